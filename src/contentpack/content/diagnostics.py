@@ -1,0 +1,61 @@
+"""Problems found in content, as values with a position.
+
+Every layer that inspects content (loader, schema, semantic rules, build checks) reports problems as
+``Diagnostic`` values and collects them; only the CLI prints. That is what lets one run report every
+problem in every file, sorted and deduplicated, instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a content file. ``line`` and ``col`` are 1-based; 0 means "the whole file"."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem. ``rule`` is a stable id (``CP001``…) users can grep for and documentation explains."""
+
+    position: Position
+    severity: Severity
+    rule: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.position}: {self.severity.value}[{self.rule}]: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.position.path,
+            "line": self.position.line,
+            "col": self.position.col,
+            "severity": self.severity.value,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+def error(position: Position, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(position, Severity.ERROR, rule, message)
+
+
+def warning(position: Position, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(position, Severity.WARNING, rule, message)

@@ -1,0 +1,135 @@
+"""Field values as Splunk sees them.
+
+An event is a ``dict[str, Value]``. A field that is absent is simply not in the dict (``None`` is used
+for "null" results of eval expressions, and assigning ``None`` removes the field). A present value is:
+
+* a scalar ``str`` — every value extracted from an event is the original text; its numeric reading is
+  derived on demand (``as_number``), so ``"65004"`` and ``65004`` compare equal numerically;
+* a scalar ``int``/``float`` — produced by eval arithmetic and numeric functions;
+* a scalar ``bool`` — only as an intermediate result inside eval/where expressions (Splunk: "The result
+  of an eval expression cannot be a Boolean"); commands never store a bool in an event;
+* a multivalue ``tuple`` of scalars (length ≥ 2, or ≥ 1 when produced by mv functions).
+
+Why strings with a lazy number and not typed columns: Splunk types values per value, not per field, and
+the same field can be ``"0"`` in one event and ``"null"`` in the next. Keeping the original text keeps
+``values()``/``dc()``/``list()`` (which Splunk documents as string-based) exact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Protocol, Union
+
+Scalar = Union[str, int, float, bool]
+Value = Union[None, Scalar, tuple[Scalar, ...]]
+Event = dict[str, Value]
+
+# Numbers as Splunk reads them from text: optional sign, digits with optional fraction, or a leading dot,
+# optional exponent. Hex, "inf", "nan" and thousands separators are not numbers. Surrounding spaces are not
+# allowed (Splunk compares " 5" as a string).
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
+def is_multivalue(value: Value) -> bool:
+    return isinstance(value, tuple)
+
+
+def mv_values(value: Value) -> list[Scalar]:
+    """The values of a field as a list: [] for null, [v] for a scalar, the items of a multivalue."""
+    if value is None:
+        return []
+    if isinstance(value, tuple):
+        return list(value)
+    return [value]
+
+
+def make_mv(values: Iterable[Scalar]) -> Value:
+    """Collapse a list into a field value: [] → null, [v] → v, more → multivalue tuple."""
+    items = tuple(values)
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return items
+
+
+def as_number(value: Value) -> int | float | None:
+    """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and _NUMBER.match(value):
+        try:
+            if "." in value or "e" in value or "E" in value:
+                return float(value)
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def format_number(number: int | float) -> str:
+    """A number's text as Splunk prints it: integral values without a fraction, others in shortest form."""
+    if isinstance(number, bool):
+        return "true" if number else "false"
+    if isinstance(number, int):
+        return str(number)
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
+
+
+def to_str(value: Value) -> str | None:
+    """The text of a scalar (None for null). Multivalues: the first value's text."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return to_str(value[0]) if value else None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return format_number(value)
+
+
+def compare(a: Scalar, b: Scalar) -> int:
+    """Three-way comparison: numeric when both sides read as numbers, else by the text (UTF-8 bytes)."""
+    na, nb = as_number(a), as_number(b)
+    if na is not None and nb is not None:
+        return (na > nb) - (na < nb)
+    sa, sb = to_str(a) or "", to_str(b) or ""
+    ba, bb = sa.encode("utf-8"), sb.encode("utf-8")
+    return (ba > bb) - (ba < bb)
+
+
+def lexicographic_key(value: Scalar) -> bytes:
+    """Sort key for Splunk's "lexicographical" order (values(), mvsort): UTF-8 bytes of the text.
+
+    Documented: numbers sort before letters, by first digit (10, 100, 70, 9); upper case before lower.
+    """
+    return (to_str(value) or "").encode("utf-8")
+
+
+class EvalContext(Protocol):
+    """What an eval function may ask of the evaluator.
+
+    ``event`` is the current event; ``now`` the fixed search time (epoch seconds); ``tz`` the IANA time
+    zone name used by strftime/strptime (``UTC`` by default). ``evaluate`` evaluates an expression node
+    against the current event, optionally with extra field bindings (``mvfilter`` binds the field to each
+    value in turn). ``searchmatch`` applies search-language text to the current event.
+    """
+
+    event: Mapping[str, Value]
+    now: float
+    tz: str
+
+    def evaluate(self, node: object, bindings: Mapping[str, Value] | None = None) -> Value: ...
+
+    def searchmatch(self, text: str) -> bool: ...
