@@ -320,11 +320,19 @@ class DataSource:
 
 @dataclass(frozen=True)
 class Lookup:
-    """A CSV lookup: ``lookups/<name>.yml`` describing ``lookups/<filename>``."""
+    """A CSV lookup: ``lookups/<stem>.yml`` describing ``lookups/<filename>`` (default ``<stem>.csv``).
+
+    YAML keys: ``name, id, version, date, author, description, lookup_type`` (only ``csv``) and the optional
+    ``filename, default_match, match_type, min_matches, max_matches, case_sensitive_match``.
+    """
 
     name: str
+    id: str
+    version: int
+    date: dt.date
+    author: str
     description: str
-    filename: str
+    filename: str  # resolved: the CSV file name inside lookups/
     default_match: str | None = None
     match_type: tuple[str, ...] = ()
     min_matches: int | None = None

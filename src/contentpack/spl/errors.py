@@ -1,0 +1,45 @@
+"""Errors the SPL engine raises. Every error carries the position in the text the author wrote.
+
+``offset`` is a 0-based character offset into the original (pre-macro-expansion) search text; ``column``
+is the 1-based column users see. ``command`` names the pipeline command the error belongs to, when known.
+"""
+
+from __future__ import annotations
+
+
+class SplError(Exception):
+    """Base class: anything the engine raises on purpose is an ``SplError``."""
+
+    def __init__(self, message: str, *, offset: int | None = None, command: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.command = command
+
+    @property
+    def column(self) -> int | None:
+        return None if self.offset is None else self.offset + 1
+
+    def __str__(self) -> str:
+        where = []
+        if self.command:
+            where.append(f"command '{self.command}'")
+        if self.offset is not None:
+            where.append(f"column {self.offset + 1}")
+        return f"{self.message} ({', '.join(where)})" if where else self.message
+
+
+class SplSyntaxError(SplError):
+    """The text is not valid SPL."""
+
+
+class SplUnsupportedError(SplError):
+    """Valid SPL this engine does not implement (a command, option or function). Never answered silently."""
+
+
+class SplMacroError(SplError):
+    """A macro is unknown, called with the wrong number of arguments, or expands too deeply."""
+
+
+class SplRuntimeError(SplError):
+    """A search that parsed fails while running (a bad regex in ``rex``, a missing lookup file...)."""
