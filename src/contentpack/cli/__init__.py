@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from contentpack import __version__
-from contentpack.cli import build, generate, search, validate
+from contentpack.cli import build, generate, replay, search, validate
 
-SUBCOMMANDS = (validate, build, search, generate)
+SUBCOMMANDS = (validate, build, search, generate, replay)
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -1,16 +1,99 @@
-"""`contentpack generate` (placeholder until its layer lands)."""
+"""`contentpack generate-data`: write the attack-data scenarios or a large scale-mode file.
+
+    contentpack generate-data [--scenario NAME|all] [--out attack_data] [--seed S]
+    contentpack generate-data --events N --out FILE [--seed S] [--workers W] [--no-progress]
+
+Exit status: 0 written, 2 usage or I/O error (message on stderr, no traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
+from contentpack.datagen.scale import write_events
+from contentpack.datagen.scenarios import SCENARIOS
+
+DEFAULT_SCALE_SEED = 7
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("generate", help="(not built yet)")
-    parser.set_defaults(func=_run)
+    parser = sub.add_parser(
+        "generate-data",
+        help="generate realistic Entra ID sign-in/audit logs (attack_data scenarios or a scale file)",
+        description="Write the committed attack-data scenarios (JSON lines + dataset.yml) or, with --events, "
+        "a large file of realistic sign-in records. Output is deterministic for a seed.",
+    )
+    parser.add_argument(
+        "--scenario", default="all", metavar="NAME",
+        help=f"scenario to write, or 'all' (default). Known: {', '.join(SCENARIOS)}",
+    )
+    parser.add_argument("--out", type=Path, help="output folder for scenarios (default attack_data) or file for --events")
+    parser.add_argument("--seed", type=int, help="random seed (default: each scenario's committed seed; 7 for --events)")
+    parser.add_argument(
+        "--app-catalog", type=Path, metavar="CSV",
+        help="also write the app lookup CSV (first-party / publisher-verified facts) to this path",
+    )
+    parser.add_argument(
+        "--docs", type=Path, metavar="MD",
+        help="also refresh the generated scenario-facts section of this Markdown file (docs/attack_data.md)",
+    )
+    parser.add_argument("--events", type=int, metavar="N", help="scale mode: write N sign-in records to --out FILE")
+    parser.add_argument("--workers", type=int, help="scale mode: worker processes (default: CPU count, max 4)")
+    parser.add_argument("--no-progress", action="store_true", help="scale mode: no progress bar")
+    parser.set_defaults(func=run)
 
 
-def _run(args: argparse.Namespace) -> int:
-    print("contentpack generate: not built yet", file=sys.stderr)
-    return 2
+def run(args: argparse.Namespace) -> int:
+    if args.events is not None:
+        return _scale(args)
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        print(f"contentpack generate-data: unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}",
+              file=sys.stderr)
+        return 2
+    if args.seed is not None and len(names) > 1:
+        print("contentpack generate-data: --seed needs a single --scenario (each scenario has its own seed)",
+              file=sys.stderr)
+        return 2
+    out = args.out or Path("attack_data")
+    try:
+        for name in names:
+            written = write_scenario(name, out, args.seed)
+            print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
+        if args.docs is not None:
+            print(f"{refresh_docs(args.docs, out)}: scenario facts refreshed")
+        if args.app_catalog is not None:
+            print(f"{write_app_catalog(args.app_catalog)}: app catalog")
+    except OSError as exc:
+        print(f"contentpack generate-data: {exc.filename or out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _scale(args: argparse.Namespace) -> int:
+    if args.events < 0:
+        print("contentpack generate-data: --events must be >= 0", file=sys.stderr)
+        return 2
+    if args.out is None or args.out.is_dir():
+        print("contentpack generate-data: --events needs --out FILE (a file path)", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("contentpack generate-data: --workers must be >= 1", file=sys.stderr)
+        return 2
+    seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
+    try:
+        stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)
+    except OSError as exc:
+        print(f"contentpack generate-data: {exc.filename or args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
+    print(
+        f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
+        f"({stats.events_per_second:,.0f} events/s; {stats.events_per_cpu_second:,.0f} events per CPU-second); "
+        f"error codes {{{codes}}}"
+    )
+    return 0

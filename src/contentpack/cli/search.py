@@ -1,16 +1,180 @@
-"""`contentpack search` (placeholder until its layer lands)."""
+"""`contentpack search 'SPL' --events FILE`: run SPL against a log file with no Splunk server.
+
+Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. Errors print as
+``contentpack search: <message> (column N)`` and exit 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl.timeutil import parse_time_modifier, strftime
+from contentpack.spl.values import Value, mv_values, to_str
+
+
+class UsageError(Exception):
+    """A bad option value (not an SPL error): printed without a column."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("search", help="(not built yet)")
+    parser = sub.add_parser(
+        "search",
+        help="run an SPL search over a JSON/text log file",
+        description="Run an SPL search over events from files, as Splunk would at search time.",
+    )
+    parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
+    parser.add_argument("--events", action="append", required=True, metavar="FILE",
+                        help="JSON lines, JSON array or text file (repeatable)")
+    parser.add_argument("--sourcetype", default="azure:monitor:aad")
+    parser.add_argument("--source", default=None, help="source field value (default: the file path)")
+    parser.add_argument("--host", default="")
+    parser.add_argument("--index", default="main")
+    parser.add_argument("--time-field", default="time", help="JSON field holding the event time")
+    parser.add_argument("--macros", action="append", default=[], metavar="DIR_OR_YAML",
+                        help="ESCU macro YAML file or directory of them (repeatable)")
+    parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
+                        help="register a CSV lookup (repeatable)")
+    parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
+                        help="search-time field alias for the sourcetype (repeatable)")
+    parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
+                        help="search-time calculated field (eval expression) for the sourcetype (repeatable)")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d) or m/d/Y:H:M:S")
+    parser.add_argument("--latest", default=None)
+    parser.add_argument("--now", default=None,
+                        help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
+    parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
     parser.set_defaults(func=_run)
 
 
+def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
+    """ESCU macro YAML (``name``, ``definition``, optional ``arguments``) from files or directories."""
+    macros: dict[str, MacroDef] = {}
+    files: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"--macros: no such file or directory: {text}")
+    for path in files:
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise UsageError(f"{path}: cannot read macro: {exc}") from None
+        if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
+                or not isinstance(document.get("definition"), str):
+            raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
+        args = document.get("arguments") or []
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise UsageError(f"{path}: 'arguments' must be a list of names")
+        macro = MacroDef(document["name"], tuple(args), document["definition"])
+        macros[macro.key] = macro
+    return macros
+
+
+def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        left, eq, right = value.partition("=")
+        if not eq or not left.strip() or not right.strip():
+            raise UsageError(f"{option} expects NAME=VALUE, got {value!r}")
+        out.append((left.strip(), right.strip()))
+    return out
+
+
+def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_time_modifier(text, now, tz)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _cell(name: str, value: Value, tz: str) -> str:
+    if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+    return "\n".join(to_str(v) or "" for v in mv_values(value))
+
+
+def _json_value(value: Value) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -> str:
+    """Results as text in the chosen format (table hides internal fields other than _time)."""
+    if fmt == "json":
+        return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
+                          ensure_ascii=False)
+    shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(shown)
+        for row in rows:
+            writer.writerow([_cell(f, row.get(f), tz) if row.get(f) is not None else "" for f in shown])
+        return buffer.getvalue().rstrip("\n")
+    table = Table(show_lines=False)
+    for name in shown:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*[_cell(f, row.get(f), tz) if row.get(f) is not None else "" for f in shown])
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(table)
+    console.print(f"{len(rows)} result(s)")
+    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
 def _run(args: argparse.Namespace) -> int:
-    print("contentpack search: not built yet", file=sys.stderr)
-    return 2
+    try:
+        engine = Engine(load_macros(args.macros), tz=args.tz)
+        for path in args.events:
+            if not Path(path).is_file():
+                raise UsageError(f"--events: no such file: {path}")
+            engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
+                                   index=args.index, time_field=args.time_field)
+        for name, csv_path in _pairs(args.lookup, "--lookup"):
+            engine.register_lookup(name, csv_path)
+        aliases = _pairs(args.alias, "--alias")
+        calculated = _pairs(args.calc, "--calc")
+        if aliases or calculated:
+            engine.register_search_time(args.sourcetype, aliases, calculated)
+        now = _now(engine, args)
+        results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
+                                latest=_time(args.latest, now, args.tz, "--latest"), now=now)
+    except SplError as exc:
+        where = f" (column {exc.column})" if exc.column is not None else ""
+        print(f"contentpack search: {exc.message}{where}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"contentpack search: {exc}", file=sys.stderr)
+        return 2
+    print(render(results.rows, results.fields, args.format, args.tz))
+    return 0
+
+
+def _now(engine: Engine, args: argparse.Namespace) -> float:
+    """The search time: --now, else one second after the newest event (replays are then repeatable)."""
+    if args.now is not None:
+        try:
+            return parse_time_modifier(args.now, 0.0, args.tz)
+        except ValueError as exc:
+            raise UsageError(f"--now: {exc}") from None
+    newest = engine.newest_time()
+    return (newest if newest is not None else 0.0) + 1.0

@@ -1,16 +1,103 @@
-"""`contentpack validate` (placeholder until its layer lands)."""
+"""`contentpack validate [PATHS...] [--root DIR] [--strict] [--format text|json]`.
+
+The whole pack is always validated (references cross files); PATHS only narrow which files' findings are
+printed. Exit status: 0 valid, 1 invalid content (or warnings with --strict), 2 usage or I/O error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+from contentpack.config import CONFIG_FILE, PackRootError, find_root
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.validate import ValidationResult, validate_pack
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("validate", help="(not built yet)")
-    parser.set_defaults(func=_run)
+    parser = sub.add_parser(
+        "validate",
+        help="check every content file of the pack and print each problem with its position",
+        description="Validate the pack's YAML content (schemas and semantic rules) and print every problem "
+        "as path:line:col: severity[RULE]: message.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="only report problems in these files/folders")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help=f"pack root (default: the nearest directory holding {CONFIG_FILE}, from the first PATH or the cwd)",
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as failures (exit 1)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.set_defaults(func=run)
 
 
-def _run(args: argparse.Namespace) -> int:
-    print("contentpack validate: not built yet", file=sys.stderr)
-    return 2
+def _selected(diagnostic: Diagnostic, prefixes: list[str]) -> bool:
+    path = diagnostic.position.path
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
+    """PATHS as root-relative posix prefixes, or an error message."""
+    prefixes: list[str] = []
+    resolved_root = root.resolve()
+    for raw in paths:
+        candidate = Path(raw)
+        absolute = (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
+        if not absolute.exists():
+            return f"{raw}: no such file or directory"
+        if not absolute.is_relative_to(resolved_root):
+            return f"{raw}: not inside the pack root {root}"
+        relative = absolute.relative_to(resolved_root).as_posix()
+        if relative == ".":
+            return []
+        prefixes.append(relative)
+    return prefixes
+
+
+def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
+    errors = sum(1 for d in shown if d.severity.value == "error")
+    warnings = len(shown) - errors
+    pack = result.pack
+    scope = (
+        f"{len(pack.detections)} detections, {len(pack.macros)} macros, {len(pack.stories)} stories, "
+        f"{len(pack.data_sources)} data sources, {len(pack.lookups)} lookups"
+        if pack is not None
+        else "pack configuration invalid"
+    )
+    verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
+    return f"{verdict}: {errors} error(s), {warnings} warning(s) ({scope})"
+
+
+def run(args: argparse.Namespace) -> int:
+    start = Path(args.paths[0]) if args.paths else Path.cwd()
+    root = args.root if args.root is not None else find_root(start)
+    if root is None:
+        print(f"contentpack validate: no {CONFIG_FILE} in {start} or its parents (use --root)", file=sys.stderr)
+        return 2
+    prefixes = _prefixes(root, list(args.paths))
+    if isinstance(prefixes, str):
+        print(f"contentpack validate: {prefixes}", file=sys.stderr)
+        return 2
+    try:
+        result = validate_pack(root, strict=args.strict)
+    except PackRootError as exc:
+        print(f"contentpack validate: {exc}", file=sys.stderr)
+        return 2
+    shown = [d for d in result.diagnostics if not prefixes or _selected(d, prefixes)]
+    errors = any(d.severity.value == "error" for d in shown)
+    failed = errors or (args.strict and bool(shown))
+    if args.format == "json":
+        payload = {
+            "ok": not failed,
+            "diagnostics": [d.as_json() for d in shown],
+            "summary": _summary(result, shown),
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in shown:
+            print(diagnostic.render())
+        print(_summary(result, shown))
+    return 1 if failed else 0

@@ -72,7 +72,12 @@ def as_number(value: Value) -> int | float | None:
 
 
 def format_number(number: int | float) -> str:
-    """A number's text as Splunk prints it: integral values without a fraction, others in shortest form."""
+    """A number's text as Splunk prints it: integral values without a fraction, others in shortest form.
+
+    ``eval x=10/2`` shows ``5`` (numbers are doubles during calculation, but integral results print without a
+    fraction); ``1/3`` prints the shortest text that reads back as the same double. Integral doubles up to
+    1e21 print every digit (``pow(2,60)`` → ``1152921504606846976``) rather than in exponent form.
+    """
     if isinstance(number, bool):
         return "true" if number else "false"
     if isinstance(number, int):
@@ -81,7 +86,7 @@ def format_number(number: int | float) -> str:
         return "nan"
     if math.isinf(number):
         return "inf" if number > 0 else "-inf"
-    if number.is_integer() and abs(number) < 1e16:
+    if number.is_integer() and abs(number) < 1e21:
         return str(int(number))
     return repr(number)
 

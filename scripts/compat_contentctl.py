@@ -1,0 +1,186 @@
+"""Compatibility check: build the pack with contentctl 5.6.2 and with us, compare the .conf files.
+
+Usage: python scripts/compat_contentctl.py --contentctl .venv-contentctl/bin/contentctl [--root .] [--keep DIR]
+
+Steps: ``contentctl init --bare`` in a scratch folder; copy detections/, macros/, stories/, data_sources/ and
+lookups/ in, with our documented YAML extensions removed (contentctl's models forbid unknown keys) and empty
+stand-ins for attack-data files (contentctl checks they exist; their content does not reach any .conf) and
+inline ``deployment`` blocks spelled out in full (ours override the type default key by key);
+write our app settings into contentctl.yml; ``contentctl build``; then compare savedsearches.conf, macros.conf
+and analyticstories.conf with ours in both JSON styles. Exit 0 when every difference is on the intended list
+(contentpack.build.compat.INTENDED), 1 otherwise, 2 when contentctl cannot run (its output is shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from contentpack.build.builder import BuildFailed, render_app
+from contentpack.build.compat import COMPARED_FILES, compare
+from contentpack.build.conf import ConfError, read_conf
+from contentpack.build.dates import BuildDate
+from contentpack.build.jsonvalues import JSON_STYLES
+from contentpack.content.model import Detection, Pack
+from contentpack.content.validate import validate_pack
+
+CONTENT_DIRS = ("detections", "macros", "stories", "data_sources", "lookups")
+# Our documented YAML extensions (src/contentpack/content/model.py, "extension"), absent from ESCU 5.x.
+DATA_SOURCE_EXTENSIONS = ("search_time", "attacker_controlled_fields")
+UNIT_TEST_EXTENSIONS = ("expected_results", "expected_rows", "risk_from")
+APP_KEYS = ("appid", "label", "title", "version", "description", "author_name", "author_email", "author_company")
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def contentctl_deployment(detection: Detection) -> dict[str, object]:
+    """Our effective deployment as a complete contentctl inline ``deployment`` block.
+
+    Our inline block overrides the type's default key by key (an extension); contentctl takes an inline block
+    as the whole deployment, so the scratch copy gets every key spelled out.
+    """
+    effective = detection.effective_deployment
+    sched = effective.scheduling
+    actions: dict[str, object] = {}
+    if effective.notable is not None:
+        title = effective.notable.rule_title
+        if detection.type == "Correlation":
+            title = title.removeprefix("RBA: ")  # contentctl adds the prefix itself for Correlation
+        actions["notable"] = {"rule_title": title, "rule_description": effective.notable.rule_description,
+                              "nes_fields": list(effective.notable.nes_fields)}
+    if effective.rba_enabled:
+        actions["rba"] = {"enabled": True}
+    return {"scheduling": {"cron_schedule": sched.cron_schedule, "earliest_time": sched.earliest_time,
+                           "latest_time": sched.latest_time, "schedule_window": sched.schedule_window},
+            "alert_action": actions}
+
+
+def strip_extensions(tree: Path, detections: dict[str, Detection]) -> None:
+    for file in sorted((tree / "data_sources").glob("*.yml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        for key in DATA_SOURCE_EXTENSIONS:
+            data.pop(key, None)
+        file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for file in sorted((tree / "detections").rglob("*.yml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if "deployment" in data and data.get("name") in detections:
+            data["deployment"] = contentctl_deployment(detections[data["name"]])
+        for test in data.get("tests") or []:
+            for key in UNIT_TEST_EXTENSIONS:
+                test.pop(key, None)
+            for item in test.get("attack_data") or []:
+                ref = str(item.get("data", ""))
+                if "://" not in ref:
+                    stand_in = tree / ref
+                    stand_in.parent.mkdir(parents=True, exist_ok=True)
+                    stand_in.touch()
+        file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def prepare_tree(contentctl: str, root: Path, pack: Pack, scratch: Path) -> Path:
+    tree = scratch / "contentctl_tree"
+    tree.mkdir()
+    init = run([contentctl, "init", "--bare", "--path", str(tree)], tree)
+    if init.returncode != 0:
+        raise RuntimeError(f"contentctl init failed:\n{init.stdout[-3000:]}\n{init.stderr[-3000:]}")
+    for name in CONTENT_DIRS:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, tree / name, dirs_exist_ok=True)
+    strip_extensions(tree, {d.name: d for d in pack.detections if d.has_inline_deployment})
+    config_file = tree / "contentctl.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for key in APP_KEYS:
+        config["app"][key] = getattr(pack.app, key)
+    config["app"]["prefix"] = pack.app.label
+    config["app"]["uid"] = pack.app.uid or config["app"].get("uid")
+    config["enrichments"] = False
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return tree
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def explain(output: str) -> str:
+    """contentctl's findings without colour codes, progress bars and banners: the evidence for the report."""
+    lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
+    useful = [line for line in lines if re.search(r"File:|❌|Error|error|Exception|Traceback", line)]
+    return "\n".join(useful[-60:]) or "\n".join(line for line in lines if line)[-4000:]
+
+
+def contentctl_build(contentctl: str, tree: Path, appid: str) -> Path:
+    built = run([contentctl, "build"], tree)
+    if built.returncode != 0:
+        verbose = run([contentctl, "build", "--verbose"], tree)
+        raise RuntimeError(f"contentctl build failed (exit {built.returncode}):\n"
+                           f"{explain(built.stdout + built.stderr)}\n{explain(verbose.stdout + verbose.stderr)}")
+    return tree / "dist" / appid
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contentctl", required=True, help="path of the contentctl 5.6.2 executable")
+    parser.add_argument("--root", default=".", help="pack root (default: .)")
+    parser.add_argument("--keep", help="keep the scratch contentctl tree in this folder")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    contentctl = shutil.which(args.contentctl) or args.contentctl
+    contentctl = str(Path(contentctl).resolve())
+    result = validate_pack(root)
+    if result.pack is None:
+        print("compat: contentpack.yml is unusable; nothing to compare", file=sys.stderr)
+        return 1
+    if result.errors:
+        print(f"compat: note: the pack has {len(result.errors)} validation error(s); comparing what loaded",
+              file=sys.stderr)
+    pack = result.pack
+    scratch = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="compat-contentctl-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        try:
+            tree = prepare_tree(contentctl, root, pack, scratch)
+            theirs_dir = contentctl_build(contentctl, tree, pack.app.appid)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            print(f"compat: contentctl could not build the pack: {exc}", file=sys.stderr)
+            return 2
+        unexpected = 0
+        for style in JSON_STYLES:
+            try:
+                ours = render_app(pack, BuildDate(0, "compat"), style).files
+            except BuildFailed as exc:
+                print("compat: our build failed:\n" + "\n".join(exc.problems), file=sys.stderr)
+                return 1
+            for file in COMPARED_FILES:
+                try:
+                    theirs = read_conf((theirs_dir / file).read_text(encoding="utf-8"), f"contentctl:{file}")
+                    mine = read_conf(ours[file].decode("utf-8"), file)
+                except (ConfError, OSError) as exc:
+                    print(f"compat: cannot read {file}: {exc}", file=sys.stderr)
+                    return 1
+                diffs = compare(file, mine.stanzas, theirs.stanzas, style)
+                bad = [d for d in diffs if d.intended is None]
+                unexpected += len(bad)
+                print(f"[{style}] {file}: {len(mine.stanzas)} stanzas vs {len(theirs.stanzas)}; "
+                      f"{len(diffs) - len(bad)} intended difference(s), {len(bad)} unexpected")
+                for d in diffs:
+                    print("  " + d.render())
+        print("compat: OK, every difference is intended" if not unexpected
+              else f"compat: FAILED, {unexpected} unexpected difference(s)")
+        return 0 if not unexpected else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--format table|json]`.
+
+Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
+outcome. Exit status: 0 every test passed, 1 a test failed or the content is invalid, 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from contentpack.config import CONFIG_FILE, PackRootError, find_root
+from contentpack.content.validate import validate_pack
+from contentpack.replay.report import render_table, report_json
+from contentpack.replay.runner import replay_pack, select_detections
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "replay",
+        help="run every detection test over its attack data with the embedded SPL engine",
+        description="Replay each detection test: index its attack data, run the search over all time, check "
+        "expected_results, expected_rows and contentctl's pass rule, write ES risk events for Correlation "
+        "tests, and run the drilldowns.",
+    )
+    parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
+    parser.add_argument("--detection", action="append", default=[], metavar="NAME",
+                        help="only this detection (its name as written in the YAML; repeatable)")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.root if args.root is not None else find_root(Path.cwd())
+    if root is None:
+        print(f"contentpack replay: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)", file=sys.stderr)
+        return 2
+    try:
+        result = validate_pack(root)
+    except PackRootError as exc:
+        print(f"contentpack replay: {exc}", file=sys.stderr)
+        return 2
+    if result.pack is None or result.errors:
+        for diagnostic in result.errors:
+            print(diagnostic.render(), file=sys.stderr)
+        print("contentpack replay: the pack is invalid; fix it (contentpack validate) before replaying",
+              file=sys.stderr)
+        return 1
+    detections, unknown = select_detections(result.pack, args.detection)
+    if unknown:
+        for name in unknown:
+            print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
+        return 2
+    report = replay_pack(result.pack, detections)
+    if args.format == "json":
+        print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        print(render_table(report))
+    return 0 if report.ok else 1

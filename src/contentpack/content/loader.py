@@ -1,0 +1,319 @@
+"""Safe YAML loading that keeps the line and column of every node and never raises on bad input.
+
+Why not ``yaml.safe_load``: it forgets positions, silently keeps the *last* of two duplicate keys, expands
+anchors without limit and turns every failure into an exception. Here the file is checked in cheap steps
+(size before reading, bytes before decoding, indentation before parsing), then composed with libyaml
+(``CSafeLoader``) and converted to plain JSON-compatible Python values by our own walk of the node graph,
+which records positions, rejects duplicate keys and caps the number of nodes an alias expansion may produce.
+
+Output values are what JSON Schema validates: ``dict`` (string keys), ``list``, ``str``, ``int``, ``float``,
+``bool`` and ``None``. Unquoted YAML dates (``date: 2025-05-02``) become the ISO string ``"2025-05-02"`` so
+quoted and unquoted dates are accepted alike; timestamps with a time part become ISO strings that the schema's
+date pattern then rejects with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.model import NodePath, SourceMap
+
+MAX_FILE_BYTES = 1024 * 1024  # content files are a few KB; anything this big is a mistake or an attack
+MAX_NODES = 100_000  # nodes produced by one document, aliases expanded (stops "billion laughs")
+MAX_DEPTH = 64  # nesting depth (stops recursive anchors and pathological nesting)
+
+# Rule ids of the file layer (documented in docs/validation_rules.md).
+RULE_TOO_LARGE = "CP001"
+RULE_ENCODING = "CP002"
+RULE_TAB = "CP003"
+RULE_SYNTAX = "CP004"
+RULE_DUPLICATE_KEY = "CP005"
+RULE_DOCUMENTS = "CP006"
+RULE_EXPANSION = "CP007"
+RULE_UNSUPPORTED = "CP008"
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = frozenset(
+    {
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+        _STR_TAG,
+    }
+)
+_CONSTRUCTOR = SafeConstructor()
+
+JsonValue = object  # dict | list | str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """One YAML file turned into plain data plus the positions of its nodes."""
+
+    path: str  # as reported in diagnostics (relative to the pack root)
+    data: JsonValue
+    source: SourceMap
+
+
+class PositionTable(Mapping[NodePath, Position]):
+    """Node positions stored as ``(line, col)`` pairs; ``Position`` objects are made only when asked for.
+
+    A detection has a few hundred nodes and a rule looks at a handful of them (most files have no finding
+    at all), so building every ``Position`` up front would cost a sizeable part of the parse.
+    """
+
+    __slots__ = ("_path", "_table")
+
+    def __init__(self, path: str, table: dict[NodePath, tuple[int, int]]) -> None:
+        self._path = path
+        self._table = table
+
+    def __getitem__(self, node: NodePath) -> Position:
+        line, col = self._table[node]
+        return Position(self._path, line, col)
+
+    def __iter__(self) -> Iterator[NodePath]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __reduce__(self) -> tuple[object, tuple[str, dict[NodePath, tuple[int, int]]]]:
+        return (PositionTable, (self._path, self._table))
+
+
+class _LoadFailure(Exception):
+    """Internal: aborts the walk of one document with a ready-made diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _mark_position(path: str, mark: yaml.Mark | None) -> Position:
+    if mark is None:
+        return Position(path)
+    return Position(path, mark.line + 1, mark.column + 1)
+
+
+def _offset_position(path: str, raw: bytes, offset: int) -> Position:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Position(path, line, col)
+
+
+def read_text(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """Read a content file as UTF-8 text with the size (checked before reading), binary and encoding checks.
+
+    Shared by the YAML loader and the lookup CSV reader so both reject the same bad files the same way.
+    """
+    try:
+        size = os.stat(file).st_size
+    except OSError as exc:
+        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror}")]
+    if size > limit:
+        return None, [
+            error(Position(shown, 1, 1), RULE_TOO_LARGE, f"file is {size:,} bytes, over the {limit:,}-byte limit")
+        ]
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror}")]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return None, [
+            error(_offset_position(shown, raw, nul), RULE_ENCODING, "binary file (NUL byte): not a text file")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [
+            error(
+                _offset_position(shown, raw, exc.start),
+                RULE_ENCODING,
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+_TAB_INDENT = re.compile(r"^ *\t[ \t]*\S", re.MULTILINE)
+
+
+def _tab_indentation(text: str, shown: str) -> Diagnostic | None:
+    """YAML forbids tabs in indentation; libyaml's message for it is cryptic, so find it first."""
+    match = _TAB_INDENT.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    col = text.index("\t", match.start()) - match.start() + 1
+    return error(Position(shown, line, col), RULE_TAB, "tab character in indentation: YAML indentation must use spaces")
+
+
+class _Walker:
+    """Converts a composed node graph to plain values, recording positions and enforcing limits."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.nodes = 0
+        self.values: dict[NodePath, tuple[int, int]] = {}
+        self.keys: dict[NodePath, tuple[int, int]] = {}
+
+    def fail(self, node: yaml.Node, rule: str, message: str) -> _LoadFailure:
+        return _LoadFailure(error(_mark_position(self.shown, node.start_mark), rule, message))
+
+    def expansion(self, node: yaml.Node, path: NodePath, message: str) -> _LoadFailure:
+        """Point at the collection that first uses an alias on the way to ``node``.
+
+        An alias resolves to the anchored node itself, whose marks point back at the anchor; the first place
+        where the walk jumps backwards in the file is therefore the collection holding the alias.
+        """
+        for depth in range(1, len(path)):
+            here, there = self.values.get(path[:depth]), self.values.get(path[: depth + 1])
+            if here is not None and there is not None and there < here:
+                line, col = here
+                return _LoadFailure(error(Position(self.shown, line, col), RULE_EXPANSION, message))
+        return self.fail(node, RULE_EXPANSION, message)
+
+    def convert(self, node: yaml.Node, path: NodePath) -> JsonValue:
+        # The hot loop of validation (a detection has ~60 nodes): exact class checks, str scalars taken as-is.
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.expansion(node, path, f"document expands to more than {MAX_NODES:,} nodes (alias/anchor bomb?)")
+        if len(path) > MAX_DEPTH:
+            raise self.expansion(node, path, f"nesting deeper than {MAX_DEPTH} levels (recursive anchor?)")
+        mark = node.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            if node.tag == _STR_TAG:
+                return node.value
+            return self._scalar(node)
+        if cls is yaml.MappingNode:
+            return self._mapping(node, path)
+        if node.tag != _SEQ_TAG:
+            raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
+        convert = self.convert
+        return [convert(item, (*path, index)) for index, item in enumerate(node.value)]
+
+    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, JsonValue]:
+        if node.tag != _MAP_TAG:
+            raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
+        result: dict[str, JsonValue] = {}
+        keys = self.keys
+        convert = self.convert
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise self.fail(key_node, RULE_UNSUPPORTED, "mapping keys must be plain text")
+            if key_node.tag == _MERGE_TAG:
+                raise self.fail(key_node, RULE_UNSUPPORTED, "merge keys (<<) are not supported")
+            # Keys are read as written: `on:` stays "on" (YAML 1.1 would make it the boolean true).
+            key = key_node.value
+            key_path = (*path, key)
+            if key in result:
+                first_line = keys[key_path][0]
+                raise self.fail(
+                    key_node, RULE_DUPLICATE_KEY, f"duplicate key '{key}' (first defined at line {first_line})"
+                )
+            mark = key_node.start_mark
+            keys[key_path] = (mark.line + 1, mark.column + 1)
+            result[key] = convert(value_node, key_path)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> JsonValue:
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
+        try:
+            value = SafeConstructor.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except (ConstructorError, ValueError) as exc:
+            raise self.fail(node, RULE_SYNTAX, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}") from None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value
+
+
+class _Loader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYAML's safe resolver
+    """``CSafeLoader`` with a memo for implicit scalar tags.
+
+    libyaml parses in C but asks Python's resolver for the tag of every node; keys and short values repeat
+    across thousands of files, so remembering the answer for short scalars saves a regex match per node.
+    """
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            # Safe loading has no path resolvers: collections without an explicit tag get the default one.
+            return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+        if value is None or len(value) > _MEMO_MAX_LEN:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAG_MEMO.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAG_MEMO) < _MEMO_SIZE:
+                _TAG_MEMO[key] = tag
+        return tag
+
+
+_TAG_MEMO: dict[tuple[str, tuple[bool, bool]], str] = {}
+_MEMO_MAX_LEN = 48
+_MEMO_SIZE = 50_000
+
+
+def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Parse YAML text (already decoded) into a ``LoadedDocument``; problems come back as diagnostics."""
+    tab = _tab_indentation(text, shown)
+    if tab is not None:
+        return None, [tab]
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        return None, [error(_mark_position(shown, mark), RULE_SYNTAX, f"YAML syntax error: {message}")]
+    except yaml.YAMLError as exc:
+        return None, [error(Position(shown, 1, 1), RULE_SYNTAX, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [error(Position(shown, 1, 1), RULE_EXPANSION, "document nests too deeply")]
+    if not documents or documents[0] is None:
+        return None, [error(Position(shown, 1, 1), RULE_DOCUMENTS, "empty file: expected one YAML document")]
+    if len(documents) > 1:
+        return None, [
+            error(
+                _mark_position(shown, documents[1].start_mark),
+                RULE_DOCUMENTS,
+                f"{len(documents)} YAML documents in one file: put each object in its own file",
+            )
+        ]
+    walker = _Walker(shown)
+    try:
+        data = walker.convert(documents[0], ())
+    except _LoadFailure as failure:
+        return None, [failure.diagnostic]
+    except RecursionError:
+        return None, [error(Position(shown, 1, 1), RULE_EXPANSION, "document nests too deeply")]
+    source = SourceMap(shown, PositionTable(shown, walker.values), PositionTable(shown, walker.keys))
+    return LoadedDocument(shown, data, source), []
+
+
+def load_yaml(file: Path, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Read and parse one content file; ``shown`` is the path printed in diagnostics."""
+    text, problems = read_text(file, shown)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, shown)

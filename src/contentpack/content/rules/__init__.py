@@ -1,0 +1,57 @@
+"""Semantic rules: checks across fields and files that a JSON Schema cannot express.
+
+Each rule family is one module; each rule is a function ``(RuleContext) -> Iterable[Diagnostic]`` with a
+stable id (``CPnnn``) documented in ``docs/validation_rules.md``. Rules only read the model (``Pack``), never
+YAML, and point at positions through each object's ``SourceMap``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from contentpack.attack import AttackCatalog
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.model import Pack
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What every rule may look at."""
+
+    pack: Pack
+    root: Path
+    today: dt.date  # "today" in UTC, fixed once per run
+    # Names of objects whose files could not be modelled (syntax or schema errors). References to them are
+    # not reported again as "unknown": the author sees the real error once, not a cascade.
+    unmodelled_names: frozenset[str]
+    attack: AttackCatalog | None  # None when the shipped ATT&CK data cannot be read
+    attack_problem: str | None = None
+
+
+Rule = Callable[[RuleContext], Iterable[Diagnostic]]
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, in id order (imported here so a rule module cannot be forgotten)."""
+    from contentpack.content.rules import dates, lifecycle, mitre, naming, references, search, tokens, unit_tests
+
+    return (
+        *naming.RULES,
+        *search.RULES,
+        *lifecycle.RULES,
+        *dates.RULES,
+        *mitre.RULES,
+        *references.RULES,
+        *tokens.RULES,
+        *unit_tests.RULES,
+    )
+
+
+def run_rules(context: RuleContext) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for rule in all_rules():
+        problems.extend(rule(context))
+    return problems

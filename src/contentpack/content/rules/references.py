@@ -1,0 +1,72 @@
+"""Identity and references across files: unique ids (CP040) and names (CP041), stories (CP042) and data
+sources (CP043) that resolve."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.rules import RuleContext
+from contentpack.content.rules.naming import named_objects
+
+
+def _ids(context: RuleContext) -> Iterator[tuple[str, str, Position]]:
+    pack = context.pack
+    yield from (("detection", d.id, d.source.at("id")) for d in pack.detections)
+    yield from (("story", s.id, s.source.at("id")) for s in pack.stories)
+    yield from (("data source", d.id, d.source_map.at("id")) for d in pack.data_sources)
+    yield from (("lookup", lk.id, lk.source.at("id")) for lk in pack.lookups)
+
+
+def unique_ids(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP040: ids identify content in ES (detection_id) and across versions; a copy-pasted id collides."""
+    seen: dict[str, tuple[str, Position]] = {}
+    for kind, ident, where in _ids(context):
+        key = ident.lower()
+        if key in seen:
+            first_kind, first = seen[key]
+            yield error(where, "CP040", f"{kind} id {ident} is already used by the {first_kind} in {first}")
+        else:
+            seen[key] = (kind, where)
+
+
+def unique_names(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP041: names are stanza names and reference keys; two objects with one name are ambiguous."""
+    seen: dict[str, tuple[str, Position]] = {}
+    for kind, name, source in named_objects(context):
+        where = source.at("name")
+        if name in seen:
+            first_kind, first = seen[name]
+            yield error(where, "CP041", f"{kind} name '{name}' is already used by the {first_kind} in {first}")
+        else:
+            seen[name] = (kind, where)
+
+
+def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP042: every tags.analytic_story names a story in stories/."""
+    pack = context.pack
+    for detection in pack.detections:
+        for index, name in enumerate(detection.tags.analytic_story):
+            if pack.story(name) is None and name not in context.unmodelled_names:
+                yield error(
+                    detection.source.at("tags", "analytic_story", index),
+                    "CP042",
+                    f"analytic story '{name}' is not defined in stories/",
+                )
+
+
+def data_sources_resolve(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP043: every data_source entry (each side of "A AND B") names a data source in data_sources/."""
+    pack = context.pack
+    for detection in pack.detections:
+        for index, entry in enumerate(detection.data_source):
+            for name in (part.strip() for part in entry.split(" AND ")):
+                if pack.data_source(name) is None and name not in context.unmodelled_names:
+                    yield error(
+                        detection.source.at("data_source", index),
+                        "CP043",
+                        f"data source '{name}' is not defined in data_sources/",
+                    )
+
+
+RULES = (unique_ids, unique_names, stories_resolve, data_sources_resolve)

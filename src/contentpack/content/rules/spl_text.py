@@ -1,0 +1,239 @@
+"""Text-level facts about SPL the rules need: macro calls, lookup names, ``$token$`` syntax, output fields.
+
+Deliberately textual (regular expressions over the search as the author wrote it), like contentctl's own
+checks: the rules must run on searches the SPL engine may not support, and they must be fast (2,000
+detections in well under a second), so every pattern is compiled once at import.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+# ```...``` is an SPL comment (Splunk "Add comments to searches"); macros inside comments are not expanded.
+_COMMENT = re.compile(r"```.*?```", re.DOTALL)
+_MACRO = re.compile(r"`([^`]+)`")
+_MACRO_CALL = re.compile(r"\s*([A-Za-z0-9_][A-Za-z0-9_.:-]*)\s*(?:\((.*)\))?\s*", re.DOTALL)
+_LOOKUP = re.compile(r"(?:^|[|\[])\s*(?:input)?lookup\s+((?:[A-Za-z_]+\s*=\s*\S+\s+)*)([^\s|\]=]+)", re.IGNORECASE)
+_LOOKUP_WORD = re.compile("lookup", re.IGNORECASE)
+_RBA_TOKEN = re.compile(r"\$([^\s.]*)\$")  # contentctl's regex for rba message tokens
+_WHITESPACE = re.compile(r"\s")
+
+# contentctl's macros that exist in every ES/ESCU install and so need no file (escu_format.md §1.2).
+BUILTIN_MACROS = frozenset(
+    {"drop_dm_object_name", "get_asset", "get_risk_severity", "cim_corporate_web_domain_search", "globedistance"}
+)
+
+
+def strip_comments(search: str) -> str:
+    return _COMMENT.sub(" ", search) if "```" in search else search
+
+
+@dataclass(frozen=True)
+class MacroCall:
+    text: str  # what was between the backticks
+    name: str | None  # None when the text is not a well-formed macro call
+    arity: int
+
+
+def split_arguments(text: str) -> list[str]:
+    """Split macro arguments at top-level commas (commas inside quotes or parentheses do not count)."""
+    parts: list[str] = []
+    depth = 0
+    quote: str | None = None
+    current = ""
+    escaped = False
+    for char in text:
+        if escaped:
+            current += char
+            escaped = False
+            continue
+        if char == "\\":
+            current += char
+            escaped = True
+            continue
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    return parts
+
+
+def macro_calls(search: str) -> list[MacroCall]:
+    """Every `` `name` `` / `` `name(a, b)` `` in the search, comments excluded."""
+    calls: list[MacroCall] = []
+    if "`" not in search:
+        return calls
+    for match in _MACRO.finditer(strip_comments(search)):
+        text = match.group(1)
+        call = _MACRO_CALL.fullmatch(text)
+        if call is None:
+            calls.append(MacroCall(text, None, 0))
+            continue
+        args = call.group(2)
+        arity = 0 if args is None or not args.strip() else len(split_arguments(args))
+        calls.append(MacroCall(text, call.group(1), arity))
+    return calls
+
+
+def lookup_names(search: str) -> list[str]:
+    """Lookup table names used by ``lookup`` / ``inputlookup`` commands (options like ``append=t`` skipped)."""
+    if _LOOKUP_WORD.search(search) is None:  # cheap pre-check: most searches use no lookup
+        return []
+    return [m.group(2).strip("\"'") for m in _LOOKUP.finditer(strip_comments(search))]
+
+
+def rba_message_tokens(message: str) -> list[str]:
+    return _RBA_TOKEN.findall(message)
+
+
+@dataclass(frozen=True)
+class TokenScan:
+    tokens: tuple[str, ...]
+    problem: str | None  # why the text's $ signs do not pair up, or None
+
+
+def scan_tokens(text: str) -> TokenScan:
+    """Pair the ``$`` signs of a risk message or drilldown text.
+
+    Definition (the one the docs and the CP044 rule use): scanning left to right, each ``$`` opens a token
+    that the next ``$`` closes. The text between must be empty (``$$``, a literal dollar sign, as in
+    Splunk's ``$$`` escape) or a token name: at least one character, no whitespace. A ``$`` left open at the
+    end, or a "token" containing whitespace (a stray ``$``), makes the text unbalanced.
+    """
+    tokens: list[str] = []
+    index = 0
+    while True:
+        start = text.find("$", index)
+        if start < 0:
+            return TokenScan(tuple(tokens), None)
+        end = text.find("$", start + 1)
+        if end < 0:
+            return TokenScan(tuple(tokens), f"unbalanced '$' at character {start + 1}: no closing '$'")
+        name = text[start + 1 : end]
+        if _WHITESPACE.search(name):
+            return TokenScan(
+                tuple(tokens),
+                f"unbalanced '$' at character {start + 1}: '${name}$' is not a token (whitespace inside)",
+            )
+        if name:
+            tokens.append(name)
+        index = end + 1
+
+
+# --------------------------------------------------------------------------------------- output fields
+
+_AS = re.compile(r"\s+as\s+", re.IGNORECASE)
+_STATS_AGG = re.compile(
+    r"""([A-Za-z_][A-Za-z0-9_]*(?:\([^)]*\))?)(?:\s+as\s+("[^"]+"|'[^']+'|[^\s,]+))?""", re.IGNORECASE
+)
+_EVAL_TARGET = re.compile(r"""^\s*("[^"]+"|[A-Za-z_][A-Za-z0-9_.{}]*)\s*=(?!=)""")
+_FIELD_KEEPING = frozenset(
+    {"fillnull", "where", "search", "sort", "dedup", "head", "tail", "convert", "reverse", "makemv", "mvexpand"}
+)
+
+
+_PIPELINE_PIECES = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]()|]|[^"\[\]()|]+', re.DOTALL)
+
+
+def split_pipeline(search: str) -> list[str]:
+    """Top-level ``|`` segments (pipes inside quotes, brackets or parentheses do not split)."""
+    segments: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for piece in _PIPELINE_PIECES.findall(search):
+        if piece in ("[", "("):
+            depth += 1
+        elif piece in ("]", ")"):
+            depth -= 1
+        elif piece == "|" and depth == 0:
+            segments.append("".join(current).strip())
+            current = []
+            continue
+        current.append(piece)
+    segments.append("".join(current).strip())
+    return [s for s in segments if s]
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1] if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'" else name
+
+
+def _stats_fields(args: str) -> list[str]:
+    by = re.split(r"\s+by\s+", args, maxsplit=1, flags=re.IGNORECASE)
+    fields = [_unquote(m.group(2) or m.group(1)) for m in _STATS_AGG.finditer(by[0])]
+    if len(by) == 2:
+        fields += [_unquote(f) for f in re.split(r"[\s,]+", by[1].strip()) if f]
+    return fields
+
+
+def output_fields(search: str) -> frozenset[str] | None:
+    """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
+
+    ``None`` when that cannot be told from the text: a command this function does not model comes after the
+    last transforming command, or a wildcard is involved. Macro calls that are whole pipeline segments
+    (`` `x_filter` ``, `` `security_content_ctime(firstTime)` ``) are taken not to change the field set.
+    """
+    segments = split_pipeline(strip_comments(search))
+    trailing: list[str] = []
+    fields: list[str] | None = None
+    for segment in reversed(segments):
+        if segment.startswith("`") and segment.endswith("`"):
+            continue
+        command, _, args = segment.partition(" ")
+        command = command.lower()
+        if command == "stats":
+            fields = _stats_fields(args)
+            break
+        if command in {"table", "fields"}:
+            if command == "fields" and args.strip().startswith("-"):
+                return None  # "fields - x" removes fields from an unknown set
+            names = [_unquote(f) for f in re.split(r"[\s,]+", args.strip().lstrip("+").strip()) if f]
+            if any("*" in n for n in names):
+                return None
+            fields = names
+            break
+        if command in _FIELD_KEEPING or command in {"eval", "rename"}:
+            trailing.append(segment)
+            continue
+        return None
+    if fields is None:
+        return None
+    current = set(fields)
+    for segment in reversed(trailing):
+        command, _, args = segment.partition(" ")
+        command = command.lower()
+        if command == "eval":
+            for assignment in split_arguments(args):
+                target = _EVAL_TARGET.match(assignment)
+                if target is None:
+                    return None
+                current.add(_unquote(target.group(1)))
+        elif command == "rename":
+            for clause in split_arguments(args):
+                parts = _AS.split(clause.strip())
+                if len(parts) != 2:
+                    return None
+                old, new = (_unquote(p.strip()) for p in parts)
+                if "*" in old:
+                    pattern = re.compile(fnmatch.translate(old).replace(".*", "(.*)"))
+                    renamed = set()
+                    for name in current:
+                        match = pattern.fullmatch(name)
+                        renamed.add(new.replace("*", match.group(1), 1) if match else name)
+                    current = renamed
+                elif old in current:
+                    current.discard(old)
+                    current.add(new)
+    return frozenset(current)

@@ -1,0 +1,78 @@
+"""Detection tests: local attack data exists (CP046), expected_rows name result fields (CP047), risk_from
+names detections and belongs to Correlation detections (CP048)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.rules import RuleContext
+from contentpack.content.rules.spl_text import output_fields
+
+_REMOTE = ("http://", "https://")
+
+
+def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP046: a local ``attack_data.data`` path is relative to the pack root, inside it, and exists."""
+    root = context.root.resolve()
+    for detection in context.pack.detections:
+        for t_index, test in enumerate(detection.tests):
+            for a_index, attack_data in enumerate(test.attack_data):
+                if attack_data.data.startswith(_REMOTE):
+                    continue
+                where = detection.source.at("tests", t_index, "attack_data", a_index, "data")
+                relative = PurePosixPath(attack_data.data)
+                if relative.is_absolute() or ".." in relative.parts:
+                    yield error(where, "CP046", f"attack data path '{attack_data.data}' must be relative to the pack root and stay inside it")
+                    continue
+                target = (root / relative).resolve()
+                if not target.is_relative_to(root):
+                    yield error(where, "CP046", f"attack data path '{attack_data.data}' leaves the pack root (symbolic link?)")
+                elif not target.is_file():
+                    yield error(where, "CP046", f"attack data file '{attack_data.data}' does not exist")
+
+
+def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP047: an expected_rows key that is not a result field can never match (checked when the search's
+    result fields can be read from its last stats/table command)."""
+    for detection in context.pack.detections:
+        fields = None
+        for t_index, test in enumerate(detection.tests):
+            for r_index, row in enumerate(test.expected_rows):
+                if fields is None:
+                    fields = output_fields(detection.search) or frozenset({"*"})
+                if "*" in fields:
+                    continue
+                for key in row:
+                    if key not in fields:
+                        yield error(
+                            detection.source.key("tests", t_index, "expected_rows", r_index, key),
+                            "CP047",
+                            f"expected_rows field '{key}' is not a result field of the search "
+                            f"(result fields: {', '.join(sorted(fields))})",
+                        )
+
+
+def risk_from_valid(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP048: risk_from feeds a correlation search's risk index from other detections' results."""
+    names = {d.name for d in context.pack.detections}
+    for detection in context.pack.detections:
+        for t_index, test in enumerate(detection.tests):
+            if test.risk_from and detection.type != "Correlation":
+                yield error(
+                    detection.source.key("tests", t_index, "risk_from"),
+                    "CP048",
+                    f"risk_from is only meaningful for Correlation detections (this one is {detection.type})",
+                )
+                continue
+            for index, name in enumerate(test.risk_from):
+                if name not in names and name not in context.unmodelled_names:
+                    yield error(
+                        detection.source.at("tests", t_index, "risk_from", index),
+                        "CP048",
+                        f"risk_from names '{name}', which is not a detection in this pack",
+                    )
+
+
+RULES = (attack_data_exists, expected_rows_fields, risk_from_valid)

@@ -1,0 +1,208 @@
+"""The validation pipeline: files → loader → JSON Schema → model → semantic rules → sorted diagnostics.
+
+``validate_pack`` is the one entry point (the CLI, the builder and the tests all call it). It never raises
+for bad *content*: every problem becomes a ``Diagnostic``. It raises ``PackRootError`` only when there is no
+pack to look at (no ``contentpack.yml``), which callers treat as a usage error.
+
+Files are checked one after the other in one process. A process pool was measured and dropped: shipping
+2,000 models back to the parent (pickling) cost about what the second core saved, and under load it was
+slower; one detection costs well under a millisecond here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contentpack import attack
+from contentpack.config import PackRootError, load_app_config
+from contentpack.content import schemas
+from contentpack.content.build_model import (
+    build_data_source,
+    build_detection,
+    build_lookup,
+    build_macro,
+    build_story,
+)
+from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
+from contentpack.content.loader import load_yaml
+from contentpack.content.lookup_csv import read_header
+from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
+from contentpack.content.rules import RuleContext, run_rules
+
+__all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
+
+# Content folder → schema kind. Files are taken in path order, the order contentctl writes stanzas.
+CONTENT_DIRS: Mapping[str, schemas.SchemaKind] = {
+    "detections": "detection",
+    "macros": "macro",
+    "stories": "story",
+    "data_sources": "data_source",
+    "lookups": "lookup",
+}
+RULE_EXTENSION = "CP015"
+
+ContentObject = Detection | Macro | Story | DataSource | Lookup
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of one validation run."""
+
+    pack: Pack | None  # None only when contentpack.yml itself is unusable
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted, deduplicated
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """No errors; with ``strict``, no warnings either."""
+        return not self.errors and not (self.strict and self.warnings)
+
+
+@dataclass(frozen=True)
+class _FileOutcome:
+    kind: schemas.SchemaKind
+    obj: ContentObject | None
+    problems: list[Diagnostic]
+    declared_name: str | None  # the file's `name` value when it could be read, modelled or not
+
+
+def _build(
+    kind: schemas.SchemaKind, data: Mapping[str, Any], source: SourceMap, root: Path, stem: str
+) -> tuple[ContentObject | None, list[Diagnostic]]:
+    """Schema-valid data → model object (a lookup also needs its CSV header)."""
+    if kind == "detection":
+        return build_detection(data, source), []
+    if kind == "macro":
+        return build_macro(data, source), []
+    if kind == "story":
+        return build_story(data, source), []
+    if kind == "data_source":
+        return build_data_source(data, source), []
+    csv_name = data.get("filename", f"{stem}.csv")
+    header, problems = read_header(root, csv_name, source.at("filename" if "filename" in data else "name"))
+    if header is None:
+        return None, problems
+    return build_lookup(data, source, csv_name, header), []
+
+
+def _check_file(task: tuple[str, str, str]) -> _FileOutcome:
+    """Everything about one file that needs no other file."""
+    kind_text, root_text, shown = task
+    kind: schemas.SchemaKind = kind_text  # type: ignore[assignment]  # one of CONTENT_DIRS' values
+    root = Path(root_text)
+    document, problems = load_yaml(root / shown, shown)
+    if document is None:
+        return _FileOutcome(kind, None, problems, None)
+    data = document.data
+    name = data.get("name") if isinstance(data, dict) else None
+    declared = name if isinstance(name, str) else None
+    problems = schemas.validate(kind, data, document.source)
+    if problems:
+        return _FileOutcome(kind, None, problems, declared)
+    obj, problems = _build(kind, data, document.source, root, Path(shown).stem)  # type: ignore[arg-type]
+    return _FileOutcome(kind, obj, problems, declared)
+
+
+def _discover(root: Path) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
+    """Content files in path order. ``os.walk`` rather than ``Path.rglob``: a third of the time on big packs."""
+    tasks: list[tuple[str, str, str]] = []
+    problems: list[Diagnostic] = []
+    root_text = str(root)
+    for folder, kind in CONTENT_DIRS.items():
+        found: list[tuple[str, str]] = []  # (shown path, absolute path)
+        for directory, subdirs, files in os.walk(root / folder):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+            relative_dir = os.path.relpath(directory, root_text).replace(os.sep, "/")
+            found.extend((f"{relative_dir}/{name}", os.path.join(directory, name)) for name in files if name[0] != ".")
+        for shown, absolute in sorted(found):
+            suffix = os.path.splitext(shown)[1]
+            if suffix in (".yml", ".yaml", ".csv") and os.path.islink(absolute):
+                problems.append(
+                    error(Position(shown), RULE_EXTENSION, "symbolic links are not allowed in content (copy the file)")
+                )
+            elif suffix == ".yml":
+                tasks.append((kind, root_text, shown))
+            elif suffix == ".yaml":
+                problems.append(
+                    error(Position(shown), RULE_EXTENSION, "content files must end in .yml (this one is not read)")
+                )
+    return tasks, problems
+
+
+def _attack_catalog() -> tuple[attack.AttackCatalog | None, str | None]:
+    try:
+        return attack.load(), None
+    except attack.AttackDataError as exc:
+        return None, str(exc)
+
+
+def _finish(diagnostics: Iterable[Diagnostic], pack: Pack | None, strict: bool) -> ValidationResult:
+    return ValidationResult(pack, sorted(set(diagnostics)), strict)
+
+
+def validate_pack(
+    root: Path,
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]] = _attack_catalog,
+) -> ValidationResult:
+    """Validate the pack at ``root`` and model it.
+
+    ``today`` fixes the date the "not in the future" rule compares with (default: today in UTC);
+    ``attack_catalog`` supplies the ATT&CK data (default: the data shipped in the package).
+    """
+    root = Path(root)
+    app, problems = load_app_config(root)
+    diagnostics: list[Diagnostic] = list(problems)
+    tasks, discovery_problems = _discover(root)
+    diagnostics.extend(discovery_problems)
+    outcomes = [_check_file(task) for task in tasks]
+    found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
+    unmodelled: set[str] = set()
+    for outcome in outcomes:
+        diagnostics.extend(outcome.problems)
+        if outcome.obj is not None:
+            found[outcome.kind].append(outcome.obj)
+        elif outcome.declared_name is not None:
+            unmodelled.add(outcome.declared_name)
+    if app is None:
+        return _finish(diagnostics, None, strict)
+    pack = Pack(
+        root=str(root),
+        app=app,
+        detections=tuple(found["detection"]),
+        macros=tuple(found["macro"]),
+        stories=tuple(found["story"]),
+        data_sources=tuple(found["data_source"]),
+        lookups=tuple(found["lookup"]),
+    )
+    catalog, catalog_problem = attack_catalog()
+    context = RuleContext(
+        pack=pack,
+        root=root,
+        today=today or dt.datetime.now(dt.timezone.utc).date(),
+        unmodelled_names=frozenset(unmodelled),
+        attack=catalog,
+        attack_problem=catalog_problem,
+    )
+    diagnostics.extend(run_rules(context))
+    return _finish(diagnostics, pack, strict)
+
+
+def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
+    """Alias of ``validate_pack`` for callers that mainly want the model (the builder)."""
+    return validate_pack(root, strict=strict)

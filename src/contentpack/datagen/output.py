@@ -1,0 +1,54 @@
+"""Write scenarios to ``<out>/<scenario>/<scenario>.log`` plus ``dataset.yml`` (one place for the layout,
+used by the CLI, the script and the reproducibility tests)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from contentpack.datagen.manifest import build_manifest, write_manifest
+from contentpack.datagen.scenarios import generate
+from contentpack.datagen.writer import write_log
+
+
+@dataclass(frozen=True)
+class Written:
+    scenario: str
+    log_path: Path
+    manifest_path: Path
+    events: int
+    bytes: int
+
+
+def write_app_catalog(path: str | os.PathLike[str]) -> Path:
+    """Write the app lookup CSV (``docs/app_catalog.csv``) from the generator's own app list."""
+    from contentpack.datagen.app_catalog import catalog_csv
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(catalog_csv(), encoding="utf-8", newline="\n")
+    return target
+
+
+def refresh_docs(path: str | os.PathLike[str], attack_data: str | os.PathLike[str]) -> Path:
+    """Rewrite the scenario-facts section of ``path`` from the manifests under ``attack_data``."""
+    from contentpack.datagen.docs import facts_markdown, replace_section
+    from contentpack.datagen.manifest import load_manifest
+    from contentpack.datagen.scenarios import SCENARIOS
+
+    manifests = [load_manifest(Path(attack_data) / name / "dataset.yml") for name in SCENARIOS]
+    target = Path(path)
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(replace_section(current, facts_markdown(manifests)), encoding="utf-8", newline="\n")
+    return target
+
+
+def write_scenario(name: str, out_dir: str | os.PathLike[str], seed: int | None = None) -> Written:
+    scenario = generate(name, seed)
+    folder = Path(out_dir) / name
+    log_name = f"{name}.log"
+    size = write_log(folder / log_name, scenario.records)
+    manifest_path = folder / "dataset.yml"
+    write_manifest(manifest_path, build_manifest(scenario, log_name))
+    return Written(name, folder / log_name, manifest_path, len(scenario.records), size)

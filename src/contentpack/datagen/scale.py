@@ -1,0 +1,259 @@
+"""Scale mode: millions of realistic sign-in records for benchmarks and large test tenants.
+
+Events are produced in fixed-size chunks, each from its own random stream (seed, chunk index), so the
+output for a seed is the same whether one process or several produce it. ``write_events`` renders
+chunks in worker processes and writes them in order, holding at most a few chunks in memory.
+Records come from the same factory and builder as the committed scenarios (``traffic``, ``records``),
+serialised through ``template`` for speed.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from multiprocessing import get_context
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from contentpack.datagen import catalog
+from contentpack.datagen.clock import TICKS_PER_SECOND, ticks_of
+from contentpack.datagen.template import SignInRenderer
+from contentpack.datagen.tenant import DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, build_tenant, third_party_app
+from contentpack.datagen.traffic import AppRef, SignInFactory, first_party
+
+CHUNK_EVENTS = 10_000
+SCALE_START = "2026-10-05T00:00:00"
+MEAN_STEP_TICKS = TICKS_PER_SECOND // 4  # four sign-ins per second across the tenant
+INTERACTIVE_SHARE = 0.25
+OTHER_ERROR_RATE = 0.03
+OTHER_ERRORS = (50074, 50076, 50126, 700020, 90094)
+SCALE_USERS_MAX = 5000
+
+# Third-party apps of an ordinary tenant: the apps users are prompted for or that lose consent.
+_THIRD_PARTY_NAMES = (
+    "Fabrikam Survey", "Litware Calendar Sync", "Northwind Scheduler", "Tailspin Mail Merge",
+    "Wingtip Docs Viewer", "Adatum Expense Scanner", "Proseware Notes", "Trey Research CRM",
+    "Woodgrove Signature", "Lamna Travel", "Alpine Ski Planner", "Coho Vineyard Orders",
+)
+_THIRD_PARTY_SCOPES = (
+    ("User.Read", "Calendars.ReadWrite"), ("User.Read", "Mail.Read"), ("User.Read", "Files.Read"),
+    ("openid", "profile", "email", "offline_access"),
+)
+
+
+@dataclass(frozen=True)
+class ScaleStats:
+    """What ``write_events`` wrote and how fast."""
+
+    path: str
+    events: int
+    bytes: int
+    seconds: float
+    cpu_seconds: float  # user+system CPU of this process and its workers: the figure to compare on a busy host
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_error_code: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else float("inf")
+
+    @property
+    def events_per_cpu_second(self) -> float:
+        return self.events / self.cpu_seconds if self.cpu_seconds > 0 else float("inf")
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process plus its reaped children (pool workers are reaped when the pool closes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def user_count(n_events: int) -> int:
+    """A tenant size that fits the volume: ~200 sign-ins per user, between 60 and 5,000 users."""
+    return max(60, min(SCALE_USERS_MAX, n_events // 200))
+
+
+@lru_cache(maxsize=4)
+def _tenant(members: int) -> Tenant:
+    return build_tenant(DEFAULT_TENANT_SEED, members=members, guests=max(3, members // 50))
+
+
+@lru_cache(maxsize=1)
+def third_party_apps() -> tuple[ThirdPartyApp, ...]:
+    return tuple(
+        third_party_app(DEFAULT_TENANT_SEED, name, _THIRD_PARTY_SCOPES[i % len(_THIRD_PARTY_SCOPES)])
+        for i, name in enumerate(_THIRD_PARTY_NAMES)
+    )
+
+
+def _third_party_ref(app: ThirdPartyApp) -> AppRef:
+    return AppRef(app.app_id, app.display_name, app.sp_object_id, app.resource, "Browser")
+
+
+_INTERACTIVE = tuple(first_party(a) for a in catalog.INTERACTIVE_APPS)
+_NON_INTERACTIVE = tuple(first_party(a) for a in catalog.NON_INTERACTIVE_APPS)
+_SILENT = tuple(first_party(a) for a in catalog.SILENT_65001_APPS)
+
+
+def _chunk(seed: int, index: int, count: int, members: int, consent_error_rate: float) -> list[str]:
+    """Records ``index*CHUNK_EVENTS … +count`` of the stream, each one JSON line without newline."""
+    rng = random.Random(f"{seed}/scale/{index}")
+    tenant = _tenant(members)
+    people = tenant.everyone
+    factory = SignInFactory(tenant, rng)
+    renderer = SignInRenderer()
+    apps = [_third_party_ref(a) for a in third_party_apps()]
+    scopes = {a.app_id: a.scopes for a in third_party_apps()}
+    ticks = ticks_of(SCALE_START) + index * CHUNK_EVENTS * MEAN_STEP_TICKS
+    random_ = rng.random
+    lines: list[str] = []
+    for _ in range(count):
+        ticks += int(random_() * 2 * MEAN_STEP_TICKS)
+        user = people[int(random_() * len(people))]
+        roll = random_()
+        if roll < consent_error_rate:
+            if random_() < 0.6:  # consent required: mostly first-party silent requests
+                app = _SILENT[int(random_() * len(_SILENT))] if random_() < 0.7 else apps[int(random_() * len(apps))]
+                spec = factory.make(user, app, ticks, 65001, False, scopes=scopes.get(app.app_id, ()))
+            else:  # a user declined a third-party app's prompt
+                app = apps[int(random_() * len(apps))]
+                spec = factory.make(user, app, ticks, 65004, True, scopes=scopes[app.app_id])
+        else:
+            interactive = random_() < INTERACTIVE_SHARE
+            pool = _INTERACTIVE if interactive else _NON_INTERACTIVE
+            app = pool[int(random_() * len(pool))]
+            code = 0
+            if roll < consent_error_rate + OTHER_ERROR_RATE:
+                code = OTHER_ERRORS[int(random_() * len(OTHER_ERRORS))]
+                interactive = interactive or code != 700020
+            spec = factory.make(user, app, ticks, code, interactive, at_home=random_() < 0.2)
+        lines.append(renderer.render(spec))
+    return lines
+
+
+def _chunks(n_events: int) -> Iterator[tuple[int, int]]:
+    for index, start in enumerate(range(0, n_events, CHUNK_EVENTS)):
+        yield index, min(CHUNK_EVENTS, n_events - start)
+
+
+def generate_lines(n_events: int, seed: int, consent_error_rate: float = 0.01) -> Iterator[str]:
+    """``n_events`` realistic sign-in records (``SignInLogs`` / ``NonInteractiveUserSignInLogs``) as JSON
+    lines without newline, oldest first by sign-in time. About ``consent_error_rate`` of them are consent
+    errors (65001 / 65004) and ~3% other failures (MFA interrupts, bad password, 700020, 90094)."""
+    if n_events < 0:
+        raise ValueError("n_events must be >= 0")
+    members = user_count(n_events)
+    for index, count in _chunks(n_events):
+        yield from _chunk(seed, index, count, members, consent_error_rate)
+
+
+def _chunk_text(seed: int, index: int, count: int, members: int, rate: float) -> tuple[bytes, Counter[tuple[str, int]]]:
+    lines = _chunk(seed, index, count, members, rate)
+    counts: Counter[tuple[str, int]] = Counter()
+    for line in lines:
+        # Both keys sit at fixed places near the start of every sign-in line: cheap to read back.
+        category = line[line.index('"category": "') + 13 : line.index('", "tenantId"')]
+        code = int(line[line.index('"resultType": "') + 15 : line.index('", "resultSignature"')])
+        counts[(category, code)] += 1
+    return ("\n".join(lines) + "\n").encode("ascii"), counts
+
+
+def write_events(
+    path: str | os.PathLike[str],
+    n_events: int,
+    seed: int,
+    progress: bool = True,
+    workers: int | None = None,
+    consent_error_rate: float = 0.01,
+) -> ScaleStats:
+    """Stream ``n_events`` records to ``path`` (the same bytes as ``generate_lines`` plus newlines).
+
+    Chunks are rendered by ``workers`` processes (default: the CPU count, at most 4) and written in
+    order; at most two chunks per worker are in flight, so memory stays flat whatever ``n_events`` is.
+    """
+    if n_events < 0:
+        raise ValueError("n_events must be >= 0")
+    workers = workers or min(4, os.cpu_count() or 1)
+    members = user_count(n_events)
+    by_key: Counter[tuple[str, int]] = Counter()
+    written = 0
+    started = time.perf_counter()
+    cpu_started = _cpu_seconds()
+    out_path = Path(path)
+    with open(out_path, "wb") as out, _Progress(n_events, progress) as bar:
+        def consume(result: tuple[bytes, Counter[tuple[str, int]]], count: int) -> None:
+            nonlocal written
+            data, counts = result
+            out.write(data)
+            written += len(data)
+            by_key.update(counts)
+            bar.advance(count, written)
+
+        if workers <= 1:
+            for index, count in _chunks(n_events):
+                consume(_chunk_text(seed, index, count, members, consent_error_rate), count)
+        else:
+            # spawn, not fork: the progress bar's refresh thread may hold a lock a forked child would inherit.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                pending: list[tuple[Future[tuple[bytes, Counter[tuple[str, int]]]], int]] = []
+                for index, count in _chunks(n_events):
+                    pending.append((pool.submit(_chunk_text, seed, index, count, members, consent_error_rate), count))
+                    if len(pending) >= 2 * workers:
+                        future, done_count = pending.pop(0)
+                        consume(future.result(), done_count)
+                for future, done_count in pending:
+                    consume(future.result(), done_count)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_started
+    by_category: Counter[str] = Counter()
+    by_code: Counter[int] = Counter()
+    for (category, code), n in by_key.items():
+        by_category[category] += n
+        by_code[code] += n
+    return ScaleStats(str(out_path), n_events, written, seconds, cpu, dict(sorted(by_category.items())), dict(sorted(by_code.items())))
+
+
+class _Progress:
+    """A rich progress bar on stderr (events, rate, bytes), or nothing when disabled."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self._total = total
+        self._enabled = enabled
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Progress:
+        if self._enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} ev/s"), TextColumn("{task.fields[size]}"),
+                TimeElapsedColumn(), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=False,
+            )
+            self._progress.__enter__()
+            self._task = self._progress.add_task("events", total=self._total, rate="-", size="0 MB")
+            self._started = time.perf_counter()
+        return self
+
+    def advance(self, count: int, written: int) -> None:
+        if self._progress is not None and self._task is not None:
+            task = self._progress.tasks[0]
+            elapsed = max(time.perf_counter() - self._started, 1e-9)
+            rate = f"{(task.completed + count) / elapsed:,.0f}"
+            self._progress.update(self._task, advance=count, rate=rate, size=f"{written / 1e6:,.0f} MB")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)

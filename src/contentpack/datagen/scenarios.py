@@ -1,0 +1,471 @@
+"""The committed attack-data scenarios: ordinary tenant traffic plus the consent events each detection
+must (or must not) fire on.
+
+Every scenario draws from its own random stream (``derived_rng(seed, name)``) over the shared tenant
+(``DEFAULT_TENANT_SEED``), so each file is reproducible on its own from the seed in its manifest.
+Times are fixed dates in October 2026 — never the wall clock. ``facts`` carry what detection authors
+need (apps, users, windows); counts are computed from the records by ``manifest``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from contentpack.datagen import catalog
+from contentpack.datagen.clock import (
+    TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_SECOND, property_time, record_time, ticks_of, weekday,
+)
+from contentpack.datagen.ids import audit_id, derived_rng, guid
+from contentpack.datagen.records import (
+    AuditHeader, ClientApp, PolicyChange, Record, add_app_role_assignment, add_delegated_permission_grant,
+    add_service_principal, build_sign_in, consent_to_application, update_authorization_policy,
+)
+from contentpack.datagen.tenant import (
+    DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, User, build_tenant, third_party_app,
+)
+from contentpack.datagen.traffic import AppRef, SignInFactory, first_party, ingestion_lag, office_hours_start
+
+RISKY_MAIL_FILES_SCOPES = ("User.Read", "Mail.Read", "Mail.Send", "Files.ReadWrite.All", "offline_access")
+GRAPH_SPNS = (
+    "00000003-0000-0000-c000-000000000000/ags.windows.net;00000003-0000-0000-c000-000000000000;"
+    "https://canary.graph.microsoft.com;https://graph.microsoft.com;https://ags.windows.net;"
+    "https://graph.microsoft.us;https://graph.microsoft.com/;https://dod-graph.microsoft.us;"
+    "https://canary.graph.microsoft.com/;https://graph.microsoft.us/;https://dod-graph.microsoft.us/"
+)
+ATTACKER_PLACE = catalog.Place("Amsterdam", "Noord-Holland", "NL", 52.3676, 4.9041, "198.51.100", 64510)
+ATTACKER_IP = "198.51.100.66"
+
+
+@dataclass
+class Scenario:
+    """A generated scenario: its records (unsorted) and the facts its manifest and docs state."""
+
+    name: str
+    seed: int
+    description: str
+    attack_ids: tuple[str, ...]
+    records: list[Record] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class _Builder:
+    """Shared helpers of the scenario functions: one tenant, one random stream, one sign-in factory."""
+
+    def __init__(self, name: str, seed: int) -> None:
+        self.rng: random.Random = derived_rng(seed, name)
+        self.tenant: Tenant = build_tenant(DEFAULT_TENANT_SEED)
+        self.factory = SignInFactory(self.tenant, self.rng)
+        self.records: list[Record] = []
+        self.sp_created: set[str] = set()
+        self.sp_planned: dict[str, int] = {}  # app id -> when its service principal appears in the tenant
+
+    # ---------------------------------------------------------------- sign-ins
+    def sign_in(self, user: User, app: AppRef, at: int, code: int = 0, interactive: bool = True,
+                scopes: tuple[str, ...] = (), at_home: bool = False, correlation_id: str | None = None) -> Record:
+        record = build_sign_in(
+            self.factory.make(user, app, at, code, interactive, at_home, scopes, correlation_id)
+        )
+        self.records.append(record)
+        return record
+
+    def plan_first_consent(self, app: ThirdPartyApp, at: int) -> None:
+        """Declare when a multi-tenant app's service principal will be created (its first consent), so
+        sign-ins before that moment carry ``appServicePrincipalId`` null, as the tenant has no SP yet."""
+        self.sp_planned[app.app_id] = min(at, self.sp_planned.get(app.app_id, at))
+
+    def ref(self, app: ThirdPartyApp, at: int) -> AppRef:
+        """The sign-in view of a third-party app at ``at``: its SP id once the SP exists in the tenant."""
+        exists = not app.multi_tenant or (app.app_id in self.sp_planned and at >= self.sp_planned[app.app_id])
+        return AppRef(app.app_id, app.display_name, app.sp_object_id if exists else None, app.resource, "Browser")
+
+    def attacker_refresh(self, user: User, app: AppRef, at: int) -> Record:
+        """The malicious app redeeming a user's refresh token from its own infrastructure."""
+        spec = self.factory.make(user, app, at, 0, False, scopes=())
+        spec = spec._replace(
+            ip_address=ATTACKER_IP, city=ATTACKER_PLACE.city, state=ATTACKER_PLACE.state,
+            country=ATTACKER_PLACE.country, latitude=ATTACKER_PLACE.latitude, longitude=ATTACKER_PLACE.longitude,
+            asn=ATTACKER_PLACE.asn, user_agent="python-requests/2.32.3",
+        )
+        record = build_sign_in(spec)
+        self.records.append(record)
+        return record
+
+    # ---------------------------------------------------------------- audit
+    def header(self, at: int, correlation_id: str, initiator: User, ip: str) -> AuditHeader:
+        rng = self.rng
+        return AuditHeader(
+            time=record_time(at + ingestion_lag(rng)),
+            activity_time=property_time(at),
+            tenant_id=self.tenant.tenant_id,
+            correlation_id=correlation_id,
+            record_id=audit_id(rng, correlation_id),
+            initiator_id=initiator.object_id,
+            initiator_upn=initiator.upn,
+            initiator_ip=ip,
+        )
+
+    def grant(self, user: User, app: ThirdPartyApp, at: int, correlation_id: str, ip: str,
+              admin: bool = False) -> None:
+        """A successful consent: ``Add service principal`` the first time the tenant sees a multi-tenant
+        app, ``Consent to application``, ``Add delegated permission grant`` — one correlation id."""
+        client = ClientApp(app.app_id, app.display_name, app.sp_object_id)
+        graph_sp = self.tenant.resource_sp(app.resource)
+        if app.multi_tenant and app.app_id not in self.sp_created:
+            self.sp_created.add(app.app_id)
+            self.records.append(add_service_principal(self.header(at, correlation_id, user, ""), client))
+        step = TICKS_PER_SECOND // 2
+        self.records.append(consent_to_application(
+            self.header(at + step, correlation_id, user, ip), client, graph_sp, app.scopes, admin_consent=admin,
+        ))
+        self.records.append(add_delegated_permission_grant(
+            self.header(at + 2 * step, correlation_id, user, ip), client, graph_sp, app.resource.display_name,
+            app.scopes, all_principals=admin, resource_spns=GRAPH_SPNS,
+        ))
+
+    # ---------------------------------------------------------------- ordinary traffic
+    def workday(self, user: User, day: int, busy: float = 1.0) -> None:
+        """One user's ordinary day: a morning interactive sign-in (sometimes after an MFA interrupt),
+        a couple more interactive sign-ins and background token refreshes."""
+        rng = self.rng
+        at_home = rng.random() < 0.25
+        start = office_hours_start(rng, day)
+        morning = first_party(rng.choice(catalog.INTERACTIVE_APPS[:3]))
+        if rng.random() < 0.12:
+            self.sign_in(user, morning, start, rng.choice((50074, 50076)), at_home=at_home)
+            start += rng.randint(20, 90) * TICKS_PER_SECOND
+        self.sign_in(user, morning, start, at_home=at_home)
+        for _ in range(max(0, int(rng.gauss(2, 1) * busy))):
+            app = first_party(rng.choice(catalog.INTERACTIVE_APPS))
+            self.sign_in(user, app, start + rng.randint(10, 540) * TICKS_PER_MINUTE, at_home=at_home)
+        for _ in range(max(0, int(rng.gauss(4, 1.5) * busy))):
+            app = first_party(rng.choice(catalog.NON_INTERACTIVE_APPS))
+            self.sign_in(user, app, start + rng.randint(1, 600) * TICKS_PER_MINUTE, interactive=False,
+                         at_home=at_home)
+
+    def background(self, start: int, hours: float, share: float) -> None:
+        """Ordinary traffic of ``share`` of the members over ``hours`` from ``start``."""
+        rng = self.rng
+        span = int(hours * TICKS_PER_HOUR)
+        for user in self.tenant.users:
+            if rng.random() >= share:
+                continue
+            app = first_party(rng.choice(catalog.INTERACTIVE_APPS))
+            self.sign_in(user, app, start + rng.randrange(span))
+            for _ in range(rng.randint(1, 3)):
+                self.sign_in(user, first_party(rng.choice(catalog.NON_INTERACTIVE_APPS)), start + rng.randrange(span),
+                             interactive=False)
+
+    def pick_users(self, count: int, exclude: set[str] | None = None) -> list[User]:
+        pool = [u for u in self.tenant.users[1:] if not exclude or u.upn not in exclude]
+        return self.rng.sample(pool, count)
+
+    def done(self, name: str, seed: int, description: str, attack_ids: tuple[str, ...], facts: dict[str, Any]) -> Scenario:
+        return Scenario(name, seed, description, attack_ids, self.records, facts)
+
+
+def app_facts(app: ThirdPartyApp, publisher_verified: bool, note: str) -> dict[str, Any]:
+    return {
+        "app_id": app.app_id,
+        "display_name": app.display_name,
+        "service_principal_id": app.sp_object_id,
+        "multi_tenant": app.multi_tenant,
+        "publisher_verified": publisher_verified,
+        "requested_scopes": list(app.scopes),
+        "note": note,
+    }
+
+
+def _window(records: list[Record]) -> dict[str, str]:
+    times = sorted(r["time"] for r in records)
+    return {"earliest": times[0], "latest": times[-1]}
+
+
+# ============================================================================ scenarios
+
+BASELINE_START = "2026-10-05"  # a Monday
+HONEST_APPS = ("Fabrikam Survey", "Litware Calendar Sync", "Northwind Scheduler", "Wingtip Docs Viewer")
+
+
+def baseline_tenant(seed: int) -> Scenario:
+    b = _Builder("baseline_tenant", seed)
+    rng, tenant = b.rng, b.tenant
+    start = ticks_of(BASELINE_START)
+    for d in range(7):
+        day = start + d * TICKS_PER_DAY
+        weekend = weekday(day) >= 5
+        for user in tenant.users:
+            if weekend and rng.random() > 0.15:
+                continue
+            b.workday(user, day, busy=0.4 if weekend else 1.0)
+        if not weekend:
+            for guest in tenant.guests:
+                if rng.random() < 0.5:
+                    b.sign_in(guest, first_party(catalog.TEAMS), office_hours_start(rng, day))
+            # first-party silent token requests that need consent: the 65001 background
+            for _ in range(rng.randint(3, 5)):
+                app = first_party(rng.choice(catalog.SILENT_65001_APPS))
+                b.sign_in(rng.choice(tenant.users), app, office_hours_start(rng, day), 65001, interactive=False)
+            for _ in range(rng.randint(1, 3)):
+                app = first_party(rng.choice(catalog.NON_INTERACTIVE_APPS))
+                b.sign_in(rng.choice(tenant.users), app, office_hours_start(rng, day), 700020, interactive=False)
+            if rng.random() < 0.6:
+                user = rng.choice(tenant.users)
+                b.sign_in(user, first_party(catalog.OFFICE_HOME), office_hours_start(rng, day), 50126)
+    honest = [
+        third_party_app(DEFAULT_TENANT_SEED, name, ("User.Read", "Calendars.Read") if i % 2 else ("User.Read",))
+        for i, name in enumerate(HONEST_APPS)
+    ]
+    declines = []
+    decliners = b.pick_users(4)
+    consenters = b.pick_users(2, {u.upn for u in decliners})
+    consent_times = [office_hours_start(rng, start + (2 * i + 1) * TICKS_PER_DAY) for i in range(2)]
+    for app, at in zip(honest, consent_times):
+        b.plan_first_consent(app, at + 40 * TICKS_PER_SECOND)
+    # honest declines: one per app, on different days (Tue, Wed, Thu, Fri), different users
+    for i, (app, user) in enumerate(zip(honest, decliners)):
+        at = office_hours_start(rng, start + (i + 1) * TICKS_PER_DAY)
+        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
+        declines.append({"user": user.upn, "app": app.display_name, "day": property_time(at)[:10]})
+    # honest prompts that end in a low-risk user consent (65001 prompt, then consent, then success)
+    granted = []
+    for app, user, at in zip(honest, consenters, consent_times):
+        corr = guid(rng)
+        b.sign_in(user, b.ref(app, at), at, 65001, scopes=app.scopes, correlation_id=corr)
+        b.grant(user, app, at + 40 * TICKS_PER_SECOND, corr, user.office_ip)
+        done = at + 50 * TICKS_PER_SECOND
+        b.sign_in(user, b.ref(app, done), done, scopes=app.scopes, correlation_id=corr)
+        granted.append({"user": user.upn, "app": app.display_name, "scopes": list(app.scopes)})
+    # benign authorization-policy changes by the admin (tightening user consent)
+    policy_id = guid(derived_rng(DEFAULT_TENANT_SEED, "authorization-policy"))
+    changes = (
+        (PolicyChange(
+            "PermissionGrantPolicyIdsAssignedToDefaultUserRole",
+            '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]',
+            '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]',
+        ),),
+        (PolicyChange("AllowedToSignUpEmailBasedSubscriptions", "[true]", "[false]"),),
+    )
+    for i, change in enumerate(changes):
+        at = office_hours_start(rng, start + (1 + 2 * i) * TICKS_PER_DAY)
+        b.records.append(update_authorization_policy(
+            b.header(at, guid(rng), tenant.admin, tenant.admin.office_ip), policy_id, change,
+            catalog.CLIENT_PROFILES[0].user_agent,
+        ))
+    facts = {
+        "users": len(tenant.users),
+        "guests": [g.upn for g in tenant.guests],
+        "admin": tenant.admin.upn,
+        "honest_declines_65004": declines,
+        "honest_user_consents": granted,
+        "honest_apps": [app_facts(a, True, "ordinary third-party app, verified publisher") for a in honest],
+        "benign_policy_changes": [c[0].name for c in changes],
+        "silent_65001_apps": [a.display_name for a in catalog.SILENT_65001_APPS],
+        "thinned": "non-interactive refreshes thinned to ~4 per user per workday to keep attack_data/ small",
+    }
+    return b.done(
+        "baseline_tenant", seed,
+        "A week of ordinary traffic for a 60-user tenant (plus 3 guests): interactive and non-interactive "
+        "sign-ins, MFA interrupts, 65001 from first-party silent token requests, 700020, a few honest "
+        "65004 declines and low-risk user consents on different days and apps, two benign authorization-"
+        "policy changes. The false-positive background every detection must survive.",
+        (), facts,
+    )
+
+
+PHISH_APP_NAME = "Office365 Document Viewer"
+
+
+def consent_phishing_campaign(seed: int) -> Scenario:
+    b = _Builder("consent_phishing_campaign", seed)
+    rng = b.rng
+    app = third_party_app(DEFAULT_TENANT_SEED, PHISH_APP_NAME, RISKY_MAIL_FILES_SCOPES)
+    day = ticks_of("2026-10-12T00:00:00")
+    b.background(day + 8 * TICKS_PER_HOUR, 6, 0.5)
+    campaign_start = ticks_of("2026-10-12T10:02:00")
+    targets = b.pick_users(34)
+    decliners, granters = targets[:30], targets[30:]
+    grant_times = sorted(campaign_start + rng.randrange(5, 55) * TICKS_PER_MINUTE for _ in granters)
+    b.plan_first_consent(app, grant_times[0])
+    for user in decliners:
+        at = campaign_start + rng.randrange(56 * TICKS_PER_MINUTE)
+        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, at_home=rng.random() < 0.3)
+    ref = b.ref(app, grant_times[0])
+    for user, at in zip(granters, grant_times):
+        corr = guid(rng)
+        b.grant(user, app, at, corr, user.office_ip)
+        b.sign_in(user, ref, at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        for k in range(2):
+            b.attacker_refresh(user, ref, at + (15 + 40 * k) * TICKS_PER_MINUTE + rng.randrange(TICKS_PER_MINUTE))
+    facts = {
+        "malicious_app": app_facts(app, False, "third-party multi-tenant app, deceptive Microsoft-like name, "
+                                   "unverified publisher (not in logs: see docs/app_catalog.csv)"),
+        "decliners_65004": sorted(u.upn for u in decliners),
+        "granters": sorted(u.upn for u in granters),
+        "campaign_window_created": {"start": "2026-10-12T10:02:00Z", "end": "2026-10-12T10:58:00Z"},
+        "attacker_ip": ATTACKER_IP,
+    }
+    return b.done(
+        "consent_phishing_campaign", seed,
+        f"An unverified multi-tenant app named '{PHISH_APP_NAME}' asks for mail and files scopes. Within an "
+        "hour 34 users are prompted: 30 decline (65004), 4 grant consent (Consent to application success, "
+        "Add delegated permission grant, Add service principal on the first grant), then the app redeems "
+        "their tokens from attacker infrastructure. Background traffic of half the tenant around it.",
+        ("T1528", "T1566.002"), facts,
+    )
+
+
+def single_user_declines(seed: int) -> Scenario:
+    b = _Builder("single_user_declines", seed)
+    app = third_party_app(DEFAULT_TENANT_SEED, "Tailspin Mail Merge", ("User.Read", "Mail.Read", "Mail.Send"))
+    b.background(ticks_of("2026-10-13T12:00:00"), 4, 0.3)
+    user = b.pick_users(1)[0]
+    at = ticks_of("2026-10-13T14:22:17")
+    b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
+    return b.done(
+        "single_user_declines", seed,
+        "One user declines one third-party app's consent prompt (a single 65004 sign-in), amid ordinary "
+        "traffic: the ESCU-style single-event case.",
+        ("T1528",),
+        {"app": app_facts(app, False, "third-party app"), "user": user.upn},
+    )
+
+
+def consent_required_only(seed: int) -> Scenario:
+    b = _Builder("consent_required_only", seed)
+    rng, tenant = b.rng, b.tenant
+    lob = third_party_app(
+        DEFAULT_TENANT_SEED, "Contoso Expenses", ("User.Read", "Mail.Read"), multi_tenant=False,
+        home_tenant_id=tenant.tenant_id,
+    )
+    b.background(ticks_of("2026-10-14T08:00:00"), 5, 0.4)
+    users = b.pick_users(8)
+    start = ticks_of("2026-10-14T09:00:00")
+    for user in users:
+        at = start + rng.randrange(3 * TICKS_PER_HOUR)
+        b.sign_in(user, b.ref(lob, at), at, 65001, scopes=lob.scopes)
+        for _ in range(rng.randint(0, 2)):  # the app's silent retries
+            at += rng.randint(2, 30) * TICKS_PER_MINUTE
+            b.sign_in(user, b.ref(lob, at), at, 65001, interactive=False, scopes=lob.scopes)
+    return b.done(
+        "consent_required_only", seed,
+        "After a permission change (Mail.Read added) to the tenant's own line-of-business app 'Contoso "
+        "Expenses', users hit 65001 (consent required) interactively and in silent retries; nobody is "
+        "shown a prompt or decides: 65001 only, no 65004. 65004 detections must stay silent.",
+        (),
+        {"app": app_facts(lob, True, "line-of-business app registered in this tenant (single-tenant)"),
+         "users": sorted(u.upn for u in users)},
+    )
+
+
+def declined_then_granted(seed: int) -> Scenario:
+    b = _Builder("declined_then_granted", seed)
+    app = third_party_app(
+        DEFAULT_TENANT_SEED, "Invoice Tracker Pro", ("User.Read", "Mail.Read", "Mail.ReadWrite", "offline_access")
+    )
+    b.background(ticks_of("2026-10-15T08:00:00"), 8, 0.3)
+    user = b.pick_users(1)[0]
+    at = ticks_of("2026-10-15T13:47:05")
+    b.plan_first_consent(app, at)
+    declined = ticks_of("2026-10-15T09:12:40")
+    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes)
+    corr = guid(b.rng)
+    b.grant(user, app, at, corr, user.office_ip)
+    b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    return b.done(
+        "declined_then_granted", seed,
+        "A user declines 'Invoice Tracker Pro' (65004), is lured again and grants it mail scopes about 4.5 "
+        "hours later (Add service principal, Consent to application, Add delegated permission grant).",
+        ("T1528", "T1566.002"),
+        {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
+         "declined_at_created": "2026-10-15T09:12:40Z", "granted_at_created": "2026-10-15T13:47:05Z"},
+    )
+
+
+def admin_consent_paths(seed: int) -> Scenario:
+    b = _Builder("admin_consent_paths", seed)
+    rng, tenant = b.rng, b.tenant
+    app = third_party_app(
+        DEFAULT_TENANT_SEED, "Litware HR Connector", ("User.Read", "User.Read.All", "Directory.Read.All")
+    )
+    b.background(ticks_of("2026-10-16T08:00:00"), 8, 0.4)
+    blocked = b.pick_users(5)
+    requesters = b.pick_users(3, {u.upn for u in blocked})
+    admin = tenant.admin
+    at = ticks_of("2026-10-16T14:20:30")
+    b.plan_first_consent(app, at)
+    before = b.ref(app, at - 1)
+    for user in blocked:
+        b.sign_in(user, before, ticks_of("2026-10-16T09:05:00") + rng.randrange(35 * TICKS_PER_MINUTE), 90094,
+                  scopes=app.scopes)
+    for user in requesters:
+        b.sign_in(user, before, ticks_of("2026-10-16T10:10:00") + rng.randrange(30 * TICKS_PER_MINUTE), 90095,
+                  scopes=app.scopes)
+    ref = b.ref(app, at)
+    corr = guid(rng)
+    b.grant(admin, app, at, corr, admin.office_ip, admin=True)
+    client = ClientApp(app.app_id, app.display_name, app.sp_object_id)
+    b.records.append(add_app_role_assignment(
+        b.header(at + 3 * TICKS_PER_SECOND, corr, admin, admin.office_ip), client, tenant.resource_sp(catalog.GRAPH),
+        catalog.GRAPH.app_id, catalog.GRAPH.display_name, "df021288-bdef-4463-88db-98f22de89214", "User.Read.All",
+        "Read all users' full profiles", property_time(at + 3 * TICKS_PER_SECOND)[:-6] + "Z",
+    ))
+    for user in requesters:
+        b.sign_in(user, ref, at + rng.randint(20, 90) * TICKS_PER_MINUTE, scopes=app.scopes)
+    return b.done(
+        "admin_consent_paths", seed,
+        "Users are blocked by the user-consent policy for 'Litware HR Connector' (90094), later file admin-"
+        "consent-workflow requests (90095); the admin then grants tenant-wide consent (Consent to "
+        "application with IsAdminConsent/OnBehalfOfAll True, ConsentType AllPrincipals, Add delegated "
+        "permission grant AllPrincipals, Add app role assignment User.Read.All).",
+        ("T1098.003", "T1528"),
+        {"app": app_facts(app, True, "third-party HR app, verified publisher, admin-only scopes"),
+         "blocked_90094": sorted(u.upn for u in blocked), "requesters_90095": sorted(u.upn for u in requesters),
+         "admin": admin.upn, "admin_consent_at_created": "2026-10-16T14:20:30Z"},
+    )
+
+
+def risky_app_blocked(seed: int) -> Scenario:
+    b = _Builder("risky_app_blocked", seed)
+    app = third_party_app(DEFAULT_TENANT_SEED, "Free PDF Converter Pro", ("User.Read", "Mail.Read", "Mail.Send",
+                                                                           "Files.ReadWrite.All"))
+    b.background(ticks_of("2026-10-19T09:00:00"), 4, 0.3)
+    user = b.pick_users(1)[0]
+    at = ticks_of("2026-10-19T11:05:48")
+    client = ClientApp(app.app_id, app.display_name, app.sp_object_id)
+    b.records.append(consent_to_application(
+        b.header(at, guid(b.rng), user, user.office_ip), client, b.tenant.resource_sp(app.resource), app.scopes,
+        admin_consent=False, blocked_reason="Risky application detected",
+    ))
+    return b.done(
+        "risky_app_blocked", seed,
+        "Risk-based step-up consent blocks a user from consenting to 'Free PDF Converter Pro': Consent to "
+        "application failure with ConsentAction.Reason 'Risky application detected' "
+        "(UserConsentBlockedForRiskyAppsException).",
+        ("T1528",),
+        {"app": app_facts(app, False, "third-party app flagged risky by Microsoft"), "user": user.upn},
+    )
+
+
+ScenarioFn = Callable[[int], Scenario]
+
+# name -> (function, default seed). Seeds are arbitrary but fixed: the manifests record them.
+SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {
+    "baseline_tenant": (baseline_tenant, 1005),
+    "consent_phishing_campaign": (consent_phishing_campaign, 1012),
+    "single_user_declines": (single_user_declines, 1013),
+    "consent_required_only": (consent_required_only, 1014),
+    "declined_then_granted": (declined_then_granted, 1015),
+    "admin_consent_paths": (admin_consent_paths, 1016),
+    "risky_app_blocked": (risky_app_blocked, 1019),
+}
+
+
+def generate(name: str, seed: int | None = None) -> Scenario:
+    """Build one scenario by name (``seed`` defaults to the committed one)."""
+    if name not in SCENARIOS:
+        raise KeyError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+    fn, default_seed = SCENARIOS[name]
+    return fn(default_seed if seed is None else seed)

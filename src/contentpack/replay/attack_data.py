@@ -1,0 +1,110 @@
+"""A test's attack data, registered on an engine the way contentctl replays it.
+
+contentctl replays each ``attack_data`` entry through HEC with the entry's ``source`` and ``sourcetype``
+(escu_format.md §4); here the same metadata is stamped on the events. ``host`` is the entry's ``host`` (or
+empty) and ``index`` its ``custom_index`` (or ``main``). The pack's own macros decide whether a search sees
+them — exactly as on a test instance.
+
+Files are registered lazily (the engine scans them at each search, decoding only the fields a search needs),
+which costs less than loading a multi-megabyte baseline into memory for every test; a JSON-array file is
+loaded instead, since the scanner reads JSON lines. Each file is checked once per replay (it must parse) and
+its newest event time is kept, which is what the runner's "now" derives from.
+
+Only files inside the pack root are replayed: a URL would need the network, and a path that leaves the root
+(``../``, an absolute path, a link out) would read files the pack does not ship.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.model import AttackData, Detection
+from contentpack.spl import Engine, SplError
+
+RULE_ATTACK_DATA = "RP002"
+_URL_PREFIXES = ("http://", "https://", "s3://", "ftp://")
+_NEWEST = "search * | stats max(_time) as newest"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One attack-data file with the metadata its events get."""
+
+    path: Path
+    sourcetype: str
+    source: str
+    host: str
+    index: str
+
+    @property
+    def is_json_array(self) -> bool:
+        with open(self.path, "rb") as handle:
+            return handle.read(4096).lstrip().startswith(b"[")
+
+    def register(self, engine: Engine) -> None:
+        engine.register_events(self.path, sourcetype=self.sourcetype, source=self.source, host=self.host,
+                               index=self.index, lazy=not self.is_json_array)
+
+
+@dataclass
+class AttackDataStore:
+    """Resolves and checks attack-data files, once per file per replay."""
+
+    root: Path
+    _newest: dict[DataFile, float | None] = field(default_factory=dict)
+
+    def resolve(self, data: str) -> Path | str:
+        """The file for an ``attack_data.data`` value, or why it cannot be replayed."""
+        if data.lower().startswith(_URL_PREFIXES):
+            return "remote attack data cannot be replayed offline; commit the file under attack_data/"
+        candidate = Path(data)
+        if candidate.is_absolute():
+            return "attack data must be a path relative to the pack root"
+        root = self.root.resolve()
+        path = (root / candidate).resolve()
+        if not path.is_relative_to(root):
+            return "attack data path leaves the pack root"
+        if not path.is_file():
+            return f"attack data file not found: {data}"
+        return path
+
+    def _check(self, item: DataFile) -> str | None:
+        """Read the file once: None when it parses (its newest time is kept), else the problem."""
+        if item in self._newest:
+            return None
+        engine = Engine()
+        try:
+            item.register(engine)
+            rows = engine.search(_NEWEST, now=0.0).rows
+        except (SplError, OSError) as exc:
+            return exc.message if isinstance(exc, SplError) else f"cannot read attack data: {exc}"
+        value = rows[0].get("newest") if rows else None
+        self._newest[item] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return None
+
+    def files_for(self, detection: Detection, test_index: int,
+                  entries: Sequence[AttackData]) -> tuple[list[DataFile], list[Diagnostic]]:
+        """A test's files, plus a diagnostic for each entry that cannot be replayed."""
+        files: list[DataFile] = []
+        problems: list[Diagnostic] = []
+        for number, entry in enumerate(entries):
+            where = detection.source.at("tests", test_index, "attack_data", number, "data")
+            resolved = self.resolve(entry.data)
+            if isinstance(resolved, str):
+                problems.append(error(where, RULE_ATTACK_DATA, resolved))
+                continue
+            item = DataFile(resolved, entry.sourcetype, entry.source, entry.host or "", entry.custom_index or "main")
+            problem = self._check(item)
+            if problem is not None:
+                problems.append(error(where, RULE_ATTACK_DATA, problem))
+                continue
+            files.append(item)
+        return files, problems
+
+    def newest_time(self, files: Sequence[DataFile]) -> float | None:
+        """The newest event time across checked files (None when none has a time)."""
+        times = [t for t in (self._newest.get(item) for item in files) if t is not None]
+        return max(times) if times else None

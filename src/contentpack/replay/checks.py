@@ -1,0 +1,71 @@
+"""The pass/fail checks of one detection test, each a pure function of the detection, the test and its rows.
+
+* ``expected_results`` (our extension): the exact number of result rows; 0 makes a must-miss test.
+* ``expected_rows`` (our extension): each field → value subset matches at least one row (a multivalue field
+  matches when one of its values equals the expected text).
+* contentctl's pass rule (escu_format.md §4, "PASS requires"): ``resultCount > 0``; every risk-object field
+  present and not ``null`` in every result; every threat-object field non-null in at least one result. It is
+  checked whenever the test expects results (``expected_results`` unset or > 0); a must-miss test cannot
+  meet ``resultCount > 0`` by design, which is why contentctl has no negative tests and we do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from contentpack.content.model import Detection, UnitTest
+from contentpack.spl.values import Value, mv_values, to_str
+
+Row = Mapping[str, Value]
+_NULL_TEXTS = ("", "null")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+def _is_null(value: Value) -> bool:
+    texts = [to_str(v) for v in mv_values(value)]
+    return all(text is None or text in _NULL_TEXTS for text in texts)
+
+
+def _matches(row: Row, expected: Mapping[str, str]) -> bool:
+    return all(str(want) in [to_str(v) for v in mv_values(row.get(name))] for name, want in expected.items())
+
+
+def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+    if test.expected_results is None:
+        return []
+    ok = len(rows) == test.expected_results
+    return [CheckResult("expected_results", ok, f"{len(rows)} result(s), expected {test.expected_results}")]
+
+
+def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+    out = []
+    for index, expected in enumerate(test.expected_rows):
+        ok = any(_matches(row, expected) for row in rows)
+        shown = ", ".join(f"{k}={v}" for k, v in expected.items())
+        out.append(CheckResult(f"expected_rows[{index}]", ok, ("matched: " if ok else "no row has: ") + shown))
+    return out
+
+
+def contentctl_pass_rule(detection: Detection, test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+    if test.expected_results == 0:
+        return []
+    problems: list[str] = []
+    if not rows:
+        problems.append("no results (contentctl requires resultCount > 0)")
+    rba = detection.rba
+    if rba is not None and rows:
+        for risk in rba.risk_objects:
+            missing = sum(1 for row in rows if _is_null(row.get(risk.field)))
+            if missing:
+                problems.append(f"risk object field '{risk.field}' is null in {missing} of {len(rows)} result(s)")
+        for threat in rba.threat_objects:
+            if all(_is_null(row.get(threat.field)) for row in rows):
+                problems.append(f"threat object field '{threat.field}' is null in every result")
+    return [CheckResult("contentctl_pass_rule", not problems, "; ".join(problems) or "passed")]

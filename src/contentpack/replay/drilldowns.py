@@ -1,0 +1,167 @@
+"""Drill-down searches as an analyst would run them from a notable in Enterprise Security.
+
+Three steps, each the way ES does it:
+
+1. ``%original_detection_search%`` becomes the detection's search text — the build writes the drilldown with
+   it already expanded into ``action.notable.param.drilldown_searches`` (escu_format.md §1.5, §3.5; one home
+   for the rule: ``build.savedsearches.DRILLDOWN_PLACEHOLDER``).
+2. ``$field$`` tokens in the name and search are filled from the notable's fields by plain text substitution
+   (``tokens`` module, which cites the ES pages). The notable also carries ``info_min_time`` /
+   ``info_max_time`` — the detection search's window; an all-time search has 0 and ``+Infinity``.
+3. The time range: ``earliest_offset``/``latest_offset`` of ``$info_min_time$``/``$info_max_time$`` give the
+   detection's own window; a duration such as ``2h`` is "the amount of time before [earliest] / after
+   [latest] the triggering event" (ES's notable adaptive-response setting *Drill-down earliest/latest offset*,
+   as the splunk.es Ansible collection documents it: https://docs.ansible.com/ansible/latest/collections/
+   splunk/es/splunk_adaptive_response_notable_events_module.html); no offset searches all time.
+
+``injected`` flags a filled search whose structure — top-level command sequence and subsearch brackets —
+differs from the same template filled with an inert word: a token value that closed its quotes and added
+commands (``x" | outputlookup ...``) or a subsearch (``x" [| inputlookup ...] "``). It is a coarse detector:
+it does not catch a value that only widens a filter (``x" OR user="*``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from contentpack.build.savedsearches import DRILLDOWN_PLACEHOLDER
+from contentpack.content.model import Detection, Drilldown
+from contentpack.content.rules.spl_text import split_pipeline
+from contentpack.replay.checks import CheckResult
+from contentpack.replay.risk import result_time
+from contentpack.replay.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
+from contentpack.spl import Engine, Results, SplError
+from contentpack.spl.values import Value
+
+Window = tuple[float | None, float | None]
+ALL_TIME: Window = (None, None)
+# Drilldowns are checked on the first rows only: each one reruns a search, and ten rows already show whether
+# the tokens key on the right fields.
+DRILLDOWN_ROWS = 10
+_DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+INERT_VALUE = "inert"
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class DrilldownOffsetError(ValueError):
+    """An offset that is neither ``$info_min_time$``/``$info_max_time$`` nor a duration like ``2h``."""
+
+
+@dataclass(frozen=True)
+class FilledDrilldown:
+    """One drilldown ready to run for one result row."""
+
+    name: str
+    search: str
+    earliest: float | None
+    latest: float | None
+    uses_original_search: bool
+    unfilled: tuple[str, ...]  # tokens the row had no value for (left as written)
+    injected: bool  # a token value changed the search's command structure
+
+
+def _notable_fields(row: Mapping[str, Value], window: Window) -> dict[str, Value]:
+    """The row plus the job's time bounds as ``addinfo`` writes them (epoch with 3 decimals, ``+Infinity``)."""
+    fields = dict(row)
+    fields.setdefault("info_min_time", f"{window[0] if window[0] is not None else 0.0:.3f}")
+    fields.setdefault("info_max_time", f"{window[1]:.3f}" if window[1] is not None else "+Infinity")
+    return fields
+
+
+def _bound(offset: str | None, window: Window, event_time: float, which: int) -> float | None:
+    if offset is None or not offset.strip():
+        return None
+    text = offset.strip()
+    if text in ("$info_min_time$", "$info_max_time$"):
+        return window[0] if text == "$info_min_time$" else window[1]
+    match = _DURATION.match(text)
+    if match is None:
+        raise DrilldownOffsetError(f"drilldown offset {offset!r} is neither $info_min_time$/$info_max_time$ "
+                                   "nor a duration such as 2h")
+    seconds = int(match.group(1)) * _SECONDS[match.group(2)]
+    return event_time - seconds if which == 0 else event_time + seconds
+
+
+def command_sequence(search: str) -> list[str]:
+    """The first word of each top-level pipeline segment: what the search will run, in order."""
+    return [segment.split(None, 1)[0].lower() for segment in split_pipeline(search)]
+
+
+def structure(search: str) -> tuple[list[str], int]:
+    """What a token value must not change: the command sequence and the number of subsearch brackets
+    outside quoted strings (a value can smuggle in ``[| inputlookup ...]`` without adding a pipe)."""
+    return command_sequence(search), _QUOTED.sub("", search).count("[")
+
+
+def expand_original(detection: Detection, drilldown: Drilldown) -> str:
+    return drilldown.search.replace(DRILLDOWN_PLACEHOLDER, detection.search)
+
+
+def fill_drilldown(detection: Detection, drilldown: Drilldown, row: Mapping[str, Value], window: Window,
+                   event_time: float) -> FilledDrilldown:
+    """The drilldown for one notable (result row). Raises ``DrilldownOffsetError`` for a bad offset."""
+    template = expand_original(detection, drilldown)
+    fields = _notable_fields(row, window)
+    search = fill_tokens(template, fields, DRILLDOWN_SEPARATOR)
+    inert = fill_tokens(template, {name: INERT_VALUE for name in token_names(template)})
+    return FilledDrilldown(
+        name=fill_tokens(drilldown.name, fields, DRILLDOWN_SEPARATOR),
+        search=search,
+        earliest=_bound(drilldown.earliest_offset, window, event_time, 0),
+        latest=_bound(drilldown.latest_offset, window, event_time, 1),
+        uses_original_search=DRILLDOWN_PLACEHOLDER in drilldown.search,
+        unfilled=tuple(dict.fromkeys(unfilled_tokens(template, fields))),
+        injected=structure(search) != structure(inert),
+    )
+
+
+def run_drilldown(engine: Engine, filled: FilledDrilldown, now: float) -> Results:
+    """Run a filled drilldown over the engine's data (raises ``SplError`` as any search does)."""
+    return engine.search(filled.search, earliest=filled.earliest, latest=filled.latest, now=now)
+
+
+def _same_row(candidate: Mapping[str, Value], row: Mapping[str, Value]) -> bool:
+    return all(token_text(candidate.get(name)) == token_text(value) for name, value in row.items())
+
+
+def returns_result(results: Results, row: Mapping[str, Value]) -> bool:
+    """Does a drilldown built on the original search give back the result it was opened from?"""
+    return any(_same_row(candidate, row) for candidate in results.rows)
+
+
+def drilldown_checks(engine: Engine, detection: Detection, rows: Sequence[Mapping[str, Value]],
+                     now: float, window: Window = ALL_TIME) -> list[CheckResult]:
+    """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
+    the author wrote, fill every token, and lead back to its result: a drilldown on the original search must
+    return that very row, any other drilldown at least one row."""
+    out: list[CheckResult] = []
+    for index, drilldown in enumerate(detection.drilldown_searches):
+        problems: list[str] = []
+        for row_number, row in enumerate(rows[:DRILLDOWN_ROWS]):
+            try:
+                filled = fill_drilldown(detection, drilldown, row, window, result_time(row, now))
+            except DrilldownOffsetError as exc:
+                problems.append(str(exc))
+                break
+            label = f"row {row_number}"
+            if filled.injected:
+                problems.append(f"{label}: a token value changed the search's commands")
+                continue
+            if filled.unfilled:
+                problems.append(f"{label}: no value for token(s) {', '.join(filled.unfilled)}")
+                continue
+            try:
+                results = run_drilldown(engine, filled, now)
+            except SplError as exc:
+                problems.append(f"{label}: {exc}")
+                continue
+            if filled.uses_original_search and not returns_result(results, row):
+                problems.append(f"{label}: the drilldown does not return the result it was opened from")
+            elif not filled.uses_original_search and not results.rows:
+                problems.append(f"{label}: the drilldown returns nothing")
+        detail = "; ".join(problems[:3]) or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
+        out.append(CheckResult(f"drilldown[{index}]", not problems, detail))
+    return out

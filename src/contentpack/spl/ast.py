@@ -1,0 +1,149 @@
+"""The syntax tree of a parsed search: frozen dataclasses, every node with its offset in the author's text.
+
+Three small languages meet here, each with its own node family:
+
+* eval/where expressions (``Expr``): literals, field references, operators, function calls;
+* the search language (``SearchExpr``): terms matched against ``_raw``, ``field=value`` comparisons, boolean
+  structure — a different language with different precedence and case rules (S13, S15);
+* pipeline commands (``Command``): one node per command with its parsed arguments.
+
+Offsets are 0-based positions in the text the author wrote (before macro expansion), so errors found after
+parsing (an unknown lookup, a bad regex) can still point at the right column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# ---------------------------------------------------------------- eval / where expressions
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: str | int | float | None
+    offset: int
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "NOT" or "-"
+    operand: "Expr"
+    offset: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # + - * / % . = == != < > <= >= AND OR XOR LIKE
+    left: "Expr"
+    right: "Expr"
+    offset: int
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple["Expr", ...]
+    offset: int
+
+
+Expr = Union[Literal, FieldRef, Unary, Binary, Call]
+
+# ---------------------------------------------------------------- search language
+
+
+@dataclass(frozen=True)
+class Term:
+    """A bare term or quoted phrase matched against ``_raw``. ``case_sensitive`` for CASE(); ``exact`` for TERM()."""
+
+    text: str
+    offset: int
+    phrase: bool = False
+    case_sensitive: bool = False
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    """``field OP value`` in the search language: values are literals, ``*`` is a wildcard for = and !=."""
+
+    field: str
+    op: str  # = != < > <= >=
+    value: str
+    offset: int
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class FieldIn:
+    field: str
+    values: tuple[str, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class SearchNot:
+    operand: "SearchExpr"
+    offset: int
+
+
+@dataclass(frozen=True)
+class SearchAnd:
+    operands: tuple["SearchExpr", ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class SearchOr:
+    operands: tuple["SearchExpr", ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """An empty search or ``*``: every event."""
+
+    offset: int
+
+
+@dataclass(frozen=True)
+class Subsearch:
+    """``[ ... ]`` inside a search: run first; its ``search`` field (or formatted rows) becomes search text."""
+
+    pipeline: "Pipeline"
+    offset: int
+
+
+SearchExpr = Union[Term, FieldMatch, FieldIn, SearchNot, SearchAnd, SearchOr, MatchAll, Subsearch]
+
+
+@dataclass(frozen=True)
+class TimeBounds:
+    """Inline time modifiers of a search (``earliest=-7d@d latest=now starthoursago=168``), as written."""
+
+    earliest: str | None = None
+    latest: str | None = None
+    offset: int = 0
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every command node. ``name`` is the command as written (``bucket`` stays ``bucket``)."""
+
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    commands: tuple[Command, ...]
+    text: str = field(default="", compare=False)

@@ -1,0 +1,33 @@
+"""The command table: every supported command name mapped to its :class:`CommandSpec`."""
+
+from __future__ import annotations
+
+from contentpack.spl.commands import (
+    convert,
+    eval,
+    fieldops,
+    lookup,
+    multivalue,
+    ordering,
+    rex,
+    search,
+    sources,
+    spath,
+    stats,
+    subsearch,
+    timebins,
+)
+from contentpack.spl.commands.base import CommandSpec
+
+COMMANDS: dict[str, CommandSpec] = {
+    name: spec
+    for module in (search, eval, fieldops, stats, timebins, rex, spath, multivalue, ordering, convert, lookup,
+                   sources, subsearch)
+    for spec in module.SPECS
+    for name in spec.names
+}
+
+
+def get_command(name: str) -> CommandSpec | None:
+    """The spec of a command (names are case-insensitive in SPL), or None."""
+    return COMMANDS.get(name.lower())

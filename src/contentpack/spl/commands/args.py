@@ -1,0 +1,81 @@
+"""Argument pieces most commands share: ``key=value`` options, field lists, booleans, integers.
+
+Why a shared home: Splunk's commands agree on these spellings (options before or among fields, field names
+separated by spaces or commas, ``"quoted names"`` for names with spaces, booleans as true/false/t/f/1/0), and
+every command must reject an option it does not know rather than ignore it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from contentpack.spl.cursor import Cursor
+from contentpack.spl.lexer import Token
+
+_TRUE = {"true", "t", "1", "yes"}
+_FALSE = {"false", "f", "0", "no"}
+
+
+def at_option(cur: Cursor) -> bool:
+    """``WORD=`` where the next token is the value (``span=5m``, ``field="x"``)."""
+    return cur.at("WORD") and cur.at("OP", "=", 1) and cur.adjacent()
+
+
+def read_option(cur: Cursor, allowed: Iterable[str]) -> tuple[str, str, Token]:
+    """Read ``key=value``; an unknown key is an SplUnsupportedError naming it."""
+    key_tok = cur.next()
+    key = key_tok.text.lower()
+    if key not in set(allowed):
+        raise cur.unsupported(f"option '{key_tok.text}'", key_tok)
+    cur.next()
+    value_tok = cur.peek()
+    if value_tok.kind not in ("WORD", "PHRASE"):
+        raise cur.error(f"expected a value for {key}=")
+    cur.next()
+    return key, value_tok.text, value_tok
+
+
+def as_bool(cur: Cursor, value: str, tok: Token, key: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise cur.error(f"{key}= expects true or false", tok)
+
+
+def as_int(cur: Cursor, value: str, tok: Token, key: str, minimum: int = 0) -> int:
+    if not value.lstrip("-").isdigit() or int(value) < minimum:
+        raise cur.error(f"{key}= expects a whole number >= {minimum}", tok)
+    return int(value)
+
+
+def read_field(cur: Cursor, what: str = "a field name") -> tuple[str, Token]:
+    """A field name; ``avg(bytes)`` written without spaces is one name (the default stats output names)."""
+    tok = cur.peek()
+    if tok.kind not in ("WORD", "PHRASE"):
+        raise cur.error(f"expected {what}")
+    cur.next()
+    if tok.kind == "WORD" and cur.at("LPAREN") and cur.adjacent(-1) and cur.at("WORD", k=1) \
+            and cur.at("RPAREN", k=2) and cur.adjacent(0) and cur.adjacent(1):
+        cur.next()
+        inner = cur.next().text
+        cur.next()
+        return f"{tok.text}({inner})", tok
+    return tok.text, tok
+
+
+def read_field_list(cur: Cursor, stop: Iterable[str] = (), *, allow_options: bool = False) -> list[str]:
+    """Field names up to the end or a stop keyword (case-insensitive); commas are optional separators."""
+    stops = {s.lower() for s in stop}
+    names: list[str] = []
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        if cur.peek().kind == "WORD" and cur.peek().text.lower() in stops:
+            break
+        if allow_options and at_option(cur):
+            break
+        name, _ = read_field(cur)
+        names.append(name)
+    return names

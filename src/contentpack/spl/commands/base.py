@@ -1,0 +1,113 @@
+"""What every command module provides, and what a running command may ask of the engine.
+
+A command is a frozen AST node (``CommandNode`` subclass) plus a ``run`` function over an iterator of events.
+Each node also answers three questions for the planner:
+
+* ``reads()`` / ``produces()`` — field names, for ``Results.fields_read``/``fields_produced`` and the validator;
+* ``requires(needed)`` — given the fields later commands need (``None`` = every field), which fields must
+  arrive at this command. The engine uses it to decode only the JSON paths a search needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from contentpack.spl.ast import Command, Pipeline
+from contentpack.spl.cursor import Cursor, OffsetMap
+from contentpack.spl.evaluator import Evaluator
+from contentpack.spl.values import Event
+
+FieldSet = frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class CommandNode(Command):
+    """Base of command nodes with conservative defaults (reads nothing known, needs every field)."""
+
+    #: True when the command handles each event on its own, in any order (safe before a parallel split).
+    streaming: ClassVar[bool] = False
+
+    def reads(self) -> set[str]:
+        return set()
+
+    def produces(self) -> set[str]:
+        return set()
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return None
+
+
+def plus(needed: FieldSet, *names: str | set[str] | frozenset[str]) -> FieldSet:
+    """``needed`` with more names (``None`` stays "every field")."""
+    if needed is None:
+        return None
+    out = set(needed)
+    for name in names:
+        if isinstance(name, str):
+            out.add(name)
+        else:
+            out.update(name)
+    return frozenset(out)
+
+
+def has_wildcard(names: Sequence[str]) -> bool:
+    return any("*" in name for name in names)
+
+
+@dataclass(frozen=True)
+class CommandInput:
+    """The text of one pipeline command as the parser hands it to the command's own argument parser."""
+
+    name: str
+    offset: int  # of the command name, in the author's text
+    text: str  # the arguments (expanded text)
+    base: int  # expanded-text offset where ``text`` starts
+    mapper: OffsetMap
+    parse_subsearch: Callable[[str, int], Pipeline]
+
+    def cursor(self) -> Cursor:
+        return Cursor.search(self.text, self.base, self.mapper, self.name)
+
+    def eval_cursor(self) -> Cursor:
+        return Cursor.eval(self.text, self.base, self.mapper, self.name)
+
+
+@dataclass(frozen=True)
+class LookupTable:
+    """A CSV lookup: header order and rows (every value a string)."""
+
+    name: str
+    fields: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+    case_sensitive: bool = True
+    max_matches: int = 100
+
+
+@dataclass
+class RunContext:
+    """What commands may ask of the engine while running: time, lookups, other searches."""
+
+    now: float
+    tz: str
+    evaluator: Evaluator
+    earliest: float | None = None
+    latest: float | None = None
+    lookups: Mapping[str, LookupTable] = field(default_factory=dict)
+    risk_events: Sequence[Event] = ()
+    run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
+
+
+RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]
+ParseFn = Callable[[CommandInput], CommandNode]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: its names (``bin``/``bucket``), argument parser and runner."""
+
+    names: tuple[str, ...]
+    parse: ParseFn
+    run: RunFn
+    generating: bool = False

@@ -1,0 +1,83 @@
+"""``convert``: only ``ctime()`` (epoch → text), with ``timeformat=``.
+
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/convert: default
+``timeformat`` is ``%m/%d/%Y %H:%M:%S``; ``ctime(field) [AS new]``; values that are not numbers stay as they
+are. ESCU's ``security_content_ctime(1)`` macro expands to ``convert timeformat="%Y-%m-%dT%H:%M:%S"
+ctime($field$)``. The time zone is the engine's (UTC unless the caller says otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.commands.args import at_option, read_field, read_option
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, convert_ctime
+from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
+
+_KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma", "rmunit"}
+
+
+@dataclass(frozen=True)
+class ConvertCommand(CommandNode):
+    timeformat: str
+    conversions: tuple[tuple[str, str], ...]  # (field, output)
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return {source for source, _ in self.conversions}
+
+    def produces(self) -> set[str]:
+        return {out for source, out in self.conversions if out != source}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, self.reads())
+
+
+def parse_convert(cmd: CommandInput) -> ConvertCommand:
+    cur = cmd.cursor()
+    timeformat = DEFAULT_CTIME_FORMAT
+    conversions: list[tuple[str, str]] = []
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        if at_option(cur):
+            _, timeformat, _ = read_option(cur, ("timeformat",))
+            continue
+        tok = cur.next()
+        if tok.kind != "WORD" or not cur.at("LPAREN"):
+            raise cur.error("expected a conversion such as ctime(field)", tok)
+        name = tok.text.lower()
+        if name != "ctime":
+            if name in _KNOWN:
+                raise cur.unsupported(f"conversion '{tok.text}()'", tok)
+            raise cur.error(f"unknown conversion '{tok.text}()'", tok)
+        cur.next()
+        source, _ = read_field(cur)
+        cur.expect("RPAREN", "')'")
+        output = source
+        if cur.accept_keyword("as"):
+            output, _ = read_field(cur, "the output name after AS")
+        conversions.append((source, output))
+    if not conversions:
+        raise cur.error("expected a conversion such as ctime(field)")
+    return ConvertCommand(cmd.name, cmd.offset, timeformat, tuple(conversions))
+
+
+def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, ConvertCommand)
+    for event in events:
+        for source, output in node.conversions:
+            value = event.get(source)
+            if value is None:
+                continue
+            converted: list[Scalar] = []
+            for item in mv_values(value):
+                number = as_number(item)
+                converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
+            event[output] = make_mv(converted)
+        yield event
+
+
+SPECS = (CommandSpec(("convert",), parse_convert, run_convert),)

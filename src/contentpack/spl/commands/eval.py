@@ -1,0 +1,90 @@
+"""``eval``: comma-separated assignments evaluated left to right, each seeing the earlier ones.
+
+"If the field name that you specify matches a field name that already exists, the values are overwritten";
+"The result of an eval expression cannot be a Boolean"
+(https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/eval). A null result
+removes the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.ast import Expr
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.evaluator import EvalState
+from contentpack.spl.exprparser import expression_fields, parse_expression
+from contentpack.spl.values import Event
+
+
+@dataclass(frozen=True)
+class EvalCommand(CommandNode):
+    assignments: tuple[tuple[str, Expr], ...]
+    streaming = True
+
+    def reads(self) -> set[str]:
+        assigned: set[str] = set()
+        read: set[str] = set()
+        for target, expr in self.assignments:
+            read |= expression_fields(expr) - assigned
+            assigned.add(target)
+        return read
+
+    def produces(self) -> set[str]:
+        return {target for target, _ in self.assignments}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        if needed is None:
+            return None
+        out = set(needed)
+        for target, expr in reversed(self.assignments):
+            out.discard(target)
+            out |= expression_fields(expr)
+        return frozenset(out)
+
+
+def parse_eval(cmd: CommandInput) -> EvalCommand:
+    cur = cmd.eval_cursor()
+    assignments: list[tuple[str, Expr]] = []
+    while True:
+        tok = cur.peek()
+        if tok.kind not in ("WORD", "QFIELD", "PHRASE"):
+            raise cur.error("expected a field name to assign")
+        cur.next()
+        cur.expect("OP", "'=' after the field name", "=")
+        assignments.append((tok.text, parse_expression(cur)))
+        if cur.accept("COMMA"):
+            continue
+        if cur.at_end():
+            break
+        raise cur.error("expected ',' or the end of the eval")
+    return EvalCommand(cmd.name, cmd.offset, tuple(assignments))
+
+
+def assign(event: Event, target: str, value: object, node: EvalCommand) -> None:
+    if isinstance(value, bool):
+        raise SplRuntimeError(
+            f"eval: the result of an eval expression cannot be a Boolean (field '{target}')",
+            offset=node.offset,
+            command=node.name,
+        )
+    if value is None:
+        event.pop(target, None)
+    else:
+        event[target] = value  # type: ignore[assignment]
+
+
+def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, EvalCommand)
+    compiled = [(target, ctx.evaluator.compile(expr)) for target, expr in node.assignments]
+    evaluator = ctx.evaluator
+    for event in events:
+        state = EvalState(evaluator, event)
+        for target, fn in compiled:
+            assign(event, target, fn(state), node)
+        yield event
+
+
+SPECS = (CommandSpec(("eval",), parse_eval, run_eval),)

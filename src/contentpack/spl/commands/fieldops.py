@@ -1,0 +1,277 @@
+"""Commands that shape the field set: ``rename``, ``table``, ``fields``, ``fillnull``.
+
+rename (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename): wildcards
+map by position (``EU* AS EMEA*``); "Both the original and renamed fields must include the same number of
+wildcards, otherwise a wildcard mismatch error is returned"; renames apply left to right. A renamed field
+replaces a field that already has the new name.
+fillnull (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull):
+default value 0; with no field list, every field seen in some result is filled (so it must see all results
+first); with a field list, missing fields are created.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from contentpack.spl.commands.args import at_option, read_field, read_field_list, read_option
+from contentpack.spl.commands.base import (
+    CommandInput,
+    CommandNode,
+    CommandSpec,
+    FieldSet,
+    RunContext,
+    has_wildcard,
+    plus,
+)
+from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.values import Event
+
+
+@lru_cache(maxsize=512)
+def wildcard_regex(pattern: str) -> re.Pattern[str]:
+    """A field-name pattern: ``*`` matches any run of characters; names are case-sensitive."""
+    return re.compile("(.*)".join(re.escape(part) for part in pattern.split("*")) + r"\Z", re.DOTALL)
+
+
+def matching_fields(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Names matched by any pattern, in pattern order then name order, without repeats."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for pattern in patterns:
+        if "*" in pattern:
+            regex = wildcard_regex(pattern)
+            hits = [name for name in names if regex.match(name)]
+        else:
+            hits = [pattern] if pattern in names else []
+        for name in hits:
+            if name not in seen:
+                seen.add(name)
+                out.append(name)
+    return out
+
+
+def renamed(source: str, target: str, name: str) -> str | None:
+    """The new name of ``name`` under ``rename source AS target`` (None when the rule does not apply)."""
+    if "*" not in source:
+        return target if name == source else None
+    match = wildcard_regex(source).match(name)
+    if match is None:
+        return None
+    pieces = target.split("*")
+    out = [pieces[0]]
+    for group, piece in zip(match.groups(), pieces[1:]):
+        out.append(group)
+        out.append(piece)
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------------ rename
+
+
+@dataclass(frozen=True)
+class RenameCommand(CommandNode):
+    pairs: tuple[tuple[str, str], ...]
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return {source for source, _ in self.pairs if "*" not in source}
+
+    def produces(self) -> set[str]:
+        return {target for _, target in self.pairs if "*" not in target}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        if needed is None:
+            return None
+        out = set(needed)
+        for source, target in reversed(self.pairs):
+            for name in list(out):
+                back = renamed(target, source, name)
+                if back is not None:
+                    out.add(back)
+        return frozenset(out)
+
+
+def parse_rename(cmd: CommandInput) -> RenameCommand:
+    cur = cmd.cursor()
+    pairs: list[tuple[str, str]] = []
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        source, source_tok = read_field(cur)
+        if not cur.accept_keyword("as"):
+            raise cur.error("expected AS after the field name")
+        target, _ = read_field(cur, "the new field name")
+        if source.count("*") != target.count("*"):
+            raise SplSyntaxError(
+                f"rename: wildcard mismatch: '{source}' and '{target}' must have the same number of wildcards",
+                offset=cur.off(source_tok),
+                command=cmd.name,
+            )
+        pairs.append((source, target))
+    if not pairs:
+        raise cur.error("expected <field> AS <new name>")
+    return RenameCommand(cmd.name, cmd.offset, tuple(pairs))
+
+
+def rename_event(event: Event, pairs: Sequence[tuple[str, str]]) -> Event:
+    for source, target in pairs:
+        if "*" not in source:
+            if source in event and source != target:
+                event[target] = event.pop(source)
+            continue
+        moves = [(name, renamed(source, target, name)) for name in list(event)]
+        values = {name: event.pop(name) for name, new in moves if new is not None and new != name}
+        for name, new in moves:
+            if new is not None and new != name:
+                event[new] = values[name]
+    return event
+
+
+def run_rename(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, RenameCommand)
+    pairs = node.pairs
+    for event in events:
+        yield rename_event(event, pairs)
+
+
+# ------------------------------------------------------------------------------------------------ table / fields
+
+
+@dataclass(frozen=True)
+class TableCommand(CommandNode):
+    columns: tuple[str, ...]
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return {c for c in self.columns if "*" not in c}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return None if has_wildcard(self.columns) else frozenset(self.columns)
+
+
+def parse_table(cmd: CommandInput) -> TableCommand:
+    cur = cmd.cursor()
+    columns = read_field_list(cur)
+    if not columns:
+        raise cur.error("expected at least one field name")
+    return TableCommand(cmd.name, cmd.offset, tuple(columns))
+
+
+def run_table(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, TableCommand)
+    for event in events:
+        names = matching_fields(node.columns, list(event))
+        yield {name: event[name] for name in names}
+
+
+@dataclass(frozen=True)
+class FieldsCommand(CommandNode):
+    remove: bool
+    names: tuple[str, ...]
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return set() if self.remove else {n for n in self.names if "*" not in n}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        if self.remove or has_wildcard(self.names):
+            return needed if self.remove else None
+        return plus(frozenset(self.names), "_time", "_raw")
+
+
+def parse_fields(cmd: CommandInput) -> FieldsCommand:
+    cur = cmd.cursor()
+    remove = False
+    tok = cur.peek()
+    if tok.kind == "WORD" and tok.text in ("-", "+"):
+        remove = tok.text == "-"
+        cur.next()
+    elif tok.kind == "WORD" and tok.text[:1] in ("-", "+") and len(tok.text) > 1:
+        raise cur.error("put a space after the +/- of fields", tok)
+    names = read_field_list(cur)
+    if not names:
+        raise cur.error("expected at least one field name")
+    return FieldsCommand(cmd.name, cmd.offset, remove, tuple(names))
+
+
+def run_fields(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    """``fields +`` keeps the listed fields plus internal ``_`` fields unless a pattern names them."""
+    assert isinstance(node, FieldsCommand)
+    for event in events:
+        names = matching_fields(node.names, list(event))
+        if node.remove:
+            for name in names:
+                del event[name]
+            yield event
+        else:
+            keep = set(names)
+            yield {k: v for k, v in event.items() if k in keep or (k.startswith("_") and not keep_only(node))}
+
+
+def keep_only(node: FieldsCommand) -> bool:
+    """Whether a ``fields`` list names internal fields explicitly (then only those internals stay)."""
+    return any(name.startswith("_") for name in node.names)
+
+
+# ------------------------------------------------------------------------------------------------ fillnull
+
+
+@dataclass(frozen=True)
+class FillnullCommand(CommandNode):
+    value: str
+    names: tuple[str, ...]
+
+    @property
+    def streaming(self) -> bool:  # type: ignore[override]
+        return bool(self.names)
+
+    def produces(self) -> set[str]:
+        return set(self.names)
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return needed
+
+
+def parse_fillnull(cmd: CommandInput) -> FillnullCommand:
+    cur = cmd.cursor()
+    value = "0"
+    names: list[str] = []
+    while not cur.at_end():
+        if at_option(cur):
+            _, value, _ = read_option(cur, ("value",))
+            continue
+        names.extend(read_field_list(cur, allow_options=True))
+    return FillnullCommand(cmd.name, cmd.offset, value, tuple(names))
+
+
+def run_fillnull(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, FillnullCommand)
+    if node.names:
+        for event in events:
+            for name in node.names:
+                if event.get(name) is None:
+                    event[name] = node.value
+            yield event
+        return
+    rows = list(events)
+    seen: dict[str, None] = {}
+    for event in rows:
+        for name in event:
+            if not name.startswith("_"):
+                seen.setdefault(name, None)
+    for event in rows:
+        for name in seen:
+            if event.get(name) is None:
+                event[name] = node.value
+        yield event
+
+
+SPECS = (
+    CommandSpec(("rename",), parse_rename, run_rename),
+    CommandSpec(("table",), parse_table, run_table),
+    CommandSpec(("fields",), parse_fields, run_fields),
+    CommandSpec(("fillnull",), parse_fillnull, run_fillnull),
+)

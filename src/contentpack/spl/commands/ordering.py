@@ -1,0 +1,272 @@
+"""Commands about order and count: ``dedup``, ``sort``, ``head``, ``tail``.
+
+dedup (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/dedup):
+keeps the first N (default 1) events per value combination in search order; ``keepempty`` "Default: false.
+All events where any of the selected fields are null are removed"; ``consecutive=true`` only removes
+duplicates that follow each other; ``sortby`` then sorts the kept results.
+sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
+limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text.
+head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.cursor import Cursor
+from contentpack.spl.values import Event, Value, as_number, lexicographic_key, mv_values, to_str
+
+DEFAULT_SORT_LIMIT = 10000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool
+    mode: str  # auto num str
+
+
+def _read_sort_keys(cur: Cursor) -> list[SortKey]:
+    keys: list[SortKey] = []
+    pending_sign: str | None = None
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        tok = cur.peek()
+        if tok.kind == "WORD" and tok.text in ("-", "+"):
+            cur.next()
+            pending_sign = tok.text
+            continue
+        if tok.kind == "WORD" and tok.text.lower() in ("d", "desc") and keys and cur.peek(1).kind == "EOF":
+            cur.next()
+            keys = [SortKey(k.field, not k.descending, k.mode) for k in keys]
+            break
+        if tok.kind not in ("WORD", "PHRASE"):
+            raise cur.error("expected a field to sort by")
+        cur.next()
+        text = tok.text
+        sign = pending_sign
+        pending_sign = None
+        if tok.kind == "WORD" and text[:1] in ("-", "+") and len(text) > 1:
+            sign, text = text[0], text[1:]
+        mode = "auto"
+        if tok.kind == "WORD" and cur.at("LPAREN") and cur.adjacent(-1):
+            lowered = text.lower()
+            if lowered not in ("num", "str", "auto", "ip"):
+                raise cur.unsupported(f"sort function '{text}'", tok)
+            if lowered == "ip":
+                raise cur.unsupported("sort ip()", tok)
+            cur.next()
+            inner = cur.next()
+            if inner.kind not in ("WORD", "PHRASE"):
+                raise cur.error("expected a field name", inner)
+            cur.expect("RPAREN", "')'")
+            text, mode = inner.text, lowered
+        keys.append(SortKey(text, sign == "-", mode))
+    if not keys:
+        raise cur.error("expected a field to sort by")
+    return keys
+
+
+def _compare_values(a: Value, b: Value, mode: str) -> int:
+    if a is None or b is None:
+        return (a is None) - (b is None)  # missing values last
+    sa, sb = mv_values(a)[0], mv_values(b)[0]
+    if mode != "str":
+        na, nb = as_number(sa), as_number(sb)
+        if na is not None and nb is not None:
+            return (na > nb) - (na < nb)
+        if mode == "auto" and (na is None) != (nb is None):
+            return -1 if na is not None else 1
+    ka, kb = lexicographic_key(sa), lexicographic_key(sb)
+    return (ka > kb) - (ka < kb)
+
+
+def sort_events(events: list[Event], keys: Sequence[SortKey]) -> list[Event]:
+    def compare(x: Event, y: Event) -> int:
+        for key in keys:
+            result = _compare_values(x.get(key.field), y.get(key.field), key.mode)
+            if result:
+                missing = x.get(key.field) is None or y.get(key.field) is None
+                return -result if key.descending and not missing else result
+        return 0
+
+    return sorted(events, key=functools.cmp_to_key(compare))
+
+
+@dataclass(frozen=True)
+class SortCommand(CommandNode):
+    keys: tuple[SortKey, ...]
+    limit: int = DEFAULT_SORT_LIMIT
+
+    def reads(self) -> set[str]:
+        return {k.field for k in self.keys}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, self.reads())
+
+
+def parse_sort(cmd: CommandInput) -> SortCommand:
+    cur = cmd.cursor()
+    limit = DEFAULT_SORT_LIMIT
+    if at_option(cur):
+        _, value, tok = read_option(cur, ("limit",))
+        limit = as_int(cur, value, tok, "limit")
+    elif cur.at("WORD") and cur.peek().text.isdigit():
+        limit = int(cur.next().text)
+    return SortCommand(cmd.name, cmd.offset, tuple(_read_sort_keys(cur)), limit)
+
+
+def run_sort(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, SortCommand)
+    ordered = sort_events(list(events), node.keys)
+    yield from ordered[: node.limit] if node.limit else ordered
+
+
+# ------------------------------------------------------------------------------------------------ dedup
+
+
+@dataclass(frozen=True)
+class DedupCommand(CommandNode):
+    fields: tuple[str, ...]
+    count: int = 1
+    keepempty: bool = False
+    consecutive: bool = False
+    keepevents: bool = False
+    sortby: tuple[SortKey, ...] = ()
+
+    def reads(self) -> set[str]:
+        return set(self.fields) | {k.field for k in self.sortby}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, self.reads())
+
+
+def parse_dedup(cmd: CommandInput) -> DedupCommand:
+    cur = cmd.cursor()
+    count, keepempty, consecutive, keepevents = 1, False, False, False
+    fields: list[str] = []
+    sortby: list[SortKey] = []
+    if cur.at("WORD") and cur.peek().text.isdigit():
+        count = as_int(cur, cur.peek().text, cur.next(), "count", 1)
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        if at_option(cur):
+            key, value, tok = read_option(cur, ("keepempty", "consecutive", "keepevents"))
+            flag = as_bool(cur, value, tok, key)
+            if key == "keepempty":
+                keepempty = flag
+            elif key == "consecutive":
+                consecutive = flag
+            else:
+                keepevents = flag
+                if flag:
+                    raise cur.unsupported("keepevents=true", tok)
+            continue
+        if cur.accept_keyword("sortby"):
+            sortby = _read_sort_keys(cur)
+            break
+        tok = cur.next()
+        if tok.kind not in ("WORD", "PHRASE"):
+            raise cur.error("expected a field name", tok)
+        fields.append(tok.text)
+    if not fields:
+        raise cur.error("expected at least one field")
+    return DedupCommand(cmd.name, cmd.offset, tuple(fields), count, keepempty, consecutive, keepevents,
+                        tuple(sortby))
+
+
+def _dedup_key(event: Event, fields: Sequence[str]) -> tuple[object, ...] | None:
+    key: list[object] = []
+    for name in fields:
+        value = event.get(name)
+        if value is None:
+            return None
+        key.append(tuple(to_str(v) for v in mv_values(value)))
+    return tuple(key)
+
+
+def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, DedupCommand)
+
+    def kept() -> Iterator[Event]:
+        seen: dict[tuple[object, ...], int] = {}
+        previous: tuple[object, ...] | None = None
+        run = 0
+        for event in events:
+            key = _dedup_key(event, node.fields)
+            if key is None:
+                if node.keepempty:
+                    yield event
+                continue
+            if node.consecutive:
+                run = run + 1 if key == previous else 1
+                previous = key
+                if run <= node.count:
+                    yield event
+                continue
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] <= node.count:
+                yield event
+
+    if node.sortby:
+        yield from sort_events(list(kept()), node.sortby)
+    else:
+        yield from kept()
+
+
+# ------------------------------------------------------------------------------------------------ head / tail
+
+
+@dataclass(frozen=True)
+class HeadCommand(CommandNode):
+    count: int = 10
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return needed
+
+
+def parse_head(cmd: CommandInput) -> HeadCommand:
+    cur = cmd.cursor()
+    count = 10
+    if at_option(cur):
+        key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
+        if key != "limit":
+            raise cur.unsupported(f"option '{key}'", tok)
+        count = as_int(cur, value, tok, key)
+    elif cur.at("WORD") and cur.peek().text.isdigit():
+        count = int(cur.next().text)
+    elif cur.at("LPAREN"):
+        raise cur.unsupported("an eval expression as the head limit")
+    cur.expect_end()
+    return HeadCommand(cmd.name, cmd.offset, count)
+
+
+def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, HeadCommand)
+    if node.count <= 0:
+        return
+    for index, event in enumerate(events, start=1):
+        yield event
+        if index >= node.count:
+            return
+
+
+def run_tail(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, HeadCommand)
+    rows = list(events)
+    last = rows[-node.count:] if node.count > 0 else []
+    yield from reversed(last)
+
+
+SPECS = (
+    CommandSpec(("sort",), parse_sort, run_sort),
+    CommandSpec(("dedup",), parse_dedup, run_dedup),
+    CommandSpec(("head",), parse_head, run_head),
+    CommandSpec(("tail",), parse_head, run_tail),
+)

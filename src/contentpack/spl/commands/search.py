@@ -1,0 +1,142 @@
+"""``search`` (also the implicit first command) and ``where``: the two filters, with different languages.
+
+search: terms and ``field=value`` in the search language, case-insensitive, OR before AND
+(https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates).
+where: an eval expression, case-sensitive, AND before OR; keeps events where it is true
+(https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/where).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.ast import Expr, MatchAll, SearchAnd, SearchExpr, SearchNot, SearchOr, Subsearch, TimeBounds
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.subsearch import FormatCommand, run_format
+from contentpack.spl.cursor import Cursor
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.evaluator import EvalState
+from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.matching import compile_search
+from contentpack.spl.searchparser import parse_search, search_fields
+from contentpack.spl.timeutil import parse_time_modifier
+from contentpack.spl.values import Event
+
+
+@dataclass(frozen=True)
+class SearchCommand(CommandNode):
+    expr: SearchExpr
+    bounds: TimeBounds
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return search_fields(self.expr) - {"_raw", "*"}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        fields = search_fields(self.expr)
+        if "*" in fields:
+            return None
+        return plus(needed, fields, "_time")
+
+
+def parse_search_command(cmd: CommandInput) -> SearchCommand:
+    cur = cmd.cursor()
+    cur.subsearch_parser = cmd.parse_subsearch
+    expr, bounds = parse_search(cur)
+    return SearchCommand(cmd.name, cmd.offset, expr, bounds)
+
+
+def time_window(bounds: TimeBounds, ctx: RunContext, command: str) -> tuple[float | None, float | None]:
+    """The epoch window of inline ``earliest=``/``latest=`` modifiers (None where not given)."""
+    def resolve(text: str | None) -> float | None:
+        if text is None:
+            return None
+        try:
+            return parse_time_modifier(text, ctx.now, ctx.tz)
+        except ValueError as exc:
+            raise SplRuntimeError(f"invalid time modifier {text!r}: {exc}", offset=bounds.offset, command=command) from None
+
+    return resolve(bounds.earliest), resolve(bounds.latest)
+
+
+def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
+    """Run every ``[ ... ]`` and put the search text it returns in its place.
+
+    Splunk formats a subsearch's results into search text (as ``format`` does) unless they already hold a
+    ``search`` field (``return``/``format``); no results match nothing.
+    """
+    if isinstance(expr, Subsearch):
+        results = ctx.run_subsearch(expr.pipeline)  # type: ignore[arg-type]
+        if results and "search" in results[0]:
+            text = str(results[0]["search"])
+        else:
+            text = str(next(run_format(FormatCommand("format", expr.offset), iter(results), ctx))["search"])
+        if not text.strip() or text.strip() == "NOT ()":
+            return SearchNot(MatchAll(expr.offset), expr.offset)
+        cursor = Cursor.search(text, 0, lambda offset: expr.offset, "search")
+        inner, _ = parse_search(cursor)
+        return inner
+    if isinstance(expr, SearchNot):
+        return SearchNot(resolve_subsearches(expr.operand, ctx), expr.offset)
+    if isinstance(expr, SearchAnd):
+        return SearchAnd(tuple(resolve_subsearches(op, ctx) for op in expr.operands), expr.offset)
+    if isinstance(expr, SearchOr):
+        return SearchOr(tuple(resolve_subsearches(op, ctx) for op in expr.operands), expr.offset)
+    return expr
+
+
+def run_search(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, SearchCommand)
+    predicate = compile_search(resolve_subsearches(node.expr, ctx))
+    earliest, latest = time_window(node.bounds, ctx, node.name)
+    for event in events:
+        if earliest is not None or latest is not None:
+            when = event.get("_time")
+            if not isinstance(when, (int, float)) or isinstance(when, bool):
+                continue
+            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
+                continue
+        if predicate(event):
+            yield event
+
+
+@dataclass(frozen=True)
+class WhereCommand(CommandNode):
+    expr: Expr
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return expression_fields(self.expr)
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, expression_fields(self.expr))
+
+
+def parse_where(cmd: CommandInput) -> WhereCommand:
+    cur = cmd.eval_cursor()
+    if cur.at_end():
+        raise cur.error("expected an expression")
+    return WhereCommand(cmd.name, cmd.offset, parse_full_expression(cur))
+
+
+def run_where(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, WhereCommand)
+    compiled = ctx.evaluator.compile(node.expr)
+    evaluator = ctx.evaluator
+    for event in events:
+        result = compiled(EvalState(evaluator, event))
+        if result is True:
+            yield event
+        elif result is not None and result is not False:
+            raise SplRuntimeError(
+                "where: the expression must be a Boolean (a comparison or a Boolean function)",
+                offset=node.offset,
+                command=node.name,
+            )
+
+
+SPECS = (
+    CommandSpec(("search",), parse_search_command, run_search),
+    CommandSpec(("where",), parse_where, run_where),
+)

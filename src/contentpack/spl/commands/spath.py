@@ -1,0 +1,121 @@
+"""``spath``: extract fields from JSON text (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath).
+
+"A location step is composed of a field name and an optional index surrounded by curly brackets";
+``commits{}.author.name`` collects every array element as a multivalue field; ``{N}`` picks one element
+(1-based, as documented); ``input`` defaults to ``_raw``; without a path every field is extracted with the
+same names as automatic JSON extraction. A path that reaches an object or array yields its JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.commands.args import at_option, read_option
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
+from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
+
+_STEP = re.compile(r"(?P<name>[^{}]*)(?P<index>\{\d*\})*\Z")
+
+
+@dataclass(frozen=True)
+class SpathCommand(CommandNode):
+    input: str
+    path: str | None
+    output: str | None
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return {self.input}
+
+    def produces(self) -> set[str]:
+        return {self.output or self.path} if self.path else set()  # type: ignore[set-item]
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, self.input)
+
+
+def parse_spath(cmd: CommandInput) -> SpathCommand:
+    cur = cmd.cursor()
+    input_field, path, output = "_raw", None, None
+    while not cur.at_end():
+        if at_option(cur):
+            key, value, _ = read_option(cur, ("input", "output", "path"))
+            if key == "input":
+                input_field = value
+            elif key == "output":
+                output = value
+            else:
+                path = value
+            continue
+        tok = cur.next()
+        if tok.kind not in ("WORD", "PHRASE") or path is not None:
+            raise cur.error("expected one path", tok)
+        path = tok.text
+    return SpathCommand(cmd.name, cmd.offset, input_field, path, output)
+
+
+def _steps(path: str) -> list[tuple[str, list[int | None]]]:
+    steps: list[tuple[str, list[int | None]]] = []
+    for part in path.split("."):
+        name = part.split("{", 1)[0]
+        indexes: list[int | None] = []
+        for index in re.findall(r"\{(\d*)\}", part):
+            indexes.append(int(index) if index else None)
+        steps.append((name, indexes))
+    return steps
+
+
+def _render(node: object) -> Scalar:
+    if isinstance(node, (dict, list)):
+        return json.dumps(node, separators=(",", ":"))
+    return json_scalar_text(node)
+
+
+def extract_path(document: object, path: str) -> list[Scalar]:
+    """All values at ``path`` in a decoded JSON document, in document order."""
+    current: list[object] = [document]
+    for name, indexes in _steps(path):
+        following: list[object] = []
+        for node in current:
+            if name:
+                if not isinstance(node, dict) or name not in node:
+                    continue
+                node = node[name]
+            selected = [node]
+            for index in indexes:
+                nxt: list[object] = []
+                for item in selected:
+                    if isinstance(item, list):
+                        if index is None:
+                            nxt.extend(item)
+                        elif 1 <= index <= len(item):
+                            nxt.append(item[index - 1])
+                selected = nxt
+            following.extend(selected)
+        current = following
+    return [_render(node) for node in current]
+
+
+def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, SpathCommand)
+    for event in events:
+        for text in mv_values(event.get(node.input))[:1]:
+            try:
+                document = decode_json(to_str(text) or "")
+            except ValueError:
+                continue
+            if node.path is None:
+                for name, value in flatten_json(document).items():
+                    event[name] = value
+            else:
+                value = make_mv(extract_path(document, node.path))
+                if value is not None:
+                    event[node.output or node.path] = value
+        yield event
+
+
+SPECS = (CommandSpec(("spath",), parse_spath, run_spath),)

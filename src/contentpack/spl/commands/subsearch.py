@@ -1,0 +1,162 @@
+"""Subsearch commands: ``append [ ... ]``, and ``return``/``format`` that turn results into search text.
+
+append (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/append): the
+subsearch's results follow the main results. return (…/search-commands/return): ``return [N] field``
+gives ``field="value"``, ``alias=field`` renames, ``$field`` gives the bare value; N > 1 joins rows with OR.
+format (…/search-commands/format): ``( ( f1="v1" AND f2="v2" ) OR ( ... ) )`` in a field named ``search``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands.args import as_int, at_option, read_option
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.values import Event, mv_values, to_str
+
+
+@dataclass(frozen=True)
+class AppendCommand(CommandNode):
+    subsearch: Pipeline
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return needed
+
+
+def parse_append(cmd: CommandInput) -> AppendCommand:
+    cur = cmd.cursor()
+    while at_option(cur):
+        key, _, tok = read_option(cur, ("extendtimerange", "maxtime", "maxout", "timeout"))
+        raise cur.unsupported(f"option '{key}'", tok)
+    tok = cur.next()
+    if tok.kind != "SUBSEARCH":
+        raise cur.error("expected a subsearch in square brackets", tok)
+    cur.expect_end()
+    return AppendCommand(cmd.name, cmd.offset, cmd.parse_subsearch(tok.text, tok.offset))
+
+
+def run_append(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, AppendCommand)
+    yield from events
+    yield from ctx.run_subsearch(node.subsearch)
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass(frozen=True)
+class ReturnCommand(CommandNode):
+    count: int
+    items: tuple[tuple[str, str, bool], ...]  # (output name, field, bare value)
+
+    def reads(self) -> set[str]:
+        return {field for _, field, _ in self.items}
+
+    def produces(self) -> set[str]:
+        return {"search"}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return frozenset(self.reads())
+
+
+def parse_return(cmd: CommandInput) -> ReturnCommand:
+    cur = cmd.cursor()
+    count = 1
+    if cur.at("WORD") and cur.peek().text.isdigit():
+        tok = cur.next()
+        count = as_int(cur, tok.text, tok, "count", 1)
+    items: list[tuple[str, str, bool]] = []
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        tok = cur.next()
+        if tok.kind != "WORD":
+            raise cur.error("expected a field, alias=field or $field", tok)
+        if cur.at("OP", "=") and cur.adjacent(-1):
+            cur.next()
+            field = cur.next()
+            if field.kind != "WORD":
+                raise cur.error("expected the field after alias=", field)
+            items.append((tok.text, field.text, False))
+        elif tok.text.startswith("$") and len(tok.text) > 1:
+            items.append((tok.text[1:], tok.text[1:], True))
+        else:
+            items.append((tok.text, tok.text, False))
+    if not items:
+        raise cur.error("expected at least one field")
+    return ReturnCommand(cmd.name, cmd.offset, count, tuple(items))
+
+
+def run_return(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, ReturnCommand)
+    groups: list[str] = []
+    for event in events:
+        if len(groups) >= node.count:
+            break
+        parts: list[str] = []
+        for name, field, bare in node.items:
+            value = event.get(field)
+            if value is None:
+                continue
+            text = to_str(value) or ""
+            parts.append(text if bare else f"{name}={_quote(text)}")
+        if parts:
+            groups.append(" ".join(parts))
+    if not groups:
+        text = ""
+    elif len(groups) == 1:
+        text = groups[0]
+    else:
+        text = " OR ".join(f"({g})" for g in groups)
+    yield {"search": text}
+
+
+@dataclass(frozen=True)
+class FormatCommand(CommandNode):
+    maxresults: int = 0
+
+    def produces(self) -> set[str]:
+        return {"search"}
+
+
+def parse_format(cmd: CommandInput) -> FormatCommand:
+    cur = cmd.cursor()
+    maxresults = 0
+    while not cur.at_end():
+        if not at_option(cur):
+            raise cur.unsupported("custom row/column separators")
+        key, value, tok = read_option(cur, ("maxresults", "mvsep", "emptystr"))
+        if key != "maxresults":
+            raise cur.unsupported(f"option '{key}'", tok)
+        maxresults = as_int(cur, value, tok, key)
+    return FormatCommand(cmd.name, cmd.offset, maxresults)
+
+
+def run_format(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, FormatCommand)
+    rows: list[str] = []
+    for event in events:
+        if node.maxresults and len(rows) >= node.maxresults:
+            break
+        terms = []
+        for name, value in event.items():
+            if name.startswith("_"):
+                continue
+            values = [to_str(v) or "" for v in mv_values(value)]
+            if len(values) == 1:
+                terms.append(f"{name}={_quote(values[0])}")
+            elif values:
+                terms.append("( " + " OR ".join(f"{name}={_quote(v)}" for v in values) + " )")
+        if terms:
+            rows.append("( " + " AND ".join(terms) + " )")
+    yield {"search": "( " + " OR ".join(rows) + " )" if rows else "NOT ()"}
+
+
+SPECS = (
+    CommandSpec(("append",), parse_append, run_append),
+    CommandSpec(("return",), parse_return, run_return),
+    CommandSpec(("format",), parse_format, run_format),
+)

@@ -1,0 +1,278 @@
+"""``bin``/``bucket`` and ``timechart``.
+
+bin (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/bin): ``span=`` puts
+each ``_time`` at the start of its bin; with UTC ``span=5m`` floors to multiples of 300 s (S22, assumed for
+SPL1 — the SPL2 example differs). Numeric fields become ``low-high`` range strings. ``bins=``/``minspan``/
+``aligntime`` without ``span`` are rejected as unsupported.
+timechart (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/timechart):
+one row per time bin; with BY one column per series; ``limit`` (default 10, 0 = no limit) keeps the series
+with the largest totals and folds the rest into ``OTHER`` when ``useother`` (default true); null BY values
+form the ``NULL`` series when ``usenull`` (default true); count-like cells with no events are 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contentpack.spl.aggregates import Aggregator
+from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.stats import AggTerm, feed_aggregates, read_aggregates, sort_key
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.timeutil import Span, bin_start, parse_span
+from contentpack.spl.values import Event, Value, as_number, format_number, mv_values
+
+# ------------------------------------------------------------------------------------------------ bin
+
+
+@dataclass(frozen=True)
+class BinCommand(CommandNode):
+    field: str
+    span: Span
+    output: str
+    streaming = True
+
+    def reads(self) -> set[str]:
+        return {self.field}
+
+    def produces(self) -> set[str]:
+        return {self.output} if self.output != self.field else set()
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, self.field)
+
+
+def _span_option(cur, value: str, tok) -> Span:  # type: ignore[no-untyped-def]
+    try:
+        return parse_span(value)
+    except ValueError as exc:
+        raise cur.error(str(exc), tok) from None
+
+
+def parse_bin(cmd: CommandInput) -> BinCommand:
+    cur = cmd.cursor()
+    span: Span | None = None
+    field: str | None = None
+    output: str | None = None
+    while not cur.at_end():
+        if at_option(cur):
+            key, value, tok = read_option(cur, ("span", "bins", "minspan", "start", "end", "aligntime"))
+            if key != "span":
+                raise cur.unsupported(f"option '{key}'", tok)
+            span = _span_option(cur, value, tok)
+            continue
+        if field is not None and cur.accept_keyword("as"):
+            output, _ = read_field(cur, "the output name after AS")
+            continue
+        if field is not None:
+            raise cur.error("unexpected argument")
+        field, _ = read_field(cur)
+    if field is None:
+        raise cur.error("expected the field to bin")
+    if span is None:
+        raise cur.unsupported("bin without span= (bins=/automatic spans)")
+    return BinCommand(cmd.name, cmd.offset, field, span, output or field)
+
+
+def bin_value(value: Value, span: Span, is_time: bool, tz: str) -> Value:
+    number = as_number(value if not isinstance(value, tuple) else (value[0] if value else None))
+    if number is None:
+        return None
+    if is_time:
+        start = bin_start(float(number), span, tz)
+        return int(start) if float(start).is_integer() else start
+    width = span.seconds or span.amount
+    low = math.floor(number / width) * width
+    return f"{format_number(low)}-{format_number(low + width)}"
+
+
+def run_bin(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, BinCommand)
+    is_time = node.field == "_time"
+    for event in events:
+        binned = bin_value(event.get(node.field), node.span, is_time, ctx.tz)
+        if binned is not None:
+            event[node.output] = binned
+        yield event
+
+
+# ------------------------------------------------------------------------------------------------ timechart
+
+_COUNT_LIKE = {"count", "dc", "distinct_count", "c", "sum"}
+
+
+@dataclass(frozen=True)
+class TimechartCommand(CommandNode):
+    terms: tuple[AggTerm, ...]
+    by: str | None
+    span: Span | None
+    limit: int = 10
+    useother: bool = True
+    usenull: bool = True
+    cont: bool = True
+
+    def reads(self) -> set[str]:
+        return {t.field for t in self.terms if t.field} | ({self.by} if self.by else set())
+
+    def produces(self) -> set[str]:
+        return {t.output for t in self.terms}
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return frozenset(self.reads() | {"_time"})
+
+
+def parse_timechart(cmd: CommandInput) -> TimechartCommand:
+    cur = cmd.cursor()
+    options, terms, by = read_aggregates(
+        cur, ("span", "limit", "useother", "usenull", "cont", "bins", "minspan", "partial", "agg", "fixedrange",
+              "otherstr", "nullstr", "format", "sep")
+    )
+    span = None
+    limit, useother, usenull, cont = 10, True, True, True
+    for key, (value, tok) in options.items():
+        text = str(value)
+        if key == "span":
+            span = _span_option(cur, text, tok)
+        elif key == "limit":
+            limit = as_int(cur, text, tok, key)  # type: ignore[arg-type]
+        elif key == "useother":
+            useother = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
+        elif key == "usenull":
+            usenull = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
+        elif key == "cont":
+            cont = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
+        else:
+            raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
+    if len(by) > 1:
+        raise cur.unsupported("more than one BY field")
+    return TimechartCommand(cmd.name, cmd.offset, tuple(terms), by[0] if by else None, span, limit,
+                            useother, usenull, cont)
+
+
+def default_span(earliest: float | None, latest: float | None) -> Span:
+    """Splunk's default timechart span by search range (S23): 15 min → 10 s, 60 min → 1 min, 4 h → 5 min,
+    24 h → 30 min, up to 30 days → 1 day, longer → 1 month."""
+    if earliest is None or latest is None:
+        return Span(86400.0, "s")
+    width = latest - earliest
+    for limit, span in ((900, Span(10.0, "s")), (3600, Span(60.0, "s")), (14400, Span(300.0, "s")),
+                        (86400, Span(1800.0, "s")), (30 * 86400 + 1, Span(86400.0, "s"))):
+        if width <= limit:
+            return span
+    return Span(1.0, "mon")
+
+
+def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, TimechartCommand)
+    span = node.span or default_span(ctx.earliest, ctx.latest)
+    specs = [t.spec() for t in node.terms]
+    cells: dict[tuple[float, str | None], list[Aggregator]] = {}
+    totals: dict[str | None, list[Aggregator]] = {}
+    for event in events:
+        when = as_number(event.get("_time"))  # type: ignore[arg-type]
+        if when is None:
+            raise SplRuntimeError("timechart needs _time on every event", offset=node.offset, command=node.name)
+        start = bin_start(float(when), span, ctx.tz)
+        series: list[str | None] = [None]
+        if node.by:
+            values = [str(v) if not isinstance(v, str) else v for v in mv_values(event.get(node.by))]
+            series = list(dict.fromkeys(values)) or [None]
+        for name in series:
+            if name is None and node.by and not node.usenull:
+                continue
+            for target in (cells.setdefault((start, name), [s.create() for s in specs]),
+                           totals.setdefault(name, [s.create() for s in specs])):
+                feed_aggregates(target, node.terms, event)
+    kept = _kept_series(node, totals)
+    bins = sorted({start for start, _ in cells})
+    if node.cont and bins:
+        bins = _continuous(bins, span, ctx)
+    columns = _columns(node, kept, totals)
+    for start in bins:
+        row: Event = {"_time": int(start) if float(start).is_integer() else start}
+        merged: dict[str, list[list[Aggregator]]] = {}
+        for (cell_start, name), aggs in cells.items():
+            if cell_start == start:
+                label = _series_label(name, kept, node)
+                if label is not None:
+                    merged.setdefault(label, []).append(aggs)
+        for label in columns:
+            for index, term in enumerate(node.terms):
+                column = label if len(node.terms) == 1 or not node.by else f"{term.output}: {label}"
+                if not node.by:
+                    column = term.output
+                value = _cell_value(term, [aggs[index] for aggs in merged.get(label, [])], node)
+                if value is not None:
+                    row[column] = value
+        row["_span"] = int(span.seconds) if span.seconds else None  # type: ignore[assignment]
+        if row["_span"] is None:
+            del row["_span"]
+        yield row
+
+
+def _kept_series(node: TimechartCommand, totals: dict[str | None, list[Aggregator]]) -> list[str | None]:
+    names = list(totals)
+    if not node.by or node.limit == 0 or len([n for n in names if n is not None]) <= node.limit:
+        return names
+
+    def weight(name: str | None) -> float:
+        number = as_number(totals[name][0].result())  # type: ignore[arg-type]
+        return float(number) if number is not None else 0.0
+
+    ranked = sorted((n for n in names if n is not None), key=lambda n: (-weight(n), sort_key(n)))
+    return ranked[: node.limit] + ([None] if None in names else [])
+
+
+def _series_label(name: str | None, kept: list[str | None], node: TimechartCommand) -> str | None:
+    if not node.by:
+        return "__all__"
+    if name is None:
+        return "NULL" if node.usenull else None
+    if name in kept:
+        return name
+    return "OTHER" if node.useother else None
+
+
+def _columns(node: TimechartCommand, kept: list[str | None], totals: dict[str | None, list[Aggregator]]) -> list[str]:
+    if not node.by:
+        return ["__all__"]
+    named = sorted((n for n in kept if n is not None), key=sort_key)
+    columns = list(named)
+    if None in totals and node.usenull:
+        columns.append("NULL")
+    if node.useother and any(n not in kept for n in totals if n is not None):
+        columns.append("OTHER")
+    return columns
+
+
+def _cell_value(term: AggTerm, parts: list[Aggregator], node: TimechartCommand) -> Value:
+    if len(parts) == 1:
+        return parts[0].result()
+    if not parts:
+        return 0 if term.function in _COUNT_LIKE else None
+    if term.function in ("count", "sum"):
+        total = sum(as_number(p.result()) or 0 for p in parts)  # type: ignore[arg-type, misc]
+        return int(total) if float(total).is_integer() else total
+    raise SplRuntimeError(f"timechart: cannot combine '{term.function}' into the OTHER series; use useother=f",
+                          offset=node.offset, command=node.name)
+
+
+def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
+    first = bins[0] if ctx.earliest is None else min(bins[0], bin_start(ctx.earliest, span, ctx.tz))
+    last = bins[-1] if ctx.latest is None else max(bins[-1], bin_start(ctx.latest - 1e-6, span, ctx.tz))
+    if span.seconds is None:
+        return bins
+    out: list[float] = []
+    current = first
+    while current <= last + 1e-9 and len(out) < 100000:
+        out.append(current)
+        current = bin_start(current + span.seconds, span, ctx.tz)
+    return out
+
+
+SPECS = (
+    CommandSpec(("bin", "bucket"), parse_bin, run_bin),
+    CommandSpec(("timechart",), parse_timechart, run_timechart),
+)

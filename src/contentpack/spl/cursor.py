@@ -1,0 +1,101 @@
+"""A token cursor shared by every argument parser, mapping token offsets back to the author's text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
+from contentpack.spl.lexer import Token, tokenize_eval, tokenize_search
+
+OffsetMap = Callable[[int], int]
+
+
+def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
+    """The same error with its expanded-text offset mapped to the author's text."""
+    offset = None if error.offset is None else mapper(error.offset)
+    return type(error)(error.message, offset=offset, command=error.command or command)
+
+
+class Cursor:
+    """Tokens of one command's arguments with look-ahead, keyword tests and positioned errors."""
+
+    def __init__(self, tokens: list[Token], mapper: OffsetMap, command: str) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.mapper = mapper
+        self.command = command
+        #: parses ``[ ... ]`` text into a Pipeline (set by commands that accept subsearches)
+        self.subsearch_parser: Callable[[str, int], object] | None = None
+
+    @classmethod
+    def search(cls, text: str, base: int, mapper: OffsetMap, command: str) -> "Cursor":
+        try:
+            return cls(tokenize_search(text, base), mapper, command)
+        except SplError as exc:
+            raise remap(exc, mapper, command) from None
+
+    @classmethod
+    def eval(cls, text: str, base: int, mapper: OffsetMap, command: str) -> "Cursor":
+        try:
+            return cls(tokenize_eval(text, base), mapper, command)
+        except SplError as exc:
+            raise remap(exc, mapper, command) from None
+
+    # ----------------------------------------------------------------- looking
+    def peek(self, k: int = 0) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        tok = self.peek()
+        if self.i < len(self.tokens) - 1:
+            self.i += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.peek().kind == "EOF"
+
+    def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
+        tok = self.peek(k)
+        return tok.kind == kind and (text is None or tok.text == text)
+
+    def at_keyword(self, *words: str, k: int = 0) -> bool:
+        """A WORD equal to one of ``words`` ignoring case (SPL keywords like AS/BY are case-insensitive)."""
+        tok = self.peek(k)
+        return tok.kind == "WORD" and tok.text.lower() in {w.lower() for w in words}
+
+    def accept(self, kind: str, text: str | None = None) -> Token | None:
+        if self.at(kind, text):
+            return self.next()
+        return None
+
+    def accept_keyword(self, *words: str) -> Token | None:
+        if self.at_keyword(*words):
+            return self.next()
+        return None
+
+    def expect(self, kind: str, what: str, text: str | None = None) -> Token:
+        if not self.at(kind, text):
+            raise self.error(f"expected {what}")
+        return self.next()
+
+    def adjacent(self, k: int = 0) -> bool:
+        """True when token k+1 starts exactly where token k ends (``count(x)`` vs ``count (x)``)."""
+        return self.peek(k).end == self.peek(k + 1).offset
+
+    # ----------------------------------------------------------------- positions and errors
+    def off(self, tok: Token | None = None) -> int:
+        return self.mapper((tok or self.peek()).offset)
+
+    def error(self, message: str, tok: Token | None = None) -> SplSyntaxError:
+        tok = tok or self.peek()
+        found = "end of command" if tok.kind == "EOF" else repr(tok.text)
+        return SplSyntaxError(f"{self.command}: {message}, found {found}", offset=self.off(tok), command=self.command)
+
+    def unsupported(self, message: str, tok: Token | None = None) -> SplUnsupportedError:
+        return SplUnsupportedError(
+            f"{self.command}: {message} is not supported", offset=self.off(tok), command=self.command
+        )
+
+    def expect_end(self) -> None:
+        if not self.at_end():
+            raise self.error("unexpected argument")

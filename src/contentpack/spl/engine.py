@@ -1,0 +1,371 @@
+"""The public entry point: register events, lookups and search-time knowledge, then run searches.
+
+Search-time order (Splunk's "The sequence of search-time operations",
+https://help.splunk.com/splunk-enterprise/manage-knowledge-objects/knowledge-management-manual/9.2/
+get-started-with-knowledge-objects/the-sequence-of-search-time-operations): field extraction, then field
+aliases, then calculated fields; "Each operation can have configurations that reference fields derived by
+operations that precede them in the sequence", and calculated fields are evaluated together, so one cannot
+see another's result: each EVAL- runs against the event as it was before any calculated field ran. Then the search itself runs, with
+events entering newest first ("the most recent events are searched first", S7).
+
+Determinism: the caller fixes ``now``, the window and the time zone; nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contentpack.spl.ast import Expr, Pipeline
+from contentpack.spl.commands.base import CommandNode, FieldSet, LookupTable, RunContext
+from contentpack.spl.commands import get_command
+from contentpack.spl.commands.fieldops import TableCommand
+from contentpack.spl.commands.search import SearchCommand, resolve_subsearches, time_window
+from contentpack.spl.commands.stats import StatsCommand
+from contentpack.spl.commands.timebins import TimechartCommand
+from contentpack.spl.cursor import Cursor
+from contentpack.spl.errors import SplError, SplRuntimeError
+from contentpack.spl.evaluator import EvalState, Evaluator
+from contentpack.spl.events import read_events
+from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.macros import MacroDef
+from contentpack.spl.matching import compile_search, compile_search_text, required_tokens, split_metadata
+from contentpack.spl.parser import parse
+from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
+from contentpack.spl.scan import FileSource, byte_ranges, scan_file
+from contentpack.spl.timeutil import parse_time_modifier
+from contentpack.spl.values import Event, Value
+
+_ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
+
+
+@dataclass(frozen=True)
+class Results:
+    """Rows in output order, the field order Splunk would show, and the fields the search read/produced."""
+
+    rows: list[dict[str, Value]]
+    fields: list[str]
+    fields_read: list[str] = field(default_factory=list)
+    fields_produced: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchTime:
+    """One sourcetype's search-time knowledge: aliases (source, alias) and calculated fields (name, expr)."""
+
+    aliases: tuple[tuple[str, str], ...]
+    calculated: tuple[tuple[str, Expr], ...]
+
+    def apply(self, event: Event, evaluator: Evaluator) -> None:
+        for source, alias in self.aliases:
+            value = event.get(source)
+            if value is not None:
+                event[alias] = value
+        if not self.calculated:
+            return
+        before = EvalState(evaluator, event)  # nothing is assigned until every expression has run
+        results = [(name, evaluator.compile(expr)(before)) for name, expr in self.calculated]
+        for name, value in results:
+            if value is None or isinstance(value, bool):
+                event.pop(name, None)
+            else:
+                event[name] = value
+
+    def inputs_for(self, needed: FieldSet) -> FieldSet:
+        """Fields that must be extracted for the needed aliases and calculated fields to be computed."""
+        if needed is None:
+            return None
+        out = set(needed)
+        for name, expr in self.calculated:
+            if name in needed:
+                out |= expression_fields(expr)
+        for source, alias in self.aliases:
+            if alias in out:
+                out.add(source)
+        return frozenset(out)
+
+    def restricted(self, needed: FieldSet) -> "SearchTime":
+        """Only the aliases and calculated fields a search can observe (all of them when needed is None)."""
+        if needed is None:
+            return self
+        return SearchTime(tuple(a for a in self.aliases if a[1] in needed),
+                          tuple(c for c in self.calculated if c[0] in needed))
+
+    def produced(self) -> frozenset[str]:
+        return frozenset([a for _, a in self.aliases] + [n for n, _ in self.calculated])
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class Engine:
+    """An SPL engine over registered events; each ``search`` is independent and deterministic."""
+
+    def __init__(self, macros: Mapping[str, MacroDef] | None = None, tz: str = "UTC") -> None:
+        self.macros: dict[str, MacroDef] = dict(macros or {})
+        self.tz = tz
+        self._memory: list[Event] = []
+        self._files: list[FileSource] = []
+        self._lookups: dict[str, LookupTable] = {}
+        self._search_time: dict[str, SearchTime] = {}
+        self._risk: list[Event] = []
+        #: processes for order-free full scans of lazily registered files (1 = in this process)
+        self.workers = 1
+
+    # ----------------------------------------------------------------------------------- registration
+    def register_events(
+        self,
+        events: Iterable[Event] | str | os.PathLike[str],
+        *,
+        sourcetype: str | None = None,
+        source: str | None = None,
+        host: str | None = None,
+        index: str | None = None,
+        time_field: str = "time",
+        lazy: bool = False,
+    ) -> None:
+        """Add events: an iterable of event dicts, or a file path (JSON lines / JSON array / text).
+
+        With a path and ``lazy=True`` the file is scanned at each search (raw-bytes prefilter, only needed
+        fields decoded) instead of being loaded; use it for large JSON-lines files. Files get ``host`` ""
+        and ``index`` "main" unless given; in-memory events get only the metadata passed explicitly.
+        """
+        if isinstance(events, (str, os.PathLike)):
+            if sourcetype is None:
+                raise SplError("register_events: a file needs sourcetype=")
+            src = str(events) if source is None else source
+            host, index = host or "", index or "main"
+            if lazy:
+                self._files.append(FileSource(str(events), sourcetype, src, host, index, time_field))
+                return
+            events = read_events(events, sourcetype=sourcetype, source=src, host=host, index=index,
+                                 time_field=time_field)
+        for event in events:
+            copy = dict(event)
+            for key, value in (("sourcetype", sourcetype), ("source", source), ("host", host), ("index", index)):
+                if value is not None and key not in copy:
+                    copy[key] = value
+            self._memory.append(copy)
+        self._memory.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)
+
+    def register_lookup(self, name: str, csv_path: str | os.PathLike[str], *, case_sensitive: bool = True,
+                        max_matches: int = 100) -> None:
+        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name)."""
+        try:
+            with open(csv_path, newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                fields = tuple(reader.fieldnames or ())
+                rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
+        if not fields:
+            raise SplError(f"{csv_path}: lookup '{name}' has no header row")
+        table = LookupTable(name, fields, rows, case_sensitive, max_matches)
+        self._lookups[name] = table
+        self._lookups.setdefault(Path(csv_path).name, table)
+
+    def register_search_time(self, sourcetype: str, field_aliases: Sequence[tuple[str, str]] = (),
+                             calculated_fields: Sequence[tuple[str, str]] = ()) -> None:
+        """The add-on's ``FIELDALIAS-`` (source, alias) and ``EVAL-`` (name, expression) for a sourcetype."""
+        calculated: list[tuple[str, Expr]] = []
+        for name, text in calculated_fields:
+            cursor = Cursor.eval(text, 0, lambda offset: offset, f"EVAL-{name}")
+            calculated.append((name, parse_full_expression(cursor)))
+        self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
+
+    def register_risk_index(self, events: Iterable[Event]) -> None:
+        """Risk events served by ``| from datamodel Risk.All_Risk``."""
+        self._risk.extend(dict(e) for e in events)
+        self._risk.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)
+
+    def newest_time(self) -> float | None:
+        """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
+        times = [float(e["_time"]) for e in self._memory[:1] if _is_time(e.get("_time"))]  # type: ignore[arg-type]
+        return times[0] if times else None
+
+    # ----------------------------------------------------------------------------------- searching
+    def parse(self, text: str) -> Pipeline:
+        return parse(text, self.macros)
+
+    def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
+               now: float) -> Results:
+        """Run a search. ``earliest``/``latest``: epoch seconds or Splunk time modifiers relative to ``now``."""
+        pipeline = self.parse(text)
+        window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
+        rows = list(self._execute(pipeline, now, window))
+        return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
+
+    def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
+        if value is None or _is_time(value):
+            return None if value is None else float(value)
+        try:
+            return parse_time_modifier(str(value), now, self.tz)
+        except ValueError as exc:
+            raise SplError(f"invalid {what}={value!r}: {exc}") from None
+
+    def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
+        evaluator = Evaluator(now, self.tz, self._searchmatch)
+        context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
+                             lookups=self._lookups, risk_events=self._risk)
+        context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
+        return context
+
+    def _searchmatch(self, text: str, event: Mapping[str, Value]) -> bool:
+        return compile_search_text(text)(dict(event))
+
+    def _execute(self, pipeline: Pipeline, now: float,
+                 window: tuple[float | None, float | None]) -> Iterator[Event]:
+        ctx = self._context(now, window)
+        commands = list(pipeline.commands)
+        first = commands[0]
+        if isinstance(first, SearchCommand):
+            inline = time_window(first.bounds, ctx, first.name)
+            earliest = inline[0] if inline[0] is not None else window[0]
+            latest = inline[1] if inline[1] is not None else window[1]
+            ctx.earliest, ctx.latest = earliest, latest
+            first = SearchCommand(first.name, first.offset, resolve_subsearches(first.expr, ctx), first.bounds)
+            rest = commands[1:]
+            split = self._parallel_split(rest)  # type: ignore[arg-type]
+            if split is None:
+                stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
+            else:
+                stats = rest[split]
+                assert isinstance(stats, StatsCommand)
+                stream = self._parallel_stats(first, rest[:split], stats, ctx)  # type: ignore[arg-type]
+                rest = rest[split + 1:]
+        else:
+            spec = get_command(first.name)
+            assert spec is not None
+            stream = spec.run(first, iter(()), ctx)  # type: ignore[arg-type]
+            rest = commands[1:]
+        for command in rest:
+            spec = get_command(command.name)
+            assert spec is not None
+            stream = spec.run(command, stream, ctx)  # type: ignore[arg-type]
+        try:
+            yield from stream
+        except RecursionError:
+            raise SplRuntimeError("the search nests too deeply", offset=0) from None
+
+    # ----------------------------------------------------------------------------------- event sources
+    def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
+        needed: FieldSet = None
+        for command in reversed(rest):
+            assert isinstance(command, CommandNode)
+            needed = command.requires(needed)
+        needed = first.requires(needed)
+        for knowledge in self._search_time.values():
+            needed = knowledge.inputs_for(needed)
+        return needed
+
+    def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
+        """Registered events that pass the window, search-time knowledge and the first search, newest first."""
+        memory = admitted(map(dict, self._memory), first, self._search_time, ctx.evaluator, ctx.earliest,
+                          ctx.latest)
+        if not self._files:
+            return memory
+        plan = self._scan_plan(first, rest)
+        streams: list[Iterator[Event]] = [memory]
+        for source in plan.sources:
+            events = scan_file(source, needed=plan.wanted(source), tokens=plan.tokens)
+            streams.append(admitted(events, plan.first, plan.search_time, ctx.evaluator, ctx.earliest, ctx.latest))
+        merged = (event for stream in streams for event in stream)
+        if _order_insensitive(rest):
+            return merged
+        matched = list(merged)
+        matched.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)  # type: ignore[arg-type]
+        return iter(matched)
+
+    def _scan_plan(self, first: SearchCommand, rest: Sequence[Command]) -> "ScanPlan":
+        """What a file scan needs: files whose metadata can match, JSON paths, raw tokens, the event filter."""
+        needed = self._needed(first, rest)
+        derived = frozenset().union(*(k.produced() for k in self._search_time.values()))
+        tokens = tuple(dict.fromkeys(required_tokens(first.expr, derived)))
+        meta_expr, rest_expr = split_metadata(first.expr)
+        meta_ok = compile_search(meta_expr)
+        sources = [s for s in self._files
+                   if meta_ok({"sourcetype": s.sourcetype, "source": s.source, "host": s.host, "index": s.index})]
+        knowledge = {name: k.restricted(needed) for name, k in self._search_time.items()}
+        return ScanPlan(needed, tokens, SearchCommand(first.name, first.offset, rest_expr, first.bounds),
+                        knowledge, sources)
+
+    def _parallel_split(self, rest: Sequence[Command]) -> int | None:
+        """Index of the stats command that ends an order-free prefix worth scanning in parallel, or None."""
+        if self.workers <= 1 or not self._files:
+            return None
+        for index, command in enumerate(rest):
+            if type(command) is StatsCommand:
+                if any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms):
+                    return None
+                return index
+            if not getattr(command, "streaming", False):
+                return None
+        return None
+
+    def _parallel_stats(self, first: SearchCommand, prefix: Sequence[Command], stats: StatsCommand,
+                        ctx: RunContext) -> Iterator[Event]:
+        plan = self._scan_plan(first, [*prefix, stats])
+        tasks = [
+            ScanTask(source, start, end, plan.wanted(source), plan.tokens, plan.first, plan.search_time,
+                     tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups))
+            for source in plan.sources
+            for start, end in byte_ranges(source.path, self.workers)
+        ]
+        partial = run_parallel(tasks, self.workers)
+        memory = admitted(map(dict, self._memory), first, self._search_time, ctx.evaluator, ctx.earliest,
+                          ctx.latest)
+        merge(partial, partial_stats(through(memory, prefix, ctx), stats))
+        return finish(partial, stats)
+
+
+Command = CommandNode
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    needed: FieldSet
+    tokens: tuple[str, ...]
+    first: SearchCommand  # the first search without its file-metadata part
+    search_time: dict[str, SearchTime]
+    sources: list[FileSource]
+
+    def wanted(self, source: FileSource) -> frozenset[str] | None:
+        return None if self.needed is None else self.needed | {source.time_field}
+
+
+def _order_insensitive(rest: Sequence[Command]) -> bool:
+    """True when nothing downstream depends on event order (streaming commands, then a plain stats)."""
+    for command in rest:
+        if isinstance(command, (StatsCommand, TimechartCommand)) and type(command) in (StatsCommand,
+                                                                                         TimechartCommand):
+            return not any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms)
+        if not getattr(command, "streaming", False):
+            return False
+    return False
+
+
+def _field_order(pipeline: Pipeline, rows: Sequence[Event]) -> list[str]:
+    order: dict[str, None] = {}
+    last = pipeline.commands[-1]
+    if isinstance(last, TableCommand):
+        for name in last.columns:
+            if "*" not in name:
+                order.setdefault(name, None)
+    for row in rows:
+        for name in row:
+            order.setdefault(name, None)
+    return list(order)
+
+
+def _field_usage(pipeline: Pipeline) -> tuple[list[str], list[str]]:
+    read: set[str] = set()
+    produced: set[str] = set()
+    for command in pipeline.commands:
+        assert isinstance(command, CommandNode)
+        read |= command.reads() - produced
+        produced |= command.produces()
+    return sorted(read), sorted(produced)

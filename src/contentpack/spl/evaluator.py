@@ -1,0 +1,225 @@
+"""Evaluating eval/where expressions: expression nodes compiled once into Python closures.
+
+Operator semantics (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/eval):
+``+`` adds two numbers or concatenates two strings; ``.`` concatenates the text of both sides; ``- * / %``
+need numbers; comparisons are numeric when both sides are numbers, else case-sensitive text (where is
+case-sensitive, S13); a null operand makes arithmetic and comparisons null; ``AND``/``OR``/``NOT`` treat null
+as false. A multivalue field compared with ``=`` matches when any of its values does.
+
+Why closures: the same expression runs once per event (a million times in the benchmark); resolving the
+operator and the function once at compile time removes most interpretation overhead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.functions import get_function
+from contentpack.spl.values import Value, as_number, compare, mv_values, to_str
+
+Compiled = Callable[["EvalState"], Value]
+SearchMatcher = Callable[[str, Mapping[str, Value]], bool]
+
+
+class EvalState:
+    """The per-event context eval functions see (it satisfies ``values.EvalContext``)."""
+
+    __slots__ = ("event", "now", "tz", "evaluator", "bindings")
+
+    def __init__(self, evaluator: "Evaluator", event: Mapping[str, Value]) -> None:
+        self.evaluator = evaluator
+        self.event = event
+        self.now = evaluator.now
+        self.tz = evaluator.tz
+        self.bindings: dict[str, Value] | None = None
+
+    def evaluate(self, node: object, bindings: Mapping[str, Value] | None = None) -> Value:
+        compiled = self.evaluator.compile(node)  # type: ignore[arg-type]
+        if not bindings:
+            return compiled(self)
+        saved = self.bindings
+        self.bindings = {**(saved or {}), **bindings}
+        try:
+            return compiled(self)
+        finally:
+            self.bindings = saved
+
+    def searchmatch(self, text: str) -> bool:
+        return self.evaluator.searchmatch(text, self.event)
+
+
+def _scalar(value: Value) -> Any:
+    if isinstance(value, tuple):
+        return value[0] if value else None
+    return value
+
+
+def _truth(value: Value, where: str, offset: int) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    raise SplRuntimeError(f"{where} needs a Boolean operand, got {to_str(value)!r}", offset=offset)
+
+
+def _arith(op: str, a: Value, b: Value) -> Value:
+    if a is None or b is None:
+        return None
+    a, b = _scalar(a), _scalar(b)
+    na, nb = as_number(a), as_number(b)
+    if op == "+":
+        if na is not None and nb is not None:
+            return na + nb
+        if isinstance(a, str) and isinstance(b, str):
+            return a + b
+        return None
+    if na is None or nb is None:
+        return None
+    if op == "-":
+        return na - nb
+    if op == "*":
+        return na * nb
+    if nb == 0:
+        return None
+    if op == "/":
+        if isinstance(na, int) and isinstance(nb, int) and na % nb == 0:
+            return na // nb
+        return na / nb
+    return na % nb
+
+
+def _compare(op: str, a: Value, b: Value) -> Value:
+    if a is None or b is None:
+        return None
+    right = _scalar(b)
+    for item in mv_values(a):
+        result = compare(item, right)
+        if (
+            (op == "==" and result == 0)
+            or (op == "!=" and result != 0)
+            or (op == "<" and result < 0)
+            or (op == ">" and result > 0)
+            or (op == "<=" and result <= 0)
+            or (op == ">=" and result >= 0)
+        ):
+            return True
+    return False
+
+
+class Evaluator:
+    """Compiles and runs expressions with a fixed ``now``/``tz`` and a search-language matcher."""
+
+    def __init__(self, now: float, tz: str, searchmatch: SearchMatcher) -> None:
+        self.now = now
+        self.tz = tz
+        self.searchmatch = searchmatch
+        self._cache: dict[int, tuple[Expr, Compiled]] = {}
+
+    def compile(self, node: Expr) -> Compiled:
+        cached = self._cache.get(id(node))
+        if cached is not None and cached[0] is node:
+            return cached[1]
+        compiled = self._compile(node)
+        self._cache[id(node)] = (node, compiled)
+        return compiled
+
+    def evaluate(self, node: Expr, event: Mapping[str, Value]) -> Value:
+        return self.compile(node)(EvalState(self, event))
+
+    def state(self, event: Mapping[str, Value]) -> EvalState:
+        return EvalState(self, event)
+
+    def _compile(self, node: Expr) -> Compiled:
+        if isinstance(node, Literal):
+            value = node.value
+            return lambda s: value
+        if isinstance(node, FieldRef):
+            name = node.name
+
+            def field(s: EvalState) -> Value:
+                if s.bindings is not None and name in s.bindings:
+                    return s.bindings[name]
+                return s.event.get(name)
+
+            return field
+        if isinstance(node, Unary):
+            operand = self.compile(node.operand)
+            offset = node.offset
+            if node.op == "NOT":
+                return lambda s: not _truth(operand(s), "NOT", offset)
+
+            def negate(s: EvalState) -> Value:
+                number = as_number(_scalar(operand(s)))
+                return None if number is None else -number
+
+            return negate
+        if isinstance(node, Binary):
+            return self._binary(node)
+        if isinstance(node, Call):
+            return self._call(node)
+        raise TypeError(f"not an expression node: {node!r}")
+
+    def _binary(self, node: Binary) -> Compiled:
+        left, right = self.compile(node.left), self.compile(node.right)
+        op, offset = node.op, node.offset
+        if op == "AND":
+            return lambda s: _truth(left(s), "AND", offset) and _truth(right(s), "AND", offset)
+        if op == "OR":
+            return lambda s: _truth(left(s), "OR", offset) or _truth(right(s), "OR", offset)
+        if op == "XOR":
+            return lambda s: _truth(left(s), "XOR", offset) != _truth(right(s), "XOR", offset)
+        if op in ("==", "!=", "<", ">", "<=", ">="):
+            return lambda s: _compare(op, left(s), right(s))
+        if op == ".":
+            def concat(s: EvalState) -> Value:
+                a, b = to_str(left(s)), to_str(right(s))
+                return None if a is None or b is None else a + b
+
+            return concat
+        if op == "LIKE":
+            spec = get_function("like")
+            if spec is None:
+                raise SplRuntimeError("the LIKE operator needs the 'like' function", offset=offset)
+            impl = spec.impl
+            return lambda s: impl(s, [left(s), right(s)])
+        return lambda s: _arith(op, left(s), right(s))
+
+    def _call(self, node: Call) -> Compiled:
+        spec = get_function(node.name)
+        if spec is None:
+            raise SplRuntimeError(f"eval function '{node.name}' is not supported", offset=node.offset)
+        impl, offset, name = spec.impl, node.offset, node.name
+        if spec.lazy:
+            nodes = list(node.args)
+
+            def lazy_call(s: EvalState) -> Value:
+                try:
+                    return impl(s, nodes)
+                except SplRuntimeError as exc:
+                    raise _locate(exc, offset, name) from None
+
+            return lazy_call
+        args = [self.compile(arg) for arg in node.args]
+
+        def eager_call(s: EvalState) -> Value:
+            try:
+                return impl(s, [arg(s) for arg in args])
+            except SplRuntimeError as exc:
+                raise _locate(exc, offset, name) from None
+
+        return eager_call
+
+
+def _locate(exc: SplRuntimeError, offset: int, function: str) -> SplRuntimeError:
+    if exc.offset is not None:
+        return exc
+    return SplRuntimeError(f"{function}(): {exc.message}", offset=offset, command=exc.command)
+
+
+def is_true(value: Value) -> bool:
+    """Where's filter rule: keep the event only when the expression is Boolean true."""
+    return value is True
+

@@ -1,0 +1,232 @@
+"""Conversion functions: tonumber, tostring, printf.
+
+Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.functions import coerce
+from contentpack.spl.functions.math import round_half_away
+from contentpack.spl.functions.spec import FunctionSpec, eager
+from contentpack.spl.values import EvalContext, Value, as_number, format_number, to_str
+
+
+def to_number(text: str, base: int = 10) -> int | float | None:
+    """Read text as a number in ``base`` (2..36); base 10 also reads decimals and exponents; else null."""
+    if base == 10:
+        return as_number(text)
+    candidate = text.strip()
+    if base == 16 and candidate.lower().startswith(("0x", "-0x", "+0x")):
+        candidate = candidate.replace("0x", "", 1).replace("0X", "", 1)
+    try:
+        return int(candidate, base)
+    except ValueError:
+        return None
+
+
+@eager("tonumber", 1, 2)
+def _tonumber(ctx: EvalContext, args: list[Value]) -> Value:
+    base = coerce.integer(args[1]) if len(args) > 1 else 10
+    if base is None or not 2 <= base <= 36:
+        raise SplRuntimeError("tonumber: the base must be a whole number from 2 to 36")
+    value = coerce.first(args[0])
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value if base == 10 else to_number(format_number(value), base)
+    return to_number(value, base)
+
+
+def with_commas(number: int | float) -> str:
+    """Thousands separators; a number with a fraction is rounded to two decimals (documented)."""
+    if isinstance(number, float) and not number.is_integer():
+        return f"{round_half_away(number, 2):,.2f}"
+    return f"{int(number):,}"
+
+
+def as_duration(number: int | float) -> str:
+    """Seconds as ``[D+]HH:MM:SS`` (fractions kept as six decimals), e.g. 615 → ``00:10:15``."""
+    negative = number < 0
+    seconds_total = abs(number)
+    whole = int(seconds_total)
+    fraction = seconds_total - whole
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    if fraction:
+        text += f".{int(round(fraction * 1_000_000)):06d}"
+    if days:
+        text = f"{days}+{text}"
+    return f"-{text}" if negative else text
+
+
+def as_hex(number: int | float) -> str | None:
+    if isinstance(number, float):
+        if not number.is_integer():
+            return None
+        number = int(number)
+    return f"-0x{-number:X}" if number < 0 else f"0x{number:X}"
+
+
+@eager("tostring", 1, 2)
+def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
+    """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``);
+    with a format, numbers are shown as ``hex``, ``commas`` or ``duration``."""
+    value = args[0]
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return tuple(to_str(v) or "" for v in value)
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if len(args) == 1:
+        return to_str(value)
+    fmt = coerce.text(args[1])
+    number = as_number(value)
+    if fmt is None:
+        return None
+    if number is None or not math.isfinite(number):
+        return to_str(value)
+    if fmt == "hex":
+        return as_hex(number)
+    if fmt == "commas":
+        return with_commas(number)
+    if fmt == "duration":
+        return as_duration(number)
+    raise SplRuntimeError(f"tostring: unknown format {fmt!r} (expected \"hex\", \"commas\" or \"duration\")")
+
+
+# One conversion of a C format string: flags (including Splunk's ' thousands flag), width, precision, type.
+_CONVERSION = re.compile(r"%(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?(?P<length>hh|h|ll|l|L|q|j|z|t)?(?P<type>[diouxXeEfFgGcsaA%])")
+
+
+def printf(fmt: str, args: list[Value]) -> str:
+    """C-style formatting as Splunk's ``printf``: ``%d %i %u %o %x %X %e %f %g %c %s %%``, flags ``-+ #0'``,
+    width and precision (``*`` takes them from the arguments). Missing arguments format as empty."""
+    queue = list(args)
+    out: list[str] = []
+    position = 0
+
+    def take() -> Value:
+        return queue.pop(0) if queue else None
+
+    for match in _CONVERSION.finditer(fmt):
+        out.append(fmt[position : match.start()])
+        position = match.end()
+        kind = match["type"]
+        if kind == "%":
+            out.append("%")
+            continue
+        flags = match["flags"] or ""
+        width = match["width"]
+        precision = match["precision"]
+        if width == "*":
+            width = str(coerce.integer(take()) or 0)
+        if precision == "*":
+            precision = str(coerce.integer(take()) or 0)
+        width, precision = _bounded(width), _bounded(precision)
+        value = take()
+        thousands = "'" in flags
+        py_flags = flags.replace("'", "")
+        spec = f"%{py_flags}{width or ''}{'.' + precision if precision is not None else ''}"
+        if kind in "diouxX":
+            number = coerce.number(value)
+            if number is None or not math.isfinite(number):
+                out.append("" if number is None else format_number(number))
+                continue
+            py_kind = "d" if kind in "iu" else kind
+            text = (spec + py_kind) % int(number)
+            if thousands and kind in "diu":
+                text = _group_digits(text)
+            out.append(text)
+        elif kind in "aA":
+            number = coerce.number(value)
+            if number is None:
+                out.append("")
+                continue
+            text = hex_float(float(number), int(precision) if precision is not None else None)
+            text = text.upper() if kind == "A" else text
+            out.append(("%" + py_flags.replace("0", "") + (width or "") + "s") % text)
+        elif kind in "eEfFgG":
+            number = coerce.number(value)
+            if number is None:
+                out.append("")
+                continue
+            text = (spec + kind) % float(number)
+            if thousands:
+                text = _group_digits(text)
+            out.append(text)
+        elif kind == "c":
+            number = coerce.integer(value)
+            char = chr(number) if number is not None and 0 <= number < 0x110000 else (coerce.text(value) or "")[:1]
+            out.append((spec + "s") % char)
+        else:
+            out.append((spec + "s") % (coerce.text(value) or ""))
+    out.append(fmt[position:])
+    return "".join(out)
+
+
+# Widths and precisions are capped so a format cannot ask for gigabytes of padding.
+MAX_FIELD_WIDTH = 10_000
+
+
+def _bounded(size: str | None) -> str | None:
+    if size is None:
+        return None
+    return str(min(abs(int(size)), MAX_FIELD_WIDTH))
+
+
+def hex_float(number: float, precision: int | None) -> str:
+    """C's ``%a``: ``0x1.<hex fraction>p<exponent>``, the fraction rounded to ``precision`` hex digits
+    (shortest exact form without a precision), e.g. pi with ``%.3a`` is ``0x1.922p+1``."""
+    if not math.isfinite(number):
+        return repr(number)
+    sign = "-" if math.copysign(1.0, number) < 0 else ""
+    magnitude = abs(number)
+    if magnitude == 0:
+        lead, fraction_bits, exponent = 0, 0, 0
+    else:
+        mantissa, exponent = math.frexp(magnitude)  # magnitude = mantissa * 2**exponent, mantissa in [0.5, 1)
+        lead, exponent = 1, exponent - 1
+        fraction_bits = int((mantissa * 2 - 1) * (1 << 52))
+    digits = f"{fraction_bits:013x}"
+    if precision is None:
+        digits = digits.rstrip("0")
+    elif precision < 13:
+        scaled = fraction_bits / 16 ** (13 - precision)
+        rounded = int(scaled)
+        if scaled - rounded > 0.5 or (scaled - rounded == 0.5 and rounded % 2):
+            rounded += 1
+        if rounded >= 16**precision:
+            lead, rounded = lead + 1, rounded - 16**precision
+        digits = f"{rounded:0{precision}x}" if precision else ""
+    else:
+        digits = digits + "0" * (precision - 13)
+    point = "." + digits if digits else ""
+    return f"{sign}0x{lead}{point}p{exponent:+d}"
+
+
+def _group_digits(text: str) -> str:
+    """Insert thousands separators into the integer digits of an already formatted number."""
+    match = re.search(r"\d+", text)
+    if not match:
+        return text
+    digits = match.group(0)
+    grouped = f"{int(digits):,}"
+    return text[: match.start()] + grouped + text[match.end() :]
+
+
+@eager("printf", 1, None)
+def _printf(ctx: EvalContext, args: list[Value]) -> Value:
+    fmt = coerce.text(args[0])
+    if fmt is None:
+        return None
+    return printf(fmt, list(args[1:]))
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (_tonumber, _tostring, _printf)

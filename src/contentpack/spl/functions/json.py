@@ -1,0 +1,133 @@
+"""JSON functions: json_extract, json_valid, json_keys, and the ``spath`` eval function sharing the path reader.
+
+Sources: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/json-functions ;
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/text-functions (spath).
+Paths use Splunk's location syntax: keys joined by ``.``, array steps ``{N}`` (0-based) or ``{}`` (every
+element). Objects and arrays come back as compact JSON text; a path that leads nowhere gives null.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import re
+from typing import Any
+
+from contentpack.spl.functions import coerce
+from contentpack.spl.functions.spec import FunctionSpec, eager
+from contentpack.spl.values import EvalContext, Scalar, Value, make_mv
+
+_STEP = re.compile(r"\{(\d*)\}")
+
+
+def _steps(path: str) -> list[str | int | None]:
+    """Split ``a.b{0}.c{}`` into keys (str), indexes (int) and every-element markers (None)."""
+    steps: list[str | int | None] = []
+    for part in path.split("."):
+        if not part:
+            continue
+        key = _STEP.split(part)
+        name = key[0]
+        if name:
+            steps.append(name)
+        for index_text in key[1::2]:
+            steps.append(int(index_text) if index_text else None)
+    return steps
+
+
+def walk(document: Any, path: str) -> list[Any]:
+    """Every node a path reaches in a decoded JSON document."""
+    current = [document]
+    for step in _steps(path):
+        following: list[Any] = []
+        for node in current:
+            if isinstance(step, str) and isinstance(node, dict) and step in node:
+                following.append(node[step])
+            elif isinstance(step, int) and isinstance(node, list) and -len(node) <= step < len(node):
+                following.append(node[step])
+            elif step is None and isinstance(node, list):
+                following.extend(node)
+        current = following
+    return current
+
+
+def render(node: Any) -> Scalar:
+    """A JSON node as an SPL value: containers as compact JSON, null/true/false as words."""
+    if isinstance(node, (dict, list)):
+        return jsonlib.dumps(node, separators=(",", ":"), ensure_ascii=False)
+    if node is None:
+        return "null"
+    if node is True:
+        return "true"
+    if node is False:
+        return "false"
+    return node
+
+
+def _decode(value: Value) -> Any:
+    text = coerce.text(value)
+    if text is None:
+        raise ValueError("null")
+    return jsonlib.loads(text)
+
+
+@eager("json_extract", 1, None)
+def _json_extract(ctx: EvalContext, args: list[Value]) -> Value:
+    try:
+        document = _decode(args[0])
+    except ValueError:
+        return None
+    if len(args) == 1:
+        return render(document)
+    results: list[Scalar] = []
+    for path_value in args[1:]:
+        path = coerce.text(path_value)
+        if path is None:
+            continue
+        results.extend(render(node) for node in walk(document, path))
+    return make_mv(results)
+
+
+@eager("spath", 2, 2)
+def _spath(ctx: EvalContext, args: list[Value]) -> Value:
+    path = coerce.text(args[1])
+    if path is None:
+        return None
+    try:
+        document = _decode(args[0])
+    except ValueError:
+        return None
+    return make_mv(render(node) for node in walk(document, path))
+
+
+@eager("json_valid", 1, 1)
+def _json_valid(ctx: EvalContext, args: list[Value]) -> Value:
+    try:
+        _decode(args[0])
+    except ValueError:
+        return False
+    return True
+
+
+@eager("json_keys", 1, 2)
+def _json_keys(ctx: EvalContext, args: list[Value]) -> Value:
+    """The keys of an object as a JSON array (first level by default, down to ``depth`` levels)."""
+    try:
+        document = _decode(args[0])
+    except ValueError:
+        return None
+    depth = coerce.integer(args[1]) if len(args) > 1 else 1
+    if not isinstance(document, dict) or depth is None or depth < 1:
+        return None
+    keys: list[str] = []
+
+    def collect(node: Any, level: int) -> None:
+        for key, child in node.items():
+            keys.append(key)
+            if level < depth and isinstance(child, dict):
+                collect(child, level + 1)
+
+    collect(document, 1)
+    return jsonlib.dumps(keys, separators=(",", ":"), ensure_ascii=False)
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (_json_extract, _json_valid, _json_keys, _spath)

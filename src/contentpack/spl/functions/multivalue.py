@@ -1,0 +1,184 @@
+"""Multivalue eval functions: mvappend, mvcount, mvdedup, mvfilter, mvfind, mvindex, mvjoin, mvmap, mvrange,
+mvsort, mvzip.
+
+Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions
+Indexes are 0-based; negative indexes count from the end (-1 is the last value); an ``mvindex`` range
+includes its end index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.functions import coerce
+from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
+from contentpack.spl.regex import compile_pcre
+from contentpack.spl.values import EvalContext, Scalar, Value, lexicographic_key, make_mv, to_str
+
+
+@eager("mvappend", 1, None)
+def _mvappend(ctx: EvalContext, args: list[Value]) -> Value:
+    return make_mv(v for arg in args for v in coerce.values(arg))
+
+
+@eager("mvcount", 1, 1)
+def _mvcount(ctx: EvalContext, args: list[Value]) -> Value:
+    values = coerce.values(args[0])
+    return len(values) if values else None
+
+
+@eager("mvdedup", 1, 1)
+def _mvdedup(ctx: EvalContext, args: list[Value]) -> Value:
+    seen: set[str] = set()
+    kept: list[Scalar] = []
+    for value in coerce.values(args[0]):
+        key = to_str(value) or ""
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return make_mv(kept)
+
+
+def _resolve_index(index: int, count: int) -> int:
+    return index + count if index < 0 else index
+
+
+def mvindex(values: list[Scalar], start: int, end: int | None) -> Value:
+    """The value at ``start``, or the values from ``start`` to ``end`` inclusive; out of range gives null."""
+    count = len(values)
+    first = _resolve_index(start, count)
+    if not 0 <= first < count:
+        return None
+    if end is None:
+        return values[first]
+    last = min(_resolve_index(end, count), count - 1)
+    if last < first:
+        return None
+    return make_mv(values[first : last + 1])
+
+
+@eager("mvindex", 2, 3)
+def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
+    start = coerce.integer(args[1])
+    end = coerce.integer(args[2]) if len(args) > 2 else None
+    if start is None or (len(args) > 2 and end is None):
+        return None
+    return mvindex(coerce.values(args[0]), start, end)
+
+
+@eager("mvfind", 2, 2)
+def _mvfind(ctx: EvalContext, args: list[Value]) -> Value:
+    """Index of the first value the regex matches (unanchored), or null."""
+    pattern = coerce.text(args[1])
+    if pattern is None:
+        return None
+    compiled = compile_pcre(pattern)
+    for index, value in enumerate(coerce.values(args[0])):
+        if compiled.search(to_str(value) or ""):
+            return index
+    return None
+
+
+@eager("mvjoin", 2, 2)
+def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
+    values = coerce.values(args[0])
+    delimiter = coerce.text(args[1])
+    if not values or delimiter is None:
+        return None
+    return delimiter.join(to_str(v) or "" for v in values)
+
+
+@eager("mvrange", 2, 3)
+def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
+    """Numbers from start up to (not including) end by step."""
+    start, end = coerce.number(args[0]), coerce.number(args[1])
+    step = coerce.number(args[2]) if len(args) > 2 else 1
+    if start is None or end is None or step is None or step == 0:
+        return None
+    out: list[Scalar] = []
+    current = start
+    while (current < end if step > 0 else current > end) and len(out) < 10_000:
+        out.append(current)
+        current += step
+    return make_mv(out)
+
+
+@eager("mvsort", 1, 1)
+def _mvsort(ctx: EvalContext, args: list[Value]) -> Value:
+    """Lexicographic order (UTF-8 bytes): numbers before letters, by first digit."""
+    return make_mv(sorted(coerce.values(args[0]), key=lexicographic_key))
+
+
+@eager("mvzip", 2, 3)
+def _mvzip(ctx: EvalContext, args: list[Value]) -> Value:
+    """Pairs the values of two fields position by position, joined by the delimiter (default comma)."""
+    left, right = coerce.values(args[0]), coerce.values(args[1])
+    delimiter = coerce.text(args[2]) if len(args) > 2 else ","
+    if not left or not right or delimiter is None:
+        return None
+    return make_mv(f"{to_str(a)}{delimiter}{to_str(b)}" for a, b in zip(left, right))
+
+
+def referenced_fields(node: object) -> list[str]:
+    """Names of the fields an expression node refers to, in first-seen order.
+
+    Works on any dataclass AST: a node counts as a field reference when its class name contains "Field"
+    and it has a string ``name`` (function-call nodes also have a ``name`` but are not "Field" nodes).
+    """
+    found: list[str] = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, (list, tuple)):
+            for element in item:
+                walk(element)
+            return
+        if not dataclasses.is_dataclass(item) or isinstance(item, type):
+            return
+        name = getattr(item, "name", None)
+        if "field" in type(item).__name__.lower() and isinstance(name, str):
+            if name not in found:
+                found.append(name)
+            return
+        for field in dataclasses.fields(item):
+            walk(getattr(item, field.name))
+
+    walk(node)
+    return found
+
+
+@lazy("mvfilter", 1, 1)
+def _mvfilter(ctx: EvalContext, nodes: list[Any]) -> Value:
+    """Keep the values of the one field the expression names for which the expression is true."""
+    fields = referenced_fields(nodes[0])
+    if len(fields) != 1:
+        raise SplRuntimeError(
+            f"mvfilter needs an expression that refers to exactly one field, found {len(fields)}"
+            + (f" ({', '.join(fields)})" if fields else "")
+        )
+    field = fields[0]
+    kept: list[Scalar] = []
+    for value in coerce.values(ctx.event.get(field)):
+        if ctx.evaluate(nodes[0], {field: value}) is True:
+            kept.append(value)
+    return make_mv(kept)
+
+
+@lazy("mvmap", 2, 2)
+def _mvmap(ctx: EvalContext, nodes: list[Any]) -> Value:
+    """Evaluate the expression once per value of the first argument, that field bound to the value in turn
+    (example mvmap(results, results*10)); null results are dropped."""
+    fields = referenced_fields(nodes[0])
+    values = coerce.values(ctx.evaluate(nodes[0]))
+    field = fields[0] if len(fields) == 1 and getattr(nodes[0], "name", None) == fields[0] else None
+    mapped: list[Scalar] = []
+    for value in values:
+        result = ctx.evaluate(nodes[1], {field: value} if field else None)
+        mapped.extend(coerce.values(result))
+    return make_mv(mapped)
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    _mvappend, _mvcount, _mvdedup, _mvindex, _mvfind, _mvjoin, _mvrange, _mvsort, _mvzip, _mvfilter, _mvmap,
+)

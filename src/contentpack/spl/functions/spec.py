@@ -1,0 +1,61 @@
+"""The shape of an eval function: what the evaluator needs to check arity and to call it.
+
+Kept apart from the registry so family modules can import it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from contentpack.spl.values import EvalContext, Value
+
+EagerImpl = Callable[[EvalContext, list[Value]], Value]
+LazyImpl = Callable[[EvalContext, list[Any]], Value]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One eval function.
+
+    ``lazy`` functions receive unevaluated expression nodes and call ``ctx.evaluate`` themselves — needed by
+    ``if``/``case``/``coalesce`` (only the chosen branch is evaluated, as in Splunk) and by ``mvfilter``
+    (its expression is evaluated once per value). ``max_args`` ``None`` means "any number".
+    """
+
+    name: str
+    min_args: int
+    max_args: int | None
+    impl: Callable[..., Value]
+    lazy: bool = False
+
+    def accepts(self, count: int) -> bool:
+        """Whether a call with ``count`` arguments has a valid arity."""
+        return count >= self.min_args and (self.max_args is None or count <= self.max_args)
+
+    def arity_text(self) -> str:
+        """Human wording of the accepted arity, for error messages."""
+        if self.max_args is None:
+            return f"at least {self.min_args}"
+        if self.max_args == self.min_args:
+            return str(self.min_args)
+        return f"{self.min_args} to {self.max_args}"
+
+
+def eager(name: str, min_args: int, max_args: int | None) -> Callable[[EagerImpl], FunctionSpec]:
+    """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
+
+    def wrap(impl: EagerImpl) -> FunctionSpec:
+        return FunctionSpec(name, min_args, max_args, impl, lazy=False)
+
+    return wrap
+
+
+def lazy(name: str, min_args: int, max_args: int | None) -> Callable[[LazyImpl], FunctionSpec]:
+    """Decorator: turn ``impl(ctx, nodes)`` into a lazy :class:`FunctionSpec`."""
+
+    def wrap(impl: LazyImpl) -> FunctionSpec:
+        return FunctionSpec(name, min_args, max_args, impl, lazy=True)
+
+    return wrap

@@ -1,0 +1,113 @@
+"""Text functions: len, lower, upper, substr, replace, trim/ltrim/rtrim, split, urldecode.
+
+Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions
+Null in gives null out. ``lower``/``upper``/``trim``/``replace``/``urldecode`` apply to every value of a
+multivalue field; ``len``/``substr``/``split`` read the first value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import unquote_plus
+
+from contentpack.spl.functions import coerce
+from contentpack.spl.functions.spec import FunctionSpec, eager
+from contentpack.spl.regex import compile_pcre, substitute
+from contentpack.spl.values import EvalContext, Value, make_mv, to_str
+
+# Splunk's documented default for trim/ltrim/rtrim: "spaces and tabs".
+DEFAULT_TRIM = " \t"
+
+
+def map_text(value: Value, transform: Callable[[str], str]) -> Value:
+    """Apply a text transform to each value of a (possibly multivalue) argument; null stays null."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return make_mv(transform(to_str(v) or "") for v in value)
+    return transform(to_str(value) or "")
+
+
+@eager("len", 1, 1)
+def _len(ctx: EvalContext, args: list[Value]) -> Value:
+    """Number of Unicode code points."""
+    text = coerce.text(args[0])
+    return None if text is None else len(text)
+
+
+@eager("lower", 1, 1)
+def _lower(ctx: EvalContext, args: list[Value]) -> Value:
+    return map_text(args[0], str.lower)
+
+
+@eager("upper", 1, 1)
+def _upper(ctx: EvalContext, args: list[Value]) -> Value:
+    return map_text(args[0], str.upper)
+
+
+def substr(text: str, start: int, length: int | None) -> str:
+    """1-based substring; a negative start counts from the end (``-3`` = the last three characters)."""
+    if start < 0:
+        begin = max(len(text) + start, 0)
+    else:
+        begin = max(start - 1, 0)
+    if length is None:
+        return text[begin:]
+    if length <= 0:
+        return ""
+    return text[begin : begin + length]
+
+
+@eager("substr", 2, 3)
+def _substr(ctx: EvalContext, args: list[Value]) -> Value:
+    text = coerce.text(args[0])
+    start = coerce.integer(args[1])
+    length = coerce.integer(args[2]) if len(args) > 2 else None
+    if text is None or start is None or (len(args) > 2 and length is None):
+        return None
+    return substr(text, start, length)
+
+
+@eager("replace", 3, 3)
+def _replace(ctx: EvalContext, args: list[Value]) -> Value:
+    """Regex replacement of every match; ``\\1`` in the replacement is the first group."""
+    pattern, template = coerce.text(args[1]), coerce.text(args[2])
+    if pattern is None or template is None:
+        return None
+    compiled = compile_pcre(pattern)
+    return map_text(args[0], lambda text: substitute(compiled, template, text))
+
+
+def _trimmer(name: str, method: Callable[[str, str], str]) -> FunctionSpec:
+    def impl(ctx: EvalContext, args: list[Value]) -> Value:
+        chars = coerce.text(args[1]) if len(args) > 1 else DEFAULT_TRIM
+        if chars is None:
+            return None
+        return map_text(args[0], lambda text: method(text, chars))
+
+    return FunctionSpec(name, 1, 2, impl)
+
+
+_trim = _trimmer("trim", str.strip)
+_ltrim = _trimmer("ltrim", str.lstrip)
+_rtrim = _trimmer("rtrim", str.rstrip)
+
+
+@eager("split", 2, 2)
+def _split(ctx: EvalContext, args: list[Value]) -> Value:
+    """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters."""
+    text, delimiter = coerce.text(args[0]), coerce.text(args[1])
+    if text is None or delimiter is None:
+        return None
+    parts = list(text) if delimiter == "" else text.split(delimiter)
+    return make_mv(parts)
+
+
+@eager("urldecode", 1, 1)
+def _urldecode(ctx: EvalContext, args: list[Value]) -> Value:
+    return map_text(args[0], unquote_plus)
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    _len, _lower, _upper, _substr, _replace, _trim, _ltrim, _rtrim, _split, _urldecode,
+)

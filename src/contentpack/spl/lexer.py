@@ -1,0 +1,193 @@
+"""Tokenizers for the two token languages of SPL, plus the pipeline splitter.
+
+Why two tokenizers: in the search language (and in most command arguments) ``a-b``, ``user@x.com``,
+``1.2.3.4`` and ``properties.*`` are single terms, while in eval/where ``a-b`` is a subtraction and ``.``
+concatenates. One tokenizer per language keeps both simple.
+
+Offsets on tokens are positions in the *expanded* text; the parser maps them back to the author's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contentpack.spl.errors import SplSyntaxError
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # WORD PHRASE QFIELD NUMBER OP LPAREN RPAREN COMMA SUBSEARCH EOF
+    text: str  # the value: unescaped for PHRASE/QFIELD, the inner text for SUBSEARCH
+    offset: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One pipeline command's text: ``text`` starts at ``offset`` in the expanded search."""
+
+    text: str
+    offset: int
+
+
+def _read_quoted(text: str, i: int, quote: str) -> tuple[str, int]:
+    """Read a quoted string starting at text[i] == quote; return (unescaped value, index after it).
+
+    Backslash escapes the quote and the backslash itself; other backslashes stay (regexes keep ``\\d``).
+    """
+    out: list[str] = []
+    j = i + 1
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\" and j + 1 < len(text) and text[j + 1] in (quote, "\\"):
+            out.append(text[j + 1])
+            j += 2
+            continue
+        if ch == quote:
+            return "".join(out), j + 1
+        out.append(ch)
+        j += 1
+    kind = "string" if quote == '"' else "quoted field name"
+    raise SplSyntaxError(f"unterminated {kind}", offset=i)
+
+
+def matching_bracket(text: str, i: int) -> int:
+    """Index of the ``]`` closing the ``[`` at text[i], skipping quoted text and nested brackets."""
+    depth = 0
+    j = i
+    while j < len(text):
+        ch = text[j]
+        if ch == '"':
+            _, j = _read_quoted(text, j, '"')
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise SplSyntaxError("unterminated subsearch: missing ']'", offset=i)
+
+
+def split_pipeline(text: str, base: int = 0) -> list[Segment]:
+    """Split on top-level ``|`` (not inside quotes or ``[ ]`` subsearches)."""
+    segments: list[Segment] = []
+    start = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            _, i = _read_quoted(text, i, '"')
+            continue
+        if ch == "[":
+            i = matching_bracket(text, i) + 1
+            continue
+        if ch == "|":
+            segments.append(Segment(text[start:i], base + start))
+            start = i + 1
+        i += 1
+    segments.append(Segment(text[start:], base + start))
+    return segments
+
+
+# ----------------------------------------------------------------------------- search-language tokens
+
+_SEARCH_STOP = set(" \t\r\n()\",=<>[]")
+
+
+def tokenize_search(text: str, base: int = 0) -> list[Token]:
+    """Tokens of the search language and of command arguments.
+
+    WORD runs until whitespace, a parenthesis, a quote, a comma or a comparison operator; ``!`` belongs to a
+    word unless it starts ``!=``. Quoted text is a PHRASE; ``[ ... ]`` is one SUBSEARCH token.
+    """
+    tokens: list[Token] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        if ch == "(":
+            tokens.append(Token("LPAREN", ch, base + i, base + i + 1))
+            i += 1
+        elif ch == ")":
+            tokens.append(Token("RPAREN", ch, base + i, base + i + 1))
+            i += 1
+        elif ch == ",":
+            tokens.append(Token("COMMA", ch, base + i, base + i + 1))
+            i += 1
+        elif ch == '"':
+            value, i = _read_quoted(text, i, '"')
+            tokens.append(Token("PHRASE", value, base + start, base + i))
+        elif ch == "[":
+            end = matching_bracket(text, i)
+            tokens.append(Token("SUBSEARCH", text[i + 1 : end], base + i + 1, base + end + 1))
+            i = end + 1
+        elif ch == "]":
+            raise SplSyntaxError("unexpected ']'", offset=base + i)
+        elif ch in "<>=" or (ch == "!" and text.startswith("!=", i)):
+            op = text[i : i + 2] if text[i : i + 2] in ("<=", ">=", "!=", "==") else ch
+            tokens.append(Token("OP", op, base + i, base + i + len(op)))
+            i += len(op)
+        else:
+            while i < n and text[i] not in _SEARCH_STOP and not text.startswith("!=", i):
+                i += 1
+            tokens.append(Token("WORD", text[start:i], base + start, base + i))
+    tokens.append(Token("EOF", "", base + n, base + n))
+    return tokens
+
+
+# ----------------------------------------------------------------------------- eval-expression tokens
+
+_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# A bare field name: letters, digits, _ and the JSON path pieces ``.`` and ``{}`` when written without spaces
+# (``status.errorCode``); ``a . b`` with spaces is concatenation. Wildcard ``*`` is allowed for the few
+# commands that take wildcard names through the eval tokenizer.
+_IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
+_EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")")
+
+
+def tokenize_eval(text: str, base: int = 0) -> list[Token]:
+    """Tokens of eval/where expressions: numbers, "strings", 'field names', identifiers, operators."""
+    tokens: list[Token] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        if ch == '"':
+            value, i = _read_quoted(text, i, '"')
+            tokens.append(Token("PHRASE", value, base + start, base + i))
+            continue
+        if ch == "'":
+            value, i = _read_quoted(text, i, "'")
+            tokens.append(Token("QFIELD", value, base + start, base + i))
+            continue
+        number = _NUMBER.match(text, i)
+        if number and not (ch == "." and tokens and tokens[-1].kind in ("PHRASE", "QFIELD", "WORD", "RPAREN")):
+            i = number.end()
+            tokens.append(Token("NUMBER", number.group(), base + start, base + i))
+            continue
+        ident = _IDENT.match(text, i)
+        if ident:
+            i = ident.end()
+            tokens.append(Token("WORD", ident.group(), base + start, base + i))
+            continue
+        for op in _EVAL_OPS:
+            if text.startswith(op, i):
+                kind = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}.get(op, "OP")
+                tokens.append(Token(kind, op, base + i, base + i + len(op)))
+                i += len(op)
+                break
+        else:
+            raise SplSyntaxError(f"unexpected character {ch!r} in expression", offset=base + i)
+    tokens.append(Token("EOF", "", base + n, base + n))
+    return tokens

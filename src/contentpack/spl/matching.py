@@ -1,0 +1,193 @@
+"""Evaluating the search language against an event (the ``search`` command's semantics).
+
+Rules pinned by the tests (sources in the tests' docstrings):
+
+* Case: "By default, searches are case-insensitive" for terms and field values; ``CASE()`` makes a term
+  or value case-sensitive. Field *names* are case-sensitive.
+* Terms match whole tokens of ``_raw``: Splunk indexes ``_raw`` split at breakers, so ``650`` does not match
+  ``65004`` but ``splunkresearch`` matches inside ``user15@splunkresearch.onmicrosoft.com`` (``@`` and ``.``
+  are minor breakers). Here a term matches when it occurs with a non-alphanumeric character (or the edge of
+  the text) on both sides; ``*`` matches any run of characters that are not major breakers. When an event
+  has no ``_raw`` (after ``stats``) the term is tried against every field value.
+* ``field=value``: the whole value must match (``*`` wildcards); numeric values compare as numbers, so
+  ``errorCode=65004`` matches ``65004`` and ``"65004"`` (S29). A multivalue field matches when any value does.
+* ``field!=value`` needs the field to exist; ``NOT field=value`` also keeps events without it (S16).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from contentpack.spl.ast import (
+    FieldIn,
+    FieldMatch,
+    MatchAll,
+    SearchAnd,
+    SearchExpr,
+    SearchNot,
+    SearchOr,
+    Term,
+)
+from contentpack.spl.values import Event, Scalar, as_number, compare, mv_values, to_str
+
+Predicate = Callable[[Event], bool]
+
+_MAJOR_BREAKERS = r"\s\[\]<>(){}|!;,'\"&"
+
+
+@lru_cache(maxsize=1024)
+def term_regex(text: str, case_sensitive: bool, phrase: bool) -> re.Pattern[str]:
+    """The pattern that finds a term (or phrase) in raw text with token boundaries."""
+    parts = [re.escape(part) for part in text.split("*")]
+    body = f"[^{_MAJOR_BREAKERS}]*".join(parts)
+    if phrase:
+        body = re.sub(r"(\\ )+", r"\\s+", body)
+    start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
+    end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
+    return re.compile(start + body + end, 0 if case_sensitive else re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def value_regex(value: str, case_sensitive: bool) -> re.Pattern[str]:
+    body = ".*".join(re.escape(part) for part in value.split("*"))
+    return re.compile(body + r"\Z", re.DOTALL | (0 if case_sensitive else re.IGNORECASE))
+
+
+def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -> bool:
+    """Does one field value equal a search-language value (wildcards, numbers, case rules)?"""
+    if "*" in value:
+        return value_regex(value, case_sensitive).match(to_str(candidate) or "") is not None
+    wanted = as_number(value)
+    if wanted is not None:
+        got = as_number(candidate)
+        if got is not None:
+            return got == wanted
+    text = to_str(candidate) or ""
+    return text == value if case_sensitive else text.lower() == value.lower()
+
+
+def _ordered(candidate: Scalar, op: str, value: str) -> bool:
+    if as_number(value) is not None and as_number(candidate) is None:
+        return False
+    result = compare(candidate, value)
+    return {"<": result < 0, ">": result > 0, "<=": result <= 0, ">=": result >= 0}[op]
+
+
+def _term_predicate(node: Term) -> Predicate:
+    pattern = term_regex(node.text, node.case_sensitive, node.phrase)
+
+    def check(event: Event) -> bool:
+        raw = event.get("_raw")
+        if raw is not None:
+            return pattern.search(to_str(raw) or "") is not None
+        for value in event.values():
+            for item in mv_values(value):
+                if pattern.search(to_str(item) or ""):
+                    return True
+        return False
+
+    return check
+
+
+def _field_predicate(node: FieldMatch) -> Predicate:
+    name, value, op, cs = node.field, node.value, node.op, node.case_sensitive
+    if op == "=":
+        if value == "*":
+            return lambda event: event.get(name) is not None
+        return lambda event: any(value_matches(v, value, cs) for v in mv_values(event.get(name)))
+    if op == "!=":
+        def differs(event: Event) -> bool:
+            values = mv_values(event.get(name))
+            return bool(values) and not any(value_matches(v, value, cs) for v in values)
+
+        return differs
+    return lambda event: any(_ordered(v, op, value) for v in mv_values(event.get(name)))
+
+
+def compile_search(node: SearchExpr) -> Predicate:
+    """A function ``event -> bool`` for a parsed search expression."""
+    if isinstance(node, MatchAll):
+        return lambda event: True
+    if isinstance(node, Term):
+        if node.text == "*" and not node.phrase:
+            return lambda event: True
+        return _term_predicate(node)
+    if isinstance(node, FieldMatch):
+        return _field_predicate(node)
+    if isinstance(node, FieldIn):
+        name, values = node.field, node.values
+        return lambda event: any(value_matches(v, w) for v in mv_values(event.get(name)) for w in values)
+    if isinstance(node, SearchNot):
+        inner = compile_search(node.operand)
+        return lambda event: not inner(event)
+    if isinstance(node, SearchAnd):
+        parts = [compile_search(op) for op in node.operands]
+        return lambda event: all(part(event) for part in parts)
+    if isinstance(node, SearchOr):
+        parts = [compile_search(op) for op in node.operands]
+        return lambda event: any(part(event) for part in parts)
+    raise TypeError(f"not a search node (resolve subsearches first): {node!r}")
+
+
+@lru_cache(maxsize=256)
+def compile_search_text(text: str) -> Predicate:
+    """A predicate for search-language text (``searchmatch("...")``), parsed once per distinct text."""
+    from contentpack.spl.cursor import Cursor
+    from contentpack.spl.searchparser import parse_search
+
+    expr, _ = parse_search(Cursor.search(text, 0, lambda offset: offset, "searchmatch"))
+    return compile_search(expr)
+
+
+def required_tokens(node: SearchExpr, derived: frozenset[str] = frozenset()) -> list[str]:
+    """Literal text every matching event's ``_raw`` must contain (lower-cased), for the raw-bytes prefilter.
+
+    Only conjunctions contribute; a term gives its longest wildcard-free piece, ``field=value`` its value when
+    the value is plain ASCII (JSON would escape anything else) and not a wildcard. Metadata fields (``index``,
+    ``sourcetype``...) and ``derived`` fields (search-time aliases/evals) are not in ``_raw`` and give nothing. Numbers are taken as written: a field holding
+    65004 written as ``6.5004e4`` would be missed, which JSON producers do not do for integers.
+    """
+    tokens: list[str] = []
+    if isinstance(node, SearchAnd):
+        for operand in node.operands:
+            tokens.extend(required_tokens(operand, derived))
+    elif isinstance(node, Term) and not node.exact:
+        pieces = [p for p in node.text.split("*") if p]
+        if pieces:
+            tokens.append(max(pieces, key=len))
+    elif isinstance(node, FieldMatch) and node.op == "=" and node.field not in _METADATA | derived:
+        number = as_number(node.value)
+        if number is not None:
+            if float(number).is_integer() and abs(number) < 1e15:
+                tokens.append(str(abs(int(number))))
+        elif "*" not in node.value:
+            tokens.append(node.value)
+    return [t.lower() for t in tokens if t and t.isascii() and all(c.isalnum() or c in "-_.:@" for c in t)]
+
+
+_METADATA = {"index", "sourcetype", "source", "host", "_time", "splunk_server", "eventtype", "tag"}
+
+
+FILE_METADATA = frozenset({"index", "sourcetype", "source", "host"})
+
+
+def split_metadata(node: SearchExpr) -> tuple[SearchExpr, SearchExpr]:
+    """Split a search into (the part about file metadata only, the rest), joined by AND.
+
+    Why: ``sourcetype=azure:monitor:aad`` is the same for every event of a registered file, so it is decided
+    once per file instead of once per event. Only top-level AND operands are moved.
+    """
+    from contentpack.spl.searchparser import search_fields
+
+    operands = list(node.operands) if isinstance(node, SearchAnd) else [node]
+    meta = [op for op in operands if not isinstance(op, MatchAll) and search_fields(op) <= FILE_METADATA]
+    rest = [op for op in operands if op not in meta]
+
+    def join(parts: list[SearchExpr]) -> SearchExpr:
+        if not parts:
+            return MatchAll(node.offset)
+        return parts[0] if len(parts) == 1 else SearchAnd(tuple(parts), parts[0].offset)
+
+    return join(meta), join(rest)

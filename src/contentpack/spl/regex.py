@@ -1,0 +1,199 @@
+"""Splunk regular expressions (PCRE) run on Python's ``re``: the one place where the dialects are reconciled.
+
+Splunk's ``rex``, ``regex``, ``match()``, ``replace()`` and ``mvfind()`` take PCRE patterns
+(https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex). Python's ``re`` is
+close enough for the patterns detections use once a few spellings are translated:
+
+* named groups ``(?<name>...)`` and ``(?'name'...)`` become ``(?P<name>...)`` (lookbehinds ``(?<=``/``(?<!``
+  are left alone);
+* named back-references ``\\k<name>``, ``\\k'name'``, ``\\k{name}`` and ``(?P=name)`` become ``(?P=name)``;
+* ``\\z`` (PCRE: very end) becomes Python's ``\\Z``; PCRE's ``\\Z`` (end, or before a final newline) becomes
+  ``(?=\\n?\\Z)``; ``\\h`` (horizontal space) becomes ``[ \\t]``;
+* ``\\Q...\\E``, ``\\x{HHHH}``, POSIX classes and mid-pattern inline flags (see :func:`translate_pcre`).
+
+Why a translation and not the third-party ``regex`` module: one fewer dependency, and the differences that
+matter to detections are spelling only. Anything Python cannot compile is reported as an :class:`SplRuntimeError`
+naming the pattern, never a Python traceback.
+
+Replacement strings (``replace()``, ``rex mode=sed``) use ``\\1``..``\\9`` for groups and ``\\\\`` for a
+backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions);
+:func:`expand_replacement` applies them without Python's own ``\\g<>``/escape rules.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from contentpack.spl.errors import SplRuntimeError
+
+_GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+_POSIX_CLASSES = {
+    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
+    "space": r"\s", "blank": r" \t", "punct": r"!-/:-@\[-`{-~", "xdigit": "0-9A-Fa-f", "word": r"\w",
+    "cntrl": r"\x00-\x1f\x7f", "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
+}
+_INLINE_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]+))?\)")
+_HEX_BRACED = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+
+
+def translate_pcre(pattern: str) -> str:
+    """The Python ``re`` spelling of a PCRE pattern (see the module docstring for what changes).
+
+    Besides group syntax it handles ``\\Q...\\E`` literal runs, ``\\x{HHHH}`` code points, POSIX classes
+    (``[[:alpha:]]``) and inline flags in mid-pattern (``a(?i)b``), which Python only accepts scoped: the
+    flags then apply to the rest of the enclosing group, as in PCRE.
+    """
+    out: list[str] = []
+    pending: list[int] = [0]  # per open group: scoped-flag groups to close when the group closes
+    i = 0
+    n = len(pattern)
+    in_class = False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if nxt == "Q":
+                stop = pattern.find("\\E", i + 2)
+                literal = pattern[i + 2 :] if stop == -1 else pattern[i + 2 : stop]
+                out.append("".join("\\" + c if c in "]\\^-" else c for c in literal) if in_class else re.escape(literal))
+                i = n if stop == -1 else stop + 2
+                continue
+            if nxt == "E":  # a stray \E ends nothing
+                i += 2
+                continue
+            braced = _HEX_BRACED.match(pattern, i)
+            if braced:
+                out.append(f"\\U{int(braced.group(1), 16):08x}")
+                i = braced.end()
+                continue
+            if not in_class and nxt == "k" and i + 2 < n and pattern[i + 2] in "<'{":
+                close = {"<": ">", "'": "'", "{": "}"}[pattern[i + 2]]
+                end = pattern.find(close, i + 3)
+                name = pattern[i + 3 : end] if end != -1 else ""
+                if end != -1 and _GROUP_NAME.fullmatch(name):
+                    out.append(f"(?P={name})")
+                    i = end + 1
+                    continue
+            if nxt == "z" and not in_class:
+                out.append(r"\Z")
+            elif nxt == "Z" and not in_class:
+                out.append(r"(?=\n?\Z)")
+            elif nxt == "h":
+                out.append(r" \t" if in_class else r"[ \t]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "[" and pattern.startswith("[:", i):
+                stop = pattern.find(":]", i + 2)
+                name = pattern[i + 2 : stop] if stop != -1 else ""
+                if name in _POSIX_CLASSES:
+                    out.append(_POSIX_CLASSES[name])
+                    i = stop + 2
+                    continue
+            if ch == "]":
+                in_class = False
+            elif ch == "[" or (ch in "-&~|" and i > 0 and pattern[i - 1] == ch):
+                # Literal in a PCRE class; Python reserves "[", "--", "&&", "~~", "||" for future set syntax.
+                ch = "\\" + ch
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            # A ']' right after '[' or '[^' is a literal member, not the end of the class.
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        if ch == "(":
+            flags = _INLINE_FLAGS.match(pattern, i)
+            if flags and (i > 0 or flags.group(2)):
+                on, off = flags.group(1), flags.group(2)
+                out.append(f"(?{on}{'-' + off if off else ''}:")
+                pending[-1] += 1
+                i = flags.end()
+                continue
+            rest = pattern[i + 2 :] if pattern.startswith("(?", i) else ""
+            if rest[:1] in ("<", "'") and rest[1:2] not in ("=", "!"):
+                close = ">" if rest[0] == "<" else "'"
+                end = rest.find(close, 1)
+                name = rest[1:end] if end != -1 else ""
+                if end != -1 and _GROUP_NAME.fullmatch(name):
+                    out.append(f"(?P<{name}>")
+                    pending.append(0)
+                    i += 2 + end + 1
+                    continue
+            pending.append(0)
+            out.append(ch)
+            i += 1
+            continue
+        if ch == ")":
+            out.append(")" * (pending.pop() if len(pending) > 1 else 0))
+        out.append(ch)
+        i += 1
+    out.append(")" * pending[0])
+    return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(translate_pcre(pattern), flags)
+
+
+def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> re.Pattern[str]:
+    """Compile a Splunk (PCRE) pattern, cached; a bad pattern raises :class:`SplRuntimeError`.
+
+    ``offset``/``command`` are passed through to the error so the caller's position reaches the user.
+    """
+    if not isinstance(pattern, str):
+        raise SplRuntimeError(f"regular expression must be a string, not {type(pattern).__name__}", offset=offset, command=command)
+    try:
+        return _compile(pattern, flags)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise SplRuntimeError(
+            f"invalid regular expression {pattern!r}: {exc.msg}{where}", offset=offset, command=command
+        ) from None
+
+
+def expand_replacement(match: re.Match[str], template: str) -> str:
+    """The text a PCRE-style replacement template produces for one match.
+
+    ``\\N`` (one digit) is group N (empty when the group did not take part), ``\\\\`` a backslash; any other
+    backslash sequence is kept as written (Splunk passes unknown escapes through).
+    """
+    out: list[str] = []
+    i = 0
+    n = len(template)
+    while i < n:
+        ch = template[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = template[i + 1]
+            if nxt.isdigit():
+                index = int(nxt)
+                if index <= (match.re.groups or 0):
+                    out.append(match.group(index) or "")
+                i += 2
+                continue
+            if nxt == "\\":
+                out.append("\\")
+                i += 2
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def substitute(pattern: re.Pattern[str], template: str, text: str, count: int = 0) -> str:
+    """Replace matches of ``pattern`` in ``text`` using a PCRE-style ``template`` (``count=0``: all)."""
+    return pattern.sub(lambda m: expand_replacement(m, template), text, count=count)

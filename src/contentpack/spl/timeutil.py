@@ -1,0 +1,569 @@
+"""Time as Splunk handles it: format variables, relative time modifiers, spans and time bins.
+
+Everything takes the time zone explicitly (an IANA name, ``UTC`` by default) so that a replay gives the same
+answer on every machine; nothing reads the host's local zone or clock.
+
+Sources:
+* format variables — https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/time-format-variables-and-modifiers
+  (``%N`` subsecond digits, default ``%9N``; ``%Q`` subsecond component, default milliseconds; ``%s`` epoch;
+  ``%z``/``%:z``/``%::z``/``%:::z``; ``%Ez`` zone in minutes; ``%+`` date, time and zone; ``%e``/``%k``
+  space-padded day/hour; ``%f`` microseconds);
+* time modifiers — https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/time-format-variables-and-modifiers/time-modifiers
+  and https://help.splunk.com/splunk-enterprise/search/search-manual/9.2/specify-time-ranges/specify-time-modifiers-in-your-search
+  (``[+|-]<int><unit>@<snap>``, ``@w0``..``@w7`` weekdays with w0 = w7 = Sunday, ``@q`` quarter starts,
+  ``now``, absolute ``%m/%d/%Y:%H:%M:%S``);
+* spans — https://help.splunk.com/splunk-enterprise/search/spl2-search-manual/dates-and-time/specifying-time-spans
+  (unit spellings);
+* bins — https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.0/specify-time-ranges/search-using-time-bins-and-spans
+  ("When the time bins cross multiple days or months the bins are aligned to the local day boundary").
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CTIME_FORMAT = "%m/%d/%Y %H:%M:%S"
+ABSOLUTE_TIME_FORMAT = "%m/%d/%Y:%H:%M:%S"
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    """The tzinfo for an IANA name (``UTC`` fast path); an unknown name is a ValueError."""
+    if name in ("UTC", "utc", "GMT", "Z", ""):
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+_EPOCH_START = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def to_datetime(epoch: float, tz: str = "UTC") -> datetime:
+    """Aware datetime for an epoch in the given zone (microsecond precision)."""
+    whole = math.floor(epoch)
+    micros = int(round((epoch - whole) * 1_000_000))
+    if micros == 1_000_000:
+        whole, micros = whole + 1, 0
+    base = _EPOCH_START + timedelta(seconds=whole, microseconds=micros)
+    info = zone(tz)
+    return base if info is timezone.utc else base.astimezone(info)
+
+
+def to_epoch(moment: datetime) -> float:
+    """Epoch seconds of an aware datetime; whole seconds come back as exact integral floats."""
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return delta.days * 86400 + delta.seconds + delta.microseconds / 1_000_000
+
+
+# ----------------------------------------------------------------------------------------------- strftime
+
+def _offset_parts(moment: datetime) -> tuple[str, int, int, int]:
+    offset = moment.utcoffset() or timedelta(0)
+    total = int(offset.total_seconds())
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    return sign, total // 3600, (total % 3600) // 60, total % 60
+
+
+_STRFTIME_TOKEN = re.compile(r"%(?P<digits>\d)?(?P<colons>:{0,3})(?P<spec>E?[A-Za-z%+])")
+
+
+# Composite variables, expanded before formatting or parsing (C-locale meanings).
+_COMPOSITES: dict[str, str] = {
+    "F": "%Y-%m-%d",
+    "T": "%H:%M:%S",
+    "D": "%m/%d/%y",
+    "R": "%H:%M",
+    "r": "%I:%M:%S %p",
+    "x": "%m/%d/%y",
+    "X": "%H:%M:%S",
+    "c": "%a %b %e %H:%M:%S %Y",
+    "+": "%a %b %e %H:%M:%S %Z %Y",
+}
+_COMPOSITE_TOKEN = re.compile(r"%(%|[" + re.escape("".join(_COMPOSITES)) + r"])")
+
+
+def _expand_composites(fmt: str) -> str:
+    return _COMPOSITE_TOKEN.sub(lambda m: "%%" if m.group(1) == "%" else _COMPOSITES[m.group(1)], fmt)
+
+
+def _hour12(moment: datetime) -> int:
+    return moment.hour % 12 or 12
+
+
+def _offset_text(moment: datetime, colons: str) -> str:
+    sign, hours, minutes, seconds = _offset_parts(moment)
+    if colons == ":":
+        return f"{sign}{hours:02d}:{minutes:02d}"
+    if colons == "::":
+        return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}"
+    if colons == ":::":
+        return f"{sign}{hours:02d}"
+    return f"{sign}{hours:02d}{minutes:02d}"
+
+
+def _ez(moment: datetime) -> str:
+    sign, hours, minutes, _ = _offset_parts(moment)
+    return f"{sign}{hours * 60 + minutes}"
+
+
+_Renderer = Callable[[datetime, float], str]
+_RENDERERS: dict[str, _Renderer] = {
+    "Y": lambda m, e: f"{m.year:04d}",
+    "y": lambda m, e: f"{m.year % 100:02d}",
+    "C": lambda m, e: f"{m.year // 100:02d}",
+    "m": lambda m, e: f"{m.month:02d}",
+    "d": lambda m, e: f"{m.day:02d}",
+    "e": lambda m, e: f"{m.day:2d}",
+    "H": lambda m, e: f"{m.hour:02d}",
+    "k": lambda m, e: f"{m.hour:2d}",
+    "I": lambda m, e: f"{_hour12(m):02d}",
+    "l": lambda m, e: f"{_hour12(m):2d}",
+    "M": lambda m, e: f"{m.minute:02d}",
+    "S": lambda m, e: f"{m.second:02d}",
+    "f": lambda m, e: f"{m.microsecond:06d}",
+    "p": lambda m, e: "AM" if m.hour < 12 else "PM",
+    "s": lambda m, e: str(math.floor(e)),
+    "Z": lambda m, e: m.tzname() or "UTC",
+    "z": lambda m, e: _offset_text(m, ""),
+    "Ez": lambda m, e: _ez(m),
+    "a": lambda m, e: _DAY_NAMES[m.weekday()][:3],
+    "A": lambda m, e: _DAY_NAMES[m.weekday()],
+    "b": lambda m, e: _MONTH_NAMES[m.month - 1][:3],
+    "h": lambda m, e: _MONTH_NAMES[m.month - 1][:3],
+    "B": lambda m, e: _MONTH_NAMES[m.month - 1],
+    "j": lambda m, e: f"{m.timetuple().tm_yday:03d}",
+    "w": lambda m, e: str((m.weekday() + 1) % 7),
+    "u": lambda m, e: str(m.weekday() + 1),
+    "U": lambda m, e: f"{(m.timetuple().tm_yday + 6 - (m.weekday() + 1) % 7) // 7:02d}",
+    "W": lambda m, e: f"{(m.timetuple().tm_yday + 6 - m.weekday()) // 7:02d}",
+    "V": lambda m, e: f"{m.isocalendar()[1]:02d}",
+    "G": lambda m, e: f"{m.isocalendar()[0]:04d}",
+    "g": lambda m, e: f"{m.isocalendar()[0] % 100:02d}",
+    "n": lambda m, e: "\n",
+    "t": lambda m, e: "\t",
+    "%": lambda m, e: "%",
+}
+
+
+def _subsecond(moment: datetime, digits: int) -> str:
+    return f"{moment.microsecond * 1000:09d}"[: max(1, min(digits, 9))]
+
+
+def _constant(text: str) -> _Renderer:
+    return lambda moment, epoch: text
+
+
+@lru_cache(maxsize=256)
+def _format_plan(fmt: str) -> tuple[_Renderer, ...]:
+    """Compile a format once into renderers (literal text included) so per-event formatting is a loop."""
+    plan: list[_Renderer] = []
+    expanded = _expand_composites(fmt)
+    position = 0
+    for match in _STRFTIME_TOKEN.finditer(expanded):
+        if match.start() > position:
+            plan.append(_constant(expanded[position : match.start()]))
+        position = match.end()
+        digits, colons, spec = match["digits"], match["colons"], match["spec"]
+        if spec in ("N", "Q"):
+            count = int(digits) if digits else (9 if spec == "N" else 3)
+            plan.append(lambda m, e, count=count: _subsecond(m, count))
+        elif spec == "z":
+            plan.append(lambda m, e, colons=colons: _offset_text(m, colons))
+        elif not digits and not colons and spec in _RENDERERS:
+            plan.append(_RENDERERS[spec])
+        else:
+            plan.append(_constant(match.group(0)))
+    if position < len(expanded):
+        plan.append(_constant(expanded[position:]))
+    return tuple(plan)
+
+
+def strftime(epoch: float, fmt: str, tz: str = "UTC") -> str:
+    """Format an epoch time with Splunk's format variables (C-locale names; see the module docstring).
+
+    Unknown variables are kept as written.
+    """
+    moment = to_datetime(epoch, tz)
+    return "".join(render(moment, epoch) for render in _format_plan(fmt))
+
+
+def convert_ctime(epoch: float, timeformat: str = DEFAULT_CTIME_FORMAT, tz: str = "UTC") -> str:
+    """``convert ctime()``: the default format ``%m/%d/%Y %H:%M:%S`` is documented on the convert page
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/convert)."""
+    return strftime(epoch, timeformat, tz)
+
+
+# ----------------------------------------------------------------------------------------------- strptime
+
+_MONTH_LOOKUP = {name[:3].lower(): index + 1 for index, name in enumerate(_MONTH_NAMES)}
+_MONTH_LOOKUP.update({name.lower(): index + 1 for index, name in enumerate(_MONTH_NAMES)})
+_DAY_PATTERN = "|".join(sorted({n.lower() for n in _DAY_NAMES} | {n[:3].lower() for n in _DAY_NAMES}, key=len, reverse=True))
+_MONTH_PATTERN = "|".join(sorted(_MONTH_LOOKUP, key=len, reverse=True))
+
+# Regex pieces for each variable strptime understands; the group name says which part it fills.
+_PARSE_PIECES: dict[str, str] = {
+    "Y": r"(?P<Y>[+-]?\d{4})",
+    "y": r"(?P<y>\d{2})",
+    "m": r"(?P<m>\d{1,2})",
+    "d": r"(?P<d>\d{1,2})",
+    "e": r"\s*(?P<d>\d{1,2})",
+    "H": r"(?P<H>\d{1,2})",
+    "k": r"\s*(?P<H>\d{1,2})",
+    "I": r"(?P<I>\d{1,2})",
+    "l": r"\s*(?P<I>\d{1,2})",
+    "M": r"(?P<M>\d{1,2})",
+    "S": r"(?P<S>\d{1,2})",
+    "p": r"(?P<p>[AaPp][Mm])",
+    "b": rf"(?P<b>{_MONTH_PATTERN})",
+    "h": rf"(?P<b>{_MONTH_PATTERN})",
+    "B": rf"(?P<b>{_MONTH_PATTERN})",
+    "a": rf"(?:{_DAY_PATTERN})",
+    "A": rf"(?:{_DAY_PATTERN})",
+    "j": r"(?P<j>\d{1,3})",
+    "s": r"(?P<s>[+-]?\d+(?:\.\d+)?)",
+    "f": r"(?P<f>\d{1,6})",
+    "z": r"(?P<z>Z|[+-]\d{2}:?\d{2}(?::?\d{2})?|[+-]\d{2})",
+    "Z": r"(?P<Z>[A-Za-z][A-Za-z0-9_+\-/]*)",
+    "%": "%",
+    "n": r"\s+",
+    "t": r"\s+",
+}
+
+
+@lru_cache(maxsize=256)
+def _parser(fmt: str) -> re.Pattern[str]:
+    fmt = _expand_composites(fmt)
+    parts: list[str] = []
+    used: set[str] = set()
+    position = 0
+    for match in _STRFTIME_TOKEN.finditer(fmt):
+        literal = fmt[position : match.start()]
+        parts.append(_literal_pattern(literal))
+        position = match.end()
+        spec = match["spec"]
+        digits = match["digits"]
+        if spec in ("N", "Q"):
+            count = int(digits) if digits else (9 if spec == "N" else 3)
+            piece = rf"(?P<frac>\d{{1,{count}}})"
+            group = "frac"
+        elif spec in ("z",):
+            piece, group = _PARSE_PIECES["z"], "z"
+        elif spec in _PARSE_PIECES and not digits:
+            piece = _PARSE_PIECES[spec]
+            group_match = re.search(r"\?P<(\w+)>", piece)
+            group = group_match.group(1) if group_match else ""
+        else:
+            raise ValueError(f"unsupported time format variable {match.group(0)!r} in {fmt!r}")
+        if group and group in used:
+            piece = re.sub(r"\?P<\w+>", "?:", piece)
+        elif group:
+            used.add(group)
+        parts.append(piece)
+    parts.append(_literal_pattern(fmt[position:]))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def _literal_pattern(literal: str) -> str:
+    # Whitespace in the format matches any run of whitespace, as C strptime does.
+    return "".join(r"\s+" if ch.isspace() else re.escape(ch) for ch in literal)
+
+
+def _parse_offset(text: str) -> timedelta:
+    if text.upper() == "Z":
+        return timedelta(0)
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours = int(digits[:2])
+    minutes = int(digits[2:4] or 0)
+    seconds = int(digits[4:6] or 0)
+    return sign * timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def strptime(text: str, fmt: str, tz: str = "UTC") -> float | None:
+    """Parse text with Splunk format variables into epoch seconds; ``None`` when it does not match.
+
+    The match is anchored at the start; trailing text is ignored. Parts the format does not give default to
+    1970-01-01 00:00:00; the time zone is ``%z``/``%Z`` when present, else ``tz``.
+    """
+    match = _parser(fmt).match(text)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    if parts.get("s") is not None:
+        return float(parts["s"]) if "." in parts["s"] else float(int(parts["s"]))
+    try:
+        if parts.get("Y") is not None:
+            year = int(parts["Y"])
+        elif parts.get("y") is not None:
+            short = int(parts["y"])
+            year = 2000 + short if short < 69 else 1900 + short
+        else:
+            year = 1970
+        month = int(parts["m"]) if parts.get("m") else _MONTH_LOOKUP[parts["b"].lower()] if parts.get("b") else 1
+        day = int(parts["d"]) if parts.get("d") else 1
+        if parts.get("I") is not None:
+            hour = int(parts["I"]) % 12
+            if (parts.get("p") or "").lower() == "pm":
+                hour += 12
+        else:
+            hour = int(parts["H"]) if parts.get("H") else 0
+        minute = int(parts["M"]) if parts.get("M") else 0
+        second = int(parts["S"]) if parts.get("S") else 0
+        micros = 0
+        if parts.get("frac"):
+            micros = int((parts["frac"] + "000000000")[:9]) // 1000
+        elif parts.get("f"):
+            micros = int((parts["f"] + "000000")[:6])
+        if parts.get("j") and not parts.get("m") and not parts.get("b"):
+            base = datetime(year, 1, 1) + timedelta(days=int(parts["j"]) - 1)
+            month, day = base.month, base.day
+        naive = datetime(year, month, day, hour, minute, second, micros)
+    except (ValueError, OverflowError, KeyError):
+        return None
+    if parts.get("z"):
+        moment = naive.replace(tzinfo=timezone(_parse_offset(parts["z"])))
+    else:
+        zone_name = parts.get("Z") or tz
+        try:
+            info = zone(zone_name)
+        except ValueError:
+            info = zone(tz)
+        moment = naive.replace(tzinfo=info)
+    return to_epoch(moment)
+
+
+# ------------------------------------------------------------------------------------ relative time modifiers
+
+_UNIT_ALIASES: dict[str, str] = {}
+for _canonical, _spellings in {
+    "s": ("s", "sec", "secs", "second", "seconds"),
+    "m": ("m", "min", "mins", "minute", "minutes"),
+    "h": ("h", "hr", "hrs", "hour", "hours"),
+    "d": ("d", "day", "days"),
+    "w": ("w", "week", "weeks"),
+    "mon": ("mon", "month", "months"),
+    "q": ("q", "qtr", "qtrs", "quarter", "quarters"),
+    "y": ("y", "yr", "yrs", "year", "years"),
+}.items():
+    for _spelling in _spellings:
+        _UNIT_ALIASES[_spelling] = _canonical
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+_OFFSET = re.compile(r"([+-])(\d*)([A-Za-z]+)")
+_SNAP = re.compile(r"@([A-Za-z]+)(\d?)")
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """Calendar month arithmetic; the day is clamped to the target month's length (Mar 31 - 1mon = Feb 28/29)."""
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("year out of range")
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _localize(naive: datetime, info: tzinfo) -> datetime:
+    """Attach a zone to a wall-clock time (fold=0 for ambiguous/nonexistent local times)."""
+    return naive.replace(tzinfo=info)
+
+
+def _apply_offset(moment: datetime, sign: int, amount: int, unit: str) -> datetime:
+    if unit in _UNIT_SECONDS:
+        utc = moment.astimezone(timezone.utc) + timedelta(seconds=sign * amount * _UNIT_SECONDS[unit])
+        return utc.astimezone(moment.tzinfo)
+    info = moment.tzinfo
+    assert info is not None
+    wall = moment.replace(tzinfo=None)
+    if unit in ("d", "w"):
+        wall = wall + timedelta(days=sign * amount * (7 if unit == "w" else 1))
+    else:
+        months = amount * {"mon": 1, "q": 3, "y": 12}[unit]
+        wall = _add_months(wall, sign * months)
+    return _localize(wall, info)
+
+
+def _snap(moment: datetime, unit: str, weekday: int | None) -> datetime:
+    info = moment.tzinfo
+    assert info is not None
+    wall = moment.replace(tzinfo=None)
+    if unit == "s":
+        wall = wall.replace(microsecond=0)
+    elif unit == "m":
+        wall = wall.replace(second=0, microsecond=0)
+    elif unit == "h":
+        wall = wall.replace(minute=0, second=0, microsecond=0)
+    else:
+        wall = wall.replace(hour=0, minute=0, second=0, microsecond=0)
+        if unit == "w":
+            target = 0 if weekday is None else weekday % 7  # 0 = Sunday
+            current = (wall.weekday() + 1) % 7
+            wall = wall - timedelta(days=(current - target) % 7)
+        elif unit == "mon":
+            wall = wall.replace(day=1)
+        elif unit == "q":
+            wall = wall.replace(day=1, month=((wall.month - 1) // 3) * 3 + 1)
+        elif unit == "y":
+            wall = wall.replace(day=1, month=1)
+    return _localize(wall, info)
+
+
+def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
+    """Apply a relative time modifier (``-7d@d``, ``@w1``, ``+1h@h``, ``-1mon@mon``, ``@d+3h``, ``now``).
+
+    Offsets in s/m/h are exact seconds; d/w/mon/q/y move the wall clock in ``tz`` (so ``-1d`` across a
+    daylight-saving change keeps the time of day). ``@unit`` snaps down to the start of the unit in ``tz``.
+    Raises ValueError with a clear message on text that is not a modifier.
+    """
+    text = modifier.strip()
+    if not text:
+        raise ValueError("empty time modifier")
+    if text.lower() == "now":
+        return float(epoch)
+    try:
+        return _apply_modifier(epoch, text, modifier, tz)
+    except OverflowError:
+        raise ValueError(f"invalid time modifier {modifier!r}: the result is outside the supported calendar") from None
+
+
+def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
+    """Apply the offsets and snaps of a (non-empty, not ``now``) modifier, left to right."""
+    moment = to_datetime(epoch, tz)
+    position = 0
+    while position < len(text):
+        offset = _OFFSET.match(text, position)
+        if offset:
+            sign = -1 if offset.group(1) == "-" else 1
+            amount = int(offset.group(2)) if offset.group(2) else 1
+            unit = _UNIT_ALIASES.get(offset.group(3).lower())
+            if unit is None:
+                raise ValueError(f"invalid time modifier {modifier!r}: unknown time unit {offset.group(3)!r}")
+            moment = _apply_offset(moment, sign, amount, unit)
+            position = offset.end()
+            continue
+        snap = _SNAP.match(text, position)
+        if snap:
+            name, digit = snap.group(1).lower(), snap.group(2)
+            weekday: int | None = None
+            if name == "w" and digit:
+                weekday = int(digit)
+                if weekday > 7:
+                    raise ValueError(f"invalid time modifier {modifier!r}: weekday snap must be @w0 to @w7")
+            elif digit:
+                raise ValueError(f"invalid time modifier {modifier!r}: only week snaps take a number (@w0..@w7)")
+            unit = _UNIT_ALIASES.get(name)
+            if unit is None:
+                raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {name!r}")
+            moment = _snap(moment, unit, weekday)
+            position = snap.end()
+            continue
+        raise ValueError(
+            f"invalid time modifier {modifier!r} at character {position + 1}: expected [+|-]<number><unit> or @<unit>"
+        )
+    return to_epoch(moment)
+
+
+_EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+
+
+def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
+    """The epoch for an ``earliest=``/``latest=`` value: ``now``, epoch seconds, absolute
+    ``%m/%d/%Y:%H:%M:%S`` (in ``tz``), or a relative modifier applied to ``now``."""
+    value = text.strip().strip('"')
+    if not value:
+        raise ValueError("empty time modifier")
+    if value.lower() == "now":
+        return float(now)
+    if value.lower().startswith("rt"):
+        raise ValueError(f"real-time modifier {text!r} is not supported in a search string")
+    if _EPOCH.match(value):
+        return float(value)
+    if "/" in value:
+        parsed = strptime(value, ABSOLUTE_TIME_FORMAT, tz)
+        if parsed is None:
+            raise ValueError(f"invalid absolute time {text!r}: expected %m/%d/%Y:%H:%M:%S, e.g. 10/15/2019:20:00:00")
+        return parsed
+    return relative_time(now, value, tz)
+
+
+# ---------------------------------------------------------------------------------------------- spans and bins
+
+_SPAN = re.compile(r"(?P<amount>\d+(?:\.\d+)?)?(?P<unit>[A-Za-z]+)?\Z")
+_SUBSECOND_UNITS = {"us": 1e-6, "ms": 1e-3, "cs": 1e-2, "ds": 1e-1}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A bin width: ``amount`` of ``unit`` where unit is ``s`` (seconds, also for m/h/d/w and sub-seconds)
+    or a calendar unit ``mon`` (months; quarters and years are stored as 3 and 12 months)."""
+
+    amount: float
+    unit: str
+
+    @property
+    def seconds(self) -> float | None:
+        """Length in seconds for fixed spans, ``None`` for calendar (month-based) spans."""
+        return self.amount if self.unit == "s" else None
+
+
+def parse_span(text: str) -> Span:
+    """``5m``, ``1h``, ``30s``, ``1d``, ``1w``, ``2mon``, ``1q``, ``1y``, ``500ms``; a bare number is seconds."""
+    match = _SPAN.match(text.strip())
+    if not match or (match["amount"] is None and match["unit"] is None):
+        raise ValueError(f"invalid span {text!r}: expected <number><unit>, e.g. 5m, 1h, 1d, 1mon")
+    amount = float(match["amount"]) if match["amount"] else 1.0
+    if amount <= 0:
+        raise ValueError(f"invalid span {text!r}: the span must be positive")
+    raw_unit = (match["unit"] or "s").lower()
+    if raw_unit in _SUBSECOND_UNITS:
+        return Span(amount * _SUBSECOND_UNITS[raw_unit], "s")
+    unit = _UNIT_ALIASES.get(raw_unit)
+    if unit is None:
+        raise ValueError(f"invalid span {text!r}: unknown time unit {match['unit']!r}")
+    if unit in ("mon", "q", "y"):
+        if not amount.is_integer():
+            raise ValueError(f"invalid span {text!r}: month, quarter and year spans must be whole numbers")
+        return Span(amount * {"mon": 1, "q": 3, "y": 12}[unit], "mon")
+    factor = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}[unit]
+    return Span(amount * factor, "s")
+
+
+def bin_start(epoch: float, span: Span, tz: str = "UTC") -> float:
+    """Start of the time bin holding ``epoch``.
+
+    Fixed spans floor the *local* time (epoch + the zone's UTC offset) to a multiple of the span, so with
+    UTC ``span=5m`` gives multiples of 300 s and ``span=1d`` local midnights; month spans start on the first
+    of a month whose index since year 0 is a multiple of the span.
+    """
+    info = zone(tz)
+    if span.unit == "mon":
+        moment = to_datetime(epoch, tz)
+        months = int(span.amount)
+        index = moment.year * 12 + moment.month - 1
+        index -= index % months
+        year, month = divmod(index, 12)
+        return to_epoch(_localize(datetime(year, month + 1, 1), info))
+    width = span.amount
+    if info is timezone.utc:
+        return math.floor(epoch / width) * width
+    offset = to_datetime(epoch, tz).utcoffset() or timedelta(0)
+    local = epoch + offset.total_seconds()
+    local_start = math.floor(local / width) * width
+    wall = datetime(1970, 1, 1) + timedelta(seconds=local_start)
+    return to_epoch(_localize(wall, info))

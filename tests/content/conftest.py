@@ -1,0 +1,28 @@
+"""Fixtures for the validator tests: a fresh copy of the valid fixture pack per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.validate import ValidationResult, validate_pack
+
+from .helpers import VALID, Validate
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    """A private, writable copy of the valid fixture pack."""
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    return root
+
+
+@pytest.fixture
+def validate() -> Validate:
+    def run(root: Path, **kwargs: object) -> ValidationResult:
+        return validate_pack(root, **kwargs)  # type: ignore[arg-type]
+
+    return run

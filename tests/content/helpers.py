@@ -1,0 +1,52 @@
+"""Helpers for the validator tests: the fixture pack's file names, text edits and position look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.validate import ValidationResult
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid"
+
+TTP = "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+HUNTING = "detections/cloud/entra_id_consent_prompts_for_unknown_apps.yml"
+CORRELATION = "detections/cloud/entra_id_consent_abuse_risk_correlation.yml"
+DATA_SOURCE = "data_sources/azure_active_directory_sign_in_activity.yml"
+STORY = "stories/entra_id_consent_fixture_story.yml"
+LOOKUP = "lookups/entra_id_known_apps.yml"
+CTIME = "macros/security_content_ctime.yml"
+
+Validate = Callable[..., ValidationResult]
+
+
+def edit(root: Path, relative: str, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a pack file, failing loudly if the fixture no longer contains ``old``."""
+    file = root / relative
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"fixture {relative} no longer contains {old!r}"
+    file.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def locate(root: Path, relative: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """1-based (line, col) of the ``occurrence``-th ``needle`` in a pack file."""
+    text = (root / relative).read_text(encoding="utf-8")
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def only(result: ValidationResult, rule: str) -> Diagnostic:
+    """The single diagnostic of ``rule`` (and proof that it is the only finding of that rule)."""
+    found = [d for d in result.diagnostics if d.rule == rule]
+    assert len(found) == 1, f"expected one {rule}, got {[d.render() for d in result.diagnostics]}"
+    return found[0]
+
+
+def at(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    return diagnostic.position.path, diagnostic.position.line, diagnostic.position.col

@@ -1,0 +1,126 @@
+"""`contentpack validate` end to end, in a subprocess: exit codes, output format, and the acceptance cases
+of issue 2 (each exits 1 with a position and never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .helpers import STORY, TTP, edit, locate
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "contentpack", "validate", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def assert_no_traceback(out: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in out.stdout + out.stderr
+    assert "internal error" not in out.stderr
+
+
+def test_valid_pack_exits_0_from_inside_the_pack(pack: Path) -> None:
+    out = run_cli(cwd=pack / "detections")  # the root is found by walking up to contentpack.yml
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.splitlines() == [
+        "valid: 0 error(s), 0 warning(s) (3 detections, 2 macros, 1 stories, 1 data sources, 1 lookups)"
+    ]
+
+
+def test_root_is_found_from_the_path_given(pack: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = run_cli(str(pack / TTP), cwd=elsewhere)
+    assert out.returncode == 0 and out.stdout.startswith("valid: "), out.stderr
+
+
+def _acceptance_misspelt_rba_key(pack: Path) -> tuple[str, str]:
+    edit(pack, TTP, "  risk_objects:\n", "  risk_object:\n")
+    line, col = locate(pack, TTP, "risk_object:")
+    return f"{TTP}:{line}:{col}: error[CP010]: unknown key 'risk_object' in rba", TTP
+
+
+def _acceptance_duplicate_key(pack: Path) -> tuple[str, str]:
+    edit(pack, STORY, "status: production\n", "status: production\nstatus: deprecated\n")
+    line, col = locate(pack, STORY, "status: deprecated")
+    return f"{STORY}:{line}:{col}: error[CP005]: duplicate key 'status'", STORY
+
+
+def _acceptance_tab_indented(pack: Path) -> tuple[str, str]:
+    edit(pack, STORY, "  usecase:", "\tusecase:")
+    line, _ = locate(pack, STORY, "\tusecase:")
+    return f"{STORY}:{line}:1: error[CP003]: tab character in indentation", STORY
+
+
+def _acceptance_50_mb_file(pack: Path) -> tuple[str, str]:
+    with (pack / "detections/cloud/huge.yml").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: no 50 MB written to disk
+    return "detections/cloud/huge.yml:1:1: error[CP001]: file is 52,428,800 bytes", "detections/cloud/huge.yml"
+
+
+def _acceptance_binary_file(pack: Path) -> tuple[str, str]:
+    (pack / "macros/logo.yml").write_bytes(bytes(range(256)))
+    return "macros/logo.yml:1:1: error[CP002]: binary file", "macros/logo.yml"
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _acceptance_misspelt_rba_key,
+        _acceptance_duplicate_key,
+        _acceptance_tab_indented,
+        _acceptance_50_mb_file,
+        _acceptance_binary_file,
+    ],
+)
+def test_acceptance_cases_exit_1_with_a_position(pack: Path, mutate) -> None:  # type: ignore[no-untyped-def]
+    expected, _ = mutate(pack)
+    out = run_cli("--root", str(pack))
+    assert_no_traceback(out)
+    assert out.returncode == 1
+    assert any(line.startswith(expected) for line in out.stdout.splitlines()), out.stdout
+    assert out.stdout.splitlines()[-1].startswith("INVALID: ")
+
+
+def test_every_problem_in_one_run_sorted_and_json(pack: Path) -> None:
+    edit(pack, TTP, "score: 36", "score: 0")
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    out = run_cli("--root", str(pack), "--format", "json")
+    assert out.returncode == 1
+    payload = json.loads(out.stdout)
+    assert payload["ok"] is False
+    found = [(d["path"], d["rule"]) for d in payload["diagnostics"]]
+    assert found == [(TTP, "CP012"), (STORY, "CP012")]  # sorted by path: detections/ before stories/
+    assert payload["summary"].startswith("INVALID: 2 error(s)")
+
+
+def test_paths_narrow_the_report(pack: Path) -> None:
+    edit(pack, TTP, "score: 36", "score: 0")
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    out = run_cli("--root", str(pack), str(pack / "stories"))
+    assert out.returncode == 1
+    assert [line.split(":")[0] for line in out.stdout.splitlines()[:-1]] == [STORY]
+
+
+def test_warnings_exit_0_unless_strict(pack: Path) -> None:
+    edit(pack, TTP, 'results for - "$user$"', 'results for - "$appDisplayName$"')
+    relaxed = run_cli("--root", str(pack))
+    strict = run_cli("--root", str(pack), "--strict")
+    assert relaxed.returncode == 0 and "warning[CP045]" in relaxed.stdout
+    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith("INVALID: 0 error(s), 1 warning(s)")
+
+
+def test_usage_errors_exit_2(tmp_path: Path, pack: Path) -> None:
+    no_pack = run_cli(cwd=tmp_path)
+    assert no_pack.returncode == 2 and "no contentpack.yml" in no_pack.stderr
+    missing_path = run_cli("--root", str(pack), str(pack / "nope"))
+    assert missing_path.returncode == 2 and "no such file" in missing_path.stderr
+    bad_root = run_cli("--root", str(tmp_path))
+    assert bad_root.returncode == 2 and "no contentpack.yml" in bad_root.stderr
+    for out in (no_pack, missing_path, bad_root):
+        assert_no_traceback(out)

@@ -1,0 +1,126 @@
+"""The file layer (CP001–CP008): every way a file can be unreadable gives a positioned error, not a crash."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentpack.content.diagnostics import Position
+from contentpack.content.loader import MAX_FILE_BYTES, parse_yaml
+
+from .helpers import HUNTING, STORY, TTP, Validate, at, edit, locate, only
+
+
+def test_cp001_file_over_the_size_limit_is_not_read(pack: Path, validate: Validate) -> None:
+    big = pack / "macros/huge.yml"
+    with big.open("wb") as handle:  # sparse: the size is checked before any byte is read
+        handle.truncate(MAX_FILE_BYTES + 1)
+    finding = only(validate(pack), "CP001")
+    assert at(finding) == ("macros/huge.yml", 1, 1)
+
+
+def test_cp002_binary_file(pack: Path, validate: Validate) -> None:
+    (pack / "macros/blob.yml").write_bytes(b"name: x\n\x89PNG\x00\x01")
+    finding = only(validate(pack), "CP002")
+    assert at(finding) == ("macros/blob.yml", 2, 5)
+    assert "binary" in finding.message
+
+
+def test_cp002_not_utf8(pack: Path, validate: Validate) -> None:
+    line, col = locate(pack, STORY, "Attackers")
+    (pack / STORY).write_bytes((pack / STORY).read_bytes().replace(b"Attackers", b"Attack\xe9rs"))
+    finding = only(validate(pack), "CP002")
+    assert at(finding) == (STORY, line, col + len("Attack"))
+
+
+def test_cp003_tab_indentation(pack: Path, validate: Validate) -> None:
+    edit(pack, STORY, "  category:\n", "\tcategory:\n")
+    finding = only(validate(pack), "CP003")
+    assert at(finding) == (STORY, *locate(pack, STORY, "\tcategory"))
+
+
+def test_cp004_yaml_syntax_error(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "version: 1\n", "version: [1\n")
+    finding = only(validate(pack), "CP004")
+    assert finding.position.path == HUNTING and finding.position.line >= 3
+
+
+def test_cp005_duplicate_key(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "status: production\n", "status: production\nversion: 5\n")
+    finding = only(validate(pack), "CP005")
+    assert at(finding) == (TTP, *locate(pack, TTP, "version: 5"))
+    assert "first defined at line 3" in finding.message
+
+
+def test_cp006_several_documents(pack: Path, validate: Validate) -> None:
+    (pack / "macros/two.yml").write_text("name: a\n---\nname: b\n", encoding="utf-8")
+    assert at(only(validate(pack), "CP006")) == ("macros/two.yml", 3, 1)
+
+
+def test_cp006_empty_file(pack: Path, validate: Validate) -> None:
+    (pack / "macros/empty.yml").write_text("# nothing\n", encoding="utf-8")
+    assert at(only(validate(pack), "CP006")) == ("macros/empty.yml", 1, 1)
+
+
+def test_cp007_alias_expansion_bomb() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 8):
+        prev, cur = chr(ord("a") + level - 1), chr(ord("a") + level)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    document, problems = parse_yaml("\n".join(lines) + "\n", "bomb.yml")
+    assert document is None
+    assert [p.rule for p in problems] == ["CP007"]
+    # reported at the list whose aliases push the count past 100,000: `e: &e [*d, ...]` (10^5 nodes), line 5
+    assert (problems[0].position.path, problems[0].position.line, problems[0].position.col) == ("bomb.yml", 5, 4)
+
+
+def test_cp007_recursive_anchor() -> None:
+    document, problems = parse_yaml("a: &a [1, *a]\n", "loop.yml")
+    assert document is None and [p.rule for p in problems] == ["CP007"]
+
+
+def test_cp008_python_tags_are_refused() -> None:
+    document, problems = parse_yaml("name: !!python/object/apply:os.system [id]\n", "evil.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP008", 1, 7)]
+
+
+def test_unquoted_and_quoted_dates_and_yaml11_booleans() -> None:
+    document, problems = parse_yaml("a: 2025-05-02\nb: '2025-05-02'\nc: on\non: 1\n", "d.yml")
+    assert problems == [] and document is not None
+    assert document.data == {"a": "2025-05-02", "b": "2025-05-02", "c": True, "on": 1}
+
+
+def test_positions_of_keys_and_values() -> None:
+    document, _ = parse_yaml("top:\n  list:\n  - x: 1\n    y: two\n", "p.yml")
+    assert document is not None
+    source = document.source
+    assert (source.at("top", "list", 0, "y").line, source.at("top", "list", 0, "y").col) == (4, 8)
+    assert (source.key("top", "list", 0, "y").line, source.key("top", "list", 0, "y").col) == (4, 5)
+    assert source.at("top", "missing").line == 2  # nearest known ancestor
+
+
+def test_symbolic_links_are_refused(pack: Path, validate: Validate) -> None:
+    (pack / "macros/linked.yml").symlink_to(pack / "macros/azure_monitor_aad.yml")
+    finding = only(validate(pack), "CP015")
+    assert at(finding) == ("macros/linked.yml", 0, 0) and "symbolic links" in finding.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"# \n\t\\$%@`,?0123456789.")), max_size=200))
+def test_any_text_gives_data_or_diagnostics_never_an_exception(text: str) -> None:
+    document, problems = parse_yaml(text, "fuzz.yml")
+    assert (document is None) == bool(problems)
+    assert all(p.position.path == "fuzz.yml" and p.rule.startswith("CP00") for p in problems)
+
+
+def test_position_tables_pickle() -> None:
+    """Models (and their source maps) can be pickled, e.g. by a caller that caches or ships them."""
+    document, _ = parse_yaml("top:\n- k: 1\n  j: [1, 2]\n", "pk.yml")
+    assert document is not None
+    copy = pickle.loads(pickle.dumps(document.source))
+    assert copy.at("top", 0, "j", 1) == Position("pk.yml", 3, 10)
+    assert list(copy.value_positions) == list(document.source.value_positions)

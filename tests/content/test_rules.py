@@ -1,0 +1,284 @@
+"""One fixture per semantic rule: each mutates the valid pack once and proves the rule fires at the right
+file, line and column (and that the unmutated pack is clean)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.diagnostics import Severity
+
+from .helpers import CORRELATION, CTIME, DATA_SOURCE, HUNTING, LOOKUP, STORY, TTP, Validate, at, edit, locate, only
+
+
+def test_valid_fixture_pack_is_clean(pack: Path, validate: Validate) -> None:
+    result = validate(pack)
+    assert result.diagnostics == []
+    assert result.ok and result.pack is not None
+    assert len(result.pack.detections) == 3
+
+
+def test_cp014_lookup_csv_missing(pack: Path, validate: Validate) -> None:
+    (pack / "lookups/entra_id_known_apps.csv").unlink()
+    finding = only(validate(pack), "CP014")
+    assert at(finding) == (LOOKUP, *locate(pack, LOOKUP, "entra_id_known_apps"))
+    assert "lookups/entra_id_known_apps.csv" in finding.message
+
+
+def test_cp014_lookup_csv_without_header(pack: Path, validate: Validate) -> None:
+    (pack / "lookups/entra_id_known_apps.csv").write_text("", encoding="utf-8")
+    finding = only(validate(pack), "CP014")
+    assert at(finding) == ("lookups/entra_id_known_apps.csv", 1, 1)
+
+
+def test_cp015_yaml_extension_is_reported_not_ignored(pack: Path, validate: Validate) -> None:
+    (pack / "macros/extra.yaml").write_text("name: extra\n", encoding="utf-8")
+    assert at(only(validate(pack), "CP015")) == ("macros/extra.yaml", 0, 0)
+
+
+def test_cp020_file_name_must_follow_name(pack: Path, validate: Validate) -> None:
+    renamed = "detections/cloud/consent_declined.yml"
+    (pack / TTP).rename(pack / renamed)
+    finding = only(validate(pack), "CP020")
+    assert at(finding) == (renamed, 1, 7)
+    assert "entra_id_user_declined_consent_for_oauth_app.yml" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "needle"),
+    [
+        ("FXP", "N" * 68, "over the limit of 67"),
+        ("A-VERY-LONG-LABEL", "N" * 62, "stanza name 'A-VERY-LONG-LABEL - NNN"),
+    ],
+)
+def test_cp021_name_and_stanza_lengths(pack: Path, validate: Validate, label: str, name: str, needle: str) -> None:
+    edit(pack, "contentpack.yml", "label: FXP", f"label: {label}")
+    edit(pack, HUNTING, "name: Entra ID Consent Prompts For Unknown Apps", f"name: {name}")
+    finding = only(validate(pack), "CP021")
+    assert at(finding) == (HUNTING, 1, 7)
+    assert needle in finding.message
+
+
+def test_cp022_stanza_breaking_characters_in_names(pack: Path, validate: Validate) -> None:
+    edit(pack, STORY, "name: Entra ID Consent Fixture Story", "name: Entra ID [Consent] Story")
+    finding = only(validate(pack), "CP022")
+    assert at(finding) == (STORY, 1, 7)
+    assert "'['" in finding.message
+
+
+def test_cp023_exact_filter_macro_required(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "`entra_id_consent_prompts_for_unknown_apps_filter`", "`consent_prompts_filter`")
+    finding = only(validate(pack), "CP023")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, ">-"))
+    assert "`entra_id_consent_prompts_for_unknown_apps_filter`" in finding.message
+
+
+def test_cp024_macro_arity(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "`security_content_ctime(firstTime)`", "`security_content_ctime(firstTime, utc)`")
+    finding = only(validate(pack), "CP024")
+    assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
+    assert "2 argument(s)" in finding.message and "security_content_ctime(1)" in finding.message
+
+
+def test_cp024_unknown_macro_in_a_macro_definition(pack: Path, validate: Validate) -> None:
+    edit(pack, CTIME, "ctime($field$)'", "ctime($field$) | `missing_macro`'")
+    finding = only(validate(pack), "CP024")
+    assert at(finding) == (CTIME, *locate(pack, CTIME, "'convert"))
+    assert "'missing_macro'" in finding.message
+
+
+def test_cp024_backticks_inside_comments_are_ignored(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "| where isnull(known)", "| where isnull(known) ``` old: `legacy_macro` ```")
+    assert validate(pack).diagnostics == []
+
+
+def test_cp025_unknown_lookup(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "lookup entra_id_known_apps", "lookup entra_id_trusted_apps")
+    finding = only(validate(pack), "CP025")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, ">-"))
+    assert "'entra_id_trusted_apps'" in finding.message
+
+
+def test_cp026_rba_field_not_in_search(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "  - field: user\n", "  - field: target_user\n")
+    finding = only(validate(pack), "CP026")
+    assert at(finding) == (TTP, *locate(pack, TTP, "message: User"))
+    assert "target_user" in finding.message
+
+
+def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user src vendor_product")
+    finding = only(validate(pack), "CP027")
+    assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
+    assert "vendor_account" in finding.message
+
+
+def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n  throttling:\n    fields:\n    - user\n    - tenant_id\n    period: 1h\n")
+    finding = only(validate(pack), "CP028")
+    assert at(finding) == (TTP, *locate(pack, TTP, "tenant_id"))
+
+
+def test_cp030_two_drilldowns_required(pack: Path, validate: Validate) -> None:
+    text = (pack / CORRELATION).read_text(encoding="utf-8")
+    start = text.index("- name: View the sign-ins of")
+    end = text.index("tags:")
+    (pack / CORRELATION).write_text(text[:start] + text[end:], encoding="utf-8")
+    finding = only(validate(pack), "CP030")
+    assert at(finding) == (CORRELATION, *locate(pack, CORRELATION, "drilldown_searches:"))
+    assert "found 1" in finding.message
+
+
+def test_cp030_one_drilldown_must_rerun_the_detection(pack: Path, validate: Validate) -> None:
+    edit(pack, CORRELATION, "'%original_detection_search% | search", "'| from datamodel Risk.All_Risk | search")
+    finding = only(validate(pack), "CP030")
+    assert "%original_detection_search%" in finding.message
+
+
+def test_cp031_rba_required_for_ttp(pack: Path, validate: Validate) -> None:
+    text = (pack / TTP).read_text(encoding="utf-8")
+    (pack / TTP).write_text(text[: text.index("rba:")] + text[text.index("tags:") :], encoding="utf-8")
+    finding = only(validate(pack), "CP031")
+    assert at(finding) == (TTP, *locate(pack, TTP, "type: TTP"))
+
+
+def test_cp031_rba_forbidden_when_inline_deployment_disables_it(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "tags:\n", "deployment:\n  alert_action:\n    notable: {}\ntags:\n")
+    finding = only(validate(pack), "CP031")
+    assert at(finding) == (TTP, *locate(pack, TTP, "rba:"))
+    assert "inline deployment" in finding.message
+
+
+def test_cp032_production_detection_needs_a_test(pack: Path, validate: Validate) -> None:
+    text = (pack / TTP).read_text(encoding="utf-8")
+    (pack / TTP).write_text(text[: text.index("tests:")], encoding="utf-8")
+    finding = only(validate(pack), "CP032")
+    assert at(finding) == (TTP, 1, 1)  # no tests key: the whole document
+
+
+def test_cp032_manual_test_exempts(pack: Path, validate: Validate) -> None:
+    text = (pack / TTP).read_text(encoding="utf-8")
+    text = text[: text.index("tests:")].replace(
+        "  security_domain: identity\n", "  security_domain: identity\n  manual_test: needs a live tenant\n"
+    )
+    (pack / TTP).write_text(text, encoding="utf-8")
+    assert validate(pack).diagnostics == []
+
+
+def test_cp033_enabled_by_default_not_for_hunting(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "type: Hunting\n", "type: Hunting\nenabled_by_default: true\n")
+    finding = only(validate(pack), "CP033")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "true"))
+
+
+def test_cp034_date_in_the_future(pack: Path, validate: Validate) -> None:
+    edit(pack, STORY, "date: '2025-03-14'", "date: '2025-05-03'")
+    finding = only(validate(pack, today=dt.date(2025, 5, 2)), "CP034")  # the newest fixture date is 2025-05-02
+    assert at(finding) == (STORY, *locate(pack, STORY, "'2025-05-03'"))
+
+
+def test_cp035_technique_and_own_subtechnique(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "  - T1528\n", "  - T1098\n  - T1098.003\n")
+    finding = only(validate(pack), "CP035")
+    assert at(finding) == (TTP, *locate(pack, TTP, "T1098.003"))
+
+
+def test_cp036_unknown_technique(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "  - T1528\n", "  - T1999\n")
+    finding = only(validate(pack), "CP036")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "T1999"))
+
+
+def test_cp037_revoked_technique(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "  - T1528\n", "  - T1002\n")  # revoked in ATT&CK 18.1 (Data Compressed)
+    finding = only(validate(pack), "CP037")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "T1002"))
+    assert "revoked" in finding.message
+
+
+def test_cp040_duplicate_id(pack: Path, validate: Validate) -> None:
+    edit(pack, DATA_SOURCE, "id: 5a4e2c1b-9d8f-4a7e-b6c5-d4e3f2a1b0c9", "id: 0c6e4f7a-2b1d-4e3f-9a8b-7c6d5e4f3a21")
+    finding = only(validate(pack), "CP040")
+    assert at(finding) == (DATA_SOURCE, 2, 5)
+    assert STORY in finding.message
+
+
+def test_cp041_duplicate_name(pack: Path, validate: Validate) -> None:
+    copy = "stories/zz_copy.yml"
+    text = (pack / STORY).read_text(encoding="utf-8")
+    (pack / copy).write_text(text.replace("0c6e4f7a-2b1d", "0c6e4f7a-2b1e"), encoding="utf-8")
+    finding = only(validate(pack), "CP041")
+    assert at(finding) == (copy, 1, 7)
+
+
+def test_cp042_unknown_story(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "  - Entra ID Consent Fixture Story", "  - Entra ID Consent Fixture Stories")
+    finding = only(validate(pack), "CP042")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "Entra ID Consent Fixture Stories"))
+
+
+def test_unmodelled_story_is_not_reported_again_as_unknown(pack: Path, validate: Validate) -> None:
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Threat Hunting")
+    result = validate(pack)
+    assert [d.rule for d in result.diagnostics] == ["CP012"]
+
+
+def test_cp043_unknown_data_source_in_and_entry(pack: Path, validate: Validate) -> None:
+    edit(
+        pack,
+        HUNTING,
+        "- Azure Active Directory Sign-in activity\n",
+        "- Azure Active Directory Sign-in activity AND Azure Active Directory Audit\n",
+    )
+    finding = only(validate(pack), "CP043")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "Azure Active Directory Sign-in activity AND"))
+    assert "'Azure Active Directory Audit'" in finding.message
+
+
+def test_cp044_unbalanced_tokens_in_risk_message(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "message: User $user$ refused", "message: User $user refused")
+    finding = only(validate(pack), "CP044")
+    assert at(finding) == (TTP, *locate(pack, TTP, "User $user refused"))
+
+
+def test_cp045_attacker_controlled_drilldown_token_is_a_warning(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, 'View the detection results for - "$user$"', 'View the detection results for - "$appDisplayName$"')
+    result = validate(pack)
+    finding = only(result, "CP045")
+    assert finding.severity is Severity.WARNING
+    assert at(finding) == (TTP, *locate(pack, TTP, "View the detection results"))
+    assert "properties.appDisplayName" in finding.message
+    assert result.ok
+    assert not validate(pack, strict=True).ok
+
+
+def test_cp046_local_attack_data_must_exist(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "data: attack_data/consent_prompts/consent_prompts.log", "data: attack_data/missing.log")
+    finding = only(validate(pack), "CP046")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "attack_data/missing.log"))
+
+
+def test_cp046_attack_data_may_not_leave_the_root(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "data: attack_data/consent_prompts/consent_prompts.log", "data: ../outside.log")
+    assert "stay inside" in only(validate(pack), "CP046").message
+
+
+def test_cp047_expected_rows_key_must_be_a_result_field(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "    appDisplayName: Shady Mail Reader", "    app: Shady Mail Reader")
+    finding = only(validate(pack), "CP047")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "app: Shady"))
+    assert "appDisplayName, count, user" in finding.message
+
+
+def test_cp048_risk_from_names_a_detection(pack: Path, validate: Validate) -> None:
+    edit(pack, CORRELATION, "  - Entra ID User Declined Consent For OAuth App", "  - Entra ID User Declined Consent")
+    finding = only(validate(pack), "CP048")
+    assert at(finding) == (CORRELATION, *locate(pack, CORRELATION, "Entra ID User Declined Consent\n"))
+
+
+def test_cp048_risk_from_only_on_correlation(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "  expected_results: 1\n", "  expected_results: 1\n  risk_from:\n  - Entra ID User Declined Consent For OAuth App\n")
+    finding = only(validate(pack), "CP048")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "risk_from:"))

@@ -1,0 +1,118 @@
+"""The shipped JSON Schemas: valid draft 2020-12, exported unchanged, and translated into positioned
+errors (CP010–CP013)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from contentpack.content import schemas
+from contentpack.content.loader import load_yaml
+
+from .helpers import TTP, VALID, Validate, at, edit, locate, only
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("kind", schemas.SCHEMA_KINDS)
+def test_check_schema_passes(kind: schemas.SchemaKind) -> None:
+    schema = schemas.schema(kind)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_exported_schemas_match_the_package() -> None:
+    out = subprocess.run(
+        [sys.executable, str(REPO / "scripts/export_schemas.py"), "--check"], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    for kind in schemas.SCHEMA_KINDS:
+        assert (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8") == schemas.schema_text(kind)
+
+
+def test_cp010_misspelt_key_inside_rba(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "  risk_objects:\n", "  risk_object:\n")
+    result = validate(pack)
+    finding = only(result, "CP010")
+    assert at(finding) == (TTP, *locate(pack, TTP, "risk_object:"))
+    assert finding.message == "unknown key 'risk_object' in rba (did you mean 'risk_objects'?)"
+    assert only(result, "CP011").message == "missing required key 'risk_objects' in rba"
+
+
+def test_cp010_unknown_key_inside_a_drilldown(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "  latest_offset: $info_max_time$\n", "  latest_offset: $info_max_time$\n  color: red\n")
+    finding = only(validate(pack), "CP010")
+    assert at(finding) == (TTP, *locate(pack, TTP, "color: red"))
+    assert "drilldown_searches[0]" in finding.message
+
+
+def test_cp011_missing_required_key(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "how_to_implement:", "how_to_implemnt:")
+    result = validate(pack)
+    assert only(result, "CP011").message == "missing required key 'how_to_implement' at top level"
+    assert at(only(result, "CP011")) == (TTP, 1, 1)
+    assert "did you mean 'how_to_implement'?" in only(result, "CP010").message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "text"),
+    [
+        ("score: 36", "score: 101", "101", "rba.risk_objects[0].score"),
+        ("type: user\n", "type: User\n", "User\n", "'User'"[1:-1]),
+        ("id: 3d2c1b0a-9f8e-4d7c-b6a5-948372615a4b", "id: not-a-uuid", "not-a-uuid", "uuid"),
+        ("date: '2025-04-30'", "date: 2025-04-30 10:00:00", "2025-04-30 10", "date"),
+        ("  - T1528\n", "  - T15\n", "T15\n", "pattern"),
+    ],
+)
+def test_cp012_invalid_values(pack: Path, validate: Validate, old: str, new: str, needle: str, text: str) -> None:
+    edit(pack, TTP, old, new)
+    finding = only(validate(pack), "CP012")
+    assert at(finding) == (TTP, *locate(pack, TTP, needle))
+    assert text in finding.message
+
+
+def test_cp013_status_removed(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "status: production", "status: removed")
+    finding = only(validate(pack), "CP013")
+    assert at(finding) == (TTP, *locate(pack, TTP, "removed"))
+
+
+def test_contentpack_yml_is_checked_and_pack_is_none_when_invalid(pack: Path, validate: Validate) -> None:
+    edit(pack, "contentpack.yml", "author_email: fixture@example.com", "author_email: not-an-email")
+    result = validate(pack)
+    finding = only(result, "CP012")
+    assert at(finding) == ("contentpack.yml", *locate(pack, "contentpack.yml", "not-an-email"))
+    assert result.pack is None and not result.ok
+
+
+MUTATIONS = [
+    ("score: 36", "score: 0"),
+    ("security_domain: identity", "security_domain: cloud"),
+    ("asset_type: Azure Tenant", "asset_type: Azure AD"),
+    ("- https://attack.mitre.org/techniques/T1528/\n", "- not a url\n"),
+    ("version: 4", "version: '4'"),
+    ("version: 4", "version: -1"),
+    ("  - Splunk Cloud\n", "  - Splunk Cloud\n  - Splunk Cloud\n"),
+    ("    type: user\n", "    type: user\n    extra: 1\n"),
+    ("earliest_offset: $info_min_time$", "earliest_offset: 5"),
+    ("how_to_implement: Install", "how_to_implement: ab\nx_how: Install"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), MUTATIONS)
+def test_fast_and_reference_validators_agree(tmp_path: Path, old: str, new: str) -> None:
+    """jsonschema-rs decides validity, Python jsonschema explains errors: they must agree on every case."""
+    text = (VALID / TTP).read_text(encoding="utf-8")
+    assert old in text
+    file = tmp_path / "d.yml"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    document, problems = load_yaml(file, "d.yml")
+    assert document is not None and problems == []
+    fast = schemas.fast_validator("detection").is_valid(document.data)
+    reference = schemas.validator("detection").is_valid(document.data)
+    assert fast is reference is False
+    assert schemas.validate("detection", document.data, document.source)

@@ -1,0 +1,49 @@
+"""The text-level SPL helpers the rules rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.content.rules.spl_text import lookup_names, macro_calls, output_fields, scan_tokens
+
+
+def test_macro_calls_and_arity() -> None:
+    calls = macro_calls('`a` | `b(x)` | `c("1,2", f(y, z))` ``` `ignored` ``` | `d()` | ` bad name `')
+    assert [(c.name, c.arity) for c in calls] == [("a", 0), ("b", 1), ("c", 2), ("d", 0), (None, 0)]
+
+
+def test_lookup_names_skip_options() -> None:
+    text = "| inputlookup append=t apps.csv | lookup local=true known_apps app OUTPUT ok | search [| inputlookup x]"
+    assert lookup_names(text) == ["apps.csv", "known_apps", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens", "balanced"),
+    [
+        ("User $user$ on $dest$", ("user", "dest"), True),
+        ("costs $$5 for $user$", ("user",), True),  # $$ is a literal dollar sign
+        ("$user$$dest$", ("user", "dest"), True),
+        ("User $user on $dest$", (), False),  # "$user on $" holds whitespace: a stray $
+        ("trailing $user", (), False),
+        ("no tokens", (), True),
+    ],
+)
+def test_token_scan_definition(text: str, tokens: tuple[str, ...], balanced: bool) -> None:
+    scan = scan_tokens(text)
+    assert scan.tokens == tokens
+    assert (scan.problem is None) is balanced
+
+
+def test_output_fields_of_stats_with_renames_and_evals() -> None:
+    search = (
+        "`src` | stats count min(_time) as firstTime values(app) as \"App Name\" dc(ip) by user, dest"
+        " | eval risk=1, other = 2 | rename user as account | `security_content_ctime(firstTime)` | `x_filter`"
+    )
+    assert output_fields(search) == {"count", "firstTime", "App Name", "dc(ip)", "account", "dest", "risk", "other"}
+
+
+def test_output_fields_unknown_after_unmodelled_commands() -> None:
+    assert output_fields("`src` | stats count by user | lookup apps app OUTPUT ok") is None
+    assert output_fields("`src` | table user*") is None
+    assert output_fields("`src` | rename properties.* as * | table a b") == {"a", "b"}
+    assert output_fields("`src` | stats count by properties.user | rename properties.* as *") == {"count", "user"}

@@ -1,0 +1,53 @@
+"""`contentpack generate-data`: writes scenarios and scale files; bad input is a message, not a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from contentpack.cli import main
+
+from .datagen_support import log_path
+
+
+def test_writes_one_scenario_identical_to_the_committed_one(tmp_path: Path, capsys: object) -> None:
+    assert main(["generate-data", "--scenario", "risky_app_blocked", "--out", str(tmp_path)]) == 0
+    written = tmp_path / "risky_app_blocked" / "risky_app_blocked.log"
+    assert written.read_bytes() == log_path("risky_app_blocked").read_bytes()
+    assert (tmp_path / "risky_app_blocked" / "dataset.yml").is_file()
+
+
+def test_scale_mode_writes_n_lines(tmp_path: Path) -> None:
+    out = tmp_path / "big.log"
+    assert main(["generate-data", "--events", "700", "--out", str(out), "--no-progress", "--workers", "1"]) == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 700
+    assert json.loads(lines[0])["operationName"] == "Sign-in activity"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "contentpack", "generate-data", *args],
+                          capture_output=True, text=True, check=False)
+
+
+def test_unknown_scenario_is_a_usage_error() -> None:
+    result = _run("--scenario", "nope")
+    assert result.returncode == 2
+    assert "unknown scenario 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_events_without_an_output_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run("--events", "10")
+    assert result.returncode == 2 and "--out FILE" in result.stderr
+    result = _run("--events", "10", "--out", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_reported_with_its_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = _run("--scenario", "single_user_declines", "--out", str(blocker))
+    assert result.returncode == 2
+    assert str(blocker) in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,146 @@
+"""What each scenario must show — the expectations the detections are written against (issue 5 §3)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from contentpack.datagen import catalog
+
+Records = list[dict[str, Any]]
+
+
+def _code(r: dict[str, Any]) -> int | None:
+    return None if r["category"] == "AuditLogs" else r["properties"]["status"]["errorCode"]
+
+
+def _props(r: dict[str, Any]) -> dict[str, str | None]:
+    """``Consent to application`` modified properties by name (the logged, JSON-encoded new values)."""
+    return {p["displayName"]: p["newValue"] for p in r["properties"]["targetResources"][0]["modifiedProperties"]}
+
+
+def _detail(r: dict[str, Any], key: str) -> str | None:
+    return next((d["value"] for d in r["properties"]["additionalDetails"] if d["key"] == key), None)
+
+
+def _t(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _ops(records: Records, name: str, result: str | None = None) -> Records:
+    return [r for r in records if r["operationName"] == name and (result is None or r["properties"]["result"] == result)]
+
+
+def test_consent_phishing_campaign(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["consent_phishing_campaign"]
+    declines = [r for r in records if _code(r) == 65004]
+    apps = {(r["properties"]["appId"], r["properties"]["appDisplayName"]) for r in declines}
+    assert len(apps) == 1
+    app_id, app_name = apps.pop()
+    assert app_id not in {a.app_id for a in catalog.FIRST_PARTY_APPS}
+    users = {r["properties"]["userPrincipalName"].lower() for r in declines}
+    assert len(users) >= 25
+    span = _t(max(r["time"] for r in declines)) - _t(min(r["time"] for r in declines))
+    assert span.total_seconds() <= 3600
+    consents = _ops(records, "Consent to application", "success")
+    assert len({r["properties"]["initiatedBy"]["user"]["userPrincipalName"] for r in consents}) >= 3
+    for consent in consents:
+        # the documented join: sign-in appId = audit AppId, appDisplayName = target displayName
+        assert _detail(consent, "AppId") == app_id
+        assert consent["properties"]["targetResources"][0]["displayName"] == app_name
+        permissions = _props(consent)["ConsentAction.Permissions"] or ""
+        assert all(s in permissions for s in ("Mail.Read", "Mail.Send", "Files.ReadWrite.All"))
+        assert "ConsentType: Principal," in permissions
+        assert _props(consent)["ConsentContext.IsAdminConsent"] == '"False"'
+        same = [r for r in records if r["correlationId"] == consent["correlationId"] and r is not consent]
+        assert any(r["operationName"] == "Add delegated permission grant" for r in same)
+    assert len(_ops(records, "Add delegated permission grant")) == len(consents)
+    [created] = _ops(records, "Add service principal")
+    # before the tenant's first consent the app has no service principal here, so sign-ins carry null
+    first = created["properties"]["activityDateTime"]
+    for r in records:
+        if r["category"] != "AuditLogs" and r["properties"]["appId"] == app_id:
+            expected = None if r["properties"]["createdDateTime"] < first else _detail_sp(created)
+            assert r["properties"]["appServicePrincipalId"] == expected
+
+
+def _detail_sp(created: dict[str, Any]) -> str:
+    return created["properties"]["targetResources"][0]["id"]
+
+
+def test_single_user_declines(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["single_user_declines"]
+    declines = [r for r in records if _code(r) == 65004]
+    assert len(declines) == 1
+    assert Counter(_code(r) for r in records) == Counter({0: len(records) - 1, 65004: 1})
+
+
+def test_consent_required_only(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["consent_required_only"]
+    codes = Counter(_code(r) for r in records)
+    assert 65004 not in codes and set(codes) == {0, 65001}
+    required = [r for r in records if _code(r) == 65001]
+    assert len({r["properties"]["appId"] for r in required}) == 1
+    assert len({r["properties"]["userPrincipalName"].lower() for r in required}) >= 5
+    assert not _ops(records, "Consent to application")
+
+
+def test_declined_then_granted(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["declined_then_granted"]
+    [decline] = [r for r in records if _code(r) == 65004]
+    [consent] = _ops(records, "Consent to application", "success")
+    user = decline["properties"]["userPrincipalName"].lower()
+    assert consent["properties"]["initiatedBy"]["user"]["userPrincipalName"].lower() == user
+    assert _detail(consent, "AppId") == decline["properties"]["appId"]
+    gap = _t(consent["properties"]["activityDateTime"]) - _t(decline["properties"]["createdDateTime"])
+    assert gap.total_seconds() >= 3 * 3600
+
+
+def test_admin_consent_paths(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["admin_consent_paths"]
+    codes = Counter(_code(r) for r in records)
+    assert codes[90094] >= 3 and codes[90095] >= 2
+    first_request = min(r["time"] for r in records if _code(r) == 90095)
+    assert max(r["time"] for r in records if _code(r) == 90094) < first_request
+    [consent] = _ops(records, "Consent to application", "success")
+    props = _props(consent)
+    assert props["ConsentContext.IsAdminConsent"] == '"True"'
+    assert props["ConsentContext.OnBehalfOfAll"] == '"True"'
+    assert "ConsentType: AllPrincipals" in (props["ConsentAction.Permissions"] or "")
+    assert consent["time"] > first_request
+    [grant] = _ops(records, "Add delegated permission grant")
+    grant_props = {p["displayName"]: p["newValue"] for p in grant["properties"]["targetResources"][0]["modifiedProperties"]}
+    assert grant_props["DelegatedPermissionGrant.ConsentType"] == '"AllPrincipals"'
+    assert len(_ops(records, "Add app role assignment to service principal")) == 1
+
+
+def test_risky_app_blocked(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["risky_app_blocked"]
+    [blocked] = _ops(records, "Consent to application")
+    assert blocked["properties"]["result"] == "failure"
+    assert _props(blocked)["ConsentAction.Reason"] == '"Risky application detected"'
+    assert blocked["properties"]["resultReason"] == "Microsoft.Online.Security.UserConsentBlockedForRiskyAppsException"
+    assert "ClientId: 00000000-0000-0000-0000-000000000000" in (_props(blocked)["ConsentAction.Permissions"] or "")
+
+
+def test_baseline_noise(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["baseline_tenant"]
+    codes = Counter(_code(r) for r in records)
+    assert {50074, 50076, 700020, 65001, 65004} <= set(codes)
+    assert len({r["properties"]["userPrincipalName"].lower() for r in records if _code(r) is not None}) >= 60
+    declines = [r for r in records if _code(r) == 65004]
+    per_app_day = Counter((r["properties"]["appId"], r["properties"]["createdDateTime"][:10]) for r in declines)
+    assert 3 <= len(declines) and max(per_app_day.values()) <= 2
+    assert len({day for _, day in per_app_day}) >= 3 and len({app for app, _ in per_app_day}) >= 3
+    first_party = {a.app_id for a in catalog.FIRST_PARTY_APPS}
+    silent = [r for r in records if _code(r) == 65001 and r["category"] == "NonInteractiveUserSignInLogs"]
+    assert silent and all(r["properties"]["appId"] in first_party for r in silent)
+    policies = _ops(records, "Update authorization policy")
+    assert len(policies) == 2
+    for policy in policies:
+        changed = {p["displayName"] for p in policy["properties"]["targetResources"][0]["modifiedProperties"]}
+        assert "AllowUserConsentForRiskyApps" not in changed
+    for consent in _ops(records, "Consent to application"):
+        permissions = _props(consent)["ConsentAction.Permissions"] or ""
+        assert "Mail." not in permissions and "Files." not in permissions

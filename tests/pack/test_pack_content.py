@@ -1,0 +1,208 @@
+"""Facts about the real pack's content that a schema cannot see: how the searches are written, what they
+need from macros and lookups, the 65001-vs-65004 separation, and the add-on field emulation data."""
+
+from __future__ import annotations
+
+import re
+import yaml
+
+from contentpack import attack
+from contentpack.content.model import detection_file_stem
+
+from pack_content_files import REPO, ContentFile, csv_header, csv_rows, detection_named
+
+LABEL = yaml.safe_load((REPO / "contentpack.yml").read_text(encoding="utf-8"))["app"]["label"]
+MACRO_CALL = re.compile(r"`([^`\s(]+)(?:\(([^`]*)\))?`")
+LOOKUP_CALL = re.compile(r"\|\s*lookup\s+(\S+)\s+(\S+)(?:\s+as\s+\S+)?\s+OUTPUT(?:NEW)?\s+([^|]+)", re.I)
+DECLINE_DETECTIONS = (
+    "Entra ID User Declined OAuth Application Consent",
+    "Entra ID OAuth Consent Declined by Many Users",
+)
+
+
+def test_pack_has_the_first_detection_and_the_story(detections: list[ContentFile], stories: list[ContentFile]) -> None:
+    first = detection_named(detections, "Entra ID User Declined OAuth Application Consent")
+    assert "properties.status.errorCode=65004" in first.data["search"]
+    assert first.data["type"] == "TTP" and first.data["status"] == "production"
+    assert [s.data["name"] for s in stories] == ["Entra ID OAuth Consent Abuse"]
+    assert len(detections) >= 8
+
+
+def test_names_fit_contentctl_limits_and_file_names(detections: list[ContentFile]) -> None:
+    for item in detections:
+        name = item.data["name"]
+        assert len(name) <= 67, name
+        assert len(f"{LABEL} - {name} - Rule") <= 81, name
+        assert item.path.name == detection_file_stem(name) + ".yml"
+        assert item.path.parent == REPO / "detections" / "cloud"
+        assert f"`{detection_file_stem(name)}_filter`" in item.data["search"]
+
+
+def test_every_macro_a_search_uses_exists_with_its_arity(
+    detections: list[ContentFile], macros: list[ContentFile]
+) -> None:
+    defined = {(m.data["name"], len(m.data.get("arguments", []))) for m in macros}
+    for item in detections:
+        texts = [item.data["search"]] + [d["search"] for d in item.data.get("drilldown_searches", [])]
+        for text in texts:
+            for name, args in MACRO_CALL.findall(text):
+                if name == detection_file_stem(item.data["name"]) + "_filter":
+                    continue
+                arity = len(args.split(",")) if args else 0
+                assert (name, arity) in defined, f"{item.path.name}: macro {name}({arity}) is not defined"
+
+
+def test_lookups_used_by_searches_exist_with_the_fields_they_read(
+    detections: list[ContentFile], lookups: list[ContentFile]
+) -> None:
+    by_name = {lk.data["name"]: lk for lk in lookups}
+    used = 0
+    for item in detections:
+        for name, key, outputs in LOOKUP_CALL.findall(item.data["search"]):
+            used += 1
+            assert name in by_name, f"{item.path.name}: lookup {name} has no lookups/{name}.yml"
+            header = csv_header(by_name[name].path.with_suffix(".csv"))
+            assert key in header
+            # OUTPUT a [AS b] c ...: every word that is not AS or the name after an AS is a lookup column
+            words = outputs.split()
+            columns = [w for i, w in enumerate(words) if w.lower() != "as" and (i == 0 or words[i - 1].lower() != "as")]
+            assert columns and set(columns) <= set(header), f"{item.path.name}: {columns}"
+    assert used >= 2
+
+
+def test_lookup_files_are_well_formed(lookups: list[ContentFile]) -> None:
+    for lk in lookups:
+        assert lk.path.stem == lk.data["name"]
+        rows = csv_rows(lk.path.with_suffix(".csv"))
+        assert rows, lk.path
+        key = csv_header(lk.path.with_suffix(".csv"))[0]
+        keys = [r[key].lower() for r in rows]
+        assert len(keys) == len(set(keys)), f"duplicate keys in {lk.path.name}"
+
+
+def test_known_applications_are_keyed_by_guid(lookups: list[ContentFile]) -> None:
+    guid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    rows = csv_rows(REPO / "lookups" / "entra_id_known_applications.csv")
+    assert all(guid.match(r["appId"]) for r in rows)
+    assert {"true", "false"} >= {r["first_party"] for r in rows}
+
+
+def test_scope_parsing_regexes_survive_yaml_unchanged(detections: list[ContentFile]) -> None:
+    """ESCU's 2025 reformatting turned ``"Scope: (?<Scope>[^,]+)"`` into a different regex through YAML
+    double-quote escaping (escu_format.md §2 finding 4); assert the regex *after* YAML parsing."""
+    risky = detection_named(detections, "Entra ID User Consent Granted for Risky Delegated Scopes").data["search"]
+    assert 'rex field=permissions max_match=0 "Scope: (?<scope>[^,]+)"' in risky
+    assert 'mvfind(property_name, "^ConsentAction\\.Permissions$")' in risky
+    assert 'mvfind(property_name, "^ConsentContext\\.IsAdminConsent$")' in risky
+    assert 'mvfind(detail_key, "^AppId$")' in risky
+    tenant = detection_named(detections, "Entra ID Tenant-Wide Admin Consent Granted").data["search"]
+    assert 'rex field=permissions max_match=0 "ConsentType: (?<consent_type>[^,]+)"' in tenant
+    sample = "[] => [[Id: x, ClientId: c, ConsentType: Principal, Scope: Mail.Read Files.Read.All User.Read, CreatedDateTime: ]]"
+    assert re.findall(r"Scope: (?P<scope>[^,]+)", sample) == ["Mail.Read Files.Read.All User.Read"]
+
+
+def test_decline_detections_key_on_65004_only(detections: list[ContentFile]) -> None:
+    """AADSTS65001 (consent missing) is not a decision; only 65004 may feed the decline detections."""
+    for name in DECLINE_DETECTIONS:
+        search = detection_named(detections, name).data["search"]
+        assert "properties.status.errorCode=65004" in search
+        assert "65001" not in search
+    hunting = detection_named(detections, "Entra ID OAuth Consent Prompts for Unlisted Application").data
+    assert hunting["type"] == "Hunting"
+    assert "properties.status.errorCode=65001" in hunting["search"] and "65004" not in hunting["search"]
+
+
+def test_drilldowns_key_on_values_an_attacker_cannot_choose(
+    detections: list[ContentFile], data_sources: list[ContentFile]
+) -> None:
+    attacker_fields = {f for ds in data_sources for f in ds.data.get("attacker_controlled_fields", [])}
+    attacker_fields |= {"appDisplayName", "status.failureReason"}
+    for item in detections:
+        for drill in item.data.get("drilldown_searches", []):
+            tokens = set(re.findall(r"\$([^$\s]+)\$", drill["name"] + drill["search"]))
+            tokens -= {"info_min_time", "info_max_time"}
+            assert tokens, drill["name"]
+            assert not tokens & attacker_fields, f"{item.path.name}: drilldown keyed on {tokens & attacker_fields}"
+
+
+def test_rba_fields_and_message_tokens_occur_in_the_search(detections: list[ContentFile]) -> None:
+    for item in detections:
+        rba = item.data.get("rba")
+        if rba is None:
+            assert item.data["type"] in ("Hunting", "Correlation")
+            continue
+        search = item.data["search"].lower()
+        for obj in rba["risk_objects"] + rba["threat_objects"]:
+            assert obj["field"].lower() in search
+        for token in re.findall(r"\$([^\s.]*)\$", rba["message"]):
+            assert token.lower() in search, f"{item.path.name}: ${token}$"
+
+
+def test_output_fields_of_data_sources_are_in_every_search(
+    detections: list[ContentFile], data_sources: list[ContentFile]
+) -> None:
+    by_name = {ds.data["name"]: ds.data for ds in data_sources}
+    for item in detections:
+        for source in item.data.get("data_source", []):
+            for part in source.split(" AND "):
+                assert part in by_name, f"{item.path.name}: unknown data source {part}"
+                for out in by_name[part]["output_fields"]:
+                    assert out in item.data["search"], f"{item.path.name}: {out}"
+
+
+def test_data_sources_of_one_sourcetype_share_the_same_search_time_fields(data_sources: list[ContentFile]) -> None:
+    """The add-on's knowledge objects belong to the sourcetype; each data source repeats them so the replay
+    engine can read them from whichever data source a detection names — they must never drift apart."""
+    blocks = {}
+    for ds in data_sources:
+        blocks.setdefault(ds.data["sourcetype"], []).append(ds.data["search_time"])
+    for sourcetype, found in blocks.items():
+        assert all(block == found[0] for block in found), sourcetype
+    aad = blocks["azure:monitor:aad"][0]
+    aliases = {(a["source_field"], a["alias"]) for a in aad["field_aliases"]}
+    assert {("tenantId", "dest"), ("tenantId", "vendor_account"), ("callerIpAddress", "src"),
+            ("operationName", "signature")} <= aliases
+    calculated = {c["field"]: c["expression"] for c in aad["calculated_fields"]}
+    assert calculated["vendor_product"] == '"Azure AD"'
+    assert calculated["user"].startswith("coalesce('properties.initiatedBy.user.userPrincipalName'")
+    assert calculated["status"] == 'case(\'properties.result\'=="success", "success", true(), "failure")'
+
+
+def test_attacker_controlled_fields_include_names_and_user_agents(data_sources: list[ContentFile]) -> None:
+    for ds in data_sources:
+        fields = set(ds.data["attacker_controlled_fields"])
+        assert {"properties.appDisplayName", "properties.userAgent", "properties.targetResources{}.displayName"} <= fields
+        assert not fields & {"properties.appId", "properties.userPrincipalName", "callerIpAddress", "tenantId"}
+
+
+def test_mitre_ids_exist_and_are_current(detections: list[ContentFile]) -> None:
+    catalog = attack.load()
+    for item in detections:
+        for technique_id in item.data["tags"].get("mitre_attack_id", []):
+            technique = catalog.technique(technique_id)
+            assert technique is not None and technique.usable, f"{item.path.name}: {technique_id}"
+
+
+def test_every_test_points_at_committed_attack_data(detections: list[ContentFile]) -> None:
+    for item in detections:
+        for test in item.data.get("tests", []):
+            for data in test["attack_data"]:
+                assert (REPO / data["data"]).is_file(), f"{item.path.name}: {data['data']}"
+                assert data["source"] == "Azure AD" and data["sourcetype"] == "azure:monitor:aad"
+            assert isinstance(test["expected_results"], int)
+
+
+def test_ids_are_unique_across_content(
+    detections: list[ContentFile], macros: list[ContentFile], stories: list[ContentFile],
+    data_sources: list[ContentFile], lookups: list[ContentFile],
+) -> None:
+    ids = [c.data["id"] for group in (detections, stories, data_sources, lookups) for c in group]
+    assert len(ids) == len(set(ids))
+    names = [c.data["name"] for group in (detections, macros, stories, data_sources, lookups) for c in group]
+    assert len(names) == len(set(names))
+
+
+def test_no_third_party_prose_from_escu(detections: list[ContentFile]) -> None:
+    """Our descriptions are our own: none repeats the opening sentence ESCU uses for its consent detections."""
+    for item in detections:
+        assert "The following analytic" not in item.data["description"]

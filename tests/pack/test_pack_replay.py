@@ -1,0 +1,135 @@
+"""Replay of the real pack with the project's replay layer (``contentpack.replay``): every detection's own
+tests (expected_results, expected_rows, risk_from, contentctl's pass rule, drilldowns) over the committed
+attack data, the 65001-vs-65004 separation on controlled variants of a real sign-in record, and the
+detections over Splunk's real sample records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contentpack.content.model import Detection, Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.engine_setup import build_engine, pack_macros
+from contentpack.replay.runner import replay_pack, run_detection_search
+from contentpack.spl import Results, parse
+
+from pack_content_files import REPO
+
+SAMPLES = REPO.parent / "shared" / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    result = validate_pack(REPO)
+    assert result.pack is not None and not result.errors
+    return result.pack
+
+
+def _detection(pack: Pack, name: str) -> Detection:
+    found = [d for d in pack.detections if d.name == name]
+    assert found, name
+    return found[0]
+
+
+def _run(pack: Pack, detection: Detection, files: list[Path]) -> Results:
+    engine = build_engine(pack)
+    for path in files:
+        engine.register_events(path, sourcetype="azure:monitor:aad", source="Azure AD")
+    return run_detection_search(engine, detection)
+
+
+def test_every_search_parses_with_the_packs_macros(pack: Pack) -> None:
+    macros = pack_macros(pack)
+    for detection in pack.detections:
+        assert parse(detection.search, macros).commands, detection.name
+
+
+def test_every_detection_test_passes_replay(pack: Pack) -> None:
+    report = replay_pack(pack)
+    assert report.setup_errors == ()
+    failures = [
+        (o.detection, o.test, o.result_count, o.expected_results, o.errors, [c for c in o.checks if not c.ok])
+        for o in report.outcomes
+        if o.errors or o.result_count != o.expected_results or not all(c.ok for c in o.checks)
+    ]
+    assert failures == []
+    assert len(report.outcomes) == sum(len(d.tests) for d in pack.detections) >= 29
+    must_miss = {(o.detection, o.test) for o in report.outcomes if o.expected_results == 0}
+    assert ("Entra ID User Declined OAuth Application Consent", "Consent Required Only Must Not Fire") in must_miss
+    assert ("Entra ID OAuth Consent Declined by Many Users", "Baseline Tenant Must Not Fire") in must_miss
+
+
+def _real_sign_in() -> dict[str, Any]:
+    for line in SAMPLES.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["operationName"] == "Sign-in activity":
+            return record
+    raise AssertionError("no sign-in record in the samples")
+
+
+def _with_code(record: dict[str, Any], code: int, reason: str) -> dict[str, Any]:
+    variant = json.loads(json.dumps(record))
+    variant["resultType"] = str(code)
+    variant["resultDescription"] = reason
+    variant["properties"]["status"] = {"errorCode": code, "failureReason": reason}
+    return variant
+
+
+@pytest.mark.parametrize(("code", "expected"), [(65004, 1), (65001, 0), (50076, 0)])
+def test_decline_detection_fires_on_65004_and_never_on_65001(pack: Pack, tmp_path: Path, code: int, expected: int) -> None:
+    """The same real sign-in, changed only in its error code: only AADSTS65004 (UserDeclinedConsent) is a
+    refusal; AADSTS65001 (DelegationDoesNotExist) is consent still missing and must not fire."""
+    log = tmp_path / "variant.log"
+    log.write_text(json.dumps(_with_code(_real_sign_in(), code, f"code {code}")) + "\n", encoding="utf-8")
+    rows = _run(pack, _detection(pack, "Entra ID User Declined OAuth Application Consent"), [log]).rows
+    assert len(rows) == expected
+    if expected:
+        row = rows[0]
+        assert row["user"] == "user15@splunkresearch.onmicrosoft.com"
+        assert row["appId"] == "1b730954-1685-4b74-9bfd-dac224a7b894"
+        assert row["dest"] == row["vendor_account"] == "887c9144-28b8-431b-885b-764fdeefcf62"
+        assert row["src"] == "1.2.3.4" and row["vendor_product"] == "Azure AD"
+        assert row["signature"] == "Sign-in activity" and row["status.failureReason"] == "code 65004"
+
+
+def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_path: Path) -> None:
+    base = _with_code(_real_sign_in(), 65004, "declined")
+    lines = []
+    for n in range(6):  # six users (one written in upper case), one app, one hour: over the default of 5
+        record = json.loads(json.dumps(base))
+        record["time"] = f"2023-10-24T20:{10 + n:02d}:00.0000000Z"
+        record["properties"]["userPrincipalName"] = f"user{n}@contoso.example"
+        lines.append(json.dumps(record))
+    upper = json.loads(lines[0])
+    upper["properties"]["userPrincipalName"] = "USER0@contoso.example"  # same user, other letter case
+    lines.append(json.dumps(upper))
+    log = tmp_path / "spike.log"
+    detection = _detection(pack, "Entra ID OAuth Consent Declined by Many Users")
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = _run(pack, detection, [log]).rows
+    assert len(rows) == 1 and str(rows[0]["user_count"]) == "6"
+    log.write_text("\n".join(lines[:4] + lines[-1:]) + "\n", encoding="utf-8")
+    assert _run(pack, detection, [log]).rows == []
+
+
+def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
+    """Splunk's published real records: the failed (risky-app) consent and the authorization policy change
+    that allows consent to risky apps each fire their detection once; nothing else fires."""
+    fired = {d.name: _run(pack, d, [SAMPLES]).rows for d in pack.detections if d.type != "Correlation"}
+    assert {name for name, rows in fired.items() if rows} == {
+        "Entra ID User Consent Blocked for Risky Application",
+        "Entra ID User Consent Policy Weakened",
+    }
+    blocked = fired["Entra ID User Consent Blocked for Risky Application"]
+    assert len(blocked) == 1
+    assert blocked[0]["user"] == "user15@splunkresearch.onmicrosoft.com"
+    assert blocked[0]["app_id"] == "96f6a3d6-d5aa-4af5-a77a-9319b5283712"
+    assert "Mail.Send" in str(blocked[0]["scope"])
+    weakened = fired["Entra ID User Consent Policy Weakened"]
+    assert len(weakened) == 1
+    assert weakened[0]["user"] == "attacker@splunkresearch.onmicrosoft.com"
+    assert str(weakened[0]["risky_apps_allowed"]) == "1" and str(weakened[0]["legacy_consent_enabled"]) == "0"

@@ -1,0 +1,163 @@
+"""Drilldown token filling the way ES does it, running drilldowns, and the hostile display-name case."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.model import Drilldown, Pack
+from contentpack.replay import build_engine, replay_pack, risk_events, run_detection_search
+from contentpack.replay.drilldowns import DrilldownOffsetError, command_sequence, fill_drilldown, run_drilldown
+from contentpack.replay.drilldowns import drilldown_checks
+from contentpack.replay.tokens import fill_tokens, unfilled_tokens
+from contentpack.spl import SplUnsupportedError
+
+from . import factory as f
+from .conftest import REPO
+
+HOSTILE = 'x" | outputlookup evil.csv | search "'
+DECLINED = "Entra ID User Declined OAuth Application Consent"
+
+
+def test_tokens_are_pasted_verbatim_without_quoting_or_escaping() -> None:
+    """ES fills $field$ tokens from the notable's fields; neither ES page (Usedrilldownsearches, expandtoken)
+    documents quoting/escaping, and token filters like $x|s$ are Simple XML only (docs/build.md)."""
+    row = {"user": 'a"b', "app": "Mail $1"}
+    assert fill_tokens('search user="$user$" app="$app$"', row) == 'search user="a"b" app="Mail $1"'
+
+
+def test_double_dollar_is_a_dollar_and_missing_fields_stay_as_written() -> None:
+    """$$ is a literal $ (Splunk's escape, content.rules.spl_text.scan_tokens)."""
+    assert fill_tokens("cost $$5 for $user$ and $nobody$", {"user": "u"}) == "cost $5 for u and $nobody$"
+    assert unfilled_tokens("$user$ $nobody$ $$", {"user": "u"}) == ["nobody"]
+
+
+@pytest.mark.assumed
+def test_multivalue_tokens_message_joins_with_space_drilldown_with_quote_comma_quote() -> None:
+    """Assumed (no Splunk page found): see the tokens module docstring. ``IN ("$user$")`` then lists each
+    value, which is the only reading under which ESCU's drilldown convention covers multivalue fields."""
+    row = {"user": ("a@x", "b@x")}
+    assert fill_tokens("$user$", row) == "a@x b@x"
+    detection = f.detection()
+    filled = fill_drilldown(detection, f.RISK_DRILLDOWN, row, (None, None), 0.0)
+    assert 'normalized_risk_object IN ("a@x","b@x")' in filled.search
+
+
+@pytest.mark.parametrize(("value", "injected"), [
+    ('x" | outputlookup evil.csv | search "', True),
+    ('x" [| inputlookup users.csv | return user] "', True),
+    ("Mail | Calendar [beta]", False),  # pipes and brackets inside the quotes stay text
+    ('x" OR user="*', False),  # documented blind spot: widening a filter keeps the structure
+])
+def test_injection_is_a_change_of_structure(value: str, injected: bool) -> None:
+    drill = Drilldown("n", '%original_detection_search% | search appDisplayName="$appDisplayName$"', None, None)
+    filled = fill_drilldown(f.detection(), drill, {"appDisplayName": value}, (None, None), 0.0)
+    assert filled.injected is injected
+
+
+def test_original_search_and_time_offsets_are_filled() -> None:
+    detection = f.detection()
+    row = {"user": "a@contoso.example", "appId": "app-1"}
+    filled = fill_drilldown(detection, f.RESULTS_DRILLDOWN, row, (100.0, 200.0), 150.0)
+    assert filled.search == f.DECLINED_SEARCH + ' | search  user = "a@contoso.example" appId = "app-1"'
+    assert filled.name == 'View the detection results for - "a@contoso.example" and "app-1"'
+    assert (filled.earliest, filled.latest) == (100.0, 200.0) and filled.uses_original_search
+    assert not filled.injected and filled.unfilled == ()
+    hours = replace(f.RESULTS_DRILLDOWN, earliest_offset="2h", latest_offset="1d")
+    around = fill_drilldown(detection, hours, row, (None, None), 10_000.0)
+    assert (around.earliest, around.latest) == (10_000.0 - 7200, 10_000.0 + 86400)
+    unset = fill_drilldown(detection, replace(f.RESULTS_DRILLDOWN, earliest_offset=None, latest_offset=None), row,
+                           (100.0, 200.0), 150.0)
+    assert (unset.earliest, unset.latest) == (None, None)
+    with pytest.raises(DrilldownOffsetError):
+        fill_drilldown(detection, replace(f.RESULTS_DRILLDOWN, earliest_offset="yesterday"), row, (None, None), 0.0)
+
+
+def test_info_time_tokens_of_an_all_time_search() -> None:
+    """An all-time search's info_min_time is 0.000 and info_max_time +Infinity (Search Reference, addinfo:
+    "info_min_time ... info_max_time: the earliest and latest time boundaries for the search"; all time has no
+    upper bound)."""
+    drill = Drilldown("n", "| makeresults | eval lo=$info_min_time$, hi=\"$info_max_time$\"", None, None)
+    filled = fill_drilldown(f.detection(), drill, {}, (None, None), 0.0)
+    assert filled.search == '| makeresults | eval lo=0.000, hi="+Infinity"'
+
+
+def test_drilldowns_return_the_result_they_were_opened_from(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004),
+                                                 f.sign_in("b@contoso.example", 65004, app_id="app-2")])
+    wrong = Drilldown("wrong key", '%original_detection_search% | search user="$src$"', None, None)
+    unknown = Drilldown("unknown token", '%original_detection_search% | search user="$nobody$"', None, None)
+    failing = Drilldown("unsupported", '| tstats count where user="$user$"', None, None)
+    detection = f.detection(tests=[f.unit_test(data, expected=2)],
+                            drilldowns=[f.RESULTS_DRILLDOWN, f.RISK_DRILLDOWN, wrong, unknown, failing])
+    [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
+    checks = {c.name: c for c in outcome.checks}
+    assert checks["drilldown[0]"].ok and checks["drilldown[0]"].detail == "2 row(s) drilled down"
+    assert checks["drilldown[1]"].ok  # the detection's own risk events are in the risk index
+    assert not checks["drilldown[2]"].ok
+    assert "does not return the result it was opened from" in checks["drilldown[2]"].detail
+    assert checks["drilldown[3]"].detail.startswith("row 0: no value for token(s) nobody")
+    assert not checks["drilldown[4]"].ok and "tstats" in checks["drilldown[4]"].detail  # an SPL error, reported
+    assert not outcome.ok
+
+
+# ------------------------------------------------------------------------------- hostile display name
+
+
+def _hostile_sign_in() -> dict[str, object]:
+    """The pack's own AADSTS65004 attack event, its app display name replaced by SPL that an attacker who
+    registers an OAuth app can choose freely (the display name is attacker_controlled in the data source)."""
+    path = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        if event["properties"]["status"]["errorCode"] == 65004:
+            event["properties"]["appDisplayName"] = HOSTILE
+            return event
+    raise AssertionError("no 65004 event in single_user_declines.log")
+
+
+def _hostile_engine(pack: Pack, tmp_path: Path):  # type: ignore[no-untyped-def]
+    log = tmp_path / "hostile.log"
+    log.write_text(json.dumps(_hostile_sign_in()) + "\n", encoding="utf-8")
+    engine = build_engine(pack)
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    return engine
+
+
+def test_hostile_display_name_leaves_the_packs_drilldowns_unaffected(real_pack: Pack, tmp_path: Path) -> None:
+    detection = next(d for d in real_pack.detections if d.name == DECLINED)
+    engine = _hostile_engine(real_pack, tmp_path)
+    now = engine.newest_time() + 1
+    rows = run_detection_search(engine, detection, now).rows
+    assert len(rows) == 1 and rows[0]["appDisplayName"] == HOSTILE
+    engine.register_risk_index(risk_events(real_pack.app, detection, rows, now))
+    checks = drilldown_checks(engine, detection, rows, now)
+    assert len(checks) == len(detection.drilldown_searches) >= 2
+    assert all(c.ok for c in checks), checks
+    for drilldown in detection.drilldown_searches:
+        filled = fill_drilldown(detection, drilldown, rows[0], (None, None), now)
+        assert "outputlookup" not in command_sequence(filled.search)
+
+
+def test_a_drilldown_keyed_on_the_display_name_is_injectable(real_pack: Pack, tmp_path: Path) -> None:
+    """Documented limit (docs/build.md, "Drilldown safety"): ES substitutes the value as text, so the value
+    closes the quotes and ``outputlookup`` becomes a command of the analyst's search. ES would run it; the
+    replay flags the changed command sequence and the embedded engine refuses the command."""
+    detection = next(d for d in real_pack.detections if d.name == DECLINED)
+    bad = Drilldown('Apps named "$appDisplayName$"',
+                    '%original_detection_search% | search appDisplayName="$appDisplayName$"', None, None)
+    engine = _hostile_engine(real_pack, tmp_path)
+    now = engine.newest_time() + 1
+    rows = run_detection_search(engine, detection, now).rows
+    filled = fill_drilldown(detection, bad, rows[0], (None, None), now)
+    assert filled.search.endswith('| search appDisplayName="x" | outputlookup evil.csv | search ""')
+    assert filled.injected
+    assert command_sequence(filled.search)[-3:] == ["search", "outputlookup", "search"]
+    with pytest.raises(SplUnsupportedError) as refused:
+        run_drilldown(engine, filled, now)
+    assert refused.value.command == "outputlookup"
+    [check] = drilldown_checks(engine, replace(detection, drilldown_searches=(bad,)), rows, now)
+    assert not check.ok and check.detail == "row 0: a token value changed the search's commands"

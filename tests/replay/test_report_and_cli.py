@@ -1,0 +1,95 @@
+"""The report renderers and ``contentpack replay`` (exit 0 all pass / 1 failures or invalid content / 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+from contentpack.replay import replay_pack
+from contentpack.replay.report import render_table, report_json, summary
+
+from . import factory as f
+from .conftest import REPO
+
+ADMIN = "Entra ID Tenant-Wide Admin Consent Granted"
+ADMIN_FILE = "detections/cloud/entra_id_tenant_wide_admin_consent_granted.yml"
+
+
+def _small_report(tmp_path: Path):  # type: ignore[no-untyped-def]
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004)])
+    detection = f.detection(tests=[f.unit_test(data, expected=1), f.unit_test(data, name="Off By One", expected=2)])
+    return replay_pack(f.pack(tmp_path, detection))
+
+
+def test_table_shows_each_test_its_status_and_why_it_failed(tmp_path: Path) -> None:
+    report = _small_report(tmp_path)
+    text = render_table(report)
+    assert "True Positive Test" in text and "Off By One" in text
+    assert "pass" in text and "FAIL" in text
+    assert "expected_results: 1 result(s), expected 2" in text
+    assert text.splitlines()[-1].startswith("FAIL: 2 test(s), 1 passed, 1 failed (")
+    assert summary(report) == text.splitlines()[-1]
+
+
+def test_json_report_carries_every_check(tmp_path: Path) -> None:
+    payload = report_json(_small_report(tmp_path))
+    assert payload["ok"] is False and payload["setup_errors"] == []
+    first, second = payload["tests"]
+    assert first["ok"] and first["result_count"] == 1 and first["risk_events"] == 1
+    assert {"name": "expected_results", "ok": False, "detail": "1 result(s), expected 2"} in second["checks"]
+    json.dumps(payload)  # serialisable as is
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A copy of the real pack to change without touching the repository."""
+    root = tmp_path / "pack"
+    root.mkdir()
+    shutil.copy2(REPO / "contentpack.yml", root / "contentpack.yml")
+    for folder in ("detections", "macros", "stories", "data_sources", "lookups", "attack_data"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def test_cli_exit_0_when_the_selected_detection_passes(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN]) == 0
+    out = capsys.readouterr().out
+    last = out.rstrip().splitlines()[-1]
+    assert ADMIN in out and re.match(r"PASS: (\d+) test\(s\), \1 passed, 0 failed \(", last), last
+
+
+def test_cli_exit_1_and_json_when_a_test_fails(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = pack_copy / ADMIN_FILE
+    text = path.read_text(encoding="utf-8")
+    assert "expected_results: 1\n" in text
+    path.write_text(text.replace("expected_results: 1\n", "expected_results: 7\n", 1), encoding="utf-8")
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is False
+    failed = [t for t in payload["tests"] if not t["ok"]]
+    assert len(failed) == 1
+    [check] = [c for c in failed[0]["checks"] if not c["ok"]]
+    assert check["name"] == "expected_results" and check["detail"].endswith(" result(s), expected 7")
+
+
+def test_cli_exit_1_on_invalid_content(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = pack_copy / ADMIN_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("\nsearch: ", "\nsearchy: ", 1), encoding="utf-8")
+    assert main(["replay", "--root", str(pack_copy)]) == 1
+    err = capsys.readouterr().err
+    assert ADMIN_FILE in err and "the pack is invalid" in err
+
+
+def test_cli_exit_2_on_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "--root", str(REPO), "--detection", "No Such Detection"]) == 2
+    assert "no detection named 'No Such Detection'" in capsys.readouterr().err
+    assert main(["replay", "--root", str(tmp_path)]) == 2
+    assert "contentpack replay:" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["replay", "--format", "xml"])
+    assert usage.value.code == 2

@@ -1,0 +1,162 @@
+"""The test runner: expected_results, expected_rows, contentctl's pass rule, attack-data handling, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from contentpack.content.model import Rba, RiskObject, ThreatObject
+from contentpack.replay import replay_pack
+from contentpack.replay.runner import DetectionTestOutcome, select_detections
+
+from . import factory as f
+
+DECLINES = [f.sign_in("a@contoso.example", 65004, minute=1), f.sign_in("b@contoso.example", 65004, minute=2),
+            f.sign_in("c@contoso.example", 0, minute=3), f.sign_in("d@contoso.example", 65001, minute=4)]
+
+
+def _run(tmp_path: Path, *tests, **detection_options) -> list[DetectionTestOutcome]:  # type: ignore[no-untyped-def]
+    pack = f.pack(tmp_path, f.detection(tests=tests, **detection_options))
+    report = replay_pack(pack)
+    assert not report.setup_errors
+    return list(report.outcomes)
+
+
+def _check(outcome: DetectionTestOutcome, name: str):  # type: ignore[no-untyped-def]
+    return next(c for c in outcome.checks if c.name == name)
+
+
+def test_matching_expected_results_passes(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=2))
+    assert outcome.ok and outcome.result_count == 2
+    assert _check(outcome, "expected_results").ok
+    assert outcome.risk_event_count == 2  # one per result: one risk object, single-valued
+
+
+def test_expected_results_mismatch_is_reported(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=3))
+    check = _check(outcome, "expected_results")
+    assert not outcome.ok and not check.ok
+    assert check.detail == "2 result(s), expected 3"
+    assert "expected_results: 2 result(s), expected 3" in outcome.failures
+
+
+def test_a_must_miss_test_passes_with_no_results_and_skips_the_pass_rule(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "benign", [f.sign_in("c@contoso.example", 0), f.sign_in("d@contoso.example", 65001)])
+    [outcome] = _run(tmp_path, f.unit_test(data, name="Must Not Fire", expected=0))
+    assert outcome.ok and outcome.result_count == 0
+    assert [c.name for c in outcome.checks] == ["expected_results"]
+
+
+def test_expected_rows_each_must_match_a_row(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    good = f.unit_test(data, expected=2, rows=[{"user": "a@contoso.example", "appId": "app-1"},
+                                               {"user": "b@contoso.example", "src": "192.0.2.10"}])
+    bad = f.unit_test(data, name="Wrong Row", expected=2, rows=[{"user": "c@contoso.example"}])
+    first, second = _run(tmp_path, good, bad)
+    assert first.ok and [c.ok for c in first.checks if c.name.startswith("expected_rows")] == [True, True]
+    check = _check(second, "expected_rows[0]")
+    assert not second.ok and not check.ok and check.detail == "no row has: user=c@contoso.example"
+
+
+def test_expected_rows_match_one_value_of_a_multivalue_field(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    search = ('`azure_monitor_aad` properties.status.errorCode=65004 | rename properties.* as * '
+              "| stats values(user) as user count by appId | `test_declined_filter`")
+    test = f.unit_test(data, expected=1, rows=[{"user": "b@contoso.example", "count": "2"}])
+    [outcome] = _run(tmp_path, test, search=search, drilldowns=())
+    assert outcome.ok, outcome.failures
+
+
+def test_contentctl_pass_rule_needs_results_when_no_count_is_expected(tmp_path: Path) -> None:
+    """contentctl: PASS requires resultCount > 0 (escu_format.md §4)."""
+    data = f.write_events(tmp_path, "benign", [f.sign_in("c@contoso.example", 0)])
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=None))
+    check = _check(outcome, "contentctl_pass_rule")
+    assert not outcome.ok and "resultCount > 0" in check.detail
+
+
+def test_contentctl_pass_rule_risk_object_must_be_set_in_every_row(tmp_path: Path) -> None:
+    """contentctl: every risk-object field present and not null in every result (escu_format.md §4)."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    rba = Rba("m", (RiskObject("src_user", "user", 30),), ())
+    search = ('`azure_monitor_aad` properties.status.errorCode=65004 | eval src_user=if(user="a@contoso.example", '
+              "user, null()) | table user src_user | `test_declined_filter`")
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=2), search=search, rba=rba, drilldowns=())
+    check = _check(outcome, "contentctl_pass_rule")
+    assert not check.ok and check.detail == "risk object field 'src_user' is null in 1 of 2 result(s)"
+
+
+def test_contentctl_pass_rule_treats_the_text_null_as_null(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES[:1])
+    rba = Rba("m", (RiskObject("user", "user", 30),), ())
+    search = '`azure_monitor_aad` properties.status.errorCode=65004 | eval user="null" | table user'
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=1), search=search, rba=rba, drilldowns=())
+    assert not _check(outcome, "contentctl_pass_rule").ok
+
+
+def test_contentctl_pass_rule_threat_object_needs_one_non_null_row(tmp_path: Path) -> None:
+    """contentctl: every threat-object field non-null in at least one result (escu_format.md §4)."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    search = ('`azure_monitor_aad` properties.status.errorCode=65004 | eval one_app=if(user="a@contoso.example", '
+              "'properties.appId', null()) | table user one_app never")
+    threats = (ThreatObject("one_app", "url"),)
+    in_one = Rba("m", (RiskObject("user", "user", 30),), threats)
+    in_none = Rba("m", (RiskObject("user", "user", 30),), (ThreatObject("never", "url"),))
+    [passing] = _run(tmp_path, f.unit_test(data, expected=2), search=search, rba=in_one, drilldowns=())
+    assert _check(passing, "contentctl_pass_rule").ok
+    [failing] = _run(tmp_path, f.unit_test(data, expected=2), search=search, rba=in_none, drilldowns=())
+    assert _check(failing, "contentctl_pass_rule").detail == "threat object field 'never' is null in every result"
+
+
+def test_the_search_runs_over_all_time_and_now_follows_the_data(tmp_path: Path) -> None:
+    """contentctl runs the test search with FORCE_ALL_TIME (escu_format.md §4): year-old data still matches,
+    even with a search that carries the detection's scheduled window in its text."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=2))
+    assert outcome.ok
+    newest = dt.datetime(2026, 10, 13, 12, 4, tzinfo=dt.timezone.utc).timestamp()  # the newest event
+    assert outcome.now == newest + 1
+    report = replay_pack(f.pack(tmp_path, f.detection(tests=[f.unit_test(data, expected=2)])), now=2e9)
+    assert report.outcomes[0].now == 2e9 and report.outcomes[0].result_count == 2
+
+
+def test_attack_data_problems_are_positioned_errors(tmp_path: Path) -> None:
+    outside = tmp_path.parent / "outside.log"
+    outside.write_text("{}\n", encoding="utf-8")
+    tests = [f.unit_test("attack_data/missing.log", name="Missing"),
+             f.unit_test("https://media.example/attack.log", name="Remote"),
+             f.unit_test("../outside.log", name="Escapes"),
+             f.unit_test(str(outside), name="Absolute")]
+    outcomes = _run(tmp_path, *tests)
+    messages = [o.errors[0] for o in outcomes]
+    assert all(not o.ok and o.result_count is None for o in outcomes)
+    assert all(m.startswith("detections/Test Declined.yml:1:1: error[RP002]: ") for m in messages)
+    assert "attack data file not found: attack_data/missing.log" in messages[0]
+    assert "cannot be replayed offline" in messages[1]
+    assert "leaves the pack root" in messages[2]
+    assert "relative to the pack root" in messages[3]
+
+
+def test_malformed_attack_data_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "attack_data").mkdir()
+    (tmp_path / "attack_data" / "bad.log").write_text('{"time": \n', encoding="utf-8")
+    [outcome] = _run(tmp_path, f.unit_test("attack_data/bad.log"))
+    assert not outcome.ok and "malformed JSON event" in outcome.errors[0]
+
+
+def test_an_spl_error_is_reported_at_the_search_with_its_column(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    [outcome] = _run(tmp_path, f.unit_test(data), search="`azure_monitor_aad` | stats count by", drilldowns=())
+    [message] = outcome.errors
+    assert message.startswith("detections/Test Declined.yml:12:9: error[RP003]: search column ")
+    assert not outcome.ok and outcome.result_count is None
+
+
+def test_select_detections_reports_unknown_names(tmp_path: Path) -> None:
+    pack = f.pack(tmp_path, f.detection("Test Declined"), f.detection("Other"))
+    chosen, unknown = select_detections(pack, ["Other", "Nope"])
+    assert [d.name for d in chosen] == ["Other"] and unknown == ["Nope"]
+    assert [d.name for d in select_detections(pack)[0]] == ["Test Declined", "Other"]

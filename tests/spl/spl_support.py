@@ -1,0 +1,72 @@
+"""Shared helpers for the SPL engine tests: the real sample events, ESCU macros, the add-on emulation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contentpack.spl import Engine, MacroDef
+from contentpack.spl.values import Event
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SAMPLE_LOGS = SHARED / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z, after every sample event
+
+# ESCU's macros as security_content defines them (escu_format.md §2 / spl_semantics.md §A).
+ESCU_MACROS = {
+    "azure_monitor_aad": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
+    "security_content_ctime(1)": MacroDef(
+        "security_content_ctime", ("field",), 'convert timeformat="%Y-%m-%dT%H:%M:%S" ctime($field$)'
+    ),
+}
+
+# The Splunk Add-on for Microsoft Cloud Services' search-time fields (azure_monitor_aad.md §3).
+ADDON_ALIASES = (
+    ("tenantId", "dest"),
+    ("tenantId", "vendor_account"),
+    ("callerIpAddress", "src"),
+    ("operationName", "signature"),
+)
+ADDON_CALCULATED = (
+    ("vendor_product", '"Azure AD"'),
+    (
+        "user",
+        "coalesce('properties.initiatedBy.user.userPrincipalName', 'properties.userPrincipalName', "
+        "'properties.servicePrincipalName')",
+    ),
+)
+
+
+def filter_macro(name: str) -> MacroDef:
+    """contentctl's generated ``<detection>_filter`` macro: ``search *``."""
+    return MacroDef(name, (), "search *")
+
+
+def make_engine(events: list[Event] | None = None, *, macros: dict[str, MacroDef] | None = None) -> Engine:
+    """An engine over in-memory events (each needs ``_time``)."""
+    engine = Engine(macros)
+    if events is not None:
+        engine.register_events(events, sourcetype="test", source="test", index="main")
+    return engine
+
+
+def rows(engine: Engine, text: str, **kwargs: object) -> list[dict[str, object]]:
+    return engine.search(text, now=NOW, **kwargs).rows  # type: ignore[arg-type]
+
+
+def azure_sample_engine() -> Engine:
+    """The 16 real sample events with ESCU macros and the add-on's search-time fields registered."""
+    engine = Engine(dict(ESCU_MACROS))
+    engine.register_events(SAMPLE_LOGS, sourcetype="azure:monitor:aad", source="Azure AD")
+    engine.register_search_time("azure:monitor:aad", ADDON_ALIASES, ADDON_CALCULATED)
+    return engine
+
+
+def event(time: float, **fields: object) -> Event:
+    """An event with ``_time``, a JSON ``_raw`` and the given fields (tuples are multivalues)."""
+    import json
+
+    record: Event = {k: v for k, v in fields.items()}  # type: ignore[misc]
+    raw = json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()})
+    record["_raw"] = raw
+    record["_time"] = time
+    return record

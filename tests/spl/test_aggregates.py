@@ -1,0 +1,249 @@
+"""Statistical and charting functions used by stats/eventstats/streamstats/timechart.
+
+Sources: https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions ;
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/multivalue-stats-and-chart-functions ;
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/event-order-functions ;
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/time-functions
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contentpack.spl.aggregates import LIST_LIMIT, aggregate_label, aggregate_names, get_aggregate
+from contentpack.spl.values import Value
+
+
+def run(name: str, values: Iterable[Value], times: Iterable[float | None] | None = None) -> Value:
+    spec = get_aggregate(name)
+    assert spec is not None, name
+    aggregator = spec.create()
+    values = list(values)
+    time_list = list(times) if times is not None else [None] * len(values)
+    for value, time in zip(values, time_list):
+        aggregator.add(value, time)
+    return aggregator.result()
+
+
+def test_values_is_lexicographic_and_list_keeps_event_order_capped_at_100() -> None:
+    """Documented pair: makeresults count=1000 | streamstats count | stats list(count) values(count):
+    list "reflects the order of the events" and returns "only the first 100"; values is lexicographical
+    (1, 10, 100, 1000, 101, ...). https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/multivalue-stats-and-chart-functions"""
+    counts = [str(n) for n in range(1, 1001)]
+    listed = run("list", counts)
+    assert isinstance(listed, tuple) and len(listed) == LIST_LIMIT == 100
+    assert listed[:3] == ("1", "2", "3") and listed[-1] == "100"
+    values = run("values", counts)
+    assert isinstance(values, tuple) and len(values) == 1000
+    assert values[:6] == ("1", "10", "100", "1000", "101", "102")
+    assert values[-1] == "999"
+
+
+def test_values_and_list_take_each_value_of_a_multivalue() -> None:
+    """Multivalue fields contribute each of their values.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/multivalue-stats-and-chart-functions"""
+    assert run("values", [("b", "a"), "a", None, "C"]) == ("C", "a", "b")
+    assert run("list", [("b", "a"), "a", None]) == ("b", "a", "a")
+    assert run("values", ["only"]) == "only"
+    assert run("values", [None]) is None
+
+
+@given(st.lists(st.one_of(st.text(max_size=5), st.integers(-1000, 1000)), max_size=30))
+def test_values_output_is_sorted_by_utf8_and_deduplicated(items: list[object]) -> None:
+    """Property: values() holds each distinct text once, in UTF-8 byte order.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/multivalue-stats-and-chart-functions"""
+    result = run("values", items)  # type: ignore[arg-type]
+    out = [] if result is None else list(result) if isinstance(result, tuple) else [result]
+    texts = [str(v) for v in out]
+    assert len(texts) == len(set(texts))
+    assert set(texts) == {str(v) for v in items}
+    assert [t.encode("utf-8") for t in texts] == sorted(t.encode("utf-8") for t in texts)
+
+
+def test_dc_treats_values_as_strings_but_min_max_as_numbers() -> None:
+    """"you use the distinct_count function and the field contains values such as "1", "1.0", and "01". Each
+    value is considered a distinct string value. The only exceptions are the max and min functions."
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    values = ["1", "1.0", "01"]
+    assert run("dc", values) == 3
+    assert run("distinct_count", values) == 3
+    assert run("min", values) == 1
+    assert run("max", values + ["2"]) == 2
+
+
+def test_count_field_counts_events_with_a_value() -> None:
+    """count(<value>): "the number of occurrences where the field that you specify contains any value (is not
+    empty)"; bare count counts events (the engine feeds one value per event).
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("count", ["a", None, "b", ("x", "y"), None]) == 3
+    assert run("c", [1, 1]) == 2
+    assert run("count", []) == 0
+    spec = get_aggregate("count")
+    assert spec is not None and spec.requires_field is False
+    assert get_aggregate("dc").requires_field is True  # type: ignore[union-attr]
+
+
+def test_sum_and_avg_ignore_non_numeric_values() -> None:
+    """"Most of the statistical and charting functions expect the field values to be numbers ... any
+    non-numeric values are ignored." https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    values = ["100", "200", "abc", None, 400, ("50", "x")]
+    assert run("sum", values) == 750
+    assert run("avg", values) == pytest.approx(187.5)
+    assert run("mean", ["1", "2"]) == pytest.approx(1.5)
+    assert run("sum", ["abc"]) is None
+    assert run("avg", []) is None
+
+
+def test_avg_floating_point_golden_value() -> None:
+    """Documented: | makeresults count=100 | eval test=3.99 | stats avg(test) gives 3.9900000000000055 (plain
+    double summation, then division). https://docs.splunk.com/Documentation/Splunk/9.2.1/SearchReference/Aggregatefunctions"""
+    assert repr(run("avg", ["3.99"] * 100)) == "3.9900000000000055"
+
+
+def test_streamstats_window_average_numbers() -> None:
+    """The documented running-average numbers (bytes 100, 200, 400 → avg 233.33…) come from avg over a window.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats"""
+    assert run("avg", ["100", "200", "400"]) == pytest.approx(233.333, abs=1e-3)
+    assert run("avg", ["200", "400", "50"]) == pytest.approx(216.666, abs=1e-3)
+
+
+def test_variance_and_standard_deviation() -> None:
+    """var/stdev are the sample statistics, varp/stdevp the population ones (2,4,4,4,5,5,7,9: population
+    variance 4, sample variance 32/7). https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    values = [2, 4, 4, 4, 5, 5, 7, 9]
+    assert run("varp", values) == pytest.approx(4.0)
+    assert run("stdevp", values) == pytest.approx(2.0)
+    assert run("var", values) == pytest.approx(32 / 7)
+    assert run("stdev", values) == pytest.approx(math.sqrt(32 / 7))
+    assert run("stdev", []) is None
+
+
+@pytest.mark.assumed
+def test_stdev_of_one_value_is_zero() -> None:
+    """Assumed: a sample statistic over one value is 0 (not null).
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("stdev", ["5"]) == 0
+
+
+def test_range_min_max() -> None:
+    """range(<value>) = max - min of the numeric values.
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("range", ["10", "3", "abc", 7]) == 7
+    assert run("min", ["10", "9", "100"]) == 9
+    assert run("max", ["10", "9", "100"]) == 100
+    assert run("range", ["abc"]) is None
+
+
+def test_min_max_of_strings_are_lexicographic() -> None:
+    """For non-numeric values min/max use lexicographical ordering.
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("min", ["bob", "Alice", "carol"]) == "Alice"
+    assert run("max", ["bob", "Alice", "carol"]) == "carol"
+
+
+@pytest.mark.assumed
+def test_min_max_of_mixed_values_prefer_the_numbers() -> None:
+    """Assumed: with both numbers and strings, min/max answer from the numeric values ("process values as
+    numbers if possible"). https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("max", ["5", "zzz", "7"]) == 7
+    assert run("min", ["5", "aaa", "7"]) == 5
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize(
+    ("name", "values", "expected"),
+    [
+        ("median", [1, 2, 3, 4, 5], 3),
+        ("median", [1, 2, 3, 4, 5, 6], 4),  # even count: the higher of the two middle values
+        ("perc50", [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 6),
+        ("perc95", list(range(1, 11)), 10),
+        ("p90", list(range(1, 101)), 91),
+        ("upperperc25", [4, 1, 3, 2], 2),
+        ("exactperc50", [1, 2, 3, 4], 2.5),
+        ("exactperc90", list(range(1, 11)), 9.1),
+        ("perc99", [], None),
+    ],
+)
+def test_percentiles(name: str, values: list[int], expected: float | None) -> None:
+    """Assumed method (the excerpts retrieved do not give the formula): perc/p/upperperc/median take the value
+    at index floor(N/100 × count) of the sorted values; exactperc interpolates linearly.
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    result = run(name, values)
+    assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_percentile_names_parse_their_number() -> None:
+    """perc<percentile>(<value>), p<percentile>, exactperc<percentile>, upperperc<percentile>; the percentile
+    may have decimals (p99.9). https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    for name in ("perc95", "p99.9", "exactperc50", "upperperc90", "p0", "perc100"):
+        spec = get_aggregate(name)
+        assert spec is not None and spec.name == name and spec.requires_field
+    for name in ("perc", "perc101", "percx", "pp5", "unknown", "Count"):
+        assert get_aggregate(name) is None
+    assert "perc<N>" in aggregate_names()
+
+
+def test_mode() -> None:
+    """mode(<value>): the most frequent value. https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    assert run("mode", ["a", "b", "b", ("a", "b")]) == "b"
+    assert run("mode", [None]) is None
+
+
+# Events in search order: newest first (S7). Times descending.
+EVENTS = [("c", 300.0), (None, 250.0), ("b", 200.0), ("a", 100.0)]
+
+
+def test_first_last_follow_search_order() -> None:
+    """first(): "the most recent instance of this field, based on the order in which the events are seen by the
+    stats command"; last() the oldest; not necessarily chronological.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/event-order-functions"""
+    values, times = zip(*EVENTS)
+    assert run("first", values, times) == "c"
+    assert run("last", values, times) == "a"
+    # Out-of-time-order input: first/last still follow arrival order.
+    assert run("first", ["x", "y"], [1.0, 2.0]) == "x"
+
+
+def test_earliest_latest_follow_time() -> None:
+    """earliest(): "the chronologically earliest seen occurrence of a value in a field"; latest() the most
+    recent; earliest_time/latest_time give the time itself.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/time-functions"""
+    assert run("earliest", ["x", "y", "z"], [2.0, 1.0, 3.0]) == "y"
+    assert run("latest", ["x", "y", "z"], [2.0, 1.0, 3.0]) == "z"
+    assert run("earliest_time", ["x", "y", None], [2.0, 1.0, 0.5]) == 1.0
+    assert run("latest_time", ["x", "y"], [2.0, 1.0]) == 2.0
+    assert run("earliest", [None], [1.0]) is None
+
+
+@pytest.mark.assumed
+def test_earliest_ties_keep_the_first_seen() -> None:
+    """Assumed: for equal times the value seen first wins.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/time-functions"""
+    assert run("earliest", ["x", "y"], [1.0, 1.0]) == "x"
+    assert run("latest", ["x", "y"], [1.0, 1.0]) == "x"
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "label"),
+    [("count", None, "count"), ("count", "user", "count(user)"), ("values", "appDisplayName", "values(appDisplayName)"),
+     ("dc", "user", "dc(user)"), ("perc95", "duration", "perc95(duration)")],
+)
+def test_aggregate_label(name: str, field: str | None, label: str) -> None:
+    """The default output name is e.g. values(appDisplayName) when there is no AS.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats"""
+    assert aggregate_label(name, field) == label
+
+
+def test_each_create_is_a_fresh_group() -> None:
+    """Every BY group gets its own accumulator (one row per distinct BY value).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats"""
+    spec = get_aggregate("sum")
+    assert spec is not None
+    first, second = spec.create(), spec.create()
+    first.add(5, None)
+    assert second.result() is None and first.result() == 5

@@ -1,0 +1,222 @@
+"""Command behaviours beyond the §B rows: each test names the Search Reference page it follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.spl import Engine, SplRuntimeError, SplSyntaxError, SplUnsupportedError
+
+from .spl_support import NOW, event, make_engine, rows
+
+
+def test_rex_max_match_gives_multivalue_and_keeps_fields_without_match() -> None:
+    """rex: max_match default 1, 0 = unlimited
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex)."""
+    engine = make_engine([event(NOW - 1, s="a=1 a=2 a=3", v="keep")])
+    assert rows(engine, '* | rex field=s "a=(?<v>\\d)" | table v') == [{"v": "1"}]
+    assert rows(engine, '* | rex field=s max_match=0 "a=(?<v>\\d)" | table v') == [{"v": ("1", "2", "3")}]
+    assert rows(engine, '* | rex field=s "zzz(?<v>\\d)" | table v') == [{"v": "keep"}]
+
+
+def test_rex_sed_mode() -> None:
+    """rex mode=sed: s/regex/replacement/flags and y/from/to/ (rex page, 9.4)."""
+    engine = make_engine([event(NOW - 1, s="a-b-c")])
+    assert rows(engine, '* | rex field=s mode=sed "s/-/+/g" | table s') == [{"s": "a+b+c"}]
+    assert rows(engine, '* | rex field=s mode=sed "s/-/+/" | table s') == [{"s": "a+b-c"}]
+    assert rows(engine, '* | rex field=s mode=sed "s/-/+/2" | table s') == [{"s": "a-b+c"}]
+    assert rows(engine, '* | rex field=s mode=sed "s/(\\w)-/\\1_/g" | table s') == [{"s": "a_b_c"}]
+    assert rows(engine, '* | rex field=s mode=sed "y/abc/xyz/" | table s') == [{"s": "x-y-z"}]
+
+
+def test_rex_errors() -> None:
+    engine = make_engine([event(NOW - 1)])
+    with pytest.raises(SplSyntaxError, match="no named group"):
+        rows(engine, '* | rex "abc"')
+    with pytest.raises(SplRuntimeError, match="invalid regular expression"):
+        rows(engine, '* | rex "(?<x>"')
+
+
+def test_mvexpand_and_makemv() -> None:
+    """mvexpand: one result per value; makemv delim= / tokenizer= (Search Reference 9.4)."""
+    engine = make_engine([event(NOW - 1, m=("a", "b"), s="x,y,,z", n="1")])
+    assert rows(engine, "* | mvexpand m | table m n") == [{"m": "a", "n": "1"}, {"m": "b", "n": "1"}]
+    assert rows(engine, '* | makemv delim="," s | table s') == [{"s": ("x", "y", "z")}]
+    assert rows(engine, '* | makemv delim="," allowempty=true s | table s') == [{"s": ("x", "y", "", "z")}]
+    assert rows(engine, '* | makemv tokenizer="([^,]+),?" s | table s') == [{"s": ("x", "y", "z")}]
+
+
+def test_sort_orders_and_limits() -> None:
+    """sort: -/+ per field, num()/str(), auto puts numbers before text, count limits, desc
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/sort)."""
+    engine = make_engine([event(NOW - i, v=v) for i, v in enumerate(["10", "9", "b", "A", "100"], 1)])
+    assert [r["v"] for r in rows(engine, "* | sort v | table v")] == ["9", "10", "100", "A", "b"]
+    assert [r["v"] for r in rows(engine, "* | sort -v | table v")] == ["b", "A", "100", "10", "9"]
+    assert [r["v"] for r in rows(engine, "* | sort str(v) | table v")] == ["10", "100", "9", "A", "b"]
+    assert [r["v"] for r in rows(engine, "* | sort 2 num(v) | table v")] == ["9", "10"]
+    assert [r["v"] for r in rows(engine, "* | sort v desc | table v")][0] == "b"
+
+
+def test_head_tail() -> None:
+    """head/tail default 10; tail returns the last results in reverse order (Search Reference 9.4)."""
+    engine = make_engine([event(NOW - i, n=str(i)) for i in range(1, 16)])
+    assert len(rows(engine, "* | head")) == 10
+    assert [r["n"] for r in rows(engine, "* | head limit=2 | table n")] == ["1", "2"]
+    assert [r["n"] for r in rows(engine, "* | tail 2 | table n")] == ["15", "14"]
+
+
+def test_fields_keep_and_remove() -> None:
+    """fields: `+` keeps (internal fields stay), `-` removes, wildcards allowed (fields page, 9.4)."""
+    engine = make_engine([event(NOW - 1, a="1", ab="2", b="3")])
+    kept = rows(engine, "* | fields a*")[0]
+    assert set(kept) == {"a", "ab", "_raw", "_time"}
+    removed = rows(engine, "* | fields - a* _raw")[0]
+    assert "a" not in removed and "_raw" not in removed and removed["b"] == "3"
+
+
+def test_table_orders_columns_and_results_fields() -> None:
+    engine = make_engine([event(NOW - 1, b="1", a="2")])
+    result = engine.search("* | table b nothere a", now=NOW)
+    assert result.rows == [{"b": "1", "a": "2"}]
+    assert result.fields == ["b", "nothere", "a"]
+
+
+def test_bin_numeric_fields_make_ranges() -> None:
+    """bin on a numeric field gives low-high ranges (bin page, 9.4)."""
+    engine = make_engine([event(NOW - 1, n="23")])
+    assert rows(engine, "* | bin n span=10 as r | table r") == [{"r": "20-30"}]
+    with pytest.raises(SplUnsupportedError):
+        rows(engine, "* | bin bins=10 n")
+
+
+def test_timechart_without_by_and_continuous_bins() -> None:
+    base = 1_700_000_000.0 - (1_700_000_000.0 % 3600)
+    engine = make_engine([event(base + 10), event(base + 7300)])
+    result = rows(engine, "* | timechart span=1h count")
+    assert [(r["_time"], r["count"]) for r in result] == [(int(base), 1), (int(base) + 3600, 0),
+                                                          (int(base) + 7200, 1)]
+
+
+def test_streamstats_current_false_and_reset_on_change() -> None:
+    """streamstats current=f excludes the event itself; reset_on_change restarts when BY values change
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats)."""
+    engine = make_engine([event(NOW - i, h=h, b="1") for i, h in enumerate("aabba", 1)])
+    assert [r.get("s") for r in rows(engine, "* | streamstats current=f sum(b) as s | table s")] == [
+        None, 1, 2, 3, 4]
+    counts = rows(engine, "* | streamstats reset_on_change=true count by h | table count")
+    assert [r["count"] for r in counts] == [1, 2, 1, 2, 1]
+
+
+def test_streamstats_time_window() -> None:
+    engine = make_engine([event(NOW - s, b="1") for s in (0, 30, 50, 200)])
+    sums = rows(engine, "* | streamstats time_window=60s sum(b) as s | table s")
+    assert [r["s"] for r in sums] == [1, 2, 3, 1]
+
+
+def test_lookup_and_inputlookup(tmp_path: Path) -> None:
+    table = tmp_path / "users.csv"
+    table.write_text("user,dept\nalice,hr\nbob,it\nbob,ops\n")
+    engine = make_engine([event(NOW - 1, u="bob")])
+    engine.register_lookup("users", table)
+    assert rows(engine, "* | lookup users user AS u OUTPUT dept AS d | table d") == [{"d": ("it", "ops")}]
+    assert rows(engine, "| inputlookup users.csv | search dept=hr") == [{"user": "alice", "dept": "hr"}]
+    with pytest.raises(SplRuntimeError, match="unknown lookup 'nope'"):
+        rows(engine, "* | lookup nope user")
+
+
+def test_makeresults_append_and_subsearch_return() -> None:
+    """append adds subsearch results after the main results; return builds field="value" search text
+    (Search Reference 9.4: append, return)."""
+    engine = make_engine([event(NOW - 1, u="bob"), event(NOW - 2, u="eve")])
+    result = rows(engine, '| makeresults count=2 | eval n=1 | append [ search u=bob | table u ] | table n u')
+    assert result == [{"n": 1}, {"n": 1}, {"u": "bob"}]
+    assert rows(engine, "* | head 1 | return u") == [{"search": 'u="bob"'}]
+    assert rows(engine, "* | return 2 who=u") == [{"search": '(who="bob") OR (who="eve")'}]
+    assert rows(engine, "* | return $u") == [{"search": "bob"}]
+    assert rows(engine, "* | table u | format") == [{"search": '( ( u="bob" ) OR ( u="eve" ) )'}]
+
+
+def test_subsearch_in_search_filters_by_returned_values() -> None:
+    """A subsearch's `search` field becomes part of the outer search (Search Manual, "About subsearches")."""
+    engine = make_engine([event(NOW - 1, u="bob", k="1"), event(NOW - 2, u="eve", k="2")])
+    assert rows(engine, "[ search k=2 | return u ] | table u") == [{"u": "eve"}]
+    assert rows(engine, "* | search [ search k=1 | table u | format ] | table u") == [{"u": "bob"}]
+
+
+def test_inline_time_modifiers_narrow_the_window() -> None:
+    """earliest=/latest= in the search override the time range
+    (https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/specify-time-ranges/time-modifiers)."""
+    engine = make_engine([event(NOW - 3600 * h, h=str(h)) for h in (1, 30, 200)])
+    assert [r["h"] for r in rows(engine, "earliest=-24h | table h")] == ["1"]
+    assert [r["h"] for r in rows(engine, "starthoursago=48 | table h")] == ["1", "30"]
+    assert [r["h"] for r in rows(engine, "* | table h", earliest="-48h", latest="-2h")] == ["30"]
+    with pytest.raises(SplRuntimeError, match="invalid time modifier"):
+        rows(engine, "earliest=-3x")
+
+
+def test_from_datamodel_risk_reads_the_registered_risk_index() -> None:
+    engine = Engine()
+    engine.register_risk_index([{"_time": NOW - 5, "risk_object": "a"}, {"_time": NOW - 1, "risk_object": "b"}])
+    assert rows(engine, '| from datamodel:"Risk.All_Risk" | table risk_object') == [
+        {"risk_object": "b"}, {"risk_object": "a"}]
+
+
+def test_search_after_stats_matches_field_values() -> None:
+    engine = make_engine([event(NOW - 1, u="bob"), event(NOW - 2, u="eve")])
+    assert rows(engine, "* | stats count by u | search bob") == [{"u": "bob", "count": 1}]
+
+
+def test_terms_match_whole_tokens_of_raw() -> None:
+    """Terms match segments of _raw split at breakers (Search Manual, "Event segmentation and searching")."""
+    engine = make_engine([event(NOW - 1, upn="user15@splunkresearch.onmicrosoft.com", code="65004")])
+    assert len(rows(engine, "splunkresearch")) == 1
+    assert len(rows(engine, "user15@splunk*")) == 1
+    assert rows(engine, "splunkres") == [] and rows(engine, "6500") == []
+    assert len(rows(engine, '"onmicrosoft.com"')) == 1
+
+
+def test_eval_null_result_removes_field_and_where_needs_boolean() -> None:
+    engine = make_engine([event(NOW - 1, a="x")])
+    assert rows(engine, "* | eval a=null() | table a") == [{}]
+    with pytest.raises(SplRuntimeError, match="Boolean"):
+        rows(engine, "* | where a")
+
+
+def test_fields_read_and_produced() -> None:
+    engine = make_engine([event(NOW - 1, a="1")])
+    result = engine.search("a=1 | eval b=a+1 | rex field=a \"(?<c>\\d)\" | stats count by b c", now=NOW)
+    assert result.fields_read == ["a"]
+    assert result.fields_produced == ["b", "c", "count"]
+
+
+def test_timechart_other_series_sums_the_folded_counts() -> None:
+    """timechart: series beyond `limit` fold into OTHER (timechart page, 10.0)."""
+    base = 1_700_000_000.0 - (1_700_000_000.0 % 3600)
+    engine = make_engine([event(base + i, u=u) for i, u in enumerate("aaabbc")])
+    assert rows(engine, "* | timechart span=1h limit=1 count by u") == [
+        {"_time": int(base), "a": 3, "OTHER": 3, "_span": 3600}]
+    with pytest.raises(SplRuntimeError, match="OTHER"):
+        rows(engine, "* | timechart span=1h limit=1 dc(u) by u")
+
+
+def test_searchmatch_uses_the_search_language() -> None:
+    """searchmatch(<search>) is true when the event matches the search string (comparison and conditional
+    functions, https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/
+    comparison-and-conditional-functions)."""
+    engine = make_engine([event(NOW - 1, user="Bob"), event(NOW - 2, user="eve")])
+    result = rows(engine, '* | eval m=if(searchmatch("user=bob"), "yes", "no") | table m')
+    assert result == [{"m": "yes"}, {"m": "no"}]
+
+
+def test_search_time_aliases_then_independent_calculated_fields() -> None:
+    """Search-time order: extraction, field aliases, calculated fields; a calculated field sees aliases but
+    not another calculated field's result (https://help.splunk.com/splunk-enterprise/manage-knowledge-objects/
+    knowledge-management-manual/9.2/get-started-with-knowledge-objects/the-sequence-of-search-time-operations)."""
+    engine = Engine()
+    engine.register_events([{"_time": NOW - 1, "ip": "1.2.3.4", "a": "x"}], sourcetype="st")
+    engine.register_search_time("st", [("ip", "src")],
+                                [("first", 'src . "!"'), ("second", 'coalesce(first, "unset")'), ("a", '"new"')])
+    assert rows(engine, "* | table src first second a") == [
+        {"src": "1.2.3.4", "first": "1.2.3.4!", "second": "unset", "a": "new"}]
+    assert len(rows(engine, "src=1.2.3.4 first=*")) == 1

@@ -1,0 +1,79 @@
+"""JSON → Splunk fields (KV_MODE=json naming) and reading event files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contentpack.spl.errors import SplError
+from contentpack.spl.events import flatten_json, parse_timestamp, read_events
+
+from .spl_support import SAMPLE_LOGS
+
+
+def test_nested_keys_join_with_dots_and_scalars_keep_json_text() -> None:
+    """Numbers/booleans keep their JSON text; null is the text "null" (azure_monitor_aad.md §3 gotcha 4)."""
+    flat = flatten_json({"a": {"b": 65004, "c": True, "d": None, "e": 0.072}, "f": "x"})
+    assert flat == {"a.b": "65004", "a.c": "true", "a.d": "null", "a.e": "0.072", "f": "x"}
+
+
+def test_arrays_become_multivalue_curly_brace_fields() -> None:
+    """spath: "A location step is composed of a field name and an optional index surrounded by curly brackets"
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath)."""
+    flat = flatten_json({"t": [{"m": [{"n": "A"}, {"n": "B"}]}, {"m": [{"n": "C"}]}], "l": [1, 2], "one": ["x"]})
+    assert flat["t{}.m{}.n"] == ("A", "B", "C")
+    assert flat["l{}"] == ("1", "2")
+    assert flat["one{}"] == "x"
+
+
+def test_empty_objects_and_arrays_give_no_field() -> None:
+    assert flatten_json({"a": {}, "b": [], "c": 1}) == {"c": "1"}
+
+
+def test_parse_timestamp_handles_azure_seven_digit_fractions() -> None:
+    assert parse_timestamp("2024-02-08T21:49:53.7643129Z") == pytest.approx(1707428993.764312)
+    assert parse_timestamp("2024-02-08T21:49:53+01:00") == 1707425393.0
+    assert parse_timestamp("not a time") is None
+
+
+def test_read_events_on_the_real_samples() -> None:
+    events = list(read_events(SAMPLE_LOGS, sourcetype="azure:monitor:aad", source="Azure AD"))
+    assert len(events) == 16
+    consent = events[5]
+    assert consent["operationName"] == "Consent to application"
+    assert consent["sourcetype"] == "azure:monitor:aad" and consent["source"] == "Azure AD"
+    assert consent["index"] == "main" and consent["host"] == ""
+    assert consent["_raw"] == SAMPLE_LOGS.read_text().splitlines()[5]
+    assert consent["properties.initiatedBy.user.displayName"] == "null"
+    names = consent["properties.targetResources{}.modifiedProperties{}.displayName"]
+    assert isinstance(names, tuple) and "ConsentAction.Reason" in names
+    signin = events[11]
+    assert signin["properties.status.errorCode"] == "50076"
+    assert signin["properties.location.geoCoordinates.latitude"] == "20.756160123483984"
+
+
+def test_read_events_json_array_and_plain_text(tmp_path: Path) -> None:
+    array = tmp_path / "a.json"
+    array.write_text(json.dumps([{"time": "2024-01-01T00:00:00Z", "n": 1}, {"time": "2024-01-02T00:00:00Z"}]))
+    events = list(read_events(array, sourcetype="s"))
+    assert [e["_time"] for e in events] == [1704067200.0, 1704153600.0]
+    assert events[0]["n"] == "1" and json.loads(str(events[0]["_raw"]))["n"] == 1
+    text = tmp_path / "t.log"
+    text.write_text("hello world\n\nsecond line\n")
+    plain = list(read_events(text, sourcetype="s", time_field="time"))
+    assert [e["_raw"] for e in plain] == ["hello world", "second line"]
+    assert set(plain[0]) == {"_raw", "_time", "source", "sourcetype", "host", "index"}
+
+
+def test_malformed_json_line_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"a": 1}\n{"a": \n')
+    with pytest.raises(SplError, match=r"bad\.jsonl:2: malformed JSON event"):
+        list(read_events(bad, sourcetype="s"))
+
+
+def test_missing_file_is_an_spl_error(tmp_path: Path) -> None:
+    with pytest.raises(SplError, match="cannot read events"):
+        list(read_events(tmp_path / "nope.jsonl", sourcetype="s"))

@@ -1,0 +1,153 @@
+"""Conversion functions and the number-to-text rule of the value model.
+Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.values import format_number, to_str
+
+try:
+    from .h2_fakes import Call, Cmp, Lit, call
+except ImportError:
+    from h2_fakes import Call, Cmp, Lit, call
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("0A4", 16), 164),
+        (("1010", 2), 10),
+        (("0xFF", 16), 255),
+        (("65004",), 65004),
+        (("3.5",), 3.5),
+        (("-1e3",), -1000.0),
+        (("12abc",), None),
+        (("",), None),
+        ((42,), 42),
+        ((None,), None),
+    ],
+)
+def test_tonumber(args: tuple[object, ...], expected: object) -> None:
+    """tonumber(<str>,<base>): documented example tonumber("0A4",16) = 164; base 2 to 36, default 10; text
+    that is not a number gives null. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert call("tonumber", *args) == expected
+
+
+def test_tonumber_bad_base() -> None:
+    """The base must be 2..36. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    with pytest.raises(SplRuntimeError, match="base"):
+        call("tonumber", "10", 40)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((Cmp("=", Lit(1), Lit(1)),), "True"),
+        ((Cmp("=", Lit(1), Lit(2)),), "False"),
+        ((15, "hex"), "0xF"),
+        ((12345.6789, "commas"), "12,345.68"),
+        ((1234567, "commas"), "1,234,567"),
+        ((615, "duration"), "00:10:15"),
+        ((3600 * 5 + 62, "duration"), "05:01:02"),
+        ((5.0,), "5"),
+        ((0.25,), "0.25"),
+        (("text",), "text"),
+        (("abc", "hex"), "abc"),
+        ((None,), None),
+    ],
+)
+def test_tostring(args: tuple[object, ...], expected: object) -> None:
+    """tostring(<value>,<format>): documented "True 0xF 12,345.68" from tostring(1==1) + tostring(15, "hex") +
+    tostring(12345.6789, "commas"); tostring(615, "duration") = "00:10:15"; "commas" rounds to two decimals.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert call("tostring", *args) == expected
+
+
+@pytest.mark.assumed
+def test_tostring_duration_over_a_day() -> None:
+    """Assumed: durations of a day or more are written D+HH:MM:SS (docs show only under an hour).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert call("tostring", 2 * 86400 + 5, "duration") == "2+00:00:05"
+
+
+def test_tostring_unknown_format_is_an_error() -> None:
+    """Only "hex", "commas" and "duration" are formats. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    with pytest.raises(SplRuntimeError, match="unknown format"):
+        call("tostring", 5, "binary")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("%04d", 42), "0042"),
+        (("%-5s|", "ab"), "ab   |"),
+        (("%.2f", 3.14159), "3.14"),
+        (("%x %X %o", 255, 255, 8), "ff FF 10"),
+        (("%'d", 12345678), "12,345,678"),
+        (("%+d %5.1f%%", 5, 99.44), "+5  99.4%"),
+        (("%s=%d", "count"), "count="),  # missing arguments format as empty
+        (("%*d", 4, 7), "   7"),
+        (("%c", 65), "A"),
+        (("%e", 1234.5), "1.234500e+03"),
+    ],
+)
+def test_printf(args: tuple[object, ...], expected: str) -> None:
+    """printf("format", arguments): C printf conversions %d %i %u %o %x %X %e %f %g %c %s %%, flags including
+    ' (thousands separator), width and precision, "*" taking them from the arguments.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert call("printf", *args) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(5.0, "5"), (10 / 2, "5"), (65004, "65004"), (-3.0, "-3"), (0.5, "0.5"), (2.56, "2.56"), (1e15, "1000000000000000")],
+)
+def test_format_number_integral_values_have_no_fraction(number: float, text: str) -> None:
+    """eval x=10/2 shows 5: "During calculations, numbers are treated as double-precision floating-point
+    numbers" and integral results print without a fraction.
+    https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/eval-command/eval-command-usage"""
+    assert format_number(number) == text
+    assert to_str(number) == text
+
+
+@pytest.mark.assumed
+def test_format_number_non_integral_uses_shortest_round_trip() -> None:
+    """Assumed: eval x=1/3 prints the shortest text that reads back as the same double (0.3333333333333333);
+    the docs do not state Splunk's digit count. https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/eval-command/eval-command-usage"""
+    assert format_number(1 / 3) == "0.3333333333333333"
+    assert float(format_number(0.1 + 0.2)) == 0.1 + 0.2
+
+
+@pytest.mark.assumed
+def test_format_number_large_integral_values_print_all_digits() -> None:
+    """Assumed: large integral doubles print in full (pow(2,60) = 1152921504606846976), not as 1e+18; beyond
+    1e21 the exponent form is kept. https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/eval-command/eval-command-usage"""
+    assert format_number(float(2**60)) == "1152921504606846976"
+    assert format_number(1e20) == "100000000000000000000"
+    assert format_number(1e22) == "1e+22"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("%.3A", Call("pi", ())), "0X1.922P+1"),
+        (("%c,%c", 65, "Foo"), "A,F"),
+        (("%d,%i,%d", -2, "+4", 30), "-2,4,30"),
+        (("%a", 1.0), "0x1p+0"),
+        (("%a", 0.1), "0x1.999999999999ap-4"),
+    ],
+)
+def test_printf_documented_examples(args: tuple[object, ...], expected: str) -> None:
+    """Documented examples: printf("%.3A",pi()) returns 0X1.922P+1; printf("%c,%c",65,"Foo") returns A,F;
+    printf("%d,%i,%d",-2,+4,30) returns -2,4,30 (%a as C's hexadecimal floating point).
+    https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
+    assert call("printf", *args) == expected
+
+
+def test_printf_guards_against_huge_widths_and_infinite_numbers() -> None:
+    """A format cannot demand unbounded padding, and an infinite value in %d prints as text, not a crash.
+    https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
+    assert len(call("printf", "%999999999d", 1)) == 10_000  # type: ignore[arg-type]
+    assert call("printf", "%d", "1e400") == "inf"

@@ -1,0 +1,100 @@
+"""PCRE → Python regex translation shared by match/replace/mvfind and the rex/regex commands.
+Sources: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex ;
+https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.regex import compile_pcre, expand_replacement, substitute, translate_pcre
+
+
+@pytest.mark.parametrize(
+    ("pcre", "python"),
+    [
+        ("Scope: (?<Scope>[^,]+)", "Scope: (?P<Scope>[^,]+)"),
+        ("(?'user'\\w+)", "(?P<user>\\w+)"),
+        ("(?<=a)b(?<!c)", "(?<=a)b(?<!c)"),
+        ("(?<w>a)\\k<w>\\k'w'\\k{w}", "(?P<w>a)(?P=w)(?P=w)(?P=w)"),
+        ("end\\z", "end\\Z"),
+        ("end\\Z", "end(?=\\n?\\Z)"),
+        ("a\\hb[\\h]", "a[ \\t]b[ \\t]"),
+        ("[(?<x>)]", "[(?<x>)]"),  # inside a character class nothing is a group
+        ("[]a](?<x>b)", "[]a](?P<x>b)"),
+        ("\\(?<x>", "\\(?<x>"),  # an escaped parenthesis is not a group
+        ("[[a]", "[\\[a]"),  # "[" inside a class is a literal in PCRE
+    ],
+)
+def test_translate_pcre(pcre: str, python: str) -> None:
+    """rex extracts with PCRE named groups (?<name>...), e.g. the consent detections' "Scope: (?<Scope>[^,]+)";
+    Python spells them (?P<name>...). https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex"""
+    assert translate_pcre(pcre) == python
+
+
+def test_compile_pcre_named_groups_work() -> None:
+    """Named groups become the extracted field names.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex"""
+    match = compile_pcre("Scope: (?<Scope>[^,]+)").search("Permissions: [Id: 1, Scope: Mail.Read, Type: x]")
+    assert match is not None and match.group("Scope") == "Mail.Read"
+
+
+def test_compile_pcre_error_is_a_runtime_error_with_position() -> None:
+    """A bad regex is a clear error naming the pattern and carrying the caller's position.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex"""
+    with pytest.raises(SplRuntimeError) as info:
+        compile_pcre("(?<x>a", offset=12, command="rex")
+    assert "invalid regular expression '(?<x>a'" in info.value.message
+    assert info.value.column == 13 and info.value.command == "rex"
+
+
+def test_expand_replacement_and_substitute() -> None:
+    """Replacement strings use \\1..\\9 back-references (replace(), rex mode=sed "s/(\\d+)/[\\1]/g").
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex"""
+    pattern = compile_pcre(r"(\d+)-(\d+)")
+    match = pattern.search("call 555-1234")
+    assert match is not None
+    assert expand_replacement(match, r"\2/\1 \\ \n") == "1234/555 \\ \\n"
+    assert substitute(pattern, r"<\1>", "1-2 and 3-4") == "<1> and <3>"
+    assert substitute(pattern, r"<\1>", "1-2 and 3-4", count=1) == "<1> and 3-4"
+    assert expand_replacement(match, r"\9") == ""  # a group that does not exist is empty
+
+
+@pytest.mark.parametrize(
+    ("pcre", "text", "expected"),
+    [
+        ("a(?i)bc", "aBC", "aBC"),
+        ("a(?i)bc", "ABC", None),  # the flag applies after it only
+        ("(x(?i)y)z", "xYz", "xYz"),
+        ("(x(?i)y)z", "xYZ", None),  # ... and only to the rest of its group
+        ("(?i)consent", "CONSENT", "CONSENT"),
+        ("a(?-i)b", "ab", "ab"),
+        (r"\Qa.b*c\E+", "a.b*cc", "a.b*cc"),
+        (r"\Qa.b\E", "axb", None),
+        (r"[\Q]-\E]+", "]-]", "]-]"),
+        (r"\x{41}\x{263A}", "A\u263a", "A\u263a"),
+        ("[[:digit:]]+", "ab123", "123"),
+        ("[[:alpha:][:space:]]+", "ab c1", "ab c"),
+        ("[^[:punct:]]+", "a,b", "a"),
+    ],
+)
+def test_more_pcre_spellings(pcre: str, text: str, expected: str | None) -> None:
+    """Splunk regexes are PCRE: inline option changes apply to the rest of the enclosing group, \\Q..\\E quotes
+    literally, \\x{hh} is a code point, [:alpha:] style POSIX classes work inside brackets.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex"""
+    match = compile_pcre(pcre).search(text)
+    assert (match.group(0) if match else None) == expected
+
+
+@pytest.mark.filterwarnings("error")
+@given(st.text(alphabet="ab()[]\\?<>:=!*+.{}^$|'kQEzZhx0123456789-&~", max_size=20))
+def test_compile_pcre_never_raises_anything_but_spl_errors(pattern: str) -> None:
+    """Property: any pattern text either compiles or raises SplRuntimeError — never a Python exception or a
+    warning (a literal "[" inside a class is escaped for Python).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex"""
+    try:
+        compile_pcre(pattern)
+    except SplRuntimeError as exc:
+        assert "invalid regular expression" in exc.message

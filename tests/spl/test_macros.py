@@ -1,0 +1,78 @@
+"""Macro expansion (S24): https://help.splunk.com/en/data-management/splunk-enterprise-admin-manual/10.0/
+10.0.0-configuration-file-reference/macros.conf and the Knowledge Manager Manual's search macro pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.spl import MacroDef, SplMacroError, SplSyntaxError, parse
+from contentpack.spl.macros import MAX_DEPTH, expand
+
+MACROS = {
+    "a": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
+    "c": MacroDef("ctime", ("field",), 'convert ctime($field$)'),
+    "two": MacroDef("pair", ("x", "y"), "$x$=$y$"),
+    "one": MacroDef("pair", ("x",), "$x$=one"),
+    "nest": MacroDef("outer", (), "`azure_monitor_aad` `pair(a, b)`"),
+    "bad": MacroDef("broken", (), "foo | frob x"),
+}
+
+
+def test_plain_macro_and_argument_substitution() -> None:
+    assert expand("`azure_monitor_aad` x=1 | `ctime(firstTime)`", MACROS).text == (
+        "sourcetype=azure:monitor:aad x=1 | convert ctime(firstTime)"
+    )
+
+
+def test_overloading_by_argument_count_and_named_arguments() -> None:
+    """Stanza ``name(N)``; "overloading by arg count allowed"; named call ``iis_search(fragment=TM)``."""
+    assert expand("`pair(k)`", MACROS).text == "k=one"
+    assert expand("`pair(k, v)`", MACROS).text == "k=v"
+    assert expand("`pair(y=v, x=k)`", MACROS).text == "k=v"
+
+
+def test_nested_macros_expand() -> None:
+    assert expand("`outer`", MACROS).text == "sourcetype=azure:monitor:aad a=b"
+
+
+def test_no_expansion_inside_quoted_values() -> None:
+    """"Macros inside of quoted values are not expanded" (search macro examples)."""
+    assert expand('x="audit`azure_monitor_aad`local"', MACROS).text == 'x="audit`azure_monitor_aad`local"'
+
+
+def test_triple_backtick_comments_are_removed() -> None:
+    assert expand("a ```note``` b", MACROS).text == "a  b"
+
+
+def test_unknown_macro_error_points_at_the_call() -> None:
+    with pytest.raises(SplMacroError) as info:
+        parse("x=1 | `nope(1)`", MACROS)
+    assert info.value.offset == 6 and "nope(1)" in info.value.message
+
+
+def test_wrong_argument_count_lists_defined_overloads() -> None:
+    with pytest.raises(SplMacroError, match=r"pair\(1\), pair\(2\)"):
+        parse("`pair(a, b, c)`", MACROS)
+
+
+def test_recursion_is_limited() -> None:
+    loop = {"l": MacroDef("loop", (), "x `loop`")}
+    with pytest.raises(SplMacroError, match=f"deeper than {MAX_DEPTH}"):
+        parse("`loop`", loop)
+
+
+def test_errors_inside_a_macro_body_map_to_the_macro_call() -> None:
+    with pytest.raises(Exception) as info:
+        parse("a=1 | `broken`", MACROS)
+    assert info.value.offset == 6  # type: ignore[attr-defined]
+
+
+def test_errors_after_a_macro_keep_the_authors_columns() -> None:
+    with pytest.raises(SplSyntaxError) as info:
+        parse("`azure_monitor_aad` | stats count by", MACROS)
+    assert info.value.column == len("`azure_monitor_aad` | stats count by") + 1
+
+
+def test_unterminated_call() -> None:
+    with pytest.raises(SplMacroError, match="missing closing backtick"):
+        parse("a `azure_monitor_aad", MACROS)

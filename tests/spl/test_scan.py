@@ -1,0 +1,126 @@
+"""The lazy file path (raw-bytes prefilter, partial decoding, parallel byte ranges) answers exactly like the
+in-memory path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.datagen.scale import generate_lines
+from contentpack.spl import Engine, SplError
+from contentpack.spl.scan import FileSource, byte_ranges, flatten_needed, path_trie, scan_file
+from contentpack.spl.events import flatten_json
+
+from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
+
+NOW = 4_000_000_000.0
+SEARCHES = [
+    "properties.status.errorCode=65004 | rename properties.* as * | fillnull | stats count min(_time) max(_time) "
+    "by dest user src vendor_account vendor_product appDisplayName status.failureReason signature",
+    "* | stats count dc(user) by properties.appDisplayName properties.status.errorCode",
+    "65001 OR 65004 | stats count by properties.status.errorCode category",
+    'operationName="Sign-in activity" NOT resultType=0 | head 5 | table _time user resultType',
+    "* | where 'properties.status.errorCode'=65004 | dedup user | table user",
+    "consent | stats values(properties.status.failureReason) as reasons",
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("scan") / "signins.jsonl"
+    lines = list(generate_lines(2000, seed=7, consent_error_rate=0.05))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def engines(generated: Path) -> tuple[Engine, Engine, Engine]:
+    """The same file registered three ways: loaded, scanned lazily, scanned by two worker processes."""
+    path = generated
+    memory, lazy, parallel = Engine(), Engine(), Engine()
+    for engine, is_lazy in ((memory, False), (lazy, True), (parallel, True)):
+        engine.register_events(path, sourcetype="azure:monitor:aad", lazy=is_lazy)
+        engine.register_search_time("azure:monitor:aad", ADDON_ALIASES, ADDON_CALCULATED)
+    parallel.workers = 2
+    return memory, lazy, parallel
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_lazy_and_parallel_scans_match_the_in_memory_answer(engines: tuple[Engine, Engine, Engine],
+                                                            search: str) -> None:
+    memory, lazy, parallel = engines
+    expected = memory.search(search, now=NOW)
+    assert expected.rows, "the generated data must exercise the search"
+    assert lazy.search(search, now=NOW).rows == expected.rows
+    assert parallel.search(search, now=NOW).rows == expected.rows
+
+
+def test_parallel_full_scan_uses_byte_ranges_that_cover_every_line(generated: Path) -> None:
+    source = FileSource(str(generated), "s", "s")
+    whole = [e["_raw"] for e in scan_file(source, needed=frozenset({"_raw"}))]
+    pieces: list[object] = []
+    for start, end in byte_ranges(str(generated), 3) + [(0, 0)]:
+        pieces.extend(e["_raw"] for e in scan_file(source, needed=frozenset({"_raw"}), start=start, end=end))
+    assert len(generated.read_bytes()) > 1 << 20, "big enough to be split"
+    assert pieces == whole and len(whole) == 2000
+
+
+def test_prefilter_skips_lines_without_the_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"a": "Hello"}\n{"a": "other"}\nnot json at all\n')
+    source = FileSource(str(path), "s", "s")
+    assert [e["a"] for e in scan_file(source, needed=None, tokens=("hello",))] == ["Hello"]
+    assert [e["_raw"] for e in scan_file(source, needed=None, tokens=("json",))] == ["not json at all"]
+
+
+def test_partial_flatten_equals_the_full_flatten_restricted() -> None:
+    document = {"a": {"b": [{"c": 1}, {"c": None, "d": 2}], "e": "x"}, "f": [1, 2]}
+    full = flatten_json(document)
+    for wanted in ({"a.b{}.c"}, {"f{}", "a.e"}, {"a.b{}.d", "zzz"}):
+        needed = frozenset(wanted)
+        assert flatten_needed(document, path_trie(needed)) == {
+            k: v for k, v in full.items() if k in needed}
+
+
+def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"a": 1}\n{"a": \n')
+    engine = Engine()
+    engine.register_events(path, sourcetype="s", lazy=True)
+    with pytest.raises(SplError, match=r"bad\.jsonl:2: malformed JSON event"):
+        engine.search("* | stats count", now=NOW)
+
+
+def test_lazy_samples_keep_field_text(tmp_path: Path) -> None:
+    engine = Engine()
+    engine.register_events(SAMPLE_LOGS, sourcetype="azure:monitor:aad", lazy=True)
+    row = engine.search('operationName="Sign-in activity" | table properties.location.geoCoordinates.latitude '
+                        "properties.isInteractive", now=NOW).rows[0]
+    assert row == {"properties.location.geoCoordinates.latitude": "20.756160123483984",
+                   "properties.isInteractive": "true"}
+
+
+@pytest.mark.parametrize("block", [7, 64, 1 << 20])
+def test_block_token_search_finds_the_same_lines_as_a_line_scan(tmp_path: Path, block: int,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block search (used when the first search has a literal token) must see every matching line once,
+    with its line number, whatever the block size and byte ranges."""
+    import contentpack.spl.scan as scan
+
+    monkeypatch.setattr(scan, "BLOCK", block)
+    lines = [f'{{"n": {i}, "tag": "{"Hit" if i % 3 == 0 else "miss"}"}}' for i in range(40)] + ["plain hit line"]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(lines))  # no final newline on purpose
+    source = FileSource(str(path), "s", "s")
+    expected = [line for line in lines if "hit" in line.lower()]
+    found = [e["_raw"] for e in scan_file(source, needed=None, tokens=("hit",))]
+    assert found == expected
+    size = path.stat().st_size
+    split = [e["_raw"] for a, b in ((0, size // 3), (size // 3, 2 * size // 3), (2 * size // 3, size))
+             for e in scan_file(source, needed=None, tokens=("HIT",), start=a, end=b)]
+    assert split == expected
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"a": "x"}\n{"a": "y"}\n{"a": "hit" \n')
+    with pytest.raises(SplError, match=r"bad\.jsonl:3: malformed"):
+        list(scan_file(FileSource(str(bad), "s", "s"), needed=None, tokens=("hit",)))
