@@ -99,6 +99,14 @@ def test_every_problem_in_one_run_sorted_and_json(pack: Path) -> None:
     assert payload["summary"].startswith("INVALID: 2 error(s)")
 
 
+def test_control_characters_never_split_a_diagnostic_line(pack: Path) -> None:
+    edit(pack, STORY, "name: Entra ID Consent Fixture Story", 'name: "Entra ID\\nConsent Fixture Story"')
+    out = run_cli("--root", str(pack), str(pack / "stories"))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{STORY}:1:7: error[CP022]: story name contains '\\n'")
+
+
 def test_paths_narrow_the_report(pack: Path) -> None:
     edit(pack, TTP, "score: 36", "score: 0")
     edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")

@@ -161,3 +161,12 @@ def test_first_party_apps_use_their_real_ids() -> None:
     assert catalog.GRAPH.app_id == "00000003-0000-0000-c000-000000000000"
     assert catalog.EXCHANGE.app_id == "00000002-0000-0ff1-ce00-000000000000"
     assert Path(log_path("baseline_tenant")).read_text().count(catalog.OFFICE.app_id) > 10
+
+
+def test_large_tenants_have_unique_users_and_stable_ids() -> None:
+    """Scale-mode tenants exceed the 900 first/last name pairs: namesakes get a number, as directories do."""
+    big = build_tenant(members=5000, guests=100)
+    assert len({u.upn for u in big.users}) == 5000
+    assert len({u.object_id for u in big.everyone}) == 5100
+    assert all(u.upn == u.upn_variant.lower() or "#EXT#" in u.upn for u in big.users)
+    assert build_tenant().tenant_id == big.tenant_id  # one tenant, whatever its size

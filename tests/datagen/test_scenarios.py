@@ -29,7 +29,10 @@ def _t(text: str) -> datetime:
 
 
 def _ops(records: Records, name: str, result: str | None = None) -> Records:
-    return [r for r in records if r["operationName"] == name and (result is None or r["properties"]["result"] == result)]
+    return [
+        r for r in records
+        if r["operationName"] == name and (result is None or r["properties"]["result"] == result)
+    ]
 
 
 def test_consent_phishing_campaign(scenario_records: dict[str, Records]) -> None:
@@ -110,7 +113,9 @@ def test_admin_consent_paths(scenario_records: dict[str, Records]) -> None:
     assert "ConsentType: AllPrincipals" in (props["ConsentAction.Permissions"] or "")
     assert consent["time"] > first_request
     [grant] = _ops(records, "Add delegated permission grant")
-    grant_props = {p["displayName"]: p["newValue"] for p in grant["properties"]["targetResources"][0]["modifiedProperties"]}
+    grant_props = {
+        p["displayName"]: p["newValue"] for p in grant["properties"]["targetResources"][0]["modifiedProperties"]
+    }
     assert grant_props["DelegatedPermissionGrant.ConsentType"] == '"AllPrincipals"'
     assert len(_ops(records, "Add app role assignment to service principal")) == 1
 

@@ -55,7 +55,9 @@ def _sign_in(real_samples: list[dict[str, Any]]) -> dict[str, Any]:
     return copy.deepcopy(next(r for r in real_samples if r["category"] == "SignInLogs"))
 
 
-def test_schema_rejects_numeric_result_type(validator: Draft202012Validator, real_samples: list[dict[str, Any]]) -> None:
+def test_schema_rejects_numeric_result_type(
+    validator: Draft202012Validator, real_samples: list[dict[str, Any]]
+) -> None:
     record = _sign_in(real_samples)
     record["resultType"] = 50076
     assert any("resultType" in e for e in _errors(validator, record))

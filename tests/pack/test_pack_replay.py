@@ -133,3 +133,47 @@ def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
     assert len(weakened) == 1
     assert weakened[0]["user"] == "attacker@splunkresearch.onmicrosoft.com"
     assert str(weakened[0]["risky_apps_allowed"]) == "1" and str(weakened[0]["legacy_consent_enabled"]) == "0"
+
+
+def _policy_change(risky: tuple[str, str], grants: tuple[str, str]) -> dict[str, Any]:
+    """Splunk's real ``Update authorization policy`` record with the two consent settings set to
+    (old, new) values in their logged form (JSON text inside the string, e.g. ``[true]``)."""
+    for line in SAMPLES.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["operationName"] == "Update authorization policy":
+            for prop in record["properties"]["targetResources"][0]["modifiedProperties"]:
+                if prop["displayName"] == "AllowUserConsentForRiskyApps":
+                    prop["oldValue"], prop["newValue"] = risky
+                elif prop["displayName"] == "PermissionGrantPolicyIdsAssignedToDefaultUserRole":
+                    prop["oldValue"], prop["newValue"] = grants
+            return record
+    raise AssertionError("no authorization policy record in the samples")
+
+
+LEGACY = '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]'
+LOW = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
+
+
+@pytest.mark.parametrize(
+    ("risky", "grants", "fired"),
+    [
+        (("[false]", "[false]"), ("[]", LOW), "self_consent_enabled"),  # user consent turned on
+        (("[false]", "[false]"), (LOW, LEGACY), "legacy_consent_enabled"),  # widened to all apps
+        (("[false]", "[true]"), (LOW, LOW), "risky_apps_allowed"),  # risky apps allowed
+        (("[true]", "[false]"), (LEGACY, "[]"), None),  # tightening: must not fire
+        (("[false]", "[false]"), (LEGACY, LOW), None),  # narrowed to verified publishers: must not fire
+    ],
+)
+def test_policy_detection_fires_only_on_weakening(
+    pack: Pack, tmp_path: Path, risky: tuple[str, str], grants: tuple[str, str], fired: str | None
+) -> None:
+    log = tmp_path / "policy.log"
+    log.write_text(json.dumps(_policy_change(risky, grants)) + "\n", encoding="utf-8")
+    rows = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
+    if fired is None:
+        assert rows == []
+        return
+    assert len(rows) == 1
+    flags = {k: str(rows[0][k]) for k in ("risky_apps_allowed", "self_consent_enabled", "legacy_consent_enabled")}
+    assert flags[fired] == "1"
+    assert rows[0]["user"] == "attacker@splunkresearch.onmicrosoft.com"

@@ -220,3 +220,13 @@ def test_search_time_aliases_then_independent_calculated_fields() -> None:
     assert rows(engine, "* | table src first second a") == [
         {"src": "1.2.3.4", "first": "1.2.3.4!", "second": "unset", "a": "new"}]
     assert len(rows(engine, "src=1.2.3.4 first=*")) == 1
+
+
+def test_term_directive_needs_a_whole_token() -> None:
+    """TERM() matches a term bounded by major breakers, minor breakers included in it
+    (https://help.splunk.com/splunk-enterprise/search/search-manual/9.0/search-primer/use-case-and-term-to-match-phrases)."""
+    engine = make_engine([event(NOW - 1, ip="10.1.2.3", upn="bob@example.com")])
+    assert len(rows(engine, "TERM(10.1.2.3)")) == 1
+    assert rows(engine, "TERM(1.2.3)") == [] and len(rows(engine, "1.2.3")) == 1
+    assert rows(engine, "TERM(bob)") == [] and len(rows(engine, "bob")) == 1
+    assert len(rows(engine, "TERM(bob@example.com)")) == 1

@@ -21,8 +21,11 @@ SEARCHES = [
     "* | stats count dc(user) by properties.appDisplayName properties.status.errorCode",
     "65001 OR 65004 | stats count by properties.status.errorCode category",
     'operationName="Sign-in activity" NOT resultType=0 | head 5 | table _time user resultType',
+    "* | eval t=_time | rename t as when | head 3 | table when user",
     "* | where 'properties.status.errorCode'=65004 | dedup user | table user",
     "consent | stats values(properties.status.failureReason) as reasons",
+    '* | where searchmatch("65004") | search [ | makeresults | eval category="SignInLogs" | return category ] '
+    "| stats count by category",
 ]
 
 

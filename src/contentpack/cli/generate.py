@@ -30,8 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--scenario", default="all", metavar="NAME",
         help=f"scenario to write, or 'all' (default). Known: {', '.join(SCENARIOS)}",
     )
-    parser.add_argument("--out", type=Path, help="output folder for scenarios (default attack_data) or file for --events")
-    parser.add_argument("--seed", type=int, help="random seed (default: each scenario's committed seed; 7 for --events)")
+    parser.add_argument(
+        "--out", type=Path, help="output folder for scenarios (default attack_data) or file for --events"
+    )
+    parser.add_argument(
+        "--seed", type=int, help="random seed (default: each scenario's committed seed; 7 for --events)"
+    )
     parser.add_argument(
         "--app-catalog", type=Path, metavar="CSV",
         help="also write the app lookup CSV (first-party / publisher-verified facts) to this path",

@@ -395,7 +395,10 @@ def consent_to_application(
         _prop("ConsentContext.IsAppOnly", _quoted("False")),
         _prop("ConsentContext.OnBehalfOfAll", _quoted("True" if admin_consent else "False")),
         _prop("ConsentContext.Tags", _quoted("WindowsAzureActiveDirectoryIntegratedApp")),
-        _prop("ConsentAction.Permissions", _quoted(consent_permissions_text(client_sp, principal, resource_sp_id, scopes))),
+        _prop(
+            "ConsentAction.Permissions",
+            _quoted(consent_permissions_text(client_sp, principal, resource_sp_id, scopes)),
+        ),
     ]
     exception = "Microsoft.Online.Security.UserConsentBlockedForRiskyAppsException"
     if blocked:
@@ -455,7 +458,10 @@ def add_service_principal(h: AuditHeader, app: ClientApp) -> Record:
         _prop("AppPrincipalId", f"[{_quoted(app.app_id)}]", "[]"),
         _prop("DisplayName", f"[{_quoted(app.display_name)}]", "[]"),
         _prop("ServicePrincipalName", f"[{_quoted(app.app_id)}]", "[]"),
-        _prop("Included Updated Properties", _quoted("AccountEnabled, AppPrincipalId, DisplayName, ServicePrincipalName")),
+        _prop(
+            "Included Updated Properties",
+            _quoted("AccountEnabled, AppPrincipalId, DisplayName, ServicePrincipalName"),
+        ),
         _prop("TargetId.ServicePrincipalNames", names),
     ]
     target = {
@@ -510,7 +516,9 @@ class PolicyChange:
     new: str
 
 
-def update_authorization_policy(h: AuditHeader, policy_id: str, changes: tuple[PolicyChange, ...], user_agent: str) -> Record:
+def update_authorization_policy(
+    h: AuditHeader, policy_id: str, changes: tuple[PolicyChange, ...], user_agent: str
+) -> Record:
     """``Update authorization policy`` (user-consent settings), category ``AuthorizationPolicy``."""
     props = [_prop(c.name, c.new, c.old) for c in changes]
     props.append(_prop("Included Updated Properties", None, None))

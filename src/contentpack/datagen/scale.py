@@ -217,7 +217,10 @@ def write_events(
     for (category, code), n in by_key.items():
         by_category[category] += n
         by_code[code] += n
-    return ScaleStats(str(out_path), n_events, written, seconds, cpu, dict(sorted(by_category.items())), dict(sorted(by_code.items())))
+    return ScaleStats(
+        str(out_path), n_events, written, seconds, cpu,
+        dict(sorted(by_category.items())), dict(sorted(by_code.items())),
+    )
 
 
 class _Progress:

@@ -162,7 +162,9 @@ class _Builder:
         pool = [u for u in self.tenant.users[1:] if not exclude or u.upn not in exclude]
         return self.rng.sample(pool, count)
 
-    def done(self, name: str, seed: int, description: str, attack_ids: tuple[str, ...], facts: dict[str, Any]) -> Scenario:
+    def done(
+        self, name: str, seed: int, description: str, attack_ids: tuple[str, ...], facts: dict[str, Any]
+    ) -> Scenario:
         return Scenario(name, seed, description, attack_ids, self.records, facts)
 
 

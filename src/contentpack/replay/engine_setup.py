@@ -84,13 +84,14 @@ def build_engine(pack: Pack) -> Engine:
     problems: list[Diagnostic] = []
     root = Path(pack.root)
     for lookup in pack.lookups:
-        options: dict[str, object] = {}
-        if lookup.case_sensitive_match is not None:
-            options["case_sensitive"] = lookup.case_sensitive_match
-        if lookup.max_matches is not None:
-            options["max_matches"] = lookup.max_matches
+        # transforms.conf: case_sensitive_match defaults to true; max_matches unset keeps the engine's default
+        case_sensitive = True if lookup.case_sensitive_match is None else lookup.case_sensitive_match
+        path = root / "lookups" / lookup.filename
         try:
-            engine.register_lookup(lookup.name, root / "lookups" / lookup.filename, **options)  # type: ignore[arg-type]
+            if lookup.max_matches is None:
+                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive)
+            else:
+                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive, max_matches=lookup.max_matches)
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
     by_sourcetype: dict[str, list[DataSource]] = {}

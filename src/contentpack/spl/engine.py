@@ -14,6 +14,7 @@ Determinism: the caller fixes ``now``, the window and the time zone; nothing rea
 from __future__ import annotations
 
 import csv
+import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,17 +23,24 @@ from pathlib import Path
 from contentpack.spl.ast import Expr, Pipeline
 from contentpack.spl.commands.base import CommandNode, FieldSet, LookupTable, RunContext
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.fieldops import TableCommand
+from contentpack.spl.commands.convert import ConvertCommand
+from contentpack.spl.commands.eval import EvalCommand
+from contentpack.spl.commands.fieldops import FieldsCommand, RenameCommand, TableCommand
+from contentpack.spl.commands.lookup import LookupCommand
+from contentpack.spl.commands.multivalue import MakemvCommand
+from contentpack.spl.commands.ordering import HeadCommand
+from contentpack.spl.commands.rex import RexCommand
+from contentpack.spl.commands.spath import SpathCommand
 from contentpack.spl.commands.search import SearchCommand, resolve_subsearches, time_window
 from contentpack.spl.commands.stats import StatsCommand
-from contentpack.spl.commands.timebins import TimechartCommand
+from contentpack.spl.commands.timebins import BinCommand, TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.macros import MacroDef
-from contentpack.spl.matching import compile_search, compile_search_text, required_tokens, split_metadata
+from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
@@ -208,14 +216,11 @@ class Engine:
             raise SplError(f"invalid {what}={value!r}: {exc}") from None
 
     def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
-        evaluator = Evaluator(now, self.tz, self._searchmatch)
+        evaluator = Evaluator(now, self.tz, searchmatch)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk)
         context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
         return context
-
-    def _searchmatch(self, text: str, event: Mapping[str, Value]) -> bool:
-        return compile_search_text(text)(dict(event))
 
     def _execute(self, pipeline: Pipeline, now: float,
                  window: tuple[float | None, float | None]) -> Iterator[Event]:
@@ -276,6 +281,10 @@ class Engine:
         merged = (event for stream in streams for event in stream)
         if _order_insensitive(rest):
             return merged
+        limit = _head_limit(rest)
+        if limit is not None:  # only the newest `limit` events can reach the output: keep just those
+            newest = heapq.nlargest(limit, merged, key=lambda e: float(e["_time"]) if _is_time(e.get("_time")) else 0.0)  # type: ignore[arg-type]
+            return iter(newest)
         matched = list(merged)
         matched.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)  # type: ignore[arg-type]
         return iter(matched)
@@ -309,6 +318,9 @@ class Engine:
     def _parallel_stats(self, first: SearchCommand, prefix: Sequence[Command], stats: StatsCommand,
                         ctx: RunContext) -> Iterator[Event]:
         plan = self._scan_plan(first, [*prefix, stats])
+        # subsearches run here, once: workers cannot run searches
+        prefix = [SearchCommand(c.name, c.offset, resolve_subsearches(c.expr, ctx), c.bounds)
+                  if isinstance(c, SearchCommand) else c for c in prefix]
         tasks = [
             ScanTask(source, start, end, plan.wanted(source), plan.tokens, plan.first, plan.search_time,
                      tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups))
@@ -346,6 +358,20 @@ def _order_insensitive(rest: Sequence[Command]) -> bool:
         if not getattr(command, "streaming", False):
             return False
     return False
+
+
+_ONE_TO_ONE = (EvalCommand, RenameCommand, TableCommand, FieldsCommand, ConvertCommand, RexCommand,
+               SpathCommand, LookupCommand, BinCommand, MakemvCommand)
+
+
+def _head_limit(rest: Sequence[Command]) -> int | None:
+    """N when ``head N`` follows commands that keep one output per input event (so N inputs suffice)."""
+    for command in rest:
+        if isinstance(command, HeadCommand) and command.name == "head":
+            return command.count
+        if not isinstance(command, _ONE_TO_ONE):
+            return None
+    return None
 
 
 def _field_order(pipeline: Pipeline, rows: Sequence[Event]) -> list[str]:

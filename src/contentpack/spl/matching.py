@@ -17,7 +17,7 @@ Rules pinned by the tests (sources in the tests' docstrings):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from contentpack.spl.ast import (
@@ -30,7 +30,7 @@ from contentpack.spl.ast import (
     SearchOr,
     Term,
 )
-from contentpack.spl.values import Event, Scalar, as_number, compare, mv_values, to_str
+from contentpack.spl.values import Event, Scalar, Value, as_number, compare, mv_values, to_str
 
 Predicate = Callable[[Event], bool]
 
@@ -38,14 +38,21 @@ _MAJOR_BREAKERS = r"\s\[\]<>(){}|!;,'\"&"
 
 
 @lru_cache(maxsize=1024)
-def term_regex(text: str, case_sensitive: bool, phrase: bool) -> re.Pattern[str]:
-    """The pattern that finds a term (or phrase) in raw text with token boundaries."""
+def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = False) -> re.Pattern[str]:
+    """The pattern that finds a term (or phrase) in raw text with token boundaries.
+
+    ``exact`` (``TERM()``): the term must be a whole token bounded by major breakers, so ``TERM(1.2.3.4)``
+    does not match inside ``11.2.3.45`` and ``TERM(bob)`` does not match ``bob@example.com``.
+    """
     parts = [re.escape(part) for part in text.split("*")]
     body = f"[^{_MAJOR_BREAKERS}]*".join(parts)
     if phrase:
         body = re.sub(r"(\\ )+", r"\\s+", body)
-    start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
-    end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
+    if exact:
+        start, end = f"(?<![^{_MAJOR_BREAKERS}])", f"(?![^{_MAJOR_BREAKERS}])"
+    else:
+        start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
+        end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
     return re.compile(start + body + end, 0 if case_sensitive else re.IGNORECASE)
 
 
@@ -76,7 +83,7 @@ def _ordered(candidate: Scalar, op: str, value: str) -> bool:
 
 
 def _term_predicate(node: Term) -> Predicate:
-    pattern = term_regex(node.text, node.case_sensitive, node.phrase)
+    pattern = term_regex(node.text, node.case_sensitive, node.phrase, node.exact)
 
     def check(event: Event) -> bool:
         raw = event.get("_raw")
@@ -139,6 +146,11 @@ def compile_search_text(text: str) -> Predicate:
 
     expr, _ = parse_search(Cursor.search(text, 0, lambda offset: offset, "searchmatch"))
     return compile_search(expr)
+
+
+def searchmatch(text: str, event: Mapping[str, Value]) -> bool:
+    """``searchmatch()``: does the event match search-language text?"""
+    return compile_search_text(text)(dict(event))
 
 
 def required_tokens(node: SearchExpr, derived: frozenset[str] = frozenset()) -> list[str]:

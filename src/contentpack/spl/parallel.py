@@ -22,7 +22,7 @@ from contentpack.spl.commands.base import CommandNode, LookupTable, RunContext
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.commands.stats import StatsCommand, group_keys, stats_rows
 from contentpack.spl.evaluator import Evaluator
-from contentpack.spl.matching import compile_search
+from contentpack.spl.matching import compile_search, searchmatch
 from contentpack.spl.scan import FileSource, scan_file
 from contentpack.spl.values import Event, Scalar, Value
 
@@ -95,7 +95,7 @@ def partial_stats(events: Iterable[Event], stats: StatsCommand) -> Partial:
 
 
 def run_task(task: ScanTask) -> Partial:
-    evaluator = Evaluator(task.now, task.tz, lambda text, event: False)
+    evaluator = Evaluator(task.now, task.tz, searchmatch)
     ctx = RunContext(now=task.now, tz=task.tz, evaluator=evaluator, earliest=task.earliest, latest=task.latest,
                      lookups=task.lookups)
     events = scan_file(task.source, needed=task.needed, tokens=task.tokens, start=task.start, end=task.end)

@@ -51,13 +51,14 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool) 
         match = _COMMAND_NAME.match(segment.text)
         first = index == 0 or (index == 1 and leading_pipe)
         if first and not leading_pipe:
-            name = "search"
-            args_start = 0
-            if match and match.group(1).lower() == "search":
-                args_start = match.end()
-            elif match and subsearch and get_command(match.group(1)) and get_command(match.group(1)).generating:  # type: ignore[union-attr]
-                name, args_start = match.group(1), match.end()
-            name_offset = mapper(segment.offset + (match.start(1) if match and args_start else len(segment.text) - len(segment.text.lstrip())))
+            # The implicit search; a subsearch may also open with a generating command ([inputlookup x]).
+            name, args_start = "search", 0
+            word = match.group(1) if match else ""
+            named = get_command(word) if word else None
+            if word.lower() == "search" or (subsearch and named is not None and named.generating):
+                name, args_start = word, match.end()  # type: ignore[union-attr]
+            leading_space = len(segment.text) - len(segment.text.lstrip())
+            name_offset = mapper(segment.offset + (match.start(1) if match and args_start else leading_space))
         else:
             if match is None:
                 where = segment.offset + len(segment.text) - len(segment.text.lstrip())

@@ -57,7 +57,9 @@ def _read_agg(cur: Cursor) -> AggTerm:
             arg = cur.peek()
             if arg.kind == "WORD" and arg.text.lower() == "eval" and cur.at("LPAREN", k=1):
                 raise cur.unsupported("an eval expression inside a stats function", arg)
-            field, _ = read_field(cur, "a field name")
+            field, field_tok = read_field(cur, "a field name")
+            if "*" in field:
+                raise cur.unsupported(f"a wildcard field in {written}()", field_tok)
             cur.expect("RPAREN", f"')' closing {written}(")
     spec = get_aggregate(name)
     if spec is None:

@@ -1,0 +1,195 @@
+"""Orchestration: validated pack -> in-memory app files (round-trip checked) -> dist/ replaced atomically.
+
+Everything is rendered in memory first and every .conf is read back before a single byte is written, so a
+failure (unsafe text, a round-trip difference, an unreadable lookup) leaves the previous dist/ untouched.
+Problems are collected as ``path:line:col: message`` strings and returned, never printed here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from contentpack.attack import AttackCatalog, AttackDataError, licence_text
+from contentpack.attack import load as load_attack
+from contentpack.build import app as appfiles
+from contentpack.build.conf import ConfError, ConfFile, check_round_trip, encode_value, render
+from contentpack.build.dates import BuildDate, BuildDateError, build_date
+from contentpack.build.docs import docs_files
+from contentpack.build.jsonvalues import JsonStyle
+from contentpack.build.macros import macros_conf
+from contentpack.build.navigator import layer_json
+from contentpack.build.package import PackageError, replace_output, tarball_bytes, write_tree
+from contentpack.build.savedsearches import savedsearches_conf
+from contentpack.build.stories import analyticstories_conf
+from contentpack.build.transforms import shipped_lookups, transforms_conf
+from contentpack.content.model import Detection, Pack
+
+
+class BuildFailed(Exception):
+    """The build stopped; ``problems`` are the collected, positioned messages."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BuiltApp:
+    """The app as bytes, keyed by path relative to the app folder, plus the date it was built for."""
+
+    appid: str
+    version: str
+    files: Mapping[str, bytes]
+    date: BuildDate
+
+    @property
+    def tarball_name(self) -> str:
+        return f"{self.appid}-{self.version}.tar.gz"
+
+
+# Detection text fields that go into .conf values: (attribute, YAML node for positions, label in messages).
+_TEXT_FIELDS: tuple[tuple[str, tuple[str | int, ...], str], ...] = tuple(
+    (attr, (attr,), attr) for attr in ("name", "description", "search", "how_to_implement", "known_false_positives"))
+
+
+def detection_text_problems(detection: Detection) -> list[str]:
+    """Check every text a detection contributes to a .conf, reporting the YAML position of each bad one."""
+    texts: list[tuple[str, tuple[str | int, ...], str]] = [
+        (getattr(detection, attr), node, label) for attr, node, label in _TEXT_FIELDS]
+    if detection.rba is not None:
+        texts.append((detection.rba.message, ("rba", "message"), "rba.message"))
+    for i, drill in enumerate(detection.drilldown_searches):
+        texts.append((drill.name, ("drilldown_searches", i, "name"), f"drilldown_searches.{i}.name"))
+        texts.append((drill.search, ("drilldown_searches", i, "search"), f"drilldown_searches.{i}.search"))
+    problems: list[str] = []
+    for text, node, label in texts:
+        try:
+            encode_value(text, label)
+        except ConfError as exc:
+            problems.append(f"{detection.source.at(*node)}: {exc}")
+    for ch in ("[", "]", "\n", "\r"):
+        if ch in detection.name:
+            problems.append(f"{detection.source.at('name')}: name contains {ch!r}, which cannot appear in a "
+                            "savedsearches.conf stanza name")
+    return problems
+
+
+def _conf_bytes(conf: ConfFile, filename: str, problems: list[str]) -> bytes | None:
+    try:
+        rendered = render(conf, filename)
+        check_round_trip(rendered, filename)
+    except ConfError as exc:
+        problems.append(str(exc))
+        return None
+    return rendered.text.encode("utf-8")
+
+
+def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> BuiltApp:
+    """All files of the app, in memory; raises :class:`BuildFailed` with every problem found."""
+    problems: list[str] = []
+    for detection in pack.detections:
+        problems += detection_text_problems(detection)
+    if problems:
+        raise BuildFailed(problems)
+    app = pack.app
+    lookups = shipped_lookups(pack.lookups, date.day)
+    confs: dict[str, ConfFile] = {
+        "default/app.conf": appfiles.app_conf(app, date),
+        "default/savedsearches.conf": savedsearches_conf(app, pack.detections, style),
+        "default/macros.conf": macros_conf(pack.macros, pack.detections),
+        "default/analyticstories.conf": analyticstories_conf(pack, style),
+        "default/content-version.conf": appfiles.content_version_conf(app),
+        "default/server.conf": appfiles.server_conf(),
+        "metadata/default.meta": appfiles.default_meta(),
+    }
+    if lookups:
+        confs["default/transforms.conf"] = transforms_conf(lookups)
+    files: dict[str, bytes] = {}
+    for path, conf in confs.items():
+        data = _conf_bytes(conf, path, problems)
+        if data is not None:
+            files[path] = data
+    for item in lookups:
+        source = Path(pack.root) / "lookups" / item.source_name
+        if "/" in item.source_name or "\\" in item.source_name or item.source_name.startswith("."):
+            problems.append(f"{item.lookup.source.at('filename')}: lookup file name {item.source_name!r} must be a "
+                            "plain file name inside lookups/")
+            continue
+        try:
+            files[f"lookups/{item.app_filename}"] = source.read_bytes()
+        except OSError as exc:
+            problems.append(f"{source}: cannot read lookup file: {exc.strerror}")
+    files["app.manifest"] = appfiles.app_manifest(app, date).encode("utf-8")
+    files["README.md"] = appfiles.readme(pack).encode("utf-8")
+    if app.visible:
+        files["default/data/ui/nav/default.xml"] = appfiles.nav_xml(app).encode("utf-8")
+    if problems:
+        raise BuildFailed(problems)
+    return BuiltApp(app.appid, app.version, files, date)
+
+
+def write_output(built: BuiltApp, pack: Pack, output: Path, catalog: AttackCatalog) -> None:
+    """Replace ``output`` with ``<appid>/``, the tarball and ``docs/``, atomically."""
+    tarball = tarball_bytes(built.appid, built.files, built.date.epoch)
+    docs = docs_files(pack, catalog)
+    docs["attack_navigator_layer.json"] = layer_json(pack, catalog)
+    docs["ATTACK_LICENSE.txt"] = licence_text().encode("utf-8")
+
+    def write(folder: Path) -> None:
+        write_tree(folder / built.appid, built.files, built.date.epoch)
+        write_tree(folder / "docs", docs, built.date.epoch)
+        (folder / built.tarball_name).write_bytes(tarball)
+
+    def owned(entry: Path) -> bool:
+        """What earlier builds of any app leave in the output folder."""
+        if entry.is_dir():
+            return entry.name == "docs" or (entry / "default" / "app.conf").is_file()
+        return entry.name.endswith(".tar.gz")
+
+    replace_output(output, write, owned, protected=Path(pack.root))
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Outcome of a build: ``problems`` stop it, ``warnings`` are the validator's non-fatal diagnostics."""
+
+    ok: bool
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    tarball: Path | None = None
+    app_dir: Path | None = None
+    detections: int = 0
+
+
+def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
+               environ: Mapping[str, str] | None = None) -> BuildReport:
+    """Build an already-validated pack into ``output``."""
+    try:
+        date = build_date(Path(pack.root), environ)
+        built = render_app(pack, date, style)
+        catalog = load_attack()
+        write_output(built, pack, output, catalog)
+    except BuildFailed as exc:
+        return BuildReport(False, tuple(exc.problems))
+    except (BuildDateError, PackageError, AttackDataError) as exc:
+        return BuildReport(False, (str(exc),))
+    except OSError as exc:
+        return BuildReport(False, (f"{exc.filename or output}: {exc.strerror}",))
+    return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections))
+
+
+def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mapping[str, str] | None = None,
+          strict: bool = False) -> BuildReport:
+    """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone."""
+    from contentpack.content.validate import validate_pack  # heavy (JSON Schema); only the full build needs it
+
+    result = validate_pack(root, strict=strict)
+    rendered = [d.render() for d in result.diagnostics]
+    if not result.ok or result.pack is None:
+        errors = tuple(rendered) or ("validation failed",)
+        return BuildReport(False, errors)
+    report = build_pack(result.pack, output if output.is_absolute() else Path(os.getcwd()) / output, style, environ)
+    return BuildReport(report.ok, report.problems, tuple(rendered), report.tarball, report.app_dir, report.detections)

@@ -1,0 +1,289 @@
+"""The one writer and the one reader of Splunk .conf files; every .conf the build emits goes through here.
+
+Why one place: a .conf file is a line-oriented format in which a value that contains a newline could start a
+new stanza (``[evil]``) or a new key (``action.script = 1``) if it were written naively. All escaping therefore
+lives in :func:`encode_value`, and :func:`read_conf` reads the written text back so the builder can prove that
+every stanza, key and value is exactly what it meant to write (:func:`check_round_trip`).
+
+Syntax followed (Splunk Enterprise Admin Manual, "Configuration file structure"; the continuation rule is
+how Splunk writes multi-line searches and how ESCU ships them — no Splunk page found states it, see docs/build.md):
+
+* a stanza header is a line ``[name]``; settings are ``key = value`` lines, whitespace around ``=`` ignored;
+* comments are lines whose first non-blank character is ``#`` (there are no trailing comments: a ``#`` or ``;``
+  later in the line belongs to the value);
+* a line ending in a backslash continues the value on the next physical line; the line break is kept in the
+  value and the backslash is dropped (this is how Splunk itself writes multi-line searches);
+* settings before any stanza belong to ``[default]``.
+
+``addonfactory-splunk-conf-parser-lib`` 1.0.0 was checked and not used: it treats ``;``, ``*`` and ``rem`` lines
+as comments (so ``;c = 1`` or ``*y = 2`` vanish), cuts a value at `` ;``, accepts ``:`` as a separator and keeps the
+continuation backslash inside the value; each of those reads a file differently from Splunk
+(tests/build/test_conf.py pins two of them).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# C0 controls except TAB and LF, DEL, and the C1 controls (U+0080..U+009F, which include NEL). CR is handled
+# separately (normalised to LF) before this check runs.
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# A key Splunk can read: no whitespace, no "=", does not start like a comment or a stanza header.
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:<>/*\-]*$")
+# A physical line that a reader ignoring continuations would take for a stanza, comment or setting.
+_LOOKS_STRUCTURAL = re.compile(r"^\s*[\[#;]|^[^\s=]+\s*=")
+
+
+class ConfError(ValueError):
+    """A value, key or stanza name that cannot be written safely, or a file that does not read back."""
+
+
+@dataclass(frozen=True)
+class Stanza:
+    """One ``[name]`` block; ``entries`` keep the order the writer emits them in."""
+
+    name: str
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ConfFile:
+    """A whole .conf file: leading comment lines (given without ``#``) and the stanzas in order."""
+
+    stanzas: tuple[Stanza, ...]
+    header: tuple[str, ...] = ()
+
+
+def _describe(where: str, value: str, index: int) -> str:
+    line = value.count("\n", 0, index) + 1
+    col = index - (value.rfind("\n", 0, index) + 1) + 1
+    return f"{where}: value line {line} column {col}"
+
+
+def check_text(value: str, where: str) -> str:
+    """Normalise line ends (CRLF and lone CR become LF) and reject characters a .conf cannot carry.
+
+    NUL and other control characters are rejected rather than dropped: silently changing a search or a message
+    would make the deployed object differ from the reviewed YAML.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _FORBIDDEN_CHARS.search(text)
+    if bad:
+        raise ConfError(f"{_describe(where, text, bad.start())}: control character U+{ord(bad.group()):04X} "
+                        "cannot be written to a .conf file")
+    return text
+
+
+def encode_value(value: str, where: str = "value") -> tuple[str, str]:
+    """Return ``(written, stored)`` for ``value`` (see :func:`_encode`); errors name ``where``.
+
+    Results are memoised because the same texts recur (a description is written as ``description``,
+    ``eli5``, ``rule_description`` and ``explanation``); a refused value is re-run to word the error.
+    """
+    try:
+        return _encode_cached(value)
+    except ConfError:
+        return _encode(value, where)
+
+
+@functools.lru_cache(maxsize=8192)
+def _encode_cached(value: str) -> tuple[str, str]:
+    return _encode(value, "value")
+
+
+def _encode(value: str, where: str) -> tuple[str, str]:
+    """Return ``(written, stored)``: the text after ``key = `` and the value Splunk will hold after reading it.
+
+    * the value is stripped (leading/trailing whitespace carries no meaning and confuses readers);
+    * every line break becomes `` \\`` + newline (contentctl's form: the space keeps a line that itself ends in
+      a backslash from merging with the continuation backslash);
+    * a continuation line that would look like a stanza header, a comment or a ``key = value`` line to a reader
+      that ignores continuations is indented by one space (defence in depth; Splunk reads it as value text
+      either way, and a leading space on a line of SPL or prose changes nothing);
+    * a value whose last character is a backslash is rejected: Splunk would read the next setting as part of it.
+    """
+    if "\n" not in value and "\r" not in value:  # fast path: one physical line
+        if _FORBIDDEN_CHARS.search(value):
+            check_text(value, where)  # raises with the position
+        text = value.strip()
+        if text.endswith("\\"):
+            raise ConfError(f"{where}: a value may not end with a backslash (Splunk would join the next line to it)")
+        return text, text
+    text = check_text(value, where).strip()
+    if text.endswith("\\"):
+        raise ConfError(f"{where}: a value may not end with a backslash (Splunk would join the next line to it)")
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if _LOOKS_STRUCTURAL.match(lines[i]):
+            lines[i] = " " + lines[i]
+    written = " \\\n".join(lines)
+    stored = " \n".join(lines)
+    return written, stored.rstrip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_key(key: str) -> bool:
+    return _KEY.fullmatch(key) is not None
+
+
+def check_key(key: str, where: str) -> None:
+    if not _valid_key(key):
+        raise ConfError(f"{where}: {key!r} is not a valid .conf key")
+
+
+def check_stanza_name(name: str, where: str = "stanza") -> None:
+    """Stanza names are written unescaped, so refuse anything that would end or restart the header line."""
+    if name != name.strip():
+        raise ConfError(f"{where}: stanza name {name!r} has leading or trailing whitespace")
+    for ch in ("[", "]"):
+        if ch in name:
+            raise ConfError(f"{where}: stanza name {name!r} contains {ch!r}")
+    if "\n" in name or "\r" in name:
+        raise ConfError(f"{where}: stanza name {name!r} contains a line break")
+    bad = _FORBIDDEN_CHARS.search(name)
+    if bad:
+        raise ConfError(f"{where}: stanza name {name!r} contains control character U+{ord(bad.group()):04X}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The text of a .conf file and the stanzas/values Splunk must read back from it."""
+
+    text: str
+    expected: tuple[Stanza, ...]
+
+
+def render(conf: ConfFile, filename: str = "conf") -> Rendered:
+    """Write ``conf`` as text; raise :class:`ConfError` (with file, stanza and key) for anything unsafe."""
+    out: list[str] = []
+    for line in conf.header:
+        check_text(line, f"{filename}: header")
+        if "\n" in line:
+            raise ConfError(f"{filename}: header comment lines may not contain line breaks")
+        out.append(f"# {line}" if line else "#")
+    if conf.header:
+        out.append("")
+    expected: list[Stanza] = []
+    seen: set[str] = set()
+    for stanza in conf.stanzas:
+        where = f"{filename} [{stanza.name}]"
+        check_stanza_name(stanza.name, where)
+        if stanza.name in seen:
+            raise ConfError(f"{where}: duplicate stanza")
+        seen.add(stanza.name)
+        out.append(f"[{stanza.name}]")
+        keys: set[str] = set()
+        stored_entries: list[tuple[str, str]] = []
+        for key, value in stanza.entries:
+            check_key(key, where)
+            if key in keys:
+                raise ConfError(f"{where}: duplicate key {key!r}")
+            keys.add(key)
+            written, stored = encode_value(value, f"{where} {key}")
+            out.append(f"{key} = {written}" if written else f"{key} =")
+            stored_entries.append((key, stored))
+        out.append("")
+        expected.append(Stanza(stanza.name, tuple(stored_entries)))
+    return Rendered("\n".join(out).rstrip("\n") + "\n", tuple(expected))
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class ParsedConf:
+    """What a reader following Splunk's syntax sees: stanzas in file order, each with its keys in order."""
+
+    stanzas: tuple[Stanza, ...]
+
+
+def read_conf(text: str, filename: str = "conf") -> ParsedConf:
+    """Read .conf text the way Splunk's documented syntax says; errors carry ``file:line``.
+
+    Strict where Splunk is lenient (duplicate stanzas or keys, text after ``]``, a line with no ``=``): such
+    files are never produced on purpose, so any of them means the writer is wrong.
+    """
+    if "\r" in text:
+        raise ConfError(f"{filename}: contains a carriage return")
+    stanzas: list[tuple[str, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] | None = None
+    names: set[str] = set()
+    keys: set[str] = set()
+    lines = text.split("\n")
+    count = len(lines)
+    i = 0
+    while i < count:
+        raw = lines[i]
+        i += 1
+        line = raw.strip()
+        if not line or line[0] == "#":
+            continue
+        lineno = i
+        if line[0] == "[":
+            if line[-1] != "]":
+                raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
+            name = line[1:-1]
+            if name in names:
+                raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
+            names.add(name)
+            current = []
+            keys = set()
+            stanzas.append((name, current))
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+        key = key.rstrip()
+        value = value.lstrip()
+        if raw[-1:] == "\\":
+            parts = [value[:-1]]
+            while True:
+                if i >= count:
+                    raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
+                raw = lines[i]
+                i += 1
+                if raw[-1:] == "\\":
+                    parts.append(raw[:-1])
+                else:
+                    parts.append(raw)
+                    break
+            value = "\n".join(parts)
+        if current is None:
+            current = []
+            stanzas.append(("default", current))
+            names.add("default")
+        if key in keys:
+            raise ConfError(f"{filename}:{lineno}: duplicate key {key!r}")
+        keys.add(key)
+        current.append((key, value.rstrip()))
+    return ParsedConf(tuple(Stanza(name, tuple(entries)) for name, entries in stanzas))
+
+
+def check_round_trip(rendered: Rendered, filename: str) -> None:
+    """Fail unless reading ``rendered.text`` gives exactly the stanzas, keys, order and values meant."""
+    parsed = read_conf(rendered.text, filename)
+    problems = list(diff_stanzas(rendered.expected, parsed.stanzas))
+    if problems:
+        raise ConfError(f"{filename}: does not read back as written: " + "; ".join(problems[:5]))
+
+
+def diff_stanzas(expected: Sequence[Stanza], actual: Sequence[Stanza]) -> Iterable[str]:
+    """Human-readable differences between two stanza lists (names, key order, values)."""
+    exp_names = [s.name for s in expected]
+    act_names = [s.name for s in actual]
+    if exp_names != act_names:
+        yield f"stanzas differ: expected {exp_names[:5]}…, read {act_names[:5]}…"
+        return
+    for exp, act in zip(expected, actual):
+        if exp.entries != act.entries:
+            exp_keys = [k for k, _ in exp.entries]
+            act_keys = [k for k, _ in act.entries]
+            if exp_keys != act_keys:
+                yield f"[{exp.name}] keys differ: expected {exp_keys}, read {act_keys}"
+            else:
+                for (k, ev), (_, av) in zip(exp.entries, act.entries):
+                    if ev != av:
+                        yield f"[{exp.name}] {k}: expected {ev[:60]!r}, read {av[:60]!r}"

@@ -1,0 +1,60 @@
+"""The one build timestamp: ``SOURCE_DATE_EPOCH`` if set, else the last commit's date; never the wall clock.
+
+Every date the app carries (app.conf ``build``, app.manifest release date, dated lookup names, tar member
+mtimes) derives from this value, which is what makes two builds of one commit byte-identical
+(https://reproducible-builds.org/specs/source-date-epoch/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BuildDateError(ValueError):
+    """No reproducible date is available."""
+
+
+@dataclass(frozen=True)
+class BuildDate:
+    epoch: int
+    origin: str  # "SOURCE_DATE_EPOCH" or "last commit"
+
+    @property
+    def moment(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.epoch, tz=dt.timezone.utc)
+
+    @property
+    def day(self) -> dt.date:
+        return self.moment.date()
+
+    @property
+    def stamp(self) -> str:
+        """``YYYYMMDDHHMMSS`` (UTC), the form app.conf's ``build`` uses in ESCU."""
+        return self.moment.strftime("%Y%m%d%H%M%S")
+
+
+def build_date(root: Path, environ: Mapping[str, str] | None = None) -> BuildDate:
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH")
+    if raw is not None and raw.strip():
+        try:
+            epoch = int(raw.strip())
+        except ValueError:
+            raise BuildDateError(f"SOURCE_DATE_EPOCH={raw!r} is not an integer number of seconds") from None
+        if epoch < 0:
+            raise BuildDateError(f"SOURCE_DATE_EPOCH={raw!r} is negative")
+        return BuildDate(epoch, "SOURCE_DATE_EPOCH")
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildDateError(f"cannot read the last commit date ({exc}); set SOURCE_DATE_EPOCH") from None
+    text = out.stdout.strip()
+    if out.returncode != 0 or not text.isdigit():
+        raise BuildDateError(f"{root} has no git commit to date the build from; set SOURCE_DATE_EPOCH")
+    return BuildDate(int(text), "last commit")

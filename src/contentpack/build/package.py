@@ -1,0 +1,124 @@
+"""Deterministic packaging and the atomic replacement of the output folder.
+
+Same inputs, same bytes: members are sorted, every mtime is the build date, owner is root:root with empty
+names, modes are 0644/0755, the gzip header carries the build date and no file name. Only regular files and
+folders under ``<appid>/`` are written — no links, no absolute paths, no ``local/``, nothing outside the app.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
+
+
+class PackageError(ValueError):
+    """A member path that must not be packaged, or an output folder that cannot be replaced."""
+
+
+def check_member(path: str) -> PurePosixPath:
+    """Refuse anything that could land outside the app folder or that Splunk apps must not ship."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path:
+        raise PackageError(f"unsafe member path {path!r}")
+    if pure.parts[0] == "local" or pure.name == "local.meta":
+        raise PackageError(f"{path}: an app package must not ship local/ settings")
+    return pure
+
+
+def _dirs(paths: list[PurePosixPath]) -> set[PurePosixPath]:
+    out: set[PurePosixPath] = set()
+    for p in paths:
+        out.update(p.parents)
+    out.discard(PurePosixPath("."))
+    return out
+
+
+def tarball_bytes(appid: str, files: Mapping[str, bytes], epoch: int) -> bytes:
+    """The ``.tar.gz`` of ``files`` (paths relative to the app folder) under ``<appid>/``."""
+    members = [check_member(p) for p in files]
+    entries = sorted({PurePosixPath(appid) / p for p in members} | {PurePosixPath(appid) / d for d in _dirs(members)}
+                     | {PurePosixPath(appid)})
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for entry in entries:
+            rel = entry.relative_to(appid).as_posix()
+            info = tarfile.TarInfo(entry.as_posix())
+            info.mtime = epoch
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            data = files.get(rel) if rel != "." else None
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tar.addfile(info)
+            else:
+                info.mode = 0o644
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=9) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def write_tree(base: Path, files: Mapping[str, bytes], epoch: int) -> None:
+    for rel in sorted(files):
+        target = base / check_member(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[rel])
+        os.utime(target, (epoch, epoch))
+
+
+def check_replaceable(output: Path, owned: Callable[[Path], bool], protected: Path | None = None) -> None:
+    """Refuse to replace anything but a previous build output: the folder is deleted after the swap, so
+    ``--output .`` or ``--output src`` must never get that far."""
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise PackageError(f"{output} exists and is not a folder; refusing to replace it")
+    if protected is not None:
+        guarded = protected.resolve()
+        target = output.resolve()
+        if target == guarded or target in guarded.parents:
+            raise PackageError(f"{output} holds the pack itself; choose another output folder")
+    if output.is_dir():
+        strangers = sorted(p.name for p in output.iterdir() if not owned(p))
+        if strangers:
+            raise PackageError(f"{output} does not look like a build output (it holds {', '.join(strangers[:5])}); "
+                               "refusing to replace it")
+
+
+def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[[Path], bool] = lambda p: True,
+                   protected: Path | None = None) -> None:
+    """Run ``write`` into a fresh sibling temp folder, then swap it in for ``output``.
+
+    The old output stays untouched until everything was written; on any error the temp folder is removed and
+    ``output`` is exactly as before (renames on one file system, so no half-written dist/ is ever visible
+    under ``output``'s name). ``owned`` says which entries of an existing output a build may replace.
+    """
+    output = output.absolute()
+    check_replaceable(output, owned, protected)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        write(staging)
+        staging.chmod(0o755)
+        backup = output.parent / f"{staging.name}.old"
+        had_old = output.exists()
+        if had_old:
+            output.rename(backup)
+        try:
+            staging.rename(output)
+        except OSError:
+            if had_old:
+                backup.rename(output)
+            raise
+        if had_old:
+            shutil.rmtree(backup)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

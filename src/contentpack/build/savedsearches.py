@@ -1,0 +1,261 @@
+"""savedsearches.conf: one correlation search per detection, keys and order as contentctl 5.x writes them.
+
+Key order and derived values follow ESCU's build (shared/reference/escu_format.md §3.5, §8). Where we write
+something different on purpose it is listed in ``INTENDED_DIFFERENCES`` (the compatibility check accepts only
+those): real ``_entities`` from the risk objects, compact JSON by default, our own status wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from contentpack.build.conf import ConfFile, Stanza
+from contentpack.build.jsonvalues import JsonStyle, dump_json
+from contentpack.content.model import AppConfig, Detection
+
+DRILLDOWN_PLACEHOLDER = "%original_detection_search%"
+
+# CIM data model names contentctl looks for as plain substrings of the search (escu_format.md §3.5).
+DATA_MODELS = ("Endpoint", "Network_Traffic", "Authentication", "Change", "Change_Analysis", "Email",
+               "Network_Resolution", "Network_Sessions", "UEBA", "Updates", "Vulnerabilities", "Web", "Risk",
+               "Splunk_Audit")
+
+# Substring of the search -> providing technologies (contentctl 5.6.2's mapping, as facts).
+_GOOGLE = ("Google Cloud Platform", "Google Workspace")
+_ENDPOINT = ("Carbon Black Response", "CrowdStrike Falcon", "Microsoft Sysmon", "Microsoft Windows",
+             "Symantec Endpoint Protection")
+PROVIDING_TECHNOLOGIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("`amazon_security_lake`", ("Amazon Security Lake",)),
+    ("audit_searches", ("Splunk Internal Logs",)),
+    ("`azure_monitor_aad`", ("Azure AD", "Entra ID")),
+    ("`cloudtrail`", ("Amazon Web Services - Cloudtrail",)),
+    ("Endpoint", _ENDPOINT),
+    ("`google_", _GOOGLE), ("`gsuite", _GOOGLE), ("`gws_", _GOOGLE),
+    ("`kube", ("Kubernetes",)),
+    ("`ms_defender`", ("Microsoft Defender",)),
+    ("`o365_", ("Microsoft Office 365",)),
+    ("`okta", ("Okta",)),
+    ("`pingid`", ("Ping ID",)),
+    ("`powershell`", ("Microsoft Windows",)),
+    ("`splunkd_", ("Splunk Internal Logs",)),
+    ("`sysmon`", ("Microsoft Sysmon",)),
+    ("`wineventlog_security`", ("Microsoft Windows",)),
+    ("`zeek_", ("Zeek",)),
+)
+
+# ES notable placeholder entity contentctl writes for every detection; we keep it only when a detection has
+# no risk objects (Correlation searches), where there is nothing better to name.
+PLACEHOLDER_ENTITIES = [{"risk_object_field": "N/A", "risk_object_type": "N/A", "risk_score": 0}]
+
+STATUS_NOTES = {
+    "experimental": "NOTE: this detection is experimental: it has been tested by hand but ships without "
+                    "attack data for automated tests.",
+    "deprecated": "NOTE: this detection is deprecated and no longer maintained.",
+}
+
+
+def stanza_name(app: AppConfig, detection: Detection) -> str:
+    return f"{app.label} - {detection.name} - Rule"
+
+
+def status_aware_description(detection: Detection) -> str:
+    note = STATUS_NOTES.get(detection.status)
+    return f"{note} {detection.description}" if note else detection.description
+
+
+def mappings(detection: Detection) -> dict[str, list[str]]:
+    """``{cis20, mitre_attack?, nist}``: CIS 13 for the network domain else CIS 10; NIST DE.CM for TTP."""
+    out: dict[str, list[str]] = {"cis20": ["CIS 13" if detection.tags.security_domain == "network" else "CIS 10"]}
+    if detection.tags.mitre_attack_id:
+        out["mitre_attack"] = list(detection.tags.mitre_attack_id)
+    out["nist"] = ["DE.CM" if detection.type == "TTP" else "DE.AE"]
+    return out
+
+
+def annotations(detection: Detection) -> dict[str, object]:
+    out: dict[str, object] = {"analytic_story": list(detection.tags.analytic_story)}
+    if detection.tags.cve:
+        out["cve"] = list(detection.tags.cve)
+    out["type"] = detection.type
+    out["type_list"] = [detection.type]
+    out["data_source"] = list(detection.data_source)
+    out.update(mappings(detection))
+    return out
+
+
+def metadata(detection: Detection) -> dict[str, object]:
+    midnight = dt.datetime(detection.date.year, detection.date.month, detection.date.day, tzinfo=dt.timezone.utc)
+    return {
+        "detection_id": detection.id,
+        "deprecated": "1" if detection.status == "deprecated" else "0",
+        "detection_version": str(detection.version),
+        "publish_time": midnight.timestamp(),
+    }
+
+
+def data_models(search: str) -> list[str]:
+    return [dm for dm in DATA_MODELS if dm in search]
+
+
+def providing_technologies(search: str) -> list[str]:
+    found: set[str] = set()
+    for needle, techs in PROVIDING_TECHNOLOGIES:
+        if needle in search:
+            found.update(techs)
+    return sorted(found)
+
+
+def severity(detection: Detection) -> str:
+    """ES notable severity from the highest risk score; ``high`` when the detection has no risk objects."""
+    if detection.rba is None or not detection.rba.risk_objects:
+        return "high"
+    score = detection.rba.risk_score
+    for limit, name in ((20, "informational"), (40, "low"), (60, "medium"), (80, "high")):
+        if score <= limit:
+            return name
+    return "critical"
+
+
+def risk_entries(detection: Detection) -> list[dict[str, object]]:
+    """``action.risk.param._risk``: risk objects then threat objects, each group sorted as contentctl does."""
+    if detection.rba is None:
+        return []
+    risks = sorted(detection.rba.risk_objects, key=lambda r: f"{r.field}{r.type}{r.score}")
+    threats = sorted(detection.rba.threat_objects, key=lambda t: f"{t.field}{t.type}")
+    return ([{"risk_object_field": r.field, "risk_object_type": r.type, "risk_score": r.score} for r in risks]
+            + [{"threat_object_field": t.field, "threat_object_type": t.type} for t in threats])
+
+
+def entities(detection: Detection) -> list[dict[str, object]]:
+    """The notable's entities: the keys ES reads, one per risk object (improvement over the N/A placeholder)."""
+    if detection.rba is None or not detection.rba.risk_objects:
+        return PLACEHOLDER_ENTITIES
+    return [e for e in risk_entries(detection) if "risk_object_field" in e]
+
+
+def drilldowns(detection: Detection) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for drill in detection.drilldown_searches:
+        item = {"name": drill.name, "search": drill.search.replace(DRILLDOWN_PLACEHOLDER, detection.search)}
+        if drill.earliest_offset is not None:
+            item["earliest_offset"] = drill.earliest_offset
+        if drill.latest_offset is not None:
+            item["latest_offset"] = drill.latest_offset
+        out.append(item)
+    return out
+
+
+_PERCENT_TOKEN = re.compile(r"%([^%]*)%")
+
+
+def expand_percent_tokens(template: str, detection: Detection) -> str:
+    """``%name%``-style substitution of the notable title/description, from detection or tag attributes."""
+
+    def value(match: re.Match[str]) -> str:
+        attr = match.group(1)
+        for owner in (detection, detection.tags):
+            found = getattr(owner, attr, None) if attr and not attr.startswith("_") else None
+            if isinstance(found, (str, int)) and not isinstance(found, bool):
+                return str(found)
+        return match.group(0)
+
+    return _PERCENT_TOKEN.sub(value, template)
+
+
+def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> Stanza:
+    name = stanza_name(app, detection)
+    deployment = detection.effective_deployment
+    sched = deployment.scheduling
+    description = status_aware_description(detection)
+    techs = providing_technologies(detection.search)
+    e: list[tuple[str, str]] = [
+        ("action.escu", "0"),
+        ("action.escu.enabled", "1"),
+        ("description", description),
+        ("action.escu.mappings", dump_json(mappings(detection), style)),
+        ("action.escu.data_models", dump_json(data_models(detection.search), style)),
+        ("action.escu.eli5", description),
+        ("action.escu.how_to_implement", detection.how_to_implement),
+        ("action.escu.known_false_positives", detection.known_false_positives),
+        ("action.escu.creation_date", detection.date.isoformat()),
+        ("action.escu.modification_date", detection.date.isoformat()),
+        ("action.escu.confidence", "high"),
+        ("action.escu.search_type", "detection"),
+        ("action.escu.product", dump_json(list(detection.tags.product), style)),
+    ]
+    if detection.tags.atomic_guid:
+        e.append(("action.escu.atomic_red_team_guids", dump_json(list(detection.tags.atomic_guid), style)))
+    e.append(("action.escu.providing_technologies", dump_json(techs, style) if techs else "null"))
+    e.append(("action.escu.analytic_story", dump_json(list(detection.tags.analytic_story), style)))
+    if deployment.rba_enabled and detection.rba is not None:
+        e += [
+            ("action.risk", "1"),
+            ("action.risk.param._risk_message", detection.rba.message),
+            ("action.risk.param._risk", dump_json(risk_entries(detection), style)),
+            ("action.risk.param._risk_score", "0"),
+            ("action.risk.param.verbose", "0"),
+        ]
+    e += [
+        ("cron_schedule", sched.cron_schedule),
+        ("dispatch.earliest_time", sched.earliest_time),
+        ("dispatch.latest_time", sched.latest_time),
+        ("action.correlationsearch.enabled", "1"),
+        ("action.correlationsearch.detection_type", "ebd"),
+        ("action.correlationsearch.label", name),
+        ("action.correlationsearch.annotations", dump_json(annotations(detection), style)),
+        ("action.correlationsearch.metadata", dump_json(metadata(detection), style)),
+        ("schedule_window", sched.schedule_window),
+    ]
+    notable = deployment.notable
+    if notable is not None:
+        title = expand_percent_tokens(notable.rule_title, detection)
+        if detection.type == "Correlation" and not title.startswith("RBA: "):
+            title = f"RBA: {title}"
+        e += [
+            ("action.notable", "1"),
+            ("action.notable.param._entities", dump_json(entities(detection), style)),
+            ("action.notable.param.nes_fields", ",".join(notable.nes_fields)),
+            ("action.notable.param.rule_description", expand_percent_tokens(notable.rule_description, detection)),
+            ("action.notable.param.rule_title", title),
+            ("action.notable.param.security_domain", detection.tags.security_domain),
+            ("action.notable.param.severity", severity(detection)),
+        ]
+    e += [
+        ("alert.digest_mode", "1"),
+        ("disabled", "false" if detection.enabled_by_default else "true"),
+        ("enableSched", "1"),
+        ("allow_skew", "100%"),
+        ("counttype", "number of events"),
+        ("relation", "greater than"),
+        ("quantity", "0"),
+        ("realtime_schedule", "0"),
+        ("is_visible", "false"),
+    ]
+    throttling = detection.tags.throttling
+    if throttling is not None:
+        e += [
+            ("alert.suppress", "true"),
+            ("alert.suppress.fields", ",".join(throttling.fields)),
+            ("alert.suppress.period", throttling.period),
+        ]
+    e += [
+        ("search", detection.search),
+        ("action.notable.param.drilldown_searches", dump_json(drilldowns(detection), style)),
+    ]
+    return Stanza(name, tuple(e))
+
+
+DEFAULT_STANZA = Stanza("default", (
+    ("disabled", "1"),
+    ("description", '"This search is no longer shipped by this app."'),
+    ("search", '| makeresults | eval text = "This search is no longer shipped by this app."'),
+))
+
+
+def savedsearches_conf(app: AppConfig, detections: tuple[Detection, ...], style: JsonStyle) -> ConfFile:
+    """The file: a ``[default]`` stanza for searches removed from the app, then one stanza per detection."""
+    header = (f"{app.appid} {app.version}: correlation searches generated by contentpack build.",
+              "Edit copies under local/, never this file.")
+    stanzas = (DEFAULT_STANZA,) + tuple(detection_stanza(app, d, style) for d in detections)
+    return ConfFile(stanzas, header)

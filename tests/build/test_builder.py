@@ -1,0 +1,205 @@
+"""End to end: a pack (model objects) becomes dist/ — hostile text cannot break it, failures leave dist/ alone,
+and two builds of the same inputs are byte-identical."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentpack.build.builder import BuildFailed, BuildReport, build_pack, render_app
+from contentpack.build.conf import read_conf
+from contentpack.build.dates import BuildDate
+from contentpack.content.diagnostics import Position
+from contentpack.content.model import Detection, Pack, SourceMap
+from . import factory
+
+
+def build(tmp_path: Path, pack: Pack | None = None, **kw: Any) -> BuildReport:
+    pack = pack or factory.pack(tmp_path, lookups=(factory.lookup(tmp_path),))
+    return build_pack(pack, tmp_path / "dist", environ=factory.ENV, **kw)
+
+
+def stanzas(tmp_path: Path, conf: str) -> dict[str, dict[str, str]]:
+    text = (tmp_path / "dist" / "DA-ESS-TestPack" / "default" / conf).read_text()
+    return {s.name: dict(s.entries) for s in read_conf(text).stanzas}
+
+
+def test_build_writes_the_app_layout(tmp_path: Path) -> None:
+    report = build(tmp_path)
+    assert report.ok, report.problems
+    app = tmp_path / "dist" / "DA-ESS-TestPack"
+    files = sorted(str(p.relative_to(app)) for p in app.rglob("*") if p.is_file())
+    assert files == ["README.md", "app.manifest", "default/analyticstories.conf", "default/app.conf",
+                     "default/content-version.conf", "default/data/ui/nav/default.xml", "default/macros.conf",
+                     "default/savedsearches.conf", "default/server.conf", "default/transforms.conf",
+                     "lookups/consent_apps_20260101.csv", "metadata/default.meta"]
+    assert report.tarball == tmp_path / "dist" / "DA-ESS-TestPack-1.2.3.tar.gz"
+    with tarfile.open(report.tarball) as tar:
+        assert sorted(m.name for m in tar.getmembers() if m.isfile()) == [f"DA-ESS-TestPack/{f}" for f in files]
+
+
+def test_macros_transforms_app_conf(tmp_path: Path) -> None:
+    assert build(tmp_path).ok
+    macros = stanzas(tmp_path, "macros.conf")
+    assert macros["security_content_ctime(1)"]["args"] == "field"
+    assert macros["consent_denied_filter"]["definition"] == "search *"
+    assert set(macros) >= {f"{d.file_stem}_filter" for d in factory.pack().detections}
+    assert stanzas(tmp_path, "transforms.conf")["consent_apps"] == {
+        "filename": "consent_apps_20260101.csv", "case_sensitive_match": "false", "fields_list": "appId, verdict"}
+    app = stanzas(tmp_path, "app.conf")
+    assert app["install"]["build"] == "20260101000000"
+    assert app["id"] == {"name": "DA-ESS-TestPack", "version": "1.2.3"}
+    manifest = json.loads((tmp_path / "dist/DA-ESS-TestPack/app.manifest").read_text())
+    assert manifest["info"]["releaseDate"] == "2026-01-01"
+    stories = stanzas(tmp_path, "analyticstories.conf")
+    assert json.loads(stories["analytic_story://Consent Abuse"]["searches"]) == [
+        f"TST - {d.name} - Rule" for d in factory.pack().detections]
+
+
+def test_invisible_app_has_no_nav(tmp_path: Path) -> None:
+    assert build(tmp_path, factory.pack(tmp_path, visible=False)).ok
+    assert not (tmp_path / "dist/DA-ESS-TestPack/default/data").exists()
+    assert stanzas(tmp_path, "app.conf")["ui"]["is_visible"] == "false"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        root.mkdir()
+        assert build_pack(factory.pack(root, lookups=(factory.lookup(root),)), root / "dist", environ=factory.ENV).ok
+    name = "dist/DA-ESS-TestPack-1.2.3.tar.gz"
+    assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_hostile_description_cannot_add_a_stanza_or_key(tmp_path: Path) -> None:
+    evil = "Looks fine.\n[evil]\naction.script = 1\nsearch = | outputlookup pwned\n# trailing"
+    det = factory.detection(description=evil, known_false_positives="x\naction.script = 1")
+    report = build(tmp_path, factory.pack(tmp_path, detections=(det,)))
+    assert report.ok, report.problems
+    saved = stanzas(tmp_path, "savedsearches.conf")
+    assert list(saved) == ["default", "TST - Consent Denied - Rule"]
+    rule = saved["TST - Consent Denied - Rule"]
+    assert "action.script" not in rule and rule["search"] == factory.SEARCH
+    assert "[evil]" in rule["description"] and "action.script = 1" in rule["description"]
+    assert list(stanzas(tmp_path, "analyticstories.conf")) == [
+        "savedsearch://TST - Consent Denied - Rule", "analytic_story://Consent Abuse"]
+
+
+def test_non_ascii_and_ten_thousand_line_search_build(tmp_path: Path) -> None:
+    search = factory.SEARCH + "\n" + "\n".join(f"| eval f{i}=\"é{i}\"" for i in range(10_000))
+    det = factory.detection(name="Zustimmung verweigert Entra ID", search=search, description="Einwilligung — 同意")
+    report = build(tmp_path, factory.pack(tmp_path, detections=(det,)))
+    assert report.ok, report.problems
+    rule = stanzas(tmp_path, "savedsearches.conf")["TST - Zustimmung verweigert Entra ID - Rule"]
+    assert rule["description"] == "Einwilligung — 同意"
+    assert rule["search"].count("\n") == 10_000 and rule["search"].endswith('| eval f9999="é9999"')
+
+
+def positioned(**changes: Any) -> Detection:
+    source = SourceMap("detections/cloud/x.yml", {("description",): Position("detections/cloud/x.yml", 9, 14),
+                                                   ("name",): Position("detections/cloud/x.yml", 1, 7)})
+    return factory.detection(source=source, **changes)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"description": "ok\x00nul"}, r"detections/cloud/x.yml:9:14: description: value line 1 column 3: control character U\+0000"),
+    ({"description": "ends in \\"}, r"detections/cloud/x.yml:9:14: description: a value may not end with a backslash"),
+    ({"name": "Bad ] Name"}, r"detections/cloud/x.yml:1:7: name contains ']'"),
+])
+def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path, changes: dict, message: str) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "previous.txt").write_text("keep me")
+    report = build_pack(factory.pack(tmp_path, detections=(positioned(**changes),)), out, environ=factory.ENV)
+    assert not report.ok
+    assert any(re.search(message, p) for p in report.problems), report.problems
+    assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_missing_lookup_file_fails_cleanly(tmp_path: Path) -> None:
+    lookup = dataclasses.replace(factory.lookup(tmp_path), filename="absent.csv")
+    report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
+    assert not report.ok and "absent.csv: cannot read lookup file" in report.problems[0]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_no_date_source_fails_without_wall_clock(tmp_path: Path) -> None:
+    report = build_pack(factory.pack(tmp_path), tmp_path / "dist", environ={})
+    assert not report.ok and "SOURCE_DATE_EPOCH" in report.problems[0]
+
+
+def test_docs_and_navigator_layer(tmp_path: Path) -> None:
+    assert build(tmp_path).ok
+    docs = tmp_path / "dist" / "docs"
+    page = (docs / "detections" / "consent_denied.md").read_text()
+    for heading in ("## What it finds", "## Search", "## How to implement", "## Known false positives",
+                    "## ATT&CK mapping", "## Test datasets"):
+        assert heading in page
+    assert "Steal Application Access Token" in page and "Credential Access (TA0006)" in page
+    assert "attack_data/consent.json" in page
+    layer = json.loads((docs / "attack_navigator_layer.json").read_text())
+    assert layer["domain"] == "enterprise-attack" and layer["versions"]["layer"] == "4.5"
+    t1528 = next(t for t in layer["techniques"] if t["techniqueID"] == "T1528")
+    assert t1528["score"] == 4 and "Consent Denied" in t1528["comment"]
+    assert (docs / "ATTACK_LICENSE.txt").read_text().strip()
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(description=_TEXT, message=_TEXT, fp=_TEXT)
+def test_no_detection_text_changes_the_stanza_or_key_set(description: str, message: str, fp: str) -> None:
+    """Property over the whole app: arbitrary description, risk message and false-positive text either build
+    into the fixed stanza/key layout or are refused with a positioned problem (BuildFailed)."""
+    base = factory.detection()
+    assert base.rba is not None
+    det = dataclasses.replace(base, description=description or "x", known_false_positives=fp or "x",
+                              rba=dataclasses.replace(base.rba, message=message or "x"))
+    try:
+        files = render_app(factory.pack(detections=(det,)), BuildDate(factory.EPOCH, "test")).files
+    except BuildFailed as exc:
+        assert exc.problems and all(":" in p for p in exc.problems)
+        return
+    reference = render_app(factory.pack(detections=(base,)), BuildDate(factory.EPOCH, "test")).files
+    for conf in ("default/savedsearches.conf", "default/analyticstories.conf", "default/macros.conf"):
+        got = read_conf(files[conf].decode()).stanzas
+        want = read_conf(reference[conf].decode()).stanzas
+        assert [(s.name, [k for k, _ in s.entries]) for s in got] == [(s.name, [k for k, _ in s.entries]) for s in want]
+
+
+def test_output_that_is_not_a_build_output_is_never_replaced(tmp_path: Path) -> None:
+    """The old output is deleted after the swap, so a mistyped --output must not reach it."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("mine")
+    report = build_pack(factory.pack(tmp_path), tmp_path / "notes", environ=factory.ENV)
+    assert not report.ok and "does not look like a build output" in report.problems[0]
+    assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
+    for target in (tmp_path, tmp_path.parent):
+        report = build_pack(factory.pack(tmp_path), target, environ=factory.ENV)
+        assert not report.ok and "holds the pack itself" in report.problems[0]
+
+
+def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
+    assert build(tmp_path).ok
+    stale = tmp_path / "dist" / "DA-ESS-Old-0.0.1.tar.gz"
+    stale.write_bytes(b"old")
+    assert build(tmp_path).ok
+    assert not stale.exists()
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["DA-ESS-TestPack", "DA-ESS-TestPack-1.2.3.tar.gz", "docs"]
+
+
+@pytest.mark.parametrize("filename", ["../secret.csv", "sub/x.csv", ".hidden.csv"])
+def test_lookup_file_names_cannot_leave_the_lookups_folder(tmp_path: Path, filename: str) -> None:
+    lookup = dataclasses.replace(factory.lookup(tmp_path), filename=filename)
+    report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
+    assert not report.ok and "must be a plain file name inside lookups/" in report.problems[0]

@@ -1,0 +1,164 @@
+"""The .conf writer/reader: escaping cannot add a stanza or a key, and the reader follows Splunk's syntax.
+
+Splunk sources: Splunk Enterprise Admin Manual, "Configuration file structure"
+(https://help.splunk.com/data-management/splunk-enterprise-admin-manual/9.4/administer-splunk-enterprise-with-configuration-files/configuration-file-structure):
+stanzas are ``[name]`` headers, settings are ``attribute = value`` lines, comments are ``#`` lines, settings
+are case-sensitive. Backslash line continuation is how Splunk writes multi-line searches and how ESCU ships
+them (shared/reference/escu_format.md §3.10); the docs corpus did not yield a Splunk page stating the rule,
+so those tests carry the ``assumed`` marker.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentpack.build.conf import (
+    ConfError,
+    ConfFile,
+    Stanza,
+    check_round_trip,
+    encode_value,
+    read_conf,
+    render,
+)
+
+
+def one(value: str, key: str = "description") -> tuple[str, tuple[Stanza, ...]]:
+    rendered = render(ConfFile((Stanza("target", ((key, value), ("after", "1"))),)), "t.conf")
+    check_round_trip(rendered, "t.conf")
+    return rendered.text, read_conf(rendered.text).stanzas
+
+
+HOSTILE = [
+    "benign\n[evil]\nsearch = | outputlookup x",
+    "line one\naction.script = 1",
+    "text\n  [indented evil]",
+    "text\n# not a comment\n; nor this",
+    "x\n=starts with equals",
+    "ends with backslash-space \\ \nnext",
+    "a\\\nb",
+]
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_text_adds_no_stanza_and_no_key(value: str) -> None:
+    text, stanzas = one(value)
+    assert [s.name for s in stanzas] == ["target"]
+    assert [k for k, _ in stanzas[0].entries] == ["description", "after"]
+    assert stanzas[0].entries[1] == ("after", "1")
+    # every original line survives, in order, inside the one value
+    got = stanzas[0].entries[0][1]
+    for line in value.split("\n"):
+        assert line.strip() in got
+
+
+@pytest.mark.assumed
+def test_multiline_value_is_written_with_continuations_and_reads_back_with_line_breaks() -> None:
+    text, stanzas = one("| tstats count\n| where count > 5")
+    assert "description = | tstats count \\\n| where count > 5\n" in text
+    assert stanzas[0].entries[0] == ("description", "| tstats count \n| where count > 5")
+
+
+def test_continuation_that_looks_like_a_stanza_is_indented() -> None:
+    text, _ = one("a\n[evil]")
+    assert "\n[evil]" not in text and "\n [evil]" in text
+
+
+def test_trailing_backslash_is_rejected_with_where() -> None:
+    with pytest.raises(ConfError, match=r"t.conf \[target\] description: .*end with a backslash"):
+        one("C:\\temp\\")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u2028"])
+def test_control_characters_are_rejected_with_position(char: str) -> None:
+    with pytest.raises(ConfError, match=r"value line 2 column 4: control character U\+"):
+        one(f"ok\nabc{char}def")
+
+
+def test_carriage_returns_are_normalised_to_line_breaks() -> None:
+    _, stanzas = one("a\r\nb\rc")
+    assert stanzas[0].entries[0][1] == "a \nb \nc"
+
+
+def test_non_ascii_text_round_trips() -> None:
+    _, stanzas = one("Zustimmung verweigert — 同意 🙅")
+    assert stanzas[0].entries[0][1] == "Zustimmung verweigert — 同意 🙅"
+
+
+@pytest.mark.parametrize("name", ["a]b", "a[b", "a\nb", " lead", "x\x00"])
+def test_unsafe_stanza_names_are_rejected(name: str) -> None:
+    with pytest.raises(ConfError, match="stanza name"):
+        render(ConfFile((Stanza(name, (("k", "v"),)),)))
+
+
+@pytest.mark.parametrize("key", ["a b", "a=b", "#x", "[x", "", "k\n"])
+def test_unsafe_keys_are_rejected(key: str) -> None:
+    with pytest.raises(ConfError, match="not a valid .conf key"):
+        render(ConfFile((Stanza("s", ((key, "v"),)),)))
+
+
+def test_duplicates_are_rejected_by_writer_and_reader() -> None:
+    with pytest.raises(ConfError, match="duplicate key"):
+        render(ConfFile((Stanza("s", (("k", "1"), ("k", "2"))),)))
+    with pytest.raises(ConfError, match="duplicate stanza"):
+        read_conf("[s]\nk = 1\n[s]\nk = 2\n")
+    with pytest.raises(ConfError, match=r"conf:3: duplicate key"):
+        read_conf("[s]\nk = 1\nk = 2\n")
+
+
+def test_reader_follows_splunk_syntax() -> None:
+    """Comments only at line start; ``#`` and ``;`` later in a line belong to the value; keys keep their case;
+    settings before any stanza belong to [default] (Admin Manual, "Configuration file structure")."""
+    parsed = read_conf("top = 1\n# comment\n  # indented comment\n[s]\nKey = a # b ; c\nx=y=z\n")
+    assert parsed.stanzas == (Stanza("default", (("top", "1"),)),
+                              Stanza("s", (("Key", "a # b ; c"), ("x", "y=z"))))
+
+
+def test_reader_rejects_junk_with_line_numbers() -> None:
+    with pytest.raises(ConfError, match=r"f.conf:2: line is neither"):
+        read_conf("[s]\njust words\n", "f.conf")
+    with pytest.raises(ConfError, match=r"f.conf:1: malformed stanza header"):
+        read_conf("[s] trailing\n", "f.conf")
+
+
+def test_addonfactory_parser_misreads_what_splunk_reads() -> None:
+    """Why conf.py has its own reader: the installed addonfactory-splunk-conf-parser-lib cuts values at
+    `` ;`` and keeps the continuation backslash inside the value."""
+    from addonfactory_splunk_conf_parser_lib import TABConfigParser
+
+    parser = TABConfigParser()
+    parser.read_file(io.StringIO("[s]\nsearch = a ; b\nmulti = one \\\ntwo\n"))
+    assert parser.get("s", "search") == "a"  # Splunk keeps "a ; b"
+    assert parser.get("s", "multi") == "one \\\ntwo"  # Splunk drops the backslash
+    ours = read_conf("[s]\nsearch = a ; b\nmulti = one \\\ntwo\n").stanzas[0].entries
+    assert ours == (("search", "a ; b"), ("multi", "one \ntwo"))
+
+
+def test_encode_value_returns_what_splunk_will_hold() -> None:
+    written, stored = encode_value("  a\n\nb  ")
+    assert written == "a \\\n \\\nb"
+    assert stored == "a \n \nb"
+
+
+def test_ten_thousand_line_search_round_trips() -> None:
+    search = "\n".join(f"| eval f{i} = {i}" for i in range(10_000))
+    _, stanzas = one(search, "search")
+    assert stanzas[0].entries[0][1].count("\n") == 9_999
+    assert stanzas[0].entries[1] == ("after", "1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_any_text_either_round_trips_or_is_refused(value: str) -> None:
+    """Property: no input text can yield an extra stanza or key; refusals are ConfError, never a crash."""
+    try:
+        _, stanzas = one(value)
+    except ConfError:
+        return
+    assert [s.name for s in stanzas] == ["target"]
+    assert [k for k, _ in stanzas[0].entries] == ["description", "after"]

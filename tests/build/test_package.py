@@ -1,0 +1,92 @@
+"""Deterministic tarballs, safe member paths, atomic replacement of the output folder, reproducible dates."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from contentpack.build.dates import BuildDateError, build_date
+from contentpack.build.package import PackageError, replace_output, tarball_bytes
+from . import factory
+
+
+def test_tarball_is_byte_identical_and_normalised() -> None:
+    files = {"default/app.conf": b"[id]\n", "README.md": b"x\n", "lookups/a.csv": b"a\n"}
+    first = tarball_bytes("app", files, factory.EPOCH)
+    second = tarball_bytes("app", dict(reversed(list(files.items()))), factory.EPOCH)
+    assert first == second
+    assert gzip.decompress(first)  # a valid gzip stream
+    with tarfile.open(fileobj=io.BytesIO(first)) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    assert names == sorted(names)
+    assert names == ["app", "app/README.md", "app/default", "app/default/app.conf", "app/lookups", "app/lookups/a.csv"]
+    for m in members:
+        assert (m.mtime, m.uid, m.gid, m.uname, m.gname) == (factory.EPOCH, 0, 0, "", "")
+        assert m.mode == (0o755 if m.isdir() else 0o644)
+        assert m.isdir() or m.isfile()
+
+
+def test_gzip_header_carries_build_date_not_wall_clock() -> None:
+    data = tarball_bytes("app", {"a": b"1"}, factory.EPOCH)
+    assert int.from_bytes(data[4:8], "little") == factory.EPOCH
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../x", "a/../../x", "local/app.conf", "metadata/local.meta", "a\\b"])
+def test_unsafe_members_are_refused(path: str) -> None:
+    with pytest.raises(PackageError):
+        tarball_bytes("app", {path: b""}, factory.EPOCH)
+
+
+def test_failed_write_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "old.txt").write_text("previous build")
+
+    def failing(folder: Path) -> None:
+        (folder / "half.txt").write_text("half")
+        raise PackageError("boom")
+
+    with pytest.raises(PackageError):
+        replace_output(out, failing)
+    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
+
+
+def test_successful_write_replaces_output(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "old.txt").write_text("previous build")
+    replace_output(out, lambda folder: (folder / "new.txt").write_text("new"))
+    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "dist").write_text("not a folder")
+    with pytest.raises(PackageError, match="not a folder"):
+        replace_output(tmp_path / "dist", lambda folder: None)
+
+
+def test_build_date_prefers_source_date_epoch(tmp_path: Path) -> None:
+    date = build_date(tmp_path, {"SOURCE_DATE_EPOCH": "1767225600"})
+    assert (date.origin, date.stamp, date.day.isoformat()) == ("SOURCE_DATE_EPOCH", "20260101000000", "2026-01-01")
+    with pytest.raises(BuildDateError, match="not an integer"):
+        build_date(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_build_date_falls_back_to_last_commit_then_refuses(tmp_path: Path) -> None:
+    with pytest.raises(BuildDateError, match="set SOURCE_DATE_EPOCH"):
+        build_date(tmp_path, {})
+    env = {"GIT_AUTHOR_DATE": "2025-03-04T05:06:07Z", "GIT_COMMITTER_DATE": "2025-03-04T05:06:07Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], env=env, check=True, capture_output=True)
+    date = build_date(tmp_path, {})
+    assert (date.origin, date.stamp) == ("last commit", "20250304050607")

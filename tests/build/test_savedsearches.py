@@ -1,0 +1,123 @@
+"""savedsearches.conf stanzas: ESCU key order per detection type and our improvements (escu_format.md §3.5, §8)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from contentpack.build.conf import read_conf, render
+from contentpack.build.savedsearches import detection_stanza, savedsearches_conf, severity
+from contentpack.content.model import Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
+from . import factory
+
+RISK_KEYS = ["action.risk", "action.risk.param._risk_message", "action.risk.param._risk",
+             "action.risk.param._risk_score", "action.risk.param.verbose"]
+NOTABLE_KEYS = ["action.notable", "action.notable.param._entities", "action.notable.param.nes_fields",
+                "action.notable.param.rule_description", "action.notable.param.rule_title",
+                "action.notable.param.security_domain", "action.notable.param.severity"]
+HEAD = ["action.escu", "action.escu.enabled", "description", "action.escu.mappings", "action.escu.data_models",
+        "action.escu.eli5", "action.escu.how_to_implement", "action.escu.known_false_positives",
+        "action.escu.creation_date", "action.escu.modification_date", "action.escu.confidence",
+        "action.escu.search_type", "action.escu.product", "action.escu.providing_technologies",
+        "action.escu.analytic_story"]
+SCHEDULE = ["cron_schedule", "dispatch.earliest_time", "dispatch.latest_time", "action.correlationsearch.enabled",
+            "action.correlationsearch.detection_type", "action.correlationsearch.label",
+            "action.correlationsearch.annotations", "action.correlationsearch.metadata", "schedule_window"]
+TAIL = ["alert.digest_mode", "disabled", "enableSched", "allow_skew", "counttype", "relation", "quantity",
+        "realtime_schedule", "is_visible", "search", "action.notable.param.drilldown_searches"]
+
+
+def entries(kind: str, **changes: object) -> dict[str, str]:
+    stanza = detection_stanza(factory.app(), factory.detection(type=kind, **changes), "compact")
+    return dict(stanza.entries)
+
+
+def keys(kind: str) -> list[str]:
+    return [k for k, _ in detection_stanza(factory.app(), factory.detection(type=kind), "compact").entries]
+
+
+@pytest.mark.parametrize("kind, risk, notable", [("TTP", True, True), ("Anomaly", True, False),
+                                                 ("Hunting", False, False), ("Correlation", False, True)])
+def test_key_order_per_type(kind: str, risk: bool, notable: bool) -> None:
+    expected = HEAD + (RISK_KEYS if risk else []) + SCHEDULE + (NOTABLE_KEYS if notable else []) + TAIL
+    assert keys(kind) == expected
+
+
+def test_stanza_name_and_label() -> None:
+    stanza = detection_stanza(factory.app(), factory.detection(), "compact")
+    assert stanza.name == "TST - Consent Denied - Rule"
+    assert dict(stanza.entries)["action.correlationsearch.label"] == stanza.name
+
+
+def test_entities_come_from_risk_objects() -> None:
+    ents = json.loads(entries("TTP")["action.notable.param._entities"])
+    assert ents == [{"risk_object_field": "src", "risk_object_type": "system", "risk_score": 20},
+                    {"risk_object_field": "user", "risk_object_type": "user", "risk_score": 36}]
+
+
+def test_correlation_without_risk_objects_keeps_placeholder_entity_and_rba_title() -> None:
+    e = entries("Correlation")
+    assert json.loads(e["action.notable.param._entities"])[0]["risk_object_field"] == "N/A"
+    assert e["action.notable.param.rule_title"] == "RBA: Consent Denied"
+    assert e["action.notable.param.severity"] == "high"
+
+
+def test_risk_json_lists_risk_then_threat_objects_sorted() -> None:
+    risk = json.loads(entries("TTP")["action.risk.param._risk"])
+    assert [r.get("risk_object_field", r.get("threat_object_field")) for r in risk] == ["src", "user", "appId"]
+
+
+def test_json_styles() -> None:
+    compact = entries("TTP")["action.escu.mappings"]
+    assert compact == '{"cis20":["CIS 10"],"mitre_attack":["T1528"],"nist":["DE.CM"]}'
+    spaced = dict(detection_stanza(factory.app(), factory.detection(), "contentctl").entries)
+    assert spaced["action.escu.mappings"] == '{"cis20": ["CIS 10"], "mitre_attack": ["T1528"], "nist": ["DE.CM"]}'
+    drill = factory.detection(search="index=x | where a<b & c>'d'")
+    text = dict(detection_stanza(factory.app(), drill, "contentctl").entries)["action.notable.param.drilldown_searches"]
+    assert "\\u003c" in text and "\\u003e" in text and "\\u0026" in text and "\\u0027" in text
+    assert json.loads(text)[0]["search"].startswith("index=x | where a<b & c>'d'")
+
+
+def test_drilldown_placeholder_is_expanded() -> None:
+    drills = json.loads(entries("TTP")["action.notable.param.drilldown_searches"])
+    assert drills[0]["search"] == factory.SEARCH + ' | search user = "$user$"'
+    assert drills[0]["earliest_offset"] == "$info_min_time$"
+
+
+def test_schedule_throttling_and_enabled() -> None:
+    tags = dataclasses.replace(factory.detection().tags, throttling=Throttling(("user", "appId"), "3600s"))
+    sched = Deployment(Scheduling("*/15 * * * *", "-20m@m", "now", "5"), True, NotableAction(nes_fields=("user",)))
+    e = entries("TTP", tags=tags, deployment=sched, enabled_by_default=True)
+    assert (e["cron_schedule"], e["dispatch.earliest_time"], e["dispatch.latest_time"], e["schedule_window"]) == (
+        "*/15 * * * *", "-20m@m", "now", "5")
+    assert (e["alert.suppress"], e["alert.suppress.fields"], e["alert.suppress.period"]) == ("true", "user,appId", "3600s")
+    assert e["disabled"] == "false" and e["action.notable.param.nes_fields"] == "user"
+
+
+@pytest.mark.parametrize("score, expected", [(1, "informational"), (20, "informational"), (21, "low"),
+                                             (40, "low"), (60, "medium"), (80, "high"), (81, "critical")])
+def test_severity_bands(score: int, expected: str) -> None:
+    d = factory.detection(rba=Rba("m", (RiskObject("user", "user", score),), ()))
+    assert severity(d) == expected
+
+
+def test_annotations_and_metadata() -> None:
+    e = entries("TTP", status="deprecated")
+    ann = json.loads(e["action.correlationsearch.annotations"])
+    assert ann == {"analytic_story": ["Consent Abuse"], "cis20": ["CIS 10"],
+                   "data_source": ["Azure Active Directory Sign-in activity"], "mitre_attack": ["T1528"],
+                   "nist": ["DE.CM"], "type": "TTP", "type_list": ["TTP"]}
+    meta = json.loads(e["action.correlationsearch.metadata"])
+    assert meta == {"deprecated": "1", "detection_id": "bb093c30-d860-4858-a56e-cd0895d5b49c",
+                    "detection_version": "3", "publish_time": 1746144000.0}
+    assert e["description"].startswith("NOTE: this detection is deprecated")
+
+
+def test_whole_file_round_trips_with_default_stanza_first() -> None:
+    pack = factory.pack()
+    rendered = render(savedsearches_conf(pack.app, pack.detections, "compact"), "savedsearches.conf")
+    parsed = read_conf(rendered.text)
+    assert [s.name for s in parsed.stanzas] == ["default"] + [f"TST - {d.name} - Rule" for d in pack.detections]
+    assert parsed.stanzas == rendered.expected
