@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Regenerate the committed attack data (a thin wrapper over ``contentpack generate-data``).
 
+Puts ``src/`` on the import path, so it works from a checkout without ``pip install -e``; the
+dependencies are still needed, so run it with the project's interpreter (``.venv/bin/python``).
+
 Usage::
 
     python scripts/generate_attack_data.py                      # every scenario into attack_data/

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
 import re
 from pathlib import Path
@@ -103,6 +104,18 @@ def test_escu_form_detection_has_the_reference_shape_and_validates(pack: Path, v
     assert validate(pack).diagnostics == []
 
 
+def test_validation_restores_the_cycle_collector_state(pack: Path, validate: Validate) -> None:
+    assert gc.isenabled()
+    validate(pack)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        validate(pack)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     found = [prefix]
     if isinstance(value, dict):
@@ -115,12 +128,18 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
 
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.text(max_size=12), st.just("2025-13-40"))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     """Schema + model building never raise: whatever replaces one node, the file yields a model or errors."""
     document = yaml.safe_load((VALID / TTP).read_text(encoding="utf-8"))
     path = data.draw(st.sampled_from(_paths(document)[1:]))
@@ -130,6 +149,6 @@ def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(tmp_path_facto
     parent[path[-1]] = data.draw(VALUES)  # type: ignore[index]
     root = tmp_path_factory.mktemp("fuzz")
     (root / "d.yml").write_text(yaml.safe_dump(document), encoding="utf-8")
-    outcome = validate_module._check_file(("detection", str(root), "d.yml"))
+    outcome = validate_module.check_file("detection", root, "d.yml")
     assert (outcome.obj is None) == bool(outcome.problems)
     assert all(p.rule in {"CP004", "CP010", "CP011", "CP012", "CP013"} for p in outcome.problems)

@@ -116,7 +116,8 @@ def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate
 
 
 def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:
-    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n  throttling:\n    fields:\n    - user\n    - tenant_id\n    period: 1h\n")
+    throttling = "  throttling:\n    fields:\n    - user\n    - tenant_id\n    period: 1h\n"
+    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n" + throttling)
     finding = only(validate(pack), "CP028")
     assert at(finding) == (TTP, *locate(pack, TTP, "tenant_id"))
 
@@ -196,6 +197,13 @@ def test_cp037_revoked_technique(pack: Path, validate: Validate) -> None:
     finding = only(validate(pack), "CP037")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "T1002"))
     assert "revoked" in finding.message
+
+
+def test_cp036_unreadable_attack_data_is_reported_once(pack: Path, validate: Validate) -> None:
+    result = validate(pack, attack_catalog=lambda: (None, "shipped attack_enterprise.json cannot be read"))
+    finding = only(result, "CP036")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "T1528"))  # the first id in path order
+    assert finding.message == "cannot check ATT&CK ids: shipped attack_enterprise.json cannot be read"
 
 
 def test_cp040_duplicate_id(pack: Path, validate: Validate) -> None:
@@ -279,6 +287,7 @@ def test_cp048_risk_from_names_a_detection(pack: Path, validate: Validate) -> No
 
 
 def test_cp048_risk_from_only_on_correlation(pack: Path, validate: Validate) -> None:
-    edit(pack, HUNTING, "  expected_results: 1\n", "  expected_results: 1\n  risk_from:\n  - Entra ID User Declined Consent For OAuth App\n")
+    risk_from = "  risk_from:\n  - Entra ID User Declined Consent For OAuth App\n"
+    edit(pack, HUNTING, "  expected_results: 1\n", "  expected_results: 1\n" + risk_from)
     finding = only(validate(pack), "CP048")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "risk_from:"))

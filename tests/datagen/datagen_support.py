@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from contentpack.datagen.scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTACK_DATA = ROOT / "attack_data"

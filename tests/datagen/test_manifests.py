@@ -3,7 +3,6 @@ catalog are the generator's own output."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -47,3 +47,18 @@ def test_write_events_matches_generate_lines_whatever_the_worker_count(tmp_path:
         assert stats.events == n and stats.bytes == path.stat().st_size
         assert sum(stats.by_error_code.values()) == n
         assert sum(stats.by_category.values()) == n
+
+
+def test_parts_are_appended_in_user_space_when_the_kernel_copy_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """copy_file_range can be unavailable or stop early (other filesystems): the output must not change."""
+    from contentpack.datagen import scale
+
+    real = scale._kernel_copy
+    monkeypatch.setattr(scale, "_kernel_copy", lambda src, dst, size: real(src, dst, size // 3))
+    n = 2 * CHUNK_EVENTS + 10
+    path = tmp_path / "fallback.log"
+    write_events(path, n, seed=9, progress=False, workers=2)
+    assert path.read_bytes() == "".join(line + "\n" for line in generate_lines(n, seed=9)).encode()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".contentpack-gen-")]

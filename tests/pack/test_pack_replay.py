@@ -117,13 +117,20 @@ def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_
 
 
 def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
-    """Splunk's published real records: the failed (risky-app) consent and the authorization policy change
-    that allows consent to risky apps each fire their detection once; nothing else fires."""
+    """Splunk's published real records: the failed (risky-app) consent, the authorization policy change that
+    allows consent to risky apps and the app-initiated full_access_as_app role assignment each fire their
+    detection once; nothing else fires."""
     fired = {d.name: _run(pack, d, [SAMPLES]).rows for d in pack.detections if d.type != "Correlation"}
     assert {name for name, rows in fired.items() if rows} == {
         "Entra ID User Consent Blocked for Risky Application",
         "Entra ID User Consent Policy Weakened",
+        "Entra ID Application Permission Granted to Service Principal",
     }
+    role = fired["Entra ID Application Permission Granted to Service Principal"]
+    assert len(role) == 1
+    assert role[0]["app_role"] == "full_access_as_app" and role[0]["risk_level"] == "high"
+    assert role[0]["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81"  # initiated by an app: its SP id, not a name
+    assert role[0]["resource_name"] == "Office 365 Exchange Online" and role[0]["src"] == "unknown"
     blocked = fired["Entra ID User Consent Blocked for Risky Application"]
     assert len(blocked) == 1
     assert blocked[0]["user"] == "user15@splunkresearch.onmicrosoft.com"

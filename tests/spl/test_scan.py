@@ -9,7 +9,7 @@ import pytest
 
 from contentpack.datagen.scale import generate_lines
 from contentpack.spl import Engine, SplError
-from contentpack.spl.scan import FileSource, byte_ranges, flatten_needed, path_trie, scan_file
+from contentpack.spl.scan import FileSource, byte_ranges, flatten_needed, path_plan, scan_file
 from contentpack.spl.events import flatten_json
 
 from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
@@ -78,11 +78,11 @@ def test_prefilter_skips_lines_without_the_tokens(tmp_path: Path) -> None:
 
 
 def test_partial_flatten_equals_the_full_flatten_restricted() -> None:
-    document = {"a": {"b": [{"c": 1}, {"c": None, "d": 2}], "e": "x"}, "f": [1, 2]}
+    document = {"a": {"b": [{"c": 1}, {"c": None, "d": 2}], "e": "x", "g": {"h": True}}, "f": [1, 2]}
     full = flatten_json(document)
-    for wanted in ({"a.b{}.c"}, {"f{}", "a.e"}, {"a.b{}.d", "zzz"}):
+    for wanted in ({"a.b{}.c"}, {"f{}", "a.e"}, {"a.b{}.d", "zzz"}, {"a.g.h", "a.g", "a.b", "f", "a.e.x"}):
         needed = frozenset(wanted)
-        assert flatten_needed(document, path_trie(needed)) == {
+        assert flatten_needed(document, path_plan(needed)) == {
             k: v for k, v in full.items() if k in needed}
 
 

@@ -192,7 +192,8 @@ class _Walker:
         return self.fail(node, RULE_EXPANSION, message)
 
     def convert(self, node: yaml.Node, path: NodePath) -> JsonValue:
-        # The hot loop of validation (a detection has ~60 nodes): exact class checks, str scalars taken as-is.
+        # The hot loop of validation. Plain-string children (most nodes) are handled inline by the
+        # collection loops below, without a call per node.
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.expansion(node, path, f"document expands to more than {MAX_NODES:,} nodes (alias/anchor bomb?)")
@@ -202,22 +203,32 @@ class _Walker:
         self.values[path] = (mark.line + 1, mark.column + 1)
         cls = node.__class__
         if cls is yaml.ScalarNode:
-            if node.tag == _STR_TAG:
-                return node.value
-            return self._scalar(node)
+            return node.value if node.tag == _STR_TAG else self._scalar(node)
         if cls is yaml.MappingNode:
             return self._mapping(node, path)
+        return self._sequence(node, path)
+
+    def _child(self, node: yaml.Node, path: NodePath) -> JsonValue:
+        """``convert`` with the common case (a plain string) inlined."""
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
+            self.nodes += 1
+            mark = node.start_mark
+            self.values[path] = (mark.line + 1, mark.column + 1)
+            return node.value
+        return self.convert(node, path)
+
+    def _sequence(self, node: yaml.Node, path: NodePath) -> list[JsonValue]:
         if node.tag != _SEQ_TAG:
             raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
-        convert = self.convert
-        return [convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        child = self._child
+        return [child(item, (*path, index)) for index, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, JsonValue]:
         if node.tag != _MAP_TAG:
             raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
         result: dict[str, JsonValue] = {}
         keys = self.keys
-        convert = self.convert
+        child = self._child
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
                 raise self.fail(key_node, RULE_UNSUPPORTED, "mapping keys must be plain text")
@@ -233,7 +244,7 @@ class _Walker:
                 )
             mark = key_node.start_mark
             keys[key_path] = (mark.line + 1, mark.column + 1)
-            result[key] = convert(value_node, key_path)
+            result[key] = child(value_node, key_path)
         return result
 
     def _scalar(self, node: yaml.Node) -> JsonValue:
@@ -259,18 +270,19 @@ class _Loader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYA
         if kind is not yaml.ScalarNode:
             # Safe loading has no path resolvers: collections without an explicit tag get the default one.
             return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+        if not implicit[0]:
+            return _STR_TAG  # quoted (or block) scalars are strings; only plain ones are resolved
         if value is None or len(value) > _MEMO_MAX_LEN:
             return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _TAG_MEMO.get(key)
+        tag = _TAG_MEMO.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
             if len(_TAG_MEMO) < _MEMO_SIZE:
-                _TAG_MEMO[key] = tag
+                _TAG_MEMO[value] = tag
         return tag
 
 
-_TAG_MEMO: dict[tuple[str, tuple[bool, bool]], str] = {}
+_TAG_MEMO: dict[str, str] = {}  # plain scalar text -> its implicit tag
 _MEMO_MAX_LEN = 48
 _MEMO_SIZE = 50_000
 

@@ -12,8 +12,10 @@ slower; one detection costs well under a millisecond here.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,9 @@ class ValidationResult:
 
 
 @dataclass(frozen=True)
-class _FileOutcome:
+class FileOutcome:
+    """What one file yields on its own: a model object, or the problems that prevented it."""
+
     kind: schemas.SchemaKind
     obj: ContentObject | None
     problems: list[Diagnostic]
@@ -98,27 +102,24 @@ def _build(
     return build_lookup(data, source, csv_name, header), []
 
 
-def _check_file(task: tuple[str, str, str]) -> _FileOutcome:
-    """Everything about one file that needs no other file."""
-    kind_text, root_text, shown = task
-    kind: schemas.SchemaKind = kind_text  # type: ignore[assignment]  # one of CONTENT_DIRS' values
-    root = Path(root_text)
+def check_file(kind: schemas.SchemaKind, root: Path, shown: str) -> FileOutcome:
+    """Everything about one file that needs no other file (``shown``: its path relative to ``root``)."""
     document, problems = load_yaml(root / shown, shown)
     if document is None:
-        return _FileOutcome(kind, None, problems, None)
+        return FileOutcome(kind, None, problems, None)
     data = document.data
     name = data.get("name") if isinstance(data, dict) else None
     declared = name if isinstance(name, str) else None
     problems = schemas.validate(kind, data, document.source)
     if problems:
-        return _FileOutcome(kind, None, problems, declared)
+        return FileOutcome(kind, None, problems, declared)
     obj, problems = _build(kind, data, document.source, root, Path(shown).stem)  # type: ignore[arg-type]
-    return _FileOutcome(kind, obj, problems, declared)
+    return FileOutcome(kind, obj, problems, declared)
 
 
-def _discover(root: Path) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
+def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Diagnostic]]:
     """Content files in path order. ``os.walk`` rather than ``Path.rglob``: a third of the time on big packs."""
-    tasks: list[tuple[str, str, str]] = []
+    tasks: list[tuple[schemas.SchemaKind, str]] = []
     problems: list[Diagnostic] = []
     root_text = str(root)
     for folder, kind in CONTENT_DIRS.items():
@@ -134,12 +135,31 @@ def _discover(root: Path) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]
                     error(Position(shown), RULE_EXTENSION, "symbolic links are not allowed in content (copy the file)")
                 )
             elif suffix == ".yml":
-                tasks.append((kind, root_text, shown))
+                tasks.append((kind, shown))
             elif suffix == ".yaml":
                 problems.append(
                     error(Position(shown), RULE_EXTENSION, "content files must end in .yml (this one is not read)")
                 )
     return tasks, problems
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a pack loads.
+
+    Loading allocates millions of small objects that all stay alive (the model and its positions), and each
+    collection re-scans them: measured on 2,000 detections, a quarter of the run. Loading makes hardly any
+    reference cycles (plain values, tuples, frozen dataclasses; only the error objects of invalid files and
+    recursive anchors), and those are collected once the collector runs again; reference counting frees
+    all other garbage at once. The previous state is restored even on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _attack_catalog() -> tuple[attack.AttackCatalog | None, str | None]:
@@ -165,12 +185,21 @@ def validate_pack(
     ``today`` fixes the date the "not in the future" rule compares with (default: today in UTC);
     ``attack_catalog`` supplies the ATT&CK data (default: the data shipped in the package).
     """
-    root = Path(root)
+    with _cyclic_gc_paused():
+        return _validate(Path(root), strict, today, attack_catalog)
+
+
+def _validate(
+    root: Path,
+    strict: bool,
+    today: dt.date | None,
+    attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]],
+) -> ValidationResult:
     app, problems = load_app_config(root)
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    outcomes = [_check_file(task) for task in tasks]
+    outcomes = [check_file(kind, root, shown) for kind, shown in tasks]
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()
     for outcome in outcomes:

@@ -35,6 +35,11 @@ def _people(facts: dict[str, Any]) -> list[str]:
             lines.append(f"  - {key}: `{value}`")
         elif isinstance(value, list) and value and all(isinstance(v, str) and "@" in v for v in value):
             lines.append(f"  - {key} ({len(value)}): " + ", ".join(f"`{v}`" for v in value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) and "user" in v for v in value):
+            items = [
+                f"`{v['user']}` → {v.get('app', '')}" + (f" ({v['day']})" if "day" in v else "") for v in value
+            ]
+            lines.append(f"  - {key} ({len(value)}): " + "; ".join(items))
     return lines
 
 

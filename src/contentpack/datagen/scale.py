@@ -9,7 +9,10 @@ serialised through ``template`` for speed.
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+import tempfile
 import resource
 from multiprocessing import get_context
 import random
@@ -20,12 +23,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from contentpack.datagen import catalog
 from contentpack.datagen.clock import TICKS_PER_SECOND, ticks_of
 from contentpack.datagen.template import SignInRenderer
 from contentpack.datagen.tenant import DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, build_tenant, third_party_app
-from contentpack.datagen.traffic import AppRef, SignInFactory, first_party
+from contentpack.datagen.traffic import AppRef, FixedParts, SignInFactory, first_party
 
 CHUNK_EVENTS = 10_000
 SCALE_START = "2026-10-05T00:00:00"
@@ -85,6 +89,18 @@ def _tenant(members: int) -> Tenant:
     return build_tenant(DEFAULT_TENANT_SEED, members=members, guests=max(3, members // 50))
 
 
+@lru_cache(maxsize=4)
+def _fixed_parts(members: int) -> FixedParts:
+    """Per-process memo of user/app field groups, kept across chunks (output does not depend on it)."""
+    return FixedParts()
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> SignInRenderer:
+    """One renderer per process: its templates and string memo are pure caches, valid across chunks."""
+    return SignInRenderer()
+
+
 @lru_cache(maxsize=1)
 def third_party_apps() -> tuple[ThirdPartyApp, ...]:
     return tuple(
@@ -102,13 +118,17 @@ _NON_INTERACTIVE = tuple(first_party(a) for a in catalog.NON_INTERACTIVE_APPS)
 _SILENT = tuple(first_party(a) for a in catalog.SILENT_65001_APPS)
 
 
-def _chunk(seed: int, index: int, count: int, members: int, consent_error_rate: float) -> list[str]:
-    """Records ``index*CHUNK_EVENTS … +count`` of the stream, each one JSON line without newline."""
+def _chunk(
+    seed: int, index: int, count: int, members: int, consent_error_rate: float,
+    counts: Counter[tuple[str, int]] | None = None,
+) -> list[str]:
+    """Records ``index*CHUNK_EVENTS … +count`` of the stream, each one JSON line without newline.
+    ``counts``, when given, is updated with (category, error code) per record."""
     rng = random.Random(f"{seed}/scale/{index}")
     tenant = _tenant(members)
     people = tenant.everyone
-    factory = SignInFactory(tenant, rng)
-    renderer = SignInRenderer()
+    factory = SignInFactory(tenant, rng, _fixed_parts(members))
+    renderer = _renderer()
     apps = [_third_party_ref(a) for a in third_party_apps()]
     scopes = {a.app_id: a.scopes for a in third_party_apps()}
     ticks = ticks_of(SCALE_START) + index * CHUNK_EVENTS * MEAN_STEP_TICKS
@@ -135,6 +155,8 @@ def _chunk(seed: int, index: int, count: int, members: int, consent_error_rate: 
                 interactive = interactive or code != 700020
             spec = factory.make(user, app, ticks, code, interactive, at_home=random_() < 0.2)
         lines.append(renderer.render(spec))
+        if counts is not None:
+            counts[(spec.category, spec.error_code)] += 1
     return lines
 
 
@@ -154,15 +176,60 @@ def generate_lines(n_events: int, seed: int, consent_error_rate: float = 0.01) -
         yield from _chunk(seed, index, count, members, consent_error_rate)
 
 
-def _chunk_text(seed: int, index: int, count: int, members: int, rate: float) -> tuple[bytes, Counter[tuple[str, int]]]:
-    lines = _chunk(seed, index, count, members, rate)
+def _chunk_text(
+    seed: int, index: int, count: int, members: int, rate: float
+) -> tuple[bytes, Counter[tuple[str, int]]]:
     counts: Counter[tuple[str, int]] = Counter()
-    for line in lines:
-        # Both keys sit at fixed places near the start of every sign-in line: cheap to read back.
-        category = line[line.index('"category": "') + 13 : line.index('", "tenantId"')]
-        code = int(line[line.index('"resultType": "') + 15 : line.index('", "resultSignature"')])
-        counts[(category, code)] += 1
-    return ("\n".join(lines) + "\n").encode("ascii"), counts
+    lines = _chunk(seed, index, count, members, rate, counts)
+    lines.append("")  # so the join ends with a newline without copying the text again
+    return "\n".join(lines).encode("ascii"), counts
+
+
+def _chunk_file(
+    seed: int, index: int, count: int, members: int, rate: float, folder: str
+) -> tuple[str, Counter[tuple[str, int]]]:
+    """Worker side: render one chunk into ``folder/chunk-<index>.part``."""
+    data, counts = _chunk_text(seed, index, count, members, rate)
+    part = os.path.join(folder, f"chunk-{index:08d}.part")
+    with open(part, "wb") as handle:
+        handle.write(data)
+    return part, counts
+
+
+def _append_file(out: BinaryIO, part: str) -> int:
+    """Append ``part`` to ``out``; the kernel copies where it can, Python finishes otherwise."""
+    out.flush()
+    size = os.path.getsize(part)
+    with open(part, "rb") as src:
+        done = _kernel_copy(src.fileno(), out.fileno(), size)
+        if done < size:
+            src.seek(done)
+            out.seek(0, os.SEEK_END)
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+    out.seek(0, os.SEEK_END)
+    return size
+
+
+# copy_file_range refuses some pairs of files (other filesystems, old kernels): those fall back.
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+def _kernel_copy(src: int, dst: int, size: int) -> int:
+    """Bytes copied with ``os.copy_file_range`` (0 where it is unavailable or refused)."""
+    copy = getattr(os, "copy_file_range", None)
+    done = 0
+    while copy is not None and done < size:
+        try:
+            step = copy(src, dst, size - done)
+        except OSError as exc:
+            if exc.errno in _NO_KERNEL_COPY:
+                return done
+            raise
+        if step == 0:
+            break
+        done += step
+    return done
 
 
 def write_events(
@@ -176,11 +243,14 @@ def write_events(
     """Stream ``n_events`` records to ``path`` (the same bytes as ``generate_lines`` plus newlines).
 
     Chunks are rendered by ``workers`` processes (default: the CPU count, at most 4) and written in
-    order; at most two chunks per worker are in flight, so memory stays flat whatever ``n_events`` is.
+    order; at most two chunks per worker are in flight, so memory and temporary disk stay flat whatever
+    ``n_events`` is.
     """
     if n_events < 0:
         raise ValueError("n_events must be >= 0")
     workers = workers or min(4, os.cpu_count() or 1)
+    if n_events <= CHUNK_EVENTS:  # one chunk: starting worker processes would cost more than it saves
+        workers = 1
     members = user_count(n_events)
     by_key: Counter[tuple[str, int]] = Counter()
     written = 0
@@ -188,28 +258,37 @@ def write_events(
     cpu_started = _cpu_seconds()
     out_path = Path(path)
     with open(out_path, "wb") as out, _Progress(n_events, progress) as bar:
-        def consume(result: tuple[bytes, Counter[tuple[str, int]]], count: int) -> None:
-            nonlocal written
-            data, counts = result
-            out.write(data)
-            written += len(data)
-            by_key.update(counts)
-            bar.advance(count, written)
-
         if workers <= 1:
             for index, count in _chunks(n_events):
-                consume(_chunk_text(seed, index, count, members, consent_error_rate), count)
+                data, counts = _chunk_text(seed, index, count, members, consent_error_rate)
+                out.write(data)
+                written += len(data)
+                by_key.update(counts)
+                bar.advance(count, written)
         else:
-            # spawn, not fork: the progress bar's refresh thread may hold a lock a forked child would inherit.
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                pending: list[tuple[Future[tuple[bytes, Counter[tuple[str, int]]]], int]] = []
+            # Workers write their chunks to part files beside the output and the parent appends them in
+            # order with an in-kernel copy: no pickling of megabytes through pipes. spawn, not fork: the
+            # progress bar's refresh thread may hold a lock a forked child would inherit.
+            with tempfile.TemporaryDirectory(prefix=".contentpack-gen-", dir=out_path.parent) as parts, \
+                    ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                pending: list[tuple[Future[tuple[str, Counter[tuple[str, int]]]], int]] = []
+
+                def consume() -> None:
+                    nonlocal written
+                    future, count = pending.pop(0)
+                    part, counts = future.result()
+                    written += _append_file(out, part)
+                    os.remove(part)
+                    by_key.update(counts)
+                    bar.advance(count, written)
+
                 for index, count in _chunks(n_events):
-                    pending.append((pool.submit(_chunk_text, seed, index, count, members, consent_error_rate), count))
+                    task = pool.submit(_chunk_file, seed, index, count, members, consent_error_rate, parts)
+                    pending.append((task, count))
                     if len(pending) >= 2 * workers:
-                        future, done_count = pending.pop(0)
-                        consume(future.result(), done_count)
-                for future, done_count in pending:
-                    consume(future.result(), done_count)
+                        consume()
+                while pending:
+                    consume()
     seconds = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_started
     by_category: Counter[str] = Counter()

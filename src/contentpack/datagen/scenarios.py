@@ -66,7 +66,7 @@ class _Builder:
     def sign_in(self, user: User, app: AppRef, at: int, code: int = 0, interactive: bool = True,
                 scopes: tuple[str, ...] = (), at_home: bool = False, correlation_id: str | None = None) -> Record:
         record = build_sign_in(
-            self.factory.make(user, app, at, code, interactive, at_home, scopes, correlation_id)
+            self.factory.make(user, app, self.jitter(at), code, interactive, at_home, scopes, correlation_id)
         )
         self.records.append(record)
         return record
@@ -94,8 +94,13 @@ class _Builder:
         return record
 
     # ---------------------------------------------------------------- audit
+    def jitter(self, at: int) -> int:
+        """Scenario moments are written to the second; real timestamps carry 7 fractional digits."""
+        return at + self.rng.randrange(1, TICKS_PER_SECOND // 4) if at % TICKS_PER_SECOND == 0 else at
+
     def header(self, at: int, correlation_id: str, initiator: User, ip: str) -> AuditHeader:
         rng = self.rng
+        at = self.jitter(at)
         return AuditHeader(
             time=record_time(at + ingestion_lag(rng)),
             activity_time=property_time(at),
@@ -178,11 +183,6 @@ def app_facts(app: ThirdPartyApp, publisher_verified: bool, note: str) -> dict[s
         "requested_scopes": list(app.scopes),
         "note": note,
     }
-
-
-def _window(records: list[Record]) -> dict[str, str]:
-    times = sorted(r["time"] for r in records)
-    return {"earliest": times[0], "latest": times[-1]}
 
 
 # ============================================================================ scenarios

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contentpack.datagen import catalog
 from contentpack.datagen.clock import TICKS_PER_MINUTE, TICKS_PER_SECOND, property_time, record_time
@@ -75,6 +75,15 @@ def app_part(tenant: Tenant, app: AppRef) -> AppPart:
     )
 
 
+@dataclass
+class FixedParts:
+    """Memo of the user- and app-fixed field groups. They depend only on the tenant, so factories for
+    the same tenant may share one (the scale mode keeps one per process across chunks)."""
+
+    users: dict[str, UserPart] = field(default_factory=dict)
+    apps: dict[tuple[str, str | None, str, str], AppPart] = field(default_factory=dict)
+
+
 class SignInFactory:
     """Builds ``SignIn`` values for a tenant from one random stream.
 
@@ -82,11 +91,12 @@ class SignInFactory:
     builds tens of thousands of records per second); only per-event values are drawn each time.
     """
 
-    def __init__(self, tenant: Tenant, rng: random.Random) -> None:
+    def __init__(self, tenant: Tenant, rng: random.Random, parts: FixedParts | None = None) -> None:
         self.tenant = tenant
         self.rng = rng
-        self._users: dict[str, UserPart] = {}
-        self._apps: dict[tuple[str, str | None, str, str], AppPart] = {}
+        shared = parts if parts is not None else FixedParts()
+        self._users = shared.users
+        self._apps = shared.apps
 
     def make(
         self,

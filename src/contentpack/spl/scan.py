@@ -99,14 +99,51 @@ def _extract(value: object, node: PathTrie, out: dict[str, list[Scalar]], exact_
         out.setdefault(leaf, []).append(json_scalar_text(value))
 
 
-def flatten_needed(obj: object, trie: PathTrie, *, exact_floats: bool = False) -> dict[str, Value]:
-    """:func:`flatten_json` restricted to the names in ``trie`` (see :func:`path_trie`).
+@dataclass(frozen=True)
+class PathPlan:
+    """How to pull the needed fields out of a decoded event.
+
+    Plain paths (no array step) are read with a chain of ``dict`` lookups — the common case and the cheapest;
+    paths through arrays walk the trie so every element contributes to the multivalue in document order.
+    """
+
+    plain: tuple[tuple[str, tuple[str, ...]], ...]
+    arrays: PathTrie
+
+
+def path_plan(needed: frozenset[str]) -> PathPlan:
+    plain = tuple((name, tuple(name.split("."))) for name in sorted(needed)
+                  if "{" not in name and "}" not in name and all(name.split(".")))
+    plain_names = {name for name, _ in plain}
+    return PathPlan(plain, path_trie(frozenset(n for n in needed if n not in plain_names)))
+
+
+_MISSING = object()
+
+
+def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -> dict[str, Value]:
+    """:func:`flatten_json` restricted to the names in ``plan`` (see :func:`path_plan`).
 
     With ``exact_floats`` a float value raises :class:`InexactNumber` (the caller re-decodes the text).
     """
-    out: dict[str, list[Scalar]] = {}
-    _extract(obj, trie, out, exact_floats)
-    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in out.items()}
+    flat: dict[str, Value] = {}
+    for name, keys in plan.plain:
+        node: object = obj
+        for key in keys:
+            node = node.get(key, _MISSING) if type(node) is dict else _MISSING  # type: ignore[union-attr]
+            if node is _MISSING:
+                break
+        if node is _MISSING or isinstance(node, (dict, list)):
+            continue
+        if exact_floats and isinstance(node, float):
+            raise InexactNumber(name)
+        flat[name] = json_scalar_text(node)
+    if plan.arrays[0]:
+        out: dict[str, list[Scalar]] = {}
+        _extract(obj, plan.arrays, out, exact_floats)
+        for key, values in out.items():
+            flat[key] = values[0] if len(values) == 1 else tuple(values)
+    return flat
 
 
 def _line_ranges(path: str, parts: int) -> list[tuple[int, int]]:
@@ -216,7 +253,7 @@ def scan_file(
     """
     byte_tokens = sorted((t.lower().encode("utf-8") for t in tokens), key=len, reverse=True)
     fold = any(any(c.isalpha() for c in t) for t in tokens)
-    trie = path_trie(needed) if needed is not None else ({}, None)
+    plan = path_plan(needed) if needed is not None else path_plan(frozenset())
     want_raw = needed is None or "_raw" in needed
     fallback = os.path.getmtime(source.path)
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
@@ -245,9 +282,9 @@ def scan_file(
                         flat = flatten_json(decode_json(stripped))
                     else:
                         try:
-                            flat = flatten_needed(orjson.loads(stripped), trie, exact_floats=True)
+                            flat = flatten_needed(orjson.loads(stripped), plan, exact_floats=True)
                         except InexactNumber:
-                            flat = flatten_needed(decode_json(stripped), trie)
+                            flat = flatten_needed(decode_json(stripped), plan)
                 except ValueError as exc:
                     where = line_number(source.path, offset)
                     raise SplError(f"{source.path}:{where}: malformed JSON event: {exc}") from None

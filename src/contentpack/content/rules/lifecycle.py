@@ -22,7 +22,8 @@ def drilldowns(context: RuleContext) -> Iterator[Diagnostic]:
             yield error(
                 where,
                 "CP030",
-                f"production {detection.type} detections need at least {MIN_DRILLDOWNS} drilldown_searches, found {count}",
+                f"production {detection.type} detections need at least {MIN_DRILLDOWNS} drilldown_searches, "
+                f"found {count}",
             )
         elif not any(ORIGINAL_SEARCH in d.search for d in detection.drilldown_searches):
             yield error(where, "CP030", f"no drilldown search uses {ORIGINAL_SEARCH}")

@@ -55,7 +55,9 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
     for text, source, node, owner in _searches(pack):
         for call in macro_calls(text):
             if call.name is None:
-                yield error(source.at(*node), "CP024", f"`{call.text}` in {owner} is not a macro call (`name` or `name(args)`)")
+                yield error(
+                    source.at(*node), "CP024", f"`{call.text}` in {owner} is not a macro call (`name` or `name(args)`)"
+                )
                 continue
             if call.name in BUILTIN_MACROS or call.name in context.unmodelled_names:
                 continue
@@ -67,7 +69,8 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
                 yield error(
                     source.at(*node),
                     "CP024",
-                    f"macro '{call.name}' is called with {call.arity} argument(s) in {owner}, but macros/ defines {have}",
+                    f"macro '{call.name}' is called with {call.arity} argument(s) in {owner}, "
+                    f"but macros/ defines {have}",
                 )
 
 

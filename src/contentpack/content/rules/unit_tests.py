@@ -24,11 +24,17 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
                 where = detection.source.at("tests", t_index, "attack_data", a_index, "data")
                 relative = PurePosixPath(attack_data.data)
                 if relative.is_absolute() or ".." in relative.parts:
-                    yield error(where, "CP046", f"attack data path '{attack_data.data}' must be relative to the pack root and stay inside it")
+                    yield error(
+                        where,
+                        "CP046",
+                        f"attack data path '{attack_data.data}' must be relative to the pack root and stay inside it",
+                    )
                     continue
                 target = (root / relative).resolve()
                 if not target.is_relative_to(root):
-                    yield error(where, "CP046", f"attack data path '{attack_data.data}' leaves the pack root (symbolic link?)")
+                    yield error(
+                        where, "CP046", f"attack data path '{attack_data.data}' leaves the pack root (symbolic link?)"
+                    )
                 elif not target.is_file():
                     yield error(where, "CP046", f"attack data file '{attack_data.data}' does not exist")
 
