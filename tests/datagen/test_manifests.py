@@ -18,7 +18,7 @@ from .datagen_support import ATTACK_DATA, ROOT, log_path
 
 ATTACK_SCENARIOS = {
     "consent_phishing_campaign", "single_user_declines", "declined_then_granted", "admin_consent_paths",
-    "risky_app_blocked",
+    "risky_app_blocked", "consent_policy_weakened",
 }
 
 

@@ -149,3 +149,50 @@ def test_baseline_noise(scenario_records: dict[str, Records]) -> None:
     for consent in _ops(records, "Consent to application"):
         permissions = _props(consent)["ConsentAction.Permissions"] or ""
         assert "Mail." not in permissions and "Files." not in permissions
+
+
+def _policy_changes(r: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+    """``Update authorization policy`` settings by name: (old, new) logged values, without the
+    ``Included Updated Properties`` summary."""
+    return {
+        p["displayName"]: (p["oldValue"], p["newValue"])
+        for p in r["properties"]["targetResources"][0]["modifiedProperties"]
+        if p["displayName"] != "Included Updated Properties"
+    }
+
+
+def test_consent_policy_weakened(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["consent_policy_weakened"]
+    legacy = '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]'
+    low = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
+    policies = _ops(records, "Update authorization policy", "success")
+    assert len(policies) == 3 and len(records) >= 40  # ordinary traffic around the changes
+    weakening, restore = policies[:2], policies[2]
+    assert [_policy_changes(r) for r in weakening] == [
+        {"AllowUserConsentForRiskyApps": ("[false]", "[true]")},
+        {"PermissionGrantPolicyIdsAssignedToDefaultUserRole": (low, legacy)},
+    ]
+    assert _policy_changes(restore) == {
+        "AllowUserConsentForRiskyApps": ("[true]", "[false]"),
+        "PermissionGrantPolicyIdsAssignedToDefaultUserRole": (legacy, low),
+    }
+    admins = {r["properties"]["initiatedBy"]["user"]["userPrincipalName"] for r in policies}
+    assert admins == {"patti.wilber@contoso.example"}
+    # the weakening comes from the attacker's address, the restore from the admin's office
+    attacker_ips = {r["callerIpAddress"] for r in weakening}
+    assert len(attacker_ips) == 1 and restore["callerIpAddress"] not in attacker_ips
+    assert all(r["properties"]["initiatedBy"]["user"]["ipAddress"] == r["callerIpAddress"] for r in policies)
+    # the admin account signs in from the attacker's address before the first change
+    [attacker_sign_in] = [r for r in records if _code(r) is not None and r["callerIpAddress"] in attacker_ips]
+    assert attacker_sign_in["properties"]["userPrincipalName"].lower() == "patti.wilber@contoso.example"
+    assert attacker_sign_in["properties"]["createdDateTime"] < weakening[0]["properties"]["activityDateTime"]
+    # shaped like the real record (sample line 14): one policy object, Graph SDK agent, summary property last
+    baseline = _ops(scenario_records["baseline_tenant"], "Update authorization policy")
+    policy_ids = {r["properties"]["targetResources"][0]["id"] for r in policies + baseline}
+    assert len(policy_ids) == 1  # the tenant's one authorization policy, in every scenario
+    for r in weakening:
+        assert _detail(r, "User-Agent") == "Swagger-Codegen/1.0.0.0/csharp/msal"
+        last = r["properties"]["targetResources"][0]["modifiedProperties"][-1]
+        assert last["displayName"] == "Included Updated Properties" and last["oldValue"] is None
+        assert last["newValue"] == '"' + ", ".join(_policy_changes(r)) + '"'
+    assert weakening[0]["time"] < weakening[1]["time"] < restore["time"]

@@ -43,6 +43,16 @@ def _people(facts: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _policy_changes(facts: dict[str, Any]) -> list[str]:
+    """Authorization-policy settings a scenario changes (lists of ``{setting, old, new, at_created}``)."""
+    lines = []
+    for key, value in facts.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "setting" in v for v in value):
+            items = [f"`{v['setting']}` `{v['old']}` → `{v['new']}` ({v['at_created']})" for v in value]
+            lines.append(f"  - {key} ({len(value)}): " + "; ".join(items))
+    return lines
+
+
 def facts_markdown(manifests: list[dict[str, Any]]) -> str:
     """Markdown for every manifest: apps (id, SP id, verified), people, windows and code counts."""
     out = [BEGIN, ""]
@@ -71,6 +81,7 @@ def facts_markdown(manifests: list[dict[str, Any]]) -> str:
                        f"publisher verified {str(app['publisher_verified']).lower()} (lookup only); scopes "
                        f"{' '.join(app['requested_scopes'])}")
         out.extend(_people(m["facts"]))
+        out.extend(_policy_changes(m["facts"]))
         out.append("")
     out.append(END)
     return "\n".join(out)

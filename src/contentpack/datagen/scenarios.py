@@ -83,11 +83,15 @@ class _Builder:
 
     def attacker_refresh(self, user: User, app: AppRef, at: int) -> Record:
         """The malicious app redeeming a user's refresh token from its own infrastructure."""
-        spec = self.factory.make(user, app, at, 0, False, scopes=())
+        return self.attacker_sign_in(user, app, at, interactive=False, user_agent="python-requests/2.32.3")
+
+    def attacker_sign_in(self, user: User, app: AppRef, at: int, interactive: bool, user_agent: str) -> Record:
+        """A successful sign-in as ``user`` from the attacker's infrastructure (place, IP, ASN, agent)."""
+        spec = self.factory.make(user, app, at, 0, interactive, scopes=())
         spec = spec._replace(
             ip_address=ATTACKER_IP, city=ATTACKER_PLACE.city, state=ATTACKER_PLACE.state,
             country=ATTACKER_PLACE.country, latitude=ATTACKER_PLACE.latitude, longitude=ATTACKER_PLACE.longitude,
-            asn=ATTACKER_PLACE.asn, user_agent="python-requests/2.32.3",
+            asn=ATTACKER_PLACE.asn, user_agent=user_agent,
         )
         record = build_sign_in(spec)
         self.records.append(record)
@@ -185,6 +189,18 @@ def app_facts(app: ThirdPartyApp, publisher_verified: bool, note: str) -> dict[s
     }
 
 
+def authorization_policy_id() -> str:
+    """The tenant's single authorization policy object id, the same in every scenario that changes it."""
+    return guid(derived_rng(DEFAULT_TENANT_SEED, "authorization-policy"))
+
+
+# Logged values of PermissionGrantPolicyIdsAssignedToDefaultUserRole (learn.microsoft.com/graph/api/resources/
+# authorizationpolicy): the legacy policy lets users consent to any app; "low" only to verified publishers'
+# apps asking low-impact permissions.
+USER_CONSENT_ALL_APPS = '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]'
+USER_CONSENT_LOW_IMPACT = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
+
+
 # ============================================================================ scenarios
 
 BASELINE_START = "2026-10-05"  # a Monday
@@ -241,13 +257,10 @@ def baseline_tenant(seed: int) -> Scenario:
         b.sign_in(user, b.ref(app, done), done, scopes=app.scopes, correlation_id=corr)
         granted.append({"user": user.upn, "app": app.display_name, "scopes": list(app.scopes)})
     # benign authorization-policy changes by the admin (tightening user consent)
-    policy_id = guid(derived_rng(DEFAULT_TENANT_SEED, "authorization-policy"))
+    policy_id = authorization_policy_id()
     changes = (
-        (PolicyChange(
-            "PermissionGrantPolicyIdsAssignedToDefaultUserRole",
-            '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]',
-            '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]',
-        ),),
+        (PolicyChange("PermissionGrantPolicyIdsAssignedToDefaultUserRole", USER_CONSENT_ALL_APPS,
+                      USER_CONSENT_LOW_IMPACT),),
         (PolicyChange("AllowedToSignUpEmailBasedSubscriptions", "[true]", "[false]"),),
     )
     for i, change in enumerate(changes):
@@ -451,6 +464,61 @@ def risky_app_blocked(seed: int) -> Scenario:
     )
 
 
+# User-Agent of the real policy change made through Microsoft Graph's SDK (sample line 14).
+GRAPH_SDK_USER_AGENT = "Swagger-Codegen/1.0.0.0/csharp/msal"
+
+
+def consent_policy_weakened(seed: int) -> Scenario:
+    b = _Builder("consent_policy_weakened", seed)
+    rng, tenant = b.rng, b.tenant
+    admin = tenant.admin
+    policy_id = authorization_policy_id()
+    b.background(ticks_of("2026-10-20T08:00:00"), 8, 0.3)
+    # the admin's own session, from the office: an ordinary morning
+    b.sign_in(admin, first_party(catalog.AZURE_PORTAL), ticks_of("2026-10-20T08:41:12"))
+    # the admin account, signed in from the attacker's infrastructure, relaxes user consent in two steps
+    # (one setting per call, as a script calling Graph's authorizationPolicy PATCH does)
+    b.attacker_sign_in(admin, first_party(catalog.AZURE_PORTAL), ticks_of("2026-10-20T11:38:05"), True,
+                       catalog.CLIENT_PROFILES[1].user_agent)
+    weakening = (
+        ("2026-10-20T11:42:27", PolicyChange("AllowUserConsentForRiskyApps", "[false]", "[true]")),
+        ("2026-10-20T11:44:51", PolicyChange("PermissionGrantPolicyIdsAssignedToDefaultUserRole",
+                                             USER_CONSENT_LOW_IMPACT, USER_CONSENT_ALL_APPS)),
+    )
+    for created, change in weakening:
+        b.records.append(update_authorization_policy(
+            b.header(ticks_of(created), guid(rng), admin, ATTACKER_IP), policy_id, (change,), GRAPH_SDK_USER_AGENT,
+        ))
+    # the real admin notices and restores both settings from the office in one change: a tightening
+    reverted = "2026-10-20T15:06:38"
+    restore = (
+        PolicyChange("AllowUserConsentForRiskyApps", "[true]", "[false]"),
+        PolicyChange("PermissionGrantPolicyIdsAssignedToDefaultUserRole", USER_CONSENT_ALL_APPS,
+                     USER_CONSENT_LOW_IMPACT),
+    )
+    b.records.append(update_authorization_policy(
+        b.header(ticks_of(reverted), guid(rng), admin, admin.office_ip), policy_id, restore,
+        catalog.CLIENT_PROFILES[0].user_agent,
+    ))
+
+    def stated(created: str, change: PolicyChange) -> dict[str, str]:
+        return {"setting": change.name, "old": change.old, "new": change.new, "at_created": created + "Z"}
+
+    return b.done(
+        "consent_policy_weakened", seed,
+        "The tenant admin's account, signed in from attacker infrastructure, relaxes the user-consent settings "
+        "with two Update authorization policy calls: AllowUserConsentForRiskyApps [false] -> [true], then "
+        "PermissionGrantPolicyIdsAssignedToDefaultUserRole from the low-impact policy to the legacy 'all apps' "
+        "policy. Hours later the admin restores both from the office in one change (a tightening that must not "
+        "fire). Background traffic of a third of the tenant around it.",
+        ("T1562",),
+        {"admin": admin.upn, "attacker_ip": ATTACKER_IP, "admin_office_ip": admin.office_ip,
+         "authorization_policy_id": policy_id,
+         "weakening_changes": [stated(created, change) for created, change in weakening],
+         "restoring_change": [stated(reverted, change) for change in restore]},
+    )
+
+
 ScenarioFn = Callable[[int], Scenario]
 
 # name -> (function, default seed). Seeds are arbitrary but fixed: the manifests record them.
@@ -462,6 +530,7 @@ SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {
     "declined_then_granted": (declined_then_granted, 1015),
     "admin_consent_paths": (admin_consent_paths, 1016),
     "risky_app_blocked": (risky_app_blocked, 1019),
+    "consent_policy_weakened": (consent_policy_weakened, 1020),
 }
 
 
