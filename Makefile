@@ -26,8 +26,10 @@ $(STAMP): pyproject.toml
 validate: $(STAMP)
 	$(VENV)/bin/contentpack validate
 
-# validate -> dist/ -> AppInspect. `contentpack build` validates first and refuses invalid content.
+# validate -> replay every detection test -> dist/ -> AppInspect. `contentpack build` also refuses invalid content.
 build: $(STAMP) appinspect-venv
+	$(VENV)/bin/contentpack validate
+	$(VENV)/bin/contentpack replay
 	$(VENV)/bin/contentpack build --output dist
 	bash scripts/appinspect.sh dist
 
