@@ -251,6 +251,29 @@ def test_cp044_unbalanced_tokens_in_risk_message(pack: Path, validate: Validate)
     assert at(finding) == (TTP, *locate(pack, TTP, "User $user refused"))
 
 
+def test_cp044_unbalanced_tokens_in_drilldown_name(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, 'name: View the detection results for - "$user$"', 'name: View the detection results for - "$user"')
+    finding = only(validate(pack), "CP044")
+    assert at(finding) == (TTP, *locate(pack, TTP, "View the detection results"))
+    assert finding.message.startswith("drilldown name:")
+
+
+def test_cp044_unbalanced_tokens_in_drilldown_search(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, """search  user = "$user$"'""", """search  user = "$user"'""")
+    finding = only(validate(pack), "CP044")
+    assert at(finding) == (TTP, *locate(pack, TTP, "'%original_detection_search%"))
+    assert finding.message.startswith("drilldown search:")
+
+
+def test_cp044_checks_the_drilldown_as_written_not_the_expanded_detection_search(
+    pack: Path, validate: Validate
+) -> None:
+    # The detection search is not token text; a lone `$` in it must not surface through the
+    # `%original_detection_search%` placeholder of a drilldown.
+    edit(pack, TTP, "  | fillnull \n", '  | fillnull \n  | eval note="price in US$" \n')
+    assert validate(pack).diagnostics == []
+
+
 def test_cp045_attacker_controlled_drilldown_token_is_a_warning(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, 'View the detection results for - "$user$"', 'View the detection results for - "$appDisplayName$"')
     result = validate(pack)

@@ -230,3 +230,16 @@ def test_term_directive_needs_a_whole_token() -> None:
     assert rows(engine, "TERM(1.2.3)") == [] and len(rows(engine, "1.2.3")) == 1
     assert rows(engine, "TERM(bob)") == [] and len(rows(engine, "bob")) == 1
     assert len(rows(engine, "TERM(bob@example.com)")) == 1
+
+
+def test_term_directive_keeps_an_equals_sign_inside_the_term() -> None:
+    """`=` is a minor breaker, so TERM(action=blocked) names one term of key=value text
+    (https://help.splunk.com/splunk-enterprise/search/search-manual/9.0/search-primer/use-case-and-term-to-match-phrases:
+    "Match whatever is inside the parentheses as a single term ... even if it contains characters that are
+    usually recognized as minor breakers")."""
+    engine = Engine()
+    engine.register_events([{"_time": NOW - 1, "_raw": "2026-01-01 action=blocked user=bob"},
+                            {"_time": NOW - 2, "_raw": "2026-01-01 action=blockedx user=bob"}])
+    assert len(rows(engine, "TERM(action=blocked)")) == 1
+    assert rows(engine, "TERM(action=block)") == []
+    assert len(rows(engine, "TERM(user=bob) TERM(action=blockedx)")) == 1

@@ -89,7 +89,8 @@ def test_s8_rename_wildcards_map_by_position() -> None:
 @pytest.mark.assumed
 def test_s8_rename_onto_an_existing_field_replaces_it() -> None:
     """S8 (verify: the rest of the rename page was not retrieved). Assumed: the renamed field's value
-    replaces the existing field of the new name — what `rename properties.* as *` relies on for `result`."""
+    replaces the existing field of the new name — what `rename properties.* as *` relies on for `result`.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename"""
     engine = make_engine([event(NOW - 1, **{"result": "top", "properties.result": "inner"})])
     assert rows(engine, "* | rename properties.* as * | table result") == [{"result": "inner"}]
 
@@ -148,7 +149,8 @@ def test_s13_where_is_case_sensitive_search_is_not() -> None:
 
 @pytest.mark.assumed
 def test_s13_field_names_are_case_sensitive() -> None:
-    """S13 (verify: no explicit statement retrieved). Assumed: field names are case-sensitive in search."""
+    """S13 (verify: no explicit statement retrieved). Assumed: field names are case-sensitive in search.
+    https://help.splunk.com/splunk-enterprise/search/search-manual/9.0/search-primer/use-case-and-term-to-match-phrases"""
     engine = make_engine([event(NOW - 1, user="alice")])
     assert rows(engine, "User=alice") == []
 
@@ -219,14 +221,18 @@ def test_s19_streamstats_window_golden_example() -> None:
 
 
 def test_s19_streamstats_count_by_resets_per_group() -> None:
-    """S19: `streamstats count() BY host` counts per host (SPL2 streamstats examples)."""
+    """S19: `streamstats count() BY host` counts per host (SPL2 streamstats examples).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats"""
     engine = make_engine([event(NOW - i, host=h) for i, h in enumerate("abab", 1)])
     assert [r["count"] for r in rows(engine, "* | streamstats count by host | table count")] == [1, 1, 2, 2]
 
 
 def test_s20_eventstats_adds_to_every_event() -> None:
     """S20: eventstats adds the aggregate to every original event without removing events (SPL2 overview);
-    an event missing the field still gets the aggregate."""
+    an event missing the field still gets the aggregate.
+    https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/eventstats-command/
+    eventstats-command-overview-syntax-and-usage ;
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/eventstats"""
     engine = make_engine([event(NOW - 1, age="10"), event(NOW - 2, age="30"), event(NOW - 3)])
     result = rows(engine, "* | eventstats avg(age) as avg_age | table age avg_age")
     assert [r["avg_age"] for r in result] == [20, 20, 20] and len(result) == 3
@@ -245,7 +251,8 @@ def test_s21_stats_rows_and_default_names() -> None:
 @pytest.mark.assumed
 def test_s21_null_by_values_drop_and_multivalue_by_values_fan_out() -> None:
     """S21 (verify: not in the retrieved excerpts). Assumed: events whose BY field is null are dropped; a
-    multivalue BY value makes one group per value."""
+    multivalue BY value makes one group per value.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats"""
     engine = make_engine([event(NOW - 1, u=("a", "b")), event(NOW - 2, u="a"), event(NOW - 3)])
     assert rows(engine, "* | stats count by u") == [{"u": "a", "count": 2}, {"u": "b", "count": 1}]
 
@@ -312,7 +319,8 @@ def test_s26_regex_filters_rex_extracts() -> None:
 @pytest.mark.assumed
 def test_s27_multivalue_eval_functions_through_the_engine() -> None:
     """S27 (verify: multivalue eval functions page not retrieved): mvindex is 0-based with negative indexes
-    from the end; mvfind returns the first matching index or null; mvcount."""
+    from the end; mvfind returns the first matching index or null; mvcount.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions"""
     engine = make_engine([event(NOW - 1, **{"d{}": ("A", "ConsentAction.Reason", "C"), "v{}": ("1", "2", "3")})])
     result = rows(engine, """* | eval i=mvfind('d{}', "Reason"), r=mvindex('v{}', i), last=mvindex('v{}', -1),
                                  n=mvcount('d{}'), none=mvfind('d{}', "zzz") | table i r last n none""")

@@ -76,3 +76,14 @@ def test_errors_after_a_macro_keep_the_authors_columns() -> None:
 def test_unterminated_call() -> None:
     with pytest.raises(SplMacroError, match="missing closing backtick"):
         parse("a `azure_monitor_aad", MACROS)
+
+
+def test_an_error_at_the_end_of_a_macro_body_points_at_the_call() -> None:
+    """A search that ends inside a macro body reports the column of the backtick the author wrote."""
+    table = {"tail": MacroDef("tail", (), "stats count by")}
+    with pytest.raises(SplSyntaxError) as info:
+        parse("a=1 | `tail`", table)
+    assert info.value.column == len("a=1 | ") + 1
+    with pytest.raises(SplSyntaxError) as first:
+        parse("`lead`", {"lead": MacroDef("lead", (), "| stats count by")})
+    assert first.value.column == 1

@@ -46,7 +46,10 @@ class Expanded:
         if not self.origin:
             return 0
         if offset >= len(self.origin):
-            return min(self.origin[-1] + 1, len(self.original))
+            last = self.origin[-1]
+            if self.text[-1:] != self.original[last:last + 1]:
+                return last  # the text ends inside a macro body: point at the call, not one character into it
+            return min(last + 1, len(self.original))
         return self.origin[max(offset, 0)]
 
 

@@ -196,10 +196,15 @@ def _parse_directive(cur: Cursor) -> SearchExpr:
     if tok.kind not in ("WORD", "PHRASE"):
         raise cur.error(f"expected a term inside {directive.text}()")
     cur.next()
+    text = tok.text
+    if directive.text == "TERM" and tok.kind == "WORD":
+        # `=` is a minor breaker, so TERM(action=blocked) is one indexed term; the lexer split it at the operator.
+        while cur.adjacent(-1) and cur.peek().kind in ("WORD", "OP"):
+            text += cur.next().text
     cur.expect("RPAREN", f"')' closing {directive.text}(")
     if directive.text == "CASE":
-        return Term(tok.text, cur.off(tok), phrase=tok.kind == "PHRASE", case_sensitive=True)
-    return Term(tok.text, cur.off(tok), phrase=tok.kind == "PHRASE", exact=True)
+        return Term(text, cur.off(tok), phrase=tok.kind == "PHRASE", case_sensitive=True)
+    return Term(text, cur.off(tok), phrase=tok.kind == "PHRASE", exact=True)
 
 
 def search_fields(expr: SearchExpr) -> set[str]:
