@@ -8,17 +8,32 @@ Exit statuses: 0 success, 1 invalid content (or failed checks), 2 usage or I/O e
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from contentpack import __version__
-from contentpack.cli import build, generate, replay, search, validate
 
-SUBCOMMANDS = (validate, build, search, generate, replay)
+# Sub-command name -> the module that registers it. Modules are imported only when needed: each pulls in
+# its own layer (the SPL engine, the generator...), and a `validate` run should not pay for the others.
+SUBCOMMANDS = {
+    "validate": "contentpack.cli.validate",
+    "build": "contentpack.cli.build",
+    "search": "contentpack.cli.search",
+    "generate-data": "contentpack.cli.generate",
+    "replay": "contentpack.cli.replay",
+}
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The sub-command named on the command line, if it is one of ours (options come only after it)."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in SUBCOMMANDS else None
+
+
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that sub-command is imported and registered."""
     parser = argparse.ArgumentParser(
         prog="contentpack",
         description="Validate, build and replay the Entra ID consent detection pack.",
@@ -26,13 +41,15 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for module in SUBCOMMANDS:
-        module.register(sub)
+    for name, module in SUBCOMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser(_chosen(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
