@@ -184,12 +184,17 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
 def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mapping[str, str] | None = None,
           strict: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone."""
-    from contentpack.content.validate import validate_pack  # heavy (JSON Schema); only the full build needs it
+    # heavy (JSON Schema); only the full build needs it
+    from contentpack.content.validate import cyclic_gc_paused, validate_pack
 
-    result = validate_pack(root, strict=strict)
-    rendered = [d.render() for d in result.diagnostics]
-    if not result.ok or result.pack is None:
-        errors = tuple(rendered) or ("validation failed",)
-        return BuildReport(False, errors)
-    report = build_pack(result.pack, output if output.is_absolute() else Path(os.getcwd()) / output, style, environ)
+    # One pause for load and render: re-enabling the collector between them would make it re-scan the whole
+    # freshly loaded pack several times while rendering allocates (measured: ~0.1 s CPU on 2,000 detections).
+    with cyclic_gc_paused():
+        result = validate_pack(root, strict=strict)
+        rendered = [d.render() for d in result.diagnostics]
+        if not result.ok or result.pack is None:
+            errors = tuple(rendered) or ("validation failed",)
+            return BuildReport(False, errors)
+        absolute = output if output.is_absolute() else Path(os.getcwd()) / output
+        report = build_pack(result.pack, absolute, style, environ)
     return BuildReport(report.ok, report.problems, tuple(rendered), report.tarball, report.app_dir, report.detections)
