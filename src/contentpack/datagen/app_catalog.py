@@ -9,27 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from contentpack.datagen import catalog
+from contentpack.datagen.docs import app_facts
 from contentpack.datagen.scale import third_party_apps
 from contentpack.datagen.scenarios import SCENARIOS, generate
 
 COLUMNS = ("app_id", "app_display_name", "first_party", "publisher_verified", "multi_tenant", "note")
-
-
-def _apps_in(facts: Any) -> list[dict[str, Any]]:
-    """Every ``app_facts`` mapping nested anywhere in a scenario's facts."""
-    found: list[dict[str, Any]] = []
-    if isinstance(facts, dict):
-        if "app_id" in facts and "publisher_verified" in facts:
-            found.append(facts)
-        for value in facts.values():
-            found.extend(_apps_in(value))
-    elif isinstance(facts, list):
-        for value in facts:
-            found.extend(_apps_in(value))
-    return found
 
 
 def catalog_rows() -> list[dict[str, str]]:
@@ -46,7 +32,7 @@ def catalog_rows() -> list[dict[str, str]]:
             "publisher_verified": "true", "multi_tenant": "true", "note": "ordinary third-party app (scale mode)",
         }
     for name in SCENARIOS:
-        for app in _apps_in(generate(name).facts):
+        for app in app_facts(generate(name).facts):
             rows[app["app_id"]] = {
                 "app_id": app["app_id"], "app_display_name": app["display_name"], "first_party": "false",
                 "publisher_verified": str(app["publisher_verified"]).lower(),

@@ -15,16 +15,18 @@ def _codes(counts: dict[str, Any]) -> str:
     return ", ".join(f"{code}: {n}" for code, n in codes.items()) or "none"
 
 
-def _apps(facts: Any) -> list[dict[str, Any]]:
+def app_facts(facts: Any) -> list[dict[str, Any]]:
+    """Every app-facts mapping (one with ``app_id`` and ``publisher_verified``) nested anywhere in a
+    scenario's facts; the docs and the app catalogue both list apps from them."""
     found: list[dict[str, Any]] = []
     if isinstance(facts, dict):
         if "app_id" in facts and "publisher_verified" in facts:
             found.append(facts)
         for value in facts.values():
-            found.extend(_apps(value))
+            found.extend(app_facts(value))
     elif isinstance(facts, list):
         for value in facts:
-            found.extend(_apps(value))
+            found.extend(app_facts(value))
     return found
 
 
@@ -75,7 +77,7 @@ def facts_markdown(manifests: list[dict[str, Any]]) -> str:
                 apps = ", ".join(f"{a} ×{n}" for a, n in s["apps"].items())
                 out.append(f"- {code}: {s['events']} events, {s['distinct_users']} users, `_time` {s['earliest']} → "
                            f"{s['latest']}; apps: {apps}")
-        for app in _apps(m["facts"]):
+        for app in app_facts(m["facts"]):
             out.append(f"- app **{app['display_name']}**: appId `{app['app_id']}`, service principal "
                        f"`{app['service_principal_id']}`, multi-tenant {str(app['multi_tenant']).lower()}, "
                        f"publisher verified {str(app['publisher_verified']).lower()} (lookup only); scopes "

@@ -296,6 +296,24 @@ def _prop(name: str, new: str | None, old: str | None = None) -> Record:
     return {"displayName": name, "oldValue": old, "newValue": new}
 
 
+def _target(target_id: str | None, display_name: str | None, kind: str, props: list[Record] | None = None) -> Record:
+    """One ``targetResources[]`` element, keys in the order Entra ID logs them."""
+    return {
+        "id": target_id, "displayName": display_name, "type": kind,
+        "modifiedProperties": props if props is not None else [], "administrativeUnits": [],
+    }
+
+
+def _client_sp_props(app: ClientApp) -> list[Record]:
+    """The client service principal's identity, as grant records list it on the resource target."""
+    return [
+        _prop("ServicePrincipal.ObjectID", _quoted(app.sp_object_id)),
+        _prop("ServicePrincipal.DisplayName", _quoted(app.display_name)),
+        _prop("ServicePrincipal.AppId", _quoted(app.app_id)),
+        _prop("ServicePrincipal.Name", _quoted(app.app_id)),
+    ]
+
+
 def _audit(
     h: AuditHeader,
     operation: str,
@@ -406,13 +424,7 @@ def consent_to_application(
         props.append(_prop("MethodExecutionResult.", _quoted(exception)))
     else:
         props.append(_prop("TargetId.ServicePrincipalNames", _quoted(app.app_id)))
-    target = {
-        "id": app.sp_object_id,
-        "displayName": app.display_name,
-        "type": "Application",
-        "modifiedProperties": props,
-        "administrativeUnits": [],
-    }
+    target = _target(app.sp_object_id, app.display_name, "Application", props)
     additional = [{"key": "User-Agent", "value": EVOSTS}, {"key": "AppId", "value": app.app_id}]
     return _audit(
         h, "Consent to application", "ApplicationManagement", "Assign",
@@ -428,21 +440,12 @@ def add_delegated_permission_grant(
     props = [
         _prop("DelegatedPermissionGrant.Scope", _quoted(" ".join(scopes))),
         _prop("DelegatedPermissionGrant.ConsentType", _quoted("AllPrincipals" if all_principals else "Principal")),
-        _prop("ServicePrincipal.ObjectID", _quoted(app.sp_object_id)),
-        _prop("ServicePrincipal.DisplayName", _quoted(app.display_name)),
-        _prop("ServicePrincipal.AppId", _quoted(app.app_id)),
-        _prop("ServicePrincipal.Name", _quoted(app.app_id)),
+        *_client_sp_props(app),
         _prop("TargetId.ServicePrincipalNames", _quoted(resource_spns)),
     ]
     targets = [
-        {
-            "id": resource_sp_id, "displayName": resource_name, "type": "ServicePrincipal",
-            "modifiedProperties": props, "administrativeUnits": [],
-        },
-        {
-            "id": app.sp_object_id, "displayName": None, "type": "ServicePrincipal",
-            "modifiedProperties": [], "administrativeUnits": [],
-        },
+        _target(resource_sp_id, resource_name, "ServicePrincipal", props),
+        _target(app.sp_object_id, None, "ServicePrincipal"),
     ]
     return _audit(
         h, "Add delegated permission grant", "ApplicationManagement", "Assign", "success", "", targets,
@@ -464,10 +467,7 @@ def add_service_principal(h: AuditHeader, app: ClientApp) -> Record:
         ),
         _prop("TargetId.ServicePrincipalNames", names),
     ]
-    target = {
-        "id": app.sp_object_id, "displayName": app.display_name, "type": "ServicePrincipal",
-        "modifiedProperties": props, "administrativeUnits": [],
-    }
+    target = _target(app.sp_object_id, app.display_name, "ServicePrincipal", props)
     return _audit(
         h, "Add service principal", "ApplicationManagement", "Add", "success", "", [target],
         [{"key": "User-Agent", "value": EVOSTS}, {"key": "AppId", "value": app.app_id}],
@@ -485,21 +485,12 @@ def add_app_role_assignment(
         _prop("AppRole.DisplayName", _quoted(role_display)),
         _prop("AppRoleAssignment.CreatedDateTime", _quoted(assigned_at)),
         _prop("AppRoleAssignment.LastModifiedDateTime", _quoted(assigned_at)),
-        _prop("ServicePrincipal.ObjectID", _quoted(app.sp_object_id)),
-        _prop("ServicePrincipal.DisplayName", _quoted(app.display_name)),
-        _prop("ServicePrincipal.AppId", _quoted(app.app_id)),
-        _prop("ServicePrincipal.Name", _quoted(app.app_id)),
+        *_client_sp_props(app),
         _prop("TargetId.ServicePrincipalNames", _quoted(resource_app_id)),
     ]
     targets = [
-        {
-            "id": resource_sp_id, "displayName": resource_name, "type": "ServicePrincipal",
-            "modifiedProperties": props, "administrativeUnits": [],
-        },
-        {
-            "id": app.sp_object_id, "displayName": app.app_id, "type": "ServicePrincipal",
-            "modifiedProperties": [], "administrativeUnits": [],
-        },
+        _target(resource_sp_id, resource_name, "ServicePrincipal", props),
+        _target(app.sp_object_id, app.app_id, "ServicePrincipal"),
     ]
     return _audit(
         h, "Add app role assignment to service principal", "ApplicationManagement", "Assign", "success", "",
@@ -523,10 +514,7 @@ def update_authorization_policy(
     props = [_prop(c.name, c.new, c.old) for c in changes]
     props.append(_prop("Included Updated Properties", None, None))
     props[-1]["newValue"] = _quoted(", ".join(c.name for c in changes))
-    target = {
-        "id": policy_id, "displayName": "Authorization Policy", "type": "Other",
-        "modifiedProperties": props, "administrativeUnits": [],
-    }
+    target = _target(policy_id, "Authorization Policy", "Other", props)
     return _audit(
         h, "Update authorization policy", "AuthorizationPolicy", "Update", "success", "", [target],
         [{"key": "User-Agent", "value": user_agent}],
