@@ -203,3 +203,24 @@ def test_lookup_file_names_cannot_leave_the_lookups_folder(tmp_path: Path, filen
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename=filename)
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
     assert not report.ok and "must be a plain file name inside lookups/" in report.problems[0]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_rebuild_takes_over_unchanged_files_and_writes_changed_ones(tmp_path: Path) -> None:
+    first = build(tmp_path)
+    before = _tree(tmp_path / "dist")
+    assert first.ok and first.reused_files == 0
+    again = build(tmp_path)
+    assert again.ok and again.reused_files == len(before)  # nothing changed: every file taken over
+    assert _tree(tmp_path / "dist") == before
+    pack = factory.pack(tmp_path, lookups=(factory.lookup(tmp_path),))
+    edited = dataclasses.replace(pack.detections[0], description="Edited description.")
+    changed = build(tmp_path, dataclasses.replace(pack, detections=(edited, *pack.detections[1:])))
+    after = _tree(tmp_path / "dist")
+    differing = {rel for rel in before if before[rel] != after.get(rel)}
+    assert "DA-ESS-TestPack/default/savedsearches.conf" in differing and b"Edited description." in after[
+        "DA-ESS-TestPack/default/savedsearches.conf"]
+    assert changed.ok and changed.reused_files == len(before) - len(differing)

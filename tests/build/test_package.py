@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.build.dates import BuildDateError, build_date
-from contentpack.build.package import PackageError, replace_output, tarball_bytes
+from contentpack.build.package import PackageError, replace_output, tarball_bytes, write_tree
 from . import factory
 
 
@@ -90,3 +91,66 @@ def test_build_date_falls_back_to_last_commit_then_refuses(tmp_path: Path) -> No
         subprocess.run(["git", "-C", str(tmp_path), *args], env=env, check=True, capture_output=True)
     date = build_date(tmp_path, {})
     assert (date.origin, date.stamp) == ("last commit", "20250304050607")
+
+
+# ------------------------------------------------------------------ taking over unchanged files from the last build
+
+FILES = {"default/app.conf": b"[id]\n", "docs/a.md": b"# a\n", "docs/b.md": b"# b\n"}
+
+
+def _previous(tmp_path: Path) -> Path:
+    old = tmp_path / "dist"
+    assert write_tree(old, FILES, factory.EPOCH) == 0
+    return old
+
+
+def test_unchanged_files_are_linked_from_the_previous_output_and_it_survives_a_failed_build(tmp_path: Path) -> None:
+    old = _previous(tmp_path)
+    changed = {**FILES, "docs/b.md": b"# b, edited\n", "docs/c.md": b"# c\n"}
+    new = tmp_path / "staging"
+    assert write_tree(new, changed, factory.EPOCH, previous=old) == 2  # app.conf and a.md
+    assert os.path.samefile(new / "docs/a.md", old / "docs/a.md")
+    assert not os.path.samefile(new / "docs/b.md", old / "docs/b.md")
+    # What a failed build does with its staging folder: the previous output is exactly as it was.
+    for rel in changed:
+        (new / rel).unlink()
+    for rel, data in FILES.items():
+        assert (old / rel).read_bytes() == data
+        assert os.stat(old / rel).st_nlink == 1
+        assert int(os.stat(old / rel).st_mtime) == factory.EPOCH
+
+
+def test_a_rebuild_through_replace_output_takes_over_files_and_leaves_single_names(tmp_path: Path) -> None:
+    out = _previous(tmp_path)
+    counts = []
+    replace_output(out, lambda folder: counts.append(write_tree(folder, FILES, factory.EPOCH, previous=out)))
+    assert counts == [3]
+    for rel, data in FILES.items():
+        assert (out / rel).read_bytes() == data
+        assert os.stat(out / rel).st_nlink == 1  # the old tree's names are gone with it
+
+
+@pytest.mark.parametrize("spoil", ["symlink", "extra_link", "other_date", "world_writable", "same_size_other_bytes"])
+def test_only_a_plain_identical_file_of_this_build_date_is_taken_over(tmp_path: Path, spoil: str) -> None:
+    old = _previous(tmp_path)
+    target = old / "docs/a.md"
+    if spoil == "symlink":  # identical bytes, but behind a link: never followed
+        elsewhere = tmp_path / "elsewhere.md"
+        elsewhere.write_bytes(FILES["docs/a.md"])
+        os.utime(elsewhere, (factory.EPOCH, factory.EPOCH))
+        target.unlink()
+        target.symlink_to(elsewhere)
+    elif spoil == "extra_link":  # a file with another name outside the output must not end up shared
+        os.link(target, tmp_path / "outside.md")
+    elif spoil == "other_date":
+        os.utime(target, (factory.EPOCH + 1, factory.EPOCH + 1))
+    elif spoil == "world_writable":
+        target.chmod(0o666)
+    else:
+        target.write_bytes(b"# A\n")
+        os.utime(target, (factory.EPOCH, factory.EPOCH))
+    new = tmp_path / "staging"
+    assert write_tree(new, FILES, factory.EPOCH, previous=old) == 2
+    assert (new / "docs/a.md").read_bytes() == FILES["docs/a.md"]
+    assert not (new / "docs/a.md").is_symlink()
+    assert os.stat(new / "docs/a.md").st_nlink == 1

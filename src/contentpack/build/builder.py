@@ -7,6 +7,7 @@ Problems are collected as ``path:line:col: message`` strings and returned, never
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -131,17 +132,25 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     return BuiltApp(app.appid, app.version, files, date)
 
 
-def write_output(built: BuiltApp, pack: Pack, output: Path, catalog: AttackCatalog) -> None:
-    """Replace ``output`` with ``<appid>/``, the tarball and ``docs/``, atomically."""
+def write_output(built: BuiltApp, pack: Pack, output: Path, catalog: AttackCatalog) -> int:
+    """Replace ``output`` with ``<appid>/``, the tarball and ``docs/``, atomically.
+
+    Returns how many files were identical to the previous output's and hard-linked from it (see
+    ``write_tree``) rather than written again.
+    """
     tarball = tarball_bytes(built.appid, built.files, built.date.epoch)
     docs = docs_files(pack, catalog)
     docs["attack_navigator_layer.json"] = layer_json(pack, catalog)
     docs["ATTACK_LICENSE.txt"] = licence_text().encode("utf-8")
+    previous = output.absolute()
+    reused = 0
 
     def write(folder: Path) -> None:
-        write_tree(folder / built.appid, built.files, built.date.epoch)
-        write_tree(folder / "docs", docs, built.date.epoch)
-        (folder / built.tarball_name).write_bytes(tarball)
+        nonlocal reused
+        epoch = built.date.epoch
+        reused = (write_tree(folder / built.appid, built.files, epoch, previous / built.appid)
+                  + write_tree(folder / "docs", docs, epoch, previous / "docs")
+                  + write_tree(folder, {built.tarball_name: tarball}, epoch, previous))
 
     def owned(entry: Path) -> bool:
         """What earlier builds of any app leave in the output folder."""
@@ -150,6 +159,7 @@ def write_output(built: BuiltApp, pack: Pack, output: Path, catalog: AttackCatal
         return entry.name.endswith(".tar.gz")
 
     replace_output(output, write, owned, protected=Path(pack.root))
+    return reused
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,7 @@ class BuildReport:
     tarball: Path | None = None
     app_dir: Path | None = None
     detections: int = 0
+    reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
 
 
 def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
@@ -171,14 +182,15 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
         date = build_date(Path(pack.root), environ)
         built = render_app(pack, date, style)
         catalog = load_attack()
-        write_output(built, pack, output, catalog)
+        reused = write_output(built, pack, output, catalog)
     except BuildFailed as exc:
         return BuildReport(False, tuple(exc.problems))
     except (BuildDateError, PackageError, AttackDataError) as exc:
         return BuildReport(False, (str(exc),))
     except OSError as exc:
         return BuildReport(False, (f"{exc.filename or output}: {exc.strerror}",))
-    return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections))
+    return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections),
+                       reused)
 
 
 def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mapping[str, str] | None = None,
@@ -197,4 +209,4 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
             return BuildReport(False, errors)
         absolute = output if output.is_absolute() else Path(os.getcwd()) / output
         report = build_pack(result.pack, absolute, style, environ)
-    return BuildReport(report.ok, report.problems, tuple(rendered), report.tarball, report.app_dir, report.detections)
+    return dataclasses.replace(report, warnings=tuple(rendered))

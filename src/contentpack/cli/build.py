@@ -42,5 +42,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged",
               file=sys.stderr)
         return 1
-    print(f"built {report.detections} detection(s): {report.tarball}")
+    unchanged = f" ({report.reused_files} file(s) unchanged since the last build)" if report.reused_files else ""
+    print(f"built {report.detections} detection(s): {report.tarball}{unchanged}")
     return 0

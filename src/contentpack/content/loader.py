@@ -96,6 +96,22 @@ class PositionTable(Mapping[NodePath, Position]):
         return (PositionTable, (self._path, self._table))
 
 
+PlainDocument = tuple[str, JsonValue, dict[NodePath, tuple[int, int]], dict[NodePath, tuple[int, int]]]
+
+
+def plain_document(document: LoadedDocument) -> PlainDocument:
+    """The document as builtin values only (for ``marshal``): path, data, value and key position tables."""
+    values, keys = document.source.value_positions, document.source.key_positions
+    assert isinstance(values, PositionTable) and isinstance(keys, PositionTable)
+    return document.path, document.data, values._table, keys._table
+
+
+def restore_document(plain: PlainDocument) -> LoadedDocument:
+    """The inverse of ``plain_document``."""
+    path, data, values, keys = plain
+    return LoadedDocument(path, data, SourceMap(path, PositionTable(path, values), PositionTable(path, keys)))
+
+
 class _LoadFailure(Exception):
     """Internal: aborts the walk of one document with a ready-made diagnostic."""
 

@@ -4,9 +4,8 @@
 for bad *content*: every problem becomes a ``Diagnostic``. It raises ``PackRootError`` only when there is no
 pack to look at (no ``contentpack.yml``), which callers treat as a usage error.
 
-Files are checked one after the other in one process. A process pool was measured and dropped: shipping
-2,000 models back to the parent (pickling) cost about what the second core saved, and under load it was
-slower; one detection costs well under a millisecond here.
+Big packs are parsed on two cores (``parallel_load``: a forked child hands back plain values, not models);
+everything after parsing runs in one process.
 """
 
 from __future__ import annotations
@@ -31,9 +30,10 @@ from contentpack.content.build_model import (
     build_story,
 )
 from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
-from contentpack.content.loader import load_yaml
+from contentpack.content.loader import LoadedDocument, load_yaml
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
+from contentpack.content.parallel_load import load_documents
 from contentpack.content.rules import RuleContext, run_rules
 
 __all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
@@ -104,7 +104,13 @@ def _build(
 
 def check_file(kind: schemas.SchemaKind, root: Path, shown: str) -> FileOutcome:
     """Everything about one file that needs no other file (``shown``: its path relative to ``root``)."""
-    document, problems = load_yaml(root / shown, shown)
+    return check_document(kind, root, shown, load_yaml(root / shown, shown))
+
+
+def check_document(kind: schemas.SchemaKind, root: Path, shown: str,
+                   loaded: tuple[LoadedDocument | None, list[Diagnostic]]) -> FileOutcome:
+    """``check_file`` for a file already parsed (``load_documents`` parses big packs on two cores)."""
+    document, problems = loaded
     if document is None:
         return FileOutcome(kind, None, problems, None)
     data = document.data
@@ -199,7 +205,8 @@ def _validate(
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    outcomes = [check_file(kind, root, shown) for kind, shown in tasks]
+    loaded = load_documents(root, [shown for _, shown in tasks])
+    outcomes = [check_document(kind, root, shown, doc) for (kind, shown), doc in zip(tasks, loaded)]
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()
     for outcome in outcomes:
