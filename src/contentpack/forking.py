@@ -13,6 +13,7 @@ runner, ``atexit`` hook or buffered output of the parent runs twice.
 
 from __future__ import annotations
 
+import marshal
 import os
 import signal
 import sys
@@ -96,3 +97,51 @@ def start(work: Callable[[], bytes]) -> Forked | None:
             os._exit(status)
     os.close(write_end)
     return Forked(pid, read_end)
+
+
+@dataclass
+class Background:
+    """``work`` running in a child if one could start; ``join`` gives its value either way.
+
+    When no child runs, or the child fails without an answer, ``join`` runs ``work`` in this process, so
+    ``work`` must cope with a half-done attempt of its own (clear what it writes first). An ``OSError`` in
+    the child comes back as the same ``OSError`` here (a full disk must fail the build, not be retried).
+    The value must be something ``marshal`` encodes (plain numbers, strings, tuples).
+    """
+
+    work: Callable[[], object]
+    child: Forked | None
+
+    def join(self) -> object:
+        if self.child is None:
+            return self.work()
+        answer = self.child.result()
+        self.child = None
+        if answer is None:
+            return self.work()
+        try:
+            kind, value = marshal.loads(answer)
+        except (ValueError, EOFError, TypeError):
+            return self.work()
+        if kind == "oserror":
+            number, text, filename = value
+            raise OSError(number, text, filename)
+        return value
+
+    def cancel(self) -> None:
+        if self.child is not None:
+            self.child.cancel()
+            self.child = None
+
+
+def background(work: Callable[[], object], *, fork: bool = True) -> Background:
+    """Start ``work`` in a child (when ``fork`` and a second CPU make that worth it); join it later."""
+
+    def in_child() -> bytes:
+        try:
+            return marshal.dumps(("ok", work()))
+        except OSError as exc:
+            filename = None if exc.filename is None else str(exc.filename)
+            return marshal.dumps(("oserror", (exc.errno, exc.strerror, filename)))
+
+    return Background(work, start(in_child) if fork and available() else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import tarfile
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentpack import forking
+from contentpack.build import builder as builder_module
 from contentpack.build.builder import BuildFailed, BuildReport, build_pack, render_app
 from contentpack.build.conf import read_conf
 from contentpack.build.dates import BuildDate
@@ -121,6 +124,7 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
     report = build_pack(factory.pack(tmp_path, detections=(positioned(**changes),)), out, environ=factory.ENV)
     assert not report.ok
     assert any(re.search(message, p) for p in report.problems), report.problems
+    assert "does not look like a build output" in report.problems[-1]  # both problems in one run
     assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -224,3 +228,62 @@ def test_rebuild_takes_over_unchanged_files_and_writes_changed_ones(tmp_path: Pa
     assert "DA-ESS-TestPack/default/savedsearches.conf" in differing and b"Edited description." in after[
         "DA-ESS-TestPack/default/savedsearches.conf"]
     assert changed.ok and changed.reused_files == len(before) - len(differing)
+
+
+@pytest.fixture
+def docs_in_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make even the small test pack write docs/ from a forked child, as big packs do."""
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
+
+
+def test_docs_written_by_a_child_are_the_same_as_written_here(tmp_path: Path, docs_in_child: None,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert build(tmp_path / "a").ok
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
+    assert build(tmp_path / "b").ok
+    assert _tree(tmp_path / "a" / "dist") == _tree(tmp_path / "b" / "dist")
+
+
+def test_a_child_that_dies_is_replaced_by_writing_docs_here(tmp_path: Path, docs_in_child: None,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    real_start = forking.start
+
+    def half_then_die(work: object) -> forking.Forked | None:
+        def child() -> bytes:
+            (tmp_path / "child-ran").write_text("yes")
+            os._exit(3)
+        return real_start(child)
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert build(tmp_path / "a").ok
+    monkeypatch.setattr(forking, "start", half_then_die)
+    report = build(tmp_path / "b")
+    assert report.ok and (tmp_path / "child-ran").exists()
+    assert _tree(tmp_path / "b" / "dist") == _tree(tmp_path / "a" / "dist")
+
+
+def test_a_disk_error_in_the_docs_child_fails_the_build_and_keeps_dist(tmp_path: Path, docs_in_child: None,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert build(tmp_path).ok
+    before = _tree(tmp_path / "dist")
+
+    def full_disk(*args: object) -> int:
+        raise OSError(28, "No space left on device", str(tmp_path / "dist" / "docs" / "x.md"))
+
+    monkeypatch.setattr(builder_module, "write_docs", full_disk)
+    report = build(tmp_path)
+    assert not report.ok and "No space left on device" in report.problems[0]
+    assert _tree(tmp_path / "dist") == before
+    assert not list(tmp_path.glob(".dist*"))  # no staging folder left
+
+
+def test_a_render_failure_stops_the_docs_child_and_keeps_dist(tmp_path: Path, docs_in_child: None) -> None:
+    assert build(tmp_path).ok
+    before = _tree(tmp_path / "dist")
+    report = build(tmp_path, factory.pack(tmp_path, detections=(positioned(description="ends in \\"),)))
+    assert not report.ok and "may not end with a backslash" in report.problems[0]
+    assert _tree(tmp_path / "dist") == before
+    assert not list(tmp_path.glob(".dist*"))

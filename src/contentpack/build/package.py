@@ -14,7 +14,8 @@ import shutil
 import stat
 import tarfile
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 
@@ -78,16 +79,26 @@ def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Pat
     exactly as it was, and once the swap removes the old tree each taken-over file has one name again.
     """
     reused = 0
+    made: set[Path] = set()
     for rel in sorted(files):
         target = base / check_member(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         data = files[rel]
         if previous is not None and _link_identical(previous / rel, target, data, epoch):
             reused += 1
             continue
-        target.write_bytes(data)
-        os.utime(target, (epoch, epoch))
+        _create(target, data, epoch)
     return reused
+
+
+def _create(target: Path, data: bytes, epoch: int) -> None:
+    """Write a new file; never an existing one, so no file of the previous output (linked in) is ever changed."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.utime(target, (epoch, epoch))
 
 
 def _link_identical(old: Path, target: Path, data: bytes, epoch: int) -> bool:
@@ -142,9 +153,10 @@ def check_replaceable(output: Path, owned: Callable[[Path], bool], protected: Pa
                                "refusing to replace it")
 
 
-def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[[Path], bool] = lambda p: True,
-                   protected: Path | None = None) -> None:
-    """Run ``write`` into a fresh sibling temp folder, then swap it in for ``output``.
+@contextmanager
+def staged_output(output: Path, owned: Callable[[Path], bool] = lambda p: True,
+                  protected: Path | None = None) -> Iterator[Path]:
+    """A fresh sibling temp folder to write the new output into; swapped in for ``output`` on success.
 
     The old output stays untouched until everything was written; on any error the temp folder is removed and
     ``output`` is exactly as before (renames on one file system, so no half-written dist/ is ever visible
@@ -155,7 +167,7 @@ def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
-        write(staging)
+        yield staging
         staging.chmod(0o755)
         backup = output.parent / f"{staging.name}.old"
         had_old = output.exists()
@@ -172,3 +184,10 @@ def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[[Path], bool] = lambda p: True,
+                   protected: Path | None = None) -> None:
+    """Run ``write`` into a fresh staging folder, then swap it in for ``output`` (see ``staged_output``)."""
+    with staged_output(output, owned, protected) as staging:
+        write(staging)
