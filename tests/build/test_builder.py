@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,16 @@ from hypothesis import strategies as st
 
 from contentpack import forking
 from contentpack.build import builder as builder_module
+from contentpack.content import parallel_load
+from contentpack.content import validate as validate_module
 from contentpack.build.builder import BuildFailed, BuildReport, build_pack, render_app
 from contentpack.build.conf import read_conf
 from contentpack.build.dates import BuildDate
 from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, SourceMap
 from . import factory
+
+VALID_PACK = Path(__file__).parents[1] / "content" / "fixtures" / "valid"
 
 
 def build(tmp_path: Path, pack: Pack | None = None, **kw: Any) -> BuildReport:
@@ -287,3 +292,41 @@ def test_a_render_failure_stops_the_docs_child_and_keeps_dist(tmp_path: Path, do
     assert not report.ok and "may not end with a backslash" in report.problems[0]
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))
+
+
+@pytest.fixture
+def yaml_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The validator's fixture pack, with every helper process that a 2,000-detection build uses switched on."""
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
+    monkeypatch.setattr(validate_module, "RULES_CHILD_MIN_DETECTIONS", 0)
+    monkeypatch.setattr(parallel_load, "MIN_FILES", 1)
+    root = tmp_path / "pack"
+    shutil.copytree(VALID_PACK, root)
+    return root
+
+
+def test_rules_running_beside_the_render_still_stop_the_build(yaml_pack: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert builder_module.build(yaml_pack, out, environ=factory.ENV).ok
+    before = _tree(out)
+    ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
+    report = builder_module.build(yaml_pack, out, environ=factory.ENV)
+    assert not report.ok
+    assert any("[CP034]" in p and "2099" in p for p in report.problems), report.problems
+    assert _tree(out) == before  # rendered meanwhile, never published
+    assert not list(tmp_path.glob(".dist*"))
+
+
+def test_a_build_with_helpers_reports_what_a_build_without_them_reports(yaml_pack: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
+    with_helpers = builder_module.build(yaml_pack, tmp_path / "a", environ=factory.ENV)
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
+    monkeypatch.setattr(validate_module, "RULES_CHILD_MIN_DETECTIONS", 10**9)
+    monkeypatch.setattr(parallel_load, "MIN_FILES", 10**9)
+    without = builder_module.build(yaml_pack, tmp_path / "b", environ=factory.ENV)
+    assert (with_helpers.ok, with_helpers.problems, with_helpers.warnings) == (
+        without.ok, without.problems, without.warnings)
+    assert not with_helpers.ok

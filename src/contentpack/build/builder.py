@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,39 +173,30 @@ def write_docs(pack: Pack, catalog: AttackCatalog, folder: Path, previous: Path,
     return write_tree(folder, docs, epoch, previous)
 
 
+Gate = Callable[[], Sequence[str]]  # problems that must stop the build (validation still running meanwhile)
+
+
 def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
-               environ: Mapping[str, str] | None = None) -> BuildReport:
-    """Build an already-validated pack into ``output``.
+               environ: Mapping[str, str] | None = None, gate: Gate | None = None) -> BuildReport:
+    """Build a validated pack into ``output``.
 
     Everything goes into a staging folder next to ``output`` that replaces it only once every file is written
     and every .conf has read back as meant; any failure removes the staging folder and leaves ``output`` as
     it was. Files identical to the previous output's are hard-linked from it (``write_tree``).
+
+    ``gate``: the rest of the validation, when it runs while this builds (``build``). It is asked before the
+    swap and whenever the build fails; its problems take precedence, so the answer is the one a build
+    after a finished validation gives.
     """
     output = output.absolute()
     try:
-        date = build_date(Path(pack.root), environ)
-        catalog = load_attack()
         try:
-            check_replaceable(output, _owned, Path(pack.root))
-        except PackageError as exc:  # report the content's own problems too: all errors in one run
-            problems = [str(exc)]
-            try:
-                render_app(pack, date, style)
-            except BuildFailed as failed:
-                problems = [*failed.problems, *problems]
-            raise BuildFailed(problems) from None
-        with staged_output(output, _owned, protected=Path(pack.root)) as staging:
-            docs = forking.background(
-                lambda: write_docs(pack, catalog, staging / "docs", output / "docs", date.epoch),
-                fork=len(pack.detections) >= DOCS_CHILD_MIN_DETECTIONS)
-            try:
-                built = render_app(pack, date, style)
-                tarball = tarball_bytes(built.appid, built.files, date.epoch)
-                reused = (write_tree(staging / built.appid, built.files, date.epoch, output / built.appid)
-                          + write_tree(staging, {built.tarball_name: tarball}, date.epoch, output))
-                reused += int(docs.join())  # type: ignore[call-overload]
-            finally:
-                docs.cancel()
+            built, reused = _build_into(pack, output, style, environ, gate)
+        except Exception:
+            blocking = gate() if gate is not None else ()
+            if blocking:
+                raise BuildFailed(list(blocking)) from None
+            raise
     except BuildFailed as exc:
         return BuildReport(False, tuple(exc.problems))
     except (BuildDateError, PackageError, AttackDataError) as exc:
@@ -216,20 +207,60 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
                        reused)
 
 
+def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
+                gate: Gate | None) -> tuple[BuiltApp, int]:
+    date = build_date(Path(pack.root), environ)
+    catalog = load_attack()
+    try:
+        check_replaceable(output, _owned, Path(pack.root))
+    except PackageError as exc:  # report the content's own problems too: all errors in one run
+        problems = [str(exc)]
+        try:
+            render_app(pack, date, style)
+        except BuildFailed as failed:
+            problems = [*failed.problems, *problems]
+        raise BuildFailed(problems) from None
+    with staged_output(output, _owned, protected=Path(pack.root)) as staging:
+        docs = forking.background(
+            lambda: write_docs(pack, catalog, staging / "docs", output / "docs", date.epoch),
+            fork=len(pack.detections) >= DOCS_CHILD_MIN_DETECTIONS)
+        try:
+            built = render_app(pack, date, style)
+            tarball = tarball_bytes(built.appid, built.files, date.epoch)
+            reused = (write_tree(staging / built.appid, built.files, date.epoch, output / built.appid)
+                      + write_tree(staging, {built.tarball_name: tarball}, date.epoch, output))
+            reused += int(docs.join())  # type: ignore[call-overload]
+        finally:
+            docs.cancel()
+        blocking = gate() if gate is not None else ()
+        if blocking:
+            raise BuildFailed(list(blocking))
+    return built, reused
+
+
 def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mapping[str, str] | None = None,
           strict: bool = False) -> BuildReport:
-    """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone."""
+    """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone.
+
+    The pack-wide rules of a big pack run in a forked child while the app renders (``start_validation``);
+    the output is swapped in only after they came back clean.
+    """
     # heavy (JSON Schema); only the full build needs it
-    from contentpack.content.validate import cyclic_gc_paused, validate_pack
+    from contentpack.content.validate import cyclic_gc_paused, start_validation
 
     # One pause for load and render: re-enabling the collector between them would make it re-scan the whole
     # freshly loaded pack several times while rendering allocates (measured: ~0.1 s CPU on 2,000 detections).
     with cyclic_gc_paused():
-        result = validate_pack(root, strict=strict)
-        rendered = [d.render() for d in result.diagnostics]
-        if not result.ok or result.pack is None:
-            errors = tuple(rendered) or ("validation failed",)
-            return BuildReport(False, errors)
+        pending = start_validation(Path(root), strict=strict, background_rules=True)
+        if not pending.early_result.ok or pending.pack is None:
+            result = pending.finish()
+            return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
+
+        def gate() -> list[str]:
+            result = pending.finish()
+            return [] if result.ok else [d.render() for d in result.diagnostics]
+
         absolute = output if output.is_absolute() else Path(os.getcwd()) / output
-        report = build_pack(result.pack, absolute, style, environ)
-    return dataclasses.replace(report, warnings=tuple(rendered))
+        report = build_pack(pending.pack, absolute, style, environ, gate)
+        warnings = tuple(d.render() for d in pending.finish().diagnostics)
+    return dataclasses.replace(report, warnings=() if not report.ok and report.problems == warnings else warnings)

@@ -30,6 +30,9 @@ class Position:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+DiagnosticTuple = tuple[str, int, int, str, str, str]
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem. ``rule`` is a stable id (``CP001``…) users can grep for and documentation explains."""
@@ -41,6 +44,16 @@ class Diagnostic:
 
     def render(self) -> str:
         return f"{self.position}: {self.severity.value}[{self.rule}]: {self.message}"
+
+    def as_tuple(self) -> DiagnosticTuple:
+        """Builtin values only, for handing diagnostics between processes with ``marshal``."""
+        return (self.position.path, self.position.line, self.position.col, self.severity.value, self.rule,
+                self.message)
+
+    @classmethod
+    def from_tuple(cls, values: DiagnosticTuple) -> Diagnostic:
+        path, line, col, severity, rule, message = values
+        return cls(Position(path, line, col), Severity(severity), rule, message)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contentpack import forking
-from contentpack.content.diagnostics import Diagnostic, Position, Severity
-from contentpack.content.loader import LoadedDocument, load_yaml, plain_document, restore_document
+from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
+from contentpack.content.loader import LoadedDocument, PlainDocument, load_yaml, plain_document, restore_document
 
 MIN_FILES = 256  # below this, forking and the hand-back cost more than the second core wins
 CHILD_SHARE = 0.42  # the child also encodes its answer and the parent decodes it, so the child takes less
@@ -63,15 +63,11 @@ def _decode_all(answer: bytes | None, expected: int) -> list[Loaded] | None:
     return decoded if len(decoded) == expected else None
 
 
-def _encode(loaded: Loaded) -> tuple[object, list[tuple[str, int, int, str, str, str]]]:
+def _encode(loaded: Loaded) -> tuple[PlainDocument | None, list[DiagnosticTuple]]:
     document, problems = loaded
-    diagnostics = [(d.position.path, d.position.line, d.position.col, d.severity.value, d.rule, d.message)
-                   for d in problems]
-    return (None if document is None else plain_document(document)), diagnostics
+    return (None if document is None else plain_document(document)), [d.as_tuple() for d in problems]
 
 
-def _decode(item: tuple[object, list[tuple[str, int, int, str, str, str]]]) -> Loaded:
-    plain, diagnostics = item
-    problems = [Diagnostic(Position(path, line, col), Severity(severity), rule, message)
-                for path, line, col, severity, rule, message in diagnostics]
-    return (None if plain is None else restore_document(plain)), problems  # type: ignore[arg-type]
+def _decode(item: tuple[PlainDocument | None, list[DiagnosticTuple]]) -> Loaded:
+    plain, problems = item
+    return (None if plain is None else restore_document(plain)), [Diagnostic.from_tuple(d) for d in problems]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentpack import attack
+from contentpack import attack, forking
 from contentpack.config import PackRootError, load_app_config
 from contentpack.content import schemas
 from contentpack.content.build_model import (
@@ -192,15 +192,54 @@ def validate_pack(
     ``attack_catalog`` supplies the ATT&CK data (default: the data shipped in the package).
     """
     with cyclic_gc_paused():
-        return _validate(Path(root), strict, today, attack_catalog)
+        return start_validation(Path(root), strict=strict, today=today, attack_catalog=attack_catalog).finish()
 
 
-def _validate(
+# From this many detections on, ``start_validation(background_rules=True)`` runs the pack-wide rules in a
+# forked child, so a build can render while they run (~0.3 s on 2,000 detections).
+RULES_CHILD_MIN_DETECTIONS = 200
+
+
+@dataclass
+class PendingValidation:
+    """A validation whose pack-wide rules may still be running (``start_validation``).
+
+    ``pack`` and the problems found file by file are known at once; ``finish`` waits for the rules. The
+    builder renders meanwhile and swaps its output in only after ``finish`` came back clean, so nothing
+    built from a pack the rules reject is ever published.
+    """
+
+    pack: Pack | None
+    early: list[Diagnostic]  # discovery, file, schema and model problems
+    strict: bool
+    rules: forking.Background | None
+    result: ValidationResult | None = None
+
+    @property
+    def early_result(self) -> ValidationResult:
+        """What is known before the rules: not ``ok`` means the rules cannot make it ok."""
+        return _finish(self.early, self.pack, self.strict)
+
+    def finish(self) -> ValidationResult:
+        """The whole result (waits for the rules once; later calls return the same result)."""
+        if self.result is None:
+            late: list[Diagnostic] = []
+            if self.rules is not None:
+                late = [Diagnostic.from_tuple(d) for d in self.rules.join()]  # type: ignore[attr-defined]
+                self.rules = None
+            self.result = _finish([*self.early, *late], self.pack, self.strict)
+        return self.result
+
+
+def start_validation(
     root: Path,
-    strict: bool,
-    today: dt.date | None,
-    attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]],
-) -> ValidationResult:
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]] = _attack_catalog,
+    background_rules: bool = False,
+) -> PendingValidation:
+    """Load and model the pack now; run the pack-wide rules later, or meanwhile in a forked child."""
     app, problems = load_app_config(root)
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
@@ -216,7 +255,7 @@ def _validate(
         elif outcome.declared_name is not None:
             unmodelled.add(outcome.declared_name)
     if app is None:
-        return _finish(diagnostics, None, strict)
+        return PendingValidation(None, diagnostics, strict, None)
     pack = Pack(
         root=str(root),
         app=app,
@@ -235,8 +274,9 @@ def _validate(
         attack=catalog,
         attack_problem=catalog_problem,
     )
-    diagnostics.extend(run_rules(context))
-    return _finish(diagnostics, pack, strict)
+    fork = background_rules and len(pack.detections) >= RULES_CHILD_MIN_DETECTIONS
+    rules = forking.background(lambda: [d.as_tuple() for d in run_rules(context)], fork=fork)
+    return PendingValidation(pack, diagnostics, strict, rules)
 
 
 def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
