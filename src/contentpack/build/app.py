@@ -7,11 +7,17 @@ non-stock .conf files so installing an update does not need a restart (ESCU form
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 from contentpack.build.conf import ConfFile, Stanza
 from contentpack.build.dates import BuildDate
 from contentpack.content.model import AppConfig, Pack
+
+
+def escape(text: str) -> str:
+    """XML text escaping (&, <, >), as ``xml.sax.saxutils.escape`` does, without its 60 ms import of urllib."""
+    return html_escape(text, quote=False)
+
 
 CUSTOM_CONFS = ("analyticstories", "content-version")
 

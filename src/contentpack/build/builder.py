@@ -246,21 +246,30 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
     the output is swapped in only after they came back clean.
     """
     # heavy (JSON Schema); only the full build needs it
-    from contentpack.content.validate import cyclic_gc_paused, start_validation
+    from contentpack.content.validate import cyclic_gc_paused
 
     # One pause for load and render: re-enabling the collector between them would make it re-scan the whole
     # freshly loaded pack several times while rendering allocates (measured: ~0.1 s CPU on 2,000 detections).
+    # The pack is dropped before the pause ends (it lives only inside ``_validate_and_build``): otherwise the
+    # first collection afterwards would walk all of it once more (~0.2 s on 2,000 detections).
     with cyclic_gc_paused():
-        pending = start_validation(Path(root), strict=strict, background_rules=True)
-        if not pending.early_result.ok or pending.pack is None:
-            result = pending.finish()
-            return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
+        return _validate_and_build(Path(root), output, style, environ, strict)
 
-        def gate() -> list[str]:
-            result = pending.finish()
-            return [] if result.ok else [d.render() for d in result.diagnostics]
 
-        absolute = output if output.is_absolute() else Path(os.getcwd()) / output
-        report = build_pack(pending.pack, absolute, style, environ, gate)
-        warnings = tuple(d.render() for d in pending.finish().diagnostics)
+def _validate_and_build(root: Path, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
+                        strict: bool) -> BuildReport:
+    from contentpack.content.validate import start_validation
+
+    pending = start_validation(root, strict=strict, background_rules=True)
+    if not pending.early_result.ok or pending.pack is None:
+        result = pending.finish()
+        return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
+
+    def gate() -> list[str]:
+        result = pending.finish()
+        return [] if result.ok else [d.render() for d in result.diagnostics]
+
+    absolute = output if output.is_absolute() else Path(os.getcwd()) / output
+    report = build_pack(pending.pack, absolute, style, environ, gate)
+    warnings = tuple(d.render() for d in pending.finish().diagnostics)
     return dataclasses.replace(report, warnings=() if not report.ok and report.problems == warnings else warnings)

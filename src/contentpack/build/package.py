@@ -64,7 +64,7 @@ def tarball_bytes(appid: str, files: Mapping[str, bytes], epoch: int) -> bytes:
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
     out = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=9) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=3) as gz:
         gz.write(raw.getvalue())
     return out.getvalue()
 
