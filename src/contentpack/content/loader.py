@@ -15,6 +15,7 @@ date pattern then rejects with a clear message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -276,38 +277,33 @@ class _Walker:
 
 
 class _Loader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYAML's safe resolver
-    """``CSafeLoader`` with a memo for implicit scalar tags and no-op path resolution.
+    """``CSafeLoader`` whose per-node callbacks from libyaml cost as little as Python allows.
 
-    libyaml parses in C but asks Python's resolver for the tag of every node; keys and short values repeat
-    across thousands of files, so remembering the answer for short scalars saves a regex match per node.
+    libyaml asks Python for the tag of every node (``resolve``) and calls two path-resolver hooks around it;
+    on a big pack that is hundreds of thousands of calls. The hooks do nothing in safe loading, so builtins
+    that accept the same arguments stand in for them, and ``resolve`` is a C-level LRU cache in front of the
+    safe resolver: node kinds, keys and short values repeat across thousands of files.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        # libyaml calls these two around every node; safe loading has no path resolvers, so they do nothing.
-        # Builtins that take the same arguments and do nothing cost a fraction of a Python method call.
         self.descend_resolver = {}.get
         self.ascend_resolver = int
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode:
-            # Safe loading has no path resolvers: collections without an explicit tag get the default one.
-            return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
-        if not implicit[0]:
-            return _STR_TAG  # quoted (or block) scalars are strings; only plain ones are resolved
-        if value is None or len(value) > _MEMO_MAX_LEN:
-            return super().resolve(kind, value, implicit)
-        tag = _TAG_MEMO.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(_TAG_MEMO) < _MEMO_SIZE:
-                _TAG_MEMO[value] = tag
-        return tag
+        self.resolve = _resolve_tag
 
 
-_TAG_MEMO: dict[str, str] = {}  # plain scalar text -> its implicit tag
-_MEMO_MAX_LEN = 48
-_MEMO_SIZE = 50_000
+_SAFE_RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _resolve_tag(kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+    """The tag PyYAML's safe loader gives a node (a pure function of its arguments, hence cacheable)."""
+    if kind is not yaml.ScalarNode:
+        # Safe loading has no path resolvers: collections without an explicit tag get the default one.
+        return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+    if not implicit[0]:
+        return _STR_TAG  # quoted (or block) scalars are strings; only plain ones are resolved
+    return str(_SAFE_RESOLVER.resolve(kind, value, implicit))
 
 
 def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
