@@ -300,6 +300,7 @@ def yaml_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
     monkeypatch.setattr(validate_module, "RULES_CHILD_MIN_DETECTIONS", 0)
     monkeypatch.setattr(parallel_load, "MIN_FILES", 1)
+    monkeypatch.setenv("CONTENTPACK_CACHE", "off")  # parse every time, as a first build does
     root = tmp_path / "pack"
     shutil.copytree(VALID_PACK, root)
     return root

@@ -40,7 +40,7 @@ def load_documents(root: Path, shown_paths: Sequence[str], *, parallel: bool | N
     if parallel:
         split -= int(len(shown_paths) * CHILD_SHARE)
         theirs = shown_paths[split:]
-        child = forking.start(lambda: marshal.dumps([_encode(load_yaml(root / shown, shown)) for shown in theirs]))
+        child = forking.start(lambda: marshal.dumps([encode_loaded(load_yaml(root / shown, shown)) for shown in theirs]))
         if child is None:
             split = len(shown_paths)
     results = [load_yaml(root / shown, shown) for shown in shown_paths[:split]]
@@ -57,17 +57,21 @@ def _decode_all(answer: bytes | None, expected: int) -> list[Loaded] | None:
     if answer is None:
         return None
     try:
-        decoded = [_decode(item) for item in marshal.loads(answer)]
+        decoded = [decode_loaded(item) for item in marshal.loads(answer)]
     except (ValueError, EOFError, TypeError):
         return None
     return decoded if len(decoded) == expected else None
 
 
-def _encode(loaded: Loaded) -> tuple[PlainDocument | None, list[DiagnosticTuple]]:
+EncodedLoad = tuple[PlainDocument | None, list[DiagnosticTuple]]
+
+
+def encode_loaded(loaded: Loaded) -> EncodedLoad:
+    """A parse result as builtin values only (for ``marshal``: the hand-back here and the parse cache)."""
     document, problems = loaded
     return (None if document is None else plain_document(document)), [d.as_tuple() for d in problems]
 
 
-def _decode(item: tuple[PlainDocument | None, list[DiagnosticTuple]]) -> Loaded:
+def decode_loaded(item: EncodedLoad) -> Loaded:
     plain, problems = item
     return (None if plain is None else restore_document(plain)), [Diagnostic.from_tuple(d) for d in problems]

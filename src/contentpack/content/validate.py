@@ -33,7 +33,7 @@ from contentpack.content.diagnostics import Diagnostic, Position, Severity, erro
 from contentpack.content.loader import LoadedDocument, load_yaml
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
-from contentpack.content.parallel_load import load_documents
+from contentpack.content.parse_cache import load_cached
 from contentpack.content.rules import RuleContext, run_rules
 
 __all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
@@ -244,7 +244,7 @@ def start_validation(
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    loaded = load_documents(root, [shown for _, shown in tasks])
+    loaded = load_cached(root, [shown for _, shown in tasks])
     outcomes = [check_document(kind, root, shown, doc) for (kind, shown), doc in zip(tasks, loaded)]
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()

@@ -1,0 +1,97 @@
+"""The parse cache: a hit gives exactly what parsing gives, changed files are parsed again, a bad cache is
+ignored, and the cache never lives inside the pack."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from contentpack.content import parse_cache
+from contentpack.content.parse_cache import cache_path, load_cached
+from contentpack.content.validate import validate_pack
+
+from .helpers import TTP, VALID
+from .test_parallel_load import _files, _plain
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CONTENTPACK_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Records which files each run really parsed."""
+    calls: list[list[str]] = []
+    real = parse_cache.load_documents
+
+    def counting(root: Path, shown: list[str], **kw: object) -> list:
+        calls.append(list(shown))
+        return real(root, shown, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parse_cache, "load_documents", counting)
+    return calls
+
+
+def test_a_hit_is_exactly_what_parsing_gives(tmp_path: Path, cache_dir: Path, parsed: list[list[str]]) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    first = load_cached(pack, shown)
+    second = load_cached(pack, shown)
+    assert parsed == [shown, []]  # the second run parsed nothing
+    assert _plain(second) == _plain(first)
+    assert sum(doc is None for doc, _ in second) == 4  # failures (and their diagnostics) are cached too
+    assert list(cache_dir.iterdir()) and not list(pack.glob(".*"))  # outside the pack
+
+
+def test_only_changed_files_are_parsed_again(tmp_path: Path, cache_dir: Path, parsed: list[list[str]]) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    load_cached(pack, shown)
+    (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")
+    again = load_cached(pack, shown)
+    assert parsed[-1] == ["r005.yml"]
+    assert again[shown.index("r005.yml")][0].data == {"name": "Edited"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", None])
+def test_a_corrupt_or_foreign_cache_counts_as_empty(tmp_path: Path, cache_dir: Path, parsed: list[list[str]],
+                                                   damage: bytes | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    expected = _plain(load_cached(pack, shown))
+    target = cache_path(pack)
+    assert target is not None
+    if damage is None:  # written by another loader version
+        monkeypatch.setattr(parse_cache, "_salt", lambda: "another loader")
+    else:
+        target.write_bytes(damage)
+    assert _plain(load_cached(pack, shown)) == expected
+    assert parsed[-1] == shown  # everything parsed again
+
+
+def test_turned_off_writes_nothing(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTENTPACK_CACHE", "off")
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    load_cached(pack, _files(pack))
+    assert not cache_dir.exists()
+
+
+def test_validation_through_the_cache_reports_the_same_problems(tmp_path: Path, cache_dir: Path) -> None:
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    ttp = root / TTP
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("status: production", "status: nonsense", 1),
+                   encoding="utf-8")
+    cold = validate_pack(root)
+    warm = validate_pack(root)
+    assert cold.errors and warm.diagnostics == cold.diagnostics and warm.pack == cold.pack
