@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from contentpack import forking
 from contentpack.build import builder as builder_module
 from contentpack.content import parallel_load
-from contentpack.content import validate as validate_module
 from contentpack.build.builder import BuildFailed, BuildReport, build_pack, render_app
 from contentpack.build.conf import read_conf
 from contentpack.build.dates import BuildDate
@@ -298,7 +297,6 @@ def test_a_render_failure_stops_the_docs_child_and_keeps_dist(tmp_path: Path, do
 def yaml_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The validator's fixture pack, with every helper process that a 2,000-detection build uses switched on."""
     monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
-    monkeypatch.setattr(validate_module, "RULES_CHILD_MIN_DETECTIONS", 0)
     monkeypatch.setattr(parallel_load, "MIN_FILES", 1)
     monkeypatch.setenv("CONTENTPACK_CACHE", "off")  # parse every time, as a first build does
     root = tmp_path / "pack"
@@ -306,7 +304,7 @@ def yaml_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def test_rules_running_beside_the_render_still_stop_the_build(yaml_pack: Path, tmp_path: Path) -> None:
+def test_rules_running_in_the_docs_child_still_stop_the_build(yaml_pack: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert builder_module.build(yaml_pack, out, environ=factory.ENV).ok
     before = _tree(out)
@@ -325,7 +323,6 @@ def test_a_build_with_helpers_reports_what_a_build_without_them_reports(yaml_pac
     ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
     with_helpers = builder_module.build(yaml_pack, tmp_path / "a", environ=factory.ENV)
     monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
-    monkeypatch.setattr(validate_module, "RULES_CHILD_MIN_DETECTIONS", 10**9)
     monkeypatch.setattr(parallel_load, "MIN_FILES", 10**9)
     without = builder_module.build(yaml_pack, tmp_path / "b", environ=factory.ENV)
     assert (with_helpers.ok, with_helpers.problems, with_helpers.warnings) == (

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from contentpack import forking
 from contentpack.attack import AttackCatalog, AttackDataError, licence_text
@@ -149,8 +150,8 @@ class BuildReport:
     reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
 
 
-# From this many detections on, docs/ (one page per detection) is written by a forked child while this
-# process renders the app: on 2,000 detections that overlaps ~0.4 s, and much more where creating files is slow.
+# From this many detections on, docs/ (one page per detection) is written, and the pack-wide rules are run, by a
+# forked child while this process renders the app: on 2,000 detections that overlaps ~0.7 s of work.
 DOCS_CHILD_MIN_DETECTIONS = 200
 
 
@@ -173,27 +174,32 @@ def write_docs(pack: Pack, catalog: AttackCatalog, folder: Path, previous: Path,
     return write_tree(folder, docs, epoch, previous)
 
 
-Gate = Callable[[], Sequence[str]]  # problems that must stop the build (validation still running meanwhile)
+# The rest of the validation, run beside the build: ``gate_work`` runs in the docs/ child (or here), its answer
+# goes to ``gate`` (None when it did not run, e.g. the build failed first: the gate then does the work itself),
+# which returns the problems that must stop the build.
+Gate = Callable[[Any], Sequence[str]]
 
 
 def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
-               environ: Mapping[str, str] | None = None, gate: Gate | None = None) -> BuildReport:
+               environ: Mapping[str, str] | None = None, gate: Gate | None = None,
+               gate_work: Callable[[], object] | None = None) -> BuildReport:
     """Build a validated pack into ``output``.
 
     Everything goes into a staging folder next to ``output`` that replaces it only once every file is written
     and every .conf has read back as meant; any failure removes the staging folder and leaves ``output`` as
     it was. Files identical to the previous output's are hard-linked from it (``write_tree``).
 
-    ``gate``: the rest of the validation, when it runs while this builds (``build``). It is asked before the
-    swap and whenever the build fails; its problems take precedence, so the answer is the one a build
-    after a finished validation gives.
+    ``gate``/``gate_work``: the rest of the validation when it runs while this builds (``build`` passes the
+    pack-wide rules): the work runs in the child that writes docs/ (two processes for two cores, rather than
+    a third one competing with the render), and the gate is asked before the swap and whenever the build
+    fails. Its problems take precedence, so the answer is the one a build after a finished validation gives.
     """
     output = output.absolute()
     try:
         try:
-            built, reused = _build_into(pack, output, style, environ, gate)
+            built, reused = _build_into(pack, output, style, environ, gate, gate_work)
         except Exception:
-            blocking = gate() if gate is not None else ()
+            blocking = gate(None) if gate is not None else ()
             if blocking:
                 raise BuildFailed(list(blocking)) from None
             raise
@@ -208,7 +214,7 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
 
 
 def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
-                gate: Gate | None) -> tuple[BuiltApp, int]:
+                gate: Gate | None, gate_work: Callable[[], object] | None) -> tuple[BuiltApp, int]:
     date = build_date(Path(pack.root), environ)
     catalog = load_attack()
     try:
@@ -222,17 +228,19 @@ def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str
         raise BuildFailed(problems) from None
     with staged_output(output, _owned, protected=Path(pack.root)) as staging:
         docs = forking.background(
-            lambda: write_docs(pack, catalog, staging / "docs", output / "docs", date.epoch),
+            lambda: (write_docs(pack, catalog, staging / "docs", output / "docs", date.epoch),
+                     gate_work() if gate_work is not None else None),
             fork=len(pack.detections) >= DOCS_CHILD_MIN_DETECTIONS)
         try:
             built = render_app(pack, date, style)
             tarball = tarball_bytes(built.appid, built.files, date.epoch)
             reused = (write_tree(staging / built.appid, built.files, date.epoch, output / built.appid)
                       + write_tree(staging, {built.tarball_name: tarball}, date.epoch, output))
-            reused += int(docs.join())  # type: ignore[call-overload]
+            docs_reused, gate_input = docs.join()  # type: ignore[misc]
+            reused += docs_reused
         finally:
             docs.cancel()
-        blocking = gate() if gate is not None else ()
+        blocking = gate(gate_input) if gate is not None else ()
         if blocking:
             raise BuildFailed(list(blocking))
     return built, reused
@@ -242,7 +250,7 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
           strict: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone.
 
-    The pack-wide rules of a big pack run in a forked child while the app renders (``start_validation``);
+    The pack-wide rules run in the forked child that writes docs/ while the app renders (``build_pack``);
     the output is swapped in only after they came back clean.
     """
     # heavy (JSON Schema); only the full build needs it
@@ -260,16 +268,16 @@ def _validate_and_build(root: Path, output: Path, style: JsonStyle, environ: Map
                         strict: bool) -> BuildReport:
     from contentpack.content.validate import start_validation
 
-    pending = start_validation(root, strict=strict, background_rules=True)
+    pending = start_validation(root, strict=strict)
     if not pending.early_result.ok or pending.pack is None:
         result = pending.finish()
         return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
 
-    def gate() -> list[str]:
-        result = pending.finish()
+    def gate(rule_tuples: Any) -> list[str]:
+        result = pending.finish(rule_tuples)
         return [] if result.ok else [d.render() for d in result.diagnostics]
 
     absolute = output if output.is_absolute() else Path(os.getcwd()) / output
-    report = build_pack(pending.pack, absolute, style, environ, gate)
+    report = build_pack(pending.pack, absolute, style, environ, gate, pending.rule_tuples)
     warnings = tuple(d.render() for d in pending.finish().diagnostics)
     return dataclasses.replace(report, warnings=() if not report.ok and report.problems == warnings else warnings)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentpack import attack, forking
+from contentpack import attack
 from contentpack.config import PackRootError, load_app_config
 from contentpack.content import schemas
 from contentpack.content.build_model import (
@@ -29,7 +29,7 @@ from contentpack.content.build_model import (
     build_macro,
     build_story,
 )
-from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
+from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple, Position, Severity, error
 from contentpack.content.loader import LoadedDocument, load_yaml
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
@@ -195,24 +195,20 @@ def validate_pack(
         return start_validation(Path(root), strict=strict, today=today, attack_catalog=attack_catalog).finish()
 
 
-# From this many detections on, ``start_validation(background_rules=True)`` runs the pack-wide rules in a
-# forked child, so a build can render while they run (~0.3 s on 2,000 detections).
-RULES_CHILD_MIN_DETECTIONS = 200
-
-
 @dataclass
 class PendingValidation:
-    """A validation whose pack-wide rules may still be running (``start_validation``).
+    """A validation whose pack-wide rules have not run yet (``start_validation``).
 
-    ``pack`` and the problems found file by file are known at once; ``finish`` waits for the rules. The
-    builder renders meanwhile and swaps its output in only after ``finish`` came back clean, so nothing
-    built from a pack the rules reject is ever published.
+    ``pack`` and the problems found file by file are known at once. The rules run when ``finish`` is called,
+    or elsewhere first: the builder runs ``rule_tuples`` in the forked child that writes docs/ while it
+    renders the app, hands the answer to ``finish``, and swaps its output in only once that came back clean,
+    so nothing built from a pack the rules reject is ever published.
     """
 
     pack: Pack | None
     early: list[Diagnostic]  # discovery, file, schema and model problems
     strict: bool
-    rules: forking.Background | None
+    context: RuleContext | None
     result: ValidationResult | None = None
 
     @property
@@ -220,13 +216,16 @@ class PendingValidation:
         """What is known before the rules: not ``ok`` means the rules cannot make it ok."""
         return _finish(self.early, self.pack, self.strict)
 
-    def finish(self) -> ValidationResult:
-        """The whole result (waits for the rules once; later calls return the same result)."""
+    def rule_tuples(self) -> list[DiagnosticTuple]:
+        """Run the pack-wide rules; plain tuples, so another process can hand them back (``marshal``)."""
+        return [] if self.context is None else [d.as_tuple() for d in run_rules(self.context)]
+
+    def finish(self, rule_tuples: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
+        """The whole result; ``rule_tuples``: the rules' answer if they already ran (else they run now).
+        Later calls return the first result."""
         if self.result is None:
-            late: list[Diagnostic] = []
-            if self.rules is not None:
-                late = [Diagnostic.from_tuple(d) for d in self.rules.join()]  # type: ignore[attr-defined]
-                self.rules = None
+            answer = self.rule_tuples() if rule_tuples is None else rule_tuples
+            late = [Diagnostic.from_tuple(tuple(d)) for d in answer]  # type: ignore[arg-type]
             self.result = _finish([*self.early, *late], self.pack, self.strict)
         return self.result
 
@@ -237,9 +236,8 @@ def start_validation(
     strict: bool = False,
     today: dt.date | None = None,
     attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]] = _attack_catalog,
-    background_rules: bool = False,
 ) -> PendingValidation:
-    """Load and model the pack now; run the pack-wide rules later, or meanwhile in a forked child."""
+    """Load and model the pack now; the pack-wide rules run at ``finish`` (or wherever the caller runs them)."""
     app, problems = load_app_config(root)
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
@@ -274,9 +272,7 @@ def start_validation(
         attack=catalog,
         attack_problem=catalog_problem,
     )
-    fork = background_rules and len(pack.detections) >= RULES_CHILD_MIN_DETECTIONS
-    rules = forking.background(lambda: [d.as_tuple() for d in run_rules(context)], fork=fork)
-    return PendingValidation(pack, diagnostics, strict, rules)
+    return PendingValidation(pack, diagnostics, strict, context)
 
 
 def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
