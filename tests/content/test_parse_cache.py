@@ -95,3 +95,28 @@ def test_validation_through_the_cache_reports_the_same_problems(tmp_path: Path, 
     cold = validate_pack(root)
     warm = validate_pack(root)
     assert cold.errors and warm.diagnostics == cold.diagnostics and warm.pack == cold.pack
+
+
+def test_no_home_directory_means_no_cache_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CONTENTPACK_CACHE_DIR", "XDG_CACHE_HOME", "CONTENTPACK_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_path(tmp_path) is None
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    assert len(load_cached(pack, shown)) == len(shown)
+
+
+def test_an_unwritable_cache_folder_changes_nothing_but_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(blocker))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    assert _plain(load_cached(pack, shown)) == _plain(load_cached(pack, shown))

@@ -52,7 +52,10 @@ def cache_path(root: Path, environ: Mapping[str, str] | None = None) -> Path | N
     elif env.get("XDG_CACHE_HOME"):
         base = Path(env["XDG_CACHE_HOME"]) / "contentpack"
     else:
-        base = Path.home() / ".cache" / "contentpack"
+        try:
+            base = Path.home() / ".cache" / "contentpack"
+        except (RuntimeError, KeyError):  # no home directory to speak of: no cache
+            return None
     key = hashlib.blake2b(str(root.resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return base / f"parsed-{key}.marshal"
 
