@@ -36,3 +36,20 @@ def test_cancel_stops_and_reaps_a_running_child() -> None:
     except ProcessLookupError:
         alive = False
     assert not alive  # killed and reaped: not even a zombie is left
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    import threading
+
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    try:
+        assert not forking.available()
+        assert forking.start(lambda: b"x") is None
+        assert forking.background(lambda: 42).join() == 42  # the work still gets done, in this process
+    finally:
+        release.set()
+        helper.join()
+    child = forking.start(lambda: b"x")  # alone again: forking is back
+    assert child is not None and child.result() == b"x"

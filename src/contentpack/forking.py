@@ -17,13 +17,21 @@ import marshal
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 
 def available() -> bool:
     """Whether a second process can help here at all (fork exists and there is more than one CPU)."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and _single_threaded()
+
+
+def _single_threaded() -> bool:
+    """Forking a process that runs other threads can copy a lock another thread holds (logging, an
+    allocator, I/O) into a child that then waits for it forever; a library called from a threaded program
+    must not do that, so then everything runs in this process."""
+    return threading.active_count() == 1
 
 
 @dataclass
@@ -70,8 +78,9 @@ class Forked:
 
 
 def start(work: Callable[[], bytes]) -> Forked | None:
-    """Run ``work`` in a forked child; its return value becomes the answer. None if no child could start."""
-    if not hasattr(os, "fork"):
+    """Run ``work`` in a forked child; its return value becomes the answer. None if no child could start
+    (no ``fork`` here, or other threads are running)."""
+    if not hasattr(os, "fork") or not _single_threaded():
         return None
     try:
         read_end, write_end = os.pipe()
