@@ -12,10 +12,12 @@ of machine). Figures printed, in the order they are measured:
 3. end to end, rebuild after one detection was edited (the everyday loop);
 4. the command line, `contentpack build` as a user runs it (interpreter start and imports included), first
    build and rebuild: the figure to put beside contentctl's, which is a command-line run too;
-5. the builder alone, from model objects (no YAML): render + round-trip check in memory, and to dist/;
-6. contentctl 5.6.2 building the same 2,000 detections on the same machine in the same run (when its
+5. the first build again with the pack and output in memory (/dev/shm), in process and as a command: the
+   code's own cost, whatever state the disk's file system is in (see the second reference below);
+6. the builder alone, from model objects (no YAML): render + round-trip check in memory, and to dist/;
+7. contentctl 5.6.2 building the same 2,000 detections on the same machine in the same run (when its
    virtualenv exists: `make compat` makes it), so the ratio does not depend on how fast the machine is today;
-7. two references for how fast this machine is right now: a fixed pure-Python loop (the validation
+8. two references for how fast this machine is right now: a fixed pure-Python loop (the validation
    benchmark's) and the cost of creating one empty file in the scratch folder.
 
 Why the second reference: a first build creates about 2,000 files (the docs pages). On journal-less ext4
@@ -57,6 +59,7 @@ from tests.build import factory  # noqa: E402
 
 KINDS = ("TTP", "Anomaly", "Hunting", "Correlation")
 DEFAULT_CONTENTCTL = ROOT / ".venv-contentctl" / "bin" / "contentctl"
+MEMORY_FS = "/dev/shm"  # a tmpfs on Linux
 
 
 def generated_pack(root: Path, count: int) -> Pack:
@@ -198,6 +201,21 @@ def main() -> int:
             timed(model_builds, lambda: build_pack(pack, root / "model-dist", environ=factory.ENV))
         saved = len(built.files["default/savedsearches.conf"])
 
+        memory_first: Timing | None = None
+        memory_cli: list[float] = []
+        if Path(MEMORY_FS).is_dir():
+            # The same first build with the pack and output in memory: what the code costs when creating files
+            # is cheap, whatever state the disk's file system is in.
+            with tempfile.TemporaryDirectory(prefix="bench-build-", dir=MEMORY_FS) as mem:
+                mem_root = Path(mem) / "yaml-pack"
+                mem_root.mkdir()
+                generate_yaml_pack(mem_root, args.detections)
+                memory_first = Timing()
+                cache(False)
+                for i in range(args.repeat):
+                    timed(memory_first, lambda: build(mem_root, Path(mem) / f"first-{i}", environ=factory.ENV))
+                    memory_cli.append(cli_build(mem_root, Path(mem) / f"cli-{i}", cached=False))
+
         reference: float | str | None = None
         contentctl = Path(args.contentctl)
         if not args.no_contentctl:
@@ -221,11 +239,22 @@ def main() -> int:
     print(f"command line `contentpack build`: first build best {min(cli_first):.3f} s, median "
           f"{statistics.median(cli_first):.3f} s (cache off); rebuild best {min(cli_again):.3f} s, median "
           f"{statistics.median(cli_again):.3f} s wall")
+    if memory_first is not None:
+        print(f"first build with pack and output in memory ({MEMORY_FS}): {memory_first.line()}; command line best "
+              f"{min(memory_cli):.3f} s, median {statistics.median(memory_cli):.3f} s")
     print(f"builder alone, render + round-trip check in memory: best {min(render_times):.3f} s; "
           f"to dist/: {model_builds.line()}; savedsearches.conf {saved / 1e6:.1f} MB")
     best = min(first.walls)
-    print(f"target < 2 s end to end (first build, in process): {'met' if best < 2 else 'NOT met'} ({best:.3f} s); "
-          f"command line: {'met' if min(cli_first) < 2 else 'NOT met'} ({min(cli_first):.3f} s)")
+
+    def verdict(seconds: float) -> str:
+        return f"{'met' if seconds < 2 else 'NOT met'} ({seconds:.3f} s)"
+
+    line = (f"target < 2 s, first build from YAML: in process {verdict(best)}, command line "
+            f"{verdict(min(cli_first))}")
+    if memory_first is not None:
+        line += (f"; in memory: in process {verdict(min(memory_first.walls))}, command line "
+                 f"{verdict(min(memory_cli))}")
+    print(line)
     if isinstance(reference, float):
         print(f"contentctl 5.6.2 build of the same {args.detections} detections (command line), this run: "
               f"{reference:.1f} s, {reference / min(cli_first):.1f}x our command-line first build "
