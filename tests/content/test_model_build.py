@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from contentpack.content import validate as validate_module
 from contentpack.content.build_model import deployment_for
+from contentpack.content.loader import load_yaml
 from contentpack.content.model import Deployment, NotableAction, Scheduling
 
 from .helpers import CORRELATION, HUNTING, TTP, VALID, Validate, edit
@@ -149,6 +150,6 @@ def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(
     parent[path[-1]] = data.draw(VALUES)  # type: ignore[index]
     root = tmp_path_factory.mktemp("fuzz")
     (root / "d.yml").write_text(yaml.safe_dump(document), encoding="utf-8")
-    outcome = validate_module.check_file("detection", root, "d.yml")
+    outcome = validate_module.check_document("detection", root, "d.yml", load_yaml(root / "d.yml", "d.yml"))
     assert (outcome.obj is None) == bool(outcome.problems)
     assert all(p.rule in {"CP004", "CP010", "CP011", "CP012", "CP013"} for p in outcome.problems)

@@ -40,7 +40,8 @@ def load_documents(root: Path, shown_paths: Sequence[str], *, parallel: bool | N
     if parallel:
         split -= int(len(shown_paths) * CHILD_SHARE)
         theirs = shown_paths[split:]
-        child = forking.start(lambda: marshal.dumps([encode_loaded(load_yaml(root / shown, shown)) for shown in theirs]))
+        child = forking.start(
+            lambda: marshal.dumps([encode_loaded(load_yaml(root / shown, shown)) for shown in theirs]))
         if child is None:
             split = len(shown_paths)
     results = [load_yaml(root / shown, shown) for shown in shown_paths[:split]]

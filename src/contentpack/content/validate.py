@@ -4,8 +4,10 @@
 for bad *content*: every problem becomes a ``Diagnostic``. It raises ``PackRootError`` only when there is no
 pack to look at (no ``contentpack.yml``), which callers treat as a usage error.
 
-Big packs are parsed on two cores (``parallel_load``: a forked child hands back plain values, not models);
-everything after parsing runs in one process.
+Files whose bytes did not change since the last run come from the parse cache (``parse_cache``); the rest
+of a big pack is parsed on two cores (``parallel_load``: a forked child hands back plain values, not models).
+``validate_pack`` then runs the pack-wide rules here; ``contentpack build`` runs them in its docs/ child
+through ``start_validation``/``PendingValidation`` while it renders.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from contentpack.content.build_model import (
     build_story,
 )
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple, Position, Severity, error
-from contentpack.content.loader import LoadedDocument, load_yaml
+from contentpack.content.loader import LoadedDocument
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
 from contentpack.content.parse_cache import load_cached
@@ -102,14 +104,9 @@ def _build(
     return build_lookup(data, source, csv_name, header), []
 
 
-def check_file(kind: schemas.SchemaKind, root: Path, shown: str) -> FileOutcome:
-    """Everything about one file that needs no other file (``shown``: its path relative to ``root``)."""
-    return check_document(kind, root, shown, load_yaml(root / shown, shown))
-
-
 def check_document(kind: schemas.SchemaKind, root: Path, shown: str,
                    loaded: tuple[LoadedDocument | None, list[Diagnostic]]) -> FileOutcome:
-    """``check_file`` for a file already parsed (``load_documents`` parses big packs on two cores)."""
+    """Everything about one parsed file that needs no other file (``shown``: its path relative to ``root``)."""
     document, problems = loaded
     if document is None:
         return FileOutcome(kind, None, problems, None)
