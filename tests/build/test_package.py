@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.build.dates import BuildDateError, build_date
-from contentpack.build.package import PackageError, replace_output, tarball_bytes, write_tree
+from contentpack.build.package import PackageError, staged_output, tarball_bytes, write_tree
 from . import factory
 
 
@@ -54,7 +54,8 @@ def test_failed_write_leaves_previous_output_untouched(tmp_path: Path) -> None:
         raise PackageError("boom")
 
     with pytest.raises(PackageError):
-        replace_output(out, failing)
+        with staged_output(out) as staging:
+            failing(staging)
     assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
 
@@ -63,7 +64,8 @@ def test_successful_write_replaces_output(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()
     (out / "old.txt").write_text("previous build")
-    replace_output(out, lambda folder: (folder / "new.txt").write_text("new"))
+    with staged_output(out) as staging:
+        (staging / "new.txt").write_text("new")
     assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -71,7 +73,8 @@ def test_successful_write_replaces_output(tmp_path: Path) -> None:
 def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "dist").write_text("not a folder")
     with pytest.raises(PackageError, match="not a folder"):
-        replace_output(tmp_path / "dist", lambda folder: None)
+        with staged_output(tmp_path / "dist"):
+            pass
 
 
 def test_build_date_prefers_source_date_epoch(tmp_path: Path) -> None:
@@ -120,11 +123,10 @@ def test_unchanged_files_are_linked_from_the_previous_output_and_it_survives_a_f
         assert int(os.stat(old / rel).st_mtime) == factory.EPOCH
 
 
-def test_a_rebuild_through_replace_output_takes_over_files_and_leaves_single_names(tmp_path: Path) -> None:
+def test_a_rebuild_through_the_staging_swap_takes_over_files_and_leaves_single_names(tmp_path: Path) -> None:
     out = _previous(tmp_path)
-    counts = []
-    replace_output(out, lambda folder: counts.append(write_tree(folder, FILES, factory.EPOCH, previous=out)))
-    assert counts == [3]
+    with staged_output(out) as staging:
+        assert write_tree(staging, FILES, factory.EPOCH, previous=out) == 3
     for rel, data in FILES.items():
         assert (out / rel).read_bytes() == data
         assert os.stat(out / rel).st_nlink == 1  # the old tree's names are gone with it

@@ -184,10 +184,3 @@ def staged_output(output: Path, owned: Callable[[Path], bool] = lambda p: True,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def replace_output(output: Path, write: Callable[[Path], None], owned: Callable[[Path], bool] = lambda p: True,
-                   protected: Path | None = None) -> None:
-    """Run ``write`` into a fresh staging folder, then swap it in for ``output`` (see ``staged_output``)."""
-    with staged_output(output, owned, protected) as staging:
-        write(staging)
