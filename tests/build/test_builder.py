@@ -328,3 +328,16 @@ def test_a_build_with_helpers_reports_what_a_build_without_them_reports(yaml_pac
     assert (with_helpers.ok, with_helpers.problems, with_helpers.warnings) == (
         without.ok, without.problems, without.warnings)
     assert not with_helpers.ok
+
+
+def test_the_docs_child_saves_the_parse_cache(yaml_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.content.parse_cache import cache_path, load_cached
+    from contentpack.content.validate import _discover
+
+    monkeypatch.setenv("CONTENTPACK_CACHE", "on")
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(tmp_path / "cache"))
+    assert builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV).ok
+    target = cache_path(yaml_pack)
+    assert target is not None and target.is_file()
+    shown = [path for _, path in _discover(yaml_pack)[0]]
+    assert load_cached(yaml_pack, shown)[1] is None  # every file a hit: nothing left to save

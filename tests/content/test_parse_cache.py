@@ -16,6 +16,14 @@ from .helpers import TTP, VALID
 from .test_parallel_load import _files, _plain
 
 
+def load(pack: Path, shown: list[str]) -> list:
+    """One run's load, then the cache save that the rest of a run does."""
+    results, update = load_cached(pack, shown)
+    if update is not None:
+        update.save()
+    return results
+
+
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
@@ -42,8 +50,8 @@ def test_a_hit_is_exactly_what_parsing_gives(tmp_path: Path, cache_dir: Path, pa
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    first = load_cached(pack, shown)
-    second = load_cached(pack, shown)
+    first = load(pack, shown)
+    second = load(pack, shown)
     assert parsed == [shown, []]  # the second run parsed nothing
     assert _plain(second) == _plain(first)
     assert sum(doc is None for doc, _ in second) == 4  # failures (and their diagnostics) are cached too
@@ -54,9 +62,9 @@ def test_only_changed_files_are_parsed_again(tmp_path: Path, cache_dir: Path, pa
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    load_cached(pack, shown)
+    load(pack, shown)
     (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")
-    again = load_cached(pack, shown)
+    again = load(pack, shown)
     assert parsed[-1] == ["r005.yml"]
     assert again[shown.index("r005.yml")][0].data == {"name": "Edited"}  # type: ignore[union-attr]
 
@@ -67,14 +75,14 @@ def test_a_corrupt_or_foreign_cache_counts_as_empty(tmp_path: Path, cache_dir: P
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    expected = _plain(load_cached(pack, shown))
+    expected = _plain(load(pack, shown))
     target = cache_path(pack)
     assert target is not None
     if damage is None:  # written by another loader version
         monkeypatch.setattr(parse_cache, "_salt", lambda: "another loader")
     else:
         target.write_bytes(damage)
-    assert _plain(load_cached(pack, shown)) == expected
+    assert _plain(load(pack, shown)) == expected
     assert parsed[-1] == shown  # everything parsed again
 
 
@@ -82,7 +90,7 @@ def test_turned_off_writes_nothing(tmp_path: Path, cache_dir: Path, monkeypatch:
     monkeypatch.setenv("CONTENTPACK_CACHE", "off")
     pack = tmp_path / "pack"
     pack.mkdir()
-    load_cached(pack, _files(pack))
+    load(pack, _files(pack))
     assert not cache_dir.exists()
 
 
@@ -109,7 +117,7 @@ def test_no_home_directory_means_no_cache_not_a_crash(tmp_path: Path, monkeypatc
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    assert len(load_cached(pack, shown)) == len(shown)
+    assert len(load(pack, shown)) == len(shown)
 
 
 def test_an_unwritable_cache_folder_changes_nothing_but_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,4 +127,27 @@ def test_an_unwritable_cache_folder_changes_nothing_but_speed(tmp_path: Path, mo
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    assert _plain(load_cached(pack, shown)) == _plain(load_cached(pack, shown))
+    assert _plain(load(pack, shown)) == _plain(load(pack, shown))
+
+
+def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp_path: Path, cache_dir: Path,
+                                                                           parsed: list[list[str]]) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    results, update = load_cached(pack, shown)
+    assert update is not None
+    (pack / "r007.yml").write_text("name: Changed meanwhile\n", encoding="utf-8")  # after parsing, before saving
+    update.save()
+    again = load(pack, shown)
+    assert "r007.yml" in parsed[-1]  # not a hit: parsed again
+    assert again[shown.index("r007.yml")][0].data == {"name": "Changed meanwhile"}  # type: ignore[union-attr]
+
+
+def test_nothing_new_means_nothing_to_save(tmp_path: Path, cache_dir: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    load(pack, shown)
+    assert load_cached(pack, shown)[1] is None
+    assert load_cached(pack, shown[1:])[1] is not None  # a file is gone: the cache drops it

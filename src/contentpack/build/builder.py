@@ -250,8 +250,8 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
           strict: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone.
 
-    The pack-wide rules run in the forked child that writes docs/ while the app renders (``build_pack``);
-    the output is swapped in only after they came back clean.
+    The pack-wide rules (and saving the parse cache) run in the forked child that writes docs/ while the app
+    renders (``build_pack``); the output is swapped in only after the rules came back clean.
     """
     # heavy (JSON Schema); only the full build needs it
     from contentpack.content.validate import cyclic_gc_paused
@@ -273,11 +273,11 @@ def _validate_and_build(root: Path, output: Path, style: JsonStyle, environ: Map
         result = pending.finish()
         return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
 
-    def gate(rule_tuples: Any) -> list[str]:
-        result = pending.finish(rule_tuples)
+    def gate(answer: Any) -> list[str]:
+        result = pending.finish(answer)
         return [] if result.ok else [d.render() for d in result.diagnostics]
 
     absolute = output if output.is_absolute() else Path(os.getcwd()) / output
-    report = build_pack(pending.pack, absolute, style, environ, gate, pending.rule_tuples)
+    report = build_pack(pending.pack, absolute, style, environ, gate, pending.background_work)
     warnings = tuple(d.render() for d in pending.finish().diagnostics)
     return dataclasses.replace(report, warnings=() if not report.ok and report.problems == warnings else warnings)

@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -93,38 +94,73 @@ def _digest(file: Path) -> bytes | None:
         return None
 
 
-def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None) -> list[Loaded]:
-    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has not seen."""
+FileStamp = tuple[int, int, int]  # (mtime_ns, size, inode): cheap evidence a file did not change
+
+
+def _stamp(file: Path) -> FileStamp | None:
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+@dataclass
+class CacheUpdate:
+    """What one load learned that the cache file does not hold yet; ``save`` writes it.
+
+    Kept apart from loading so the write (encoding and writing ~11 MB for 2,000 detections) can happen off
+    the critical path: ``contentpack build`` saves from its docs/ child while it renders. Each newly parsed
+    file is digested at save time and stored only if its stamp is what it was just before it was parsed,
+    so an answer is never filed under bytes it was not parsed from.
+    """
+
+    path: Path
+    salt: str
+    root: Path
+    kept: CacheEntries  # entries that are still right (hits)
+    parsed: list[tuple[str, FileStamp, Loaded]]  # files parsed this time, with their stamp before parsing
+
+    def save(self) -> None:
+        entries = dict(self.kept)
+        for shown, before, loaded in self.parsed:
+            file = self.root / shown
+            digest = _digest(file)
+            if digest is not None and _stamp(file) == before:
+                entries[shown] = (digest, encode_loaded(loaded))
+        _write(self.path, self.salt, entries)
+
+
+def load_cached(root: Path, shown_paths: Sequence[str],
+                environ: Mapping[str, str] | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
+    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has seen; also what
+    to save (None when the cache is off or already right)."""
     path = cache_path(root, environ)
     if path is None:
-        return load_documents(root, shown_paths)
+        return load_documents(root, shown_paths), None
     salt = _salt()
     cached = _read(path, salt)
     results: list[Loaded | None] = []
-    digests: list[bytes | None] = []
-    missing: list[int] = []
+    kept: CacheEntries = {}
+    missing: list[tuple[int, FileStamp | None]] = []
     for index, shown in enumerate(shown_paths):
-        digest = _digest(root / shown)
-        digests.append(digest)
         entry = cached.get(shown)
-        if digest is not None and entry is not None and entry[0] == digest:
+        if entry is not None and _digest(root / shown) == entry[0]:
             try:
                 results.append(decode_loaded(entry[1]))
+                kept[shown] = entry
                 continue
             except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
                 pass
         results.append(None)
-        missing.append(index)
-    parsed = load_documents(root, [shown_paths[i] for i in missing])
-    for index, loaded in zip(missing, parsed):
+        missing.append((index, _stamp(root / shown)))
+    parsed = load_documents(root, [shown_paths[index] for index, _ in missing])
+    fresh: list[tuple[str, FileStamp, Loaded]] = []
+    for (index, stamp), loaded in zip(missing, parsed):
         results[index] = loaded
-        if _digest(root / shown_paths[index]) != digests[index]:
-            digests[index] = None  # changed while being parsed: do not remember which bytes this answer is for
-    fresh: CacheEntries = {}
-    for shown, digest, loaded in zip(shown_paths, digests, results):
-        if digest is not None and loaded is not None:
-            previous = cached.get(shown)
-            fresh[shown] = previous if previous is not None and previous[0] == digest else (digest, encode_loaded(loaded))
-    if missing or fresh.keys() != cached.keys():
-        _write(path, salt, fresh)
-    return cast(list[Loaded], results)
+        if stamp is not None:
+            fresh.append((shown_paths[index], stamp, loaded))
+    update = None
+    if fresh or kept.keys() != cached.keys():
+        update = CacheUpdate(path, salt, root, kept, fresh)
+    return cast(list[Loaded], results), update

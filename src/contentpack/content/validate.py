@@ -35,7 +35,7 @@ from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple, Positio
 from contentpack.content.loader import LoadedDocument
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
-from contentpack.content.parse_cache import load_cached
+from contentpack.content.parse_cache import CacheUpdate, load_cached
 from contentpack.content.rules import RuleContext, run_rules
 
 __all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
@@ -196,16 +196,18 @@ def validate_pack(
 class PendingValidation:
     """A validation whose pack-wide rules have not run yet (``start_validation``).
 
-    ``pack`` and the problems found file by file are known at once. The rules run when ``finish`` is called,
-    or elsewhere first: the builder runs ``rule_tuples`` in the forked child that writes docs/ while it
-    renders the app, hands the answer to ``finish``, and swaps its output in only once that came back clean,
-    so nothing built from a pack the rules reject is ever published.
+    ``pack`` and the problems found file by file are known at once. What is left, the rules and saving what
+    the parse cache learned, is ``background_work``: ``finish`` runs it unless given its answer. The builder
+    runs it in the forked child that writes docs/ while it renders the app, hands the answer to ``finish``,
+    and swaps its output in only once that came back clean, so nothing built from a pack the rules reject
+    is ever published.
     """
 
     pack: Pack | None
     early: list[Diagnostic]  # discovery, file, schema and model problems
     strict: bool
     context: RuleContext | None
+    cache_update: CacheUpdate | None = None
     result: ValidationResult | None = None
 
     @property
@@ -213,15 +215,19 @@ class PendingValidation:
         """What is known before the rules: not ``ok`` means the rules cannot make it ok."""
         return _finish(self.early, self.pack, self.strict)
 
-    def rule_tuples(self) -> list[DiagnosticTuple]:
-        """Run the pack-wide rules; plain tuples, so another process can hand them back (``marshal``)."""
+    def background_work(self) -> list[DiagnosticTuple]:
+        """Save the parse cache's news and run the pack-wide rules; needs nothing back from this process, so
+        it may run in another one. Returns the rules' findings as plain tuples (``marshal``-able)."""
+        if self.cache_update is not None:
+            self.cache_update.save()
         return [] if self.context is None else [d.as_tuple() for d in run_rules(self.context)]
 
-    def finish(self, rule_tuples: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
-        """The whole result; ``rule_tuples``: the rules' answer if they already ran (else they run now).
-        Later calls return the first result."""
+    def finish(self, answer: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
+        """The whole result; ``answer``: what ``background_work`` returned if it already ran (else it runs
+        now). Later calls return the first result."""
         if self.result is None:
-            answer = self.rule_tuples() if rule_tuples is None else rule_tuples
+            if answer is None:
+                answer = self.background_work()
             late = [Diagnostic.from_tuple(tuple(d)) for d in answer]  # type: ignore[arg-type]
             self.result = _finish([*self.early, *late], self.pack, self.strict)
         return self.result
@@ -239,7 +245,7 @@ def start_validation(
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    loaded = load_cached(root, [shown for _, shown in tasks])
+    loaded, cache_update = load_cached(root, [shown for _, shown in tasks])
     outcomes = [check_document(kind, root, shown, doc) for (kind, shown), doc in zip(tasks, loaded)]
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()
@@ -250,7 +256,7 @@ def start_validation(
         elif outcome.declared_name is not None:
             unmodelled.add(outcome.declared_name)
     if app is None:
-        return PendingValidation(None, diagnostics, strict, None)
+        return PendingValidation(None, diagnostics, strict, None, cache_update)
     pack = Pack(
         root=str(root),
         app=app,
@@ -269,7 +275,7 @@ def start_validation(
         attack=catalog,
         attack_problem=catalog_problem,
     )
-    return PendingValidation(pack, diagnostics, strict, context)
+    return PendingValidation(pack, diagnostics, strict, context, cache_update)
 
 
 def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
