@@ -31,14 +31,17 @@ import yaml
 
 import contentpack
 from contentpack.content import loader
-from contentpack.content.parallel_load import EncodedLoad, Loaded, decode_loaded, encode_loaded, load_documents
+from contentpack.content.parallel_load import Loaded, decode_loaded, encode_loaded, load_documents
 
-CacheEntries = dict[str, tuple[bytes, EncodedLoad]]
+# path -> (digest of the file's bytes, the marshalled ``EncodedLoad``). Each entry is marshalled on its own so a
+# save re-marshals only what was parsed this time; the kept entries are copied as bytes.
+CacheEntries = dict[str, tuple[bytes, bytes]]
+FORMAT = "2"
 
 
 def _salt() -> str:
     loader_source = Path(loader.__file__).read_bytes()
-    parts = (contentpack.__version__, hashlib.blake2b(loader_source, digest_size=16).hexdigest(), yaml.__version__,
+    parts = (FORMAT, contentpack.__version__, hashlib.blake2b(loader_source, digest_size=16).hexdigest(), yaml.__version__,
              str(getattr(yaml, "__with_libyaml__", False)), sys.version.split()[0], str(marshal.version))
     return "|".join(parts)
 
@@ -127,7 +130,7 @@ class CacheUpdate:
             file = self.root / shown
             digest = _digest(file)
             if digest is not None and _stamp(file) == before:
-                entries[shown] = (digest, encode_loaded(loaded))
+                entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))
         _write(self.path, self.salt, entries)
 
 
@@ -147,7 +150,7 @@ def load_cached(root: Path, shown_paths: Sequence[str],
         entry = cached.get(shown)
         if entry is not None and _digest(root / shown) == entry[0]:
             try:
-                results.append(decode_loaded(entry[1]))
+                results.append(decode_loaded(marshal.loads(entry[1])))
                 kept[shown] = entry
                 continue
             except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
