@@ -1,4 +1,5 @@
-"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache."""
+"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache, and no helper
+process outlives the run."""
 
 from __future__ import annotations
 
@@ -14,3 +15,6 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
         yield folder
+    from contentpack import forking
+
+    forking.reap_detached()  # helpers still saving a cache finish before the scratch folders go

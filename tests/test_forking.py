@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from contentpack import forking
 
@@ -53,3 +56,50 @@ def test_no_fork_while_other_threads_run() -> None:
         helper.join()
     child = forking.start(lambda: b"x")  # alone again: forking is back
     assert child is not None and child.result() == b"x"
+
+
+def test_after_work_runs_once_the_answer_is_in_and_nobody_waits_for_it(tmp_path: Path) -> None:
+    mark = tmp_path / "after"
+    gate = tmp_path / "go"
+
+    def after() -> None:
+        while not gate.exists():  # held until the parent has its answer: proves the parent did not wait
+            time.sleep(0.01)
+        mark.write_text("done")
+
+    child = forking.start(lambda: b"answer", after)
+    assert child is not None
+    assert child.result() == b"answer"
+    assert not mark.exists()
+    gate.write_text("")
+    assert forking.reap_detached() == 0
+    assert mark.read_text() == "done"
+
+
+def test_after_work_does_not_hold_the_parents_output_open() -> None:
+    # A parent whose output is captured: the reader must see the end when the parent exits, not when the
+    # child's after work (here: a long sleep) ends.
+    program = (
+        "import time\n"
+        "from contentpack import forking\n"
+        "child = forking.start(lambda: b'x', lambda: time.sleep(30))\n"
+        "print(child.result().decode(), flush=True)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=25, check=True)
+    assert done.stdout.strip() == "x"
+    assert time.monotonic() - started < 20
+
+
+def test_only_a_complete_frame_is_an_answer() -> None:
+    # A child killed half-way through writing leaves fewer bytes than its length prefix announced.
+    assert forking._unframe(b"\x00\x00\x00\x00\x00\x00\x00\x09abc") is None
+    assert forking._unframe(b"\x00\x00\x00\x00\x00\x00\x00\x03abc") == b"abc"
+    assert forking._unframe(b"\x00\x00") is None
+
+
+def test_background_runs_after_here_when_no_child_helps(tmp_path: Path) -> None:
+    calls: list[str] = []
+    job = forking.background(lambda: calls.append("work") or 1, after=lambda: calls.append("after"), fork=False)
+    assert job.join() == 1
+    assert calls == ["work", "after"]

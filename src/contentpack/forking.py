@@ -9,6 +9,13 @@ Callers always keep a way to do the work themselves: ``start`` returns None wher
 it fails, and ``Forked.result`` returns None when the child died or answered nothing, so an answer never
 depends on whether the child helped. The child leaves through ``os._exit`` whatever happens, so no test
 runner, ``atexit`` hook or buffered output of the parent runs twice.
+
+A child may also be given ``after`` work that nobody waits for (saving a cache): it runs once the answer is
+sent and the pipe closed, with the child's standard streams pointed at /dev/null, so that neither the parent
+nor whoever reads the parent's output (a shell's ``$(...)``, a ``subprocess`` capture) waits for it. Such a
+child is left to finish on its own: the parent reaps it later (``reap_detached``), or, once the parent has
+exited, the system does. The answer is framed with its length, so a complete answer is recognised without
+waiting for the child's exit status.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import marshal
 import os
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -40,17 +48,25 @@ class Forked:
 
     pid: int
     read_end: int
+    detaches: bool = False  # has ``after`` work: once it answered, nobody waits for it
     done: bool = False
 
     def result(self) -> bytes | None:
-        """The child's answer; None if it failed in any way. Waits for the child to finish."""
+        """The child's answer; None if it failed in any way. Waits until the child has answered (and, unless it
+        has ``after`` work to do, until it has exited)."""
         try:
             with os.fdopen(self.read_end, "rb") as pipe:
-                answer = pipe.read()
+                framed = pipe.read()
         except OSError:
-            answer = b""
-        status = self._reap()
-        return answer if status == 0 and answer else None
+            framed = b""
+        answer = _unframe(framed)
+        if answer is None or not self.detaches:
+            self._reap()
+        else:
+            self.done = True
+            _detached.add(self.pid)
+            reap_detached(wait=False)
+        return answer or None
 
     def cancel(self) -> None:
         """Stop the child and reap it (a failed build must not leave it writing into a folder being removed)."""
@@ -66,22 +82,58 @@ class Forked:
             pass
         self._reap()
 
-    def _reap(self) -> int:
+    def _reap(self) -> None:
         if self.done:
-            return -1
+            return
         self.done = True
         try:
-            _, status = os.waitpid(self.pid, 0)
+            os.waitpid(self.pid, 0)
         except ChildProcessError:
-            return -1
-        return status
+            pass
 
 
-def start(work: Callable[[], bytes]) -> Forked | None:
-    """Run ``work`` in a forked child; its return value becomes the answer. None if no child could start
-    (no ``fork`` here, or other threads are running)."""
+_LENGTH = struct.Struct(">Q")
+_detached: set[int] = set()  # children that answered and may still be doing their ``after`` work
+
+
+def _unframe(framed: bytes) -> bytes | None:
+    if len(framed) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack_from(framed)
+    return framed[_LENGTH.size:] if len(framed) == _LENGTH.size + length else None
+
+
+def reap_detached(wait: bool = True) -> int:
+    """Collect children that answered and went on with their ``after`` work; ``wait``: until all are done
+    (tests and benchmarks, so that the next measurement does not share the CPU with them). Returns how many
+    are still running."""
+    for pid in sorted(_detached):
+        try:
+            done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _detached.discard(pid)
+    return len(_detached)
+
+
+def _quiet_standard_streams() -> None:
+    """Point fds 0-2 at /dev/null, so a reader of the parent's output sees its end when the parent exits."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def start(work: Callable[[], bytes], after: Callable[[], object] | None = None) -> Forked | None:
+    """Run ``work`` in a forked child; its return value becomes the answer, and ``after`` runs in the child
+    once the answer is sent (its failures are nobody's concern). None if no child could start (no ``fork``
+    here, or other threads are running)."""
     if not hasattr(os, "fork") or not _single_threaded():
         return None
+    reap_detached(wait=False)
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -100,12 +152,15 @@ def start(work: Callable[[], bytes]) -> Forked | None:
             os.close(read_end)
             answer = work()
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(answer)
+                pipe.write(_LENGTH.pack(len(answer)) + answer)
             status = 0
+            if after is not None:
+                _quiet_standard_streams()
+                after()
         finally:
             os._exit(status)
     os.close(write_end)
-    return Forked(pid, read_end)
+    return Forked(pid, read_end, detaches=after is not None)
 
 
 @dataclass
@@ -115,26 +170,34 @@ class Background:
     When no child runs, or the child fails without an answer, ``join`` runs ``work`` in this process, so
     ``work`` must cope with a half-done attempt of its own (clear what it writes first). An ``OSError`` in
     the child comes back as the same ``OSError`` here (a full disk must fail the build, not be retried).
-    The value must be something ``marshal`` encodes (plain numbers, strings, tuples).
+    The value must be something ``marshal`` encodes (plain numbers, strings, tuples). ``after`` runs after
+    ``work`` wherever ``work`` ran; in a child nobody waits for it.
     """
 
     work: Callable[[], object]
     child: Forked | None
+    after: Callable[[], object] | None = None
 
     def join(self) -> object:
         if self.child is None:
-            return self.work()
+            return self._here()
         answer = self.child.result()
         self.child = None
         if answer is None:
-            return self.work()
+            return self._here()
         try:
             kind, value = marshal.loads(answer)
         except (ValueError, EOFError, TypeError):
-            return self.work()
+            return self._here()
         if kind == "oserror":
             number, text, filename = value
             raise OSError(number, text, filename)
+        return value
+
+    def _here(self) -> object:
+        value = self.work()
+        if self.after is not None:
+            self.after()
         return value
 
     def cancel(self) -> None:
@@ -143,7 +206,8 @@ class Background:
             self.child = None
 
 
-def background(work: Callable[[], object], *, fork: bool = True) -> Background:
+def background(work: Callable[[], object], *, after: Callable[[], object] | None = None,
+               fork: bool = True) -> Background:
     """Start ``work`` in a child (when ``fork`` and a second CPU make that worth it); join it later."""
 
     def in_child() -> bytes:
@@ -153,4 +217,4 @@ def background(work: Callable[[], object], *, fork: bool = True) -> Background:
             filename = None if exc.filename is None else str(exc.filename)
             return marshal.dumps(("oserror", (exc.errno, exc.strerror, filename)))
 
-    return Background(work, start(in_child) if fork and available() else None)
+    return Background(work, start(in_child, after) if fork and available() else None, after)

@@ -254,7 +254,7 @@ def test_a_child_that_dies_is_replaced_by_writing_docs_here(tmp_path: Path, docs
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     real_start = forking.start
 
-    def half_then_die(work: object) -> forking.Forked | None:
+    def half_then_die(work: object, after: object = None) -> forking.Forked | None:
         def child() -> bytes:
             (tmp_path / "child-ran").write_text("yes")
             os._exit(3)
@@ -337,6 +337,7 @@ def test_the_docs_child_saves_the_parse_cache(yaml_pack: Path, tmp_path: Path, m
     monkeypatch.setenv("CONTENTPACK_CACHE", "on")
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(tmp_path / "cache"))
     assert builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV).ok
+    assert forking.reap_detached() == 0  # the child saves after it answered; nobody waited for that
     target = cache_path(yaml_pack)
     assert target is not None and target.is_file()
     shown = [path for _, path in _discover(yaml_pack)[0]]

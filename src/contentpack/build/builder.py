@@ -180,26 +180,36 @@ def write_docs(pack: Pack, catalog: AttackCatalog, folder: Path, previous: Path,
 Gate = Callable[[Any], Sequence[str]]
 
 
+@dataclass(frozen=True)
+class SideWork:
+    """Work a build does beside its own (see ``build_pack``): ``gate_work`` runs in the docs/ child and
+    ``gate`` judges its answer; ``after`` runs in that child once it has answered, and nothing waits for it."""
+
+    gate: Gate
+    gate_work: Callable[[], object]
+    after: Callable[[], object] | None = None
+
+
 def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
-               environ: Mapping[str, str] | None = None, gate: Gate | None = None,
-               gate_work: Callable[[], object] | None = None) -> BuildReport:
+               environ: Mapping[str, str] | None = None, side: SideWork | None = None) -> BuildReport:
     """Build a validated pack into ``output``.
 
     Everything goes into a staging folder next to ``output`` that replaces it only once every file is written
     and every .conf has read back as meant; any failure removes the staging folder and leaves ``output`` as
     it was. Files identical to the previous output's are hard-linked from it (``write_tree``).
 
-    ``gate``/``gate_work``: the rest of the validation when it runs while this builds (``build`` passes the
-    pack-wide rules): the work runs in the child that writes docs/ (two processes for two cores, rather than
-    a third one competing with the render), and the gate is asked before the swap and whenever the build
-    fails. Its problems take precedence, so the answer is the one a build after a finished validation gives.
+    ``side``: the rest of the validation when it runs while this builds (``build`` passes the pack-wide
+    rules, and saving the parse cache as ``after`` work): the work runs in the child that writes docs/ (two
+    processes for two cores, rather than a third one competing with the render), and the gate is asked
+    before the swap and whenever the build fails. Its problems take precedence, so the answer is the one a
+    build after a finished validation gives.
     """
     output = output.absolute()
     try:
         try:
-            built, reused = _build_into(pack, output, style, environ, gate, gate_work)
+            built, reused = _build_into(pack, output, style, environ, side)
         except Exception:
-            blocking = gate(None) if gate is not None else ()
+            blocking = side.gate(None) if side is not None else ()
             if blocking:
                 raise BuildFailed(list(blocking)) from None
             raise
@@ -214,7 +224,7 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
 
 
 def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
-                gate: Gate | None, gate_work: Callable[[], object] | None) -> tuple[BuiltApp, int]:
+                side: SideWork | None) -> tuple[BuiltApp, int]:
     date = build_date(Path(pack.root), environ)
     catalog = load_attack()
     try:
@@ -229,7 +239,8 @@ def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str
     with staged_output(output, _owned, protected=Path(pack.root)) as staging:
         docs = forking.background(
             lambda: (write_docs(pack, catalog, staging / "docs", output / "docs", date.epoch),
-                     gate_work() if gate_work is not None else None),
+                     side.gate_work() if side is not None else None),
+            after=side.after if side is not None else None,
             fork=len(pack.detections) >= DOCS_CHILD_MIN_DETECTIONS)
         try:
             built = render_app(pack, date, style)
@@ -240,7 +251,7 @@ def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str
             reused += docs_reused
         finally:
             docs.cancel()
-        blocking = gate(gate_input) if gate is not None else ()
+        blocking = side.gate(gate_input) if side is not None else ()
         if blocking:
             raise BuildFailed(list(blocking))
     return built, reused
@@ -250,8 +261,9 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
           strict: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone.
 
-    The pack-wide rules (and saving the parse cache) run in the forked child that writes docs/ while the app
-    renders (``build_pack``); the output is swapped in only after the rules came back clean.
+    The pack-wide rules run in the forked child that writes docs/ while the app renders (``build_pack``),
+    which then saves the parse cache with nobody waiting for it; the output is swapped in only after the
+    rules came back clean.
     """
     # heavy (JSON Schema); only the full build needs it
     from contentpack.content.validate import cyclic_gc_paused
@@ -278,6 +290,6 @@ def _validate_and_build(root: Path, output: Path, style: JsonStyle, environ: Map
         return [] if result.ok else [d.render() for d in result.diagnostics]
 
     absolute = output if output.is_absolute() else Path(os.getcwd()) / output
-    report = build_pack(pending.pack, absolute, style, environ, gate, pending.background_work)
+    report = build_pack(pending.pack, absolute, style, environ, SideWork(gate, pending.rule_findings, pending.save_cache))
     warnings = tuple(d.render() for d in pending.finish().diagnostics)
     return dataclasses.replace(report, warnings=() if not report.ok and report.problems == warnings else warnings)

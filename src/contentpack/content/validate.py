@@ -196,11 +196,12 @@ def validate_pack(
 class PendingValidation:
     """A validation whose pack-wide rules have not run yet (``start_validation``).
 
-    ``pack`` and the problems found file by file are known at once. What is left, the rules and saving what
-    the parse cache learned, is ``background_work``: ``finish`` runs it unless given its answer. The builder
-    runs it in the forked child that writes docs/ while it renders the app, hands the answer to ``finish``,
-    and swaps its output in only once that came back clean, so nothing built from a pack the rules reject
-    is ever published.
+    ``pack`` and the problems found file by file are known at once. What is left is ``rule_findings`` (the
+    pack-wide rules) and ``save_cache`` (what the parse cache learned); ``finish`` runs both unless given the
+    findings. The builder runs both in the forked child that writes docs/ while it renders the app (the
+    save after the child has answered, so nobody waits for it), hands the findings to ``finish``, and swaps
+    its output in only once they came back clean, so nothing built from a pack the rules reject is ever
+    published.
     """
 
     pack: Pack | None
@@ -215,19 +216,23 @@ class PendingValidation:
         """What is known before the rules: not ``ok`` means the rules cannot make it ok."""
         return _finish(self.early, self.pack, self.strict)
 
-    def background_work(self) -> list[DiagnosticTuple]:
-        """Save the parse cache's news and run the pack-wide rules; needs nothing back from this process, so
-        it may run in another one. Returns the rules' findings as plain tuples (``marshal``-able)."""
-        if self.cache_update is not None:
-            self.cache_update.save()
+    def rule_findings(self) -> list[DiagnosticTuple]:
+        """Run the pack-wide rules; needs nothing back from this process, so it may run in another one.
+        Returns the findings as plain tuples (``marshal``-able)."""
         return [] if self.context is None else [d.as_tuple() for d in run_rules(self.context)]
 
+    def save_cache(self) -> None:
+        """File what the parse cache learned (best effort; may run in another process)."""
+        if self.cache_update is not None:
+            self.cache_update.save()
+
     def finish(self, answer: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
-        """The whole result; ``answer``: what ``background_work`` returned if it already ran (else it runs
-        now). Later calls return the first result."""
+        """The whole result; ``answer``: what ``rule_findings`` returned if it already ran elsewhere, with the
+        cache saved there too (else both run now). Later calls return the first result."""
         if self.result is None:
             if answer is None:
-                answer = self.background_work()
+                self.save_cache()
+                answer = self.rule_findings()
             late = [Diagnostic.from_tuple(tuple(d)) for d in answer]  # type: ignore[arg-type]
             self.result = _finish([*self.early, *late], self.pack, self.strict)
         return self.result
