@@ -1,7 +1,5 @@
 """``python -m contentpack`` runs the CLI."""
 
-import sys
+from contentpack.cli import run
 
-from contentpack.cli import main
-
-sys.exit(main())
+run()
