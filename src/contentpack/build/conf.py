@@ -168,25 +168,34 @@ def render(conf: ConfFile, filename: str = "conf") -> Rendered:
         out.append("")
     expected: list[Stanza] = []
     seen: set[str] = set()
+    good_keys: set[str] = set()  # keys already checked (the same few dozen recur in every stanza)
+    encode = _encode_cached
     for stanza in conf.stanzas:
-        where = f"{filename} [{stanza.name}]"
-        check_stanza_name(stanza.name, where)
-        if stanza.name in seen:
-            raise ConfError(f"{where}: duplicate stanza")
-        seen.add(stanza.name)
-        out.append(f"[{stanza.name}]")
-        keys: set[str] = set()
+        name = stanza.name
+        check_stanza_name(name, f"{filename} [{name}]")
+        if name in seen:
+            raise ConfError(f"{filename} [{name}]: duplicate stanza")
+        seen.add(name)
+        out.append(f"[{name}]")
         stored_entries: list[tuple[str, str]] = []
         for key, value in stanza.entries:
-            check_key(key, where)
-            if key in keys:
-                raise ConfError(f"{where}: duplicate key {key!r}")
-            keys.add(key)
-            written, stored = encode_value(value, f"{where} {key}")
+            if key not in good_keys:
+                check_key(key, f"{filename} [{name}]")
+                good_keys.add(key)
+            try:
+                written, stored = encode(value)
+            except ConfError:  # word the error with its place
+                written, stored = _encode(value, f"{filename} [{name}] {key}")
             out.append(f"{key} = {written}" if written else f"{key} =")
             stored_entries.append((key, stored))
+        if len({key for key, _ in stored_entries}) != len(stored_entries):
+            keys: set[str] = set()
+            for key, _ in stored_entries:
+                if key in keys:
+                    raise ConfError(f"{filename} [{name}]: duplicate key {key!r}")
+                keys.add(key)
         out.append("")
-        expected.append(Stanza(stanza.name, tuple(stored_entries)))
+        expected.append(Stanza(name, tuple(stored_entries)))
     return Rendered("\n".join(out).rstrip("\n") + "\n", tuple(expected))
 
 
@@ -212,16 +221,11 @@ def read_conf(text: str, filename: str = "conf") -> ParsedConf:
     current: list[tuple[str, str]] | None = None
     names: set[str] = set()
     keys: set[str] = set()
-    lines = text.split("\n")
-    count = len(lines)
-    i = 0
-    while i < count:
-        raw = lines[i]
-        i += 1
+    lines = enumerate(text.split("\n"), 1)
+    for lineno, raw in lines:
         line = raw.strip()
         if not line or line[0] == "#":
             continue
-        lineno = i
         if line[0] == "[":
             if line[-1] != "]":
                 raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
@@ -240,16 +244,13 @@ def read_conf(text: str, filename: str = "conf") -> ParsedConf:
         value = value.lstrip()
         if raw[-1:] == "\\":
             parts = [value[:-1]]
-            while True:
-                if i >= count:
-                    raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
-                raw = lines[i]
-                i += 1
-                if raw[-1:] == "\\":
-                    parts.append(raw[:-1])
-                else:
+            for _, raw in lines:
+                if raw[-1:] != "\\":
                     parts.append(raw)
                     break
+                parts.append(raw[:-1])
+            else:
+                raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
             value = "\n".join(parts)
         if current is None:
             current = []
