@@ -55,6 +55,20 @@ def test_two_processes_give_what_one_gives(tmp_path: Path) -> None:
     assert dated.data == {"date": "2025-05-02", "when": "2025-05-02T10:00:00+00:00", "on": True}
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_each_result_is_handed_on_once_with_its_index(tmp_path: Path, parallel: bool) -> None:
+    shown = _files(tmp_path)
+    seen: dict[int, object] = {}
+
+    def each(index: int, loaded: tuple) -> None:
+        assert index not in seen
+        seen[index] = loaded
+
+    results = load_documents(tmp_path, shown, parallel=parallel, each=each)
+    assert sorted(seen) == list(range(len(shown)))
+    assert all(seen[i] is results[i] for i in range(len(shown)))
+
+
 @pytest.mark.parametrize("failure", ["no_fork", "child_dies", "garbled"])
 def test_a_failing_child_means_the_parent_parses_those_files(tmp_path: Path, failure: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:

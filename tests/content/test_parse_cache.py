@@ -58,6 +58,18 @@ def test_a_hit_is_exactly_what_parsing_gives(tmp_path: Path, cache_dir: Path, pa
     assert list(cache_dir.iterdir()) and not list(pack.glob(".*"))  # outside the pack
 
 
+def test_hits_and_misses_are_all_handed_on_with_their_index(tmp_path: Path, cache_dir: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    load(pack, shown)
+    (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")  # one miss among hits
+    seen: dict[int, object] = {}
+    results, _ = load_cached(pack, shown, each=lambda index, loaded: seen.setdefault(index, loaded))
+    assert sorted(seen) == list(range(len(shown)))
+    assert all(seen[i] is results[i] for i in range(len(shown)))
+
+
 def test_only_changed_files_are_parsed_again(tmp_path: Path, cache_dir: Path, parsed: list[list[str]]) -> None:
     pack = tmp_path / "pack"
     pack.mkdir()

@@ -14,7 +14,7 @@ short or garbled answer all mean the parent parses those files itself (see ``con
 from __future__ import annotations
 
 import marshal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from contentpack import forking
@@ -22,16 +22,22 @@ from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import LoadedDocument, PlainDocument, load_yaml, plain_document, restore_document
 
 MIN_FILES = 256  # below this, forking and the hand-back cost more than the second core wins
-CHILD_SHARE = 0.42  # the child also encodes its answer and the parent decodes it, so the child takes less
+# The child parses and encodes its share; the parent parses its share and passes each document on (``each``:
+# the validator's per-file checks, ~20% of a parse), then decodes and passes on the child's. Measured on 2,000
+# detections, both finish their share at about the same time with this split.
+CHILD_SHARE = 0.47
 
 Loaded = tuple[LoadedDocument | None, list[Diagnostic]]
+EachLoaded = Callable[[int, Loaded], None]  # (index in the path list, result) as soon as a result is here
 
 
-def load_documents(root: Path, shown_paths: Sequence[str], *, parallel: bool | None = None) -> list[Loaded]:
+def load_documents(root: Path, shown_paths: Sequence[str], *, parallel: bool | None = None,
+                   each: EachLoaded | None = None) -> list[Loaded]:
     """``load_yaml`` for every path (relative to ``root``), in order; two processes for big packs.
 
-    ``parallel``: None decides by pack size and CPU count; True/False force it (tests use both to show the
-    two ways give the same answer).
+    ``each`` is called on every result as soon as this process has it, in no promised order: work on the
+    parent's own share then overlaps with the child's parsing. ``parallel``: None decides by pack size and CPU
+    count; True/False force it (tests use both to show the two ways give the same answer).
     """
     if parallel is None:
         parallel = len(shown_paths) >= MIN_FILES and forking.available()
@@ -45,10 +51,16 @@ def load_documents(root: Path, shown_paths: Sequence[str], *, parallel: bool | N
         if child is None:
             split = len(shown_paths)
     results = [load_yaml(root / shown, shown) for shown in shown_paths[:split]]
+    if each is not None:
+        for index, loaded in enumerate(results):
+            each(index, loaded)
     if child is not None:
         helped = _decode_all(child.result(), len(shown_paths) - split)
         if helped is None:
             helped = [load_yaml(root / shown, shown) for shown in shown_paths[split:]]
+        if each is not None:
+            for index, loaded in enumerate(helped, start=split):
+                each(index, loaded)
         results += helped
     return results
 

@@ -31,7 +31,7 @@ import yaml
 
 import contentpack
 from contentpack.content import loader
-from contentpack.content.parallel_load import Loaded, decode_loaded, encode_loaded, load_documents
+from contentpack.content.parallel_load import EachLoaded, Loaded, decode_loaded, encode_loaded, load_documents
 
 # path -> (digest of the file's bytes, the marshalled ``EncodedLoad``). Each entry is marshalled on its own so a
 # save re-marshals only what was parsed this time; the kept entries are copied as bytes.
@@ -134,13 +134,13 @@ class CacheUpdate:
         _write(self.path, self.salt, entries)
 
 
-def load_cached(root: Path, shown_paths: Sequence[str],
-                environ: Mapping[str, str] | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
-    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has seen; also what
-    to save (None when the cache is off or already right)."""
+def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None,
+                each: EachLoaded | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
+    """``load_documents`` for ``shown_paths`` (``each`` as there), parsing only files whose bytes the cache has
+    not seen; also what to save (None when the cache is off or already right)."""
     path = cache_path(root, environ)
     if path is None:
-        return load_documents(root, shown_paths), None
+        return load_documents(root, shown_paths, each=each), None
     salt = _salt()
     cached = _read(path, salt)
     results: list[Loaded | None] = []
@@ -150,14 +150,25 @@ def load_cached(root: Path, shown_paths: Sequence[str],
         entry = cached.get(shown)
         if entry is not None and _digest(root / shown) == entry[0]:
             try:
-                results.append(decode_loaded(marshal.loads(entry[1])))
-                kept[shown] = entry
-                continue
+                hit = decode_loaded(marshal.loads(entry[1]))
             except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
                 pass
+            else:
+                results.append(hit)
+                kept[shown] = entry
+                if each is not None:
+                    each(index, hit)
+                continue
         results.append(None)
         missing.append((index, _stamp(root / shown)))
-    parsed = load_documents(root, [shown_paths[index] for index, _ in missing])
+    each_missing: EachLoaded | None = None
+    if each is not None:
+        report = each
+
+        def each_missing(position: int, loaded: Loaded) -> None:
+            report(missing[position][0], loaded)
+
+    parsed = load_documents(root, [shown_paths[index] for index, _ in missing], each=each_missing)
     fresh: list[tuple[str, FileStamp, Loaded]] = []
     for (index, stamp), loaded in zip(missing, parsed):
         results[index] = loaded

@@ -35,6 +35,7 @@ from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple, Positio
 from contentpack.content.loader import LoadedDocument
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
+from contentpack.content.parallel_load import Loaded
 from contentpack.content.parse_cache import CacheUpdate, load_cached
 from contentpack.content.rules import RuleContext, run_rules
 
@@ -250,8 +251,13 @@ def start_validation(
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    loaded, cache_update = load_cached(root, [shown for _, shown in tasks])
-    outcomes = [check_document(kind, root, shown, doc) for (kind, shown), doc in zip(tasks, loaded)]
+    outcomes: list[FileOutcome] = [None] * len(tasks)  # type: ignore[list-item] - every slot is filled below
+
+    def check(index: int, loaded: Loaded) -> None:  # while the parse helper still works on its share
+        kind, shown = tasks[index]
+        outcomes[index] = check_document(kind, root, shown, loaded)
+
+    _, cache_update = load_cached(root, [shown for _, shown in tasks], each=check)
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()
     for outcome in outcomes:
