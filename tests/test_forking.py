@@ -103,3 +103,10 @@ def test_background_runs_after_here_when_no_child_helps(tmp_path: Path) -> None:
     job = forking.background(lambda: calls.append("work") or 1, after=lambda: calls.append("after"), fork=False)
     assert job.join() == 1
     assert calls == ["work", "after"]
+
+
+def test_detach_runs_the_work_elsewhere(tmp_path: Path) -> None:
+    mark = tmp_path / "pid"
+    assert forking.detach(lambda: mark.write_text(str(os.getpid())))
+    assert forking.reap_detached() == 0
+    assert int(mark.read_text()) != os.getpid()

@@ -163,6 +163,15 @@ def start(work: Callable[[], bytes], after: Callable[[], object] | None = None) 
     return Forked(pid, read_end, detaches=after is not None)
 
 
+def detach(work: Callable[[], object]) -> bool:
+    """Run ``work`` in a child nobody waits for (saving a cache at the end of a command). False when no child
+    could start; the caller then does the work itself if it still wants it done."""
+    if not available():
+        return False
+    child = start(lambda: b"started", work)
+    return child is not None and child.result() is not None
+
+
 @dataclass
 class Background:
     """``work`` running in a child if one could start; ``join`` gives its value either way.

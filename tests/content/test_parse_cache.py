@@ -163,3 +163,29 @@ def test_nothing_new_means_nothing_to_save(tmp_path: Path, cache_dir: Path) -> N
     load(pack, shown)
     assert load_cached(pack, shown)[1] is None
     assert load_cached(pack, shown[1:])[1] is not None  # a file is gone: the cache drops it
+
+
+def test_a_big_save_runs_in_a_detached_child_and_lands(tmp_path: Path, cache_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from contentpack import forking
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    monkeypatch.setattr(parse_cache, "MIN_FILES", 1)  # 45 files count as big here
+    real_save = parse_cache.CacheUpdate.save
+
+    def recording_save(self: parse_cache.CacheUpdate) -> None:
+        (tmp_path / f"saved-by-{os.getpid()}").write_text("")
+        real_save(self)
+
+    monkeypatch.setattr(parse_cache.CacheUpdate, "save", recording_save)
+    _, update = load_cached(pack, shown)
+    assert update is not None
+    update.save_soon()
+    assert forking.reap_detached() == 0
+    savers = [int(p.name.rsplit("-", 1)[1]) for p in tmp_path.glob("saved-by-*")]
+    assert len(savers) == 1 and savers[0] != os.getpid()  # saved once, by another process
+    assert load_cached(pack, shown)[1] is None  # and it landed: every file is a hit now

@@ -229,10 +229,12 @@ class PendingValidation:
 
     def finish(self, answer: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
         """The whole result; ``answer``: what ``rule_findings`` returned if it already ran elsewhere, with the
-        cache saved there too (else both run now). Later calls return the first result."""
+        cache saved there too (else both happen now, a big save in a child nobody waits for). Later calls
+        return the first result."""
         if self.result is None:
             if answer is None:
-                self.save_cache()
+                if self.cache_update is not None:
+                    self.cache_update.save_soon()
                 answer = self.rule_findings()
             late = [Diagnostic.from_tuple(tuple(d)) for d in answer]  # type: ignore[arg-type]
             self.result = _finish([*self.early, *late], self.pack, self.strict)
