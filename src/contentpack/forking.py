@@ -176,8 +176,8 @@ def detach(work: Callable[[], object]) -> bool:
 class Background:
     """``work`` running in a child if one could start; ``join`` gives its value either way.
 
-    When no child runs, or the child fails without an answer, ``join`` runs ``work`` in this process, so
-    ``work`` must cope with a half-done attempt of its own (clear what it writes first). An ``OSError`` in
+    When no child runs, ``join`` runs ``work`` in this process; when the child failed without an answer, it
+    runs ``retry`` (default: ``work``), which must cope with whatever the failed attempt left behind. An ``OSError`` in
     the child comes back as the same ``OSError`` here (a full disk must fail the build, not be retried).
     The value must be something ``marshal`` encodes (plain numbers, strings, tuples). ``after`` runs after
     ``work`` wherever ``work`` ran; in a child nobody waits for it.
@@ -186,25 +186,33 @@ class Background:
     work: Callable[[], object]
     child: Forked | None
     after: Callable[[], object] | None = None
+    retry: Callable[[], object] | None = None  # what to run here instead of ``work`` after a failed child
+    answered_here: bool = False  # set by ``join``: the value did not come from a child
+
+    @property
+    def in_child(self) -> bool:
+        """Whether a child is (still) doing the work: until ``join``, this process may share it."""
+        return self.child is not None
 
     def join(self) -> object:
         if self.child is None:
-            return self._here()
+            return self._here(self.work)
         answer = self.child.result()
         self.child = None
         if answer is None:
-            return self._here()
+            return self._here(self.retry or self.work)
         try:
             kind, value = marshal.loads(answer)
         except (ValueError, EOFError, TypeError):
-            return self._here()
+            return self._here(self.retry or self.work)
         if kind == "oserror":
             number, text, filename = value
             raise OSError(number, text, filename)
         return value
 
-    def _here(self) -> object:
-        value = self.work()
+    def _here(self, work: Callable[[], object]) -> object:
+        self.answered_here = True
+        value = work()
         if self.after is not None:
             self.after()
         return value
@@ -216,7 +224,7 @@ class Background:
 
 
 def background(work: Callable[[], object], *, after: Callable[[], object] | None = None,
-               fork: bool = True) -> Background:
+               retry: Callable[[], object] | None = None, fork: bool = True) -> Background:
     """Start ``work`` in a child (when ``fork`` and a second CPU make that worth it); join it later."""
 
     def in_child() -> bytes:
@@ -226,4 +234,4 @@ def background(work: Callable[[], object], *, after: Callable[[], object] | None
             filename = None if exc.filename is None else str(exc.filename)
             return marshal.dumps(("oserror", (exc.errno, exc.strerror, filename)))
 
-    return Background(work, start(in_child, after) if fork and available() else None, after)
+    return Background(work, start(in_child, after) if fork and available() else None, after, retry)

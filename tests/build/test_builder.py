@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tarfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +249,40 @@ def test_docs_written_by_a_child_are_the_same_as_written_here(tmp_path: Path, do
     monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
     assert build(tmp_path / "b").ok
     assert _tree(tmp_path / "a" / "dist") == _tree(tmp_path / "b" / "dist")
+
+
+def test_this_process_writes_the_pages_a_slow_docs_child_has_not_reached(tmp_path: Path, docs_in_child: None,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
+    assert build(tmp_path / "a").ok  # reference: everything written here, in one process
+    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
+    real_write_docs, real_page = builder_module.write_docs, builder_module.detection_page
+    renders = tmp_path / "renders"
+    renders.mkdir()
+
+    def slow_write_docs(*args: Any) -> int:  # in the child: starts late, as on a slow file system
+        time.sleep(1.0)
+        return real_write_docs(*args)
+
+    def logged_page(*args: Any) -> str:
+        with open(renders / str(os.getpid()), "a", encoding="utf-8") as log:
+            log.write("page\n")
+        return real_page(*args)
+
+    monkeypatch.setattr(builder_module, "write_docs", slow_write_docs)
+    monkeypatch.setattr(builder_module, "detection_page", logged_page)
+    first = build(tmp_path / "b")
+    assert first.ok
+    assert _tree(tmp_path / "b" / "dist") == _tree(tmp_path / "a" / "dist")
+    assert (renders / str(os.getpid())).read_text().count("page") == len(first_pack_pages(tmp_path / "b"))
+    again = build(tmp_path / "b")  # the pages this process writes are hard-linked from the last output too
+    assert again.ok and again.reused_files == len(_tree(tmp_path / "b" / "dist"))
+
+
+def first_pack_pages(root: Path) -> list[Path]:
+    return sorted((root / "dist" / "docs" / "detections").glob("*.md"))
 
 
 def test_a_child_that_dies_is_replaced_by_writing_docs_here(tmp_path: Path, docs_in_child: None,

@@ -79,7 +79,7 @@ def index_page(pack: Pack) -> str:
     return "\n".join(lines)
 
 
-def docs_files(pack: Pack, catalog: AttackCatalog) -> dict[str, bytes]:
-    files = {f"detections/{d.file_stem}.md": detection_page(pack, d, catalog).encode() for d in pack.detections}
-    files["index.md"] = index_page(pack).encode()
-    return files
+def page_name(detection: Detection) -> str:
+    """Where a detection's page goes, relative to docs/."""
+    return f"detections/{detection.file_stem}.md"
+

@@ -14,7 +14,7 @@ import shutil
 import stat
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -90,6 +90,36 @@ def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Pat
             reused += 1
             continue
         _create(target, data, epoch)
+    return reused
+
+
+def write_until_taken(base: Path, names: Iterable[str], render: Callable[[str], bytes], epoch: int,
+                      previous: Path | None = None) -> int:
+    """Write ``names`` under ``base`` in the order given, each rendered just before it is written, until one
+    is already there; return how many were taken over from ``previous`` (as ``write_tree``).
+
+    Two processes share one list this way: one walks it from the front, the other from the back, and each
+    stops where it meets the other's first file. Creating a file is the claim (``O_EXCL``, or a hard link,
+    which fails the same way), so every file is written exactly once, by whichever process got there first,
+    with no other coordination. Both must start from a folder in which none of the names exist yet.
+    """
+    reused = 0
+    made: set[Path] = set()
+    for rel in names:
+        target = base / check_member(rel)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if os.path.lexists(target):
+            break
+        data = render(rel)
+        try:
+            if previous is not None and _link_identical(previous / rel, target, data, epoch):
+                reused += 1
+                continue
+            _create(target, data, epoch)
+        except FileExistsError:  # the other process took it between the check and here
+            break
     return reused
 
 
