@@ -77,16 +77,17 @@ def check_text(value: str, where: str) -> str:
     return text
 
 
-def encode_value(value: str, where: str = "value") -> tuple[str, str]:
-    """Return ``(written, stored)`` for ``value`` (see :func:`_encode`); errors name ``where``.
+def encode_value(value: str, where: str = "value", key: str | None = None) -> tuple[str, str]:
+    """Return ``(written, stored)`` for ``value`` (see :func:`_encode`); errors name ``where`` (and ``key``).
 
     Results are memoised because the same texts recur (a description is written as ``description``,
-    ``eli5``, ``rule_description`` and ``explanation``); a refused value is re-run to word the error.
+    ``eli5``, ``rule_description`` and ``explanation``); a refused value is re-run to word the error, so the
+    place is only spelled out when there is an error to report.
     """
     try:
         return _encode_cached(value)
     except ConfError:
-        return _encode(value, where)
+        return _encode(value, where if key is None else f"{where} {key}")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -169,30 +170,27 @@ def render(conf: ConfFile, filename: str = "conf") -> Rendered:
     expected: list[Stanza] = []
     seen: set[str] = set()
     good_keys: set[str] = set()  # keys already checked (the same few dozen recur in every stanza)
-    encode = _encode_cached
     for stanza in conf.stanzas:
         name = stanza.name
-        check_stanza_name(name, f"{filename} [{name}]")
+        where = f"{filename} [{name}]"
+        check_stanza_name(name, where)
         if name in seen:
-            raise ConfError(f"{filename} [{name}]: duplicate stanza")
+            raise ConfError(f"{where}: duplicate stanza")
         seen.add(name)
         out.append(f"[{name}]")
         stored_entries: list[tuple[str, str]] = []
         for key, value in stanza.entries:
             if key not in good_keys:
-                check_key(key, f"{filename} [{name}]")
+                check_key(key, where)
                 good_keys.add(key)
-            try:
-                written, stored = encode(value)
-            except ConfError:  # word the error with its place
-                written, stored = _encode(value, f"{filename} [{name}] {key}")
+            written, stored = encode_value(value, where, key)
             out.append(f"{key} = {written}" if written else f"{key} =")
             stored_entries.append((key, stored))
         if len({key for key, _ in stored_entries}) != len(stored_entries):
             keys: set[str] = set()
             for key, _ in stored_entries:
                 if key in keys:
-                    raise ConfError(f"{filename} [{name}]: duplicate key {key!r}")
+                    raise ConfError(f"{where}: duplicate key {key!r}")
                 keys.add(key)
         out.append("")
         expected.append(Stanza(name, tuple(stored_entries)))

@@ -175,14 +175,11 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
                 continue
         results.append(None)
         missing.append((index, _stamp(root / shown)))
-    each_missing: EachLoaded | None = None
-    if each is not None:
-        report = each
+    def each_missing(position: int, loaded: Loaded) -> None:  # positions in the list of misses -> indexes
+        each(missing[position][0], loaded)  # type: ignore[misc]
 
-        def each_missing(position: int, loaded: Loaded) -> None:
-            report(missing[position][0], loaded)
-
-    parsed = load_documents(root, [shown_paths[index] for index, _ in missing], each=each_missing)
+    parsed = load_documents(root, [shown_paths[index] for index, _ in missing],
+                            each=None if each is None else each_missing)
     fresh: list[tuple[str, FileStamp, Loaded]] = []
     for (index, stamp), loaded in zip(missing, parsed):
         results[index] = loaded
