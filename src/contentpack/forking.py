@@ -229,7 +229,7 @@ def background(work: Callable[[], object], *, after: Callable[[], object] | None
 
     def in_child() -> bytes:
         try:
-            return marshal.dumps(("ok", work()))
+            return marshal.dumps(("ok", work()))  # type: ignore[arg-type]  # plain values, by contract
         except OSError as exc:
             filename = None if exc.filename is None else str(exc.filename)
             return marshal.dumps(("oserror", (exc.errno, exc.strerror, filename)))

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from contentpack import forking
 from contentpack.attack import AttackCatalog, AttackDataError, licence_text
@@ -280,7 +280,7 @@ def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str
             reused = (write_tree(staging / built.appid, built.files, date.epoch, output / built.appid)
                       + write_tree(staging, {built.tarball_name: tarball}, date.epoch, output))
             helped = help_write_docs(pack, catalog, folder, previous_docs, date.epoch) if docs.in_child else 0
-            gate_input, docs_reused = docs.join()  # type: ignore[misc]
+            gate_input, docs_reused = cast(tuple[Any, int], docs.join())
             reused += docs_reused + (0 if docs.answered_here else helped)
         finally:
             docs.cancel()

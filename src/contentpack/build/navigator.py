@@ -36,7 +36,7 @@ def layer(pack: Pack, catalog: AttackCatalog) -> dict[str, object]:
             "metadata": [{"name": "technique", "value": tech.name}] if tech else [],
             "showSubtechniques": True,
         })
-    top = max((t["score"] for t in techniques), default=1)
+    top = max((len(names) for names in by_technique.values()), default=1)
     return {
         "name": f"{pack.app.title} coverage",
         "versions": {"attack": catalog.version.split(".")[0], "navigator": NAVIGATOR_VERSION, "layer": LAYER_FORMAT},
@@ -48,7 +48,7 @@ def layer(pack: Pack, catalog: AttackCatalog) -> dict[str, object]:
                    "showAggregateScores": False, "countUnscored": False},
         "hideDisabled": False,
         "techniques": techniques,
-        "gradient": {"colors": ["#d8f0ffff", "#1f6fb2ff"], "minValue": 0, "maxValue": max(1, int(top))},
+        "gradient": {"colors": ["#d8f0ffff", "#1f6fb2ff"], "minValue": 0, "maxValue": max(1, top)},
         "legendItems": [],
         "metadata": [],
         "links": [],

@@ -73,7 +73,7 @@ def mappings(detection: Detection) -> dict[str, list[str]]:
     return out
 
 
-def annotations(detection: Detection) -> dict[str, object]:
+def correlation_annotations(detection: Detection) -> dict[str, object]:
     out: dict[str, object] = {"analytic_story": list(detection.tags.analytic_story)}
     if detection.tags.cve:
         out["cve"] = list(detection.tags.cve)
@@ -203,7 +203,7 @@ def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> 
         ("action.correlationsearch.enabled", "1"),
         ("action.correlationsearch.detection_type", "ebd"),
         ("action.correlationsearch.label", name),
-        ("action.correlationsearch.annotations", dump_json(annotations(detection), style)),
+        ("action.correlationsearch.annotations", dump_json(correlation_annotations(detection), style)),
         ("action.correlationsearch.metadata", dump_json(metadata(detection), style)),
         ("schedule_window", sched.schedule_window),
     ]

@@ -223,8 +223,8 @@ class _Walker:
         cls = node.__class__
         if cls is yaml.ScalarNode:
             return node.value if node.tag == _STR_TAG else self._scalar(node)
-        if cls is yaml.MappingNode:
-            return self._mapping(node, path)
+        if cls is yaml.MappingNode:  # ``is`` on the class: cheaper than isinstance here, but mypy does not narrow on it
+            return self._mapping(node, path)  # type: ignore[arg-type]
         return self._sequence(node, path)
 
     def _child(self, node: yaml.Node, path: NodePath) -> JsonValue:
@@ -278,7 +278,10 @@ class _Walker:
         return value
 
 
-class _Loader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYAML's safe resolver
+_NOTHING: dict[object, None] = {}  # its ``get`` is the cheapest callable that accepts the hook's arguments
+
+
+class _Loader(yaml.CSafeLoader):  # libyaml's parser, PyYAML's safe resolver
     """``CSafeLoader`` whose per-node callbacks from libyaml cost as little as Python allows.
 
     libyaml asks Python for the tag of every node (``resolve``) and calls two path-resolver hooks around it;
@@ -289,9 +292,10 @@ class _Loader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYA
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.descend_resolver = {}.get
-        self.ascend_resolver = int
-        self.resolve = _resolve_tag
+        # per-instance stand-ins for the resolver's methods (see the class docstring)
+        self.descend_resolver = _NOTHING.get  # type: ignore[method-assign, assignment]
+        self.ascend_resolver = int  # type: ignore[method-assign, assignment]
+        self.resolve = _resolve_tag  # type: ignore[method-assign]
 
 
 _SAFE_RESOLVER = yaml.resolver.Resolver()

@@ -55,7 +55,7 @@ class SourceMap:
         return pos if pos is not None else self.at(*node)
 
 
-EMPTY_MAP = MappingProxyType({})
+EMPTY_MAP: Mapping[str, str] = MappingProxyType({})
 
 
 # --------------------------------------------------------------------------------------------- detection

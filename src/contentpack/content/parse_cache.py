@@ -144,7 +144,7 @@ class CacheUpdate:
             file = self.root / shown
             digest = _digest(file)
             if digest is not None and _stamp(file) == before:
-                entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))
+                entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))  # type: ignore[arg-type]  # builtins only
         _write(self.path, self.salt, entries)
 
 

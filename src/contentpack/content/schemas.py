@@ -49,7 +49,7 @@ def schema(kind: SchemaKind) -> Mapping[str, Any]:
 @cache
 def validator(kind: SchemaKind) -> jsonschema_rs.Draft202012Validator:
     """Compiled once: compiling per file would cost more than validating."""
-    return jsonschema_rs.Draft202012Validator(schema(kind), validate_formats=True)
+    return jsonschema_rs.Draft202012Validator(dict(schema(kind)), validate_formats=True)
 
 
 def _where(path: NodePath) -> str:

@@ -253,16 +253,16 @@ def start_validation(
     diagnostics: list[Diagnostic] = list(problems)
     tasks, discovery_problems = _discover(root)
     diagnostics.extend(discovery_problems)
-    outcomes: list[FileOutcome] = [None] * len(tasks)  # type: ignore[list-item] - every slot is filled below
+    checked: dict[int, FileOutcome] = {}
 
     def check(index: int, loaded: Loaded) -> None:  # while the parse helper still works on its share
         kind, shown = tasks[index]
-        outcomes[index] = check_document(kind, root, shown, loaded)
+        checked[index] = check_document(kind, root, shown, loaded)
 
     _, cache_update = load_cached(root, [shown for _, shown in tasks], each=check)
     found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
     unmodelled: set[str] = set()
-    for outcome in outcomes:
+    for outcome in (checked[index] for index in range(len(tasks))):  # in path order
         diagnostics.extend(outcome.problems)
         if outcome.obj is not None:
             found[outcome.kind].append(outcome.obj)

@@ -23,13 +23,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from contentpack.datagen import catalog
 from contentpack.datagen.clock import TICKS_PER_SECOND, ticks_of
 from contentpack.datagen.template import SignInRenderer
 from contentpack.datagen.tenant import DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, build_tenant, third_party_app
 from contentpack.datagen.traffic import AppRef, FixedParts, SignInFactory, first_party
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 CHUNK_EVENTS = 10_000
 SCALE_START = "2026-10-05T00:00:00"
@@ -308,8 +311,8 @@ class _Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         self._total = total
         self._enabled = enabled
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> _Progress:
         if self._enabled:

@@ -240,22 +240,22 @@ def baseline_tenant(seed: int) -> Scenario:
     decliners = b.pick_users(4)
     consenters = b.pick_users(2, {u.upn for u in decliners})
     consent_times = [office_hours_start(rng, start + (2 * i + 1) * TICKS_PER_DAY) for i in range(2)]
-    for app, at in zip(honest, consent_times):
-        b.plan_first_consent(app, at + 40 * TICKS_PER_SECOND)
+    for honest_app, at in zip(honest, consent_times):
+        b.plan_first_consent(honest_app, at + 40 * TICKS_PER_SECOND)
     # honest declines: one per app, on different days (Tue, Wed, Thu, Fri), different users
-    for i, (app, user) in enumerate(zip(honest, decliners)):
+    for i, (honest_app, user) in enumerate(zip(honest, decliners)):
         at = office_hours_start(rng, start + (i + 1) * TICKS_PER_DAY)
-        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
-        declines.append({"user": user.upn, "app": app.display_name, "day": property_time(at)[:10]})
+        b.sign_in(user, b.ref(honest_app, at), at, 65004, scopes=honest_app.scopes)
+        declines.append({"user": user.upn, "app": honest_app.display_name, "day": property_time(at)[:10]})
     # honest prompts that end in a low-risk user consent (65001 prompt, then consent, then success)
     granted = []
-    for app, user, at in zip(honest, consenters, consent_times):
+    for honest_app, user, at in zip(honest, consenters, consent_times):
         corr = guid(rng)
-        b.sign_in(user, b.ref(app, at), at, 65001, scopes=app.scopes, correlation_id=corr)
-        b.grant(user, app, at + 40 * TICKS_PER_SECOND, corr, user.office_ip)
+        b.sign_in(user, b.ref(honest_app, at), at, 65001, scopes=honest_app.scopes, correlation_id=corr)
+        b.grant(user, honest_app, at + 40 * TICKS_PER_SECOND, corr, user.office_ip)
         done = at + 50 * TICKS_PER_SECOND
-        b.sign_in(user, b.ref(app, done), done, scopes=app.scopes, correlation_id=corr)
-        granted.append({"user": user.upn, "app": app.display_name, "scopes": list(app.scopes)})
+        b.sign_in(user, b.ref(honest_app, done), done, scopes=honest_app.scopes, correlation_id=corr)
+        granted.append({"user": user.upn, "app": honest_app.display_name, "scopes": list(honest_app.scopes)})
     # benign authorization-policy changes by the admin (tightening user consent)
     policy_id = authorization_policy_id()
     changes = (

@@ -91,7 +91,8 @@ class Template:
 
 def _build(spec: SignIn) -> Template:
     sentinels = {name: f"@@{i}@@" for i, name in enumerate(_ORDER)}
-    text = json.dumps(build_sign_in(spec._replace(**sentinels)))
+    # a sentinel string in every field, whatever its type, to find where each one lands in the JSON
+    text = json.dumps(build_sign_in(spec._replace(**sentinels)))  # type: ignore[arg-type]
     chunks: list[str] = []
     slots: list[int] = []
     inner: list[int] = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from contentpack import attack
-from contentpack.build.savedsearches import annotations, stanza_name
+from contentpack.build.savedsearches import correlation_annotations, stanza_name
 from contentpack.content.model import AppConfig, Detection
 from contentpack.replay.tokens import fill_tokens
 from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_str
@@ -38,7 +38,7 @@ def _annotation_fields(detection: Detection) -> dict[str, Value]:
     """``annotations.<key>`` fields, ``annotations.mitre_attack.mitre_tactic`` and ``annotations._all``."""
     fields: dict[str, Value] = {}
     everything: list[Scalar] = []
-    for key, value in annotations(detection).items():
+    for key, value in correlation_annotations(detection).items():
         items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
         fields[f"annotations.{key}"] = make_mv(items)
         everything.extend(items)

@@ -106,8 +106,19 @@ class SearchTime:
         return frozenset([a for _, a in self.aliases] + [n for n, _ in self.calculated])
 
 
-def _is_time(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _event_time(event: Event) -> float | None:
+    """The event's ``_time`` when it is a number (a bool is not a time)."""
+    value = event.get("_time")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _time_or_zero(event: Event) -> float:
+    time = _event_time(event)
+    return time if time is not None else 0.0
+
+
+def _newest_first(event: Event) -> float:
+    return -_time_or_zero(event)
 
 
 class Engine:
@@ -158,7 +169,7 @@ class Engine:
                 if value is not None and key not in copy:
                     copy[key] = value
             self._memory.append(copy)
-        self._memory.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)
+        self._memory.sort(key=_newest_first)
 
     def register_lookup(self, name: str, csv_path: str | os.PathLike[str], *, case_sensitive: bool = True,
                         max_matches: int = 100) -> None:
@@ -188,12 +199,11 @@ class Engine:
     def register_risk_index(self, events: Iterable[Event]) -> None:
         """Risk events served by ``| from datamodel Risk.All_Risk``."""
         self._risk.extend(dict(e) for e in events)
-        self._risk.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)
+        self._risk.sort(key=_newest_first)
 
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
-        times = [float(e["_time"]) for e in self._memory[:1] if _is_time(e.get("_time"))]  # type: ignore[arg-type]
-        return times[0] if times else None
+        return _event_time(self._memory[0]) if self._memory else None
 
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:
@@ -208,7 +218,7 @@ class Engine:
         return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
-        if value is None or _is_time(value):
+        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
             return None if value is None else float(value)
         try:
             return parse_time_modifier(str(value), now, self.tz)
@@ -283,10 +293,10 @@ class Engine:
             return merged
         limit = _head_limit(rest)
         if limit is not None:  # only the newest `limit` events can reach the output: keep just those
-            newest = heapq.nlargest(limit, merged, key=lambda e: float(e["_time"]) if _is_time(e.get("_time")) else 0.0)  # type: ignore[arg-type]
+            newest = heapq.nlargest(limit, merged, key=_time_or_zero)
             return iter(newest)
         matched = list(merged)
-        matched.sort(key=lambda e: -float(e["_time"]) if _is_time(e.get("_time")) else 0.0)  # type: ignore[arg-type]
+        matched.sort(key=_newest_first)
         return iter(matched)
 
     def _scan_plan(self, first: SearchCommand, rest: Sequence[Command]) -> "ScanPlan":

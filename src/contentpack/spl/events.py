@@ -208,7 +208,7 @@ def read_events(
         plain = json.loads(text)  # the same items with real numbers, to write each element's _raw
         for item, original in zip(items, plain):
             raw = json.dumps(original, ensure_ascii=False)
-            yield make_event(raw, flatten_json(item), fallback_time=fallback, **meta)  # type: ignore[arg-type]
+            yield make_event(raw, flatten_json(item), fallback_time=fallback, **meta)
         return
     for line_no, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -218,4 +218,4 @@ def read_events(
             flat = flatten_json(_decode_line(stripped, str(path), line_no))
         else:
             flat = {}
-        yield make_event(line.rstrip("\r\n"), flat, fallback_time=fallback, **meta)  # type: ignore[arg-type]
+        yield make_event(line.rstrip("\r\n"), flat, fallback_time=fallback, **meta)

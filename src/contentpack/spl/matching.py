@@ -194,8 +194,8 @@ def split_metadata(node: SearchExpr) -> tuple[SearchExpr, SearchExpr]:
     from contentpack.spl.searchparser import search_fields
 
     operands = list(node.operands) if isinstance(node, SearchAnd) else [node]
-    meta = [op for op in operands if not isinstance(op, MatchAll) and search_fields(op) <= FILE_METADATA]
-    rest = [op for op in operands if op not in meta]
+    meta: list[SearchExpr] = [op for op in operands if not isinstance(op, MatchAll) and search_fields(op) <= FILE_METADATA]
+    rest: list[SearchExpr] = [op for op in operands if op not in meta]
 
     def join(parts: list[SearchExpr]) -> SearchExpr:
         if not parts:

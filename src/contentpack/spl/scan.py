@@ -16,7 +16,7 @@ import mmap
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import orjson
 
@@ -78,8 +78,8 @@ def path_trie(needed: frozenset[str]) -> PathTrie:
 
 
 def _freeze(node: dict[str, object]) -> PathTrie:
-    leaf = node.pop("\0leaf", None)
-    return ({key: _freeze(child) for key, child in node.items()}, leaf)  # type: ignore[arg-type]
+    leaf = cast("str | None", node.pop("\0leaf", None))
+    return {key: _freeze(cast("dict[str, object]", child)) for key, child in node.items()}, leaf
 
 
 def _extract(value: object, node: PathTrie, out: dict[str, list[Scalar]], exact_floats: bool) -> None:
@@ -130,7 +130,7 @@ def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -
     for name, keys in plan.plain:
         node: object = obj
         for key in keys:
-            node = node.get(key, _MISSING) if type(node) is dict else _MISSING  # type: ignore[union-attr]
+            node = node.get(key, _MISSING) if type(node) is dict else _MISSING
             if node is _MISSING:
                 break
         if node is _MISSING or isinstance(node, (dict, list)):

@@ -169,6 +169,14 @@ def _constant(text: str) -> _Renderer:
     return lambda moment, epoch: text
 
 
+def _subsecond_renderer(digits: int) -> _Renderer:
+    return lambda moment, _epoch: _subsecond(moment, digits)
+
+
+def _offset_renderer(colons: str) -> _Renderer:
+    return lambda moment, _epoch: _offset_text(moment, colons)
+
+
 @lru_cache(maxsize=256)
 def _format_plan(fmt: str) -> tuple[_Renderer, ...]:
     """Compile a format once into renderers (literal text included) so per-event formatting is a loop."""
@@ -182,9 +190,9 @@ def _format_plan(fmt: str) -> tuple[_Renderer, ...]:
         digits, colons, spec = match["digits"], match["colons"], match["spec"]
         if spec in ("N", "Q"):
             count = int(digits) if digits else (9 if spec == "N" else 3)
-            plan.append(lambda m, e, count=count: _subsecond(m, count))
+            plan.append(_subsecond_renderer(count))
         elif spec == "z":
-            plan.append(lambda m, e, colons=colons: _offset_text(m, colons))
+            plan.append(_offset_renderer(colons))
         elif not digits and not colons and spec in _RENDERERS:
             plan.append(_RENDERERS[spec])
         else:

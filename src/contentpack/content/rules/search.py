@@ -91,7 +91,7 @@ def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         search = detection.search.lower()
         rba = detection.rba
-        fields = sorted({o.field for o in (*rba.risk_objects, *rba.threat_objects)})
+        fields = sorted({o.field for o in rba.risk_objects} | {o.field for o in rba.threat_objects})
         missing = [f for f in fields if f.lower() not in search]
         if missing:
             yield error(

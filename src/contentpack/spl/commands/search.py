@@ -67,7 +67,7 @@ def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
     ``search`` field (``return``/``format``); no results match nothing.
     """
     if isinstance(expr, Subsearch):
-        results = ctx.run_subsearch(expr.pipeline)  # type: ignore[arg-type]
+        results = ctx.run_subsearch(expr.pipeline)
         if results and "search" in results[0]:
             text = str(results[0]["search"])
         else:

@@ -32,7 +32,7 @@ class SpathCommand(CommandNode):
         return {self.input}
 
     def produces(self) -> set[str]:
-        return {self.output or self.path} if self.path else set()  # type: ignore[set-item]
+        return {self.output or self.path} if self.path else set()
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.input)

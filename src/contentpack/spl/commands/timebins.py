@@ -44,7 +44,7 @@ class BinCommand(CommandNode):
         return plus(needed, self.field)
 
 
-def _span_option(cur, value: str, tok) -> Span:  # type: ignore[no-untyped-def]
+def _span_option(cur, value: str, tok) -> Span:
     try:
         return parse_span(value)
     except ValueError as exc:
@@ -171,7 +171,7 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
     cells: dict[tuple[float, str | None], list[Aggregator]] = {}
     totals: dict[str | None, list[Aggregator]] = {}
     for event in events:
-        when = as_number(event.get("_time"))  # type: ignore[arg-type]
+        when = as_number(event.get("_time"))
         if when is None:
             raise SplRuntimeError("timechart needs _time on every event", offset=node.offset, command=node.name)
         start = bin_start(float(when), span, ctx.tz)
@@ -206,7 +206,7 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
                 value = _cell_value(term, [aggs[index] for aggs in merged.get(label, [])], node)
                 if value is not None:
                     row[column] = value
-        row["_span"] = int(span.seconds) if span.seconds else None  # type: ignore[assignment]
+        row["_span"] = int(span.seconds) if span.seconds else None
         if row["_span"] is None:
             del row["_span"]
         yield row
@@ -218,7 +218,7 @@ def _kept_series(node: TimechartCommand, totals: dict[str | None, list[Aggregato
         return names
 
     def weight(name: str | None) -> float:
-        number = as_number(totals[name][0].result())  # type: ignore[arg-type]
+        number = as_number(totals[name][0].result())
         return float(number) if number is not None else 0.0
 
     ranked = sorted((n for n in names if n is not None), key=lambda n: (-weight(n), sort_key(n)))
@@ -253,7 +253,7 @@ def _cell_value(term: AggTerm, parts: list[Aggregator], node: TimechartCommand) 
     if not parts:
         return 0 if term.function in _COUNT_LIKE else None
     if term.function in ("count", "sum"):
-        total = sum(as_number(p.result()) or 0 for p in parts)  # type: ignore[arg-type, misc]
+        total = sum(as_number(p.result()) or 0 for p in parts)
         return int(total) if float(total).is_integer() else total
     raise SplRuntimeError(f"timechart: cannot combine '{term.function}' into the OTHER series; use useother=f",
                           offset=node.offset, command=node.name)
