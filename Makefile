@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test validate venv clean appinspect-venv compat-venv compat appinspect dist
+.PHONY: build test typecheck validate venv clean appinspect-venv compat-venv compat appinspect dist
 
 # AppInspect and contentctl hard-pin libraries that clash with ours: each lives in its own virtualenv.
 # The stamp names carry the pin, so changing a pin rebuilds that venv.
@@ -61,7 +61,11 @@ $(COMPAT_STAMP):
 compat: $(STAMP) compat-venv
 	$(PY) scripts/compat_contentctl.py --contentctl $(COMPAT_VENV)/bin/contentctl
 
-test: $(STAMP) appinspect-venv compat
+# mypy over src/ ([tool.mypy] in pyproject.toml): the type hints are a checked contract.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+test: $(STAMP) appinspect-venv compat typecheck
 	$(PY) -m pytest -n 2
 
 clean:
