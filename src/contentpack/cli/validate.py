@@ -14,7 +14,7 @@ from pathlib import Path
 
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.diagnostics import Diagnostic
-from contentpack.content.validate import ValidationResult, validate_pack
+from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +81,14 @@ def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The command, with the cycle collector paused until its output is printed: ``validate_pack`` pauses it
+    while loading, but the result keeps the whole pack alive, and the first collection after that would walk
+    all of it (~0.15 s on 2,000 detections) just before the command ends anyway."""
+    with cyclic_gc_paused():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     start = Path(args.paths[0]) if args.paths else Path.cwd()
     root = args.root if args.root is not None else find_root(start)
     if root is None:
