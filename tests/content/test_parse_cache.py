@@ -189,3 +189,23 @@ def test_a_big_save_runs_in_a_detached_child_and_lands(tmp_path: Path, cache_dir
     savers = [int(p.name.rsplit("-", 1)[1]) for p in tmp_path.glob("saved-by-*")]
     assert len(savers) == 1 and savers[0] != os.getpid()  # saved once, by another process
     assert load_cached(pack, shown)[1] is None  # and it landed: every file is a hit now
+
+
+def test_temp_files_of_killed_saves_are_cleared_by_the_next_save(tmp_path: Path, cache_dir: Path) -> None:
+    import os
+    import time
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    old = cache_dir / ".parsed-killedsave"
+    recent = cache_dir / ".parsed-inprogress"  # another run's save, right now: not ours to remove
+    stranger = cache_dir / "notes.txt"
+    for f in (old, recent, stranger):
+        f.write_bytes(b"x")
+    hours_ago = time.time() - 2 * parse_cache.STALE_TEMP_SECONDS
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(stranger, (hours_ago, hours_ago))
+    load(pack, shown)
+    assert not old.exists() and recent.exists() and stranger.exists()

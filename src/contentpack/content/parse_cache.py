@@ -22,6 +22,7 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,10 +81,29 @@ def _read(path: Path, salt: str) -> CacheEntries:
     return entries if stored_salt == salt and isinstance(entries, dict) else {}
 
 
+_TEMP_PREFIX = ".parsed-"
+STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (saves take well under 1 s)
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """A save killed half-way (the command's helper outlived by a CI job that ends, a ^C) leaves its temp file;
+    the next save clears those, so they cannot pile up."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(_TEMP_PREFIX) and entry.is_file(follow_symlinks=False) \
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+    except OSError:
+        pass
+
+
 def _write(path: Path, salt: str, entries: CacheEntries) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".parsed-", dir=path.parent)
+        _remove_stale_temps(path.parent)
+        fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(marshal.dumps((salt, entries)))
