@@ -259,12 +259,22 @@ def test_this_process_writes_the_pages_a_slow_docs_child_has_not_reached(tmp_pat
     assert build(tmp_path / "a").ok  # reference: everything written here, in one process
     monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
     real_write_docs, real_page = builder_module.write_docs, builder_module.detection_page
+    real_help = builder_module.help_write_docs
     renders = tmp_path / "renders"
     renders.mkdir()
+    helped = tmp_path / "helped"
 
-    def slow_write_docs(*args: Any) -> int:  # in the child: starts late, as on a slow file system
-        time.sleep(1.0)
+    def slow_write_docs(*args: Any) -> int:  # in the child: starts only once this process has helped
+        deadline = time.monotonic() + 60
+        while not helped.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         return real_write_docs(*args)
+
+    def help_then_tell(*args: Any) -> int:
+        try:
+            return real_help(*args)
+        finally:
+            helped.write_text("")
 
     def logged_page(*args: Any) -> str:
         with open(renders / str(os.getpid()), "a", encoding="utf-8") as log:
@@ -272,11 +282,13 @@ def test_this_process_writes_the_pages_a_slow_docs_child_has_not_reached(tmp_pat
         return real_page(*args)
 
     monkeypatch.setattr(builder_module, "write_docs", slow_write_docs)
+    monkeypatch.setattr(builder_module, "help_write_docs", help_then_tell)
     monkeypatch.setattr(builder_module, "detection_page", logged_page)
     first = build(tmp_path / "b")
     assert first.ok
     assert _tree(tmp_path / "b" / "dist") == _tree(tmp_path / "a" / "dist")
     assert (renders / str(os.getpid())).read_text().count("page") == len(first_pack_pages(tmp_path / "b"))
+    helped.unlink()
     again = build(tmp_path / "b")  # the pages this process writes are hard-linked from the last output too
     assert again.ok and again.reused_files == len(_tree(tmp_path / "b" / "dist"))
 
