@@ -61,7 +61,7 @@ $(COMPAT_STAMP):
 compat: $(STAMP) compat-venv
 	$(PY) scripts/compat_contentctl.py --contentctl $(COMPAT_VENV)/bin/contentctl
 
-# mypy over src/ ([tool.mypy] in pyproject.toml): the type hints are a checked contract.
+# mypy over src/ and tests/ ([tool.mypy] in pyproject.toml): the type hints are a checked contract.
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 

@@ -100,7 +100,12 @@ def test_only_a_complete_frame_is_an_answer() -> None:
 
 def test_background_runs_after_here_when_no_child_helps(tmp_path: Path) -> None:
     calls: list[str] = []
-    job = forking.background(lambda: calls.append("work") or 1, after=lambda: calls.append("after"), fork=False)
+
+    def work() -> int:
+        calls.append("work")
+        return 1
+
+    job = forking.background(work, after=lambda: calls.append("after"), fork=False)
     assert job.join() == 1
     assert calls == ["work", "after"]
 

@@ -162,7 +162,7 @@ def test_docs_and_navigator_layer(tmp_path: Path) -> None:
     assert (docs / "ATTACK_LICENSE.txt").read_text().strip()
 
 
-_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)
 
 
 @settings(max_examples=60, deadline=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ TAIL = ["alert.digest_mode", "disabled", "enableSched", "allow_skew", "counttype
         "realtime_schedule", "is_visible", "search", "action.notable.param.drilldown_searches"]
 
 
-def entries(kind: str, **changes: object) -> dict[str, str]:
+def entries(kind: str, **changes: Any) -> dict[str, str]:
     stanza = detection_stanza(factory.app(), factory.detection(type=kind, **changes), "compact")
     return dict(stanza.entries)
 

@@ -78,7 +78,7 @@ def _acceptance_binary_file(pack: Path) -> tuple[str, str]:
         _acceptance_binary_file,
     ],
 )
-def test_acceptance_cases_exit_1_with_a_position(pack: Path, mutate) -> None:  # type: ignore[no-untyped-def]
+def test_acceptance_cases_exit_1_with_a_position(pack: Path, mutate) -> None:
     expected, _ = mutate(pack)
     out = run_cli("--root", str(pack))
     assert_no_traceback(out)

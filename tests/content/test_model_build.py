@@ -146,8 +146,8 @@ def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(
     path = data.draw(st.sampled_from(_paths(document)[1:]))
     parent = document
     for part in path[:-1]:
-        parent = parent[part]  # type: ignore[index]
-    parent[path[-1]] = data.draw(VALUES)  # type: ignore[index]
+        parent = parent[part]
+    parent[path[-1]] = data.draw(VALUES)
     root = tmp_path_factory.mktemp("fuzz")
     (root / "d.yml").write_text(yaml.safe_dump(document), encoding="utf-8")
     outcome = validate_module.check_document("detection", root, "d.yml", load_yaml(root / "d.yml", "d.yml"))

@@ -15,7 +15,7 @@ from contentpack.content.validate import validate_pack
 from .helpers import VALID
 
 GOOD = "name: Rule {i}\nid: {i}\nsearch: |\n  index=x code={i}\n  | stats count\ntags:\n  - a: [1, 2.5, true, null]\n"
-BAD = {
+BAD: dict[str, str | bytes] = {
     "dup.yml": "name: a\nname: b\n",
     "syntax.yml": "name: [unclosed\n",
     "tab.yml": "name: x\n\tsearch: y\n",

@@ -65,7 +65,12 @@ def test_hits_and_misses_are_all_handed_on_with_their_index(tmp_path: Path, cach
     load(pack, shown)
     (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")  # one miss among hits
     seen: dict[int, object] = {}
-    results, _ = load_cached(pack, shown, each=lambda index, loaded: seen.setdefault(index, loaded))
+
+    def each(index: int, loaded: object) -> None:
+        assert index not in seen
+        seen[index] = loaded
+
+    results, _ = load_cached(pack, shown, each=each)
     assert sorted(seen) == list(range(len(shown)))
     assert all(seen[i] is results[i] for i in range(len(shown)))
 
@@ -78,7 +83,7 @@ def test_only_changed_files_are_parsed_again(tmp_path: Path, cache_dir: Path, pa
     (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")
     again = load(pack, shown)
     assert parsed[-1] == ["r005.yml"]
-    assert again[shown.index("r005.yml")][0].data == {"name": "Edited"}  # type: ignore[union-attr]
+    assert again[shown.index("r005.yml")][0].data == {"name": "Edited"}
 
 
 @pytest.mark.parametrize("damage", [b"", b"not marshal at all", None])
@@ -153,7 +158,7 @@ def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp
     update.save()
     again = load(pack, shown)
     assert "r007.yml" in parsed[-1]  # not a hit: parsed again
-    assert again[shown.index("r007.yml")][0].data == {"name": "Changed meanwhile"}  # type: ignore[union-attr]
+    assert again[shown.index("r007.yml")][0].data == {"name": "Changed meanwhile"}
 
 
 def test_nothing_new_means_nothing_to_save(tmp_path: Path, cache_dir: Path) -> None:

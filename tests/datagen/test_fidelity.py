@@ -81,12 +81,14 @@ def test_splunk_field_names_exist_with_the_right_text(scenario_records: dict[str
     assert decline["properties.appDisplayName"] == "Office365 Document Viewer"
     assert decline["properties.isInteractive"] == "true"
     assert isinstance(decline["properties.status.failureReason"], str)
-    assert decline["properties.authenticationProcessingDetails{}.key"][-1] == "Oauth Scope Info"
+    details = decline["properties.authenticationProcessingDetails{}.key"]
+    assert isinstance(details, tuple) and details[-1] == "Oauth Scope Info"
     consent = flatten_json(next(r for r in phishing if r["operationName"] == "Consent to application"))
     names = consent["properties.targetResources{}.modifiedProperties{}.displayName"]
     values = consent["properties.targetResources{}.modifiedProperties{}.newValue"]
-    assert isinstance(names, tuple) and names[4] == "ConsentAction.Permissions"
-    assert "Scope: User.Read Mail.Read Mail.Send Files.ReadWrite.All offline_access" in values[4]
+    assert isinstance(names, tuple) and names[4] == "ConsentAction.Permissions" and isinstance(values, tuple)
+    scope = values[4]
+    assert isinstance(scope, str) and "Scope: User.Read Mail.Read Mail.Send Files.ReadWrite.All offline_access" in scope
     assert consent["properties.additionalDetails{}.key"] == ("User-Agent", "AppId")
     assert consent["properties.result"] == "success"
     assert consent["properties.initiatedBy.user.displayName"] == "null"  # JSON null reaches SPL as "null"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pack_content_files import ContentFile, load_dir
+from .pack_content_files import ContentFile, load_dir
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,14 @@ need from macros and lookups, the 65001-vs-65004 separation, and the add-on fiel
 from __future__ import annotations
 
 import re
+from typing import Any
+
 import yaml
 
 from contentpack import attack
 from contentpack.content.model import detection_file_stem
 
-from pack_content_files import REPO, ContentFile, csv_header, csv_rows, detection_named
+from .pack_content_files import REPO, ContentFile, csv_header, csv_rows, detection_named
 
 LABEL = yaml.safe_load((REPO / "contentpack.yml").read_text(encoding="utf-8"))["app"]["label"]
 MACRO_CALL = re.compile(r"`([^`\s(]+)(?:\(([^`]*)\))?`")
@@ -153,7 +155,7 @@ def test_output_fields_of_data_sources_are_in_every_search(
 def test_data_sources_of_one_sourcetype_share_the_same_search_time_fields(data_sources: list[ContentFile]) -> None:
     """The add-on's knowledge objects belong to the sourcetype; each data source repeats them so the replay
     engine can read them from whichever data source a detection names — they must never drift apart."""
-    blocks = {}
+    blocks: dict[str, list[Any]] = {}
     for ds in data_sources:
         blocks.setdefault(ds.data["sourcetype"], []).append(ds.data["search_time"])
     for sourcetype, found in blocks.items():

@@ -17,7 +17,7 @@ from contentpack.replay.engine_setup import build_engine, pack_macros
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
 
-from pack_content_files import REPO
+from .pack_content_files import REPO
 
 SAMPLES = REPO.parent / "shared" / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
 

@@ -4,7 +4,7 @@ real content from the start (issue 2 acceptance)."""
 from __future__ import annotations
 
 from contentpack.content.validate import validate_pack
-from pack_content_files import REPO
+from .pack_content_files import REPO
 
 
 def test_real_pack_validates_clean() -> None:

@@ -86,7 +86,7 @@ def detection(name: str = "Test Declined", search: str = DECLINED_SEARCH, *, kin
               mitre: Sequence[str] = ("T1528",)) -> Detection:
     if rba is None and with_rba:
         rba = Rba("User $user$ declined application $appId$", (RiskObject("user", "user", 30),), ())
-    positions = {("search",): Position(f"detections/{name}.yml", 12, 9)}
+    positions: dict[tuple[str | int, ...], Position] = {("search",): Position(f"detections/{name}.yml", 12, 9)}
     return Detection(
         name=name, id="00000000-0000-4000-8000-000000000001", version=1, date=dt.date(2026, 11, 20),
         author="t", status="production", type=kind, description="d", search=search,  # type: ignore[arg-type]

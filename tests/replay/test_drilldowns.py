@@ -119,7 +119,7 @@ def _hostile_sign_in() -> dict[str, object]:
     raise AssertionError("no 65004 event in single_user_declines.log")
 
 
-def _hostile_engine(pack: Pack, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _hostile_engine(pack: Pack, tmp_path: Path):
     log = tmp_path / "hostile.log"
     log.write_text(json.dumps(_hostile_sign_in()) + "\n", encoding="utf-8")
     engine = build_engine(pack)

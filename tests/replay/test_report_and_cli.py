@@ -20,7 +20,7 @@ ADMIN = "Entra ID Tenant-Wide Admin Consent Granted"
 ADMIN_FILE = "detections/cloud/entra_id_tenant_wide_admin_consent_granted.yml"
 
 
-def _small_report(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _small_report(tmp_path: Path):
     data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004)])
     detection = f.detection(tests=[f.unit_test(data, expected=1), f.unit_test(data, name="Off By One", expected=2)])
     return replay_pack(f.pack(tmp_path, detection))

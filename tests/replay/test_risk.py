@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contentpack.spl.values import Value
 from contentpack.content.model import Drilldown, Rba, RiskObject, ThreatObject
 from contentpack.replay import REPLAY_NOW, replay_pack, risk_events
 
@@ -28,8 +29,8 @@ def test_one_risk_event_per_risk_object_value_with_the_es_fields() -> None:
     rba = Rba("User $user$ declined $appId$ from $src$", (RiskObject("user", "user", 30), RiskObject("dest", "system", 10)),
               (ThreatObject("appId", "url"),))
     detection = f.detection(rba=rba)
-    row = {"user": ("A@Contoso.example", "b@contoso.example"), "dest": "tenant-1", "appId": "app-9", "src": "192.0.2.1",
-           "count": 2}
+    row: dict[str, Value] = {"user": ("A@Contoso.example", "b@contoso.example"), "dest": "tenant-1", "appId": "app-9",
+                             "src": "192.0.2.1", "count": 2}
     events = risk_events(f.APP, detection, [row], REPLAY_NOW)
     assert [(e["risk_object"], e["risk_object_type"], e["risk_score"]) for e in events] == [
         ("A@Contoso.example", "user", 30), ("b@contoso.example", "user", 30), ("tenant-1", "system", 10)]
@@ -54,7 +55,7 @@ def test_no_rba_no_risk_and_null_risk_objects_write_nothing() -> None:
     assert risk_events(f.APP, f.detection(), [{"appId": "x"}, {"user": ""}], REPLAY_NOW) == []
 
 
-def _correlation_pack(tmp_path: Path, risk_from: list[str], expected: int = 1):  # type: ignore[no-untyped-def]
+def _correlation_pack(tmp_path: Path, risk_from: list[str], expected: int = 1):
     data = f.write_events(tmp_path, "declined_then_granted", [
         f.sign_in("victim@contoso.example", 65004, minute=1), f.sign_in("other@contoso.example", 65004, minute=2),
         _granted("victim@contoso.example", 5)])

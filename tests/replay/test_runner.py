@@ -15,14 +15,14 @@ DECLINES = [f.sign_in("a@contoso.example", 65004, minute=1), f.sign_in("b@contos
             f.sign_in("c@contoso.example", 0, minute=3), f.sign_in("d@contoso.example", 65001, minute=4)]
 
 
-def _run(tmp_path: Path, *tests, **detection_options) -> list[DetectionTestOutcome]:  # type: ignore[no-untyped-def]
+def _run(tmp_path: Path, *tests, **detection_options) -> list[DetectionTestOutcome]:
     pack = f.pack(tmp_path, f.detection(tests=tests, **detection_options))
     report = replay_pack(pack)
     assert not report.setup_errors
     return list(report.outcomes)
 
 
-def _check(outcome: DetectionTestOutcome, name: str):  # type: ignore[no-untyped-def]
+def _check(outcome: DetectionTestOutcome, name: str):
     return next(c for c in outcome.checks if c.name == name)
 
 

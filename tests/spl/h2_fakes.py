@@ -80,7 +80,7 @@ def invoke(ctx: FakeContext, name: str, args: list[Any], bindings: Mapping[str, 
     return spec.impl(ctx, [ctx.evaluate(n, bindings) for n in nodes])
 
 
-def call(name: str, *args: Any, event: dict[str, Value] | None = None, now: float = 1_700_000_000.0,
+def call(name: str, *args: Any, event: Mapping[str, Any] | None = None, now: float = 1_700_000_000.0,
          tz: str = "UTC") -> Value:
     """Evaluate ``name(*args)``; plain Python values are literals, FieldRef/Call/Cmp are expressions."""
     return invoke(FakeContext(event=dict(event or {}), now=now, tz=tz), name, list(args))

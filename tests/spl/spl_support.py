@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from contentpack.spl import Engine, MacroDef
 from contentpack.spl.values import Event
@@ -49,8 +50,9 @@ def make_engine(events: list[Event] | None = None, *, macros: dict[str, MacroDef
     return engine
 
 
-def rows(engine: Engine, text: str, **kwargs: object) -> list[dict[str, object]]:
-    return engine.search(text, now=NOW, **kwargs).rows  # type: ignore[arg-type]
+def rows(engine: Engine, text: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Result rows as plain dicts (tests index and measure the values they expect)."""
+    return engine.search(text, now=NOW, **kwargs).rows
 
 
 def azure_sample_engine() -> Engine:

@@ -36,8 +36,8 @@ def test_s3_list_keeps_event_order_and_first_100() -> None:
     multivalue-stats-and-chart-functions"""
     engine = make_engine(MANY)
     listed = rows(engine, "* | stats list(n) as l values(n) as v")[0]
-    assert listed["l"][:3] == ("1", "2", "3") and len(listed["l"]) == 100  # type: ignore[index]
-    assert len(listed["v"]) == 150  # type: ignore[arg-type]
+    assert listed["l"][:3] == ("1", "2", "3") and len(listed["l"]) == 100
+    assert len(listed["v"]) == 150
 
 
 def test_s4_dc_counts_strings_min_max_read_numbers() -> None:
@@ -292,7 +292,7 @@ def test_s24_macros_expand_before_the_search_runs() -> None:
 
 
 @pytest.mark.assumed
-def test_s25_lookup_output_outputnew_and_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_s25_lookup_output_outputnew_and_case(tmp_path) -> None:
     """S25: transforms.conf max_matches default 100; case_sensitive_match default true; OUTPUT overwrites,
     OUTPUTNEW only fills missing fields (verify: not in the retrieved excerpts — assumed).
     https://help.splunk.com/splunk-enterprise/manage-knowledge-objects/knowledge-management-manual/9.4/

@@ -10,10 +10,7 @@ import pytest
 
 from contentpack.spl.errors import SplRuntimeError
 
-try:
-    from .h2_fakes import Call, Cmp, FakeContext, FieldRef, Lit, call, invoke
-except ImportError:
-    from h2_fakes import Call, Cmp, FakeContext, FieldRef, Lit, call, invoke
+from .h2_fakes import Call, Cmp, FakeContext, FieldRef, Lit, call, invoke
 
 
 def test_if_picks_branch_and_evaluates_only_that_branch() -> None:

@@ -8,10 +8,7 @@ import pytest
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.values import format_number, to_str
 
-try:
-    from .h2_fakes import Call, Cmp, Lit, call
-except ImportError:
-    from h2_fakes import Call, Cmp, Lit, call
+from .h2_fakes import Call, Cmp, Lit, call
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,7 @@ import math
 
 import pytest
 
-try:
-    from .h2_fakes import call
-except ImportError:
-    from h2_fakes import call
+from .h2_fakes import call
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,7 @@ import pytest
 
 from contentpack.spl.functions import FunctionSpec, function_names, get_function
 
-try:
-    from .h2_fakes import call
-except ImportError:
-    from h2_fakes import call
+from .h2_fakes import call
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,7 @@ from hypothesis import strategies as st
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions.multivalue import referenced_fields
 
-try:
-    from .h2_fakes import Call, Cmp, FieldRef, Lit, call
-except ImportError:
-    from h2_fakes import Call, Cmp, FieldRef, Lit, call
+from .h2_fakes import Call, Cmp, FieldRef, Lit, call
 
 MV = ("a", "b", "c", "d", "e")
 
@@ -112,8 +109,8 @@ def test_mvsort_orders_by_utf8_bytes(values: list[str]) -> None:
     result = call("mvsort", tuple(values))
     assert isinstance(result, tuple)
     assert sorted(result) == sorted(values)
-    keys = [v.encode("utf-8") for v in result]
-    assert keys == sorted(keys)
+    keys = [v.encode("utf-8") for v in result if isinstance(v, str)]
+    assert len(keys) == len(result) and keys == sorted(keys)
 
 
 def test_mvzip() -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from .h2_fakes import call
-except ImportError:
-    from h2_fakes import call
+from .h2_fakes import call
 
 
 @pytest.mark.parametrize(

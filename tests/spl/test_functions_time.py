@@ -7,10 +7,7 @@ import pytest
 
 from contentpack.spl.errors import SplRuntimeError
 
-try:
-    from .h2_fakes import call
-except ImportError:
-    from h2_fakes import call
+from .h2_fakes import call
 
 T = 1_700_000_000
 
