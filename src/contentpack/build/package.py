@@ -78,19 +78,8 @@ def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Pat
     output is never modified (a changed file always gets a new inode), so a failed build still leaves it
     exactly as it was, and once the swap removes the old tree each taken-over file has one name again.
     """
-    reused = 0
-    made: set[Path] = set()
-    for rel in sorted(files):
-        target = base / check_member(rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = files[rel]
-        if previous is not None and _link_identical(previous / rel, target, data, epoch):
-            reused += 1
-            continue
-        _create(target, data, epoch)
-    return reused
+    folders: set[Path] = set()
+    return sum(_place(_target(base, rel, folders), rel, files[rel], epoch, previous) for rel in sorted(files))
 
 
 def write_until_taken(base: Path, names: Iterable[str], render: Callable[[str], bytes], epoch: int,
@@ -104,23 +93,33 @@ def write_until_taken(base: Path, names: Iterable[str], render: Callable[[str], 
     with no other coordination. Both must start from a folder in which none of the names exist yet.
     """
     reused = 0
-    made: set[Path] = set()
+    folders: set[Path] = set()
     for rel in names:
-        target = base / check_member(rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = _target(base, rel, folders)
         if os.path.lexists(target):
             break
-        data = render(rel)
         try:
-            if previous is not None and _link_identical(previous / rel, target, data, epoch):
-                reused += 1
-                continue
-            _create(target, data, epoch)
+            reused += _place(target, rel, render(rel), epoch, previous)
         except FileExistsError:  # the other process took it between the check and here
             break
     return reused
+
+
+def _target(base: Path, rel: str, folders: set[Path]) -> Path:
+    """Where ``rel`` goes under ``base``, its folder made (once per folder: ``folders`` remembers them)."""
+    target = base / check_member(rel)
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    return target
+
+
+def _place(target: Path, rel: str, data: bytes, epoch: int, previous: Path | None) -> bool:
+    """Put ``data`` at ``target``: hard-linked from ``previous`` when identical there (True), else written."""
+    if previous is not None and _link_identical(previous / rel, target, data, epoch):
+        return True
+    _create(target, data, epoch)
+    return False
 
 
 def _create(target: Path, data: bytes, epoch: int) -> None:
