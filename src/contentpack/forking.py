@@ -177,8 +177,9 @@ class Background:
     """``work`` running in a child if one could start; ``join`` gives its value either way.
 
     When no child runs, ``join`` runs ``work`` in this process; when the child failed without an answer, it
-    runs ``retry`` (default: ``work``), which must cope with whatever the failed attempt left behind. An ``OSError`` in
-    the child comes back as the same ``OSError`` here (a full disk must fail the build, not be retried).
+    runs ``retry`` (default: ``work``), which must cope with whatever the failed attempt left behind. An
+    ``OSError`` in the child comes back as the same ``OSError`` here (a full disk must fail the build, not be
+    retried).
     The value must be something ``marshal`` encodes (plain numbers, strings, tuples). ``after`` runs after
     ``work`` wherever ``work`` ran; in a child nobody waits for it.
     """

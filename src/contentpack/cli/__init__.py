@@ -69,8 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-
-
 def run() -> None:
     """The console entry point (``contentpack``, ``python -m contentpack``): ``main``, then a quick exit.
 

@@ -195,6 +195,7 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
                 continue
         results.append(None)
         missing.append((index, _stamp(root / shown)))
+
     def each_missing(position: int, loaded: Loaded) -> None:  # positions in the list of misses -> indexes
         each(missing[position][0], loaded)  # type: ignore[misc]
 

@@ -106,10 +106,13 @@ class SearchTime:
         return frozenset([a for _, a in self.aliases] + [n for n, _ in self.calculated])
 
 
-def _event_time(event: Event) -> float | None:
-    """The event's ``_time`` when it is a number (a bool is not a time)."""
-    value = event.get("_time")
+def _as_time(value: object) -> float | None:
+    """``value`` as epoch seconds when it is a number (a bool is not a time), else None."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _event_time(event: Event) -> float | None:
+    return _as_time(event.get("_time"))
 
 
 def _time_or_zero(event: Event) -> float:
@@ -218,8 +221,11 @@ class Engine:
         return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
-        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-            return None if value is None else float(value)
+        if value is None:
+            return None
+        number = _as_time(value)
+        if number is not None:
+            return number
         try:
             return parse_time_modifier(str(value), now, self.tz)
         except ValueError as exc:
