@@ -57,10 +57,10 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_validate import _reference_loop  # noqa: E402
 from contentpack import forking  # noqa: E402
 from benchmarks.bench_validate import generate as generate_yaml_pack  # noqa: E402
-from contentpack.build.builder import BuildReport, build, build_pack, render_app  # noqa: E402
-from contentpack.build.dates import BuildDate  # noqa: E402
+from contentpack.esapp.builder import BuildReport, build, build_pack, render_app  # noqa: E402
+from contentpack.esapp.dates import BuildDate  # noqa: E402
 from contentpack.content.model import Pack  # noqa: E402
-from tests.build import factory  # noqa: E402
+from tests.esapp import factory  # noqa: E402
 
 KINDS = ("TTP", "Anomaly", "Hunting", "Correlation")
 DEFAULT_CONTENTCTL = ROOT / ".venv-contentctl" / "bin" / "contentctl"

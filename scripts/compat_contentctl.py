@@ -8,7 +8,7 @@ stand-ins for attack-data files (contentctl checks they exist; their content doe
 inline ``deployment`` blocks spelled out in full (ours override the type default key by key);
 write our app settings into contentctl.yml; ``contentctl build``; then compare savedsearches.conf, macros.conf
 and analyticstories.conf with ours in both JSON styles. Exit 0 when every difference is on the intended list
-(contentpack.build.compat.INTENDED), 1 otherwise, 2 when contentctl cannot run (its output is shown).
+(contentpack.esapp.compat.INTENDED), 1 otherwise, 2 when contentctl cannot run (its output is shown).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from contentpack.build.builder import BuildFailed, render_app
-from contentpack.build.compat import COMPARED_FILES, compare
-from contentpack.build.conf import ConfError, read_conf
-from contentpack.build.dates import BuildDate
-from contentpack.build.jsonvalues import JSON_STYLES
+from contentpack.esapp.builder import BuildFailed, render_app
+from contentpack.esapp.compat import COMPARED_FILES, compare
+from contentpack.esapp.conf import ConfError, read_conf
+from contentpack.esapp.dates import BuildDate
+from contentpack.esapp.jsonvalues import JSON_STYLES
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from contentpack.build.jsonvalues import JSON_STYLES
+from contentpack.esapp.jsonvalues import JSON_STYLES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from contentpack.build.builder import build  # imported here so other sub-commands do not pay for it
+    from contentpack.esapp.builder import build  # imported here so other sub-commands do not pay for it
 
     root = Path(args.root)
     if not root.is_dir():

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from contentpack.build.savedsearches import DRILLDOWN_PLACEHOLDER
+from contentpack.esapp.savedsearches import DRILLDOWN_PLACEHOLDER
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.rules.spl_text import split_pipeline
 from contentpack.replay.checks import CheckResult

@@ -18,7 +18,7 @@ how Splunk writes multi-line searches and how ESCU ships them — no Splunk page
 ``addonfactory-splunk-conf-parser-lib`` 1.0.0 was checked and not used: it treats ``;``, ``*`` and ``rem`` lines
 as comments (so ``;c = 1`` or ``*y = 2`` vanish), cuts a value at `` ;``, accepts ``:`` as a separator and keeps the
 continuation backslash inside the value; each of those reads a file differently from Splunk
-(tests/build/test_conf.py pins two of them).
+(tests/esapp/test_conf.py pins two of them).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from contentpack.build.conf import ConfFile, Stanza
+from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.content.model import Lookup
 
 

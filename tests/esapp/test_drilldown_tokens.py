@@ -13,9 +13,9 @@ import json
 import re
 from pathlib import Path
 
-from contentpack.build.builder import render_app
-from contentpack.build.conf import read_conf
-from contentpack.build.dates import BuildDate
+from contentpack.esapp.builder import render_app
+from contentpack.esapp.conf import read_conf
+from contentpack.esapp.dates import BuildDate
 from contentpack.content.model import Drilldown, Pack
 from contentpack.content.validate import validate_pack
 

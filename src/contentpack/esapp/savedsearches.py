@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from contentpack.build.conf import ConfFile, Stanza
-from contentpack.build.jsonvalues import JsonStyle, dump_json
+from contentpack.esapp.conf import ConfFile, Stanza
+from contentpack.esapp.jsonvalues import JsonStyle, dump_json
 from contentpack.content.model import AppConfig, Detection
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"

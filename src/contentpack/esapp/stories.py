@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from contentpack.build.conf import ConfFile, Stanza
-from contentpack.build.jsonvalues import JsonStyle, dump_json
-from contentpack.build.savedsearches import mappings, providing_technologies, stanza_name, status_aware_description
+from contentpack.esapp.conf import ConfFile, Stanza
+from contentpack.esapp.jsonvalues import JsonStyle, dump_json
+from contentpack.esapp.savedsearches import mappings, providing_technologies, stanza_name, status_aware_description
 from contentpack.content.model import AppConfig, Detection, Pack, Story
 
 

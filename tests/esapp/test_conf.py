@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contentpack.build.conf import (
+from contentpack.esapp.conf import (
     ConfError,
     ConfFile,
     Stanza,

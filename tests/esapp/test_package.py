@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.build.dates import BuildDateError, build_date
-from contentpack.build.package import PackageError, staged_output, tarball_bytes, write_tree, write_until_taken
+from contentpack.esapp.dates import BuildDateError, build_date
+from contentpack.esapp.package import PackageError, staged_output, tarball_bytes, write_tree, write_until_taken
 from . import factory
 
 

@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack import forking
-from contentpack.build import builder as builder_module
+from contentpack.esapp import builder as builder_module
 from contentpack.content import parallel_load
-from contentpack.build.builder import BuildFailed, BuildReport, build_pack, render_app
-from contentpack.build.conf import read_conf
-from contentpack.build.dates import BuildDate
+from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
+from contentpack.esapp.conf import read_conf
+from contentpack.esapp.dates import BuildDate
 from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, SourceMap
 from . import factory

@@ -6,7 +6,7 @@ The filter macro is the customer's tuning hook (every detection search ends with
 
 from __future__ import annotations
 
-from contentpack.build.conf import ConfFile, Stanza
+from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.content.model import Detection, Macro
 
 FILTER_DEFINITION = "search *"

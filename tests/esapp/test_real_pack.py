@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.build.conf import read_conf
+from contentpack.esapp.conf import read_conf
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,10 +12,10 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from contentpack.build.conf import Stanza
-from contentpack.build.jsonvalues import JsonStyle
-from contentpack.build.macros import FILTER_DESCRIPTION
-from contentpack.build.savedsearches import DEFAULT_STANZA, PLACEHOLDER_ENTITIES
+from contentpack.esapp.conf import Stanza
+from contentpack.esapp.jsonvalues import JsonStyle
+from contentpack.esapp.macros import FILTER_DESCRIPTION
+from contentpack.esapp.savedsearches import DEFAULT_STANZA, PLACEHOLDER_ENTITIES
 
 COMPARED_FILES = ("default/savedsearches.conf", "default/macros.conf", "default/analyticstories.conf")
 

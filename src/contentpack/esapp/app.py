@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from html import escape as html_escape
 
-from contentpack.build.conf import ConfFile, Stanza
-from contentpack.build.dates import BuildDate
+from contentpack.esapp.conf import ConfFile, Stanza
+from contentpack.esapp.dates import BuildDate
 from contentpack.content.model import AppConfig, Pack
 
 

@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from contentpack.build.compat import compare
-from contentpack.build.conf import Stanza
-from contentpack.build.macros import FILTER_DESCRIPTION
+from contentpack.esapp.compat import compare
+from contentpack.esapp.conf import Stanza
+from contentpack.esapp.macros import FILTER_DESCRIPTION
 from contentpack.content.model import Deployment, NotableAction, Scheduling
 
 from . import factory

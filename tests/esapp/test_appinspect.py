@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.build.builder import build_pack
+from contentpack.esapp.builder import build_pack
 from . import factory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,14 +20,14 @@ from typing import Any, cast
 from contentpack import forking
 from contentpack.attack import AttackCatalog, AttackDataError, licence_text
 from contentpack.attack import load as load_attack
-from contentpack.build import app as appfiles
-from contentpack.build.conf import ConfError, ConfFile, check_round_trip, encode_value, render
-from contentpack.build.dates import BuildDate, BuildDateError, build_date
-from contentpack.build.docs import detection_page, index_page, page_name
-from contentpack.build.jsonvalues import JsonStyle
-from contentpack.build.macros import macros_conf
-from contentpack.build.navigator import layer_json
-from contentpack.build.package import (
+from contentpack.esapp import app as appfiles
+from contentpack.esapp.conf import ConfError, ConfFile, check_round_trip, encode_value, render
+from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
+from contentpack.esapp.docs import detection_page, index_page, page_name
+from contentpack.esapp.jsonvalues import JsonStyle
+from contentpack.esapp.macros import macros_conf
+from contentpack.esapp.navigator import layer_json
+from contentpack.esapp.package import (
     PackageError,
     check_replaceable,
     staged_output,
@@ -35,9 +35,9 @@ from contentpack.build.package import (
     write_tree,
     write_until_taken,
 )
-from contentpack.build.savedsearches import savedsearches_conf
-from contentpack.build.stories import analyticstories_conf
-from contentpack.build.transforms import shipped_lookups, transforms_conf
+from contentpack.esapp.savedsearches import savedsearches_conf
+from contentpack.esapp.stories import analyticstories_conf
+from contentpack.esapp.transforms import shipped_lookups, transforms_conf
 from contentpack.content.model import Detection, Pack
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from contentpack.build.conf import read_conf, render
-from contentpack.build.savedsearches import detection_stanza, savedsearches_conf, severity
+from contentpack.esapp.conf import read_conf, render
+from contentpack.esapp.savedsearches import detection_stanza, savedsearches_conf, severity
 from contentpack.content.model import Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
 from . import factory
 
