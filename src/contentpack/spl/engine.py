@@ -208,6 +208,20 @@ class Engine:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
 
+    def field_names(self) -> set[str]:
+        """Every field some registered event has once search-time knowledge is applied (for hints about
+        searches that found nothing; it reads lazily registered files whole)."""
+        evaluator = Evaluator(0.0, self.tz, searchmatch)
+        events = [map(dict, self._memory)] + [scan_file(source, needed=None) for source in self._files]
+        names: set[str] = set()
+        for stream in events:
+            for event in stream:
+                knowledge = self._search_time.get(str(event.get("sourcetype")))
+                if knowledge is not None:
+                    knowledge.apply(event, evaluator)
+                names.update(event)
+        return names
+
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:
         return parse(text, self.macros)
