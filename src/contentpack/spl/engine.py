@@ -40,7 +40,7 @@ from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.macros import MacroDef
-from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
+from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
@@ -208,6 +208,22 @@ class Engine:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
 
+    def event_needs(self, text: str) -> "EventNeeds":
+        """What a search needs from indexed events: the fields it reads (search-time knowledge inputs
+        included; None = every field) and the raw-text alternatives a matching event satisfies.
+
+        For reading a large input once for many searches: keep only lines some search can match, and decode
+        only the fields some search reads. A search that starts with a generating command (``| from``,
+        ``| inputlookup``) reads no indexed events.
+        """
+        commands = list(self.parse(text).commands)
+        first = commands[0]
+        if not isinstance(first, SearchCommand):
+            return EventNeeds(False, frozenset(), ())
+        derived = frozenset().union(*(k.produced() for k in self._search_time.values()))
+        rest = [c for c in commands[1:] if isinstance(c, CommandNode)]
+        return EventNeeds(True, self._needed(first, rest), tuple(raw_alternatives(first.expr, derived)))
+
     def field_names(self) -> set[str]:
         """Every field some registered event has once search-time knowledge is applied (for hints about
         searches that found nothing; it reads lazily registered files whole)."""
@@ -365,6 +381,15 @@ class Engine:
 
 
 Command = CommandNode
+
+
+@dataclass(frozen=True)
+class EventNeeds:
+    """See :meth:`Engine.event_needs`."""
+
+    reads_events: bool
+    fields: frozenset[str] | None
+    alternatives: tuple[tuple[str, ...], ...]  # ``((),)``: any event may match
 
 
 @dataclass(frozen=True)
