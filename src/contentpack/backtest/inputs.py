@@ -76,6 +76,7 @@ class ReadReport:
     files: list[str] = field(default_factory=list)
     lines: int = 0
     events: int = 0  # events kept for the detections
+    outside: int = 0  # events outside the time range asked for
     skipped: int = 0  # well-formed lines no detection can match
     bad: int = 0
     bad_lines: list[BadLine] = field(default_factory=list)
@@ -126,8 +127,10 @@ class EventReader:
     """Reads inputs into events for a set of detections: only lines ``raw_filter`` keeps, only ``fields``."""
 
     def __init__(self, raw_filter: RawFilter, fields: frozenset[str] | None, metadata: Metadata = Metadata(),
-                 report: ReadReport | None = None, progress: Callable[[int], None] | None = None) -> None:
+                 report: ReadReport | None = None, progress: Callable[[int], None] | None = None,
+                 prepare: Callable[[Event], bool] | None = None) -> None:
         self.filter = raw_filter
+        self.prepare = prepare  # called on each event before it is yielded; False drops it (out of range)
         self.metadata = metadata
         self.report = report if report is not None else ReadReport()
         self.progress = progress  # called with the number of input bytes consumed since the last call
@@ -136,8 +139,15 @@ class EventReader:
 
     # ------------------------------------------------------------------------------------------ files
     def read(self, paths: Iterable[Path]) -> Iterator[Event]:
+        """The events of every file, in file order (``report`` counts as it goes)."""
+        report, prepare = self.report, self.prepare
         for path in paths:
-            yield from self.read_file(path)
+            for event in self.read_file(path):
+                if prepare is not None and not prepare(event):
+                    report.outside += 1
+                    continue
+                report.events += 1
+                yield event
 
     def read_file(self, path: Path) -> Iterator[Event]:
         name = str(path)
@@ -246,7 +256,6 @@ class EventReader:
         except _BadRow as bad:
             self.report.add_bad(name, line, str(bad))
             return
-        self.report.events += len(events)
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
@@ -366,7 +375,6 @@ class EventReader:
                 self.report.add_bad(name, reader.line_num, str(bad))
                 continue
             if event is not None:
-                self.report.events += 1
                 yield event
 
     # ------------------------------------------------------------------------------------------ documents
@@ -394,7 +402,6 @@ class EventReader:
             except _BadRow as bad:
                 self.report.add_bad(name, number, f"item {number}: {bad}")
                 continue
-            self.report.events += len(events)
             yield from events
 
 
