@@ -182,6 +182,7 @@ class EventReader:
         return handle
 
     _consumed: int = 0
+    _pending: list[tuple[int, str]]  # a block's bad lines, reported in line order when the block is done
 
     def _advance(self, raw_handle: BinaryIO) -> None:
         if self.progress is None:
@@ -200,6 +201,7 @@ class EventReader:
         self._consumed = 0
         first_line = 1
         for block in _blocks(stream):
+            self._pending = []
             if first_line == 1 and block.startswith(_BOM):
                 block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
             count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
@@ -216,6 +218,8 @@ class EventReader:
                 kept.add(start)
                 yield from self._line(text, name, line, fallback)
             self._check_shape(block, first_line, kept, name)
+            for line_no, message in sorted(self._pending):  # in line order, whichever check found them
+                self.report.add_bad(name, line_no, message)
             self.report.skipped += count - len(kept) - _blank_lines(block)
             first_line += count
             self._advance(raw_handle)
@@ -237,7 +241,7 @@ class EventReader:
                 text = block[start:end].strip()
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.skipped -= 1  # counted as bad instead
-                    self.report.add_bad(name, line, _not_an_object(text))
+                    self._pending.append((line, _not_an_object(text)))
             line += 1
             start = end + 1
 
@@ -254,7 +258,7 @@ class EventReader:
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
-            self.report.add_bad(name, line, str(bad))
+            self._pending.append((line, str(bad)))
             return
         yield from events
 
@@ -409,15 +413,16 @@ def _kind(head: bytes) -> str | None:
     """``lines`` (JSON lines), ``document`` (a JSON array or a multi-line object), ``csv``, or None."""
     text = head[len(_BOM):] if head.startswith(_BOM) else head
     stripped = text.lstrip()
-    if stripped.startswith(b"["):
-        return "document"
-    if stripped.startswith(b"{"):
-        first = stripped.split(b"\n", 1)[0].strip()
-        return "document" if first == b"{" else "lines"
     if not stripped:
         return "lines"
-    first_line = stripped.split(b"\n", 1)[0]
-    return "csv" if b"_raw" in first_line else None
+    first = stripped.split(b"\n", 1)[0].strip()
+    if stripped.startswith(b"[") or first == b"{":
+        return "document"
+    if not first.startswith(b"{") and b"_raw" in first:
+        return "csv"
+    if any(line.lstrip().startswith(b"{") for line in stripped.split(b"\n")):
+        return "lines"  # JSON lines, perhaps after a bad first line
+    return None
 
 
 def _blocks(stream: io.BufferedReader) -> Iterator[bytes]:
