@@ -58,7 +58,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.4g}</text>')
     for index, day in enumerate(days):
         x = left + gap + index * (bar + gap)
-        base = top + height
+        base = float(top + height)
         for c in per_day[day]:
             size = height * c.notables / peak
             base -= size
