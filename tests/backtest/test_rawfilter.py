@@ -10,7 +10,7 @@ import pytest
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.engine_setup import build_engine
+from contentpack.simulate.engine_setup import build_engine
 from contentpack.spl import parse
 from contentpack.spl.matching import raw_alternatives
 

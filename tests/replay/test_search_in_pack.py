@@ -15,7 +15,7 @@ from contentpack.cli import main
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay.engine_setup import build_engine
+from contentpack.simulate.engine_setup import build_engine
 from contentpack.replay.runner import run_detection_search
 
 REPO = Path(__file__).resolve().parents[2]

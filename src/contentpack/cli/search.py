@@ -26,7 +26,7 @@ from rich.table import Table
 
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, pack_root
 from contentpack.content.model import Pack
-from contentpack.replay.engine_setup import ReplaySetupError, build_engine
+from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, MacroDef, SplError
 from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime
