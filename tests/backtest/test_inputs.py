@@ -110,6 +110,7 @@ def test_folders_gzip_and_several_files(tmp_path: Path) -> None:
     (folder / "day1.log").write_text(DECLINE + "\n" + OTHER + "\n")
     (folder / "day2" / "part.json.gz").write_bytes(gzip.compress((DECLINE + "\n").encode()))
     (folder / ".hidden.log").write_text("not read\n")
+    (folder / "dataset.yml").write_text("not read: not named like logs\n")
     extra = tmp_path / "extra.log"
     extra.write_text(DECLINE + "\n")
     events, reader = read([folder, extra])
@@ -163,7 +164,7 @@ def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         discover([tmp_path / "missing.log"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="holds no files"):
+    with pytest.raises(InputError, match="holds no log files"):
         discover([tmp_path / "empty"])
     other = tmp_path / "notes.txt"
     other.write_text("time,user\n1,a\n")

@@ -47,6 +47,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
         if c.notables:
             per_day[c.day].append(c)
     peak = max([sum(c.notables for c in stack) for stack in per_day.values()] + [1])
+    peak = -(-peak // 4) * 4  # four whole-number grid steps
     left, top, height, bar, gap = 48, 12, 220, 28, 14
     width = left + max(len(days), 1) * (bar + gap) + gap
     parts = [f'<svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 48}" '
@@ -55,7 +56,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
         value = peak * step / 4
         y = top + height - height * step / 4
         parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.4g}</text>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.0f}</text>')
     for index, day in enumerate(days):
         x = left + gap + index * (bar + gap)
         base = float(top + height)

@@ -15,7 +15,8 @@ Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, n
   come from the row when present.
 * A JSON array of records or export rows, or one JSON object spanning several lines (a saved Event Hub
   message): read whole, so keep such files small.
-* A folder: every regular file under it, recursively, in name order (hidden files are skipped).
+* A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
+  ``.txt``, each optionally ``.gz``), recursively, in name order (hidden files are skipped).
 
 One pass: lines are read in large blocks and only those some detection can match (``rawfilter``) are
 decoded, and only the fields some detection reads; the rest is checked for shape only (every line of a
@@ -46,6 +47,7 @@ from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
+LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
@@ -81,6 +83,16 @@ class ReadReport:
     bad: int = 0
     bad_lines: list[BadLine] = field(default_factory=list)
     with_indextime: int = 0  # events whose _indextime came from the input
+    first_time: float | None = None  # the input's time span: every kept event, and the first and last
+    last_time: float | None = None   # line of each block (exact for files sorted either way)
+
+    def saw(self, when: float | None) -> None:
+        if when is None:
+            return
+        if self.first_time is None or when < self.first_time:
+            self.first_time = when
+        if self.last_time is None or when > self.last_time:
+            self.last_time = when
 
     def add_bad(self, path: str, line: int, message: str) -> None:
         self.bad += 1
@@ -103,16 +115,28 @@ class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report)."""
 
 
+def _looks_like_logs(path: Path) -> bool:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+        if not suffixes:
+            return True
+    return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
+
+
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The files to read: each file as given, each folder's regular files recursively in name order."""
+    """The files to read: each file as given; in a folder, recursively and in name order, the regular files
+    named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
+    not taken for data."""
     files: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                           if p.is_file() and _looks_like_logs(p)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
-                raise InputError(f"{path}: the folder holds no files")
+                raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -136,6 +160,8 @@ class EventReader:
         self.progress = progress  # called with the number of input bytes consumed since the last call
         self.want_raw = fields is None or "_raw" in fields
         self.plan: PathPlan | None = None if fields is None else path_plan(fields | {metadata.time_field})
+        self._time_patterns = (re.compile(rb'"_time"\s*:\s*"([^"]{1,64})"'),
+                               re.compile(rb'"' + re.escape(metadata.time_field.encode()) + rb'"\s*:\s*"([^"]{1,64})"'))
 
     # ------------------------------------------------------------------------------------------ files
     def read(self, paths: Iterable[Path]) -> Iterator[Event]:
@@ -147,6 +173,8 @@ class EventReader:
                     report.outside += 1
                     continue
                 report.events += 1
+                when = event.get("_time")
+                report.saw(float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None)
                 yield event
 
     def read_file(self, path: Path) -> Iterator[Event]:
@@ -218,11 +246,24 @@ class EventReader:
                 kept.add(start)
                 yield from self._line(text, name, line, fallback)
             self._check_shape(block, first_line, kept, name)
+            self._span(block)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
                 self.report.add_bad(name, line_no, message)
             self.report.skipped += count - len(kept) - _blank_lines(block)
             first_line += count
             self._advance(raw_handle)
+
+    def _span(self, block: bytes) -> None:
+        """The times of the block's first and last lines, for the input's time span (no JSON decoding)."""
+        first_end = block.find(b"\n")
+        last_start = block.rfind(b"\n", 0, len(block) - 1) + 1
+        for line in (block[:first_end if first_end >= 0 else len(block)], block[last_start:]):
+            head = line[:4096]
+            for pattern in self._time_patterns:
+                found = pattern.search(head)
+                if found:
+                    self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
+                    break
 
     def _check_shape(self, block: bytes, first_line: int, kept: set[int], name: str) -> None:
         """Lines no detection reads must still be JSON objects: a truncated or foreign line is reported."""
@@ -371,6 +412,7 @@ class EventReader:
                 continue
             done = reader.line_num
             self.report.lines += 1
+            self.report.saw(_maybe_time(row.get("_time")))
             try:
                 if None in row or any(value is None for value in row.values()):
                     raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
@@ -459,6 +501,13 @@ def _text(value: object) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, str) and value else None
+
+
+def _maybe_time(value: object) -> float | None:
+    try:
+        return _time_value(value, "_time")
+    except _BadRow:
+        return None
 
 
 def _time_value(value: object, name: str) -> float | None:

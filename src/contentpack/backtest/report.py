@@ -63,7 +63,6 @@ class Summary:
         result = self.backtest.result
         return {
             "period": {"start": iso(result.start), "end": iso(result.end)},
-            "requested": list(self.backtest.requested),
             "detections": self.names,
             "input": {**self.reading(), "first_bad_lines": self.bad_lines},
             "totals": {name: self.totals.get(name, {}) for name in self.names},

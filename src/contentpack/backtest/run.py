@@ -16,8 +16,13 @@ fields detections read (plus its raw text when a search reads ``_raw``), and the
 copies of the events its base search keeps. Lines no detection can match cost nothing after they are read;
 the file itself is never held.
 
-When ``--detection`` names a correlation search, the detections that write risk (those with an ``rba``
-block) run too: a correlation search reads their risk events, and without them it could never fire.
+The default period is the simulation's own clock (``simulate.clock``: from as early as a run could see
+the first event to the last run that could still see the last one) over the input's whole time span, not
+only over the events a detection keeps, so the per-day table covers every day of the logs.
+
+``with_risk_writers``: what the command line runs when ``--detection`` names a correlation search — the
+detections that write risk (those with an ``rba`` block) too, since without their risk events it could
+never fire.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from pathlib import Path
 from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
-from contentpack.simulate import DelayPlan, SimulationResult, build_engine, index_events, schedule_of, simulate
+from contentpack.simulate import (
+    DelayPlan,
+    EventIndex,
+    SimulationResult,
+    build_engine,
+    clock,
+    index_events,
+    schedule_of,
+    simulate,
+)
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
 
@@ -38,8 +52,7 @@ from contentpack.spl.values import Event
 class Backtest:
     """The simulation's outcome with what reading the inputs found."""
 
-    detections: tuple[Detection, ...]  # every detection that ran, pack order
-    requested: tuple[str, ...]  # the names asked for (all when none were)
+    detections: tuple[Detection, ...]  # every detection that ran
     result: SimulationResult
     reading: ReadReport
     events_indexed: int
@@ -110,8 +123,7 @@ def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | Non
     (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable input and
     ``ReplaySetupError`` for a pack whose lookups or search-time fields are broken."""
     progress = progress or Progress()
-    chosen = list(pack.detections if detections is None else detections)
-    running = with_risk_writers(pack, chosen)
+    running = list(pack.detections if detections is None else detections)
     engine = build_engine(pack, tz=tz)
     lookback = max((_lookback(d, tz) for d in running), default=0.0)
     window = (None if start is None else start - lookback, end)
@@ -119,7 +131,27 @@ def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | Non
     delays = DelayPlan.for_pack(pack.data_sources)
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
     index = index_events(reader.read(discover(inputs)), None)
-    total = (end - start) if start is not None and end is not None else None
+    if start is None or end is None:
+        default_start, default_end = _period(running, index, report, tz)
+        start = default_start if start is None else start
+        end = default_end if end is None else end
     result = simulate(pack, index, start, end, detections=running, engine=engine, tz=tz,
-                      progress=progress.simulated if total is None or total > 0 else None)
-    return Backtest(tuple(running), tuple(d.name for d in chosen), result, report, len(index))
+                      progress=progress.simulated)
+    return Backtest(tuple(running), result, report, len(index))
+
+
+def _period(detections: Sequence[Detection], index: EventIndex, report: ReadReport, tz: str) -> tuple[float, float]:
+    """``simulate.clock`` over the input's whole span (the kept events and the times seen while reading)."""
+    schedules = []
+    for detection in detections:
+        try:
+            schedules.append(schedule_of(detection, tz))
+        except ValueError:  # the simulation reports a bad schedule
+            continue
+    times = [t for t in (index.first_time, index.last_time, report.first_time, report.last_time) if t is not None]
+    if not times:
+        return clock(schedules, index)
+    last_visible = max([max(times)] + ([index.last_indextime] if index.last_indextime is not None else []))
+    span = EventIndex([{"_time": min(times), "_indextime": min(times)},
+                       {"_time": max(times), "_indextime": last_visible}])
+    return clock(schedules, span)

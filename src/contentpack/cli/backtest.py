@@ -21,8 +21,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from contentpack.backtest.inputs import InputError, Metadata, discover
 from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
-from contentpack.backtest.run import run_backtest
-from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
+from contentpack.backtest.run import run_backtest, with_risk_writers
+from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import ReplaySetupError
@@ -53,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of records without one (exports carry their own)")
-    parser.add_argument("--source", default=None, help="source of records without one (default: the file path)")
+    parser.add_argument("--source", default=None,
+                        help="source of records without one (default: the pack's data-source source for the "
+                        "sourcetype, else the file path)")
     parser.add_argument("--host", default="")
     parser.add_argument("--index", default="main")
     parser.add_argument("--format", choices=("table", "json"), default="table",
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         pack = load_valid_pack(require_root(args.root, "backtest"), "backtest")
     except PackUnavailable as exc:
         return exc.status
-    chosen, unknown = select_detections(pack, args.detection)
+    named, unknown = select_detections(pack, args.detection)
     for name in unknown:
         print(f"contentpack backtest: --detection: no detection named {name!r}", file=sys.stderr)
     if unknown:
@@ -111,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
             raise _Usage("--to must be after --from")
         files = discover(args.events)
         size = sum(path.stat().st_size for path in files)
-        metadata = Metadata(args.sourcetype, args.source, args.host, args.index)
+        source = args.source if args.source is not None else default_source(pack, args.sourcetype)
+        metadata = Metadata(args.sourcetype, source, args.host, args.index)
+        chosen = with_risk_writers(pack, named)
         with _progress(sys.stderr.isatty(), size) as callbacks:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
                                     progress=callbacks)

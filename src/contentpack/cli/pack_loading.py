@@ -43,6 +43,13 @@ def load_valid_pack(root: Path, command: str) -> Pack:
     return result.pack
 
 
+def default_source(pack: Pack | None, sourcetype: str) -> str | None:
+    """The ``source`` the pack's data sources give this sourcetype, when they agree on one (else None): the
+    value events get when a file does not say (the pack's own tests replay with it too)."""
+    sources = {d.source for d in pack.data_sources if d.sourcetype == sourcetype} if pack is not None else set()
+    return sources.pop() if len(sources) == 1 else None
+
+
 def require_root(root: Path | None, command: str) -> Path:
     """The pack root, or :class:`PackUnavailable` (exit 2) when there is none."""
     found = pack_root(root)

@@ -24,7 +24,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, pack_root
+from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, MacroDef, SplError
@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         pack = None if args.no_pack else _pack(args.root)
         engine = _engine(args, pack)
-        source = args.source if args.source is not None else _pack_source(pack, args.sourcetype)
+        source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         for path in args.events:
             if not Path(path).is_file():
                 raise UsageError(f"--events: no such file: {path}")
@@ -212,12 +212,6 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
     engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
     engine.macros.update(macros)  # --macros override the pack's
     return engine
-
-
-def _pack_source(pack: Pack | None, sourcetype: str) -> str | None:
-    """The ``source`` the pack's data sources give this sourcetype, when they agree on one (else None)."""
-    sources = {d.source for d in pack.data_sources if d.sourcetype == sourcetype} if pack is not None else set()
-    return sources.pop() if len(sources) == 1 else None
 
 
 def _hints(engine: Engine, spl: str, with_pack: bool) -> list[str]:

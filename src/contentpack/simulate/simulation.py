@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
@@ -139,10 +139,11 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
 
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
              detections: Sequence[Detection] | None = None, engine: Engine | None = None,
-             tz: str = "UTC") -> SimulationResult:
+             tz: str = "UTC", progress: Callable[[float, float], None] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
-    which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken)."""
+    which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
+    ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
     errors: list[SimulationError] = []
@@ -157,10 +158,16 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         for tick in plan.schedule.cron.ticks(start, end)
     )
     state = _State(pack, engine)
+    reported = start
     for tick, _, order in ticks:
+        if progress is not None and tick - reported >= 3600:
+            reported = tick
+            progress(tick - start, end - start)
         plan = plans[order]
         if not plan.failed:
             state.run(plan, tick, errors)
+    if progress is not None:
+        progress(end - start, end - start)
     return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors))
 
 
