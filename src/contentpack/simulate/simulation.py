@@ -104,6 +104,7 @@ class _Plan:
     events: EventIndex  # what the search reads: the base search's matches when prefiltered
     generating: bool  # the search starts with a generating command (reads the risk index, not events)
     throttle: Throttle
+    prepared: bool = False  # events are prefilter's copies, search-time fields already computed
     empty_gives_rows: bool | None = None  # learnt at the first run with no input
     failed: bool = False
 
@@ -134,7 +135,8 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         return None
     generating = not isinstance(pipeline.commands[0], SearchCommand)
     events = index if matched is None else index.restricted(matched)
-    return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling))
+    return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling),
+                 prepared=matched is not None)
 
 
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
@@ -196,7 +198,7 @@ class _State:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         try:
-            rows = self.engine.fork(events, risk).search_pipeline(
+            rows = self.engine.fork(events, risk, prepared=plan.prepared).search_pipeline(
                 plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
