@@ -245,11 +245,11 @@ class EventReader:
                     continue
                 kept.add(start)
                 yield from self._line(text, name, line, fallback)
-            self._check_shape(block, first_line, kept, name)
+            blank = self._check_shape(block, count, first_line, kept, name)
             self._span(block)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
                 self.report.add_bad(name, line_no, message)
-            self.report.skipped += count - len(kept) - _blank_lines(block)
+            self.report.skipped += count - len(kept) - blank
             first_line += count
             self._advance(raw_handle)
 
@@ -265,13 +265,12 @@ class EventReader:
                     self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
                     break
 
-    def _check_shape(self, block: bytes, first_line: int, kept: set[int], name: str) -> None:
-        """Lines no detection reads must still be JSON objects: a truncated or foreign line is reported."""
-        lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-        opened = block.count(b"\n{") + (1 if block.startswith(b"{") else 0)
-        closed = block.count(b"}\n") + block.count(b"}\r\n") + (1 if block.endswith(b"}") else 0)
-        if opened == closed == lines - _blank_lines(block):
-            return
+    def _check_shape(self, block: bytes, lines: int, first_line: int, kept: set[int], name: str) -> int:
+        """Lines no detection reads must still be JSON objects: a truncated or foreign line is reported.
+        Returns the number of blank lines. One pass in the usual case: every line boundary is ``}\\n{``."""
+        if block.startswith(b"{") and block.endswith((b"}\n", b"}")) and block.count(b"}\n{") == lines - 1:
+            return 0
+        blank = 0
         line = first_line
         start = 0
         size = len(block)
@@ -280,11 +279,13 @@ class EventReader:
             end = size if end < 0 else end
             if start not in kept:
                 text = block[start:end].strip()
+                blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.skipped -= 1  # counted as bad instead
                     self._pending.append((line, _not_an_object(text)))
             line += 1
             start = end + 1
+        return blank
 
     def _line(self, text: bytes, name: str, line: int, fallback: float) -> Iterator[Event]:
         try:
@@ -483,12 +484,6 @@ def _blocks(stream: io.BufferedReader) -> Iterator[bytes]:
             continue
         carry = data[cut + 1:]
         yield data[:cut + 1]
-
-
-def _blank_lines(block: bytes) -> int:
-    if b"\n\n" not in block and b"\n\r\n" not in block and not block.startswith((b"\n", b"\r\n")):
-        return 0
-    return sum(1 for line in block.split(b"\n")[:-1 if block.endswith(b"\n") else None] if not line.strip())
 
 
 def _not_an_object(text: bytes) -> str:

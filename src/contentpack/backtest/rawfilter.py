@@ -8,8 +8,9 @@ tenant data the consent-related lines are a small share, so this is what makes o
 cheap.
 
 Per block of lines, each alternative is searched for by its rarest token (measured on the first block: a
-token present in every sign-in, such as ``sign-in activity``, would make every line a candidate), and the
-other tokens are checked on the candidate line only. Matching is on lower-cased bytes: search terms and
+token present in every sign-in, such as ``sign-in activity``, would make every line a candidate), and all
+its tokens are checked on the candidate line only. Each search is a pass over the block, so alternatives
+share one where they can: the same rarest token, or error codes that differ only in the last digit. Matching is on lower-cased bytes: search terms and
 field values are case-insensitive in Splunk.
 """
 
@@ -30,15 +31,23 @@ class RawFilter:
         self._options: list[tuple[bytes, ...]] = [] if self.keep_all else [
             tuple(token.lower().encode("ascii") for token in option) for option in options]
         self._fold = any(any(chr(b).isalpha() for b in token) for option in self._options for token in option)
-        self._anchored: list[tuple[bytes, tuple[bytes, ...]]] | None = None
+        self._anchored: dict[bytes, list[tuple[bytes, ...]]] | None = None
 
-    def _anchor(self, sample: bytes) -> list[tuple[bytes, tuple[bytes, ...]]]:
-        """Each alternative as (its rarest token in ``sample``, the other tokens)."""
-        anchored = []
+    def _anchor(self, sample: bytes) -> dict[bytes, list[tuple[bytes, ...]]]:
+        """Alternatives grouped by their rarest token in ``sample`` (searched for once per block), each
+        with its other tokens. A token several alternatives share is preferred among equally rare ones, so
+        the block is searched fewer times."""
+        shared: dict[bytes, int] = {}
         for option in self._options:
-            rarest = min(option, key=lambda token: (sample.count(token), -len(token)))
-            anchored.append((rarest, tuple(t for t in option if t != rarest)))
-        return anchored
+            for token in option:
+                shared[token] = shared.get(token, 0) + 1
+        counts = {token: sample.count(token) for token in shared}
+        anchored: dict[bytes, list[tuple[bytes, ...]]] = {}
+        for option in self._options:
+            rarest = min(option, key=lambda token: (counts[token], -shared[token], -len(token)))
+            # every token is checked on the candidate line (the search key may be only a prefix of it)
+            anchored.setdefault(rarest, []).append((rarest, *(t for t in option if t != rarest)))
+        return _merge_numbers(anchored)
 
     def lowered(self, data: bytes) -> bytes:
         """``data`` as the filter compares it (ASCII lower-case keeps every offset)."""
@@ -62,19 +71,35 @@ class RawFilter:
         if self._anchored is None:
             self._anchored = self._anchor(text)
         found: dict[int, int] = {}
-        for anchor, others in self._anchored:
+        for key, rests in self._anchored.items():
             position = 0
             while True:
-                hit = text.find(anchor, position)
+                hit = text.find(key, position)
                 if hit < 0:
                     break
                 start = text.rfind(b"\n", 0, hit) + 1
                 end = text.find(b"\n", hit)
                 end = len(text) if end < 0 else end
-                if start not in found and all(text.find(t, start, end) >= 0 for t in others):
+                if start not in found and any(all(text.find(t, start, end) >= 0 for t in tokens)
+                                              for tokens in rests):
                     found[start] = end
                 position = end + 1
         return sorted(found.items())
+
+
+def _merge_numbers(anchored: dict[bytes, list[tuple[bytes, ...]]]) -> dict[bytes, list[tuple[bytes, ...]]]:
+    """Numeric anchors that differ only in their last digit (error codes 65001 and 65004, 90094 and
+    90095) are searched for by their common prefix: one search of the block instead of two."""
+    merged: dict[bytes, list[tuple[bytes, ...]]] = {}
+    by_prefix: dict[bytes, list[bytes]] = {}
+    for anchor in anchored:
+        if len(anchor) >= 5 and anchor.isdigit():
+            by_prefix.setdefault(anchor[:-1], []).append(anchor)
+    for anchor, rests in anchored.items():
+        group = by_prefix.get(anchor[:-1], []) if len(anchor) >= 5 and anchor.isdigit() else []
+        key = anchor[:-1] if len(group) > 1 else anchor
+        merged.setdefault(key, []).extend(rests)
+    return merged
 
 
 def _all_spans(block: bytes) -> list[tuple[int, int]]:
