@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from contentpack.content.model import Detection, Scheduling
+from contentpack.content.build_model import deployment_for
+from contentpack.content.model import Deployment, Detection
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import parse_time_modifier
 
-__all__ = ["Schedule", "schedule_of"]
+__all__ = ["Schedule", "deployment_of", "schedule_of"]
 
 # Run times sampled to bound a schedule's lookback: every hour of a week (snaps to @d, @w0 differ by hour/day).
 _SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
@@ -54,9 +55,14 @@ class Schedule:
         return max(b - a for a, b in zip(ticks, ticks[1:]))
 
 
+def deployment_of(detection: Detection) -> Deployment:
+    """The deployment the build writes: the detection's own, else its type's default (a hand-built model)."""
+    return detection.deployment if detection.deployment is not None else deployment_for(detection.type, None)
+
+
 def schedule_of(detection: Detection, tz: str = "UTC") -> Schedule:
     """The schedule the build writes for ``detection`` (raises CronError / ValueError when it is not valid)."""
-    scheduling = detection.deployment.scheduling if detection.deployment is not None else Scheduling()
+    scheduling = deployment_of(detection).scheduling
     schedule = Schedule(parse_cron(scheduling.cron_schedule), scheduling.earliest_time, scheduling.latest_time, tz)
     schedule.window(_SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return schedule
