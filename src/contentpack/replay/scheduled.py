@@ -31,6 +31,7 @@ from contentpack.esapp.savedsearches import stanza_name
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult
+from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.timeline import event_time
 from contentpack.spl.values import Event, to_str
 
@@ -50,6 +51,7 @@ class ScheduledOutcome:
     risk_events: int
     first_event: float | None
     first_alert: float | None  # run time of the detection's first notable or risk event
+    raises_alerts: bool = True  # the detection has a notable or risk action (a Hunting search has neither)
 
     @property
     def time_to_detect(self) -> float | None:
@@ -70,6 +72,8 @@ def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, i
         notables=notables, risk_by_object=result.risk_scores(), risk_events=len(result.risk),
         first_event=min(result.first_matched.values(), default=index.first_time),
         first_alert=min(alerts) if alerts else None,
+        raises_alerts=deployment_of(detection).notable is not None
+        or (deployment_of(detection).rba_enabled and detection.rba is not None),
     )
 
 
@@ -117,8 +121,10 @@ def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: Schedu
     """Gaps between the all-time result and the schedule, for tests without scheduled expectations."""
     if test.has_scheduled_expectations or result_count is None:
         return []
-    alerted = outcome.first_alert is not None
-    if result_count > 0 and not alerted:
+    if result_count > 0 and not outcome.raises_alerts and not outcome.runs_with_rows:
+        return [f"scheduled: all time finds {result_count} result(s) but none of the {outcome.runs} scheduled "
+                "run(s) returns a row"]
+    if result_count > 0 and outcome.raises_alerts and outcome.first_alert is None:
         return [f"scheduled: all time finds {result_count} result(s) but the scheduled runs raise no notable "
                 f"or risk event ({outcome.runs} run(s), {outcome.runs_with_rows} with rows)"]
     if result_count == 0 and outcome.notables:
