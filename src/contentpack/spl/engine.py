@@ -135,7 +135,6 @@ class Engine:
         self._lookups: dict[str, LookupTable] = {}
         self._search_time: dict[str, SearchTime] = {}
         self._risk: list[Event] = []
-        self._prepared = False  # see fork()
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -205,39 +204,52 @@ class Engine:
         self._risk.extend(dict(e) for e in events)
         self._risk.sort(key=_newest_first)
 
-    def fork(self, events: Sequence[Event], risk_events: Sequence[Event], *, prepared: bool = False) -> "Engine":
+    def fork(self, events: Sequence[Event], risk_events: Sequence[Event]) -> "Engine":
         """An engine with this one's macros, lookups and search-time knowledge over other events.
 
         ``events`` must already be newest first (by ``_time``) and ``risk_events`` likewise; neither is
         sorted again, so a caller that runs many searches over slices of one time-ordered list (the
-        scheduled simulation) pays nothing per search for registration. ``prepared``: the events are
-        ``prefilter``'s copies, which already carry the search-time fields; they are not computed again.
+        scheduled simulation) pays nothing per search for registration.
         """
         other = Engine(self.macros, self.tz)
         other._lookups = self._lookups
         other._search_time = self._search_time
         other._memory = list(events)
         other._risk = list(risk_events)
-        other._prepared = prepared
         return other
 
     def prefilter(self, pipeline: Pipeline, events: Iterable[Event], now: float) -> list[Event] | None:
-        """Copies of ``events`` that pass the pipeline's first ``search`` whatever the time range, with the
-        search-time knowledge applied; None when that cannot be decided once for all runs (the pipeline
-        does not start with a search, or its first search holds a subsearch or inline time bounds).
+        """The ``events`` (not copies) that pass the pipeline's first ``search`` whatever the time range,
+        judged with the search-time knowledge that search reads; None when that cannot be decided once for
+        all runs (the pipeline does not start with a search, or its first search holds a subsearch or
+        inline time bounds).
 
         Why: a scheduled search runs hundreds of times over overlapping windows; matching its base search
         once per event instead of once per run is what keeps a simulated timeline fast. Running the full
-        search later over these copies gives the same rows as over the original events.
+        search later over the kept events gives the same rows as over all of them.
         """
         first = pipeline.commands[0]
         if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
                 or first.bounds.latest is not None or _has_subsearch(first.expr):
             return None
         evaluator = Evaluator(now, self.tz, searchmatch)
-        rest = [c for c in pipeline.commands[1:] if isinstance(c, CommandNode)]
-        return list(admitted(map(dict, events), first, self._knowledge(first, rest), evaluator,
-                             None, None))
+        needed = first.requires(frozenset())
+        for each in self._search_time.values():
+            needed = each.inputs_for(needed)
+        # only the aliases and calculated fields the base search reads: matching must not pay for the rest
+        knowledge = {name: k.restricted(needed) for name, k in self._search_time.items()}
+        predicate = compile_search(first.expr)
+        kept: list[Event] = []
+        for event in events:
+            restricted = knowledge.get(str(event.get("sourcetype")))
+            if restricted is not None and (restricted.aliases or restricted.calculated):
+                copy = dict(event)
+                restricted.apply(copy, evaluator)
+                if predicate(copy):
+                    kept.append(event)
+            elif predicate(event):
+                kept.append(event)
+        return kept
 
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
@@ -354,7 +366,7 @@ class Engine:
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first."""
-        knowledge = {} if self._prepared else self._knowledge(first, rest)
+        knowledge = self._knowledge(first, rest)
         memory = admitted(map(dict, self._memory), first, knowledge, ctx.evaluator, ctx.earliest, ctx.latest)
         if not self._files:
             return memory
