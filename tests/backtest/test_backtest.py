@@ -13,6 +13,7 @@ from contentpack.backtest.output import notable_json, risk_json
 from contentpack.backtest.run import run_backtest, with_risk_writers
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.simulate import DelayPlan, index_events, simulate
 from contentpack.spl.events import read_events
 
@@ -32,27 +33,41 @@ def _with_risk_from(pack: Pack, detection: Detection, risk_from: tuple[str, ...]
 
 
 def test_backtest_reproduces_the_scheduled_replay_notables(pack: Pack) -> None:
+    """For every detection test: the replay's scheduled outcome (``contentpack replay``) and a backtest over
+    the test's attack-data file with the same detections give the same notables, risk events and scores."""
+    report = replay_pack(pack)
+    assert report.mode == "scheduled" and not report.setup_errors
+    by_name = {d.name: d for d in pack.detections}
     compared = with_notables = 0
-    for detection in pack.detections:
-        for test in detection.tests:
-            assert len(test.attack_data) == 1 and test.ingestion_delay is None
-            entry = test.attack_data[0]
-            path = REPO / entry.data
-            running = _with_risk_from(pack, detection, test.risk_from)
-            # the scheduled replay's way: every event of the file, the pack's delay plan, the simulation
-            events = read_events(path, sourcetype=entry.sourcetype, source=entry.source, host=entry.host or "",
-                                 index=entry.custom_index or "main")
-            expected = simulate(pack, index_events(events, DelayPlan.for_pack(pack.data_sources)),
-                                detections=running)
-            got = run_backtest(pack, [path], detections=running, metadata=Metadata(entry.sourcetype, entry.source))
-            assert got.result.errors == expected.errors == ()
-            assert [notable_json(n) for n in got.result.notables] == [notable_json(n) for n in expected.notables], \
-                (detection.name, test.name)
-            assert [risk_json(e, {}) for e in got.result.risk] == [risk_json(e, {}) for e in expected.risk]
-            assert got.reading.events < got.reading.lines  # the raw-text filter read only what can match
-            compared += 1
-            with_notables += bool(expected.notables_of(detection.name))
-    assert compared >= 29 and with_notables >= 10
+    for outcome in report.outcomes:
+        detection = by_name[outcome.detection]
+        test = next(t for t in detection.tests if t.name == outcome.test)
+        assert outcome.scheduled is not None and len(test.attack_data) == 1 and test.ingestion_delay is None
+        entry = test.attack_data[0]
+        got = run_backtest(pack, [REPO / entry.data], detections=_with_risk_from(pack, detection, test.risk_from),
+                           metadata=Metadata(entry.sourcetype, entry.source))
+        assert got.result.errors == ()
+        assert [notable_json(n) for n in got.result.notables_of(detection.name)] == \
+            [notable_json(n) for n in outcome.scheduled.notables], (detection.name, test.name)
+        assert got.result.risk_scores() == outcome.scheduled.risk_by_object
+        assert len(got.result.risk) == outcome.scheduled.risk_events
+        assert got.reading.events < got.reading.lines  # the raw-text filter read only what can match
+        compared += 1
+        with_notables += bool(outcome.scheduled.notables)
+    assert compared == sum(len(d.tests) for d in pack.detections) >= 29 and with_notables >= 10
+
+
+def test_the_same_through_the_simulation_api(pack: Pack) -> None:
+    """Every event of a file, indexed as the scheduled replay indexes it, against the backtest's one-pass
+    reading of the same file: identical notables and risk events for the whole pack at once."""
+    entry = next(d for d in pack.detections if d.name.startswith("Entra ID OAuth Consent Granted After")).tests[0]
+    path = REPO / entry.attack_data[0].data
+    events = read_events(path, sourcetype="azure:monitor:aad", source="Azure AD")
+    expected = simulate(pack, index_events(events, DelayPlan.for_pack(pack.data_sources)))
+    got = run_backtest(pack, [path], metadata=Metadata(source="Azure AD"))
+    assert [notable_json(n) for n in got.result.notables] == [notable_json(n) for n in expected.notables]
+    assert [risk_json(e, {}) for e in got.result.risk] == [risk_json(e, {}) for e in expected.risk]
+    assert expected.notables
 
 
 def test_all_attack_data_at_once(pack: Pack) -> None:
