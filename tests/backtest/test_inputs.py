@@ -179,3 +179,13 @@ def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
 def test_no_filter_reads_every_event(tmp_path: Path) -> None:
     events, reader = read([SINGLE], raw_filter=RawFilter([()]), fields=None)
     assert len(events) == len(LINES) and all(e["_raw"] == line for e, line in zip(events, LINES))
+
+
+def test_a_json_document_is_read_whole_under_a_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.backtest import inputs
+
+    path = tmp_path / "array.json"
+    path.write_text(json.dumps([json.loads(DECLINE)] * 3))
+    monkeypatch.setattr(inputs, "MAX_DOCUMENT_BYTES", path.stat().st_size - 1)
+    with pytest.raises(InputError, match="is read whole and may hold at most"):
+        read([path])

@@ -14,7 +14,7 @@ Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, n
   **``_indextime`` are kept** (the real ingestion delay), and ``sourcetype``/``source``/``host``/``index``
   come from the row when present.
 * A JSON array of records or export rows, or one JSON object spanning several lines (a saved Event Hub
-  message): read whole, so keep such files small.
+  message): read whole, so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines.
 * A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
   ``.txt``, each optionally ``.gz``), recursively, in name order (hidden files are skipped).
 
@@ -47,6 +47,7 @@ from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
+MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -426,7 +427,10 @@ class EventReader:
 
     # ------------------------------------------------------------------------------------------ documents
     def _document(self, stream: io.BufferedReader, name: str, fallback: float) -> Iterator[Event]:
-        data = stream.read()
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
+                             f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
         self.report.lines += data.count(b"\n") + 1
         try:
             document = json.loads(data.decode("utf-8-sig"))

@@ -16,7 +16,7 @@ field values are case-insensitive in Splunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 Alternative = tuple[str, ...]
 
@@ -113,7 +113,3 @@ def _all_spans(block: bytes) -> list[tuple[int, int]]:
         start = end + 1
     return spans
 
-
-def union(alternatives: Sequence[Sequence[Alternative]]) -> list[Alternative]:
-    """The alternatives of several searches as one filter's."""
-    return [option for options in alternatives for option in options]
