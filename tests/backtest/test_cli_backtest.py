@@ -119,6 +119,16 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
     assert f"{bad}:{len(lines) + 1}: not a JSON object" in err
 
 
+def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    status, out, err = backtest(capsys, "--events", str(empty), "--out", str(tmp_path / "out"))
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad)" in err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--events", "nope.log"], "nope.log: no such file or folder"),
     (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),

@@ -67,6 +67,10 @@ class _Usage(Exception):
     pass
 
 
+class _Empty(Exception):
+    """The input holds no event with a time: there is no period to simulate."""
+
+
 def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
@@ -119,11 +123,17 @@ def run(args: argparse.Namespace) -> int:
         with _progress(sys.stderr.isatty(), size) as callbacks:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
                                     progress=callbacks)
+        if backtest.reading.first_time is None and start is None:
+            raise _Empty(f"no timed events in the input ({backtest.reading.lines:,} line(s) read, "
+                         f"{backtest.reading.bad:,} bad): nothing to simulate")
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []
     except (_Usage, InputError) as exc:
         print(f"contentpack backtest: {exc}", file=sys.stderr)
         return 2
+    except _Empty as exc:
+        print(f"contentpack backtest: {exc}", file=sys.stderr)
+        return 1
     except ReplaySetupError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.render(), file=sys.stderr)
