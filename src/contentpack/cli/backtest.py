@@ -3,7 +3,8 @@
 Runs the pack's detections over exported logs on the scheduled simulation (``contentpack.backtest``) and
 prints what Enterprise Security would have raised. A progress bar (bytes read, simulated hours) is drawn on
 stderr when it is a terminal, never when it is piped. Exit status: 0 done; 1 done but incomplete (bad input
-lines, a detection that could not run) or the pack is invalid; 2 usage or I/O error.
+lines, a detection that could not run), an input without timed events, or an invalid pack; 2 usage or I/O
+error.
 """
 
 from __future__ import annotations
