@@ -19,7 +19,7 @@ tick; the window still follows the dispatch time) and skipped searches under loa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from contentpack.content.model import Deployment, Detection
 from contentpack.cron import Cron, parse_cron
@@ -74,6 +74,12 @@ def deployment_of(detection: Detection) -> Deployment:
 def schedule_of(detection: Detection, tz: str = "UTC") -> Schedule:
     """The schedule the build writes for ``detection`` (raises CronError / ValueError when it is not valid)."""
     scheduling = deployment_of(detection).scheduling
-    schedule = Schedule(parse_cron(scheduling.cron_schedule), scheduling.earliest_time, scheduling.latest_time, tz)
+    return _schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, tz)
+
+
+@lru_cache(maxsize=256)
+def _schedule(cron: str, earliest: str, latest: str, tz: str) -> Schedule:
+    """One Schedule per distinct setting (its lookback and gaps are computed once per process)."""
+    schedule = Schedule(parse_cron(cron), earliest, latest, tz)
     schedule.window(_SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return schedule
