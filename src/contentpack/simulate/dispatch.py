@@ -55,7 +55,11 @@ class Schedule:
     @cached_property
     def lookback(self) -> float:
         """The longest distance from a run back to its window's earliest time."""
-        return max(t - self.window(t)[0] for t in self._sample_ticks)
+        return self.lookback_of(self.earliest)
+
+    def lookback_of(self, earliest: str) -> float:
+        """The longest distance from a run back to ``earliest`` resolved at the run (ValueError if invalid)."""
+        return max(t - parse_time_modifier(earliest, t, self.tz) for t in self._sample_ticks)
 
     @cached_property
     def longest_gap(self) -> float:
