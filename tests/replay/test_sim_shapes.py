@@ -13,10 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from contentpack.content.model import Detection, IngestionDelay
+from contentpack.datagen.scenarios import generate
+from contentpack.datagen.timing import Timing, apply_timing
+from contentpack.datagen.writer import write_log
 from contentpack.replay.report import render_table
 
 from . import factory as f
-from .simfactory import decline, grant, outcomes, scheduled, ttp, unit
+from .simfactory import clock, decline, grant, outcomes, scheduled, simulate_file, ttp, unit
 
 # Like the pack's "OAuth Consent Declined by Many Users": distinct users per application in fixed one-hour bins.
 SPIKE_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
@@ -166,3 +169,17 @@ def test_scheduled_expectations_pass_when_the_schedule_sees_the_attack(tmp_path:
     table = render_table(replay_pack(pack))
     assert "runs/notables" in table and "55m" in table and "6 obj, max 40" in table
     assert "runs/notables" not in render_table(replay_pack(pack, all_time=True))
+
+
+def test_a_generated_campaign_moved_by_20_minutes_gives_three_notables(tmp_path: Path) -> None:
+    """The generator's consent-phishing campaign (30 refusals, 10:10-11:06) as a timing variant: on time it
+    raises one notable; moved by 20 minutes, the same campaign raises three (the 12:00 run sees two hourly
+    bins over the threshold)."""
+    runs = {}
+    for minutes in (0, 20):
+        records = apply_timing(generate("consent_phishing_campaign").records, Timing(shift=minutes * 60))
+        write_log(tmp_path / f"campaign{minutes}.log", records)
+        pack = f.pack(tmp_path, _spike())
+        result = simulate_file(tmp_path, pack, f"campaign{minutes}.log", detections=[_spike()])
+        runs[minutes] = [clock(n.run_time)[-5:] for n in result.notables]
+    assert runs == {0: ["11:00"], 20: ["11:00", "12:00", "12:00"]}

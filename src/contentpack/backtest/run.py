@@ -27,6 +27,7 @@ never fire.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,15 +37,14 @@ from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
 from contentpack.simulate import (
     DelayPlan,
-    EventIndex,
     SimulationResult,
     build_engine,
-    clock,
     index_events,
     schedule_of,
     simulate,
 )
-from contentpack.spl import Engine
+from contentpack.spl import Engine, SplError
+from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.values import Event
 
 
@@ -108,12 +108,16 @@ def _reader(engine: Engine, detections: Sequence[Detection], delays: DelayPlan, 
                        on_bytes, prepare)
 
 
-def _lookback(detection: Detection, tz: str) -> float:
-    """How far back the detection's windows reach (0 for a bad schedule: the simulation reports it)."""
+def _lookback(engine: Engine, detection: Detection, tz: str) -> float:
+    """How far back a run of the detection can look: its dispatch window or its search's own ``earliest=``
+    (infinite when that cannot be told: nothing is then dropped; the simulation reports the problem)."""
     try:
-        return schedule_of(detection, tz).lookback
-    except ValueError:  # CronError is a ValueError
-        return 0.0
+        schedule = schedule_of(detection, tz)
+        first = engine.parse(detection.search).commands[0]
+        earliest = first.bounds.earliest if isinstance(first, SearchCommand) else None
+        return schedule.lookback if earliest is None else max(schedule.lookback, schedule.lookback_of(earliest))
+    except (ValueError, SplError):  # CronError is a ValueError
+        return math.inf
 
 
 def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | None = None, end: float | None = None,
@@ -125,33 +129,14 @@ def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | Non
     progress = progress or Progress()
     running = list(pack.detections if detections is None else detections)
     engine = build_engine(pack, tz=tz)
-    lookback = max((_lookback(d, tz) for d in running), default=0.0)
+    lookback = max((_lookback(engine, d, tz) for d in running), default=0.0)
     window = (None if start is None else start - lookback, end)
     report = ReadReport()
     delays = DelayPlan.for_pack(pack.data_sources)
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
     index = index_events(reader.read(discover(inputs)), None)
-    if start is None or end is None:
-        default_start, default_end = _period(running, index, report, tz)
-        start = default_start if start is None else start
-        end = default_end if end is None else end
+    cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
     result = simulate(pack, index, start, end, detections=running, engine=engine, tz=tz,
-                      progress=progress.simulated)
+                      progress=progress.simulated, cover=cover)
     return Backtest(tuple(running), result, report, len(index))
 
-
-def _period(detections: Sequence[Detection], index: EventIndex, report: ReadReport, tz: str) -> tuple[float, float]:
-    """``simulate.clock`` over the input's whole span (the kept events and the times seen while reading)."""
-    schedules = []
-    for detection in detections:
-        try:
-            schedules.append(schedule_of(detection, tz))
-        except ValueError:  # the simulation reports a bad schedule
-            continue
-    times = [t for t in (index.first_time, index.last_time, report.first_time, report.last_time) if t is not None]
-    if not times:
-        return clock(schedules, index)
-    last_visible = max([max(times)] + ([index.last_indextime] if index.last_indextime is not None else []))
-    span = EventIndex([{"_time": min(times), "_indextime": min(times)},
-                       {"_time": max(times), "_indextime": last_visible}])
-    return clock(schedules, span)
