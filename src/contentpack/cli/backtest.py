@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,21 +84,34 @@ def _moment(text: str | None, option: str) -> float | None:
 
 @contextmanager
 def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
-    """Rich progress bars on stderr (reading, then simulating), or silent callbacks."""
+    """Rich progress bars on stderr (reading, then simulating), or silent callbacks.
+
+    Redrawn from the callbacks, at most ten times a second, not by rich's refresh thread: a process running
+    a thread cannot fork safely, and reading a large file forks a child for its second half (``forking``).
+    """
     if not enabled:
         yield Callbacks()
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  console=Console(file=sys.stderr), transient=True) as bars:
+                  console=Console(file=sys.stderr), transient=True, auto_refresh=False) as bars:
         reading = bars.add_task("reading", total=max(total_bytes, 1))
         simulating = bars.add_task("simulating", total=1, visible=False)
+        drawn = [0.0]
+
+        def redraw() -> None:
+            now = time.monotonic()
+            if now - drawn[0] >= 0.1:
+                drawn[0] = now
+                bars.refresh()
 
         def read(done: int, events: int) -> None:
             bars.update(reading, advance=done, description=f"reading ({events:,} events kept)")
+            redraw()
 
         def simulated(done: float, total: float) -> None:
             bars.update(simulating, visible=True, total=max(total / 3600, 1),
                         completed=done / 3600, description=f"simulating ({done / 3600:,.0f} h)")
+            redraw()
 
         yield Callbacks(read, simulated)
 
