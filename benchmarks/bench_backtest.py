@@ -20,6 +20,7 @@ by hand, from the pack root.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -75,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
 
         started = time.perf_counter()
         with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-            child = subprocess.Popen(contentpack("backtest", "--events", str(path), "--out", str(out)),
+            child = subprocess.Popen(contentpack("backtest", "--events", str(path), "--out", str(out),
+                                                 "--format", "json"),
                                      stdout=stdout, stderr=stderr, text=True)
             _, status, usage = os.wait4(child.pid, 0)  # this child's own peak memory, nobody else's
             child.returncode = os.waitstatus_to_exitcode(status)
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             if child.returncode != 0:
                 print(stderr.read(), file=sys.stderr)
                 return 1
-            summary_line = stdout.read().strip().splitlines()[-1]
+            summary = json.loads(stdout.read())
         peak = usage.ru_maxrss / 1024
 
         print(f"\n{'':40} {'seconds':>9} {'events/s':>12}")
@@ -93,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'(b) whole-pack backtest (command)':40} {backtest:9.2f} {args.events / backtest:12,.0f}")
         print(f"\nbacktest / DuckDB: {backtest / duck:.2f}x (target: within 2x)")
         print(f"backtest max RSS: {peak:,.0f} MB for a {size / 1e6:,.0f} MB input")
-        print(f"backtest: {summary_line}")
+        kept = summary["input"]["events_kept"]
+        notables = sum(day["notables"] for day in summary["per_day"])
+        risk = sum(day["risk_events"] for day in summary["per_day"])
+        print(f"backtest: {summary['input']['lines']:,} lines read, {kept:,} events kept for the detections, "
+              f"{len(summary['detections'])} detections, {notables:,} notables, {risk:,} risk events, period "
+              f"{summary['period']['start']} .. {summary['period']['end']}")
         print(f"load average after: {os.getloadavg()[0]:.2f} (the machine may be shared: both sides slow down)")
         return 0
     finally:

@@ -291,15 +291,12 @@ class EventReader:
             self.report.lines += count
             spans = self.filter.spans(block)
             kept = set()
-            line, at = first_line, 0
             for start, end in spans:
-                line += block.count(b"\n", at, start)
-                at = start
                 text = block[start:end].strip()
                 if not text:
                     continue
                 kept.add(start)
-                yield from self._line(text, name, line, fallback)
+                yield from self._line(text, name, (block, start, first_line), fallback)
             blank = self._check_shape(block, count, first_line, kept, name)
             self._span(block)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
@@ -342,7 +339,9 @@ class EventReader:
             start = end + 1
         return blank
 
-    def _line(self, text: bytes, name: str, line: int, fallback: float) -> Iterator[Event]:
+    def _line(self, text: bytes, name: str, where: tuple[bytes, int, int], fallback: float) -> Iterator[Event]:
+        """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
+        number, counted only when the line is bad (counting every kept line's number is a pass per block)."""
         try:
             if _WRAPPER.match(text):
                 try:
@@ -355,7 +354,8 @@ class EventReader:
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
-            self._pending.append((line, str(bad)))
+            block, start, first_line = where
+            self._pending.append((first_line + block.count(b"\n", 0, start), str(bad)))
             return
         yield from events
 
