@@ -225,7 +225,9 @@ def test_a_bad_schedule_or_search_is_an_error_not_a_traceback(tmp_path: Path) ->
     pack = f.pack(tmp_path, bad_cron, bad_search)
     result = simulate(pack, index_of(tmp_path, data))
     problems = {(e.detection, e.what) for e in result.errors}
-    assert problems == {("Counter", "schedule"), ("Broken", "search")}
+    assert problems == {("Counter", "cron"), ("Broken", "search")}
+    [cron] = [e for e in result.errors if e.what == "cron"]
+    assert cron.column == 6 and cron.message.startswith("cron_schedule: month value 'jan'")
     assert any("no month or day names" in e.message for e in result.errors)
 
 

@@ -173,8 +173,13 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
                 column = f" column {problem.column}" if problem.column is not None else ""
                 problems.append(error(source.source.at("search"), RULE_SEARCH,
                                       f"scheduled run: search{column}: {problem.message}"))
+            elif problem.what == "cron":  # the column of the bad part inside the cron_schedule value
+                where = source.source.at("deployment", "scheduling", "cron_schedule")
+                if where.line > 0 and problem.column is not None:
+                    where = replace(where, col=where.col + problem.column)
+                problems.append(error(where, RULE_SCHEDULE, f"scheduled run: {problem.message}"))
             else:
-                problems.append(error(source.source.at("deployment"), RULE_SCHEDULE,
+                problems.append(error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE,
                                       f"scheduled run: {problem.message}"))
         raise _TestFailed(problems)
     outcome = outcome_of(result, ctx.pack.app, detection, index)
