@@ -239,3 +239,33 @@ def test_inline_earliest_in_the_search_replaces_the_dispatch_window(tmp_path: Pa
     result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Wide", search)), data, IngestionDelay(fixed="0s"))
     assert [clock(r.run_time) for r in result.runs if r.rows] == [
         "2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:00", "2026-10-13 11:00"]
+
+
+# ------------------------------------------------------------------------------------ index time
+def test_index_earliest_and_latest_bound_indextime_in_the_engine() -> None:
+    """SPL2 *Time modifiers*: ``_index_earliest`` / ``_index_latest`` "Specify the earliest/latest _indextime
+    for the time range of your search"; like earliest/latest, earliest is inclusive and latest exclusive
+    (assumed for the index pair). An event without _indextime counts as indexed at the search's now."""
+    engine = Engine()
+    engine.register_events([{"_time": 100.0, "_indextime": 150.0, "n": "a"},
+                            {"_time": 100.0, "_indextime": 400.0, "n": "b"},
+                            {"_time": 100.0, "n": "c"}], sourcetype="x")
+    def names(search: str) -> list[str]:
+        return sorted(str(r["n"]) for r in engine.search(search, now=1000).rows)
+    assert names("search _index_earliest=150 _index_latest=400") == ["a"]
+    assert names("search _index_earliest=-700s") == ["b", "c"]  # now - 700 = 300
+    assert names("search * | search _index_latest=401") == ["a", "b"]  # later search command too
+    assert names("search _index_earliest=0 earliest=101") == []  # the _time range still applies
+
+
+def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -> None:
+    """The remedy ES content uses for late data: select by when events were indexed. A 10:45 refusal
+    indexed at 11:05 is missed by a -70m@m..-10m@m _time window but found by the 12:00 run of a search
+    over _index_earliest=-70m@m _index_latest=-10m@m (with a wide _time range)."""
+    data = f.write_events(tmp_path, "late", [decline("late@contoso.example", "2026-10-13 10:45")])
+    by_index = COUNT_SEARCH.replace("errorCode=65004 ",
+                                    "errorCode=65004 earliest=-1d _index_earliest=-70m@m _index_latest=-10m@m ")
+    plain = simulate_file(tmp_path, f.pack(tmp_path, _det()), data, IngestionDelay(fixed="20m"))
+    indexed = simulate_file(tmp_path, f.pack(tmp_path, ttp("By Index", by_index)), data, IngestionDelay(fixed="20m"))
+    assert plain.notables == ()
+    assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]
