@@ -93,6 +93,7 @@ class DoubleState:
     hec_mode: str = "enabled"  # or "token-disabled"
     fail_search: str | None = None  # a search containing this text fails with a FATAL message
     answer_budget: int | None = None  # requests still answered; then the server stops answering
+    echo_credentials: bool = False  # a careless server: its 401 bodies quote the credentials it received
     fail_statuses: list[int] = field(default_factory=list)  # answer the next requests with these statuses
     forbidden: set[str] = field(default_factory=set)  # REST paths (after the namespace) answered with 403
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -387,11 +388,13 @@ class _Handler(BaseHTTPRequestHandler):
                 key = secrets.token_hex(16)
                 state.sessions.add(key)
                 return 200, f"<response><sessionKey>{key}</sessionKey></response>".encode(), xml
-            return 401, messages_xml("Login failed", "WARN"), xml
+            echoed = f" for {params.get('username')}/{params.get('password')}" if state.echo_credentials else ""
+            return 401, messages_xml(f"Login failed{echoed}", "WARN"), xml
         if rest == "collector/raw":
             return self._hec(params, body)
         if not self._authorised():
-            return 401, messages_xml("call not properly authenticated", "WARN"), xml
+            echoed = f" ({self.headers.get('Authorization')})" if state.echo_credentials else ""
+            return 401, messages_xml(f"call not properly authenticated{echoed}", "WARN"), xml
         if rest in state.forbidden:
             return 403, messages_xml("You (user=replayer) do not have permission to perform this operation"), xml
         if rest == "server/info":
@@ -433,7 +436,8 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.owner.state
         as_json = "application/json"
         if self.headers.get("Authorization", "") != f"Splunk {state.hec_token}":
-            return 403, json.dumps({"text": "Invalid token", "code": 4}).encode(), as_json
+            echoed = f" {self.headers.get('Authorization')}" if state.echo_credentials else ""
+            return 403, json.dumps({"text": f"Invalid token{echoed}", "code": 4}).encode(), as_json
         if state.hec_mode == "token-disabled":
             return 403, json.dumps({"text": "Token disabled", "code": 1}).encode(), as_json
         index = params.get("index", "main")
