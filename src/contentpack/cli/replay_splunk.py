@@ -61,6 +61,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(render_table(result.report))
+        notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
+               f"{result.method}")
     if result.aborted:
         print(f"contentpack replay: stopped: {result.aborted}", file=sys.stderr)
         return 2

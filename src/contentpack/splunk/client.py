@@ -202,18 +202,24 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
 
 
 class _ScrubFilter(logging.Filter):
-    """Replaces secrets in splunklib's own log records (it logs request paths and bodies at DEBUG)."""
+    """Replaces secrets in splunklib's own log records (it logs request paths and bodies at DEBUG; it masks
+    the Authorization header itself, but not a secret that turns up elsewhere, e.g. in a server message)."""
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.secrets = secrets
+        self.secrets: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = scrub(message, self.secrets)
+        cleaned = scrub(message, tuple(self.secrets))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+_LOG_SCRUBBER = _ScrubFilter()
+for _name in ("splunklib.binding", "splunklib.client"):
+    logging.getLogger(_name).addFilter(_LOG_SCRUBBER)
 
 
 _SDK_ERRORS = (binding.HTTPError, OSError, http.client.HTTPException, ET.ParseError, ValueError, KeyError)
@@ -235,8 +241,7 @@ class SplunkConnection:
         context = None if options.insecure else tls_context(options.ca_file)
         base = binding.handler(timeout=options.timeout, verify=not options.insecure, context=context)
         self.handler = retrying(base, options.retries, options.backoff)
-        for name in ("splunklib.binding", "splunklib.client"):
-            logging.getLogger(name).addFilter(_ScrubFilter(credentials.secrets))
+        _LOG_SCRUBBER.secrets.update(credentials.secrets)
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
                                       **credentials.sdk_arguments())

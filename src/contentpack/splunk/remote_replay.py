@@ -10,6 +10,9 @@ Per test, as ``contentctl test`` does on a test server, but over splunkd's REST 
 3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows;
 4. the events (and risk events) of the test are deleted with ``| delete``.
 
+These are the all-time checks, contentctl's way; the local replay's simulation of ES's schedule is not run on
+Splunk (it would take the schedule's real time).
+
 Risk: Correlation tests read ``| from datamodel Risk.All_Risk`` and the "risk events" drilldowns read it too.
 On an ES instance the risk action would write those events; here, with ``--risk-index NAME``, the risk events
 the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
@@ -104,7 +107,8 @@ class SplunkSearcher:
 
 def _stash_line(event: Event) -> str:
     """One risk event as ``<epoch>, key="value", ...`` (a multivalue field repeats its key)."""
-    parts = [f"{float(event.get('_time') or 0):.3f}"]  # type: ignore[arg-type]
+    when = event.get("_time")
+    parts = [f"{float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else 0.0:.3f}"]
     for name, value in event.items():
         if name in _METADATA:
             continue
@@ -176,6 +180,7 @@ class RemoteReplay:
         self.by_name = {d.name: d for d in pack.detections}
         self.searcher = SplunkSearcher(connection)
         self.leftovers: list[str] = []
+        self._risk_sent = 0  # risk events sent for the current test (they share its host marker)
         check_index_name(options.index)
         if options.risk_index is not None:
             check_index_name(options.risk_index)
