@@ -156,6 +156,27 @@ def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, capsys: pyte
     assert double.state.batches == []  # nothing was sent for a test that cannot run
 
 
+def test_without_a_risk_index_risk_drilldowns_are_reported_as_not_run(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    ready(double, risk=False)
+    run = replay(capsys, double, detections=[DECLINED])
+    assert run.code == 0, run.out
+    tests = json.loads(run.out)["tests"]
+    first = tests[0]["checks"]
+    assert [c["name"] for c in first if c["name"].startswith("drilldown")] == ["drilldown[0]", "drilldown[1]"]
+    assert "row(s) drilled down" in first[-2]["detail"] and "not run on Splunk" in first[-1]["detail"]
+    assert "drilldown check(s) read the Risk data model and were not run" in run.err
+
+
+def test_reads_risk_recognises_the_risk_data_model() -> None:
+    from contentpack.splunk.remote_replay import reads_risk
+
+    assert reads_risk("| from datamodel Risk.All_Risk | stats count")
+    assert reads_risk("| tstats count from datamodel=Risk.All_Risk")
+    assert not reads_risk("`azure_monitor_aad` | search user=x")
+
+
 def test_a_bad_index_name_is_refused_before_anything_is_sent(double: SplunkdDouble,
                                                              capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:

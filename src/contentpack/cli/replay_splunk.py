@@ -52,6 +52,9 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         print(f"contentpack replay: {exc}", file=sys.stderr)
         return 2
     result = remote.run(detections)
+    if result.skipped_risk_drilldowns:
+        notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
+               "and were not run: give --risk-index (on a test instance) to run them")
     for line in result.leftovers:
         notice(f"contentpack replay: warning: test events may remain ({line})")
     if args.format == "json":

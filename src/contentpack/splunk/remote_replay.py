@@ -18,7 +18,8 @@ On an ES instance the risk action would write those events; here, with ``--risk-
 the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
 as ``key="value"`` text with sourcetype ``stash``, and deleted after the test. Give it only on a test instance
 whose Risk data model reads that index: risk events in a production risk index raise real risk notables.
-Without it, Correlation tests are reported as not run and risk drilldowns find nothing.
+Without it, Correlation tests are reported as not run, and drilldowns that read the Risk data model as not run
+(their checks pass with that detail; the command prints how many were skipped).
 
 ``--compare`` also runs each test's search with the embedded engine over the same files and fails the test when
 the two result sets differ, printing both.
@@ -27,6 +28,7 @@ the two result sets differ, printing both.
 from __future__ import annotations
 
 import math
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -68,6 +70,15 @@ class RemoteReport:
     method: str
     aborted: str | None = None
     leftovers: tuple[str, ...] = ()  # clean-ups that failed: events that may remain
+    skipped_risk_drilldowns: int = 0  # drilldowns not run for want of --risk-index
+
+
+_RISK_DATAMODEL = re.compile(r"datamodel\s*[:=]?\s*\"?Risk\b", re.IGNORECASE)
+
+
+def reads_risk(search: str) -> bool:
+    """Does a search read ES's Risk data model (``| from datamodel Risk.All_Risk``, ``datamodel=Risk``)?"""
+    return _RISK_DATAMODEL.search(search) is not None
 
 
 def splunk_value(name: str, value: Any) -> Value:
@@ -180,6 +191,7 @@ class RemoteReplay:
         self.by_name = {d.name: d for d in pack.detections}
         self.searcher = SplunkSearcher(connection)
         self.leftovers: list[str] = []
+        self.skipped_risk_drilldowns = 0
         self._risk_sent = 0  # risk events sent for the current test (they share its host marker)
         check_index_name(options.index)
         if options.risk_index is not None:
@@ -270,13 +282,32 @@ class RemoteReplay:
             checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
                       + contentctl_pass_rule(detection, test, rows))
             if rows:
-                checks += drilldown_checks(self.searcher, detection, rows, now, window)
+                checks += self._drilldown_checks(detection, rows, now, window)
             if self.options.compare:
                 checks.append(self._compare(detection, test, data.files, rows, now))
         finally:
             self._clean_up(host, window)
         return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
                        seconds=time.perf_counter() - started)
+
+    def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
+                          window: tuple[float, float]) -> list[CheckResult]:
+        """The local replay's drilldown checks, run on Splunk. Without a risk index the drilldowns that read the
+        Risk data model have nothing to read: they are reported as not run (and the run says so), not failed."""
+        if self.options.risk_index is not None:
+            return drilldown_checks(self.searcher, detection, rows, now, window)
+        runnable = tuple(d for d in detection.drilldown_searches if not reads_risk(d.search))
+        checks = iter(drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now,
+                                       window))
+        out = []
+        for index, drilldown in enumerate(detection.drilldown_searches):
+            if reads_risk(drilldown.search):
+                self.skipped_risk_drilldowns += 1
+                out.append(CheckResult(f"drilldown[{index}]", True, "not run on Splunk: it reads the Risk data "
+                                       "model and no --risk-index was given"))
+            else:
+                out.append(replace(next(checks), name=f"drilldown[{index}]"))
+        return out
 
     def _compare(self, detection: Detection, test: UnitTest, files: list[DataFile], rows: list[dict[str, Value]],
                  now: float) -> CheckResult:
@@ -315,4 +346,4 @@ class RemoteReplay:
         except SplunkError as exc:
             aborted = str(exc)
         report = ReplayReport(tuple(outcomes), (aborted,) if aborted else (), time.perf_counter() - started)
-        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers))
+        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers), self.skipped_risk_drilldowns)
