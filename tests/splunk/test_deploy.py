@@ -62,7 +62,8 @@ def test_an_object_that_already_exists_with_other_values_is_updated(
 
 
 def test_create_that_meets_409_updates_instead(double: SplunkdDouble, real_pack: Pack) -> None:
-    """Someone created the stanza between our read and our write: splunkd answers 409 "already exists"."""
+    """Someone created the stanza between our read and our write: splunkd answers 409 (REST API reference,
+    response codes: "409 Request error: this operation is invalid for this item"), and we update instead."""
     built = render_app(real_pack, DATE)
     conn = connection(double, app=APP)
     double.conf(APP, "macros")["azure_monitor_aad"] = Layered(local={"definition": "old"})
@@ -72,8 +73,11 @@ def test_create_that_meets_409_updates_instead(double: SplunkdDouble, real_pack:
     assert ("POST", f"/servicesNS/nobody/{APP}/configs/conf-macros") in double.state.requests
 
 
+@pytest.mark.assumed
 def test_remove_local_deletes_the_local_copies(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assumed (the REST reference documents DELETE on configs/conf-<file>/<stanza>, not which layer it removes):
+    DELETE removes the app's local/ copy and what default/ ships stays."""
     token_env(monkeypatch, double)
     assert deploy(capsys, double)[0] == 0
     code, out, _ = deploy(capsys, double, "--remove-local")
@@ -105,6 +109,8 @@ def _tarball(real_pack: Pack, folder: Path, version: str | None = None) -> Path:
 def test_package_mode_installs_then_reports_no_changes(double: SplunkdDouble, real_pack: Pack, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST apps/local name=<path> filename=true update=true (REST API reference, Application endpoint
+    descriptions: "Full Unix or Windows path of the .tgz or .spl app source file ... on the local disk or a URL")."""
     token_env(monkeypatch, double)
     tarball = _tarball(real_pack, tmp_path)
     code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(tarball))

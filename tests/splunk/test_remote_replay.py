@@ -46,7 +46,12 @@ def test_every_test_gets_the_local_verdict_and_the_engines_agree(
         double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Acceptance: every detection test of the pack, replayed through HEC on the double with --compare, gets the
-    verdict and the result count the local replay gives; the test events are gone afterwards."""
+    verdict and the result count the local replay gives; the test events are gone afterwards.
+
+    The Correlation tests read risk events written as key="value" text with sourcetype stash, which the double
+    extracts the way Splunk's automatic key/value extraction does (assumed for ES's stash handling: no page we
+    found states how the Risk data model reads such events). The oneshot job gets earliest_time, latest_time,
+    now and count=0 (REST API reference, Search endpoint descriptions, search/jobs parameters)."""
     token_env(monkeypatch, double)
     ready(double)
     run = replay(capsys, double, "--risk-index", "risk", "--compare")
