@@ -80,7 +80,7 @@ class ReplayReport:
     outcomes: tuple[DetectionTestOutcome, ...]
     setup_errors: tuple[str, ...] = ()
     seconds: float = 0.0
-    mode: str = "scheduled"  # "scheduled" (all-time checks + the simulated timeline) or "all-time"
+    mode: str = "all-time"  # "all-time" (contentctl's way; also a remote replay) or "scheduled" (+ the timeline)
 
     @property
     def ok(self) -> bool:
