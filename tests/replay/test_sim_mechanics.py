@@ -138,9 +138,11 @@ def test_throttle_per_field_values_for_the_period_across_runs() -> None:
     assert Throttle().admit(a, 0) and Throttle().admit(a, 0)  # alert.suppress off
 
 
+@pytest.mark.assumed
 def test_throttling_in_the_timeline_collapses_repeated_notables(tmp_path: Path) -> None:
     """A 24-hour window rerun every hour returns the same row 24 times: 24 notables unthrottled, 1 throttled
-    on user for 24h, and risk is written only for the notable that fired (suppression covers every action)."""
+    on user for 24h, and risk is written only for the notable that fired. Assumed: suppression covers every
+    alert action (notable and risk alike); the spec only says alerts are suppressed."""
     data = f.write_events(tmp_path, "once", [decline("a@contoso.example", "2026-10-13 09:15")])
     loose = _det(earliest="-1450m@m")
     tight = _det(earliest="-1450m@m", throttle=(["user"], "24h"))
@@ -191,6 +193,7 @@ def test_from_datamodel_risk_honours_earliest_and_latest() -> None:
     assert engine.search(search, now=1000).rows[0]["objects"] == ("a", "b", "c")  # all time
 
 
+@pytest.mark.assumed
 def test_correlation_reads_the_risk_written_by_earlier_runs_over_its_own_window(tmp_path: Path) -> None:
     """A risk-reading search at 11:00 sees the risk written at 10:00 (in [09:50, 10:50)) but not the risk
     written by a run at the same minute (assumed: concurrent searches do not see each other's output)."""
@@ -222,7 +225,9 @@ def test_a_bad_schedule_or_search_is_an_error_not_a_traceback(tmp_path: Path) ->
     pack = f.pack(tmp_path, bad_cron, bad_search)
     result = simulate(pack, index_of(tmp_path, data))
     problems = {(e.detection, e.what) for e in result.errors}
-    assert problems == {("Counter", "schedule"), ("Broken", "search")}
+    assert problems == {("Counter", "cron"), ("Broken", "search")}
+    [cron] = [e for e in result.errors if e.what == "cron"]
+    assert cron.column == 6 and cron.message.startswith("cron_schedule: month value 'jan'")
     assert any("no month or day names" in e.message for e in result.errors)
 
 
@@ -234,3 +239,33 @@ def test_inline_earliest_in_the_search_replaces_the_dispatch_window(tmp_path: Pa
     result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Wide", search)), data, IngestionDelay(fixed="0s"))
     assert [clock(r.run_time) for r in result.runs if r.rows] == [
         "2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:00", "2026-10-13 11:00"]
+
+
+# ------------------------------------------------------------------------------------ index time
+def test_index_earliest_and_latest_bound_indextime_in_the_engine() -> None:
+    """SPL2 *Time modifiers*: ``_index_earliest`` / ``_index_latest`` "Specify the earliest/latest _indextime
+    for the time range of your search"; like earliest/latest, earliest is inclusive and latest exclusive
+    (assumed for the index pair). An event without _indextime counts as indexed at the search's now."""
+    engine = Engine()
+    engine.register_events([{"_time": 100.0, "_indextime": 150.0, "n": "a"},
+                            {"_time": 100.0, "_indextime": 400.0, "n": "b"},
+                            {"_time": 100.0, "n": "c"}], sourcetype="x")
+    def names(search: str) -> list[str]:
+        return sorted(str(r["n"]) for r in engine.search(search, now=1000).rows)
+    assert names("search _index_earliest=150 _index_latest=400") == ["a"]
+    assert names("search _index_earliest=-700s") == ["b", "c"]  # now - 700 = 300
+    assert names("search * | search _index_latest=401") == ["a", "b"]  # later search command too
+    assert names("search _index_earliest=0 earliest=101") == []  # the _time range still applies
+
+
+def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -> None:
+    """The remedy ES content uses for late data: select by when events were indexed. A 10:45 refusal
+    indexed at 11:05 is missed by a -70m@m..-10m@m _time window but found by the 12:00 run of a search
+    over _index_earliest=-70m@m _index_latest=-10m@m (with a wide _time range)."""
+    data = f.write_events(tmp_path, "late", [decline("late@contoso.example", "2026-10-13 10:45")])
+    by_index = COUNT_SEARCH.replace("errorCode=65004 ",
+                                    "errorCode=65004 earliest=-1d _index_earliest=-70m@m _index_latest=-10m@m ")
+    plain = simulate_file(tmp_path, f.pack(tmp_path, _det()), data, IngestionDelay(fixed="20m"))
+    indexed = simulate_file(tmp_path, f.pack(tmp_path, ttp("By Index", by_index)), data, IngestionDelay(fixed="20m"))
+    assert plain.notables == ()
+    assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]

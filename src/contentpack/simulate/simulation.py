@@ -62,9 +62,9 @@ class SimulationError:
     """A detection that could not be simulated: a bad schedule, or a search the engine rejected."""
 
     detection: str
-    what: str  # "schedule" | "search"
+    what: str  # "cron" | "schedule" (dispatch window) | "search"
     message: str
-    column: int | None = None  # SPL column inside the search text
+    column: int | None = None  # column inside the cron_schedule or the search text
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,11 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
           errors: list[SimulationError]) -> _Plan | None:
     try:
         schedule = schedule_of(detection, tz)
-    except (CronError, ValueError) as exc:
-        errors.append(SimulationError(detection.name, "schedule", str(exc)))
+    except CronError as exc:
+        errors.append(SimulationError(detection.name, "cron", f"cron_schedule: {exc.message}", exc.column))
+        return None
+    except ValueError as exc:
+        errors.append(SimulationError(detection.name, "schedule", f"dispatch window: {exc}"))
         return None
     try:
         pipeline = engine.parse(detection.search)
