@@ -230,3 +230,14 @@ def test_a_large_file_read_in_two_halves_gives_the_same(tmp_path: Path, monkeypa
     assert halves_reader.report == whole_reader.report
     assert [(b.line, b.message) for b in whole_reader.report.bad_lines] == [
         (11, "not a JSON object"), (351, "truncated JSON object (no closing brace)")]
+
+
+def test_a_runaway_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.backtest import inputs
+
+    monkeypatch.setattr(inputs, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(inputs, "BLOCK", 512)
+    path = tmp_path / "runaway.log"
+    path.write_text("{" + "x" * 5000)
+    with pytest.raises(InputError, match=r"runaway.log: a line longer than 1,000 bytes: not JSON lines"):
+        read([path])

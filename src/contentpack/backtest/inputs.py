@@ -18,6 +18,12 @@ Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, n
 * A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
   ``.txt``, each optionally ``.gz``), recursively, in name order (hidden files are skipped).
 
+Why not ``spl.events.read_events``/``event_lines``: they decode every line, which is what a search over a
+test file needs; a backtest over a week of a tenant's logs must skip the ~98% of lines no detection can
+match without decoding them. So lines are found in raw bytes first — the engine's own scan idea
+(``spl.scan``), generalised to several searches — and decoded with the scanner's ``decode_fields``; the
+line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped, a line has a size cap).
+
 One pass: lines are read in large blocks (a large plain file by two processes, half each) and only those some detection can match (``rawfilter``) are
 decoded, and only the fields some detection reads; the rest is checked for shape only (every line of a
 JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
@@ -49,6 +55,7 @@ from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
+MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcetype is 2 MB)
 SPLIT_BYTES = 64 << 20  # a plain JSON-lines file this big is read by two processes
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
@@ -212,6 +219,9 @@ class EventReader:
                     yield from self._json_lines(stream, name, fallback, raw_handle)
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 raise InputError(f"{name}: cannot read: {exc}") from None
+            except InputError as exc:
+                message = str(exc)
+                raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
             self._advance(raw_handle)
 
     def _decompressed(self, handle: io.BufferedReader) -> io.BufferedReader:
@@ -554,6 +564,8 @@ def _blocks(stream: io.BufferedReader, limit: int | None = None) -> Iterator[byt
         data = carry + chunk if carry else chunk
         cut = data.rfind(b"\n")
         if cut < 0:
+            if len(data) > MAX_LINE_BYTES:  # a binary or runaway file, not event lines
+                raise InputError(f"a line longer than {MAX_LINE_BYTES:,} bytes: not JSON lines")
             carry = data
             continue
         carry = data[cut + 1:]
