@@ -24,6 +24,7 @@ from contentpack.esapp import app as appfiles
 from contentpack.esapp.conf import ConfError, ConfFile, check_round_trip, encode_value, render
 from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
 from contentpack.esapp.docs import detection_page, index_page, page_name
+from contentpack.esapp.install_safety import exported_default_problems
 from contentpack.esapp.jsonvalues import JsonStyle
 from contentpack.esapp.macros import macros_conf
 from contentpack.esapp.navigator import layer_json
@@ -139,6 +140,8 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     files["README.md"] = appfiles.readme(pack).encode("utf-8")
     if app.visible:
         files["default/data/ui/nav/default.xml"] = appfiles.nav_xml(app).encode("utf-8")
+    if not problems:
+        problems += exported_default_problems(files)
     if problems:
         raise BuildFailed(problems)
     return BuiltApp(app.appid, app.version, files, date)
