@@ -13,6 +13,7 @@ import re
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
 from contentpack.content.model import AppConfig, Detection
+from contentpack.content.rules.spl_text import output_fields
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"
 
@@ -127,10 +128,35 @@ def risk_entries(detection: Detection) -> list[dict[str, object]]:
             + [{"threat_object_field": t.field, "threat_object_type": t.type} for t in threats])
 
 
+# A search that pins the risk object type it returns: ``risk_object_type="user"`` (quoted or not).
+_RISK_OBJECT_TYPE = re.compile(r"""\brisk_object_type\s*=\s*"?(user|system|other)"?(?![\w*])""", re.IGNORECASE)
+
+
+def returned_risk_object(detection: Detection) -> dict[str, object] | None:
+    """The entity of a search over the risk index (a Correlation): its results carry ``risk_object`` and the
+    search filters on one ``risk_object_type``. None when either cannot be read from the search text.
+
+    ``risk_score`` is 0: the notable's score is the search's own sum, not a fixed value per entity (the form
+    splunk/security_content issue 3915 proposes for findings).
+    """
+    fields = output_fields(detection.search)
+    if fields is None or "risk_object" not in fields:
+        return None
+    types = {match.group(1).lower() for match in _RISK_OBJECT_TYPE.finditer(detection.search)}
+    if len(types) != 1:
+        return None
+    return {"risk_object_field": "risk_object", "risk_object_type": types.pop(), "risk_score": 0}
+
+
 def entities(detection: Detection) -> list[dict[str, object]]:
-    """The notable's entities: the keys ES reads, one per risk object (improvement over the N/A placeholder)."""
+    """The notable's entities: the keys ES reads, one per risk object (improvement over the N/A placeholder).
+
+    A detection without rba risk objects (Correlation) names the risk object its search returns; only when
+    that cannot be told does it keep contentctl's placeholder.
+    """
     if detection.rba is None or not detection.rba.risk_objects:
-        return PLACEHOLDER_ENTITIES
+        returned = returned_risk_object(detection)
+        return [returned] if returned is not None else PLACEHOLDER_ENTITIES
     return [e for e in risk_entries(detection) if "risk_object_field" in e]
 
 
