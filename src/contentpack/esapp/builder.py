@@ -158,6 +158,7 @@ class BuildReport:
     app_dir: Path | None = None
     detections: int = 0
     reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
+    notes: tuple[str, ...] = ()  # worth telling, not a problem (e.g. where the build date came from)
 
 
 # From this many detections on, the pack-wide rules are run, and docs/ (one page per detection) is written, by a
@@ -247,13 +248,14 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
         return BuildReport(False, (str(exc),))
     except OSError as exc:
         return BuildReport(False, (f"{exc.filename or output}: {exc.strerror}",))
+    notes = (built.date.note,) if built.date.note else ()
     return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections),
-                       reused)
+                       reused, notes)
 
 
 def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
                 side: SideWork | None) -> tuple[BuiltApp, int]:
-    date = build_date(Path(pack.root), environ)
+    date = build_date(Path(pack.root), environ, max((d.date for d in pack.detections), default=None))
     catalog = load_attack()
     try:
         check_replaceable(output, _owned, Path(pack.root))
