@@ -35,3 +35,10 @@ def test_every_test_file_is_collected() -> None:
     missing = sorted(on_disk - collected)
     assert not missing, f"test files pytest does not collect: {missing}\n{output}"
     assert "tests/esapp/test_appinspect.py" in collected  # the AppInspect gate is part of the run
+
+
+def test_no_test_reads_files_outside_the_project() -> None:
+    """Fixtures live in tests/ with their licences (tests/fixtures/README.md), never in ../shared."""
+    outside = [path.relative_to(ROOT).as_posix() for path in (ROOT / "tests").rglob("*.py")
+               if '/ "shared"' in path.read_text(encoding="utf-8") or "../shared" in path.read_text(encoding="utf-8")]
+    assert outside == []
