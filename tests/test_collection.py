@@ -39,6 +39,7 @@ def test_every_test_file_is_collected() -> None:
 
 def test_no_test_reads_files_outside_the_project() -> None:
     """Fixtures live in tests/ with their licences (tests/fixtures/README.md), never in ../shared."""
+    needles = ('/ "shared"', "../" + "shared")  # split so this file does not match itself
     outside = [path.relative_to(ROOT).as_posix() for path in (ROOT / "tests").rglob("*.py")
-               if '/ "shared"' in path.read_text(encoding="utf-8") or "../shared" in path.read_text(encoding="utf-8")]
+               if path.name != "test_collection.py" and any(n in path.read_text(encoding="utf-8") for n in needles)]
     assert outside == []
