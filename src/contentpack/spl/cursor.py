@@ -13,7 +13,7 @@ OffsetMap = Callable[[int], int]
 def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
     """The same error with its expanded-text offset mapped to the author's text."""
     offset = None if error.offset is None else mapper(error.offset)
-    return type(error)(error.message, offset=offset, command=error.command or command)
+    return error.moved(offset, error.command or command)
 
 
 class Cursor:
