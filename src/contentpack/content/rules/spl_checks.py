@@ -137,6 +137,8 @@ class SearchText:
     source: SourceMap
     node: NodePath
     owner: str
+    detection: str  # whose text it is
+    embeds_search: bool = False  # a drilldown holding %original_detection_search%
 
 
 def _same(offset: int) -> int:
@@ -154,7 +156,7 @@ def _drilldown_text(detection: Detection, index: int) -> SearchText:
     owner = f"drilldown {index + 1} of detection '{detection.name}'"
     at = value.find(ORIGINAL_SEARCH)
     if at < 0:
-        return SearchText(value, _token_free(value), _same, detection.source, node, owner)
+        return SearchText(value, _token_free(value), _same, detection.source, node, owner, detection.name)
     inserted = detection.search
     parsed = _token_free(value[:at]) + inserted + _token_free(value[at + len(ORIGINAL_SEARCH):])
     shift = len(inserted) - len(ORIGINAL_SEARCH)
@@ -166,13 +168,13 @@ def _drilldown_text(detection: Detection, index: int) -> SearchText:
             return None  # inside the detection's own search: reported there
         return offset - shift
 
-    return SearchText(value, parsed, to_value, detection.source, node, owner)
+    return SearchText(value, parsed, to_value, detection.source, node, owner, detection.name, True)
 
 
 def search_texts(context: RuleContext) -> Iterator[SearchText]:
     for detection in context.pack.detections:
         yield SearchText(detection.search, detection.search, _same, detection.source, ("search",),
-                         f"detection '{detection.name}'")
+                         f"detection '{detection.name}'", detection.name)
         for index in range(len(detection.drilldown_searches)):
             yield _drilldown_text(detection, index)
 
@@ -234,9 +236,15 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     macros = macro_table(pack_macros(context.pack))  # indexed once for every search
     custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
     positions = _Positions(context.root)
+    broken: set[str] = set()  # detections whose search has findings: drilldowns embedding it would repeat them
     for text in search_texts(context):
+        if text.embeds_search and text.detection in broken:
+            continue
         if _resolvable(text.value.replace(ORIGINAL_SEARCH, " "), macros):
-            yield from spl_findings(text, macros, custom, positions)
+            findings = list(spl_findings(text, macros, custom, positions))
+            if findings and text.node == ("search",):
+                broken.add(text.detection)
+            yield from findings
 
 
 # ------------------------------------------------------------------------------------- schedules and times
