@@ -1,4 +1,4 @@
-"""`contentpack replay [--root DIR] [--detection NAME ...] [--format table|json]`.
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--format table|json] [--junit FILE]`.
 
 Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
 outcome. Exit status: 0 every test passed, 1 a test failed or the content is invalid, 2 usage or I/O error.
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.validate import validate_pack
-from contentpack.replay.report import render_table, report_json
+from contentpack.junit import write as write_junit
+from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import replay_pack, select_detections
 
 
@@ -29,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",
                         help="only this detection (its name as written in the YAML; repeatable)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument("--junit", type=Path, metavar="FILE",
+                        help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")
     parser.set_defaults(func=run)
 
 
@@ -58,4 +61,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         print(render_table(report))
+    if args.junit is not None:
+        try:
+            write_junit(args.junit, "contentpack replay", junit_cases(report), report.seconds)
+        except OSError as exc:
+            print(f"contentpack replay: --junit {args.junit}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     return 0 if report.ok else 1
