@@ -81,6 +81,7 @@ def matching_bracket(text: str, i: int) -> int:
     raise SplSyntaxError("unterminated subsearch: missing ']'", offset=i)
 
 
+_VISIBLE = re.compile(r"\S")  # the next non-whitespace character (str.isspace's whitespace)
 _PIPELINE_SPECIAL = re.compile(r'[\\"\[|]')
 
 
@@ -130,10 +131,11 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)  # skip whitespace in one step
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == "(":
             tokens.append(Token("LPAREN", ch, base + i, base + i + 1))
@@ -183,10 +185,11 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == '"':
             value, i = _read_quoted(text, i, '"')
