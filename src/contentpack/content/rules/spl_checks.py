@@ -134,11 +134,10 @@ class SearchText:
 
     value: str  # the YAML value
     parsed: str  # the text given to the parser
-    to_value: Callable[[int], int | None]  # parser offset -> value offset (None: not part of this value)
+    to_value: Callable[[int], int]  # parser offset -> value offset
     source: SourceMap
     node: NodePath
     owner: str
-    detection: str  # whose text it is
 
 
 def _same(offset: int) -> int:
@@ -156,26 +155,26 @@ def _drilldown_text(detection: Detection, index: int) -> SearchText:
     owner = f"drilldown {index + 1} of detection '{detection.name}'"
     at = value.find(ORIGINAL_SEARCH)
     if at < 0:
-        return SearchText(value, _token_free(value), _same, detection.source, node, owner, detection.name)
+        return SearchText(value, _token_free(value), _same, detection.source, node, owner)
     # The detection's own search is checked on its own; here a stub stands in for it (parsing 2,000 searches
     # twice would double the rule's cost), so only the drilldown's own text is parsed.
     parsed = _token_free(value[:at]) + _SEARCH_STUB + _token_free(value[at + len(ORIGINAL_SEARCH):])
     shift = len(_SEARCH_STUB) - len(ORIGINAL_SEARCH)
 
-    def to_value(offset: int) -> int | None:
+    def to_value(offset: int) -> int:
         if offset < at:
             return offset
         if offset < at + len(_SEARCH_STUB):
             return at  # the placeholder itself
         return offset - shift
 
-    return SearchText(value, parsed, to_value, detection.source, node, owner, detection.name)
+    return SearchText(value, parsed, to_value, detection.source, node, owner)
 
 
 def search_texts(context: RuleContext) -> Iterator[SearchText]:
     for detection in context.pack.detections:
         yield SearchText(detection.search, detection.search, _same, detection.source, ("search",),
-                         f"detection '{detection.name}'", detection.name)
+                         f"detection '{detection.name}'")
         for index in range(len(detection.drilldown_searches)):
             yield _drilldown_text(detection, index)
 
@@ -220,8 +219,6 @@ def spl_findings(text: SearchText, macros: Mapping[str, MacroDef], custom: froze
                 continue  # valid SPL the engine does not run
             rule, message = RULE_UNKNOWN_NAME, f"{unknown} (in {text.owner})"
         offset = text.to_value(problem.offset) if problem.offset is not None else None
-        if problem.offset is not None and offset is None:
-            continue
         macro = _macro_at(text.value, offset) if offset is not None else None
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
@@ -234,7 +231,6 @@ def spl_findings(text: SearchText, macros: Mapping[str, MacroDef], custom: froze
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
     from contentpack.content.spl_macros import pack_macros
-
     from contentpack.spl.macros import macro_table
 
     macros = macro_table(pack_macros(context.pack))  # indexed once for every search
