@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Detection, IngestionDelay
+from contentpack.content.model import Detection, IngestionDelay, Pack
 from contentpack.simulate import DelayPlan, EventIndex, Throttle, index_events, schedule_of, simulate
 from contentpack.simulate.delays import ENTRA_ID, delay_model
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
 
 from . import factory as f
+from .conftest import REPO
 from .simfactory import clock, decline, grant, index_of, scheduled, simulate_file, ts, ttp
 
 COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
@@ -269,3 +270,28 @@ def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -
     indexed = simulate_file(tmp_path, f.pack(tmp_path, ttp("By Index", by_index)), data, IngestionDelay(fixed="20m"))
     assert plain.notables == ()
     assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]
+
+
+def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(
+        real_pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulation hands each search only the fields it can observe (as the engine's file scan does); over
+    every test of the real pack, the notables and risk events are the same as with whole events."""
+    from contentpack.spl.events import read_events
+
+    def timelines() -> list[tuple[tuple[object, ...], tuple[object, ...]]]:
+        out: list[tuple[tuple[object, ...], tuple[object, ...]]] = []
+        for detection in real_pack.detections:
+            for test in detection.tests:
+                events = [e for a in test.attack_data
+                          for e in read_events(REPO / a.data, sourcetype=a.sourcetype, source=a.source)]
+                chosen = [detection, *(d for d in real_pack.detections if d.name in test.risk_from)]
+                result = simulate(real_pack, index_events(events, DelayPlan.for_pack(real_pack.data_sources)),
+                                  detections=chosen)
+                out.append((tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in result.notables),
+                            tuple(sorted(e.items()) for e in result.risk)))
+        return out
+
+    cut = timelines()
+    monkeypatch.setattr(Engine, "needed_fields", lambda self, pipeline: None)
+    whole = timelines()
+    assert cut == whole and sum(len(n) for n, _ in cut) > 20

@@ -251,6 +251,15 @@ class Engine:
                 kept.append(event)
         return kept
 
+    def needed_fields(self, pipeline: Pipeline) -> frozenset[str] | None:
+        """The event fields a pipeline starting with ``search`` can observe — what the lazy file scan decodes,
+        search-time knowledge inputs included; None when it may read any field (or starts otherwise)."""
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand):
+            return None
+        needed = self._needed(first, pipeline.commands[1:])  # type: ignore[arg-type]
+        return None if needed is None else frozenset(needed)
+
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
