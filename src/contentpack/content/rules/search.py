@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Detection, NodePath, Pack, SourceMap
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_text import BUILTIN_MACROS, lookup_names, macro_calls, rba_message_tokens
+from contentpack.content.rules.spl_text import (
+    BUILTIN_MACROS,
+    lookup_names,
+    macro_calls,
+    rba_message_tokens,
+    strip_comments,
+)
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 
@@ -16,7 +22,7 @@ def filter_macro_present(context: RuleContext) -> Iterator[Diagnostic]:
     """CP023: the literal `` `<stem>_filter` `` is how customers tune a detection without editing it."""
     for detection in context.pack.detections:
         macro = f"`{detection.filter_macro}`"
-        if macro not in detection.search:
+        if macro not in strip_comments(detection.search):  # a call inside a ``` comment is never expanded
             yield error(
                 detection.source.at("search"),
                 "CP023",
