@@ -39,6 +39,7 @@ def all_rules() -> tuple[Rule, ...]:
     from contentpack.content.rules import (
         conf_safe,
         dates,
+        expansion,
         lifecycle,
         mitre,
         naming,
@@ -58,6 +59,7 @@ def all_rules() -> tuple[Rule, ...]:
         *tokens.RULES,
         *unit_tests.RULES,
         *conf_safe.RULES,
+        *expansion.RULES,
     )
 
 
