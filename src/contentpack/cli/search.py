@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.cli.printable import printable
+from contentpack.content.loader import load_yaml
 from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl.events import starts_json_array
 from contentpack.spl.timeutil import parse_time_modifier, strftime
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -71,10 +73,11 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
     for path in files:
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise UsageError(f"{path}: cannot read macro: {exc}") from None
+        # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
+        loaded, problems = load_yaml(path, str(path))
+        if loaded is None:
+            raise UsageError(f"cannot read macro: {problems[0].render()}")
+        document = loaded.data
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
                 or not isinstance(document.get("definition"), str):
             raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
@@ -145,10 +148,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         engine = Engine(load_macros(args.macros), tz=args.tz)
         for path in args.events:
-            if not Path(path).is_file():
+            if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
+            # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
-                                   index=args.index, time_field=args.time_field)
+                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
         for name, csv_path in _pairs(args.lookup, "--lookup"):
             engine.register_lookup(name, csv_path)
         aliases = _pairs(args.alias, "--alias")
@@ -160,10 +164,10 @@ def _run(args: argparse.Namespace) -> int:
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        print(f"contentpack search: {exc.message}{where}", file=sys.stderr)
+        print(printable(f"contentpack search: {exc.message}{where}"), file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"contentpack search: {exc}", file=sys.stderr)
+        print(printable(f"contentpack search: {exc}"), file=sys.stderr)
         return 2
     print(render(results.rows, results.fields, args.format, args.tz))
     return 0

@@ -49,7 +49,9 @@ def schema(kind: SchemaKind) -> Mapping[str, Any]:
 @cache
 def validator(kind: SchemaKind) -> jsonschema_rs.Draft202012Validator:
     """Compiled once: compiling per file would cost more than validating."""
-    return jsonschema_rs.Draft202012Validator(dict(schema(kind)), validate_formats=True)
+    # ``mask``: the validator's own messages never embed the instance (an expanded alias could be megabytes);
+    # our messages quote at most 60 characters of it (``_short``).
+    return jsonschema_rs.Draft202012Validator(dict(schema(kind)), validate_formats=True, mask="(value)")
 
 
 def _where(path: NodePath) -> str:
@@ -65,6 +67,10 @@ def _place(path: NodePath) -> str:
 
 
 def _short(value: object) -> str:
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:60]  # never serialise more than is shown
+    elif isinstance(value, (list, dict)) and len(value) > 8:
+        return f"{_json_type(value)} of {len(value)} items"
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
