@@ -349,8 +349,9 @@ def _too_deep(text: str, shown: str) -> Diagnostic | None:
         if isinstance(event, _OPENING):
             depth += 1
             if depth > MAX_DEPTH:
+                mark = event.start_mark
                 return error(
-                    _mark_position(shown, event.start_mark),
+                    Position(shown, mark.line + 1, mark.column + 1) if mark is not None else Position(shown, 1, 1),
                     RULE_EXPANSION,
                     f"nesting deeper than {MAX_DEPTH} levels",
                 )

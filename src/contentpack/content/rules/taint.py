@@ -148,8 +148,7 @@ def result_taint(search: str, macros: Mapping[str, object], taint: Taint) -> Tai
             for source, target in command.pairs:
                 moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
                 for name, new in moved.items():
-                    origin = taint.names.pop(name)
-                    taint.set(new, origin)
+                    taint.set(new, taint.names.pop(name))
                 if "*" not in source and source not in moved:
                     taint.set(target, taint.origin(source))  # tainted by a pattern, or clean
         elif isinstance(command, (StatsCommand, TimechartCommand)):
@@ -158,8 +157,8 @@ def result_taint(search: str, macros: Mapping[str, object], taint: Taint) -> Tai
                        else taint.origin(term.field) for term in command.terms}
             if not isinstance(command, (EventstatsCommand, StreamstatsCommand)):  # transforming: only these remain
                 kept = {name: taint.origin(name) for name in by}
-                taint.names = {name: origin for name, origin in kept.items() if origin is not None}
-                taint.clean = {name for name, origin in kept.items() if origin is None}
+                taint.names = {name: source for name, source in kept.items() if source is not None}
+                taint.clean = {name for name, source in kept.items() if source is None}
             for output, origin in outputs.items():
                 taint.set(output, origin)
         elif isinstance(command, RexCommand):
