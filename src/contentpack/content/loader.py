@@ -248,11 +248,11 @@ class _Walker:
         """``convert`` with the common case (a plain string) inlined."""
         if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
             self.nodes += 1
+            mark = node.start_mark
+            self.values[path] = (mark.line + 1, mark.column + 1)
             self.budget -= len(node.value)
             if self.budget < 0:
                 raise self.over_budget(node, path)
-            mark = node.start_mark
-            self.values[path] = (mark.line + 1, mark.column + 1)
             return node.value
         return self.convert(node, path)
 

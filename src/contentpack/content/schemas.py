@@ -34,6 +34,7 @@ RULE_UNKNOWN_KEY = "CP010"
 RULE_MISSING_KEY = "CP011"
 RULE_INVALID_VALUE = "CP012"
 RULE_STATUS_REMOVED = "CP013"
+MAX_ERRORS_PER_FILE = 100
 
 
 def schema_text(kind: SchemaKind) -> str:
@@ -158,7 +159,11 @@ def validate(kind: SchemaKind, data: object, source: SourceMap) -> list[Diagnost
         return []
     problems: list[Diagnostic] = []
     flagged_values: set[NodePath] = set()
+    skipped = 0
     for err in checker.iter_errors(data):
+        if len(problems) >= MAX_ERRORS_PER_FILE:  # the rest are only counted: a hostile file may hold 100,000
+            skipped += 1
+            continue
         keyword = err.schema_path[-1] if err.schema_path else ""
         if keyword not in ("additionalProperties", "required"):
             path: NodePath = tuple(err.instance_path)
@@ -166,4 +171,7 @@ def validate(kind: SchemaKind, data: object, source: SourceMap) -> list[Diagnost
                 continue
             flagged_values.add(path)
         problems.extend(_translate(kind, err, source))
+    if skipped:
+        problems.append(error(source.at(), RULE_INVALID_VALUE,
+                              f"{skipped:,} more schema error(s) in this file not shown (fix the ones above first)"))
     return sorted(set(problems))
