@@ -68,7 +68,7 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         path = Path(text)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
-        elif path.is_file():
+        elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
