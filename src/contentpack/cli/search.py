@@ -21,7 +21,7 @@ from contentpack.cli.printable import printable
 from contentpack.content.loader import load_yaml
 from contentpack.spl import Engine, MacroDef, SplError
 from contentpack.spl.events import starts_json_array
-from contentpack.spl.timeutil import parse_time_modifier, strftime
+from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
 
@@ -110,7 +110,10 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
 
 def _cell(name: str, value: Value, tz: str) -> str:
     if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        try:
+            return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
+            return to_str(value) or ""
     return "\n".join(to_str(v) or "" for v in mv_values(value))
 
 
@@ -146,6 +149,10 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        try:
+            zone(args.tz)
+        except ValueError as exc:
+            raise UsageError(f"--tz: {exc}") from None
         engine = Engine(load_macros(args.macros), tz=args.tz)
         for path in args.events:
             if not Path(path).exists():

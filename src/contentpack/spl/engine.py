@@ -275,6 +275,9 @@ class Engine:
             yield from stream
         except RecursionError:
             raise SplRuntimeError("the search nests too deeply", offset=0) from None
+        except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
+            raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
+                                  offset=0) from None
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
