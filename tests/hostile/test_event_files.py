@@ -13,13 +13,14 @@ import pytest
 
 from contentpack.spl import Engine, SplError
 from contentpack.spl.events import event_lines, read_events
+from contentpack.spl.values import Value
 
 from .support import run_cli
 
 BOM = b"\xef\xbb\xbf"
 
 
-def _both(path: Path, spl: str = "search * | table a b c") -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def _both(path: Path, spl: str = "search * | table a b c") -> tuple[list[dict[str, Value]], list[dict[str, Value]]]:
     """Results with the file loaded in memory, and streamed (lazy), for the same search."""
     loaded, streamed = Engine(), Engine()
     loaded.register_events(path, sourcetype="s")

@@ -108,7 +108,7 @@ def test_a_filter_macro_inside_a_comment_does_not_count(tmp_path: Path) -> None:
 _HOSTILE = st.sampled_from(["\x00", "\x07", "\x0b", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\r", "\r\n",
                             "\n", "\t", "\\", "\\\n", "$", "$$", "`", "[", "]", "[default]", "\n[x]\nk = v", "#", ";",
                             "%", '"', "'", "=", " ", "default", "Default", "\u202e", "é", "\U0001f600"])
-_TEXT = st.lists(st.one_of(_HOSTILE, st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=4)),
+_TEXT = st.lists(st.one_of(_HOSTILE, st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=4)),
                  min_size=1, max_size=6).map("".join)
 _FIELDS: list[tuple[str, tuple[str | int, ...]]] = [
     (TTP, ("description",)), (TTP, ("how_to_implement",)), (TTP, ("known_false_positives",)), (TTP, ("author",)),

@@ -12,6 +12,7 @@ fit the .conf files they become (CP049–CP051). One definition of "fits" (``con
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Mapping
 
 from contentpack.content.conf_text import conf_text_problem
@@ -21,27 +22,32 @@ from contentpack.content.rules import RuleContext
 
 CONFIG_FILE = "contentpack.yml"
 RESERVED_STANZAS = frozenset({"default"})
-_NOT_CONTENT = frozenset({"source", "source_map"})  # positions, not text
+_NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
 
 
 def _texts(value: object, node: NodePath) -> Iterator[tuple[NodePath, str]]:
     """(node path, text) for every string in a model object, its nested objects, tuples and mappings.
 
     Model fields are named after their YAML keys, so the path is also where the text sits in the file (and
-    ``SourceMap.at`` falls back to the nearest written ancestor for derived fields).
+    ``SourceMap.at`` falls back to the nearest written ancestor for derived fields). A loop over a stack rather
+    than recursion: 2,000 detections hold some 70,000 values.
     """
-    if isinstance(value, str):
-        yield node, value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            if item.name not in _NOT_CONTENT:
-                yield from _texts(getattr(value, item.name), (*node, item.name))
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*node, index))
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _texts(item, (*node, key))
+    stack: list[tuple[object, NodePath]] = [(value, node)]
+    while stack:
+        value, node = stack.pop()
+        if isinstance(value, str):
+            yield node, value
+        elif isinstance(value, tuple):
+            stack.extend((item, (*node, index)) for index, item in enumerate(value))
+        elif isinstance(value, Mapping):
+            stack.extend((item, (*node, key)) for key, item in value.items())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            stack.extend((getattr(value, name), (*node, name)) for name in _field_names(type(value)))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(cls) if item.name not in _NOT_CONTENT)
 
 
 def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
@@ -56,7 +62,11 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        for node, text in _texts(obj, ()):
+        texts = list(_texts(obj, ()))
+        if conf_text_problem("\n".join(text for _, text in texts) + "\n") is None and \
+                not any(text.rstrip().endswith("\\") for _, text in texts):
+            continue  # nearly every object: one check of all its text at once
+        for node, text in texts:
             problem = conf_text_problem(text)
             if problem is not None:
                 yield error(source.at(*node), "CP049", f"{_where(node)}: {problem}")

@@ -26,11 +26,15 @@ the declared fields, without their ``properties.`` prefix too, and the default p
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 from contentpack.content.model import Pack
+from contentpack.content.rules.spl_text import split_pipeline
 
 # Free-text fields an attacker sets on any Entra ID event (an application's or device's display name, the user
 # agent) and the raw event itself: tainted whether or not a data source declares them (case-insensitive).
@@ -112,35 +116,44 @@ def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: b
     return taint
 
 
-def _expression_reads(text: str) -> set[str] | None:
-    from contentpack.spl.cursor import Cursor
-    from contentpack.spl.errors import SplError
-    from contentpack.spl.exprparser import expression_fields, parse_full_expression
+@functools.cache
+def _spl() -> Any:
+    """The engine's parser and command classes, imported once and only when a drilldown needs them (importing
+    the engine costs a CLI run a noticeable fraction of a second)."""
+    from contentpack.spl import ast, cursor, errors, exprparser, macros, parser
+    from contentpack.spl.commands import eval as eval_command
+    from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
 
+    return SimpleNamespace(
+        ast=ast, Cursor=cursor.Cursor, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
+        parse_full_expression=exprparser.parse_full_expression, parse=parser.parse, expand=macros.expand,
+        EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
+        LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
+        StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
+        StreamstatsCommand=stats.StreamstatsCommand, TimechartCommand=timebins.TimechartCommand)
+
+
+def _expression_reads(text: str) -> set[str] | None:
+    spl = _spl()
     try:
-        return expression_fields(parse_full_expression(Cursor.eval(text, 0, lambda offset: offset, "eval")))
-    except (SplError, RecursionError):
+        cursor = spl.Cursor.eval(text, 0, lambda offset: offset, "eval")
+        return set(spl.expression_fields(spl.parse_full_expression(cursor)))
+    except (spl.SplError, RecursionError):
         return None
 
 
 def result_taint(search: str, macros: Mapping[str, object], taint: Taint) -> Taint | None:
     """``taint`` carried through ``search`` (macros: ``MacroDef`` by key); None when it cannot be parsed."""
-    from contentpack.spl.commands.eval import EvalCommand
-    from contentpack.spl.commands.fieldops import RenameCommand, renamed
-    from contentpack.spl.commands.lookup import LookupCommand
-    from contentpack.spl.commands.rex import RexCommand
-    from contentpack.spl.commands.spath import SpathCommand
-    from contentpack.spl.commands.stats import EventstatsCommand, StatsCommand, StreamstatsCommand
-    from contentpack.spl.commands.timebins import TimechartCommand
-    from contentpack.spl.errors import SplError
-    from contentpack.spl.exprparser import expression_fields
-    from contentpack.spl.parser import parse
-
-    try:
-        pipeline = parse(search, macros)  # type: ignore[arg-type]
-    except (SplError, RecursionError):
+    spl = _spl()
+    EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
+    LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
+    StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
+    EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
+    expression_fields = spl.expression_fields
+    commands = _commands(search, macros)
+    if commands is None:
         return None
-    for command in pipeline.commands:
+    for command in commands:
         if isinstance(command, EvalCommand):
             for target, expr in command.assignments:
                 taint.set(target, None if _sanitised(expr) else taint.first(expression_fields(expr)))
@@ -193,8 +206,9 @@ def _sanitised(expr: object) -> bool:
     """``if(match(F, "<safe anchored regex>"), F, <no field>)``: the value is F only when F is safe token text
     (the way to keep a drilldown token on a field the attacker may influence, e.g. an id picked out of a
     free-text list)."""
-    from contentpack.spl.ast import Call, FieldRef, Literal
-    from contentpack.spl.exprparser import expression_fields
+    spl = _spl()
+    Call, FieldRef, Literal = spl.ast.Call, spl.ast.FieldRef, spl.ast.Literal  # noqa: N806
+    expression_fields = spl.expression_fields
 
     if not (isinstance(expr, Call) and expr.name.lower() == "if" and len(expr.args) == 3):
         return False
@@ -205,6 +219,44 @@ def _sanitised(expr: object) -> bool:
     return (isinstance(checked, FieldRef) and isinstance(pattern, Literal) and isinstance(pattern.value, str)
             and _SAFE_REGEX.fullmatch(pattern.value) is not None
             and isinstance(then, FieldRef) and then.name == checked.name and not expression_fields(otherwise))
+
+
+# Commands that neither create a field nor move a value to another name: not parsed (parsing every command of
+# 2,000 searches would cost validate about a second; segments that are parsed are cached by their text, and
+# packs repeat them: `| rename properties.* as *`, the expansion of `security_content_ctime(firstTime)`).
+_NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup", "sort", "head", "tail", "reverse",
+                      "makemv", "mvexpand", "regex"})
+
+
+def _commands(search: str, macros: Mapping[str, object]) -> list[object] | None:
+    """The search's commands (macros expanded by the engine) that can move taint; None when unreadable."""
+    spl = _spl()
+    try:
+        expanded = spl.expand(search, macros).text
+    except (spl.SplError, RecursionError):
+        return None
+    commands: list[object] = []
+    generating = expanded.lstrip().startswith("|")
+    for index, segment in enumerate(split_pipeline(expanded)):
+        name = segment.split(None, 1)[0].lower() if segment else ""
+        if (index == 0 and not generating) or name in _NEUTRAL:  # the implicit search filters, creates nothing
+            continue
+        command = _parse_command(segment)
+        if command is None:
+            return None
+        commands.append(command)
+    return commands
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_command(segment: str) -> object | None:
+    """One pipeline segment parsed by the engine (``| <segment>``); None when it cannot be."""
+    spl = _spl()
+    try:
+        pipeline = spl.parse(f"| {segment}")
+    except (spl.SplError, RecursionError):
+        return None
+    return pipeline.commands[0] if len(pipeline.commands) == 1 else None
 
 
 def _produced(command: object) -> set[str]:
