@@ -40,9 +40,13 @@ class DataFile:
     host: str
     index: str
 
+    @property
+    def is_json_array(self) -> bool:
+        return starts_json_array(self.path)
+
     def register(self, engine: Engine) -> None:
         engine.register_events(self.path, sourcetype=self.sourcetype, source=self.source, host=self.host,
-                               index=self.index, lazy=not starts_json_array(self.path))
+                               index=self.index, lazy=not self.is_json_array)
 
 
 @dataclass

@@ -45,6 +45,7 @@ def all_rules() -> tuple[Rule, ...]:
         naming,
         references,
         search,
+        spl_checks,
         tokens,
         unit_tests,
     )
@@ -58,6 +59,7 @@ def all_rules() -> tuple[Rule, ...]:
         *references.RULES,
         *tokens.RULES,
         *unit_tests.RULES,
+        *spl_checks.RULES,
         *conf_safe.RULES,
         *expansion.RULES,
     )
