@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from contentpack.cli.printable import printable
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
@@ -36,7 +37,7 @@ def load_valid_pack(root: Path, command: str) -> Pack:
         raise PackUnavailable(2) from None
     if result.pack is None or result.errors:
         for diagnostic in result.errors:
-            print(diagnostic.render(), file=sys.stderr)
+            print(printable(diagnostic.render()), file=sys.stderr)
         print(f"contentpack {command}: the pack is invalid; fix it (contentpack validate) before running its "
               "detections", file=sys.stderr)
         raise PackUnavailable(1)
