@@ -61,9 +61,9 @@ def all_rules() -> tuple[Rule, ...]:
         *tokens.RULES,
         *unit_tests.RULES,
         *spl_checks.RULES,
-        *scheduled.RULES,
         *conf_safe.RULES,
         *expansion.RULES,
+        *scheduled.RULES,
     )
 
 
