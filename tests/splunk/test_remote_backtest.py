@@ -146,6 +146,11 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert "planted failure" in run.err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24
+    dispatched = searches(loaded)
+    assert dispatched < 48  # the failing detection's later runs were not dispatched (a few were in flight)
+    assert remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
+                  "Entra ID OAuth Consent Granted After User Declined").code == 1
+    assert searches(loaded) == dispatched  # a rerun neither retries the rejected search nor its later runs
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

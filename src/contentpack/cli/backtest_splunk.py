@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from contentpack.backtest.inputs import ReadReport
 from contentpack.backtest.report import Summary
@@ -34,6 +39,22 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     add_connection_options(parser)
 
 
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of the runs answered (on a terminal only), redrawn from the callback."""
+    if not enabled:
+        yield None
+        return
+    with Progress(TextColumn("search jobs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bars:
+        task = bars.add_task("jobs", total=None)
+
+        def update(done: int, total: int) -> None:
+            bars.update(task, completed=done, total=total)
+
+        yield update
+
+
 def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start: float,
         end: float) -> int | tuple[Backtest, Summary, list[Path]]:
     """The backtest on Splunk, or the exit status after printing why it stopped."""
@@ -48,8 +69,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
         return 2
     checkpoint = Path(args.out) / CHECKPOINT
     try:
-        remote = RemoteBacktest(pack, connection, args.index, checkpoint, concurrency=args.concurrency)
-        result, fetched = remote.run(start, end, detections)
+        with _progress(sys.stderr.isatty()) as progress:
+            remote = RemoteBacktest(pack, connection, args.index, checkpoint, concurrency=args.concurrency,
+                                    progress=progress)
+            result, fetched = remote.run(start, end, detections)
     except SplunkError as exc:
         print(f"contentpack backtest: stopped: {exc}", file=sys.stderr)
         print(f"contentpack backtest: the runs finished so far are kept in {checkpoint}; run the same command "

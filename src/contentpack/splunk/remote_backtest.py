@@ -135,6 +135,7 @@ class RemoteBacktest:
         self.tz = tz
         self.progress = progress
         self.engine = build_engine(pack, tz=tz)
+        self._failed: set[str] = set()  # detections whose search Splunk rejected: their later runs are not needed
 
     def _fingerprint(self, run: ScheduledRun) -> str:
         return fingerprint(self.connection.target.url, self.index, remote_search(run.detection, self.index), run)
@@ -149,14 +150,19 @@ class RemoteBacktest:
             error = None
         except SearchFailed as exc:
             rows, error = None, exc.message
+            self._failed.add(run.detection.name)
         self.checkpoint.add(RunKey(run.detection.name, run.run_time), self._fingerprint(run), rows, error)
 
     def fetch(self, runs: Sequence[ScheduledRun]) -> RemoteRuns:
         """Dispatch every run the checkpoint does not hold; raises the first connection failure (SplunkError)
         after the jobs in flight finish, keeping every run finished so far in the checkpoint."""
-        pending = [r for r in runs if self.checkpoint.get(RunKey(r.detection.name, r.run_time),
-                                                          self._fingerprint(r)) is None]
-        failed: set[str] = set()
+        pending = []
+        for run in runs:
+            found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
+            if found is None:
+                pending.append(run)
+            elif found[1] is not None:
+                self._failed.add(run.detection.name)
         done = len(runs) - len(pending)
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
             futures: set[Future[None]] = set()
@@ -164,7 +170,8 @@ class RemoteBacktest:
             while queue or futures:
                 while queue and len(futures) < self.concurrency * 2:
                     run = queue.pop()
-                    if run.detection.name in failed:
+                    if run.detection.name in self._failed:
+                        done += 1
                         continue
                     futures.add(pool.submit(self._dispatch, run))
                 finished, futures = wait(futures, return_when=FIRST_EXCEPTION)
@@ -176,7 +183,6 @@ class RemoteBacktest:
                         wait(futures)
                         raise problem
                     done += 1
-                failed |= {key.detection for key, (_, _, error) in self.checkpoint.done.items() if error}
                 if self.progress is not None:
                     self.progress(done, len(runs))
         return RemoteRuns(len(pending), len(runs) - len(pending))
