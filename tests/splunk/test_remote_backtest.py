@@ -158,6 +158,9 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert run.code == 2 and "--splunk needs --index NAME, --from, --to and --out DIR" in run.err
     both = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", "https://127.0.0.1:1", "--events", "x"])
     assert both.code == 2 and "either --events" in both.err
+    bad = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", "https://127.0.0.1:1", "--index", 'x" OR index=*',
+                       "--from", FROM, "--to", TO, "--out", str(tmp_path)])
+    assert bad.code == 2 and "index name" in bad.err and not any(tmp_path.iterdir())
 
 
 def test_values_from_splunk_are_typed_as_the_engine_types_them() -> None:

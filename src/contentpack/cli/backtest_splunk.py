@@ -59,10 +59,16 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
         end: float) -> int | tuple[Backtest, Summary, list[Path]]:
     """The backtest on Splunk, or the exit status after printing why it stopped."""
     from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.ingest import check_index_name
     from contentpack.splunk.remote_backtest import CHECKPOINT, RemoteBacktest
 
     if args.concurrency < 1:
         print("contentpack backtest: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        check_index_name(args.index)
+    except SplunkError as exc:
+        print(f"contentpack backtest: --index: {exc}", file=sys.stderr)
         return 2
     connection = connect(args, args.splunk, pack.app.appid, "backtest")
     if connection is None:
