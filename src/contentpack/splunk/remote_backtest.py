@@ -164,6 +164,7 @@ class RemoteBacktest:
             elif found[1] is not None:
                 self._failed.add(run.detection.name)
         done = len(runs) - len(pending)
+        submitted = 0
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
             futures: set[Future[None]] = set()
             queue = list(reversed(pending))
@@ -174,6 +175,7 @@ class RemoteBacktest:
                         done += 1
                         continue
                     futures.add(pool.submit(self._dispatch, run))
+                    submitted += 1
                 finished, futures = wait(futures, return_when=FIRST_EXCEPTION)
                 for future in finished:
                     problem = future.exception()
@@ -185,7 +187,7 @@ class RemoteBacktest:
                     done += 1
                 if self.progress is not None:
                     self.progress(done, len(runs))
-        return RemoteRuns(len(pending), len(runs) - len(pending))
+        return RemoteRuns(submitted, len(runs) - len(pending))
 
     def answer(self, run: ScheduledRun) -> list[Event]:
         found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
