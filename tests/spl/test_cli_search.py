@@ -72,7 +72,7 @@ def test_csv_format_with_aliases_and_multivalues(capsys: pytest.CaptureFixture[s
 def test_syntax_error_prints_the_column_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "* | stats count by", "--events", str(SAMPLE_LOGS))
     assert status == 2 and out == ""
-    assert err.strip() == "contentpack search: stats: expected field names after BY, found end of command (column 19)"
+    assert err.strip() == "contentpack search: error: stats: expected field names after BY, found end of command (column 19)"
 
 
 def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from contentpack.config import CONFIG_FILE, PackRootError, find_root
+from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics, usage_error
+from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.validate import validate_pack
 from contentpack.replay.report import render_table, report_json
 from contentpack.replay.runner import replay_pack, select_detections
@@ -33,26 +34,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = args.root if args.root is not None else find_root(Path.cwd())
-    if root is None:
-        print(f"contentpack replay: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)", file=sys.stderr)
-        return 2
+    root = pack_root("replay", args.root)
+    if isinstance(root, int):
+        return root
     try:
         result = validate_pack(root)
     except PackRootError as exc:
-        print(f"contentpack replay: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("replay", str(exc))
     if result.pack is None or result.errors:
-        for diagnostic in result.errors:
-            print(diagnostic.render(), file=sys.stderr)
-        print("contentpack replay: the pack is invalid; fix it (contentpack validate) before replaying",
-              file=sys.stderr)
+        summary = "the pack is invalid; fix it (contentpack validate) before replaying"
+        if args.format == "json":
+            print(diagnostics_json(result.errors, False, summary))
+        else:
+            print_diagnostics(result.errors, sys.stderr)
+            print(f"contentpack replay: {summary}", file=sys.stderr)
         return 1
     detections, unknown = select_detections(result.pack, args.detection)
     if unknown:
-        for name in unknown:
-            print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
-        return 2
+        return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
     report = replay_pack(result.pack, detections)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))

@@ -14,10 +14,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.loader import load_yaml
 from contentpack.spl import Engine, MacroDef, SplError
 from contentpack.spl.timeutil import parse_time_modifier, strftime
 from contentpack.spl.values import Value, mv_values, to_str
@@ -25,6 +27,14 @@ from contentpack.spl.values import Value, mv_values, to_str
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class MacroFileError(Exception):
+    """Macro files that cannot be used; ``problems`` are their positioned diagnostics (all of them)."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__(f"--macros: {len(problems)} problem(s) in macro files")
+        self.problems = problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,19 +80,25 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
+    problems: list[Diagnostic] = []
     for path in files:
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise UsageError(f"{path}: cannot read macro: {exc}") from None
+        loaded, found = load_yaml(path, str(path))  # the strict loader: positions, duplicate keys, size caps
+        problems += found
+        if loaded is None:
+            continue
+        document = loaded.data
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
                 or not isinstance(document.get("definition"), str):
-            raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
+            problems.append(error(loaded.source.at(), "CP011", "a macro file needs string 'name' and 'definition' keys"))
+            continue
         args = document.get("arguments") or []
         if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-            raise UsageError(f"{path}: 'arguments' must be a list of names")
+            problems.append(error(loaded.source.at("arguments"), "CP012", "'arguments' must be a list of names"))
+            continue
         macro = MacroDef(document["name"], tuple(args), document["definition"])
         macros[macro.key] = macro
+    if problems:
+        raise MacroFileError(problems)
     return macros
 
 
@@ -160,11 +176,12 @@ def _run(args: argparse.Namespace) -> int:
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        print(f"contentpack search: {exc.message}{where}", file=sys.stderr)
-        return 2
+        return usage_error("search", f"{exc.message}{where}")
+    except MacroFileError as exc:
+        print_diagnostics(exc.problems, sys.stderr)
+        return usage_error("search", str(exc))
     except UsageError as exc:
-        print(f"contentpack search: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("search", str(exc))
     print(render(results.rows, results.fields, args.format, args.tz))
     return 0
 

@@ -1,0 +1,213 @@
+"""Replacing the build's output folder: only its own previous output, and never leaving nothing behind.
+
+The new output is written into a staging folder beside the output (``.<name>.building-<random>``) and
+swapped in once complete, so a failed build changes nothing. Three promises:
+
+- **Only what the build made is ever replaced.** Every output carries a marker file (``MARKER``, at the top
+  of the output folder, outside the app folder and the tarball) listing the entries the build wrote. A folder
+  without it, or holding anything the marker does not list (a folder of Splunk apps with their ``local/``
+  settings, a ``docs/`` and a tarball copied there by hand), is refused untouched unless ``force`` is given;
+  the pack's own folder (or one holding it) is refused even then.
+- **The output folder exists at every instant.** Where the system can exchange two names in one step
+  (Linux ``renameat2(RENAME_EXCHANGE)``, macOS ``renamex_np(RENAME_SWAP)``), the staging folder and the old
+  output trade places and the old one is removed afterwards. Elsewhere the order is: rename the old output
+  to ``<staging>.old``, rename the staging folder to the output, remove ``.old``. A kill between the two
+  renames leaves the old output complete under ``.old``; the next build puts it back before anything else.
+- **No leftovers pile up.** Each build, holding a lock on the output's parent folder (where ``fcntl``
+  exists) so that no other build's staging folder is mistaken for a stale one, first removes the staging
+  folders killed builds left (recognised by their name and the marker written into them first).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class OutputError(ValueError):
+    """An output folder this build must not replace; the message says why and what to do."""
+
+
+MARKER = ".contentpack-build"
+_MARKER_HEADER = "# Written by `contentpack build`; the next build replaces this folder and what it lists:"
+
+
+def _marker_entries(folder: Path) -> set[str] | None:
+    """The entries the marker in ``folder`` lists; None when there is no readable marker of ours."""
+    marker = folder / MARKER
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return None
+        lines = marker.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not lines or lines[0] != _MARKER_HEADER:
+        return None
+    return {line for line in lines[1:] if line}
+
+
+def write_marker(folder: Path) -> None:
+    """List what ``folder`` holds now in its marker (the last file a build writes into its staging folder)."""
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name != MARKER)
+    (folder / MARKER).write_text("\n".join([_MARKER_HEADER, *names]) + "\n", encoding="utf-8")
+
+
+def check_replaceable(output: Path, protected: Path | None = None, force: bool = False) -> None:
+    """Raise ``OutputError`` unless the build may put its output at ``output``."""
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputError(f"{output} exists and is not a folder; refusing to replace it")
+    if protected is not None:
+        guarded = protected.resolve()
+        target = output.resolve()
+        if target == guarded or target in guarded.parents:
+            raise OutputError(f"{output} holds the pack itself; choose another output folder")
+    if force or not output.is_dir():
+        return
+    listed = _marker_entries(output)
+    if listed is None:
+        if not any(output.iterdir()):
+            return  # an empty folder: nothing to lose
+        raise OutputError(f"{output} does not look like a build output (no {MARKER} file from an earlier "
+                          "`contentpack build`); refusing to replace it. Choose another --output, or pass "
+                          "--force to replace it with everything in it")
+    strangers = sorted(entry.name for entry in output.iterdir() if entry.name != MARKER and entry.name not in listed)
+    if strangers:
+        raise OutputError(f"{output} does not look like a build output (it also holds {', '.join(strangers[:5])}, "
+                          "which no build wrote); refusing to replace it. Move those away, or pass --force")
+
+
+# ------------------------------------------------------------------------------------------ exchanging two names
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_RENAME_SWAP = 2  # macOS sys/stdio.h
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except (OSError, TypeError):
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the names ``a`` and ``b`` in one step; False where the system or file system cannot (the caller
+    then uses the two-rename order)."""
+    libc = _libc() if sys.platform.startswith(("linux", "darwin")) else None
+    if libc is None:
+        return False
+    old, new = os.fsencode(a), os.fsencode(b)
+    if sys.platform == "darwin":
+        call = getattr(libc, "renamex_np", None)
+        result = call(old, new, _RENAME_SWAP) if call is not None else -1
+    else:
+        call = getattr(libc, "renameat2", None)  # glibc 2.28 and later, musl 1.2.2 and later
+        result = call(_AT_FDCWD, old, _AT_FDCWD, new, _RENAME_EXCHANGE) if call is not None else -1
+    return bool(call is not None and result == 0)
+
+
+# ------------------------------------------------------------------------------------------ staging and the swap
+
+def _staging_prefix(output: Path) -> str:
+    return f".{output.name}.building-"
+
+
+@contextmanager
+def _parent_locked(parent: Path) -> Iterator[None]:
+    """One build at a time per output parent folder (a killed holder's lock goes with its process)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders; concurrent builds of one output are unguarded
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove_owned(folder: Path) -> None:
+    """Remove a folder of ours, its marker last, so a removal killed half-way is still recognised as ours."""
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def _is_ours(folder: Path) -> bool:
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return _marker_entries(folder) is not None or not any(folder.iterdir())
+
+
+def recover(output: Path) -> None:
+    """Undo what killed builds left beside ``output``: restore an old output parked as ``.old`` when the
+    output is missing, then remove every staging folder of ours. Call with the parent folder locked."""
+    prefix = _staging_prefix(output)
+    try:
+        leftovers = sorted(p for p in output.parent.iterdir() if p.name.startswith(prefix) and _is_ours(p))
+    except OSError:
+        return
+    if not os.path.lexists(output):
+        parked = next((p for p in leftovers if p.name.endswith(".old") and _marker_entries(p) is not None), None)
+        if parked is not None:  # at most one: builds run one at a time, each starting here
+            parked.rename(output)
+            leftovers.remove(parked)
+    for folder in leftovers:
+        _remove_owned(folder)
+
+
+def _swap_in(staging: Path, output: Path) -> Path | None:
+    """Put ``staging`` at ``output``; returns where the old output went (to be removed), None if there was none."""
+    if not os.path.lexists(output):
+        staging.rename(output)
+        return None
+    if exchange(staging, output):
+        return staging  # the old output now has the staging folder's name
+    parked = staging.with_name(staging.name + ".old")
+    output.rename(parked)
+    try:
+        staging.rename(output)
+    except OSError:
+        parked.rename(output)
+        raise
+    return parked
+
+
+@contextmanager
+def staged_output(output: Path, protected: Path | None = None, force: bool = False) -> Iterator[Path]:
+    """A fresh staging folder to write the new output into; swapped in for ``output`` when the block ends
+    without an error, removed (and ``output`` left exactly as it was) otherwise."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _parent_locked(output.parent):
+        recover(output)
+        check_replaceable(output, protected, force)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
+        try:
+            write_marker(staging)  # first: a staging folder a kill leaves behind is recognised as ours
+            yield staging
+            write_marker(staging)
+            staging.chmod(0o755)
+            if output.is_dir() and _marker_entries(output) is None:  # forced: from now on it is ours to remove
+                write_marker(output)
+            old = _swap_in(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if old is not None:
+            _remove_owned(old)
