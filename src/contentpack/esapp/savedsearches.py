@@ -13,8 +13,7 @@ import re
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
 from contentpack.content.model import AppConfig, Detection
-
-DRILLDOWN_PLACEHOLDER = "%original_detection_search%"
+from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, correlation_annotations, mappings, stanza_name
 
 # CIM data model names contentctl looks for as plain substrings of the search (escu_format.md §3.5).
 DATA_MODELS = ("Endpoint", "Network_Traffic", "Authentication", "Change", "Change_Analysis", "Email",
@@ -55,33 +54,9 @@ STATUS_NOTES = {
 }
 
 
-def stanza_name(app: AppConfig, detection: Detection) -> str:
-    return f"{app.label} - {detection.name} - Rule"
-
-
 def status_aware_description(detection: Detection) -> str:
     note = STATUS_NOTES.get(detection.status)
     return f"{note} {detection.description}" if note else detection.description
-
-
-def mappings(detection: Detection) -> dict[str, list[str]]:
-    """``{cis20, mitre_attack?, nist}``: CIS 13 for the network domain else CIS 10; NIST DE.CM for TTP."""
-    out: dict[str, list[str]] = {"cis20": ["CIS 13" if detection.tags.security_domain == "network" else "CIS 10"]}
-    if detection.tags.mitre_attack_id:
-        out["mitre_attack"] = list(detection.tags.mitre_attack_id)
-    out["nist"] = ["DE.CM" if detection.type == "TTP" else "DE.AE"]
-    return out
-
-
-def correlation_annotations(detection: Detection) -> dict[str, object]:
-    out: dict[str, object] = {"analytic_story": list(detection.tags.analytic_story)}
-    if detection.tags.cve:
-        out["cve"] = list(detection.tags.cve)
-    out["type"] = detection.type
-    out["type_list"] = [detection.type]
-    out["data_source"] = list(detection.data_source)
-    out.update(mappings(detection))
-    return out
 
 
 def metadata(detection: Detection) -> dict[str, object]:
