@@ -129,9 +129,11 @@ def finish(partial: Partial, stats: StatsCommand) -> Iterator[Event]:
 
 
 def run_parallel(tasks: Sequence[ScanTask], workers: int) -> Partial:
-    """Run the tasks on ``workers`` processes (fork, so nothing is re-imported) and merge their results."""
+    """Run the tasks on ``workers`` processes and merge their results. Workers fork where the system can (nothing
+    is re-imported) and are spawned elsewhere (Windows; the tasks are picklable for that)."""
     merged: Partial = {}
-    context = multiprocessing.get_context("fork")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for part in pool.map(run_task, tasks):
             merge(merged, part)
