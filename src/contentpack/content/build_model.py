@@ -42,8 +42,9 @@ Data = Mapping[str, Any]
 
 
 class FrozenMapping(Mapping[str, Any]):
-    """A read-only mapping that, unlike ``MappingProxyType``, pickles (models cross process boundaries
-    when validation runs on several cores)."""
+    """A read-only mapping for the frozen model. Unlike ``MappingProxyType`` it owns its copy of the data (no
+    one can change it through the dict it was made from) and it copies and pickles like the rest of the model
+    (``copy.deepcopy``, hypothesis examples, the SPL engine's worker processes)."""
 
     __slots__ = ("_data",)
 
