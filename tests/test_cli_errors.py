@@ -104,3 +104,22 @@ def test_search_reads_macro_yaml_through_the_strict_loader(tmp_path: Path, capsy
     assert any(line.startswith(f"{macros / 'm.yml'}:3:1: error[CP005]: duplicate key 'definition'") for line in lines)
     assert any(line.startswith(f"{macros / 'bad.yml'}:1:") and "'definition'" in line for line in lines)  # all in one run
     assert lines[-1] == "contentpack search: error: --macros: 2 problem(s) in macro files"
+
+
+def test_generate_data_reads_the_manifests_it_documents_through_the_strict_loader(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The facts section comes out as committed (the strict loader reads keys such as 65001 as text)."""
+    docs = tmp_path / "facts.md"
+    status, _, err = run(capsys, "generate-data", "--out", str(tmp_path / "attack_data"), "--docs", str(docs))
+    assert status == 0, err
+
+    def section(text: str) -> str:
+        return text[text.index("<!-- scenario-facts:begin"):text.index("<!-- scenario-facts:end")]
+
+    assert section(docs.read_text(encoding="utf-8")) == section((REPO / "docs" / "attack_data.md").read_text(
+        encoding="utf-8"))
+    broken = tmp_path / "attack_data" / "baseline_tenant" / "dataset.yml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "name: twice\n", encoding="utf-8")
+    status, _, err = run(capsys, "generate-data", "--scenario", "risky_app_blocked", "--out",
+                         str(tmp_path / "attack_data"), "--docs", str(docs))
+    assert status == 1 and f"{broken}:" in err and "duplicate key 'name'" in err

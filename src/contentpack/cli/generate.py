@@ -12,11 +12,27 @@ import argparse
 import sys
 from pathlib import Path
 
+from contentpack.cli.common import print_diagnostics
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
 from contentpack.datagen.scale import write_events
 from contentpack.datagen.scenarios import SCENARIOS
 
 DEFAULT_SCALE_SEED = 7
+
+
+def _manifests(attack_data: Path) -> tuple[list[dict[str, object]], list[Diagnostic]]:
+    """Every scenario's ``dataset.yml``, read with the strict loader (as all YAML the CLI reads)."""
+    manifests: list[dict[str, object]] = []
+    problems: list[Diagnostic] = []
+    for name in SCENARIOS:
+        path = attack_data / name / "dataset.yml"
+        loaded, found = load_yaml(path, str(path))
+        problems += found
+        if loaded is not None and isinstance(loaded.data, dict):
+            manifests.append(loaded.data)
+    return manifests, problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
             written = write_scenario(name, out, args.seed)
             print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
         if args.docs is not None:
-            print(f"{refresh_docs(args.docs, out)}: scenario facts refreshed")
+            manifests, problems = _manifests(Path(out))
+            if problems:
+                print_diagnostics(problems, sys.stderr)
+                return 1
+            print(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed")
         if args.app_catalog is not None:
             print(f"{write_app_catalog(args.app_catalog)}: app catalog")
     except OSError as exc:
