@@ -261,3 +261,19 @@ def test_killing_builds_at_random_moments_never_leaves_the_output_missing(tmp_pa
     assert mid_build >= kills // 4  # the kill points really are spread over the builds, not between them
     assert build_pack(pack, out, environ=factory.ENV).ok  # cleans up what the last kill left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "pack", "reference-1.2.3", "reference-9.9.9"]
+
+
+def test_an_output_from_before_the_marker_is_recognised_by_its_exact_shape(tmp_path: Path) -> None:
+    """dist/ folders written before builds left a marker are still replaced (one app without local/, its
+    tarball, docs/ with index.md — nothing else); one entry more or less and they are refused."""
+    out = tmp_path / "dist"
+    assert build(tmp_path, out).ok
+    (out / MARKER).unlink()
+    assert build(tmp_path, out).ok  # the earlier build's exact shape
+    (out / MARKER).unlink()
+    (out / "DA-ESS-TestPack" / "local").mkdir()
+    assert not build(tmp_path, out).ok
+    (out / "DA-ESS-TestPack" / "local").rmdir()
+    (out / "notes.txt").write_text("mine")
+    assert not build(tmp_path, out).ok
+    assert (out / "notes.txt").read_text() == "mine"

@@ -7,7 +7,8 @@ swapped in once complete, so a failed build changes nothing. Three promises:
   of the output folder, outside the app folder and the tarball) listing the entries the build wrote. A folder
   without it, or holding anything the marker does not list (a folder of Splunk apps with their ``local/``
   settings, a ``docs/`` and a tarball copied there by hand), is refused untouched unless ``force`` is given;
-  the pack's own folder (or one holding it) is refused even then.
+  the pack's own folder (or one holding it) is refused even then. (Outputs written before the marker existed
+  are recognised by their exact shape, so that upgrading does not make every ``dist/`` need ``--force``.)
 - **The output folder exists at every instant.** Where the system can exchange two names in one step
   (Linux ``renameat2(RENAME_EXCHANGE)``, macOS ``renamex_np(RENAME_SWAP)``), the staging folder and the old
   output trade places and the old one is removed afterwards. Elsewhere the order is: rename the old output
@@ -59,6 +60,18 @@ def write_marker(folder: Path) -> None:
     (folder / MARKER).write_text("\n".join([_MARKER_HEADER, *names]) + "\n", encoding="utf-8")
 
 
+def _unmarked_build(folder: Path) -> bool:
+    """An output written before builds left a marker: exactly one app folder (with ``default/app.conf`` and no
+    ``local/``), its tarball and ``docs/`` (with ``index.md``), nothing else. Anything less or more is refused."""
+    entries = {entry.name: entry for entry in folder.iterdir()}
+    apps = [e for e in entries.values() if e.is_dir() and not e.is_symlink() and (e / "default" / "app.conf").is_file()]
+    if len(apps) != 1 or len(entries) != 3 or (apps[0] / "local").exists():
+        return False
+    docs = entries.get("docs")
+    tarballs = [name for name in entries if name.startswith(f"{apps[0].name}-") and name.endswith(".tar.gz")]
+    return docs is not None and not docs.is_symlink() and (docs / "index.md").is_file() and len(tarballs) == 1
+
+
 def check_replaceable(output: Path, protected: Path | None = None, force: bool = False) -> None:
     """Raise ``OutputError`` unless the build may put its output at ``output``."""
     if output.is_symlink() or (output.exists() and not output.is_dir()):
@@ -72,8 +85,8 @@ def check_replaceable(output: Path, protected: Path | None = None, force: bool =
         return
     listed = _marker_entries(output)
     if listed is None:
-        if not any(output.iterdir()):
-            return  # an empty folder: nothing to lose
+        if not any(output.iterdir()) or _unmarked_build(output):
+            return  # an empty folder: nothing to lose; or what an earlier version of the build wrote
         raise OutputError(f"{output} does not look like a build output (no {MARKER} file from an earlier "
                           "`contentpack build`); refusing to replace it. Choose another --output, or pass "
                           "--force to replace it with everything in it")
