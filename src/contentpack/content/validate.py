@@ -148,8 +148,8 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a pack loads (``build`` also keeps it paused while rendering).
 
     Loading allocates millions of small objects that all stay alive (the model and its positions), and each
-    collection re-scans them all, so on a big pack the collector costs more than the work it interrupts
-    (bench_validate shows the difference). Loading makes hardly any
+    collection re-scans them all, so on a big pack the collections add up to a large share of the run.
+    Loading makes hardly any
     reference cycles (plain values, tuples, frozen dataclasses; only the error objects of invalid files and
     recursive anchors), and those are collected once the collector runs again; reference counting frees
     all other garbage at once. The previous state is restored even on error.
