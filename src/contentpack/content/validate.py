@@ -35,7 +35,7 @@ from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack
 from contentpack.content.parse_cache import Loaded, load_cached
 from contentpack.content.rules import RuleContext, run_rules
 
-__all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
+__all__ = ["ValidationResult", "validate_pack", "PackRootError", "CONTENT_DIRS"]
 
 # Content folder → schema kind. Files are taken in path order, the order contentctl writes stanzas.
 CONTENT_DIRS: Mapping[str, schemas.SchemaKind] = {
@@ -227,7 +227,3 @@ def validate_pack(
         diagnostics.extend(run_rules(context))
         return _finish(diagnostics, pack, strict)
 
-
-def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
-    """Alias of ``validate_pack`` for callers that mainly want the model (the builder)."""
-    return validate_pack(root, strict=strict)
