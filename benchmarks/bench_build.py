@@ -89,21 +89,26 @@ def file_create_seconds(folder: Path, files: int = 500) -> float:
     return (time.perf_counter() - start) / files
 
 
-def cli_build(yaml_root: Path, output: Path, cache_root: Path) -> float:
-    """Wall seconds of one `contentpack build` process with an empty parse cache."""
+def children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def cli_build(yaml_root: Path, output: Path, cache_root: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one `contentpack build` process with an empty parse cache."""
     command = [sys.executable, "-m", "contentpack", "build", "--root", str(yaml_root), "--output", str(output)]
     environ = {**os.environ, **factory.ENV, "PYTHONPATH": str(ROOT / "src"),
                "CONTENTPACK_CACHE_DIR": str(cache_root / f"cold-{next(_COLD)}")}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, env=environ, check=False)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"contentpack build failed: {done.stderr[-500:]}")
-    return wall
+    return wall, children_cpu() - cpu
 
 
-def contentctl_reference(contentctl: Path, yaml_root: Path, scratch: Path) -> float | str:
-    """Seconds contentctl takes to build the same pack (its own CLI run), or why it could not."""
+def contentctl_reference(contentctl: Path, yaml_root: Path, scratch: Path) -> tuple[float, float] | str:
+    """(wall, CPU) seconds contentctl takes to build the same pack (its own CLI run), or why it could not."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from compat_contentctl import prepare_tree  # noqa: E402  (a script, not part of the package)
 
@@ -117,13 +122,13 @@ def contentctl_reference(contentctl: Path, yaml_root: Path, scratch: Path) -> fl
         tree = prepare_tree(str(contentctl), yaml_root, pack, scratch)
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         return f"contentctl init failed: {str(exc)[:200]}"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run([str(contentctl), "build"], cwd=tree, capture_output=True, text=True, timeout=900,
                           check=False)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         return f"contentctl build failed (exit {done.returncode}): {(done.stdout + done.stderr)[-300:]}"
-    return wall
+    return wall, children_cpu() - cpu
 
 
 def main() -> int:
@@ -170,7 +175,7 @@ def main() -> int:
             timed(edited, lambda: build(yaml_root, out, environ=factory.ENV))
         victim.write_text(original, encoding="utf-8")
 
-        reference: float | str | None = None
+        reference: tuple[float, float] | str | None = None
         contentctl = Path(args.contentctl)
         if not args.no_contentctl:
             if contentctl.is_file():
@@ -185,16 +190,22 @@ def main() -> int:
           f"creating a file in the scratch folder took {create_cost * 1e6:.0f} us")
     print(f"detections: {args.detections} ESCU-size YAML files; everything runs in one process")
     print(f"validate + build in process, first build (empty output, empty parse cache): {first.line()}")
-    print(f"command line `contentpack build`, first build: best {min(cli_first):.3f} s, median "
-          f"{statistics.median(cli_first):.3f} s wall")
+    cli_walls, cli_cpus = [w for w, _ in cli_first], [c for _, c in cli_first]
+    print(f"command line `contentpack build`, first build: best {min(cli_walls):.3f} s, median "
+          f"{statistics.median(cli_walls):.3f} s wall; best CPU {min(cli_cpus):.3f} s")
     print(f"rebuild, nothing changed (parse cache on; {unchanged.reused[-1]} files taken over): {unchanged.line()}")
     print(f"rebuild after editing one detection ({edited.reused[-1]} files taken over): {edited.line()}")
-    if isinstance(reference, float):
-        ratio_cli, ratio_in = reference / min(cli_first), reference / min(first.walls)
+    if isinstance(reference, tuple):
+        wall, cpu = reference
+        ratio_cli, ratio_in, ratio_cpu = wall / min(cli_walls), wall / min(first.walls), cpu / min(cli_cpus)
         verdict = "met" if ratio_cli >= TARGET_RATIO else "NOT met"
         print(f"contentctl 5.6.2 build of the same {args.detections} detections (command line), this run: "
-              f"{reference:.2f} s = {ratio_cli:.1f}x our command-line first build, {ratio_in:.1f}x our in-process "
-              f"first build; target >= {TARGET_RATIO:.0f}x: {verdict}")
+              f"{wall:.2f} s wall, {cpu:.2f} s CPU = {ratio_cli:.1f}x our command-line first build's wall time "
+              f"({ratio_in:.1f}x the in-process one), {ratio_cpu:.1f}x its CPU time; target >= {TARGET_RATIO:.0f}x "
+              f"wall: {verdict}")
+        if ratio_cli < TARGET_RATIO <= ratio_cpu:
+            print("note: the CPU ratio meets the target and the wall ratio does not: other jobs shared the CPUs "
+                  "(compare the load average and the reference loop with a quiet run)")
     elif reference is not None:
         print(f"contentctl reference skipped: {reference}")
     return 0
