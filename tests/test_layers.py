@@ -13,10 +13,11 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "contentpack"
 
-# Bottom to top (docs/architecture in README): a package may import only from lower layers (and itself).
-# ``contentpack`` is the root package's ``__init__`` (the version string only).
+# Bottom to top (README, "Layout"): a package may import only from lower layers (and itself). The leaves import
+# nothing of contentpack but the root package's ``__init__`` (``contentpack``: the version string only).
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"contentpack", "spl", "cron", "attack", "datagen"}),
+    frozenset({"contentpack"}),
+    frozenset({"spl", "cron", "durations", "junit", "attack", "datagen"}),
     frozenset({"content"}),
     frozenset({"esapp", "simulate"}),
     frozenset({"replay"}),

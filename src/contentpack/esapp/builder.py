@@ -9,6 +9,7 @@ Problems are collected as ``path:line:col: message`` strings and returned, never
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,6 +218,4 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
         if not result.ok or result.pack is None:
             return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
         report = build_pack(result.pack, Path(output).absolute(), style, environ, force)
-        warnings = tuple(d.render() for d in result.diagnostics)
-        return BuildReport(report.ok, report.problems, warnings, report.tarball, report.app_dir, report.detections,
-                           report.reused_files)
+        return dataclasses.replace(report, warnings=tuple(d.render() for d in result.diagnostics))
