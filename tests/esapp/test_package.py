@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import tarfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
