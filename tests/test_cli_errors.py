@@ -16,7 +16,7 @@ from contentpack.cli import main
 REPO = Path(__file__).resolve().parents[1]
 VALID = REPO / "tests" / "content" / "fixtures" / "valid"
 TTP = "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
-PACK_COMMANDS = (["validate"], ["build"], ["replay"])
+PACK_COMMANDS = (["validate"], ["build"], ["replay"], ["deploy", "--splunk", "https://127.0.0.1:1"])
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -30,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",
                         help="only this detection (its name as written in the YAML; repeatable)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument("--splunk", metavar="URL", help="run the tests on this Splunk instead of the embedded engine "
+                        "(https://host:8089; options below)")
+    from contentpack.cli import replay_splunk
+
+    replay_splunk.add_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -52,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     detections, unknown = select_detections(result.pack, args.detection)
     if unknown:
         return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
+    if args.splunk:
+        from contentpack.cli import replay_splunk
+
+        return replay_splunk.run(args, result.pack, detections)
     report = replay_pack(result.pack, detections)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
