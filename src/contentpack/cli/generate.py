@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from contentpack.cli.common import print_diagnostics
+from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
@@ -72,13 +72,9 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
-        print(f"contentpack generate-data: unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}",
-              file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}")
     if args.seed is not None and len(names) > 1:
-        print("contentpack generate-data: --seed needs a single --scenario (each scenario has its own seed)",
-              file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--seed needs a single --scenario (each scenario has its own seed)")
     out = args.out or Path("attack_data")
     try:
         for name in names:
@@ -100,14 +96,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _scale(args: argparse.Namespace) -> int:
     if args.events < 0:
-        print("contentpack generate-data: --events must be >= 0", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--events must be >= 0")
     if args.out is None or args.out.is_dir():
-        print("contentpack generate-data: --events needs --out FILE (a file path)", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--events needs --out FILE (a file path)")
     if args.workers is not None and args.workers < 1:
-        print("contentpack generate-data: --workers must be >= 1", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--workers must be >= 1")
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
         stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)
