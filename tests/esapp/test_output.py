@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -144,19 +145,40 @@ def test_the_next_build_removes_stale_temp_folders_it_owns_and_nothing_else(tmp_
     assert (not_ours / "keep.txt").read_text() == "mine"
 
 
-def test_a_kill_between_the_two_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
-    """Where names cannot be exchanged in one step, the old output is parked as ``<staging>.old`` first; if the
-    build dies before the new one takes its name, the next build puts the old one back before anything else."""
+def test_a_one_by_one_swap_cut_short_is_finished_by_the_next_build(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where names cannot be exchanged in one step, entries move into the output folder one by one; a build
+    killed part-way leaves the folder there with some entries new, and the next build finishes the swap."""
+    monkeypatch.setattr(output_module, "exchange", lambda a, b: False)
     out = tmp_path / "dist"
-    assert build(tmp_path, out).ok
-    before = tree(out)
-    parked = tmp_path / ".dist.building-x.old"
-    out.rename(parked)  # the state right after the first rename
+    pack = factory.pack(tmp_path)
+    assert build(tmp_path, out, dataclasses.replace(pack, app=dataclasses.replace(pack.app, version="1.0.0"))).ok
+    reference = tmp_path / "reference"
+    assert build(tmp_path, reference).ok
+    real_rename = Path.rename
+    moves: list[str] = []
+
+    def rename_then_die(self: Path, target: Path) -> Path:
+        moves.append(self.name)
+        if len(moves) == 3:  # after the app folder moved in and the old tarball moved aside
+            raise KeyboardInterrupt  # stands for the kill: nothing after this runs
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_then_die)
+    monkeypatch.setattr(shutil, "rmtree", lambda *args, **kwargs: None)  # a killed process cleans nothing up
+    with pytest.raises(KeyboardInterrupt):
+        with staged_output(out) as staging:
+            for name, data in tree(reference).items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+    monkeypatch.undo()
+    assert out.is_dir() and tree(out) != tree(reference)  # cut short: a mix, but the folder is there
     recover(out)
-    assert tree(out) == before and not parked.exists()
+    assert tree(out) == tree(reference)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "reference"]
 
 
-def test_without_an_exchange_call_the_two_rename_order_replaces_the_output(tmp_path: Path,
+def test_without_an_exchange_call_the_one_by_one_order_replaces_the_output(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(output_module, "exchange", lambda a, b: False)
     out = tmp_path / "dist"
@@ -207,23 +229,25 @@ sys.path.insert(0, sys.argv[1])
 from tests.esapp import factory
 from contentpack.esapp import output
 from contentpack.esapp.builder import build_pack
-root, out, two_renames = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "1"
-if two_renames:
+root, out, one_by_one = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "1"
+if one_by_one:
     output.exchange = lambda a, b: False
 pack = factory.pack(root)
 packs = [pack, dataclasses.replace(pack, app=dataclasses.replace(pack.app, version="9.9.9"))]
-print("ready", flush=True)
 i = 0
 while True:
     report = build_pack(packs[i % 2], out, environ=factory.ENV)
     assert report.ok, report.problems
+    if i == 0:  # warm now (imports, ATT&CK data), as the builds the parent timed
+        print("ready", flush=True)
     i += 1
 """
 
 
 def test_killing_builds_at_random_moments_never_leaves_the_output_missing(tmp_path: Path) -> None:
-    """Builds run back to back in a real process that is SIGKILLed at random moments (half of the runs with
-    the two-rename order): after every kill the output folder exists and is one complete build, old or new."""
+    """Builds run back to back in a real process that is SIGKILLed at random moments: after every kill the
+    output folder exists. With the rename-exchange it is one complete build, old or new, at once; with the
+    one-by-one order (half of the runs) it is one after the recovery the next build starts with."""
     if not hasattr(signal, "SIGKILL"):
         pytest.fail("needs SIGKILL (POSIX)")
     pack_root = tmp_path / "pack"
@@ -255,8 +279,10 @@ def test_killing_builds_at_random_moments_never_leaves_the_output_missing(tmp_pa
             child.stdout.close()  # type: ignore[union-attr]
             child.stderr.close()  # type: ignore[union-attr]
         assert out.is_dir(), f"kill {attempt}: the output folder is missing"
-        assert tree(out) in expected, f"kill {attempt}: the output is not one complete build"
         mid_build += any(p.name.startswith(".dist.building-") for p in tmp_path.iterdir())
+        if attempt % 2:  # one by one: the folder is there; the next build's recovery completes the swap
+            recover(out)
+        assert tree(out) in expected, f"kill {attempt}: the output is not one complete build"
     print(f"{mid_build} of {kills} kills landed inside a build")
     assert mid_build >= 3  # some kills really landed while a build was writing or swapping (typically half)
     assert build_pack(pack, out, environ=factory.ENV).ok  # cleans up what the last kill left

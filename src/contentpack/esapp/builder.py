@@ -23,7 +23,7 @@ from contentpack.esapp.docs import detection_page, index_page, page_name
 from contentpack.esapp.jsonvalues import JsonStyle
 from contentpack.esapp.macros import macros_conf
 from contentpack.esapp.navigator import layer_json
-from contentpack.esapp.output import OutputError, check_replaceable, staged_output
+from contentpack.esapp.output import OutputError, prepared, staged_output
 from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
 from contentpack.esapp.savedsearches import savedsearches_conf
 from contentpack.esapp.stories import analyticstories_conf
@@ -186,7 +186,7 @@ def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str
     date = build_date(Path(pack.root), environ)
     catalog = load_attack()
     try:
-        check_replaceable(output, Path(pack.root), force)
+        prepared(output, Path(pack.root), force)
     except OutputError as exc:  # report the content's own problems too: all errors in one run
         problems = [str(exc)]
         try:

@@ -11,9 +11,12 @@ swapped in once complete, so a failed build changes nothing. Three promises:
   are recognised by their exact shape, so that upgrading does not make every ``dist/`` need ``--force``.)
 - **The output folder exists at every instant.** Where the system can exchange two names in one step
   (Linux ``renameat2(RENAME_EXCHANGE)``, macOS ``renamex_np(RENAME_SWAP)``), the staging folder and the old
-  output trade places and the old one is removed afterwards. Elsewhere the order is: rename the old output
-  to ``<staging>.old``, rename the staging folder to the output, remove ``.old``. A kill between the two
-  renames leaves the old output complete under ``.old``; the next build puts it back before anything else.
+  output trade places and the old one is removed afterwards: at every instant the output is the old build
+  or the new one. Elsewhere the output folder itself is never renamed: its entries are replaced one by one
+  (each old entry moved aside into ``<staging>.old`` just before the new one moves in, the marker last, then
+  old entries the new build lacks moved aside too). A kill part-way leaves the folder with some entries
+  already new; the next build finishes that swap (the new build was complete before it began) before
+  anything else.
 - **No leftovers pile up.** Each build, holding a lock on the output's parent folder (where ``fcntl``
   exists) so that no other build's staging folder is mistaken for a stale one, first removes the staging
   folders killed builds left (recognised by their name and the marker written into them first).
@@ -54,10 +57,15 @@ def _marker_entries(folder: Path) -> set[str] | None:
     return {line for line in lines[1:] if line}
 
 
+_MARKER_TEMP = MARKER + ".tmp"
+
+
 def write_marker(folder: Path) -> None:
-    """List what ``folder`` holds now in its marker (the last file a build writes into its staging folder)."""
-    names = sorted(entry.name for entry in folder.iterdir() if entry.name != MARKER)
-    (folder / MARKER).write_text("\n".join([_MARKER_HEADER, *names]) + "\n", encoding="utf-8")
+    """List what ``folder`` holds now in its marker (the last file a build writes into its staging folder).
+    Written aside and renamed over, so a kill never leaves a half-written marker."""
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name not in (MARKER, _MARKER_TEMP))
+    (folder / _MARKER_TEMP).write_text("\n".join([_MARKER_HEADER, *names]) + "\n", encoding="utf-8")
+    os.replace(folder / _MARKER_TEMP, folder / MARKER)
 
 
 def _unmarked_build(folder: Path) -> bool:
@@ -112,7 +120,7 @@ def _libc() -> ctypes.CDLL | None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap the names ``a`` and ``b`` in one step; False where the system or file system cannot (the caller
-    then uses the two-rename order)."""
+    then moves the entries one by one)."""
     libc = _libc() if sys.platform.startswith(("linux", "darwin")) else None
     if libc is None:
         return False
@@ -162,43 +170,77 @@ def _remove_owned(folder: Path) -> None:
 
 
 def _is_ours(folder: Path) -> bool:
+    """A staging folder of ours: it has our marker, or holds nothing but a marker being written (a kill right
+    after it was made)."""
     if folder.is_symlink() or not folder.is_dir():
         return False
-    return _marker_entries(folder) is not None or not any(folder.iterdir())
+    return _marker_entries(folder) is not None or {e.name for e in folder.iterdir()} <= {_MARKER_TEMP}
 
 
 def recover(output: Path) -> None:
-    """Undo what killed builds left beside ``output``: restore an old output parked as ``.old`` when the
-    output is missing, then remove every staging folder of ours. Call with the parent folder locked."""
+    """Finish or undo what killed builds left beside ``output``; call with the parent folder locked.
+
+    A one-by-one swap that was cut short (``<staging>`` and ``<staging>.old`` both there) is finished: the
+    new build was complete before its swap began. Every other staging folder of ours is removed."""
     prefix = _staging_prefix(output)
     try:
         leftovers = sorted(p for p in output.parent.iterdir() if p.name.startswith(prefix) and _is_ours(p))
     except OSError:
         return
-    if not os.path.lexists(output):
-        parked = next((p for p in leftovers if p.name.endswith(".old") and _marker_entries(p) is not None), None)
-        if parked is not None:  # at most one: builds run one at a time, each starting here
-            parked.rename(output)
-            leftovers.remove(parked)
+    for aside in [p for p in leftovers if p.name.endswith(".old")]:
+        staging = aside.with_name(aside.name[:-len(".old")])
+        if staging in leftovers:
+            leftovers.remove(staging)
+            if not os.path.lexists(output):
+                staging.rename(output)
+            else:
+                _move_in(staging, output, aside)
     for folder in leftovers:
-        _remove_owned(folder)
+        if folder.exists():
+            _remove_owned(folder)
+
+
+def _move_in(staging: Path, output: Path, aside: Path) -> None:
+    """Move the staging folder's entries into the existing output folder one by one, each old entry set aside
+    first and the marker last, then set aside the old entries the new build does not have. Resumable: a
+    second run after a kill goes on where the first stopped."""
+    aside.mkdir(exist_ok=True)
+    if _marker_entries(aside) is None:
+        write_marker(aside)
+    for name in sorted(entry.name for entry in staging.iterdir() if entry.name != MARKER):
+        if os.path.lexists(output / name):
+            (output / name).rename(aside / name)
+        (staging / name).rename(output / name)
+    if os.path.lexists(staging / MARKER):
+        os.replace(staging / MARKER, output / MARKER)
+    listed = _marker_entries(output) or set()
+    for entry in list(output.iterdir()):
+        if entry.name != MARKER and entry.name not in listed:
+            entry.rename(aside / entry.name)
+    staging.rmdir()
 
 
 def _swap_in(staging: Path, output: Path) -> Path | None:
-    """Put ``staging`` at ``output``; returns where the old output went (to be removed), None if there was none."""
+    """Put ``staging``'s content at ``output``; returns the folder now holding the old output (to be removed),
+    None if there was none."""
     if not os.path.lexists(output):
         staging.rename(output)
         return None
     if exchange(staging, output):
         return staging  # the old output now has the staging folder's name
-    parked = staging.with_name(staging.name + ".old")
-    output.rename(parked)
-    try:
-        staging.rename(output)
-    except OSError:
-        parked.rename(output)
-        raise
-    return parked
+    aside = staging.with_name(staging.name + ".old")
+    _move_in(staging, output, aside)
+    return aside
+
+
+def prepared(output: Path, protected: Path | None = None, force: bool = False) -> None:
+    """``check_replaceable`` after finishing what killed builds left (what a build checks before it starts)."""
+    output = output.absolute()
+    if not output.parent.is_dir():
+        return check_replaceable(output, protected, force)
+    with _parent_locked(output.parent):
+        recover(output)
+        check_replaceable(output, protected, force)
 
 
 @contextmanager
