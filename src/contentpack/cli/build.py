@@ -40,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     if not output.is_absolute():
         output = Path.cwd() / output
     report = build(root, output, args.json_style, force=args.force)
-    print_diagnostics(report.warnings, sys.stderr)
+    print_diagnostics((*report.warnings, *report.notes), sys.stderr)
     if not report.ok:
         print_diagnostics(report.problems, sys.stderr)
         print(f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged",
