@@ -2,19 +2,19 @@
 
 Usage errors are worded as argparse words its own (``contentpack <command>: error: <message>``, exit 2), so a
 user meets one form whether the parser or the command found the problem. Diagnostics print one per line as
-``path:line:col: severity[RULE]: message`` with control characters escaped (text from a pack must not be able
-to split a line or drive the terminal), or as one JSON document with ``--format json``.
+``path:line:col: severity[RULE]: message`` with control characters escaped (``printable``: text from a pack
+must not be able to split a line or drive the terminal), or as one JSON document with ``--format json``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from contentpack.cli.printable import printable
 from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 
@@ -23,7 +23,7 @@ USAGE = 2
 
 def usage_error(command: str, message: str) -> int:
     """Print a usage error; returns the exit status for it."""
-    print(f"contentpack {command}: error: {one_line(message)}", file=sys.stderr)
+    print(f"contentpack {command}: error: {printable(message)}", file=sys.stderr)
     return USAGE
 
 
@@ -36,19 +36,11 @@ def pack_root(command: str, root: Path | None, start: Path | None = None) -> Pat
         return usage_error(command, str(exc))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """Escape control characters (a name with a newline must not split a diagnostic over two lines)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
-
 def print_diagnostics(lines: Iterable[Diagnostic | str], stream: TextIO | None = None) -> None:
     """Positioned problems as text, one per line."""
     for line in lines:
         text = line.render() if isinstance(line, Diagnostic) else line
-        print(one_line(text), file=stream or sys.stdout)
+        print(printable(text), file=stream or sys.stdout)
 
 
 def diagnostics_json(diagnostics: Sequence[Diagnostic], ok: bool, summary: str) -> str:

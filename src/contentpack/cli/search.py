@@ -21,7 +21,8 @@ from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.spl import Engine, MacroDef, SplError
-from contentpack.spl.timeutil import parse_time_modifier, strftime
+from contentpack.spl.events import starts_json_array
+from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
 
@@ -76,13 +77,14 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         path = Path(text)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
-        elif path.is_file():
+        elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
     problems: list[Diagnostic] = []
     for path in files:
-        loaded, found = load_yaml(path, str(path))  # the strict loader: positions, duplicate keys, size caps
+        # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
+        loaded, found = load_yaml(path, str(path))
         problems += found
         if loaded is None:
             continue
@@ -123,7 +125,10 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
 
 def _cell(name: str, value: Value, tz: str) -> str:
     if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        try:
+            return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
+            return to_str(value) or ""
     return "\n".join(to_str(v) or "" for v in mv_values(value))
 
 
@@ -159,12 +164,17 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        try:
+            zone(args.tz)
+        except ValueError as exc:
+            raise UsageError(f"--tz: {exc}") from None
         engine = Engine(load_macros(args.macros), tz=args.tz)
         for path in args.events:
-            if not Path(path).is_file():
+            if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
+            # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
-                                   index=args.index, time_field=args.time_field)
+                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
         for name, csv_path in _pairs(args.lookup, "--lookup"):
             engine.register_lookup(name, csv_path)
         aliases = _pairs(args.alias, "--alias")

@@ -34,6 +34,7 @@ import contentpack
 from contentpack.content import loader
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import LoadedDocument, PlainDocument, load_yaml, plain_document, restore_document
+from contentpack.spl.files import read_capped
 
 Loaded = tuple[LoadedDocument | None, list[Diagnostic]]  # what ``load_yaml`` answers for one file
 EncodedLoad = tuple[PlainDocument | None, list[DiagnosticTuple]]
@@ -130,10 +131,8 @@ def _write(path: Path, salt: str, entries: CacheEntries) -> None:
 def _digest(file: Path) -> bytes | None:
     """Digest of the file's bytes; None when it should not be read here (the loader then reports why)."""
     try:
-        if os.stat(file).st_size > loader.MAX_FILE_BYTES:
-            return None
-        return hashlib.blake2b(file.read_bytes(), digest_size=16).digest()
-    except OSError:
+        return hashlib.blake2b(read_capped(file, loader.MAX_FILE_BYTES), digest_size=16).digest()
+    except OSError:  # also a FIFO, device or oversized file (``FileRefused``): never read here
         return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
+from contentpack.spl.files import read_capped
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
@@ -48,6 +50,8 @@ from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
+
+MAX_LOOKUP_BYTES = 64 << 20  # a lookup is held in memory whole (rows as dicts: several times its size)
 
 
 @dataclass(frozen=True)
@@ -178,10 +182,10 @@ class Engine:
                         max_matches: int = 100) -> None:
         """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name)."""
         try:
-            with open(csv_path, newline="", encoding="utf-8") as handle:
-                reader = csv.DictReader(handle)
-                fields = tuple(reader.fieldnames or ())
-                rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
+            text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            fields = tuple(reader.fieldnames or ())
+            rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
         if not fields:
@@ -271,6 +275,9 @@ class Engine:
             yield from stream
         except RecursionError:
             raise SplRuntimeError("the search nests too deeply", offset=0) from None
+        except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
+            raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
+                                  offset=0) from None
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
