@@ -17,10 +17,11 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "contentpack"
 # nothing of contentpack but the root package's ``__init__`` (``contentpack``: the version string only).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"contentpack"}),
-    frozenset({"spl", "cron", "durations", "junit", "attack", "datagen"}),
+    frozenset({"spl", "cron", "durations", "junit", "attack"}),
     frozenset({"content"}),
     frozenset({"esapp", "simulate"}),
-    frozenset({"replay"}),
+    # datagen's timing variants share the simulation's delay model (simulate.delays), so it sits above it
+    frozenset({"replay", "datagen"}),
     frozenset({"backtest"}),
     frozenset({"splunk"}),
     frozenset({"cli"}),

@@ -13,7 +13,15 @@ import re
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
 from contentpack.content.model import AppConfig, Detection
-from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, correlation_annotations, mappings, stanza_name
+from contentpack.content.naming import (
+    DRILLDOWN_PLACEHOLDER,
+    correlation_annotations,
+    expand_percent_tokens,
+    mappings,
+    notable_title,
+    severity,
+    stanza_name,
+)
 from contentpack.content.rules.spl_text import output_fields
 
 # CIM data model names contentctl looks for as plain substrings of the search (escu_format.md §3.5).
@@ -82,17 +90,6 @@ def providing_technologies(search: str) -> list[str]:
     return sorted(found)
 
 
-def severity(detection: Detection) -> str:
-    """ES notable severity from the highest risk score; ``high`` when the detection has no risk objects."""
-    if detection.rba is None or not detection.rba.risk_objects:
-        return "high"
-    score = detection.rba.risk_score
-    for limit, name in ((20, "informational"), (40, "low"), (60, "medium"), (80, "high")):
-        if score <= limit:
-            return name
-    return "critical"
-
-
 def risk_entries(detection: Detection) -> list[dict[str, object]]:
     """``action.risk.param._risk``: risk objects then threat objects, each group sorted as contentctl does."""
     if detection.rba is None:
@@ -147,23 +144,6 @@ def drilldowns(detection: Detection) -> list[dict[str, str]]:
     return out
 
 
-_PERCENT_TOKEN = re.compile(r"%([^%]*)%")
-
-
-def expand_percent_tokens(template: str, detection: Detection) -> str:
-    """``%name%``-style substitution of the notable title/description, from detection or tag attributes."""
-
-    def value(match: re.Match[str]) -> str:
-        attr = match.group(1)
-        for owner in (detection, detection.tags):
-            found = getattr(owner, attr, None) if attr and not attr.startswith("_") else None
-            if isinstance(found, (str, int)) and not isinstance(found, bool):
-                return str(found)
-        return match.group(0)
-
-    return _PERCENT_TOKEN.sub(value, template)
-
-
 def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> Stanza:
     name = stanza_name(app, detection)
     deployment = detection.effective_deployment
@@ -210,9 +190,7 @@ def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> 
     ]
     notable = deployment.notable
     if notable is not None:
-        title = expand_percent_tokens(notable.rule_title, detection)
-        if detection.type == "Correlation" and not title.startswith("RBA: "):
-            title = f"RBA: {title}"
+        title = notable_title(detection, notable)
         e += [
             ("action.notable", "1"),
             ("action.notable.param._entities", dump_json(entities(detection), style)),

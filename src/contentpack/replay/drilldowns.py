@@ -33,8 +33,8 @@ from typing import Protocol
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
 from contentpack.replay.checks import CheckResult
-from contentpack.replay.risk import result_time
-from contentpack.replay.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
+from contentpack.simulate.risk import result_time
+from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
 from contentpack.spl.values import Value
