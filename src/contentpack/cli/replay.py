@@ -14,9 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics, usage_error
-from contentpack.content.config import CONFIG_FILE, PackRootError
-from contentpack.content.validate import validate_pack
+from contentpack.cli.common import usage_error
+from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
+from contentpack.content.config import CONFIG_FILE
 from contentpack.junit import write as write_junit
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
@@ -49,29 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = pack_root("replay", args.root)
-    if isinstance(root, int):
-        return root
     try:
-        result = validate_pack(root)
-    except PackRootError as exc:
-        return usage_error("replay", str(exc))
-    if result.pack is None or result.errors:
-        summary = "the pack is invalid; fix it (contentpack validate) before replaying"
-        if args.format == "json":
-            print(diagnostics_json(result.errors, False, summary))
-        else:
-            print_diagnostics(result.errors, sys.stderr)
-            print(f"contentpack replay: {summary}", file=sys.stderr)
-        return 1
-    detections, unknown = select_detections(result.pack, args.detection)
+        pack = load_valid_pack(require_root(args.root, "replay"), "replay", as_json=args.format == "json")
+    except PackUnavailable as exc:
+        return exc.status
+    detections, unknown = select_detections(pack, args.detection)
     if unknown:
         return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
     if args.splunk:
         from contentpack.cli import replay_splunk
 
-        return replay_splunk.run(args, result.pack, detections)
-    report = replay_pack(result.pack, detections, all_time=args.all_time)
+        return replay_splunk.run(args, pack, detections)
+    report = replay_pack(pack, detections, all_time=args.all_time)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
