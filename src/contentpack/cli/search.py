@@ -45,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
+    parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
+                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
+                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
+                             "min_matches=N, default_match=TEXT (repeatable)")
     parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
@@ -93,6 +97,38 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         if not eq or not left.strip() or not right.strip():
             raise UsageError(f"{option} expects NAME=VALUE, got {value!r}")
         out.append((left.strip(), right.strip()))
+    return out
+
+
+_BOOLEANS = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+
+
+def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``NAME:SETTING=VALUE`` options as ``Engine.register_lookup`` keywords per lookup name."""
+    out: dict[str, dict[str, object]] = {}
+    for value in values:
+        name, colon, rest = value.partition(":")
+        setting, eq, text = rest.partition("=")
+        setting = setting.strip()
+        if not colon or not eq or not name.strip():
+            raise UsageError(f"--lookup-option expects NAME:SETTING=VALUE, got {value!r}")
+        options = out.setdefault(name.strip(), {})
+        if setting == "case_sensitive_match":
+            if text.strip().lower() not in _BOOLEANS:
+                raise UsageError(f"--lookup-option {value!r}: case_sensitive_match expects true or false")
+            options["case_sensitive"] = _BOOLEANS[text.strip().lower()]
+        elif setting in ("max_matches", "min_matches"):
+            if not text.strip().isdigit():
+                raise UsageError(f"--lookup-option {value!r}: {setting} expects a whole number")
+            options[setting] = int(text.strip())
+        elif setting == "default_match":
+            options[setting] = text
+        elif setting == "match_type":
+            previous = options.get(setting)
+            options[setting] = [*(previous if isinstance(previous, list) else []), *text.split(",")]
+        else:
+            raise UsageError(f"--lookup-option {value!r}: unknown setting {setting!r} (case_sensitive_match, "
+                             "match_type, max_matches, min_matches, default_match)")
     return out
 
 
@@ -149,8 +185,13 @@ def _run(args: argparse.Namespace) -> int:
                 raise UsageError(f"--events: no such file: {path}")
             engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
                                    index=args.index, time_field=args.time_field)
-        for name, csv_path in _pairs(args.lookup, "--lookup"):
-            engine.register_lookup(name, csv_path)
+        settings = lookup_settings(args.lookup_option)
+        lookups = _pairs(args.lookup, "--lookup")
+        unknown = sorted(set(settings) - {name for name, _ in lookups})
+        if unknown:
+            raise UsageError(f"--lookup-option: no --lookup named {unknown[0]!r}")
+        for name, csv_path in lookups:
+            engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
         aliases = _pairs(args.alias, "--alias")
         calculated = _pairs(args.calc, "--calc")
         if aliases or calculated:

@@ -13,7 +13,6 @@ Determinism: the caller fixes ``now``, the window and the time zone; nothing rea
 
 from __future__ import annotations
 
-import csv
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contentpack.spl.ast import Expr, Pipeline
-from contentpack.spl.commands.base import CommandNode, FieldSet, LookupTable, RunContext
+from contentpack.spl.commands.base import CommandNode, FieldSet, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.convert import ConvertCommand
 from contentpack.spl.commands.eval import EvalCommand
@@ -39,6 +38,7 @@ from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.lookups import LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
@@ -175,18 +175,18 @@ class Engine:
         self._memory.sort(key=_newest_first)
 
     def register_lookup(self, name: str, csv_path: str | os.PathLike[str], *, case_sensitive: bool = True,
-                        max_matches: int = 100) -> None:
-        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name)."""
-        try:
-            with open(csv_path, newline="", encoding="utf-8") as handle:
-                reader = csv.DictReader(handle)
-                fields = tuple(reader.fieldnames or ())
-                rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
-        if not fields:
-            raise SplError(f"{csv_path}: lookup '{name}' has no header row")
-        table = LookupTable(name, fields, rows, case_sensitive, max_matches)
+                        max_matches: int = 100, min_matches: int = 0, default_match: str = "",
+                        match_type: Sequence[str] | str = ()) -> None:
+        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name).
+
+        The keywords are the lookup definition's transforms.conf settings (``case_sensitive``
+        is ``case_sensitive_match``; ``match_type`` like ``["WILDCARD(app)", "CIDR(net)"]``), with their
+        documented defaults; see :mod:`contentpack.spl.lookups`.
+        """
+        rules = MatchRules.from_settings(case_sensitive_match=case_sensitive, max_matches=max_matches,
+                                         min_matches=min_matches, default_match=default_match,
+                                         match_type=match_type)
+        table = read_lookup_csv(name, csv_path, rules)
         self._lookups[name] = table
         self._lookups.setdefault(Path(csv_path).name, table)
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.base import CommandNode, LookupTable, RunContext
+from contentpack.spl.commands.base import CommandNode, RunContext
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.commands.stats import StatsCommand, group_keys, stats_rows
 from contentpack.spl.evaluator import Evaluator

@@ -17,6 +17,7 @@ from typing import ClassVar
 from contentpack.spl.ast import Command, Pipeline
 from contentpack.spl.cursor import Cursor, OffsetMap
 from contentpack.spl.evaluator import Evaluator
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.values import Event
 
 FieldSet = frozenset[str] | None
@@ -72,17 +73,6 @@ class CommandInput:
 
     def eval_cursor(self) -> Cursor:
         return Cursor.eval(self.text, self.base, self.mapper, self.name)
-
-
-@dataclass(frozen=True)
-class LookupTable:
-    """A CSV lookup: header order and rows (every value a string)."""
-
-    name: str
-    fields: tuple[str, ...]
-    rows: tuple[dict[str, str], ...]
-    case_sensitive: bool = True
-    max_matches: int = 100
 
 
 @dataclass

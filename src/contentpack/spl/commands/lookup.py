@@ -1,10 +1,12 @@
 """``lookup`` and ``inputlookup`` over CSV tables the caller registers.
 
-lookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/lookup and
-transforms.conf, S25): input fields match the table exactly (case-sensitive unless the table was registered
-with ``case_sensitive=False``); up to ``max_matches`` (default 100) matching rows give multivalue outputs;
-``OUTPUT`` overwrites the event's fields, ``OUTPUTNEW`` only fills fields the event does not have; without an
-output clause every other column of the table is output. When nothing matches no field is written (assumed).
+lookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/lookup): "if an
+OUTPUT or OUTPUTNEW clause is not specified, all of the fields in the lookup table that are not the match
+fields are used as output fields. If the OUTPUT clause is specified, the output lookup fields overwrite
+existing fields. If the OUTPUTNEW clause is specified, the lookup is not performed for events in which the
+output fields already exist." Which rows match (case, WILDCARD/CIDR, max/min matches, default_match) is the
+table definition's business: :mod:`contentpack.spl.lookups`. The matching rows' values of an output column
+become one (multivalue) value; an event whose input field is null is left alone.
 inputlookup (…/search-commands/inputlookup): a generating command returning the table's rows.
 """
 
@@ -19,12 +21,12 @@ from contentpack.spl.commands.base import (
     CommandNode,
     CommandSpec,
     FieldSet,
-    LookupTable,
     RunContext,
     plus,
 )
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
 
 
@@ -91,46 +93,38 @@ def find_table(ctx: RunContext, name: str, node: CommandNode) -> LookupTable:
 
 
 def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    """Match each event against the table with the definition's rules (see :mod:`contentpack.spl.lookups`)."""
     assert isinstance(node, LookupCommand)
     table = find_table(ctx, node.table, node)
     for column, _ in node.inputs:
         if column not in table.fields:
             raise SplRuntimeError(f"lookup: table '{table.name}' has no column '{column}'", offset=node.offset,
                                   command=node.name)
-    fold = (lambda s: s) if table.case_sensitive else str.lower
-    index: dict[tuple[str, ...], list[dict[str, str]]] = {}
-    for row in table.rows:
-        key = tuple(fold(row.get(column, "")) for column, _ in node.inputs)
-        index.setdefault(key, []).append(row)
+    matcher = table.matcher(tuple(column for column, _ in node.inputs))
     input_columns = {column for column, _ in node.inputs}
     outputs = node.outputs or tuple((c, c) for c in table.fields if c not in input_columns)
+    rules = table.rules
     for event in events:
-        choices = [[fold(to_str(v) or "") for v in mv_values(event.get(field))] for _, field in node.inputs]
-        matches: list[dict[str, str]] = []
-        if all(choices):
-            for key in _product(choices):
-                matches.extend(index.get(key, ()))
-        matches = matches[: table.max_matches]
-        if matches:
-            for column, field in outputs:
-                if node.output_new and event.get(field) is not None:
-                    continue
-                values: list[Scalar] = [row[column] for row in matches if row.get(column, "") != ""]
-                value = make_mv(list(dict.fromkeys(values)))
-                if value is None:
-                    event.pop(field, None)
-                else:
-                    event[field] = value
+        choices = [[to_str(v) or "" for v in mv_values(event.get(field))] for _, field in node.inputs]
+        if not all(choices):  # a null input field: no lookup, and no default_match either (assumed)
+            yield event
+            continue
+        if node.output_new and all(event.get(field) is not None for _, field in outputs):
+            yield event  # "the lookup is not performed for events in which the output fields already exist"
+            continue
+        matches = matcher.rows(choices)
+        for column, field in outputs:
+            if node.output_new and event.get(field) is not None:
+                continue
+            values: list[Scalar] = [row[column] for row in matches if row.get(column, "") != ""]
+            if len(matches) < rules.min_matches and rules.default_match != "":
+                values.extend([rules.default_match] * (rules.min_matches - len(matches)))
+            value = make_mv(list(dict.fromkeys(values)))
+            if value is None:
+                event.pop(field, None)  # OUTPUT overwrites: no value replaces the old one
+            else:
+                event[field] = value
         yield event
-
-
-def _product(choices: list[list[str]]) -> Iterator[tuple[str, ...]]:
-    if not choices:
-        yield ()
-        return
-    for first in dict.fromkeys(choices[0]):
-        for rest in _product(choices[1:]):
-            yield (first, *rest)
 
 
 @dataclass(frozen=True)
