@@ -18,7 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.timeutil import parse_time_modifier, strftime
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -59,6 +59,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
+    defaults = Limits()
+    parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",
+                        help=f"wall-clock budget of the search, 0 = none (default {defaults.search_seconds:g})")
+    parser.add_argument("--max-regex-seconds", type=float, default=defaults.regex_seconds, metavar="S",
+                        help=f"time one regex match of one value may take (default {defaults.regex_seconds:g})")
+    parser.add_argument("--max-generated-rows", type=int, default=defaults.max_generated_rows, metavar="N",
+                        help=f"rows makeresults may generate (default {defaults.max_generated_rows:,})")
+    parser.add_argument("--max-mv-values", type=int, default=defaults.max_mv_values, metavar="N",
+                        help=f"values one built multivalue field may hold (default {defaults.max_mv_values:,})")
     parser.set_defaults(func=_run)
 
 
@@ -179,7 +188,9 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        engine = Engine(load_macros(args.macros), tz=args.tz)
+        limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
+                        max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
+        engine = Engine(load_macros(args.macros), tz=args.tz, limits=limits)
         for path in args.events:
             if not Path(path).is_file():
                 raise UsageError(f"--events: no such file: {path}")

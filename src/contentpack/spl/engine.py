@@ -38,6 +38,7 @@ from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.limits import Limits, running, timed
 from contentpack.spl.lookups import LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
@@ -127,9 +128,12 @@ def _newest_first(event: Event) -> float:
 class Engine:
     """An SPL engine over registered events; each ``search`` is independent and deterministic."""
 
-    def __init__(self, macros: Mapping[str, MacroDef] | None = None, tz: str = "UTC") -> None:
+    def __init__(self, macros: Mapping[str, MacroDef] | None = None, tz: str = "UTC",
+                 limits: Limits | None = None) -> None:
         self.macros: dict[str, MacroDef] = dict(macros or {})
         self.tz = tz
+        #: bounds on one search's work (regex time, generated rows, multivalue sizes, wall-clock time)
+        self.limits = limits or Limits()
         self._memory: list[Event] = []
         self._files: list[FileSource] = []
         self._lookups: dict[str, LookupTable] = {}
@@ -217,7 +221,8 @@ class Engine:
         """Run a search. ``earliest``/``latest``: epoch seconds or Splunk time modifiers relative to ``now``."""
         pipeline = self.parse(text)
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
-        rows = list(self._execute(pipeline, now, window))
+        with running(self.limits):
+            rows = list(self._execute(pipeline, now, window))
         return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
@@ -252,21 +257,21 @@ class Engine:
             rest = commands[1:]
             split = self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
-                stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
+                stream: Iterator[Event] = _guarded(self._events(first, rest, ctx), first)  # type: ignore[arg-type]
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)
-                stream = self._parallel_stats(first, rest[:split], stats, ctx)  # type: ignore[arg-type]
+                stream = _guarded(self._parallel_stats(first, rest[:split], stats, ctx), stats)  # type: ignore[arg-type]
                 rest = rest[split + 1:]
         else:
             spec = get_command(first.name)
             assert spec is not None
-            stream = spec.run(first, iter(()), ctx)  # type: ignore[arg-type]
+            stream = _guarded(spec.run(first, iter(()), ctx), first)  # type: ignore[arg-type]
             rest = commands[1:]
         for command in rest:
             spec = get_command(command.name)
             assert spec is not None
-            stream = spec.run(command, stream, ctx)  # type: ignore[arg-type]
+            stream = _guarded(spec.run(command, stream, ctx), command)  # type: ignore[arg-type]
         try:
             yield from stream
         except RecursionError:
@@ -339,7 +344,8 @@ class Engine:
                   if isinstance(c, SearchCommand) else c for c in prefix]
         tasks = [
             ScanTask(source, start, end, plan.wanted(source), plan.tokens, plan.first, plan.search_time,
-                     tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups))
+                     tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups),
+                     self.limits)
             for source in plan.sources
             for start, end in byte_ranges(source.path, self.workers)
         ]
@@ -351,6 +357,17 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
+    """A command's output under the search's deadline; an error that names no place gets the command's."""
+    try:
+        yield from timed(stream, command.name, command.offset)
+    except SplError as exc:
+        if exc.command is not None and exc.offset is not None:
+            raise
+        offset = exc.offset if exc.offset is not None else command.offset
+        raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from contentpack.spl.errors import SplError
+from contentpack.spl.regex import Pcre, compile_plain
 
 MAX_MATCHES_LIMIT = 1000
 _MATCH_TYPE = re.compile(r"\s*(WILDCARD|CIDR|EXACT)\s*\(\s*([^()\s,]+)\s*\)\s*\Z", re.IGNORECASE)
@@ -160,8 +161,8 @@ class RowMatcher:
                 tests[i] = [_network(row.get(column, "")) for row in self.table.rows]
             else:
                 tests[i] = [
-                    re.compile(".*".join(re.escape(p) for p in row.get(column, "").split("*")) + r"\Z",
-                               re.DOTALL | flags)
+                    compile_plain(".*".join(re.escape(p) for p in row.get(column, "").split("*")) + r"\Z",
+                                  re.DOTALL | flags, row.get(column, ""))
                     for row in self.table.rows
                 ]
         return tests
@@ -170,7 +171,7 @@ class RowMatcher:
         test = self._tests[i][number]
         if test is None:
             return False
-        if isinstance(test, re.Pattern):
+        if isinstance(test, Pcre):
             return any(test.match(value) for value in values)
         assert isinstance(test, (ipaddress.IPv4Network, ipaddress.IPv6Network))
         for value in values:

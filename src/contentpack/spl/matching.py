@@ -30,6 +30,7 @@ from contentpack.spl.ast import (
     SearchOr,
     Term,
 )
+from contentpack.spl.regex import Pcre, compile_plain
 from contentpack.spl.values import Event, Scalar, Value, as_number, compare, mv_values, to_str
 
 Predicate = Callable[[Event], bool]
@@ -38,7 +39,7 @@ _MAJOR_BREAKERS = r"\s\[\]<>(){}|!;,'\"&"
 
 
 @lru_cache(maxsize=1024)
-def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = False) -> re.Pattern[str]:
+def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = False) -> Pcre:
     """The pattern that finds a term (or phrase) in raw text with token boundaries.
 
     ``exact`` (``TERM()``): the term must be a whole token bounded by major breakers, so ``TERM(1.2.3.4)``
@@ -53,19 +54,32 @@ def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = Fals
     else:
         start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
         end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
-    return re.compile(start + body + end, 0 if case_sensitive else re.IGNORECASE)
+    return compile_plain(start + body + end, 0 if case_sensitive else re.IGNORECASE, text)
 
 
-@lru_cache(maxsize=1024)
-def value_regex(value: str, case_sensitive: bool) -> re.Pattern[str]:
-    body = ".*".join(re.escape(part) for part in value.split("*"))
-    return re.compile(body + r"\Z", re.DOTALL | (0 if case_sensitive else re.IGNORECASE))
+def glob_fullmatch(parts: tuple[str, ...], text: str) -> bool:
+    """Does ``text`` match the ``*`` pattern split into ``parts``? Leftmost-first search of each literal
+    piece, which is exact for ``*``-only patterns and linear in the text (no backtracking to bound)."""
+    first, last = parts[0], parts[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for part in parts[1:-1]:
+        if part:
+            found = text.find(part, position, end)
+            if found < 0:
+                return False
+            position = found + len(part)
+    return True
 
 
 def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -> bool:
     """Does one field value equal a search-language value (wildcards, numbers, case rules)?"""
     if "*" in value:
-        return value_regex(value, case_sensitive).match(to_str(candidate) or "") is not None
+        text = to_str(candidate) or ""
+        if case_sensitive:
+            return glob_fullmatch(tuple(value.split("*")), text)
+        return glob_fullmatch(tuple(value.lower().split("*")), text.lower())
     wanted = as_number(value)
     if wanted is not None:
         got = as_number(candidate)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.ast import Expr
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_expression
@@ -73,6 +74,11 @@ def assign(event: Event, target: str, value: object, node: EvalCommand) -> None:
     if value is None:
         event.pop(target, None)
     else:
+        if isinstance(value, tuple) and len(value) > limits.current().limits.max_mv_values:
+            try:
+                limits.check_mv_size(len(value), f"eval {target}")
+            except SplRuntimeError as exc:
+                raise SplRuntimeError(exc.message, offset=node.offset, command=node.name) from None
         event[target] = value  # type: ignore[assignment]
 
 

@@ -27,13 +27,14 @@ from contentpack.spl.commands.base import (
     plus,
 )
 from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.regex import Pcre, compile_plain
 from contentpack.spl.values import Event
 
 
 @lru_cache(maxsize=512)
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
+def wildcard_regex(pattern: str) -> Pcre:
     """A field-name pattern: ``*`` matches any run of characters; names are case-sensitive."""
-    return re.compile("(.*)".join(re.escape(part) for part in pattern.split("*")) + r"\Z", re.DOTALL)
+    return compile_plain("(.*)".join(re.escape(part) for part in pattern.split("*")) + r"\Z", re.DOTALL, pattern)
 
 
 def matching_fields(patterns: Sequence[str], names: Sequence[str]) -> list[str]:

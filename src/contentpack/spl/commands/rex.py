@@ -202,7 +202,7 @@ def parse_regex(cmd: CommandInput) -> RegexCommand:
 
 def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, RegexCommand)
-    regex: re.Pattern[str] = compile_pcre(node.pattern, offset=node.offset, command=node.name)
+    regex = compile_pcre(node.pattern, offset=node.offset, command=node.name)
     for event in events:
         values = mv_values(event.get(node.field))
         matched = any(regex.search(to_str(v) or "") for v in values)

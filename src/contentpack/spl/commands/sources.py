@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl import limits
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Event
 
@@ -49,6 +50,7 @@ def parse_makeresults(cmd: CommandInput) -> MakeresultsCommand:
 
 def run_makeresults(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, MakeresultsCommand)
+    limits.check_generated(node.count, node.name, node.offset)
     now = int(ctx.now) if float(ctx.now).is_integer() else ctx.now
     for _ in range(node.count):
         yield {"_time": now}
