@@ -400,8 +400,8 @@ _ONE_TO_ONE = (EvalCommand, RenameCommand, TableCommand, FieldsCommand, ConvertC
 def _head_limit(rest: Sequence[Command]) -> int | None:
     """N when ``head N`` follows commands that keep one output per input event (so N inputs suffice)."""
     for command in rest:
-        if isinstance(command, HeadCommand) and command.name == "head":
-            return command.count
+        if isinstance(command, HeadCommand):
+            return command.count if command.expr is None else None
         if not isinstance(command, _ONE_TO_ONE):
             return None
     return None

@@ -58,6 +58,9 @@ def matching_bracket(text: str, i: int) -> int:
     j = i
     while j < len(text):
         ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
         if ch == '"':
             _, j = _read_quoted(text, j, '"')
             continue
@@ -78,6 +81,9 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
     i = 0
     while i < len(text):
         ch = text[i]
+        if ch == "\\":  # ``\"`` and ``\|`` outside quotes are literal characters of a term
+            i += 2
+            continue
         if ch == '"':
             _, i = _read_quoted(text, i, '"')
             continue
@@ -95,6 +101,11 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
 # ----------------------------------------------------------------------------- search-language tokens
 
 _SEARCH_STOP = set(" \t\r\n()\",=<>[]")
+# Characters a backslash makes literal inside an unquoted term: "To pass a literal backslash in an argument
+# to a Splunk Search Processing Language (SPL) command, you must escape the backslash by using the
+# double-slash ( \\ ) string" (Search Manual, "Backslashes"); ``\"`` is a literal quote. "The backslash
+# symbol can't be used to escape the asterisk", so ``\*`` stays as written.
+_ESCAPABLE = set('"()=<>[]| \\')
 
 
 def tokenize_search(text: str, base: int = 0) -> list[Token]:
@@ -135,9 +146,15 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
             tokens.append(Token("OP", op, base + i, base + i + len(op)))
             i += len(op)
         else:
+            chars: list[str] = []
             while i < n and text[i] not in _SEARCH_STOP and not text.startswith("!=", i):
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in _ESCAPABLE:
+                    chars.append(text[i + 1])  # ``a\"b`` is the term a"b (the backslash escapes the quote)
+                    i += 2
+                    continue
+                chars.append(text[i])
                 i += 1
-            tokens.append(Token("WORD", text[start:i], base + start, base + i))
+            tokens.append(Token("WORD", "".join(chars), base + start, base + i))
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens
 
@@ -150,6 +167,16 @@ _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # commands that take wildcard names through the eval tokenizer.
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
 _EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")")
+
+
+_WORD_OPERATORS = {"AND", "OR", "XOR", "NOT", "LIKE", "IN"}
+
+
+def _ends_operand(token: Token) -> bool:
+    """Whether a ``.`` after ``token`` concatenates (after a value) rather than starts a number (``.25``)."""
+    if token.kind == "WORD":
+        return token.text.upper() not in _WORD_OPERATORS
+    return token.kind in ("PHRASE", "QFIELD", "RPAREN", "NUMBER")
 
 
 def tokenize_eval(text: str, base: int = 0) -> list[Token]:
@@ -172,7 +199,7 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
             tokens.append(Token("QFIELD", value, base + start, base + i))
             continue
         number = _NUMBER.match(text, i)
-        if number and not (ch == "." and tokens and tokens[-1].kind in ("PHRASE", "QFIELD", "WORD", "RPAREN")):
+        if number and not (ch == "." and tokens and _ends_operand(tokens[-1])):
             i = number.end()
             tokens.append(Token("NUMBER", number.group(), base + start, base + i))
             continue

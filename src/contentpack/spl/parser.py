@@ -68,9 +68,6 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool) 
         spec = get_command(name)
         if spec is None:
             raise SplUnsupportedError(f"command '{name}' is not supported", offset=name_offset, command=name)
-        if spec.generating and not first:
-            raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
-                                 offset=name_offset, command=name)
         command_input = CommandInput(
             name=name.lower() if name.lower() != "search" else "search",
             offset=name_offset,
@@ -80,11 +77,15 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool) 
             parse_subsearch=parse_nested,
         )
         try:
-            commands.append(spec.parse(command_input))
+            node = spec.parse(command_input)
         except SplError as exc:
             if exc.offset is None:
                 raise type(exc)(exc.message, offset=name_offset, command=exc.command or name) from None
             raise
+        if spec.generating and not first and not getattr(node, "appends", False):
+            raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
+                                 offset=name_offset, command=name)
+        commands.append(node)
     if not commands:
         raise SplSyntaxError("empty search", offset=mapper(base))
     return Pipeline(tuple(commands), text)

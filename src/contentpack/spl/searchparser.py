@@ -141,9 +141,9 @@ def _parse_primary(cur: Cursor) -> SearchExpr:
 
 def _reject_knowledge_fields(cur: Cursor, name: str, tok: object) -> None:
     """Event types and tags come from eventtypes.conf/tags.conf, which the engine does not emulate: a search
-    on them would silently match nothing, so it is rejected instead."""
-    lowered = name.lower()
-    if lowered in ("eventtype", "tag") or lowered.startswith("tag::"):
+    on them would silently match nothing, so it is rejected instead. Field names are case-sensitive, so only
+    the lower-case names are these fields: ``EventType=CreatePipe`` (Sysmon) is an ordinary field."""
+    if name in ("eventtype", "tag") or name.startswith("tag::"):
         raise cur.unsupported(f"searching on '{name}' (event types and tags are not emulated)", tok)  # type: ignore[arg-type]
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
+from contentpack.spl.ast import SearchExpr
+from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
 from contentpack.spl.commands.base import (
     CommandInput,
     CommandNode,
@@ -27,6 +28,8 @@ from contentpack.spl.commands.base import (
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.lookups import LookupTable
+from contentpack.spl.matching import compile_search
+from contentpack.spl.searchparser import parse_search
 from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
 
 
@@ -130,29 +133,58 @@ def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class InputlookupCommand(CommandNode):
     table: str
+    append: bool = False
+    start: int = 0
+    max: int = 1_000_000_000
+    where: SearchExpr | None = None
+
+    @property
+    def appends(self) -> bool:
+        """``append=true`` adds the rows to the incoming results, so it may follow other commands."""
+        return self.append
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
 
 def parse_inputlookup(cmd: CommandInput) -> InputlookupCommand:
+    """inputlookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
+    inputlookup): ``append`` "Default: false", ``start`` (0-based first row, default 0), ``max`` (default
+    1000000000), ``strict``, then the table and an optional ``WHERE <search-query>``."""
     cur = cmd.cursor()
+    append, start, maximum = False, 0, 1_000_000_000
     while at_option(cur):
-        key, value, tok = read_option(cur, ("append", "start", "max"))
-        if key != "append" or as_bool(cur, value, tok, key):
-            raise cur.unsupported(f"option '{key}'", tok)
+        key, value, tok = read_option(cur, ("append", "start", "max", "strict"))
+        if key == "append":
+            append = as_bool(cur, value, tok, key)
+        elif key == "start":
+            start = as_int(cur, value, tok, key)
+        elif key == "max":
+            maximum = as_int(cur, value, tok, key)
+        else:
+            as_bool(cur, value, tok, key)  # an unknown table is always an error here, strict or not
     table, _ = read_field(cur, "the lookup name")
-    if cur.at_keyword("where"):
-        raise cur.unsupported("inputlookup ... where (pipe into | search instead)")
+    where: SearchExpr | None = None
+    if cur.accept_keyword("where"):
+        if cur.at_end():
+            raise cur.error("expected a search after WHERE")
+        where, bounds = parse_search(cur)
+        if bounds.earliest is not None or bounds.latest is not None:
+            raise cur.unsupported("time modifiers in inputlookup ... WHERE")
     cur.expect_end()
-    return InputlookupCommand(cmd.name, cmd.offset, table)
+    return InputlookupCommand(cmd.name, cmd.offset, table, append, start, maximum, where)
 
 
 def run_inputlookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, InputlookupCommand)
     table = find_table(ctx, node.table, node)
-    for row in table.rows:
-        yield {k: v for k, v in row.items() if v != ""}
+    if node.append:
+        yield from events
+    keep = compile_search(node.where) if node.where is not None else None
+    for row in table.rows[node.start: node.start + node.max]:
+        event: Event = {k: v for k, v in row.items() if v != ""}
+        if keep is None or keep(event):
+            yield event
 
 
 SPECS = (

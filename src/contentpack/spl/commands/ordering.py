@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.ast import Expr
 from contentpack.spl.cursor import Cursor
+from contentpack.spl.evaluator import EvalState
+from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.values import Event, Value, as_number, lexicographic_key, mv_values, to_str
 
 DEFAULT_SORT_LIMIT = 10000
@@ -225,40 +228,114 @@ def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 @dataclass(frozen=True)
 class HeadCommand(CommandNode):
+    """head (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.3/search-commands/head):
+    ``head [<N> | (<eval-expression>)] [limit=<int>] [null=<bool>] [keeplast=<bool>]``. With an expression
+    "The search returns results until this expression evaluates to false"; keeplast: "Controls whether the
+    last result in the result set is retained. The last result returned is the result that caused the
+    eval-expression to evaluate to false or NULL"; null decides whether NULL counts as true (default false).
+    ``count`` is None when only an expression limits the results."""
+
+    count: int | None = 10
+    expr: Expr | None = None
+    keeplast: bool = False
+    null: bool = False
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return needed if self.expr is None else plus(needed, expression_fields(self.expr))
+
+
+def parse_head(cmd: CommandInput) -> HeadCommand:
+    cur = cmd.cursor()
+    count: int | None = None
+    expr: Expr | None = None
+    keeplast = null = False
+    given: set[str] = set()
+    while not cur.at_end():
+        if at_option(cur):
+            key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
+            if key == "limit":
+                count = as_int(cur, value, tok, key)
+            elif key == "null":
+                null = as_bool(cur, value, tok, key)
+            else:
+                keeplast = as_bool(cur, value, tok, key)
+            given.add(key)
+        elif cur.at("WORD") and cur.peek().text.isdigit() and count is None:
+            count = int(cur.next().text)
+        elif cur.at("LPAREN") and expr is None:
+            expr = _head_expression(cmd, cur)
+        else:
+            raise cur.error("expected <N>, (<eval-expression>), limit=, null= or keeplast=")
+    for key in ("null", "keeplast"):
+        if key in given and expr is None:
+            raise cur.error(f"{key}= needs an (<eval-expression>) to apply to")  # "You must specify a eval-expression"
+    if count is None and expr is None:
+        count = 10
+    return HeadCommand(cmd.name, cmd.offset, count, expr, keeplast, null)
+
+
+def _head_expression(cmd: CommandInput, cur: Cursor) -> Expr:
+    """The parenthesised eval expression: parsed by the eval tokenizer from the ``(``."""
+    open_tok = cur.next()
+    depth, close = 1, None
+    while not cur.at_end():
+        tok = cur.next()
+        if tok.kind == "LPAREN":
+            depth += 1
+        elif tok.kind == "RPAREN":
+            depth -= 1
+            if depth == 0:
+                close = tok
+                break
+    if close is None:
+        raise cur.error("expected ')' closing the head expression", open_tok)
+    start = open_tok.end - cmd.base
+    text = cmd.text[start: close.offset - cmd.base]
+    inner = Cursor.eval(text, open_tok.end, cmd.mapper, cmd.name)
+    if inner.at_end():
+        raise cur.error("expected an expression inside ( )", open_tok)
+    return parse_full_expression(inner)
+
+
+def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, HeadCommand)
+    if node.count is not None and node.count <= 0:
+        return
+    test = ctx.evaluator.compile(node.expr) if node.expr is not None else None
+    for index, event in enumerate(events, start=1):
+        if test is not None:
+            result = test(EvalState(ctx.evaluator, event))
+            if result is None:
+                result = node.null
+            if result is not True:
+                if node.keeplast:
+                    yield event
+                return
+        yield event
+        if node.count is not None and index >= node.count:
+            return
+
+
+@dataclass(frozen=True)
+class TailCommand(CommandNode):
     count: int = 10
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
 
-def parse_head(cmd: CommandInput) -> HeadCommand:
+def parse_tail(cmd: CommandInput) -> TailCommand:
+    """tail (…/search-commands/tail): ``tail [<N>]``, default 10."""
     cur = cmd.cursor()
     count = 10
-    if at_option(cur):
-        key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
-        if key != "limit":
-            raise cur.unsupported(f"option '{key}'", tok)
-        count = as_int(cur, value, tok, key)
-    elif cur.at("WORD") and cur.peek().text.isdigit():
+    if cur.at("WORD") and cur.peek().text.isdigit():
         count = int(cur.next().text)
-    elif cur.at("LPAREN"):
-        raise cur.unsupported("an eval expression as the head limit")
     cur.expect_end()
-    return HeadCommand(cmd.name, cmd.offset, count)
-
-
-def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    assert isinstance(node, HeadCommand)
-    if node.count <= 0:
-        return
-    for index, event in enumerate(events, start=1):
-        yield event
-        if index >= node.count:
-            return
+    return TailCommand(cmd.name, cmd.offset, count)
 
 
 def run_tail(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    assert isinstance(node, HeadCommand)
+    assert isinstance(node, TailCommand)
     rows = list(events)
     last = rows[-node.count:] if node.count > 0 else []
     yield from reversed(last)
@@ -268,5 +345,5 @@ SPECS = (
     CommandSpec(("sort",), parse_sort, run_sort),
     CommandSpec(("dedup",), parse_dedup, run_dedup),
     CommandSpec(("head",), parse_head, run_head),
-    CommandSpec(("tail",), parse_head, run_tail),
+    CommandSpec(("tail",), parse_tail, run_tail),
 )
