@@ -9,8 +9,13 @@ Rules pinned by the tests (sources in the tests' docstrings):
   are minor breakers). Here a term matches when it occurs with a non-alphanumeric character (or the edge of
   the text) on both sides; ``*`` matches any run of characters that are not major breakers. When an event
   has no ``_raw`` (after ``stats``) the term is tried against every field value.
-* ``field=value``: the whole value must match (``*`` wildcards); numeric values compare as numbers, so
-  ``errorCode=65004`` matches ``65004`` and ``"65004"`` (S29). A multivalue field matches when any value does.
+* ``field=value`` / ``field!=value``: the search command page (https://help.splunk.com/splunk-enterprise/search/
+  spl-search-reference/10.0/search-commands/search): "Comparison expressions with the equal ( = ) or not
+  equal ( != ) operator compare string values. For example, "1" does not match "1.0". Comparison
+  expressions with greater than or less than operators < > <= >= numerically compare two numbers and
+  lexicographically compare other values." So ``errorCode=65004`` matches the number 65004 and the text
+  "65004" (same string, S29) but not "65004.0"; ``*`` wildcards match the whole value. A multivalue field
+  matches when any value does. (``where``/``eval`` compare numbers numerically, see evaluator.py.)
 * ``field!=value`` needs the field to exist; ``NOT field=value`` also keeps events without it (S16).
 """
 
@@ -80,18 +85,12 @@ def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -
         if case_sensitive:
             return glob_fullmatch(tuple(value.split("*")), text)
         return glob_fullmatch(tuple(value.lower().split("*")), text.lower())
-    wanted = as_number(value)
-    if wanted is not None:
-        got = as_number(candidate)
-        if got is not None:
-            return got == wanted
     text = to_str(candidate) or ""
     return text == value if case_sensitive else text.lower() == value.lower()
 
 
 def _ordered(candidate: Scalar, op: str, value: str) -> bool:
-    if as_number(value) is not None and as_number(candidate) is None:
-        return False
+    """``< > <= >=``: "numerically compare two numbers and lexicographically compare other values"."""
     result = compare(candidate, value)
     return {"<": result < 0, ">": result > 0, "<=": result <= 0, ">=": result >= 0}[op]
 

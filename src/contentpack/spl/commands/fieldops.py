@@ -3,7 +3,8 @@
 rename (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename): wildcards
 map by position (``EU* AS EMEA*``); "Both the original and renamed fields must include the same number of
 wildcards, otherwise a wildcard mismatch error is returned"; renames apply left to right. A renamed field
-replaces a field that already has the new name.
+replaces a field that already has the new name; renaming a field that does not exist removes the target
+("If fieldB does exist, the result of the rename is that the data in fieldB is removed").
 fillnull (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull):
 default value 0; with no field list, every field seen in some result is filled (so it must see all results
 first); with a field list, missing fields are created.
@@ -120,8 +121,11 @@ def parse_rename(cmd: CommandInput) -> RenameCommand:
 def rename_event(event: Event, pairs: Sequence[tuple[str, str]]) -> Event:
     for source, target in pairs:
         if "*" not in source:
-            if source in event and source != target:
-                event[target] = event.pop(source)
+            if source != target:
+                if source in event:
+                    event[target] = event.pop(source)
+                else:  # "If fieldB does exist, ... the data in fieldB is removed" (a rename of a missing field)
+                    event.pop(target, None)
             continue
         moves = [(name, renamed(source, target, name)) for name in list(event)]
         values = {name: event.pop(name) for name, new in moves if new is not None and new != name}

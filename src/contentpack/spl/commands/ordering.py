@@ -3,7 +3,8 @@
 dedup (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/dedup):
 keeps the first N (default 1) events per value combination in search order; ``keepempty`` "Default: false.
 All events where any of the selected fields are null are removed"; ``consecutive=true`` only removes
-duplicates that follow each other; ``sortby`` then sorts the kept results.
+duplicates that follow each other; ``sortby``: "You can sort the fields, which determines which event is
+retained" (the events are sorted first, then deduplicated).
 sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
 limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text.
 head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
@@ -196,6 +197,8 @@ def _dedup_key(event: Event, fields: Sequence[str]) -> tuple[object, ...] | None
 
 def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, DedupCommand)
+    if node.sortby:  # "You can sort the fields, which determines which event is retained."
+        events = iter(sort_events(list(events), node.sortby))
 
     def kept() -> Iterator[Event]:
         seen: dict[tuple[object, ...], int] = {}
@@ -217,10 +220,7 @@ def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
             if seen[key] <= node.count:
                 yield event
 
-    if node.sortby:
-        yield from sort_events(list(kept()), node.sortby)
-    else:
-        yield from kept()
+    yield from kept()
 
 
 # ------------------------------------------------------------------------------------------------ head / tail

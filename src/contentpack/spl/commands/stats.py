@@ -234,6 +234,7 @@ class StreamstatsCommand(StatsCommand):
     current: bool = True
     reset_on_change: bool = False
     time_window: Span | None = None
+    global_window: bool = True
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, _terms_fields(self.terms, self.by), "_time")
@@ -246,7 +247,7 @@ _STREAM_OPTIONS = ("window", "current", "reset_on_change", "time_window", "globa
 def parse_streamstats(cmd: CommandInput) -> StreamstatsCommand:
     cur = cmd.cursor()
     options, terms, by = read_aggregates(cur, _STREAM_OPTIONS)
-    window, current, reset, span = 0, True, False, None
+    window, current, reset, span, global_window = 0, True, False, None, True
     for key, (value, tok) in options.items():
         text = str(value)
         if key == "window":
@@ -263,11 +264,11 @@ def parse_streamstats(cmd: CommandInput) -> StreamstatsCommand:
             if span.seconds is None:
                 raise cur.error("time_window must be a fixed span (s, m, h, d, w)", tok)  # type: ignore[arg-type]
         elif key == "global":
-            if not as_bool(cur, text, tok, key):  # type: ignore[arg-type]
-                raise cur.unsupported("global=false", tok)  # type: ignore[arg-type]
+            global_window = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         else:
             raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
-    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window, current, reset, span)
+    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window, current, reset, span,
+                              global_window)
 
 
 def _window_result(node: StreamstatsCommand, window: Sequence[Event]) -> list[Value]:
@@ -277,14 +278,36 @@ def _window_result(node: StreamstatsCommand, window: Sequence[Event]) -> list[Va
     return [agg.result() for agg in aggs]
 
 
+#: limits.conf max_stream_window: the window streamstats uses when neither window= nor time_window= is set
+MAX_STREAM_WINDOW = 10_000
+
+
 def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    """Windows keep the events themselves and recompute (aggregators only add); running totals add once."""
+    """Running aggregates per event in search order (streamstats,
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats).
+
+    * ``window=N``: the last N events. ``global`` "Defines whether to use a single window, global=true, or to
+      use separate windows based on the by clause ... Default: true": with the default, the N events are the
+      last N of the whole stream and each event's statistic covers those of its own group among them.
+    * no ``window``/``time_window``: "the default of 10,000 events set by the max_stream_window in the
+      limits.conf file applies": running totals are exact up to that many events; a stream longer than that
+      is refused (set ``window=`` explicitly) rather than answered with a different window.
+    Windows keep the events themselves and recompute (aggregators only add); running totals add once.
+    """
     assert isinstance(node, StreamstatsCommand)
     windowed = node.window > 0 or node.time_window is not None
-    history: dict[tuple[Scalar, ...], deque[Event]] = {}
+    shared = node.window > 0 and node.global_window and node.time_window is None
+    history: dict[tuple[Scalar, ...], deque[tuple[tuple[Scalar, ...], Event]]] = {}
     running: dict[tuple[Scalar, ...], list[Aggregator]] = {}
     previous: tuple[Scalar, ...] | None = None
+    seen = 0
     for event in events:
+        seen += 1
+        if not windowed and seen > MAX_STREAM_WINDOW:
+            raise SplUnsupportedError(
+                f"streamstats without window= over more than {MAX_STREAM_WINDOW:,} events: Splunk's "
+                f"max_stream_window would limit the window to the last {MAX_STREAM_WINDOW:,} events; set window=",
+                offset=node.offset, command=node.name)
         keys = group_keys(event, node.by) if node.by else [()]
         if not keys:
             yield event
@@ -296,22 +319,22 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
         previous = key
         snapshot = dict(event)
         if windowed:
-            past = history.setdefault(key, deque())
+            past = history.setdefault(() if shared else key, deque())
             if node.time_window is not None:
                 now = event.get("_time")
                 width = node.time_window.seconds or 0.0
                 if not isinstance(now, (int, float)):
                     raise SplRuntimeError("streamstats time_window needs _time on every event",
                                           offset=node.offset, command=node.name)
-                while past and abs(float(past[0]["_time"]) - float(now)) > width:  # type: ignore[arg-type]
+                while past and abs(float(past[0][1]["_time"]) - float(now)) > width:  # type: ignore[arg-type]
                     past.popleft()
             if node.current:
-                past.append(snapshot)
+                past.append((key, snapshot))
             if node.window and len(past) > node.window:
                 past.popleft()
-            values = _window_result(node, past)
+            values = _window_result(node, [e for k, e in past if k == key])
             if not node.current:
-                past.append(snapshot)
+                past.append((key, snapshot))
                 if node.window and len(past) > node.window:
                     past.popleft()
         else:
