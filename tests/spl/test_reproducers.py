@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.spl import Engine, SplSyntaxError, parse
+from contentpack.spl.values import Event
 
 from .spl_support import NOW, event, make_engine, rows
 
@@ -94,7 +95,8 @@ def test_head_with_an_eval_expression_keeplast_and_null() -> None:
     eval-expression to evaluate to false or NULL"; "You must specify a eval-expression to use the keeplast
     argument"."""
     engine = Engine()
-    engine.register_events([{"_time": NOW - i, "n": i} for i in range(5)] + [{"_time": NOW - 9}])
+    events: list[Event] = [{"_time": NOW - i, "n": i} for i in range(5)]
+    engine.register_events([*events, {"_time": NOW - 9}])
     assert [r.get("n") for r in rows(engine, "* | head (n < 2)")] == [0, 1]
     assert [r.get("n") for r in rows(engine, "* | head (n < 2) keeplast=true")] == [0, 1, 2]
     assert [r.get("n") for r in rows(engine, "* | head (n < 9)")] == [0, 1, 2, 3, 4]

@@ -20,19 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contentpack.spl.ast import Expr, Pipeline
-from contentpack.spl.commands.base import CommandNode, FieldSet, RunContext
+from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.convert import ConvertCommand
-from contentpack.spl.commands.eval import EvalCommand
-from contentpack.spl.commands.fieldops import FieldsCommand, RenameCommand, TableCommand
-from contentpack.spl.commands.lookup import LookupCommand
-from contentpack.spl.commands.multivalue import MakemvCommand
+from contentpack.spl.commands.fieldops import TableCommand
 from contentpack.spl.commands.ordering import HeadCommand
-from contentpack.spl.commands.rex import RexCommand
-from contentpack.spl.commands.spath import SpathCommand
 from contentpack.spl.commands.search import SearchCommand, resolve_subsearches, time_window
 from contentpack.spl.commands.stats import StatsCommand
-from contentpack.spl.commands.timebins import BinCommand, TimechartCommand
+from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
@@ -53,12 +47,10 @@ _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 
 @dataclass(frozen=True)
 class Results:
-    """Rows in output order, the field order Splunk would show, and the fields the search read/produced."""
+    """Rows in output order and the field order Splunk would show."""
 
     rows: list[dict[str, Value]]
     fields: list[str]
-    fields_read: list[str] = field(default_factory=list)
-    fields_produced: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -223,7 +215,7 @@ class Engine:
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         with running(self.limits):
             rows = list(self._execute(pipeline, now, window))
-        return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
+        return Results(rows, _field_order(pipeline, rows))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
@@ -332,7 +324,7 @@ class Engine:
                 if any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms):
                     return None
                 return index
-            if not getattr(command, "streaming", False):
+            if not _streams(command):
                 return None
         return None
 
@@ -388,13 +380,19 @@ def _order_insensitive(rest: Sequence[Command]) -> bool:
         if isinstance(command, (StatsCommand, TimechartCommand)) and type(command) in (StatsCommand,
                                                                                          TimechartCommand):
             return not any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms)
-        if not getattr(command, "streaming", False):
+        if not _streams(command):
             return False
     return False
 
 
-_ONE_TO_ONE = (EvalCommand, RenameCommand, TableCommand, FieldsCommand, ConvertCommand, RexCommand,
-               SpathCommand, LookupCommand, BinCommand, MakemvCommand)
+def _spec(command: CommandNode) -> CommandSpec:
+    spec = get_command(command.name)
+    assert spec is not None  # the parser only builds registered commands
+    return spec
+
+
+def _streams(command: CommandNode) -> bool:
+    return _spec(command).streams(command)
 
 
 def _head_limit(rest: Sequence[Command]) -> int | None:
@@ -402,7 +400,7 @@ def _head_limit(rest: Sequence[Command]) -> int | None:
     for command in rest:
         if isinstance(command, HeadCommand):
             return command.count if command.expr is None else None
-        if not isinstance(command, _ONE_TO_ONE):
+        if not _spec(command).one_to_one:
             return None
     return None
 
@@ -418,13 +416,3 @@ def _field_order(pipeline: Pipeline, rows: Sequence[Event]) -> list[str]:
         for name in row:
             order.setdefault(name, None)
     return list(order)
-
-
-def _field_usage(pipeline: Pipeline) -> tuple[list[str], list[str]]:
-    read: set[str] = set()
-    produced: set[str] = set()
-    for command in pipeline.commands:
-        assert isinstance(command, CommandNode)
-        read |= command.reads() - produced
-        produced |= command.produces()
-    return sorted(read), sorted(produced)

@@ -1,9 +1,10 @@
 """What every command module provides, and what a running command may ask of the engine.
 
-A command is a frozen AST node (``CommandNode`` subclass) plus a ``run`` function over an iterator of events.
-Each node also answers three questions for the planner:
+A command is registered in exactly one place: the ``SPECS`` of its module, one :class:`CommandSpec` per
+command naming its parser, its runner, and the planning facts the engine needs (generating? streaming? one
+output event per input event?). The parsed command is a frozen AST node (``CommandNode`` subclass) that
+answers one planning question itself, because the answer depends on its arguments:
 
-* ``reads()`` / ``produces()`` — field names, for ``Results.fields_read``/``fields_produced`` and the validator;
 * ``requires(needed)`` — given the fields later commands need (``None`` = every field), which fields must
   arrive at this command. The engine uses it to decode only the JSON paths a search needs.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 from contentpack.spl.ast import Command, Pipeline
 from contentpack.spl.cursor import Cursor, OffsetMap
@@ -25,16 +25,7 @@ FieldSet = frozenset[str] | None
 
 @dataclass(frozen=True)
 class CommandNode(Command):
-    """Base of command nodes with conservative defaults (reads nothing known, needs every field)."""
-
-    #: True when the command handles each event on its own, in any order (safe before a parallel split).
-    streaming: ClassVar[bool] = False
-
-    def reads(self) -> set[str]:
-        return set()
-
-    def produces(self) -> set[str]:
-        return set()
+    """Base of command nodes; the conservative default needs every field."""
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return None
@@ -95,9 +86,21 @@ ParseFn = Callable[[CommandInput], CommandNode]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One command: its names (``bin``/``bucket``), argument parser and runner."""
+    """Everything the engine knows about one command (names such as ``bin``/``bucket``).
+
+    * ``generating``: produces events itself, so it must come first (unless its node ``appends``);
+    * ``streaming``: handles each event on its own, in any order, so it may run in a parallel scan worker
+      and before an order-free ``stats`` (a function of the node when it depends on the arguments);
+    * ``one_to_one``: exactly one output event per input event, so ``head N`` after it needs only the N
+      newest inputs.
+    """
 
     names: tuple[str, ...]
     parse: ParseFn
     run: RunFn
     generating: bool = False
+    streaming: bool | Callable[[CommandNode], bool] = False
+    one_to_one: bool = False
+
+    def streams(self, node: CommandNode) -> bool:
+        return self.streaming(node) if callable(self.streaming) else self.streaming

@@ -23,16 +23,12 @@ _KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma
 class ConvertCommand(CommandNode):
     timeformat: str
     conversions: tuple[tuple[str, str], ...]  # (field, output)
-    streaming = True
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {source for source, _ in self.conversions}
 
-    def produces(self) -> set[str]:
-        return {out for source, out in self.conversions if out != source}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_convert(cmd: CommandInput) -> ConvertCommand:
@@ -80,4 +76,4 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
         yield event
 
 
-SPECS = (CommandSpec(("convert",), parse_convert, run_convert),)
+SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True),)

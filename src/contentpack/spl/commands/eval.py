@@ -23,18 +23,6 @@ from contentpack.spl.values import Event
 @dataclass(frozen=True)
 class EvalCommand(CommandNode):
     assignments: tuple[tuple[str, Expr], ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        assigned: set[str] = set()
-        read: set[str] = set()
-        for target, expr in self.assignments:
-            read |= expression_fields(expr) - assigned
-            assigned.add(target)
-        return read
-
-    def produces(self) -> set[str]:
-        return {target for target, _ in self.assignments}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if needed is None:
@@ -93,4 +81,4 @@ def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         yield event
 
 
-SPECS = (CommandSpec(("eval",), parse_eval, run_eval),)
+SPECS = (CommandSpec(("eval",), parse_eval, run_eval, streaming=True, one_to_one=True),)

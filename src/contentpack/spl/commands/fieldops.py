@@ -76,13 +76,6 @@ def renamed(source: str, target: str, name: str) -> str | None:
 @dataclass(frozen=True)
 class RenameCommand(CommandNode):
     pairs: tuple[tuple[str, str], ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {source for source, _ in self.pairs if "*" not in source}
-
-    def produces(self) -> set[str]:
-        return {target for _, target in self.pairs if "*" not in target}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if needed is None:
@@ -148,10 +141,6 @@ def run_rename(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class TableCommand(CommandNode):
     columns: tuple[str, ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {c for c in self.columns if "*" not in c}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return None if has_wildcard(self.columns) else frozenset(self.columns)
@@ -176,10 +165,6 @@ def run_table(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 class FieldsCommand(CommandNode):
     remove: bool
     names: tuple[str, ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return set() if self.remove else {n for n in self.names if "*" not in n}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if self.remove or has_wildcard(self.names):
@@ -229,13 +214,6 @@ class FillnullCommand(CommandNode):
     value: str
     names: tuple[str, ...]
 
-    @property
-    def streaming(self) -> bool:  # type: ignore[override]
-        return bool(self.names)
-
-    def produces(self) -> set[str]:
-        return set(self.names)
-
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
@@ -274,9 +252,15 @@ def run_fillnull(node: CommandNode, events: Iterator[Event], ctx: RunContext) ->
         yield event
 
 
+def _fillnull_streams(node: CommandNode) -> bool:
+    """With a field list each event is filled on its own; without one fillnull must see every result first."""
+    assert isinstance(node, FillnullCommand)
+    return bool(node.names)
+
+
 SPECS = (
-    CommandSpec(("rename",), parse_rename, run_rename),
-    CommandSpec(("table",), parse_table, run_table),
-    CommandSpec(("fields",), parse_fields, run_fields),
-    CommandSpec(("fillnull",), parse_fillnull, run_fillnull),
+    CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True),
+    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True),
+    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True),
+    CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams),
 )

@@ -52,16 +52,12 @@ class LookupCommand(CommandNode):
     inputs: tuple[tuple[str, str], ...]  # (lookup column, event field)
     outputs: tuple[tuple[str, str], ...]  # empty: every other column
     output_new: bool = False
-    streaming = True
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {event_field for _, event_field in self.inputs}
 
-    def produces(self) -> set[str]:
-        return {event_field for _, event_field in self.outputs}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_lookup(cmd: CommandInput) -> LookupCommand:
@@ -188,6 +184,6 @@ def run_inputlookup(node: CommandNode, events: Iterator[Event], ctx: RunContext)
 
 
 SPECS = (
-    CommandSpec(("lookup",), parse_lookup, run_lookup),
+    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True),
     CommandSpec(("inputlookup",), parse_inputlookup, run_inputlookup, generating=True),
 )

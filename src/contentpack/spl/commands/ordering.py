@@ -107,11 +107,11 @@ class SortCommand(CommandNode):
     keys: tuple[SortKey, ...]
     limit: int = DEFAULT_SORT_LIMIT
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {k.field for k in self.keys}
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_sort(cmd: CommandInput) -> SortCommand:
@@ -143,11 +143,11 @@ class DedupCommand(CommandNode):
     keepevents: bool = False
     sortby: tuple[SortKey, ...] = ()
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return set(self.fields) | {k.field for k in self.sortby}
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_dedup(cmd: CommandInput) -> DedupCommand:

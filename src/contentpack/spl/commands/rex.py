@@ -27,15 +27,6 @@ class RexCommand(CommandNode):
     pattern: str
     max_match: int = 1
     sed: bool = False
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
-
-    def produces(self) -> set[str]:
-        if self.sed:
-            return set()
-        return set(compile_pcre(self.pattern, offset=self.offset, command=self.name).groupindex)
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -174,10 +165,6 @@ class RegexCommand(CommandNode):
     field: str
     negate: bool
     pattern: str
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -211,6 +198,6 @@ def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 
 SPECS = (
-    CommandSpec(("rex",), parse_rex, run_rex),
-    CommandSpec(("regex",), parse_regex, run_regex),
+    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True),
+    CommandSpec(("regex",), parse_regex, run_regex, streaming=True),
 )

@@ -28,10 +28,6 @@ from contentpack.spl.values import Event
 class SearchCommand(CommandNode):
     expr: SearchExpr
     bounds: TimeBounds
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return search_fields(self.expr) - {"_raw", "*"}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         fields = search_fields(self.expr)
@@ -104,10 +100,6 @@ def run_search(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class WhereCommand(CommandNode):
     expr: Expr
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return expression_fields(self.expr)
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, expression_fields(self.expr))
@@ -137,6 +129,6 @@ def run_where(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 
 SPECS = (
-    CommandSpec(("search",), parse_search_command, run_search),
-    CommandSpec(("where",), parse_where, run_where),
+    CommandSpec(("search",), parse_search_command, run_search, streaming=True),
+    CommandSpec(("where",), parse_where, run_where, streaming=True),
 )

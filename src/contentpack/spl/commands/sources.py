@@ -24,9 +24,6 @@ RISK_DATAMODEL = "Risk.All_Risk"
 class MakeresultsCommand(CommandNode):
     count: int = 1
 
-    def produces(self) -> set[str]:
-        return {"_time"}
-
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 

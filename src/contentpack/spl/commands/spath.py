@@ -26,13 +26,6 @@ class SpathCommand(CommandNode):
     input: str
     path: str | None
     output: str | None
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.input}
-
-    def produces(self) -> set[str]:
-        return {self.output or self.path} if self.path else set()
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.input)
@@ -118,4 +111,4 @@ def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         yield event
 
 
-SPECS = (CommandSpec(("spath",), parse_spath, run_spath),)
+SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True),)

@@ -141,12 +141,6 @@ class StatsCommand(CommandNode):
     terms: tuple[AggTerm, ...]
     by: tuple[str, ...]
 
-    def reads(self) -> set[str]:
-        return _terms_fields(self.terms, self.by)
-
-    def produces(self) -> set[str]:
-        return {t.output for t in self.terms}
-
     def requires(self, needed: FieldSet) -> FieldSet:
         return frozenset(_terms_fields(self.terms, self.by) | {"_time"})
 

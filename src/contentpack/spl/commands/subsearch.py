@@ -52,14 +52,11 @@ class ReturnCommand(CommandNode):
     count: int
     items: tuple[tuple[str, str, bool], ...]  # (output name, field, bare value)
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {field for _, field, _ in self.items}
 
-    def produces(self) -> set[str]:
-        return {"search"}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(self.reads())
+        return frozenset(self._input_fields())
 
 
 def parse_return(cmd: CommandInput) -> ReturnCommand:
@@ -117,9 +114,6 @@ def run_return(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class FormatCommand(CommandNode):
     maxresults: int = 0
-
-    def produces(self) -> set[str]:
-        return {"search"}
 
 
 def parse_format(cmd: CommandInput) -> FormatCommand:

@@ -32,13 +32,6 @@ class BinCommand(CommandNode):
     field: str
     span: Span
     output: str
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
-
-    def produces(self) -> set[str]:
-        return {self.output} if self.output != self.field else set()
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -113,14 +106,11 @@ class TimechartCommand(CommandNode):
     usenull: bool = True
     cont: bool = True
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {t.field for t in self.terms if t.field} | ({self.by} if self.by else set())
 
-    def produces(self) -> set[str]:
-        return {t.output for t in self.terms}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(self.reads() | {"_time"})
+        return frozenset(self._input_fields() | {"_time"})
 
 
 def parse_timechart(cmd: CommandInput) -> TimechartCommand:
@@ -273,6 +263,6 @@ def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
 
 
 SPECS = (
-    CommandSpec(("bin", "bucket"), parse_bin, run_bin),
+    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True),
     CommandSpec(("timechart",), parse_timechart, run_timechart),
 )
