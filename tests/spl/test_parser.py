@@ -89,8 +89,6 @@ def test_in_operator_in_eval_becomes_a_call() -> None:
         ("| makeresults | eval x=nosuchfn(1)", 24, "eval function 'nosuchfn' is not supported"),
         ("x | stats nosuchagg(y)", 11, "stats function 'nosuchagg'"),
         ("x | stats values(prop*)", 18, "wildcard field in values()"),
-        ("tag=authentication", 1, "event types and tags"),
-        ("x | search eventtype IN (a, b)", 12, "event types and tags"),
         ("x | stats count(eval(a>1))", 17, "eval expression inside a stats function"),
         ("x | sort ip(a)", 10, "sort ip()"),
         ("x | dedup a keepevents=true", 24, "keepevents=true"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.spl import Engine, SplSyntaxError, parse
+from contentpack.spl import Engine, SplSyntaxError, SplUnsupportedError, parse
 from contentpack.spl.values import Event
 
 from .spl_support import NOW, event, make_engine, rows
@@ -43,8 +43,26 @@ def test_field_names_that_only_look_like_eventtype_and_tag(text: str) -> None:
     name, _, value = text.partition("=")
     engine = make_engine([event(NOW - 1, **{name: value}), event(NOW - 2, other=1)])
     assert len(rows(engine, text)) == 1
-    with pytest.raises(Exception, match="event types and tags"):
-        parse("eventtype=x")
+
+
+def test_eventtype_is_resolved_from_registered_event_types_and_tag_is_refused_when_run() -> None:
+    """eventtypes.conf: an event type is a named search; `eventtype=NAME` matches the events its search
+    matches (https://help.splunk.com/en/data-management/splunk-enterprise-admin-manual/10.0/
+    10.0.0-configuration-file-reference/eventtypes.conf: "search = <string> * Search terms for this event
+    type."). Such searches parse (they are valid SPL); running one against an unregistered event type, or
+    any tag, is refused by name instead of matching nothing."""
+    engine = make_engine([event(NOW - 1, action="failure", app="okta"), event(NOW - 2, action="success")])
+    assert len(parse("eventtype=okta_log tag=authentication").commands) == 1
+    with pytest.raises(SplUnsupportedError, match="needs event types"):
+        rows(engine, "eventtype=okta_log")
+    engine.register_eventtype("okta_log", "app=okta")
+    engine.register_eventtype("failures", "action=failure OR action=error")
+    assert len(rows(engine, "eventtype=okta_log")) == 1
+    assert len(rows(engine, "eventtype=okta*")) == 1
+    assert len(rows(engine, "eventtype IN (okta_log, failures)")) == 1
+    assert len(rows(engine, "eventtype!=okta_log")) == 1
+    with pytest.raises(SplUnsupportedError, match="tags"):
+        rows(engine, "* | search tag=authentication")
 
 
 def test_inputlookup_append_after_other_commands(tmp_path: Path) -> None:

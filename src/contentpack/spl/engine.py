@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contentpack.spl.ast import Expr, Pipeline
+from contentpack.spl.ast import Expr, Pipeline, SearchExpr
 from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.fieldops import TableCommand
@@ -38,6 +38,7 @@ from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
+from contentpack.spl.searchparser import parse_search
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
@@ -131,6 +132,7 @@ class Engine:
         self._lookups: dict[str, LookupTable] = {}
         self._search_time: dict[str, SearchTime] = {}
         self._risk: list[Event] = []
+        self._eventtypes: dict[str, SearchExpr] = {}
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -195,6 +197,14 @@ class Engine:
             calculated.append((name, parse_full_expression(cursor)))
         self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
 
+    def register_eventtype(self, name: str, search: str) -> None:
+        """An eventtypes.conf stanza: ``eventtype=NAME`` in a search matches events that match ``search``."""
+        cursor = Cursor.search(search, 0, lambda offset: offset, f"eventtype {name}")
+        expr, bounds = parse_search(cursor)
+        if bounds.earliest is not None or bounds.latest is not None:
+            raise SplError(f"eventtype '{name}': an event type search cannot hold time modifiers")
+        self._eventtypes[name] = expr
+
     def register_risk_index(self, events: Iterable[Event]) -> None:
         """Risk events served by ``| from datamodel Risk.All_Risk``."""
         self._risk.extend(dict(e) for e in events)
@@ -231,7 +241,7 @@ class Engine:
     def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
         evaluator = Evaluator(now, self.tz, searchmatch)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
-                             lookups=self._lookups, risk_events=self._risk)
+                             lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes)
         context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
         return context
 

@@ -35,6 +35,7 @@ from contentpack.spl.ast import (
     SearchOr,
     Term,
 )
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.regex import Pcre, compile_plain
 from contentpack.spl.values import Event, Scalar, Value, as_number, compare, mv_values, to_str
 
@@ -126,8 +127,24 @@ def _field_predicate(node: FieldMatch) -> Predicate:
     return lambda event: any(_ordered(v, op, value) for v in mv_values(event.get(name)))
 
 
+def is_knowledge_field(name: str) -> bool:
+    """``eventtype`` / ``tag`` / ``tag::<field>``: fields that eventtypes.conf and tags.conf define, not the
+    events (field names are case-sensitive, so ``EventType`` is an ordinary field)."""
+    return name in ("eventtype", "tag") or name.startswith("tag::")
+
+
 def compile_search(node: SearchExpr) -> Predicate:
-    """A function ``event -> bool`` for a parsed search expression."""
+    """A function ``event -> bool`` for a parsed search expression.
+
+    ``eventtype=`` must have been resolved against the registered event types first
+    (``commands.search.resolve_subsearches``); one that reaches here, and any ``tag``, is refused by name:
+    answering from events that carry no such field would silently match nothing."""
+    if isinstance(node, (FieldMatch, FieldIn)) and is_knowledge_field(node.field):
+        what = "event types" if node.field == "eventtype" else "tags"
+        raise SplUnsupportedError(
+            f"search: searching on '{node.field}' needs {what} (eventtypes.conf/tags.conf), which are "
+            + ("not registered here (Engine.register_eventtype)" if node.field == "eventtype" else "not emulated"),
+            offset=node.offset, command="search")
     if isinstance(node, MatchAll):
         return lambda event: True
     if isinstance(node, Term):

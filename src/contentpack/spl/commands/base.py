@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from contentpack.spl.ast import Command, Pipeline
+from contentpack.spl.ast import Command, Pipeline, SearchExpr
 from contentpack.spl.cursor import Cursor, OffsetMap
 from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.lookups import LookupTable
@@ -77,6 +77,7 @@ class RunContext:
     latest: float | None = None
     lookups: Mapping[str, LookupTable] = field(default_factory=dict)
     risk_events: Sequence[Event] = ()
+    eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
     run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
 
 
