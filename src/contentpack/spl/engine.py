@@ -331,8 +331,9 @@ class Engine:
             return None
         for index, command in enumerate(rest):
             if type(command) is StatsCommand:
-                if any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms):
-                    return None
+                if any(t.function in _ORDER_SENSITIVE_AGGREGATES or t.expr is not None
+                       or (t.field is not None and "*" in t.field) for t in command.terms):
+                    return None  # workers aggregate plain field values only
                 return index
             if not _streams(command):
                 return None

@@ -166,7 +166,7 @@ _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # (``status.errorCode``); ``a . b`` with spaces is concatenation. Wildcard ``*`` is allowed for the few
 # commands that take wildcard names through the eval tokenizer.
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
-_EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")")
+_EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")", "!")
 
 
 _WORD_OPERATORS = {"AND", "OR", "XOR", "NOT", "LIKE", "IN"}

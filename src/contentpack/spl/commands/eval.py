@@ -39,11 +39,15 @@ def parse_eval(cmd: CommandInput) -> EvalCommand:
     assignments: list[tuple[str, Expr]] = []
     while True:
         tok = cur.peek()
+        prefix = ""
+        if tok.kind == "OP" and tok.text == "-" and cur.at("WORD", k=1) and cur.adjacent():
+            prefix = cur.next().text  # a field named like "-time" (ESCU writes `-time = _time`)
+            tok = cur.peek()
         if tok.kind not in ("WORD", "QFIELD", "PHRASE"):
             raise cur.error("expected a field name to assign")
         cur.next()
         cur.expect("OP", "'=' after the field name", "=")
-        assignments.append((tok.text, parse_expression(cur)))
+        assignments.append((prefix + tok.text, parse_expression(cur)))
         if cur.accept("COMMA"):
             continue
         if cur.at_end():

@@ -143,23 +143,25 @@ class InputlookupCommand(CommandNode):
         return needed
 
 
+def _inputlookup_options(cur: Cursor, options: dict[str, int]) -> None:
+    while at_option(cur):
+        key, value, tok = read_option(cur, ("append", "start", "max", "strict"))
+        if key in ("append", "strict"):  # strict: an unknown table is always an error here
+            options[key] = int(as_bool(cur, value, tok, key))
+        else:
+            options[key] = as_int(cur, value, tok, key)
+
+
 def parse_inputlookup(cmd: CommandInput) -> InputlookupCommand:
     """inputlookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
     inputlookup): ``append`` "Default: false", ``start`` (0-based first row, default 0), ``max`` (default
     1000000000), ``strict``, then the table and an optional ``WHERE <search-query>``."""
     cur = cmd.cursor()
-    append, start, maximum = False, 0, 1_000_000_000
-    while at_option(cur):
-        key, value, tok = read_option(cur, ("append", "start", "max", "strict"))
-        if key == "append":
-            append = as_bool(cur, value, tok, key)
-        elif key == "start":
-            start = as_int(cur, value, tok, key)
-        elif key == "max":
-            maximum = as_int(cur, value, tok, key)
-        else:
-            as_bool(cur, value, tok, key)  # an unknown table is always an error here, strict or not
+    options: dict[str, int] = {"append": 0, "start": 0, "max": 1_000_000_000}
+    _inputlookup_options(cur, options)
     table, _ = read_field(cur, "the lookup name")
+    _inputlookup_options(cur, options)  # options may follow the table name too (`inputlookup t append=t`)
+    append, start, maximum = bool(options["append"]), options["start"], options["max"]
     where: SearchExpr | None = None
     if cur.accept_keyword("where"):
         if cur.at_end():

@@ -275,25 +275,10 @@ def parse_head(cmd: CommandInput) -> HeadCommand:
 
 
 def _head_expression(cmd: CommandInput, cur: Cursor) -> Expr:
-    """The parenthesised eval expression: parsed by the eval tokenizer from the ``(``."""
-    open_tok = cur.next()
-    depth, close = 1, None
-    while not cur.at_end():
-        tok = cur.next()
-        if tok.kind == "LPAREN":
-            depth += 1
-        elif tok.kind == "RPAREN":
-            depth -= 1
-            if depth == 0:
-                close = tok
-                break
-    if close is None:
-        raise cur.error("expected ')' closing the head expression", open_tok)
-    start = open_tok.end - cmd.base
-    text = cmd.text[start: close.offset - cmd.base]
-    inner = Cursor.eval(text, open_tok.end, cmd.mapper, cmd.name)
+    """The parenthesised eval expression of ``head (<expr>)``."""
+    inner = cur.parenthesised_eval()
     if inner.at_end():
-        raise cur.error("expected an expression inside ( )", open_tok)
+        raise cur.error("expected an expression inside ( )")
     return parse_full_expression(inner)
 
 

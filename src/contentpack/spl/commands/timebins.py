@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
-from contentpack.spl.commands.stats import AggTerm, feed_aggregates, read_aggregates, sort_key
+from contentpack.spl.commands.stats import (
+    AggTerm,
+    feed_aggregates,
+    has_wildcards,
+    read_aggregates,
+    sort_key,
+    terms_fields,
+)
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.timeutil import Span, bin_start, parse_span
 from contentpack.spl.values import Event, Value, as_number, format_number, mv_values
@@ -106,11 +113,8 @@ class TimechartCommand(CommandNode):
     usenull: bool = True
     cont: bool = True
 
-    def _input_fields(self) -> set[str]:
-        return {t.field for t in self.terms if t.field} | ({self.by} if self.by else set())
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(self._input_fields() | {"_time"})
+        return frozenset(terms_fields(self.terms, [self.by] if self.by else []) | {"_time"})
 
 
 def parse_timechart(cmd: CommandInput) -> TimechartCommand:
@@ -119,6 +123,8 @@ def parse_timechart(cmd: CommandInput) -> TimechartCommand:
         cur, ("span", "limit", "useother", "usenull", "cont", "bins", "minspan", "partial", "agg", "fixedrange",
               "otherstr", "nullstr", "format", "sep")
     )
+    if has_wildcards(terms):
+        raise cur.unsupported("a wildcard field in a timechart function")
     span = None
     limit, useother, usenull, cont = 10, True, True, True
     for key, (value, tok) in options.items():
@@ -174,7 +180,7 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
                 continue
             for target in (cells.setdefault((start, name), [s.create() for s in specs]),
                            totals.setdefault(name, [s.create() for s in specs])):
-                feed_aggregates(target, node.terms, event)
+                feed_aggregates(target, node.terms, event, ctx.evaluator)
     kept = _kept_series(node, totals)
     bins = sorted({start for start, _ in cells})
     if node.cont and bins:
