@@ -47,6 +47,10 @@ class Cursor:
         """At a ``(`` of search-language tokens: an eval cursor over the text up to its matching ``)``, which
         this cursor skips. Why: ``head (<expr>)`` and ``count(eval(<expr>))`` embed an eval expression in a
         command whose other arguments use the search tokenizer."""
+        return self.parenthesised(Cursor.eval)
+
+    def parenthesised(self, make: Callable[[str, int, OffsetMap, str], "Cursor"]) -> "Cursor":
+        """The text inside the ``(`` here and its matching ``)`` as a new cursor built by ``make``."""
         open_tok = self.expect("LPAREN", "'('")
         depth = 1
         while not self.at_end():
@@ -57,7 +61,7 @@ class Cursor:
                 depth -= 1
                 if depth == 0:
                     inner = self.text[open_tok.end - self.base: tok.offset - self.base]
-                    return Cursor.eval(inner, open_tok.end, self.mapper, self.command)
+                    return make(inner, open_tok.end, self.mapper, self.command)
         raise self.error("expected ')' closing the '('", open_tok)
 
     # ----------------------------------------------------------------- looking

@@ -243,6 +243,7 @@ class Engine:
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes)
         context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
+        context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context
 
     def _execute(self, pipeline: Pipeline, now: float,
@@ -360,6 +361,13 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    for command in pipeline.commands:
+        assert isinstance(command, CommandNode)
+        stream = _guarded(_spec(command).run(command, stream, ctx), command)
+    return stream
 
 
 def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:

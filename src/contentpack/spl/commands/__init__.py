@@ -5,10 +5,13 @@ from __future__ import annotations
 from contentpack.spl.commands import (
     convert,
     eval,
+    extract,
     fieldops,
+    iplocation,
     lookup,
     multivalue,
     ordering,
+    replace,
     rex,
     search,
     sources,
@@ -16,13 +19,15 @@ from contentpack.spl.commands import (
     stats,
     subsearch,
     timebins,
+    topn,
+    transaction,
 )
 from contentpack.spl.commands.base import CommandSpec
 
 COMMANDS: dict[str, CommandSpec] = {
     name: spec
     for module in (search, eval, fieldops, stats, timebins, rex, spath, multivalue, ordering, convert, lookup,
-                   sources, subsearch)
+                   sources, subsearch, extract, replace, topn, transaction, iplocation)
     for spec in module.SPECS
     for name in spec.names
 }

@@ -79,6 +79,8 @@ class RunContext:
     risk_events: Sequence[Event] = ()
     eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
     run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
+    #: run a pipeline's commands over given results (appendpipe's subpipeline)
+    run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
 
 
 RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]

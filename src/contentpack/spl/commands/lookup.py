@@ -64,8 +64,10 @@ def parse_lookup(cmd: CommandInput) -> LookupCommand:
     cur = cmd.cursor()
     while at_option(cur):
         key, value, tok = read_option(cur, ("local", "update", "event_time_field"))
-        if key == "event_time_field" or as_bool(cur, value, tok, key):
+        # local/update only say where and when a real-time search reads the table: no effect on the answer
+        if key == "event_time_field":
             raise cur.unsupported(f"option '{key}'", tok)
+        as_bool(cur, value, tok, key)
     table, _ = read_field(cur, "the lookup name")
     inputs = _pairs(cur, ("output", "outputnew"))
     if not inputs:
