@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,9 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
                 i += len(op)
                 break
         else:
+            if ch == "$":  # dashboard/alert-action token syntax ($field$), not an eval expression
+                raise SplUnsupportedError("a $token$ reference inside an expression is not supported",
+                                          offset=base + i)
             raise SplSyntaxError(f"unexpected character {ch!r} in expression", offset=base + i)
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens
