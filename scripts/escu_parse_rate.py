@@ -3,7 +3,7 @@ events (no tstats/mstats/data models), with the refused constructs by count.
 
     python scripts/escu_parse_rate.py
 
-Reads the fixture scripts/escu_fixture.py derives (tests/spl/data/escu/); macros are expanded as ESCU ships
+Reads the fixture scripts/escu_spl_fixture.py derives (tests/fixtures/splunk_security_content/); macros are expanded as ESCU ships
 them, with CIM's drop_dm_object_name and contentctl's generated <detection>_filter macros.
 """
 

@@ -1,4 +1,4 @@
-"""Splunk's ESCU detections (fixture derived by scripts/escu_fixture.py) and how the engine treats each one.
+"""Splunk's ESCU detections (fixture derived by scripts/escu_spl_fixture.py) and how the engine treats each one.
 
 Every search is parsed the way ESCU ships it to Splunk: ESCU's own macros expanded, contentctl's generated
 ``<detection>_filter`` macros (``search *``) and CIM's ``drop_dm_object_name(1)`` (``rename "$field$".* AS
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from contentpack.spl import MacroDef, SplError, SplMacroError, SplUnsupportedError, parse
 
-FIXTURE = Path(__file__).resolve().parent / "data" / "escu" / "escu.json.gz"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "splunk_security_content" / "escu_searches.json.gz"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "spl_engine.md"
 CIM_MACROS = (MacroDef("drop_dm_object_name", ("field",), 'rename "$field$".* AS *'),)
 # Searches over indexed data models or the metrics store: outside what an engine over log files can run.
@@ -61,7 +61,7 @@ def construct(error: SplError) -> str:
 def outcomes() -> Iterator[Outcome]:
     detections, macros = load()
     for detection in detections:
-        stem = detection["path"].rsplit("/", 1)[-1].removesuffix(".yml")
+        stem = detection["file"].rsplit("/", 1)[-1].removesuffix(".yml")
         table = dict(macros)
         table.setdefault(f"{stem}_filter", MacroDef(f"{stem}_filter", (), "search *"))
         raw = _DATA_MODEL.search(detection["search"]) is None
@@ -72,7 +72,7 @@ def outcomes() -> Iterator[Outcome]:
             found = construct(exc)
         except SplError as exc:  # a syntax error on Splunk's own content is an engine bug: keep it visible
             found = f"SYNTAX ERROR {exc}"
-        yield Outcome(detection["path"], raw, found)
+        yield Outcome(detection["file"], raw, found)
 
 
 def documented_constructs() -> set[str]:

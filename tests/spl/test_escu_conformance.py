@@ -1,5 +1,5 @@
 """ESCU conformance: every one of Splunk's 1,870 ESCU detection searches (fixture from
-scripts/escu_fixture.py, Apache-2.0, licence beside it) either parses or is refused by name with a construct
+scripts/escu_spl_fixture.py, Apache-2.0, licence beside it) either parses or is refused by name with a construct
 on docs/spl_engine.md's documented list of unsupported constructs, and coverage can only go up."""
 
 from __future__ import annotations

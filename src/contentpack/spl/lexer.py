@@ -52,13 +52,20 @@ def _read_quoted(text: str, i: int, quote: str) -> tuple[str, int]:
     raise SplSyntaxError(f"unterminated {kind}", offset=i)
 
 
+# Outside quoted strings a backslash escapes a quotation mark (``\"`` is a literal quote in a search term, as in
+# ESCU's ``annotations=*\"privileged\":true*``; Search Manual, "Use the backslash character to escape
+# quotation marks"), and ``\\`` is a literal backslash (so ``\\"`` still opens a string).
+_ESCAPED_QUOTE = '\\"'
+_ESCAPED_BACKSLASH = "\\\\"
+
+
 def matching_bracket(text: str, i: int) -> int:
     """Index of the ``]`` closing the ``[`` at text[i], skipping quoted text and nested brackets."""
     depth = 0
     j = i
     while j < len(text):
         ch = text[j]
-        if ch == "\\":
+        if text.startswith(_ESCAPED_QUOTE, j) or text.startswith(_ESCAPED_BACKSLASH, j):
             j += 2
             continue
         if ch == '"':
@@ -74,15 +81,24 @@ def matching_bracket(text: str, i: int) -> int:
     raise SplSyntaxError("unterminated subsearch: missing ']'", offset=i)
 
 
+_VISIBLE = re.compile(r"\S")  # the next non-whitespace character (str.isspace's whitespace)
+_PIPELINE_SPECIAL = re.compile(r'[\\"\[|]')
+
+
 def split_pipeline(text: str, base: int = 0) -> list[Segment]:
     """Split on top-level ``|`` (not inside quotes or ``[ ]`` subsearches)."""
     segments: list[Segment] = []
     start = 0
     i = 0
-    while i < len(text):
+    while True:
+        special = _PIPELINE_SPECIAL.search(text, i)  # jump over plain text (a regex scan, not a Python loop)
+        if special is None:
+            break
+        i = special.start()
         ch = text[i]
-        if ch == "\\":  # ``\"`` and ``\|`` outside quotes are literal characters of a term
-            i += 2
+        if ch == "\\":
+            # outside quotes, \" is a quote character and \\ a backslash: neither starts a quoted string
+            i += 2 if text[i + 1 : i + 2] in ('"', "\\") else 1
             continue
         if ch == '"':
             _, i = _read_quoted(text, i, '"')
@@ -101,11 +117,13 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
 # ----------------------------------------------------------------------------- search-language tokens
 
 _SEARCH_STOP = set(" \t\r\n()\",=<>[]")
-# Characters a backslash makes literal inside an unquoted term: "To pass a literal backslash in an argument
-# to a Splunk Search Processing Language (SPL) command, you must escape the backslash by using the
-# double-slash ( \\ ) string" (Search Manual, "Backslashes"); ``\"`` is a literal quote. "The backslash
-# symbol can't be used to escape the asterisk", so ``\*`` stays as written.
-_ESCAPABLE = set('"()=<>[]| \\')
+# A search-language word: anything up to a stop character or "!=", escaped quotes and backslashes included.
+_WORD = re.compile(r'(?:\\["\\]|[^ \t\r\n()",=<>\[\]!]|!(?!=))+')
+# In a word, ``\"`` is a quote and ``\\`` one backslash: "To pass a literal backslash in an argument to a
+# Splunk Search Processing Language (SPL) command, you must escape the backslash by using the double-slash
+# ( \\ ) string" (Search Manual, "Backslashes"). "The backslash symbol can't be used to escape the
+# asterisk", so ``\*`` stays as written.
+_WORD_ESCAPE = re.compile(r'\\(["\\])')
 
 
 def tokenize_search(text: str, base: int = 0) -> list[Token]:
@@ -118,10 +136,11 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)  # skip whitespace in one step
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == "(":
             tokens.append(Token("LPAREN", ch, base + i, base + i + 1))
@@ -146,15 +165,11 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
             tokens.append(Token("OP", op, base + i, base + i + len(op)))
             i += len(op)
         else:
-            chars: list[str] = []
-            while i < n and text[i] not in _SEARCH_STOP and not text.startswith("!=", i):
-                if text[i] == "\\" and i + 1 < n and text[i + 1] in _ESCAPABLE:
-                    chars.append(text[i + 1])  # ``a\"b`` is the term a"b (the backslash escapes the quote)
-                    i += 2
-                    continue
-                chars.append(text[i])
-                i += 1
-            tokens.append(Token("WORD", "".join(chars), base + start, base + i))
+            match = _WORD.match(text, i)  # an escaped quote is part of the word (Search Manual, "Backslashes")
+            i = match.end() if match else i + 1
+            word = text[start:i]
+            tokens.append(Token("WORD", _WORD_ESCAPE.sub(r"\1", word) if "\\" in word else word,
+                                base + start, base + i))
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens
 
@@ -167,8 +182,6 @@ _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # commands that take wildcard names through the eval tokenizer.
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
 _EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")", "!")
-
-
 _WORD_OPERATORS = {"AND", "OR", "XOR", "NOT", "LIKE", "IN"}
 
 
@@ -185,10 +198,11 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == '"':
             value, i = _read_quoted(text, i, '"')
@@ -215,9 +229,8 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
                 i += len(op)
                 break
         else:
-            if ch == "$":  # dashboard/alert-action token syntax ($field$), not an eval expression
-                raise SplUnsupportedError("a $token$ reference inside an expression is not supported",
-                                          offset=base + i)
-            raise SplSyntaxError(f"unexpected character {ch!r} in expression", offset=base + i)
+            # Not an error of the author's as far as this engine can tell: Splunk's expression grammar is wider
+            # (``$token$``, ``:`` in field names as ESCU writes ``eval cpu:mem = ...``).
+            raise SplUnsupportedError(f"the character {ch!r} in an expression is not supported", offset=base + i)
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens

@@ -41,8 +41,10 @@ def parse_eval(cmd: CommandInput) -> EvalCommand:
         tok = cur.peek()
         prefix = ""
         if tok.kind == "OP" and tok.text == "-" and cur.at("WORD", k=1) and cur.adjacent():
-            prefix = cur.next().text  # a field named like "-time" (ESCU writes `-time = _time`)
+            prefix = cur.next().text  # Splunk takes the text before '=' as the name: ESCU assigns `-time = _time`
             tok = cur.peek()
+        elif tok.kind == "OP" and tok.text in ("-", "+", ".", "*", "/", "%"):
+            raise cur.unsupported(f"a field name starting with {tok.text!r}", tok)
         if tok.kind not in ("WORD", "QFIELD", "PHRASE"):
             raise cur.error("expected a field name to assign")
         cur.next()
