@@ -36,7 +36,7 @@ from contentpack.spl.ast import (
     Term,
 )
 from contentpack.spl.errors import SplUnsupportedError
-from contentpack.spl.regex import Pcre, compile_plain
+from contentpack.spl.regex import Pcre, compile_plain, glob_fullmatch
 from contentpack.spl.values import Event, Scalar, Value, as_number, compare, mv_values, to_str
 
 Predicate = Callable[[Event], bool]
@@ -61,22 +61,6 @@ def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = Fals
         start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
         end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
     return compile_plain(start + body + end, 0 if case_sensitive else re.IGNORECASE, text)
-
-
-def glob_fullmatch(parts: tuple[str, ...], text: str) -> bool:
-    """Does ``text`` match the ``*`` pattern split into ``parts``? Leftmost-first search of each literal
-    piece, which is exact for ``*``-only patterns and linear in the text (no backtracking to bound)."""
-    first, last = parts[0], parts[-1]
-    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
-        return False
-    position, end = len(first), len(text) - len(last)
-    for part in parts[1:-1]:
-        if part:
-            found = text.find(part, position, end)
-            if found < 0:
-                return False
-            position = found + len(part)
-    return True
 
 
 def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -> bool:

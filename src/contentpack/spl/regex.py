@@ -280,3 +280,19 @@ def expand_replacement(match: regex.Match[str], template: str) -> str:
 def substitute(pattern: Pcre, template: str, text: str, count: int = 0) -> str:
     """Replace matches of ``pattern`` in ``text`` using a PCRE-style ``template`` (``count=0``: all)."""
     return pattern.sub(lambda m: expand_replacement(m, template), text, count=count)
+
+
+def glob_fullmatch(parts: tuple[str, ...], text: str) -> bool:
+    """Does ``text`` match the ``*`` pattern split into ``parts``? Leftmost-first search of each literal
+    piece, which is exact for ``*``-only patterns and linear in the text (no backtracking to bound)."""
+    first, last = parts[0], parts[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for part in parts[1:-1]:
+        if part:
+            found = text.find(part, position, end)
+            if found < 0:
+                return False
+            position = found + len(part)
+    return True

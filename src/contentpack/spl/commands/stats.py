@@ -157,7 +157,10 @@ def feed_aggregates(aggs: list[Aggregator], terms: Sequence[AggTerm], event: Eve
     when = event.get("_time")
     time = when if isinstance(when, (int, float)) and not isinstance(when, bool) else None
     for agg, term in zip(aggs, terms):
-        agg.add(term_input(term, event, evaluator), time)
+        if term.expr is None:  # the common case, inline: this runs once per event and term
+            agg.add(1 if term.field is None else event.get(term.field), time)
+        else:
+            agg.add(term_input(term, event, evaluator), time)
 
 
 def terms_fields(terms: Sequence[AggTerm], by: Sequence[str]) -> set[str]:

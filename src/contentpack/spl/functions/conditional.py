@@ -14,7 +14,7 @@ from typing import Any
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
-from contentpack.spl.regex import Pcre, compile_pcre, compile_plain
+from contentpack.spl.regex import Pcre, compile_pcre, compile_plain, glob_fullmatch
 from contentpack.spl.values import EvalContext, Value, compare
 
 
@@ -81,7 +81,10 @@ def like_pattern(pattern: str) -> Pcre:
 
 
 def like(text: str, pattern: str) -> bool:
-    """SQL LIKE, case-sensitive, whole-value match (shared with the ``LIKE`` operator)."""
+    """SQL LIKE, case-sensitive, whole-value match (shared with the ``LIKE`` operator). A pattern with only
+    ``%`` wildcards is matched by a linear scan, no regex (``%e%e%e%zzz`` cannot backtrack)."""
+    if "_" not in pattern and "\\" not in pattern:
+        return glob_fullmatch(tuple(pattern.split("%")), text)
     return like_pattern(pattern).fullmatch(text) is not None
 
 
