@@ -130,3 +130,17 @@ def test_bad_lookup_options_are_usage_errors(tmp_path: Path, capsys: pytest.Capt
     status, out, err = run(capsys, "* | lookup apps app", "--events", str(events), "--lookup", f"apps={table}",
                            "--lookup-option", option)
     assert status == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--geoip CSV is the table iplocation reads (a 'network' CIDR column and location columns)."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 1, "src": "8.8.8.8"}\n', encoding="utf-8")
+    geo = tmp_path / "geo.csv"
+    geo.write_text("network,City,Country\n8.8.8.0/24,Mountain View,United States\n", encoding="utf-8")
+    status, out, err = run(capsys, "* | iplocation src | table src City Country", "--events", str(events),
+                           "--geoip", str(geo), "--format", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
+    status, _, err = run(capsys, "* | iplocation src", "--events", str(events))
+    assert status == 2 and "iplocation needs a GeoIP database" in err

@@ -120,14 +120,22 @@ def test_appendpipe_runs_over_the_current_results() -> None:
         {"u": "a", "count": 2}, {"u": "b", "count": 1}, {"count": 3, "u": "TOTAL"}]
 
 
-def test_iplocation_parses_and_is_refused_without_a_database() -> None:
-    """iplocation "Extracts location information from IP addresses by using 3rd-party databases"
-    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation): the
-    engine has none, so it refuses by name rather than return events without City/Country."""
-    engine = make_engine([event(NOW - 1, src="8.8.8.8")])
+def test_iplocation_uses_a_registered_geoip_table_or_is_refused(tmp_path: Path) -> None:
+    """iplocation "Extracts location information from IP addresses by using 3rd-party databases"; by default
+    City, Country, Region, lat, lon; prefix prepends to the names
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation). Without
+    a database the engine refuses by name rather than return events without locations."""
+    engine = make_engine([event(NOW - 1, src="8.8.8.8"), event(NOW - 2, src="10.0.0.1"), event(NOW - 3, src="x")])
     with pytest.raises(SplUnsupportedError, match="iplocation needs a GeoIP database") as caught:
         rows(engine, "* | iplocation prefix=src_ src")
     assert (caught.value.command, caught.value.column) == ("iplocation", 5)
+    table = tmp_path / "geo.csv"
+    table.write_text("network,City,Country,Region,lat,lon,Timezone\n8.0.0.0/8,Somewhere,US,CA,1,2,PST\n"
+                     "8.8.8.0/24,Mountain View,United States,California,37.4,-122.1,PST\n", encoding="utf-8")
+    engine.register_geoip(table)
+    assert rows(engine, "* | iplocation prefix=src_ src | table src_City src_Country src_lat src_Timezone") == [
+        {"src_City": "Mountain View", "src_Country": "United States", "src_lat": "37.4"}, {}, {}]
+    assert rows(engine, "* | iplocation allfields=true src | head 1 | table Timezone") == [{"Timezone": "PST"}]
 
 
 def test_lookup_update_is_accepted(tmp_path: Path) -> None:

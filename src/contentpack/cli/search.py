@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
                              "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
                              "min_matches=N, default_match=TEXT (repeatable)")
+    parser.add_argument("--geoip", default=None, metavar="CSV",
+                        help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
+                             "lat, lon columns")
     parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
@@ -203,6 +206,8 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(f"--lookup-option: no --lookup named {unknown[0]!r}")
         for name, csv_path in lookups:
             engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
+        if args.geoip is not None:
+            engine.register_geoip(args.geoip)
         aliases = _pairs(args.alias, "--alias")
         calculated = _pairs(args.calc, "--calc")
         if aliases or calculated:

@@ -33,7 +33,7 @@ from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.limits import Limits, running, timed
-from contentpack.spl.lookups import LookupTable, MatchRules, read_lookup_csv
+from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
@@ -133,6 +133,7 @@ class Engine:
         self._search_time: dict[str, SearchTime] = {}
         self._risk: list[Event] = []
         self._eventtypes: dict[str, SearchExpr] = {}
+        self._geoip: LookupTable | None = None
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -197,6 +198,12 @@ class Engine:
             calculated.append((name, parse_full_expression(cursor)))
         self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
 
+    def register_geoip(self, csv_path: str | os.PathLike[str]) -> None:
+        """The table ``iplocation`` reads: a CSV with a ``network`` column (CIDR) and location columns
+        (City, Country, Region, lat, lon...); the most specific network containing an address wins."""
+        rules = MatchRules.from_settings(max_matches=MAX_MATCHES_LIMIT, match_type=["CIDR(network)"])
+        self._geoip = read_lookup_csv("geoip", csv_path, rules)  # no network column: an error naming it
+
     def register_eventtype(self, name: str, search: str) -> None:
         """An eventtypes.conf stanza: ``eventtype=NAME`` in a search matches events that match ``search``."""
         cursor = Cursor.search(search, 0, lambda offset: offset, f"eventtype {name}")
@@ -241,7 +248,8 @@ class Engine:
     def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
         evaluator = Evaluator(now, self.tz, searchmatch)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
-                             lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes)
+                             lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
+                             geoip=self._geoip)
         context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
         context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context

@@ -78,6 +78,7 @@ class RunContext:
     lookups: Mapping[str, LookupTable] = field(default_factory=dict)
     risk_events: Sequence[Event] = ()
     eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
+    geoip: LookupTable | None = None
     run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
     #: run a pipeline's commands over given results (appendpipe's subpipeline)
     run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []

@@ -1,21 +1,25 @@
-"""``iplocation``: parsed, and refused when run, because it needs a GeoIP database the engine does not have.
+"""``iplocation`` over a user-supplied GeoIP table; refused when run without one.
 
 iplocation (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation):
 ``iplocation [prefix=<string>] [allfields=<bool>] [lang=<string>] <ip-address-fieldname>`` "Extracts
-location information from IP addresses by using 3rd-party databases". Splunk ships a MaxMind GeoLite2 City
-database; this engine ships none, so a search that reaches ``iplocation`` stops with an error naming it
-instead of producing events without City/Country/lat/lon.
+location information from IP addresses by using 3rd-party databases"; by default it adds City, Country,
+Region, lat and lon, with ``allfields=true`` every field the database has; ``prefix`` prepends a string to
+their names. Splunk ships a MaxMind GeoLite2 City database; this engine ships none: a CSV registered with
+``Engine.register_geoip`` (a ``network`` column in CIDR notation plus the location columns) is used, the most
+specific network containing the address winning; without one a search that reaches ``iplocation`` stops
+with an error naming it instead of producing events without locations.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.errors import SplUnsupportedError
-from contentpack.spl.values import Event
+from contentpack.spl.values import Event, to_str
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,36 @@ def parse_iplocation(cmd: CommandInput) -> IplocationCommand:
     return IplocationCommand(cmd.name, cmd.offset, field, prefix, allfields)
 
 
+DEFAULT_FIELDS = ("City", "Country", "Region", "lat", "lon")
+
+
+def _most_specific(rows: list[dict[str, str]]) -> dict[str, str] | None:
+    best: tuple[int, dict[str, str]] | None = None
+    for row in rows:
+        network = ipaddress.ip_network(row["network"].strip(), strict=False)
+        if best is None or network.prefixlen > best[0]:
+            best = (network.prefixlen, row)
+    return None if best is None else best[1]
+
+
 def run_iplocation(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    raise SplUnsupportedError("iplocation needs a GeoIP database (Splunk's bundled GeoLite2 City); this engine "
-                              "has none, so it cannot add City/Country/Region/lat/lon", offset=node.offset,
-                              command=node.name)
-    yield from events  # pragma: no cover - keeps this a generator
+    assert isinstance(node, IplocationCommand)
+    table = ctx.geoip
+    if table is None:
+        raise SplUnsupportedError("iplocation needs a GeoIP database (Splunk's bundled GeoLite2 City); none is "
+                                  "registered (Engine.register_geoip / --geoip CSV)", offset=node.offset,
+                                  command=node.name)
+    matcher = table.matcher(("network",))
+    columns = [c for c in table.fields if c != "network" and (node.allfields or c in DEFAULT_FIELDS)]
+    for event in events:
+        address = to_str(event.get(node.field))
+        row = _most_specific(matcher.rows([[address]])) if address else None
+        if row is not None:
+            for column in columns:
+                if row.get(column, "") != "":
+                    event[node.prefix + column] = row[column]
+        yield event
 
 
-SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation, streaming=True, one_to_one=True),)
+# Not streaming: scan workers do not carry the GeoIP table (it runs in the parent after them).
+SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation),)
