@@ -59,11 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:  # input too big for this machine: the user's to fix, not a bug to report
+        print("contentpack: out of memory (the input is too large for this machine)", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: no traceback reaches the user
         if os.environ.get("CONTENTPACK_DEBUG"):
             raise
+        from contentpack.cli.printable import printable
+
         print(
-            f"contentpack: internal error: {type(exc).__name__}: {exc}\n"
+            f"contentpack: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
             "(set CONTENTPACK_DEBUG=1 to see the traceback, and please report it)",
             file=sys.stderr,
         )

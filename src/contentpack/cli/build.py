@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from contentpack.cli.printable import printable
 from contentpack.esapp.jsonvalues import JSON_STYLES
 
 
@@ -35,10 +36,10 @@ def _run(args: argparse.Namespace) -> int:
         output = Path.cwd() / output
     report = build(root, output, args.json_style)
     for line in (*report.warnings, *report.notes):
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     if not report.ok:
         for line in report.problems:
-            print(line, file=sys.stderr)
+            print(printable(line), file=sys.stderr)
         print(f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged",
               file=sys.stderr)
         return 1

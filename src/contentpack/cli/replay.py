@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from contentpack.cli.printable import printable
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.validate import validate_pack
 from contentpack.junit import write as write_junit
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if result.pack is None or result.errors:
         for diagnostic in result.errors:
-            print(diagnostic.render(), file=sys.stderr)
+            print(printable(diagnostic.render()), file=sys.stderr)
         print("contentpack replay: the pack is invalid; fix it (contentpack validate) before replaying",
               file=sys.stderr)
         return 1

@@ -14,12 +14,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.cli.printable import printable
+from contentpack.content.loader import load_yaml
 from contentpack.spl import Engine, Limits, MacroDef, SplError
-from contentpack.spl.timeutil import parse_time_modifier, strftime
+from contentpack.spl.events import starts_json_array
+from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
 
@@ -82,15 +84,16 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         path = Path(text)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
-        elif path.is_file():
+        elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
     for path in files:
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise UsageError(f"{path}: cannot read macro: {exc}") from None
+        # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
+        loaded, problems = load_yaml(path, str(path))
+        if loaded is None:
+            raise UsageError(f"cannot read macro: {problems[0].render()}")
+        document = loaded.data
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
                 or not isinstance(document.get("definition"), str):
             raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
@@ -155,7 +158,10 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
 
 def _cell(name: str, value: Value, tz: str) -> str:
     if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        try:
+            return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
+            return to_str(value) or ""
     return "\n".join(to_str(v) or "" for v in mv_values(value))
 
 
@@ -191,14 +197,19 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        try:
+            zone(args.tz)
+        except ValueError as exc:
+            raise UsageError(f"--tz: {exc}") from None
         limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
                         max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         engine = Engine(load_macros(args.macros), tz=args.tz, limits=limits)
         for path in args.events:
-            if not Path(path).is_file():
+            if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
+            # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
-                                   index=args.index, time_field=args.time_field)
+                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
         settings = lookup_settings(args.lookup_option)
         lookups = _pairs(args.lookup, "--lookup")
         unknown = sorted(set(settings) - {name for name, _ in lookups})
@@ -217,10 +228,10 @@ def _run(args: argparse.Namespace) -> int:
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        print(f"contentpack search: {exc.message}{where}", file=sys.stderr)
+        print(printable(f"contentpack search: {exc.message}{where}"), file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"contentpack search: {exc}", file=sys.stderr)
+        print(printable(f"contentpack search: {exc}"), file=sys.stderr)
         return 2
     print(render(results.rows, results.fields, args.format, args.tz))
     return 0

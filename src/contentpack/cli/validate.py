@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
+from contentpack.cli.printable import printable
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
@@ -37,14 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--junit", type=Path, metavar="FILE",
                         help="also write the findings as JUnit XML for CI test reporters (docs/ci.md)")
     parser.set_defaults(func=run)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _one_line(text: str) -> str:
-    """Escape control characters (a name with a newline must not split a diagnostic over two lines)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _selected(diagnostic: Diagnostic, prefixes: list[str]) -> bool:
@@ -129,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for diagnostic in shown:
-            print(_one_line(diagnostic.render()))
+            print(printable(diagnostic.render()))
         print(_summary(result, shown))
     if args.junit is not None:
         try:

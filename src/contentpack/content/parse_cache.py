@@ -33,6 +33,7 @@ import yaml
 import contentpack
 from contentpack import forking
 from contentpack.content import loader
+from contentpack.spl.files import read_capped
 from contentpack.content.parallel_load import (
     MIN_FILES,
     EachLoaded,
@@ -118,10 +119,8 @@ def _write(path: Path, salt: str, entries: CacheEntries) -> None:
 def _digest(file: Path) -> bytes | None:
     """Digest of the file's bytes; None when it should not be read here (the loader then reports why)."""
     try:
-        if os.stat(file).st_size > loader.MAX_FILE_BYTES:
-            return None
-        return hashlib.blake2b(file.read_bytes(), digest_size=16).digest()
-    except OSError:
+        return hashlib.blake2b(read_capped(file, loader.MAX_FILE_BYTES), digest_size=16).digest()
+    except OSError:  # also a FIFO, device or oversized file (``FileRefused``): never read here
         return None
 
 

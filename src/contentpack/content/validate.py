@@ -128,21 +128,30 @@ def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Di
     root_text = str(root)
     for folder, kind in CONTENT_DIRS.items():
         found: list[tuple[str, str]] = []  # (shown path, absolute path)
+        if os.path.islink(root / folder):
+            problems.append(error(Position(folder), RULE_EXTENSION,
+                                  "content folder is a symbolic link: not read (make it a real folder)"))
+            continue
         for directory, subdirs, files in os.walk(root / folder):
             subdirs[:] = [d for d in subdirs if not d.startswith(".")]
             relative_dir = os.path.relpath(directory, root_text).replace(os.sep, "/")
+            for name in subdirs:  # os.walk does not follow links to folders: say so instead of skipping silently
+                if os.path.islink(os.path.join(directory, name)):
+                    problems.append(error(Position(f"{relative_dir}/{name}"), RULE_EXTENSION,
+                                          "symbolic link to a folder in content: not read (make it a real folder)"))
             found.extend((f"{relative_dir}/{name}", os.path.join(directory, name)) for name in files if name[0] != ".")
         for shown, absolute in sorted(found):
             suffix = os.path.splitext(shown)[1]
-            if suffix in (".yml", ".yaml", ".csv") and os.path.islink(absolute):
+            if suffix.lower() in (".yml", ".yaml", ".csv") and os.path.islink(absolute):
                 problems.append(
                     error(Position(shown), RULE_EXTENSION, "symbolic links are not allowed in content (copy the file)")
                 )
             elif suffix == ".yml":
                 tasks.append((kind, shown))
-            elif suffix == ".yaml":
+            elif suffix.lower() in (".yml", ".yaml"):  # .yaml, .YML, .Yml...
                 problems.append(
-                    error(Position(shown), RULE_EXTENSION, "content files must end in .yml (this one is not read)")
+                    error(Position(shown), RULE_EXTENSION,
+                          "content files must end in .yml, in lower case (this one is not read)")
                 )
     return tasks, problems
 

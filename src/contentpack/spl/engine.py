@@ -46,6 +46,7 @@ from contentpack.spl.values import Event, Value
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 
 
+
 @dataclass(frozen=True)
 class Results:
     """Rows in output order and the field order Splunk would show."""
@@ -287,6 +288,9 @@ class Engine:
             yield from stream
         except RecursionError:
             raise SplRuntimeError("the search nests too deeply", offset=0) from None
+        except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
+            raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
+                                  offset=0) from None
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:

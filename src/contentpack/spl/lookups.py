@@ -26,6 +26,7 @@ tested one by one (compiled once per table), which is what keeps a 1,000-row wil
 from __future__ import annotations
 
 import csv
+import io
 import ipaddress
 import os
 import re
@@ -34,9 +35,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from contentpack.spl.errors import SplError
+from contentpack.spl.files import read_capped
 from contentpack.spl.regex import Pcre, compile_plain
 
 MAX_MATCHES_LIMIT = 1000
+MAX_LOOKUP_BYTES = 64 << 20  # a lookup is held in memory whole (rows as dicts: several times its size)
 _MATCH_TYPE = re.compile(r"\s*(WILDCARD|CIDR|EXACT)\s*\(\s*([^()\s,]+)\s*\)\s*\Z", re.IGNORECASE)
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -103,10 +106,10 @@ class LookupTable:
 def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRules) -> LookupTable:
     """Read a CSV lookup file (header row, then rows); errors name the file and the lookup."""
     try:
-        with open(csv_path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            fields = tuple(reader.fieldnames or ())
-            rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
+        text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = tuple(reader.fieldnames or ())
+        rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
     if not fields:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from contentpack.spl.errors import SplMacroError, SplSyntaxError
 
 MAX_DEPTH = 20
+MAX_EXPANDED_CHARS = 1_000_000  # bounds time and memory (macros calling macros many times)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,9 @@ def _expand(
         inner, inner_origin = _expand(body, [call_offset] * len(body), table, depth + 1, call_offset)
         out.extend(inner)
         out_origin.extend(inner_origin)
+        if len(out) > MAX_EXPANDED_CHARS:
+            raise SplMacroError(f"macro '{name}' makes the expanded search longer than {MAX_EXPANDED_CHARS:,} "
+                                "characters", offset=call_offset)
         i = end + 1
     return out, out_origin
 

@@ -36,8 +36,19 @@ Rule = Callable[[RuleContext], Iterable[Diagnostic]]
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in id order (imported here so a rule module cannot be forgotten)."""
-    from contentpack.content.rules import dates, lifecycle, mitre, naming, references, search, tokens, unit_tests
-    from contentpack.content.rules import spl_checks
+    from contentpack.content.rules import (
+        conf_safe,
+        dates,
+        expansion,
+        lifecycle,
+        mitre,
+        naming,
+        references,
+        search,
+        spl_checks,
+        tokens,
+        unit_tests,
+    )
 
     return (
         *naming.RULES,
@@ -49,6 +60,8 @@ def all_rules() -> tuple[Rule, ...]:
         *tokens.RULES,
         *unit_tests.RULES,
         *spl_checks.RULES,
+        *conf_safe.RULES,
+        *expansion.RULES,
     )
 
 
