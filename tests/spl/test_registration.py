@@ -76,3 +76,14 @@ def test_no_command_node_carries_planning_flags() -> None:
     for command in parse("* | eval a=1 | rename a AS b | lookup t b | stats count by b | where count>0").commands:
         assert not hasattr(command, "streaming")
         assert not hasattr(command, "reads") and not hasattr(command, "produces")
+
+
+def test_field_use_comes_from_the_registration() -> None:
+    """What the validator's taint rule needs (which fields a command reads and writes) is part of the one
+    registration: rex writes its named groups, lookup its outputs, a filter says nothing."""
+    from contentpack.spl.commands import field_use
+
+    rex, lookup, where = parse('* | rex field=a "(?<b>x)(?<c>y)" | lookup t k AS u OUTPUT v AS w | where a>1').commands[1:]
+    assert (field_use(rex).reads, field_use(rex).produces) == ({"a"}, {"b", "c"})  # type: ignore[arg-type]
+    assert (field_use(lookup).reads, field_use(lookup).produces) == ({"u"}, {"w"})  # type: ignore[arg-type]
+    assert field_use(where).produces == frozenset()  # type: ignore[arg-type]

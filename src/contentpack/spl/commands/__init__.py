@@ -22,7 +22,7 @@ from contentpack.spl.commands import (
     topn,
     transaction,
 )
-from contentpack.spl.commands.base import CommandSpec
+from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldUse
 
 COMMANDS: dict[str, CommandSpec] = {
     name: spec
@@ -36,3 +36,11 @@ COMMANDS: dict[str, CommandSpec] = {
 def get_command(name: str) -> CommandSpec | None:
     """The spec of a command (names are case-insensitive in SPL), or None."""
     return COMMANDS.get(name.lower())
+
+
+def field_use(node: CommandNode) -> FieldUse:
+    """The fields a parsed command reads and writes, as its registration says (empty when it says nothing)."""
+    spec = get_command(node.name)
+    if spec is None or spec.fields is None:
+        return FieldUse()
+    return spec.fields(node)

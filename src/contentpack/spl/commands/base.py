@@ -11,7 +11,7 @@ answers one planning question itself, because the answer depends on its argument
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contentpack.spl.ast import Command, Pipeline, SearchExpr
@@ -84,6 +84,18 @@ class RunContext:
     run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
 
 
+@dataclass(frozen=True)
+class FieldUse:
+    """Field names a command reads and writes (wildcard patterns left out: they name no field)."""
+
+    reads: frozenset[str] = frozenset()
+    produces: frozenset[str] = frozenset()
+
+
+def uses(reads: Iterable[str] = (), produces: Iterable[str] = ()) -> FieldUse:
+    return FieldUse(frozenset(n for n in reads if "*" not in n), frozenset(n for n in produces if "*" not in n))
+
+
 RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]
 ParseFn = Callable[[CommandInput], CommandNode]
 
@@ -105,6 +117,9 @@ class CommandSpec:
     generating: bool = False
     streaming: bool | Callable[[CommandNode], bool] = False
     one_to_one: bool = False
+    #: the fields a node reads and the fields it writes, for field-provenance analysis (the validator's CP045
+    #: taint rule): None when the command only filters or reorders events
+    fields: Callable[[CommandNode], FieldUse] | None = None
 
     def streams(self, node: CommandNode) -> bool:
         return self.streaming(node) if callable(self.streaming) else self.streaming

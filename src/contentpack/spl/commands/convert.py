@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, convert_ctime
 from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
 
@@ -76,4 +76,10 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
         yield event
 
 
-SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True),)
+def _convert_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, ConvertCommand)
+    return uses([s for s, _ in node.conversions], [o for s, o in node.conversions if o != s])
+
+
+SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True,
+                     fields=_convert_fields),)

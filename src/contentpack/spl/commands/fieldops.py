@@ -26,6 +26,7 @@ from contentpack.spl.commands.base import (
     RunContext,
     has_wildcard,
     plus,
+    uses,
 )
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.regex import Pcre, compile_plain
@@ -262,5 +263,6 @@ SPECS = (
     CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True),
     CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True),
     CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True),
-    CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams),
+    CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams,
+                fields=lambda node: uses(produces=getattr(node, "names", ()))),
 )

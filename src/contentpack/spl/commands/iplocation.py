@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Event, to_str
 
@@ -84,4 +84,9 @@ def run_iplocation(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
 
 
 # Not streaming: scan workers do not carry the GeoIP table (it runs in the parent after them).
-SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation),)
+def _iplocation_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, IplocationCommand)
+    return uses([node.field], [node.prefix + name for name in DEFAULT_FIELDS])
+
+
+SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation, fields=_iplocation_fields),)

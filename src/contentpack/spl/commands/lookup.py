@@ -22,8 +22,10 @@ from contentpack.spl.commands.base import (
     CommandNode,
     CommandSpec,
     FieldSet,
+    FieldUse,
     RunContext,
     plus,
+    uses,
 )
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError
@@ -187,7 +189,13 @@ def run_inputlookup(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             yield event
 
 
+def _lookup_fields(node: CommandNode) -> FieldUse:
+    """The explicit outputs (without an output clause the table's columns decide, unknown at parse time)."""
+    assert isinstance(node, LookupCommand)
+    return uses([f for _, f in node.inputs], [f for _, f in node.outputs])
+
+
 SPECS = (
-    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True),
+    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True, fields=_lookup_fields),
     CommandSpec(("inputlookup",), parse_inputlookup, run_inputlookup, generating=True),
 )

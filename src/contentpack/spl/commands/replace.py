@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import read_field, read_field_list
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.fieldops import matching_fields, renamed
 from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_str
 
@@ -76,4 +76,5 @@ def run_replace(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
         yield event
 
 
-SPECS = (CommandSpec(("replace",), parse_replace, run_replace, streaming=True, one_to_one=True),)
+SPECS = (CommandSpec(("replace",), parse_replace, run_replace, streaming=True, one_to_one=True,
+                     fields=lambda node: uses(getattr(node, "fields", ()), getattr(node, "fields", ()))),)

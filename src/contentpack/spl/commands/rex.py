@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.regex import compile_pcre, substitute
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
@@ -197,7 +197,15 @@ def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
             yield event
 
 
+def _rex_fields(node: CommandNode) -> FieldUse:
+    """rex writes its named groups (sed mode edits the field it reads)."""
+    assert isinstance(node, RexCommand)
+    if node.sed:
+        return uses([node.field], [node.field])
+    return uses([node.field], compile_pcre(node.pattern, offset=node.offset, command=node.name).groupindex)
+
+
 SPECS = (
-    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True),
+    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True, fields=_rex_fields),
     CommandSpec(("regex",), parse_regex, run_regex, streaming=True),
 )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl import limits
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Event
@@ -104,7 +104,8 @@ def run_rejected(node: CommandNode, events: Iterator[Event], ctx: RunContext) ->
 
 
 SPECS = (
-    CommandSpec(("makeresults",), parse_makeresults, run_makeresults, generating=True),
+    CommandSpec(("makeresults",), parse_makeresults, run_makeresults, generating=True,
+                fields=lambda node: uses(produces=["_time"])),
     CommandSpec(("from",), parse_from, run_from, generating=True),
     CommandSpec(("tstats", "datamodel", "pivot", "mstats"), parse_rejected, run_rejected, generating=True),
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.values import Event, mv_values, to_str
 
 
@@ -281,6 +281,7 @@ SPECS = (
     CommandSpec(("join",), parse_join, run_join),
     CommandSpec(("appendpipe",), parse_appendpipe, run_appendpipe),
     CommandSpec(("append",), parse_append, run_append),
-    CommandSpec(("return",), parse_return, run_return),
-    CommandSpec(("format",), parse_format, run_format),
+    CommandSpec(("return",), parse_return, run_return,
+                fields=lambda node: uses([f for _, f, _ in getattr(node, "items", ())], ["search"])),
+    CommandSpec(("format",), parse_format, run_format, fields=lambda node: uses(produces=["search"])),
 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.commands.stats import (
     AggTerm,
     feed_aggregates,
@@ -268,7 +268,12 @@ def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
     return out
 
 
+def _bin_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, BinCommand)
+    return uses([node.field], [node.output] if node.output != node.field else [])
+
+
 SPECS = (
-    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True),
+    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True, fields=_bin_fields),
     CommandSpec(("timechart",), parse_timechart, run_timechart),
 )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field_list, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.stats import group_keys
 from contentpack.spl.values import Event, Scalar
 
@@ -90,7 +90,12 @@ def run_top(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
             yield row
 
 
+def _top_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, TopCommand)
+    return uses(node.fields + node.by, [node.countfield, node.percentfield])
+
+
 SPECS = (
-    CommandSpec(("top",), parse_top, run_top),
-    CommandSpec(("rare",), parse_top, run_top),
+    CommandSpec(("top",), parse_top, run_top, fields=_top_fields),
+    CommandSpec(("rare",), parse_top, run_top, fields=_top_fields),
 )
