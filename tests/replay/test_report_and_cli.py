@@ -31,7 +31,7 @@ def test_table_shows_each_test_its_status_and_why_it_failed(tmp_path: Path) -> N
     text = render_table(report)
     assert "True Positive Test" in text and "Off By One" in text
     assert "pass" in text and "FAIL" in text
-    assert "expected_results: 1 result(s), expected 2" in text
+    assert "expected_results: 1 result(s), expected 2; rows: {" in text
     assert text.splitlines()[-1].startswith("FAIL: 2 test(s), 1 passed, 1 failed (")
     assert summary(report) == text.splitlines()[-1]
 
@@ -41,7 +41,8 @@ def test_json_report_carries_every_check(tmp_path: Path) -> None:
     assert payload["ok"] is False and payload["setup_errors"] == []
     first, second = payload["tests"]
     assert first["ok"] and first["result_count"] == 1 and first["risk_events"] == 1
-    assert {"name": "expected_results", "ok": False, "detail": "1 result(s), expected 2"} in second["checks"]
+    [check] = [c for c in second["checks"] if c["name"] == "expected_results"]
+    assert not check["ok"] and check["detail"].startswith("1 result(s), expected 2; rows: {")
     json.dumps(payload)  # serialisable as is
 
 
@@ -74,7 +75,7 @@ def test_cli_exit_1_and_json_when_a_test_fails(pack_copy: Path, capsys: pytest.C
     failed = [t for t in payload["tests"] if not t["ok"]]
     assert len(failed) == 1
     [check] = [c for c in failed[0]["checks"] if not c["ok"]]
-    assert check["name"] == "expected_results" and check["detail"].endswith(" result(s), expected 7")
+    assert check["name"] == "expected_results" and " result(s), expected 7; rows: {" in check["detail"]
 
 
 def test_cli_exit_1_on_invalid_content(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,3 +94,45 @@ def test_cli_exit_2_on_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as usage:
         main(["replay", "--format", "xml"])
     assert usage.value.code == 2
+
+
+def test_cli_json_lists_every_simulated_notable_and_all_time_mode_has_none(
+        pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["mode"] == "scheduled" and payload["summary"].endswith(", scheduled)")
+    positive = next(t for t in payload["tests"] if t["test"] == "True Positive Test")
+    scheduled = positive["scheduled"]
+    assert scheduled["runs"] > 0 and scheduled["notable_count"] == len(scheduled["notables"]) == 1
+    [notable] = scheduled["notables"]
+    assert notable["detection"] == ADMIN and notable["run_time"] % 3600 == 0  # hourly cron, on the hour
+    assert notable["earliest"] == notable["run_time"] - 70 * 60 and notable["latest"] == notable["run_time"] - 600
+    assert scheduled["time_to_detect"] == scheduled["first_alert"] - scheduled["first_event"] > 0
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json", "--all-time"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["mode"] == "all-time" and all(t["scheduled"] is None for t in payload["tests"])
+
+
+def test_cli_a_cron_that_is_not_cron_fails_at_its_column(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    relative = "detections/cloud/entra_id_oauth_consent_granted_after_user_declined.yml"
+    path = pack_copy / relative
+    text = path.read_text(encoding="utf-8")
+    assert "    cron_schedule: 0 * * * *\n" in text
+    path.write_text(text.replace("    cron_schedule: 0 * * * *\n", "    cron_schedule: 0 * * jan *\n"), encoding="utf-8")
+    line = text[:text.index("    cron_schedule:")].count("\n") + 1
+    name = "Entra ID OAuth Consent Granted After User Declined"
+    assert main(["replay", "--root", str(pack_copy), "--detection", name]) == 1
+    captured = capsys.readouterr()
+    # validation refuses it first (CP062), at the same column the simulation would report (RP005, below)
+    assert f"{relative}:{line}:26: error[CP062]: " in captured.err and "Traceback" not in captured.err
+
+
+def test_a_cron_that_is_not_cron_fails_the_test_in_the_runner(tmp_path: Path) -> None:
+    """The runner does not rely on validation: a model with a bad cron fails its test with RP005."""
+    from .simfactory import decline, scheduled
+
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    detection = scheduled(f.detection(tests=[f.unit_test(data)]), cron="0 * * jan *")
+    [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
+    [message] = outcome.errors
+    assert "error[RP005]: scheduled run: cron_schedule: month value 'jan' is not a number" in message

@@ -16,15 +16,15 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
-from contentpack.spl.ast import Expr, Pipeline, SearchExpr
+from contentpack.spl.ast import Expr, Pipeline, SearchExpr, Subsearch
 from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.fieldops import TableCommand
 from contentpack.spl.commands.ordering import HeadCommand
-from contentpack.spl.commands.search import SearchCommand, resolve_subsearches, time_window
+from contentpack.spl.commands.search import SearchCommand, index_time_filter, resolve_subsearches, time_window
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
@@ -218,6 +218,64 @@ class Engine:
         self._risk.extend(dict(e) for e in events)
         self._risk.sort(key=_newest_first)
 
+    def fork(self, events: Sequence[Event], risk_events: Sequence[Event]) -> "Engine":
+        """An engine with this one's macros, lookups and search-time knowledge over other events.
+
+        ``events`` must already be newest first (by ``_time``) and ``risk_events`` likewise; neither is
+        sorted again, so a caller that runs many searches over slices of one time-ordered list (the
+        scheduled simulation) pays nothing per search for registration.
+        """
+        other = Engine(self.macros, self.tz, self.limits)
+        other._lookups = self._lookups
+        other._search_time = self._search_time
+        other._eventtypes = self._eventtypes
+        other._geoip = self._geoip
+        other._memory = list(events)
+        other._risk = list(risk_events)
+        return other
+
+    def prefilter(self, pipeline: Pipeline, events: Iterable[Event], now: float) -> list[Event] | None:
+        """The ``events`` (not copies) that pass the pipeline's first ``search`` whatever the time range,
+        judged with the search-time knowledge that search reads; None when that cannot be decided once for
+        all runs (the pipeline does not start with a search, or its first search holds a subsearch or
+        inline time bounds).
+
+        Why: a scheduled search runs hundreds of times over overlapping windows; matching its base search
+        once per event instead of once per run is what keeps a simulated timeline fast. Running the full
+        search later over the kept events gives the same rows as over all of them.
+        """
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
+                or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
+            return None
+        evaluator = Evaluator(now, self.tz, searchmatch)
+        needed = first.requires(frozenset())
+        for each in self._search_time.values():
+            needed = each.inputs_for(needed)
+        # only the aliases and calculated fields the base search reads: matching must not pay for the rest
+        knowledge = {name: k.restricted(needed) for name, k in self._search_time.items()}
+        predicate = compile_search(first.expr)
+        kept: list[Event] = []
+        for event in events:
+            restricted = knowledge.get(str(event.get("sourcetype")))
+            if restricted is not None and (restricted.aliases or restricted.calculated):
+                copy = dict(event)
+                restricted.apply(copy, evaluator)
+                if predicate(copy):
+                    kept.append(event)
+            elif predicate(event):
+                kept.append(event)
+        return kept
+
+    def needed_fields(self, pipeline: Pipeline) -> frozenset[str] | None:
+        """The event fields a pipeline starting with ``search`` can observe — what the lazy file scan decodes,
+        search-time knowledge inputs included; None when it may read any field (or starts otherwise)."""
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand):
+            return None
+        needed = self._needed(first, pipeline.commands[1:])  # type: ignore[arg-type]
+        return None if needed is None else frozenset(needed)
+
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
@@ -229,7 +287,11 @@ class Engine:
     def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
                now: float) -> Results:
         """Run a search. ``earliest``/``latest``: epoch seconds or Splunk time modifiers relative to ``now``."""
-        pipeline = self.parse(text)
+        return self.search_pipeline(self.parse(text), earliest=earliest, latest=latest, now=now)
+
+    def search_pipeline(self, pipeline: Pipeline, *, earliest: str | float | None = None,
+                        latest: str | float | None = None, now: float) -> Results:
+        """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         with running(self.limits):
             rows = list(self._execute(pipeline, now, window))
@@ -267,9 +329,12 @@ class Engine:
             ctx.earliest, ctx.latest = earliest, latest
             first = SearchCommand(first.name, first.offset, resolve_subsearches(first.expr, ctx), first.bounds)
             rest = commands[1:]
-            split = self._parallel_split(rest)  # type: ignore[arg-type]
+            split = None if first.bounds.on_index_time else self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
-                stream: Iterator[Event] = _guarded(self._events(first, rest, ctx), first)  # type: ignore[arg-type]
+                stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
+                if first.bounds.on_index_time:
+                    stream = index_time_filter(stream, first.bounds, ctx, first.name)
+                stream = _guarded(stream, first)
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)
@@ -391,6 +456,16 @@ def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
             raise
         offset = exc.offset if exc.offset is not None else command.offset
         raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None
+
+
+def _has_subsearch(node: object) -> bool:
+    if isinstance(node, Subsearch):
+        return True
+    if isinstance(node, (list, tuple)):
+        return any(_has_subsearch(item) for item in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(_has_subsearch(getattr(node, f.name)) for f in fields(node))
+    return False
 
 
 @dataclass(frozen=True)

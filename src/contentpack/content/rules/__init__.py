@@ -44,6 +44,7 @@ def all_rules() -> tuple[Rule, ...]:
         mitre,
         naming,
         references,
+        scheduled,
         search,
         spl_checks,
         tokens,
@@ -62,6 +63,7 @@ def all_rules() -> tuple[Rule, ...]:
         *spl_checks.RULES,
         *conf_safe.RULES,
         *expansion.RULES,
+        *scheduled.RULES,
     )
 
 

@@ -1,0 +1,102 @@
+"""An SPL engine configured from the ``Pack`` model, the way a Splunk test instance is with the pack installed.
+
+What a test instance has, and so what the engine gets:
+
+* the pack's macros, plus the ``<stem>_filter`` macro contentctl generates for every detection with the
+  definition ``search *`` (escu_format.md §3: the build writes it when the pack does not define it);
+* the pack's CSV lookups, under their lookup name and their file name, with every transforms.conf matching
+  setting of the lookup's YAML (``case_sensitive_match``, ``match_type``, ``max_matches``, ``min_matches``,
+  ``default_match``; the documented defaults when unset);
+* the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
+  ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
+  audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
+  merged; the same calculated field defined two different ways cannot be one stanza and is an error.
+
+Why a fixed "now": relative times (``-70m@m``, ``starthoursago=168``) must resolve the same on every machine
+and every run, so replays never read the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.model import DataSource, Pack
+from contentpack.content.spl_macros import pack_macros
+from contentpack.spl import Engine, SplError
+
+# The replay's "now": every search, risk event and drilldown of a replay resolves time against it.
+REPLAY_NOW = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc).timestamp()
+
+RULE_SETUP = "RP001"
+
+
+class ReplaySetupError(Exception):
+    """The pack cannot be turned into a working engine; ``diagnostics`` says where and why (all of them)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.render() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _merged_search_time(
+    sources: list[DataSource],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[Diagnostic]]:
+    """One sourcetype's aliases and calculated fields from all its data sources, in file order."""
+    aliases: dict[tuple[str, str], None] = {}
+    calculated: dict[str, tuple[str, DataSource]] = {}
+    problems: list[Diagnostic] = []
+    for source in sources:
+        for alias in source.search_time.field_aliases:
+            aliases.setdefault((alias.source_field, alias.alias), None)
+        for index, calc in enumerate(source.search_time.calculated_fields):
+            seen = calculated.get(calc.field)
+            if seen is None:
+                calculated[calc.field] = (calc.expression, source)
+            elif seen[0].strip() != calc.expression.strip():
+                problems.append(error(
+                    source.source_map.at("search_time", "calculated_fields", index, "expression"), RULE_SETUP,
+                    f"calculated field '{calc.field}' of sourcetype '{source.sourcetype}' differs from the one "
+                    f"data source '{seen[1].name}' defines; one sourcetype has one EVAL-{calc.field}",
+                ))
+    return list(aliases), [(name, expr) for name, (expr, _) in calculated.items()], problems
+
+
+def build_engine(pack: Pack) -> Engine:
+    """A fresh engine holding the pack's knowledge objects (no events yet).
+
+    Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, unparsable calculated field,
+    conflicting calculated fields) — each with the position of the YAML value at fault.
+    """
+    engine = Engine(pack_macros(pack))
+    problems: list[Diagnostic] = []
+    root = Path(pack.root)
+    for lookup in pack.lookups:
+        # transforms.conf defaults where the lookup's YAML leaves a setting unset
+        path = root / "lookups" / lookup.filename
+        try:
+            engine.register_lookup(
+                lookup.name, path,
+                case_sensitive=True if lookup.case_sensitive_match is None else lookup.case_sensitive_match,
+                max_matches=100 if lookup.max_matches is None else lookup.max_matches,
+                min_matches=lookup.min_matches or 0,
+                default_match=lookup.default_match or "",
+                match_type=lookup.match_type,
+            )
+        except SplError as exc:
+            problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
+    by_sourcetype: dict[str, list[DataSource]] = {}
+    for source in pack.data_sources:
+        by_sourcetype.setdefault(source.sourcetype, []).append(source)
+    for sourcetype, sources in by_sourcetype.items():
+        aliases, calculated, conflicts = _merged_search_time(sources)
+        problems.extend(conflicts)
+        try:
+            engine.register_search_time(sourcetype, aliases, calculated)
+        except SplError as exc:
+            problems.append(error(sources[0].source_map.at("search_time"), RULE_SETUP,
+                                  f"search_time of sourcetype '{sourcetype}': {exc}"))
+    if problems:
+        raise ReplaySetupError(problems)
+    return engine

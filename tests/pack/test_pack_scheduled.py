@@ -1,0 +1,42 @@
+"""The real pack through the scheduled replay (``contentpack replay``'s default, docs/replay.md).
+
+Scheduled expectations are checked for the tests that declare them (``expected_notables``, ``max_notables``,
+``detect_within``, ``expected_risk``); every test is simulated and reported either way, and a gap between all
+time and the schedule on a test without expectations is a visible warning, not a failure — so this test stays
+green while the content catches up, and fails as soon as a declared expectation does not hold.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.content.model import Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.runner import replay_pack
+
+from .pack_content_files import REPO
+
+SCHEDULED_CHECKS = ("expected_notables", "max_notables", "detect_within", "expected_risk[")
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    result = validate_pack(REPO)
+    assert result.pack is not None and not result.errors
+    return result.pack
+
+
+def test_every_test_is_simulated_and_declared_scheduled_expectations_hold(pack: Pack) -> None:
+    report = replay_pack(pack)
+    assert report.mode == "scheduled" and report.setup_errors == ()
+    tests = {(d.name, t.name): t for d in pack.detections for t in d.tests}
+    assert len(report.outcomes) == len(tests)
+    for outcome in report.outcomes:
+        assert outcome.scheduled is not None and outcome.scheduled.runs > 0, (outcome.detection, outcome.test)
+        declared = tests[(outcome.detection, outcome.test)].has_scheduled_expectations
+        scheduled_checks = [c for c in outcome.checks if c.name.startswith(SCHEDULED_CHECKS)]
+        assert bool(scheduled_checks) == declared, (outcome.detection, outcome.test)
+        failed = [f"{c.name}: {c.detail}" for c in scheduled_checks if not c.ok]
+        assert failed == [], (outcome.detection, outcome.test, failed)
+        if declared:
+            assert outcome.warnings == ()
