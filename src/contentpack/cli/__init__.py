@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "search": "contentpack.cli.search",
     "generate-data": "contentpack.cli.generate",
     "replay": "contentpack.cli.replay",
+    "backtest": "contentpack.cli.backtest",
     "deploy": "contentpack.cli.deploy",
 }
 

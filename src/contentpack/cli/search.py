@@ -2,6 +2,12 @@
 
 Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. Errors print as
 ``contentpack search: <message> (column N)`` and exit 2.
+
+Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
+pack's macros with the generated ``<name>_filter`` macros, its lookups and its data sources' search-time
+fields, so a detection's search pasted verbatim finds what the replay finds. ``--no-pack`` gives a bare
+engine. A search that returns nothing while it filters or groups on a field no event has gets a hint on
+stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 """
 
 from __future__ import annotations
@@ -17,10 +23,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.printable import printable
 from contentpack.content.loader import load_yaml
+from contentpack.content.model import Pack
+from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.events import starts_json_array
+from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -39,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--events", action="append", required=True, metavar="FILE",
                         help="JSON lines, JSON array or text file (repeatable)")
     parser.add_argument("--sourcetype", default="azure:monitor:aad")
-    parser.add_argument("--source", default=None, help="source field value (default: the file path)")
+    parser.add_argument("--source", default=None,
+                        help="source field value (default: the pack's data-source source for the sourcetype, "
+                        "else the file path)")
     parser.add_argument("--host", default="")
     parser.add_argument("--index", default="main")
     parser.add_argument("--time-field", default="time", help="JSON field holding the event time")
@@ -58,6 +70,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
                         help="search-time calculated field (eval expression) for the sourcetype (repeatable)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="pack root whose knowledge objects to load (default: the pack around the working "
+                        "directory, if any)")
+    parser.add_argument("--no-pack", action="store_true",
+                        help="do not load the pack's macros, lookups and search-time fields")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d) or m/d/Y:H:M:S")
     parser.add_argument("--latest", default=None)
@@ -201,14 +218,16 @@ def _run(args: argparse.Namespace) -> int:
             zone(args.tz)
         except ValueError as exc:
             raise UsageError(f"--tz: {exc}") from None
-        limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
-                        max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
-        engine = Engine(load_macros(args.macros), tz=args.tz, limits=limits)
+        pack = None if args.no_pack else _pack(args.root)
+        engine = _engine(args, pack)
+        source = args.source if args.source is not None else default_source(pack, args.sourcetype)
+        engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
+                               max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
-            engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
+            engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
         settings = lookup_settings(args.lookup_option)
         lookups = _pairs(args.lookup, "--lookup")
@@ -219,13 +238,16 @@ def _run(args: argparse.Namespace) -> int:
             engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
         if args.geoip is not None:
             engine.register_geoip(args.geoip)
-        aliases = _pairs(args.alias, "--alias")
-        calculated = _pairs(args.calc, "--calc")
-        if aliases or calculated:
-            engine.register_search_time(args.sourcetype, aliases, calculated)
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
+        hints = [] if results.rows else _hints(engine, args.spl, pack is not None)
+    except PackUnavailable as exc:
+        return exc.status
+    except ReplaySetupError as exc:
+        for diagnostic in exc.diagnostics:
+            print(printable(diagnostic.render()), file=sys.stderr)
+        return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
         print(printable(f"contentpack search: {exc.message}{where}"), file=sys.stderr)
@@ -234,7 +256,45 @@ def _run(args: argparse.Namespace) -> int:
         print(printable(f"contentpack search: {exc}"), file=sys.stderr)
         return 2
     print(render(results.rows, results.fields, args.format, args.tz))
+    for hint in hints:
+        print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0
+
+
+def _pack(root: Path | None) -> Pack | None:
+    """The pack around the working directory (or at ``--root``); None outside any pack."""
+    found = pack_root(root)
+    return None if found is None else load_valid_pack(found, "search")
+
+
+def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
+    """The pack's engine (as the replay builds it) or a bare one, plus the options' macros and fields."""
+    macros = load_macros(args.macros)
+    aliases, calculated = _pairs(args.alias, "--alias"), _pairs(args.calc, "--calc")
+    if pack is None:
+        engine = Engine(macros, tz=args.tz)
+        if aliases or calculated:
+            engine.register_search_time(args.sourcetype, aliases, calculated)
+        return engine
+    extra = {args.sourcetype: (aliases, calculated)} if aliases or calculated else {}
+    engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    engine.macros.update(macros)  # --macros override the pack's
+    return engine
+
+
+def _hints(engine: Engine, spl: str, with_pack: bool) -> list[str]:
+    """Why an empty result may be a setup problem: fields the search needs that no event has."""
+    out = []
+    for field in absent_fields(engine.parse(spl), engine.field_names()):
+        others = [s for s in field.sources if s != field.name]
+        origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
+        advice = ("is it a search-time field of another sourcetype or add-on? add it with --alias/--calc"
+                  if with_pack else
+                  "is it an add-on's search-time field? run inside the pack (its data sources define them) "
+                  "or add it with --alias/--calc")
+        out.append(f"no results, and the search {field.use} '{field.name}' ({field.command}), a field no event "
+                   f"has{origin}; {advice}")
+    return out
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:
@@ -244,5 +304,7 @@ def _now(engine: Engine, args: argparse.Namespace) -> float:
             return parse_time_modifier(args.now, 0.0, args.tz)
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
-    newest = engine.newest_time()
+    # streamed files are not held, so ask every event, as the replay does for its attack data
+    value = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0].get("newest")
+    newest = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     return (newest if newest is not None else 0.0) + 1.0

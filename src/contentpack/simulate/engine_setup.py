@@ -19,6 +19,7 @@ and every run, so replays never read the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
@@ -63,13 +64,30 @@ def _merged_search_time(
     return list(aliases), [(name, expr) for name, (expr, _) in calculated.items()], problems
 
 
-def build_engine(pack: Pack) -> Engine:
+SearchTimeFields = tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]]
+
+
+def _with_extra(aliases: list[tuple[str, str]], calculated: list[tuple[str, str]],
+                extra: SearchTimeFields) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The pack's fields plus a caller's: extra aliases are added, an extra calculated field replaces the
+    pack's field of the same name (one ``EVAL-<name>`` per sourcetype, the later definition wins)."""
+    extra_aliases, extra_calculated = extra
+    replaced = {name for name, _ in extra_calculated}
+    return (list(dict.fromkeys([*aliases, *extra_aliases])),
+            [c for c in calculated if c[0] not in replaced] + list(extra_calculated))
+
+
+def build_engine(pack: Pack, *, tz: str = "UTC",
+                 extra_search_time: Mapping[str, SearchTimeFields] | None = None) -> Engine:
     """A fresh engine holding the pack's knowledge objects (no events yet).
 
+    ``tz``: the engine's time zone (strftime, time modifiers). ``extra_search_time``: per sourcetype, field
+    aliases and calculated fields on top of the data sources' (``contentpack search --alias/--calc``).
     Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, unparsable calculated field,
     conflicting calculated fields) — each with the position of the YAML value at fault.
     """
-    engine = Engine(pack_macros(pack))
+    engine = Engine(pack_macros(pack), tz=tz)
+    extra = dict(extra_search_time or {})
     problems: list[Diagnostic] = []
     root = Path(pack.root)
     for lookup in pack.lookups:
@@ -99,4 +117,7 @@ def build_engine(pack: Pack) -> Engine:
                                   f"search_time of sourcetype '{sourcetype}': {exc}"))
     if problems:
         raise ReplaySetupError(problems)
+    for sourcetype, fields in extra.items():  # a problem here is the caller's (SplError), not the pack's
+        aliases, calculated, _ = _merged_search_time(by_sourcetype.get(sourcetype, []))
+        engine.register_search_time(sourcetype, *_with_extra(aliases, calculated, fields))
     return engine

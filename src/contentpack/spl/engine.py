@@ -35,7 +35,7 @@ from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.limits import Limits, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
-from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
+from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
 from contentpack.spl.searchparser import parse_search
@@ -280,6 +280,36 @@ class Engine:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
 
+    def event_needs(self, text: str) -> "EventNeeds":
+        """What a search needs from indexed events: the fields it reads (search-time knowledge inputs
+        included; None = every field) and the raw-text alternatives a matching event satisfies.
+
+        For reading a large input once for many searches: keep only lines some search can match, and decode
+        only the fields some search reads. A search that starts with a generating command (``| from``,
+        ``| inputlookup``) reads no indexed events.
+        """
+        commands = list(self.parse(text).commands)
+        first = commands[0]
+        if not isinstance(first, SearchCommand):
+            return EventNeeds(False, frozenset(), ())
+        derived = frozenset().union(*(k.produced() for k in self._search_time.values()))
+        rest = [c for c in commands[1:] if isinstance(c, CommandNode)]
+        return EventNeeds(True, self._needed(first, rest), tuple(raw_alternatives(first.expr, derived)))
+
+    def field_names(self) -> set[str]:
+        """Every field some registered event has once search-time knowledge is applied (for hints about
+        searches that found nothing; it reads lazily registered files whole)."""
+        evaluator = Evaluator(0.0, self.tz, searchmatch)
+        events = [map(dict, self._memory)] + [scan_file(source, needed=None) for source in self._files]
+        names: set[str] = set()
+        for stream in events:
+            for event in stream:
+                knowledge = self._search_time.get(str(event.get("sourcetype")))
+                if knowledge is not None:
+                    knowledge.apply(event, evaluator)
+                names.update(event)
+        return names
+
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:
         return parse(text, self.macros)
@@ -370,8 +400,8 @@ class Engine:
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first."""
-        memory = admitted(map(dict, self._memory), first, self._search_time, ctx.evaluator, ctx.earliest,
-                          ctx.latest)
+        knowledge = self._knowledge(first, rest)
+        memory = admitted(map(dict, self._memory), first, knowledge, ctx.evaluator, ctx.earliest, ctx.latest)
         if not self._files:
             return memory
         plan = self._scan_plan(first, rest)
@@ -389,6 +419,12 @@ class Engine:
         matched = list(merged)
         matched.sort(key=_newest_first)
         return iter(matched)
+
+    def _knowledge(self, first: SearchCommand, rest: Sequence[Command]) -> dict[str, "SearchTime"]:
+        """The search-time knowledge a search can observe: computing the ~20 calculated fields of a sourcetype
+        for every event when a search reads three of them is most of a scheduled run's cost."""
+        needed = self._needed(first, rest)  # already holds the inputs of the needed fields
+        return {name: knowledge.restricted(needed) for name, knowledge in self._search_time.items()}
 
     def _scan_plan(self, first: SearchCommand, rest: Sequence[Command]) -> "ScanPlan":
         """What a file scan needs: files whose metadata can match, JSON paths, raw tokens, the event filter."""
@@ -466,6 +502,15 @@ def _has_subsearch(node: object) -> bool:
     if is_dataclass(node) and not isinstance(node, type):
         return any(_has_subsearch(getattr(node, f.name)) for f in fields(node))
     return False
+
+
+@dataclass(frozen=True)
+class EventNeeds:
+    """See :meth:`Engine.event_needs`."""
+
+    reads_events: bool
+    fields: frozenset[str] | None
+    alternatives: tuple[tuple[str, ...], ...]  # ``((),)``: any event may match
 
 
 @dataclass(frozen=True)

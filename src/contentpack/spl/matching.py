@@ -195,6 +195,73 @@ def required_tokens(node: SearchExpr, derived: frozenset[str] = frozenset()) -> 
 
 _METADATA = {"index", "sourcetype", "source", "host", "_time", "splunk_server", "eventtype", "tag"}
 
+# A raw-text alternative: tokens that must all occur in ``_raw`` (lower-cased); () means "any event".
+Alternative = tuple[str, ...]
+_MAX_ALTERNATIVES = 64
+
+
+def _raw_safe(token: str, spaces: bool) -> bool:
+    """Text that appears verbatim in a JSON ``_raw`` when a value holds it (no character JSON may escape)."""
+    return bool(token) and token.isascii() and all(c.isalnum() or c in "-_.:@" or (spaces and c == " ")
+                                                   for c in token)
+
+
+def _value_token(field: str, value: str, derived: frozenset[str]) -> str | None:
+    if field in _METADATA or field in derived:
+        return None
+    number = as_number(value)
+    if number is not None:
+        return str(abs(int(number))) if float(number).is_integer() and abs(number) < 1e15 else None
+    pieces = [p for p in value.split("*") if p]
+    piece = max(pieces, key=len) if pieces else ""
+    # a whole value is matched as a whole, so its spaces are in _raw; a wildcard piece keeps them too
+    return piece.lower() if _raw_safe(piece, spaces=True) else None
+
+
+def raw_alternatives(node: SearchExpr, derived: frozenset[str] = frozenset()) -> list[Alternative]:
+    """Every event the search can match has, in its ``_raw``, all tokens of at least one alternative.
+
+    Unlike :func:`required_tokens` (conjunctions only), ``OR`` and ``IN`` give several alternatives, so
+    ``errorCode IN (90094, 90095)`` still filters. Used to read a file once for many searches: a line is kept
+    when it satisfies an alternative of some search. ``[()]`` means no filtering is possible.
+    """
+    if isinstance(node, SearchAnd):
+        combined: list[Alternative] = [()]
+        for operand in node.operands:
+            options = raw_alternatives(operand, derived)
+            if options == [()]:
+                continue
+            product = [a + b for a in combined for b in options]
+            if len(product) > _MAX_ALTERNATIVES:
+                continue  # too many combinations: this operand is left to the search itself
+            combined = product
+        return _distinct(combined)
+    if isinstance(node, SearchOr):
+        out: list[Alternative] = []
+        for operand in node.operands:
+            options = raw_alternatives(operand, derived)
+            if () in options:
+                return [()]
+            out.extend(options)
+        return _distinct(out)
+    if isinstance(node, Term) and not node.exact:
+        pieces = [p for p in node.text.split("*") if p]
+        piece = max(pieces, key=len).lower() if pieces else ""
+        return [(piece,)] if _raw_safe(piece, spaces=False) else [()]
+    if isinstance(node, FieldMatch) and node.op == "=":
+        token = _value_token(node.field, node.value, derived)
+        return [(token,)] if token else [()]
+    if isinstance(node, FieldIn):
+        tokens = [_value_token(node.field, value, derived) for value in node.values]
+        return [()] if not tokens or None in tokens else _distinct([(t,) for t in tokens if t])
+    return [()]
+
+
+def _distinct(alternatives: list[Alternative]) -> list[Alternative]:
+    if () in alternatives:
+        return [()]
+    return list(dict.fromkeys(tuple(dict.fromkeys(a)) for a in alternatives))
+
 
 FILE_METADATA = frozenset({"index", "sourcetype", "source", "host"})
 

@@ -147,6 +147,19 @@ def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -
     return flat
 
 
+def decode_fields(data: bytes, plan: PathPlan | None) -> dict[str, Value]:
+    """The fields of one JSON event: all of them (``plan`` None), else only the plan's paths, decoded fast
+    with orjson unless a needed value is a float (then again exactly). Raises ValueError for bad JSON."""
+    if plan is None:
+        return flatten_json(decode_json(data))
+    try:
+        return flatten_needed(orjson.loads(data), plan, exact_floats=True)
+    except (InexactNumber, orjson.JSONDecodeError):
+        # orjson refuses some JSON the standard decoder accepts (NaN, integers past 64 bits, lone
+        # surrogates); the standard decoder has the last word
+        return flatten_needed(decode_json(data), plan)
+
+
 def _line_ranges(path: str, parts: int) -> list[tuple[int, int]]:
     size = os.path.getsize(path)
     if parts <= 1 or size < 1 << 20:
@@ -283,15 +296,7 @@ def scan_file(
                     continue
             if stripped[:1] == b"{":
                 try:
-                    if needed is None:
-                        flat = flatten_json(decode_json(stripped))
-                    else:
-                        try:
-                            flat = flatten_needed(orjson.loads(stripped), plan, exact_floats=True)
-                        except (InexactNumber, orjson.JSONDecodeError):
-                            # orjson refuses some JSON the standard decoder accepts (NaN, integers past
-                            # 64 bits, lone surrogates); the standard decoder has the last word
-                            flat = flatten_needed(decode_json(stripped), plan)
+                    flat = decode_fields(stripped, None if needed is None else plan)
                 except (ValueError, RecursionError) as exc:
                     reason = "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc)
                     bad.add(line_number(source.path, offset), reason)
