@@ -107,7 +107,7 @@ def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     table = tmp_path / "apps.csv"
     table.write_text("app,verdict\nEvil*,bad\n", encoding="utf-8")
     status, out, err = run(
-        capsys, "* | lookup apps app OUTPUT verdict | table app verdict", "--events", str(events),
+        capsys, "* | lookup apps app OUTPUT verdict | table app verdict", "--no-pack", "--events", str(events),
         "--lookup", f"apps={table}", "--lookup-option", "apps:match_type=WILDCARD(app)",
         "--lookup-option", "apps:case_sensitive_match=false", "--lookup-option", "apps:min_matches=1",
         "--lookup-option", "apps:default_match=unknown", "--format", "json")
@@ -127,7 +127,7 @@ def test_bad_lookup_options_are_usage_errors(tmp_path: Path, capsys: pytest.Capt
     events.write_text('{"time": 1, "app": "x"}\n', encoding="utf-8")
     table = tmp_path / "apps.csv"
     table.write_text("app,verdict\nx,y\n", encoding="utf-8")
-    status, out, err = run(capsys, "* | lookup apps app", "--events", str(events), "--lookup", f"apps={table}",
+    status, out, err = run(capsys, "* | lookup apps app", "--no-pack", "--events", str(events), "--lookup", f"apps={table}",
                            "--lookup-option", option)
     assert status == 2 and out == "" and message in err and "Traceback" not in err
 
@@ -138,9 +138,9 @@ def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFix
     events.write_text('{"time": 1, "src": "8.8.8.8"}\n', encoding="utf-8")
     geo = tmp_path / "geo.csv"
     geo.write_text("network,City,Country\n8.8.8.0/24,Mountain View,United States\n", encoding="utf-8")
-    status, out, err = run(capsys, "* | iplocation src | table src City Country", "--events", str(events),
+    status, out, err = run(capsys, "* | iplocation src | table src City Country", "--no-pack", "--events", str(events),
                            "--geoip", str(geo), "--format", "json")
     assert (status, err) == (0, "")
     assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
-    status, _, err = run(capsys, "* | iplocation src", "--events", str(events))
+    status, _, err = run(capsys, "* | iplocation src", "--no-pack", "--events", str(events))
     assert status == 2 and "iplocation needs a GeoIP database" in err

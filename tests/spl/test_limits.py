@@ -101,11 +101,11 @@ def test_negative_limits_are_refused() -> None:
 def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     events = tmp_path / "e.jsonl"
     events.write_text('{"time": 1}\n', encoding="utf-8")
-    status = main(["search", "| makeresults count=6", "--events", str(events), "--max-generated-rows", "5"])
+    status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-generated-rows", "5"])
     err = capsys.readouterr().err
     assert status == 2 and "6 rows exceed the limit of 5 generated rows" in err and "(column 3)" in err
-    status = main(["search", "| makeresults | eval r=mvrange(0,3)", "--events", str(events), "--max-mv-values",
+    status = main(["search", "| makeresults | eval r=mvrange(0,3)", "--no-pack", "--events", str(events), "--max-mv-values",
                    "2", "--format", "json"])
     assert status == 2 and "limit of 2 values" in capsys.readouterr().err
-    status = main(["search", "| makeresults count=6", "--events", str(events), "--max-regex-seconds", "-1"])
+    status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-regex-seconds", "-1"])
     assert status == 2 and "must not be negative" in capsys.readouterr().err

@@ -23,7 +23,15 @@ from contentpack.spl.ast import (
     Subsearch,
     TimeBounds,
 )
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (
+    CommandInput,
+    CommandNode,
+    CommandSpec,
+    FieldSet,
+    RunContext,
+    plus,
+    uses,
+)
 from contentpack.spl.commands.subsearch import FormatCommand, run_format
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
@@ -173,6 +181,8 @@ def run_where(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 
 SPECS = (
-    CommandSpec(("search",), parse_search_command, run_search, streaming=True),
-    CommandSpec(("where",), parse_where, run_where, streaming=True),
+    CommandSpec(("search",), parse_search_command, run_search, streaming=True,
+                fields=lambda node: uses(search_fields(node.expr) - {"_raw"})),  # type: ignore[attr-defined]
+    CommandSpec(("where",), parse_where, run_where, streaming=True,
+                fields=lambda node: uses(expression_fields(node.expr))),  # type: ignore[attr-defined]
 )

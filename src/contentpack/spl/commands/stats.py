@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator, AggregateSpec, aggregate_label, get_aggregate
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_field_list, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (
+    CommandInput,
+    CommandNode,
+    CommandSpec,
+    FieldSet,
+    FieldUse,
+    RunContext,
+    plus,
+    uses,
+)
 from contentpack.spl.ast import Expr
 from contentpack.spl.commands.fieldops import renamed
 from contentpack.spl.cursor import Cursor
@@ -426,8 +435,14 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
         yield event
 
 
+def stats_fields(node: CommandNode) -> FieldUse:
+    """What a stats-family command reads (aggregated and BY fields) and writes (its output columns)."""
+    assert isinstance(node, StatsCommand)
+    return uses(terms_fields(node.terms, node.by), [t.output for t in node.terms])
+
+
 SPECS = (
-    CommandSpec(("stats",), parse_stats, run_stats),
-    CommandSpec(("eventstats",), parse_eventstats, run_eventstats),
-    CommandSpec(("streamstats",), parse_streamstats, run_streamstats),
+    CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields),
+    CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields),
+    CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields),
 )

@@ -273,7 +273,12 @@ def _bin_fields(node: CommandNode) -> FieldUse:
     return uses([node.field], [node.output] if node.output != node.field else [])
 
 
+def _timechart_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, TimechartCommand)
+    return uses(terms_fields(node.terms, [node.by] if node.by else []), [t.output for t in node.terms])
+
+
 SPECS = (
     CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True, fields=_bin_fields),
-    CommandSpec(("timechart",), parse_timechart, run_timechart),
+    CommandSpec(("timechart",), parse_timechart, run_timechart, fields=_timechart_fields),
 )
