@@ -30,7 +30,7 @@ from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
-from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.events import starts_json_array
 from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -69,6 +69,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
+    parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
+                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
+                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
+                             "min_matches=N, default_match=TEXT (repeatable)")
+    parser.add_argument("--geoip", default=None, metavar="CSV",
+                        help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
+                             "lat, lon columns")
     parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
@@ -84,6 +91,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
+    defaults = Limits()
+    parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",
+                        help=f"wall-clock budget of the search, 0 = none (default {defaults.search_seconds:g})")
+    parser.add_argument("--max-regex-seconds", type=float, default=defaults.regex_seconds, metavar="S",
+                        help=f"time one regex match of one value may take (default {defaults.regex_seconds:g})")
+    parser.add_argument("--max-generated-rows", type=int, default=defaults.max_generated_rows, metavar="N",
+                        help=f"rows makeresults may generate (default {defaults.max_generated_rows:,})")
+    parser.add_argument("--max-mv-values", type=int, default=defaults.max_mv_values, metavar="N",
+                        help=f"values one built multivalue field may hold (default {defaults.max_mv_values:,})")
     parser.set_defaults(func=_run)
 
 
@@ -129,6 +145,38 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         if not eq or not left.strip() or not right.strip():
             raise UsageError(f"{option} expects NAME=VALUE, got {value!r}")
         out.append((left.strip(), right.strip()))
+    return out
+
+
+_BOOLEANS = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+
+
+def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``NAME:SETTING=VALUE`` options as ``Engine.register_lookup`` keywords per lookup name."""
+    out: dict[str, dict[str, object]] = {}
+    for value in values:
+        name, colon, rest = value.partition(":")
+        setting, eq, text = rest.partition("=")
+        setting = setting.strip()
+        if not colon or not eq or not name.strip():
+            raise UsageError(f"--lookup-option expects NAME:SETTING=VALUE, got {value!r}")
+        options = out.setdefault(name.strip(), {})
+        if setting == "case_sensitive_match":
+            if text.strip().lower() not in _BOOLEANS:
+                raise UsageError(f"--lookup-option {value!r}: case_sensitive_match expects true or false")
+            options["case_sensitive"] = _BOOLEANS[text.strip().lower()]
+        elif setting in ("max_matches", "min_matches"):
+            if not text.strip().isdigit():
+                raise UsageError(f"--lookup-option {value!r}: {setting} expects a whole number")
+            options[setting] = int(text.strip())
+        elif setting == "default_match":
+            options[setting] = text
+        elif setting == "match_type":
+            previous = options.get(setting)
+            options[setting] = [*(previous if isinstance(previous, list) else []), *text.split(",")]
+        else:
+            raise UsageError(f"--lookup-option {value!r}: unknown setting {setting!r} (case_sensitive_match, "
+                             "match_type, max_matches, min_matches, default_match)")
     return out
 
 
@@ -189,14 +237,23 @@ def _run(args: argparse.Namespace) -> int:
         pack = None if args.no_pack else _pack(args.root)
         engine = _engine(args, pack)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
+        engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
+                               max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
-        for name, csv_path in _pairs(args.lookup, "--lookup"):
-            engine.register_lookup(name, csv_path)
+        settings = lookup_settings(args.lookup_option)
+        lookups = _pairs(args.lookup, "--lookup")
+        unknown = sorted(set(settings) - {name for name, _ in lookups})
+        if unknown:
+            raise UsageError(f"--lookup-option: no --lookup named {unknown[0]!r}")
+        for name, csv_path in lookups:
+            engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
+        if args.geoip is not None:
+            engine.register_geoip(args.geoip)
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.base import CommandNode, LookupTable, RunContext
+from contentpack.spl.commands.base import CommandNode, RunContext
+from contentpack.spl.limits import Limits, running
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.commands.stats import StatsCommand, group_keys, stats_rows
 from contentpack.spl.evaluator import Evaluator
@@ -49,6 +51,7 @@ class ScanTask:
     earliest: float | None
     latest: float | None
     lookups: Mapping[str, LookupTable]
+    limits: Limits
 
 
 def admitted(events: Iterable[Event], first: SearchCommand, search_time: Mapping[str, object],
@@ -95,6 +98,11 @@ def partial_stats(events: Iterable[Event], stats: StatsCommand) -> Partial:
 
 
 def run_task(task: ScanTask) -> Partial:
+    with running(task.limits):
+        return _run_task(task)
+
+
+def _run_task(task: ScanTask) -> Partial:
     evaluator = Evaluator(task.now, task.tz, searchmatch)
     ctx = RunContext(now=task.now, tz=task.tz, evaluator=evaluator, earliest=task.earliest, latest=task.latest,
                      lookups=task.lookups)
