@@ -14,7 +14,6 @@ import gzip
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -190,46 +189,6 @@ def test_a_json_document_is_read_whole_under_a_cap(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(inputs, "MAX_DOCUMENT_BYTES", path.stat().st_size - 1)
     with pytest.raises(InputError, match="is read whole and may hold at most"):
         read([path])
-
-
-@pytest.mark.parametrize("fork", [True, False])
-def test_a_large_file_read_in_two_halves_gives_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        fork: bool) -> None:
-    """Two processes (or this one twice, when no child can start) give the same events, counts and bad-line
-    positions as one sequential read."""
-    from contentpack import forking
-    from contentpack.backtest import inputs
-
-    record = json.loads(DECLINE)
-    lines = []
-    for number in range(400):
-        record["properties"]["userPrincipalName"] = f"user{number}@contoso.example"
-        lines.append(json.dumps(record) if number % 3 else OTHER)
-    lines[10] = "broken"
-    lines[350] = DECLINE[:50]
-    path = tmp_path / "big.log"
-    path.write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(inputs, "SPLIT_BYTES", 10 ** 12)
-    whole, whole_reader = read([path])
-    monkeypatch.setattr(inputs, "SPLIT_BYTES", 1)
-    if not fork:  # no child can start: this process reads the second half itself
-        monkeypatch.setattr(forking, "start", lambda work, after=None: None)
-    started: list[bool] = []
-    real_background = forking.background
-
-    def watched(work: Any, **options: Any) -> forking.Background:
-        helper = real_background(work, **options)
-        started.append(helper.in_child)
-        return helper
-
-    monkeypatch.setattr(forking, "background", watched)
-    halves, halves_reader = read([path])
-    assert started == [fork]  # a child read the second half (or, without one, this process did)
-    assert halves == whole
-    assert len(whole) == sum(1 for n in range(400) if n % 3) - 2  # two of them broken
-    assert halves_reader.report == whole_reader.report
-    assert [(b.line, b.message) for b in whole_reader.report.bad_lines] == [
-        (11, "not a JSON object"), (351, "truncated JSON object (no closing brace)")]
 
 
 def test_a_runaway_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,7 +36,6 @@ file; a block of 8 MB is read at a time.
 
 from __future__ import annotations
 
-import copy
 import csv
 import gzip
 import io
@@ -48,7 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from contentpack import forking
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.events import make_event, parse_timestamp
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
@@ -56,7 +54,6 @@ from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
 MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcetype is 2 MB)
-SPLIT_BYTES = 64 << 20  # a plain JSON-lines file this big is read by two processes
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
@@ -68,8 +65,6 @@ _EXPORT_KEYS = ("preview", "offset", "lastrow", "messages", "init_offset", "high
 _CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
 
 
-# what the child reading the second half of a file answers: its events, then its ReadReport's counts
-RangeAnswer = tuple[list[Event], int, int, int, list[tuple[int, str]], int, int, "float | None", "float | None"]
 
 
 class InputError(Exception):
@@ -213,8 +208,6 @@ class EventReader:
                     yield from self._csv(stream, name, fallback)
                 elif kind == "document":
                     yield from self._document(stream, name, fallback)
-                elif stream is raw_handle and _worth_splitting(raw_handle):
-                    yield from self._json_lines_in_two(raw_handle, path, name, fallback)
                 else:
                     yield from self._json_lines(stream, name, fallback, raw_handle)
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -244,51 +237,6 @@ class EventReader:
         self._consumed = position
 
     # ------------------------------------------------------------------------------------------ JSON lines
-    def _json_lines_in_two(self, handle: io.BufferedReader, path: Path, name: str,
-                           fallback: float) -> Iterator[Event]:
-        """A large plain file read by two processes: the second half by a forked child (``forking``) while
-        this process reads the first; the child's events and counts come back as plain values (marshal).
-        Without a child, or when it fails, this process reads the second half too."""
-        middle = _line_start(handle, os.fstat(handle.fileno()).st_size // 2)
-        helper = forking.background(lambda: self._range(path, middle, name, fallback))
-        lines_before = self.report.lines
-        handle.seek(0)
-        yield from self._json_lines(handle, name, fallback, handle, limit=middle)
-        answer = helper.join()
-        yield from self._merge_range(answer, name, self.report.lines - lines_before)  # type: ignore[arg-type]
-        if self.progress is not None:
-            self.progress(os.fstat(handle.fileno()).st_size - middle)
-
-    def _range(self, path: Path, start: int, name: str, fallback: float) -> RangeAnswer:
-        """Read the lines from byte ``start`` to the end: events (``prepare`` applied) and the counts."""
-        helper = copy.copy(self)
-        helper.report, helper.progress = ReadReport(), None
-        events: list[Event] = []
-        with open(path, "rb", buffering=BLOCK) as handle:
-            handle.seek(start)
-            for event in helper._json_lines(cast(io.BufferedReader, handle), name, fallback, handle):
-                if helper.prepare is not None and not helper.prepare(event):
-                    helper.report.outside += 1
-                    continue
-                events.append(event)
-        r = helper.report
-        return (events, r.lines, r.skipped, r.bad, [(b.line, b.message) for b in r.bad_lines], r.with_indextime,
-                r.outside, r.first_time, r.last_time)
-
-    def _merge_range(self, answer: RangeAnswer, name: str, line_offset: int) -> Iterator[Event]:
-        events, lines, skipped, bad, bad_lines, with_indextime, outside, first, last = answer
-        report = self.report
-        report.lines += lines
-        report.skipped += skipped
-        report.with_indextime += with_indextime
-        report.outside += outside
-        report.saw(first)
-        report.saw(last)
-        for line, message in bad_lines:
-            report.add_bad(name, line + line_offset, message)
-        report.bad += bad - len(bad_lines)  # the ones the child counted but did not list
-        yield from events
-
     def _json_lines(self, stream: io.BufferedReader, name: str, fallback: float,
                     raw_handle: BinaryIO, limit: int | None = None) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
@@ -518,20 +466,6 @@ class EventReader:
                 self.report.add_bad(name, number, f"item {number}: {bad}")
                 continue
             yield from events
-
-
-def _worth_splitting(handle: io.BufferedReader) -> bool:
-    return os.fstat(handle.fileno()).st_size >= SPLIT_BYTES and forking.available()
-
-
-def _line_start(handle: io.BufferedReader, offset: int) -> int:
-    """The offset of the first line that starts at or after ``offset``."""
-    if offset == 0:
-        return 0
-    handle.seek(offset - 1)
-    if handle.read(1) != b"\n":
-        handle.readline()
-    return handle.tell()
 
 
 def _kind(head: bytes) -> str | None:

@@ -27,7 +27,7 @@ from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
-from contentpack.config import CONFIG_FILE
+from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import ReplaySetupError
 from contentpack.spl.events import parse_timestamp
@@ -90,8 +90,7 @@ def _moment(text: str | None, option: str) -> float | None:
 def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
     """Rich progress bars on stderr (reading, then simulating), or silent callbacks.
 
-    Redrawn from the callbacks, at most ten times a second, not by rich's refresh thread: a process running
-    a thread cannot fork safely, and reading a large file forks a child for its second half (``forking``).
+    Redrawn from the callbacks, at most ten times a second, not by rich's refresh thread.
     """
     if not enabled:
         yield Callbacks()

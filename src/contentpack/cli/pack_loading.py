@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from contentpack.cli.printable import printable
-from contentpack.config import CONFIG_FILE, PackRootError, find_root
+from contentpack.cli.common import diagnostics_json, print_diagnostics, usage_error
+from contentpack.content.config import PackRootError, find_root, locate_pack
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 
@@ -28,18 +28,20 @@ def pack_root(root: Path | None) -> Path | None:
     return root if root is not None else find_root(Path.cwd())
 
 
-def load_valid_pack(root: Path, command: str) -> Pack:
-    """The validated pack at ``root``; raises :class:`PackUnavailable` after printing why it is not usable."""
+def load_valid_pack(root: Path, command: str, as_json: bool = False) -> Pack:
+    """The validated pack at ``root``; raises :class:`PackUnavailable` after printing why it is not usable (its
+    errors as positioned diagnostics, or as the one JSON document with ``as_json``)."""
     try:
         result = validate_pack(root)
     except PackRootError as exc:
-        print(f"contentpack {command}: {exc}", file=sys.stderr)
-        raise PackUnavailable(2) from None
+        raise PackUnavailable(usage_error(command, str(exc))) from None
     if result.pack is None or result.errors:
-        for diagnostic in result.errors:
-            print(printable(diagnostic.render()), file=sys.stderr)
-        print(f"contentpack {command}: the pack is invalid; fix it (contentpack validate) before running its "
-              "detections", file=sys.stderr)
+        summary = "the pack is invalid; fix it (contentpack validate) before running its detections"
+        if as_json:
+            print(diagnostics_json(result.errors, False, summary))
+        else:
+            print_diagnostics(result.errors, sys.stderr)
+            print(f"contentpack {command}: {summary}", file=sys.stderr)
         raise PackUnavailable(1)
     return result.pack
 
@@ -52,10 +54,8 @@ def default_source(pack: Pack | None, sourcetype: str) -> str | None:
 
 
 def require_root(root: Path | None, command: str) -> Path:
-    """The pack root, or :class:`PackUnavailable` (exit 2) when there is none."""
-    found = pack_root(root)
-    if found is None:
-        print(f"contentpack {command}: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)",
-              file=sys.stderr)
-        raise PackUnavailable(2)
-    return found
+    """The pack root, or :class:`PackUnavailable` (exit 2, the usage error every pack command words alike)."""
+    try:
+        return locate_pack(root, Path.cwd())
+    except PackRootError as exc:
+        raise PackUnavailable(usage_error(command, str(exc))) from None

@@ -14,8 +14,9 @@ import json
 import sys
 from pathlib import Path
 
+from contentpack.cli.common import usage_error
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
-from contentpack.config import CONFIG_FILE
+from contentpack.content.config import CONFIG_FILE
 from contentpack.junit import write as write_junit
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
@@ -49,14 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        pack = load_valid_pack(require_root(args.root, "replay"), "replay")
+        pack = load_valid_pack(require_root(args.root, "replay"), "replay", as_json=args.format == "json")
     except PackUnavailable as exc:
         return exc.status
     detections, unknown = select_detections(pack, args.detection)
     if unknown:
-        for name in unknown:
-            print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
-        return 2
+        return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
     if args.splunk:
         from contentpack.cli import replay_splunk
 

@@ -23,12 +23,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.printable import printable
+from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
-from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.events import starts_json_array
 from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -37,6 +39,14 @@ from contentpack.spl.values import Value, mv_values, to_str
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class MacroFileError(Exception):
+    """Macro files that cannot be used; ``problems`` are their positioned diagnostics (all of them)."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__(f"--macros: {len(problems)} problem(s) in macro files")
+        self.problems = problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +69,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
+    parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
+                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
+                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
+                             "min_matches=N, default_match=TEXT (repeatable)")
+    parser.add_argument("--geoip", default=None, metavar="CSV",
+                        help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
+                             "lat, lon columns")
     parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
@@ -74,6 +91,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
+    defaults = Limits()
+    parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",
+                        help=f"wall-clock budget of the search, 0 = none (default {defaults.search_seconds:g})")
+    parser.add_argument("--max-regex-seconds", type=float, default=defaults.regex_seconds, metavar="S",
+                        help=f"time one regex match of one value may take (default {defaults.regex_seconds:g})")
+    parser.add_argument("--max-generated-rows", type=int, default=defaults.max_generated_rows, metavar="N",
+                        help=f"rows makeresults may generate (default {defaults.max_generated_rows:,})")
+    parser.add_argument("--max-mv-values", type=int, default=defaults.max_mv_values, metavar="N",
+                        help=f"values one built multivalue field may hold (default {defaults.max_mv_values:,})")
     parser.set_defaults(func=_run)
 
 
@@ -89,20 +115,26 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
+    problems: list[Diagnostic] = []
     for path in files:
         # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
-        loaded, problems = load_yaml(path, str(path))
+        loaded, found = load_yaml(path, str(path))
+        problems += found
         if loaded is None:
-            raise UsageError(f"cannot read macro: {problems[0].render()}")
+            continue
         document = loaded.data
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
                 or not isinstance(document.get("definition"), str):
-            raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
+            problems.append(error(loaded.source.at(), "CP011", "a macro file needs string 'name' and 'definition' keys"))
+            continue
         args = document.get("arguments") or []
         if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-            raise UsageError(f"{path}: 'arguments' must be a list of names")
+            problems.append(error(loaded.source.at("arguments"), "CP012", "'arguments' must be a list of names"))
+            continue
         macro = MacroDef(document["name"], tuple(args), document["definition"])
         macros[macro.key] = macro
+    if problems:
+        raise MacroFileError(problems)
     return macros
 
 
@@ -113,6 +145,38 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         if not eq or not left.strip() or not right.strip():
             raise UsageError(f"{option} expects NAME=VALUE, got {value!r}")
         out.append((left.strip(), right.strip()))
+    return out
+
+
+_BOOLEANS = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+
+
+def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``NAME:SETTING=VALUE`` options as ``Engine.register_lookup`` keywords per lookup name."""
+    out: dict[str, dict[str, object]] = {}
+    for value in values:
+        name, colon, rest = value.partition(":")
+        setting, eq, text = rest.partition("=")
+        setting = setting.strip()
+        if not colon or not eq or not name.strip():
+            raise UsageError(f"--lookup-option expects NAME:SETTING=VALUE, got {value!r}")
+        options = out.setdefault(name.strip(), {})
+        if setting == "case_sensitive_match":
+            if text.strip().lower() not in _BOOLEANS:
+                raise UsageError(f"--lookup-option {value!r}: case_sensitive_match expects true or false")
+            options["case_sensitive"] = _BOOLEANS[text.strip().lower()]
+        elif setting in ("max_matches", "min_matches"):
+            if not text.strip().isdigit():
+                raise UsageError(f"--lookup-option {value!r}: {setting} expects a whole number")
+            options[setting] = int(text.strip())
+        elif setting == "default_match":
+            options[setting] = text
+        elif setting == "match_type":
+            previous = options.get(setting)
+            options[setting] = [*(previous if isinstance(previous, list) else []), *text.split(",")]
+        else:
+            raise UsageError(f"--lookup-option {value!r}: unknown setting {setting!r} (case_sensitive_match, "
+                             "match_type, max_matches, min_matches, default_match)")
     return out
 
 
@@ -173,14 +237,23 @@ def _run(args: argparse.Namespace) -> int:
         pack = None if args.no_pack else _pack(args.root)
         engine = _engine(args, pack)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
+        engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
+                               max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
-        for name, csv_path in _pairs(args.lookup, "--lookup"):
-            engine.register_lookup(name, csv_path)
+        settings = lookup_settings(args.lookup_option)
+        lookups = _pairs(args.lookup, "--lookup")
+        unknown = sorted(set(settings) - {name for name, _ in lookups})
+        if unknown:
+            raise UsageError(f"--lookup-option: no --lookup named {unknown[0]!r}")
+        for name, csv_path in lookups:
+            engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
+        if args.geoip is not None:
+            engine.register_geoip(args.geoip)
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
@@ -188,16 +261,16 @@ def _run(args: argparse.Namespace) -> int:
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
-        for diagnostic in exc.diagnostics:
-            print(printable(diagnostic.render()), file=sys.stderr)
+        print_diagnostics(exc.diagnostics, sys.stderr)
         return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        print(printable(f"contentpack search: {exc.message}{where}"), file=sys.stderr)
-        return 2
+        return usage_error("search", f"{exc.message}{where}")
+    except MacroFileError as exc:
+        print_diagnostics(exc.problems, sys.stderr)
+        return usage_error("search", str(exc))
     except UsageError as exc:
-        print(printable(f"contentpack search: {exc}"), file=sys.stderr)
-        return 2
+        return usage_error("search", str(exc))
     print(render(results.rows, results.fields, args.format, args.tz))
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)

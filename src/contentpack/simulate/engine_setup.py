@@ -4,8 +4,9 @@ What a test instance has, and so what the engine gets:
 
 * the pack's macros, plus the ``<stem>_filter`` macro contentctl generates for every detection with the
   definition ``search *`` (escu_format.md §3: the build writes it when the pack does not define it);
-* the pack's CSV lookups, under their lookup name and their file name, with ``case_sensitive_match`` and
-  ``max_matches`` from the lookup's YAML (transforms.conf defaults when unset);
+* the pack's CSV lookups, under their lookup name and their file name, with every transforms.conf matching
+  setting of the lookup's YAML (``case_sensitive_match``, ``match_type``, ``max_matches``, ``min_matches``,
+  ``default_match``; the documented defaults when unset);
 * the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
   ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
   audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
@@ -90,14 +91,17 @@ def build_engine(pack: Pack, *, tz: str = "UTC",
     problems: list[Diagnostic] = []
     root = Path(pack.root)
     for lookup in pack.lookups:
-        # transforms.conf: case_sensitive_match defaults to true; max_matches unset keeps the engine's default
-        case_sensitive = True if lookup.case_sensitive_match is None else lookup.case_sensitive_match
+        # transforms.conf defaults where the lookup's YAML leaves a setting unset
         path = root / "lookups" / lookup.filename
         try:
-            if lookup.max_matches is None:
-                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive)
-            else:
-                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive, max_matches=lookup.max_matches)
+            engine.register_lookup(
+                lookup.name, path,
+                case_sensitive=True if lookup.case_sensitive_match is None else lookup.case_sensitive_match,
+                max_matches=100 if lookup.max_matches is None else lookup.max_matches,
+                min_matches=lookup.min_matches or 0,
+                default_match=lookup.default_match or "",
+                match_type=lookup.match_type,
+            )
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
     by_sourcetype: dict[str, list[DataSource]] = {}

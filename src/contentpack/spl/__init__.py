@@ -1,7 +1,7 @@
 """A self-contained engine for Splunk's Search Processing Language (SPL1) over JSON events.
 
 This subpackage imports nothing from the rest of ``contentpack``; it could be published on its own.
-Public API: :class:`Engine`, :class:`Results`, :func:`parse`, :class:`MacroDef`, the error types and
+Public API: :class:`Engine`, :class:`Limits`, :class:`Results`, :func:`parse`, :class:`MacroDef`, the error types and
 :mod:`contentpack.spl.events` (``flatten_json``, ``read_events``).
 
 The names are imported on first use (PEP 562): ``contentpack validate`` uses only ``contentpack.spl.files``
@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from contentpack.spl.engine import Engine, Results
     from contentpack.spl.errors import SplError, SplMacroError, SplRuntimeError, SplSyntaxError, SplUnsupportedError
+    from contentpack.spl.limits import Limits
     from contentpack.spl.macros import MacroDef
     from contentpack.spl.parser import parse
 
 _HOMES = {
     "Engine": "contentpack.spl.engine",
     "Results": "contentpack.spl.engine",
+    "Limits": "contentpack.spl.limits",
     "MacroDef": "contentpack.spl.macros",
     "SplError": "contentpack.spl.errors",
     "SplMacroError": "contentpack.spl.errors",
@@ -33,6 +35,7 @@ _HOMES = {
 
 __all__ = [
     "Engine",
+    "Limits",
     "MacroDef",
     "Results",
     "SplError",

@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.eval import EvalCommand
 from contentpack.spl.commands.fieldops import RenameCommand
@@ -42,7 +43,7 @@ class AbsentField:
 
 def _uses(command: CommandNode) -> list[tuple[str, str]]:
     if isinstance(command, (SearchCommand, WhereCommand)):
-        return [(name, "filters on") for name in sorted(command.reads())]
+        return [(name, "filters on") for name in sorted(field_use(command).reads)]
     if isinstance(command, StatsCommand):
         return [(name, "groups by") for name in command.by]
     if isinstance(command, TimechartCommand) and command.by:
@@ -93,7 +94,7 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
         earlier = commands[:index]
         # eval and rename outputs are traced back to their inputs; any other command's outputs (fillnull,
         # lookup, stats) exist whatever the events held
-        produced = set().union(*(c.produces() for c in earlier if not isinstance(c, _TRACED)))
+        produced = set().union(*(field_use(c).produces for c in earlier if not isinstance(c, _TRACED)))
         for name, use in _uses(command):
             if name in _ALWAYS or "*" in name or name in produced or name in reported:
                 continue

@@ -260,14 +260,18 @@ def _parse_command(segment: str) -> object | None:
 
 
 def _produced(command: object) -> set[str]:
+    from contentpack.spl.commands import field_use
+
     try:
-        return set(command.produces())  # type: ignore[attr-defined]
+        return set(field_use(command).produces)  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - a command that cannot tell (a bad regex) produces nothing we know of
         return set()
 
 
 def _read(command: object) -> set[str]:
+    from contentpack.spl.commands import field_use
+
     try:
-        return set(command.reads())  # type: ignore[attr-defined]
+        return set(field_use(command).reads)  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - as in _produced
         return {"_raw"}
