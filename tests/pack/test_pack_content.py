@@ -25,7 +25,8 @@ DECLINE_DETECTIONS = (
 def test_pack_has_the_first_detection_and_the_story(detections: list[ContentFile], stories: list[ContentFile]) -> None:
     first = detection_named(detections, "Entra ID User Declined OAuth Application Consent")
     assert "properties.status.errorCode=65004" in first.data["search"]
-    assert first.data["type"] == "TTP" and first.data["status"] == "production"
+    # a single refusal is risk only (docs/detections_overview.md, "Risk model"): ESCU's TTP becomes an Anomaly
+    assert first.data["type"] == "Anomaly" and first.data["status"] == "production"
     assert [s.data["name"] for s in stories] == ["Entra ID OAuth Consent Abuse"]
     assert len(detections) >= 8
 

@@ -90,14 +90,21 @@ def test_decline_detection_fires_on_65004_and_never_on_65001(pack: Pack, tmp_pat
     if expected:
         row = rows[0]
         assert row["user"] == "user15@splunkresearch.onmicrosoft.com"
-        assert row["appId"] == "1b730954-1685-4b74-9bfd-dac224a7b894"
+        assert row["app_id"] == "1b730954-1685-4b74-9bfd-dac224a7b894"
         assert row["dest"] == row["vendor_account"] == "887c9144-28b8-431b-885b-764fdeefcf62"
         assert row["src"] == "1.2.3.4" and row["vendor_product"] == "Azure AD"
-        assert row["signature"] == "Sign-in activity" and row["status.failureReason"] == "code 65004"
+        assert row["signature"] == "Sign-in activity" and row["failure_reason"] == "code 65004"
 
 
-def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_path: Path) -> None:
+UNLISTED_APP = "5f0c3c39-9e47-4b7e-9d5e-0f3a55e1c7a2"  # in no lookup: an unreviewed application
+
+
+def test_spike_detection_counts_distinct_users_per_app(pack: Pack, tmp_path: Path) -> None:
+    """Distinct users (compared in lower case) per application id over the search window; applications the
+    tenant reviewed (entra_id_known_applications, here the real record's Azure AD PowerShell) are left out."""
     base = _with_code(_real_sign_in(), 65004, "declined")
+    known = base["properties"]["appId"]
+    base["properties"]["appId"] = UNLISTED_APP
     lines = []
     for n in range(6):  # six users (one written in upper case), one app, one hour: over the default of 5
         record = json.loads(json.dumps(base))
@@ -112,7 +119,10 @@ def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows = _run(pack, detection, [log]).rows
     assert len(rows) == 1 and str(rows[0]["user_count"]) == "6"
+    assert rows[0]["app_id"] == UNLISTED_APP
     log.write_text("\n".join(lines[:4] + lines[-1:]) + "\n", encoding="utf-8")
+    assert _run(pack, detection, [log]).rows == []
+    log.write_text("\n".join(line.replace(UNLISTED_APP, known) for line in lines) + "\n", encoding="utf-8")
     assert _run(pack, detection, [log]).rows == []
 
 
