@@ -13,7 +13,7 @@ import pytest
 
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.engine_setup import build_engine, pack_macros
+from contentpack.simulate.engine_setup import build_engine, pack_macros
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
 

@@ -12,7 +12,7 @@ from contentpack.content.model import Drilldown, Pack
 from contentpack.replay import build_engine, replay_pack, risk_events, run_detection_search
 from contentpack.replay.drilldowns import DrilldownOffsetError, command_sequence, fill_drilldown, run_drilldown
 from contentpack.replay.drilldowns import drilldown_checks
-from contentpack.replay.tokens import fill_tokens, unfilled_tokens
+from contentpack.simulate.tokens import fill_tokens, unfilled_tokens
 from contentpack.spl import SplUnsupportedError
 
 from . import factory as f

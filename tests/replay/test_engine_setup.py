@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Macro
-from contentpack.replay.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine, pack_macros
+from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine, pack_macros
 
 from . import factory as f
 

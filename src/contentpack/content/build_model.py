@@ -23,6 +23,7 @@ from contentpack.content.model import (
     DetectionType,
     Drilldown,
     FieldAlias,
+    IngestionDelay,
     Lookup,
     Macro,
     NotableAction,
@@ -154,6 +155,25 @@ def _test(data: Data) -> UnitTest:
             FrozenMapping({k: _cell(v) for k, v in row.items()}) for row in data.get("expected_rows", ())
         ),
         risk_from=_strings(data, "risk_from"),
+        expected_notables=data.get("expected_notables"),
+        max_notables=data.get("max_notables"),
+        detect_within=data.get("detect_within"),
+        expected_risk=FrozenMapping(dict(data.get("expected_risk", {}))),
+        ingestion_delay=ingestion_delay(data.get("ingestion_delay")),
+    )
+
+
+def ingestion_delay(data: Data | None) -> IngestionDelay | None:
+    """The ``ingestion_delay`` block of a data source or a test (schema-valid) as the model's value."""
+    if data is None:
+        return None
+    uniform = data.get("uniform")
+    points = sorted((float(key[1:]), value) for key, value in data.get("percentiles", {}).items())
+    return IngestionDelay(
+        fixed=data.get("fixed"),
+        uniform=(uniform["min"], uniform["max"]) if uniform else None,
+        percentiles=tuple(points),
+        seed=data.get("seed", 0),
     )
 
 
@@ -248,6 +268,7 @@ def build_data_source(data: Data, source: SourceMap) -> DataSource:
             ),
         ),
         attacker_controlled_fields=_strings(data, "attacker_controlled_fields"),
+        ingestion_delay=ingestion_delay(data.get("ingestion_delay")),
         source_map=source,
     )
 

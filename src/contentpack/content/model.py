@@ -124,6 +124,21 @@ class AttackData:
 
 
 @dataclass(frozen=True)
+class IngestionDelay:
+    """extension: how long after ``_time`` a data source's events reach the index (``_indextime - _time``).
+
+    Exactly one of ``fixed``, ``uniform`` or ``percentiles`` is set (the schema says so); durations are
+    written like ``90s``, ``2m``, ``1h``. A distribution draws each event's delay from a hash of ``seed``
+    and the event's raw text, so a replay is reproducible.
+    """
+
+    fixed: str | None = None
+    uniform: tuple[str, str] | None = None  # (min, max)
+    percentiles: tuple[tuple[float, str], ...] = ()  # (percentile 0..100, delay), ascending percentile
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class UnitTest:
     name: str
     attack_data: tuple[AttackData, ...]
@@ -136,6 +151,19 @@ class UnitTest:
     # extension (Correlation detections): detections whose results over this test's attack data become
     # the risk index the correlation search reads
     risk_from: tuple[str, ...] = ()
+    # extensions for the scheduled replay (docs/replay.md): notables after throttling, an upper bound on
+    # them (benign data), the longest time from the first event to the first notable or risk event, the
+    # minimum total risk score per risk object, and an ingestion delay for every event of this test
+    expected_notables: int | None = None
+    max_notables: int | None = None
+    detect_within: str | None = None
+    expected_risk: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    ingestion_delay: IngestionDelay | None = None
+
+    @property
+    def has_scheduled_expectations(self) -> bool:
+        return (self.expected_notables is not None or self.max_notables is not None
+                or self.detect_within is not None or bool(self.expected_risk))
 
 
 @dataclass(frozen=True)
@@ -315,6 +343,7 @@ class DataSource:
     output_fields: tuple[str, ...] = ()
     search_time: SearchTime = SearchTime()  # extension
     attacker_controlled_fields: tuple[str, ...] = ()  # extension: values an attacker chooses freely
+    ingestion_delay: IngestionDelay | None = None  # extension: _indextime - _time of its events
     source_map: SourceMap = field(default_factory=lambda: SourceMap(""))
 
 

@@ -12,7 +12,7 @@ import re
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
-from contentpack.content.model import AppConfig, Detection
+from contentpack.content.model import AppConfig, Detection, NotableAction
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"
 
@@ -149,6 +149,14 @@ def drilldowns(detection: Detection) -> list[dict[str, str]]:
 _PERCENT_TOKEN = re.compile(r"%([^%]*)%")
 
 
+def notable_title(detection: Detection, notable: NotableAction) -> str:
+    """``rule_title`` as written: ``%name%`` tokens expanded, and ``RBA: `` in front for a Correlation search."""
+    title = expand_percent_tokens(notable.rule_title, detection)
+    if detection.type == "Correlation" and not title.startswith("RBA: "):
+        title = f"RBA: {title}"
+    return title
+
+
 def expand_percent_tokens(template: str, detection: Detection) -> str:
     """``%name%``-style substitution of the notable title/description, from detection or tag attributes."""
 
@@ -209,9 +217,7 @@ def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> 
     ]
     notable = deployment.notable
     if notable is not None:
-        title = expand_percent_tokens(notable.rule_title, detection)
-        if detection.type == "Correlation" and not title.startswith("RBA: "):
-            title = f"RBA: {title}"
+        title = notable_title(detection, notable)
         e += [
             ("action.notable", "1"),
             ("action.notable.param._entities", dump_json(entities(detection), style)),

@@ -6,8 +6,8 @@ Everything here reads the ``Pack`` model (one representation of a detection); no
 way ES fills them, ``report`` renders the outcome.
 """
 
-from contentpack.replay.engine_setup import REPLAY_NOW, build_engine, pack_macros
-from contentpack.replay.risk import risk_events
+from contentpack.simulate.engine_setup import REPLAY_NOW, build_engine, pack_macros
+from contentpack.simulate.risk import risk_events
 from contentpack.replay.runner import (
     CheckResult,
     DetectionTestOutcome,

@@ -30,8 +30,8 @@ from contentpack.esapp.savedsearches import DRILLDOWN_PLACEHOLDER
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.rules.spl_text import split_pipeline
 from contentpack.replay.checks import CheckResult
-from contentpack.replay.risk import result_time
-from contentpack.replay.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
+from contentpack.simulate.risk import result_time
+from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.values import Value
 

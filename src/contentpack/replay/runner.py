@@ -33,8 +33,8 @@ from contentpack.replay.checks import (
     expected_rows_checks,
 )
 from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
-from contentpack.replay.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
-from contentpack.replay.risk import risk_events
+from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
+from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.values import Event
 

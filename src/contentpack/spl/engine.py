@@ -17,10 +17,10 @@ import csv
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
-from contentpack.spl.ast import Expr, Pipeline
+from contentpack.spl.ast import Expr, Pipeline, Subsearch
 from contentpack.spl.commands.base import CommandNode, FieldSet, LookupTable, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.convert import ConvertCommand
@@ -204,6 +204,36 @@ class Engine:
         self._risk.extend(dict(e) for e in events)
         self._risk.sort(key=_newest_first)
 
+    def fork(self, events: Sequence[Event], risk_events: Sequence[Event]) -> "Engine":
+        """An engine with this one's macros, lookups and search-time knowledge over other events.
+
+        ``events`` must already be newest first (by ``_time``) and ``risk_events`` likewise; neither is
+        sorted again, so a caller that runs many searches over slices of one time-ordered list (the
+        scheduled simulation) pays nothing per search for registration.
+        """
+        other = Engine(self.macros, self.tz)
+        other._lookups = self._lookups
+        other._search_time = self._search_time
+        other._memory = list(events)
+        other._risk = list(risk_events)
+        return other
+
+    def prefilter(self, pipeline: Pipeline, events: Iterable[Event], now: float) -> list[Event] | None:
+        """Copies of ``events`` that pass the pipeline's first ``search`` whatever the time range, with the
+        search-time knowledge applied; None when that cannot be decided once for all runs (the pipeline
+        does not start with a search, or its first search holds a subsearch or inline time bounds).
+
+        Why: a scheduled search runs hundreds of times over overlapping windows; matching its base search
+        once per event instead of once per run is what keeps a simulated timeline fast. Running the full
+        search later over these copies gives the same rows as over the original events.
+        """
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
+                or first.bounds.latest is not None or _has_subsearch(first.expr):
+            return None
+        evaluator = Evaluator(now, self.tz, searchmatch)
+        return list(admitted(map(dict, events), first, self._search_time, evaluator, None, None))
+
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
@@ -215,7 +245,11 @@ class Engine:
     def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
                now: float) -> Results:
         """Run a search. ``earliest``/``latest``: epoch seconds or Splunk time modifiers relative to ``now``."""
-        pipeline = self.parse(text)
+        return self.search_pipeline(self.parse(text), earliest=earliest, latest=latest, now=now)
+
+    def search_pipeline(self, pipeline: Pipeline, *, earliest: str | float | None = None,
+                        latest: str | float | None = None, now: float) -> Results:
+        """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         rows = list(self._execute(pipeline, now, window))
         return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
@@ -351,6 +385,16 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _has_subsearch(node: object) -> bool:
+    if isinstance(node, Subsearch):
+        return True
+    if isinstance(node, (list, tuple)):
+        return any(_has_subsearch(item) for item in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(_has_subsearch(getattr(node, f.name)) for f in fields(node))
+    return False
 
 
 @dataclass(frozen=True)

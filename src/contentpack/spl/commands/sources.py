@@ -2,7 +2,8 @@
 
 makeresults (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/makeresults):
 ``count`` results (default 1) each holding only ``_time`` = the search time.
-``from datamodel Risk.All_Risk`` reads the risk events the caller registered (ES's risk index); no other
+``from datamodel Risk.All_Risk`` reads the risk events the caller registered (ES's risk index) whose ``_time``
+falls in the search's time range, as a data model search over indexed data does; no other
 data model is available without a Splunk server, so it and ``tstats`` raise SplUnsupportedError.
 """
 
@@ -87,7 +88,15 @@ def parse_from(cmd: CommandInput) -> FromDatamodelCommand:
 
 
 def run_from(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    """Risk events whose ``_time`` is in the search's window [earliest, latest), like any indexed data."""
+    earliest, latest = ctx.earliest, ctx.latest
     for event in ctx.risk_events:
+        if earliest is not None or latest is not None:
+            when = event.get("_time")
+            if not isinstance(when, (int, float)) or isinstance(when, bool):
+                continue
+            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
+                continue
         yield dict(event)
 
 

@@ -1,0 +1,201 @@
+"""Splunk ``cron_schedule`` strings: parse them and step through their run times.
+
+Why a module of its own: the validator checks ``cron_schedule`` at load time and the scheduled replay
+steps through it, and both must accept exactly the same language. This is a leaf module: it imports
+nothing else from contentpack.
+
+The language is what savedsearches.conf.spec documents for ``cron_schedule``: "standard cron
+notation", five fields (minute, hour, day of month, month, day of week) with lists (``00,20,40``),
+ranges (``9-17``), steps (``*/5``, ``10-50/20``) and ``*``; and "The Splunk cron implementation does not
+currently support names of months or days", so ``jan`` or ``mon`` is rejected. Day of week is 0-6 with
+0 = Sunday; 7 is also accepted as Sunday, as in Vixie cron (the spec's "standard cron"; assumed). When
+both day fields are restricted a time matches if either matches (standard cron); when one is ``*``
+only the other counts.
+
+Timezone: run times are computed in UTC. Splunk runs a scheduled search in the time zone of the search
+head (or the owner's preference); the simulation assumes the search head runs in UTC, the usual
+setting for a SOC's Splunk Cloud stack. Ticks are whole minutes (the scheduler runs at second 0).
+
+API::
+
+    cron = parse_cron("*/15 * * * *")        # raises CronError(message, column)
+    for t in cron.ticks(start, end):          # epoch seconds in (start, end], ascending
+        ...
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Cron", "CronError", "parse_cron"]
+
+
+class CronError(ValueError):
+    """A cron string Splunk would not accept; ``column`` is the 0-based offset of the bad part."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"column {self.column + 1}: {self.message}"
+
+
+# (name, lowest, highest) per field, in the order of the cron string.
+_FIELDS: tuple[tuple[str, int, int], ...] = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+)
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A parsed cron schedule: the allowed values of each field."""
+
+    text: str
+    minutes: frozenset[int]
+    hours: frozenset[int]
+    days_of_month: frozenset[int]
+    months: frozenset[int]
+    days_of_week: frozenset[int]  # 0 = Sunday .. 6 = Saturday (7 folded into 0)
+    dom_restricted: bool
+    dow_restricted: bool
+
+    def matches_day(self, year: int, month: int, day: int) -> bool:
+        """Whether a calendar day is a run day (month, day of month and day of week together)."""
+        if month not in self.months:
+            return False
+        dom_ok = day in self.days_of_month
+        # calendar.weekday: Monday = 0 .. Sunday = 6; cron: Sunday = 0.
+        dow_ok = (calendar.weekday(year, month, day) + 1) % 7 in self.days_of_week
+        if self.dom_restricted and self.dow_restricted:
+            return dom_ok or dow_ok
+        return dom_ok and dow_ok
+
+    def ticks(self, start: float, end: float) -> Iterator[float]:
+        """Run times (epoch seconds, UTC, whole minutes) in the half-open interval (start, end]."""
+        if end <= start:
+            return
+        minutes = sorted(self.minutes)
+        hours = sorted(self.hours)
+        day = int(start // 86400) * 86400
+        while day <= end:
+            tm = time.gmtime(day)
+            if self.matches_day(tm.tm_year, tm.tm_mon, tm.tm_mday):
+                for hour in hours:
+                    base = day + hour * 3600
+                    if base + 3540 <= start:
+                        continue
+                    if base > end:
+                        return
+                    for minute in minutes:
+                        tick = base + minute * 60
+                        if tick > end:
+                            return
+                        if tick > start:
+                            yield float(tick)
+            day += 86400
+
+
+def parse_cron(text: str) -> Cron:
+    """Parse a five-field cron string as Splunk's ``cron_schedule`` accepts it."""
+    parts = _split(text)
+    if parts and parts[0][1].startswith("@"):
+        raise CronError(
+            f"{parts[0][1]!r} is not cron: expected 5 fields (minute hour day-of-month month day-of-week)",
+            parts[0][0],
+        )
+    if len(parts) != 5:
+        column = parts[5][0] if len(parts) > 5 else len(text)
+        raise CronError(f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(parts)}", column)
+    values: list[frozenset[int]] = []
+    restricted: list[bool] = []
+    for (column, field_text), (name, low, high) in zip(parts, _FIELDS):
+        values.append(_parse_field(field_text, column, name, low, high))
+        restricted.append(not field_text.startswith("*"))
+    dow = frozenset(0 if d == 7 else d for d in values[4])
+    return Cron(
+        text=text,
+        minutes=values[0],
+        hours=values[1],
+        days_of_month=values[2],
+        months=values[3],
+        days_of_week=dow,
+        dom_restricted=restricted[2],
+        dow_restricted=restricted[4],
+    )
+
+
+def _split(text: str) -> list[tuple[int, str]]:
+    """Whitespace-separated fields with their starting offsets."""
+    parts: list[tuple[int, str]] = []
+    i = 0
+    while i < len(text):
+        if text[i] in " \t":
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] not in " \t":
+            j += 1
+        parts.append((i, text[i:j]))
+        i = j
+    return parts
+
+
+def _parse_field(text: str, column: int, name: str, low: int, high: int) -> frozenset[int]:
+    values: set[int] = set()
+    offset = 0
+    for item in text.split(","):
+        item_column = column + offset
+        offset += len(item) + 1
+        if not item:
+            raise CronError(f"empty item in the {name} field", item_column)
+        values.update(_parse_item(item, item_column, name, low, high))
+    return frozenset(values)
+
+
+def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range:
+    range_text, slash, step_text = item.partition("/")
+    step = 1
+    if slash:
+        step_column = column + len(range_text) + 1
+        step = _number(step_text, step_column, f"step in the {name} field")
+        if step == 0:
+            raise CronError(f"step 0 in the {name} field", step_column)
+    if range_text == "*":
+        first, last = low, high
+    else:
+        first_text, dash, last_text = range_text.partition("-")
+        first = _bounded(first_text, column, name, low, high)
+        if dash:
+            last_column = column + len(first_text) + 1
+            last = _bounded(last_text, last_column, name, low, high)
+            if last < first:
+                raise CronError(f"range {range_text} in the {name} field runs backwards", column)
+        elif slash:
+            last = high  # "5/15" means 5-59/15, as in Vixie cron
+        else:
+            last = first
+    return range(first, last + 1, step)
+
+
+def _bounded(text: str, column: int, name: str, low: int, high: int) -> int:
+    value = _number(text, column, f"{name} value")
+    if not low <= value <= high:
+        raise CronError(f"{name} value {value} is outside {low}-{high}", column)
+    return value
+
+
+def _number(text: str, column: int, what: str) -> int:
+    if not text.isascii() or not text.isdigit():
+        if text[:3].isalpha():
+            raise CronError(f"{what} {text!r} is not a number (Splunk's cron accepts no month or day names)", column)
+        raise CronError(f"{what} {text!r} is not a number", column)
+    return int(text)

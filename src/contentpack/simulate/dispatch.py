@@ -1,0 +1,62 @@
+"""When a scheduled search runs and over which window: ``cron_schedule`` + ``dispatch.earliest_time`` /
+``dispatch.latest_time``, exactly as the build writes them into savedsearches.conf.
+
+savedsearches.conf.spec: "dispatch.earliest_time = <time-str> * Specifies the earliest time for this search.
+Can be a relative or absolute time." — relative to the moment the scheduler dispatches the search, here the
+cron tick. A modifier such as ``-70m@m`` is resolved with the engine's time modifiers (``timeutil``: offset
+then snap, https://help.splunk.com/splunk-enterprise/search/search-manual/9.2/specify-time-ranges/
+specify-time-modifiers-in-your-search), so ``-70m@m`` at 10:00 is 08:50 and ``-1d@d`` at 10:00 is yesterday
+00:00. Not modelled: ``schedule_window`` and ``allow_skew`` (the scheduler may start a search later than its
+tick; the window still follows the dispatch time) and skipped searches under load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from contentpack.content.model import Detection, Scheduling
+from contentpack.cron import Cron, parse_cron
+from contentpack.spl.timeutil import parse_time_modifier
+
+__all__ = ["Schedule", "schedule_of"]
+
+# Run times sampled to bound a schedule's lookback: every hour of a week (snaps to @d, @w0 differ by hour/day).
+_SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
+_SAMPLES = tuple(_SAMPLE_BASE + hour * 3600.0 for hour in range(7 * 24))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A detection's schedule: its cron and its dispatch window modifiers (``tz``: the search head's zone)."""
+
+    cron: Cron
+    earliest: str
+    latest: str
+    tz: str = "UTC"
+
+    def window(self, run_time: float) -> tuple[float, float]:
+        """[earliest, latest) of a run dispatched at ``run_time`` (raises ValueError for a bad modifier)."""
+        return (parse_time_modifier(self.earliest, run_time, self.tz),
+                parse_time_modifier(self.latest, run_time, self.tz))
+
+    @cached_property
+    def lookback(self) -> float:
+        """The longest distance from a run back to its window's earliest time (over a week of hourly runs)."""
+        return max(t - self.window(t)[0] for t in _SAMPLES)
+
+    @cached_property
+    def longest_gap(self) -> float:
+        """The longest time between two runs (over eight days of ticks; one week if it runs less often)."""
+        ticks = list(self.cron.ticks(_SAMPLE_BASE, _SAMPLE_BASE + 8 * 86400))
+        if len(ticks) < 2:
+            return 7 * 86400.0
+        return max(b - a for a, b in zip(ticks, ticks[1:]))
+
+
+def schedule_of(detection: Detection, tz: str = "UTC") -> Schedule:
+    """The schedule the build writes for ``detection`` (raises CronError / ValueError when it is not valid)."""
+    scheduling = detection.deployment.scheduling if detection.deployment is not None else Scheduling()
+    schedule = Schedule(parse_cron(scheduling.cron_schedule), scheduling.earliest_time, scheduling.latest_time, tz)
+    schedule.window(_SAMPLE_BASE)  # fail now, not in the middle of a timeline
+    return schedule

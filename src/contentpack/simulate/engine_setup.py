@@ -1,0 +1,110 @@
+"""An SPL engine configured from the ``Pack`` model, the way a Splunk test instance is with the pack installed.
+
+What a test instance has, and so what the engine gets:
+
+* the pack's macros, plus the ``<stem>_filter`` macro contentctl generates for every detection with the
+  definition ``search *`` (escu_format.md §3: the build writes it when the pack does not define it);
+* the pack's CSV lookups, under their lookup name and their file name, with ``case_sensitive_match`` and
+  ``max_matches`` from the lookup's YAML (transforms.conf defaults when unset);
+* the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
+  ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
+  audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
+  merged; the same calculated field defined two different ways cannot be one stanza and is an error.
+
+Why a fixed "now": relative times (``-70m@m``, ``starthoursago=168``) must resolve the same on every machine
+and every run, so replays never read the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.model import DataSource, Pack
+from contentpack.spl import Engine, MacroDef, SplError
+
+# The replay's "now": every search, risk event and drilldown of a replay resolves time against it.
+REPLAY_NOW = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc).timestamp()
+
+FILTER_DEFINITION = "search *"
+
+RULE_SETUP = "RP001"
+
+
+class ReplaySetupError(Exception):
+    """The pack cannot be turned into a working engine; ``diagnostics`` says where and why (all of them)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.render() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def pack_macros(pack: Pack) -> dict[str, MacroDef]:
+    """The pack's macros keyed as macros.conf stanzas, plus a ``search *`` filter macro per detection."""
+    macros: dict[str, MacroDef] = {}
+    for macro in pack.macros:
+        definition = MacroDef(macro.name, tuple(macro.arguments), macro.definition)
+        macros[definition.key] = definition
+    for detection in pack.detections:
+        macros.setdefault(detection.filter_macro, MacroDef(detection.filter_macro, (), FILTER_DEFINITION))
+    return macros
+
+
+def _merged_search_time(
+    sources: list[DataSource],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[Diagnostic]]:
+    """One sourcetype's aliases and calculated fields from all its data sources, in file order."""
+    aliases: dict[tuple[str, str], None] = {}
+    calculated: dict[str, tuple[str, DataSource]] = {}
+    problems: list[Diagnostic] = []
+    for source in sources:
+        for alias in source.search_time.field_aliases:
+            aliases.setdefault((alias.source_field, alias.alias), None)
+        for index, calc in enumerate(source.search_time.calculated_fields):
+            seen = calculated.get(calc.field)
+            if seen is None:
+                calculated[calc.field] = (calc.expression, source)
+            elif seen[0].strip() != calc.expression.strip():
+                problems.append(error(
+                    source.source_map.at("search_time", "calculated_fields", index, "expression"), RULE_SETUP,
+                    f"calculated field '{calc.field}' of sourcetype '{source.sourcetype}' differs from the one "
+                    f"data source '{seen[1].name}' defines; one sourcetype has one EVAL-{calc.field}",
+                ))
+    return list(aliases), [(name, expr) for name, (expr, _) in calculated.items()], problems
+
+
+def build_engine(pack: Pack) -> Engine:
+    """A fresh engine holding the pack's knowledge objects (no events yet).
+
+    Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, unparsable calculated field,
+    conflicting calculated fields) — each with the position of the YAML value at fault.
+    """
+    engine = Engine(pack_macros(pack))
+    problems: list[Diagnostic] = []
+    root = Path(pack.root)
+    for lookup in pack.lookups:
+        # transforms.conf: case_sensitive_match defaults to true; max_matches unset keeps the engine's default
+        case_sensitive = True if lookup.case_sensitive_match is None else lookup.case_sensitive_match
+        path = root / "lookups" / lookup.filename
+        try:
+            if lookup.max_matches is None:
+                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive)
+            else:
+                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive, max_matches=lookup.max_matches)
+        except SplError as exc:
+            problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
+    by_sourcetype: dict[str, list[DataSource]] = {}
+    for source in pack.data_sources:
+        by_sourcetype.setdefault(source.sourcetype, []).append(source)
+    for sourcetype, sources in by_sourcetype.items():
+        aliases, calculated, conflicts = _merged_search_time(sources)
+        problems.extend(conflicts)
+        try:
+            engine.register_search_time(sourcetype, aliases, calculated)
+        except SplError as exc:
+            problems.append(error(sources[0].source_map.at("search_time"), RULE_SETUP,
+                                  f"search_time of sourcetype '{sourcetype}': {exc}"))
+    if problems:
+        raise ReplaySetupError(problems)
+    return engine

@@ -1,0 +1,217 @@
+"""The simulated Enterprise Security timeline: every detection on its cron, over its dispatch window, seeing
+only what is indexed, throttled, writing notables and risk events that later risk-reading searches see.
+
+The clock (``clock``): from the first event's ``_time`` minus the longest dispatch lookback in play (no run
+before that can see anything) to the last moment an event becomes searchable (``max(_indextime)``) plus a
+tail of twice the longest "lookback + longest gap between two runs" of the detections in play: once for the
+last event to fall in some run's window, once more for the risk event that run writes to reach a
+correlation search reading the risk index. Runs are the cron ticks in (start, end].
+
+Order within one tick: searches over events run before searches that start with a generating command
+(``| from datamodel Risk.All_Risk``); a risk event is searchable from the run after the one that wrote it
+(its ``_indextime`` is its run time and a run sees risk with ``_indextime`` strictly before its own time —
+searches dispatched at the same minute run concurrently, so one cannot see the other's output; assumed).
+
+Speed: a search's base search (its first ``search`` command) does not depend on the time range, so it is
+matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. A run
+whose input is empty is skipped once the search has shown it returns no rows on empty input (assumed to
+hold at every run time: a search that invents rows from nothing, like ``| makeresults``, runs every time).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from contentpack.content.model import Detection, Pack
+from contentpack.cron import CronError
+from contentpack.simulate.dispatch import Schedule, schedule_of
+from contentpack.simulate.engine_setup import build_engine
+from contentpack.simulate.notables import Notable, notable_for
+from contentpack.simulate.risk import risk_events
+from contentpack.simulate.throttle import Throttle
+from contentpack.simulate.timeline import EventIndex, event_time
+from contentpack.spl import Engine, SplError
+from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.values import Event, Value
+
+__all__ = ["Run", "SimulationError", "SimulationResult", "clock", "simulate"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One scheduled run: when, over which window, how many events (or risk events) it read, its rows."""
+
+    detection: str
+    run_time: float
+    earliest: float
+    latest: float
+    events_read: int
+    rows: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class SimulationError:
+    """A detection that could not be simulated: a bad schedule, or a search the engine rejected."""
+
+    detection: str
+    what: str  # "schedule" | "search"
+    message: str
+    column: int | None = None  # SPL column inside the search text
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    start: float
+    end: float
+    runs: tuple[Run, ...]
+    notables: tuple[Notable, ...]
+    risk: tuple[Event, ...]  # risk events in the order they were written (each has _indextime = run time)
+    errors: tuple[SimulationError, ...] = ()
+
+    def runs_of(self, detection: str) -> list[Run]:
+        return [run for run in self.runs if run.detection == detection]
+
+    def notables_of(self, detection: str) -> list[Notable]:
+        return [notable for notable in self.notables if notable.detection == detection]
+
+    def risk_scores(self) -> dict[str, int]:
+        """Total risk score per risk object, over every risk event written."""
+        totals: Counter[str] = Counter()
+        for event in self.risk:
+            score = event.get("risk_score")
+            if isinstance(score, (int, float)) and not isinstance(score, bool):
+                totals[str(event.get("risk_object"))] += int(score)
+        return dict(totals)
+
+    def first_alert_time(self) -> float | None:
+        """The run time of the first notable or risk event (what "time to detect" is measured to)."""
+        times = [n.run_time for n in self.notables] + [
+            t for t in (event_time(e, "_indextime") for e in self.risk) if t is not None
+        ]
+        return min(times) if times else None
+
+
+@dataclass
+class _Plan:
+    detection: Detection
+    schedule: Schedule
+    pipeline: Pipeline
+    events: EventIndex  # what the search reads: the base search's matches when prefiltered
+    generating: bool  # the search starts with a generating command (reads the risk index, not events)
+    throttle: Throttle
+    empty_gives_rows: bool | None = None  # learnt at the first run with no input
+    failed: bool = False
+
+
+def clock(schedules: Sequence[Schedule], index: EventIndex) -> tuple[float, float]:
+    """(start, end) of the timeline for these schedules over these events (see the module docstring)."""
+    first, last = index.first_time, index.last_time
+    if first is None or last is None or not schedules:
+        return (0.0, 0.0)
+    lookback = max(s.lookback for s in schedules)
+    tail = 2 * max(s.lookback + s.longest_gap for s in schedules)
+    last_visible = max(last, index.last_indextime or last)
+    return (math.floor((first - lookback) / 60) * 60, last_visible + tail)
+
+
+def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
+          errors: list[SimulationError]) -> _Plan | None:
+    try:
+        schedule = schedule_of(detection, tz)
+    except (CronError, ValueError) as exc:
+        errors.append(SimulationError(detection.name, "schedule", str(exc)))
+        return None
+    try:
+        pipeline = engine.parse(detection.search)
+        matched = engine.prefilter(pipeline, index.events, index.first_time or 0.0)
+    except SplError as exc:
+        errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+        return None
+    generating = not isinstance(pipeline.commands[0], SearchCommand)
+    events = index if matched is None else index.restricted(matched)
+    return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling))
+
+
+def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
+             detections: Sequence[Detection] | None = None, engine: Engine | None = None,
+             tz: str = "UTC") -> SimulationResult:
+    """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
+    ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
+    which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken)."""
+    engine = build_engine(pack) if engine is None else engine
+    chosen = list(pack.detections if detections is None else detections)
+    errors: list[SimulationError] = []
+    plans = [p for p in (_plan(engine, d, index, tz, errors) for d in chosen) if p is not None]
+    if start is None or end is None:
+        default_start, default_end = clock([p.schedule for p in plans], index)
+        start = default_start if start is None else start
+        end = default_end if end is None else end
+    ticks = sorted(
+        (tick, plan.generating, order)
+        for order, plan in enumerate(plans)
+        for tick in plan.schedule.cron.ticks(start, end)
+    )
+    state = _State(pack, engine)
+    for tick, _, order in ticks:
+        plan = plans[order]
+        if not plan.failed:
+            state.run(plan, tick, errors)
+    return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors))
+
+
+@dataclass
+class _State:
+    pack: Pack
+    engine: Engine
+    runs: list[Run] = field(default_factory=list)
+    notables: list[Notable] = field(default_factory=list)
+    risk: list[Event] = field(default_factory=list)
+    _risk_indextimes: list[float] = field(default_factory=list)
+
+    def _visible_risk(self, run_time: float, earliest: float, latest: float) -> list[Event]:
+        written = self.risk[:bisect_left(self._risk_indextimes, run_time)]
+        inside = [e for e in written if (t := event_time(e)) is not None and earliest <= t < latest]
+        inside.sort(key=lambda e: -(event_time(e) or 0.0))
+        return inside
+
+    def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
+        detection = plan.detection
+        earliest, latest = plan.schedule.window(run_time)
+        events = plan.events.window(earliest, latest, run_time)
+        risk = self._visible_risk(run_time, earliest, latest) if plan.generating else []
+        read = len(events) + len(risk)
+        if read == 0 and plan.empty_gives_rows is False:
+            self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
+            return
+        try:
+            rows = self.engine.fork(events, risk).search_pipeline(
+                plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
+        except SplError as exc:
+            errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+            plan.failed = True
+            return
+        if read == 0:
+            plan.empty_gives_rows = bool(rows)
+        self.runs.append(Run(detection.name, run_time, earliest, latest, read, tuple(rows)))
+        self._actions(plan, rows, run_time, (earliest, latest))
+
+    def _actions(self, plan: _Plan, rows: Sequence[Mapping[str, Value]], run_time: float,
+                 window: tuple[float, float]) -> None:
+        """Each row that passes throttling raises the detection's notable and writes its risk events."""
+        detection = plan.detection
+        deployment = detection.deployment
+        for row in rows:
+            if not plan.throttle.admit(row, run_time):
+                continue
+            if deployment is not None and deployment.notable is not None:
+                self.notables.append(notable_for(self.pack.app, detection, row, run_time, window))
+            if deployment is not None and deployment.rba_enabled:
+                for event in risk_events(self.pack.app, detection, [row], run_time):
+                    event["_indextime"] = run_time
+                    self.risk.append(event)
+                    self._risk_indextimes.append(run_time)

@@ -1,0 +1,62 @@
+"""Throttling as Enterprise Security applies it: ``alert.suppress``, ``alert.suppress.fields``,
+``alert.suppress.period``.
+
+savedsearches.conf.spec: "alert.suppress = 0 | 1 * Specifies whether alert suppression is enabled for this
+scheduled search"; "alert.suppress.period = <time-specifier> * Sets the suppression period. Use
+[number][time-unit] to specify a time"; "alert.suppress.fields = <comma-delimited-field-list> * List of
+fields to use when suppressing per-result alerts". ES exposes the same pair as a correlation search's
+throttling "Window duration" and "Fields to group by" (splunk.es Ansible collection,
+``throttle_window_duration``: "How much time to ignore other events that match the field values specified in
+Fields to group by", https://docs.ansible.com/ansible/latest/collections/splunk/es/
+splunk_correlation_searches_module.html).
+
+So: per combination of the group-by fields' values, the first result raises its actions (notable, risk) and
+starts a window of ``period`` from that run's time; results with the same values from runs inside the window
+are dropped — across runs and within one run. A suppressed result does not extend the window.
+Assumed (not stated): a missing field counts as the empty value, a multivalue field as its values joined in
+order, and suppression covers every alert action (notable and risk alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from contentpack.content.model import Throttling
+from contentpack.durations import duration_seconds
+from contentpack.spl.values import Value, mv_values, to_str
+
+__all__ = ["Throttle"]
+
+
+def _key_part(value: Value) -> str:
+    return "\n".join(text for text in (to_str(v) for v in mv_values(value)) if text is not None)
+
+
+@dataclass
+class Throttle:
+    """Suppression state of one detection across the runs of a timeline (no throttling: admits all)."""
+
+    fields: tuple[str, ...] = ()
+    period: float = 0.0
+    _until: dict[tuple[str, ...], float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, throttling: Throttling | None) -> Throttle:
+        if throttling is None:
+            return cls()
+        return cls(tuple(throttling.fields), duration_seconds(throttling.period))
+
+    def key(self, row: Mapping[str, Value]) -> tuple[str, ...]:
+        return tuple(_key_part(row.get(name)) for name in self.fields)
+
+    def admit(self, row: Mapping[str, Value], run_time: float) -> bool:
+        """Whether the row's actions fire at ``run_time``; a firing row starts its suppression window."""
+        if self.period <= 0:
+            return True
+        key = self.key(row)
+        until = self._until.get(key)
+        if until is not None and run_time < until:
+            return False
+        self._until[key] = run_time + self.period
+        return True

@@ -1,0 +1,61 @@
+"""Events indexed by time once, so each scheduled run selects its window by bisection instead of a scan.
+
+``EventIndex`` holds events sorted by ``_time`` (each carrying ``_indextime``, see ``delays``). A run at
+``run_time`` over the dispatch window [earliest, latest) sees the events with ``earliest <= _time < latest``
+(Splunk's time range includes its earliest time and excludes its latest; the engine's ``admitted`` applies the
+same rule) that were indexed by then, ``_indextime <= run_time``. Events without a numeric ``_time`` can never
+fall in a window and are dropped.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from contentpack.spl.values import Event
+
+__all__ = ["EventIndex", "event_time"]
+
+
+def event_time(event: Event, key: str = "_time") -> float | None:
+    value = event.get(key)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+class EventIndex:
+    """Time-sorted events; ``window`` gives a run's visible events newest first (the engine's input order)."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        timed = [(t, e) for e in events if (t := event_time(e)) is not None]
+        timed.sort(key=lambda pair: pair[0])
+        self.events: list[Event] = [e for _, e in timed]
+        self.times: list[float] = [t for t, _ in timed]
+        self.indextimes: list[float] = [
+            it if (it := event_time(e, "_indextime")) is not None else t for t, e in timed
+        ]
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @property
+    def first_time(self) -> float | None:
+        return self.times[0] if self.times else None
+
+    @property
+    def last_time(self) -> float | None:
+        return self.times[-1] if self.times else None
+
+    @property
+    def last_indextime(self) -> float | None:
+        return max(self.indextimes) if self.indextimes else None
+
+    def window(self, earliest: float | None, latest: float | None, visible_at: float) -> list[Event]:
+        """Events with ``earliest <= _time < latest`` and ``_indextime <= visible_at``, newest first."""
+        low = 0 if earliest is None else bisect_left(self.times, earliest)
+        high = len(self.times) if latest is None else bisect_left(self.times, latest)
+        indextimes, events = self.indextimes, self.events
+        return [events[i] for i in range(high - 1, low - 1, -1) if indextimes[i] <= visible_at]
+
+    def restricted(self, events: Sequence[Event]) -> EventIndex:
+        """An index over other events (the copies a search's base search keeps), same rules."""
+        return EventIndex(events)

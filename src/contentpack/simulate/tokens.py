@@ -1,0 +1,61 @@
+"""``$field$`` token filling as Enterprise Security does it: plain text substitution, no quoting, no escaping.
+
+ES fills the ``$field$`` tokens of a notable's drill-down searches and of a risk message from the field
+values of the result (Splunk ES 7.3 Admin, *Investigate notables using drilldown searches and dashboards*,
+https://docs.splunk.com/Documentation/ES/7.3.0/Admin/Usedrilldownsearches; ES 7.2, *Expand tokens in notable
+events using the expandtoken command*, https://help.splunk.com/en/splunk-enterprise-security-7/administer/7.2/
+incident-review-and-investigations/expand-tokens-in-notable-events-using-the-expandtoken-command). Neither
+page mentions quoting or escaping the value — token filters such as ``$x|s$`` exist only in Simple XML
+dashboards — so a value is pasted in as it is (docs/build.md, "Drilldown safety"). That is exactly what
+makes a drilldown keyed on attacker-chosen text dangerous, and why this module must not "fix" it.
+
+Token syntax is the one the validator checks (``content.rules.spl_text.scan_tokens``): each ``$`` opens a
+token the next ``$`` closes; ``$$`` is a literal dollar sign.
+
+Assumptions no Splunk page states (pinned by tests, marked "assumed" there):
+* how a multivalue field fills a token. Risk messages: values joined by one space
+  (``MESSAGE_SEPARATOR``). Drilldown searches: values joined by ``","`` (``DRILLDOWN_SEPARATOR``) — inferred
+  from ESCU's drilldown convention ``field IN ("$field$")``, which matches every value of a multivalue
+  field only under that join (``IN ("a","b")``); no Splunk page we could find states it;
+* a token whose field the row lacks stays in the text as written (``$field$``), which the drilldown
+  checks report as an unfilled token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from contentpack.spl.values import Value, mv_values, to_str
+
+_TOKEN = re.compile(r"\$([^\s$]*)\$")
+MESSAGE_SEPARATOR = " "
+DRILLDOWN_SEPARATOR = '","'
+
+
+def token_text(value: Value, separator: str = MESSAGE_SEPARATOR) -> str | None:
+    """The text a field value puts in place of its token (None when the field is null)."""
+    values = [text for text in (to_str(v) for v in mv_values(value)) if text is not None]
+    return separator.join(values) if values else None
+
+
+def fill_tokens(template: str, row: Mapping[str, Value], separator: str = MESSAGE_SEPARATOR) -> str:
+    """``template`` with every ``$field$`` replaced by the row's value, pasted in verbatim."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if not name:
+            return "$"
+        text = token_text(row.get(name), separator)
+        return match.group(0) if text is None else text
+
+    return _TOKEN.sub(replace, template)
+
+
+def unfilled_tokens(template: str, row: Mapping[str, Value]) -> list[str]:
+    """Token names of ``template`` the row has no value for."""
+    return [name for name in _TOKEN.findall(template) if name and token_text(row.get(name)) is None]
+
+
+def token_names(template: str) -> list[str]:
+    return [name for name in _TOKEN.findall(template) if name]
