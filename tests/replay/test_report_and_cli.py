@@ -31,7 +31,7 @@ def test_table_shows_each_test_its_status_and_why_it_failed(tmp_path: Path) -> N
     text = render_table(report)
     assert "True Positive Test" in text and "Off By One" in text
     assert "pass" in text and "FAIL" in text
-    assert "expected_results: 1 result(s), expected 2" in text
+    assert "expected_results: 1 result(s), expected 2; rows: {" in text
     assert text.splitlines()[-1].startswith("FAIL: 2 test(s), 1 passed, 1 failed (")
     assert summary(report) == text.splitlines()[-1]
 
@@ -41,7 +41,8 @@ def test_json_report_carries_every_check(tmp_path: Path) -> None:
     assert payload["ok"] is False and payload["setup_errors"] == []
     first, second = payload["tests"]
     assert first["ok"] and first["result_count"] == 1 and first["risk_events"] == 1
-    assert {"name": "expected_results", "ok": False, "detail": "1 result(s), expected 2"} in second["checks"]
+    [check] = [c for c in second["checks"] if c["name"] == "expected_results"]
+    assert not check["ok"] and check["detail"].startswith("1 result(s), expected 2; rows: {")
     json.dumps(payload)  # serialisable as is
 
 
@@ -74,7 +75,7 @@ def test_cli_exit_1_and_json_when_a_test_fails(pack_copy: Path, capsys: pytest.C
     failed = [t for t in payload["tests"] if not t["ok"]]
     assert len(failed) == 1
     [check] = [c for c in failed[0]["checks"] if not c["ok"]]
-    assert check["name"] == "expected_results" and check["detail"].endswith(" result(s), expected 7")
+    assert check["name"] == "expected_results" and " result(s), expected 7; rows: {" in check["detail"]
 
 
 def test_cli_exit_1_on_invalid_content(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

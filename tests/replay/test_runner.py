@@ -39,8 +39,10 @@ def test_expected_results_mismatch_is_reported(tmp_path: Path) -> None:
     [outcome] = _run(tmp_path, f.unit_test(data, expected=3))
     check = _check(outcome, "expected_results")
     assert not outcome.ok and not check.ok
-    assert check.detail == "2 result(s), expected 3"
-    assert "expected_results: 2 result(s), expected 3" in outcome.failures
+    # the failure shows the rows that came back, not only the count (issue 12)
+    assert check.detail.startswith("2 result(s), expected 3; rows: {")
+    assert "user=" in check.detail and check.detail.count("{") == 2
+    assert f"expected_results: {check.detail}" in outcome.failures
 
 
 def test_a_must_miss_test_passes_with_no_results_and_skips_the_pass_rule(tmp_path: Path) -> None:

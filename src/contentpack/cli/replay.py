@@ -1,7 +1,10 @@
-"""`contentpack replay [--root DIR] [--detection NAME ...] [--format table|json]`.
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time] [--format table|json]`.
 
 Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
-outcome. Exit status: 0 every test passed, 1 a test failed or the content is invalid, 2 usage or I/O error.
+outcome. By default each test runs twice: contentctl's way (every search once over all time) and through the
+simulated Enterprise Security timeline (``contentpack.simulate``: cron, dispatch windows, ingestion delay,
+throttling, notables and risk); ``--all-time`` runs only the first. Exit status: 0 every test passed, 1 a
+test failed or the content is invalid, 2 usage or I/O error.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run every detection test over its attack data with the embedded SPL engine",
         description="Replay each detection test: index its attack data, run the search over all time, check "
         "expected_results, expected_rows and contentctl's pass rule, write ES risk events for Correlation "
-        "tests, and run the drilldowns.",
+        "tests, and run the drilldowns; then (unless --all-time) run the test's detections on their "
+        "cron_schedule over their dispatch windows, seeing only indexed events, throttled, writing notables "
+        "and risk, and check expected_notables, max_notables, detect_within and expected_risk.",
     )
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",
                         help="only this detection (its name as written in the YAML; repeatable)")
+    parser.add_argument("--all-time", action="store_true",
+                        help="only contentctl's way: each search once over all time (no scheduled simulation)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     parser.set_defaults(func=run)
 
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         for name in unknown:
             print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
         return 2
-    report = replay_pack(result.pack, detections)
+    report = replay_pack(result.pack, detections, all_time=args.all_time)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:

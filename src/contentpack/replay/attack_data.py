@@ -23,6 +23,8 @@ from pathlib import Path
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
 from contentpack.spl import Engine, SplError
+from contentpack.spl.events import read_events
+from contentpack.spl.values import Event
 
 RULE_ATTACK_DATA = "RP002"
 _URL_PREFIXES = ("http://", "https://", "s3://", "ftp://")
@@ -55,6 +57,7 @@ class AttackDataStore:
 
     root: Path
     _newest: dict[DataFile, float | None] = field(default_factory=dict)
+    _events: dict[DataFile, list[Event]] = field(default_factory=dict)
 
     def resolve(self, data: str) -> Path | str:
         """The file for an ``attack_data.data`` value, or why it cannot be replayed."""
@@ -108,3 +111,11 @@ class AttackDataStore:
         """The newest event time across checked files (None when none has a time)."""
         times = [t for t in (self._newest.get(item) for item in files) if t is not None]
         return max(times) if times else None
+
+    def events(self, item: DataFile) -> list[Event]:
+        """The file's events with their metadata, read once per replay (the scheduled replay indexes them by
+        time per test; the file was already checked by ``files_for``). Callers must not change them."""
+        if item not in self._events:
+            self._events[item] = list(read_events(item.path, sourcetype=item.sourcetype, source=item.source,
+                                                  host=item.host, index=item.index))
+        return self._events[item]

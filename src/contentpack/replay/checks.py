@@ -37,11 +37,24 @@ def _matches(row: Row, expected: Mapping[str, str]) -> bool:
     return all(str(want) in [to_str(v) for v in mv_values(row.get(name))] for name, want in expected.items())
 
 
+def rows_text(rows: Sequence[Row], shown: int = 3) -> str:
+    """The first rows, short (six fields each, internal fields left out), for a failure's detail."""
+    parts = []
+    for row in rows[:shown]:
+        cells = [f"{k}={'|'.join(t for t in (to_str(v) for v in mv_values(value)) if t is not None)}"
+                 for k, value in row.items() if not k.startswith("_")][:6]
+        parts.append("{" + ", ".join(cells) + "}")
+    return "; ".join(parts) + (f" (+{len(rows) - shown} more)" if len(rows) > shown else "")
+
+
 def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
     if test.expected_results is None:
         return []
     ok = len(rows) == test.expected_results
-    return [CheckResult("expected_results", ok, f"{len(rows)} result(s), expected {test.expected_results}")]
+    detail = f"{len(rows)} result(s), expected {test.expected_results}"
+    if not ok and rows:
+        detail += f"; rows: {rows_text(rows)}"
+    return [CheckResult("expected_results", ok, detail)]
 
 
 def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:

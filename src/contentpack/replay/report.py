@@ -1,4 +1,9 @@
-"""A replay's outcome as a rich table (people) or JSON (CI, other tools). Rendering only: no checks here."""
+"""A replay's outcome as a rich table (people) or JSON (CI, other tools). Rendering only: no checks here.
+
+In scheduled mode each test also shows its simulated timeline: runs, notables after throttling, risk per
+risk object and the time to detect (first event → the run that raised the first notable or risk event);
+the JSON lists every simulated notable with its run time.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.durations import format_duration
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
+from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
 TABLE_WIDTH = 160
 
@@ -17,12 +24,41 @@ def summary(report: ReplayReport) -> str:
     passed = sum(1 for outcome in report.outcomes if outcome.ok)
     failed = len(report.outcomes) - passed
     verdict = "PASS" if report.ok else "FAIL"
+    warned = sum(1 for outcome in report.outcomes if outcome.warnings)
+    warnings = f", {warned} with scheduled warnings" if warned else ""
     return (f"{verdict}: {len(report.outcomes)} test(s), {passed} passed, {failed} failed "
-            f"({report.seconds:.2f} s)")
+            f"({report.seconds:.2f} s, {report.mode}{warnings})")
 
 
 def _expected(outcome: DetectionTestOutcome) -> str:
     return "-" if outcome.expected_results is None else str(outcome.expected_results)
+
+
+def _scheduled_cells(outcome: ScheduledOutcome | None) -> list[str]:
+    if outcome is None:
+        return ["-", "-", "-"]
+    took = outcome.time_to_detect
+    scores = outcome.risk_by_object
+    risk = f"{len(scores)} obj, max {max(scores.values())}" if scores else "-"
+    return [f"{outcome.runs}/{len(outcome.notables)}", "-" if took is None else format_duration(took), risk]
+
+
+def scheduled_json(outcome: ScheduledOutcome | None) -> dict[str, Any] | None:
+    if outcome is None:
+        return None
+    return {
+        "start": outcome.start,
+        "end": outcome.end,
+        "runs": outcome.runs,
+        "runs_with_rows": outcome.runs_with_rows,
+        "notable_count": len(outcome.notables),
+        "notables": [notable_json(n) for n in outcome.notables],
+        "risk_by_object": dict(sorted(outcome.risk_by_object.items())),
+        "risk_events": outcome.risk_events,
+        "first_event": outcome.first_event,
+        "first_alert": outcome.first_alert,
+        "time_to_detect": outcome.time_to_detect,
+    }
 
 
 def render_table(report: ReplayReport) -> str:
@@ -30,17 +66,24 @@ def render_table(report: ReplayReport) -> str:
     for message in report.setup_errors:
         console.print(message, markup=False, highlight=False)
     table = Table(show_lines=False)
-    for column in ("detection", "test", "results", "expected", "status", "details"):
-        table.add_column(column, overflow="fold")
+    scheduled = report.mode == "scheduled"
+    columns = ["detection", "test", "results", "expected"]
+    columns += ["runs/notables", "detect", "risk"] if scheduled else []
+    for column in (*columns, "status"):
+        table.add_column(column, overflow="fold", min_width=24 if column in ("detection", "test") else None)
     for outcome in report.outcomes:
-        table.add_row(
-            outcome.detection, outcome.test,
-            "-" if outcome.result_count is None else str(outcome.result_count),
-            _expected(outcome), "pass" if outcome.ok else "FAIL",
-            "\n".join(outcome.failures),
-        )
+        cells = [outcome.detection, outcome.test,
+                 "-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
+        if scheduled:
+            cells += _scheduled_cells(outcome.scheduled)
+        status = ("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
+        table.add_row(*cells, status)
     if report.outcomes:
         console.print(table)
+    for outcome in report.outcomes:  # in full below the table: rows and notables do not fit in a cell
+        for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]:
+            console.print(f"{outcome.detection} / {outcome.test}: {line}", markup=False, highlight=False,
+                          soft_wrap=True)
     console.print(summary(report), markup=False, highlight=False)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
@@ -48,6 +91,7 @@ def render_table(report: ReplayReport) -> str:
 def report_json(report: ReplayReport) -> dict[str, Any]:
     return {
         "ok": report.ok,
+        "mode": report.mode,
         "summary": summary(report),
         "setup_errors": list(report.setup_errors),
         "tests": [
@@ -63,6 +107,8 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "seconds": round(o.seconds, 4),
                 "errors": list(o.errors),
                 "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in o.checks],
+                "warnings": list(o.warnings),
+                "scheduled": scheduled_json(o.scheduled),
             }
             for o in report.outcomes
         ],

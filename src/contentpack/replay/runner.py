@@ -25,7 +25,7 @@ from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Detection, Pack, UnitTest
-from contentpack.replay.attack_data import AttackDataStore
+from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
     contentctl_pass_rule,
@@ -33,6 +33,8 @@ from contentpack.replay.checks import (
     expected_rows_checks,
 )
 from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
+from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
+from contentpack.simulate import DelayPlan, EventIndex, index_events, simulate
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
@@ -40,6 +42,7 @@ from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
 RULE_RISK_FROM = "RP004"
+RULE_SCHEDULE = "RP005"
 
 __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "run_detection_search",
            "select_detections"]
@@ -59,6 +62,8 @@ class DetectionTestOutcome:
     seconds: float = 0.0
     risk_event_count: int = 0
     now: float = REPLAY_NOW  # the "now" the test ran at
+    scheduled: ScheduledOutcome | None = None  # None in --all-time mode or when the test could not run
+    warnings: tuple[str, ...] = ()  # visible gaps that do not fail the test (see replay.scheduled)
 
     @property
     def ok(self) -> bool:
@@ -74,6 +79,7 @@ class ReplayReport:
     outcomes: tuple[DetectionTestOutcome, ...]
     setup_errors: tuple[str, ...] = ()
     seconds: float = 0.0
+    mode: str = "scheduled"  # "scheduled" (all-time checks + the simulated timeline) or "all-time"
 
     @property
     def ok(self) -> bool:
@@ -109,10 +115,13 @@ class _Context:
     store: AttackDataStore
     now: float | None  # None: derive from each test's data
     by_name: Mapping[str, Detection] = field(default_factory=dict)
+    scheduled_engine: Engine | None = None  # None: --all-time mode
+    indexes: dict[tuple[object, ...], EventIndex] = field(default_factory=dict)
 
 
-def _engine_with_data(ctx: _Context, detection: Detection, test_index: int, test: UnitTest) -> tuple[Engine, float]:
-    """The engine holding the test's data, and the test's "now"."""
+def _engine_with_data(ctx: _Context, detection: Detection, test_index: int,
+                      test: UnitTest) -> tuple[Engine, float, list[DataFile]]:
+    """The engine holding the test's data, the test's "now", and the test's files."""
     try:
         engine = build_engine(ctx.pack)
     except ReplaySetupError as exc:
@@ -123,15 +132,14 @@ def _engine_with_data(ctx: _Context, detection: Detection, test_index: int, test
     for item in files:
         item.register(engine)
     if ctx.now is not None:
-        return engine, ctx.now
+        return engine, ctx.now, files
     newest = ctx.store.newest_time(files)
-    return engine, REPLAY_NOW if newest is None else newest + 1.0
+    return engine, REPLAY_NOW if newest is None else newest + 1.0, files
 
 
-def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
-                now: float) -> list[Event]:
-    """Risk events of the test's ``risk_from`` detections, each run over this test's data."""
-    events: list[Event] = []
+def _risk_sources(ctx: _Context, detection: Detection, test_index: int, test: UnitTest) -> list[Detection]:
+    """The test's ``risk_from`` detections (each must exist and write risk)."""
+    sources: list[Detection] = []
     for number, name in enumerate(test.risk_from):
         source = ctx.by_name.get(name)
         where = detection.source.at("tests", test_index, "risk_from", number)
@@ -140,10 +148,47 @@ def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index:
         if source.rba is None:
             raise _TestFailed([error(where, RULE_RISK_FROM,
                                      f"risk_from detection {name!r} has no rba block, so it writes no risk")])
+        sources.append(source)
+    return sources
+
+
+def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitTest,
+               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult]]:
+    """The test through the simulated ES timeline, and the scheduled expectations it declares."""
+    assert ctx.scheduled_engine is not None
+    key = (tuple(files), test.ingestion_delay)
+    index = ctx.indexes.get(key)
+    if index is None:  # tests over the same files share one index (and its base-search matches)
+        events = [event for item in files for event in ctx.store.events(item)]
+        index = ctx.indexes[key] = index_events(events, DelayPlan.for_pack(ctx.pack.data_sources,
+                                                                           test.ingestion_delay))
+    chosen = [detection, *_risk_sources(ctx, detection, test_index, test)]
+    result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine)
+    if result.errors:
+        problems = []
+        for problem in result.errors:
+            source = ctx.by_name.get(problem.detection, detection)
+            if problem.what == "search":
+                column = f" column {problem.column}" if problem.column is not None else ""
+                problems.append(error(source.source.at("search"), RULE_SEARCH,
+                                      f"scheduled run: search{column}: {problem.message}"))
+            else:
+                problems.append(error(source.source.at("deployment"), RULE_SCHEDULE,
+                                      f"scheduled run: {problem.message}"))
+        raise _TestFailed(problems)
+    outcome = outcome_of(result, ctx.pack.app, detection, index)
+    return outcome, scheduled_checks(test, outcome)
+
+
+def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
+                now: float) -> list[Event]:
+    """Risk events of the test's ``risk_from`` detections, each run over this test's data."""
+    events: list[Event] = []
+    for source in _risk_sources(ctx, detection, test_index, test):
         try:
             rows = run_detection_search(engine, source, now).rows
         except SplError as exc:
-            raise _TestFailed([_spl_problem(source, f"risk_from detection {name!r}: search", exc)]) from None
+            raise _TestFailed([_spl_problem(source, f"risk_from detection {source.name!r}: search", exc)]) from None
         events.extend(risk_events(ctx.pack.app, source, rows, now))
     return events
 
@@ -152,12 +197,16 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
     started = time.perf_counter()
     outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
     try:
-        engine, now = _engine_with_data(ctx, detection, test_index, test)
+        engine, now, files = _engine_with_data(ctx, detection, test_index, test)
         engine.register_risk_index(_risk_index(ctx, engine, detection, test_index, test, now))
         try:
             rows = run_detection_search(engine, detection, now).rows
         except SplError as exc:
             raise _TestFailed([_spl_problem(detection, "search", exc)]) from None
+        scheduled = None
+        scheduled_results: list[CheckResult] = []
+        if ctx.scheduled_engine is not None:
+            scheduled, scheduled_results = _scheduled(ctx, detection, test_index, test, files)
     except _TestFailed as failed:
         return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
@@ -166,8 +215,10 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
               + contentctl_pass_rule(detection, test, rows))
     if rows:
         checks += drilldown_checks(engine, detection, rows, now)
+    checks += scheduled_results
+    warnings = tuple(scheduled_warnings(test, len(rows), scheduled)) if scheduled is not None else ()
     return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
-                   seconds=time.perf_counter() - started)
+                   scheduled=scheduled, warnings=warnings, seconds=time.perf_counter() - started)
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:
@@ -179,20 +230,25 @@ def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detec
     return [by_name[n] for n in dict.fromkeys(wanted) if n in by_name], [n for n in wanted if n not in by_name]
 
 
-def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: float | None = None) -> ReplayReport:
+def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: float | None = None, *,
+                all_time: bool = False) -> ReplayReport:
     """Replay every test of ``detections`` (default: all of the pack's), in pack order.
 
-    ``now``: the time every search runs at; None (default) fixes it per test from the test's data.
+    ``now``: the time every all-time search runs at; None (default) fixes it per test from the test's data.
+    ``all_time``: only contentctl's way (each search once over all time); by default each test also runs
+    through the simulated ES timeline and its scheduled expectations are checked (``replay.scheduled``).
     """
     started = time.perf_counter()
+    mode = "all-time" if all_time else "scheduled"
     try:
-        build_engine(pack)
+        engine = build_engine(pack)
     except ReplaySetupError as exc:
-        return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started)
-    ctx = _Context(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections})
+        return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started, mode)
+    ctx = _Context(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
+                   None if all_time else engine)
     outcomes = [
         _run_test(ctx, detection, index, test)
         for detection in (pack.detections if detections is None else detections)
         for index, test in enumerate(detection.tests)
     ]
-    return ReplayReport(tuple(outcomes), (), time.perf_counter() - started)
+    return ReplayReport(tuple(outcomes), (), time.perf_counter() - started, mode)

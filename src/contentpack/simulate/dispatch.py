@@ -1,6 +1,12 @@
 """When a scheduled search runs and over which window: ``cron_schedule`` + ``dispatch.earliest_time`` /
 ``dispatch.latest_time``, exactly as the build writes them into savedsearches.conf.
 
+Splunk's Alerting Manual, *Alert scheduling tips* (https://help.splunk.com/splunk-enterprise/alert-and-respond/
+alerting-manual/9.0/create-alerts/alert-scheduling-tips): "Earliest: -90m, Latest: -30m, Cron Expression:
+30 * * * *" sets "the search time range from 90 minutes before the search launches to 30 minutes before";
+"When a search time range is shorter than the time range for the scheduled alert, an event might never be
+evaluated"; and the delay exists because "event data might not reach the indexer immediately".
+
 savedsearches.conf.spec: "dispatch.earliest_time = <time-str> * Specifies the earliest time for this search.
 Can be a relative or absolute time." — relative to the moment the scheduler dispatches the search, here the
 cron tick. A modifier such as ``-70m@m`` is resolved with the engine's time modifiers (``timeutil``: offset
@@ -15,13 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from contentpack.content.model import Detection, Scheduling
+from contentpack.content.model import Deployment, Detection
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import parse_time_modifier
 
-__all__ = ["Schedule", "schedule_of"]
+__all__ = ["Schedule", "deployment_of", "schedule_of"]
 
-# Run times sampled to bound a schedule's lookback: every hour of a week (snaps to @d, @w0 differ by hour/day).
+# A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
 _SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
 _SAMPLES = tuple(_SAMPLE_BASE + hour * 3600.0 for hour in range(7 * 24))
 
@@ -41,22 +47,33 @@ class Schedule:
                 parse_time_modifier(self.latest, run_time, self.tz))
 
     @cached_property
+    def _sample_ticks(self) -> list[float]:
+        """The runs of eight days (a week of weekdays and one more), or hourly samples when it runs less."""
+        ticks = list(self.cron.ticks(_SAMPLE_BASE, _SAMPLE_BASE + 8 * 86400))
+        return ticks if len(ticks) >= 2 else list(_SAMPLES)
+
+    @cached_property
     def lookback(self) -> float:
-        """The longest distance from a run back to its window's earliest time (over a week of hourly runs)."""
-        return max(t - self.window(t)[0] for t in _SAMPLES)
+        """The longest distance from a run back to its window's earliest time."""
+        return max(t - self.window(t)[0] for t in self._sample_ticks)
 
     @cached_property
     def longest_gap(self) -> float:
-        """The longest time between two runs (over eight days of ticks; one week if it runs less often)."""
+        """The longest time between two runs (one week if it runs less often than that)."""
         ticks = list(self.cron.ticks(_SAMPLE_BASE, _SAMPLE_BASE + 8 * 86400))
         if len(ticks) < 2:
             return 7 * 86400.0
         return max(b - a for a, b in zip(ticks, ticks[1:]))
 
 
+def deployment_of(detection: Detection) -> Deployment:
+    """The deployment the build writes: the detection's own, else its type's default (a hand-built model)."""
+    return detection.deployment if detection.deployment is not None else Deployment.default_for(detection.type)
+
+
 def schedule_of(detection: Detection, tz: str = "UTC") -> Schedule:
     """The schedule the build writes for ``detection`` (raises CronError / ValueError when it is not valid)."""
-    scheduling = detection.deployment.scheduling if detection.deployment is not None else Scheduling()
+    scheduling = deployment_of(detection).scheduling
     schedule = Schedule(parse_cron(scheduling.cron_schedule), scheduling.earliest_time, scheduling.latest_time, tz)
     schedule.window(_SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return schedule

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
 from contentpack.esapp.savedsearches import expand_percent_tokens, notable_title, severity, stanza_name
+from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import fill_tokens, token_text
 from contentpack.spl.values import Value
@@ -54,7 +55,7 @@ def _objects(row: Mapping[str, Value], pairs: tuple[tuple[str, str], ...]) -> tu
 
 def notable_for(app: AppConfig, detection: Detection, row: Mapping[str, Value], run_time: float,
                 window: tuple[float, float]) -> Notable:
-    action = detection.deployment.notable if detection.deployment is not None else None
+    action = deployment_of(detection).notable
     title = notable_title(detection, action) if action else detection.name
     description = expand_percent_tokens(action.rule_description, detection) if action else detection.description
     rba = detection.rba

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
-from contentpack.simulate.dispatch import Schedule, schedule_of
+from contentpack.simulate.dispatch import Schedule, deployment_of, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
@@ -72,6 +72,8 @@ class SimulationResult:
     notables: tuple[Notable, ...]
     risk: tuple[Event, ...]  # risk events in the order they were written (each has _indextime = run time)
     errors: tuple[SimulationError, ...] = ()
+    # per detection whose search starts with a base search: the _time of the first event it matches
+    first_matched: Mapping[str, float] = field(default_factory=dict)
 
     def runs_of(self, detection: str) -> list[Run]:
         return [run for run in self.runs if run.detection == detection]
@@ -128,12 +130,12 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         return None
     try:
         pipeline = engine.parse(detection.search)
-        matched = engine.prefilter(pipeline, index.events, index.first_time or 0.0)
+        events = index.restricted((id(engine), detection.search),
+                                  lambda all_events: engine.prefilter(pipeline, all_events, index.first_time or 0.0))
     except SplError as exc:
         errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
         return None
     generating = not isinstance(pipeline.commands[0], SearchCommand)
-    events = index if matched is None else index.restricted(matched)
     return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling))
 
 
@@ -161,7 +163,10 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         plan = plans[order]
         if not plan.failed:
             state.run(plan, tick, errors)
-    return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors))
+    first_matched = {p.detection.name: t for p in plans
+                     if not p.generating and p.events is not index and (t := p.events.first_time) is not None}
+    return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors),
+                            first_matched)
 
 
 @dataclass
@@ -204,13 +209,13 @@ class _State:
                  window: tuple[float, float]) -> None:
         """Each row that passes throttling raises the detection's notable and writes its risk events."""
         detection = plan.detection
-        deployment = detection.deployment
+        deployment = deployment_of(detection)
         for row in rows:
             if not plan.throttle.admit(row, run_time):
                 continue
-            if deployment is not None and deployment.notable is not None:
+            if deployment.notable is not None:
                 self.notables.append(notable_for(self.pack.app, detection, row, run_time, window))
-            if deployment is not None and deployment.rba_enabled:
+            if deployment.rba_enabled:
                 for event in risk_events(self.pack.app, detection, [row], run_time):
                     event["_indextime"] = run_time
                     self.risk.append(event)

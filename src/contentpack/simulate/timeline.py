@@ -10,7 +10,7 @@ fall in a window and are dropped.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 
 from contentpack.spl.values import Event
 
@@ -33,6 +33,7 @@ class EventIndex:
         self.indextimes: list[float] = [
             it if (it := event_time(e, "_indextime")) is not None else t for t, e in timed
         ]
+        self._restricted: dict[Hashable, EventIndex] = {}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -56,6 +57,10 @@ class EventIndex:
         indextimes, events = self.indextimes, self.events
         return [events[i] for i in range(high - 1, low - 1, -1) if indextimes[i] <= visible_at]
 
-    def restricted(self, events: Sequence[Event]) -> EventIndex:
-        """An index over other events (the copies a search's base search keeps), same rules."""
-        return EventIndex(events)
+    def restricted(self, key: Hashable, select: Callable[[list[Event]], list[Event] | None]) -> EventIndex:
+        """The index of the events ``select`` keeps (itself when it returns None), computed once per ``key``:
+        the events a base search matches do not change from one run, or one simulation, to the next."""
+        if key not in self._restricted:
+            kept = select(self.events)
+            self._restricted[key] = self if kept is None else EventIndex(kept)
+        return self._restricted[key]

@@ -1,0 +1,145 @@
+"""The scheduled half of a detection test: its attack data through the simulated ES timeline, then the
+scheduled expectations (docs/replay.md).
+
+Per test: the test's events (the same files and metadata as the all-time run) get ``_indextime`` from the
+delay plan (the test's ``ingestion_delay``, else each data source's, else the sourcetype default), then the
+detection — and for a Correlation test its ``risk_from`` detections, which write the risk index it reads —
+run on their schedules (``contentpack.simulate``). The outcome keeps every run, notable and risk event.
+
+Expectations, each checked only when the test declares it:
+
+* ``expected_notables`` — the detection's notables after throttling, exactly;
+* ``max_notables`` — at most this many (benign data);
+* ``detect_within`` — the first notable or risk event of the detection (its run time) comes at most this
+  long after the first attack event: the first event the base search (first ``search`` command) of the
+  detection, or of one of its ``risk_from`` detections, matches (the test's first event when none has one);
+* ``expected_risk`` — risk object → minimum total risk score over the timeline's risk events.
+
+A test that declares none is still simulated and reported; when it expects all-time results but the
+schedule raises nothing (or the reverse for a must-miss test) the outcome carries a warning, so the gap is
+visible without failing content written for contentctl.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from contentpack.content.model import AppConfig, Detection, UnitTest
+from contentpack.esapp.savedsearches import stanza_name
+from contentpack.durations import duration_seconds, format_duration
+from contentpack.replay.checks import CheckResult
+from contentpack.simulate import EventIndex, Notable, SimulationResult
+from contentpack.simulate.dispatch import deployment_of
+from contentpack.simulate.timeline import event_time
+from contentpack.spl.values import Event, to_str
+
+SHOWN = 3  # notables or rows shown in a failure's detail
+
+
+@dataclass(frozen=True)
+class ScheduledOutcome:
+    """What the simulated timeline did for one test (the detection under test, plus what it read)."""
+
+    start: float
+    end: float
+    runs: int
+    runs_with_rows: int
+    notables: tuple[Notable, ...]  # the detection's, after throttling
+    risk_by_object: dict[str, int]  # every risk event of the timeline (risk_from detections included)
+    risk_events: int
+    first_event: float | None
+    first_alert: float | None  # run time of the detection's first notable or risk event
+    raises_alerts: bool = True  # the detection has a notable or risk action (a Hunting search has neither)
+
+    @property
+    def time_to_detect(self) -> float | None:
+        if self.first_event is None or self.first_alert is None:
+            return None
+        return self.first_alert - self.first_event
+
+
+def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, index: EventIndex) -> ScheduledOutcome:
+    runs = result.runs_of(detection.name)
+    notables = tuple(result.notables_of(detection.name))
+    name = stanza_name(app, detection)
+    alerts = [n.run_time for n in notables] + [
+        t for t in (event_time(e, "_indextime") for e in result.risk if e.get("search_name") == name) if t is not None
+    ]
+    return ScheduledOutcome(
+        start=result.start, end=result.end, runs=len(runs), runs_with_rows=sum(1 for r in runs if r.rows),
+        notables=notables, risk_by_object=result.risk_scores(), risk_events=len(result.risk),
+        first_event=min(result.first_matched.values(), default=index.first_time),
+        first_alert=min(alerts) if alerts else None,
+        raises_alerts=deployment_of(detection).notable is not None
+        or (deployment_of(detection).rba_enabled and detection.rba is not None),
+    )
+
+
+def _shown_notables(notables: Sequence[Notable]) -> str:
+    if not notables:
+        return "no notable came back"
+    shown = "; ".join(f"{n.rule_title!r} at run {_clock(n.run_time)}" for n in notables[:SHOWN])
+    more = f" (+{len(notables) - SHOWN} more)" if len(notables) > SHOWN else ""
+    return f"notables: {shown}{more}"
+
+
+def _clock(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(epoch))
+
+
+def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckResult]:
+    checks: list[CheckResult] = []
+    count = len(outcome.notables)
+    if test.expected_notables is not None:
+        ok = count == test.expected_notables
+        detail = f"{count} notable(s) after throttling, expected {test.expected_notables}"
+        checks.append(CheckResult("expected_notables", ok, detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
+    if test.max_notables is not None:
+        ok = count <= test.max_notables
+        detail = f"{count} notable(s), at most {test.max_notables} allowed"
+        checks.append(CheckResult("max_notables", ok, detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
+    if test.detect_within is not None:
+        limit = duration_seconds(test.detect_within)
+        took = outcome.time_to_detect
+        if took is None:
+            checks.append(CheckResult("detect_within", False, f"no notable or risk event at all (limit {test.detect_within})"))
+        else:
+            checks.append(CheckResult("detect_within", took <= limit,
+                                      f"first notable or risk event {format_duration(took)} after the first event "
+                                      f"(run {_clock(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
+    for risk_object, minimum in test.expected_risk.items():
+        total = outcome.risk_by_object.get(risk_object, 0)
+        got = ", ".join(f"{k}={v}" for k, v in sorted(outcome.risk_by_object.items())[:SHOWN]) or "none"
+        checks.append(CheckResult(f"expected_risk[{risk_object}]", total >= minimum,
+                                  f"total risk {total}, expected at least {minimum} (risk objects: {got})"))
+    return checks
+
+
+def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: ScheduledOutcome) -> list[str]:
+    """Gaps between the all-time result and the schedule, for tests without scheduled expectations."""
+    if test.has_scheduled_expectations or result_count is None:
+        return []
+    if result_count > 0 and not outcome.raises_alerts and not outcome.runs_with_rows:
+        return [f"scheduled: all time finds {result_count} result(s) but none of the {outcome.runs} scheduled "
+                "run(s) returns a row"]
+    if result_count > 0 and outcome.raises_alerts and outcome.first_alert is None:
+        return [f"scheduled: all time finds {result_count} result(s) but the scheduled runs raise no notable "
+                f"or risk event ({outcome.runs} run(s), {outcome.runs_with_rows} with rows)"]
+    if result_count == 0 and outcome.notables:
+        return [f"scheduled: all time finds no result but the scheduled runs raise {len(outcome.notables)} "
+                f"notable(s); {_shown_notables(outcome.notables)}"]
+    return []
+
+
+def notable_json(notable: Notable) -> dict[str, object]:
+    return {
+        "rule_title": notable.rule_title,
+        "run_time": notable.run_time,
+        "_time": notable.time,
+        "earliest": notable.earliest,
+        "latest": notable.latest,
+        "risk_objects": [list(pair) for pair in notable.risk_objects],
+        "threat_objects": [list(pair) for pair in notable.threat_objects],
+    }

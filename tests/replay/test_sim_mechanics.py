@@ -1,0 +1,226 @@
+"""The simulated ES timeline, piece by piece, against Splunk's documented behaviour.
+
+Sources (cited per test):
+* savedsearches.conf.spec — ``cron_schedule``, ``dispatch.earliest_time``/``dispatch.latest_time`` ("relative
+  time"), ``alert.suppress``/``.period``/``.fields``;
+* Alerting Manual, *Alert scheduling tips* (help.splunk.com/splunk-enterprise/alert-and-respond/alerting-manual/
+  9.0/create-alerts/alert-scheduling-tips): "Earliest: -90m, Latest: -30m, Cron Expression: 30 * * * *" sets
+  "the search time range from 90 minutes before the search launches to 30 minutes before"; "event data might
+  not reach the indexer immediately"; "When a search time range is shorter than the time range for the
+  scheduled alert, an event might never be evaluated";
+* *Time modifiers* (help.splunk.com/splunk-enterprise/search/spl2-search-manual/dates-and-time/time-modifiers):
+  a search "finds every event with a timestamp greater than or equal to earliest and less than latest ... if
+  latest=02:00:00 ... The search does not return events with the exact timestamp of 02:00:00"; ``@`` snaps
+  down to the unit (``-70m@m``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.model import Detection, IngestionDelay
+from contentpack.simulate import DelayPlan, EventIndex, Throttle, index_events, schedule_of, simulate
+from contentpack.simulate.delays import ENTRA_ID, delay_model
+from contentpack.spl import Engine
+from contentpack.spl.values import Event
+
+from . import factory as f
+from .simfactory import clock, decline, grant, index_of, scheduled, simulate_file, ts, ttp
+
+COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
+                "| stats count by user")
+
+
+def _det(**kwargs: object) -> Detection:
+    return ttp("Counter", COUNT_SEARCH, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------- dispatch
+def test_dispatch_window_follows_the_docs_example_minus_90m_to_minus_30m() -> None:
+    schedule = schedule_of(scheduled(f.detection(), cron="30 * * * *", earliest="-90m", latest="-30m"))
+    run = ts("2026-10-13 10:30")
+    assert [clock(t) for t in schedule.window(run)] == ["2026-10-13 09:00", "2026-10-13 10:00"]
+    assert [clock(t) for t in schedule.cron.ticks(ts("2026-10-13 09:00"), ts("2026-10-13 11:00"))] == [
+        "2026-10-13 09:30", "2026-10-13 10:30"]
+
+
+def test_dispatch_window_snaps_after_the_offset() -> None:
+    """-70m@m / -10m@m (ESCU's default) and -1d@d: offset first, then snap down to the unit."""
+    hourly = schedule_of(scheduled(f.detection()))
+    assert [clock(t) for t in hourly.window(ts("2026-10-13 10:00"))] == ["2026-10-13 08:50", "2026-10-13 09:50"]
+    daily = schedule_of(scheduled(f.detection(), cron="5 0 * * *", earliest="-1d@d", latest="@d"))
+    assert [clock(t) for t in daily.window(ts("2026-10-13 00:05"))] == ["2026-10-12 00:00", "2026-10-13 00:00"]
+    assert daily.lookback == pytest.approx(86400 + 300)
+    assert hourly.longest_gap == 3600 and daily.longest_gap == 86400
+
+
+def test_a_default_deployment_uses_the_type_defaults() -> None:
+    schedule = schedule_of(f.detection())  # hand-built model without a deployment: TTP defaults
+    assert (schedule.cron.text, schedule.earliest, schedule.latest) == ("0 * * * *", "-70m@m", "-10m@m")
+
+
+def test_window_includes_earliest_and_excludes_latest(tmp_path: Path) -> None:
+    """An event at exactly 09:50 belongs to the run at 11:00 ([09:50, 10:50)), not to the 10:00 run."""
+    data = f.write_events(tmp_path, "edge", [decline("a@contoso.example", "2026-10-13 09:50")])
+    detection = _det()
+    pack = f.pack(tmp_path, detection)
+    result = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="0s"))
+    hits = [clock(r.run_time) for r in result.runs if r.rows]
+    assert hits == ["2026-10-13 11:00"]
+
+
+def test_clock_spans_the_data_plus_lookback_and_a_tail(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:50")])
+    pack = f.pack(tmp_path, _det())
+    result = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="0s"))
+    assert clock(result.start) == "2026-10-13 08:40"  # 09:50 - 70 min lookback
+    # tail = 2 x (70 min lookback + 60 min between runs) after the last event
+    assert result.end == ts("2026-10-13 09:50") + 2 * (70 * 60 + 3600)
+    assert [clock(r.run_time) for r in result.runs][:2] == ["2026-10-13 09:00", "2026-10-13 10:00"]
+
+
+# ------------------------------------------------------------------------------------ _indextime
+def test_events_not_indexed_by_the_run_are_invisible_to_it(tmp_path: Path) -> None:
+    """A 10:45 sign-in indexed 20 minutes later is not there for the 11:00 run ([09:50, 10:50)) and outside
+    the 12:00 run's window: no run ever evaluates it ("an event might never be evaluated")."""
+    data = f.write_events(tmp_path, "late", [decline("a@contoso.example", "2026-10-13 10:45")])
+    pack = f.pack(tmp_path, _det())
+    on_time = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="2m"))
+    late = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="20m"))
+    assert [clock(r.run_time) for r in on_time.runs if r.rows] == ["2026-10-13 11:00"]
+    assert [r for r in late.runs if r.rows] == [] and late.notables == ()
+
+
+def test_indextime_comes_from_the_delay_model_and_an_existing_one_is_kept() -> None:
+    events: list[Event] = [{"_time": 1000.0, "_raw": "a", "sourcetype": "x"},
+              {"_time": 1000.0, "_raw": "b", "sourcetype": "x", "_indextime": 5000.0}]
+    index = index_events(events, DelayPlan(override=delay_model(IngestionDelay(fixed="90s"))))
+    assert [e["_indextime"] for e in index.events] == [1090.0, 5000.0]
+    assert [e["_raw"] for e in index.window(0, 2000, 1090.0)] == ["a"]
+    assert [e["_raw"] for e in index.window(0, 2000, 5000.0)] == ["b", "a"]  # newest first by _time, stable
+
+
+def test_entra_default_delay_matches_the_cited_percentiles() -> None:
+    """Microsoft: sign-ins and audit logs 2 min at the 95th percentile, 5 min at the 99th."""
+    assert ENTRA_ID.quantile(0.95) == 120 and ENTRA_ID.quantile(0.99) == 300
+    delays = sorted(ENTRA_ID.delay(f"record {n}") for n in range(2000))
+    assert delays[int(0.95 * 2000) - 1] <= 120 + 5 and delays[int(0.99 * 2000) - 1] <= 300 + 5
+    assert 30 <= delays[0] and delays[-1] <= 900
+    assert ENTRA_ID.delay("same") == ENTRA_ID.delay("same")  # reproducible
+
+
+def test_the_data_source_model_applies_by_separator_and_the_test_overrides(tmp_path: Path) -> None:
+    signins = f.data_source("Sign-ins")
+    signins = replace(signins, separator="operationName",
+                      separator_value="Sign-in activity",
+                      ingestion_delay=IngestionDelay(fixed="7m"))
+    sign_in: Event = {"_time": 0.0, "_raw": "s", "sourcetype": f.SOURCETYPE, "operationName": "Sign-in activity"}
+    audit: Event = {"_time": 0.0, "_raw": "a", "sourcetype": f.SOURCETYPE, "operationName": "Consent to application"}
+    plan = DelayPlan.for_pack([signins])
+    assert plan.model_for(sign_in) == delay_model(IngestionDelay(fixed="7m"))
+    assert plan.model_for(audit) is ENTRA_ID  # sourcetype default
+    override = DelayPlan.for_pack([signins], IngestionDelay(fixed="1s")).model_for(sign_in)
+    assert override is not None and override.delay("s") == 1
+
+
+# ------------------------------------------------------------------------------------ throttling
+def test_throttle_per_field_values_for_the_period_across_runs() -> None:
+    """alert.suppress.period / .fields: same values inside the period are suppressed; other values fire;
+    after the period the same values fire again; a suppressed result does not extend the window."""
+    throttle = Throttle(("user", "app"), 3600.0)
+    a, b = {"user": "a", "app": "x"}, {"user": "b", "app": "x"}
+    assert throttle.admit(a, 0) and throttle.admit(b, 0)
+    assert not throttle.admit(a, 0) and not throttle.admit(a, 1800) and not throttle.admit(a, 3599)
+    assert throttle.admit(a, 3600)  # window from the first firing (0), not from the suppressed 1800
+    assert Throttle().admit(a, 0) and Throttle().admit(a, 0)  # alert.suppress off
+
+
+def test_throttling_in_the_timeline_collapses_repeated_notables(tmp_path: Path) -> None:
+    """A 24-hour window rerun every hour returns the same row 24 times: 24 notables unthrottled, 1 throttled
+    on user for 24h, and risk is written only for the notable that fired (suppression covers every action)."""
+    data = f.write_events(tmp_path, "once", [decline("a@contoso.example", "2026-10-13 09:15")])
+    loose = _det(earliest="-1450m@m")
+    tight = _det(earliest="-1450m@m", throttle=(["user"], "24h"))
+    loose_result = simulate_file(tmp_path, f.pack(tmp_path, loose), data, IngestionDelay(fixed="0s"))
+    tight_result = simulate_file(tmp_path, f.pack(tmp_path, tight), data, IngestionDelay(fixed="0s"))
+    assert len(loose_result.notables) == 24 and len(loose_result.risk) == 24
+    assert len(tight_result.notables) == 1 and len(tight_result.risk) == 1
+    assert clock(tight_result.notables[0].run_time) == "2026-10-13 10:00"
+
+
+# ------------------------------------------------------------------------------------ notables and risk
+def test_notable_and_risk_times(tmp_path: Path) -> None:
+    """A stats row without _time: the notable and risk event get the run time (assumed, docs/replay.md);
+    the risk event is searchable from its run on (_indextime = run time); the title's tokens are filled."""
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    result = simulate_file(tmp_path, f.pack(tmp_path, _det()), data, IngestionDelay(fixed="0s"))
+    [notable] = result.notables
+    [risk] = result.risk
+    assert notable.run_time == notable.time == ts("2026-10-13 10:00")
+    assert notable.rule_title == "Counter for a@contoso.example"
+    assert (notable.earliest, notable.latest) == (ts("2026-10-13 08:50"), ts("2026-10-13 09:50"))
+    assert notable.risk_objects == (("a@contoso.example", "user"),)
+    assert risk["_time"] == risk["_indextime"] == ts("2026-10-13 10:00")
+    assert (risk["risk_object"], risk["risk_object_type"], risk["risk_score"]) == ("a@contoso.example", "user", 30)
+    assert result.risk_scores() == {"a@contoso.example": 30}
+
+
+@pytest.mark.assumed
+def test_a_row_with_time_gives_its_time_to_notable_and_risk(tmp_path: Path) -> None:
+    """Assumed (no Splunk page states it): a result's own _time is the notable's and risk event's _time."""
+    search = COUNT_SEARCH.replace("| stats count by user", "| bin _time span=1h | stats count by _time user")
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Binned", search)), data, IngestionDelay(fixed="0s"))
+    [notable] = result.notables
+    assert notable.time == ts("2026-10-13 09:00") and notable.run_time == ts("2026-10-13 10:00")
+    assert result.risk[0]["_time"] == ts("2026-10-13 09:00")
+
+
+# ------------------------------------------------------------------------------------ risk data model
+def test_from_datamodel_risk_honours_earliest_and_latest() -> None:
+    engine = Engine()
+    engine.register_risk_index([{"_time": t, "risk_object": name, "risk_score": 10}
+                                for t, name in ((100.0, "a"), (200.0, "b"), (300.0, "c"))])
+    search = "| from datamodel Risk.All_Risk | stats values(risk_object) as objects"
+    assert engine.search(search, earliest=150, latest=300, now=1000).rows[0]["objects"] == "b"
+    assert engine.search(search, earliest=100, latest=301, now=1000).rows[0]["objects"] == ("a", "b", "c")
+    assert engine.search(search, earliest="-850s", now=1000).rows[0]["objects"] == ("b", "c")
+    assert engine.search(search, now=1000).rows[0]["objects"] == ("a", "b", "c")  # all time
+
+
+def test_correlation_reads_the_risk_written_by_earlier_runs_over_its_own_window(tmp_path: Path) -> None:
+    """A risk-reading search at 11:00 sees the risk written at 10:00 (in [09:50, 10:50)) but not the risk
+    written by a run at the same minute (assumed: concurrent searches do not see each other's output)."""
+    data = f.write_events(tmp_path, "two", [decline("a@contoso.example", "2026-10-13 09:15"),
+                                            decline("a@contoso.example", "2026-10-13 10:15")])
+    correlation = scheduled(f.detection(
+        "Risk Sum", "| from datamodel Risk.All_Risk | stats sum(risk_score) as risk_score by risk_object "
+        "| rename risk_object as user", kind="Correlation", with_rba=False, drilldowns=()), rba=False)
+    correlation = replace(correlation, type="Correlation")
+    pack = f.pack(tmp_path, _det(), correlation)
+    result = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="0s"))
+    sums = {clock(r.run_time): r.rows[0]["risk_score"] for r in result.runs_of("Risk Sum") if r.rows}
+    assert sums == {"2026-10-13 11:00": 30, "2026-10-13 12:00": 30}
+    assert [n.rule_title for n in result.notables_of("Risk Sum")] == ["RBA: Risk Sum for a@contoso.example"] * 2
+
+
+def test_index_window_bisects_time_and_filters_indextime() -> None:
+    index = EventIndex([{"_time": float(t), "_indextime": float(t + 10), "n": t} for t in (5, 1, 3, 9, 7)])
+    assert index.times == [1.0, 3.0, 5.0, 7.0, 9.0]
+    assert [e["n"] for e in index.window(3, 9, 100)] == [7, 5, 3]
+    assert [e["n"] for e in index.window(3, 9, 15)] == [5, 3]  # 7 is indexed at 17
+    assert index.window(None, None, 0) == []
+
+
+def test_a_bad_schedule_or_search_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    bad_cron = _det(cron="0 * * jan *")
+    bad_search = ttp("Broken", "search x | nosuchcommand")
+    pack = f.pack(tmp_path, bad_cron, bad_search)
+    result = simulate(pack, index_of(tmp_path, data))
+    problems = {(e.detection, e.what) for e in result.errors}
+    assert problems == {("Counter", "schedule"), ("Broken", "search")}
+    assert any("no month or day names" in e.message for e in result.errors)
