@@ -33,8 +33,9 @@ from contentpack.content.validate import validate_pack
 
 CONTENT_DIRS = ("detections", "macros", "stories", "data_sources", "lookups")
 # Our documented YAML extensions (src/contentpack/content/model.py, "extension"), absent from ESCU 5.x.
-DATA_SOURCE_EXTENSIONS = ("search_time", "attacker_controlled_fields")
-UNIT_TEST_EXTENSIONS = ("expected_results", "expected_rows", "risk_from")
+DATA_SOURCE_EXTENSIONS = ("search_time", "attacker_controlled_fields", "ingestion_delay")
+UNIT_TEST_EXTENSIONS = ("expected_results", "expected_rows", "risk_from", "expected_notables", "max_notables",
+                        "detect_within", "expected_risk", "ingestion_delay")
 APP_KEYS = ("appid", "label", "title", "version", "description", "author_name", "author_email", "author_company")
 
 

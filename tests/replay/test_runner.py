@@ -60,7 +60,10 @@ def test_expected_rows_each_must_match_a_row(tmp_path: Path) -> None:
     first, second = _run(tmp_path, good, bad)
     assert first.ok and [c.ok for c in first.checks if c.name.startswith("expected_rows")] == [True, True]
     check = _check(second, "expected_rows[0]")
-    assert not second.ok and not check.ok and check.detail == "no row has: user=c@contoso.example"
+    assert not second.ok and not check.ok
+    # what was missing, then the rows that came back (issue 12)
+    assert check.detail.startswith("no row has: user=c@contoso.example; rows: {")
+    assert "user=a@contoso.example" in check.detail and "user=b@contoso.example" in check.detail
 
 
 def test_expected_rows_match_one_value_of_a_multivalue_field(tmp_path: Path) -> None:

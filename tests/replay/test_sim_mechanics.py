@@ -224,3 +224,13 @@ def test_a_bad_schedule_or_search_is_an_error_not_a_traceback(tmp_path: Path) ->
     problems = {(e.detection, e.what) for e in result.errors}
     assert problems == {("Counter", "schedule"), ("Broken", "search")}
     assert any("no month or day names" in e.message for e in result.errors)
+
+
+def test_inline_earliest_in_the_search_replaces_the_dispatch_window(tmp_path: Path) -> None:
+    """Search Manual, *Specify time modifiers in your search*: time modifiers in the search string override
+    the time range the search was dispatched with; a run selects the events of that range, not of -70m@m."""
+    data = f.write_events(tmp_path, "early", [decline("a@contoso.example", "2026-10-13 07:30")])
+    search = COUNT_SEARCH.replace("errorCode=65004 ", "errorCode=65004 earliest=-4h@h ")
+    result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Wide", search)), data, IngestionDelay(fixed="0s"))
+    assert [clock(r.run_time) for r in result.runs if r.rows] == [
+        "2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:00", "2026-10-13 11:00"]

@@ -1,6 +1,8 @@
 """`contentpack generate-data`: write the attack-data scenarios or a large scale-mode file.
 
     contentpack generate-data [--scenario NAME|all] [--out attack_data] [--seed S]
+    contentpack generate-data --scenario NAME --variant NEW [--shift 35m] [--record-lag 12m]
+                              [--ingestion-delay fixed=20m|uniform=1m,5m|percentiles=p0:30s,...,p100:15m]
     contentpack generate-data --events N --out FILE [--seed S] [--workers W] [--no-progress]
 
 Exit status: 0 written, 2 usage or I/O error (message on stderr, no traceback).
@@ -15,6 +17,8 @@ from pathlib import Path
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
 from contentpack.datagen.scale import write_events
 from contentpack.datagen.scenarios import SCENARIOS
+from contentpack.datagen.timing import Timing, parse_delay_spec
+from contentpack.durations import duration_seconds
 
 DEFAULT_SCALE_SEED = 7
 
@@ -44,6 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--docs", type=Path, metavar="MD",
         help="also refresh the generated scenario-facts section of this Markdown file (docs/attack_data.md)",
     )
+    parser.add_argument("--variant", metavar="NEW",
+                        help="timing variant: write the scenario with the timing options under this name")
+    parser.add_argument("--shift", metavar="DURATION",
+                        help="timing variant: move every timestamp by this much (e.g. 35m, 2d)")
+    parser.add_argument("--record-lag", metavar="DURATION",
+                        help="timing variant: sign-in records' time this long after the sign-in (the real "
+                        "sample: 12m)")
+    parser.add_argument("--ingestion-delay", metavar="SPEC",
+                        help="timing variant: stamp _indextime from fixed=D, uniform=MIN,MAX or "
+                        "percentiles=p0:D,...,p100:D (seeded with --seed or the scenario's seed)")
     parser.add_argument("--events", type=int, metavar="N", help="scale mode: write N sign-in records to --out FILE")
     parser.add_argument("--workers", type=int, help="scale mode: worker processes (default: CPU count, max 4)")
     parser.add_argument("--no-progress", action="store_true", help="scale mode: no progress bar")
@@ -63,10 +77,19 @@ def run(args: argparse.Namespace) -> int:
         print("contentpack generate-data: --seed needs a single --scenario (each scenario has its own seed)",
               file=sys.stderr)
         return 2
+    try:
+        timing = _timing(args)
+    except ValueError as exc:
+        print(f"contentpack generate-data: {exc}", file=sys.stderr)
+        return 2
+    if (timing is None) != (args.variant is None) or (timing is not None and len(names) > 1):
+        print("contentpack generate-data: a timing variant needs one --scenario, --variant NAME and at least one "
+              "of --shift, --record-lag, --ingestion-delay", file=sys.stderr)
+        return 2
     out = args.out or Path("attack_data")
     try:
         for name in names:
-            written = write_scenario(name, out, args.seed)
+            written = write_scenario(name, out, args.seed, timing, args.variant)
             print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
         if args.docs is not None:
             print(f"{refresh_docs(args.docs, out)}: scenario facts refreshed")
@@ -101,3 +124,19 @@ def _scale(args: argparse.Namespace) -> int:
         f"error codes {{{codes}}}"
     )
     return 0
+
+
+def _timing(args: argparse.Namespace) -> Timing | None:
+    """The timing variant the options ask for (None when none is given); ValueError says what is wrong."""
+    if args.shift is None and args.record_lag is None and args.ingestion_delay is None:
+        return None
+    seed = args.seed if args.seed is not None else SCENARIOS.get(args.scenario, (None, 0))[1]
+    return Timing(
+        shift=_signed_duration(args.shift) if args.shift else 0.0,
+        record_lag=duration_seconds(args.record_lag) if args.record_lag else None,
+        ingestion_delay=parse_delay_spec(args.ingestion_delay, seed) if args.ingestion_delay else None,
+    )
+
+
+def _signed_duration(text: str) -> float:
+    return -duration_seconds(text[1:]) if text.startswith("-") else duration_seconds(text.lstrip("+"))

@@ -4,11 +4,12 @@ used by the CLI, the script and the reproducibility tests)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from contentpack.datagen.manifest import build_manifest, write_manifest
 from contentpack.datagen.scenarios import generate
+from contentpack.datagen.timing import Timing, apply_timing
 from contentpack.datagen.writer import write_log
 
 
@@ -44,11 +45,19 @@ def refresh_docs(path: str | os.PathLike[str], attack_data: str | os.PathLike[st
     return target
 
 
-def write_scenario(name: str, out_dir: str | os.PathLike[str], seed: int | None = None) -> Written:
+def write_scenario(name: str, out_dir: str | os.PathLike[str], seed: int | None = None,
+                   timing: Timing | None = None, variant: str | None = None) -> Written:
+    """Write scenario ``name`` (or its timing variant, under the folder and file name ``variant``)."""
     scenario = generate(name, seed)
-    folder = Path(out_dir) / name
-    log_name = f"{name}.log"
+    if timing is not None and not timing.is_identity:
+        scenario = replace(scenario, records=apply_timing(scenario.records, timing))
+    target = variant or name
+    folder = Path(out_dir) / target
+    log_name = f"{target}.log"
     size = write_log(folder / log_name, scenario.records)
     manifest_path = folder / "dataset.yml"
-    write_manifest(manifest_path, build_manifest(scenario, log_name))
-    return Written(name, folder / log_name, manifest_path, len(scenario.records), size)
+    manifest = build_manifest(scenario, log_name)
+    if timing is not None and not timing.is_identity:
+        manifest["timing"] = {"variant_of": name, **timing.manifest()}
+    write_manifest(manifest_path, manifest)
+    return Written(target, folder / log_name, manifest_path, len(scenario.records), size)

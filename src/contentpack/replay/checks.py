@@ -62,7 +62,9 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResul
     for index, expected in enumerate(test.expected_rows):
         ok = any(_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
-        out.append(CheckResult(f"expected_rows[{index}]", ok, ("matched: " if ok else "no row has: ") + shown))
+        came_back = f"; rows: {rows_text(rows)}" if rows else "; no rows"
+        out.append(CheckResult(f"expected_rows[{index}]", ok,
+                               f"matched: {shown}" if ok else f"no row has: {shown}{came_back}"))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Run every detection test of a pack and check it, as ``contentctl test`` would on a Splunk instance.
+"""Run every detection test of a pack and check it, as ``contentctl test`` would on a Splunk instance — and,
+by default, as Enterprise Security would run it in production (``replay.scheduled``, ``contentpack.simulate``).
 
 Per test: index the test's attack data with its source/sourcetype, build the risk index for a Correlation
 test from its ``risk_from`` detections (each run over the same data, their results turned into ES risk

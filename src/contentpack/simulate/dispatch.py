@@ -19,7 +19,7 @@ tick; the window still follows the dispatch time) and skipped searches under loa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from contentpack.content.model import Deployment, Detection
 from contentpack.cron import Cron, parse_cron
@@ -55,7 +55,11 @@ class Schedule:
     @cached_property
     def lookback(self) -> float:
         """The longest distance from a run back to its window's earliest time."""
-        return max(t - self.window(t)[0] for t in self._sample_ticks)
+        return self.lookback_of(self.earliest)
+
+    def lookback_of(self, earliest: str) -> float:
+        """The longest distance from a run back to ``earliest`` resolved at the run (ValueError if invalid)."""
+        return max(t - parse_time_modifier(earliest, t, self.tz) for t in self._sample_ticks)
 
     @cached_property
     def longest_gap(self) -> float:
@@ -74,6 +78,12 @@ def deployment_of(detection: Detection) -> Deployment:
 def schedule_of(detection: Detection, tz: str = "UTC") -> Schedule:
     """The schedule the build writes for ``detection`` (raises CronError / ValueError when it is not valid)."""
     scheduling = deployment_of(detection).scheduling
-    schedule = Schedule(parse_cron(scheduling.cron_schedule), scheduling.earliest_time, scheduling.latest_time, tz)
+    return _schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, tz)
+
+
+@lru_cache(maxsize=256)
+def _schedule(cron: str, earliest: str, latest: str, tz: str) -> Schedule:
+    """One Schedule per distinct setting (its lookback and gaps are computed once per process)."""
+    schedule = Schedule(parse_cron(cron), earliest, latest, tz)
     schedule.window(_SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return schedule

@@ -1,11 +1,13 @@
 """The simulated Enterprise Security timeline: every detection on its cron, over its dispatch window, seeing
 only what is indexed, throttled, writing notables and risk events that later risk-reading searches see.
 
-The clock (``clock``): from the first event's ``_time`` minus the longest dispatch lookback in play (no run
-before that can see anything) to the last moment an event becomes searchable (``max(_indextime)``) plus a
-tail of twice the longest "lookback + longest gap between two runs" of the detections in play: once for the
-last event to fall in some run's window, once more for the risk event that run writes to reach a
-correlation search reading the risk index. Runs are the cron ticks in (start, end].
+The clock (``clock``): from the first event's ``_time`` minus the longest lookback in play — the dispatch
+window's, or a search's own ``earliest=`` when it has one (no run before that can see anything) — to the
+last moment an event becomes searchable (``max(_indextime)``) plus a tail of twice the longest "lookback +
+longest gap between two runs" of the detections in play: once for the last event to fall in some run's
+window, once more for the risk event that run writes to reach a correlation search reading the risk index.
+Runs are the cron ticks in (start, end]. A search's own ``earliest=``/``latest=`` replace the dispatch
+window, as the engine applies them.
 
 Order within one tick: searches over events run before searches that start with a generating command
 (``| from datamodel Risk.All_Risk``); a risk event is searchable from the run after the one that wrote it
@@ -35,8 +37,9 @@ from contentpack.simulate.risk import risk_events
 from contentpack.simulate.throttle import Throttle
 from contentpack.simulate.timeline import EventIndex, event_time
 from contentpack.spl import Engine, SplError
-from contentpack.spl.ast import Pipeline
+from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
 __all__ = ["Run", "SimulationError", "SimulationResult", "clock", "simulate"]
@@ -106,17 +109,19 @@ class _Plan:
     events: EventIndex  # what the search reads: the base search's matches when prefiltered
     generating: bool  # the search starts with a generating command (reads the risk index, not events)
     throttle: Throttle
+    inline: TimeBounds  # earliest=/latest= written in the first search: they replace the dispatch window
     empty_gives_rows: bool | None = None  # learnt at the first run with no input
     failed: bool = False
 
 
-def clock(schedules: Sequence[Schedule], index: EventIndex) -> tuple[float, float]:
-    """(start, end) of the timeline for these schedules over these events (see the module docstring)."""
+def clock(spans: Sequence[tuple[float, float]], index: EventIndex) -> tuple[float, float]:
+    """(start, end) of the timeline over these events for searches with these (lookback, longest gap between
+    runs) spans, in seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``)."""
     first, last = index.first_time, index.last_time
-    if first is None or last is None or not schedules:
+    if first is None or last is None or not spans:
         return (0.0, 0.0)
-    lookback = max(s.lookback for s in schedules)
-    tail = 2 * max(s.lookback + s.longest_gap for s in schedules)
+    lookback = max(back for back, _ in spans)
+    tail = 2 * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
     return (math.floor((first - lookback) / 60) * 60, last_visible + tail)
 
@@ -135,8 +140,20 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
     except SplError as exc:
         errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
         return None
-    generating = not isinstance(pipeline.commands[0], SearchCommand)
-    return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling))
+    first = pipeline.commands[0]
+    inline = first.bounds if isinstance(first, SearchCommand) else TimeBounds()
+    return _Plan(detection, schedule, pipeline, events, not isinstance(first, SearchCommand),
+                 Throttle.of(detection.tags.throttling), inline)
+
+
+def _lookback(plan: _Plan) -> float:
+    """How far back a run of the plan can look: its dispatch window, or its search's own ``earliest=``."""
+    if plan.inline.earliest is None:
+        return plan.schedule.lookback
+    try:
+        return max(plan.schedule.lookback, plan.schedule.lookback_of(plan.inline.earliest))
+    except ValueError:
+        return plan.schedule.lookback  # the run reports the bad modifier
 
 
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
@@ -150,7 +167,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     errors: list[SimulationError] = []
     plans = [p for p in (_plan(engine, d, index, tz, errors) for d in chosen) if p is not None]
     if start is None or end is None:
-        default_start, default_end = clock([p.schedule for p in plans], index)
+        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index)
         start = default_start if start is None else start
         end = default_end if end is None else end
     ticks = sorted(
@@ -187,7 +204,16 @@ class _State:
     def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
         detection = plan.detection
         earliest, latest = plan.schedule.window(run_time)
-        events = plan.events.window(earliest, latest, run_time)
+        try:  # the engine lets a search's own earliest=/latest= replace the dispatch window; select the same
+            first = parse_time_modifier(plan.inline.earliest, run_time, plan.schedule.tz) \
+                if plan.inline.earliest is not None else earliest
+            last = parse_time_modifier(plan.inline.latest, run_time, plan.schedule.tz) \
+                if plan.inline.latest is not None else latest
+        except ValueError as exc:
+            errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
+            plan.failed = True
+            return
+        events = plan.events.window(first, last, run_time)
         risk = self._visible_risk(run_time, earliest, latest) if plan.generating else []
         read = len(events) + len(risk)
         if read == 0 and plan.empty_gives_rows is False:

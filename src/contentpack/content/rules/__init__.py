@@ -36,7 +36,17 @@ Rule = Callable[[RuleContext], Iterable[Diagnostic]]
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in id order (imported here so a rule module cannot be forgotten)."""
-    from contentpack.content.rules import dates, lifecycle, mitre, naming, references, search, tokens, unit_tests
+    from contentpack.content.rules import (
+        dates,
+        lifecycle,
+        mitre,
+        naming,
+        references,
+        scheduled,
+        search,
+        tokens,
+        unit_tests,
+    )
 
     return (
         *naming.RULES,
@@ -47,6 +57,7 @@ def all_rules() -> tuple[Rule, ...]:
         *references.RULES,
         *tokens.RULES,
         *unit_tests.RULES,
+        *scheduled.RULES,
     )
 
 

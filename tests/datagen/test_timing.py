@@ -1,0 +1,95 @@
+"""Timing variants of the generator's scenarios (``datagen.timing``): shift, sign-in record lag, ingestion
+delay stamped as ``_indextime``, the manifest's ``timing`` block, and a variant through the scheduled replay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from contentpack.cli import main
+from contentpack.content.model import IngestionDelay
+from contentpack.datagen.scenarios import generate
+from contentpack.datagen.timing import Timing, apply_timing, parse_delay_spec
+from contentpack.spl.events import parse_timestamp
+
+TIME_KEYS = ("time", "createdDateTime", "activityDateTime", "authenticationStepDateTime")
+
+
+def _times(value: Any, out: list[float]) -> list[float]:
+    """Every timestamp of a record, in document order."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in TIME_KEYS and isinstance(item, str):
+                parsed = parse_timestamp(item)
+                assert parsed is not None
+                out.append(parsed)
+            else:
+                _times(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _times(item, out)
+    return out
+
+
+def test_shift_moves_every_timestamp_by_the_same_amount() -> None:
+    records = generate("declined_then_granted").records
+    moved = apply_timing(records, Timing(shift=2 * 86400 + 35 * 60))
+    assert len(moved) == len(records)
+    for before, after in zip(records, moved):
+        old, new = _times(before, []), _times(after, [])
+        assert old and len(old) == len(new)
+        assert all(abs(b - a - (2 * 86400 + 35 * 60)) < 1e-6 for a, b in zip(old, new))
+    assert records[0] is not moved[0] and "_indextime" not in moved[0]  # input untouched, nothing stamped
+
+
+def test_record_lag_sets_sign_in_time_after_the_sign_in_and_leaves_audit_records() -> None:
+    records = generate("declined_then_granted").records
+    lagged = apply_timing(records, Timing(record_lag=12 * 60))
+    for before, after in zip(records, lagged):
+        if after["operationName"] == "Sign-in activity":
+            created = parse_timestamp(after["properties"]["createdDateTime"])
+            assert created is not None and parse_timestamp(after["time"]) == pytest.approx(created + 720, abs=1e-6)
+        else:
+            assert after["time"] == before["time"]
+
+
+def test_ingestion_delay_is_stamped_as_indextime_and_reproducible() -> None:
+    records = generate("single_user_declines").records
+    fixed = apply_timing(records, Timing(ingestion_delay=IngestionDelay(fixed="20m")))
+    for record in fixed:
+        when = parse_timestamp(record["time"])
+        assert when is not None and record["_indextime"] == int(when + 1200)
+    spec = parse_delay_spec("uniform=1m,5m", seed=3)
+    first = apply_timing(records, Timing(ingestion_delay=spec))
+    again = apply_timing(records, Timing(ingestion_delay=spec))
+    assert [r["_indextime"] for r in first] == [r["_indextime"] for r in again]
+    lags = [r["_indextime"] - (parse_timestamp(r["time"]) or 0) for r in first]
+    assert all(59 <= lag <= 300 for lag in lags) and len({int(lag) for lag in lags}) > 5
+
+
+@pytest.mark.parametrize("spec", ["fixed=soon", "uniform=5m,1m", "percentiles=p0:1m,p50:2m",
+                                  "percentiles=p0:5m,p100:1m", "lognormal=2m"])
+def test_bad_delay_specs_are_refused(spec: str) -> None:
+    with pytest.raises(ValueError):
+        parse_delay_spec(spec)
+
+
+def test_cli_writes_a_variant_with_its_timing_in_the_manifest(tmp_path: Path) -> None:
+    assert main(["generate-data", "--scenario", "single_user_declines", "--variant", "late_declines",
+                 "--shift", "1d", "--record-lag", "12m", "--ingestion-delay", "fixed=20m", "--out",
+                 str(tmp_path)]) == 0
+    manifest = yaml.safe_load((tmp_path / "late_declines" / "dataset.yml").read_text(encoding="utf-8"))
+    assert manifest["timing"] == {"variant_of": "single_user_declines", "shift": "1d", "sign_in_record_lag": "12m",
+                                  "ingestion_delay": {"fixed": "20m", "seed": 1013}}
+    assert manifest["replay"]["file"] == "late_declines.log"
+    assert (tmp_path / "late_declines" / "late_declines.log").is_file()
+
+
+@pytest.mark.parametrize("args", [["--shift", "35m"], ["--variant", "x"],
+                                  ["--variant", "x", "--ingestion-delay", "fixed=abc"]])
+def test_cli_variant_usage_errors_exit_2(tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate-data", "--scenario", "single_user_declines", "--out", str(tmp_path), *args]) == 2
+    assert "contentpack generate-data: " in capsys.readouterr().err
