@@ -58,6 +58,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "consent_required_only": {},
     "single_user_declines": {},
     "consent_phishing_campaign": {SPIKE: 1, CORRELATION: 1},
+    "campaign_shifted_35m": {SPIKE: 1, CORRELATION: 1},  # timing variants (datagen/timing.py, see dataset.yml)
+    "campaign_late_sign_ins": {SPIKE: 1, CORRELATION: 1},  # every sign-in record written 20 minutes late
     "decline_wave_hour_boundary": {SPIKE: 1},
     "uncommon_scopes_phishing": {SPIKE: 1, CORRELATION: 1},
     "quick_regrant": {AFTER_DECLINE: 1, CORRELATION: 1},
