@@ -6,6 +6,7 @@ detections over Splunk's real sample records."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from contentpack.content.validate import validate_pack
 from contentpack.simulate.engine_setup import build_engine, pack_macros
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
+from contentpack.spl.values import mv_values, to_str
 
 from .pack_content_files import REPO
 
@@ -207,3 +209,36 @@ def test_policy_weakening_scenario_fires_only_the_policy_detection(pack: Pack) -
     assert str(row["count"]) == "2"
     assert str(row["risky_apps_allowed"]) == "1" and str(row["legacy_consent_enabled"]) == "1"
     assert str(row["self_consent_enabled"]) == "0"
+
+
+def _campaign_consent() -> dict[str, Any]:
+    log = REPO / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
+    for line in log.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["operationName"] == "Consent to application":
+            return record
+    raise AssertionError("no consent record in the campaign")
+
+
+@pytest.mark.parametrize(("scopes", "fires"), [
+    ("User.Read Mail.ReadBasic", True), ("Sites.FullControl.All", True), ("full_access_as_user", True),
+    ("User.Read Contacts.Read People.Read Tasks.ReadWrite offline_access", False),
+])
+def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
+    pack: Pack, tmp_path: Path, scopes: str, fires: bool
+) -> None:
+    """The scopes the old lookup missed (issue 13: "no detection fires on any grant") now fire; medium ones such
+    as Contacts.Read and People.Read do not - a grant of those to an app others declined fires the
+    declined-application detection instead (scenario uncommon_scopes_phishing)."""
+    record = _campaign_consent()
+    for prop in record["properties"]["targetResources"][0]["modifiedProperties"]:
+        if prop["displayName"] == "ConsentAction.Permissions":
+            before = prop["newValue"]
+            prop["newValue"] = re.sub(r"Scope: [^,]+,", f"Scope: {scopes},", before)
+            assert prop["newValue"] != before
+    log = tmp_path / "consent.log"
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    rows = _run(pack, _detection(pack, "Entra ID User Consent Granted for Risky Delegated Scopes"), [log]).rows
+    assert len(rows) == (1 if fires else 0)
+    if fires:
+        assert set(scopes.split()) - {"User.Read"} == {str(to_str(s)) for s in mv_values(rows[0]["scope"])}
