@@ -94,3 +94,20 @@ def test_cli_exit_2_on_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as usage:
         main(["replay", "--format", "xml"])
     assert usage.value.code == 2
+
+
+def test_cli_json_lists_every_simulated_notable_and_all_time_mode_has_none(
+        pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["mode"] == "scheduled" and payload["summary"].endswith(", scheduled)")
+    positive = next(t for t in payload["tests"] if t["test"] == "True Positive Test")
+    scheduled = positive["scheduled"]
+    assert scheduled["runs"] > 0 and scheduled["notable_count"] == len(scheduled["notables"]) == 1
+    [notable] = scheduled["notables"]
+    assert notable["detection"] == ADMIN and notable["run_time"] % 3600 == 0  # hourly cron, on the hour
+    assert notable["earliest"] == notable["run_time"] - 70 * 60 and notable["latest"] == notable["run_time"] - 600
+    assert scheduled["time_to_detect"] == scheduled["first_alert"] - scheduled["first_event"] > 0
+    assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json", "--all-time"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["mode"] == "all-time" and all(t["scheduled"] is None for t in payload["tests"])

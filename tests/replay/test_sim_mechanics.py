@@ -138,9 +138,11 @@ def test_throttle_per_field_values_for_the_period_across_runs() -> None:
     assert Throttle().admit(a, 0) and Throttle().admit(a, 0)  # alert.suppress off
 
 
+@pytest.mark.assumed
 def test_throttling_in_the_timeline_collapses_repeated_notables(tmp_path: Path) -> None:
     """A 24-hour window rerun every hour returns the same row 24 times: 24 notables unthrottled, 1 throttled
-    on user for 24h, and risk is written only for the notable that fired (suppression covers every action)."""
+    on user for 24h, and risk is written only for the notable that fired. Assumed: suppression covers every
+    alert action (notable and risk alike); the spec only says alerts are suppressed."""
     data = f.write_events(tmp_path, "once", [decline("a@contoso.example", "2026-10-13 09:15")])
     loose = _det(earliest="-1450m@m")
     tight = _det(earliest="-1450m@m", throttle=(["user"], "24h"))
@@ -191,6 +193,7 @@ def test_from_datamodel_risk_honours_earliest_and_latest() -> None:
     assert engine.search(search, now=1000).rows[0]["objects"] == ("a", "b", "c")  # all time
 
 
+@pytest.mark.assumed
 def test_correlation_reads_the_risk_written_by_earlier_runs_over_its_own_window(tmp_path: Path) -> None:
     """A risk-reading search at 11:00 sees the risk written at 10:00 (in [09:50, 10:50)) but not the risk
     written by a run at the same minute (assumed: concurrent searches do not see each other's output)."""

@@ -183,3 +183,22 @@ def test_a_generated_campaign_moved_by_20_minutes_gives_three_notables(tmp_path:
         result = simulate_file(tmp_path, pack, f"campaign{minutes}.log", detections=[_spike()])
         runs[minutes] = [clock(n.run_time)[-5:] for n in result.notables]
     assert runs == {0: ["11:00"], 20: ["11:00", "12:00", "12:00"]}
+
+
+def test_correlation_reading_one_hour_of_risk_never_links_a_grant_hours_later(tmp_path: Path) -> None:
+    """A refusal at 09:14 and the grant at 13:47 (the pack's declined-then-granted timing): each detection
+    writes its risk, but a correlation over -70m@m..-10m@m of risk never holds both; all time links them."""
+    data = f.write_events(tmp_path, "hours", [decline("irvin@contoso.example", "2026-10-13 09:14"),
+                                              grant("irvin@contoso.example", "2026-10-13 13:47")])
+    declined = ttp("Declined", SINGLE_DECLINE_SEARCH, score=30)
+    consent = ttp("Consented", '`azure_monitor_aad` operationName="Consent to application" properties.result=success '
+                  "| stats count by user", score=50)
+    correlation = replace(scheduled(f.detection("Risk Across", CORRELATION_SEARCH, kind="Correlation", with_rba=False,
+                                                drilldowns=()), rba=False), type="Correlation")
+    correlation = f.with_tests(correlation, unit(data, expected_results=1, expected_notables=1,
+                                                 risk_from=("Declined", "Consented"),
+                                                 expected_risk={"irvin@contoso.example": 80}))
+    [outcome] = [o for o in outcomes(f.pack(tmp_path, declined, consent, correlation)).values()]
+    assert outcome.result_count == 1
+    assert outcome.failures == ["expected_notables: 0 notable(s) after throttling, expected 1; no notable came back"]
+    assert outcome.scheduled is not None and outcome.scheduled.risk_by_object == {"irvin@contoso.example": 80}

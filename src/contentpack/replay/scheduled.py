@@ -135,6 +135,8 @@ def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: Schedu
 
 def notable_json(notable: Notable) -> dict[str, object]:
     return {
+        "detection": notable.detection,
+        "search_name": notable.search_name,
         "rule_title": notable.rule_title,
         "run_time": notable.run_time,
         "_time": notable.time,
