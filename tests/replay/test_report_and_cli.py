@@ -111,3 +111,17 @@ def test_cli_json_lists_every_simulated_notable_and_all_time_mode_has_none(
     assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json", "--all-time"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["mode"] == "all-time" and all(t["scheduled"] is None for t in payload["tests"])
+
+
+def test_cli_a_cron_that_is_not_cron_fails_at_its_column(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    relative = "detections/cloud/entra_id_oauth_consent_granted_after_user_declined.yml"
+    path = pack_copy / relative
+    text = path.read_text(encoding="utf-8")
+    assert "    cron_schedule: 0 * * * *\n" in text
+    path.write_text(text.replace("    cron_schedule: 0 * * * *\n", "    cron_schedule: 0 * * jan *\n"), encoding="utf-8")
+    line = text[:text.index("    cron_schedule:")].count("\n") + 1
+    name = "Entra ID OAuth Consent Granted After User Declined"
+    assert main(["replay", "--root", str(pack_copy), "--detection", name]) == 1
+    out = capsys.readouterr().out
+    assert f"{relative}:{line}:26: error[RP005]: scheduled run: cron_schedule: month value 'jan' is not a number" in out
+    assert "Traceback" not in out

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Detection, IngestionDelay
+from contentpack.content.model import Detection, IngestionDelay, Pack
 from contentpack.simulate import DelayPlan, EventIndex, Throttle, index_events, schedule_of, simulate
 from contentpack.simulate.delays import ENTRA_ID, delay_model
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
 
 from . import factory as f
+from .conftest import REPO
 from .simfactory import clock, decline, grant, index_of, scheduled, simulate_file, ts, ttp
 
 COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
@@ -225,7 +226,9 @@ def test_a_bad_schedule_or_search_is_an_error_not_a_traceback(tmp_path: Path) ->
     pack = f.pack(tmp_path, bad_cron, bad_search)
     result = simulate(pack, index_of(tmp_path, data))
     problems = {(e.detection, e.what) for e in result.errors}
-    assert problems == {("Counter", "schedule"), ("Broken", "search")}
+    assert problems == {("Counter", "cron"), ("Broken", "search")}
+    [cron] = [e for e in result.errors if e.what == "cron"]
+    assert cron.column == 6 and cron.message.startswith("cron_schedule: month value 'jan'")
     assert any("no month or day names" in e.message for e in result.errors)
 
 
@@ -237,3 +240,58 @@ def test_inline_earliest_in_the_search_replaces_the_dispatch_window(tmp_path: Pa
     result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Wide", search)), data, IngestionDelay(fixed="0s"))
     assert [clock(r.run_time) for r in result.runs if r.rows] == [
         "2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:00", "2026-10-13 11:00"]
+
+
+# ------------------------------------------------------------------------------------ index time
+def test_index_earliest_and_latest_bound_indextime_in_the_engine() -> None:
+    """SPL2 *Time modifiers*: ``_index_earliest`` / ``_index_latest`` "Specify the earliest/latest _indextime
+    for the time range of your search"; like earliest/latest, earliest is inclusive and latest exclusive
+    (assumed for the index pair). An event without _indextime counts as indexed at the search's now."""
+    engine = Engine()
+    engine.register_events([{"_time": 100.0, "_indextime": 150.0, "n": "a"},
+                            {"_time": 100.0, "_indextime": 400.0, "n": "b"},
+                            {"_time": 100.0, "n": "c"}], sourcetype="x")
+    def names(search: str) -> list[str]:
+        return sorted(str(r["n"]) for r in engine.search(search, now=1000).rows)
+    assert names("search _index_earliest=150 _index_latest=400") == ["a"]
+    assert names("search _index_earliest=-700s") == ["b", "c"]  # now - 700 = 300
+    assert names("search * | search _index_latest=401") == ["a", "b"]  # later search command too
+    assert names("search _index_earliest=0 earliest=101") == []  # the _time range still applies
+
+
+def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -> None:
+    """The remedy ES content uses for late data: select by when events were indexed. A 10:45 refusal
+    indexed at 11:05 is missed by a -70m@m..-10m@m _time window but found by the 12:00 run of a search
+    over _index_earliest=-70m@m _index_latest=-10m@m (with a wide _time range)."""
+    data = f.write_events(tmp_path, "late", [decline("late@contoso.example", "2026-10-13 10:45")])
+    by_index = COUNT_SEARCH.replace("errorCode=65004 ",
+                                    "errorCode=65004 earliest=-1d _index_earliest=-70m@m _index_latest=-10m@m ")
+    plain = simulate_file(tmp_path, f.pack(tmp_path, _det()), data, IngestionDelay(fixed="20m"))
+    indexed = simulate_file(tmp_path, f.pack(tmp_path, ttp("By Index", by_index)), data, IngestionDelay(fixed="20m"))
+    assert plain.notables == ()
+    assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]
+
+
+def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(
+        real_pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulation hands each search only the fields it can observe (as the engine's file scan does); over
+    every test of the real pack, the notables and risk events are the same as with whole events."""
+    from contentpack.spl.events import read_events
+
+    def timelines() -> list[tuple[tuple[object, ...], tuple[object, ...]]]:
+        out: list[tuple[tuple[object, ...], tuple[object, ...]]] = []
+        for detection in real_pack.detections:
+            for test in detection.tests:
+                events = [e for a in test.attack_data
+                          for e in read_events(REPO / a.data, sourcetype=a.sourcetype, source=a.source)]
+                chosen = [detection, *(d for d in real_pack.detections if d.name in test.risk_from)]
+                result = simulate(real_pack, index_events(events, DelayPlan.for_pack(real_pack.data_sources)),
+                                  detections=chosen)
+                out.append((tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in result.notables),
+                            tuple(sorted(e.items()) for e in result.risk)))
+        return out
+
+    cut = timelines()
+    monkeypatch.setattr(Engine, "needed_fields", lambda self, pipeline: None)
+    whole = timelines()
+    assert cut == whole and sum(len(n) for n, _ in cut) > 20

@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "search": "contentpack.cli.search",
     "generate-data": "contentpack.cli.generate",
     "replay": "contentpack.cli.replay",
+    "deploy": "contentpack.cli.deploy",
 }
 
 
@@ -36,7 +37,7 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that sub-command is imported and registered."""
     parser = argparse.ArgumentParser(
         prog="contentpack",
-        description="Validate, build and replay the Entra ID consent detection pack.",
+        description="Validate, build, replay and deploy the Entra ID consent detection pack.",
     )
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

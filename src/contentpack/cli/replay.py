@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all-time", action="store_true",
                         help="only contentctl's way: each search once over all time (no scheduled simulation)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument("--splunk", metavar="URL", help="run the tests on this Splunk instead of the embedded engine "
+                        "(https://host:8089; options below)")
+    from contentpack.cli import replay_splunk
+
+    replay_splunk.add_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -60,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         for name in unknown:
             print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
         return 2
+    if args.splunk:
+        from contentpack.cli import replay_splunk
+
+        return replay_splunk.run(args, result.pack, detections)
     report = replay_pack(result.pack, detections, all_time=args.all_time)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from contentpack.esapp.savedsearches import DRILLDOWN_PLACEHOLDER
 from contentpack.content.model import Detection, Drilldown
@@ -32,10 +33,19 @@ from contentpack.content.rules.spl_text import split_pipeline
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
-from contentpack.spl import Engine, Results, SplError
+from contentpack.spl import Results, SplError
 from contentpack.spl.values import Value
 
 Window = tuple[float | None, float | None]
+
+
+class Searcher(Protocol):
+    """What runs a drilldown: the embedded engine, or a real Splunk (``contentpack.splunk.remote_replay``)."""
+
+    def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
+               now: float) -> Results: ...
+
+
 ALL_TIME: Window = (None, None)
 # Drilldowns are checked on the first rows only: each one reruns a search, and ten rows already show whether
 # the tokens key on the right fields.
@@ -118,7 +128,7 @@ def fill_drilldown(detection: Detection, drilldown: Drilldown, row: Mapping[str,
     )
 
 
-def run_drilldown(engine: Engine, filled: FilledDrilldown, now: float) -> Results:
+def run_drilldown(engine: Searcher, filled: FilledDrilldown, now: float) -> Results:
     """Run a filled drilldown over the engine's data (raises ``SplError`` as any search does)."""
     return engine.search(filled.search, earliest=filled.earliest, latest=filled.latest, now=now)
 
@@ -132,7 +142,7 @@ def returns_result(results: Results, row: Mapping[str, Value]) -> bool:
     return any(_same_row(candidate, row) for candidate in results.rows)
 
 
-def drilldown_checks(engine: Engine, detection: Detection, rows: Sequence[Mapping[str, Value]],
+def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],
                      now: float, window: Window = ALL_TIME) -> list[CheckResult]:
     """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
     the author wrote, fill every token, and lead back to its result: a drilldown on the original search must

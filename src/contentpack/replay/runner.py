@@ -80,7 +80,7 @@ class ReplayReport:
     outcomes: tuple[DetectionTestOutcome, ...]
     setup_errors: tuple[str, ...] = ()
     seconds: float = 0.0
-    mode: str = "scheduled"  # "scheduled" (all-time checks + the simulated timeline) or "all-time"
+    mode: str = "all-time"  # "all-time" (contentctl's way; also a remote replay) or "scheduled" (+ the timeline)
 
     @property
     def ok(self) -> bool:
@@ -173,8 +173,13 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
                 column = f" column {problem.column}" if problem.column is not None else ""
                 problems.append(error(source.source.at("search"), RULE_SEARCH,
                                       f"scheduled run: search{column}: {problem.message}"))
+            elif problem.what == "cron":  # the column of the bad part inside the cron_schedule value
+                where = source.source.at("deployment", "scheduling", "cron_schedule")
+                if where.line > 0 and problem.column is not None:
+                    where = replace(where, col=where.col + problem.column)
+                problems.append(error(where, RULE_SCHEDULE, f"scheduled run: {problem.message}"))
             else:
-                problems.append(error(source.source.at("deployment"), RULE_SCHEDULE,
+                problems.append(error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE,
                                       f"scheduled run: {problem.message}"))
         raise _TestFailed(problems)
     outcome = outcome_of(result, ctx.pack.app, detection, index)

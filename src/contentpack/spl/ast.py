@@ -125,11 +125,18 @@ SearchExpr = Union[Term, FieldMatch, FieldIn, SearchNot, SearchAnd, SearchOr, Ma
 
 @dataclass(frozen=True)
 class TimeBounds:
-    """Inline time modifiers of a search (``earliest=-7d@d latest=now starthoursago=168``), as written."""
+    """Inline time modifiers of a search (``earliest=-7d@d latest=now starthoursago=168``), as written, and the
+    index-time ones (``_index_earliest=-70m@m _index_latest=-10m@m``: bounds on ``_indextime``)."""
 
     earliest: str | None = None
     latest: str | None = None
     offset: int = 0
+    index_earliest: str | None = None
+    index_latest: str | None = None
+
+    @property
+    def on_index_time(self) -> bool:
+        return self.index_earliest is not None or self.index_latest is not None
 
 
 # ---------------------------------------------------------------- pipeline

@@ -31,7 +31,7 @@ from contentpack.spl.commands.multivalue import MakemvCommand
 from contentpack.spl.commands.ordering import HeadCommand
 from contentpack.spl.commands.rex import RexCommand
 from contentpack.spl.commands.spath import SpathCommand
-from contentpack.spl.commands.search import SearchCommand, resolve_subsearches, time_window
+from contentpack.spl.commands.search import SearchCommand, index_time_filter, resolve_subsearches, time_window
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import BinCommand, TimechartCommand
 from contentpack.spl.cursor import Cursor
@@ -230,7 +230,7 @@ class Engine:
         """
         first = pipeline.commands[0]
         if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
-                or first.bounds.latest is not None or _has_subsearch(first.expr):
+                or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
             return None
         evaluator = Evaluator(now, self.tz, searchmatch)
         needed = first.requires(frozenset())
@@ -250,6 +250,15 @@ class Engine:
             elif predicate(event):
                 kept.append(event)
         return kept
+
+    def needed_fields(self, pipeline: Pipeline) -> frozenset[str] | None:
+        """The event fields a pipeline starting with ``search`` can observe — what the lazy file scan decodes,
+        search-time knowledge inputs included; None when it may read any field (or starts otherwise)."""
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand):
+            return None
+        needed = self._needed(first, pipeline.commands[1:])  # type: ignore[arg-type]
+        return None if needed is None else frozenset(needed)
 
     def newest_time(self) -> float | None:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
@@ -301,9 +310,11 @@ class Engine:
             ctx.earliest, ctx.latest = earliest, latest
             first = SearchCommand(first.name, first.offset, resolve_subsearches(first.expr, ctx), first.bounds)
             rest = commands[1:]
-            split = self._parallel_split(rest)  # type: ignore[arg-type]
+            split = None if first.bounds.on_index_time else self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
                 stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
+                if first.bounds.on_index_time:
+                    stream = index_time_filter(stream, first.bounds, ctx, first.name)
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)

@@ -33,10 +33,12 @@ from contentpack.spl.cursor import Cursor
 # specify-time-ranges/time-modifiers (earliest/latest; the *ago forms are the older documented spellings).
 _AGO_UNITS = {"startdaysago": "d", "starthoursago": "h", "startminutesago": "m",
               "enddaysago": "d", "endhoursago": "h", "endminutesago": "m"}
-TIME_MODIFIERS = {"earliest", "latest", *(_AGO_UNITS)}
+# _index_earliest / _index_latest bound _indextime the same way (SPL2 *Time modifiers*: "Specify the earliest
+# _indextime for the time range of your search"), https://help.splunk.com/splunk-enterprise/search/
+# spl2-search-manual/dates-and-time/time-modifiers.
+TIME_MODIFIERS = {"earliest", "latest", "_index_earliest", "_index_latest", *(_AGO_UNITS)}
 _UNSUPPORTED_MODIFIERS = {"starttime", "endtime", "timeformat", "searchtimespandays", "searchtimespanhours",
-                          "searchtimespanminutes", "startmonthsago", "endmonthsago", "_index_earliest",
-                          "_index_latest"}
+                          "searchtimespanminutes", "startmonthsago", "endmonthsago"}
 
 
 def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
@@ -45,6 +47,7 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
     operands: list[SearchExpr] = []
     earliest: str | None = None
     latest: str | None = None
+    index_bounds: dict[str, str] = {}
     while not cur.at_end():
         if cur.at("WORD", "AND"):
             cur.next()
@@ -65,8 +68,10 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
                     latest = modifier
             elif name == "earliest":
                 earliest = value_tok.text
-            else:
+            elif name == "latest":
                 latest = value_tok.text
+            else:
+                index_bounds[name[1:]] = value_tok.text
             continue
         operands.append(_parse_or(cur))
     if not operands:
@@ -75,7 +80,7 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
         expr = operands[0]
     else:
         expr = SearchAnd(tuple(operands), operands[0].offset)
-    return expr, TimeBounds(earliest, latest, start)
+    return expr, TimeBounds(earliest, latest, start, **index_bounds)
 
 
 def _parse_and(cur: Cursor) -> SearchExpr:

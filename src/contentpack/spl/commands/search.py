@@ -8,7 +8,7 @@ where: an eval expression, case-sensitive, AND before OR; keeps events where it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Expr, MatchAll, SearchAnd, SearchExpr, SearchNot, SearchOr, Subsearch, TimeBounds
@@ -37,7 +37,7 @@ class SearchCommand(CommandNode):
         fields = search_fields(self.expr)
         if "*" in fields:
             return None
-        return plus(needed, fields, "_time")
+        return plus(needed, fields, "_time", "_indextime") if self.bounds.on_index_time else plus(needed, fields, "_time")
 
 
 def parse_search_command(cmd: CommandInput) -> SearchCommand:
@@ -86,10 +86,23 @@ def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
     return expr
 
 
+def index_time_filter(events: Iterable[Event], bounds: TimeBounds, ctx: RunContext, command: str) -> Iterator[Event]:
+    """Events whose ``_indextime`` is in [_index_earliest, _index_latest). An event without ``_indextime`` (data
+    registered without index times) counts as indexed at the search's ``now``, as freshly replayed data is."""
+    low, high = time_window(TimeBounds(bounds.index_earliest, bounds.index_latest, bounds.offset), ctx, command)
+    for event in events:
+        when = event.get("_indextime")
+        indexed = when if isinstance(when, (int, float)) and not isinstance(when, bool) else ctx.now
+        if (low is None or indexed >= low) and (high is None or indexed < high):
+            yield event
+
+
 def run_search(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, SearchCommand)
     predicate = compile_search(resolve_subsearches(node.expr, ctx))
     earliest, latest = time_window(node.bounds, ctx, node.name)
+    if node.bounds.on_index_time:
+        events = index_time_filter(events, node.bounds, ctx, node.name)
     for event in events:
         if earliest is not None or latest is not None:
             when = event.get("_time")

@@ -1,0 +1,98 @@
+"""`contentpack deploy --splunk URL [--mode objects|package] ...`: put the pack on a Splunk search head.
+
+Exit status: 0 deployed (or nothing to change), 1 invalid content, 2 usage, credentials or Splunk errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from contentpack.cli.splunk_connection import add_connection_options, connect
+from contentpack.config import CONFIG_FILE, PackRootError, find_root
+
+DESCRIPTION = """\
+Deploy the built app to a Splunk search head through its REST API (splunk-sdk).
+
+--mode package: the server installs or upgrades the app from --package, a path ON THE SERVER or a URL the server
+  can fetch (apps/local; nothing is uploaded). Skipped when that version is already installed (--force reinstalls).
+  Splunk Cloud Platform does not allow this: install the tarball as a private app with the Admin Config Service
+  (acs apps install private) after AppInspect vetting.
+--mode objects (default): saved searches, macros, analytic stories and lookup definitions are created or updated
+  one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after
+  a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over
+  REST: objects mode reports them when they are missing.
+Every run reads first and writes only what differs: a second run reports no changes. --dry-run writes nothing.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("deploy", help="deploy the pack to a Splunk search head (package or objects)",
+                            description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--splunk", required=True, metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
+    parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
+    parser.add_argument("--package", metavar="PATH_OR_URL",
+                        help="package mode: the tarball's location as the SERVER sees it (a path there, or a URL)")
+    parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version")
+    parser.add_argument("--remove-local", action="store_true",
+                        help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
+    parser.add_argument("--dry-run", action="store_true", help="print the changes without making them")
+    parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
+    add_connection_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from contentpack.content.validate import validate_pack
+    from contentpack.esapp.builder import BuildFailed, render_app
+    from contentpack.esapp.dates import BuildDateError, build_date
+    from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.deploy import CLOUD_NOTE, deploy_objects, deploy_package
+
+    if args.mode == "package" and not args.package:
+        print("contentpack deploy: --mode package needs --package PATH_OR_URL (as the server sees it)", file=sys.stderr)
+        return 2
+    if args.mode == "package" and args.remove_local:
+        print("contentpack deploy: --remove-local belongs to --mode objects", file=sys.stderr)
+        return 2
+    root = args.root if args.root is not None else find_root(Path.cwd())
+    if root is None:
+        print(f"contentpack deploy: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)", file=sys.stderr)
+        return 2
+    try:
+        result = validate_pack(root)
+    except PackRootError as exc:
+        print(f"contentpack deploy: {exc}", file=sys.stderr)
+        return 2
+    if result.pack is None or result.errors:
+        for diagnostic in result.errors:
+            print(diagnostic.render(), file=sys.stderr)
+        print("contentpack deploy: the pack is invalid; fix it (contentpack validate) before deploying", file=sys.stderr)
+        return 1
+    try:
+        built = render_app(result.pack, build_date(root))
+    except BuildFailed as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
+    except BuildDateError as exc:
+        print(f"contentpack deploy: {exc}", file=sys.stderr)
+        return 2
+    connection = connect(args, args.splunk, built.appid, "deploy")
+    if connection is None:
+        return 2
+    try:
+        if args.mode == "package":
+            print(f"note: {CLOUD_NOTE}", file=sys.stderr)
+            report = deploy_package(connection, built, args.package, dry_run=args.dry_run, force=args.force)
+        else:
+            report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
+    except SplunkError as exc:
+        print(f"contentpack deploy: {exc}", file=sys.stderr)
+        return 2
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    for line in report.lines():
+        print(line)
+    return 0

@@ -1,0 +1,72 @@
+"""The ``--splunk`` side of `contentpack replay`: options and the run (the local replay lives in ``cli.replay``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from contentpack.cli.splunk_connection import add_connection_options, connect
+from contentpack.content.model import Detection, Pack
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    from contentpack.splunk.remote_replay import DEFAULT_INDEX
+
+    group = parser.add_argument_group(
+        "replay on a real Splunk (--splunk URL)",
+        "Each test's attack data goes to --index through HEC (SPLUNK_HEC_TOKEN; else receivers/simple), the search "
+        "and drilldowns run on Splunk over the data's time range with the same checks as the local replay, and the "
+        "test's events are deleted afterwards (needs the can_delete role).")
+    group.add_argument("--index", default=DEFAULT_INDEX, metavar="NAME",
+                       help=f"a dedicated, disposable index for the test events (default {DEFAULT_INDEX})")
+    group.add_argument("--risk-index", metavar="NAME",
+                       help="write the tests' risk events here (an index the Risk data model reads, on a TEST "
+                            "instance only); needed by Correlation tests and risk drilldowns")
+    group.add_argument("--hec-url", metavar="URL", help="HEC base URL (default: the --splunk host, port 8088)")
+    group.add_argument("--compare", action="store_true",
+                       help="also run each search with the embedded engine; a disagreement fails the test")
+    group.add_argument("--wait", type=float, default=120.0, metavar="SECONDS",
+                       help="how long to wait for sent events to become searchable (default 120)")
+    add_connection_options(parser)
+
+
+def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
+    from contentpack.replay.report import render_table, report_json
+    from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.ingest import Ingestor
+    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
+
+    def notice(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    connection = connect(args, args.splunk, pack.app.appid, "replay")
+    if connection is None:
+        return 2
+    try:
+        ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
+        remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
+                              notice)
+    except SplunkError as exc:
+        print(f"contentpack replay: {exc}", file=sys.stderr)
+        return 2
+    result = remote.run(detections)
+    if result.skipped_risk_drilldowns:
+        notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
+               "and were not run: give --risk-index (on a test instance) to run them")
+    for line in result.leftovers:
+        notice(f"contentpack replay: warning: test events may remain ({line})")
+    if args.format == "json":
+        data = report_json(result.report)
+        data["splunk"] = {"url": connection.target.url, "index": args.index, "sent_with": result.method,
+                          "aborted": result.aborted, "leftovers": list(result.leftovers)}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(render_table(result.report))
+        notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
+               f"{result.method}")
+    if result.aborted:
+        print(f"contentpack replay: stopped: {result.aborted}", file=sys.stderr)
+        return 2
+    return 0 if result.report.ok else 1

@@ -1,0 +1,57 @@
+"""Command-line options and set-up shared by the sub-commands that talk to Splunk (``deploy``, ``replay --splunk``).
+
+Credentials are never options (see ``contentpack.splunk.credentials``); only where to find a netrc file is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from contentpack.splunk.client import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    ConnectionOptions,
+    SplunkConnection,
+    SplunkError,
+)
+from contentpack.splunk.credentials import CredentialsError, load_credentials
+
+CREDENTIALS_HELP = ("Credentials come from SPLUNK_TOKEN (an authentication token), or SPLUNK_USERNAME and "
+                    "SPLUNK_PASSWORD, or a netrc file's 'machine HOST' entry ('login token password TOKEN' for a "
+                    "token); never from the command line. They are never printed or logged.")
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("Splunk connection", CREDENTIALS_HELP)
+    group.add_argument("--ca-file", type=Path, metavar="PEM",
+                       help="CA certificate(s) to verify splunkd's TLS certificate with (default: the system's CAs)")
+    group.add_argument("--insecure", action="store_true",
+                       help="do not verify the TLS certificate (prints a warning; exposes the credentials to anyone "
+                            "on the path)")
+    group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help=f"time-out of each request (default {DEFAULT_TIMEOUT:g})")
+    group.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="N",
+                       help=f"retries, with backoff, on connection errors and 5xx answers (default {DEFAULT_RETRIES})")
+    group.add_argument("--netrc-file", type=Path, metavar="FILE",
+                       help="netrc-style credentials file (default: $SPLUNK_NETRC, else ~/.netrc)")
+
+
+def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -> SplunkConnection | None:
+    """A logged-in connection, or None after printing why not (the caller exits 2)."""
+    if args.timeout <= 0 or args.retries < 0:
+        print(f"contentpack {command}: --timeout must be > 0 and --retries >= 0", file=sys.stderr)
+        return None
+    try:
+        credentials = load_credentials(urlsplit(url).hostname or "", netrc_file=args.netrc_file)
+        connection = SplunkConnection(
+            ConnectionOptions(url, ca_file=args.ca_file, insecure=args.insecure, timeout=args.timeout,
+                              retries=args.retries),
+            credentials, app=app, warn=lambda line: print(line, file=sys.stderr))
+        connection.login()
+    except (CredentialsError, SplunkError) as exc:
+        print(f"contentpack {command}: {exc}", file=sys.stderr)
+        return None
+    return connection

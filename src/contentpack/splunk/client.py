@@ -1,0 +1,346 @@
+"""The connection to splunkd through ``splunklib``: TLS, timeouts, retries, and errors a person can act on.
+
+* **TLS** is verified by default, against the system's CAs or ``--ca-file``; the host name must match the
+  certificate. ``--insecure`` turns verification off and prints a warning each time. ``http://`` URLs are
+  refused unless ``--insecure`` is given, since credentials would travel in clear text.
+* **Timeouts**: every request has one (``--timeout``, default 30 s), so a server that stops answering ends the
+  command with a message instead of hanging it.
+* **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
+  default 3). A TLS certificate problem is not retried: it does not fix itself.
+* **Errors**: splunklib raises ``HTTPError`` (with the server's body), ``ssl`` and socket errors. Each is
+  turned into a :class:`SplunkError` naming what was being done, with a plain message for 401, 403, 404 and
+  409, the credentials scrubbed from every message, and raised ``from None`` so the SDK's exception (whose
+  text we do not control) is not chained into a traceback.
+
+splunk-sdk: 2.1.x is the line that installs on Python 3.11 and 3.12 (3.x requires Python >= 3.13), so the
+project pins 2.1.1 for every supported Python. This module uses ``splunklib.binding.handler`` (the SDK's
+default HTTP handler) wrapped in our retry loop.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import ssl
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from splunklib import binding, client
+
+from contentpack.splunk.credentials import Credentials, scrub
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 1.0
+DEFAULT_HEC_PORT = 8088
+INSECURE_WARNING = ("contentpack: warning: --insecure: TLS certificate verification is OFF; anyone on the network "
+                    "path can read the credentials and the data. Use --ca-file instead where you can.")
+
+Handler = Callable[..., dict[str, Any]]
+
+
+class SplunkError(Exception):
+    """A failed exchange with Splunk; ``str()`` is a message for people and never holds a credential."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SearchFailed(SplunkError):
+    """Splunk ran (or refused to run) the search and reported an error: the search is at fault, not the link."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where splunkd listens, from a URL such as ``https://sh1.example.com:8089``."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+
+def parse_target(url: str, default_port: int = 8089) -> Target:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise SplunkError(f"{url!r} is not a URL such as https://splunk.example.com:8089")
+    if parts.username or parts.password:
+        raise SplunkError("credentials do not belong in the URL: use SPLUNK_TOKEN, SPLUNK_USERNAME/SPLUNK_PASSWORD "
+                          "or a netrc file")
+    if parts.path not in ("", "/") or parts.query:
+        raise SplunkError(f"{parts.scheme}://{parts.hostname}: give the server only (scheme, host, port), no path")
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise SplunkError(f"{parts.scheme}://{parts.hostname}: the port is not a number") from None
+    return Target(parts.scheme, parts.hostname, port)
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    url: str
+    ca_file: Path | None = None
+    insecure: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubled each time
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """A verifying context (host name checked), trusting ``ca_file`` when given, else the system's CAs."""
+    try:
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file is not None else None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
+
+
+def _retryable_status(status: int) -> bool:
+    return status >= 500
+
+
+def retrying(handler: Handler, retries: int, backoff: float,
+             sleep: Callable[[float], None] = time.sleep) -> Handler:
+    """``handler`` retried with exponential backoff on connection errors, time-outs and 5xx answers."""
+
+    def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        attempt = 0
+        while True:
+            try:
+                response = handler(url, message, **kwargs)
+            except ssl.SSLCertVerificationError:
+                raise
+            except (OSError, http.client.HTTPException):
+                if attempt >= retries:
+                    raise
+            else:
+                if not _retryable_status(int(response["status"])) or attempt >= retries:
+                    return response
+                response["body"].read()
+            sleep(backoff * (2 ** attempt))
+            attempt += 1
+
+    return request
+
+
+def _server_message(body: bytes) -> str:
+    """The first message text of a splunkd error body (XML ``<msg>`` or JSON ``messages``/``text``)."""
+    text = body.decode("utf-8", "replace").strip()
+    if not text:
+        return ""
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return ""
+        if isinstance(data, dict):
+            messages = data.get("messages")
+            if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+                return str(messages[0].get("text", ""))
+            if "text" in data:
+                return str(data["text"])
+        return ""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError:
+        return ""
+    msg = root.find("./messages/msg")
+    return (msg.text or "").strip() if msg is not None else ""
+
+
+_STATUS_MEANING = {
+    401: "authentication failed (HTTP 401): check the credentials ({source})",
+    403: "permission denied (HTTP 403): the user's role lacks a capability this needs (README: 'Running against a "
+         "real Splunk')",
+    404: "not found (HTTP 404)",
+    409: "already exists (HTTP 409)",
+}
+
+
+def describe(exc: BaseException, what: str, target: Target, credentials: Credentials, timeout: float) -> SplunkError:
+    """A :class:`SplunkError` for an exception raised while doing ``what``, with every secret scrubbed."""
+    status: int | None = None
+    if isinstance(exc, binding.HTTPError):
+        status = int(exc.status)
+        detail = _server_message(exc.body if isinstance(exc.body, bytes) else b"")
+        meaning = _STATUS_MEANING.get(status)
+        if meaning is None:
+            meaning = (f"server error (HTTP {status} {exc.reason}), still failing after retries" if status >= 500
+                       else f"HTTP {status} {exc.reason}")
+        message = f"{what}: {meaning.format(source=credentials.source or 'none given')}"
+        if detail:
+            message += f" -- {detail}"
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        message = (f"{what}: the TLS certificate of {target.host}:{target.port} did not verify "
+                   f"({exc.verify_message or exc.reason}); pass --ca-file with the CA that signed it "
+                   "(or --insecure, not recommended)")
+    elif isinstance(exc, ssl.SSLError):
+        message = f"{what}: TLS with {target.host}:{target.port} failed ({exc.reason or type(exc).__name__})"
+    elif isinstance(exc, TimeoutError):
+        message = f"{what}: {target.url} did not answer within {timeout:g} s (after retries)"
+    elif isinstance(exc, (OSError, http.client.HTTPException)):
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        message = f"{what}: cannot reach {target.url} ({reason}; after retries)"
+    else:
+        message = f"{what}: unexpected answer from {target.url} ({type(exc).__name__})"
+    return SplunkError(scrub(message, credentials.secrets), status)
+
+
+class _ScrubFilter(logging.Filter):
+    """Replaces secrets in splunklib's own log records (it logs request paths and bodies at DEBUG; it masks
+    the Authorization header itself, but not a secret that turns up elsewhere, e.g. in a server message)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message, tuple(self.secrets))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_LOG_SCRUBBER = _ScrubFilter()
+for _name in ("splunklib.binding", "splunklib.client"):
+    logging.getLogger(_name).addFilter(_LOG_SCRUBBER)
+
+
+_SDK_ERRORS = (binding.HTTPError, OSError, http.client.HTTPException, ET.ParseError, ValueError, KeyError)
+
+
+class SplunkConnection:
+    """One splunkd: a ``splunklib.client.Service`` plus the error handling every caller shares."""
+
+    def __init__(self, options: ConnectionOptions, credentials: Credentials, app: str | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.options = options
+        self.credentials = credentials
+        self.target = parse_target(options.url)
+        if self.target.scheme == "http" and not options.insecure:
+            raise SplunkError(f"{self.target.url}: plain http would send the credentials in clear text; use https "
+                              "(or --insecure to accept that)")
+        if options.insecure and warn is not None:
+            warn(INSECURE_WARNING)
+        context = None if options.insecure else tls_context(options.ca_file)
+        base = binding.handler(timeout=options.timeout, verify=not options.insecure, context=context)
+        self.handler = retrying(base, options.retries, options.backoff)
+        _LOG_SCRUBBER.secrets.update(credentials.secrets)
+        self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
+                                      port=self.target.port, owner="nobody", app=app, autologin=True,
+                                      **credentials.sdk_arguments())
+
+    @contextmanager
+    def errors(self, what: str) -> Iterator[None]:
+        """Run SDK calls; any failure becomes a scrubbed :class:`SplunkError` about ``what``."""
+        try:
+            yield
+        except SplunkError:
+            raise
+        except _SDK_ERRORS as exc:
+            raise describe(exc, what, self.target, self.credentials, self.options.timeout) from None
+
+    def login(self) -> None:
+        """Open the session (user/password) or check the token with one cheap request."""
+        with self.errors(f"log in to {self.target.url}"):
+            self.service.login()
+            _ = self.service.info["version"]
+
+    def search(self, query: str, *, earliest: float | None = None, latest: float | None = None,
+               now: float | None = None, what: str = "search") -> list[dict[str, Any]]:
+        """Run ``query`` as a oneshot job and return every result row (values: text or a list of texts).
+
+        ``earliest``/``latest``/``now`` are epoch seconds (``now`` fixes what relative times in the search
+        resolve against: the ``now`` parameter of ``search/jobs``, Splunk REST API reference, *Search
+        endpoint descriptions*). A search that fails is a :class:`SplunkError` with Splunk's message.
+        """
+        text = query.strip()
+        if not text.startswith("|") and not text.lower().startswith("search "):
+            text = "search " + text
+        params: dict[str, Any] = {"output_mode": "json", "count": 0}
+        for name, value in (("earliest_time", earliest), ("latest_time", latest), ("now", now)):
+            if value is not None:
+                params[name] = f"{value:.3f}"
+        try:
+            with self.errors(what):
+                body = self.service.jobs.oneshot(text, **params).read()
+                data = json.loads(body) if body.strip() else {}
+        except SplunkError as exc:
+            if exc.status == 400:  # splunkd's answer to a search it cannot parse or run
+                raise SearchFailed(exc.message, 400) from None
+            raise
+        if not isinstance(data, dict):
+            raise SplunkError(f"{what}: unexpected answer from {self.target.url}")
+        problems = [str(m.get("text", "")) for m in data.get("messages", []) or []
+                    if isinstance(m, dict) and str(m.get("type", "")).upper() in ("FATAL", "ERROR")]
+        if problems:
+            raise SearchFailed(scrub(f"{what}: the search failed -- {'; '.join(problems)}", self.credentials.secrets))
+        rows = data.get("results", [])
+        return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+    def hec(self, url: str | None) -> "HecSender | None":
+        """A sender for ``services/collector/raw``, or None without a HEC token (``SPLUNK_HEC_TOKEN``)."""
+        if not self.credentials.hec_token:
+            return None
+        target = parse_target(url, DEFAULT_HEC_PORT) if url else Target(self.target.scheme, self.target.host,
+                                                                         DEFAULT_HEC_PORT)
+        context = binding.Context(handler=self.handler, scheme=target.scheme, host=target.host, port=target.port,
+                                  token=f"Splunk {self.credentials.hec_token}")
+        return HecSender(self, context, target)
+
+
+class HecUnavailable(SplunkError):
+    """HEC cannot take the events (disabled token, or nothing listening): the caller may use receivers/simple."""
+
+
+# HEC answers with a JSON status code; code 1 is "Token disabled" (HTTP 403). Splunk Enterprise *Getting Data
+# In*, "Troubleshoot HTTP Event Collector", table of possible error codes.
+HEC_TOKEN_DISABLED = 1
+
+
+def _hec_code(exc: binding.HTTPError) -> int | None:
+    try:
+        data = json.loads(exc.body)
+    except (ValueError, TypeError):
+        return None
+    code = data.get("code") if isinstance(data, dict) else None
+    return code if isinstance(code, int) else None
+
+
+class HecSender:
+    """HEC's raw endpoint through splunklib's ``binding.Context`` (HEC is not part of ``splunklib.client``)."""
+
+    def __init__(self, connection: SplunkConnection, context: binding.Context, target: Target) -> None:
+        self.connection = connection
+        self.context = context
+        self.target = target
+        self.channel = str(uuid.uuid4())
+
+    def send_raw(self, data: bytes, metadata: Mapping[str, str]) -> None:
+        """POST ``data`` (newline-separated events) with index/source/sourcetype/host as query parameters."""
+        try:
+            self.context.post("/services/collector/raw", headers=[("X-Splunk-Request-Channel", self.channel)],
+                              body=data, **dict(metadata))
+        except _SDK_ERRORS as exc:
+            error = describe(exc, f"send events to HEC at {self.target.url}", self.target,
+                             self.connection.credentials, self.connection.options.timeout)
+            disabled = isinstance(exc, binding.HTTPError) and _hec_code(exc) == HEC_TOKEN_DISABLED
+            if disabled or isinstance(exc, ConnectionRefusedError):
+                raise HecUnavailable(error.message, error.status) from None
+            raise error from None

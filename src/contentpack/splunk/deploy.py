@@ -1,0 +1,259 @@
+"""``contentpack deploy``: put the built app on a Splunk search head, in one of two modes, idempotently.
+
+*package* — ``POST apps/local`` with ``name=<location> filename=true update=true`` (REST API reference,
+*Application endpoint descriptions*: "Full Unix or Windows path of the .tgz or .spl app source file. The path
+can be on the local disk or a URL"). The location is read by the **server**: a path on the search head or a
+URL it can fetch; nothing is uploaded. The installed app's ``version`` is compared with the build's, so a
+second run changes nothing (``--force`` reinstalls the same version). Splunk Cloud Platform does not offer
+``apps/local`` to customers: private apps are installed through the Admin Config Service (``acs apps install
+private``) after AppInspect vetting — this command does not do that, and says so.
+
+*objects* — the app's saved searches, macros, analytic stories and lookup definitions (``savedsearches``,
+``macros``, ``analyticstories``, ``transforms`` .conf stanzas, exactly as the build renders them) are written
+one by one through ``configs/conf-<file>`` in the app's namespace (owner ``nobody``). Each stanza is read
+first and written only when a key differs, so a second run makes no change. Splunk stores REST writes in the
+app's ``local/`` folder, where they override ``default/`` — including a later package upgrade's. The command
+warns about it; ``--remove-local`` deletes the local copies of the pack's stanzas so a package's ``default/``
+applies again. Lookup CSV files cannot be uploaded through splunkd's REST API (``data/lookup-table-files`` only
+moves a file already in the server's staging folder), so objects mode only checks that they are there.
+
+``--dry-run`` reads everything and reports the changes it would make without writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from splunklib import client
+from splunklib.binding import UrlEncoded
+
+from contentpack.esapp.builder import BuiltApp
+from contentpack.esapp.conf import Stanza, read_conf
+from contentpack.splunk.client import SplunkConnection, SplunkError
+
+OBJECT_FILES = ("macros", "transforms", "savedsearches", "analyticstories")
+LOCAL_WARNING = ("objects mode writes to the app's local/ folder on the server; those copies override default/, "
+                 "also after a later package upgrade. Run `contentpack deploy --mode objects --remove-local` "
+                 "before switching to package mode")
+CLOUD_NOTE = ("Splunk Cloud Platform: apps/local is not available to customers; install the tarball as a private "
+              "app with the Admin Config Service (acs apps install private) after AppInspect vetting")
+# How splunkd may write back a boolean it was given (assumed: the REST reference shows 0/1 in answers).
+_TRUE = {"1", "true", "t", "yes", "y"}
+_FALSE = {"0", "false", "f", "no", "n"}
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # create | update | unchanged | remove | absent | install | upgrade | missing
+    kind: str
+    name: str
+    keys: tuple[str, ...] = ()
+
+    @property
+    def changes_something(self) -> bool:
+        return self.action in ("create", "update", "remove", "install", "upgrade")
+
+    def render(self, dry_run: bool) -> str:
+        verb = {"create": "create", "update": "update", "remove": "remove local copy of", "install": "install",
+                "upgrade": "upgrade", "unchanged": "unchanged:", "absent": "no local copy of",
+                "missing": "missing on the server:"}[self.action]
+        if dry_run and self.changes_something:
+            verb = f"would {verb}"
+        keys = f" ({', '.join(self.keys[:6])}{', ...' if len(self.keys) > 6 else ''})" if self.keys else ""
+        return f"{verb} {self.kind} {self.name}{keys}"
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for change in self.changes if change.changes_something)
+
+    def lines(self) -> list[str]:
+        shown = [c.render(self.dry_run) for c in self.changes if c.action != "unchanged"]
+        unchanged = sum(1 for c in self.changes if c.action == "unchanged")
+        if self.changed == 0:
+            shown.append(f"no changes: {unchanged} object(s) already up to date")
+        else:
+            summary = "would change" if self.dry_run else "changed"
+            shown.append(f"{summary} {self.changed} object(s), {unchanged} already up to date")
+        return shown
+
+
+def _same(current: str | None, wanted: str) -> bool:
+    if current is None:
+        return False
+    a, b = current.strip(), wanted.strip()
+    if a == b:
+        return True
+    return (a.lower() in _TRUE and b.lower() in _TRUE) or (a.lower() in _FALSE and b.lower() in _FALSE)
+
+
+def differing_keys(current: Mapping[str, object], wanted: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """Keys of ``wanted`` whose value on the server is missing or different."""
+    out = []
+    for key, value in wanted:
+        have = current.get(key)
+        if not _same(None if have is None else str(have), value):
+            out.append(key)
+    return tuple(out)
+
+
+def app_objects(built: BuiltApp) -> dict[str, tuple[Stanza, ...]]:
+    """The stanzas of the object .conf files the build renders, by file name (without ``.conf``)."""
+    out: dict[str, tuple[Stanza, ...]] = {}
+    for name in OBJECT_FILES:
+        data = built.files.get(f"default/{name}.conf")
+        if data is not None:
+            out[name] = read_conf(data.decode("utf-8"), f"default/{name}.conf").stanzas
+    return out
+
+
+# splunklib's post(path, owner, app, sharing, headers, **query) takes these names itself: a .conf key spelled
+# like one of them cannot be passed through it.
+_RESERVED_KEYS = frozenset({"path_segment", "owner", "app", "sharing", "headers", "name", "body"})
+
+
+def _checked(conf: str, stanza: Stanza) -> dict[str, str]:
+    clash = [key for key, _ in stanza.entries if key in _RESERVED_KEYS]
+    if clash:
+        raise SplunkError(f"{conf}.conf [{stanza.name}]: key {clash[0]!r} cannot be sent through splunklib")
+    return dict(stanza.entries)
+
+
+def _stanza_path(conf: str, name: str) -> UrlEncoded:
+    return UrlEncoded(f"configs/conf-{conf}/", skip_encode=True) + UrlEncoded(name, encode_slash=True)
+
+
+@dataclass
+class _Deployer:
+    connection: SplunkConnection
+    built: BuiltApp
+    dry_run: bool
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def service(self) -> client.Service:
+        return self.connection.service
+
+    def installed_version(self) -> str | None:
+        """The app's version on the server, "" when it has none, None when the app is not there."""
+        with self.connection.errors(f"look up app {self.built.appid}"):
+            try:
+                app = self.service.apps[self.built.appid]
+            except KeyError:
+                return None
+            return str(app.content.get("version") or "")
+
+    def current(self, conf: str, name: str) -> Mapping[str, object] | None:
+        with self.connection.errors(f"read {conf}.conf [{name}]"):
+            try:
+                entity = client.Collection(self.service, f"configs/conf-{conf}")[name]
+            except KeyError:
+                return None
+            return dict(entity.content)
+
+    def write(self, conf: str, stanza: Stanza) -> None:
+        current = self.current(conf, stanza.name)
+        if current is None:
+            self.changes.append(Change("create", f"{conf}.conf", f"[{stanza.name}]"))
+            if not self.dry_run:
+                self.create(conf, stanza)
+            return
+        keys = differing_keys(current, stanza.entries)
+        if not keys:
+            self.changes.append(Change("unchanged", f"{conf}.conf", f"[{stanza.name}]"))
+            return
+        self.changes.append(Change("update", f"{conf}.conf", f"[{stanza.name}]", keys))
+        if not self.dry_run:
+            values = _checked(conf, stanza)
+            with self.connection.errors(f"update {conf}.conf [{stanza.name}]"):
+                self.service.post(_stanza_path(conf, stanza.name), **{k: values[k] for k in keys})
+
+    def create(self, conf: str, stanza: Stanza) -> None:
+        what = f"create {conf}.conf [{stanza.name}]"
+        try:
+            with self.connection.errors(what):
+                self.service.post(f"configs/conf-{conf}", name=stanza.name, **_checked(conf, stanza))
+        except SplunkError as exc:
+            if exc.status != 409:
+                raise
+            # someone created it since we looked: write our values over it instead
+            with self.connection.errors(f"update {conf}.conf [{stanza.name}]"):
+                self.service.post(_stanza_path(conf, stanza.name), **_checked(conf, stanza))
+
+    def remove_local(self, conf: str, stanza: Stanza) -> None:
+        if self.current(conf, stanza.name) is None:
+            self.changes.append(Change("absent", f"{conf}.conf", f"[{stanza.name}]"))
+            return
+        if self.dry_run:
+            self.changes.append(Change("remove", f"{conf}.conf", f"[{stanza.name}]"))
+            return
+        try:
+            with self.connection.errors(f"remove the local copy of {conf}.conf [{stanza.name}]"):
+                self.service.delete(_stanza_path(conf, stanza.name))
+            self.changes.append(Change("remove", f"{conf}.conf", f"[{stanza.name}]"))
+        except SplunkError as exc:
+            if exc.status != 404:
+                raise
+            self.changes.append(Change("absent", f"{conf}.conf", f"[{stanza.name}]"))
+
+    def lookup_files(self) -> list[str]:
+        warnings = []
+        for path in sorted(self.built.files):
+            if not path.startswith("lookups/"):
+                continue
+            name = path.split("/", 1)[1]
+            with self.connection.errors(f"look up lookup file {name}"):
+                try:
+                    client.Collection(self.service, "data/lookup-table-files")[name]
+                    self.changes.append(Change("unchanged", "lookup file", name))
+                except KeyError:
+                    self.changes.append(Change("missing", "lookup file", name))
+                    warnings.append(f"lookup file {name} is not on the server: splunkd's REST API cannot upload it; "
+                                    "deploy the package, or upload it in Splunk Web (Settings > Lookups > Lookup "
+                                    "table files)")
+        return warnings
+
+
+def deploy_objects(connection: SplunkConnection, built: BuiltApp, *, dry_run: bool = False,
+                   remove_local: bool = False) -> DeployReport:
+    """Create or update (or, with ``remove_local``, delete the local copies of) every object of the app."""
+    deployer = _Deployer(connection, built, dry_run)
+    if deployer.installed_version() is None:
+        if remove_local:
+            return DeployReport((Change("absent", "app", built.appid),), (), dry_run)
+        deployer.changes.append(Change("create", "app", built.appid))
+        if not dry_run:
+            with connection.errors(f"create app {built.appid}"):
+                connection.service.post("apps/local", name=built.appid, version=built.version, visible="true")
+    for conf, stanzas in app_objects(built).items():
+        for stanza in stanzas:
+            (deployer.remove_local if remove_local else deployer.write)(conf, stanza)
+    warnings = [] if remove_local else [LOCAL_WARNING, *deployer.lookup_files()]
+    return DeployReport(tuple(deployer.changes), tuple(warnings), dry_run)
+
+
+def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str, *, dry_run: bool = False,
+                   force: bool = False) -> DeployReport:
+    """Install or upgrade the app from ``location`` (read by the server) unless that version is installed."""
+    deployer = _Deployer(connection, built, dry_run)
+    version = deployer.installed_version()
+    name = f"{built.appid} {built.version}"
+    if version == built.version and not force:
+        return DeployReport((Change("unchanged", "app", name),), (), dry_run)
+    action = "install" if version is None else "upgrade"
+    change = Change(action, "app", name + (f" (installed: {version or 'no version'})" if version is not None else ""))
+    if not dry_run:
+        with connection.errors(f"{action} app {built.appid} from {location}"):
+            connection.service.post("apps/local", name=location, filename="true", update="true")
+        after = deployer.installed_version()
+        if after != built.version:
+            raise SplunkError(f"{location}: the server installed version {after!r} of {built.appid}, not "
+                              f"{built.version}: does the location hold this build's tarball?")
+    return DeployReport((change,), (), dry_run)

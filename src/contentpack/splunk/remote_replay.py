@@ -1,0 +1,349 @@
+"""``contentpack replay --splunk``: the pack's detection tests run by a real Splunk, checked like the local replay.
+
+Per test, as ``contentctl test`` does on a test server, but over splunkd's REST API with no Docker:
+
+1. the test's attack-data files are sent to the test index (``ingest``) with the entry's source and sourcetype
+   and a host unique to this run and test (``contentpack-replay-<run>-<n>``, unless the entry names a host),
+   which is what the clean-up and the waiting select on;
+2. once every event is searchable, the detection's search runs as a oneshot job over the data's time range
+   (first event to "now"), at the same "now" as the local replay (one second after the newest event);
+3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows;
+4. the events (and risk events) of the test are deleted with ``| delete``.
+
+These are the all-time checks, contentctl's way; the local replay's simulation of ES's schedule is not run on
+Splunk (it would take the schedule's real time).
+
+Risk: Correlation tests read ``| from datamodel Risk.All_Risk`` and the "risk events" drilldowns read it too.
+On an ES instance the risk action would write those events; here, with ``--risk-index NAME``, the risk events
+the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
+as ``key="value"`` text with sourcetype ``stash``, and deleted after the test. Give it only on a test instance
+whose Risk data model reads that index: risk events in a production risk index raise real risk notables.
+Without it, Correlation tests are reported as not run, and drilldowns that read the Risk data model as not run
+(their checks pass with that detail; the command prints how many were skipped).
+
+``--compare`` also runs each test's search with the embedded engine over the same files and fails the test when
+the two result sets differ, printing both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from contentpack.content.model import Detection, Pack, UnitTest
+from contentpack.replay.attack_data import AttackDataStore, DataFile
+from contentpack.replay.checks import CheckResult, contentctl_pass_rule, expected_results_check, expected_rows_checks
+from contentpack.replay.drilldowns import drilldown_checks
+from contentpack.replay.engine_setup import build_engine
+from contentpack.replay.risk import risk_events
+from contentpack.replay.runner import DetectionTestOutcome, ReplayReport, run_detection_search
+from contentpack.spl import Engine, Results, SplError
+from contentpack.spl.events import parse_timestamp
+from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
+from contentpack.splunk.client import SearchFailed, SplunkConnection, SplunkError
+from contentpack.splunk.ingest import Batch, Ingestor, check_index_name
+
+DEFAULT_INDEX = "contentpack_replay"
+RISK_SOURCETYPE = "stash"
+_METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")
+
+
+@dataclass(frozen=True)
+class RemoteOptions:
+    index: str = DEFAULT_INDEX
+    risk_index: str | None = None
+    compare: bool = False
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+@dataclass(frozen=True)
+class RemoteReport:
+    """The replay report, how events were sent, and why the run stopped early (None when it did not)."""
+
+    report: ReplayReport
+    method: str
+    aborted: str | None = None
+    leftovers: tuple[str, ...] = ()  # clean-ups that failed: events that may remain
+    skipped_risk_drilldowns: int = 0  # drilldowns not run for want of --risk-index
+
+
+_RISK_DATAMODEL = re.compile(r"datamodel\s*[:=]?\s*\"?Risk\b", re.IGNORECASE)
+
+
+def reads_risk(search: str) -> bool:
+    """Does a search read ES's Risk data model (``| from datamodel Risk.All_Risk``, ``datamodel=Risk``)?"""
+    return _RISK_DATAMODEL.search(search) is not None
+
+
+def splunk_value(name: str, value: Any) -> Value:
+    """A JSON result value as the engine would hold it: lists become multivalue, ``_time`` epoch seconds."""
+    if isinstance(value, list):
+        return make_mv(str(v) for v in value)
+    if value is None:
+        return None
+    text = str(value)
+    if name == "_time":
+        parsed = parse_timestamp(text)
+        return parsed if parsed is not None else text
+    return text
+
+
+def splunk_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Value]]:
+    return [{name: splunk_value(name, value) for name, value in row.items()} for row in rows]
+
+
+class SplunkSearcher:
+    """The drilldown checks' ``Searcher`` on a real Splunk: a failing search is an ``SplError`` like locally."""
+
+    def __init__(self, connection: SplunkConnection) -> None:
+        self.connection = connection
+
+    def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
+               now: float) -> Results:
+        if isinstance(earliest, str) or isinstance(latest, str):
+            raise SplError("relative drilldown bounds are resolved before they reach Splunk")
+        try:
+            rows = splunk_rows(self.connection.search(text, earliest=earliest, latest=latest, now=now,
+                                                      what="drilldown search"))
+        except SearchFailed as exc:
+            raise SplError(exc.message) from None
+        return Results(rows, list(dict.fromkeys(name for row in rows for name in row)))
+
+
+def _stash_line(event: Event) -> str:
+    """One risk event as ``<epoch>, key="value", ...`` (a multivalue field repeats its key)."""
+    when = event.get("_time")
+    parts = [f"{float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else 0.0:.3f}"]
+    for name, value in event.items():
+        if name in _METADATA:
+            continue
+        for item in mv_values(value):
+            text = to_str(item)
+            if text is None:
+                continue
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            parts.append(f'{name}="{text}"')
+    return ", ".join(parts)
+
+
+def comparable(rows: Sequence[Mapping[str, Value]]) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Rows as sorted (field, texts) tuples, internal ``_`` fields left out: equal means the same results."""
+    out = []
+    for row in rows:
+        items = []
+        for name, value in row.items():
+            if name.startswith("_"):
+                continue
+            texts = tuple(t for t in (to_str(v) for v in mv_values(value)) if t is not None)
+            if texts:
+                items.append((name, texts))
+        out.append(tuple(sorted(items)))
+    return sorted(out)
+
+
+def _show(rows: Sequence[Mapping[str, Value]], limit: int = 5) -> str:
+    shown = ["{" + ", ".join(f"{k}={'|'.join(v)}" for k, v in row) + "}" for row in comparable(rows)[:limit]]
+    more = f" (+{len(rows) - limit} more)" if len(rows) > limit else ""
+    return f"{len(rows)} row(s): " + "; ".join(shown) + more
+
+
+def _extent(item: DataFile) -> tuple[int, float | None, float | None]:
+    """How many events a file holds and its first and last event time, read the way the local replay reads
+    it (the engine's file scanner)."""
+    engine = Engine()
+    item.register(engine)
+    rows = engine.search("search * | stats count min(_time) as earliest max(_time) as newest", now=0.0).rows
+    row = rows[0] if rows else {}
+
+    def number(name: str) -> float | None:
+        value = row.get(name)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    return int(number("count") or 0), number("earliest"), number("newest")
+
+
+@dataclass
+class _TestData:
+    files: list[DataFile]
+    earliest: float
+    newest: float
+    batches: list[Batch]
+    count: int
+
+
+class RemoteReplay:
+    """Runs detection tests on one Splunk; one instance per ``replay --splunk`` run."""
+
+    def __init__(self, pack: Pack, connection: SplunkConnection, ingestor: Ingestor, options: RemoteOptions,
+                 notice: Callable[[str], None]) -> None:
+        self.pack = pack
+        self.connection = connection
+        self.ingestor = ingestor
+        self.options = options
+        self.notice = notice
+        self.store = AttackDataStore(Path(pack.root))
+        self.by_name = {d.name: d for d in pack.detections}
+        self.searcher = SplunkSearcher(connection)
+        self.leftovers: list[str] = []
+        self.skipped_risk_drilldowns = 0
+        self._risk_sent = 0  # risk events sent for the current test (they share its host marker)
+        check_index_name(options.index)
+        if options.risk_index is not None:
+            check_index_name(options.risk_index)
+
+    # ------------------------------------------------------------------------------------------ data
+    def _data(self, detection: Detection, test_index: int, test: UnitTest, host: str) -> _TestData | list[str]:
+        files, problems = self.store.files_for(detection, test_index, test.attack_data)
+        if problems:
+            return [d.render() for d in problems]
+        batches: list[Batch] = []
+        times: list[float] = []
+        count = 0
+        for item in files:
+            if item.is_json_array:
+                return [f"{item.path}: a JSON-array file cannot be sent as raw events; use JSON lines"]
+            events, earliest, newest = _extent(item)
+            if earliest is not None and newest is not None:
+                times += [earliest, newest]
+            batches.append(Batch(self.options.index, item.host or host, item.source, item.sourcetype,
+                                 item.path.read_bytes(), events))
+            count += events
+        if not times:
+            return ["the test has no events to send"]
+        return _TestData(files, min(times), max(times), batches, count)
+
+    def _rows(self, detection: Detection, window: tuple[float, float], now: float) -> list[dict[str, Value]]:
+        return splunk_rows(self.connection.search(detection.search, earliest=window[0], latest=window[1], now=now,
+                                                  what=f"search of {detection.name!r}"))
+
+    def _send_risk(self, events: list[Event], host: str, window: tuple[float, float]) -> None:
+        if not events or self.options.risk_index is None:
+            return
+        by_source: dict[str, list[str]] = {}
+        for event in events:
+            by_source.setdefault(str(event.get("source", "")), []).append(_stash_line(event))
+        for source, lines in by_source.items():
+            self.ingestor.send(Batch(self.options.risk_index, host, source, RISK_SOURCETYPE,
+                                     ("\n".join(lines) + "\n").encode("utf-8"), len(lines)))
+        self.ingestor.wait_searchable(self.options.risk_index, host, len(events) + self._risk_sent, *window)
+        self._risk_sent += len(events)
+
+    def _local_rows(self, detection: Detection, test: UnitTest, files: list[DataFile], now: float) -> list[dict[str, Value]]:
+        engine = build_engine(self.pack)
+        for item in files:
+            item.register(engine)
+        risk: list[Event] = []
+        for name in test.risk_from:
+            source = self.by_name[name]
+            risk.extend(risk_events(self.pack.app, source, run_detection_search(engine, source, now).rows, now))
+        engine.register_risk_index(risk)
+        return run_detection_search(engine, detection, now).rows
+
+    # ------------------------------------------------------------------------------------------ one test
+    def run_test(self, detection: Detection, test_index: int, test: UnitTest, number: int) -> DetectionTestOutcome:
+        started = time.perf_counter()
+        outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
+        host = f"contentpack-replay-{self.options.run_id}-{number}"
+        data = self._data(detection, test_index, test, host)
+        if isinstance(data, list):
+            return replace(outcome, errors=tuple(data), seconds=time.perf_counter() - started)
+        missing = [name for name in test.risk_from if name not in self.by_name]
+        if missing:
+            return replace(outcome, errors=(f"risk_from names no detection of the pack: {missing[0]!r}",))
+        if test.risk_from and self.options.risk_index is None:
+            return replace(outcome, errors=("not run on Splunk: a Correlation test needs risk events; give "
+                                            "--risk-index (an index the Risk data model reads, on a test instance)",))
+        now = data.newest + 1.0  # as the local replay (runner): one second after the newest event
+        # whole seconds, so that the bounds sent as text include the first event and the risk events at "now"
+        window = (float(math.floor(data.earliest)), float(math.ceil(now + 1.0)))
+        self._risk_sent = 0
+        try:
+            for batch in data.batches:
+                self.ingestor.send(batch)
+            self.ingestor.wait_searchable(self.options.index, host, data.count, *window)
+            risk: list[Event] = []
+            for name in test.risk_from:
+                source = self.by_name[name]
+                risk.extend(risk_events(self.pack.app, source, self._rows(source, window, now), now))
+            self._send_risk(risk, host, window)
+            try:
+                rows = self._rows(detection, window, now)
+            except SearchFailed as exc:
+                return replace(outcome, errors=(f"{detection.source.at('search')}: {exc}",),
+                               seconds=time.perf_counter() - started)
+            own_risk = risk_events(self.pack.app, detection, rows, now)
+            self._send_risk(own_risk, host, window)
+            checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
+                      + contentctl_pass_rule(detection, test, rows))
+            if rows:
+                checks += self._drilldown_checks(detection, rows, now, window)
+            if self.options.compare:
+                checks.append(self._compare(detection, test, data.files, rows, now))
+        finally:
+            self._clean_up(host, window)
+        return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
+                       seconds=time.perf_counter() - started)
+
+    def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
+                          window: tuple[float, float]) -> list[CheckResult]:
+        """The local replay's drilldown checks, run on Splunk. Without a risk index the drilldowns that read the
+        Risk data model have nothing to read: they are reported as not run (and the run says so), not failed."""
+        if self.options.risk_index is not None:
+            return drilldown_checks(self.searcher, detection, rows, now, window)
+        runnable = tuple(d for d in detection.drilldown_searches if not reads_risk(d.search))
+        checks = iter(drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now,
+                                       window))
+        out = []
+        for index, drilldown in enumerate(detection.drilldown_searches):
+            if reads_risk(drilldown.search):
+                self.skipped_risk_drilldowns += 1
+                out.append(CheckResult(f"drilldown[{index}]", True, "not run on Splunk: it reads the Risk data "
+                                       "model and no --risk-index was given"))
+            else:
+                out.append(replace(next(checks), name=f"drilldown[{index}]"))
+        return out
+
+    def _compare(self, detection: Detection, test: UnitTest, files: list[DataFile], rows: list[dict[str, Value]],
+                 now: float) -> CheckResult:
+        try:
+            local = self._local_rows(detection, test, files, now)
+        except SplError as exc:
+            return CheckResult("compare_embedded_engine", False, f"the embedded engine failed: {exc}")
+        if comparable(local) == comparable(rows):
+            return CheckResult("compare_embedded_engine", True, f"Splunk and the embedded engine agree ({len(rows)} row(s))")
+        return CheckResult("compare_embedded_engine", False,
+                           f"Splunk and the embedded engine disagree -- Splunk: {_show(rows)} -- embedded engine: "
+                           f"{_show(local)}")
+
+    def _clean_up(self, host: str, window: tuple[float, float]) -> None:
+        indexes = [self.options.index] + ([self.options.risk_index] if self.options.risk_index else [])
+        for index in indexes:
+            try:
+                self.ingestor.delete(index, host, *window)
+            except SplunkError as exc:
+                self.leftovers.append(f"index={index} host={host}: {exc}")
+
+    # ------------------------------------------------------------------------------------------ all
+    def run(self, detections: Sequence[Detection]) -> RemoteReport:
+        started = time.perf_counter()
+        outcomes: list[DetectionTestOutcome] = []
+        aborted: str | None = None
+        try:
+            self.ingestor.check_index(self.options.index)
+            if self.options.risk_index is not None:
+                self.ingestor.check_index(self.options.risk_index)
+            number = 0
+            for detection in detections:
+                for index, test in enumerate(detection.tests):
+                    number += 1
+                    outcomes.append(self.run_test(detection, index, test, number))
+        except SplunkError as exc:
+            aborted = str(exc)
+        report = ReplayReport(tuple(outcomes), (aborted,) if aborted else (), time.perf_counter() - started)
+        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers), self.skipped_risk_drilldowns)

@@ -1,0 +1,197 @@
+"""The connection layer against the splunkd test double (a protocol-level double, not Splunk): authentication,
+TLS verification, retries, time-outs and the messages for 401/403/404/409."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from pathlib import Path
+
+import pytest
+from splunklib import binding
+
+from contentpack.splunk.client import (
+    ConnectionOptions,
+    SearchFailed,
+    SplunkConnection,
+    SplunkError,
+    parse_target,
+    retrying,
+)
+from contentpack.splunk.credentials import Credentials, CredentialsError, load_credentials, scrub
+
+from .helpers import connection
+from .splunkd_double import SplunkdDouble
+
+
+def test_token_is_sent_as_bearer_and_accepted(double: SplunkdDouble) -> None:
+    conn = connection(double)
+    conn.login()
+    assert conn.service.info["version"] == "9.4.0"
+
+
+def test_username_and_password_open_a_session(double: SplunkdDouble) -> None:
+    conn = connection(double, Credentials(username=double.state.username, password=double.state.password,
+                                          source="SPLUNK_USERNAME/SPLUNK_PASSWORD"))
+    conn.login()
+    assert double.state.sessions  # auth/login answered with a sessionKey, which later requests carry
+    assert ("POST", "/services/auth/login") in double.state.requests
+
+
+def test_a_wrong_token_is_a_401_naming_where_credentials_came_from(double: SplunkdDouble) -> None:
+    conn = connection(double, Credentials(token="not-the-token", source="SPLUNK_TOKEN"))
+    with pytest.raises(SplunkError) as caught:
+        conn.login()
+    assert caught.value.status == 401
+    assert "authentication failed (HTTP 401)" in str(caught.value) and "SPLUNK_TOKEN" in str(caught.value)
+    assert "not-the-token" not in str(caught.value)
+
+
+def test_a_wrong_password_is_a_401(double: SplunkdDouble) -> None:
+    conn = connection(double, Credentials(username=double.state.username, password="wrong-pw-123", source="env"))
+    with pytest.raises(SplunkError) as caught:
+        conn.login()
+    assert caught.value.status == 401 and "wrong-pw-123" not in str(caught.value)
+
+
+def test_403_404_409_have_plain_messages(double: SplunkdDouble) -> None:
+    conn = connection(double, app="search")
+    double.state.forbidden.add("configs/conf-macros")
+    with pytest.raises(SplunkError) as forbidden:
+        with conn.errors("create macro x"):
+            conn.service.post("configs/conf-macros", name="x", definition="y")
+    assert forbidden.value.status == 403 and "permission denied (HTTP 403)" in str(forbidden.value)
+    double.state.forbidden.clear()
+    with pytest.raises(SplunkError) as missing:
+        with conn.errors("read macro nope"):
+            conn.service.get("configs/conf-macros/nope")
+    assert missing.value.status == 404 and str(missing.value).startswith("read macro nope: not found (HTTP 404)")
+    conn.service.post("configs/conf-macros", name="x", definition="y")
+    with pytest.raises(SplunkError) as exists:
+        with conn.errors("create macro x"):
+            conn.service.post("configs/conf-macros", name="x", definition="y")
+    assert exists.value.status == 409 and "already exists (HTTP 409)" in str(exists.value)
+
+
+def test_a_certificate_from_an_unknown_ca_does_not_verify_and_is_not_retried(double: SplunkdDouble,
+                                                                             other_ca: Path) -> None:
+    conn = connection(double, ca_file=other_ca, retries=3)
+    with pytest.raises(SplunkError) as caught:
+        conn.login()
+    assert "did not verify" in str(caught.value) and "--ca-file" in str(caught.value)
+    assert double.state.requests == []  # the handshake failed: nothing reached the server
+
+
+def test_system_cas_do_not_trust_the_double(double: SplunkdDouble) -> None:
+    conn = connection(double, ca_file=None)
+    with pytest.raises(SplunkError, match="did not verify"):
+        conn.login()
+
+
+def test_insecure_skips_verification_and_warns(double: SplunkdDouble, other_ca: Path) -> None:
+    warnings: list[str] = []
+    conn = SplunkConnection(ConnectionOptions(double.url, ca_file=other_ca, insecure=True, timeout=5, retries=0),
+                            Credentials(token=double.state.token), warn=warnings.append)
+    conn.login()
+    assert warnings and "verification is OFF" in warnings[0]
+
+
+def test_plain_http_is_refused_without_insecure() -> None:
+    with pytest.raises(SplunkError, match="clear text"):
+        SplunkConnection(ConnectionOptions("http://127.0.0.1:8089"), Credentials(token="t"))
+
+
+@pytest.mark.parametrize("url", ["ftp://h", "https://user:pw@h:8089", "https://h:8089/services", "splunk"])
+def test_bad_urls_are_usage_errors(url: str) -> None:
+    with pytest.raises(SplunkError) as caught:
+        parse_target(url)
+    assert "pw" not in str(caught.value).replace("path", "")
+
+
+def test_5xx_answers_are_retried_with_backoff(double: SplunkdDouble) -> None:
+    double.state.fail_statuses = [503, 500]
+    slept: list[float] = []
+    conn = connection(double, retries=3)
+    conn.handler = retrying(binding.handler(timeout=5, verify=True, context=ssl.create_default_context(
+        cafile=str(double.ca_file))), 3, 0.5, slept.append)
+    conn.service.http.handler = conn.handler
+    conn.login()
+    assert slept == [0.5, 1.0]  # exponential backoff: 0.5 s, then twice that
+
+
+def test_5xx_beyond_the_retries_is_a_server_error(double: SplunkdDouble) -> None:
+    double.state.fail_statuses = [503, 503, 503]
+    with pytest.raises(SplunkError) as caught:
+        connection(double, retries=1).login()
+    assert caught.value.status == 503 and "server error (HTTP 503" in str(caught.value)
+
+
+def test_a_server_that_stops_answering_is_a_connection_error(double: SplunkdDouble) -> None:
+    double.state.answer_budget = 0
+    with pytest.raises(SplunkError) as caught:
+        connection(double, retries=2).login()
+    assert "cannot reach" in str(caught.value) and "after retries" in str(caught.value)
+    assert double.state.requests == []
+
+
+def test_a_failing_search_is_searchfailed_with_splunks_message(double: SplunkdDouble) -> None:
+    double.state.fail_search = "boom"
+    with pytest.raises(SearchFailed) as caught:
+        connection(double).search("index=main boom | stats count")
+    assert "Error in 'search' command" in str(caught.value)
+
+
+def test_search_returns_rows_and_needs_search_prefix(double: SplunkdDouble) -> None:
+    rows = connection(double).search("| makeresults count=2 | eval x=\"a\"")
+    assert [row["x"] for row in rows] == ["a", "a"]
+
+
+# ----------------------------------------------------------------------------------------------- credentials
+def test_environment_token_wins_over_user_and_password() -> None:
+    creds = load_credentials("h", {"SPLUNK_TOKEN": "tok", "SPLUNK_USERNAME": "u", "SPLUNK_PASSWORD": "p"})
+    assert creds.token == "tok" and creds.sdk_arguments() == {"splunkToken": "tok"}
+    assert "tok" not in repr(creds)
+
+
+def test_half_a_user_password_pair_is_an_error() -> None:
+    with pytest.raises(CredentialsError, match="both"):
+        load_credentials("h", {"SPLUNK_USERNAME": "u"})
+
+
+def test_netrc_token_and_user_entries(tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine sh1 login token password tok-1\nmachine sh2 login admin password pw-2\n")
+    os.chmod(netrc, 0o600)
+    assert load_credentials("sh1", {}, netrc).token == "tok-1"
+    user = load_credentials("sh2", {}, netrc)
+    assert (user.username, user.password, user.token) == ("admin", "pw-2", None)
+    with pytest.raises(CredentialsError, match="no 'machine sh3' entry"):
+        load_credentials("sh3", {}, netrc)
+
+
+def test_a_netrc_readable_by_others_is_refused(tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine sh1 login token password tok-1\n")
+    os.chmod(netrc, 0o644)
+    with pytest.raises(CredentialsError, match="chmod 600"):
+        load_credentials("sh1", {}, netrc)
+
+
+def test_a_netrc_parse_error_does_not_quote_the_file(tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text('machine sh1 login token password "unterminated-secret-xyz\n')
+    os.chmod(netrc, 0o600)
+    try:
+        load_credentials("sh1", {}, netrc)
+    except CredentialsError as exc:
+        assert "secret-xyz" not in str(exc)
+    # (Python's netrc may also accept the line; either way nothing quoted the secret)
+
+
+def test_no_credentials_at_all(tmp_path: Path) -> None:
+    with pytest.raises(CredentialsError, match="no Splunk credentials"):
+        load_credentials("h", {"HOME": str(tmp_path)})
+
+
+def test_scrub_replaces_plain_and_url_encoded_forms() -> None:
+    assert scrub("a p@ss/w b p%40ss%2Fw c", ("p@ss/w",)) == "a ******** b ******** c"

@@ -1,0 +1,177 @@
+"""`contentpack deploy` against the splunkd test double (a protocol-level double, not Splunk)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.model import Pack
+from contentpack.esapp.builder import render_app
+from contentpack.esapp.conf import Stanza
+from contentpack.esapp.dates import BuildDate, build_date
+from contentpack.esapp.package import tarball_bytes
+from contentpack.splunk.deploy import _Deployer, app_objects, differing_keys
+
+from .helpers import FAST, ROOT, cli, connection, token_env
+from .splunkd_double import Layered, SplunkdDouble
+
+APP = "DA-ESS-EntraConsent"
+DATE = BuildDate(1_764_000_000, "test")
+
+
+def deploy(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, *extra: str) -> tuple[int, str, str]:
+    run = cli(capsys, ["deploy", "--splunk", double.url, "--ca-file", str(double.ca_file), "--root", str(ROOT),
+                       *FAST, *extra])
+    return run.code, run.out, run.err
+
+
+def test_objects_deploy_twice_second_run_reports_no_changes(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    code, out, err = deploy(capsys, double)
+    assert code == 0, err
+    assert "create app DA-ESS-EntraConsent" in out and "create savedsearches.conf [ECP - Entra ID" in out
+    assert "local/" in err  # the warning about local/ shadowing package upgrades
+    writes = double.state.writes
+    stanzas = double.state.confs[(APP, "savedsearches")]
+    assert "ECP - Entra ID User Declined OAuth Application Consent - Rule" in stanzas
+    code, out, err = deploy(capsys, double)
+    assert code == 0, err
+    assert out.strip().splitlines()[-1].startswith("no changes:")
+    assert double.state.writes == writes  # nothing was written the second time
+
+
+def test_dry_run_writes_nothing(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    code, out, _ = deploy(capsys, double, "--dry-run")
+    assert code == 0 and "would create app" in out and "would change" in out
+    assert double.state.writes == 0 and double.state.apps == {}
+
+
+def test_an_object_that_already_exists_with_other_values_is_updated(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    assert deploy(capsys, double)[0] == 0
+    double.conf(APP, "macros")["azure_monitor_aad"].local["definition"] = "index=tampered"  # type: ignore[index]
+    code, out, _ = deploy(capsys, double)
+    assert code == 0 and "update macros.conf [azure_monitor_aad] (definition)" in out
+    assert double.conf(APP, "macros")["azure_monitor_aad"].merged()["definition"] == "sourcetype=azure:monitor:aad"
+
+
+def test_create_that_meets_409_updates_instead(double: SplunkdDouble, real_pack: Pack) -> None:
+    """Someone created the stanza between our read and our write: splunkd answers 409 (REST API reference,
+    response codes: "409 Request error: this operation is invalid for this item"), and we update instead."""
+    built = render_app(real_pack, DATE)
+    conn = connection(double, app=APP)
+    double.conf(APP, "macros")["azure_monitor_aad"] = Layered(local={"definition": "old"})
+    stanza = next(s for s in app_objects(built)["macros"] if s.name == "azure_monitor_aad")
+    _Deployer(conn, built, dry_run=False).create("macros", stanza)
+    assert double.conf(APP, "macros")["azure_monitor_aad"].merged()["definition"] == "sourcetype=azure:monitor:aad"
+    assert ("POST", f"/servicesNS/nobody/{APP}/configs/conf-macros") in double.state.requests
+
+
+@pytest.mark.assumed
+def test_remove_local_deletes_the_local_copies(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assumed (the REST reference documents DELETE on configs/conf-<file>/<stanza>, not which layer it removes):
+    DELETE removes the app's local/ copy and what default/ ships stays."""
+    token_env(monkeypatch, double)
+    assert deploy(capsys, double)[0] == 0
+    code, out, _ = deploy(capsys, double, "--remove-local")
+    assert code == 0 and "remove local copy of macros.conf [azure_monitor_aad]" in out
+    assert all(entry.local is None for conf in double.state.confs.values() for entry in conf.values())
+    code, out, _ = deploy(capsys, double, "--remove-local")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("no changes:")
+
+
+def test_objects_mode_reports_lookup_files_it_cannot_upload(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    code, out, err = deploy(capsys, double)
+    assert code == 0 and "missing on the server: lookup file entra_id_known_applications_" in out
+    assert "cannot upload" in err
+
+
+def _tarball(real_pack: Pack, folder: Path, version: str | None = None) -> Path:
+    built = render_app(real_pack, build_date(ROOT))  # the date the CLI builds with: same lookup file names
+    files = dict(built.files)
+    if version is not None:
+        files["default/app.conf"] = files["default/app.conf"].replace(
+            f"version = {built.version}".encode(), f"version = {version}".encode())
+    path = folder / f"{built.appid}.tar.gz"
+    path.write_bytes(tarball_bytes(built.appid, files, DATE.epoch))
+    return path
+
+
+def test_package_mode_installs_then_reports_no_changes(double: SplunkdDouble, real_pack: Pack, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST apps/local name=<path> filename=true update=true (REST API reference, Application endpoint
+    descriptions: "Full Unix or Windows path of the .tgz or .spl app source file ... on the local disk or a URL")."""
+    token_env(monkeypatch, double)
+    tarball = _tarball(real_pack, tmp_path)
+    code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
+    assert code == 0, err
+    assert "install app DA-ESS-EntraConsent 0.1.0" in out and "Admin Config Service" in err
+    assert double.state.apps[APP]["version"] == "0.1.0"
+    assert double.conf(APP, "macros")["azure_monitor_aad"].default["definition"] == "sourcetype=azure:monitor:aad"
+    code, out, _ = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
+    assert code == 0 and out.strip().splitlines()[-1].startswith("no changes:")
+    # the lookup files came with the package: objects mode now finds them
+    code, out, _ = deploy(capsys, double)
+    assert code == 0 and "missing on the server" not in out
+
+
+def test_package_mode_upgrades_an_older_version(double: SplunkdDouble, real_pack: Pack, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    double.state.apps[APP] = {"version": "0.0.9", "label": APP, "visible": "1", "disabled": "0"}
+    code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(_tarball(real_pack, tmp_path)))
+    assert code == 0, err
+    assert "upgrade app DA-ESS-EntraConsent 0.1.0 (installed: 0.0.9)" in out
+
+
+def test_package_mode_detects_a_location_holding_another_build(double: SplunkdDouble, real_pack: Pack,
+                                                               tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    code, _, err = deploy(capsys, double, "--mode", "package", "--package", str(_tarball(real_pack, tmp_path, "9.9")))
+    assert code == 2 and "not 0.1.0" in err
+
+
+def test_package_mode_needs_a_location(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    code, _, err = deploy(capsys, double, "--mode", "package")
+    assert code == 2 and "--package" in err
+
+
+def test_deploy_of_an_invalid_pack_exits_1(double: SplunkdDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    root = tmp_path / "pack"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns("attack_data", ".git", "dist", ".venv*", "tests"))
+    (root / "macros" / "azure_monitor_aad.yml").write_text("name: azure_monitor_aad\n")
+    run = cli(capsys, ["deploy", "--splunk", double.url, "--ca-file", str(double.ca_file), "--root", str(root)])
+    assert run.code == 1 and double.state.requests == []
+
+
+@pytest.mark.assumed
+def test_booleans_compare_as_splunk_writes_them_back() -> None:
+    """Assumed (no page states it): splunkd may answer a boolean we sent as ``true`` with ``1``; that is no change."""
+    assert differing_keys({"disabled": "0", "cron_schedule": "*/5 * * * *"},
+                          [("disabled", "false"), ("cron_schedule", "*/5 * * * *")]) == ()
+    assert differing_keys({"disabled": "1"}, [("disabled", "false")]) == ("disabled",)
+    assert differing_keys({}, [("x", "1")]) == ("x",)
+
+
+def test_reserved_keys_are_refused() -> None:
+    from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.deploy import _checked
+
+    with pytest.raises(SplunkError, match="'app'"):
+        _checked("savedsearches", Stanza("x", (("app", "y"),)))

@@ -1,0 +1,128 @@
+"""Acceptance: the token, the password and the HEC token appear in no output, no log line and no exception
+message or traceback — on success, on authentication failure, on TLS and connection errors, and even when the
+server (the splunkd test double, a protocol-level double, not Splunk) quotes them back in its error bodies."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contentpack.splunk.client import SplunkError
+from contentpack.splunk.credentials import Credentials
+
+from .helpers import FAST, ROOT, cli, connection, password_env, token_env
+from .splunkd_double import SplunkdDouble
+
+WRONG_TOKEN = "wrong-token-5f0c9e1d7a"
+WRONG_PASSWORD = "wrong-password-8b3e2a"
+
+
+@pytest.fixture
+def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Every log record at DEBUG, splunklib's request logging included."""
+    with caplog.at_level(logging.DEBUG):
+        for name in ("splunklib", "splunklib.binding", "splunklib.client"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        yield caplog
+
+
+def secrets_of(double: SplunkdDouble) -> tuple[str, ...]:
+    return (double.state.token, double.state.password, double.state.hec_token, WRONG_TOKEN, WRONG_PASSWORD)
+
+
+def assert_clean(double: SplunkdDouble, *texts: str) -> None:
+    for text in texts:
+        for secret in secrets_of(double):
+            assert secret not in text, f"a credential leaked into: {text[:300]!r}"
+
+
+def log_text(logs: pytest.LogCaptureFixture) -> str:
+    return "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in logs.records)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, *args: str,
+            ca: Path | None = None) -> str:
+    run = cli(capsys, [*args, "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(ca or double.ca_file),
+                       *FAST])
+    assert "Traceback" not in run.err
+    return run.out + run.err
+
+
+def test_no_secret_in_output_or_logs_of_successful_runs(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        all_logs: pytest.LogCaptureFixture) -> None:
+    double.state.indexes.add("contentpack_replay")
+    token_env(monkeypatch, double)
+    texts = [run_cli(capsys, double, "deploy"),
+             run_cli(capsys, double, "replay", "--detection", "Entra ID User Declined OAuth Application Consent",
+                     "--hec-url", double.url, "--wait", "3")]
+    password_env(monkeypatch, double)
+    texts.append(run_cli(capsys, double, "deploy", "--dry-run"))
+    assert any(r.name.startswith("splunklib") for r in all_logs.records)  # the SDK did log its requests
+    assert_clean(double, *texts, log_text(all_logs))
+
+
+def test_no_secret_when_authentication_fails_even_if_the_server_quotes_it(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        all_logs: pytest.LogCaptureFixture) -> None:
+    double.state.echo_credentials = True
+    token_env(monkeypatch, double)
+    monkeypatch.setenv("SPLUNK_TOKEN", WRONG_TOKEN)
+    bad_token = run_cli(capsys, double, "deploy")
+    password_env(monkeypatch, double, WRONG_PASSWORD)
+    bad_password = run_cli(capsys, double, "deploy")
+    assert "HTTP 401" in bad_token and "HTTP 401" in bad_password
+    assert "********" in bad_token + bad_password  # the quoted credential was there, and was scrubbed
+    assert_clean(double, bad_token, bad_password, log_text(all_logs))
+
+
+def test_no_secret_in_tls_and_connection_errors(double: SplunkdDouble, other_ca: Path,
+                                                capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                all_logs: pytest.LogCaptureFixture) -> None:
+    token_env(monkeypatch, double)
+    tls = run_cli(capsys, double, "deploy", ca=other_ca)
+    assert "did not verify" in tls
+    password_env(monkeypatch, double)
+    tls_password = run_cli(capsys, double, "deploy", ca=other_ca)
+    double.state.answer_budget = 0
+    gone = run_cli(capsys, double, "deploy")
+    assert "cannot reach" in gone
+    assert_clean(double, tls, tls_password, gone, log_text(all_logs))
+
+
+def test_no_secret_when_the_server_stops_mid_replay(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    all_logs: pytest.LogCaptureFixture) -> None:
+    double.state.indexes.add("contentpack_replay")
+    double.state.echo_credentials = True
+    password_env(monkeypatch, double)
+    double.state.answer_budget = 5
+    out = run_cli(capsys, double, "replay", "--detection", "Entra ID User Declined OAuth Application Consent",
+                  "--hec-url", double.url, "--wait", "3")
+    assert "stopped:" in out
+    assert_clean(double, out, log_text(all_logs))
+
+
+def test_no_secret_in_exception_messages_or_tracebacks(double: SplunkdDouble, other_ca: Path) -> None:
+    double.state.echo_credentials = True
+    failures: list[SplunkError] = []
+    for creds, options in [
+        (Credentials(token=WRONG_TOKEN, source="SPLUNK_TOKEN"), {}),
+        (Credentials(username="replayer", password=WRONG_PASSWORD, source="env"), {}),
+        (Credentials(token=double.state.token), {"ca_file": other_ca}),
+    ]:
+        with pytest.raises(SplunkError) as caught:
+            connection(double, creds, **options).login()  # type: ignore[arg-type]
+        failures.append(caught.value)
+    hec = connection(double, Credentials(token=double.state.token, hec_token=WRONG_TOKEN)).hec(double.url)
+    assert hec is not None
+    with pytest.raises(SplunkError) as caught:
+        hec.send_raw(b'{"a": 1}\n', {"index": "main"})
+    failures.append(caught.value)
+    for exc in failures:
+        assert exc.__suppress_context__  # raised "from None": the SDK's own exception is not printed
+        assert_clean(double, str(exc), repr(exc), "".join(traceback.format_exception(exc)))
