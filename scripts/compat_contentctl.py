@@ -6,9 +6,11 @@ Steps: ``contentctl init --bare`` in a scratch folder; copy detections/, macros/
 lookups/ in, with our documented YAML extensions removed (contentctl's models forbid unknown keys) and empty
 stand-ins for attack-data files (contentctl checks they exist; their content does not reach any .conf) and
 inline ``deployment`` blocks spelled out in full (ours override the type default key by key);
-write our app settings into contentctl.yml; ``contentctl build``; then compare savedsearches.conf, macros.conf
-and analyticstories.conf with ours in both JSON styles. Exit 0 when every difference is on the intended list
-(contentpack.esapp.compat.INTENDED), 1 otherwise, 2 when contentctl cannot run (its output is shown).
+write our app settings into contentctl.yml; ``contentctl build``; then compare the whole app with ours in both
+JSON styles: which files exist, every .conf and default.meta stanza by stanza and key by key, app.manifest key by
+key, lookups and every other file byte for byte (contentpack.esapp.compat.compare_app). Exit 0 when every
+difference is on the intended list (contentpack.esapp.compat.INTENDED, each with its reason), 1 otherwise, 2
+when contentctl cannot run (its output is shown).
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from pathlib import Path
 import yaml
 
 from contentpack.esapp.builder import BuildFailed, render_app
-from contentpack.esapp.compat import COMPARED_FILES, compare
-from contentpack.esapp.conf import ConfError, read_conf
+from contentpack.esapp.compat import Difference, compare_app
 from contentpack.esapp.dates import BuildDate
 from contentpack.esapp.jsonvalues import JSON_STYLES
 from contentpack.content.model import Detection, Pack
@@ -141,6 +142,23 @@ def contentctl_build(contentctl: str, tree: Path, appid: str) -> Path:
     return tree / "dist" / appid
 
 
+def read_app(folder: Path) -> dict[str, bytes]:
+    """Every file of a built app folder, keyed by its path inside the app."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def report(style: str, diffs: list[Difference]) -> int:
+    """Print the differences of one style, grouped by file; return how many are unexpected."""
+    bad = [d for d in diffs if d.intended is None]
+    files = sorted({d.file for d in diffs})
+    print(f"[{style}] {len(diffs)} difference(s) in {len(files)} file(s): {len(diffs) - len(bad)} intended, "
+          f"{len(bad)} unexpected")
+    for d in diffs:
+        print("  " + d.render())
+    return len(bad)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contentctl", required=True, help="path of the contentctl 5.6.2 executable")
@@ -167,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
             print(f"compat: contentctl could not build the pack: {exc}", file=sys.stderr)
             return 2
+        theirs = read_app(theirs_dir)
         unexpected = 0
         for style in JSON_STYLES:
             try:
@@ -174,20 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             except BuildFailed as exc:
                 print("compat: our build failed:\n" + "\n".join(exc.problems), file=sys.stderr)
                 return 1
-            for file in COMPARED_FILES:
-                try:
-                    theirs = read_conf((theirs_dir / file).read_text(encoding="utf-8"), f"contentctl:{file}")
-                    mine = read_conf(ours[file].decode("utf-8"), file)
-                except (ConfError, OSError) as exc:
-                    print(f"compat: cannot read {file}: {exc}", file=sys.stderr)
-                    return 1
-                diffs = compare(file, mine.stanzas, theirs.stanzas, style)
-                bad = [d for d in diffs if d.intended is None]
-                unexpected += len(bad)
-                print(f"[{style}] {file}: {len(mine.stanzas)} stanzas vs {len(theirs.stanzas)}; "
-                      f"{len(diffs) - len(bad)} intended difference(s), {len(bad)} unexpected")
-                for d in diffs:
-                    print("  " + d.render())
+            diffs = compare_app(ours, theirs, style)
+            unexpected += report(style, diffs)
         print("compat: OK, every difference is intended" if not unexpected
               else f"compat: FAILED, {unexpected} unexpected difference(s)")
         return 0 if not unexpected else 1

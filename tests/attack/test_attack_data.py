@@ -3,6 +3,7 @@ local bundle, and MITRE's revoked/deprecated flags survive the compaction (the v
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import subprocess
@@ -15,7 +16,9 @@ import pytest
 from contentpack import attack
 
 REPO = Path(__file__).resolve().parents[2]
-BUNDLE = REPO.parent / "shared" / "attack" / "enterprise-attack-18.1-techniques.json"
+# MITRE's bundle, gzip-compressed in tests/fixtures (tests/fixtures/README.md); ``bundle`` unpacks it under its name.
+FIXTURES = REPO / "tests" / "fixtures" / "mitre_attack"
+BUNDLE_GZ = FIXTURES / "enterprise-attack-18.1-techniques.json.gz"
 SHIPPED = REPO / "src" / "contentpack" / "data" / "attack_enterprise.json"
 SCRIPT = REPO / "scripts" / "refresh_attack.py"
 
@@ -28,10 +31,22 @@ def _script_module() -> ModuleType:
     return module
 
 
+def bundle_bytes() -> bytes:
+    return gzip.decompress(BUNDLE_GZ.read_bytes())
+
+
+def bundle(folder: Path) -> Path:
+    """The bundle unpacked into ``folder`` under its original name (the refresh script reads the version off it)."""
+    path = folder / BUNDLE_GZ.name.removesuffix(".gz")
+    path.write_bytes(bundle_bytes())
+    return path
+
+
 def test_shipped_file_regenerates_identically_from_the_local_bundle(tmp_path: Path) -> None:
     out = tmp_path / "attack.json"
+    local = bundle(tmp_path)
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), "--local", str(BUNDLE), "--output", str(out)],
+        [sys.executable, str(SCRIPT), "--local", str(local), "--output", str(out)],
         capture_output=True, text=True, check=False,
     )
     assert run.returncode == 0, run.stderr
@@ -81,7 +96,7 @@ def test_revoked_and_deprecated_flags_match_the_bundle() -> None:
     deprecated = catalog.technique("T1153")  # "Source", deprecated by MITRE
     assert revoked is not None and revoked.revoked and not revoked.deprecated and not revoked.usable
     assert deprecated is not None and deprecated.deprecated and not deprecated.revoked and not deprecated.usable
-    bundle = json.loads(BUNDLE.read_text(encoding="utf-8"))
+    bundle = json.loads(bundle_bytes())
     expected_revoked = {
         o["external_references"][0]["external_id"] for o in bundle["objects"]
         if o["type"] == "attack-pattern" and o.get("revoked")
@@ -97,7 +112,7 @@ def test_unknown_id_is_none() -> None:
 
 
 def test_licence_is_shipped_beside_the_data() -> None:
-    assert attack.licence_text() == (REPO.parent / "shared" / "attack" / "LICENSE.txt").read_text(encoding="utf-8")
+    assert attack.licence_text() == (FIXTURES / "LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_compact_keeps_the_live_object_when_a_revoked_one_shares_its_id() -> None:
@@ -164,7 +179,7 @@ def test_unreachable_taxii_server_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 def test_version_comes_from_the_file_name_or_the_flag(tmp_path: Path) -> None:
     copy = tmp_path / "bundle-without-version.json"
-    copy.write_bytes(BUNDLE.read_bytes())
+    copy.write_bytes(bundle_bytes())
     out = tmp_path / "o.json"
     run = subprocess.run([sys.executable, str(SCRIPT), "--local", str(copy), "--output", str(out)],
                          capture_output=True, text=True, check=False)

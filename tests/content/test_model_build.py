@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import pickle
-import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,9 @@ from contentpack.content.model import Deployment, NotableAction, Scheduling
 
 from .helpers import CORRELATION, HUNTING, TTP, VALID, Validate, edit
 
-SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "escu_format.md"
+# splunk/security_content @ a063ed3 (Apache-2.0; tests/fixtures/README.md), the detection escu_format.md §2.1 quotes.
+ESCU_DETECTION = (Path(__file__).resolve().parents[1] / "fixtures" / "splunk_security_content"
+                  / "azure_ad_user_consent_denied_for_oauth_application.yml")
 
 
 def test_model_of_the_valid_pack(pack: Path, validate: Validate) -> None:
@@ -95,10 +96,7 @@ def _shape(value: object) -> object:
 def test_escu_form_detection_has_the_reference_shape_and_validates(pack: Path, validate: Validate) -> None:
     """The ESCU 5.x detection quoted in escu_format.md §2.1 and our fixture (written independently) have the
     same keys, nesting, key order and value types; the fixture validates with no change."""
-    section = SHARED_REFERENCE.read_text(encoding="utf-8").split("### 2.1", 1)[1]
-    quoted = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
-    assert quoted is not None
-    reference = yaml.safe_load(quoted.group(1).replace("date: '2025-05-02'", "date: 'X'"))
+    reference = yaml.safe_load(ESCU_DETECTION.read_text(encoding="utf-8").replace("date: '2025-05-02'", "date: 'X'"))
     ours = yaml.safe_load((VALID / TTP).read_text(encoding="utf-8").replace("date: '2025-04-30'", "date: 'X'"))
     assert list(ours) == list(reference)
     assert _shape(ours) == _shape(reference)

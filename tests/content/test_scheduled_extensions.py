@@ -1,6 +1,6 @@
 """The scheduled replay's YAML extensions (docs/replay.md): tests[].expected_notables, max_notables,
 detect_within, expected_risk, ingestion_delay and data_sources' ingestion_delay — modelled, schema-checked
-with positions, and checked by CP060/CP061."""
+with positions, and checked by CP070/CP071."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_schema_rejects_bad_scheduled_keys_with_a_position(pack: Path, validate:
 
 def test_cp060_percentiles_never_decrease(pack: Path, validate: Validate) -> None:
     _add_to_test(pack, "  ingestion_delay:\n    percentiles: {p0: 30s, p95: 5m, p99: 2m, p100: 10m}\n")
-    finding = only(validate(pack), "CP060")
+    finding = only(validate(pack), "CP070")
     assert at(finding) == (TTP, *locate(pack, TTP, "2m, p100"))
     assert "p99 = 2m is below p95 = 5m" in finding.message
 
@@ -67,13 +67,13 @@ def test_cp060_percentiles_never_decrease(pack: Path, validate: Validate) -> Non
 def test_cp060_uniform_min_not_above_max_in_a_data_source(pack: Path, validate: Validate) -> None:
     edit(pack, DATA_SOURCE, "sourcetype: azure:monitor:aad\n",
          "sourcetype: azure:monitor:aad\ningestion_delay:\n  uniform:\n    min: 5m\n    max: 1m\n")
-    finding = only(validate(pack), "CP060")
+    finding = only(validate(pack), "CP070")
     assert at(finding) == (DATA_SOURCE, *locate(pack, DATA_SOURCE, "1m\n"))
 
 
 def test_cp061_max_below_expected_notables(pack: Path, validate: Validate) -> None:
     _add_to_test(pack, "  expected_notables: 3\n  max_notables: 2\n")
-    finding = only(validate(pack), "CP061")
+    finding = only(validate(pack), "CP071")
     line, col = locate(pack, TTP, "max_notables: 2")
     assert at(finding) == (TTP, line, col + len("max_notables: "))
     assert finding.message == "max_notables 2 is below expected_notables 3"
@@ -85,7 +85,7 @@ def test_cp061_max_below_expected_notables(pack: Path, validate: Validate) -> No
 ])
 def test_cp060_exactly_one_delay_model(pack: Path, validate: Validate, text: str, shown: str) -> None:
     _add_to_test(pack, text)
-    finding = only(validate(pack), "CP060")
+    finding = only(validate(pack), "CP070")
     assert at(finding) == (TTP, *locate(pack, TTP, "ingestion_delay"))
     assert finding.message.endswith(f"(it has {shown})")
 
@@ -93,5 +93,5 @@ def test_cp060_exactly_one_delay_model(pack: Path, validate: Validate, text: str
 def test_cp061_expected_risk_needs_a_detection_that_writes_risk(pack: Path, validate: Validate) -> None:
     hunting = "detections/cloud/entra_id_consent_prompts_for_unknown_apps.yml"
     edit(pack, hunting, TEST_END, TEST_END + "  expected_risk:\n    alice@contoso.example: 30\n")
-    finding = only(validate(pack), "CP061")
+    finding = only(validate(pack), "CP071")
     assert at(finding) == (hunting, *locate(pack, hunting, "expected_risk"))

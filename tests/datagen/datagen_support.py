@@ -10,7 +10,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 ATTACK_DATA = ROOT / "attack_data"
 SCHEMA_PATH = ROOT / "src" / "contentpack" / "data" / "azure_monitor_aad_record.schema.json"
-REAL_SAMPLES = ROOT.parent / "shared" / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+REAL_SAMPLES = ROOT / "tests" / "fixtures" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
 
 
 def log_path(name: str) -> Path:

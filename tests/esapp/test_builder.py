@@ -141,9 +141,15 @@ def test_missing_lookup_file_fails_cleanly(tmp_path: Path) -> None:
     assert not (tmp_path / "dist").exists()
 
 
-def test_no_date_source_fails_without_wall_clock(tmp_path: Path) -> None:
+def test_without_date_source_the_content_dates_the_build_never_the_wall_clock(tmp_path: Path) -> None:
+    """No SOURCE_DATE_EPOCH and no git commit: the newest detection date, with a note; no detection: refused."""
     report = build_pack(factory.pack(tmp_path), tmp_path / "dist", environ={})
-    assert not report.ok and "SOURCE_DATE_EPOCH" in report.problems[0]
+    assert report.ok and report.notes and "dated 2025-05-02, the newest detection date" in report.notes[0]
+    app_conf = (tmp_path / "dist" / "DA-ESS-TestPack" / "default" / "app.conf").read_text()
+    assert "build = 20250502000000" in app_conf
+    empty = dataclasses.replace(factory.pack(tmp_path), detections=())
+    refused = build_pack(empty, tmp_path / "dist2", environ={})
+    assert not refused.ok and "SOURCE_DATE_EPOCH" in refused.problems[0]
 
 
 def test_docs_and_navigator_layer(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
-from contentpack.esapp.compat import compare
+from contentpack.esapp.compat import compare, compare_app
 from contentpack.esapp.conf import Stanza
 from contentpack.esapp.macros import FILTER_DESCRIPTION
 from contentpack.content.model import Deployment, NotableAction, Scheduling
@@ -77,3 +78,43 @@ def test_inline_deployment_is_spelled_out_for_contentctl() -> None:
 def test_contentctl_failures_are_reported_without_colour_noise() -> None:
     text = "\x1b[93m┃ File: \x1b[96mdetections/x.yml\x1b[0m\n  \x1b[94m❌ Value error, bad\x1b[0m\nProgress [ 20%]"
     assert _script().explain(text) == "┃ File: detections/x.yml\n❌ Value error, bad"
+
+
+# ------------------------------------------------------------------------------------------ the whole app
+
+META = b"[]\naccess = read : [ * ], write : [ admin, sc_admin ]\nexport = system\n\n[savedsearches]\nowner = admin\n"
+GUARD = b"\n[savedsearches/default]\nexport = none\n"
+
+
+def test_whole_app_every_file_is_compared_and_classified() -> None:
+    theirs = {"metadata/default.meta": META + GUARD, "default/app.conf": b"[install]\nbuild = 20261202075043\n",
+              "static/appIcon.png": b"png", "lookups/known_20261120.csv": b"a,b\n1,2\n",
+              "default/transforms.conf": b"[known]\nfilename = known_20261120.csv\n\n[mitre_enrichment]\nfilename = m.csv\n",
+              "app.manifest": json.dumps({"schemaVersion": "1.0.0", "info": {"title": "T"}}).encode(),
+              "README.md": b"contentctl\n"}
+    ours = {"metadata/default.meta": META + GUARD, "default/app.conf": b"[install]\nbuild = 20260101000000\n",
+            "lookups/known_20260101.csv": b"a,b\n1,2\n",
+            "default/transforms.conf": b"[known]\nfilename = known_20260101.csv\nfields_list = a, b\n",
+            "app.manifest": json.dumps({"schemaVersion": "2.0.0", "info": {"title": "T"},
+                                        "supportedDeployments": ["_standalone"]}).encode(),
+            "README.md": b"ours\n"}
+    diffs = compare_app(ours, theirs, "compact")
+    assert {(d.file, d.stanza, d.key) for d in diffs} == {
+        ("default/app.conf", "install", "build"), ("static/appIcon.png", "", "<file>"),
+        ("default/transforms.conf", "known", "filename"), ("default/transforms.conf", "known", "fields_list"),
+        ("default/transforms.conf", "mitre_enrichment", ""), ("app.manifest", "schemaVersion", ""),
+        ("app.manifest", "supportedDeployments", ""), ("README.md", "", "<content>")}
+    assert all(d.intended for d in diffs), [d.render() for d in diffs if not d.intended]
+    icon = next(d for d in diffs if d.file == "static/appIcon.png")
+    assert icon.intended is not None and "icons" in icon.intended  # the reason is reported with the rule
+
+
+def test_whole_app_unexpected_differences_fail() -> None:
+    """A lost install guard, a changed lookup, an extra file of ours and another manifest key are failures."""
+    theirs = {"metadata/default.meta": META + GUARD, "lookups/known_20261120.csv": b"a\n1\n",
+              "app.manifest": b'{"info": {"title": "T", "id": {"name": "x"}}}'}
+    ours = {"metadata/default.meta": META, "lookups/known_20260101.csv": b"a\n2\n", "default/extra.conf": b"[x]\n",
+            "app.manifest": b'{"info": {"title": "T", "id": {"name": "y"}}}'}
+    bad = {(d.file, d.stanza, d.key) for d in compare_app(ours, theirs, "compact") if d.intended is None}
+    assert bad == {("metadata/default.meta", "savedsearches/default", ""), ("lookups/known_<date>.csv", "", "<content>"),
+                   ("default/extra.conf", "", "<file>"), ("app.manifest", "info.id.name", "")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import os
@@ -85,16 +86,19 @@ def test_build_date_prefers_source_date_epoch(tmp_path: Path) -> None:
         build_date(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
 
 
-def test_build_date_falls_back_to_last_commit_then_refuses(tmp_path: Path) -> None:
+def test_build_date_falls_back_to_last_commit_then_content_then_refuses(tmp_path: Path) -> None:
     with pytest.raises(BuildDateError, match="set SOURCE_DATE_EPOCH"):
         build_date(tmp_path, {})
+    content = build_date(tmp_path, {}, dt.date(2026, 11, 20))
+    assert (content.origin, content.stamp) == ("newest detection date", "20261120000000")
+    assert content.note is not None and "dated 2026-11-20, the newest detection date" in content.note
     env = {"GIT_AUTHOR_DATE": "2025-03-04T05:06:07Z", "GIT_COMMITTER_DATE": "2025-03-04T05:06:07Z",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     for args in (["init", "-q"], ["commit", "-q", "--allow-empty", "-m", "x"]):
         subprocess.run(["git", "-C", str(tmp_path), *args], env=env, check=True, capture_output=True)
-    date = build_date(tmp_path, {})
-    assert (date.origin, date.stamp) == ("last commit", "20250304050607")
+    date = build_date(tmp_path, {}, dt.date(2026, 11, 20))  # a commit wins over the content's date
+    assert (date.origin, date.stamp, date.note) == ("last commit", "20250304050607", None)
 
 
 # ------------------------------------------------------------------ taking over unchanged files from the last build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,11 +59,42 @@ def test_entities_come_from_risk_objects() -> None:
                     {"risk_object_field": "user", "risk_object_type": "user", "risk_score": 36}]
 
 
-def test_correlation_without_risk_objects_keeps_placeholder_entity_and_rba_title() -> None:
+def test_correlation_whose_risk_object_cannot_be_read_keeps_placeholder_entity_and_rba_title() -> None:
     e = entries("Correlation")
     assert json.loads(e["action.notable.param._entities"])[0]["risk_object_field"] == "N/A"
     assert e["action.notable.param.rule_title"] == "RBA: Consent Denied"
     assert e["action.notable.param.severity"] == "high"
+
+
+CORRELATION_SEARCH = ('| from datamodel Risk.All_Risk | search risk_object_type="user" '
+                      "| stats sum(risk_score) as risk_score dc(source) as source_count by risk_object risk_object_type "
+                      "| where source_count >= 2 | `security_content_ctime(firstTime)` | `consent_denied_filter`")
+
+
+def test_correlation_notable_names_the_risk_object_its_search_returns() -> None:
+    corr = factory.detection(type="Correlation", search=CORRELATION_SEARCH)
+    e = dict(detection_stanza(factory.app(), corr, "compact").entries)
+    assert json.loads(e["action.notable.param._entities"]) == [
+        {"risk_object_field": "risk_object", "risk_object_type": "user", "risk_score": 0}]
+    # the type must be pinned by the search, and risk_object must be a result field
+    for search in (CORRELATION_SEARCH.replace('risk_object_type="user" ', ""),
+                   CORRELATION_SEARCH.replace('"user"', '"user" OR risk_object_type=system'),
+                   CORRELATION_SEARCH.replace("by risk_object risk_object_type", "by normalized_risk_object")):
+        other = factory.detection(type="Correlation", search=search)
+        assert json.loads(dict(detection_stanza(factory.app(), other, "compact").entries)[
+            "action.notable.param._entities"])[0]["risk_object_field"] == "N/A", search
+
+
+def test_repository_correlation_detection_has_real_entities() -> None:
+    from contentpack.content.validate import validate_pack
+
+    root = Path(__file__).resolve().parents[2]
+    pack = validate_pack(root).pack
+    assert pack is not None
+    (corr,) = [d for d in pack.detections if d.type == "Correlation"]
+    stanza = dict(detection_stanza(pack.app, corr, "compact").entries)
+    assert json.loads(stanza["action.notable.param._entities"]) == [
+        {"risk_object_field": "risk_object", "risk_object_type": "user", "risk_score": 0}]
 
 
 def test_risk_json_lists_risk_then_threat_objects_sorted() -> None:

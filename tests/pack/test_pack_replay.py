@@ -21,7 +21,7 @@ from contentpack.spl.values import mv_values, to_str
 
 from .pack_content_files import REPO
 
-SAMPLES = REPO.parent / "shared" / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+SAMPLES = REPO / "tests" / "fixtures" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
 
 
 @pytest.fixture(scope="module")

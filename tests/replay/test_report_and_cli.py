@@ -122,6 +122,17 @@ def test_cli_a_cron_that_is_not_cron_fails_at_its_column(pack_copy: Path, capsys
     line = text[:text.index("    cron_schedule:")].count("\n") + 1
     name = "Entra ID OAuth Consent Granted After User Declined"
     assert main(["replay", "--root", str(pack_copy), "--detection", name]) == 1
-    out = capsys.readouterr().out
-    assert f"{relative}:{line}:26: error[RP005]: scheduled run: cron_schedule: month value 'jan' is not a number" in out
-    assert "Traceback" not in out
+    captured = capsys.readouterr()
+    # validation refuses it first (CP062), at the same column the simulation would report (RP005, below)
+    assert f"{relative}:{line}:26: error[CP062]: " in captured.err and "Traceback" not in captured.err
+
+
+def test_a_cron_that_is_not_cron_fails_the_test_in_the_runner(tmp_path: Path) -> None:
+    """The runner does not rely on validation: a model with a bad cron fails its test with RP005."""
+    from .simfactory import decline, scheduled
+
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    detection = scheduled(f.detection(tests=[f.unit_test(data)]), cron="0 * * jan *")
+    [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
+    [message] = outcome.errors
+    assert "error[RP005]: scheduled run: cron_schedule: month value 'jan' is not a number" in message

@@ -8,8 +8,8 @@ from typing import Any
 from contentpack.spl import Engine, MacroDef
 from contentpack.spl.values import Event
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-SAMPLE_LOGS = SHARED / "samples" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE_LOGS = FIXTURES / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z, after every sample event
 
 # ESCU's macros as security_content defines them (escu_format.md §2 / spl_semantics.md §A).

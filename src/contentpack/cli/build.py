@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     if not output.is_absolute():
         output = Path.cwd() / output
     report = build(root, output, args.json_style)
-    for line in report.warnings:
+    for line in (*report.warnings, *report.notes):
         print(line, file=sys.stderr)
     if not report.ok:
         for line in report.problems:

@@ -1,4 +1,4 @@
-"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time] [--format table|json]`.
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time] [--format table|json] [--junit FILE]`.
 
 Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
 outcome. By default each test runs twice: contentctl's way (every search once over all time) and through the
@@ -16,8 +16,9 @@ from pathlib import Path
 
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.validate import validate_pack
-from contentpack.replay.report import render_table, report_json
-from contentpack.replay.runner import replay_pack, select_detections
+from contentpack.junit import write as write_junit
+from contentpack.replay.report import junit_cases, render_table, report_json
+from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all-time", action="store_true",
                         help="only contentctl's way: each search once over all time (no scheduled simulation)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument("--junit", type=Path, metavar="FILE",
+                        help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")
     parser.add_argument("--splunk", metavar="URL", help="run the tests on this Splunk instead of the embedded engine "
                         "(https://host:8089; options below)")
     from contentpack.cli import replay_splunk
@@ -74,4 +77,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         print(render_table(report))
+    if args.junit is not None and not write_junit_report(args.junit, report):
+        return 2
     return 0 if report.ok else 1
+
+
+def write_junit_report(path: Path, report: ReplayReport) -> bool:
+    """``--junit FILE`` (local or ``--splunk`` replay); False, with the reason printed, when it cannot be written."""
+    try:
+        write_junit(path, "contentpack replay", junit_cases(report), report.seconds)
+    except OSError as exc:
+        print(f"contentpack replay: --junit {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True

@@ -66,6 +66,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         print(render_table(result.report))
         notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
                f"{result.method}")
+    from contentpack.cli.replay import write_junit_report
+
+    if args.junit is not None and not write_junit_report(args.junit, result.report):
+        return 2
     if result.aborted:
         print(f"contentpack replay: stopped: {result.aborted}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""`contentpack validate [PATHS...] [--root DIR] [--strict] [--format text|json]`.
+"""`contentpack validate [PATHS...] [--root DIR] [--strict] [--format text|json] [--junit FILE]`.
 
 The whole pack is always validated (references cross files); PATHS only narrow which files' findings are
 printed. Exit status: 0 valid, 1 invalid content (or warnings with --strict), 2 usage or I/O error.
@@ -15,6 +15,8 @@ from pathlib import Path
 from contentpack.config import CONFIG_FILE, PackRootError, find_root
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
+from contentpack.junit import Case
+from contentpack.junit import write as write_junit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as failures (exit 1)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--junit", type=Path, metavar="FILE",
+                        help="also write the findings as JUnit XML for CI test reporters (docs/ci.md)")
     parser.set_defaults(func=run)
 
 
@@ -80,6 +84,16 @@ def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
     return f"{verdict}: {errors} error(s), {warnings} warning(s) ({scope})"
 
 
+def junit_cases(shown: list[Diagnostic], strict: bool) -> list[Case]:
+    """One case per finding (failed when it fails the run: an error, or a warning with --strict), at its file
+    and line; a clean run is one passed case, so reporters show that validation ran."""
+    cases = [Case(classname=f"validate {d.position.path}", name=f"{d.rule} {d.position.line}:{d.position.col}",
+                  failure=d.message if d.severity.value == "error" or strict else None,
+                  details=d.render(), file=d.position.path, line=d.position.line or None)
+             for d in shown]
+    return cases or [Case(classname="validate", name="pack")]
+
+
 def run(args: argparse.Namespace) -> int:
     """The command, with the cycle collector paused until its output is printed: ``validate_pack`` pauses it
     while loading, but the result keeps the whole pack alive, and the first collection after that would walk
@@ -117,4 +131,10 @@ def _run(args: argparse.Namespace) -> int:
         for diagnostic in shown:
             print(_one_line(diagnostic.render()))
         print(_summary(result, shown))
+    if args.junit is not None:
+        try:
+            write_junit(args.junit, "contentpack validate", junit_cases(shown, args.strict))
+        except OSError as exc:
+            print(f"contentpack validate: --junit {args.junit}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     return 1 if failed else 0

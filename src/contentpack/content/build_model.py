@@ -305,4 +305,5 @@ def build_app(data: Data) -> AppConfig:
         author_company=app["author_company"],
         uid=app.get("uid"),
         visible=app.get("visible", True),
+        custom_commands=tuple((item["name"], item["app"]) for item in data.get("custom_commands") or ()),
     )

@@ -385,6 +385,8 @@ class AppConfig:
     author_company: str
     uid: int | None = None
     visible: bool = True
+    # contentpack.yml ``custom_commands``: (command name, app providing it) for commands from other apps
+    custom_commands: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

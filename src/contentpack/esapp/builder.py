@@ -24,6 +24,7 @@ from contentpack.esapp import app as appfiles
 from contentpack.esapp.conf import ConfError, ConfFile, check_round_trip, encode_value, render
 from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
 from contentpack.esapp.docs import detection_page, index_page, page_name
+from contentpack.esapp.install_safety import exported_default_problems
 from contentpack.esapp.jsonvalues import JsonStyle
 from contentpack.esapp.macros import macros_conf
 from contentpack.esapp.navigator import layer_json
@@ -139,6 +140,8 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     files["README.md"] = appfiles.readme(pack).encode("utf-8")
     if app.visible:
         files["default/data/ui/nav/default.xml"] = appfiles.nav_xml(app).encode("utf-8")
+    if not problems:
+        problems += exported_default_problems(files)
     if problems:
         raise BuildFailed(problems)
     return BuiltApp(app.appid, app.version, files, date)
@@ -155,6 +158,7 @@ class BuildReport:
     app_dir: Path | None = None
     detections: int = 0
     reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
+    notes: tuple[str, ...] = ()  # worth telling, not a problem (e.g. where the build date came from)
 
 
 # From this many detections on, the pack-wide rules are run, and docs/ (one page per detection) is written, by a
@@ -244,13 +248,14 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
         return BuildReport(False, (str(exc),))
     except OSError as exc:
         return BuildReport(False, (f"{exc.filename or output}: {exc.strerror}",))
+    notes = (built.date.note,) if built.date.note else ()
     return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections),
-                       reused)
+                       reused, notes)
 
 
 def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
                 side: SideWork | None) -> tuple[BuiltApp, int]:
-    date = build_date(Path(pack.root), environ)
+    date = build_date(Path(pack.root), environ, max((d.date for d in pack.detections), default=None))
     catalog = load_attack()
     try:
         check_replaceable(output, _owned, Path(pack.root))

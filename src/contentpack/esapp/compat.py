@@ -1,23 +1,27 @@
-"""Compare our .conf output with contentctl 5.6.2's, stanza by stanza and key by key.
+"""Compare our app with contentctl 5.6.2's, file by file: every .conf (and default.meta) stanza by stanza and
+key by key, app.manifest key by key, lookups byte for byte, every other file by its bytes, and which files exist.
 
-Every difference must match one entry of ``INTENDED``, the documented list of deliberate improvements
-(docs/build.md repeats it for readers). Anything else is a compatibility bug. JSON values are compared parsed
-in the ``compact`` style (spacing is the point of that style) and byte for byte in the ``contentctl`` style
-(which promises contentctl's exact text).
+Every difference must match one entry of ``INTENDED``, the documented list of deliberate differences with their
+reasons (docs/build.md repeats it for readers). Anything else is a compatibility bug. JSON values are compared
+parsed in the ``compact`` style (spacing is the point of that style) and byte for byte in the ``contentctl``
+style (which promises contentctl's exact text).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from contentpack.esapp.conf import Stanza
+from contentpack.esapp.conf import ConfError, Stanza, read_conf
 from contentpack.esapp.jsonvalues import JsonStyle
 from contentpack.esapp.macros import FILTER_DESCRIPTION
 from contentpack.esapp.savedsearches import DEFAULT_STANZA, PLACEHOLDER_ENTITIES
 
-COMPARED_FILES = ("default/savedsearches.conf", "default/macros.conf", "default/analyticstories.conf")
+WHOLE_FILE = "<file>"  # the key of a difference about a whole file (present on one side only, or other bytes)
+CONTENT = "<content>"
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,92 @@ def _status_wording(d: Difference) -> bool:
         and d.ours.startswith("NOTE: this ") and d.theirs is not None and d.theirs.startswith("**WARNING**")
 
 
+# Files contentctl's app template adds that describe objects this pack does not ship, or ESCU's own
+# branding/dashboards, and files only our build writes. (glob, reason)
+THEIRS_ONLY_FILES: tuple[tuple[str, str], ...] = (
+    ("README/essoc_*.txt", "ESCU's Security Essentials texts from contentctl's app template: not this pack's"),
+    ("default/analytic_stories.conf", "template file for ES's legacy use-case library: the pack ships none"),
+    ("default/collections.conf", "template KV store collections: the pack uses none"),
+    ("default/commands.conf", "template custom commands: the pack ships none"),
+    ("default/es_investigations.conf", "template investigations: the pack ships none"),
+    ("default/use_case_library.conf", "template use-case library: the pack ships none"),
+    ("default/workflow_actions.conf", "template workflow actions: the pack ships none"),
+    ("default/data/ui/views/*.xml", "ESCU's summary and feedback dashboards: the pack ships no dashboards"),
+    ("static/*.png", "ESCU's icons from the template: the pack ships no icons (AppInspect does not require them)"),
+    ("lookups/data_sources_<date>.csv", "contentctl's generated data_sources lookup: no detection reads it"),
+    ("lookups/mitre_enrichment.csv", "contentctl's generated ATT&CK lookup: annotations are in the searches"),
+)
+# Files both write whose text is ours by design. (path, reason)
+OWN_TEXT_FILES: tuple[tuple[str, str], ...] = (
+    ("README.md", "our README describes the pack's detections and the drilldown-token caveat (contentctl's is a "
+                  "placeholder about contentctl)"),
+    ("default/data/ui/nav/default.xml", "our nav opens search and links to ES Content Management (contentctl's "
+                                        "opens ESCU's summary dashboard, which the pack does not ship)"),
+)
+# app.manifest keys where ours differs. (JSON path, reason)
+MANIFEST_KEYS: tuple[tuple[str, str], ...] = (
+    ("schemaVersion", "schema 2.0.0, the version AppInspect and the packaging toolkit expect (contentctl: 1.0.0)"),
+    ("supportedDeployments", "part of manifest schema 2.0.0"),
+    ("info.classification.*", "the app's Splunkbase classification (contentctl leaves it empty)"),
+    ("info.releaseNotes.*", "release notes point at README.md by name"),
+    ("info.releaseDate", "the build date (SOURCE_DATE_EPOCH / last commit / content), not the wall clock"),
+)
+# .conf files contentctl's template ships and we do not (their reload triggers and replication settings go too).
+TEMPLATE_ONLY_CONFS = ("analytic_stories", "es_investigations", "use_case_library", "collections", "commands",
+                       "workflow_actions")
+
+
+def _dated(path: str) -> str:
+    """Lookup file names with their date stamp replaced by ``<date>`` (each side dates them differently)."""
+    return re.sub(r"_\d{8}(\.csv)$", r"_<date>\1", path) if path.startswith("lookups/") else path
+
+
+def _file_only_theirs(d: Difference) -> str | None:
+    if d.key != WHOLE_FILE or d.ours is not None:
+        return None
+    return next((reason for glob, reason in THEIRS_ONLY_FILES if fnmatch.fnmatchcase(d.file, glob)), None)
+
+
+def _own_text(d: Difference) -> str | None:
+    if d.key != CONTENT:
+        return None
+    return next((reason for path, reason in OWN_TEXT_FILES if d.file == path), None)
+
+
+def _manifest_key(d: Difference) -> str | None:
+    if d.file != "app.manifest":
+        return None
+    return next((reason for glob, reason in MANIFEST_KEYS if fnmatch.fnmatchcase(d.stanza, glob)), None)
+
+
+def _build_stamp(d: Difference) -> bool:
+    return d.file == "default/app.conf" and d.stanza == "install" and d.key == "build"
+
+
+def _template_conf_setting(d: Difference) -> bool:
+    """reload triggers / search head replication for .conf files only contentctl's template ships."""
+    return d.ours is None and d.file in ("default/app.conf", "default/server.conf") and any(
+        d.key in (f"reload.{name}", f"conf_replication_include.{name}") for name in TEMPLATE_ONLY_CONFS)
+
+
+def _generated_lookup_stanza(d: Difference) -> bool:
+    return d.file == "default/transforms.conf" and d.stanza in ("data_sources", "mitre_enrichment") \
+        and d.key == "" and d.ours is None
+
+
+def _lookup_file_date(d: Difference) -> bool:
+    return d.file == "default/transforms.conf" and d.key == "filename" and d.ours is not None \
+        and d.theirs is not None and _dated("lookups/" + d.ours) == _dated("lookups/" + d.theirs)
+
+
+def _fields_list(d: Difference) -> bool:
+    return d.file == "default/transforms.conf" and d.key == "fields_list" and d.theirs is None
+
+
+def _reason(reason: Callable[[Difference], str | None]) -> Callable[[Difference], bool]:
+    return lambda d: reason(d) is not None
+
+
 INTENDED: tuple[Intended, ...] = (
     Intended("real _entities from the risk objects instead of contentctl's N/A placeholder", _entities),
     Intended("own wording for the [default] placeholder of removed searches", _default_stanza),
@@ -96,7 +186,27 @@ INTENDED: tuple[Intended, ...] = (
     Intended("continuation lines that look like a stanza/comment/setting are indented by one space",
              _indented_continuation),
     Intended("own wording for the experimental/deprecated notice", _status_wording),
+    Intended("app.conf build stamp from the build date (SOURCE_DATE_EPOCH / last commit / content), not the "
+             "wall clock", _build_stamp),
+    Intended("no reload trigger or replication setting for .conf files only contentctl's template ships",
+             _template_conf_setting),
+    Intended("no data_sources / mitre_enrichment lookups (generated by contentctl, read by no detection)",
+             _generated_lookup_stanza),
+    Intended("lookup file names dated by the build date (contentctl: the lookup's own date)", _lookup_file_date),
+    Intended("fields_list from the lookup's declared fields (contentctl writes none)", _fields_list),
+    Intended("file of contentctl's app template or generator the pack does not ship", _reason(_file_only_theirs)),
+    Intended("file whose text is ours by design", _reason(_own_text)),
+    Intended("app.manifest written to schema 2.0.0 with the app's own metadata", _reason(_manifest_key)),
 )
+
+
+def reason_of(diff: Difference) -> str | None:
+    """The detailed reason of a file-level or manifest difference (for reports), when one applies."""
+    for explain in (_file_only_theirs, _own_text, _manifest_key):
+        found = explain(diff)
+        if found:
+            return found
+    return None
 
 
 def _values_equal(ours: str, theirs: str, style: JsonStyle) -> bool:
@@ -131,5 +241,53 @@ def compare(file: str, ours: Iterable[Stanza], theirs: Iterable[Stanza], style: 
 def classify(diff: Difference) -> Difference:
     for rule in INTENDED:
         if rule.applies(diff):
-            return Difference(diff.file, diff.stanza, diff.key, diff.ours, diff.theirs, rule.name)
+            detail = reason_of(diff)
+            name = f"{rule.name}: {detail}" if detail else rule.name
+            return Difference(diff.file, diff.stanza, diff.key, diff.ours, diff.theirs, name)
     return diff
+
+
+def _flatten(value: object, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: value}
+
+
+def _compare_manifest(ours: bytes, theirs: bytes) -> list[Difference]:
+    mine, other = _flatten(json.loads(ours)), _flatten(json.loads(theirs))
+    return [Difference("app.manifest", path, "", None if path not in mine else json.dumps(mine[path]),
+                       None if path not in other else json.dumps(other[path]))
+            for path in sorted(set(mine) | set(other)) if mine.get(path, ...) != other.get(path, ...)]
+
+
+def _is_conf(path: str) -> bool:
+    return path.endswith(".conf") or path.endswith(".meta")
+
+
+def compare_app(ours: Mapping[str, bytes], theirs: Mapping[str, bytes], style: JsonStyle) -> list[Difference]:
+    """Every difference between two apps given as ``{path inside the app: bytes}``, classified."""
+    mine = {_dated(path): data for path, data in ours.items()}
+    other = {_dated(path): data for path, data in theirs.items()}
+    out: list[Difference] = []
+    for path in sorted(set(mine) | set(other)):
+        if path not in other:
+            out.append(classify(Difference(path, "", WHOLE_FILE, "present", None)))
+        elif path not in mine:
+            out.append(classify(Difference(path, "", WHOLE_FILE, None, "present")))
+        elif _is_conf(path):
+            try:
+                ours_conf = read_conf(mine[path].decode("utf-8"), path).stanzas
+                their_conf = read_conf(other[path].decode("utf-8"), f"contentctl:{path}").stanzas
+            except (ConfError, UnicodeDecodeError) as exc:
+                out.append(Difference(path, "", CONTENT, f"unreadable: {exc}", None))
+                continue
+            out.extend(compare(path, ours_conf, their_conf, style))
+        elif path == "app.manifest":
+            out.extend(classify(d) for d in _compare_manifest(mine[path], other[path]))
+        elif mine[path] != other[path]:
+            out.append(classify(Difference(path, "", CONTENT, f"{len(mine[path])} bytes", f"{len(other[path])} bytes")))
+    return out
+

@@ -1,4 +1,5 @@
-"""The one build timestamp: ``SOURCE_DATE_EPOCH`` if set, else the last commit's date; never the wall clock.
+"""The one build timestamp: ``SOURCE_DATE_EPOCH`` if set, else the last commit's date, else the content's own
+newest detection date (a pack outside a git checkout, e.g. an unpacked release); never the wall clock.
 
 Every date the app carries (app.conf ``build``, app.manifest release date, dated lookup names, tar member
 mtimes) derives from this value, which is what makes two builds of one commit byte-identical
@@ -22,7 +23,15 @@ class BuildDateError(ValueError):
 @dataclass(frozen=True)
 class BuildDate:
     epoch: int
-    origin: str  # "SOURCE_DATE_EPOCH" or "last commit"
+    origin: str  # "SOURCE_DATE_EPOCH", "last commit" or CONTENT_ORIGIN
+
+    @property
+    def note(self) -> str | None:
+        """What to tell the user when the date did not come from an explicit source."""
+        if self.origin != CONTENT_ORIGIN:
+            return None
+        return (f"note: no SOURCE_DATE_EPOCH and no git commit: the build is dated {self.day.isoformat()}, the "
+                "newest detection date (set SOURCE_DATE_EPOCH to choose another date)")
 
     @property
     def moment(self) -> dt.datetime:
@@ -38,7 +47,13 @@ class BuildDate:
         return self.moment.strftime("%Y%m%d%H%M%S")
 
 
-def build_date(root: Path, environ: Mapping[str, str] | None = None) -> BuildDate:
+CONTENT_ORIGIN = "newest detection date"
+
+
+def build_date(root: Path, environ: Mapping[str, str] | None = None,
+               content_date: dt.date | None = None) -> BuildDate:
+    """``content_date`` (the newest detection date) dates a pack that is not in a git checkout: the same
+    content then always gets the same date, which the wall clock would not give."""
     env = os.environ if environ is None else environ
     raw = env.get("SOURCE_DATE_EPOCH")
     if raw is not None and raw.strip():
@@ -52,9 +67,20 @@ def build_date(root: Path, environ: Mapping[str, str] | None = None) -> BuildDat
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
                              text=True, check=False, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildDateError(f"cannot read the last commit date ({exc}); set SOURCE_DATE_EPOCH") from None
+    except (OSError, subprocess.TimeoutExpired) as exc:  # no git at all: same as no checkout
+        if content_date is None:
+            raise BuildDateError(f"cannot read the last commit date ({exc}); set SOURCE_DATE_EPOCH") from None
+        return content_build_date(content_date)
     text = out.stdout.strip()
     if out.returncode != 0 or not text.isdigit():
-        raise BuildDateError(f"{root} has no git commit to date the build from; set SOURCE_DATE_EPOCH")
+        if content_date is None:
+            raise BuildDateError(f"{root} has no git commit and no detection to date the build from; "
+                                 "set SOURCE_DATE_EPOCH")
+        return content_build_date(content_date)
     return BuildDate(int(text), "last commit")
+
+
+def content_build_date(day: dt.date) -> BuildDate:
+    """Midnight UTC of ``day``."""
+    return BuildDate(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()),
+                     CONTENT_ORIGIN)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.durations import format_duration
+from contentpack.junit import Case
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -113,3 +114,16 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
             for o in report.outcomes
         ],
     }
+
+
+def junit_cases(report: ReplayReport) -> list[Case]:
+    """One case per detection test (the detection as the class, the test as the name, its YAML file), plus a
+    failed ``setup`` case when the engine could not be set up."""
+    cases = [Case(classname=o.detection, name=o.test, seconds=o.seconds, file=o.path,
+                  failure=o.failures[0] if not o.ok else None, details="\n".join(o.failures))
+             for o in report.outcomes]
+    if report.setup_errors:
+        cases.append(Case(classname="replay", name="setup", failure=report.setup_errors[0],
+                          details="\n".join(report.setup_errors)))
+    return cases
+

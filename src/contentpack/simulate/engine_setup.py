@@ -22,12 +22,11 @@ from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import DataSource, Pack
-from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.content.spl_macros import pack_macros
+from contentpack.spl import Engine, SplError
 
 # The replay's "now": every search, risk event and drilldown of a replay resolves time against it.
 REPLAY_NOW = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc).timestamp()
-
-FILTER_DEFINITION = "search *"
 
 RULE_SETUP = "RP001"
 
@@ -38,17 +37,6 @@ class ReplaySetupError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("; ".join(d.render() for d in diagnostics))
         self.diagnostics = diagnostics
-
-
-def pack_macros(pack: Pack) -> dict[str, MacroDef]:
-    """The pack's macros keyed as macros.conf stanzas, plus a ``search *`` filter macro per detection."""
-    macros: dict[str, MacroDef] = {}
-    for macro in pack.macros:
-        definition = MacroDef(macro.name, tuple(macro.arguments), macro.definition)
-        macros[definition.key] = definition
-    for detection in pack.detections:
-        macros.setdefault(detection.filter_macro, MacroDef(detection.filter_macro, (), FILTER_DEFINITION))
-    return macros
 
 
 def _merged_search_time(

@@ -13,7 +13,7 @@ OffsetMap = Callable[[int], int]
 def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
     """The same error with its expanded-text offset mapped to the author's text."""
     offset = None if error.offset is None else mapper(error.offset)
-    return type(error)(error.message, offset=offset, command=error.command or command)
+    return error.moved(offset, error.command or command)
 
 
 class Cursor:
@@ -21,6 +21,7 @@ class Cursor:
 
     def __init__(self, tokens: list[Token], mapper: OffsetMap, command: str) -> None:
         self.tokens = tokens
+        self.last = len(tokens) - 1  # the EOF token: tokens always end with one
         self.i = 0
         self.mapper = mapper
         self.command = command
@@ -42,20 +43,24 @@ class Cursor:
             raise remap(exc, mapper, command) from None
 
     # ----------------------------------------------------------------- looking
+    # The parser's hottest calls (validate parses every search of a pack): plain index arithmetic, no helpers.
     def peek(self, k: int = 0) -> Token:
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+        j = self.i + k
+        return self.tokens[j if j < self.last else self.last]
 
     def next(self) -> Token:
-        tok = self.peek()
-        if self.i < len(self.tokens) - 1:
-            self.i += 1
-        return tok
+        i = self.i
+        if i < self.last:
+            self.i = i + 1
+            return self.tokens[i]
+        return self.tokens[self.last]
 
     def at_end(self) -> bool:
-        return self.peek().kind == "EOF"
+        return self.i >= self.last
 
     def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
-        tok = self.peek(k)
+        j = self.i + k
+        tok = self.tokens[j if j < self.last else self.last]
         return tok.kind == kind and (text is None or tok.text == text)
 
     def at_keyword(self, *words: str, k: int = 0) -> bool:

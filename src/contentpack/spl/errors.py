@@ -6,6 +6,8 @@ is the 1-based column users see. ``command`` names the pipeline command the erro
 
 from __future__ import annotations
 
+import copy
+
 
 class SplError(Exception):
     """Base class: anything the engine raises on purpose is an ``SplError``."""
@@ -15,6 +17,12 @@ class SplError(Exception):
         self.message = message
         self.offset = offset
         self.command = command
+
+    def moved(self, offset: int | None, command: str | None) -> SplError:
+        """The same error at another offset (e.g. mapped back to the author's text), other details kept."""
+        moved = copy.copy(self)
+        moved.offset, moved.command = offset, command
+        return moved
 
     @property
     def column(self) -> int | None:
@@ -34,7 +42,17 @@ class SplSyntaxError(SplError):
 
 
 class SplUnsupportedError(SplError):
-    """Valid SPL this engine does not implement (a command, option or function). Never answered silently."""
+    """Valid SPL this engine does not implement (a command, option or function). Never answered silently.
+
+    ``feature`` names what is missing when it is a whole command or function: ``("command", "tstats")``,
+    ``("function", "mvmap")`` (eval) or ``("stats function", "estdc")``, so a validator can tell a Splunk
+    built-in the engine lacks from a misspelt name.
+    """
+
+    def __init__(self, message: str, *, offset: int | None = None, command: str | None = None,
+                 feature: tuple[str, str] | None = None) -> None:
+        super().__init__(message, offset=offset, command=command)
+        self.feature = feature
 
 
 class SplMacroError(SplError):

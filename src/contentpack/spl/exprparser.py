@@ -133,7 +133,8 @@ def _checked_call(cur: Cursor, name: str, args: tuple[Expr, ...], offset: int) -
     spec = get_function(name.lower())
     if spec is None:
         raise SplUnsupportedError(
-            f"{cur.command}: eval function '{name}' is not supported", offset=offset, command=cur.command
+            f"{cur.command}: eval function '{name}' is not supported", offset=offset, command=cur.command,
+            feature=("function", name),
         )
     if not spec.accepts(len(args)):
         raise SplSyntaxError(

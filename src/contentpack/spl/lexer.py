@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,22 @@ def _read_quoted(text: str, i: int, quote: str) -> tuple[str, int]:
     raise SplSyntaxError(f"unterminated {kind}", offset=i)
 
 
+# Outside quoted strings a backslash escapes a quotation mark (``\"`` is a literal quote in a search term, as in
+# ESCU's ``annotations=*\"privileged\":true*``; Search Manual, "Use the backslash character to escape
+# quotation marks"), and ``\\`` is a literal backslash (so ``\\"`` still opens a string).
+_ESCAPED_QUOTE = '\\"'
+_ESCAPED_BACKSLASH = "\\\\"
+
+
 def matching_bracket(text: str, i: int) -> int:
     """Index of the ``]`` closing the ``[`` at text[i], skipping quoted text and nested brackets."""
     depth = 0
     j = i
     while j < len(text):
         ch = text[j]
+        if text.startswith(_ESCAPED_QUOTE, j) or text.startswith(_ESCAPED_BACKSLASH, j):
+            j += 2
+            continue
         if ch == '"':
             _, j = _read_quoted(text, j, '"')
             continue
@@ -71,13 +81,25 @@ def matching_bracket(text: str, i: int) -> int:
     raise SplSyntaxError("unterminated subsearch: missing ']'", offset=i)
 
 
+_VISIBLE = re.compile(r"\S")  # the next non-whitespace character (str.isspace's whitespace)
+_PIPELINE_SPECIAL = re.compile(r'[\\"\[|]')
+
+
 def split_pipeline(text: str, base: int = 0) -> list[Segment]:
     """Split on top-level ``|`` (not inside quotes or ``[ ]`` subsearches)."""
     segments: list[Segment] = []
     start = 0
     i = 0
-    while i < len(text):
+    while True:
+        special = _PIPELINE_SPECIAL.search(text, i)  # jump over plain text (a regex scan, not a Python loop)
+        if special is None:
+            break
+        i = special.start()
         ch = text[i]
+        if ch == "\\":
+            # outside quotes, \" is a quote character and \\ a backslash: neither starts a quoted string
+            i += 2 if text[i + 1 : i + 2] in ('"', "\\") else 1
+            continue
         if ch == '"':
             _, i = _read_quoted(text, i, '"')
             continue
@@ -95,6 +117,8 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
 # ----------------------------------------------------------------------------- search-language tokens
 
 _SEARCH_STOP = set(" \t\r\n()\",=<>[]")
+# A search-language word: anything up to a stop character or "!=", escaped quotes and backslashes included.
+_WORD = re.compile(r'(?:\\["\\]|[^ \t\r\n()",=<>\[\]!]|!(?!=))+')
 
 
 def tokenize_search(text: str, base: int = 0) -> list[Token]:
@@ -107,10 +131,11 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)  # skip whitespace in one step
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == "(":
             tokens.append(Token("LPAREN", ch, base + i, base + i + 1))
@@ -135,9 +160,11 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
             tokens.append(Token("OP", op, base + i, base + i + len(op)))
             i += len(op)
         else:
-            while i < n and text[i] not in _SEARCH_STOP and not text.startswith("!=", i):
-                i += 1
-            tokens.append(Token("WORD", text[start:i], base + start, base + i))
+            match = _WORD.match(text, i)  # an escaped quote is part of the word (Search Manual, "Backslashes")
+            i = match.end() if match else i + 1
+            word = text[start:i]
+            tokens.append(Token("WORD", word.replace(_ESCAPED_QUOTE, '"') if _ESCAPED_QUOTE in word else word,
+                                base + start, base + i))
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens
 
@@ -158,10 +185,11 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
     i = 0
     n = len(text)
     while i < n:
+        visible = _VISIBLE.search(text, i)
+        if visible is None:
+            break
+        i = visible.start()
         ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
         start = i
         if ch == '"':
             value, i = _read_quoted(text, i, '"')
@@ -188,6 +216,8 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
                 i += len(op)
                 break
         else:
-            raise SplSyntaxError(f"unexpected character {ch!r} in expression", offset=base + i)
+            # Not an error of the author's as far as this engine can tell: Splunk's expression grammar is wider
+            # (``!`` for NOT, ``$token$``, ``:`` in field names as ESCU writes ``eval cpu:mem = ...``).
+            raise SplUnsupportedError(f"the character {ch!r} in an expression is not supported", offset=base + i)
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens

@@ -13,6 +13,7 @@ syntax error inside a macro body points at the macro call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -53,15 +54,28 @@ class Expanded:
         return self.origin[max(offset, 0)]
 
 
-def macro_table(macros: Mapping[str, MacroDef] | None) -> dict[str, MacroDef]:
+class MacroTable(dict[str, MacroDef]):
+    """Macros keyed by ``name`` / ``name(N)``: what ``macro_table`` returns, and takes back as it is (a
+    validator expanding thousands of searches with one pack's macros indexes them once)."""
+
+
+def macro_table(macros: Mapping[str, MacroDef] | None) -> MacroTable:
     """Index macros by ``name`` / ``name(N)`` whatever keys the caller used."""
-    table: dict[str, MacroDef] = {}
+    if isinstance(macros, MacroTable):
+        return macros
+    table = MacroTable()
     for macro in (macros or {}).values():
         table[macro.key] = macro
     return table
 
 
 def _strip_comments(text: str) -> tuple[str, list[int]]:
+    if "```" not in text:
+        return text, list(range(len(text)))
+    return _strip_comment_blocks(text)
+
+
+def _strip_comment_blocks(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     origin: list[int] = []
     i = 0
@@ -140,14 +154,27 @@ def _substitute(definition: str, bound: Mapping[str, str]) -> str:
     return definition
 
 
+_EXPAND_SPECIAL = re.compile(r'[\\"`]')
+
+
 def _expand(
     text: str, origin: list[int], table: Mapping[str, MacroDef], depth: int, outer: int | None
 ) -> tuple[list[str], list[int]]:
+    if "`" not in text:
+        return list(text), origin
     out: list[str] = []
     out_origin: list[int] = []
     i = 0
     quote = False
     while i < len(text):
+        special = _EXPAND_SPECIAL.search(text, i)  # copy plain text in one step
+        stop = special.start() if special else len(text)
+        if stop > i:
+            out.extend(text[i:stop])
+            out_origin.extend(origin[i:stop])
+            i = stop
+            if special is None:
+                break
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
             out.extend(text[i : i + 2])

@@ -9,17 +9,18 @@ column; every offset in an error is a position in the text the author wrote.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from contentpack.spl.ast import Command, Pipeline
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandInput
 from contentpack.spl.cursor import OffsetMap, remap
 from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
-from contentpack.spl.lexer import split_pipeline
+from contentpack.spl.lexer import Segment, split_pipeline
 from contentpack.spl.macros import MacroDef, expand
 
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
+_APPEND = re.compile(r"(?:^|\s)append\s*=\s*(?:t|true|1)\b", re.IGNORECASE)
 
 
 def parse(text: str, macros: Mapping[str, MacroDef] | None = None) -> Pipeline:
@@ -34,7 +35,25 @@ def parse(text: str, macros: Mapping[str, MacroDef] | None = None) -> Pipeline:
     return Pipeline(pipeline.commands, text)
 
 
-def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool) -> Pipeline:
+def check(text: str, macros: Mapping[str, MacroDef] | None = None) -> list[SplError]:
+    """Every problem the parser finds in a search, instead of only the first: a command that fails to parse
+    (or that this engine does not implement) is recorded and parsing goes on with the next command, inside
+    subsearches too. For validators, which must report all problems and must tell valid SPL the engine does
+    not run (:class:`SplUnsupportedError`) from broken SPL. Macro errors stop the check (nothing to parse)."""
+    problems: list[SplError] = []
+    try:
+        expanded = expand(text, macros)
+        parse_pipeline(expanded.text, 0, expanded.original_offset, subsearch=False, problems=problems)
+    except RecursionError:
+        problems.append(SplSyntaxError("the search nests parentheses or subsearches too deeply", offset=0))
+    except SplError as exc:
+        problems.append(exc)
+    return problems
+
+
+def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
+                   problems: list[SplError] | None = None) -> Pipeline:
+    """``problems``: collect each command's error there and go on (``check``), instead of raising it."""
     try:
         segments = split_pipeline(text, base)
     except SplError as exc:
@@ -43,48 +62,67 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool) 
     commands: list[Command] = []
 
     def parse_nested(inner: str, inner_base: int) -> Pipeline:
-        return parse_pipeline(inner, inner_base, mapper, subsearch=True)
+        return parse_pipeline(inner, inner_base, mapper, subsearch=True, problems=problems)
 
     for index, segment in enumerate(segments):
-        if index == 0 and leading_pipe:
-            continue
-        match = _COMMAND_NAME.match(segment.text)
-        first = index == 0 or (index == 1 and leading_pipe)
-        if first and not leading_pipe:
-            # The implicit search; a subsearch may also open with a generating command ([inputlookup x]).
-            name, args_start = "search", 0
-            word = match.group(1) if match else ""
-            named = get_command(word) if word else None
-            if word.lower() == "search" or (subsearch and named is not None and named.generating):
-                name, args_start = word, match.end()  # type: ignore[union-attr]
-            leading_space = len(segment.text) - len(segment.text.lstrip())
-            name_offset = mapper(segment.offset + (match.start(1) if match and args_start else leading_space))
-        else:
-            if match is None:
-                where = segment.offset + len(segment.text) - len(segment.text.lstrip())
-                raise SplSyntaxError("expected a command name after '|'", offset=mapper(where))
-            name, args_start = match.group(1), match.end()
-            name_offset = mapper(segment.offset + match.start(1))
-        spec = get_command(name)
-        if spec is None:
-            raise SplUnsupportedError(f"command '{name}' is not supported", offset=name_offset, command=name)
-        if spec.generating and not first:
-            raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
-                                 offset=name_offset, command=name)
-        command_input = CommandInput(
-            name=name.lower() if name.lower() != "search" else "search",
-            offset=name_offset,
-            text=segment.text[args_start:],
-            base=segment.offset + args_start,
-            mapper=mapper,
-            parse_subsearch=parse_nested,
-        )
         try:
-            commands.append(spec.parse(command_input))
+            command = _parse_command(index, segment, leading_pipe, mapper, subsearch, parse_nested)
         except SplError as exc:
-            if exc.offset is None:
-                raise type(exc)(exc.message, offset=name_offset, command=exc.command or name) from None
-            raise
-    if not commands:
+            if problems is None:
+                raise
+            problems.append(exc)
+            continue
+        if command is not None:
+            commands.append(command)
+    if not commands and problems is None:
         raise SplSyntaxError("empty search", offset=mapper(base))
     return Pipeline(tuple(commands), text)
+
+
+def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,
+                   parse_nested: Callable[[str, int], Pipeline]) -> Command | None:
+    """One pipeline segment as a command (None for the empty text before a leading ``|``)."""
+    if index == 0 and leading_pipe:
+        return None
+    match = _COMMAND_NAME.match(segment.text)
+    first = index == 0 or (index == 1 and leading_pipe)
+    if first and not leading_pipe:
+        # The implicit search; a subsearch may also open with a generating command ([inputlookup x]).
+        name, args_start = "search", 0
+        word = match.group(1) if match else ""
+        named = get_command(word) if word else None
+        if word.lower() == "search" or (subsearch and named is not None and named.generating):
+            name, args_start = word, match.end()  # type: ignore[union-attr]
+        leading_space = len(segment.text) - len(segment.text.lstrip())
+        name_offset = mapper(segment.offset + (match.start(1) if match and args_start else leading_space))
+    else:
+        if match is None:
+            where = segment.offset + len(segment.text) - len(segment.text.lstrip())
+            raise SplSyntaxError("expected a command name after '|'", offset=mapper(where))
+        name, args_start = match.group(1), match.end()
+        name_offset = mapper(segment.offset + match.start(1))
+    spec = get_command(name)
+    if spec is None:
+        raise SplUnsupportedError(f"command '{name}' is not supported", offset=name_offset, command=name,
+                                  feature=("command", name))
+    if spec.generating and not first:
+        if _APPEND.search(segment.text[match.end():] if match else ""):
+            # "append=true" adds the generated rows to the results so far (inputlookup, inputcsv, tstats...)
+            raise SplUnsupportedError(f"'{name}' with append=true after other commands is not supported",
+                                      offset=name_offset, command=name)
+        raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
+                             offset=name_offset, command=name)
+    command_input = CommandInput(
+        name=name.lower() if name.lower() != "search" else "search",
+        offset=name_offset,
+        text=segment.text[args_start:],
+        base=segment.offset + args_start,
+        mapper=mapper,
+        parse_subsearch=parse_nested,
+    )
+    try:
+        return spec.parse(command_input)
+    except SplError as exc:
+        if exc.offset is None:
+            raise exc.moved(name_offset, exc.command or name) from None
+        raise

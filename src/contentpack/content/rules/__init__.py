@@ -44,6 +44,7 @@ def all_rules() -> tuple[Rule, ...]:
         references,
         scheduled,
         search,
+        spl_checks,
         tokens,
         unit_tests,
     )
@@ -57,6 +58,7 @@ def all_rules() -> tuple[Rule, ...]:
         *references.RULES,
         *tokens.RULES,
         *unit_tests.RULES,
+        *spl_checks.RULES,
         *scheduled.RULES,
     )
 

@@ -50,6 +50,9 @@ def parse_eval(cmd: CommandInput) -> EvalCommand:
     assignments: list[tuple[str, Expr]] = []
     while True:
         tok = cur.peek()
+        if tok.kind == "OP" and tok.text in ("-", "+", ".", "*", "/", "%"):
+            # Splunk takes the text before '=' as the field name (ESCU assigns ``-time = _time``)
+            raise cur.unsupported(f"a field name starting with {tok.text!r}", tok)
         if tok.kind not in ("WORD", "QFIELD", "PHRASE"):
             raise cur.error("expected a field name to assign")
         cur.next()

@@ -64,7 +64,7 @@ def _read_agg(cur: Cursor) -> AggTerm:
     spec = get_aggregate(name)
     if spec is None:
         raise SplUnsupportedError(f"{cur.command}: stats function '{written}' is not supported",
-                                  offset=cur.off(tok), command=cur.command)
+                                  offset=cur.off(tok), command=cur.command, feature=("stats function", written))
     if spec.requires_field and field is None:
         raise cur.error(f"the function '{written}' needs a field, e.g. {written}(user)", tok)
     output = aggregate_label(written, field)

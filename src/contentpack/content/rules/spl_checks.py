@@ -1,0 +1,303 @@
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP063), at the YAML line and column.
+
+* CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
+  detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them, every macro definition they use is parsed by the SPL engine's
+  parser with the pack's macros expanded (``contentpack.spl.parser.check``, which reports every broken
+  command, not only the first). A syntax error is reported at the file position of the offending character
+  (``scalar_positions``); inside a macro's expansion, at the macro call.
+* CP061: a command, eval function or stats function that is neither a Splunk built-in (the Search Reference
+  lists in ``data/splunk_spl_builtins.json``, sources cited there) nor declared in ``contentpack.yml``
+  ``custom_commands`` (commands other apps provide) is an error with a did-you-mean.
+* Valid SPL the engine does not run (``tstats``, an option it lacks, a built-in function it does not
+  implement) is not an error here: ``replay`` names it if a test needs it. The validator must never reject
+  content Splunk accepts; tests/content/test_spl_checks.py runs every ESCU detection through these rules.
+* CP062: an inline ``deployment.scheduling.cron_schedule`` parses as Splunk cron (``contentpack.cron``).
+* CP063: inline ``earliest_time``/``latest_time`` and literal drilldown offsets (not ``$tokens$``) parse as
+  time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written.
+
+Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
+definition there is nothing reliable to parse).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.model import Detection, NodePath, SourceMap
+from contentpack.content.rules import RuleContext
+from contentpack.content.rules.spl_text import macro_calls
+from contentpack.content.scalar_positions import locate
+
+if TYPE_CHECKING:
+    from contentpack.spl import MacroDef, SplError
+
+RULE_SPL_SYNTAX = "CP060"
+RULE_UNKNOWN_NAME = "CP061"
+RULE_CRON = "CP062"
+RULE_TIME_MODIFIER = "CP063"
+
+ORIGINAL_SEARCH = "%original_detection_search%"
+_SEARCH_STUB = "search *"  # stands in for %original_detection_search% in a drilldown (see _drilldown_text)
+_TOKEN = re.compile(r"\$([^$\s]+)\$")
+
+
+@dataclass(frozen=True)
+class Builtins:
+    """Names Splunk itself provides (lower case)."""
+
+    commands: frozenset[str]
+    eval_functions: frozenset[str]
+    stats_functions: frozenset[str]
+    stats_patterns: tuple[re.Pattern[str], ...]
+
+    def stats_function(self, name: str) -> bool:
+        return name in self.stats_functions or any(p.match(name) for p in self.stats_patterns)
+
+
+@functools.cache
+def builtins() -> Builtins:
+    data = json.loads(resources.files("contentpack").joinpath("data", "splunk_spl_builtins.json")
+                      .read_text(encoding="utf-8"))
+    return Builtins(frozenset(data["commands"]) | frozenset(data["command_aliases"]),
+                    frozenset(data["eval_functions"]), frozenset(data["stats_functions"]),
+                    tuple(re.compile(p) for p in data["stats_function_patterns"]))
+
+
+def did_you_mean(name: str, candidates: frozenset[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
+    """CP061's message for an unsupported command/function that is not a Splunk built-in, else None."""
+    feature = getattr(error, "feature", None)
+    if feature is None:
+        return None
+    kind, name = feature
+    known = builtins()
+    low = name.lower()
+    if kind == "command":
+        if low in known.commands or low in custom:
+            return None
+        return (f"unknown search command '{name}'{did_you_mean(name, known.commands | custom)}: it is not a Splunk "
+                "command; a command another app provides must be declared in contentpack.yml custom_commands")
+    if kind == "function":
+        if low in known.eval_functions:
+            return None
+        return f"unknown eval function '{name}'{did_you_mean(name, known.eval_functions)}"
+    if kind == "stats function":
+        if known.stats_function(low):
+            return None
+        return f"unknown stats function '{name}'{did_you_mean(name, known.stats_functions)}"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ positions
+
+
+class _Positions:
+    """File positions of characters inside YAML string values (file texts read once, only on a finding)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.texts: dict[str, str | None] = {}
+
+    def at(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position:
+        start = source.at(*node)
+        if offset is None or start.line <= 0:
+            return start
+        if source.path not in self.texts:
+            try:
+                self.texts[source.path] = (self.root / source.path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.texts[source.path] = None
+        text = self.texts[source.path]
+        found = locate(text, start.line, start.col, value, offset) if text is not None else None
+        return Position(start.path, *found) if found else start
+
+
+# ------------------------------------------------------------------------------------------------ searches
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """One SPL text to parse: what the YAML value holds, what goes to the parser, and how offsets map back."""
+
+    value: str  # the YAML value
+    parsed: str  # the text given to the parser
+    to_value: Callable[[int], int]  # parser offset -> value offset
+    source: SourceMap
+    node: NodePath
+    owner: str
+
+
+def _same(offset: int) -> int:
+    return offset
+
+
+def _token_free(text: str) -> str:
+    """``$name$`` tokens (ES fills them at run time) as same-length field names, so offsets stay put."""
+    return _TOKEN.sub(lambda m: "_" + re.sub(r"\W", "_", m.group(1)) + "_", text)
+
+
+def _drilldown_text(detection: Detection, index: int) -> SearchText:
+    value = detection.drilldown_searches[index].search
+    node: NodePath = ("drilldown_searches", index, "search")
+    owner = f"drilldown {index + 1} of detection '{detection.name}'"
+    at = value.find(ORIGINAL_SEARCH)
+    if at < 0:
+        return SearchText(value, _token_free(value), _same, detection.source, node, owner)
+    # The detection's own search is checked on its own; here a stub stands in for it (parsing 2,000 searches
+    # twice would double the rule's cost), so only the drilldown's own text is parsed.
+    parsed = _token_free(value[:at]) + _SEARCH_STUB + _token_free(value[at + len(ORIGINAL_SEARCH):])
+    shift = len(_SEARCH_STUB) - len(ORIGINAL_SEARCH)
+
+    def to_value(offset: int) -> int:
+        if offset < at:
+            return offset
+        if offset < at + len(_SEARCH_STUB):
+            return at  # the placeholder itself
+        return offset - shift
+
+    return SearchText(value, parsed, to_value, detection.source, node, owner)
+
+
+def search_texts(context: RuleContext) -> Iterator[SearchText]:
+    for detection in context.pack.detections:
+        yield SearchText(detection.search, detection.search, _same, detection.source, ("search",),
+                         f"detection '{detection.name}'")
+        for index in range(len(detection.drilldown_searches)):
+            yield _drilldown_text(detection, index)
+
+
+def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:
+    for call in macro_calls(text):
+        if call.name is None:
+            return False
+        key = f"{call.name}({call.arity})" if call.arity else call.name
+        if key not in macros:
+            return False
+    return True
+
+
+def _macro_at(text: str, offset: int) -> str | None:
+    """The macro whose call starts at ``offset`` (errors inside an expansion point at its backtick)."""
+    if 0 <= offset < len(text) and text[offset] == "`":
+        end = text.find("`", offset + 1)
+        if end > offset:
+            return text[offset + 1 : end].split("(")[0].strip()
+    return None
+
+
+def spl_findings(text: SearchText, macros: Mapping[str, MacroDef], custom: frozenset[str],
+                 positions: _Positions, checked: dict[str, list[SplError]]) -> Iterator[Diagnostic]:
+    """CP060/CP061 for one text (``checked``: the parser's answers so far, by parsed text)."""
+    from contentpack.spl import SplMacroError, SplSyntaxError
+    from contentpack.spl.parser import check
+
+    problems = checked.get(text.parsed)
+    if problems is None:  # a search calling a macro the pack lacks is not parsed (CP024 reports the macro)
+        problems = checked[text.parsed] = check(text.parsed, macros) if _resolvable(text.parsed, macros) else []
+    seen: set[tuple[str, int | None]] = set()
+    for problem in problems:
+        if isinstance(problem, SplMacroError):
+            continue  # CP024's business
+        if isinstance(problem, SplSyntaxError):
+            rule, message = RULE_SPL_SYNTAX, f"SPL syntax error in {text.owner}: {problem.message}"
+        else:
+            unknown = unknown_name_message(problem, custom)
+            if unknown is None:
+                continue  # valid SPL the engine does not run
+            rule, message = RULE_UNKNOWN_NAME, f"{unknown} (in {text.owner})"
+        offset = text.to_value(problem.offset) if problem.offset is not None else None
+        macro = _macro_at(text.value, offset) if offset is not None else None
+        if macro is not None:
+            message += f", inside the expansion of macro `{macro}`"
+        if (message, offset) in seen:
+            continue
+        seen.add((message, offset))
+        yield error(positions.at(text.source, text.node, text.value, offset), rule, message)
+
+
+def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP060, CP061 (see the module docstring)."""
+    from contentpack.content.spl_macros import pack_macros
+    from contentpack.spl.macros import macro_table
+
+    macros = macro_table(pack_macros(context.pack))  # indexed once for every search
+    custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
+    positions = _Positions(context.root)
+    checked: dict[str, list[SplError]] = {}  # parsed text -> problems: drilldown templates repeat a lot
+    for text in search_texts(context):
+        yield from spl_findings(text, macros, custom, positions, checked)
+
+
+# ------------------------------------------------------------------------------------- schedules and times
+
+
+def time_modifier_problem(text: str) -> tuple[str, int] | None:
+    """Why ``text`` is not a time modifier Splunk accepts, with the offset of the bad part; None when it is."""
+    from contentpack.spl.timeutil import parse_time_modifier
+
+    stripped = text.strip()
+    if not stripped or stripped.lower().startswith("rt"):
+        return None  # empty means "all time"; real-time windows are valid in a scheduled search
+    try:
+        parse_time_modifier(text, now=0.0)
+    except (ValueError, OverflowError) as exc:
+        message = str(exc)
+        lead = text.find(stripped.strip('"'))
+        at = re.search(r"at character (\d+)", message)
+        if at:
+            return message, lead + int(at.group(1)) - 1
+        for part in reversed(re.findall(r"'([^']+)'", message)):
+            if part != text and part in text:
+                return message, text.find(part)
+        return message, max(lead, 0)
+    return None
+
+
+def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP062, CP063 (see the module docstring)."""
+    from contentpack.cron import CronError, parse_cron
+
+    positions = _Positions(context.root)
+    for detection in context.pack.detections:
+        source = detection.source
+        if detection.has_inline_deployment:
+            scheduling = detection.effective_deployment.scheduling
+            node: NodePath = ("deployment", "scheduling", "cron_schedule")
+            if node in source.value_positions:
+                try:
+                    parse_cron(scheduling.cron_schedule)
+                except CronError as exc:
+                    yield error(positions.at(source, node, scheduling.cron_schedule, exc.column), RULE_CRON,
+                                f"cron_schedule {scheduling.cron_schedule!r} is not valid Splunk cron: {exc.message}")
+            for key, value in (("earliest_time", scheduling.earliest_time), ("latest_time", scheduling.latest_time)):
+                node = ("deployment", "scheduling", key)
+                problem = time_modifier_problem(value) if node in source.value_positions else None
+                if problem is not None:
+                    yield error(positions.at(source, node, value, problem[1]), RULE_TIME_MODIFIER,
+                                f"{key}: {problem[0]}")
+        for index, drilldown in enumerate(detection.drilldown_searches):
+            for key, offset_value in (("earliest_offset", drilldown.earliest_offset),
+                                      ("latest_offset", drilldown.latest_offset)):
+                if offset_value is None or "$" in offset_value:
+                    continue  # tokens ES fills in ($info_min_time$)
+                problem = time_modifier_problem(offset_value)
+                if problem is not None:
+                    node = ("drilldown_searches", index, key)
+                    yield error(positions.at(source, node, offset_value, problem[1]), RULE_TIME_MODIFIER,
+                                f"drilldown {key}: {problem[0]}")
+
+
+RULES = (spl_rules, schedule_rules)

@@ -1,0 +1,78 @@
+"""JUnit XML for CI test reporters (``validate --junit FILE``, ``replay --junit FILE``): one writer for both.
+
+The subset written is the one GitLab's unit test reports and the common GitHub Actions reporters read
+(GitLab, "Unit test reports", https://docs.gitlab.com/ci/testing/unit_test_reports): ``<testsuites>`` holding
+one ``<testsuite>`` (``name``, ``tests``, ``failures``, ``errors``, ``skipped``, ``time``), each test a
+``<testcase>`` with ``classname`` (GitLab shows it as the suite), ``name``, ``file``, ``line`` and ``time`` in
+seconds, and a failed test a ``<failure message=... type=...>`` whose text holds the details. No time stamp
+and no host name: the report depends only on the outcome (and stays free of machine details).
+tests/test_junit.py validates the output against tests/fixtures/junit/junit.xsd.
+
+Text is written through ElementTree, so quotes, ``<`` and ``&`` in names or messages are escaped; characters
+XML 1.0 cannot carry at all (most C0 controls) are replaced by ``\\xNN`` escapes rather than producing a file
+a reporter would reject.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case. ``failure`` is the one-line message of a failed case (None: passed)."""
+
+    classname: str
+    name: str
+    seconds: float = 0.0
+    failure: str | None = None
+    details: str = ""
+    file: str | None = None
+    line: int | None = None
+
+
+def render(suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bytes:
+    failures = sum(1 for case in cases if case.failure is not None)
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0",
+              "time": f"{seconds:.3f}"}
+    root = ET.Element("testsuites", {"name": _xml_text(suite), **counts})
+    element = ET.SubElement(root, "testsuite", {"name": _xml_text(suite), **counts})
+    for case in cases:
+        attributes = {"classname": _xml_text(case.classname), "name": _xml_text(case.name),
+                      "time": f"{case.seconds:.3f}"}
+        if case.file is not None:
+            attributes["file"] = _xml_text(case.file)
+        if case.line is not None:
+            attributes["line"] = str(case.line)
+        testcase = ET.SubElement(element, "testcase", attributes)
+        if case.failure is not None:
+            failure = ET.SubElement(testcase, "failure", {"message": _xml_text(case.failure), "type": "failure"})
+            failure.text = _xml_text(case.details or case.failure)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write(path: Path, suite: str, cases: Sequence[Case], seconds: float = 0.0) -> None:
+    """Write the report atomically (a CI job reading it never sees half a file). Raises OSError."""
+    data = render(suite, cases, seconds)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

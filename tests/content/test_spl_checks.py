@@ -1,0 +1,171 @@
+"""`validate` parses every search, drilldown and (through them) macro with the SPL engine's parser, and checks
+schedules and time modifiers, reporting each problem at the YAML line and column of the offending character.
+
+Splunk facts pinned here: command, eval-function and stats-function names come from the Search Reference
+(src/contentpack/data/splunk_spl_builtins.json cites the pages); cron per savedsearches.conf.spec
+(``cron_schedule``: standard five-field cron, https://docs.splunk.com/Documentation/Splunk/latest/Admin/Savedsearchesconf);
+time modifiers per "Time modifiers" (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/time-format-variables-and-modifiers/time-modifiers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.model import Drilldown, Macro, Pack, SourceMap
+from contentpack.content.rules import RuleContext, spl_checks
+
+from esapp import factory  # tests/esapp: small model builders
+from .helpers import HUNTING, TTP, Validate, at, edit, locate, only
+
+ESCU = Path(__file__).resolve().parents[1] / "fixtures" / "splunk_security_content" / "escu_searches.json.gz"
+
+
+# --------------------------------------------------------------- the reproducers of issue 17, each at line:col
+
+
+def test_unterminated_quote_is_reported_at_the_quote(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "| rename properties.* as * ", '| rename properties.* as "props ')
+    diagnostic = only(validate(pack), "CP060")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, '"props'))
+    assert "unterminated string" in diagnostic.message
+
+
+def test_misspelt_command_is_an_error_with_a_suggestion(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "| fillnull ", "| filnull ")
+    diagnostic = only(validate(pack), "CP061")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, "filnull"))
+    assert "unknown search command 'filnull' (did you mean 'fillnull'?)" in diagnostic.message
+
+
+def test_misspelt_eval_function_in_a_folded_block_scalar(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "| where isnull(known)", "| eval n=mni(count) | where isnull(known)")
+    diagnostic = only(validate(pack), "CP061")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "mni("))
+    assert "unknown eval function 'mni' (did you mean 'min'?)" in diagnostic.message
+
+
+def test_bad_cron_schedule_points_at_the_bad_field(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 99 * * * *\ntags:\n")
+    diagnostic = only(validate(pack), "CP062")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "99 * * * *"))
+    assert "cron_schedule '99 * * * *' is not valid Splunk cron" in diagnostic.message
+
+
+def test_bad_earliest_time_points_at_the_unknown_unit(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    earliest_time: -7dayz@bogus\ntags:\n")
+    diagnostic = only(validate(pack), "CP063")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "dayz"))
+    assert diagnostic.message.startswith("earliest_time: invalid time modifier '-7dayz@bogus'")
+
+
+def test_reproducers_all_reported_in_one_run(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "| fillnull ", "| filnull ")
+    edit(pack, HUNTING, "| where isnull(known)", "| eval n=mni(count) | where isnull(known)")
+    edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 99 * * * *\n"
+                                   "    latest_time: -7dayz@bogus\ntags:\n")
+    result = validate(pack)
+    assert sorted(d.rule for d in result.diagnostics) == ["CP061", "CP061", "CP062", "CP063"]
+    assert not result.ok
+
+
+# --------------------------------------------------------------------------------- positions in every style
+
+
+@pytest.mark.parametrize("style", ["double", "literal", "plain"])
+def test_positions_in_quoted_and_block_scalars(pack: Path, validate: Validate, style: str) -> None:
+    search = ('`azure_monitor_aad` operationName="Sign-in activity" | rename properties.* as *\n'
+              '| stats count by user | filnull | `entra_id_user_declined_consent_for_oauth_app_filter`')
+    if style == "double":
+        written = json.dumps(search.replace("\n", " "))
+    elif style == "literal":
+        written = "|\n  " + search.replace("\n", "\n  ")
+    else:  # a plain scalar cannot start with a backtick
+        written = "index=main " + search.replace("\n", "\n  ").replace('"', "")
+    text = (pack / TTP).read_text(encoding="utf-8")
+    start = text.index("search: '")
+    end = text.index("how_to_implement:")
+    (pack / TTP).write_text(text[:start] + "search: " + written + "\n" + text[end:], encoding="utf-8")
+    assert at(only(validate(pack), "CP061")) == (TTP, *locate(pack, TTP, "filnull"))
+
+
+def test_drilldown_errors_after_the_original_search_map_to_the_drilldown(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, '| search  user = "$user$"', '| serach  user = "$user$"')
+    diagnostic = only(validate(pack), "CP061")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, "serach"))
+    assert "(did you mean 'search'?)" in diagnostic.message and "drilldown 1" in diagnostic.message
+
+
+def test_error_inside_a_macro_points_at_the_call(pack: Path, validate: Validate) -> None:
+    edit(pack, "macros/security_content_ctime.yml", "convert", "convret")
+    result = validate(pack)
+    found = [d for d in result.diagnostics if d.rule == "CP061"]
+    assert found and all("inside the expansion of macro `security_content_ctime`" in d.message for d in found)
+    assert at(found[0]) == (TTP, *locate(pack, TTP, "`security_content_ctime(firstTime)`"))
+
+
+def test_custom_commands_of_other_apps_are_declared_in_contentpack_yml(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "| fillnull ", "| ut_shannon src ")
+    assert "unknown search command 'ut_shannon'" in only(validate(pack), "CP061").message
+    (pack / "contentpack.yml").write_text((pack / "contentpack.yml").read_text(encoding="utf-8")
+                                          + "custom_commands:\n- name: ut_shannon\n  app: URL Toolbox\n",
+                                          encoding="utf-8")
+    assert validate(pack).diagnostics == []
+
+
+def test_valid_spl_the_engine_does_not_run_is_not_an_error(pack: Path, validate: Validate) -> None:
+    """tstats (append=t after other commands), a Splunk command the engine lacks (transaction) and an eval
+    function it lacks (mvmap) are valid."""
+    edit(pack, TTP, "| fillnull ", "| fillnull | transaction user maxspan=5m | eval x=mvmap(user, lower(user)) ")
+    edit(pack, HUNTING, "| where isnull(known)",
+         "| where isnull(known) | tstats prestats=t append=t count where index=x by host")
+    assert validate(pack).diagnostics == []
+
+
+def test_literal_drilldown_offsets_are_checked_tokens_are_not(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "earliest_offset: $info_min_time$", "earliest_offset: -7d@w9")
+    diagnostic = only(validate(pack), "CP063")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, "-7d@w9"))
+    assert "weekday snap" in diagnostic.message
+    edit(pack, TTP, "earliest_offset: -7d@w9", "earliest_offset: -7d@w1")
+    assert validate(pack).diagnostics == []
+
+
+def test_valid_schedules_pass(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: '*/15 9-17 * * 1-5'\n"
+                                   "    earliest_time: -1d@d+8h\n    latest_time: now\ntags:\n")
+    assert validate(pack).diagnostics == []
+
+
+# ------------------------------------------------------------------------------- never reject valid content
+
+
+def _escu_pack() -> Pack:
+    data = json.loads(gzip.decompress(ESCU.read_bytes()))
+    macros = tuple(Macro(m["name"], m["definition"], "", tuple(m["arguments"])) for m in data["macros"])
+    detections = tuple(
+        dataclasses.replace(factory.detection(), name=d["name"], search=d["search"], source=SourceMap(d["file"]),
+                            drilldown_searches=tuple(Drilldown(x["name"], x["search"], x["earliest_offset"],
+                                                               x["latest_offset"]) for x in d["drilldown_searches"]))
+        for d in data["detections"])
+    return Pack("/nonexistent", factory.app(), detections=detections, macros=macros)
+
+
+@pytest.mark.slow
+def test_every_escu_detection_validates_without_spl_errors() -> None:
+    """All 1,870 ESCU detections (splunk/security_content @ a063ed3, Apache-2.0, as a compact fixture made by
+    scripts/escu_spl_fixture.py): no CP060-CP063 finding, except the one drilldown ESCU ships with a
+    ``[CHANGEME_FIELD]`` placeholder, which Splunk itself cannot run (a subsearch compared with ``=``)."""
+    pack = _escu_pack()
+    context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
+    findings = [d for rule in spl_checks.RULES for d in rule(context)]
+    assert [(d.position.path, d.rule) for d in findings] == [
+        ("detections/cloud/o365_email_send_and_hard_delete_suspicious_behavior.yml", "CP060")]
+    assert "drilldown 1" in findings[0].message
+    texts = list(spl_checks.search_texts(context))
+    assert len(texts) > 5000 and len(pack.detections) == 1870

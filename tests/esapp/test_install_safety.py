@@ -1,0 +1,86 @@
+"""Installing the app cannot change other apps' objects: no .conf exports a ``[default]`` stanza system-wide.
+
+Splunk documents that ``default.meta`` stanzas name objects as ``[<conf>/<object>]``, ``[<conf>]`` or ``[]``
+(all objects of the app), the most specific one applying, and that ``export = system`` makes an object
+visible to every app (Admin Manual, "Set access controls with default.meta",
+https://docs.splunk.com/Documentation/Splunk/latest/Admin/Defaultmetaconf). That a ``[default]`` stanza's
+settings then reach other apps' stanzas is what splunk/contentctl issue 476 and splunk/security_content issue
+3892 report from real deployments (no Splunk page states it outright), hence ``assumed``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.esapp import app as appfiles
+from contentpack.esapp.builder import BuildFailed, build_pack, render_app
+from contentpack.esapp.conf import ConfFile, Stanza, read_conf
+from contentpack.esapp.dates import BuildDate
+from contentpack.esapp.install_safety import META, export_of, exported_default_problems
+from contentpack.content.validate import validate_pack
+
+from . import factory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _meta(files: dict[str, bytes]) -> dict[str, dict[str, str]]:
+    return {s.name: dict(s.entries) for s in read_conf(files[META].decode()).stanzas}
+
+
+@pytest.mark.assumed
+def test_repository_app_exports_no_default_stanza() -> None:
+    """Build the repository's own pack and read every .conf back: each ``[default]`` stanza with settings
+    stays inside the app."""
+    result = validate_pack(ROOT)
+    assert result.pack is not None and result.ok
+    files = dict(render_app(result.pack, BuildDate(1_767_225_600, "test")).files)
+    meta = _meta(files)
+    assert meta[""]["export"] == "system"  # ES must see the searches...
+    assert meta["savedsearches/default"] == {"export": "none"}  # ...but not the [default] stanza
+    checked = 0
+    for path, data in files.items():
+        if path.startswith("default/") and path.endswith(".conf"):
+            for stanza in read_conf(data.decode()).stanzas:
+                if stanza.name == "default" and stanza.entries:
+                    conf = path.removeprefix("default/").removesuffix(".conf")
+                    assert export_of(meta, conf, "default") != "system", path
+                    checked += 1
+    assert checked == 1  # savedsearches.conf's placeholder for removed searches
+    assert exported_default_problems(files) == []
+
+
+def test_build_fails_when_the_guard_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A future change that drops the guard from default.meta stops the build, and dist/ is not written."""
+    unguarded = ConfFile((Stanza("", (("access", "read : [ * ]"), ("export", "system"))),))
+    monkeypatch.setattr(appfiles, "default_meta", lambda: unguarded)
+    with pytest.raises(BuildFailed) as failed:
+        render_app(factory.pack(tmp_path), BuildDate(0, "test"))
+    (problem,) = failed.value.problems
+    assert problem.startswith("default/savedsearches.conf: its [default] stanza (disabled, description, search)")
+    assert "[savedsearches/default] with export = none" in problem
+    report = build_pack(factory.pack(tmp_path), tmp_path / "dist", environ=factory.ENV)
+    assert not report.ok and not (tmp_path / "dist").exists()
+
+
+def test_any_conf_and_settings_before_the_first_stanza_count() -> None:
+    """Settings before any stanza belong to [default] (conf reader), in every .conf, not only savedsearches."""
+    meta = b"[]\nexport = system\n[savedsearches/default]\nexport = none\n"
+    files = {META: meta, "default/macros.conf": b"definition = search *\n[x]\ndefinition = y\n",
+             "default/savedsearches.conf": b"[default]\ndisabled = 1\n"}
+    (problem,) = exported_default_problems(files)
+    assert problem.startswith("default/macros.conf: its [default] stanza (definition)")
+    files[META] = meta + b"[macros]\nexport = none\n"
+    assert exported_default_problems(files) == []
+
+
+def test_most_specific_metadata_stanza_decides() -> None:
+    meta = {"": {"export": "system"}, "macros": {"export": "none"}, "macros/default": {"export": "system"}}
+    assert export_of(meta, "macros", "default") == "system"
+    assert export_of(meta, "macros", "other") == "none"
+    assert export_of(meta, "transforms", "default") == "system"
+    assert export_of({}, "transforms", "default") == "none"
+    # an empty [default] stanza sets nothing, so exporting it changes nothing
+    assert exported_default_problems({META: b"[]\nexport = system\n", "default/x.conf": b"[default]\n"}) == []
