@@ -205,7 +205,7 @@ def test_consent_policy_weakened(scenario_records: dict[str, Records]) -> None:
 
 
 def test_audit_records_are_written_at_the_event_time(scenario_records: dict[str, Records]) -> None:
-    """Every real audit record in ../shared/samples has ``time`` equal to ``activityDateTime``; the generator's
+    """Every real audit record in the published samples has ``time`` equal to ``activityDateTime``; the generator's
     audit records too (only sign-in records are written after the event)."""
     audits = [r for records in scenario_records.values() for r in records if r["category"] == "AuditLogs"]
     assert len(audits) >= 30
