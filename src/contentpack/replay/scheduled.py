@@ -33,7 +33,6 @@ from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.timeline import event_time
-from contentpack.spl.values import Event, to_str
 
 SHOWN = 3  # notables or rows shown in a failure's detail
 
