@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test typecheck validate venv clean appinspect-venv libmagic compat-venv compat appinspect dist
+.PHONY: build test typecheck validate venv clean appinspect-venv libmagic compat-venv compat appinspect dist chromium
 
 # AppInspect and contentctl hard-pin libraries that clash with ours: each lives in its own virtualenv.
 # The stamp names carry the pin, so changing a pin rebuilds that venv.
@@ -72,7 +72,13 @@ compat: $(STAMP) compat-venv
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) appinspect-venv libmagic compat typecheck
+# The backtest's report.html is tested in headless Chromium: Debian's chromium package.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: install it with apt-get (needs root)" >&2; exit 1; fi; fi
+
+test: $(STAMP) appinspect-venv libmagic compat typecheck chromium
 	$(PY) -m pytest -n 2
 
 clean:

@@ -1,5 +1,4 @@
-"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache, and no helper
-process outlives the run."""
+"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache."""
 
 from __future__ import annotations
 
@@ -15,6 +14,3 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
         yield folder
-    from contentpack import forking
-
-    forking.reap_detached()  # helpers still saving a cache finish before the scratch folders go

@@ -9,11 +9,41 @@ from pathlib import Path
 import pytest
 
 from contentpack.content import parse_cache
+from contentpack.content.loader import LoadedDocument
 from contentpack.content.parse_cache import cache_path, load_cached
 from contentpack.content.validate import validate_pack
 
 from .helpers import TTP, VALID
-from .test_parallel_load import _files, _plain
+
+GOOD = "name: Rule {i}\nid: {i}\nsearch: |\n  index=x code={i}\n  | stats count\ntags:\n  - a: [1, 2.5, true, null]\n"
+BAD: dict[str, str | bytes] = {
+    "dup.yml": "name: a\nname: b\n",
+    "syntax.yml": "name: [unclosed\n",
+    "tab.yml": "name: x\n\tsearch: y\n",
+    "bytes.yml": b"name: \xff\n",
+    "date.yml": "date: 2025-05-02\nwhen: 2025-05-02T10:00:00Z\non: yes\n",
+}
+
+
+def _files(tmp_path: Path) -> list[str]:
+    for i in range(40):
+        (tmp_path / f"r{i:03d}.yml").write_text(GOOD.format(i=i), encoding="utf-8")
+    for name, text in BAD.items():
+        target = tmp_path / name
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return sorted(p.name for p in tmp_path.iterdir())
+
+
+def _plain(results: list[tuple[LoadedDocument | None, list]]) -> list[object]:
+    out: list[object] = []
+    for document, problems in results:
+        if document is None:
+            out.append((None, problems))
+        else:
+            source = document.source
+            out.append((document.path, document.data, dict(source.value_positions), dict(source.key_positions),
+                        problems))
+    return out
 
 
 def load(pack: Path, shown: list[str]) -> list:
@@ -38,9 +68,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = parse_cache.load_documents
 
-    def counting(root: Path, shown: list[str], **kw: object) -> list:
+    def counting(root: Path, shown: list[str]) -> list:
         calls.append(list(shown))
-        return real(root, shown, **kw)  # type: ignore[arg-type]
+        return real(root, shown)
 
     monkeypatch.setattr(parse_cache, "load_documents", counting)
     return calls
@@ -55,24 +85,9 @@ def test_a_hit_is_exactly_what_parsing_gives(tmp_path: Path, cache_dir: Path, pa
     assert parsed == [shown, []]  # the second run parsed nothing
     assert _plain(second) == _plain(first)
     assert sum(doc is None for doc, _ in second) == 4  # failures (and their diagnostics) are cached too
+    dated = next(d for d, _ in second if d is not None and d.path == "date.yml")
+    assert dated.data == {"date": "2025-05-02", "when": "2025-05-02T10:00:00+00:00", "on": True}
     assert list(cache_dir.iterdir()) and not list(pack.glob(".*"))  # outside the pack
-
-
-def test_hits_and_misses_are_all_handed_on_with_their_index(tmp_path: Path, cache_dir: Path) -> None:
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    shown = _files(pack)
-    load(pack, shown)
-    (pack / "r005.yml").write_text("name: Edited\n", encoding="utf-8")  # one miss among hits
-    seen: dict[int, object] = {}
-
-    def each(index: int, loaded: object) -> None:
-        assert index not in seen
-        seen[index] = loaded
-
-    results, _ = load_cached(pack, shown, each=each)
-    assert sorted(seen) == list(range(len(shown)))
-    assert all(seen[i] is results[i] for i in range(len(shown)))
 
 
 def test_only_changed_files_are_parsed_again(tmp_path: Path, cache_dir: Path, parsed: list[list[str]]) -> None:
@@ -170,32 +185,6 @@ def test_nothing_new_means_nothing_to_save(tmp_path: Path, cache_dir: Path) -> N
     assert load_cached(pack, shown[1:])[1] is not None  # a file is gone: the cache drops it
 
 
-def test_a_big_save_runs_in_a_detached_child_and_lands(tmp_path: Path, cache_dir: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    from contentpack import forking
-
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    shown = _files(pack)
-    monkeypatch.setattr(parse_cache, "MIN_FILES", 1)  # 45 files count as big here
-    real_save = parse_cache.CacheUpdate.save
-
-    def recording_save(self: parse_cache.CacheUpdate) -> None:
-        (tmp_path / f"saved-by-{os.getpid()}").write_text("")
-        real_save(self)
-
-    monkeypatch.setattr(parse_cache.CacheUpdate, "save", recording_save)
-    _, update = load_cached(pack, shown)
-    assert update is not None
-    update.save_soon()
-    assert forking.reap_detached() == 0
-    savers = [int(p.name.rsplit("-", 1)[1]) for p in tmp_path.glob("saved-by-*")]
-    assert len(savers) == 1 and savers[0] != os.getpid()  # saved once, by another process
-    assert load_cached(pack, shown)[1] is None  # and it landed: every file is a hit now
-
-
 def test_temp_files_of_killed_saves_are_cleared_by_the_next_save(tmp_path: Path, cache_dir: Path) -> None:
     import os
     import time
@@ -214,3 +203,16 @@ def test_temp_files_of_killed_saves_are_cleared_by_the_next_save(tmp_path: Path,
     os.utime(stranger, (hours_ago, hours_ago))
     load(pack, shown)
     assert not old.exists() and recent.exists() and stranger.exists()
+
+
+def test_validation_saves_the_cache_before_it_returns(tmp_path: Path, cache_dir: Path) -> None:
+    """Saved in the same process, in line: once ``validate_pack`` returns, the next run is all hits."""
+    from contentpack.content.validate import _discover
+
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    validate_pack(root)
+    target = cache_path(root)
+    assert target is not None and target.is_file()
+    shown = [path for _, path in _discover(root)[0]]
+    assert load_cached(root, shown)[1] is None  # every file a hit: nothing left to save

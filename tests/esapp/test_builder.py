@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import shutil
 import tarfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contentpack import forking
 from contentpack.esapp import builder as builder_module
-from contentpack.content import parallel_load
 from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
 from contentpack.esapp.conf import read_conf
 from contentpack.esapp.dates import BuildDate
+from contentpack.esapp.output import MARKER
 from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, SourceMap
 from . import factory
@@ -205,12 +202,13 @@ def test_output_that_is_not_a_build_output_is_never_replaced(tmp_path: Path) -> 
 
 
 def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
-    assert build(tmp_path).ok
-    stale = tmp_path / "dist" / "DA-ESS-Old-0.0.1.tar.gz"
-    stale.write_bytes(b"old")
+    pack = factory.pack(tmp_path, lookups=(factory.lookup(tmp_path),))
+    assert build(tmp_path, dataclasses.replace(pack, app=dataclasses.replace(pack.app, version="1.2.2"))).ok
+    stale = tmp_path / "dist" / "DA-ESS-TestPack-1.2.2.tar.gz"
+    assert stale.is_file()
     assert build(tmp_path).ok
     assert not stale.exists()
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["DA-ESS-TestPack", "DA-ESS-TestPack-1.2.3.tar.gz", "docs"]
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [".contentpack-build", "DA-ESS-TestPack", "DA-ESS-TestPack-1.2.3.tar.gz", "docs"]
 
 
 @pytest.mark.parametrize("filename", ["../secret.csv", "sub/x.csv", ".hidden.csv"])
@@ -221,7 +219,9 @@ def test_lookup_file_names_cannot_leave_the_lookups_folder(tmp_path: Path, filen
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file the build wrote (its marker too, but that is not a file it can take over)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MARKER}
 
 
 def test_rebuild_takes_over_unchanged_files_and_writes_changed_ones(tmp_path: Path) -> None:
@@ -241,103 +241,21 @@ def test_rebuild_takes_over_unchanged_files_and_writes_changed_ones(tmp_path: Pa
     assert changed.ok and changed.reused_files == len(before) - len(differing)
 
 
-@pytest.fixture
-def docs_in_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make even the small test pack write docs/ from a forked child, as big packs do."""
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
-
-
-def test_docs_written_by_a_child_are_the_same_as_written_here(tmp_path: Path, docs_in_child: None,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    assert build(tmp_path / "a").ok
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
-    assert build(tmp_path / "b").ok
-    assert _tree(tmp_path / "a" / "dist") == _tree(tmp_path / "b" / "dist")
-
-
-def test_this_process_writes_the_pages_a_slow_docs_child_has_not_reached(tmp_path: Path, docs_in_child: None,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
-    assert build(tmp_path / "a").ok  # reference: everything written here, in one process
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
-    real_write_docs, real_page = builder_module.write_docs, builder_module.detection_page
-    real_help = builder_module.help_write_docs
-    renders = tmp_path / "renders"
-    renders.mkdir()
-    helped = tmp_path / "helped"
-
-    def slow_write_docs(*args: Any) -> int:  # in the child: starts only once this process has helped
-        deadline = time.monotonic() + 60
-        while not helped.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return real_write_docs(*args)
-
-    def help_then_tell(*args: Any) -> int:
-        try:
-            return real_help(*args)
-        finally:
-            helped.write_text("")
-
-    def logged_page(*args: Any) -> str:
-        with open(renders / str(os.getpid()), "a", encoding="utf-8") as log:
-            log.write("page\n")
-        return real_page(*args)
-
-    monkeypatch.setattr(builder_module, "write_docs", slow_write_docs)
-    monkeypatch.setattr(builder_module, "help_write_docs", help_then_tell)
-    monkeypatch.setattr(builder_module, "detection_page", logged_page)
-    first = build(tmp_path / "b")
-    assert first.ok
-    assert _tree(tmp_path / "b" / "dist") == _tree(tmp_path / "a" / "dist")
-    assert (renders / str(os.getpid())).read_text().count("page") == len(first_pack_pages(tmp_path / "b"))
-    helped.unlink()
-    again = build(tmp_path / "b")  # the pages this process writes are hard-linked from the last output too
-    assert again.ok and again.reused_files == len(_tree(tmp_path / "b" / "dist"))
-
-
-def first_pack_pages(root: Path) -> list[Path]:
-    return sorted((root / "dist" / "docs" / "detections").glob("*.md"))
-
-
-def test_a_child_that_dies_is_replaced_by_writing_docs_here(tmp_path: Path, docs_in_child: None,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    real_start = forking.start
-
-    def half_then_die(work: object, after: object = None) -> forking.Forked | None:
-        def child() -> bytes:
-            (tmp_path / "child-ran").write_text("yes")
-            os._exit(3)
-        return real_start(child)
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    assert build(tmp_path / "a").ok
-    monkeypatch.setattr(forking, "start", half_then_die)
-    report = build(tmp_path / "b")
-    assert report.ok and (tmp_path / "child-ran").exists()
-    assert _tree(tmp_path / "b" / "dist") == _tree(tmp_path / "a" / "dist")
-
-
-def test_a_disk_error_in_the_docs_child_fails_the_build_and_keeps_dist(tmp_path: Path, docs_in_child: None,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_disk_error_fails_the_build_and_keeps_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert build(tmp_path).ok
     before = _tree(tmp_path / "dist")
 
     def full_disk(*args: object) -> int:
         raise OSError(28, "No space left on device", str(tmp_path / "dist" / "docs" / "x.md"))
 
-    monkeypatch.setattr(builder_module, "write_docs", full_disk)
+    monkeypatch.setattr(builder_module, "write_tree", full_disk)
     report = build(tmp_path)
     assert not report.ok and "No space left on device" in report.problems[0]
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))  # no staging folder left
 
 
-def test_a_render_failure_stops_the_docs_child_and_keeps_dist(tmp_path: Path, docs_in_child: None) -> None:
+def test_a_render_failure_keeps_dist(tmp_path: Path) -> None:
     assert build(tmp_path).ok
     before = _tree(tmp_path / "dist")
     report = build(tmp_path, factory.pack(tmp_path, detections=(positioned(description="ends in \\"),)))
@@ -348,16 +266,14 @@ def test_a_render_failure_stops_the_docs_child_and_keeps_dist(tmp_path: Path, do
 
 @pytest.fixture
 def yaml_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The validator's fixture pack, with every helper process that a 2,000-detection build uses switched on."""
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 0)
-    monkeypatch.setattr(parallel_load, "MIN_FILES", 1)
+    """The validator's fixture pack, in a scratch folder."""
     monkeypatch.setenv("CONTENTPACK_CACHE", "off")  # parse every time, as a first build does
     root = tmp_path / "pack"
     shutil.copytree(VALID_PACK, root)
     return root
 
 
-def test_rules_running_in_the_docs_child_still_stop_the_build(yaml_pack: Path, tmp_path: Path) -> None:
+def test_a_rule_finding_stops_the_build_and_keeps_dist(yaml_pack: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert builder_module.build(yaml_pack, out, environ=factory.ENV).ok
     before = _tree(out)
@@ -366,32 +282,5 @@ def test_rules_running_in_the_docs_child_still_stop_the_build(yaml_pack: Path, t
     report = builder_module.build(yaml_pack, out, environ=factory.ENV)
     assert not report.ok
     assert any("[CP034]" in p and "2099" in p for p in report.problems), report.problems
-    assert _tree(out) == before  # rendered meanwhile, never published
+    assert _tree(out) == before
     assert not list(tmp_path.glob(".dist*"))
-
-
-def test_a_build_with_helpers_reports_what_a_build_without_them_reports(yaml_pack: Path, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
-    ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
-    with_helpers = builder_module.build(yaml_pack, tmp_path / "a", environ=factory.ENV)
-    monkeypatch.setattr(builder_module, "DOCS_CHILD_MIN_DETECTIONS", 10**9)
-    monkeypatch.setattr(parallel_load, "MIN_FILES", 10**9)
-    without = builder_module.build(yaml_pack, tmp_path / "b", environ=factory.ENV)
-    assert (with_helpers.ok, with_helpers.problems, with_helpers.warnings) == (
-        without.ok, without.problems, without.warnings)
-    assert not with_helpers.ok
-
-
-def test_the_docs_child_saves_the_parse_cache(yaml_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from contentpack.content.parse_cache import cache_path, load_cached
-    from contentpack.content.validate import _discover
-
-    monkeypatch.setenv("CONTENTPACK_CACHE", "on")
-    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(tmp_path / "cache"))
-    assert builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV).ok
-    assert forking.reap_detached() == 0  # the child saves after it answered; nobody waited for that
-    target = cache_path(yaml_pack)
-    assert target is not None and target.is_file()
-    shown = [path for _, path in _discover(yaml_pack)[0]]
-    assert load_cached(yaml_pack, shown)[1] is None  # every file a hit: nothing left to save

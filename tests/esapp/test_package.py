@@ -8,13 +8,13 @@ import io
 import os
 import subprocess
 import tarfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from contentpack.esapp.dates import BuildDateError, build_date
-from contentpack.esapp.package import PackageError, staged_output, tarball_bytes, write_tree, write_until_taken
+from contentpack.esapp.output import OutputError, staged_output
+from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
 from . import factory
 
 
@@ -56,7 +56,7 @@ def test_failed_write_leaves_previous_output_untouched(tmp_path: Path) -> None:
         raise PackageError("boom")
 
     with pytest.raises(PackageError):
-        with staged_output(out) as staging:
+        with staged_output(out, force=True) as staging:
             failing(staging)
     assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left behind
@@ -66,15 +66,15 @@ def test_successful_write_replaces_output(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()
     (out / "old.txt").write_text("previous build")
-    with staged_output(out) as staging:
+    with staged_output(out, force=True) as staging:
         (staging / "new.txt").write_text("new")
-    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".contentpack-build", "new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
 def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "dist").write_text("not a folder")
-    with pytest.raises(PackageError, match="not a folder"):
+    with pytest.raises(OutputError, match="not a folder"):
         with staged_output(tmp_path / "dist"):
             pass
 
@@ -130,7 +130,7 @@ def test_unchanged_files_are_linked_from_the_previous_output_and_it_survives_a_f
 
 def test_a_rebuild_through_the_staging_swap_takes_over_files_and_leaves_single_names(tmp_path: Path) -> None:
     out = _previous(tmp_path)
-    with staged_output(out) as staging:
+    with staged_output(out, force=True) as staging:
         assert write_tree(staging, FILES, factory.EPOCH, previous=out) == 3
     for rel, data in FILES.items():
         assert (out / rel).read_bytes() == data
@@ -161,56 +161,3 @@ def test_only_a_plain_identical_file_of_this_build_date_is_taken_over(tmp_path: 
     assert (new / "docs/a.md").read_bytes() == FILES["docs/a.md"]
     assert not (new / "docs/a.md").is_symlink()
     assert os.stat(new / "docs/a.md").st_nlink == 1
-
-
-def _names(count: int) -> list[str]:
-    return [f"pages/p{i:04d}.md" for i in range(count)]
-
-
-def _render(name: str) -> bytes:
-    return f"content of {name}\n".encode()
-
-
-def test_a_writer_stops_at_the_first_file_another_writer_made(tmp_path: Path) -> None:
-    names = _names(10)
-    write_until_taken(tmp_path, reversed(names[6:]), _render, factory.EPOCH)  # "the other process": the last 4
-    rendered: list[str] = []
-
-    def render(name: str) -> bytes:
-        rendered.append(name)
-        return _render(name)
-
-    assert write_until_taken(tmp_path, names, render, factory.EPOCH) == 0
-    assert rendered == names[:6]  # stopped at the first taken name, without rendering it
-    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.md")} == set(names)
-    assert all((tmp_path / n).read_bytes() == _render(n) for n in names)
-
-
-def test_two_processes_from_both_ends_write_every_file_exactly_once(tmp_path: Path) -> None:
-    names = _names(600)
-    claims = tmp_path / "claims"
-    claims.mkdir()
-    out = tmp_path / "out"
-
-    def render_as(who: str) -> Callable[[str], bytes]:
-        def render(name: str) -> bytes:
-            with open(claims / who, "a", encoding="utf-8") as log:
-                log.write(name + "\n")
-            return _render(name)
-        return render
-
-    pid = os.fork()
-    if pid == 0:  # the child walks from the front
-        try:
-            write_until_taken(out, names, render_as("front"), factory.EPOCH)
-        finally:
-            os._exit(0)
-    write_until_taken(out, reversed(names), render_as("back"), factory.EPOCH)
-    os.waitpid(pid, 0)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == names
-    assert all((out / n).read_bytes() == _render(n) for n in names)
-    front = (claims / "front").read_text().split()
-    back = (claims / "back").read_text().split() if (claims / "back").exists() else []
-    # each side rendered a contiguous run from its end, plus at most the one name it then found taken
-    assert front == names[:len(front)] and back == list(reversed(names))[:len(back)]
-    assert len(front) + len(back) - len(names) in (0, 1)  # both may render the name they meet at; one writes it

@@ -72,6 +72,21 @@ def test_lookups_are_registered_with_their_case_sensitivity(tmp_path: Path) -> N
     assert rows == [{"risk_level": "high"}]
 
 
+def test_lookups_get_every_matching_rule_of_their_yaml(tmp_path: Path) -> None:
+    """The lookup YAML's match_type, min_matches and default_match reach the engine (transforms.conf
+    "match_type ... WILDCARD, CIDR, and EXACT"; default_match given "until the min_matches threshold is
+    reached"): a wildcard row matches, an unmatched value gets the default."""
+    import dataclasses
+
+    apps = f.lookup(tmp_path, "apps", ["app", "verdict"], [["Evil*", "bad"]])
+    apps = dataclasses.replace(apps, match_type=("WILDCARD(app)",), min_matches=1, default_match="unknown")
+    engine = build_engine(f.pack(tmp_path, lookups=[apps]))
+    engine.register_events([{"_time": 2.0, "sourcetype": f.SOURCETYPE, "app": "EvilApp"},
+                            {"_time": 1.0, "sourcetype": f.SOURCETYPE, "app": "Good"}])
+    rows = engine.search("`azure_monitor_aad` | lookup apps app OUTPUT verdict | table verdict", now=REPLAY_NOW).rows
+    assert rows == [{"verdict": "bad"}, {"verdict": "unknown"}]
+
+
 def test_an_unreadable_lookup_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     scopes = f.lookup(tmp_path, "risky_scopes", ["scope"], [])
     (tmp_path / "lookups" / "risky_scopes.csv").unlink()

@@ -9,6 +9,7 @@ from contentpack.spl import Engine, MacroDef
 from contentpack.spl.values import Event
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DATA = FIXTURES / "splunk_security_content"  # third-party files with their licence (tests/fixtures/README.md)
 SAMPLE_LOGS = FIXTURES / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z, after every sample event
 

@@ -72,7 +72,7 @@ def test_csv_format_with_aliases_and_multivalues(capsys: pytest.CaptureFixture[s
 def test_syntax_error_prints_the_column_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "* | stats count by", "--events", str(SAMPLE_LOGS))
     assert status == 2 and out == ""
-    assert err.strip() == "contentpack search: stats: expected field names after BY, found end of command (column 19)"
+    assert err.strip() == "contentpack search: error: stats: expected field names after BY, found end of command (column 19)"
 
 
 def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,3 +97,50 @@ def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> Non
     status, out, _ = run(capsys, "`azure_monitor_aad` | stats count", "--events", str(SAMPLE_LOGS),
                          "--macros", str(macros / "azure_monitor_aad.yml"), "--format", "json")
     assert status == 0 and json.loads(out) == [{"count": 16}]
+
+
+def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lookup-option carries transforms.conf matching settings (case_sensitive_match, match_type WILDCARD,
+    min_matches/default_match) to the lookup, as a lookup definition would."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 2, "app": "evilapp"}\n{"time": 1, "app": "Good"}\n', encoding="utf-8")
+    table = tmp_path / "apps.csv"
+    table.write_text("app,verdict\nEvil*,bad\n", encoding="utf-8")
+    status, out, err = run(
+        capsys, "* | lookup apps app OUTPUT verdict | table app verdict", "--no-pack", "--events", str(events),
+        "--lookup", f"apps={table}", "--lookup-option", "apps:match_type=WILDCARD(app)",
+        "--lookup-option", "apps:case_sensitive_match=false", "--lookup-option", "apps:min_matches=1",
+        "--lookup-option", "apps:default_match=unknown", "--format", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out) == [{"app": "evilapp", "verdict": "bad"}, {"app": "Good", "verdict": "unknown"}]
+
+
+@pytest.mark.parametrize("option, message", [
+    ("apps:colour=red", "unknown setting 'colour'"),
+    ("apps:max_matches=lots", "max_matches expects a whole number"),
+    ("other:min_matches=1", "no --lookup named 'other'"),
+    ("apps:match_type=FUZZY(app)", "expected WILDCARD"),
+])
+def test_bad_lookup_options_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str,
+                                             message: str) -> None:
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 1, "app": "x"}\n', encoding="utf-8")
+    table = tmp_path / "apps.csv"
+    table.write_text("app,verdict\nx,y\n", encoding="utf-8")
+    status, out, err = run(capsys, "* | lookup apps app", "--no-pack", "--events", str(events), "--lookup", f"apps={table}",
+                           "--lookup-option", option)
+    assert status == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--geoip CSV is the table iplocation reads (a 'network' CIDR column and location columns)."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 1, "src": "8.8.8.8"}\n', encoding="utf-8")
+    geo = tmp_path / "geo.csv"
+    geo.write_text("network,City,Country\n8.8.8.0/24,Mountain View,United States\n", encoding="utf-8")
+    status, out, err = run(capsys, "* | iplocation src | table src City Country", "--no-pack", "--events", str(events),
+                           "--geoip", str(geo), "--format", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
+    status, _, err = run(capsys, "* | iplocation src", "--no-pack", "--events", str(events))
+    assert status == 2 and "iplocation needs a GeoIP database" in err

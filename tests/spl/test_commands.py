@@ -183,13 +183,6 @@ def test_eval_null_result_removes_field_and_where_needs_boolean() -> None:
         rows(engine, "* | where a")
 
 
-def test_fields_read_and_produced() -> None:
-    engine = make_engine([event(NOW - 1, a="1")])
-    result = engine.search("a=1 | eval b=a+1 | rex field=a \"(?<c>\\d)\" | stats count by b c", now=NOW)
-    assert result.fields_read == ["a"]
-    assert result.fields_produced == ["b", "c", "count"]
-
-
 def test_timechart_other_series_sums_the_folded_counts() -> None:
     """timechart: series beyond `limit` fold into OTHER (timechart page, 10.0)."""
     base = 1_700_000_000.0 - (1_700_000_000.0 % 3600)

@@ -208,7 +208,8 @@ def test_s18_dedup_keeps_first_in_search_order() -> None:
     assert [r["n"] for r in rows(engine, "* | dedup h keepempty=true | table n")] == ["1", "2", "4"]
     runs = make_engine([event(NOW - i, h=h, n=str(i)) for i, h in enumerate("aabba", 1)])
     assert [r["n"] for r in rows(runs, "* | dedup h consecutive=true | table n")] == ["1", "3", "5"]
-    assert [r["n"] for r in rows(engine, "* | dedup 2 h sortby -n | table n")] == ["3", "2", "1"]
+    # "You can sort the fields, which determines which event is retained": sorted by -n first, then deduplicated
+    assert [r["n"] for r in rows(engine, "* | dedup 2 h sortby -n | table n")] == ["5", "3", "2"]
 
 
 def test_s19_streamstats_window_golden_example() -> None:
@@ -339,15 +340,19 @@ def test_s28_convert_ctime_with_escu_timeformat() -> None:
 
 def test_s29_error_code_matches_numbers_and_strings() -> None:
     """S29: properties.status.errorCode is numeric while resultType is a string, so errorCode=65004 must match
-    both 65004 and "65004" (https://learn.microsoft.com/entra/identity-platform/reference-error-codes)."""
+    both 65004 and "65004" (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). The
+    search command compares = as strings: "Comparison expressions with the equal ( = ) or not equal ( != )
+    operator compare string values. For example, "1" does not match "1.0"."
+    (https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/search)"""
     engine = Engine()
     engine.register_events([
-        {"_time": NOW - 1, "_raw": '{"c": 65004}', "c": "65004"},
-        {"_time": NOW - 2, "_raw": '{"c": "65004"}', "c": "65004.0"},
-        {"_time": NOW - 3, "_raw": '{"c": 650040}', "c": "650040"},
+        {"_time": NOW - 1, "_raw": '{"c": 65004}', "c": 65004},
+        {"_time": NOW - 2, "_raw": '{"c": "65004"}', "c": "65004"},
+        {"_time": NOW - 3, "_raw": '{"c": "65004.0"}', "c": "65004.0"},
+        {"_time": NOW - 4, "_raw": '{"c": 650040}', "c": "650040"},
     ])
     assert len(rows(engine, "c=65004")) == 2
-    assert len(rows(engine, "65004")) == 2
+    assert len(rows(engine, "65004")) == 3  # terms match raw tokens: 65004.0 holds the token 65004
     assert rows(engine, "650") == []
 
 

@@ -40,8 +40,11 @@ def test_no_expansion_inside_quoted_values() -> None:
     assert expand('x="audit`azure_monitor_aad`local"', MACROS).text == 'x="audit`azure_monitor_aad`local"'
 
 
-def test_triple_backtick_comments_are_removed() -> None:
-    assert expand("a ```note``` b", MACROS).text == "a  b"
+def test_triple_backtick_comments_are_replaced_by_a_space() -> None:
+    """"The search processor replaces comments with a space when the search is run."
+    (https://help.splunk.com/splunk-enterprise/search/search-manual/9.4/using-the-search-app/add-comments-to-searches)"""
+    assert expand("a ```note``` b", MACROS).text == "a   b"
+    assert expand("stats```x```count", MACROS).text == "stats count"
 
 
 def test_unknown_macro_error_points_at_the_call() -> None:

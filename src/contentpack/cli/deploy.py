@@ -9,8 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from contentpack.cli.common import pack_root, print_diagnostics, usage_error
 from contentpack.cli.splunk_connection import add_connection_options, connect
-from contentpack.config import CONFIG_FILE, PackRootError, find_root
+from contentpack.content.config import CONFIG_FILE, PackRootError
 
 DESCRIPTION = """\
 Deploy the built app to a Splunk search head through its REST API (splunk-sdk).
@@ -51,30 +52,24 @@ def run(args: argparse.Namespace) -> int:
     from contentpack.splunk.deploy import CLOUD_NOTE, deploy_objects, deploy_package
 
     if args.mode == "package" and not args.package:
-        print("contentpack deploy: --mode package needs --package PATH_OR_URL (as the server sees it)", file=sys.stderr)
-        return 2
+        return usage_error("deploy", "--mode package needs --package PATH_OR_URL (as the server sees it)")
     if args.mode == "package" and args.remove_local:
-        print("contentpack deploy: --remove-local belongs to --mode objects", file=sys.stderr)
-        return 2
-    root = args.root if args.root is not None else find_root(Path.cwd())
-    if root is None:
-        print(f"contentpack deploy: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)", file=sys.stderr)
-        return 2
+        return usage_error("deploy", "--remove-local belongs to --mode objects")
+    root = pack_root("deploy", args.root)
+    if isinstance(root, int):
+        return root
     try:
         result = validate_pack(root)
     except PackRootError as exc:
-        print(f"contentpack deploy: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("deploy", str(exc))
     if result.pack is None or result.errors:
-        for diagnostic in result.errors:
-            print(diagnostic.render(), file=sys.stderr)
+        print_diagnostics(result.errors, sys.stderr)
         print("contentpack deploy: the pack is invalid; fix it (contentpack validate) before deploying", file=sys.stderr)
         return 1
     try:
         built = render_app(result.pack, build_date(root))
     except BuildFailed as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
+        print_diagnostics(exc.problems, sys.stderr)
         return 1
     except BuildDateError as exc:
         print(f"contentpack deploy: {exc}", file=sys.stderr)

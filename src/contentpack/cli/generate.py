@@ -14,6 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
 from contentpack.datagen.scale import write_events
 from contentpack.datagen.scenarios import SCENARIOS
@@ -21,6 +24,19 @@ from contentpack.datagen.timing import Timing, parse_delay_spec
 from contentpack.durations import duration_seconds
 
 DEFAULT_SCALE_SEED = 7
+
+
+def _manifests(attack_data: Path) -> tuple[list[dict[str, object]], list[Diagnostic]]:
+    """Every scenario's ``dataset.yml``, read with the strict loader (as all YAML the CLI reads)."""
+    manifests: list[dict[str, object]] = []
+    problems: list[Diagnostic] = []
+    for name in SCENARIOS:
+        path = attack_data / name / "dataset.yml"
+        loaded, found = load_yaml(path, str(path))
+        problems += found
+        if loaded is not None and isinstance(loaded.data, dict):
+            manifests.append(loaded.data)
+    return manifests, problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,29 +86,27 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
-        print(f"contentpack generate-data: unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}",
-              file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}")
     if args.seed is not None and len(names) > 1:
-        print("contentpack generate-data: --seed needs a single --scenario (each scenario has its own seed)",
-              file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--seed needs a single --scenario (each scenario has its own seed)")
     try:
         timing = _timing(args)
     except ValueError as exc:
-        print(f"contentpack generate-data: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", str(exc))
     if (timing is None) != (args.variant is None) or (timing is not None and len(names) > 1):
-        print("contentpack generate-data: a timing variant needs one --scenario, --variant NAME and at least one "
-              "of --shift, --record-lag, --ingestion-delay", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "a timing variant needs one --scenario, --variant NAME and at least one "
+                           "of --shift, --record-lag, --ingestion-delay")
     out = args.out or Path("attack_data")
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)
             print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
         if args.docs is not None:
-            print(f"{refresh_docs(args.docs, out)}: scenario facts refreshed")
+            manifests, problems = _manifests(Path(out))
+            if problems:
+                print_diagnostics(problems, sys.stderr)
+                return 1
+            print(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed")
         if args.app_catalog is not None:
             print(f"{write_app_catalog(args.app_catalog)}: app catalog")
     except OSError as exc:
@@ -103,14 +117,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _scale(args: argparse.Namespace) -> int:
     if args.events < 0:
-        print("contentpack generate-data: --events must be >= 0", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--events must be >= 0")
     if args.out is None or args.out.is_dir():
-        print("contentpack generate-data: --events needs --out FILE (a file path)", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--events needs --out FILE (a file path)")
     if args.workers is not None and args.workers < 1:
-        print("contentpack generate-data: --workers must be >= 1", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", "--workers must be >= 1")
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
         stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)

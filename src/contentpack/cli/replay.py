@@ -14,8 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from contentpack.config import CONFIG_FILE, PackRootError, find_root
-from contentpack.content.validate import validate_pack
+from contentpack.cli.common import usage_error
+from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
+from contentpack.content.config import CONFIG_FILE
 from contentpack.junit import write as write_junit
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
@@ -48,31 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = args.root if args.root is not None else find_root(Path.cwd())
-    if root is None:
-        print(f"contentpack replay: no {CONFIG_FILE} in {Path.cwd()} or its parents (use --root)", file=sys.stderr)
-        return 2
     try:
-        result = validate_pack(root)
-    except PackRootError as exc:
-        print(f"contentpack replay: {exc}", file=sys.stderr)
-        return 2
-    if result.pack is None or result.errors:
-        for diagnostic in result.errors:
-            print(diagnostic.render(), file=sys.stderr)
-        print("contentpack replay: the pack is invalid; fix it (contentpack validate) before replaying",
-              file=sys.stderr)
-        return 1
-    detections, unknown = select_detections(result.pack, args.detection)
+        pack = load_valid_pack(require_root(args.root, "replay"), "replay", as_json=args.format == "json")
+    except PackUnavailable as exc:
+        return exc.status
+    detections, unknown = select_detections(pack, args.detection)
     if unknown:
-        for name in unknown:
-            print(f"contentpack replay: --detection: no detection named {name!r}", file=sys.stderr)
-        return 2
+        return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
     if args.splunk:
         from contentpack.cli import replay_splunk
 
-        return replay_splunk.run(args, result.pack, detections)
-    report = replay_pack(result.pack, detections, all_time=args.all_time)
+        return replay_splunk.run(args, pack, detections)
+    report = replay_pack(pack, detections, all_time=args.all_time)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:

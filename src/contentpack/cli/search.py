@@ -2,6 +2,12 @@
 
 Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. Errors print as
 ``contentpack search: <message> (column N)`` and exit 2.
+
+Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
+pack's macros with the generated ``<name>_filter`` macros, its lookups and its data sources' search-time
+fields, so a detection's search pasted verbatim finds what the replay finds. ``--no-pack`` gives a bare
+engine. A search that returns nothing while it filters or groups on a field no event has gets a hint on
+stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 """
 
 from __future__ import annotations
@@ -14,17 +20,33 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.spl import Engine, MacroDef, SplError
-from contentpack.spl.timeutil import parse_time_modifier, strftime
+from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
+from contentpack.cli.printable import printable
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.loader import load_yaml
+from contentpack.content.model import Pack
+from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
+from contentpack.spl import Engine, Limits, MacroDef, SplError
+from contentpack.spl.events import starts_json_array
+from contentpack.spl.hints import absent_fields
+from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class MacroFileError(Exception):
+    """Macro files that cannot be used; ``problems`` are their positioned diagnostics (all of them)."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__(f"--macros: {len(problems)} problem(s) in macro files")
+        self.problems = problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--events", action="append", required=True, metavar="FILE",
                         help="JSON lines, JSON array or text file (repeatable)")
     parser.add_argument("--sourcetype", default="azure:monitor:aad")
-    parser.add_argument("--source", default=None, help="source field value (default: the file path)")
+    parser.add_argument("--source", default=None,
+                        help="source field value (default: the pack's data-source source for the sourcetype, "
+                        "else the file path)")
     parser.add_argument("--host", default="")
     parser.add_argument("--index", default="main")
     parser.add_argument("--time-field", default="time", help="JSON field holding the event time")
@@ -45,16 +69,37 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
+    parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
+                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
+                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
+                             "min_matches=N, default_match=TEXT (repeatable)")
+    parser.add_argument("--geoip", default=None, metavar="CSV",
+                        help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
+                             "lat, lon columns")
     parser.add_argument("--alias", action="append", default=[], metavar="FIELD=ALIAS",
                         help="search-time field alias for the sourcetype (repeatable)")
     parser.add_argument("--calc", action="append", default=[], metavar="FIELD=EXPR",
                         help="search-time calculated field (eval expression) for the sourcetype (repeatable)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="pack root whose knowledge objects to load (default: the pack around the working "
+                        "directory, if any)")
+    parser.add_argument("--no-pack", action="store_true",
+                        help="do not load the pack's macros, lookups and search-time fields")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d) or m/d/Y:H:M:S")
     parser.add_argument("--latest", default=None)
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
+    defaults = Limits()
+    parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",
+                        help=f"wall-clock budget of the search, 0 = none (default {defaults.search_seconds:g})")
+    parser.add_argument("--max-regex-seconds", type=float, default=defaults.regex_seconds, metavar="S",
+                        help=f"time one regex match of one value may take (default {defaults.regex_seconds:g})")
+    parser.add_argument("--max-generated-rows", type=int, default=defaults.max_generated_rows, metavar="N",
+                        help=f"rows makeresults may generate (default {defaults.max_generated_rows:,})")
+    parser.add_argument("--max-mv-values", type=int, default=defaults.max_mv_values, metavar="N",
+                        help=f"values one built multivalue field may hold (default {defaults.max_mv_values:,})")
     parser.set_defaults(func=_run)
 
 
@@ -66,23 +111,30 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         path = Path(text)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
-        elif path.is_file():
+        elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
             raise UsageError(f"--macros: no such file or directory: {text}")
+    problems: list[Diagnostic] = []
     for path in files:
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise UsageError(f"{path}: cannot read macro: {exc}") from None
+        # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
+        loaded, found = load_yaml(path, str(path))
+        problems += found
+        if loaded is None:
+            continue
+        document = loaded.data
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) \
                 or not isinstance(document.get("definition"), str):
-            raise UsageError(f"{path}: a macro file needs string 'name' and 'definition' keys")
+            problems.append(error(loaded.source.at(), "CP011", "a macro file needs string 'name' and 'definition' keys"))
+            continue
         args = document.get("arguments") or []
         if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-            raise UsageError(f"{path}: 'arguments' must be a list of names")
+            problems.append(error(loaded.source.at("arguments"), "CP012", "'arguments' must be a list of names"))
+            continue
         macro = MacroDef(document["name"], tuple(args), document["definition"])
         macros[macro.key] = macro
+    if problems:
+        raise MacroFileError(problems)
     return macros
 
 
@@ -93,6 +145,38 @@ def _pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         if not eq or not left.strip() or not right.strip():
             raise UsageError(f"{option} expects NAME=VALUE, got {value!r}")
         out.append((left.strip(), right.strip()))
+    return out
+
+
+_BOOLEANS = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+
+
+def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``NAME:SETTING=VALUE`` options as ``Engine.register_lookup`` keywords per lookup name."""
+    out: dict[str, dict[str, object]] = {}
+    for value in values:
+        name, colon, rest = value.partition(":")
+        setting, eq, text = rest.partition("=")
+        setting = setting.strip()
+        if not colon or not eq or not name.strip():
+            raise UsageError(f"--lookup-option expects NAME:SETTING=VALUE, got {value!r}")
+        options = out.setdefault(name.strip(), {})
+        if setting == "case_sensitive_match":
+            if text.strip().lower() not in _BOOLEANS:
+                raise UsageError(f"--lookup-option {value!r}: case_sensitive_match expects true or false")
+            options["case_sensitive"] = _BOOLEANS[text.strip().lower()]
+        elif setting in ("max_matches", "min_matches"):
+            if not text.strip().isdigit():
+                raise UsageError(f"--lookup-option {value!r}: {setting} expects a whole number")
+            options[setting] = int(text.strip())
+        elif setting == "default_match":
+            options[setting] = text
+        elif setting == "match_type":
+            previous = options.get(setting)
+            options[setting] = [*(previous if isinstance(previous, list) else []), *text.split(",")]
+        else:
+            raise UsageError(f"--lookup-option {value!r}: unknown setting {setting!r} (case_sensitive_match, "
+                             "match_type, max_matches, min_matches, default_match)")
     return out
 
 
@@ -107,7 +191,10 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
 
 def _cell(name: str, value: Value, tz: str) -> str:
     if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        try:
+            return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+        except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
+            return to_str(value) or ""
     return "\n".join(to_str(v) or "" for v in mv_values(value))
 
 
@@ -143,30 +230,87 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        engine = Engine(load_macros(args.macros), tz=args.tz)
+        try:
+            zone(args.tz)
+        except ValueError as exc:
+            raise UsageError(f"--tz: {exc}") from None
+        pack = None if args.no_pack else _pack(args.root)
+        engine = _engine(args, pack)
+        source = args.source if args.source is not None else default_source(pack, args.sourcetype)
+        engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
+                               max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
-            if not Path(path).is_file():
+            if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
-            engine.register_events(path, sourcetype=args.sourcetype, source=args.source, host=args.host,
-                                   index=args.index, time_field=args.time_field)
-        for name, csv_path in _pairs(args.lookup, "--lookup"):
-            engine.register_lookup(name, csv_path)
-        aliases = _pairs(args.alias, "--alias")
-        calculated = _pairs(args.calc, "--calc")
-        if aliases or calculated:
-            engine.register_search_time(args.sourcetype, aliases, calculated)
+            # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
+            engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
+                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
+        settings = lookup_settings(args.lookup_option)
+        lookups = _pairs(args.lookup, "--lookup")
+        unknown = sorted(set(settings) - {name for name, _ in lookups})
+        if unknown:
+            raise UsageError(f"--lookup-option: no --lookup named {unknown[0]!r}")
+        for name, csv_path in lookups:
+            engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
+        if args.geoip is not None:
+            engine.register_geoip(args.geoip)
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
+        hints = [] if results.rows else _hints(engine, args.spl, pack is not None)
+    except PackUnavailable as exc:
+        return exc.status
+    except ReplaySetupError as exc:
+        print_diagnostics(exc.diagnostics, sys.stderr)
+        return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        print(f"contentpack search: {exc.message}{where}", file=sys.stderr)
-        return 2
+        return usage_error("search", f"{exc.message}{where}")
+    except MacroFileError as exc:
+        print_diagnostics(exc.problems, sys.stderr)
+        return usage_error("search", str(exc))
     except UsageError as exc:
-        print(f"contentpack search: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("search", str(exc))
     print(render(results.rows, results.fields, args.format, args.tz))
+    for hint in hints:
+        print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0
+
+
+def _pack(root: Path | None) -> Pack | None:
+    """The pack around the working directory (or at ``--root``); None outside any pack."""
+    found = pack_root(root)
+    return None if found is None else load_valid_pack(found, "search")
+
+
+def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
+    """The pack's engine (as the replay builds it) or a bare one, plus the options' macros and fields."""
+    macros = load_macros(args.macros)
+    aliases, calculated = _pairs(args.alias, "--alias"), _pairs(args.calc, "--calc")
+    if pack is None:
+        engine = Engine(macros, tz=args.tz)
+        if aliases or calculated:
+            engine.register_search_time(args.sourcetype, aliases, calculated)
+        return engine
+    extra = {args.sourcetype: (aliases, calculated)} if aliases or calculated else {}
+    engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    engine.macros.update(macros)  # --macros override the pack's
+    return engine
+
+
+def _hints(engine: Engine, spl: str, with_pack: bool) -> list[str]:
+    """Why an empty result may be a setup problem: fields the search needs that no event has."""
+    out = []
+    for field in absent_fields(engine.parse(spl), engine.field_names()):
+        others = [s for s in field.sources if s != field.name]
+        origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
+        advice = ("is it a search-time field of another sourcetype or add-on? add it with --alias/--calc"
+                  if with_pack else
+                  "is it an add-on's search-time field? run inside the pack (its data sources define them) "
+                  "or add it with --alias/--calc")
+        out.append(f"no results, and the search {field.use} '{field.name}' ({field.command}), a field no event "
+                   f"has{origin}; {advice}")
+    return out
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:
@@ -176,5 +320,7 @@ def _now(engine: Engine, args: argparse.Namespace) -> float:
             return parse_time_modifier(args.now, 0.0, args.tz)
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
-    newest = engine.newest_time()
+    # streamed files are not held, so ask every event, as the replay does for its attack data
+    value = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0].get("newest")
+    newest = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     return (newest if newest is not None else 0.0) + 1.0

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contentpack.cli.common import usage_error
 from contentpack.splunk.client import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -42,7 +43,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -> SplunkConnection | None:
     """A logged-in connection, or None after printing why not (the caller exits 2)."""
     if args.timeout <= 0 or args.retries < 0:
-        print(f"contentpack {command}: --timeout must be > 0 and --retries >= 0", file=sys.stderr)
+        usage_error(command, "--timeout must be > 0 and --retries >= 0")
         return None
     try:
         credentials = load_credentials(urlsplit(url).hostname or "", netrc_file=args.netrc_file)

@@ -43,8 +43,9 @@ Data = Mapping[str, Any]
 
 
 class FrozenMapping(Mapping[str, Any]):
-    """A read-only mapping that, unlike ``MappingProxyType``, pickles (models cross process boundaries
-    when validation runs on several cores)."""
+    """A read-only mapping for the frozen model. Unlike ``MappingProxyType`` it owns its copy of the data (no
+    one can change it through the dict it was made from), and it can be copied (``copy.deepcopy``) and
+    pickled like the frozen dataclasses around it."""
 
     __slots__ = ("_data",)
 

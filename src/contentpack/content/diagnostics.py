@@ -46,7 +46,7 @@ class Diagnostic:
         return f"{self.position}: {self.severity.value}[{self.rule}]: {self.message}"
 
     def as_tuple(self) -> DiagnosticTuple:
-        """Builtin values only, for handing diagnostics between processes with ``marshal``."""
+        """Builtin values only, as the parse cache stores diagnostics (``marshal``)."""
         return (self.position.path, self.position.line, self.position.col, self.severity.value, self.rule,
                 self.message)
 

@@ -27,10 +27,21 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import NodePath, SourceMap
+from contentpack.spl.files import FileRefused, read_capped
 
 MAX_FILE_BYTES = 1024 * 1024  # content files are a few KB; anything this big is a mistake or an attack
 MAX_NODES = 100_000  # nodes produced by one document, aliases expanded (stops "billion laughs")
 MAX_DEPTH = 64  # nesting depth (stops recursive anchors and pathological nesting)
+# Bytes of scalar text (keys and values) a document may hold once aliases are expanded. Without aliases the
+# text cannot exceed the file, so only an alias bomb reaches it; it bounds every later copy of the data (the
+# schema validator converts the whole document, the model holds it).
+MAX_EXPANDED_BYTES = 2 * MAX_FILE_BYTES
+# libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV) somewhere past
+# 10,000 levels, before any check of ours can run. Every nesting level needs an indicator character of its
+# own (``[``, ``{``, ``-``, ``?`` or the ``:`` of a key), so a document with fewer of those than this cannot
+# nest deeper; only the rest get a streaming depth check on libyaml's event stream (which does not recurse)
+# before they are composed.
+_COMPOSE_SAFE_INDICATORS = 2_000
 
 # Rule ids of the file layer (documented in docs/validation_rules.md).
 RULE_TOO_LARGE = "CP001"
@@ -134,22 +145,19 @@ def _offset_position(path: str, raw: bytes, offset: int) -> Position:
 
 
 def read_text(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> tuple[str | None, list[Diagnostic]]:
-    """Read a content file as UTF-8 text with the size (checked before reading), binary and encoding checks.
+    """Read a content file as UTF-8 text with the kind (regular files only: a FIFO would block), size
+    (checked before reading and while reading), binary and encoding checks.
 
     Shared by the YAML loader and the lookup CSV reader so both reject the same bad files the same way.
     """
     try:
-        size = os.stat(file).st_size
+        raw = read_capped(file, limit)
+    except FileRefused as exc:
+        if exc.too_large:
+            return None, [error(Position(shown, 1, 1), RULE_TOO_LARGE, exc.message)]
+        return None, [error(Position(shown), RULE_ENCODING, exc.message)]
     except OSError as exc:
-        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror}")]
-    if size > limit:
-        return None, [
-            error(Position(shown, 1, 1), RULE_TOO_LARGE, f"file is {size:,} bytes, over the {limit:,}-byte limit")
-        ]
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror}")]
+        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror or exc}")]
     nul = raw.find(b"\x00")
     if nul >= 0:
         return None, [
@@ -175,7 +183,7 @@ _TAB_INDENT = re.compile(r"^ *\t[ \t]*\S", re.MULTILINE)
 
 def _tab_indentation(text: str, shown: str) -> Diagnostic | None:
     """YAML forbids tabs in indentation; libyaml's message for it is cryptic, so find it first."""
-    if "\t" not in text:  # nearly every file: a substring test is ~50x cheaper than the multi-line regex
+    if "\t" not in text:  # nearly every file: a substring test is far cheaper than the multi-line regex
         return None
     match = _TAB_INDENT.search(text)
     if match is None:
@@ -191,6 +199,7 @@ class _Walker:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.nodes = 0
+        self.budget = MAX_EXPANDED_BYTES  # scalar bytes left (see MAX_EXPANDED_BYTES)
         self.values: dict[NodePath, tuple[int, int]] = {}
         self.keys: dict[NodePath, tuple[int, int]] = {}
 
@@ -222,10 +231,18 @@ class _Walker:
         self.values[path] = (mark.line + 1, mark.column + 1)
         cls = node.__class__
         if cls is yaml.ScalarNode:
+            self.budget -= len(node.value)
+            if self.budget < 0:
+                raise self.over_budget(node, path)
             return node.value if node.tag == _STR_TAG else self._scalar(node)
         if cls is yaml.MappingNode:  # ``is`` on the class: cheaper than isinstance here, but mypy does not narrow on it
             return self._mapping(node, path)  # type: ignore[arg-type]
         return self._sequence(node, path)
+
+    def over_budget(self, node: yaml.Node, path: NodePath) -> _LoadFailure:
+        return self.expansion(
+            node, path, f"document expands to more than {MAX_EXPANDED_BYTES:,} bytes of text (alias/anchor bomb?)"
+        )
 
     def _child(self, node: yaml.Node, path: NodePath) -> JsonValue:
         """``convert`` with the common case (a plain string) inlined."""
@@ -233,6 +250,9 @@ class _Walker:
             self.nodes += 1
             mark = node.start_mark
             self.values[path] = (mark.line + 1, mark.column + 1)
+            self.budget -= len(node.value)
+            if self.budget < 0:
+                raise self.over_budget(node, path)
             return node.value
         return self.convert(node, path)
 
@@ -255,6 +275,7 @@ class _Walker:
                 raise self.fail(key_node, RULE_UNSUPPORTED, "merge keys (<<) are not supported")
             # Keys are read as written: `on:` stays "on" (YAML 1.1 would make it the boolean true).
             key = key_node.value
+            self.budget -= len(key)
             key_path = (*path, key)
             if key in result:
                 first_line = keys[key_path][0]
@@ -312,12 +333,42 @@ def _resolve_tag(kind: type, value: str | None, implicit: tuple[bool, bool]) -> 
     return str(_SAFE_RESOLVER.resolve(kind, value, implicit))
 
 
+_OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _too_deep(text: str, shown: str) -> Diagnostic | None:
+    """CP007 at the first collection nested deeper than ``MAX_DEPTH``, found without composing (see
+    ``_COMPOSE_SAFE_INDICATORS``); None when the text cannot nest that deep or does not. Raises libyaml's
+    errors like composing would."""
+    indicators = text.count("[") + text.count("{") + text.count("-") + text.count("?") + text.count(":")
+    if indicators < _COMPOSE_SAFE_INDICATORS:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _OPENING):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return error(
+                    Position(shown, mark.line + 1, mark.column + 1) if mark is not None else Position(shown, 1, 1),
+                    RULE_EXPANSION,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                )
+        elif isinstance(event, _CLOSING):
+            depth -= 1
+    return None
+
+
 def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
     """Parse YAML text (already decoded) into a ``LoadedDocument``; problems come back as diagnostics."""
     tab = _tab_indentation(text, shown)
     if tab is not None:
         return None, [tab]
     try:
+        too_deep = _too_deep(text, shown)
+        if too_deep is not None:
+            return None, [too_deep]
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -1,9 +1,9 @@
 """A per-user cache of parsed content files: a file whose bytes did not change is not parsed again.
 
-Parsing is most of what loading a big pack costs (about 0.75 s of CPU for 2,000 detections); validate,
-build and replay all load the pack, usually with one or two files changed since the last run. The cache maps
-each file's path to a digest of its bytes and the loader's answer for those bytes (plain values and the
-diagnostics, the same encoding the two-core parse hands back), so a hit gives exactly what parsing would.
+Parsing is most of what loading a big pack costs; validate, build and replay all load the pack, usually
+with one or two files changed since the last run. The cache maps each file's path to a digest of its bytes
+and the loader's answer for those bytes (plain values and the diagnostics, encoded with ``marshal``), so a
+hit gives exactly what parsing would.
 
 Where: ``$CONTENTPACK_CACHE_DIR``, else ``$XDG_CACHE_HOME/contentpack``, else ``~/.cache/contentpack``; one
 file per pack folder. Never inside the pack: the file is read with ``marshal``, which must not see data
@@ -31,16 +31,29 @@ from typing import cast
 import yaml
 
 import contentpack
-from contentpack import forking
 from contentpack.content import loader
-from contentpack.content.parallel_load import (
-    MIN_FILES,
-    EachLoaded,
-    Loaded,
-    decode_loaded,
-    encode_loaded,
-    load_documents,
-)
+from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
+from contentpack.content.loader import LoadedDocument, PlainDocument, load_yaml, plain_document, restore_document
+from contentpack.spl.files import read_capped
+
+Loaded = tuple[LoadedDocument | None, list[Diagnostic]]  # what ``load_yaml`` answers for one file
+EncodedLoad = tuple[PlainDocument | None, list[DiagnosticTuple]]
+
+
+def load_documents(root: Path, shown_paths: Sequence[str]) -> list[Loaded]:
+    """``load_yaml`` for every path (relative to ``root``), in order: what a cache miss costs."""
+    return [load_yaml(root / shown, shown) for shown in shown_paths]
+
+
+def encode_loaded(loaded: Loaded) -> EncodedLoad:
+    """A parse result as builtin values only, which ``marshal`` stores."""
+    document, problems = loaded
+    return (None if document is None else plain_document(document)), [d.as_tuple() for d in problems]
+
+
+def decode_loaded(item: EncodedLoad) -> Loaded:
+    plain, problems = item
+    return (None if plain is None else restore_document(plain)), [Diagnostic.from_tuple(d) for d in problems]
 
 # path -> (digest of the file's bytes, the marshalled ``EncodedLoad``). Each entry is marshalled on its own so a
 # save re-marshals only what was parsed this time; the kept entries are copied as bytes.
@@ -82,12 +95,12 @@ def _read(path: Path, salt: str) -> CacheEntries:
 
 
 _TEMP_PREFIX = ".parsed-"
-STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (saves take well under 1 s)
+STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (a save takes seconds at most)
 
 
 def _remove_stale_temps(folder: Path) -> None:
-    """A save killed half-way (the command's helper outlived by a CI job that ends, a ^C) leaves its temp file;
-    the next save clears those, so they cannot pile up."""
+    """A save killed half-way (a ^C, a CI job cancelled) leaves its temp file; the next save clears those, so
+    they cannot pile up. Younger ones may be another run's save in progress."""
     cutoff = time.time() - STALE_TEMP_SECONDS
     try:
         with os.scandir(folder) as entries:
@@ -118,10 +131,8 @@ def _write(path: Path, salt: str, entries: CacheEntries) -> None:
 def _digest(file: Path) -> bytes | None:
     """Digest of the file's bytes; None when it should not be read here (the loader then reports why)."""
     try:
-        if os.stat(file).st_size > loader.MAX_FILE_BYTES:
-            return None
-        return hashlib.blake2b(file.read_bytes(), digest_size=16).digest()
-    except OSError:
+        return hashlib.blake2b(read_capped(file, loader.MAX_FILE_BYTES), digest_size=16).digest()
+    except OSError:  # also a FIFO, device or oversized file (``FileRefused``): never read here
         return None
 
 
@@ -140,11 +151,9 @@ def _stamp(file: Path) -> FileStamp | None:
 class CacheUpdate:
     """What one load learned that the cache file does not hold yet; ``save`` writes it.
 
-    Kept apart from loading so the write (encoding and writing ~11 MB for 2,000 detections) can happen off
-    the critical path: ``contentpack build`` saves from its docs/ child once it has answered, and a big save
-    otherwise runs in a child of its own (``save_soon``); nobody waits for either. Each newly parsed
-    file is digested at save time and stored only if its stamp is what it was just before it was parsed,
-    so an answer is never filed under bytes it was not parsed from.
+    Kept apart from loading so the caller saves once its run is known to be worth remembering, after the
+    files were checked. Each newly parsed file is digested at save time and stored only if its stamp is what
+    it was just before it was parsed, so an answer is never filed under bytes it was not parsed from.
     """
 
     path: Path
@@ -152,11 +161,6 @@ class CacheUpdate:
     root: Path
     kept: CacheEntries  # entries that are still right (hits)
     parsed: list[tuple[str, FileStamp, Loaded]]  # files parsed this time, with their stamp before parsing
-
-    def save_soon(self) -> None:
-        """``save``, in a detached child when there is much to encode (~0.15 s for 2,000 new files), else here."""
-        if len(self.parsed) < MIN_FILES or not forking.detach(self.save):
-            self.save()
 
     def save(self) -> None:
         entries = dict(self.kept)
@@ -168,13 +172,13 @@ class CacheUpdate:
         _write(self.path, self.salt, entries)
 
 
-def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None,
-                each: EachLoaded | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
-    """``load_documents`` for ``shown_paths`` (``each`` as there), parsing only files whose bytes the cache has
-    not seen; also what to save (None when the cache is off or already right)."""
+def load_cached(root: Path, shown_paths: Sequence[str],
+                environ: Mapping[str, str] | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
+    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has not seen; also what
+    to save (None when the cache is off or already right)."""
     path = cache_path(root, environ)
     if path is None:
-        return load_documents(root, shown_paths, each=each), None
+        return load_documents(root, shown_paths), None
     salt = _salt()
     cached = _read(path, salt)
     results: list[Loaded | None] = []
@@ -190,17 +194,10 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
             else:
                 results.append(hit)
                 kept[shown] = entry
-                if each is not None:
-                    each(index, hit)
                 continue
         results.append(None)
         missing.append((index, _stamp(root / shown)))
-
-    def each_missing(position: int, loaded: Loaded) -> None:  # positions in the list of misses -> indexes
-        each(missing[position][0], loaded)  # type: ignore[misc]
-
-    parsed = load_documents(root, [shown_paths[index] for index, _ in missing],
-                            each=None if each is None else each_missing)
+    parsed = load_documents(root, [shown_paths[index] for index, _ in missing])
     fresh: list[tuple[str, FileStamp, Loaded]] = []
     for (index, stamp), loaded in zip(missing, parsed):
         results[index] = loaded

@@ -4,10 +4,8 @@
 for bad *content*: every problem becomes a ``Diagnostic``. It raises ``PackRootError`` only when there is no
 pack to look at (no ``contentpack.yml``), which callers treat as a usage error.
 
-Files whose bytes did not change since the last run come from the parse cache (``parse_cache``); the rest
-of a big pack is parsed on two cores (``parallel_load``: a forked child hands back plain values, not models).
-``validate_pack`` then runs the pack-wide rules here; ``contentpack build`` runs them in its docs/ child
-through ``start_validation``/``PendingValidation`` while it renders.
+Files whose bytes did not change since the last run come from the parse cache (``parse_cache``), which is
+saved before ``validate_pack`` returns.
 """
 
 from __future__ import annotations
@@ -15,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contentpack import attack
-from contentpack.config import PackRootError, load_app_config
 from contentpack.content import schemas
+from contentpack.content.config import PackRootError, load_app_config
 from contentpack.content.build_model import (
     build_data_source,
     build_detection,
@@ -31,15 +29,13 @@ from contentpack.content.build_model import (
     build_macro,
     build_story,
 )
-from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple, Position, Severity, error
-from contentpack.content.loader import LoadedDocument
+from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
 from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
-from contentpack.content.parallel_load import Loaded
-from contentpack.content.parse_cache import CacheUpdate, load_cached
+from contentpack.content.parse_cache import Loaded, load_cached
 from contentpack.content.rules import RuleContext, run_rules
 
-__all__ = ["ValidationResult", "validate_pack", "load_pack", "PackRootError", "CONTENT_DIRS"]
+__all__ = ["ValidationResult", "validate_pack", "PackRootError", "CONTENT_DIRS"]
 
 # Content folder → schema kind. Files are taken in path order, the order contentctl writes stanzas.
 CONTENT_DIRS: Mapping[str, schemas.SchemaKind] = {
@@ -106,7 +102,7 @@ def _build(
 
 
 def check_document(kind: schemas.SchemaKind, root: Path, shown: str,
-                   loaded: tuple[LoadedDocument | None, list[Diagnostic]]) -> FileOutcome:
+                   loaded: Loaded) -> FileOutcome:
     """Everything about one parsed file that needs no other file (``shown``: its path relative to ``root``)."""
     document, problems = loaded
     if document is None:
@@ -128,21 +124,30 @@ def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Di
     root_text = str(root)
     for folder, kind in CONTENT_DIRS.items():
         found: list[tuple[str, str]] = []  # (shown path, absolute path)
+        if os.path.islink(root / folder):
+            problems.append(error(Position(folder), RULE_EXTENSION,
+                                  "content folder is a symbolic link: not read (make it a real folder)"))
+            continue
         for directory, subdirs, files in os.walk(root / folder):
             subdirs[:] = [d for d in subdirs if not d.startswith(".")]
             relative_dir = os.path.relpath(directory, root_text).replace(os.sep, "/")
+            for name in subdirs:  # os.walk does not follow links to folders: say so instead of skipping silently
+                if os.path.islink(os.path.join(directory, name)):
+                    problems.append(error(Position(f"{relative_dir}/{name}"), RULE_EXTENSION,
+                                          "symbolic link to a folder in content: not read (make it a real folder)"))
             found.extend((f"{relative_dir}/{name}", os.path.join(directory, name)) for name in files if name[0] != ".")
         for shown, absolute in sorted(found):
             suffix = os.path.splitext(shown)[1]
-            if suffix in (".yml", ".yaml", ".csv") and os.path.islink(absolute):
+            if suffix.lower() in (".yml", ".yaml", ".csv") and os.path.islink(absolute):
                 problems.append(
                     error(Position(shown), RULE_EXTENSION, "symbolic links are not allowed in content (copy the file)")
                 )
             elif suffix == ".yml":
                 tasks.append((kind, shown))
-            elif suffix == ".yaml":
+            elif suffix.lower() in (".yml", ".yaml"):  # .yaml, .YML, .Yml...
                 problems.append(
-                    error(Position(shown), RULE_EXTENSION, "content files must end in .yml (this one is not read)")
+                    error(Position(shown), RULE_EXTENSION,
+                          "content files must end in .yml, in lower case (this one is not read)")
                 )
     return tasks, problems
 
@@ -152,7 +157,8 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a pack loads (``build`` also keeps it paused while rendering).
 
     Loading allocates millions of small objects that all stay alive (the model and its positions), and each
-    collection re-scans them: measured on 2,000 detections, a quarter of the run. Loading makes hardly any
+    collection re-scans them all, so on a big pack the collections add up to a large share of the run.
+    Loading makes hardly any
     reference cycles (plain values, tuples, frozen dataclasses; only the error objects of invalid files and
     recursive anchors), and those are collected once the collector runs again; reference counting frees
     all other garbage at once. The previous state is restored even on error.
@@ -189,108 +195,44 @@ def validate_pack(
     ``today`` fixes the date the "not in the future" rule compares with (default: today in UTC);
     ``attack_catalog`` supplies the ATT&CK data (default: the data shipped in the package).
     """
+    root = Path(root)
     with cyclic_gc_paused():
-        return start_validation(Path(root), strict=strict, today=today, attack_catalog=attack_catalog).finish()
+        app, problems = load_app_config(root)
+        diagnostics: list[Diagnostic] = list(problems)
+        tasks, discovery_problems = _discover(root)
+        diagnostics.extend(discovery_problems)
+        loaded, cache_update = load_cached(root, [shown for _, shown in tasks])
+        found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
+        unmodelled: set[str] = set()
+        for (kind, shown), one in zip(tasks, loaded):  # in path order
+            outcome = check_document(kind, root, shown, one)
+            diagnostics.extend(outcome.problems)
+            if outcome.obj is not None:
+                found[outcome.kind].append(outcome.obj)
+            elif outcome.declared_name is not None:
+                unmodelled.add(outcome.declared_name)
+        if cache_update is not None:
+            cache_update.save()
+        if app is None:
+            return _finish(diagnostics, None, strict)
+        pack = Pack(
+            root=str(root),
+            app=app,
+            detections=tuple(found["detection"]),
+            macros=tuple(found["macro"]),
+            stories=tuple(found["story"]),
+            data_sources=tuple(found["data_source"]),
+            lookups=tuple(found["lookup"]),
+        )
+        catalog, catalog_problem = attack_catalog()
+        context = RuleContext(
+            pack=pack,
+            root=root,
+            today=today or dt.datetime.now(dt.timezone.utc).date(),
+            unmodelled_names=frozenset(unmodelled),
+            attack=catalog,
+            attack_problem=catalog_problem,
+        )
+        diagnostics.extend(run_rules(context))
+        return _finish(diagnostics, pack, strict)
 
-
-@dataclass
-class PendingValidation:
-    """A validation whose pack-wide rules have not run yet (``start_validation``).
-
-    ``pack`` and the problems found file by file are known at once. What is left is ``rule_findings`` (the
-    pack-wide rules) and ``save_cache`` (what the parse cache learned); ``finish`` runs both unless given the
-    findings. The builder runs both in the forked child that writes docs/ while it renders the app (the
-    save after the child has answered, so nobody waits for it), hands the findings to ``finish``, and swaps
-    its output in only once they came back clean, so nothing built from a pack the rules reject is ever
-    published.
-    """
-
-    pack: Pack | None
-    early: list[Diagnostic]  # discovery, file, schema and model problems
-    strict: bool
-    context: RuleContext | None
-    cache_update: CacheUpdate | None = None
-    result: ValidationResult | None = None
-
-    @property
-    def early_result(self) -> ValidationResult:
-        """What is known before the rules: not ``ok`` means the rules cannot make it ok."""
-        return _finish(self.early, self.pack, self.strict)
-
-    def rule_findings(self) -> list[DiagnosticTuple]:
-        """Run the pack-wide rules; needs nothing back from this process, so it may run in another one.
-        Returns the findings as plain tuples (``marshal``-able)."""
-        return [] if self.context is None else [d.as_tuple() for d in run_rules(self.context)]
-
-    def save_cache(self) -> None:
-        """File what the parse cache learned (best effort; may run in another process)."""
-        if self.cache_update is not None:
-            self.cache_update.save()
-
-    def finish(self, answer: Sequence[DiagnosticTuple] | None = None) -> ValidationResult:
-        """The whole result; ``answer``: what ``rule_findings`` returned if it already ran elsewhere, with the
-        cache saved there too (else both happen now, a big save in a child nobody waits for). Later calls
-        return the first result."""
-        if self.result is None:
-            if answer is None:
-                if self.cache_update is not None:
-                    self.cache_update.save_soon()
-                answer = self.rule_findings()
-            late = [Diagnostic.from_tuple(tuple(d)) for d in answer]  # type: ignore[arg-type]
-            self.result = _finish([*self.early, *late], self.pack, self.strict)
-        return self.result
-
-
-def start_validation(
-    root: Path,
-    *,
-    strict: bool = False,
-    today: dt.date | None = None,
-    attack_catalog: Callable[[], tuple[attack.AttackCatalog | None, str | None]] = _attack_catalog,
-) -> PendingValidation:
-    """Load and model the pack now; the pack-wide rules run at ``finish`` (or wherever the caller runs them)."""
-    app, problems = load_app_config(root)
-    diagnostics: list[Diagnostic] = list(problems)
-    tasks, discovery_problems = _discover(root)
-    diagnostics.extend(discovery_problems)
-    checked: dict[int, FileOutcome] = {}
-
-    def check(index: int, loaded: Loaded) -> None:  # while the parse helper still works on its share
-        kind, shown = tasks[index]
-        checked[index] = check_document(kind, root, shown, loaded)
-
-    _, cache_update = load_cached(root, [shown for _, shown in tasks], each=check)
-    found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
-    unmodelled: set[str] = set()
-    for outcome in (checked[index] for index in range(len(tasks))):  # in path order
-        diagnostics.extend(outcome.problems)
-        if outcome.obj is not None:
-            found[outcome.kind].append(outcome.obj)
-        elif outcome.declared_name is not None:
-            unmodelled.add(outcome.declared_name)
-    if app is None:
-        return PendingValidation(None, diagnostics, strict, None, cache_update)
-    pack = Pack(
-        root=str(root),
-        app=app,
-        detections=tuple(found["detection"]),
-        macros=tuple(found["macro"]),
-        stories=tuple(found["story"]),
-        data_sources=tuple(found["data_source"]),
-        lookups=tuple(found["lookup"]),
-    )
-    catalog, catalog_problem = attack_catalog()
-    context = RuleContext(
-        pack=pack,
-        root=root,
-        today=today or dt.datetime.now(dt.timezone.utc).date(),
-        unmodelled_names=frozenset(unmodelled),
-        attack=catalog,
-        attack_problem=catalog_problem,
-    )
-    return PendingValidation(pack, diagnostics, strict, context, cache_update)
-
-
-def load_pack(root: Path, *, strict: bool = False) -> ValidationResult:
-    """Alias of ``validate_pack`` for callers that mainly want the model (the builder)."""
-    return validate_pack(root, strict=strict)

@@ -73,7 +73,7 @@ def facts_markdown(manifests: list[dict[str, Any]]) -> str:
         if audits:
             out.append("- audit: " + ", ".join(f"{k} ×{v}" for k, v in audits.items()))
         for code, s in counts["sign_in_failures"].items():
-            if code in (65001, 65004, 90094, 90095):
+            if str(code) in ("65001", "65004", "90094", "90095"):  # int keys from PyYAML, text from the strict loader
                 apps = ", ".join(f"{a} ×{n}" for a, n in s["apps"].items())
                 out.append(f"- {code}: {s['events']} events, {s['distinct_users']} users, `_time` {s['earliest']} → "
                            f"{s['latest']}; apps: {apps}")

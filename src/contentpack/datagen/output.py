@@ -4,8 +4,10 @@ used by the CLI, the script and the reproducibility tests)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from contentpack.datagen.manifest import build_manifest, write_manifest
 from contentpack.datagen.scenarios import generate
@@ -32,16 +34,14 @@ def write_app_catalog(path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def refresh_docs(path: str | os.PathLike[str], attack_data: str | os.PathLike[str]) -> Path:
-    """Rewrite the scenario-facts section of ``path`` from the manifests under ``attack_data``."""
+def refresh_docs(path: str | os.PathLike[str], manifests: Sequence[Mapping[str, Any]]) -> Path:
+    """Rewrite the scenario-facts section of ``path`` from the scenarios' manifests (read by the caller, with
+    the strict loader)."""
     from contentpack.datagen.docs import facts_markdown, replace_section
-    from contentpack.datagen.manifest import load_manifest
-    from contentpack.datagen.scenarios import SCENARIOS
 
-    manifests = [load_manifest(Path(attack_data) / name / "dataset.yml") for name in SCENARIOS]
     target = Path(path)
     current = target.read_text(encoding="utf-8") if target.exists() else ""
-    target.write_text(replace_section(current, facts_markdown(manifests)), encoding="utf-8", newline="\n")
+    target.write_text(replace_section(current, facts_markdown([dict(m) for m in manifests])), encoding="utf-8", newline="\n")
     return target
 
 

@@ -1,7 +1,7 @@
 """Fast serialisation of sign-in records for the scale mode, byte-identical to ``json.dumps``.
 
-Building and dumping a 3 KB nested dict per event costs ~60 µs, too slow for 20,000 events/s on
-one core. Instead, for each record *shape* (the fields the builder branches on) the real builder is run
+Building and dumping a 3 KB nested dict per event is too slow for the scale mode's event rates
+on one core. Instead, for each record *shape* (the fields the builder branches on) the real builder is run
 once with sentinel strings in place of every value, serialised with ``json.dumps``, and cut at the
 sentinels. Rendering an event is then a join of literal chunks and encoded values. Because the chunks
 come from the builder itself there is no second description of the record to drift from it;

@@ -88,7 +88,7 @@ class SignInFactory:
     """Builds ``SignIn`` values for a tenant from one random stream.
 
     The user- and app-fixed parts of a record are computed once per user/app and reused (the scale mode
-    builds tens of thousands of records per second); only per-event values are drawn each time.
+    builds records by the million); only per-event values are drawn each time.
     """
 
     def __init__(self, tenant: Tenant, rng: random.Random, parts: FixedParts | None = None) -> None:

@@ -28,9 +28,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# C0 controls except TAB and LF, DEL, and the C1 controls (U+0080..U+009F, which include NEL). CR is handled
-# separately (normalised to LF) before this check runs.
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+from contentpack.content.conf_text import FORBIDDEN_CHARS, TRAILING_BACKSLASH
+
+# What a value may hold is defined once, with the validator's rule (CP049) that reports it at its YAML position.
+# CR is handled separately (normalised to LF) before the check runs.
+_FORBIDDEN_CHARS = FORBIDDEN_CHARS
 # A key Splunk can read: no whitespace, no "=", does not start like a comment or a stanza header.
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:<>/*\-]*$")
 # A physical line that a reader ignoring continuations would take for a stanza, comment or setting.
@@ -111,11 +113,11 @@ def _encode(value: str, where: str) -> tuple[str, str]:
             check_text(value, where)  # raises with the position
         text = value.strip()
         if text.endswith("\\"):
-            raise ConfError(f"{where}: a value may not end with a backslash (Splunk would join the next line to it)")
+            raise ConfError(f"{where}: {TRAILING_BACKSLASH}")
         return text, text
     text = check_text(value, where).strip()
     if text.endswith("\\"):
-        raise ConfError(f"{where}: a value may not end with a backslash (Splunk would join the next line to it)")
+        raise ConfError(f"{where}: {TRAILING_BACKSLASH}")
     lines = text.split("\n")
     for i in range(1, len(lines)):
         if _LOOKS_STRUCTURAL.match(lines[i]):

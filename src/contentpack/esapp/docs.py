@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from contentpack.attack import AttackCatalog
-from contentpack.esapp.savedsearches import stanza_name
+from contentpack.content.naming import stanza_name
 from contentpack.content.model import Detection, Pack
 
 

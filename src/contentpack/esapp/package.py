@@ -1,4 +1,4 @@
-"""Deterministic packaging and the atomic replacement of the output folder.
+"""Deterministic packaging, and writing the output's files (taking unchanged ones over from the last build).
 
 Same inputs, same bytes: members are sorted, every mtime is the build date, owner is root:root with empty
 names, modes are 0644/0755, the gzip header carries the build date and no file name. Only regular files and
@@ -10,17 +10,21 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import shutil
 import stat
 import tarfile
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 
 class PackageError(ValueError):
-    """A member path that must not be packaged, or an output folder that cannot be replaced."""
+    """A member path that must not be packaged."""
+
+
+# Flags that exist only on some systems: without them, O_EXCL still refuses to write through a link at the
+# final name, and the take-over check below compares the opened file with the name it linked.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 def check_member(path: str) -> PurePosixPath:
@@ -72,37 +76,13 @@ def tarball_bytes(appid: str, files: Mapping[str, bytes], epoch: int) -> bytes:
 def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Path | None = None) -> int:
     """Write ``files`` under ``base``; return how many were taken over from ``previous`` instead of written.
 
-    A rebuild mostly writes what the last build wrote, and creating a file (a new inode) is by far the
-    costliest step of writing a big pack's docs: on some file systems a create takes a millisecond or more,
-    while a hard link to an identical file from the previous output takes a few microseconds. The previous
+    A rebuild mostly writes what the last build wrote, and creating a file (a new inode) is the costliest
+    step of writing a big pack's docs, far more than linking an existing one. The previous
     output is never modified (a changed file always gets a new inode), so a failed build still leaves it
     exactly as it was, and once the swap removes the old tree each taken-over file has one name again.
     """
     folders: set[Path] = set()
     return sum(_place(_target(base, rel, folders), rel, files[rel], epoch, previous) for rel in sorted(files))
-
-
-def write_until_taken(base: Path, names: Iterable[str], render: Callable[[str], bytes], epoch: int,
-                      previous: Path | None = None) -> int:
-    """Write ``names`` under ``base`` in the order given, each rendered just before it is written, until one
-    is already there; return how many were taken over from ``previous`` (as ``write_tree``).
-
-    Two processes share one list this way: one walks it from the front, the other from the back, and each
-    stops where it meets the other's first file. Creating a file is the claim (``O_EXCL``, or a hard link,
-    which fails the same way), so every file is written exactly once, by whichever process got there first,
-    with no other coordination. Both must start from a folder in which none of the names exist yet.
-    """
-    reused = 0
-    folders: set[Path] = set()
-    for rel in names:
-        target = _target(base, rel, folders)
-        if os.path.lexists(target):
-            break
-        try:
-            reused += _place(target, rel, render(rel), epoch, previous)
-        except FileExistsError:  # the other process took it between the check and here
-            break
-    return reused
 
 
 def _target(base: Path, rel: str, folders: set[Path]) -> Path:
@@ -124,10 +104,16 @@ def _place(target: Path, rel: str, data: bytes, epoch: int, previous: Path | Non
 
 def _create(target: Path, data: bytes, epoch: int) -> None:
     """Write a new file; never an existing one, so no file of the previous output (linked in) is ever changed."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.utime(target, (epoch, epoch))
+
+
+def _mine(info: os.stat_result) -> bool:
+    """Owned by this user, where files have owners this process can compare with (not on Windows)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is None or info.st_uid == geteuid()
 
 
 def _link_identical(old: Path, target: Path, data: bytes, epoch: int) -> bool:
@@ -139,12 +125,15 @@ def _link_identical(old: Path, target: Path, data: bytes, epoch: int) -> bool:
     so swapping the file between check and link cannot smuggle anything else in.
     """
     try:
-        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(old, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _BINARY)
     except OSError:
         return False
     try:
         info = os.fstat(fd)
-        if not (stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and info.st_uid == os.geteuid()
+        named = os.lstat(old)  # the name itself, in case the open followed a link (no O_NOFOLLOW here)
+        if (named.st_dev, named.st_ino) != (info.st_dev, info.st_ino):
+            return False
+        if not (stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and _mine(info)
                 and not info.st_mode & 0o022 and info.st_size == len(data) and int(info.st_mtime) == epoch):
             return False
         with os.fdopen(os.dup(fd), "rb") as handle:
@@ -155,61 +144,14 @@ def _link_identical(old: Path, target: Path, data: bytes, epoch: int) -> bool:
     finally:
         os.close(fd)
     try:
-        os.link(old, target, follow_symlinks=False)
-    except OSError:
+        if os.link in os.supports_follow_symlinks:
+            os.link(old, target, follow_symlinks=False)
+        else:  # no linkat (Windows): a link that followed one is caught by the inode check below
+            os.link(old, target)
+    except (OSError, NotImplementedError):
         return False
     linked = os.lstat(target)
     if (linked.st_dev, linked.st_ino) != (info.st_dev, info.st_ino):
         target.unlink()
         return False
     return True
-
-
-def check_replaceable(output: Path, owned: Callable[[Path], bool], protected: Path | None = None) -> None:
-    """Refuse to replace anything but a previous build output: the folder is deleted after the swap, so
-    ``--output .`` or ``--output src`` must never get that far."""
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
-        raise PackageError(f"{output} exists and is not a folder; refusing to replace it")
-    if protected is not None:
-        guarded = protected.resolve()
-        target = output.resolve()
-        if target == guarded or target in guarded.parents:
-            raise PackageError(f"{output} holds the pack itself; choose another output folder")
-    if output.is_dir():
-        strangers = sorted(p.name for p in output.iterdir() if not owned(p))
-        if strangers:
-            raise PackageError(f"{output} does not look like a build output (it holds {', '.join(strangers[:5])}); "
-                               "refusing to replace it")
-
-
-@contextmanager
-def staged_output(output: Path, owned: Callable[[Path], bool] = lambda p: True,
-                  protected: Path | None = None) -> Iterator[Path]:
-    """A fresh sibling temp folder to write the new output into; swapped in for ``output`` on success.
-
-    The old output stays untouched until everything was written; on any error the temp folder is removed and
-    ``output`` is exactly as before (renames on one file system, so no half-written dist/ is ever visible
-    under ``output``'s name). ``owned`` says which entries of an existing output a build may replace.
-    """
-    output = output.absolute()
-    check_replaceable(output, owned, protected)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    try:
-        yield staging
-        staging.chmod(0o755)
-        backup = output.parent / f"{staging.name}.old"
-        had_old = output.exists()
-        if had_old:
-            output.rename(backup)
-        try:
-            staging.rename(output)
-        except OSError:
-            if had_old:
-                backup.rename(output)
-            raise
-        if had_old:
-            shutil.rmtree(backup)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

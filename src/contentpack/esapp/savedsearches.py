@@ -12,10 +12,17 @@ import re
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
-from contentpack.content.model import AppConfig, Detection, NotableAction
+from contentpack.content.model import AppConfig, Detection
+from contentpack.content.naming import (
+    DRILLDOWN_PLACEHOLDER,
+    correlation_annotations,
+    expand_percent_tokens,
+    mappings,
+    notable_title,
+    severity,
+    stanza_name,
+)
 from contentpack.content.rules.spl_text import output_fields
-
-DRILLDOWN_PLACEHOLDER = "%original_detection_search%"
 
 # CIM data model names contentctl looks for as plain substrings of the search (escu_format.md §3.5).
 DATA_MODELS = ("Endpoint", "Network_Traffic", "Authentication", "Change", "Change_Analysis", "Email",
@@ -56,33 +63,9 @@ STATUS_NOTES = {
 }
 
 
-def stanza_name(app: AppConfig, detection: Detection) -> str:
-    return f"{app.label} - {detection.name} - Rule"
-
-
 def status_aware_description(detection: Detection) -> str:
     note = STATUS_NOTES.get(detection.status)
     return f"{note} {detection.description}" if note else detection.description
-
-
-def mappings(detection: Detection) -> dict[str, list[str]]:
-    """``{cis20, mitre_attack?, nist}``: CIS 13 for the network domain else CIS 10; NIST DE.CM for TTP."""
-    out: dict[str, list[str]] = {"cis20": ["CIS 13" if detection.tags.security_domain == "network" else "CIS 10"]}
-    if detection.tags.mitre_attack_id:
-        out["mitre_attack"] = list(detection.tags.mitre_attack_id)
-    out["nist"] = ["DE.CM" if detection.type == "TTP" else "DE.AE"]
-    return out
-
-
-def correlation_annotations(detection: Detection) -> dict[str, object]:
-    out: dict[str, object] = {"analytic_story": list(detection.tags.analytic_story)}
-    if detection.tags.cve:
-        out["cve"] = list(detection.tags.cve)
-    out["type"] = detection.type
-    out["type_list"] = [detection.type]
-    out["data_source"] = list(detection.data_source)
-    out.update(mappings(detection))
-    return out
 
 
 def metadata(detection: Detection) -> dict[str, object]:
@@ -105,17 +88,6 @@ def providing_technologies(search: str) -> list[str]:
         if needle in search:
             found.update(techs)
     return sorted(found)
-
-
-def severity(detection: Detection) -> str:
-    """ES notable severity from the highest risk score; ``high`` when the detection has no risk objects."""
-    if detection.rba is None or not detection.rba.risk_objects:
-        return "high"
-    score = detection.rba.risk_score
-    for limit, name in ((20, "informational"), (40, "low"), (60, "medium"), (80, "high")):
-        if score <= limit:
-            return name
-    return "critical"
 
 
 def risk_entries(detection: Detection) -> list[dict[str, object]]:
@@ -170,31 +142,6 @@ def drilldowns(detection: Detection) -> list[dict[str, str]]:
             item["latest_offset"] = drill.latest_offset
         out.append(item)
     return out
-
-
-_PERCENT_TOKEN = re.compile(r"%([^%]*)%")
-
-
-def notable_title(detection: Detection, notable: NotableAction) -> str:
-    """``rule_title`` as written: ``%name%`` tokens expanded, and ``RBA: `` in front for a Correlation search."""
-    title = expand_percent_tokens(notable.rule_title, detection)
-    if detection.type == "Correlation" and not title.startswith("RBA: "):
-        title = f"RBA: {title}"
-    return title
-
-
-def expand_percent_tokens(template: str, detection: Detection) -> str:
-    """``%name%``-style substitution of the notable title/description, from detection or tag attributes."""
-
-    def value(match: re.Match[str]) -> str:
-        attr = match.group(1)
-        for owner in (detection, detection.tags):
-            found = getattr(owner, attr, None) if attr and not attr.startswith("_") else None
-            if isinstance(found, (str, int)) and not isinstance(found, bool):
-                return str(found)
-        return match.group(0)
-
-    return _PERCENT_TOKEN.sub(value, template)
 
 
 def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> Stanza:

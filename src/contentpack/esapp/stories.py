@@ -9,7 +9,8 @@ import re
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json
-from contentpack.esapp.savedsearches import mappings, providing_technologies, stanza_name, status_aware_description
+from contentpack.content.naming import mappings, stanza_name
+from contentpack.esapp.savedsearches import providing_technologies, status_aware_description
 from contentpack.content.model import AppConfig, Detection, Pack, Story
 
 

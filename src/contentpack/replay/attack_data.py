@@ -23,7 +23,7 @@ from pathlib import Path
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
 from contentpack.spl import Engine, SplError
-from contentpack.spl.events import read_events
+from contentpack.spl.events import read_events, starts_json_array
 from contentpack.spl.values import Event
 
 RULE_ATTACK_DATA = "RP002"
@@ -43,8 +43,7 @@ class DataFile:
 
     @property
     def is_json_array(self) -> bool:
-        with open(self.path, "rb") as handle:
-            return handle.read(4096).lstrip().startswith(b"[")
+        return starts_json_array(self.path)
 
     def register(self, engine: Engine) -> None:
         engine.register_events(self.path, sourcetype=self.sourcetype, source=self.source, host=self.host,
@@ -66,11 +65,17 @@ class AttackDataStore:
         candidate = Path(data)
         if candidate.is_absolute():
             return "attack data must be a path relative to the pack root"
-        root = self.root.resolve()
-        path = (root / candidate).resolve()
+        try:  # a NUL byte or an over-long name makes the system refuse the path
+            if "\x00" in data:
+                raise ValueError("it contains a NUL character")
+            root = self.root.resolve()
+            path = (root / candidate).resolve()
+            exists = path.is_file()
+        except (OSError, ValueError) as exc:
+            return f"attack data path cannot be used: {exc if isinstance(exc, ValueError) else exc.strerror}"
         if not path.is_relative_to(root):
             return "attack data path leaves the pack root"
-        if not path.is_file():
+        if not exists:
             return f"attack data file not found: {data}"
         return path
 

@@ -4,7 +4,7 @@ Three steps, each the way ES does it:
 
 1. ``%original_detection_search%`` becomes the detection's search text — the build writes the drilldown with
    it already expanded into ``action.notable.param.drilldown_searches`` (escu_format.md §1.5, §3.5; one home
-   for the rule: ``build.savedsearches.DRILLDOWN_PLACEHOLDER``).
+   for the rule: ``content.naming.DRILLDOWN_PLACEHOLDER``).
 2. ``$field$`` tokens in the name and search are filled from the notable's fields by plain text substitution
    (``tokens`` module, which cites the ES pages). The notable also carries ``info_min_time`` /
    ``info_max_time`` — the detection search's window; an all-time search has 0 and ``+Infinity``.
@@ -14,10 +14,13 @@ Three steps, each the way ES does it:
    as the splunk.es Ansible collection documents it: https://docs.ansible.com/ansible/latest/collections/
    splunk/es/splunk_adaptive_response_notable_events_module.html); no offset searches all time.
 
-``injected`` flags a filled search whose structure — top-level command sequence and subsearch brackets —
-differs from the same template filled with an inert word: a token value that closed its quotes and added
-commands (``x" | outputlookup ...``) or a subsearch (``x" [| inputlookup ...] "``). It is a coarse detector:
-it does not catch a value that only widens a filter (``x" OR user="*``).
+``injected`` flags a filled search whose structure — the command sequence, with the commands of every
+subsearch — differs from the same template filled with an inert word: a token value that closed its quotes
+and added commands (``x" | outputlookup ...``) or a subsearch (``x" [| inputlookup ...] "``). The structure
+comes from the engine's own pipeline splitter and search tokenizer (``contentpack.spl.lexer``), so quotes,
+escapes and brackets are read exactly as the engine reads them when it runs the drilldown; the full parser
+is not used because it refuses the very commands an injection adds. It is a coarse detector: it does not
+catch a value that only widens a filter (``x" OR user="*``).
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from contentpack.esapp.savedsearches import DRILLDOWN_PLACEHOLDER
 from contentpack.content.model import Detection, Drilldown
-from contentpack.content.rules.spl_text import split_pipeline
+from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
+from contentpack.spl.lexer import split_pipeline, tokenize_search
 from contentpack.spl.values import Value
 
 Window = tuple[float | None, float | None]
@@ -53,7 +56,6 @@ DRILLDOWN_ROWS = 10
 _DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 INERT_VALUE = "inert"
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class DrilldownOffsetError(ValueError):
@@ -97,13 +99,26 @@ def _bound(offset: str | None, window: Window, event_time: float, which: int) ->
 
 def command_sequence(search: str) -> list[str]:
     """The first word of each top-level pipeline segment: what the search will run, in order."""
-    return [segment.split(None, 1)[0].lower() for segment in split_pipeline(search)]
+    return [(segment.text.split(None, 1) or [""])[0].lower() for segment in split_pipeline(search)]
 
 
-def structure(search: str) -> tuple[list[str], int]:
-    """What a token value must not change: the command sequence and the number of subsearch brackets
-    outside quoted strings (a value can smuggle in ``[| inputlookup ...]`` without adding a pipe)."""
-    return command_sequence(search), _QUOTED.sub("", search).count("[")
+Structure = tuple[tuple[str, tuple["Structure | str", ...]], ...]
+
+
+def structure(search: str) -> Structure | str:
+    """What a token value must not change: each command with the structure of the subsearches in its
+    arguments (a value can smuggle in ``[| inputlookup ...]`` without adding a pipe). A search the engine
+    cannot even split is its error message, which an inert value does not produce."""
+    try:
+        return tuple(_segment_structure(segment.text) for segment in split_pipeline(search))
+    except SplError as exc:
+        return exc.message
+
+
+def _segment_structure(text: str) -> tuple[str, tuple[Structure | str, ...]]:
+    command = (text.split(None, 1) or [""])[0].lower()
+    subsearches = tuple(structure(token.text) for token in tokenize_search(text) if token.kind == "SUBSEARCH")
+    return command, subsearches
 
 
 def expand_original(detection: Detection, drilldown: Drilldown) -> str:

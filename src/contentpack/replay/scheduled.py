@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
-from contentpack.esapp.savedsearches import stanza_name
+from contentpack.content.naming import stanza_name
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult

@@ -4,8 +4,9 @@ What a test instance has, and so what the engine gets:
 
 * the pack's macros, plus the ``<stem>_filter`` macro contentctl generates for every detection with the
   definition ``search *`` (escu_format.md §3: the build writes it when the pack does not define it);
-* the pack's CSV lookups, under their lookup name and their file name, with ``case_sensitive_match`` and
-  ``max_matches`` from the lookup's YAML (transforms.conf defaults when unset);
+* the pack's CSV lookups, under their lookup name and their file name, with every transforms.conf matching
+  setting of the lookup's YAML (``case_sensitive_match``, ``match_type``, ``max_matches``, ``min_matches``,
+  ``default_match``; the documented defaults when unset);
 * the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
   ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
   audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
@@ -18,6 +19,7 @@ and every run, so replays never read the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
@@ -62,24 +64,44 @@ def _merged_search_time(
     return list(aliases), [(name, expr) for name, (expr, _) in calculated.items()], problems
 
 
-def build_engine(pack: Pack) -> Engine:
+SearchTimeFields = tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]]
+
+
+def _with_extra(aliases: list[tuple[str, str]], calculated: list[tuple[str, str]],
+                extra: SearchTimeFields) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The pack's fields plus a caller's: extra aliases are added, an extra calculated field replaces the
+    pack's field of the same name (one ``EVAL-<name>`` per sourcetype, the later definition wins)."""
+    extra_aliases, extra_calculated = extra
+    replaced = {name for name, _ in extra_calculated}
+    return (list(dict.fromkeys([*aliases, *extra_aliases])),
+            [c for c in calculated if c[0] not in replaced] + list(extra_calculated))
+
+
+def build_engine(pack: Pack, *, tz: str = "UTC",
+                 extra_search_time: Mapping[str, SearchTimeFields] | None = None) -> Engine:
     """A fresh engine holding the pack's knowledge objects (no events yet).
 
+    ``tz``: the engine's time zone (strftime, time modifiers). ``extra_search_time``: per sourcetype, field
+    aliases and calculated fields on top of the data sources' (``contentpack search --alias/--calc``).
     Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, unparsable calculated field,
     conflicting calculated fields) — each with the position of the YAML value at fault.
     """
-    engine = Engine(pack_macros(pack))
+    engine = Engine(pack_macros(pack), tz=tz)
+    extra = dict(extra_search_time or {})
     problems: list[Diagnostic] = []
     root = Path(pack.root)
     for lookup in pack.lookups:
-        # transforms.conf: case_sensitive_match defaults to true; max_matches unset keeps the engine's default
-        case_sensitive = True if lookup.case_sensitive_match is None else lookup.case_sensitive_match
+        # transforms.conf defaults where the lookup's YAML leaves a setting unset
         path = root / "lookups" / lookup.filename
         try:
-            if lookup.max_matches is None:
-                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive)
-            else:
-                engine.register_lookup(lookup.name, path, case_sensitive=case_sensitive, max_matches=lookup.max_matches)
+            engine.register_lookup(
+                lookup.name, path,
+                case_sensitive=True if lookup.case_sensitive_match is None else lookup.case_sensitive_match,
+                max_matches=100 if lookup.max_matches is None else lookup.max_matches,
+                min_matches=lookup.min_matches or 0,
+                default_match=lookup.default_match or "",
+                match_type=lookup.match_type,
+            )
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
     by_sourcetype: dict[str, list[DataSource]] = {}
@@ -95,4 +117,7 @@ def build_engine(pack: Pack) -> Engine:
                                   f"search_time of sourcetype '{sourcetype}': {exc}"))
     if problems:
         raise ReplaySetupError(problems)
+    for sourcetype, fields in extra.items():  # a problem here is the caller's (SplError), not the pack's
+        aliases, calculated, _ = _merged_search_time(by_sourcetype.get(sourcetype, []))
+        engine.register_search_time(sourcetype, *_with_extra(aliases, calculated, fields))
     return engine

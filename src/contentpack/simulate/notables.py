@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
-from contentpack.esapp.savedsearches import expand_percent_tokens, notable_title, severity, stanza_name
+from contentpack.content.naming import expand_percent_tokens, notable_title, severity, stanza_name
 from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import fill_tokens, token_text

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from contentpack import attack
-from contentpack.esapp.savedsearches import correlation_annotations, stanza_name
+from contentpack.content.naming import correlation_annotations, stanza_name
 from contentpack.content.model import AppConfig, Detection
 from contentpack.simulate.tokens import fill_tokens
 from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_str

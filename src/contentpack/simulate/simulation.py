@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
@@ -114,10 +114,16 @@ class _Plan:
     failed: bool = False
 
 
-def clock(spans: Sequence[tuple[float, float]], index: EventIndex) -> tuple[float, float]:
+def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
+          cover: tuple[float, float] | None = None) -> tuple[float, float]:
     """(start, end) of the timeline over these events for searches with these (lookback, longest gap between
-    runs) spans, in seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``)."""
+    runs) spans, in seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``).
+    ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of the
+    input's events (the backtest keeps only those a detection can match)."""
     first, last = index.first_time, index.last_time
+    if cover is not None:
+        first = cover[0] if first is None else min(first, cover[0])
+        last = cover[1] if last is None else max(last, cover[1])
     if first is None or last is None or not spans:
         return (0.0, 0.0)
     lookback = max(back for back, _ in spans)
@@ -175,16 +181,19 @@ def _lookback(plan: _Plan) -> float:
 
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
              detections: Sequence[Detection] | None = None, engine: Engine | None = None,
-             tz: str = "UTC") -> SimulationResult:
+             tz: str = "UTC", progress: Callable[[float, float], None] | None = None,
+             cover: tuple[float, float] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
-    which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken)."""
+    which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
+    ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour.
+    ``cover``: see ``clock``."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
     errors: list[SimulationError] = []
     plans = [p for p in (_plan(engine, d, index, tz, errors) for d in chosen) if p is not None]
     if start is None or end is None:
-        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index)
+        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index, cover)
         start = default_start if start is None else start
         end = default_end if end is None else end
     ticks = sorted(
@@ -193,10 +202,16 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         for tick in plan.schedule.cron.ticks(start, end)
     )
     state = _State(pack, engine)
+    reported = start
     for tick, _, order in ticks:
+        if progress is not None and tick - reported >= 3600:
+            reported = tick
+            progress(tick - start, end - start)
         plan = plans[order]
         if not plan.failed:
             state.run(plan, tick, errors)
+    if progress is not None:
+        progress(end - start, end - start)
     first_matched = {p.detection.name: t for p in plans
                      if not p.generating and p.events is not index and (t := p.events.first_time) is not None}
     return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors),

@@ -19,28 +19,51 @@ def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
 class Cursor:
     """Tokens of one command's arguments with look-ahead, keyword tests and positioned errors."""
 
-    def __init__(self, tokens: list[Token], mapper: OffsetMap, command: str) -> None:
+    def __init__(self, tokens: list[Token], mapper: OffsetMap, command: str, text: str = "", base: int = 0) -> None:
         self.tokens = tokens
         self.last = len(tokens) - 1  # the EOF token: tokens always end with one
         self.i = 0
         self.mapper = mapper
         self.command = command
+        self.text = text  # the (expanded) argument text the tokens come from, starting at offset ``base``
+        self.base = base
         #: parses ``[ ... ]`` text into a Pipeline (set by commands that accept subsearches)
         self.subsearch_parser: Callable[[str, int], object] | None = None
 
     @classmethod
     def search(cls, text: str, base: int, mapper: OffsetMap, command: str) -> "Cursor":
         try:
-            return cls(tokenize_search(text, base), mapper, command)
+            return cls(tokenize_search(text, base), mapper, command, text, base)
         except SplError as exc:
             raise remap(exc, mapper, command) from None
 
     @classmethod
     def eval(cls, text: str, base: int, mapper: OffsetMap, command: str) -> "Cursor":
         try:
-            return cls(tokenize_eval(text, base), mapper, command)
+            return cls(tokenize_eval(text, base), mapper, command, text, base)
         except SplError as exc:
             raise remap(exc, mapper, command) from None
+
+    def parenthesised_eval(self) -> "Cursor":
+        """At a ``(`` of search-language tokens: an eval cursor over the text up to its matching ``)``, which
+        this cursor skips. Why: ``head (<expr>)`` and ``count(eval(<expr>))`` embed an eval expression in a
+        command whose other arguments use the search tokenizer."""
+        return self.parenthesised(Cursor.eval)
+
+    def parenthesised(self, make: Callable[[str, int, OffsetMap, str], "Cursor"]) -> "Cursor":
+        """The text inside the ``(`` here and its matching ``)`` as a new cursor built by ``make``."""
+        open_tok = self.expect("LPAREN", "'('")
+        depth = 1
+        while not self.at_end():
+            tok = self.next()
+            if tok.kind == "LPAREN":
+                depth += 1
+            elif tok.kind == "RPAREN":
+                depth -= 1
+                if depth == 0:
+                    inner = self.text[open_tok.end - self.base: tok.offset - self.base]
+                    return make(inner, open_tok.end, self.mapper, self.command)
+        raise self.error("expected ')' closing the '('", open_tok)
 
     # ----------------------------------------------------------------- looking
     # The parser's hottest calls (validate parses every search of a pack): plain index arithmetic, no helpers.

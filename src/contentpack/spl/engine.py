@@ -13,36 +13,32 @@ Determinism: the caller fixes ``now``, the window and the time zone; nothing rea
 
 from __future__ import annotations
 
-import csv
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
-from contentpack.spl.ast import Expr, Pipeline, Subsearch
-from contentpack.spl.commands.base import CommandNode, FieldSet, LookupTable, RunContext
+from contentpack.spl.ast import Expr, Pipeline, SearchExpr, Subsearch
+from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.convert import ConvertCommand
-from contentpack.spl.commands.eval import EvalCommand
-from contentpack.spl.commands.fieldops import FieldsCommand, RenameCommand, TableCommand
-from contentpack.spl.commands.lookup import LookupCommand
-from contentpack.spl.commands.multivalue import MakemvCommand
+from contentpack.spl.commands.fieldops import TableCommand
 from contentpack.spl.commands.ordering import HeadCommand
-from contentpack.spl.commands.rex import RexCommand
-from contentpack.spl.commands.spath import SpathCommand
 from contentpack.spl.commands.search import SearchCommand, index_time_filter, resolve_subsearches, time_window
 from contentpack.spl.commands.stats import StatsCommand
-from contentpack.spl.commands.timebins import BinCommand, TimechartCommand
+from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.limits import Limits, running, timed
+from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
-from contentpack.spl.matching import compile_search, required_tokens, searchmatch, split_metadata
+from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
+from contentpack.spl.searchparser import parse_search
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
@@ -50,14 +46,13 @@ from contentpack.spl.values import Event, Value
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 
 
+
 @dataclass(frozen=True)
 class Results:
-    """Rows in output order, the field order Splunk would show, and the fields the search read/produced."""
+    """Rows in output order and the field order Splunk would show."""
 
     rows: list[dict[str, Value]]
     fields: list[str]
-    fields_read: list[str] = field(default_factory=list)
-    fields_produced: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,14 +122,19 @@ def _newest_first(event: Event) -> float:
 class Engine:
     """An SPL engine over registered events; each ``search`` is independent and deterministic."""
 
-    def __init__(self, macros: Mapping[str, MacroDef] | None = None, tz: str = "UTC") -> None:
+    def __init__(self, macros: Mapping[str, MacroDef] | None = None, tz: str = "UTC",
+                 limits: Limits | None = None) -> None:
         self.macros: dict[str, MacroDef] = dict(macros or {})
         self.tz = tz
+        #: bounds on one search's work (regex time, generated rows, multivalue sizes, wall-clock time)
+        self.limits = limits or Limits()
         self._memory: list[Event] = []
         self._files: list[FileSource] = []
         self._lookups: dict[str, LookupTable] = {}
         self._search_time: dict[str, SearchTime] = {}
         self._risk: list[Event] = []
+        self._eventtypes: dict[str, SearchExpr] = {}
+        self._geoip: LookupTable | None = None
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -175,18 +175,18 @@ class Engine:
         self._memory.sort(key=_newest_first)
 
     def register_lookup(self, name: str, csv_path: str | os.PathLike[str], *, case_sensitive: bool = True,
-                        max_matches: int = 100) -> None:
-        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name)."""
-        try:
-            with open(csv_path, newline="", encoding="utf-8") as handle:
-                reader = csv.DictReader(handle)
-                fields = tuple(reader.fieldnames or ())
-                rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
-        if not fields:
-            raise SplError(f"{csv_path}: lookup '{name}' has no header row")
-        table = LookupTable(name, fields, rows, case_sensitive, max_matches)
+                        max_matches: int = 100, min_matches: int = 0, default_match: str = "",
+                        match_type: Sequence[str] | str = ()) -> None:
+        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name).
+
+        The keywords are the lookup definition's transforms.conf settings (``case_sensitive``
+        is ``case_sensitive_match``; ``match_type`` like ``["WILDCARD(app)", "CIDR(net)"]``), with their
+        documented defaults; see :mod:`contentpack.spl.lookups`.
+        """
+        rules = MatchRules.from_settings(case_sensitive_match=case_sensitive, max_matches=max_matches,
+                                         min_matches=min_matches, default_match=default_match,
+                                         match_type=match_type)
+        table = read_lookup_csv(name, csv_path, rules)
         self._lookups[name] = table
         self._lookups.setdefault(Path(csv_path).name, table)
 
@@ -198,6 +198,20 @@ class Engine:
             cursor = Cursor.eval(text, 0, lambda offset: offset, f"EVAL-{name}")
             calculated.append((name, parse_full_expression(cursor)))
         self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
+
+    def register_geoip(self, csv_path: str | os.PathLike[str]) -> None:
+        """The table ``iplocation`` reads: a CSV with a ``network`` column (CIDR) and location columns
+        (City, Country, Region, lat, lon...); the most specific network containing an address wins."""
+        rules = MatchRules.from_settings(max_matches=MAX_MATCHES_LIMIT, match_type=["CIDR(network)"])
+        self._geoip = read_lookup_csv("geoip", csv_path, rules)  # no network column: an error naming it
+
+    def register_eventtype(self, name: str, search: str) -> None:
+        """An eventtypes.conf stanza: ``eventtype=NAME`` in a search matches events that match ``search``."""
+        cursor = Cursor.search(search, 0, lambda offset: offset, f"eventtype {name}")
+        expr, bounds = parse_search(cursor)
+        if bounds.earliest is not None or bounds.latest is not None:
+            raise SplError(f"eventtype '{name}': an event type search cannot hold time modifiers")
+        self._eventtypes[name] = expr
 
     def register_risk_index(self, events: Iterable[Event]) -> None:
         """Risk events served by ``| from datamodel Risk.All_Risk``."""
@@ -211,9 +225,11 @@ class Engine:
         sorted again, so a caller that runs many searches over slices of one time-ordered list (the
         scheduled simulation) pays nothing per search for registration.
         """
-        other = Engine(self.macros, self.tz)
+        other = Engine(self.macros, self.tz, self.limits)
         other._lookups = self._lookups
         other._search_time = self._search_time
+        other._eventtypes = self._eventtypes
+        other._geoip = self._geoip
         other._memory = list(events)
         other._risk = list(risk_events)
         return other
@@ -264,6 +280,36 @@ class Engine:
         """The newest ``_time`` among in-memory events (lazy files are not read for this)."""
         return _event_time(self._memory[0]) if self._memory else None
 
+    def event_needs(self, text: str) -> "EventNeeds":
+        """What a search needs from indexed events: the fields it reads (search-time knowledge inputs
+        included; None = every field) and the raw-text alternatives a matching event satisfies.
+
+        For reading a large input once for many searches: keep only lines some search can match, and decode
+        only the fields some search reads. A search that starts with a generating command (``| from``,
+        ``| inputlookup``) reads no indexed events.
+        """
+        commands = list(self.parse(text).commands)
+        first = commands[0]
+        if not isinstance(first, SearchCommand):
+            return EventNeeds(False, frozenset(), ())
+        derived = frozenset().union(*(k.produced() for k in self._search_time.values()))
+        rest = [c for c in commands[1:] if isinstance(c, CommandNode)]
+        return EventNeeds(True, self._needed(first, rest), tuple(raw_alternatives(first.expr, derived)))
+
+    def field_names(self) -> set[str]:
+        """Every field some registered event has once search-time knowledge is applied (for hints about
+        searches that found nothing; it reads lazily registered files whole)."""
+        evaluator = Evaluator(0.0, self.tz, searchmatch)
+        events = [map(dict, self._memory)] + [scan_file(source, needed=None) for source in self._files]
+        names: set[str] = set()
+        for stream in events:
+            for event in stream:
+                knowledge = self._search_time.get(str(event.get("sourcetype")))
+                if knowledge is not None:
+                    knowledge.apply(event, evaluator)
+                names.update(event)
+        return names
+
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:
         return parse(text, self.macros)
@@ -277,8 +323,9 @@ class Engine:
                         latest: str | float | None = None, now: float) -> Results:
         """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
-        rows = list(self._execute(pipeline, now, window))
-        return Results(rows, _field_order(pipeline, rows), *_field_usage(pipeline))
+        with running(self.limits):
+            rows = list(self._execute(pipeline, now, window))
+        return Results(rows, _field_order(pipeline, rows))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
@@ -294,8 +341,10 @@ class Engine:
     def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
         evaluator = Evaluator(now, self.tz, searchmatch)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
-                             lookups=self._lookups, risk_events=self._risk)
+                             lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
+                             geoip=self._geoip)
         context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
+        context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context
 
     def _execute(self, pipeline: Pipeline, now: float,
@@ -315,24 +364,28 @@ class Engine:
                 stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
                 if first.bounds.on_index_time:
                     stream = index_time_filter(stream, first.bounds, ctx, first.name)
+                stream = _guarded(stream, first)
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)
-                stream = self._parallel_stats(first, rest[:split], stats, ctx)  # type: ignore[arg-type]
+                stream = _guarded(self._parallel_stats(first, rest[:split], stats, ctx), stats)  # type: ignore[arg-type]
                 rest = rest[split + 1:]
         else:
             spec = get_command(first.name)
             assert spec is not None
-            stream = spec.run(first, iter(()), ctx)  # type: ignore[arg-type]
+            stream = _guarded(spec.run(first, iter(()), ctx), first)  # type: ignore[arg-type]
             rest = commands[1:]
         for command in rest:
             spec = get_command(command.name)
             assert spec is not None
-            stream = spec.run(command, stream, ctx)  # type: ignore[arg-type]
+            stream = _guarded(spec.run(command, stream, ctx), command)  # type: ignore[arg-type]
         try:
             yield from stream
         except RecursionError:
             raise SplRuntimeError("the search nests too deeply", offset=0) from None
+        except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
+            raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
+                                  offset=0) from None
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
@@ -347,8 +400,8 @@ class Engine:
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first."""
-        memory = admitted(map(dict, self._memory), first, self._search_time, ctx.evaluator, ctx.earliest,
-                          ctx.latest)
+        knowledge = self._knowledge(first, rest)
+        memory = admitted(map(dict, self._memory), first, knowledge, ctx.evaluator, ctx.earliest, ctx.latest)
         if not self._files:
             return memory
         plan = self._scan_plan(first, rest)
@@ -366,6 +419,12 @@ class Engine:
         matched = list(merged)
         matched.sort(key=_newest_first)
         return iter(matched)
+
+    def _knowledge(self, first: SearchCommand, rest: Sequence[Command]) -> dict[str, "SearchTime"]:
+        """The search-time knowledge a search can observe: computing the ~20 calculated fields of a sourcetype
+        for every event when a search reads three of them is most of a scheduled run's cost."""
+        needed = self._needed(first, rest)  # already holds the inputs of the needed fields
+        return {name: knowledge.restricted(needed) for name, knowledge in self._search_time.items()}
 
     def _scan_plan(self, first: SearchCommand, rest: Sequence[Command]) -> "ScanPlan":
         """What a file scan needs: files whose metadata can match, JSON paths, raw tokens, the event filter."""
@@ -386,10 +445,11 @@ class Engine:
             return None
         for index, command in enumerate(rest):
             if type(command) is StatsCommand:
-                if any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms):
-                    return None
+                if any(t.function in _ORDER_SENSITIVE_AGGREGATES or t.expr is not None
+                       or (t.field is not None and "*" in t.field) for t in command.terms):
+                    return None  # workers aggregate plain field values only
                 return index
-            if not getattr(command, "streaming", False):
+            if not _streams(command):
                 return None
         return None
 
@@ -401,7 +461,8 @@ class Engine:
                   if isinstance(c, SearchCommand) else c for c in prefix]
         tasks = [
             ScanTask(source, start, end, plan.wanted(source), plan.tokens, plan.first, plan.search_time,
-                     tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups))
+                     tuple(prefix), stats, ctx.now, ctx.tz, ctx.earliest, ctx.latest, dict(self._lookups),
+                     self.limits)
             for source in plan.sources
             for start, end in byte_ranges(source.path, self.workers)
         ]
@@ -415,6 +476,24 @@ class Engine:
 Command = CommandNode
 
 
+def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    for command in pipeline.commands:
+        assert isinstance(command, CommandNode)
+        stream = _guarded(_spec(command).run(command, stream, ctx), command)
+    return stream
+
+
+def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
+    """A command's output under the search's deadline; an error that names no place gets the command's."""
+    try:
+        yield from timed(stream, command.name, command.offset)
+    except SplError as exc:
+        if exc.command is not None and exc.offset is not None:
+            raise
+        offset = exc.offset if exc.offset is not None else command.offset
+        raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None
+
+
 def _has_subsearch(node: object) -> bool:
     if isinstance(node, Subsearch):
         return True
@@ -423,6 +502,15 @@ def _has_subsearch(node: object) -> bool:
     if is_dataclass(node) and not isinstance(node, type):
         return any(_has_subsearch(getattr(node, f.name)) for f in fields(node))
     return False
+
+
+@dataclass(frozen=True)
+class EventNeeds:
+    """See :meth:`Engine.event_needs`."""
+
+    reads_events: bool
+    fields: frozenset[str] | None
+    alternatives: tuple[tuple[str, ...], ...]  # ``((),)``: any event may match
 
 
 @dataclass(frozen=True)
@@ -443,21 +531,27 @@ def _order_insensitive(rest: Sequence[Command]) -> bool:
         if isinstance(command, (StatsCommand, TimechartCommand)) and type(command) in (StatsCommand,
                                                                                          TimechartCommand):
             return not any(t.function in _ORDER_SENSITIVE_AGGREGATES for t in command.terms)
-        if not getattr(command, "streaming", False):
+        if not _streams(command):
             return False
     return False
 
 
-_ONE_TO_ONE = (EvalCommand, RenameCommand, TableCommand, FieldsCommand, ConvertCommand, RexCommand,
-               SpathCommand, LookupCommand, BinCommand, MakemvCommand)
+def _spec(command: CommandNode) -> CommandSpec:
+    spec = get_command(command.name)
+    assert spec is not None  # the parser only builds registered commands
+    return spec
+
+
+def _streams(command: CommandNode) -> bool:
+    return _spec(command).streams(command)
 
 
 def _head_limit(rest: Sequence[Command]) -> int | None:
     """N when ``head N`` follows commands that keep one output per input event (so N inputs suffice)."""
     for command in rest:
-        if isinstance(command, HeadCommand) and command.name == "head":
-            return command.count
-        if not isinstance(command, _ONE_TO_ONE):
+        if isinstance(command, HeadCommand):
+            return command.count if command.expr is None else None
+        if not _spec(command).one_to_one:
             return None
     return None
 
@@ -473,13 +567,3 @@ def _field_order(pipeline: Pipeline, rows: Sequence[Event]) -> list[str]:
         for name in row:
             order.setdefault(name, None)
     return list(order)
-
-
-def _field_usage(pipeline: Pipeline) -> tuple[list[str], list[str]]:
-    read: set[str] = set()
-    produced: set[str] = set()
-    for command in pipeline.commands:
-        assert isinstance(command, CommandNode)
-        read |= command.reads() - produced
-        produced |= command.produces()
-    return sorted(read), sorted(produced)

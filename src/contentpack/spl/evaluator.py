@@ -109,6 +109,9 @@ def _compare(op: str, a: Value, b: Value) -> Value:
     return False
 
 
+_FOLDABLE = {"+", "-", "*", "/", "%", "."}
+
+
 class Evaluator:
     """Compiles and runs expressions with a fixed ``now``/``tz`` and a search-language matcher."""
 
@@ -163,12 +166,12 @@ class Evaluator:
         raise TypeError(f"not an expression node: {node!r}")
 
     def _binary(self, node: Binary) -> Compiled:
-        left, right = self.compile(node.left), self.compile(node.right)
         op, offset = node.op, node.offset
-        if op == "AND":
-            return lambda s: _truth(left(s), "AND", offset) and _truth(right(s), "AND", offset)
-        if op == "OR":
-            return lambda s: _truth(left(s), "OR", offset) or _truth(right(s), "OR", offset)
+        if op in ("AND", "OR"):
+            return self._logical_chain(node)
+        if op in _FOLDABLE and isinstance(node.left, Binary) and node.left.op in _FOLDABLE:
+            return self._arith_chain(node)
+        left, right = self.compile(node.left), self.compile(node.right)
         if op == "XOR":
             return lambda s: _truth(left(s), "XOR", offset) != _truth(right(s), "XOR", offset)
         if op in ("==", "!=", "<", ">", "<=", ">="):
@@ -186,6 +189,48 @@ class Evaluator:
             impl = spec.impl
             return lambda s: impl(s, [left(s), right(s)])
         return lambda s: _arith(op, left(s), right(s))
+
+    def _logical_chain(self, node: Binary) -> Compiled:
+        """``a AND b AND c ...`` as one loop: a long flat chain must not nest one closure per operand (a
+        where with hundreds of terms would exceed Python's recursion limit)."""
+        op = node.op
+        operands: list[Expr] = []
+        pending: list[Expr] = [node]
+        while pending:  # in-order walk of the same-operator subtree, without recursion
+            current = pending.pop()
+            if isinstance(current, Binary) and current.op == op:
+                pending.append(current.right)
+                pending.append(current.left)
+            else:
+                operands.append(current)
+        parts = [self.compile(operand) for operand in operands]
+        offset = node.offset
+        if op == "AND":
+            return lambda s: all(_truth(part(s), "AND", offset) for part in parts)
+        return lambda s: any(_truth(part(s), "OR", offset) for part in parts)
+
+    def _arith_chain(self, node: Binary) -> Compiled:
+        """``1 + 2 - x . y ...``: the left spine of same-precedence-level operators folded in a loop (the
+        parser builds it left-deep, so this is the order Splunk evaluates it in)."""
+        steps: list[tuple[str, Expr]] = []
+        current: Expr = node
+        while isinstance(current, Binary) and current.op in _FOLDABLE:
+            steps.append((current.op, current.right))
+            current = current.left
+        first = self.compile(current)
+        rest = [(op, self.compile(right)) for op, right in reversed(steps)]
+
+        def fold(s: EvalState) -> Value:
+            value = first(s)
+            for op, right in rest:
+                if op == ".":
+                    a, b = to_str(value), to_str(right(s))
+                    value = None if a is None or b is None else a + b
+                else:
+                    value = _arith(op, value, right(s))
+            return value
+
+        return fold
 
     def _call(self, node: Call) -> Compiled:
         spec = get_function(node.name)

@@ -8,9 +8,14 @@ JSON text (``65004``, ``true``). Sources: spath documentation
 (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath) and the add-on's
 ``props.conf`` for ``azure:monitor:aad`` (see ``shared/reference/azure_monitor_aad.md`` §3).
 
-Malformed input lines: ``read_events`` raises :class:`SplError` naming the file and line (we do not silently
-skip data a detection might need). Plain-text lines that do not start with ``{``/``[`` are events whose only
-fields are ``_raw`` and the metadata fields.
+Reading files (``read_events``, ``event_lines``): regular files only (``files.open_regular``), streamed line by
+line (a JSON-array file is the exception: it is decoded whole, under a size cap). Lines end at ``\n`` only:
+U+2028, U+0085 and the other characters ``str.splitlines`` breaks on are ordinary text inside a JSON string.
+A UTF-8 byte-order mark at the start of the file is skipped (else the first event would lose its fields).
+Any line the standard ``json`` decoder accepts is accepted. Malformed lines are never skipped silently: the
+whole file is read, then :class:`SplError` names the file, the first bad line and its reason, how many lines
+were bad and the numbers of the first few (we do not drop data a detection might need). Plain-text lines
+that do not start with ``{``/``[`` are events whose only fields are ``_raw`` and the metadata fields.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import json
 import math
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 from contentpack.spl.errors import SplError
+from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value
 
 METADATA_FIELDS = ("_raw", "_time", "source", "sourcetype", "host", "index")
@@ -64,6 +70,14 @@ def _walk(node: object, prefix: str, out: dict[str, list[Scalar]]) -> None:
 
 
 def flatten_json(obj: object) -> dict[str, Value]:
+    """``_flatten_json``; JSON nested too deeply to walk raises ValueError (as :func:`decode_json` does)."""
+    try:
+        return _flatten_json(obj)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _flatten_json(obj: object) -> dict[str, Value]:
     """Flatten a decoded JSON value into Splunk field names and values.
 
     ``{"a": {"b": 1}, "c": [1, 2], "d": [{"e": null}, {"e": "x"}]}`` →
@@ -81,11 +95,15 @@ def flatten_json(obj: object) -> dict[str, Value]:
 def decode_json(text: str | bytes) -> object:
     """Decode JSON keeping every number's original text (floats and ints are read as strings).
 
-    Used where exact field text matters more than speed (``spath``, ``read_events``); raises ValueError.
+    Used where exact field text matters more than speed (``spath``, ``read_events``); raises ValueError, also
+    for JSON nested too deeply to decode (the decoder recurses once per level).
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    return json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+    try:
+        return json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def parse_timestamp(text: str) -> float | None:
@@ -167,11 +185,119 @@ def make_event(
     return event
 
 
-def _decode_line(line: str, path: str, line_no: int) -> object:
+MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
+MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
+BAD_LINES_SHOWN = 5
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class BadLines:
+    """Malformed lines of one file: how many, and the first few with their reasons."""
+
+    path: str
+    count: int = 0
+    first: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, line_no: int, reason: str) -> None:
+        self.count += 1
+        if len(self.first) < BAD_LINES_SHOWN:
+            self.first.append((line_no, reason))
+
+    def error(self) -> SplError | None:
+        """The error that ends the read, or None when every line was good."""
+        if not self.count:
+            return None
+        line_no, reason = self.first[0]
+        message = f"{self.path}:{line_no}: malformed JSON event: {reason}"
+        if self.count > 1:
+            lines = ", ".join(str(number) for number, _ in self.first)
+            more = ", ..." if self.count > len(self.first) else ""
+            message += f" ({self.count} malformed lines in all: lines {lines}{more})"
+        return SplError(message)
+
+
+def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object | None]]:
+    """``(line number, line text, decoded JSON or None for a plain-text line)`` for every non-blank line of a
+    JSON-lines or text file, streamed; raises :class:`SplError` after the last line if any line was bad.
+
+    The one reader of event lines (``read_events`` and the backtest inputs build on it).
+    """
+    shown = str(path)
     try:
-        return decode_json(line)
-    except ValueError as exc:
-        raise SplError(f"{path}:{line_no}: malformed JSON event: {exc}") from None
+        handle = open_regular(path)
+    except OSError as exc:
+        raise SplError(f"{shown}: cannot read events: {exc}") from None
+    bad = BadLines(shown)
+    with handle:
+        line_no = 0
+        while True:
+            line = handle.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                break
+            line_no += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                bad.add(line_no, f"line longer than {MAX_LINE_BYTES:,} bytes")
+                while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
+                    line = handle.readline(MAX_LINE_BYTES)
+                continue
+            if line_no == 1 and line.startswith(_BOM):
+                line = line[len(_BOM):]
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad.add(line_no, f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+                continue
+            stripped = text.strip()
+            if not stripped:
+                continue
+            if not stripped.startswith("{"):
+                yield line_no, text.rstrip("\r\n"), None
+                continue
+            try:
+                decoded = decode_json(stripped)
+            except ValueError as exc:
+                bad.add(line_no, str(exc))
+                continue
+            yield line_no, text.rstrip("\r\n"), decoded
+    problem = bad.error()
+    if problem is not None:
+        raise problem
+
+
+def starts_json_array(path: str | os.PathLike[str]) -> bool:
+    """Whether an events file is one JSON array (decoded whole) rather than lines (streamed)."""
+    try:
+        with open_regular(path) as handle:
+            return handle.read(4096).removeprefix(_BOM).lstrip().startswith(b"[")
+    except OSError as exc:
+        raise SplError(f"{path}: cannot read events: {exc}") from None
+
+
+def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object]] | None:
+    """The elements of a JSON-array file (exact number text, and plain values for ``_raw``); None when the
+    file does not start with ``[``."""
+    shown = str(path)
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(4096)
+            if not head.removeprefix(_BOM).lstrip().startswith(b"["):
+                return None
+            data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
+    except OSError as exc:
+        raise SplError(f"{shown}: cannot read events: {exc}") from None
+    if len(data) > MAX_ARRAY_FILE_BYTES:
+        raise SplError(f"{shown}: a JSON-array events file is read whole and may hold at most "
+                       f"{MAX_ARRAY_FILE_BYTES:,} bytes; write bigger files as JSON lines")
+    try:
+        text = data.removeprefix(_BOM).decode("utf-8")
+        items = decode_json(text)
+        plain = json.loads(text)  # the same items with real numbers, to write each element's _raw
+    except (ValueError, RecursionError) as exc:
+        raise SplError(f"{shown}: malformed JSON array: {exc}") from None
+    if not isinstance(items, list) or not isinstance(plain, list):
+        raise SplError(f"{shown}: a JSON array file must hold an array of events")
+    return items, plain
 
 
 def read_events(
@@ -186,36 +312,30 @@ def read_events(
     """Yield the events of a JSON-lines, JSON-array or plain-text file, in file order.
 
     A file whose first non-blank character is ``[`` is one JSON array of events; otherwise every non-blank
-    line is one event — JSON when it starts with ``{``, plain text otherwise. ``source`` defaults to the
-    path. Events without a timestamp get the file's modification time. A malformed JSON line raises
-    :class:`SplError` ``"<path>:<line>: malformed JSON event: ..."``.
+    line is one event — JSON when it starts with ``{``, plain text otherwise (see :func:`event_lines`).
+    ``source`` defaults to the path. Events without a timestamp get the file's modification time. Malformed
+    JSON lines raise :class:`SplError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
     """
-    file_path = Path(path)
     src = str(path) if source is None else source
     try:
-        text = file_path.read_text(encoding="utf-8")
-        fallback = file_path.stat().st_mtime
-    except (OSError, UnicodeDecodeError) as exc:
+        fallback = os.stat(path).st_mtime
+    except OSError as exc:
         raise SplError(f"{path}: cannot read events: {exc}") from None
     meta = dict(sourcetype=sourcetype, source=src, host=host, index=index, time_field=time_field)
-    if text.lstrip().startswith("["):
-        try:
-            items = decode_json(text)
-        except ValueError as exc:
-            raise SplError(f"{path}: malformed JSON array: {exc}") from None
-        if not isinstance(items, list):
-            raise SplError(f"{path}: a JSON array file must hold an array of events")
-        plain = json.loads(text)  # the same items with real numbers, to write each element's _raw
-        for item, original in zip(items, plain):
+    array = _json_array(path)
+    if array is not None:
+        for item, original in zip(*array):
             raw = json.dumps(original, ensure_ascii=False)
-            yield make_event(raw, flatten_json(item), fallback_time=fallback, **meta)
+            yield make_event(raw, _flat(item, path, 0), fallback_time=fallback, **meta)
         return
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("{"):
-            flat = flatten_json(_decode_line(stripped, str(path), line_no))
-        else:
-            flat = {}
-        yield make_event(line.rstrip("\r\n"), flat, fallback_time=fallback, **meta)
+    for line_no, line, decoded in event_lines(path):
+        flat = {} if decoded is None else _flat(decoded, path, line_no)
+        yield make_event(line, flat, fallback_time=fallback, **meta)
+
+
+def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[str, Value]:
+    try:
+        return flatten_json(decoded)
+    except ValueError as exc:
+        where = f"{path}:{line_no}" if line_no else str(path)
+        raise SplError(f"{where}: malformed JSON event: {exc}") from None

@@ -106,7 +106,7 @@ def _prefix(cur: Cursor, stop_at_assign: bool) -> Expr:
     if tok.kind == "OP" and tok.text == "+":
         cur.next()
         return parse_expression(cur, _UNARY_MINUS - 1, stop_at_assign=stop_at_assign)
-    if tok.kind == "WORD" and tok.text.upper() == "NOT":
+    if (tok.kind == "WORD" and tok.text.upper() == "NOT") or (tok.kind == "OP" and tok.text == "!"):
         cur.next()
         operand = parse_expression(cur, _NOT_PRECEDENCE - 1, stop_at_assign=stop_at_assign)
         return Unary("NOT", operand, cur.off(tok))

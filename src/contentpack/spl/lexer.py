@@ -119,6 +119,11 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
 _SEARCH_STOP = set(" \t\r\n()\",=<>[]")
 # A search-language word: anything up to a stop character or "!=", escaped quotes and backslashes included.
 _WORD = re.compile(r'(?:\\["\\]|[^ \t\r\n()",=<>\[\]!]|!(?!=))+')
+# In a word, ``\"`` is a quote and ``\\`` one backslash: "To pass a literal backslash in an argument to a
+# Splunk Search Processing Language (SPL) command, you must escape the backslash by using the double-slash
+# ( \\ ) string" (Search Manual, "Backslashes"). "The backslash symbol can't be used to escape the
+# asterisk", so ``\*`` stays as written.
+_WORD_ESCAPE = re.compile(r'\\(["\\])')
 
 
 def tokenize_search(text: str, base: int = 0) -> list[Token]:
@@ -163,7 +168,7 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
             match = _WORD.match(text, i)  # an escaped quote is part of the word (Search Manual, "Backslashes")
             i = match.end() if match else i + 1
             word = text[start:i]
-            tokens.append(Token("WORD", word.replace(_ESCAPED_QUOTE, '"') if _ESCAPED_QUOTE in word else word,
+            tokens.append(Token("WORD", _WORD_ESCAPE.sub(r"\1", word) if "\\" in word else word,
                                 base + start, base + i))
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens
@@ -176,7 +181,15 @@ _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # (``status.errorCode``); ``a . b`` with spaces is concatenation. Wildcard ``*`` is allowed for the few
 # commands that take wildcard names through the eval tokenizer.
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
-_EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")")
+_EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")", "!")
+_WORD_OPERATORS = {"AND", "OR", "XOR", "NOT", "LIKE", "IN"}
+
+
+def _ends_operand(token: Token) -> bool:
+    """Whether a ``.`` after ``token`` concatenates (after a value) rather than starts a number (``.25``)."""
+    if token.kind == "WORD":
+        return token.text.upper() not in _WORD_OPERATORS
+    return token.kind in ("PHRASE", "QFIELD", "RPAREN", "NUMBER")
 
 
 def tokenize_eval(text: str, base: int = 0) -> list[Token]:
@@ -200,7 +213,7 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
             tokens.append(Token("QFIELD", value, base + start, base + i))
             continue
         number = _NUMBER.match(text, i)
-        if number and not (ch == "." and tokens and tokens[-1].kind in ("PHRASE", "QFIELD", "WORD", "RPAREN")):
+        if number and not (ch == "." and tokens and _ends_operand(tokens[-1])):
             i = number.end()
             tokens.append(Token("NUMBER", number.group(), base + start, base + i))
             continue
@@ -217,7 +230,7 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
                 break
         else:
             # Not an error of the author's as far as this engine can tell: Splunk's expression grammar is wider
-            # (``!`` for NOT, ``$token$``, ``:`` in field names as ESCU writes ``eval cpu:mem = ...``).
+            # (``$token$``, ``:`` in field names as ESCU writes ``eval cpu:mem = ...``).
             raise SplUnsupportedError(f"the character {ch!r} in an expression is not supported", offset=base + i)
     tokens.append(Token("EOF", "", base + n, base + n))
     return tokens

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from contentpack.spl.errors import SplMacroError, SplSyntaxError
 
 MAX_DEPTH = 20
+MAX_EXPANDED_CHARS = 1_000_000  # bounds time and memory (macros calling macros many times)
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,19 @@ def _strip_comment_blocks(text: str) -> tuple[str, list[int]]:
     quote = False
     while i < len(text):
         ch = text[i]
-        if ch == '"' and (i == 0 or text[i - 1] != "\\"):
+        if ch == "\\" and i + 1 < len(text):  # an escaped character (``\"``, ``\\``) never opens or closes a quote
+            out.extend(text[i : i + 2])
+            origin.extend((i, i + 1))
+            i += 2
+            continue
+        if ch == '"':
             quote = not quote
         if not quote and text.startswith("```", i):
             end = text.find("```", i + 3)
             if end < 0:
                 raise SplSyntaxError("unterminated ``` comment", offset=i)
+            out.append(" ")  # "The search processor replaces comments with a space when the search is run."
+            origin.append(i)
             i = end + 3
             continue
         out.append(ch)
@@ -214,6 +222,9 @@ def _expand(
         inner, inner_origin = _expand(body, [call_offset] * len(body), table, depth + 1, call_offset)
         out.extend(inner)
         out_origin.extend(inner_origin)
+        if len(out) > MAX_EXPANDED_CHARS:
+            raise SplMacroError(f"macro '{name}' makes the expanded search longer than {MAX_EXPANDED_CHARS:,} "
+                                "characters", offset=call_offset)
         i = end + 1
     return out, out_origin
 

@@ -9,8 +9,13 @@ Rules pinned by the tests (sources in the tests' docstrings):
   are minor breakers). Here a term matches when it occurs with a non-alphanumeric character (or the edge of
   the text) on both sides; ``*`` matches any run of characters that are not major breakers. When an event
   has no ``_raw`` (after ``stats``) the term is tried against every field value.
-* ``field=value``: the whole value must match (``*`` wildcards); numeric values compare as numbers, so
-  ``errorCode=65004`` matches ``65004`` and ``"65004"`` (S29). A multivalue field matches when any value does.
+* ``field=value`` / ``field!=value``: the search command page (https://help.splunk.com/splunk-enterprise/search/
+  spl-search-reference/10.0/search-commands/search): "Comparison expressions with the equal ( = ) or not
+  equal ( != ) operator compare string values. For example, "1" does not match "1.0". Comparison
+  expressions with greater than or less than operators < > <= >= numerically compare two numbers and
+  lexicographically compare other values." So ``errorCode=65004`` matches the number 65004 and the text
+  "65004" (same string, S29) but not "65004.0"; ``*`` wildcards match the whole value. A multivalue field
+  matches when any value does. (``where``/``eval`` compare numbers numerically, see evaluator.py.)
 * ``field!=value`` needs the field to exist; ``NOT field=value`` also keeps events without it (S16).
 """
 
@@ -30,6 +35,8 @@ from contentpack.spl.ast import (
     SearchOr,
     Term,
 )
+from contentpack.spl.errors import SplUnsupportedError
+from contentpack.spl.regex import Pcre, compile_plain, glob_fullmatch
 from contentpack.spl.values import Event, Scalar, Value, as_number, compare, mv_values, to_str
 
 Predicate = Callable[[Event], bool]
@@ -38,7 +45,7 @@ _MAJOR_BREAKERS = r"\s\[\]<>(){}|!;,'\"&"
 
 
 @lru_cache(maxsize=1024)
-def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = False) -> re.Pattern[str]:
+def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = False) -> Pcre:
     """The pattern that finds a term (or phrase) in raw text with token boundaries.
 
     ``exact`` (``TERM()``): the term must be a whole token bounded by major breakers, so ``TERM(1.2.3.4)``
@@ -53,31 +60,22 @@ def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = Fals
     else:
         start = "" if text.startswith("*") or not text[:1].isalnum() else r"(?<![A-Za-z0-9])"
         end = "" if text.endswith("*") or not text[-1:].isalnum() else r"(?![A-Za-z0-9])"
-    return re.compile(start + body + end, 0 if case_sensitive else re.IGNORECASE)
-
-
-@lru_cache(maxsize=1024)
-def value_regex(value: str, case_sensitive: bool) -> re.Pattern[str]:
-    body = ".*".join(re.escape(part) for part in value.split("*"))
-    return re.compile(body + r"\Z", re.DOTALL | (0 if case_sensitive else re.IGNORECASE))
+    return compile_plain(start + body + end, 0 if case_sensitive else re.IGNORECASE, text)
 
 
 def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -> bool:
     """Does one field value equal a search-language value (wildcards, numbers, case rules)?"""
     if "*" in value:
-        return value_regex(value, case_sensitive).match(to_str(candidate) or "") is not None
-    wanted = as_number(value)
-    if wanted is not None:
-        got = as_number(candidate)
-        if got is not None:
-            return got == wanted
+        text = to_str(candidate) or ""
+        if case_sensitive:
+            return glob_fullmatch(tuple(value.split("*")), text)
+        return glob_fullmatch(tuple(value.lower().split("*")), text.lower())
     text = to_str(candidate) or ""
     return text == value if case_sensitive else text.lower() == value.lower()
 
 
 def _ordered(candidate: Scalar, op: str, value: str) -> bool:
-    if as_number(value) is not None and as_number(candidate) is None:
-        return False
+    """``< > <= >=``: "numerically compare two numbers and lexicographically compare other values"."""
     result = compare(candidate, value)
     return {"<": result < 0, ">": result > 0, "<=": result <= 0, ">=": result >= 0}[op]
 
@@ -113,8 +111,24 @@ def _field_predicate(node: FieldMatch) -> Predicate:
     return lambda event: any(_ordered(v, op, value) for v in mv_values(event.get(name)))
 
 
+def is_knowledge_field(name: str) -> bool:
+    """``eventtype`` / ``tag`` / ``tag::<field>``: fields that eventtypes.conf and tags.conf define, not the
+    events (field names are case-sensitive, so ``EventType`` is an ordinary field)."""
+    return name in ("eventtype", "tag") or name.startswith("tag::")
+
+
 def compile_search(node: SearchExpr) -> Predicate:
-    """A function ``event -> bool`` for a parsed search expression."""
+    """A function ``event -> bool`` for a parsed search expression.
+
+    ``eventtype=`` must have been resolved against the registered event types first
+    (``commands.search.resolve_subsearches``); one that reaches here, and any ``tag``, is refused by name:
+    answering from events that carry no such field would silently match nothing."""
+    if isinstance(node, (FieldMatch, FieldIn)) and is_knowledge_field(node.field):
+        what = "event types" if node.field == "eventtype" else "tags"
+        raise SplUnsupportedError(
+            f"search: searching on '{node.field}' needs {what} (eventtypes.conf/tags.conf), which are "
+            + ("not registered here (Engine.register_eventtype)" if node.field == "eventtype" else "not emulated"),
+            offset=node.offset, command="search")
     if isinstance(node, MatchAll):
         return lambda event: True
     if isinstance(node, Term):
@@ -180,6 +194,73 @@ def required_tokens(node: SearchExpr, derived: frozenset[str] = frozenset()) -> 
 
 
 _METADATA = {"index", "sourcetype", "source", "host", "_time", "splunk_server", "eventtype", "tag"}
+
+# A raw-text alternative: tokens that must all occur in ``_raw`` (lower-cased); () means "any event".
+Alternative = tuple[str, ...]
+_MAX_ALTERNATIVES = 64
+
+
+def _raw_safe(token: str, spaces: bool) -> bool:
+    """Text that appears verbatim in a JSON ``_raw`` when a value holds it (no character JSON may escape)."""
+    return bool(token) and token.isascii() and all(c.isalnum() or c in "-_.:@" or (spaces and c == " ")
+                                                   for c in token)
+
+
+def _value_token(field: str, value: str, derived: frozenset[str]) -> str | None:
+    if field in _METADATA or field in derived:
+        return None
+    number = as_number(value)
+    if number is not None:
+        return str(abs(int(number))) if float(number).is_integer() and abs(number) < 1e15 else None
+    pieces = [p for p in value.split("*") if p]
+    piece = max(pieces, key=len) if pieces else ""
+    # a whole value is matched as a whole, so its spaces are in _raw; a wildcard piece keeps them too
+    return piece.lower() if _raw_safe(piece, spaces=True) else None
+
+
+def raw_alternatives(node: SearchExpr, derived: frozenset[str] = frozenset()) -> list[Alternative]:
+    """Every event the search can match has, in its ``_raw``, all tokens of at least one alternative.
+
+    Unlike :func:`required_tokens` (conjunctions only), ``OR`` and ``IN`` give several alternatives, so
+    ``errorCode IN (90094, 90095)`` still filters. Used to read a file once for many searches: a line is kept
+    when it satisfies an alternative of some search. ``[()]`` means no filtering is possible.
+    """
+    if isinstance(node, SearchAnd):
+        combined: list[Alternative] = [()]
+        for operand in node.operands:
+            options = raw_alternatives(operand, derived)
+            if options == [()]:
+                continue
+            product = [a + b for a in combined for b in options]
+            if len(product) > _MAX_ALTERNATIVES:
+                continue  # too many combinations: this operand is left to the search itself
+            combined = product
+        return _distinct(combined)
+    if isinstance(node, SearchOr):
+        out: list[Alternative] = []
+        for operand in node.operands:
+            options = raw_alternatives(operand, derived)
+            if () in options:
+                return [()]
+            out.extend(options)
+        return _distinct(out)
+    if isinstance(node, Term) and not node.exact:
+        pieces = [p for p in node.text.split("*") if p]
+        piece = max(pieces, key=len).lower() if pieces else ""
+        return [(piece,)] if _raw_safe(piece, spaces=False) else [()]
+    if isinstance(node, FieldMatch) and node.op == "=":
+        token = _value_token(node.field, node.value, derived)
+        return [(token,)] if token else [()]
+    if isinstance(node, FieldIn):
+        tokens = [_value_token(node.field, value, derived) for value in node.values]
+        return [()] if not tokens or None in tokens else _distinct([(t,) for t in tokens if t])
+    return [()]
+
+
+def _distinct(alternatives: list[Alternative]) -> list[Alternative]:
+    if () in alternatives:
+        return [()]
+    return list(dict.fromkeys(tuple(dict.fromkeys(a)) for a in alternatives))
 
 
 FILE_METADATA = frozenset({"index", "sourcetype", "source", "host"})

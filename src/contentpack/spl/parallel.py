@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands import get_command
-from contentpack.spl.commands.base import CommandNode, LookupTable, RunContext
+from contentpack.spl.commands.base import CommandNode, RunContext
+from contentpack.spl.limits import Limits, running
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.commands.stats import StatsCommand, group_keys, stats_rows
 from contentpack.spl.evaluator import Evaluator
@@ -49,6 +51,7 @@ class ScanTask:
     earliest: float | None
     latest: float | None
     lookups: Mapping[str, LookupTable]
+    limits: Limits
 
 
 def admitted(events: Iterable[Event], first: SearchCommand, search_time: Mapping[str, object],
@@ -95,6 +98,11 @@ def partial_stats(events: Iterable[Event], stats: StatsCommand) -> Partial:
 
 
 def run_task(task: ScanTask) -> Partial:
+    with running(task.limits):
+        return _run_task(task)
+
+
+def _run_task(task: ScanTask) -> Partial:
     evaluator = Evaluator(task.now, task.tz, searchmatch)
     ctx = RunContext(now=task.now, tz=task.tz, evaluator=evaluator, earliest=task.earliest, latest=task.latest,
                      lookups=task.lookups)
@@ -129,9 +137,11 @@ def finish(partial: Partial, stats: StatsCommand) -> Iterator[Event]:
 
 
 def run_parallel(tasks: Sequence[ScanTask], workers: int) -> Partial:
-    """Run the tasks on ``workers`` processes (fork, so nothing is re-imported) and merge their results."""
+    """Run the tasks on ``workers`` processes and merge their results. Workers fork where the system can (nothing
+    is re-imported) and are spawned elsewhere (Windows; the tasks are picklable for that)."""
     merged: Partial = {}
-    context = multiprocessing.get_context("fork")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for part in pool.map(run_task, tasks):
             merge(merged, part)

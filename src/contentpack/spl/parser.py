@@ -105,13 +105,6 @@ def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: Off
     if spec is None:
         raise SplUnsupportedError(f"command '{name}' is not supported", offset=name_offset, command=name,
                                   feature=("command", name))
-    if spec.generating and not first:
-        if _APPEND.search(segment.text[match.end():] if match else ""):
-            # "append=true" adds the generated rows to the results so far (inputlookup, inputcsv, tstats...)
-            raise SplUnsupportedError(f"'{name}' with append=true after other commands is not supported",
-                                      offset=name_offset, command=name)
-        raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
-                             offset=name_offset, command=name)
     command_input = CommandInput(
         name=name.lower() if name.lower() != "search" else "search",
         offset=name_offset,
@@ -121,8 +114,16 @@ def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: Off
         parse_subsearch=parse_nested,
     )
     try:
-        return spec.parse(command_input)
+        node = spec.parse(command_input)
     except SplError as exc:
         if exc.offset is None:
             raise exc.moved(name_offset, exc.command or name) from None
         raise
+    if spec.generating and not first and not getattr(node, "appends", False):
+        if _APPEND.search(segment.text[match.end():] if match else ""):
+            # "append=true" adds the generated rows to the results so far (tstats, inputcsv...)
+            raise SplUnsupportedError(f"'{name}' with append=true after other commands is not supported",
+                                      offset=name_offset, command=name)
+        raise SplSyntaxError(f"'{name}' is a generating command and must be the first command",
+                             offset=name_offset, command=name)
+    return node

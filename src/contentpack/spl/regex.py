@@ -1,4 +1,5 @@
-"""Splunk regular expressions (PCRE) run on Python's ``re``: the one place where the dialects are reconciled.
+"""Splunk regular expressions (PCRE) run on the ``regex`` engine: the one place where dialects are reconciled
+and where every match is bounded in time.
 
 Splunk's ``rex``, ``regex``, ``match()``, ``replace()`` and ``mvfind()`` take PCRE patterns
 (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex). Python's ``re`` is
@@ -11,9 +12,11 @@ close enough for the patterns detections use once a few spellings are translated
   ``(?=\\n?\\Z)``; ``\\h`` (horizontal space) becomes ``[ \\t]``;
 * ``\\Q...\\E``, ``\\x{HHHH}``, POSIX classes and mid-pattern inline flags (see :func:`translate_pcre`).
 
-Why a translation and not the third-party ``regex`` module: one fewer dependency, and the differences that
-matter to detections are spelling only. Anything Python cannot compile is reported as an :class:`SplRuntimeError`
-naming the pattern, never a Python traceback.
+Why the ``regex`` package rather than ``re``: it takes a per-call ``timeout``, so a backtracking pattern
+(``search _raw=*e*e*e*zzz``) ends with a clear error instead of running for minutes; RE2 bindings would be
+linear-time but refuse lookarounds and back-references that PCRE patterns use. Measured side by side in
+``benchmarks/bench_regex.py``. The spelling translation below stays (``regex`` follows Python's syntax).
+Anything that cannot compile is reported as an :class:`SplRuntimeError` naming the pattern, never a traceback.
 
 Replacement strings (``replace()``, ``rex mode=sed``) use ``\\1``..``\\9`` for groups and ``\\\\`` for a
 backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions);
@@ -23,8 +26,12 @@ backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+import regex
+
+from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -145,12 +152,76 @@ def translate_pcre(pattern: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=512)
-def _compile(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(translate_pcre(pattern), flags)
+class Pcre:
+    """A compiled pattern whose every match runs under the search's regex time budget.
+
+    Why a wrapper: the ``regex`` engine stops a match after ``timeout`` seconds, but only when every call
+    passes it; this is the one place that does, and that turns the timeout into an :class:`SplRuntimeError`
+    naming the pattern, the command and the column.
+    """
+
+    __slots__ = ("pattern", "compiled", "offset", "command")
+
+    def __init__(self, pattern: str, compiled: regex.Pattern[str], offset: int | None = None,
+                 command: str | None = None) -> None:
+        self.pattern = pattern
+        self.compiled = compiled
+        self.offset = offset
+        self.command = command
+
+    @property
+    def groups(self) -> int:
+        return self.compiled.groups
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled.groupindex
+
+    def _timed_out(self) -> SplRuntimeError:
+        seconds = limits.current().limits.regex_seconds
+        shown = self.pattern if len(self.pattern) <= 80 else self.pattern[:77] + "..."
+        return SplRuntimeError(
+            f"regular expression {shown!r} took longer than the regex budget of {seconds:g} s on one value "
+            "(raise Limits.regex_seconds / --max-regex-seconds)", offset=self.offset, command=self.command)
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        try:
+            return self.compiled.search(text, timeout=limits.current().limits.regex_seconds or None)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def match(self, text: str) -> regex.Match[str] | None:
+        try:
+            return self.compiled.match(text, timeout=limits.current().limits.regex_seconds or None)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def fullmatch(self, text: str) -> regex.Match[str] | None:
+        try:
+            return self.compiled.fullmatch(text, timeout=limits.current().limits.regex_seconds or None)
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def finditer(self, text: str) -> list[regex.Match[str]]:
+        try:
+            return list(self.compiled.finditer(text, timeout=limits.current().limits.regex_seconds or None))
+        except TimeoutError:
+            raise self._timed_out() from None
+
+    def sub(self, replace: Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
+        try:
+            return self.compiled.sub(replace, text, count=count,
+                                     timeout=limits.current().limits.regex_seconds or None)
+        except TimeoutError:
+            raise self._timed_out() from None
 
 
-def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> re.Pattern[str]:
+@lru_cache(maxsize=1024)
+def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
+    return regex.compile(translate_pcre(pattern), flags)
+
+
+def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> Pcre:
     """Compile a Splunk (PCRE) pattern, cached; a bad pattern raises :class:`SplRuntimeError`.
 
     ``offset``/``command`` are passed through to the error so the caller's position reaches the user.
@@ -158,15 +229,27 @@ def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, com
     if not isinstance(pattern, str):
         raise SplRuntimeError(f"regular expression must be a string, not {type(pattern).__name__}", offset=offset, command=command)
     try:
-        return _compile(pattern, flags)
-    except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        return Pcre(pattern, _compile(pattern, flags), offset, command)
+    except (regex.error, OverflowError, RecursionError) as exc:
+        position = getattr(exc, "pos", None)
+        where = f" at position {position}" if position is not None else ""
+        message = getattr(exc, "msg", str(exc))
         raise SplRuntimeError(
-            f"invalid regular expression {pattern!r}: {exc.msg}{where}", offset=offset, command=command
+            f"invalid regular expression {pattern!r}: {message}{where}", offset=offset, command=command
         ) from None
 
 
-def expand_replacement(match: re.Match[str], template: str) -> str:
+def compile_plain(body: str, flags: int, shown: str) -> Pcre:
+    """A pattern the engine builds itself (search wildcards, ``like``): no PCRE translation, same budget."""
+    return Pcre(shown, _compile_plain(body, flags))
+
+
+@lru_cache(maxsize=2048)
+def _compile_plain(body: str, flags: int) -> regex.Pattern[str]:
+    return regex.compile(body, flags)
+
+
+def expand_replacement(match: regex.Match[str], template: str) -> str:
     """The text a PCRE-style replacement template produces for one match.
 
     ``\\N`` (one digit) is group N (empty when the group did not take part), ``\\\\`` a backslash; any other
@@ -194,6 +277,22 @@ def expand_replacement(match: re.Match[str], template: str) -> str:
     return "".join(out)
 
 
-def substitute(pattern: re.Pattern[str], template: str, text: str, count: int = 0) -> str:
+def substitute(pattern: Pcre, template: str, text: str, count: int = 0) -> str:
     """Replace matches of ``pattern`` in ``text`` using a PCRE-style ``template`` (``count=0``: all)."""
     return pattern.sub(lambda m: expand_replacement(m, template), text, count=count)
+
+
+def glob_fullmatch(parts: tuple[str, ...], text: str) -> bool:
+    """Does ``text`` match the ``*`` pattern split into ``parts``? Leftmost-first search of each literal
+    piece, which is exact for ``*``-only patterns and linear in the text (no backtracking to bound)."""
+    first, last = parts[0], parts[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for part in parts[1:-1]:
+        if part:
+            found = text.find(part, position, end)
+            if found < 0:
+                return False
+            position = found + len(part)
+    return True

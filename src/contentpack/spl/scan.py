@@ -21,7 +21,8 @@ from typing import BinaryIO, cast
 import orjson
 
 from contentpack.spl.errors import SplError
-from contentpack.spl.events import decode_json, event_time, flatten_json, json_scalar_text
+from contentpack.spl.events import BadLines, decode_json, event_time, flatten_json, json_scalar_text
+from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value
 
 
@@ -146,6 +147,19 @@ def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -
     return flat
 
 
+def decode_fields(data: bytes, plan: PathPlan | None) -> dict[str, Value]:
+    """The fields of one JSON event: all of them (``plan`` None), else only the plan's paths, decoded fast
+    with orjson unless a needed value is a float (then again exactly). Raises ValueError for bad JSON."""
+    if plan is None:
+        return flatten_json(decode_json(data))
+    try:
+        return flatten_needed(orjson.loads(data), plan, exact_floats=True)
+    except (InexactNumber, orjson.JSONDecodeError):
+        # orjson refuses some JSON the standard decoder accepts (NaN, integers past 64 bits, lone
+        # surrogates); the standard decoder has the last word
+        return flatten_needed(decode_json(data), plan)
+
+
 def _line_ranges(path: str, parts: int) -> list[tuple[int, int]]:
     size = os.path.getsize(path)
     if parts <= 1 or size < 1 << 20:
@@ -248,8 +262,9 @@ def scan_file(
     """Events of the lines that start within [start, end) and contain every token (case-insensitively).
 
     ``needed`` None flattens every field. ``_raw`` is decoded only when needed. Plain-text lines become
-    events with only ``_raw`` and metadata. A malformed JSON line raises :class:`SplError` with its line
-    number in the whole file.
+    events with only ``_raw`` and metadata. Lines are read as :func:`contentpack.spl.events.event_lines`
+    reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
+    JSON lines raise :class:`SplError` with their line numbers in the whole file, after the range is read.
     """
     byte_tokens = sorted((t.lower().encode("utf-8") for t in tokens), key=len, reverse=True)
     fold = any(any(c.isalpha() for c in t) for t in tokens)
@@ -259,9 +274,10 @@ def scan_file(
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
                               "index": source.index}
     try:
-        handle = open(source.path, "rb")
+        handle = open_regular(source.path)
     except OSError as exc:
         raise SplError(f"{source.path}: cannot read events: {exc}") from None
+    bad = BadLines(source.path)
     with handle:
         if byte_tokens:
             lines = _lines_with(handle, start, end, byte_tokens[0], fold)
@@ -269,6 +285,8 @@ def scan_file(
             lines = _all_lines(handle, start, end)
         others = byte_tokens[1:]
         for offset, line in lines:
+            if offset == 0 and line.startswith(_BOM):
+                line = line[len(_BOM):]
             stripped = line.strip()
             if not stripped:
                 continue
@@ -278,16 +296,11 @@ def scan_file(
                     continue
             if stripped[:1] == b"{":
                 try:
-                    if needed is None:
-                        flat = flatten_json(decode_json(stripped))
-                    else:
-                        try:
-                            flat = flatten_needed(orjson.loads(stripped), plan, exact_floats=True)
-                        except InexactNumber:
-                            flat = flatten_needed(decode_json(stripped), plan)
-                except ValueError as exc:
-                    where = line_number(source.path, offset)
-                    raise SplError(f"{source.path}:{where}: malformed JSON event: {exc}") from None
+                    flat = decode_fields(stripped, None if needed is None else plan)
+                except (ValueError, RecursionError) as exc:
+                    reason = "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                    bad.add(line_number(source.path, offset), reason)
+                    continue
             else:
                 flat = {}
             event: Event = flat
@@ -296,6 +309,12 @@ def scan_file(
             event["_time"] = event_time(flat, source.time_field, fallback)
             event.update(meta)
             yield event
+    problem = bad.error()
+    if problem is not None:
+        raise problem
+
+
+_BOM = b"\xef\xbb\xbf"
 
 
 def byte_ranges(path: str, parts: int) -> list[tuple[int, int]]:

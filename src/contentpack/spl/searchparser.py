@@ -144,14 +144,6 @@ def _parse_primary(cur: Cursor) -> SearchExpr:
     raise cur.error("expected a search term")
 
 
-def _reject_knowledge_fields(cur: Cursor, name: str, tok: object) -> None:
-    """Event types and tags come from eventtypes.conf/tags.conf, which the engine does not emulate: a search
-    on them would silently match nothing, so it is rejected instead."""
-    lowered = name.lower()
-    if lowered in ("eventtype", "tag") or lowered.startswith("tag::"):
-        raise cur.unsupported(f"searching on '{name}' (event types and tags are not emulated)", tok)  # type: ignore[arg-type]
-
-
 def _parse_value(cur: Cursor, what: str) -> str:
     tok = cur.peek()
     if tok.kind in ("WORD", "PHRASE"):
@@ -166,7 +158,6 @@ def _parse_comparison(cur: Cursor) -> SearchExpr:
     if op_tok.text == "==":
         raise cur.error("'==' is not a search operator (use '=')", op_tok)
     name = field_tok.text
-    _reject_knowledge_fields(cur, name, field_tok)
     if name.lower() in TIME_MODIFIERS or name.lower() in _UNSUPPORTED_MODIFIERS:
         raise cur.unsupported(f"time modifier '{name}' inside a boolean expression", field_tok)
     value_tok = cur.peek()
@@ -182,7 +173,6 @@ def _parse_comparison(cur: Cursor) -> SearchExpr:
 
 def _parse_in(cur: Cursor) -> SearchExpr:
     field_tok = cur.next()
-    _reject_knowledge_fields(cur, field_tok.text, field_tok)
     cur.next()  # IN
     cur.expect("LPAREN", "'(' after IN")
     values: list[str] = []

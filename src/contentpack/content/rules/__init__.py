@@ -37,7 +37,9 @@ Rule = Callable[[RuleContext], Iterable[Diagnostic]]
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in id order (imported here so a rule module cannot be forgotten)."""
     from contentpack.content.rules import (
+        conf_safe,
         dates,
+        expansion,
         lifecycle,
         mitre,
         naming,
@@ -59,6 +61,8 @@ def all_rules() -> tuple[Rule, ...]:
         *tokens.RULES,
         *unit_tests.RULES,
         *spl_checks.RULES,
+        *conf_safe.RULES,
+        *expansion.RULES,
         *scheduled.RULES,
     )
 

@@ -32,14 +32,16 @@ def unique_ids(context: RuleContext) -> Iterator[Diagnostic]:
 
 def unique_names(context: RuleContext) -> Iterator[Diagnostic]:
     """CP041: names are stanza names and reference keys; two objects with one name are ambiguous."""
-    seen: dict[str, tuple[str, Position]] = {}
+    seen: dict[str, tuple[str, str, Position]] = {}
     for kind, name, source in named_objects(context):
         where = source.at("name")
-        if name in seen:
-            first_kind, first = seen[name]
-            yield error(where, "CP041", f"{kind} name '{name}' is already used by the {first_kind} in {first}")
+        key = name.casefold()  # names differing only in case collide too (file names, Splunk's lookups of them)
+        if key in seen:
+            first_kind, first_name, first = seen[key]
+            same = "" if first_name == name else f" (as '{first_name}': names may not differ only in case)"
+            yield error(where, "CP041", f"{kind} name '{name}' is already used by the {first_kind} in {first}{same}")
         else:
-            seen[name] = (kind, where)
+            seen[key] = (kind, name, where)
 
 
 def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:

@@ -30,12 +30,20 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
                         f"attack data path '{attack_data.data}' must be relative to the pack root and stay inside it",
                     )
                     continue
-                target = (root / relative).resolve()
+                try:  # a NUL byte or an over-long name makes the system refuse the path (CP049 reports a NUL too)
+                    if "\x00" in attack_data.data:
+                        raise ValueError("it contains a NUL character")
+                    target = (root / relative).resolve()
+                    exists = target.is_file()
+                except (OSError, ValueError) as exc:
+                    reason = exc if isinstance(exc, ValueError) else exc.strerror
+                    yield error(where, "CP046", f"attack data path cannot be used: {reason}")
+                    continue
                 if not target.is_relative_to(root):
                     yield error(
                         where, "CP046", f"attack data path '{attack_data.data}' leaves the pack root (symbolic link?)"
                     )
-                elif not target.is_file():
+                elif not exists:
                     yield error(where, "CP046", f"attack data file '{attack_data.data}' does not exist")
 
 

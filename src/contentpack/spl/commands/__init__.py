@@ -5,10 +5,13 @@ from __future__ import annotations
 from contentpack.spl.commands import (
     convert,
     eval,
+    extract,
     fieldops,
+    iplocation,
     lookup,
     multivalue,
     ordering,
+    replace,
     rex,
     search,
     sources,
@@ -16,13 +19,15 @@ from contentpack.spl.commands import (
     stats,
     subsearch,
     timebins,
+    topn,
+    transaction,
 )
-from contentpack.spl.commands.base import CommandSpec
+from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldUse
 
 COMMANDS: dict[str, CommandSpec] = {
     name: spec
     for module in (search, eval, fieldops, stats, timebins, rex, spath, multivalue, ordering, convert, lookup,
-                   sources, subsearch)
+                   sources, subsearch, extract, replace, topn, transaction, iplocation)
     for spec in module.SPECS
     for name in spec.names
 }
@@ -31,3 +36,11 @@ COMMANDS: dict[str, CommandSpec] = {
 def get_command(name: str) -> CommandSpec | None:
     """The spec of a command (names are case-insensitive in SPL), or None."""
     return COMMANDS.get(name.lower())
+
+
+def field_use(node: CommandNode) -> FieldUse:
+    """The fields a parsed command reads and writes, as its registration says (empty when it says nothing)."""
+    spec = get_command(node.name)
+    if spec is None or spec.fields is None:
+        return FieldUse()
+    return spec.fields(node)

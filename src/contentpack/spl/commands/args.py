@@ -62,7 +62,14 @@ def read_field(cur: Cursor, what: str = "a field name") -> tuple[str, Token]:
         inner = cur.next().text
         cur.next()
         return f"{tok.text}({inner})", tok
-    return tok.text, tok
+    text = tok.text
+    # Quoted and unquoted pieces written together are one name: ``"properties".*`` (what CIM's
+    # drop_dm_object_name expands to) is the pattern properties.*
+    while cur.at("WORD") or cur.at("PHRASE"):
+        if not cur.adjacent(-1):
+            break
+        text += cur.next().text
+    return text, tok
 
 
 def read_field_list(cur: Cursor, stop: Iterable[str] = (), *, allow_options: bool = False) -> list[str]:

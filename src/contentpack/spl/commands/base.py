@@ -1,22 +1,23 @@
 """What every command module provides, and what a running command may ask of the engine.
 
-A command is a frozen AST node (``CommandNode`` subclass) plus a ``run`` function over an iterator of events.
-Each node also answers three questions for the planner:
+A command is registered in exactly one place: the ``SPECS`` of its module, one :class:`CommandSpec` per
+command naming its parser, its runner, and the planning facts the engine needs (generating? streaming? one
+output event per input event?). The parsed command is a frozen AST node (``CommandNode`` subclass) that
+answers one planning question itself, because the answer depends on its arguments:
 
-* ``reads()`` / ``produces()`` — field names, for ``Results.fields_read``/``fields_produced`` and the validator;
 * ``requires(needed)`` — given the fields later commands need (``None`` = every field), which fields must
   arrive at this command. The engine uses it to decode only the JSON paths a search needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 
-from contentpack.spl.ast import Command, Pipeline
+from contentpack.spl.ast import Command, Pipeline, SearchExpr
 from contentpack.spl.cursor import Cursor, OffsetMap
 from contentpack.spl.evaluator import Evaluator
+from contentpack.spl.lookups import LookupTable
 from contentpack.spl.values import Event
 
 FieldSet = frozenset[str] | None
@@ -24,16 +25,7 @@ FieldSet = frozenset[str] | None
 
 @dataclass(frozen=True)
 class CommandNode(Command):
-    """Base of command nodes with conservative defaults (reads nothing known, needs every field)."""
-
-    #: True when the command handles each event on its own, in any order (safe before a parallel split).
-    streaming: ClassVar[bool] = False
-
-    def reads(self) -> set[str]:
-        return set()
-
-    def produces(self) -> set[str]:
-        return set()
+    """Base of command nodes; the conservative default needs every field."""
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return None
@@ -74,17 +66,6 @@ class CommandInput:
         return Cursor.eval(self.text, self.base, self.mapper, self.name)
 
 
-@dataclass(frozen=True)
-class LookupTable:
-    """A CSV lookup: header order and rows (every value a string)."""
-
-    name: str
-    fields: tuple[str, ...]
-    rows: tuple[dict[str, str], ...]
-    case_sensitive: bool = True
-    max_matches: int = 100
-
-
 @dataclass
 class RunContext:
     """What commands may ask of the engine while running: time, lookups, other searches."""
@@ -96,7 +77,23 @@ class RunContext:
     latest: float | None = None
     lookups: Mapping[str, LookupTable] = field(default_factory=dict)
     risk_events: Sequence[Event] = ()
+    eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
+    geoip: LookupTable | None = None
     run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
+    #: run a pipeline's commands over given results (appendpipe's subpipeline)
+    run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
+
+
+@dataclass(frozen=True)
+class FieldUse:
+    """Field names a command reads and writes (wildcard patterns left out: they name no field)."""
+
+    reads: frozenset[str] = frozenset()
+    produces: frozenset[str] = frozenset()
+
+
+def uses(reads: Iterable[str] = (), produces: Iterable[str] = ()) -> FieldUse:
+    return FieldUse(frozenset(n for n in reads if "*" not in n), frozenset(n for n in produces if "*" not in n))
 
 
 RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]
@@ -105,9 +102,24 @@ ParseFn = Callable[[CommandInput], CommandNode]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One command: its names (``bin``/``bucket``), argument parser and runner."""
+    """Everything the engine knows about one command (names such as ``bin``/``bucket``).
+
+    * ``generating``: produces events itself, so it must come first (unless its node ``appends``);
+    * ``streaming``: handles each event on its own, in any order, so it may run in a parallel scan worker
+      and before an order-free ``stats`` (a function of the node when it depends on the arguments);
+    * ``one_to_one``: exactly one output event per input event, so ``head N`` after it needs only the N
+      newest inputs.
+    """
 
     names: tuple[str, ...]
     parse: ParseFn
     run: RunFn
     generating: bool = False
+    streaming: bool | Callable[[CommandNode], bool] = False
+    one_to_one: bool = False
+    #: the fields a node reads and the fields it writes, for field-provenance analysis (the validator's CP045
+    #: taint rule): None when the command only filters or reorders events
+    fields: Callable[[CommandNode], FieldUse] | None = None
+
+    def streams(self, node: CommandNode) -> bool:
+        return self.streaming(node) if callable(self.streaming) else self.streaming

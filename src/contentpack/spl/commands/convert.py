@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, convert_ctime
 from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
 
@@ -23,16 +23,12 @@ _KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma
 class ConvertCommand(CommandNode):
     timeformat: str
     conversions: tuple[tuple[str, str], ...]  # (field, output)
-    streaming = True
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {source for source, _ in self.conversions}
 
-    def produces(self) -> set[str]:
-        return {out for source, out in self.conversions if out != source}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_convert(cmd: CommandInput) -> ConvertCommand:
@@ -80,4 +76,10 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
         yield event
 
 
-SPECS = (CommandSpec(("convert",), parse_convert, run_convert),)
+def _convert_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, ConvertCommand)
+    return uses([s for s, _ in node.conversions], [o for s, o in node.conversions if o != s])
+
+
+SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True,
+                     fields=_convert_fields),)

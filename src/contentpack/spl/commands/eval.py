@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.ast import Expr
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_expression
@@ -22,18 +23,6 @@ from contentpack.spl.values import Event
 @dataclass(frozen=True)
 class EvalCommand(CommandNode):
     assignments: tuple[tuple[str, Expr], ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        assigned: set[str] = set()
-        read: set[str] = set()
-        for target, expr in self.assignments:
-            read |= expression_fields(expr) - assigned
-            assigned.add(target)
-        return read
-
-    def produces(self) -> set[str]:
-        return {target for target, _ in self.assignments}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if needed is None:
@@ -50,14 +39,17 @@ def parse_eval(cmd: CommandInput) -> EvalCommand:
     assignments: list[tuple[str, Expr]] = []
     while True:
         tok = cur.peek()
-        if tok.kind == "OP" and tok.text in ("-", "+", ".", "*", "/", "%"):
-            # Splunk takes the text before '=' as the field name (ESCU assigns ``-time = _time``)
+        prefix = ""
+        if tok.kind == "OP" and tok.text == "-" and cur.at("WORD", k=1) and cur.adjacent():
+            prefix = cur.next().text  # Splunk takes the text before '=' as the name: ESCU assigns `-time = _time`
+            tok = cur.peek()
+        elif tok.kind == "OP" and tok.text in ("-", "+", ".", "*", "/", "%"):
             raise cur.unsupported(f"a field name starting with {tok.text!r}", tok)
         if tok.kind not in ("WORD", "QFIELD", "PHRASE"):
             raise cur.error("expected a field name to assign")
         cur.next()
         cur.expect("OP", "'=' after the field name", "=")
-        assignments.append((tok.text, parse_expression(cur)))
+        assignments.append((prefix + tok.text, parse_expression(cur)))
         if cur.accept("COMMA"):
             continue
         if cur.at_end():
@@ -76,6 +68,11 @@ def assign(event: Event, target: str, value: object, node: EvalCommand) -> None:
     if value is None:
         event.pop(target, None)
     else:
+        if isinstance(value, tuple) and len(value) > limits.current().limits.max_mv_values:
+            try:
+                limits.check_mv_size(len(value), f"eval {target}")
+            except SplRuntimeError as exc:
+                raise SplRuntimeError(exc.message, offset=node.offset, command=node.name) from None
         event[target] = value  # type: ignore[assignment]
 
 
@@ -90,4 +87,4 @@ def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         yield event
 
 
-SPECS = (CommandSpec(("eval",), parse_eval, run_eval),)
+SPECS = (CommandSpec(("eval",), parse_eval, run_eval, streaming=True, one_to_one=True),)

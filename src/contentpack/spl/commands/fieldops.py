@@ -3,7 +3,8 @@
 rename (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename): wildcards
 map by position (``EU* AS EMEA*``); "Both the original and renamed fields must include the same number of
 wildcards, otherwise a wildcard mismatch error is returned"; renames apply left to right. A renamed field
-replaces a field that already has the new name.
+replaces a field that already has the new name; renaming a field that does not exist removes the target
+("If fieldB does exist, the result of the rename is that the data in fieldB is removed").
 fillnull (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull):
 default value 0; with no field list, every field seen in some result is filled (so it must see all results
 first); with a field list, missing fields are created.
@@ -25,15 +26,17 @@ from contentpack.spl.commands.base import (
     RunContext,
     has_wildcard,
     plus,
+    uses,
 )
 from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.regex import Pcre, compile_plain
 from contentpack.spl.values import Event
 
 
 @lru_cache(maxsize=512)
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
+def wildcard_regex(pattern: str) -> Pcre:
     """A field-name pattern: ``*`` matches any run of characters; names are case-sensitive."""
-    return re.compile("(.*)".join(re.escape(part) for part in pattern.split("*")) + r"\Z", re.DOTALL)
+    return compile_plain("(.*)".join(re.escape(part) for part in pattern.split("*")) + r"\Z", re.DOTALL, pattern)
 
 
 def matching_fields(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -74,13 +77,6 @@ def renamed(source: str, target: str, name: str) -> str | None:
 @dataclass(frozen=True)
 class RenameCommand(CommandNode):
     pairs: tuple[tuple[str, str], ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {source for source, _ in self.pairs if "*" not in source}
-
-    def produces(self) -> set[str]:
-        return {target for _, target in self.pairs if "*" not in target}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if needed is None:
@@ -119,8 +115,11 @@ def parse_rename(cmd: CommandInput) -> RenameCommand:
 def rename_event(event: Event, pairs: Sequence[tuple[str, str]]) -> Event:
     for source, target in pairs:
         if "*" not in source:
-            if source in event and source != target:
-                event[target] = event.pop(source)
+            if source != target:
+                if source in event:
+                    event[target] = event.pop(source)
+                else:  # "If fieldB does exist, ... the data in fieldB is removed" (a rename of a missing field)
+                    event.pop(target, None)
             continue
         moves = [(name, renamed(source, target, name)) for name in list(event)]
         values = {name: event.pop(name) for name, new in moves if new is not None and new != name}
@@ -143,10 +142,6 @@ def run_rename(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class TableCommand(CommandNode):
     columns: tuple[str, ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {c for c in self.columns if "*" not in c}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return None if has_wildcard(self.columns) else frozenset(self.columns)
@@ -171,10 +166,6 @@ def run_table(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 class FieldsCommand(CommandNode):
     remove: bool
     names: tuple[str, ...]
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return set() if self.remove else {n for n in self.names if "*" not in n}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         if self.remove or has_wildcard(self.names):
@@ -224,13 +215,6 @@ class FillnullCommand(CommandNode):
     value: str
     names: tuple[str, ...]
 
-    @property
-    def streaming(self) -> bool:  # type: ignore[override]
-        return bool(self.names)
-
-    def produces(self) -> set[str]:
-        return set(self.names)
-
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
@@ -269,9 +253,16 @@ def run_fillnull(node: CommandNode, events: Iterator[Event], ctx: RunContext) ->
         yield event
 
 
+def _fillnull_streams(node: CommandNode) -> bool:
+    """With a field list each event is filled on its own; without one fillnull must see every result first."""
+    assert isinstance(node, FillnullCommand)
+    return bool(node.names)
+
+
 SPECS = (
-    CommandSpec(("rename",), parse_rename, run_rename),
-    CommandSpec(("table",), parse_table, run_table),
-    CommandSpec(("fields",), parse_fields, run_fields),
-    CommandSpec(("fillnull",), parse_fillnull, run_fillnull),
+    CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True),
+    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True),
+    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True),
+    CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams,
+                fields=lambda node: uses(produces=getattr(node, "names", ()))),
 )

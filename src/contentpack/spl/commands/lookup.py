@@ -1,10 +1,12 @@
 """``lookup`` and ``inputlookup`` over CSV tables the caller registers.
 
-lookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/lookup and
-transforms.conf, S25): input fields match the table exactly (case-sensitive unless the table was registered
-with ``case_sensitive=False``); up to ``max_matches`` (default 100) matching rows give multivalue outputs;
-``OUTPUT`` overwrites the event's fields, ``OUTPUTNEW`` only fills fields the event does not have; without an
-output clause every other column of the table is output. When nothing matches no field is written (assumed).
+lookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/lookup): "if an
+OUTPUT or OUTPUTNEW clause is not specified, all of the fields in the lookup table that are not the match
+fields are used as output fields. If the OUTPUT clause is specified, the output lookup fields overwrite
+existing fields. If the OUTPUTNEW clause is specified, the lookup is not performed for events in which the
+output fields already exist." Which rows match (case, WILDCARD/CIDR, max/min matches, default_match) is the
+table definition's business: :mod:`contentpack.spl.lookups`. The matching rows' values of an output column
+become one (multivalue) value; an event whose input field is null is left alone.
 inputlookup (…/search-commands/inputlookup): a generating command returning the table's rows.
 """
 
@@ -13,18 +15,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
+from contentpack.spl.ast import SearchExpr
+from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
 from contentpack.spl.commands.base import (
     CommandInput,
     CommandNode,
     CommandSpec,
     FieldSet,
-    LookupTable,
+    FieldUse,
     RunContext,
     plus,
+    uses,
 )
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.lookups import LookupTable
+from contentpack.spl.matching import compile_search
+from contentpack.spl.searchparser import parse_search
 from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
 
 
@@ -47,24 +54,22 @@ class LookupCommand(CommandNode):
     inputs: tuple[tuple[str, str], ...]  # (lookup column, event field)
     outputs: tuple[tuple[str, str], ...]  # empty: every other column
     output_new: bool = False
-    streaming = True
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {event_field for _, event_field in self.inputs}
 
-    def produces(self) -> set[str]:
-        return {event_field for _, event_field in self.outputs}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_lookup(cmd: CommandInput) -> LookupCommand:
     cur = cmd.cursor()
     while at_option(cur):
         key, value, tok = read_option(cur, ("local", "update", "event_time_field"))
-        if key == "event_time_field" or as_bool(cur, value, tok, key):
+        # local/update only say where and when a real-time search reads the table: no effect on the answer
+        if key == "event_time_field":
             raise cur.unsupported(f"option '{key}'", tok)
+        as_bool(cur, value, tok, key)
     table, _ = read_field(cur, "the lookup name")
     inputs = _pairs(cur, ("output", "outputnew"))
     if not inputs:
@@ -91,77 +96,106 @@ def find_table(ctx: RunContext, name: str, node: CommandNode) -> LookupTable:
 
 
 def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    """Match each event against the table with the definition's rules (see :mod:`contentpack.spl.lookups`)."""
     assert isinstance(node, LookupCommand)
     table = find_table(ctx, node.table, node)
     for column, _ in node.inputs:
         if column not in table.fields:
             raise SplRuntimeError(f"lookup: table '{table.name}' has no column '{column}'", offset=node.offset,
                                   command=node.name)
-    fold = (lambda s: s) if table.case_sensitive else str.lower
-    index: dict[tuple[str, ...], list[dict[str, str]]] = {}
-    for row in table.rows:
-        key = tuple(fold(row.get(column, "")) for column, _ in node.inputs)
-        index.setdefault(key, []).append(row)
+    matcher = table.matcher(tuple(column for column, _ in node.inputs))
     input_columns = {column for column, _ in node.inputs}
     outputs = node.outputs or tuple((c, c) for c in table.fields if c not in input_columns)
+    rules = table.rules
     for event in events:
-        choices = [[fold(to_str(v) or "") for v in mv_values(event.get(field))] for _, field in node.inputs]
-        matches: list[dict[str, str]] = []
-        if all(choices):
-            for key in _product(choices):
-                matches.extend(index.get(key, ()))
-        matches = matches[: table.max_matches]
-        if matches:
-            for column, field in outputs:
-                if node.output_new and event.get(field) is not None:
-                    continue
-                values: list[Scalar] = [row[column] for row in matches if row.get(column, "") != ""]
-                value = make_mv(list(dict.fromkeys(values)))
-                if value is None:
-                    event.pop(field, None)
-                else:
-                    event[field] = value
+        choices = [[to_str(v) or "" for v in mv_values(event.get(field))] for _, field in node.inputs]
+        if not all(choices):  # a null input field: no lookup, and no default_match either (assumed)
+            yield event
+            continue
+        if node.output_new and all(event.get(field) is not None for _, field in outputs):
+            yield event  # "the lookup is not performed for events in which the output fields already exist"
+            continue
+        matches = matcher.rows(choices)
+        for column, field in outputs:
+            if node.output_new and event.get(field) is not None:
+                continue
+            values: list[Scalar] = [row[column] for row in matches if row.get(column, "") != ""]
+            if len(matches) < rules.min_matches and rules.default_match != "":
+                values.extend([rules.default_match] * (rules.min_matches - len(matches)))
+            value = make_mv(list(dict.fromkeys(values)))
+            if value is None:
+                event.pop(field, None)  # OUTPUT overwrites: no value replaces the old one
+            else:
+                event[field] = value
         yield event
-
-
-def _product(choices: list[list[str]]) -> Iterator[tuple[str, ...]]:
-    if not choices:
-        yield ()
-        return
-    for first in dict.fromkeys(choices[0]):
-        for rest in _product(choices[1:]):
-            yield (first, *rest)
 
 
 @dataclass(frozen=True)
 class InputlookupCommand(CommandNode):
     table: str
+    append: bool = False
+    start: int = 0
+    max: int = 1_000_000_000
+    where: SearchExpr | None = None
+
+    @property
+    def appends(self) -> bool:
+        """``append=true`` adds the rows to the incoming results, so it may follow other commands."""
+        return self.append
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
 
-def parse_inputlookup(cmd: CommandInput) -> InputlookupCommand:
-    cur = cmd.cursor()
+def _inputlookup_options(cur: Cursor, options: dict[str, int]) -> None:
     while at_option(cur):
-        key, value, tok = read_option(cur, ("append", "start", "max"))
-        if key != "append" or as_bool(cur, value, tok, key):
-            raise cur.unsupported(f"option '{key}'", tok)
+        key, value, tok = read_option(cur, ("append", "start", "max", "strict"))
+        if key in ("append", "strict"):  # strict: an unknown table is always an error here
+            options[key] = int(as_bool(cur, value, tok, key))
+        else:
+            options[key] = as_int(cur, value, tok, key)
+
+
+def parse_inputlookup(cmd: CommandInput) -> InputlookupCommand:
+    """inputlookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
+    inputlookup): ``append`` "Default: false", ``start`` (0-based first row, default 0), ``max`` (default
+    1000000000), ``strict``, then the table and an optional ``WHERE <search-query>``."""
+    cur = cmd.cursor()
+    options: dict[str, int] = {"append": 0, "start": 0, "max": 1_000_000_000}
+    _inputlookup_options(cur, options)
     table, _ = read_field(cur, "the lookup name")
-    if cur.at_keyword("where"):
-        raise cur.unsupported("inputlookup ... where (pipe into | search instead)")
+    _inputlookup_options(cur, options)  # options may follow the table name too (`inputlookup t append=t`)
+    append, start, maximum = bool(options["append"]), options["start"], options["max"]
+    where: SearchExpr | None = None
+    if cur.accept_keyword("where"):
+        if cur.at_end():
+            raise cur.error("expected a search after WHERE")
+        where, bounds = parse_search(cur)
+        if bounds.earliest is not None or bounds.latest is not None:
+            raise cur.unsupported("time modifiers in inputlookup ... WHERE")
     cur.expect_end()
-    return InputlookupCommand(cmd.name, cmd.offset, table)
+    return InputlookupCommand(cmd.name, cmd.offset, table, append, start, maximum, where)
 
 
 def run_inputlookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, InputlookupCommand)
     table = find_table(ctx, node.table, node)
-    for row in table.rows:
-        yield {k: v for k, v in row.items() if v != ""}
+    if node.append:
+        yield from events
+    keep = compile_search(node.where) if node.where is not None else None
+    for row in table.rows[node.start: node.start + node.max]:
+        event: Event = {k: v for k, v in row.items() if v != ""}
+        if keep is None or keep(event):
+            yield event
+
+
+def _lookup_fields(node: CommandNode) -> FieldUse:
+    """The explicit outputs (without an output clause the table's columns decide, unknown at parse time)."""
+    assert isinstance(node, LookupCommand)
+    return uses([f for _, f in node.inputs], [f for _, f in node.outputs])
 
 
 SPECS = (
-    CommandSpec(("lookup",), parse_lookup, run_lookup),
+    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True, fields=_lookup_fields),
     CommandSpec(("inputlookup",), parse_inputlookup, run_inputlookup, generating=True),
 )

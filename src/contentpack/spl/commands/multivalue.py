@@ -22,10 +22,6 @@ from contentpack.spl.values import Event, make_mv, mv_values, to_str
 class MvexpandCommand(CommandNode):
     field: str
     limit: int = 0
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -69,10 +65,6 @@ class MakemvCommand(CommandNode):
     delim: str = " "
     tokenizer: str | None = None
     allowempty: bool = False
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -125,6 +117,6 @@ def run_makemv(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 
 
 SPECS = (
-    CommandSpec(("mvexpand",), parse_mvexpand, run_mvexpand),
-    CommandSpec(("makemv",), parse_makemv, run_makemv),
+    CommandSpec(("mvexpand",), parse_mvexpand, run_mvexpand, streaming=True),
+    CommandSpec(("makemv",), parse_makemv, run_makemv, streaming=True, one_to_one=True),
 )

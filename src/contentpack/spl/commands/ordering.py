@@ -3,7 +3,8 @@
 dedup (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/dedup):
 keeps the first N (default 1) events per value combination in search order; ``keepempty`` "Default: false.
 All events where any of the selected fields are null are removed"; ``consecutive=true`` only removes
-duplicates that follow each other; ``sortby`` then sorts the kept results.
+duplicates that follow each other; ``sortby``: "You can sort the fields, which determines which event is
+retained" (the events are sorted first, then deduplicated).
 sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
 limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text.
 head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
@@ -17,7 +18,10 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.ast import Expr
 from contentpack.spl.cursor import Cursor
+from contentpack.spl.evaluator import EvalState
+from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.values import Event, Value, as_number, lexicographic_key, mv_values, to_str
 
 DEFAULT_SORT_LIMIT = 10000
@@ -103,11 +107,11 @@ class SortCommand(CommandNode):
     keys: tuple[SortKey, ...]
     limit: int = DEFAULT_SORT_LIMIT
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {k.field for k in self.keys}
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_sort(cmd: CommandInput) -> SortCommand:
@@ -139,11 +143,11 @@ class DedupCommand(CommandNode):
     keepevents: bool = False
     sortby: tuple[SortKey, ...] = ()
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return set(self.fields) | {k.field for k in self.sortby}
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, self.reads())
+        return plus(needed, self._input_fields())
 
 
 def parse_dedup(cmd: CommandInput) -> DedupCommand:
@@ -193,6 +197,8 @@ def _dedup_key(event: Event, fields: Sequence[str]) -> tuple[object, ...] | None
 
 def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, DedupCommand)
+    if node.sortby:  # "You can sort the fields, which determines which event is retained."
+        events = iter(sort_events(list(events), node.sortby))
 
     def kept() -> Iterator[Event]:
         seen: dict[tuple[object, ...], int] = {}
@@ -214,10 +220,7 @@ def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
             if seen[key] <= node.count:
                 yield event
 
-    if node.sortby:
-        yield from sort_events(list(kept()), node.sortby)
-    else:
-        yield from kept()
+    yield from kept()
 
 
 # ------------------------------------------------------------------------------------------------ head / tail
@@ -225,40 +228,99 @@ def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 @dataclass(frozen=True)
 class HeadCommand(CommandNode):
+    """head (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.3/search-commands/head):
+    ``head [<N> | (<eval-expression>)] [limit=<int>] [null=<bool>] [keeplast=<bool>]``. With an expression
+    "The search returns results until this expression evaluates to false"; keeplast: "Controls whether the
+    last result in the result set is retained. The last result returned is the result that caused the
+    eval-expression to evaluate to false or NULL"; null decides whether NULL counts as true (default false).
+    ``count`` is None when only an expression limits the results."""
+
+    count: int | None = 10
+    expr: Expr | None = None
+    keeplast: bool = False
+    null: bool = False
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return needed if self.expr is None else plus(needed, expression_fields(self.expr))
+
+
+def parse_head(cmd: CommandInput) -> HeadCommand:
+    cur = cmd.cursor()
+    count: int | None = None
+    expr: Expr | None = None
+    keeplast = null = False
+    given: set[str] = set()
+    while not cur.at_end():
+        if at_option(cur):
+            key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
+            if key == "limit":
+                count = as_int(cur, value, tok, key)
+            elif key == "null":
+                null = as_bool(cur, value, tok, key)
+            else:
+                keeplast = as_bool(cur, value, tok, key)
+            given.add(key)
+        elif cur.at("WORD") and cur.peek().text.isdigit() and count is None:
+            count = int(cur.next().text)
+        elif cur.at("LPAREN") and expr is None:
+            expr = _head_expression(cmd, cur)
+        else:
+            raise cur.error("expected <N>, (<eval-expression>), limit=, null= or keeplast=")
+    for key in ("null", "keeplast"):
+        if key in given and expr is None:
+            raise cur.error(f"{key}= needs an (<eval-expression>) to apply to")  # "You must specify a eval-expression"
+    if count is None and expr is None:
+        count = 10
+    return HeadCommand(cmd.name, cmd.offset, count, expr, keeplast, null)
+
+
+def _head_expression(cmd: CommandInput, cur: Cursor) -> Expr:
+    """The parenthesised eval expression of ``head (<expr>)``."""
+    inner = cur.parenthesised_eval()
+    if inner.at_end():
+        raise cur.error("expected an expression inside ( )")
+    return parse_full_expression(inner)
+
+
+def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, HeadCommand)
+    if node.count is not None and node.count <= 0:
+        return
+    test = ctx.evaluator.compile(node.expr) if node.expr is not None else None
+    for index, event in enumerate(events, start=1):
+        if test is not None:
+            result = test(EvalState(ctx.evaluator, event))
+            if result is None:
+                result = node.null
+            if result is not True:
+                if node.keeplast:
+                    yield event
+                return
+        yield event
+        if node.count is not None and index >= node.count:
+            return
+
+
+@dataclass(frozen=True)
+class TailCommand(CommandNode):
     count: int = 10
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
 
 
-def parse_head(cmd: CommandInput) -> HeadCommand:
+def parse_tail(cmd: CommandInput) -> TailCommand:
+    """tail (…/search-commands/tail): ``tail [<N>]``, default 10."""
     cur = cmd.cursor()
     count = 10
-    if at_option(cur):
-        key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
-        if key != "limit":
-            raise cur.unsupported(f"option '{key}'", tok)
-        count = as_int(cur, value, tok, key)
-    elif cur.at("WORD") and cur.peek().text.isdigit():
+    if cur.at("WORD") and cur.peek().text.isdigit():
         count = int(cur.next().text)
-    elif cur.at("LPAREN"):
-        raise cur.unsupported("an eval expression as the head limit")
     cur.expect_end()
-    return HeadCommand(cmd.name, cmd.offset, count)
-
-
-def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    assert isinstance(node, HeadCommand)
-    if node.count <= 0:
-        return
-    for index, event in enumerate(events, start=1):
-        yield event
-        if index >= node.count:
-            return
+    return TailCommand(cmd.name, cmd.offset, count)
 
 
 def run_tail(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    assert isinstance(node, HeadCommand)
+    assert isinstance(node, TailCommand)
     rows = list(events)
     last = rows[-node.count:] if node.count > 0 else []
     yield from reversed(last)
@@ -268,5 +330,5 @@ SPECS = (
     CommandSpec(("sort",), parse_sort, run_sort),
     CommandSpec(("dedup",), parse_dedup, run_dedup),
     CommandSpec(("head",), parse_head, run_head),
-    CommandSpec(("tail",), parse_head, run_tail),
+    CommandSpec(("tail",), parse_tail, run_tail),
 )

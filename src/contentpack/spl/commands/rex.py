@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.regex import compile_pcre, substitute
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
@@ -27,15 +27,6 @@ class RexCommand(CommandNode):
     pattern: str
     max_match: int = 1
     sed: bool = False
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
-
-    def produces(self) -> set[str]:
-        if self.sed:
-            return set()
-        return set(compile_pcre(self.pattern, offset=self.offset, command=self.name).groupindex)
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -174,10 +165,6 @@ class RegexCommand(CommandNode):
     field: str
     negate: bool
     pattern: str
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -202,7 +189,7 @@ def parse_regex(cmd: CommandInput) -> RegexCommand:
 
 def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, RegexCommand)
-    regex: re.Pattern[str] = compile_pcre(node.pattern, offset=node.offset, command=node.name)
+    regex = compile_pcre(node.pattern, offset=node.offset, command=node.name)
     for event in events:
         values = mv_values(event.get(node.field))
         matched = any(regex.search(to_str(v) or "") for v in values)
@@ -210,7 +197,15 @@ def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
             yield event
 
 
+def _rex_fields(node: CommandNode) -> FieldUse:
+    """rex writes its named groups (sed mode edits the field it reads)."""
+    assert isinstance(node, RexCommand)
+    if node.sed:
+        return uses([node.field], [node.field])
+    return uses([node.field], compile_pcre(node.pattern, offset=node.offset, command=node.name).groupindex)
+
+
 SPECS = (
-    CommandSpec(("rex",), parse_rex, run_rex),
-    CommandSpec(("regex",), parse_regex, run_regex),
+    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True, fields=_rex_fields),
+    CommandSpec(("regex",), parse_regex, run_regex, streaming=True),
 )

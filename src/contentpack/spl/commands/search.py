@@ -11,14 +11,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Expr, MatchAll, SearchAnd, SearchExpr, SearchNot, SearchOr, Subsearch, TimeBounds
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.ast import (
+    Expr,
+    FieldIn,
+    FieldMatch,
+    MatchAll,
+    SearchAnd,
+    SearchExpr,
+    SearchNot,
+    SearchOr,
+    Subsearch,
+    TimeBounds,
+)
+from contentpack.spl.commands.base import (
+    CommandInput,
+    CommandNode,
+    CommandSpec,
+    FieldSet,
+    RunContext,
+    plus,
+    uses,
+)
 from contentpack.spl.commands.subsearch import FormatCommand, run_format
 from contentpack.spl.cursor import Cursor
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
-from contentpack.spl.matching import compile_search
+from contentpack.spl.matching import compile_search, value_matches
 from contentpack.spl.searchparser import parse_search, search_fields
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event
@@ -28,10 +47,6 @@ from contentpack.spl.values import Event
 class SearchCommand(CommandNode):
     expr: SearchExpr
     bounds: TimeBounds
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return search_fields(self.expr) - {"_raw", "*"}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         fields = search_fields(self.expr)
@@ -77,6 +92,8 @@ def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
         cursor = Cursor.search(text, 0, lambda offset: expr.offset, "search")
         inner, _ = parse_search(cursor)
         return inner
+    if isinstance(expr, (FieldMatch, FieldIn)) and expr.field == "eventtype" and ctx.eventtypes:
+        return _eventtype_search(expr, ctx)
     if isinstance(expr, SearchNot):
         return SearchNot(resolve_subsearches(expr.operand, ctx), expr.offset)
     if isinstance(expr, SearchAnd):
@@ -84,6 +101,24 @@ def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
     if isinstance(expr, SearchOr):
         return SearchOr(tuple(resolve_subsearches(op, ctx) for op in expr.operands), expr.offset)
     return expr
+
+
+def _eventtype_search(expr: FieldMatch | FieldIn, ctx: RunContext) -> SearchExpr:
+    """``eventtype=NAME`` (wildcards allowed, or ``eventtype IN (...)``) is the OR of the searches of the
+    registered event types it names (eventtypes.conf ``search =``); naming none is an error, never an empty
+    answer."""
+    if isinstance(expr, FieldMatch) and expr.op not in ("=", "!="):
+        raise SplUnsupportedError(f"search: eventtype{expr.op} (only = , != and IN)", offset=expr.offset,
+                                  command="search")
+    patterns = [expr.value] if isinstance(expr, FieldMatch) else list(expr.values)
+    chosen = [search for name, search in sorted(ctx.eventtypes.items())
+              if any(value_matches(name, pattern) for pattern in patterns)]
+    if not chosen:
+        known = ", ".join(sorted(ctx.eventtypes))
+        raise SplUnsupportedError(f"search: eventtype {', '.join(patterns)!s} is not registered (known: {known})",
+                                  offset=expr.offset, command="search")
+    either: SearchExpr = chosen[0] if len(chosen) == 1 else SearchOr(tuple(chosen), expr.offset)
+    return SearchNot(either, expr.offset) if isinstance(expr, FieldMatch) and expr.op == "!=" else either
 
 
 def index_time_filter(events: Iterable[Event], bounds: TimeBounds, ctx: RunContext, command: str) -> Iterator[Event]:
@@ -117,10 +152,6 @@ def run_search(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 @dataclass(frozen=True)
 class WhereCommand(CommandNode):
     expr: Expr
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return expression_fields(self.expr)
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, expression_fields(self.expr))
@@ -150,6 +181,8 @@ def run_where(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 
 SPECS = (
-    CommandSpec(("search",), parse_search_command, run_search),
-    CommandSpec(("where",), parse_where, run_where),
+    CommandSpec(("search",), parse_search_command, run_search, streaming=True,
+                fields=lambda node: uses(search_fields(node.expr) - {"_raw"})),  # type: ignore[attr-defined]
+    CommandSpec(("where",), parse_where, run_where, streaming=True,
+                fields=lambda node: uses(expression_fields(node.expr))),  # type: ignore[attr-defined]
 )

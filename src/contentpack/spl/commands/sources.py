@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl import limits
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Event
 
@@ -23,9 +24,6 @@ RISK_DATAMODEL = "Risk.All_Risk"
 @dataclass(frozen=True)
 class MakeresultsCommand(CommandNode):
     count: int = 1
-
-    def produces(self) -> set[str]:
-        return {"_time"}
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return needed
@@ -50,6 +48,7 @@ def parse_makeresults(cmd: CommandInput) -> MakeresultsCommand:
 
 def run_makeresults(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, MakeresultsCommand)
+    limits.check_generated(node.count, node.name, node.offset)
     now = int(ctx.now) if float(ctx.now).is_integer() else ctx.now
     for _ in range(node.count):
         yield {"_time": now}
@@ -114,7 +113,8 @@ def run_rejected(node: CommandNode, events: Iterator[Event], ctx: RunContext) ->
 
 
 SPECS = (
-    CommandSpec(("makeresults",), parse_makeresults, run_makeresults, generating=True),
+    CommandSpec(("makeresults",), parse_makeresults, run_makeresults, generating=True,
+                fields=lambda node: uses(produces=["_time"])),
     CommandSpec(("from",), parse_from, run_from, generating=True),
     CommandSpec(("tstats", "datamodel", "pivot", "mstats"), parse_rejected, run_rejected, generating=True),
 )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
 from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
 
@@ -26,13 +26,6 @@ class SpathCommand(CommandNode):
     input: str
     path: str | None
     output: str | None
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.input}
-
-    def produces(self) -> set[str]:
-        return {self.output or self.path} if self.path else set()
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.input)
@@ -118,4 +111,9 @@ def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         yield event
 
 
-SPECS = (CommandSpec(("spath",), parse_spath, run_spath),)
+def _spath_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, SpathCommand)
+    return uses([node.input], [node.output or node.path] if node.path else [])
+
+
+SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True, fields=_spath_fields),)

@@ -17,8 +17,21 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator, AggregateSpec, aggregate_label, get_aggregate
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_field_list, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (
+    CommandInput,
+    CommandNode,
+    CommandSpec,
+    FieldSet,
+    FieldUse,
+    RunContext,
+    plus,
+    uses,
+)
+from contentpack.spl.ast import Expr
+from contentpack.spl.commands.fieldops import renamed
 from contentpack.spl.cursor import Cursor
+from contentpack.spl.evaluator import Evaluator
+from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.timeutil import Span, parse_span
 from contentpack.spl.values import Event, Scalar, Value, as_number, lexicographic_key, mv_values
@@ -28,12 +41,20 @@ _ALIASES = {"c": "count", "distinct_count": "dc", "mean": "avg"}
 
 @dataclass(frozen=True)
 class AggTerm:
-    """``function(field) AS name``; ``field`` is None for a bare ``count``."""
+    """``function(field) AS name``; ``field`` is None for a bare ``count`` and for ``function(eval(expr))``.
+
+    ``func(eval(<expression>))`` "is equivalent to ... | eval temp_field = <expression> | stats
+    func(temp_field)" (Overview of stats and chart functions, https://help.splunk.com/splunk-enterprise/search/
+    spl2-search-reference/statistical-and-charting-functions/overview-of-spl2-stats-and-chart-functions); a
+    comparison counts as 1 when true and as no value when false (``count(eval(status=404))``).
+    A ``field`` with ``*`` (``values(*) AS *``) stands for every matching field of the events.
+    """
 
     function: str
     field: str | None
     output: str
     offset: int
+    expr: Expr | None = None
 
     def spec(self) -> AggregateSpec:
         spec = get_aggregate(self.function)
@@ -49,6 +70,7 @@ def _read_agg(cur: Cursor) -> AggTerm:
     written = tok.text
     name = _ALIASES.get(written.lower(), written.lower())
     field: str | None = None
+    expr: Expr | None = None
     if cur.at("LPAREN") and cur.adjacent(-1):
         cur.next()
         if cur.at("RPAREN"):
@@ -56,21 +78,28 @@ def _read_agg(cur: Cursor) -> AggTerm:
         else:
             arg = cur.peek()
             if arg.kind == "WORD" and arg.text.lower() == "eval" and cur.at("LPAREN", k=1):
-                raise cur.unsupported("an eval expression inside a stats function", arg)
-            field, field_tok = read_field(cur, "a field name")
-            if "*" in field:
-                raise cur.unsupported(f"a wildcard field in {written}()", field_tok)
+                cur.next()
+                inner = cur.parenthesised_eval()
+                if inner.at_end():
+                    raise cur.error("expected an expression inside eval( )", arg)
+                expr = parse_full_expression(inner)
+            else:
+                field, _ = read_field(cur, "a field name")
             cur.expect("RPAREN", f"')' closing {written}(")
     spec = get_aggregate(name)
     if spec is None:
         raise SplUnsupportedError(f"{cur.command}: stats function '{written}' is not supported",
                                   offset=cur.off(tok), command=cur.command, feature=("stats function", written))
-    if spec.requires_field and field is None:
+    if spec.requires_field and field is None and expr is None:
         raise cur.error(f"the function '{written}' needs a field, e.g. {written}(user)", tok)
     output = aggregate_label(written, field)
     if cur.accept_keyword("as"):
-        output, _ = read_field(cur, "the output name after AS")
-    return AggTerm(name, field, output, cur.off(tok))
+        output, out_tok = read_field(cur, "the output name after AS")
+        if "*" in output and (field is None or output.count("*") != field.count("*")):
+            raise cur.error("a wildcard output name needs a field with as many wildcards", out_tok)
+    elif expr is not None:
+        raise cur.error(f"{written}(eval(...)) needs AS <name> to name its result", tok)
+    return AggTerm(name, field, output, cur.off(tok), expr)
 
 
 def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tuple[str, object]], list[AggTerm], list[str]]:
@@ -122,15 +151,64 @@ def sort_key(value: Scalar) -> tuple[int, float, bytes]:
     return (1, 0.0, lexicographic_key(value))
 
 
-def feed_aggregates(aggs: list[Aggregator], terms: Sequence[AggTerm], event: Event) -> None:
+def term_input(term: AggTerm, event: Event, evaluator: Evaluator | None) -> Value:
+    """What one event gives a term: its field's value, its eval expression's value, or 1 for ``count``."""
+    if term.expr is not None:
+        if evaluator is None:
+            raise SplRuntimeError("an eval expression in a stats function needs the evaluator", offset=term.offset)
+        value = evaluator.evaluate(term.expr, event)
+        return 1 if value is True else None if value is False else value
+    return 1 if term.field is None else event.get(term.field)
+
+
+def feed_aggregates(aggs: list[Aggregator], terms: Sequence[AggTerm], event: Event,
+                    evaluator: Evaluator | None = None) -> None:
     when = event.get("_time")
     time = when if isinstance(when, (int, float)) and not isinstance(when, bool) else None
     for agg, term in zip(aggs, terms):
-        agg.add(1 if term.field is None else event.get(term.field), time)
+        if term.expr is None:  # the common case, inline: this runs once per event and term
+            agg.add(1 if term.field is None else event.get(term.field), time)
+        else:
+            agg.add(term_input(term, event, evaluator), time)
 
 
-def _terms_fields(terms: Sequence[AggTerm], by: Sequence[str]) -> set[str]:
-    return {t.field for t in terms if t.field is not None} | set(by)
+def terms_fields(terms: Sequence[AggTerm], by: Sequence[str]) -> set[str]:
+    fields = {t.field for t in terms if t.field is not None} | set(by)
+    for term in terms:
+        if term.expr is not None:
+            fields |= expression_fields(term.expr)
+    return fields
+
+
+def has_wildcards(terms: Sequence[AggTerm]) -> bool:
+    return any(t.field is not None and "*" in t.field for t in terms)
+
+
+def expand_wildcards(terms: Sequence[AggTerm], by: Sequence[str], rows: Sequence[Event]) -> tuple[AggTerm, ...]:
+    """``values(*) AS *``: one term per field of the events the pattern matches (BY fields and internal
+    ``_`` fields left out unless the pattern starts with ``_``; assumed), in first-seen order."""
+    names: dict[str, None] = {}
+    for row in rows:
+        for name in row:
+            names.setdefault(name, None)
+    out: list[AggTerm] = []
+    for term in terms:
+        if term.field is None or "*" not in term.field:
+            out.append(term)
+            continue
+        pattern = term.field
+        for name in names:
+            if name in by or (name.startswith("_") and not pattern.startswith("_")):
+                continue
+            if renamed(pattern, pattern, name) is None:
+                continue
+            if "*" in term.output:
+                output = renamed(pattern, term.output, name) or name
+            else:
+                output = aggregate_label(term.function, name) if term.output == aggregate_label(
+                    term.function, pattern) else term.output
+            out.append(AggTerm(term.function, name, output, term.offset))
+    return tuple(out)
 
 
 # ------------------------------------------------------------------------------------------------ stats
@@ -141,14 +219,8 @@ class StatsCommand(CommandNode):
     terms: tuple[AggTerm, ...]
     by: tuple[str, ...]
 
-    def reads(self) -> set[str]:
-        return _terms_fields(self.terms, self.by)
-
-    def produces(self) -> set[str]:
-        return {t.output for t in self.terms}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(_terms_fields(self.terms, self.by) | {"_time"})
+        return frozenset(terms_fields(self.terms, self.by) | {"_time"})
 
 
 def parse_stats(cmd: CommandInput) -> StatsCommand:
@@ -158,7 +230,7 @@ def parse_stats(cmd: CommandInput) -> StatsCommand:
 
 
 def aggregate_groups(
-    events: Iterator[Event], terms: Sequence[AggTerm], by: Sequence[str]
+    events: Iterator[Event], terms: Sequence[AggTerm], by: Sequence[str], evaluator: Evaluator | None = None
 ) -> dict[tuple[Scalar, ...], list[Aggregator]]:
     specs = [t.spec() for t in terms]
     groups: dict[tuple[Scalar, ...], list[Aggregator]] = {}
@@ -169,7 +241,7 @@ def aggregate_groups(
             aggs = groups.get(key)
             if aggs is None:
                 aggs = groups[key] = [spec.create() for spec in specs]
-            feed_aggregates(aggs, terms, event)
+            feed_aggregates(aggs, terms, event, evaluator)
     return groups
 
 
@@ -186,7 +258,12 @@ def stats_rows(groups: dict[tuple[Scalar, ...], list[Aggregator]], terms: Sequen
 
 def run_stats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, StatsCommand)
-    yield from stats_rows(aggregate_groups(events, node.terms, node.by), node.terms, node.by)
+    terms: Sequence[AggTerm] = node.terms
+    if has_wildcards(terms):
+        rows = list(events)
+        terms = expand_wildcards(terms, node.by, rows)
+        events = iter(rows)
+    yield from stats_rows(aggregate_groups(events, terms, node.by, ctx.evaluator), terms, node.by)
 
 
 # ------------------------------------------------------------------------------------------------ eventstats
@@ -195,7 +272,7 @@ def run_stats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 @dataclass(frozen=True)
 class EventstatsCommand(StatsCommand):
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, _terms_fields(self.terms, self.by), "_time")
+        return plus(needed, terms_fields(self.terms, self.by), "_time")
 
 
 def parse_eventstats(cmd: CommandInput) -> EventstatsCommand:
@@ -211,13 +288,14 @@ def parse_eventstats(cmd: CommandInput) -> EventstatsCommand:
 def run_eventstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, EventstatsCommand)
     rows = list(events)
-    groups = aggregate_groups(iter(rows), node.terms, node.by)
+    terms = expand_wildcards(node.terms, node.by, rows) if has_wildcards(node.terms) else node.terms
+    groups = aggregate_groups(iter(rows), terms, node.by, ctx.evaluator)
     results = {key: [agg.result() for agg in aggs] for key, aggs in groups.items()}
     for event in rows:
         keys = group_keys(event, node.by) if node.by else [()]
         if keys:
             values = results[keys[0]]
-            for term, value in zip(node.terms, values):
+            for term, value in zip(terms, values):
                 if value is None:
                     event.pop(term.output, None)
                 else:
@@ -234,9 +312,10 @@ class StreamstatsCommand(StatsCommand):
     current: bool = True
     reset_on_change: bool = False
     time_window: Span | None = None
+    global_window: bool = True
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, _terms_fields(self.terms, self.by), "_time")
+        return plus(needed, terms_fields(self.terms, self.by), "_time")
 
 
 _STREAM_OPTIONS = ("window", "current", "reset_on_change", "time_window", "global", "allnum",
@@ -246,7 +325,9 @@ _STREAM_OPTIONS = ("window", "current", "reset_on_change", "time_window", "globa
 def parse_streamstats(cmd: CommandInput) -> StreamstatsCommand:
     cur = cmd.cursor()
     options, terms, by = read_aggregates(cur, _STREAM_OPTIONS)
-    window, current, reset, span = 0, True, False, None
+    if has_wildcards(terms):
+        raise cur.unsupported("a wildcard field in a streamstats function")
+    window, current, reset, span, global_window = 0, True, False, None, True
     for key, (value, tok) in options.items():
         text = str(value)
         if key == "window":
@@ -263,28 +344,50 @@ def parse_streamstats(cmd: CommandInput) -> StreamstatsCommand:
             if span.seconds is None:
                 raise cur.error("time_window must be a fixed span (s, m, h, d, w)", tok)  # type: ignore[arg-type]
         elif key == "global":
-            if not as_bool(cur, text, tok, key):  # type: ignore[arg-type]
-                raise cur.unsupported("global=false", tok)  # type: ignore[arg-type]
+            global_window = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         else:
             raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
-    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window, current, reset, span)
+    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window, current, reset, span,
+                              global_window)
 
 
-def _window_result(node: StreamstatsCommand, window: Sequence[Event]) -> list[Value]:
+def _window_result(node: StreamstatsCommand, window: Sequence[Event], evaluator: Evaluator) -> list[Value]:
     aggs = [t.spec().create() for t in node.terms]
     for event in window:
-        feed_aggregates(aggs, node.terms, event)
+        feed_aggregates(aggs, node.terms, event, evaluator)
     return [agg.result() for agg in aggs]
 
 
+#: limits.conf max_stream_window: the window streamstats uses when neither window= nor time_window= is set
+MAX_STREAM_WINDOW = 10_000
+
+
 def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    """Windows keep the events themselves and recompute (aggregators only add); running totals add once."""
+    """Running aggregates per event in search order (streamstats,
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats).
+
+    * ``window=N``: the last N events. ``global`` "Defines whether to use a single window, global=true, or to
+      use separate windows based on the by clause ... Default: true": with the default, the N events are the
+      last N of the whole stream and each event's statistic covers those of its own group among them.
+    * no ``window``/``time_window``: "the default of 10,000 events set by the max_stream_window in the
+      limits.conf file applies": running totals are exact up to that many events; a stream longer than that
+      is refused (set ``window=`` explicitly) rather than answered with a different window.
+    Windows keep the events themselves and recompute (aggregators only add); running totals add once.
+    """
     assert isinstance(node, StreamstatsCommand)
     windowed = node.window > 0 or node.time_window is not None
-    history: dict[tuple[Scalar, ...], deque[Event]] = {}
+    shared = node.window > 0 and node.global_window and node.time_window is None
+    history: dict[tuple[Scalar, ...], deque[tuple[tuple[Scalar, ...], Event]]] = {}
     running: dict[tuple[Scalar, ...], list[Aggregator]] = {}
     previous: tuple[Scalar, ...] | None = None
+    seen = 0
     for event in events:
+        seen += 1
+        if not windowed and seen > MAX_STREAM_WINDOW:
+            raise SplUnsupportedError(
+                f"streamstats without window= over more than {MAX_STREAM_WINDOW:,} events: Splunk's "
+                f"max_stream_window would limit the window to the last {MAX_STREAM_WINDOW:,} events; set window=",
+                offset=node.offset, command=node.name)
         keys = group_keys(event, node.by) if node.by else [()]
         if not keys:
             yield event
@@ -296,22 +399,22 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
         previous = key
         snapshot = dict(event)
         if windowed:
-            past = history.setdefault(key, deque())
+            past = history.setdefault(() if shared else key, deque())
             if node.time_window is not None:
                 now = event.get("_time")
                 width = node.time_window.seconds or 0.0
                 if not isinstance(now, (int, float)):
                     raise SplRuntimeError("streamstats time_window needs _time on every event",
                                           offset=node.offset, command=node.name)
-                while past and abs(float(past[0]["_time"]) - float(now)) > width:  # type: ignore[arg-type]
+                while past and abs(float(past[0][1]["_time"]) - float(now)) > width:  # type: ignore[arg-type]
                     past.popleft()
             if node.current:
-                past.append(snapshot)
+                past.append((key, snapshot))
             if node.window and len(past) > node.window:
                 past.popleft()
-            values = _window_result(node, past)
+            values = _window_result(node, [e for k, e in past if k == key], ctx.evaluator)
             if not node.current:
-                past.append(snapshot)
+                past.append((key, snapshot))
                 if node.window and len(past) > node.window:
                     past.popleft()
         else:
@@ -319,11 +422,11 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             if aggs is None:
                 aggs = running[key] = [t.spec().create() for t in node.terms]
             if node.current:
-                feed_aggregates(aggs, node.terms, snapshot)
+                feed_aggregates(aggs, node.terms, snapshot, ctx.evaluator)
                 values = [agg.result() for agg in aggs]
             else:
                 values = [agg.result() for agg in aggs]
-                feed_aggregates(aggs, node.terms, snapshot)
+                feed_aggregates(aggs, node.terms, snapshot, ctx.evaluator)
         for term, value in zip(node.terms, values):
             if value is None:
                 event.pop(term.output, None)
@@ -332,8 +435,14 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
         yield event
 
 
+def stats_fields(node: CommandNode) -> FieldUse:
+    """What a stats-family command reads (aggregated and BY fields) and writes (its output columns)."""
+    assert isinstance(node, StatsCommand)
+    return uses(terms_fields(node.terms, node.by), [t.output for t in node.terms])
+
+
 SPECS = (
-    CommandSpec(("stats",), parse_stats, run_stats),
-    CommandSpec(("eventstats",), parse_eventstats, run_eventstats),
-    CommandSpec(("streamstats",), parse_streamstats, run_streamstats),
+    CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields),
+    CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields),
+    CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields),
 )

@@ -8,12 +8,12 @@ format (…/search-commands/format): ``( ( f1="v1" AND f2="v2" ) OR ( ... ) )`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.commands.args import as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.values import Event, mv_values, to_str
 
 
@@ -52,14 +52,11 @@ class ReturnCommand(CommandNode):
     count: int
     items: tuple[tuple[str, str, bool], ...]  # (output name, field, bare value)
 
-    def reads(self) -> set[str]:
+    def _input_fields(self) -> set[str]:
         return {field for _, field, _ in self.items}
 
-    def produces(self) -> set[str]:
-        return {"search"}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(self.reads())
+        return frozenset(self._input_fields())
 
 
 def parse_return(cmd: CommandInput) -> ReturnCommand:
@@ -118,9 +115,6 @@ def run_return(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 class FormatCommand(CommandNode):
     maxresults: int = 0
 
-    def produces(self) -> set[str]:
-        return {"search"}
-
 
 def parse_format(cmd: CommandInput) -> FormatCommand:
     cur = cmd.cursor()
@@ -155,8 +149,139 @@ def run_format(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
     yield {"search": "( " + " OR ".join(rows) + " )" if rows else "NOT ()"}
 
 
+# ------------------------------------------------------------------------------------------------ join
+
+
+@dataclass(frozen=True)
+class JoinCommand(CommandNode):
+    """join (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/join):
+    ``join [type=inner|outer|left] [max=<int>] [overwrite=<bool>] [<field-list>] [subsearch]``. "type ...
+    Default: inner"; "max ... Specifies the maximum number of subsearch results that each main search result
+    can join with. If set to max=0, there is no limit. Default: 1"; "overwrite ... Indicates whether fields
+    from the subresults overwrite the fields from the main results, if the fields have the same field name.
+    Default: true"; with no field list "the join command uses the fields that are common to both result
+    sets" (assumed: per main result). ``outer`` and ``left`` are the same: every main result is kept."""
+
+    fields: tuple[str, ...]
+    subsearch: Pipeline
+    keep_unmatched: bool = False
+    max: int = 1
+    overwrite: bool = True
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return plus(needed, *self.fields) if self.fields else None
+
+
+def parse_join(cmd: CommandInput) -> JoinCommand:
+    cur = cmd.cursor()
+    keep_unmatched, maximum, overwrite = False, 1, True
+    fields: list[str] = []
+    subsearch: Pipeline | None = None
+    while not cur.at_end():
+        if cur.accept("COMMA"):
+            continue
+        if at_option(cur):
+            key, value, tok = read_option(cur, ("type", "max", "overwrite", "usetime", "earlier", "left",
+                                                "right", "where", "return_multivalue"))
+            if key == "type":
+                if value.lower() not in ("inner", "outer", "left"):
+                    raise cur.error("type= expects inner, outer or left", tok)
+                keep_unmatched = value.lower() != "inner"
+            elif key == "max":
+                maximum = as_int(cur, value, tok, key)
+            elif key == "overwrite":
+                overwrite = as_bool(cur, value, tok, key)
+            elif key in ("usetime", "earlier") and not as_bool(cur, value, tok, key):
+                continue  # the documented default (false): nothing to do
+            else:
+                raise cur.unsupported(f"option '{key}'", tok)
+            continue
+        tok = cur.peek()
+        if tok.kind == "SUBSEARCH":
+            cur.next()
+            subsearch = cmd.parse_subsearch(tok.text, tok.offset)
+            break
+        name, _ = read_field(cur)
+        fields.append(name)
+    if subsearch is None:
+        raise cur.error("expected a subsearch in square brackets")
+    cur.expect_end()
+    return JoinCommand(cmd.name, cmd.offset, tuple(fields), subsearch, keep_unmatched, maximum, overwrite)
+
+
+def _join_key(event: Event, fields: Sequence[str]) -> tuple[str, ...] | None:
+    key: list[str] = []
+    for name in fields:
+        value = event.get(name)
+        if value is None:
+            return None
+        key.append(to_str(value) or "")
+    return tuple(key)
+
+
+def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, JoinCommand)
+    right = ctx.run_subsearch(node.subsearch)
+    for event in events:
+        fields = node.fields or tuple(name for name in event if any(name in row for row in right))
+        key = _join_key(event, fields)
+        matches = [row for row in right if key is not None and _join_key(row, fields) == key]
+        if node.max:
+            matches = matches[: node.max]
+        if not matches:
+            if node.keep_unmatched:
+                yield event
+            continue
+        for row in matches:
+            joined = dict(event)
+            for name, value in row.items():
+                if node.overwrite or name not in joined:
+                    joined[name] = value
+            yield joined
+
+
+# ------------------------------------------------------------------------------------------------ appendpipe
+
+
+@dataclass(frozen=True)
+class AppendpipeCommand(CommandNode):
+    """appendpipe (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
+    appendpipe): "Appends the result of the subpipeline to the search results" — the subpipeline runs over
+    the current results, not over new events."""
+
+    subpipeline: Pipeline
+
+    def requires(self, needed: FieldSet) -> FieldSet:
+        return None
+
+
+def parse_appendpipe(cmd: CommandInput) -> AppendpipeCommand:
+    cur = cmd.cursor()
+    while at_option(cur):
+        key, value, tok = read_option(cur, ("run_in_preview",))
+        as_bool(cur, value, tok, key)  # preview only: no effect on the final results
+    tok = cur.next()
+    if tok.kind != "SUBSEARCH":
+        raise cur.error("expected a subpipeline in square brackets", tok)
+    cur.expect_end()
+    text = tok.text.lstrip()
+    if not text.startswith("|"):  # the subpipeline is commands applied to the results
+        text = "| " + text
+    return AppendpipeCommand(cmd.name, cmd.offset, cmd.parse_subsearch(text, tok.offset))
+
+
+def run_appendpipe(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, AppendpipeCommand)
+    rows = list(events)
+    yield from rows
+    yield from ctx.run_pipe(node.subpipeline, [dict(row) for row in rows])
+
+
 SPECS = (
+    CommandSpec(("join",), parse_join, run_join),
+    CommandSpec(("appendpipe",), parse_appendpipe, run_appendpipe),
     CommandSpec(("append",), parse_append, run_append),
-    CommandSpec(("return",), parse_return, run_return),
-    CommandSpec(("format",), parse_format, run_format),
+    CommandSpec(("return",), parse_return, run_return,
+                fields=lambda node: uses([f for _, f, _ in getattr(node, "items", ())], ["search"])),
+    CommandSpec(("format",), parse_format, run_format, fields=lambda node: uses(produces=["search"])),
 )

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
-from contentpack.spl.commands.stats import AggTerm, feed_aggregates, read_aggregates, sort_key
+from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.stats import (
+    AggTerm,
+    feed_aggregates,
+    has_wildcards,
+    read_aggregates,
+    sort_key,
+    terms_fields,
+)
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.timeutil import Span, bin_start, parse_span
 from contentpack.spl.values import Event, Value, as_number, format_number, mv_values
@@ -32,13 +39,6 @@ class BinCommand(CommandNode):
     field: str
     span: Span
     output: str
-    streaming = True
-
-    def reads(self) -> set[str]:
-        return {self.field}
-
-    def produces(self) -> set[str]:
-        return {self.output} if self.output != self.field else set()
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, self.field)
@@ -113,14 +113,8 @@ class TimechartCommand(CommandNode):
     usenull: bool = True
     cont: bool = True
 
-    def reads(self) -> set[str]:
-        return {t.field for t in self.terms if t.field} | ({self.by} if self.by else set())
-
-    def produces(self) -> set[str]:
-        return {t.output for t in self.terms}
-
     def requires(self, needed: FieldSet) -> FieldSet:
-        return frozenset(self.reads() | {"_time"})
+        return frozenset(terms_fields(self.terms, [self.by] if self.by else []) | {"_time"})
 
 
 def parse_timechart(cmd: CommandInput) -> TimechartCommand:
@@ -129,6 +123,8 @@ def parse_timechart(cmd: CommandInput) -> TimechartCommand:
         cur, ("span", "limit", "useother", "usenull", "cont", "bins", "minspan", "partial", "agg", "fixedrange",
               "otherstr", "nullstr", "format", "sep")
     )
+    if has_wildcards(terms):
+        raise cur.unsupported("a wildcard field in a timechart function")
     span = None
     limit, useother, usenull, cont = 10, True, True, True
     for key, (value, tok) in options.items():
@@ -184,7 +180,7 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
                 continue
             for target in (cells.setdefault((start, name), [s.create() for s in specs]),
                            totals.setdefault(name, [s.create() for s in specs])):
-                feed_aggregates(target, node.terms, event)
+                feed_aggregates(target, node.terms, event, ctx.evaluator)
     kept = _kept_series(node, totals)
     bins = sorted({start for start, _ in cells})
     if node.cont and bins:
@@ -272,7 +268,17 @@ def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
     return out
 
 
+def _bin_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, BinCommand)
+    return uses([node.field], [node.output] if node.output != node.field else [])
+
+
+def _timechart_fields(node: CommandNode) -> FieldUse:
+    assert isinstance(node, TimechartCommand)
+    return uses(terms_fields(node.terms, [node.by] if node.by else []), [t.output for t in node.terms])
+
+
 SPECS = (
-    CommandSpec(("bin", "bucket"), parse_bin, run_bin),
-    CommandSpec(("timechart",), parse_timechart, run_timechart),
+    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True, fields=_bin_fields),
+    CommandSpec(("timechart",), parse_timechart, run_timechart, fields=_timechart_fields),
 )

@@ -14,7 +14,7 @@ from typing import Any
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
-from contentpack.spl.regex import compile_pcre
+from contentpack.spl.regex import Pcre, compile_pcre, compile_plain, glob_fullmatch
 from contentpack.spl.values import EvalContext, Value, compare
 
 
@@ -65,7 +65,7 @@ def _nullif(ctx: EvalContext, args: list[Value]) -> Value:
 
 
 @lru_cache(maxsize=256)
-def like_pattern(pattern: str) -> re.Pattern[str]:
+def like_pattern(pattern: str) -> Pcre:
     """The regex for an SQL-style LIKE pattern: ``%`` any run, ``_`` one character, ``\\%``/``\\_`` literal."""
     parts: list[str] = []
     i = 0
@@ -77,11 +77,14 @@ def like_pattern(pattern: str) -> re.Pattern[str]:
             continue
         parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
         i += 1
-    return re.compile("".join(parts), re.DOTALL)
+    return compile_plain("".join(parts), re.DOTALL, pattern)
 
 
 def like(text: str, pattern: str) -> bool:
-    """SQL LIKE, case-sensitive, whole-value match (shared with the ``LIKE`` operator)."""
+    """SQL LIKE, case-sensitive, whole-value match (shared with the ``LIKE`` operator). A pattern with only
+    ``%`` wildcards is matched by a linear scan, no regex (``%e%e%e%zzz`` cannot backtrack)."""
+    if "_" not in pattern and "\\" not in pattern:
+        return glob_fullmatch(tuple(pattern.split("%")), text)
     return like_pattern(pattern).fullmatch(text) is not None
 
 

@@ -130,4 +130,26 @@ def _json_keys(ctx: EvalContext, args: list[Value]) -> Value:
     return jsonlib.dumps(keys, separators=(",", ":"), ensure_ascii=False)
 
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (_json_extract, _json_valid, _json_keys, _spath)
+@eager("json_array_to_mv", 1, 2)
+def _json_array_to_mv(ctx: EvalContext, args: list[Value]) -> Value:
+    """json_array_to_mv(<json array>, <bool>): "Maps the elements of a JSON array to a multivalue field";
+    with the second argument true, string elements keep their double quotes (default false). Text that is
+    not a JSON array gives null."""
+    try:
+        document = _decode(args[0])
+    except ValueError:
+        return None
+    flag = args[1] if len(args) > 1 else False
+    keep_quotes = flag is True or (coerce.text(flag) or "").lower() in ("true", "1")
+    if not isinstance(document, list):
+        return None
+    values: list[Scalar] = []
+    for item in document:
+        if isinstance(item, str):
+            values.append(jsonlib.dumps(item, ensure_ascii=False) if keep_quotes else item)
+        else:
+            values.append(render(item))
+    return make_mv(values)
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (_json_extract, _json_valid, _json_keys, _spath, _json_array_to_mv)

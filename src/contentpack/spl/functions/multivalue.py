@@ -9,8 +9,11 @@ includes its end index.
 from __future__ import annotations
 
 import dataclasses
+import math
+import sys
 from typing import Any
 
+from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
@@ -97,9 +100,12 @@ def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
     step = coerce.number(args[2]) if len(args) > 2 else 1
     if start is None or end is None or step is None or step == 0:
         return None
+    span = (end - start) / step
+    count = max(0, math.ceil(span)) if math.isfinite(span) else sys.maxsize
+    limits.check_mv_size(count, "mvrange")  # never a silently shortened range
     out: list[Scalar] = []
     current = start
-    while (current < end if step > 0 else current > end) and len(out) < 10_000:
+    while current < end if step > 0 else current > end:
         out.append(current)
         current += step
     return make_mv(out)

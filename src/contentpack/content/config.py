@@ -20,6 +20,25 @@ class PackRootError(Exception):
     """The pack root cannot be used at all (no ``contentpack.yml``, not a directory): a usage error."""
 
 
+def not_a_pack(folder: Path) -> PackRootError:
+    """The one wording every command uses for a folder that is not a pack."""
+    return PackRootError(f"{folder}: not a content pack (no {CONFIG_FILE} there or in its parents); "
+                         "run the command inside a pack or point --root at one")
+
+
+def locate_pack(root: Path | None, start: Path) -> Path:
+    """The pack root: ``root`` (an explicit ``--root``) if given, else the nearest folder at or above ``start``
+    holding ``contentpack.yml``. Raises ``PackRootError`` when there is none."""
+    if root is not None:
+        if not (root / CONFIG_FILE).is_file():
+            raise not_a_pack(root)
+        return root
+    found = find_root(start)
+    if found is None:
+        raise not_a_pack(start)
+    return found
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest directory at or above ``start`` that holds ``contentpack.yml``."""
     start = start.resolve()
@@ -36,10 +55,8 @@ def load_app_config(root: Path) -> tuple[AppConfig | None, list[Diagnostic]]:
     error (the CLI exits 2 for it).
     """
     file = root / CONFIG_FILE
-    if not root.is_dir():
-        raise PackRootError(f"{root}: not a directory")
     if not file.is_file():
-        raise PackRootError(f"{root}: no {CONFIG_FILE} here (is this a content pack root?)")
+        raise not_a_pack(root)
     document, problems = load_yaml(file, CONFIG_FILE)
     if document is None:
         return None, problems

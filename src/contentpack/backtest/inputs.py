@@ -1,0 +1,543 @@
+"""The logs users have, read once into events: Event Hub JSON, Splunk search exports, gzip, folders.
+
+Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, not its name):
+
+* **Azure Monitor records as the Event Hub delivers them** (``azure:monitor:aad``): one JSON record per
+  line, or one Event Hub message body ``{"records": [...]}`` per line, which the Splunk add-on splits into
+  one event per record with ``json.dumps(record)`` as ``_raw`` (``shared/reference/azure_monitor_aad.md`` §1).
+  ``_time`` is the record's ``time`` (the add-on's ``TIME_PREFIX``); the ingestion delay is left to the
+  simulation's delay model.
+* **Splunk's search export**, JSON: the lines ``/services/search/jobs/export?output_mode=json`` streams
+  (``{"preview": false, "result": {...}}``, and ``{"results": [...]}`` documents — the shapes splunk-sdk's
+  ``splunklib.results.JSONResultsReader`` reads); CSV with a ``_raw`` column (Splunk Web's "Export results",
+  or ``output_mode=csv``). Each row's ``_raw`` is extracted again (``KV_MODE = json``), its ``_time`` and
+  **``_indextime`` are kept** (the real ingestion delay), and ``sourcetype``/``source``/``host``/``index``
+  come from the row when present.
+* A JSON array of records or export rows, or one JSON object spanning several lines (a saved Event Hub
+  message): read whole, so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines.
+* A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
+  ``.txt``, each optionally ``.gz``), recursively, in name order (hidden files are skipped).
+
+Why not ``spl.events.read_events``/``event_lines``: they decode every line, which is what a search over a
+test file needs; a backtest over a week of a tenant's logs must skip the ~98% of lines no detection can
+match without decoding them. So lines are found in raw bytes first — the engine's own scan idea
+(``spl.scan``), generalised to several searches — and decoded with the scanner's ``decode_fields``; the
+line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped, a line has a size cap).
+
+One pass: lines are read in large blocks (a large plain file by two processes, half each) and only those some detection can match (``rawfilter``) are
+decoded, and only the fields some detection reads; the rest is checked for shape only (every line of a
+JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
+export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, invalid UTF-8 — are counted and
+the first few reported with file and line, never a traceback and never silently dropped.
+
+Memory: the events kept (those a detection can match, with only the fields detections read), never the
+file; a block of 8 MB is read at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from contentpack.backtest.rawfilter import RawFilter
+from contentpack.spl.events import make_event, parse_timestamp
+from contentpack.spl.scan import PathPlan, decode_fields, path_plan
+from contentpack.spl.values import Event, Value
+
+BLOCK = 8 << 20
+MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcetype is 2 MB)
+MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
+LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
+MAX_REPORTED = 10  # bad lines listed by position; all are counted
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+# a line whose first key marks a wrapper (export stream, results document, Event Hub message), not a record
+_WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
+_EXPORT_KEYS = ("preview", "offset", "lastrow", "messages", "init_offset", "highlighted", "fields")
+_CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
+
+
+
+
+class InputError(Exception):
+    """A path that cannot be read at all (missing, not a file, an unsupported format): a usage error."""
+
+
+@dataclass(frozen=True)
+class BadLine:
+    path: str
+    line: int  # 1-based; for whole-document files, the item number
+    message: str
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class ReadReport:
+    """What reading the inputs found: counts, and the first bad lines with their positions."""
+
+    files: list[str] = field(default_factory=list)
+    lines: int = 0
+    events: int = 0  # events kept for the detections
+    outside: int = 0  # events outside the time range asked for
+    skipped: int = 0  # well-formed lines no detection can match
+    bad: int = 0
+    bad_lines: list[BadLine] = field(default_factory=list)
+    with_indextime: int = 0  # events whose _indextime came from the input
+    first_time: float | None = None  # the input's time span: every kept event, and the first and last
+    last_time: float | None = None   # line of each block (exact for files sorted either way)
+
+    def saw(self, when: float | None) -> None:
+        if when is None:
+            return
+        if self.first_time is None or when < self.first_time:
+            self.first_time = when
+        if self.last_time is None or when > self.last_time:
+            self.last_time = when
+
+    def add_bad(self, path: str, line: int, message: str) -> None:
+        self.bad += 1
+        if len(self.bad_lines) < MAX_REPORTED:
+            self.bad_lines.append(BadLine(path, line, message))
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Metadata for events whose input does not carry it (records); export rows bring their own."""
+
+    sourcetype: str = "azure:monitor:aad"
+    source: str | None = None  # None: the file's path
+    host: str = ""
+    index: str = "main"
+    time_field: str = "time"
+
+
+class _BadRow(Exception):
+    """Internal: one line or row cannot become an event (message for the report)."""
+
+
+def _looks_like_logs(path: Path) -> bool:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+        if not suffixes:
+            return True
+    return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The files to read: each file as given; in a folder, recursively and in name order, the regular files
+    named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
+    not taken for data."""
+    files: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and _looks_like_logs(p)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file or folder")
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
+class EventReader:
+    """Reads inputs into events for a set of detections: only lines ``raw_filter`` keeps, only ``fields``."""
+
+    def __init__(self, raw_filter: RawFilter, fields: frozenset[str] | None, metadata: Metadata = Metadata(),
+                 report: ReadReport | None = None, progress: Callable[[int], None] | None = None,
+                 prepare: Callable[[Event], bool] | None = None) -> None:
+        self.filter = raw_filter
+        self.prepare = prepare  # called on each event before it is yielded; False drops it (out of range)
+        self.metadata = metadata
+        self.report = report if report is not None else ReadReport()
+        self.progress = progress  # called with the number of input bytes consumed since the last call
+        self.want_raw = fields is None or "_raw" in fields
+        self.plan: PathPlan | None = None if fields is None else path_plan(fields | {metadata.time_field})
+        self._time_patterns = (re.compile(rb'"_time"\s*:\s*"([^"]{1,64})"'),
+                               re.compile(rb'"' + re.escape(metadata.time_field.encode()) + rb'"\s*:\s*"([^"]{1,64})"'))
+
+    # ------------------------------------------------------------------------------------------ files
+    def read(self, paths: Iterable[Path]) -> Iterator[Event]:
+        """The events of every file, in file order (``report`` counts as it goes)."""
+        report, prepare = self.report, self.prepare
+        for path in paths:
+            for event in self.read_file(path):
+                if prepare is not None and not prepare(event):
+                    report.outside += 1
+                    continue
+                report.events += 1
+                when = event.get("_time")
+                report.saw(float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None)
+                yield event
+
+    def read_file(self, path: Path) -> Iterator[Event]:
+        name = str(path)
+        self.report.files.append(name)
+        try:
+            raw_handle = cast(io.BufferedReader, open(path, "rb", buffering=BLOCK))
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        with raw_handle:
+            fallback = os.fstat(raw_handle.fileno()).st_mtime
+            try:
+                stream = self._decompressed(raw_handle)
+                head = stream.peek(4096)[:4096]
+                kind = _kind(head)
+                if kind is None:
+                    raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
+                                     "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
+                                     "export with a _raw column")
+                if kind == "csv":
+                    yield from self._csv(stream, name, fallback)
+                elif kind == "document":
+                    yield from self._document(stream, name, fallback)
+                else:
+                    yield from self._json_lines(stream, name, fallback, raw_handle)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise InputError(f"{name}: cannot read: {exc}") from None
+            except InputError as exc:
+                message = str(exc)
+                raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
+            self._advance(raw_handle)
+
+    def _decompressed(self, handle: io.BufferedReader) -> io.BufferedReader:
+        if handle.peek(2)[:2] == _GZIP_MAGIC:
+            return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=handle, mode="rb")), BLOCK)
+        return handle
+
+    _consumed: int = 0
+    _pending: list[tuple[int, str]]  # a block's bad lines, reported in line order when the block is done
+
+    def _advance(self, raw_handle: BinaryIO) -> None:
+        if self.progress is None:
+            return
+        try:
+            position = raw_handle.tell()
+        except (OSError, ValueError):
+            return
+        if position > self._consumed:
+            self.progress(position - self._consumed)
+        self._consumed = position
+
+    # ------------------------------------------------------------------------------------------ JSON lines
+    def _json_lines(self, stream: io.BufferedReader, name: str, fallback: float,
+                    raw_handle: BinaryIO, limit: int | None = None) -> Iterator[Event]:
+        self._consumed = raw_handle.tell()
+        first_line = 1
+        for block in _blocks(stream, limit):
+            self._pending = []
+            if first_line == 1 and block.startswith(_BOM):
+                block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
+            count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+            self.report.lines += count
+            spans = self.filter.spans(block)
+            kept = set()
+            for start, end in spans:
+                text = block[start:end].strip()
+                if not text:
+                    continue
+                kept.add(start)
+                yield from self._line(text, name, (block, start, first_line), fallback)
+            blank = self._check_shape(block, count, first_line, kept, name)
+            self._span(block)
+            for line_no, message in sorted(self._pending):  # in line order, whichever check found them
+                self.report.add_bad(name, line_no, message)
+            self.report.skipped += count - len(kept) - blank
+            first_line += count
+            self._advance(raw_handle)
+
+    def _span(self, block: bytes) -> None:
+        """The times of the block's first and last lines, for the input's time span (no JSON decoding)."""
+        first_end = block.find(b"\n")
+        last_start = block.rfind(b"\n", 0, len(block) - 1) + 1
+        for line in (block[:first_end if first_end >= 0 else len(block)], block[last_start:]):
+            head = line[:4096]
+            for pattern in self._time_patterns:
+                found = pattern.search(head)
+                if found:
+                    self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
+                    break
+
+    def _check_shape(self, block: bytes, lines: int, first_line: int, kept: set[int], name: str) -> int:
+        """Lines no detection reads must still be JSON objects: a truncated or foreign line is reported.
+        Returns the number of blank lines. One pass in the usual case: every line boundary is ``}\\n{``."""
+        if block.startswith(b"{") and block.endswith((b"}\n", b"}")) and block.count(b"}\n{") == lines - 1:
+            return 0
+        blank = 0
+        line = first_line
+        start = 0
+        size = len(block)
+        while start < size:
+            end = block.find(b"\n", start)
+            end = size if end < 0 else end
+            if start not in kept:
+                text = block[start:end].strip()
+                blank += not text
+                if text and not (text.startswith(b"{") and text.endswith(b"}")):
+                    self.report.skipped -= 1  # counted as bad instead
+                    self._pending.append((line, _not_an_object(text)))
+            line += 1
+            start = end + 1
+        return blank
+
+    def _line(self, text: bytes, name: str, where: tuple[bytes, int, int], fallback: float) -> Iterator[Event]:
+        """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
+        number, counted only when the line is bad (counting every kept line's number is a pass per block)."""
+        try:
+            if _WRAPPER.match(text):
+                try:
+                    document = json.loads(text)
+                except ValueError as exc:
+                    raise _BadRow(f"malformed JSON: {exc}") from None
+                events = list(self._wrapped(document, name, fallback))
+            elif text.startswith(b"{"):
+                events = [self._record(text, name, fallback)]
+            else:
+                raise _BadRow(_not_an_object(text))
+        except _BadRow as bad:
+            block, start, first_line = where
+            self._pending.append((first_line + block.count(b"\n", 0, start), str(bad)))
+            return
+        yield from events
+
+    # ------------------------------------------------------------------------------------------ shapes
+    def _wrapped(self, document: object, name: str, fallback: float) -> Iterator[Event]:
+        """An export line/document or an Event Hub message: its events (metadata lines give none)."""
+        if not isinstance(document, dict):
+            raise _BadRow("expected a JSON object")
+        if "records" in document:
+            records = document["records"]
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                raise _BadRow("'records' must be a list of JSON objects")
+            for record in records:
+                raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
+                if self.filter.matches(raw):
+                    yield self._record(raw, name, fallback)
+            return
+        rows: list[object] = []
+        if "result" in document:
+            rows.append(document["result"])
+        if "results" in document:
+            if not isinstance(document["results"], list):
+                raise _BadRow("'results' must be a list")
+            rows.extend(document["results"])
+        if not rows and not any(key in document for key in _EXPORT_KEYS):
+            raise _BadRow("a JSON object with neither a record's nor an export's shape")
+        for row in rows:
+            event = self._export_row(row, name, fallback)
+            if event is not None:
+                yield event
+
+    def _record(self, raw: bytes, name: str, fallback: float) -> Event:
+        try:
+            flat = decode_fields(raw, self.plan)
+        except ValueError as exc:
+            raise _BadRow(f"malformed JSON event: {exc}") from None
+        except UnicodeDecodeError:
+            raise _BadRow("not UTF-8") from None
+        meta = self.metadata
+        text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
+        event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
+                           index=meta.index, time_field=meta.time_field, fallback_time=fallback)
+        if not self.want_raw:
+            del event["_raw"]
+        return event
+
+    def _export_row(self, row: object, name: str, fallback: float) -> Event | None:
+        """One exported event: ``_raw`` extracted again, the row's times and metadata kept."""
+        if not isinstance(row, dict):
+            raise _BadRow("an export result must be a JSON object")
+        raw = row.get("_raw")
+        if isinstance(raw, list) and len(raw) == 1:
+            raw = raw[0]
+        if not isinstance(raw, str):
+            raise _BadRow("an export row without _raw (export with | fields _raw _time _indextime sourcetype "
+                          "source host index)")
+        data = raw.encode("utf-8")
+        if not self.filter.matches(data):
+            self.report.skipped += 1
+            return None
+        stripped = data.strip()
+        if stripped.startswith(b"{"):
+            try:
+                flat: dict[str, Value] = decode_fields(stripped, self.plan)
+            except ValueError as exc:
+                raise _BadRow(f"malformed JSON in _raw: {exc}") from None
+        else:
+            flat = {}
+        meta = self.metadata
+        event = make_event(raw if self.want_raw else "", flat,
+                           sourcetype=_text(row.get("sourcetype")) or meta.sourcetype,
+                           source=_text(row.get("source")) or meta.source or name,
+                           host=_text(row.get("host")) or meta.host, index=_text(row.get("index")) or meta.index,
+                           time_field=meta.time_field, fallback_time=fallback)
+        if not self.want_raw:
+            del event["_raw"]
+        when = _time_value(row.get("_time"), "_time")
+        if when is not None:
+            event["_time"] = when
+        indexed = _time_value(row.get("_indextime"), "_indextime")
+        if indexed is not None:
+            event["_indextime"] = indexed
+            self.report.with_indextime += 1
+        return event
+
+    # ------------------------------------------------------------------------------------------ CSV
+    def _csv(self, stream: io.BufferedReader, name: str, fallback: float) -> Iterator[Event]:
+        csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+        reader = csv.DictReader(text)
+        try:
+            header = reader.fieldnames or []
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{name}:1: cannot read the CSV header: {exc}") from None
+        if "_raw" not in header:
+            raise InputError(f"{name}:1: a CSV export needs a _raw column (export the events with "
+                             "| fields _raw _time _indextime sourcetype source host index)")
+        done = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, UnicodeDecodeError) as exc:
+                self.report.lines += 1
+                self.report.add_bad(name, reader.line_num, f"unreadable CSV row: {exc}")
+                if reader.line_num == done:  # no progress: the rest of the file cannot be read
+                    break
+                done = reader.line_num
+                continue
+            done = reader.line_num
+            self.report.lines += 1
+            self.report.saw(_maybe_time(row.get("_time")))
+            try:
+                if None in row or any(value is None for value in row.values()):
+                    raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
+                event = self._export_row(row, name, fallback)
+            except _BadRow as bad:
+                self.report.add_bad(name, reader.line_num, str(bad))
+                continue
+            if event is not None:
+                yield event
+
+    # ------------------------------------------------------------------------------------------ documents
+    def _document(self, stream: io.BufferedReader, name: str, fallback: float) -> Iterator[Event]:
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
+                             f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
+        self.report.lines += data.count(b"\n") + 1
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}")
+            return
+        items = document if isinstance(document, list) else [document]
+        for number, item in enumerate(items, start=1):
+            try:
+                if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
+                    events = list(self._wrapped(item, name, fallback))
+                elif isinstance(item, dict) and "_raw" in item:
+                    event = self._export_row(item, name, fallback)
+                    events = [] if event is None else [event]
+                elif isinstance(item, dict):
+                    raw = json.dumps(item).encode("utf-8")
+                    events = [self._record(raw, name, fallback)] if self.filter.matches(raw) else []
+                else:
+                    raise _BadRow("an element of the array is not a JSON object")
+            except _BadRow as bad:
+                self.report.add_bad(name, number, f"item {number}: {bad}")
+                continue
+            yield from events
+
+
+def _kind(head: bytes) -> str | None:
+    """``lines`` (JSON lines), ``document`` (a JSON array or a multi-line object), ``csv``, or None."""
+    text = head[len(_BOM):] if head.startswith(_BOM) else head
+    stripped = text.lstrip()
+    if not stripped:
+        return "lines"
+    first = stripped.split(b"\n", 1)[0].strip()
+    if stripped.startswith(b"[") or first == b"{":
+        return "document"
+    if not first.startswith(b"{") and b"_raw" in first:
+        return "csv"
+    if any(line.lstrip().startswith(b"{") for line in stripped.split(b"\n")):
+        return "lines"  # JSON lines, perhaps after a bad first line
+    return None
+
+
+def _blocks(stream: io.BufferedReader, limit: int | None = None) -> Iterator[bytes]:
+    """The stream in blocks of whole lines (the last block may lack its final newline); with ``limit``, up to
+    that byte offset of the stream only (a line start)."""
+    carry = b""
+    while True:
+        size = BLOCK if limit is None else min(BLOCK, limit - stream.tell())
+        chunk = stream.read(size) if size > 0 else b""
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        data = carry + chunk if carry else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > MAX_LINE_BYTES:  # a binary or runaway file, not event lines
+                raise InputError(f"a line longer than {MAX_LINE_BYTES:,} bytes: not JSON lines")
+            carry = data
+            continue
+        carry = data[cut + 1:]
+        yield data[:cut + 1]
+
+
+def _not_an_object(text: bytes) -> str:
+    if text.startswith(b"{"):
+        return "truncated JSON object (no closing brace)"
+    return "not a JSON object"
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) and value else None
+
+
+def _maybe_time(value: object) -> float | None:
+    try:
+        return _time_value(value, "_time")
+    except _BadRow:
+        return None
+
+
+def _time_value(value: object, name: str) -> float | None:
+    """An export's ``_time``/``_indextime``: epoch seconds or ISO 8601 text (``… UTC`` accepted)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith((" UTC", " GMT")):
+            text = text[:-4] + "+00:00"
+        parsed = parse_timestamp(text)
+        if parsed is not None:
+            return parsed
+    raise _BadRow(f"unreadable {name} {value!r}")
+
+

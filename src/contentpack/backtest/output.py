@@ -1,0 +1,90 @@
+"""A backtest's files: ``notables.jsonl``, ``risk.jsonl``, ``summary.json``, ``report.html``.
+
+JSON lines so a team can review them with ``jq`` and diff two runs (before and after tuning a macro): one
+object per line, keys in a fixed order, times as UTC ISO 8601 (``2026-10-13T14:00:00.000Z``), multivalue
+fields as lists. Each file is written to a temporary name in the folder and renamed into place, so an
+interrupted run never leaves a half-written file behind a good name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from contentpack.backtest.summary import iso
+from contentpack.simulate import Notable
+from contentpack.spl.values import Event, Value
+
+# ES's risk fields, first (Splunk ES, "Risk analysis framework": risk_object, risk_object_type, risk_score,
+# threat_object, threat_object_type; search_name names the correlation search that wrote the event)
+RISK_FIELDS = ("risk_object", "risk_object_type", "risk_score", "threat_object", "threat_object_type",
+               "search_name", "_time")
+RISK_EXTRA = ("risk_message", "normalized_risk_object", "_indextime")
+
+
+def _json(value: Value) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _time(value: Value) -> object:
+    return iso(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else _json(value)
+
+
+def notable_json(notable: Notable) -> dict[str, object]:
+    """One notable: detection, run time, ``_time``, title, its fields, the risk and threat objects it names."""
+    return {
+        "detection": notable.detection,
+        "run_time": iso(notable.run_time),
+        "_time": iso(notable.time),
+        "search_name": notable.search_name,
+        "rule_title": notable.rule_title,
+        "severity": notable.severity,
+        "security_domain": notable.security_domain,
+        "info_min_time": iso(notable.earliest),
+        "info_max_time": iso(notable.latest),
+        "risk_objects": [{"value": value, "type": kind} for value, kind in notable.risk_objects],
+        "threat_objects": [{"value": value, "type": kind} for value, kind in notable.threat_objects],
+        "fields": {name: (_time(value) if name == "_time" else _json(value))
+                   for name, value in notable.fields.items()},
+    }
+
+
+def risk_json(event: Event, detection_of: Mapping[str, str]) -> dict[str, object]:
+    """One risk event with ES's risk fields first, then the detection that wrote it."""
+    out: dict[str, object] = {}
+    for name in RISK_FIELDS + RISK_EXTRA:
+        if name in event:
+            out[name] = _time(event[name]) if name in ("_time", "_indextime") else _json(event[name])
+    out["detection"] = detection_of.get(str(event.get("search_name")), str(event.get("search_name")))
+    return out
+
+
+def _lines(objects: Iterable[Mapping[str, object]]) -> Iterable[str]:
+    for item in objects:
+        yield json.dumps(item, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_text(folder: Path, name: str, chunks: Iterable[str]) -> Path:
+    """Write ``chunks`` to ``folder/name`` through a temporary file renamed into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return folder / name
+
+
+def write_jsonl(folder: Path, name: str, objects: Iterable[Mapping[str, object]]) -> Path:
+    return write_text(folder, name, _lines(objects))
+
+
+def write_json(folder: Path, name: str, document: object) -> Path:
+    return write_text(folder, name, [json.dumps(document, indent=2, ensure_ascii=False) + "\n"])

@@ -1,0 +1,118 @@
+"""A backtest's outcome as the summary document, the terminal text and the files in ``--out``."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from contentpack.backtest import html
+from contentpack.backtest.output import notable_json, risk_json, write_json, write_jsonl, write_text
+from contentpack.backtest.run import Backtest
+from contentpack.backtest.summary import (
+    DayCounts,
+    Entity,
+    NotableView,
+    RunView,
+    iso,
+    per_day,
+    top_entities,
+    totals,
+)
+from contentpack.content.model import Pack
+from contentpack.esapp.savedsearches import stanza_name
+
+TITLE = "Backtest"
+
+
+class Summary:
+    """The numbers of one backtest, computed once for every output."""
+
+    def __init__(self, pack: Pack, backtest: Backtest) -> None:
+        self.backtest = backtest
+        self.detection_of = {stanza_name(pack.app, d): d.name for d in pack.detections}
+        self.names = [d.name for d in backtest.detections]
+        result = backtest.result
+        self.cells: list[DayCounts] = per_day(
+            self.names, (RunView(r.detection, r.run_time, len(r.rows)) for r in result.runs),
+            (NotableView(n.detection, n.run_time) for n in result.notables), result.risk, self.detection_of)
+        self.totals = totals(self.cells)
+        self.risk_objects, self.threat_objects = top_entities(result.risk, self.detection_of)
+        self.title = f"{TITLE}: {pack.app.title}"
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{e.detection}: {e.what}: {e.message}" + (f" (column {e.column})" if e.column else "")
+                for e in self.backtest.result.errors]
+
+    @property
+    def bad_lines(self) -> list[str]:
+        return [bad.render() for bad in self.backtest.reading.bad_lines]
+
+    def reading(self) -> dict[str, object]:
+        read = self.backtest.reading
+        return {
+            "files": len(read.files), "lines": read.lines, "events_kept": read.events,
+            "lines_no_detection_can_match": read.skipped, "events_outside_range": read.outside,
+            "events_with_indextime_from_input": read.with_indextime, "bad_lines": read.bad,
+        }
+
+    def document(self) -> dict[str, object]:
+        result = self.backtest.result
+        return {
+            "period": {"start": iso(result.start), "end": iso(result.end)},
+            "detections": self.names,
+            "input": {**self.reading(), "first_bad_lines": self.bad_lines},
+            "totals": {name: self.totals.get(name, {}) for name in self.names},
+            "per_day": [c.as_json() for c in self.cells],
+            "top_risk_objects": [e.as_json() for e in self.risk_objects],
+            "top_threat_objects": [e.as_json() for e in self.threat_objects],
+            "errors": self.errors,
+        }
+
+    def html(self) -> str:
+        result = self.backtest.result
+        return html.render(title=self.title, period=(result.start, result.end), cells=self.cells,
+                           detections=self.names, totals=self.totals, risk_objects=self.risk_objects,
+                           threat_objects=self.threat_objects, reading=self.reading(), bad_lines=self.bad_lines,
+                           errors=self.errors)
+
+    def write(self, folder: Path) -> list[Path]:
+        """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""
+        result = self.backtest.result
+        return [
+            write_jsonl(folder, "notables.jsonl", (notable_json(n) for n in result.notables)),
+            write_jsonl(folder, "risk.jsonl", (risk_json(e, self.detection_of) for e in result.risk)),
+            write_json(folder, "summary.json", self.document()),
+            write_text(folder, "report.html", [self.html()]),
+        ]
+
+    def text(self, width: int = 160) -> str:
+        """The terminal report: per-detection totals, the top risk objects, what was read."""
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        table = Table(title="Per detection", title_justify="left")
+        for column in ("detection", "runs", "results", "notables", "risk events"):
+            table.add_column(column, justify="left" if column == "detection" else "right")
+        for name in self.names:
+            entry = self.totals.get(name, {})
+            table.add_row(name, *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
+        console.print(table)
+        console.print(_entity_table("Top risk objects", self.risk_objects[:10]))
+        result = self.backtest.result
+        read = self.backtest.reading
+        console.print(f"period {iso(result.start)} .. {iso(result.end)}; {len(read.files)} file(s), "
+                      f"{read.lines:,} line(s), {read.events:,} event(s) kept, {read.bad:,} bad line(s); "
+                      f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
+        return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
+def _entity_table(title: str, entities: list[Entity]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("object", "type", "score", "risk events", "detections"):
+        table.add_column(column, justify="right" if column in ("score", "risk events") else "left",
+                         overflow="fold")
+    for e in entities:
+        table.add_row(e.value, e.type, str(e.score), str(e.risk_events), ", ".join(sorted(e.detections)))
+    return table

@@ -1,0 +1,142 @@
+"""A backtest: the pack's detections over a tenant's logs, on the scheduled simulation the replay uses.
+
+The steps, each done once:
+
+1. the engine the replay uses (``build_engine``) and, per detection, what it needs from events
+   (``Engine.event_needs``): the union of their raw-text alternatives and of the fields they read;
+2. one pass over the inputs (``inputs.EventReader``): only lines some detection can match are decoded, only
+   the fields some detection reads are kept, and each event gets its ``_indextime`` from the pack's delay
+   model while its raw text is still at hand (an export's own ``_indextime`` is kept);
+3. the events indexed by time once (``simulate.index_events``) and the timeline simulated
+   (``simulate.simulate``): cron ticks, dispatch windows, ``_indextime`` visibility, throttling,
+   notables, risk events, correlation searches over the accumulated risk.
+
+Memory: the events the detections can match (those passing the raw-text filter), each holding only the
+fields detections read (plus its raw text when a search reads ``_raw``), and the simulation's per-detection
+copies of the events its base search keeps. Lines no detection can match cost nothing after they are read;
+the file itself is never held.
+
+The default period is the simulation's own clock (``simulate.clock``: from as early as a run could see
+the first event to the last run that could still see the last one) over the input's whole time span, not
+only over the events a detection keeps, so the per-day table covers every day of the logs.
+
+``with_risk_writers``: what the command line runs when ``--detection`` names a correlation search — the
+detections that write risk (those with an ``rba`` block) too, since without their risk events it could
+never fire.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
+from contentpack.backtest.rawfilter import RawFilter
+from contentpack.content.model import Detection, Pack
+from contentpack.simulate import (
+    DelayPlan,
+    SimulationResult,
+    build_engine,
+    index_events,
+    schedule_of,
+    simulate,
+)
+from contentpack.spl import Engine, SplError
+from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.values import Event
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The simulation's outcome with what reading the inputs found."""
+
+    detections: tuple[Detection, ...]  # every detection that ran
+    result: SimulationResult
+    reading: ReadReport
+    events_indexed: int
+
+
+@dataclass
+class Progress:
+    """Callbacks a front end may set: bytes read (with the running event count), simulated seconds."""
+
+    read: Callable[[int, int], None] | None = None
+    simulated: Callable[[float, float], None] | None = None  # (seconds done, seconds in all)
+
+
+def with_risk_writers(pack: Pack, chosen: Sequence[Detection]) -> list[Detection]:
+    """``chosen`` plus, when one of them is a correlation search, every detection that writes risk."""
+    names = {d.name for d in chosen}
+    if any(d.type == "Correlation" for d in chosen):
+        names |= {d.name for d in pack.detections if d.rba is not None}
+    return [d for d in pack.detections if d.name in names]
+
+
+def _reader(engine: Engine, detections: Sequence[Detection], delays: DelayPlan, metadata: Metadata,
+            report: ReadReport, progress: Progress, window: tuple[float | None, float | None],
+            pack: Pack) -> EventReader:
+    needs = [engine.event_needs(d.search) for d in detections]
+    alternatives = [option for need in needs if need.reads_events for option in need.alternatives]
+    fields: frozenset[str] | None = frozenset()
+    for need in needs:
+        if need.reads_events:
+            fields = None if fields is None or need.fields is None else fields | need.fields
+    if fields is not None:  # what the delay model reads to pick a data source's model
+        fields |= {s.separator for s in pack.data_sources if s.separator}
+    keep_raw = fields is None or "_raw" in fields
+    earliest, latest = window
+
+    def prepare(event: Event) -> bool:
+        when = event.get("_time")
+        if isinstance(when, (int, float)) and not isinstance(when, bool):
+            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
+                return False
+        delays.assign([event])  # while _raw, its key, is still there
+        if not keep_raw:
+            event.pop("_raw", None)
+        return True
+
+    counted = report
+
+    def on_bytes(done: int) -> None:
+        if progress.read is not None:
+            progress.read(done, counted.events)
+
+    return EventReader(RawFilter(alternatives), None if fields is None else fields | {"_raw"}, metadata, report,
+                       on_bytes, prepare)
+
+
+def _lookback(engine: Engine, detection: Detection, tz: str) -> float:
+    """How far back a run of the detection can look: its dispatch window or its search's own ``earliest=``
+    (infinite when that cannot be told: nothing is then dropped; the simulation reports the problem)."""
+    try:
+        schedule = schedule_of(detection, tz)
+        first = engine.parse(detection.search).commands[0]
+        earliest = first.bounds.earliest if isinstance(first, SearchCommand) else None
+        return schedule.lookback if earliest is None else max(schedule.lookback, schedule.lookback_of(earliest))
+    except (ValueError, SplError):  # CronError is a ValueError
+        return math.inf
+
+
+def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | None = None, end: float | None = None,
+                 detections: Sequence[Detection] | None = None, metadata: Metadata = Metadata(),
+                 progress: Progress | None = None, tz: str = "UTC") -> Backtest:
+    """Simulate ``detections`` (default: all) over the events of ``inputs`` from ``start`` to ``end``
+    (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable input and
+    ``ReplaySetupError`` for a pack whose lookups or search-time fields are broken."""
+    progress = progress or Progress()
+    running = list(pack.detections if detections is None else detections)
+    engine = build_engine(pack, tz=tz)
+    lookback = max((_lookback(engine, d, tz) for d in running), default=0.0)
+    window = (None if start is None else start - lookback, end)
+    report = ReadReport()
+    delays = DelayPlan.for_pack(pack.data_sources)
+    reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
+    index = index_events(reader.read(discover(inputs)), None)
+    cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
+    result = simulate(pack, index, start, end, detections=running, engine=engine, tz=tz,
+                      progress=progress.simulated, cover=cover)
+    return Backtest(tuple(running), result, report, len(index))
+

@@ -1,0 +1,49 @@
+"""What every sub-command reports the same way: usage errors, the pack it works on, and diagnostics.
+
+Usage errors are worded as argparse words its own (``contentpack <command>: error: <message>``, exit 2), so a
+user meets one form whether the parser or the command found the problem. Diagnostics print one per line as
+``path:line:col: severity[RULE]: message`` with control characters escaped (``printable``: text from a pack
+must not be able to split a line or drive the terminal), or as one JSON document with ``--format json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from contentpack.cli.printable import printable
+from contentpack.content.config import PackRootError, locate_pack
+from contentpack.content.diagnostics import Diagnostic
+
+USAGE = 2
+
+
+def usage_error(command: str, message: str) -> int:
+    """Print a usage error; returns the exit status for it."""
+    print(f"contentpack {command}: error: {printable(message)}", file=sys.stderr)
+    return USAGE
+
+
+def pack_root(command: str, root: Path | None, start: Path | None = None) -> Path | int:
+    """The pack a command works on (``--root``, else found from ``start`` or the cwd upwards), or the exit
+    status of the usage error already printed."""
+    try:
+        return locate_pack(root, start if start is not None else Path.cwd())
+    except PackRootError as exc:
+        return usage_error(command, str(exc))
+
+
+def print_diagnostics(lines: Iterable[Diagnostic | str], stream: TextIO | None = None) -> None:
+    """Positioned problems as text, one per line."""
+    for line in lines:
+        text = line.render() if isinstance(line, Diagnostic) else line
+        print(printable(text), file=stream or sys.stdout)
+
+
+def diagnostics_json(diagnostics: Sequence[Diagnostic], ok: bool, summary: str) -> str:
+    """Positioned problems as the one JSON document every command with ``--format json`` prints."""
+    payload = {"ok": ok, "diagnostics": [d.as_json() for d in diagnostics], "summary": summary}
+    return json.dumps(payload, indent=2, ensure_ascii=False)

@@ -1,0 +1,41 @@
+"""What text a Splunk .conf file can carry: the one definition the validator's rules and the app builder share.
+
+A .conf value is one physical line, continued by a trailing backslash; the builder escapes line breaks, but a
+control character (NUL, ESC, the C1 range with NEL, U+2028/U+2029 that some readers take for line ends) has
+no escape, and a value whose last character is a backslash would swallow the next setting. ``validate``
+reports such text at its YAML position (CP049) so ``build`` never meets it; the builder keeps the same
+check as its last line of defence (``contentpack.esapp.conf``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB and LF, DEL, and the C1 controls (U+0080..U+009F, which include NEL), and the Unicode
+# line/paragraph separators. CR is not here: the writer turns CRLF and lone CR into LF.
+FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Either problem, in one search (the fast path: nearly every text has neither).
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\\\s*\Z")
+
+TRAILING_BACKSLASH = "a value may not end with a backslash (Splunk would join the next line to it)"
+
+
+def where_in(text: str, index: int) -> str:
+    """``line L column C`` of ``text[index]`` (1-based) for messages about multi-line values."""
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {line} column {col}"
+
+
+def conf_text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written as a .conf value, or None when it can."""
+    if _SUSPECT.search(value) is None:
+        return None
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad is not None:
+        return (f"{where_in(text, bad.start())}: control character U+{ord(bad.group()):04X} cannot be written to a "
+                ".conf file")
+    if text.strip().endswith("\\"):
+        return TRAILING_BACKSLASH
+    return None

@@ -1,0 +1,76 @@
+"""Names and labels the Splunk app gives a detection, which replay must reproduce to behave like ES.
+
+One home below the app builder (``esapp``), the simulation of ES (``simulate``) and the replay of detections
+(``replay``): the correlation search's stanza name (which ES also writes into each notable and risk event as
+``search_name``), the ``action.escu`` annotations (copied into risk events as ``annotations.*``), the
+notable's title and severity, and the drilldown placeholder for the detection's own search. The ``<stem>_filter`` macro's name is the model's ``Detection.filter_macro``.
+Layouts follow contentctl 5.x (escu_format.md §3.5, §8).
+"""
+
+from __future__ import annotations
+
+import re
+
+from contentpack.content.model import AppConfig, Detection, NotableAction
+
+DRILLDOWN_PLACEHOLDER = "%original_detection_search%"  # replaced by the detection's search text
+
+
+def stanza_name(app: AppConfig, detection: Detection) -> str:
+    return f"{app.label} - {detection.name} - Rule"
+
+
+def mappings(detection: Detection) -> dict[str, list[str]]:
+    """``{cis20, mitre_attack?, nist}``: CIS 13 for the network domain else CIS 10; NIST DE.CM for TTP."""
+    out: dict[str, list[str]] = {"cis20": ["CIS 13" if detection.tags.security_domain == "network" else "CIS 10"]}
+    if detection.tags.mitre_attack_id:
+        out["mitre_attack"] = list(detection.tags.mitre_attack_id)
+    out["nist"] = ["DE.CM" if detection.type == "TTP" else "DE.AE"]
+    return out
+
+
+def correlation_annotations(detection: Detection) -> dict[str, object]:
+    out: dict[str, object] = {"analytic_story": list(detection.tags.analytic_story)}
+    if detection.tags.cve:
+        out["cve"] = list(detection.tags.cve)
+    out["type"] = detection.type
+    out["type_list"] = [detection.type]
+    out["data_source"] = list(detection.data_source)
+    out.update(mappings(detection))
+    return out
+
+
+def severity(detection: Detection) -> str:
+    """ES notable severity from the highest risk score; ``high`` when the detection has no risk objects."""
+    if detection.rba is None or not detection.rba.risk_objects:
+        return "high"
+    score = detection.rba.risk_score
+    for limit, name in ((20, "informational"), (40, "low"), (60, "medium"), (80, "high")):
+        if score <= limit:
+            return name
+    return "critical"
+
+
+_PERCENT_TOKEN = re.compile(r"%([^%]*)%")
+
+
+def notable_title(detection: Detection, notable: NotableAction) -> str:
+    """``rule_title`` as written: ``%name%`` tokens expanded, and ``RBA: `` in front for a Correlation search."""
+    title = expand_percent_tokens(notable.rule_title, detection)
+    if detection.type == "Correlation" and not title.startswith("RBA: "):
+        title = f"RBA: {title}"
+    return title
+
+
+def expand_percent_tokens(template: str, detection: Detection) -> str:
+    """``%name%``-style substitution of the notable title/description, from detection or tag attributes."""
+
+    def value(match: re.Match[str]) -> str:
+        attr = match.group(1)
+        for owner in (detection, detection.tags):
+            found = getattr(owner, attr, None) if attr and not attr.startswith("_") else None
+            if isinstance(found, (str, int)) and not isinstance(found, bool):
+                return str(found)
+        return match.group(0)
+
+    return _PERCENT_TOKEN.sub(value, template)

@@ -1,0 +1,111 @@
+"""What ``build`` would refuse, reported by ``validate`` at its YAML position: the pack's text and names must
+fit the .conf files they become (CP049–CP051). One definition of "fits" (``content.conf_text``) serves both.
+
+* CP049: every text of every object (and of ``contentpack.yml``) can be a .conf value: no control character,
+  U+2028/U+2029, and no trailing backslash.
+* CP050: a macro without arguments or a lookup named ``default`` (in any case) would become the
+  ``[default]`` stanza of macros.conf / transforms.conf, whose settings apply to every other stanza.
+* CP051: two stanzas of one generated .conf file would collide: two detections whose names give the same
+  filter macro (``Foo`` and ``foo`` in different folders, ``a-b`` and ``a b``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterator, Mapping
+
+from contentpack.content.conf_text import conf_text_problem
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.model import NodePath, SourceMap
+from contentpack.content.rules import RuleContext
+
+CONFIG_FILE = "contentpack.yml"
+RESERVED_STANZAS = frozenset({"default"})
+_NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
+
+
+def _texts(value: object, node: NodePath) -> Iterator[tuple[NodePath, str]]:
+    """(node path, text) for every string in a model object, its nested objects, tuples and mappings.
+
+    Model fields are named after their YAML keys, so the path is also where the text sits in the file (and
+    ``SourceMap.at`` falls back to the nearest written ancestor for derived fields). A loop over a stack rather
+    than recursion: 2,000 detections hold some 70,000 values.
+    """
+    stack: list[tuple[object, NodePath]] = [(value, node)]
+    while stack:
+        value, node = stack.pop()
+        if isinstance(value, str):
+            yield node, value
+        elif isinstance(value, tuple):
+            stack.extend((item, (*node, index)) for index, item in enumerate(value))
+        elif isinstance(value, Mapping):
+            stack.extend((item, (*node, key)) for key, item in value.items())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            stack.extend((getattr(value, name), (*node, name)) for name in _field_names(type(value)))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(cls) if item.name not in _NOT_CONTENT)
+
+
+def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
+    pack = context.pack
+    yield from ((d, d.source) for d in pack.detections)
+    yield from ((m, m.source) for m in pack.macros)
+    yield from ((s, s.source) for s in pack.stories)
+    yield from ((d, d.source_map) for d in pack.data_sources)
+    yield from ((lk, lk.source) for lk in pack.lookups)
+
+
+def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
+    for obj, source in _objects(context):
+        texts = list(_texts(obj, ()))
+        if conf_text_problem("\n".join(text for _, text in texts) + "\n") is None and \
+                not any(text.rstrip().endswith("\\") for _, text in texts):
+            continue  # nearly every object: one check of all its text at once
+        for node, text in texts:
+            problem = conf_text_problem(text)
+            if problem is not None:
+                yield error(source.at(*node), "CP049", f"{_where(node)}: {problem}")
+    for node, text in _texts(context.pack.app, ("app",)):
+        problem = conf_text_problem(text)
+        if problem is not None:
+            yield error(Position(CONFIG_FILE), "CP049", f"{_where(node)}: {problem}")
+
+
+def _where(node: NodePath) -> str:
+    text = ""
+    for part in node:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def reserved_stanza_names(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP050: ``[default]`` is not an object's stanza in any .conf file; its settings apply to all others."""
+    pack = context.pack
+    named = [("macro", m.stanza, m.source) for m in pack.macros] + [("lookup", lk.name, lk.source) for lk in pack.lookups]
+    for kind, stanza, source in named:
+        if stanza.strip().lower() in RESERVED_STANZAS:
+            yield error(source.at("name"), "CP050",
+                        f"{kind} name '{stanza}' is reserved: it would become the [default] stanza, whose settings "
+                        "apply to every other stanza of the file")
+
+
+def colliding_stanzas(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP051: detections whose names give one filter macro (and so one macros.conf stanza)."""
+    seen: dict[str, Position] = {}
+    own = {m.stanza for m in context.pack.macros}
+    for detection in context.pack.detections:
+        stanza = detection.filter_macro
+        where = detection.source.at("name")
+        if stanza in seen and stanza not in own:
+            yield error(where, "CP051",
+                        f"detection name '{detection.name}' gives the filter macro '{stanza}', which the detection "
+                        f"at {seen[stanza]} already has: rename one of them")
+        seen.setdefault(stanza, where)
+
+
+RULES = (conf_safe_text, reserved_stanza_names, colliding_stanzas)

@@ -1,0 +1,277 @@
+"""Which result fields of a detection an attacker can choose: field provenance followed through the search.
+
+A drilldown ``$token$`` is replaced by the value of a result field of the detection's search (the notable
+event's field). If that value can come from a field the attacker writes — an application's display name, a
+user agent, any text of the raw event — the attacker shapes the analyst's next search (CP045). A name match
+is not enough: ``eval x=appDisplayName``, ``rename``, ``stats values(appDisplayName) as apps``, a ``rex``
+extraction or ``spath`` all carry the value to a field with another name. So the search is parsed with the
+engine's own parser (macros expanded with the pack's definitions) and taint is propagated command by command:
+
+* the data sources' ``attacker_controlled_fields`` (names, or glob patterns such as ``*DisplayName``) and the
+  free-text fields every event has (``DEFAULT_PATTERNS``: display names, user agents, ``_raw``) start tainted;
+  the add-on's field aliases and calculated fields (``search_time``) pass taint on as Splunk applies them;
+* ``eval``: a target is tainted when its expression reads a tainted field, clean otherwise (overwritten);
+* ``rename``: taint moves with the name (wildcards too);
+* ``stats``/``eventstats``/``streamstats``/``timechart``: an output is tainted when its aggregated field is,
+  unless the function yields a number (``count``, ``dc``, ``sum``...); ``by`` fields keep theirs; ``stats``
+  drops every other field;
+* ``rex``/``spath``: extracted fields are tainted when their input is (``_raw`` is);
+* ``lookup ... OUTPUT``: outputs come from the pack's table, so they are clean;
+* any other command: each field it produces is tainted when any field it reads is (conservative).
+
+When the search cannot be parsed (a command the engine does not support), field names are matched as before:
+the declared fields, without their ``properties.`` prefix too, and the default patterns.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from contentpack.content.model import Pack
+from contentpack.content.rules.spl_text import split_pipeline
+
+# Free-text fields an attacker sets on any Entra ID event (an application's or device's display name, the user
+# agent) and the raw event itself: tainted whether or not a data source declares them (case-insensitive).
+DEFAULT_PATTERNS = ("*displayname", "*useragent", "*user_agent", "_raw")
+# Aggregations whose result is a number (or a time) whatever the input: never attacker text.
+NUMERIC_FUNCTIONS = frozenset({
+    "count", "c", "dc", "distinct_count", "estdc", "estdc_error", "sum", "sumsq", "avg", "mean", "median", "stdev",
+    "stdevp", "var", "varp", "range", "per_second", "per_minute", "per_hour", "per_day", "rate", "earliest_time",
+    "latest_time", "perc", "p", "exactperc", "upperperc",
+})
+
+
+@dataclass
+class Taint:
+    """Tainted field names, each with the attacker-controlled field its value can come from, plus patterns that
+    taint any name not explicitly cleaned since."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    patterns: tuple[str, ...] = DEFAULT_PATTERNS
+    clean: set[str] = field(default_factory=set)
+
+    def origin(self, name: str) -> str | None:
+        """The attacker-controlled field ``name``'s value can come from, or None when it is clean."""
+        found = self.names.get(name)
+        if found is not None:
+            return found
+        if name in self.clean:
+            return None
+        lowered = name.lower()
+        return name if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in self.patterns) else None
+
+    def first(self, names: Iterable[str]) -> str | None:
+        """The origin of the first tainted name (sorted, so messages are stable)."""
+        for name in sorted(names):
+            found = self.origin(name)
+            if found is not None:
+                return found
+        return None
+
+    def set(self, name: str, origin: str | None) -> None:
+        if origin is not None:
+            self.names[name] = origin
+            self.clean.discard(name)
+        else:
+            self.names.pop(name, None)
+            self.clean.add(name)
+
+    def copy(self) -> Taint:
+        return Taint(dict(self.names), self.patterns, set(self.clean))
+
+
+def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: bool = False) -> Taint:
+    """What is tainted before the search runs: declared fields and patterns, through the add-on's aliases and
+    calculated fields. ``unprefixed``: declared ``properties.x`` also taints ``x`` (the name-only fallback, for
+    searches that ``rename properties.* as *``)."""
+    taint = Taint()
+    patterns = list(DEFAULT_PATTERNS)
+    sources = [ds for ds in (pack.data_source(name) for name in data_source_names) if ds is not None]
+    for data_source in sources:
+        for declared in data_source.attacker_controlled_fields:
+            if "*" in declared:
+                patterns.append(declared.lower())
+                continue
+            taint.names.setdefault(declared, declared)
+            if unprefixed and declared.startswith("properties."):
+                taint.names.setdefault(declared.removeprefix("properties."), declared)
+    taint.patterns = tuple(patterns)
+    for data_source in sources:
+        for alias in data_source.search_time.field_aliases:
+            origin = taint.origin(alias.source_field)
+            if origin is not None:
+                taint.set(alias.alias, origin)
+        before = taint.copy()  # calculated fields see the event as it was before any of them ran
+        for calculated in data_source.search_time.calculated_fields:
+            reads = _expression_reads(calculated.expression)
+            origin = f"the calculated field {calculated.field}" if reads is None else before.first(reads)
+            if origin is not None:
+                taint.set(calculated.field, origin)
+    return taint
+
+
+@functools.cache
+def _spl() -> Any:
+    """The engine's parser and command classes, imported once and only when a drilldown needs them (importing
+    the engine costs a CLI run a noticeable fraction of a second)."""
+    from contentpack.spl import ast, cursor, errors, exprparser, macros, parser
+    from contentpack.spl.commands import eval as eval_command
+    from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
+
+    return SimpleNamespace(
+        ast=ast, Cursor=cursor.Cursor, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
+        parse_full_expression=exprparser.parse_full_expression, parse=parser.parse, expand=macros.expand,
+        EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
+        LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
+        StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
+        StreamstatsCommand=stats.StreamstatsCommand, TimechartCommand=timebins.TimechartCommand)
+
+
+def _expression_reads(text: str) -> set[str] | None:
+    spl = _spl()
+    try:
+        cursor = spl.Cursor.eval(text, 0, lambda offset: offset, "eval")
+        return set(spl.expression_fields(spl.parse_full_expression(cursor)))
+    except (spl.SplError, RecursionError):
+        return None
+
+
+def result_taint(search: str, macros: Mapping[str, object], taint: Taint) -> Taint | None:
+    """``taint`` carried through ``search`` (macros: ``MacroDef`` by key); None when it cannot be parsed."""
+    spl = _spl()
+    EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
+    LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
+    StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
+    EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
+    expression_fields = spl.expression_fields
+    commands = _commands(search, macros)
+    if commands is None:
+        return None
+    for command in commands:
+        if isinstance(command, EvalCommand):
+            for target, expr in command.assignments:
+                taint.set(target, None if _sanitised(expr) else taint.first(expression_fields(expr)))
+        elif isinstance(command, RenameCommand):
+            for source, target in command.pairs:
+                moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
+                for name, new in moved.items():
+                    taint.set(new, taint.names.pop(name))
+                if "*" not in source and source not in moved:
+                    taint.set(target, taint.origin(source))  # tainted by a pattern, or clean
+        elif isinstance(command, (StatsCommand, TimechartCommand)):
+            by = command.by if isinstance(command, StatsCommand) else ((command.by,) if command.by else ())
+            outputs = {term.output: None if term.field is None or term.function.lower() in NUMERIC_FUNCTIONS
+                       else taint.origin(term.field) for term in command.terms}
+            if not isinstance(command, (EventstatsCommand, StreamstatsCommand)):  # transforming: only these remain
+                kept = {name: taint.origin(name) for name in by}
+                taint.names = {name: source for name, source in kept.items() if source is not None}
+                taint.clean = {name for name, source in kept.items() if source is None}
+            for output, origin in outputs.items():
+                taint.set(output, origin)
+        elif isinstance(command, RexCommand):
+            origin = taint.origin(command.field)
+            for name in _produced(command):
+                taint.set(name, origin)
+        elif isinstance(command, SpathCommand):
+            origin = taint.origin(command.path) if command.input == "_raw" and command.path else \
+                taint.origin(command.input)
+            for name in _produced(command):
+                taint.set(name, origin)
+        elif isinstance(command, LookupCommand):
+            for name in _produced(command):
+                taint.set(name, None)
+        else:
+            produced = _produced(command)
+            if produced:
+                origin = taint.first(_read(command))
+                for name in produced:
+                    taint.set(name, origin)
+    return taint
+
+
+# A regular expression that only admits "safe token text": anchored at both ends, made of letters, digits and
+# ``_ . : @ -`` (classes, escapes ``\d \w \. \-`` and quantifiers). A value that matched it cannot hold a
+# quote, a space, a pipe, a bracket or a dollar sign, so it cannot inject search text.
+_SAFE_PIECE = re.compile(r"(?:\[(?:[A-Za-z0-9_.:@]|\\[dw.\-]|-)+\]|[A-Za-z0-9_:@]|\\[dw.\-])(?:[+*?]|\{\d+(?:,\d*)?\})?")
+_SAFE_REGEX = re.compile(rf"(?:\(\?i\))?\^(?:{_SAFE_PIECE.pattern})+\$")
+
+
+def _sanitised(expr: object) -> bool:
+    """``if(match(F, "<safe anchored regex>"), F, <no field>)``: the value is F only when F is safe token text
+    (the way to keep a drilldown token on a field the attacker may influence, e.g. an id picked out of a
+    free-text list)."""
+    spl = _spl()
+    Call, FieldRef, Literal = spl.ast.Call, spl.ast.FieldRef, spl.ast.Literal  # noqa: N806
+    expression_fields = spl.expression_fields
+
+    if not (isinstance(expr, Call) and expr.name.lower() == "if" and len(expr.args) == 3):
+        return False
+    condition, then, otherwise = expr.args
+    if not (isinstance(condition, Call) and condition.name.lower() == "match" and len(condition.args) == 2):
+        return False
+    checked, pattern = condition.args
+    return (isinstance(checked, FieldRef) and isinstance(pattern, Literal) and isinstance(pattern.value, str)
+            and _SAFE_REGEX.fullmatch(pattern.value) is not None
+            and isinstance(then, FieldRef) and then.name == checked.name and not expression_fields(otherwise))
+
+
+# Commands that neither create a field nor move a value to another name: not parsed (parsing every command of
+# 2,000 searches would cost validate about a second; segments that are parsed are cached by their text, and
+# packs repeat them: `| rename properties.* as *`, the expansion of `security_content_ctime(firstTime)`).
+_NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup", "sort", "head", "tail", "reverse",
+                      "makemv", "mvexpand", "regex"})
+
+
+def _commands(search: str, macros: Mapping[str, object]) -> list[object] | None:
+    """The search's commands (macros expanded by the engine) that can move taint; None when unreadable."""
+    spl = _spl()
+    try:
+        expanded = spl.expand(search, macros).text
+    except (spl.SplError, RecursionError):
+        return None
+    commands: list[object] = []
+    generating = expanded.lstrip().startswith("|")
+    for index, segment in enumerate(split_pipeline(expanded)):
+        name = segment.split(None, 1)[0].lower() if segment else ""
+        if (index == 0 and not generating) or name in _NEUTRAL:  # the implicit search filters, creates nothing
+            continue
+        command = _parse_command(segment)
+        if command is None:
+            return None
+        commands.append(command)
+    return commands
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_command(segment: str) -> object | None:
+    """One pipeline segment parsed by the engine (``| <segment>``); None when it cannot be."""
+    spl = _spl()
+    try:
+        pipeline = spl.parse(f"| {segment}")
+    except (spl.SplError, RecursionError):
+        return None
+    return pipeline.commands[0] if len(pipeline.commands) == 1 else None
+
+
+def _produced(command: object) -> set[str]:
+    from contentpack.spl.commands import field_use
+
+    try:
+        return set(field_use(command).produces)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a command that cannot tell (a bad regex) produces nothing we know of
+        return set()
+
+
+def _read(command: object) -> set[str]:
+    from contentpack.spl.commands import field_use
+
+    try:
+        return set(field_use(command).reads)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - as in _produced
+        return {"_raw"}

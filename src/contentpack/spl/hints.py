@@ -1,0 +1,107 @@
+"""Why did a search return nothing? Fields it filters or groups on that no event could have supplied.
+
+Splunk answers a search over a missing field with zero results and no complaint, which is how a search that
+depends on an add-on's search-time fields (``user``, ``dest``) silently finds nothing when the add-on is not
+installed. This module names such fields so a command-line tool can print a hint.
+
+A field counts as *filtered on* when a ``search`` or ``where`` command reads it, and *grouped on* when it is
+a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart``. It is *absent* when no earlier
+command produces it and none of the event fields it could come from (walking the earlier commands'
+``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or ``properties.user``)
+appears in any event (a field made by ``eval`` is traced to the fields its expression reads). Earlier commands that need every field (``requires`` None) make the answer unknown,
+and the field is not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands import field_use
+from contentpack.spl.commands.base import CommandNode
+from contentpack.spl.commands.eval import EvalCommand
+from contentpack.spl.commands.fieldops import RenameCommand
+from contentpack.spl.commands.search import SearchCommand, WhereCommand
+from contentpack.spl.commands.stats import StatsCommand
+from contentpack.spl.commands.timebins import TimechartCommand
+from contentpack.spl.exprparser import expression_fields
+
+_TRACED = (EvalCommand, RenameCommand)
+_ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
+
+
+@dataclass(frozen=True)
+class AbsentField:
+    """A field the search ``use``s ("filters on" / "groups by") that no event carried."""
+
+    name: str
+    use: str
+    command: str
+    sources: tuple[str, ...]  # the event fields it would come from (itself, or what rename/eval read)
+
+
+def _uses(command: CommandNode) -> list[tuple[str, str]]:
+    if isinstance(command, (SearchCommand, WhereCommand)):
+        return [(name, "filters on") for name in sorted(field_use(command).reads)]
+    if isinstance(command, StatsCommand):
+        return [(name, "groups by") for name in command.by]
+    if isinstance(command, TimechartCommand) and command.by:
+        return [(command.by, "groups by")]
+    return []
+
+
+def _lineage(command: CommandNode, name: str) -> frozenset[str] | None:
+    """The fields arriving at ``command`` that ``name`` after it comes from (None: cannot tell).
+
+    ``requires`` answers for a whole set and adds what the command itself needs (a ``search`` needs its own
+    fields whatever comes after); the difference with what it needs for nothing isolates ``name``'s share.
+    """
+    if isinstance(command, EvalCommand):  # its requires keeps every expression's inputs: trace the one chain
+        fields = {name}
+        for target, expr in reversed(command.assignments):
+            if target in fields:
+                fields.discard(target)
+                fields |= expression_fields(expr)
+        return frozenset(fields)
+    with_name = command.requires(frozenset({name}))
+    alone = command.requires(frozenset())
+    if with_name is None or alone is None:
+        return None
+    return (with_name - alone) | (frozenset({name}) & with_name)
+
+
+def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None:
+    """The event fields ``name`` can come from through ``earlier`` (None: cannot tell)."""
+    current = frozenset({name})
+    for command in reversed(earlier):
+        step: set[str] = set()
+        for field in current:
+            lineage = _lineage(command, field)
+            if lineage is None:
+                return None
+            step |= lineage
+        current = frozenset(step)
+    return current
+
+
+def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
+    """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply."""
+    commands = [c for c in pipeline.commands if isinstance(c, CommandNode)]
+    out: list[AbsentField] = []
+    reported: set[str] = set()
+    for index, command in enumerate(commands):
+        earlier = commands[:index]
+        # eval and rename outputs are traced back to their inputs; any other command's outputs (fillnull,
+        # lookup, stats) exist whatever the events held
+        produced = set().union(*(field_use(c).produces for c in earlier if not isinstance(c, _TRACED)))
+        for name, use in _uses(command):
+            if name in _ALWAYS or "*" in name or name in produced or name in reported:
+                continue
+            sources = _sources(name, earlier)
+            if sources is None or not (sources - _ALWAYS):
+                continue
+            if not any(field in seen for field in sources):
+                reported.add(name)
+                out.append(AbsentField(name, use, command.name, tuple(sorted(sources))))
+    return out

@@ -1,0 +1,205 @@
+"""CSV lookup tables and the transforms.conf rules that decide which rows an event matches.
+
+Sources (each rule pinned by a test in tests/spl/test_lookups.py that quotes it):
+
+* transforms.conf.spec (https://help.splunk.com/en/data-management/splunk-enterprise-admin-manual/9.4/
+  configuration-file-reference/9.4.0-configuration-file-reference/transforms.conf) and the Knowledge
+  Manager page "Add field matching rules to your lookup configuration" (…/knowledge-management-manual/9.4/
+  use-the-configuration-files-to-configure-lookups/add-field-matching-rules-to-your-lookup-configuration):
+
+  - ``case_sensitive_match``: "Specify true to consider case when matching input lookup table fields.
+    Specify false to ignore case when matching lookup fields." Default true.
+  - ``match_type``: "A comma and space-delimited list of <match_type>(<field_name>) specification to allow
+    for non-exact matching. The available match_type values are WILDCARD, CIDR, and EXACT. EXACT is the
+    default". WILDCARD: ``*`` in the table's value matches any run of characters; CIDR: the table's value is
+    a network and an event's IP address inside it matches.
+  - ``max_matches``: "Range is 1-1000. If the time_field attribute is not specified, Splunk software uses
+    the first <integer> entries, in file order." Default 100.
+  - ``min_matches`` (default 0) / ``default_match`` (default empty string): "When min_matches is greater than
+    0 and Splunk software finds fewer than min_matches for any given input, it provides this default_match
+    value one or more times until the min_matches threshold is reached."
+
+Why a table is indexed only on EXACT fields: an exact key is a dictionary probe; WILDCARD and CIDR rows are
+tested one by one (compiled once per table), which is what keeps a 1,000-row wildcard list usable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from contentpack.spl.errors import SplError
+from contentpack.spl.files import read_capped
+from contentpack.spl.regex import Pcre, compile_plain
+
+MAX_MATCHES_LIMIT = 1000
+MAX_LOOKUP_BYTES = 64 << 20  # a lookup is held in memory whole (rows as dicts: several times its size)
+_MATCH_TYPE = re.compile(r"\s*(WILDCARD|CIDR|EXACT)\s*\(\s*([^()\s,]+)\s*\)\s*\Z", re.IGNORECASE)
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class MatchRules:
+    """A lookup definition's field-matching settings (transforms.conf names and defaults)."""
+
+    case_sensitive_match: bool = True
+    max_matches: int = 100
+    min_matches: int = 0
+    default_match: str = ""
+    wildcard: frozenset[str] = frozenset()  # columns whose values may hold ``*``
+    cidr: frozenset[str] = frozenset()  # columns whose values are networks
+
+    @classmethod
+    def from_settings(cls, *, case_sensitive_match: bool = True, max_matches: int = 100, min_matches: int = 0,
+                      default_match: str = "", match_type: Sequence[str] | str = ()) -> "MatchRules":
+        """Rules from transforms.conf-style values; ``match_type`` as ``"WILDCARD(a), CIDR(b)"`` or a list."""
+        if not 1 <= max_matches <= MAX_MATCHES_LIMIT:
+            raise SplError(f"max_matches must be between 1 and {MAX_MATCHES_LIMIT}, not {max_matches}")
+        if min_matches < 0:
+            raise SplError(f"min_matches must be 0 or more, not {min_matches}")
+        items = match_type.split(",") if isinstance(match_type, str) else list(match_type)
+        wildcard: set[str] = set()
+        cidr: set[str] = set()
+        for item in items:
+            if not item.strip():
+                continue
+            parsed = _MATCH_TYPE.match(item)
+            if parsed is None:
+                raise SplError(f"match_type {item.strip()!r}: expected WILDCARD(<field>), CIDR(<field>) or "
+                               "EXACT(<field>)")
+            kind, column = parsed.group(1).upper(), parsed.group(2)
+            if kind == "WILDCARD":
+                wildcard.add(column)
+            elif kind == "CIDR":
+                cidr.add(column)
+        both = wildcard & cidr
+        if both:
+            raise SplError(f"match_type: field '{sorted(both)[0]}' cannot be both WILDCARD and CIDR")
+        return cls(case_sensitive_match, max_matches, min_matches, default_match, frozenset(wildcard),
+                   frozenset(cidr))
+
+
+@dataclass(frozen=True)
+class LookupTable:
+    """A CSV lookup: header order, rows (every value a string) and the definition's matching rules."""
+
+    name: str
+    fields: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+    rules: MatchRules = field(default_factory=MatchRules)
+
+    def fold(self, text: str) -> str:
+        return text if self.rules.case_sensitive_match else text.lower()
+
+    def matcher(self, columns: tuple[str, ...]) -> "RowMatcher":
+        """The matcher for one ``lookup`` command's input columns (built once per search)."""
+        return RowMatcher(self, columns)
+
+
+def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRules) -> LookupTable:
+    """Read a CSV lookup file (header row, then rows); errors name the file and the lookup."""
+    try:
+        text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = tuple(reader.fieldnames or ())
+        rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
+    if not fields:
+        raise SplError(f"{csv_path}: lookup '{name}' has no header row")
+    for column in sorted(rules.wildcard | rules.cidr):
+        if column not in fields:
+            raise SplError(f"{csv_path}: lookup '{name}': match_type names '{column}', which is not a column "
+                           f"(columns: {', '.join(fields)})")
+    return LookupTable(name, fields, rows, rules)
+
+
+def _network(text: str) -> IpNetwork | None:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class RowMatcher:
+    """Finds the rows of a table that match given input values, in file order.
+
+    EXACT columns are probed through a dictionary keyed by their (case-folded) values; WILDCARD and CIDR
+    columns are then tested on the candidate rows only.
+    """
+
+    def __init__(self, table: LookupTable, columns: tuple[str, ...]) -> None:
+        self.table = table
+        self.columns = columns
+        rules = table.rules
+        self.exact = tuple(i for i, c in enumerate(columns) if c not in rules.wildcard and c not in rules.cidr)
+        self.loose = tuple(i for i in range(len(columns)) if i not in self.exact)
+        self.index: dict[tuple[str, ...], list[int]] = {}
+        for number, row in enumerate(table.rows):
+            key = tuple(table.fold(row.get(columns[i], "")) for i in self.exact)
+            self.index.setdefault(key, []).append(number)
+
+    @cached_property
+    def _tests(self) -> dict[int, list[object]]:
+        """Per loose column: the compiled test of each row (a regex, a network, or None for no match)."""
+        flags = 0 if self.table.rules.case_sensitive_match else re.IGNORECASE
+        tests: dict[int, list[object]] = {}
+        for i in self.loose:
+            column = self.columns[i]
+            if column in self.table.rules.cidr:
+                tests[i] = [_network(row.get(column, "")) for row in self.table.rows]
+            else:
+                tests[i] = [
+                    compile_plain(".*".join(re.escape(p) for p in row.get(column, "").split("*")) + r"\Z",
+                                  re.DOTALL | flags, row.get(column, ""))
+                    for row in self.table.rows
+                ]
+        return tests
+
+    def _loose_ok(self, i: int, number: int, values: Sequence[str]) -> bool:
+        test = self._tests[i][number]
+        if test is None:
+            return False
+        if isinstance(test, Pcre):
+            return any(test.match(value) for value in values)
+        assert isinstance(test, (ipaddress.IPv4Network, ipaddress.IPv6Network))
+        for value in values:
+            address = _address(value)
+            if address is not None and address.version == test.version and address in test:
+                return True
+        return False
+
+    def rows(self, values: Sequence[Sequence[str]]) -> list[dict[str, str]]:
+        """Matching rows in file order, at most ``max_matches``; ``values[i]`` are the event's values for
+        ``columns[i]`` (several for a multivalue field: a row matches when any of them does)."""
+        candidates: set[int] = set()
+        for key in _product([[self.table.fold(v) for v in values[i]] for i in self.exact]):
+            candidates.update(self.index.get(key, ()))
+        out: list[dict[str, str]] = []
+        for number in sorted(candidates):
+            if all(self._loose_ok(i, number, values[i]) for i in self.loose):
+                out.append(self.table.rows[number])
+                if len(out) >= self.table.rules.max_matches:
+                    break
+        return out
+
+
+def _product(choices: list[list[str]]) -> list[tuple[str, ...]]:
+    keys: list[tuple[str, ...]] = [()]
+    for options in choices:
+        keys = [(*key, option) for key in keys for option in dict.fromkeys(options)]
+    return keys

@@ -1,0 +1,92 @@
+"""The backtest runs the scheduled simulation the replay runs, so over the pack's own attack data it must
+raise exactly the notables (and risk events) the scheduled replay raises for each detection test — while
+reading each file once with the raw-text filter and keeping only the fields detections read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest.inputs import Metadata
+from contentpack.backtest.output import notable_json, risk_json
+from contentpack.backtest.run import run_backtest, with_risk_writers
+from contentpack.content.model import Detection, Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.runner import replay_pack
+from contentpack.simulate import DelayPlan, index_events, simulate
+from contentpack.spl.events import read_events
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    result = validate_pack(REPO)
+    assert result.pack is not None and not result.errors
+    return result.pack
+
+
+def _with_risk_from(pack: Pack, detection: Detection, risk_from: tuple[str, ...]) -> list[Detection]:
+    by_name = {d.name: d for d in pack.detections}
+    return [detection, *(by_name[name] for name in risk_from)]
+
+
+def test_backtest_reproduces_the_scheduled_replay_notables(pack: Pack) -> None:
+    """For every detection test: the replay's scheduled outcome (``contentpack replay``) and a backtest over
+    the test's attack-data file with the same detections give the same notables, risk events and scores."""
+    report = replay_pack(pack)
+    assert report.mode == "scheduled" and not report.setup_errors
+    by_name = {d.name: d for d in pack.detections}
+    compared = with_notables = 0
+    for outcome in report.outcomes:
+        detection = by_name[outcome.detection]
+        test = next(t for t in detection.tests if t.name == outcome.test)
+        assert outcome.scheduled is not None and len(test.attack_data) == 1 and test.ingestion_delay is None
+        entry = test.attack_data[0]
+        got = run_backtest(pack, [REPO / entry.data], detections=_with_risk_from(pack, detection, test.risk_from),
+                           metadata=Metadata(entry.sourcetype, entry.source))
+        assert got.result.errors == ()
+        assert [notable_json(n) for n in got.result.notables_of(detection.name)] == \
+            [notable_json(n) for n in outcome.scheduled.notables], (detection.name, test.name)
+        assert got.result.risk_scores() == outcome.scheduled.risk_by_object
+        assert len(got.result.risk) == outcome.scheduled.risk_events
+        assert got.reading.events < got.reading.lines  # the raw-text filter read only what can match
+        compared += 1
+        with_notables += bool(outcome.scheduled.notables)
+    assert compared == sum(len(d.tests) for d in pack.detections) >= 29 and with_notables >= 10
+
+
+def test_the_same_through_the_simulation_api(pack: Pack) -> None:
+    """Every event of a file, indexed as the scheduled replay indexes it, against the backtest's one-pass
+    reading of the same file: identical notables and risk events for the whole pack at once."""
+    entry = next(d for d in pack.detections if d.name.startswith("Entra ID OAuth Consent Granted After")).tests[0]
+    path = REPO / entry.attack_data[0].data
+    events = read_events(path, sourcetype="azure:monitor:aad", source="Azure AD")
+    expected = simulate(pack, index_events(events, DelayPlan.for_pack(pack.data_sources)))
+    got = run_backtest(pack, [path], metadata=Metadata(source="Azure AD"))
+    assert [notable_json(n) for n in got.result.notables] == [notable_json(n) for n in expected.notables]
+    assert [risk_json(e, {}) for e in got.result.risk] == [risk_json(e, {}) for e in expected.risk]
+    assert expected.notables
+
+
+def test_all_attack_data_at_once(pack: Pack) -> None:
+    """The whole pack over every attack-data file in one run: notables from every detection that has data."""
+    files = sorted((REPO / "attack_data").rglob("*.log"))
+    backtest = run_backtest(pack, files, metadata=Metadata(source="Azure AD"))
+    assert backtest.result.errors == ()
+    assert backtest.reading.lines == sum(len(p.read_bytes().splitlines()) for p in files)
+    raised = {n.detection for n in backtest.result.notables}
+    assert "Entra ID OAuth Consent Abuse Risk Across Detections" in raised  # the correlation read the risk
+    assert len(raised) >= 8
+    start, end = backtest.result.start, backtest.result.end
+    assert backtest.reading.first_time is not None and backtest.reading.last_time is not None
+    assert start < backtest.reading.first_time and end > backtest.reading.last_time
+
+
+def test_a_correlation_brings_the_detections_that_write_risk(pack: Pack) -> None:
+    correlation = [d for d in pack.detections if d.type == "Correlation"]
+    chosen = with_risk_writers(pack, correlation)
+    assert correlation[0] in chosen and {d.name for d in chosen} >= {d.name for d in pack.detections if d.rba}
+    plain = [d for d in pack.detections if d.type == "TTP"][:1]
+    assert with_risk_writers(pack, plain) == plain

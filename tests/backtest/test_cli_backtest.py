@@ -1,0 +1,175 @@
+"""`contentpack backtest` as a user runs it: Splunk exports whose _indextime decides what a scheduled search
+could see, the files in --out, bad lines, usage errors, and the progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contentpack.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
+DECLINED = "Entra ID User Declined OAuth Application Consent"
+EXPORT_FIELDS = ("_raw", "_time", "_indextime", "sourcetype", "source", "host", "index")
+
+
+def _rows(delay: int) -> list[dict[str, str]]:
+    """The file as Splunk's export gives it back: each event with an _indextime ``delay`` s after _time."""
+    rows = []
+    for line in SINGLE.read_text(encoding="utf-8").splitlines():
+        moment = dt.datetime.fromisoformat(json.loads(line)["time"][:26] + "+00:00")
+        rows.append({"_raw": line, "_time": moment.isoformat(timespec="milliseconds"),
+                     "_indextime": str(int(moment.timestamp()) + delay), "sourcetype": "azure:monitor:aad",
+                     "source": "eventhub://contoso.servicebus.windows.net/entra;", "host": "hf-01", "index": "azure"})
+    return rows
+
+
+def json_export(path: Path, delay: int) -> Path:
+    lines = [json.dumps({"preview": False, "offset": i, "result": row}) for i, row in enumerate(_rows(delay))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def csv_export(path: Path, delay: int) -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, EXPORT_FIELDS)
+    writer.writeheader()
+    writer.writerows(_rows(delay))
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def backtest(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["backtest", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("export", [json_export, csv_export])
+def test_an_exports_index_times_decide_what_the_schedule_sees(
+        export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decline at 14:25:53 is found by the 15:00 run (window -70m@m..-10m@m) when it was indexed a minute
+    later, and by no run when it was indexed 45 minutes later (15:10: after the 15:00 run, outside the 16:00
+    run's window) — the real ingestion delay the export carries is what the simulation uses."""
+    monkeypatch.chdir(REPO)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for delay in (60, 2700):
+        source = export(tmp_path / f"export-{delay}", delay)  # type: ignore[operator]
+        out = tmp_path / f"out-{delay}"
+        status, text, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out", str(out),
+                                     "--format", "json")
+        assert status == 0, err
+        summary = json.loads(text)
+        assert summary == json.loads((out / "summary.json").read_text())
+        assert summary["input"]["events_with_indextime_from_input"] == 1  # the one line the detection can match
+        assert summary["input"]["bad_lines"] == 0
+        found[delay] = [json.loads(line) for line in (out / "notables.jsonl").read_text().splitlines()]
+        risk = [json.loads(line) for line in (out / "risk.jsonl").read_text().splitlines()]
+        assert len(risk) == len(found[delay])
+    [notable] = found[60]
+    assert notable["run_time"] == "2026-10-13T15:00:00.000Z" and notable["detection"] == DECLINED
+    assert notable["fields"]["user"] == "joni.natarajan@contoso.example"
+    assert notable["risk_objects"] == [{"value": "joni.natarajan@contoso.example", "type": "user"}]
+    assert found[2700] == []
+
+
+def test_out_dir_holds_every_file_and_risk_has_es_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    status, text, err = backtest(capsys, "--events", "attack_data", "--out", str(out))
+    assert status == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["notables.jsonl", "report.html", "risk.jsonl", "summary.json"]
+    assert "Per detection" in text and "Top risk objects" in text and "notable(s)" in text
+    risk = [json.loads(line) for line in (out / "risk.jsonl").read_text().splitlines()]
+    assert risk and all(list(r)[:7] == ["risk_object", "risk_object_type", "risk_score", "threat_object",
+                                        "threat_object_type", "search_name", "_time"] for r in risk if "threat_object" in r)
+    assert all({"risk_object", "risk_object_type", "risk_score", "search_name", "_time", "detection"} <= set(r)
+               for r in risk)
+    summary = json.loads((out / "summary.json").read_text())
+    days = {c["day"] for c in summary["per_day"]}
+    assert {c["detection"] for c in summary["per_day"]} == set(summary["detections"])
+    assert all(sum(1 for c in summary["per_day"] if c["detection"] == name) == len(days) for name in summary["detections"])
+    assert sum(c["notables"] for c in summary["per_day"]) == len((out / "notables.jsonl").read_text().splitlines())
+    top = summary["top_risk_objects"][0]
+    assert top["score"] >= summary["top_risk_objects"][-1]["score"] and top["detections"]
+    assert "reading" not in err and "simulating" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    lines = SINGLE.read_text().splitlines()
+    bad = tmp_path / "bad.log"
+    bad.write_text("\n".join([lines[0], lines[1][:100], *lines[2:], "garbage"]) + "\n")
+    status, _, err = backtest(capsys, "--events", str(bad))
+    assert status == 1
+    assert f"{bad}:2: truncated JSON object (no closing brace)" in err
+    assert f"{bad}:{len(lines) + 1}: not a JSON object" in err
+
+
+def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    status, out, err = backtest(capsys, "--events", str(empty), "--out", str(tmp_path / "out"))
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad)" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--events", "nope.log"], "nope.log: no such file or folder"),
+    (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),
+    (["--events", str(SINGLE), "--from", "2026-10-14", "--to", "2026-10-13"], "--to must be after --from"),
+    (["--events", str(SINGLE), "--detection", "No Such"], "--detection: no detection named 'No Such'"),
+])
+def test_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str],
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    status, out, err = backtest(capsys, *args)
+    assert status == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_from_and_to_bound_the_period(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    status, text, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from",
+                               "2026-10-13T00:00:00Z", "--to", "2026-10-14T00:00:00Z", "--format", "json")
+    summary = json.loads(text)
+    assert status == 0 and summary["period"] == {"start": "2026-10-13T00:00:00.000Z", "end": "2026-10-14T00:00:00.000Z"}
+    # runs are the cron ticks in (from, to]: 01:00 .. 23:00 on the 13th, then midnight
+    assert [(c["day"], c["runs"], c["notables"]) for c in summary["per_day"]] == [("2026-10-13", 23, 1),
+                                                                                  ("2026-10-14", 1, 0)]
+
+
+def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """stderr a terminal: rich draws the bar; the piped runs above show none."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen([sys.executable, "-m", "contentpack", "backtest", "--events", str(SINGLE)],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"reading" in seen or b"simulating" in seen

@@ -1,0 +1,202 @@
+"""Reading the logs users have: Event Hub records and messages, Splunk search exports (JSON, CSV) with their
+``_indextime``, JSON documents, gzip, folders, bad lines with positions.
+
+Shapes: the Event Hub message body ``{"records": [...]}`` and the add-on writing ``json.dumps(record)`` per
+record (shared/reference/azure_monitor_aad.md §1, from the add-on's ``mscs_azure_event_hub.py``); the
+export stream's ``{"preview": ..., "result": {...}}`` lines and ``{"results": [...]}`` documents as
+splunk-sdk's ``splunklib.results.JSONResultsReader`` reads them (the project pins splunk-sdk).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest.inputs import MAX_REPORTED, EventReader, InputError, Metadata, discover
+from contentpack.backtest.rawfilter import RawFilter
+
+REPO = Path(__file__).resolve().parents[2]
+SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
+LINES = SINGLE.read_text(encoding="utf-8").splitlines()
+DECLINE = next(line for line in LINES if '"errorCode": 65004' in line)
+OTHER = next(line for line in LINES if '"errorCode": 0' in line)
+DECLINE_FILTER = RawFilter([("sign-in activity", "65004")])
+FIELDS = frozenset({"operationName", "properties.status.errorCode", "properties.userPrincipalName", "time"})
+
+
+def read(paths: list[Path], raw_filter: RawFilter = DECLINE_FILTER, fields: frozenset[str] | None = FIELDS,
+         **metadata: str) -> tuple[list[dict], EventReader]:
+    reader = EventReader(raw_filter, fields, Metadata(**metadata))
+    return list(reader.read(discover(paths))), reader
+
+
+def test_record_lines_keep_only_what_a_detection_can_match(tmp_path: Path) -> None:
+    events, reader = read([SINGLE])
+    assert len(events) == sum('"errorCode": 65004' in line for line in LINES) == 1
+    [event] = events
+    assert event["properties.userPrincipalName"] == "joni.natarajan@contoso.example"
+    assert event["_time"] == pytest.approx(1_791_901_553.2728168)  # the record's time (TIME_PREFIX "time")
+    assert event["sourcetype"] == "azure:monitor:aad" and event["source"] == str(SINGLE)
+    assert "properties.appId" not in event and "_indextime" not in event
+    report = reader.report
+    assert (report.lines, report.events, report.skipped, report.bad) == (len(LINES), 1, len(LINES) - 1, 0)
+
+
+def test_event_hub_messages_are_split_into_records(tmp_path: Path) -> None:
+    """One Event Hub message per line: each record becomes an event with json.dumps(record) as _raw."""
+    records = [json.loads(DECLINE), json.loads(OTHER), json.loads(DECLINE)]
+    records[2]["properties"]["userPrincipalName"] = "second@contoso.example"
+    path = tmp_path / "hub.json"
+    path.write_text(json.dumps({"records": records[:2]}) + "\n" + json.dumps({"records": records[2:]}) + "\n")
+    events, reader = read([path], fields=None)
+    assert [e["properties.userPrincipalName"] for e in events] == ["joni.natarajan@contoso.example",
+                                                                   "second@contoso.example"]
+    assert events[0]["_raw"] == json.dumps(records[0])
+    assert reader.report.bad == 0
+
+
+def test_splunk_json_export_keeps_index_time_and_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    row = {"_raw": DECLINE, "_time": "2026-10-13T14:25:53.272+00:00", "_indextime": "1791901800",
+           "sourcetype": "azure:monitor:aad", "source": "eventhub://ns.servicebus.windows.net/aad;",
+           "host": "hf-01", "index": "azure", "linecount": "1"}
+    lines = [{"preview": False, "offset": 0, "result": row},
+             {"preview": False, "offset": 1, "result": {**row, "_raw": OTHER}},
+             {"preview": False, "offset": 2, "lastrow": True, "messages": []}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    events, reader = read([path])
+    [event] = events
+    assert event["_indextime"] == 1791901800.0
+    assert event["_time"] == pytest.approx(1791901553.272)
+    assert (event["index"], event["host"], event["source"]) == ("azure", "hf-01", row["source"])
+    assert event["properties.status.errorCode"] == "65004"
+    assert reader.report.with_indextime == 1 and reader.report.bad == 0
+
+
+def test_results_documents_and_json_arrays(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"preview": False, "init_offset": 0, "messages": [], "fields": [],
+                                   "results": [{"_raw": DECLINE, "_indextime": 1791901900}]}) + "\n")
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([json.loads(OTHER), json.loads(DECLINE)], indent=2))
+    events, reader = read([results, array])
+    assert [e.get("_indextime") for e in events] == [1791901900.0, None]
+    assert reader.report.bad == 0
+
+
+def test_csv_export_with_index_time_gzip_and_bom(tmp_path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["_raw", "_time", "_indextime", "sourcetype", "source", "host", "index"])
+    writer.writerow([DECLINE, "2026-10-13T14:25:53.272+0000", "1791901700", "azure:monitor:aad", "Azure AD", "h", "azure"])
+    writer.writerow([OTHER, "2026-10-13T12:19:16.195+0000", "1791894000", "azure:monitor:aad", "Azure AD", "h", "azure"])
+    path = tmp_path / "export.csv.gz"
+    path.write_bytes(gzip.compress(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")))
+    events, reader = read([path])
+    [event] = events
+    assert event["_indextime"] == 1791901700.0 and event["source"] == "Azure AD"
+    assert event["properties.userPrincipalName"] == "joni.natarajan@contoso.example"
+    assert reader.report.skipped == 1 and reader.report.bad == 0
+
+
+def test_folders_gzip_and_several_files(tmp_path: Path) -> None:
+    folder = tmp_path / "week"
+    (folder / "day2").mkdir(parents=True)
+    (folder / "day1.log").write_text(DECLINE + "\n" + OTHER + "\n")
+    (folder / "day2" / "part.json.gz").write_bytes(gzip.compress((DECLINE + "\n").encode()))
+    (folder / ".hidden.log").write_text("not read\n")
+    (folder / "dataset.yml").write_text("not read: not named like logs\n")
+    extra = tmp_path / "extra.log"
+    extra.write_text(DECLINE + "\n")
+    events, reader = read([folder, extra])
+    assert len(events) == 3 and reader.report.files == [str(folder / "day1.log"), str(folder / "day2" / "part.json.gz"),
+                                                       str(extra)]
+
+
+def test_bad_lines_are_counted_with_positions(tmp_path: Path) -> None:
+    path = tmp_path / "bad.log"
+    lines = [DECLINE, DECLINE[:200], "", "plain text", OTHER, DECLINE.replace('"time"', '"time" "x"'),
+             json.dumps({"preview": False, "result": {"_time": "1", "note": "Sign-in activity 65004"}}),
+             json.dumps({"preview": False, "result": {"_raw": DECLINE, "_indextime": "yesterday"}})]
+    path.write_text("\n".join(lines) + "\n")
+    events, reader = read([path])
+    assert len(events) == 1
+    assert [(b.line, b.message.split(":")[0]) for b in reader.report.bad_lines] == [
+        (2, "truncated JSON object (no closing brace)"), (4, "not a JSON object"), (6, "malformed JSON event"),
+        (7, "an export row without _raw (export with | fields _raw _time _indextime sourcetype source host index)"),
+        (8, "unreadable _indextime 'yesterday'")]
+    assert reader.report.bad_lines[0].render().startswith(f"{path}:2: ")
+
+
+def test_only_the_first_bad_lines_are_listed_all_are_counted(tmp_path: Path) -> None:
+    path = tmp_path / "many.log"
+    path.write_text("\n".join(["oops"] * (MAX_REPORTED + 5) + [DECLINE]) + "\n")
+    events, reader = read([path])
+    assert len(events) == 1 and reader.report.bad == MAX_REPORTED + 5
+    assert [b.line for b in reader.report.bad_lines] == list(range(1, MAX_REPORTED + 1))
+
+
+def test_csv_rows_with_wrong_cells(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text('_raw,_time,_indextime\n"x",1,2,3\n' + f'"{DECLINE.replace(chr(34), 2 * chr(34))}",1791901553,xx\n')
+    events, reader = read([path])
+    assert events == []
+    assert [(b.line, b.message) for b in reader.report.bad_lines] == [
+        (2, "the row's cells do not match the header's 3 columns"), (3, "unreadable _indextime 'xx'")]
+
+
+def test_a_line_separator_inside_a_value_does_not_split_the_event(tmp_path: Path) -> None:
+    """U+2028 is a line break to str.splitlines but not to JSON lines (or to Splunk's LINE_BREAKER)."""
+    record = json.loads(DECLINE)
+    record["properties"]["appDisplayName"] = "Mail\u2028Merge"
+    path = tmp_path / "sep.log"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(record, ensure_ascii=False).encode() + b"\r\n")
+    events, reader = read([path], fields=FIELDS | {"properties.appDisplayName"})
+    assert [e["properties.appDisplayName"] for e in events] == ["Mail\u2028Merge"] and reader.report.bad == 0
+
+
+def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        discover([tmp_path / "missing.log"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="holds no log files"):
+        discover([tmp_path / "empty"])
+    other = tmp_path / "notes.txt"
+    other.write_text("time,user\n1,a\n")
+    with pytest.raises(InputError, match=r"notes.txt: not a supported input"):
+        read([other])
+    corrupt = tmp_path / "cut.gz"
+    corrupt.write_bytes(gzip.compress(((DECLINE + "\n") * 50).encode())[:300])
+    with pytest.raises(InputError, match="cut.gz: cannot read"):
+        read([corrupt])
+
+
+def test_no_filter_reads_every_event(tmp_path: Path) -> None:
+    events, reader = read([SINGLE], raw_filter=RawFilter([()]), fields=None)
+    assert len(events) == len(LINES) and all(e["_raw"] == line for e, line in zip(events, LINES))
+
+
+def test_a_json_document_is_read_whole_under_a_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.backtest import inputs
+
+    path = tmp_path / "array.json"
+    path.write_text(json.dumps([json.loads(DECLINE)] * 3))
+    monkeypatch.setattr(inputs, "MAX_DOCUMENT_BYTES", path.stat().st_size - 1)
+    with pytest.raises(InputError, match="is read whole and may hold at most"):
+        read([path])
+
+
+def test_a_runaway_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.backtest import inputs
+
+    monkeypatch.setattr(inputs, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(inputs, "BLOCK", 512)
+    path = tmp_path / "runaway.log"
+    path.write_text("{" + "x" * 5000)
+    with pytest.raises(InputError, match=r"runaway.log: a line longer than 1,000 bytes: not JSON lines"):
+        read([path])

@@ -1,0 +1,103 @@
+"""report.html in headless Chromium: the chart and the tables render, and the page makes no request but its
+own — even when the logs carry HTML meant to make it fetch something."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest import html
+from contentpack.backtest.summary import DayCounts, Entity
+
+from . import chromium
+
+HOSTILE = '<img src="/leak?img"><script>fetch("/leak?script")</script>'
+# every bar and table as the browser laid it out
+MEASURE = """JSON.stringify({
+  bars: [...document.querySelectorAll('#chart rect.bar')].map(r => {
+    const b = r.getBoundingClientRect();
+    return [r.dataset.detection, r.dataset.day, +r.dataset.notables, Math.round(b.width), Math.round(b.height)];
+  }),
+  chart: (b => [Math.round(b.width), Math.round(b.height)])(document.querySelector('#chart').getBoundingClientRect()),
+  tables: Object.fromEntries([...document.querySelectorAll('table')].map(t =>
+    [t.id, [t.rows.length, Math.round(t.getBoundingClientRect().height)]])),
+  riskTop: document.querySelector('#risk-objects tbody tr td').textContent,
+  scripts: document.scripts.length,
+  rightAligned: getComputedStyle(document.querySelector('#totals td.n')).textAlign,
+})"""
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    hits: list[str]
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[tuple[_Server, Path]]:
+    """A local HTTP server over ``tmp_path`` that records every path asked for."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(tmp_path), **kwargs)  # type: ignore[arg-type]
+
+        def do_GET(self) -> None:
+            server.hits.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = _Server(("127.0.0.1", 0), Handler)
+    server.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, tmp_path
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _page() -> str:
+    detections = ["Declined Consent", f"Spike {HOSTILE}"]
+    cells = [DayCounts("Declined Consent", "2026-10-12", 24, 3, 3, 3), DayCounts(detections[1], "2026-10-12", 24, 1, 1, 0),
+             DayCounts("Declined Consent", "2026-10-13", 24, 0, 0, 0), DayCounts(detections[1], "2026-10-13", 24, 2, 2, 0)]
+    victim = Entity(f"alex{HOSTILE}@contoso.example", "user", 60, 2, {"Declined Consent": 60}, 1.79e9, 1.7901e9)
+    app = Entity("4be11163-0a03-45fb-87e5-5c8de005a186", "oauth_app", 30, 1, {"Declined Consent": 30}, 1.79e9, 1.79e9)
+    return html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=cells, detections=detections,
+                       totals={"Declined Consent": {"runs": 48, "results": 3, "notables": 3, "risk_events": 3}},
+                       risk_objects=[victim], threat_objects=[app], reading={"files": 1, "lines": 10},
+                       bad_lines=[f"x.log:3: not a JSON object {HOSTILE}"], errors=[])
+
+
+def test_chart_and_tables_render_and_nothing_is_fetched(served: tuple[_Server, Path]) -> None:
+    server, folder = served
+    (folder / "report.html").write_text(_page(), encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_address[1]}/report.html"
+    page = chromium.load(url, MEASURE)
+    assert page.requests == [url]  # DevTools: the page asked for nothing but itself
+    assert server.hits == ["/report.html"]  # and the server saw nothing else (no favicon, no leak)
+    shown = json.loads(page.value)
+    bars = {(name, day): (count, width, height) for name, day, count, width, height in shown["bars"]}
+    assert set(bars) == {("Declined Consent", "2026-10-12"), (f"Spike {HOSTILE}", "2026-10-12"),
+                         (f"Spike {HOSTILE}", "2026-10-13")}
+    assert all(width > 10 and height > 10 for _, width, height in bars.values())
+    three, one = bars[("Declined Consent", "2026-10-12")][2], bars[(f"Spike {HOSTILE}", "2026-10-12")][2]
+    assert three == pytest.approx(3 * one, abs=2)  # heights proportional to the notables
+    assert shown["chart"][0] > 100 and shown["chart"][1] > 200
+    assert shown["tables"]["totals"][0] == 3 and shown["tables"]["per-day"][0] == 5
+    assert shown["tables"]["risk-objects"][0] == 2 and all(h > 0 for _, h in shown["tables"].values())
+    assert shown["riskTop"] == f"alex{HOSTILE}@contoso.example"  # shown as text, not markup
+    assert shown["scripts"] == 0 and shown["rightAligned"] == "right"
+
+
+def test_the_page_is_self_contained() -> None:
+    page = _page()
+    assert "<script" not in page.replace("&lt;script", "") and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert "default-src 'none'" in page and 'rel="icon" href="data:,"' in page

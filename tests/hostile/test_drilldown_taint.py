@@ -1,0 +1,89 @@
+"""CP045 follows field provenance, not names (issue 11, deliver 6). Each bypass the hostile-input campaign found
+warns now; fields whose value the attacker cannot choose stay quiet.
+
+The fixture's sign-in data source declares ``properties.appDisplayName`` and ``properties.userAgent``
+attacker-controlled; its TTP detection does ``rename properties.* as *`` and ``stats ... by ... appDisplayName``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.validate import validate_pack
+
+from .support import DATA_SOURCE, TTP, copy_pack, edit
+
+STATS_BY = "by dest user src vendor_account vendor_product appDisplayName status.failureReason signature"
+DRILL_NAME = 'View the detection results for - "$user$"'
+
+
+def _cp045(root: Path) -> list[str]:
+    result = validate_pack(root)
+    assert not result.errors, [d.render() for d in result.errors]
+    return [d.render() for d in result.diagnostics if d.rule == "CP045"]
+
+
+def _with(tmp_path: Path, before_stats: str, by_extra: str, token: str) -> list[str]:
+    """The TTP detection with ``before_stats`` inserted before its stats, ``by_extra`` added to its by-list,
+    and ``$token$`` in its first drilldown's name."""
+    root = copy_pack(tmp_path)
+    if before_stats:
+        edit(root, TTP, "  | fillnull \n", f"  | fillnull \n  | {before_stats} \n")
+    if by_extra:
+        edit(root, TTP, STATS_BY, f"{STATS_BY} {by_extra}")
+    edit(root, TTP, DRILL_NAME, f'View the detection results for - "${token}$"')
+    return _cp045(root)
+
+
+@pytest.mark.parametrize(("before_stats", "by_extra", "token", "origin"), [
+    ("eval x=appDisplayName", "x", "x", "appDisplayName"),  # a copy under another name
+    ("eval user=appDisplayName", "", "user", "appDisplayName"),  # a trusted name overwritten
+    ("eval x=lower(appDisplayName).\"-\".user", "x", "x", "appDisplayName"),  # derived in an expression
+    ("rename appDisplayName as app", "app", "app", "appDisplayName"),
+    ("eventstats values(appDisplayName) as apps by user", "apps", "apps", "appDisplayName"),
+    ("rex field=appDisplayName \"(?<vendor>\\w+)\"", "vendor", "vendor", "appDisplayName"),
+    ("rex \"appDisplayName\\\":\\\"(?<raw_app>[^\\\"]+)\"", "raw_app", "raw_app", "_raw"),  # extracted from _raw
+    ("spath output=agent path=properties.userAgent", "agent", "agent", "properties.userAgent"),
+    ("eval who=userDisplayName", "who", "who", "userDisplayName"),  # undeclared free text: display names
+])
+def test_each_bypass_warns(tmp_path: Path, before_stats: str, by_extra: str, token: str, origin: str) -> None:
+    found = _with(tmp_path, before_stats, by_extra, token)
+    assert found, "no CP045 warning"
+    assert f"drilldown name uses ${token}$, which is attacker-controlled" in found[0]
+    assert all(f"${token}$" in finding and origin in finding for finding in found), found
+
+
+def test_stats_values_as_another_name_warns(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "max(_time) as lastTime by", "max(_time) as lastTime values(appDisplayName) as apps by")
+    edit(root, TTP, DRILL_NAME, 'View the detection results for - "$apps$"')
+    assert len(_cp045(root)) == 1
+
+
+def test_tokens_in_offsets_are_checked(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "  earliest_offset: $info_min_time$", "  earliest_offset: $appDisplayName$", )
+    found = _cp045(root)
+    assert len(found) == 1 and "drilldown earliest_offset uses $appDisplayName$" in found[0]
+
+
+def test_declared_patterns_taint_any_matching_field(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, DATA_SOURCE, "attacker_controlled_fields:\n", "attacker_controlled_fields:\n- '*Reason'\n")
+    edit(root, TTP, DRILL_NAME, 'View the detection results for - "$status.failureReason$"')
+    assert len(_cp045(root)) == 1
+
+
+@pytest.mark.parametrize(("before_stats", "by_extra", "token"), [
+    ("", "", "user"),  # the add-on's alias of userPrincipalName: the tenant's own value
+    ('eval appDisplayName="fixed"', "", "appDisplayName"),  # overwritten with a constant
+    ("eventstats count(appDisplayName) as n by user", "n", "n"),  # a number, whatever it counted
+    ("eventstats dc(appDisplayName) as apps by user", "apps", "apps"),
+    ("lookup entra_id_known_apps appDisplayName OUTPUT verdict", "verdict", "verdict"),  # from the pack's table
+    ('eval app=if(match(appDisplayName, "^[0-9a-f-]{36}$"), appDisplayName, null())', "app", "app"),  # sanitised
+])
+def test_fields_the_attacker_cannot_choose_stay_quiet(tmp_path: Path, before_stats: str, by_extra: str,
+                                                      token: str) -> None:
+    assert _with(tmp_path, before_stats, by_extra, token) == []

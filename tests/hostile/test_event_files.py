@@ -1,0 +1,113 @@
+"""Event and lookup files as written (issue 11, deliver 2 and 4): regular files only, a byte-order mark
+skipped, any line the standard JSON decoder accepts accepted, bad lines counted with their numbers, never a
+silently emptied event, JSON nested too deeply a diagnostic. The in-memory reader and the streaming scanner
+(what ``search`` and ``replay`` use) must agree."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from contentpack.spl import Engine, SplError
+from contentpack.spl.events import event_lines, read_events
+from contentpack.spl.values import Value
+
+from .support import run_cli
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _both(path: Path, spl: str = "search * | table a b c") -> tuple[list[dict[str, Value]], list[dict[str, Value]]]:
+    """Results with the file loaded in memory, and streamed (lazy), for the same search."""
+    loaded, streamed = Engine(), Engine()
+    loaded.register_events(path, sourcetype="s")
+    streamed.register_events(path, sourcetype="s", lazy=True)
+    return loaded.search(spl, now=0.0).rows, streamed.search(spl, now=0.0).rows
+
+
+def _search(path: Path, lazy: bool, spl: str) -> None:
+    engine = Engine()
+    engine.register_events(path, sourcetype="s", lazy=lazy)  # loading reads the file; lazy reads it at search
+    engine.search(spl, now=0.0)
+
+
+def test_a_byte_order_mark_does_not_empty_the_first_event(tmp_path: Path) -> None:
+    file = tmp_path / "bom.jsonl"
+    file.write_bytes(BOM + b'{"a": "1", "b": "x"}\n{"a": "2", "b": "y"}\n')
+    loaded, streamed = _both(file)
+    assert loaded == streamed == [{"a": "1", "b": "x"}, {"a": "2", "b": "y"}]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c"])
+def test_line_separators_inside_json_strings_are_text(tmp_path: Path, char: str) -> None:
+    # Python's str.splitlines() breaks at each of these; a JSON-lines file breaks only at \n.
+    file = tmp_path / "sep.jsonl"
+    file.write_text(json.dumps({"a": f"x{char}y", "b": "2"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    loaded, streamed = _both(file)
+    assert loaded == streamed == [{"a": f"x{char}y", "b": "2"}]
+
+
+def test_json_the_standard_decoder_accepts_is_accepted(tmp_path: Path) -> None:
+    # NaN and integers past 64 bits are refused by orjson (the scanner's fast decoder), accepted by json.
+    file = tmp_path / "std.jsonl"
+    file.write_text('{"a": NaN, "b": 123456789012345678901234567890, "c": "\\ud800"}\n', encoding="utf-8")
+    loaded, streamed = _both(file)
+    assert loaded == streamed == [{"a": "NaN", "b": "123456789012345678901234567890", "c": "\ud800"}]
+
+
+def test_bad_lines_are_counted_and_numbered_never_dropped(tmp_path: Path) -> None:
+    file = tmp_path / "bad.jsonl"
+    lines = ['{"a": "1"}', "{bad", '{"a": "2"}', "{worse", "{", "{", "{", "{", '{"a": "3"}']
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for lazy in (False, True):
+        with pytest.raises(SplError) as caught:
+            _search(file, lazy, "search * | stats count")
+        assert caught.value.message.startswith(f"{file}:2: malformed JSON event: ")
+        assert "(6 malformed lines in all: lines 2, 4, 5, 6, 7, ...)" in caught.value.message
+
+
+def test_json_nested_thousands_deep_is_a_malformed_line(tmp_path: Path) -> None:
+    file = tmp_path / "deep.jsonl"
+    file.write_text('{"a": ' * 5000 + "1" + "}" * 5000 + "\n", encoding="utf-8")
+    for lazy in (False, True):
+        with pytest.raises(SplError, match=r"deep\.jsonl:1: malformed JSON event: JSON nested too deeply"):
+            _search(file, lazy, "search * | table a")
+
+
+def test_invalid_utf8_and_runaway_lines_are_bad_lines(tmp_path: Path) -> None:
+    file = tmp_path / "bytes.jsonl"
+    file.write_bytes(b'{"a": "1"}\n{"a": "\xff"}\n')
+    with pytest.raises(SplError, match=r"bytes\.jsonl:2: malformed JSON event: not valid UTF-8 \(byte 0xff"):
+        list(read_events(file, sourcetype="s"))
+
+
+def test_event_lines_streams_line_by_line(tmp_path: Path) -> None:
+    file = tmp_path / "plain.log"
+    file.write_bytes(BOM + b"plain text\n\n{\"a\": 1}\r\n")
+    assert list(event_lines(file)) == [(1, "plain text", None), (3, '{"a": 1}', {"a": "1"})]
+
+
+def test_special_files_are_refused_by_name(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.jsonl"
+    os.mkfifo(fifo)
+    for lazy in (False, True):
+        with pytest.raises(SplError, match=r"x\.jsonl: cannot read events: a FIFO \(named pipe\), not a regular file"):
+            _search(fifo, lazy, "search *")
+    with pytest.raises(SplError, match="/dev/zero: cannot read lookup 'z': a character device, not a regular file"):
+        Engine().register_lookup("z", "/dev/zero")
+
+
+def test_search_command_on_a_fifo_and_dev_zero_ends_with_a_usage_error(tmp_path: Path) -> None:
+    # One child, under a deadline: before, the FIFO hung forever and /dev/zero grew past 2.9 GB.
+    fifo = tmp_path / "x.yml"
+    os.mkfifo(fifo)
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"a": "1"}\n')
+    outcome = run_cli("search", "| inputlookup z", "--events", str(events), "--lookup", "z=/dev/zero",
+                      "--macros", str(fifo), timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 2
+    assert "x.yml: error[CP002]: a FIFO (named pipe), not a regular file: not read" in outcome.stderr

@@ -1,0 +1,82 @@
+"""Inputs that ended in "internal error ... please report it" (issue 11, deliver 7) end in a positioned
+diagnostic or a usage error now; text from the pack is printed with its control characters escaped."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from contentpack import cli
+from contentpack.cli import validate as validate_command
+from contentpack.content.validate import validate_pack
+from contentpack.replay.attack_data import AttackDataStore
+
+from .support import HUNTING, TTP, copy_pack, edit, run_cli
+
+ATTACK_DATA = "data: attack_data/consent_prompts/consent_prompts.log"
+
+
+def _rendered(root: Path) -> list[str]:
+    return [d.render() for d in validate_pack(root).diagnostics]
+
+
+def test_a_year_0000_date_is_a_schema_error(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "date: '2025-04-30'", "date: '0000-01-01'")
+    assert any(line.startswith(f"{TTP}:4:7: error[CP012]: date: \"0000-01-01\" does not match") for line in
+               _rendered(root)), _rendered(root)
+
+
+def test_an_unquoted_year_0000_date_is_a_yaml_value_error(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "date: '2025-04-30'", "date: 0000-01-01")
+    assert f"{TTP}:4:7: error[CP004]: invalid timestamp value: year 0 is out of range" in _rendered(root)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ('"attack_data/x\\0y.log"', "attack data path cannot be used: it contains a NUL character"),
+    ("attack_data/" + "a" * 5000 + ".log", "attack data path cannot be used: File name too long"),
+])
+def test_unusable_attack_data_paths_are_diagnostics(tmp_path: Path, data: str, expected: str) -> None:
+    root = copy_pack(tmp_path)
+    edit(root, HUNTING, ATTACK_DATA, f"data: {data}")
+    assert any(": error[CP046]: " + expected in line for line in _rendered(root)), _rendered(root)
+    raw = "attack_data/x\0y.log" if "\\0" in data else data
+    assert AttackDataStore(root).resolve(raw) == expected
+
+
+def test_search_time_and_calendar_overflows_are_search_errors(tmp_path: Path) -> None:
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"a": "1", "time": "2024-01-01T00:00:00Z"}\n')
+    bins = run_cli("search", "search * | bin _time span=99999999999999999y | stats count by _time",
+                   "--events", str(events))
+    bins.assert_handled()
+    assert bins.returncode == 2 and "the search cannot be run on these events" in bins.stderr
+    far = run_cli("search", "search * | eval _time=1e20 | timechart span=1d count", "--events", str(events))
+    far.assert_handled()
+    assert far.returncode == 0 and "99999999999999967232" in far.stdout
+    zone = run_cli("search", "search *", "--events", str(events), "--tz", "Not/AZone")
+    zone.assert_handled()
+    assert zone.returncode == 2 and "--tz: unknown time zone 'Not/AZone'" in zone.stderr
+
+
+def test_running_out_of_memory_is_not_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def exhausted(args: argparse.Namespace) -> int:
+        raise MemoryError
+
+    monkeypatch.setattr(validate_command, "_run", exhausted)
+    assert cli.main(["validate"]) == 2
+    assert capsys.readouterr().err == "contentpack: out of memory (the input is too large for this machine)\n"
+
+
+def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    (root / "macros" / "\x1b]0;pwned\x07\x1b[31mred.yaml").write_text("name: x\n")
+    outcome = run_cli("build", "--root", str(root), "--output", str(tmp_path / "dist"))
+    outcome.assert_handled()
+    assert outcome.returncode == 1
+    assert "macros/\\x1b]0;pwned\\x07\\x1b[31mred.yaml: error[CP015]" in outcome.stderr
+    assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr

@@ -1,0 +1,122 @@
+"""`contentpack search` inside a pack knows the pack: a detection's search pasted verbatim finds what the
+replay finds, with no --macros/--alias/--calc; --no-pack gives the bare engine; an empty result over a
+field no event has gets a hint on stderr (our tool's own aid, not a Splunk behaviour: the results stay
+Splunk's — zero rows, exit 0)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contentpack.cli import main
+from contentpack.content.model import Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.attack_data import AttackDataStore
+from contentpack.simulate.engine_setup import build_engine
+from contentpack.replay.runner import run_detection_search
+
+REPO = Path(__file__).resolve().parents[2]
+SINGLE = "attack_data/single_user_declines/single_user_declines.log"
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    result = validate_pack(REPO)
+    assert result.pack is not None and not result.errors
+    return result.pack
+
+
+def _search(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
+    status = main(["search", *args, "--format", "json"])
+    captured = capsys.readouterr()
+    return status, json.loads(captured.out) if captured.out.strip() else None, captured.err
+
+
+def _as_json(rows: list[dict[str, Any]]) -> Any:
+    return json.loads(json.dumps([{k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+                                  for row in rows]))
+
+
+def test_every_detection_search_verbatim_returns_the_replays_rows(
+        pack: Pack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    store = AttackDataStore(REPO)
+    compared = nonempty = 0
+    for detection in pack.detections:
+        if detection.type == "Correlation":  # reads the risk index, which a plain search has not got
+            continue
+        for index, test in enumerate(detection.tests):
+            files, problems = store.files_for(detection, index, test.attack_data)
+            assert not problems and len(files) == 1
+            engine = build_engine(pack)
+            files[0].register(engine)
+            newest = store.newest_time(files)
+            assert newest is not None
+            expected = _as_json(run_detection_search(engine, detection, newest + 1.0).rows)
+            status, rows, err = _search(capsys, detection.search, "--events", test.attack_data[0].data)
+            assert status == 0, err
+            assert rows == expected, (detection.name, test.name)
+            compared += 1
+            nonempty += bool(rows)
+    assert compared >= 20 and nonempty >= 10
+
+
+def test_the_readme_example_needs_no_flags(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO / "detections")  # anywhere inside the pack
+    status, rows, err = _search(
+        capsys, '`azure_monitor_aad` properties.status.errorCode=65004 | rename properties.* as * '
+                '| table user appId src', "--events", str(REPO / SINGLE))
+    assert status == 0 and err == ""
+    assert rows == [{"user": "joni.natarajan@contoso.example", "appId": "4be11163-0a03-45fb-87e5-5c8de005a186",
+                     "src": "198.51.100.37"}]
+
+
+def test_no_pack_gives_the_bare_engine(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    status, _, err = _search(capsys, "`azure_monitor_aad` | stats count", "--events", SINGLE, "--no-pack")
+    assert status == 2 and "unknown macro 'azure_monitor_aad'" in err
+
+
+def test_an_empty_result_over_a_field_no_event_has_gets_a_hint(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    spl = 'operationName="Sign-in activity" | rename properties.* as * | stats count by user appId'
+    status, rows, err = _search(capsys, spl, "--events", SINGLE, "--no-pack")
+    assert status == 0 and rows == []
+    assert err.startswith("contentpack search: hint: no results, and the search groups by 'user' (stats)")
+    assert "nor properties.user" in err and "run inside the pack" in err and "appId" not in err
+    # inside the pack the add-on's user field exists: rows and no hint
+    status, rows, err = _search(capsys, spl, "--events", SINGLE)
+    assert status == 0 and len(rows) > 1 and err == ""
+    # an empty result that is just empty (the field exists, no value matches) gets no hint
+    status, rows, err = _search(capsys, "user=nobody@contoso.example | stats count by user", "--events", SINGLE)
+    assert status == 0 and rows == [] and err == ""
+    # a filter on a field only an eval would make from a missing field
+    status, rows, err = _search(capsys, "* | eval who=lower(initiator) | search who=x", "--events", SINGLE)
+    assert rows == [] and "filters on 'who' (search)" in err and "nor initiator" in err
+
+
+def test_options_add_to_the_pack(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                 tmp_path: Path) -> None:
+    monkeypatch.chdir(REPO)
+    # --calc replaces the pack's calculated field of that name, --alias adds to the pack's aliases
+    status, rows, _ = _search(capsys, "properties.status.errorCode=65004 | table user vendor_product who",
+                              "--events", SINGLE, "--calc", 'vendor_product="Entra"', "--alias",
+                              "properties.userPrincipalName=who")
+    assert status == 0 and rows == [{"user": "joni.natarajan@contoso.example", "vendor_product": "Entra",
+                                     "who": "joni.natarajan@contoso.example"}]
+    # a bad --calc is the user's error (exit 2), not the pack's
+    status, _, err = _search(capsys, "* | head 1", "--events", SINGLE, "--calc", "x=if(")
+    assert status == 2 and err.startswith("contentpack search: ") and "data_sources" not in err
+
+
+def test_an_invalid_pack_is_refused_with_positions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "contentpack.yml").write_text("app: {}\n")
+    monkeypatch.chdir(tmp_path)
+    status = main(["search", "* | head 1", "--events", str(REPO / SINGLE)])
+    err = capsys.readouterr().err
+    assert status == 1 and "contentpack.yml:" in err and "the pack is invalid" in err

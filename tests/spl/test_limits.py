@@ -1,0 +1,111 @@
+"""Bounded work: every limit ends the search with its own error naming the command and column.
+
+No test measures time: each sets a limit small enough that the limit's error is certain, and asserts on
+that error (the issue's backtracking reproducers among them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+from contentpack.spl import Engine, Limits, SplError, SplRuntimeError
+from contentpack.spl.values import Event
+
+from .spl_support import NOW, azure_sample_engine, event, make_engine, rows
+
+
+def _engine(limits: Limits, events: list[Event] | None = None) -> Engine:
+    engine = make_engine(events or [event(NOW - i, x="e" * 5000) for i in range(3)])
+    engine.limits = limits
+    return engine
+
+
+def test_wildcard_value_reproducer_is_linear_and_right() -> None:
+    """The issue's `search _raw=*e*e*e*e*zzz` (minutes of backtracking on 16 events before): `*`-only
+    patterns are matched by a leftmost-first scan, with no regex and nothing to bound. It must still answer
+    right: no sample event ends in zzz, and the pattern without zzz matches every event."""
+    engine = azure_sample_engine()
+    engine.limits = Limits(regex_seconds=0.001)
+    assert engine.search("search _raw=*e*e*e*e*e*e*e*e*zzz", now=NOW).rows == []
+    assert len(engine.search("search _raw=*e*e*e*e*", now=NOW).rows) == 16
+    assert len(engine.search('search operationName="consent*APP*"', now=NOW).rows) == 1
+
+
+def test_like_reproducer_is_linear_and_a_like_with_underscores_is_bounded() -> None:
+    """The issue's `where like(_raw, "%e%e%e%zzz")`: a `%`-only LIKE is matched by a linear scan (it answers
+    at once, even with a regex budget nothing could meet); a LIKE with `_` runs as a regex and stops at the
+    regex budget with an error naming the function, the command and its column."""
+    engine = _engine(Limits(regex_seconds=1e-6))
+    assert rows(engine, '* | where like(x, "%e%e%e%e%e%e%e%e%e%e%zzz")') == []
+    assert len(rows(engine, '* | where like(x, "e%e")')) == 3
+    engine = _engine(Limits(regex_seconds=0.02))
+    with pytest.raises(SplRuntimeError) as caught:
+        engine.search('* | where like(x, "%e_%e_%e_%e_%e_%e_%e_%e_%zzz")', now=NOW)
+    error = caught.value
+    assert "took longer than the regex budget of 0.02 s" in error.message and "like()" in error.message
+    assert (error.command, error.column) == ("where", 11)
+
+
+@pytest.mark.parametrize("search, command, column", [
+    ('* | where match(x, "^(e|ee)+$zzz")', "where", 11),
+    ('* | rex field=x "(?<y>(e|ee)+$zzz)"', "rex", 5),
+    ('* | regex x="(e|ee)+$zzz"', "regex", 5),
+    ('* | eval y=replace(x, "(e|ee)+$zzz", "")', "eval", 12),
+])
+def test_every_regex_user_is_bounded(search: str, command: str, column: int) -> None:
+    engine = _engine(Limits(regex_seconds=0.02))
+    with pytest.raises(SplRuntimeError, match="regex budget") as caught:
+        engine.search(search, now=NOW)
+    assert (caught.value.command, caught.value.column) == (command, column)
+
+
+def test_makeresults_rows_are_capped() -> None:
+    engine = _engine(Limits(max_generated_rows=10))
+    assert len(rows(engine, "| makeresults count=10")) == 10
+    with pytest.raises(SplRuntimeError) as caught:
+        rows(engine, "| makeresults count=11")
+    assert "11 rows exceed the limit of 10 generated rows" in caught.value.message
+    assert (caught.value.command, caught.value.column) == ("makeresults", 3)
+
+
+def test_mvrange_is_capped_never_shortened() -> None:
+    """mvrange used to stop at 10,000 values without a word; now it returns the whole range or fails."""
+    assert len(rows(Engine(), "| makeresults | eval r=mvrange(0, 20000)")[0]["r"]) == 20000
+    engine = _engine(Limits(max_mv_values=100))
+    with pytest.raises(SplRuntimeError) as caught:
+        rows(engine, "| makeresults | eval r=mvrange(0, 101)")
+    assert "mvrange" in caught.value.message and "limit of 100 values" in caught.value.message
+    assert (caught.value.command, caught.value.column) == ("eval", 24)
+    with pytest.raises(SplRuntimeError, match="limit of 100 values"):
+        rows(engine, '| makeresults | eval s=split("' + "a," * 150 + '", ",")')
+
+
+def test_wall_clock_budget_ends_the_search_with_its_error() -> None:
+    """A budget already spent when the first events arrive: the deadline check (every few events) stops the
+    search with the budget's error, naming the command whose events were flowing."""
+    engine = _engine(Limits(search_seconds=1e-9), [event(NOW - i, n=i) for i in range(200)])
+    with pytest.raises(SplRuntimeError) as caught:
+        rows(engine, "* | eval m=n*2 | stats count")
+    assert "ran longer than its budget" in caught.value.message
+    assert caught.value.command in ("search", "eval")
+
+
+def test_negative_limits_are_refused() -> None:
+    with pytest.raises(SplError, match="must not be negative"):
+        Limits(max_mv_values=-1)
+
+
+def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 1}\n', encoding="utf-8")
+    status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-generated-rows", "5"])
+    err = capsys.readouterr().err
+    assert status == 2 and "6 rows exceed the limit of 5 generated rows" in err and "(column 3)" in err
+    status = main(["search", "| makeresults | eval r=mvrange(0,3)", "--no-pack", "--events", str(events), "--max-mv-values",
+                   "2", "--format", "json"])
+    assert status == 2 and "limit of 2 values" in capsys.readouterr().err
+    status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-regex-seconds", "-1"])
+    assert status == 2 and "must not be negative" in capsys.readouterr().err

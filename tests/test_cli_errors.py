@@ -1,0 +1,125 @@
+"""One error model across commands: usage errors exit 2 with argparse's wording, a folder that is not a pack is
+the same usage error for every pack command, and positioned diagnostics print the same way everywhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+VALID = REPO / "tests" / "content" / "fixtures" / "valid"
+TTP = "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+PACK_COMMANDS = (["validate"], ["build"], ["replay"], ["deploy", "--splunk", "https://127.0.0.1:1"])
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("command", PACK_COMMANDS, ids=lambda c: c[0])
+def test_a_folder_that_is_not_a_pack_is_the_same_usage_error_for_every_command(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    expected = (f"contentpack {command[0]}: error: {tmp_path}: not a content pack (no contentpack.yml there or in "
+                "its parents); run the command inside a pack or point --root at one")
+    for args in ([], ["--root", str(tmp_path)]):
+        status, out, err = run(capsys, *command, *args)
+        assert (status, out, err.strip()) == (2, "", expected)
+
+
+def test_build_outside_a_pack_is_a_usage_error_as_a_command(tmp_path: Path) -> None:
+    """As users run it (it used to end in "internal error ... please report it")."""
+    done = subprocess.run([sys.executable, "-m", "contentpack", "build"], cwd=tmp_path, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"}, check=False)
+    assert done.returncode == 2 and "not a content pack" in done.stderr and "internal error" not in done.stderr
+
+
+def test_an_unknown_option_value_is_worded_like_argparses_own_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as parsed:
+        main(["validate", "--format", "xml"])
+    argparse_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert parsed.value.code == 2 and argparse_line.startswith("contentpack validate: error: ")
+    status, _, err = run(capsys, "search", "*", "--events", str(REPO / "nope.jsonl"))
+    assert status == 2 and err.startswith("contentpack search: error: --events: no such file")
+
+
+def test_invalid_content_prints_positioned_diagnostics_alike_in_validate_build_and_replay(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    ttp = pack / TTP
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("status: production", "status: nonsense", 1),
+                   encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    status, out, _ = run(capsys, "validate", "--root", str(pack))
+    line = next(text for text in out.splitlines() if text.startswith(TTP))
+    assert status == 1 and "error[CP012]" in line
+    status, _, err = run(capsys, "build", "--root", str(pack), "--output", str(tmp_path / "dist"))
+    assert status == 1 and line in err.splitlines()
+    status, _, err = run(capsys, "replay", "--root", str(pack))
+    assert status == 1 and line in err.splitlines()
+    status, out, _ = run(capsys, "validate", "--root", str(pack), "--format", "json")
+    validate_json = json.loads(out)
+    status, out, _ = run(capsys, "replay", "--root", str(pack), "--format", "json")
+    replay_json = json.loads(out)
+    assert status == 1 and replay_json["ok"] is False
+    assert replay_json["diagnostics"] == [d for d in validate_json["diagnostics"] if d["severity"] == "error"]
+
+
+def test_build_refuses_a_folder_of_apps_and_force_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    apps = tmp_path / "apps"
+    (apps / "Splunk_TA_x" / "local").mkdir(parents=True)
+    (apps / "Splunk_TA_x" / "local" / "inputs.conf").write_text("[x]\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    status, _, err = run(capsys, "build", "--root", str(pack), "--output", str(apps))
+    assert status == 1 and "does not look like a build output" in err and "--force" in err
+    assert (apps / "Splunk_TA_x" / "local" / "inputs.conf").read_text() == "[x]\n"
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(apps), "--force")
+    assert status == 0 and "built" in out and not (apps / "Splunk_TA_x").exists()
+
+
+def test_search_reads_macro_yaml_through_the_strict_loader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Duplicate keys are an error there as in the pack (yaml.safe_load would keep the last one silently)."""
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "m.yml").write_text("name: m\ndefinition: index=a\ndefinition: index=b\n", encoding="utf-8")
+    (macros / "bad.yml").write_text("name: n\n", encoding="utf-8")
+    events = tmp_path / "e.json"
+    events.write_text('{"a": 1}\n', encoding="utf-8")
+    status, out, err = run(capsys, "search", "`m`", "--events", str(events), "--macros", str(macros))
+    lines = err.splitlines()
+    assert status == 2 and out == ""
+    assert any(line.startswith(f"{macros / 'm.yml'}:3:1: error[CP005]: duplicate key 'definition'") for line in lines)
+    assert any(line.startswith(f"{macros / 'bad.yml'}:1:") and "'definition'" in line for line in lines)  # all in one run
+    assert lines[-1] == "contentpack search: error: --macros: 2 problem(s) in macro files"
+
+
+def test_generate_data_reads_the_manifests_it_documents_through_the_strict_loader(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The facts section comes out as committed (the strict loader reads keys such as 65001 as text)."""
+    docs = tmp_path / "facts.md"
+    status, _, err = run(capsys, "generate-data", "--out", str(tmp_path / "attack_data"), "--docs", str(docs))
+    assert status == 0, err
+
+    def section(text: str) -> str:
+        return text[text.index("<!-- scenario-facts:begin"):text.index("<!-- scenario-facts:end")]
+
+    assert section(docs.read_text(encoding="utf-8")) == section((REPO / "docs" / "attack_data.md").read_text(
+        encoding="utf-8"))
+    broken = tmp_path / "attack_data" / "baseline_tenant" / "dataset.yml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "name: twice\n", encoding="utf-8")
+    status, _, err = run(capsys, "generate-data", "--scenario", "risky_app_blocked", "--out",
+                         str(tmp_path / "attack_data"), "--docs", str(docs))
+    assert status == 1 and f"{broken}:" in err and "duplicate key 'name'" in err
