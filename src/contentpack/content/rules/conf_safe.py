@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 
 from contentpack.content.conf_text import conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, Position, error
@@ -59,8 +60,21 @@ def _strings(value: object) -> list[str]:
         elif isinstance(value, Mapping):
             stack.extend(value.values())
         else:
-            stack.extend(getattr(value, name) for name in _field_names(type(value)))
+            cls: type = type(value)
+            fields = _field_values(cls)
+            if fields is not None:
+                stack.extend(fields(value))
     return found
+
+
+@functools.cache
+def _field_values(cls: type) -> Callable[[object], tuple[object, ...]] | None:
+    """A model dataclass's content field values in one call (None for any other type)."""
+    names = _field_names(cls)
+    if not names:
+        return None
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else lambda value: (getter(value),)
 
 
 @functools.cache

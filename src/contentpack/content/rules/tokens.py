@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
-from contentpack.content.model import Detection, NodePath
+from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
 from contentpack.content.rules.spl_text import scan_tokens
@@ -46,22 +46,27 @@ def _drilldown_texts(detection: Detection) -> Iterator[tuple[int, str, str]]:
                 yield index, key, text
 
 
-def detection_taint(context: RuleContext, detection: Detection) -> Taint:
-    """What an attacker controls among the detection's result fields (see ``rules.taint``); when the search
-    cannot be parsed, the name-only fallback."""
-    pack = context.pack
-    sources = list(data_source_entries(detection))
-    followed = result_taint(context.spl.expanded_text(detection.search), initial_taint(pack, sources))
+def detection_taint(pack: Pack, expanded: str | None, sources: tuple[str, ...]) -> Taint:
+    """What an attacker controls among the result fields of a search (``expanded``: its text with the macros
+    expanded, None when they cannot be) over these data sources (see ``rules.taint``); when the search cannot be
+    parsed, the name-only fallback."""
+    followed = result_taint(expanded, initial_taint(pack, sources))
     return followed if followed is not None else initial_taint(pack, sources, unprefixed=True)
 
 
 def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP045 (warning): a drilldown token the attacker chooses lets them shape the analyst's next search."""
+    # Detections written from one pattern share their expanded search and data sources, and so their taint
+    # (only read below): worked out once per distinct pair.
+    taints: dict[tuple[str | None, tuple[str, ...]], Taint] = {}
     for detection in context.pack.detections:
         texts = list(_drilldown_texts(detection))
         if not texts:
             continue
-        taint = detection_taint(context, detection)
+        shape = (context.spl.expanded_text(detection.search), tuple(data_source_entries(detection)))
+        taint = taints.get(shape)
+        if taint is None:
+            taint = taints[shape] = detection_taint(context.pack, *shape)
         for index, key, text in texts:
             for token in dict.fromkeys(scan_tokens(text).tokens):
                 origin = taint.origin(token)
