@@ -59,9 +59,10 @@ def backtest(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 @pytest.mark.parametrize("export", [json_export, csv_export])
 def test_an_exports_index_times_decide_what_the_schedule_sees(
         export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The decline at 14:25:53 is found by the 15:00 run (window -70m@m..-10m@m) when it was indexed a minute
-    later, and by no run when it was indexed 45 minutes later (15:10: after the 15:00 run, outside the 16:00
-    run's window) — the real ingestion delay the export carries is what the simulation uses."""
+    """The decline at 14:25:53 is found by the 14:40 run (every 10 minutes, window -20m@m..-10m@m) when it was
+    indexed a minute later, and by no run when it was indexed 45 minutes later (15:10:53: after the 14:40 run,
+    outside every later run's window) — the real ingestion delay the export carries is what the simulation
+    uses. A single refusal is risk only (issue 13): the finding is a risk event, never a notable."""
     monkeypatch.chdir(REPO)
     found: dict[int, list[dict[str, Any]]] = {}
     for delay in (60, 2700):
@@ -74,13 +75,12 @@ def test_an_exports_index_times_decide_what_the_schedule_sees(
         assert summary == json.loads((out / "summary.json").read_text())
         assert summary["input"]["events_with_indextime_from_input"] == 1  # the one line the detection can match
         assert summary["input"]["bad_lines"] == 0
-        found[delay] = [json.loads(line) for line in (out / "notables.jsonl").read_text().splitlines()]
-        risk = [json.loads(line) for line in (out / "risk.jsonl").read_text().splitlines()]
-        assert len(risk) == len(found[delay])
-    [notable] = found[60]
-    assert notable["run_time"] == "2026-10-13T15:00:00.000Z" and notable["detection"] == DECLINED
-    assert notable["fields"]["user"] == "joni.natarajan@contoso.example"
-    assert notable["risk_objects"] == [{"value": "joni.natarajan@contoso.example", "type": "user"}]
+        assert (out / "notables.jsonl").read_text() == ""  # risk only
+        found[delay] = [json.loads(line) for line in (out / "risk.jsonl").read_text().splitlines()]
+    [risk] = found[60]
+    assert risk["_time"] == "2026-10-13T14:40:00.000Z" and risk["detection"] == DECLINED
+    assert risk["risk_object"] == "joni.natarajan@contoso.example" and risk["risk_object_type"] == "user"
+    assert risk["threat_object_type"] == "service" and risk["risk_score"] == 5
     assert found[2700] == []
 
 
@@ -148,9 +148,10 @@ def test_from_and_to_bound_the_period(capsys: pytest.CaptureFixture[str], monkey
                                "2026-10-13T00:00:00Z", "--to", "2026-10-14T00:00:00Z", "--format", "json")
     summary = json.loads(text)
     assert status == 0 and summary["period"] == {"start": "2026-10-13T00:00:00.000Z", "end": "2026-10-14T00:00:00.000Z"}
-    # runs are the cron ticks in (from, to]: 01:00 .. 23:00 on the 13th, then midnight
-    assert [(c["day"], c["runs"], c["notables"]) for c in summary["per_day"]] == [("2026-10-13", 23, 1),
-                                                                                  ("2026-10-14", 1, 0)]
+    # runs are the cron ticks (every 10 minutes) in (from, to]: 00:10 .. 23:50 on the 13th, then midnight;
+    # the one refusal is a risk event, not a notable
+    assert [(c["day"], c["runs"], c["notables"], c["risk_events"]) for c in summary["per_day"]] == [
+        ("2026-10-13", 143, 0, 1), ("2026-10-14", 1, 0, 0)]
 
 
 def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
