@@ -80,3 +80,18 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     assert outcome.returncode == 1
     assert "macros/\\x1b]0;pwned\\x07\\x1b[31mred.yaml: error[CP015]" in outcome.stderr
     assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr
+
+
+@pytest.mark.parametrize(("moment", "expected"), [
+    ("1e400", "--from: not a time: '1e400'"),
+    ("nan", "--from: not a time: 'nan'"),
+    ("inf", "--from: not a time: 'inf'"),
+    ("-1e20", "--from: '-1e20' is outside the years 0001 to 9999 the simulation can represent"),
+    ("253402300799", "--from: '253402300799' is outside the years 0001 to 9999"),
+])
+def test_backtest_moments_a_calendar_cannot_hold_are_usage_errors(tmp_path: Path, moment: str, expected: str) -> None:
+    """Once an OverflowError ("timestamp out of range for platform time_t") or a ValueError (NaN to integer)."""
+    root = copy_pack(tmp_path)
+    outcome = run_cli("backtest", "--root", str(root), "--events", str(root / "attack_data"), f"--from={moment}")
+    outcome.assert_handled()
+    assert outcome.returncode == 2 and f"contentpack backtest: {expected}" in outcome.stderr, outcome.stderr

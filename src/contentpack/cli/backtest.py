@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -73,12 +74,20 @@ class _Empty(Exception):
     """The input holds no event with a time: there is no period to simulate."""
 
 
+# The simulation turns moments into calendar dates (cron, dispatch windows): a moment must be one Python's
+# datetime can hold in any time zone, a day inside years 1 to 9999 (and never NaN or infinite).
+_EARLIEST = -62135510400.0  # 0001-01-02T00:00:00Z
+_LATEST = 253402128000.0  # 9999-12-30T00:00:00Z
+
+
 def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
     value = parse_timestamp(text)
-    if value is None:
+    if value is None or not math.isfinite(value):
         raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
+    if not _EARLIEST <= value <= _LATEST:
+        raise _Usage(f"{option}: {text!r} is outside the years 0001 to 9999 the simulation can represent")
     return value
 
 
