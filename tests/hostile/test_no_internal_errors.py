@@ -95,3 +95,19 @@ def test_backtest_moments_a_calendar_cannot_hold_are_usage_errors(tmp_path: Path
     outcome = run_cli("backtest", "--root", str(root), "--events", str(root / "attack_data"), f"--from={moment}")
     outcome.assert_handled()
     assert outcome.returncode == 2 and f"contentpack backtest: {expected}" in outcome.stderr, outcome.stderr
+
+
+def test_backtest_inputs_with_an_infinite_time_or_deep_nesting_are_handled(tmp_path: Path) -> None:
+    """Once an OverflowError (an export row's ``_time`` of 1e400 reads as infinity) and a RecursionError
+    (a JSON document or wrapper line nested thousands of levels): now no moment, or a bad line."""
+    root = copy_pack(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text('_raw,_time\n"{""a"": 1}",1e400\n"{""a"": 2}",nan\n', encoding="utf-8")
+    document = tmp_path / "deep.json"
+    document.write_text("[" + '{"records": [' * 2000 + "]}" * 2000 + "]", encoding="utf-8")
+    line = tmp_path / "deep_line.json"
+    line.write_text('{"records": [' + "[" * 5000 + "]" * 5000 + "]}\n", encoding="utf-8")
+    for path in (export, document, line):
+        outcome = run_cli("backtest", "--root", str(root), "--events", str(path))
+        outcome.assert_handled()
+        assert outcome.returncode == 1 and "no timed events in the input" in outcome.stderr, outcome.stderr
