@@ -111,3 +111,16 @@ def test_backtest_inputs_with_an_infinite_time_or_deep_nesting_are_handled(tmp_p
         outcome = run_cli("backtest", "--root", str(root), "--events", str(path))
         outcome.assert_handled()
         assert outcome.returncode == 1 and "no timed events in the input" in outcome.stderr, outcome.stderr
+
+
+@pytest.mark.parametrize("when", ['"9999-12-31T23:59:59Z"', "1e400", "-1e20", "1e20", '"nan"'])
+def test_event_times_no_calendar_holds_are_not_event_times(tmp_path: Path, when: str) -> None:
+    """Once an internal error (ValueError "outside the supported calendar", OverflowError, NaN to integer) from
+    the scheduled simulation: such a time is no timestamp, as Splunk ignores one beyond MAX_DAYS_HENCE."""
+    root = copy_pack(tmp_path)
+    events = tmp_path / "events.json"
+    events.write_text('{"time": "2026-10-13T12:00:00Z", "operationName": "Sign-in activity"}\n'
+                      f'{{"time": {when}, "operationName": "Sign-in activity"}}\n', encoding="utf-8")
+    outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=30)
+    outcome.assert_handled()
+    assert "period 2026-10-1" in outcome.stdout, outcome.stdout + outcome.stderr

@@ -40,7 +40,6 @@ import csv
 import gzip
 import io
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,7 +48,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.spl.events import make_event, parse_timestamp
+from contentpack.spl.events import in_calendar, make_event, parse_timestamp
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -539,7 +538,7 @@ def _time_value(value: object, name: str) -> float | None:
         parsed = parse_timestamp(text)
     else:
         parsed = None
-    if parsed is not None and math.isfinite(parsed):  # 1e400 reads as infinity, "nan" as NaN: no moment
+    if parsed is not None and in_calendar(parsed):  # not NaN, 1e400 (infinity) or a year past 9999
         return parsed
     raise _BadRow(f"unreadable {name} {value!r}")
 

@@ -29,7 +29,7 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import ReplaySetupError
-from contentpack.spl.events import parse_timestamp
+from contentpack.spl.events import in_calendar, parse_timestamp
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,19 +74,13 @@ class _Empty(Exception):
     """The input holds no event with a time: there is no period to simulate."""
 
 
-# The simulation turns moments into calendar dates (cron, dispatch windows): a moment must be one Python's
-# datetime can hold in any time zone, a day inside years 1 to 9999 (and never NaN or infinite).
-_EARLIEST = -62135510400.0  # 0001-01-02T00:00:00Z
-_LATEST = 253402128000.0  # 9999-12-30T00:00:00Z
-
-
 def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
     value = parse_timestamp(text)
     if value is None or not math.isfinite(value):
         raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
-    if not _EARLIEST <= value <= _LATEST:
+    if not in_calendar(value):  # cron and dispatch windows turn moments into calendar dates
         raise _Usage(f"{option}: {text!r} is outside the years 0001 to 9999 the simulation can represent")
     return value
 
