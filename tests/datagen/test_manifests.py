@@ -18,7 +18,8 @@ from .datagen_support import ATTACK_DATA, ROOT, log_path
 
 ATTACK_SCENARIOS = {
     "consent_phishing_campaign", "single_user_declines", "declined_then_granted", "admin_consent_paths",
-    "risky_app_blocked", "consent_policy_weakened",
+    "risky_app_blocked", "consent_policy_weakened", "quick_regrant", "decline_wave_hour_boundary",
+    "uncommon_scopes_phishing", "relure_days_later",
 }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from contentpack.datagen import catalog
+
+from .datagen_support import ROOT as REPO
 
 Records = list[dict[str, Any]]
 
@@ -196,3 +199,78 @@ def test_consent_policy_weakened(scenario_records: dict[str, Records]) -> None:
         assert last["displayName"] == "Included Updated Properties" and last["oldValue"] is None
         assert last["newValue"] == '"' + ", ".join(_policy_changes(r)) + '"'
     assert weakening[0]["time"] < weakening[1]["time"] < restore["time"]
+
+
+# ------------------------------------------------------------------ timing shapes (issue 13)
+
+
+def test_audit_records_are_written_at_the_event_time(scenario_records: dict[str, Records]) -> None:
+    """Every real audit record in the published samples has ``time`` equal to ``activityDateTime``; the generator's
+    audit records too (only sign-in records are written after the event)."""
+    audits = [r for records in scenario_records.values() for r in records if r["category"] == "AuditLogs"]
+    assert len(audits) >= 30
+    for r in audits:
+        assert _t(r["time"]) == _t(r["properties"]["activityDateTime"]), r["operationName"]
+
+
+def _event(r: dict[str, Any]) -> datetime:
+    return _t(r["properties"].get("createdDateTime") or r["properties"]["activityDateTime"])
+
+
+def test_quick_regrant_reverses_record_order(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["quick_regrant"]
+    [decline] = [r for r in records if _code(r) == 65004]
+    [consent] = _ops(records, "Consent to application", "success")
+    gap = (_event(consent) - _event(decline)).total_seconds()
+    assert 60 <= gap <= 5 * 60  # granted minutes after the refusal...
+    assert _t(consent["time"]) < _t(decline["time"])  # ...but the refusal's record is written after the grant's
+    typed = decline["properties"]["userPrincipalName"]
+    granted_by = consent["properties"]["initiatedBy"]["user"]["userPrincipalName"]
+    assert typed != granted_by and typed.lower() == granted_by.lower()
+    assert _detail(consent, "AppId") == decline["properties"]["appId"]
+
+
+def test_decline_wave_splits_at_the_hour_by_record_time(scenario_records: dict[str, Records]) -> None:
+    declines = [r for r in scenario_records["decline_wave_hour_boundary"] if _code(r) == 65004]
+    assert len({r["properties"]["userPrincipalName"].lower() for r in declines}) == 8
+    assert len({r["properties"]["appId"] for r in declines}) == 1
+    hours = Counter(r["time"][:13] for r in declines)
+    assert sorted(hours.values()) == [4, 4]  # a clock-hour bucket never holds the threshold of 5
+    span = max(_t(r["time"]) for r in declines) - min(_t(r["time"]) for r in declines)
+    assert span.total_seconds() <= 30 * 60
+    assert not _ops(scenario_records["decline_wave_hour_boundary"], "Consent to application")
+
+
+def test_relure_days_later(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["relure_days_later"]
+    [decline] = [r for r in records if _code(r) == 65004]
+    [consent] = _ops(records, "Consent to application", "success")
+    assert (_event(consent) - _event(decline)).total_seconds() >= 2 * 86400
+    assert decline["properties"]["userPrincipalName"].lower() == (
+        consent["properties"]["initiatedBy"]["user"]["userPrincipalName"].lower())
+    assert any(r.get("callerIpAddress") == "198.51.100.66" for r in records)  # the token is then redeemed
+
+
+def test_uncommon_scopes_phishing_asks_no_high_risk_scope(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["uncommon_scopes_phishing"]
+    declines = [r for r in records if _code(r) == 65004]
+    consents = _ops(records, "Consent to application", "success")
+    assert len({r["properties"]["userPrincipalName"].lower() for r in declines}) == 7 and len(consents) == 2
+    with (REPO / "lookups" / "entra_id_risky_oauth_scopes.csv").open(encoding="utf-8", newline="") as handle:
+        high = {row["scope"].lower() for row in csv.DictReader(handle) if row["risk_level"] == "high"}
+    for consent in consents:
+        permissions = _props(consent)["ConsentAction.Permissions"] or ""
+        scopes = permissions.split("Scope: ")[1].split(",")[0].split()
+        assert "People.Read" in scopes and not {s.lower() for s in scopes} & high
+
+
+def test_legit_app_rollout_is_a_reviewed_app(scenario_records: dict[str, Records]) -> None:
+    records = scenario_records["legit_app_rollout"]
+    declines = [r for r in records if _code(r) == 65004]
+    [app_id] = {r["properties"]["appId"] for r in declines}
+    known = (REPO / "lookups" / "entra_id_known_applications.csv").read_text(encoding="utf-8")
+    assert app_id in known
+    consents = _ops(records, "Consent to application", "success")
+    admin = [c for c in consents if _props(c)["ConsentContext.IsAdminConsent"] == '"True"']
+    assert len(declines) == 10 and len(consents) == 4 and len(admin) == 1
+    assert max(_event(c) for c in consents) == _event(admin[0])  # the admin consents after the rollout

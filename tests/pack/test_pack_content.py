@@ -25,7 +25,8 @@ DECLINE_DETECTIONS = (
 def test_pack_has_the_first_detection_and_the_story(detections: list[ContentFile], stories: list[ContentFile]) -> None:
     first = detection_named(detections, "Entra ID User Declined OAuth Application Consent")
     assert "properties.status.errorCode=65004" in first.data["search"]
-    assert first.data["type"] == "TTP" and first.data["status"] == "production"
+    # a single refusal is risk only (docs/detections_overview.md, "Risk model"): ESCU's TTP becomes an Anomaly
+    assert first.data["type"] == "Anomaly" and first.data["status"] == "production"
     assert [s.data["name"] for s in stories] == ["Entra ID OAuth Consent Abuse"]
     assert len(detections) >= 8
 
@@ -208,3 +209,45 @@ def test_no_third_party_prose_from_escu(detections: list[ContentFile]) -> None:
     """Our descriptions are our own: none repeats the opening sentence ESCU uses for its consent detections."""
     for item in detections:
         assert "The following analytic" not in item.data["description"]
+
+
+def test_fillnull_names_its_fields_and_users_are_lower_cased_before_grouping(detections: list[ContentFile]) -> None:
+    """A bare ``fillnull`` before ``stats`` turns a missing user into the user "0"; a UPN's letter case differs
+    between records, so ``user`` is lower-cased before any search groups or compares by it."""
+    for item in detections:
+        search = item.data["search"]
+        for segment in (s.strip() for s in search.split("|")):
+            if segment.startswith("fillnull"):
+                assert re.fullmatch(r'fillnull value="[^"]+"( \w+)+', segment), f"{item.path.name}: {segment}"
+        if re.search(r"\b(by|dc\(|values\()[^|]*\buser\b", search) and not search.startswith("| from datamodel"):
+            first_use = re.search(r"\|\s*(stats|eventstats)[^|]*\buser\b", search)
+            assert first_use is not None, item.path.name
+            assert re.search(r"user=lower\((coalesce\()?user", search[:first_use.start()]), item.path.name
+
+
+def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list[ContentFile]) -> None:
+    """Besides ESCU's pair, a drilldown to the sign-in and audit records behind the finding, keyed on the
+    application id and the lower-cased UPN (values the attacker does not choose), never on a display name."""
+    for item in detections:
+        raw = [d for d in item.data.get("drilldown_searches", [])
+               if d["name"].startswith("View the sign-in and audit events behind the finding")]
+        assert len(raw) == 1, item.path.name
+        search = raw[0]["search"]
+        assert search.startswith("`azure_monitor_aad`") and "%original_detection_search%" not in search
+        tokens = set(re.findall(r"\$([^$\s]+)\$", search))
+        assert tokens and tokens <= {"app_id", "client_app_id", "user"}, item.path.name
+        if "user" in tokens:
+            assert "lower(" in search and 'user="$user$"' in search, item.path.name
+
+
+def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: list[ContentFile]) -> None:
+    rows = {r["scope"]: r for r in csv_rows(REPO / "lookups" / "entra_id_risky_oauth_scopes.csv")}
+    for scope in ("Mail.ReadBasic", "Sites.FullControl.All", "full_access_as_user", "full_access_as_app",
+                  "EWS.AccessAsUser.All", "Files.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
+                  "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "People.Read.All"):
+        assert rows[scope]["risk_level"] == "high", scope
+    for scope in ("Contacts.Read", "People.Read", "offline_access"):
+        assert rows[scope]["risk_level"] == "medium", scope
+    assert {r["risk_category"] for r in rows.values()} >= {
+        "mail", "files", "contacts", "chat", "directory", "application", "persistence"}
+    assert all(len(r["reason"]) >= 20 for r in rows.values())

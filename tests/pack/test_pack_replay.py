@@ -6,6 +6,7 @@ detections over Splunk's real sample records."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from contentpack.content.validate import validate_pack
 from contentpack.simulate.engine_setup import build_engine, pack_macros
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
+from contentpack.spl.values import mv_values, to_str
 
 from .pack_content_files import REPO
 
@@ -49,7 +51,8 @@ def test_every_search_parses_with_the_packs_macros(pack: Pack) -> None:
 
 
 def test_every_detection_test_passes_replay(pack: Pack) -> None:
-    report = replay_pack(pack)
+    """contentctl's way (all time); the scheduled expectations are test_pack_scheduled.py's."""
+    report = replay_pack(pack, all_time=True)
     assert report.setup_errors == ()
     failures = [
         (o.detection, o.test, o.result_count, o.expected_results, o.errors, [c for c in o.checks if not c.ok])
@@ -90,14 +93,21 @@ def test_decline_detection_fires_on_65004_and_never_on_65001(pack: Pack, tmp_pat
     if expected:
         row = rows[0]
         assert row["user"] == "user15@splunkresearch.onmicrosoft.com"
-        assert row["appId"] == "1b730954-1685-4b74-9bfd-dac224a7b894"
+        assert row["app_id"] == "1b730954-1685-4b74-9bfd-dac224a7b894"
         assert row["dest"] == row["vendor_account"] == "887c9144-28b8-431b-885b-764fdeefcf62"
         assert row["src"] == "1.2.3.4" and row["vendor_product"] == "Azure AD"
-        assert row["signature"] == "Sign-in activity" and row["status.failureReason"] == "code 65004"
+        assert row["signature"] == "Sign-in activity" and row["failure_reason"] == "code 65004"
 
 
-def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_path: Path) -> None:
+UNLISTED_APP = "5f0c3c39-9e47-4b7e-9d5e-0f3a55e1c7a2"  # in no lookup: an unreviewed application
+
+
+def test_spike_detection_counts_distinct_users_per_app(pack: Pack, tmp_path: Path) -> None:
+    """Distinct users (compared in lower case) per application id over the search window; applications the
+    tenant reviewed (entra_id_known_applications, here the real record's Azure AD PowerShell) are left out."""
     base = _with_code(_real_sign_in(), 65004, "declined")
+    known = base["properties"]["appId"]
+    base["properties"]["appId"] = UNLISTED_APP
     lines = []
     for n in range(6):  # six users (one written in upper case), one app, one hour: over the default of 5
         record = json.loads(json.dumps(base))
@@ -112,7 +122,10 @@ def test_spike_detection_counts_distinct_users_per_app_and_hour(pack: Pack, tmp_
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rows = _run(pack, detection, [log]).rows
     assert len(rows) == 1 and str(rows[0]["user_count"]) == "6"
+    assert rows[0]["app_id"] == UNLISTED_APP
     log.write_text("\n".join(lines[:4] + lines[-1:]) + "\n", encoding="utf-8")
+    assert _run(pack, detection, [log]).rows == []
+    log.write_text("\n".join(line.replace(UNLISTED_APP, known) for line in lines) + "\n", encoding="utf-8")
     assert _run(pack, detection, [log]).rows == []
 
 
@@ -197,3 +210,36 @@ def test_policy_weakening_scenario_fires_only_the_policy_detection(pack: Pack) -
     assert str(row["count"]) == "2"
     assert str(row["risky_apps_allowed"]) == "1" and str(row["legacy_consent_enabled"]) == "1"
     assert str(row["self_consent_enabled"]) == "0"
+
+
+def _campaign_consent() -> dict[str, Any]:
+    log = REPO / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
+    for line in log.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["operationName"] == "Consent to application":
+            return record
+    raise AssertionError("no consent record in the campaign")
+
+
+@pytest.mark.parametrize(("scopes", "fires"), [
+    ("User.Read Mail.ReadBasic", True), ("Sites.FullControl.All", True), ("full_access_as_user", True),
+    ("User.Read Contacts.Read People.Read Tasks.ReadWrite offline_access", False),
+])
+def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
+    pack: Pack, tmp_path: Path, scopes: str, fires: bool
+) -> None:
+    """The scopes the old lookup missed (issue 13: "no detection fires on any grant") now fire; medium ones such
+    as Contacts.Read and People.Read do not - a grant of those to an app others declined fires the
+    declined-application detection instead (scenario uncommon_scopes_phishing)."""
+    record = _campaign_consent()
+    for prop in record["properties"]["targetResources"][0]["modifiedProperties"]:
+        if prop["displayName"] == "ConsentAction.Permissions":
+            before = prop["newValue"]
+            prop["newValue"] = re.sub(r"Scope: [^,]+,", f"Scope: {scopes},", before)
+            assert prop["newValue"] != before
+    log = tmp_path / "consent.log"
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    rows = _run(pack, _detection(pack, "Entra ID User Consent Granted for Risky Delegated Scopes"), [log]).rows
+    assert len(rows) == (1 if fires else 0)
+    if fires:
+        assert set(scopes.split()) - {"User.Read"} == {str(to_str(s)) for s in mv_values(rows[0]["scope"])}

@@ -16,7 +16,8 @@ not that Splunk computes the same results: that is what ``replay --splunk`` on a
 What it models: sessions and bearer tokens (401 otherwise), conf stanzas in two layers (``default`` from an
 installed package, ``local`` from REST writes; a GET shows them merged; DELETE removes the local layer),
 ``apps/local`` installs from a tarball path, 409 on creating what exists, indexes, ``receivers/simple``,
-``services/collector/raw``, ``| delete``, and faults: HEC token disabled, a search that fails, a server that
+``services/collector/raw``, ``| delete``, the ``index_earliest``/``index_latest`` bounds of a search job
+(on ``_indextime``), and faults: HEC token disabled, a search that fails, a server that
 stops answering after N requests.
 """
 
@@ -40,7 +41,7 @@ from xml.sax.saxutils import escape
 
 from contentpack.esapp.conf import read_conf
 from contentpack.spl import Engine, SplError
-from contentpack.spl.events import make_event
+from contentpack.spl.events import make_event, read_events
 from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -92,6 +93,10 @@ class DoubleState:
     risk_index: str | None = None
     hec_mode: str = "enabled"  # or "token-disabled"
     fail_search: str | None = None  # a search containing this text fails with a FATAL message
+    # How received JSON events get _indextime. None: not at all (the engine then counts them as indexed at the
+    # search's "now", as freshly sent test data is). A test may stand for a Splunk that indexed a tenant's
+    # logs as they arrived with e.g. ``DelayPlan.assign`` (_time + the ingestion delay).
+    stamp_indextime: Callable[[list[Event]], None] | None = None
     answer_budget: int | None = None  # requests still answered; then the server stops answering
     echo_credentials: bool = False  # a careless server: its 401 bodies quote the credentials it received
     fail_statuses: list[int] = field(default_factory=list)  # answer the next requests with these statuses
@@ -212,6 +217,11 @@ class SplunkdDouble:
             self.state.next_cd += 1
             path = self.folder / f"batch-{self.state.next_cd}.log"
             path.write_bytes(body)
+            if self.state.stamp_indextime is not None:
+                events = list(read_events(path, sourcetype=sourcetype, source=source, host=host, index=index))
+                self.state.stamp_indextime(events)
+                self.state.events.extend(events)
+                return len(lines)
             self.state.batches.append(StoredBatch(path, index, host, source, sourcetype, len(lines)))
             return len(lines)
         for line in lines:
@@ -263,6 +273,9 @@ class SplunkdDouble:
             return float(params[name]) if params.get(name) else None
 
         now = number("now") or time.time()
+        bounds = " ".join(f"_{name}={params[name]}" for name in ("index_earliest", "index_latest") if params.get(name))
+        if bounds:  # the engine bounds _indextime with the same modifiers written in the search
+            query = re.sub(r"^\s*search\s", f"search {bounds} ", query, count=1)
         try:
             results = engine.search(query, earliest=number("earliest_time"), latest=number("latest_time"), now=now)
         except SplError as exc:

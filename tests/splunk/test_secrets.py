@@ -126,3 +126,28 @@ def test_no_secret_in_exception_messages_or_tracebacks(double: SplunkdDouble, ot
     for exc in failures:
         assert exc.__suppress_context__  # raised "from None": the SDK's own exception is not printed
         assert_clean(double, str(exc), repr(exc), "".join(traceback.format_exception(exc)))
+
+
+def test_no_secret_in_a_splunk_backtest_its_files_or_when_it_is_cut_off(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        all_logs: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """`backtest --splunk`: its output, its log lines, every file it writes in --out (the checkpoint of
+    finished runs included), and its message when the server stops answering mid-backtest."""
+    double.state.indexes.add("tenant")
+    double.state.echo_credentials = True
+    path = ROOT / "attack_data" / "declined_then_granted" / "declined_then_granted.log"
+    hec = connection(double).hec(double.url)
+    assert hec is not None
+    hec.send_raw(path.read_bytes(), {"index": "tenant", "sourcetype": "azure:monitor:aad", "source": "Azure AD"})
+    args = ["backtest", "--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to", "2026-10-15T18:00:00Z",
+            "--detection", "Entra ID User Declined OAuth Application Consent"]
+    password_env(monkeypatch, double)
+    texts = [run_cli(capsys, double, *args, "--out", str(tmp_path / "password"))]
+    token_env(monkeypatch, double)
+    texts.append(run_cli(capsys, double, *args, "--out", str(tmp_path / "token")))
+    double.state.answer_budget = 4
+    cut = run_cli(capsys, double, *args, "--out", str(tmp_path / "cut"))
+    assert "stopped:" in cut and "cannot reach" in cut
+    written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "splunk_runs.jsonl" for p in tmp_path.rglob("*")) and len(written) >= 8
+    assert_clean(double, *texts, cut, *written, log_text(all_logs))

@@ -1,4 +1,5 @@
-"""`contentpack backtest --events FILE... [--from T --to T] [--detection NAME ...] [--out DIR]`.
+"""`contentpack backtest --events FILE... [--from T --to T] [--detection NAME ...] [--out DIR]`, or
+`contentpack backtest --splunk URL --index NAME --from T --to T --out DIR` (``cli.backtest_splunk``).
 
 Runs the pack's detections over exported logs on the scheduled simulation (``contentpack.backtest``) and
 prints what Enterprise Security would have raised. A progress bar (bytes read, simulated hours) is drawn on
@@ -24,7 +25,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from contentpack.backtest.inputs import InputError, Metadata, discover
 from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
-from contentpack.backtest.run import run_backtest, with_risk_writers
+from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
+from contentpack.cli import backtest_splunk
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
@@ -41,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "notables and risk. Prints per-detection totals and the top risk objects; --out writes notables.jsonl, "
         "risk.jsonl, summary.json and report.html.",
     )
-    parser.add_argument("--events", nargs="+", action="extend", required=True, metavar="FILE",
-                        help="log files or folders (repeatable)")
+    parser.add_argument("--events", nargs="+", action="extend", default=None, metavar="FILE",
+                        help="log files or folders (repeatable); or --splunk")
     parser.add_argument("--from", dest="start", default=None, metavar="TIME",
                         help="first moment simulated: ISO 8601 (2026-10-12, 2026-10-12T08:00Z) or epoch seconds "
                         "(default: as early as any run could see the first event)")
@@ -60,9 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="source of records without one (default: the pack's data-source source for the "
                         "sourcetype, else the file path)")
     parser.add_argument("--host", default="")
-    parser.add_argument("--index", default="main")
+    parser.add_argument("--index", default=None, metavar="NAME",
+                        help="index of records without one (default main); with --splunk: the index to search")
     parser.add_argument("--format", choices=("table", "json"), default="table",
                         help="table (default) or the summary document as JSON")
+    backtest_splunk.add_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -132,10 +136,22 @@ def run(args: argparse.Namespace) -> int:
         start, end = _moment(args.start, "--from"), _moment(args.end, "--to")
         if start is not None and end is not None and end <= start:
             raise _Usage("--to must be after --from")
+        if (args.events is None) == (args.splunk is None):
+            raise _Usage("give either --events FILE... (exported logs) or --splunk URL (logs on a Splunk)")
+        if args.splunk is not None:
+            if start is None or end is None or args.out is None or args.index is None:
+                raise _Usage("--splunk needs --index NAME, --from, --to and --out DIR (which keeps the finished "
+                             "runs, so an interrupted backtest resumes)")
+            chosen = with_risk_writers(pack, named)
+            outcome = backtest_splunk.run(args, pack, chosen, start, end)
+            if isinstance(outcome, int):
+                return outcome
+            backtest, summary, written = outcome
+            return report(args, backtest, summary, written)
         files = discover(args.events)
         size = sum(path.stat().st_size for path in files)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
-        metadata = Metadata(args.sourcetype, source, args.host, args.index)
+        metadata = Metadata(args.sourcetype, source, args.host, args.index or "main")
         chosen = with_risk_writers(pack, named)
         with _progress(sys.stderr.isatty(), size) as callbacks:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
@@ -158,6 +174,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"contentpack backtest: {exc}", file=sys.stderr)
         return 2
+    return report(args, backtest, summary, written)
+
+
+def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
+    """Print the summary (table or JSON), the bad lines and errors, and the files written; the exit status."""
     if args.format == "json":
         print(json.dumps(summary.document(), indent=2, ensure_ascii=False))
     else:

@@ -26,7 +26,7 @@ from contentpack.datagen.records import (
 from contentpack.datagen.tenant import (
     DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, User, build_tenant, third_party_app,
 )
-from contentpack.datagen.traffic import AppRef, SignInFactory, first_party, ingestion_lag, office_hours_start
+from contentpack.datagen.traffic import AppRef, SignInFactory, first_party, office_hours_start
 
 RISKY_MAIL_FILES_SCOPES = ("User.Read", "Mail.Read", "Mail.Send", "Files.ReadWrite.All", "offline_access")
 GRAPH_SPNS = (
@@ -64,10 +64,17 @@ class _Builder:
 
     # ---------------------------------------------------------------- sign-ins
     def sign_in(self, user: User, app: AppRef, at: int, code: int = 0, interactive: bool = True,
-                scopes: tuple[str, ...] = (), at_home: bool = False, correlation_id: str | None = None) -> Record:
-        record = build_sign_in(
-            self.factory.make(user, app, self.jitter(at), code, interactive, at_home, scopes, correlation_id)
-        )
+                scopes: tuple[str, ...] = (), at_home: bool = False, correlation_id: str | None = None,
+                typed_upn: bool = False, lag: int | None = None) -> Record:
+        """One sign-in. ``typed_upn`` forces the UPN letter-case variant (real logs carry the name as typed);
+        ``lag`` forces the write delay (``time`` - ``createdDateTime``, ticks) instead of the factory's draw."""
+        created = self.jitter(at)
+        spec = self.factory.make(user, app, created, code, interactive, at_home, scopes, correlation_id)
+        if typed_upn:
+            spec = spec._replace(user_principal_name=user.upn_variant)
+        if lag is not None:
+            spec = spec._replace(time=record_time(created + lag))
+        record = build_sign_in(spec)
         self.records.append(record)
         return record
 
@@ -103,10 +110,12 @@ class _Builder:
         return at + self.rng.randrange(1, TICKS_PER_SECOND // 4) if at % TICKS_PER_SECOND == 0 else at
 
     def header(self, at: int, correlation_id: str, initiator: User, ip: str) -> AuditHeader:
+        """Audit records are written at the event time: ``time`` equals ``activityDateTime`` in every real
+        audit record of ../shared/samples (unlike sign-ins, whose ``time`` is minutes after the sign-in)."""
         rng = self.rng
         at = self.jitter(at)
         return AuditHeader(
-            time=record_time(at + ingestion_lag(rng)),
+            time=record_time(at),
             activity_time=property_time(at),
             tenant_id=self.tenant.tenant_id,
             correlation_id=correlation_id,
@@ -519,6 +528,168 @@ def consent_policy_weakened(seed: int) -> Scenario:
     )
 
 
+# ============================================================================ timing shapes (issue 13)
+# Each of these puts one shape that a detection run on a schedule can get wrong into the data: the order of
+# records of two log types written with different delays, a burst across a clock hour, a re-lure days later,
+# a phishing app outside the risky-scope list, a legitimate rollout.
+
+
+def quick_regrant(seed: int) -> Scenario:
+    b = _Builder("quick_regrant", seed)
+    app = third_party_app(DEFAULT_TENANT_SEED, "Secure Fax Inbox", ("User.Read", "Mail.Read", "Mail.Send",
+                                                                     "offline_access"))
+    b.background(ticks_of("2026-10-21T09:00:00"), 4, 0.3)
+    user = b.pick_users(1)[0]
+    declined = ticks_of("2026-10-21T10:41:12")
+    granted = ticks_of("2026-10-21T10:44:30")
+    b.plan_first_consent(app, granted)
+    # the refusal's sign-in record is written 8 minutes after the sign-in, the grant's audit record at once:
+    # by write time (_time) the grant comes first, by event time the refusal does
+    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True,
+              lag=8 * TICKS_PER_MINUTE)
+    corr = guid(b.rng)
+    b.grant(user, app, granted, corr, user.office_ip)
+    b.sign_in(user, b.ref(app, granted), granted + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    b.attacker_refresh(user, b.ref(app, granted), granted + 21 * TICKS_PER_MINUTE)
+    return b.done(
+        "quick_regrant", seed,
+        "A user declines 'Secure Fax Inbox' (65004) and, pressed by a follow-up message, grants it mail scopes "
+        "3 minutes later. The refusal's sign-in record is written 8 minutes late (its UPN in the letter case the "
+        "user typed) and the grant's audit records at once, so by record time (_time) the grant precedes the "
+        "refusal; by event time (createdDateTime, activityDateTime) the refusal comes first.",
+        ("T1528", "T1566.002"),
+        {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
+         "user_as_typed": user.upn_variant,
+         "declined_at_created": "2026-10-21T10:41:12Z", "decline_record_written": "8 minutes later",
+         "granted_at_created": "2026-10-21T10:44:30Z"},
+    )
+
+
+def decline_wave_hour_boundary(seed: int) -> Scenario:
+    b = _Builder("decline_wave_hour_boundary", seed)
+    rng = b.rng
+    app = third_party_app(DEFAULT_TENANT_SEED, "Shared Document Portal", RISKY_MAIL_FILES_SCOPES)
+    b.background(ticks_of("2026-10-22T08:30:00"), 4, 0.3)
+    start = ticks_of("2026-10-22T09:48:00")
+    users = b.pick_users(8)
+    # four refusals on each side of 10:00 (by record time): a clock-hour bucket never holds five
+    half = (ticks_of("2026-10-22T10:00:00") - start) // 4
+    moments = [start + i * half + rng.randrange(half // 2) for i in range(4)]
+    moments += [ticks_of("2026-10-22T10:00:00") + 30 * TICKS_PER_SECOND + i * 2 * TICKS_PER_MINUTE
+                + rng.randrange(TICKS_PER_MINUTE) for i in range(4)]
+    for user, at in zip(users, moments):
+        # the first four are written within a minute, so their records also stay before 10:00
+        lag = (20 + rng.randrange(40)) * TICKS_PER_SECOND
+        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, typed_upn=user is users[0], lag=lag)
+    return b.done(
+        "decline_wave_hour_boundary", seed,
+        "Eight users decline 'Shared Document Portal' between 09:48 and 10:09, four on each side of 10:00 by "
+        "record time: fixed clock-hour buckets split the wave 4 + 4 below a threshold of 5. Nobody grants.",
+        ("T1528", "T1566.002"),
+        {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"),
+         "decliners_65004": sorted(u.upn for u in users),
+         "wave_created": {"start": "2026-10-22T09:48:00Z", "end": "2026-10-22T10:09:00Z"}},
+    )
+
+
+def relure_days_later(seed: int) -> Scenario:
+    b = _Builder("relure_days_later", seed)
+    app = third_party_app(DEFAULT_TENANT_SEED, "Invoice Approval Portal", ("User.Read", "Mail.ReadWrite",
+                                                                            "Files.Read.All", "offline_access"))
+    b.background(ticks_of("2026-10-26T13:00:00"), 3, 0.25)
+    b.background(ticks_of("2026-10-29T08:30:00"), 3, 0.25)
+    user = b.pick_users(1)[0]
+    declined = ticks_of("2026-10-26T14:05:31")
+    granted = ticks_of("2026-10-29T09:20:07")
+    b.plan_first_consent(app, granted)
+    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True)
+    corr = guid(b.rng)
+    b.grant(user, app, granted, corr, user.office_ip)
+    b.sign_in(user, b.ref(app, granted), granted + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    b.attacker_refresh(user, b.ref(app, granted), granted + 33 * TICKS_PER_MINUTE)
+    return b.done(
+        "relure_days_later", seed,
+        "A user declines 'Invoice Approval Portal' on Monday afternoon (65004, UPN as typed), is lured again "
+        "and grants it mail and file scopes on Thursday morning, three days later; the app then redeems the "
+        "token from attacker infrastructure.",
+        ("T1528", "T1566.002"),
+        {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
+         "user_as_typed": user.upn_variant,
+         "declined_at_created": "2026-10-26T14:05:31Z", "granted_at_created": "2026-10-29T09:20:07Z"},
+    )
+
+
+UNCOMMON_SCOPES = ("User.Read", "People.Read", "Contacts.Read", "Tasks.ReadWrite", "offline_access")
+
+
+def uncommon_scopes_phishing(seed: int) -> Scenario:
+    b = _Builder("uncommon_scopes_phishing", seed)
+    rng = b.rng
+    app = third_party_app(DEFAULT_TENANT_SEED, "Meeting Notes Assistant", UNCOMMON_SCOPES)
+    b.background(ticks_of("2026-10-23T12:00:00"), 4, 0.4)
+    start = ticks_of("2026-10-23T13:10:00")
+    targets = b.pick_users(9)
+    decliners, granters = targets[:7], targets[7:]
+    grant_times = [start + 12 * TICKS_PER_MINUTE, start + 41 * TICKS_PER_MINUTE]
+    b.plan_first_consent(app, grant_times[0])
+    for user in decliners:
+        at = start + rng.randrange(45 * TICKS_PER_MINUTE)
+        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, typed_upn=rng.random() < 0.3)
+    for user, at in zip(granters, grant_times):
+        corr = guid(rng)
+        b.grant(user, app, at, corr, user.office_ip)
+        b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        b.attacker_refresh(user, b.ref(app, at), at + 25 * TICKS_PER_MINUTE)
+    return b.done(
+        "uncommon_scopes_phishing", seed,
+        "A phishing app, 'Meeting Notes Assistant', asks only for scopes outside the high-risk list (People.Read, "
+        "Contacts.Read, Tasks.ReadWrite, offline_access): the people a user works with and their address book, "
+        "the material for the next lure. 7 users decline within 45 minutes, 2 grant; the app then redeems their "
+        "tokens from attacker infrastructure.",
+        ("T1528", "T1566.002"),
+        {"malicious_app": app_facts(app, False, "third-party multi-tenant app, unverified publisher, asks no "
+                                    "high-risk scope"),
+         "decliners_65004": sorted(u.upn for u in decliners), "granters": sorted(u.upn for u in granters)},
+    )
+
+
+ROLLOUT_APP_NAME = "Northwind Timesheets"
+
+
+def legit_app_rollout(seed: int) -> Scenario:
+    b = _Builder("legit_app_rollout", seed)
+    rng, tenant = b.rng, b.tenant
+    app = third_party_app(DEFAULT_TENANT_SEED, ROLLOUT_APP_NAME, ("User.Read", "Calendars.Read"))
+    b.background(ticks_of("2026-10-27T08:30:00"), 5, 0.4)
+    start = ticks_of("2026-10-27T09:05:00")
+    targets = b.pick_users(13)
+    decliners, consenters = targets[:10], targets[10:]
+    consent_times = sorted(start + rng.randrange(50 * TICKS_PER_MINUTE) for _ in consenters)
+    b.plan_first_consent(app, consent_times[0])
+    for user in decliners:
+        at = start + rng.randrange(55 * TICKS_PER_MINUTE)
+        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
+    for user, at in zip(consenters, consent_times):
+        corr = guid(rng)
+        b.grant(user, app, at, corr, user.office_ip)
+        b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    admin = tenant.admin
+    approved = ticks_of("2026-10-27T11:32:10")
+    b.grant(admin, app, approved, guid(rng), admin.office_ip, admin=True)
+    return b.done(
+        "legit_app_rollout", seed,
+        f"IT rolls out '{ROLLOUT_APP_NAME}', a reviewed vendor app listed in entra_id_known_applications, before "
+        "anyone granted admin consent: 13 users meet its prompt within the hour, 10 decline (they did not expect "
+        "it), 3 consent (User.Read, Calendars.Read); the admin then grants tenant-wide consent. Only the "
+        "tenant-wide consent is worth a notable.",
+        (),
+        {"app": app_facts(app, True, "reviewed vendor app, verified publisher, listed in "
+                          "lookups/entra_id_known_applications.csv"),
+         "decliners_65004": sorted(u.upn for u in decliners), "consenters": sorted(u.upn for u in consenters),
+         "admin": admin.upn, "admin_consent_at_created": "2026-10-27T11:32:10Z"},
+    )
+
+
 ScenarioFn = Callable[[int], Scenario]
 
 # name -> (function, default seed). Seeds are arbitrary but fixed: the manifests record them.
@@ -531,6 +702,11 @@ SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {
     "admin_consent_paths": (admin_consent_paths, 1016),
     "risky_app_blocked": (risky_app_blocked, 1019),
     "consent_policy_weakened": (consent_policy_weakened, 1020),
+    "quick_regrant": (quick_regrant, 1021),
+    "decline_wave_hour_boundary": (decline_wave_hour_boundary, 1022),
+    "uncommon_scopes_phishing": (uncommon_scopes_phishing, 1023),
+    "relure_days_later": (relure_days_later, 1026),
+    "legit_app_rollout": (legit_app_rollout, 1027),
 }
 
 

@@ -19,6 +19,9 @@ Public API::
     result.risk        # risk events as ES writes them: risk_object, risk_object_type, risk_score,
                        # threat_object, threat_object_type, search_name, _time, _indextime (= run time), ...
     result.errors      # SimulationError(detection, what, message, column): bad schedule or search
+    simulate(pack, EventIndex([]), start, end, answer=f)   # f(ScheduledRun) -> rows answers each run of a search
+                                                     # over events (backtest --splunk); scheduled_runs(pack,
+                                                     # start, end) lists those runs beforehand
     result.risk_scores(), result.first_alert_time(), result.runs_of(name), result.notables_of(name)
 
 What is simulated, each with its source in its module: cron ticks (``contentpack.cron``), dispatch windows
@@ -39,13 +42,22 @@ from contentpack.simulate.dispatch import Schedule, schedule_of
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine, pack_macros
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import result_time, risk_events
-from contentpack.simulate.simulation import Run, SimulationError, SimulationResult, clock, simulate
+from contentpack.simulate.simulation import (
+    Answer,
+    Run,
+    ScheduledRun,
+    SimulationError,
+    SimulationResult,
+    clock,
+    scheduled_runs,
+    simulate,
+)
 from contentpack.simulate.throttle import Throttle
 from contentpack.simulate.timeline import EventIndex
 from contentpack.spl.values import Event
 
 __all__ = [
-    "DEFAULT_BY_SOURCETYPE", "ENTRA_ID", "REPLAY_NOW", "DelayModel", "DelayPlan", "EventIndex", "Notable",
+    "Answer", "ScheduledRun", "scheduled_runs", "DEFAULT_BY_SOURCETYPE", "ENTRA_ID", "REPLAY_NOW", "DelayModel", "DelayPlan", "EventIndex", "Notable",
     "ReplaySetupError", "Run", "Schedule", "SimulationError", "SimulationResult", "Throttle", "build_engine",
     "clock", "delay_model", "index_events", "notable_for", "pack_macros", "result_time", "risk_events",
     "schedule_of", "simulate",

@@ -14,6 +14,12 @@ Order within one tick: searches over events run before searches that start with 
 (its ``_indextime`` is its run time and a run sees risk with ``_indextime`` strictly before its own time —
 searches dispatched at the same minute run concurrently, so one cannot see the other's output; assumed).
 
+Answered runs (``answer=``): a caller may answer every run of a search over events itself -- ``backtest
+--splunk`` dispatches each as a search job on the user's Splunk -- while everything else (the schedule, the
+order of runs, throttling, notables, risk events, and the searches reading the accumulated risk index) stays
+here, shared with the local simulation. ``scheduled_runs`` lists, before the timeline runs, exactly the runs
+``answer`` will be asked for, so a caller can dispatch them ahead of time, concurrently.
+
 Speed: a search's base search (its first ``search`` command) does not depend on the time range, so it is
 matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. A run
 whose input is empty is skipped once the search has shown it returns no rows on empty input (assumed to
@@ -42,7 +48,8 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
-__all__ = ["Run", "SimulationError", "SimulationResult", "clock", "simulate"]
+__all__ = ["Answer", "Run", "ScheduledRun", "SimulationError", "SimulationResult", "clock", "scheduled_runs",
+           "simulate"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,24 @@ class Run:
     run_time: float
     earliest: float
     latest: float
-    events_read: int
+    events_read: int | None  # None: the run was answered elsewhere (``answer=``), which does not say
     rows: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduledRun:
+    """A run of a search over events, as the scheduler dispatches it: the dispatch window [earliest, latest)
+    resolved at ``run_time`` (a search's own ``earliest=``/``latest=`` still replace it where it runs)."""
+
+    detection: Detection
+    run_time: float
+    earliest: float
+    latest: float
+
+
+# Answers one run with its result rows; raises SplError when the search fails (the detection then stops, as
+# a search the engine rejects does).
+Answer = Callable[[ScheduledRun], Sequence[Event]]
 
 
 @dataclass(frozen=True)
@@ -182,12 +205,13 @@ def _lookback(plan: _Plan) -> float:
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
              detections: Sequence[Detection] | None = None, engine: Engine | None = None,
              tz: str = "UTC", progress: Callable[[float, float], None] | None = None,
-             cover: tuple[float, float] | None = None) -> SimulationResult:
+             cover: tuple[float, float] | None = None, answer: Answer | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
     ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour.
-    ``cover``: see ``clock``."""
+    ``cover``: see ``clock``. ``answer``: answers every run of a search over events instead of the engine
+    (see the module docstring; those runs do not read ``index``)."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
     errors: list[SimulationError] = []
@@ -196,12 +220,8 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index, cover)
         start = default_start if start is None else start
         end = default_end if end is None else end
-    ticks = sorted(
-        (tick, plan.generating, order)
-        for order, plan in enumerate(plans)
-        for tick in plan.schedule.cron.ticks(start, end)
-    )
-    state = _State(pack, engine)
+    ticks = _ticks(plans, start, end)
+    state = _State(pack, engine, answer)
     reported = start
     for tick, _, order in ticks:
         if progress is not None and tick - reported >= 3600:
@@ -218,10 +238,32 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
                             first_matched)
 
 
+def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int]]:
+    """(run time, generating, plan number) of every run in (start, end], in the order they run."""
+    return sorted((tick, plan.generating, order) for order, plan in enumerate(plans)
+                  for tick in plan.schedule.cron.ticks(start, end))
+
+
+def scheduled_runs(pack: Pack, start: float, end: float, *, detections: Sequence[Detection] | None = None,
+                   engine: Engine | None = None, tz: str = "UTC") -> list[ScheduledRun]:
+    """The runs ``simulate(..., start, end, answer=...)`` asks ``answer`` for, in the order it asks (a
+    detection whose schedule or search is invalid has none: ``simulate`` reports it)."""
+    engine = build_engine(pack) if engine is None else engine
+    chosen = list(pack.detections if detections is None else detections)
+    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, []) for d in chosen) if p is not None]
+    out = []
+    for tick, generating, order in _ticks(plans, start, end):
+        if not generating:
+            earliest, latest = plans[order].schedule.window(tick)
+            out.append(ScheduledRun(plans[order].detection, tick, earliest, latest))
+    return out
+
+
 @dataclass
 class _State:
     pack: Pack
     engine: Engine
+    answer: Answer | None = None
     runs: list[Run] = field(default_factory=list)
     notables: list[Notable] = field(default_factory=list)
     risk: list[Event] = field(default_factory=list)
@@ -236,6 +278,16 @@ class _State:
     def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
         detection = plan.detection
         earliest, latest = plan.schedule.window(run_time)
+        if self.answer is not None and not plan.generating:
+            try:
+                answered = list(self.answer(ScheduledRun(detection, run_time, earliest, latest)))
+            except SplError as exc:
+                errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+                plan.failed = True
+                return
+            self.runs.append(Run(detection.name, run_time, earliest, latest, None, tuple(answered)))
+            self._actions(plan, answered, run_time, (earliest, latest))
+            return
         try:  # the engine lets a search's own earliest=/latest= replace the dispatch window; select the same
             first = parse_time_modifier(plan.inline.earliest, run_time, plan.schedule.tz) \
                 if plan.inline.earliest is not None else earliest

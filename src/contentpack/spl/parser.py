@@ -17,7 +17,7 @@ from contentpack.spl.commands.base import CommandInput
 from contentpack.spl.cursor import OffsetMap, remap
 from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.lexer import Segment, split_pipeline
-from contentpack.spl.macros import MacroDef, expand
+from contentpack.spl.macros import Expanded, MacroDef, expand
 
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
 _APPEND = re.compile(r"(?:^|\s)append\s*=\s*(?:t|true|1)\b", re.IGNORECASE)
@@ -31,7 +31,7 @@ def parse(text: str, macros: Mapping[str, MacroDef] | None = None) -> Pipeline:
     try:
         pipeline = parse_pipeline(expanded.text, 0, expanded.original_offset, subsearch=False)
     except RecursionError:
-        raise SplSyntaxError("the search nests parentheses or subsearches too deeply", offset=0) from None
+        raise _too_deep() from None
     return Pipeline(pipeline.commands, text)
 
 
@@ -40,15 +40,50 @@ def check(text: str, macros: Mapping[str, MacroDef] | None = None) -> list[SplEr
     (or that this engine does not implement) is recorded and parsing goes on with the next command, inside
     subsearches too. For validators, which must report all problems and must tell valid SPL the engine does
     not run (:class:`SplUnsupportedError`) from broken SPL. Macro errors stop the check (nothing to parse)."""
+    expanded = expand_for_check(text, macros)
+    if not isinstance(expanded, Expanded):
+        return expanded
+    return located(check_expanded(expanded.text), expanded)
+
+
+def expand_for_check(text: str, macros: Mapping[str, MacroDef] | None = None) -> Expanded | list[SplError]:
+    """The search with its macros expanded, or ``check``'s answer when they cannot be."""
+    try:
+        return expand(text, macros)
+    except RecursionError:
+        return [_too_deep()]
+    except SplError as exc:
+        return [exc]
+
+
+def check_expanded(text: str) -> tuple[list[SplError], bool]:
+    """``check`` of an already expanded search, offsets in that text (``located`` maps them to the author's).
+
+    Why apart: the answer depends on the expanded text only, so a validator checking thousands of searches
+    parses each distinct expansion once. The flag: parsing stopped because the search nests too deeply."""
     problems: list[SplError] = []
     try:
-        expanded = expand(text, macros)
-        parse_pipeline(expanded.text, 0, expanded.original_offset, subsearch=False, problems=problems)
+        parse_pipeline(text, 0, _same, subsearch=False, problems=problems)
     except RecursionError:
-        problems.append(SplSyntaxError("the search nests parentheses or subsearches too deeply", offset=0))
+        return problems, True
     except SplError as exc:
         problems.append(exc)
-    return problems
+    return problems, False
+
+
+def located(checked: tuple[list[SplError], bool], expanded: Expanded) -> list[SplError]:
+    """The problems of ``check_expanded`` at offsets in the text the author wrote."""
+    problems, too_deep = checked
+    mapped = [remap(problem, expanded.original_offset, None) for problem in problems]
+    return [*mapped, _too_deep()] if too_deep else mapped
+
+
+def _same(offset: int) -> int:
+    return offset
+
+
+def _too_deep() -> SplSyntaxError:
+    return SplSyntaxError("the search nests parentheses or subsearches too deeply", offset=0)
 
 
 def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,

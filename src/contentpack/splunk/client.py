@@ -263,18 +263,21 @@ class SplunkConnection:
             _ = self.service.info["version"]
 
     def search(self, query: str, *, earliest: float | None = None, latest: float | None = None,
-               now: float | None = None, what: str = "search") -> list[dict[str, Any]]:
+               now: float | None = None, index_latest: float | None = None,
+               what: str = "search") -> list[dict[str, Any]]:
         """Run ``query`` as a oneshot job and return every result row (values: text or a list of texts).
 
-        ``earliest``/``latest``/``now`` are epoch seconds (``now`` fixes what relative times in the search
-        resolve against: the ``now`` parameter of ``search/jobs``, Splunk REST API reference, *Search
-        endpoint descriptions*). A search that fails is a :class:`SplunkError` with Splunk's message.
+        ``earliest``/``latest``/``now``/``index_latest`` are epoch seconds (``now`` fixes what relative times
+        in the search resolve against; ``index_latest`` bounds ``_indextime``, exclusive: the ``now`` and
+        ``index_latest`` parameters of ``search/jobs``, Splunk REST API reference, *Search endpoint
+        descriptions*). A search that fails is a :class:`SplunkError` with Splunk's message.
         """
         text = query.strip()
         if not text.startswith("|") and not text.lower().startswith("search "):
             text = "search " + text
         params: dict[str, Any] = {"output_mode": "json", "count": 0}
-        for name, value in (("earliest_time", earliest), ("latest_time", latest), ("now", now)):
+        for name, value in (("earliest_time", earliest), ("latest_time", latest), ("now", now),
+                            ("index_latest", index_latest)):
             if value is not None:
                 params[name] = f"{value:.3f}"
         try:

@@ -10,11 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contentpack.attack import AttackCatalog
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.model import Pack
+
+if TYPE_CHECKING:
+    from contentpack.content.rules.spl_analysis import SplAnalysis
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,13 @@ class RuleContext:
     unmodelled_names: frozenset[str]
     attack: AttackCatalog | None  # None when the shipped ATT&CK data cannot be read
     attack_problem: str | None = None
+
+    @cached_property
+    def spl(self) -> SplAnalysis:
+        """The pack's searches expanded and parsed once for every rule that reads SPL (built on first use)."""
+        from contentpack.content.rules.spl_analysis import SplAnalysis
+
+        return SplAnalysis(self.pack)
 
 
 Rule = Callable[[RuleContext], Iterable[Diagnostic]]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 
 from contentpack.content.conf_text import conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, Position, error
@@ -45,8 +46,42 @@ def _texts(value: object, node: NodePath) -> Iterator[tuple[NodePath, str]]:
             stack.extend((getattr(value, name), (*node, name)) for name in _field_names(type(value)))
 
 
+def _strings(value: object) -> list[str]:
+    """Every string ``_texts`` yields, without building a node path for each (the check of nearly every object
+    needs only the text; paths are worked out when it finds something)."""
+    found: list[str] = []
+    stack: list[object] = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, tuple):
+            stack.extend(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        else:
+            cls: type = type(value)
+            fields = _field_values(cls)
+            if fields is not None:
+                stack.extend(fields(value))
+    return found
+
+
+@functools.cache
+def _field_values(cls: type) -> Callable[[object], tuple[object, ...]] | None:
+    """A model dataclass's content field values in one call (None for any other type)."""
+    names = _field_names(cls)
+    if not names:
+        return None
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else lambda value: (getter(value),)
+
+
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
+    """A model dataclass's content fields (none for any other type)."""
+    if not dataclasses.is_dataclass(cls):
+        return ()
     return tuple(item.name for item in dataclasses.fields(cls) if item.name not in _NOT_CONTENT)
 
 
@@ -62,11 +97,11 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        texts = list(_texts(obj, ()))
-        if conf_text_problem("\n".join(text for _, text in texts) + "\n") is None and \
-                not any(text.rstrip().endswith("\\") for _, text in texts):
+        texts = _strings(obj)
+        if conf_text_problem("\n".join(texts) + "\n") is None and \
+                not any(text.rstrip().endswith("\\") for text in texts):
             continue  # nearly every object: one check of all its text at once
-        for node, text in texts:
+        for node, text in _texts(obj, ()):
             problem = conf_text_problem(text)
             if problem is not None:
                 yield error(source.at(*node), "CP049", f"{_where(node)}: {problem}")

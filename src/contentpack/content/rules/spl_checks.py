@@ -38,6 +38,7 @@ from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
 
 if TYPE_CHECKING:
+    from contentpack.content.rules.spl_analysis import SplAnalysis
     from contentpack.spl import MacroDef, SplError
 
 RULE_SPL_SYNTAX = "CP060"
@@ -198,15 +199,13 @@ def _macro_at(text: str, offset: int) -> str | None:
     return None
 
 
-def spl_findings(text: SearchText, macros: Mapping[str, MacroDef], custom: frozenset[str],
-                 positions: _Positions, checked: dict[str, list[SplError]]) -> Iterator[Diagnostic]:
-    """CP060/CP061 for one text (``checked``: the parser's answers so far, by parsed text)."""
+def spl_findings(text: SearchText, analysis: SplAnalysis, custom: frozenset[str],
+                 positions: _Positions) -> Iterator[Diagnostic]:
+    """CP060/CP061 for one text (``analysis``: the run's shared expansions and parse answers)."""
     from contentpack.spl import SplMacroError, SplSyntaxError
-    from contentpack.spl.parser import check
 
-    problems = checked.get(text.parsed)
-    if problems is None:  # a search calling a macro the pack lacks is not parsed (CP024 reports the macro)
-        problems = checked[text.parsed] = check(text.parsed, macros) if _resolvable(text.parsed, macros) else []
+    # a search calling a macro the pack lacks is not parsed (CP024 reports the macro)
+    problems = analysis.problems(text.parsed) if _resolvable(text.parsed, analysis.macros) else []
     seen: set[tuple[str, int | None]] = set()
     for problem in problems:
         if isinstance(problem, SplMacroError):
@@ -230,15 +229,10 @@ def spl_findings(text: SearchText, macros: Mapping[str, MacroDef], custom: froze
 
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
-    from contentpack.content.spl_macros import pack_macros
-    from contentpack.spl.macros import macro_table
-
-    macros = macro_table(pack_macros(context.pack))  # indexed once for every search
     custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
     positions = _Positions(context.root)
-    checked: dict[str, list[SplError]] = {}  # parsed text -> problems: drilldown templates repeat a lot
     for text in search_texts(context):
-        yield from spl_findings(text, macros, custom, positions, checked)
+        yield from spl_findings(text, context.spl, custom, positions)
 
 
 # ------------------------------------------------------------------------------------- schedules and times

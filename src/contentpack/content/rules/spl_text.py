@@ -8,6 +8,7 @@ detections in well under a second), so every pattern is compiled once at import.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass
 
@@ -70,11 +71,13 @@ def split_arguments(text: str) -> list[str]:
     return parts
 
 
-def macro_calls(search: str) -> list[MacroCall]:
-    """Every `` `name` `` / `` `name(a, b)` `` in the search, comments excluded."""
-    calls: list[MacroCall] = []
+@functools.lru_cache(maxsize=8192)
+def macro_calls(search: str) -> tuple[MacroCall, ...]:
+    """Every `` `name` `` / `` `name(a, b)` `` in the search, comments excluded (cached: several rules ask about
+    every search, and macro definitions are asked about again for every search that calls them)."""
     if "`" not in search:
-        return calls
+        return ()
+    calls: list[MacroCall] = []
     for match in _MACRO.finditer(strip_comments(search)):
         text = match.group(1)
         call = _MACRO_CALL.fullmatch(text)
@@ -84,7 +87,7 @@ def macro_calls(search: str) -> list[MacroCall]:
         args = call.group(2)
         arity = 0 if args is None or not args.strip() else len(split_arguments(args))
         calls.append(MacroCall(text, call.group(1), arity))
-    return calls
+    return tuple(calls)
 
 
 def lookup_names(search: str) -> list[str]:
@@ -104,6 +107,7 @@ class TokenScan:
     problem: str | None  # why the text's $ signs do not pair up, or None
 
 
+@functools.lru_cache(maxsize=8192)  # drilldown names and searches repeat across a pack's detections
 def scan_tokens(text: str) -> TokenScan:
     """Pair the ``$`` signs of a risk message or drilldown text.
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -63,8 +63,7 @@ class Taint:
             return found
         if name in self.clean:
             return None
-        lowered = name.lower()
-        return name if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in self.patterns) else None
+        return name if _matcher(self.patterns)(name.lower()) is not None else None
 
     def first(self, names: Iterable[str]) -> str | None:
         """The origin of the first tainted name (sorted, so messages are stable)."""
@@ -84,6 +83,14 @@ class Taint:
 
     def copy(self) -> Taint:
         return Taint(dict(self.names), self.patterns, set(self.clean))
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """One compiled regular expression matching what any of the glob ``patterns`` matches (``fnmatchcase``)."""
+    if not patterns:
+        return lambda name: None
+    return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns)).match
 
 
 def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: bool = False) -> Taint:
@@ -120,13 +127,13 @@ def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: b
 def _spl() -> Any:
     """The engine's parser and command classes, imported once and only when a drilldown needs them (importing
     the engine costs a CLI run a noticeable fraction of a second)."""
-    from contentpack.spl import ast, cursor, errors, exprparser, macros, parser
+    from contentpack.spl import ast, cursor, errors, exprparser, parser
     from contentpack.spl.commands import eval as eval_command
     from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
 
     return SimpleNamespace(
         ast=ast, Cursor=cursor.Cursor, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
-        parse_full_expression=exprparser.parse_full_expression, parse=parser.parse, expand=macros.expand,
+        parse_full_expression=exprparser.parse_full_expression, parse=parser.parse,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
         StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
@@ -142,15 +149,16 @@ def _expression_reads(text: str) -> set[str] | None:
         return None
 
 
-def result_taint(search: str, macros: Mapping[str, object], taint: Taint) -> Taint | None:
-    """``taint`` carried through ``search`` (macros: ``MacroDef`` by key); None when it cannot be parsed."""
+def result_taint(expanded: str | None, taint: Taint) -> Taint | None:
+    """``taint`` carried through a search (its text with the macros expanded, None when they cannot be); None
+    when it cannot be parsed."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
     StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
     EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
     expression_fields = spl.expression_fields
-    commands = _commands(search, macros)
+    commands = _commands(expanded) if expanded is not None else None
     if commands is None:
         return None
     for command in commands:
@@ -228,13 +236,10 @@ _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup",
                       "makemv", "mvexpand", "regex"})
 
 
-def _commands(search: str, macros: Mapping[str, object]) -> list[object] | None:
-    """The search's commands (macros expanded by the engine) that can move taint; None when unreadable."""
-    spl = _spl()
-    try:
-        expanded = spl.expand(search, macros).text
-    except (spl.SplError, RecursionError):
-        return None
+@functools.lru_cache(maxsize=4096)
+def _commands(expanded: str) -> tuple[object, ...] | None:
+    """The commands of an expanded search that can move taint; None when unreadable (cached by the text: packs
+    repeat expansions)."""
     commands: list[object] = []
     generating = expanded.lstrip().startswith("|")
     for index, segment in enumerate(split_pipeline(expanded)):
@@ -245,7 +250,7 @@ def _commands(search: str, macros: Mapping[str, object]) -> list[object] | None:
         if command is None:
             return None
         commands.append(command)
-    return commands
+    return tuple(commands)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,91 @@
+"""The ``--splunk`` side of `contentpack backtest`: options and the run (``contentpack.splunk.remote_backtest``).
+
+The report is the local backtest's (``backtest.report.Summary``); what differs is where each run's rows come
+from. Exit status as the local backtest's, plus 2 when Splunk cannot be reached or stops answering (the runs
+finished so far stay in ``--out``'s checkpoint: run the same command again to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from contentpack.backtest.inputs import ReadReport
+from contentpack.backtest.report import Summary
+from contentpack.backtest.run import Backtest
+from contentpack.cli.splunk_connection import add_connection_options, connect
+from contentpack.content.model import Detection, Pack
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    from contentpack.splunk.remote_backtest import CHECKPOINT, DEFAULT_CONCURRENCY
+
+    group = parser.add_argument_group(
+        "backtest on a real Splunk (--splunk URL --index NAME --from T --to T --out DIR)",
+        "Each scheduled run of a search over events is dispatched as a search job over its window on --index, "
+        "seeing only events indexed by the run's time (index_latest); correlation searches run locally over "
+        "the risk events computed from Splunk's rows. The pack must be deployed there (contentpack deploy) for "
+        f"its macros and lookups. Finished runs are kept in DIR/{CHECKPOINT}: an interrupted backtest run again "
+        "dispatches only what it had not finished.")
+    group.add_argument("--splunk", metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
+    group.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
+                       help=f"search jobs running at once (default {DEFAULT_CONCURRENCY})")
+    add_connection_options(parser)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of the runs answered (on a terminal only), redrawn from the callback."""
+    if not enabled:
+        yield None
+        return
+    with Progress(TextColumn("search jobs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bars:
+        task = bars.add_task("jobs", total=None)
+
+        def update(done: int, total: int) -> None:
+            bars.update(task, completed=done, total=total)
+
+        yield update
+
+
+def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start: float,
+        end: float) -> int | tuple[Backtest, Summary, list[Path]]:
+    """The backtest on Splunk, or the exit status after printing why it stopped."""
+    from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.ingest import check_index_name
+    from contentpack.splunk.remote_backtest import CHECKPOINT, RemoteBacktest
+
+    if args.concurrency < 1:
+        print("contentpack backtest: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        check_index_name(args.index)
+    except SplunkError as exc:
+        print(f"contentpack backtest: --index: {exc}", file=sys.stderr)
+        return 2
+    connection = connect(args, args.splunk, pack.app.appid, "backtest")
+    if connection is None:
+        return 2
+    checkpoint = Path(args.out) / CHECKPOINT
+    try:
+        with _progress(sys.stderr.isatty()) as progress:
+            remote = RemoteBacktest(pack, connection, args.index, checkpoint, concurrency=args.concurrency,
+                                    progress=progress)
+            result, fetched = remote.run(start, end, detections)
+    except SplunkError as exc:
+        print(f"contentpack backtest: stopped: {exc}", file=sys.stderr)
+        print(f"contentpack backtest: the runs finished so far are kept in {checkpoint}; run the same command "
+              "again to resume", file=sys.stderr)
+        return 2
+    print(f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} search "
+          f"job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}", file=sys.stderr)
+    backtest = Backtest(tuple(detections), result, ReadReport(), 0)
+    summary = Summary(pack, backtest)
+    return backtest, summary, summary.write(Path(args.out))

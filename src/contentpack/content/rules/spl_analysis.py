@@ -1,0 +1,57 @@
+"""The pack's SPL as the engine reads it, worked out once per validate run and shared by every rule that needs
+it (CP060/CP061 parse problems, CP045 field provenance): one home, so no rule expands or parses a search again.
+
+Each search text is macro-expanded once (with the pack's macros and the filter macros the build generates),
+and each distinct expansion is parsed once: packs repeat them (drilldown templates, detections written from
+one pattern), and the parser's answer depends on the expanded text only (``spl.parser.check_expanded``); its
+offsets are mapped back to each search's own text (``spl.parser.located``). Built on first use
+(``RuleContext.spl``), so a run whose rules need no SPL never imports the engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contentpack.content.model import Pack
+from contentpack.content.spl_macros import pack_macros
+
+if TYPE_CHECKING:
+    from contentpack.spl import SplError
+    from contentpack.spl.macros import Expanded, MacroTable
+
+
+class SplAnalysis:
+    """Expansions and parse problems of the pack's search texts, memoised by text."""
+
+    def __init__(self, pack: Pack) -> None:
+        from contentpack.spl.macros import macro_table
+
+        self.macros: MacroTable = macro_table(pack_macros(pack))  # indexed once for every search
+        self._expanded: dict[str, Expanded | list[SplError]] = {}
+        self._checked: dict[str, tuple[list[SplError], bool]] = {}
+
+    def expansion(self, text: str) -> Expanded | list[SplError]:
+        """``text`` with the pack's macros expanded, or why it cannot be (as ``spl.parser.check`` says it)."""
+        found = self._expanded.get(text)
+        if found is None:
+            from contentpack.spl.parser import expand_for_check
+
+            found = self._expanded[text] = expand_for_check(text, self.macros)
+        return found
+
+    def expanded_text(self, text: str) -> str | None:
+        """The expanded text, or None when the macros cannot be expanded."""
+        found = self.expansion(text)
+        return found.text if not isinstance(found, list) else None
+
+    def problems(self, text: str) -> list[SplError]:
+        """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""
+        from contentpack.spl.parser import check_expanded, located
+
+        expanded = self.expansion(text)
+        if isinstance(expanded, list):
+            return expanded
+        checked = self._checked.get(expanded.text)
+        if checked is None:
+            checked = self._checked[expanded.text] = check_expanded(expanded.text)
+        return located(checked, expanded)

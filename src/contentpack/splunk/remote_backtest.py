@@ -1,0 +1,206 @@
+"""``contentpack backtest --splunk``: the backtest's scheduled simulation, its searches answered by a real Splunk.
+
+The schedule, throttling, notables, risk events and the report are the local backtest's (``simulate`` with
+``answer=``, ``backtest.report``); only the runs of searches over events go to Splunk:
+
+1. ``simulate.scheduled_runs`` lists every run of every search over events between ``--from`` and ``--to``;
+2. each run not yet in the checkpoint is dispatched as a search job (``SplunkConnection.search``: a oneshot
+   job, with the client's retries and backoff) over that run's dispatch window, ``now`` = the run time, on
+   ``index=<--index>``, at most ``concurrency`` at a time;
+3. every finished run is appended to the checkpoint (``splunk_runs.jsonl`` in ``--out``) at once, so an
+   interrupted backtest, run again with the same arguments, dispatches only the runs it did not finish;
+4. the timeline is simulated with those rows; the searches that read the risk index (correlation searches,
+   ``| from datamodel Risk.All_Risk``) run locally, with the embedded engine, over the risk events the
+   simulation wrote from Splunk's rows -- nothing is written to the server's risk index.
+
+Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
+``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
+bound exclusive like every latest time; ``_indextime`` is whole seconds, so this keeps exactly the events
+indexed by the run time -- the local simulation's ``_indextime <= run time``). How close that is to ES: on
+a Splunk that indexed the logs as they arrived, ``_indextime`` is the real ingestion time, so late events
+are missed by the runs ES ran before they arrived, as they were; data loaded in bulk afterwards (a
+re-import, a backfill) carries the import time and is invisible to every earlier run -- backtest such data
+with the local ``backtest --events`` and a delay model instead. ``index_earliest`` is not set: ES's
+scheduled searches do not bound it either. Not modelled, as locally: skipped or delayed searches under load.
+
+Values: Splunk's JSON results hold every value as text; a text that is a number's own spelling (``3``,
+``0.5``) is read as that number, as the engine holds it (Splunk types values by their text), so notables
+and risk events are the same objects the local backtest writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contentpack.content.model import Detection, Pack
+from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, build_engine, scheduled_runs, simulate
+from contentpack.spl import SplError
+from contentpack.spl.values import Event, Value, as_number, make_mv, mv_values, to_str
+from contentpack.splunk.client import SearchFailed, SplunkConnection
+from contentpack.splunk.ingest import check_index_name, spl_quote
+from contentpack.splunk.remote_replay import splunk_rows
+
+CHECKPOINT = "splunk_runs.jsonl"
+DEFAULT_CONCURRENCY = 4
+
+
+def typed(value: Value) -> Value:
+    """A value from Splunk's JSON with numbers' own spellings read as numbers (per value of a multivalue)."""
+    if isinstance(value, tuple):
+        return make_mv(typed(v) for v in mv_values(value))  # type: ignore[misc]
+    number = as_number(value) if isinstance(value, str) else None
+    return number if number is not None and to_str(number) == value else value
+
+
+def remote_search(detection: Detection, index: str) -> str:
+    """The text dispatched for a detection: its search on ``index`` (``index=`` ANDed with the first search:
+    Splunk evaluates OR before the implicit AND, so it bounds every alternative of that search)."""
+    text = detection.search.strip()
+    if text.lower().startswith("search "):
+        text = text[len("search "):]
+    return f"search index={spl_quote(index)} {text}"
+
+
+@dataclass(frozen=True)
+class RunKey:
+    detection: str
+    run_time: float
+
+
+def fingerprint(url: str, index: str, search: str, run: ScheduledRun) -> str:
+    """What a finished run's answer depends on: a checkpoint line is reused only when all of it is unchanged."""
+    text = json.dumps([url, index, search, run.earliest, run.latest, run.run_time])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class Checkpoint:
+    """Finished runs, one JSON line each, appended (and flushed to disk) as each finishes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: dict[RunKey, tuple[str, list[dict[str, Any]] | None, str | None]] = {}
+        self._lock = threading.Lock()
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:  # a line cut short by an interruption is not a finished run
+                    item = json.loads(line)
+                    key = RunKey(str(item["detection"]), float(item["run_time"]))
+                    self.done[key] = (str(item["fingerprint"]), item.get("rows"), item.get("error"))
+                except (ValueError, KeyError, TypeError):
+                    continue
+
+    def get(self, key: RunKey, fingerprint: str) -> tuple[list[dict[str, Any]] | None, str | None] | None:
+        found = self.done.get(key)
+        return None if found is None or found[0] != fingerprint else (found[1], found[2])
+
+    def add(self, key: RunKey, fingerprint: str, rows: list[dict[str, Any]] | None, error: str | None) -> None:
+        line = json.dumps({"detection": key.detection, "run_time": key.run_time, "fingerprint": fingerprint,
+                           "rows": rows, "error": error}, ensure_ascii=False)
+        with self._lock:
+            self.done[key] = (fingerprint, rows, error)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+
+
+@dataclass(frozen=True)
+class RemoteRuns:
+    """How the runs were answered: dispatched now, or reused from the checkpoint."""
+
+    dispatched: int
+    reused: int
+
+
+class RemoteBacktest:
+    """One ``backtest --splunk`` run: dispatch the runs, then simulate with their rows."""
+
+    def __init__(self, pack: Pack, connection: SplunkConnection, index: str, checkpoint: Path, *,
+                 concurrency: int = DEFAULT_CONCURRENCY, tz: str = "UTC",
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.pack = pack
+        self.connection = connection
+        self.index = check_index_name(index)
+        self.checkpoint = Checkpoint(checkpoint)
+        self.concurrency = max(1, concurrency)
+        self.tz = tz
+        self.progress = progress
+        self.engine = build_engine(pack, tz=tz)
+        self._failed: set[str] = set()  # detections whose search Splunk rejected: their later runs are not needed
+
+    def _fingerprint(self, run: ScheduledRun) -> str:
+        return fingerprint(self.connection.target.url, self.index, remote_search(run.detection, self.index), run)
+
+    def _dispatch(self, run: ScheduledRun) -> None:
+        """One search job; a failing search is recorded (the detection's later runs are then not needed)."""
+        try:
+            rows: list[dict[str, Any]] | None = self.connection.search(
+                remote_search(run.detection, self.index), earliest=run.earliest, latest=run.latest,
+                now=run.run_time, index_latest=run.run_time + 1,
+                what=f"search of {run.detection.name!r} at {run.run_time:.0f}")
+            error = None
+        except SearchFailed as exc:
+            rows, error = None, exc.message
+            self._failed.add(run.detection.name)
+        self.checkpoint.add(RunKey(run.detection.name, run.run_time), self._fingerprint(run), rows, error)
+
+    def fetch(self, runs: Sequence[ScheduledRun]) -> RemoteRuns:
+        """Dispatch every run the checkpoint does not hold; raises the first connection failure (SplunkError)
+        after the jobs in flight finish, keeping every run finished so far in the checkpoint."""
+        pending = []
+        for run in runs:
+            found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
+            if found is None:
+                pending.append(run)
+            elif found[1] is not None:
+                self._failed.add(run.detection.name)
+        done = len(runs) - len(pending)
+        submitted = 0
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
+            futures: set[Future[None]] = set()
+            queue = list(reversed(pending))
+            while queue or futures:
+                while queue and len(futures) < self.concurrency * 2:
+                    run = queue.pop()
+                    if run.detection.name in self._failed:
+                        done += 1
+                        continue
+                    futures.add(pool.submit(self._dispatch, run))
+                    submitted += 1
+                finished, futures = wait(futures, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    problem = future.exception()
+                    if problem is not None:
+                        for other in futures:
+                            other.cancel()
+                        wait(futures)
+                        raise problem
+                    done += 1
+                if self.progress is not None:
+                    self.progress(done, len(runs))
+        return RemoteRuns(submitted, len(runs) - len(pending))
+
+    def answer(self, run: ScheduledRun) -> list[Event]:
+        found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
+        if found is None:
+            raise SplError("this run was not dispatched (its detection's search had failed before)")
+        rows, error = found
+        if error is not None:
+            raise SplError(error)
+        return [{name: typed(value) for name, value in row.items()} for row in splunk_rows(rows or [])]
+
+    def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
+        runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine, tz=self.tz)
+        fetched = self.fetch(runs)
+        result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
+                          tz=self.tz, answer=self.answer)
+        return result, fetched

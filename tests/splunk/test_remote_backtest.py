@@ -1,0 +1,202 @@
+"""`contentpack backtest --splunk` against the splunkd test double (a protocol-level double, not Splunk): the same
+report as the local backtest on the same data, resuming an interrupted run, a failing search.
+
+The double stands for a Splunk that indexed the tenant's logs as they arrived: each event it receives gets
+``_indextime`` = ``_time`` + the pack's ingestion-delay model (``DelayPlan``), the model the local backtest
+gives the same events, so both see the same events at every run. Each search job carries ``now``,
+``earliest_time``, ``latest_time`` and ``index_latest`` (REST API reference, *Search endpoint descriptions*,
+``search/jobs`` parameters: ``index_latest`` bounds the search by index time, its latest bound exclusive).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest.output import notable_json
+from contentpack.content.model import Pack
+from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
+from contentpack.spl.events import parse_timestamp, read_events
+from contentpack.splunk.ingest import Batch, Ingestor
+from contentpack.splunk.remote_backtest import CHECKPOINT, typed
+
+from .helpers import FAST, ROOT, Run, cli, connection, token_env
+from .splunkd_double import SplunkdDouble
+
+INDEX = "tenant"
+# one day around declined_then_granted (2026-10-15 08:12..16:01 UTC), when the correlation search fires: 24 runs
+# of each detection
+FROM, TO = "2026-10-15T04:00:00Z", "2026-10-16T04:00:00Z"
+SOURCE = "Azure AD"
+DECLINED = "Entra ID User Declined OAuth Application Consent"
+
+
+def searches(double: SplunkdDouble) -> int:
+    return sum(1 for method, path in double.state.requests
+               if method == "POST" and path.rstrip("/").endswith(("/search/jobs", "/search/v2/jobs")))
+
+
+@pytest.fixture
+def loaded(double: SplunkdDouble, real_pack: Pack) -> SplunkdDouble:
+    """Every attack-data file of the pack sent to index "tenant" through HEC, indexed with the delay model."""
+    double.state.indexes.add(INDEX)
+    double.state.stamp_indextime = DelayPlan.for_pack(real_pack.data_sources).assign
+    link = connection(double)
+    ingestor = Ingestor(link, link.hec(double.url), lambda line: None)
+    for path in sorted((ROOT / "attack_data").rglob("*.log")):
+        data = path.read_bytes()
+        ingestor.send(Batch(INDEX, "", SOURCE, "azure:monitor:aad", data, data.count(b"\n")))
+    double.state.requests.clear()
+    return double
+
+
+def remote(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, out: Path, *extra: str) -> Run:
+    return cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                        "--index", INDEX, "--from", FROM, "--to", TO, "--out", str(out), *FAST, *extra])
+
+
+def local(capsys: pytest.CaptureFixture[str], out: Path) -> Run:
+    return cli(capsys, ["backtest", "--root", str(ROOT), "--events", str(ROOT / "attack_data"), "--source", SOURCE,
+                        "--from", FROM, "--to", TO, "--out", str(out)])
+
+
+def assert_same_report(local_out: Path, remote_out: Path) -> None:
+    """notables.jsonl and risk.jsonl byte for byte; summary.json except its "input" (what reading files
+    found: a Splunk backtest reads no file)."""
+    for name in ("notables.jsonl", "risk.jsonl"):
+        assert (remote_out / name).read_text() == (local_out / name).read_text(), name
+    mine, theirs = (json.loads((folder / "summary.json").read_text()) for folder in (remote_out, local_out))
+    mine.pop("input"), theirs.pop("input")
+    assert mine == theirs
+
+
+def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Acceptance: the pack's attack data on the double, the whole pack, one day: the same notables, risk
+    events and per-day counts as `backtest --events` over the same files; the correlation search (run
+    locally over the risk events computed from Splunk's rows) fires on both."""
+    token_env(monkeypatch, loaded)
+    expected = local(capsys, tmp_path / "local")
+    assert expected.code == 0, expected.err
+    run = remote(capsys, loaded, tmp_path / "remote")
+    assert run.code == 0, run.err
+    assert_same_report(tmp_path / "local", tmp_path / "remote")
+    notables = [json.loads(line) for line in (tmp_path / "remote" / "notables.jsonl").read_text().splitlines()]
+    assert len({n["detection"] for n in notables}) >= 3
+    assert any(n["detection"] == "Entra ID OAuth Consent Abuse Risk Across Detections" for n in notables)
+    summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
+    event_searches = len(summary["detections"]) - 1  # all but the correlation search read events
+    assert searches(loaded) == 24 * event_searches  # one job per scheduled run, none for the correlation
+    assert "search job(s) dispatched" in run.err and (tmp_path / "remote" / "report.html").is_file()
+
+
+def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Every dispatched job carries index_latest = its run time + 1 s and now = the run time."""
+    seen: list[dict[str, str]] = []
+    original = loaded.run_search
+
+    def spy(text: str, params: dict[str, str]) -> tuple[int, bytes]:
+        seen.append(dict(params))
+        return original(text, params)
+
+    loaded.run_search = spy  # type: ignore[method-assign]
+    token_env(monkeypatch, loaded)
+    assert remote(capsys, loaded, tmp_path, "--detection", DECLINED).code == 0
+    assert len(seen) == 24
+    for params in seen:
+        assert float(params["index_latest"]) == float(params["now"]) + 1
+        assert params["search"].startswith(f'search index="{INDEX}" `azure_monitor_aad`')
+
+
+def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
+        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    token_env(monkeypatch, loaded)
+    assert local(capsys, tmp_path / "local").code == 0
+    out = tmp_path / "remote"
+    loaded.state.answer_budget = 60  # the log-in, then some searches, then the server stops answering
+    stopped = remote(capsys, loaded, out)
+    assert stopped.code == 2 and "stopped:" in stopped.err and "run the same command again" in stopped.err
+    assert "Traceback" not in stopped.err and not (out / "notables.jsonl").exists()
+    finished = len((out / CHECKPOINT).read_text().splitlines())
+    assert 0 < finished < 240
+    loaded.state.answer_budget = None
+    before = searches(loaded)
+    resumed = remote(capsys, loaded, out)
+    assert resumed.code == 0, resumed.err
+    total = 24 * 10
+    assert searches(loaded) - before == total - finished  # the finished runs were not dispatched again
+    assert f"{finished} run(s) reused" in resumed.err
+    assert_same_report(tmp_path / "local", out)
+    again = searches(loaded)
+    assert remote(capsys, loaded, out).code == 0 and searches(loaded) == again  # all reused now
+
+
+def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    token_env(monkeypatch, loaded)
+    loaded.state.fail_search = "entra_id_user_declined_oauth_application_consent_filter"
+    run = remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
+                 "Entra ID OAuth Consent Granted After User Declined")
+    assert run.code == 1
+    assert "Entra ID User Declined OAuth Application Consent: search:" in run.err
+    assert "planted failure" in run.err
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24
+    dispatched = searches(loaded)
+    assert dispatched < 48  # the failing detection's later runs were not dispatched (a few were in flight)
+    assert remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
+                  "Entra ID OAuth Consent Granted After User Declined").code == 1
+    assert searches(loaded) == dispatched  # a rerun neither retries the rejected search nor its later runs
+
+
+def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", "https://127.0.0.1:1", "--index", INDEX])
+    assert run.code == 2 and "--splunk needs --index NAME, --from, --to and --out DIR" in run.err
+    both = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", "https://127.0.0.1:1", "--events", "x"])
+    assert both.code == 2 and "either --events" in both.err
+    bad = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", "https://127.0.0.1:1", "--index", 'x" OR index=*',
+                       "--from", FROM, "--to", TO, "--out", str(tmp_path)])
+    assert bad.code == 2 and "index name" in bad.err and not any(tmp_path.iterdir())
+
+
+def test_values_from_splunk_are_typed_as_the_engine_types_them() -> None:
+    assert typed("3") == 3 and typed("0.5") == 0.5 and typed("0012") == "0012" and typed("x") == "x"
+    assert typed(("1", "a")) == (1, "a")
+
+
+def test_late_events_are_missed_as_es_would_miss_them(double: SplunkdDouble, real_pack: Pack,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Events indexed 65 minutes after their _time: a run over [-70m, -10m) sees an event only when it runs
+    65 to 70 minutes after it, so most are missed. The jobs' index_latest gives exactly the local
+    simulation's notables for the same index times -- and fewer than with no indexing delay."""
+    late = DelayPlan(override=DelayModel(((0.0, 3900.0),)))
+    double.state.indexes.add(INDEX)
+    double.state.stamp_indextime = late.assign
+    path = ROOT / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
+    link = connection(double)
+    data = path.read_bytes()
+    Ingestor(link, link.hec(double.url), lambda line: None).send(
+        Batch(INDEX, "", SOURCE, "azure:monitor:aad", data, data.count(b"\n")))
+    token_env(monkeypatch, double)
+    start, end = "2026-10-12T04:00:00Z", "2026-10-13T04:00:00Z"
+    run = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                       "--index", INDEX, "--from", start, "--to", end, "--out", str(tmp_path), *FAST,
+                       "--detection", DECLINED])
+    assert run.code == 0, run.err
+    got = (tmp_path / "notables.jsonl").read_text().splitlines()
+    detection = [d for d in real_pack.detections if d.name == DECLINED]
+    window = (parse_timestamp(start) or 0.0, parse_timestamp(end) or 0.0)
+
+    def notables(plan: DelayPlan) -> list[str]:
+        events = read_events(path, sourcetype="azure:monitor:aad", source=SOURCE, index=INDEX)
+        result = simulate(real_pack, index_events(events, plan), *window, detections=detection)
+        return [json.dumps(notable_json(n), ensure_ascii=False) for n in result.notables]
+
+    assert got == notables(late)
+    on_time = notables(DelayPlan(override=DelayModel(((0.0, 0.0),))))
+    assert 0 < len(got) < len(on_time)
