@@ -80,3 +80,47 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     assert outcome.returncode == 1
     assert "macros/\\x1b]0;pwned\\x07\\x1b[31mred.yaml: error[CP015]" in outcome.stderr
     assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr
+
+
+@pytest.mark.parametrize(("moment", "expected"), [
+    ("1e400", "--from: not a time: '1e400'"),
+    ("nan", "--from: not a time: 'nan'"),
+    ("inf", "--from: not a time: 'inf'"),
+    ("-1e20", "--from: '-1e20' is outside the years 0001 to 9999 the simulation can represent"),
+    ("253402300799", "--from: '253402300799' is outside the years 0001 to 9999"),
+])
+def test_backtest_moments_a_calendar_cannot_hold_are_usage_errors(tmp_path: Path, moment: str, expected: str) -> None:
+    """Once an OverflowError ("timestamp out of range for platform time_t") or a ValueError (NaN to integer)."""
+    root = copy_pack(tmp_path)
+    outcome = run_cli("backtest", "--root", str(root), "--events", str(root / "attack_data"), f"--from={moment}")
+    outcome.assert_handled()
+    assert outcome.returncode == 2 and f"contentpack backtest: {expected}" in outcome.stderr, outcome.stderr
+
+
+def test_backtest_inputs_with_an_infinite_time_or_deep_nesting_are_handled(tmp_path: Path) -> None:
+    """Once an OverflowError (an export row's ``_time`` of 1e400 reads as infinity) and a RecursionError
+    (a JSON document or wrapper line nested thousands of levels): now no moment, or a bad line."""
+    root = copy_pack(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text('_raw,_time\n"{""a"": 1}",1e400\n"{""a"": 2}",nan\n', encoding="utf-8")
+    document = tmp_path / "deep.json"
+    document.write_text("[" + '{"records": [' * 2000 + "]}" * 2000 + "]", encoding="utf-8")
+    line = tmp_path / "deep_line.json"
+    line.write_text('{"records": [' + "[" * 5000 + "]" * 5000 + "]}\n", encoding="utf-8")
+    for path in (export, document, line):
+        outcome = run_cli("backtest", "--root", str(root), "--events", str(path))
+        outcome.assert_handled()
+        assert outcome.returncode == 1 and "no timed events in the input" in outcome.stderr, outcome.stderr
+
+
+@pytest.mark.parametrize("when", ['"9999-12-31T23:59:59Z"', "1e400", "-1e20", "1e20", '"nan"'])
+def test_event_times_no_calendar_holds_are_not_event_times(tmp_path: Path, when: str) -> None:
+    """Once an internal error (ValueError "outside the supported calendar", OverflowError, NaN to integer) from
+    the scheduled simulation: such a time is no timestamp, as Splunk ignores one beyond MAX_DAYS_HENCE."""
+    root = copy_pack(tmp_path)
+    events = tmp_path / "events.json"
+    events.write_text('{"time": "2026-10-13T12:00:00Z", "operationName": "Sign-in activity"}\n'
+                      f'{{"time": {when}, "operationName": "Sign-in activity"}}\n', encoding="utf-8")
+    outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=30)
+    outcome.assert_handled()
+    assert "period 2026-10-1" in outcome.stdout, outcome.stdout + outcome.stderr

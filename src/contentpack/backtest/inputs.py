@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.spl.events import make_event, parse_timestamp
+from contentpack.spl.events import in_calendar, make_event, parse_timestamp
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -303,7 +303,7 @@ class EventReader:
         try:
             if _WRAPPER.match(text):
                 try:
-                    document = json.loads(text)
+                    document = _loads(text)
                 except ValueError as exc:
                     raise _BadRow(f"malformed JSON: {exc}") from None
                 events = list(self._wrapped(document, name, fallback))
@@ -445,7 +445,7 @@ class EventReader:
                              f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
         self.report.lines += data.count(b"\n") + 1
         try:
-            document = json.loads(data.decode("utf-8-sig"))
+            document = _loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
             self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}")
             return
@@ -530,14 +530,24 @@ def _time_value(value: object, name: str) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
+        parsed: float | None = float(value)
+    elif isinstance(value, str):
         text = value.strip()
         if text.endswith((" UTC", " GMT")):
             text = text[:-4] + "+00:00"
         parsed = parse_timestamp(text)
-        if parsed is not None:
-            return parsed
+    else:
+        parsed = None
+    if parsed is not None and in_calendar(parsed):  # not NaN, 1e400 (infinity) or a year past 9999
+        return parsed
     raise _BadRow(f"unreadable {name} {value!r}")
+
+
+def _loads(text: str | bytes) -> object:
+    """``json.loads`` whose "nested too deeply" (the decoder recurses once per level) is a ValueError too."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import ReplaySetupError
-from contentpack.spl.events import parse_timestamp
+from contentpack.spl.events import in_calendar, parse_timestamp
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,8 +82,10 @@ def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
     value = parse_timestamp(text)
-    if value is None:
+    if value is None or not math.isfinite(value):
         raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
+    if not in_calendar(value):  # cron and dispatch windows turn moments into calendar dates
+        raise _Usage(f"{option}: {text!r} is outside the years 0001 to 9999 the simulation can represent")
     return value
 
 

@@ -158,9 +158,20 @@ def event_time(flat: dict[str, Value], time_field: str, fallback: float) -> floa
         raw = raw[0] if raw else None
     if isinstance(raw, str):
         parsed = parse_timestamp(raw)
-        if parsed is not None:
+        if parsed is not None and in_calendar(parsed):
             return parsed
     return fallback
+
+
+# The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
+EARLIEST_MOMENT = -62135510400.0  # 0001-01-02T00:00:00Z
+LATEST_MOMENT = 253402128000.0  # 9999-12-30T00:00:00Z
+
+
+def in_calendar(moment: float) -> bool:
+    """False for NaN, infinities and moments no calendar date can hold: such a timestamp is not one (Splunk,
+    likewise, ignores a timestamp outside MAX_DAYS_AGO/MAX_DAYS_HENCE and keeps the fallback time)."""
+    return EARLIEST_MOMENT <= moment <= LATEST_MOMENT
 
 
 def make_event(
