@@ -23,14 +23,9 @@ from contentpack.content.validate import validate_pack
 from contentpack.replay import replay_pack
 from contentpack.replay.runner import ReplayReport
 
+from bench_validate import _reference_loop  # the one machine-speed reference loop (benchmarks/ is on sys.path)
 
-def _reference_loop() -> float:
-    """CPU seconds of a fixed pure-Python loop: how fast this machine runs Python right now."""
-    start = time.process_time()
-    total = 0
-    for i in range(10_000_000):
-        total += i
-    return time.process_time() - start
+
 
 
 def _time(run: Callable[[], ReplayReport]) -> tuple[float, float, ReplayReport]:
