@@ -13,9 +13,9 @@ from contentpack.backtest.output import notable_json, risk_json
 from contentpack.backtest.run import run_backtest, with_risk_writers
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.runner import replay_pack
 from contentpack.simulate import DelayPlan, index_events, simulate
 from contentpack.spl.events import read_events
+from real_pack_runs import scheduled_replay
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ def _with_risk_from(pack: Pack, detection: Detection, risk_from: tuple[str, ...]
 def test_backtest_reproduces_the_scheduled_replay_notables(pack: Pack) -> None:
     """For every detection test: the replay's scheduled outcome (``contentpack replay``) and a backtest over
     the test's attack-data file with the same detections give the same notables, risk events and scores."""
-    report = replay_pack(pack)
+    report = scheduled_replay().report  # replay_pack(pack), run once and shared (tests/real_pack_runs.py)
     assert report.mode == "scheduled" and not report.setup_errors
     by_name = {d.name: d for d in pack.detections}
     compared = with_notables = 0
@@ -81,7 +81,7 @@ def test_all_attack_data_at_once(pack: Pack) -> None:
     raised = {n.detection for n in backtest.result.notables}
     assert "Entra ID OAuth Consent Abuse Risk Across Detections" in raised  # the correlation read the risk
     # every detection whose own tests raise notables in the scheduled replay raises them here too
-    replay = replay_pack(pack)
+    replay = scheduled_replay().report
     expected = {o.detection for o in replay.outcomes if o.scheduled is not None and o.scheduled.notables}
     assert len(expected) >= 5 and raised >= expected
     start, end = backtest.result.start, backtest.result.end

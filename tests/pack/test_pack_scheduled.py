@@ -12,7 +12,7 @@ import pytest
 
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.runner import replay_pack
+from real_pack_runs import scheduled_replay
 
 from .pack_content_files import REPO
 
@@ -27,7 +27,7 @@ def pack() -> Pack:
 
 
 def test_every_test_is_simulated_and_declared_scheduled_expectations_hold(pack: Pack) -> None:
-    report = replay_pack(pack)
+    report = scheduled_replay().report  # replay_pack(pack), run once and shared (tests/real_pack_runs.py)
     assert report.mode == "scheduled" and report.setup_errors == ()
     tests = {(d.name, t.name): t for d in pack.detections for t in d.tests}
     assert len(report.outcomes) == len(tests)

@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Pack
-from contentpack.content.validate import validate_pack
+from real_pack_runs import real_pack as validated_real_pack
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def real_pack() -> Pack:
-    result = validate_pack(REPO)
-    assert result.pack is not None and result.ok, [d.render() for d in result.errors]
-    return result.pack
+    return validated_real_pack()  # one validation per process, shared with tests/real_pack_runs.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contentpack.content.model import Pack
-from contentpack.replay import replay_pack
+from real_pack_runs import scheduled_replay
 
 from .conftest import REPO
 
@@ -19,9 +19,9 @@ def _cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("detection", "test"), _cases())
-def test_real_detection_test_passes(real_pack: Pack, detection: str, test: str) -> None:
-    chosen = next(d for d in real_pack.detections if d.name == detection)
-    outcome = next(o for o in replay_pack(real_pack, [chosen]).outcomes if o.test == test)
+def test_real_detection_test_passes(detection: str, test: str) -> None:
+    """Each test's verdict in the pack's scheduled replay (run once, shared: tests/real_pack_runs.py)."""
+    outcome = scheduled_replay().outcome(detection, test)
     assert outcome.ok, outcome.failures
 
 

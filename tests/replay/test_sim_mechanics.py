@@ -21,14 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Detection, IngestionDelay, Pack
-from contentpack.simulate import DelayPlan, EventIndex, Throttle, index_events, schedule_of, simulate
+from contentpack.content.model import Detection, IngestionDelay
+from contentpack.replay.attack_data import AttackDataStore
+from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, Throttle, index_events, schedule_of, simulate
 from contentpack.simulate.delays import ENTRA_ID, delay_model
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
+from real_pack_runs import real_pack, scheduled_replay
 
 from . import factory as f
-from .conftest import REPO
 from .simfactory import clock, decline, grant, index_of, scheduled, simulate_file, ts, ttp
 
 COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
@@ -272,26 +273,28 @@ def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -
     assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]
 
 
-def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(
-        real_pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(monkeypatch: pytest.MonkeyPatch) -> None:
     """The simulation hands each search only the fields it can observe (as the engine's file scan does); over
-    every test of the real pack, the notables and risk events are the same as with whole events."""
-    from contentpack.spl.events import read_events
+    every test of the real pack, the notables and risk events are the same as with whole events. The cut
+    timelines are the ones the pack's scheduled replay ran (shared: tests/real_pack_runs.py); each is run
+    again here, with the same events and detections, on whole events."""
+    pack, replayed = real_pack(), scheduled_replay()
+    store = AttackDataStore(Path(pack.root))
 
-    def timelines() -> list[tuple[tuple[object, ...], tuple[object, ...]]]:
-        out: list[tuple[tuple[object, ...], tuple[object, ...]]] = []
-        for detection in real_pack.detections:
-            for test in detection.tests:
-                events = [e for a in test.attack_data
-                          for e in read_events(REPO / a.data, sourcetype=a.sourcetype, source=a.source)]
-                chosen = [detection, *(d for d in real_pack.detections if d.name in test.risk_from)]
-                result = simulate(real_pack, index_events(events, DelayPlan.for_pack(real_pack.data_sources)),
-                                  detections=chosen)
-                out.append((tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in result.notables),
-                            tuple(sorted(e.items()) for e in result.risk)))
-        return out
+    def seen(result: SimulationResult) -> tuple[tuple[object, ...], tuple[object, ...]]:
+        return (tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in result.notables),
+                tuple(sorted(e.items()) for e in result.risk))
 
-    cut = timelines()
+    cut = [seen(result) for _, result in replayed.timelines.values()]
     monkeypatch.setattr(Engine, "needed_fields", lambda self, pipeline: None)
-    whole = timelines()
+    whole = []
+    for (name, test_name), (detections, _) in replayed.timelines.items():
+        detection = next(d for d in pack.detections if d.name == name)
+        number, test = next((n, t) for n, t in enumerate(detection.tests) if t.name == test_name)
+        files, problems = store.files_for(detection, number, test.attack_data)
+        assert problems == [] and files
+        events = [event for item in files for event in store.events(item)]
+        plan = DelayPlan.for_pack(pack.data_sources, test.ingestion_delay)
+        whole.append(seen(simulate(pack, index_events(events, plan), detections=detections)))
+    assert len(cut) == sum(len(d.tests) for d in pack.detections)
     assert cut == whole and sum(len(n) for n, _ in cut) > 20
