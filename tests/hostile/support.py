@@ -4,6 +4,11 @@ Why a child: the failures this suite guards against kill or stall the process it
 overflow in libyaml, a FIFO that blocks ``open`` forever, a document that expands to gigabytes). Each run has
 a timeout that fails the test, and the child's own peak resident memory comes from ``os.wait4``'s resource
 usage (the per-child form of ``getrusage(RUSAGE_CHILDREN)``).
+
+Why a launcher in between: a process started from this one reports at least this one's own peak memory (it
+begins as a copy of, or on, the pytest worker's memory until it execs), so a worker that had once held 600 MB
+failed every memory check after that. A small launcher forks the command and reports the command's figure,
+which then starts from the launcher's few megabytes.
 """
 
 from __future__ import annotations
@@ -24,6 +29,24 @@ TTP = "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
 HUNTING = "detections/cloud/entra_id_consent_prompts_for_unknown_apps.yml"
 DATA_SOURCE = "data_sources/azure_active_directory_sign_in_activity.yml"
 MEMORY_LIMIT_MB = 512
+
+# argv: the file descriptor to write the command's peak memory (KiB) to, then the command's arguments. The
+# launcher ends as the command did: its exit status, or killed by the same signal.
+_LAUNCHER = """
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.executable, [sys.executable, "-m", "contentpack", *sys.argv[2:]])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+os.write(int(sys.argv[1]), str(usage.ru_maxrss).encode())
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+os._exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 @dataclass(frozen=True)
@@ -46,10 +69,11 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60.0) -> Outco
     """``python -m contentpack ARGS`` in a child; fails the test if it outlives ``timeout`` seconds."""
     env = dict(os.environ, CONTENTPACK_CACHE="off", SOURCE_DATE_EPOCH="1700000000")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as peak:
         start = time.monotonic()
-        child = subprocess.Popen([sys.executable, "-m", "contentpack", *args], cwd=cwd, env=env,
-                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        child = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, str(peak.fileno()), *args], cwd=cwd,
+                                 env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+                                 pass_fds=(peak.fileno(),))
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
@@ -64,8 +88,10 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60.0) -> Outco
         seconds = time.monotonic() - start
         out.seek(0)
         err.seek(0)
+        peak.seek(0)
+        reported = peak.read()
         return Outcome(child.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       usage.ru_maxrss / 1024, seconds)
+                       (int(reported) if reported else usage.ru_maxrss) / 1024, seconds)
 
 
 def copy_pack(where: Path) -> Path:
