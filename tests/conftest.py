@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,3 +15,27 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
         yield folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files holding a test marked ``slow`` come first, then the others; each file's tests stay together
+    and in order (what ``pytest_xdist_make_scheduler`` below hands out)."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``pytest -n N`` hands out whole test files, in the order above, to the worker that comes free.
+
+    Why files: what a file computes once (module fixtures, cached simulations, the shared replay of
+    tests/real_pack_runs.py) is then computed by one worker instead of each. Why that order: the long files
+    start first and the many short ones fill both workers at the end, instead of a long file handed out last
+    keeping one worker busy alone. An explicit ``--dist`` other than ``load`` is left alone.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    config.option.loadscopereorder = False  # keep the collection order (xdist would sort by test count)
+    return LoadFileScheduling(config, log)

@@ -177,6 +177,7 @@ def test_unreachable_taxii_server_is_a_clear_error(monkeypatch: pytest.MonkeyPat
     assert not (tmp_path / "o.json").exists()
 
 
+@pytest.mark.slow
 def test_version_comes_from_the_file_name_or_the_flag(tmp_path: Path) -> None:
     copy = tmp_path / "bundle-without-version.json"
     copy.write_bytes(bundle_bytes())

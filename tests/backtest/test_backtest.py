@@ -32,6 +32,7 @@ def _with_risk_from(pack: Pack, detection: Detection, risk_from: tuple[str, ...]
     return [detection, *(by_name[name] for name in risk_from)]
 
 
+@pytest.mark.slow
 def test_backtest_reproduces_the_scheduled_replay_notables(pack: Pack) -> None:
     """For every detection test: the replay's scheduled outcome (``contentpack replay``) and a backtest over
     the test's attack-data file with the same detections give the same notables, risk events and scores."""
@@ -72,6 +73,7 @@ def test_the_same_through_the_simulation_api(pack: Pack) -> None:
     assert expected.notables
 
 
+@pytest.mark.slow
 def test_all_attack_data_at_once(pack: Pack) -> None:
     """The whole pack over every attack-data file in one run: notables from every detection that has data."""
     files = sorted((REPO / "attack_data").rglob("*.log"))

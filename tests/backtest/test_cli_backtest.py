@@ -84,6 +84,7 @@ def test_an_exports_index_times_decide_what_the_schedule_sees(
     assert found[2700] == []
 
 
+@pytest.mark.slow
 def test_out_dir_holds_every_file_and_risk_has_es_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)

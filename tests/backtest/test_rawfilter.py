@@ -57,6 +57,7 @@ def test_spans_and_matches_fold_case() -> None:
     assert [block[a:b] for a, b in RawFilter([()]).spans(block)] == lines
 
 
+@pytest.mark.slow
 def test_never_drops_a_line_a_detection_matches(pack: Pack) -> None:
     """Over every attack-data line: the union filter keeps every event some detection's base search matches."""
     engine = build_engine(pack)

@@ -134,6 +134,7 @@ VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(

@@ -37,6 +37,7 @@ def test_generate_lines_is_deterministic_per_seed() -> None:
     assert len(first) == 1500 and all("\n" not in line for line in first)
 
 
+@pytest.mark.slow
 def test_write_events_matches_generate_lines_whatever_the_worker_count(tmp_path: Path) -> None:
     n = CHUNK_EVENTS + 1234  # two chunks, the second partial
     expected = hashlib.sha256("".join(line + "\n" for line in generate_lines(n, seed=5)).encode()).hexdigest()
@@ -49,6 +50,7 @@ def test_write_events_matches_generate_lines_whatever_the_worker_count(tmp_path:
         assert sum(stats.by_category.values()) == n
 
 
+@pytest.mark.slow
 def test_parts_are_appended_in_user_space_when_the_kernel_copy_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

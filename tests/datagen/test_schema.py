@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from contentpack.datagen.scale import generate_lines
@@ -31,6 +32,7 @@ def test_every_real_sample_validates(validator: Draft202012Validator, real_sampl
         assert _errors(validator, record) == [], f"real sample line {index}"
 
 
+@pytest.mark.slow
 def test_every_committed_scenario_event_validates(
     validator: Draft202012Validator, scenario_records: dict[str, list[dict[str, Any]]]
 ) -> None:
@@ -42,6 +44,7 @@ def test_every_committed_scenario_event_validates(
     assert total > 2000
 
 
+@pytest.mark.slow
 def test_scale_mode_events_validate(validator: Draft202012Validator) -> None:
     codes = set()
     for line in generate_lines(3000, seed=11, consent_error_rate=0.05):

@@ -244,6 +244,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_killing_builds_at_random_moments_never_leaves_the_output_missing(tmp_path: Path) -> None:
     """Builds run back to back in a real process that is SIGKILLed at random moments: after every kill the
     output folder exists. With the rename-exchange it is one complete build, old or new, at once; with the

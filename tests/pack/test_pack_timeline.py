@@ -168,6 +168,7 @@ def _first(records: Iterable[Record], test: Callable[[Record], bool]) -> float:
     return min(times)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_each_scenario_raises_its_intended_notables_in_time(name: str) -> None:
     result = _simulated((name,))

@@ -40,6 +40,7 @@ def _as_json(rows: list[dict[str, Any]]) -> Any:
                                   for row in rows]))
 
 
+@pytest.mark.slow
 def test_every_detection_search_verbatim_returns_the_replays_rows(
         pack: Pack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)

@@ -273,6 +273,7 @@ def test_index_time_bounds_catch_late_sign_ins_in_the_timeline(tmp_path: Path) -
     assert [clock(n.run_time) for n in indexed.notables] == ["2026-10-13 12:00"]
 
 
+@pytest.mark.slow
 def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(monkeypatch: pytest.MonkeyPatch) -> None:
     """The simulation hands each search only the fields it can observe (as the engine's file scan does); over
     every test of the real pack, the notables and risk events are the same as with whole events. The cut

@@ -73,6 +73,7 @@ def assert_same_report(local_out: Path, remote_out: Path) -> None:
     assert mine == theirs
 
 
+@pytest.mark.slow
 def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Acceptance: the pack's attack data on the double, the whole pack, one day: the same notables, risk
@@ -113,6 +114,7 @@ def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkey
         assert params["search"].startswith(f'search index="{INDEX}" `azure_monitor_aad`')
 
 
+@pytest.mark.slow
 def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
         loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:

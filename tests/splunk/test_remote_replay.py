@@ -42,6 +42,7 @@ def verdicts(run: Run) -> dict[tuple[str, str], tuple[bool, int | None]]:
     return {(t["detection"], t["test"]): (t["ok"], t["result_count"]) for t in data["tests"]}
 
 
+@pytest.mark.slow
 def test_every_test_gets_the_local_verdict_and_the_engines_agree(
         double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,6 +130,7 @@ def test_a_failing_search_fails_its_test_and_the_replay_goes_on(double: SplunkdD
     assert double.state.batches == []  # cleaned up after the failing tests too
 
 
+@pytest.mark.slow
 def test_a_server_that_stops_answering_mid_replay_stops_the_run(double: SplunkdDouble,
                                                                 capsys: pytest.CaptureFixture[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:

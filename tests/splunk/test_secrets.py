@@ -128,6 +128,7 @@ def test_no_secret_in_exception_messages_or_tracebacks(double: SplunkdDouble, ot
         assert_clean(double, str(exc), repr(exc), "".join(traceback.format_exception(exc)))
 
 
+@pytest.mark.slow
 def test_no_secret_in_a_splunk_backtest_its_files_or_when_it_is_cut_off(
         double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         all_logs: pytest.LogCaptureFixture, tmp_path: Path) -> None:
