@@ -1,12 +1,16 @@
-"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache."""
+"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache; under ``pytest -n``
+the workers share the real pack's replay, and take whole test files, the long ones first."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from real_pack_runs import share_between_workers
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -15,6 +19,14 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
         yield folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under ``pytest -n``, the run's temporary folder (its workers' folders' parent) is where a worker leaves
+    what the others may reuse (tests/real_pack_runs.py)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    share_between_workers(tmp_path_factory.getbasetemp().parent if worker else None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

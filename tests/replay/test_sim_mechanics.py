@@ -16,6 +16,7 @@ Sources (cited per test):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pytest
 
 from contentpack.content.model import Detection, IngestionDelay
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, Throttle, index_events, schedule_of, simulate
+from contentpack.simulate import DelayPlan, EventIndex, Notable, Throttle, index_events, schedule_of, simulate
 from contentpack.simulate.delays import ENTRA_ID, delay_model
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
@@ -282,20 +283,22 @@ def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(mo
     pack, replayed = real_pack(), scheduled_replay()
     store = AttackDataStore(Path(pack.root))
 
-    def seen(result: SimulationResult) -> tuple[tuple[object, ...], tuple[object, ...]]:
-        return (tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in result.notables),
-                tuple(sorted(e.items()) for e in result.risk))
+    def seen(notables: Sequence[Notable], risk: Sequence[Event]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+        return (tuple((n.detection, n.run_time, sorted(n.fields.items())) for n in notables),
+                tuple(sorted(e.items()) for e in risk))
 
-    cut = [seen(result) for _, result in replayed.timelines.values()]
+    cut = [seen(timeline.notables, timeline.risk) for timeline in replayed.timelines.values()]
     monkeypatch.setattr(Engine, "needed_fields", lambda self, pipeline: None)
+    by_name = {d.name: d for d in pack.detections}
     whole = []
-    for (name, test_name), (detections, _) in replayed.timelines.items():
-        detection = next(d for d in pack.detections if d.name == name)
+    for (name, test_name), timeline in replayed.timelines.items():
+        detection = by_name[name]
         number, test = next((n, t) for n, t in enumerate(detection.tests) if t.name == test_name)
         files, problems = store.files_for(detection, number, test.attack_data)
         assert problems == [] and files
         events = [event for item in files for event in store.events(item)]
         plan = DelayPlan.for_pack(pack.data_sources, test.ingestion_delay)
-        whole.append(seen(simulate(pack, index_events(events, plan), detections=detections)))
+        result = simulate(pack, index_events(events, plan), detections=[by_name[n] for n in timeline.detections])
+        whole.append(seen(result.notables, result.risk))
     assert len(cut) == sum(len(d.tests) for d in pack.detections)
     assert cut == whole and sum(len(n) for n, _ in cut) > 20
