@@ -98,7 +98,7 @@ def check_period(start: float, end: float) -> None:
         raise TooLarge(start, end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """One scheduled run: when, over which window, how many events (or risk events) it read, its rows."""
 
