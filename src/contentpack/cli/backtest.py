@@ -29,7 +29,7 @@ from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
 from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
-from contentpack.cli.printable import printable
+from contentpack.printable import printable
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period

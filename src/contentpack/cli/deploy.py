@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import pack_root, print_diagnostics, usage_error
-from contentpack.cli.printable import printable
+from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.config import CONFIG_FILE, PackRootError
 

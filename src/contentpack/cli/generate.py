@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.printable import printable
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
@@ -102,18 +103,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)
-            print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
+            print(printable(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes"))
         if args.docs is not None:
             manifests, problems = _manifests(Path(out))
             if problems:
                 print_diagnostics(problems, sys.stderr)
                 return 1
-            print(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed")
+            print(printable(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed"))
         if args.app_catalog is not None:
-            print(f"{write_app_catalog(args.app_catalog)}: app catalog")
+            print(printable(f"{write_app_catalog(args.app_catalog)}: app catalog"))
     except OSError as exc:
-        print(f"contentpack generate-data: {exc.filename or out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"{exc.filename or out}: {exc.strerror or exc}")
     return 0
 
 
@@ -129,14 +129,13 @@ def _scale(args: argparse.Namespace) -> int:
     try:
         stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)
     except OSError as exc:
-        print(f"contentpack generate-data: {exc.filename or args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"{exc.filename or args.out}: {exc.strerror or exc}")
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
-    print(
+    print(printable(
         f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
         f"({stats.events_per_second:,.0f} events/s; {stats.events_per_cpu_second:,.0f} events per CPU-second); "
         f"error codes {{{codes}}}"
-    )
+    ))
     return 0
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from contentpack.cli.common import usage_error
 from contentpack.cli.option_types import seconds_between
-from contentpack.cli.printable import printable
+from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from contentpack.cli.common import usage_error
 from contentpack.cli.option_types import count_between, seconds_between
-from contentpack.cli.printable import printable
+from contentpack.printable import printable
 from contentpack.splunk.client import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
