@@ -116,7 +116,7 @@ def test_time_outs_and_retries_are_bounded(token: None, option: list[str], expec
 def test_the_library_bounds_them_too() -> None:
     for settings_ in ({"timeout": float("inf")}, {"timeout": float("nan")}, {"retries": 11}, {"retries": -1}):
         with pytest.raises(SplunkError):
-            ConnectionOptions("https://h", **settings_)  # type: ignore[arg-type]
+            ConnectionOptions("https://h", **settings_)
 
 
 @pytest.mark.parametrize(("command", "option", "expected"), [
