@@ -23,7 +23,7 @@ from contentpack.datagen.scale import MAX_EVENTS, MAX_WORKERS, write_events
 from contentpack.simulate import MAX_PERIOD_DAYS, EventIndex, TooLarge, check_period, simulate
 from contentpack.simulate import simulation
 
-from .support import HUNTING, VALID, copy_pack, run_cli
+from .support import HUNTING, VALID, copy_pack, edit, run_cli
 
 DAY = 86400.0
 PROMPTS = "Entra ID Consent Prompts For Unknown Apps"
@@ -85,7 +85,7 @@ def test_backtest_of_events_centuries_apart_is_a_usage_error(tmp_path: Path) -> 
     outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 2 and "contentpack backtest: error: the period 1726-10-1" in outcome.stderr
-    assert "the input's events span more than that" in outcome.stderr
+    assert "the input's time span plus the detections' dispatch windows" in outcome.stderr
     assert "choose at most 366 days with --from and --to" in outcome.stderr
 
 
@@ -116,7 +116,21 @@ def test_a_detection_test_with_events_centuries_apart_fails_at_its_attack_data(t
     assert outcome.returncode == 1
     assert (f"{HUNTING}:32:3: error[RP006]: scheduled run: the period 1726-10-13 " in outcome.stdout
             and "is longer than the 366 days a simulation covers (the attack data's time span plus the "
-                "detections' dispatch windows)" in outcome.stdout), outcome.stdout
+                "detections' dispatch windows" in outcome.stdout), outcome.stdout
+
+
+def test_a_detection_searching_all_time_on_its_schedule_fails_its_test_instead_of_hanging(tmp_path: Path) -> None:
+    """``dispatch.earliest_time = 0`` (all time, a setting Splunk takes) made the default timeline start in 1970
+    and end 160 years later: once an effective hang, now RP006."""
+    root = copy_pack(tmp_path)
+    edit(root, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 0 * * * *\n    earliest_time: '0'\n"
+         "    latest_time: now\n    schedule_window: auto\ntags:\n")
+    _events(root / "attack_data" / "consent_prompts" / "consent_prompts.log", "2026-10-13T12:00:00Z")
+    outcome = run_cli("replay", "--root", str(root), "--detection", PROMPTS, timeout=30)
+    outcome.assert_handled()
+    shown = " ".join(outcome.stdout.split())
+    assert outcome.returncode == 1 and "error[RP006]: scheduled run: the period 1972-" in shown
+    assert "keep the test's events closer together, or the windows shorter" in shown
 
 
 # ------------------------------------------------------------------------------ generate-data

@@ -10,6 +10,7 @@ with a newline failed as an opaque ValueError; an escape sequence in the URL rea
 
 from __future__ import annotations
 
+import argparse
 import os
 import string
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentpack.cli.option_types import count_between, seconds_between
 from contentpack.splunk.client import ConnectionOptions, SplunkError, parse_target
 from contentpack.splunk.credentials import CredentialsError, load_credentials
 
@@ -111,6 +113,17 @@ def test_ipv6_and_international_host_names_are_targets() -> None:
 def test_time_outs_and_retries_are_bounded(token: None, option: list[str], expected: str) -> None:
     status, err = _deploy("--splunk", NOWHERE, *option)
     assert status == 2 and f"contentpack deploy: error: {expected}" in err, err
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=12), st.floats().map(repr), st.integers().map(str)))
+def test_bounded_option_types_give_a_value_in_range_or_an_argparse_error(text: str) -> None:
+    for parse, low, high in ((seconds_between(0.1, 3600.0), 0.1, 3600.0), (count_between(0, 10), 0, 10)):
+        try:
+            value = parse(text)
+        except argparse.ArgumentTypeError:
+            continue
+        assert low <= value <= high
 
 
 def test_the_library_bounds_them_too() -> None:

@@ -188,8 +188,9 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
     if exc.runs is not None:
         return "narrow --from/--to, or run fewer detections at once (--detection)"
     if args.start is None and args.end is None:
-        return (f"the input's events span more than that (with the detections' dispatch windows); choose at most "
-                f"{MAX_PERIOD_DAYS} days with --from and --to, and backtest the rest in further runs")
+        return (f"the input's time span plus the detections' dispatch windows (each counted up to three times) is "
+                f"more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest the rest "
+                "in further runs")
     without = "" if args.splunk is not None else " (without them: the input's own time span)"
     return (f"choose --from and --to at most {MAX_PERIOD_DAYS} days apart{without}, and backtest a longer stretch "
             "in several runs")

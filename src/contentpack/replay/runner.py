@@ -170,7 +170,8 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
     except TooLarge as exc:  # the attack data's events lie too far apart (or a dispatch window is very long)
         raise _TestFailed([error(detection.source.at("tests", test_index, "attack_data"), RULE_PERIOD,
                                  f"scheduled run: {exc} (the attack data's time span plus the detections' "
-                                 "dispatch windows); keep the test's events closer together")]) from None
+                                 "dispatch windows, each counted up to three times); keep the test's events closer "
+                                 "together, or the windows shorter")]) from None
     if result.errors:
         problems = []
         for problem in result.errors:
