@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from contentpack.cli.option_types import count_between, seconds_between
 from contentpack.splunk.client import ConnectionOptions, SplunkError, parse_target
 from contentpack.splunk.credentials import CredentialsError, load_credentials
 
-from .support import VALID, run_cli
+from .support import ROOT, VALID, run_cli
 
 SECRET = "s3cret-9f1c2b"
 NOWHERE = "https://127.0.0.1:1"  # refused at once, should anything try to connect
@@ -199,3 +201,17 @@ def test_the_command_refuses_a_token_with_a_newline_before_connecting(monkeypatc
         monkeypatch.delenv(name, raising=False)
     status, err = _deploy("--splunk", NOWHERE)
     assert status == 2 and "the token from SPLUNK_TOKEN holds a line break" in err and "127.0.0.1" not in err
+
+
+def test_a_fifo_as_the_backtest_checkpoint_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """``--out``'s ``splunk_runs.jsonl`` was read with ``read_text``: a FIFO there hung ``backtest --splunk``.
+    Checked in a child under a deadline (a regression would block the test process itself)."""
+    fifo = tmp_path / "splunk_runs.jsonl"
+    os.mkfifo(fifo)
+    code = ("import sys; from pathlib import Path; from contentpack.splunk.remote_backtest import Checkpoint\n"
+            "try:\n    Checkpoint(Path(sys.argv[1]))\nexcept OSError as exc:\n    print(exc)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    run = subprocess.run([sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=30,
+                         env=env, check=False)
+    assert run.stdout == f"{fifo}: a FIFO (named pipe), not a regular file: not read\n", run.stderr
+
