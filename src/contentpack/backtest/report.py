@@ -23,6 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
+from contentpack.printable import cell
 
 TITLE = "Backtest"
 
@@ -97,7 +98,7 @@ class Summary:
             table.add_column(column, justify="left" if column == "detection" else "right")
         for name in self.names:
             entry = self.totals.get(name, {})
-            table.add_row(name, *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
+            table.add_row(cell(name), *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
         console.print(table)
         console.print(_entity_table("Top risk objects", self.risk_objects[:10]))
         result = self.backtest.result
@@ -114,5 +115,6 @@ def _entity_table(title: str, entities: list[Entity]) -> Table:
         table.add_column(column, justify="right" if column in ("score", "risk events") else "left",
                          overflow="fold")
     for e in entities:
-        table.add_row(e.value, e.type, str(e.score), str(e.risk_events), ", ".join(sorted(e.detections)))
+        table.add_row(cell(e.value), cell(e.type), str(e.score), str(e.risk_events),
+                      cell(", ".join(sorted(e.detections))))
     return table
