@@ -1,4 +1,5 @@
-"""JUnit XML for CI test reporters (``validate --junit FILE``, ``replay --junit FILE``): one writer for both.
+"""JUnit XML for CI test reporters (``validate --junit FILE``, ``replay --junit FILE``): one renderer for both
+(the file itself is written by ``cli.report_file``, which knows what may stand at the path).
 
 The subset written is the one GitLab's unit test reports and the common GitHub Actions reporters read
 (GitLab, "Unit test reports", https://docs.gitlab.com/ci/testing/unit_test_reports): ``<testsuites>`` holding
@@ -15,13 +16,10 @@ a reporter would reject.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -62,17 +60,3 @@ def render(suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bytes:
             failure.text = _xml_text(case.details or case.failure)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def write(path: Path, suite: str, cases: Sequence[Case], seconds: float = 0.0) -> None:
-    """Write the report atomically (a CI job reading it never sees half a file). Raises OSError."""
-    data = render(suite, cases, seconds)
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

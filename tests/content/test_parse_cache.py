@@ -48,7 +48,7 @@ def _plain(results: list[tuple[LoadedDocument | None, list]]) -> list[object]:
 
 def load(pack: Path, shown: list[str]) -> list:
     """One run's load, then the cache save that the rest of a run does."""
-    results, update = load_cached(pack, shown)
+    results, update = parse_cache.load_cached(pack, shown)
     if update is not None:
         update.save()
     return results
@@ -64,15 +64,20 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Records which files each run really parsed."""
+    """Records which files each run really parsed (one list per ``load_cached`` call)."""
     calls: list[list[str]] = []
-    real = parse_cache.load_documents
+    real_load, real_parse = parse_cache.load_cached, parse_cache.load_yaml_bytes
 
-    def counting(root: Path, shown: list[str]) -> list:
-        calls.append(list(shown))
-        return real(root, shown)
+    def run(*args: object, **kwargs: object) -> object:
+        calls.append([])
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(parse_cache, "load_documents", counting)
+    def counting(raw: bytes, shown: str) -> object:
+        calls[-1].append(shown)
+        return real_parse(raw, shown)
+
+    monkeypatch.setattr(parse_cache, "load_cached", run)
+    monkeypatch.setattr(parse_cache, "load_yaml_bytes", counting)
     return calls
 
 
@@ -167,7 +172,7 @@ def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    results, update = load_cached(pack, shown)
+    results, update = parse_cache.load_cached(pack, shown)
     assert update is not None
     (pack / "r007.yml").write_text("name: Changed meanwhile\n", encoding="utf-8")  # after parsing, before saving
     update.save()

@@ -84,3 +84,15 @@ def test_most_specific_metadata_stanza_decides() -> None:
     assert export_of({}, "transforms", "default") == "none"
     # an empty [default] stanza sets nothing, so exporting it changes nothing
     assert exported_default_problems({META: b"[]\nexport = system\n", "default/x.conf": b"[default]\n"}) == []
+
+
+def test_stanzas_already_read_back_are_used_as_read() -> None:
+    """The build hands over what its round-trip check read from each .conf (the same reader, the same bytes),
+    so the check judges those stanzas; files not handed over are still read from their bytes."""
+    meta = b"[]\nexport = system\n"
+    files = {META: meta, "default/macros.conf": b"[x]\ndefinition = y\n",
+             "default/savedsearches.conf": b"[default]\ndisabled = 1\n"}
+    read = {"default/macros.conf": read_conf("[default]\ndefinition = search *\n").stanzas}
+    problems = exported_default_problems(files, read)
+    assert [p.split(":")[0] for p in problems] == ["default/macros.conf", "default/savedsearches.conf"]
+    assert exported_default_problems(files, {"default/savedsearches.conf": ()}) == []

@@ -86,15 +86,16 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     ("1e400", "--from: not a time: '1e400'"),
     ("nan", "--from: not a time: 'nan'"),
     ("inf", "--from: not a time: 'inf'"),
-    ("-1e20", "--from: '-1e20' is outside the years 0001 to 9999 the simulation can represent"),
-    ("253402300799", "--from: '253402300799' is outside the years 0001 to 9999"),
+    ("-1e20", "--from: '-1e20' is outside 0001-01-02 .. 9999-12-30, the moments the simulation can represent"),
+    ("253402300799", "--from: '253402300799' is outside 0001-01-02 .. 9999-12-30"),
+    ("0001-01-01", "--from: '0001-01-01' is outside 0001-01-02 .. 9999-12-30"),
 ])
 def test_backtest_moments_a_calendar_cannot_hold_are_usage_errors(tmp_path: Path, moment: str, expected: str) -> None:
     """Once an OverflowError ("timestamp out of range for platform time_t") or a ValueError (NaN to integer)."""
     root = copy_pack(tmp_path)
     outcome = run_cli("backtest", "--root", str(root), "--events", str(root / "attack_data"), f"--from={moment}")
     outcome.assert_handled()
-    assert outcome.returncode == 2 and f"contentpack backtest: {expected}" in outcome.stderr, outcome.stderr
+    assert outcome.returncode == 2 and f"contentpack backtest: error: {expected}" in outcome.stderr, outcome.stderr
 
 
 def test_backtest_inputs_with_an_infinite_time_or_deep_nesting_are_handled(tmp_path: Path) -> None:

@@ -93,6 +93,10 @@ def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, capsys: py
     runs = sum(totals["runs"] for name, totals in summary["totals"].items() if name != correlation)
     assert searches(loaded) == runs  # one job per scheduled run, none for the correlation
     assert "search job(s) dispatched" in run.err and (tmp_path / "remote" / "report.html").is_file()
+    # what was read is said as it is: Splunk searched an index; no local file or line was read
+    where = f"index {INDEX} on {loaded.url}"
+    assert summary["input"] == {"searched_on_splunk": where}
+    assert f"events searched on Splunk ({where})" in run.out and "0 file(s)" not in run.out
 
 
 def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch,

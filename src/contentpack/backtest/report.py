@@ -23,6 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
+from contentpack.printable import cell
 
 TITLE = "Backtest"
 
@@ -52,6 +53,8 @@ class Summary:
         return [bad.render() for bad in self.backtest.reading.bad_lines]
 
     def reading(self) -> dict[str, object]:
+        if self.backtest.searched_on is not None:  # Splunk read the events: no local counts to report
+            return {"searched_on_splunk": self.backtest.searched_on}
         read = self.backtest.reading
         return {
             "files": len(read.files), "lines": read.lines, "events_kept": read.events,
@@ -64,7 +67,8 @@ class Summary:
         return {
             "period": {"start": iso(result.start), "end": iso(result.end)},
             "detections": self.names,
-            "input": {**self.reading(), "first_bad_lines": self.bad_lines},
+            "input": self.reading() if self.backtest.searched_on is not None
+            else {**self.reading(), "first_bad_lines": self.bad_lines},
             "totals": {name: self.totals.get(name, {}) for name in self.names},
             "per_day": [c.as_json() for c in self.cells],
             "top_risk_objects": [e.as_json() for e in self.risk_objects],
@@ -97,13 +101,15 @@ class Summary:
             table.add_column(column, justify="left" if column == "detection" else "right")
         for name in self.names:
             entry = self.totals.get(name, {})
-            table.add_row(name, *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
+            table.add_row(cell(name), *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
         console.print(table)
         console.print(_entity_table("Top risk objects", self.risk_objects[:10]))
         result = self.backtest.result
         read = self.backtest.reading
-        console.print(f"period {iso(result.start)} .. {iso(result.end)}; {len(read.files)} file(s), "
-                      f"{read.lines:,} line(s), {read.events:,} event(s) kept, {read.bad:,} bad line(s); "
+        inputs = (f"events searched on Splunk ({self.backtest.searched_on})" if self.backtest.searched_on is not None
+                  else f"{len(read.files)} file(s), {read.lines:,} line(s), {read.events:,} event(s) kept, "
+                       f"{read.bad:,} bad line(s)")
+        console.print(f"period {iso(result.start)} .. {iso(result.end)}; {cell(inputs)}; "
                       f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
         return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
@@ -114,5 +120,6 @@ def _entity_table(title: str, entities: list[Entity]) -> Table:
         table.add_column(column, justify="right" if column in ("score", "risk events") else "left",
                          overflow="fold")
     for e in entities:
-        table.add_row(e.value, e.type, str(e.score), str(e.risk_events), ", ".join(sorted(e.detections)))
+        table.add_row(cell(e.value), cell(e.type), str(e.score), str(e.risk_events),
+                      cell(", ".join(sorted(e.detections))))
     return table

@@ -54,8 +54,9 @@ class Backtest:
 
     detections: tuple[Detection, ...]  # every detection that ran
     result: SimulationResult
-    reading: ReadReport
+    reading: ReadReport  # empty when Splunk searched the events (``searched_on``)
     events_indexed: int
+    searched_on: str | None = None  # where a remote backtest's searches ran (index and Splunk URL); None: locally
 
 
 @dataclass

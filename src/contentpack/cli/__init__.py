@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: no traceback reaches the user
         if os.environ.get("CONTENTPACK_DEBUG"):
             raise
-        from contentpack.cli.printable import printable
+        from contentpack.printable import printable
 
         print(
             f"contentpack: internal error: {type(exc).__name__}: {printable(str(exc))}\n"

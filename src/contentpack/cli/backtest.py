@@ -5,7 +5,7 @@ Runs the pack's detections over exported logs on the scheduled simulation (``con
 prints what Enterprise Security would have raised. A progress bar (bytes read, simulated hours) is drawn on
 stderr when it is a terminal, never when it is piped. Exit status: 0 done; 1 done but incomplete (bad input
 lines, a detection that could not run), an input without timed events, or an invalid pack; 2 usage or I/O
-error.
+error, or a period longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
+from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
+from contentpack.printable import printable
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
-from contentpack.simulate import ReplaySetupError
-from contentpack.spl.events import in_calendar, parse_timestamp
+from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
+from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, parse_timestamp
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,6 +80,10 @@ class _Empty(Exception):
     """The input holds no event with a time: there is no period to simulate."""
 
 
+_EARLIEST, _LATEST = ("{0.tm_year:04d}-{0.tm_mon:02d}-{0.tm_mday:02d}".format(time.gmtime(t))
+                      for t in (EARLIEST_MOMENT, LATEST_MOMENT))
+
+
 def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
@@ -85,7 +91,8 @@ def _moment(text: str | None, option: str) -> float | None:
     if value is None or not math.isfinite(value):
         raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
     if not in_calendar(value):  # cron and dispatch windows turn moments into calendar dates
-        raise _Usage(f"{option}: {text!r} is outside the years 0001 to 9999 the simulation can represent")
+        raise _Usage(f"{option}: {text!r} is outside {_EARLIEST} .. {_LATEST}, the moments the simulation can "
+                     "represent")
     return value
 
 
@@ -128,14 +135,14 @@ def run(args: argparse.Namespace) -> int:
     except PackUnavailable as exc:
         return exc.status
     named, unknown = select_detections(pack, args.detection)
-    for name in unknown:
-        print(f"contentpack backtest: --detection: no detection named {name!r}", file=sys.stderr)
     if unknown:
-        return 2
+        return usage_error("backtest", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
     try:
         start, end = _moment(args.start, "--from"), _moment(args.end, "--to")
-        if start is not None and end is not None and end <= start:
-            raise _Usage("--to must be after --from")
+        if start is not None and end is not None:
+            if end <= start:
+                raise _Usage("--to must be after --from")
+            check_period(start, end)  # before reading gigabytes of input
         if (args.events is None) == (args.splunk is None):
             raise _Usage("give either --events FILE... (exported logs) or --splunk URL (logs on a Splunk)")
         if args.splunk is not None:
@@ -161,20 +168,32 @@ def run(args: argparse.Namespace) -> int:
                          f"{backtest.reading.bad:,} bad): nothing to simulate")
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []
+    except TooLarge as exc:
+        return usage_error("backtest", f"{exc}: {_narrow(exc, args)}")
     except (_Usage, InputError) as exc:
-        print(f"contentpack backtest: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("backtest", str(exc))
     except _Empty as exc:
-        print(f"contentpack backtest: {exc}", file=sys.stderr)
+        print(printable(f"contentpack backtest: {exc}"), file=sys.stderr)
         return 1
     except ReplaySetupError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.render(), file=sys.stderr)
+        print_diagnostics(exc.diagnostics, sys.stderr)
         return 1
     except OSError as exc:
-        print(f"contentpack backtest: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("backtest", str(exc))
     return report(args, backtest, summary, written)
+
+
+def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
+    """How to come under the limit ``exc`` names, for the options given."""
+    if exc.runs is not None:
+        return "narrow --from/--to, or run fewer detections at once (--detection)"
+    if args.start is None and args.end is None:
+        return (f"the input's time span plus the detections' dispatch windows (each counted up to three times) is "
+                f"more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest the rest "
+                "in further runs")
+    without = "" if args.splunk is not None else " (without them: the input's own time span)"
+    return (f"choose --from and --to at most {MAX_PERIOD_DAYS} days apart{without}, and backtest a longer stretch "
+            "in several runs")
 
 
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
@@ -183,13 +202,10 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
         print(json.dumps(summary.document(), indent=2, ensure_ascii=False))
     else:
         print(summary.text())
-    for line in summary.bad_lines:
-        print(line, file=sys.stderr)
+    print_diagnostics(summary.bad_lines, sys.stderr)
     more = backtest.reading.bad - len(summary.bad_lines)
     if more > 0:
         print(f"contentpack backtest: ... and {more:,} more bad line(s)", file=sys.stderr)
-    for error in summary.errors:
-        print(f"contentpack backtest: {error}", file=sys.stderr)
-    for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+    print_diagnostics((f"contentpack backtest: {error}" for error in summary.errors), sys.stderr)
+    print_diagnostics((f"wrote {path}" for path in written), sys.stderr)
     return 1 if backtest.reading.bad or summary.errors else 0

@@ -19,12 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from contentpack.backtest.inputs import ReadReport
 from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Backtest
+from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.option_types import count_between
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    from contentpack.splunk.remote_backtest import CHECKPOINT, DEFAULT_CONCURRENCY
+    from contentpack.splunk.remote_backtest import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 
     group = parser.add_argument_group(
         "backtest on a real Splunk (--splunk URL --index NAME --from T --to T --out DIR)",
@@ -34,8 +36,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         f"its macros and lookups. Finished runs are kept in DIR/{CHECKPOINT}: an interrupted backtest run again "
         "dispatches only what it had not finished.")
     group.add_argument("--splunk", metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
-    group.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
-                       help=f"search jobs running at once (default {DEFAULT_CONCURRENCY})")
+    group.add_argument("--concurrency", type=count_between(1, MAX_CONCURRENCY), default=DEFAULT_CONCURRENCY,
+                       metavar="N", help=f"search jobs running at once (default {DEFAULT_CONCURRENCY}, at most "
+                       f"{MAX_CONCURRENCY})")
     add_connection_options(parser)
 
 
@@ -62,14 +65,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     from contentpack.splunk.ingest import check_index_name
     from contentpack.splunk.remote_backtest import CHECKPOINT, RemoteBacktest
 
-    if args.concurrency < 1:
-        print("contentpack backtest: --concurrency must be at least 1", file=sys.stderr)
-        return 2
     try:
         check_index_name(args.index)
     except SplunkError as exc:
-        print(f"contentpack backtest: --index: {exc}", file=sys.stderr)
-        return 2
+        return usage_error("backtest", f"--index: {exc}")
     connection = connect(args, args.splunk, pack.app.appid, "backtest")
     if connection is None:
         return 2
@@ -80,12 +79,13 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
                                     progress=progress)
             result, fetched = remote.run(start, end, detections)
     except SplunkError as exc:
-        print(f"contentpack backtest: stopped: {exc}", file=sys.stderr)
-        print(f"contentpack backtest: the runs finished so far are kept in {checkpoint}; run the same command "
-              "again to resume", file=sys.stderr)
+        print_diagnostics([f"contentpack backtest: stopped: {exc}",
+                           f"contentpack backtest: the runs finished so far are kept in {checkpoint}; run the same "
+                           "command again to resume"], sys.stderr)
         return 2
-    print(f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} search "
-          f"job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}", file=sys.stderr)
-    backtest = Backtest(tuple(detections), result, ReadReport(), 0)
+    print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} "
+                       f"search job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}"], sys.stderr)
+    backtest = Backtest(tuple(detections), result, ReadReport(), 0,
+                        searched_on=f"index {args.index} on {connection.target.url}")
     summary = Summary(pack, backtest)
     return backtest, summary, summary.write(Path(args.out))

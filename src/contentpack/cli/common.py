@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from contentpack.cli.printable import printable
+from contentpack.printable import printable
 from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 

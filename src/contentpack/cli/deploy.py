@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import pack_root, print_diagnostics, usage_error
+from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.config import CONFIG_FILE, PackRootError
 
@@ -55,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("deploy", "--mode package needs --package PATH_OR_URL (as the server sees it)")
     if args.mode == "package" and args.remove_local:
         return usage_error("deploy", "--remove-local belongs to --mode objects")
+    if args.package is not None and printable(args.package) != args.package:
+        return usage_error("deploy", f"--package {args.package!r}: a location holds no line break or other control "
+                           "character")
     root = pack_root("deploy", args.root)
     if isinstance(root, int):
         return root
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(exc.problems, sys.stderr)
         return 1
     except BuildDateError as exc:
-        print(f"contentpack deploy: {exc}", file=sys.stderr)
+        print(printable(f"contentpack deploy: {exc}"), file=sys.stderr)
         return 2
     connection = connect(args, args.splunk, built.appid, "deploy")
     if connection is None:
@@ -84,10 +88,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
     except SplunkError as exc:
-        print(f"contentpack deploy: {exc}", file=sys.stderr)
+        print(printable(f"contentpack deploy: {exc}"), file=sys.stderr)
         return 2
     for line in report.warnings:
-        print(f"warning: {line}", file=sys.stderr)
-    for line in report.lines():
-        print(line)
+        print(printable(f"warning: {line}"), file=sys.stderr)
+    print_diagnostics(report.lines())
     return 0

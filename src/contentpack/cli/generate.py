@@ -5,7 +5,9 @@
                               [--ingestion-delay fixed=20m|uniform=1m,5m|percentiles=p0:30s,...,p100:15m]
     contentpack generate-data --events N --out FILE [--seed S] [--workers W] [--no-progress]
 
-Exit status: 0 written, 2 usage or I/O error (message on stderr, no traceback).
+Exit status: 0 written, 2 usage or I/O error (message on stderr, no traceback). Bounded: --events at most
+``scale.MAX_EVENTS``, --workers at most ``scale.MAX_WORKERS``, the timing durations at most
+``timing.MAX_TIMING_DAYS`` (docs/attack_data.md).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.printable import printable
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
-from contentpack.datagen.scale import write_events
+from contentpack.datagen.scale import MAX_EVENTS, MAX_WORKERS, write_events
 from contentpack.datagen.scenarios import SCENARIOS
 from contentpack.datagen.timing import Timing, parse_delay_spec
 from contentpack.durations import duration_seconds
@@ -100,40 +103,39 @@ def run(args: argparse.Namespace) -> int:
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)
-            print(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes")
+            print(printable(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes"))
         if args.docs is not None:
             manifests, problems = _manifests(Path(out))
             if problems:
                 print_diagnostics(problems, sys.stderr)
                 return 1
-            print(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed")
+            print(printable(f"{refresh_docs(args.docs, manifests)}: scenario facts refreshed"))
         if args.app_catalog is not None:
-            print(f"{write_app_catalog(args.app_catalog)}: app catalog")
+            print(printable(f"{write_app_catalog(args.app_catalog)}: app catalog"))
     except OSError as exc:
-        print(f"contentpack generate-data: {exc.filename or out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"{exc.filename or out}: {exc.strerror or exc}")
     return 0
 
 
 def _scale(args: argparse.Namespace) -> int:
-    if args.events < 0:
-        return usage_error("generate-data", "--events must be >= 0")
+    if not 0 <= args.events <= MAX_EVENTS:
+        return usage_error("generate-data", f"--events must be 0 to {MAX_EVENTS:,} (about 340 GB); write larger "
+                           "volumes as several files with different --seed values")
     if args.out is None or args.out.is_dir():
         return usage_error("generate-data", "--events needs --out FILE (a file path)")
-    if args.workers is not None and args.workers < 1:
-        return usage_error("generate-data", "--workers must be >= 1")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        return usage_error("generate-data", f"--workers must be 1 to {MAX_WORKERS}")
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
         stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)
     except OSError as exc:
-        print(f"contentpack generate-data: {exc.filename or args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return usage_error("generate-data", f"{exc.filename or args.out}: {exc.strerror or exc}")
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
-    print(
+    print(printable(
         f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
         f"({stats.events_per_second:,.0f} events/s; {stats.events_per_cpu_second:,.0f} events per CPU-second); "
         f"error codes {{{codes}}}"
-    )
+    ))
     return 0
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from contentpack.cli.common import usage_error
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
+from contentpack.cli.report_file import junit_problem, write_junit
 from contentpack.content.config import CONFIG_FILE
-from contentpack.junit import write as write_junit
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
 
@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     detections, unknown = select_detections(pack, args.detection)
     if unknown:
         return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
+    refused = junit_problem("replay", args.junit)
+    if refused is not None:
+        return refused
     if args.splunk:
         from contentpack.cli import replay_splunk
 
@@ -72,9 +75,4 @@ def run(args: argparse.Namespace) -> int:
 
 def write_junit_report(path: Path, report: ReplayReport) -> bool:
     """``--junit FILE`` (local or ``--splunk`` replay); False, with the reason printed, when it cannot be written."""
-    try:
-        write_junit(path, "contentpack replay", junit_cases(report), report.seconds)
-    except OSError as exc:
-        print(f"contentpack replay: --junit {path}: {exc.strerror or exc}", file=sys.stderr)
-        return False
-    return True
+    return write_junit(path, "replay", "contentpack replay", junit_cases(report), report.seconds)

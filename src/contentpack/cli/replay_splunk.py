@@ -7,11 +7,15 @@ import json
 import sys
 from collections.abc import Sequence
 
+from contentpack.cli.common import usage_error
+from contentpack.cli.option_types import seconds_between
+from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
+    from contentpack.splunk.ingest import MAX_WAIT
     from contentpack.splunk.remote_replay import DEFAULT_INDEX
 
     group = parser.add_argument_group(
@@ -27,20 +31,26 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--hec-url", metavar="URL", help="HEC base URL (default: the --splunk host, port 8088)")
     group.add_argument("--compare", action="store_true",
                        help="also run each search with the embedded engine; a disagreement fails the test")
-    group.add_argument("--wait", type=float, default=120.0, metavar="SECONDS",
-                       help="how long to wait for sent events to become searchable (default 120)")
+    group.add_argument("--wait", type=seconds_between(0, MAX_WAIT), default=120.0, metavar="SECONDS",
+                       help=f"how long to wait for sent events to become searchable (default 120, at most "
+                       f"{MAX_WAIT:g})")
     add_connection_options(parser)
 
 
 def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
     from contentpack.replay.report import render_table, report_json
-    from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
     from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
 
     def notice(line: str) -> None:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
 
+    if args.hec_url is not None:
+        try:
+            parse_target(args.hec_url, DEFAULT_HEC_PORT)
+        except SplunkError as exc:
+            return usage_error("replay", f"--hec-url: {exc}")
     connection = connect(args, args.splunk, pack.app.appid, "replay")
     if connection is None:
         return 2
@@ -49,7 +59,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                               notice)
     except SplunkError as exc:
-        print(f"contentpack replay: {exc}", file=sys.stderr)
+        notice(f"contentpack replay: {exc}")
         return 2
     result = remote.run(detections)
     if result.skipped_risk_drilldowns:
@@ -71,6 +81,6 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     if args.junit is not None and not write_junit_report(args.junit, result.report):
         return 2
     if result.aborted:
-        print(f"contentpack replay: stopped: {result.aborted}", file=sys.stderr)
+        notice(f"contentpack replay: stopped: {result.aborted}")
         return 2
     return 0 if result.report.ok else 1

@@ -25,7 +25,7 @@ from rich.table import Table
 
 from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.cli.printable import printable
+from contentpack.printable import cell, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -219,9 +219,9 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         return buffer.getvalue().rstrip("\n")
     table = Table(show_lines=False)
     for name in shown:
-        table.add_column(name, overflow="fold")
+        table.add_column(cell(name), overflow="fold")
     for row in rows:
-        table.add_row(*[_cell(f, row.get(f), tz) if row.get(f) is not None else "" for f in shown])
+        table.add_row(*[cell(_cell(f, row.get(f), tz) if row.get(f) is not None else "") for f in shown])
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
     console.print(f"{len(rows)} result(s)")

@@ -8,15 +8,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from contentpack.cli.common import usage_error
+from contentpack.cli.option_types import count_between, seconds_between
+from contentpack.printable import printable
 from contentpack.splunk.client import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_RETRIES,
+    MAX_TIMEOUT,
+    MIN_TIMEOUT,
     ConnectionOptions,
     SplunkConnection,
     SplunkError,
+    parse_target,
 )
 from contentpack.splunk.credentials import CredentialsError, load_credentials
 
@@ -32,27 +37,32 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--insecure", action="store_true",
                        help="do not verify the TLS certificate (prints a warning; exposes the credentials to anyone "
                             "on the path)")
-    group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                       help=f"time-out of each request (default {DEFAULT_TIMEOUT:g})")
-    group.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="N",
-                       help=f"retries, with backoff, on connection errors and 5xx answers (default {DEFAULT_RETRIES})")
+    group.add_argument("--timeout", type=seconds_between(MIN_TIMEOUT, MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
+                       metavar="SECONDS",
+                       help=f"time-out of each request (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})")
+    group.add_argument("--retries", type=count_between(0, MAX_RETRIES), default=DEFAULT_RETRIES, metavar="N",
+                       help=f"retries, with backoff, on connection errors and 5xx answers (default {DEFAULT_RETRIES}, "
+                       f"at most {MAX_RETRIES})")
     group.add_argument("--netrc-file", type=Path, metavar="FILE",
                        help="netrc-style credentials file (default: $SPLUNK_NETRC, else ~/.netrc)")
 
 
 def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -> SplunkConnection | None:
-    """A logged-in connection, or None after printing why not (the caller exits 2)."""
-    if args.timeout <= 0 or args.retries < 0:
-        usage_error(command, "--timeout must be > 0 and --retries >= 0")
+    """A logged-in connection, or None after printing why not (the caller exits 2): a URL that is not
+    ``scheme://host[:port]`` is a usage error; credentials and the server's answers are reported as they are."""
+    try:
+        target = parse_target(url)
+    except SplunkError as exc:
+        usage_error(command, f"--splunk: {exc}")
         return None
     try:
-        credentials = load_credentials(urlsplit(url).hostname or "", netrc_file=args.netrc_file)
+        credentials = load_credentials(target.host, netrc_file=args.netrc_file)
         connection = SplunkConnection(
             ConnectionOptions(url, ca_file=args.ca_file, insecure=args.insecure, timeout=args.timeout,
                               retries=args.retries),
             credentials, app=app, warn=lambda line: print(line, file=sys.stderr))
         connection.login()
     except (CredentialsError, SplunkError) as exc:
-        print(f"contentpack {command}: {exc}", file=sys.stderr)
+        print(printable(f"contentpack {command}: {exc}"), file=sys.stderr)
         return None
     return connection

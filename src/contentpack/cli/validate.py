@@ -14,8 +14,8 @@ from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostic
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
+from contentpack.cli.report_file import junit_problem, write_junit
 from contentpack.junit import Case
-from contentpack.junit import write as write_junit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,6 +100,9 @@ def _run(args: argparse.Namespace) -> int:
     prefixes = _prefixes(root, list(args.paths))
     if isinstance(prefixes, str):
         return usage_error("validate", prefixes)
+    refused = junit_problem("validate", args.junit)
+    if refused is not None:
+        return refused
     try:
         result = validate_pack(root, strict=args.strict)
     except PackRootError as exc:
@@ -112,10 +115,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print_diagnostics(shown)
         print(_summary(result, shown))
-    if args.junit is not None:
-        try:
-            write_junit(args.junit, "contentpack validate", junit_cases(shown, args.strict))
-        except OSError as exc:
-            print(f"contentpack validate: --junit {args.junit}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+    if args.junit is not None and not write_junit(args.junit, "validate", "contentpack validate",
+                                                  junit_cases(shown, args.strict)):
+        return 2
     return 1 if failed else 0

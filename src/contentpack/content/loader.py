@@ -150,14 +150,26 @@ def read_text(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> tuple[str 
 
     Shared by the YAML loader and the lookup CSV reader so both reject the same bad files the same way.
     """
+    raw, problems = read_bytes(file, shown, limit)
+    if raw is None:
+        return None, problems
+    return decode_text(raw, shown)
+
+
+def read_bytes(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a content file (regular files only, at most ``limit`` bytes), or why it cannot be read."""
     try:
-        raw = read_capped(file, limit)
+        return read_capped(file, limit), []
     except FileRefused as exc:
         if exc.too_large:
             return None, [error(Position(shown, 1, 1), RULE_TOO_LARGE, exc.message)]
         return None, [error(Position(shown), RULE_ENCODING, exc.message)]
     except OSError as exc:
         return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror or exc}")]
+
+
+def decode_text(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """A content file's bytes as text: refused when binary (a NUL byte) or not UTF-8; a leading BOM dropped."""
     nul = raw.find(b"\x00")
     if nul >= 0:
         return None, [
@@ -402,6 +414,14 @@ def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagn
 def load_yaml(file: Path, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
     """Read and parse one content file; ``shown`` is the path printed in diagnostics."""
     text, problems = read_text(file, shown)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, shown)
+
+
+def load_yaml_bytes(raw: bytes, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """``load_yaml`` for bytes already read (with ``read_bytes``)."""
+    text, problems = decode_text(raw, shown)
     if text is None:
         return None, problems
     return parse_yaml(text, shown)

@@ -26,15 +26,21 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import yaml
 
 import contentpack
 from contentpack.content import loader
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
-from contentpack.content.loader import LoadedDocument, PlainDocument, load_yaml, plain_document, restore_document
-from contentpack.spl.files import read_capped
+from contentpack.content.loader import (
+    LoadedDocument,
+    PlainDocument,
+    load_yaml,
+    load_yaml_bytes,
+    plain_document,
+    read_bytes,
+    restore_document,
+)
 
 Loaded = tuple[LoadedDocument | None, list[Diagnostic]]  # what ``load_yaml`` answers for one file
 EncodedLoad = tuple[PlainDocument | None, list[DiagnosticTuple]]
@@ -128,23 +134,8 @@ def _write(path: Path, salt: str, entries: CacheEntries) -> None:
         pass  # best effort: the next run parses again
 
 
-def _digest(file: Path) -> bytes | None:
-    """Digest of the file's bytes; None when it should not be read here (the loader then reports why)."""
-    try:
-        return hashlib.blake2b(read_capped(file, loader.MAX_FILE_BYTES), digest_size=16).digest()
-    except OSError:  # also a FIFO, device or oversized file (``FileRefused``): never read here
-        return None
-
-
-FileStamp = tuple[int, int, int]  # (mtime_ns, size, inode): cheap evidence a file did not change
-
-
-def _stamp(file: Path) -> FileStamp | None:
-    try:
-        info = os.stat(file)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 @dataclass
@@ -152,23 +143,19 @@ class CacheUpdate:
     """What one load learned that the cache file does not hold yet; ``save`` writes it.
 
     Kept apart from loading so the caller saves once its run is known to be worth remembering, after the
-    files were checked. Each newly parsed file is digested at save time and stored only if its stamp is what
-    it was just before it was parsed, so an answer is never filed under bytes it was not parsed from.
+    files were checked. Each file is read once: its digest and its parse come from the same bytes, so an
+    answer is never filed under bytes it was not parsed from, even if the file changes meanwhile.
     """
 
     path: Path
     salt: str
-    root: Path
     kept: CacheEntries  # entries that are still right (hits)
-    parsed: list[tuple[str, FileStamp, Loaded]]  # files parsed this time, with their stamp before parsing
+    parsed: list[tuple[str, bytes, Loaded]]  # files parsed this time, with the digest of the bytes parsed
 
     def save(self) -> None:
         entries = dict(self.kept)
-        for shown, before, loaded in self.parsed:
-            file = self.root / shown
-            digest = _digest(file)
-            if digest is not None and _stamp(file) == before:
-                entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))  # type: ignore[arg-type]  # builtins only
+        for shown, digest, loaded in self.parsed:
+            entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))  # type: ignore[arg-type]  # builtins only
         _write(self.path, self.salt, entries)
 
 
@@ -181,12 +168,17 @@ def load_cached(root: Path, shown_paths: Sequence[str],
         return load_documents(root, shown_paths), None
     salt = _salt()
     cached = _read(path, salt)
-    results: list[Loaded | None] = []
+    results: list[Loaded] = []
     kept: CacheEntries = {}
-    missing: list[tuple[int, FileStamp | None]] = []
-    for index, shown in enumerate(shown_paths):
+    fresh: list[tuple[str, bytes, Loaded]] = []
+    for shown in shown_paths:
+        raw, problems = read_bytes(root / shown, shown)
+        if raw is None:  # unreadable, refused or too large: reported, never cached
+            results.append((None, problems))
+            continue
+        digest = _digest(raw)
         entry = cached.get(shown)
-        if entry is not None and _digest(root / shown) == entry[0]:
+        if entry is not None and entry[0] == digest:
             try:
                 hit = decode_loaded(marshal.loads(entry[1]))
             except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
@@ -195,15 +187,10 @@ def load_cached(root: Path, shown_paths: Sequence[str],
                 results.append(hit)
                 kept[shown] = entry
                 continue
-        results.append(None)
-        missing.append((index, _stamp(root / shown)))
-    parsed = load_documents(root, [shown_paths[index] for index, _ in missing])
-    fresh: list[tuple[str, FileStamp, Loaded]] = []
-    for (index, stamp), loaded in zip(missing, parsed):
-        results[index] = loaded
-        if stamp is not None:
-            fresh.append((shown_paths[index], stamp, loaded))
+        loaded = load_yaml_bytes(raw, shown)
+        results.append(loaded)
+        fresh.append((shown, digest, loaded))
     update = None
     if fresh or kept.keys() != cached.keys():
-        update = CacheUpdate(path, salt, root, kept, fresh)
-    return cast(list[Loaded], results), update
+        update = CacheUpdate(path, salt, kept, fresh)
+    return results, update

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 CHUNK_EVENTS = 10_000
+# Bounds of one run (the CLI's usage errors name them; docs/attack_data.md): 100 million records are ~340 GB
+# and ~290 days of a tenant's sign-ins at four a second -- about the longest period a backtest simulates at
+# once; more workers than that gain nothing on any machine this runs on and each is a process.
+MAX_EVENTS = 100_000_000
+MAX_WORKERS = 32
 SCALE_START = "2026-10-05T00:00:00"
 MEAN_STEP_TICKS = TICKS_PER_SECOND // 4  # four sign-ins per second across the tenant
 INTERACTIVE_SHARE = 0.25
@@ -248,8 +253,10 @@ def write_events(
     order; at most two chunks per worker are in flight, so memory and temporary disk stay flat whatever
     ``n_events`` is.
     """
-    if n_events < 0:
-        raise ValueError("n_events must be >= 0")
+    if not 0 <= n_events <= MAX_EVENTS:
+        raise ValueError(f"n_events must be 0 to {MAX_EVENTS:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"workers must be 1 to {MAX_WORKERS}")
     workers = workers or min(4, os.cpu_count() or 1)
     if n_events <= CHUNK_EVENTS:  # one chunk: starting worker processes would cost more than it saves
         workers = 1

@@ -29,17 +29,37 @@ from contentpack.datagen.writer import Record, to_line
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.simulate.delays import delay_model  # one delay model for the generator and the replay
 
-__all__ = ["Timing", "apply_timing", "parse_delay_spec"]
+__all__ = ["MAX_TIMING_DAYS", "Timing", "apply_timing", "parse_delay_spec"]
 
 _RECORD_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$")
 _PROPERTY_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}\+00:00$")
 
 
+# The longest shift, record lag or ingestion delay a variant takes: ten years either way keeps every timestamp
+# of the 2026 scenarios a calendar date (a shift of 10^11 days once wrote the year 273,792,727).
+MAX_TIMING_DAYS = 3650
+
+
+def _bounded(seconds: float, what: str) -> float:
+    """``seconds`` when it is at most ``MAX_TIMING_DAYS`` days either way, else ValueError naming ``what``."""
+    if abs(seconds) > MAX_TIMING_DAYS * 86400:
+        raise ValueError(f"{what}: {format_duration(seconds)} is more than the {MAX_TIMING_DAYS:,} days "
+                         f"({MAX_TIMING_DAYS}d) a timing variant allows")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Timing:
+    """Raises ValueError for a shift or a lag longer than ``MAX_TIMING_DAYS``."""
+
     shift: float = 0.0  # seconds
     record_lag: float | None = None  # seconds; None keeps the generator's own lag
     ingestion_delay: IngestionDelay | None = None
+
+    def __post_init__(self) -> None:
+        _bounded(self.shift, "shift")
+        if self.record_lag is not None:
+            _bounded(self.record_lag, "record lag")
 
     @property
     def is_identity(self) -> bool:
@@ -104,11 +124,12 @@ def apply_timing(records: Iterable[Record], timing: Timing) -> list[Record]:
 
 def parse_delay_spec(text: str, seed: int = 0) -> IngestionDelay:
     """``fixed=20m`` | ``uniform=1m,5m`` | ``percentiles=p0:30s,p95:2m,p100:15m`` (the CLI's form of the
-    ``ingestion_delay`` YAML block). Raises ValueError with the reason."""
+    ``ingestion_delay`` YAML block). Raises ValueError with the reason (a delay over ``MAX_TIMING_DAYS``
+    included)."""
     kind, _, rest = text.partition("=")
     parts = [p.strip() for p in rest.split(",") if p.strip()]
-    for part in parts:
-        duration_seconds(part.split(":")[-1])  # raises DurationError (a ValueError) for a bad duration
+    for part in parts:  # DurationError (a ValueError) for a bad duration
+        _bounded(duration_seconds(part.split(":")[-1]), "ingestion delay")
     if kind == "fixed" and len(parts) == 1:
         return IngestionDelay(fixed=parts[0], seed=seed)
     if kind == "uniform" and len(parts) == 2:

@@ -17,7 +17,7 @@ from pathlib import Path
 from contentpack.attack import AttackCatalog, AttackDataError, licence_text
 from contentpack.attack import load as load_attack
 from contentpack.esapp import app as appfiles
-from contentpack.esapp.conf import ConfError, ConfFile, check_round_trip, encode_value, render
+from contentpack.esapp.conf import ConfError, ConfFile, Stanza, check_round_trip, encode_value, render
 from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
 from contentpack.esapp.docs import detection_page, index_page, page_name
 from contentpack.esapp.install_safety import exported_default_problems
@@ -81,10 +81,12 @@ def detection_text_problems(detection: Detection) -> list[str]:
     return problems
 
 
-def _conf_bytes(conf: ConfFile, filename: str, problems: list[str]) -> bytes | None:
+def _conf_bytes(conf: ConfFile, filename: str, problems: list[str],
+                read: dict[str, tuple[Stanza, ...]]) -> bytes | None:
+    """The file's bytes, once they read back as meant (what was read is kept in ``read``); None on a problem."""
     try:
         rendered = render(conf, filename)
-        check_round_trip(rendered, filename)
+        read[filename] = check_round_trip(rendered, filename).stanzas
     except ConfError as exc:
         problems.append(str(exc))
         return None
@@ -112,8 +114,9 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     if lookups:
         confs["default/transforms.conf"] = transforms_conf(lookups)
     files: dict[str, bytes] = {}
+    read: dict[str, tuple[Stanza, ...]] = {}
     for path, conf in confs.items():
-        data = _conf_bytes(conf, path, problems)
+        data = _conf_bytes(conf, path, problems, read)
         if data is not None:
             files[path] = data
     for item in lookups:
@@ -131,7 +134,7 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     if app.visible:
         files["default/data/ui/nav/default.xml"] = appfiles.nav_xml(app).encode("utf-8")
     if not problems:
-        problems += exported_default_problems(files)
+        problems += exported_default_problems(files, read)
     if problems:
         raise BuildFailed(problems)
     return BuiltApp(app.appid, app.version, files, date)

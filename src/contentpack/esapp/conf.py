@@ -263,12 +263,14 @@ def read_conf(text: str, filename: str = "conf") -> ParsedConf:
     return ParsedConf(tuple(Stanza(name, tuple(entries)) for name, entries in stanzas))
 
 
-def check_round_trip(rendered: Rendered, filename: str) -> None:
-    """Fail unless reading ``rendered.text`` gives exactly the stanzas, keys, order and values meant."""
+def check_round_trip(rendered: Rendered, filename: str) -> ParsedConf:
+    """Fail unless reading ``rendered.text`` gives exactly the stanzas, keys, order and values meant; return
+    what was read (later checks of the same text use it instead of reading it again)."""
     parsed = read_conf(rendered.text, filename)
     problems = list(diff_stanzas(rendered.expected, parsed.stanzas))
     if problems:
         raise ConfError(f"{filename}: does not read back as written: " + "; ".join(problems[:5]))
+    return parsed
 
 
 def diff_stanzas(expected: Sequence[Stanza], actual: Sequence[Stanza]) -> Iterable[str]:

@@ -17,9 +17,9 @@ must not say ``export = system``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from contentpack.esapp.conf import ConfError, read_conf
+from contentpack.esapp.conf import ConfError, Stanza, read_conf
 
 META = "metadata/default.meta"
 
@@ -33,11 +33,23 @@ def export_of(meta: Mapping[str, Mapping[str, str]], conf: str, name: str) -> st
     return "none"
 
 
-def exported_default_problems(files: Mapping[str, bytes]) -> list[str]:
-    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``."""
+def _stanzas(files: Mapping[str, bytes], read: Mapping[str, Sequence[Stanza]], path: str) -> Sequence[Stanza]:
+    if path in read:
+        return read[path]
+    return read_conf(files.get(path, b"").decode("utf-8"), path).stanzas
+
+
+def exported_default_problems(files: Mapping[str, bytes],
+                              read: Mapping[str, Sequence[Stanza]] | None = None) -> list[str]:
+    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``.
+
+    ``read``: stanzas already read back from some of those files by the same reader (the build's round-trip
+    check reads every .conf it writes), so a big savedsearches.conf is not read twice.
+    """
+    read = read or {}
     problems: list[str] = []
     try:
-        meta = {s.name: dict(s.entries) for s in read_conf(files.get(META, b"").decode("utf-8"), META).stanzas}
+        meta = {s.name: dict(s.entries) for s in _stanzas(files, read, META)}
     except (ConfError, UnicodeDecodeError) as exc:
         return [f"{META}: cannot be read to check exported [default] stanzas: {exc}"]
     for path in sorted(files):
@@ -45,7 +57,7 @@ def exported_default_problems(files: Mapping[str, bytes]) -> list[str]:
             continue
         conf = path.removeprefix("default/").removesuffix(".conf")
         try:
-            stanzas = read_conf(files[path].decode("utf-8"), path).stanzas
+            stanzas = _stanzas(files, read, path)
         except (ConfError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot be read to check its [default] stanza: {exc}")
             continue

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
+from contentpack.printable import cell, printable
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -65,7 +66,7 @@ def scheduled_json(outcome: ScheduledOutcome | None) -> dict[str, Any] | None:
 def render_table(report: ReplayReport) -> str:
     console = Console(file=io.StringIO(), width=TABLE_WIDTH, color_system=None)
     for message in report.setup_errors:
-        console.print(message, markup=False, highlight=False)
+        console.print(printable(message), markup=False, highlight=False)
     table = Table(show_lines=False)
     scheduled = report.mode == "scheduled"
     columns = ["detection", "test", "results", "expected"]
@@ -78,12 +79,12 @@ def render_table(report: ReplayReport) -> str:
         if scheduled:
             cells += _scheduled_cells(outcome.scheduled)
         status = ("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
-        table.add_row(*cells, status)
+        table.add_row(*(cell(text) for text in cells), status)
     if report.outcomes:
         console.print(table)
     for outcome in report.outcomes:  # in full below the table: rows and notables do not fit in a cell
         for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]:
-            console.print(f"{outcome.detection} / {outcome.test}: {line}", markup=False, highlight=False,
+            console.print(printable(f"{outcome.detection} / {outcome.test}: {line}"), markup=False, highlight=False,
                           soft_wrap=True)
     console.print(summary(report), markup=False, highlight=False)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from contentpack.replay.checks import (
 )
 from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
-from contentpack.simulate import DelayPlan, EventIndex, index_events, simulate
+from contentpack.simulate import DelayPlan, EventIndex, TooLarge, index_events, simulate
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
@@ -44,6 +44,7 @@ from contentpack.spl.values import Event
 RULE_SEARCH = "RP003"
 RULE_RISK_FROM = "RP004"
 RULE_SCHEDULE = "RP005"
+RULE_PERIOD = "RP006"
 
 __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "run_detection_search",
            "select_detections"]
@@ -164,7 +165,13 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
         index = ctx.indexes[key] = index_events(events, DelayPlan.for_pack(ctx.pack.data_sources,
                                                                            test.ingestion_delay))
     chosen = [detection, *_risk_sources(ctx, detection, test_index, test)]
-    result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine)
+    try:
+        result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine)
+    except TooLarge as exc:  # the attack data's events lie too far apart (or a dispatch window is very long)
+        raise _TestFailed([error(detection.source.at("tests", test_index, "attack_data"), RULE_PERIOD,
+                                 f"scheduled run: {exc} (the attack data's time span plus the detections' "
+                                 "dispatch windows, each counted up to three times); keep the test's events closer "
+                                 "together, or the windows shorter")]) from None
     if result.errors:
         problems = []
         for problem in result.errors:

@@ -19,6 +19,7 @@ Public API::
     result.risk        # risk events as ES writes them: risk_object, risk_object_type, risk_score,
                        # threat_object, threat_object_type, search_name, _time, _indextime (= run time), ...
     result.errors      # SimulationError(detection, what, message, column): bad schedule or search
+    # simulate and scheduled_runs raise TooLarge for a period over MAX_PERIOD_DAYS days or MAX_RUNS runs
     simulate(pack, EventIndex([]), start, end, answer=f)   # f(ScheduledRun) -> rows answers each run of a search
                                                      # over events (backtest --splunk); scheduled_runs(pack,
                                                      # start, end) lists those runs beforehand
@@ -43,11 +44,15 @@ from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, buil
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import result_time, risk_events
 from contentpack.simulate.simulation import (
+    MAX_PERIOD_DAYS,
+    MAX_RUNS,
     Answer,
     Run,
     ScheduledRun,
     SimulationError,
     SimulationResult,
+    TooLarge,
+    check_period,
     clock,
     scheduled_runs,
     simulate,
@@ -60,7 +65,7 @@ __all__ = [
     "Answer", "ScheduledRun", "scheduled_runs", "DEFAULT_BY_SOURCETYPE", "ENTRA_ID", "REPLAY_NOW", "DelayModel", "DelayPlan", "EventIndex", "Notable",
     "ReplaySetupError", "Run", "Schedule", "SimulationError", "SimulationResult", "Throttle", "build_engine",
     "clock", "delay_model", "index_events", "notable_for", "pack_macros", "result_time", "risk_events",
-    "schedule_of", "simulate",
+    "schedule_of", "simulate", "MAX_PERIOD_DAYS", "MAX_RUNS", "TooLarge", "check_period",
 ]
 
 

@@ -9,6 +9,11 @@ window, once more for the risk event that run writes to reach a correlation sear
 Runs are the cron ticks in (start, end]. A search's own ``earliest=``/``latest=`` replace the dispatch
 window, as the engine applies them.
 
+Bounds (``TooLarge``): a timeline covers at most ``MAX_PERIOD_DAYS`` days and ``MAX_RUNS`` runs, checked before
+any run. Why: every run is kept in the result, so the period decides the time and memory a simulation takes --
+``--from 0001-01-01`` or one event stamped centuries away from the others once simulated millennia (hours, and
+gigabytes of runs). A year of logs fits; more is simulated in pieces (the callers say how to narrow it).
+
 Order within one tick: searches over events run before searches that start with a generating command
 (``| from datamodel Risk.All_Risk``); a risk event is searchable from the run after the one that wrote it
 (its ``_indextime`` is its run time and a run sees risk with ``_indextime`` strictly before its own time —
@@ -29,6 +34,7 @@ hold at every run time: a search that invents rows from nothing, like ``| makere
 from __future__ import annotations
 
 import math
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -45,14 +51,54 @@ from contentpack.simulate.timeline import EventIndex, event_time
 from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
-__all__ = ["Answer", "Run", "ScheduledRun", "SimulationError", "SimulationResult", "clock", "scheduled_runs",
-           "simulate"]
+__all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "ScheduledRun", "SimulationError", "SimulationResult",
+           "TooLarge", "check_period", "clock", "scheduled_runs", "simulate"]
+
+MAX_PERIOD_DAYS = 366
+MAX_RUNS = 1_000_000
 
 
-@dataclass(frozen=True)
+def _day(epoch: float) -> str:
+    """The UTC date of ``epoch`` for messages (any float: outside the calendar it is shown in seconds)."""
+    try:
+        moment = time.gmtime(epoch)
+        return f"{moment.tm_year:04d}-{moment.tm_mon:02d}-{moment.tm_mday:02d} {moment.tm_hour:02d}:{moment.tm_min:02d} UTC"
+    except (OverflowError, ValueError, OSError):
+        return f"{epoch:g} s"
+
+
+class TooLarge(Exception):
+    """The period asked for is longer than a simulation covers, or holds more runs than it keeps.
+
+    ``runs`` is None when the period alone is too long (the runs were not counted)."""
+
+    def __init__(self, start: float, end: float, runs: int | None = None) -> None:
+        self.start, self.end, self.runs = start, end, runs
+        days = (end - start) / 86400
+        span = f"the period {_day(start)} .. {_day(end)} ({days:,.1f} days)"
+        if runs is None:
+            message = f"{span} is longer than the {MAX_PERIOD_DAYS} days a simulation covers"
+        else:
+            message = f"{span} holds more than the {MAX_RUNS:,} scheduled runs a simulation keeps"
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def check_period(start: float, end: float) -> None:
+    """Raise :class:`TooLarge` when (start, end] is longer than ``MAX_PERIOD_DAYS`` (or not a period of
+    finite times)."""
+    if not (math.isfinite(start) and math.isfinite(end)) or end - start > MAX_PERIOD_DAYS * 86400:
+        raise TooLarge(start, end)
+
+
+@dataclass(frozen=True, slots=True)
 class Run:
     """One scheduled run: when, over which window, how many events (or risk events) it read, its rows."""
 
@@ -142,7 +188,8 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     """(start, end) of the timeline over these events for searches with these (lookback, longest gap between
     runs) spans, in seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``).
     ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of the
-    input's events (the backtest keeps only those a detection can match)."""
+    input's events (the backtest keeps only those a detection can match). Both ends stay inside the calendar
+    (``spl.events.EARLIEST_MOMENT`` .. ``LATEST_MOMENT``)."""
     first, last = index.first_time, index.last_time
     if cover is not None:
         first = cover[0] if first is None else min(first, cover[0])
@@ -152,7 +199,8 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     lookback = max(back for back, _ in spans)
     tail = 2 * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
-    return (math.floor((first - lookback) / 60) * 60, last_visible + tail)
+    start = max(math.floor((first - lookback) / 60) * 60, EARLIEST_MOMENT)  # no time outside the years 1..9999
+    return (start, max(start, min(last_visible + tail, LATEST_MOMENT)))
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
@@ -211,7 +259,8 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
     ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour.
     ``cover``: see ``clock``. ``answer``: answers every run of a search over events instead of the engine
-    (see the module docstring; those runs do not read ``index``)."""
+    (see the module docstring; those runs do not read ``index``). Raises :class:`TooLarge` for a period longer
+    than ``MAX_PERIOD_DAYS`` or holding more than ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
     errors: list[SimulationError] = []
@@ -220,6 +269,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index, cover)
         start = default_start if start is None else start
         end = default_end if end is None else end
+    check_period(start, end)
     ticks = _ticks(plans, start, end)
     state = _State(pack, engine, answer)
     reported = start
@@ -239,22 +289,36 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
 
 
 def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int]]:
-    """(run time, generating, plan number) of every run in (start, end], in the order they run."""
-    return sorted((tick, plan.generating, order) for order, plan in enumerate(plans)
-                  for tick in plan.schedule.cron.ticks(start, end))
+    """(run time, generating, plan number) of every run in (start, end], in the order they run; raises
+    :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
+    ticks: list[tuple[float, bool, int]] = []
+    for order, plan in enumerate(plans):
+        for tick in plan.schedule.cron.ticks(start, end):
+            ticks.append((tick, plan.generating, order))
+            if len(ticks) > MAX_RUNS:
+                raise TooLarge(start, end, len(ticks))
+    ticks.sort()
+    return ticks
 
 
 def scheduled_runs(pack: Pack, start: float, end: float, *, detections: Sequence[Detection] | None = None,
                    engine: Engine | None = None, tz: str = "UTC") -> list[ScheduledRun]:
     """The runs ``simulate(..., start, end, answer=...)`` asks ``answer`` for, in the order it asks (a
-    detection whose schedule or search is invalid has none: ``simulate`` reports it)."""
+    detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
+    :class:`TooLarge` as ``simulate`` does."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
     plans = [p for p in (_plan(engine, d, EventIndex([]), tz, []) for d in chosen) if p is not None]
+    check_period(start, end)
     out = []
+    stopped: set[int] = set()  # a window outside the calendar stops the detection (``simulate`` reports it)
     for tick, generating, order in _ticks(plans, start, end):
-        if not generating:
-            earliest, latest = plans[order].schedule.window(tick)
+        if not generating and order not in stopped:
+            try:
+                earliest, latest = plans[order].schedule.window(tick)
+            except ValueError:
+                stopped.add(order)
+                continue
             out.append(ScheduledRun(plans[order].detection, tick, earliest, latest))
     return out
 
@@ -277,7 +341,13 @@ class _State:
 
     def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
         detection = plan.detection
-        earliest, latest = plan.schedule.window(run_time)
+        try:  # a window reaching past the years 1..9999 (events stamped at the calendar's very edge)
+            earliest, latest = plan.schedule.window(run_time)
+        except ValueError as exc:
+            errors.append(SimulationError(detection.name, "schedule", f"dispatch window of the run at "
+                                                                      f"{_day(run_time)}: {exc}"))
+            plan.failed = True
+            return
         if self.answer is not None and not plan.generating:
             try:
                 answered = list(self.answer(ScheduledRun(detection, run_time, earliest, latest)))

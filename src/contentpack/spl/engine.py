@@ -28,7 +28,7 @@ from contentpack.spl.commands.search import SearchCommand, index_time_filter, re
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
-from contentpack.spl.errors import SplError, SplRuntimeError
+from contentpack.spl.errors import SplError, SplRuntimeError, SplSyntaxError
 from contentpack.spl.evaluator import EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
@@ -196,7 +196,11 @@ class Engine:
         calculated: list[tuple[str, Expr]] = []
         for name, text in calculated_fields:
             cursor = Cursor.eval(text, 0, lambda offset: offset, f"EVAL-{name}")
-            calculated.append((name, parse_full_expression(cursor)))
+            try:
+                calculated.append((name, parse_full_expression(cursor)))
+            except RecursionError:  # the parser recurses once per level of parentheses or calls
+                raise SplSyntaxError(f"EVAL-{name}: the expression nests parentheses or calls too deeply",
+                                     offset=0) from None
         self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
 
     def register_geoip(self, csv_path: str | os.PathLike[str]) -> None:
@@ -208,7 +212,10 @@ class Engine:
     def register_eventtype(self, name: str, search: str) -> None:
         """An eventtypes.conf stanza: ``eventtype=NAME`` in a search matches events that match ``search``."""
         cursor = Cursor.search(search, 0, lambda offset: offset, f"eventtype {name}")
-        expr, bounds = parse_search(cursor)
+        try:
+            expr, bounds = parse_search(cursor)
+        except RecursionError:
+            raise SplSyntaxError(f"eventtype '{name}': the search nests parentheses too deeply", offset=0) from None
         if bounds.earliest is not None or bounds.latest is not None:
             raise SplError(f"eventtype '{name}': an event type search cannot hold time modifiers")
         self._eventtypes[name] = expr

@@ -3,10 +3,10 @@
 * **TLS** is verified by default, against the system's CAs or ``--ca-file``; the host name must match the
   certificate. ``--insecure`` turns verification off and prints a warning each time. ``http://`` URLs are
   refused unless ``--insecure`` is given, since credentials would travel in clear text.
-* **Timeouts**: every request has one (``--timeout``, default 30 s), so a server that stops answering ends the
-  command with a message instead of hanging it.
+* **Timeouts**: every request has one (``--timeout``, default 30 s, at most ``MAX_TIMEOUT``), so a server that
+  stops answering ends the command with a message instead of hanging it.
 * **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
-  default 3). A TLS certificate problem is not retried: it does not fix itself.
+  default 3, at most ``MAX_RETRIES``). A TLS certificate problem is not retried: it does not fix itself.
 * **Errors**: splunklib raises ``HTTPError`` (with the server's body), ``ssl`` and socket errors. Each is
   turned into a :class:`SplunkError` naming what was being done, with a plain message for 401, 403, 404 and
   409, the credentials scrubbed from every message, and raised ``from None`` so the SDK's exception (whose
@@ -20,8 +20,10 @@ default HTTP handler) wrapped in our retry loop.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import logging
+import re
 import ssl
 import time
 import uuid
@@ -35,10 +37,15 @@ from urllib.parse import urlsplit
 
 from splunklib import binding, client
 
+from contentpack.spl.files import FileRefused, read_capped
 from contentpack.splunk.credentials import Credentials, scrub
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
+# Bounds: an hour per request is longer than any search job this runs; ten retries already wait 1+2+...+512 s
+# (17 minutes) with the default back-off -- more never ends in practice (the back-off doubles each time).
+MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0
+MAX_RETRIES = 10
 DEFAULT_BACKOFF = 1.0
 DEFAULT_HEC_PORT = 8088
 INSECURE_WARNING = ("contentpack: warning: --insecure: TLS certificate verification is OFF; anyone on the network "
@@ -73,23 +80,62 @@ class Target:
 
     @property
     def url(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return f"{self.scheme}://{host}:{self.port}"
+
+
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+
+
+def _host_name(host: str) -> str | None:
+    """``host`` as a connection takes it (an IP address, or a DNS name, IDNA-encoded), or None when it is
+    neither (``urlsplit`` accepts ``%00``, ``a..b`` or a 300-character label; the socket layer then fails with
+    an opaque UnicodeError)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        ascii_name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = ascii_name.removesuffix(".").split(".")
+    if len(ascii_name) > 253 or not all(_LABEL.match(label) for label in labels):
+        return None
+    return ascii_name
 
 
 def parse_target(url: str, default_port: int = 8089) -> Target:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise SplunkError(f"{url!r} is not a URL such as https://splunk.example.com:8089")
-    if parts.username or parts.password:
+    """Where ``url`` points; :class:`SplunkError` for anything but ``scheme://host[:port]``, with a message
+    that never repeats a user name or password written into the URL."""
+    if _CONTROL_OR_SPACE.search(url):  # urlsplit drops tabs and line breaks silently; nothing else may hold them
+        raise SplunkError("the URL holds a space or a control character: give scheme://host:port, e.g. "
+                          "https://splunk.example.com:8089")
+    try:
+        parts = urlsplit(url)
+        has_credentials = bool(parts.username or parts.password)
+    except ValueError:  # an unbalanced [ of an IPv6 literal
+        raise SplunkError("not a URL such as https://splunk.example.com:8089 (an IPv6 address goes in brackets: "
+                          "https://[::1]:8089)") from None
+    if has_credentials or "@" in parts.netloc:
         raise SplunkError("credentials do not belong in the URL: use SPLUNK_TOKEN, SPLUNK_USERNAME/SPLUNK_PASSWORD "
                           "or a netrc file")
-    if parts.path not in ("", "/") or parts.query:
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        shown = "" if "@" in url else f"{url!r}: "  # '://user:password@' parses as a path: not echoed either
+        raise SplunkError(f"{shown}not a URL such as https://splunk.example.com:8089")
+    host = _host_name(parts.hostname)
+    if host is None:
+        raise SplunkError(f"{parts.scheme}://{parts.hostname!r}: not a host name or an IP address")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
         raise SplunkError(f"{parts.scheme}://{parts.hostname}: give the server only (scheme, host, port), no path")
     try:
-        port = parts.port or default_port
+        port = parts.port
     except ValueError:
-        raise SplunkError(f"{parts.scheme}://{parts.hostname}: the port is not a number") from None
-    return Target(parts.scheme, parts.hostname, port)
+        port = 0
+    if port == 0:  # urlsplit takes ":0" (falsy) and refuses ":-1", ":99999" and ":abc" alike
+        raise SplunkError(f"{parts.scheme}://{parts.hostname}: the port must be a number from 1 to 65535")
+    return Target(parts.scheme, host, port or default_port)
 
 
 @dataclass(frozen=True)
@@ -101,12 +147,31 @@ class ConnectionOptions:
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubled each time
 
+    def __post_init__(self) -> None:
+        if not MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT:  # NaN too
+            raise SplunkError(f"the time-out must be {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds")
+        if not 0 <= self.retries <= MAX_RETRIES:
+            raise SplunkError(f"the retries must be 0 to {MAX_RETRIES}")
+
+
+MAX_CA_FILE_BYTES = 16 << 20  # a bundle of every public CA is about 200 KB
+
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    """A verifying context (host name checked), trusting ``ca_file`` when given, else the system's CAs."""
+    """A verifying context (host name checked), trusting ``ca_file`` when given, else the system's CAs.
+
+    The file is read here, a regular file of at most ``MAX_CA_FILE_BYTES`` (``ssl`` would open a FIFO and wait
+    for a writer for ever), and its text handed to ``ssl`` as ``cadata``."""
+    if ca_file is None:
+        return ssl.create_default_context()
     try:
-        return ssl.create_default_context(cafile=str(ca_file) if ca_file is not None else None)
-    except (OSError, ssl.SSLError) as exc:
+        pem = read_capped(ca_file, MAX_CA_FILE_BYTES).decode("ascii")
+        return ssl.create_default_context(cadata=pem)
+    except FileRefused as exc:
+        raise SplunkError(f"--ca-file {ca_file}: {exc}") from None
+    except OSError as exc:
+        raise SplunkError(f"--ca-file {ca_file}: {exc.strerror or type(exc).__name__}") from None
+    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:
         raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
 
 

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import netrc
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contentpack.spl.files import describe_kind
+
 TOKEN_LOGIN = "token"
+MAX_NETRC_BYTES = 1 << 20
 REDACTED = "********"
 
 
@@ -65,11 +69,19 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
 
 def _from_netrc(path: Path, host: str, explicit: bool) -> tuple[str | None, str | None, str | None] | None:
     """(token, username, password) from a netrc file's entry for ``host``; None when there is none."""
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
         if explicit:
-            raise CredentialsError(f"{path}: no such netrc file")
+            raise CredentialsError(f"{path}: no such netrc file") from None
         return None
-    mode = path.stat().st_mode
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot read the netrc file ({exc.strerror or type(exc).__name__})") from None
+    mode = info.st_mode
+    if not stat.S_ISREG(mode):  # reading a FIFO would wait for a writer for ever
+        raise CredentialsError(f"{path}: {describe_kind(mode)}, not a netrc file")
+    if info.st_size > MAX_NETRC_BYTES:
+        raise CredentialsError(f"{path}: over {MAX_NETRC_BYTES:,} bytes, not a netrc file")
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise CredentialsError(f"{path}: readable by group or others; restrict it with chmod 600")
     try:
@@ -90,9 +102,29 @@ def _from_netrc(path: Path, host: str, explicit: bool) -> tuple[str | None, str 
     return None, login, password
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _checked(credentials: Credentials) -> Credentials:
+    """``credentials`` unless one of them holds a line break or another control character (a copy-paste slip:
+    a token is sent in an HTTP header, which cannot carry one, and the SDK's error would be an opaque
+    ValueError). The message names the source and which credential, never its value."""
+    for what, value in (("token", credentials.token), ("user name", credentials.username),
+                        ("password", credentials.password), ("HEC token (SPLUNK_HEC_TOKEN)", credentials.hec_token)):
+        if value is not None and _CONTROL.search(value):
+            raise CredentialsError(f"the {what} from {credentials.source or 'the environment'} holds a line break "
+                                   "or another control character; it was not sent (check for a stray newline)")
+    return credentials
+
+
 def load_credentials(host: str, environ: Mapping[str, str] | None = None,
                      netrc_file: Path | None = None) -> Credentials:
-    """Credentials for ``host``; raises :class:`CredentialsError` when none are found."""
+    """Credentials for ``host``; raises :class:`CredentialsError` when none are found, or when one holds a
+    control character."""
+    return _checked(_load(host, environ, netrc_file))
+
+
+def _load(host: str, environ: Mapping[str, str] | None, netrc_file: Path | None) -> Credentials:
     env = os.environ if environ is None else environ
     hec = env.get("SPLUNK_HEC_TOKEN") or None
     if env.get("SPLUNK_TOKEN"):

@@ -48,6 +48,11 @@ class Batch:
     count: int
 
 
+# The longest wait for sent events to become searchable (``--wait``): an index that has not caught up within an
+# hour is broken, not slow.
+MAX_WAIT = 3600.0
+
+
 class Ingestor:
     """Sends batches (HEC first, ``receivers/simple`` when HEC is not available) and counts/deletes them."""
 

@@ -43,6 +43,7 @@ from typing import Any
 from contentpack.content.model import Detection, Pack
 from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, build_engine, scheduled_runs, simulate
 from contentpack.spl import SplError
+from contentpack.spl.files import FileRefused, open_regular
 from contentpack.spl.values import Event, Value, as_number, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchFailed, SplunkConnection
 from contentpack.splunk.ingest import check_index_name, spl_quote
@@ -50,6 +51,9 @@ from contentpack.splunk.remote_replay import splunk_rows
 
 CHECKPOINT = "splunk_runs.jsonl"
 DEFAULT_CONCURRENCY = 4
+# Search jobs at once: past Splunk's own per-role quotas (srchJobsQuota: 3 for user, 50 for admin, in
+# authorize.conf's defaults) more only queue on the server, each holding a thread and a connection here.
+MAX_CONCURRENCY = 50
 
 
 def typed(value: Value) -> Value:
@@ -82,19 +86,26 @@ def fingerprint(url: str, index: str, search: str, run: ScheduledRun) -> str:
 
 
 class Checkpoint:
-    """Finished runs, one JSON line each, appended (and flushed to disk) as each finishes."""
+    """Finished runs, one JSON line each, appended (and flushed to disk) as each finishes. Opening raises
+    ``FileRefused`` (an ``OSError``) when the path is there but not a regular file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: dict[RunKey, tuple[str, list[dict[str, Any]] | None, str | None]] = {}
         self._lock = threading.Lock()
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
+        try:  # a regular file only (a FIFO would wait for a writer for ever), read line by line
+            handle = open_regular(path)
+        except FileNotFoundError:
+            return
+        except FileRefused as exc:
+            raise FileRefused(f"{path}: {exc}") from None
+        with handle:
+            for raw in handle:
                 try:  # a line cut short by an interruption is not a finished run
-                    item = json.loads(line)
+                    item = json.loads(raw)
                     key = RunKey(str(item["detection"]), float(item["run_time"]))
                     self.done[key] = (str(item["fingerprint"]), item.get("rows"), item.get("error"))
-                except (ValueError, KeyError, TypeError):
+                except (ValueError, KeyError, TypeError, RecursionError):
                     continue
 
     def get(self, key: RunKey, fingerprint: str) -> tuple[list[dict[str, Any]] | None, str | None] | None:
@@ -131,7 +142,7 @@ class RemoteBacktest:
         self.connection = connection
         self.index = check_index_name(index)
         self.checkpoint = Checkpoint(checkpoint)
-        self.concurrency = max(1, concurrency)
+        self.concurrency = min(max(1, concurrency), MAX_CONCURRENCY)
         self.tz = tz
         self.progress = progress
         self.engine = build_engine(pack, tz=tz)

@@ -1,0 +1,126 @@
+"""Writing a report (``--junit FILE``) where the user points, without destroying what is there.
+
+* a path that does not exist yet, or a regular file: written atomically (a temporary file beside it, then
+  renamed over it), so a CI job reading it never sees half a report;
+* a symbolic link: the file it points to is written that way, and the link stays a link;
+* a FIFO or a character device (``/dev/stdout`` on a pipe or a terminal, ``/dev/null``): the report is written
+  into it. Before, the rename replaced the FIFO -- and, run as root, would have replaced ``/dev/null`` -- with a
+  regular file. A FIFO nobody reads is refused at once instead of blocking;
+* a folder, a socket or a block device: refused, by name.
+
+``problem`` checks the same things without writing, so a command can refuse a bad path before a long run
+rather than after it (``junit_problem``); ``write_junit`` renders and writes, reporting a failure as a usage
+error. Messages go through ``usage_error``, so a path's control characters are escaped.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from contentpack.cli.common import usage_error
+from contentpack.junit import Case, render
+from contentpack.spl.files import describe_kind
+
+
+class ReportPathError(OSError):
+    """The report cannot go to that path; ``str()`` says why, plainly."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _mode(path: Path) -> int | None:
+    """The mode of what ``path`` names, links followed (None: nothing there yet)."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except ValueError:  # an embedded NUL
+        raise ReportPathError("a path cannot hold a NUL character") from None
+
+
+def _streamed(mode: int) -> bool:
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def problem(path: Path) -> str | None:
+    """Why a report cannot be written to ``path`` (None: it looks writable; the write may still fail)."""
+    try:
+        mode = _mode(path)
+        if mode is not None:
+            return None if stat.S_ISREG(mode) or _streamed(mode) else f"{describe_kind(mode)}, not a file"
+        folder = Path(os.path.realpath(path)).parent
+        if not folder.is_dir():
+            return f"no folder {folder} to write it in"
+    except ReportPathError as exc:
+        return exc.message
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
+def write_report(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as the module docstring says; raises ``OSError`` (``ReportPathError`` for a
+    path refused by kind) with a message a person can act on."""
+    mode = _mode(path)
+    if mode is not None and _streamed(mode):
+        _write_into(path, data, mode)
+    elif mode is not None and not stat.S_ISREG(mode):
+        raise ReportPathError(f"{describe_kind(mode)}, not a file")
+    else:
+        _write_atomically(Path(os.path.realpath(path)) if path.is_symlink() else path, data)
+
+
+def _write_into(path: Path, data: bytes, mode: int) -> None:
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
+            raise ReportPathError("a FIFO (named pipe) no process is reading: start the reader first") from None
+        raise
+    try:
+        os.set_blocking(descriptor, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def junit_problem(command: str, path: Path | None) -> int | None:
+    """The usage error (printed; its exit status returned) when ``--junit path`` cannot be written, checked
+    before the command's work; None when there is no ``--junit`` or it looks fine."""
+    found = None if path is None else problem(path)
+    return None if found is None else usage_error(command, f"--junit {path}: {found}")
+
+
+def write_junit(path: Path, command: str, suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bool:
+    """``--junit FILE`` of ``command``; False, with the usage error printed, when it cannot be written."""
+    try:
+        write_report(path, render(suite, cases, seconds))
+    except OSError as exc:
+        usage_error(command, f"--junit {path}: {exc.strerror or exc}")
+        return False
+    return True

@@ -1,0 +1,101 @@
+"""Where ``--junit FILE`` may point (issue 11, "nothing of the user's lost"): a folder, a missing folder, a
+FIFO, a symbolic link, a path with control characters. Before, the report was renamed over whatever stood at
+the path -- a FIFO became a regular file, and a root CI job writing ``--junit /dev/null`` would have replaced
+``/dev/null`` -- and a bad path was found only after the whole replay had run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+from contentpack.cli import report_file
+from contentpack.cli.report_file import problem, write_report
+
+from .support import VALID, run_cli
+
+PROMPTS = "Entra ID Consent Prompts For Unknown Apps"
+
+
+def _validate(capsys: pytest.CaptureFixture[str], junit: str) -> tuple[int, str, str]:
+    status = main(["validate", "--root", str(VALID), "--junit", junit])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_folder_is_refused_before_validating(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _validate(capsys, str(tmp_path))
+    assert status == 2 and out == ""
+    assert err == f"contentpack validate: error: --junit {tmp_path}: a folder, not a file\n"
+
+
+def test_a_missing_folder_or_a_file_as_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _validate(capsys, str(tmp_path / "missing" / "out.xml"))
+    assert status == 2 and f"--junit {tmp_path}/missing/out.xml: no folder {tmp_path}/missing to write it in" in err
+    (tmp_path / "file").write_text("x")
+    status, _, err = _validate(capsys, str(tmp_path / "file" / "out.xml"))
+    assert status == 2 and "--junit" in err and (tmp_path / "file").read_text() == "x"
+
+
+def test_control_characters_in_the_path_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _validate(capsys, str(tmp_path / "\x1b]0;pwned\x07" / "x\n.xml"))
+    assert status == 2 and "\\x1b]0;pwned\\x07/x\\n.xml: no folder" in err and "\x1b" not in err
+    status, _, err = _validate(capsys, "a\0b.xml")  # not from a shell, but from a caller of main()
+    assert status == 2 and err == "contentpack validate: error: --junit a\\x00b.xml: a path cannot hold a NUL character\n"
+
+
+def test_a_symbolic_link_stays_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "reports" / "validate.xml"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "validate.xml"
+    link.symlink_to(target)
+    status, _, _ = _validate(capsys, str(link))
+    assert status == 0 and link.is_symlink() and target.read_text().startswith("<?xml")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["validate.xml"]  # no temporary file left
+
+
+def test_a_fifo_with_a_reader_gets_the_report_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    outcome = run_cli("validate", "--root", str(VALID), "--junit", str(fifo), timeout=30)
+    reader.join(10)
+    outcome.assert_handled()
+    assert outcome.returncode == 0 and received and received[0].startswith(b"<?xml")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_fifo_nobody_reads_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    outcome = run_cli("validate", "--root", str(VALID), "--junit", str(fifo), timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 2 and stat.S_ISFIFO(fifo.stat().st_mode)
+    assert f"--junit {fifo}: a FIFO (named pipe) no process is reading: start the reader first" in outcome.stderr
+
+
+def test_replay_refuses_a_bad_junit_path_before_replaying(tmp_path: Path) -> None:
+    outcome = run_cli("replay", "--root", str(VALID), "--detection", PROMPTS, "--junit", str(tmp_path), timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 2 and outcome.stdout == ""
+    assert f"contentpack replay: error: --junit {tmp_path}: a folder, not a file" in outcome.stderr
+
+
+def test_character_devices_are_written_into_never_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``/dev/null`` is written into: a rename over it, as root, would replace the device with a file. The
+    renaming writer is disabled here, so that even a regression cannot touch the machine's ``/dev/null``."""
+    def no_rename(path: Path, data: bytes) -> None:
+        raise AssertionError(f"{path} would have been replaced")
+
+    monkeypatch.setattr(report_file, "_write_atomically", no_rename)
+    assert problem(Path("/dev/null")) is None
+    write_report(Path("/dev/null"), b"<testsuites/>\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
