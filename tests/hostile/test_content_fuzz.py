@@ -54,12 +54,17 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """``document`` with ``value`` at ``path``; unchanged when an earlier edit of the same file took the path
+    away (the paths are drawn from the original file)."""
     if not path:
         return value
     node = document
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
+    for step in path:
+        if not (isinstance(node, dict) and step in node
+                or isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)):
+            return document
+        parent, node = node, node[step]
+    parent[path[-1]] = value
     return document
 
 
