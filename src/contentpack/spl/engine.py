@@ -37,7 +37,8 @@ from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, 
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
-from contentpack.spl.parallel import ScanTask, admitted, finish, merge, partial_stats, run_parallel, through
+from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, finish, merge, partial_stats,
+                                      run_parallel, through)
 from contentpack.spl.searchparser import parse_search
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
@@ -408,7 +409,8 @@ class Engine:
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first."""
         knowledge = self._knowledge(first, rest)
-        memory = admitted(map(dict, self._memory), first, knowledge, ctx.evaluator, ctx.earliest, ctx.latest)
+        memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge, ctx.evaluator,
+                          ctx.earliest, ctx.latest)
         if not self._files:
             return memory
         plan = self._scan_plan(first, rest)
@@ -474,8 +476,8 @@ class Engine:
             for start, end in byte_ranges(source.path, self.workers)
         ]
         partial = run_parallel(tasks, self.workers)
-        memory = admitted(map(dict, self._memory), first, self._search_time, ctx.evaluator, ctx.earliest,
-                          ctx.latest)
+        memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, self._search_time,
+                          ctx.evaluator, ctx.earliest, ctx.latest)
         merge(partial, partial_stats(through(memory, prefix, ctx), stats))
         return finish(partial, stats)
 

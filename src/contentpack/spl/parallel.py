@@ -54,17 +54,30 @@ class ScanTask:
     limits: Limits
 
 
+def in_window(event: Event, earliest: float | None, latest: float | None) -> bool:
+    """``earliest <= _time < latest`` (Splunk's time range); with a bound, an event without a numeric
+    ``_time`` is outside it."""
+    if earliest is None and latest is None:
+        return True
+    when = event.get("_time")
+    if not isinstance(when, (int, float)) or isinstance(when, bool):
+        return False
+    return not ((earliest is not None and when < earliest) or (latest is not None and when >= latest))
+
+
+def copies_in_window(events: Iterable[Event], earliest: float | None, latest: float | None) -> Iterator[Event]:
+    """Copies of the events inside the window (the search changes its copies), judged before copying: an
+    engine searched over a short window of many registered events copies only those."""
+    return (dict(event) for event in events if in_window(event, earliest, latest))
+
+
 def admitted(events: Iterable[Event], first: SearchCommand, search_time: Mapping[str, object],
              evaluator: Evaluator, earliest: float | None, latest: float | None) -> Iterator[Event]:
     """Events inside the window, with search-time knowledge applied, that match the first search."""
     predicate = compile_search(first.expr)
     for event in events:
-        when = event.get("_time")
-        if earliest is not None or latest is not None:
-            if not isinstance(when, (int, float)) or isinstance(when, bool):
-                continue
-            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
-                continue
+        if not in_window(event, earliest, latest):
+            continue
         knowledge = search_time.get(str(event.get("sourcetype")))
         if knowledge is not None:
             knowledge.apply(event, evaluator)  # type: ignore[attr-defined]
