@@ -29,7 +29,7 @@ from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError, SplSyntaxError
-from contentpack.spl.evaluator import EvalState, Evaluator
+from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.limits import Limits, running, timed
@@ -136,6 +136,7 @@ class Engine:
         self._risk: list[Event] = []
         self._eventtypes: dict[str, SearchExpr] = {}
         self._geoip: LookupTable | None = None
+        self._compiled = CompileCache()  # shared by the evaluators of every run (see ``Evaluator``)
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -238,6 +239,7 @@ class Engine:
         other._search_time = self._search_time
         other._eventtypes = self._eventtypes
         other._geoip = self._geoip
+        other._compiled = self._compiled  # the same parsed searches run again: compiled once for all forks
         other._memory = list(events)
         other._risk = list(risk_events)
         return other
@@ -256,7 +258,7 @@ class Engine:
         if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
                 or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
             return None
-        evaluator = Evaluator(now, self.tz, searchmatch)
+        evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         needed = first.requires(frozenset())
         for each in self._search_time.values():
             needed = each.inputs_for(needed)
@@ -307,7 +309,7 @@ class Engine:
     def field_names(self) -> set[str]:
         """Every field some registered event has once search-time knowledge is applied (for hints about
         searches that found nothing; it reads lazily registered files whole)."""
-        evaluator = Evaluator(0.0, self.tz, searchmatch)
+        evaluator = Evaluator(0.0, self.tz, searchmatch, self._compiled)
         events = [map(dict, self._memory)] + [scan_file(source, needed=None) for source in self._files]
         names: set[str] = set()
         for stream in events:
@@ -347,7 +349,7 @@ class Engine:
             raise SplError(f"invalid {what}={value!r}: {exc}") from None
 
     def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
-        evaluator = Evaluator(now, self.tz, searchmatch)
+        evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
                              geoip=self._geoip)

@@ -112,21 +112,38 @@ def _compare(op: str, a: Value, b: Value) -> Value:
 _FOLDABLE = {"+", "-", "*", "/", "%", "."}
 
 
+class CompileCache(dict[int, tuple[Expr, Compiled]]):
+    """Compiled expressions by the identity of their node (each entry keeps its node alive, so an id is never
+    reused while cached). Bounded: a long-lived engine that parses ever new searches starts afresh past
+    ``LIMIT`` nodes instead of growing without end."""
+
+    LIMIT = 200_000
+
+    def put(self, node: Expr, compiled: Compiled) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[id(node)] = (node, compiled)
+
+
 class Evaluator:
     """Compiles and runs expressions with a fixed ``now``/``tz`` and a search-language matcher."""
 
-    def __init__(self, now: float, tz: str, searchmatch: SearchMatcher) -> None:
+    def __init__(self, now: float, tz: str, searchmatch: SearchMatcher,
+                 compiled: CompileCache | None = None) -> None:
         self.now = now
         self.tz = tz
         self.searchmatch = searchmatch
-        self._cache: dict[int, tuple[Expr, Compiled]] = {}
+        # A compiled expression reads ``now`` and ``tz`` from the state it is called with, never from the
+        # evaluator, so an engine shares one cache between the evaluators of its runs (a scheduled search is
+        # run thousands of times with a different ``now``, and would otherwise be compiled again each time).
+        self._cache = compiled if compiled is not None else CompileCache()
 
     def compile(self, node: Expr) -> Compiled:
         cached = self._cache.get(id(node))
         if cached is not None and cached[0] is node:
             return cached[1]
         compiled = self._compile(node)
-        self._cache[id(node)] = (node, compiled)
+        self._cache.put(node, compiled)
         return compiled
 
     def evaluate(self, node: Expr, event: Mapping[str, Value]) -> Value:

@@ -432,6 +432,9 @@ def _snap(moment: datetime, unit: str, weekday: int | None) -> datetime:
     return _localize(wall, info)
 
 
+# A pure function of its arguments, memoised: scheduled runs over overlapping windows evaluate the same events'
+# times against the same modifiers once per run (an hourly search over a week sees each event 168 times).
+@lru_cache(maxsize=65_536)
 def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
     """Apply a relative time modifier (``-7d@d``, ``@w1``, ``+1h@h``, ``-1mon@mon``, ``@d+3h``, ``now``).
 
@@ -490,6 +493,7 @@ def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
 _EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 
 
+@lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
 def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
     """The epoch for an ``earliest=``/``latest=`` value: ``now``, epoch seconds, absolute
     ``%m/%d/%Y:%H:%M:%S`` (in ``tz``), or a relative modifier applied to ``now``."""

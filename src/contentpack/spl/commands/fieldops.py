@@ -56,6 +56,7 @@ def matching_fields(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65_536)  # pure; a wildcard rename meets the same few field names in every event
 def renamed(source: str, target: str, name: str) -> str | None:
     """The new name of ``name`` under ``rename source AS target`` (None when the rule does not apply)."""
     if "*" not in source:

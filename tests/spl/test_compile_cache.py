@@ -1,0 +1,73 @@
+"""Compiled expressions are shared by every run of an engine and its forks, and the memoised pure functions
+give what computing them gives. A scheduled simulation runs one parsed search thousands of times with a
+different ``now``; neither the answers nor what is compiled may depend on which run came first."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.spl import Engine
+from contentpack.spl.commands.fieldops import renamed
+from contentpack.spl.evaluator import CompileCache, Evaluator
+from contentpack.spl.timeutil import parse_time_modifier, relative_time
+from contentpack.spl.values import Event
+
+EVENTS: list[Event] = [{"_time": 1_700_000_000.0 - i * 3600, "user": f"u{i % 3}", "code": str(65004 if i % 2 else 65001)}
+          for i in range(12)]
+SEARCH = ('search user=* | eval day=relative_time(_time, "-1d@d"), late=if(_time > now() - 7200, "yes", "no") '
+          '| rename co* as xo* | stats count by user, late, day, xode')
+
+
+def test_forks_share_what_their_runs_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine()
+    pipeline = engine.parse(SEARCH)
+    compiled: list[object] = []
+    real = Evaluator._compile
+
+    def counting(self: Evaluator, node: object) -> object:
+        compiled.append(node)
+        return real(self, node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Evaluator, "_compile", counting)
+    answers = []
+    for run in range(3):
+        now = 1_700_000_000.0 + run * 3600
+        answers.append(engine.fork(EVENTS, []).search_pipeline(pipeline, now=now).rows)
+    first_run = len(compiled)
+    assert first_run > 0
+    engine.fork(EVENTS, []).search_pipeline(pipeline, now=1_700_100_000.0)
+    assert len(compiled) == first_run  # later runs and forks compiled nothing again
+    # the answers follow each run's own now(): the cached code reads it from the run, not from the first run
+    fresh = [Engine().fork(EVENTS, []).search_pipeline(Engine().parse(SEARCH), now=1_700_000_000.0 + r * 3600).rows
+             for r in range(3)]
+    assert answers == fresh
+    assert answers[0] != answers[2]  # "late" moves with now()
+
+
+def test_the_compile_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CompileCache, "LIMIT", 5)
+    engine = Engine()
+    for i in range(20):  # ever new searches, as a long-lived engine may parse
+        engine.search(f"| makeresults | eval x={i} + 1, y=x * 2", now=0.0)
+    assert 0 < len(engine._compiled) <= 5
+
+
+@pytest.mark.parametrize(("epoch", "modifier", "tz"), [
+    (1_700_000_000, "-1d@d", "UTC"), (1_700_000_000.5, "@w1", "America/New_York"), (0, "+1mon@mon", "UTC"),
+])
+def test_memoised_time_functions_answer_as_computed(epoch: float, modifier: str, tz: str) -> None:
+    once = relative_time.__wrapped__(epoch, modifier, tz)
+    assert relative_time(epoch, modifier, tz) == once == relative_time(epoch, modifier, tz)
+    once = parse_time_modifier.__wrapped__(modifier, epoch, tz)
+    assert parse_time_modifier(modifier, epoch, tz) == once == parse_time_modifier(modifier, epoch, tz)
+    with pytest.raises(ValueError):  # errors are raised every time, never cached as answers
+        relative_time(epoch, "-1x", tz)
+    with pytest.raises(ValueError):
+        relative_time(epoch, "-1x", tz)
+
+
+def test_memoised_rename_answers_as_computed() -> None:
+    assert renamed("properties.*", "*", "properties.appId") == "appId"
+    assert renamed("a*b*", "x*y*", "a1b2") == "x1y2"
+    assert renamed("properties.*", "*", "other") is None
+    assert renamed.__wrapped__("a*b*", "x*y*", "a1b2") == "x1y2"
