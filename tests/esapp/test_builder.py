@@ -284,3 +284,39 @@ def test_a_rule_finding_stops_the_build_and_keeps_dist(yaml_pack: Path, tmp_path
     assert any("[CP034]" in p and "2099" in p for p in report.problems), report.problems
     assert _tree(out) == before
     assert not list(tmp_path.glob(".dist*"))
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, valid: bool) -> None:
+    """A build keeps the collector paused while it loads and renders; if the pack were still alive when the
+    pause ends, the first collection would walk every object of it (on a big pack, a sizeable share of the
+    build). So when the outermost pause ends, no model object of the pack may be left."""
+    import contextlib
+    import gc
+    from collections.abc import Iterator
+
+    from contentpack.content import validate as validate_module
+
+    real = validate_module.cyclic_gc_paused
+    depth = [0]
+    alive_at_resume: list[int] = []
+
+    @contextlib.contextmanager
+    def watched() -> Iterator[None]:
+        depth[0] += 1
+        try:
+            with real():
+                yield
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                alive_at_resume.append(sum(isinstance(o, (Pack, Detection)) for o in gc.get_objects()))
+
+    monkeypatch.setattr(validate_module, "cyclic_gc_paused", watched)
+    if not valid:
+        ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+        ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
+    report = builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV)
+    assert report.ok is valid
+    assert alive_at_resume == [0]

@@ -219,11 +219,16 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
     from contentpack.content.validate import cyclic_gc_paused, validate_pack
 
     # One pause for load and render: re-enabling the collector between them would make it re-scan the whole
-    # freshly loaded pack while rendering allocates. The pack is dropped before the pause ends (it lives only
-    # in this block), so no collection afterwards walks it once more.
+    # freshly loaded pack while rendering allocates. The pack is dropped before the pause ends (``del``: a
+    # ``return`` inside the block would keep it alive until after the collector is back on, and the first
+    # collection would then walk every object of it).
     with cyclic_gc_paused():
         result = validate_pack(Path(root), strict=strict)
+        warnings = tuple(d.render() for d in result.diagnostics)
         if not result.ok or result.pack is None:
-            return BuildReport(False, tuple(d.render() for d in result.diagnostics) or ("validation failed",))
-        report = build_pack(result.pack, Path(output).absolute(), style, environ, force)
-        return dataclasses.replace(report, warnings=tuple(d.render() for d in result.diagnostics))
+            report = BuildReport(False, warnings or ("validation failed",))
+        else:
+            report = dataclasses.replace(build_pack(result.pack, Path(output).absolute(), style, environ, force),
+                                         warnings=warnings)
+        del result
+    return report
