@@ -125,6 +125,13 @@ class _Builder:
             initiator_ip=ip,
         )
 
+    def user_grants(self, user: User, app: ThirdPartyApp, at: int) -> None:
+        """A user consents from the office (``grant``) and the app's sign-in follows 2 s later under the
+        consent's correlation id: how every user grant of the scenarios looks."""
+        corr = guid(self.rng)
+        self.grant(user, app, at, corr, user.office_ip)
+        self.sign_in(user, self.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+
     def grant(self, user: User, app: ThirdPartyApp, at: int, correlation_id: str, ip: str,
               admin: bool = False) -> None:
         """A successful consent: ``Add service principal`` the first time the tenant sees a multi-tenant
@@ -318,9 +325,7 @@ def consent_phishing_campaign(seed: int) -> Scenario:
         b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, at_home=rng.random() < 0.3)
     ref = b.ref(app, grant_times[0])
     for user, at in zip(granters, grant_times):
-        corr = guid(rng)
-        b.grant(user, app, at, corr, user.office_ip)
-        b.sign_in(user, ref, at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        b.user_grants(user, app, at)
         for k in range(2):
             b.attacker_refresh(user, ref, at + (15 + 40 * k) * TICKS_PER_MINUTE + rng.randrange(TICKS_PER_MINUTE))
     facts = {
@@ -395,9 +400,7 @@ def declined_then_granted(seed: int) -> Scenario:
     b.plan_first_consent(app, at)
     declined = ticks_of("2026-10-15T09:12:40")
     b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes)
-    corr = guid(b.rng)
-    b.grant(user, app, at, corr, user.office_ip)
-    b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    b.user_grants(user, app, at)
     return b.done(
         "declined_then_granted", seed,
         "A user declines 'Invoice Tracker Pro' (65004), is lured again and grants it mail scopes about 4.5 "
@@ -547,9 +550,7 @@ def quick_regrant(seed: int) -> Scenario:
     # by write time (_time) the grant comes first, by event time the refusal does
     b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True,
               lag=8 * TICKS_PER_MINUTE)
-    corr = guid(b.rng)
-    b.grant(user, app, granted, corr, user.office_ip)
-    b.sign_in(user, b.ref(app, granted), granted + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    b.user_grants(user, app, granted)
     b.attacker_refresh(user, b.ref(app, granted), granted + 21 * TICKS_PER_MINUTE)
     return b.done(
         "quick_regrant", seed,
@@ -603,9 +604,7 @@ def relure_days_later(seed: int) -> Scenario:
     granted = ticks_of("2026-10-29T09:20:07")
     b.plan_first_consent(app, granted)
     b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True)
-    corr = guid(b.rng)
-    b.grant(user, app, granted, corr, user.office_ip)
-    b.sign_in(user, b.ref(app, granted), granted + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+    b.user_grants(user, app, granted)
     b.attacker_refresh(user, b.ref(app, granted), granted + 33 * TICKS_PER_MINUTE)
     return b.done(
         "relure_days_later", seed,
@@ -636,9 +635,7 @@ def uncommon_scopes_phishing(seed: int) -> Scenario:
         at = start + rng.randrange(45 * TICKS_PER_MINUTE)
         b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, typed_upn=rng.random() < 0.3)
     for user, at in zip(granters, grant_times):
-        corr = guid(rng)
-        b.grant(user, app, at, corr, user.office_ip)
-        b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        b.user_grants(user, app, at)
         b.attacker_refresh(user, b.ref(app, at), at + 25 * TICKS_PER_MINUTE)
     return b.done(
         "uncommon_scopes_phishing", seed,
@@ -670,9 +667,7 @@ def legit_app_rollout(seed: int) -> Scenario:
         at = start + rng.randrange(55 * TICKS_PER_MINUTE)
         b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
     for user, at in zip(consenters, consent_times):
-        corr = guid(rng)
-        b.grant(user, app, at, corr, user.office_ip)
-        b.sign_in(user, b.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        b.user_grants(user, app, at)
     admin = tenant.admin
     approved = ticks_of("2026-10-27T11:32:10")
     b.grant(admin, app, approved, guid(rng), admin.office_ip, admin=True)
