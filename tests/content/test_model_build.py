@@ -16,6 +16,7 @@ from contentpack.content import validate as validate_module
 from contentpack.content.build_model import deployment_for
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Deployment, NotableAction, Scheduling
+from document_paths import key_paths
 
 from .helpers import CORRELATION, HUNTING, TTP, VALID, Validate, edit
 
@@ -115,17 +116,6 @@ def test_validation_restores_the_cycle_collector_state(pack: Path, validate: Val
         gc.enable()
 
 
-def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _paths(child, (*prefix, index))
-    return found
-
-
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.text(max_size=12), st.just("2025-13-40"))
 VALUES = st.recursive(
     SCALARS,
@@ -142,7 +132,7 @@ def test_any_mutation_of_a_detection_gives_a_model_or_diagnostics(
 ) -> None:
     """Schema + model building never raise: whatever replaces one node, the file yields a model or errors."""
     document = yaml.safe_load((VALID / TTP).read_text(encoding="utf-8"))
-    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    path = data.draw(st.sampled_from(key_paths(document)[1:]))
     parent = document
     for part in path[:-1]:
         parent = parent[part]

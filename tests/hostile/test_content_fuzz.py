@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from contentpack.content.validate import validate_pack
 from contentpack.esapp.builder import build
 from contentpack.simulate import ReplaySetupError, build_engine
+from document_paths import key_paths
 
 from .support import DATA_SOURCE, VALID, copy_pack, run_cli
 
@@ -39,18 +40,6 @@ _VALUE = st.recursive(_SCALAR, lambda inner: st.one_of(
     st.lists(inner, max_size=3),
     st.dictionaries(st.one_of(_TEXT, st.sampled_from(["field", "alias", "source_field", "expression", "name",
                                                       "url", "version"])), inner, max_size=3)), max_leaves=8)
-
-
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every key path of a YAML document (the document itself included)."""
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
 
 
 def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
@@ -73,7 +62,7 @@ def _edits(draw: st.DrawFn) -> list[tuple[str, tuple[Any, ...], Any]]:
     edits = []
     for relative in draw(st.lists(st.sampled_from([STORY, DATA_SOURCE]), min_size=1, max_size=3)):
         document = yaml.safe_load((VALID / relative).read_text(encoding="utf-8"))
-        edits.append((relative, draw(st.sampled_from(_paths(document))), draw(_VALUE)))
+        edits.append((relative, draw(st.sampled_from(key_paths(document))), draw(_VALUE)))
     return edits
 
 
