@@ -92,10 +92,10 @@ def test_replay_refuses_a_bad_junit_path_before_replaying(tmp_path: Path) -> Non
 def test_character_devices_are_written_into_never_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     """``/dev/null`` is written into: a rename over it, as root, would replace the device with a file. The
     renaming writer is disabled here, so that even a regression cannot touch the machine's ``/dev/null``."""
-    def no_rename(path: Path, data: bytes) -> None:
+    def no_rename(path: Path, chunks: object, prefix: str | None = None) -> None:
         raise AssertionError(f"{path} would have been replaced")
 
-    monkeypatch.setattr(report_file, "_write_atomically", no_rename)
+    monkeypatch.setattr(report_file, "write_atomically", no_rename)
     assert problem(Path("/dev/null")) is None
     write_report(Path("/dev/null"), b"<testsuites/>\n")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -9,11 +9,10 @@ interrupted run never leaves a half-written file behind a good name.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from contentpack.atomic_write import write_atomically
 from contentpack.backtest.summary import iso
 from contentpack.simulate import Notable
 from contentpack.spl.values import Event, Value
@@ -70,15 +69,7 @@ def _lines(objects: Iterable[Mapping[str, object]]) -> Iterable[str]:
 def write_text(folder: Path, name: str, chunks: Iterable[str]) -> Path:
     """Write ``chunks`` to ``folder/name`` through a temporary file renamed into place."""
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(folder / name, (chunk.encode("utf-8") for chunk in chunks))
     return folder / name
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from contentpack.atomic_write import write_atomically
 from contentpack.cli.common import usage_error
 from contentpack.junit import Case, render
 from contentpack.spl.files import describe_kind
@@ -77,7 +77,7 @@ def write_report(path: Path, data: bytes) -> None:
     elif mode is not None and not stat.S_ISREG(mode):
         raise ReportPathError(f"{describe_kind(mode)}, not a file")
     else:
-        _write_atomically(Path(os.path.realpath(path)) if path.is_symlink() else path, data)
+        write_atomically(Path(os.path.realpath(path)) if path.is_symlink() else path, [data])
 
 
 def _write_into(path: Path, data: bytes, mode: int) -> None:
@@ -95,18 +95,6 @@ def _write_into(path: Path, data: bytes, mode: int) -> None:
             view = view[os.write(descriptor, view):]
     finally:
         os.close(descriptor)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def junit_problem(command: str, path: Path | None) -> int | None:

@@ -21,7 +21,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 import yaml
 
 import contentpack
+from contentpack.atomic_write import write_atomically
 from contentpack.content import loader
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import (
@@ -122,14 +122,7 @@ def _write(path: Path, salt: str, entries: CacheEntries) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temps(path.parent)
-        fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((salt, entries)))
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_atomically(path, [marshal.dumps((salt, entries))], prefix=_TEMP_PREFIX)
     except (OSError, ValueError):
         pass  # best effort: the next run parses again
 
