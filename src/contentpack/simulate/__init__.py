@@ -62,10 +62,11 @@ from contentpack.simulate.timeline import EventIndex
 from contentpack.spl.values import Event
 
 __all__ = [
-    "Answer", "ScheduledRun", "scheduled_runs", "DEFAULT_BY_SOURCETYPE", "ENTRA_ID", "REPLAY_NOW", "DelayModel", "DelayPlan", "EventIndex", "Notable",
-    "ReplaySetupError", "Run", "Schedule", "SimulationError", "SimulationResult", "Throttle", "build_engine",
-    "clock", "delay_model", "index_events", "notable_for", "pack_macros", "result_time", "risk_events",
-    "schedule_of", "simulate", "MAX_PERIOD_DAYS", "MAX_RUNS", "TooLarge", "check_period",
+    "Answer", "DEFAULT_BY_SOURCETYPE", "DelayModel", "DelayPlan", "ENTRA_ID", "EventIndex", "MAX_PERIOD_DAYS",
+    "MAX_RUNS", "Notable", "REPLAY_NOW", "ReplaySetupError", "Run", "Schedule", "ScheduledRun", "SimulationError",
+    "SimulationResult", "Throttle", "TooLarge", "build_engine", "check_period", "clock", "delay_model",
+    "index_events", "notable_for", "pack_macros", "result_time", "risk_events", "schedule_of", "scheduled_runs",
+    "simulate",
 ]
 
 
