@@ -1,8 +1,9 @@
 """The build runs where POSIX-only calls are missing (Windows has none of these names) and gives the same bytes.
 
 Each name below exists on Linux and macOS but not on Windows (Python's ``os`` documentation marks them
-"Availability: Unix"); the test removes them from ``os``, takes away ``fcntl`` and linkat-style
-``follow_symlinks`` support and the rename-exchange system call, then validates and builds the fixture pack.
+"Availability: Unix"); the test removes them from ``os``, takes away ``fcntl``, linkat-style
+``follow_symlinks`` support, ``utime`` through a descriptor and the rename-exchange system call, then
+validates and builds the fixture pack.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def test_the_build_without_posix_only_calls_gives_the_same_output(tmp_path: Path
         monkeypatch.delattr(os, name)
     monkeypatch.setitem(sys.modules, "fcntl", None)  # import fcntl -> ImportError, as on Windows
     monkeypatch.setattr(os, "supports_follow_symlinks", set())
+    monkeypatch.setattr(os, "supports_fd", set())  # no utime through a descriptor
     monkeypatch.setattr(output, "exchange", lambda a, b: False)
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(tmp_path / "cache"))  # the parse cache is written too
     _build_twice(pack, tmp_path / "portable")

@@ -81,33 +81,47 @@ def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Pat
     output is never modified (a changed file always gets a new inode), so a failed build still leaves it
     exactly as it was, and once the swap removes the old tree each taken-over file has one name again.
     """
-    folders: set[Path] = set()
-    return sum(_place(_target(base, rel, folders), rel, files[rel], epoch, previous) for rel in sorted(files))
+    folders: set[str] = set()
+    root = os.fspath(base)
+    return sum(_place(_target(root, rel, folders), rel, files[rel], epoch, previous) for rel in sorted(files))
 
 
-def _target(base: Path, rel: str, folders: set[Path]) -> Path:
-    """Where ``rel`` goes under ``base``, its folder made (once per folder: ``folders`` remembers them)."""
-    target = base / check_member(rel)
-    if target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
+def _target(base: str, rel: str, folders: set[str]) -> str:
+    """Where ``rel`` goes under ``base``, its folder made (once per folder: ``folders`` remembers them).
+
+    Plain strings rather than ``Path`` objects: a big pack's docs are thousands of files, and each ``Path``
+    parses its text again.
+    """
+    target = os.path.join(base, *check_member(rel).parts)
+    parent = os.path.dirname(target)
+    if parent not in folders:
+        os.makedirs(parent, exist_ok=True)
+        folders.add(parent)
     return target
 
 
-def _place(target: Path, rel: str, data: bytes, epoch: int, previous: Path | None) -> bool:
+def _place(target: str, rel: str, data: bytes, epoch: int, previous: Path | None) -> bool:
     """Put ``data`` at ``target``: hard-linked from ``previous`` when identical there (True), else written."""
-    if previous is not None and _link_identical(previous / rel, target, data, epoch):
+    if previous is not None and _link_identical(previous / rel, Path(target), data, epoch):
         return True
     _create(target, data, epoch)
     return False
 
 
-def _create(target: Path, data: bytes, epoch: int) -> None:
+def _create(target: str, data: bytes, epoch: int) -> None:
     """Write a new file; never an existing one, so no file of the previous output (linked in) is ever changed."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.utime(target, (epoch, epoch))
+    by_fd = os.utime in os.supports_fd  # saves looking the name up again; Windows cannot
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if by_fd:
+            os.utime(fd, (epoch, epoch))
+    finally:
+        os.close(fd)
+    if not by_fd:
+        os.utime(target, (epoch, epoch))
 
 
 def _mine(info: os.stat_result) -> bool:
