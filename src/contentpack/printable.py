@@ -11,8 +11,10 @@ MarkupError"). A leaf module, so the reports below the command line share it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 # C0 controls (TAB and LF included: one message is one line), DEL, C1 controls, the Unicode line and paragraph
 # separators, and the bidirectional overrides/isolates (which can make text read differently from its bytes).
@@ -37,4 +39,6 @@ def printable(text: str) -> str:
 
 def cell(text: str) -> Text:
     """``text`` for a rich table cell or header: escaped, and never parsed as rich markup."""
+    from rich.text import Text  # here: the commands that print no table (validate, build) need not load rich
+
     return Text(printable(text))
