@@ -32,6 +32,9 @@ DESCRIPTION = (
 
 
 def _detection(index: int, story: str, data_source: str, macro: str) -> tuple[str, str]:
+    """One detection file. Its search is its own (an application excluded by id), as every ESCU search is, so
+    nothing that remembers whole searches or their drilldowns gains more here than it would on real content;
+    what repeats is what repeats in ESCU (macro calls, drilldown templates, stories, data sources)."""
     name = f"Generated Consent Detection {index:05d}"
     stem = detection_file_stem(name)
     text = f"""name: {name}
@@ -44,7 +47,8 @@ type: TTP
 data_source:
 - {data_source}
 description: {DESCRIPTION * 2}
-search: '`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 `{macro}`
+search: '`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004
+  properties.appId!="{uuid.UUID(int=10**9 + index)}" `{macro}`
   | rename properties.* as *
   | fillnull
   | stats count min(_time) as firstTime max(_time) as lastTime by dest user src vendor_account vendor_product appDisplayName signature
