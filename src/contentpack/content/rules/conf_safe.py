@@ -16,7 +16,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterator, Mapping
 
-from contentpack.content.conf_text import conf_text_problem
+from contentpack.content.conf_text import all_fit, conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import NodePath, SourceMap
 from contentpack.content.rules import RuleContext
@@ -97,9 +97,7 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        texts = _strings(obj)
-        if conf_text_problem("\n".join(texts) + "\n") is None and \
-                not any(text.rstrip().endswith("\\") for text in texts):
+        if all_fit(_strings(obj)):
             continue  # nearly every object: one check of all its text at once
         for node, text in _texts(obj, ()):
             problem = conf_text_problem(text)
