@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contentpack.spl import MacroDef, SplMacroError, SplSyntaxError, parse
-from contentpack.spl.macros import MAX_DEPTH, expand, macro_table
+from contentpack.spl.macros import MAX_DEPTH, expand, expand_text, macro_table
 
 MACROS = {
     "a": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
@@ -105,3 +105,17 @@ def test_one_table_expands_many_searches_as_fresh_tables_would() -> None:
     assert both.text == "x | x sourcetype=azure:monitor:aad"
     assert [both.original_offset(i) for i in range(8)] == [0, 4, 5, 6, 7, 11, 12, 12]
     assert both.origin == expand("`n2` | `n2` `azure_monitor_aad`", {**chain, **MACROS}).origin
+
+
+@pytest.mark.parametrize("search", ["`pair(k, v)` ```c``` `outer`", 'x="`nope`" `azure_monitor_aad`', "`nope`",
+                                    "a `pair(1, 2, 3)`", "b `azure_monitor_aad"])
+def test_expand_text_is_expand_without_the_origins(search: str) -> None:
+    try:
+        expected: tuple[object, ...] = ("text", expand(search, MACROS).text)
+    except SplMacroError as exc:
+        expected = (exc.message, exc.offset)
+    try:
+        found: tuple[object, ...] = ("text", expand_text(search, MACROS))
+    except SplMacroError as exc:
+        found = (exc.message, exc.offset)
+    assert found == expected

@@ -238,21 +238,21 @@ def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int) -> 
     known = table.expanded_calls.get((call, depth))
     if known is None:
         name, body = _call_body(call, table, depth, call_offset)
-        known = table.expanded_calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)[0]))
+        known = table.expanded_calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)))
     return known
 
 
 def _expand(
-    text: str, origin: Sequence[int] | int, table: MacroTable, depth: int
-) -> tuple[list[str], list[int]]:
-    """``text`` with its macro calls expanded, as pieces to join, and the origin of each of their characters.
+    text: str, origin: Sequence[int] | int, table: MacroTable, depth: int, out_origin: list[int] | None = None
+) -> list[str]:
+    """``text`` with its macro calls expanded, as pieces to join.
 
     ``origin``: at the top level, the offset in the author's text of each character of ``text``; inside a
-    macro body, the one offset all its characters map to (the call that brought it in), and then no origins
-    are returned (the caller knows them). Plain text between calls is copied as one slice.
+    macro body, the one offset all its characters map to (the call that brought it in). ``out_origin``, when
+    given, receives the origin of each character of the result. Plain text between calls is copied as one
+    slice.
     """
     pieces: list[str] = []
-    out_origin: list[int] = []
     size = 0
     done = 0  # text[:done] is copied or expanded
     for start, end in _call_spans(text):
@@ -261,7 +261,7 @@ def _expand(
             raise SplMacroError("unterminated macro call (missing closing backtick)", offset=call_offset)
         name, inner = _expand_call(text[start + 1 : end], table, depth, call_offset)
         pieces += (text[done:start], inner)
-        if not isinstance(origin, int):
+        if out_origin is not None and not isinstance(origin, int):
             out_origin += origin[done:start]
             out_origin += [call_offset] * len(inner)
         size += start - done + len(inner)
@@ -270,13 +270,21 @@ def _expand(
                                 "characters", offset=call_offset)
         done = end + 1
     pieces.append(text[done:])
-    if not isinstance(origin, int):
+    if out_origin is not None and not isinstance(origin, int):
         out_origin += origin[done:]
-    return pieces, out_origin
+    return pieces
 
 
 def expand(text: str, macros: Mapping[str, MacroDef] | None = None) -> Expanded:
     """Remove comments and expand every macro call; raise :class:`SplMacroError` with the call's offset."""
     stripped, origin = _strip_comments(text)
-    pieces, out_origin = _expand(stripped, origin, macro_table(macros), 0)
+    out_origin: list[int] = []
+    pieces = _expand(stripped, origin, macro_table(macros), 0, out_origin)
     return Expanded("".join(pieces), tuple(out_origin), text)
+
+
+def expand_text(text: str, macros: Mapping[str, MacroDef] | None = None) -> str:
+    """``expand(text, macros).text`` (the same errors too), without the origin of each character, which only
+    locates problems: a validator reads the expansion of every search and locates problems in a few."""
+    stripped, origin = _strip_comments(text)
+    return "".join(_expand(stripped, origin, macro_table(macros), 0))

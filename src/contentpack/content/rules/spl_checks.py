@@ -145,6 +145,7 @@ def _same(offset: int) -> int:
     return offset
 
 
+@functools.lru_cache(maxsize=4096)  # drilldown templates repeat across a pack's detections
 def _token_free(text: str) -> str:
     """``$name$`` tokens (ES fills them at run time) as same-length field names, so offsets stay put."""
     return _TOKEN.sub(lambda m: "_" + re.sub(r"\W", "_", m.group(1)) + "_", text)
@@ -202,10 +203,12 @@ def _macro_at(text: str, offset: int) -> str | None:
 def spl_findings(text: SearchText, analysis: SplAnalysis, custom: frozenset[str],
                  positions: _Positions) -> Iterator[Diagnostic]:
     """CP060/CP061 for one text (``analysis``: the run's shared expansions and parse answers)."""
-    from contentpack.spl import SplMacroError, SplSyntaxError
-
     # a search calling a macro the pack lacks is not parsed (CP024 reports the macro)
     problems = analysis.problems(text.parsed) if _resolvable(text.parsed, analysis.macros) else []
+    if not problems:
+        return  # nearly every text
+    from contentpack.spl import SplMacroError, SplSyntaxError
+
     seen: set[tuple[str, int | None]] = set()
     for problem in problems:
         if isinstance(problem, SplMacroError):
