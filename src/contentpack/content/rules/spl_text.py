@@ -77,17 +77,18 @@ def macro_calls(search: str) -> tuple[MacroCall, ...]:
     every search, and macro definitions are asked about again for every search that calls them)."""
     if "`" not in search:
         return ()
-    calls: list[MacroCall] = []
-    for match in _MACRO.finditer(strip_comments(search)):
-        text = match.group(1)
-        call = _MACRO_CALL.fullmatch(text)
-        if call is None:
-            calls.append(MacroCall(text, None, 0))
-            continue
-        args = call.group(2)
-        arity = 0 if args is None or not args.strip() else len(split_arguments(args))
-        calls.append(MacroCall(text, call.group(1), arity))
-    return tuple(calls)
+    return tuple(map(_macro_call, _MACRO.findall(strip_comments(search))))
+
+
+@functools.lru_cache(maxsize=8192)  # searches written from one pattern make the same calls
+def _macro_call(text: str) -> MacroCall:
+    """The call whose text (between the backticks) is ``text``."""
+    call = _MACRO_CALL.fullmatch(text)
+    if call is None:
+        return MacroCall(text, None, 0)
+    args = call.group(2)
+    arity = 0 if args is None or not args.strip() else len(split_arguments(args))
+    return MacroCall(text, call.group(1), arity)
 
 
 def lookup_names(search: str) -> list[str]:
