@@ -183,10 +183,8 @@ def search_texts(context: RuleContext) -> Iterator[SearchText]:
 
 def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:
     for call in macro_calls(text):
-        if call.name is None:
-            return False
-        key = f"{call.name}({call.arity})" if call.arity else call.name
-        if key not in macros:
+        stanza = call.stanza
+        if stanza is None or stanza not in macros:
             return False
     return True
 
