@@ -61,13 +61,14 @@ class MacroTable(Mapping[str, MacroDef]):
 
     Fixed once built, so it also remembers what each distinct macro call expanded to: searches written from
     one pattern make the same calls (`` `security_content_ctime(firstTime)` ``), and each is worked out once
-    per table. A table never changes, so a remembered expansion cannot go stale.
+    per table. A table never changes, so a remembered expansion cannot go stale; what it remembers is one
+    entry per distinct call it expanded, and goes with the table (a validate run keeps one).
     """
 
     def __init__(self, macros: Iterable[MacroDef] = ()) -> None:
         self._by_key = {macro.key: macro for macro in macros}
         # (call text between the backticks, nesting depth) -> (macro name, expanded body); successes only
-        self.expanded_calls: dict[tuple[str, int], tuple[str, str]] = {}
+        self._calls: dict[tuple[str, int], tuple[str, str]] = {}
 
     def __getitem__(self, key: str) -> MacroDef:
         return self._by_key[key]
@@ -235,10 +236,10 @@ def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tu
 
 def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int) -> tuple[str, str]:
     """The macro name and the full expansion of one call (the text between its backticks) at this depth."""
-    known = table.expanded_calls.get((call, depth))
+    known = table._calls.get((call, depth))
     if known is None:
         name, body = _call_body(call, table, depth, call_offset)
-        known = table.expanded_calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)))
+        known = table._calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)))
     return known
 
 
