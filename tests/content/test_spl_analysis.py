@@ -63,3 +63,12 @@ def test_the_analysis_is_built_once_per_context() -> None:
     context = _context()
     assert context.spl is context.spl
     assert context.spl.expanded_text("`unknown_macro`") is None
+
+
+def test_reading_the_expanded_text_first_changes_no_answer() -> None:
+    """CP045 reads every expansion before CP060 asks for problems; clean searches have none to locate."""
+    for search in (*SEARCHES, "`m` | stats count", "`w(1)`"):
+        context = _context()
+        context.spl.expanded_text(search)
+        assert _shape(context.spl.problems(search)) == _shape(check(search, pack_macros(context.pack))), search
+    assert _context().spl.problems("`m` | stats count") == []

@@ -17,6 +17,14 @@ def test_lookup_names_skip_options() -> None:
     assert lookup_names(text) == ["apps.csv", "known_apps", "x"]
 
 
+def test_lookup_names_ignore_case() -> None:
+    """Command names are case-insensitive, the quick look for the word too (Kelvin sign: the pattern's
+    IGNORECASE takes it for a k, and so does ``str.lower``)."""
+    assert lookup_names("x | LOOKUP apps app | [| InputLookup y]") == ["apps", "y"]
+    assert lookup_names("x | loo\u212aup apps app") == ["apps"]
+    assert lookup_names("x | stats count by lookup_ok") == [] and lookup_names("index=main") == []
+
+
 @pytest.mark.parametrize(
     ("text", "tokens", "balanced"),
     [

@@ -87,3 +87,21 @@ def test_declared_patterns_taint_any_matching_field(tmp_path: Path) -> None:
 def test_fields_the_attacker_cannot_choose_stay_quiet(tmp_path: Path, before_stats: str, by_extra: str,
                                                       token: str) -> None:
     assert _with(tmp_path, before_stats, by_extra, token) == []
+
+
+def test_detections_written_from_one_pattern_each_get_their_warning(tmp_path: Path) -> None:
+    """The findings of a search pattern and its drilldowns are worked out once, and reported for each detection
+    that has them, at its own file."""
+    root = copy_pack(tmp_path)
+    edit(root, TTP, DRILL_NAME, 'View the detection results for - "$appDisplayName$"')
+    twin = (root / TTP).read_text(encoding="utf-8")
+    for old, new in (("Entra ID User Declined Consent For OAuth App", "Entra ID User Declined Consent Twin"),
+                     ("3d2c1b0a-9f8e-4d7c-b6a5-948372615a4b", "3d2c1b0a-9f8e-4d7c-b6a5-948372615a4c"),
+                     ("consent_for_oauth_app_filter", "consent_twin_filter")):
+        assert old in twin
+        twin = twin.replace(old, new)
+    (root / TTP).with_name("entra_id_user_declined_consent_twin.yml").write_text(twin, encoding="utf-8")
+    found = _cp045(root)
+    assert len(found) == 2, found
+    assert {finding.split(":")[0] for finding in found} == {TTP, TTP.replace("for_oauth_app", "twin")}
+    assert found[0].split(": ", 1)[1] == found[1].split(": ", 1)[1]

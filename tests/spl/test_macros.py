@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contentpack.spl import MacroDef, SplMacroError, SplSyntaxError, parse
-from contentpack.spl.macros import MAX_DEPTH, expand
+from contentpack.spl.macros import MAX_DEPTH, expand, expand_text, macro_table
 
 MACROS = {
     "a": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
@@ -90,3 +90,32 @@ def test_an_error_at_the_end_of_a_macro_body_points_at_the_call() -> None:
     with pytest.raises(SplSyntaxError) as first:
         parse("`lead`", {"lead": MacroDef("lead", (), "| stats count by")})
     assert first.value.column == 1
+
+
+def test_one_table_expands_many_searches_as_fresh_tables_would() -> None:
+    """A table remembers each call's expansion: what it remembers must not depend on where the call was first
+    met (offsets of the author's text) nor on how deep it was nested then (the depth limit still holds)."""
+    chain = {f"n{i}": MacroDef(f"n{i}", (), f"`n{i + 1}`" if i <= MAX_DEPTH else "x") for i in range(1, MAX_DEPTH + 2)}
+    table = macro_table(chain)
+    assert expand("`n2`", table).text == "x"  # n2 .. n21: the deepest call is at the limit, not past it
+    with pytest.raises(SplMacroError, match=f"deeper than {MAX_DEPTH}") as deep:
+        expand("a `n1`", table)  # the same calls one level deeper
+    assert deep.value.offset == 2
+    both = expand("`n2` | `n2` `azure_monitor_aad`", macro_table({**chain, **MACROS}))
+    assert both.text == "x | x sourcetype=azure:monitor:aad"
+    assert [both.original_offset(i) for i in range(8)] == [0, 4, 5, 6, 7, 11, 12, 12]
+    assert both.origin == expand("`n2` | `n2` `azure_monitor_aad`", {**chain, **MACROS}).origin
+
+
+@pytest.mark.parametrize("search", ["`pair(k, v)` ```c``` `outer`", 'x="`nope`" `azure_monitor_aad`', "`nope`",
+                                    "a `pair(1, 2, 3)`", "b `azure_monitor_aad"])
+def test_expand_text_is_expand_without_the_origins(search: str) -> None:
+    try:
+        expected: tuple[object, ...] = ("text", expand(search, MACROS).text)
+    except SplMacroError as exc:
+        expected = (exc.message, exc.offset)
+    try:
+        found: tuple[object, ...] = ("text", expand_text(search, MACROS))
+    except SplMacroError as exc:
+        found = (exc.message, exc.offset)
+    assert found == expected

@@ -16,6 +16,8 @@ import re
 FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Either problem, in one search (the fast path: nearly every text has neither).
 _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\\\s*\Z")
+# The characters of FORBIDDEN_CHARS that stay forbidden once line ends are normalised (CR becomes LF).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 TRAILING_BACKSLASH = "a value may not end with a backslash (Splunk would join the next line to it)"
 
@@ -39,3 +41,17 @@ def conf_text_problem(value: str) -> str | None:
     if text.strip().endswith("\\"):
         return TRAILING_BACKSLASH
     return None
+
+
+def all_fit(texts: list[str]) -> bool:
+    """Whether ``conf_text_problem`` is None for every one of ``texts``, in one look at all of them.
+
+    Why: a validator checks every text of every object, and nearly every object's texts all fit, so it
+    asks this first and looks at each text only when the answer is no. A text fails for a control character
+    (which no joining can create or hide: ``isprintable`` rules them out in one fast pass over text that has
+    no line breaks or tabs) or for a trailing backslash (impossible when no text has a backslash at all).
+    """
+    joined = "".join(texts)
+    if not joined.isprintable() and _CONTROL.search(joined) is not None:
+        return False
+    return "\\" not in joined or not any(text.rstrip().endswith("\\") for text in texts)

@@ -14,7 +14,7 @@ syntax error inside a macro body points at the macro call.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.errors import SplMacroError, SplSyntaxError
@@ -55,24 +55,44 @@ class Expanded:
         return self.origin[max(offset, 0)]
 
 
-class MacroTable(dict[str, MacroDef]):
+class MacroTable(Mapping[str, MacroDef]):
     """Macros keyed by ``name`` / ``name(N)``: what ``macro_table`` returns, and takes back as it is (a
-    validator expanding thousands of searches with one pack's macros indexes them once)."""
+    validator expanding thousands of searches with one pack's macros indexes them once).
+
+    Fixed once built, so it also remembers what each distinct macro call expanded to: searches written from
+    one pattern make the same calls (`` `security_content_ctime(firstTime)` ``), and each is worked out once
+    per table. A table never changes, so a remembered expansion cannot go stale; what it remembers is one
+    entry per distinct call it expanded, and goes with the table (a validate run keeps one).
+    """
+
+    def __init__(self, macros: Iterable[MacroDef] = ()) -> None:
+        self._by_key = {macro.key: macro for macro in macros}
+        # (call text between the backticks, nesting depth) -> (macro name, expanded body); successes only
+        self._calls: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def __getitem__(self, key: str) -> MacroDef:
+        return self._by_key[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
 
 
 def macro_table(macros: Mapping[str, MacroDef] | None) -> MacroTable:
     """Index macros by ``name`` / ``name(N)`` whatever keys the caller used."""
     if isinstance(macros, MacroTable):
         return macros
-    table = MacroTable()
-    for macro in (macros or {}).values():
-        table[macro.key] = macro
-    return table
+    return MacroTable((macros or {}).values())
 
 
-def _strip_comments(text: str) -> tuple[str, list[int]]:
+def _strip_comments(text: str) -> tuple[str, Sequence[int]]:
     if "```" not in text:
-        return text, list(range(len(text)))
+        return text, range(len(text))
     return _strip_comment_blocks(text)
 
 
@@ -165,72 +185,107 @@ def _substitute(definition: str, bound: Mapping[str, str]) -> str:
 _EXPAND_SPECIAL = re.compile(r'[\\"`]')
 
 
-def _expand(
-    text: str, origin: list[int], table: Mapping[str, MacroDef], depth: int, outer: int | None
-) -> tuple[list[str], list[int]]:
-    if "`" not in text:
-        return list(text), origin
-    out: list[str] = []
-    out_origin: list[int] = []
+def _call_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(opening backtick, closing backtick or -1) of each macro call in ``text``, in order: backticks inside
+    quotes do not open a call, and an escaped character (``\\"``, ``\\```) is skipped."""
     i = 0
     quote = False
-    while i < len(text):
-        special = _EXPAND_SPECIAL.search(text, i)  # copy plain text in one step
-        stop = special.start() if special else len(text)
-        if stop > i:
-            out.extend(text[i:stop])
-            out_origin.extend(origin[i:stop])
-            i = stop
-            if special is None:
-                break
+    while True:
+        special = _EXPAND_SPECIAL.search(text, i)
+        if special is None:
+            return
+        i = special.start()
         ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            out.extend(text[i : i + 2])
-            out_origin.extend(origin[i : i + 2])
+        if ch == "\\":
             i += 2
-            continue
-        if ch == '"':
+        elif ch == '"':
             quote = not quote
-        if ch != "`" or quote:
-            out.append(ch)
-            out_origin.append(origin[i])
             i += 1
-            continue
-        call_offset = origin[i] if outer is None else outer
-        end = text.find("`", i + 1)
+        elif quote:
+            i += 1
+        else:
+            end = text.find("`", i + 1)
+            yield i, end
+            if end < 0:
+                return
+            i = end + 1
+
+
+def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tuple[str, str]:
+    """The macro name and its definition with the arguments substituted, for the text between the backticks."""
+    call = call.strip()
+    if "(" in call and call.endswith(")"):
+        name = call[: call.index("(")].strip()
+        raw_args = _split_args(call[call.index("(") + 1 : -1])
+        if raw_args == [""]:
+            raw_args = []
+    else:
+        name, raw_args = call, []
+    if not name:
+        raise SplMacroError("empty macro call ``", offset=call_offset)
+    key = f"{name}({len(raw_args)})" if raw_args else name
+    macro = table.get(key)
+    if macro is None:
+        known = sorted(k for k in table if k.split("(")[0] == name)
+        hint = f" (defined: {', '.join(known)})" if known else ""
+        raise SplMacroError(f"unknown macro '{key}'{hint}", offset=call_offset)
+    if depth >= MAX_DEPTH:
+        raise SplMacroError(f"macro '{name}' expands deeper than {MAX_DEPTH} levels", offset=call_offset)
+    return name, _substitute(macro.definition, _bind(macro, raw_args, call_offset))
+
+
+def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int) -> tuple[str, str]:
+    """The macro name and the full expansion of one call (the text between its backticks) at this depth."""
+    known = table._calls.get((call, depth))
+    if known is None:
+        name, body = _call_body(call, table, depth, call_offset)
+        known = table._calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)))
+    return known
+
+
+def _expand(
+    text: str, origin: Sequence[int] | int, table: MacroTable, depth: int, out_origin: list[int] | None = None
+) -> list[str]:
+    """``text`` with its macro calls expanded, as pieces to join.
+
+    ``origin``: at the top level, the offset in the author's text of each character of ``text``; inside a
+    macro body, the one offset all its characters map to (the call that brought it in). ``out_origin``, when
+    given, receives the origin of each character of the result. Plain text between calls is copied as one
+    slice.
+    """
+    pieces: list[str] = []
+    size = 0
+    done = 0  # text[:done] is copied or expanded
+    for start, end in _call_spans(text):
+        call_offset = origin if isinstance(origin, int) else origin[start]
         if end < 0:
             raise SplMacroError("unterminated macro call (missing closing backtick)", offset=call_offset)
-        call = text[i + 1 : end].strip()
-        if "(" in call and call.endswith(")"):
-            name = call[: call.index("(")].strip()
-            raw_args = _split_args(call[call.index("(") + 1 : -1])
-            if raw_args == [""]:
-                raw_args = []
-        else:
-            name, raw_args = call, []
-        if not name:
-            raise SplMacroError("empty macro call ``", offset=call_offset)
-        key = f"{name}({len(raw_args)})" if raw_args else name
-        macro = table.get(key)
-        if macro is None:
-            known = sorted(k for k in table if k.split("(")[0] == name)
-            hint = f" (defined: {', '.join(known)})" if known else ""
-            raise SplMacroError(f"unknown macro '{key}'{hint}", offset=call_offset)
-        if depth >= MAX_DEPTH:
-            raise SplMacroError(f"macro '{name}' expands deeper than {MAX_DEPTH} levels", offset=call_offset)
-        body = _substitute(macro.definition, _bind(macro, raw_args, call_offset))
-        inner, inner_origin = _expand(body, [call_offset] * len(body), table, depth + 1, call_offset)
-        out.extend(inner)
-        out_origin.extend(inner_origin)
-        if len(out) > MAX_EXPANDED_CHARS:
+        name, inner = _expand_call(text[start + 1 : end], table, depth, call_offset)
+        pieces += (text[done:start], inner)
+        if out_origin is not None and not isinstance(origin, int):
+            out_origin += origin[done:start]
+            out_origin += [call_offset] * len(inner)
+        size += start - done + len(inner)
+        if size > MAX_EXPANDED_CHARS:
             raise SplMacroError(f"macro '{name}' makes the expanded search longer than {MAX_EXPANDED_CHARS:,} "
                                 "characters", offset=call_offset)
-        i = end + 1
-    return out, out_origin
+        done = end + 1
+    pieces.append(text[done:])
+    if out_origin is not None and not isinstance(origin, int):
+        out_origin += origin[done:]
+    return pieces
 
 
 def expand(text: str, macros: Mapping[str, MacroDef] | None = None) -> Expanded:
     """Remove comments and expand every macro call; raise :class:`SplMacroError` with the call's offset."""
     stripped, origin = _strip_comments(text)
-    chars, out_origin = _expand(stripped, origin, macro_table(macros), 0, None)
-    return Expanded("".join(chars), tuple(out_origin), text)
+    out_origin: list[int] = []
+    pieces = _expand(stripped, origin, macro_table(macros), 0, out_origin)
+    return Expanded("".join(pieces), tuple(out_origin), text)
+
+
+def expand_text(text: str, macros: Mapping[str, MacroDef] | None = None) -> str:
+    """``expand(text, macros).text`` (the same errors too), without the origin of each character, which only
+    locates problems: a validator reads the expansion of every search and locates problems in a few."""
+    stripped, origin = _strip_comments(text)
+    return "".join(_expand(stripped, origin, macro_table(macros), 0))

@@ -16,7 +16,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterator, Mapping
 
-from contentpack.content.conf_text import conf_text_problem
+from contentpack.content.conf_text import all_fit, conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import NodePath, SourceMap
 from contentpack.content.rules import RuleContext
@@ -97,9 +97,7 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        texts = _strings(obj)
-        if conf_text_problem("\n".join(texts) + "\n") is None and \
-                not any(text.rstrip().endswith("\\") for text in texts):
+        if all_fit(_strings(obj)):
             continue  # nearly every object: one check of all its text at once
         for node, text in _texts(obj, ()):
             problem = conf_text_problem(text)
@@ -131,16 +129,15 @@ def reserved_stanza_names(context: RuleContext) -> Iterator[Diagnostic]:
 
 def colliding_stanzas(context: RuleContext) -> Iterator[Diagnostic]:
     """CP051: detections whose names give one filter macro (and so one macros.conf stanza)."""
-    seen: dict[str, Position] = {}
+    seen: dict[str, SourceMap] = {}  # positions are looked up only for a report
     own = {m.stanza for m in context.pack.macros}
     for detection in context.pack.detections:
         stanza = detection.filter_macro
-        where = detection.source.at("name")
         if stanza in seen and stanza not in own:
-            yield error(where, "CP051",
+            yield error(detection.source.at("name"), "CP051",
                         f"detection name '{detection.name}' gives the filter macro '{stanza}', which the detection "
-                        f"at {seen[stanza]} already has: rename one of them")
-        seen.setdefault(stanza, where)
+                        f"at {seen[stanza].at('name')} already has: rename one of them")
+        seen.setdefault(stanza, detection.source)
 
 
 RULES = (conf_safe_text, reserved_stanza_names, colliding_stanzas)

@@ -40,12 +40,6 @@ class _Cycle(Exception):
         self.chain = chain
 
 
-def _key(call: MacroCall) -> str | None:
-    if call.name is None:
-        return None
-    return f"{call.name}({call.arity})" if call.arity else call.name
-
-
 class _Bounds:
     def __init__(self, macros: Mapping[str, Macro]) -> None:
         self.macros = macros
@@ -55,7 +49,7 @@ class _Bounds:
         """Bound of ``text`` (comments stripped) whose ``$arg$`` placeholders take argument text."""
         fixed, per_arg, depth = len(text), sum(text.count(f"${name}$") for name in arguments), 0
         for call in macro_calls(text):
-            key = _key(call)
+            key = call.stanza
             if key is None or key not in self.macros:
                 continue  # CP024 reports it
             inner = self.of_macro(key, stack)
@@ -77,6 +71,11 @@ class _Bounds:
         return bound
 
 
+def _offset(stripped: str, call: MacroCall) -> int:
+    """The 1-based character offset of the call's first occurrence (worked out only for a report)."""
+    return stripped.find(f"`{call.text}`") + 1
+
+
 def bounded_expansion(context: RuleContext) -> Iterator[Diagnostic]:
     """CP052: each search's expansion is bounded in size and depth, and no macro reaches itself."""
     macros = {macro.stanza: macro for macro in context.pack.macros}
@@ -87,27 +86,27 @@ def bounded_expansion(context: RuleContext) -> Iterator[Diagnostic]:
         stripped = strip_comments(text)
         total = len(stripped)
         for call in macro_calls(stripped):
-            key = _key(call)
+            key = call.stanza
             if key is None or key not in macros:
                 continue
-            offset = stripped.find(f"`{call.text}`") + 1
             try:
                 bound = bounds.of_macro(key, ())
             except _Cycle as cycle:
                 yield error(source.at(*node), "CP052",
-                            f"macro call `{call.text}` at character {offset} of {owner} never ends: "
+                            f"macro call `{call.text}` at character {_offset(stripped, call)} of {owner} never ends: "
                             f"{' -> '.join(cycle.chain)}")
                 break
             if bound.depth + 1 > MAX_MACRO_DEPTH:
                 yield error(source.at(*node), "CP052",
-                            f"macro call `{call.text}` at character {offset} of {owner} nests macros "
+                            f"macro call `{call.text}` at character {_offset(stripped, call)} of {owner} nests macros "
                             f"{bound.depth + 1} levels deep (Splunk and the replay engine stop at {MAX_MACRO_DEPTH})")
                 break
             total += bound.fixed + bound.per_arg_char * len(call.text)
             if total > MAX_EXPANDED_CHARS:
                 yield error(source.at(*node), "CP052",
-                            f"macro call `{call.text}` at character {offset} of {owner} makes the expanded search "
-                            f"longer than {MAX_EXPANDED_CHARS:,} characters (macros calling macros many times)")
+                            f"macro call `{call.text}` at character {_offset(stripped, call)} of {owner} makes the "
+                            f"expanded search longer than {MAX_EXPANDED_CHARS:,} characters (macros calling macros "
+                            "many times)")
                 break
 
 

@@ -4,7 +4,8 @@ it (CP060/CP061 parse problems, CP045 field provenance): one home, so no rule ex
 Each search text is macro-expanded once (with the pack's macros and the filter macros the build generates),
 and each distinct expansion is parsed once: packs repeat them (drilldown templates, detections written from
 one pattern), and the parser's answer depends on the expanded text only (``spl.parser.check_expanded``); its
-offsets are mapped back to each search's own text (``spl.parser.located``). Built on first use
+offsets are mapped back to each search's own text (``spl.parser.located``), which needs the origin of every
+character of the expansion, worked out only for the few texts with a problem. Built on first use
 (``RuleContext.spl``), so a run whose rules need no SPL never imports the engine.
 """
 
@@ -27,6 +28,7 @@ class SplAnalysis:
         from contentpack.spl.macros import macro_table
 
         self.macros: MacroTable = macro_table(pack_macros(pack))  # indexed once for every search
+        self._texts: dict[str, str | None] = {}
         self._expanded: dict[str, Expanded | list[SplError]] = {}
         self._checked: dict[str, tuple[list[SplError], bool]] = {}
 
@@ -40,18 +42,33 @@ class SplAnalysis:
         return found
 
     def expanded_text(self, text: str) -> str | None:
-        """The expanded text, or None when the macros cannot be expanded."""
-        found = self.expansion(text)
-        return found.text if not isinstance(found, list) else None
+        """The expanded text, or None when the macros cannot be expanded (``expansion`` says why)."""
+        if text not in self._texts:
+            from contentpack.spl import SplError
+            from contentpack.spl.macros import expand_text
+
+            try:
+                self._texts[text] = expand_text(text, self.macros)
+            except (SplError, RecursionError):  # what ``expand_for_check`` turns into its answer
+                self._texts[text] = None
+        return self._texts[text]
 
     def problems(self, text: str) -> list[SplError]:
         """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""
-        from contentpack.spl.parser import check_expanded, located
+        from contentpack.spl.parser import located
 
+        expanded_text = self.expanded_text(text)
+        if expanded_text is not None and self._checked_expansion(expanded_text) == ([], False):
+            return []  # nearly every text: nothing to locate
         expanded = self.expansion(text)
         if isinstance(expanded, list):
             return expanded
-        checked = self._checked.get(expanded.text)
-        if checked is None:
-            checked = self._checked[expanded.text] = check_expanded(expanded.text)
-        return located(checked, expanded)
+        return located(self._checked_expansion(expanded.text), expanded)
+
+    def _checked_expansion(self, expanded_text: str) -> tuple[list[SplError], bool]:
+        found = self._checked.get(expanded_text)
+        if found is None:
+            from contentpack.spl.parser import check_expanded
+
+            found = self._checked[expanded_text] = check_expanded(expanded_text)
+        return found

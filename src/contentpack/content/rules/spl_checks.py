@@ -25,7 +25,7 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -135,14 +135,19 @@ class SearchText:
 
     value: str  # the YAML value
     parsed: str  # the text given to the parser
-    to_value: Callable[[int], int]  # parser offset -> value offset
     source: SourceMap
     node: NodePath
     owner: str
+    placeholder: int = -1  # where the parser's text has _SEARCH_STUB for the value's %original_detection_search%
 
-
-def _same(offset: int) -> int:
-    return offset
+    def to_value(self, offset: int) -> int:
+        """Parser offset -> value offset."""
+        at = self.placeholder
+        if at < 0 or offset < at:
+            return offset
+        if offset < at + len(_SEARCH_STUB):
+            return at  # the placeholder itself
+        return offset - (len(_SEARCH_STUB) - len(ORIGINAL_SEARCH))
 
 
 def _token_free(text: str) -> str:
@@ -150,42 +155,33 @@ def _token_free(text: str) -> str:
     return _TOKEN.sub(lambda m: "_" + re.sub(r"\W", "_", m.group(1)) + "_", text)
 
 
-def _drilldown_text(detection: Detection, index: int) -> SearchText:
-    value = detection.drilldown_searches[index].search
-    node: NodePath = ("drilldown_searches", index, "search")
-    owner = f"drilldown {index + 1} of detection '{detection.name}'"
+@functools.lru_cache(maxsize=4096)  # drilldown templates repeat across a pack's detections
+def _drilldown_parsed(value: str) -> tuple[str, int]:
+    """What the parser reads for a drilldown search, and where the placeholder is in ``value`` (-1: none).
+
+    The detection's own search is checked on its own; here a stub stands in for it (parsing 2,000 searches
+    twice would double the rule's cost), so only the drilldown's own text is parsed.
+    """
     at = value.find(ORIGINAL_SEARCH)
     if at < 0:
-        return SearchText(value, _token_free(value), _same, detection.source, node, owner)
-    # The detection's own search is checked on its own; here a stub stands in for it (parsing 2,000 searches
-    # twice would double the rule's cost), so only the drilldown's own text is parsed.
-    parsed = _token_free(value[:at]) + _SEARCH_STUB + _token_free(value[at + len(ORIGINAL_SEARCH):])
-    shift = len(_SEARCH_STUB) - len(ORIGINAL_SEARCH)
-
-    def to_value(offset: int) -> int:
-        if offset < at:
-            return offset
-        if offset < at + len(_SEARCH_STUB):
-            return at  # the placeholder itself
-        return offset - shift
-
-    return SearchText(value, parsed, to_value, detection.source, node, owner)
+        return _token_free(value), -1
+    return _token_free(value[:at]) + _SEARCH_STUB + _token_free(value[at + len(ORIGINAL_SEARCH):]), at
 
 
 def search_texts(context: RuleContext) -> Iterator[SearchText]:
     for detection in context.pack.detections:
-        yield SearchText(detection.search, detection.search, _same, detection.source, ("search",),
+        yield SearchText(detection.search, detection.search, detection.source, ("search",),
                          f"detection '{detection.name}'")
-        for index in range(len(detection.drilldown_searches)):
-            yield _drilldown_text(detection, index)
+        for index, drilldown in enumerate(detection.drilldown_searches):
+            parsed, at = _drilldown_parsed(drilldown.search)
+            yield SearchText(drilldown.search, parsed, detection.source, ("drilldown_searches", index, "search"),
+                             f"drilldown {index + 1} of detection '{detection.name}'", at)
 
 
 def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:
     for call in macro_calls(text):
-        if call.name is None:
-            return False
-        key = f"{call.name}({call.arity})" if call.arity else call.name
-        if key not in macros:
+        stanza = call.stanza
+        if stanza is None or stanza not in macros:
             return False
     return True
 
@@ -199,13 +195,17 @@ def _macro_at(text: str, offset: int) -> str | None:
     return None
 
 
-def spl_findings(text: SearchText, analysis: SplAnalysis, custom: frozenset[str],
+def parse_problems(parsed: str, analysis: SplAnalysis) -> list[SplError]:
+    """What the parser finds in a text (``analysis``: the run's shared expansions and parse answers); none for
+    a text calling a macro the pack lacks, which is not parsed (CP024 reports the macro)."""
+    return analysis.problems(parsed) if _resolvable(parsed, analysis.macros) else []
+
+
+def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[str],
                  positions: _Positions) -> Iterator[Diagnostic]:
-    """CP060/CP061 for one text (``analysis``: the run's shared expansions and parse answers)."""
+    """CP060/CP061 for one text and what the parser found in it."""
     from contentpack.spl import SplMacroError, SplSyntaxError
 
-    # a search calling a macro the pack lacks is not parsed (CP024 reports the macro)
-    problems = analysis.problems(text.parsed) if _resolvable(text.parsed, analysis.macros) else []
     seen: set[tuple[str, int | None]] = set()
     for problem in problems:
         if isinstance(problem, SplMacroError):
@@ -231,8 +231,13 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
     custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
     positions = _Positions(context.root)
+    answers: dict[str, list[SplError]] = {}  # drilldown templates repeat: each parsed text is asked about once
     for text in search_texts(context):
-        yield from spl_findings(text, context.spl, custom, positions)
+        problems = answers.get(text.parsed)
+        if problems is None:
+            problems = answers[text.parsed] = parse_problems(text.parsed, context.spl)
+        if problems:  # nearly every text has none
+            yield from spl_findings(text, problems, custom, positions)
 
 
 # ------------------------------------------------------------------------------------- schedules and times

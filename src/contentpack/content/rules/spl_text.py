@@ -17,7 +17,6 @@ _COMMENT = re.compile(r"```.*?```", re.DOTALL)
 _MACRO = re.compile(r"`([^`]+)`")
 _MACRO_CALL = re.compile(r"\s*([A-Za-z0-9_][A-Za-z0-9_.:-]*)\s*(?:\((.*)\))?\s*", re.DOTALL)
 _LOOKUP = re.compile(r"(?:^|[|\[])\s*(?:input)?lookup\s+((?:[A-Za-z_]+\s*=\s*\S+\s+)*)([^\s|\]=]+)", re.IGNORECASE)
-_LOOKUP_WORD = re.compile("lookup", re.IGNORECASE)
 _RBA_TOKEN = re.compile(r"\$([^\s.]*)\$")  # contentctl's regex for rba message tokens
 _WHITESPACE = re.compile(r"\s")
 
@@ -36,6 +35,13 @@ class MacroCall:
     text: str  # what was between the backticks
     name: str | None  # None when the text is not a well-formed macro call
     arity: int
+
+    @property
+    def stanza(self) -> str | None:
+        """The macros.conf stanza the call expands: ``name``, or ``name(N)`` with N arguments."""
+        if self.name is None:
+            return None
+        return f"{self.name}({self.arity})" if self.arity else self.name
 
 
 def split_arguments(text: str) -> list[str]:
@@ -77,22 +83,23 @@ def macro_calls(search: str) -> tuple[MacroCall, ...]:
     every search, and macro definitions are asked about again for every search that calls them)."""
     if "`" not in search:
         return ()
-    calls: list[MacroCall] = []
-    for match in _MACRO.finditer(strip_comments(search)):
-        text = match.group(1)
-        call = _MACRO_CALL.fullmatch(text)
-        if call is None:
-            calls.append(MacroCall(text, None, 0))
-            continue
-        args = call.group(2)
-        arity = 0 if args is None or not args.strip() else len(split_arguments(args))
-        calls.append(MacroCall(text, call.group(1), arity))
-    return tuple(calls)
+    return tuple(map(_macro_call, _MACRO.findall(strip_comments(search))))
+
+
+@functools.lru_cache(maxsize=8192)  # searches written from one pattern make the same calls
+def _macro_call(text: str) -> MacroCall:
+    """The call whose text (between the backticks) is ``text``."""
+    call = _MACRO_CALL.fullmatch(text)
+    if call is None:
+        return MacroCall(text, None, 0)
+    args = call.group(2)
+    arity = 0 if args is None or not args.strip() else len(split_arguments(args))
+    return MacroCall(text, call.group(1), arity)
 
 
 def lookup_names(search: str) -> list[str]:
     """Lookup table names used by ``lookup`` / ``inputlookup`` commands (options like ``append=t`` skipped)."""
-    if _LOOKUP_WORD.search(search) is None:  # cheap pre-check: most searches use no lookup
+    if "lookup" not in search.lower():  # cheap pre-check (as the pattern's IGNORECASE): most searches use no lookup
         return []
     return [m.group(2).strip("\"'") for m in _LOOKUP.finditer(strip_comments(search))]
 
