@@ -131,16 +131,15 @@ def reserved_stanza_names(context: RuleContext) -> Iterator[Diagnostic]:
 
 def colliding_stanzas(context: RuleContext) -> Iterator[Diagnostic]:
     """CP051: detections whose names give one filter macro (and so one macros.conf stanza)."""
-    seen: dict[str, Position] = {}
+    seen: dict[str, SourceMap] = {}  # positions are looked up only for a finding
     own = {m.stanza for m in context.pack.macros}
     for detection in context.pack.detections:
         stanza = detection.filter_macro
-        where = detection.source.at("name")
         if stanza in seen and stanza not in own:
-            yield error(where, "CP051",
+            yield error(detection.source.at("name"), "CP051",
                         f"detection name '{detection.name}' gives the filter macro '{stanza}', which the detection "
-                        f"at {seen[stanza]} already has: rename one of them")
-        seen.setdefault(stanza, where)
+                        f"at {seen[stanza].at('name')} already has: rename one of them")
+        seen.setdefault(stanza, detection.source)
 
 
 RULES = (conf_safe_text, reserved_stanza_names, colliding_stanzas)

@@ -16,17 +16,17 @@ def drilldowns(context: RuleContext) -> Iterator[Diagnostic]:
     for detection in context.pack.detections:
         if detection.status != "production" or detection.type == "Hunting":
             continue
-        where = detection.source.key("drilldown_searches")
         count = len(detection.drilldown_searches)
         if count < MIN_DRILLDOWNS:
             yield error(
-                where,
+                detection.source.key("drilldown_searches"),
                 "CP030",
                 f"production {detection.type} detections need at least {MIN_DRILLDOWNS} drilldown_searches, "
                 f"found {count}",
             )
         elif not any(ORIGINAL_SEARCH in d.search for d in detection.drilldown_searches):
-            yield error(where, "CP030", f"no drilldown search uses {ORIGINAL_SEARCH}")
+            yield error(detection.source.key("drilldown_searches"), "CP030",
+                        f"no drilldown search uses {ORIGINAL_SEARCH}")
 
 
 def rba_matches_deployment(context: RuleContext) -> Iterator[Diagnostic]:

@@ -27,21 +27,23 @@ def techniques_exist(context: RuleContext) -> Iterator[Diagnostic]:
     reported_missing_data = False
     for detection in context.pack.detections:
         for index, technique_id in enumerate(detection.tags.mitre_attack_id):
-            where = detection.source.at("tags", "mitre_attack_id", index)
+            node = ("tags", "mitre_attack_id", index)  # its position is looked up only for a finding
             if context.attack is None:
                 if not reported_missing_data:
                     reported_missing_data = True
-                    yield error(where, "CP036", f"cannot check ATT&CK ids: {context.attack_problem}")
+                    yield error(detection.source.at(*node), "CP036",
+                                f"cannot check ATT&CK ids: {context.attack_problem}")
                 continue
             technique = context.attack.technique(technique_id)
             if technique is None:
                 yield error(
-                    where, "CP036", f"{technique_id} is not a technique in ATT&CK {context.attack.version}"
+                    detection.source.at(*node), "CP036",
+                    f"{technique_id} is not a technique in ATT&CK {context.attack.version}"
                 )
             elif technique.revoked or technique.deprecated:
                 state = "revoked" if technique.revoked else "deprecated"
                 yield error(
-                    where,
+                    detection.source.at(*node),
                     "CP037",
                     f"{technique_id} ({technique.name}) is {state} in ATT&CK {context.attack.version}",
                 )

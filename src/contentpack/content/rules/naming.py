@@ -35,18 +35,19 @@ def name_lengths(context: RuleContext) -> Iterator[Diagnostic]:
     """CP021: names, stanza names and ES clone names have length limits."""
     label = context.pack.app.label
     for detection in context.pack.detections:
-        where = detection.source.at("name")
         stanza = f"{label} - {detection.name} - Rule"
         clone = f"{detection.tags.security_domain} - {stanza} - Rule"
         if len(detection.name) > MAX_NAME:
-            yield error(where, "CP021", f"name is {len(detection.name)} characters, over the limit of {MAX_NAME}")
+            yield error(detection.source.at("name"), "CP021",
+                        f"name is {len(detection.name)} characters, over the limit of {MAX_NAME}")
         elif len(stanza) > MAX_STANZA:
             yield error(
-                where, "CP021", f"stanza name '{stanza}' is {len(stanza)} characters, over the limit of {MAX_STANZA}"
+                detection.source.at("name"), "CP021",
+                f"stanza name '{stanza}' is {len(stanza)} characters, over the limit of {MAX_STANZA}"
             )
         elif len(clone) > MAX_ES_CLONE:
             yield error(
-                where,
+                detection.source.at("name"),
                 "CP021",
                 f"ES clone name '{clone}' is {len(clone)} characters, over the limit of {MAX_ES_CLONE}",
             )

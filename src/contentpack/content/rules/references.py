@@ -5,43 +5,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.model import SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.naming import named_objects
 
 
-def _ids(context: RuleContext) -> Iterator[tuple[str, str, Position]]:
+def _ids(context: RuleContext) -> Iterator[tuple[str, str, SourceMap]]:
     pack = context.pack
-    yield from (("detection", d.id, d.source.at("id")) for d in pack.detections)
-    yield from (("story", s.id, s.source.at("id")) for s in pack.stories)
-    yield from (("data source", d.id, d.source_map.at("id")) for d in pack.data_sources)
-    yield from (("lookup", lk.id, lk.source.at("id")) for lk in pack.lookups)
+    yield from (("detection", d.id, d.source) for d in pack.detections)
+    yield from (("story", s.id, s.source) for s in pack.stories)
+    yield from (("data source", d.id, d.source_map) for d in pack.data_sources)
+    yield from (("lookup", lk.id, lk.source) for lk in pack.lookups)
 
 
 def unique_ids(context: RuleContext) -> Iterator[Diagnostic]:
     """CP040: ids identify content in ES (detection_id) and across versions; a copy-pasted id collides."""
-    seen: dict[str, tuple[str, Position]] = {}
-    for kind, ident, where in _ids(context):
+    seen: dict[str, tuple[str, SourceMap]] = {}  # positions are looked up only for a finding
+    for kind, ident, source in _ids(context):
         key = ident.lower()
         if key in seen:
             first_kind, first = seen[key]
-            yield error(where, "CP040", f"{kind} id {ident} is already used by the {first_kind} in {first}")
+            yield error(source.at("id"), "CP040",
+                        f"{kind} id {ident} is already used by the {first_kind} in {first.at('id')}")
         else:
-            seen[key] = (kind, where)
+            seen[key] = (kind, source)
 
 
 def unique_names(context: RuleContext) -> Iterator[Diagnostic]:
     """CP041: names are stanza names and reference keys; two objects with one name are ambiguous."""
-    seen: dict[str, tuple[str, str, Position]] = {}
+    seen: dict[str, tuple[str, str, SourceMap]] = {}  # positions are looked up only for a finding
     for kind, name, source in named_objects(context):
-        where = source.at("name")
         key = name.casefold()  # names differing only in case collide too (file names, Splunk's lookups of them)
         if key in seen:
             first_kind, first_name, first = seen[key]
             same = "" if first_name == name else f" (as '{first_name}': names may not differ only in case)"
-            yield error(where, "CP041", f"{kind} name '{name}' is already used by the {first_kind} in {first}{same}")
+            yield error(source.at("name"), "CP041",
+                        f"{kind} name '{name}' is already used by the {first_kind} in {first.at('name')}{same}")
         else:
-            seen[key] = (kind, name, where)
+            seen[key] = (kind, name, source)
 
 
 def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:
