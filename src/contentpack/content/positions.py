@@ -40,10 +40,14 @@ def walk_order(data: object, flat: FlatPositions) -> tuple[Table, Table]:
             for index, child in enumerate(value):
                 visit(child, (*path, index))
 
-    visit(data, ())
-    if next(numbers, None) is not None:
-        raise ValueError("positions do not match the document")  # a loader bug: never guess
-    return values, keys
+    try:
+        visit(data, ())
+    except StopIteration:
+        pass
+    else:
+        if next(numbers, None) is None:
+            return values, keys
+    raise ValueError("positions do not match the document")  # a loader bug: never guess
 
 
 class DocumentPositions:
