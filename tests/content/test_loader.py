@@ -80,6 +80,25 @@ def test_cp007_alias_expansion_bomb() -> None:
 def test_cp007_recursive_anchor() -> None:
     document, problems = parse_yaml("a: &a [1, *a]\n", "loop.yml")
     assert document is None and [p.rule for p in problems] == ["CP007"]
+    # at the first node whose path jumps back in the file: the alias resolves to the anchored list again
+    assert [(p.position.line, p.position.col) for p in problems] == [(1, 8)]
+    _, problems = parse_yaml("a: &a {b: *a}\n", "loop.yml")
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP007", 1, 4)]
+
+
+def test_cp007_text_expansion_is_reported_at_the_collection_holding_the_aliases() -> None:
+    text = "x: &x " + "a" * (MAX_FILE_BYTES // 2) + "\ny:\n  z: [1, {q: [*x, *x, *x, *x]}]\n"
+    document, problems = parse_yaml(text, "bytes.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP007", 3, 14)]  # the [*x, ...]
+    assert "bytes of text" in problems[0].message
+
+
+def test_cp005_duplicate_key_in_a_nested_mapping() -> None:
+    document, problems = parse_yaml("top: 1\nlist:\n- b: 2\n  a: 1\n  a: 3\n", "dup.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP005", 5, 3)]
+    assert problems[0].message == "duplicate key 'a' (first defined at line 4)"
 
 
 def test_cp008_python_tags_are_refused() -> None:

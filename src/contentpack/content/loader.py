@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +25,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
-from contentpack.content.model import NodePath, SourceMap
+from contentpack.content.model import SourceMap
+from contentpack.content.positions import DocumentPositions, FlatPositions, PositionTable
 from contentpack.spl.files import FileRefused, read_capped
 
 MAX_FILE_BYTES = 1024 * 1024  # content files are a few KB; anything this big is a mistake or an attack
@@ -79,49 +79,27 @@ class LoadedDocument:
     path: str  # as reported in diagnostics (relative to the pack root)
     data: JsonValue
     source: SourceMap
+    positions: DocumentPositions  # what ``source`` looks positions up in (see contentpack.content.positions)
 
 
-class PositionTable(Mapping[NodePath, Position]):
-    """Node positions stored as ``(line, col)`` pairs; ``Position`` objects are made only when asked for.
-
-    A detection has a few hundred nodes and a rule looks at a handful of them (most files have no finding
-    at all), so building every ``Position`` up front would cost a sizeable part of the parse.
-    """
-
-    __slots__ = ("_path", "_table")
-
-    def __init__(self, path: str, table: dict[NodePath, tuple[int, int]]) -> None:
-        self._path = path
-        self._table = table
-
-    def __getitem__(self, node: NodePath) -> Position:
-        line, col = self._table[node]
-        return Position(self._path, line, col)
-
-    def __iter__(self) -> Iterator[NodePath]:
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-    def __reduce__(self) -> tuple[object, tuple[str, dict[NodePath, tuple[int, int]]]]:
-        return (PositionTable, (self._path, self._table))
-
-
-PlainDocument = tuple[str, JsonValue, dict[NodePath, tuple[int, int]], dict[NodePath, tuple[int, int]]]
+PlainDocument = tuple[str, JsonValue, FlatPositions]
 
 
 def plain_document(document: LoadedDocument) -> PlainDocument:
-    """The document as builtin values only (for ``marshal``): path, data, value and key position tables."""
-    values, keys = document.source.value_positions, document.source.key_positions
-    assert isinstance(values, PositionTable) and isinstance(keys, PositionTable)
-    return document.path, document.data, values._table, keys._table
+    """The document as builtin values only (for ``marshal``): path, data and walk-order positions."""
+    return document.path, document.data, document.positions.flat
 
 
 def restore_document(plain: PlainDocument) -> LoadedDocument:
     """The inverse of ``plain_document``."""
-    path, data, values, keys = plain
-    return LoadedDocument(path, data, SourceMap(path, PositionTable(path, values), PositionTable(path, keys)))
+    path, data, flat = plain
+    return _document(path, data, flat)
+
+
+def _document(path: str, data: JsonValue, flat: FlatPositions) -> LoadedDocument:
+    positions = DocumentPositions(path, data, flat)
+    return LoadedDocument(path, data, SourceMap(path, PositionTable(positions, False), PositionTable(positions, True)),
+                          positions)
 
 
 class _LoadFailure(Exception):
@@ -205,80 +183,92 @@ def _tab_indentation(text: str, shown: str) -> Diagnostic | None:
     return error(Position(shown, line, col), RULE_TAB, "tab character in indentation: YAML indentation must use spaces")
 
 
+class _Expansion(Exception):
+    """Internal: the document grows past a limit at ``node``; each collection on the way out adds itself.
+
+    Reported at the collection that first uses an alias on the way to ``node``: an alias resolves to the
+    anchored node itself, whose marks point back at the anchor, so the first place where the path from the
+    document to ``node`` jumps backwards in the file is the collection holding the alias.
+    """
+
+    def __init__(self, node: yaml.Node, message: str, *, recorded: bool) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+        self.path: list[yaml.Node] = [node] if recorded else []  # innermost first; ``node`` once it has a position
+
+    def diagnostic(self, shown: str) -> Diagnostic:
+        marks = [(node.start_mark.line, node.start_mark.column) for node in reversed(self.path)]
+        for here, there in zip(marks[1:], marks[2:]):  # the document itself (marks[0]) is never the one
+            if there < here:
+                return error(Position(shown, here[0] + 1, here[1] + 1), RULE_EXPANSION, self.message)
+        return error(_mark_position(shown, self.node.start_mark), RULE_EXPANSION, self.message)
+
+
 class _Walker:
-    """Converts a composed node graph to plain values, recording positions and enforcing limits."""
+    """Converts a composed node graph to plain values, recording positions and enforcing limits.
+
+    Positions go into one flat list in walk order (see contentpack.content.positions), so the hot loop builds
+    no node paths.
+    """
 
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.nodes = 0
         self.budget = MAX_EXPANDED_BYTES  # scalar bytes left (see MAX_EXPANDED_BYTES)
-        self.values: dict[NodePath, tuple[int, int]] = {}
-        self.keys: dict[NodePath, tuple[int, int]] = {}
+        self.positions: list[int] = []
 
     def fail(self, node: yaml.Node, rule: str, message: str) -> _LoadFailure:
         return _LoadFailure(error(_mark_position(self.shown, node.start_mark), rule, message))
 
-    def expansion(self, node: yaml.Node, path: NodePath, message: str) -> _LoadFailure:
-        """Point at the collection that first uses an alias on the way to ``node``.
-
-        An alias resolves to the anchored node itself, whose marks point back at the anchor; the first place
-        where the walk jumps backwards in the file is therefore the collection holding the alias.
-        """
-        for depth in range(1, len(path)):
-            here, there = self.values.get(path[:depth]), self.values.get(path[: depth + 1])
-            if here is not None and there is not None and there < here:
-                line, col = here
-                return _LoadFailure(error(Position(self.shown, line, col), RULE_EXPANSION, message))
-        return self.fail(node, RULE_EXPANSION, message)
-
-    def convert(self, node: yaml.Node, path: NodePath) -> JsonValue:
+    def convert(self, node: yaml.Node, depth: int) -> JsonValue:
         # The hot loop of validation. Plain-string children (most nodes) are handled inline by the
         # collection loops below, without a call per node.
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.expansion(node, path, f"document expands to more than {MAX_NODES:,} nodes (alias/anchor bomb?)")
-        if len(path) > MAX_DEPTH:
-            raise self.expansion(node, path, f"nesting deeper than {MAX_DEPTH} levels (recursive anchor?)")
+            raise _Expansion(node, f"document expands to more than {MAX_NODES:,} nodes (alias/anchor bomb?)",
+                             recorded=False)
+        if depth > MAX_DEPTH:
+            raise _Expansion(node, f"nesting deeper than {MAX_DEPTH} levels (recursive anchor?)", recorded=False)
         mark = node.start_mark
-        self.values[path] = (mark.line + 1, mark.column + 1)
+        self.positions += (mark.line, mark.column)
         cls = node.__class__
         if cls is yaml.ScalarNode:
             self.budget -= len(node.value)
             if self.budget < 0:
-                raise self.over_budget(node, path)
+                raise _over_budget(node)
             return node.value if node.tag == _STR_TAG else self._scalar(node)
-        if cls is yaml.MappingNode:  # ``is`` on the class: cheaper than isinstance here, but mypy does not narrow on it
-            return self._mapping(node, path)  # type: ignore[arg-type]
-        return self._sequence(node, path)
+        try:
+            if cls is yaml.MappingNode:  # ``is`` on the class: cheaper than isinstance, but mypy does not narrow on it
+                return self._mapping(node, depth + 1)  # type: ignore[arg-type]
+            return self._sequence(node, depth + 1)
+        except _Expansion as expansion:
+            expansion.path.append(node)
+            raise
 
-    def over_budget(self, node: yaml.Node, path: NodePath) -> _LoadFailure:
-        return self.expansion(
-            node, path, f"document expands to more than {MAX_EXPANDED_BYTES:,} bytes of text (alias/anchor bomb?)"
-        )
-
-    def _child(self, node: yaml.Node, path: NodePath) -> JsonValue:
+    def _child(self, node: yaml.Node, depth: int) -> JsonValue:
         """``convert`` with the common case (a plain string) inlined."""
         if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
             self.nodes += 1
             mark = node.start_mark
-            self.values[path] = (mark.line + 1, mark.column + 1)
+            self.positions += (mark.line, mark.column)
             self.budget -= len(node.value)
             if self.budget < 0:
-                raise self.over_budget(node, path)
+                raise _over_budget(node)
             return node.value
-        return self.convert(node, path)
+        return self.convert(node, depth)
 
-    def _sequence(self, node: yaml.Node, path: NodePath) -> list[JsonValue]:
+    def _sequence(self, node: yaml.Node, depth: int) -> list[JsonValue]:
         if node.tag != _SEQ_TAG:
             raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
         child = self._child
-        return [child(item, (*path, index)) for index, item in enumerate(node.value)]
+        return [child(item, depth) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, JsonValue]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, JsonValue]:
         if node.tag != _MAP_TAG:
             raise self.fail(node, RULE_UNSUPPORTED, f"unsupported YAML tag {node.tag!r}")
         result: dict[str, JsonValue] = {}
-        keys = self.keys
+        positions = self.positions
         child = self._child
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
@@ -288,15 +278,14 @@ class _Walker:
             # Keys are read as written: `on:` stays "on" (YAML 1.1 would make it the boolean true).
             key = key_node.value
             self.budget -= len(key)
-            key_path = (*path, key)
             if key in result:
-                first_line = keys[key_path][0]
+                first_line = next(k.start_mark.line for k, _ in node.value if k.value == key) + 1
                 raise self.fail(
                     key_node, RULE_DUPLICATE_KEY, f"duplicate key '{key}' (first defined at line {first_line})"
                 )
             mark = key_node.start_mark
-            keys[key_path] = (mark.line + 1, mark.column + 1)
-            result[key] = child(value_node, key_path)
+            positions += (mark.line, mark.column)
+            result[key] = child(value_node, depth)
         return result
 
     def _scalar(self, node: yaml.Node) -> JsonValue:
@@ -309,6 +298,11 @@ class _Walker:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         return value
+
+
+def _over_budget(node: yaml.Node) -> _Expansion:
+    return _Expansion(node, f"document expands to more than {MAX_EXPANDED_BYTES:,} bytes of text (alias/anchor bomb?)",
+                      recorded=True)
 
 
 _NOTHING: dict[object, None] = {}  # its ``get`` is the cheapest callable that accepts the hook's arguments
@@ -402,13 +396,14 @@ def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagn
         ]
     walker = _Walker(shown)
     try:
-        data = walker.convert(documents[0], ())
+        data = walker.convert(documents[0], 0)
     except _LoadFailure as failure:
         return None, [failure.diagnostic]
+    except _Expansion as expansion:
+        return None, [expansion.diagnostic(shown)]
     except RecursionError:
         return None, [error(Position(shown, 1, 1), RULE_EXPANSION, "document nests too deeply")]
-    source = SourceMap(shown, PositionTable(shown, walker.values), PositionTable(shown, walker.keys))
-    return LoadedDocument(shown, data, source), []
+    return _document(shown, data, walker.positions), []
 
 
 def load_yaml(file: Path, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:

@@ -12,7 +12,8 @@ turns the cache off. It is best effort throughout: an unreadable, foreign or cor
 and failing to write it changes nothing but the next run's speed.
 
 Entries are only valid for the loader that made them: the key includes this package's version, the bytes of
-the loader module, PyYAML's version and whether libyaml is used, and the Python version (``marshal``'s format).
+the loader module and of the positions module (which reads the loader's record of positions), PyYAML's
+version and whether libyaml is used, and the Python version (``marshal``'s format).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import yaml
 
 import contentpack
 from contentpack.atomic_write import write_atomically
-from contentpack.content import loader
+from contentpack.content import loader, positions
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import (
     LoadedDocument,
@@ -64,11 +65,11 @@ def decode_loaded(item: EncodedLoad) -> Loaded:
 # path -> (digest of the file's bytes, the marshalled ``EncodedLoad``). Each entry is marshalled on its own so a
 # save re-marshals only what was parsed this time; the kept entries are copied as bytes.
 CacheEntries = dict[str, tuple[bytes, bytes]]
-FORMAT = "2"
+FORMAT = "3"
 
 
 def _salt() -> str:
-    loader_source = Path(loader.__file__).read_bytes()
+    loader_source = Path(loader.__file__).read_bytes() + Path(positions.__file__).read_bytes()
     parts = (FORMAT, contentpack.__version__, hashlib.blake2b(loader_source, digest_size=16).hexdigest(), yaml.__version__,
              str(getattr(yaml, "__with_libyaml__", False)), sys.version.split()[0], str(marshal.version))
     return "|".join(parts)

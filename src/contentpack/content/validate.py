@@ -83,7 +83,7 @@ class FileOutcome:
 
 
 def _build(
-    kind: schemas.SchemaKind, data: Mapping[str, Any], source: SourceMap, root: Path, stem: str
+    kind: schemas.SchemaKind, data: Mapping[str, Any], source: SourceMap, root: Path, shown: str
 ) -> tuple[ContentObject | None, list[Diagnostic]]:
     """Schema-valid data → model object (a lookup also needs its CSV header)."""
     if kind == "detection":
@@ -94,7 +94,7 @@ def _build(
         return build_story(data, source), []
     if kind == "data_source":
         return build_data_source(data, source), []
-    csv_name = data.get("filename", f"{stem}.csv")
+    csv_name = data.get("filename", f"{Path(shown).stem}.csv")
     header, problems = read_header(root, csv_name, source.at("filename" if "filename" in data else "name"))
     if header is None:
         return None, problems
@@ -113,7 +113,7 @@ def check_document(kind: schemas.SchemaKind, root: Path, shown: str,
     problems = schemas.validate(kind, data, document.source)
     if problems:
         return FileOutcome(kind, None, problems, declared)
-    obj, problems = _build(kind, data, document.source, root, Path(shown).stem)  # type: ignore[arg-type]
+    obj, problems = _build(kind, data, document.source, root, shown)  # type: ignore[arg-type]
     return FileOutcome(kind, obj, problems, declared)
 
 

@@ -4,7 +4,7 @@ names detections and belongs to Correlation detections (CP048)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
@@ -21,30 +21,30 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
             for a_index, attack_data in enumerate(test.attack_data):
                 if attack_data.data.startswith(_REMOTE):
                     continue
-                where = detection.source.at("tests", t_index, "attack_data", a_index, "data")
-                relative = PurePosixPath(attack_data.data)
-                if relative.is_absolute() or ".." in relative.parts:
-                    yield error(
-                        where,
-                        "CP046",
-                        f"attack data path '{attack_data.data}' must be relative to the pack root and stay inside it",
-                    )
-                    continue
-                try:  # a NUL byte or an over-long name makes the system refuse the path (CP049 reports a NUL too)
-                    if "\x00" in attack_data.data:
-                        raise ValueError("it contains a NUL character")
-                    target = (root / relative).resolve()
-                    exists = target.is_file()
-                except (OSError, ValueError) as exc:
-                    reason = exc if isinstance(exc, ValueError) else exc.strerror
-                    yield error(where, "CP046", f"attack data path cannot be used: {reason}")
-                    continue
-                if not target.is_relative_to(root):
-                    yield error(
-                        where, "CP046", f"attack data path '{attack_data.data}' leaves the pack root (symbolic link?)"
-                    )
-                elif not exists:
-                    yield error(where, "CP046", f"attack data file '{attack_data.data}' does not exist")
+                problem = _local_attack_data_problem(root, attack_data.data)
+                if problem is not None:  # the position is looked up only for a finding
+                    yield error(detection.source.at("tests", t_index, "attack_data", a_index, "data"), "CP046",
+                                problem)
+
+
+def _local_attack_data_problem(root: Path, data: str) -> str | None:
+    """Why the local attack data path ``data`` cannot be used (``root``: the resolved pack root), or None."""
+    relative = PurePosixPath(data)
+    if relative.is_absolute() or ".." in relative.parts:
+        return f"attack data path '{data}' must be relative to the pack root and stay inside it"
+    try:  # a NUL byte or an over-long name makes the system refuse the path (CP049 reports a NUL too)
+        if "\x00" in data:
+            raise ValueError("it contains a NUL character")
+        target = (root / relative).resolve()
+        exists = target.is_file()
+    except (OSError, ValueError) as exc:
+        reason = exc if isinstance(exc, ValueError) else exc.strerror
+        return f"attack data path cannot be used: {reason}"
+    if not target.is_relative_to(root):
+        return f"attack data path '{data}' leaves the pack root (symbolic link?)"
+    if not exists:
+        return f"attack data file '{data}' does not exist"
+    return None
 
 
 def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
