@@ -8,9 +8,10 @@ machine is today. Figures printed:
 
 1. end to end in this process, first build: load + validate + build into an output folder that does not
    exist yet, with an empty parse cache (every file parsed and the cache written, as on a fresh machine or
-   in CI);
+   in CI). It runs after a warm-up build, so imports are done and the process-wide memo caches (macro
+   calls, drilldown templates, encoded .conf values) are warm: a lower bound, not a first run;
 2. the command line, `contentpack build` as a user runs it (interpreter start and imports included), first
-   build: the figure to put beside contentctl's, which is a command-line run too;
+   build: the true first run, and the figure to put beside contentctl's, which is a command-line run too;
 3. rebuilds in this process: nothing changed (parse cache on, unchanged files hard-linked from the previous
    output), and after editing one detection (the everyday loop);
 4. contentctl 5.6.2 building the same detections (its own CLI run; `make compat` installs it into
