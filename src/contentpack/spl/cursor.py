@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
@@ -14,6 +15,11 @@ def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
     """The same error with its expanded-text offset mapped to the author's text."""
     offset = None if error.offset is None else mapper(error.offset)
     return error.moved(offset, error.command or command)
+
+
+@functools.lru_cache(maxsize=256)  # keyword sets are the parser's constants: a few dozen distinct ones
+def _lowered(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words)
 
 
 class Cursor:
@@ -89,7 +95,7 @@ class Cursor:
     def at_keyword(self, *words: str, k: int = 0) -> bool:
         """A WORD equal to one of ``words`` ignoring case (SPL keywords like AS/BY are case-insensitive)."""
         tok = self.peek(k)
-        return tok.kind == "WORD" and tok.text.lower() in {w.lower() for w in words}
+        return tok.kind == "WORD" and tok.text.lower() in _lowered(words)
 
     def accept(self, kind: str, text: str | None = None) -> Token | None:
         if self.at(kind, text):

@@ -49,10 +49,11 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
     latest: str | None = None
     index_bounds: dict[str, str] = {}
     while not cur.at_end():
-        if cur.at("WORD", "AND"):
+        tok = cur.peek()
+        if tok.kind == "WORD" and tok.text == "AND":
             cur.next()
             continue
-        if cur.peek().kind == "WORD" and cur.at("OP", "=", 1) and cur.peek().text.lower() in TIME_MODIFIERS:
+        if tok.kind == "WORD" and tok.text.lower() in TIME_MODIFIERS and cur.at("OP", "=", 1):
             name = cur.next().text.lower()
             cur.next()
             value_tok = cur.next()

@@ -18,7 +18,8 @@ _FALSE = {"false", "f", "0", "no"}
 
 def at_option(cur: Cursor) -> bool:
     """``WORD=`` where the next token is the value (``span=5m``, ``field="x"``)."""
-    return cur.at("WORD") and cur.at("OP", "=", 1) and cur.adjacent()
+    key, sign = cur.peek(), cur.peek(1)
+    return key.kind == "WORD" and sign.kind == "OP" and sign.text == "=" and key.end == sign.offset
 
 
 def read_option(cur: Cursor, allowed: Iterable[str]) -> tuple[str, str, Token]:
@@ -56,19 +57,23 @@ def read_field(cur: Cursor, what: str = "a field name") -> tuple[str, Token]:
     if tok.kind not in ("WORD", "PHRASE"):
         raise cur.error(f"expected {what}")
     cur.next()
-    if tok.kind == "WORD" and cur.at("LPAREN") and cur.adjacent(-1) and cur.at("WORD", k=1) \
-            and cur.at("RPAREN", k=2) and cur.adjacent(0) and cur.adjacent(1):
-        cur.next()
-        inner = cur.next().text
-        cur.next()
-        return f"{tok.text}({inner})", tok
+    # One look at each following token (read for every field of every search a pack validates).
+    after = cur.peek()
+    if tok.kind == "WORD" and after.kind == "LPAREN" and after.offset == tok.end:
+        inner, close = cur.peek(1), cur.peek(2)
+        if inner.kind == "WORD" and close.kind == "RPAREN" and inner.offset == after.end and close.offset == inner.end:
+            cur.next()
+            cur.next()
+            cur.next()
+            return f"{tok.text}({inner.text})", tok
     text = tok.text
     # Quoted and unquoted pieces written together are one name: ``"properties".*`` (what CIM's
     # drop_dm_object_name expands to) is the pattern properties.*
-    while cur.at("WORD") or cur.at("PHRASE"):
-        if not cur.adjacent(-1):
-            break
-        text += cur.next().text
+    previous = tok
+    while after.kind in ("WORD", "PHRASE") and after.offset == previous.end:
+        text += after.text
+        cur.next()
+        previous, after = after, cur.peek()
     return text, tok
 
 
