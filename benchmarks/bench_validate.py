@@ -31,10 +31,22 @@ DESCRIPTION = (
 )
 
 
+# Fields every generated search groups by (its data source's output fields, and what its rba message and
+# drilldowns use), and the optional ones it may add: which of those follows the bits of its index, so the pack
+# holds 256 different groupings.
+_ALWAYS = ("dest", "user", "src", "vendor_account", "vendor_product", "appDisplayName")
+_OPTIONAL = ("signature", "signature_id", "user_agent", "app", "src_ip", "action", "result", "category")
+
+
+def _group_by(index: int) -> str:
+    return " ".join((*_ALWAYS, *(field for bit, field in enumerate(_OPTIONAL) if index >> bit & 1)))
+
+
 def _detection(index: int, story: str, data_source: str, macro: str) -> tuple[str, str]:
     """One detection file. Its search is its own (an application excluded by id), as every ESCU search is, so
-    nothing that remembers whole searches or their drilldowns gains more here than it would on real content;
-    what repeats is what repeats in ESCU (macro calls, drilldown templates, stories, data sources)."""
+    nothing that remembers whole searches or their drilldowns gains more here than it would on real content,
+    and its grouping is one of 256; what repeats is what repeats in ESCU (macro calls, drilldown templates,
+    stories, data sources)."""
     name = f"Generated Consent Detection {index:05d}"
     stem = detection_file_stem(name)
     text = f"""name: {name}
@@ -51,7 +63,7 @@ search: '`azure_monitor_aad` operationName="Sign-in activity" properties.status.
   properties.appId!="{uuid.UUID(int=10**9 + index)}" `{macro}`
   | rename properties.* as *
   | fillnull
-  | stats count min(_time) as firstTime max(_time) as lastTime by dest user src vendor_account vendor_product appDisplayName signature
+  | stats count min(_time) as firstTime max(_time) as lastTime by {_group_by(index)}
   | `security_content_ctime(firstTime)`
   | `security_content_ctime(lastTime)`
   | `{stem}_filter`'
