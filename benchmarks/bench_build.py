@@ -51,6 +51,7 @@ from tests.esapp import factory  # noqa: E402
 
 DEFAULT_CONTENTCTL = ROOT / ".venv-contentctl" / "bin" / "contentctl"
 TARGET_RATIO = 4.0
+SLOW_CREATE_SECONDS = 100e-6  # creating an empty file takes ~10-30 us on an idle local file system
 _COLD = count()
 
 
@@ -210,6 +211,11 @@ def main() -> int:
     print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.platform()}, Python "
           f"{platform.python_version()}, {os.cpu_count()} CPUs, {load}; reference loop {loop:.2f} s CPU; "
           f"creating a file in the scratch folder took {create_cost * 1e6:.0f} us")
+    if create_cost > SLOW_CREATE_SECONDS:
+        print("note: creating files is slow in this folder: the file system reuses inodes freed a moment ago only "
+              "after scanning past them (ext4 without a journal does so after mass deletions, such as an earlier "
+              "run's clean-up), which weighs on the builds (they write ~2,000 files) and not on contentctl's (a "
+              "few); rerun a few minutes after the last deletion, or with --workdir in a new top-level folder")
     print(f"detections: {args.detections} ESCU-size YAML files; everything runs in one process")
     print(f"validate + build in process, first build (empty output, empty parse cache): {first.line()}")
     cli_walls, cli_cpus = cli_first.walls, cli_first.cpus
