@@ -11,6 +11,7 @@ import pytest
 
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.lexer import matching_bracket, tokenize_search
+from contentpack.spl.parser import parse
 
 
 def kinds_and_texts(text: str, base: int = 0) -> list[tuple[str, str, int, int]]:
@@ -72,3 +73,20 @@ def test_errors_name_the_offending_character(text: str, message: str, offset: in
         tokenize_search(text)
     assert caught.value.message == message
     assert caught.value.offset == offset
+    with pytest.raises(SplSyntaxError) as shifted:  # a segment further into the search: offsets follow it
+        tokenize_search(text, 100)
+    assert shifted.value.offset == 100 + offset
+
+
+@pytest.mark.parametrize(("search", "quote"), [
+    ("| makeresults | eval x='abc", "'abc"),  # the pipeline splitter only reads double quotes
+    ("| makeresults | eval x=\"abc", '"abc'),
+    ("| makeresults | where x=[ search y ", "[ sea"),
+])
+def test_an_error_inside_a_later_command_points_into_that_command(search: str, quote: str) -> None:
+    # once an unterminated quote or subsearch in eval/where was reported at its offset inside the command's
+    # own text, which pointed into an earlier command (`akere` of makeresults)
+    with pytest.raises(SplSyntaxError) as caught:
+        parse(search)
+    assert caught.value.offset is not None
+    assert search[caught.value.offset:].startswith(quote)

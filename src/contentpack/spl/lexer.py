@@ -40,15 +40,16 @@ _QUOTED = {quote: re.compile(rf"{quote}((?:[^{quote}\\]|\\.)*){quote}", re.DOTAL
 _UNESCAPE = {quote: re.compile(rf"\\([{quote}\\])") for quote in "\"'"}
 
 
-def _read_quoted(text: str, i: int, quote: str) -> tuple[str, int]:
+def _read_quoted(text: str, i: int, quote: str, base: int = 0) -> tuple[str, int]:
     """Read a quoted string starting at text[i] == quote; return (unescaped value, index after it).
 
     Backslash escapes the quote and the backslash itself; other backslashes stay (regexes keep ``\\d``).
+    ``base``: where ``text`` starts in the whole search, for the error's offset.
     """
     match = _QUOTED[quote].match(text, i)
     if match is None:
         kind = "string" if quote == '"' else "quoted field name"
-        raise SplSyntaxError(f"unterminated {kind}", offset=i)
+        raise SplSyntaxError(f"unterminated {kind}", offset=base + i)
     value = match.group(1)
     return (_UNESCAPE[quote].sub(r"\1", value) if "\\" in value else value), match.end()
 
@@ -63,8 +64,9 @@ _ESCAPED_BACKSLASH = "\\\\"
 _BRACKET_SPECIAL = re.compile(r'[\\"\[\]]')
 
 
-def matching_bracket(text: str, i: int) -> int:
-    """Index of the ``]`` closing the ``[`` at text[i], skipping quoted text and nested brackets."""
+def matching_bracket(text: str, i: int, base: int = 0) -> int:
+    """Index of the ``]`` closing the ``[`` at text[i], skipping quoted text and nested brackets (``base``: where
+    ``text`` starts in the whole search, for an error's offset)."""
     depth = 0
     j = i
     while True:
@@ -77,7 +79,7 @@ def matching_bracket(text: str, i: int) -> int:
             j += 2 if text[j + 1 : j + 2] in ('"', "\\") else 1  # \" and \\ stand for themselves
             continue
         if ch == '"':
-            _, j = _read_quoted(text, j, '"')
+            _, j = _read_quoted(text, j, '"', base)
             continue
         if ch == "[":
             depth += 1
@@ -86,7 +88,7 @@ def matching_bracket(text: str, i: int) -> int:
             if depth == 0:
                 return j
         j += 1
-    raise SplSyntaxError("unterminated subsearch: missing ']'", offset=i)
+    raise SplSyntaxError("unterminated subsearch: missing ']'", offset=base + i)
 
 
 _VISIBLE = re.compile(r"\S")  # the next non-whitespace character (str.isspace's whitespace)
@@ -109,10 +111,10 @@ def split_pipeline(text: str, base: int = 0) -> list[Segment]:
             i += 2 if text[i + 1 : i + 2] in ('"', "\\") else 1
             continue
         if ch == '"':
-            _, i = _read_quoted(text, i, '"')
+            _, i = _read_quoted(text, i, '"', base)
             continue
         if ch == "[":
-            i = matching_bracket(text, i) + 1
+            i = matching_bracket(text, i, base) + 1
             continue
         if ch == "|":
             segments.append(Segment(text[start:i], base + start))
@@ -180,13 +182,13 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
         i = visible.start()
         ch = text[i]
         if ch == "[":
-            end = matching_bracket(text, i)
+            end = matching_bracket(text, i, base)
             tokens.append(Token("SUBSEARCH", text[i + 1 : end], base + i + 1, base + end + 1))
             i = end + 1
         elif ch == "]":
             raise SplSyntaxError("unexpected ']'", offset=base + i)
         else:  # '"' opening a string that never closes: _read_quoted says so
-            value, end = _read_quoted(text, i, '"')
+            value, end = _read_quoted(text, i, '"', base)
             tokens.append(Token("PHRASE", value, base + i, base + end))
             i = end
     tokens.append(Token("EOF", "", base + n, base + n))
@@ -224,11 +226,11 @@ def tokenize_eval(text: str, base: int = 0) -> list[Token]:
         ch = text[i]
         start = i
         if ch == '"':
-            value, i = _read_quoted(text, i, '"')
+            value, i = _read_quoted(text, i, '"', base)
             tokens.append(Token("PHRASE", value, base + start, base + i))
             continue
         if ch == "'":
-            value, i = _read_quoted(text, i, "'")
+            value, i = _read_quoted(text, i, "'", base)
             tokens.append(Token("QFIELD", value, base + start, base + i))
             continue
         number = _NUMBER.match(text, i)
