@@ -1,9 +1,10 @@
 """SPL, schedules and time modifiers checked at validate time (CP060–CP063), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
-  detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them, every macro definition they use is parsed by the SPL engine's
-  parser with the pack's macros expanded (``contentpack.spl.parser.check``, which reports every broken
-  command, not only the first). A syntax error is reported at the file position of the offending character
+  detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
+  every macro definition they use is parsed by the SPL engine's parser with the pack's macros expanded
+  (``contentpack.spl.parser.check``, which reports every broken command, not only the first). Each distinct
+  text is parsed once per run: drilldown templates repeat across a pack, and their answers are shared. A syntax error is reported at the file position of the offending character
   (``scalar_positions``); inside a macro's expansion, at the macro call.
 * CP061: a command, eval function or stats function that is neither a Splunk built-in (the Search Reference
   lists in ``data/splunk_spl_builtins.json``, sources cited there) nor declared in ``contentpack.yml``
