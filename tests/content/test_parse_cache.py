@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content import parse_cache
+from contentpack.content import cache_files, parse_cache
 from contentpack.content.loader import LoadedDocument
 from contentpack.content.parse_cache import cache_path, load_cached
 from contentpack.content.validate import validate_pack
@@ -203,7 +203,7 @@ def test_temp_files_of_killed_saves_are_cleared_by_the_next_save(tmp_path: Path,
     stranger = cache_dir / "notes.txt"
     for f in (old, recent, stranger):
         f.write_bytes(b"x")
-    hours_ago = time.time() - 2 * parse_cache.STALE_TEMP_SECONDS
+    hours_ago = time.time() - 2 * cache_files.STALE_TEMP_SECONDS
     os.utime(old, (hours_ago, hours_ago))
     os.utime(stranger, (hours_ago, hours_ago))
     load(pack, shown)

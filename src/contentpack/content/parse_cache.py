@@ -5,11 +5,8 @@ with one or two files changed since the last run. The cache maps each file's pat
 and the loader's answer for those bytes (plain values and the diagnostics, encoded with ``marshal``), so a
 hit gives exactly what parsing would.
 
-Where: ``$CONTENTPACK_CACHE_DIR``, else ``$XDG_CACHE_HOME/contentpack``, else ``~/.cache/contentpack``; one
-file per pack folder. Never inside the pack: the file is read with ``marshal``, which must not see data
-from an untrusted source, and a pack (a pull request, say) is exactly such a source. ``CONTENTPACK_CACHE=off``
-turns the cache off. It is best effort throughout: an unreadable, foreign or corrupt cache counts as empty,
-and failing to write it changes nothing but the next run's speed.
+Where, and how it is read and written (never inside the pack, ``CONTENTPACK_CACHE=off``, best effort
+throughout): ``cache_files``, shared with the cache of SPL parse answers (``rules.spl_answers``).
 
 Entries are only valid for the loader that made them: the key includes this package's version, the bytes of
 the loader module and of the positions module (which reads the loader's record of positions), PyYAML's
@@ -20,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +25,8 @@ from pathlib import Path
 import yaml
 
 import contentpack
-from contentpack.atomic_write import write_atomically
 from contentpack.content import loader, positions
+from contentpack.content.cache_files import cache_file, read_entries, write_entries
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import (
     LoadedDocument,
@@ -77,55 +72,15 @@ def _salt() -> str:
 
 def cache_path(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
     """The cache file for the pack at ``root``; None when the cache is turned off."""
-    env = os.environ if environ is None else environ
-    if env.get("CONTENTPACK_CACHE", "").lower() in ("off", "0", "no", "false"):
-        return None
-    if env.get("CONTENTPACK_CACHE_DIR"):
-        base = Path(env["CONTENTPACK_CACHE_DIR"])
-    elif env.get("XDG_CACHE_HOME"):
-        base = Path(env["XDG_CACHE_HOME"]) / "contentpack"
-    else:
-        try:
-            base = Path.home() / ".cache" / "contentpack"
-        except (RuntimeError, KeyError):  # no home directory to speak of: no cache
-            return None
-    key = hashlib.blake2b(str(root.resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return base / f"parsed-{key}.marshal"
+    return cache_file(root, "parsed", environ)
 
 
 def _read(path: Path, salt: str) -> CacheEntries:
-    try:
-        stored_salt, entries = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return entries if stored_salt == salt and isinstance(entries, dict) else {}
-
-
-_TEMP_PREFIX = ".parsed-"
-STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (a save takes seconds at most)
-
-
-def _remove_stale_temps(folder: Path) -> None:
-    """A save killed half-way (a ^C, a CI job cancelled) leaves its temp file; the next save clears those, so
-    they cannot pile up. Younger ones may be another run's save in progress."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(_TEMP_PREFIX) and entry.is_file(follow_symlinks=False) \
-                        and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                    os.unlink(entry.path)
-    except OSError:
-        pass
+    return read_entries(path, salt)
 
 
 def _write(path: Path, salt: str, entries: CacheEntries) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temps(path.parent)
-        write_atomically(path, [marshal.dumps((salt, entries))], prefix=_TEMP_PREFIX)
-    except (OSError, ValueError):
-        pass  # best effort: the next run parses again
+    write_entries(path, salt, entries)
 
 
 def _digest(raw: bytes) -> bytes:

@@ -4,8 +4,9 @@
 for bad *content*: every problem becomes a ``Diagnostic``. It raises ``PackRootError`` only when there is no
 pack to look at (no ``contentpack.yml``), which callers treat as a usage error.
 
-Files whose bytes did not change since the last run come from the parse cache (``parse_cache``), which is
-saved before ``validate_pack`` returns.
+Files whose bytes did not change since the last run come from the parse cache (``parse_cache``), and the SPL
+parser's answers for searches that did not change from ``rules.spl_answers``; both are saved before
+``validate_pack`` returns.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from contentpack.content.lookup_csv import read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
 from contentpack.content.parse_cache import Loaded, load_cached
 from contentpack.content.rules import RuleContext, run_rules
+from contentpack.content.rules.spl_answers import StoredAnswers
 
 __all__ = ["ValidationResult", "validate_pack", "PackRootError", "CONTENT_DIRS"]
 
@@ -225,6 +227,7 @@ def validate_pack(
             lookups=tuple(found["lookup"]),
         )
         catalog, catalog_problem = attack_catalog()
+        answers = StoredAnswers.for_pack(root)
         context = RuleContext(
             pack=pack,
             root=root,
@@ -232,7 +235,9 @@ def validate_pack(
             unmodelled_names=frozenset(unmodelled),
             attack=catalog,
             attack_problem=catalog_problem,
+            spl_answers=answers,
         )
         diagnostics.extend(run_rules(context))
+        answers.save()
         return _finish(diagnostics, pack, strict)
 

@@ -20,6 +20,7 @@ from contentpack.content.model import Pack
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_analysis import SplAnalysis
+    from contentpack.content.rules.spl_answers import StoredAnswers
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,14 @@ class RuleContext:
     unmodelled_names: frozenset[str]
     attack: AttackCatalog | None  # None when the shipped ATT&CK data cannot be read
     attack_problem: str | None = None
+    spl_answers: StoredAnswers | None = None  # the parser's answers kept between runs; None: parse every search
 
     @cached_property
     def spl(self) -> SplAnalysis:
         """The pack's searches expanded and parsed once for every rule that reads SPL (built on first use)."""
         from contentpack.content.rules.spl_analysis import SplAnalysis
 
-        return SplAnalysis(self.pack)
+        return SplAnalysis(self.pack, self.spl_answers)
 
 
 Rule = Callable[[RuleContext], Iterable[Diagnostic]]

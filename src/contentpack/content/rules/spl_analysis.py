@@ -5,7 +5,8 @@ Each search text is macro-expanded once (with the pack's macros and the filter m
 and each distinct expansion is parsed once: packs repeat them (drilldown templates, detections written from
 one pattern), and the parser's answer depends on the expanded text only (``spl.parser.check_expanded``); its
 offsets are mapped back to each search's own text (``spl.parser.located``), which needs the origin of every
-character of the expansion, worked out only for the few texts with a problem. Built on first use
+character of the expansion, worked out only for the few texts with a problem. The parser's answers are also
+kept between runs (``spl_answers``), so an unchanged search is not parsed again. Built on first use
 (``RuleContext.spl``), so a run whose rules need no SPL never imports the engine.
 """
 
@@ -17,6 +18,7 @@ from contentpack.content.model import Pack
 from contentpack.content.spl_macros import pack_macros
 
 if TYPE_CHECKING:
+    from contentpack.content.rules.spl_answers import StoredAnswers
     from contentpack.spl import SplError
     from contentpack.spl.macros import Expanded, MacroTable
 
@@ -24,9 +26,10 @@ if TYPE_CHECKING:
 class SplAnalysis:
     """Expansions and parse problems of the pack's search texts, memoised by text."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, answers: StoredAnswers | None = None) -> None:
         from contentpack.spl.macros import macro_table
 
+        self._answers = answers  # parse answers kept between runs (``spl_answers``); None: parse every text
         self.macros: MacroTable = macro_table(pack_macros(pack))  # indexed once for every search
         self._texts: dict[str, str | None] = {}
         self._expanded: dict[str, Expanded | list[SplError]] = {}
@@ -68,7 +71,11 @@ class SplAnalysis:
     def _checked_expansion(self, expanded_text: str) -> tuple[list[SplError], bool]:
         found = self._checked.get(expanded_text)
         if found is None:
-            from contentpack.spl.parser import check_expanded
+            if self._answers is not None:
+                found = self._answers.checked(expanded_text)
+            else:
+                from contentpack.spl.parser import check_expanded
 
-            found = self._checked[expanded_text] = check_expanded(expanded_text)
+                found = check_expanded(expanded_text)
+            self._checked[expanded_text] = found
         return found

@@ -1,0 +1,91 @@
+"""Where the per-user caches live and how their files are read and written (``parse_cache``, ``spl_answers``).
+
+One home for what every cache must get right: the location (``$CONTENTPACK_CACHE_DIR``, else
+``$XDG_CACHE_HOME/contentpack``, else ``~/.cache/contentpack``; one file per pack folder and kind), never
+inside the pack (the files are read with ``marshal``, which must not see data from an untrusted source, and a
+pack, a pull request say, is exactly such a source), ``CONTENTPACK_CACHE=off`` turning caching off, and best
+effort throughout: an unreadable, foreign or corrupt file counts as empty, and failing to write one changes
+nothing but the next run's speed. A file holds ``(salt, entries)``; the salt names everything the entries'
+answers depend on besides their keys, so a file made by other code is never believed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from contentpack.atomic_write import write_atomically
+
+STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (a save takes seconds at most)
+
+
+def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The ``kind`` cache file for the pack at ``root``; None when caching is turned off."""
+    env = os.environ if environ is None else environ
+    if env.get("CONTENTPACK_CACHE", "").lower() in ("off", "0", "no", "false"):
+        return None
+    if env.get("CONTENTPACK_CACHE_DIR"):
+        base = Path(env["CONTENTPACK_CACHE_DIR"])
+    elif env.get("XDG_CACHE_HOME"):
+        base = Path(env["XDG_CACHE_HOME"]) / "contentpack"
+    else:
+        try:
+            base = Path.home() / ".cache" / "contentpack"
+        except (RuntimeError, KeyError):  # no home directory to speak of: no cache
+            return None
+    key = hashlib.blake2b(str(root.resolve()).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return base / f"{kind}-{key}.marshal"
+
+
+def read_entries(path: Path, salt: str) -> dict[Any, Any]:
+    """The entries of the cache file at ``path`` if it was written with ``salt``; else none."""
+    try:
+        stored_salt, entries = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return entries if stored_salt == salt and isinstance(entries, dict) else {}
+
+
+def _temp_prefix(path: Path) -> str:
+    return "." + path.name.split("-", 1)[0] + "-"
+
+
+def remove_stale_temps(folder: Path, prefix: str) -> None:
+    """A save killed half-way (a ^C, a CI job cancelled) leaves its temp file; the next save clears those, so
+    they cannot pile up. Younger ones may be another run's save in progress."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False) \
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def write_entries(path: Path, salt: str, entries: Mapping[Any, Any]) -> None:
+    """Replace the cache file at ``path`` atomically (builtin values only: ``marshal``); errors are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        prefix = _temp_prefix(path)
+        remove_stale_temps(path.parent, prefix)
+        write_atomically(path, [marshal.dumps((salt, dict(entries)))], prefix=prefix)
+    except (OSError, ValueError):
+        pass  # best effort: the next run works it out again
+
+
+def sources_digest(files: Iterable[Path], base: Path) -> str:
+    """A digest of these files' names (relative to ``base``) and bytes: code an answer depends on."""
+    digest = hashlib.blake2b(digest_size=16)
+    for file in sorted(files):
+        name = file.relative_to(base).as_posix().encode("utf-8", "surrogateescape")
+        data = file.read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
