@@ -6,7 +6,8 @@ nests too deeply) depends on that text and the parser's code only, so the answer
 the text, in a file next to the parse cache (``cache_files``: same place, never inside the pack, same
 ``CONTENTPACK_CACHE=off``, best effort). A changed search or macro gives another expanded text, so another key.
 The file's salt covers the parser's code: the bytes of every module of ``contentpack.spl`` (it reads no data
-file and imports nothing else of this package), this package's version, the Python version and ``marshal``'s.
+file and imports nothing else of this package), this package's version, the Python version and ``marshal``'s,
+and the version of ``regex``, which the parser compiles patterns with.
 Everything else stays computed each run: the expansion, the offsets mapped back to each search's own text,
 ``custom_commands``, CP061's wording and the file positions.
 
@@ -41,9 +42,11 @@ _FIELDS = frozenset({"message", "offset", "command", "feature"})
 
 
 def salt(spl_sources: Path | None = None) -> str:
+    import regex  # the parser compiles patterns (rex, replace, match()...) with it: its verdicts are answers too
+
     folder = SPL_SOURCES if spl_sources is None else spl_sources
     parts = (FORMAT, contentpack.__version__, sources_digest(folder.rglob("*.py"), folder), sys.version.split()[0],
-             str(marshal.version))
+             str(marshal.version), f"regex {regex.__version__}")
     return "|".join(parts)
 
 
