@@ -39,6 +39,9 @@ SEARCHES = [
     '| stats count by scopes scope',
     # now() ends the prepared part: the rest runs at each run with that run's time
     'search sourcetype=st | eval user=lower(user) | eval age=now() - _time | where age < 7200 | stats count by user',
+    # a subsearch after the prepared part searches the run's events, not the prepared outputs
+    'search sourcetype=st | eval user=lower(user), src="main" | append [search sourcetype=st user=U1 | eval src="sub"] '
+    '| stats count by user src',
     # a search with a search-time calculated field and a second search command
     'search sourcetype=st | search user=U1 OR user=U2 | eval x=upper(flag) | table _time user x flag',
 ]
@@ -67,7 +70,8 @@ def test_each_run_answers_as_the_whole_search_does(tmp_path: Path, search: str) 
         whole = engine.fork([e for _, e in window], []).search_pipeline(
             pipeline, earliest=now - 8 * 3600, latest=now, now=now)
         outputs = [out for i, _ in window for out in prepared.outputs[i]]
-        again = engine.fork(outputs, []).search_prepared(prepared, earliest=now - 8 * 3600, latest=now, now=now)
+        again = engine.fork([e for _, e in window], []).search_prepared(
+            prepared, outputs, earliest=now - 8 * 3600, latest=now, now=now)
         assert (again.rows, again.fields) == (whole.rows, whole.fields)
     # neither the given events nor the prepared outputs shared by the runs were changed by a run
     assert EVENTS == before and [[dict(o) for o in out] for out in prepared.outputs] == snapshot

@@ -377,13 +377,13 @@ class _State:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         try:
+            engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
             if plan.prepared is None:
-                rows = self.engine.fork([plan.events.events[i] for i in positions], risk).search_pipeline(
-                    plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
+                rows = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
             else:
                 outputs = plan.prepared.outputs
-                rows = self.engine.fork([out for i in positions for out in outputs[i]], risk).search_prepared(
-                    plan.prepared, earliest=earliest, latest=latest, now=run_time).rows
+                rows = engine.search_prepared(plan.prepared, [out for i in positions for out in outputs[i]],
+                                              earliest=earliest, latest=latest, now=run_time).rows
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
             plan.failed = True

@@ -420,14 +420,15 @@ class Engine:
             return None
         return Prepared(pipeline, done, tuple(outputs))
 
-    def search_prepared(self, prepared: Prepared, *, earliest: str | float | None = None,
+    def search_prepared(self, prepared: Prepared, outputs: Sequence[Event], *, earliest: str | float | None = None,
                         latest: str | float | None = None, now: float) -> Results:
-        """``search_pipeline(prepared.pipeline, ...)`` over the events whose outputs this engine holds (a
-        ``fork`` of the preparing engine, given those outputs newest first): only the commands not prepared
-        run."""
+        """``search_pipeline(prepared.pipeline, ...)`` on this engine (a ``fork`` of the preparing one holding
+        some of the prepared events, newest first), given the prepared ``outputs`` of those events in the same
+        order: only the commands not prepared run, over copies of the outputs (a subsearch still searches the
+        events this engine holds)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         ctx = self._context(now, window)
-        stream = _guarded(copies_in_window(self._memory, *window), prepared.first)
+        stream = _guarded(copies_in_window(outputs, *window), prepared.first)
         with running(self.limits):
             rows = list(_finish(stream, prepared.rest, ctx))  # type: ignore[arg-type]
         return Results(rows, _field_order(prepared.pipeline, rows))
