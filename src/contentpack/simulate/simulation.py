@@ -52,6 +52,7 @@ from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
+from contentpack.spl.prepared import Prepared
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
@@ -179,6 +180,7 @@ class _Plan:
     generating: bool  # the search starts with a generating command (reads the risk index, not events)
     throttle: Throttle
     inline: TimeBounds  # earliest=/latest= written in the first search: they replace the dispatch window
+    prepared: Prepared | None = None  # per event of ``events``, the search's run-independent part done once
     empty_gives_rows: bool | None = None  # learnt at the first run with no input
     failed: bool = False
 
@@ -222,8 +224,9 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         return None
     first = pipeline.commands[0]
     inline = first.bounds if isinstance(first, SearchCommand) else TimeBounds()
+    prepared = engine.prepare(pipeline, events.events) if events is not index else None
     return _Plan(detection, schedule, pipeline, events, not isinstance(first, SearchCommand),
-                 Throttle.of(detection.tags.throttling), inline)
+                 Throttle.of(detection.tags.throttling), inline, prepared)
 
 
 _ALWAYS_KEPT = ("_time", "_indextime", "_raw", "sourcetype", "source", "host", "index")
@@ -367,15 +370,20 @@ class _State:
             errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
             plan.failed = True
             return
-        events = plan.events.window(first, last, run_time)
+        positions = plan.events.positions(first, last, run_time)
         risk = self._visible_risk(run_time, earliest, latest) if plan.generating else []
-        read = len(events) + len(risk)
+        read = len(positions) + len(risk)
         if read == 0 and plan.empty_gives_rows is False:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         try:
-            rows = self.engine.fork(events, risk).search_pipeline(
-                plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
+            engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
+            if plan.prepared is None:
+                rows = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
+            else:
+                outputs = plan.prepared.outputs
+                rows = engine.search_prepared(plan.prepared, [out for i in positions for out in outputs[i]],
+                                              earliest=earliest, latest=latest, now=run_time).rows
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
             plan.failed = True

@@ -52,10 +52,15 @@ class EventIndex:
 
     def window(self, earliest: float | None, latest: float | None, visible_at: float) -> list[Event]:
         """Events with ``earliest <= _time < latest`` and ``_indextime <= visible_at``, newest first."""
+        events = self.events
+        return [events[i] for i in self.positions(earliest, latest, visible_at)]
+
+    def positions(self, earliest: float | None, latest: float | None, visible_at: float) -> list[int]:
+        """The positions in ``events`` of ``window``'s events, in its order (newest first)."""
         low = 0 if earliest is None else bisect_left(self.times, earliest)
         high = len(self.times) if latest is None else bisect_left(self.times, latest)
-        indextimes, events = self.indextimes, self.events
-        return [events[i] for i in range(high - 1, low - 1, -1) if indextimes[i] <= visible_at]
+        indextimes = self.indextimes
+        return [i for i in range(high - 1, low - 1, -1) if indextimes[i] <= visible_at]
 
     def restricted(self, key: Hashable, select: Callable[[list[Event]], list[Event] | None]) -> EventIndex:
         """The index of the events ``select`` keeps (itself when it returns None), computed once per ``key``:

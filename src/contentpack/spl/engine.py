@@ -37,6 +37,7 @@ from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, 
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
+from contentpack.spl.prepared import Prepared, run_independent_prefix
 from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, finish, merge, partial_stats,
                                       run_parallel, through)
 from contentpack.spl.searchparser import parse_search
@@ -385,17 +386,52 @@ class Engine:
             assert spec is not None
             stream = _guarded(spec.run(first, iter(()), ctx), first)  # type: ignore[arg-type]
             rest = commands[1:]
-        for command in rest:
-            spec = get_command(command.name)
-            assert spec is not None
-            stream = _guarded(spec.run(command, stream, ctx), command)  # type: ignore[arg-type]
+        yield from _finish(stream, rest, ctx)  # type: ignore[arg-type]
+
+    # ----------------------------------------------------------------------------------- prepared searches
+    def prepare(self, pipeline: Pipeline, events: Sequence[Event]) -> Prepared | None:
+        """``pipeline``'s base search and leading run-independent commands run once over each of ``events``
+        (see ``spl.prepared``), for ``search_prepared`` on forks holding outputs of these events; None when
+        that cannot be done once for all runs: the pipeline does not start with a plain search (as for
+        ``prefilter``), a command fails on some event (each run then reports it as it meets the event), or
+        the prepared commands change an event's ``_time`` (a run selects events by their original time)."""
+        first = pipeline.commands[0]
+        if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
+                or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
+            return None
+        rest = [c for c in pipeline.commands[1:] if isinstance(c, CommandNode)]
+        done = run_independent_prefix(rest)
+        ctx = self._context(0.0, (None, None))  # nothing prepared reads the run's time (run_independent_prefix)
+        knowledge = self._knowledge(first, rest)  # what each run would apply: the whole search's needs
+        predicate = compile_search(resolve_subsearches(first.expr, ctx))
+        outputs: list[tuple[Event, ...]] = []
         try:
-            yield from stream
-        except RecursionError:
-            raise SplRuntimeError("the search nests too deeply", offset=0) from None
-        except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
-            raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
-                                  offset=0) from None
+            with running(self.limits):
+                for event in events:
+                    copy = dict(event)
+                    restricted = knowledge.get(str(copy.get("sourcetype")))
+                    if restricted is not None:
+                        restricted.apply(copy, ctx.evaluator)
+                    out = tuple(_finish(iter([copy]), rest[:done], ctx)) if predicate(copy) else ()
+                    if any(o.get("_time") != event.get("_time") for o in out):
+                        return None
+                    outputs.append(out)
+        except SplError:
+            return None
+        return Prepared(pipeline, done, tuple(outputs))
+
+    def search_prepared(self, prepared: Prepared, outputs: Sequence[Event], *, earliest: str | float | None = None,
+                        latest: str | float | None = None, now: float) -> Results:
+        """``search_pipeline(prepared.pipeline, ...)`` on this engine (a ``fork`` of the preparing one holding
+        some of the prepared events, newest first), given the prepared ``outputs`` of those events in the same
+        order: only the commands not prepared run, over copies of the outputs (a subsearch still searches the
+        events this engine holds)."""
+        window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
+        ctx = self._context(now, window)
+        stream = _guarded(copies_in_window(outputs, *window), prepared.first)
+        with running(self.limits):
+            rows = list(_finish(stream, prepared.rest, ctx))  # type: ignore[arg-type]
+        return Results(rows, _field_order(prepared.pipeline, rows))
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
@@ -485,6 +521,22 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _finish(stream: Iterator[Event], rest: Sequence[CommandNode], ctx: RunContext) -> Iterator[Event]:
+    """``stream`` through ``rest``, each command under ``_guarded``; a value past what Python represents or
+    too deep a nesting is an SPL error, not a crash."""
+    for command in rest:
+        spec = get_command(command.name)
+        assert spec is not None
+        stream = _guarded(spec.run(command, stream, ctx), command)
+    try:
+        yield from stream
+    except RecursionError:
+        raise SplRuntimeError("the search nests too deeply", offset=0) from None
+    except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
+        raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
+                              offset=0) from None
 
 
 def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:

@@ -13,6 +13,10 @@ from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl import timeutil
 from contentpack.spl.values import EvalContext, Value
 
+# The functions whose value depends on the search's time: an expression calling none of them gives the same
+# value at every run time (``spl.prepared`` relies on it to compute a scheduled search's per-event commands once).
+RUN_TIME_FUNCTIONS = frozenset({"now", "time"})
+
 
 @eager("now", 0, 0)
 def _now(ctx: EvalContext, args: list[Value]) -> Value:

@@ -1,0 +1,90 @@
+"""A search prepared for many runs over slices of the same events: its per-event work done once per event.
+
+A scheduled search runs hundreds of times over overlapping windows, so each event passes through the same
+leading per-event commands (``rename``, ``eval``, ``where``, ``lookup``, ...) at every run whose window holds
+it. Those commands give an event the same output whatever the run, as long as none of them reads the run's
+time (``now()``, a time modifier, the time range) or runs a subsearch; ``Engine.prepare`` runs the base
+search and that leading part once per event, and ``Engine.search_prepared`` runs only the rest at each run,
+over copies of the outputs of the events in the run's window. The rows are the same as running the whole
+search over those events: the per-event commands see each event on its own (``CommandSpec.streaming``), in
+the same order, with the same search-time knowledge.
+
+This module decides which leading commands qualify (``run_independent_prefix``) and holds the prepared
+outputs (``Prepared``); the engine does the running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass
+
+from contentpack.spl.ast import Call, Command, Pipeline, Subsearch
+from contentpack.spl.commands import get_command
+from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.functions.time import RUN_TIME_FUNCTIONS
+from contentpack.spl.values import Event
+
+__all__ = ["Prepared", "run_independent_prefix"]
+
+# Commands whose output for one event depends only on that event, the engine's knowledge objects (lookups,
+# event types) and its time zone -- never on the run (``now``, the time range) nor on other events. A command
+# missing here just ends the prepared part (it then runs at every run, as before).
+_PER_EVENT = frozenset({
+    "eval", "where", "search", "rename", "fillnull", "rex", "regex", "lookup", "spath", "replace", "convert",
+    "makemv", "mvexpand", "fromjson", "xmlkv", "fields", "table",
+})
+
+
+def _reads_run(node: object) -> bool:
+    """Whether a command node holds a subsearch or calls a function of the run's time (anywhere inside)."""
+    if isinstance(node, Subsearch):
+        return True
+    if isinstance(node, Call) and node.name in RUN_TIME_FUNCTIONS:
+        return True
+    if isinstance(node, (list, tuple)):
+        return any(_reads_run(item) for item in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(_reads_run(getattr(node, f.name)) for f in fields(node))
+    return False
+
+
+def _run_independent(command: Command) -> bool:
+    spec = get_command(command.name)
+    if spec is None or command.name not in _PER_EVENT or not spec.streams(command):  # type: ignore[arg-type]
+        return False
+    if isinstance(command, SearchCommand) and (command.bounds.earliest is not None or command.bounds.latest
+                                               is not None or command.bounds.on_index_time):
+        return False  # time modifiers resolve against the run's time
+    return not _reads_run(command)
+
+
+def run_independent_prefix(commands: Sequence[Command]) -> int:
+    """How many of the leading ``commands`` (those after the base search) can be run once per event."""
+    count = 0
+    for command in commands:
+        if not _run_independent(command):
+            break
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """``pipeline`` with its base search and its first ``done`` other commands already run: ``outputs[i]``
+    holds what they made of the ``i``-th event given to ``Engine.prepare`` (none when the event is dropped,
+    several after ``mvexpand``). Outputs are shared between runs: a run works on copies."""
+
+    pipeline: Pipeline
+    done: int
+    outputs: tuple[tuple[Event, ...], ...]
+
+    @property
+    def first(self) -> SearchCommand:
+        first = self.pipeline.commands[0]
+        assert isinstance(first, SearchCommand)
+        return first
+
+    @property
+    def rest(self) -> tuple[Command, ...]:
+        """The commands each run still runs."""
+        return self.pipeline.commands[1 + self.done:]

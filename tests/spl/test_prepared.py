@@ -1,0 +1,126 @@
+"""A search prepared once over its events (``Engine.prepare``) answers every run exactly as running the whole
+search over that run's events does (``search_prepared`` vs ``search_pipeline``), and only the commands that
+cannot depend on the run are prepared: a scheduled simulation relies on both to skip per-event work without
+changing a single row."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from contentpack.spl import Engine, SplError
+from contentpack.spl.functions import time as time_functions
+from contentpack.spl.functions import _FAMILIES
+from contentpack.spl.functions.time import RUN_TIME_FUNCTIONS
+from contentpack.spl.prepared import run_independent_prefix
+from contentpack.spl.values import Event
+
+BASE = 1_700_000_000.0
+EVENTS: list[Event] = [
+    {"_time": BASE - i * 1800, "sourcetype": "st", "user": f"U{i % 4}", "code": str(65004 if i % 3 else 0),
+     "props.app": f"app{i % 2}", "scopes": ("Mail.Read", "Files.Read") if i % 5 == 0 else "User.Read",
+     "_raw": f"user=U{i % 4} scope=s{i % 3}"}
+    for i in range(40)
+]  # newest first, as a fork is given them
+
+LOOKUP = "app,publisher\napp0,Contoso\n"
+
+SEARCHES = [
+    # the shape of the pack's hourly v2 detections: per-event commands, then eventstats/where/stats
+    'search sourcetype=st (code=65004 OR code=0) | rename props.* as * | eval user=lower(user), '
+    'declined=if(code="65004", user, null()) | fillnull value="unknown" dest | eventstats dc(declined) as decliners '
+    'by app | where code="0" | lookup publishers app OUTPUT publisher | where isnull(publisher) '
+    '| stats count min(_time) as first values(user) as user by app decliners dest',
+    # rex, mvexpand (several outputs per event) and a where that drops events
+    'search sourcetype=st | rex field=_raw "scope=(?<scope>\\w+)" | mvexpand scopes | where scope!="s1" '
+    '| stats count by scopes scope',
+    # now() ends the prepared part: the rest runs at each run with that run's time
+    'search sourcetype=st | eval user=lower(user) | eval age=now() - _time | where age < 7200 | stats count by user',
+    # a subsearch after the prepared part searches the run's events, not the prepared outputs
+    'search sourcetype=st | eval user=lower(user), src="main" | append [search sourcetype=st user=U1 | eval src="sub"] '
+    '| stats count by user src',
+    # a search with a search-time calculated field and a second search command
+    'search sourcetype=st | search user=U1 OR user=U2 | eval x=upper(flag) | table _time user x flag',
+]
+
+
+def _engine(tmp_path: Path) -> Engine:
+    engine = Engine()
+    csv = tmp_path / "publishers.csv"
+    csv.write_text(LOOKUP, encoding="utf-8")
+    engine.register_lookup("publishers", csv)
+    engine.register_search_time("st", [("user", "account")], [("flag", 'if(code="0", "granted", "declined")')])
+    return engine
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_each_run_answers_as_the_whole_search_does(tmp_path: Path, search: str) -> None:
+    engine = _engine(tmp_path)
+    pipeline = engine.parse(search)
+    before = [dict(e) for e in EVENTS]
+    prepared = engine.prepare(pipeline, EVENTS)
+    assert prepared is not None and prepared.done > 0
+    snapshot = [[dict(o) for o in out] for out in prepared.outputs]
+    for run in range(0, 24, 3):  # overlapping windows, as hourly runs over a longer lookback
+        now = BASE - run * 3600
+        window = [(i, e) for i, e in enumerate(EVENTS) if now - 8 * 3600 <= e["_time"] < now]  # type: ignore[operator]
+        whole = engine.fork([e for _, e in window], []).search_pipeline(
+            pipeline, earliest=now - 8 * 3600, latest=now, now=now)
+        outputs = [out for i, _ in window for out in prepared.outputs[i]]
+        again = engine.fork([e for _, e in window], []).search_prepared(
+            prepared, outputs, earliest=now - 8 * 3600, latest=now, now=now)
+        assert (again.rows, again.fields) == (whole.rows, whole.fields)
+    # neither the given events nor the prepared outputs shared by the runs were changed by a run
+    assert EVENTS == before and [[dict(o) for o in out] for out in prepared.outputs] == snapshot
+
+
+def test_only_commands_that_cannot_read_the_run_are_prepared() -> None:
+    engine = Engine()
+    counts = {
+        "search a=1 | rename b as c | eval d=lower(c) | where d!=\"x\" | stats count": 3,
+        "search a=1 | eval d=lower(c), t=now() | stats count": 0,  # now() inside a later assignment
+        "search a=1 | eval d=if(isnull(c), time(), 0) | stats count": 0,  # inside a lazy function's branch
+        "search a=1 | eval d=1 | search earliest=-1h b=2 | stats count": 1,  # a time modifier: the run's time
+        "search a=1 | eval d=1 | search [| makeresults | eval b=2 | return b] | stats count": 1,  # a subsearch
+        "search a=1 | fillnull value=0 | eval d=1": 0,  # fillnull without fields sees every result first
+        "search a=1 | eventstats count | eval d=1": 0,  # not per event
+        "search a=1 | head 3 | eval d=1": 0,
+    }
+    for search, done in counts.items():
+        assert run_independent_prefix(engine.parse(search).commands[1:]) == done, search
+
+
+def test_a_prepared_part_that_moves_time_or_fails_is_left_to_each_run(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    # a run selects events by their original _time: a prepared _time change (or removal) would change that
+    assert engine.prepare(engine.parse("search sourcetype=st | eval _time=_time + 60 | stats count"), EVENTS) is None
+    assert engine.prepare(engine.parse("search sourcetype=st | fields - _time | stats count"), EVENTS) is None
+    # where on a non-Boolean fails on the events it meets: each run must report it, not the preparation
+    failing = engine.parse('search sourcetype=st | where if(user="U3", "text", true()) | stats count')
+    assert engine.prepare(failing, EVENTS) is None
+    with pytest.raises(SplError, match="Boolean"):
+        engine.fork(EVENTS, []).search_pipeline(failing, now=BASE)
+    # a pipeline not starting with a plain search has nothing to prepare
+    assert engine.prepare(engine.parse("| makeresults | eval x=1"), EVENTS) is None
+    assert engine.prepare(engine.parse("search earliest=-1d sourcetype=st | eval x=1"), EVENTS) is None
+
+
+def test_every_function_reading_the_run_time_is_listed() -> None:
+    """``RUN_TIME_FUNCTIONS`` must name every eval function whose implementation reads ``ctx.now``: one left out
+    would be prepared once and give every run the first value."""
+    readers = set()
+    for family in _FAMILIES:
+        tree = ast.parse(inspect.getsource(family))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            reads_now = any(isinstance(n, ast.Attribute) and n.attr == "now" for n in ast.walk(node))
+            names = [d.args[0].value for d in node.decorator_list if isinstance(d, ast.Call) and d.args
+                     and isinstance(d.args[0], ast.Constant)]
+            if reads_now:
+                assert names, f"{family.__name__}.{node.name} reads ctx.now outside a registered function"
+                readers.update(names)
+    assert readers == RUN_TIME_FUNCTIONS and time_functions.RUN_TIME_FUNCTIONS is RUN_TIME_FUNCTIONS
