@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from contentpack.simulate.simulation import _State
+from contentpack.spl import Engine
+from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.engine import Results
+from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Value
 from contentpack.content.model import Drilldown, Rba, RiskObject, ThreatObject
 from contentpack.replay import REPLAY_NOW, replay_pack, risk_events
 
 from . import factory as f
+from .simfactory import decline, grant, scheduled, simulate_file, ttp
 
 CORRELATION_SEARCH = (
     '| from datamodel Risk.All_Risk | search analyticstories="Test Consent Story" risk_object_type="user" '
@@ -94,3 +104,62 @@ def test_risk_from_problems_are_positioned_errors(tmp_path: Path) -> None:
     pack = _correlation_pack(tmp_path, ["Test Correlation"])
     [outcome] = replay_pack(pack, [pack.detections[2]]).outcomes
     assert "has no rba block" in outcome.errors[0]
+
+
+# A correlation whose leading per-event part (search, eval, where) is prepared once per risk event.
+PREPARED_CORRELATION = ('| from datamodel Risk.All_Risk | search risk_object_type="user" '
+                        '| eval risk_object=lower(risk_object) | where risk_score > 0 '
+                        '| stats sum(risk_score) as risk_score dc(source) as source_count values(source) as source '
+                        'by risk_object | where source_count >= 2 | rename risk_object as user')
+
+
+def test_a_correlation_prepared_per_risk_event_answers_every_run_as_unprepared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The risk index grows between the correlation's runs (declines and grants over a day, risk written at
+    every hourly run): preparing each risk event once (``Engine.prepare`` over ``from datamodel``) must leave
+    every run, notable and risk event as running the whole search at each run gives."""
+    events = [decline(f"User{n % 5}@contoso.example", f"2026-10-13 {8 + n // 3:02d}:{n % 3 * 17 + 5:02d}")
+              for n in range(30)]
+    events += [grant(f"user{n}@contoso.example", f"2026-10-13 {10 + 2 * n:02d}:30") for n in range(5)]
+    data = f.write_events(tmp_path, "growing", events)
+    declined = ttp("Declined", '`azure_monitor_aad` operationName="Sign-in activity" '
+                   "properties.status.errorCode=65004 | stats count min(_time) as _time by user", score=30)
+    consent = ttp("Consented", '`azure_monitor_aad` operationName="Consent to application" properties.result=success '
+                  "| stats count by user", score=50)
+    correlation = replace(scheduled(f.detection("Risk Across", PREPARED_CORRELATION, kind="Correlation",
+                                                with_rba=False, drilldowns=()), earliest="-24h", latest="now",
+                                    rba=False), type="Correlation")
+    pack = f.pack(tmp_path, declined, consent, correlation)
+    prepared_runs = []
+    search_prepared = Engine.search_prepared
+
+    def counting(self: Engine, prepared: Prepared, *args: Any, **kwargs: Any) -> Results:
+        if not isinstance(prepared.first, SearchCommand):
+            prepared_runs.append(prepared.done)
+        return search_prepared(self, prepared, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "search_prepared", counting)
+    prepared = simulate_file(tmp_path, pack, data)
+    assert prepared_runs and set(prepared_runs) == {3}  # the correlation's runs were prepared
+    monkeypatch.setattr(Engine, "prepare", lambda self, pipeline, events: None)
+    whole = simulate_file(tmp_path, pack, data)
+    assert prepared == whole
+    correlated = [run for run in whole.runs_of("Risk Across") if run.rows]
+    assert len(correlated) > 3 and len({repr(run.rows) for run in correlated}) > 1  # the answers change as risk grows
+
+
+def test_the_risk_a_run_reads_is_its_window_newest_first_in_the_order_written(tmp_path: Path) -> None:
+    """``visible_risk`` bisects a time-sorted view of the risk index: it must select what a plain scan of the
+    risk events written before the run does, ordered by _time (newest first) and, for the same _time, in the
+    order written; a _time that is not a finite number is in no window."""
+    state = _State(f.pack(tmp_path), Engine())
+    times: list[object] = [50.0, 20.0, 50.0, "text", 30.0, float("nan"), 20.0, float("inf"), 10.0, 50.0, 60.0]
+    for n, when in enumerate(times):
+        state.write_risk({"_time": when, "n": n}, run_time=100.0 + 10 * (n // 3))  # type: ignore[dict-item]
+    for run_time in (100.0, 110.0, 120.0, 130.0, 140.0):
+        for earliest, latest in ((0.0, 100.0), (20.0, 50.0), (20.0, 50.5), (50.0, 60.0), (10.0, 10.0)):
+            written = [e for e in state.risk if e["_indextime"] < run_time]  # type: ignore[operator]
+            inside = [e for e in written if isinstance(e["_time"], float) and earliest <= e["_time"] < latest]
+            inside.sort(key=lambda e: -e["_time"])  # type: ignore[operator]
+            chosen = [state.risk[i] for i in state.visible_risk(run_time, earliest, latest)]
+            assert chosen == inside, (run_time, earliest, latest)

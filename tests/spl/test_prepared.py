@@ -124,3 +124,71 @@ def test_every_function_reading_the_run_time_is_listed() -> None:
                 assert names, f"{family.__name__}.{node.name} reads ctx.now outside a registered function"
                 readers.update(names)
     assert readers == RUN_TIME_FUNCTIONS and time_functions.RUN_TIME_FUNCTIONS is RUN_TIME_FUNCTIONS
+
+
+RISK_SEARCHES = [
+    # the shape of the pack's correlation search: per-event search/eval/lookup/where, then stats over the window
+    '| from datamodel Risk.All_Risk | search analyticstories="Story" threat_object_type="service" '
+    '| eval app=lower(mvindex(threat_object, mvfind(threat_object_type, "^service$"))), user=lower(risk_object) '
+    '| lookup publishers app OUTPUT publisher | where isnull(publisher) '
+    '| stats sum(risk_score) as score values(source) as source min(_time) as first by app user',
+    # mvexpand gives several outputs per risk event; now() ends the prepared part
+    '| from datamodel Risk.All_Risk | mvexpand threat_object_type | eval age=now() - _time | where age < 7200 '
+    '| table _time risk_object threat_object_type age',
+    # a subsearch after the prepared part reads the risk index of the run
+    '| from datamodel Risk.All_Risk | eval src="main" | append [| from datamodel Risk.All_Risk | head 1 '
+    '| eval src="sub"] | stats count by src risk_object',
+]
+
+
+def _risk_event(i: int) -> Event:
+    # written in run order, so not newest first by _time; every fourth has the _time of the one before (ties
+    # keep the order written) and one has a text _time (outside every window, as for ``from datamodel``)
+    when: float | str = BASE - (i // 4) * 900 - min(i % 4, 2) * 60
+    if i == 7:
+        when = "yesterday"
+    return {"_time": when, "_indextime": BASE + i, "risk_object": f"U{i % 3}", "risk_score": 10 + i,
+            "source": f"rule{i % 2}", "analyticstories": "Story", "threat_object": (f"app{i % 2}", "10.0.0.1"),
+            "threat_object_type": ("service", "ip_address") if i % 5 else "service"}
+
+
+@pytest.mark.parametrize("search", RISK_SEARCHES)
+def test_a_risk_index_growing_between_runs_is_prepared_once_per_risk_event(tmp_path: Path, search: str) -> None:
+    """Risk events are written between runs: each is prepared once (``Prepared.extended``) and every run answers
+    as the whole search over the risk events it sees does, in the order the engine takes them (newest first,
+    same _time in the order written)."""
+    engine = _engine(tmp_path)
+    pipeline = engine.parse(search)
+    prepared = engine.prepare(pipeline, [])
+    assert prepared is not None and prepared.done > 0 and prepared.outputs == ()
+    written: list[Event] = []
+    answered = 0
+    for run in range(12):
+        batch = [_risk_event(len(written) + k) for k in range(run % 3 + 1)]
+        written.extend(batch)
+        more = engine.prepare(pipeline, batch)
+        assert more is not None
+        prepared = prepared.extended(more)
+        assert len(prepared.outputs) == len(written)
+        now = BASE + 1800
+        for earliest in (BASE - 3 * 3600, BASE - 1200, None):
+            order = sorted(range(len(written)), key=lambda i: -t if isinstance(t := written[i]["_time"], float)
+                           else 0.0)
+            risk = [written[i] for i in order]
+            whole = engine.fork([], risk).search_pipeline(pipeline, earliest=earliest, latest=now, now=now)
+            outputs = [out for i in order for out in prepared.outputs[i]]
+            again = engine.fork([], risk).search_prepared(prepared, outputs, earliest=earliest, latest=now, now=now)
+            assert (again.rows, again.fields) == (whole.rows, whole.fields)
+            answered += bool(whole.rows)
+    assert answered > 12  # the comparisons are not all over empty answers
+
+
+def test_a_risk_search_prepares_nothing_when_no_command_after_from_qualifies(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    assert engine.prepare(engine.parse("| from datamodel Risk.All_Risk | stats count"), []) is None
+    assert engine.prepare(engine.parse("| from datamodel Risk.All_Risk | eval t=now()"), []) is None
+    # a prepared part that moves _time or fails on a risk event: each run must meet it
+    moves = engine.parse("| from datamodel Risk.All_Risk | eval _time=_time + 1 | stats count")
+    assert engine.prepare(moves, [_risk_event(0)]) is None
+    fails = engine.parse('| from datamodel Risk.All_Risk | where if(risk_score > 10, "x", true()) | stats count')
+    assert engine.prepare(fails, [_risk_event(0)]) is not None and engine.prepare(fails, [_risk_event(2)]) is None

@@ -26,8 +26,10 @@ here, shared with the local simulation. ``scheduled_runs`` lists, before the tim
 ``answer`` will be asked for, so a caller can dispatch them ahead of time, concurrently.
 
 Speed: a search's base search (its first ``search`` command) does not depend on the time range, so it is
-matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. A run
-whose input is empty is skipped once the search has shown it returns no rows on empty input (assumed to
+matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. The
+per-event commands after it that cannot depend on the run also run once per event (``Engine.prepare``); for
+a search reading the risk index (``from datamodel Risk.All_Risk``), once per risk event, the first time a
+run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once the search has shown it returns no rows on empty input (assumed to
 hold at every run time: a search that invents rows from nothing, like ``| makeresults``, runs every time).
 """
 
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 import math
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -180,7 +182,9 @@ class _Plan:
     generating: bool  # the search starts with a generating command (reads the risk index, not events)
     throttle: Throttle
     inline: TimeBounds  # earliest=/latest= written in the first search: they replace the dispatch window
-    prepared: Prepared | None = None  # per event of ``events``, the search's run-independent part done once
+    # per event of ``events`` (per risk event written, for a search reading the risk index), the search's
+    # run-independent part done once
+    prepared: Prepared | None = None
     empty_gives_rows: bool | None = None  # learnt at the first run with no input
     failed: bool = False
 
@@ -224,9 +228,13 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         return None
     first = pipeline.commands[0]
     inline = first.bounds if isinstance(first, SearchCommand) else TimeBounds()
-    prepared = engine.prepare(pipeline, events.events) if events is not index else None
-    return _Plan(detection, schedule, pipeline, events, not isinstance(first, SearchCommand),
-                 Throttle.of(detection.tags.throttling), inline, prepared)
+    generating = not isinstance(first, SearchCommand)
+    if generating:  # risk events are prepared as they are written (``_State.prepare_risk``)
+        prepared = engine.prepare(pipeline, ())
+    else:
+        prepared = engine.prepare(pipeline, events.events) if events is not index else None
+    return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling), inline,
+                 prepared)
 
 
 _ALWAYS_KEPT = ("_time", "_indextime", "_raw", "sourcetype", "source", "host", "index")
@@ -335,12 +343,29 @@ class _State:
     notables: list[Notable] = field(default_factory=list)
     risk: list[Event] = field(default_factory=list)
     _risk_indextimes: list[float] = field(default_factory=list)
+    # (-_time, position in ``risk``) of each risk event with a finite _time, sorted: a run bisects its window
+    # out of it, newest first, those with the same _time in the order they were written (no other is in any
+    # window: a dispatch window's bounds are finite)
+    _risk_by_time: list[tuple[float, int]] = field(default_factory=list)
 
-    def _visible_risk(self, run_time: float, earliest: float, latest: float) -> list[Event]:
-        written = self.risk[:bisect_left(self._risk_indextimes, run_time)]
-        inside = [e for e in written if (t := event_time(e)) is not None and earliest <= t < latest]
-        inside.sort(key=lambda e: -(event_time(e) or 0.0))
-        return inside
+    def visible_risk(self, run_time: float, earliest: float, latest: float) -> list[int]:
+        """Positions in ``risk`` of the risk events a run at ``run_time`` over [earliest, latest) reads: newest
+        first (as the engine takes them), those with the same ``_time`` in the order they were written."""
+        written = bisect_left(self._risk_indextimes, run_time)
+        order = self._risk_by_time
+        newest = bisect_right(order, (-latest, math.inf))  # skips _time >= latest
+        oldest = bisect_right(order, (-earliest, math.inf))  # up to _time >= earliest
+        return [i for _, i in order[newest:oldest] if i < written]
+
+    def prepare_risk(self, plan: _Plan) -> None:
+        """Extend the plan's prepared outputs to the risk events written since (``Engine.prepare``): each risk
+        event passes through the search's run-independent part once, not at every run whose window holds it.
+        When that fails, the plan runs unprepared from then on: each run meets the failing event as before."""
+        assert plan.prepared is not None
+        done = len(plan.prepared.outputs)
+        if done < len(self.risk):
+            more = self.engine.prepare(plan.pipeline, self.risk[done:])
+            plan.prepared = None if more is None else plan.prepared.extended(more)
 
     def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
         detection = plan.detection
@@ -371,18 +396,22 @@ class _State:
             plan.failed = True
             return
         positions = plan.events.positions(first, last, run_time)
-        risk = self._visible_risk(run_time, earliest, latest) if plan.generating else []
+        risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
+        risk = [self.risk[i] for i in risk_positions]
         read = len(positions) + len(risk)
         if read == 0 and plan.empty_gives_rows is False:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
+        if plan.generating and plan.prepared is not None:
+            self.prepare_risk(plan)
         try:
             engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
             if plan.prepared is None:
                 rows = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
             else:
                 outputs = plan.prepared.outputs
-                rows = engine.search_prepared(plan.prepared, [out for i in positions for out in outputs[i]],
+                selected = risk_positions if plan.generating else positions
+                rows = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
                                               earliest=earliest, latest=latest, now=run_time).rows
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
@@ -405,6 +434,13 @@ class _State:
                 self.notables.append(notable_for(self.pack.app, detection, row, run_time, window))
             if deployment.rba_enabled:
                 for event in risk_events(self.pack.app, detection, [row], run_time):
-                    event["_indextime"] = run_time
-                    self.risk.append(event)
-                    self._risk_indextimes.append(run_time)
+                    self.write_risk(event, run_time)
+
+    def write_risk(self, event: Event, run_time: float) -> None:
+        """Add a risk event written by the run at ``run_time`` to the risk index."""
+        event["_indextime"] = run_time
+        when = event_time(event)
+        if when is not None and math.isfinite(when):
+            insort(self._risk_by_time, (-when, len(self.risk)))
+        self.risk.append(event)
+        self._risk_indextimes.append(run_time)

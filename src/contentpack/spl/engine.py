@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from contentpack.spl.commands import get_command
 from contentpack.spl.commands.fieldops import TableCommand
 from contentpack.spl.commands.ordering import HeadCommand
 from contentpack.spl.commands.search import SearchCommand, index_time_filter, resolve_subsearches, time_window
+from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
@@ -390,20 +391,29 @@ class Engine:
 
     # ----------------------------------------------------------------------------------- prepared searches
     def prepare(self, pipeline: Pipeline, events: Sequence[Event]) -> Prepared | None:
-        """``pipeline``'s base search and leading run-independent commands run once over each of ``events``
+        """``pipeline``'s first command and leading run-independent commands run once over each of ``events``
         (see ``spl.prepared``), for ``search_prepared`` on forks holding outputs of these events; None when
-        that cannot be done once for all runs: the pipeline does not start with a plain search (as for
-        ``prefilter``), a command fails on some event (each run then reports it as it meets the event), or
-        the prepared commands change an event's ``_time`` (a run selects events by their original time)."""
+        that cannot be done once for all runs: the pipeline starts with neither a plain search (as for
+        ``prefilter``) nor ``from datamodel`` followed by a run-independent command, a command fails on some
+        event (each run then reports it as it meets the event), or the prepared commands change an event's
+        ``_time`` (a run selects events by their original time).
+
+        For ``from datamodel Risk.All_Risk`` the ``events`` are risk events: the command's own part is only
+        the window (applied at each run, as ``run_from`` does), so a risk index that grows between runs is
+        prepared piece by piece, each new risk event once (``Prepared.extended``)."""
         first = pipeline.commands[0]
-        if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
-                or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
-            return None
         rest = [c for c in pipeline.commands[1:] if isinstance(c, CommandNode)]
         done = run_independent_prefix(rest)
         ctx = self._context(0.0, (None, None))  # nothing prepared reads the run's time (run_independent_prefix)
-        knowledge = self._knowledge(first, rest)  # what each run would apply: the whole search's needs
-        predicate = compile_search(resolve_subsearches(first.expr, ctx))
+        if isinstance(first, FromDatamodelCommand) and done > 0:
+            knowledge: dict[str, SearchTime] = {}  # risk events get no search-time knowledge (``_execute``)
+            predicate: Callable[[Event], bool] = lambda event: True
+        elif isinstance(first, SearchCommand) and first.bounds.earliest is None and first.bounds.latest is None \
+                and not first.bounds.on_index_time and not _has_subsearch(first.expr):
+            knowledge = self._knowledge(first, rest)  # what each run would apply: the whole search's needs
+            predicate = compile_search(resolve_subsearches(first.expr, ctx))
+        else:
+            return None
         outputs: list[tuple[Event, ...]] = []
         try:
             with running(self.limits):
@@ -424,8 +434,9 @@ class Engine:
                         latest: str | float | None = None, now: float) -> Results:
         """``search_pipeline(prepared.pipeline, ...)`` on this engine (a ``fork`` of the preparing one holding
         some of the prepared events, newest first), given the prepared ``outputs`` of those events in the same
-        order: only the commands not prepared run, over copies of the outputs (a subsearch still searches the
-        events this engine holds)."""
+        order: only the commands not prepared run, over copies of the outputs in the window (a subsearch still
+        searches the events this engine holds). For ``from datamodel`` the prepared events are the risk
+        events this engine holds, in the order it holds them."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         ctx = self._context(now, window)
         stream = _guarded(copies_in_window(outputs, *window), prepared.first)

@@ -9,6 +9,10 @@ over copies of the outputs of the events in the run's window. The rows are the s
 search over those events: the per-event commands see each event on its own (``CommandSpec.streaming``), in
 the same order, with the same search-time knowledge.
 
+A correlation search starting with ``| from datamodel Risk.All_Risk`` is prepared the same way over the risk
+events: its runs read a risk index that grows between them, so each risk event is prepared when it is first
+needed and its outputs are kept for every later run (``Prepared.extended``).
+
 This module decides which leading commands qualify (``run_independent_prefix``) and holds the prepared
 outputs (``Prepared``); the engine does the running.
 """
@@ -20,6 +24,7 @@ from dataclasses import dataclass, fields, is_dataclass
 
 from contentpack.spl.ast import Call, Command, Pipeline, Subsearch
 from contentpack.spl.commands import get_command
+from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.functions.time import RUN_TIME_FUNCTIONS
 from contentpack.spl.values import Event
@@ -70,21 +75,28 @@ def run_independent_prefix(commands: Sequence[Command]) -> int:
 
 @dataclass(frozen=True)
 class Prepared:
-    """``pipeline`` with its base search and its first ``done`` other commands already run: ``outputs[i]``
-    holds what they made of the ``i``-th event given to ``Engine.prepare`` (none when the event is dropped,
-    several after ``mvexpand``). Outputs are shared between runs: a run works on copies."""
+    """``pipeline`` with its first command (a base search, or ``from datamodel`` but for its window) and its
+    next ``done`` commands already run: ``outputs[i]`` holds what they made of the ``i``-th event given to
+    ``Engine.prepare`` (none when the event is dropped, several after ``mvexpand``). Outputs are shared
+    between runs: a run works on copies."""
 
     pipeline: Pipeline
     done: int
     outputs: tuple[tuple[Event, ...], ...]
 
     @property
-    def first(self) -> SearchCommand:
+    def first(self) -> CommandNode:
         first = self.pipeline.commands[0]
-        assert isinstance(first, SearchCommand)
+        assert isinstance(first, CommandNode)  # the parser builds command nodes only
         return first
 
     @property
     def rest(self) -> tuple[Command, ...]:
         """The commands each run still runs."""
         return self.pipeline.commands[1 + self.done:]
+
+    def extended(self, more: "Prepared") -> "Prepared":
+        """These outputs followed by ``more``'s: the same search prepared over further events (risk events
+        written since), so the events already prepared are not run again."""
+        assert more.pipeline is self.pipeline and more.done == self.done
+        return Prepared(self.pipeline, self.done, self.outputs + more.outputs)
