@@ -119,18 +119,20 @@ def test_a_detection_test_with_events_centuries_apart_fails_at_its_attack_data(t
                 "detections' dispatch windows" in outcome.stdout), outcome.stdout
 
 
-def test_a_detection_searching_all_time_on_its_schedule_fails_its_test_instead_of_hanging(tmp_path: Path) -> None:
+def test_a_detection_searching_all_time_on_its_schedule_runs_its_schedule(tmp_path: Path) -> None:
     """``dispatch.earliest_time = 0`` (all time, a setting Splunk takes) made the default timeline start in 1970
-    and end 160 years later: once an effective hang, now RP006."""
+    and end 160 years later: once an effective hang, then RP006. An all-time window now adds no lookback, so
+    the timeline is the test's events plus two gaps between runs, and its runs are reported like any others."""
     root = copy_pack(tmp_path)
     edit(root, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 0 * * * *\n    earliest_time: '0'\n"
          "    latest_time: now\n    schedule_window: auto\ntags:\n")
     _events(root / "attack_data" / "consent_prompts" / "consent_prompts.log", "2026-10-13T12:00:00Z")
-    outcome = run_cli("replay", "--root", str(root), "--detection", PROMPTS, timeout=30)
+    outcome = run_cli("replay", "--root", str(root), "--detection", PROMPTS, "--format", "json", timeout=30)
     outcome.assert_handled()
-    shown = " ".join(outcome.stdout.split())
-    assert outcome.returncode == 1 and "error[RP006]: scheduled run: the period 1972-" in shown
-    assert "keep the test's events closer together, or the windows shorter" in shown
+    assert "RP006" not in outcome.stdout + outcome.stderr
+    (test,) = json.loads(outcome.stdout)["tests"]
+    assert test["scheduled"]["runs"] == 2, test  # 13:00 and 14:00: the two hourly runs after the event
+    assert test["scheduled"]["start"] == test["scheduled"]["first_event"]  # no lookback before the event
 
 
 # ------------------------------------------------------------------------------ generate-data

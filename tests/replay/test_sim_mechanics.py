@@ -85,6 +85,23 @@ def test_clock_spans_the_data_plus_lookback_and_a_tail(tmp_path: Path) -> None:
     assert [clock(r.run_time) for r in result.runs][:2] == ["2026-10-13 09:00", "2026-10-13 10:00"]
 
 
+def test_an_all_time_window_adds_no_lookback_and_each_run_sees_everything_indexed(tmp_path: Path) -> None:
+    """``dispatch.earliest_time = 0`` is all time (savedsearches.conf.spec: a relative or absolute time; epoch 0
+    is the start of all time): each run sees every event indexed by then, before its latest. It once made the
+    timeline start at the window's reach, in 1970 (RP006); no run before the first event sees anything, and
+    the first run after the last one sees it, so the timeline is the data plus two gaps."""
+    data = f.write_events(tmp_path, "two", [decline("a@contoso.example", "2026-10-13 09:50"),
+                                            decline("b@contoso.example", "2026-10-13 12:20")])
+    detection = scheduled(_det(), earliest="0", latest="now", notable=False, rba=False)
+    pack = f.pack(tmp_path, detection)
+    result = simulate_file(tmp_path, pack, data, IngestionDelay(fixed="0s"))
+    assert clock(result.start) == "2026-10-13 09:50"
+    assert result.end == ts("2026-10-13 12:20") + 2 * 3600
+    seen = {clock(r.run_time): len(r.rows) for r in result.runs}
+    assert seen == {"2026-10-13 10:00": 1, "2026-10-13 11:00": 1, "2026-10-13 12:00": 1,
+                    "2026-10-13 13:00": 2, "2026-10-13 14:00": 2}
+
+
 # ------------------------------------------------------------------------------------ _indextime
 def test_events_not_indexed_by_the_run_are_invisible_to_it(tmp_path: Path) -> None:
     """A 10:45 sign-in indexed 20 minutes later is not there for the 11:00 run ([09:50, 10:50)) and outside

@@ -6,6 +6,8 @@ window's, or a search's own ``earliest=`` when it has one (no run before that ca
 last moment an event becomes searchable (``max(_indextime)``) plus a tail of twice the longest "lookback +
 longest gap between two runs" of the detections in play: once for the last event to fall in some run's
 window, once more for the risk event that run writes to reach a correlation search reading the risk index.
+A window of all time (``earliest_time = 0``, or any reach longer than a timeline can cover) counts as no
+lookback: each of its runs sees every event indexed by then.
 Runs are the cron ticks in (start, end]. A search's own ``earliest=``/``latest=`` replace the dispatch
 window, as the engine applies them.
 
@@ -62,6 +64,7 @@ __all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "ScheduledRun", "Simu
            "TooLarge", "check_period", "clock", "scheduled_runs", "simulate"]
 
 MAX_PERIOD_DAYS = 366
+_UNBOUNDED_LOOKBACK = MAX_PERIOD_DAYS * 86400.0  # a window reaching back further sees every event of a timeline
 MAX_RUNS = 1_000_000
 
 
@@ -202,6 +205,10 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
         last = cover[1] if last is None else max(last, cover[1])
     if first is None or last is None or not spans:
         return (0.0, 0.0)
+    # A window reaching back further than any timeline can cover (all time: ``earliest_time = 0``) holds every
+    # event indexed by its run: it needs no run before the first event, and the first run after the last one
+    # sees that too; so it adds nothing to the start and only its gap to the tail.
+    spans = [(back if back <= _UNBOUNDED_LOOKBACK else 0.0, gap) for back, gap in spans]
     lookback = max(back for back, _ in spans)
     tail = 2 * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
