@@ -26,3 +26,12 @@ def validate() -> Validate:
         return validate_pack(root, **kwargs)  # type: ignore[arg-type]
 
     return run
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private cache folder (parse cache, SPL answers), with the cache turned on whatever the environment says."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CONTENTPACK_CACHE", raising=False)
+    return folder

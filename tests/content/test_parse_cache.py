@@ -55,14 +55,6 @@ def load(pack: Path, shown: list[str]) -> list:
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("CONTENTPACK_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Records which files each run really parsed (one list per ``load_cached`` call)."""
     calls: list[list[str]] = []

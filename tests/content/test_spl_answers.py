@@ -22,14 +22,6 @@ Row = tuple[object, ...]
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("CONTENTPACK_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every text the SPL parser really checks (``check_expanded`` calls)."""
     calls: list[str] = []

@@ -13,7 +13,8 @@ parsing (an unknown lookup, a bad regex) can still point at the right column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Union
 
 # ---------------------------------------------------------------- eval / where expressions
@@ -154,3 +155,23 @@ class Command:
 class Pipeline:
     commands: tuple[Command, ...]
     text: str = field(default="", compare=False)
+
+
+# ---------------------------------------------------------------- walking a tree
+
+
+def any_node(node: object, test: Callable[[object], bool]) -> bool:
+    """Whether ``node`` or anything inside it (nodes, and the lists and tuples that hold them) passes ``test``;
+    a node that passes is not looked into."""
+    if test(node):
+        return True
+    if isinstance(node, (list, tuple)):
+        return any(any_node(item, test) for item in node)
+    if is_dataclass(node) and not isinstance(node, type):
+        return any(any_node(getattr(node, f.name), test) for f in fields(node))
+    return False
+
+
+def has_subsearch(node: object) -> bool:
+    """Whether a ``[ ... ]`` subsearch sits anywhere inside ``node``."""
+    return any_node(node, lambda item: isinstance(item, Subsearch))

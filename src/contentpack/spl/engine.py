@@ -16,10 +16,10 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from contentpack.spl.ast import Expr, Pipeline, SearchExpr, Subsearch
+from contentpack.spl.ast import Expr, Pipeline, SearchExpr, has_subsearch
 from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.fieldops import TableCommand
@@ -258,7 +258,7 @@ class Engine:
         """
         first = pipeline.commands[0]
         if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
-                or first.bounds.latest is not None or first.bounds.on_index_time or _has_subsearch(first.expr):
+                or first.bounds.latest is not None or first.bounds.on_index_time or has_subsearch(first.expr):
             return None
         evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         needed = first.requires(frozenset())
@@ -409,7 +409,7 @@ class Engine:
             knowledge: dict[str, SearchTime] = {}  # risk events get no search-time knowledge (``_execute``)
             predicate: Callable[[Event], bool] = lambda event: True
         elif isinstance(first, SearchCommand) and first.bounds.earliest is None and first.bounds.latest is None \
-                and not first.bounds.on_index_time and not _has_subsearch(first.expr):
+                and not first.bounds.on_index_time and not has_subsearch(first.expr):
             knowledge = self._knowledge(first, rest)  # what each run would apply: the whole search's needs
             predicate = compile_search(resolve_subsearches(first.expr, ctx))
         else:
@@ -566,16 +566,6 @@ def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
             raise
         offset = exc.offset if exc.offset is not None else command.offset
         raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None
-
-
-def _has_subsearch(node: object) -> bool:
-    if isinstance(node, Subsearch):
-        return True
-    if isinstance(node, (list, tuple)):
-        return any(_has_subsearch(item) for item in node)
-    if is_dataclass(node) and not isinstance(node, type):
-        return any(_has_subsearch(getattr(node, f.name)) for f in fields(node))
-    return False
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ outputs (``Prepared``); the engine does the running.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 
-from contentpack.spl.ast import Call, Command, Pipeline, Subsearch
+from contentpack.spl.ast import Call, Command, Pipeline, Subsearch, any_node
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.search import SearchCommand
@@ -42,15 +42,8 @@ _PER_EVENT = frozenset({
 
 def _reads_run(node: object) -> bool:
     """Whether a command node holds a subsearch or calls a function of the run's time (anywhere inside)."""
-    if isinstance(node, Subsearch):
-        return True
-    if isinstance(node, Call) and node.name in RUN_TIME_FUNCTIONS:
-        return True
-    if isinstance(node, (list, tuple)):
-        return any(_reads_run(item) for item in node)
-    if is_dataclass(node) and not isinstance(node, type):
-        return any(_reads_run(getattr(node, f.name)) for f in fields(node))
-    return False
+    return any_node(node, lambda item: isinstance(item, Subsearch)
+                    or (isinstance(item, Call) and item.name in RUN_TIME_FUNCTIONS))
 
 
 def _run_independent(command: Command) -> bool:
