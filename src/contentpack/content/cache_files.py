@@ -80,6 +80,11 @@ def write_entries(path: Path, salt: str, entries: Mapping[Any, Any]) -> None:
         pass  # best effort: the next run works it out again
 
 
+def digest(data: bytes) -> bytes:
+    """The key an answer is filed under: a digest of the bytes (or text) it was worked out from."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def sources_digest(files: Iterable[Path], base: Path) -> str:
     """A digest of these files' names (relative to ``base``) and bytes: code an answer depends on."""
     digest = hashlib.blake2b(digest_size=16)

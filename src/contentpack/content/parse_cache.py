@@ -15,7 +15,6 @@ version and whether libyaml is used, and the Python version (``marshal``'s forma
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,7 +25,8 @@ import yaml
 
 import contentpack
 from contentpack.content import loader, positions
-from contentpack.content.cache_files import cache_file, read_entries, write_entries
+from contentpack.content.cache_files import cache_file, read_entries, sources_digest, write_entries
+from contentpack.content.cache_files import digest as content_digest
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import (
     LoadedDocument,
@@ -64,8 +64,8 @@ FORMAT = "3"
 
 
 def _salt() -> str:
-    loader_source = Path(loader.__file__).read_bytes() + Path(positions.__file__).read_bytes()
-    parts = (FORMAT, contentpack.__version__, hashlib.blake2b(loader_source, digest_size=16).hexdigest(), yaml.__version__,
+    code = [Path(loader.__file__), Path(positions.__file__)]
+    parts = (FORMAT, contentpack.__version__, sources_digest(code, code[0].parent), yaml.__version__,
              str(getattr(yaml, "__with_libyaml__", False)), sys.version.split()[0], str(marshal.version))
     return "|".join(parts)
 
@@ -73,18 +73,6 @@ def _salt() -> str:
 def cache_path(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
     """The cache file for the pack at ``root``; None when the cache is turned off."""
     return cache_file(root, "parsed", environ)
-
-
-def _read(path: Path, salt: str) -> CacheEntries:
-    return read_entries(path, salt)
-
-
-def _write(path: Path, salt: str, entries: CacheEntries) -> None:
-    write_entries(path, salt, entries)
-
-
-def _digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 @dataclass
@@ -105,7 +93,7 @@ class CacheUpdate:
         entries = dict(self.kept)
         for shown, digest, loaded in self.parsed:
             entries[shown] = (digest, marshal.dumps(encode_loaded(loaded)))  # type: ignore[arg-type]  # builtins only
-        _write(self.path, self.salt, entries)
+        write_entries(self.path, self.salt, entries)
 
 
 def load_cached(root: Path, shown_paths: Sequence[str],
@@ -116,7 +104,7 @@ def load_cached(root: Path, shown_paths: Sequence[str],
     if path is None:
         return load_documents(root, shown_paths), None
     salt = _salt()
-    cached = _read(path, salt)
+    cached: CacheEntries = read_entries(path, salt)
     results: list[Loaded] = []
     kept: CacheEntries = {}
     fresh: list[tuple[str, bytes, Loaded]] = []
@@ -125,7 +113,7 @@ def load_cached(root: Path, shown_paths: Sequence[str],
         if raw is None:  # unreadable, refused or too large: reported, never cached
             results.append((None, problems))
             continue
-        digest = _digest(raw)
+        digest = content_digest(raw)
         entry = cached.get(shown)
         if entry is not None and entry[0] == digest:
             try:

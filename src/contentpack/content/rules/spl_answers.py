@@ -19,7 +19,6 @@ again next time. Only the answers a run asked for are written back, so the file 
 from __future__ import annotations
 
 import functools
-import hashlib
 import marshal
 import sys
 from collections.abc import Mapping
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import contentpack
-from contentpack.content.cache_files import cache_file, read_entries, sources_digest, write_entries
+from contentpack.content.cache_files import cache_file, digest, read_entries, sources_digest, write_entries
 
 if TYPE_CHECKING:
     from contentpack.spl import SplError
@@ -105,10 +104,6 @@ def decode(encoded: Any) -> Checked:
     return problems, too_deep
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
 class StoredAnswers:
     """``check_expanded`` through the answers of earlier runs; ``save`` writes back what this run asked for.
 
@@ -133,7 +128,7 @@ class StoredAnswers:
         if self._stored is None:
             self._salt = salt()
             self._stored = read_entries(self.path, self._salt)
-        key = _digest(expanded_text)
+        key = digest(expanded_text.encode("utf-8", "surrogatepass"))
         entry = self._used.get(key, self._stored.get(key))
         if entry is not None:
             try:
