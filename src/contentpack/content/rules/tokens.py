@@ -54,28 +54,23 @@ def detection_taint(pack: Pack, expanded: str | None, sources: tuple[str, ...]) 
     return followed if followed is not None else initial_taint(pack, sources, unprefixed=True)
 
 
-_Shape = tuple[str | None, tuple[str, ...]]  # a search's expanded text and its data sources
 _Texts = tuple[tuple[int, str, str], ...]  # (drilldown index, key, text or message)
 
 
 def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP045 (warning): a drilldown token the attacker chooses lets them shape the analyst's next search."""
     # Detections written from one pattern share their expanded search and data sources, and so their taint
-    # (only read below), and mostly their drilldowns too, and so what is reported: each worked out once.
-    taints: dict[_Shape, Taint] = {}
-    reports: dict[tuple[_Shape, _Texts], _Texts] = {}
+    # (only read below): worked out once per distinct pair.
+    taints: dict[tuple[str | None, tuple[str, ...]], Taint] = {}
     for detection in context.pack.detections:
         texts = tuple(_drilldown_texts(detection))
         if not texts:
             continue
         shape = (context.spl.expanded_text(detection.search), tuple(data_source_entries(detection)))
-        found = reports.get((shape, texts))
-        if found is None:
-            taint = taints.get(shape)
-            if taint is None:
-                taint = taints[shape] = detection_taint(context.pack, *shape)
-            found = reports[shape, texts] = tuple(_tainted_tokens(taint, texts))
-        for index, key, message in found:
+        taint = taints.get(shape)
+        if taint is None:
+            taint = taints[shape] = detection_taint(context.pack, *shape)
+        for index, key, message in _tainted_tokens(taint, texts):
             yield warning(detection.source.at("drilldown_searches", index, key), "CP045", message)
 
 
