@@ -4,8 +4,9 @@
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
   every macro definition they use is parsed by the SPL engine's parser with the pack's macros expanded
   (``contentpack.spl.parser.check``, which reports every broken command, not only the first). Each distinct
-  text is parsed once per run: drilldown templates repeat across a pack, and their answers are shared. A syntax error is reported at the file position of the offending character
-  (``scalar_positions``); inside a macro's expansion, at the macro call.
+  expansion is parsed once per run: drilldown templates repeat across a pack, and their answers are shared.
+  A syntax error is reported at the file position of the offending character (``scalar_positions``); inside
+  a macro's expansion, at the macro call.
 * CP061: a command, eval function or stats function that is neither a Splunk built-in (the Search Reference
   lists in ``data/splunk_spl_builtins.json``, sources cited there) nor declared in ``contentpack.yml``
   ``custom_commands`` (commands other apps provide) is an error with a did-you-mean.
@@ -232,11 +233,8 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
     custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
     positions = _Positions(context.root)
-    answers: dict[str, list[SplError]] = {}  # drilldown templates repeat: each parsed text is asked about once
     for text in search_texts(context):
-        problems = answers.get(text.parsed)
-        if problems is None:
-            problems = answers[text.parsed] = parse_problems(text.parsed, context.spl)
+        problems = parse_problems(text.parsed, context.spl)  # the run's analysis parses each expansion once
         if problems:  # nearly every text has none
             yield from spl_findings(text, problems, custom, positions)
 
