@@ -64,7 +64,7 @@ __all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "ScheduledRun", "Simu
            "TooLarge", "check_period", "clock", "scheduled_runs", "simulate"]
 
 MAX_PERIOD_DAYS = 366
-_UNBOUNDED_LOOKBACK = MAX_PERIOD_DAYS * 86400.0  # a window reaching back further sees every event of a timeline
+_PERIOD_SECONDS = MAX_PERIOD_DAYS * 86400.0  # the longest timeline; a window reaching back further sees all of it
 MAX_RUNS = 1_000_000
 
 
@@ -100,7 +100,7 @@ class TooLarge(Exception):
 def check_period(start: float, end: float) -> None:
     """Raise :class:`TooLarge` when (start, end] is longer than ``MAX_PERIOD_DAYS`` (or not a period of
     finite times)."""
-    if not (math.isfinite(start) and math.isfinite(end)) or end - start > MAX_PERIOD_DAYS * 86400:
+    if not (math.isfinite(start) and math.isfinite(end)) or end - start > _PERIOD_SECONDS:
         raise TooLarge(start, end)
 
 
@@ -208,7 +208,7 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     # A window reaching back further than any timeline can cover (all time: ``earliest_time = 0``) holds every
     # event indexed by its run: it needs no run before the first event, and the first run after the last one
     # sees that too; so it adds nothing to the start and only its gap to the tail.
-    spans = [(back if back <= _UNBOUNDED_LOOKBACK else 0.0, gap) for back, gap in spans]
+    spans = [(back if back <= _PERIOD_SECONDS else 0.0, gap) for back, gap in spans]
     lookback = max(back for back, _ in spans)
     tail = 2 * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
