@@ -139,6 +139,11 @@ class TimeBounds:
     def on_index_time(self) -> bool:
         return self.index_earliest is not None or self.index_latest is not None
 
+    @property
+    def bounded(self) -> bool:
+        """Whether any time modifier is written (on event or index time): each resolves against the run's time."""
+        return self.earliest is not None or self.latest is not None or self.on_index_time
+
 
 # ---------------------------------------------------------------- pipeline
 

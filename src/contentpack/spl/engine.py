@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from contentpack.spl.ast import Expr, Pipeline, SearchExpr, has_subsearch
 from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
@@ -257,8 +258,7 @@ class Engine:
         search later over the kept events gives the same rows as over all of them.
         """
         first = pipeline.commands[0]
-        if not isinstance(first, SearchCommand) or first.bounds.earliest is not None \
-                or first.bounds.latest is not None or first.bounds.on_index_time or has_subsearch(first.expr):
+        if not _matches_whatever_the_run(first):
             return None
         evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         needed = first.requires(frozenset())
@@ -408,8 +408,7 @@ class Engine:
         if isinstance(first, FromDatamodelCommand) and done > 0:
             knowledge: dict[str, SearchTime] = {}  # risk events get no search-time knowledge (``_execute``)
             predicate: Callable[[Event], bool] = lambda event: True
-        elif isinstance(first, SearchCommand) and first.bounds.earliest is None and first.bounds.latest is None \
-                and not first.bounds.on_index_time and not has_subsearch(first.expr):
+        elif _matches_whatever_the_run(first):
             knowledge = self._knowledge(first, rest)  # what each run would apply: the whole search's needs
             predicate = compile_search(resolve_subsearches(first.expr, ctx))
         else:
@@ -532,6 +531,12 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _matches_whatever_the_run(command: object) -> TypeGuard[SearchCommand]:
+    """Whether ``command`` is a ``search`` whose verdict on an event is the same at every run: no inline time
+    modifier (they resolve against the run's time) and no subsearch (it searches the run's own events)."""
+    return isinstance(command, SearchCommand) and not command.bounds.bounded and not has_subsearch(command.expr)
 
 
 def _finish(stream: Iterator[Event], rest: Sequence[CommandNode], ctx: RunContext) -> Iterator[Event]:

@@ -50,8 +50,7 @@ def _run_independent(command: Command) -> bool:
     spec = get_command(command.name)
     if spec is None or command.name not in _PER_EVENT or not spec.streams(command):  # type: ignore[arg-type]
         return False
-    if isinstance(command, SearchCommand) and (command.bounds.earliest is not None or command.bounds.latest
-                                               is not None or command.bounds.on_index_time):
+    if isinstance(command, SearchCommand) and command.bounds.bounded:
         return False  # time modifiers resolve against the run's time
     return not _reads_run(command)
 
