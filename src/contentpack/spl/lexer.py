@@ -50,8 +50,12 @@ def _read_quoted(text: str, i: int, quote: str, base: int = 0) -> tuple[str, int
     if match is None:
         kind = "string" if quote == '"' else "quoted field name"
         raise SplSyntaxError(f"unterminated {kind}", offset=base + i)
-    value = match.group(1)
-    return (_UNESCAPE[quote].sub(r"\1", value) if "\\" in value else value), match.end()
+    return _unescaped(match.group(1), quote), match.end()
+
+
+def _unescaped(value: str, quote: str) -> str:
+    """The text between two ``quote`` characters as it reads: ``\\quote`` and ``\\\\`` stand for themselves."""
+    return _UNESCAPE[quote].sub(r"\1", value) if "\\" in value else value
 
 
 # Outside quoted strings a backslash escapes a quotation mark (``\"`` is a literal quote in a search term, as in
@@ -168,9 +172,7 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
                 if "\\" in value:  # an escaped quote is part of the word (Search Manual, "Backslashes")
                     value = _WORD_ESCAPE.sub(r"\1", value)
             elif kind == "PHRASE":
-                value = value[1:-1]
-                if "\\" in value:
-                    value = _UNESCAPE['"'].sub(r"\1", value)
+                value = _unescaped(value[1:-1], '"')
             elif kind == "PUNCT":
                 kind = _PUNCTUATION[value]
             i = match.end()
