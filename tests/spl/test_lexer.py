@@ -8,6 +8,8 @@ space/tab/newline, ``!`` next to ``=``, a subsearch after whitespace, errors and
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.lexer import matching_bracket, tokenize_search
@@ -90,3 +92,109 @@ def test_an_error_inside_a_later_command_points_into_that_command(search: str, q
         parse(search)
     assert caught.value.offset is not None
     assert search[caught.value.offset:].startswith(quote)
+
+
+# ----------------------------------------------------------------------------- the tokenizer against a reference
+
+_STOPS = ' \t\r\n()",=<>[]'
+_TWO_CHARACTER_OPERATORS = ("<=", ">=", "!=", "==")
+
+
+def _reference_phrase(text: str, i: int, base: int) -> tuple[str, int]:
+    """The quoted string opening at text[i], one character at a time: \\" and \\\\ stand for themselves."""
+    value: list[str] = []
+    j = i + 1
+    while True:
+        if j >= len(text):
+            raise SplSyntaxError("unterminated string", offset=base + i)
+        ch = text[j]
+        if ch == "\\" and j + 1 < len(text):
+            value.append(text[j + 1] if text[j + 1] in '"\\' else text[j : j + 2])
+            j += 2
+        elif ch == '"':
+            return "".join(value), j + 1
+        else:
+            value.append(ch)
+            j += 1
+
+
+def _reference_word(text: str, i: int) -> tuple[str, int]:
+    """A word from text[i], one character at a time: \\" and \\\\ are escapes, "!=" and the stops end it."""
+    value: list[str] = []
+    j = i
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\" and text[j + 1 : j + 2] in ('"', "\\") and j + 1 < len(text):
+            value.append(text[j + 1])
+            j += 2
+        elif ch in _STOPS or text.startswith("!=", j):
+            break
+        else:
+            value.append(ch)
+            j += 1
+    return "".join(value), j
+
+
+def reference_tokens(text: str, base: int = 0) -> list[tuple[str, str, int, int]]:
+    """The search-language tokens as the lexer's docstring and the Search Manual describe them, read one
+    character at a time: the oracle the regex tokenizer must agree with, token for token and error for error."""
+    tokens: list[tuple[str, str, int, int]] = []
+    i = 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i == len(text):
+            break
+        ch = text[i]
+        if ch == "[":
+            end = matching_bracket(text, i, base)
+            tokens.append(("SUBSEARCH", text[i + 1 : end], base + i + 1, base + end + 1))
+            i = end + 1
+        elif ch == "]":
+            raise SplSyntaxError("unexpected ']'", offset=base + i)
+        elif ch == '"':
+            value, end = _reference_phrase(text, i, base)
+            tokens.append(("PHRASE", value, base + i, base + end))
+            i = end
+        elif text.startswith(_TWO_CHARACTER_OPERATORS, i):
+            tokens.append(("OP", text[i : i + 2], base + i, base + i + 2))
+            i += 2
+        elif ch in "<>=":
+            tokens.append(("OP", ch, base + i, base + i + 1))
+            i += 1
+        elif ch in "(),":
+            tokens.append(({"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}[ch], ch, base + i, base + i + 1))
+            i += 1
+        else:
+            value, end = _reference_word(text, i)
+            tokens.append(("WORD", value, base + i, base + end))
+            i = end
+    tokens.append(("EOF", "", base + len(text), base + len(text)))
+    return tokens
+
+
+def outcome(tokenize: object, text: str, base: int) -> object:
+    try:
+        return [tuple(token) for token in tokenize(text, base)]  # type: ignore[operator]
+    except SplSyntaxError as exc:
+        return ("error", exc.message, exc.offset)
+
+
+# the characters where reading by regex and reading by hand can part ways, and a few ordinary ones
+LEXER_ALPHABET = 'ab1*. \t\n\r\x0c\xa0"\\[]()!=<>,|\''
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=LEXER_ALPHABET, max_size=40), st.integers(min_value=0, max_value=50))
+def test_tokens_and_errors_agree_with_a_character_by_character_reading(text: str, base: int) -> None:
+    assert outcome(tokenize_search, text, base) == outcome(reference_tokens, text, base)
+
+
+@pytest.mark.parametrize("text", [
+    'a "x[y" b [c] d', '"[" [a "]"] "]"', 'a\\"[b] c', '[a][b]"c', 'x ["unclosed', '"a\\[b" [c',
+    '[a] "open', "[a] ] b", 'a!=[b] !', 'w\\\\"[q]"',
+])
+def test_quotes_and_brackets_around_subsearches(text: str) -> None:
+    # the tokenizer reads up to each '[' in one go, so a '[' inside quotes and quotes after a subsearch are
+    # where it could go wrong
+    assert outcome(tokenize_search, text, 7) == outcome(reference_tokens, text, 7)

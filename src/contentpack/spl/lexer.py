@@ -138,19 +138,23 @@ _WORD_ESCAPE = re.compile(r'\\(["\\])')
 
 
 # Every search-language token but a subsearch, in one match after the whitespace before it (possessive ``\s*+``:
-# what it skips is never part of a word): a WORD, a complete PHRASE, an operator or a punctuation character.
-# What it leaves (``[``, ``]``, a quote never closed, the end) goes the slow way.
-# A WORD is anything up to a stop character or "!=", escaped quotes and backslashes included.
+# what it skips is never part of a word): a WORD, a complete PHRASE, an operator or a punctuation character;
+# OTHER is any other visible character (``[``, ``]``, a quote never closed), which goes the slow way.
+# A WORD is anything up to a stop character or "!=", escaped quotes and backslashes included; runs of plain
+# characters are matched as one piece, not character by character.
 _SEARCH_TOKEN = re.compile(
-    r"""\s*+(?:
-        (?P<WORD>(?:\\["\\]|[^\ \t\r\n()",=<>\[\]!]|!(?!=))+)
-      | (?P<PHRASE>"(?:[^"\\]|\\.)*")
+    r"""(\s*+)(?:
+        (?P<WORD>(?:[^\ \t\r\n()",=<>\[\]!\\]++|\\["\\]?|!(?!=))+)
+      | (?P<PHRASE>"(?:[^"\\]++|\\.)*+")
       | (?P<OP><=|>=|!=|==|[<>=])
       | (?P<PUNCT>[(),])
+      | (?P<OTHER>\S)
     )""",
     re.VERBOSE | re.DOTALL,
 )
 _PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}
+# Builds a Token from one tuple without the Python-level ``__new__`` a NamedTuple call goes through.
+_token = tuple.__new__
 
 
 def tokenize_search(text: str, base: int = 0) -> list[Token]:
@@ -158,42 +162,54 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
 
     WORD runs until whitespace, a parenthesis, a quote, a comma or a comparison operator; ``!`` belongs to a
     word unless it starts ``!=``. Quoted text is a PHRASE; ``[ ... ]`` is one SUBSEARCH token.
+    Why ``findall``: one call matches every token of a run in C; each match covers the whitespace before its
+    token too, so the matches are contiguous and their lengths give the offsets. A run stops at the next ``[``
+    (found with ``str.find``), so a search with many subsearches is still read once, never rescanned.
     """
     tokens: list[Token] = []
+    append = tokens.append
     i = 0
     n = len(text)
     while True:
-        match = _SEARCH_TOKEN.match(text, i)
-        if match is not None:
-            kind: str = match.lastgroup  # type: ignore[assignment]  # a match always has one group
-            value = match.group(kind)
-            start = base + match.start(kind)
-            if kind == "WORD":
-                if "\\" in value:  # an escaped quote is part of the word (Search Manual, "Backslashes")
-                    value = _WORD_ESCAPE.sub(r"\1", value)
-            elif kind == "PHRASE":
-                value = _unescaped(value[1:-1], '"')
-            elif kind == "PUNCT":
-                kind = _PUNCTUATION[value]
-            i = match.end()
-            tokens.append(Token(kind, value, start, base + i))
-            continue
-        visible = _VISIBLE.search(text, i)
-        if visible is None:
-            break
-        i = visible.start()
-        ch = text[i]
-        if ch == "[":
+        stop = text.find("[", i)
+        if stop < 0:
+            stop = n
+        at = i
+        for space, word, phrase, op, punct, other in _SEARCH_TOKEN.findall(text, i, stop):
+            at += len(space)
+            if word:
+                end = at + len(word)
+                if "\\" in word:  # an escaped quote is part of the word (Search Manual, "Backslashes")
+                    word = _WORD_ESCAPE.sub(r"\1", word)
+                append(_token(Token, ("WORD", word, base + at, base + end)))
+            elif phrase:
+                end = at + len(phrase)
+                append(_token(Token, ("PHRASE", _unescaped(phrase[1:-1], '"'), base + at, base + end)))
+            elif op:
+                end = at + len(op)
+                append(_token(Token, ("OP", op, base + at, base + end)))
+            elif punct:
+                end = at + 1
+                append(_token(Token, (_PUNCTUATION[punct], punct, base + at, base + end)))
+            else:
+                break  # OTHER at ``at``: ']' or a '"' not closed before ``stop`` (perhaps a '[' in quotes)
+            at = end
+        else:  # only whitespace is left before ``stop``: the end, or a '[' outside quotes
+            if stop == n:
+                break
+            at, other = stop, "["
+        i = at
+        if other == "[":
             end = matching_bracket(text, i, base)
-            tokens.append(Token("SUBSEARCH", text[i + 1 : end], base + i + 1, base + end + 1))
+            append(Token("SUBSEARCH", text[i + 1 : end], base + i + 1, base + end + 1))
             i = end + 1
-        elif ch == "]":
+        elif other == "]":
             raise SplSyntaxError("unexpected ']'", offset=base + i)
-        else:  # '"' opening a string that never closes: _read_quoted says so
+        else:  # '"': a string holding a '[' (read here), or one that never closes (_read_quoted says so)
             value, end = _read_quoted(text, i, '"', base)
-            tokens.append(Token("PHRASE", value, base + i, base + end))
+            append(Token("PHRASE", value, base + i, base + end))
             i = end
-    tokens.append(Token("EOF", "", base + n, base + n))
+    append(Token("EOF", "", base + n, base + n))
     return tokens
 
 

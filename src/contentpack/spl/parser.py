@@ -8,6 +8,7 @@ column; every offset in an error is a position in the text the author wrote.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -88,7 +89,10 @@ def _too_deep() -> SplSyntaxError:
 
 def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
                    problems: list[SplError] | None = None) -> Pipeline:
-    """``problems``: collect each command's error there and go on (``check``), instead of raising it."""
+    """``problems``: collect each command's error there and go on (``check``), instead of raising it.
+
+    ``check_expanded``'s own commands (offsets unmapped, not in a subsearch) are answered by
+    ``_command_problem`` when they hold no subsearch, so its pipeline lacks them: it wants the problems only."""
     try:
         segments = split_pipeline(text, base)
     except SplError as exc:
@@ -99,7 +103,14 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
     def parse_nested(inner: str, inner_base: int) -> Pipeline:
         return parse_pipeline(inner, inner_base, mapper, subsearch=True, problems=problems)
 
+    memo_problems = problems if mapper is _same and not subsearch else None  # check_expanded's own commands
     for index, segment in enumerate(segments):
+        if memo_problems is not None and "[" not in segment.text:
+            problem = _command_problem(segment.text, min(index, 2), leading_pipe)
+            if problem is not None:
+                offset = None if problem.offset is None else segment.offset + problem.offset
+                memo_problems.append(problem.moved(offset, problem.command))
+            continue
         try:
             command = _parse_command(index, segment, leading_pipe, mapper, subsearch, parse_nested)
         except SplError as exc:
@@ -112,6 +123,27 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
     if not commands and problems is None:
         raise SplSyntaxError("empty search", offset=mapper(base))
     return Pipeline(tuple(commands), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _command_problem(text: str, index: int, leading_pipe: bool) -> SplError | None:
+    """What ``check`` finds in one top-level command holding no subsearch, as if the command started the text
+    (offsets from its start); None when it parses. ``index``: its place in the pipeline, 2 for any later one.
+
+    Why a memo: searches of a pack share whole commands (``| stats count min(_time) as firstTime ...``, the
+    expansions of the same macros), and the check of one depends on its text and place only: with offsets
+    left unmapped (``check_expanded``) every offset in it is the command's start plus a position in its own
+    text, and without a subsearch it parses nothing else. The answer is a copy without the traceback (which
+    would keep the parse's frames alive); callers move a copy of it to the command's offset."""
+    try:
+        _parse_command(index, Segment(text, 0), leading_pipe, _same, False, _no_subsearch)
+    except SplError as exc:
+        return exc.moved(exc.offset, exc.command)
+    return None
+
+
+def _no_subsearch(text: str, base: int) -> Pipeline:
+    raise AssertionError("a command without '[' has no subsearch")  # never called: _command_problem's promise
 
 
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,

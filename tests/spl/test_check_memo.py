@@ -1,0 +1,98 @@
+"""``check_expanded`` answers each top-level command from a memo keyed on its text and place in the pipeline
+(``parser._command_problem``): these tests hold it to the answer of parsing every command where it stands.
+
+Why it can: with offsets left unmapped, a command's check is the same wherever the command sits, shifted by
+its start. The reference parse below is ``check_expanded`` with an identity mapper that is not the parser's
+own ``_same``, which is what keeps the memo out of it.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentpack.spl import MacroDef, SplError
+from contentpack.spl.macros import expand_text
+from contentpack.spl.parser import _command_problem, check_expanded, parse_pipeline
+
+from .escu_corpus import load
+
+Answer = tuple[list[tuple[str, str, int | None, str | None, object]], bool]
+
+
+def described(checked: tuple[list[SplError], bool]) -> Answer:
+    problems, too_deep = checked
+    return [(type(p).__name__, p.message, p.offset, p.command, getattr(p, "feature", None)) for p in problems], \
+        too_deep
+
+
+def parsed_in_place(text: str) -> tuple[list[SplError], bool]:
+    """Every command parsed where it stands, no memo: ``check_expanded`` spelled out with another mapper."""
+    problems: list[SplError] = []
+    try:
+        parse_pipeline(text, 0, lambda offset: offset, subsearch=False, problems=problems)
+    except RecursionError:
+        return problems, True
+    except SplError as exc:
+        problems.append(exc)
+    return problems, False
+
+
+def test_a_shared_command_is_reported_at_each_search_s_own_offset() -> None:
+    tail = " | stats count bogus(x) | eval y= | table a"
+    for prefix in ("a", "index=main sourcetype=x", "   ", "| makeresults"):
+        text = prefix + tail
+        found = described(check_expanded(text))
+        assert found == described(parsed_in_place(text))
+        offsets = [offset for _, _, offset, _, _ in found[0]]
+        assert offsets and all(offset is not None and offset >= len(prefix) for offset in offsets)
+        # a caller changing a problem it got leaves the next answer alone
+        check_expanded(text)[0][0].offset = -1
+        assert described(check_expanded(text)) == found
+    # what the memo keeps holds no traceback, which would keep the frames of the parse alive
+    stored = _command_problem(" stats count bogus(x) ", 2, False)
+    assert stored is not None and stored.__traceback__ is None
+
+
+def test_place_in_the_pipeline_is_part_of_the_answer() -> None:
+    # the same text is the implicit search first, a generating command's misuse later, fine after a leading '|'
+    assert described(check_expanded("makeresults")) == described(parsed_in_place("makeresults"))
+    assert described(check_expanded("a | makeresults")) == described(parsed_in_place("a | makeresults"))
+    assert described(check_expanded("| makeresults")) == ([], False)
+    assert described(check_expanded("a | makeresults"))[0][0][1] == \
+        "'makeresults' is a generating command and must be the first command"
+
+
+def test_every_escu_search_gets_the_answer_of_parsing_each_command_in_place() -> None:
+    detections, macros = load()
+    compared = 0
+    for detection in detections:
+        stem = detection["file"].rsplit("/", 1)[-1].removesuffix(".yml")
+        table = {**macros, f"{stem}_filter": MacroDef(f"{stem}_filter", (), "search *")}
+        try:
+            text = expand_text(detection["search"], table)
+        except (SplError, RecursionError):
+            continue
+        assert described(check_expanded(text)) == described(parsed_in_place(text)), detection["file"]
+        compared += 1
+    assert compared > 1500
+
+
+COMMANDS = st.sampled_from([
+    "stats count by user", "stats count min(_time) as firstTime by dest", "stats bogus(x)", "stats count as",
+    "eval x=1", "eval x=", "eval x=if(a, 1", "where x > 1", "where", "rename a as b", "rename a as",
+    "fillnull", "fillnull value=", "convert ctime(firstTime)", "convert nope(x)", "table a b", "fields - a",
+    "search x=1 OR y", "search (a", "search a)", "makeresults", "inputlookup x", "head 5", "head x", "rex field=a",
+    "dedup a", "sort - a", "bin span=5m _time", "spath", "lookup l a", "tstats count", 'search "open', "search ]",
+    "eval x='y", "", " ", "stats count by a | where b", "append [search a | stats count]", "search [ bad",
+])
+PREFIXES = st.sampled_from(["", "a ", "index=x sourcetype=y ", "| ", "  | ", "x=\"q\" ", "NOT "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(PREFIXES, st.lists(COMMANDS, min_size=1, max_size=6), st.integers(min_value=0, max_value=3))
+def test_memo_answers_as_parsing_in_place_wherever_a_command_lands(prefix: str, commands: list[str],
+                                                                     pad: int) -> None:
+    # the same commands at shifted offsets, so later examples and the second text hit what earlier ones stored
+    for text in (prefix + " | ".join(commands), " " * pad + prefix + " |  ".join(commands)):
+        assert described(check_expanded(text)) == described(parsed_in_place(text))
