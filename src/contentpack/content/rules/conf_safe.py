@@ -97,7 +97,7 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        # Most files: their bytes already told. A lookup also holds its CSV header, which they do not tell of.
+        # Most files' bytes vouch for their texts (``texts_fit``); a lookup also holds its CSV header's.
         if (source.path in context.texts_fit and not isinstance(obj, Lookup)) or all_fit(_strings(obj)):
             continue  # nearly every other object: one check of all its text at once
         for node, text in _texts(obj, ()):

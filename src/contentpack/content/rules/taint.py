@@ -239,10 +239,10 @@ _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup",
 def moving_segments(expanded: str) -> tuple[str, ...]:
     """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads:
     searches written from one pattern differ in their first (filtering) segment and share these."""
-    generating = expanded.lstrip().startswith("|")
-    return tuple(segment for index, segment in enumerate(split_pipeline(expanded))
-                 # the implicit search filters, creates nothing
-                 if not ((index == 0 and not generating) or segment.split(None, 1)[0].lower() in _NEUTRAL))
+    segments = split_pipeline(expanded)
+    if not expanded.lstrip().startswith("|"):
+        segments = segments[1:]  # the implicit search filters, creates nothing
+    return tuple(segment for segment in segments if segment.split(None, 1)[0].lower() not in _NEUTRAL)
 
 
 def _commands(segments: tuple[str, ...]) -> tuple[object, ...] | None:
