@@ -48,7 +48,7 @@ def _plain(results: list[tuple[LoadedDocument | None, list]]) -> list[object]:
 
 def load(pack: Path, shown: list[str]) -> list:
     """One run's load, then the cache save that the rest of a run does."""
-    results, update = parse_cache.load_cached(pack, shown)
+    results, update, _ = parse_cache.load_cached(pack, shown)
     if update is not None:
         update.save()
     return results
@@ -164,7 +164,7 @@ def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    results, update = parse_cache.load_cached(pack, shown)
+    _, update, _ = parse_cache.load_cached(pack, shown)
     assert update is not None
     (pack / "r007.yml").write_text("name: Changed meanwhile\n", encoding="utf-8")  # after parsing, before saving
     update.save()
@@ -213,3 +213,24 @@ def test_validation_saves_the_cache_before_it_returns(tmp_path: Path, cache_dir:
     assert target is not None and target.is_file()
     shown = [path for _, path in _discover(root)[0]]
     assert load_cached(root, shown)[1] is None  # every file a hit: nothing left to save
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_the_files_whose_bytes_vouch_for_their_texts(tmp_path: Path, cache_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch, cache: str) -> None:
+    """Told by their bytes (``conf_text.yaml_bytes_fit``), the same whether the cache is on or off, hit or miss;
+    never for a file that could not be read."""
+    if cache == "off":
+        monkeypatch.setenv("CONTENTPACK_CACHE", "off")
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    (pack / "slash.yml").write_text("name: a \\ b\n", encoding="utf-8")
+    (pack / "nel.yml").write_text("name: a\x85b\n", encoding="utf-8")
+    shown += ["slash.yml", "nel.yml", "missing.yml"]
+    expected = set(shown) - {"slash.yml", "nel.yml", "missing.yml"}  # bytes.yml too: never modelled (not UTF-8)
+    for _ in range(2):  # a miss, then (with the cache on) a hit
+        first = parse_cache.load_cached(pack, shown)
+        assert first.texts_fit == expected
+        if first.update is not None:
+            first.update.save()

@@ -303,6 +303,25 @@ def test_cp047_expected_rows_key_must_be_a_result_field(pack: Path, validate: Va
     assert "appDisplayName, count, user" in finding.message
 
 
+def test_cp049_a_line_separator_written_as_it_is(pack: Path, validate: Validate, cache_dir: Path) -> None:
+    """YAML takes U+2028 as written, so a file's bytes vouch for its texts only when it holds none (and a cache
+    hit says the same as a parse)."""
+    edit(pack, STORY, "watch consent prompts,", "watch consent\u2028prompts,")
+    for _ in range(2):
+        finding = only(validate(pack), "CP049")
+        assert at(finding) == (STORY, *locate(pack, STORY, "'Attackers register"))
+        assert finding.message == ("narrative: line 1 column 120: control character U+2028 cannot be written to a "
+                                   ".conf file")
+
+
+def test_cp049_a_lookup_csv_header_is_checked_whatever_its_yaml_file_holds(pack: Path, validate: Validate) -> None:
+    csv = pack / "lookups" / "entra_id_known_apps.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("known", "kno\x1bwn", 1), encoding="utf-8")
+    finding = only(validate(pack), "CP049")
+    assert at(finding)[0] == LOOKUP
+    assert finding.message.startswith("fields_list[1]: line 1 column 4: control character U+001B")
+
+
 def test_cp048_risk_from_names_a_detection(pack: Path, validate: Validate) -> None:
     edit(pack, CORRELATION, "  - Entra ID User Declined Consent For OAuth App", "  - Entra ID User Declined Consent")
     finding = only(validate(pack), "CP048")

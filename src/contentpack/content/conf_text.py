@@ -55,3 +55,21 @@ def all_fit(texts: list[str]) -> bool:
     if not joined.isprintable() and _CONTROL.search(joined) is not None:
         return False
     return "\\" not in joined or not any(text.rstrip().endswith("\\") for text in texts)
+
+
+# U+0085, U+2028 and U+2029 in UTF-8: the only characters of FORBIDDEN_CHARS a YAML file may hold as written.
+_WRITTEN_IN_YAML = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
+def yaml_bytes_fit(raw: bytes) -> bool:
+    """Whether every text parsed from the YAML file whose (UTF-8) bytes are ``raw`` fits, told from the bytes.
+
+    Why: checking the texts of a big pack means visiting every value of its model, while a look at the bytes of
+    each file is one fast scan. The YAML reader refuses every other control character written as it is (YAML's
+    printable character set, ``c-printable``; the loader reports such a file), so in a file that parses they can
+    only come from an escape sequence, which needs a backslash, as does a trailing backslash. Meant for the
+    files a text came from only: the model's texts that come from elsewhere (a lookup's CSV header) are not
+    covered.
+    """
+    # (an ASCII file holds none of the three: one fast look at most files)
+    return b"\\" not in raw and (raw.isascii() or not any(sequence in raw for sequence in _WRITTEN_IN_YAML))

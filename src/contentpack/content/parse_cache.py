@@ -20,6 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -27,11 +28,11 @@ import contentpack
 from contentpack.content import loader, positions
 from contentpack.content.cache_files import cache_file, read_entries, sources_digest, write_entries
 from contentpack.content.cache_files import digest as content_digest
+from contentpack.content.conf_text import yaml_bytes_fit
 from contentpack.content.diagnostics import Diagnostic, DiagnosticTuple
 from contentpack.content.loader import (
     LoadedDocument,
     PlainDocument,
-    load_yaml,
     load_yaml_bytes,
     plain_document,
     read_bytes,
@@ -42,9 +43,26 @@ Loaded = tuple[LoadedDocument | None, list[Diagnostic]]  # what ``load_yaml`` an
 EncodedLoad = tuple[PlainDocument | None, list[DiagnosticTuple]]
 
 
-def load_documents(root: Path, shown_paths: Sequence[str]) -> list[Loaded]:
+class LoadOutcome(NamedTuple):
+    """What loading a pack's files gives."""
+
+    results: list[Loaded]  # ``load_yaml``'s answer for each path, in order
+    update: CacheUpdate | None  # what to save: None when the cache is off or already right
+    # The paths whose bytes show that every text parsed from them fits a .conf value (``yaml_bytes_fit``): the
+    # check of the texts (CP049) skips them. Known here, where each file's bytes are read anyway.
+    texts_fit: frozenset[str]
+
+
+def load_documents(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
     """``load_yaml`` for every path (relative to ``root``), in order: what a cache miss costs."""
-    return [load_yaml(root / shown, shown) for shown in shown_paths]
+    results: list[Loaded] = []
+    texts_fit: set[str] = set()
+    for shown in shown_paths:
+        raw, problems = read_bytes(root / shown, shown)
+        results.append((None, problems) if raw is None else load_yaml_bytes(raw, shown))
+        if raw is not None and yaml_bytes_fit(raw):
+            texts_fit.add(shown)
+    return LoadOutcome(results, None, frozenset(texts_fit))
 
 
 def encode_loaded(loaded: Loaded) -> EncodedLoad:
@@ -96,23 +114,24 @@ class CacheUpdate:
         write_entries(self.path, self.salt, entries)
 
 
-def load_cached(root: Path, shown_paths: Sequence[str],
-                environ: Mapping[str, str] | None = None) -> tuple[list[Loaded], CacheUpdate | None]:
-    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has not seen; also what
-    to save (None when the cache is off or already right)."""
+def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None) -> LoadOutcome:
+    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has not seen."""
     path = cache_path(root, environ)
     if path is None:
-        return load_documents(root, shown_paths), None
+        return load_documents(root, shown_paths)
     salt = _salt()
     cached: CacheEntries = read_entries(path, salt)
     results: list[Loaded] = []
     kept: CacheEntries = {}
     fresh: list[tuple[str, bytes, Loaded]] = []
+    texts_fit: set[str] = set()
     for shown in shown_paths:
         raw, problems = read_bytes(root / shown, shown)
         if raw is None:  # unreadable, refused or too large: reported, never cached
             results.append((None, problems))
             continue
+        if yaml_bytes_fit(raw):
+            texts_fit.add(shown)
         digest = content_digest(raw)
         entry = cached.get(shown)
         if entry is not None and entry[0] == digest:
@@ -130,4 +149,4 @@ def load_cached(root: Path, shown_paths: Sequence[str],
     update = None
     if fresh or kept.keys() != cached.keys():
         update = CacheUpdate(path, salt, kept, fresh)
-    return results, update
+    return LoadOutcome(results, update, frozenset(texts_fit))

@@ -36,6 +36,8 @@ class RuleContext:
     attack: AttackCatalog | None  # None when the shipped ATT&CK data cannot be read
     attack_problem: str | None = None
     spl_answers: StoredAnswers | None = None  # the parser's answers kept between runs; None: parse every search
+    # Files whose every text is known to fit a .conf value from their bytes (``conf_text.yaml_bytes_fit``).
+    texts_fit: frozenset[str] = frozenset()
 
     @cached_property
     def spl(self) -> SplAnalysis:

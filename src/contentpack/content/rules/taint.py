@@ -149,16 +149,16 @@ def _expression_reads(text: str) -> set[str] | None:
         return None
 
 
-def result_taint(expanded: str | None, taint: Taint) -> Taint | None:
-    """``taint`` carried through a search (its text with the macros expanded, None when they cannot be); None
-    when it cannot be parsed."""
+def result_taint(moving: tuple[str, ...] | None, taint: Taint) -> Taint | None:
+    """``taint`` carried through a search, given by its ``moving_segments`` (None when its macros cannot be
+    expanded); None when it cannot be parsed."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
     StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
     EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
     expression_fields = spl.expression_fields
-    commands = _commands(expanded) if expanded is not None else None
+    commands = _commands(moving) if moving is not None else None
     if commands is None:
         return None
     for command in commands:
@@ -236,16 +236,19 @@ _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup",
                       "makemv", "mvexpand", "regex"})
 
 
-@functools.lru_cache(maxsize=4096)
-def _commands(expanded: str) -> tuple[object, ...] | None:
-    """The commands of an expanded search that can move taint; None when unreadable (cached by the text: packs
-    repeat expansions)."""
+def moving_segments(expanded: str) -> tuple[str, ...]:
+    """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads:
+    searches written from one pattern differ in their first (filtering) segment and share these."""
+    segments = split_pipeline(expanded)
+    if not expanded.lstrip().startswith("|"):
+        segments = segments[1:]  # the implicit search filters, creates nothing
+    return tuple(segment for segment in segments if segment.split(None, 1)[0].lower() not in _NEUTRAL)
+
+
+def _commands(segments: tuple[str, ...]) -> tuple[object, ...] | None:
+    """The parsed ``moving_segments`` of a search; None when one is unreadable."""
     commands: list[object] = []
-    generating = expanded.lstrip().startswith("|")
-    for index, segment in enumerate(split_pipeline(expanded)):
-        name = segment.split(None, 1)[0].lower() if segment else ""
-        if (index == 0 and not generating) or name in _NEUTRAL:  # the implicit search filters, creates nothing
-            continue
+    for segment in segments:
         command = _parse_command(segment)
         if command is None:
             return None

@@ -10,7 +10,7 @@ from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
 from contentpack.content.rules.spl_text import scan_tokens
-from contentpack.content.rules.taint import Taint, initial_taint, result_taint
+from contentpack.content.rules.taint import Taint, initial_taint, moving_segments, result_taint
 
 
 def _token_texts(detection: Detection) -> Iterator[tuple[str, str, NodePath]]:
@@ -46,11 +46,11 @@ def _drilldown_texts(detection: Detection) -> Iterator[tuple[int, str, str]]:
                 yield index, key, text
 
 
-def detection_taint(pack: Pack, expanded: str | None, sources: tuple[str, ...]) -> Taint:
-    """What an attacker controls among the result fields of a search (``expanded``: its text with the macros
-    expanded, None when they cannot be) over these data sources (see ``rules.taint``); when the search cannot be
+def detection_taint(pack: Pack, moving: tuple[str, ...] | None, sources: tuple[str, ...]) -> Taint:
+    """What an attacker controls among the result fields of a search (``moving``: its ``moving_segments``, None
+    when its macros cannot be expanded) over these data sources (see ``rules.taint``); when the search cannot be
     parsed, the name-only fallback."""
-    followed = result_taint(expanded, initial_taint(pack, sources))
+    followed = result_taint(moving, initial_taint(pack, sources))
     return followed if followed is not None else initial_taint(pack, sources, unprefixed=True)
 
 
@@ -59,14 +59,16 @@ _Texts = tuple[tuple[int, str, str], ...]  # (drilldown index, key, text or mess
 
 def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP045 (warning): a drilldown token the attacker chooses lets them shape the analyst's next search."""
-    # Detections written from one pattern share their expanded search and data sources, and so their taint
-    # (only read below): worked out once per distinct pair.
-    taints: dict[tuple[str | None, tuple[str, ...]], Taint] = {}
+    # Detections written from one pattern share the segments that move taint and their data sources, and so
+    # their taint (only read below): worked out once per distinct pair.
+    taints: dict[tuple[tuple[str, ...] | None, tuple[str, ...]], Taint] = {}
     for detection in context.pack.detections:
         texts = tuple(_drilldown_texts(detection))
         if not texts:
             continue
-        shape = (context.spl.expanded_text(detection.search), tuple(data_source_entries(detection)))
+        expanded = context.spl.expanded_text(detection.search)
+        moving = moving_segments(expanded) if expanded is not None else None
+        shape = (moving, tuple(data_source_entries(detection)))
         taint = taints.get(shape)
         if taint is None:
             taint = taints[shape] = detection_taint(context.pack, *shape)
