@@ -16,6 +16,8 @@ import os
 import stat
 from typing import BinaryIO
 
+_GROWTH_CHUNK = 64 * 1024  # read size past what fstat reported (a file that grows while it is read)
+
 
 class FileRefused(OSError):
     """The path is not a regular file, or is larger than the caller's cap; ``str()`` says which, plainly."""
@@ -44,17 +46,27 @@ def describe_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
-    """Open ``path`` for binary reading if it is a regular file; raise :class:`FileRefused` (an ``OSError``)
-    otherwise, or the ``OSError`` of the open itself."""
+def _open_descriptor(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
+    """A blocking descriptor for ``path`` and its ``fstat``, if it is a regular file (see the module docstring)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags)
     try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise FileRefused(f"{describe_kind(mode)}, not a regular file: not read")
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise FileRefused(f"{describe_kind(status.st_mode)}, not a regular file: not read")
         if hasattr(os, "set_blocking"):
             os.set_blocking(descriptor, True)
+        return descriptor, status
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open ``path`` for binary reading if it is a regular file; raise :class:`FileRefused` (an ``OSError``)
+    otherwise, or the ``OSError`` of the open itself."""
+    descriptor, _ = _open_descriptor(path)
+    try:
         return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
@@ -66,12 +78,27 @@ def _size_message(size: int, limit: int) -> str:
 
 
 def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (:class:`FileRefused` otherwise)."""
-    with open_regular(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > limit:
-            raise FileRefused(_size_message(size, limit), too_large=True)
-        data = handle.read(limit + 1)
-    if len(data) > limit:
+    """The bytes of a regular file of at most ``limit`` bytes (:class:`FileRefused` otherwise).
+
+    Read with ``os.read`` on the descriptor, first asking for one byte more than ``fstat`` reported (so a
+    file that did not change is read whole by one call, into a buffer of its own size: a file object's
+    ``read(limit + 1)`` would allocate the whole cap for every small file), then until the end of the file
+    or one byte past the cap, in case it grew meanwhile.
+    """
+    descriptor, status = _open_descriptor(path)
+    try:
+        if status.st_size > limit:
+            raise FileRefused(_size_message(status.st_size, limit), too_large=True)
+        chunks = [os.read(descriptor, status.st_size + 1)]
+        total = len(chunks[0])
+        while total <= limit:
+            chunk = os.read(descriptor, min(limit + 1 - total, _GROWTH_CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(descriptor)
+    if total > limit:
         raise FileRefused(f"file is over the {limit:,}-byte limit", too_large=True)
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
