@@ -4,11 +4,12 @@ these segments must be everything that can move taint, and nothing that cannot."
 from __future__ import annotations
 
 from contentpack.content.rules.taint import Taint, moving_segments, result_taint
+from contentpack.spl.parser import check_expanded, command_alone
 
 
 def test_the_implicit_search_and_neutral_commands_are_left_out() -> None:
     search = 'index=a app="x|y" | where user!="" | rename properties.* as * | fillnull | stats values(a) as b by c'
-    assert moving_segments(search) == ("rename properties.* as *", "stats values(a) as b by c")
+    assert moving_segments(search) == ((" rename properties.* as * ", 2, False), (" stats values(a) as b by c", 2, False))
 
 
 def test_searches_differing_only_in_their_filtering_segment_share_them() -> None:
@@ -17,11 +18,36 @@ def test_searches_differing_only_in_their_filtering_segment_share_them() -> None
 
 
 def test_a_generating_first_command_is_kept() -> None:
-    assert moving_segments(" | makeresults | eval u=1 | table u") == ("makeresults", "eval u=1")
-    assert moving_segments("| inputlookup a.csv") == ("inputlookup a.csv",)
+    assert moving_segments(" | makeresults | eval u=1 | table u") == ((" makeresults ", 1, True), (" eval u=1 ", 2, True))
+    assert moving_segments("| inputlookup a.csv") == ((" inputlookup a.csv", 1, True),)
+
+
+def test_a_search_that_cannot_be_split_has_none() -> None:
+    assert moving_segments('x=1 | eval a="open | stats count') is None
+    assert result_taint(None, Taint()) is None
 
 
 def test_taint_follows_the_segments() -> None:
     moved = result_taint(moving_segments("x=1 | eval shown=appDisplayName | stats count by shown"), Taint())
     assert moved is not None and moved.origin("shown") == "appDisplayName" and moved.origin("count") is None
     assert result_taint(moving_segments("x=1 | nosuchcommand a"), Taint()) is None
+
+
+def test_commands_are_split_as_the_engine_splits_them() -> None:
+    # A backslash-escaped quote inside a word does not open a quoted string (Search Manual, "Backslashes"); a
+    # lenient splitter once read the rest of such a search as one quoted segment and followed nothing.
+    moved = result_taint(moving_segments(r'x=*\"a\":true* | stats values(ua) as agents by user'),
+                         Taint(names={"ua": "ua"}))
+    assert moved is not None and moved.origin("agents") == "ua"
+
+
+def test_the_syntax_check_and_taint_parse_each_command_once() -> None:
+    # CP060's check and CP045's taint key each command alike (``command_alone``): the second asks nothing new.
+    text = "index=x | rename properties.* as * | stats values(appDisplayName) as apps by user | eval n=lower(user)"
+    command_alone.cache_clear()
+    check_expanded(text)
+    misses = command_alone.cache_info().misses
+    moving = moving_segments(text)
+    assert moving is not None and len(moving) == 3
+    assert result_taint(moving, Taint()) is not None
+    assert command_alone.cache_info().misses == misses

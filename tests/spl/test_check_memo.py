@@ -1,5 +1,5 @@
 """``check_expanded`` answers each top-level command from a memo keyed on its text and place in the pipeline
-(``parser._command_problem``): these tests hold it to the answer of parsing every command where it stands.
+(``parser.command_alone``): these tests hold it to the answer of parsing every command where it stands.
 
 Why it can: with offsets left unmapped, a command's check is the same wherever the command sits, shifted by
 its start. The reference parse below is ``check_expanded`` with an identity mapper that is not the parser's
@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.spl import MacroDef, SplError
+from contentpack.spl.lexer import split_pipeline
 from contentpack.spl.macros import expand_text
-from contentpack.spl.parser import _command_problem, check_expanded, parse_pipeline
+from contentpack.spl.parser import check_expanded, command_alone, parse_pipeline
 
 from .escu_corpus import load
 
@@ -50,8 +51,25 @@ def test_a_shared_command_is_reported_at_each_search_s_own_offset() -> None:
         check_expanded(text)[0][0].offset = -1
         assert described(check_expanded(text)) == found
     # what the memo keeps holds no traceback, which would keep the frames of the parse alive
-    stored = _command_problem(" stats count bogus(x) ", 2, False)
-    assert stored is not None and stored.__traceback__ is None
+    stored = command_alone(" stats count bogus(x) ", 2, False)
+    assert stored.command is None and stored.problem is not None and stored.problem.__traceback__ is None
+
+
+def test_a_command_alone_is_the_command_parsed_in_place() -> None:
+    # What the drilldown rule reads from the memo: the very command a parse of the whole search gives, once
+    # that parse counts offsets from the command's start (a mapper subtracting it).
+    text = "index=x | stats count values(app) as apps by user | eval y=lower(user) | rename a as b"
+    for index, segment in enumerate(split_pipeline(text)):
+        alone = command_alone(segment.text, min(index, 2), False)
+        assert alone.problem is None
+        start = segment.offset
+
+        def from_start(offset: int, start: int = start) -> int:
+            return offset - start
+
+        whole = parse_pipeline(text, 0, from_start, subsearch=False)
+        assert alone.command == whole.commands[index]
+    assert command_alone("", 0, True) == (None, None)  # the empty text before a leading '|'
 
 
 def test_place_in_the_pipeline_is_part_of_the_answer() -> None:

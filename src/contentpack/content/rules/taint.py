@@ -34,7 +34,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from contentpack.content.model import Pack
-from contentpack.content.rules.spl_text import split_pipeline
 
 # Free-text fields an attacker sets on any Entra ID event (an application's or device's display name, the user
 # agent) and the raw event itself: tainted whether or not a data source declares them (case-insensitive).
@@ -127,13 +126,14 @@ def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: b
 def _spl() -> Any:
     """The engine's parser and command classes, imported once and only when a drilldown needs them (importing
     the engine costs a CLI run a noticeable fraction of a second)."""
-    from contentpack.spl import ast, cursor, errors, exprparser, parser
+    from contentpack.spl import ast, cursor, errors, exprparser, lexer, parser
     from contentpack.spl.commands import eval as eval_command
     from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
 
     return SimpleNamespace(
         ast=ast, Cursor=cursor.Cursor, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
         parse_full_expression=exprparser.parse_full_expression, parse=parser.parse,
+        command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
         StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
@@ -149,9 +149,9 @@ def _expression_reads(text: str) -> set[str] | None:
         return None
 
 
-def result_taint(moving: tuple[str, ...] | None, taint: Taint) -> Taint | None:
+def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
     """``taint`` carried through a search, given by its ``moving_segments`` (None when its macros cannot be
-    expanded); None when it cannot be parsed."""
+    expanded or it cannot be split); None when it cannot be parsed."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
@@ -229,36 +229,59 @@ def _sanitised(expr: object) -> bool:
             and isinstance(then, FieldRef) and then.name == checked.name and not expression_fields(otherwise))
 
 
-# Commands that neither create a field nor move a value to another name: not parsed (parsing every command of
-# 2,000 searches would cost validate about a second; segments that are parsed are cached by their text, and
-# packs repeat them: `| rename properties.* as *`, the expansion of `security_content_ctime(firstTime)`).
+# Commands that neither create a field nor move a value to another name: not parsed here (the others are parsed
+# once per distinct command, a parse the syntax check shares).
 _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup", "sort", "head", "tail", "reverse",
                       "makemv", "mvexpand", "regex"})
 
 
-def moving_segments(expanded: str) -> tuple[str, ...]:
-    """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads:
-    searches written from one pattern differ in their first (filtering) segment and share these."""
-    segments = split_pipeline(expanded)
-    if not expanded.lstrip().startswith("|"):
-        segments = segments[1:]  # the implicit search filters, creates nothing
-    return tuple(segment for segment in segments if segment.split(None, 1)[0].lower() not in _NEUTRAL)
+# A search's segments that can move taint, each as the engine's parser keys a command it parses on its own:
+# (text, place in the pipeline, whether the pipeline starts with '|'); see ``contentpack.spl.parser.command_alone``.
+Moving = tuple[tuple[str, int, bool], ...]
 
 
-def _commands(segments: tuple[str, ...]) -> tuple[object, ...] | None:
+def moving_segments(expanded: str) -> Moving | None:
+    """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads
+    (searches written from one pattern differ in their first, filtering, segment and share these); None when
+    the search cannot be split into commands (an unclosed quote or bracket).
+
+    Split by the engine, and keyed as its syntax check (CP060) keys each command, so both rules share one
+    parse of every command."""
+    spl = _spl()
+    try:
+        segments = spl.split_pipeline(expanded)
+    except spl.SplError:
+        return None
+    leading_pipe = expanded.lstrip().startswith("|")
+    moving = []
+    for index, segment in enumerate(segments):
+        words = segment.text.split(None, 1)
+        if (index == 0 and not leading_pipe) or not words or words[0].lower() in _NEUTRAL:
+            continue  # the implicit search filters and creates nothing; so do the neutral commands
+        moving.append((segment.text, min(index, 2), leading_pipe))
+    return tuple(moving)
+
+
+def _commands(moving: Moving) -> tuple[object, ...] | None:
     """The parsed ``moving_segments`` of a search; None when one is unreadable."""
+    spl = _spl()
     commands: list[object] = []
-    for segment in segments:
-        command = _parse_command(segment)
+    for text, place, leading_pipe in moving:
+        try:
+            command = spl.command_alone(text, place, leading_pipe).command if "[" not in text else \
+                _parse_with_subsearch(text)
+        except RecursionError:
+            command = None
         if command is None:
             return None
         commands.append(command)
     return tuple(commands)
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_command(segment: str) -> object | None:
-    """One pipeline segment parsed by the engine (``| <segment>``); None when it cannot be."""
+@functools.lru_cache(maxsize=1024)
+def _parse_with_subsearch(segment: str) -> object | None:
+    """A pipeline segment that may hold a subsearch (which ``command_alone`` does not parse), parsed by the
+    engine as ``| <segment>``; None when it cannot be."""
     spl = _spl()
     try:
         pipeline = spl.parse(f"| {segment}")

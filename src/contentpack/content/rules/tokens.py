@@ -10,7 +10,7 @@ from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
 from contentpack.content.rules.spl_text import scan_tokens
-from contentpack.content.rules.taint import Taint, initial_taint, moving_segments, result_taint
+from contentpack.content.rules.taint import Moving, Taint, initial_taint, moving_segments, result_taint
 
 
 def _token_texts(detection: Detection) -> Iterator[tuple[str, str, NodePath]]:
@@ -46,9 +46,9 @@ def _drilldown_texts(detection: Detection) -> Iterator[tuple[int, str, str]]:
                 yield index, key, text
 
 
-def detection_taint(pack: Pack, moving: tuple[str, ...] | None, sources: tuple[str, ...]) -> Taint:
+def detection_taint(pack: Pack, moving: Moving | None, sources: tuple[str, ...]) -> Taint:
     """What an attacker controls among the result fields of a search (``moving``: its ``moving_segments``, None
-    when its macros cannot be expanded) over these data sources (see ``rules.taint``); when the search cannot be
+    when its macros cannot be expanded or it cannot be split) over these data sources (see ``rules.taint``); when the search cannot be
     parsed, the name-only fallback."""
     followed = result_taint(moving, initial_taint(pack, sources))
     return followed if followed is not None else initial_taint(pack, sources, unprefixed=True)
@@ -61,7 +61,7 @@ def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagn
     """CP045 (warning): a drilldown token the attacker chooses lets them shape the analyst's next search."""
     # Detections written from one pattern share the segments that move taint and their data sources, and so
     # their taint (only read below): worked out once per distinct pair.
-    taints: dict[tuple[tuple[str, ...] | None, tuple[str, ...]], Taint] = {}
+    taints: dict[tuple[Moving | None, tuple[str, ...]], Taint] = {}
     for detection in context.pack.detections:
         texts = tuple(_drilldown_texts(detection))
         if not texts:
