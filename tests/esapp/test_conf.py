@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from contentpack.esapp.conf import (
     ConfError,
     ConfFile,
+    Rendered,
     Stanza,
+    _lines,
     check_round_trip,
     encode_value,
     read_conf,
@@ -162,3 +164,56 @@ def test_any_text_either_round_trips_or_is_refused(value: str) -> None:
         return
     assert [s.name for s in stanzas] == ["target"]
     assert [k for k, _ in stanzas[0].entries] == ["description", "after"]
+
+
+def test_round_trip_names_the_value_that_reads_back_differently() -> None:
+    rendered = Rendered("[s]\nk = b\n", (Stanza("s", (("k", "a"),)),))
+    with pytest.raises(ConfError, match=r"^t.conf: does not read back as written: \[s\] k: expected 'a', read 'b'$"):
+        check_round_trip(rendered, "t.conf")
+
+
+def test_round_trip_names_keys_and_stanzas_that_read_back_differently() -> None:
+    keys = Rendered("[s]\nk = 1\nj = 2\n", (Stanza("s", (("k", "1"),)),))
+    with pytest.raises(ConfError, match=r"\[s\] keys differ: expected \['k'\], read \['k', 'j'\]$"):
+        check_round_trip(keys, "t.conf")
+    # a stanza too many hides the value differences of the others: the stanza lists are reported alone
+    stanzas = Rendered("[s]\nk = 2\n[evil]\nx = 1\n", (Stanza("s", (("k", "1"),)),))
+    with pytest.raises(ConfError, match=r"read back as written: stanzas differ: expected \['s'\]…, "
+                                        r"read \['s', 'evil'\]…$"):
+        check_round_trip(stanzas, "t.conf")
+    missing = Rendered("[s]\nk = 1\n", (Stanza("s", (("k", "1"),)), Stanza("t", ())))
+    with pytest.raises(ConfError, match=r"stanzas differ: expected \['s', 't'\]…, read \['s'\]…$"):
+        check_round_trip(missing, "t.conf")
+
+
+def test_round_trip_stops_at_a_file_the_reader_refuses() -> None:
+    rendered = Rendered("[s]\nk = 1\n[s]\nk = 1\n", (Stanza("s", (("k", "1"),)), Stanza("s", (("k", "1"),))))
+    with pytest.raises(ConfError, match=r"^t.conf:3: duplicate stanza \[s\]$"):
+        check_round_trip(rendered, "t.conf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab =#[]\\\n\t"), max_size=40).filter(lambda v: "\n" in v.strip()))
+def test_an_unescaped_line_break_never_reads_back_as_meant(value: str) -> None:
+    """Property: the check catches a writer that forgets to escape, whatever the value holds (a stanza header,
+    a setting, a comment, continuation backslashes): written raw, a multi-line value never reads back as
+    itself, so the build stops instead of shipping a file Splunk would read differently."""
+    stored = value.strip()
+    naive = Rendered(f"[target]\ndescription = {stored}\nafter = 1\n",
+                     (Stanza("target", (("description", stored), ("after", "1"))),))
+    with pytest.raises(ConfError):
+        check_round_trip(naive, "t.conf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\n\\["), max_size=60), st.integers(min_value=0, max_value=8))
+def test_lines_are_those_of_split_whatever_the_piece_size(text: str, chunk: int) -> None:
+    assert list(_lines(text, chunk)) == text.split("\n")
+
+
+def test_a_file_of_many_pieces_reads_like_one() -> None:
+    """Continuations that straddle the reader's pieces are joined as within one piece."""
+    value = "\n".join(f"| eval f{i} = \"{'x' * (i % 97)}\"" for i in range(5_000))
+    rendered = render(ConfFile((Stanza("s", (("search", value), ("after", "1"))),)), "t.conf")
+    assert len(rendered.text) > 4 * (1 << 16)
+    assert check_round_trip(rendered, "t.conf") == read_conf(rendered.text).stanzas == rendered.expected
