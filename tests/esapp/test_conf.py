@@ -217,3 +217,74 @@ def test_a_file_of_many_pieces_reads_like_one() -> None:
     rendered = render(ConfFile((Stanza("s", (("search", value), ("after", "1"))),)), "t.conf")
     assert len(rendered.text) > 4 * (1 << 16)
     assert check_round_trip(rendered, "t.conf") == read_conf(rendered.text).stanzas == rendered.expected
+
+
+def _read_plainly(text: str) -> tuple[Stanza, ...]:
+    """The reader's rules spelled out one physical line at a time, nothing remembered between lines: the
+    oracle for ``read_conf``, which reads in pieces and remembers short lines it has read."""
+    if "\r" in text:
+        raise ConfError("conf: contains a carriage return")
+    stanzas: list[tuple[str, list[tuple[str, str]]]] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        raw, lineno = lines[i], i + 1
+        i += 1
+        line = raw.strip()
+        if line == "" or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            if not line.endswith("]"):
+                raise ConfError(f"conf:{lineno}: malformed stanza header {raw!r}")
+            if line[1:-1] in [name for name, _ in stanzas]:
+                raise ConfError(f"conf:{lineno}: duplicate stanza [{line[1:-1]}]")
+            stanzas.append((line[1:-1], []))
+            continue
+        if "=" not in line:
+            raise ConfError(f"conf:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+        key, value = line.split("=", 1)
+        value = value.lstrip()
+        if raw.endswith("\\"):
+            value = value[:-1]
+            while True:
+                if i == len(lines):
+                    raise ConfError(f"conf:{lineno}: continuation backslash on the last line")
+                nxt = lines[i]
+                i += 1
+                if not nxt.endswith("\\"):
+                    value += "\n" + nxt
+                    break
+                value += "\n" + nxt[:-1]
+        if not stanzas:
+            stanzas.append(("default", []))
+        if key.rstrip() in [k for k, _ in stanzas[-1][1]]:
+            raise ConfError(f"conf:{lineno}: duplicate key {key.rstrip()!r}")
+        stanzas[-1][1].append((key.rstrip(), value.rstrip()))
+    return tuple(Stanza(name, tuple(entries)) for name, entries in stanzas)
+
+
+_LINES = ["[a]", "[b]", "[c]", "k = 1", " k = 1", "k = 1 \\", "k = 1\\", "j=2", "j = [x]", "# k = 1", "", "  ",
+          "x", "[d", "= 3", "k =", "\\", "[a] \\", "\tk\t=\t1\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=14), st.booleans())
+def test_reader_reads_as_the_plain_rules_say(lines: list[str], final_newline: bool) -> None:
+    """Property: reading in pieces and remembering recurring lines changes nothing, errors included."""
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    try:
+        want: tuple[Stanza, ...] | str = _read_plainly(text)
+    except ConfError as exc:
+        want = str(exc)
+    try:
+        got: tuple[Stanza, ...] | str = read_conf(text).stanzas
+    except ConfError as exc:
+        got = str(exc)
+    assert got == want
+
+
+def test_a_recurring_line_is_still_a_duplicate_key_or_a_continuation() -> None:
+    with pytest.raises(ConfError, match=r"^conf:5: duplicate key 'k'$"):
+        read_conf("[a]\nk = 1\n[b]\nk = 1\nk = 1\n")
+    parsed = read_conf("[a]\nk = 1\n[b]\nj = x \\\nk = 1\n")
+    assert parsed.stanzas[1] == Stanza("b", (("j", "x \nk = 1"),))

@@ -217,6 +217,12 @@ class ParsedConf:
     stanzas: tuple[Stanza, ...]
 
 
+# Setting lines this short are remembered within one file: most of them (``disabled = false``,
+# ``action.escu = 0``) recur in every stanza, and the longer texts rarely do. A line is read the same way
+# wherever it stands, except as the continuation of the line before, which the reader consumes separately.
+_SHORT_LINE = 128
+
+
 def read_conf(text: str, filename: str = "conf") -> ParsedConf:
     """Read .conf text the way Splunk's documented syntax says; errors carry ``file:line``.
 
@@ -238,45 +244,50 @@ def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
     current: list[tuple[str, str]] = []
     names: set[str] = set()
     keys: set[str] = set()
+    settings: dict[str, tuple[str, str]] = {}  # short setting lines already read, and what they held
     lines = enumerate(_lines(text), 1)
     for lineno, raw in lines:
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        if line[0] == "[":
-            if line[-1] != "]":
-                raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
-            if name is not None:
-                yield Stanza(name, tuple(current))
-            name = line[1:-1]
-            if name in names:
-                raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
-            names.add(name)
-            current = []
-            keys = set()
-            continue
-        key, sep, value = line.partition("=")
-        if not sep:
-            raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
-        key = key.rstrip()
-        value = value.lstrip()
-        if raw[-1:] == "\\":
-            parts = [value[:-1]]
-            for _, raw in lines:
-                if raw[-1:] != "\\":
-                    parts.append(raw)
-                    break
-                parts.append(raw[:-1])
-            else:
-                raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
-            value = "\n".join(parts)
+        entry = settings.get(raw)
+        if entry is None:
+            line = raw.strip()
+            if not line or line[0] == "#":
+                continue
+            if line[0] == "[":
+                if line[-1] != "]":
+                    raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
+                if name is not None:
+                    yield Stanza(name, tuple(current))
+                name = line[1:-1]
+                if name in names:
+                    raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
+                names.add(name)
+                current = []
+                keys = set()
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+            value = value.lstrip()
+            if raw[-1:] == "\\":
+                parts = [value[:-1]]
+                for _, more in lines:
+                    if more[-1:] != "\\":
+                        parts.append(more)
+                        break
+                    parts.append(more[:-1])
+                else:
+                    raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
+                value = "\n".join(parts)
+            entry = (key.rstrip(), value.rstrip())
+            if len(raw) < _SHORT_LINE and raw[-1:] != "\\":
+                settings[raw] = entry
         if name is None:
             name = "default"
             names.add(name)
-        if key in keys:
-            raise ConfError(f"{filename}:{lineno}: duplicate key {key!r}")
-        keys.add(key)
-        current.append((key, value.rstrip()))
+        if entry[0] in keys:
+            raise ConfError(f"{filename}:{lineno}: duplicate key {entry[0]!r}")
+        keys.add(entry[0])
+        current.append(entry)
     if name is not None:
         yield Stanza(name, tuple(current))
 
