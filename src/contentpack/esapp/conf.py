@@ -162,7 +162,9 @@ class Rendered:
 def render(conf: ConfFile, filename: str = "conf") -> Rendered:
     """Write ``conf`` as text; raise :class:`ConfError` (with file, stanza and key) for anything unsafe.
 
-    The text is blocks (the header comment, then each stanza) separated by one blank line.
+    The text is blocks (the header comment, then each stanza) separated by one blank line. Each stanza's
+    lines are joined on their own and the blocks once: a big file never holds a list of all its lines, and
+    its text is not copied again after the join.
     """
     blocks: list[str] = []
     for line in conf.header:
