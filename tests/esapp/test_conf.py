@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from contentpack.esapp.conf import (
     ConfError,
     ConfFile,
+    Rendered,
     Stanza,
+    _lines,
     check_round_trip,
     encode_value,
     read_conf,
@@ -162,3 +164,127 @@ def test_any_text_either_round_trips_or_is_refused(value: str) -> None:
         return
     assert [s.name for s in stanzas] == ["target"]
     assert [k for k, _ in stanzas[0].entries] == ["description", "after"]
+
+
+def test_round_trip_names_the_value_that_reads_back_differently() -> None:
+    rendered = Rendered("[s]\nk = b\n", (Stanza("s", (("k", "a"),)),))
+    with pytest.raises(ConfError, match=r"^t.conf: does not read back as written: \[s\] k: expected 'a', read 'b'$"):
+        check_round_trip(rendered, "t.conf")
+
+
+def test_round_trip_names_keys_and_stanzas_that_read_back_differently() -> None:
+    keys = Rendered("[s]\nk = 1\nj = 2\n", (Stanza("s", (("k", "1"),)),))
+    with pytest.raises(ConfError, match=r"\[s\] keys differ: expected \['k'\], read \['k', 'j'\]$"):
+        check_round_trip(keys, "t.conf")
+    # a stanza too many hides the value differences of the others: the stanza lists are reported alone
+    stanzas = Rendered("[s]\nk = 2\n[evil]\nx = 1\n", (Stanza("s", (("k", "1"),)),))
+    with pytest.raises(ConfError, match=r"read back as written: stanzas differ: expected \['s'\]…, "
+                                        r"read \['s', 'evil'\]…$"):
+        check_round_trip(stanzas, "t.conf")
+    missing = Rendered("[s]\nk = 1\n", (Stanza("s", (("k", "1"),)), Stanza("t", ())))
+    with pytest.raises(ConfError, match=r"stanzas differ: expected \['s', 't'\]…, read \['s'\]…$"):
+        check_round_trip(missing, "t.conf")
+
+
+def test_round_trip_stops_at_a_file_the_reader_refuses() -> None:
+    rendered = Rendered("[s]\nk = 1\n[s]\nk = 1\n", (Stanza("s", (("k", "1"),)), Stanza("s", (("k", "1"),))))
+    with pytest.raises(ConfError, match=r"^t.conf:3: duplicate stanza \[s\]$"):
+        check_round_trip(rendered, "t.conf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab =#[]\\\n\t"), max_size=40).filter(lambda v: "\n" in v.strip()))
+def test_an_unescaped_line_break_never_reads_back_as_meant(value: str) -> None:
+    """Property: the check catches a writer that forgets to escape, whatever the value holds (a stanza header,
+    a setting, a comment, continuation backslashes): written raw, a multi-line value never reads back as
+    itself, so the build stops instead of shipping a file Splunk would read differently."""
+    stored = value.strip()
+    naive = Rendered(f"[target]\ndescription = {stored}\nafter = 1\n",
+                     (Stanza("target", (("description", stored), ("after", "1"))),))
+    with pytest.raises(ConfError):
+        check_round_trip(naive, "t.conf")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\n\\["), max_size=60), st.integers(min_value=0, max_value=8))
+def test_lines_are_those_of_split_whatever_the_piece_size(text: str, chunk: int) -> None:
+    assert list(_lines(text, chunk)) == text.split("\n")
+
+
+def test_a_file_of_many_pieces_reads_like_one() -> None:
+    """Continuations that straddle the reader's pieces are joined as within one piece."""
+    value = "\n".join(f"| eval f{i} = \"{'x' * (i % 97)}\"" for i in range(5_000))
+    rendered = render(ConfFile((Stanza("s", (("search", value), ("after", "1"))),)), "t.conf")
+    assert len(rendered.text) > 4 * (1 << 16)
+    assert check_round_trip(rendered, "t.conf") == read_conf(rendered.text).stanzas == rendered.expected
+
+
+def _read_plainly(text: str) -> tuple[Stanza, ...]:
+    """The reader's rules spelled out one physical line at a time, nothing remembered between lines: the
+    oracle for ``read_conf``, which reads in pieces and remembers short lines it has read."""
+    if "\r" in text:
+        raise ConfError("conf: contains a carriage return")
+    stanzas: list[tuple[str, list[tuple[str, str]]]] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        raw, lineno = lines[i], i + 1
+        i += 1
+        line = raw.strip()
+        if line == "" or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            if not line.endswith("]"):
+                raise ConfError(f"conf:{lineno}: malformed stanza header {raw!r}")
+            if line[1:-1] in [name for name, _ in stanzas]:
+                raise ConfError(f"conf:{lineno}: duplicate stanza [{line[1:-1]}]")
+            stanzas.append((line[1:-1], []))
+            continue
+        if "=" not in line:
+            raise ConfError(f"conf:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+        key, value = line.split("=", 1)
+        value = value.lstrip()
+        if raw.endswith("\\"):
+            value = value[:-1]
+            while True:
+                if i == len(lines):
+                    raise ConfError(f"conf:{lineno}: continuation backslash on the last line")
+                nxt = lines[i]
+                i += 1
+                if not nxt.endswith("\\"):
+                    value += "\n" + nxt
+                    break
+                value += "\n" + nxt[:-1]
+        if not stanzas:
+            stanzas.append(("default", []))
+        if key.rstrip() in [k for k, _ in stanzas[-1][1]]:
+            raise ConfError(f"conf:{lineno}: duplicate key {key.rstrip()!r}")
+        stanzas[-1][1].append((key.rstrip(), value.rstrip()))
+    return tuple(Stanza(name, tuple(entries)) for name, entries in stanzas)
+
+
+_LINES = ["[a]", "[b]", "[c]", "k = 1", " k = 1", "k = 1 \\", "k = 1\\", "j=2", "j = [x]", "# k = 1", "", "  ",
+          "x", "[d", "= 3", "k =", "\\", "[a] \\", "\tk\t=\t1\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=14), st.booleans())
+def test_reader_reads_as_the_plain_rules_say(lines: list[str], final_newline: bool) -> None:
+    """Property: reading in pieces and remembering recurring lines changes nothing, errors included."""
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    try:
+        want: tuple[Stanza, ...] | str = _read_plainly(text)
+    except ConfError as exc:
+        want = str(exc)
+    try:
+        got: tuple[Stanza, ...] | str = read_conf(text).stanzas
+    except ConfError as exc:
+        got = str(exc)
+    assert got == want
+
+
+def test_a_recurring_line_is_still_a_duplicate_key_or_a_continuation() -> None:
+    with pytest.raises(ConfError, match=r"^conf:5: duplicate key 'k'$"):
+        read_conf("[a]\nk = 1\n[b]\nk = 1\nk = 1\n")
+    parsed = read_conf("[a]\nk = 1\n[b]\nj = x \\\nk = 1\n")
+    assert parsed.stanzas[1] == Stanza("b", (("j", "x \nk = 1"),))

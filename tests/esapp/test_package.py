@@ -161,3 +161,15 @@ def test_only_a_plain_identical_file_of_this_build_date_is_taken_over(tmp_path: 
     assert (new / "docs/a.md").read_bytes() == FILES["docs/a.md"]
     assert not (new / "docs/a.md").is_symlink()
     assert os.stat(new / "docs/a.md").st_nlink == 1
+
+
+@pytest.mark.parametrize("previous", ["missing", "a_file"])
+def test_a_previous_output_that_is_not_a_folder_takes_nothing_over(tmp_path: Path, previous: str) -> None:
+    old = tmp_path / "dist"
+    if previous == "a_file":
+        old.write_bytes(b"not an output")
+    new = tmp_path / "staging"
+    assert write_tree(new, FILES, factory.EPOCH, previous=old) == 0
+    for rel, data in FILES.items():
+        assert (new / rel).read_bytes() == data
+        assert int(os.stat(new / rel).st_mtime) == factory.EPOCH

@@ -86,7 +86,7 @@ def _conf_bytes(conf: ConfFile, filename: str, problems: list[str],
     """The file's bytes, once they read back as meant (what was read is kept in ``read``); None on a problem."""
     try:
         rendered = render(conf, filename)
-        read[filename] = check_round_trip(rendered, filename).stanzas
+        read[filename] = check_round_trip(rendered, filename)
     except ConfError as exc:
         problems.append(str(exc))
         return None

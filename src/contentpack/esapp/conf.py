@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.conf_text import FORBIDDEN_CHARS, TRAILING_BACKSLASH
@@ -160,15 +160,19 @@ class Rendered:
 
 
 def render(conf: ConfFile, filename: str = "conf") -> Rendered:
-    """Write ``conf`` as text; raise :class:`ConfError` (with file, stanza and key) for anything unsafe."""
-    out: list[str] = []
+    """Write ``conf`` as text; raise :class:`ConfError` (with file, stanza and key) for anything unsafe.
+
+    The text is blocks (the header comment, then each stanza) separated by one blank line. Each stanza's
+    lines are joined on their own and the blocks once: a big file never holds a list of all its lines, and
+    its text is not copied again after the join.
+    """
+    blocks: list[str] = []
     for line in conf.header:
         check_text(line, f"{filename}: header")
         if "\n" in line:
             raise ConfError(f"{filename}: header comment lines may not contain line breaks")
-        out.append(f"# {line}" if line else "#")
     if conf.header:
-        out.append("")
+        blocks.append("".join(f"# {line}\n" if line else "#\n" for line in conf.header))
     expected: list[Stanza] = []
     seen: set[str] = set()
     good_keys: set[str] = set()  # keys already checked (the same few dozen recur in every stanza)
@@ -179,24 +183,30 @@ def render(conf: ConfFile, filename: str = "conf") -> Rendered:
         if name in seen:
             raise ConfError(f"{where}: duplicate stanza")
         seen.add(name)
-        out.append(f"[{name}]")
-        stored_entries: list[tuple[str, str]] = []
-        for key, value in stanza.entries:
-            if key not in good_keys:
-                check_key(key, where)
-                good_keys.add(key)
-            written, stored = encode_value(value, where, key)
-            out.append(f"{key} = {written}" if written else f"{key} =")
-            stored_entries.append((key, stored))
-        if len({key for key, _ in stored_entries}) != len(stored_entries):
-            keys: set[str] = set()
-            for key, _ in stored_entries:
-                if key in keys:
-                    raise ConfError(f"{where}: duplicate key {key!r}")
-                keys.add(key)
-        out.append("")
-        expected.append(Stanza(name, tuple(stored_entries)))
-    return Rendered("\n".join(out).rstrip("\n") + "\n", tuple(expected))
+        block, stored = _stanza_block(stanza, where, good_keys)
+        blocks.append(block)
+        expected.append(Stanza(name, stored))
+    return Rendered("\n".join(blocks) or "\n", tuple(expected))
+
+
+def _stanza_block(stanza: Stanza, where: str, good_keys: set[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A stanza's lines (header and ``key = value`` lines) and its entries as Splunk will hold them."""
+    lines = [f"[{stanza.name}]\n"]
+    stored_entries: list[tuple[str, str]] = []
+    for key, value in stanza.entries:
+        if key not in good_keys:
+            check_key(key, where)
+            good_keys.add(key)
+        written, stored = encode_value(value, where, key)
+        lines.append(f"{key} = {written}\n" if written else f"{key} =\n")
+        stored_entries.append((key, stored))
+    if len({key for key, _ in stored_entries}) != len(stored_entries):
+        keys: set[str] = set()
+        for key, _ in stored_entries:
+            if key in keys:
+                raise ConfError(f"{where}: duplicate key {key!r}")
+            keys.add(key)
+    return "".join(lines), tuple(stored_entries)
 
 
 # ------------------------------------------------------------------------------------------------ reading
@@ -209,84 +219,129 @@ class ParsedConf:
     stanzas: tuple[Stanza, ...]
 
 
+# Setting lines this short are remembered within one file: most of them (``disabled = false``,
+# ``action.escu = 0``) recur in every stanza, and the longer texts rarely do. A line is read the same way
+# wherever it stands, except as the continuation of the line before, which the reader consumes separately.
+_SHORT_LINE = 128
+
+
 def read_conf(text: str, filename: str = "conf") -> ParsedConf:
     """Read .conf text the way Splunk's documented syntax says; errors carry ``file:line``.
 
     Strict where Splunk is lenient (duplicate stanzas or keys, text after ``]``, a line with no ``=``): such
     files are never produced on purpose, so any of them means the writer is wrong.
     """
+    return ParsedConf(tuple(iter_conf(text, filename)))
+
+
+def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
+    """:func:`read_conf`'s stanzas one at a time, each as soon as it is complete.
+
+    Why: the round-trip check compares each stanza and lets it go, so reading a big file back does not hold a
+    second copy of all its values at once. A problem is raised when the reader reaches it.
+    """
     if "\r" in text:
         raise ConfError(f"{filename}: contains a carriage return")
-    stanzas: list[tuple[str, list[tuple[str, str]]]] = []
-    current: list[tuple[str, str]] | None = None
+    name: str | None = None  # the stanza being read; None before the first stanza or setting
+    current: list[tuple[str, str]] = []
     names: set[str] = set()
     keys: set[str] = set()
-    lines = enumerate(text.split("\n"), 1)
+    settings: dict[str, tuple[str, str]] = {}  # short setting lines already read, and what they held
+    lines = enumerate(_lines(text), 1)
     for lineno, raw in lines:
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        if line[0] == "[":
-            if line[-1] != "]":
-                raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
-            name = line[1:-1]
-            if name in names:
-                raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
+        entry = settings.get(raw)
+        if entry is None:
+            line = raw.strip()
+            if not line or line[0] == "#":
+                continue
+            if line[0] == "[":
+                if line[-1] != "]":
+                    raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
+                if name is not None:
+                    yield Stanza(name, tuple(current))
+                name = line[1:-1]
+                if name in names:
+                    raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
+                names.add(name)
+                current = []
+                keys = set()
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+            value = value.lstrip()
+            if raw[-1:] == "\\":
+                parts = [value[:-1]]
+                for _, more in lines:
+                    if more[-1:] != "\\":
+                        parts.append(more)
+                        break
+                    parts.append(more[:-1])
+                else:
+                    raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
+                value = "\n".join(parts)
+            entry = (key.rstrip(), value.rstrip())
+            if len(raw) < _SHORT_LINE and raw[-1:] != "\\":
+                settings[raw] = entry
+        if name is None:
+            name = "default"
             names.add(name)
-            current = []
-            keys = set()
-            stanzas.append((name, current))
-            continue
-        key, sep, value = line.partition("=")
-        if not sep:
-            raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
-        key = key.rstrip()
-        value = value.lstrip()
-        if raw[-1:] == "\\":
-            parts = [value[:-1]]
-            for _, raw in lines:
-                if raw[-1:] != "\\":
-                    parts.append(raw)
-                    break
-                parts.append(raw[:-1])
-            else:
-                raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
-            value = "\n".join(parts)
-        if current is None:
-            current = []
-            stanzas.append(("default", current))
-            names.add("default")
-        if key in keys:
-            raise ConfError(f"{filename}:{lineno}: duplicate key {key!r}")
-        keys.add(key)
-        current.append((key, value.rstrip()))
-    return ParsedConf(tuple(Stanza(name, tuple(entries)) for name, entries in stanzas))
+        if entry[0] in keys:
+            raise ConfError(f"{filename}:{lineno}: duplicate key {entry[0]!r}")
+        keys.add(entry[0])
+        current.append(entry)
+    if name is not None:
+        yield Stanza(name, tuple(current))
 
 
-def check_round_trip(rendered: Rendered, filename: str) -> ParsedConf:
+def _lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
+    """``text.split("\\n")``, split a piece at a time so the lines of a big file are not all held at once
+    (the memory of one piece's lines is reused for the next)."""
+    start = 0
+    while True:
+        end = text.find("\n", start + chunk)
+        if end < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:end].split("\n")
+        start = end + 1
+
+
+def check_round_trip(rendered: Rendered, filename: str) -> tuple[Stanza, ...]:
     """Fail unless reading ``rendered.text`` gives exactly the stanzas, keys, order and values meant; return
-    what was read (later checks of the same text use it instead of reading it again)."""
-    parsed = read_conf(rendered.text, filename)
-    problems = list(diff_stanzas(rendered.expected, parsed.stanzas))
+    the stanzas read, which are then those meant (later checks of the same text use them instead of reading
+    it again)."""
+    problems = list(diff_stanzas(rendered.expected, iter_conf(rendered.text, filename)))
     if problems:
         raise ConfError(f"{filename}: does not read back as written: " + "; ".join(problems[:5]))
-    return parsed
+    return rendered.expected
 
 
-def diff_stanzas(expected: Sequence[Stanza], actual: Sequence[Stanza]) -> Iterable[str]:
-    """Human-readable differences between two stanza lists (names, key order, values)."""
+def diff_stanzas(expected: Sequence[Stanza], actual: Iterable[Stanza]) -> Iterable[str]:
+    """Human-readable differences between two stanza lists (names, key order, values).
+
+    ``actual`` is gone through once, each stanza compared and dropped; the differences are told once both
+    lists are known (different stanza names make the entries' differences moot).
+    """
     exp_names = [s.name for s in expected]
-    act_names = [s.name for s in actual]
+    act_names: list[str] = []
+    differences: list[str] = []
+    for i, act in enumerate(actual):
+        act_names.append(act.name)
+        if i < len(expected) and expected[i].name == act.name and expected[i] != act:
+            differences += _entry_differences(expected[i], act)
     if exp_names != act_names:
         yield f"stanzas differ: expected {exp_names[:5]}…, read {act_names[:5]}…"
         return
-    for exp, act in zip(expected, actual):
-        if exp.entries != act.entries:
-            exp_keys = [k for k, _ in exp.entries]
-            act_keys = [k for k, _ in act.entries]
-            if exp_keys != act_keys:
-                yield f"[{exp.name}] keys differ: expected {exp_keys}, read {act_keys}"
-            else:
-                for (k, ev), (_, av) in zip(exp.entries, act.entries):
-                    if ev != av:
-                        yield f"[{exp.name}] {k}: expected {ev[:60]!r}, read {av[:60]!r}"
+    yield from differences
+
+
+def _entry_differences(exp: Stanza, act: Stanza) -> Iterable[str]:
+    exp_keys = [k for k, _ in exp.entries]
+    act_keys = [k for k, _ in act.entries]
+    if exp_keys != act_keys:
+        yield f"[{exp.name}] keys differ: expected {exp_keys}, read {act_keys}"
+    else:
+        for (k, ev), (_, av) in zip(exp.entries, act.entries):
+            if ev != av:
+                yield f"[{exp.name}] {k}: expected {ev[:60]!r}, read {av[:60]!r}"

@@ -81,6 +81,8 @@ def write_tree(base: Path, files: Mapping[str, bytes], epoch: int, previous: Pat
     output is never modified (a changed file always gets a new inode), so a failed build still leaves it
     exactly as it was, and once the swap removes the old tree each taken-over file has one name again.
     """
+    if previous is not None and not previous.is_dir():
+        previous = None  # a first build: no file to look for there, one by one
     folders: set[str] = set()
     root = os.fspath(base)
     return sum(_place(_target(root, rel, folders), rel, files[rel], epoch, previous) for rel in sorted(files))

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from contentpack.esapp.conf import ConfFile, Stanza
-from contentpack.esapp.jsonvalues import JsonStyle, dump_json
+from contentpack.esapp.jsonvalues import JsonStyle, dump_json, dump_strings
 from contentpack.content.model import AppConfig, Detection
 from contentpack.content.naming import (
     DRILLDOWN_PLACEHOLDER,
@@ -78,16 +78,16 @@ def metadata(detection: Detection) -> dict[str, object]:
     }
 
 
-def data_models(search: str) -> list[str]:
-    return [dm for dm in DATA_MODELS if dm in search]
+def data_models(search: str) -> tuple[str, ...]:
+    return tuple(dm for dm in DATA_MODELS if dm in search)
 
 
-def providing_technologies(search: str) -> list[str]:
+def providing_technologies(search: str) -> tuple[str, ...]:
     found: set[str] = set()
     for needle, techs in PROVIDING_TECHNOLOGIES:
         if needle in search:
             found.update(techs)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def risk_entries(detection: Detection) -> list[dict[str, object]]:
@@ -155,7 +155,7 @@ def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> 
         ("action.escu.enabled", "1"),
         ("description", description),
         ("action.escu.mappings", dump_json(mappings(detection), style)),
-        ("action.escu.data_models", dump_json(data_models(detection.search), style)),
+        ("action.escu.data_models", dump_strings(data_models(detection.search), style)),
         ("action.escu.eli5", description),
         ("action.escu.how_to_implement", detection.how_to_implement),
         ("action.escu.known_false_positives", detection.known_false_positives),
@@ -163,12 +163,12 @@ def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle) -> 
         ("action.escu.modification_date", detection.date.isoformat()),
         ("action.escu.confidence", "high"),
         ("action.escu.search_type", "detection"),
-        ("action.escu.product", dump_json(list(detection.tags.product), style)),
+        ("action.escu.product", dump_strings(detection.tags.product, style)),
     ]
     if detection.tags.atomic_guid:
         e.append(("action.escu.atomic_red_team_guids", dump_json(list(detection.tags.atomic_guid), style)))
-    e.append(("action.escu.providing_technologies", dump_json(techs, style) if techs else "null"))
-    e.append(("action.escu.analytic_story", dump_json(list(detection.tags.analytic_story), style)))
+    e.append(("action.escu.providing_technologies", dump_strings(techs, style) if techs else "null"))
+    e.append(("action.escu.analytic_story", dump_strings(detection.tags.analytic_story, style)))
     if deployment.rba_enabled and detection.rba is not None:
         e += [
             ("action.risk", "1"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from contentpack.esapp.conf import ConfFile, Stanza
-from contentpack.esapp.jsonvalues import JsonStyle, dump_json
+from contentpack.esapp.jsonvalues import JsonStyle, dump_json, dump_strings
 from contentpack.content.naming import mappings, stanza_name
 from contentpack.esapp.savedsearches import providing_technologies, status_aware_description
 from contentpack.content.model import AppConfig, Detection, Pack, Story
@@ -24,7 +24,7 @@ def detection_entry(app: AppConfig, detection: Detection, style: JsonStyle) -> S
         ("how_to_implement", detection.how_to_implement),
         ("annotations", dump_json(mappings(detection), style)),
         ("known_false_positives", detection.known_false_positives),
-        ("providing_technologies", dump_json(techs, style) if techs else "null"),
+        ("providing_technologies", dump_strings(techs, style) if techs else "null"),
     ))
 
 
