@@ -93,7 +93,7 @@ def read_field_list(cur: Cursor, stop: Iterable[str] = (), *, allow_options: boo
             i += 1
             continue
         if tok.kind == "WORD":
-            if tok.text.lower() in stops:
+            if stops and tok.text.lower() in stops:
                 break
             if tokens[i + 1].offset != tok.end:  # i < last: the EOF token follows at worst
                 names.append(tok.text)
