@@ -78,16 +78,32 @@ def read_field(cur: Cursor, what: str = "a field name") -> tuple[str, Token]:
 
 
 def read_field_list(cur: Cursor, stop: Iterable[str] = (), *, allow_options: bool = False) -> list[str]:
-    """Field names up to the end or a stop keyword (case-insensitive); commas are optional separators."""
+    """Field names up to the end or a stop keyword (case-insensitive); commas are optional separators.
+
+    Why the token list is read here with an index: field lists are the longest part of most commands (every BY
+    clause of a pack), and a word with a space after it is a whole field name: not an option (``key=`` has no
+    space), not ``avg(x)``, not pieces written together. Anything else goes through ``read_field``."""
     stops = {s.lower() for s in stop}
     names: list[str] = []
-    while not cur.at_end():
-        if cur.accept("COMMA"):
+    tokens, last = cur.tokens, cur.last
+    i = cur.i
+    while i < last:
+        tok = tokens[i]
+        if tok.kind == "COMMA":
+            i += 1
             continue
-        if cur.peek().kind == "WORD" and cur.peek().text.lower() in stops:
-            break
+        if tok.kind == "WORD":
+            if stops and tok.text.lower() in stops:
+                break
+            if tokens[i + 1].offset != tok.end:  # i < last: the EOF token follows at worst
+                names.append(tok.text)
+                i += 1
+                continue
+        cur.i = i
         if allow_options and at_option(cur):
             break
         name, _ = read_field(cur)
         names.append(name)
+        i = cur.i
+    cur.i = i
     return names

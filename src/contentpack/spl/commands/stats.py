@@ -63,20 +63,27 @@ class AggTerm:
 
 
 def _read_agg(cur: Cursor) -> AggTerm:
-    tok = cur.peek()
+    # The token list read with an index for the usual ``count``, ``f(field)`` and ``AS name`` (every stats of
+    # a pack has some); the rarer spellings go through the cursor's readers.
+    tokens, i = cur.tokens, cur.i
+    tok = tokens[i]
     if tok.kind != "WORD":
         raise cur.error("expected a statistical function")
-    cur.next()
     written = tok.text
     name = _ALIASES.get(written.lower(), written.lower())
     field: str | None = None
     expr: Expr | None = None
-    if cur.at("LPAREN") and cur.adjacent(-1):
-        cur.next()
-        if cur.at("RPAREN"):
-            cur.next()
+    i += 1  # past a WORD, so at most at the EOF token
+    paren = tokens[i]
+    if paren.kind == "LPAREN" and paren.offset == tok.end:
+        arg = tokens[i + 1]
+        if arg.kind == "RPAREN":
+            i += 2
+        elif arg.kind == "WORD" and tokens[i + 2].kind == "RPAREN":  # one word: read_field's answer too
+            field = arg.text
+            i += 3
         else:
-            arg = cur.peek()
+            cur.i = i + 1
             if arg.kind == "WORD" and arg.text.lower() == "eval" and cur.at("LPAREN", k=1):
                 cur.next()
                 inner = cur.parenthesised_eval()
@@ -86,6 +93,8 @@ def _read_agg(cur: Cursor) -> AggTerm:
             else:
                 field, _ = read_field(cur, "a field name")
             cur.expect("RPAREN", f"')' closing {written}(")
+            i = cur.i
+    cur.i = i
     spec = get_aggregate(name)
     if spec is None:
         raise SplUnsupportedError(f"{cur.command}: stats function '{written}' is not supported",
@@ -93,7 +102,9 @@ def _read_agg(cur: Cursor) -> AggTerm:
     if spec.requires_field and field is None and expr is None:
         raise cur.error(f"the function '{written}' needs a field, e.g. {written}(user)", tok)
     output = aggregate_label(written, field)
-    if cur.accept_keyword("as"):
+    after = tokens[i]
+    if after.kind == "WORD" and after.text.lower() == "as":
+        cur.i = i + 1
         output, out_tok = read_field(cur, "the output name after AS")
         if "*" in output and (field is None or output.count("*") != field.count("*")):
             raise cur.error("a wildcard output name needs a field with as many wildcards", out_tok)
@@ -107,14 +118,18 @@ def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tupl
     found: dict[str, tuple[str, object]] = {}
     terms: list[AggTerm] = []
     by: list[str] = []
+    tokens = cur.tokens
     while not cur.at_end():
-        if cur.accept("COMMA"):
+        tok = tokens[cur.i]
+        if tok.kind == "COMMA":
+            cur.next()
             continue
         if at_option(cur):
             key, value, tok = read_option(cur, options)
             found[key] = (value, tok)
             continue
-        if cur.accept_keyword("by"):
+        if tok.kind == "WORD" and tok.text.lower() == "by":
+            cur.next()
             by = read_field_list(cur, allow_options=True)
             if not by:
                 raise cur.error("expected field names after BY")
