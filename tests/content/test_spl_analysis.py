@@ -7,10 +7,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from contentpack.content.model import Macro, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.spl_macros import pack_macros
 from contentpack.spl import SplError
+from contentpack.spl import lexer, parser
+from contentpack.spl.lexer import Segment
 from contentpack.spl.parser import check
 
 from esapp import factory  # tests/esapp: small model builders
@@ -72,3 +76,31 @@ def test_reading_the_expanded_text_first_changes_no_answer() -> None:
         context.spl.expanded_text(search)
         assert _shape(context.spl.problems(search)) == _shape(check(search, pack_macros(context.pack))), search
     assert _context().spl.problems("`m` | stats count") == []
+
+
+def test_the_check_reuses_the_split_cp045_read_and_answers_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CP045 reads each search's segments (``segments``) before CP060 checks it: the check then parses those
+    segments instead of splitting the text again, with the same answer; a text that cannot be split has none,
+    and the check says why as before."""
+    splits: list[str] = []
+    real = lexer.split_pipeline
+
+    def counting(text: str, base: int = 0) -> list[Segment]:
+        splits.append(text)
+        return real(text, base)
+
+    monkeypatch.setattr(lexer, "split_pipeline", counting)
+    monkeypatch.setattr(parser, "split_pipeline", counting)
+    unsplittable = 'index=main | eval a="open | stats count'
+    for search in (*SEARCHES, "`m` | stats count", "| makeresults | `m`", unsplittable):
+        context = _context()
+        expanded = context.spl.expanded_text(search)
+        if expanded is None:
+            continue
+        segments = context.spl.segments(expanded)
+        assert (segments is None) == (search == unsplittable)
+        assert context.spl.segments(expanded) is segments  # split once
+        splits.clear()
+        assert _shape(context.spl.problems(search)) == _shape(check(search, pack_macros(context.pack))), search
+        # the check's own split of the text, then check()'s reference split: none when the analysis had one
+        assert splits.count(expanded) == (2 if segments is None else 1), search

@@ -14,6 +14,7 @@ from contentpack.content.rules import spl_answers
 from contentpack.content.validate import validate_pack
 from contentpack.spl import parser
 from contentpack.spl.errors import SplError, SplMacroError, SplRuntimeError, SplSyntaxError, SplUnsupportedError
+from contentpack.spl.lexer import Segment
 
 from .helpers import HUNTING, TTP, edit
 
@@ -27,9 +28,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = parser.check_expanded
 
-    def counting(text: str) -> tuple[list[SplError], bool]:
+    def counting(text: str, segments: list[Segment] | None = None) -> tuple[list[SplError], bool]:
         calls.append(text)
-        return real(text)
+        return real(text, segments)
 
     monkeypatch.setattr(parser, "check_expanded", counting)
     return calls

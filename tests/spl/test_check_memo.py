@@ -114,3 +114,10 @@ def test_memo_answers_as_parsing_in_place_wherever_a_command_lands(prefix: str, 
     # the same commands at shifted offsets, so later examples and the second text hit what earlier ones stored
     for text in (prefix + " | ".join(commands), " " * pad + prefix + " |  ".join(commands)):
         assert described(check_expanded(text)) == described(parsed_in_place(text))
+
+
+def test_a_given_split_gives_the_answer_of_the_text_split_here() -> None:
+    """``check_expanded(text, segments)``: a validator that split the text already passes its segments."""
+    for text in ('index=a | stats count by x | eval y=( | filnull', '| makeresults | where a="|"',
+                 'a [search b | head 1] | nosuch x', "| from datamodel Risk.All_Risk | search *"):
+        assert described(check_expanded(text, split_pipeline(text))) == described(check_expanded(text)), text

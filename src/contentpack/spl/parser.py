@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from contentpack.spl.ast import Command, Pipeline
@@ -58,14 +58,16 @@ def expand_for_check(text: str, macros: Mapping[str, MacroDef] | None = None) ->
         return [exc]
 
 
-def check_expanded(text: str) -> tuple[list[SplError], bool]:
+def check_expanded(text: str, segments: Sequence[Segment] | None = None) -> tuple[list[SplError], bool]:
     """``check`` of an already expanded search, offsets in that text (``located`` maps them to the author's).
 
     Why apart: the answer depends on the expanded text only, so a validator checking thousands of searches
-    parses each distinct expansion once. The flag: parsing stopped because the search nests too deeply."""
+    parses each distinct expansion once. The flag: parsing stopped because the search nests too deeply.
+    ``segments``: ``split_pipeline(text)`` when the caller has it already (a validator's other rules split
+    every search too), so the text is not split again."""
     problems: list[SplError] = []
     try:
-        parse_pipeline(text, 0, _same, subsearch=False, problems=problems)
+        parse_pipeline(text, 0, _same, subsearch=False, problems=problems, segments=segments)
     except RecursionError:
         return problems, True
     except SplError as exc:
@@ -89,15 +91,17 @@ def _too_deep() -> SplSyntaxError:
 
 
 def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
-                   problems: list[SplError] | None = None) -> Pipeline:
+                   problems: list[SplError] | None = None, segments: Sequence[Segment] | None = None) -> Pipeline:
     """``problems``: collect each command's error there and go on (``check``), instead of raising it.
+    ``segments``: ``split_pipeline(text, base)``, when the caller has it.
 
     ``check_expanded``'s own commands (offsets unmapped, not in a subsearch) are answered by
     ``command_alone`` when they hold no subsearch, so its pipeline lacks them: it wants the problems only."""
-    try:
-        segments = split_pipeline(text, base)
-    except SplError as exc:
-        raise remap(exc, mapper, None) from None
+    if segments is None:
+        try:
+            segments = split_pipeline(text, base)
+        except SplError as exc:
+            raise remap(exc, mapper, None) from None
     leading_pipe = text.lstrip().startswith("|")
     commands: list[Command] = []
 

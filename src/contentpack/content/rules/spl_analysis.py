@@ -20,6 +20,7 @@ from contentpack.content.spl_macros import pack_macros
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_answers import StoredAnswers
     from contentpack.spl import SplError
+    from contentpack.spl.lexer import Segment
     from contentpack.spl.macros import Expanded, MacroTable
 
 
@@ -34,6 +35,7 @@ class SplAnalysis:
         self._texts: dict[str, str | None] = {}
         self._expanded: dict[str, Expanded | list[SplError]] = {}
         self._checked: dict[str, tuple[list[SplError], bool]] = {}
+        self._segments: dict[str, list[Segment] | None] = {}
 
     def expansion(self, text: str) -> Expanded | list[SplError]:
         """``text`` with the pack's macros expanded, or why it cannot be (as ``spl.parser.check`` says it)."""
@@ -56,6 +58,20 @@ class SplAnalysis:
                 self._texts[text] = None
         return self._texts[text]
 
+    def segments(self, expanded_text: str) -> list[Segment] | None:
+        """The engine's ``split_pipeline`` of an expanded text, None when it cannot be split (an unclosed quote
+        or bracket; the parse check says where). CP045 reads every search's segments and the parse check reuses
+        them, so each expansion is split once. Callers must not change the list."""
+        if expanded_text not in self._segments:
+            from contentpack.spl import SplError
+            from contentpack.spl.lexer import split_pipeline
+
+            try:
+                self._segments[expanded_text] = split_pipeline(expanded_text)
+            except SplError:
+                self._segments[expanded_text] = None
+        return self._segments[expanded_text]
+
     def problems(self, text: str) -> list[SplError]:
         """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""
         from contentpack.spl.parser import located
@@ -71,11 +87,12 @@ class SplAnalysis:
     def _checked_expansion(self, expanded_text: str) -> tuple[list[SplError], bool]:
         found = self._checked.get(expanded_text)
         if found is None:
+            segments = self._segments.get(expanded_text)  # split already when CP045 read it (no split here)
             if self._answers is not None:
-                found = self._answers.checked(expanded_text)
+                found = self._answers.checked(expanded_text, segments)
             else:
                 from contentpack.spl.parser import check_expanded
 
-                found = check_expanded(expanded_text)
+                found = check_expanded(expanded_text, segments)
             self._checked[expanded_text] = found
         return found

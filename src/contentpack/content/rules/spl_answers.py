@@ -30,6 +30,7 @@ from contentpack.content.cache_files import cache_file, digest, read_entries, so
 
 if TYPE_CHECKING:
     from contentpack.spl import SplError
+    from contentpack.spl.lexer import Segment
 
 Checked = tuple[list["SplError"], bool]  # what ``spl.parser.check_expanded`` answers
 EncodedError = tuple[str, str, "int | None", "str | None", "tuple[str, str] | None"]
@@ -120,11 +121,12 @@ class StoredAnswers:
     def for_pack(cls, root: Path, environ: Mapping[str, str] | None = None) -> StoredAnswers:
         return cls(cache_file(root, "spl", environ))
 
-    def checked(self, expanded_text: str) -> Checked:
+    def checked(self, expanded_text: str, segments: list[Segment] | None = None) -> Checked:
+        """``check_expanded(expanded_text, segments)``, from the stored answer when there is one."""
         from contentpack.spl.parser import check_expanded
 
         if self.path is None:
-            return check_expanded(expanded_text)
+            return check_expanded(expanded_text, segments)
         if self._stored is None:
             self._salt = salt()
             self._stored = read_entries(self.path, self._salt)
@@ -138,7 +140,7 @@ class StoredAnswers:
             else:
                 self._used[key] = entry
                 return answer
-        answer = check_expanded(expanded_text)
+        answer = check_expanded(expanded_text, segments)
         encoded = encode(answer)
         if encoded is not None:
             self._used[key] = encoded

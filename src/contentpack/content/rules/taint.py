@@ -28,12 +28,15 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentpack.content.model import Pack
+
+if TYPE_CHECKING:
+    from contentpack.spl.lexer import Segment
 
 # Free-text fields an attacker sets on any Entra ID event (an application's or device's display name, the user
 # agent) and the raw event itself: tainted whether or not a data source declares them (case-insensitive).
@@ -240,18 +243,20 @@ _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup",
 Moving = tuple[tuple[str, int, bool], ...]
 
 
-def moving_segments(expanded: str) -> Moving | None:
+def moving_segments(expanded: str, segments: Sequence[Segment] | None = None) -> Moving | None:
     """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads
     (searches written from one pattern differ in their first, filtering, segment and share these); None when
     the search cannot be split into commands (an unclosed quote or bracket).
 
-    Split by the engine, and keyed as its syntax check (CP060) keys each command, so both rules share one
-    parse of every command."""
+    Split by the engine (``segments``: its ``split_pipeline(expanded)`` when the caller has it, as
+    ``SplAnalysis.segments`` shares it with the syntax check), and keyed as the syntax check (CP060) keys each
+    command, so both rules share one parse of every command."""
     spl = _spl()
-    try:
-        segments = spl.split_pipeline(expanded)
-    except spl.SplError:
-        return None
+    if segments is None:
+        try:
+            segments = spl.split_pipeline(expanded)
+        except spl.SplError:
+            return None
     leading_pipe = expanded.lstrip().startswith("|")
     moving = []
     for index, segment in enumerate(segments):

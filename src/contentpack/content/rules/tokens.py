@@ -67,7 +67,8 @@ def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagn
         if not texts:
             continue
         expanded = context.spl.expanded_text(detection.search)
-        moving = moving_segments(expanded) if expanded is not None else None
+        segments = context.spl.segments(expanded) if expanded is not None else None
+        moving = moving_segments(expanded, segments) if expanded is not None and segments is not None else None
         shape = (moving, tuple(data_source_entries(detection)))
         taint = taints.get(shape)
         if taint is None:
