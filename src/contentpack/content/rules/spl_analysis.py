@@ -7,7 +7,8 @@ one pattern), and the parser's answer depends on the expanded text only (``spl.p
 offsets are mapped back to each search's own text (``spl.parser.located``), which needs the origin of every
 character of the expansion, worked out only for the few texts with a problem. The parser's answers are also
 kept between runs (``spl_answers``), so an unchanged search is not parsed again. Built on first use
-(``RuleContext.spl``), so a run whose rules need no SPL never imports the engine.
+(``RuleContext.spl``), so a run whose rules need no SPL never imports the engine: this module is imported only
+then, and imports the engine once at its top (not in the methods, which run for every search).
 """
 
 from __future__ import annotations
@@ -16,20 +17,19 @@ from typing import TYPE_CHECKING
 
 from contentpack.content.model import Pack
 from contentpack.content.spl_macros import pack_macros
+from contentpack.spl import SplError
+from contentpack.spl.lexer import Segment, split_pipeline
+from contentpack.spl.macros import Expanded, MacroTable, expand_text, macro_table
+from contentpack.spl.parser import check_expanded, expand_for_check, located
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_answers import StoredAnswers
-    from contentpack.spl import SplError
-    from contentpack.spl.lexer import Segment
-    from contentpack.spl.macros import Expanded, MacroTable
 
 
 class SplAnalysis:
     """Expansions and parse problems of the pack's search texts, memoised by text."""
 
     def __init__(self, pack: Pack, answers: StoredAnswers | None = None) -> None:
-        from contentpack.spl.macros import macro_table
-
         self._answers = answers  # parse answers kept between runs (``spl_answers``); None: parse every text
         self.macros: MacroTable = macro_table(pack_macros(pack))  # indexed once for every search
         self._texts: dict[str, str | None] = {}
@@ -41,17 +41,12 @@ class SplAnalysis:
         """``text`` with the pack's macros expanded, or why it cannot be (as ``spl.parser.check`` says it)."""
         found = self._expanded.get(text)
         if found is None:
-            from contentpack.spl.parser import expand_for_check
-
             found = self._expanded[text] = expand_for_check(text, self.macros)
         return found
 
     def expanded_text(self, text: str) -> str | None:
         """The expanded text, or None when the macros cannot be expanded (``expansion`` says why)."""
         if text not in self._texts:
-            from contentpack.spl import SplError
-            from contentpack.spl.macros import expand_text
-
             try:
                 self._texts[text] = expand_text(text, self.macros)
             except (SplError, RecursionError):  # what ``expand_for_check`` turns into its answer
@@ -63,9 +58,6 @@ class SplAnalysis:
         or bracket; the parse check says where). CP045 reads every search's segments and the parse check reuses
         them, so each expansion is split once. Callers must not change the list."""
         if expanded_text not in self._segments:
-            from contentpack.spl import SplError
-            from contentpack.spl.lexer import split_pipeline
-
             try:
                 self._segments[expanded_text] = split_pipeline(expanded_text)
             except SplError:
@@ -74,8 +66,6 @@ class SplAnalysis:
 
     def problems(self, text: str) -> list[SplError]:
         """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""
-        from contentpack.spl.parser import located
-
         expanded_text = self.expanded_text(text)
         if expanded_text is not None and self._checked_expansion(expanded_text) == ([], False):
             return []  # nearly every text: nothing to locate
@@ -91,8 +81,6 @@ class SplAnalysis:
             if self._answers is not None:
                 found = self._answers.checked(expanded_text, segments)
             else:
-                from contentpack.spl.parser import check_expanded
-
                 found = check_expanded(expanded_text, segments)
             self._checked[expanded_text] = found
         return found
