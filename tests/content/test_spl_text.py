@@ -55,3 +55,11 @@ def test_output_fields_unknown_after_unmodelled_commands() -> None:
     assert output_fields("`src` | table user*") is None
     assert output_fields("`src` | rename properties.* as * | table a b") == {"a", "b"}
     assert output_fields("`src` | stats count by properties.user | rename properties.* as *") == {"count", "user"}
+
+
+def test_output_fields_split_commands_as_the_engine_does() -> None:
+    # A backslash-escaped quote in a word opens no string (Search Manual, "Backslashes"): the stats after it is
+    # a command of its own. An unclosed quote leaves the commands unknown rather than guessed.
+    assert output_fields(r'x=*\"a\":true* | stats count by user | rename user as u') == {"count", "u"}
+    assert output_fields('x | stats count by a | eval b="open') is None
+    assert output_fields('x | stats count by a [search y | table z] | table a') == {"a"}

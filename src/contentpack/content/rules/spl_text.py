@@ -2,7 +2,9 @@
 
 Deliberately textual (regular expressions over the search as the author wrote it), like contentctl's own
 checks: the rules must run on searches the SPL engine may not support, and they must be fast (2,000
-detections in well under a second), so every pattern is compiled once at import.
+detections in well under a second), so every pattern is compiled once at import. Only the split into
+commands is the engine's (``contentpack.spl.lexer``, which reads any text): one definition of where a
+command ends (quotes, escaped quotes, subsearches) for every rule.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import fnmatch
 import functools
 import re
 from dataclasses import dataclass
+
+from contentpack.spl.errors import SplError
+from contentpack.spl.lexer import split_pipeline
 
 # ```...``` is an SPL comment (Splunk "Add comments to searches"); macros inside comments are not expanded.
 _COMMENT = re.compile(r"```.*?```", re.DOTALL)
@@ -155,28 +160,6 @@ _FIELD_KEEPING = frozenset(
 )
 
 
-_PIPELINE_PIECES = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]()|]|[^"\[\]()|]+', re.DOTALL)
-
-
-def split_pipeline(search: str) -> list[str]:
-    """Top-level ``|`` segments (pipes inside quotes, brackets or parentheses do not split)."""
-    segments: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for piece in _PIPELINE_PIECES.findall(search):
-        if piece in ("[", "("):
-            depth += 1
-        elif piece in ("]", ")"):
-            depth -= 1
-        elif piece == "|" and depth == 0:
-            segments.append("".join(current).strip())
-            current = []
-            continue
-        current.append(piece)
-    segments.append("".join(current).strip())
-    return [s for s in segments if s]
-
-
 def _unquote(name: str) -> str:
     return name[1:-1] if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'" else name
 
@@ -193,10 +176,13 @@ def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 
     ``None`` when that cannot be told from the text: a command this function does not model comes after the
-    last transforming command, or a wildcard is involved. Macro calls that are whole pipeline segments
+    last transforming command, a wildcard is involved, or the search cannot be split into commands. Macro calls that are whole pipeline segments
     (`` `x_filter` ``, `` `security_content_ctime(firstTime)` ``) are taken not to change the field set.
     """
-    segments = split_pipeline(strip_comments(search))
+    try:  # the engine's split: a pipe inside quotes or a subsearch does not split, an escaped quote opens none
+        segments = [text for segment in split_pipeline(strip_comments(search)) if (text := segment.text.strip())]
+    except SplError:
+        return None  # an unclosed quote or bracket (CP060 reports it)
     trailing: list[str] = []
     fields: list[str] | None = None
     for segment in reversed(segments):
