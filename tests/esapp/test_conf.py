@@ -288,3 +288,20 @@ def test_a_recurring_line_is_still_a_duplicate_key_or_a_continuation() -> None:
         read_conf("[a]\nk = 1\n[b]\nk = 1\nk = 1\n")
     parsed = read_conf("[a]\nk = 1\n[b]\nj = x \\\nk = 1\n")
     assert parsed.stanzas[1] == Stanza("b", (("j", "x \nk = 1"),))
+
+
+_VALUE_PIECES = st.text(alphabet=st.sampled_from("ab [#=\\\n\r "), max_size=12).filter(
+    lambda v: not v.strip().endswith("\\"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_VALUE_PIECES, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_expected_stanzas_are_every_value_as_stored(stanzas: list[list[str]]) -> None:
+    """What the round-trip check compares the read-back with is every value as Splunk stores it, for any mix
+    of plain, padded and multi-line values in any order."""
+    conf = ConfFile(tuple(Stanza(f"s{i}", tuple((f"k{j}", v) for j, v in enumerate(values)))
+                          for i, values in enumerate(stanzas)))
+    rendered = render(conf, "t.conf")
+    assert rendered.expected == tuple(
+        Stanza(s.name, tuple((k, encode_value(v)[1]) for k, v in s.entries)) for s in conf.stanzas)
+    assert read_conf(rendered.text).stanzas == rendered.expected

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from contentpack.esapp.conf import read_conf, render
-from contentpack.esapp.savedsearches import detection_stanza, savedsearches_conf, severity
+from contentpack.esapp.savedsearches import detection_stanza, savedsearches_conf, severity, shared_table
+from contentpack.esapp.stories import analyticstories_conf
 from contentpack.content.model import Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
 from . import factory
 
@@ -154,3 +155,36 @@ def test_whole_file_round_trips_with_default_stanza_first() -> None:
     parsed = read_conf(rendered.text)
     assert [s.name for s in parsed.stanzas] == ["default"] + [f"TST - {d.name} - Rule" for d in pack.detections]
     assert parsed.stanzas == rendered.expected
+
+
+@pytest.mark.parametrize("style", ["compact", "contentctl"])
+def test_shared_values_are_what_each_file_would_work_out_alone(style: Any) -> None:
+    """The builder hands both files one table of the values they share; the files must not change by it, and
+    both must write the same mappings, description and providing technologies for a detection."""
+    detections = (factory.detection(),
+                  factory.detection("Old One", status="deprecated",
+                                    search="`sysmon` `cloudtrail` | stats count by dest | `old_one_filter`"),
+                  factory.detection("No Tech", search="index=main <x> & 'y' | `no_tech_filter`"))
+    pack = factory.pack(detections=detections)
+    table = shared_table(pack.detections, style)
+    assert savedsearches_conf(pack.app, pack.detections, style, table) == savedsearches_conf(
+        pack.app, pack.detections, style)
+    assert analyticstories_conf(pack, style, table) == analyticstories_conf(pack, style)
+    stories = {s.name: dict(s.entries) for s in analyticstories_conf(pack, style, table).stanzas}
+    for stanza in savedsearches_conf(pack.app, pack.detections, style, table).stanzas[1:]:
+        mine, theirs = dict(stanza.entries), stories[f"savedsearch://{stanza.name}"]
+        assert mine["action.escu.mappings"] == theirs["annotations"]
+        assert mine["description"] == theirs["explanation"]
+        assert mine["action.escu.providing_technologies"] == theirs["providing_technologies"]
+    assert [dict(s.entries)["action.escu.providing_technologies"]
+            for s in savedsearches_conf(pack.app, pack.detections, style, table).stanzas[1:]] == [
+        '["Azure AD", "Entra ID"]' if style == "contentctl" else '["Azure AD","Entra ID"]',
+        '["Amazon Web Services - Cloudtrail", "Microsoft Sysmon"]' if style == "contentctl"
+        else '["Amazon Web Services - Cloudtrail","Microsoft Sysmon"]',
+        "null"]
+
+
+def test_a_shared_table_of_other_detections_is_refused() -> None:
+    pack = factory.pack(detections=(factory.detection(), factory.detection("Second")))
+    with pytest.raises(ValueError):
+        savedsearches_conf(pack.app, pack.detections, "compact", shared_table(pack.detections[:1], "compact"))

@@ -26,7 +26,7 @@ from contentpack.esapp.macros import macros_conf
 from contentpack.esapp.navigator import layer_json
 from contentpack.esapp.output import OutputError, prepared, staged_output
 from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
-from contentpack.esapp.savedsearches import savedsearches_conf
+from contentpack.esapp.savedsearches import savedsearches_conf, shared_table
 from contentpack.esapp.stories import analyticstories_conf
 from contentpack.esapp.transforms import shipped_lookups, transforms_conf
 from contentpack.content.model import Detection, Pack
@@ -102,11 +102,12 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
         raise BuildFailed(problems)
     app = pack.app
     lookups = shipped_lookups(pack.lookups, date.day)
+    shared = shared_table(pack.detections, style)  # what both savedsearches and analyticstories write
     confs: dict[str, ConfFile] = {
         "default/app.conf": appfiles.app_conf(app, date),
-        "default/savedsearches.conf": savedsearches_conf(app, pack.detections, style),
+        "default/savedsearches.conf": savedsearches_conf(app, pack.detections, style, shared),
         "default/macros.conf": macros_conf(pack.macros, pack.detections),
-        "default/analyticstories.conf": analyticstories_conf(pack, style),
+        "default/analyticstories.conf": analyticstories_conf(pack, style, shared),
         "default/content-version.conf": appfiles.content_version_conf(app),
         "default/server.conf": appfiles.server_conf(),
         "metadata/default.meta": appfiles.default_meta(),
