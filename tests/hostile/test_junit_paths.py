@@ -99,3 +99,16 @@ def test_character_devices_are_written_into_never_replaced(monkeypatch: pytest.M
     assert problem(Path("/dev/null")) is None
     write_report(Path("/dev/null"), b"<testsuites/>\n")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_device_is_written_into_where_os_has_no_set_blocking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows before Python 3.12 has no ``os.set_blocking`` (nor ``O_NONBLOCK``): writing into a device must
+    not need it. The renaming writer is disabled, as above."""
+    def no_rename(path: Path, chunks: object, prefix: str | None = None) -> None:
+        raise AssertionError(f"{path} would have been replaced")
+
+    monkeypatch.setattr(report_file, "write_atomically", no_rename)
+    monkeypatch.delattr(os, "set_blocking")
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    write_report(Path("/dev/null"), b"<testsuites/>\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

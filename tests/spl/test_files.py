@@ -72,3 +72,22 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FileRefused, match=r"^a folder, not a regular file: not read$"):
         read_capped(tmp_path, 100)
+
+
+def test_files_are_opened_in_binary_mode_where_the_system_has_a_text_mode(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows os.open reads in text mode unless O_BINARY is given (Python docs, os.open and "O_BINARY").
+    path = tmp_path / "x.yml"
+    path.write_bytes(b"a: 1\r\n\x1a b: 2\n")
+    binary = 0x40000000  # a bit no POSIX open flag uses here
+    seen: list[int] = []
+    real_open = os.open
+
+    def recording_open(name: str, flags: int, *args: int) -> int:
+        seen.append(flags)
+        return real_open(name, flags & ~binary, *args)
+
+    monkeypatch.setattr(os, "O_BINARY", binary, raising=False)
+    monkeypatch.setattr(os, "open", recording_open)
+    assert read_capped(path, 100) == b"a: 1\r\n\x1a b: 2\n"
+    assert seen and all(flags & binary for flags in seen)

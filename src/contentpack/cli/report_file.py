@@ -81,7 +81,8 @@ def write_report(path: Path, data: bytes) -> None:
 
 
 def _write_into(path: Path, data: bytes, mode: int) -> None:
-    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = (os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))  # Windows: no newline translation
     try:
         descriptor = os.open(path, flags)
     except OSError as exc:
@@ -89,7 +90,8 @@ def _write_into(path: Path, data: bytes, mode: int) -> None:
             raise ReportPathError("a FIFO (named pipe) no process is reading: start the reader first") from None
         raise
     try:
-        os.set_blocking(descriptor, True)
+        if hasattr(os, "set_blocking"):  # Windows before Python 3.12 has none (and no O_NONBLOCK either)
+            os.set_blocking(descriptor, True)
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view):]

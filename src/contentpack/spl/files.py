@@ -48,7 +48,10 @@ def describe_kind(mode: int) -> str:
 
 def _open_descriptor(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
     """A blocking descriptor for ``path`` and its ``fstat``, if it is a regular file (see the module docstring)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    # O_BINARY (Windows only): without it a descriptor reads in text mode, turning CRLF into LF and stopping
+    # at the first Ctrl-Z, so a file's bytes (and their digest) would not be what is on disk.
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
     descriptor = os.open(path, flags)
     try:
         status = os.fstat(descriptor)
