@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.content.conf_text import all_fit, conf_text_problem, yaml_bytes_fit
@@ -49,6 +49,7 @@ def _vouched_for(text: str, template: str) -> list[str] | None:
     return _texts(document.data) if document is not None and yaml_bytes_fit(raw) else None
 
 
+@settings(deadline=None)  # nine YAML files parsed per example: no per-example time limit on a loaded CI machine
 @given(st.text(alphabet=_ALPHABET + "\"'x", max_size=8))
 def test_bytes_that_vouch_for_a_file_give_only_texts_that_fit(text: str) -> None:
     for template in _TEMPLATES:
