@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.spl import Engine, SplError
-from contentpack.spl.events import event_lines, read_events
+from contentpack.spl.events import event_lines, nests_deeper_than, read_events
 from contentpack.spl.values import Value
 
 from .support import run_cli
@@ -111,3 +111,19 @@ def test_search_command_on_a_fifo_and_dev_zero_ends_with_a_usage_error(tmp_path:
     outcome.assert_handled()
     assert outcome.returncode == 2
     assert "x.yml: error[CP002]: a FIFO (named pipe), not a regular file: not read" in outcome.stderr
+
+
+def test_json_deeper_than_orjson_allows_is_malformed_on_every_path(tmp_path: Path) -> None:
+    # orjson refuses more than 1,024 levels (its fix for CVE-2024-27454); a NaN makes it refuse the line anyway,
+    # and the standard decoder, which decodes such lines instead, goes much deeper on Python 3.13 than on 3.11:
+    # the same depth rule applies to what it returns (assumed: no Splunk document gives a depth).
+    file = tmp_path / "deep.jsonl"
+    file.write_text('{"n": NaN, "a": ' + "[" * 1100 + "1" + "]" * 1100 + "}\n", encoding="utf-8")
+    for lazy in (False, True):
+        with pytest.raises(SplError, match=r"deep\.jsonl:1: malformed JSON event: JSON nested too deeply"):
+            _search(file, lazy, "search * | table n")
+    assert not nests_deeper_than([[1]] * 3, 2) and nests_deeper_than([[[1]]], 2)
+    deepest: list[object] = []  # 1,024 levels, as deep as orjson decodes
+    for _ in range(1023):
+        deepest = [deepest]
+    assert not nests_deeper_than(deepest) and nests_deeper_than([deepest])

@@ -106,6 +106,28 @@ def decode_json(text: str | bytes) -> object:
         raise ValueError("JSON nested too deeply") from None
 
 
+# The deepest an event's JSON may nest, in arrays and objects: orjson's own limit (since 3.9.15 it refuses deeper
+# documents, the fix for CVE-2024-27454). The standard decoder's limit depends on the Python version (3.11 stops
+# near the recursion limit, 3.13 goes far deeper), so where it decodes what orjson refused, the same limit is
+# applied to its result. An assumed rule: no Splunk document gives a depth.
+MAX_JSON_DEPTH = 1024
+
+
+def nests_deeper_than(document: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a decoded JSON value holds arrays or objects more than ``limit`` levels deep (a walk with a stack
+    of its own: the value may be deeper than Python's recursion allows)."""
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def parse_timestamp(text: str) -> float | None:
     """Epoch seconds of an ISO-8601 timestamp such as ``2024-02-08T21:49:53.7643129Z`` (UTC if no offset).
 

@@ -21,7 +21,14 @@ from typing import BinaryIO, cast
 import orjson
 
 from contentpack.spl.errors import SplError
-from contentpack.spl.events import BadLines, decode_json, event_time, flatten_json, json_scalar_text
+from contentpack.spl.events import (
+    BadLines,
+    decode_json,
+    event_time,
+    flatten_json,
+    json_scalar_text,
+    nests_deeper_than,
+)
 from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value
 
@@ -156,8 +163,11 @@ def decode_fields(data: bytes, plan: PathPlan | None) -> dict[str, Value]:
         return flatten_needed(orjson.loads(data), plan, exact_floats=True)
     except (InexactNumber, orjson.JSONDecodeError):
         # orjson refuses some JSON the standard decoder accepts (NaN, integers past 64 bits, lone
-        # surrogates); the standard decoder has the last word
-        return flatten_needed(decode_json(data), plan)
+        # surrogates); the standard decoder has the last word, within the depth orjson allows
+        document = decode_json(data)
+        if nests_deeper_than(document):
+            raise ValueError("JSON nested too deeply") from None
+        return flatten_needed(document, plan)
 
 
 def _line_ranges(path: str, parts: int) -> list[tuple[int, int]]:
