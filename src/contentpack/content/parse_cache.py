@@ -53,18 +53,6 @@ class LoadOutcome(NamedTuple):
     texts_fit: frozenset[str]
 
 
-def load_documents(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
-    """``load_yaml`` for every path (relative to ``root``), in order: what a cache miss costs."""
-    results: list[Loaded] = []
-    texts_fit: set[str] = set()
-    for shown in shown_paths:
-        raw, problems = read_bytes(root / shown, shown)
-        results.append((None, problems) if raw is None else load_yaml_bytes(raw, shown))
-        if raw is not None and yaml_bytes_fit(raw):
-            texts_fit.add(shown)
-    return LoadOutcome(results, None, frozenset(texts_fit))
-
-
 def encode_loaded(loaded: Loaded) -> EncodedLoad:
     """A parse result as builtin values only, which ``marshal`` stores."""
     document, problems = loaded
@@ -115,12 +103,11 @@ class CacheUpdate:
 
 
 def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None) -> LoadOutcome:
-    """``load_documents`` for ``shown_paths``, parsing only files whose bytes the cache has not seen."""
+    """``load_yaml`` for every path (relative to ``root``), in order, parsing only files whose bytes the cache
+    has not seen (every file when the cache is off)."""
     path = cache_path(root, environ)
-    if path is None:
-        return load_documents(root, shown_paths)
-    salt = _salt()
-    cached: CacheEntries = read_entries(path, salt)
+    salt = _salt() if path is not None else ""
+    cached: CacheEntries = read_entries(path, salt) if path is not None else {}
     results: list[Loaded] = []
     kept: CacheEntries = {}
     fresh: list[tuple[str, bytes, Loaded]] = []
@@ -132,6 +119,9 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
             continue
         if yaml_bytes_fit(raw):
             texts_fit.add(shown)
+        if path is None:  # the cache is off: parse, keep nothing
+            results.append(load_yaml_bytes(raw, shown))
+            continue
         digest = content_digest(raw)
         entry = cached.get(shown)
         if entry is not None and entry[0] == digest:
@@ -147,6 +137,6 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
         results.append(loaded)
         fresh.append((shown, digest, loaded))
     update = None
-    if fresh or kept.keys() != cached.keys():
+    if path is not None and (fresh or kept.keys() != cached.keys()):
         update = CacheUpdate(path, salt, kept, fresh)
     return LoadOutcome(results, update, frozenset(texts_fit))
