@@ -17,48 +17,33 @@ import yaml
 
 from contentpack.spl.lexer import split_pipeline
 from contentpack.spl.macros import MacroDef, expand_text
-from spl.escu_corpus import load
+from spl.escu_corpus import expanded_searches
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_validate  # noqa: E402  (benchmarks/ is beside tests/, not installed)
 
-Search = tuple[dict[str, MacroDef], str]
-
-
-def _repetition(searches: list[Search]) -> tuple[float, float]:
-    """(share of commands seen before, share of searches whose tail after the first command is distinct)."""
+def _repetition(expanded: list[str]) -> tuple[float, float]:
+    """(share of commands seen before, share of searches whose tail after the first command is distinct), for
+    searches with their macros expanded."""
     seen: set[tuple[str, bool]] = set()
     tails: set[tuple[str, ...]] = set()
     commands = repeats = 0
-    for macros, search in searches:
-        texts = [segment.text.strip() for segment in split_pipeline(expand_text(search, macros))]
+    for search in expanded:
+        texts = [segment.text.strip() for segment in split_pipeline(search)]
         tails.add(tuple(texts[1:]))
         for place, text in enumerate(texts):
             key = (text, place == 0)
             commands += 1
             repeats += key in seen
             seen.add(key)
-    return repeats / commands, len(tails) / len(searches)
+    return repeats / commands, len(tails) / len(expanded)
 
 
-def _escu() -> list[Search]:
-    detections, macros = load()
-    searches = []
-    for detection in detections:
-        stem = detection["file"].rsplit("/", 1)[-1].removesuffix(".yml")
-        table = {**macros, f"{stem}_filter": MacroDef(f"{stem}_filter", (), "search *")}
-        try:
-            expand_text(detection["search"], table)
-        except Exception:  # noqa: BLE001  (the few ESCU searches calling macros outside the fixture)
-            continue
-        searches.append((table, detection["search"]))
-    return searches
-
-
-def _generated(count: int) -> list[Search]:
-    """The generated detections' searches with the macros the generated pack defines (filters: ``search *``)."""
+def _generated(count: int) -> list[str]:
+    """The generated detections' searches, expanded with the macros the generated pack defines (filters:
+    ``search *``)."""
     base = {"azure_monitor_aad": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
             "security_content_ctime(1)": MacroDef("security_content_ctime", ("field",), "convert ctime($field$)")}
     searches = []
@@ -68,12 +53,12 @@ def _generated(count: int) -> list[Search]:
         stem = path.rsplit("/", 1)[-1].removesuffix(".yml")
         table = {**base, macro: MacroDef(macro, (), "search *"),
                  f"{stem}_filter": MacroDef(f"{stem}_filter", (), "search *")}
-        searches.append((table, yaml.load(text, Loader=yaml.CSafeLoader)["search"]))
+        searches.append(expand_text(yaml.load(text, Loader=yaml.CSafeLoader)["search"], table))
     return searches
 
 
 def test_generated_pack_repeats_no_more_than_escu() -> None:
-    escu_commands, escu_tails = _repetition(_escu())
+    escu_commands, escu_tails = _repetition([text for _, text in expanded_searches()])
     commands, tails = _repetition(_generated(2000))
     assert 0.6 < escu_commands < 0.8  # the fixture is what the comparison assumes (~68%)
     assert commands <= escu_commands + 0.05, (commands, escu_commands)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack.spl import MacroDef, SplError, SplMacroError, SplUnsupportedError, parse
+from contentpack.spl.macros import expand_text
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "splunk_security_content" / "escu_searches.json.gz"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "spl_engine.md"
@@ -58,21 +59,37 @@ def construct(error: SplError) -> str:
     return message
 
 
-def outcomes() -> Iterator[Outcome]:
+def searches() -> Iterator[tuple[str, str, dict[str, MacroDef]]]:
+    """(file, search, macros) for every detection: ESCU's macros plus the detection's own generated
+    ``<detection>_filter`` (``search *``, as contentctl writes it)."""
     detections, macros = load()
     for detection in detections:
         stem = detection["file"].rsplit("/", 1)[-1].removesuffix(".yml")
-        table = dict(macros)
-        table.setdefault(f"{stem}_filter", MacroDef(f"{stem}_filter", (), "search *"))
-        raw = _DATA_MODEL.search(detection["search"]) is None
+        filter_name = f"{stem}_filter"
+        table = macros if filter_name in macros else {**macros, filter_name: MacroDef(filter_name, (), "search *")}
+        yield detection["file"], detection["search"], table
+
+
+def expanded_searches() -> Iterator[tuple[str, str]]:
+    """(file, search with its macros expanded) for every detection whose macros the fixture holds."""
+    for file, search, table in searches():
         try:
-            parse(detection["search"], table)
+            yield file, expand_text(search, table)
+        except (SplError, RecursionError):
+            continue
+
+
+def outcomes() -> Iterator[Outcome]:
+    for file, search, table in searches():
+        raw = _DATA_MODEL.search(search) is None
+        try:
+            parse(search, table)
             found = None
         except (SplUnsupportedError, SplMacroError) as exc:
             found = construct(exc)
         except SplError as exc:  # a syntax error on Splunk's own content is an engine bug: keep it visible
             found = f"SYNTAX ERROR {exc}"
-        yield Outcome(detection["file"], raw, found)
+        yield Outcome(file, raw, found)
 
 
 def documented_constructs() -> set[str]:
