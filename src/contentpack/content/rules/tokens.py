@@ -48,8 +48,8 @@ def _drilldown_texts(detection: Detection) -> Iterator[tuple[int, str, str]]:
 
 def detection_taint(pack: Pack, moving: Moving | None, sources: tuple[str, ...]) -> Taint:
     """What an attacker controls among the result fields of a search (``moving``: its ``moving_segments``, None
-    when its macros cannot be expanded or it cannot be split) over these data sources (see ``rules.taint``); when the search cannot be
-    parsed, the name-only fallback."""
+    when its macros cannot be expanded or it cannot be split) over these data sources (see ``rules.taint``);
+    when the search cannot be parsed, the name-only fallback."""
     followed = result_taint(moving, initial_taint(pack, sources))
     return followed if followed is not None else initial_taint(pack, sources, unprefixed=True)
 
