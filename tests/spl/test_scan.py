@@ -3,12 +3,13 @@ in-memory path."""
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from contentpack.datagen.scale import generate_lines
-from contentpack.spl import Engine, SplError
+from contentpack.spl import Engine, SplError, parallel
 from contentpack.spl.scan import FileSource, byte_ranges, flatten_needed, path_plan, scan_file
 from contentpack.spl.events import flatten_json
 
@@ -57,6 +58,29 @@ def test_lazy_and_parallel_scans_match_the_in_memory_answer(engines: tuple[Engin
     assert expected.rows, "the generated data must exercise the search"
     assert lazy.search(search, now=NOW).rows == expected.rows
     assert parallel.search(search, now=NOW).rows == expected.rows
+
+
+def test_parallel_workers_start_the_platforms_default_way() -> None:
+    """Fork without exec is unsafe on macOS and in threaded processes, so the workers start however Python
+    starts processes by default on this platform (spawn on macOS and Windows, forkserver on Linux from 3.14)
+    rather than by fork wherever fork exists (multiprocessing docs, "Contexts and start methods")."""
+    assert parallel.start_context().get_start_method() == multiprocessing.get_start_method()
+
+
+def test_spawned_workers_answer_like_the_in_memory_path(engines: tuple[Engine, Engine, Engine],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What macOS and Windows get: workers that import everything afresh and receive pickled tasks."""
+    memory, _, two_workers = engines
+    started: list[str] = []
+
+    def spawn() -> multiprocessing.context.BaseContext:
+        started.append("spawn")
+        return multiprocessing.get_context("spawn")
+
+    monkeypatch.setattr(parallel, "start_context", spawn)
+    search = SEARCHES[1]
+    assert two_workers.search(search, now=NOW).rows == memory.search(search, now=NOW).rows
+    assert started == ["spawn"], "the search ran in worker processes"
 
 
 def test_parallel_full_scan_uses_byte_ranges_that_cover_every_line(generated: Path) -> None:

@@ -149,13 +149,21 @@ def finish(partial: Partial, stats: StatsCommand) -> Iterator[Event]:
     return stats_rows(groups, stats.terms, stats.by)
 
 
+def start_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: the platform's default (see ``run_parallel``)."""
+    return multiprocessing.get_context()
+
+
 def run_parallel(tasks: Sequence[ScanTask], workers: int) -> Partial:
-    """Run the tasks on ``workers`` processes and merge their results. Workers fork where the system can (nothing
-    is re-imported) and are spawned elsewhere (Windows; the tasks are picklable for that)."""
+    """Run the tasks on ``workers`` processes and merge their results.
+
+    Workers start the platform's default way (``multiprocessing``'s default context), not always by fork: fork
+    without exec is unsafe on macOS (system libraries; Python's default there is spawn) and in a process with
+    threads (Python 3.12+ warns; 3.14 defaults to forkserver on Linux). The tasks are picklable for spawn and
+    forkserver, which start workers by importing the caller's main module: a script using ``workers > 1``
+    needs the usual ``if __name__ == "__main__":`` guard there, as ``multiprocessing`` documents."""
     merged: Partial = {}
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=start_context()) as pool:
         for part in pool.map(run_task, tasks):
             merge(merged, part)
     return merged
