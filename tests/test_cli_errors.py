@@ -52,6 +52,21 @@ def test_an_unknown_option_value_is_worded_like_argparses_own_errors(capsys: pyt
     assert status == 2 and err.startswith("contentpack search: error: --events: no such file")
 
 
+@pytest.mark.parametrize("command", [["validate"], ["build"], ["replay"], ["search", "*", "--events", "e.jsonl"],
+                                     ["backtest"], ["deploy", "--splunk", "https://127.0.0.1:1"], ["generate-data"]],
+                         ids=lambda c: c[0])
+def test_an_unknown_option_is_the_sub_commands_usage_error(command: list[str],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Like every other usage error of a command: its own usage line and ``contentpack <command>: error:``, exit 2
+    (argparse left unknown options after a sub-command to the top-level parser: ``contentpack: error:``)."""
+    with pytest.raises(SystemExit) as parsed:
+        main([*command, "--no-such-option"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert parsed.value.code == 2
+    assert lines[0].startswith(f"usage: contentpack {command[0]} ")
+    assert lines[-1] == f"contentpack {command[0]}: error: unrecognized arguments: --no-such-option"
+
+
 def test_invalid_content_prints_positioned_diagnostics_alike_in_validate_build_and_replay(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     pack = tmp_path / "pack"

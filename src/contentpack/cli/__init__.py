@@ -36,7 +36,8 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; with ``only``, just that sub-command is imported and registered."""
+    """The argument parser; with ``only``, just that sub-command is imported and registered (``main`` finds the
+    sub-command parsers in ``parser.sub``)."""
     parser = argparse.ArgumentParser(
         prog="contentpack",
         description="Validate, build, replay and deploy the Entra ID consent detection pack.",
@@ -47,13 +48,16 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, module in SUBCOMMANDS.items():
         if only is None or name == only:
             importlib.import_module(module).register(sub)
+    parser.set_defaults(sub=sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(_chosen(argv))
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
+        args.sub.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
