@@ -88,6 +88,33 @@ def test_invalid_content_prints_positioned_diagnostics_alike_in_validate_build_a
     replay_json = json.loads(out)
     assert status == 1 and replay_json["ok"] is False
     assert replay_json["diagnostics"] == [d for d in validate_json["diagnostics"] if d["severity"] == "error"]
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(tmp_path / "dist"), "--format", "json")
+    build_json = json.loads(out)
+    assert status == 1 and build_json["ok"] is False and not (tmp_path / "dist").exists()
+    assert build_json["diagnostics"] == validate_json["diagnostics"]
+    assert build_json["summary"] == f"contentpack build: failed with 1 problem(s); {tmp_path / 'dist'} left unchanged"
+
+
+def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid content: the document says ok and where the tarball is; a refused output folder is not a finding of
+    the validator, so its reason is in the summary; stdout holds the one JSON document either way."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(tmp_path / "dist"), "--format", "json")
+    built = json.loads(out)
+    tarball = next((tmp_path / "dist").glob("*.tar.gz"))
+    assert status == 0 and built["ok"] is True and built["summary"].endswith(f": {tarball}")
+    assert built["diagnostics"] == json.loads(run(capsys, "validate", "--root", str(pack), "--format", "json")[1])[
+        "diagnostics"]
+    apps = tmp_path / "apps"
+    (apps / "Splunk_TA_x").mkdir(parents=True)
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(apps), "--format", "json")
+    refused = json.loads(out)
+    assert status == 1 and refused["ok"] is False and refused["diagnostics"] == built["diagnostics"]
+    assert "does not look like a build output" in refused["summary"] and "--force" in refused["summary"]
+    assert (apps / "Splunk_TA_x").is_dir()
 
 
 def test_build_refuses_a_folder_of_apps_and_force_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -1,8 +1,10 @@
-"""`contentpack build [--output dist] [--json-style compact|contentctl] [--root DIR] [--force]`.
+"""`contentpack build [--output dist] [--json-style compact|contentctl] [--root DIR] [--force] [--format text|json]`.
 
 Validates the pack, then writes ``<output>/<appid>/``, ``<output>/<appid>-<version>.tar.gz`` and
 ``<output>/docs/`` (and the marker ``<output>/.contentpack-build`` that lets the next build replace them).
-Exit 0 on success, 1 when content is invalid or cannot be built safely, 2 on usage errors.
+Exit 0 on success, 1 when content is invalid or cannot be built safely, 2 on usage errors. With
+``--format json`` stdout holds only the JSON document ``validate --format json`` prints (the validator's
+positioned findings, ``ok`` and a summary naming the tarball or why nothing was built).
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from contentpack.cli.common import pack_root, print_diagnostics
+from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics
 from contentpack.content.config import CONFIG_FILE
 from contentpack.esapp.jsonvalues import JSON_STYLES
+
+if TYPE_CHECKING:
+    from contentpack.esapp.builder import BuildReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "contentctl 5.x's spaced form")
     parser.add_argument("--root", type=Path,
                         help=f"pack root (default: the nearest directory holding {CONFIG_FILE}, from the cwd up)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (findings on stderr), or one JSON document on stdout as validate prints")
     parser.set_defaults(func=_run)
 
 
@@ -40,12 +48,27 @@ def _run(args: argparse.Namespace) -> int:
     if not output.is_absolute():
         output = Path.cwd() / output
     report = build(root, output, args.json_style, force=args.force)
-    print_diagnostics((*report.warnings, *report.notes), sys.stderr)
-    if not report.ok:
-        print_diagnostics(report.problems, sys.stderr)
-        print(f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged",
-              file=sys.stderr)
-        return 1
+    failed = f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged"
+    if args.format == "json":
+        print_diagnostics(report.notes, sys.stderr)
+        summary = _summary(report) if report.ok else _failure(report, failed)
+        print(diagnostics_json(report.diagnostics, report.ok, summary))
+    elif report.ok:
+        print_diagnostics((*report.diagnostics, *report.notes), sys.stderr)
+        print(_summary(report))
+    else:
+        print_diagnostics((*report.notes, *report.problems), sys.stderr)
+        print(failed, file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _summary(report: BuildReport) -> str:
     unchanged = f" ({report.reused_files} file(s) unchanged since the last build)" if report.reused_files else ""
-    print(f"built {report.detections} detection(s): {report.tarball}{unchanged}")
-    return 0
+    return f"built {report.detections} detection(s): {report.tarball}{unchanged}"
+
+
+def _failure(report: BuildReport, failed: str) -> str:
+    """Why nothing was built, for JSON: the validator's findings are in the document's diagnostics, so only the
+    build's own problems (output folder, lookups, build date...) join the summary."""
+    found = {d.render() for d in report.diagnostics}
+    return "; ".join([failed, *(problem for problem in report.problems if problem not in found)])

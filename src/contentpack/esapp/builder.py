@@ -29,6 +29,7 @@ from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
 from contentpack.esapp.savedsearches import savedsearches_conf, shared_table
 from contentpack.esapp.stories import analyticstories_conf
 from contentpack.esapp.transforms import shipped_lookups, transforms_conf
+from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.model import Detection, Pack
 
 
@@ -143,11 +144,12 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
 
 @dataclass(frozen=True)
 class BuildReport:
-    """Outcome of a build: ``problems`` stop it, ``warnings`` are the validator's non-fatal diagnostics."""
+    """Outcome of a build: ``problems`` stop it (as text: the validator's errors rendered, then the build's own);
+    ``diagnostics`` are every finding of the validator, errors and warnings, positioned."""
 
     ok: bool
     problems: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
     tarball: Path | None = None
     app_dir: Path | None = None
     detections: int = 0
@@ -225,11 +227,11 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
     # collection would then walk every object of it).
     with cyclic_gc_paused():
         result = validate_pack(Path(root), strict=strict)
-        warnings = tuple(d.render() for d in result.diagnostics)
+        diagnostics = tuple(result.diagnostics)
         if not result.ok or result.pack is None:
-            report = BuildReport(False, warnings or ("validation failed",))
+            report = BuildReport(False, tuple(d.render() for d in diagnostics) or ("validation failed",), diagnostics)
         else:
             report = dataclasses.replace(build_pack(result.pack, Path(output).absolute(), style, environ, force),
-                                         warnings=warnings)
+                                         diagnostics=diagnostics)
         del result
     return report
