@@ -27,7 +27,7 @@ from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
-from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.common import SETUP_FAILED, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.printable import printable
 from contentpack.content.config import CONFIG_FILE
@@ -131,7 +131,7 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        pack = load_valid_pack(require_root(args.root, "backtest"), "backtest")
+        pack = load_valid_pack(require_root(args.root, "backtest"), "backtest", args.format == "json")
     except PackUnavailable as exc:
         return exc.status
     named, unknown = select_detections(pack, args.detection)
@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"contentpack backtest: {exc}"), file=sys.stderr)
         return 1
     except ReplaySetupError as exc:
-        print_diagnostics(exc.diagnostics, sys.stderr)
+        print_failure("backtest", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
     except OSError as exc:
         return usage_error("backtest", str(exc))

@@ -19,6 +19,8 @@ from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 
 USAGE = 2
+# The summary when the pack's search-time set-up (data sources, lookups, macros) cannot run its searches.
+SETUP_FAILED = "the pack's searches cannot be set up (data sources, lookups, macros); nothing was run"
 
 
 def usage_error(command: str, message: str) -> int:
@@ -47,3 +49,13 @@ def diagnostics_json(diagnostics: Sequence[Diagnostic], ok: bool, summary: str) 
     """Positioned problems as the one JSON document every command with ``--format json`` prints."""
     payload = {"ok": ok, "diagnostics": [d.as_json() for d in diagnostics], "summary": summary}
     return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def print_failure(command: str, diagnostics: Sequence[Diagnostic], summary: str, as_json: bool) -> None:
+    """Why a command stopped, with its positioned findings: the one JSON document on stdout (``--format json``),
+    else the findings then ``contentpack <command>: <summary>`` on stderr."""
+    if as_json:
+        print(diagnostics_json(diagnostics, False, summary))
+    else:
+        print_diagnostics(diagnostics, sys.stderr)
+        print(printable(f"contentpack {command}: {summary}"), file=sys.stderr)

@@ -6,10 +6,9 @@ and exits 1; a root that is not a pack is a usage error (exit 2).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from contentpack.cli.common import diagnostics_json, print_diagnostics, usage_error
+from contentpack.cli.common import print_failure, usage_error
 from contentpack.content.config import PackRootError, find_root, locate_pack
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
@@ -36,12 +35,8 @@ def load_valid_pack(root: Path, command: str, as_json: bool = False) -> Pack:
     except PackRootError as exc:
         raise PackUnavailable(usage_error(command, str(exc))) from None
     if result.pack is None or result.errors:
-        summary = "the pack is invalid; fix it (contentpack validate) before running its detections"
-        if as_json:
-            print(diagnostics_json(result.errors, False, summary))
-        else:
-            print_diagnostics(result.errors, sys.stderr)
-            print(f"contentpack {command}: {summary}", file=sys.stderr)
+        print_failure(command, result.errors,
+                      "the pack is invalid; fix it (contentpack validate) before running its detections", as_json)
         raise PackUnavailable(1)
     return result.pack
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.common import SETUP_FAILED, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.printable import cell, printable
 from contentpack.content.diagnostics import Diagnostic, error
@@ -234,7 +234,7 @@ def _run(args: argparse.Namespace) -> int:
             zone(args.tz)
         except ValueError as exc:
             raise UsageError(f"--tz: {exc}") from None
-        pack = None if args.no_pack else _pack(args.root)
+        pack = None if args.no_pack else _pack(args.root, args.format == "json")
         engine = _engine(args, pack)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
@@ -261,7 +261,7 @@ def _run(args: argparse.Namespace) -> int:
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
-        print_diagnostics(exc.diagnostics, sys.stderr)
+        print_failure("search", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
@@ -277,10 +277,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pack(root: Path | None) -> Pack | None:
+def _pack(root: Path | None, as_json: bool) -> Pack | None:
     """The pack around the working directory (or at ``--root``); None outside any pack."""
     found = pack_root(root)
-    return None if found is None else load_valid_pack(found, "search")
+    return None if found is None else load_valid_pack(found, "search", as_json)
 
 
 def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
