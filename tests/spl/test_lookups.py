@@ -11,6 +11,7 @@ Sources quoted in each test:
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,20 @@ def test_match_type_errors_name_the_problem(tmp_path: Path) -> None:
         engine.register_lookup("x", table, match_type=["WILDCARD(nope)"])
     with pytest.raises(SplError, match="expected WILDCARD"):
         engine.register_lookup("x", table, match_type=["FUZZY(k)"])
+
+
+@pytest.mark.assumed
+def test_a_long_cell_loads_whatever_the_processs_csv_limit_and_records_read_as_before(tmp_path: Path) -> None:
+    """Python's csv module refuses a field over ``csv.field_size_limit()`` (131,072 characters in a fresh
+    process), a setting of the whole process: the table reads any field its file can hold (assumed: Splunk
+    documents no per-cell limit for CSV lookups). Empty lines between records are skipped, short records get
+    empty values and extra values are dropped (as ``csv.DictReader`` did)."""
+    before = csv.field_size_limit(131_072)
+    try:
+        engine = make_engine([])
+        engine.register_lookup("x", _csv(tmp_path, "k,v\n\na\nb,2,extra\n" + "x" * 140_000 + ",3\n"))
+    finally:
+        csv.field_size_limit(max(before, csv.field_size_limit()))
+    assert rows(engine, "| inputlookup x") == [{"k": "a"}, {"k": "b", "v": "2"}, {"k": "x" * 140_000, "v": "3"}]
+    with pytest.raises(SplError, match=r"empty\.csv: lookup 'y': line 1: no header row"):
+        engine.register_lookup("y", _csv(tmp_path, "\nk,v\n", "empty.csv"))

@@ -33,7 +33,7 @@ from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError, SplSyntaxError
 from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
 from contentpack.spl.events import read_events
-from contentpack.spl.exprparser import expression_fields, parse_full_expression
+from contentpack.spl.exprparser import expression_fields, parse_eval_text
 from contentpack.spl.limits import Limits, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv
 from contentpack.spl.macros import MacroDef
@@ -198,14 +198,7 @@ class Engine:
     def register_search_time(self, sourcetype: str, field_aliases: Sequence[tuple[str, str]] = (),
                              calculated_fields: Sequence[tuple[str, str]] = ()) -> None:
         """The add-on's ``FIELDALIAS-`` (source, alias) and ``EVAL-`` (name, expression) for a sourcetype."""
-        calculated: list[tuple[str, Expr]] = []
-        for name, text in calculated_fields:
-            cursor = Cursor.eval(text, 0, lambda offset: offset, f"EVAL-{name}")
-            try:
-                calculated.append((name, parse_full_expression(cursor)))
-            except RecursionError:  # the parser recurses once per level of parentheses or calls
-                raise SplSyntaxError(f"EVAL-{name}: the expression nests parentheses or calls too deeply",
-                                     offset=0) from None
+        calculated = [(name, parse_eval_text(text, f"EVAL-{name}")) for name, text in calculated_fields]
         self._search_time[sourcetype] = SearchTime(tuple(field_aliases), tuple(calculated))
 
     def register_geoip(self, csv_path: str | os.PathLike[str]) -> None:

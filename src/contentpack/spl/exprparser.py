@@ -153,6 +153,25 @@ def parse_full_expression(cur: Cursor) -> Expr:
     return expr
 
 
+def parse_eval_text(text: str, command: str) -> Expr:
+    """A whole text as one eval expression (a calculated field's ``EVAL-<name>`` value), offsets into ``text``.
+
+    Why one function: the engine registers calculated fields with it and the validator checks them with it,
+    so both accept and refuse the same texts. ``command`` prefixes the messages (``EVAL-<name>``). The parser
+    recurses once per level of parentheses or calls: a text nesting too deeply is a syntax error, not a
+    ``RecursionError``.
+    """
+    try:
+        return parse_full_expression(Cursor.eval(text, 0, _same_offset, command))
+    except RecursionError:
+        raise SplSyntaxError(f"{command}: the expression nests parentheses or calls too deeply", offset=0,
+                             command=command) from None
+
+
+def _same_offset(offset: int) -> int:
+    return offset
+
+
 def expression_fields(expr: Expr) -> set[str]:
     """Names of the fields an expression reads (for field-usage analysis)."""
     found: set[str] = set()

@@ -28,9 +28,10 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
+import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -85,6 +86,12 @@ class MatchRules:
         return cls(case_sensitive_match, max_matches, min_matches, default_match, frozenset(wildcard),
                    frozenset(cidr))
 
+    def check_columns(self, fields: Sequence[str]) -> None:
+        """SplError when a WILDCARD or CIDR field is not a column of the table (``fields``: its header)."""
+        for column in sorted(self.wildcard | self.cidr):
+            if column not in fields:
+                raise SplError(f"match_type names '{column}', which is not a column (columns: {', '.join(fields)})")
+
 
 @dataclass(frozen=True)
 class LookupTable:
@@ -107,18 +114,55 @@ def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRul
     """Read a CSV lookup file (header row, then rows); errors name the file and the lookup."""
     try:
         text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        fields = tuple(reader.fieldnames or ())
-        rows = tuple({k: (v or "") for k, v in row.items() if k is not None} for row in reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
-    if not fields:
-        raise SplError(f"{csv_path}: lookup '{name}' has no header row")
-    for column in sorted(rules.wildcard | rules.cidr):
-        if column not in fields:
-            raise SplError(f"{csv_path}: lookup '{name}': match_type names '{column}', which is not a column "
-                           f"(columns: {', '.join(fields)})")
+    try:
+        fields, records = csv_records(text)
+        rules.check_columns(fields)
+        rows = tuple(dict(zip(fields, itertools.chain(record, itertools.repeat("")))) for record in records)
+    except SplError as exc:
+        raise SplError(f"{csv_path}: lookup '{name}': {exc.message}") from None
     return LookupTable(name, fields, rows, rules)
+
+
+def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
+    """A CSV lookup's header and its data records, as the engine reads them (``csv`` module, default dialect):
+    the header is the first record, empty lines between records are skipped, a short record's missing values
+    are empty and a long record's extra values dropped (by the caller, which zips with the header). Why a
+    function of its own: the validator reads a lookup's CSV with it, so what validates is what the engine loads.
+
+    The records are read lazily, so a caller that only needs to know the whole text reads (a validator) keeps
+    none of them. ``LookupCsvError`` (with the line) for the header's absence or what the csv module cannot
+    read.
+
+    Why the csv module's field limit is raised to the lookup's size cap: its default (131,072 characters) is
+    Python's, not Splunk's, and it is one setting for the whole process (backtest's CSV inputs raise it too),
+    so a long cell loaded or failed depending on what the process had read before. A field cannot be longer
+    than the file, which ``MAX_LOOKUP_BYTES`` bounds; the limit is never lowered.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LOOKUP_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def read() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise LookupCsvError(str(exc), max(reader.line_num, 1)) from None
+
+    records = read()
+    fields = tuple(next(records, ()))
+    if not fields:
+        raise LookupCsvError("no header row", 1)
+    return fields, (record for record in records if record)
+
+
+class LookupCsvError(SplError):
+    """A lookup's CSV text the engine cannot read; ``line``: the 1-based line where reading stopped."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.reason = reason
+        self.line = line
 
 
 def _network(text: str) -> IpNetwork | None:

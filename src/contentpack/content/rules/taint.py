@@ -129,13 +129,13 @@ def initial_taint(pack: Pack, data_source_names: Iterable[str], *, unprefixed: b
 def _spl() -> Any:
     """The engine's parser and command classes, imported once and only when a drilldown needs them (importing
     the engine costs a CLI run a noticeable fraction of a second)."""
-    from contentpack.spl import ast, cursor, errors, exprparser, lexer, parser
+    from contentpack.spl import ast, errors, exprparser, lexer, parser
     from contentpack.spl.commands import eval as eval_command
     from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
 
     return SimpleNamespace(
-        ast=ast, Cursor=cursor.Cursor, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
-        parse_full_expression=exprparser.parse_full_expression, parse=parser.parse,
+        ast=ast, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
+        parse_eval_text=exprparser.parse_eval_text, parse=parser.parse,
         command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
@@ -146,9 +146,8 @@ def _spl() -> Any:
 def _expression_reads(text: str) -> set[str] | None:
     spl = _spl()
     try:
-        cursor = spl.Cursor.eval(text, 0, lambda offset: offset, "eval")
-        return set(spl.expression_fields(spl.parse_full_expression(cursor)))
-    except (spl.SplError, RecursionError):
+        return set(spl.expression_fields(spl.parse_eval_text(text, "eval")))
+    except spl.SplError:
         return None
 
 
