@@ -122,26 +122,28 @@ def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, 
                          ids=lambda c: c[0])
 def test_a_pack_whose_searches_cannot_be_set_up_reports_alike_as_text_and_json(
         command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Two data sources giving one sourcetype different calculated fields: the engine set-up refuses the pack with
-    a positioned finding, printed as text or as the one JSON document, like replay's invalid-pack report."""
+    """A calculated field calling a Splunk eval function the engine lacks (``sigfig``: valid SPL, so validate
+    accepts it): the engine set-up refuses the pack with a finding at that expression, printed as text or as the
+    one JSON document, like replay's invalid-pack report."""
     pack = tmp_path / "pack"
     shutil.copytree(VALID, pack)
-    source = (pack / "data_sources" / "azure_active_directory_sign_in_activity.yml").read_text(encoding="utf-8")
-    (pack / "data_sources" / "other.yml").write_text(
-        source.replace("name: Azure Active Directory Sign-in activity", "name: Other Sign-ins")
-        .replace("id: 5a4e2c1b-9d8f-4a7e-b6c5-d4e3f2a1b0c9", "id: 5a4e2c1b-9d8f-4a7e-b6c5-d4e3f2a1b0ca")
-        .replace("""expression: '"Azure AD"'""", """expression: '"Other"'"""), encoding="utf-8")
+    source = pack / "data_sources" / "azure_active_directory_sign_in_activity.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("""expression: '"Azure AD"'""", "expression: sigfig(1.5)"),
+                      encoding="utf-8")
+    assert run(capsys, "validate", "--root", str(pack))[0] == 0
     events = tmp_path / "e.jsonl"
     events.write_text('{"_time": 1, "x": 1}\n', encoding="utf-8")
     status, out, err = run(capsys, *command, str(events), "--root", str(pack))
     lines = err.strip().splitlines()
     assert (status, out) == (1, "")
-    assert lines[0].startswith("data_sources/other.yml:") and "error[RP001]" in lines[0]
+    assert lines[0].startswith("data_sources/azure_active_directory_sign_in_activity.yml:36:17: error[RP001]: ")
+    assert "eval function 'sigfig' is not supported" in lines[0]
     assert lines[-1] == f"contentpack {command[0]}: {SETUP_FAILED}"
     status, out, _ = run(capsys, *command, str(events), "--root", str(pack), "--format", "json")
     document = json.loads(out)
     assert status == 1 and document["ok"] is False and document["summary"] == SETUP_FAILED
-    assert [(d["path"], d["rule"]) for d in document["diagnostics"]] == [("data_sources/other.yml", "RP001")]
+    assert [(d["path"], d["rule"]) for d in document["diagnostics"]] == [
+        ("data_sources/azure_active_directory_sign_in_activity.yml", "RP001")]
 
 
 def test_build_refuses_a_folder_of_apps_and_force_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -91,18 +91,28 @@ def test_hostile_stories_and_data_sources_are_diagnostics(tmp_path_factory: pyte
 
 
 @pytest.mark.parametrize("expression", [DEEP, "if(" * 3000 + "1" + ",1,1)" * 3000])
-def test_a_calculated_field_nested_too_deeply_is_a_setup_error(tmp_path: Path, expression: str) -> None:
+def test_a_calculated_field_nested_too_deeply_is_a_validation_error(tmp_path: Path, expression: str) -> None:
+    """Reported by validate (CP060, at the expression), so replay stops before its engine set-up; an API caller
+    that skips validation still gets the set-up's positioned RP001, never a RecursionError."""
     root = copy_pack(tmp_path)
     file = root / DATA_SOURCE
     document = yaml.safe_load(file.read_text(encoding="utf-8"))
     document["search_time"]["calculated_fields"][0]["expression"] = expression
     file.write_text(yaml.safe_dump(document, width=10**9), encoding="utf-8")
+    expected = (f"{DATA_SOURCE}:26:17: error[CP060]: SPL syntax error in data source 'Azure Active Directory "
+                "Sign-in activity': EVAL-vendor_product: the expression nests parentheses or calls too deeply")
     outcome = run_cli("replay", "--root", str(root), timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 1
-    shown = " ".join(outcome.stdout.split())  # the report wraps long lines
-    assert (f"{DATA_SOURCE}:25:3: error[RP001]: search_time of sourcetype 'azure:monitor:aad': EVAL-vendor_product: "
-            "the expression nests parentheses or calls too deeply") in shown
+    assert expected in " ".join(outcome.stderr.split())  # the report wraps long lines
+    result = validate_pack(root)
+    assert [d.render() for d in result.diagnostics] == [expected]
+    assert result.pack is not None
+    with pytest.raises(ReplaySetupError) as caught:
+        build_engine(result.pack)
+    assert [d.render() for d in caught.value.diagnostics] == [
+        f"{DATA_SOURCE}:26:17: error[RP001]: search_time of sourcetype 'azure:monitor:aad': EVAL-vendor_product: "
+        "the expression nests parentheses or calls too deeply (command 'EVAL-vendor_product', column 1)"]
 
 
 def test_search_calc_nested_too_deeply_is_a_usage_error(tmp_path: Path) -> None:

@@ -1,16 +1,21 @@
-"""A lookup's CSV file: it must exist inside ``lookups/``, be UTF-8 text and start with a header row.
+"""A lookup's CSV file: it must exist inside ``lookups/``, be UTF-8 text the engine can read, start with a header
+row, and hold the columns the lookup's ``match_type`` names.
 
 The header becomes the lookup's ``fields_list`` in the model (what transforms.conf and the replay engine
-need), so it is read here once, at load time, with the same size/binary/encoding checks as YAML files.
+need), so it is read here once, at load time, with the same size/binary/encoding checks as YAML files. The
+records are read by the engine's own CSV reader (``contentpack.spl.lookups.csv_records``), so the header is
+the one the engine sees, and the matching rules are checked by the engine's own ``MatchRules``: a
+``match_type`` the engine refuses made every replay fail at set-up after ``validate`` had said the pack was
+valid.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import read_text
+from contentpack.content.model import Lookup
 
 RULE_LOOKUP_FILE = "CP014"
 MAX_LOOKUP_BYTES = 16 * 1024 * 1024
@@ -18,6 +23,8 @@ MAX_LOOKUP_BYTES = 16 * 1024 * 1024
 
 def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, ...] | None, list[Diagnostic]]:
     """The CSV's column names, or diagnostics (``where`` is the YAML node naming the file)."""
+    from contentpack.spl.lookups import LookupCsvError, csv_records
+
     file = root / "lookups" / csv_name
     shown = f"lookups/{csv_name}"
     if not file.is_file():
@@ -25,11 +32,29 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
     text, problems = read_text(file, shown, limit=MAX_LOOKUP_BYTES)
     if text is None:
         return None, problems
-    header = next(csv.reader(text.splitlines()[:1]), [])
-    if not header:
-        return None, [error(Position(shown, 1, 1), RULE_LOOKUP_FILE, "lookup CSV has no header row")]
+    try:
+        header, records = csv_records(text)
+        for _ in records:  # the engine reads every record: one it cannot read is found now, not at replay
+            pass
+    except LookupCsvError as exc:
+        return None, [error(Position(shown, exc.line, 1), RULE_LOOKUP_FILE, f"lookup CSV: {exc.reason}")]
     if len(set(header)) != len(header) or any(not column.strip() for column in header):
         return None, [
             error(Position(shown, 1, 1), RULE_LOOKUP_FILE, "lookup CSV header has empty or repeated column names")
         ]
-    return tuple(header), []
+    return header, []
+
+
+def match_type_problems(lookup: Lookup) -> list[Diagnostic]:
+    """What the engine refuses in the lookup's ``match_type`` given its CSV header, at the entry at fault: a
+    field both WILDCARD and CIDR, or a field that is not a column. The schema already holds ``max_matches``
+    and ``min_matches`` to the engine's ranges and each entry to ``WILDCARD(<field>)``/``CIDR(<field>)``."""
+    from contentpack.spl import SplError
+    from contentpack.spl.lookups import MatchRules
+
+    for index in range(len(lookup.match_type)):  # the shortest prefix the engine refuses ends at the culprit
+        try:
+            MatchRules.from_settings(match_type=lookup.match_type[: index + 1]).check_columns(lookup.fields_list)
+        except SplError as exc:
+            return [error(lookup.source.at("match_type", index), RULE_LOOKUP_FILE, exc.message)]
+    return []

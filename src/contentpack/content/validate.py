@@ -31,7 +31,7 @@ from contentpack.content.build_model import (
     build_story,
 )
 from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
-from contentpack.content.lookup_csv import read_header
+from contentpack.content.lookup_csv import match_type_problems, read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
 from contentpack.content.parse_cache import Loaded, load_cached
 from contentpack.content.rules import RuleContext, run_rules
@@ -87,7 +87,7 @@ class FileOutcome:
 def _build(
     kind: schemas.SchemaKind, data: Mapping[str, Any], source: SourceMap, root: Path, shown: str
 ) -> tuple[ContentObject | None, list[Diagnostic]]:
-    """Schema-valid data → model object (a lookup also needs its CSV header)."""
+    """Schema-valid data → model object (a lookup also needs its CSV header, and its ``match_type`` to fit it)."""
     if kind == "detection":
         return build_detection(data, source), []
     if kind == "macro":
@@ -100,7 +100,9 @@ def _build(
     header, problems = read_header(root, csv_name, source.at("filename" if "filename" in data else "name"))
     if header is None:
         return None, problems
-    return build_lookup(data, source, csv_name, header), []
+    lookup = build_lookup(data, source, csv_name, header)
+    problems = match_type_problems(lookup)
+    return (None if problems else lookup), problems
 
 
 def check_document(kind: schemas.SchemaKind, root: Path, shown: str,

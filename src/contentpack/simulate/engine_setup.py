@@ -10,7 +10,9 @@ What a test instance has, and so what the engine gets:
 * the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
   ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
   audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
-  merged; the same calculated field defined two different ways cannot be one stanza and is an error.
+  merged (``content.search_time``, the merge ``validate`` checks as CP064); the same calculated field
+  defined two different ways cannot be one stanza and is an error here too, for callers that did not
+  validate the pack.
 
 Why a fixed "now": relative times (``-70m@m``, ``starthoursago=168``) must resolve the same on every machine
 and every run, so replays never read the clock.
@@ -22,8 +24,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from contentpack.content.diagnostics import Diagnostic, error
-from contentpack.content.model import DataSource, Pack
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.model import Pack
+from contentpack.content.search_time import MergedSearchTime, merged_search_time, pack_search_time
 from contentpack.content.spl_macros import pack_macros
 from contentpack.spl import Engine, SplError
 
@@ -41,33 +44,10 @@ class ReplaySetupError(Exception):
         self.diagnostics = diagnostics
 
 
-def _merged_search_time(
-    sources: list[DataSource],
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[Diagnostic]]:
-    """One sourcetype's aliases and calculated fields from all its data sources, in file order."""
-    aliases: dict[tuple[str, str], None] = {}
-    calculated: dict[str, tuple[str, DataSource]] = {}
-    problems: list[Diagnostic] = []
-    for source in sources:
-        for alias in source.search_time.field_aliases:
-            aliases.setdefault((alias.source_field, alias.alias), None)
-        for index, calc in enumerate(source.search_time.calculated_fields):
-            seen = calculated.get(calc.field)
-            if seen is None:
-                calculated[calc.field] = (calc.expression, source)
-            elif seen[0].strip() != calc.expression.strip():
-                problems.append(error(
-                    source.source_map.at("search_time", "calculated_fields", index, "expression"), RULE_SETUP,
-                    f"calculated field '{calc.field}' of sourcetype '{source.sourcetype}' differs from the one "
-                    f"data source '{seen[1].name}' defines; one sourcetype has one EVAL-{calc.field}",
-                ))
-    return list(aliases), [(name, expr) for name, (expr, _) in calculated.items()], problems
-
-
 SearchTimeFields = tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]]
 
 
-def _with_extra(aliases: list[tuple[str, str]], calculated: list[tuple[str, str]],
+def _with_extra(aliases: Sequence[tuple[str, str]], calculated: Sequence[tuple[str, str]],
                 extra: SearchTimeFields) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The pack's fields plus a caller's: extra aliases are added, an extra calculated field replaces the
     pack's field of the same name (one ``EVAL-<name>`` per sourcetype, the later definition wins)."""
@@ -83,8 +63,10 @@ def build_engine(pack: Pack, *, tz: str = "UTC",
 
     ``tz``: the engine's time zone (strftime, time modifiers). ``extra_search_time``: per sourcetype, field
     aliases and calculated fields on top of the data sources' (``contentpack search --alias/--calc``).
-    Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, unparsable calculated field,
-    conflicting calculated fields) — each with the position of the YAML value at fault.
+    Raises ``ReplaySetupError`` listing every problem (unreadable lookup CSV, calculated field the engine
+    cannot parse or run, conflicting calculated fields: validate's CP064, same check, same finding) — each with
+    the position of the YAML value at fault. A validated pack meets only what validate leaves to the engine
+    (an eval function Splunk has and the engine lacks, a lookup file changed since).
     """
     engine = Engine(pack_macros(pack), tz=tz)
     extra = dict(extra_search_time or {})
@@ -104,20 +86,27 @@ def build_engine(pack: Pack, *, tz: str = "UTC",
             )
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
-    by_sourcetype: dict[str, list[DataSource]] = {}
-    for source in pack.data_sources:
-        by_sourcetype.setdefault(source.sourcetype, []).append(source)
-    for sourcetype, sources in by_sourcetype.items():
-        aliases, calculated, conflicts = _merged_search_time(sources)
-        problems.extend(conflicts)
+    stanzas = {merged.sourcetype: merged for merged in pack_search_time(pack.data_sources)}
+    for sourcetype, merged in stanzas.items():
+        problems.extend(merged.conflicts)  # validate's CP064: a caller may not have validated
         try:
-            engine.register_search_time(sourcetype, aliases, calculated)
+            engine.register_search_time(sourcetype, merged.field_aliases, merged.calculated_fields)
         except SplError as exc:
-            problems.append(error(sources[0].source_map.at("search_time"), RULE_SETUP,
+            problems.append(error(_field_at(merged, exc), RULE_SETUP,
                                   f"search_time of sourcetype '{sourcetype}': {exc}"))
     if problems:
         raise ReplaySetupError(problems)
     for sourcetype, fields in extra.items():  # a problem here is the caller's (SplError), not the pack's
-        aliases, calculated, _ = _merged_search_time(by_sourcetype.get(sourcetype, []))
-        engine.register_search_time(sourcetype, *_with_extra(aliases, calculated, fields))
+        merged = stanzas.get(sourcetype, merged_search_time(sourcetype, []))
+        engine.register_search_time(sourcetype, *_with_extra(merged.field_aliases, merged.calculated_fields, fields))
     return engine
+
+
+def _field_at(merged: MergedSearchTime, exc: SplError) -> Position:
+    """Where the calculated field the engine refused is defined (``EVAL-<field>`` is the error's command), else
+    the first data source's ``search_time`` block."""
+    for source in merged.sources:
+        for index, calc in enumerate(source.search_time.calculated_fields):
+            if exc.command == f"EVAL-{calc.field}":
+                return source.source_map.at("search_time", "calculated_fields", index, "expression")
+    return merged.sources[0].source_map.at("search_time")

@@ -1,4 +1,4 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP063), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP064), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -10,6 +10,11 @@
 * CP061: a command, eval function or stats function that is neither a Splunk built-in (the Search Reference
   lists in ``data/splunk_spl_builtins.json``, sources cited there) nor declared in ``contentpack.yml``
   ``custom_commands`` (commands other apps provide) is an error with a did-you-mean.
+* CP060/CP061 also hold for each data source's ``search_time.calculated_fields[].expression``, parsed as one
+  eval expression by the function the engine registers calculated fields with (``exprparser.parse_eval_text``):
+  a broken field made every replay fail at engine set-up, long after ``validate`` said the pack was valid.
+* CP064: data sources sharing a sourcetype share one props.conf stanza, so one calculated field defined with
+  two different expressions is an error (``content.search_time``, which the engine set-up uses too).
 * Valid SPL the engine does not run (``tstats``, an option it lacks, a built-in function it does not
   implement) is not an error here: ``replay`` names it if a test needs it. The validator must never reject
   content Splunk accepts; tests/content/test_spl_checks.py runs every ESCU detection through these rules.
@@ -38,6 +43,7 @@ from contentpack.content.model import Detection, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
+from contentpack.content.search_time import pack_search_time
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_analysis import SplAnalysis
@@ -203,22 +209,30 @@ def parse_problems(parsed: str, analysis: SplAnalysis) -> list[SplError]:
     return analysis.problems(parsed) if _resolvable(parsed, analysis.macros) else []
 
 
+def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> tuple[str, str] | None:
+    """CP060 for a syntax error, CP061 for a name that is not a Splunk built-in, None for valid SPL the engine
+    does not run; ``owner`` says where the SPL is (``detection 'X'``)."""
+    from contentpack.spl import SplSyntaxError
+
+    if isinstance(problem, SplSyntaxError):
+        return RULE_SPL_SYNTAX, f"SPL syntax error in {owner}: {problem.message}"
+    unknown = unknown_name_message(problem, custom)
+    return None if unknown is None else (RULE_UNKNOWN_NAME, f"{unknown} (in {owner})")
+
+
 def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[str],
                  positions: _Positions) -> Iterator[Diagnostic]:
     """CP060/CP061 for one text and what the parser found in it."""
-    from contentpack.spl import SplMacroError, SplSyntaxError
+    from contentpack.spl import SplMacroError
 
     seen: set[tuple[str, int | None]] = set()
     for problem in problems:
         if isinstance(problem, SplMacroError):
             continue  # CP024's business
-        if isinstance(problem, SplSyntaxError):
-            rule, message = RULE_SPL_SYNTAX, f"SPL syntax error in {text.owner}: {problem.message}"
-        else:
-            unknown = unknown_name_message(problem, custom)
-            if unknown is None:
-                continue  # valid SPL the engine does not run
-            rule, message = RULE_UNKNOWN_NAME, f"{unknown} (in {text.owner})"
+        finding = rule_and_message(problem, text.owner, custom)
+        if finding is None:
+            continue  # valid SPL the engine does not run
+        rule, message = finding
         offset = text.to_value(problem.offset) if problem.offset is not None else None
         macro = _macro_at(text.value, offset) if offset is not None else None
         if macro is not None:
@@ -237,6 +251,36 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
         problems = parse_problems(text.parsed, context.spl)  # the run's analysis parses each expansion once
         if problems:  # nearly every text has none
             yield from spl_findings(text, problems, custom, positions)
+
+
+# ---------------------------------------------------------------------------------------- search-time fields
+
+
+def search_time_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP060, CP061 for data sources' calculated fields; CP064 (see the module docstring)."""
+    from contentpack.spl import SplError
+    from contentpack.spl.exprparser import parse_eval_text
+
+    positions = _Positions(context.root)
+    answers: dict[tuple[str, str], SplError | None] = {}  # data sources sharing a sourcetype repeat their fields
+    for source in context.pack.data_sources:
+        for index, calc in enumerate(source.search_time.calculated_fields):
+            key = (calc.field, calc.expression)
+            if key not in answers:
+                try:
+                    parse_eval_text(calc.expression, f"EVAL-{calc.field}")
+                    answers[key] = None
+                except SplError as exc:
+                    answers[key] = exc
+            problem = answers[key]
+            if problem is None:
+                continue
+            finding = rule_and_message(problem, f"data source '{source.name}'", frozenset())
+            if finding is not None:  # None: a Splunk function the engine lacks (the engine set-up names it)
+                node: NodePath = ("search_time", "calculated_fields", index, "expression")
+                yield error(positions.at(source.source_map, node, calc.expression, problem.offset), *finding)
+    for merged in pack_search_time(context.pack.data_sources):
+        yield from merged.conflicts
 
 
 # ------------------------------------------------------------------------------------- schedules and times
@@ -298,4 +342,4 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"drilldown {key}: {problem[0]}")
 
 
-RULES = (spl_rules, schedule_rules)
+RULES = (spl_rules, search_time_rules, schedule_rules)
