@@ -122,6 +122,44 @@ def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) ->
     assert at(finding) == (TTP, *locate(pack, TTP, "tenant_id"))
 
 
+def test_cp029_risk_and_threat_fields_must_be_result_fields(pack: Path, validate: Validate) -> None:
+    """``status`` and ``operationName`` occur in the search's text (CP026's contentctl test passes), but its
+    final ``stats`` returns neither: ES would write no risk event for the user field and no threat object."""
+    edit(pack, TTP, "  - field: user\n", "  - field: status\n")
+    edit(pack, TTP, "  threat_objects: []\n", "  threat_objects:\n  - field: operationName\n    type: signature\n")
+    result = validate(pack)
+    assert [d.rule for d in result.diagnostics] == ["CP029", "CP029"]
+    risk, threat = result.diagnostics
+    assert at(risk) == (TTP, *locate(pack, TTP, "status\n"))
+    assert risk.message.startswith("risk object field 'status' is not a result field of the search: no risk event")
+    assert "(result fields: appDisplayName, count, dest, firstTime" in risk.message
+    assert at(threat) == (TTP, *locate(pack, TTP, "operationName\n    type: signature"))
+    assert threat.message.startswith("threat object field 'operationName' is not a result field")
+
+
+def test_cp029_rba_message_token_must_be_a_result_field(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "$appDisplayName$.", "$appDisplayNam$ ($user$, $count$).")
+    finding = only(validate(pack), "CP029")
+    assert at(finding) == (TTP, *locate(pack, TTP, "User $user$"))
+    assert finding.message.startswith("rba message token(s) $appDisplayNam$ name no result field of the search")
+    assert [d.rule for d in validate(pack).diagnostics] == ["CP029"]  # CP026's substring test lets it through
+
+
+def test_cp029_throttling_field_must_be_a_result_field(pack: Path, validate: Validate) -> None:
+    throttling = "  throttling:\n    fields:\n    - user\n    - operationName\n    period: 1h\n"
+    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n" + throttling)
+    finding = only(validate(pack), "CP029")
+    assert at(finding) == (TTP, *locate(pack, TTP, "operationName\n    period"))
+    assert "throttling field 'operationName' is not a result field" in finding.message
+
+
+def test_cp029_says_nothing_when_the_result_fields_cannot_be_read(pack: Path, validate: Validate) -> None:
+    """A final command the field reader does not model (``transaction``): only CP026/CP028's test applies."""
+    edit(pack, TTP, "  - field: user\n", "  - field: status\n")
+    edit(pack, TTP, "  | `security_content_ctime(firstTime)`", "  | transaction user\n  | `security_content_ctime(firstTime)`")
+    assert [d for d in validate(pack).diagnostics if d.rule == "CP029"] == []
+
+
 def test_cp030_two_drilldowns_required(pack: Path, validate: Validate) -> None:
     text = (pack / CORRELATION).read_text(encoding="utf-8")
     start = text.index("- name: View the sign-ins of")

@@ -1,4 +1,4 @@
-"""What a detection's search must contain or may reference (CP023–CP028)."""
+"""What a detection's search must contain or may reference (CP023–CP029)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
     lookup_names,
     macro_calls,
+    output_fields,
     rba_message_tokens,
     strip_comments,
 )
@@ -148,6 +149,45 @@ def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
                 )
 
 
+def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP029: the fields ES's actions read from each result are result fields of the search, when those can be
+    read from its last stats/table/fields (``spl_text.output_fields``; otherwise only CP026/CP028's substring
+    test applies). CP026 and CP028 accept any occurrence of the name in the text, so a risk field that is only
+    filtered on, or that a final ``stats`` drops, passes them, and the detection then fails quietly in
+    production: a result without the risk object's field gets no risk event for it (``simulate/risk.py``), and
+    results without a throttling field all share one empty key, so the first silences the rest for the whole
+    window (``simulate/throttle.py``)."""
+    for detection in context.pack.detections:
+        rba, throttling = detection.rba, detection.tags.throttling
+        if rba is None and throttling is None:
+            continue
+        fields = output_fields(detection.search)
+        if fields is None:
+            continue
+        known = f"(result fields: {', '.join(sorted(fields))})"
+        if rba is not None:
+            objects = [("risk", index, item.field) for index, item in enumerate(rba.risk_objects)]
+            objects += [("threat", index, item.field) for index, item in enumerate(rba.threat_objects)]
+            for kind, index, name in objects:
+                if name not in fields:
+                    consequence = ("no risk event is written for it" if kind == "risk"
+                                   else "risk events carry no threat object from it")
+                    yield error(detection.source.at("rba", f"{kind}_objects", index, "field"), "CP029",
+                                f"{kind} object field '{name}' is not a result field of the search: {consequence} "
+                                f"{known}")
+            missing = sorted({t for t in rba_message_tokens(rba.message) if t and t not in fields})
+            if missing:
+                yield error(detection.source.at("rba", "message"), "CP029",
+                            f"rba message token(s) {', '.join(f'${t}$' for t in missing)} name no result field of "
+                            f"the search, so the risk message has nothing to show there {known}")
+        if throttling is not None:
+            for index, name in enumerate(throttling.fields):
+                if name not in fields:
+                    yield error(detection.source.at("tags", "throttling", "fields", index), "CP029",
+                                f"throttling field '{name}' is not a result field of the search: every result "
+                                f"would share one empty value, and the first would suppress the rest {known}")
+
+
 RULES = (
     filter_macro_present,
     macros_exist,
@@ -155,4 +195,5 @@ RULES = (
     rba_in_search,
     output_fields_in_search,
     throttling_fields_in_search,
+    action_fields_are_results,
 )

@@ -172,6 +172,7 @@ def _stats_fields(args: str) -> list[str]:
     return fields
 
 
+@functools.lru_cache(maxsize=8192)  # CP029 and CP047 ask for the same searches
 def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 
