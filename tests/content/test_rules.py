@@ -160,6 +160,20 @@ def test_cp029_says_nothing_when_the_result_fields_cannot_be_read(pack: Path, va
     assert [d for d in validate(pack).diagnostics if d.rule == "CP029"] == []
 
 
+def test_cp029_drilldown_tokens_must_be_result_fields(pack: Path, validate: Validate) -> None:
+    """``$info_min_time$`` in the offsets is ES's own token, not a result field; ``$usr$`` is a typo."""
+    edit(pack, TTP, 'search: \'%original_detection_search% | search  user = "$user$"\'',
+         'search: \'%original_detection_search% | search  user = "$usr$"\'')
+    edit(pack, TTP, '- name: View the detection results for - "$user$"', '- name: Results for "$src_user$"')
+    result = validate(pack)
+    assert [d.rule for d in result.diagnostics] == ["CP029", "CP029"]
+    name, search = result.diagnostics
+    assert at(name) == (TTP, *locate(pack, TTP, "Results for"))
+    assert name.message.startswith("drilldown name token(s) $src_user$ name no result field of the search")
+    assert at(search) == (TTP, *locate(pack, TTP, "'%original_detection_search% | search  user"))
+    assert search.message.startswith("drilldown search token(s) $usr$ name no result field of the search")
+
+
 def test_cp030_two_drilldowns_required(pack: Path, validate: Validate) -> None:
     text = (pack / CORRELATION).read_text(encoding="utf-8")
     start = text.index("- name: View the sign-ins of")

@@ -13,6 +13,7 @@ from contentpack.content.rules.spl_text import (
     macro_calls,
     output_fields,
     rba_message_tokens,
+    scan_tokens,
     strip_comments,
 )
 
@@ -150,16 +151,20 @@ def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP029: the fields ES's actions read from each result are result fields of the search, when those can be
-    read from its last stats/table/fields (``spl_text.output_fields``; otherwise only CP026/CP028's substring
-    test applies). CP026 and CP028 accept any occurrence of the name in the text, so a risk field that is only
-    filtered on, or that a final ``stats`` drops, passes them, and the detection then fails quietly in
-    production: a result without the risk object's field gets no risk event for it (``simulate/risk.py``), and
-    results without a throttling field all share one empty key, so the first silences the rest for the whole
-    window (``simulate/throttle.py``)."""
+    """CP029: the fields ES's actions and drilldowns read from each result are result fields of the search,
+    when those can be read from its last stats/table/fields (``spl_text.output_fields``; otherwise only
+    CP026/CP028's substring test applies).
+
+    CP026 and CP028 accept any occurrence of the name in the text, so a field that is only filtered on, or that
+    a final ``stats`` drops, passes them, and the detection then fails quietly in production:
+    - a result without the risk object's field gets no risk event for it (``simulate/risk.py``);
+    - results without a throttling field all share one empty key, so the first silences the rest for the whole
+      window (``simulate/throttle.py``);
+    - a drilldown token without a field stays unfilled (``simulate/tokens.py``).
+    Tokens ES fills itself (``$info_min_time$``, ``$info_max_time$``) are not result fields."""
     for detection in context.pack.detections:
         rba, throttling = detection.rba, detection.tags.throttling
-        if rba is None and throttling is None:
+        if rba is None and throttling is None and not detection.drilldown_searches:
             continue
         fields = output_fields(detection.search)
         if fields is None:
@@ -180,6 +185,14 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
                 yield error(detection.source.at("rba", "message"), "CP029",
                             f"rba message token(s) {', '.join(f'${t}$' for t in missing)} name no result field of "
                             f"the search, so the risk message has nothing to show there {known}")
+        for index, drilldown in enumerate(detection.drilldown_searches):
+            for key, text in (("name", drilldown.name), ("search", drilldown.search)):
+                missing = sorted({t for t in scan_tokens(text).tokens if t not in fields and not t.startswith("info_")})
+                if missing:
+                    yield error(detection.source.at("drilldown_searches", index, key), "CP029",
+                                f"drilldown {key} token(s) {', '.join(f'${t}$' for t in missing)} name no result "
+                                f"field of the search: ES leaves them unfilled, and the drilldown finds nothing "
+                                f"{known}")
         if throttling is not None:
             for index, name in enumerate(throttling.fields):
                 if name not in fields:
