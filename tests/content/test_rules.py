@@ -135,6 +135,7 @@ def test_cp029_risk_and_threat_fields_must_be_result_fields(pack: Path, validate
     assert "(result fields: appDisplayName, count, dest, firstTime" in risk.message
     assert at(threat) == (TTP, *locate(pack, TTP, "operationName\n    type: signature"))
     assert threat.message.startswith("threat object field 'operationName' is not a result field")
+    assert risk.severity is threat.severity is Severity.ERROR
 
 
 def test_cp029_rba_message_token_must_be_a_result_field(pack: Path, validate: Validate) -> None:
@@ -142,6 +143,7 @@ def test_cp029_rba_message_token_must_be_a_result_field(pack: Path, validate: Va
     finding = only(validate(pack), "CP029")
     assert at(finding) == (TTP, *locate(pack, TTP, "User $user$"))
     assert finding.message.startswith("rba message token(s) $appDisplayNam$ name no result field of the search")
+    assert finding.severity is Severity.WARNING  # the risk event is still written, with a blank in its message
     assert [d.rule for d in validate(pack).diagnostics] == ["CP029"]  # CP026's substring test lets it through
 
 
@@ -172,6 +174,7 @@ def test_cp029_drilldown_tokens_must_be_result_fields(pack: Path, validate: Vali
     assert name.message.startswith("drilldown name token(s) $src_user$ name no result field of the search")
     assert at(search) == (TTP, *locate(pack, TTP, "'%original_detection_search% | search  user"))
     assert search.message.startswith("drilldown search token(s) $usr$ name no result field of the search")
+    assert name.severity is search.severity is Severity.WARNING
 
 
 def test_cp030_two_drilldowns_required(pack: Path, validate: Validate) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.model import Detection, NodePath, Pack, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import (
@@ -161,13 +161,16 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
     - results without a throttling field all share one empty key, so the first silences the rest for the whole
       window (``simulate/throttle.py``);
     - a drilldown token without a field stays unfilled (``simulate/tokens.py``).
-    Tokens ES fills itself (``$info_min_time$``, ``$info_max_time$``) are not result fields."""
+    Tokens ES fills itself (``$info_min_time$``, ``$info_max_time$``) are not result fields. Risk, threat and
+    throttling fields are errors: the detection's own output breaks. Message and drilldown tokens are warnings:
+    the finding still reaches the analyst, with a blank in its message or a drilldown that finds nothing (ESCU
+    ships such drilldowns; ``validate --strict`` fails on them)."""
     for detection in context.pack.detections:
         rba, throttling = detection.rba, detection.tags.throttling
         if rba is None and throttling is None and not detection.drilldown_searches:
             continue
         fields = output_fields(detection.search)
-        if fields is None:
+        if fields is None or "*" in fields:  # unknown, or a wildcard (``table *``, ``values(*) as *``)
             continue
         known = f"(result fields: {', '.join(sorted(fields))})"
         if rba is not None:
@@ -182,14 +185,14 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"{known}")
             missing = sorted({t for t in rba_message_tokens(rba.message) if t and t not in fields})
             if missing:
-                yield error(detection.source.at("rba", "message"), "CP029",
+                yield warning(detection.source.at("rba", "message"), "CP029",
                             f"rba message token(s) {', '.join(f'${t}$' for t in missing)} name no result field of "
                             f"the search, so the risk message has nothing to show there {known}")
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, text in (("name", drilldown.name), ("search", drilldown.search)):
                 missing = sorted({t for t in scan_tokens(text).tokens if t not in fields and not t.startswith("info_")})
                 if missing:
-                    yield error(detection.source.at("drilldown_searches", index, key), "CP029",
+                    yield warning(detection.source.at("drilldown_searches", index, key), "CP029",
                                 f"drilldown {key} token(s) {', '.join(f'${t}$' for t in missing)} name no result "
                                 f"field of the search: ES leaves them unfilled, and the drilldown finds nothing "
                                 f"{known}")
