@@ -71,6 +71,24 @@ def test_a_command_alone_is_the_command_parsed_in_place() -> None:
     assert command_alone("", 0, True) == (None, None)  # the empty text before a leading '|'
 
 
+def test_a_command_with_a_subsearch_alone_is_the_command_parsed_in_place() -> None:
+    # What the lookup-column rule and the drilldown rule read for a command holding a subsearch: the whole
+    # command, subsearch and all, at offsets from the command's start; a problem inside the subsearch is its own.
+    text = "index=x | append [| inputlookup t | lookup t k OUTPUT v] | join user [search y | stats count by user]"
+    for index, segment in enumerate(split_pipeline(text)):
+        start = segment.offset
+
+        def from_start(offset: int, start: int = start) -> int:
+            return offset - start
+
+        whole = parse_pipeline(text, 0, from_start, subsearch=False)
+        assert command_alone(segment.text, min(index, 2), False).command == whole.commands[index]
+    broken_text = " append [search a | eval x=]"
+    broken = command_alone(broken_text, 2, False)
+    assert broken.command is None and broken.problem is not None
+    assert broken.problem.offset == broken_text.index("]")  # "expected an expression" where the subsearch ends
+
+
 def test_place_in_the_pipeline_is_part_of_the_answer() -> None:
     # the same text is the implicit search first, a generating command's misuse later, fine after a leading '|'
     assert described(check_expanded("makeresults")) == described(parsed_in_place("makeresults"))

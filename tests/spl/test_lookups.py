@@ -162,6 +162,20 @@ def test_multivalue_input_matches_any_value(tmp_path: Path) -> None:
     assert rows(engine, "* | lookup scopes scope | table risk") == [{"risk": ("high", "low")}]
 
 
+def test_a_match_field_that_is_not_a_column_stops_the_search(tmp_path: Path) -> None:
+    """Splunk: "Error in 'lookup' command: Could not find all of the specified lookup fields in the lookup
+    table." (https://github.com/olafhartong/ThreatHunting/issues/46). The match field is the lookup's column,
+    left of AS; the event field right of it is not looked for in the table. LOOKUP: the table is named by its
+    definition "or the name of a CSV file"."""
+    engine = make_engine([event(NOW - 1, application="Evil")])
+    engine.register_lookup("apps", _csv(tmp_path, "app,risk\nEvil,high\n", "apps_v2.csv"))
+    assert rows(engine, "* | lookup apps app AS application OUTPUT risk | table risk") == [{"risk": "high"}]
+    assert rows(engine, "* | lookup apps_v2.csv app AS application | table risk") == [{"risk": "high"}]
+    for search in ("* | lookup apps application OUTPUT risk", "* | lookup apps_v2.csv app AS application, owner"):
+        with pytest.raises(SplError, match=r"^lookup: table 'apps' has no column '(application|owner)' \("):
+            rows(engine, search)
+
+
 def test_match_type_errors_name_the_problem(tmp_path: Path) -> None:
     """A match_type that names no column, or is not WILDCARD/CIDR/EXACT(field), is an error, never ignored."""
     table = _csv(tmp_path, "k,v\na,1\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Union
+from typing import TypeVar, Union
 
 # ---------------------------------------------------------------- eval / where expressions
 
@@ -180,3 +180,19 @@ def any_node(node: object, test: Callable[[object], bool]) -> bool:
 def has_subsearch(node: object) -> bool:
     """Whether a ``[ ... ]`` subsearch sits anywhere inside ``node``."""
     return any_node(node, lambda item: isinstance(item, Subsearch))
+
+
+_Node = TypeVar("_Node")
+
+
+def nodes_of(node: object, kind: type[_Node]) -> list[_Node]:
+    """Every ``kind`` node in ``node`` or inside it (inside subsearches too), outermost first."""
+    found: list[_Node] = []
+
+    def collect(item: object) -> bool:
+        if isinstance(item, kind):
+            found.append(item)
+        return False  # look everywhere
+
+    any_node(node, collect)
+    return found

@@ -35,7 +35,7 @@ from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
 from contentpack.spl.events import read_events
 from contentpack.spl.exprparser import expression_fields, parse_eval_text
 from contentpack.spl.limits import Limits, running, timed
-from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv
+from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv, register_table
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
@@ -192,8 +192,7 @@ class Engine:
                                          min_matches=min_matches, default_match=default_match,
                                          match_type=match_type)
         table = read_lookup_csv(name, csv_path, rules)
-        self._lookups[name] = table
-        self._lookups.setdefault(Path(csv_path).name, table)
+        register_table(self._lookups, name, Path(csv_path).name, table)
 
     def register_search_time(self, sourcetype: str, field_aliases: Sequence[tuple[str, str]] = (),
                              calculated_fields: Sequence[tuple[str, str]] = ()) -> None:

@@ -31,9 +31,10 @@ import ipaddress
 import itertools
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from contentpack.spl.errors import SplError
 from contentpack.spl.files import read_capped
@@ -108,6 +109,19 @@ class LookupTable:
     def matcher(self, columns: tuple[str, ...]) -> "RowMatcher":
         """The matcher for one ``lookup`` command's input columns (built once per search)."""
         return RowMatcher(self, columns)
+
+
+_Table = TypeVar("_Table")
+
+
+def register_table(tables: MutableMapping[str, _Table], name: str, filename: str, table: _Table) -> None:
+    """Make ``table`` known to searches the way Splunk names it: the lookup command's ``<lookup-table-name>``
+    "Can be either the name of a CSV file that you want to use as the lookup, or the name of a stanza in the
+    transforms.conf file" (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
+    lookup). A lookup's own name wins over another lookup's file name. One home for the engine's tables and
+    the validator's (CP065), so both resolve ``lookup <name>`` to the same table."""
+    tables[name] = table
+    tables.setdefault(filename, table)
 
 
 def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRules) -> LookupTable:

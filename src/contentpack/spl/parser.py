@@ -140,25 +140,28 @@ class CommandAlone(NamedTuple):
 # Sized for ESCU: its 1,870 searches hold about 4,100 distinct commands.
 @functools.lru_cache(maxsize=8192)
 def command_alone(text: str, place: int, leading_pipe: bool) -> CommandAlone:
-    """One top-level command that holds no subsearch (no ``[``), parsed as if it started the text, with its
-    problem (None when it parses). ``place``: its index in the pipeline, 2 for any later one; ``leading_pipe``:
-    whether the pipeline starts with ``|``.
+    """One top-level command, parsed as if it started the text, with its problem (None when it parses).
+    ``place``: its index in the pipeline, 2 for any later one; ``leading_pipe``: whether the pipeline starts
+    with ``|``. A subsearch inside it (``[ ... ]``) is parsed too, and its first problem is the command's.
 
     Why a memo: searches of a pack share whole commands (``| rename properties.* as *``, the expansions of the
     same macros), and the parse of one depends on its text and place only: with offsets left unmapped
-    (``check_expanded``) every offset in it is the command's start plus a position in its own text, and without
-    a subsearch it parses nothing else. Validation asks twice for many commands (the syntax check, and the
-    drilldown rule that follows field values through the search), and parses each once. A problem is a copy
-    without the traceback (which would keep the parse's frames alive); callers move a copy of it to the
-    command's offset. Callers must not change the command (the AST is frozen)."""
+    (``check_expanded``) every offset in it, inside its subsearches too, is the command's start plus a position
+    in its own text. Validation asks several times for many commands (the syntax check, the drilldown rule that
+    follows field values through the search, the lookup-column check), and parses each once. The syntax check
+    asks only for commands without a subsearch: it wants every problem of a subsearch, not the first. A problem
+    is a copy without the traceback (which would keep the parse's frames alive); callers move a copy of it to
+    the command's offset. Callers must not change the command (the AST is frozen)."""
     try:
-        return CommandAlone(_parse_command(place, Segment(text, 0), leading_pipe, _same, False, _no_subsearch), None)
+        return CommandAlone(_parse_command(place, Segment(text, 0), leading_pipe, _same, False, _nested), None)
     except SplError as exc:
         return CommandAlone(None, exc.moved(exc.offset, exc.command))
+    except RecursionError:
+        return CommandAlone(None, _too_deep())
 
 
-def _no_subsearch(text: str, base: int) -> Pipeline:
-    raise AssertionError("a command without '[' has no subsearch")  # never called: command_alone's promise
+def _nested(text: str, base: int) -> Pipeline:
+    return parse_pipeline(text, base, _same, subsearch=True)
 
 
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,

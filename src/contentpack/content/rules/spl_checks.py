@@ -1,4 +1,4 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP064), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP065), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -15,6 +15,12 @@
   a broken field made every replay fail at engine set-up, long after ``validate`` said the pack was valid.
 * CP064: data sources sharing a sourcetype share one props.conf stanza, so one calculated field defined with
   two different expressions is an error (``content.search_time``, which the engine set-up uses too).
+* CP065: a ``lookup`` command (in a detection or drilldown search, through macros and inside subsearches) on
+  one of the pack's lookups, named as the engine set-up registers them (``spl.lookups.register_table``: by
+  lookup name or CSV file name), matches only on columns of that lookup's CSV header. Splunk refuses the search
+  otherwise, and so did replay, after ``validate`` had said the pack was valid; the check is the engine's
+  (``spl.commands.lookup.missing_columns``), on the commands the syntax check parsed. Lookups other apps
+  provide are not checked (their columns are unknown here), nor are OUTPUT fields (see ``missing_columns``).
 * Valid SPL the engine does not run (``tstats``, an option it lacks, a built-in function it does not
   implement) is not an error here: ``replay`` names it if a test needs it. The validator must never reject
   content Splunk accepts; tests/content/test_spl_checks.py runs every ESCU detection through these rules.
@@ -32,14 +38,14 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
-from contentpack.content.model import Detection, NodePath, SourceMap
+from contentpack.content.model import Detection, Lookup, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
@@ -53,6 +59,7 @@ RULE_SPL_SYNTAX = "CP060"
 RULE_UNKNOWN_NAME = "CP061"
 RULE_CRON = "CP062"
 RULE_TIME_MODIFIER = "CP063"
+RULE_LOOKUP_COLUMN = "CP065"
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 _SEARCH_STUB = "search *"  # stands in for %original_detection_search% in a drilldown (see _drilldown_text)
@@ -81,9 +88,11 @@ def builtins() -> Builtins:
                     tuple(re.compile(p) for p in data["stats_function_patterns"]))
 
 
-def did_you_mean(name: str, candidates: frozenset[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """The closest candidate, compared without case and suggested as it is written; "" when none is close."""
+    written = {candidate.lower(): candidate for candidate in sorted(candidates)}
+    close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=0.6)
+    return f" (did you mean '{written[close[0]]}'?)" if close else ""
 
 
 def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
@@ -253,6 +262,61 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
             yield from spl_findings(text, problems, custom, positions)
 
 
+# ------------------------------------------------------------------------------------------------- lookups
+
+
+def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP065 (see the module docstring)."""
+    from contentpack.spl.commands.lookup import missing_column_message
+    from contentpack.spl.lookups import register_table
+
+    tables: dict[str, Lookup] = {}
+    for lookup in context.pack.lookups:
+        register_table(tables, lookup.name, lookup.filename, lookup)  # as the engine set-up registers them
+    if not tables:
+        return
+    positions = _Positions(context.root)
+    for text in search_texts(context):
+        for offset, column, lookup in _missing_lookup_columns(text.parsed, tables, context.spl):
+            hint = did_you_mean(column, lookup.fields_list)
+            message = (f"{missing_column_message(lookup.name, column)}{hint}; its columns: "
+                       f"{', '.join(lookup.fields_list)} (in {text.owner})")
+            at = text.to_value(offset)
+            macro = _macro_at(text.value, at)
+            if macro is not None:
+                message += f", inside the expansion of macro `{macro}`"
+            yield error(positions.at(text.source, text.node, text.value, at), RULE_LOOKUP_COLUMN, message)
+
+
+def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
+                            analysis: SplAnalysis) -> Iterator[tuple[int, str, Lookup]]:
+    """(offset in ``parsed`` of the ``lookup`` command, match column, the pack's lookup) for each match column
+    of a lookup on one of the pack's tables that its CSV lacks. The commands are the engine's parse of each
+    pipeline segment, shared with the syntax check (``command_alone``); a command that does not parse is CP060's
+    or CP061's, and a text whose macros cannot be expanded is CP024's."""
+    from contentpack.spl.ast import nodes_of
+    from contentpack.spl.commands.lookup import LookupCommand, missing_columns
+    from contentpack.spl.parser import command_alone
+
+    expanded_text = analysis.expanded_text(parsed)
+    if expanded_text is None or "lookup" not in expanded_text.lower():
+        return
+    segments = analysis.segments(expanded_text)
+    leading_pipe = expanded_text.lstrip().startswith("|")
+    for index, segment in enumerate(segments or ()):
+        if "lookup" not in segment.text.lower():
+            continue
+        command = command_alone(segment.text, min(index, 2), leading_pipe).command
+        for node in nodes_of(command, LookupCommand):  # a lookup inside a subsearch is checked too
+            lookup = tables.get(node.table)
+            if lookup is None or not lookup.fields_list:  # another app's table; an unreadable CSV is CP014's
+                continue
+            for column in missing_columns(node, lookup.fields_list):
+                expanded = analysis.expansion(parsed)  # the offsets' origins, worked out only on a finding
+                assert not isinstance(expanded, list)  # it expanded above
+                yield expanded.original_offset(segment.offset + node.offset), column, lookup
+
+
 # ---------------------------------------------------------------------------------------- search-time fields
 
 
@@ -342,4 +406,4 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"drilldown {key}: {problem[0]}")
 
 
-RULES = (spl_rules, search_time_rules, schedule_rules)
+RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules)

@@ -135,7 +135,7 @@ def _spl() -> Any:
 
     return SimpleNamespace(
         ast=ast, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
-        parse_eval_text=exprparser.parse_eval_text, parse=parser.parse,
+        parse_eval_text=exprparser.parse_eval_text,
         command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
@@ -267,31 +267,15 @@ def moving_segments(expanded: str, segments: Sequence[Segment] | None = None) ->
 
 
 def _commands(moving: Moving) -> tuple[object, ...] | None:
-    """The parsed ``moving_segments`` of a search; None when one is unreadable."""
+    """The parsed ``moving_segments`` of a search (subsearches and all); None when one is unreadable."""
     spl = _spl()
     commands: list[object] = []
     for text, place, leading_pipe in moving:
-        try:
-            command = spl.command_alone(text, place, leading_pipe).command if "[" not in text else \
-                _parse_with_subsearch(text)
-        except RecursionError:
-            command = None
+        command = spl.command_alone(text, place, leading_pipe).command
         if command is None:
             return None
         commands.append(command)
     return tuple(commands)
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse_with_subsearch(segment: str) -> object | None:
-    """A pipeline segment that may hold a subsearch (which ``command_alone`` does not parse), parsed by the
-    engine as ``| <segment>``; None when it cannot be."""
-    spl = _spl()
-    try:
-        pipeline = spl.parse(f"| {segment}")
-    except (spl.SplError, RecursionError):
-        return None
-    return pipeline.commands[0] if len(pipeline.commands) == 1 else None
 
 
 def _produced(command: object) -> set[str]:

@@ -12,7 +12,7 @@ inputlookup (…/search-commands/inputlookup): a generating command returning th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.ast import SearchExpr
@@ -95,14 +95,31 @@ def find_table(ctx: RunContext, name: str, node: CommandNode) -> LookupTable:
     return table
 
 
+def missing_columns(node: LookupCommand, columns: Collection[str]) -> list[str]:
+    """The match fields of a ``lookup`` command (each ``<lookup-field>``, left of ``AS``) that are not columns of
+    its table (``columns``: the CSV header).
+
+    Splunk refuses such a search: "Error in 'lookup' command: Could not find all of the specified lookup fields
+    in the lookup table." (https://github.com/olafhartong/ThreatHunting/issues/46: a lookup field named
+    ``driver_signature_status`` against a CSV column ``driver_signatureStatus``). One home for the engine,
+    which stops the search here, and the validator (CP065), which reports it before the search runs. OUTPUT
+    fields are not checked: the Search Reference does not say what Splunk does with one the table lacks, and
+    the engine sets no value for it."""
+    return [column for column in dict.fromkeys(column for column, _ in node.inputs) if column not in columns]
+
+
+def missing_column_message(table: str, column: str) -> str:
+    return f"lookup: table '{table}' has no column '{column}'"
+
+
 def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     """Match each event against the table with the definition's rules (see :mod:`contentpack.spl.lookups`)."""
     assert isinstance(node, LookupCommand)
     table = find_table(ctx, node.table, node)
-    for column, _ in node.inputs:
-        if column not in table.fields:
-            raise SplRuntimeError(f"lookup: table '{table.name}' has no column '{column}'", offset=node.offset,
-                                  command=node.name)
+    missing = missing_columns(node, table.fields)
+    if missing:
+        raise SplRuntimeError(missing_column_message(table.name, missing[0]), offset=node.offset,
+                              command=node.name)
     matcher = table.matcher(tuple(column for column, _ in node.inputs))
     input_columns = {column for column, _ in node.inputs}
     outputs = node.outputs or tuple((c, c) for c in table.fields if c not in input_columns)
