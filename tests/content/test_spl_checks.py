@@ -143,6 +143,46 @@ def test_valid_schedules_pass(pack: Path, validate: Validate) -> None:
     assert validate(pack).diagnostics == []
 
 
+# --------------------------------------------------------------------------------- invalid regex literals
+
+
+def test_invalid_regex_literals_are_cp060_at_the_pattern(pack: Path, validate: Validate) -> None:
+    """A pattern written in the search that PCRE cannot compile (rex, regex, match, replace, and a calculated
+    field's replace): Splunk refuses the search ("Regex: unmatched closing parenthesis" for rex,
+    https://github.com/back2root/log4shell-rex/issues/2; the other commands and functions: assumed), so validate
+    reports each, in one run with the other findings, at the pattern's line and column."""
+    edit(pack, TTP, "| fillnull ", '| rex field=user "(?<dom>[a-z+" | filnull ')
+    edit(pack, HUNTING, "| where isnull(known)",
+         '| where isnull(known) AND match(user, "(unclosed")\n  | eval r=replace(user, "a)", "b")\n'
+         '  | regex user!="[x"')
+    edit(pack, "data_sources/azure_active_directory_sign_in_activity.yml", """expression: '"Azure AD"'""",
+         """expression: 'replace(operationName, "*x", "")'""")
+    result = validate(pack)
+    found = sorted((d.rule, *at(d)[1:], d.position.path) for d in result.diagnostics)
+    expected = [("CP060", *locate(pack, TTP, '"(?<dom>'), TTP),
+                ("CP060", *locate(pack, HUNTING, '"(unclosed"'), HUNTING),
+                ("CP060", *locate(pack, HUNTING, '"a)"'), HUNTING),
+                ("CP060", *locate(pack, HUNTING, '"[x"'), HUNTING),
+                ("CP060", *locate(pack, "data_sources/azure_active_directory_sign_in_activity.yml", '"*x"'),
+                 "data_sources/azure_active_directory_sign_in_activity.yml"),
+                ("CP061", *locate(pack, TTP, "filnull"), TTP)]
+    assert found == sorted(expected)
+    messages = [d.message for d in result.diagnostics if d.rule == "CP060"]
+    assert any("invalid regular expression '(?<dom>[a-z+': missing terminating ] for character class" in m
+               for m in messages)
+    assert any("'a)': unmatched closing parenthesis" in m for m in messages)
+    assert any("'*x': quantifier does not follow a repeatable item" in m for m in messages)
+
+
+def test_regex_patterns_splunk_may_accept_are_not_errors(pack: Path, validate: Validate) -> None:
+    """A pattern taken from a field, and valid PCRE the engine's translation cannot run (\\cA, a callout),
+    are not CP060: the validator never rejects what Splunk accepts."""
+    edit(pack, HUNTING, "| where isnull(known)",
+         '| where isnull(known) AND match(user, appDisplayName)\n  | eval r=replace(user, "\\cA", "")\n'
+         '  | rex field=user "(?<d>(?C1)x)"')
+    assert validate(pack).diagnostics == []
+
+
 # ------------------------------------------------------------------------------- never reject valid content
 
 

@@ -34,8 +34,10 @@ def test_rex_errors() -> None:
     engine = make_engine([event(NOW - 1)])
     with pytest.raises(SplSyntaxError, match="no named group"):
         rows(engine, '* | rex "abc"')
-    with pytest.raises(SplRuntimeError, match="invalid regular expression"):
+    with pytest.raises(SplSyntaxError, match="invalid regular expression '\\(\\?<x>': missing closing parenthesis"):
         rows(engine, '* | rex "(?<x>"')
+    with pytest.raises(SplRuntimeError, match="invalid regular expression"):  # valid PCRE (\cA) the engine lacks
+        rows(engine, '* | rex "(?<x>\\cA)"')
 
 
 def test_mvexpand_and_makemv() -> None:

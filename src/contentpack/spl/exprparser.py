@@ -6,8 +6,9 @@ language ("The eval and where commands evaluate AND before OR operators",
 https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates).
 
 Quoting (S12): ``"text"`` is a string literal, ``'name'`` a field name, a bare word a field name. Function
-names are checked at parse time: an unknown function is an :class:`SplUnsupportedError` with its column and a
-wrong argument count an :class:`SplSyntaxError`.
+names are checked at parse time: an unknown function is an :class:`SplUnsupportedError` with its column, a
+wrong argument count an :class:`SplSyntaxError`, and so is a string-literal pattern argument (``match(x, "(a")``)
+PCRE cannot compile (the function's ``patterns``, checked by ``regex.check_literal``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.functions import get_function
+from contentpack.spl.regex import check_literal
 
 _BINARY: dict[str, int] = {
     "OR": 1,
@@ -142,6 +144,10 @@ def _checked_call(cur: Cursor, name: str, args: tuple[Expr, ...], offset: int) -
             offset=offset,
             command=cur.command,
         )
+    for index in spec.patterns:
+        pattern = args[index] if index < len(args) else None
+        if isinstance(pattern, Literal) and isinstance(pattern.value, str):
+            check_literal(pattern.value, offset=pattern.offset, command=cur.command)
     return Call(spec.name, args, offset)
 
 

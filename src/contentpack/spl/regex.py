@@ -16,7 +16,9 @@ Why the ``regex`` package rather than ``re``: it takes a per-call ``timeout``, s
 (``search _raw=*e*e*e*zzz``) ends with a clear error instead of running for minutes; RE2 bindings would be
 linear-time but refuse lookarounds and back-references that PCRE patterns use. Measured side by side in
 ``benchmarks/bench_regex.py``. The spelling translation below stays (``regex`` follows Python's syntax).
-Anything that cannot compile is reported as an :class:`SplRuntimeError` naming the pattern, never a traceback.
+Anything that cannot compile is reported as an :class:`SplRuntimeError` naming the pattern, never a traceback;
+a pattern written in the search itself (a quoted literal) that is certainly not PCRE is a syntax error found when
+the search is parsed (:func:`check_literal`).
 
 Replacement strings (``replace()``, ``rex mode=sed``) use ``\\1``..``\\9`` for groups and ``\\\\`` for a
 backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions);
@@ -32,7 +34,8 @@ from functools import lru_cache
 import regex
 
 from contentpack.spl import limits
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplSyntaxError
+from contentpack.spl.pcre_syntax import certain_mistake
 
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -179,9 +182,8 @@ class Pcre:
 
     def _timed_out(self) -> SplRuntimeError:
         seconds = limits.current().limits.regex_seconds
-        shown = self.pattern if len(self.pattern) <= 80 else self.pattern[:77] + "..."
         return SplRuntimeError(
-            f"regular expression {shown!r} took longer than the regex budget of {seconds:g} s on one value "
+            f"regular expression {_shown(self.pattern)!r} took longer than the regex budget of {seconds:g} s on one value "
             "(raise Limits.regex_seconds / --max-regex-seconds)", offset=self.offset, command=self.command)
 
     def search(self, text: str) -> regex.Match[str] | None:
@@ -237,6 +239,35 @@ def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, com
         raise SplRuntimeError(
             f"invalid regular expression {pattern!r}: {message}{where}", offset=offset, command=command
         ) from None
+
+
+def check_literal(pattern: str, *, offset: int | None, command: str | None) -> None:
+    """Refuse, as an :class:`SplSyntaxError` at ``offset``, a pattern written in the search that PCRE cannot compile.
+
+    The one parse-time check of regular-expression literals (``rex``, ``regex``, ``makemv tokenizer=``, and the
+    eval functions that declare a pattern argument, e.g. ``match(x, "(a")``): Splunk refuses such a search
+    before it runs, so ``validate`` reports it (CP060) rather than ``replay`` failing on it later. Only certain
+    mistakes count: the pattern fails to compile here *and* :func:`~contentpack.spl.pcre_syntax.certain_mistake`
+    names a PCRE compile error; a pattern our translation cannot handle but PCRE may accept is left to run time,
+    as before (a validator must never reject what Splunk accepts).
+    """
+    try:
+        _compile(pattern, 0)
+    except (regex.error, OverflowError, RecursionError):
+        mistake = certain_mistake(pattern)
+        if mistake is not None:
+            raise SplSyntaxError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
+                                 f"{mistake.position} of the pattern", offset=offset, command=command) from None
+
+
+def compile_literal(pattern: str, *, offset: int | None, command: str | None) -> Pcre:
+    """:func:`compile_pcre` of a pattern written in the search, after :func:`check_literal`."""
+    check_literal(pattern, offset=offset, command=command)
+    return compile_pcre(pattern, offset=offset, command=command)
+
+
+def _shown(pattern: str) -> str:
+    return pattern if len(pattern) <= 80 else pattern[:77] + "..."
 
 
 def compile_plain(body: str, flags: int, shown: str) -> Pcre:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
-from contentpack.spl.regex import compile_pcre
+from contentpack.spl.regex import compile_literal, compile_pcre
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
 
 
@@ -80,7 +80,7 @@ def parse_makemv(cmd: CommandInput) -> MakemvCommand:
             if key == "delim":
                 delim = value
             elif key == "tokenizer":
-                compile_pcre(value, offset=cur.off(tok), command=cmd.name)
+                compile_literal(value, offset=cur.off(tok), command=cmd.name)
                 tokenizer = value
             elif key == "allowempty":
                 allowempty = as_bool(cur, value, tok, key)

@@ -5,7 +5,8 @@ default ``_raw``; ``max_match`` default 1, 0 means unlimited, more than one matc
 ``mode=sed`` takes ``s/regex/replacement/flags`` (``g`` or an occurrence number) or ``y/from/to/``.
 regex (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex):
 ``field=regex`` keeps matching events, ``field!=regex`` the others; unanchored (PCRE, S26).
-Patterns run through :mod:`contentpack.spl.regex` (PCRE spellings translated for Python).
+Patterns run through :mod:`contentpack.spl.regex` (PCRE spellings translated for Python); a pattern PCRE
+certainly cannot compile is a syntax error when the search is parsed (``regex.compile_literal``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from contentpack.spl.commands.args import as_int, at_option, read_option
 from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.errors import SplSyntaxError
-from contentpack.spl.regex import compile_pcre, substitute
+from contentpack.spl.regex import compile_literal, compile_pcre, substitute
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
 
 
@@ -60,7 +61,7 @@ def parse_rex(cmd: CommandInput) -> RexCommand:
     if sed:
         _parse_sed(pattern, pattern_offset, cmd.name)
     else:
-        compiled = compile_pcre(pattern, offset=pattern_offset, command=cmd.name)
+        compiled = compile_literal(pattern, offset=pattern_offset, command=cmd.name)
         if not compiled.groupindex:
             raise SplSyntaxError("rex: the regular expression has no named group (?<name>...)",
                                  offset=pattern_offset, command=cmd.name)
@@ -111,7 +112,7 @@ def _parse_sed(script: str, offset: int, command: str) -> SedScript:
         count = -int(flags)
     else:
         raise SplSyntaxError(f"rex mode=sed: unsupported flags {flags!r}", offset=offset, command=command)
-    compile_pcre(pattern, offset=offset, command=command)
+    compile_literal(pattern, offset=offset, command=command)
     return SedScript("s", pattern, replacement, count)
 
 
@@ -183,7 +184,7 @@ def parse_regex(cmd: CommandInput) -> RegexCommand:
     if tok.kind not in ("PHRASE", "WORD"):
         raise cur.error("expected a regular expression", tok)
     cur.expect_end()
-    compile_pcre(tok.text, offset=cur.off(tok), command=cmd.name)
+    compile_literal(tok.text, offset=cur.off(tok), command=cmd.name)
     return RegexCommand(cmd.name, cmd.offset, field, negate, tok.text)
 
 

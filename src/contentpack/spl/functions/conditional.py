@@ -96,7 +96,7 @@ def _like(ctx: EvalContext, args: list[Value]) -> Value:
     return like(text, pattern)
 
 
-@eager("match", 2, 2)
+@eager("match", 2, 2, patterns=(1,))
 def _match(ctx: EvalContext, args: list[Value]) -> Value:
     """Unanchored PCRE search: true when the regex matches anywhere in the value."""
     text, pattern = coerce.text(args[0]), coerce.text(args[1])

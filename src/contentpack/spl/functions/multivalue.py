@@ -71,7 +71,7 @@ def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
     return mvindex(coerce.values(args[0]), start, end)
 
 
-@eager("mvfind", 2, 2)
+@eager("mvfind", 2, 2, patterns=(1,))
 def _mvfind(ctx: EvalContext, args: list[Value]) -> Value:
     """Index of the first value the regex matches (unanchored), or null."""
     pattern = coerce.text(args[1])

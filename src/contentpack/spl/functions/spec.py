@@ -22,6 +22,11 @@ class FunctionSpec:
     ``lazy`` functions receive unevaluated expression nodes and call ``ctx.evaluate`` themselves — needed by
     ``if``/``case``/``coalesce`` (only the chosen branch is evaluated, as in Splunk) and by ``mvfilter``
     (its expression is evaluated once per value). ``max_args`` ``None`` means "any number".
+
+    ``patterns``: the indexes of arguments that are PCRE patterns (``match``, ``replace``, ``mvfind``). The
+    expression parser checks such an argument written as a string literal when the search is parsed
+    (``regex.check_literal``), so a pattern Splunk cannot compile is a syntax error with its column, not a
+    failure of the first event that reaches it; a pattern computed from fields is compiled when evaluated.
     """
 
     name: str
@@ -29,6 +34,7 @@ class FunctionSpec:
     max_args: int | None
     impl: Callable[..., Value]
     lazy: bool = False
+    patterns: tuple[int, ...] = ()
 
     def accepts(self, count: int) -> bool:
         """Whether a call with ``count`` arguments has a valid arity."""
@@ -43,11 +49,12 @@ class FunctionSpec:
         return f"{self.min_args} to {self.max_args}"
 
 
-def eager(name: str, min_args: int, max_args: int | None) -> Callable[[EagerImpl], FunctionSpec]:
+def eager(name: str, min_args: int, max_args: int | None, *,
+          patterns: tuple[int, ...] = ()) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
-        return FunctionSpec(name, min_args, max_args, impl, lazy=False)
+        return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns)
 
     return wrap
 

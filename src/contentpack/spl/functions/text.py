@@ -68,7 +68,7 @@ def _substr(ctx: EvalContext, args: list[Value]) -> Value:
     return substr(text, start, length)
 
 
-@eager("replace", 3, 3)
+@eager("replace", 3, 3, patterns=(1,))
 def _replace(ctx: EvalContext, args: list[Value]) -> Value:
     """Regex replacement of every match; ``\\1`` in the replacement is the first group."""
     pattern, template = coerce.text(args[1]), coerce.text(args[2])
