@@ -158,7 +158,8 @@ def test_cp029_throttling_field_must_be_a_result_field(pack: Path, validate: Val
 def test_cp029_says_nothing_when_the_result_fields_cannot_be_read(pack: Path, validate: Validate) -> None:
     """A final command the field reader does not model (``transaction``): only CP026/CP028's test applies."""
     edit(pack, TTP, "  - field: user\n", "  - field: status\n")
-    edit(pack, TTP, "  | `security_content_ctime(firstTime)`", "  | transaction user\n  | `security_content_ctime(firstTime)`")
+    ctime = "  | `security_content_ctime(firstTime)`"
+    edit(pack, TTP, ctime, "  | transaction user\n" + ctime)
     assert [d for d in validate(pack).diagnostics if d.rule == "CP029"] == []
 
 
