@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl import Engine
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
+from contentpack.spl.pcre_syntax import certain_mistake
 from contentpack.spl.regex import compile_pcre, expand_replacement, substitute, translate_pcre
 
 
@@ -91,10 +93,28 @@ def test_more_pcre_spellings(pcre: str, text: str, expected: str | None) -> None
 @pytest.mark.filterwarnings("error")
 @given(st.text(alphabet="ab()[]\\?<>:=!*+.{}^$|'kQEzZhx0123456789-&~", max_size=20))
 def test_compile_pcre_never_raises_anything_but_spl_errors(pattern: str) -> None:
-    """Property: any pattern text either compiles or raises SplRuntimeError — never a Python exception or a
-    warning (a literal "[" inside a class is escaped for Python).
+    """Property: any pattern text either compiles, or is refused as invalid (SplRuntimeError) exactly when it holds
+    a mistake PCRE certainly reports, else as unsupported — never a Python exception or a warning (a literal "["
+    inside a class is escaped for Python).
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/regex"""
     try:
         compile_pcre(pattern)
     except SplRuntimeError as exc:
-        assert "invalid regular expression" in exc.message
+        assert "invalid regular expression" in exc.message and certain_mistake(pattern) is not None
+    except SplUnsupportedError as exc:
+        assert "this engine cannot compile it" in exc.message and certain_mistake(pattern) is None
+
+
+def test_a_pattern_the_engine_cannot_compile_is_invalid_only_when_pcre_would_say_so() -> None:
+    """``\\cA`` (a control character) is valid PCRE the translation lacks: unsupported, not "invalid", and an
+    eval function's failure keeps that class at the call's column; ``(unclosed`` is PCRE's own "missing closing
+    parenthesis". https://www.pcre.org/current/doc/html/pcre2pattern.html (non-printing characters, \\cx)"""
+    with pytest.raises(SplUnsupportedError, match=r"regular expression '\\\\cA': this engine cannot compile it"):
+        compile_pcre("\\cA")
+    with pytest.raises(SplRuntimeError, match=r"invalid regular expression '\(unclosed': missing closing parenthesis"):
+        compile_pcre("(unclosed")
+    engine = Engine()
+    engine.register_events([{"_time": 1.0, "x": "a", "p": "\\cA"}])
+    with pytest.raises(SplUnsupportedError) as refused:
+        engine.search("* | eval m=match(x, p)", now=10.0)
+    assert refused.value.message.startswith("match(): regular expression") and refused.value.column == 12

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplError, SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import get_function
 from contentpack.spl.values import Value, as_number, compare, mv_values, to_str
 
@@ -260,7 +260,7 @@ class Evaluator:
             def lazy_call(s: EvalState) -> Value:
                 try:
                     return impl(s, nodes)
-                except SplRuntimeError as exc:
+                except (SplRuntimeError, SplUnsupportedError) as exc:
                     raise _locate(exc, offset, name) from None
 
             return lazy_call
@@ -269,15 +269,19 @@ class Evaluator:
         def eager_call(s: EvalState) -> Value:
             try:
                 return impl(s, [arg(s) for arg in args])
-            except SplRuntimeError as exc:
+            except (SplRuntimeError, SplUnsupportedError) as exc:
                 raise _locate(exc, offset, name) from None
 
         return eager_call
 
 
-def _locate(exc: SplRuntimeError, offset: int, function: str) -> SplRuntimeError:
+def _locate(exc: SplRuntimeError | SplUnsupportedError, offset: int, function: str) -> SplError:
+    """The function's failure at the call's column (same class: "unsupported" stays unsupported)."""
     if exc.offset is not None:
         return exc
+    if isinstance(exc, SplUnsupportedError):
+        return SplUnsupportedError(f"{function}(): {exc.message}", offset=offset, command=exc.command,
+                                   feature=exc.feature)
     return SplRuntimeError(f"{function}(): {exc.message}", offset=offset, command=exc.command)
 
 

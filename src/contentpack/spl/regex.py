@@ -34,7 +34,7 @@ from functools import lru_cache
 import regex
 
 from contentpack.spl import limits
-from contentpack.spl.errors import SplRuntimeError, SplSyntaxError
+from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.pcre_syntax import certain_mistake
 
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -224,8 +224,12 @@ def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
 
 
 def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> Pcre:
-    """Compile a Splunk (PCRE) pattern, cached; a bad pattern raises :class:`SplRuntimeError`.
+    """Compile a Splunk (PCRE) pattern, cached.
 
+    A pattern that does not compile here is called invalid (:class:`SplRuntimeError`) only when it holds a
+    mistake PCRE reports too (:func:`~contentpack.spl.pcre_syntax.certain_mistake`, PCRE2's wording). Otherwise it
+    may be valid PCRE the translation does not cover (``\\cA``, ``(*VERB)``, callouts), so it is
+    :class:`SplUnsupportedError`: the search still fails loudly, but not with a claim the engine cannot back.
     ``offset``/``command`` are passed through to the error so the caller's position reaches the user.
     """
     if not isinstance(pattern, str):
@@ -233,12 +237,16 @@ def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, com
     try:
         return Pcre(pattern, _compile(pattern, flags), offset, command)
     except (regex.error, OverflowError, RecursionError) as exc:
+        mistake = certain_mistake(pattern)
+        if mistake is not None:
+            raise SplRuntimeError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
+                                  f"{mistake.position} of the pattern", offset=offset, command=command) from None
         position = getattr(exc, "pos", None)
         where = f" at position {position}" if position is not None else ""
-        message = getattr(exc, "msg", str(exc))
-        raise SplRuntimeError(
-            f"invalid regular expression {pattern!r}: {message}{where}", offset=offset, command=command
-        ) from None
+        raise SplUnsupportedError(
+            f"regular expression {_shown(pattern)!r}: this engine cannot compile it ({getattr(exc, 'msg', exc)}"
+            f"{where}): a PCRE feature it lacks, or a mistake it cannot name for certain",
+            offset=offset, command=command) from None
 
 
 def check_literal(pattern: str, *, offset: int | None, command: str | None) -> None:
