@@ -140,7 +140,9 @@ def test_literal_drilldown_offsets_are_checked_tokens_are_not(pack: Path, valida
 def test_valid_schedules_pass(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: '*/15 9-17 * * 1-5'\n"
                                    "    earliest_time: -1d@d+8h\n    latest_time: now\ntags:\n")
-    assert validate(pack).diagnostics == []
+    result = validate(pack)
+    # valid cron and modifiers; the weekend no run searches is CP066's warning (tests/content/test_schedule_windows.py)
+    assert result.ok and [(d.rule, d.severity) for d in result.diagnostics] == [("CP066", Severity.WARNING)]
 
 
 # --------------------------------------------------------------------------------- invalid regex literals

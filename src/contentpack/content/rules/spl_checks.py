@@ -1,4 +1,4 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP065), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP066), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -27,6 +27,13 @@
 * CP062: an inline ``deployment.scheduling.cron_schedule`` parses as Splunk cron (``contentpack.cron``).
 * CP063: inline ``earliest_time``/``latest_time`` and literal drilldown offsets (not ``$tokens$``) parse as
   time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written.
+* CP066: an inline schedule's runs, sampled as ``content.schedule`` samples them (the windows the simulation
+  runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
+  searches nothing, an error; time between one window's end and the next window's start is never searched,
+  a warning (Splunk's Alerting Manual: "When a search time range is shorter than the time range for the
+  scheduled alert, an event might never be evaluated"). Overlapping windows are fine. A schedule whose cron or
+  modifiers do not parse is CP062's or CP063's; the type defaults (``Deployment.default_for``, contentctl's:
+  hourly over ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
 
 Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
 definition there is nothing reliable to parse).
@@ -34,6 +41,7 @@ definition there is nothing reliable to parse).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
@@ -44,12 +52,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.diagnostics import Diagnostic, Position, error, warning
 from contentpack.content.model import Detection, Lookup, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
 from contentpack.content.search_time import pack_search_time
+from contentpack.durations import format_duration
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_analysis import SplAnalysis
@@ -60,6 +69,7 @@ RULE_UNKNOWN_NAME = "CP061"
 RULE_CRON = "CP062"
 RULE_TIME_MODIFIER = "CP063"
 RULE_LOOKUP_COLUMN = "CP065"
+RULE_SCHEDULE_WINDOW = "CP066"
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 _SEARCH_STUB = "search *"  # stands in for %original_detection_search% in a drilldown (see _drilldown_text)
@@ -406,4 +416,60 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"drilldown {key}: {problem[0]}")
 
 
-RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NEVER_EVALUATED = ('"When a search time range is shorter than the time range for the scheduled alert, an event '
+                    'might never be evaluated" (Splunk Alerting Manual, "Alert scheduling tips")')
+
+
+def _moment(epoch: float) -> str:
+    """``Thursday 00:50`` (seconds only when there are some): runs are named by weekday, as a week samples them."""
+    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.strftime('%H:%M:%S' if moment.second else '%H:%M')}"
+
+
+def _resolved(key: str, modifier: str, epoch: float, run: float) -> str:
+    """``earliest_time '-70m@m' resolves to Thursday 22:50 UTC (70m before the run)``."""
+    distance = run - epoch
+    relation = ("at the run" if distance == 0 else
+                f"{format_duration(abs(distance))} {'before' if distance > 0 else 'after'} the run")
+    return f"{key} {modifier!r} resolves to {_moment(epoch)} UTC ({relation})"
+
+
+def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP066 (see the module docstring)."""
+    from contentpack.content.schedule import schedule
+    from contentpack.cron import CronError
+
+    for detection in context.pack.detections:
+        if not detection.has_inline_deployment:
+            continue
+        scheduling = detection.effective_deployment.scheduling
+        try:
+            runs = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, "UTC")
+            windows, empty, gap = runs.windows, runs.empty_windows, runs.longest_uncovered
+        except (CronError, ValueError, OverflowError):
+            continue  # CP062 / CP063 report it
+        where = detection.source.at("deployment", "scheduling", "earliest_time")
+        earliest, latest = scheduling.earliest_time, scheduling.latest_time
+        if empty:
+            first = empty[0]
+            kind = "empty" if first.latest == first.earliest else "inverted"
+            every = len(empty) == len(windows)
+            how_many = ("every run of this schedule searches" if every else
+                        f"{len(empty)} of its {len(windows)} sampled runs search")
+            yield error(where, RULE_SCHEDULE_WINDOW,
+                        f"{how_many} nothing: at the run on {_moment(first.run)} UTC, "
+                        f"{_resolved('earliest_time', earliest, first.earliest, first.run)} and "
+                        f"{_resolved('latest_time', latest, first.latest, first.run)}: an {kind} window "
+                        f"(latest_time must resolve after earliest_time)"
+                        + ("; the detection can never fire" if every else ""))
+        elif gap is not None:
+            yield warning(where, RULE_SCHEDULE_WINDOW,
+                          f"consecutive runs' windows leave up to {format_duration(gap.length)} unsearched: the "
+                          f"window of the run on {_moment(gap.before.run)} UTC ends at {_moment(gap.start)} UTC "
+                          f"(latest_time {latest!r}) and the next one, of the run on {_moment(gap.after.run)} UTC, "
+                          f"starts at {_moment(gap.end)} UTC (earliest_time {earliest!r}); {_NEVER_EVALUATED}. "
+                          f"Reach earliest_time further back or run more often")
+
+
+RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules, schedule_window_rules)

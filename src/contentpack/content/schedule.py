@@ -1,0 +1,157 @@
+"""A scheduled search's runs and their dispatch windows: ``cron_schedule`` + ``dispatch.earliest_time`` /
+``dispatch.latest_time``, exactly as the build writes them into savedsearches.conf.
+
+Why here, in the content layer: ``validate`` judges the windows (CP066: a run that searches nothing, time no
+run searches) and the simulation (``simulate.dispatch``) runs the searches over them; both compute a window
+with this code, so the validator cannot call a schedule blind that the simulation runs, or the reverse. It
+knows nothing of detections (``simulate.dispatch.schedule_of`` reads a detection's schedule).
+
+Splunk's Alerting Manual, *Alert scheduling tips* (https://help.splunk.com/splunk-enterprise/alert-and-respond/
+alerting-manual/9.0/create-alerts/alert-scheduling-tips): "Earliest: -90m, Latest: -30m, Cron Expression:
+30 * * * *" sets "the search time range from 90 minutes before the search launches to 30 minutes before";
+"When a search time range is shorter than the time range for the scheduled alert, an event might never be
+evaluated"; and the delay exists because "event data might not reach the indexer immediately".
+
+savedsearches.conf.spec: "dispatch.earliest_time = <time-str> * Specifies the earliest time for this search.
+Can be a relative or absolute time." — relative to the moment the scheduler dispatches the search, here the
+cron tick. A modifier such as ``-70m@m`` is resolved with the engine's time modifiers (``timeutil``: offset
+then snap, https://help.splunk.com/splunk-enterprise/search/search-manual/9.2/specify-time-ranges/
+specify-time-modifiers-in-your-search), so ``-70m@m`` at 10:00 is 08:50 and ``-1d@d`` at 10:00 is yesterday
+00:00. Not modelled: ``schedule_window`` and ``allow_skew`` (the scheduler may start a search later than its
+tick; the window still follows the dispatch time) and skipped searches under load.
+
+Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
+follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on
+29 February runs once in four years).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from contentpack.cron import Cron, parse_cron
+from contentpack.spl.timeutil import parse_time_modifier
+
+__all__ = ["Gap", "Schedule", "Window", "schedule"]
+
+# A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
+SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
+_SAMPLES = tuple(SAMPLE_BASE + hour * 3600.0 for hour in range(7 * 24))
+_WEEK_SAMPLE = 8 * 86400.0
+_RARE_SAMPLE = (4 * 365 + 1 + 2) * 86400.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """One run (its dispatch time) and the [earliest, latest) it searches."""
+
+    run: float
+    earliest: float
+    latest: float
+
+    @property
+    def empty(self) -> bool:
+        """No time at all: latest at (empty) or before (inverted) earliest."""
+        return self.latest <= self.earliest
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Time no run searches: ``before``'s window ends at ``start``, ``after``'s begins at ``end``."""
+
+    before: Window
+    after: Window
+
+    @property
+    def start(self) -> float:
+        return self.before.latest
+
+    @property
+    def end(self) -> float:
+        return self.after.earliest
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A search's schedule: its cron and its dispatch window modifiers (``tz``: the search head's zone)."""
+
+    cron: Cron
+    earliest: str
+    latest: str
+    tz: str = "UTC"
+
+    def window(self, run_time: float) -> tuple[float, float]:
+        """[earliest, latest) of a run dispatched at ``run_time`` (raises ValueError for a bad modifier)."""
+        return (parse_time_modifier(self.earliest, run_time, self.tz),
+                parse_time_modifier(self.latest, run_time, self.tz))
+
+    @cached_property
+    def _week_runs(self) -> list[float]:
+        return list(self.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + _WEEK_SAMPLE))
+
+    @cached_property
+    def _sample_ticks(self) -> list[float]:
+        """The runs of eight days (a week of weekdays and one more), or hourly samples when it runs less."""
+        return self._week_runs if len(self._week_runs) >= 2 else list(_SAMPLES)
+
+    @cached_property
+    def lookback(self) -> float:
+        """The longest distance from a run back to its window's earliest time."""
+        return self.lookback_of(self.earliest)
+
+    def lookback_of(self, earliest: str) -> float:
+        """The longest distance from a run back to ``earliest`` resolved at the run (ValueError if invalid)."""
+        return max(t - parse_time_modifier(earliest, t, self.tz) for t in self._sample_ticks)
+
+    @cached_property
+    def longest_gap(self) -> float:
+        """The longest time between two runs (one week if it runs less often than that)."""
+        ticks = self._week_runs
+        if len(ticks) < 2:
+            return 7 * 86400.0
+        return max(b - a for a, b in zip(ticks, ticks[1:]))
+
+    @cached_property
+    def windows(self) -> tuple[Window, ...]:
+        """The sampled runs' windows, in run order (see the module docstring; ValueError for a bad modifier).
+        Real runs only, unlike ``_sample_ticks``: a window is judged at the times the scheduler dispatches."""
+        runs = self._week_runs
+        if len(runs) < 2:
+            runs = list(self.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + _RARE_SAMPLE))
+        return tuple(Window(run, *self.window(run)) for run in runs)
+
+    @cached_property
+    def empty_windows(self) -> tuple[Window, ...]:
+        """The sampled runs whose window holds no time: each searches nothing."""
+        return tuple(w for w in self.windows if w.empty)
+
+    @cached_property
+    def longest_uncovered(self) -> Gap | None:
+        """The longest stretch, between the first sampled window and the last, that no run's window holds
+        (windows taken in order of their earliest time, so an overlap of any two runs covers it); None when
+        the windows leave none. Empty windows search nothing and are left out."""
+        searched = sorted((w for w in self.windows if not w.empty), key=lambda w: (w.earliest, w.run))
+        longest: Gap | None = None
+        reach: Window | None = None  # the window reaching furthest so far
+        for window in searched:
+            if reach is not None and window.earliest > reach.latest:
+                gap = Gap(reach, window)
+                if longest is None or gap.length > longest.length:
+                    longest = gap
+            if reach is None or window.latest > reach.latest:
+                reach = window
+        return longest
+
+
+@lru_cache(maxsize=256)
+def schedule(cron: str, earliest: str, latest: str, tz: str = "UTC") -> Schedule:
+    """One Schedule per distinct setting (its lookback, gaps and windows are computed once per process);
+    raises CronError / ValueError when the cron or a modifier is not valid."""
+    parsed = Schedule(parse_cron(cron), earliest, latest, tz)
+    parsed.window(SAMPLE_BASE)  # fail now, not in the middle of a timeline
+    return parsed

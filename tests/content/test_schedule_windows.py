@@ -1,0 +1,145 @@
+"""CP066: every run of an inline schedule searches some time, and consecutive runs leave none unsearched.
+
+Splunk facts pinned here (the sources ``content/schedule.py`` cites): savedsearches.conf.spec resolves
+``dispatch.earliest_time``/``dispatch.latest_time`` relative to the dispatch (the cron tick); the Alerting Manual,
+"Alert scheduling tips" (https://help.splunk.com/splunk-enterprise/alert-and-respond/alerting-manual/9.0/
+create-alerts/alert-scheduling-tips): "When a search time range is shorter than the time range for the scheduled
+alert, an event might never be evaluated", and its own example (``-90m`` to ``-30m`` every hour) overlaps.
+A window with latest at or before earliest holds no time, so such a run searches nothing (assumed: Splunk's
+documentation does not say what a scheduled search with such a window returns; it cannot return an event).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.diagnostics import Severity
+from contentpack.content.model import Deployment
+from contentpack.content.schedule import schedule
+from contentpack.simulate import dispatch
+
+from .helpers import HUNTING, Validate, at, locate, only
+
+REPO = Path(__file__).resolve().parents[2]
+QUOTE = ('"When a search time range is shorter than the time range for the scheduled alert, an event might never '
+         'be evaluated" (Splunk Alerting Manual, "Alert scheduling tips")')
+
+
+def _schedule(pack: Path, cron: str, earliest: str, latest: str) -> None:
+    """Give the hunting detection an inline schedule (it has none: the type default applies)."""
+    text = (pack / HUNTING).read_text(encoding="utf-8")
+    assert "deployment:" not in text
+    block = (f"deployment:\n  scheduling:\n    cron_schedule: '{cron}'\n    earliest_time: '{earliest}'\n"
+             f"    latest_time: '{latest}'\n    schedule_window: auto\ntags:\n")
+    (pack / HUNTING).write_text(text.replace("tags:\n", block, 1), encoding="utf-8")
+
+
+def test_an_empty_window_is_an_error_at_earliest_time_naming_a_run(pack: Path, validate: Validate) -> None:
+    _schedule(pack, "*/10 * * * *", "-10m@m", "-10m@m")
+    result = validate(pack)
+    diagnostic = only(result, "CP066")
+    assert diagnostic.severity is Severity.ERROR and not result.ok
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-10m@m'"))
+    # the sample's first run is Thursday 2023-11-09 00:10 UTC; both modifiers resolve ten minutes before it
+    assert diagnostic.message == (
+        "every run of this schedule searches nothing: at the run on Thursday 00:10 UTC, earliest_time '-10m@m' "
+        "resolves to Thursday 00:00 UTC (10m before the run) and latest_time '-10m@m' resolves to Thursday 00:00 "
+        "UTC (10m before the run): an empty window (latest_time must resolve after earliest_time); the detection "
+        "can never fire")
+
+
+def test_an_inverted_window_is_an_error(pack: Path, validate: Validate) -> None:
+    _schedule(pack, "0 * * * *", "-5m", "-10m")
+    diagnostic = only(validate(pack), "CP066")
+    assert diagnostic.severity is Severity.ERROR
+    assert "an inverted window" in diagnostic.message and "the run on Thursday 01:00 UTC" in diagnostic.message
+    assert "earliest_time '-5m' resolves to Thursday 00:55 UTC (5m before the run)" in diagnostic.message
+    assert "latest_time '-10m' resolves to Thursday 00:50 UTC (10m before the run)" in diagnostic.message
+
+
+def test_some_empty_runs_are_counted(pack: Path, validate: Validate) -> None:
+    """``@d`` to ``now`` hourly: the midnight run's window is [00:00, 00:00), 8 of the 192 runs sampled."""
+    _schedule(pack, "0 * * * *", "@d", "now")
+    diagnostic = only(validate(pack), "CP066")
+    assert diagnostic.message.startswith("8 of its 192 sampled runs search nothing: at the run on Friday 00:00 UTC")
+    assert "can never fire" not in diagnostic.message
+
+
+def test_a_gap_between_windows_is_a_warning_with_its_length(pack: Path, validate: Validate) -> None:
+    _schedule(pack, "0 * * * *", "-30m@m", "now")
+    result = validate(pack)
+    diagnostic = only(result, "CP066")
+    assert diagnostic.severity is Severity.WARNING and result.ok
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-30m@m'"))
+    assert diagnostic.message == (
+        "consecutive runs' windows leave up to 30m unsearched: the window of the run on Thursday 01:00 UTC ends at "
+        "Thursday 01:00 UTC (latest_time 'now') and the next one, of the run on Thursday 02:00 UTC, starts at "
+        f"Thursday 01:30 UTC (earliest_time '-30m@m'); {QUOTE}. Reach earliest_time further back or run more often")
+
+
+def test_the_weekend_a_business_hours_schedule_skips_is_its_longest_gap(pack: Path, validate: Validate) -> None:
+    """Every 15 minutes 09:00-17:45 on weekdays over yesterday 08:00 to now: Friday 17:45 to Sunday 08:00."""
+    _schedule(pack, "*/15 9-17 * * 1-5", "-1d@d+8h", "now")
+    diagnostic = only(validate(pack), "CP066")
+    assert diagnostic.severity is Severity.WARNING
+    assert diagnostic.message.startswith(
+        "consecutive runs' windows leave up to 1d14h15m unsearched: the window of the run on Friday 17:45 UTC ends "
+        "at Friday 17:45 UTC (latest_time 'now') and the next one, of the run on Monday 09:00 UTC, starts at Sunday "
+        "08:00 UTC")
+
+
+@pytest.mark.parametrize(("cron", "earliest", "latest"), [
+    ("0 * * * *", "-70m@m", "-10m@m"),       # ESCU's defaults: each hour's window starts where the last ended
+    ("*/10 * * * *", "-80m@m", "-10m@m"),    # this repository's pack: windows overlap
+    ("*/10 * * * *", "-20m@m", "-10m@m"),    # this repository's pack: contiguous
+    ("30 * * * *", "-90m", "-30m"),          # the Alerting Manual's example
+    ("5 0 * * *", "-1d@d", "@d"),            # daily over yesterday
+    ("0 0 1 * *", "-1mon@mon", "@mon"),      # monthly over last month (sampled beyond a week)
+])
+def test_contiguous_and_overlapping_windows_are_fine(pack: Path, validate: Validate, cron: str, earliest: str,
+                                                     latest: str) -> None:
+    _schedule(pack, cron, earliest, latest)
+    assert validate(pack).diagnostics == []
+
+
+def test_unparsable_schedules_are_left_to_cp062_and_cp063(pack: Path, validate: Validate) -> None:
+    _schedule(pack, "99 * * * *", "-10m@m", "-10m@m")
+    assert [d.rule for d in validate(pack).diagnostics] == ["CP062"]
+
+
+def test_the_type_defaults_leave_no_gap_and_are_not_judged(pack: Path, validate: Validate) -> None:
+    """Every type's default (contentctl's, ``Deployment.default_for``) is contiguous; a detection without an
+    inline block is not reported whatever the defaults would be."""
+    for kind in ("TTP", "Anomaly", "Hunting", "Correlation"):
+        scheduling = Deployment.default_for(kind).scheduling
+        defaults = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time)
+        assert not defaults.empty_windows and defaults.longest_uncovered is None
+    assert validate(pack).diagnostics == []
+
+
+def test_the_rule_and_the_simulation_share_one_schedule() -> None:
+    """simulate.dispatch keeps its public names, and they are content.schedule's."""
+    assert dispatch.Schedule is schedule("0 * * * *", "-70m@m", "-10m@m").__class__
+    assert dispatch.__all__ == ["Schedule", "deployment_of", "schedule_of"]
+
+
+def test_the_repository_s_own_pack_has_no_blind_schedule() -> None:
+    from contentpack.content.validate import validate_pack
+
+    result = validate_pack(REPO)
+    assert result.pack is not None and sum(d.has_inline_deployment for d in result.pack.detections) >= 6
+    assert [d.render() for d in result.diagnostics] == []
+
+
+def test_cli_reports_an_empty_window_at_its_position(pack: Path) -> None:
+    _schedule(pack, "*/10 * * * *", "-10m@m", "-10m@m")
+    out = subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(pack)],
+                         capture_output=True, text=True)
+    line, col = locate(pack, HUNTING, "'-10m@m'")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    expected = f"{HUNTING}:{line}:{col}: error[CP066]: every run of this schedule searches nothing"
+    assert expected in out.stdout + out.stderr
