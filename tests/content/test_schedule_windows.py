@@ -81,6 +81,18 @@ def test_a_gap_between_windows_is_a_warning_with_its_length(pack: Path, validate
         f"Thursday 01:30 UTC (earliest_time '-30m@m'); {QUOTE}. Reach earliest_time further back or run more often")
 
 
+def test_a_search_with_its_own_earliest_is_not_judged_by_its_schedule(pack: Path, validate: Validate) -> None:
+    """``earliest=``/``latest=`` written in the search replace the dispatch window where it runs (SPL Search
+    Reference, "Time modifiers": "When you use a time modifier in the SPL syntax, that time overrides the time
+    specified in the Time Range Picker"; the simulation does the same), so the schedule's gap says nothing."""
+    _schedule(pack, "0 * * * *", "-30m@m", "now")
+    text = (pack / HUNTING).read_text(encoding="utf-8")
+    own = text.replace("  `azure_monitor_aad` operationName=", "  `azure_monitor_aad` earliest=-1h@h operationName=", 1)
+    (pack / HUNTING).write_text(own, encoding="utf-8")
+    assert "earliest=-1h@h" in (pack / HUNTING).read_text(encoding="utf-8")
+    assert [d.render() for d in validate(pack).diagnostics] == []
+
+
 def test_the_weekend_a_business_hours_schedule_skips_is_its_longest_gap(pack: Path, validate: Validate) -> None:
     """Every 15 minutes 09:00-17:45 on weekdays over yesterday 08:00 to now: Friday 17:45 to Sunday 08:00."""
     _schedule(pack, "*/15 9-17 * * 1-5", "-1d@d+8h", "now")

@@ -435,13 +435,30 @@ def _resolved(key: str, modifier: str, epoch: float, run: float) -> str:
     return f"{key} {modifier!r} resolves to {_moment(epoch)} UTC ({relation})"
 
 
+def _sets_its_own_time_range(analysis: SplAnalysis, search: str) -> bool:
+    """Whether the search's first command writes ``earliest=``/``latest=``: they replace the dispatch window
+    where the search runs (SPL Search Reference, "Time modifiers": "When you use a time modifier in the SPL
+    syntax, that time overrides the time specified in the Time Range Picker", and a missing ``latest`` is then
+    ``now``; the simulation does the same), so the schedule's windows say nothing about what it searches. A
+    search that cannot be expanded, split or parsed counts as not setting one (CP024/CP060 report it)."""
+    from contentpack.spl.commands.search import SearchCommand
+    from contentpack.spl.parser import command_alone
+
+    expanded = analysis.expanded_text(search)
+    segments = analysis.segments(expanded) if expanded is not None else None
+    if expanded is None or not segments:
+        return False
+    first = command_alone(segments[0].text, 0, expanded.lstrip().startswith("|")).command
+    return isinstance(first, SearchCommand) and (first.bounds.earliest is not None or first.bounds.latest is not None)
+
+
 def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP066 (see the module docstring)."""
     from contentpack.content.schedule import schedule
     from contentpack.cron import CronError
 
     for detection in context.pack.detections:
-        if not detection.has_inline_deployment:
+        if not detection.has_inline_deployment or _sets_its_own_time_range(context.spl, detection.search):
             continue
         scheduling = detection.effective_deployment.scheduling
         try:
