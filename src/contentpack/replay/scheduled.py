@@ -31,7 +31,6 @@ from contentpack.content.naming import stanza_name
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult
-from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.timeline import event_time
 
 SHOWN = 3  # notables or rows shown in a failure's detail
@@ -71,8 +70,8 @@ def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, i
         notables=notables, risk_by_object=result.risk_scores(), risk_events=len(result.risk),
         first_event=min(result.first_matched.values(), default=index.first_time),
         first_alert=min(alerts) if alerts else None,
-        raises_alerts=deployment_of(detection).notable is not None
-        or (deployment_of(detection).rba_enabled and detection.rba is not None),
+        raises_alerts=detection.effective_deployment.notable is not None
+        or (detection.effective_deployment.rba_enabled and detection.rba is not None),
     )
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
 from contentpack.content.naming import expand_percent_tokens, notable_title, severity, stanza_name
-from contentpack.simulate.dispatch import deployment_of
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import fill_tokens, token_text
 from contentpack.spl.values import Value
@@ -55,7 +54,7 @@ def _objects(row: Mapping[str, Value], pairs: tuple[tuple[str, str], ...]) -> tu
 
 def notable_for(app: AppConfig, detection: Detection, row: Mapping[str, Value], run_time: float,
                 window: tuple[float, float]) -> Notable:
-    action = deployment_of(detection).notable
+    action = detection.effective_deployment.notable
     title = notable_title(detection, action) if action else detection.name
     description = expand_percent_tokens(action.rule_description, detection) if action else detection.description
     rba = detection.rba

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
-from contentpack.simulate.dispatch import Schedule, deployment_of, schedule_of
+from contentpack.simulate.dispatch import Schedule, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
@@ -433,7 +433,7 @@ class _State:
                  window: tuple[float, float]) -> None:
         """Each row that passes throttling raises the detection's notable and writes its risk events."""
         detection = plan.detection
-        deployment = deployment_of(detection)
+        deployment = detection.effective_deployment
         for row in rows:
             if not plan.throttle.admit(row, run_time):
                 continue
