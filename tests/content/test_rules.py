@@ -389,3 +389,28 @@ def test_cp048_risk_from_only_on_correlation(pack: Path, validate: Validate) -> 
     edit(pack, HUNTING, "  expected_results: 1\n", "  expected_results: 1\n" + risk_from)
     finding = only(validate(pack), "CP048")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "risk_from:"))
+
+
+def test_cp053_attack_data_under_a_sourcetype_no_data_source_has(pack: Path, validate: Validate) -> None:
+    """The replay indexes each attack-data file under its sourcetype and the search reads its data sources' one,
+    so a misspelt sourcetype made the test fail with no row and no hint; now validate says where and why."""
+    edit(pack, TTP, "    sourcetype: azure:monitor:aad\n", "    sourcetype: azure:monitor:add\n")
+    result = validate(pack)
+    finding = only(result, "CP053")
+    assert finding.severity is Severity.WARNING and result.ok  # a search may read several sourcetypes
+    assert at(finding) == (TTP, *locate(pack, TTP, "azure:monitor:add"))
+    assert finding.message == (
+        "attack data sourcetype 'azure:monitor:add' is not the sourcetype of the detection's data sources "
+        "(azure:monitor:aad) (did you mean 'azure:monitor:aad'?): the replay indexes this file under it, where the "
+        "detection's search does not look")
+
+
+def test_cp053_leaves_correlation_tests_alone(pack: Path, validate: Validate) -> None:
+    """A correlation search reads the risk index its risk_from detections write, not its tests' files."""
+    text = (pack / CORRELATION).read_text(encoding="utf-8")
+    assert "sourcetype: azure:monitor:aad" in text and "\ndata_source:" not in text
+    text = text.replace("sourcetype: azure:monitor:aad", "sourcetype: other")
+    (pack / CORRELATION).write_text(text.replace("type: Correlation\n", "type: Correlation\ndata_source:\n"
+                                                 "- Azure Active Directory Sign-in activity\n", 1), encoding="utf-8")
+    result = validate(pack)
+    assert [d.render() for d in result.diagnostics] == []  # the data source is known, and still no CP053

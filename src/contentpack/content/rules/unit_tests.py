@@ -1,13 +1,16 @@
 """Detection tests: local attack data exists (CP046), expected_rows name result fields (CP047), risk_from
-names detections and belongs to Correlation detections (CP048)."""
+names detections and belongs to Correlation detections (CP048), attack data is indexed under a sourcetype of the
+detection's data sources (CP053)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.rules import RuleContext
+from contentpack.content.rules.search import data_source_entries
+from contentpack.content.rules.spl_checks import did_you_mean
 from contentpack.content.rules.spl_text import output_fields
 
 _REMOTE = ("http://", "https://")
@@ -89,4 +92,29 @@ def risk_from_valid(context: RuleContext) -> Iterator[Diagnostic]:
                     )
 
 
-RULES = (attack_data_exists, expected_rows_fields, risk_from_valid)
+def attack_data_sourcetype(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP053 (warning): a test's attack data is indexed under a sourcetype one of the detection's data sources
+    has. The replay (like contentctl's test runs) indexes each file under its ``sourcetype``, and the detection's
+    search reads its data sources' sourcetype (its macro, e.g. ``azure_monitor_aad``), so data under another one
+    is never seen: the test fails with no row and no hint why. A warning, not an error: a search may read several
+    sourcetypes. Correlation detections read the risk index, not their tests' files, and are left alone."""
+    pack = context.pack
+    for detection in pack.detections:
+        if detection.type == "Correlation" or not detection.tests:
+            continue
+        sources = [pack.data_source(name) for name in data_source_entries(detection)]
+        known = {source.sourcetype for source in sources if source is not None}
+        if not known or None in sources:  # no data source, or an unknown one (CP043)
+            continue
+        for t_index, test in enumerate(detection.tests):
+            for a_index, attack_data in enumerate(test.attack_data):
+                sourcetype = attack_data.sourcetype
+                if sourcetype not in known:
+                    yield warning(
+                        detection.source.at("tests", t_index, "attack_data", a_index, "sourcetype"), "CP053",
+                        f"attack data sourcetype '{sourcetype}' is not the sourcetype of the detection's data "
+                        f"sources ({', '.join(sorted(known))}){did_you_mean(sourcetype, known)}: the replay indexes "
+                        "this file under it, where the detection's search does not look")
+
+
+RULES = (attack_data_exists, expected_rows_fields, risk_from_valid, attack_data_sourcetype)
