@@ -186,16 +186,17 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
             missing = sorted({t for t in rba_message_tokens(rba.message) if t and t not in fields})
             if missing:
                 yield warning(detection.source.at("rba", "message"), "CP029",
-                            f"rba message token(s) {', '.join(f'${t}$' for t in missing)} name no result field of "
-                            f"the search, so the risk message has nothing to show there {known}")
+                              f"rba message token(s) {', '.join(f'${t}$' for t in missing)} name no result field "
+                              f"of the search, so the risk message has nothing to show there {known}")
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, text in (("name", drilldown.name), ("search", drilldown.search)):
-                missing = sorted({t for t in scan_tokens(text).tokens if t not in fields and not t.startswith("info_")})
+                tokens = scan_tokens(text).tokens
+                missing = sorted({t for t in tokens if t not in fields and not t.startswith("info_")})
                 if missing:
                     yield warning(detection.source.at("drilldown_searches", index, key), "CP029",
-                                f"drilldown {key} token(s) {', '.join(f'${t}$' for t in missing)} name no result "
-                                f"field of the search: ES leaves them unfilled, and the drilldown finds nothing "
-                                f"{known}")
+                                  f"drilldown {key} token(s) {', '.join(f'${t}$' for t in missing)} name no result "
+                                  f"field of the search: ES leaves them unfilled, and the drilldown finds nothing "
+                                  f"{known}")
         if throttling is not None:
             for index, name in enumerate(throttling.fields):
                 if name not in fields:

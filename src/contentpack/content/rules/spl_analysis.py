@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from contentpack.content.model import Pack
 from contentpack.content.spl_macros import pack_macros
 from contentpack.spl import SplError
+from contentpack.spl.ast import Command
 from contentpack.spl.lexer import Segment, split_pipeline
 from contentpack.spl.macros import Expanded, MacroTable, expand_text, macro_table
-from contentpack.spl.parser import check_expanded, expand_for_check, located
+from contentpack.spl.parser import check_expanded, command_alone, expand_for_check, located
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_answers import StoredAnswers
@@ -63,6 +64,17 @@ class SplAnalysis:
             except SplError:
                 self._segments[expanded_text] = None
         return self._segments[expanded_text]
+
+    def command(self, expanded_text: str, index: int) -> Command | None:
+        """The ``index``-th command of an expanded text, parsed on its own as the syntax check keys it
+        (``spl.parser.command_alone``: its text, its place, whether the pipeline starts with ``|``), so a rule
+        reading commands shares that parse; None when the text cannot be split or the command does not parse
+        (CP060's finding)."""
+        segments = self.segments(expanded_text)
+        if segments is None or index >= len(segments):
+            return None
+        leading_pipe = expanded_text.lstrip().startswith("|")
+        return command_alone(segments[index].text, min(index, 2), leading_pipe).command
 
     def problems(self, text: str) -> list[SplError]:
         """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""

@@ -306,18 +306,14 @@ def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
     or CP061's, and a text whose macros cannot be expanded is CP024's."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import LookupCommand, missing_columns
-    from contentpack.spl.parser import command_alone
 
     expanded_text = analysis.expanded_text(parsed)
     if expanded_text is None or "lookup" not in expanded_text.lower():
         return
-    segments = analysis.segments(expanded_text)
-    leading_pipe = expanded_text.lstrip().startswith("|")
-    for index, segment in enumerate(segments or ()):
+    for index, segment in enumerate(analysis.segments(expanded_text) or ()):
         if "lookup" not in segment.text.lower():
             continue
-        command = command_alone(segment.text, min(index, 2), leading_pipe).command
-        for node in nodes_of(command, LookupCommand):  # a lookup inside a subsearch is checked too
+        for node in nodes_of(analysis.command(expanded_text, index), LookupCommand):  # a lookup inside a subsearch is checked too
             lookup = tables.get(node.table)
             if lookup is None or not lookup.fields_list:  # another app's table; an unreadable CSV is CP014's
                 continue
@@ -336,19 +332,13 @@ def search_time_rules(context: RuleContext) -> Iterator[Diagnostic]:
     from contentpack.spl.exprparser import parse_eval_text
 
     positions = _Positions(context.root)
-    answers: dict[tuple[str, str], SplError | None] = {}  # data sources sharing a sourcetype repeat their fields
     for source in context.pack.data_sources:
         for index, calc in enumerate(source.search_time.calculated_fields):
-            key = (calc.field, calc.expression)
-            if key not in answers:
-                try:
-                    parse_eval_text(calc.expression, f"EVAL-{calc.field}")
-                    answers[key] = None
-                except SplError as exc:
-                    answers[key] = exc
-            problem = answers[key]
-            if problem is None:
+            try:
+                parse_eval_text(calc.expression, f"EVAL-{calc.field}")
                 continue
+            except SplError as exc:
+                problem = exc
             finding = rule_and_message(problem, f"data source '{source.name}'", frozenset())
             if finding is not None:  # None: a Splunk function the engine lacks (the engine set-up names it)
                 node: NodePath = ("search_time", "calculated_fields", index, "expression")
@@ -442,13 +432,9 @@ def _sets_its_own_time_range(analysis: SplAnalysis, search: str) -> bool:
     ``now``; the simulation does the same), so the schedule's windows say nothing about what it searches. A
     search that cannot be expanded, split or parsed counts as not setting one (CP024/CP060 report it)."""
     from contentpack.spl.commands.search import SearchCommand
-    from contentpack.spl.parser import command_alone
 
     expanded = analysis.expanded_text(search)
-    segments = analysis.segments(expanded) if expanded is not None else None
-    if expanded is None or not segments:
-        return False
-    first = command_alone(segments[0].text, 0, expanded.lstrip().startswith("|")).command
+    first = analysis.command(expanded, 0) if expanded is not None else None
     return isinstance(first, SearchCommand) and (first.bounds.earliest is not None or first.bounds.latest is not None)
 
 
