@@ -16,9 +16,10 @@ Why the ``regex`` package rather than ``re``: it takes a per-call ``timeout``, s
 (``search _raw=*e*e*e*zzz``) ends with a clear error instead of running for minutes; RE2 bindings would be
 linear-time but refuse lookarounds and back-references that PCRE patterns use. Measured side by side in
 ``benchmarks/bench_regex.py``. The spelling translation below stays (``regex`` follows Python's syntax).
-Anything that cannot compile is reported as an :class:`SplRuntimeError` naming the pattern, never a traceback;
-a pattern written in the search itself (a quoted literal) that is certainly not PCRE is a syntax error found when
-the search is parsed (:func:`check_literal`).
+Anything that cannot compile is reported naming the pattern, never a traceback: as invalid
+(:class:`SplRuntimeError`) when PCRE would refuse it too, else as unsupported (:func:`compile_pcre`); a pattern
+written in the search itself (a quoted literal) that is certainly not PCRE is a syntax error found when the search
+is parsed (:func:`compile_literal`).
 
 Replacement strings (``replace()``, ``rex mode=sed``) use ``\\1``..``\\9`` for groups and ``\\\\`` for a
 backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions);
@@ -249,29 +250,29 @@ def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, com
             offset=offset, command=command) from None
 
 
-def check_literal(pattern: str, *, offset: int | None, command: str | None) -> None:
-    """Refuse, as an :class:`SplSyntaxError` at ``offset``, a pattern written in the search that PCRE cannot compile.
+def compile_literal(pattern: str, *, offset: int | None, command: str | None) -> Pcre:
+    """:func:`compile_pcre` of a pattern written in the search, where what it calls invalid is a syntax error.
 
     The one parse-time check of regular-expression literals (``rex``, ``regex``, ``makemv tokenizer=``, and the
     eval functions that declare a pattern argument, e.g. ``match(x, "(a")``): Splunk refuses such a search
     before it runs, so ``validate`` reports it (CP060) rather than ``replay`` failing on it later. Only certain
-    mistakes count: the pattern fails to compile here *and* :func:`~contentpack.spl.pcre_syntax.certain_mistake`
-    names a PCRE compile error; a pattern our translation cannot handle but PCRE may accept is left to run time,
-    as before (a validator must never reject what Splunk accepts).
+    mistakes count, as :func:`compile_pcre` decides them; a pattern it calls unsupported (valid PCRE, perhaps,
+    that the translation cannot handle) raises :class:`SplUnsupportedError`, which a validator leaves alone (it
+    must never reject what Splunk accepts).
     """
     try:
-        _compile(pattern, 0)
-    except (regex.error, OverflowError, RecursionError):
-        mistake = certain_mistake(pattern)
-        if mistake is not None:
-            raise SplSyntaxError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
-                                 f"{mistake.position} of the pattern", offset=offset, command=command) from None
+        return compile_pcre(pattern, offset=offset, command=command)
+    except SplRuntimeError as exc:  # compile_pcre's "invalid": a mistake PCRE reports too
+        raise SplSyntaxError(exc.message, offset=offset, command=command) from None
 
 
-def compile_literal(pattern: str, *, offset: int | None, command: str | None) -> Pcre:
-    """:func:`compile_pcre` of a pattern written in the search, after :func:`check_literal`."""
-    check_literal(pattern, offset=offset, command=command)
-    return compile_pcre(pattern, offset=offset, command=command)
+def check_literal(pattern: str, *, offset: int | None, command: str | None) -> None:
+    """:func:`compile_literal` where only the verdict matters (eval functions compile their pattern when they
+    run): a certain mistake is a syntax error now, an unsupported pattern is left to run time."""
+    try:
+        compile_literal(pattern, offset=offset, command=command)
+    except SplUnsupportedError:
+        pass
 
 
 def _shown(pattern: str) -> str:
