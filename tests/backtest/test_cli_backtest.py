@@ -135,6 +135,9 @@ def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureF
     (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),
     (["--events", str(SINGLE), "--from", "2026-10-14", "--to", "2026-10-13"], "--to must be after --from"),
     (["--events", str(SINGLE), "--detection", "No Such"], "--detection: no detection named 'No Such'"),
+    # a name copied with a different case gets the pack's spelling back
+    (["--events", str(SINGLE), "--detection", DECLINED.upper()],
+     f"no detection named {DECLINED.upper()!r} (did you mean {DECLINED!r}?)"),
 ])
 def test_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str],
                       monkeypatch: pytest.MonkeyPatch) -> None:

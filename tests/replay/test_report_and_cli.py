@@ -88,7 +88,14 @@ def test_cli_exit_1_on_invalid_content(pack_copy: Path, capsys: pytest.CaptureFi
 
 def test_cli_exit_2_on_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(REPO), "--detection", "No Such Detection"]) == 2
-    assert "no detection named 'No Such Detection'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no detection named 'No Such Detection'" in err and "did you mean" not in err  # nothing close
+    # the README's table adds the error code to a name: the error gives the pack's name back
+    readme_name = "Entra ID User Declined OAuth Application Consent (AADSTS65004)"
+    assert main(["replay", "--root", str(REPO), "--detection", readme_name, "--detection", "Nope"]) == 2
+    assert capsys.readouterr().err == (
+        f"contentpack replay: error: --detection: no detection named {readme_name!r} (did you mean "
+        "'Entra ID User Declined OAuth Application Consent'?); --detection: no detection named 'Nope'\n")
     assert main(["replay", "--root", str(tmp_path)]) == 2
     assert "contentpack replay:" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:

@@ -27,7 +27,8 @@ from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
-from contentpack.cli.common import SETUP_FAILED, print_diagnostics, print_failure, usage_error
+from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
+                                    usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.printable import printable
 from contentpack.content.config import CONFIG_FILE
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         return exc.status
     named, unknown = select_detections(pack, args.detection)
     if unknown:
-        return usage_error("backtest", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
+        return unknown_detections("backtest", unknown, (detection.name for detection in pack.detections))
     try:
         start, end = _moment(args.start, "--from"), _moment(args.end, "--to")
         if start is not None and end is not None:

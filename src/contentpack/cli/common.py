@@ -29,6 +29,16 @@ def usage_error(command: str, message: str) -> int:
     return USAGE
 
 
+def unknown_detections(command: str, unknown: Sequence[str], known: Iterable[str]) -> int:
+    """The usage error for ``--detection`` names the pack lacks, each with the closest name it has: a name copied
+    with a word more or a different case is the usual slip."""
+    from contentpack.content.rules.spl_checks import did_you_mean  # only on this error path
+
+    names = sorted(known)
+    return usage_error(command, "; ".join(f"--detection: no detection named {name!r}{did_you_mean(name, names)}"
+                                          for name in unknown))
+
+
 def pack_root(command: str, root: Path | None, start: Path | None = None) -> Path | int:
     """The pack a command works on (``--root``, else found from ``start`` or the cwd upwards), or the exit
     status of the usage error already printed."""

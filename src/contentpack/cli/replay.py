@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from contentpack.cli.common import usage_error
+from contentpack.cli.common import unknown_detections
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
 from contentpack.cli.report_file import junit_problem, write_junit
 from contentpack.content.config import CONFIG_FILE
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return exc.status
     detections, unknown = select_detections(pack, args.detection)
     if unknown:
-        return usage_error("replay", "; ".join(f"--detection: no detection named {name!r}" for name in unknown))
+        return unknown_detections("replay", unknown, (detection.name for detection in pack.detections))
     refused = junit_problem("replay", args.junit)
     if refused is not None:
         return refused
