@@ -11,6 +11,7 @@ MarkupError"). A leaf module, so the reports below the command line share it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,3 +43,11 @@ def cell(text: str) -> Text:
     from rich.text import Text  # here: the commands that print no table (validate, build) need not load rich
 
     return Text(printable(text))
+
+
+def lines_cell(values: Iterable[str]) -> Text:
+    """A table cell holding several values (a multivalue field), one per line, as Splunk shows them: each value
+    escaped on its own, so a newline inside a value never reads as the start of another value."""
+    from rich.text import Text
+
+    return Text("\n".join(printable(value) for value in values))

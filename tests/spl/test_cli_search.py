@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,30 @@ def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFix
     assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
     status, _, err = run(capsys, "* | iplocation src", "--no-pack", "--events", str(events))
     assert status == 2 and "iplocation needs a GeoIP database" in err
+
+
+def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixture[str]) -> None:
+    """`| makeresults` runs without --events, at the clock's time as Splunk's ``now()`` is when a search runs
+    (Search Reference, makeresults: "_time ... the time the search was run")."""
+    before = time.time()
+    status, out, err = run(capsys, '| makeresults | eval now=now()', "--no-pack", "--format", "json")
+    rows = json.loads(out)
+    assert status == 0 and err == "" and len(rows) == 1
+    assert int(before) - 1 <= rows[0]["_time"] == rows[0]["now"] <= time.time() + 1
+
+
+def test_no_events_and_no_rows_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "index=main | table user", "--no-pack")
+    assert status == 0 and "0 result(s)" in out
+    assert err == ("contentpack search: hint: no results, and no --events were given: only a search that makes its "
+                   "own rows ('| makeresults', '| inputlookup') returns any without them\n")
+
+
+def test_table_shows_a_multivalue_field_one_value_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A multivalue field's values stack in their cell, as Splunk's results table shows them; a newline inside
+    one value stays escaped, so the two never look alike."""
+    status, out, _ = run(capsys, '| makeresults | eval mv=split("a,b", ","), one="l1\nl2" | fields - _time',
+                         "--no-pack")
+    lines = out.splitlines()
+    assert status == 0
+    assert lines[3] == "│ a  │ l1\\nl2 │" and lines[4] == "│ b  │        │", out

@@ -1,7 +1,7 @@
 """`contentpack search 'SPL' --events FILE`: run SPL against a log file with no Splunk server.
 
-Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. Errors print as
-``contentpack search: <message> (column N)`` and exit 2.
+Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. A search that does
+not parse is a usage error (``contentpack search: error: <message> (column N)``, exit 2).
 
 Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
 pack's macros with the generated ``<name>_filter`` macros, its lookups and its data sources' search-time
@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from rich.table import Table
 
 from contentpack.cli.common import SETUP_FAILED, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.printable import cell, printable
+from contentpack.printable import cell, lines_cell, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -56,8 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run an SPL search over events from files, as Splunk would at search time.",
     )
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
-    parser.add_argument("--events", action="append", required=True, metavar="FILE",
-                        help="JSON lines, JSON array or text file (repeatable)")
+    parser.add_argument("--events", action="append", default=[], metavar="FILE",
+                        help="JSON lines, JSON array or text file (repeatable); none for a search that makes its "
+                        "own rows ('| makeresults ...', '| inputlookup ...')")
     parser.add_argument("--sourcetype", default="azure:monitor:aad")
     parser.add_argument("--source", default=None,
                         help="source field value (default: the pack's data-source source for the sourcetype, "
@@ -189,13 +191,16 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _cell(name: str, value: Value, tz: str) -> str:
+def _values(name: str, value: Value, tz: str) -> list[str]:
+    """A field's values as text (one per value of a multivalue field); ``_time`` as a date."""
+    if value is None:
+        return [""]
     if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+            return [strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)]
         except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
-            return to_str(value) or ""
-    return "\n".join(to_str(v) or "" for v in mv_values(value))
+            return [to_str(value) or ""]
+    return [to_str(v) or "" for v in mv_values(value)]
 
 
 def _json_value(value: Value) -> object:
@@ -215,13 +220,15 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(shown)
         for row in rows:
-            writer.writerow([_cell(f, row.get(f), tz) if row.get(f) is not None else "" for f in shown])
+            writer.writerow(["\n".join(_values(f, row.get(f), tz)) for f in shown])  # as Splunk exports them
         return buffer.getvalue().rstrip("\n")
-    table = Table(show_lines=False)
+    cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows]
+    # a rule between rows once a cell spans lines, or its values would read as the next row's
+    table = Table(show_lines=any(len(values) > 1 for row in cells for values in row))
     for name in shown:
         table.add_column(cell(name), overflow="fold")
-    for row in rows:
-        table.add_row(*[cell(_cell(f, row.get(f), tz) if row.get(f) is not None else "") for f in shown])
+    for row_cells in cells:
+        table.add_row(*[lines_cell(values) for values in row_cells])
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
     console.print(f"{len(rows)} result(s)")
@@ -257,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
-        hints = [] if results.rows else _hints(engine, args.spl, pack is not None)
+        hints = [] if results.rows else _hints(engine, args.spl, pack is not None, bool(args.events))
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -298,8 +305,12 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
     return engine
 
 
-def _hints(engine: Engine, spl: str, with_pack: bool) -> list[str]:
-    """Why an empty result may be a setup problem: fields the search needs that no event has."""
+def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool) -> list[str]:
+    """Why an empty result may be a setup problem: no events given, or fields the search needs that no event
+    has."""
+    if not with_events:
+        return ["no results, and no --events were given: only a search that makes its own rows "
+                "('| makeresults', '| inputlookup') returns any without them"]
     out = []
     for field in absent_fields(engine.parse(spl), engine.field_names()):
         others = [s for s in field.sources if s != field.name]
@@ -314,7 +325,8 @@ def _hints(engine: Engine, spl: str, with_pack: bool) -> list[str]:
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:
-    """The search time: --now, else one second after the newest event (replays are then repeatable)."""
+    """The search time: --now, else one second after the newest event (replays are then repeatable), else (no
+    events) the clock, as Splunk's ``now()`` is when a search runs."""
     if args.now is not None:
         try:
             return parse_time_modifier(args.now, 0.0, args.tz)
@@ -323,4 +335,6 @@ def _now(engine: Engine, args: argparse.Namespace) -> float:
     # streamed files are not held, so ask every event, as the replay does for its attack data
     value = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0].get("newest")
     newest = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    return (newest if newest is not None else 0.0) + 1.0
+    if newest is None:
+        return float(int(time.time())) if not args.events else 1.0
+    return newest + 1.0
