@@ -101,3 +101,20 @@ def test_the_page_is_self_contained() -> None:
     assert "<script" not in page.replace("&lt;script", "") and "http://" not in page.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert "default-src 'none'" in page and 'rel="icon" href="data:,"' in page
+
+
+def test_a_long_period_scrolls_the_chart_not_the_page(tmp_path: Path) -> None:
+    """Ninety days of bars are wider than a window: the chart scrolls in its own box, and the page (tables,
+    legend) stays the window's width."""
+    days = [f"2026-{8 + i // 30:02d}-{1 + i % 30:02d}" for i in range(90)]
+    cells = [DayCounts("Declined Consent", day, 24, 1, 1, 1) for day in days]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7979e9), cells=cells, detections=["Declined Consent"],
+                       totals={}, risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      page: [document.documentElement.scrollWidth, window.innerWidth],
+      box: (b => [b.scrollWidth, b.clientWidth])(document.querySelector('.chart')),
+      bars: document.querySelectorAll('#chart rect.bar').length})""").value)
+    assert shown["page"][0] <= shown["page"][1]
+    assert shown["box"][0] > shown["box"][1]  # the chart is wider than its box, which scrolls
+    assert shown["bars"] == 90

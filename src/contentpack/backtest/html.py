@@ -27,6 +27,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: #666; } .legend span { display: inline-block; margin-right: 14px; }
 .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
+.chart { overflow-x: auto; max-width: 100%; }
 """
 
 
@@ -50,7 +51,8 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
     peak = -(-peak // 4) * 4  # four whole-number grid steps
     left, top, height, bar, gap = 48, 12, 220, 28, 14
     width = left + max(len(days), 1) * (bar + gap) + gap
-    parts = [f'<svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 48}" '
+    # one bar per day keeps bars readable; a long period scrolls inside its box, not the page
+    parts = [f'<div class="chart"><svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 48}" '
              f'role="img" aria-label="Notables per detection per day">']
     for step in range(5):  # horizontal grid with values
         value = peak * step / 4
@@ -70,7 +72,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
         parts.append(f'<text x="{x + bar / 2}" y="{top + height + 14}" text-anchor="end" '
                      f'transform="rotate(-35 {x + bar / 2} {top + height + 14})">{_e(day[5:])}</text>')
     parts.append(f'<line x1="{left}" x2="{width}" y1="{top + height}" y2="{top + height}" stroke="#999"/>')
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     legend = "".join(f'<span><i class="swatch" style="background:{palette[name]}"></i>{_e(name)}</span>'
                      for name in detections)
     return "".join(parts) + f'<div class="legend">{legend}</div>'
