@@ -28,7 +28,7 @@ def test_valid_pack_exits_0_from_inside_the_pack(pack: Path) -> None:
     out = run_cli(cwd=pack / "detections")  # the root is found by walking up to contentpack.yml
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines() == [
-        "valid: 0 error(s), 0 warning(s) (3 detections, 2 macros, 1 stories, 1 data sources, 1 lookups)"
+        "valid: 0 error(s), 0 warning(s) (3 detections, 2 macros, 1 story, 1 data source, 1 lookup)"
     ]
 
 

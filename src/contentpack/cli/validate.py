@@ -61,13 +61,21 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
     return prefixes
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 story``, ``2 stories``: the summary is read by people."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
 def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
     errors = sum(1 for d in shown if d.severity.value == "error")
     warnings = len(shown) - errors
     pack = result.pack
     scope = (
-        f"{len(pack.detections)} detections, {len(pack.macros)} macros, {len(pack.stories)} stories, "
-        f"{len(pack.data_sources)} data sources, {len(pack.lookups)} lookups"
+        ", ".join(_count(len(items), noun) for items, noun in (
+            (pack.detections, "detection"), (pack.macros, "macro"), (pack.stories, "story"),
+            (pack.data_sources, "data source"), (pack.lookups, "lookup")))
         if pack is not None
         else "pack configuration invalid"
     )
