@@ -13,6 +13,8 @@ import pytest
 
 from contentpack.cli import main
 from contentpack.cli.common import SETUP_FAILED
+from contentpack.esapp import builder
+from contentpack.esapp.output import OutputError
 
 REPO = Path(__file__).resolve().parents[1]
 VALID = REPO / "tests" / "content" / "fixtures" / "valid"
@@ -116,6 +118,36 @@ def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, 
     assert status == 1 and refused["ok"] is False and refused["diagnostics"] == built["diagnostics"]
     assert "does not look like a build output" in refused["summary"] and "--force" in refused["summary"]
     assert (apps / "Splunk_TA_x").is_dir()
+
+
+def test_build_json_attributes_its_own_problems_by_origin_not_by_wording(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that fails on its own problem, worded exactly as a warning the validator printed: the warning is
+    a diagnostic of the document and the build's problem is in its summary, as in the text output (telling
+    them apart by comparing rendered text dropped the build's problem from the summary)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    ttp = pack / TTP
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("sourcetype: azure:monitor:aad",
+                                                           "sourcetype: azure:monitor:add", 1), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    status, out, _ = run(capsys, "validate", "--root", str(pack), "--format", "json")
+    findings = json.loads(out)["diagnostics"]
+    assert status == 0 and [d["rule"] for d in findings] == ["CP053"]
+    (warning,) = [line for line in run(capsys, "validate", "--root", str(pack))[1].splitlines() if "[CP053]" in line]
+
+    def refuse(output: Path, root: Path, force: bool) -> None:
+        raise OutputError(warning)
+
+    monkeypatch.setattr(builder, "prepared", refuse)
+    dist = tmp_path / "dist"
+    failed = f"contentpack build: failed with 1 problem(s); {dist} left unchanged"
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(dist), "--format", "json")
+    document = json.loads(out)
+    assert (status, document["ok"], document["diagnostics"]) == (1, False, findings)
+    assert document["summary"] == f"{failed}; {warning}"
+    status, out, err = run(capsys, "build", "--root", str(pack), "--output", str(dist))
+    assert (status, out, err.splitlines()) == (1, "", [warning, failed])
 
 
 @pytest.mark.parametrize("command", [["search", "* | head 1", "--events"], ["backtest", "--events"]],

@@ -25,7 +25,7 @@ def test_appinspect_precert_passes_built_package(tmp_path: Path) -> None:
     pack = factory.pack(tmp_path, lookups=(factory.lookup(tmp_path),),
                         detections=(hostile,) + factory.pack().detections[1:])
     report = build_pack(pack, tmp_path / "dist", environ=factory.ENV)
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     run = subprocess.run(["bash", str(SCRIPT), str(tmp_path / "dist")], capture_output=True, text=True,
                          timeout=300, check=False)
     assert run.returncode == 0, run.stdout + run.stderr

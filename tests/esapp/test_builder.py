@@ -39,7 +39,7 @@ def stanzas(tmp_path: Path, conf: str) -> dict[str, dict[str, str]]:
 
 def test_build_writes_the_app_layout(tmp_path: Path) -> None:
     report = build(tmp_path)
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     app = tmp_path / "dist" / "DA-ESS-TestPack"
     files = sorted(str(p.relative_to(app)) for p in app.rglob("*") if p.is_file())
     assert files == ["README.md", "app.manifest", "default/analyticstories.conf", "default/app.conf",
@@ -88,7 +88,7 @@ def test_hostile_description_cannot_add_a_stanza_or_key(tmp_path: Path) -> None:
     evil = "Looks fine.\n[evil]\naction.script = 1\nsearch = | outputlookup pwned\n# trailing"
     det = factory.detection(description=evil, known_false_positives="x\naction.script = 1")
     report = build(tmp_path, factory.pack(tmp_path, detections=(det,)))
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     saved = stanzas(tmp_path, "savedsearches.conf")
     assert list(saved) == ["default", "TST - Consent Denied - Rule"]
     rule = saved["TST - Consent Denied - Rule"]
@@ -102,7 +102,7 @@ def test_non_ascii_and_ten_thousand_line_search_build(tmp_path: Path) -> None:
     search = factory.SEARCH + "\n" + "\n".join(f"| eval f{i}=\"é{i}\"" for i in range(10_000))
     det = factory.detection(name="Zustimmung verweigert Entra ID", search=search, description="Einwilligung — 同意")
     report = build(tmp_path, factory.pack(tmp_path, detections=(det,)))
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     rule = stanzas(tmp_path, "savedsearches.conf")["TST - Zustimmung verweigert Entra ID - Rule"]
     assert rule["description"] == "Einwilligung — 同意"
     assert rule["search"].count("\n") == 10_000 and rule["search"].endswith('| eval f9999="é9999"')
@@ -125,8 +125,8 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
     (out / "previous.txt").write_text("keep me")
     report = build_pack(factory.pack(tmp_path, detections=(positioned(**changes),)), out, environ=factory.ENV)
     assert not report.ok
-    assert any(re.search(message, p) for p in report.problems), report.problems
-    assert "does not look like a build output" in report.problems[-1]  # both problems in one run
+    assert any(re.search(message, p) for p in report.build_problems), report.build_problems
+    assert "does not look like a build output" in report.build_problems[-1]  # both problems in one run
     assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -134,7 +134,7 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
 def test_missing_lookup_file_fails_cleanly(tmp_path: Path) -> None:
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename="absent.csv")
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
-    assert not report.ok and "absent.csv: cannot read lookup file" in report.problems[0]
+    assert not report.ok and "absent.csv: cannot read lookup file" in report.build_problems[0]
     assert not (tmp_path / "dist").exists()
 
 
@@ -146,7 +146,7 @@ def test_without_date_source_the_content_dates_the_build_never_the_wall_clock(tm
     assert "build = 20250502000000" in app_conf
     empty = dataclasses.replace(factory.pack(tmp_path), detections=())
     refused = build_pack(empty, tmp_path / "dist2", environ={})
-    assert not refused.ok and "SOURCE_DATE_EPOCH" in refused.problems[0]
+    assert not refused.ok and "SOURCE_DATE_EPOCH" in refused.build_problems[0]
 
 
 def test_docs_and_navigator_layer(tmp_path: Path) -> None:
@@ -194,11 +194,11 @@ def test_output_that_is_not_a_build_output_is_never_replaced(tmp_path: Path) -> 
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("mine")
     report = build_pack(factory.pack(tmp_path), tmp_path / "notes", environ=factory.ENV)
-    assert not report.ok and "does not look like a build output" in report.problems[0]
+    assert not report.ok and "does not look like a build output" in report.build_problems[0]
     assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
     for target in (tmp_path, tmp_path.parent):
         report = build_pack(factory.pack(tmp_path), target, environ=factory.ENV)
-        assert not report.ok and "holds the pack itself" in report.problems[0]
+        assert not report.ok and "holds the pack itself" in report.build_problems[0]
 
 
 def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
 def test_lookup_file_names_cannot_leave_the_lookups_folder(tmp_path: Path, filename: str) -> None:
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename=filename)
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
-    assert not report.ok and "must be a plain file name inside lookups/" in report.problems[0]
+    assert not report.ok and "must be a plain file name inside lookups/" in report.build_problems[0]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -250,7 +250,7 @@ def test_a_disk_error_fails_the_build_and_keeps_dist(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(builder_module, "write_tree", full_disk)
     report = build(tmp_path)
-    assert not report.ok and "No space left on device" in report.problems[0]
+    assert not report.ok and "No space left on device" in report.build_problems[0]
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))  # no staging folder left
 
@@ -259,7 +259,7 @@ def test_a_render_failure_keeps_dist(tmp_path: Path) -> None:
     assert build(tmp_path).ok
     before = _tree(tmp_path / "dist")
     report = build(tmp_path, factory.pack(tmp_path, detections=(positioned(description="ends in \\"),)))
-    assert not report.ok and "may not end with a backslash" in report.problems[0]
+    assert not report.ok and "may not end with a backslash" in report.build_problems[0]
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))
 
@@ -281,9 +281,28 @@ def test_a_rule_finding_stops_the_build_and_keeps_dist(yaml_pack: Path, tmp_path
     ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")
     report = builder_module.build(yaml_pack, out, environ=factory.ENV)
     assert not report.ok
-    assert any("[CP034]" in p and "2099" in p for p in report.problems), report.problems
+    assert any(d.rule == "CP034" and "2099" in d.message for d in report.diagnostics), report.diagnostics
+    assert report.build_problems == () and report.stopped_by == report.diagnostics  # the build did not run
     assert _tree(out) == before
     assert not list(tmp_path.glob(".dist*"))
+
+
+def test_the_validators_findings_and_the_builds_own_problems_are_kept_apart(yaml_pack: Path,
+                                                                           tmp_path: Path) -> None:
+    """A pack the validator accepts with a warning (CP053), built into a folder of someone else's apps: the
+    warning stays a positioned finding, the refused folder is the build's own problem, and what stopped the
+    build is that problem alone."""
+    ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("sourcetype: azure:monitor:aad",
+                                                           "sourcetype: azure:monitor:add", 1), encoding="utf-8")
+    apps = tmp_path / "apps"
+    (apps / "Splunk_TA_x").mkdir(parents=True)
+    report = builder_module.build(yaml_pack, apps, environ=factory.ENV)
+    assert not report.ok
+    assert [(d.rule, d.severity.value, d.position.line) for d in report.diagnostics] == [("CP053", "warning", 64)]
+    (problem,) = report.build_problems
+    assert problem.startswith(f"{apps} does not look like a build output")
+    assert report.stopped_by == (problem,)
 
 
 @pytest.mark.parametrize("valid", [True, False])

@@ -71,7 +71,7 @@ def test_a_folder_the_build_did_not_make_is_refused_and_left_untouched(tmp_path:
     before = snapshot(out)
     report = build(tmp_path, out)
     assert not report.ok
-    assert "does not look like a build output" in report.problems[-1] and "--force" in report.problems[-1]
+    assert "does not look like a build output" in report.build_problems[-1] and "--force" in report.build_problems[-1]
     assert snapshot(out) == before  # byte for byte, modes and times too
     assert sorted(p.name for p in tmp_path.iterdir()) == ["apps"]  # no staging folder left
 
@@ -81,14 +81,14 @@ def test_force_replaces_a_folder_the_build_did_not_make(tmp_path: Path) -> None:
     out.mkdir()
     folder_of_apps(out)
     report = build(tmp_path, out, force=True)
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "DA-ESS-TestPack", "DA-ESS-TestPack-1.2.3.tar.gz", "docs"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["apps"]
 
 
 def test_force_never_replaces_the_pack_itself(tmp_path: Path) -> None:
     report = build(tmp_path, tmp_path, force=True)
-    assert not report.ok and "holds the pack itself" in report.problems[0]
+    assert not report.ok and "holds the pack itself" in report.build_problems[0]
 
 
 def test_an_empty_folder_and_the_builds_own_output_are_replaced(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_something_added_to_a_previous_output_is_not_deleted(tmp_path: Path) -> 
     (out / "release-notes.md").write_text("mine")
     before = snapshot(out)
     report = build(tmp_path, out)
-    assert not report.ok and "release-notes.md" in report.problems[-1]
+    assert not report.ok and "release-notes.md" in report.build_problems[-1]
     assert snapshot(out) == before
 
 
@@ -237,7 +237,7 @@ packs = [pack, dataclasses.replace(pack, app=dataclasses.replace(pack.app, versi
 i = 0
 while True:
     report = build_pack(packs[i % 2], out, environ=factory.ENV)
-    assert report.ok, report.problems
+    assert report.ok, report.build_problems
     if i == 0:  # warm now (imports, ATT&CK data), as the builds the parent timed
         print("ready", flush=True)
     i += 1

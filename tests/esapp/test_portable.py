@@ -34,7 +34,7 @@ def _build_twice(pack: Path, out: Path) -> None:
     """A first build and a rebuild (which takes unchanged files over from the first)."""
     first = builder.build(pack, out, environ=factory.ENV)
     again = builder.build(pack, out, environ=factory.ENV)
-    assert first.ok and again.ok, (first.problems, again.problems)
+    assert first.ok and again.ok, (first.stopped_by, again.stopped_by)
     assert again.reused_files == len(_tree(out)) - 1  # every file but the marker taken over
 
 

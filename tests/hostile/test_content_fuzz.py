@@ -83,7 +83,7 @@ def test_hostile_stories_and_data_sources_are_diagnostics(tmp_path_factory: pyte
         assert result.errors, edits
         return
     report = build(root, where / "dist", environ=ENV)
-    assert report.ok, (edits, report.problems)
+    assert report.ok, (edits, report.stopped_by)
     try:
         build_engine(result.pack)
     except ReplaySetupError as exc:

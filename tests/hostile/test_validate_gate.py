@@ -134,7 +134,7 @@ def test_what_validate_accepts_builds(tmp_path_factory: pytest.TempPathFactory,
     if not result.ok:
         return
     report = build(root, where / "dist", environ=ENV)
-    assert report.ok, (edits, report.problems)
+    assert report.ok, (edits, report.stopped_by)
 
 
 # ------------------------------------------------------------------------------ AppInspect on a sample

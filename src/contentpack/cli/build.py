@@ -48,16 +48,17 @@ def _run(args: argparse.Namespace) -> int:
     if not output.is_absolute():
         output = Path.cwd() / output
     report = build(root, output, args.json_style, force=args.force)
-    failed = f"contentpack build: failed with {len(report.problems)} problem(s); {output} left unchanged"
+    failed = f"contentpack build: failed with {len(report.stopped_by)} problem(s); {output} left unchanged"
     if args.format == "json":
         print_diagnostics(report.notes, sys.stderr)
-        summary = _summary(report) if report.ok else _failure(report, failed)
+        # the validator's findings are the document's diagnostics; the build's own problems join the summary
+        summary = _summary(report) if report.ok else "; ".join([failed, *report.build_problems])
         print(diagnostics_json(report.diagnostics, report.ok, summary))
     elif report.ok:
         print_diagnostics((*report.diagnostics, *report.notes), sys.stderr)
         print(_summary(report))
     else:
-        print_diagnostics((*report.notes, *report.problems), sys.stderr)
+        print_diagnostics((*report.notes, *report.stopped_by), sys.stderr)
         print(failed, file=sys.stderr)
     return 0 if report.ok else 1
 
@@ -65,10 +66,3 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(report: BuildReport) -> str:
     unchanged = f" ({report.reused_files} file(s) unchanged since the last build)" if report.reused_files else ""
     return f"built {report.detections} detection(s): {report.tarball}{unchanged}"
-
-
-def _failure(report: BuildReport, failed: str) -> str:
-    """Why nothing was built, for JSON: the validator's findings are in the document's diagnostics, so only the
-    build's own problems (output folder, lookups, build date...) join the summary."""
-    found = {d.render() for d in report.diagnostics}
-    return "; ".join([failed, *(problem for problem in report.problems if problem not in found)])

@@ -144,17 +144,29 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
 
 @dataclass(frozen=True)
 class BuildReport:
-    """Outcome of a build: ``problems`` stop it (as text: the validator's errors rendered, then the build's own);
-    ``diagnostics`` are every finding of the validator, errors and warnings, positioned."""
+    """Outcome of a build, with the validator's findings and the build's own problems kept apart.
+
+    ``diagnostics`` are every finding of the validator, errors and warnings, positioned. ``build_problems`` are
+    what stopped the build itself once the validator had accepted the pack (output folder, lookup files, build
+    date...), as ``path: message`` text; or ``validation failed`` should the validator refuse a pack without a
+    finding, so that a failure never goes unexplained. Two fields, not one list: a reader (``build --format
+    json`` puts only the build's own problems in its summary) never has to tell them apart by their wording.
+    """
 
     ok: bool
-    problems: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    build_problems: tuple[str, ...] = ()
     tarball: Path | None = None
     app_dir: Path | None = None
     detections: int = 0
     reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
     notes: tuple[str, ...] = ()  # worth telling, not a problem (e.g. where the build date came from)
+
+    @property
+    def stopped_by(self) -> tuple[Diagnostic, ...] | tuple[str, ...]:
+        """What stopped a failed build, as the command prints it: its own problems when it ran (the validator
+        had then accepted the pack, so its findings are warnings at most), else the validator's findings."""
+        return self.build_problems or self.diagnostics
 
 
 def docs_files(pack: Pack, catalog: AttackCatalog) -> dict[str, bytes]:
@@ -182,14 +194,14 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
     try:
         built, reused = _build_into(pack, output, style, environ, force)
     except BuildFailed as exc:
-        return BuildReport(False, tuple(exc.problems))
+        return BuildReport(False, build_problems=tuple(exc.problems))
     except (BuildDateError, PackageError, OutputError, AttackDataError) as exc:
-        return BuildReport(False, (str(exc),))
+        return BuildReport(False, build_problems=(str(exc),))
     except OSError as exc:
-        return BuildReport(False, (f"{exc.filename or output}: {exc.strerror}",))
+        return BuildReport(False, build_problems=(f"{exc.filename or output}: {exc.strerror}",))
     notes = (built.date.note,) if built.date.note else ()
-    return BuildReport(True, (), (), output / built.tarball_name, output / built.appid, len(pack.detections),
-                       reused, notes)
+    return BuildReport(True, tarball=output / built.tarball_name, app_dir=output / built.appid,
+                       detections=len(pack.detections), reused_files=reused, notes=notes)
 
 
 def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
@@ -229,7 +241,7 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
         result = validate_pack(Path(root), strict=strict)
         diagnostics = tuple(result.diagnostics)
         if not result.ok or result.pack is None:
-            report = BuildReport(False, tuple(d.render() for d in diagnostics) or ("validation failed",), diagnostics)
+            report = BuildReport(False, diagnostics, () if diagnostics else ("validation failed",))
         else:
             report = dataclasses.replace(build_pack(result.pack, Path(output).absolute(), style, environ, force),
                                          diagnostics=diagnostics)
