@@ -58,7 +58,8 @@ def _run(args: argparse.Namespace) -> int:
         print_diagnostics((*report.diagnostics, *report.notes), sys.stderr)
         print(_summary(report))
     else:
-        print_diagnostics((*report.notes, *report.stopped_by), sys.stderr)
+        # the validator's findings (warnings, when the build's own problems stopped it) then those problems
+        print_diagnostics((*report.notes, *report.diagnostics, *report.build_problems), sys.stderr)
         print(failed, file=sys.stderr)
     return 0 if report.ok else 1
 
