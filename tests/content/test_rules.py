@@ -95,9 +95,10 @@ def test_cp024_backticks_inside_comments_are_ignored(pack: Path, validate: Valid
 
 
 def test_cp025_unknown_lookup(pack: Path, validate: Validate) -> None:
+    """Reported at the command (it used to be the start of the search: the rule now reads parsed commands)."""
     edit(pack, HUNTING, "lookup entra_id_known_apps", "lookup entra_id_trusted_apps")
     finding = only(validate(pack), "CP025")
-    assert at(finding) == (HUNTING, *locate(pack, HUNTING, ">-"))
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "lookup entra_id_trusted_apps"))
     assert "'entra_id_trusted_apps'" in finding.message
 
 

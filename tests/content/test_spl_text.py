@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.content.rules.spl_text import lookup_names, macro_calls, output_fields, scan_tokens
+from contentpack.content.rules.spl_text import macro_calls, output_fields, scan_tokens
 
 
 def test_macro_calls_and_arity() -> None:
     calls = macro_calls('`a` | `b(x)` | `c("1,2", f(y, z))` ``` `ignored` ``` | `d()` | ` bad name `')
     assert [(c.name, c.arity) for c in calls] == [("a", 0), ("b", 1), ("c", 2), ("d", 0), (None, 0)]
-
-
-def test_lookup_names_skip_options() -> None:
-    text = "| inputlookup append=t apps.csv | lookup local=true known_apps app OUTPUT ok | search [| inputlookup x]"
-    assert lookup_names(text) == ["apps.csv", "known_apps", "x"]
-
-
-def test_lookup_names_ignore_case() -> None:
-    """Command names are case-insensitive, the quick look for the word too (Kelvin sign: the pattern's
-    IGNORECASE takes it for a k, and so does ``str.lower``)."""
-    assert lookup_names("x | LOOKUP apps app | [| InputLookup y]") == ["apps", "y"]
-    assert lookup_names("x | loo\u212aup apps app") == ["apps"]
-    assert lookup_names("x | stats count by lookup_ok") == [] and lookup_names("index=main") == []
 
 
 @pytest.mark.parametrize(

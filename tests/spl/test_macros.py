@@ -119,3 +119,29 @@ def test_expand_text_is_expand_without_the_origins(search: str) -> None:
     except SplMacroError as exc:
         found = (exc.message, exc.offset)
     assert found == expected
+
+
+def test_a_lenient_expansion_leaves_calls_it_cannot_expand_as_written() -> None:
+    """For a validator reading the rest of a search whose macros are not all known (another app's, a wrong
+    call): each such call stays as written, every other call is expanded, and the origins still point at the
+    author's text. The strict expansion refuses the same text."""
+    text = "`azure_monitor_aad` | `cim_macro(x)` | `ctime(a, b)` | `outer` | `unclosed"
+    with pytest.raises(SplMacroError):
+        expand(text, MACROS)
+    expanded = expand(text, MACROS, lenient=True)
+    assert expanded.text == ("sourcetype=azure:monitor:aad | `cim_macro(x)` | `ctime(a, b)` "
+                             "| sourcetype=azure:monitor:aad a=b | `unclosed")
+    assert expand_text(text, MACROS, lenient=True) == expanded.text
+    call = expanded.text.index("`cim_macro")
+    assert expanded.original_offset(call) == text.index("`cim_macro")
+    assert expanded.original_offset(expanded.text.index("a=b")) == text.index("`outer`")
+    assert expand("`azure_monitor_aad`", MACROS).text == "sourcetype=azure:monitor:aad"  # strict memo unaffected
+
+
+def test_a_strict_expansion_is_not_answered_from_a_lenient_one() -> None:
+    """The table remembers expansions per call: a lenient one (holding a call left as written) must not stand in
+    for the strict one, which refuses it."""
+    table = macro_table({"wrap": MacroDef("wrap", (), "x `missing`")})
+    assert expand_text("`wrap`", table, lenient=True) == "x `missing`"
+    with pytest.raises(SplMacroError, match="unknown macro 'missing'"):
+        expand_text("`wrap`", table)

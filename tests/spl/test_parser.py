@@ -134,3 +134,23 @@ def test_absurd_nesting_is_a_syntax_error_not_a_crash() -> None:
         parse("(" * 5000 + "a" + ")" * 5000)
     with pytest.raises(SplSyntaxError, match="too deeply"):
         parse("| makeresults | eval x=" + "(" * 5000 + "1" + ")" * 5000)
+
+
+def test_subsearches_of_a_command_the_engine_refuses_are_read() -> None:
+    """``tstats`` (valid SPL the engine does not run) and a subsearch holding ``outputlookup``: the commands that
+    parse in their subsearches are read, at offsets in the text (a syntax error inside gives nothing)."""
+    from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
+    from contentpack.spl.parser import command_alone, subsearch_commands
+
+    text = ("tstats count where [| inputlookup t1 where a=1 | tstats x [search y | lookup t2 a]] by x "
+            "[search z | inputlookup append=t t3 | outputlookup t3 | eval = ]")
+    assert isinstance(command_alone(text, 1, True).problem, SplUnsupportedError)
+    found = [(type(c).__name__, c.offset) for c in subsearch_commands(text, 5)]
+    assert found == [("InputlookupCommand", 5 + text.index("inputlookup t1")),
+                     ("SearchCommand", 5 + text.index("search y")),
+                     ("LookupCommand", 5 + text.index("lookup t2")),
+                     ("SearchCommand", 5 + text.index("search z")),
+                     ("InputlookupCommand", 5 + text.index("inputlookup append=t"))]
+    tables = [c.table for c in subsearch_commands(text) if isinstance(c, (InputlookupCommand, LookupCommand))]
+    assert tables == ["t1", "t2", "t3"]
+    assert subsearch_commands('tstats count where "[unclosed') == []

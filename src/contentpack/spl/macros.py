@@ -9,6 +9,11 @@ backtick comments (```` ```comment``` ````) are removed first.
 Why a source map: after expansion every character of the expanded text remembers the offset of the
 character the author typed; characters that came from a macro map to the backtick that opened the call, so a
 syntax error inside a macro body points at the macro call.
+
+Why a lenient expansion (``lenient=True``): a validator reading what a search names (the lookup tables of
+CP025) must still read the rest of a search that calls a macro it cannot expand (one another app defines,
+such as CIM's ``drop_dm_object_name``, or one whose call is wrong, which CP024 reports): such a call is
+left as written, and everything else is expanded as Splunk would.
 """
 
 from __future__ import annotations
@@ -67,8 +72,8 @@ class MacroTable(Mapping[str, MacroDef]):
 
     def __init__(self, macros: Iterable[MacroDef] = ()) -> None:
         self._by_key = {macro.key: macro for macro in macros}
-        # (call text between the backticks, nesting depth) -> (macro name, expanded body); successes only
-        self._calls: dict[tuple[str, int], tuple[str, str]] = {}
+        # (call text between the backticks, nesting depth, lenient) -> (macro name, expanded body); successes only
+        self._calls: dict[tuple[str, int, bool], tuple[str, str]] = {}
 
     def __getitem__(self, key: str) -> MacroDef:
         return self._by_key[key]
@@ -234,24 +239,27 @@ def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tu
     return name, _substitute(macro.definition, _bind(macro, raw_args, call_offset))
 
 
-def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int) -> tuple[str, str]:
+def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int, lenient: bool) -> tuple[str, str]:
     """The macro name and the full expansion of one call (the text between its backticks) at this depth."""
-    known = table._calls.get((call, depth))
+    known = table._calls.get((call, depth, lenient))
     if known is None:
         name, body = _call_body(call, table, depth, call_offset)
-        known = table._calls[call, depth] = (name, "".join(_expand(body, call_offset, table, depth + 1)))
+        known = (name, "".join(_expand(body, call_offset, table, depth + 1, lenient=lenient)))
+        table._calls[call, depth, lenient] = known
     return known
 
 
 def _expand(
-    text: str, origin: Sequence[int] | int, table: MacroTable, depth: int, out_origin: list[int] | None = None
+    text: str, origin: Sequence[int] | int, table: MacroTable, depth: int, out_origin: list[int] | None = None,
+    *, lenient: bool = False,
 ) -> list[str]:
     """``text`` with its macro calls expanded, as pieces to join.
 
     ``origin``: at the top level, the offset in the author's text of each character of ``text``; inside a
     macro body, the one offset all its characters map to (the call that brought it in). ``out_origin``, when
     given, receives the origin of each character of the result. Plain text between calls is copied as one
-    slice.
+    slice. ``lenient``: a call that cannot be expanded (an unknown macro, a wrong argument count, too deep) is
+    left as written instead of raising; an unterminated call leaves the rest of the text as written.
     """
     pieces: list[str] = []
     size = 0
@@ -259,8 +267,15 @@ def _expand(
     for start, end in _call_spans(text):
         call_offset = origin if isinstance(origin, int) else origin[start]
         if end < 0:
+            if lenient:
+                break
             raise SplMacroError("unterminated macro call (missing closing backtick)", offset=call_offset)
-        name, inner = _expand_call(text[start + 1 : end], table, depth, call_offset)
+        try:
+            name, inner = _expand_call(text[start + 1 : end], table, depth, call_offset, lenient)
+        except SplMacroError:
+            if not lenient:
+                raise
+            continue  # left as written: copied with the plain text after it
         pieces += (text[done:start], inner)
         if out_origin is not None and not isinstance(origin, int):
             out_origin += origin[done:start]
@@ -276,16 +291,19 @@ def _expand(
     return pieces
 
 
-def expand(text: str, macros: Mapping[str, MacroDef] | None = None) -> Expanded:
-    """Remove comments and expand every macro call; raise :class:`SplMacroError` with the call's offset."""
+def expand(text: str, macros: Mapping[str, MacroDef] | None = None, *, lenient: bool = False) -> Expanded:
+    """Remove comments and expand every macro call; raise :class:`SplMacroError` with the call's offset
+    (``lenient``: leave a call that cannot be expanded as written instead; an unterminated comment still
+    raises :class:`SplSyntaxError`)."""
     stripped, origin = _strip_comments(text)
     out_origin: list[int] = []
-    pieces = _expand(stripped, origin, macro_table(macros), 0, out_origin)
+    pieces = _expand(stripped, origin, macro_table(macros), 0, out_origin, lenient=lenient)
     return Expanded("".join(pieces), tuple(out_origin), text)
 
 
-def expand_text(text: str, macros: Mapping[str, MacroDef] | None = None) -> str:
-    """``expand(text, macros).text`` (the same errors too), without the origin of each character, which only
-    locates problems: a validator reads the expansion of every search and locates problems in a few."""
+def expand_text(text: str, macros: Mapping[str, MacroDef] | None = None, *, lenient: bool = False) -> str:
+    """``expand(text, macros, lenient=lenient).text`` (the same errors too), without the origin of each
+    character, which only locates problems: a validator reads the expansion of every search and locates
+    problems in a few."""
     stripped, origin = _strip_comments(text)
-    return "".join(_expand(stripped, origin, macro_table(macros), 0))
+    return "".join(_expand(stripped, origin, macro_table(macros), 0, lenient=lenient))

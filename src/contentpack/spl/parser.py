@@ -18,7 +18,7 @@ from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandInput
 from contentpack.spl.cursor import OffsetMap, remap
 from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
-from contentpack.spl.lexer import Segment, split_pipeline
+from contentpack.spl.lexer import Segment, split_pipeline, tokenize_search
 from contentpack.spl.macros import Expanded, MacroDef, expand
 
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -162,6 +162,41 @@ def command_alone(text: str, place: int, leading_pipe: bool) -> CommandAlone:
 
 def _nested(text: str, base: int) -> Pipeline:
     return parse_pipeline(text, base, _same, subsearch=True)
+
+
+def subsearch_commands(text: str, base: int = 0) -> list[Command]:
+    """The commands that parse in the subsearches (``[ ... ]``) of one command the engine refuses as a whole
+    (``command_alone`` says ``SplUnsupportedError``): valid SPL it does not run, such as
+    ``tstats ... where [| inputlookup t]`` or a subsearch holding ``outputlookup``, still has subsearches
+    Splunk runs, and a validator reads what they name. Each subsearch is read command by command, as a
+    subsearch (it may open with a generating command), and a refused command's own subsearches likewise;
+    a command with a syntax error gives nothing (the syntax check reports it). ``base``: where ``text``
+    starts, so offsets are positions in the text ``command_alone`` read (the command's own offsets).
+    Outermost first, in text order."""
+    try:
+        tokens = tokenize_search(text, base)
+    except SplError:
+        return []  # an unclosed quote or bracket: the syntax check's
+    found: list[Command] = []
+    for token in tokens:
+        if token.kind != "SUBSEARCH":
+            continue
+        try:
+            segments = split_pipeline(token.text, token.offset)
+        except SplError:
+            continue
+        leading_pipe = token.text.lstrip().startswith("|")
+        for index, segment in enumerate(segments):
+            try:
+                command = _parse_command(index, segment, leading_pipe, _same, True, _nested)
+            except SplUnsupportedError:
+                found += subsearch_commands(segment.text, segment.offset)
+                continue
+            except (SplError, RecursionError):
+                continue
+            if command is not None:
+                found.append(command)
+    return found
 
 
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,

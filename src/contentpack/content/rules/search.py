@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
-from contentpack.content.model import Detection, NodePath, Pack, SourceMap
+from contentpack.content.model import Detection, Lookup, NodePath, Pack, SourceMap
 from contentpack.content.rules import RuleContext
+from contentpack.content.rules.spl_checks import (
+    Positions,
+    SearchText,
+    did_you_mean,
+    macro_at,
+    search_texts,
+    token_stand_ins,
+)
 from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
-    lookup_names,
     macro_calls,
     output_fields,
     rba_message_tokens,
@@ -83,13 +90,75 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP025: every lookup/inputlookup table is one of the pack's lookups (by name or CSV file name)."""
-    pack = context.pack
-    known = {lk.name for lk in pack.lookups} | {lk.filename for lk in pack.lookups}
-    for text, source, node, owner in searches(pack):
-        for name in lookup_names(text):
-            if name not in known and name not in context.unmodelled_names:
-                yield error(source.at(*node), "CP025", f"lookup '{name}' used in {owner} is not defined in lookups/")
+    """CP025: every table a ``lookup`` or ``inputlookup`` command reads is one of the pack's lookups, named by its
+    lookup name or its CSV file name as the engine set-up registers them (``spl.lookups.register_table``).
+    Otherwise Splunk fails a ``lookup`` at run time, and an ``inputlookup`` of a missing file only warns and
+    returns nothing ("If the lookup does not exist, a warning message is displayed (but no syntax error is
+    generated)", Search Reference, inputlookup): the detection silently finds nothing. ``outputlookup`` is not
+    checked, as before: it "Writes search results to a static lookup table" (Search Reference, outputlookup),
+    so the table need not exist before it runs.
+
+    The commands are the engine's parse (``SplAnalysis.readable_commands``, the same parse CP065 reads), so a
+    ``lookup`` written inside a quoted string, an eval string or a ``` comment is text, not a command, and is
+    not counted. Read in every detection and drilldown search, through macros and inside subsearches (those of
+    valid SPL the engine does not run too, such as ``tstats ... where [| inputlookup t]``), and in every macro
+    definition of macros/. A search calling a macro that cannot be expanded (another app's, such as CIM's
+    ``drop_dm_object_name``, or a wrong call, CP024's) is read with that call left as written; a command with a
+    syntax error is CP060's and gives nothing here.
+
+    Where it is reported, and why there: a command in a search's own text, at the command's line and column; a
+    command a macro brings into a search, at the macro call (as CP065 and CP060 do: the expansion is not in
+    the file). A macro's own definition is read too, as the commands it brings after a pipe (its usual place),
+    and a table it names is reported there, at the command in the macro's file: that is where the fix goes,
+    and a macro ships (macros.conf) whether or not a search of the pack calls it. Such a table is then not
+    reported again at every call that brings it (one mistake, one finding); a table a call makes, through an
+    argument (``lookup $table$`` in the definition, which is not judged there), is reported at the call. In a
+    drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
+    from contentpack.spl.ast import nodes_of
+    from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
+    from contentpack.spl.lookups import register_table
+
+    tables: dict[str, Lookup] = {}
+    for lookup in context.pack.lookups:
+        register_table(tables, lookup.name, lookup.filename, lookup)  # as the engine set-up registers them
+    analysis = context.spl
+    positions = Positions(context.root)
+    findings: list[tuple[SearchText, int, str, str | None]] = []  # (text, offset in its value, table, macro)
+    for text, lead in _lookup_texts(context):
+        readable = analysis.readable_text(text.parsed)
+        if readable is None or "lookup" not in readable.lower():  # most texts use no lookup
+            continue
+        tokens = token_stand_ins(text.value) if text.node[0] == "drilldown_searches" else frozenset()
+        for base, command in analysis.readable_commands(readable, "lookup"):
+            read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
+            read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
+            for offset, name in sorted(read):
+                if (name in tables or name in context.unmodelled_names or (lead and "$" in name)
+                        or any(token in name for token in tokens)):
+                    continue
+                at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
+                         - len(lead), 0)
+                findings.append((text, at, name, macro_at(text.value, at)))
+    in_definitions = {name for text, _, name, macro in findings if text.node == ("definition",) and macro is None}
+    for text, at, name, macro in findings:
+        if macro is not None and name in in_definitions:
+            continue  # reported in the macro's own file
+        message = f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}"
+        if macro is not None:
+            message += f", inside the expansion of macro `{macro}`"
+        yield error(positions.at(text.source, text.node, text.value, at), "CP025", message)
+
+
+def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
+    """Every text CP025 reads, with what its parser's text has before the value: a macro's definition is
+    parsed after ``| ``, the place a macro's commands usually take, unless it starts with its own ``|``
+    (``| inputlookup t``, a generating command, as written in a subsearch ``[`m`]``)."""
+    for text in search_texts(context):
+        yield text, ""
+    for macro in context.pack.macros:
+        lead = "" if macro.definition.lstrip().startswith("|") else "| "
+        yield SearchText(macro.definition, lead + macro.definition, macro.source, ("definition",),
+                         f"macro '{macro.name}'"), lead
 
 
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:

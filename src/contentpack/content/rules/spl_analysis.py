@@ -1,5 +1,6 @@
 """The pack's SPL as the engine reads it, worked out once per validate run and shared by every rule that needs
-it (CP060/CP061 parse problems, CP045 field provenance): one home, so no rule expands or parses a search again.
+it (CP060/CP061 parse problems, CP045 field provenance, CP025/CP065 lookup commands): one home, so no rule
+expands or parses a search again.
 
 Each search text is macro-expanded once (with the pack's macros and the filter macros the build generates),
 and each distinct expansion is parsed once: packs repeat them (drilldown templates, detections written from
@@ -13,15 +14,16 @@ then, and imports the engine once at its top (not in the methods, which run for 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from contentpack.content.model import Pack
 from contentpack.content.spl_macros import pack_macros
-from contentpack.spl import SplError
+from contentpack.spl import SplError, SplUnsupportedError
 from contentpack.spl.ast import Command
 from contentpack.spl.lexer import Segment, split_pipeline
-from contentpack.spl.macros import Expanded, MacroTable, expand_text, macro_table
-from contentpack.spl.parser import check_expanded, command_alone, expand_for_check, located
+from contentpack.spl.macros import Expanded, MacroTable, expand, expand_text, macro_table
+from contentpack.spl.parser import check_expanded, command_alone, expand_for_check, located, subsearch_commands
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_answers import StoredAnswers
@@ -34,6 +36,7 @@ class SplAnalysis:
         self._answers = answers  # parse answers kept between runs (``spl_answers``); None: parse every text
         self.macros: MacroTable = macro_table(pack_macros(pack))  # indexed once for every search
         self._texts: dict[str, str | None] = {}
+        self._readable: dict[str, str | None] = {}
         self._expanded: dict[str, Expanded | list[SplError]] = {}
         self._checked: dict[str, tuple[list[SplError], bool]] = {}
         self._segments: dict[str, list[Segment] | None] = {}
@@ -53,6 +56,27 @@ class SplAnalysis:
             except (SplError, RecursionError):  # what ``expand_for_check`` turns into its answer
                 self._texts[text] = None
         return self._texts[text]
+
+    def readable_text(self, text: str) -> str | None:
+        """The expanded text, or, when some macro cannot be expanded (another app's, such as CIM's
+        ``drop_dm_object_name``, or a wrong call, CP024's), the text with every other macro expanded and those
+        calls left as written (``spl.macros.expand_text(lenient=True)``): a rule reading what a search names
+        reads the rest of it. None only when not even that can be done (an unterminated comment)."""
+        expanded = self.expanded_text(text)
+        if expanded is not None:
+            return expanded
+        if text not in self._readable:
+            try:
+                self._readable[text] = expand_text(text, self.macros, lenient=True)
+            except (SplError, RecursionError):
+                self._readable[text] = None
+        return self._readable[text]
+
+    def readable_expansion(self, text: str) -> Expanded:
+        """``readable_text`` with the origin of each character (worked out only for a finding, which must come
+        from a ``readable_text`` that is not None)."""
+        expanded = self.expansion(text)
+        return expanded if isinstance(expanded, Expanded) else expand(text, self.macros, lenient=True)
 
     def segments(self, expanded_text: str) -> list[Segment] | None:
         """The engine's ``split_pipeline`` of an expanded text, None when it cannot be split (an unclosed quote
@@ -75,6 +99,23 @@ class SplAnalysis:
             return None
         leading_pipe = expanded_text.lstrip().startswith("|")
         return command_alone(segments[index].text, min(index, 2), leading_pipe).command
+
+    def readable_commands(self, expanded_text: str, word: str) -> Iterator[tuple[int, Command]]:
+        """(offset in the text its offsets count from, command) of each command that parses as ``command``
+        parses it, among the pipeline segments whose text holds ``word`` (any case; a cheap filter: most
+        segments name no lookup). A segment the engine refuses as a whole but whose SPL is valid (``tstats
+        ... where [| inputlookup t]``, a subsearch holding ``outputlookup``) gives the commands of its
+        subsearches (``spl.parser.subsearch_commands``); one with a syntax error gives nothing (CP060's)."""
+        segments = self.segments(expanded_text)
+        leading_pipe = expanded_text.lstrip().startswith("|")
+        for index, segment in enumerate(segments or ()):
+            if word not in segment.text.lower():
+                continue
+            alone = command_alone(segment.text, min(index, 2), leading_pipe)
+            if alone.command is not None:
+                yield segment.offset, alone.command
+            elif isinstance(alone.problem, SplUnsupportedError) and "[" in segment.text:
+                yield from ((segment.offset, command) for command in subsearch_commands(segment.text))
 
     def problems(self, text: str) -> list[SplError]:
         """``spl.parser.check(text, pack macros)``: every problem the parser finds, at offsets in ``text``."""

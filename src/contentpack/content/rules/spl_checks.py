@@ -132,7 +132,7 @@ def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
 # ------------------------------------------------------------------------------------------------ positions
 
 
-class _Positions:
+class Positions:
     """File positions of characters inside YAML string values (file texts read once, only on a finding)."""
 
     def __init__(self, root: Path) -> None:
@@ -182,6 +182,12 @@ def _token_free(text: str) -> str:
     return _TOKEN.sub(lambda m: "_" + re.sub(r"\W", "_", m.group(1)) + "_", text)
 
 
+def token_stand_ins(value: str) -> frozenset[str]:
+    """The field names the parser reads for the ``$token$`` placeholders of ``value`` (see ``_token_free``):
+    a rule reading names from a drilldown's parse knows these were tokens ES fills at run time."""
+    return frozenset(_token_free(match.group(0)) for match in _TOKEN.finditer(value))
+
+
 @functools.lru_cache(maxsize=4096)  # drilldown templates repeat across a pack's detections
 def _drilldown_parsed(value: str) -> tuple[str, int]:
     """What the parser reads for a drilldown search, and where the placeholder is in ``value`` (-1: none).
@@ -213,7 +219,7 @@ def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:
     return True
 
 
-def _macro_at(text: str, offset: int) -> str | None:
+def macro_at(text: str, offset: int) -> str | None:
     """The macro whose call starts at ``offset`` (errors inside an expansion point at its backtick)."""
     if 0 <= offset < len(text) and text[offset] == "`":
         end = text.find("`", offset + 1)
@@ -240,7 +246,7 @@ def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> t
 
 
 def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[str],
-                 positions: _Positions) -> Iterator[Diagnostic]:
+                 positions: Positions) -> Iterator[Diagnostic]:
     """CP060/CP061 for one text and what the parser found in it."""
     from contentpack.spl import SplMacroError
 
@@ -253,7 +259,7 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
             continue  # valid SPL the engine does not run
         rule, message = finding
         offset = text.to_value(problem.offset) if problem.offset is not None else None
-        macro = _macro_at(text.value, offset) if offset is not None else None
+        macro = macro_at(text.value, offset) if offset is not None else None
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
         if (message, offset) in seen:
@@ -265,7 +271,7 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
     custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
-    positions = _Positions(context.root)
+    positions = Positions(context.root)
     for text in search_texts(context):
         problems = parse_problems(text.parsed, context.spl)  # the run's analysis parses each expansion once
         if problems:  # nearly every text has none
@@ -285,14 +291,14 @@ def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
         register_table(tables, lookup.name, lookup.filename, lookup)  # as the engine set-up registers them
     if not tables:
         return
-    positions = _Positions(context.root)
+    positions = Positions(context.root)
     for text in search_texts(context):
         for offset, column, lookup in _missing_lookup_columns(text.parsed, tables, context.spl):
             hint = did_you_mean(column, lookup.fields_list)
             message = (f"{missing_column_message(lookup.name, column)}{hint}; its columns: "
                        f"{', '.join(lookup.fields_list)} (in {text.owner})")
             at = text.to_value(offset)
-            macro = _macro_at(text.value, at)
+            macro = macro_at(text.value, at)
             if macro is not None:
                 message += f", inside the expansion of macro `{macro}`"
             yield error(positions.at(text.source, text.node, text.value, at), RULE_LOOKUP_COLUMN, message)
@@ -331,7 +337,7 @@ def search_time_rules(context: RuleContext) -> Iterator[Diagnostic]:
     from contentpack.spl import SplError
     from contentpack.spl.exprparser import parse_eval_text
 
-    positions = _Positions(context.root)
+    positions = Positions(context.root)
     for source in context.pack.data_sources:
         for index, calc in enumerate(source.search_time.calculated_fields):
             try:
@@ -376,7 +382,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP062, CP063 (see the module docstring)."""
     from contentpack.cron import CronError, parse_cron
 
-    positions = _Positions(context.root)
+    positions = Positions(context.root)
     for detection in context.pack.detections:
         source = detection.source
         if detection.has_inline_deployment:

@@ -1,4 +1,4 @@
-"""Text-level facts about SPL the rules need: macro calls, lookup names, ``$token$`` syntax, output fields.
+"""Text-level facts about SPL the rules need: macro calls, ``$token$`` syntax, output fields.
 
 Deliberately textual (regular expressions over the search as the author wrote it), like contentctl's own
 checks: the rules must run on searches the SPL engine may not support, and they must be fast (2,000
@@ -21,7 +21,6 @@ from contentpack.spl.lexer import split_pipeline
 _COMMENT = re.compile(r"```.*?```", re.DOTALL)
 _MACRO = re.compile(r"`([^`]+)`")
 _MACRO_CALL = re.compile(r"\s*([A-Za-z0-9_][A-Za-z0-9_.:-]*)\s*(?:\((.*)\))?\s*", re.DOTALL)
-_LOOKUP = re.compile(r"(?:^|[|\[])\s*(?:input)?lookup\s+((?:[A-Za-z_]+\s*=\s*\S+\s+)*)([^\s|\]=]+)", re.IGNORECASE)
 _RBA_TOKEN = re.compile(r"\$([^\s.]*)\$")  # contentctl's regex for rba message tokens
 _WHITESPACE = re.compile(r"\s")
 
@@ -100,13 +99,6 @@ def _macro_call(text: str) -> MacroCall:
     args = call.group(2)
     arity = 0 if args is None or not args.strip() else len(split_arguments(args))
     return MacroCall(text, call.group(1), arity)
-
-
-def lookup_names(search: str) -> list[str]:
-    """Lookup table names used by ``lookup`` / ``inputlookup`` commands (options like ``append=t`` skipped)."""
-    if "lookup" not in search.lower():  # cheap pre-check (as the pattern's IGNORECASE): most searches use no lookup
-        return []
-    return [m.group(2).strip("\"'") for m in _LOOKUP.finditer(strip_comments(search))]
 
 
 def rba_message_tokens(message: str) -> list[str]:
