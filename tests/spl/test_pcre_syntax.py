@@ -14,6 +14,8 @@ Splunk facts pinned here:
 * Which patterns are certainly invalid: PCRE2's own compile errors. The tests below ask the system's libpcre2
   directly (the engine runs Python's ``regex`` package, never PCRE itself). The library is required, not
   optional: every Debian and Fedora system has it (grep depends on it); elsewhere the tests fail saying so.
+  The messages are PCRE2's compile error texts (src/pcre2_error.c, listed under "COMPILATION ERROR CODES" in
+  pcre2api, https://www.pcre.org/current/doc/html/pcre2api.html).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import functools
 from collections.abc import Iterator
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +38,7 @@ from contentpack.spl.commands.rex import RegexCommand, RexCommand
 from contentpack.spl.exprparser import parse_eval_text
 from contentpack.spl.parser import check, parse_pipeline
 from contentpack.spl.pcre_syntax import certain_mistake
-from contentpack.spl.regex import check_literal, compile_pcre
+from contentpack.spl.regex import check_literal, compile_pcre, translate_pcre
 
 from . import escu_corpus
 from .spl_support import NOW, event, make_engine, rows
@@ -58,6 +61,58 @@ MISTAKES = [
     ("(a)\\2", "reference to non-existent subpattern", 3),
     ("(?<n>a)\\k<m>", "reference to non-existent subpattern", 7),
     ("(?<n>a)(?P=m)", "reference to non-existent subpattern", 7),
+    ("(?(1)a)(b)\\2", "reference to non-existent subpattern", 10),  # a condition is no group
+]
+
+# pcre2pattern, "Square brackets and character classes": "If a minus character is required in a class, it must be
+# escaped with a backslash or appear in a position where it cannot be interpreted as indicating a range, typically
+# as the first or last character in the class, or immediately after a range" and "Perl treats a hyphen as a
+# literal if it appears before or after a POSIX class (see below) or before or after a character type escape such
+# as \d or \H. [...] As PCRE2 has no facility for warning, an error is given in these cases."
+# (https://www.pcre.org/current/doc/html/pcre2pattern.html); a range's ends are compared as code points.
+RANGE_MISTAKES = [
+    ("[z-a]", "range out of order in character class", 1),
+    ("x[0-9z-a]", "range out of order in character class", 5),
+    ("[\\x7f-\\x01]", "range out of order in character class", 1),
+    ("[a-\\n]", "range out of order in character class", 1),  # \n is 0x0a
+    ("[a-\\x{41}]", "range out of order in character class", 1),
+    ("[\\cB-\\cA]", "range out of order in character class", 1),
+    ("[\\2-\\1]", "range out of order in character class", 1),  # octal in a class, not back-references
+    ("[a-\\8]", "range out of order in character class", 1),  # \8 in a class is "8"
+    ("[--%]", "range out of order in character class", 1),  # a first "-" is a member that starts a range
+    ("[^]-Z]", "range out of order in character class", 2),  # so is a first "]"
+    ("[a-z-%-!]", "range out of order in character class", 5),  # "-" after a range is a member
+    ("[a-\\d]", "invalid range in character class", 1),
+    ("[\\w-z]", "invalid range in character class", 1),
+    ("[a-[:digit:]]", "invalid range in character class", 1),
+    ("[[:alpha:]-z]", "invalid range in character class", 1),
+    ("[a-z--\\d]", "invalid range in character class", 4),
+]
+# pcre2pattern, "Duplicate group names": "By default, a name must be unique within a pattern, except that duplicate
+# names are permitted for groups with the same number [...] The duplicate name constraint can be disabled by
+# setting the PCRE2_DUPNAMES option at compile time, or by the use of (?J) within the pattern" and "PCRE2 does not
+# allow the same group number to be associated with more than one name".
+NAME_MISTAKES = [
+    ("(?<n>a)(?<n>b)", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 7),
+    ("(?<n>a)|(?'n'b)", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 8),
+    ("(?P<n>(?<n>a))", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 6),
+    ("(?|(?<n>a)|(b)(?<n>c))", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 14),
+    ("(?|(?<n>a)|(?<n>b))(?<n>c)", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 19),
+    ("(?n)(?<n>a)(?<n>b)", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", 11),
+    ("(?|(?<n>a)|(?<m>b))", "different names for subpatterns of the same number are not allowed", 11),
+    ("(?J)(?|(?<n>a)|(?<m>b))", "different names for subpatterns of the same number are not allowed", 15),
+]
+# pcre2pattern, "Repetition": a quantifier follows an item it repeats; libpcre2 refuses a well-formed {n}, {n,} or
+# {n,m} with nothing before it, as it does * (PCRE 8.x did too: "nothing to repeat").
+BRACE_MISTAKES = [
+    ("{2}a", "quantifier does not follow a repeatable item", 0),
+    ("{2,}a", "quantifier does not follow a repeatable item", 0),
+    ("a|{2,3}", "quantifier does not follow a repeatable item", 2),
+    ("(?:{2})", "quantifier does not follow a repeatable item", 3),
+    ("(?<n>{0})", "quantifier does not follow a repeatable item", 5),
+    ("(?(1){2})(a)", "quantifier does not follow a repeatable item", 5),
+    ("(?#note){2}", "quantifier does not follow a repeatable item", 8),
+    ("{3,2}a", "numbers out of order in {} quantifier", 0),  # PCRE2 reads the numbers first
 ]
 
 # Valid PCRE, several of which the engine's translation cannot compile (\cA, verbs, callouts, (?(R)...)).
@@ -66,20 +121,36 @@ VALID = [
     "(*MARK:x)a", "(*atomic:(a))", "(*pla:a)b", "(?(R)a|b)", "(?(DEFINE)(?<d>\\d))(?&d)", "(?|(a)|(b))\\1",
     "(?<n>a)(?(n)b|c)", "(?1)(a)", "(a)\\g{-1}", "(?J)(?<n>a)|(?<n>b)", "\\o{101}", "(?n)(a)", "a{,3}", "{",
     "a++b", "a*?b", "(?<=a|bc)d", "[[:^alpha:]]", "\\x{263A}", "(?x) a # a comment", "\\10",
+    # ranges: a "-" first, last, after a range or next to \Q\E is a member; ends compared as code points
+    "[%--]", "[---]", "[-a]", "[a-]", "[\\d-]", "[[:alpha:]-]", "[a-z-0]", "[a-z--0]", "[]-a]", "[\\n-a]",
+    "[\\b-a]", "[\\x-\\x]", "[\\cA-\\cB]", "[a-\\Q\\E]", "[\\N{U+41}-z-a]", "[A-z]", "[\\x{ff}-\\x{100}]",
+    # names: same number in a branch reset, (?J) from where it is set, (?n) numbering, case
+    "(?|(?<n>a)|(?<n>b))", "(?|(?<n>a)|(b))", "(?|(a)|(?<n>b))", "(?|(?<n>(?<m>a))|(?<n>(?<m>b)))", "(?<n>a)(?<N>b)",
+    "(?J)(?<n>a)(?<n>b)", "(?<n>a)(?J)(?<n>b)", "(?J:(?<n>a)(?<n>b))", "(?n)(?|(a)(?<n>b)|(?<n>c))",
+    "(?|(?(1)a|b)(?<n>x)|(?<n>y))", "(?|(?|(?<n>a)|(?<n>b))|(?<n>c))",
+    # braces that are no quantifier, or follow an item
+    "{}a", "{a}", "{2", "a{2}+", "(a){0}", "(?R){2}", "(?1){2}(a)",
 ]
+# PCRE2 10.43 reads {,n} and spaces inside braces as a quantifier; earlier versions read them literally. At the start
+# of a pattern one is therefore valid in some versions and not in others: never a certain mistake.
+VERSION_DEPENDENT = ["{,3}a", "{ 2}a", "a|{2 }", "(?:{ 2,3})"]
 # Invalid PCRE the scanner is not sure of (it names only what it fully understands): left to run time.
-UNCLEAR = ["(?x) ( # a comment (", "\\k<", "\\g{-1}(a)", "x{2}{3}", "{2}a", "^*"]
+UNCLEAR = ["(?x) ( # a comment (", "\\k<", "\\g{-1}(a)", "x{2}{3}", "^*", "(?(?=a)*)",
+           "[b-\\Qa\\E]", "[\\Qb\\E-a]", "[z\\E-a]", "[\\N{U+42}-\\N{U+41}]", "[\\pL-a]", "[\\g-a]", "[\\d-\\E]",
+           "(?<n>a)(?<n>b)(?J)", "(?n)(?|(?<n>a)|(?<m>b))"]
 
 
-@pytest.mark.parametrize(("pattern", "message", "position"), MISTAKES)
+@pytest.mark.parametrize(("pattern", "message", "position"),
+                         MISTAKES + RANGE_MISTAKES + NAME_MISTAKES + BRACE_MISTAKES)
 def test_certain_mistakes_are_named_at_their_position(pattern: str, message: str, position: int) -> None:
     """PCRE2's compile errors for unbalanced parentheses and brackets, nothing to repeat, a trailing backslash,
-    a reference to a missing group."""
+    a reference to a missing group, a reversed or class-ended range (at the range's first end), a group name used
+    twice or two names for one number (at the second group's parenthesis)."""
     mistake = certain_mistake(pattern)
     assert mistake is not None and (mistake.message, mistake.position) == (message, position)
 
 
-@pytest.mark.parametrize("pattern", VALID + UNCLEAR)
+@pytest.mark.parametrize("pattern", VALID + UNCLEAR + VERSION_DEPENDENT)
 def test_valid_or_unclear_patterns_are_not_certain_mistakes(pattern: str) -> None:
     assert certain_mistake(pattern) is None
     check_literal(pattern, offset=0, command="rex")  # never a syntax error
@@ -131,6 +202,10 @@ def test_every_escu_regex_literal_is_accepted() -> None:
     ('| makeresults | where match(x, "(?<n>a)\\k<m>")', '"(?<n>a)\\k<m>"'),
     ('| makeresults | makemv tokenizer="([^,]+" x', '"([^,]+"'),
     ('| makeresults | stats count(eval(match(x, "[a"))) as n', '"[a"'),
+    ('| makeresults | regex x="[z-a]"', '"[z-a]"'),
+    ('| makeresults | rex field=x "(?<n>\\d+)-(?<n>\\w+)"', '"(?<n>\\d+)-(?<n>\\w+)"'),
+    ('| makeresults | eval y=replace(x, "[\\w-.]+", "")', '"[\\w-.]+"'),
+    ('| makeresults | eval y=match(x, "{2}a")', '"{2}a"'),
 ])
 def test_an_invalid_literal_is_a_syntax_error_at_the_pattern(search: str, pattern: str) -> None:
     (problem,) = check(search)
@@ -155,7 +230,7 @@ def test_a_calculated_field_with_a_broken_literal_is_a_syntax_error() -> None:
     '| makeresults | eval y=match(x, pattern)',  # a field
     '| makeresults | eval y=match(x, "(" . suffix)',  # computed
     '| makeresults | eval y=replace(x, "\\cA", "")',  # valid PCRE the engine cannot run: left to run time
-    '| makeresults | eval y=match(x, "{2}a")',  # not certainly invalid
+    '| makeresults | eval y=match(x, "{,2}a")',  # a literal before PCRE2 10.43, nothing to repeat since
 ])
 def test_patterns_that_are_not_certainly_broken_literals_parse(search: str) -> None:
     assert check(search) == []
@@ -179,6 +254,38 @@ def test_run_time_behaviour_is_unchanged() -> None:
         rows(engine, "* | eval m=match(x, p)")
 
 
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("(?<n>a)(?<n>b)", "two named subpatterns have the same name"),
+    ("(?|(?<n>a)|(?<m>b))", "different names for subpatterns of the same number are not allowed"),
+    ("[a-\\d]", "invalid range in character class"),
+    ("[\\w-.]", "invalid range in character class"),
+])
+def test_a_pattern_the_regex_package_runs_but_pcre_refuses_is_invalid(pattern: str, message: str) -> None:
+    """The ``regex`` package compiles these (it allows a name twice, reads a "-" next to \\w literally); PCRE2
+    refuses them, and so Splunk refuses the search: the engine calls them invalid rather than running them, when
+    the search is parsed for a literal and when evaluated for a pattern held in a field."""
+    regex.compile(translate_pcre(pattern))  # the translation alone would run it
+    with pytest.raises(SplRuntimeError, match=message):
+        compile_pcre(pattern)
+    engine = make_engine([event(NOW - 1, x="ab", p=pattern)])
+    with pytest.raises(SplRuntimeError, match=rf"invalid regular expression .*: {message}"):
+        rows(engine, "* | eval m=match(x, p)")
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("[z-a]", "range out of order in character class"),
+    ("[\\x7f-\\x01]", "range out of order in character class"),
+    ("[a-[:digit:]]", "invalid range in character class"),
+    ("{2}a", "quantifier does not follow a repeatable item"),
+    ("a|{2,3}", "quantifier does not follow a repeatable item"),
+])
+def test_a_pattern_pcre_and_the_regex_package_refuse_is_invalid_not_unsupported(pattern: str, message: str) -> None:
+    """These failed in the translation and were called unsupported ("a mistake it cannot name for certain");
+    PCRE2 refuses them, so they are invalid, with PCRE2's message."""
+    with pytest.raises(SplRuntimeError, match=rf"invalid regular expression .*: {message} at position"):
+        compile_pcre(pattern)
+
+
 # ------------------------------------------------------------------------------ PCRE2 itself, the oracle
 
 
@@ -194,31 +301,94 @@ def _pcre2() -> ctypes.CDLL:
                                         ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_size_t),
                                         ctypes.c_void_p]
     library.pcre2_code_free_8.argtypes = [ctypes.c_void_p]
+    library.pcre2_get_error_message_8.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
     return library
 
 
-def pcre2_compiles(pattern: str) -> bool:
+def pcre2_error(pattern: str) -> str | None:
+    """PCRE2's compile error message for ``pattern`` (UTF mode), or None when it compiles."""
     pcre2 = _pcre2()
     data = pattern.encode()
     code, offset = ctypes.c_int(), ctypes.c_size_t()
     compiled = pcre2.pcre2_compile_8(data, len(data), 0x00080000, ctypes.byref(code), ctypes.byref(offset), None)
     if compiled:
         pcre2.pcre2_code_free_8(compiled)
-    return bool(compiled)
+        return None
+    message = ctypes.create_string_buffer(256)
+    pcre2.pcre2_get_error_message_8(code.value, message, len(message))
+    return message.value.decode()
+
+
+def pcre2_compiles(pattern: str) -> bool:
+    return pcre2_error(pattern) is None
 
 
 def test_pcre2_agrees_with_the_examples() -> None:
-    assert [p for p, _, _ in MISTAKES if pcre2_compiles(p)] == []
+    """Each named mistake is PCRE2's own first error for the pattern, in its words."""
+    mistakes = MISTAKES + RANGE_MISTAKES + NAME_MISTAKES + BRACE_MISTAKES
+    assert [(p, m, pcre2_error(p)) for p, m, _ in mistakes if pcre2_error(p) != m] == []
     assert [p for p in VALID if not pcre2_compiles(p)] == []
     assert [p for p in UNCLEAR if pcre2_compiles(p)] == []
 
 
 @settings(max_examples=3000)
-@given(st.lists(st.sampled_from([*"ab()[]\\*+?{}|^$:<>'=!1k2-,#xEQcR&C. ", "(?", "(?<n>", "(?P<n>", "\\k<n>",
+@given(st.lists(st.sampled_from([*"ab()[]\\*+?{}|^$:<>'=!1k2-,#xEQcR&C.z ", "(?", "(?<n>", "(?P<n>", "\\k<n>",
                                  "(?:", "[:alpha:]", "{2,1}", "(*", "(*pla:", "(?i)", "(?x)", "\\Q", "\\E", "\\1",
-                                 "(?P=n)", "(?#", "(?(1)", "(?|", "\\x{41}", "(*SKIP)", "[]]", "[^]"]),
+                                 "(?P=n)", "(?#", "(?(1)", "(?|", "\\x{41}", "(*SKIP)", "[]]", "[^]",
+                                 # reversed and class-ended ranges, repeated names, leading braces
+                                 "z-a", "\\x7f-", "\\x01", "\\n", "\\cA", "\\d", "\\N{U+41}", "(?<m>", "(?'n'", "(?J)",
+                                 "(?n)", "{2}", "{2,}", "{2,3}", "{,3}", "{ 2}", "(?(R)"]),
                 max_size=12).map("".join))
 def test_a_certain_mistake_is_one_pcre2_refuses(pattern: str) -> None:
     """Property: the scanner never calls a pattern PCRE2 compiles a mistake (so validate never rejects it)."""
     if certain_mistake(pattern) is not None:
         assert not pcre2_compiles(pattern)
+
+
+def _agrees_with_pcre2(pattern: str) -> None:
+    """The scanner names a mistake exactly when PCRE2 refuses ``pattern``, with PCRE2's message."""
+    mistake = certain_mistake(pattern)
+    assert (mistake.message if mistake else None) == pcre2_error(pattern)
+
+
+# Class members whose code point the scanner knows (ASCII, escapes naming one code) and sets (\d, [:alpha:]); a "-"
+# joins two of them into a range wherever PCRE2 reads it so (not first, not last, not right after a range).
+_MEMBERS = ["a", "z", "A", "0", "9", "%", "(", "{", "-", "-", "-", "-", "\\n", "\\t", "\\x41", "\\x7f",
+            "\\x{263A}", "\\101", "\\7", "\\8", "\\cA", "\\cz", "\\b", "\\-", "\\\\", "\\]", "\\d", "\\W", "\\h",
+            "[:alpha:]", "[:^digit:]"]
+
+
+@settings(max_examples=600)
+@given(st.sampled_from(["[", "[^", "x["]), st.lists(st.sampled_from(_MEMBERS), min_size=1, max_size=6).map("".join))
+def test_class_ranges_are_caught_as_pcre2_refuses_them(opening: str, members: str) -> None:
+    """Property, both ways, over classes of known members and ranges (reversed, or ending in \\d or a POSIX
+    class): a mistake exactly when PCRE2 refuses the class, in PCRE2's words."""
+    _agrees_with_pcre2(f"{opening}{members}]")
+
+
+# Groups named n or m, plain groups and branch resets (same or other names per alternative), nested or in a row.
+_GROUPS = ["(?<n>a)", "(?<m>b)", "(?'n'c)", "(?P<m>d)", "(e)", "|", "(?:(?<n>f))", "(?<n>(?<m>g))",
+           "(?|(?<n>a)|(?<n>b))", "(?|(?<n>a)|(?<m>b))", "(?|(a)|(?<n>b))", "(?|(?<m>a)(b)|(c)(?<n>d))", "(?|(x)|(y)(z))"]
+
+
+@settings(max_examples=600)
+@given(st.sampled_from(["", "", "(?J)"]), st.lists(st.sampled_from(_GROUPS), min_size=1, max_size=4).map("".join),
+       st.lists(st.sampled_from(_GROUPS), max_size=2).map("".join), st.booleans())
+def test_group_names_are_caught_as_pcre2_refuses_them(options: str, first: str, second: str, reset: bool) -> None:
+    """Property, both ways: a name used for two group numbers (unless (?J) allows it) or two names for one number
+    of a branch reset is a mistake exactly when PCRE2 refuses it, in PCRE2's words."""
+    _agrees_with_pcre2(options + (f"(?|{first}|{second})" if reset else first + second))
+
+
+# Items and quantifiers, a quantifier never right after another (PCRE2 refuses "a{2}{3}", which the scanner leaves
+# alone, as it does "a+\\Q\\E{2}"); "*" and "?" are left out, as "(*" and "(?" would open something else.
+@settings(max_examples=600)
+@given(st.sampled_from(["", "", "\\Q\\E", "(?#c)"]), st.sampled_from(["", "+", "{2}", "{2,}", "{2,3}", "{3,2}", "{2}?"]),
+       st.lists(st.tuples(st.sampled_from(["a", "[a]", "(", "(?:", "(?<n>", ")", "|"]),
+                          st.sampled_from(["", "", "+", "{2}", "{2,}", "{0,3}", "{3,2}", "{2}+"])),
+                max_size=6).map(lambda items: "".join(item + quantifier for item, quantifier in items)))
+def test_quantifiers_with_nothing_to_repeat_are_caught_as_pcre2_refuses_them(prefix: str, leading: str,
+                                                                            items: str) -> None:
+    """Property, both ways: a quantifier ({n}, {n,}, {n,m} or +) at the start (after nothing but an empty \\Q\\E
+    or a comment), after "(" or after "|" is a mistake exactly when PCRE2 refuses it, in PCRE2's words."""
+    _agrees_with_pcre2(prefix + leading + items)

@@ -1,44 +1,72 @@
-"""Which regular expressions PCRE itself refuses, for certain: the structural mistakes every PCRE version
+"""Which regular expressions PCRE itself refuses, for certain: the structural mistakes PCRE2 (every 10.x release)
 reports when it compiles a pattern.
 
 Why apart from the translation (:mod:`contentpack.spl.regex`): a pattern the ``regex`` package cannot compile
 after :func:`~contentpack.spl.regex.translate_pcre` may still be valid PCRE the translation does not cover, and a
-validator must never reject a search Splunk accepts. So a pattern written in a search is called broken only when
-both agree: the translation fails to compile *and* this scanner finds one of these mistakes (wording as PCRE2's
-compile errors):
+validator must never reject a search Splunk accepts; and the ``regex`` package compiles some patterns PCRE refuses
+(duplicate group names, ``[a-\\d]``). So a pattern is called broken exactly when this scanner finds one of these
+mistakes, whatever the translation does (wording as PCRE2's compile errors):
 
 * an unclosed ``(`` or an unmatched ``)`` ("missing closing parenthesis", "unmatched closing parenthesis");
 * an unclosed ``[`` class ("missing terminating ] for character class");
-* ``*``, ``+`` or ``?`` with nothing before it to repeat (at the start, after ``(`` or ``|``);
+* ``*``, ``+``, ``?`` or ``{n}``/``{n,}``/``{n,m}`` with nothing before it to repeat (at the start, after ``(``,
+  ``|`` or a condition); a brace that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before
+  PCRE2 10.43, a quantifier since) is left alone;
 * ``{n,m}`` with n greater than m;
 * a ``\\`` (or ``\\c``) ending the pattern;
-* a back-reference ``\\1``..``\\9``, ``\\k<name>`` or ``(?P=name)`` to a group the pattern does not have.
+* a back-reference ``\\1``..``\\9``, ``\\k<name>`` or ``(?P=name)`` to a group the pattern does not have;
+* a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``: "range out of order in character
+  class"), or with ``\\d``-style escapes or a POSIX class as an end (``[a-\\d]``, ``[[:alpha:]-z]``: "invalid
+  range in character class"; Perl reads that ``-`` literally with a warning, PCRE2 refuses it). Only ends whose
+  code point the scanner knows count: ASCII characters and the escapes that name one code (``\\n``, ``\\x41``,
+  ``\\101``, ``\\cA``...); a class holding ``\\Q``/``\\E`` is not checked;
+* a group name used twice ("two named subpatterns have the same name (PCRE2_DUPNAMES not set)"), unless ``(?J)``
+  allows it or both groups have the same number in a branch reset ``(?|...)``; two names for one number of a
+  branch reset ("different names for subpatterns of the same number are not allowed"). Numbers are counted as
+  PCRE2 does in branch resets; with ``(?n)`` (plain parentheses do not capture) and a branch reset, neither is
+  checked.
 
 Anything the scanner does not fully understand makes it answer "not certain" (None): extended mode ``(?x)``
 (whitespace and ``#`` comments), a construct after ``(?`` it does not know, an unterminated ``\\k<``/``\\x{``,
 a POSIX bracket it cannot delimit. It never claims a pattern is valid; it only names certain mistakes.
-tests/spl/test_pcre_syntax.py holds it to that against libpcre2 itself, where the system has it.
+tests/spl/test_pcre_syntax.py holds it to that against libpcre2 itself.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Extended mode anywhere: spaces and "#..." comments may then hold any character, parentheses included.
 _EXTENDED = re.compile(r"\(\?[A-Za-z^]*-?[A-Za-z]*x[A-Za-z-]*[:)]")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED_GROUP = re.compile(rf"\(\?(?:P?<({_NAME})>|'({_NAME})')")
+# A condition that names a group, a recursion, DEFINE or a version: (?(1)...), (?(<n>)...), (?(R&n)...).
+_CONDITION = re.compile(rf"\(\?\((?:[+-]?\d+|<{_NAME}>|'{_NAME}'|R&{_NAME}|{_NAME}|VERSION>?=\d+(?:\.\d+)?)\)")
+# Options switched on anywhere: (?J) allows duplicate names; (?n) stops plain parentheses capturing.
+_DUPNAMES = re.compile(r"\(\?\^?[A-Za-z]*J")
+_NO_AUTO_CAPTURE = re.compile(r"\(\?\^?[A-Za-z]*n")
 _NAME_REFERENCE = re.compile(rf"\(\?P=({_NAME})\)")
 _OPTION_SETTING = re.compile(r"\(\?\^?[A-Za-z]*(?:-[A-Za-z]*)?\)")  # (?i), (?-s), (?^): no group opens
 _OPTION_GROUP = re.compile(r"\(\?\^?[A-Za-z]*(?:-[A-Za-z]*)?:")  # (?i: ... )
-_SIMPLE_GROUP = re.compile(r"\(\?(?:[:|>=!(]|<[=!])")  # (?: (?| (?> (?= (?! (?<= (?<! and (?( conditions
+_SIMPLE_GROUP = re.compile(r"\(\?(?:[:|>=!]|<[=!])")  # (?: (?| (?> (?= (?! (?<= (?<!
 _CALL = re.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+|C\d*)\)")  # recursion, subroutine calls, callouts
 # (*UTF), (*LIMIT_MATCH=10), (*SKIP), (*MARK:x), (*:x): self-contained; (*atomic:...), (*pla:...) open a group.
 _VERB = re.compile(r"\(\*[A-Z_0-9]*(?:[:=][^)]*)?\)")
 _ALPHA_ASSERTION = re.compile(r"\(\*[a-z_]+:")
 _QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 _BRACED = {"<": ">", "{": "}", "'": "'"}
+
+# A class member that names one code point: its value is the code. \ddd is octal in a class (\8, \9: the digit).
+_CODE_ESCAPE = re.compile(r"\\(?:([abefnrt])|([0-7]{1,3})|([89])|o\{([0-7]+)\}|x\{([0-9A-Fa-f]+)\}|x(?!\{)([0-9A-Fa-f]{0,2})"
+                          r"|c([ -~])|([\x00-/:-@\[-`{-\x7f]))")
+_SIMPLE_CODES = {"a": 0x07, "b": 0x08, "e": 0x1B, "f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09}
+_CLASS_ESCAPES = "dDsSwWhHvV"  # each stands for a set of characters: never the end of a range
+_POSIX_NAMES = frozenset({"alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct", "xdigit", "word",
+                          "cntrl", "print", "graph", "ascii"})
+_SET = -1  # a class member that is a set (\d, [:alpha:]), not one character
+_UNKNOWN = -2  # a class member the scanner cannot value (a non-ASCII character, \p{L}, \N{U+41}...)
 
 
 @dataclass(frozen=True)
@@ -61,8 +89,11 @@ class _Found(Exception):
         self.mistake = PcreMistake(message, position)
 
 
+@lru_cache(maxsize=1024)
 def certain_mistake(pattern: str) -> PcreMistake | None:
-    """The first certain PCRE compile error in ``pattern``, or None (valid, or not certainly invalid)."""
+    """The first certain PCRE compile error in ``pattern``, or None (valid, or not certainly invalid).
+
+    Cached: the engine asks it each time it compiles a pattern, which eval functions do once per value."""
     if _EXTENDED.search(pattern):
         return None
     try:
@@ -74,16 +105,44 @@ def certain_mistake(pattern: str) -> PcreMistake | None:
     return None
 
 
+@dataclass
+class _Open:
+    """An unclosed ``(``. In a branch reset ``(?|...)`` every alternative numbers its groups from ``first``, and
+    the groups after it from the highest number any alternative reached (pcre2pattern, "Duplicate group numbers")."""
+
+    position: int
+    branch_reset: bool = False
+    first: int = 0
+    highest: int = 0
+
+
+def _code(match: re.Match[str]) -> int:
+    """The code point a :data:`_CODE_ESCAPE` match names; :data:`_UNKNOWN` past Unicode or for a surrogate (PCRE2
+    refuses those with errors of their own, which the scanner does not claim)."""
+    simple, octal, digit, octal_braced, hex_braced, hex_short, control, other = match.groups()
+    if simple:
+        return _SIMPLE_CODES[simple]
+    if digit or other:
+        return ord(digit or other)
+    if control:  # \cx: x upper-cased, then bit 6 flipped
+        return ord(control.upper()) ^ 0x40
+    value = int(octal or octal_braced, 8) if octal or octal_braced else int(hex_braced or hex_short or "0", 16)
+    return value if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else _UNKNOWN
+
+
 class _Scan:
     """One left-to-right pass over a pattern, tracking open groups, captures and names, and references."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self.opened: list[int] = []  # positions of the unclosed "("
+        self.opened: list[_Open] = []
         self.groups = 0
-        self.names: set[str] = set()
+        self.named: list[tuple[str, int]] = []  # (name, number) of the named groups, as PCRE2 lists them
         self.references: list[tuple[int | str, int]] = []
-        self.nothing = True  # nothing repeatable before: the start, or right after "(" or "|"
+        self.nothing = True  # nothing repeatable before: the start, or right after "(", "|" or a condition
+        self.dupnames = bool(_DUPNAMES.search(pattern))
+        # Numbers are exact unless (?n) stops some parentheses capturing; only a branch reset makes them matter.
+        self.exact_numbers = not (_NO_AUTO_CAPTURE.search(pattern) and "(?|" in pattern)
 
     def run(self) -> None:
         """Raises :class:`_Found` at the first certain mistake, :class:`_Uncertain` when it cannot tell."""
@@ -99,9 +158,14 @@ class _Scan:
             elif ch == ")":
                 if not self.opened:
                     raise _Found("unmatched closing parenthesis", i)
-                self.opened.pop()
+                closed = self.opened.pop()
+                if closed.branch_reset:
+                    self.groups = max(self.groups, closed.highest)
                 i, self.nothing = i + 1, False
             elif ch == "|":
+                if self.opened and self.opened[-1].branch_reset:
+                    reset = self.opened[-1]
+                    reset.highest, self.groups = max(reset.highest, self.groups), reset.first
                 i, self.nothing = i + 1, True
             elif ch in "*+?":
                 if self.nothing:
@@ -111,13 +175,15 @@ class _Scan:
                 low, high = quantifier.group(1), quantifier.group(2)
                 if high and int(low) > int(high):
                     raise _Found("numbers out of order in {} quantifier", i)
+                if self.nothing:
+                    raise _Found("quantifier does not follow a repeatable item", i)
                 i = self._after_quantifier(quantifier.end())
             else:
                 i, self.nothing = i + 1, False
         if self.opened:
-            raise _Found("missing closing parenthesis", self.opened[-1])
+            raise _Found("missing closing parenthesis", self.opened[-1].position)
         for reference, position in self.references:
-            if (reference not in self.names) if isinstance(reference, str) else reference > self.groups:
+            if (reference not in dict(self.named)) if isinstance(reference, str) else reference > self.groups:
                 raise _Found("reference to non-existent subpattern", position)
 
     def _after_quantifier(self, i: int) -> int:
@@ -158,28 +224,58 @@ class _Scan:
         return i + 2
 
     def _class(self, start: int) -> int:
-        """The index after the class opening at ``start`` (a ``]`` first, or after ``^``, is a member)."""
+        """The index after the class opening at ``start`` (a ``]`` first, or after ``^``, is a member).
+
+        Checks each range ``x-y``: a ``-`` after a single member and before anything but ``]`` joins it to the
+        next member; after a range, or first, a ``-`` is a member itself (pcre2pattern, "Square brackets and
+        character classes")."""
         pattern, n = self.pattern, len(self.pattern)
         i = start + 1
         if i < n and pattern[i] == "^":
             i += 1
+        previous: int | None = None  # the member a "-" would start a range from; None first and after a range
+        previous_at = i
         if i < n and pattern[i] == "]":
-            i += 1
+            previous, i = ord("]"), i + 1
+        quoted = False  # \Q or \E met: PCRE2 reads ranges across them, the scanner does not follow
         while i < n:
             ch = pattern[i]
-            if ch == "\\":
-                i = self._escape(i, in_class=True)
-                continue
-            if ch == "[" and i + 1 < n and pattern[i + 1] in ":.=":  # [:alpha:], [.x.], [=x=]
-                stop = pattern.find(pattern[i + 1] + "]", i + 2)
-                if stop < 0 or "]" in pattern[i + 2 : stop]:
-                    raise _Uncertain
-                i = stop + 2
-                continue
             if ch == "]":
                 return i + 1
-            i += 1
+            quoted = quoted or pattern.startswith(("\\Q", "\\E"), i)
+            if ch == "-" and previous is not None and i + 1 < n and pattern[i + 1] != "]":
+                low, (high, i) = previous, self._member(i + 1)
+                if not quoted and _UNKNOWN not in (low, high):
+                    if _SET in (low, high):
+                        raise _Found("invalid range in character class", previous_at)
+                    if low > high:
+                        raise _Found("range out of order in character class", previous_at)
+                previous = None
+                continue
+            previous_at = i
+            previous, i = self._member(i)
         raise _Found("missing terminating ] for character class", start)
+
+    def _member(self, i: int) -> tuple[int, int]:
+        """The class member at ``i`` (its code, :data:`_SET` or :data:`_UNKNOWN`) and the index after it."""
+        pattern, n = self.pattern, len(self.pattern)
+        ch = pattern[i]
+        if ch == "[" and i + 1 < n and pattern[i + 1] in ":.=":  # [:alpha:], [.x.], [=x=]
+            stop = pattern.find(pattern[i + 1] + "]", i + 2)
+            if stop < 0 or "]" in pattern[i + 2 : stop]:
+                raise _Uncertain
+            posix = pattern[i + 1] == ":" and pattern[i + 2 : stop].removeprefix("^") in _POSIX_NAMES
+            return (_SET if posix else _UNKNOWN), stop + 2
+        if ch != "\\":
+            return (ord(ch) if ch.isascii() else _UNKNOWN), i + 1
+        if escape := _CODE_ESCAPE.match(pattern, i):
+            return _code(escape), escape.end()
+        if i + 1 < n and pattern[i + 1] in _CLASS_ESCAPES:
+            return _SET, i + 2
+        end = self._escape(i, in_class=True)
+        if pattern[i + 1] in "pP" and end == i + 2 and end < n:  # \pL: a one-letter property
+            end += 1
+        return _UNKNOWN, end
 
     def _open(self, i: int) -> int:
         """The index after what opens at ``i`` (a group, or a self-contained ``(?...)``/``(*...)`` item)."""
@@ -189,6 +285,13 @@ class _Scan:
             if stop < 0:
                 raise _Uncertain
             return stop + 1
+        if pattern.startswith("(?(", i):  # a conditional group: an assertion condition is read as a group
+            condition = _CONDITION.match(pattern, i)
+            if condition is None and not pattern.startswith(("(?(?", "(?(*"), i):
+                raise _Uncertain
+            self.opened.append(_Open(i))
+            self.nothing = condition is not None
+            return condition.end() if condition else i + 2
         item = _VERB.match(pattern, i) or _OPTION_SETTING.match(pattern, i) or _CALL.match(pattern, i)
         if item:
             self.nothing = False
@@ -204,14 +307,28 @@ class _Scan:
         elif named := _NAMED_GROUP.match(pattern, i):
             end = named.end()
             self.groups += 1
-            self.names.add(named.group(1) or named.group(2))
+            self._name(named.group(1) or named.group(2), i)
         elif opener := (_SIMPLE_GROUP.match(pattern, i) or _OPTION_GROUP.match(pattern, i)
                         or _ALPHA_ASSERTION.match(pattern, i)):
             end = opener.end()
-            if pattern[end - 1] == "(":  # (?( : the condition is read as a group of its own
-                end -= 1
         else:
             raise _Uncertain
-        self.opened.append(i)
+        reset = pattern.startswith("(?|", i)
+        self.opened.append(_Open(i, branch_reset=reset, first=self.groups, highest=self.groups))
         self.nothing = True
         return end
+
+    def _name(self, name: str, position: int) -> None:
+        """Records the group just numbered ``self.groups`` as ``name``: one number per name unless ``(?J)`` allows
+        duplicates, and one name per number. As PCRE2 does, the names met so far are checked in order and the first
+        conflict is the error; a name met again with the same number (a branch reset) is not listed twice."""
+        number = self.groups
+        for known, known_number in self.named:
+            if known == name:
+                if known_number == number:
+                    return
+                if not self.dupnames and self.exact_numbers:
+                    raise _Found("two named subpatterns have the same name (PCRE2_DUPNAMES not set)", position)
+            elif known_number == number and self.exact_numbers:
+                raise _Found("different names for subpatterns of the same number are not allowed", position)
+        self.named.append((name, number))

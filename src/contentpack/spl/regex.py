@@ -16,10 +16,11 @@ Why the ``regex`` package rather than ``re``: it takes a per-call ``timeout``, s
 (``search _raw=*e*e*e*zzz``) ends with a clear error instead of running for minutes; RE2 bindings would be
 linear-time but refuse lookarounds and back-references that PCRE patterns use. Measured side by side in
 ``benchmarks/bench_regex.py``. The spelling translation below stays (``regex`` follows Python's syntax).
-Anything that cannot compile is reported naming the pattern, never a traceback: as invalid
-(:class:`SplRuntimeError`) when PCRE would refuse it too, else as unsupported (:func:`compile_pcre`); a pattern
-written in the search itself (a quoted literal) that is certainly not PCRE is a syntax error found when the search
-is parsed (:func:`compile_literal`).
+A pattern PCRE certainly refuses is reported as invalid (:class:`SplRuntimeError`) even when the translation would
+compile it (``regex`` accepts duplicate group names and ``[a-\\d]``); anything else that cannot compile is
+unsupported (:func:`compile_pcre`), naming the pattern, never a traceback. A pattern written in the search itself
+(a quoted literal) that is certainly not PCRE is a syntax error found when the search is parsed
+(:func:`compile_literal`).
 
 Replacement strings (``replace()``, ``rex mode=sed``) use ``\\1``..``\\9`` for groups and ``\\\\`` for a
 backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions);
@@ -227,21 +228,22 @@ def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
 def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> Pcre:
     """Compile a Splunk (PCRE) pattern, cached.
 
-    A pattern that does not compile here is called invalid (:class:`SplRuntimeError`) only when it holds a
-    mistake PCRE reports too (:func:`~contentpack.spl.pcre_syntax.certain_mistake`, PCRE2's wording). Otherwise it
-    may be valid PCRE the translation does not cover (``\\cA``, ``(*VERB)``, callouts), so it is
+    A pattern holding a mistake PCRE reports (:func:`~contentpack.spl.pcre_syntax.certain_mistake`, PCRE2's
+    wording) is invalid (:class:`SplRuntimeError`), checked first: the ``regex`` package would run some of them
+    (``(?<n>a)(?<n>b)``, ``[a-\\d]``) where Splunk refuses the search. A pattern that otherwise does not compile
+    here may be valid PCRE the translation does not cover (``\\cA``, ``(*VERB)``, callouts), so it is
     :class:`SplUnsupportedError`: the search still fails loudly, but not with a claim the engine cannot back.
     ``offset``/``command`` are passed through to the error so the caller's position reaches the user.
     """
     if not isinstance(pattern, str):
         raise SplRuntimeError(f"regular expression must be a string, not {type(pattern).__name__}", offset=offset, command=command)
+    mistake = certain_mistake(pattern)
+    if mistake is not None:
+        raise SplRuntimeError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
+                              f"{mistake.position} of the pattern", offset=offset, command=command)
     try:
         return Pcre(pattern, _compile(pattern, flags), offset, command)
     except (regex.error, OverflowError, RecursionError) as exc:
-        mistake = certain_mistake(pattern)
-        if mistake is not None:
-            raise SplRuntimeError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
-                                  f"{mistake.position} of the pattern", offset=offset, command=command) from None
         position = getattr(exc, "pos", None)
         where = f" at position {position}" if position is not None else ""
         raise SplUnsupportedError(
