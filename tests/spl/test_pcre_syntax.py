@@ -113,10 +113,16 @@ BRACE_MISTAKES = [
     ("(?(1){2})(a)", "quantifier does not follow a repeatable item", 5),
     ("(?#note){2}", "quantifier does not follow a repeatable item", 8),
     ("{3,2}a", "numbers out of order in {} quantifier", 0),  # PCRE2 reads the numbers first
+    # pcre2pattern, "Repetition": "The numbers must be less than 65536" (leading zeros do not count)
+    ("a{65536}", "number too big in {} quantifier", 1),
+    ("a{1,99999999999999999999}", "number too big in {} quantifier", 1),
+    ("a{70000,1}", "number too big in {} quantifier", 1),  # before the order of the numbers
+    ("{65536}a", "number too big in {} quantifier", 0),  # and before "nothing to repeat"
 ]
 
 # Valid PCRE, several of which the engine's translation cannot compile (\cA, verbs, callouts, (?(R)...)).
 VALID = [
+    "a{65535}", "a{0065535}",  # the largest repeat count PCRE2 takes (leading zeros do not count)
     "[]a]", "[^]a]", "[(]", "\\(", "\\Q(\\E", "[\\Q]\\E]", "a(?#(c)b", "\\c)", "\\cA", "(*UTF)a", "(?C1)a",
     "(*MARK:x)a", "(*atomic:(a))", "(*pla:a)b", "(?(R)a|b)", "(?(DEFINE)(?<d>\\d))(?&d)", "(?|(a)|(b))\\1",
     "(?<n>a)(?(n)b|c)", "(?1)(a)", "(a)\\g{-1}", "(?J)(?<n>a)|(?<n>b)", "\\o{101}", "(?n)(a)", "a{,3}", "{",
@@ -259,6 +265,7 @@ def test_run_time_behaviour_is_unchanged() -> None:
     ("(?|(?<n>a)|(?<m>b))", "different names for subpatterns of the same number are not allowed"),
     ("[a-\\d]", "invalid range in character class"),
     ("[\\w-.]", "invalid range in character class"),
+    ("a{65536}", "number too big in {} quantifier"),
 ])
 def test_a_pattern_the_regex_package_runs_but_pcre_refuses_is_invalid(pattern: str, message: str) -> None:
     """The ``regex`` package compiles these (it allows a name twice, reads a "-" next to \\w literally); PCRE2
@@ -383,9 +390,11 @@ def test_group_names_are_caught_as_pcre2_refuses_them(options: str, first: str, 
 # Items and quantifiers, a quantifier never right after another (PCRE2 refuses "a{2}{3}", which the scanner leaves
 # alone, as it does "a+\\Q\\E{2}"); "*" and "?" are left out, as "(*" and "(?" would open something else.
 @settings(max_examples=600)
-@given(st.sampled_from(["", "", "\\Q\\E", "(?#c)"]), st.sampled_from(["", "+", "{2}", "{2,}", "{2,3}", "{3,2}", "{2}?"]),
+@given(st.sampled_from(["", "", "\\Q\\E", "(?#c)"]),
+       st.sampled_from(["", "+", "{2}", "{2,}", "{2,3}", "{3,2}", "{2}?", "{65536}"]),
        st.lists(st.tuples(st.sampled_from(["a", "[a]", "(", "(?:", "(?<n>", ")", "|"]),
-                          st.sampled_from(["", "", "+", "{2}", "{2,}", "{0,3}", "{3,2}", "{2}+"])),
+                          st.sampled_from(["", "", "+", "{2}", "{2,}", "{0,3}", "{3,2}", "{2}+", "{65535}",
+                                           "{1,65536}", "{0065535}", "{70000,2}"])),
                 max_size=6).map(lambda items: "".join(item + quantifier for item, quantifier in items)))
 def test_quantifiers_with_nothing_to_repeat_are_caught_as_pcre2_refuses_them(prefix: str, leading: str,
                                                                             items: str) -> None:

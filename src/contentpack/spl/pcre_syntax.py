@@ -12,7 +12,8 @@ mistakes, whatever the translation does (wording as PCRE2's compile errors):
 * ``*``, ``+``, ``?`` or ``{n}``/``{n,}``/``{n,m}`` with nothing before it to repeat (at the start, after ``(``,
   ``|`` or a condition); a brace that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before
   PCRE2 10.43, a quantifier since) is left alone;
-* ``{n,m}`` with n greater than m;
+* ``{n,m}`` with n greater than m, or a number over 65,535 in a ``{}`` quantifier ("number too big in {}
+  quantifier", reported before any other mistake of the quantifier);
 * a ``\\`` (or ``\\c``) ending the pattern;
 * a back-reference ``\\1``..``\\9``, ``\\k<name>`` or ``(?P=name)`` to a group the pattern does not have;
 * a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``: "range out of order in character
@@ -56,6 +57,7 @@ _CALL = re.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+|C\d*)\)")  # recursion, subrou
 _VERB = re.compile(r"\(\*[A-Z_0-9]*(?:[:=][^)]*)?\)")
 _ALPHA_ASSERTION = re.compile(r"\(\*[a-z_]+:")
 _QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+_MAX_REPEAT = 65_535  # pcre2pattern, "Repetition": "The numbers must be less than 65536"
 _BRACED = {"<": ">", "{": "}", "'": "'"}
 
 # A class member that names one code point: its value is the code. \ddd is octal in a class (\8, \9: the digit).
@@ -173,6 +175,8 @@ class _Scan:
                 i = self._after_quantifier(i + 1)
             elif ch == "{" and (quantifier := _QUANTIFIER.match(pattern, i)):
                 low, high = quantifier.group(1), quantifier.group(2)
+                if int(low) > _MAX_REPEAT or (high and int(high) > _MAX_REPEAT):  # checked first, as PCRE2 does
+                    raise _Found("number too big in {} quantifier", i)
                 if high and int(low) > int(high):
                     raise _Found("numbers out of order in {} quantifier", i)
                 if self.nothing:
