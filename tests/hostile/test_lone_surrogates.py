@@ -1,0 +1,48 @@
+"""A lone surrogate in the logs. The JSON escape ``"\\ud800"`` decodes to a string holding one (the readers take
+any JSON the standard decoder accepts, tests/hostile/test_event_files.py), and UTF-8 cannot encode it. Each
+place that once failed on one:
+
+* printing ``search`` results in any format: "internal error: UnicodeEncodeError";
+* the engine's byte order and hashes (``values()``, ``stats ... by``, ``mvsort``, ``md5``): "the search cannot
+  be run on these events" -- an attacker choosing such an application name or user agent made detections fail;
+* ``backtest --out``'s files: "internal error";
+* JUnit XML: a character reference to the surrogate, which XML forbids (the CI's parser refused the report);
+* a Splunk export row whose ``_raw`` holds one: "internal error".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from contentpack.junit import Case, render
+from contentpack.printable import printable
+from contentpack.spl import Engine
+
+from .support import ROOT, run_cli
+
+LONE = "x\ud800y"
+ESCAPED = "x\\ud800y"  # how it is printed and written: the JSON escape of the same character
+
+
+def _events(tmp_path: Path) -> Path:
+    file = tmp_path / "e.jsonl"
+    file.write_text('{"time": "2026-10-21T09:00:00Z", "a": "x\\ud800y", "\\udc00k": "v"}\n'
+                    '{"time": "2026-10-21T09:01:00Z", "a": "b"}\n', encoding="utf-8")
+    return file
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_search_prints_a_lone_surrogate_escaped(tmp_path: Path, fmt: str) -> None:
+    outcome = run_cli("search", "search * | table a *k", "--events", str(_events(tmp_path)), "--format", fmt,
+                      timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 0, outcome.stderr
+    assert ESCAPED in outcome.stdout and "\\udc00k" in outcome.stdout, outcome.stdout
+    if fmt == "json":
+        assert json.loads(outcome.stdout)[-1] == {"a": LONE, "\udc00k": "v"}  # newest first
+    assert printable(LONE) == ESCAPED  # what the table measures and shows
