@@ -46,3 +46,14 @@ def test_search_prints_a_lone_surrogate_escaped(tmp_path: Path, fmt: str) -> Non
     if fmt == "json":
         assert json.loads(outcome.stdout)[-1] == {"a": LONE, "\udc00k": "v"}  # newest first
     assert printable(LONE) == ESCAPED  # what the table measures and shows
+
+
+def test_the_engine_orders_and_hashes_a_lone_surrogate(tmp_path: Path) -> None:
+    """Its UTF-8 three-byte form, as if it were a character (assumed: no Splunk document says)."""
+    engine = Engine()
+    engine.register_events(_events(tmp_path), sourcetype="s")
+    assert engine.search("search * | stats values(a) as v", now=0.0).rows == [{"v": ("b", LONE)}]
+    assert [row["a"] for row in engine.search("search * | stats count by a", now=0.0).rows] == ["b", LONE]
+    assert engine.search("search * | stats values(a) as v | eval v=mvsort(v)", now=0.0).rows == [{"v": ("b", LONE)}]
+    rows = engine.search(f'search a="{LONE}" | eval h=md5(a) | table h', now=0.0).rows
+    assert rows == [{"h": hashlib.md5(LONE.encode("utf-8", "surrogatepass")).hexdigest()}]
