@@ -57,3 +57,17 @@ def test_the_engine_orders_and_hashes_a_lone_surrogate(tmp_path: Path) -> None:
     assert engine.search("search * | stats values(a) as v | eval v=mvsort(v)", now=0.0).rows == [{"v": ("b", LONE)}]
     rows = engine.search(f'search a="{LONE}" | eval h=md5(a) | table h', now=0.0).rows
     assert rows == [{"h": hashlib.md5(LONE.encode("utf-8", "surrogatepass")).hexdigest()}]
+
+
+def test_backtest_writes_a_lone_surrogate_from_the_logs_escaped(tmp_path: Path) -> None:
+    source = ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log"
+    events = tmp_path / "e.log"
+    events.write_text(source.read_text(encoding="utf-8").replace("joni.natarajan@contoso.example",
+                                                                 "joni.\\ud800@contoso.example"), encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = run_cli("backtest", "--root", str(ROOT), "--events", str(events), "--out", str(out), timeout=60)
+    outcome.assert_handled()
+    assert outcome.returncode == 0, outcome.stderr
+    risk = [json.loads(line) for line in (out / "risk.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "joni.\ud800@contoso.example" in {event["risk_object"] for event in risk}
+    assert "joni.\\ud800@contoso.example" in (out / "report.html").read_text(encoding="utf-8")
