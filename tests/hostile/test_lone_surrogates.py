@@ -71,3 +71,12 @@ def test_backtest_writes_a_lone_surrogate_from_the_logs_escaped(tmp_path: Path) 
     risk = [json.loads(line) for line in (out / "risk.jsonl").read_text(encoding="utf-8").splitlines()]
     assert "joni.\ud800@contoso.example" in {event["risk_object"] for event in risk}
     assert "joni.\\ud800@contoso.example" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_junit_xml_holds_a_lone_surrogate_escaped() -> None:
+    case = Case(classname="c", name=f"name {LONE}", failure=f"row {LONE} missing", details=f"details {LONE}")
+    root = ET.fromstring(render("suite", [case]))
+    testcase = root.find("testsuite/testcase")
+    assert testcase is not None and testcase.get("name") == "name x\\xd800y"
+    failure = testcase.find("failure")
+    assert failure is not None and failure.get("message") == "row x\\xd800y missing"
