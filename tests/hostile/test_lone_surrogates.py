@@ -80,3 +80,15 @@ def test_junit_xml_holds_a_lone_surrogate_escaped() -> None:
     assert testcase is not None and testcase.get("name") == "name x\\xd800y"
     failure = testcase.find("failure")
     assert failure is not None and failure.get("message") == "row x\\xd800y missing"
+
+
+def test_backtest_counts_an_export_row_whose_raw_holds_a_lone_surrogate_as_bad(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    raw = json.dumps({"time": "2026-10-21T09:00:00Z", "operationName": "Sign-in activity",
+                      "properties": {"status": {"errorCode": 65004}}}) + " " + LONE
+    export.write_text(json.dumps({"preview": False, "result": {"_raw": raw, "_time": "2026-10-21T09:00:00Z"}}) + "\n",
+                      encoding="utf-8")
+    outcome = run_cli("backtest", "--root", str(ROOT), "--events", str(export), timeout=60)
+    outcome.assert_handled()
+    assert f"{export}:1: _raw is not Unicode text: a lone surrogate (U+D800) at character {len(raw) - 1}" \
+        in outcome.stderr, outcome.stderr
