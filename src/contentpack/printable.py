@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 # C0 controls (TAB and LF included: one message is one line), DEL, C1 controls, the Unicode line and paragraph
-# separators, and the bidirectional overrides/isolates (which can make text read differently from its bytes).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# separators, the bidirectional overrides/isolates (which can make text read differently from its bytes), and
+# lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

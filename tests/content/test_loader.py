@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,23 @@ def test_cp008_python_tags_are_refused() -> None:
     document, problems = parse_yaml("name: !!python/object/apply:os.system [id]\n", "evil.yml")
     assert document is None
     assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP008", 1, 7)]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("!!bool x", "invalid bool value: 'x' is not a YAML bool"),
+    ("!!bool ''", "invalid bool value: '' is not a YAML bool"),
+    ("!!int ''", "invalid int value: '' is not a YAML int"),
+    ("!!int +_", "invalid int value: '+_' is not a YAML int"),
+    ("!!float ''", "invalid float value: '' is not a YAML float"),
+    ("!!timestamp x", "invalid timestamp value: 'x' is not a YAML timestamp"),
+    ("!!timestamp 2025-02-30", "invalid timestamp value: day is out of range for month"),
+])
+def test_cp004_explicitly_tagged_text_that_is_not_of_the_tag(value: str, message: str) -> None:
+    """Once "internal error: KeyError / IndexError / AttributeError": PyYAML's constructors assume the text
+    already has the tag's form, which an explicit tag does not check."""
+    document, problems = parse_yaml(f"name: x\ndefinition: {value}\n", "tagged.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [("CP004", 2, 13, message)]
 
 
 def test_unquoted_and_quoted_dates_and_yaml11_booleans() -> None:

@@ -4,6 +4,7 @@ diagnostic or a usage error now; text from the pack is printed with its control 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,23 @@ def test_event_times_no_calendar_holds_are_not_event_times(tmp_path: Path, when:
     outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=30)
     outcome.assert_handled()
     assert "period 2026-10-1" in outcome.stdout, outcome.stdout + outcome.stderr
+
+
+def test_backtest_of_a_detection_whose_search_the_engine_cannot_parse_reports_it(tmp_path: Path) -> None:
+    """Once "internal error: SplUnsupportedError": validate leaves what the engine does not support to run time
+    (here a macro argument the definition names but the macro lacks: ``$b$`` stays in the ``where``), and
+    reading the inputs asked every detection's search what it needs before the simulation could report it."""
+    root = copy_pack(tmp_path)
+    (root / "macros" / "mm.yml").write_text("name: mm\ndefinition: '$a$ $b$'\ndescription: x\narguments: [a]\n")
+    edit(root, HUNTING, "| where isnull(known)", "| where isnull(known) AND `mm(1)`")
+    assert [d.render() for d in validate_pack(root).errors] == []
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps({"time": f"2026-10-13T12:0{minute}:00Z", "operationName": "Sign-in activity",
+                                          "properties": {"status": {"errorCode": code}}}) + "\n"
+                              for minute, code in enumerate([65001, 65004])), encoding="utf-8")
+    outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=60)
+    outcome.assert_handled()
+    assert outcome.returncode == 1
+    assert ("contentpack backtest: Entra ID Consent Prompts For Unknown Apps: search: the character '$' in an "
+            "expression is not supported" in outcome.stderr), outcome.stderr
+    assert "period " in outcome.stdout  # the other detections ran

@@ -73,6 +73,15 @@ def test_text_in_every_object_kind_and_the_app_config_is_checked(tmp_path: Path)
     assert found == {STORY, CTIME, LOOKUP, DATA_SOURCE, "contentpack.yml"}
 
 
+def test_text_of_the_app_config_is_reported_at_its_value(tmp_path: Path) -> None:
+    """Once ``contentpack.yml: error[CP049]: ...`` with no line and column, the only CP049 without them."""
+    root = copy_pack(tmp_path)
+    edit(root, "contentpack.yml", "  title: Fixture Pack", '  title: "Fixture\\x1b Pack"')
+    assert [d.render() for d in validate_pack(root).errors] == [
+        "contentpack.yml:5:10: error[CP049]: app.title: line 1 column 8: control character U+001B cannot be "
+        "written to a .conf file"]
+
+
 @pytest.mark.parametrize(("relative", "name"), [(CTIME, "default"), (LOOKUP, "Default")])
 def test_an_object_named_default_is_rejected(tmp_path: Path, relative: str, name: str) -> None:
     root = copy_pack(tmp_path)

@@ -370,7 +370,11 @@ class EventReader:
         if not isinstance(raw, str):
             raise _BadRow("an export row without _raw (export with | fields _raw _time _indextime sourcetype "
                           "source host index)")
-        data = raw.encode("utf-8")
+        try:
+            data = raw.encode("utf-8")
+        except UnicodeEncodeError as exc:  # the export's JSON escaped one ("\\ud800"): no log line's text
+            raise _BadRow(f"_raw is not Unicode text: a lone surrogate (U+{ord(raw[exc.start]):04X}) at character "
+                          f"{exc.start + 1}") from None
         if not self.filter.matches(data):
             self.report.skipped += 1
             return None

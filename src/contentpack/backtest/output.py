@@ -67,9 +67,12 @@ def _lines(objects: Iterable[Mapping[str, object]]) -> Iterable[str]:
 
 
 def write_text(folder: Path, name: str, chunks: Iterable[str]) -> Path:
-    """Write ``chunks`` to ``folder/name`` through a temporary file renamed into place."""
+    """Write ``chunks`` to ``folder/name`` through a temporary file renamed into place.
+
+    A lone surrogate from the logs (a JSON string may hold one, ``"\\ud800"``), which UTF-8 cannot encode, is
+    written as the escape ``\\ud800``: inside a JSON string, the JSON escape of the same character."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomically(folder / name, (chunk.encode("utf-8") for chunk in chunks))
+    write_atomically(folder / name, (chunk.encode("utf-8", "backslashreplace") for chunk in chunks))
     return folder / name
 
 

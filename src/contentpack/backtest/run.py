@@ -45,6 +45,7 @@ from contentpack.simulate import (
 )
 from contentpack.spl import Engine, SplError
 from contentpack.spl.commands.search import SearchCommand
+from contentpack.spl.engine import EventNeeds
 from contentpack.spl.values import Event
 
 
@@ -78,7 +79,7 @@ def with_risk_writers(pack: Pack, chosen: Sequence[Detection]) -> list[Detection
 def _reader(engine: Engine, detections: Sequence[Detection], delays: DelayPlan, metadata: Metadata,
             report: ReadReport, progress: Progress, window: tuple[float | None, float | None],
             pack: Pack) -> EventReader:
-    needs = [engine.event_needs(d.search) for d in detections]
+    needs = [_needs(engine, d) for d in detections]
     alternatives = [option for need in needs if need.reads_events for option in need.alternatives]
     fields: frozenset[str] | None = frozenset()
     for need in needs:
@@ -107,6 +108,16 @@ def _reader(engine: Engine, detections: Sequence[Detection], delays: DelayPlan, 
 
     return EventReader(RawFilter(alternatives), None if fields is None else fields | {"_raw"}, metadata, report,
                        on_bytes, prepare)
+
+
+def _needs(engine: Engine, detection: Detection) -> EventNeeds:
+    """What the detection needs from the events; nothing when its search does not parse (validate leaves
+    constructs the engine does not support to run time): each of its runs then fails in the simulation, which
+    reports why."""
+    try:
+        return engine.event_needs(detection.search)
+    except SplError:
+        return EventNeeds(False, frozenset(), ())
 
 
 def _lookback(engine: Engine, detection: Detection, tz: str) -> float:

@@ -81,6 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _escape_unencodable(*streams: object) -> None:
+    """Print what the streams' encoding cannot hold as ``\\uXXXX`` escapes instead of failing.
+
+    Log values and file names reach the output as written: a JSON event may hold a lone surrogate (``"\\ud800"``
+    decodes to one), which UTF-8 cannot encode, and a terminal with a legacy locale cannot show most of
+    Unicode. Python's default for these streams is to raise, which ended ``search`` in "internal error:
+    UnicodeEncodeError". The escape is what ``printable`` writes for a control character, and inside a JSON
+    string it is the JSON escape of the same character.
+    """
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def run() -> None:
     """The console entry point (``contentpack``, ``python -m contentpack``).
 
@@ -90,6 +105,7 @@ def run() -> None:
     view first. Nothing else changes: atexit handlers run, modules are torn down, and every file a command
     writes is closed (or atomically renamed) before it returns.
     """
+    _escape_unencodable(sys.stdout, sys.stderr)
     code = main()
     gc.freeze()
     sys.exit(code)

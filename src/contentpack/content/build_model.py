@@ -293,7 +293,7 @@ def build_lookup(data: Data, source: SourceMap, filename: str, header: tuple[str
     )
 
 
-def build_app(data: Data) -> AppConfig:
+def build_app(data: Data, source: SourceMap) -> AppConfig:
     app: Data = data["app"]
     return AppConfig(
         appid=app["appid"],
@@ -307,4 +307,5 @@ def build_app(data: Data) -> AppConfig:
         uid=app.get("uid"),
         visible=app.get("visible", True),
         custom_commands=tuple((item["name"], item["app"]) for item in data.get("custom_commands") or ()),
+        source=source,
     )

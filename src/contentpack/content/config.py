@@ -63,4 +63,4 @@ def load_app_config(root: Path) -> tuple[AppConfig | None, list[Diagnostic]]:
     problems = schemas.validate("contentpack", document.data, document.source)
     if problems:
         return None, problems
-    return build_app(document.data), []  # type: ignore[arg-type]  # schema-checked mapping
+    return build_app(document.data, document.source), []  # type: ignore[arg-type]  # schema-checked mapping

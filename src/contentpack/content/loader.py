@@ -295,6 +295,12 @@ class _Walker:
             value = SafeConstructor.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (ConstructorError, ValueError) as exc:
             raise self.fail(node, RULE_SYNTAX, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}") from None
+        except (LookupError, AttributeError):
+            # PyYAML's bool, int, float and timestamp constructors expect text the resolver already matched to
+            # the tag; an explicit tag (``!!bool x``, ``!!int ''``, ``!!timestamp x``) skips that match, and they
+            # then fail on a dictionary key, an index or a regular expression that found nothing
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise self.fail(node, RULE_SYNTAX, f"invalid {kind} value: {node.value!r} is not a YAML {kind}") from None
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         return value

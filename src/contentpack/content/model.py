@@ -387,6 +387,7 @@ class AppConfig:
     visible: bool = True
     # contentpack.yml ``custom_commands``: (command name, app providing it) for commands from other apps
     custom_commands: tuple[tuple[str, str], ...] = ()
+    source: SourceMap = field(default_factory=lambda: SourceMap(""))  # positions in contentpack.yml
 
 
 @dataclass(frozen=True)

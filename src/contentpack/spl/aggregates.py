@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from contentpack.spl.values import Scalar, Value, as_number, lexicographic_key, make_mv, mv_values, to_str
+from contentpack.spl.values import Scalar, Value, as_number, lexicographic_key, make_mv, mv_values, to_str, utf8
 
 LIST_LIMIT = 100
 # Splunk switches perc/median to an approximate digest above this many distinct values; below it the
@@ -249,7 +249,7 @@ class Values:
             self.seen.setdefault(to_str(item) or "", item)
 
     def result(self) -> Value:
-        ordered = sorted(self.seen, key=lambda text: text.encode("utf-8"))
+        ordered = sorted(self.seen, key=utf8)
         return make_mv(self.seen[text] for text in ordered)
 
 

@@ -30,7 +30,7 @@ from contentpack.spl.events import (
     nests_deeper_than,
 )
 from contentpack.spl.files import open_regular
-from contentpack.spl.values import Event, Scalar, Value
+from contentpack.spl.values import Event, Scalar, Value, utf8
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def scan_file(
     reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
     JSON lines raise :class:`SplError` with their line numbers in the whole file, after the range is read.
     """
-    byte_tokens = sorted((t.lower().encode("utf-8") for t in tokens), key=len, reverse=True)
+    byte_tokens = sorted((utf8(t.lower()) for t in tokens), key=len, reverse=True)
     fold = any(any(c.isalpha() for c in t) for t in tokens)
     plan = path_plan(needed) if needed is not None else path_plan(frozenset())
     want_raw = needed is None or "_raw" in needed

@@ -109,9 +109,16 @@ def compare(a: Scalar, b: Scalar) -> int:
     na, nb = as_number(a), as_number(b)
     if na is not None and nb is not None:
         return (na > nb) - (na < nb)
-    sa, sb = to_str(a) or "", to_str(b) or ""
-    ba, bb = sa.encode("utf-8"), sb.encode("utf-8")
+    ba, bb = utf8(to_str(a) or ""), utf8(to_str(b) or "")
     return (ba > bb) - (ba < bb)
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, for byte order and hashes. A lone surrogate, which a JSON string may hold
+    (``"\\ud800"`` decodes to one) and strict UTF-8 refuses, is written as its three-byte form, as if it were a
+    character: a log value an attacker chose must not make a search fail (assumed: no Splunk document says
+    how its byte order or hashes treat one)."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def lexicographic_key(value: Scalar) -> bytes:
@@ -119,7 +126,7 @@ def lexicographic_key(value: Scalar) -> bytes:
 
     Documented: numbers sort before letters, by first digit (10, 100, 70, 9); upper case before lower.
     """
-    return (to_str(value) or "").encode("utf-8")
+    return utf8(to_str(value) or "")
 
 
 class EvalContext(Protocol):

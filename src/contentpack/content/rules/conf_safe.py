@@ -17,11 +17,10 @@ import operator
 from collections.abc import Callable, Iterator, Mapping
 
 from contentpack.content.conf_text import all_fit, conf_text_problem
-from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Lookup, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 
-CONFIG_FILE = "contentpack.yml"
 RESERVED_STANZAS = frozenset({"default"})
 _NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
 
@@ -104,10 +103,11 @@ def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
             problem = conf_text_problem(text)
             if problem is not None:
                 yield error(source.at(*node), "CP049", f"{_where(node)}: {problem}")
-    for node, text in _texts(context.pack.app, ("app",)):
+    app = context.pack.app
+    for node, text in _texts(app, ("app",)):
         problem = conf_text_problem(text)
         if problem is not None:
-            yield error(Position(CONFIG_FILE), "CP049", f"{_where(node)}: {problem}")
+            yield error(app.source.at(*node), "CP049", f"{_where(node)}: {problem}")
 
 
 def _where(node: NodePath) -> str:

@@ -9,7 +9,7 @@ import hashlib
 
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec
-from contentpack.spl.values import EvalContext, Value
+from contentpack.spl.values import EvalContext, Value, utf8
 
 
 def _digest(name: str) -> FunctionSpec:
@@ -17,7 +17,7 @@ def _digest(name: str) -> FunctionSpec:
         text = coerce.text(args[0])
         if text is None:
             return None
-        return hashlib.new(name, text.encode("utf-8")).hexdigest()
+        return hashlib.new(name, utf8(text)).hexdigest()
 
     return FunctionSpec(name, 1, 1, impl)
 
