@@ -109,3 +109,32 @@ def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert status == 2 and "limit of 2 values" in capsys.readouterr().err
     status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-regex-seconds", "-1"])
     assert status == 2 and "must not be negative" in capsys.readouterr().err
+
+
+# Splunk truncates what a subsearch returns, silently but for a message: a search relying on more rows finds fewer.
+def test_a_subsearch_in_a_search_returns_at_most_10000_results() -> None:
+    """Search Manual, "About subsearches": by default a subsearch returns at most 10,000 results (limits.conf
+    [subsearch] maxout); its first 10,000 become the search text, so only those ids match."""
+    engine = make_engine([])
+    ids = "| makeresults | eval id=mvrange(1, 10006) | mvexpand id"
+    found = engine.search(f"{ids} | search [{ids} | fields id] | stats count max(id) as last", now=NOW).rows
+    assert found == [{"count": 10_000, "last": 10_000}]
+
+
+def test_append_takes_at_most_50000_rows_of_its_subsearch() -> None:
+    """Search Reference, append: maxout, the most result rows the subsearch outputs, defaults to 50000."""
+    engine = make_engine([])
+    found = engine.search("| makeresults count=2 | eval side=\"main\" "
+                          "| append [| makeresults count=50003 | eval side=\"appended\"] | stats count by side",
+                          now=NOW).rows
+    assert sorted((row["side"], row["count"]) for row in found) == [("appended", 50_000), ("main", 2)]
+
+
+def test_join_reads_at_most_50000_rows_of_its_subsearch() -> None:
+    """limits.conf.spec, [join] subsearch_maxout (default 50000): the 50,001st row of the subsearch is never
+    joined."""
+    engine = make_engine([])
+    found = engine.search("| makeresults | eval id=split(\"1,50001\", \",\") | mvexpand id | join id "
+                          "[| makeresults | eval id=mvrange(1, 50002) | mvexpand id | eval joined=\"yes\"] "
+                          "| table id joined", now=NOW).rows
+    assert found == [{"id": 1, "joined": "yes"}]

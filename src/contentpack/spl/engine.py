@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import os
+from itertools import islice
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,7 +348,7 @@ class Engine:
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
                              geoip=self._geoip)
-        context.run_subsearch = lambda pipeline: list(self._execute(pipeline, now, window))
+        context.run_subsearch = lambda pipeline, maxout: list(islice(self._execute(pipeline, now, window), maxout))
         context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context
 

@@ -147,9 +147,28 @@ def compile_search(node: SearchExpr) -> Predicate:
         parts = [compile_search(op) for op in node.operands]
         return lambda event: all(part(event) for part in parts)
     if isinstance(node, SearchOr):
-        parts = [compile_search(op) for op in node.operands]
-        return lambda event: any(part(event) for part in parts)
+        return _any_of(node.operands)
     raise TypeError(f"not a search node (resolve subsearches first): {node!r}")
+
+
+def _any_of(operands: tuple[SearchExpr, ...]) -> Predicate:
+    """An OR. Plain ``field=value`` operands (no wildcard, case-insensitive: what a subsearch's results become,
+    up to 10,000 of them) are one set lookup per field instead of one test each: ``value_matches`` compares
+    them as lowered text, which is what membership in the set of lowered values asks."""
+    plain: dict[str, set[str]] = {}
+    rest: list[SearchExpr] = []
+    for operand in operands:
+        if (isinstance(operand, FieldMatch) and operand.op == "=" and not operand.case_sensitive
+                and "*" not in operand.value and not is_knowledge_field(operand.field)):
+            plain.setdefault(operand.field, set()).add(operand.value.lower())
+        else:
+            rest.append(operand)
+    parts = [_one_of(name, values) for name, values in plain.items()] + [compile_search(op) for op in rest]
+    return lambda event: any(part(event) for part in parts)
+
+
+def _one_of(name: str, values: set[str]) -> Predicate:
+    return lambda event: any((to_str(v) or "").lower() in values for v in mv_values(event.get(name)))
 
 
 @lru_cache(maxsize=256)

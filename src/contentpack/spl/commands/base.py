@@ -79,7 +79,9 @@ class RunContext:
     risk_events: Sequence[Event] = ()
     eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
     geoip: LookupTable | None = None
-    run_subsearch: Callable[[Pipeline], list[Event]] = lambda pipeline: []
+    #: run a subsearch; only its first ``maxout`` results come back, as Splunk truncates them (each command's
+    #: documented default: ``SUBSEARCH_MAXOUT``, ``append``'s and ``join``'s own)
+    run_subsearch: Callable[[Pipeline, int], list[Event]] = lambda pipeline, maxout: []
     #: run a pipeline's commands over given results (appendpipe's subpipeline)
     run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
 

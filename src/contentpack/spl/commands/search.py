@@ -42,6 +42,10 @@ from contentpack.spl.searchparser import parse_search, search_fields
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event
 
+# Search Manual, "About subsearches": a subsearch returns at most 10,000 results by default (limits.conf
+# [subsearch] maxout); the rest are dropped before its results become search text.
+SUBSEARCH_MAXOUT = 10_000
+
 
 @dataclass(frozen=True)
 class SearchCommand(CommandNode):
@@ -82,7 +86,7 @@ def resolve_subsearches(expr: SearchExpr, ctx: RunContext) -> SearchExpr:
     ``search`` field (``return``/``format``); no results match nothing.
     """
     if isinstance(expr, Subsearch):
-        results = ctx.run_subsearch(expr.pipeline)
+        results = ctx.run_subsearch(expr.pipeline, SUBSEARCH_MAXOUT)
         if results and "search" in results[0]:
             text = str(results[0]["search"])
         else:

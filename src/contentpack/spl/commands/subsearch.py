@@ -16,6 +16,12 @@ from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field
 from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
 from contentpack.spl.values import Event, mv_values, to_str
 
+# How many results of its subsearch a command takes; the rest are dropped, as Splunk truncates them.
+# append (Search Reference, append): its maxout option, "the maximum number of result rows to output from the
+# subsearch", defaults to 50000. join: limits.conf's [join] subsearch_maxout, default 50000 (limits.conf.spec).
+APPEND_MAXOUT = 50_000
+JOIN_MAXOUT = 50_000
+
 
 @dataclass(frozen=True)
 class AppendCommand(CommandNode):
@@ -40,7 +46,7 @@ def parse_append(cmd: CommandInput) -> AppendCommand:
 def run_append(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, AppendCommand)
     yield from events
-    yield from ctx.run_subsearch(node.subsearch)
+    yield from ctx.run_subsearch(node.subsearch, APPEND_MAXOUT)
 
 
 def _quote(value: str) -> str:
@@ -221,7 +227,7 @@ def _join_key(event: Event, fields: Sequence[str]) -> tuple[str, ...] | None:
 
 def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, JoinCommand)
-    right = ctx.run_subsearch(node.subsearch)
+    right = ctx.run_subsearch(node.subsearch, JOIN_MAXOUT)
     for event in events:
         fields = node.fields or tuple(name for name in event if any(name in row for row in right))
         key = _join_key(event, fields)
