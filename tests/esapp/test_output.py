@@ -91,6 +91,25 @@ def test_force_never_replaces_the_pack_itself(tmp_path: Path) -> None:
     assert not report.ok and "holds the pack itself" in report.build_problems[0]
 
 
+@pytest.mark.parametrize("inside", ["detections", "macros/sub", "attack_data", "lookups", ".git"])
+def test_force_never_replaces_a_folder_of_the_pack(tmp_path: Path, inside: str) -> None:
+    """``--output detections --force`` from the pack root (a slip of the finger) would have deleted every
+    detection: an output inside the pack's content, sample logs or a hidden folder (.git) is refused."""
+    pack = factory.pack(tmp_path)
+    (tmp_path / inside).mkdir(parents=True, exist_ok=True)
+    (tmp_path / inside / "keep.yml").write_text("name: keep\n")
+    before = snapshot(tmp_path)
+    report = build(tmp_path, tmp_path / inside, pack, force=True)
+    assert not report.ok and report.build_problems == (
+        f"{tmp_path / inside} is inside the pack's {inside.split('/')[0]}/ folder; choose another output folder",)
+    assert snapshot(tmp_path) == before
+
+
+def test_an_output_folder_inside_the_pack_beside_its_content_is_fine(tmp_path: Path) -> None:
+    report = build(tmp_path, tmp_path / "dist", force=True)
+    assert report.ok, report.build_problems
+
+
 def test_an_empty_folder_and_the_builds_own_output_are_replaced(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()

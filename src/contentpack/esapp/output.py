@@ -34,6 +34,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from contentpack.content.validate import CONTENT_DIRS
+
+ATTACK_DATA = "attack_data"  # the tests' sample logs, beside the content folders
+
 
 class OutputError(ValueError):
     """An output folder this build must not replace; the message says why and what to do."""
@@ -89,6 +93,11 @@ def check_replaceable(output: Path, protected: Path | None = None, force: bool =
         target = output.resolve()
         if target == guarded or target in guarded.parents:
             raise OutputError(f"{output} holds the pack itself; choose another output folder")
+        if target.is_relative_to(guarded):
+            top = target.relative_to(guarded).parts[0]
+            if top in CONTENT_DIRS or top == ATTACK_DATA or top.startswith("."):
+                # even with --force: replacing it would delete the pack's content (or its .git)
+                raise OutputError(f"{output} is inside the pack's {top}/ folder; choose another output folder")
     if force or not output.is_dir():
         return
     listed = _marker_entries(output)
