@@ -172,3 +172,13 @@ def test_table_shows_a_multivalue_field_one_value_per_line(capsys: pytest.Captur
     lines = out.splitlines()
     assert status == 0
     assert lines[3] == "│ a  │ l1\\nl2 │" and lines[4] == "│ b  │        │", out
+
+
+def test_a_long_table_shows_its_first_thousand_rows_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "| makeresults count=1500 | streamstats count as n | fields - _time", "--no-pack")
+    lines = out.splitlines()
+    assert status == 0 and "│ 1000 │" in out and "│ 1001 │" not in out
+    assert lines[-1] == "1,500 result(s); the table shows the first 1,000 (--format csv or json prints them all)"
+    status, out, _ = run(capsys, "| makeresults count=1500 | streamstats count as n | fields - _time", "--no-pack",
+                         "--format", "csv")
+    assert out.splitlines()[-1] == "1500" and len(out.splitlines()) == 1501

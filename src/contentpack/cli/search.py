@@ -209,6 +209,11 @@ def _json_value(value: Value) -> object:
     return value
 
 
+# Rows a table shows: a terminal table of more is not read, and drawing it takes long (Splunk's results view
+# pages them too); csv and json print every row.
+TABLE_ROWS = 1_000
+
+
 def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -> str:
     """Results as text in the chosen format (table hides internal fields other than _time)."""
     if fmt == "json":
@@ -222,7 +227,7 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         for row in rows:
             writer.writerow(["\n".join(_values(f, row.get(f), tz)) for f in shown])  # as Splunk exports them
         return buffer.getvalue().rstrip("\n")
-    cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows]
+    cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
     # a rule between rows once a cell spans lines, or its values would read as the next row's
     table = Table(show_lines=any(len(values) > 1 for row in cells for values in row))
     for name in shown:
@@ -231,7 +236,9 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         table.add_row(*[lines_cell(values) for values in row_cells])
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
-    console.print(f"{len(rows)} result(s)")
+    more = f"; the table shows the first {TABLE_ROWS:,} (--format csv or json prints them all)" \
+        if len(rows) > TABLE_ROWS else ""
+    console.print(f"{len(rows):,} result(s){more}")
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
