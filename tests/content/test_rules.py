@@ -94,6 +94,24 @@ def test_cp024_backticks_inside_comments_are_ignored(pack: Path, validate: Valid
     assert validate(pack).diagnostics == []
 
 
+def test_cp067_a_token_that_is_no_argument_of_the_macro(pack: Path, validate: Validate) -> None:
+    """macros.conf.spec: the definition refers to its arguments as $name$; Splunk substitutes those only, so a
+    misspelt token stays in the search as written."""
+    edit(pack, CTIME, "ctime($field$)'", "ctime($fied$)'")
+    result = validate(pack)
+    finding = only(result, "CP067")
+    assert result.ok and finding.severity is Severity.WARNING
+    assert at(finding) == (CTIME, *locate(pack, CTIME, "$fied$"))
+    assert finding.message == ("macro 'security_content_ctime' definition uses $fied$, which is not one of its "
+                               "arguments (field): Splunk substitutes only arguments, so $fied$ stays in the search "
+                               "as written (did you mean 'field'?)")
+
+
+def test_cp067_says_nothing_of_dollars_that_are_no_token(pack: Path, validate: Validate) -> None:
+    edit(pack, CTIME, "ctime($field$)'", "ctime($field$) | rex field=x \"(?<n>\\d+)$\" | eval y=\"a$ b$\"'")
+    assert [d.rule for d in validate(pack).diagnostics if d.rule == "CP067"] == []
+
+
 def test_cp025_unknown_lookup(pack: Path, validate: Validate) -> None:
     """Reported at the command (it used to be the start of the search: the rule now reads parsed commands)."""
     edit(pack, HUNTING, "lookup entra_id_known_apps", "lookup entra_id_trusted_apps")

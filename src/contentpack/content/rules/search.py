@@ -1,7 +1,9 @@
-"""What a detection's search must contain or may reference (CP023–CP029)."""
+"""What a detection's search must contain or may reference (CP023–CP029), and what a macro's definition may
+refer to (CP067)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
@@ -87,6 +89,31 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
                     f"macro '{call.name}' is called with {call.arity} argument(s) in {owner}, "
                     f"but macros/ defines {have}",
                 )
+
+
+# macros.conf.spec, args: "Argument names can only contain alphanumeric characters, underscores '_', and hyphens
+# '-'"; the definition refers to one as $name$.
+_ARGUMENT_TOKEN = re.compile(r"\$([A-Za-z0-9_-]+)\$")
+
+
+def macro_tokens_are_arguments(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP067 (warning): a ``$name$`` in a macro's definition that is not one of its arguments. Splunk replaces
+    only the arguments' tokens (macros.conf.spec, definition), so a misspelt ``$fied$`` reaches the search as
+    written: a search for that literal text, or an eval that does not parse (the replay then fails with no
+    pointer to the macro)."""
+    positions = Positions(context.root)
+    for macro in context.pack.macros:
+        arguments = set(macro.arguments)
+        for match in _ARGUMENT_TOKEN.finditer(macro.definition):
+            name = match.group(1)
+            if name in arguments:
+                continue
+            known = ", ".join(macro.arguments) if macro.arguments else "it has none"
+            hint = did_you_mean(name, macro.arguments) if macro.arguments else ""
+            yield warning(
+                positions.at(macro.source, ("definition",), macro.definition, match.start()), "CP067",
+                f"macro '{macro.name}' definition uses ${name}$, which is not one of its arguments ({known}): "
+                f"Splunk substitutes only arguments, so ${name}$ stays in the search as written{hint}")
 
 
 def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
@@ -277,6 +304,7 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
 RULES = (
     filter_macro_present,
     macros_exist,
+    macro_tokens_are_arguments,
     lookups_exist,
     rba_in_search,
     output_fields_in_search,
