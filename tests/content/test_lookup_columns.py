@@ -100,6 +100,24 @@ def test_a_lookup_inside_a_subsearch_is_checked(pack: Path, validate: Validate) 
     assert "has no column 'known2'" in diagnostic.message
 
 
+def test_a_search_calling_another_apps_macro_is_still_checked(pack: Path, validate: Validate) -> None:
+    """CIM's ``drop_dm_object_name`` is no macro of the pack (a contentctl built-in, not CP024's): the search is
+    read with that call left as written, so its lookup is still checked (before, the whole search was skipped)."""
+    edit(pack, HUNTING, LOOKUP_LINE, "| `drop_dm_object_name(All_Changes)` | lookup entra_id_known_apps appName "
+         "OUTPUT known")
+    diagnostic = only(validate(pack), "CP065")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps appName"))
+
+
+def test_a_lookup_in_a_subsearch_of_a_command_the_engine_does_not_run_is_checked(pack: Path,
+                                                                                 validate: Validate) -> None:
+    edit(pack, HUNTING, "| where isnull(known)",
+         "| where isnull(known) | join type=outer appId [| tstats count where index=x by appId "
+         "| lookup entra_id_known_apps appName OUTPUT known]")
+    findings = [d for d in validate(pack).diagnostics if d.rule == "CP065"]
+    assert [at(d) for d in findings] == [(HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps appName"))]
+
+
 def test_every_missing_column_in_one_run_with_other_findings(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps appName, known AS k, trusted OUTPUT known")
     edit(pack, TTP, "| fillnull ", "| filnull ")

@@ -308,25 +308,25 @@ def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
                             analysis: SplAnalysis) -> Iterator[tuple[int, str, Lookup]]:
     """(offset in ``parsed`` of the ``lookup`` command, match column, the pack's lookup) for each match column
     of a lookup on one of the pack's tables that its CSV lacks. The commands are the engine's parse of each
-    pipeline segment, shared with the syntax check (``command_alone``); a command that does not parse is CP060's
-    or CP061's, and a text whose macros cannot be expanded is CP024's."""
+    pipeline segment, shared with the syntax check and CP025 (``SplAnalysis.readable_commands``: inside
+    subsearches too, those of valid SPL the engine does not run included); a command that does not parse is
+    CP060's or CP061's. A text calling a macro that cannot be expanded (another app's, such as CIM's
+    ``drop_dm_object_name``; a wrong call is CP024's) is read with that call left as written, as CP025 reads it:
+    its other lookups are still checked."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import LookupCommand, missing_columns
 
-    expanded_text = analysis.expanded_text(parsed)
-    if expanded_text is None or "lookup" not in expanded_text.lower():
+    readable = analysis.readable_text(parsed)
+    if readable is None or "lookup" not in readable.lower():
         return
-    for index, segment in enumerate(analysis.segments(expanded_text) or ()):
-        if "lookup" not in segment.text.lower():
-            continue
-        for node in nodes_of(analysis.command(expanded_text, index), LookupCommand):  # a lookup inside a subsearch is checked too
+    for base, command in analysis.readable_commands(readable, "lookup"):
+        for node in nodes_of(command, LookupCommand):  # a lookup inside a subsearch is checked too
             lookup = tables.get(node.table)
             if lookup is None or not lookup.fields_list:  # another app's table; an unreadable CSV is CP014's
                 continue
             for column in missing_columns(node, lookup.fields_list):
-                expanded = analysis.expansion(parsed)  # the offsets' origins, worked out only on a finding
-                assert not isinstance(expanded, list)  # it expanded above
-                yield expanded.original_offset(segment.offset + node.offset), column, lookup
+                # the offsets' origins, worked out only on a finding
+                yield analysis.readable_expansion(parsed).original_offset(base + node.offset), column, lookup
 
 
 # ---------------------------------------------------------------------------------------- search-time fields
