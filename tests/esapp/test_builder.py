@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from contentpack.esapp import builder as builder_module
 from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
-from contentpack.esapp.conf import read_conf
+from contentpack.esapp.conf import ConfError, read_conf
 from contentpack.esapp.dates import BuildDate
 from contentpack.esapp.output import MARKER
 from contentpack.content.diagnostics import Position
@@ -264,6 +264,34 @@ def test_a_disk_error_fails_the_build_and_keeps_dist(tmp_path: Path, monkeypatch
     assert not list(tmp_path.glob(".dist*"))  # no staging folder left
 
 
+def test_a_member_the_package_must_not_hold_is_reported_at_it(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render that (by a future mistake) yields local/ settings: the packager's refusal is BD003, at the
+    member's path in the app, and nothing is written."""
+    real = render_app
+
+    def with_local(*args: Any) -> builder_module.BuiltApp:
+        built = real(*args)
+        return dataclasses.replace(built, files={**built.files, "local/app.conf": b"[install]\n"})
+
+    monkeypatch.setattr(builder_module, "render_app", with_local)
+    report = build(tmp_path)
+    assert [p.render() for p in report.build_problems] == [
+        "local/app.conf: error[BD003]: an app package must not ship local/ settings"]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_unreadable_attack_data_is_reported_at_the_shipped_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise builder_module.AttackDataError("attack_enterprise.json: top level must be an object")
+
+    monkeypatch.setattr(builder_module, "load_attack", broken)
+    report = build(tmp_path)
+    assert [p.render() for p in report.build_problems] == [
+        "attack_enterprise.json: error[BD006]: top level must be an object"]
+
+
 def test_a_render_failure_keeps_dist(tmp_path: Path) -> None:
     assert build(tmp_path).ok
     before = _tree(tmp_path / "dist")
@@ -352,3 +380,16 @@ def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path,
     report = builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV)
     assert report.ok is valid
     assert alive_at_resume == [0]
+
+
+@pytest.mark.parametrize("raised, rendered", [
+    ("default/x.conf [s] k: a value may not end with a backslash",
+     "default/x.conf: error[BD004]: [s] k: a value may not end with a backslash"),
+    ("default/x.conf:3: duplicate stanza [s]", "default/x.conf:3:1: error[BD004]: duplicate stanza [s]"),
+    ("default/x.conf: does not read back as written: [s] k: expected 'a', read 'b'",
+     "default/x.conf: error[BD004]: does not read back as written: [s] k: expected 'a', read 'b'"),
+])
+def test_a_refused_conf_is_reported_at_the_file_and_line_the_writer_names(raised: str, rendered: str) -> None:
+    """The .conf writer and reader start their messages with the file (``conf.py``): that, and the line the
+    reader names, become the position, so the message does not say them twice."""
+    assert builder_module.conf_problem("default/x.conf", ConfError(raised)).render() == rendered
