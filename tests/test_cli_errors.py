@@ -268,3 +268,15 @@ def test_generate_data_reads_the_manifests_it_documents_through_the_strict_loade
     status, _, err = run(capsys, "generate-data", "--scenario", "risky_app_blocked", "--out",
                          str(tmp_path / "attack_data"), "--docs", str(docs))
     assert status == 1 and f"{broken}:" in err and "duplicate key 'name'" in err
+
+
+def test_deploy_reports_a_bad_source_date_epoch_as_build_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy renders the app as build does: the same BD002 line, before any connection (exit 2: the machine's
+    set-up, not the content)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    status, out, err = run(capsys, "deploy", "--root", str(pack), "--splunk", "https://127.0.0.1:1", "--dry-run")
+    assert (status, out, err.splitlines()) == (
+        2, "", ["SOURCE_DATE_EPOCH: error[BD002]: 'soon' is not an integer number of seconds"])
