@@ -78,7 +78,7 @@ def timed(timing: Timing, run: Callable[[], BuildReport]) -> None:
     wall = time.perf_counter() - start
     after = os.times()
     if not report.ok:
-        sys.exit(f"build failed: {[str(p) if isinstance(p, str) else p.render() for p in report.stopped_by[:3]]}")
+        sys.exit(f"build failed: {[p.render() for p in report.stopped_by[:3]]}")
     timing.walls.append(wall)
     timing.cpus.append(sum(after[:4]) - sum(before[:4]))
     timing.systems.append(after.system + after.children_system - before.system - before.children_system)

@@ -92,7 +92,7 @@ def child(pack: Path, output: Path) -> None:
     totals["build, wall"] = time.perf_counter() - wall
     totals["build, CPU"] = time.process_time() - cpu
     if not report.ok:
-        sys.exit(f"build failed: {[str(p) if isinstance(p, str) else p.render() for p in report.stopped_by[:3]]}")
+        sys.exit(f"build failed: {[p.render() for p in report.stopped_by[:3]]}")
     totals["other"] = totals["build, CPU"] - sum(v for k, v in totals.items() if k not in ("imports", "build, wall",
                                                                                             "build, CPU"))
     print(json.dumps(totals))

@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 ours = render_app(pack, BuildDate(0, "compat"), style).files
             except BuildFailed as exc:
-                print("compat: our build failed:\n" + "\n".join(exc.problems), file=sys.stderr)
+                print("compat: our build failed:\n" + "\n".join(p.render() for p in exc.problems), file=sys.stderr)
                 return 1
             diffs = compare_app(ours, theirs, style)
             unexpected += report(style, diffs)

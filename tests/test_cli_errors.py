@@ -100,8 +100,9 @@ def test_invalid_content_prints_positioned_diagnostics_alike_in_validate_build_a
 
 def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Valid content: the document says ok and where the tarball is; a refused output folder is not a finding of
-    the validator, so its reason is in the summary; stdout holds the one JSON document either way."""
+    """Valid content: the document says ok and where the tarball is; a refused output folder is the build's own
+    finding (BD001), a diagnostic after the validator's, at the folder as given, and the summary is the verdict
+    alone; stdout holds the one JSON document either way."""
     pack = tmp_path / "pack"
     shutil.copytree(VALID, pack)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
@@ -113,18 +114,57 @@ def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, 
         "diagnostics"]
     apps = tmp_path / "apps"
     (apps / "Splunk_TA_x").mkdir(parents=True)
-    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(apps), "--format", "json")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", "apps", "--format", "json")
     refused = json.loads(out)
-    assert status == 1 and refused["ok"] is False and refused["diagnostics"] == built["diagnostics"]
-    assert "does not look like a build output" in refused["summary"] and "--force" in refused["summary"]
+    *findings, own = refused["diagnostics"]
+    assert status == 1 and refused["ok"] is False and findings == built["diagnostics"]
+    assert {k: own[k] for k in ("path", "line", "col", "severity", "rule")} == {
+        "path": "apps", "line": 0, "col": 0, "severity": "error", "rule": "BD001"}
+    assert own["message"].startswith("does not look like a build output") and "--force" in own["message"]
+    assert refused["summary"] == f"contentpack build: failed with 1 problem(s); {apps} left unchanged"
     assert (apps / "Splunk_TA_x").is_dir()
+
+
+def test_build_text_reports_a_refused_output_folder_as_a_diagnostic(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's own problem prints as every finding does: ``<path>: error[BD001]: <message>``, at the folder
+    as the user typed it, then the verdict."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(pack)
+    status, out, err = run(capsys, "build", "--output", "detections", "--force")
+    assert (status, out, err.splitlines()) == (1, "", [
+        "detections: error[BD001]: is inside the pack's detections/ folder; choose another output folder",
+        f"contentpack build: failed with 1 problem(s); {pack / 'detections'} left unchanged"])
+
+
+@pytest.mark.parametrize("value, message", [("soon", "'soon' is not an integer number of seconds"),
+                                            ("-5", "'-5' is negative")])
+def test_build_reports_a_bad_source_date_epoch_at_that_name(
+        value: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file is at fault: the problem is positioned at the environment variable that fixes it (BD002)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    dist = tmp_path / "dist"
+    status, out, err = run(capsys, "build", "--root", str(pack), "--output", str(dist))
+    assert (status, out, err.splitlines()) == (1, "", [
+        f"SOURCE_DATE_EPOCH: error[BD002]: {message}",
+        f"contentpack build: failed with 1 problem(s); {dist} left unchanged"])
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(dist), "--format", "json")
+    assert json.loads(out)["diagnostics"] == [{"path": "SOURCE_DATE_EPOCH", "line": 0, "col": 0,
+                                               "severity": "error", "rule": "BD002", "message": message}]
+    assert not dist.exists()
 
 
 def test_build_json_attributes_its_own_problems_by_origin_not_by_wording(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that fails on its own problem, worded exactly as a warning the validator printed: the warning is
-    a diagnostic of the document and the build's problem is in its summary, as in the text output (telling
-    them apart by comparing rendered text dropped the build's problem from the summary)."""
+    """A build that fails on its own problem, worded exactly as a warning the validator printed: both are
+    diagnostics of the document, the validator's first, as in the text output, and the count is the build's
+    own problems (telling them apart by comparing rendered text once dropped the build's problem)."""
     pack = tmp_path / "pack"
     shutil.copytree(VALID, pack)
     ttp = pack / TTP
@@ -144,11 +184,12 @@ def test_build_json_attributes_its_own_problems_by_origin_not_by_wording(
     failed = f"contentpack build: failed with 1 problem(s); {dist} left unchanged"
     status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(dist), "--format", "json")
     document = json.loads(out)
-    assert (status, document["ok"], document["diagnostics"]) == (1, False, findings)
-    assert document["summary"] == f"{failed}; {warning}"
+    own = {"path": str(dist), "line": 0, "col": 0, "severity": "error", "rule": "BD001", "message": warning}
+    assert (status, document["ok"], document["diagnostics"]) == (1, False, [*findings, own])
+    assert document["summary"] == failed
     status, out, err = run(capsys, "build", "--root", str(pack), "--output", str(dist))
     # text: the validator's warning, then the build's own problem (worded alike here), then the verdict
-    assert (status, out, err.splitlines()) == (1, "", [warning, warning, failed])
+    assert (status, out, err.splitlines()) == (1, "", [warning, f"{dist}: error[BD001]: {warning}", failed])
 
 
 @pytest.mark.parametrize("command", [["search", "* | head 1", "--events"], ["backtest", "--events"]],
@@ -227,3 +268,15 @@ def test_generate_data_reads_the_manifests_it_documents_through_the_strict_loade
     status, _, err = run(capsys, "generate-data", "--scenario", "risky_app_blocked", "--out",
                          str(tmp_path / "attack_data"), "--docs", str(docs))
     assert status == 1 and f"{broken}:" in err and "duplicate key 'name'" in err
+
+
+def test_deploy_reports_a_bad_source_date_epoch_as_build_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy renders the app as build does: the same BD002 line, before any connection (exit 2: the machine's
+    set-up, not the content)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    status, out, err = run(capsys, "deploy", "--root", str(pack), "--splunk", "https://127.0.0.1:1", "--dry-run")
+    assert (status, out, err.splitlines()) == (
+        2, "", ["SOURCE_DATE_EPOCH: error[BD002]: 'soon' is not an integer number of seconds"])

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from contentpack.esapp import builder as builder_module
 from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
-from contentpack.esapp.conf import read_conf
+from contentpack.esapp.conf import ConfError, read_conf
 from contentpack.esapp.dates import BuildDate
 from contentpack.esapp.output import MARKER
 from contentpack.content.diagnostics import Position
@@ -115,9 +115,11 @@ def positioned(**changes: Any) -> Detection:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"description": "ok\x00nul"}, r"detections/cloud/x.yml:9:14: description: value line 1 column 3: control character U\+0000"),
-    ({"description": "ends in \\"}, r"detections/cloud/x.yml:9:14: description: a value may not end with a backslash"),
-    ({"name": "Bad ] Name"}, r"detections/cloud/x.yml:1:7: name contains ']'"),
+    ({"description": "ok\x00nul"},
+     r"detections/cloud/x.yml:9:14: error\[BD004\]: description: value line 1 column 3: control character U\+0000"),
+    ({"description": "ends in \\"},
+     r"detections/cloud/x.yml:9:14: error\[BD004\]: description: a value may not end with a backslash"),
+    ({"name": "Bad ] Name"}, r"detections/cloud/x.yml:1:7: error\[BD004\]: name contains ']'"),
 ])
 def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path, changes: dict, message: str) -> None:
     out = tmp_path / "dist"
@@ -125,8 +127,9 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
     (out / "previous.txt").write_text("keep me")
     report = build_pack(factory.pack(tmp_path, detections=(positioned(**changes),)), out, environ=factory.ENV)
     assert not report.ok
-    assert any(re.search(message, p) for p in report.build_problems), report.build_problems
-    assert "does not look like a build output" in report.build_problems[-1]  # both problems in one run
+    assert any(re.match(message, p.render()) for p in report.build_problems), report.build_problems
+    assert report.build_problems[-1].rule == "BD001"  # both problems in one run
+    assert "does not look like a build output" in report.build_problems[-1].message
     assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
@@ -134,7 +137,8 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
 def test_missing_lookup_file_fails_cleanly(tmp_path: Path) -> None:
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename="absent.csv")
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
-    assert not report.ok and "absent.csv: cannot read lookup file" in report.build_problems[0]
+    assert not report.ok and [p.render() for p in report.build_problems] == [
+        "lookups/absent.csv: error[BD005]: cannot read lookup file: No such file or directory"]
     assert not (tmp_path / "dist").exists()
 
 
@@ -146,7 +150,9 @@ def test_without_date_source_the_content_dates_the_build_never_the_wall_clock(tm
     assert "build = 20250502000000" in app_conf
     empty = dataclasses.replace(factory.pack(tmp_path), detections=())
     refused = build_pack(empty, tmp_path / "dist2", environ={})
-    assert not refused.ok and "SOURCE_DATE_EPOCH" in refused.build_problems[0]
+    (problem,) = refused.build_problems
+    assert not refused.ok and (problem.rule, problem.position.path) == ("BD002", "SOURCE_DATE_EPOCH")
+    assert "no git commit and no detection to date the build from; set SOURCE_DATE_EPOCH" in problem.message
 
 
 def test_docs_and_navigator_layer(tmp_path: Path) -> None:
@@ -180,7 +186,7 @@ def test_no_detection_text_changes_the_stanza_or_key_set(description: str, messa
     try:
         files = render_app(factory.pack(detections=(det,)), BuildDate(factory.EPOCH, "test")).files
     except BuildFailed as exc:
-        assert exc.problems and all(":" in p for p in exc.problems)
+        assert exc.problems and all(p.rule == "BD004" and p.position.line > 0 for p in exc.problems)
         return
     reference = render_app(factory.pack(detections=(base,)), BuildDate(factory.EPOCH, "test")).files
     for conf in ("default/savedsearches.conf", "default/analyticstories.conf", "default/macros.conf"):
@@ -194,11 +200,11 @@ def test_output_that_is_not_a_build_output_is_never_replaced(tmp_path: Path) -> 
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("mine")
     report = build_pack(factory.pack(tmp_path), tmp_path / "notes", environ=factory.ENV)
-    assert not report.ok and "does not look like a build output" in report.build_problems[0]
+    assert not report.ok and "does not look like a build output" in report.build_problems[0].message
     assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
     for target in (tmp_path, tmp_path.parent):
         report = build_pack(factory.pack(tmp_path), target, environ=factory.ENV)
-        assert not report.ok and "holds the pack itself" in report.build_problems[0]
+        assert not report.ok and "holds the pack itself" in report.build_problems[0].message
 
 
 def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
@@ -215,7 +221,9 @@ def test_rebuild_replaces_previous_build(tmp_path: Path) -> None:
 def test_lookup_file_names_cannot_leave_the_lookups_folder(tmp_path: Path, filename: str) -> None:
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename=filename)
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
-    assert not report.ok and "must be a plain file name inside lookups/" in report.build_problems[0]
+    (problem,) = report.build_problems
+    assert not report.ok and problem.rule == "BD005"
+    assert problem.message == f"lookup file name {filename!r} must be a plain file name inside lookups/"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -250,16 +258,45 @@ def test_a_disk_error_fails_the_build_and_keeps_dist(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(builder_module, "write_tree", full_disk)
     report = build(tmp_path)
-    assert not report.ok and "No space left on device" in report.build_problems[0]
+    assert not report.ok and [p.render() for p in report.build_problems] == [
+        "dist/docs/x.md: error[BD007]: No space left on device"]  # inside the pack: shown relative to it
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))  # no staging folder left
+
+
+def test_a_member_the_package_must_not_hold_is_reported_at_it(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render that (by a future mistake) yields local/ settings: the packager's refusal is BD003, at the
+    member's path in the app, and nothing is written."""
+    real = render_app
+
+    def with_local(*args: Any) -> builder_module.BuiltApp:
+        built = real(*args)
+        return dataclasses.replace(built, files={**built.files, "local/app.conf": b"[install]\n"})
+
+    monkeypatch.setattr(builder_module, "render_app", with_local)
+    report = build(tmp_path)
+    assert [p.render() for p in report.build_problems] == [
+        "local/app.conf: error[BD003]: an app package must not ship local/ settings"]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_unreadable_attack_data_is_reported_at_the_shipped_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise builder_module.AttackDataError("attack_enterprise.json: top level must be an object")
+
+    monkeypatch.setattr(builder_module, "load_attack", broken)
+    report = build(tmp_path)
+    assert [p.render() for p in report.build_problems] == [
+        "attack_enterprise.json: error[BD006]: top level must be an object"]
 
 
 def test_a_render_failure_keeps_dist(tmp_path: Path) -> None:
     assert build(tmp_path).ok
     before = _tree(tmp_path / "dist")
     report = build(tmp_path, factory.pack(tmp_path, detections=(positioned(description="ends in \\"),)))
-    assert not report.ok and "may not end with a backslash" in report.build_problems[0]
+    assert not report.ok and "may not end with a backslash" in report.build_problems[0].message
     assert _tree(tmp_path / "dist") == before
     assert not list(tmp_path.glob(".dist*"))
 
@@ -301,7 +338,8 @@ def test_the_validators_findings_and_the_builds_own_problems_are_kept_apart(yaml
     assert not report.ok
     assert [(d.rule, d.severity.value, d.position.line) for d in report.diagnostics] == [("CP053", "warning", 64)]
     (problem,) = report.build_problems
-    assert problem.startswith(f"{apps} does not look like a build output")
+    assert (problem.position.path, problem.rule, problem.severity.value) == (str(apps), "BD001", "error")
+    assert problem.message.startswith("does not look like a build output")
     assert report.stopped_by == (problem,)
 
 
@@ -342,3 +380,16 @@ def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path,
     report = builder_module.build(yaml_pack, tmp_path / "dist", environ=factory.ENV)
     assert report.ok is valid
     assert alive_at_resume == [0]
+
+
+@pytest.mark.parametrize("raised, rendered", [
+    ("default/x.conf [s] k: a value may not end with a backslash",
+     "default/x.conf: error[BD004]: [s] k: a value may not end with a backslash"),
+    ("default/x.conf:3: duplicate stanza [s]", "default/x.conf:3:1: error[BD004]: duplicate stanza [s]"),
+    ("default/x.conf: does not read back as written: [s] k: expected 'a', read 'b'",
+     "default/x.conf: error[BD004]: does not read back as written: [s] k: expected 'a', read 'b'"),
+])
+def test_a_refused_conf_is_reported_at_the_file_and_line_the_writer_names(raised: str, rendered: str) -> None:
+    """The .conf writer and reader start their messages with the file (``conf.py``): that, and the line the
+    reader names, become the position, so the message does not say them twice."""
+    assert builder_module.conf_problem("default/x.conf", ConfError(raised)).render() == rendered

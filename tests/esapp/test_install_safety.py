@@ -59,8 +59,9 @@ def test_build_fails_when_the_guard_is_removed(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(BuildFailed) as failed:
         render_app(factory.pack(tmp_path), BuildDate(0, "test"))
     (problem,) = failed.value.problems
-    assert problem.startswith("default/savedsearches.conf: its [default] stanza (disabled, description, search)")
-    assert "[savedsearches/default] with export = none" in problem
+    assert problem.render().startswith(
+        "default/savedsearches.conf: error[BD004]: its [default] stanza (disabled, description, search)")
+    assert "[savedsearches/default] with export = none" in problem.message
     report = build_pack(factory.pack(tmp_path), tmp_path / "dist", environ=factory.ENV)
     assert not report.ok and not (tmp_path / "dist").exists()
 
@@ -71,7 +72,7 @@ def test_any_conf_and_settings_before_the_first_stanza_count() -> None:
     files = {META: meta, "default/macros.conf": b"definition = search *\n[x]\ndefinition = y\n",
              "default/savedsearches.conf": b"[default]\ndisabled = 1\n"}
     (problem,) = exported_default_problems(files)
-    assert problem.startswith("default/macros.conf: its [default] stanza (definition)")
+    assert problem.render().startswith("default/macros.conf: error[BD004]: its [default] stanza (definition)")
     files[META] = meta + b"[macros]\nexport = none\n"
     assert exported_default_problems(files) == []
 
@@ -94,5 +95,5 @@ def test_stanzas_already_read_back_are_used_as_read() -> None:
              "default/savedsearches.conf": b"[default]\ndisabled = 1\n"}
     read = {"default/macros.conf": read_conf("[default]\ndefinition = search *\n").stanzas}
     problems = exported_default_problems(files, read)
-    assert [p.split(":")[0] for p in problems] == ["default/macros.conf", "default/savedsearches.conf"]
+    assert [p.position.path for p in problems] == ["default/macros.conf", "default/savedsearches.conf"]
     assert exported_default_problems(files, {"default/savedsearches.conf": ()}) == []

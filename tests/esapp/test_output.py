@@ -71,7 +71,9 @@ def test_a_folder_the_build_did_not_make_is_refused_and_left_untouched(tmp_path:
     before = snapshot(out)
     report = build(tmp_path, out)
     assert not report.ok
-    assert "does not look like a build output" in report.build_problems[-1] and "--force" in report.build_problems[-1]
+    problem = report.build_problems[-1]
+    assert (problem.rule, problem.position.path) == ("BD001", str(out))
+    assert "does not look like a build output" in problem.message and "--force" in problem.message
     assert snapshot(out) == before  # byte for byte, modes and times too
     assert sorted(p.name for p in tmp_path.iterdir()) == ["apps"]  # no staging folder left
 
@@ -88,7 +90,7 @@ def test_force_replaces_a_folder_the_build_did_not_make(tmp_path: Path) -> None:
 
 def test_force_never_replaces_the_pack_itself(tmp_path: Path) -> None:
     report = build(tmp_path, tmp_path, force=True)
-    assert not report.ok and "holds the pack itself" in report.build_problems[0]
+    assert not report.ok and "holds the pack itself" in report.build_problems[0].message
 
 
 @pytest.mark.parametrize("inside", ["detections", "macros/sub", "attack_data", "lookups", ".git"])
@@ -100,8 +102,9 @@ def test_force_never_replaces_a_folder_of_the_pack(tmp_path: Path, inside: str) 
     (tmp_path / inside / "keep.yml").write_text("name: keep\n")
     before = snapshot(tmp_path)
     report = build(tmp_path, tmp_path / inside, pack, force=True)
-    assert not report.ok and report.build_problems == (
-        f"{tmp_path / inside} is inside the pack's {inside.split('/')[0]}/ folder; choose another output folder",)
+    assert not report.ok and [p.render() for p in report.build_problems] == [
+        f"{tmp_path / inside}: error[BD001]: is inside the pack's {inside.split('/')[0]}/ folder; choose another "
+        "output folder"]
     assert snapshot(tmp_path) == before
 
 
@@ -126,7 +129,7 @@ def test_something_added_to_a_previous_output_is_not_deleted(tmp_path: Path) -> 
     (out / "release-notes.md").write_text("mine")
     before = snapshot(out)
     report = build(tmp_path, out)
-    assert not report.ok and "release-notes.md" in report.build_problems[-1]
+    assert not report.ok and "release-notes.md" in report.build_problems[-1].message
     assert snapshot(out) == before
 
 

@@ -53,7 +53,7 @@ def test_failed_write_leaves_previous_output_untouched(tmp_path: Path) -> None:
 
     def failing(folder: Path) -> None:
         (folder / "half.txt").write_text("half")
-        raise PackageError("boom")
+        raise PackageError("half.txt", "boom")
 
     with pytest.raises(PackageError):
         with staged_output(out, force=True) as staging:

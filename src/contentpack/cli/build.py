@@ -3,8 +3,9 @@
 Validates the pack, then writes ``<output>/<appid>/``, ``<output>/<appid>-<version>.tar.gz`` and
 ``<output>/docs/`` (and the marker ``<output>/.contentpack-build`` that lets the next build replace them).
 Exit 0 on success, 1 when content is invalid or cannot be built safely, 2 on usage errors. With
-``--format json`` stdout holds only the JSON document ``validate --format json`` prints (the validator's
-positioned findings, ``ok`` and a summary naming the tarball or why nothing was built).
+``--format json`` stdout holds only the JSON document ``validate --format json`` prints: the validator's
+positioned findings then the build's own (``BDxxx``, docs/build.md), ``ok``, and a summary naming the tarball
+or saying that nothing was built.
 """
 
 from __future__ import annotations
@@ -44,16 +45,15 @@ def _run(args: argparse.Namespace) -> int:
     root = pack_root("build", args.root)
     if isinstance(root, int):
         return root
-    output = Path(args.output)
-    if not output.is_absolute():
-        output = Path.cwd() / output
-    report = build(root, output, args.json_style, force=args.force)
+    given = Path(args.output)  # the build's own problems name the output folder as the user wrote it
+    output = given if given.is_absolute() else Path.cwd() / given
+    report = build(root, given, args.json_style, force=args.force)
     failed = f"contentpack build: failed with {len(report.stopped_by)} problem(s); {output} left unchanged"
     if args.format == "json":
         print_diagnostics(report.notes, sys.stderr)
-        # the validator's findings are the document's diagnostics; the build's own problems join the summary
-        summary = _summary(report) if report.ok else "; ".join([failed, *report.build_problems])
-        print(diagnostics_json(report.diagnostics, report.ok, summary))
+        # the validator's findings then the build's own, as the text output lists them
+        summary = _summary(report) if report.ok else failed
+        print(diagnostics_json((*report.diagnostics, *report.build_problems), report.ok, summary))
     elif report.ok:
         print_diagnostics((*report.diagnostics, *report.notes), sys.stderr)
         print(_summary(report))

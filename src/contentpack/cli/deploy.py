@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from contentpack.content.validate import validate_pack
-    from contentpack.esapp.builder import BuildFailed, render_app
+    from contentpack.esapp.builder import BuildFailed, date_problem, render_app
     from contentpack.esapp.dates import BuildDateError, build_date
     from contentpack.splunk.client import SplunkError
     from contentpack.splunk.deploy import CLOUD_NOTE, deploy_objects, deploy_package
@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     except BuildFailed as exc:
         print_diagnostics(exc.problems, sys.stderr)
         return 1
-    except BuildDateError as exc:
-        print(printable(f"contentpack deploy: {exc}"), file=sys.stderr)
+    except BuildDateError as exc:  # the machine's set-up, not the content: exit 2, but reported as build does
+        print_diagnostics((date_problem(exc),), sys.stderr)
         return 2
     connection = connect(args, args.splunk, built.appid, "deploy")
     if connection is None:

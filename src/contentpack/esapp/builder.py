@@ -4,19 +4,23 @@ folder -> swapped in for dist/.
 Every .conf is rendered in memory and read back before it is written, and everything is written into a staging
 folder that replaces dist/ only when the whole build succeeded, so a failure (unsafe text, a round-trip
 difference, an unreadable lookup, a full disk) leaves the previous dist/ untouched (``output``).
-Problems are collected as ``path:line:col: message`` strings and returned, never printed here.
+Problems are collected as diagnostics with rule ids of their own (``build_rules``: ``BDxxx``) and returned,
+never printed here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from contentpack.attack import AttackCatalog, AttackDataError, licence_text
+from contentpack.attack import DATA_FILE, AttackCatalog, AttackDataError, licence_text
 from contentpack.attack import load as load_attack
 from contentpack.esapp import app as appfiles
+from contentpack.esapp import build_rules as rules
+from contentpack.esapp.build_rules import build_error, shown_path
 from contentpack.esapp.conf import ConfError, ConfFile, Stanza, check_round_trip, encode_value, render
 from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
 from contentpack.esapp.docs import detection_page, index_page, page_name
@@ -29,15 +33,15 @@ from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
 from contentpack.esapp.savedsearches import savedsearches_conf, shared_table
 from contentpack.esapp.stories import analyticstories_conf
 from contentpack.esapp.transforms import shipped_lookups, transforms_conf
-from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.diagnostics import Diagnostic, Position
 from contentpack.content.model import Detection, Pack
 
 
 class BuildFailed(Exception):
-    """The build stopped; ``problems`` are the collected, positioned messages."""
+    """The build stopped; ``problems`` are the collected diagnostics (``BDxxx``)."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__("; ".join(p.render() for p in problems))
         self.problems = problems
 
 
@@ -60,8 +64,9 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str | int, ...], str], ...] = tuple(
     (attr, (attr,), attr) for attr in ("name", "description", "search", "how_to_implement", "known_false_positives"))
 
 
-def detection_text_problems(detection: Detection) -> list[str]:
-    """Check every text a detection contributes to a .conf, reporting the YAML position of each bad one."""
+def detection_text_problems(detection: Detection) -> list[Diagnostic]:
+    """Check every text a detection contributes to a .conf, reporting the YAML position of each bad one (BD004;
+    the validator's CP022/CP049 refuse the same texts first, so this is the build's own last word)."""
     texts: list[tuple[str, tuple[str | int, ...], str]] = [
         (getattr(detection, attr), node, label) for attr, node, label in _TEXT_FIELDS]
     if detection.rba is not None:
@@ -69,34 +74,51 @@ def detection_text_problems(detection: Detection) -> list[str]:
     for i, drill in enumerate(detection.drilldown_searches):
         texts.append((drill.name, ("drilldown_searches", i, "name"), f"drilldown_searches.{i}.name"))
         texts.append((drill.search, ("drilldown_searches", i, "search"), f"drilldown_searches.{i}.search"))
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
     for text, node, label in texts:
         try:
             encode_value(text, label)
         except ConfError as exc:
-            problems.append(f"{detection.source.at(*node)}: {exc}")
+            problems.append(build_error(detection.source.at(*node), rules.CONF_FILE, str(exc)))
     for ch in ("[", "]", "\n", "\r"):
         if ch in detection.name:
-            problems.append(f"{detection.source.at('name')}: name contains {ch!r}, which cannot appear in a "
-                            "savedsearches.conf stanza name")
+            problems.append(build_error(detection.source.at("name"), rules.CONF_FILE,
+                                        f"name contains {ch!r}, which cannot appear in a savedsearches.conf "
+                                        "stanza name"))
     return problems
 
 
-def _conf_bytes(conf: ConfFile, filename: str, problems: list[str],
+_CONF_LINE = re.compile(r":(\d+): ")
+
+
+def conf_problem(filename: str, exc: ConfError) -> Diagnostic:
+    """A refused .conf of the app (BD004), at that file: the writer and reader start their messages with the
+    file's name (then the stanza and key, or ``:<line>:`` for a line read back), which becomes the position."""
+    text = str(exc)
+    if not text.startswith(filename):
+        return build_error(filename, rules.CONF_FILE, text)
+    rest = text[len(filename):]
+    line = _CONF_LINE.match(rest)
+    if line is not None:
+        return build_error(Position(filename, int(line.group(1)), 1), rules.CONF_FILE, rest[line.end():])
+    return build_error(filename, rules.CONF_FILE, rest.lstrip(": "))
+
+
+def _conf_bytes(conf: ConfFile, filename: str, problems: list[Diagnostic],
                 read: dict[str, tuple[Stanza, ...]]) -> bytes | None:
     """The file's bytes, once they read back as meant (what was read is kept in ``read``); None on a problem."""
     try:
         rendered = render(conf, filename)
         read[filename] = check_round_trip(rendered, filename)
     except ConfError as exc:
-        problems.append(str(exc))
+        problems.append(conf_problem(filename, exc))
         return None
     return rendered.text.encode("utf-8")
 
 
 def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> BuiltApp:
     """All files of the app, in memory; raises :class:`BuildFailed` with every problem found."""
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
     for detection in pack.detections:
         problems += detection_text_problems(detection)
     if problems:
@@ -124,13 +146,15 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
     for item in lookups:
         source = Path(pack.root) / "lookups" / item.source_name
         if "/" in item.source_name or "\\" in item.source_name or item.source_name.startswith("."):
-            problems.append(f"{item.lookup.source.at('filename')}: lookup file name {item.source_name!r} must be a "
-                            "plain file name inside lookups/")
+            problems.append(build_error(item.lookup.source.at("filename"), rules.LOOKUP_FILE,
+                                        f"lookup file name {item.source_name!r} must be a plain file name inside "
+                                        "lookups/"))
             continue
         try:
             files[f"lookups/{item.app_filename}"] = source.read_bytes()
         except OSError as exc:
-            problems.append(f"{source}: cannot read lookup file: {exc.strerror}")
+            problems.append(build_error(shown_path(source, Path(pack.root)), rules.LOOKUP_FILE,
+                                        f"cannot read lookup file: {exc.strerror}"))
     files["app.manifest"] = appfiles.app_manifest(app, date).encode("utf-8")
     files["README.md"] = appfiles.readme(pack).encode("utf-8")
     if app.visible:
@@ -148,14 +172,14 @@ class BuildReport:
 
     ``diagnostics`` are every finding of the validator, errors and warnings, positioned. ``build_problems`` are
     what stopped the build itself once the validator had accepted the pack (output folder, lookup files, build
-    date...), as ``path: message`` text; or ``validation failed`` should the validator refuse a pack without a
-    finding, so that a failure never goes unexplained. Two fields, not one list: a reader (``build --format
-    json`` puts only the build's own problems in its summary) never has to tell them apart by their wording.
+    date...), as diagnostics with rule ids of their own (``build_rules``); or BD000 should the validator refuse a
+    pack without a finding, so that a failure never goes unexplained. Two fields, not one list: a reader (a
+    test, a benchmark, ``stopped_by``) never has to tell them apart by their rule ids or wording.
     """
 
     ok: bool
     diagnostics: tuple[Diagnostic, ...] = ()
-    build_problems: tuple[str, ...] = ()
+    build_problems: tuple[Diagnostic, ...] = ()
     tarball: Path | None = None
     app_dir: Path | None = None
     detections: int = 0
@@ -163,7 +187,7 @@ class BuildReport:
     notes: tuple[str, ...] = ()  # worth telling, not a problem (e.g. where the build date came from)
 
     @property
-    def stopped_by(self) -> tuple[Diagnostic, ...] | tuple[str, ...]:
+    def stopped_by(self) -> tuple[Diagnostic, ...]:
         """What stopped a failed build, as the command prints it: its own problems when it ran (the validator
         had then accepted the pack, so its findings are warnings at most), else the validator's findings."""
         return self.build_problems or self.diagnostics
@@ -188,30 +212,46 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
     Everything goes into a staging folder next to ``output`` that replaces it only once every file is written
     and every .conf has read back as meant; any failure removes the staging folder and leaves ``output`` as
     it was. Files identical to the previous output's are hard-linked from it (``write_tree``). ``force``:
-    replace ``output`` even when it is not a previous build output (``output.check_replaceable``).
+    replace ``output`` even when it is not a previous build output (``output.check_replaceable``). A refused
+    output folder is reported at ``output`` as given (BD001), the words the user typed.
     """
+    given = str(output)
     output = output.absolute()
+    root = Path(pack.root)
     try:
-        built, reused = _build_into(pack, output, style, environ, force)
+        built, reused = _build_into(pack, output, given, style, environ, force)
     except BuildFailed as exc:
         return BuildReport(False, build_problems=tuple(exc.problems))
-    except (BuildDateError, PackageError, OutputError, AttackDataError) as exc:
-        return BuildReport(False, build_problems=(str(exc),))
+    except BuildDateError as exc:
+        return BuildReport(False, build_problems=(date_problem(exc),))
+    except PackageError as exc:
+        return BuildReport(False, build_problems=(build_error(exc.path, rules.PACKAGE_MEMBER, exc.reason),))
+    except OutputError as exc:  # raised again by the staging step, should the folder change meanwhile
+        return BuildReport(False, build_problems=(build_error(given, rules.OUTPUT_FOLDER, str(exc)),))
+    except AttackDataError as exc:
+        return BuildReport(False, build_problems=(
+            build_error(DATA_FILE, rules.ATTACK_DATA, str(exc).removeprefix(f"{DATA_FILE}: ")),))
     except OSError as exc:
-        return BuildReport(False, build_problems=(f"{exc.filename or output}: {exc.strerror}",))
+        where = shown_path(exc.filename, root) if exc.filename else given
+        return BuildReport(False, build_problems=(build_error(where, rules.WRITE_FAILED, str(exc.strerror)),))
     notes = (built.date.note,) if built.date.note else ()
     return BuildReport(True, tarball=output / built.tarball_name, app_dir=output / built.appid,
                        detections=len(pack.detections), reused_files=reused, notes=notes)
 
 
-def _build_into(pack: Pack, output: Path, style: JsonStyle, environ: Mapping[str, str] | None,
+def date_problem(exc: BuildDateError) -> Diagnostic:
+    """No build date (BD002), reported at ``SOURCE_DATE_EPOCH``: setting it is the fix whatever went wrong."""
+    return build_error(rules.DATE_ENV, rules.BUILD_DATE, str(exc))
+
+
+def _build_into(pack: Pack, output: Path, given: str, style: JsonStyle, environ: Mapping[str, str] | None,
                 force: bool) -> tuple[BuiltApp, int]:
     date = build_date(Path(pack.root), environ, max((d.date for d in pack.detections), default=None))
     catalog = load_attack()
     try:
         prepared(output, Path(pack.root), force)
     except OutputError as exc:  # report the content's own problems too: all errors in one run
-        problems = [str(exc)]
+        problems = [build_error(given, rules.OUTPUT_FOLDER, str(exc))]
         try:
             render_app(pack, date, style)
         except BuildFailed as failed:
@@ -241,9 +281,10 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
         result = validate_pack(Path(root), strict=strict)
         diagnostics = tuple(result.diagnostics)
         if not result.ok or result.pack is None:
-            report = BuildReport(False, diagnostics, () if diagnostics else ("validation failed",))
+            unexplained = build_error(str(root), rules.UNEXPLAINED, "validation failed without a finding")
+            report = BuildReport(False, diagnostics, () if diagnostics else (unexplained,))
         else:
-            report = dataclasses.replace(build_pack(result.pack, Path(output).absolute(), style, environ, force),
+            report = dataclasses.replace(build_pack(result.pack, Path(output), style, environ, force),
                                          diagnostics=diagnostics)
         del result
     return report

@@ -17,7 +17,8 @@ from pathlib import Path
 
 
 class BuildDateError(ValueError):
-    """No reproducible date is available."""
+    """No reproducible date is available. Setting ``SOURCE_DATE_EPOCH`` fixes every case, so the build reports
+    it at that name (BD002) and the message does not repeat it before the value."""
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ def build_date(root: Path, environ: Mapping[str, str] | None = None,
         try:
             epoch = int(raw.strip())
         except ValueError:
-            raise BuildDateError(f"SOURCE_DATE_EPOCH={raw!r} is not an integer number of seconds") from None
+            raise BuildDateError(f"{raw!r} is not an integer number of seconds") from None
         if epoch < 0:
-            raise BuildDateError(f"SOURCE_DATE_EPOCH={raw!r} is negative")
+            raise BuildDateError(f"{raw!r} is negative")
         return BuildDate(epoch, "SOURCE_DATE_EPOCH")
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.esapp.build_rules import CONF_FILE, build_error
 from contentpack.esapp.conf import ConfError, Stanza, read_conf
 
 META = "metadata/default.meta"
@@ -40,18 +42,18 @@ def _stanzas(files: Mapping[str, bytes], read: Mapping[str, Sequence[Stanza]], p
 
 
 def exported_default_problems(files: Mapping[str, bytes],
-                              read: Mapping[str, Sequence[Stanza]] | None = None) -> list[str]:
-    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``.
+                              read: Mapping[str, Sequence[Stanza]] | None = None) -> list[Diagnostic]:
+    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``, each at its file (BD004).
 
     ``read``: stanzas already read back from some of those files by the same reader (the build's round-trip
     check reads every .conf it writes), so a big savedsearches.conf is not read twice.
     """
     read = read or {}
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
     try:
         meta = {s.name: dict(s.entries) for s in _stanzas(files, read, META)}
     except (ConfError, UnicodeDecodeError) as exc:
-        return [f"{META}: cannot be read to check exported [default] stanzas: {exc}"]
+        return [build_error(META, CONF_FILE, f"cannot be read to check exported [default] stanzas: {exc}")]
     for path in sorted(files):
         if not (path.startswith("default/") and path.endswith(".conf") and path.count("/") == 1):
             continue
@@ -59,7 +61,7 @@ def exported_default_problems(files: Mapping[str, bytes],
         try:
             stanzas = _stanzas(files, read, path)
         except (ConfError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: cannot be read to check its [default] stanza: {exc}")
+            problems.append(build_error(path, CONF_FILE, f"cannot be read to check its [default] stanza: {exc}"))
             continue
         for stanza in stanzas:
             if stanza.name != "default" or not stanza.entries:
@@ -67,8 +69,9 @@ def exported_default_problems(files: Mapping[str, bytes],
             export = export_of(meta, conf, "default")
             if export == "system":
                 keys = ", ".join(key for key, _ in stanza.entries)
-                problems.append(
-                    f"{path}: its [default] stanza ({keys}) is exported system-wide by {META}, so it would change "
+                problems.append(build_error(
+                    path, CONF_FILE,
+                    f"its [default] stanza ({keys}) is exported system-wide by {META}, so it would change "
                     f"every app's {conf} objects; add [{conf}/default] with export = none to {META} "
-                    "or drop the stanza")
+                    "or drop the stanza"))
     return problems

@@ -40,7 +40,8 @@ ATTACK_DATA = "attack_data"  # the tests' sample logs, beside the content folder
 
 
 class OutputError(ValueError):
-    """An output folder this build must not replace; the message says why and what to do."""
+    """An output folder this build must not replace; the message says why and what to do. It does not name the
+    folder: the build reports it at the folder (BD001), as the user gave it."""
 
 
 MARKER = ".contentpack-build"
@@ -87,29 +88,29 @@ def _unmarked_build(folder: Path) -> bool:
 def check_replaceable(output: Path, protected: Path | None = None, force: bool = False) -> None:
     """Raise ``OutputError`` unless the build may put its output at ``output``."""
     if output.is_symlink() or (output.exists() and not output.is_dir()):
-        raise OutputError(f"{output} exists and is not a folder; refusing to replace it")
+        raise OutputError("exists and is not a folder; refusing to replace it")
     if protected is not None:
         guarded = protected.resolve()
         target = output.resolve()
         if target == guarded or target in guarded.parents:
-            raise OutputError(f"{output} holds the pack itself; choose another output folder")
+            raise OutputError("holds the pack itself; choose another output folder")
         if target.is_relative_to(guarded):
             top = target.relative_to(guarded).parts[0]
             if top in CONTENT_DIRS or top == ATTACK_DATA or top.startswith("."):
                 # even with --force: replacing it would delete the pack's content (or its .git)
-                raise OutputError(f"{output} is inside the pack's {top}/ folder; choose another output folder")
+                raise OutputError(f"is inside the pack's {top}/ folder; choose another output folder")
     if force or not output.is_dir():
         return
     listed = _marker_entries(output)
     if listed is None:
         if not any(output.iterdir()) or _unmarked_build(output):
             return  # an empty folder: nothing to lose; or what an earlier version of the build wrote
-        raise OutputError(f"{output} does not look like a build output (no {MARKER} file from an earlier "
+        raise OutputError(f"does not look like a build output (no {MARKER} file from an earlier "
                           "`contentpack build`); refusing to replace it. Choose another --output, or pass "
                           "--force to replace it with everything in it")
     strangers = sorted(entry.name for entry in output.iterdir() if entry.name != MARKER and entry.name not in listed)
     if strangers:
-        raise OutputError(f"{output} does not look like a build output (it also holds {', '.join(strangers[:5])}, "
+        raise OutputError(f"does not look like a build output (it also holds {', '.join(strangers[:5])}, "
                           "which no build wrote); refusing to replace it. Move those away, or pass --force")
 
 

@@ -17,7 +17,13 @@ from pathlib import Path, PurePosixPath
 
 
 class PackageError(ValueError):
-    """A member path that must not be packaged."""
+    """A member path that must not be packaged: ``path`` (relative to the app folder) and why (``reason``), kept
+    apart so the build can report the problem at the member (BD003)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 # Flags that exist only on some systems: without them, O_EXCL still refuses to write through a link at the
@@ -31,9 +37,9 @@ def check_member(path: str) -> PurePosixPath:
     """Refuse anything that could land outside the app folder or that Splunk apps must not ship."""
     pure = PurePosixPath(path)
     if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts) or "\\" in path:
-        raise PackageError(f"unsafe member path {path!r}")
+        raise PackageError(path, f"unsafe member path {path!r}")
     if pure.parts[0] == "local" or pure.name == "local.meta":
-        raise PackageError(f"{path}: an app package must not ship local/ settings")
+        raise PackageError(path, "an app package must not ship local/ settings")
     return pure
 
 
