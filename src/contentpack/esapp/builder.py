@@ -227,7 +227,7 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
     except PackageError as exc:
         return BuildReport(False, build_problems=(build_error(exc.path, rules.PACKAGE_MEMBER, exc.reason),))
     except OutputError as exc:  # raised again by the staging step, should the folder change meanwhile
-        return BuildReport(False, build_problems=(build_error(given, rules.OUTPUT_FOLDER, str(exc)),))
+        return BuildReport(False, build_problems=(_output_problem(given, exc),))
     except AttackDataError as exc:
         return BuildReport(False, build_problems=(
             build_error(DATA_FILE, rules.ATTACK_DATA, str(exc).removeprefix(f"{DATA_FILE}: ")),))
@@ -237,6 +237,11 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
     notes = (built.date.note,) if built.date.note else ()
     return BuildReport(True, tarball=output / built.tarball_name, app_dir=output / built.appid,
                        detections=len(pack.detections), reused_files=reused, notes=notes)
+
+
+def _output_problem(given: str, exc: OutputError) -> Diagnostic:
+    """A refused output folder (BD001), at the folder as the user gave it."""
+    return build_error(given, rules.OUTPUT_FOLDER, str(exc))
 
 
 def date_problem(exc: BuildDateError) -> Diagnostic:
@@ -251,7 +256,7 @@ def _build_into(pack: Pack, output: Path, given: str, style: JsonStyle, environ:
     try:
         prepared(output, Path(pack.root), force)
     except OutputError as exc:  # report the content's own problems too: all errors in one run
-        problems = [build_error(given, rules.OUTPUT_FOLDER, str(exc))]
+        problems = [_output_problem(given, exc)]
         try:
             render_app(pack, date, style)
         except BuildFailed as failed:

@@ -7,13 +7,14 @@ import re
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
-from contentpack.content.model import Detection, Lookup, NodePath, Pack, SourceMap
+from contentpack.content.model import Detection, NodePath, Pack, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_checks import (
     Positions,
     SearchText,
     did_you_mean,
     macro_at,
+    pack_tables,
     search_texts,
     token_stand_ins,
 )
@@ -143,11 +144,8 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
-    from contentpack.spl.lookups import register_table
 
-    tables: dict[str, Lookup] = {}
-    for lookup in context.pack.lookups:
-        register_table(tables, lookup.name, lookup.filename, lookup)  # as the engine set-up registers them
+    tables = pack_tables(context.pack)
     analysis = context.spl
     positions = Positions(context.root)
     findings: list[tuple[SearchText, int, str, str | None]] = []  # (text, offset in its value, table, macro)

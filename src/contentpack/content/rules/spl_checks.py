@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, Position, error, warning
-from contentpack.content.model import Detection, Lookup, NodePath, SourceMap
+from contentpack.content.model import Detection, Lookup, NodePath, Pack, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
@@ -281,14 +281,22 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
 # ------------------------------------------------------------------------------------------------- lookups
 
 
-def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP065 (see the module docstring)."""
-    from contentpack.spl.commands.lookup import missing_column_message
+def pack_tables(pack: Pack) -> dict[str, Lookup]:
+    """The pack's lookups by every name a search may use for them (lookup name, CSV file name), registered as
+    the engine set-up registers them (``spl.lookups.register_table``); CP025 and CP065 read this one table."""
     from contentpack.spl.lookups import register_table
 
     tables: dict[str, Lookup] = {}
-    for lookup in context.pack.lookups:
-        register_table(tables, lookup.name, lookup.filename, lookup)  # as the engine set-up registers them
+    for lookup in pack.lookups:
+        register_table(tables, lookup.name, lookup.filename, lookup)
+    return tables
+
+
+def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP065 (see the module docstring)."""
+    from contentpack.spl.commands.lookup import missing_column_message
+
+    tables = pack_tables(context.pack)
     if not tables:
         return
     positions = Positions(context.root)
