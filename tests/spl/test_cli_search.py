@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -83,6 +84,32 @@ def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.Capt
     assert status == 2 and "no such file" in err
     status, _, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--earliest=-3x")
     assert status == 2 and "--earliest" in err
+
+
+def test_a_name_splunk_does_not_have_is_a_typo_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    """A name outside the Search Reference's commands and functions (src/contentpack/data/splunk_spl_builtins.json,
+    its sources cited there) is a slip to correct, not a feature the engine lacks: the search says so with the
+    closest built-in, as validate's CP061 does."""
+    for spl, message in (("* | stat count", "unknown search command 'stat' (did you mean 'stats'?) (column 5)"),
+                         ("* | eval x=mni(1, 2)", "unknown eval function 'mni' (did you mean 'min'?) (column 12)"),
+                         ("* | stats dc2(x)", "unknown stats function 'dc2' (did you mean 'dc'?) (column 11)")):
+        status, out, err = run(capsys, spl, "--no-pack", "--events", str(SAMPLE_LOGS))
+        assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl
+    # a Splunk command the engine does not run keeps the engine's own wording: no suggestion, no typo claim
+    status, _, err = run(capsys, "* | anomalydetection x", "--no-pack", "--events", str(SAMPLE_LOGS))
+    assert status == 2 and err.strip() == "contentpack search: error: command 'anomalydetection' is not supported (column 5)"
+
+
+def test_a_pack_custom_command_is_not_called_a_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A command the pack declares in contentpack.yml custom_commands is real (another app provides it); the
+    engine cannot run it, and says only that."""
+    root = tmp_path / "pack"
+    shutil.copytree(REPO / "tests" / "content" / "fixtures" / "valid", root)
+    config = root / "contentpack.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "custom_commands:\n- name: stat\n  app: TA-stat\n",
+                      encoding="utf-8")
+    status, _, err = run(capsys, "* | stat count", "--root", str(root), "--events", str(SAMPLE_LOGS))
+    assert status == 2 and err.strip() == "contentpack search: error: command 'stat' is not supported (column 5)"
 
 
 def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:

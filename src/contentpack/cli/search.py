@@ -242,7 +242,17 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
+def _spl_problem(error: SplError, pack: Pack | None) -> str:
+    """The engine's message, or validate's CP061 wording when the name is no Splunk command or function at all:
+    `stat` is a typo to correct (did you mean 'stats'?), not a feature the engine lacks."""
+    from contentpack.content.rules.spl_checks import unknown_name  # only on this error path
+
+    custom = frozenset(name.lower() for name, _ in pack.app.custom_commands) if pack is not None else frozenset()
+    return unknown_name(error, custom) or error.message
+
+
 def _run(args: argparse.Namespace) -> int:
+    pack: Pack | None = None
     try:
         try:
             zone(args.tz)
@@ -279,7 +289,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        return usage_error("search", f"{exc.message}{where}")
+        return usage_error("search", f"{_spl_problem(exc, pack)}{where}")
     except MacroFileError as exc:
         print_diagnostics(exc.problems, sys.stderr)
         return usage_error("search", str(exc))

@@ -105,8 +105,9 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{written[close[0]]}'?)" if close else ""
 
 
-def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
-    """CP061's message for an unsupported command/function that is not a Splunk built-in, else None."""
+def unknown_name(error: SplError, custom: frozenset[str]) -> str | None:
+    """``unknown search command 'stat' (did you mean 'stats'?)`` when the engine refused a command or function
+    that is not a Splunk built-in (nor one of ``custom``), else None: a typo, not a feature the engine lacks."""
     feature = getattr(error, "feature", None)
     if feature is None:
         return None
@@ -116,8 +117,7 @@ def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
     if kind == "command":
         if low in known.commands or low in custom:
             return None
-        return (f"unknown search command '{name}'{did_you_mean(name, known.commands | custom)}: it is not a Splunk "
-                "command; a command another app provides must be declared in contentpack.yml custom_commands")
+        return f"unknown search command '{name}'{did_you_mean(name, known.commands | custom)}"
     if kind == "function":
         if low in known.eval_functions:
             return None
@@ -127,6 +127,16 @@ def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
             return None
         return f"unknown stats function '{name}'{did_you_mean(name, known.stats_functions)}"
     return None
+
+
+def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
+    """CP061's message for an unsupported command/function that is not a Splunk built-in, else None."""
+    unknown = unknown_name(error, custom)
+    feature = getattr(error, "feature", None)
+    if unknown is not None and feature is not None and feature[0] == "command":
+        return (f"{unknown}: it is not a Splunk command; a command another app provides must be declared in "
+                "contentpack.yml custom_commands")
+    return unknown
 
 
 # ------------------------------------------------------------------------------------------------ positions
