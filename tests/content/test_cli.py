@@ -28,7 +28,7 @@ def test_valid_pack_exits_0_from_inside_the_pack(pack: Path) -> None:
     out = run_cli(cwd=pack / "detections")  # the root is found by walking up to contentpack.yml
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines() == [
-        "valid: 0 error(s), 0 warning(s) (3 detections, 2 macros, 1 story, 1 data source, 1 lookup)"
+        "valid: 0 errors, 0 warnings (3 detections, 2 macros, 1 story, 1 data source, 1 lookup)"
     ]
 
 
@@ -87,6 +87,16 @@ def test_acceptance_cases_exit_1_with_a_position(pack: Path, mutate) -> None:
     assert out.stdout.splitlines()[-1].startswith("INVALID: ")
 
 
+def test_summary_counts_a_file_its_errors_kept_out_of_the_pack(pack: Path) -> None:
+    """A detection whose file does not load is not in the pack; the summary still counts its file, so the
+    reader is not told the pack has one detection fewer than its folder holds."""
+    edit(pack, TTP, "score: 36", "score: 0")
+    out = run_cli("--root", str(pack))
+    assert out.returncode == 1
+    assert out.stdout.splitlines()[-1] == (
+        "INVALID: 1 error, 0 warnings (2 of 3 detections, 2 macros, 1 story, 1 data source, 1 lookup)")
+
+
 def test_every_problem_in_one_run_sorted_and_json(pack: Path) -> None:
     edit(pack, TTP, "score: 36", "score: 0")
     edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
@@ -96,7 +106,7 @@ def test_every_problem_in_one_run_sorted_and_json(pack: Path) -> None:
     assert payload["ok"] is False
     found = [(d["path"], d["rule"]) for d in payload["diagnostics"]]
     assert found == [(TTP, "CP012"), (STORY, "CP012")]  # sorted by path: detections/ before stories/
-    assert payload["summary"].startswith("INVALID: 2 error(s)")
+    assert payload["summary"].startswith("INVALID: 2 errors")
 
 
 def test_control_characters_never_split_a_diagnostic_line(pack: Path) -> None:
@@ -120,7 +130,7 @@ def test_warnings_exit_0_unless_strict(pack: Path) -> None:
     relaxed = run_cli("--root", str(pack))
     strict = run_cli("--root", str(pack), "--strict")
     assert relaxed.returncode == 0 and "warning[CP045]" in relaxed.stdout
-    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith("INVALID: 0 error(s), 1 warning(s)")
+    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith("INVALID: 0 errors, 1 warning ")
 
 
 def test_usage_errors_exit_2(tmp_path: Path, pack: Path) -> None:

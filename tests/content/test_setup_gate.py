@@ -238,7 +238,7 @@ def test_validate_on_the_command_line_reports_every_case_with_its_position(pack:
     assert out.returncode == 1 and "Traceback" not in out.stderr
     shown = " ".join(out.stdout.split())  # long findings are wrapped to the terminal
     assert all(" ".join(want.split()) in shown for want in expected), out.stdout
-    assert "INVALID: 4 error(s)" in shown
+    assert "INVALID: 4 errors" in shown
 
 
 @pytest.mark.parametrize("case", ["expression", "conflict", "lookup"])

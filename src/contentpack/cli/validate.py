@@ -73,14 +73,23 @@ def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
     warnings = len(shown) - errors
     pack = result.pack
     scope = (
-        ", ".join(_count(len(items), noun) for items, noun in (
-            (pack.detections, "detection"), (pack.macros, "macro"), (pack.stories, "story"),
-            (pack.data_sources, "data source"), (pack.lookups, "lookup")))
+        ", ".join(_scope(len(items), result.files.get(kind, 0), noun) for items, kind, noun in (
+            (pack.detections, "detection", "detection"), (pack.macros, "macro", "macro"),
+            (pack.stories, "story", "story"), (pack.data_sources, "data_source", "data source"),
+            (pack.lookups, "lookup", "lookup")))
         if pack is not None
         else "pack configuration invalid"
     )
     verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
-    return f"{verdict}: {errors} error(s), {warnings} warning(s) ({scope})"
+    return f"{verdict}: {_count(errors, 'error')}, {_count(warnings, 'warning')} ({scope})"
+
+
+def _scope(modelled: int, files: int, noun: str) -> str:
+    """``12 detections``, or ``11 of 12 detections`` when a file's errors kept it out of the pack: a count that
+    silently dropped the broken file would read as if the file were not there."""
+    if files > modelled:
+        return f"{modelled:,} of {_count(files, noun)}"
+    return _count(modelled, noun)
 
 
 def junit_cases(shown: list[Diagnostic], strict: bool) -> list[Case]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class ValidationResult:
     pack: Pack | None  # None only when contentpack.yml itself is unusable
     diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted, deduplicated
     strict: bool = False
+    # content files read, by kind: more than the pack holds when some failed to load (a summary says so)
+    files: Mapping[schemas.SchemaKind, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -183,8 +186,9 @@ def _attack_catalog() -> tuple[attack.AttackCatalog | None, str | None]:
         return None, str(exc)
 
 
-def _finish(diagnostics: Iterable[Diagnostic], pack: Pack | None, strict: bool) -> ValidationResult:
-    return ValidationResult(pack, sorted(set(diagnostics)), strict)
+def _finish(diagnostics: Iterable[Diagnostic], pack: Pack | None, strict: bool,
+            tasks: list[tuple[schemas.SchemaKind, str]]) -> ValidationResult:
+    return ValidationResult(pack, sorted(set(diagnostics)), strict, Counter(kind for kind, _ in tasks))
 
 
 def validate_pack(
@@ -218,7 +222,7 @@ def validate_pack(
         if cache_update is not None:
             cache_update.save()
         if app is None:
-            return _finish(diagnostics, None, strict)
+            return _finish(diagnostics, None, strict, tasks)
         pack = Pack(
             root=str(root),
             app=app,
@@ -242,5 +246,5 @@ def validate_pack(
         )
         diagnostics.extend(run_rules(context))
         answers.save()
-        return _finish(diagnostics, pack, strict)
+        return _finish(diagnostics, pack, strict, tasks)
 
