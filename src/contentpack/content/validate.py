@@ -61,7 +61,7 @@ class ValidationResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted, deduplicated
     strict: bool = False
     # content files read, by kind: more than the pack holds when some failed to load (a summary says so)
-    files: Mapping[schemas.SchemaKind, int] = field(default_factory=dict)
+    files: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
