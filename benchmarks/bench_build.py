@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_validate import _reference_loop  # noqa: E402
 from benchmarks.bench_validate import generate as generate_yaml_pack  # noqa: E402
+from benchmarks.workdir import workdir  # noqa: E402
 from contentpack.esapp.builder import BuildReport, build  # noqa: E402
 from tests.esapp import factory  # noqa: E402
 
@@ -143,16 +144,21 @@ def contentctl_build(contentctl: Path, tree: Path) -> tuple[float, float] | str:
     return wall, children_cpu() - cpu
 
 
-def main() -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--detections", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", default=str(ROOT),
-                        help="where the scratch pack and outputs go (default: the project folder, where dist/ lives)")
+    parser.add_argument("--workdir", type=workdir, default=str(ROOT),
+                        help="where the scratch pack and outputs go, made when missing (default: the project folder, "
+                             "where dist/ lives)")
     parser.add_argument("--contentctl", default=str(DEFAULT_CONTENTCTL),
                         help="contentctl 5.6.2 executable for the same-run reference (default: .venv-contentctl's)")
     parser.add_argument("--no-contentctl", action="store_true", help="skip the contentctl reference")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = arguments().parse_args()
     # With PYTHONDONTWRITEBYTECODE set every command run would compile our modules again, which no installed
     # copy does (pip compiles what it installs): compile them once, as an install would.
     compileall.compile_dir(str(ROOT / "src"), quiet=1)

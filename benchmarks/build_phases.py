@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.workdir import workdir  # noqa: E402
 
 # (module, function, phase): the phase a call of that function is counted under. Nested phases are
 # subtracted from the phase around them (the read-back is not also counted as rendering).
@@ -98,17 +101,21 @@ def child(pack: Path, output: Path) -> None:
     print(json.dumps(totals))
 
 
-def main() -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--detections", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", default=str(ROOT), help="where the scratch pack and outputs go")
+    parser.add_argument("--workdir", type=workdir, default=str(ROOT),
+                        help="where the scratch pack and outputs go (made when missing)")
     parser.add_argument("--child", nargs=2, metavar=("PACK", "OUTPUT"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = arguments().parse_args()
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]))
         return 0
-    sys.path.insert(0, str(ROOT))
     from benchmarks.bench_build import SLOW_CREATE_SECONDS, file_create_seconds  # noqa: E402
     from benchmarks.bench_validate import generate  # noqa: E402
 

@@ -122,7 +122,7 @@ def test_build_json_names_the_tarball_or_the_builds_own_problem(tmp_path: Path, 
     assert {k: own[k] for k in ("path", "line", "col", "severity", "rule")} == {
         "path": "apps", "line": 0, "col": 0, "severity": "error", "rule": "BD001"}
     assert own["message"].startswith("does not look like a build output") and "--force" in own["message"]
-    assert refused["summary"] == f"contentpack build: failed with 1 problem(s); {apps} left unchanged"
+    assert refused["summary"] == "contentpack build: failed with 1 problem(s); apps left unchanged"
     assert (apps / "Splunk_TA_x").is_dir()
 
 
@@ -137,7 +137,27 @@ def test_build_text_reports_a_refused_output_folder_as_a_diagnostic(
     status, out, err = run(capsys, "build", "--output", "detections", "--force")
     assert (status, out, err.splitlines()) == (1, "", [
         "detections: error[BD001]: is inside the pack's detections/ folder; choose another output folder",
-        f"contentpack build: failed with 1 problem(s); {pack / 'detections'} left unchanged"])
+        "contentpack build: failed with 1 problem(s); detections left unchanged"])
+
+
+def test_build_names_the_output_folder_as_typed_in_the_verdict_as_in_its_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused relative ``--output``: the failed line says the folder in the user's words, as the BD001 finding
+    just above it does, in the JSON document as in the text output (the verdict once named it by its absolute
+    path while the finding named it as typed)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    (tmp_path / "work" / "apps" / "Splunk_TA_x").mkdir(parents=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(tmp_path / "work")
+    typed = "../work/apps"
+    failed = f"contentpack build: failed with 1 problem(s); {typed} left unchanged"
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", typed, "--format", "json")
+    document = json.loads(out)
+    assert (status, document["summary"], document["diagnostics"][-1]["path"]) == (1, failed, typed)
+    status, out, err = run(capsys, "build", "--root", str(pack), "--output", typed)
+    *_, own, verdict = err.splitlines()
+    assert (status, out, verdict) == (1, "", failed) and own.startswith(f"{typed}: error[BD001]: ")
 
 
 @pytest.mark.parametrize("value, message", [("soon", "'soon' is not an integer number of seconds"),

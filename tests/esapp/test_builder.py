@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from contentpack.esapp import builder as builder_module
 from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
-from contentpack.esapp.conf import ConfError, read_conf
+from contentpack.esapp.conf import ConfError, ConfFile, Rendered, Stanza, check_round_trip, read_conf, render
 from contentpack.esapp.dates import BuildDate
 from contentpack.esapp.output import MARKER
 from contentpack.content.diagnostics import Position
@@ -382,14 +383,55 @@ def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path,
     assert alive_at_resume == [0]
 
 
-@pytest.mark.parametrize("raised, rendered", [
-    ("default/x.conf [s] k: a value may not end with a backslash",
-     "default/x.conf: error[BD004]: [s] k: a value may not end with a backslash"),
-    ("default/x.conf:3: duplicate stanza [s]", "default/x.conf:3:1: error[BD004]: duplicate stanza [s]"),
-    ("default/x.conf: does not read back as written: [s] k: expected 'a', read 'b'",
+def _refusal(refuse: Callable[[], object]) -> ConfError:
+    with pytest.raises(ConfError) as caught:
+        refuse()
+    return caught.value
+
+
+X_CONF = "default/x.conf"
+# What the .conf writer and reader raise for a file of the app, as the build reports it (BD004).
+_REFUSALS: list[tuple[Callable[[], object], str]] = [
+    (lambda: render(ConfFile((Stanza("s", (("k", "a\\"),)),)), X_CONF),
+     "default/x.conf: error[BD004]: [s] k: a value may not end with a backslash (Splunk would join the next line "
+     "to it)"),
+    (lambda: render(ConfFile((Stanza("s", (("k", "a\x00"),)),)), X_CONF),
+     "default/x.conf: error[BD004]: [s] k: value line 1 column 2: control character U+0000 cannot be written to "
+     "a .conf file"),
+    (lambda: render(ConfFile((Stanza("s", (("k k", "1"),)),)), X_CONF),
+     "default/x.conf: error[BD004]: [s]: 'k k' is not a valid .conf key"),
+    (lambda: render(ConfFile((Stanza(" s", ()),)), X_CONF),
+     "default/x.conf: error[BD004]: [ s]: stanza name ' s' has leading or trailing whitespace"),
+    (lambda: render(ConfFile((Stanza("s", ()), Stanza("s", ()))), X_CONF),
+     "default/x.conf: error[BD004]: [s]: duplicate stanza"),
+    (lambda: render(ConfFile((Stanza("s", (("k", "1"), ("k", "2"))),)), X_CONF),
+     "default/x.conf: error[BD004]: [s]: duplicate key 'k'"),
+    (lambda: render(ConfFile((), ("a\x07",)), X_CONF),
+     "default/x.conf: error[BD004]: header: value line 1 column 2: control character U+0007 cannot be written to "
+     "a .conf file"),
+    (lambda: read_conf("[s]\n\n[s]\n", X_CONF), "default/x.conf:3:1: error[BD004]: duplicate stanza [s]"),
+    (lambda: read_conf("[s]\nk = 1\nk = 2\n", X_CONF), "default/x.conf:3:1: error[BD004]: duplicate key 'k'"),
+    (lambda: read_conf("[s]\nk = a \\", X_CONF),
+     "default/x.conf:2:1: error[BD004]: continuation backslash on the last line"),
+    (lambda: read_conf("[s]\r\n", X_CONF), "default/x.conf: error[BD004]: contains a carriage return"),
+    (lambda: check_round_trip(Rendered("[s]\nk = b\n", (Stanza("s", (("k", "a"),)),)), X_CONF),
      "default/x.conf: error[BD004]: does not read back as written: [s] k: expected 'a', read 'b'"),
-])
-def test_a_refused_conf_is_reported_at_the_file_and_line_the_writer_names(raised: str, rendered: str) -> None:
-    """The .conf writer and reader start their messages with the file (``conf.py``): that, and the line the
-    reader names, become the position, so the message does not say them twice."""
-    assert builder_module.conf_problem("default/x.conf", ConfError(raised)).render() == rendered
+]
+
+
+@pytest.mark.parametrize("refuse, rendered", _REFUSALS)
+def test_a_refused_conf_is_reported_at_the_file_and_line_the_writer_names(refuse: Callable[[], object],
+                                                                          rendered: str) -> None:
+    """The .conf writer and reader name the file (and the line read back) apart from what is wrong (``conf.py``):
+    they become the position, so the message does not say them twice."""
+    assert builder_module.conf_problem(X_CONF, _refusal(refuse)).render() == rendered
+
+
+def test_a_conf_error_of_another_file_is_reported_whole_at_the_file_built() -> None:
+    """The position comes from the error's fields, not from its text: an error naming no file, or another one,
+    keeps its whole sentence (which a file name inside its text does not change)."""
+    for refusal in (ConfError("default/x.conf:3: duplicate stanza [s]"),
+                    ConfError("duplicate stanza [s]", "default/y.conf", 3)):
+        assert builder_module.conf_problem(X_CONF, refusal).render() == f"default/x.conf: error[BD004]: {refusal}"
+    assert builder_module.conf_problem(X_CONF, ConfError("duplicate stanza [s]", X_CONF, 3)).render() == (
+        "default/x.conf:3:1: error[BD004]: duplicate stanza [s]")

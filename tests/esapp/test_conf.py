@@ -11,6 +11,7 @@ so those tests carry the ``assumed`` marker.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +28,7 @@ from contentpack.esapp.conf import (
     read_conf,
     render,
 )
+from contentpack.content.conf_text import TRAILING_BACKSLASH
 
 
 def one(value: str, key: str = "description") -> tuple[str, tuple[Stanza, ...]]:
@@ -305,3 +307,23 @@ def test_expected_stanzas_are_every_value_as_stored(stanzas: list[list[str]]) ->
     assert rendered.expected == tuple(
         Stanza(s.name, tuple((k, encode_value(v)[1]) for k, v in s.entries)) for s in conf.stanzas)
     assert read_conf(rendered.text).stanzas == rendered.expected
+
+
+@pytest.mark.parametrize("refuse, file, line, message, text", [
+    (lambda: read_conf("[s]\nk = 1\nk = 2\n", "f.conf"), "f.conf", 3, "duplicate key 'k'",
+     "f.conf:3: duplicate key 'k'"),
+    (lambda: render(ConfFile((Stanza("s", (("k", "a\\"),)),)), "f.conf"), "f.conf", None,
+     f"[s] k: {TRAILING_BACKSLASH}", f"f.conf [s] k: {TRAILING_BACKSLASH}"),
+    (lambda: render(ConfFile((), ("a\n",)), "f.conf"), "f.conf", None,
+     "header comment lines may not contain line breaks", "f.conf: header comment lines may not contain line breaks"),
+    (lambda: encode_value("a\\", "description"), None, None, f"description: {TRAILING_BACKSLASH}",
+     f"description: {TRAILING_BACKSLASH}"),
+])
+def test_a_refusal_names_its_file_and_line_apart_from_what_is_wrong(
+        refuse: Callable[[], object], file: str | None, line: int | None, message: str, text: str) -> None:
+    """A caller positions the problem from the fields (the builder's BD004), never by reading the place back out
+    of the sentence; the sentence, which other messages quote, is the place then the message."""
+    with pytest.raises(ConfError) as caught:
+        refuse()
+    assert (caught.value.file, caught.value.line, caught.value.message, str(caught.value)) == (file, line, message,
+                                                                                               text)

@@ -45,10 +45,10 @@ def _run(args: argparse.Namespace) -> int:
     root = pack_root("build", args.root)
     if isinstance(root, int):
         return root
-    given = Path(args.output)  # the build's own problems name the output folder as the user wrote it
-    output = given if given.is_absolute() else Path.cwd() / given
+    # the verdict names the output folder as the user wrote it, as the build's own problems (BD001) do
+    given = Path(args.output)
     report = build(root, given, args.json_style, force=args.force)
-    failed = f"contentpack build: failed with {len(report.stopped_by)} problem(s); {output} left unchanged"
+    failed = f"contentpack build: failed with {len(report.stopped_by)} problem(s); {given} left unchanged"
     if args.format == "json":
         print_diagnostics(report.notes, sys.stderr)
         # the validator's findings then the build's own, as the text output lists them

@@ -11,7 +11,6 @@ never printed here.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +78,7 @@ def detection_text_problems(detection: Detection) -> list[Diagnostic]:
         try:
             encode_value(text, label)
         except ConfError as exc:
-            problems.append(build_error(detection.source.at(*node), rules.CONF_FILE, str(exc)))
+            problems.append(build_error(detection.source.at(*node), rules.CONF_FILE, exc.message))
     for ch in ("[", "]", "\n", "\r"):
         if ch in detection.name:
             problems.append(build_error(detection.source.at("name"), rules.CONF_FILE,
@@ -88,20 +87,13 @@ def detection_text_problems(detection: Detection) -> list[Diagnostic]:
     return problems
 
 
-_CONF_LINE = re.compile(r":(\d+): ")
-
-
 def conf_problem(filename: str, exc: ConfError) -> Diagnostic:
-    """A refused .conf of the app (BD004), at that file: the writer and reader start their messages with the
-    file's name (then the stanza and key, or ``:<line>:`` for a line read back), which becomes the position."""
-    text = str(exc)
-    if not text.startswith(filename):
-        return build_error(filename, rules.CONF_FILE, text)
-    rest = text[len(filename):]
-    line = _CONF_LINE.match(rest)
-    if line is not None:
-        return build_error(Position(filename, int(line.group(1)), 1), rules.CONF_FILE, rest[line.end():])
-    return build_error(filename, rules.CONF_FILE, rest.lstrip(": "))
+    """A refused .conf of the app (BD004), at that file, and at the line the reader names when it read one
+    back; the message is what is wrong without the place, so the diagnostic does not say the place twice."""
+    if exc.file != filename:
+        return build_error(filename, rules.CONF_FILE, str(exc))
+    where = filename if exc.line is None else Position(filename, exc.line, 1)
+    return build_error(where, rules.CONF_FILE, exc.message)
 
 
 def _conf_bytes(conf: ConfFile, filename: str, problems: list[Diagnostic],

@@ -40,7 +40,29 @@ _LOOKS_STRUCTURAL = re.compile(r"^\s*[\[#;]|^[^\s=]+\s*=")
 
 
 class ConfError(ValueError):
-    """A value, key or stanza name that cannot be written safely, or a file that does not read back."""
+    """A value, key or stanza name that cannot be written safely, or a file that does not read back.
+
+    The place is kept apart from what is wrong so a caller can position the problem without reading it back
+    out of the text: ``file`` (None for a text checked on its own, as the builder checks a detection's fields)
+    and ``line`` (a line read back); ``message`` says what is wrong, naming first the part of the file when
+    there is one (``[stanza] key: …``, ``header: …``) or the text's label. ``str()`` is the whole sentence,
+    ``file:line: message``, ``file [stanza] key: …`` (a stanza follows the file name after a space) or
+    ``file: message``.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(_placed(message, file, line))
+        self.message = message
+        self.file = file
+        self.line = line
+
+
+def _placed(message: str, file: str | None, line: int | None) -> str:
+    if file is None:
+        return message
+    if line is not None:
+        return f"{file}:{line}: {message}"
+    return f"{file} {message}" if message.startswith("[") else f"{file}: {message}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +87,7 @@ def _describe(where: str, value: str, index: int) -> str:
     return f"{where}: value line {line} column {col}"
 
 
-def check_text(value: str, where: str) -> str:
+def check_text(value: str, where: str, file: str | None = None) -> str:
     """Normalise line ends (CRLF and lone CR become LF) and reject characters a .conf cannot carry.
 
     NUL and other control characters are rejected rather than dropped: silently changing a search or a message
@@ -75,12 +97,14 @@ def check_text(value: str, where: str) -> str:
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
         raise ConfError(f"{_describe(where, text, bad.start())}: control character U+{ord(bad.group()):04X} "
-                        "cannot be written to a .conf file")
+                        "cannot be written to a .conf file", file)
     return text
 
 
-def encode_value(value: str, where: str = "value", key: str | None = None) -> tuple[str, str]:
-    """Return ``(written, stored)`` for ``value`` (see :func:`_encode`); errors name ``where`` (and ``key``).
+def encode_value(value: str, where: str = "value", key: str | None = None,
+                 file: str | None = None) -> tuple[str, str]:
+    """Return ``(written, stored)`` for ``value`` (see :func:`_encode`); errors name ``where`` (and ``key``), in
+    ``file`` when the value is one of a file's.
 
     Results are memoised because the same texts recur (a description is written as ``description``,
     ``eli5``, ``rule_description`` and ``explanation``); a refused value is re-run to word the error, so the
@@ -89,7 +113,7 @@ def encode_value(value: str, where: str = "value", key: str | None = None) -> tu
     try:
         return _encode_cached(value)
     except ConfError:
-        return _encode(value, where if key is None else f"{where} {key}")
+        return _encode(value, where if key is None else f"{where} {key}", file)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -97,7 +121,7 @@ def _encode_cached(value: str) -> tuple[str, str]:
     return _encode(value, "value")
 
 
-def _encode(value: str, where: str) -> tuple[str, str]:
+def _encode(value: str, where: str, file: str | None = None) -> tuple[str, str]:
     """Return ``(written, stored)``: the text after ``key = `` and the value Splunk will hold after reading it.
 
     * the value is stripped (leading/trailing whitespace carries no meaning and confuses readers);
@@ -110,14 +134,14 @@ def _encode(value: str, where: str) -> tuple[str, str]:
     """
     if "\n" not in value and "\r" not in value:  # fast path: one physical line
         if _FORBIDDEN_CHARS.search(value):
-            check_text(value, where)  # raises with the position
+            check_text(value, where, file)  # raises with the position
         text = value.strip()
         if text.endswith("\\"):
-            raise ConfError(f"{where}: {TRAILING_BACKSLASH}")
+            raise ConfError(f"{where}: {TRAILING_BACKSLASH}", file)
         return text, text
-    text = check_text(value, where).strip()
+    text = check_text(value, where, file).strip()
     if text.endswith("\\"):
-        raise ConfError(f"{where}: {TRAILING_BACKSLASH}")
+        raise ConfError(f"{where}: {TRAILING_BACKSLASH}", file)
     lines = text.split("\n")
     for i in range(1, len(lines)):
         if _LOOKS_STRUCTURAL.match(lines[i]):
@@ -132,23 +156,24 @@ def _valid_key(key: str) -> bool:
     return _KEY.fullmatch(key) is not None
 
 
-def check_key(key: str, where: str) -> None:
+def check_key(key: str, where: str, file: str | None = None) -> None:
     if not _valid_key(key):
-        raise ConfError(f"{where}: {key!r} is not a valid .conf key")
+        raise ConfError(f"{where}: {key!r} is not a valid .conf key", file)
 
 
-def check_stanza_name(name: str, where: str = "stanza") -> None:
+def check_stanza_name(name: str, where: str = "stanza", file: str | None = None) -> None:
     """Stanza names are written unescaped, so refuse anything that would end or restart the header line."""
     if name != name.strip():
-        raise ConfError(f"{where}: stanza name {name!r} has leading or trailing whitespace")
+        raise ConfError(f"{where}: stanza name {name!r} has leading or trailing whitespace", file)
     for ch in ("[", "]"):
         if ch in name:
-            raise ConfError(f"{where}: stanza name {name!r} contains {ch!r}")
+            raise ConfError(f"{where}: stanza name {name!r} contains {ch!r}", file)
     if "\n" in name or "\r" in name:
-        raise ConfError(f"{where}: stanza name {name!r} contains a line break")
+        raise ConfError(f"{where}: stanza name {name!r} contains a line break", file)
     bad = _FORBIDDEN_CHARS.search(name)
     if bad:
-        raise ConfError(f"{where}: stanza name {name!r} contains control character U+{ord(bad.group()):04X}")
+        raise ConfError(f"{where}: stanza name {name!r} contains control character U+{ord(bad.group()):04X}",
+                        file)
 
 
 @dataclass(frozen=True)
@@ -168,9 +193,9 @@ def render(conf: ConfFile, filename: str = "conf") -> Rendered:
     """
     blocks: list[str] = []
     for line in conf.header:
-        check_text(line, f"{filename}: header")
+        check_text(line, "header", filename)
         if "\n" in line:
-            raise ConfError(f"{filename}: header comment lines may not contain line breaks")
+            raise ConfError("header comment lines may not contain line breaks", filename)
     if conf.header:
         blocks.append("".join(f"# {line}\n" if line else "#\n" for line in conf.header))
     expected: list[Stanza] = []
@@ -178,33 +203,35 @@ def render(conf: ConfFile, filename: str = "conf") -> Rendered:
     good_keys: set[str] = set()  # keys already checked (the same few dozen recur in every stanza)
     for stanza in conf.stanzas:
         name = stanza.name
-        where = f"{filename} [{name}]"
-        check_stanza_name(name, where)
+        where = f"[{name}]"
+        check_stanza_name(name, where, filename)
         if name in seen:
-            raise ConfError(f"{where}: duplicate stanza")
+            raise ConfError(f"{where}: duplicate stanza", filename)
         seen.add(name)
-        block, stored = _stanza_block(stanza, where, good_keys)
+        block, stored = _stanza_block(stanza, where, filename, good_keys)
         blocks.append(block)
         expected.append(Stanza(name, stored))
     return Rendered("\n".join(blocks) or "\n", tuple(expected))
 
 
-def _stanza_block(stanza: Stanza, where: str, good_keys: set[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A stanza's lines (header and ``key = value`` lines) and its entries as Splunk will hold them."""
+def _stanza_block(stanza: Stanza, where: str, filename: str,
+                  good_keys: set[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A stanza's lines (header and ``key = value`` lines) and its entries as Splunk will hold them; errors
+    name ``where`` (the stanza) in ``filename``."""
     lines = [f"[{stanza.name}]\n"]
     stored_entries: list[tuple[str, str]] = []
     for key, value in stanza.entries:
         if key not in good_keys:
-            check_key(key, where)
+            check_key(key, where, filename)
             good_keys.add(key)
-        written, stored = encode_value(value, where, key)
+        written, stored = encode_value(value, where, key, filename)
         lines.append(f"{key} = {written}\n" if written else f"{key} =\n")
         stored_entries.append((key, stored))
     if len({key for key, _ in stored_entries}) != len(stored_entries):
         keys: set[str] = set()
         for key, _ in stored_entries:
             if key in keys:
-                raise ConfError(f"{where}: duplicate key {key!r}")
+                raise ConfError(f"{where}: duplicate key {key!r}", filename)
             keys.add(key)
     return "".join(lines), tuple(stored_entries)
 
@@ -241,7 +268,7 @@ def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
     second copy of all its values at once. A problem is raised when the reader reaches it.
     """
     if "\r" in text:
-        raise ConfError(f"{filename}: contains a carriage return")
+        raise ConfError("contains a carriage return", filename)
     name: str | None = None  # the stanza being read; None before the first stanza or setting
     current: list[tuple[str, str]] = []
     names: set[str] = set()
@@ -256,19 +283,19 @@ def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
                 continue
             if line[0] == "[":
                 if line[-1] != "]":
-                    raise ConfError(f"{filename}:{lineno}: malformed stanza header {raw!r}")
+                    raise ConfError(f"malformed stanza header {raw!r}", filename, lineno)
                 if name is not None:
                     yield Stanza(name, tuple(current))
                 name = line[1:-1]
                 if name in names:
-                    raise ConfError(f"{filename}:{lineno}: duplicate stanza [{name}]")
+                    raise ConfError(f"duplicate stanza [{name}]", filename, lineno)
                 names.add(name)
                 current = []
                 keys = set()
                 continue
             key, sep, value = line.partition("=")
             if not sep:
-                raise ConfError(f"{filename}:{lineno}: line is neither a stanza, a comment nor key = value: {raw!r}")
+                raise ConfError(f"line is neither a stanza, a comment nor key = value: {raw!r}", filename, lineno)
             value = value.lstrip()
             if raw[-1:] == "\\":
                 parts = [value[:-1]]
@@ -278,7 +305,7 @@ def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
                         break
                     parts.append(more[:-1])
                 else:
-                    raise ConfError(f"{filename}:{lineno}: continuation backslash on the last line")
+                    raise ConfError("continuation backslash on the last line", filename, lineno)
                 value = "\n".join(parts)
             entry = (key.rstrip(), value.rstrip())
             if len(raw) < _SHORT_LINE and raw[-1:] != "\\":
@@ -287,7 +314,7 @@ def iter_conf(text: str, filename: str = "conf") -> Iterator[Stanza]:
             name = "default"
             names.add(name)
         if entry[0] in keys:
-            raise ConfError(f"{filename}:{lineno}: duplicate key {entry[0]!r}")
+            raise ConfError(f"duplicate key {entry[0]!r}", filename, lineno)
         keys.add(entry[0])
         current.append(entry)
     if name is not None:
@@ -313,7 +340,7 @@ def check_round_trip(rendered: Rendered, filename: str) -> tuple[Stanza, ...]:
     it again)."""
     problems = list(diff_stanzas(rendered.expected, iter_conf(rendered.text, filename)))
     if problems:
-        raise ConfError(f"{filename}: does not read back as written: " + "; ".join(problems[:5]))
+        raise ConfError("does not read back as written: " + "; ".join(problems[:5]), filename)
     return rendered.expected
 
 
