@@ -46,6 +46,27 @@ def test_json_report_carries_every_check(tmp_path: Path) -> None:
     json.dumps(payload)  # serialisable as is
 
 
+def test_a_subsearch_cut_in_the_detection_search_is_a_warning_of_its_test(tmp_path: Path) -> None:
+    """Search Manual, "About subsearches": a subsearch returns at most 10,000 results (limits.conf [subsearch]
+    maxout), and Splunk says so in the job's messages ("[subsearch]: Subsearch produced N results, truncating to
+    maxout 10000.", wording ``assumed``). The replay returns what Splunk returns, so the test still passes, but
+    its author learns that the detection's search was cut: in the table, the JSON and the summary."""
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004)])
+    search = f.DECLINED_SEARCH.replace(
+        "errorCode=65004 ", 'errorCode=65004 NOT [| makeresults count=10001 | eval user="nobody" | fields user] ', 1)
+    tests = [f.unit_test(data, expected=1), f.unit_test(data, name="Own Risk", risk_from=["Test Declined"])]
+    report = replay_pack(f.pack(tmp_path, f.detection(search=search, tests=tests)), all_time=True)
+    warning = "search (warn): [subsearch]: Subsearch produced 10001 results, truncating to maxout 10000."
+    outcome, with_risk = report.outcomes
+    assert outcome.ok and outcome.result_count == 1 and outcome.warnings == (warning,)
+    # a risk_from detection's search is the test's too: its cut is named after it
+    assert with_risk.ok and with_risk.warnings == (f"risk_from detection 'Test Declined': {warning}", warning)
+    text = render_table(report)
+    assert f"Test Declined / True Positive Test: warning: {warning}" in text and "pass (warn)" in text
+    assert summary(report).endswith(", all-time, 2 with warnings)")
+    assert report_json(report)["tests"][0]["warnings"] == [warning]
+
+
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
     """A copy of the real pack to change without touching the repository."""

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,29 @@ def test_a_long_table_shows_its_first_thousand_rows_and_says_so(capsys: pytest.C
     status, out, _ = run(capsys, "| makeresults count=1500 | streamstats count as n | fields - _time", "--no-pack",
                          "--format", "csv")
     assert out.splitlines()[-1] == "1500" and len(out.splitlines()) == 1501
+
+
+CUT = ("| makeresults | eval id=mvrange(1, 10003) | mvexpand id "
+       "| search [| makeresults | eval id=mvrange(1, 10003) | mvexpand id | fields id] | stats count")
+
+
+@pytest.mark.parametrize(("fmt", "rows"), [
+    ("csv", lambda out: list(csv.DictReader(io.StringIO(out)))),
+    ("json", json.loads),
+])
+def test_a_subsearch_cut_is_said_on_stderr_never_in_the_rows(capsys: pytest.CaptureFixture[str], fmt: str,
+                                                             rows: Callable[[str], object]) -> None:
+    """Search Manual, "About subsearches": a subsearch returns at most 10,000 results (limits.conf [subsearch]
+    maxout). Splunk says so in the job's messages, "[subsearch]: Subsearch produced N results, truncating to
+    maxout 10000." (wording ``assumed``); the command prints it on stderr after the results, so the CSV and the
+    JSON on stdout hold the rows alone."""
+    status, out, err = run(capsys, CUT, "--no-pack", "--format", fmt)
+    assert status == 0
+    assert rows(out) in ([{"count": "10000"}], [{"count": 10_000}])
+    assert err == ("contentpack search: warn: [subsearch]: Subsearch produced 10002 results, truncating to maxout "
+                   "10000.\n")
+
+
+def test_a_subsearch_within_its_maxout_prints_no_message(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, CUT.replace("10003", "10001"), "--no-pack")
+    assert status == 0 and "10000" in out and err == ""

@@ -12,6 +12,7 @@ import pytest
 
 from contentpack.cli import main
 from contentpack.spl import Engine, Limits, SplError, SplRuntimeError
+from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
 from .spl_support import NOW, azure_sample_engine, event, make_engine, rows
@@ -112,13 +113,25 @@ def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 # Splunk truncates what a subsearch returns, silently but for a message: a search relying on more rows finds fewer.
+# The message is the job's (``spl.messages``), worded as Splunk's job messages word it: "[subsearch]: Subsearch
+# produced N results, truncating to maxout M." (``assumed``: the documentation gives the limits, not the words).
+def _truncated(produced: int, maxout: int) -> tuple[JobMessage, ...]:
+    return (JobMessage("warn", f"[subsearch]: Subsearch produced {produced} results, truncating to maxout {maxout}."),)
+
+
+def _ids(count: int) -> str:
+    return f"| makeresults | eval id=mvrange(1, {count + 1}) | mvexpand id"
+
+
 def test_a_subsearch_in_a_search_returns_at_most_10000_results() -> None:
     """Search Manual, "About subsearches": by default a subsearch returns at most 10,000 results (limits.conf
-    [subsearch] maxout); its first 10,000 become the search text, so only those ids match."""
+    [subsearch] maxout); its first 10,000 become the search text, so only those ids match, and the job says
+    how many the subsearch produced."""
     engine = make_engine([])
-    ids = "| makeresults | eval id=mvrange(1, 10006) | mvexpand id"
-    found = engine.search(f"{ids} | search [{ids} | fields id] | stats count max(id) as last", now=NOW).rows
-    assert found == [{"count": 10_000, "last": 10_000}]
+    found = engine.search(f"{_ids(10_005)} | search [{_ids(10_005)} | fields id] | stats count max(id) as last",
+                          now=NOW)
+    assert found.rows == [{"count": 10_000, "last": 10_000}]
+    assert found.messages == _truncated(10_005, 10_000)
 
 
 def test_append_takes_at_most_50000_rows_of_its_subsearch() -> None:
@@ -126,8 +139,9 @@ def test_append_takes_at_most_50000_rows_of_its_subsearch() -> None:
     engine = make_engine([])
     found = engine.search("| makeresults count=2 | eval side=\"main\" "
                           "| append [| makeresults count=50003 | eval side=\"appended\"] | stats count by side",
-                          now=NOW).rows
-    assert sorted((row["side"], row["count"]) for row in found) == [("appended", 50_000), ("main", 2)]
+                          now=NOW)
+    assert sorted((row["side"], row["count"]) for row in found.rows) == [("appended", 50_000), ("main", 2)]
+    assert found.messages == _truncated(50_003, 50_000)
 
 
 def test_join_reads_at_most_50000_rows_of_its_subsearch() -> None:
@@ -135,6 +149,29 @@ def test_join_reads_at_most_50000_rows_of_its_subsearch() -> None:
     joined."""
     engine = make_engine([])
     found = engine.search("| makeresults | eval id=split(\"1,50001\", \",\") | mvexpand id | join id "
-                          "[| makeresults | eval id=mvrange(1, 50002) | mvexpand id | eval joined=\"yes\"] "
-                          "| table id joined", now=NOW).rows
-    assert found == [{"id": 1, "joined": "yes"}]
+                          f"[{_ids(50_001)} | eval joined=\"yes\"] | table id joined", now=NOW)
+    assert found.rows == [{"id": 1, "joined": "yes"}]
+    assert found.messages == _truncated(50_001, 50_000)
+
+
+@pytest.mark.parametrize("search", [
+    f"{_ids(3)} | search [{_ids(10_000)} | fields id] | stats count",
+    f"| makeresults | append [{_ids(50_000)}] | stats count",
+    f"{_ids(3)} | join id [{_ids(50_000)}] | stats count",
+])
+def test_a_subsearch_within_its_maxout_says_nothing(search: str) -> None:
+    """Nothing is cut when a subsearch returns maxout results or fewer, so the job has no message (``assumed``:
+    Splunk's message speaks of truncating, which does not happen)."""
+    found = make_engine([]).search(search, now=NOW)
+    assert found.rows and found.messages == ()
+
+
+def test_a_nested_subsearch_cut_reaches_the_outer_search() -> None:
+    """Search Manual, "About subsearches": Splunk "processes the subsearch first as a distinct search job";
+    that its messages show with the search holding it, however deep, is ``assumed``. One cut deep inside is
+    reported once, with the outer rows."""
+    engine = make_engine([])
+    found = engine.search(f"| makeresults | append [{_ids(3)} | search [{_ids(10_001)} | fields id]] | stats count",
+                          now=NOW)
+    assert found.rows == [{"count": 4}]
+    assert found.messages == _truncated(10_001, 10_000)

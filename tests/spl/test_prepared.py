@@ -192,3 +192,19 @@ def test_a_risk_search_prepares_nothing_when_no_command_after_from_qualifies(tmp
     assert engine.prepare(moves, [_risk_event(0)]) is None
     fails = engine.parse('| from datamodel Risk.All_Risk | where if(risk_score > 10, "x", true()) | stats count')
     assert engine.prepare(fails, [_risk_event(0)]) is not None and engine.prepare(fails, [_risk_event(2)]) is None
+
+
+def test_a_prepared_run_reports_its_subsearch_cut_as_the_whole_search_does(tmp_path: Path) -> None:
+    """The commands left to each run may hold a subsearch; when it is cut at its maxout (append's 50,000,
+    Search Reference, append), the run's job message is the one the whole search gives: a scheduled run must
+    not lose what an interactive search says."""
+    engine = _engine(tmp_path)
+    pipeline = engine.parse('search sourcetype=st | eval user=lower(user) '
+                            '| append [| makeresults count=50001] | stats count')
+    prepared = engine.prepare(pipeline, EVENTS)
+    assert prepared is not None and prepared.done == 1
+    whole = engine.fork(EVENTS, []).search_pipeline(pipeline, now=BASE)
+    again = engine.fork(EVENTS, []).search_prepared(prepared, [o for out in prepared.outputs for o in out], now=BASE)
+    assert again.rows == whole.rows == [{"count": len(EVENTS) + 50_000}]
+    assert [m.text for m in again.messages] == [m.text for m in whole.messages] == [
+        "[subsearch]: Subsearch produced 50001 results, truncating to maxout 50000."]

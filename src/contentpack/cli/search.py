@@ -8,6 +8,8 @@ pack's macros with the generated ``<name>_filter`` macros, its lookups and its d
 fields, so a detection's search pasted verbatim finds what the replay finds. ``--no-pack`` gives a bare
 engine. A search that returns nothing while it filters or groups on a field no event has gets a hint on
 stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
+The search job's messages (``spl.messages``: a subsearch cut at its maxout) go to stderr after the results,
+as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows.
 """
 
 from __future__ import annotations
@@ -296,6 +298,8 @@ def _run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return usage_error("search", str(exc))
     print(render(results.rows, results.fields, args.format, args.tz))
+    for message in results.messages:  # the job's messages: never among the rows, whatever the format
+        print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0

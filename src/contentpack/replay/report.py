@@ -27,7 +27,7 @@ def summary(report: ReplayReport) -> str:
     failed = len(report.outcomes) - passed
     verdict = "PASS" if report.ok else "FAIL"
     warned = sum(1 for outcome in report.outcomes if outcome.warnings)
-    warnings = f", {warned} with scheduled warnings" if warned else ""
+    warnings = f", {warned} with warnings" if warned else ""
     return (f"{verdict}: {len(report.outcomes)} test(s), {passed} passed, {failed} failed "
             f"({report.seconds:.2f} s, {report.mode}{warnings})")
 

@@ -65,7 +65,9 @@ class DetectionTestOutcome:
     risk_event_count: int = 0
     now: float = REPLAY_NOW  # the "now" the test ran at
     scheduled: ScheduledOutcome | None = None  # None in --all-time mode or when the test could not run
-    warnings: tuple[str, ...] = ()  # visible gaps that do not fail the test (see replay.scheduled)
+    # visible gaps that do not fail the test: the searches' job messages (a subsearch cut at its maxout, as
+    # Splunk would say it) and the scheduled run's (see replay.scheduled)
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -109,6 +111,12 @@ def _spl_problem(detection: Detection, what: str, exc: SplError) -> Diagnostic:
 def run_detection_search(engine: Engine, detection: Detection, now: float = REPLAY_NOW) -> Results:
     """The detection's search over all time at ``now`` (raises ``SplError``)."""
     return engine.search(detection.search, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
+
+
+def job_warnings(what: str, results: Results) -> list[str]:
+    """A search's job messages as the test's warnings: the rows the checks judged are what Splunk would return,
+    and Splunk would say the same beside them."""
+    return [f"{what} ({message.level}): {message.text}" for message in results.messages]
 
 
 @dataclass
@@ -194,16 +202,20 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
 
 
 def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
-                now: float) -> list[Event]:
-    """Risk events of the test's ``risk_from`` detections, each run over this test's data."""
+                now: float) -> tuple[list[Event], list[str]]:
+    """Risk events of the test's ``risk_from`` detections, each run over this test's data, and the warnings
+    of their searches' job messages."""
     events: list[Event] = []
+    warnings: list[str] = []
     for source in _risk_sources(ctx, detection, test_index, test):
+        what = f"risk_from detection {source.name!r}: search"
         try:
-            rows = run_detection_search(engine, source, now).rows
+            results = run_detection_search(engine, source, now)
         except SplError as exc:
-            raise _TestFailed([_spl_problem(source, f"risk_from detection {source.name!r}: search", exc)]) from None
-        events.extend(risk_events(ctx.pack.app, source, rows, now))
-    return events
+            raise _TestFailed([_spl_problem(source, what, exc)]) from None
+        events.extend(risk_events(ctx.pack.app, source, results.rows, now))
+        warnings += job_warnings(what, results)
+    return events, warnings
 
 
 def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
@@ -211,11 +223,13 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
     outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
     try:
         engine, now, files = _engine_with_data(ctx, detection, test_index, test)
-        engine.register_risk_index(_risk_index(ctx, engine, detection, test_index, test, now))
+        risk, risk_warnings = _risk_index(ctx, engine, detection, test_index, test, now)
+        engine.register_risk_index(risk)
         try:
-            rows = run_detection_search(engine, detection, now).rows
+            results = run_detection_search(engine, detection, now)
         except SplError as exc:
             raise _TestFailed([_spl_problem(detection, "search", exc)]) from None
+        rows = results.rows
         scheduled = None
         scheduled_results: list[CheckResult] = []
         if ctx.scheduled_engine is not None:
@@ -229,9 +243,11 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
     if rows:
         checks += drilldown_checks(engine, detection, rows, now)
     checks += scheduled_results
-    warnings = tuple(scheduled_warnings(test, len(rows), scheduled)) if scheduled is not None else ()
+    warnings = [*risk_warnings, *job_warnings("search", results)]
+    if scheduled is not None:
+        warnings += scheduled_warnings(test, len(rows), scheduled)
     return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
-                   scheduled=scheduled, warnings=warnings, seconds=time.perf_counter() - started)
+                   scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import heapq
 import os
-from itertools import islice
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from contentpack.spl.exprparser import expression_fields, parse_eval_text
 from contentpack.spl.limits import Limits, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv, register_table
 from contentpack.spl.macros import MacroDef
+from contentpack.spl.messages import JobMessage, take_subsearch
 from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
 from contentpack.spl.prepared import Prepared, run_independent_prefix
@@ -54,10 +54,12 @@ _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 
 @dataclass(frozen=True)
 class Results:
-    """Rows in output order and the field order Splunk would show."""
+    """Rows in output order, the field order Splunk would show, and the job's messages (``spl.messages``): what
+    Splunk would say beside the rows, such as a subsearch cut at its maxout."""
 
     rows: list[dict[str, Value]]
     fields: list[str]
+    messages: tuple[JobMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -328,9 +330,10 @@ class Engine:
                         latest: str | float | None = None, now: float) -> Results:
         """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
+        messages: list[JobMessage] = []
         with running(self.limits):
-            rows = list(self._execute(pipeline, now, window))
-        return Results(rows, _field_order(pipeline, rows))
+            rows = list(self._execute(pipeline, now, window, messages))
+        return Results(rows, _field_order(pipeline, rows), tuple(messages))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
@@ -343,18 +346,21 @@ class Engine:
         except ValueError as exc:
             raise SplError(f"invalid {what}={value!r}: {exc}") from None
 
-    def _context(self, now: float, window: tuple[float | None, float | None]) -> RunContext:
+    def _context(self, now: float, window: tuple[float | None, float | None],
+                 messages: list[JobMessage]) -> RunContext:
+        """A run's context; ``messages`` is the search's one list, which its subsearches add to as well."""
         evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
-                             geoip=self._geoip)
-        context.run_subsearch = lambda pipeline, maxout: list(islice(self._execute(pipeline, now, window), maxout))
+                             geoip=self._geoip, messages=messages)
+        context.run_subsearch = lambda pipeline, maxout: take_subsearch(
+            self._execute(pipeline, now, window, messages), maxout, messages)
         context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context
 
-    def _execute(self, pipeline: Pipeline, now: float,
-                 window: tuple[float | None, float | None]) -> Iterator[Event]:
-        ctx = self._context(now, window)
+    def _execute(self, pipeline: Pipeline, now: float, window: tuple[float | None, float | None],
+                 messages: list[JobMessage]) -> Iterator[Event]:
+        ctx = self._context(now, window, messages)
         commands = list(pipeline.commands)
         first = commands[0]
         if isinstance(first, SearchCommand):
@@ -397,7 +403,8 @@ class Engine:
         first = pipeline.commands[0]
         rest = [c for c in pipeline.commands[1:] if isinstance(c, CommandNode)]
         done = run_independent_prefix(rest)
-        ctx = self._context(0.0, (None, None))  # nothing prepared reads the run's time (run_independent_prefix)
+        # nothing prepared reads the run's time or runs a subsearch (run_independent_prefix): no messages either
+        ctx = self._context(0.0, (None, None), [])
         if isinstance(first, FromDatamodelCommand) and done > 0:
             knowledge: dict[str, SearchTime] = {}  # risk events get no search-time knowledge (``_execute``)
             predicate: Callable[[Event], bool] = lambda event: True
@@ -430,11 +437,11 @@ class Engine:
         searches the events this engine holds). For ``from datamodel`` the prepared events are the risk
         events this engine holds, in the order it holds them."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
-        ctx = self._context(now, window)
+        ctx = self._context(now, window, [])
         stream = _guarded(copies_in_window(outputs, *window), prepared.first)
         with running(self.limits):
             rows = list(_finish(stream, prepared.rest, ctx))  # type: ignore[arg-type]
-        return Results(rows, _field_order(prepared.pipeline, rows))
+        return Results(rows, _field_order(prepared.pipeline, rows), tuple(ctx.messages))
 
     # ----------------------------------------------------------------------------------- event sources
     def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:

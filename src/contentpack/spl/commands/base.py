@@ -18,6 +18,7 @@ from contentpack.spl.ast import Command, Pipeline, SearchExpr
 from contentpack.spl.cursor import Cursor, OffsetMap
 from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.lookups import LookupTable
+from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
 FieldSet = frozenset[str] | None
@@ -80,10 +81,12 @@ class RunContext:
     eventtypes: Mapping[str, SearchExpr] = field(default_factory=dict)
     geoip: LookupTable | None = None
     #: run a subsearch; only its first ``maxout`` results come back, as Splunk truncates them (each command's
-    #: documented default: ``SUBSEARCH_MAXOUT``, ``append``'s and ``join``'s own)
+    #: documented default: ``SUBSEARCH_MAXOUT``, ``append``'s and ``join``'s own), and a cut adds its message
     run_subsearch: Callable[[Pipeline, int], list[Event]] = lambda pipeline, maxout: []
     #: run a pipeline's commands over given results (appendpipe's subpipeline)
     run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
+    #: the search job's messages (``spl.messages``), shared by the search and its subsearches
+    messages: list[JobMessage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
