@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics
+from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics
 from contentpack.content.config import CONFIG_FILE
 from contentpack.esapp.jsonvalues import JSON_STYLES
 
@@ -48,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     # the verdict names the output folder as the user wrote it, as the build's own problems (BD001) do
     given = Path(args.output)
     report = build(root, given, args.json_style, force=args.force)
-    failed = f"contentpack build: failed with {len(report.stopped_by)} problem(s); {given} left unchanged"
+    failed = f"contentpack build: failed with {counted(len(report.stopped_by), 'problem')}; {given} left unchanged"
     if args.format == "json":
         print_diagnostics(report.notes, sys.stderr)
         # the validator's findings then the build's own, as the text output lists them
@@ -65,5 +65,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _summary(report: BuildReport) -> str:
-    unchanged = f" ({report.reused_files} file(s) unchanged since the last build)" if report.reused_files else ""
-    return f"built {report.detections} detection(s): {report.tarball}{unchanged}"
+    unchanged = (f" ({counted(report.reused_files, 'file')} unchanged since the last build)" if report.reused_files
+                 else "")
+    return f"built {counted(report.detections, 'detection')}: {report.tarball}{unchanged}"

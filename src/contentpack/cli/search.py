@@ -26,7 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.cli.common import SETUP_FAILED, print_diagnostics, print_failure, usage_error
+from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.printable import cell, lines_cell, printable
 from contentpack.content.diagnostics import Diagnostic, error
@@ -48,7 +48,7 @@ class MacroFileError(Exception):
     """Macro files that cannot be used; ``problems`` are their positioned diagnostics (all of them)."""
 
     def __init__(self, problems: list[Diagnostic]) -> None:
-        super().__init__(f"--macros: {len(problems)} problem(s) in macro files")
+        super().__init__(f"--macros: {counted(len(problems), 'problem')} in macro files")
         self.problems = problems
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics, usage_error
+from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics, usage_error
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
@@ -61,13 +61,6 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
     return prefixes
 
 
-def _count(number: int, noun: str) -> str:
-    """``1 story``, ``2 stories``: the summary is read by people."""
-    if number == 1:
-        return f"1 {noun}"
-    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
-
-
 def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
     errors = sum(1 for d in shown if d.severity.value == "error")
     warnings = len(shown) - errors
@@ -81,15 +74,15 @@ def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
         else "pack configuration invalid"
     )
     verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
-    return f"{verdict}: {_count(errors, 'error')}, {_count(warnings, 'warning')} ({scope})"
+    return f"{verdict}: {counted(errors, 'error')}, {counted(warnings, 'warning')} ({scope})"
 
 
 def _scope(modelled: int, files: int, noun: str) -> str:
     """``12 detections``, or ``11 of 12 detections`` when a file's errors kept it out of the pack: a count that
     silently dropped the broken file would read as if the file were not there."""
     if files > modelled:
-        return f"{modelled:,} of {_count(files, noun)}"
-    return _count(modelled, noun)
+        return f"{modelled:,} of {counted(files, noun)}"
+    return counted(modelled, noun)
 
 
 def junit_cases(shown: list[Diagnostic], strict: bool) -> list[Case]:
