@@ -10,17 +10,19 @@ mistakes, whatever the translation does (wording as PCRE2's compile errors):
 * an unclosed ``(`` or an unmatched ``)`` ("missing closing parenthesis", "unmatched closing parenthesis");
 * an unclosed ``[`` class ("missing terminating ] for character class");
 * ``*``, ``+``, ``?`` or ``{n}``/``{n,}``/``{n,m}`` with nothing before it to repeat (at the start, after ``(``,
-  ``|`` or a condition); a brace that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before
-  PCRE2 10.43, a quantifier since) is left alone;
+  ``|``, a condition, or another quantifier and its lazy/possessive suffix: ``a**``, ``a{2}{3}``, ``a*?+``); a brace
+  that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before PCRE2 10.43, a quantifier since)
+  is left alone;
 * ``{n,m}`` with n greater than m, or a number over 65,535 in a ``{}`` quantifier ("number too big in {}
   quantifier", reported before any other mistake of the quantifier);
 * a ``\\`` (or ``\\c``) ending the pattern;
 * a back-reference ``\\1``..``\\9``, ``\\k<name>`` or ``(?P=name)`` to a group the pattern does not have;
-* a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``: "range out of order in character
-  class"), or with ``\\d``-style escapes or a POSIX class as an end (``[a-\\d]``, ``[[:alpha:]-z]``: "invalid
-  range in character class"; Perl reads that ``-`` literally with a warning, PCRE2 refuses it). Only ends whose
-  code point the scanner knows count: ASCII characters and the escapes that name one code (``\\n``, ``\\x41``,
-  ``\\101``, ``\\cA``...); a class holding ``\\Q``/``\\E`` is not checked;
+* a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``, ``[\\Qb\\E-a]``, ``[z\\E-a]``: "range out
+  of order in character class"), or with ``\\d``-style escapes, a ``\\p`` property or a POSIX class as an end
+  (``[a-\\d]``, ``[\\pL-a]``, ``[[:alpha:]-z]``: "invalid range in character class"; Perl reads that ``-``
+  literally with a warning, PCRE2 refuses it). Only ends whose code point the scanner knows count: characters
+  (quoted or not) and the escapes that name one code (``\\n``, ``\\x41``, ``\\101``, ``\\cA``...); a non-ASCII end
+  counts only where the range is refused with and without UTF mode (see ``_Scan._check_range``);
 * a group name used twice ("two named subpatterns have the same name (PCRE2_DUPNAMES not set)"), unless ``(?J)``
   allows it or both groups have the same number in a branch reset ``(?|...)``; two names for one number of a
   branch reset ("different names for subpatterns of the same number are not allowed"). Numbers are counted as
