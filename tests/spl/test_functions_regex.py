@@ -26,6 +26,14 @@ from contentpack.spl.regex import compile_pcre, expand_replacement, substitute, 
         ("a\\hb[\\h]", "a[ \\t]b[ \\t]"),
         ("[(?<x>)]", "[(?<x>)]"),  # inside a character class nothing is a group
         ("[]a](?<x>b)", "[]a](?P<x>b)"),
+        # PCRE2 skips \E, \Q\E and one "^" after "[", in any order; a "]" after them is still the first member
+        ("[\\Q\\E](?<x>a)]", "[](?<x>a)]"),
+        ("[\\E^\\Q\\E](?<x>a)]", "[^](?<x>a)]"),
+        # a "-" is a range only after a single member and before anything but "]"; any other "-" is written escaped
+        ("[--a]", "[\\--a]"),  # a first "-" starts the range "-" to "a"
+        ("[a-z--0]", "[a-z\\--0]"),  # so does one after a range
+        ("[%--]", "[%-\\-]"),
+        ("[\\Q-\\E-a]", "[\\--a]"),
         ("\\(?<x>", "\\(?<x>"),  # an escaped parenthesis is not a group
         ("[[a]", "[\\[a]"),  # "[" inside a class is a literal in PCRE
     ],

@@ -10,17 +10,19 @@ mistakes, whatever the translation does (wording as PCRE2's compile errors):
 * an unclosed ``(`` or an unmatched ``)`` ("missing closing parenthesis", "unmatched closing parenthesis");
 * an unclosed ``[`` class ("missing terminating ] for character class");
 * ``*``, ``+``, ``?`` or ``{n}``/``{n,}``/``{n,m}`` with nothing before it to repeat (at the start, after ``(``,
-  ``|`` or a condition); a brace that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before
-  PCRE2 10.43, a quantifier since) is left alone;
+  ``|``, a condition, or another quantifier and its lazy/possessive suffix: ``a**``, ``a{2}{3}``, ``a*?+``); a brace
+  that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before PCRE2 10.43, a quantifier since)
+  is left alone;
 * ``{n,m}`` with n greater than m, or a number over 65,535 in a ``{}`` quantifier ("number too big in {}
   quantifier", reported before any other mistake of the quantifier);
 * a ``\\`` (or ``\\c``) ending the pattern;
 * a back-reference ``\\1``..``\\9``, ``\\k<name>`` or ``(?P=name)`` to a group the pattern does not have;
-* a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``: "range out of order in character
-  class"), or with ``\\d``-style escapes or a POSIX class as an end (``[a-\\d]``, ``[[:alpha:]-z]``: "invalid
-  range in character class"; Perl reads that ``-`` literally with a warning, PCRE2 refuses it). Only ends whose
-  code point the scanner knows count: ASCII characters and the escapes that name one code (``\\n``, ``\\x41``,
-  ``\\101``, ``\\cA``...); a class holding ``\\Q``/``\\E`` is not checked;
+* a class range whose ends are out of order (``[z-a]``, ``[\\x7f-\\x01]``, ``[\\Qb\\E-a]``, ``[z\\E-a]``: "range out
+  of order in character class"), or with ``\\d``-style escapes, a ``\\p`` property or a POSIX class as an end
+  (``[a-\\d]``, ``[\\pL-a]``, ``[[:alpha:]-z]``: "invalid range in character class"; Perl reads that ``-``
+  literally with a warning, PCRE2 refuses it). Only ends whose code point the scanner knows count: characters
+  (quoted or not) and the escapes that name one code (``\\n``, ``\\x41``, ``\\101``, ``\\cA``...); a non-ASCII end
+  counts only where the range is refused with and without UTF mode (see ``_Scan._check_range``);
 * a group name used twice ("two named subpatterns have the same name (PCRE2_DUPNAMES not set)"), unless ``(?J)``
   allows it or both groups have the same number in a branch reset ``(?|...)``; two names for one number of a
   branch reset ("different names for subpatterns of the same number are not allowed"). Numbers are counted as
@@ -67,8 +69,14 @@ _SIMPLE_CODES = {"a": 0x07, "b": 0x08, "e": 0x1B, "f": 0x0C, "n": 0x0A, "r": 0x0
 _CLASS_ESCAPES = "dDsSwWhHvV"  # each stands for a set of characters: never the end of a range
 _POSIX_NAMES = frozenset({"alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct", "xdigit", "word",
                           "cntrl", "print", "graph", "ascii"})
-_SET = -1  # a class member that is a set (\d, [:alpha:]), not one character
-_UNKNOWN = -2  # a class member the scanner cannot value (a non-ASCII character, \p{L}, \N{U+41}...)
+# General categories, Any and L&: every PCRE2 with Unicode support knows these spellings (names are read loosely
+# since 10.40 only). A property named otherwise may be unknown to PCRE2, which it reports before anything else.
+_PROPERTIES = frozenset({"C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "L&", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me",
+                         "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
+                         "Sm", "So", "Z", "Zl", "Zp", "Zs", "Any"})
+_SET = -1  # a class member that is a set (\d, [:alpha:], \p{Lu}), not one character
+_UNKNOWN = -2  # a class member the scanner cannot value (\N{U+41}, [.x.], a lone surrogate...)
+_PROPERTY = -3  # \p{...} with another name: a set, but PCRE2 may first report the name unknown
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,11 @@ class _Open:
     highest: int = 0
 
 
+def _literal(ch: str) -> int:
+    """The code of a class member written as itself; :data:`_UNKNOWN` for a lone surrogate (no UTF-8 for it)."""
+    return _UNKNOWN if 0xD800 <= ord(ch) <= 0xDFFF else ord(ch)
+
+
 def _code(match: re.Match[str]) -> int:
     """The code point a :data:`_CODE_ESCAPE` match names; :data:`_UNKNOWN` past Unicode or for a surrogate (PCRE2
     refuses those with errors of their own, which the scanner does not claim)."""
@@ -132,6 +145,26 @@ def _code(match: re.Match[str]) -> int:
     return value if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else _UNKNOWN
 
 
+def class_opening(pattern: str, i: int) -> tuple[bool, int]:
+    """Whether the class whose ``[`` is just before ``i`` is negated, and where its members start: PCRE2 skips
+    ``\\E``, ``\\Q\\E`` and one ``^`` there, in any order, and then reads a ``]`` as the first member, not the end
+    (``[\\Q\\E^]]`` is a negated class of ``]``; pcre2_compile.c, ``parse_regex``). The translation
+    (:func:`contentpack.spl.regex.translate_pcre`) reads classes by the same rule."""
+    negated = False
+    while True:
+        i = _past_nothing(pattern, i)
+        if negated or not pattern.startswith("^", i):
+            return negated, i
+        negated, i = True, i + 1
+
+
+def _past_nothing(pattern: str, i: int) -> int:
+    """Past any ``\\E`` and empty ``\\Q\\E`` at ``i``: they stand for nothing, in a class and out of it."""
+    while pattern.startswith(("\\E", "\\Q\\E"), i):
+        i += 2 if pattern.startswith("\\E", i) else 4
+    return i
+
+
 class _Scan:
     """One left-to-right pass over a pattern, tracking open groups, captures and names, and references."""
 
@@ -141,7 +174,9 @@ class _Scan:
         self.groups = 0
         self.named: list[tuple[str, int]] = []  # (name, number) of the named groups, as PCRE2 lists them
         self.references: list[tuple[int | str, int]] = []
-        self.nothing = True  # nothing repeatable before: the start, or right after "(", "|" or a condition
+        # Nothing repeatable right before: the start, or right after "(", "|", a condition or a quantifier (empty
+        # \Q\E, a lone \E and comments do not change that).
+        self.nothing = True
         self.dupnames = bool(_DUPNAMES.search(pattern))
         # Numbers are exact unless (?n) stops some parentheses capturing; only a branch reset makes them matter.
         self.exact_numbers = not (_NO_AUTO_CAPTURE.search(pattern) and "(?|" in pattern)
@@ -191,10 +226,16 @@ class _Scan:
                 raise _Found("reference to non-existent subpattern", position)
 
     def _after_quantifier(self, i: int) -> int:
-        """Past a lazy ``?`` or possessive ``+`` suffix; whatever follows is not checked for repetition."""
-        if i < len(self.pattern) and self.pattern[i] in "?+":
-            i += 1
-        self.nothing = False
+        """Past a lazy ``?`` or possessive ``+`` suffix, which PCRE2 10.42 finds past ``\\E``, an empty ``\\Q\\E`` or a
+        comment (``a*\\E?`` is lazy). A quantifier repeats no further: another one right after (``a**``,
+        ``a{2}{3}``, ``a*?+``) has nothing to repeat (pcre2pattern, "Repetition")."""
+        pattern = self.pattern
+        j = _past_nothing(pattern, i)
+        while pattern.startswith("(?#", j) and (stop := pattern.find(")", j)) > 0:
+            j = _past_nothing(pattern, stop + 1)
+        if j < len(pattern) and pattern[j] in "?+":
+            i = j + 1
+        self.nothing = True
         return i
 
     def _escape(self, i: int, *, in_class: bool) -> int:
@@ -228,40 +269,93 @@ class _Scan:
         return i + 2
 
     def _class(self, start: int) -> int:
-        """The index after the class opening at ``start`` (a ``]`` first, or after ``^``, is a member).
+        """The index after the class opening at ``start``, checking its ranges as PCRE2 reads them (pcre2pattern,
+        "Square brackets and character classes"; pcre2_compile.c, ``parse_regex``):
 
-        Checks each range ``x-y``: a ``-`` after a single member and before anything but ``]`` joins it to the
-        next member; after a range, or first, a ``-`` is a member itself (pcre2pattern, "Square brackets and
-        character classes")."""
+        * ``\\E``, ``\\Q\\E`` and one ``^`` before the first member are skipped, and a ``]`` first is a member;
+        * between ``\\Q`` and ``\\E`` every character is a member, ``-`` and ``]`` too; elsewhere ``\\E`` and an
+          empty ``\\Q\\E`` are nothing, so ``[z\\E-a]`` holds the range ``z-a``;
+        * a ``-`` after a single member joins it to the next member; when the class ends instead, or after a
+          range, or first, a ``-`` is a member itself;
+        * a set (``\\d``, ``\\pL``, ``[:alpha:]``) ends no range, and starts none: a ``-`` right after it with a
+          member after that is refused. Where PCRE2 releases differ the scanner is not certain: 10.42 refuses
+          ``[\\d-\\E]`` and reads ``[\\d\\E-a]`` as ``\\d``, ``-``, ``a``; the rewritten class parser of later
+          releases accepts the first and refuses the second."""
         pattern, n = self.pattern, len(self.pattern)
-        i = start + 1
-        if i < n and pattern[i] == "^":
-            i += 1
-        previous: int | None = None  # the member a "-" would start a range from; None first and after a range
-        previous_at = i
+        _, i = class_opening(pattern, start + 1)
+        low: tuple[int, int] | None = None  # (value, position) of a member a "-" would start a range from
+        started: tuple[int, int] | None = None  # the range's first end once its "-" is read
+        after_set = -1  # the index right after the last set, while nothing but \E and \Q\E follows it
         if i < n and pattern[i] == "]":
-            previous, i = ord("]"), i + 1
-        quoted = False  # \Q or \E met: PCRE2 reads ranges across them, the scanner does not follow
+            low, i = (ord("]"), i), i + 1
         while i < n:
-            ch = pattern[i]
+            ch, at = pattern[i], i
             if ch == "]":
                 return i + 1
-            quoted = quoted or pattern.startswith(("\\Q", "\\E"), i)
-            if ch == "-" and previous is not None and i + 1 < n and pattern[i + 1] != "]":
-                low, (high, i) = previous, self._member(i + 1)
-                if not quoted and _UNKNOWN not in (low, high):
-                    if _SET in (low, high):
-                        raise _Found("invalid range in character class", previous_at)
-                    if low > high:
-                        raise _Found("range out of order in character class", previous_at)
-                previous = None
+            if pattern.startswith(("\\E", "\\Q\\E"), i):
+                i = _past_nothing(pattern, i)
                 continue
-            previous_at = i
-            previous, i = self._member(i)
+            if pattern.startswith("\\Q", i):  # quoted members, up to \E or the end of the pattern
+                stop = pattern.find("\\E", i + 2)
+                members = [(_literal(pattern[j]), j) for j in range(i + 2, n if stop < 0 else stop)]
+                i = n if stop < 0 else stop + 2
+            elif ch == "-" and low is not None:
+                started, low, i = low, None, i + 1
+                continue
+            else:
+                if ch == "-" and started is None and 0 <= after_set < i:  # a set, \E or \Q\E, then "-"
+                    stop = _past_nothing(pattern, i + 1)
+                    if stop < n and pattern[stop] != "]":
+                        raise _Uncertain
+                value, i = self._member(i)
+                members = [(value, at)]
+            after_set = -1
+            for value, at in members:
+                if started is not None:
+                    self._check_range(started, (value, at))
+                    started = None
+                elif value == _SET:
+                    self._after_set(at, i)
+                    low, after_set = None, i
+                else:
+                    low = (_UNKNOWN if value == _PROPERTY else value), at
         raise _Found("missing terminating ] for character class", start)
 
+    def _check_range(self, low: tuple[int, int], high: tuple[int, int]) -> None:
+        """Raises PCRE2's error for the range from ``low`` to ``high`` ((value, position) each), if certain.
+
+        Ends are compared as code points in UTF mode, as bytes without it: a non-ASCII character written as itself
+        is then its UTF-8 bytes (a range starts from the last and ends at the first), and a code over 0xff is
+        refused wherever it is. Splunk's PCRE documentation does not say whether it sets UTF mode, so a range is
+        out of order only when both readings refuse it (``[é-a]``, not ``[é-è]``)."""
+        (low_value, low_at), (high_value, high_at) = low, high
+        if _UNKNOWN in (low_value, high_value):
+            return
+        if high_value in (_SET, _PROPERTY):  # a set never starts a range: it is no low
+            raise _Found("invalid range in character class", low_at)
+        low_byte, high_byte = self._byte(low_value, low_at, -1), self._byte(high_value, high_at, 0)
+        if low_value > high_value and (low_byte > high_byte or max(low_byte, high_byte) > 0xFF):
+            raise _Found("range out of order in character class", low_at)
+
+    def _byte(self, value: int, at: int, index: int) -> int:
+        """The byte a range end stands for without UTF mode: ``value`` (an ASCII character or an escape), or the
+        ``index`` byte of the UTF-8 of the non-ASCII character written at ``at``."""
+        ch = self.pattern[at]
+        return value if ch.isascii() else ch.encode()[index]
+
+    def _after_set(self, at: int, i: int) -> None:
+        """A ``-`` right after the set at ``at`` (which ends at ``i``) with a member after it is refused; with the
+        class's end after it, after ``\\E`` or ``\\Q\\E``, PCRE2 releases differ (see :meth:`_class`)."""
+        pattern, n = self.pattern, len(self.pattern)
+        if pattern.startswith("-", i) and i + 1 < n and pattern[i + 1] != "]":
+            stop = _past_nothing(pattern, i + 1)
+            if stop >= n or pattern[stop] == "]":
+                raise _Uncertain
+            raise _Found("invalid range in character class", at)
+
     def _member(self, i: int) -> tuple[int, int]:
-        """The class member at ``i`` (its code, :data:`_SET` or :data:`_UNKNOWN`) and the index after it."""
+        """The class member at ``i`` (its code, :data:`_SET`, :data:`_PROPERTY` or :data:`_UNKNOWN`) and the
+        index after it."""
         pattern, n = self.pattern, len(self.pattern)
         ch = pattern[i]
         if ch == "[" and i + 1 < n and pattern[i + 1] in ":.=":  # [:alpha:], [.x.], [=x=]
@@ -271,14 +365,16 @@ class _Scan:
             posix = pattern[i + 1] == ":" and pattern[i + 2 : stop].removeprefix("^") in _POSIX_NAMES
             return (_SET if posix else _UNKNOWN), stop + 2
         if ch != "\\":
-            return (ord(ch) if ch.isascii() else _UNKNOWN), i + 1
+            return _literal(ch), i + 1
         if escape := _CODE_ESCAPE.match(pattern, i):
             return _code(escape), escape.end()
         if i + 1 < n and pattern[i + 1] in _CLASS_ESCAPES:
             return _SET, i + 2
         end = self._escape(i, in_class=True)
-        if pattern[i + 1] in "pP" and end == i + 2 and end < n:  # \pL: a one-letter property
-            end += 1
+        if pattern[i + 1] in "pP":  # a Unicode property, \pL or \p{Lu}
+            if end == i + 2 and end < n:
+                end += 1
+            return (_SET if pattern[i + 2 : end].strip("{}").removeprefix("^") in _PROPERTIES else _PROPERTY), end
         return _UNKNOWN, end
 
     def _open(self, i: int) -> int:

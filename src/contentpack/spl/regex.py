@@ -37,7 +37,7 @@ import regex
 
 from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
-from contentpack.spl.pcre_syntax import certain_mistake
+from contentpack.spl.pcre_syntax import certain_mistake, class_opening
 
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -56,13 +56,18 @@ def translate_pcre(pattern: str) -> str:
 
     Besides group syntax it handles ``\\Q...\\E`` literal runs, ``\\x{HHHH}`` code points, POSIX classes
     (``[[:alpha:]]``) and inline flags in mid-pattern (``a(?i)b``), which Python only accepts scoped: the
-    flags then apply to the rest of the enclosing group, as in PCRE.
+    flags then apply to the rest of the enclosing group, as in PCRE. Classes are read as PCRE2 reads them: where
+    they start (:func:`~contentpack.spl.pcre_syntax.class_opening`) and which ``-`` joins a range (``[--a]`` is
+    the range from ``-`` to ``a``; Python's parser, which reserves ``--``, gets every other ``-`` escaped).
     """
     out: list[str] = []
     pending: list[int] = [0]  # per open group: scoped-flag groups to close when the group closes
     i = 0
     n = len(pattern)
     in_class = False
+    # In a class, as PCRE2 reads it: a "-" now joins the member before it to the next one (that member stands alone:
+    # it neither ended a range nor is a set), and the next member ends a range. Every other "-" is written escaped.
+    joinable = closing = False
     while i < n:
         ch = pattern[i]
         if ch == "\\" and i + 1 < n:
@@ -71,6 +76,8 @@ def translate_pcre(pattern: str) -> str:
                 stop = pattern.find("\\E", i + 2)
                 literal = pattern[i + 2 :] if stop == -1 else pattern[i + 2 : stop]
                 out.append("".join("\\" + c if c in "]\\^-" else c for c in literal) if in_class else re.escape(literal))
+                if in_class and literal:
+                    joinable, closing = len(literal) > 1 or not closing, False
                 i = n if stop == -1 else stop + 2
                 continue
             if nxt == "E":  # a stray \E ends nothing
@@ -79,6 +86,7 @@ def translate_pcre(pattern: str) -> str:
             braced = _HEX_BRACED.match(pattern, i)
             if braced:
                 out.append(f"\\U{int(braced.group(1), 16):08x}")
+                joinable, closing = not closing, False
                 i = braced.end()
                 continue
             if not in_class and nxt == "k" and i + 2 < n and pattern[i + 2] in "<'{":
@@ -97,6 +105,7 @@ def translate_pcre(pattern: str) -> str:
                 out.append(r" \t" if in_class else r"[ \t]")
             else:
                 out.append(pattern[i : i + 2])
+            joinable, closing = not closing, False
             i += 2
             continue
         if in_class:
@@ -105,27 +114,30 @@ def translate_pcre(pattern: str) -> str:
                 name = pattern[i + 2 : stop] if stop != -1 else ""
                 if name in _POSIX_CLASSES:
                     out.append(_POSIX_CLASSES[name])
+                    joinable = closing = False
                     i = stop + 2
                     continue
             if ch == "]":
                 in_class = False
-            elif ch == "[" or (ch in "-&~|" and i > 0 and pattern[i - 1] == ch):
-                # Literal in a PCRE class; Python reserves "[", "--", "&&", "~~", "||" for future set syntax.
-                ch = "\\" + ch
+            elif ch == "-" and joinable and not pattern.startswith("]", i + 1):
+                joinable, closing = False, True  # a range; before "]" (or "\\E]") Python too reads "-" literally
+            else:
+                if ch in "-[" or (ch in "&~|" and i > 0 and pattern[i - 1] == ch):
+                    # Literal in a PCRE class; Python reserves "[", "--", "&&", "~~", "||" for set syntax.
+                    ch = "\\" + ch
+                joinable, closing = not closing, False
             out.append(ch)
             i += 1
             continue
         if ch == "[":
             in_class = True
-            out.append(ch)
-            i += 1
-            # A ']' right after '[' or '[^' is a literal member, not the end of the class.
-            if i < n and pattern[i] == "^":
-                out.append("^")
-                i += 1
+            negated, i = class_opening(pattern, i + 1)  # past \E, \Q\E and "^", as PCRE2 reads them
+            out.append("[^" if negated else "[")
+            # A ']' first is a literal member, not the end of the class.
+            joinable = closing = False
             if i < n and pattern[i] == "]":
                 out.append("]")
-                i += 1
+                joinable, i = True, i + 1
             continue
         if ch == "(":
             flags = _INLINE_FLAGS.match(pattern, i)
