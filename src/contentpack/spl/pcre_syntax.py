@@ -31,7 +31,9 @@ mistakes, whatever the translation does (wording as PCRE2's compile errors):
 
 Anything the scanner does not fully understand makes it answer "not certain" (None): extended mode ``(?x)``
 (whitespace and ``#`` comments), a construct after ``(?`` it does not know, an unterminated ``\\k<``/``\\x{``,
-a POSIX bracket it cannot delimit. It never claims a pattern is valid; it only names certain mistakes.
+a POSIX bracket it cannot delimit. It never claims a pattern is valid; it only names certain mistakes. Limits on
+the compiled program ("regular expression is too large": a group repeated tens of thousands of times) are no
+mistake of structure and are not judged here.
 tests/spl/test_pcre_syntax.py holds it to that against libpcre2 itself.
 """
 
