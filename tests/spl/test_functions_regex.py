@@ -75,6 +75,24 @@ def test_expand_replacement_and_substitute() -> None:
 @pytest.mark.parametrize(
     ("pcre", "text", "expected"),
     [
+        (r"\w+", "jos\u00e9", "jos\u00e9"),
+        (r"\d+", "\u0661\u0662", "\u0661\u0662"),  # Arabic-Indic digits
+        (r"[[:word:]]+", "jos\u00e9", "jos\u00e9"),
+        ("(?i)JOS\u00c9", "jos\u00e9", "jos\u00e9"),
+    ],
+)
+def test_character_types_are_unicode_aware_assumed(pcre: str, text: str, expected: str | None) -> None:
+    """``assumed``: \\w, \\d, \\s, \\b and POSIX classes match non-ASCII characters, as PCRE2 does with
+    PCRE2_UTF and PCRE2_UCP set (pcre2pattern(3), "Generic character types"). Without UCP, PCRE2 keeps them to
+    ASCII; no Splunk document says which options Splunk compiles with. docs/spl_engine.md says so to the user;
+    a change of this choice must change this test."""
+    match = compile_pcre(pcre).search(text)
+    assert (match.group(0) if match else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("pcre", "text", "expected"),
+    [
         ("a(?i)bc", "aBC", "aBC"),
         ("a(?i)bc", "ABC", None),  # the flag applies after it only
         ("(x(?i)y)z", "xYz", "xYz"),
