@@ -144,6 +144,23 @@ def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert json.loads(out) == [{"app": "evilapp", "verdict": "bad"}, {"app": "Good", "verdict": "unknown"}]
 
 
+def test_an_output_field_the_table_lacks_is_named_not_answered(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The engine refuses an OUTPUT field that is not a column of the table (what Splunk does with one is not
+    documented): a usage error naming the table, the field and why, at the lookup's column, never an empty
+    field."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"time": 1, "app": "Evil"}\n', encoding="utf-8")
+    table = tmp_path / "apps.csv"
+    table.write_text("app,verdict\nEvil,bad\n", encoding="utf-8")
+    search = "* | lookup apps app OUTPUT verdikt | table app verdikt"
+    status, out, err = run(capsys, search, "--no-pack", "--events", str(events), "--lookup", f"apps={table}")
+    assert (status, out) == (2, "")
+    assert err == ("contentpack search: error: lookup: table 'apps' has no column 'verdikt' to OUTPUT: what Splunk "
+                   "does with an output field its table lacks is not documented "
+                   f"(column {search.index('lookup') + 1})\n")
+
+
 @pytest.mark.parametrize("option, message", [
     ("apps:colour=red", "unknown setting 'colour'"),
     ("apps:max_matches=lots", "max_matches expects a whole number"),

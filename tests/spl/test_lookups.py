@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.spl import Engine, SplError
+from contentpack.spl import Engine, SplError, SplRuntimeError, SplUnsupportedError
 
 from .spl_support import DATA, NOW, azure_sample_engine, event, filter_macro, make_engine, rows
 
@@ -174,6 +174,32 @@ def test_a_match_field_that_is_not_a_column_stops_the_search(tmp_path: Path) -> 
     for search in ("* | lookup apps application OUTPUT risk", "* | lookup apps_v2.csv app AS application, owner"):
         with pytest.raises(SplError, match=r"^lookup: table 'apps' has no column '(application|owner)' \("):
             rows(engine, search)
+
+
+def test_an_output_field_that_is_not_a_column_is_unsupported(tmp_path: Path) -> None:
+    """LOOKUP: "OUTPUT | OUTPUTNEW <lookup-destfield> [AS <event-destfield>]", the table's column left of AS. The
+    page does not say what Splunk does with an output field the table lacks (refuse the search, or leave the
+    field unset): the engine refuses it as unsupported, at the command, rather than answer silently."""
+    engine = make_engine([event(NOW - 1, app="Evil")])
+    engine.register_lookup("apps", _csv(tmp_path, "app,risk\nEvil,high\n", "apps_v2.csv"))
+    assert rows(engine, "* | lookup apps app OUTPUT risk AS verdikt | table verdikt") == [{"verdikt": "high"}]
+    for search, clause in (("* | lookup apps app OUTPUT verdikt", "OUTPUT"),
+                           ("* | lookup apps_v2.csv app OUTPUTNEW risk, verdikt AS risk", "OUTPUTNEW")):
+        with pytest.raises(SplUnsupportedError) as raised:
+            rows(engine, search)
+        assert raised.value.message == (f"lookup: table 'apps' has no column 'verdikt' to {clause}: what Splunk "
+                                        "does with an output field its table lacks is not documented")
+        assert (raised.value.offset, raised.value.command) == (search.index("lookup"), "lookup")
+
+
+def test_a_missing_match_field_is_still_a_runtime_error_before_a_missing_output(tmp_path: Path) -> None:
+    """The match field's refusal is documented (see above): it stays an error of the search, not "unsupported",
+    when an output field is missing too."""
+    engine = make_engine([event(NOW - 1, app="Evil")])
+    engine.register_lookup("apps", _csv(tmp_path, "app,risk\nEvil,high\n"))
+    with pytest.raises(SplRuntimeError) as raised:
+        rows(engine, "* | lookup apps application OUTPUT verdikt")
+    assert raised.value.message == "lookup: table 'apps' has no column 'application'"
 
 
 def test_match_type_errors_name_the_problem(tmp_path: Path) -> None:

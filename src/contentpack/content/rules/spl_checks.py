@@ -1,4 +1,4 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP066), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP066, CP068), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -20,7 +20,12 @@
   lookup name or CSV file name), matches only on columns of that lookup's CSV header. Splunk refuses the search
   otherwise, and so did replay, after ``validate`` had said the pack was valid; the check is the engine's
   (``spl.commands.lookup.missing_columns``), on the commands the syntax check parsed. Lookups other apps
-  provide are not checked (their columns are unknown here), nor are OUTPUT fields (see ``missing_columns``).
+  provide are not checked (their columns are unknown here).
+* CP068 (warning): an ``OUTPUT``/``OUTPUTNEW`` field of such a ``lookup`` (its ``<lookup-field>``, left of
+  ``AS``) that is not a column of the CSV header. The Search Reference does not say what Splunk does with it,
+  but the event field is never set from the table, so an enrichment or a filter on it silently does nothing;
+  the check is the engine's too (``missing_outputs``: the engine refuses it as unsupported). Found in the same
+  pass as CP065, reported the same way.
 * Valid SPL the engine does not run (``tstats``, an option it lacks, a built-in function it does not
   implement) is not an error here: ``replay`` names it if a test needs it. The validator must never reject
   content Splunk accepts; tests/content/test_spl_checks.py runs every ESCU detection through these rules.
@@ -69,6 +74,7 @@ RULE_UNKNOWN_NAME = "CP061"
 RULE_CRON = "CP062"
 RULE_TIME_MODIFIER = "CP063"
 RULE_LOOKUP_COLUMN = "CP065"
+RULE_LOOKUP_OUTPUT = "CP068"
 RULE_SCHEDULE_WINDOW = "CP066"
 
 ORIGINAL_SEARCH = "%original_detection_search%"
@@ -302,37 +308,56 @@ def pack_tables(pack: Pack) -> dict[str, Lookup]:
     return tables
 
 
-def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP065 (see the module docstring)."""
-    from contentpack.spl.commands.lookup import missing_column_message
+@dataclass(frozen=True)
+class MissingColumn:
+    """A field of a ``lookup`` command on one of the pack's tables that its CSV header lacks."""
 
+    offset: int  # of the ``lookup`` command, in the parser's text
+    column: str  # the ``<lookup-field>``, left of AS
+    lookup: Lookup
+    said: str  # the engine's words for it
+    consequence: str = ""
+    rule: str = RULE_LOOKUP_COLUMN  # a match field; RULE_LOOKUP_OUTPUT: an OUTPUT/OUTPUTNEW field
+
+    def message(self) -> str:
+        columns = self.lookup.fields_list
+        return (f"{self.said}{did_you_mean(self.column, columns)}{self.consequence}; its columns: "
+                f"{', '.join(columns)}")
+
+
+def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP065 and CP068 (see the module docstring), from one pass over the searches."""
     tables = pack_tables(context.pack)
     if not tables:
         return
     positions = Positions(context.root)
     for text in search_texts(context):
-        for offset, column, lookup in _missing_lookup_columns(text.parsed, tables, context.spl):
-            hint = did_you_mean(column, lookup.fields_list)
-            message = (f"{missing_column_message(lookup.name, column)}{hint}; its columns: "
-                       f"{', '.join(lookup.fields_list)} (in {text.owner})")
-            at = text.to_value(offset)
+        for missing in _missing_lookup_columns(text.parsed, tables, context.spl):
+            message = f"{missing.message()} (in {text.owner})"
+            at = text.to_value(missing.offset)
             macro = macro_at(text.value, at)
             if macro is not None:
                 message += f", inside the expansion of macro `{macro}`"
-            yield error(positions.at(text.source, text.node, text.value, at), RULE_LOOKUP_COLUMN, message)
+            report = error if missing.rule == RULE_LOOKUP_COLUMN else warning
+            yield report(positions.at(text.source, text.node, text.value, at), missing.rule, message)
 
 
 def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
-                            analysis: SplAnalysis) -> Iterator[tuple[int, str, Lookup]]:
-    """(offset in ``parsed`` of the ``lookup`` command, match column, the pack's lookup) for each match column
-    of a lookup on one of the pack's tables that its CSV lacks. The commands are the engine's parse of each
-    pipeline segment, shared with the syntax check and CP025 (``SplAnalysis.readable_commands``: inside
-    subsearches too, those of valid SPL the engine does not run included); a command that does not parse is
-    CP060's or CP061's. A text calling a macro that cannot be expanded (another app's, such as CIM's
-    ``drop_dm_object_name``; a wrong call is CP024's) is read with that call left as written, as CP025 reads it:
-    its other lookups are still checked."""
+                            analysis: SplAnalysis) -> Iterator[MissingColumn]:
+    """Each match column (CP065), then each output column (CP068), of a lookup on one of the pack's tables that
+    its CSV lacks. The commands are the engine's parse of each pipeline segment, shared with the syntax check
+    and CP025 (``SplAnalysis.readable_commands``: inside subsearches too, those of valid SPL the engine does not
+    run included); a command that does not parse is CP060's or CP061's. A text calling a macro that cannot be
+    expanded (another app's, such as CIM's ``drop_dm_object_name``; a wrong call is CP024's) is read with that
+    call left as written, as CP025 reads it: its other lookups are still checked."""
     from contentpack.spl.ast import nodes_of
-    from contentpack.spl.commands.lookup import LookupCommand, missing_columns
+    from contentpack.spl.commands.lookup import (
+        LookupCommand,
+        missing_column_message,
+        missing_columns,
+        missing_output_message,
+        missing_outputs,
+    )
 
     readable = analysis.readable_text(parsed)
     if readable is None or "lookup" not in readable.lower():
@@ -342,9 +367,17 @@ def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
             lookup = tables.get(node.table)
             if lookup is None or not lookup.fields_list:  # another app's table; an unreadable CSV is CP014's
                 continue
-            for column in missing_columns(node, lookup.fields_list):
-                # the offsets' origins, worked out only on a finding
-                yield analysis.readable_expansion(parsed).original_offset(base + node.offset), column, lookup
+            inputs = missing_columns(node, lookup.fields_list)
+            outputs = missing_outputs(node, lookup.fields_list)
+            if not inputs and not outputs:
+                continue
+            # the offsets' origins, worked out only on a finding
+            offset = analysis.readable_expansion(parsed).original_offset(base + node.offset)
+            for column in inputs:
+                yield MissingColumn(offset, column, lookup, missing_column_message(lookup.name, column))
+            for column, field in outputs:
+                yield MissingColumn(offset, column, lookup, missing_output_message(node, lookup.name, column),
+                                    f", so the event field '{field}' is never set from it", RULE_LOOKUP_OUTPUT)
 
 
 # ---------------------------------------------------------------------------------------- search-time fields

@@ -6,7 +6,8 @@ fields are used as output fields. If the OUTPUT clause is specified, the output 
 existing fields. If the OUTPUTNEW clause is specified, the lookup is not performed for events in which the
 output fields already exist." Which rows match (case, WILDCARD/CIDR, max/min matches, default_match) is the
 table definition's business: :mod:`contentpack.spl.lookups`. The matching rows' values of an output column
-become one (multivalue) value; an event whose input field is null is left alone.
+become one (multivalue) value; an event whose input field is null is left alone. A match or output field the
+table lacks never gives a silent answer (``missing_columns``, ``missing_outputs``).
 inputlookup (…/search-commands/inputlookup): a generating command returning the table's rows.
 """
 
@@ -28,7 +29,7 @@ from contentpack.spl.commands.base import (
     uses,
 )
 from contentpack.spl.cursor import Cursor
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.lookups import LookupTable
 from contentpack.spl.matching import compile_search
 from contentpack.spl.searchparser import parse_search
@@ -102,14 +103,32 @@ def missing_columns(node: LookupCommand, columns: Collection[str]) -> list[str]:
     Splunk refuses such a search: "Error in 'lookup' command: Could not find all of the specified lookup fields
     in the lookup table." (https://github.com/olafhartong/ThreatHunting/issues/46: a lookup field named
     ``driver_signature_status`` against a CSV column ``driver_signatureStatus``). One home for the engine,
-    which stops the search here, and the validator (CP065), which reports it before the search runs. OUTPUT
-    fields are not checked: the Search Reference does not say what Splunk does with one the table lacks, and
-    the engine sets no value for it."""
+    which stops the search here, and the validator (CP065), which reports it before the search runs."""
     return [column for column in dict.fromkeys(column for column, _ in node.inputs) if column not in columns]
+
+
+def missing_outputs(node: LookupCommand, columns: Collection[str]) -> list[tuple[str, str]]:
+    """(lookup field, event field) for each ``OUTPUT``/``OUTPUTNEW`` field of a ``lookup`` command whose
+    ``<lookup-field>`` (left of ``AS``) is not a column of its table; the first event field of each.
+
+    The Search Reference does not say what Splunk does with one the table lacks (refuse the search, or leave
+    the event field unset), but either way the event field is never set from the table: an enrichment or a
+    filter on it silently does nothing. So the engine refuses it as unsupported rather than guess, and the
+    validator warns of it (CP068) beside CP065, from the same walk over the searches."""
+    absent: dict[str, str] = {}
+    for column, field in node.outputs:
+        if column not in columns:
+            absent.setdefault(column, field)
+    return list(absent.items())
 
 
 def missing_column_message(table: str, column: str) -> str:
     return f"lookup: table '{table}' has no column '{column}'"
+
+
+def missing_output_message(node: LookupCommand, table: str, column: str) -> str:
+    """``lookup: table 'apps' has no column 'verdikt' to OUTPUT`` (or ``to OUTPUTNEW``, as the search says)."""
+    return f"{missing_column_message(table, column)} to {'OUTPUTNEW' if node.output_new else 'OUTPUT'}"
 
 
 def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
@@ -120,6 +139,11 @@ def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
     if missing:
         raise SplRuntimeError(missing_column_message(table.name, missing[0]), offset=node.offset,
                               command=node.name)
+    absent = missing_outputs(node, table.fields)
+    if absent:  # never a silent answer: see missing_outputs
+        raise SplUnsupportedError(f"{missing_output_message(node, table.name, absent[0][0])}: what Splunk does "
+                                  "with an output field its table lacks is not documented", offset=node.offset,
+                                  command=node.name)
     matcher = table.matcher(tuple(column for column, _ in node.inputs))
     input_columns = {column for column, _ in node.inputs}
     outputs = node.outputs or tuple((c, c) for c in table.fields if c not in input_columns)
