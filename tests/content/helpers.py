@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,3 +52,9 @@ def only(result: ValidationResult, rule: str) -> Diagnostic:
 
 def at(diagnostic: Diagnostic) -> tuple[str, int, int]:
     return diagnostic.position.path, diagnostic.position.line, diagnostic.position.col
+
+
+def validate_cli(root: Path) -> subprocess.CompletedProcess[str]:
+    """``contentpack validate --root ROOT`` in a fresh process: the lines and exit status a user sees."""
+    return subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(root)],
+                          capture_output=True, text=True)

@@ -11,13 +11,11 @@ CSV file ... or the name of a stanza in the transforms.conf file"
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from contentpack.content.validate import validate_pack
 
-from .helpers import HUNTING, TTP, Validate, at, edit, locate, only
+from .helpers import HUNTING, TTP, Validate, at, edit, locate, only, validate_cli
 
 REPO = Path(__file__).resolve().parents[2]
 LOOKUP_LINE = "| lookup entra_id_known_apps appDisplayName OUTPUT known"  # the fixture's hunting search
@@ -137,8 +135,7 @@ def test_a_lookup_command_that_does_not_parse_is_cp060_s(pack: Path, validate: V
 def test_the_cli_reports_it_with_its_position(pack: Path) -> None:
     edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps appDisplayNam OUTPUT known")
     line, col = locate(pack, HUNTING, "lookup entra_id_known_apps")
-    out = subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(pack)],
-                         capture_output=True, text=True)
+    out = validate_cli(pack)
     assert out.returncode == 1, out.stdout + out.stderr
     assert out.stdout.splitlines()[0] == (
         f"{HUNTING}:{line}:{col}: error[CP065]: lookup: table 'entra_id_known_apps' has no column 'appDisplayNam' "

@@ -9,13 +9,11 @@ search or leave the field unset), hence a warning: either way the event field is
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from contentpack.content.diagnostics import Severity
 
-from .helpers import HUNTING, TTP, Validate, at, edit, locate, only
+from .helpers import HUNTING, TTP, Validate, at, edit, locate, only, validate_cli
 
 LOOKUP_LINE = "| lookup entra_id_known_apps appDisplayName OUTPUT known"  # the fixture's hunting search
 COLUMNS = "its columns: appDisplayName, known"
@@ -107,8 +105,7 @@ def test_the_message_is_the_engine_s(pack: Path, validate: Validate) -> None:
 def test_the_cli_reports_it_as_a_warning_with_its_position(pack: Path) -> None:
     edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps appDisplayName OUTPUT knwon")
     line, col = locate(pack, HUNTING, "lookup entra_id_known_apps")
-    out = subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(pack)],
-                         capture_output=True, text=True)
+    out = validate_cli(pack)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines()[0] == (
         f"{HUNTING}:{line}:{col}: warning[CP068]: lookup: table 'entra_id_known_apps' has no column 'knwon' to "

@@ -11,8 +11,6 @@ documentation does not say what a scheduled search with such a window returns; i
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from contentpack.content.model import Deployment
 from contentpack.content.schedule import schedule
 from contentpack.simulate import dispatch
 
-from .helpers import HUNTING, Validate, at, locate, only
+from .helpers import HUNTING, Validate, at, locate, only, validate_cli
 
 REPO = Path(__file__).resolve().parents[2]
 QUOTE = ('"When a search time range is shorter than the time range for the scheduled alert, an event might never '
@@ -149,8 +147,7 @@ def test_the_repository_s_own_pack_has_no_blind_schedule() -> None:
 
 def test_cli_reports_an_empty_window_at_its_position(pack: Path) -> None:
     _schedule(pack, "*/10 * * * *", "-10m@m", "-10m@m")
-    out = subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(pack)],
-                         capture_output=True, text=True)
+    out = validate_cli(pack)
     line, col = locate(pack, HUNTING, "'-10m@m'")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     expected = f"{HUNTING}:{line}:{col}: error[CP066]: every run of this schedule searches nothing"
