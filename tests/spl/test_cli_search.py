@@ -156,8 +156,8 @@ def test_an_output_field_the_table_lacks_is_named_not_answered(tmp_path: Path,
     search = "* | lookup apps app OUTPUT verdikt | table app verdikt"
     status, out, err = run(capsys, search, "--no-pack", "--events", str(events), "--lookup", f"apps={table}")
     assert (status, out) == (2, "")
-    assert err == ("contentpack search: error: lookup: table 'apps' has no column 'verdikt' to OUTPUT: what Splunk "
-                   "does with an output field its table lacks is not documented "
+    assert err == ("contentpack search: error: lookup: table 'apps' has no column 'verdikt' to OUTPUT, which is not "
+                   "supported: what Splunk does with an output field its table lacks is not documented "
                    f"(column {search.index('lookup') + 1})\n")
 
 

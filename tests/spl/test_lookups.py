@@ -187,8 +187,9 @@ def test_an_output_field_that_is_not_a_column_is_unsupported(tmp_path: Path) -> 
                            ("* | lookup apps_v2.csv app OUTPUTNEW risk, verdikt AS risk", "OUTPUTNEW")):
         with pytest.raises(SplUnsupportedError) as raised:
             rows(engine, search)
-        assert raised.value.message == (f"lookup: table 'apps' has no column 'verdikt' to {clause}: what Splunk "
-                                        "does with an output field its table lacks is not documented")
+        assert raised.value.message == (f"lookup: table 'apps' has no column 'verdikt' to {clause}, which is not "
+                                        "supported: what Splunk does with an output field its table lacks is not "
+                                        "documented")
         assert (raised.value.offset, raised.value.command) == (search.index("lookup"), "lookup")
 
 

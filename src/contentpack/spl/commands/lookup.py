@@ -141,9 +141,9 @@ def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
                               command=node.name)
     absent = missing_outputs(node, table.fields)
     if absent:  # never a silent answer: see missing_outputs
-        raise SplUnsupportedError(f"{missing_output_message(node, table.name, absent[0][0])}: what Splunk does "
-                                  "with an output field its table lacks is not documented", offset=node.offset,
-                                  command=node.name)
+        raise SplUnsupportedError(f"{missing_output_message(node, table.name, absent[0][0])}, which is not "
+                                  "supported: what Splunk does with an output field its table lacks is not "
+                                  "documented", offset=node.offset, command=node.name)
     matcher = table.matcher(tuple(column for column, _ in node.inputs))
     input_columns = {column for column, _ in node.inputs}
     outputs = node.outputs or tuple((c, c) for c in table.fields if c not in input_columns)
