@@ -74,7 +74,8 @@ def _page() -> str:
                        totals={"Declined Consent": {"runs": 48, "results": 3, "notables": 3, "risk_events": 3}},
                        risk_objects=[victim], threat_objects=[app], reading={"files": 1, "lines": 10},
                        bad_lines=[f"x.log:3: not a JSON object {HOSTILE}"], errors=[],
-                       messages=[(detections[1], "warn", f"[subsearch]: {HOSTILE}", "12 of 48", "2026-10-12T08:00:00.000Z")])
+                       messages=[(detections[1], "warn", f"[subsearch]: {HOSTILE}", "12 of 48",
+                                  "2026-10-12T08:00:00.000Z")])
 
 
 def test_chart_and_tables_render_and_nothing_is_fetched(served: tuple[_Server, Path]) -> None:

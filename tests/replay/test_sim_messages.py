@@ -114,5 +114,6 @@ def test_no_cut_no_scheduled_warning(tmp_path: Path) -> None:
     search = f.DECLINED_SEARCH.replace(
         "errorCode=65004 ", 'errorCode=65004 NOT [search operationName="Sign-in activity" | eval user="nobody" '
                             "| fields user] ", 1)
-    [outcome] = replay_pack(f.pack(tmp_path, f.detection(search=search, tests=[f.unit_test(data, expected=2)]))).outcomes
+    pack = f.pack(tmp_path, f.detection(search=search, tests=[f.unit_test(data, expected=2)]))
+    [outcome] = replay_pack(pack).outcomes
     assert outcome.ok and outcome.scheduled is not None and outcome.warnings == ()

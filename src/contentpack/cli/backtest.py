@@ -2,11 +2,12 @@
 `contentpack backtest --splunk URL --index NAME --from T --to T --out DIR` (``cli.backtest_splunk``).
 
 Runs the pack's detections over exported logs on the scheduled simulation (``contentpack.backtest``) and
-prints what Enterprise Security would have raised; the job messages of the scheduled runs (a subsearch cut at its
-maxout) follow on stderr, one line per distinct message of a detection, as its other notes do. A progress bar (bytes read, simulated hours) is drawn on
-stderr when it is a terminal, never when it is piped. Exit status: 0 done; 1 done but incomplete (bad input
-lines, a detection that could not run), an input without timed events, or an invalid pack; 2 usage or I/O
-error, or a period longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
+prints what Enterprise Security would have raised; the job messages of the scheduled runs (a subsearch cut at
+its maxout) follow on stderr, one line per distinct message of a detection, as its other notes do. A progress
+bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, never when it is piped. Exit
+status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
+run), an input without timed events, or an invalid pack; 2 usage or I/O error, or a period longer than a
+simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 """
 
 from __future__ import annotations

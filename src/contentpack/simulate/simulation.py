@@ -31,9 +31,10 @@ Speed: a search's base search (its first ``search`` command) does not depend on 
 matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. The
 per-event commands after it that cannot depend on the run also run once per event (``Engine.prepare``); for
 a search reading the risk index (``from datamodel Risk.All_Risk``), once per risk event, the first time a
-run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once the search has shown it returns no rows and no job message on empty input
-(assumed to hold at every run time: a search that invents rows from nothing, like ``| makeresults``, or whose
-subsearch of ``| makeresults``/``| inputlookup`` is cut at its maxout, runs every time).
+run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once
+the search has shown it returns no rows and no job message on empty input (assumed to hold at every run time:
+a search that invents rows from nothing, like ``| makeresults``, or whose subsearch of ``| makeresults`` or
+``| inputlookup`` is cut at its maxout, runs every time).
 
 Job messages (``spl.messages``: a subsearch cut at its maxout): Splunk shows them beside each scheduled run's
 results, and a cut nobody hears of is a silent wrong answer, so the result keeps them -- per detection, each
