@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,40 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     os.close(leader)
     assert process.returncode == 0
     assert b"reading" in seen or b"simulating" in seen
+
+
+def test_the_scheduled_runs_job_messages_reach_the_summary_and_the_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's detection whose subsearch is cut at its maxout (Search Manual, "About subsearches"; lowered
+    here from 10,000 to 1 so that two results exceed it): Splunk says so beside each scheduled run's results,
+    and so does the backtest -- per detection in summary.json (each distinct message once, with how many runs
+    said it and the first) and a line on stderr after the tables. The other detections' lists are empty, and
+    the exit status stays 0: a message is a warning."""
+    from contentpack.spl.commands import search as search_command
+
+    monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
+    root = tmp_path / "pack"
+    root.mkdir()
+    shutil.copy2(REPO / "contentpack.yml", root / "contentpack.yml")
+    for folder in ("detections", "macros", "stories", "data_sources", "lookups", "attack_data"):
+        shutil.copytree(REPO / folder, root / folder)
+    path = root / "detections" / "cloud" / "entra_id_user_declined_oauth_application_consent.yml"
+    text = path.read_text(encoding="utf-8")
+    cut = 'properties.status.errorCode=65004 NOT [| makeresults count=2 | eval user="nobody" | fields user]'
+    path.write_text(text.replace("properties.status.errorCode=65004", cut, 1), encoding="utf-8")
+    out = tmp_path / "out"
+    status, stdout, err = backtest(capsys, "--root", str(root), "--events", str(SINGLE), "--out", str(out),
+                                   "--format", "json")
+    assert status == 0, err
+    summary = json.loads(stdout)
+    assert summary == json.loads((out / "summary.json").read_text())
+    runs = summary["totals"][DECLINED]["runs"]
+    message = "[subsearch]: Subsearch produced 2 results, truncating to maxout 1."
+    [said] = summary["messages"][DECLINED]
+    assert said == {"level": "warn", "text": message, "runs": runs, "first_run": said["first_run"]} and runs > 1
+    assert set(summary["messages"]) == set(summary["detections"])
+    assert all(summary["messages"][name] == [] for name in summary["detections"] if name != DECLINED)
+    first = said["first_run"][:16] + "Z"
+    assert f"contentpack backtest: {DECLINED}: scheduled runs (warn): {message} ({runs} of {runs} runs, first at " \
+           f"{first})" in err.splitlines()
+    assert message in (out / "report.html").read_text()

@@ -27,6 +27,7 @@ MEASURE = """JSON.stringify({
   tables: Object.fromEntries([...document.querySelectorAll('table')].map(t =>
     [t.id, [t.rows.length, Math.round(t.getBoundingClientRect().height)]])),
   riskTop: document.querySelector('#risk-objects tbody tr td').textContent,
+  message: [...document.querySelectorAll('#messages tbody tr td')].map(td => td.textContent),
   scripts: document.scripts.length,
   rightAligned: getComputedStyle(document.querySelector('#totals td.n')).textAlign,
 })"""
@@ -72,7 +73,9 @@ def _page() -> str:
     return html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=cells, detections=detections,
                        totals={"Declined Consent": {"runs": 48, "results": 3, "notables": 3, "risk_events": 3}},
                        risk_objects=[victim], threat_objects=[app], reading={"files": 1, "lines": 10},
-                       bad_lines=[f"x.log:3: not a JSON object {HOSTILE}"], errors=[])
+                       bad_lines=[f"x.log:3: not a JSON object {HOSTILE}"], errors=[],
+                       messages=[(detections[1], "warn", f"[subsearch]: {HOSTILE}", "12 of 48",
+                                  "2026-10-12T08:00:00.000Z")])
 
 
 def test_chart_and_tables_render_and_nothing_is_fetched(served: tuple[_Server, Path]) -> None:
@@ -93,6 +96,9 @@ def test_chart_and_tables_render_and_nothing_is_fetched(served: tuple[_Server, P
     assert shown["tables"]["totals"][0] == 3 and shown["tables"]["per-day"][0] == 5
     assert shown["tables"]["risk-objects"][0] == 2 and all(h > 0 for _, h in shown["tables"].values())
     assert shown["riskTop"] == f"alex{HOSTILE}@contoso.example"  # shown as text, not markup
+    # the scheduled runs' job messages, one row each, shown as text too
+    assert shown["message"] == [f"Spike {HOSTILE}", "warn", f"[subsearch]: {HOSTILE}", "12 of 48",
+                                "2026-10-12T08:00:00.000Z"]
     assert shown["scripts"] == 0 and shown["rightAligned"] == "right"
 
 

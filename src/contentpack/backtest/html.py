@@ -101,8 +101,10 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
 
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
            totals: Mapping[str, Mapping[str, int]], risk_objects: Sequence[Entity], threat_objects: Sequence[Entity],
-           reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str]) -> str:
-    """The whole page."""
+           reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
+           messages: Sequence[tuple[str, str, str, str, str]] = ()) -> str:
+    """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
+    first run)."""
     total_rows = [(name, totals.get(name, {}).get("runs", 0), totals.get(name, {}).get("results", 0),
                    totals.get(name, {}).get("notables", 0), totals.get(name, {}).get("risk_events", 0))
                   for name in detections]
@@ -121,6 +123,8 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "<h2>Notables per detection per day</h2>", chart(cells, detections),
         "<h2>Per detection</h2>",
         _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4}),
+        "<h2>Job messages of the scheduled runs</h2>",
+        _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set()),
         "<h2>Top risk objects</h2>", _entities("risk-objects", risk_objects),
         "<h2>Top threat objects</h2>", _entities("threat-objects", threat_objects),
         "<h2>Per detection per day</h2>",

@@ -26,6 +26,7 @@ from contentpack.esapp.savedsearches import stanza_name
 from contentpack.printable import cell
 
 TITLE = "Backtest"
+SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
 
 
 class Summary:
@@ -41,12 +42,35 @@ class Summary:
             (NotableView(n.detection, n.run_time) for n in result.notables), result.risk, self.detection_of)
         self.totals = totals(self.cells)
         self.risk_objects, self.threat_objects = top_entities(result.risk, self.detection_of)
+        self.messages = {name: result.messages_of(name) for name in self.names}
         self.title = f"{TITLE}: {pack.app.title}"
 
     @property
     def errors(self) -> list[str]:
         return [f"{e.detection}: {e.what}: {e.message}" + (f" (column {e.column})" if e.column else "")
                 for e in self.backtest.result.errors]
+
+    def runs_of(self, name: str) -> int:
+        return self.totals.get(name, {}).get("runs", 0)
+
+    def messages_json(self) -> dict[str, list[dict[str, object]]]:
+        """Per detection (every one, ``[]`` when its runs said nothing): each distinct job message of its
+        scheduled runs with how many runs said it and the first."""
+        return {name: [{"level": m.message.level, "text": m.message.text, "runs": m.runs, "first_run": iso(m.first_run)}
+                       for m in messages] for name, messages in self.messages.items()}
+
+    @property
+    def notes(self) -> list[str]:
+        """The runs' job messages as the terminal says them, a few per detection: Splunk shows them beside
+        the results of each run that said them (a subsearch cut at its maxout: those runs' rows are not all)."""
+        lines = []
+        for name, messages in self.messages.items():
+            lines += [f"{name}: scheduled runs ({m.message.level}): {m.message.text} {m.tally(self.runs_of(name))}"
+                      for m in messages[:SHOWN_MESSAGES]]
+            if len(messages) > SHOWN_MESSAGES:
+                lines.append(f"{name}: ... and {len(messages) - SHOWN_MESSAGES} more distinct message(s) of its "
+                             "scheduled runs (--format json and summary.json list them all)")
+        return lines
 
     @property
     def bad_lines(self) -> list[str]:
@@ -70,6 +94,7 @@ class Summary:
             "input": self.reading() if self.backtest.searched_on is not None
             else {**self.reading(), "first_bad_lines": self.bad_lines},
             "totals": {name: self.totals.get(name, {}) for name in self.names},
+            "messages": self.messages_json(),
             "per_day": [c.as_json() for c in self.cells],
             "top_risk_objects": [e.as_json() for e in self.risk_objects],
             "top_threat_objects": [e.as_json() for e in self.threat_objects],
@@ -81,7 +106,9 @@ class Summary:
         return html.render(title=self.title, period=(result.start, result.end), cells=self.cells,
                            detections=self.names, totals=self.totals, risk_objects=self.risk_objects,
                            threat_objects=self.threat_objects, reading=self.reading(), bad_lines=self.bad_lines,
-                           errors=self.errors)
+                           errors=self.errors, messages=[
+                               (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
+                                iso(m.first_run)) for name, messages in self.messages.items() for m in messages])
 
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""

@@ -2,10 +2,12 @@
 `contentpack backtest --splunk URL --index NAME --from T --to T --out DIR` (``cli.backtest_splunk``).
 
 Runs the pack's detections over exported logs on the scheduled simulation (``contentpack.backtest``) and
-prints what Enterprise Security would have raised. A progress bar (bytes read, simulated hours) is drawn on
-stderr when it is a terminal, never when it is piped. Exit status: 0 done; 1 done but incomplete (bad input
-lines, a detection that could not run), an input without timed events, or an invalid pack; 2 usage or I/O
-error, or a period longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
+prints what Enterprise Security would have raised; the job messages of the scheduled runs (a subsearch cut at
+its maxout) follow on stderr, one line per distinct message of a detection, as its other notes do. A progress
+bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, never when it is piped. Exit
+status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
+run), an input without timed events, or an invalid pack; 2 usage or I/O error, or a period longer than a
+simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 """
 
 from __future__ import annotations
@@ -203,6 +205,7 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
         print(json.dumps(summary.document(), indent=2, ensure_ascii=False))
     else:
         print(summary.text())
+    print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
     print_diagnostics(summary.bad_lines, sys.stderr)
     more = backtest.reading.bad - len(summary.bad_lines)
     if more > 0:

@@ -35,10 +35,11 @@ from contentpack.replay.checks import (
 )
 from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
-from contentpack.simulate import DelayPlan, EventIndex, TooLarge, index_events, simulate
+from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLarge, index_events, simulate
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
+from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -66,7 +67,8 @@ class DetectionTestOutcome:
     now: float = REPLAY_NOW  # the "now" the test ran at
     scheduled: ScheduledOutcome | None = None  # None in --all-time mode or when the test could not run
     # visible gaps that do not fail the test: the searches' job messages (a subsearch cut at its maxout, as
-    # Splunk would say it) and the scheduled run's (see replay.scheduled)
+    # Splunk would say it), the simulated runs' (each distinct one with how many runs said it) and the
+    # scheduled run's gaps (see replay.scheduled)
     warnings: tuple[str, ...] = ()
 
     @property
@@ -113,10 +115,28 @@ def run_detection_search(engine: Engine, detection: Detection, now: float = REPL
     return engine.search(detection.search, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
 
 
+def _message_warning(what: str, message: JobMessage, tally: str = "") -> str:
+    return f"{what} ({message.level}): {message.text}" + (f" {tally}" if tally else "")
+
+
 def job_warnings(what: str, results: Results) -> list[str]:
     """A search's job messages as the test's warnings: the rows the checks judged are what Splunk would return,
     and Splunk would say the same beside them."""
-    return [f"{what} ({message.level}): {message.text}" for message in results.messages]
+    return [_message_warning(what, message) for message in results.messages]
+
+
+def scheduled_job_warnings(result: SimulationResult, detection: Detection, sources: Sequence[Detection]) -> list[str]:
+    """The simulated runs' job messages as the test's warnings, those of the ``risk_from`` detections (named
+    after them) first: each distinct message once, with how many of the detection's runs said it and when
+    first -- Splunk would show it beside each of those runs' results. A ``risk_from`` naming the test's own
+    detection is the same runs: their messages are told once, as its own."""
+    warnings: list[str] = []
+    for source in [*(s for s in sources if s.name != detection.name), detection]:
+        what = "scheduled runs" if source is detection else f"risk_from detection {source.name!r}: scheduled runs"
+        messages = result.messages_of(source.name)
+        total = len(result.runs_of(source.name)) if messages else 0
+        warnings += [_message_warning(what, m.message, m.tally(total)) for m in messages]
+    return warnings
 
 
 @dataclass
@@ -163,8 +183,9 @@ def _risk_sources(ctx: _Context, detection: Detection, test_index: int, test: Un
 
 
 def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitTest,
-               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult]]:
-    """The test through the simulated ES timeline, and the scheduled expectations it declares."""
+               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult], list[str]]:
+    """The test through the simulated ES timeline, the scheduled expectations it declares, and the warnings of
+    the runs' job messages."""
     assert ctx.scheduled_engine is not None
     key = (tuple(files), test.ingestion_delay)
     index = ctx.indexes.get(key)
@@ -172,7 +193,8 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
         events = [event for item in files for event in ctx.store.events(item)]
         index = ctx.indexes[key] = index_events(events, DelayPlan.for_pack(ctx.pack.data_sources,
                                                                            test.ingestion_delay))
-    chosen = [detection, *_risk_sources(ctx, detection, test_index, test)]
+    sources = _risk_sources(ctx, detection, test_index, test)
+    chosen = list({d.name: d for d in [detection, *sources]}.values())  # each on its schedule once, as in ES
     try:
         result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine)
     except TooLarge as exc:  # the attack data's events lie too far apart (or a dispatch window is very long)
@@ -198,7 +220,7 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
                                       f"scheduled run: {problem.message}"))
         raise _TestFailed(problems)
     outcome = outcome_of(result, ctx.pack.app, detection, index)
-    return outcome, scheduled_checks(test, outcome)
+    return outcome, scheduled_checks(test, outcome), scheduled_job_warnings(result, detection, sources)
 
 
 def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
@@ -232,8 +254,9 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
         rows = results.rows
         scheduled = None
         scheduled_results: list[CheckResult] = []
+        scheduled_messages: list[str] = []
         if ctx.scheduled_engine is not None:
-            scheduled, scheduled_results = _scheduled(ctx, detection, test_index, test, files)
+            scheduled, scheduled_results, scheduled_messages = _scheduled(ctx, detection, test_index, test, files)
     except _TestFailed as failed:
         return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
@@ -243,7 +266,7 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
     if rows:
         checks += drilldown_checks(engine, detection, rows, now)
     checks += scheduled_results
-    warnings = [*risk_warnings, *job_warnings("search", results)]
+    warnings = [*risk_warnings, *job_warnings("search", results), *scheduled_messages]
     if scheduled is not None:
         warnings += scheduled_warnings(test, len(rows), scheduled)
     return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,

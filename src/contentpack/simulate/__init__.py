@@ -19,11 +19,14 @@ Public API::
     result.risk        # risk events as ES writes them: risk_object, risk_object_type, risk_score,
                        # threat_object, threat_object_type, search_name, _time, _indextime (= run time), ...
     result.errors      # SimulationError(detection, what, message, column): bad schedule or search
+    result.messages    # RunMessage(detection, message (spl.messages.JobMessage), runs, first_run): each distinct
+                       # job message of a detection's runs once, with how many runs produced it (.tally(of_runs))
     # simulate and scheduled_runs raise TooLarge for a period over MAX_PERIOD_DAYS days or MAX_RUNS runs
     simulate(pack, EventIndex([]), start, end, answer=f)   # f(ScheduledRun) -> rows answers each run of a search
                                                      # over events (backtest --splunk); scheduled_runs(pack,
                                                      # start, end) lists those runs beforehand
-    result.risk_scores(), result.first_alert_time(), result.runs_of(name), result.notables_of(name)
+    result.risk_scores(), result.first_alert_time(), result.runs_of(name), result.notables_of(name),
+    result.messages_of(name)
 
 What is simulated, each with its source in its module: cron ticks (``contentpack.cron``), dispatch windows
 with snapping (``dispatch``), ``_indextime`` visibility (``timeline``, ``delays``), throttling
@@ -48,6 +51,7 @@ from contentpack.simulate.simulation import (
     MAX_RUNS,
     Answer,
     Run,
+    RunMessage,
     ScheduledRun,
     SimulationError,
     SimulationResult,
@@ -63,10 +67,10 @@ from contentpack.spl.values import Event
 
 __all__ = [
     "Answer", "DEFAULT_BY_SOURCETYPE", "DelayModel", "DelayPlan", "ENTRA_ID", "EventIndex", "MAX_PERIOD_DAYS",
-    "MAX_RUNS", "Notable", "REPLAY_NOW", "ReplaySetupError", "Run", "Schedule", "ScheduledRun", "SimulationError",
-    "SimulationResult", "Throttle", "TooLarge", "build_engine", "check_period", "clock", "delay_model",
-    "index_events", "notable_for", "pack_macros", "result_time", "risk_events", "schedule_of", "scheduled_runs",
-    "simulate",
+    "MAX_RUNS", "Notable", "REPLAY_NOW", "ReplaySetupError", "Run", "RunMessage", "Schedule", "ScheduledRun",
+    "SimulationError", "SimulationResult", "Throttle", "TooLarge", "build_engine", "check_period", "clock",
+    "delay_model", "index_events", "notable_for", "pack_macros", "result_time", "risk_events", "schedule_of",
+    "scheduled_runs", "simulate",
 ]
 
 

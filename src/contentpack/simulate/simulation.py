@@ -31,8 +31,15 @@ Speed: a search's base search (its first ``search`` command) does not depend on 
 matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. The
 per-event commands after it that cannot depend on the run also run once per event (``Engine.prepare``); for
 a search reading the risk index (``from datamodel Risk.All_Risk``), once per risk event, the first time a
-run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once the search has shown it returns no rows on empty input (assumed to
-hold at every run time: a search that invents rows from nothing, like ``| makeresults``, runs every time).
+run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once
+the search has shown it returns no rows and no job message on empty input (assumed to hold at every run time:
+a search that invents rows from nothing, like ``| makeresults``, or whose subsearch of ``| makeresults`` or
+``| inputlookup`` is cut at its maxout, runs every time).
+
+Job messages (``spl.messages``: a subsearch cut at its maxout): Splunk shows them beside each scheduled run's
+results, and a cut nobody hears of is a silent wrong answer, so the result keeps them -- per detection, each
+distinct message once with how many runs produced it and the first of them (``RunMessage``), not once per run:
+a year of runs saying the same thing holds one record, and a run without messages costs nothing.
 """
 
 from __future__ import annotations
@@ -56,12 +63,13 @@ from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
+from contentpack.spl.messages import JobMessage
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value
 
-__all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "ScheduledRun", "SimulationError", "SimulationResult",
-           "TooLarge", "check_period", "clock", "scheduled_runs", "simulate"]
+__all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "RunMessage", "ScheduledRun", "SimulationError",
+           "SimulationResult", "TooLarge", "check_period", "clock", "scheduled_runs", "simulate"]
 
 MAX_PERIOD_DAYS = 366
 _PERIOD_SECONDS = MAX_PERIOD_DAYS * 86400.0  # the longest timeline; a window reaching back further sees all of it
@@ -143,6 +151,22 @@ class SimulationError:
 
 
 @dataclass(frozen=True)
+class RunMessage:
+    """A job message the scheduled runs of one detection produced: how many of its runs produced it, and the
+    run time of the first (runs happen in time order, so the earliest)."""
+
+    detection: str
+    message: JobMessage
+    runs: int
+    first_run: float
+
+    def tally(self, of_runs: int) -> str:
+        """How often, as the reports word it: ``(12 of 513 runs, first at 2026-10-05T08:00Z)``."""
+        first = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(self.first_run))
+        return f"({self.runs} of {of_runs} runs, first at {first})"
+
+
+@dataclass(frozen=True)
 class SimulationResult:
     start: float
     end: float
@@ -152,9 +176,14 @@ class SimulationResult:
     errors: tuple[SimulationError, ...] = ()
     # per detection whose search starts with a base search: the _time of the first event it matches
     first_matched: Mapping[str, float] = field(default_factory=dict)
+    # the runs' distinct job messages, per detection in the order first produced (none: no run said anything)
+    messages: tuple[RunMessage, ...] = ()
 
     def runs_of(self, detection: str) -> list[Run]:
         return [run for run in self.runs if run.detection == detection]
+
+    def messages_of(self, detection: str) -> list[RunMessage]:
+        return [message for message in self.messages if message.detection == detection]
 
     def notables_of(self, detection: str) -> list[Notable]:
         return [notable for notable in self.notables if notable.detection == detection]
@@ -188,7 +217,7 @@ class _Plan:
     # per event of ``events`` (per risk event written, for a search reading the risk index), the search's
     # run-independent part done once
     prepared: Prepared | None = None
-    empty_gives_rows: bool | None = None  # learnt at the first run with no input
+    empty_says_something: bool | None = None  # rows or job messages: learnt at the first run with no input
     failed: bool = False
 
 
@@ -303,7 +332,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     first_matched = {p.detection.name: t for p in plans
                      if not p.generating and p.events is not index and (t := p.events.first_time) is not None}
     return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors),
-                            first_matched)
+                            first_matched, state.run_messages())
 
 
 def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int]]:
@@ -354,6 +383,18 @@ class _State:
     # out of it, newest first, those with the same _time in the order they were written (no other is in any
     # window: a dispatch window's bounds are finite)
     _risk_by_time: list[tuple[float, int]] = field(default_factory=list)
+    # (detection, message) -> (runs that produced it, first run time), in the order first produced
+    _messages: dict[tuple[str, JobMessage], tuple[int, float]] = field(default_factory=dict)
+
+    def note_messages(self, detection: str, run_time: float, messages: Sequence[JobMessage]) -> None:
+        """Count the distinct job messages of one run (a run saying the same thing twice counts once)."""
+        for message in dict.fromkeys(messages):
+            runs, first = self._messages.get((detection, message), (0, run_time))
+            self._messages[(detection, message)] = (runs + 1, first)
+
+    def run_messages(self) -> tuple[RunMessage, ...]:
+        return tuple(RunMessage(detection, message, runs, first)
+                     for (detection, message), (runs, first) in self._messages.items())
 
     def visible_risk(self, run_time: float, earliest: float, latest: float) -> list[int]:
         """Positions in ``risk`` of the risk events a run at ``run_time`` over [earliest, latest) reads: newest
@@ -406,7 +447,7 @@ class _State:
         risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
         risk = [self.risk[i] for i in risk_positions]
         read = len(positions) + len(risk)
-        if read == 0 and plan.empty_gives_rows is False:
+        if read == 0 and plan.empty_says_something is False:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         if plan.generating and plan.prepared is not None:
@@ -414,18 +455,21 @@ class _State:
         try:
             engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
             if plan.prepared is None:
-                rows = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time).rows
+                results = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time)
             else:
                 outputs = plan.prepared.outputs
                 selected = risk_positions if plan.generating else positions
-                rows = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
-                                              earliest=earliest, latest=latest, now=run_time).rows
+                results = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
+                                                 earliest=earliest, latest=latest, now=run_time)
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
             plan.failed = True
             return
+        rows = results.rows
+        if results.messages:
+            self.note_messages(detection.name, run_time, results.messages)
         if read == 0:
-            plan.empty_gives_rows = bool(rows)
+            plan.empty_says_something = bool(rows or results.messages)
         self.runs.append(Run(detection.name, run_time, earliest, latest, read, tuple(rows)))
         self._actions(plan, rows, run_time, (earliest, latest))
 
