@@ -9,7 +9,6 @@ import io
 import json
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from contentpack.cli import main
+from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
@@ -191,15 +191,7 @@ def test_the_scheduled_runs_job_messages_reach_the_summary_and_the_terminal(
     from contentpack.spl.commands import search as search_command
 
     monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
-    root = tmp_path / "pack"
-    root.mkdir()
-    shutil.copy2(REPO / "contentpack.yml", root / "contentpack.yml")
-    for folder in ("detections", "macros", "stories", "data_sources", "lookups", "attack_data"):
-        shutil.copytree(REPO / folder, root / folder)
-    path = root / "detections" / "cloud" / "entra_id_user_declined_oauth_application_consent.yml"
-    text = path.read_text(encoding="utf-8")
-    cut = 'properties.status.errorCode=65004 NOT [| makeresults count=2 | eval user="nobody" | fields user]'
-    path.write_text(text.replace("properties.status.errorCode=65004", cut, 1), encoding="utf-8")
+    root = pack_with_cut_subsearch(tmp_path)
     out = tmp_path / "out"
     status, stdout, err = backtest(capsys, "--root", str(root), "--events", str(SINGLE), "--out", str(out),
                                    "--format", "json")
@@ -207,7 +199,7 @@ def test_the_scheduled_runs_job_messages_reach_the_summary_and_the_terminal(
     summary = json.loads(stdout)
     assert summary == json.loads((out / "summary.json").read_text())
     runs = summary["totals"][DECLINED]["runs"]
-    message = "[subsearch]: Subsearch produced 2 results, truncating to maxout 1."
+    message = CUT_MESSAGE
     [said] = summary["messages"][DECLINED]
     assert said == {"level": "warn", "text": message, "runs": runs, "first_run": said["first_run"]} and runs > 1
     assert set(summary["messages"]) == set(summary["detections"])

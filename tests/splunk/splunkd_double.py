@@ -17,7 +17,8 @@ What it models: sessions and bearer tokens (401 otherwise), conf stanzas in two 
 installed package, ``local`` from REST writes; a GET shows them merged; DELETE removes the local layer),
 ``apps/local`` installs from a tarball path, 409 on creating what exists, indexes, ``receivers/simple``,
 ``services/collector/raw``, ``| delete``, the ``index_earliest``/``index_latest`` bounds of a search job
-(on ``_indextime``), and faults: HEC token disabled, a search that fails, a server that
+(on ``_indextime``), a search job's messages (the engine's, such as a subsearch cut at its maxout, with
+upper-case types, and any a test plants), and faults: HEC token disabled, a search that fails, a server that
 stops answering after N requests.
 """
 
@@ -93,6 +94,8 @@ class DoubleState:
     risk_index: str | None = None
     hec_mode: str = "enabled"  # or "token-disabled"
     fail_search: str | None = None  # a search containing this text fails with a FATAL message
+    # messages ({"type": ..., "text": ...}) added to every search's answer after the engine's own
+    planted_messages: list[dict[str, str]] = field(default_factory=list)
     # How received JSON events get _indextime. None: not at all (the engine then counts them as indexed at the
     # search's "now", as freshly sent test data is). A test may stand for a Splunk that indexed a tenant's
     # logs as they arrived with e.g. ``DelayPlan.assign`` (_time + the ingestion delay).
@@ -300,7 +303,10 @@ class SplunkdDouble:
                 else:
                     out[name] = json_value(value)
             rows.append(out)
-        return 200, json.dumps({"preview": False, "init_offset": 0, "messages": [], "results": rows}).encode()
+        # the engine's job messages (a subsearch cut at its maxout) as Splunk lists them: type upper-case
+        messages = [{"type": m.level.upper(), "text": m.text} for m in results.messages]
+        return 200, json.dumps({"preview": False, "init_offset": 0, "messages": messages + self.state.planted_messages,
+                                "results": rows}).encode()
 
     def install_package(self, location: str, update: bool) -> tuple[int, bytes]:
         path = Path(location)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from splunklib import binding
 
+from contentpack.spl.commands import search as search_command
+from contentpack.spl.messages import JobMessage, subsearch_truncated
 from contentpack.splunk.client import (
     ConnectionOptions,
     SearchFailed,
@@ -142,8 +144,46 @@ def test_a_failing_search_is_searchfailed_with_splunks_message(double: SplunkdDo
 
 
 def test_search_returns_rows_and_needs_search_prefix(double: SplunkdDouble) -> None:
-    rows = connection(double).search("| makeresults count=2 | eval x=\"a\"")
-    assert [row["x"] for row in rows] == ["a", "a"]
+    answer = connection(double).search("| makeresults count=2 | eval x=\"a\"")
+    assert [row["x"] for row in answer.rows] == ["a", "a"] and answer.messages == ()
+
+
+# ------------------------------------------------------------------------------------------ job messages
+# A search's JSON answer lists the job's messages beside the rows, {"messages": [{"type": "WARN", "text": ...}],
+# "results": [...]} (REST API reference, Search endpoint descriptions, search/jobs with output_mode=json;
+# splunklib's JSONResultsReader reads the same "messages" entries, "type" and "text", as results.Message).
+
+
+def test_a_subsearch_cut_by_splunk_is_a_warn_job_message_beside_the_rows(double: SplunkdDouble,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The double's own engine cuts the subsearch (maxout lowered to 1) and lists the message as Splunk does,
+    type WARN: the client hands it back as the engine's JobMessage, level warn, with the rows."""
+    monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
+    answer = connection(double).search('| makeresults count=1 | eval user="u1" '
+                                       '| search NOT [| makeresults count=2 | eval user="nobody" | fields user]')
+    assert [row["user"] for row in answer.rows] == ["u1"]
+    assert answer.messages == (subsearch_truncated(2, 1),)
+
+
+def test_warn_and_info_messages_are_carried_debug_is_not(double: SplunkdDouble) -> None:
+    double.state.planted_messages = [
+        {"type": "INFO", "text": "Your timerange was substituted based on your search string"},
+        {"type": "DEBUG", "text": "base lispy: [ AND ]"},
+        {"type": "WARN", "text": "Field 'x' does not exist in the data."},
+        {"type": "WARN", "text": ""},
+    ]
+    answer = connection(double).search("| makeresults count=1")
+    assert len(answer.rows) == 1
+    assert answer.messages == (JobMessage("info", "Your timerange was substituted based on your search string"),
+                               JobMessage("warn", "Field 'x' does not exist in the data."))
+
+
+def test_an_error_message_beside_the_rows_still_fails_the_search(double: SplunkdDouble) -> None:
+    double.state.planted_messages = [{"type": "WARN", "text": "a warning"},
+                                     {"type": "ERROR", "text": "Error in 'lookup' command: no such lookup"}]
+    with pytest.raises(SearchFailed) as caught:
+        connection(double).search("| makeresults count=1", what="search of 'x'")
+    assert str(caught.value) == "search of 'x': the search failed -- Error in 'lookup' command: no such lookup"
 
 
 # ----------------------------------------------------------------------------------------------- credentials

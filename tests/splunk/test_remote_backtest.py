@@ -19,9 +19,12 @@ from contentpack.backtest.output import risk_json
 from contentpack.content.naming import stanza_name
 from contentpack.content.model import Pack
 from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
+from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
+from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor
-from contentpack.splunk.remote_backtest import CHECKPOINT, typed
+from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, typed
+from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
@@ -212,3 +215,47 @@ def test_late_events_are_missed_as_es_would_miss_them(double: SplunkdDouble, rea
     assert got == notables(late)
     on_time = notables(DelayPlan(override=DelayModel(((0.0, 0.0),))))
     assert 0 < len(got) < len(on_time)
+
+
+def test_splunks_job_messages_reach_the_summary_as_the_local_backtests(
+        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """A user's detection whose subsearch Splunk cuts at its maxout (Search Manual, "About subsearches"; the
+    double's engine, maxout lowered to 1, lists it as Splunk does, {"type": "WARN", "text": ...} beside each
+    run's results): summary.json's messages hold it with how many runs said it and the first -- the local
+    backtest's count of the same runs, the whole summary equal -- and a rerun reads it back from the checkpoint
+    without dispatching anything."""
+    monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
+    root = pack_with_cut_subsearch(tmp_path)
+    token_env(monkeypatch, loaded)
+    common = ["backtest", "--root", str(root), "--from", FROM, "--to", TO, "--detection", DECLINED]
+    expected = cli(capsys, [*common, "--events", str(ROOT / "attack_data"), "--source", SOURCE,
+                            "--out", str(tmp_path / "local")])
+    assert expected.code == 0, expected.err
+    remote_args = [*common, "--splunk", loaded.url, "--ca-file", str(loaded.ca_file), "--index", INDEX, *FAST,
+                   "--out", str(tmp_path / "remote")]
+    run = cli(capsys, remote_args)
+    assert run.code == 0, run.err
+    assert_same_report(tmp_path / "local", tmp_path / "remote")
+    summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
+    [said] = summary["messages"][DECLINED]
+    assert said["level"] == "warn" and said["text"] == CUT_MESSAGE and said["runs"] == 24 * 6  # every run cut it
+    assert f"{DECLINED}: scheduled runs (warn): {CUT_MESSAGE} (144 of 144 runs, first at 2026-10-15T04:10Z)" in run.err
+    assert CUT_MESSAGE in (tmp_path / "remote" / "report.html").read_text()
+    dispatched = searches(loaded)
+    again = cli(capsys, remote_args)
+    assert again.code == 0 and searches(loaded) == dispatched  # every run reused, its message with it
+    assert json.loads((tmp_path / "remote" / "summary.json").read_text())["messages"] == summary["messages"]
+
+
+def test_a_checkpoint_line_without_messages_is_dispatched_again(tmp_path: Path) -> None:
+    """A line written before the runs' job messages were kept cannot say whether its run said anything: it is
+    not reused (reusing it would report a run that said nothing); a line with them is."""
+    path = tmp_path / CHECKPOINT
+    line = {"detection": "d", "run_time": 60.0, "fingerprint": "f", "rows": [], "error": None}
+    said = {**line, "run_time": 120.0, "messages": [{"level": "warn", "text": CUT_MESSAGE}]}
+    path.write_text(json.dumps(line) + "\n" + json.dumps(said) + "\n")
+    checkpoint = Checkpoint(path)
+    assert checkpoint.get(RunKey("d", 60.0), "f") is None
+    found = checkpoint.get(RunKey("d", 120.0), "f")
+    assert found is not None and found.messages == (JobMessage("warn", CUT_MESSAGE),) and found.rows == []

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Detection, Pack
+from contentpack.content.validate import validate_pack
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.runner import replay_pack
 from contentpack.spl import Engine, MacroDef
+from contentpack.spl.commands import search as search_command
+from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, token_env
 from .splunkd_double import SplunkdDouble
@@ -217,3 +220,36 @@ def test_replay_help_documents_the_splunk_options(capsys: pytest.CaptureFixture[
         assert option in out
 
 
+
+
+CORRELATION = "Entra ID OAuth Consent Abuse Risk Across Detections"
+
+
+def test_splunks_job_messages_are_the_tests_warnings_worded_as_locally(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """A user's detection whose subsearch Splunk cuts at its maxout (Search Manual, "About subsearches"; the
+    double's engine, maxout lowered to 1, lists it as Splunk does: {"type": "WARN", "text": ...} beside the
+    results): each test of it, and each Correlation test reading its risk (``risk_from``), gets the warning the
+    local replay gives for the same pack -- the same words, from the same helper -- and still passes."""
+    monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
+    root = pack_with_cut_subsearch(tmp_path)
+    token_env(monkeypatch, double)
+    ready(double)
+    args = ["replay", "--root", str(root), "--splunk", double.url, "--ca-file", str(double.ca_file),
+            "--hec-url", double.url, "--wait", "3", "--format", "json", "--risk-index", "risk", *FAST,
+            "--detection", DECLINED, "--detection", CORRELATION]
+    run = cli(capsys, args)
+    assert run.code == 0, run.err + run.out
+    got = {(t["detection"], t["test"]): t["warnings"] for t in json.loads(run.out)["tests"]}
+    checked = validate_pack(root)
+    assert checked.pack is not None
+    chosen = [d for d in checked.pack.detections if d.name in (DECLINED, CORRELATION)]
+    local = replay_pack(checked.pack, chosen, all_time=True)
+    assert got == {(o.detection, o.test): list(o.warnings) for o in local.outcomes}
+    warning = f"search (warn): {CUT_MESSAGE}"
+    assert all(warnings == [warning] for (name, _), warnings in got.items() if name == DECLINED)
+    reading = [w for (name, _), w in got.items() if name == CORRELATION and w]
+    assert reading and all(w == [f"risk_from detection {DECLINED!r}: {warning}"] for w in reading)
+    text = cli(capsys, [a for a in args if a not in ("--format", "json")])
+    assert f"warning: {warning}" in text.out and "pass (warn)" in text.out

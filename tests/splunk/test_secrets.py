@@ -152,3 +152,29 @@ def test_no_secret_in_a_splunk_backtest_its_files_or_when_it_is_cut_off(
     written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name == "splunk_runs.jsonl" for p in tmp_path.rglob("*")) and len(written) >= 8
     assert_clean(double, *texts, cut, *written, log_text(all_logs))
+
+
+def test_no_secret_in_search_job_messages_even_if_the_server_quotes_it(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        all_logs: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """A careless server whose search answers carry job messages quoting the credentials the run uses: the
+    replay's warnings and the backtest's output and files (summary.json, report.html, the checkpoint) show the
+    messages, each credential scrubbed."""
+    double.state.indexes |= {"contentpack_replay", "tenant"}
+    replay = ["replay", "--detection", "Entra ID User Declined OAuth Application Consent", "--hec-url", double.url,
+              "--wait", "3"]
+    backtest = ["backtest", "--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to", "2026-10-15T07:00:00Z",
+                "--detection", "Entra ID User Declined OAuth Application Consent"]
+    texts: list[str] = []
+    for mode, secret in (("token", double.state.token), ("password", double.state.password)):
+        double.state.planted_messages = [{"type": "WARN", "text": f"quoted {secret} {double.state.hec_token}"},
+                                         {"type": "INFO", "text": f"user replayer {secret}"}]
+        (token_env if mode == "token" else password_env)(monkeypatch, double)
+        texts += [run_cli(capsys, double, *replay), run_cli(capsys, double, *backtest, "--out", str(tmp_path / "out" / mode))]
+    assert all("(warn): quoted ******** ********" in text and "(info): user replayer ********" in text
+               for text in texts)
+    written = [p.read_text() for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    said = [(tmp_path / "out" / mode / name).read_text() for mode in ("token", "password")
+            for name in ("summary.json", "report.html", "splunk_runs.jsonl")]
+    assert len(written) == 10 and all("quoted ******** ********" in text for text in said)
+    assert_clean(double, *texts, *written, log_text(all_logs))

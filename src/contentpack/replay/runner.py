@@ -47,8 +47,8 @@ RULE_RISK_FROM = "RP004"
 RULE_SCHEDULE = "RP005"
 RULE_PERIOD = "RP006"
 
-__all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "run_detection_search",
-           "select_detections"]
+__all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "job_warnings", "replay_pack", "risk_from_search",
+           "run_detection_search", "select_detections"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,11 @@ def run_detection_search(engine: Engine, detection: Detection, now: float = REPL
 
 def _message_warning(what: str, message: JobMessage, tally: str = "") -> str:
     return f"{what} ({message.level}): {message.text}" + (f" {tally}" if tally else "")
+
+
+def risk_from_search(source: Detection) -> str:
+    """What a ``risk_from`` detection's search is called in the test's messages."""
+    return f"risk_from detection {source.name!r}: search"
 
 
 def job_warnings(what: str, results: Results) -> list[str]:
@@ -230,7 +235,7 @@ def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index:
     events: list[Event] = []
     warnings: list[str] = []
     for source in _risk_sources(ctx, detection, test_index, test):
-        what = f"risk_from detection {source.name!r}: search"
+        what = risk_from_search(source)
         try:
             results = run_detection_search(engine, source, now)
         except SplError as exc:

@@ -22,9 +22,10 @@ Public API::
     result.messages    # RunMessage(detection, message (spl.messages.JobMessage), runs, first_run): each distinct
                        # job message of a detection's runs once, with how many runs produced it (.tally(of_runs))
     # simulate and scheduled_runs raise TooLarge for a period over MAX_PERIOD_DAYS days or MAX_RUNS runs
-    simulate(pack, EventIndex([]), start, end, answer=f)   # f(ScheduledRun) -> rows answers each run of a search
-                                                     # over events (backtest --splunk); scheduled_runs(pack,
-                                                     # start, end) lists those runs beforehand
+    simulate(pack, EventIndex([]), start, end, answer=f)   # f(ScheduledRun) -> spl Results (rows and job
+                                                     # messages) answers each run of a search over events
+                                                     # (backtest --splunk); scheduled_runs(pack, start, end)
+                                                     # lists those runs beforehand
     result.risk_scores(), result.first_alert_time(), result.runs_of(name), result.notables_of(name),
     result.messages_of(name)
 

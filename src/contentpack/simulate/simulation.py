@@ -24,7 +24,7 @@ searches dispatched at the same minute run concurrently, so one cannot see the o
 Answered runs (``answer=``): a caller may answer every run of a search over events itself -- ``backtest
 --splunk`` dispatches each as a search job on the user's Splunk -- while everything else (the schedule, the
 order of runs, throttling, notables, risk events, and the searches reading the accumulated risk index) stays
-here, shared with the local simulation. ``scheduled_runs`` lists, before the timeline runs, exactly the runs
+here, shared with the local simulation. An answer's job messages are counted as the engine's are. ``scheduled_runs`` lists, before the timeline runs, exactly the runs
 ``answer`` will be asked for, so a caller can dispatch them ahead of time, concurrently.
 
 Speed: a search's base search (its first ``search`` command) does not depend on the time range, so it is
@@ -59,7 +59,7 @@ from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
 from contentpack.simulate.throttle import Throttle
 from contentpack.simulate.timeline import EventIndex, event_time
-from contentpack.spl import Engine, SplError
+from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
@@ -135,9 +135,9 @@ class ScheduledRun:
     latest: float
 
 
-# Answers one run with its result rows; raises SplError when the search fails (the detection then stops, as
-# a search the engine rejects does).
-Answer = Callable[[ScheduledRun], Sequence[Event]]
+# Answers one run with its results -- the rows and the job's messages, counted as the engine's are; raises
+# SplError when the search fails (the detection then stops, as a search the engine rejects does).
+Answer = Callable[[ScheduledRun], Results]
 
 
 @dataclass(frozen=True)
@@ -426,13 +426,15 @@ class _State:
             return
         if self.answer is not None and not plan.generating:
             try:
-                answered = list(self.answer(ScheduledRun(detection, run_time, earliest, latest)))
+                answered = self.answer(ScheduledRun(detection, run_time, earliest, latest))
             except SplError as exc:
                 errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
                 plan.failed = True
                 return
-            self.runs.append(Run(detection.name, run_time, earliest, latest, None, tuple(answered)))
-            self._actions(plan, answered, run_time, (earliest, latest))
+            if answered.messages:
+                self.note_messages(detection.name, run_time, answered.messages)
+            self.runs.append(Run(detection.name, run_time, earliest, latest, None, tuple(answered.rows)))
+            self._actions(plan, answered.rows, run_time, (earliest, latest))
             return
         try:  # the engine lets a search's own earliest=/latest= replace the dispatch window; select the same
             first = parse_time_modifier(plan.inline.earliest, run_time, plan.schedule.tz) \

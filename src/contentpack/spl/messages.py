@@ -20,6 +20,8 @@ from typing import Literal
 from contentpack.spl.values import Event
 
 Level = Literal["info", "warn", "error"]
+# each level by its name: a level read back from text (a saved message) is one of these or none
+LEVELS: dict[str, Level] = {"info": "info", "warn": "warn", "error": "error"}
 
 
 @dataclass(frozen=True)

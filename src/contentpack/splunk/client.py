@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from splunklib import binding, client
 
 from contentpack.spl.files import FileRefused, read_capped
+from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
 
 DEFAULT_TIMEOUT = 30.0
@@ -68,6 +69,25 @@ class SplunkError(Exception):
 
 class SearchFailed(SplunkError):
     """Splunk ran (or refused to run) the search and reported an error: the search is at fault, not the link."""
+
+
+# The types of a search answer's ``messages`` carried beside its rows, as the engine's levels (``spl.messages``).
+# FATAL and ERROR mean the search failed (``SearchFailed``). DEBUG is not carried: it is splunkd's account of
+# how it ran the search (such as the "base lispy" it derived), not something it says about the answer, and
+# a warning per run of it would bury the ones that are (``assumed``: no page we found says which types Splunk
+# Web shows above the results).
+_CARRIED: dict[str, Level] = {"WARN": "warn", "INFO": "info"}
+_FAILED = ("FATAL", "ERROR")
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """A search's answer: every result row (values: text or a list of texts) and the job's messages Splunk
+    gave beside them (``{"messages": [{"type": "WARN", "text": ...}], "results": [...]}``), the same
+    ``JobMessage``s the embedded engine reports, so the commands say a real Splunk's as they say the engine's."""
+
+    rows: list[dict[str, Any]]
+    messages: tuple[JobMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -329,13 +349,14 @@ class SplunkConnection:
 
     def search(self, query: str, *, earliest: float | None = None, latest: float | None = None,
                now: float | None = None, index_latest: float | None = None,
-               what: str = "search") -> list[dict[str, Any]]:
-        """Run ``query`` as a oneshot job and return every result row (values: text or a list of texts).
+               what: str = "search") -> SearchAnswer:
+        """Run ``query`` as a oneshot job and return its rows and job messages (:class:`SearchAnswer`).
 
         ``earliest``/``latest``/``now``/``index_latest`` are epoch seconds (``now`` fixes what relative times
         in the search resolve against; ``index_latest`` bounds ``_indextime``, exclusive: the ``now`` and
         ``index_latest`` parameters of ``search/jobs``, Splunk REST API reference, *Search endpoint
-        descriptions*). A search that fails is a :class:`SplunkError` with Splunk's message.
+        descriptions*). A search that fails is a :class:`SplunkError` with Splunk's message; so is an answer
+        whose messages include a FATAL or ERROR one. Every message text is scrubbed of the credentials.
         """
         text = query.strip()
         if not text.startswith("|") and not text.lower().startswith("search "):
@@ -355,12 +376,16 @@ class SplunkConnection:
             raise
         if not isinstance(data, dict):
             raise SplunkError(f"{what}: unexpected answer from {self.target.url}")
-        problems = [str(m.get("text", "")) for m in data.get("messages", []) or []
-                    if isinstance(m, dict) and str(m.get("type", "")).upper() in ("FATAL", "ERROR")]
+        listed = data.get("messages")
+        said = [(str(m.get("type", "")).upper(), str(m.get("text", ""))) for m in
+                (listed if isinstance(listed, list) else []) if isinstance(m, dict)]
+        problems = [text for kind, text in said if kind in _FAILED]
         if problems:
             raise SearchFailed(scrub(f"{what}: the search failed -- {'; '.join(problems)}", self.credentials.secrets))
+        messages = tuple(JobMessage(_CARRIED[kind], scrub(text, self.credentials.secrets))
+                         for kind, text in said if kind in _CARRIED and text)
         rows = data.get("results", [])
-        return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+        return SearchAnswer([row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else [], messages)
 
     def hec(self, url: str | None) -> "HecSender | None":
         """A sender for ``services/collector/raw``, or None without a HEC token (``SPLUNK_HEC_TOKEN``)."""

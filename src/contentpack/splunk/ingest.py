@@ -94,7 +94,7 @@ class Ingestor:
 
     def count(self, index: str, host: str, earliest: float, latest: float) -> int:
         rows = self.connection.search(f"{self._selector(index, host)} | stats count", earliest=earliest,
-                                      latest=latest, what=f"count the test events in index {index!r}")
+                                      latest=latest, what=f"count the test events in index {index!r}").rows
         value = rows[0].get("count") if rows else 0
         try:
             return int(str(value))

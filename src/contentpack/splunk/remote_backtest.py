@@ -36,18 +36,19 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from contentpack.content.model import Detection, Pack
 from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, build_engine, scheduled_runs, simulate
-from contentpack.spl import SplError
+from contentpack.spl import Results, SplError
 from contentpack.spl.files import FileRefused, open_regular
-from contentpack.spl.values import Event, Value, as_number, make_mv, mv_values, to_str
-from contentpack.splunk.client import SearchFailed, SplunkConnection
+from contentpack.spl.messages import LEVELS, JobMessage
+from contentpack.spl.values import Value, as_number, make_mv, mv_values, to_str
+from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection
 from contentpack.splunk.ingest import check_index_name, spl_quote
-from contentpack.splunk.remote_replay import splunk_rows
+from contentpack.splunk.remote_replay import splunk_results
 
 CHECKPOINT = "splunk_runs.jsonl"
 DEFAULT_CONCURRENCY = 4
@@ -85,13 +86,28 @@ def fingerprint(url: str, index: str, search: str, run: ScheduledRun) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A finished run: Splunk's rows and job messages, or the error of a search it rejected."""
+
+    rows: list[dict[str, Any]] | None
+    error: str | None
+    messages: tuple[JobMessage, ...] = ()
+
+
+def _messages_of(item: Any) -> tuple[JobMessage, ...]:
+    """A checkpoint line's ``messages``; KeyError (the line is not reused) when it has none -- a line written
+    before the messages were kept would otherwise report a run that said nothing -- or one of an unknown level."""
+    return tuple(JobMessage(LEVELS[str(m["level"])], str(m["text"])) for m in item["messages"])
+
+
 class Checkpoint:
     """Finished runs, one JSON line each, appended (and flushed to disk) as each finishes. Opening raises
     ``FileRefused`` (an ``OSError``) when the path is there but not a regular file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.done: dict[RunKey, tuple[str, list[dict[str, Any]] | None, str | None]] = {}
+        self.done: dict[RunKey, tuple[str, Finished]] = {}
         self._lock = threading.Lock()
         try:  # a regular file only (a FIFO would wait for a writer for ever), read line by line
             handle = open_regular(path)
@@ -104,19 +120,22 @@ class Checkpoint:
                 try:  # a line cut short by an interruption is not a finished run
                     item = json.loads(raw)
                     key = RunKey(str(item["detection"]), float(item["run_time"]))
-                    self.done[key] = (str(item["fingerprint"]), item.get("rows"), item.get("error"))
+                    self.done[key] = (str(item["fingerprint"]),
+                                      Finished(item.get("rows"), item.get("error"), _messages_of(item)))
                 except (ValueError, KeyError, TypeError, RecursionError):
                     continue
 
-    def get(self, key: RunKey, fingerprint: str) -> tuple[list[dict[str, Any]] | None, str | None] | None:
+    def get(self, key: RunKey, fingerprint: str) -> Finished | None:
         found = self.done.get(key)
-        return None if found is None or found[0] != fingerprint else (found[1], found[2])
+        return None if found is None or found[0] != fingerprint else found[1]
 
-    def add(self, key: RunKey, fingerprint: str, rows: list[dict[str, Any]] | None, error: str | None) -> None:
+    def add(self, key: RunKey, fingerprint: str, finished: Finished) -> None:
         line = json.dumps({"detection": key.detection, "run_time": key.run_time, "fingerprint": fingerprint,
-                           "rows": rows, "error": error}, ensure_ascii=False)
+                           "rows": finished.rows, "error": finished.error,
+                           "messages": [{"level": m.level, "text": m.text} for m in finished.messages]},
+                          ensure_ascii=False)
         with self._lock:
-            self.done[key] = (fingerprint, rows, error)
+            self.done[key] = (fingerprint, finished)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
@@ -154,15 +173,15 @@ class RemoteBacktest:
     def _dispatch(self, run: ScheduledRun) -> None:
         """One search job; a failing search is recorded (the detection's later runs are then not needed)."""
         try:
-            rows: list[dict[str, Any]] | None = self.connection.search(
+            answer = self.connection.search(
                 remote_search(run.detection, self.index), earliest=run.earliest, latest=run.latest,
                 now=run.run_time, index_latest=run.run_time + 1,
                 what=f"search of {run.detection.name!r} at {run.run_time:.0f}")
-            error = None
+            finished = Finished(answer.rows, None, answer.messages)
         except SearchFailed as exc:
-            rows, error = None, exc.message
+            finished = Finished(None, exc.message)
             self._failed.add(run.detection.name)
-        self.checkpoint.add(RunKey(run.detection.name, run.run_time), self._fingerprint(run), rows, error)
+        self.checkpoint.add(RunKey(run.detection.name, run.run_time), self._fingerprint(run), finished)
 
     def fetch(self, runs: Sequence[ScheduledRun]) -> RemoteRuns:
         """Dispatch every run the checkpoint does not hold; raises the first connection failure (SplunkError)
@@ -172,7 +191,7 @@ class RemoteBacktest:
             found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
             if found is None:
                 pending.append(run)
-            elif found[1] is not None:
+            elif found.error is not None:
                 self._failed.add(run.detection.name)
         done = len(runs) - len(pending)
         submitted = 0
@@ -200,14 +219,15 @@ class RemoteBacktest:
                     self.progress(done, len(runs))
         return RemoteRuns(submitted, len(runs) - len(pending))
 
-    def answer(self, run: ScheduledRun) -> list[Event]:
+    def answer(self, run: ScheduledRun) -> Results:
+        """The run's rows, typed as the engine types them, and the job messages Splunk gave beside them."""
         found = self.checkpoint.get(RunKey(run.detection.name, run.run_time), self._fingerprint(run))
         if found is None:
             raise SplError("this run was not dispatched (its detection's search had failed before)")
-        rows, error = found
-        if error is not None:
-            raise SplError(error)
-        return [{name: typed(value) for name, value in row.items()} for row in splunk_rows(rows or [])]
+        if found.error is not None:
+            raise SplError(found.error)
+        results = splunk_results(SearchAnswer(found.rows or [], found.messages))
+        return replace(results, rows=[{name: typed(value) for name, value in row.items()} for row in results.rows])
 
     def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
         runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine, tz=self.tz)

@@ -42,11 +42,17 @@ from contentpack.replay.checks import CheckResult, contentctl_pass_rule, expecte
 from contentpack.replay.drilldowns import drilldown_checks
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.risk import risk_events
-from contentpack.replay.runner import DetectionTestOutcome, ReplayReport, run_detection_search
+from contentpack.replay.runner import (
+    DetectionTestOutcome,
+    ReplayReport,
+    job_warnings,
+    risk_from_search,
+    run_detection_search,
+)
 from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.events import parse_timestamp
 from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
-from contentpack.splunk.client import SearchFailed, SplunkConnection, SplunkError
+from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection, SplunkError
 from contentpack.splunk.ingest import Batch, Ingestor, check_index_name
 
 DEFAULT_INDEX = "contentpack_replay"
@@ -98,6 +104,13 @@ def splunk_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Value]]:
     return [{name: splunk_value(name, value) for name, value in row.items()} for row in rows]
 
 
+def splunk_results(answer: SearchAnswer) -> Results:
+    """Splunk's answer as the engine's ``Results``: the rows as the engine holds them, the fields in the order
+    first seen, and the job's messages, so the checks and the warnings take it as they take the engine's."""
+    rows = splunk_rows(answer.rows)
+    return Results(rows, list(dict.fromkeys(name for row in rows for name in row)), answer.messages)
+
+
 class SplunkSearcher:
     """The drilldown checks' ``Searcher`` on a real Splunk: a failing search is an ``SplError`` like locally."""
 
@@ -109,11 +122,10 @@ class SplunkSearcher:
         if isinstance(earliest, str) or isinstance(latest, str):
             raise SplError("relative drilldown bounds are resolved before they reach Splunk")
         try:
-            rows = splunk_rows(self.connection.search(text, earliest=earliest, latest=latest, now=now,
-                                                      what="drilldown search"))
+            return splunk_results(self.connection.search(text, earliest=earliest, latest=latest, now=now,
+                                                         what="drilldown search"))
         except SearchFailed as exc:
             raise SplError(exc.message) from None
-        return Results(rows, list(dict.fromkeys(name for row in rows for name in row)))
 
 
 def _stash_line(event: Event) -> str:
@@ -218,9 +230,9 @@ class RemoteReplay:
             return ["the test has no events to send"]
         return _TestData(files, min(times), max(times), batches, count)
 
-    def _rows(self, detection: Detection, window: tuple[float, float], now: float) -> list[dict[str, Value]]:
-        return splunk_rows(self.connection.search(detection.search, earliest=window[0], latest=window[1], now=now,
-                                                  what=f"search of {detection.name!r}"))
+    def _results(self, detection: Detection, window: tuple[float, float], now: float) -> Results:
+        return splunk_results(self.connection.search(detection.search, earliest=window[0], latest=window[1],
+                                                     now=now, what=f"search of {detection.name!r}"))
 
     def _send_risk(self, events: list[Event], host: str, window: tuple[float, float]) -> None:
         if not events or self.options.risk_index is None:
@@ -268,15 +280,20 @@ class RemoteReplay:
                 self.ingestor.send(batch)
             self.ingestor.wait_searchable(self.options.index, host, data.count, *window)
             risk: list[Event] = []
+            warnings: list[str] = []  # the searches' job messages, worded as the local replay words them
             for name in test.risk_from:
                 source = self.by_name[name]
-                risk.extend(risk_events(self.pack.app, source, self._rows(source, window, now), now))
+                answered = self._results(source, window, now)
+                risk.extend(risk_events(self.pack.app, source, answered.rows, now))
+                warnings += job_warnings(risk_from_search(source), answered)
             self._send_risk(risk, host, window)
             try:
-                rows = self._rows(detection, window, now)
+                results = self._results(detection, window, now)
             except SearchFailed as exc:
                 return replace(outcome, errors=(f"{detection.source.at('search')}: {exc}",),
                                seconds=time.perf_counter() - started)
+            rows = results.rows
+            warnings += job_warnings("search", results)
             own_risk = risk_events(self.pack.app, detection, rows, now)
             self._send_risk(own_risk, host, window)
             checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
@@ -288,7 +305,7 @@ class RemoteReplay:
         finally:
             self._clean_up(host, window)
         return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
-                       seconds=time.perf_counter() - started)
+                       warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
     def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
                           window: tuple[float, float]) -> list[CheckResult]:
