@@ -9,7 +9,8 @@ The schedule, throttling, notables, risk events and the report are the local bac
    ``index=<--index>``, at most ``concurrency`` at a time;
 3. every finished run is appended to the checkpoint (``splunk_runs.jsonl`` in ``--out``) at once, so an
    interrupted backtest, run again with the same arguments, dispatches only the runs it did not finish;
-4. the timeline is simulated with those rows; the searches that read the risk index (correlation searches,
+4. the timeline is simulated with those rows and the job messages Splunk gave beside them (counted per
+   detection as the engine's are); the searches that read the risk index (correlation searches,
    ``| from datamodel Risk.All_Risk``) run locally, with the embedded engine, over the risk events the
    simulation wrote from Splunk's rows -- nothing is written to the server's risk index.
 

@@ -7,7 +7,9 @@ Per test, as ``contentctl test`` does on a test server, but over splunkd's REST 
    which is what the clean-up and the waiting select on;
 2. once every event is searchable, the detection's search runs as a oneshot job over the data's time range
    (first event to "now"), at the same "now" as the local replay (one second after the newest event);
-3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows;
+3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows, and the
+   job messages Splunk gave beside them become the test's warnings, worded as the local replay's
+   (``replay.runner.job_warnings``);
 4. the events (and risk events) of the test are deleted with ``| delete``.
 
 These are the all-time checks, contentctl's way; the local replay's simulation of ES's schedule is not run on
