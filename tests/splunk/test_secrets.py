@@ -170,7 +170,8 @@ def test_no_secret_in_search_job_messages_even_if_the_server_quotes_it(
         double.state.planted_messages = [{"type": "WARN", "text": f"quoted {secret} {double.state.hec_token}"},
                                          {"type": "INFO", "text": f"user replayer {secret}"}]
         (token_env if mode == "token" else password_env)(monkeypatch, double)
-        texts += [run_cli(capsys, double, *replay), run_cli(capsys, double, *backtest, "--out", str(tmp_path / "out" / mode))]
+        texts += [run_cli(capsys, double, *replay),
+                  run_cli(capsys, double, *backtest, "--out", str(tmp_path / "out" / mode))]
     assert all("(warn): quoted ******** ********" in text and "(info): user replayer ********" in text
                for text in texts)
     written = [p.read_text() for p in (tmp_path / "out").rglob("*") if p.is_file()]

@@ -24,8 +24,9 @@ searches dispatched at the same minute run concurrently, so one cannot see the o
 Answered runs (``answer=``): a caller may answer every run of a search over events itself -- ``backtest
 --splunk`` dispatches each as a search job on the user's Splunk -- while everything else (the schedule, the
 order of runs, throttling, notables, risk events, and the searches reading the accumulated risk index) stays
-here, shared with the local simulation. An answer's job messages are counted as the engine's are. ``scheduled_runs`` lists, before the timeline runs, exactly the runs
-``answer`` will be asked for, so a caller can dispatch them ahead of time, concurrently.
+here, shared with the local simulation; an answer's job messages are counted as the engine's are.
+``scheduled_runs`` lists, before the timeline runs, exactly the runs ``answer`` will be asked for, so a caller
+can dispatch them ahead of time, concurrently.
 
 Speed: a search's base search (its first ``search`` command) does not depend on the time range, so it is
 matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. The

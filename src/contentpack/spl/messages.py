@@ -3,9 +3,8 @@
 Splunk shows a job's messages above its results, and its REST API answers a search with them beside the rows
 (``{"messages": [{"type": "WARN", "text": ...}], "results": [...]}``, which ``contentpack.splunk.client``
 reads into these, so a real Splunk's messages are told as the engine's); the levels here are those types,
-lower-cased. A message is how Splunk owns up to an
-answer that is not whole — a subsearch cut at its ``maxout`` — so the engine says it too: a cut nobody hears of
-is a silent wrong answer.
+lower-cased. A message is how Splunk owns up to an answer that is not whole — a subsearch cut at its
+``maxout`` — so the engine says it too: a cut nobody hears of is a silent wrong answer.
 
 Commands add messages through :attr:`RunContext.messages <contentpack.spl.commands.base.RunContext>`; the
 engine hands them back with the rows (``Results.messages``), a subsearch's together with its parent's.
