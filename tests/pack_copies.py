@@ -16,14 +16,20 @@ CUT_SUBSEARCH = 'NOT [| makeresults count=2 | eval user="nobody" | fields user]'
 CUT_MESSAGE = "[subsearch]: Subsearch produced 2 results, truncating to maxout 1."
 
 
-def pack_with_cut_subsearch(folder: Path) -> Path:
-    """The shipped pack copied into ``folder``/pack, "Entra ID User Declined OAuth Application Consent" with
-    ``CUT_SUBSEARCH`` ANDed to its first search (tests lower ``SUBSEARCH_MAXOUT`` to 1 so that it is cut)."""
+def pack_copy(folder: Path) -> Path:
+    """The shipped pack (its content and attack data) copied into ``folder``/pack, to change freely."""
     root = folder / "pack"
     root.mkdir()
     shutil.copy2(REPO / "contentpack.yml", root / "contentpack.yml")
     for name in ("detections", "macros", "stories", "data_sources", "lookups", "attack_data"):
         shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def pack_with_cut_subsearch(folder: Path) -> Path:
+    """The shipped pack copied into ``folder``/pack, "Entra ID User Declined OAuth Application Consent" with
+    ``CUT_SUBSEARCH`` ANDed to its first search (tests lower ``SUBSEARCH_MAXOUT`` to 1 so that it is cut)."""
+    root = pack_copy(folder)
     path = root / DECLINED_FILE
     text = path.read_text(encoding="utf-8")
     assert "properties.status.errorCode=65004" in text

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from contentpack.cli import main
 from contentpack.replay import replay_pack
+from contentpack.content.validate import validate_pack
 from contentpack.replay.report import render_table, report_json, summary
 
 from . import factory as f
 from .conftest import REPO
+from pack_copies import pack_copy as copy_of_pack
 
 ADMIN = "Entra ID Tenant-Wide Admin Consent Granted"
 ADMIN_FILE = "detections/cloud/entra_id_tenant_wide_admin_consent_granted.yml"
@@ -70,12 +71,26 @@ def test_a_subsearch_cut_in_the_detection_search_is_a_warning_of_its_test(tmp_pa
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
     """A copy of the real pack to change without touching the repository."""
-    root = tmp_path / "pack"
-    root.mkdir()
-    shutil.copy2(REPO / "contentpack.yml", root / "contentpack.yml")
-    for folder in ("detections", "macros", "stories", "data_sources", "lookups", "attack_data"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+    return copy_of_pack(tmp_path)
+
+
+def test_an_spl_error_is_placed_where_validate_places_the_same_problem(pack_copy: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """RP003 points at the YAML line and column of the search's part the engine refused, as validate's finding
+    on it does (CP068 here: an OUTPUT field the lookup lacks, which the engine refuses as unsupported); it used
+    to point at the ``search`` key, with a column into the folded search text."""
+    name = "Entra ID Application Permission Granted to Service Principal"
+    path = "detections/cloud/entra_id_application_permission_granted_to_service_principal.yml"
+    detection = pack_copy / path
+    text = detection.read_text(encoding="utf-8")
+    assert "OUTPUT risk_level" in text
+    detection.write_text(text.replace("OUTPUT risk_level", "OUTPUT risk_levl", 1), encoding="utf-8")
+    [finding] = validate_pack(pack_copy).diagnostics
+    assert finding.rule == "CP068" and finding.position.line > 19
+    assert main(["replay", "--root", str(pack_copy), "--all-time", "--detection", name]) == 1
+    out = capsys.readouterr().out
+    where = f"{path}:{finding.position.line}:{finding.position.col}: error[RP003]: search column "
+    assert where in out, out
 
 
 def test_cli_exit_0_when_the_selected_detection_passes(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

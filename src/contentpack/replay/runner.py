@@ -26,6 +26,7 @@ from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Detection, Pack, UnitTest
+from contentpack.content.rules.spl_checks import Positions
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -104,10 +105,13 @@ class _TestFailed(Exception):
         self.messages = tuple(d.render() for d in problems)
 
 
-def _spl_problem(detection: Detection, what: str, exc: SplError) -> Diagnostic:
-    """An SPL error at the detection's ``search`` value, with the SPL column inside the search text."""
+def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> Diagnostic:
+    """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
+    validate places its SPL findings; the ``search`` key when the file cannot be read), with the SPL column
+    inside the search text."""
     column = f" column {exc.column}" if exc.column is not None else ""
-    return error(detection.source.at("search"), RULE_SEARCH, f"{what}{column}: {exc.message}")
+    at = Positions(root).at(detection.source, ("search",), detection.search, exc.offset)
+    return error(at, RULE_SEARCH, f"{what}{column}: {exc.message}")
 
 
 def run_detection_search(engine: Engine, detection: Detection, now: float = REPLAY_NOW) -> Results:
@@ -239,7 +243,7 @@ def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index:
         try:
             results = run_detection_search(engine, source, now)
         except SplError as exc:
-            raise _TestFailed([_spl_problem(source, what, exc)]) from None
+            raise _TestFailed([_spl_problem(Path(ctx.pack.root), source, what, exc)]) from None
         events.extend(risk_events(ctx.pack.app, source, results.rows, now))
         warnings += job_warnings(what, results)
     return events, warnings
@@ -255,7 +259,7 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
         try:
             results = run_detection_search(engine, detection, now)
         except SplError as exc:
-            raise _TestFailed([_spl_problem(detection, "search", exc)]) from None
+            raise _TestFailed([_spl_problem(Path(ctx.pack.root), detection, "search", exc)]) from None
         rows = results.rows
         scheduled = None
         scheduled_results: list[CheckResult] = []
