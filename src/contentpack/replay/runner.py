@@ -109,9 +109,13 @@ def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> 
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings; the ``search`` key when the file cannot be read), with the SPL column
     inside the search text."""
-    column = f" column {exc.column}" if exc.column is not None else ""
-    at = Positions(root).at(detection.source, ("search",), detection.search, exc.offset)
-    return error(at, RULE_SEARCH, f"{what}{column}: {exc.message}")
+    return _search_problem(root, detection, what, exc.column, exc.message)
+
+
+def _search_problem(root: Path, detection: Detection, what: str, column: int | None, message: str) -> Diagnostic:
+    """RP003 at the YAML line and column of ``column`` (1-based, in the search text) of the detection's search."""
+    at = Positions(root).at(detection.source, ("search",), detection.search, None if column is None else column - 1)
+    return error(at, RULE_SEARCH, f"{what}{'' if column is None else f' column {column}'}: {message}")
 
 
 def run_detection_search(engine: Engine, detection: Detection, now: float = REPLAY_NOW) -> Results:
@@ -216,9 +220,8 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
         for problem in result.errors:
             source = ctx.by_name.get(problem.detection, detection)
             if problem.what == "search":
-                column = f" column {problem.column}" if problem.column is not None else ""
-                problems.append(error(source.source.at("search"), RULE_SEARCH,
-                                      f"scheduled run: search{column}: {problem.message}"))
+                problems.append(_search_problem(Path(ctx.pack.root), source, "scheduled run: search", problem.column,
+                                                problem.message))
             elif problem.what == "cron":  # the column of the bad part inside the cron_schedule value
                 where = source.source.at("deployment", "scheduling", "cron_schedule")
                 if where.line > 0 and problem.column is not None:
