@@ -161,6 +161,19 @@ QUANTIFIER_MISTAKES = [
     ("a{2}(?#c){3}", "quantifier does not follow a repeatable item", 9),
     ("a*{3,2}", "numbers out of order in {} quantifier", 2),  # the numbers are read first
     ("a*{65536}", "number too big in {} quantifier", 2),
+    # items that match no character repeat nothing (pcre2pattern, "Repetition": assertions and settings are no
+    # repeatable items)
+    ("^*", "quantifier does not follow a repeatable item", 1),
+    ("a|$+", "quantifier does not follow a repeatable item", 3),
+    ("(?m)^{2}", "quantifier does not follow a repeatable item", 5),
+    ("\\b*", "quantifier does not follow a repeatable item", 2),
+    ("a\\Z?", "quantifier does not follow a repeatable item", 3),
+    ("\\K+", "quantifier does not follow a repeatable item", 2),
+    ("^\\E*", "quantifier does not follow a repeatable item", 3),
+    ("^(?#c)*", "quantifier does not follow a repeatable item", 6),
+    ("a(?i)*", "quantifier does not follow a repeatable item", 5),
+    ("(*UTF)*", "quantifier does not follow a repeatable item", 6),
+    ("(?C1)*", "quantifier does not follow a repeatable item", 5),
 ]
 ALL_MISTAKES = MISTAKES + RANGE_MISTAKES + NAME_MISTAKES + BRACE_MISTAKES + QUANTIFIER_MISTAKES
 
@@ -171,6 +184,8 @@ VALID = [
     "(*MARK:x)a", "(*atomic:(a))", "(*pla:a)b", "(?(R)a|b)", "(?(DEFINE)(?<d>\\d))(?&d)", "(?|(a)|(b))\\1",
     "(?<n>a)(?(n)b|c)", "(?1)(a)", "(a)\\g{-1}", "(?J)(?<n>a)|(?<n>b)", "\\o{101}", "(?n)(a)", "a{,3}", "{",
     "a++b", "a*?b", "(?<=a|bc)d", "[[:^alpha:]]", "\\x{263A}", "(?x) a # a comment", "\\10",
+    # repeatable after all: a call, a group, an assertion group, \\R and \\X, ^ and \\b in a class
+    "(a)(?1)*", "(?R)?", "(?=a)*", "(?i:a)*", "\\R*", "\\X+", "\\Ka*", "[\\b]*", "[$^]+", "(?i)a*",
     # ranges: a "-" first, last, after a range or next to \Q\E is a member; ends compared as code points
     "[%--]", "[---]", "[-a]", "[a-]", "[\\d-]", "[[:alpha:]-]", "[a-z-0]", "[a-z--0]", "[]-a]", "[\\n-a]",
     "[\\b-a]", "[\\x-\\x]", "[\\cA-\\cB]", "[a-\\Q\\E]", "[\\N{U+41}-z-a]", "[A-z]", "[\\x{ff}-\\x{100}]",
@@ -197,7 +212,7 @@ VERSION_DEPENDENT_CLASSES = ["[\\d-\\E]", "[\\w-\\Q\\E]", "[\\d\\E-a]", "[[:alph
 # certain mistake.
 VERSION_DEPENDENT = ["{,3}a", "{ 2}a", "a|{2 }", "(?:{ 2,3})", "a*{,3}", "a{2}{ 3}", *VERSION_DEPENDENT_CLASSES]
 # Invalid PCRE the scanner is not sure of (it names only what it fully understands): left to run time.
-UNCLEAR = ["(?x) ( # a comment (", "\\k<", "\\g{-1}(a)", "^*", "(?(?=a)*)",
+UNCLEAR = ["(?x) ( # a comment (", "\\k<", "\\g{-1}(a)", "(?(?=a)*)",
            "[\\N{U+42}-\\N{U+41}]", "[\\g-a]", "(?<n>a)(?<n>b)(?J)", "(?n)(?|(?<n>a)|(?<m>b))",
            "[\\p{Nonsense}-a]",  # PCRE2 names the unknown property first
            # refused in UTF mode only (see test_a_non_ascii_range_is_out_of_order_only_when_both_readings_say_so)
@@ -551,7 +566,8 @@ def test_group_names_are_caught_as_pcre2_refuses_them(options: str, first: str, 
 @settings(max_examples=600)
 @given(st.sampled_from(["", "", "\\Q\\E", "(?#c)"]),
        st.sampled_from(["", "+", "{2}", "{2,}", "{2,3}", "{3,2}", "{2}?", "{65536}"]),
-       st.lists(st.tuples(st.sampled_from(["a", "[a]", "(", "(?:", "(?<n>", ")", "|", "\\Q\\E", "\\E", "(?#c)"]),
+       st.lists(st.tuples(st.sampled_from(["a", "[a]", "(", "(?:", "(?<n>", ")", "|", "\\Q\\E", "\\E", "(?#c)",
+                                           "^", "$", "\\b", "\\K", "(?i)", "(*SKIP)"]),
                           st.sampled_from(["", "", "+", "{2}", "{2,}", "{0,3}", "{3,2}", "{2}+", "{65535}",
                                            "{1,65536}", "{0065535}", "{70000,2}"]),
                           st.sampled_from(["", "", "*", "?", "+", "{2}", "*?", "?+", "{3,2}", "{,3}", "\\Q\\E*"])),
@@ -560,6 +576,7 @@ def test_group_names_are_caught_as_pcre2_refuses_them(options: str, first: str, 
 def test_quantifiers_with_nothing_to_repeat_are_caught_as_pcre2_refuses_them(prefix: str, leading: str,
                                                                             items: str) -> None:
     """Property, both ways: a quantifier ({n}, {n,}, {n,m}, *, + or ?) at the start (after nothing but an empty
-    \\Q\\E or a comment), after "(", after "|" or after another quantifier (lazy or possessive suffix included) is a
-    mistake exactly when PCRE2 refuses it, in PCRE2's words."""
+    \\Q\\E or a comment), after "(", after "|", after another quantifier (lazy or possessive suffix included) or
+    after an item that matches no character (^, $, \\b, \\K, (?i), a verb) is a mistake exactly when PCRE2 refuses
+    it, in PCRE2's words."""
     _agrees_with_pcre2(prefix + leading + items)

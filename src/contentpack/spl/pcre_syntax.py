@@ -10,7 +10,9 @@ mistakes, whatever the translation does (wording as PCRE2's compile errors):
 * an unclosed ``(`` or an unmatched ``)`` ("missing closing parenthesis", "unmatched closing parenthesis");
 * an unclosed ``[`` class ("missing terminating ] for character class");
 * ``*``, ``+``, ``?`` or ``{n}``/``{n,}``/``{n,m}`` with nothing before it to repeat (at the start, after ``(``,
-  ``|``, a condition, or another quantifier and its lazy/possessive suffix: ``a**``, ``a{2}{3}``, ``a*?+``); a brace
+  ``|``, a condition, another quantifier and its lazy/possessive suffix: ``a**``, ``a{2}{3}``, ``a*?+``, or an
+  item that matches no character: ``^``, ``$``, ``\\b``, ``\\A``, ``\\K``..., an option setting ``(?i)``, a verb
+  ``(*SKIP)``, a callout ``(?C1)``); a brace
   that is no quantifier in every version (``{,3}``, ``{ 2}``: literal text before PCRE2 10.43, a quantifier since)
   is left alone;
 * ``{n,m}`` with n greater than m, or a number over 65,535 in a ``{}`` quantifier ("number too big in {}
@@ -60,6 +62,7 @@ _CALL = re.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+|C\d*)\)")  # recursion, subrou
 # (*UTF), (*LIMIT_MATCH=10), (*SKIP), (*MARK:x), (*:x): self-contained; (*atomic:...), (*pla:...) open a group.
 _VERB = re.compile(r"\(\*[A-Z_0-9]*(?:[:=][^)]*)?\)")
 _ALPHA_ASSERTION = re.compile(r"\(\*[a-z_]+:")
+_ASSERTION_ESCAPES = frozenset("bBAzZGK")
 _QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 _MAX_REPEAT = 65_535  # pcre2pattern, "Repetition": "The numbers must be less than 65536"
 _BRACED = {"<": ">", "{": "}", "'": "'"}
@@ -206,6 +209,8 @@ class _Scan:
                     reset = self.opened[-1]
                     reset.highest, self.groups = max(reset.highest, self.groups), reset.first
                 i, self.nothing = i + 1, True
+            elif ch in "^$":  # assertions: a quantifier after one has nothing to repeat (`^*`)
+                i, self.nothing = i + 1, True
             elif ch in "*+?":
                 if self.nothing:
                     raise _Found("quantifier does not follow a repeatable item", i)
@@ -252,7 +257,8 @@ class _Scan:
             return n if stop < 0 else stop + 2
         if nxt == "E":
             return i + 2
-        self.nothing = False
+        # \b, \B, \A, \z, \Z, \G and \K assert or reset, matching no character: nothing to repeat after them
+        self.nothing = not in_class and nxt in _ASSERTION_ESCAPES
         if nxt == "c":  # \cX: a control character, X any character
             if i + 2 >= n:
                 raise _Found("\\c at end of pattern", i)
@@ -394,9 +400,13 @@ class _Scan:
             self.opened.append(_Open(i))
             self.nothing = condition is not None
             return condition.end() if condition else i + 2
-        item = _VERB.match(pattern, i) or _OPTION_SETTING.match(pattern, i) or _CALL.match(pattern, i)
-        if item:
-            self.nothing = False
+        call = _CALL.match(pattern, i)  # before option settings: (?R) reads as one too
+        if call:  # a recursion or subroutine call repeats; a callout (?C...) is no item
+            self.nothing = call.group().startswith("(?C")
+            return call.end()
+        item = _VERB.match(pattern, i) or _OPTION_SETTING.match(pattern, i)
+        if item:  # a verb or an option setting matches nothing: a quantifier after it has nothing to repeat
+            self.nothing = True
             return item.end()
         reference = _NAME_REFERENCE.match(pattern, i)
         if reference:
