@@ -65,8 +65,7 @@ class Summary:
         the results of each run that said them (a subsearch cut at its maxout: those runs' rows are not all)."""
         lines = []
         for name, messages in self.messages.items():
-            lines += [f"{name}: scheduled runs ({m.message.level}): {m.message.text} {m.tally(self.runs_of(name))}"
-                      for m in messages[:SHOWN_MESSAGES]]
+            lines += [f"{name}: {m.said_by('scheduled runs', self.runs_of(name))}" for m in messages[:SHOWN_MESSAGES]]
             if len(messages) > SHOWN_MESSAGES:
                 lines.append(f"{name}: ... and {len(messages) - SHOWN_MESSAGES} more distinct message(s) of its "
                              "scheduled runs (--format json and summary.json list them all)")

@@ -40,7 +40,6 @@ from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLar
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
-from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -123,19 +122,15 @@ def run_detection_search(engine: Engine, detection: Detection, now: float = REPL
     return engine.search(detection.search, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
 
 
-def _message_warning(what: str, message: JobMessage, tally: str = "") -> str:
-    return f"{what} ({message.level}): {message.text}" + (f" {tally}" if tally else "")
-
-
-def risk_from_search(source: Detection) -> str:
-    """What a ``risk_from`` detection's search is called in the test's messages."""
-    return f"risk_from detection {source.name!r}: search"
+def risk_from_search(source: Detection, what: str = "search") -> str:
+    """What a ``risk_from`` detection's search (or its scheduled runs) is called in the test's messages."""
+    return f"risk_from detection {source.name!r}: {what}"
 
 
 def job_warnings(what: str, results: Results) -> list[str]:
     """A search's job messages as the test's warnings: the rows the checks judged are what Splunk would return,
     and Splunk would say the same beside them."""
-    return [_message_warning(what, message) for message in results.messages]
+    return [message.said_by(what) for message in results.messages]
 
 
 def scheduled_job_warnings(result: SimulationResult, detection: Detection, sources: Sequence[Detection]) -> list[str]:
@@ -145,10 +140,10 @@ def scheduled_job_warnings(result: SimulationResult, detection: Detection, sourc
     detection is the same runs: their messages are told once, as its own."""
     warnings: list[str] = []
     for source in [*(s for s in sources if s.name != detection.name), detection]:
-        what = "scheduled runs" if source is detection else f"risk_from detection {source.name!r}: scheduled runs"
+        what = "scheduled runs" if source is detection else risk_from_search(source, "scheduled runs")
         messages = result.messages_of(source.name)
         total = len(result.runs_of(source.name)) if messages else 0
-        warnings += [_message_warning(what, m.message, m.tally(total)) for m in messages]
+        warnings += [m.said_by(what, total) for m in messages]
     return warnings
 
 

@@ -166,6 +166,10 @@ class RunMessage:
         first = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(self.first_run))
         return f"({self.runs} of {of_runs} runs, first at {first})"
 
+    def said_by(self, what: str, of_runs: int) -> str:
+        """As replay and backtest tell it: ``scheduled runs (warn): [subsearch]: ... (12 of 513 runs, ...)``."""
+        return f"{self.message.said_by(what)} {self.tally(of_runs)}"
+
 
 @dataclass(frozen=True)
 class SimulationResult:

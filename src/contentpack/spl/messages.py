@@ -35,6 +35,10 @@ class JobMessage:
         """As a command-line tool prints it: ``warn: [subsearch]: ...``."""
         return f"{self.level}: {self.text}"
 
+    def said_by(self, what: str) -> str:
+        """As a report tells it beside the search that said it: ``search (warn): [subsearch]: ...``."""
+        return f"{what} ({self.level}): {self.text}"
+
 
 def subsearch_truncated(produced: int, maxout: int) -> JobMessage:
     """The message of a subsearch cut at ``maxout``.
