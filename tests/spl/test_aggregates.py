@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from contentpack.spl.aggregates import LIST_LIMIT, aggregate_label, aggregate_names, get_aggregate
 from contentpack.spl.values import Value
 
+from .spl_support import NOW, event, make_engine, rows
+
 
 def run(name: str, values: Iterable[Value], times: Iterable[float | None] | None = None) -> Value:
     spec = get_aggregate(name)
@@ -86,6 +88,23 @@ def test_count_field_counts_events_with_a_value() -> None:
     spec = get_aggregate("count")
     assert spec is not None and spec.requires_field is False
     assert get_aggregate("dc").requires_field is True  # type: ignore[union-attr]
+
+
+def test_count_field_does_not_count_empty_values() -> None:
+    """count(<value>): "Returns the number of occurrences where the field that you specify contains any value
+    (is not empty)": an empty string is no value, nor a multivalue of empty strings; one non-empty value of a
+    multivalue is. https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/statistical-and-charting-functions"""
+    assert run("count", ["", "a", ("", ""), ("", "b"), None]) == 2
+    assert run("count", [""]) == 0
+
+
+def test_count_field_of_an_empty_field_through_stats_eventstats_and_streamstats() -> None:
+    """The same rule wherever count(<value>) runs: stats, eventstats, streamstats (one aggregate home).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/statistical-and-charting-functions"""
+    engine = make_engine([event(NOW - 1, u="a", d=""), event(NOW - 2, u="a", d="x"), event(NOW - 3, u="a")])
+    assert rows(engine, "* | stats count count(d) as c by u") == [{"u": "a", "count": 3, "c": 1}]
+    assert [r["c"] for r in rows(engine, "* | eventstats count(d) as c | table c")] == [1, 1, 1]
+    assert [r["c"] for r in rows(engine, "* | streamstats count(d) as c | table c")] == [0, 1, 1]
 
 
 def test_sum_and_avg_ignore_non_numeric_values() -> None:

@@ -60,6 +60,17 @@ def test_sort_orders_and_limits() -> None:
     assert [r["v"] for r in rows(engine, "* | sort v desc | table v")][0] == "b"
 
 
+def test_sort_puts_results_missing_the_field_last_in_either_order() -> None:
+    """sort: "Results missing a given field are treated as having the smallest or largest possible value of that
+    field if the order is descending or ascending, respectively": last both ways, and a later key still orders
+    them among themselves (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/sort)."""
+    engine = make_engine([event(NOW - 1, n="1"), event(NOW - 2, v="5", n="2"), event(NOW - 3, n="3"),
+                          event(NOW - 4, v="10", n="4")])
+    assert [r["n"] for r in rows(engine, "* | sort v | table n")] == ["2", "4", "1", "3"]
+    assert [r["n"] for r in rows(engine, "* | sort - v | table n")] == ["4", "2", "1", "3"]
+    assert [r["n"] for r in rows(engine, "* | sort -v, -n | table n")] == ["4", "2", "3", "1"]
+
+
 def test_head_tail() -> None:
     """head/tail default 10; tail returns the last results in reverse order (Search Reference 9.4)."""
     engine = make_engine([event(NOW - i, n=str(i)) for i in range(1, 16)])

@@ -176,14 +176,33 @@ def test_s15_precedence_changes_results() -> None:
     assert [r["c"] for r in rows(engine, "* | where a=1 AND b=1 OR c=1 | table c")] == ["1"]
 
 
-@pytest.mark.assumed
 def test_s16_not_equal_needs_the_field_not_does_not() -> None:
-    """S16: "Searching with the boolean NOT comparison operator is not the same as using the != comparison."
-    https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/search-command/search-command-examples
-    Assumed (page cut): f!=v keeps only events that have f; NOT f=v also keeps events without f."""
+    """S16: "If you search with the != expression, every event that has a value in the field, where that value
+    does not match the value you specify, is returned. Events that do not have a value in the field are not
+    included"; "If you search for a Location that does not exist using the != expression, all of the events that
+    have a Location value are returned"; "If you search with the NOT operator, every event is returned except the
+    events that contain the value you specify. This includes events that do not have a value in the field."
+    Search Manual, "Difference between != and NOT",
+    https://docs.splunk.com/Documentation/Splunk/9.0.9/Search/NOTexpressions"""
     engine = make_engine([event(NOW - 1, f="v"), event(NOW - 2, f="w"), event(NOW - 3, g="1")])
     assert len(rows(engine, "f!=v")) == 1
+    assert len(rows(engine, "f!=nowhere")) == 2
     assert len(rows(engine, "NOT f=v")) == 2
+
+
+@pytest.mark.assumed
+def test_s16_where_comparison_with_null_is_false_and_not_makes_it_true() -> None:
+    """Assumed (the where and eval pages do not say): a comparison or match() with a null operand is false, and
+    NOT of it is true, so `where NOT match(f, ...)` and `where NOT f="x"` keep events without f while `where
+    f!="x"` drops them. This is what Splunk 8.2.2 was observed to do ("if either side is NULL the condition is
+    always false ... NOT does not consider whether a NULL is involved", https://qiita.com/frozencatpisces/items/
+    bb0adbf22712565c15e1). A detection that must not depend on it tests isnull()/coalesce() first, as the pack's
+    own searches do. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/where"""
+    engine = make_engine([event(NOW - 1, f="x"), event(NOW - 2, f="y"), event(NOW - 3, g="1")])
+    assert [r.get("g") for r in rows(engine, '* | where NOT match(f, "x") | table f g')] == [None, "1"]
+    assert len(rows(engine, '* | where NOT f="x"')) == 2
+    assert len(rows(engine, '* | where f!="x"')) == 1
+    assert rows(engine, '* | eval r=if(f="x", "t", "f") | table r') == [{"r": "t"}, {"r": "f"}, {"r": "f"}]
 
 
 def test_s17_json_arrays_are_multivalue_and_spath_paths() -> None:

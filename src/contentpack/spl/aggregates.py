@@ -4,9 +4,9 @@
 group. The engine calls ``add(value, time)`` once per event in pipeline order (newest first, as Splunk
 returns events) and ``result()`` at the end. A multivalue value contributes each of its values.
 
-Calling convention for ``count``: ``count(x)`` counts the events where ``x`` has a value, so ``add(None, t)``
-adds nothing. For a bare ``count`` (``spec.requires_field`` is False) the engine feeds any non-null value
-per event (e.g. ``add(1, t)``).
+Calling convention for ``count``: ``count(x)`` counts the events where ``x`` has a value that is not empty, so
+``add(None, t)`` and ``add("", t)`` add nothing. For a bare ``count`` (``spec.requires_field`` is False) the
+engine feeds any non-empty value per event (e.g. ``add(1, t)``).
 
 Sources (each rule is pinned by a test citing it):
 * https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions —
@@ -59,11 +59,14 @@ def aggregate_label(name: str, field: str | None) -> str:
 # ------------------------------------------------------------------------------------------------ counting
 
 class Count:
+    """``count(x)``: "the number of occurrences where the field that you specify contains any value (is not
+    empty)", so an empty string does not count, nor a multivalue whose every value is empty (documented)."""
+
     def __init__(self) -> None:
         self.count = 0
 
     def add(self, value: Value, time: float | None) -> None:
-        if value is not None and value != ():
+        if any(item != "" for item in mv_values(value)):
             self.count += 1
 
     def result(self) -> Value:
