@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.esapp import builder as builder_module
+from contentpack.esapp.build_rules import conf_problem
 from contentpack.esapp.builder import BuildFailed, BuildReport, build_pack, render_app
 from contentpack.esapp.conf import ConfError, ConfFile, Rendered, Stanza, check_round_trip, read_conf, render
 from contentpack.esapp.dates import BuildDate
@@ -424,7 +425,7 @@ def test_a_refused_conf_is_reported_at_the_file_and_line_the_writer_names(refuse
                                                                           rendered: str) -> None:
     """The .conf writer and reader name the file (and the line read back) apart from what is wrong (``conf.py``):
     they become the position, so the message does not say them twice."""
-    assert builder_module.conf_problem(X_CONF, _refusal(refuse)).render() == rendered
+    assert conf_problem(X_CONF, _refusal(refuse)).render() == rendered
 
 
 def test_a_conf_error_of_another_file_is_reported_whole_at_the_file_built() -> None:
@@ -432,6 +433,6 @@ def test_a_conf_error_of_another_file_is_reported_whole_at_the_file_built() -> N
     keeps its whole sentence (which a file name inside its text does not change)."""
     for refusal in (ConfError("default/x.conf:3: duplicate stanza [s]"),
                     ConfError("duplicate stanza [s]", "default/y.conf", 3)):
-        assert builder_module.conf_problem(X_CONF, refusal).render() == f"default/x.conf: error[BD004]: {refusal}"
-    assert builder_module.conf_problem(X_CONF, ConfError("duplicate stanza [s]", X_CONF, 3)).render() == (
+        assert conf_problem(X_CONF, refusal).render() == f"default/x.conf: error[BD004]: {refusal}"
+    assert conf_problem(X_CONF, ConfError("duplicate stanza [s]", X_CONF, 3)).render() == (
         "default/x.conf:3:1: error[BD004]: duplicate stanza [s]")

@@ -10,11 +10,15 @@ settings then reach other apps' stanzas is what splunk/contentctl issue 476 and 
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from contentpack.cli import main
 from contentpack.esapp import app as appfiles
+from contentpack.esapp import builder
 from contentpack.esapp.builder import BuildFailed, build_pack, render_app
 from contentpack.esapp.conf import ConfFile, Stanza, read_conf
 from contentpack.esapp.dates import BuildDate
@@ -24,6 +28,7 @@ from contentpack.content.validate import validate_pack
 from . import factory
 
 ROOT = Path(__file__).resolve().parents[2]
+VALID_PACK = Path(__file__).parents[1] / "content" / "fixtures" / "valid"
 
 
 def _meta(files: dict[str, bytes]) -> dict[str, dict[str, str]]:
@@ -97,3 +102,55 @@ def test_stanzas_already_read_back_are_used_as_read() -> None:
     problems = exported_default_problems(files, read)
     assert [p.position.path for p in problems] == ["default/macros.conf", "default/savedsearches.conf"]
     assert exported_default_problems(files, {"default/savedsearches.conf": ()}) == []
+
+
+def test_an_unreadable_conf_is_reported_at_the_line_the_reader_names() -> None:
+    """The reader's ``ConfError`` carries the file and line apart from the message (``conf.py``): they become
+    the position, as the build reports a .conf that does not read back, and the message does not repeat them."""
+    meta = b"[]\nexport = system\n"
+    files = {META: meta, "default/macros.conf": b"[x]\ndefinition = y\n[x\n"}
+    (problem,) = exported_default_problems(files)
+    assert problem.render() == ("default/macros.conf:3:1: error[BD004]: cannot be read to check its [default] "
+                                "stanza: malformed stanza header '[x'")
+    files = {META: meta + b"[macros]\nexport = none\n[macros]\n"}
+    (problem,) = exported_default_problems(files)
+    assert problem.render() == ("metadata/default.meta:5:1: error[BD004]: cannot be read to check exported "
+                                "[default] stanzas: duplicate stanza [macros]")
+
+
+def test_an_unreadable_conf_without_a_line_is_reported_at_the_file() -> None:
+    """A carriage return (refused for the whole file) and bytes that are not UTF-8 name no line."""
+    meta = b"[]\nexport = system\n"
+    problems = exported_default_problems({META: meta, "default/a.conf": b"[x]\r\nk = 1\r\n",
+                                          "default/b.conf": b"[x]\nk = \xff\n"})
+    assert [p.render() for p in problems] == [
+        "default/a.conf: error[BD004]: cannot be read to check its [default] stanza: contains a carriage return",
+        "default/b.conf: error[BD004]: cannot be read to check its [default] stanza: 'utf-8' codec can't decode "
+        "byte 0xff in position 8: invalid start byte"]
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_the_build_command_prints_the_line(form: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``contentpack build`` prints the problem at file:line, in text on stderr and in the JSON document's
+    ``line`` and ``col``. The build hands the check every .conf it has already read back, so to reach the
+    reader's error here the app's default.meta is replaced by one that does not read."""
+    monkeypatch.setenv("CONTENTPACK_CACHE", "off")
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID_PACK, pack)
+    broken = b"[]\nexport = system\n[savedsearches/default\n"
+    monkeypatch.setattr(builder, "exported_default_problems",
+                        lambda files, read: exported_default_problems({**files, META: broken}))
+    for key, value in factory.ENV.items():
+        monkeypatch.setenv(key, value)
+    status = main(["build", "--root", str(pack), "--output", str(tmp_path / "dist"), "--format", form])
+    out, err = capsys.readouterr()
+    assert status == 1 and not (tmp_path / "dist").exists()
+    message = "cannot be read to check exported [default] stanzas: malformed stanza header '[savedsearches/default'"
+    if form == "text":
+        assert f"metadata/default.meta:3:1: error[BD004]: {message}\n" in err
+    else:
+        document = json.loads(out)
+        assert document["ok"] is False
+        assert {"path": "metadata/default.meta", "line": 3, "col": 1, "severity": "error", "rule": "BD004",
+                "message": message} in document["diagnostics"]

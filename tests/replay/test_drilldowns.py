@@ -12,6 +12,7 @@ from contentpack.content.model import Drilldown, Pack
 from contentpack.replay import build_engine, replay_pack, risk_events, run_detection_search
 from contentpack.replay.drilldowns import DrilldownOffsetError, command_sequence, fill_drilldown, run_drilldown
 from contentpack.replay.drilldowns import drilldown_checks
+from contentpack.replay.report import render_table, report_json
 from contentpack.simulate.tokens import fill_tokens, unfilled_tokens
 from contentpack.spl import SplUnsupportedError
 
@@ -134,7 +135,7 @@ def test_hostile_display_name_leaves_the_packs_drilldowns_unaffected(real_pack: 
     rows = run_detection_search(engine, detection, now).rows
     assert len(rows) == 1 and rows[0]["appDisplayName"] == HOSTILE
     engine.register_risk_index(risk_events(real_pack.app, detection, rows, now))
-    checks = drilldown_checks(engine, detection, rows, now)
+    checks = drilldown_checks(engine, detection, rows, now).checks
     assert len(checks) == len(detection.drilldown_searches) >= 2
     assert all(c.ok for c in checks), checks
     for drilldown in detection.drilldown_searches:
@@ -159,5 +160,42 @@ def test_a_drilldown_keyed_on_the_display_name_is_injectable(real_pack: Pack, tm
     with pytest.raises(SplUnsupportedError) as refused:
         run_drilldown(engine, filled, now)
     assert refused.value.command == "outputlookup"
-    [check] = drilldown_checks(engine, replace(detection, drilldown_searches=(bad,)), rows, now)
+    [check] = drilldown_checks(engine, replace(detection, drilldown_searches=(bad,)), rows, now).checks
     assert not check.ok and check.detail == "row 0: a token value changed the search's commands"
+
+
+def test_a_drilldown_searchs_job_messages_are_warnings_named_after_the_drilldown(tmp_path: Path) -> None:
+    """A drilldown search is a job like the detection's: Splunk cuts its subsearch at maxout 10,000 (Search
+    Manual, "About subsearches"; limits.conf [subsearch] maxout) and tells the analyst who opens it so
+    ("[subsearch]: Subsearch produced N results, truncating to maxout 10000.", wording ``assumed``). The test
+    passes with a warning named after the drilldown as its YAML names it (tokens unfilled), said once however
+    many rows it was opened from, in the table and the JSON; the detection's own search said nothing."""
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004),
+                                                 f.sign_in("b@contoso.example", 65004, minute=5)])
+    cut = Drilldown('Declines by "$user$" but nobody\'s',
+                    '%original_detection_search% | search user="$user$" NOT [| makeresults count=10001 '
+                    '| eval user="nobody" | fields user]', "$info_min_time$", "$info_max_time$")
+    detection = f.detection(tests=[f.unit_test(data, expected=2)], drilldowns=(cut, f.RISK_DRILLDOWN))
+    report = replay_pack(f.pack(tmp_path, detection), all_time=True)
+    [outcome] = report.outcomes
+    warning = ("drilldown 'Declines by \"$user$\" but nobody\\'s' (warn): [subsearch]: Subsearch produced 10001 "
+               "results, truncating to maxout 10000.")
+    assert outcome.ok and outcome.warnings == (warning,)
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["2 row(s) drilled down"]
+    assert f"Test Declined / True Positive Test: warning: {warning}" in render_table(report)
+    assert report_json(report)["tests"][0]["warnings"] == [warning]
+
+
+def test_a_drilldown_that_fails_still_tells_its_job_messages(real_pack: Pack, tmp_path: Path) -> None:
+    """The check and the warning are apart: a drilldown whose search is cut and returns nothing fails its
+    check, and its job's message is a warning all the same (Splunk shows both to the analyst)."""
+    detection = next(d for d in real_pack.detections if d.name == DECLINED)
+    empty = Drilldown("Nothing for $user$", '| makeresults | search user="$user$" '
+                      'NOT [| makeresults count=10001 | eval user="x" | fields user]', None, None)
+    engine = _hostile_engine(real_pack, tmp_path)
+    now = engine.newest_time() + 1
+    rows = run_detection_search(engine, detection, now).rows
+    outcome = drilldown_checks(engine, replace(detection, drilldown_searches=(empty,)), rows, now)
+    assert [(c.ok, c.detail) for c in outcome.checks] == [(False, "row 0: the drilldown returns nothing")]
+    assert outcome.warnings == ("drilldown 'Nothing for $user$' (warn): [subsearch]: Subsearch produced 10001 "
+                                "results, truncating to maxout 10000.",)

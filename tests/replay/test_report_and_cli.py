@@ -57,15 +57,20 @@ def test_a_subsearch_cut_in_the_detection_search_is_a_warning_of_its_test(tmp_pa
         "errorCode=65004 ", 'errorCode=65004 NOT [| makeresults count=10001 | eval user="nobody" | fields user] ', 1)
     tests = [f.unit_test(data, expected=1), f.unit_test(data, name="Own Risk", risk_from=["Test Declined"])]
     report = replay_pack(f.pack(tmp_path, f.detection(search=search, tests=tests)), all_time=True)
-    warning = "search (warn): [subsearch]: Subsearch produced 10001 results, truncating to maxout 10000."
+    cut = "[subsearch]: Subsearch produced 10001 results, truncating to maxout 10000."
+    warning = f"search (warn): {cut}"
+    # the drilldown built on the detection's search is cut as well when the analyst opens it
+    drilldown = f"""drilldown 'View the detection results for - "$user$" and "$appId$"' (warn): {cut}"""
     outcome, with_risk = report.outcomes
-    assert outcome.ok and outcome.result_count == 1 and outcome.warnings == (warning,)
+    assert outcome.ok and outcome.result_count == 1 and outcome.warnings == (warning, drilldown)
     # a risk_from detection's search is the test's too: its cut is named after it
-    assert with_risk.ok and with_risk.warnings == (f"risk_from detection 'Test Declined': {warning}", warning)
+    assert with_risk.ok and with_risk.warnings == (f"risk_from detection 'Test Declined': {warning}", warning,
+                                                   drilldown)
     text = render_table(report)
     assert f"Test Declined / True Positive Test: warning: {warning}" in text and "pass (warn)" in text
+    assert f"Test Declined / True Positive Test: warning: {drilldown}" in text
     assert summary(report).endswith(", all-time, 2 with warnings)")
-    assert report_json(report)["tests"][0]["warnings"] == [warning]
+    assert report_json(report)["tests"][0]["warnings"] == [warning, drilldown]
 
 
 @pytest.fixture

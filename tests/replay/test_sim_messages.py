@@ -95,15 +95,17 @@ def test_scheduled_runs_messages_are_warnings_of_the_test(tmp_path: Path, maxout
     own, with_self, with_cut = report.outcomes
     runs = own.scheduled.runs if own.scheduled is not None else 0
     scheduled = f"scheduled runs (warn): {cut} (1 of {runs} runs, first at 2026-10-13T13:00Z)"
-    assert own.ok and own.warnings == (f"search (warn): {cut}", scheduled)
+    # the drilldown on the original search is cut too, opened from either row: said once
+    drilldown = f"""drilldown 'View the detection results for - "$user$" and "$appId$"' (warn): {cut}"""
+    assert own.ok and own.warnings == (f"search (warn): {cut}", drilldown, scheduled)
     assert with_self.warnings == (f"risk_from detection 'Test Declined': search (warn): {cut}",
-                                  f"search (warn): {cut}", scheduled)
+                                  f"search (warn): {cut}", drilldown, scheduled)
     assert with_cut.ok and with_cut.warnings == (f"risk_from detection 'Test Declined': search (warn): {cut}",
                                                  f"risk_from detection 'Test Declined': {scheduled}")
     text = render_table(report)
     assert f"Test Declined / True Positive Test: warning: {scheduled}" in text
     assert summary(report).endswith(", scheduled, 3 with warnings)")
-    assert report_json(report)["tests"][0]["warnings"] == [f"search (warn): {cut}", scheduled]
+    assert report_json(report)["tests"][0]["warnings"] == [f"search (warn): {cut}", drilldown, scheduled]
     json.dumps(report_json(report))
 
 

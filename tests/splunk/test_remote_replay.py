@@ -230,8 +230,9 @@ def test_splunks_job_messages_are_the_tests_warnings_worded_as_locally(
         tmp_path: Path) -> None:
     """A user's detection whose subsearch Splunk cuts at its maxout (Search Manual, "About subsearches"; the
     double's engine, maxout lowered to 1, lists it as Splunk does: {"type": "WARN", "text": ...} beside the
-    results): each test of it, and each Correlation test reading its risk (``risk_from``), gets the warning the
-    local replay gives for the same pack -- the same words, from the same helper -- and still passes."""
+    results): each test of it, and each Correlation test reading its risk (``risk_from``), gets the warnings the
+    local replay gives for the same pack -- the same words, from the same helper; the drilldown built on the
+    cut search is cut on Splunk too and named after the drilldown -- and still passes."""
     monkeypatch.setattr(search_command, "SUBSEARCH_MAXOUT", 1)
     root = pack_with_cut_subsearch(tmp_path)
     token_env(monkeypatch, double)
@@ -248,7 +249,12 @@ def test_splunks_job_messages_are_the_tests_warnings_worded_as_locally(
     local = replay_pack(checked.pack, chosen, all_time=True)
     assert got == {(o.detection, o.test): list(o.warnings) for o in local.outcomes}
     warning = f"search (warn): {CUT_MESSAGE}"
-    assert all(warnings == [warning] for (name, _), warnings in got.items() if name == DECLINED)
+    # the drilldown built on the detection's search is cut too when opened: named as the YAML names it
+    drilldown = f"""drilldown 'View the detection results for - "$user$" and "$app_id$"' (warn): {CUT_MESSAGE}"""
+    # (drilldowns are opened from results: a test that finds none runs none)
+    declined = [t for t in json.loads(run.out)["tests"] if t["detection"] == DECLINED]
+    assert {t["result_count"] > 0 for t in declined} == {True, False}
+    assert all(t["warnings"] == ([warning, drilldown] if t["result_count"] else [warning]) for t in declined)
     reading = [w for (name, _), w in got.items() if name == CORRELATION and w]
     assert reading and all(w == [f"risk_from detection {DECLINED!r}: {warning}"] for w in reading)
     text = cli(capsys, [a for a in args if a not in ("--format", "json")])

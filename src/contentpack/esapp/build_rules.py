@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.esapp.conf import ConfError
 
 UNEXPLAINED = "BD000"  # the validator refused the pack without a finding (a bug): a failure is never silent
 OUTPUT_FOLDER = "BD001"  # the output folder may not be replaced
@@ -36,6 +37,17 @@ DATE_ENV = "SOURCE_DATE_EPOCH"
 def build_error(where: Position | str, rule: str, message: str) -> Diagnostic:
     """One of the build's problems; ``where`` a position, or a path for a problem about a whole file."""
     return error(where if isinstance(where, Position) else Position(where), rule, message)
+
+
+def conf_problem(filename: str, exc: ConfError, lead: str = "") -> Diagnostic:
+    """A refused or unreadable .conf of the app (BD004), at that file, and at the line the reader names when it
+    read one; the message is ``lead`` (what the build was doing with the file) and what is wrong without the
+    place, so the diagnostic does not say the place twice. An error about no file, or another one, keeps its
+    whole sentence and is reported at ``filename``."""
+    if exc.file != filename:
+        return build_error(filename, CONF_FILE, lead + str(exc))
+    where = filename if exc.line is None else Position(filename, exc.line, 1)
+    return build_error(where, CONF_FILE, lead + exc.message)
 
 
 def shown_path(path: Path | str, root: Path) -> str:

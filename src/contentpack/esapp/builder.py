@@ -19,7 +19,7 @@ from contentpack.attack import DATA_FILE, AttackCatalog, AttackDataError, licenc
 from contentpack.attack import load as load_attack
 from contentpack.esapp import app as appfiles
 from contentpack.esapp import build_rules as rules
-from contentpack.esapp.build_rules import build_error, shown_path
+from contentpack.esapp.build_rules import build_error, conf_problem, shown_path
 from contentpack.esapp.conf import ConfError, ConfFile, Stanza, check_round_trip, encode_value, render
 from contentpack.esapp.dates import BuildDate, BuildDateError, build_date
 from contentpack.esapp.docs import detection_page, index_page, page_name
@@ -32,7 +32,7 @@ from contentpack.esapp.package import PackageError, tarball_bytes, write_tree
 from contentpack.esapp.savedsearches import savedsearches_conf, shared_table
 from contentpack.esapp.stories import analyticstories_conf
 from contentpack.esapp.transforms import shipped_lookups, transforms_conf
-from contentpack.content.diagnostics import Diagnostic, Position
+from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.model import Detection, Pack
 
 
@@ -85,15 +85,6 @@ def detection_text_problems(detection: Detection) -> list[Diagnostic]:
                                         f"name contains {ch!r}, which cannot appear in a savedsearches.conf "
                                         "stanza name"))
     return problems
-
-
-def conf_problem(filename: str, exc: ConfError) -> Diagnostic:
-    """A refused .conf of the app (BD004), at that file, and at the line the reader names when it read one
-    back; the message is what is wrong without the place, so the diagnostic does not say the place twice."""
-    if exc.file != filename:
-        return build_error(filename, rules.CONF_FILE, str(exc))
-    where = filename if exc.line is None else Position(filename, exc.line, 1)
-    return build_error(where, rules.CONF_FILE, exc.message)
 
 
 def _conf_bytes(conf: ConfFile, filename: str, problems: list[Diagnostic],

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from contentpack.content.diagnostics import Diagnostic
-from contentpack.esapp.build_rules import CONF_FILE, build_error
+from contentpack.esapp.build_rules import CONF_FILE, build_error, conf_problem
 from contentpack.esapp.conf import ConfError, Stanza, read_conf
 
 META = "metadata/default.meta"
@@ -41,9 +41,18 @@ def _stanzas(files: Mapping[str, bytes], read: Mapping[str, Sequence[Stanza]], p
     return read_conf(files.get(path, b"").decode("utf-8"), path).stanzas
 
 
+def _unreadable(path: str, exc: ConfError | UnicodeDecodeError, lead: str) -> Diagnostic:
+    """A file the check cannot read (BD004): at the line the reader names (``ConfError.line``) when it names
+    one, else at the file, as the build reports a .conf that does not read back."""
+    if isinstance(exc, ConfError):
+        return conf_problem(path, exc, lead)
+    return build_error(path, CONF_FILE, f"{lead}{exc}")
+
+
 def exported_default_problems(files: Mapping[str, bytes],
                               read: Mapping[str, Sequence[Stanza]] | None = None) -> list[Diagnostic]:
-    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``, each at its file (BD004).
+    """Problems (empty when safe) for an app given as ``{path in the app: bytes}``, each at its file, and at the
+    line of an unreadable one when the reader names it (BD004).
 
     ``read``: stanzas already read back from some of those files by the same reader (the build's round-trip
     check reads every .conf it writes), so a big savedsearches.conf is not read twice.
@@ -53,7 +62,7 @@ def exported_default_problems(files: Mapping[str, bytes],
     try:
         meta = {s.name: dict(s.entries) for s in _stanzas(files, read, META)}
     except (ConfError, UnicodeDecodeError) as exc:
-        return [build_error(META, CONF_FILE, f"cannot be read to check exported [default] stanzas: {exc}")]
+        return [_unreadable(META, exc, "cannot be read to check exported [default] stanzas: ")]
     for path in sorted(files):
         if not (path.startswith("default/") and path.endswith(".conf") and path.count("/") == 1):
             continue
@@ -61,7 +70,7 @@ def exported_default_problems(files: Mapping[str, bytes],
         try:
             stanzas = _stanzas(files, read, path)
         except (ConfError, UnicodeDecodeError) as exc:
-            problems.append(build_error(path, CONF_FILE, f"cannot be read to check its [default] stanza: {exc}"))
+            problems.append(_unreadable(path, exc, "cannot be read to check its [default] stanza: "))
             continue
         for stanza in stanzas:
             if stanza.name != "default" or not stanza.entries:

@@ -7,6 +7,9 @@
   present and not ``null`` in every result; every threat-object field non-null in at least one result. It is
   checked whenever the test expects results (``expected_results`` unset or > 0); a must-miss test cannot
   meet ``resultCount > 0`` by design, which is why contentctl has no negative tests and we do.
+
+Beside the checks, a test's warnings: the job messages of the searches it ran (``job_warnings``), which do not
+fail it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import Detection, UnitTest
+from contentpack.spl import Results
 from contentpack.spl.values import Value, mv_values, to_str
 
 Row = Mapping[str, Value]
@@ -26,6 +30,12 @@ class CheckResult:
     name: str
     ok: bool
     detail: str = ""
+
+
+def job_warnings(what: str, results: Results) -> list[str]:
+    """A search's job messages as the test's warnings: the rows the checks judged are what Splunk would return,
+    and Splunk would say the same beside them."""
+    return [message.said_by(what) for message in results.messages]
 
 
 def _is_null(value: Value) -> bool:

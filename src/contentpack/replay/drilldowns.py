@@ -21,6 +21,10 @@ comes from the engine's own pipeline splitter and search tokenizer (``contentpac
 escapes and brackets are read exactly as the engine reads them when it runs the drilldown; the full parser
 is not used because it refuses the very commands an injection adds. It is a coarse detector: it does not
 catch a value that only widens a filter (``x" OR user="*``).
+
+A drilldown search is a search job like any other: Splunk shows its messages (a subsearch cut at its maxout)
+to the analyst who opens it, so they are the test's warnings, named after the drilldown as the detection's
+YAML names it (``drilldown_search``), each distinct one once per drilldown however many rows said it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
-from contentpack.replay.checks import CheckResult
+from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
@@ -73,6 +77,21 @@ class FilledDrilldown:
     uses_original_search: bool
     unfilled: tuple[str, ...]  # tokens the row had no value for (left as written)
     injected: bool  # a token value changed the search's command structure
+
+
+@dataclass(frozen=True)
+class DrilldownOutcome:
+    """The drilldown checks of one test, one per drilldown, and the warnings of the drilldown searches' job
+    messages."""
+
+    checks: tuple[CheckResult, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def drilldown_search(drilldown: Drilldown) -> str:
+    """What a drilldown's search is called in the test's messages: its name as the detection's YAML gives it
+    (tokens unfilled: one name for every row it is opened from)."""
+    return f"drilldown {drilldown.name!r}"
 
 
 def _notable_fields(row: Mapping[str, Value], window: Window) -> dict[str, Value]:
@@ -158,13 +177,15 @@ def returns_result(results: Results, row: Mapping[str, Value]) -> bool:
 
 
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],
-                     now: float, window: Window = ALL_TIME) -> list[CheckResult]:
+                     now: float, window: Window = ALL_TIME) -> DrilldownOutcome:
     """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
     the author wrote, fill every token, and lead back to its result: a drilldown on the original search must
-    return that very row, any other drilldown at least one row."""
+    return that very row, any other drilldown at least one row. What the searches' jobs said are warnings."""
     out: list[CheckResult] = []
+    warnings: list[str] = []
     for index, drilldown in enumerate(detection.drilldown_searches):
         problems: list[str] = []
+        said: dict[str, None] = {}  # this drilldown's distinct job messages, in the order first said
         for row_number, row in enumerate(rows[:DRILLDOWN_ROWS]):
             try:
                 filled = fill_drilldown(detection, drilldown, row, window, result_time(row, now))
@@ -183,10 +204,12 @@ def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapp
             except SplError as exc:
                 problems.append(f"{label}: {exc}")
                 continue
+            said.update(dict.fromkeys(job_warnings(drilldown_search(drilldown), results)))
             if filled.uses_original_search and not returns_result(results, row):
                 problems.append(f"{label}: the drilldown does not return the result it was opened from")
             elif not filled.uses_original_search and not results.rows:
                 problems.append(f"{label}: the drilldown returns nothing")
         detail = "; ".join(problems[:3]) or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
         out.append(CheckResult(f"drilldown[{index}]", not problems, detail))
-    return out
+        warnings += said
+    return DrilldownOutcome(tuple(out), tuple(warnings))

@@ -33,6 +33,7 @@ from contentpack.replay.checks import (
     contentctl_pass_rule,
     expected_results_check,
     expected_rows_checks,
+    job_warnings,
 )
 from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
@@ -47,7 +48,7 @@ RULE_RISK_FROM = "RP004"
 RULE_SCHEDULE = "RP005"
 RULE_PERIOD = "RP006"
 
-__all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "job_warnings", "replay_pack", "risk_from_search",
+__all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "risk_from_search",
            "run_detection_search", "select_detections"]
 
 
@@ -67,8 +68,8 @@ class DetectionTestOutcome:
     now: float = REPLAY_NOW  # the "now" the test ran at
     scheduled: ScheduledOutcome | None = None  # None in --all-time mode or when the test could not run
     # visible gaps that do not fail the test: the searches' job messages (a subsearch cut at its maxout, as
-    # Splunk would say it), the simulated runs' (each distinct one with how many runs said it) and the
-    # scheduled run's gaps (see replay.scheduled)
+    # Splunk would say it; the drilldown searches' too, named after each drilldown), the simulated runs' (each
+    # distinct one with how many runs said it) and the scheduled run's gaps (see replay.scheduled)
     warnings: tuple[str, ...] = ()
 
     @property
@@ -125,12 +126,6 @@ def run_detection_search(engine: Engine, detection: Detection, now: float = REPL
 def risk_from_search(source: Detection, what: str = "search") -> str:
     """What a ``risk_from`` detection's search (or its scheduled runs) is called in the test's messages."""
     return f"risk_from detection {source.name!r}: {what}"
-
-
-def job_warnings(what: str, results: Results) -> list[str]:
-    """A search's job messages as the test's warnings: the rows the checks judged are what Splunk would return,
-    and Splunk would say the same beside them."""
-    return [message.said_by(what) for message in results.messages]
 
 
 def scheduled_job_warnings(result: SimulationResult, detection: Detection, sources: Sequence[Detection]) -> list[str]:
@@ -270,10 +265,13 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
     engine.register_risk_index(own_risk)
     checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
               + contentctl_pass_rule(detection, test, rows))
+    warnings = [*risk_warnings, *job_warnings("search", results)]
     if rows:
-        checks += drilldown_checks(engine, detection, rows, now)
+        drilled = drilldown_checks(engine, detection, rows, now)
+        checks += drilled.checks
+        warnings += drilled.warnings
     checks += scheduled_results
-    warnings = [*risk_warnings, *job_warnings("search", results), *scheduled_messages]
+    warnings += scheduled_messages
     if scheduled is not None:
         warnings += scheduled_warnings(test, len(rows), scheduled)
     return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,

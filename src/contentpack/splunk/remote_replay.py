@@ -8,8 +8,8 @@ Per test, as ``contentctl test`` does on a test server, but over splunkd's REST 
 2. once every event is searchable, the detection's search runs as a oneshot job over the data's time range
    (first event to "now"), at the same "now" as the local replay (one second after the newest event);
 3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows, and the
-   job messages Splunk gave beside them become the test's warnings, worded as the local replay's
-   (``replay.runner.job_warnings``);
+   job messages Splunk gave beside them (and beside each drilldown search's) become the test's warnings,
+   worded as the local replay's (``replay.checks.job_warnings``);
 4. the events (and risk events) of the test are deleted with ``| delete``.
 
 These are the all-time checks, contentctl's way; the local replay's simulation of ES's schedule is not run on
@@ -40,14 +40,19 @@ from typing import Any
 
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.replay.attack_data import AttackDataStore, DataFile
-from contentpack.replay.checks import CheckResult, contentctl_pass_rule, expected_results_check, expected_rows_checks
-from contentpack.replay.drilldowns import drilldown_checks
+from contentpack.replay.checks import (
+    CheckResult,
+    contentctl_pass_rule,
+    expected_results_check,
+    expected_rows_checks,
+    job_warnings,
+)
+from contentpack.replay.drilldowns import DrilldownOutcome, drilldown_checks
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.risk import risk_events
 from contentpack.replay.runner import (
     DetectionTestOutcome,
     ReplayReport,
-    job_warnings,
     risk_from_search,
     run_detection_search,
 )
@@ -301,7 +306,9 @@ class RemoteReplay:
             checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
                       + contentctl_pass_rule(detection, test, rows))
             if rows:
-                checks += self._drilldown_checks(detection, rows, now, window)
+                drilled = self._drilldown_checks(detection, rows, now, window)
+                checks += drilled.checks
+                warnings += drilled.warnings
             if self.options.compare:
                 checks.append(self._compare(detection, test, data.files, rows, now))
         finally:
@@ -310,14 +317,15 @@ class RemoteReplay:
                        warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
     def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
-                          window: tuple[float, float]) -> list[CheckResult]:
-        """The local replay's drilldown checks, run on Splunk. Without a risk index the drilldowns that read the
-        Risk data model have nothing to read: they are reported as not run (and the run says so), not failed."""
+                          window: tuple[float, float]) -> DrilldownOutcome:
+        """The local replay's drilldown checks, run on Splunk, with the warnings of Splunk's job messages. Without
+        a risk index the drilldowns that read the Risk data model have nothing to read: they are reported as not
+        run (and the run says so), not failed."""
         if self.options.risk_index is not None:
             return drilldown_checks(self.searcher, detection, rows, now, window)
         runnable = tuple(d for d in detection.drilldown_searches if not reads_risk(d.search))
-        checks = iter(drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now,
-                                       window))
+        ran = drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now, window)
+        checks = iter(ran.checks)
         out = []
         for index, drilldown in enumerate(detection.drilldown_searches):
             if reads_risk(drilldown.search):
@@ -326,7 +334,7 @@ class RemoteReplay:
                                        "model and no --risk-index was given"))
             else:
                 out.append(replace(next(checks), name=f"drilldown[{index}]"))
-        return out
+        return DrilldownOutcome(tuple(out), ran.warnings)
 
     def _compare(self, detection: Detection, test: UnitTest, files: list[DataFile], rows: list[dict[str, Value]],
                  now: float) -> CheckResult:

@@ -54,6 +54,7 @@ def all_rules() -> tuple[Rule, ...]:
     """Every rule, in id order (imported here so a rule module cannot be forgotten)."""
     from contentpack.content.rules import (
         conf_safe,
+        custom_commands,
         dates,
         expansion,
         lifecycle,
@@ -77,6 +78,7 @@ def all_rules() -> tuple[Rule, ...]:
         *tokens.RULES,
         *unit_tests.RULES,
         *spl_checks.RULES,
+        *custom_commands.RULES,
         *conf_safe.RULES,
         *expansion.RULES,
         *scheduled.RULES,
