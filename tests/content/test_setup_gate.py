@@ -201,6 +201,22 @@ def test_the_header_is_the_one_the_engine_reads(pack: Path, validate: Validate) 
     assert result.pack.lookups[0].fields_list == engine_table.fields == ("app\nDisplayName", "known")
 
 
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ('appDisplayName,known\nContoso,true\n"Fabrikam,true\nNorthwind,true\n', 3,
+     "a quoted value is not closed before the end of the file"),
+    ('appDisplayName,known\nContoso,true\n"Fabrikam" Portal,true\n', 3, "',' expected after '\"'"),
+])
+def test_a_csv_quote_the_reader_cannot_close_is_cp014_at_its_record(pack: Path, validate: Validate, text: str,
+                                                                   line: int, message: str) -> None:
+    """A quoted value never closed took every later line as its text (the table lost its later rows, and
+    validate said the pack was valid); text after a closing quote was glued to the value. Refused (assumed:
+    Splunk documents neither), at the line where the record starts."""
+    (pack / CSV).write_text(text, encoding="utf-8")
+    diagnostic = only(validate(pack), "CP014")
+    assert at(diagnostic) == (CSV, line, 1)
+    assert diagnostic.message == f"lookup CSV: {message}"
+
+
 # --------------------------------------------------------------------------------- all at once, and the CLI
 
 

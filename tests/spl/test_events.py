@@ -38,6 +38,15 @@ def test_parse_timestamp_handles_azure_seven_digit_fractions() -> None:
     assert parse_timestamp("not a time") is None
 
 
+@pytest.mark.assumed
+def test_only_ascii_digits_are_an_epoch_timestamp() -> None:
+    """Python's float() reads "1_700_000_000" and full-width digits as 1700000000.0; an epoch time is written
+    in ASCII digits (assumed: Splunk documents %s as epoch seconds, not how it spells them)."""
+    assert parse_timestamp("1700000000") == parse_timestamp(" 1.7e9 ") == 1700000000.0
+    assert parse_timestamp("1_700_000_000") is None
+    assert parse_timestamp("\uff11\uff17\uff10\uff10\uff10\uff10\uff10\uff10\uff10\uff10") is None
+
+
 def test_read_events_on_the_real_samples() -> None:
     events = list(read_events(SAMPLE_LOGS, sourcetype="azure:monitor:aad", source="Azure AD"))
     assert len(events) == 16

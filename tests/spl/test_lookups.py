@@ -228,3 +228,11 @@ def test_a_long_cell_loads_whatever_the_processs_csv_limit_and_records_read_as_b
     assert rows(engine, "| inputlookup x") == [{"k": "a"}, {"k": "b", "v": "2"}, {"k": "x" * 140_000, "v": "3"}]
     with pytest.raises(SplError, match=r"empty\.csv: lookup 'y': line 1: no header row"):
         engine.register_lookup("y", _csv(tmp_path, "\nk,v\n", "empty.csv"))
+
+
+@pytest.mark.assumed
+def test_a_quoted_value_never_closed_is_refused_not_read_to_the_end_of_the_file(tmp_path: Path) -> None:
+    """Python's csv reader, unless strict, reads an unclosed quote to the end of the file: the table had one row
+    holding the rest of the file as text. Splunk documents no such case, so the engine refuses it (assumed)."""
+    with pytest.raises(SplError, match=r"t\.csv: lookup 'x': line 3: a quoted value is not closed"):
+        make_engine([]).register_lookup("x", _csv(tmp_path, 'k,v\na,1\n"b,2\nc,3\n'))

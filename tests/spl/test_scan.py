@@ -3,14 +3,17 @@ in-memory path."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contentpack.datagen.scale import generate_lines
 from contentpack.spl import Engine, SplError, parallel
-from contentpack.spl.scan import FileSource, byte_ranges, flatten_needed, path_plan, scan_file
+from contentpack.spl.scan import FileSource, byte_ranges, decode_fields, flatten_needed, path_plan, scan_file
 from contentpack.spl.events import flatten_json
 
 from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
@@ -108,6 +111,40 @@ def test_partial_flatten_equals_the_full_flatten_restricted() -> None:
         needed = frozenset(wanted)
         assert flatten_needed(document, path_plan(needed)) == {
             k: v for k, v in full.items() if k in needed}
+
+
+def test_a_key_holding_a_dot_gives_its_field_on_the_lazy_path_too(tmp_path: Path) -> None:
+    """``{"@odata.type": ...}`` (Microsoft Graph's type key) is the field ``@odata.type``, as ``{"a": {"b.c": 1}}``
+    is ``a.b.c``: the path walk looked for key ``type`` inside key ``@odata`` and the lazy scan (and backtest,
+    which decodes the same way) gave no such field while the in-memory path had it."""
+    path = tmp_path / "dotted.jsonl"
+    path.write_text('{"time": "2026-01-01T00:00:00Z", "@odata.type": "#user", "a": {"b.c": "x"}, "d": {"e": "y"}}\n')
+    answers = []
+    for lazy in (False, True):
+        engine = Engine()
+        engine.register_events(path, sourcetype="s", lazy=lazy)
+        answers.append(engine.search('* | table "@odata.type" a.b.c d.e', now=NOW).rows)
+    assert answers[1] == answers[0] == [{"@odata.type": "#user", "a.b.c": "x", "d.e": "y"}]
+
+
+# keys a path walk cannot tell from nesting (".", "{", "}", the empty key) beside plain ones
+_KEYS = st.sampled_from(["a", "b", "a.b", "b.c", "", ".", "a{}", "{", "}", "{}", "x"])
+_JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["s", "1.50"])),
+                     lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                             st.dictionaries(_KEYS, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=st.one_of(st.dictionaries(_KEYS, _JSON, max_size=4), st.lists(_JSON, max_size=3)),
+       extra=st.sets(st.sampled_from(["a.b", "a.b.c", "a{}.b", "b", ".b", "a.", "{}.a", "a{}{}", "b.c"])))
+def test_decoding_needed_fields_equals_the_full_flatten_restricted(document: object, extra: set[str]) -> None:
+    """Whatever the keys, the needed fields of an event are those of the full flatten (the in-memory path's):
+    a name the walk cannot reach (``a.``, from an empty key) once got the value of ``a``."""
+    full = flatten_json(document)
+    needed = frozenset(full) | extra
+    data = json.dumps(document).encode()
+    for wanted in (needed, frozenset(list(needed)[::2])):
+        assert decode_fields(data, path_plan(wanted)) == {k: v for k, v in full.items() if k in wanted}
 
 
 def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:

@@ -140,10 +140,13 @@ def parse_timestamp(text: str) -> float | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            pass
+        # Python's float() also reads digit groups ("1_700_000_000") and other scripts' digits, which no
+        # epoch timestamp is written with: such text is no time (the event keeps its fallback time)
+        if text.isascii() and "_" not in text:
+            try:
+                return float(text)
+            except ValueError:
+                pass
         moment_or_none = _lenient_iso(text)
         if moment_or_none is None:
             return None

@@ -153,15 +153,25 @@ def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
     Python's, not Splunk's, and it is one setting for the whole process (backtest's CSV inputs raise it too),
     so a long cell loaded or failed depending on what the process had read before. A field cannot be longer
     than the file, which ``MAX_LOOKUP_BYTES`` bounds; the limit is never lowered.
+
+    Why ``strict``: without it a quoted value that is never closed silently took every later line of the file
+    as its text (the table lost all its later rows and validate said nothing), and text after a closing quote
+    was glued to the value. Splunk documents neither case, so both are refused (assumed), at the line where
+    the record that cannot be read starts.
     """
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LOOKUP_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
 
     def read() -> Iterator[list[str]]:
+        start = 1  # the line the next record starts on
         try:
-            yield from reader
+            for record in reader:
+                yield record
+                start = reader.line_num + 1
         except csv.Error as exc:
-            raise LookupCsvError(str(exc), max(reader.line_num, 1)) from None
+            reason = "a quoted value is not closed before the end of the file" \
+                if str(exc) == "unexpected end of data" else str(exc)
+            raise LookupCsvError(reason, start) from None
 
     records = read()
     fields = tuple(next(records, ()))

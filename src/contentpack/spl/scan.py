@@ -49,17 +49,35 @@ class InexactNumber(Exception):
     """A needed value is a float whose written text the fast decoder may not reproduce."""
 
 
-PathTrie = tuple[dict[str, "PathTrie"], "str | None"]
+class OffPlan(Exception):
+    """An object on a needed path has a key that gives a needed name without being one step of the walk."""
+
+
+def _compound_keys(rest: str, root: bool) -> frozenset[str]:
+    """The keys that, in an object where ``rest`` remains of a needed name, give that name without being one
+    step of the walk: each start of ``rest`` that ends where a key's text can end (before ``.`` or ``{``, or
+    at the end) and holds ``.``, ``{`` or ``}`` (``{"a.b": 1}`` is ``a.b`` as ``{"a": {"b": 1}}`` is); at the
+    top, also the empty key, which adds no text (``{"": {"b": 1}}`` is ``b``).
+
+    Why look these few keys up rather than at every key of the object: a sign-in's top object and its
+    ``properties`` hold dozens of keys, and reading all of them for every event costs what the walk saves."""
+    ends = [index for index, char in enumerate(rest) if char in ".{"] + [len(rest)]
+    found = {rest[:end] for end in ends if any(char in rest[:end] for char in ".{}")}
+    return frozenset(found | {""} if root else found)
+
+
+PathTrie = tuple[dict[str, "PathTrie"], "str | None", frozenset[str]]
 
 
 def path_trie(needed: frozenset[str]) -> PathTrie:
     """The needed field names as a trie of JSON steps: ``a{}.b`` → ``a`` → ``{}`` → ``b`` (leaf ``a{}.b``).
 
     Why a trie: walking only the needed paths touches a handful of keys per event instead of the ~200 keys
-    of a sign-in record. A JSON key that itself contains ``.`` cannot be told apart from nesting this way;
-    such names are reached by the full flattener (a search needing every field), not by this path.
+    of a sign-in record. A JSON key that itself contains ``.`` cannot be told apart from nesting this way:
+    each node keeps the keys that would give one of its names so (:func:`_compound_keys`), and the walk
+    stops at one (:class:`OffPlan`); the event is then flattened whole.
     """
-    root: dict[str, object] = {}
+    root: dict[str, object] = {"\0compound": set()}
     for name in sorted(needed):
         steps: list[str] = []
         for part in name.split("."):
@@ -72,27 +90,34 @@ def path_trie(needed: frozenset[str]) -> PathTrie:
                 break
             if base:
                 steps.append(base)
-            elif not steps and arrays == 0:
+            elif steps or arrays == 0:  # an empty key's step ("a.", "a..b"; only a top array is "{}")
                 steps = []
                 break
             steps.extend(["{}"] * arrays)
         if not steps:
             continue
         node = root
+        consumed = ""  # the name's text the steps so far stand for
         for step in steps:
-            node = node.setdefault(step, {})  # type: ignore[assignment]
+            rest = name[len(consumed):].removeprefix(".") if consumed else name
+            cast("set[str]", node["\0compound"]).update(_compound_keys(rest, root=not consumed))
+            consumed += "{}" if step == "{}" else f".{step}" if consumed else step
+            node = node.setdefault(step, {"\0compound": set()})  # type: ignore[assignment]
         node["\0leaf"] = name
     return _freeze(root)
 
 
 def _freeze(node: dict[str, object]) -> PathTrie:
     leaf = cast("str | None", node.pop("\0leaf", None))
-    return {key: _freeze(cast("dict[str, object]", child)) for key, child in node.items()}, leaf
+    compound = frozenset(cast("set[str]", node.pop("\0compound")))
+    return {key: _freeze(cast("dict[str, object]", child)) for key, child in node.items()}, leaf, compound
 
 
 def _extract(value: object, node: PathTrie, out: dict[str, list[Scalar]], exact_floats: bool) -> None:
-    children, leaf = node
+    children, leaf, compound = node
     if isinstance(value, dict):
+        if not value.keys().isdisjoint(compound):
+            raise OffPlan(leaf)
         for key, child in children.items():
             if key in value:
                 _extract(value[key], child, out, exact_floats)
@@ -116,14 +141,36 @@ class PathPlan:
     """
 
     plain: tuple[tuple[str, tuple[str, ...]], ...]
+    #: per object on a plain path (its keys from the top), the keys there that give a needed name without
+    #: being one step of the walk (:func:`_compound_keys`)
+    plain_compound: tuple[tuple[tuple[str, ...], frozenset[str]], ...]
     arrays: PathTrie
+    #: every needed name
+    names: frozenset[str]
+    #: False when a needed name is one no walk reaches (``a..b``, ``x{y``): only keys the plan cannot address
+    #: give such a name, wherever they are, so every event is flattened whole
+    walkable: bool
 
 
 def path_plan(needed: frozenset[str]) -> PathPlan:
     plain = tuple((name, tuple(name.split("."))) for name in sorted(needed)
                   if "{" not in name and "}" not in name and all(name.split(".")))
     plain_names = {name for name, _ in plain}
-    return PathPlan(plain, path_trie(frozenset(n for n in needed if n not in plain_names)))
+    compound: dict[tuple[str, ...], set[str]] = {}
+    for _, keys in plain:
+        for depth in range(len(keys)):
+            compound.setdefault(keys[:depth], set()).update(_compound_keys(".".join(keys[depth:]), depth == 0))
+    arrays = path_trie(frozenset(n for n in needed if n not in plain_names))
+    return PathPlan(plain, tuple((at, frozenset(keys)) for at, keys in compound.items()), arrays, needed,
+                    plain_names | _leaves(arrays) == needed)
+
+
+def _leaves(node: PathTrie) -> set[str]:
+    children, leaf, _ = node
+    found = {leaf} if leaf is not None else set()
+    for child in children.values():
+        found |= _leaves(child)
+    return found
 
 
 _MISSING = object()
@@ -132,11 +179,19 @@ _MISSING = object()
 def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -> dict[str, Value]:
     """:func:`flatten_json` restricted to the names in ``plan`` (see :func:`path_plan`).
 
-    With ``exact_floats`` a float value raises :class:`InexactNumber` (the caller re-decodes the text).
+    With ``exact_floats`` a float value raises :class:`InexactNumber` (the caller re-decodes the text). An
+    object on a needed path with a key the plan cannot address raises :class:`OffPlan` (the caller flattens
+    the event whole).
     """
     flat: dict[str, Value] = {}
-    for name, keys in plan.plain:
+    for at, compound in plan.plain_compound:
         node: object = obj
+        for key in at:
+            node = node.get(key) if type(node) is dict else None
+        if type(node) is dict and not node.keys().isdisjoint(compound):
+            raise OffPlan(".".join(at))
+    for name, keys in plan.plain:
+        node = obj
         for key in keys:
             node = node.get(key, _MISSING) if type(node) is dict else _MISSING
             if node is _MISSING:
@@ -156,18 +211,29 @@ def flatten_needed(obj: object, plan: PathPlan, *, exact_floats: bool = False) -
 
 def decode_fields(data: bytes, plan: PathPlan | None) -> dict[str, Value]:
     """The fields of one JSON event: all of them (``plan`` None), else only the plan's paths, decoded fast
-    with orjson unless a needed value is a float (then again exactly). Raises ValueError for bad JSON."""
+    with orjson unless a needed value is a float (then again exactly). Raises ValueError for bad JSON.
+
+    An event with a key the plan cannot address on a needed path is flattened whole and then restricted to
+    the needed names: the walk gave ``{"@odata.type": "x"}`` no ``@odata.type`` field, which a search reading
+    every field (and Splunk's JSON extraction) has.
+    """
     if plan is None:
         return flatten_json(decode_json(data))
-    try:
-        return flatten_needed(orjson.loads(data), plan, exact_floats=True)
-    except (InexactNumber, orjson.JSONDecodeError):
-        # orjson refuses some JSON the standard decoder accepts (NaN, integers past 64 bits, lone
-        # surrogates); the standard decoder has the last word, within the depth orjson allows
-        document = decode_json(data)
-        if nests_deeper_than(document):
-            raise ValueError("JSON nested too deeply") from None
-        return flatten_needed(document, plan)
+    if plan.walkable:
+        try:
+            return flatten_needed(orjson.loads(data), plan, exact_floats=True)
+        except (InexactNumber, OffPlan, orjson.JSONDecodeError):
+            pass  # orjson refuses some JSON the standard decoder accepts (NaN, integers past 64 bits, lone
+            # surrogates); the standard decoder has the last word, within the depth orjson allows
+    document = decode_json(data)
+    if nests_deeper_than(document):
+        raise ValueError("JSON nested too deeply")
+    if plan.walkable:
+        try:
+            return flatten_needed(document, plan)
+        except OffPlan:
+            pass
+    return {name: value for name, value in flatten_json(document).items() if name in plan.names}
 
 
 def _line_ranges(path: str, parts: int) -> list[tuple[int, int]]:
