@@ -34,6 +34,7 @@ from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
+from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import starts_json_array
 from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -222,6 +223,8 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
     shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
+    if fmt == "table" and not rows:  # no columns to draw: a table would be a blank line
+        return "0 result(s)"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -283,7 +286,7 @@ def _run(args: argparse.Namespace) -> int:
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
-        hints = [] if results.rows else _hints(engine, args.spl, pack is not None, bool(args.events))
+        hints = _hints(engine, args.spl, pack is not None, bool(args.events), bool(results.rows))
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -291,7 +294,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        return usage_error("search", f"{_spl_problem(exc, pack)}{where}")
+        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
     except MacroFileError as exc:
         print_diagnostics(exc.problems, sys.stderr)
         return usage_error("search", str(exc))
@@ -326,12 +329,30 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
     return engine
 
 
-def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool) -> list[str]:
-    """Why an empty result may be a setup problem: no events given, or fields the search needs that no event
-    has."""
+def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace) -> str:
+    """What to do about an unknown macro when no pack's macros were loaded: the README's example, run from
+    another folder, stopped at "unknown macro 'azure_monitor_aad'" with no word on why."""
+    if pack is not None or not error.message.startswith("unknown macro "):
+        return ""
+    if args.no_pack:
+        return "; --no-pack leaves out the pack's macros (give them with --macros)"
+    return ("; no pack was loaded (none around the working directory): run inside the pack, or give --root DIR "
+            "or --macros")
+
+
+def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, with_rows: bool) -> list[str]:
+    """Why a result may be a setup problem: no events given to a search that reads events (`| stats count`
+    then answers 0, a row), or, when nothing came back, fields the search needs that no event has."""
     if not with_events:
-        return ["no results, and no --events were given: only a search that makes its own rows "
-                "('| makeresults', '| inputlookup') returns any without them"]
+        if not with_rows:
+            return ["no results, and no --events were given: only a search that makes its own rows "
+                    "('| makeresults', '| inputlookup') returns any without them"]
+        if isinstance(engine.parse(spl).commands[0], SearchCommand):  # not a generating command
+            return ["the search read no events: no --events were given (only a search that makes its own rows, "
+                    "such as '| makeresults', needs none)"]
+        return []
+    if with_rows:
+        return []
     out = []
     for field in absent_fields(engine.parse(spl), engine.field_names()):
         others = [s for s in field.sources if s != field.name]
