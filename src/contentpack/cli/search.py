@@ -63,21 +63,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
                         help="JSON lines, JSON array or text file (repeatable); none for a search that makes its "
                         "own rows ('| makeresults ...', '| inputlookup ...')")
-    parser.add_argument("--sourcetype", default="azure:monitor:aad")
+    parser.add_argument("--sourcetype", default="azure:monitor:aad",
+                        help="sourcetype of the --events (default azure:monitor:aad)")
     parser.add_argument("--source", default=None,
                         help="source field value (default: the pack's data-source source for the sourcetype, "
                         "else the file path)")
-    parser.add_argument("--host", default="")
-    parser.add_argument("--index", default="main")
-    parser.add_argument("--time-field", default="time", help="JSON field holding the event time")
+    parser.add_argument("--host", default="", help="host field value (default: empty)")
+    parser.add_argument("--index", default="main", help="index field value (default main)")
+    parser.add_argument("--time-field", default="time", help="JSON field holding the event time (default time)")
     parser.add_argument("--macros", action="append", default=[], metavar="DIR_OR_YAML",
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
     parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
-                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
-                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
-                             "min_matches=N, default_match=TEXT (repeatable)")
+                        help="a transforms.conf matching setting of lookup NAME (repeatable): "
+                             "case_sensitive_match=false, match_type=WILDCARD(field) or CIDR(field), "
+                             "max_matches=N, min_matches=N, default_match=TEXT")
     parser.add_argument("--geoip", default=None, metavar="CSV",
                         help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
                              "lat, lon columns")
@@ -90,9 +91,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "directory, if any)")
     parser.add_argument("--no-pack", action="store_true",
                         help="do not load the pack's macros, lookups and search-time fields")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help="table (default: at most 1,000 rows shown), or every row as a JSON array or CSV")
     parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d) or m/d/Y:H:M:S")
-    parser.add_argument("--latest", default=None)
+    parser.add_argument("--latest", default=None, help="as --earliest (default: no upper bound)")
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
