@@ -124,3 +124,27 @@ def test_a_long_period_scrolls_the_chart_not_the_page(tmp_path: Path) -> None:
     assert shown["page"][0] <= shown["page"][1]
     assert shown["box"][0] > shown["box"][1]  # the chart is wider than its box, which scrolls
     assert shown["bars"] == 90
+
+
+def test_times_break_only_between_date_and_time_and_the_input_reads_as_words(tmp_path: Path) -> None:
+    """A risk object credited by several detections fills the window's width: the table then squeezed its
+    first/last times, which broke after '2026-10-' (seen in Chromium on a real backtest). A time may break
+    only after the date's 'T', and the page still fits the window; the input table names what was read in
+    words, not summary.json's keys."""
+    names = {f"Entra ID Detection Number {i} With A Long Name": 10 * i for i in range(1, 7)}
+    victim = Entity("alex.lauer@contoso.example", "user", 210, 6, names, 1.79e9, 1.7901e9)
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=list(names),
+                       totals={}, risk_objects=[victim], threat_objects=[],
+                       reading={"files": 1, "lines_no_detection_can_match": 107}, bad_lines=[], errors=[],
+                       messages=[("x", "warn", "[subsearch]: " + "cut " * 80, "1 of 2", "2026-10-12T08:00:00.000Z")])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      times: [...document.querySelectorAll('#risk-objects td.t, #messages td.t')].map(td => [td.textContent,
+        [...td.querySelectorAll('span')].map(span => span.getClientRects().length)]),
+      page: [document.documentElement.scrollWidth, window.innerWidth],
+      input: [...document.querySelectorAll('#input tbody td:first-child')].map(td => td.textContent)})""").value)
+    assert shown["page"][0] <= shown["page"][1]  # no sideways scrolling
+    assert [text for text, _ in shown["times"]] == ["2026-10-12T08:00:00.000Z", "2026-09-21T14:13:20.000Z",
+                                                    "2026-09-22T18:00:00.000Z"]  # text unchanged
+    assert all(boxes == [1, 1] for _, boxes in shown["times"]), shown["times"]  # date and time each whole
+    assert shown["input"] == ["files", "lines no detection can match"]

@@ -27,6 +27,14 @@ def test_scale_mode_writes_n_lines(tmp_path: Path) -> None:
     assert json.loads(lines[0])["operationName"] == "Sign-in activity"
 
 
+def test_scale_mode_draws_no_progress_bar_when_stderr_is_no_terminal(tmp_path: Path) -> None:
+    """A CI log or `2>file` gets the summary line only, as backtest's bar shows "on a terminal, never in a pipe";
+    the bar's last frame used to land in the log."""
+    result = _run("--events", "300", "--out", str(tmp_path / "big.log"), "--workers", "1")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith(f"{tmp_path / 'big.log'}: 300 events")
+
+
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "contentpack", "generate-data", *args],
                           capture_output=True, text=True, check=False)

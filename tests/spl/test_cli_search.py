@@ -209,6 +209,40 @@ def test_no_events_and_no_rows_says_why(capsys: pytest.CaptureFixture[str]) -> N
                    "own rows ('| makeresults', '| inputlookup') returns any without them\n")
 
 
+def test_no_events_and_a_count_of_zero_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    """`| stats count` answers a row (count=0) over no events, so "no results" never held and the forgotten
+    --events went unmentioned; a search that makes its own rows still runs without a word."""
+    status, out, err = run(capsys, "* | stats count", "--no-pack", "--format", "json")
+    assert status == 0 and json.loads(out) == [{"count": 0}]
+    assert err == ("contentpack search: hint: the search read no events: no --events were given (only a search "
+                   "that makes its own rows, such as '| makeresults', needs none)\n")
+    status, out, err = run(capsys, "| makeresults count=2 | stats count", "--no-pack", "--format", "json")
+    assert status == 0 and json.loads(out) == [{"count": 2}] and err == ""
+
+
+def test_an_empty_table_is_its_count_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    """No rows and no columns drew an empty table: a blank line above the count."""
+    status, out, _ = run(capsys, "| makeresults | where 1=2 | stats count by user", "--no-pack")
+    assert status == 0 and out == "0 result(s)\n"
+
+
+def test_an_unknown_macro_outside_a_pack_says_no_pack_was_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example run from another folder named the macro and nothing else: the pack's macros are
+    loaded only inside the pack or with --root."""
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "`azure_monitor_aad` | stats count", "--events", str(SAMPLE_LOGS))
+    assert status == 2
+    assert err == ("contentpack search: error: unknown macro 'azure_monitor_aad' (column 1); no pack was loaded "
+                   "(none around the working directory): run inside the pack, or give --root DIR or --macros\n")
+    status, _, err = run(capsys, "`azure_monitor_aad` | stats count", "--no-pack", "--events", str(SAMPLE_LOGS))
+    assert status == 2 and err.endswith("(column 1); --no-pack leaves out the pack's macros (give them with "
+                                        "--macros)\n")
+    monkeypatch.chdir(REPO)  # inside the pack the macro is known; an unknown one gets no such advice
+    status, _, err = run(capsys, "`azure_monitor_add` | stats count", "--events", str(SAMPLE_LOGS))
+    assert status == 2 and err == "contentpack search: error: unknown macro 'azure_monitor_add' (column 1)\n"
+
+
 def test_table_shows_a_multivalue_field_one_value_per_line(capsys: pytest.CaptureFixture[str]) -> None:
     """A multivalue field's values stack in their cell, as Splunk's results table shows them; a newline inside
     one value stays escaped, so the two never look alike."""

@@ -24,6 +24,7 @@ h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.t span { white-space: nowrap; }
 .muted { color: #666; } .legend span { display: inline-block; margin-right: 14px; }
 .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
@@ -78,16 +79,25 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
     return "".join(parts) + f'<div class="legend">{legend}</div>'
 
 
-def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int]) -> str:
+def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
+           times: frozenset[int] = frozenset()) -> str:
+    """``times``: columns of ISO 8601 times, which may break only between the date and the time of day (a
+    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways)."""
     head = "".join(f'<th class="n">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
                    for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
+        "<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else
+                         f'<td class="t">{_time(str(v))}</td>' if i in times else f"<td>{_e(v)}</td>"
                          for i, v in enumerate(row)) + "</tr>"
         for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">none</td></tr>'
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _time(text: str) -> str:
+    date, t, rest = text.partition("T")
+    return f"<span>{_e(date + t)}</span><wbr><span>{_e(rest)}</span>" if t else f"<span>{_e(text)}</span>"
 
 
 def _entities(table_id: str, entities: Sequence[Entity]) -> str:
@@ -96,7 +106,7 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
              iso(e.first_time) if e.first_time is not None else "", iso(e.last_time) if e.last_time is not None else "")
             for e in entities]
     return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first", "last"),
-                  rows, {2, 3})
+                  rows, {2, 3}, frozenset({5, 6}))
 
 
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
@@ -110,7 +120,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
                   for name in detections]
     day_rows = [(c.detection, c.day, c.runs, c.results, c.notables, c.risk_events)
                 for c in cells if c.runs or c.results or c.notables or c.risk_events]
-    read_rows = [(key, value) for key, value in reading.items()]
+    read_rows = [(key.replace("_", " "), value) for key, value in reading.items()]  # summary.json's keys, for people
     problems = "".join(f"<li>{_e(line)}</li>" for line in [*errors, *bad_lines])
     return "".join([
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
@@ -124,13 +134,13 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "<h2>Per detection</h2>",
         _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4}),
         "<h2>Job messages of the scheduled runs</h2>",
-        _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set()),
+        _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4})),
         "<h2>Top risk objects</h2>", _entities("risk-objects", risk_objects),
         "<h2>Top threat objects</h2>", _entities("threat-objects", threat_objects),
         "<h2>Per detection per day</h2>",
         _table("per-day", ("detection", "day", "runs", "results", "notables", "risk events"), day_rows,
                {2, 3, 4, 5}),
-        "<h2>Input</h2>", _table("input", ("", ""), read_rows, set()),
+        "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),
         f'<h2>Problems</h2><ul id="problems">{problems or "<li class=muted>none</li>"}</ul>',
         "</body></html>\n",
     ])

@@ -8,6 +8,7 @@ Exit statuses: 0 success, 1 invalid content (or failed checks), 2 usage or I/O e
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import importlib
 import os
@@ -52,12 +53,24 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str:
+    """`` (did you mean --format?)`` for a mistyped option (``--fromat``), as validate suggests a key."""
+    options = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
+    for word in unknown:
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.75)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(_chosen(argv))
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
-        args.sub.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+        command = args.sub.choices[args.command]
+        command.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(command, unknown)}")
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--source", default=None,
                         help="source of records without one (default: the pack's data-source source for the "
                         "sourcetype, else the file path)")
-    parser.add_argument("--host", default="")
+    parser.add_argument("--host", default="", help="host of records without one (default: empty)")
     parser.add_argument("--index", default=None, metavar="NAME",
                         help="index of records without one (default main); with --splunk: the index to search")
     parser.add_argument("--format", choices=("table", "json"), default="table",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from contentpack.cli.common import pack_root, print_diagnostics, usage_error
@@ -17,21 +18,33 @@ from contentpack.content.config import CONFIG_FILE, PackRootError
 DESCRIPTION = """\
 Deploy the built app to a Splunk search head through its REST API (splunk-sdk).
 
---mode package: the server installs or upgrades the app from --package, a path ON THE SERVER or a URL the server
-  can fetch (apps/local; nothing is uploaded). Skipped when that version is already installed (--force reinstalls).
-  Splunk Cloud Platform does not allow this: install the tarball as a private app with the Admin Config Service
-  (acs apps install private) after AppInspect vetting.
---mode objects (default): saved searches, macros, analytic stories and lookup definitions are created or updated
-  one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after
-  a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over
-  REST: objects mode reports them when they are missing.
+--mode package: the server installs or upgrades the app from --package, a path ON THE SERVER or a URL the server \
+can fetch (apps/local; nothing is uploaded). Skipped when that version is already installed (--force reinstalls). \
+Splunk Cloud Platform does not allow this: install the tarball as a private app with the Admin Config Service \
+(acs apps install private) after AppInspect vetting.
+--mode objects (default): saved searches, macros, analytic stories and lookup definitions are created or updated \
+one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after \
+a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over \
+REST: objects mode reports them when they are missing.
 Every run reads first and writes only what differs: a second run reports no changes. --dry-run writes nothing.
 """
 
 
+class _ParagraphsFormatter(argparse.HelpFormatter):
+    """Each line of a description is a paragraph, wrapped to the terminal's width; continuation lines indented.
+
+    argparse either joins every line into one paragraph (its default) or keeps the text as written
+    (``RawDescriptionHelpFormatter``, which also left the shared "Splunk connection" text one 230-character line).
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "  ")
+                         for line in text.splitlines())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("deploy", help="deploy the pack to a Splunk search head (package or objects)",
-                            description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, formatter_class=_ParagraphsFormatter)
     parser.add_argument("--splunk", required=True, metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
     parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
     parser.add_argument("--package", metavar="PATH_OR_URL",

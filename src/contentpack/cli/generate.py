@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "percentiles=p0:D,...,p100:D (seeded with --seed or the scenario's seed)")
     parser.add_argument("--events", type=int, metavar="N", help="scale mode: write N sign-in records to --out FILE")
     parser.add_argument("--workers", type=int, help="scale mode: worker processes (default: CPU count, max 4)")
-    parser.add_argument("--no-progress", action="store_true", help="scale mode: no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="scale mode: no progress bar (one is drawn only when stderr is a terminal)")
     parser.set_defaults(func=run)
 
 
@@ -127,7 +127,9 @@ def _scale(args: argparse.Namespace) -> int:
         return usage_error("generate-data", f"--workers must be 1 to {MAX_WORKERS}")
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
-        stats = write_events(args.out, args.events, seed, progress=not args.no_progress, workers=args.workers)
+        # a bar is for a person watching: in a pipe or a CI log its last frame would be noise, as for backtest
+        progress = not args.no_progress and sys.stderr.isatty()
+        stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers)
     except OSError as exc:
         return usage_error("generate-data", f"{exc.filename or args.out}: {exc.strerror or exc}")
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())

@@ -34,6 +34,7 @@ from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
+from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import starts_json_array
 from contentpack.spl.hints import absent_fields
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -62,21 +63,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
                         help="JSON lines, JSON array or text file (repeatable); none for a search that makes its "
                         "own rows ('| makeresults ...', '| inputlookup ...')")
-    parser.add_argument("--sourcetype", default="azure:monitor:aad")
+    parser.add_argument("--sourcetype", default="azure:monitor:aad",
+                        help="sourcetype of the --events (default azure:monitor:aad)")
     parser.add_argument("--source", default=None,
                         help="source field value (default: the pack's data-source source for the sourcetype, "
                         "else the file path)")
-    parser.add_argument("--host", default="")
-    parser.add_argument("--index", default="main")
-    parser.add_argument("--time-field", default="time", help="JSON field holding the event time")
+    parser.add_argument("--host", default="", help="host field value (default: empty)")
+    parser.add_argument("--index", default="main", help="index field value (default main)")
+    parser.add_argument("--time-field", default="time", help="JSON field holding the event time (default time)")
     parser.add_argument("--macros", action="append", default=[], metavar="DIR_OR_YAML",
                         help="ESCU macro YAML file or directory of them (repeatable)")
     parser.add_argument("--lookup", action="append", default=[], metavar="NAME=CSV",
                         help="register a CSV lookup (repeatable)")
     parser.add_argument("--lookup-option", action="append", default=[], metavar="NAME:SETTING=VALUE",
-                        help="a transforms.conf matching setting of lookup NAME: case_sensitive_match=false, "
-                             "match_type=WILDCARD(field) or CIDR(field) (repeatable), max_matches=N, "
-                             "min_matches=N, default_match=TEXT (repeatable)")
+                        help="a transforms.conf matching setting of lookup NAME (repeatable): "
+                             "case_sensitive_match=false, match_type=WILDCARD(field) or CIDR(field), "
+                             "max_matches=N, min_matches=N, default_match=TEXT")
     parser.add_argument("--geoip", default=None, metavar="CSV",
                         help="GeoIP table for iplocation: a 'network' column (CIDR) and City, Country, Region, "
                              "lat, lon columns")
@@ -89,9 +91,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "directory, if any)")
     parser.add_argument("--no-pack", action="store_true",
                         help="do not load the pack's macros, lookups and search-time fields")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help="table (default: at most 1,000 rows shown), or every row as a JSON array or CSV")
     parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d) or m/d/Y:H:M:S")
-    parser.add_argument("--latest", default=None)
+    parser.add_argument("--latest", default=None, help="as --earliest (default: no upper bound)")
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
@@ -222,6 +225,8 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
     shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
+    if fmt == "table" and not rows:  # no columns to draw: a table would be a blank line
+        return "0 result(s)"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -283,7 +288,7 @@ def _run(args: argparse.Namespace) -> int:
         now = _now(engine, args)
         results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
                                 latest=_time(args.latest, now, args.tz, "--latest"), now=now)
-        hints = [] if results.rows else _hints(engine, args.spl, pack is not None, bool(args.events))
+        hints = _hints(engine, args.spl, pack is not None, bool(args.events), bool(results.rows))
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -291,7 +296,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except SplError as exc:
         where = f" (column {exc.column})" if exc.column is not None else ""
-        return usage_error("search", f"{_spl_problem(exc, pack)}{where}")
+        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
     except MacroFileError as exc:
         print_diagnostics(exc.problems, sys.stderr)
         return usage_error("search", str(exc))
@@ -326,12 +331,30 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
     return engine
 
 
-def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool) -> list[str]:
-    """Why an empty result may be a setup problem: no events given, or fields the search needs that no event
-    has."""
+def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace) -> str:
+    """What to do about an unknown macro when no pack's macros were loaded: the README's example, run from
+    another folder, stopped at "unknown macro 'azure_monitor_aad'" with no word on why."""
+    if pack is not None or not error.message.startswith("unknown macro "):
+        return ""
+    if args.no_pack:
+        return "; --no-pack leaves out the pack's macros (give them with --macros)"
+    return ("; no pack was loaded (none around the working directory): run inside the pack, or give --root DIR "
+            "or --macros")
+
+
+def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, with_rows: bool) -> list[str]:
+    """Why a result may be a setup problem: no events given to a search that reads events (`| stats count`
+    then answers 0, a row), or, when nothing came back, fields the search needs that no event has."""
     if not with_events:
-        return ["no results, and no --events were given: only a search that makes its own rows "
-                "('| makeresults', '| inputlookup') returns any without them"]
+        if not with_rows:
+            return ["no results, and no --events were given: only a search that makes its own rows "
+                    "('| makeresults', '| inputlookup') returns any without them"]
+        if isinstance(engine.parse(spl).commands[0], SearchCommand):  # not a generating command
+            return ["the search read no events: no --events were given (only a search that makes its own rows, "
+                    "such as '| makeresults', needs none)"]
+        return []
+    if with_rows:
+        return []
     out = []
     for field in absent_fields(engine.parse(spl), engine.field_names()):
         others = [s for s in field.sources if s != field.name]

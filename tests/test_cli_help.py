@@ -1,0 +1,54 @@
+"""What a new user reads first: `contentpack COMMAND --help` says what the command does and what each option is
+for, fits the terminal, and a mistyped option is answered with the one meant."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+
+from contentpack.cli import SUBCOMMANDS, main, make_parser
+
+
+def _command(name: str) -> argparse.ArgumentParser:
+    sub = make_parser(name).get_default("sub")  # main() finds the sub-command parsers there too
+    command = sub.choices[name]
+    assert isinstance(command, argparse.ArgumentParser)
+    return command
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_command_has_a_description_and_every_option_a_help_text(name: str) -> None:
+    command = _command(name)
+    assert command.description, f"{name} --help has no description"
+    silent = [action.option_strings or [action.dest] for action in command._actions
+              if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert silent == [], f"{name}: options without help text: {silent}"
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_help_fits_the_terminal(name: str) -> None:
+    """deploy's "Splunk connection" paragraph was one 230-character line: its description kept every line as
+    written, which also kept the shared connection help unwrapped."""
+    done = subprocess.run([sys.executable, "-m", "contentpack", name, "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "100"}, check=False)
+    assert done.returncode == 0
+    long = [line for line in done.stdout.splitlines() if len(line) > 100]
+    assert long == []
+
+
+@pytest.mark.parametrize(("command", "typo", "meant"), [
+    (["validate"], "--fromat", "--format"),
+    (["replay"], "--detections=x", "--detection"),
+    (["deploy", "--splunk", "https://127.0.0.1:1"], "--dryrun", "--dry-run"),
+])
+def test_a_mistyped_option_is_answered_with_the_one_meant(command: list[str], typo: str, meant: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as parsed:
+        main([*command, typo])
+    assert parsed.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"contentpack {command[0]}: error: unrecognized arguments: {typo} (did you mean {meant}?)")

@@ -1,0 +1,89 @@
+"""The commands the README and docs/ show keep working as written: every option a documented `contentpack`
+line names exists on that sub-command, and every documented `contentpack search` example runs in the pack and
+returns rows. (docs/ci.md's recipes have their own test, tests/test_ci_docs.py.)"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import SUBCOMMANDS, main, make_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+COMMAND = re.compile(r"^\s*(?:\.venv/bin/)?contentpack ([a-z-]+)\b(.*)$")
+
+
+def _lines(path: Path) -> list[str]:
+    """The document's lines, a line ending in a backslash joined to the next (shell continuation)."""
+    return path.read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
+
+
+def documented_commands() -> list[tuple[str, str, str]]:
+    found = []
+    for path in DOCS:
+        for line in _lines(path):
+            match = COMMAND.match(line)
+            if match:
+                found.append((path.name, match.group(1), match.group(2).split("#")[0]))
+    return found
+
+
+def test_the_docs_show_commands() -> None:
+    assert {command for _, command, _ in documented_commands()} == set(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize(("doc", "command", "rest"), documented_commands(),
+                         ids=lambda value: value if isinstance(value, str) and len(value) < 20 else "")
+def test_every_documented_option_exists(doc: str, command: str, rest: str) -> None:
+    assert command in SUBCOMMANDS, f"{doc}: no sub-command {command!r}"
+    parser = make_parser(command).get_default("sub").choices[command]
+    options = {name for action in parser._actions for name in action.option_strings}
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest))
+    assert named <= options, f"{doc}: contentpack {command} has no {sorted(named - options)}"
+
+
+def shell_blocks(path: Path) -> list[str]:
+    """The text of each fenced block marked ``sh`` or unmarked (not yaml, python...)."""
+    blocks: list[str] = []
+    current: list[str] = []
+    language: str | None = None  # of the open block; None between blocks
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            if language is None:
+                language, current = line[3:].strip() or "sh", []
+            else:
+                if language == "sh":
+                    blocks.append("\n".join(current))
+                language = None
+        elif language is not None:
+            current.append(line)
+    return blocks
+
+
+def documented_searches() -> list[list[str]]:
+    """Each fenced example that runs `contentpack search`, as the shell would split it."""
+    examples = []
+    for path in DOCS:
+        for block in shell_blocks(path):
+            words = shlex.split(block.replace("\\\n", " "), comments=True)
+            if words[:2] in (["contentpack", "search"], [".venv/bin/contentpack", "search"]):
+                examples.append(words[1:])
+    return examples
+
+
+def test_there_are_search_examples() -> None:
+    assert len(documented_searches()) >= 2
+
+
+@pytest.mark.parametrize("argv", documented_searches(), ids=lambda argv: argv[1][:40])
+def test_every_documented_search_runs_in_the_pack_and_finds_rows(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("[\n  {"), captured.err  # one row or more
+    assert captured.err == ""
