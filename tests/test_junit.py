@@ -70,6 +70,28 @@ def test_failed_tests_and_hostile_text_still_make_a_valid_report() -> None:
     assert failure is not None and "boom \\x01 ]]>" in (failure.text or "")
 
 
+def test_a_tests_warnings_are_its_system_out_and_do_not_fail_it() -> None:
+    """Jenkins shows a case's ``<system-out>`` as its "Standard Output", passed or failed (JUnit plugin docs);
+    the warnings are a replay's job messages, whose text can come from events: nothing in it may break the XML."""
+    hostile = "drilldown 'D' (warn): value ]]> <b>&amp; \x01\x1b\ud800\ufffe end"
+    warned = DetectionTestOutcome("Det", "Must Fire", "detections/d.yml", 1, 1, (), (), 0.1,
+                                  warnings=("subsearch results truncated at 10000 (maxout)", hostile))
+    failed = DetectionTestOutcome("Det", "Must Not Fire", "detections/d.yml", 1, 0, (), ("boom",), 0.1,
+                                  warnings=("risk: no risk object",))
+    quiet = DetectionTestOutcome("Det", "Quiet", "detections/d.yml", 0, 0, (), (), 0.1)
+    report = ReplayReport((warned, failed, quiet), (), 0.3)
+    document = valid(render("contentpack replay", junit_cases(report), report.seconds))
+    suite = document.getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("3", "1")
+    first, second, third = suite.findall("testcase")
+    assert first.find("failure") is None
+    assert first.findtext("system-out") == ("warning: subsearch results truncated at 10000 (maxout)\n"
+                                            "warning: drilldown 'D' (warn): value ]]> <b>&amp; "
+                                            "\\x01\\x1b\\xd800\\xfffe end")
+    assert second.find("failure") is not None and second.findtext("system-out") == "warning: risk: no risk object"
+    assert third.find("system-out") is None
+
+
 def test_validate_junit_reports_each_finding_at_its_file_and_line(tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(VALID_PACK, pack)
@@ -87,6 +109,24 @@ def test_validate_junit_reports_each_finding_at_its_file_and_line(tmp_path: Path
     assert cli("validate", "--root", str(VALID_PACK), "--junit", str(clean)).returncode == 0
     (only,) = valid(clean.read_bytes()).getroot().iter("testcase")
     assert only.find("failure") is None
+
+
+def test_validate_junit_says_what_a_warning_is_in_its_passed_case(tmp_path: Path) -> None:
+    """A warning passes (unless --strict), so its text is the case's output, not a failure."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID_PACK, pack)
+    ttp = pack / "detections" / "cloud" / "entra_id_user_declined_consent_for_oauth_app.yml"
+    ttp.write_text(ttp.read_text(encoding="utf-8").replace("    sourcetype: azure:monitor:aad",
+                                                           "    sourcetype: azure:monitor:add"), encoding="utf-8")
+    out = tmp_path / "validate.xml"
+    assert cli("validate", "--root", str(pack), "--junit", str(out)).returncode == 0
+    (case,) = valid(out.read_bytes()).getroot().iter("testcase")
+    assert case.get("name", "").startswith("CP053 ") and case.find("failure") is None
+    assert "warning[CP053]: attack data sourcetype 'azure:monitor:add'" in (case.findtext("system-out") or "")
+    strict = tmp_path / "strict.xml"
+    assert cli("validate", "--root", str(pack), "--strict", "--junit", str(strict)).returncode == 1
+    (case,) = valid(strict.read_bytes()).getroot().iter("testcase")
+    assert case.find("failure") is not None and case.find("system-out") is None
 
 
 def test_unwritable_junit_file_is_a_usage_error_without_traceback(tmp_path: Path) -> None:

@@ -5,8 +5,15 @@ The subset written is the one GitLab's unit test reports and the common GitHub A
 (GitLab, "Unit test reports", https://docs.gitlab.com/ci/testing/unit_test_reports): ``<testsuites>`` holding
 one ``<testsuite>`` (``name``, ``tests``, ``failures``, ``errors``, ``skipped``, ``time``), each test a
 ``<testcase>`` with ``classname`` (GitLab shows it as the suite), ``name``, ``file``, ``line`` and ``time`` in
-seconds, and a failed test a ``<failure message=... type=...>`` whose text holds the details. No time stamp
-and no host name: the report depends only on the outcome (and stays free of machine details).
+seconds, and a failed test a ``<failure message=... type=...>`` whose text holds the details. What a test has to
+say without failing (replay's warnings: a subsearch cut at its maxout, a drilldown's job messages) is the
+``<system-out>`` of its ``<testcase>``: the one place for a case's own text that passes, which Jenkins shows as
+the case's "Standard Output" (JUnit plugin, https://plugins.jenkins.io/junit: "Such output is always kept if
+the test failed, but by default lengthy output from passing tests is truncated") and GitLab parses from
+testcase elements only ("System output", shown for a failed test: gitlab-org/gitlab#370760 asks for passed
+ones). A ``<properties>`` list belongs to ``<testsuite>`` in the format GitLab and Ant's report task read, not
+to a case. No time stamp and no host name: the report depends only on the outcome (and stays free of machine
+details).
 tests/test_junit.py validates the output against tests/fixtures/junit/junit.xsd.
 
 Text is written through ElementTree, so quotes, ``<`` and ``&`` in names or messages are escaped; characters
@@ -32,7 +39,8 @@ def _xml_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Case:
-    """One test case. ``failure`` is the one-line message of a failed case (None: passed)."""
+    """One test case. ``failure`` is the one-line message of a failed case (None: passed); ``output`` is what
+    it says whether or not it failed (its ``<system-out>``; none when empty)."""
 
     classname: str
     name: str
@@ -41,6 +49,7 @@ class Case:
     details: str = ""
     file: str | None = None
     line: int | None = None
+    output: str = ""
 
 
 def render(suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bytes:
@@ -60,5 +69,7 @@ def render(suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bytes:
         if case.failure is not None:
             failure = ET.SubElement(testcase, "failure", {"message": _xml_text(case.failure), "type": "failure"})
             failure.text = _xml_text(case.details or case.failure)
+        if case.output:
+            ET.SubElement(testcase, "system-out").text = _xml_text(case.output)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

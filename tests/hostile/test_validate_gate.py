@@ -82,6 +82,17 @@ def test_text_of_the_app_config_is_reported_at_its_value(tmp_path: Path) -> None
         "written to a .conf file"]
 
 
+@pytest.mark.parametrize("provider", ["URL Toolbox \\", "URL\x1b Toolbox"])
+def test_custom_commands_are_not_conf_text(tmp_path: Path, provider: str) -> None:
+    """``custom_commands`` reaches no file of the built app (it only tells validate which commands other apps
+    provide), so CP049 leaves it alone; it once reported it at the ``app:`` key as ``app.custom_commands[0][1]``.
+    The gate still holds: the pack builds."""
+    root = copy_pack(tmp_path)
+    _set(root, "contentpack.yml", ("custom_commands",), [{"name": "ut_shannon", "app": provider}])
+    assert _errors(root) == []
+    assert build(root, tmp_path / "dist", environ=ENV).ok
+
+
 @pytest.mark.parametrize(("relative", "name"), [(CTIME, "default"), (LOOKUP, "Default")])
 def test_an_object_named_default_is_rejected(tmp_path: Path, relative: str, name: str) -> None:
     root = copy_pack(tmp_path)

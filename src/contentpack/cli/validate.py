@@ -87,11 +87,14 @@ def _scope(modelled: int, files: int, noun: str) -> str:
 
 def junit_cases(shown: list[Diagnostic], strict: bool) -> list[Case]:
     """One case per finding (failed when it fails the run: an error, or a warning with --strict), at its file
-    and line; a clean run is one passed case, so reporters show that validation ran."""
-    cases = [Case(classname=f"validate {d.position.path}", name=f"{d.rule} {d.position.line}:{d.position.col}",
-                  failure=d.message if d.severity.value == "error" or strict else None,
-                  details=d.render(), file=d.position.path, line=d.position.line or None)
-             for d in shown]
+    and line; a warning that does not fail the run says what it is as the passed case's output (a passed case
+    has no failure text for it). A clean run is one passed case, so reporters show that validation ran."""
+    cases = []
+    for d in shown:
+        fails = d.severity.value == "error" or strict
+        cases.append(Case(classname=f"validate {d.position.path}", name=f"{d.rule} {d.position.line}:{d.position.col}",
+                          failure=d.message if fails else None, details=d.render(), file=d.position.path,
+                          line=d.position.line or None, output="" if fails else d.render()))
     return cases or [Case(classname="validate", name="pack")]
 
 

@@ -118,10 +118,12 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
 
 
 def junit_cases(report: ReplayReport) -> list[Case]:
-    """One case per detection test (the detection as the class, the test as the name, its YAML file), plus a
-    failed ``setup`` case when the engine could not be set up."""
+    """One case per detection test (the detection as the class, the test as the name, its YAML file, its
+    warnings as its output: a warning does not fail the test, and a CI reader shows the output), plus a failed
+    ``setup`` case when the engine could not be set up."""
     cases = [Case(classname=o.detection, name=o.test, seconds=o.seconds, file=o.path,
-                  failure=o.failures[0] if not o.ok else None, details="\n".join(o.failures))
+                  failure=o.failures[0] if not o.ok else None, details="\n".join(o.failures),
+                  output="\n".join(f"warning: {w}" for w in o.warnings))
              for o in report.outcomes]
     if report.setup_errors:
         cases.append(Case(classname="replay", name="setup", failure=report.setup_errors[0],

@@ -2,11 +2,13 @@
 
 ``get_aggregate(name)`` gives an :class:`AggregateSpec`; ``spec.create()`` a fresh :class:`Aggregator` per
 group. The engine calls ``add(value, time)`` once per event in pipeline order (newest first, as Splunk
-returns events) and ``result()`` at the end. A multivalue value contributes each of its values.
+returns events) and ``result()`` at the end. A multivalue value contributes each of its values, except to
+``count(x)``.
 
 Calling convention for ``count``: ``count(x)`` counts the events where ``x`` has a value that is not empty, so
-``add(None, t)`` and ``add("", t)`` add nothing. For a bare ``count`` (``spec.requires_field`` is False) the
-engine feeds any non-empty value per event (e.g. ``add(1, t)``).
+``add(None, t)`` and ``add("", t)`` add nothing, and an event whose ``x`` holds several values counts once
+(``assumed``: no page says whether an "occurrence" is an event or a value). For a bare ``count``
+(``spec.requires_field`` is False) the engine feeds any non-empty value per event (e.g. ``add(1, t)``).
 
 Sources (each rule is pinned by a test citing it):
 * https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions —
@@ -60,7 +62,8 @@ def aggregate_label(name: str, field: str | None) -> str:
 
 class Count:
     """``count(x)``: "the number of occurrences where the field that you specify contains any value (is not
-    empty)", so an empty string does not count, nor a multivalue whose every value is empty (documented)."""
+    empty)", so an empty string does not count, nor a multivalue whose every value is empty (documented); a
+    multivalue with a value counts once for its event (assumed: the page does not say per event or per value)."""
 
     def __init__(self) -> None:
         self.count = 0

@@ -1,8 +1,9 @@
 """What ``build`` would refuse, reported by ``validate`` at its YAML position: the pack's text and names must
 fit the .conf files they become (CP049–CP051). One definition of "fits" (``content.conf_text``) serves both.
 
-* CP049: every text of every object (and of ``contentpack.yml``) can be a .conf value: no control character,
-  U+2028/U+2029, and no trailing backslash.
+* CP049: every text of every object (and of ``contentpack.yml``'s ``app`` block) can be a .conf value: no
+  control character, U+2028/U+2029, and no trailing backslash. ``custom_commands`` is not checked: it only
+  tells ``validate`` which commands other apps provide, and no file of the built app holds it.
 * CP050: a macro without arguments or a lookup named ``default`` (in any case) would become the
   ``[default]`` stanza of macros.conf / transforms.conf, whose settings apply to every other stanza.
 * CP051: two stanzas of one generated .conf file would collide: two detections whose names give the same
@@ -18,11 +19,13 @@ from collections.abc import Callable, Iterator, Mapping
 
 from contentpack.content.conf_text import all_fit, conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, error
-from contentpack.content.model import Lookup, NodePath, SourceMap
+from contentpack.content.model import AppConfig, Lookup, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 
 RESERVED_STANZAS = frozenset({"default"})
 _NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
+# contentpack.yml's top-level ``custom_commands`` (kept on AppConfig, outside ``app:``) is read by validate only
+_APP_NOT_WRITTEN = frozenset({"custom_commands"})
 
 
 def _texts(value: object, node: NodePath) -> Iterator[tuple[NodePath, str]]:
@@ -104,10 +107,13 @@ def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
             if problem is not None:
                 yield error(source.at(*node), "CP049", f"{_where(node)}: {problem}")
     app = context.pack.app
-    for node, text in _texts(app, ("app",)):
-        problem = conf_text_problem(text)
-        if problem is not None:
-            yield error(app.source.at(*node), "CP049", f"{_where(node)}: {problem}")
+    for name in _field_names(AppConfig):
+        if name in _APP_NOT_WRITTEN:
+            continue
+        for node, text in _texts(getattr(app, name), ("app", name)):
+            problem = conf_text_problem(text)
+            if problem is not None:
+                yield error(app.source.at(*node), "CP049", f"{_where(node)}: {problem}")
 
 
 def _where(node: NodePath) -> str:
