@@ -287,3 +287,18 @@ def test_a_subsearch_cut_is_said_on_stderr_never_in_the_rows(capsys: pytest.Capt
 def test_a_subsearch_within_its_maxout_prints_no_message(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, CUT.replace("10003", "10001"), "--no-pack")
     assert status == 0 and "10000" in out and err == ""
+
+
+def test_a_function_failure_names_the_function_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """The evaluator prefixes a function's failure with ``name():``; the functions once added their own name too
+    ("strftime(): strftime: Python int too large to convert to C int"), and a time past year 9999 was worded
+    in Python's terms."""
+    for spl, message in (
+            ('| makeresults | eval t=strftime(1e308, "%Y")',
+             "strftime(): the time 1e+308 is outside the supported calendar (years 1 to 9999) (column 24)"),
+            ('| makeresults | eval t=relative_time(now(), "-1x")',
+             "relative_time(): invalid time modifier '-1x': unknown time unit 'x' (column 24)"),
+            ('| makeresults | eval t=tostring(1, "octal")',
+             "tostring(): unknown format 'octal' (expected \"hex\", \"commas\" or \"duration\") (column 24)")):
+        status, out, err = run(capsys, spl, "--no-pack")
+        assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl

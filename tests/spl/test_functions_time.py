@@ -30,7 +30,7 @@ def test_relative_time_documented_example() -> None:
 def test_relative_time_bad_modifier_is_a_runtime_error() -> None:
     """A malformed modifier is reported with the function name.
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/date-and-time-functions"""
-    with pytest.raises(SplRuntimeError, match="relative_time: invalid time modifier"):
+    with pytest.raises(SplRuntimeError, match="^invalid time modifier"):
         call("relative_time", T, "-7x")
 
 
@@ -49,16 +49,18 @@ def test_strptime_documented_example() -> None:
     assert call("strptime", "2023-11-14T22:13:20Z", "%Y-%m-%dT%H:%M:%S%z") == T
     assert call("strptime", "garbage", "%Y") is None
     assert call("strptime", None, "%Y") is None
-    with pytest.raises(SplRuntimeError, match="strptime: unsupported"):
+    with pytest.raises(SplRuntimeError, match="^unsupported"):
         call("strptime", "x", "%U")
 
 
 def test_bad_time_zone_or_out_of_range_time_is_a_runtime_error() -> None:
     """Time functions report an unknown zone or an epoch outside the calendar as SPL errors, not tracebacks.
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/date-and-time-functions"""
-    with pytest.raises(SplRuntimeError, match="strftime: unknown time zone"):
+    with pytest.raises(SplRuntimeError, match="^unknown time zone"):
         call("strftime", T, "%H", tz="Mars/Olympus")
-    with pytest.raises(SplRuntimeError, match="strftime"):
-        call("strftime", 1e20, "%Y")
-    with pytest.raises(SplRuntimeError, match="relative_time"):
+    for epoch in (1e20, 1e308, -1e20, float("inf"), float("nan")):
+        with pytest.raises(SplRuntimeError, match=r"^the time .* is outside the supported calendar "
+                                                  r"\(years 1 to 9999\)$"):
+            call("strftime", epoch, "%Y")
+    with pytest.raises(SplRuntimeError, match=r"^the time 1e\+20 is outside the supported calendar"):
         call("relative_time", 1e20, "-1d")

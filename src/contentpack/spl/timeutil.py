@@ -54,14 +54,22 @@ _EPOCH_START = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def to_datetime(epoch: float, tz: str = "UTC") -> datetime:
-    """Aware datetime for an epoch in the given zone (microsecond precision)."""
-    whole = math.floor(epoch)
-    micros = int(round((epoch - whole) * 1_000_000))
-    if micros == 1_000_000:
-        whole, micros = whole + 1, 0
-    base = _EPOCH_START + timedelta(seconds=whole, microseconds=micros)
+    """Aware datetime for an epoch in the given zone (microsecond precision).
+
+    Raises ValueError, worded for the search's author, for an epoch no calendar date holds (past year 9999,
+    before year 1, infinite or NaN): Python's own words ("Python int too large to convert to C int") name
+    nothing the author wrote.
+    """
     info = zone(tz)
-    return base if info is timezone.utc else base.astimezone(info)
+    try:
+        whole = math.floor(epoch)
+        micros = int(round((epoch - whole) * 1_000_000))
+        if micros == 1_000_000:
+            whole, micros = whole + 1, 0
+        base = _EPOCH_START + timedelta(seconds=whole, microseconds=micros)
+        return base if info is timezone.utc else base.astimezone(info)
+    except (OverflowError, ValueError):
+        raise ValueError(f"the time {epoch:g} is outside the supported calendar (years 1 to 9999)") from None
 
 
 def to_epoch(moment: datetime) -> float:

@@ -98,7 +98,7 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
         return with_commas(number)
     if fmt == "duration":
         return as_duration(number)
-    raise SplRuntimeError(f"tostring: unknown format {fmt!r} (expected \"hex\", \"commas\" or \"duration\")")
+    raise SplRuntimeError(f"unknown format {fmt!r} (expected \"hex\", \"commas\" or \"duration\")")
 
 
 # One conversion of a C format string: flags (including Splunk's ' thousands flag), width, precision, type.

@@ -36,7 +36,7 @@ def _relative_time(ctx: EvalContext, args: list[Value]) -> Value:
     try:
         return timeutil.relative_time(float(epoch), modifier, ctx.tz)
     except (ValueError, OverflowError) as exc:
-        raise SplRuntimeError(f"relative_time: {exc}") from None
+        raise SplRuntimeError(str(exc)) from None
 
 
 @eager("strftime", 2, 2)
@@ -47,7 +47,7 @@ def _strftime(ctx: EvalContext, args: list[Value]) -> Value:
     try:
         return timeutil.strftime(float(epoch), fmt, ctx.tz)
     except (ValueError, OverflowError) as exc:
-        raise SplRuntimeError(f"strftime: {exc}") from None
+        raise SplRuntimeError(str(exc)) from None
 
 
 @eager("strptime", 2, 2)
@@ -58,7 +58,7 @@ def _strptime(ctx: EvalContext, args: list[Value]) -> Value:
     try:
         return timeutil.strptime(text, fmt, ctx.tz)
     except ValueError as exc:
-        raise SplRuntimeError(f"strptime: {exc}") from None
+        raise SplRuntimeError(str(exc)) from None
 
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (_now, _time, _relative_time, _strftime, _strptime)
