@@ -164,7 +164,8 @@ def test_a_run_exactly_at_the_end_of_the_suppression_period_fires() -> None:
     suppressed. In Splunk it hangs on timing the simulation does not have (the suppression is recorded when the
     first run's actions fire and checked when the later run's do, each some seconds after its scheduled time);
     ES's own upgrader writes a group-by duration of an hour or more as 100 s less (``modifiedVal = int(val) - 100``
-    in its aggregate.conf conversion; its shipped searches carry ``86300s``), so that the run one period later
+    in its aggregate.conf conversion; the ES Admin manual's example *Access - Concurrent App Accesses - Rule*
+    carries ``alert.suppress.period = 86300s``), so that the run one period later
     fires whatever the timing: ES means that run to fire, and the simulation lets it, measuring the period
     between scheduled run times, [first run, first run + period). A period equal to the gap between runs is
     where Splunk may differ; 100 s less (86300s for daily) fires in both."""
