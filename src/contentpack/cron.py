@@ -7,14 +7,28 @@ nothing else from contentpack.
 The language is what savedsearches.conf.spec documents for ``cron_schedule``: "standard cron
 notation", five fields (minute, hour, day of month, month, day of week) with lists (``00,20,40``),
 ranges (``9-17``), steps (``*/5``, ``10-50/20``) and ``*``; and "The Splunk cron implementation does not
-currently support names of months or days", so ``jan`` or ``mon`` is rejected. Day of week is 0-6 with
-0 = Sunday; 7 is also accepted as Sunday, as in Vixie cron (the spec's "standard cron"; assumed). When
-both day fields are restricted a time matches if either matches (standard cron); when one is ``*``
-only the other counts.
+currently support names of months or days", so ``jan`` or ``mon`` is rejected. The Alerting Manual's
+*Use cron expressions for alert scheduling* gives each field's range -- "Day of the week: 0-6 (where 0 =
+Sunday)", so 7 is rejected -- and the forms ``N``, ``N,M``, ``I-J``, ``*``, ``*/N``, ``I-J,K-L``, ``I-J/N``.
+When both day fields are restricted a time matches if either matches (standard cron; assumed, no Splunk
+page says); when one is ``*`` only the other counts.
 
-Timezone: run times are computed in UTC. Splunk runs a scheduled search in the time zone of the search
-head (or the owner's preference); the simulation assumes the search head runs in UTC, the usual
-setting for a SOC's Splunk Cloud stack. Ticks are whole minutes (the scheduler runs at second 0).
+Refused, because a wrong reading would change which runs fire and no Splunk page settles it:
+
+* a step after a single value (``5/15``): Vixie cron as Debian ships it rejects it ("Step specified
+  without range"), other crons read it as ``5-59/15``, and the Alerting Manual lists no such form;
+* a list mixing stepped and unstepped items (``9-12,15-17/2``): the Alerting Manual reads that one as
+  "Each value in this field that is an interval of /N and is within the specified ranges" (9, 11, 15,
+  17), standard cron as the step of the last range only (9, 10, 11, 12, 15, 17);
+* a day field that starts with ``*`` but is not ``*`` (``*/2``) while the other day field is restricted:
+  Vixie cron counts such a field as unrestricted (both must match), other crons as restricted (either).
+
+Also refused: a schedule whose days of month fall in none of its months (``0 0 30 2 *``): it never runs.
+
+Timezone: run times are computed in UTC. The Alerting Manual: "In Splunk Cloud Platform, the timezone is
+always Coordinated Universal Time (UTC). In Splunk Enterprise, the cron analyzer defaults to the timezone
+where the search head is configured." The simulation models a search head in UTC (``content.schedule``
+refuses any other zone). Ticks are whole minutes (the scheduler runs at second 0).
 
 API::
 
@@ -51,7 +65,7 @@ _FIELDS: tuple[tuple[str, int, int], ...] = (
     ("hour", 0, 23),
     ("day of month", 1, 31),
     ("month", 1, 12),
-    ("day of week", 0, 7),
+    ("day of week", 0, 6),
 )
 
 
@@ -64,7 +78,7 @@ class Cron:
     hours: frozenset[int]
     days_of_month: frozenset[int]
     months: frozenset[int]
-    days_of_week: frozenset[int]  # 0 = Sunday .. 6 = Saturday (7 folded into 0)
+    days_of_week: frozenset[int]  # 0 = Sunday .. 6 = Saturday
     dom_restricted: bool
     dow_restricted: bool
 
@@ -116,21 +130,36 @@ def parse_cron(text: str) -> Cron:
         column = parts[5][0] if len(parts) > 5 else len(text)
         raise CronError(f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(parts)}", column)
     values: list[frozenset[int]] = []
-    restricted: list[bool] = []
     for (column, field_text), (name, low, high) in zip(parts, _FIELDS):
         values.append(_parse_field(field_text, column, name, low, high))
-        restricted.append(not field_text.startswith("*"))
-    dow = frozenset(0 if d == 7 else d for d in values[4])
-    return Cron(
+    (dom_column, dom_text), (dow_column, dow_text) = parts[2], parts[4]
+    if dom_text != "*" and dow_text != "*":
+        for column, field_text, name in ((dom_column, dom_text, "day of month"), (dow_column, dow_text, "day of week")):
+            if field_text.startswith("*"):
+                raise CronError(
+                    f"{name} {field_text!r} with the other day field restricted: Vixie cron counts a field starting "
+                    f"with '*' as unrestricted (both day fields must match), other crons as restricted (either "
+                    f"matches), and Splunk's documentation does not say; write its values as a range "
+                    f"({'1-31' if name == 'day of month' else '0-6'}{field_text[1:]})", column)
+    cron = Cron(
         text=text,
         minutes=values[0],
         hours=values[1],
         days_of_month=values[2],
         months=values[3],
-        days_of_week=dow,
-        dom_restricted=restricted[2],
-        dow_restricted=restricted[4],
+        days_of_week=values[4],
+        dom_restricted=not dom_text.startswith("*"),
+        dow_restricted=not dow_text.startswith("*"),
     )
+    if cron.dom_restricted and not cron.dow_restricted and not any(
+            day <= _LONGEST_MONTH[month] for month in cron.months for day in cron.days_of_month):
+        raise CronError(f"day of month {dom_text!r} falls in none of the months {parts[3][1]!r}: this schedule "
+                        f"never runs", dom_column)
+    return cron
+
+
+# The most days each month has (29 in February, a leap year's).
+_LONGEST_MONTH = {month: calendar.monthrange(2024, month)[1] for month in range(1, 13)}
 
 
 def _split(text: str) -> list[tuple[int, str]]:
@@ -152,11 +181,20 @@ def _split(text: str) -> list[tuple[int, str]]:
 def _parse_field(text: str, column: int, name: str, low: int, high: int) -> frozenset[int]:
     values: set[int] = set()
     offset = 0
-    for item in text.split(","):
+    items = text.split(",")
+    stepped = [("/" in item) for item in items]
+    for item in items:
         item_column = column + offset
         offset += len(item) + 1
         if not item:
             raise CronError(f"empty item in the {name} field", item_column)
+        if len(items) > 1 and any(stepped) and "/" not in item:
+            step = next(i for i in items if "/" in i).partition("/")[2]
+            raise CronError(
+                f"the {name} field {text!r} mixes stepped and unstepped items: Splunk's Alerting Manual applies a "
+                f"step written after a list to every range of it ('9-12,15-17/2': 9, 11, 15, 17), standard cron to "
+                f"the last item only (9, 10, 11, 12, 15, 17); give each item its own step ({item}/{step}) or none",
+                item_column)
         values.update(_parse_item(item, item_column, name, low, high))
     return frozenset(values)
 
@@ -180,7 +218,10 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
             if last < first:
                 raise CronError(f"range {range_text} in the {name} field runs backwards", column)
         elif slash:
-            last = high  # "5/15" means 5-59/15, as in Vixie cron
+            raise CronError(
+                f"step after a single value ({item!r}) in the {name} field: Vixie cron rejects it, other crons read it "
+                f"as '{first_text}-{high}/{step_text}', and Splunk's documentation lists no such form; write the range",
+                column)
         else:
             last = first
     return range(first, last + 1, step)
@@ -189,7 +230,9 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
 def _bounded(text: str, column: int, name: str, low: int, high: int) -> int:
     value = _number(text, column, f"{name} value")
     if not low <= value <= high:
-        raise CronError(f"{name} value {value} is outside {low}-{high}", column)
+        sunday = " (Splunk's Alerting Manual: \"Day of the week: 0-6 (where 0 = Sunday)\"; write 0)" \
+            if name == "day of week" and value == 7 else ""
+        raise CronError(f"{name} value {value} is outside {low}-{high}{sunday}", column)
     return value
 
 

@@ -58,6 +58,24 @@ def test_bad_cron_schedule_points_at_the_bad_field(pack: Path, validate: Validat
     assert "cron_schedule '99 * * * *' is not valid Splunk cron" in diagnostic.message
 
 
+@pytest.mark.parametrize(("cron", "part", "words"), [
+    ("5/15 * * * *", "5/15", "step after a single value"),
+    ("0 9-12,15-17/2 * * *", "9-12,", "mixes stepped and unstepped items"),
+    ("0 0 */2 * 1", "*/2", "with the other day field restricted"),
+    ("0 0 * * 7", "7", "day of week value 7 is outside 0-6"),
+])
+def test_a_cron_splunk_may_read_otherwise_fails_validate(pack: Path, validate: Validate, cron: str, part: str,
+                                                         words: str) -> None:
+    """A cron_schedule the simulation would have to guess at (tests/test_cron.py cites why each is refused) is
+    CP062 at the column of the part, not a silent schedule."""
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    cron_schedule: '{cron}'\ntags:\n")
+    result = validate(pack)
+    diagnostic = only(result, "CP062")
+    line, column = locate(pack, HUNTING, cron)
+    assert at(diagnostic) == (HUNTING, line, column + cron.index(part))
+    assert words in diagnostic.message and not result.ok
+
+
 def test_bad_earliest_time_points_at_the_unknown_unit(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    earliest_time: -7dayz@bogus\ntags:\n")
     diagnostic = only(validate(pack), "CP063")

@@ -78,12 +78,19 @@ class Gap:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A search's schedule: its cron and its dispatch window modifiers (``tz``: the search head's zone)."""
+    """A search's schedule: its cron and its dispatch window modifiers (``tz``: the search head's zone; only UTC,
+    the zone cron ticks are computed in -- a window snapped in another zone than its runs would be wrong silently,
+    and when a run in a skipped or repeated local hour fires is not documented)."""
 
     cron: Cron
     earliest: str
     latest: str
     tz: str = "UTC"
+
+    def __post_init__(self) -> None:
+        if self.tz != "UTC":  # cron ticks are UTC (``contentpack.cron``): snapping in another zone would not match them
+            raise ValueError(f"time zone {self.tz!r} is not supported: scheduled runs are simulated on a search head "
+                             f"in UTC (Splunk Cloud's cron always runs in UTC)")
 
     def window(self, run_time: float) -> tuple[float, float]:
         """[earliest, latest) of a run dispatched at ``run_time`` (raises ValueError for a bad modifier)."""

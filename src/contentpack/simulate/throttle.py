@@ -12,9 +12,13 @@ splunk_correlation_searches_module.html).
 
 So: per combination of the group-by fields' values, the first result raises its actions (notable, risk) and
 starts a window of ``period`` from that run's time; results with the same values from runs inside the window
-are dropped — across runs and within one run. A suppressed result does not extend the window.
+are dropped — across runs and within one run. A suppressed result does not extend the window. The build writes
+``alert.digest_mode = 1`` beside the fields, as ES's own per-event alerting does (its upgrader sets
+``alert.digest_mode``, ``alert.suppress`` and the group-by fields together), so suppression stays per field values.
 Assumed (not stated): a missing field counts as the empty value, a multivalue field as its values joined in
-order, and suppression covers every alert action (notable and risk alike).
+order, suppression covers every alert action (notable and risk alike), and a run at exactly the first firing +
+``period`` fires: the window is [run, run + period). In Splunk that run hangs on seconds of search time; ES's own
+searches write the period 100 s under the gap they mean (``86300s``), so that run fires there too.
 """
 
 from __future__ import annotations
