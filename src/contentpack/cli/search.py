@@ -61,8 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
-                        help="JSON lines, JSON array or text file (repeatable); none for a search that makes its "
-                        "own rows ('| makeresults ...', '| inputlookup ...')")
+                        help="JSON lines, JSON array or text file (one file; repeatable); none for a search that "
+                        "makes its own rows ('| makeresults ...', '| inputlookup ...')")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of the --events (default azure:monitor:aad)")
     parser.add_argument("--source", default=None,
@@ -273,6 +273,10 @@ def _run(args: argparse.Namespace) -> int:
         for path in args.events:
             if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
+            if Path(path).is_dir():  # what to do instead, not only that a folder is not read
+                raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
+                                 "--events (--events a.log --events b.log); backtest --events reads the log files "
+                                 "in a folder")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
