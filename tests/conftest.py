@@ -1,5 +1,5 @@
-"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache; under ``pytest -n``
-the workers share the real pack's replay, and take whole test files, the long ones first."""
+"""Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache; no ``COLUMNS``; under
+``pytest -n`` the workers share the real pack's replay, and take whole test files, the long ones first."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTPACK_CACHE_DIR", str(folder))
         yield folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_columns() -> Iterator[None]:
+    """The commands lay their tables out for ``COLUMNS`` when it is set (``printable.output_width``), and
+    pytest-xdist sets it (80) in its workers: without it every run has a log's width, as without ``-n``; a test
+    of a width sets its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("COLUMNS", raising=False)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -52,3 +52,23 @@ def test_a_mistyped_option_is_answered_with_the_one_meant(command: list[str], ty
     assert parsed.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         f"contentpack {command[0]}: error: unrecognized arguments: {typo} (did you mean {meant}?)")
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("valdate", "validate"), ("bulid", "build"), ("generate", "generate-data"),
+                                             ("replya", "replay")])
+def test_a_mistyped_command_is_answered_with_the_one_meant(typo: str, meant: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse lists every command (``invalid choice: 'valdate' (choose from 'validate', ...)``); the command
+    meant is what the user needs, worded as for a mistyped option above."""
+    with pytest.raises(SystemExit) as parsed:
+        main([typo, "--strict"])
+    assert parsed.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"contentpack: error: argument COMMAND: invalid choice: '{typo}' (did you mean '{meant}'?)")
+
+
+def test_a_command_like_none_still_gets_the_list(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as parsed:
+        main(["xyzzy"])
+    assert parsed.value.code == 2
+    assert "invalid choice: 'xyzzy' (choose from 'validate', 'build'," in capsys.readouterr().err

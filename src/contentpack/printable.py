@@ -5,14 +5,16 @@ attacker's user agent or application name); printed raw, an escape sequence (``E
 user's terminal, and a newline would forge a line of output (a fake diagnostic). Every line the commands print
 that can hold such text goes through :func:`printable`; every table cell through :func:`cell`, which also keeps
 rich from reading the text as markup (a log value ``[/x]`` once ended ``search`` in "internal error:
-MarkupError"). A leaf module, so the reports below the command line share it.
+MarkupError"); and the tables are as wide as the terminal they are printed on (:func:`output_width`). A leaf
+module, so the reports below the command line share it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 # lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it).
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
+# A table's width when the output is no terminal (a pipe, a file, a CI log): one shape wherever it runs.
+TABLE_WIDTH = 160
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -52,3 +56,21 @@ def lines_cell(values: Iterable[str]) -> Text:
     from rich.text import Text
 
     return Text("\n".join(printable(value) for value in values))
+
+
+def output_width(stream: TextIO) -> int:
+    """How wide a table printed on ``stream`` may be: ``COLUMNS`` when it is set (the user's word, as for Python
+    and rich), else the terminal's width when ``stream`` is one, else ``TABLE_WIDTH``. A table laid out wider
+    than the terminal has every line wrapped by it, which no one can read; a log keeps the same shape whatever
+    machine wrote it."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            width = os.get_terminal_size(stream.fileno()).columns
+            if width > 0:  # a terminal that does not know its size says 0
+                return width
+    except (OSError, ValueError):  # no file descriptor (a captured stream), or closed
+        pass
+    return TABLE_WIDTH

@@ -18,6 +18,7 @@ import pytest
 
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
+from terminal_output import read_until_closed
 
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
@@ -166,17 +167,8 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "contentpack", "backtest", "--events", str(SINGLE)],
                                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=follower)
     os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_until_closed(leader)
     process.wait(timeout=120)
-    os.close(leader)
     assert process.returncode == 0
     assert b"reading" in seen or b"simulating" in seen
 

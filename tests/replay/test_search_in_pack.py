@@ -100,6 +100,41 @@ def test_an_empty_result_over_a_field_no_event_has_gets_a_hint(
     assert rows == [] and "filters on 'who' (search)" in err and "nor initiator" in err
 
 
+HINT = ("contentpack search: hint: the search's first filter kept no event: it filters on 'usr' ({}), a field no "
+        "event has; is it a search-time field of another sourcetype or add-on? add it with --alias/--calc\n")
+
+
+def test_an_aggregate_over_a_field_no_event_has_gets_the_hint_too(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``usr=foo | stats count`` answers one row, ``count`` 0, as Splunk does over no event: the hint waited for zero
+    rows and never came. Now the first ``search``/``where`` on a field is run again on its own (up to it, then
+    ``head 1``): when it kept no event, its fields no event has are named, whatever the row count."""
+    monkeypatch.chdir(REPO)
+    for spl, command in (("usr=foo | stats count", "search"), ('* | where usr="foo" | stats count', "where"),
+                         ("usr=foo OR user=x | stats dc(user)", "search")):
+        status, rows, err = _search(capsys, spl, "--events", SINGLE)
+        assert status == 0 and len(rows) == 1 and err == HINT.format(command), spl
+    # through an eval the hint names what the field comes from, as the zero-row hint does
+    spl = "* | eval who=lower(initiator) | search who=x | stats count"
+    status, rows, err = _search(capsys, spl, "--events", SINGLE)
+    assert rows == [{"count": 0}] and "filters on 'who' (search), a field no event has (nor initiator" in err
+
+
+@pytest.mark.parametrize("spl", [
+    "NOT usr=foo | stats count",  # keeps the events that lack usr: on purpose, or at least an answer
+    "* | where isnull(usr) | stats count",
+    '* | eval flag=if(isnull(usr), "none", usr) | search flag=none | stats count',  # the eval gives every event one
+    '* | rex field=_raw "(?<usr>zzz)" | search usr=foo | stats count',  # a field the search makes is not absent
+    "user=* | where usr=1 | stats count",  # the first filter on a field keeps events: only it is looked at
+    "user=nobody@contoso.example | stats count",  # the field is there, no value matches
+])
+def test_no_hint_where_the_first_filter_kept_events_or_reads_no_absent_field(
+        spl: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    status, rows, err = _search(capsys, spl, "--events", SINGLE)
+    assert status == 0 and len(rows) == 1 and err == ""
+
+
 def test_options_add_to_the_pack(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                  tmp_path: Path) -> None:
     monkeypatch.chdir(REPO)

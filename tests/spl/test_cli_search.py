@@ -87,6 +87,16 @@ def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.Capt
     assert status == 2 and "--earliest" in err
 
 
+def test_a_folder_given_to_events_says_what_to_do_instead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user pointed ``--events`` at ``attack_data/`` (as ``backtest --events`` takes it) and was told only
+    that a folder is not read."""
+    status, out, err = run(capsys, "| stats count", "--events", str(SAMPLE_LOGS), "--events", str(tmp_path))
+    assert status == 2 and out == ""
+    assert err.strip() == (f"contentpack search: error: {tmp_path}: cannot read events: a folder: search reads files, "
+                           "each given with its own --events (--events a.log --events b.log); backtest --events "
+                           "reads the log files in a folder")
+
+
 def test_a_name_splunk_does_not_have_is_a_typo_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     """A name outside the Search Reference's commands and functions (src/contentpack/data/splunk_spl_builtins.json,
     its sources cited there) is a slip to correct, not a feature the engine lacks: the search says so with the

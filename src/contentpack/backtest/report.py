@@ -23,7 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.printable import cell
+from contentpack.printable import TABLE_WIDTH, cell
 
 TITLE = "Backtest"
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
@@ -119,17 +119,19 @@ class Summary:
             write_text(folder, "report.html", [self.html()]),
         ]
 
-    def text(self, width: int = 160) -> str:
-        """The terminal report: per-detection totals, the top risk objects, what was read."""
+    def text(self, width: int = TABLE_WIDTH) -> str:
+        """The terminal report: per-detection totals, the top risk objects, what was read; ``width`` columns
+        wide (the terminal's, ``output_width``): names and lists fold inside their cells, counts never do."""
         console = Console(file=io.StringIO(), width=width, color_system=None)
         table = Table(title="Per detection", title_justify="left")
-        for column in ("detection", "runs", "results", "notables", "risk events"):
-            table.add_column(column, justify="left" if column == "detection" else "right")
+        table.add_column("detection", overflow="fold")
+        for column in ("runs", "results", "notables", "risk events"):
+            table.add_column(column, justify="right", no_wrap=True)
         for name in self.names:
             entry = self.totals.get(name, {})
             table.add_row(cell(name), *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
         console.print(table)
-        console.print(_entity_table("Top risk objects", self.risk_objects[:10]))
+        console.print(_entity_table("Top risk objects", self.risk_objects[:10], width))
         result = self.backtest.result
         read = self.backtest.reading
         inputs = (f"events searched on Splunk ({self.backtest.searched_on})" if self.backtest.searched_on is not None
@@ -140,11 +142,18 @@ class Summary:
         return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
-def _entity_table(title: str, entities: list[Entity]) -> Table:
+def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
+    """The objects whole when the list of detections can fold in what is left of ``width`` (a user name broken
+    mid-word reads badly), else rich shares the width out between the two."""
     table = Table(title=title, title_justify="left")
+    widths = {"object": max((len(e.value) for e in entities), default=0),
+              "type": max((len(e.type) for e in entities), default=0)}
+    fixed = sum(max(len(column), widths.get(column, 0)) + 3 for column in ("object", "type", "score", "risk events"))
+    left = width - fixed - 4  # the detections column's border and padding, and the table's last border
     for column in ("object", "type", "score", "risk events", "detections"):
-        table.add_column(column, justify="right" if column in ("score", "risk events") else "left",
-                         overflow="fold")
+        counted = column in ("score", "risk events")
+        table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
+                         max_width=left if column == "detections" and left >= len("detections") * 2 else None)
     for e in entities:
         table.add_row(cell(e.value), cell(e.type), str(e.score), str(e.risk_events),
                       cell(", ".join(sorted(e.detections))))

@@ -53,20 +53,30 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str:
-    """`` (did you mean --format?)`` for a mistyped option (``--fromat``), as validate suggests a key."""
-    options = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
-    for word in unknown:
-        if word.startswith("--"):
-            close = difflib.get_close_matches(word.partition("=")[0], options, n=1, cutoff=0.75)
-            if close:
-                return f" (did you mean {close[0]}?)"
+def _did_you_mean(words: Sequence[str], names: Sequence[str], quoted: bool = False) -> str:
+    """`` (did you mean --format?)`` for a mistyped option (``--fromat``), `` (did you mean 'validate'?)`` for a
+    mistyped command (``valdate``), as validate suggests a key; "" when no word is close to a name."""
+    for word in words:
+        close = difflib.get_close_matches(word.partition("=")[0], names, n=1, cutoff=0.75)
+        if close:
+            return f" (did you mean '{close[0]}'?)" if quoted else f" (did you mean {close[0]}?)"
     return ""
+
+
+def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str:
+    options = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
+    return _did_you_mean([word for word in unknown if word.startswith("--")], options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(_chosen(argv))
+    if argv and argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):  # else argparse lists the commands
+        hint = _did_you_mean(argv[:1], list(SUBCOMMANDS), quoted=True)
+        if hint:
+            from contentpack.printable import printable
+
+            parser.error(f"argument COMMAND: invalid choice: '{printable(argv[0])}'{hint}")
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
         command = args.sub.choices[args.command]

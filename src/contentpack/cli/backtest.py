@@ -32,7 +32,7 @@ from contentpack.cli import backtest_splunk
 from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
                                     usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
-from contentpack.printable import printable
+from contentpack.printable import output_width, printable
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
@@ -204,7 +204,7 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     if args.format == "json":
         print(json.dumps(summary.document(), indent=2, ensure_ascii=False))
     else:
-        print(summary.text())
+        print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
     print_diagnostics(summary.bad_lines, sys.stderr)
     more = backtest.reading.bad - len(summary.bad_lines)

@@ -20,7 +20,8 @@ import io
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -36,7 +37,8 @@ from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import starts_json_array
-from contentpack.spl.hints import absent_fields
+from contentpack.spl.ast import Pipeline
+from contentpack.spl.hints import absent_fields, first_filter, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -61,8 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
-                        help="JSON lines, JSON array or text file (repeatable); none for a search that makes its "
-                        "own rows ('| makeresults ...', '| inputlookup ...')")
+                        help="JSON lines, JSON array or text file (one file; repeatable); none for a search that "
+                        "makes its own rows ('| makeresults ...', '| inputlookup ...')")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of the --events (default azure:monitor:aad)")
     parser.add_argument("--source", default=None,
@@ -273,6 +275,10 @@ def _run(args: argparse.Namespace) -> int:
         for path in args.events:
             if not Path(path).exists():
                 raise UsageError(f"--events: no such file: {path}")
+            if Path(path).is_dir():  # what to do instead, not only that a folder is not read
+                raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
+                                 "--events (--events a.log --events b.log); backtest --events reads the log files "
+                                 "in a folder")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
@@ -286,9 +292,10 @@ def _run(args: argparse.Namespace) -> int:
         if args.geoip is not None:
             engine.register_geoip(args.geoip)
         now = _now(engine, args)
-        results = engine.search(args.spl, earliest=_time(args.earliest, now, args.tz, "--earliest"),
-                                latest=_time(args.latest, now, args.tz, "--latest"), now=now)
-        hints = _hints(engine, args.spl, pack is not None, bool(args.events), bool(results.rows))
+        window = _Window(_time(args.earliest, now, args.tz, "--earliest"), _time(args.latest, now, args.tz, "--latest"),
+                         now)
+        results = engine.search(args.spl, earliest=window.earliest, latest=window.latest, now=now)
+        hints = _hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -342,9 +349,24 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
             "or --macros")
 
 
-def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, with_rows: bool) -> list[str]:
+@dataclass(frozen=True)
+class _Window:
+    """The search's time range and time, for a hint that runs part of the search again over the same events."""
+
+    earliest: float | None
+    latest: float | None
+    now: float
+
+
+def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: Sequence[Mapping[str, Value]],
+           window: _Window) -> list[str]:
     """Why a result may be a setup problem: no events given to a search that reads events (`| stats count`
-    then answers 0, a row), or, when nothing came back, fields the search needs that no event has."""
+    then answers 0, a row), or fields the search needs that no event has: when nothing came back, any it
+    filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
+    first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
+    lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
+    hint at). Finding the fields events have reads the files again, so only rows of zeros pay for it."""
+    with_rows = bool(rows)
     if not with_events:
         if not with_rows:
             return ["no results, and no --events were given: only a search that makes its own rows "
@@ -353,19 +375,38 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, with_ro
             return ["the search read no events: no --events were given (only a search that makes its own rows, "
                     "such as '| makeresults', needs none)"]
         return []
-    if with_rows:
+    pipeline = engine.parse(spl)
+    first = first_filter(pipeline)
+    if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
+    absent = absent_fields(pipeline, engine.field_names())
+    opening = "no results, and the search"
+    if with_rows:
+        absent = [field for field in absent if field.at == first]
+        if first is None or not absent or _keeps_any(engine, pipeline, first, window):
+            return []
+        opening = "the search's first filter kept no event: it"
     out = []
-    for field in absent_fields(engine.parse(spl), engine.field_names()):
+    for field in absent:
         others = [s for s in field.sources if s != field.name]
         origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
         advice = ("is it a search-time field of another sourcetype or add-on? add it with --alias/--calc"
                   if with_pack else
                   "is it an add-on's search-time field? run inside the pack (its data sources define them) "
                   "or add it with --alias/--calc")
-        out.append(f"no results, and the search {field.use} '{field.name}' ({field.command}), a field no event "
-                   f"has{origin}; {advice}")
+        out.append(f"{opening} {field.use} '{field.name}' ({field.command}), a field no event has{origin}; {advice}")
     return out
+
+
+def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:
+    """Whether every value is what an aggregate answers over no event: 0 (count, dc, sum) or nothing."""
+    return all(value in (None, "", 0, "0", ()) for row in rows for value in row.values())
+
+
+def _keeps_any(engine: Engine, pipeline: Pipeline, last: int, window: _Window) -> bool:
+    """Whether the search up to its command ``last`` keeps any event (it stops at the first)."""
+    probe = up_to(pipeline, last)
+    return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:

@@ -11,15 +11,16 @@ import io
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
-from contentpack.printable import cell, printable
+from contentpack.printable import TABLE_WIDTH, cell, printable
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
-TABLE_WIDTH = 160
+NAME_WIDTH = 32  # in the narrow layout the names fold down to this width before a count column goes
 
 
 def summary(report: ReplayReport) -> str:
@@ -63,25 +64,71 @@ def scheduled_json(outcome: ScheduledOutcome | None) -> dict[str, Any] | None:
     }
 
 
-def render_table(report: ReplayReport) -> str:
-    console = Console(file=io.StringIO(), width=TABLE_WIDTH, color_system=None)
+def _shown(headers: list[str], rows: list[list[str]], statuses: list[str], width: int) -> int:
+    """How many of the count columns fit beside the names (folded down to ``NAME_WIDTH``) and the status: the
+    rightmost go first (risk, time to detect, runs, then expected and results), so that no cell is cut and no
+    line wraps; the names and the status, which a reader looks for, always stay."""
+    def widest(texts: list[str]) -> int:
+        return max(len(text) for text in texts)
+
+    fixed = NAME_WIDTH + widest(["status", *statuses])
+    shown = len(headers)
+    # each column adds a border and a space either side of its text; the table one more border
+    while shown and fixed + sum(widest([headers[i], *(row[i] for row in rows)]) for i in range(shown)) \
+            + 3 * (shown + 2) + 1 > width:
+        shown -= 1
+    return shown
+
+
+def _wide_table(report: ReplayReport, headers: list[str], rows: list[list[str]], statuses: list[str]) -> Table:
+    """One row per test, its detection named in each: the layout of logs and wide terminals."""
+    table = Table(show_lines=False)
+    for column in ("detection", "test", *headers, "status"):
+        table.add_column(column, overflow="fold", min_width=24 if column in ("detection", "test") else None)
+    for outcome, row, status in zip(report.outcomes, rows, statuses):
+        table.add_row(cell(outcome.detection), cell(outcome.test), *(cell(text) for text in row), status)
+    return table
+
+
+def _narrow_table(report: ReplayReport, headers: list[str], rows: list[list[str]], statuses: list[str],
+                  shown: int) -> Table:
+    """Each detection's name once, on a line of its own, its tests indented below it: on a terminal narrower
+    than a log's table the names are what would otherwise fold into three lines a row."""
+    table = Table(show_lines=False)
+    table.add_column("detection / test", overflow="fold")
+    for header in (*headers[:shown], "status"):
+        table.add_column(header, no_wrap=True)
+    for at, (outcome, row, status) in enumerate(zip(report.outcomes, rows, statuses)):
+        if not at or outcome.detection != report.outcomes[at - 1].detection:
+            if at:
+                table.add_section()
+            table.add_row(cell(outcome.detection))
+        table.add_row(Padding(cell(outcome.test), (0, 0, 0, 2)), *(cell(text) for text in row[:shown]), status)
+    return table
+
+
+def render_table(report: ReplayReport, width: int = TABLE_WIDTH) -> str:
+    """The table and the failures below it, laid out for ``width`` columns (the terminal's, ``output_width``):
+    narrower than ``TABLE_WIDTH``, the narrow layout, without the count columns that do not fit."""
+    console = Console(file=io.StringIO(), width=width, color_system=None)
     for message in report.setup_errors:
         console.print(printable(message), markup=False, highlight=False)
-    table = Table(show_lines=False)
     scheduled = report.mode == "scheduled"
-    columns = ["detection", "test", "results", "expected"]
-    columns += ["runs/notables", "detect", "risk"] if scheduled else []
-    for column in (*columns, "status"):
-        table.add_column(column, overflow="fold", min_width=24 if column in ("detection", "test") else None)
-    for outcome in report.outcomes:
-        cells = [outcome.detection, outcome.test,
-                 "-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
-        if scheduled:
-            cells += _scheduled_cells(outcome.scheduled)
-        status = ("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
-        table.add_row(*(cell(text) for text in cells), status)
+    headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
+    rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
+            + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
+    statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
+                for outcome in report.outcomes]
+    if width >= TABLE_WIDTH:
+        shown, table = len(headers), _wide_table(report, headers, rows, statuses)
+    else:
+        shown = _shown(headers, rows, statuses, width)
+        table = _narrow_table(report, headers, rows, statuses, shown)
     if report.outcomes:
         console.print(table)
+        if shown < len(headers):
+            console.print(f"(not shown in {width} columns: {', '.join(headers[shown:])}; --format json has them)",
+                          markup=False, highlight=False)
     for outcome in report.outcomes:  # in full below the table: rows and notables do not fit in a cell
         for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]:
             console.print(printable(f"{outcome.detection} / {outcome.test}: {line}"), markup=False, highlight=False,

@@ -10,6 +10,9 @@ command produces it and none of the event fields it could come from (walking the
 ``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or ``properties.user``)
 appears in any event (a field made by ``eval`` is traced to the fields its expression reads). Earlier commands that need every field (``requires`` None) make the answer unknown,
 and the field is not reported.
+
+When the search did return rows (an aggregate answers one, ``count`` 0, over no event), only the first
+``search``/``where`` matters, and only if it kept no event: ``up_to`` gives the search to run to find out.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.eval import EvalCommand
 from contentpack.spl.commands.fieldops import RenameCommand
+from contentpack.spl.commands.ordering import HeadCommand
 from contentpack.spl.commands.search import SearchCommand, WhereCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
@@ -39,6 +43,7 @@ class AbsentField:
     use: str
     command: str
     sources: tuple[str, ...]  # the event fields it would come from (itself, or what rename/eval read)
+    at: int = 0  # the command's place in the pipeline's commands
 
 
 def _uses(command: CommandNode) -> list[tuple[str, str]]:
@@ -87,11 +92,12 @@ def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None
 
 def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
     """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply."""
-    commands = [c for c in pipeline.commands if isinstance(c, CommandNode)]
     out: list[AbsentField] = []
     reported: set[str] = set()
-    for index, command in enumerate(commands):
-        earlier = commands[:index]
+    for index, command in enumerate(pipeline.commands):
+        if not isinstance(command, CommandNode):
+            continue
+        earlier = [c for c in pipeline.commands[:index] if isinstance(c, CommandNode)]
         # eval and rename outputs are traced back to their inputs; any other command's outputs (fillnull,
         # lookup, stats) exist whatever the events held
         produced = set().union(*(field_use(c).produces for c in earlier if not isinstance(c, _TRACED)))
@@ -103,5 +109,18 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
                 continue
             if not any(field in seen for field in sources):
                 reported.add(name)
-                out.append(AbsentField(name, use, command.name, tuple(sorted(sources))))
+                out.append(AbsentField(name, use, command.name, tuple(sorted(sources)), index))
     return out
+
+
+def first_filter(pipeline: Pipeline) -> int | None:
+    """Where the pipeline's first ``search`` or ``where`` command on a field is (its place in
+    ``pipeline.commands``): in ``* | where usr="x"`` the ``where``, the ``*`` naming none."""
+    return next((index for index, command in enumerate(pipeline.commands)
+                 if isinstance(command, (SearchCommand, WhereCommand))
+                 and any(name not in _ALWAYS for name, _ in _uses(command))), None)
+
+
+def up_to(pipeline: Pipeline, last: int) -> Pipeline:
+    """The pipeline's commands up to ``last``, then ``head 1``: run, whether any event gets that far."""
+    return Pipeline((*pipeline.commands[:last + 1], HeadCommand("head", len(pipeline.text), count=1)), pipeline.text)

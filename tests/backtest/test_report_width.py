@@ -1,0 +1,61 @@
+"""The backtest's terminal report as wide as the terminal, 160 columns in a pipe or a log (the replay's table
+width, ``printable.TABLE_WIDTH``): laid out for 160 whatever the terminal, every line of it wrapped on an 80- or
+120-column one, and the detection names were cut with an ellipsis once the terminal was narrower than them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest.inputs import discover
+from contentpack.backtest.report import Summary
+from contentpack.backtest.run import run_backtest
+from contentpack.cli import main
+from contentpack.printable import TABLE_WIDTH
+from real_pack_runs import real_pack
+
+REPO = Path(__file__).resolve().parents[2]
+SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
+DECLINED = "Entra ID User Declined OAuth Application Consent"
+
+
+@pytest.fixture(scope="module")
+def summary() -> Summary:
+    pack = real_pack()
+    return Summary(pack, run_backtest(pack, discover([REPO / "attack_data"])))
+
+
+def _cells(text: str) -> list[list[str]]:
+    return [[part.strip() for part in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+
+
+@pytest.mark.parametrize("width", [80, 120, TABLE_WIDTH])
+def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, width: int) -> None:
+    text = summary.text(width)
+    assert [line for line in text.splitlines() if len(line) > width] == []
+    cells = _cells(text)
+    counts = [tuple(row[1:]) for row in cells if len(row) == 5 and row[1].isdigit() and row[4].isdigit()]
+    assert counts == [tuple(str(summary.totals.get(name, {}).get(key, 0))
+                            for key in ("runs", "results", "notables", "risk_events")) for name in summary.names]
+    names = " ".join(row[0] for row in cells if row[0])
+    for name in summary.names:
+        assert name in names
+    objects = [e.value for e in summary.risk_objects[:10]]
+    assert objects and all(value in "".join(row[0] for row in cells) for value in objects)
+    scores = [row[2] for row in cells if len(row) == 5 and row[1] == "user"]
+    assert scores == [str(e.score) for e in summary.risk_objects[:10]]
+
+
+@pytest.mark.parametrize("columns", ["80", "120", None])
+def test_the_command_lays_the_report_out_for_the_terminal(columns: str | None, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``COLUMNS`` (a terminal's width: ``printable.output_width``), else 160, captured output being no terminal."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert main(["backtest", "--root", str(REPO), "--events", str(SINGLE), "--detection", DECLINED]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= int(columns or TABLE_WIDTH)
+    assert any(DECLINED in line for line in lines) == (columns != "80")  # folded in two at 80, on one line wider

@@ -1,0 +1,115 @@
+"""``replay``'s table as wide as the terminal it is printed on, and the same width in a pipe, a file or a CI log.
+
+Laid out for 160 columns whatever the terminal, every line of it wrapped on an 80- or 120-column terminal; cut
+to the terminal's width, the right-hand columns (the status) were lost. Each width below renders the shipped
+pack's scheduled replay, one test failed and one warned on purpose, and reads it back: no line wider than the
+width, every test's status whole and in order, every detection and test name whole (folded, never cut).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from contentpack.printable import TABLE_WIDTH, output_width
+from contentpack.replay.report import render_table
+from contentpack.replay.runner import ReplayReport
+from real_pack_runs import scheduled_replay
+from terminal_output import read_until_closed
+
+REPO = Path(__file__).resolve().parents[2]
+DETECTION = "Entra ID OAuth Consent Declined by Many Users"
+
+
+def _report() -> ReplayReport:
+    report = scheduled_replay().report
+    failed = replace(report.outcomes[0], errors=("made to fail for this test",))
+    warned = replace(report.outcomes[1], warnings=("made to warn for this test",))
+    return replace(report, outcomes=(failed, warned, *report.outcomes[2:]))
+
+
+def _cells(text: str) -> list[list[str]]:
+    """The table's body lines, each split into its cells (the box's heavy header lines left out)."""
+    return [[part.strip() for part in line.split("│")[1:-1]] for line in text.splitlines()
+            if line.startswith("│")]
+
+
+@pytest.mark.parametrize("width", [80, 120, TABLE_WIDTH])
+def test_every_line_fits_and_every_status_and_name_is_whole(width: int) -> None:
+    report = _report()
+    text = render_table(report, width)
+    assert [line for line in text.splitlines()
+            if len(line) > width and not line.startswith(f"{report.outcomes[0].detection} / ")] == []
+    cells = _cells(text)
+    assert [row[-1] for row in cells if row[-1]] == [
+        "FAIL", "pass (warn)", *("pass" for _ in report.outcomes[2:])]
+    names = " ".join(row[0] for row in cells) + " " + " ".join(row[1] for row in cells if width >= TABLE_WIDTH)
+    for outcome in report.outcomes:
+        assert outcome.detection in names and outcome.test in names
+    # the failure in full below the table, one line, as in a log
+    assert f"{report.outcomes[0].detection} / {report.outcomes[0].test}: made to fail for this test" in text
+
+
+def test_a_narrow_terminal_names_each_detection_once_and_says_which_columns_it_left_out() -> None:
+    report = _report()
+    text = render_table(report, 80)
+    header = text.splitlines()[1]
+    assert [part.strip() for part in header.split("┃")[1:-1]] == ["detection / test", "results", "expected", "status"]
+    assert "(not shown in 80 columns: runs/notables, detect, risk; --format json has them)" in text.splitlines()
+    names = " ".join(row[0] for row in _cells(text) if row[0])
+    assert names.count("Entra ID OAuth Consent Declined") == 1  # once, however many tests it has
+    assert f"{DETECTION} True Positive Test Campaign Moved By 35 Minutes" in names  # its tests below it
+    # 120 columns hold every column
+    wider = render_table(report, 120)
+    assert [part.strip() for part in wider.splitlines()[1].split("┃")[1:-1]] == [
+        "detection / test", "results", "expected", "runs/notables", "detect", "risk", "status"]
+    assert "not shown" not in wider
+
+
+def test_a_pipe_or_a_log_keeps_the_160_column_table_with_the_detection_in_every_row() -> None:
+    report = _report()
+    text = render_table(report)
+    assert text == render_table(report, TABLE_WIDTH)
+    assert [part.strip() for part in text.splitlines()[1].split("┃")[1:-1]] == [
+        "detection", "test", "results", "expected", "runs/notables", "detect", "risk", "status"]
+    tests_of = sum(outcome.detection == DETECTION for outcome in report.outcomes)
+    assert sum(row[0].startswith("Entra ID OAuth Consent Declined") for row in _cells(text)) == tests_of
+
+
+def test_the_width_is_columns_else_the_terminals_else_160(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 97, 0, 0))
+    with open(follower, "w", closefd=True) as terminal, open(tmp_path / "log", "w") as log:
+        monkeypatch.delenv("COLUMNS", raising=False)
+        assert output_width(terminal) == 97
+        assert output_width(log) == TABLE_WIDTH
+        monkeypatch.setenv("COLUMNS", "72")
+        assert output_width(terminal) == 72 and output_width(log) == 72
+        monkeypatch.setenv("COLUMNS", "wide")
+        assert output_width(log) == TABLE_WIDTH
+    os.close(leader)
+
+
+def test_replay_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
+    """What a user sees: ``contentpack replay`` with its output on a terminal 80 columns wide, no COLUMNS."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    process = subprocess.Popen([sys.executable, "-m", "contentpack", "replay", "--detection", DETECTION],
+                               cwd=REPO, env={**env, "PYTHONPATH": str(REPO / "src"), "TERM": "xterm"},
+                               stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    assert process.wait(timeout=120) == 0
+    lines = seen.decode().replace("\r\n", "\n").splitlines()
+    assert lines[-1].startswith("PASS: ") and [line for line in lines if len(line) > 80] == []
+    assert sum(line.rstrip("│ ").endswith("pass") for line in lines) == 9
