@@ -58,11 +58,11 @@ def lines_cell(values: Iterable[str]) -> Text:
     return Text("\n".join(printable(value) for value in values))
 
 
-def output_width(stream: TextIO) -> int:
+def output_width(stream: TextIO, default: int = TABLE_WIDTH) -> int:
     """How wide a table printed on ``stream`` may be: ``COLUMNS`` when it is set (the user's word, as for Python
-    and rich), else the terminal's width when ``stream`` is one, else ``TABLE_WIDTH``. A table laid out wider
-    than the terminal has every line wrapped by it, which no one can read; a log keeps the same shape whatever
-    machine wrote it."""
+    and rich), else the terminal's width when ``stream`` is one, else ``default`` (a command whose log width was
+    fixed before this existed keeps its own). A table laid out wider than the terminal has every line wrapped by
+    it, which no one can read; a log keeps the same shape whatever machine wrote it."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
@@ -73,4 +73,4 @@ def output_width(stream: TextIO) -> int:
                 return width
     except (OSError, ValueError):  # no file descriptor (a captured stream), or closed
         pass
-    return TABLE_WIDTH
+    return default

@@ -29,7 +29,7 @@ from rich.table import Table
 
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.printable import cell, lines_cell, printable
+from contentpack.printable import cell, lines_cell, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -220,9 +220,38 @@ def _json_value(value: Value) -> object:
 # pages them too); csv and json print every row.
 TABLE_ROWS = 1_000
 
+# The table's width in a pipe, a file or a CI log (no terminal, no COLUMNS): what it always was, so the scripts
+# and the documents that quote its output stay valid.
+SEARCH_WIDTH = 200
 
-def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -> str:
-    """Results as text in the chosen format (table hides internal fields other than _time)."""
+# On a narrower terminal a column keeps at least this many characters (or its widest text, if less); the
+# columns that would need to be narrower are left out, and named: rich, asked to fit them all, narrows columns
+# down to nothing and their values vanish without a word.
+NARROWEST = 10
+
+
+def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
+    """How many of the columns, from the left, fit in ``width`` at ``NARROWEST`` characters each (at least one:
+    its values fold down to whatever is left)."""
+    from rich.cells import cell_len
+
+    def needs(column: int) -> int:
+        texts = [printable(names[column]), *(printable(value) for row in cells for value in row[column])]
+        return min(NARROWEST, max(cell_len(text) for text in texts))
+
+    used = 1  # the table's left border; each column adds a space either side of its text and a border
+    for column in range(len(names)):
+        used += needs(column) + 3
+        if used > width:
+            return max(column, 1)
+    return len(names)
+
+
+def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH) -> str:
+    """Results as text in the chosen format (table hides internal fields other than _time). The table is laid
+    out for ``width`` columns (``output_width``): its values fold inside their cells, and the columns that cannot
+    fit are left out and named below it, never narrowed to nothing; at ``SEARCH_WIDTH``, the log's width, the
+    table is drawn as it always was."""
     if fmt == "json":
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
@@ -237,14 +266,19 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str) -
             writer.writerow(["\n".join(_values(f, row.get(f), tz)) for f in shown])  # as Splunk exports them
         return buffer.getvalue().rstrip("\n")
     cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
+    fitting = len(shown) if width == SEARCH_WIDTH else _fitting(shown, cells, width)
     # a rule between rows once a cell spans lines, or its values would read as the next row's
-    table = Table(show_lines=any(len(values) > 1 for row in cells for values in row))
-    for name in shown:
+    table = Table(show_lines=any(len(values) > 1 for row in cells for values in row[:fitting]))
+    for name in shown[:fitting]:
         table.add_column(cell(name), overflow="fold")
     for row_cells in cells:
-        table.add_row(*[lines_cell(values) for values in row_cells])
-    console = Console(file=io.StringIO(), width=200, color_system=None)
+        table.add_row(*[lines_cell(values) for values in row_cells[:fitting]])
+    console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(table)
+    if fitting < len(shown):
+        hidden = shown[fitting:]
+        console.print(printable(f"({counted(len(hidden), 'field')} not shown in {width} columns: {', '.join(hidden)}; "
+                                "--format csv or json has them)"), markup=False, highlight=False)
     more = f"; the table shows the first {TABLE_ROWS:,} (--format csv or json prints them all)" \
         if len(rows) > TABLE_ROWS else ""
     console.print(f"{len(rows):,} result(s){more}")
@@ -309,7 +343,7 @@ def _run(args: argparse.Namespace) -> int:
         return usage_error("search", str(exc))
     except UsageError as exc:
         return usage_error("search", str(exc))
-    print(render(results.rows, results.fields, args.format, args.tz))
+    print(render(results.rows, results.fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH)))
     for message in results.messages:  # the job's messages: never among the rows, whatever the format
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for hint in hints:

@@ -1,0 +1,151 @@
+"""``search``'s table as wide as the terminal it is printed on, and as it always was in a pipe, a file or a log.
+
+Drawn 200 columns wide whatever the terminal, every line of it wrapped on an 80- or 120-column one; asked to
+fit many columns in fewer, rich narrows them down to nothing and their values vanish without a word. Each
+width below reads the table back: no line wider than the width, every value of every column it shows present
+(folded, never cut: joined again across the lines of its column), every other field named below it; without a
+terminal or ``COLUMNS`` the table is the one it always was, byte for byte, and csv and json never change.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+from terminal_output import read_until_closed
+
+from .spl_support import SAMPLE_LOGS
+
+REPO = Path(__file__).resolve().parents[2]
+# real events (tests/fixtures/README.md): an ID list over 800 characters with no space, a multivalue field of ten
+# values, sentences, long field names
+FIELDS = ["time", "operationName", "correlationId", "properties.targetResources{}.displayName",
+          "properties.targetResources{}.modifiedProperties{}.newValue", "properties.initiatedBy.app.displayName"]
+TABLE = f"search * | head 3 | table {' '.join(FIELDS)}"
+# a search without | table: every field of the events, far more than any terminal holds
+EVERY_FIELD = "search * | head 2 | rename properties.* as *"
+LONG = "https://outlook.office.com;" * 9
+SMALL = (f'| makeresults | eval id="{LONG}", note="Use Exchange Web Services with full access to all mailboxes", '
+         'mv=split("2e5c2fd0-cca4-452c-9891-a07c0dafd964,STRT_Oauth", ",") | fields - _time')
+# SMALL's table as `search` printed it before it knew the terminal's width (200 columns)
+BEFORE = (
+    "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+    "┃ id                                                                                              ┃ note                                                        ┃ mv                                   ┃\n"
+    "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+    "│ https://outlook.office.com;https://outlook.office.com;https://outlook.office.com;https://outloo │ Use Exchange Web Services with full access to all mailboxes │ 2e5c2fd0-cca4-452c-9891-a07c0dafd964 │\n"
+    "│ k.office.com;https://outlook.office.com;https://outlook.office.com;https://outlook.office.com;h │                                                             │ STRT_Oauth                           │\n"
+    "│ ttps://outlook.office.com;https://outlook.office.com;                                           │                                                             │                                      │\n"
+    "└─────────────────────────────────────────────────────────────────────────────────────────────────┴─────────────────────────────────────────────────────────────┴──────────────────────────────────────┘\n"
+    "1 result(s)\n"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["search", *args, "--no-pack"]) == 0
+    return capsys.readouterr().out
+
+
+def _rows(capsys: pytest.CaptureFixture[str], spl: str) -> list[dict[str, object]]:
+    """The rows as JSON: what every value is, to look for in the table."""
+    import json
+
+    return json.loads(run(capsys, spl, "--events", str(SAMPLE_LOGS), "--format", "json"))
+
+
+def _columns(text: str) -> tuple[list[str], list[str]]:
+    """The table's header and body read back: each column's text, its lines joined, spaces dropped (a folded
+    value breaks at a space or anywhere in a word)."""
+    lines = text.splitlines()
+    header = [line for line in lines if line.startswith("┃")]
+    body = [line for line in lines if line.startswith("│")]
+
+    def joined(rows: list[str], bar: str) -> list[str]:
+        cells = [[part.replace(" ", "") for part in line.split(bar)[1:-1]] for line in rows]
+        return ["".join(row[at] for row in cells) for at in range(len(cells[0]))]
+
+    return joined(header, "┃"), joined(body, "│")
+
+
+def _as_texts(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v).replace(" ", "") for v in values]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_every_line_fits_and_every_value_is_whole(width: int, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _rows(capsys, TABLE)
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = run(capsys, TABLE, "--events", str(SAMPLE_LOGS))
+    assert [line for line in text.splitlines() if len(line) > width] == []
+    headers, columns = _columns(text)
+    assert headers == [name.replace(" ", "") for name in FIELDS]  # all six fit, folded
+    assert "not shown" not in text and text.endswith("\n3 result(s)\n")
+    for row in rows:
+        for at, name in enumerate(FIELDS):
+            for value in _as_texts(row.get(name, "")):
+                assert value in columns[at], (name, value)
+    assert any(len(value) > 800 for row in rows for value in _as_texts(row.get(FIELDS[4], "")))  # folded
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_fields_that_do_not_fit_are_named_never_narrowed_to_nothing(
+        width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _rows(capsys, EVERY_FIELD)
+    fields = next(csv.reader(run(capsys, EVERY_FIELD, "--events", str(SAMPLE_LOGS), "--format", "csv").splitlines()))
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = run(capsys, EVERY_FIELD, "--events", str(SAMPLE_LOGS))
+    assert [line for line in text.splitlines() if len(line) > width] == []
+    headers, columns = _columns(text)
+    assert headers == fields[:len(headers)] and len(headers) >= 4
+    for row in rows:
+        for at, name in enumerate(headers):
+            for value in _as_texts(row.get(name, "")):
+                assert value in columns[at], (name, value)
+    # below the table, wrapped to the width: how many fields it left out, each named, in order
+    hidden = fields[len(headers):]
+    note = re.sub(r"\s+", " ", text[text.index(f"\n({len(hidden)} fields not shown"):])
+    match = re.fullmatch(rf" \({len(hidden)} fields not shown in {width} columns: (.*); --format csv or json has "
+                         r"them\) 2 result\(s\) ", note)
+    assert match is not None, note
+    assert match.group(1).split(", ") == hidden
+
+
+def test_a_pipe_or_a_log_keeps_the_table_it_always_had(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, SMALL) == BEFORE
+    assert max(len(line) for line in BEFORE.splitlines()) == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_csv_and_json_do_not_depend_on_the_width(fmt: str, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    before = run(capsys, EVERY_FIELD, "--events", str(SAMPLE_LOGS), "--format", fmt)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run(capsys, EVERY_FIELD, "--events", str(SAMPLE_LOGS), "--format", fmt) == before
+
+
+def test_search_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
+    """What a user sees: ``contentpack search`` with its output on a terminal 80 columns wide, no COLUMNS."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    process = subprocess.Popen([sys.executable, "-m", "contentpack", "search", SMALL, "--no-pack"],
+                               cwd=REPO, env={**env, "PYTHONPATH": str(REPO / "src"), "TERM": "xterm"},
+                               stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    assert process.wait(timeout=60) == 0
+    lines = seen.decode().replace("\r\n", "\n").splitlines()
+    assert lines[-1] == "1 result(s)" and [line for line in lines if len(line) > 80] == []
+    assert LONG.replace(" ", "") in "".join(line.split("│")[1].strip() for line in lines if line.startswith("│"))
