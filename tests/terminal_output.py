@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
 
 
 def read_until_closed(leader: int) -> bytes:
@@ -19,3 +26,19 @@ def read_until_closed(leader: int) -> bytes:
         seen += chunk
     os.close(leader)
     return seen
+
+
+def stdout_on_terminal(args: list[str], columns: int, cwd: Path, timeout: float) -> tuple[int, list[str]]:
+    """``python -m contentpack ARGS`` run in ``cwd`` (its ``src`` first on the path) with stdout a
+    pseudo-terminal ``columns`` wide and no ``COLUMNS``, as a user runs it: its exit status and the lines it
+    wrote there."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    process = subprocess.Popen([sys.executable, "-m", "contentpack", *args],
+                               cwd=cwd, env={**env, "PYTHONPATH": str(cwd / "src"), "TERM": "xterm"},
+                               stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    status = process.wait(timeout=timeout)
+    return status, seen.decode().replace("\r\n", "\n").splitlines()

@@ -12,8 +12,6 @@ import fcntl
 import os
 import pty
 import struct
-import subprocess
-import sys
 import termios
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +22,7 @@ from contentpack.printable import TABLE_WIDTH, output_width
 from contentpack.replay.report import render_table
 from contentpack.replay.runner import ReplayReport
 from real_pack_runs import scheduled_replay
-from terminal_output import read_until_closed
+from terminal_output import stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID OAuth Consent Declined by Many Users"
@@ -101,15 +99,7 @@ def test_the_width_is_columns_else_the_terminals_else_160(monkeypatch: pytest.Mo
 
 def test_replay_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
     """What a user sees: ``contentpack replay`` with its output on a terminal 80 columns wide, no COLUMNS."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    process = subprocess.Popen([sys.executable, "-m", "contentpack", "replay", "--detection", DETECTION],
-                               cwd=REPO, env={**env, "PYTHONPATH": str(REPO / "src"), "TERM": "xterm"},
-                               stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    seen = read_until_closed(leader)
-    assert process.wait(timeout=120) == 0
-    lines = seen.decode().replace("\r\n", "\n").splitlines()
+    status, lines = stdout_on_terminal(["replay", "--detection", DETECTION], 80, REPO, 120)
+    assert status == 0
     assert lines[-1].startswith("PASS: ") and [line for line in lines if len(line) > 80] == []
     assert sum(line.rstrip("│ ").endswith("pass") for line in lines) == 9

@@ -10,20 +10,13 @@ terminal or ``COLUMNS`` the table is the one it always was, byte for byte, and c
 from __future__ import annotations
 
 import csv
-import fcntl
-import os
-import pty
 import re
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
 
 from contentpack.cli import main
-from terminal_output import read_until_closed
+from terminal_output import stdout_on_terminal
 
 from .spl_support import SAMPLE_LOGS
 
@@ -137,15 +130,7 @@ def test_csv_and_json_do_not_depend_on_the_width(fmt: str, monkeypatch: pytest.M
 
 def test_search_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
     """What a user sees: ``contentpack search`` with its output on a terminal 80 columns wide, no COLUMNS."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    process = subprocess.Popen([sys.executable, "-m", "contentpack", "search", SMALL, "--no-pack"],
-                               cwd=REPO, env={**env, "PYTHONPATH": str(REPO / "src"), "TERM": "xterm"},
-                               stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    seen = read_until_closed(leader)
-    assert process.wait(timeout=60) == 0
-    lines = seen.decode().replace("\r\n", "\n").splitlines()
+    status, lines = stdout_on_terminal(["search", SMALL, "--no-pack"], 80, REPO, 60)
+    assert status == 0
     assert lines[-1] == "1 result(s)" and [line for line in lines if len(line) > 80] == []
     assert LONG.replace(" ", "") in "".join(line.split("│")[1].strip() for line in lines if line.startswith("│"))

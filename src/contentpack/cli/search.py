@@ -1,7 +1,8 @@
 """`contentpack search 'SPL' --events FILE`: run SPL against a log file with no Splunk server.
 
 Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. A search that does
-not parse is a usage error (``contentpack search: error: <message> (column N)``, exit 2).
+not parse is a usage error (``contentpack search: error: <message> (column N)``, exit 2). The table is as wide
+as the terminal (``printable.output_width``), and 200 columns in a pipe or a file, as it always was.
 
 Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
 pack's macros with the generated ``<name>_filter`` macros, its lookups and its data sources' search-time
