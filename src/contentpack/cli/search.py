@@ -251,8 +251,8 @@ def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
 def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH) -> str:
     """Results as text in the chosen format (table hides internal fields other than _time). The table is laid
     out for ``width`` columns (``output_width``): its values fold inside their cells, and the columns that cannot
-    fit are left out and named below it, never narrowed to nothing; at ``SEARCH_WIDTH``, the log's width, the
-    table is drawn as it always was."""
+    fit are left out and named below it, never narrowed to nothing (rich narrows them until their values vanish
+    without a word). A table whose columns all fit is drawn as it always was."""
     if fmt == "json":
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
@@ -267,7 +267,7 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
             writer.writerow(["\n".join(_values(f, row.get(f), tz)) for f in shown])  # as Splunk exports them
         return buffer.getvalue().rstrip("\n")
     cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
-    fitting = len(shown) if width == SEARCH_WIDTH else _fitting(shown, cells, width)
+    fitting = _fitting(shown, cells, width)
     # a rule between rows once a cell spans lines, or its values would read as the next row's
     table = Table(show_lines=any(len(values) > 1 for row in cells for values in row[:fitting]))
     for name in shown[:fitting]:
