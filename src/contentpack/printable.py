@@ -58,6 +58,14 @@ def lines_cell(values: Iterable[str]) -> Text:
     return Text("\n".join(printable(value) for value in values))
 
 
+def table_width(text_widths: Iterable[int]) -> int:
+    """How wide a rich table (its default box and padding) is whose columns hold text this wide: each column
+    its text, a space either side and a border, the table one more border. One home for that arithmetic:
+    the commands that fit a table to the terminal decide from it what folds and what goes."""
+    widths = list(text_widths)
+    return sum(widths) + 3 * len(widths) + 1
+
+
 def output_width(stream: TextIO, default: int = TABLE_WIDTH) -> int:
     """How wide a table printed on ``stream`` may be: ``COLUMNS`` when it is set (the user's word, as for Python
     and rich), else the terminal's width when ``stream`` is one, else ``default`` (a command whose log width was

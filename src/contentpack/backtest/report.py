@@ -23,7 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.printable import TABLE_WIDTH, cell
+from contentpack.printable import TABLE_WIDTH, cell, table_width
 
 TITLE = "Backtest"
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
@@ -148,8 +148,9 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
     table = Table(title=title, title_justify="left")
     widths = {"object": max((len(e.value) for e in entities), default=0),
               "type": max((len(e.type) for e in entities), default=0)}
-    fixed = sum(max(len(column), widths.get(column, 0)) + 3 for column in ("object", "type", "score", "risk events"))
-    left = width - fixed - 4  # the detections column's border and padding, and the table's last border
+    # the detections column's own text is what is left once the others, its padding and the borders are counted
+    left = width - table_width([*(max(len(column), widths.get(column, 0))
+                                  for column in ("object", "type", "score", "risk events")), 0])
     for column in ("object", "type", "score", "risk events", "detections"):
         counted = column in ("score", "risk events")
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,

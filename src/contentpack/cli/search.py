@@ -30,7 +30,7 @@ from rich.table import Table
 
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.printable import cell, lines_cell, output_width, printable
+from contentpack.printable import cell, lines_cell, output_width, printable, table_width
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -240,10 +240,10 @@ def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
         texts = [printable(names[column]), *(printable(value) for row in cells for value in row[column])]
         return min(NARROWEST, max(cell_len(text) for text in texts))
 
-    used = 1  # the table's left border; each column adds a space either side of its text and a border
+    needed: list[int] = []
     for column in range(len(names)):
-        used += needs(column) + 3
-        if used > width:
+        needed.append(needs(column))
+        if table_width(needed) > width:
             return max(column, 1)
     return len(names)
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
-from contentpack.printable import TABLE_WIDTH, cell, printable
+from contentpack.printable import TABLE_WIDTH, cell, printable, table_width
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -71,11 +71,10 @@ def _shown(headers: list[str], rows: list[list[str]], statuses: list[str], width
     def widest(texts: list[str]) -> int:
         return max(len(text) for text in texts)
 
-    fixed = NAME_WIDTH + widest(["status", *statuses])
+    kept = [NAME_WIDTH, widest(["status", *statuses])]
+    counts = [widest([header, *(row[i] for row in rows)]) for i, header in enumerate(headers)]
     shown = len(headers)
-    # each column adds a border and a space either side of its text; the table one more border
-    while shown and fixed + sum(widest([headers[i], *(row[i] for row in rows)]) for i in range(shown)) \
-            + 3 * (shown + 2) + 1 > width:
+    while shown and table_width([*kept, *counts[:shown]]) > width:
         shown -= 1
     return shown
 
