@@ -40,6 +40,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.events import in_calendar, make_event, parse_timestamp
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
@@ -63,6 +65,7 @@ _BOM = b"\xef\xbb\xbf"
 _WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
 _EXPORT_KEYS = ("preview", "offset", "lastrow", "messages", "init_offset", "highlighted", "fields")
 _CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
+_NO_TIME = math.nan  # make_event's fallback: a record without a readable time is reported, never given one
 
 
 
@@ -195,21 +198,23 @@ class EventReader:
         except OSError as exc:
             raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
         with raw_handle:
-            fallback = os.fstat(raw_handle.fileno()).st_mtime
             try:
                 stream = self._decompressed(raw_handle)
-                head = stream.peek(4096)[:4096]
-                kind = _kind(head)
+                head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
+                refused = head_refusal(head, name)
+                if refused is not None:
+                    raise InputError(refused)
+                kind = _kind(head[:4096])
                 if kind is None:
                     raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
                                      "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
                                      "export with a _raw column")
                 if kind == "csv":
-                    yield from self._csv(stream, name, fallback)
+                    yield from self._csv(stream, name)
                 elif kind == "document":
-                    yield from self._document(stream, name, fallback)
+                    yield from self._document(stream, name)
                 else:
-                    yield from self._json_lines(stream, name, fallback, raw_handle)
+                    yield from self._json_lines(stream, name, raw_handle)
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 raise InputError(f"{name}: cannot read: {exc}") from None
             except InputError as exc:
@@ -237,7 +242,7 @@ class EventReader:
         self._consumed = position
 
     # ------------------------------------------------------------------------------------------ JSON lines
-    def _json_lines(self, stream: io.BufferedReader, name: str, fallback: float,
+    def _json_lines(self, stream: io.BufferedReader, name: str,
                     raw_handle: BinaryIO, limit: int | None = None) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
         first_line = 1
@@ -254,7 +259,7 @@ class EventReader:
                 if not text:
                     continue
                 kept.add(start)
-                yield from self._line(text, name, (block, start, first_line), fallback)
+                yield from self._line(text, name, (block, start, first_line))
             blank = self._check_shape(block, count, first_line, kept, name)
             self._span(block)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
@@ -297,7 +302,7 @@ class EventReader:
             start = end + 1
         return blank
 
-    def _line(self, text: bytes, name: str, where: tuple[bytes, int, int], fallback: float) -> Iterator[Event]:
+    def _line(self, text: bytes, name: str, where: tuple[bytes, int, int]) -> Iterator[Event]:
         """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
         number, counted only when the line is bad (counting every kept line's number is a pass per block)."""
         try:
@@ -306,9 +311,9 @@ class EventReader:
                     document = _loads(text)
                 except ValueError as exc:
                     raise _BadRow(f"malformed JSON: {exc}") from None
-                events = list(self._wrapped(document, name, fallback))
+                events = list(self._wrapped(document, name))
             elif text.startswith(b"{"):
-                events = [self._record(text, name, fallback)]
+                events = [self._record(text, name)]
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
@@ -318,7 +323,7 @@ class EventReader:
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
-    def _wrapped(self, document: object, name: str, fallback: float) -> Iterator[Event]:
+    def _wrapped(self, document: object, name: str) -> Iterator[Event]:
         """An export line/document or an Event Hub message: its events (metadata lines give none)."""
         if not isinstance(document, dict):
             raise _BadRow("expected a JSON object")
@@ -329,7 +334,7 @@ class EventReader:
             for record in records:
                 raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
                 if self.filter.matches(raw):
-                    yield self._record(raw, name, fallback)
+                    yield self._record(raw, name)
             return
         rows: list[object] = []
         if "result" in document:
@@ -341,11 +346,11 @@ class EventReader:
         if not rows and not any(key in document for key in _EXPORT_KEYS):
             raise _BadRow("a JSON object with neither a record's nor an export's shape")
         for row in rows:
-            event = self._export_row(row, name, fallback)
+            event = self._export_row(row, name)
             if event is not None:
                 yield event
 
-    def _record(self, raw: bytes, name: str, fallback: float) -> Event:
+    def _record(self, raw: bytes, name: str) -> Event:
         try:
             flat = decode_fields(raw, self.plan)
         except ValueError as exc:
@@ -355,12 +360,14 @@ class EventReader:
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
-                           index=meta.index, time_field=meta.time_field, fallback_time=fallback)
+                           index=meta.index, time_field=meta.time_field, fallback_time=_NO_TIME)
+        if math.isnan(event["_time"]):
+            raise _BadRow(_no_time(flat, meta.time_field))
         if not self.want_raw:
             del event["_raw"]
         return event
 
-    def _export_row(self, row: object, name: str, fallback: float) -> Event | None:
+    def _export_row(self, row: object, name: str) -> Event | None:
         """One exported event: ``_raw`` extracted again, the row's times and metadata kept."""
         if not isinstance(row, dict):
             raise _BadRow("an export result must be a JSON object")
@@ -391,12 +398,15 @@ class EventReader:
                            sourcetype=_text(row.get("sourcetype")) or meta.sourcetype,
                            source=_text(row.get("source")) or meta.source or name,
                            host=_text(row.get("host")) or meta.host, index=_text(row.get("index")) or meta.index,
-                           time_field=meta.time_field, fallback_time=fallback)
+                           time_field=meta.time_field, fallback_time=_NO_TIME)
         if not self.want_raw:
             del event["_raw"]
         when = _time_value(row.get("_time"), "_time")
         if when is not None:
             event["_time"] = when
+        elif math.isnan(event["_time"]):
+            raise _BadRow(f"an export row without _time, and its _raw has no readable {meta.time_field!r} either "
+                          "(export with | fields _raw _time _indextime sourcetype source host index)")
         indexed = _time_value(row.get("_indextime"), "_indextime")
         if indexed is not None:
             event["_indextime"] = indexed
@@ -404,7 +414,7 @@ class EventReader:
         return event
 
     # ------------------------------------------------------------------------------------------ CSV
-    def _csv(self, stream: io.BufferedReader, name: str, fallback: float) -> Iterator[Event]:
+    def _csv(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
         reader = csv.DictReader(text)
@@ -434,7 +444,7 @@ class EventReader:
             try:
                 if None in row or any(value is None for value in row.values()):
                     raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
-                event = self._export_row(row, name, fallback)
+                event = self._export_row(row, name)
             except _BadRow as bad:
                 self.report.add_bad(name, reader.line_num, str(bad))
                 continue
@@ -442,7 +452,7 @@ class EventReader:
                 yield event
 
     # ------------------------------------------------------------------------------------------ documents
-    def _document(self, stream: io.BufferedReader, name: str, fallback: float) -> Iterator[Event]:
+    def _document(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
@@ -453,17 +463,20 @@ class EventReader:
         except (ValueError, UnicodeDecodeError) as exc:
             self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}")
             return
+        refused = document_refusal(document, name)
+        if refused is not None:
+            raise InputError(refused)
         items = document if isinstance(document, list) else [document]
         for number, item in enumerate(items, start=1):
             try:
                 if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
-                    events = list(self._wrapped(item, name, fallback))
+                    events = list(self._wrapped(item, name))
                 elif isinstance(item, dict) and "_raw" in item:
-                    event = self._export_row(item, name, fallback)
+                    event = self._export_row(item, name)
                     events = [] if event is None else [event]
                 elif isinstance(item, dict):
                     raw = json.dumps(item).encode("utf-8")
-                    events = [self._record(raw, name, fallback)] if self.filter.matches(raw) else []
+                    events = [self._record(raw, name)] if self.filter.matches(raw) else []
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
             except _BadRow as bad:
@@ -508,6 +521,16 @@ def _blocks(stream: io.BufferedReader, limit: int | None = None) -> Iterator[byt
             continue
         carry = data[cut + 1:]
         yield data[:cut + 1]
+
+
+def _no_time(flat: dict[str, Value], time_field: str) -> str:
+    """Why a record has no ``_time``: Splunk takes it from the record's ``time`` (the add-on's ``TIME_PREFIX``);
+    without one the event would get whatever time the reader made up, so it is a bad line, not an event."""
+    value = flat.get(time_field)
+    if value is None or value == ():
+        return f"a JSON object without a {time_field!r} field: not an Azure Monitor record"
+    shown = value[0] if isinstance(value, tuple) else value
+    return f"unreadable {time_field} {shown!r}"
 
 
 def _not_an_object(text: bytes) -> str:

@@ -1,0 +1,177 @@
+"""Entra ID logs in another schema than the pack's, recognised by content and refused with what to give instead.
+
+The pack's detections read Azure Monitor diagnostic-settings records as the Splunk Add-on for Microsoft Cloud
+Services indexes them (``sourcetype=azure:monitor:aad``: top-level ``time``, ``category``, ``operationName``,
+``resultType``, and the log's own fields under ``properties``; shared/reference/azure_monitor_aad.md §1-2). The
+other ways of getting the same sign-ins and audit events out of a tenant give other schemas, which those searches
+do not match in Splunk either:
+
+* **Microsoft Graph** ``GET /auditLogs/signIns`` and ``/auditLogs/directoryAudits``: flat ``signIn`` objects
+  (``createdDateTime``, ``userPrincipalName``, ``appId``, ``status`` = ``{errorCode, failureReason,
+  additionalDetails}``; Microsoft Graph v1.0, "signIn resource type" and "signInStatus resource type") and
+  ``directoryAudit`` objects (``activityDateTime``, ``activityDisplayName``, ``initiatedBy``,
+  ``targetResources``; "directoryAudit resource type"), a page of them wrapped as ``{"@odata.context": ...,
+  "value": [...], "@odata.nextLink": ...}`` ("List signIns": at most 1,000 objects a page). The Entra admin
+  center's *Download → JSON* gives the same camelCase objects (``assumed``: no Microsoft page shows the file;
+  third-party parsers read it with the Graph names).
+* The admin center's *Download → CSV*: display-name columns, ``"Date (UTC)","Request ID","User agent",
+  "Correlation ID","User ID","User","Username",...`` (``assumed``: the header as public parsers of that file
+  match it; no Microsoft page lists it).
+* **Log Analytics / Microsoft Sentinel** tables ``SigninLogs`` and ``AuditLogs`` exported from a KQL query:
+  PascalCase columns with ``TimeGenerated``, ``OperationName``, ``Category``, ``ResultType``,
+  ``UserPrincipalName``, ``AppId``, nested values as JSON text (Azure Monitor Logs reference, "SigninLogs" and
+  "AuditLogs" tables; the real AuditLogs rows in shared/samples/otrf_security_datasets); the portal's *Export
+  to CSV* names the column ``TimeGenerated [UTC]`` (``assumed``), the query REST API answers
+  ``{"tables": [{"name": "PrimaryResult", "columns": [...], "rows": [...]}]}``.
+
+Nothing is converted: field for field the schemas differ in names, nesting and types (``resultType`` is a
+string in the records, ``status.errorCode`` a number in Graph; ``time`` is when the record was emitted,
+``createdDateTime`` when the sign-in happened), so a conversion would be a guess at what Splunk would index.
+The recognisers only look at keys (never values), and an object with the record's ``time``, an export row's
+``_raw`` or an Event Hub message's ``records`` is never taken for another schema.
+
+One home for both commands: ``backtest --events`` calls ``object_refusal``/``head_refusal`` where it already
+decodes, ``search --events`` calls ``file_refusal`` on each file before reading it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from contentpack.spl.events import MAX_ARRAY_FILE_BYTES
+
+HEAD_BYTES = 1 << 20  # a first line longer than this is not looked at (a Graph signIn object is a few KB)
+_BOM = b"\xef\xbb\xbf"
+
+READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype azure:monitor:aad: time, category, "
+                "properties.*) as a diagnostic setting streams them to an Event Hub for the Splunk add-on: give those "
+                "records, or a Splunk export of them; another schema is not converted (docs/backtest.md, \"Inputs\")")
+
+_SIGNIN = ("createdDateTime", "userPrincipalName", "appId", "status.errorCode")
+_AUDIT = ("activityDateTime", "activityDisplayName", "initiatedBy", "targetResources")
+_LOG_ANALYTICS = ("TimeGenerated", "OperationName", "Category", "ResultType", "Result", "UserPrincipalName", "AppId")
+_OWN_KEYS = ("time", "_raw", "records", "result", "results", "preview")  # a record, an export, an Event Hub message
+
+
+def _present(item: Mapping[str, object], names: Sequence[str]) -> str:
+    found = []
+    for name in names:
+        head, _, tail = name.partition(".")
+        inner = item.get(head)
+        if (not tail and head in item) or (tail and isinstance(inner, Mapping) and tail in inner):
+            found.append(name)
+    return ", ".join(found)
+
+
+def describe(item: object) -> str | None:
+    """What a decoded JSON value is, when it is one of the other schemas (a phrase to follow "this looks like"
+    or "these look like"): None for anything else, the pack's own shapes included."""
+    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS):
+        return None
+    value = item.get("value")
+    if isinstance(value, list) and any(isinstance(key, str) and key.startswith("@odata.") for key in item):
+        inner = describe(value[0]) if value else None
+        pages = ", with @odata.nextLink to further pages" if "@odata.nextLink" in item else ""
+        return (f"a Microsoft Graph response page ({{\"@odata.context\": ..., \"value\": [...]}}{pages})"
+                + (f" of {inner}" if inner else ""))
+    tables = item.get("tables")
+    if isinstance(tables, list) and tables and isinstance(tables[0], Mapping) and "rows" in tables[0]:
+        return "a Log Analytics query API response ({\"tables\": [{\"columns\": [...], \"rows\": [...]}]})"
+    if "createdDateTime" in item:
+        return (f"Microsoft Graph signIn objects ({_present(item, _SIGNIN)}), as the Entra admin center's JSON "
+                "download and the Graph API (GET /auditLogs/signIns) give them")
+    if "activityDateTime" in item:
+        return (f"Microsoft Graph directoryAudit objects ({_present(item, _AUDIT)}), as the Entra admin center's "
+                "JSON download and the Graph API (GET /auditLogs/directoryAudits) give them")
+    if "TimeGenerated" in item:
+        return (f"Log Analytics rows ({_present(item, _LOG_ANALYTICS)}), as a Log Analytics or Microsoft Sentinel "
+                "query over SigninLogs or AuditLogs exports them")
+    return None
+
+
+def describe_header(columns: Sequence[str]) -> str | None:
+    """What a CSV file is, from its header, when it is one of the other schemas; None for a Splunk export."""
+    names = [column.strip() for column in columns]
+    if "_raw" in names:
+        return None
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    if "Date (UTC)" in names:
+        return f"the Entra admin center's CSV download (columns {shown})"
+    if any(name == "TimeGenerated" or name.startswith("TimeGenerated [") for name in names):
+        return f"a Log Analytics or Microsoft Sentinel query exported as CSV (columns {shown})"
+    lowered = {name.lower() for name in names}
+    if "createddatetime" in lowered:
+        return f"Microsoft Graph signIn objects written as CSV (columns {shown})"
+    if "activitydatetime" in lowered:
+        return f"Microsoft Graph directoryAudit objects written as CSV (columns {shown})"
+    return None
+
+
+def refusal(where: str, what: str) -> str:
+    """The usage error for a recognised file: where (``file`` or ``file:line``), what it looks like, what instead."""
+    verb = "this looks like" if what.startswith("a ") or what.startswith("the ") else "these look like"
+    return f"{where}: {verb} {what}; {READ_INSTEAD}"
+
+
+def object_refusal(item: object, where: str) -> str | None:
+    """The refusal for a decoded JSON document, line or first array element, or None."""
+    what = describe(item)
+    return None if what is None else refusal(where, what)
+
+
+def document_refusal(document: object, name: str) -> str | None:
+    """The refusal for a whole decoded JSON document (an array is judged by its first element), or None."""
+    first = document[0] if isinstance(document, list) and document else document
+    return object_refusal(first, name)
+
+
+def head_refusal(head: bytes, name: str) -> str | None:
+    """The refusal for a file of lines from its first bytes: its first line as a JSON object, or as a CSV header.
+    A document (a first line of ``[`` or a lone ``{``) is left to ``document_refusal``."""
+    text = head[len(_BOM):] if head.startswith(_BOM) else head
+    stripped = text.lstrip()
+    end = stripped.find(b"\n")
+    if not stripped or (end < 0 and len(head) >= HEAD_BYTES):
+        return None  # empty, or a first line too long to judge from the head
+    line_no = text[:len(text) - len(stripped)].count(b"\n") + 1
+    first = (stripped if end < 0 else stripped[:end]).strip()
+    try:
+        line = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    where = f"{name}:{line_no}"
+    if first.startswith(b"{") and first.endswith(b"}"):
+        try:
+            return object_refusal(json.loads(line), where)
+        except (ValueError, RecursionError):
+            return None
+    if first.startswith((b"[", b"{")):
+        return None
+    header = next(csv.reader([line]), [])
+    what = describe_header(header) if len(header) > 1 else None
+    return None if what is None else refusal(where, what)
+
+
+def file_refusal(path: Path) -> str | None:
+    """The refusal for an events file ``search --events`` is given, or None: its head, or, for a JSON document
+    (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole too), the document."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        found = head_refusal(head, str(path))
+        if found is not None:
+            return found
+        start = head[len(_BOM):] if head.startswith(_BOM) else head
+        first = start.lstrip().split(b"\n", 1)[0].strip()
+        if not (first.startswith(b"[") or first == b"{"):
+            return None
+        data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
+    if len(data) > MAX_ARRAY_FILE_BYTES:
+        return None
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return document_refusal(document, str(path))
