@@ -43,6 +43,7 @@ from pathlib import Path
 
 from contentpack.spl.events import MAX_ARRAY_FILE_BYTES
 
+SOURCETYPE = "azure:monitor:aad"  # whose records the other schemas are taken for
 HEAD_BYTES = 1 << 20  # a first line longer than this is not looked at (a Graph signIn object is a few KB)
 _BOM = b"\xef\xbb\xbf"
 
@@ -53,7 +54,9 @@ READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype az
 _SIGNIN = ("createdDateTime", "userPrincipalName", "appId", "status.errorCode")
 _AUDIT = ("activityDateTime", "activityDisplayName", "initiatedBy", "targetResources")
 _LOG_ANALYTICS = ("TimeGenerated", "OperationName", "Category", "ResultType", "Result", "UserPrincipalName", "AppId")
-_OWN_KEYS = ("time", "_raw", "records", "result", "results", "preview")  # a record, an export, an Event Hub message
+# a record, an export row or line, an Event Hub message (an export line's "result" is an object, a directoryAudit's
+# is text)
+_OWN_KEYS = ("time", "_raw", "records", "results", "preview", "lastrow")
 
 
 def _present(item: Mapping[str, object], names: Sequence[str]) -> str:
@@ -69,7 +72,7 @@ def _present(item: Mapping[str, object], names: Sequence[str]) -> str:
 def describe(item: object) -> str | None:
     """What a decoded JSON value is, when it is one of the other schemas (a phrase to follow "this looks like"
     or "these look like"): None for anything else, the pack's own shapes included."""
-    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS):
+    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS) or isinstance(item.get("result"), Mapping):
         return None
     value = item.get("value")
     if isinstance(value, list) and any(isinstance(key, str) and key.startswith("@odata.") for key in item):
@@ -158,16 +161,19 @@ def head_refusal(head: bytes, name: str) -> str | None:
 def file_refusal(path: Path) -> str | None:
     """The refusal for an events file ``search --events`` is given, or None: its head, or, for a JSON document
     (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole too), the document."""
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
-        found = head_refusal(head, str(path))
-        if found is not None:
-            return found
-        start = head[len(_BOM):] if head.startswith(_BOM) else head
-        first = start.lstrip().split(b"\n", 1)[0].strip()
-        if not (first.startswith(b"[") or first == b"{"):
-            return None
-        data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+            found = head_refusal(head, str(path))
+            if found is not None:
+                return found
+            start = head[len(_BOM):] if head.startswith(_BOM) else head
+            first = start.lstrip().split(b"\n", 1)[0].strip()
+            if not (first.startswith(b"[") or first == b"{"):
+                return None
+            data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
+    except OSError:
+        return None  # the reader says why it cannot read the file
     if len(data) > MAX_ARRAY_FILE_BYTES:
         return None
     try:

@@ -311,31 +311,39 @@ class EventReader:
                     document = _loads(text)
                 except ValueError as exc:
                     raise _BadRow(f"malformed JSON: {exc}") from None
-                events = list(self._wrapped(document, name))
+                events, problems = self._wrapped(document, name)
             elif text.startswith(b"{"):
-                events = [self._record(text, name)]
+                events, problems = [self._record(text, name)], []
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
+            events, problems = [], [str(bad)]
+        if problems:
             block, start, first_line = where
-            self._pending.append((first_line + block.count(b"\n", 0, start), str(bad)))
-            return
+            line_no = first_line + block.count(b"\n", 0, start)
+            self._pending.extend((line_no, problem) for problem in problems)
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
-    def _wrapped(self, document: object, name: str) -> Iterator[Event]:
-        """An export line/document or an Event Hub message: its events (metadata lines give none)."""
+    def _wrapped(self, document: object, name: str) -> tuple[list[Event], list[str]]:
+        """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
+        wrong with any of its records or rows (``record N: ...``), which does not cost the others theirs."""
         if not isinstance(document, dict):
             raise _BadRow("expected a JSON object")
+        events: list[Event] = []
+        problems: list[str] = []
         if "records" in document:
             records = document["records"]
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
                 raise _BadRow("'records' must be a list of JSON objects")
-            for record in records:
+            for number, record in enumerate(records, start=1):
                 raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
                 if self.filter.matches(raw):
-                    yield self._record(raw, name)
-            return
+                    try:
+                        events.append(self._record(raw, name))
+                    except _BadRow as bad:
+                        problems.append(f"record {number}: {bad}")
+            return events, problems
         rows: list[object] = []
         if "result" in document:
             rows.append(document["result"])
@@ -345,10 +353,15 @@ class EventReader:
             rows.extend(document["results"])
         if not rows and not any(key in document for key in _EXPORT_KEYS):
             raise _BadRow("a JSON object with neither a record's nor an export's shape")
-        for row in rows:
-            event = self._export_row(row, name)
+        for number, row in enumerate(rows, start=1):
+            try:
+                event = self._export_row(row, name)
+            except _BadRow as bad:
+                problems.append(f"result {number}: {bad}" if len(rows) > 1 else str(bad))
+                continue
             if event is not None:
-                yield event
+                events.append(event)
+        return events, problems
 
     def _record(self, raw: bytes, name: str) -> Event:
         try:
@@ -361,7 +374,7 @@ class EventReader:
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
                            index=meta.index, time_field=meta.time_field, fallback_time=_NO_TIME)
-        if math.isnan(event["_time"]):
+        if _untimed(event):
             raise _BadRow(_no_time(flat, meta.time_field))
         if not self.want_raw:
             del event["_raw"]
@@ -404,7 +417,7 @@ class EventReader:
         when = _time_value(row.get("_time"), "_time")
         if when is not None:
             event["_time"] = when
-        elif math.isnan(event["_time"]):
+        elif _untimed(event):
             raise _BadRow(f"an export row without _time, and its _raw has no readable {meta.time_field!r} either "
                           "(export with | fields _raw _time _indextime sourcetype source host index)")
         indexed = _time_value(row.get("_indextime"), "_indextime")
@@ -470,7 +483,9 @@ class EventReader:
         for number, item in enumerate(items, start=1):
             try:
                 if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
-                    events = list(self._wrapped(item, name))
+                    events, problems = self._wrapped(item, name)
+                    for problem in problems:
+                        self.report.add_bad(name, number, f"item {number}: {problem}")
                 elif isinstance(item, dict) and "_raw" in item:
                     event = self._export_row(item, name)
                     events = [] if event is None else [event]
@@ -521,6 +536,12 @@ def _blocks(stream: io.BufferedReader, limit: int | None = None) -> Iterator[byt
             continue
         carry = data[cut + 1:]
         yield data[:cut + 1]
+
+
+def _untimed(event: Event) -> bool:
+    """Whether ``make_event`` found no time for the event (it fell back to ``_NO_TIME``)."""
+    when = event["_time"]
+    return isinstance(when, float) and math.isnan(when)
 
 
 def _no_time(flat: dict[str, Value], time_field: str) -> str:

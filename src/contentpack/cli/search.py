@@ -28,6 +28,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
+from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.printable import cell, lines_cell, output_width, printable, table_width
@@ -314,6 +316,9 @@ def _run(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "
                                  "in a folder")
+            refused = file_refusal(Path(path)) if args.sourcetype == AZURE_MONITOR else None
+            if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
+                raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
