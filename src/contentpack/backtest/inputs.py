@@ -27,8 +27,10 @@ line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped,
 One pass: lines are read in large blocks (a large plain file by two processes, half each) and only those some detection can match (``rawfilter``) are
 decoded, and only the fields some detection reads; the rest is checked for shape only (every line of a
 JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
-export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, invalid UTF-8 — are counted and
-the first few reported with file and line, never a traceback and never silently dropped.
+export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a record without a readable
+``time``, invalid UTF-8 — are counted and the first few reported with file and line, never a traceback and
+never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
+download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
 
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
 file; a block of 8 MB is read at a time.
