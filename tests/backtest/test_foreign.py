@@ -15,7 +15,8 @@ The fixtures are written here, trimmed to the keys that identify each shape:
   ``{"tables": [...]}`` answer.
 * The admin center's *Download → CSV* header ``"Date (UTC)","Request ID","User agent",...`` and the Log Analytics
   portal's *Export to CSV* ``TimeGenerated [UTC]`` column: ``assumed`` (as public parsers of those files match
-  them; no Microsoft page lists the headers).
+  them; no Microsoft page lists the headers); Graph objects written out by PowerShell's ``Export-Csv``
+  (``Get-MgAuditLogSignIn``: the property names as columns).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ SHAPES = [
      "(columns Date (UTC), Request ID, User agent, Correlation ID, ...)"),
     ("query_data.csv", LOG_ANALYTICS_CSV, ":1", "this looks like a Log Analytics or Microsoft Sentinel query "
      "exported as CSV (columns TenantId, TimeGenerated [UTC], OperationName, Category, ...)"),
+    ("Get-MgAuditLogSignIn.csv", '"Id","CreatedDateTime","UserPrincipalName","AppId","Status"\n"1","x","a","b","c"\n',
+     ":1", "these look like Microsoft Graph signIn objects written as CSV (columns Id, CreatedDateTime, "
+     "UserPrincipalName, AppId, ...)"),
     ("signinlogs.json", json.dumps([SIGNIN_ROW]), "", "these look like Log Analytics rows (TimeGenerated, "
      "OperationName, Category, ResultType, UserPrincipalName, AppId)"),
     ("auditlogs.jsonl", _lines(AUDIT_ROW), ":1", "these look like Log Analytics rows (TimeGenerated, OperationName, "

@@ -72,7 +72,9 @@ def _present(item: Mapping[str, object], names: Sequence[str]) -> str:
 def describe(item: object) -> str | None:
     """What a decoded JSON value is, when it is one of the other schemas (a phrase to follow "this looks like"
     or "these look like"): None for anything else, the pack's own shapes included."""
-    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS) or isinstance(item.get("result"), Mapping):
+    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS):
+        return None
+    if isinstance(item.get("result"), Mapping):  # a Splunk export line
         return None
     value = item.get("value")
     if isinstance(value, list) and any(isinstance(key, str) and key.startswith("@odata.") for key in item):
