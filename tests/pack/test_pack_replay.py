@@ -44,6 +44,13 @@ def _run(pack: Pack, detection: Detection, files: list[Path]) -> Results:
     return run_detection_search(engine, detection)
 
 
+def _rows_of_records(pack: Pack, name: str, tmp_path: Path, *records: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows detection ``name`` returns on ``records``, written as one log file in ``tmp_path``."""
+    log = tmp_path / "records.log"
+    log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return [dict(row) for row in _run(pack, _detection(pack, name), [log]).rows]
+
+
 def test_every_search_parses_with_the_packs_macros(pack: Pack) -> None:
     macros = pack_macros(pack)
     for detection in pack.detections:
@@ -187,9 +194,7 @@ LOW = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
 def test_policy_detection_fires_only_on_weakening(
     pack: Pack, tmp_path: Path, risky: tuple[str, str], grants: tuple[str, str], fired: str | None
 ) -> None:
-    log = tmp_path / "policy.log"
-    log.write_text(json.dumps(_policy_change(risky, grants)) + "\n", encoding="utf-8")
-    rows = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
+    rows = _rows_of_records(pack, "Entra ID User Consent Policy Weakened", tmp_path, _policy_change(risky, grants))
     if fired is None:
         assert rows == []
         return
@@ -273,9 +278,8 @@ def test_tenant_wide_detection_sees_grants_made_through_graph(
     permission grant`` record and no ``Consent to application`` record (OTRF's real SimuLand record: Mail.ReadWrite
     added to an AllPrincipals grant from Windows PowerShell). The old search read only ``Consent to
     application`` and returned nothing for it."""
-    log = tmp_path / "grant.log"
-    log.write_text(json.dumps(_graph_grant(consent_type, app_initiated)) + "\n", encoding="utf-8")
-    rows = _run(pack, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [log]).rows
+    rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path,
+                            _graph_grant(consent_type, app_initiated))
     if user is None:
         assert rows == []
         return
