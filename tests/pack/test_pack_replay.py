@@ -250,14 +250,20 @@ def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
         assert set(scopes.split()) - {"User.Read"} == {str(to_str(s)) for s in mv_values(rows[0]["scope"])}
 
 
-PACK_DATA = REPO / "tests" / "pack" / "data"
+PACK_DATA = REPO / "attack_data" / "real_records"
 GRAPH_GRANT = PACK_DATA / "graph_tenant_wide_grant.log"  # OTRF's real Add delegated permission grant (README)
 APP_INITIATOR = {"app": {"appId": None, "displayName": "LegacyTestOAuthApp",  # Splunk's real app initiator (line 1)
                          "servicePrincipalId": "fc8c8125-bc0c-499d-8344-e53c6e3caa81", "servicePrincipalName": None}}
 
 
+def _real_record(path: Path) -> dict[str, Any]:
+    """The real record of a ``real_records`` file: its last line (the first is context no detection matches)."""
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8").splitlines()[-1])
+    return record
+
+
 def _graph_grant(consent_type: str = "AllPrincipals", app_initiated: bool = False) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(GRAPH_GRANT.read_text(encoding="utf-8"))
+    record = _real_record(GRAPH_GRANT)
     for prop in record["properties"]["targetResources"][0]["modifiedProperties"]:
         if prop["displayName"] == "DelegatedPermissionGrant.ConsentType":
             prop["oldValue"] = prop["newValue"] = f'"{consent_type}"'
@@ -305,7 +311,7 @@ def test_policy_detection_keeps_a_change_made_by_an_application(pack: Pack, tmp_
     """An app-initiated audit record has ``initiatedBy.app`` and no user, so the add-on's ``user`` is null; the old
     search's ``stats ... by user`` dropped the row, and a policy weakened through Graph raised nothing."""
     log = PACK_DATA / "app_initiated_policy_change.log"
-    record = json.loads(log.read_text(encoding="utf-8"))
+    record = _real_record(log)
     assert record["properties"]["initiatedBy"] == APP_INITIATOR and "callerIpAddress" not in record
     [row] = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
     assert row["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81" and row["src"] == "unknown"
