@@ -135,12 +135,12 @@ def test_the_engine_set_up_refuses_the_conflict_with_the_validators_own_check(pa
 
 
 def test_the_real_packs_data_sources_share_their_calculated_fields_without_conflict() -> None:
-    """The repository's pack has four data sources of one sourcetype, each repeating the add-on's calculated
+    """The repository's pack has five data sources of one sourcetype, each repeating the add-on's calculated
     fields: the merge finds no conflict, and the pack validates clean with every new check."""
     result = validate_pack(REPO)
     assert result.diagnostics == [] and result.pack is not None
     [merged] = search_time.pack_search_time(result.pack.data_sources)
-    assert len(merged.sources) == 4 and merged.conflicts == () and len(merged.calculated_fields) > 10
+    assert len(merged.sources) == 5 and merged.conflicts == () and len(merged.calculated_fields) > 10
 
 
 # -------------------------------------------------------------------------------------------- 3. lookups

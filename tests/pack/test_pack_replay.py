@@ -44,6 +44,13 @@ def _run(pack: Pack, detection: Detection, files: list[Path]) -> Results:
     return run_detection_search(engine, detection)
 
 
+def _rows_of_records(pack: Pack, name: str, tmp_path: Path, *records: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows detection ``name`` returns on ``records``, written as one log file in ``tmp_path``."""
+    log = tmp_path / "records.log"
+    log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return [dict(row) for row in _run(pack, _detection(pack, name), [log]).rows]
+
+
 def test_every_search_parses_with_the_packs_macros(pack: Pack) -> None:
     macros = pack_macros(pack)
     for detection in pack.detections:
@@ -187,9 +194,7 @@ LOW = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
 def test_policy_detection_fires_only_on_weakening(
     pack: Pack, tmp_path: Path, risky: tuple[str, str], grants: tuple[str, str], fired: str | None
 ) -> None:
-    log = tmp_path / "policy.log"
-    log.write_text(json.dumps(_policy_change(risky, grants)) + "\n", encoding="utf-8")
-    rows = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
+    rows = _rows_of_records(pack, "Entra ID User Consent Policy Weakened", tmp_path, _policy_change(risky, grants))
     if fired is None:
         assert rows == []
         return
@@ -243,3 +248,71 @@ def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
     assert len(rows) == (1 if fires else 0)
     if fires:
         assert set(scopes.split()) - {"User.Read"} == {str(to_str(s)) for s in mv_values(rows[0]["scope"])}
+
+
+PACK_DATA = REPO / "attack_data" / "real_records"
+GRAPH_GRANT = PACK_DATA / "graph_tenant_wide_grant.log"  # OTRF's real Add delegated permission grant (README)
+APP_INITIATOR = {"app": {"appId": None, "displayName": "LegacyTestOAuthApp",  # Splunk's real app initiator (line 1)
+                         "servicePrincipalId": "fc8c8125-bc0c-499d-8344-e53c6e3caa81", "servicePrincipalName": None}}
+
+
+def _real_record(path: Path) -> dict[str, Any]:
+    """The real record of a ``real_records`` file: its last line (the first is context no detection matches)."""
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8").splitlines()[-1])
+    return record
+
+
+def _graph_grant(consent_type: str = "AllPrincipals", app_initiated: bool = False) -> dict[str, Any]:
+    record = _real_record(GRAPH_GRANT)
+    for prop in record["properties"]["targetResources"][0]["modifiedProperties"]:
+        if prop["displayName"] == "DelegatedPermissionGrant.ConsentType":
+            prop["oldValue"] = prop["newValue"] = f'"{consent_type}"'
+    if app_initiated:
+        record["properties"]["initiatedBy"] = APP_INITIATOR
+    return record
+
+
+@pytest.mark.parametrize(("consent_type", "app_initiated", "user"), [
+    ("AllPrincipals", False, "pgustavo@simulandlabs.com"),  # the real record, as logged
+    ("AllPrincipals", True, "fc8c8125-bc0c-499d-8344-e53c6e3caa81"),  # made by an app: its SP id stands for the user
+    ("Principal", False, None),  # a grant for one user is not tenant-wide
+])
+def test_tenant_wide_detection_sees_grants_made_through_graph(
+    pack: Pack, tmp_path: Path, consent_type: str, app_initiated: bool, user: str | None
+) -> None:
+    """A delegated permission grant created directly through Graph or PowerShell leaves an ``Add delegated
+    permission grant`` record and no ``Consent to application`` record (OTRF's real SimuLand record: Mail.ReadWrite
+    added to an AllPrincipals grant from Windows PowerShell). The old search read only ``Consent to
+    application`` and returned nothing for it."""
+    rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path,
+                            _graph_grant(consent_type, app_initiated))
+    if user is None:
+        assert rows == []
+        return
+    [row] = rows
+    assert row["user"] == user and row["consent_type"] == "AllPrincipals"
+    assert row["scope"] == "User.Read Mail.ReadWrite" and row["signature"] == "Add delegated permission grant"
+    # the record logs ServicePrincipal.AppId as null: the client service principal's object id (an Entra id) keys it
+    assert row["app_id"] == row["client_sp_id"] == "0d2f5969-011b-460d-ac74-3291d227d49f"
+    assert row["src"] == "unknown"
+
+
+def test_tenant_wide_detection_makes_one_result_of_a_portal_consent(pack: Pack) -> None:
+    """A consent in the portal writes ``Consent to application`` and ``Add delegated permission grant`` for the
+    same client service principal: one result (count 2) keyed on the application id, not two notables."""
+    log = REPO / "attack_data" / "admin_consent_paths" / "admin_consent_paths.log"
+    [row] = _run(pack, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [log]).rows
+    assert str(row["count"]) == "2" and row["app_id"] == "1fbcb21c-2c13-424b-93f6-b8a35a8b2a96"
+    assert sorted(str(to_str(s)) for s in mv_values(row["signature"])) == [
+        "Add delegated permission grant", "Consent to application"]
+
+
+def test_policy_detection_keeps_a_change_made_by_an_application(pack: Pack, tmp_path: Path) -> None:
+    """An app-initiated audit record has ``initiatedBy.app`` and no user, so the add-on's ``user`` is null; the old
+    search's ``stats ... by user`` dropped the row, and a policy weakened through Graph raised nothing."""
+    log = PACK_DATA / "app_initiated_policy_change.log"
+    record = _real_record(log)
+    assert record["properties"]["initiatedBy"] == APP_INITIATOR and "callerIpAddress" not in record
+    [row] = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
+    assert row["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81" and row["src"] == "unknown"
+    assert str(row["risky_apps_allowed"]) == "1"

@@ -14,4 +14,4 @@ def test_real_pack_validates_clean() -> None:
     assert result.pack is not None
     names = {d.name for d in result.pack.detections}
     assert "Entra ID User Declined OAuth Application Consent" in names
-    assert len(result.pack.stories) == 1 and len(result.pack.data_sources) == 4 and len(result.pack.lookups) == 2
+    assert len(result.pack.stories) == 1 and len(result.pack.data_sources) == 5 and len(result.pack.lookups) == 2
