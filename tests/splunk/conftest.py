@@ -39,3 +39,4 @@ def double(certs: CertSet, real_pack: Pack, tmp_path: Path) -> Iterator[SplunkdD
     server = SplunkdDouble(certs.cert, certs.key, certs.ca, lambda: build_engine(real_pack), tmp_path).start()
     yield server
     server.stop()
+    assert not server.server.failures, "the splunkd double failed a request:\n" + "\n".join(server.server.failures)
