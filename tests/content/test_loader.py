@@ -58,7 +58,7 @@ def test_cp009_a_yaml_1_1_line_break_is_reported_where_an_editor_shows_it(char: 
 
 def test_cp009_the_same_characters_escaped_are_text() -> None:
     document, problems = parse_yaml('name: x\ndescription: "a\\Lb\\u2029c\\Nd"\n', "m.yml")
-    assert problems == [] and document is not None
+    assert problems == [] and document is not None and isinstance(document.data, dict)
     assert document.data["description"] == "a\u2028b\u2029c\x85d"
 
 
