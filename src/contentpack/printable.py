@@ -58,6 +58,31 @@ def lines_cell(values: Iterable[str]) -> Text:
     return Text("\n".join(printable(value) for value in values))
 
 
+# Where an identifier reads well split, the coarsest first: before an email's "@", then after a "-" (GUIDs), "."
+# or "/" (host names, paths).
+_SOFT_BREAKS = (re.compile(r"(?=@)"), re.compile(r"(?=@)|(?<=[-./\\])"))
+
+
+def wrap_identifier(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, split where it reads well (``debra.tanaka`` /
+    ``@contoso.example``, a GUID after a ``-``) rather than wherever the width runs out; a piece longer than
+    ``width`` is left to the table to fold. One line when ``text`` fits."""
+    if len(text) <= width:
+        return [text]
+    for soft_break in _SOFT_BREAKS:
+        pieces = [piece for piece in soft_break.split(text) if piece]
+        if all(len(piece) <= width for piece in pieces):
+            break
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and (len(current) + len(piece) > width or piece.startswith("@")):  # an email: its @ first
+            lines.append(current)
+            current = ""
+        current += piece
+    return [*lines, current]
+
+
 def table_width(text_widths: Iterable[int]) -> int:
     """How wide a rich table (its default box and padding) is whose columns hold text this wide: each column
     its text, a space either side and a border, the table one more border. One home for that arithmetic:

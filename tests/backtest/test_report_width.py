@@ -59,3 +59,26 @@ def test_the_command_lays_the_report_out_for_the_terminal(columns: str | None, c
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= int(columns or TABLE_WIDTH)
     assert any(DECLINED in line for line in lines) == (columns != "80")  # folded in two at 80, on one line wider
+
+
+@pytest.mark.parametrize("width", [80, 120, TABLE_WIDTH])
+def test_a_risk_object_is_split_only_where_it_reads_well(summary: Summary, width: int) -> None:
+    """At 80 columns the objects once folded mid-word (``debra.tanaka@contoso.e`` / ``xample``): an email is now
+    whole or split before its ``@``, a GUID after a ``-``."""
+    objects = {e.value for e in summary.risk_objects[:10]}
+    rows = _cells(summary.text(width))
+    start = next(index for index, row in enumerate(rows) if row and row[0] and row[1] in ("user", "other", "system"))
+    pieces: list[list[str]] = []
+    for row in rows[start:]:
+        if len(row) != 5:
+            break
+        if row[1]:
+            pieces.append([])
+        if row[0]:
+            pieces[-1].append(row[0])
+    assert {"".join(parts) for parts in pieces} == objects
+    for parts in pieces:
+        for before, after in zip(parts, parts[1:]):
+            assert after.startswith("@") or before.endswith(("-", ".", "/")), parts
+    if width == 80:
+        assert any(len(parts) > 1 for parts in pieces)  # this run's emails do not fit whole at 80

@@ -1,4 +1,4 @@
-"""The file layer (CP001–CP008): every way a file can be unreadable gives a positioned error, not a crash."""
+"""The file layer (CP001–CP009): every way a file can be unreadable gives a positioned error, not a crash."""
 
 from __future__ import annotations
 
@@ -41,6 +41,25 @@ def test_cp003_tab_indentation(pack: Path, validate: Validate) -> None:
     edit(pack, STORY, "  category:\n", "\tcategory:\n")
     finding = only(validate(pack), "CP003")
     assert at(finding) == (STORY, *locate(pack, STORY, "\tcategory"))
+
+
+@pytest.mark.parametrize(("char", "name"), [("\u2028", "LINE SEPARATOR (U+2028)"),
+                                           ("\u2029", "PARAGRAPH SEPARATOR (U+2029)"), ("\x85", "NEL (U+0085)")])
+def test_cp009_a_yaml_1_1_line_break_is_reported_where_an_editor_shows_it(char: str, name: str) -> None:
+    """libyaml counts NEL, U+2028 and U+2029 as line breaks: in a comment, the rest of the line became YAML
+    (``# note\u2028 and more`` was a syntax error one line below the editor's), and in any text every later
+    position was a line off. Each one is an error at its editor line and column, all of them in one run."""
+    text = f"name: x\n# a note{char}status: experimental\ndescription: 'one{char}two'\n"
+    document, problems = parse_yaml(text, "m.yml")
+    assert document is None
+    assert [(d.rule, d.position.line, d.position.col) for d in problems] == [("CP009", 2, 9), ("CP009", 3, 18)]
+    assert problems[0].message.startswith(f"{name} is a line break to YAML 1.1 readers")
+
+
+def test_cp009_the_same_characters_escaped_are_text() -> None:
+    document, problems = parse_yaml('name: x\ndescription: "a\\Lb\\u2029c\\Nd"\n', "m.yml")
+    assert problems == [] and document is not None and isinstance(document.data, dict)
+    assert document.data["description"] == "a\u2028b\u2029c\x85d"
 
 
 def test_cp004_yaml_syntax_error(pack: Path, validate: Validate) -> None:

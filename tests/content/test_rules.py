@@ -378,15 +378,17 @@ def test_cp047_expected_rows_key_must_be_a_result_field(pack: Path, validate: Va
     assert "appDisplayName, count, user" in finding.message
 
 
-def test_cp049_a_line_separator_written_as_it_is(pack: Path, validate: Validate, cache_dir: Path) -> None:
-    """YAML takes U+2028 as written, so a file's bytes vouch for its texts only when it holds none (and a cache
-    hit says the same as a parse)."""
+def test_cp009_a_line_separator_written_as_it_is(pack: Path, validate: Validate, cache_dir: Path) -> None:
+    """A raw U+2028 is a line break to libyaml (YAML 1.1) but not to an editor: reported where the editor shows
+    it, before CP049 could report it inside its text (and a cache hit says the same as a parse)."""
+    line, col = locate(pack, STORY, "watch consent prompts,")
     edit(pack, STORY, "watch consent prompts,", "watch consent\u2028prompts,")
     for _ in range(2):
-        finding = only(validate(pack), "CP049")
-        assert at(finding) == (STORY, *locate(pack, STORY, "'Attackers register"))
-        assert finding.message == ("narrative: line 1 column 120: control character U+2028 cannot be written to a "
-                                   ".conf file")
+        finding = only(validate(pack), "CP009")
+        assert at(finding) == (STORY, line, col + len("watch consent"))
+        assert finding.message == ("LINE SEPARATOR (U+2028) is a line break to YAML 1.1 readers (libyaml, PyYAML, "
+                                   "contentctl) but not to an editor: write it as \\L in a double-quoted string, "
+                                   "or remove it")
 
 
 def test_cp049_a_lookup_csv_header_is_checked_whatever_its_yaml_file_holds(pack: Path, validate: Validate) -> None:

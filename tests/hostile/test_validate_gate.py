@@ -6,6 +6,7 @@ checks "validate accepts => build succeeds" on each.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -93,6 +94,18 @@ def test_custom_commands_are_not_conf_text(tmp_path: Path, provider: str) -> Non
     assert build(root, tmp_path / "dist", environ=ENV).ok
 
 
+@pytest.mark.parametrize("author", ["Jane Doe \\", "Jane\x1b[31m Doe\u2028"])
+def test_the_author_name_is_not_conf_text(tmp_path: Path, author: str) -> None:
+    """``author_name`` reaches app.manifest only (JSON, which escapes any character), never a .conf, so CP049
+    leaves it alone; app.manifest reads back the name as written."""
+    root = copy_pack(tmp_path)
+    _set(root, "contentpack.yml", ("app", "author_name"), author)
+    assert _errors(root) == []
+    assert build(root, tmp_path / "dist", environ=ENV).ok
+    manifest = next((tmp_path / "dist").glob("*/app.manifest"))
+    assert json.loads(manifest.read_text(encoding="utf-8"))["info"]["author"][0]["name"] == author
+
+
 @pytest.mark.parametrize(("relative", "name"), [(CTIME, "default"), (LOOKUP, "Default")])
 def test_an_object_named_default_is_rejected(tmp_path: Path, relative: str, name: str) -> None:
     root = copy_pack(tmp_path)
@@ -137,6 +150,7 @@ _FIELDS: list[tuple[str, tuple[str | int, ...]]] = [
     (CTIME, ("description",)), (CTIME, ("definition",)), (LOOKUP, ("description",)), (LOOKUP, ("name",)),
     (DATA_SOURCE, ("description",)), ("contentpack.yml", ("app", "description")),
     ("contentpack.yml", ("app", "title")), ("contentpack.yml", ("app", "author_company")),
+    ("contentpack.yml", ("app", "author_name")),
 ]
 _EDITS = st.lists(st.tuples(st.sampled_from(_FIELDS), _TEXT), min_size=1, max_size=4)
 

@@ -23,7 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.printable import TABLE_WIDTH, cell, table_width
+from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable, table_width, wrap_identifier
 
 TITLE = "Backtest"
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
@@ -142,20 +142,27 @@ class Summary:
         return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
+# What the detections column keeps before the objects are split: a few words of a detection's name a line.
+_DETECTIONS_ROOM = 20
+
+
 def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
-    """The objects whole when the list of detections can fold in what is left of ``width`` (a user name broken
-    mid-word reads badly), else rich shares the width out between the two."""
+    """The objects whole when the list of detections can fold in what is left of ``width`` with room for a few
+    words a line; else the objects are split where they read well (an email before its ``@``, a GUID after a
+    ``-``: ``wrap_identifier``), never mid-word as rich folds them (``debra.tanaka@contoso.e`` / ``xample``)."""
     table = Table(title=title, title_justify="left")
-    widths = {"object": max((len(e.value) for e in entities), default=0),
-              "type": max((len(e.type) for e in entities), default=0)}
+    shown = [printable(e.value) for e in entities]  # as the table prints them: control characters escaped
+    natural = max((len(text) for text in shown), default=0)
+    others = [max(len(column), max((len(e.type) for e in entities), default=0) if column == "type" else 0)
+              for column in ("type", "score", "risk events")]
     # the detections column's own text is what is left once the others, its padding and the borders are counted
-    left = width - table_width([*(max(len(column), widths.get(column, 0))
-                                  for column in ("object", "type", "score", "risk events")), 0])
+    left = width - table_width([max(len("object"), natural), *others, 0])
+    objects = max(len("object"), natural - max(0, _DETECTIONS_ROOM - left))
     for column in ("object", "type", "score", "risk events", "detections"):
         counted = column in ("score", "risk events")
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
-                         max_width=left if column == "detections" and left >= len("detections") * 2 else None)
-    for e in entities:
-        table.add_row(cell(e.value), cell(e.type), str(e.score), str(e.risk_events),
+                         max_width=objects if column == "object" else None)
+    for e, text in zip(entities, shown):
+        table.add_row(lines_cell(wrap_identifier(text, objects)), cell(e.type), str(e.score), str(e.risk_events),
                       cell(", ".join(sorted(e.detections))))
     return table

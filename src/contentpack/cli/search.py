@@ -19,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -214,8 +215,12 @@ def _values(name: str, value: Value, tz: str) -> list[str]:
 
 
 def _json_value(value: Value) -> object:
+    """A value as JSON holds it. An infinity or NaN is written as its SPL text (``inf``, ``-inf``, ``nan``, as
+    the table and csv show it): JSON has no such number, and Python's ``Infinity`` is not JSON a reader takes."""
     if isinstance(value, tuple):
-        return list(value)
+        return [_json_value(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return to_str(value)
     return value
 
 

@@ -2,7 +2,7 @@
 
 Why not ``yaml.safe_load``: it forgets positions, silently keeps the *last* of two duplicate keys, expands
 anchors without limit and turns every failure into an exception. Here the file is checked in cheap steps
-(size before reading, bytes before decoding, indentation before parsing), then composed with libyaml
+(size before reading, bytes before decoding, YAML 1.1 line breaks and indentation before parsing), then composed with libyaml
 (``CSafeLoader``) and converted to plain JSON-compatible Python values by our own walk of the node graph,
 which records positions, rejects duplicate keys and caps the number of nodes an alias expansion may produce.
 
@@ -52,6 +52,7 @@ RULE_DUPLICATE_KEY = "CP005"
 RULE_DOCUMENTS = "CP006"
 RULE_EXPANSION = "CP007"
 RULE_UNSUPPORTED = "CP008"
+RULE_YAML11_BREAK = "CP009"
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -181,6 +182,33 @@ def _tab_indentation(text: str, shown: str) -> Diagnostic | None:
     line = text.count("\n", 0, match.start()) + 1
     col = text.index("\t", match.start()) - match.start() + 1
     return error(Position(shown, line, col), RULE_TAB, "tab character in indentation: YAML indentation must use spaces")
+
+
+# Characters YAML 1.1 (libyaml, PyYAML, so contentctl and Splunk's tooling) reads as line breaks and YAML 1.2 and
+# editors do not, with the escape a double-quoted string writes them as.
+_YAML11_BREAKS = {"\u0085": ("NEL (U+0085)", "\\N"), "\u2028": ("LINE SEPARATOR (U+2028)", "\\L"),
+                  "\u2029": ("PARAGRAPH SEPARATOR (U+2029)", "\\P")}
+_YAML11_BREAK = re.compile("[\u0085\u2028\u2029]")
+
+
+def _yaml11_breaks(text: str, shown: str) -> list[Diagnostic]:
+    """Every raw NEL, U+2028 and U+2029, at the line and column an editor shows.
+
+    Why an error: libyaml counts each as a line break, so a comment holding one ends there and the rest of its
+    line is read as YAML an editor shows as a comment, and every later position libyaml reports is a line off
+    from the editor's. Written as an escape in a double-quoted string, the same character is plain text.
+    """
+    if "\u0085" not in text and "\u2028" not in text and "\u2029" not in text:  # nearly every file
+        return []
+    problems = []
+    for match in _YAML11_BREAK.finditer(text):
+        at = match.start()
+        name, escape = _YAML11_BREAKS[match.group()]
+        position = Position(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+        problems.append(error(position, RULE_YAML11_BREAK,
+                              f"{name} is a line break to YAML 1.1 readers (libyaml, PyYAML, contentctl) but not to "
+                              f"an editor: write it as {escape} in a double-quoted string, or remove it"))
+    return problems
 
 
 class _Expansion(Exception):
@@ -374,6 +402,9 @@ def _too_deep(text: str, shown: str) -> Diagnostic | None:
 
 def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
     """Parse YAML text (already decoded) into a ``LoadedDocument``; problems come back as diagnostics."""
+    breaks = _yaml11_breaks(text, shown)
+    if breaks:
+        return None, breaks
     tab = _tab_indentation(text, shown)
     if tab is not None:
         return None, [tab]

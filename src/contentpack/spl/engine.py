@@ -550,9 +550,13 @@ def _finish(stream: Iterator[Event], rest: Sequence[CommandNode], ctx: RunContex
         yield from stream
     except RecursionError:
         raise SplRuntimeError("the search nests too deeply", offset=0) from None
-    except (OverflowError, MemoryError, ValueError) as exc:  # a value past what the engine can represent
-        raise SplRuntimeError(f"the search cannot be run on these events: {type(exc).__name__}: {exc}",
-                              offset=0) from None
+    except (OverflowError, MemoryError, ValueError):  # a value past what the engine can represent
+        raise SplRuntimeError(_OUT_OF_RANGE, offset=0) from None
+
+
+# Python's own words for an overflow ("cannot convert float infinity to integer") name nothing the author wrote.
+_OUT_OF_RANGE = ("the search cannot be run on these events: a value is past what this command can compute "
+                 "(too large, infinite or not a number)")
 
 
 def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
@@ -563,7 +567,8 @@ def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> It
 
 
 def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
-    """A command's output under the search's deadline; an error that names no place gets the command's."""
+    """A command's output under the search's deadline; an error that names no place gets the command's, and so
+    does a value no command has a clearer word for (Python's overflow and value errors)."""
     try:
         yield from timed(stream, command.name, command.offset)
     except SplError as exc:
@@ -571,6 +576,8 @@ def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
             raise
         offset = exc.offset if exc.offset is not None else command.offset
         raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None
+    except (OverflowError, ValueError):  # a value past what the engine can represent, at the command's column
+        raise SplRuntimeError(_OUT_OF_RANGE, offset=command.offset, command=command.name) from None
 
 
 @dataclass(frozen=True)

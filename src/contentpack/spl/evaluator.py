@@ -18,7 +18,7 @@ from typing import Any
 from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
 from contentpack.spl.errors import SplError, SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import get_function
-from contentpack.spl.values import Value, as_number, compare, mv_values, to_str
+from contentpack.spl.values import Value, as_number, compare, mv_values, to_str, within_double
 
 Compiled = Callable[["EvalState"], Value]
 SearchMatcher = Callable[[str, Mapping[str, Value]], bool]
@@ -70,6 +70,8 @@ def _arith(op: str, a: Value, b: Value) -> Value:
         return None
     a, b = _scalar(a), _scalar(b)
     na, nb = as_number(a), as_number(b)
+    if isinstance(na, int) and isinstance(nb, int) and op in "+-*":  # past a double, as the next use reads it
+        return within_double(na + nb if op == "+" else na - nb if op == "-" else na * nb)
     if op == "+":
         if na is not None and nb is not None:
             return na + nb

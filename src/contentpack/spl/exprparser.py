@@ -18,6 +18,7 @@ from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.functions import get_function
 from contentpack.spl.regex import check_literal
+from contentpack.spl.values import as_number
 
 _BINARY: dict[str, int] = {
     "OR": 1,
@@ -89,7 +90,8 @@ def _prefix(cur: Cursor, stop_at_assign: bool) -> Expr:
     if tok.kind == "NUMBER":
         cur.next()
         text = tok.text
-        number: int | float = float(text) if any(c in text for c in ".eE") else int(text)
+        number = as_number(text)  # a literal past the largest double reads as an infinity, as text does
+        assert number is not None, text
         return Literal(number, cur.off(tok))
     if tok.kind == "PHRASE":
         cur.next()

@@ -53,10 +53,15 @@ def zone(name: str) -> tzinfo:
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+class CalendarRangeError(ValueError):
+    """An epoch no calendar date holds. Its message is worded for the search's author, so a command may show
+    it as it is, where Python's own ValueErrors name nothing the author wrote."""
+
+
 def to_datetime(epoch: float, tz: str = "UTC") -> datetime:
     """Aware datetime for an epoch in the given zone (microsecond precision).
 
-    Raises ValueError, worded for the search's author, for an epoch no calendar date holds (past year 9999,
+    Raises CalendarRangeError, worded for the search's author, for an epoch no calendar date holds (past year 9999,
     before year 1, infinite or NaN): Python's own words ("Python int too large to convert to C int") name
     nothing the author wrote.
     """
@@ -69,7 +74,7 @@ def to_datetime(epoch: float, tz: str = "UTC") -> datetime:
         base = _EPOCH_START + timedelta(seconds=whole, microseconds=micros)
         return base if info is timezone.utc else base.astimezone(info)
     except (OverflowError, ValueError):
-        raise ValueError(f"the time {epoch:g} is outside the supported calendar (years 1 to 9999)") from None
+        raise CalendarRangeError(f"the time {epoch:g} is outside the supported calendar (years 1 to 9999)") from None
 
 
 def to_epoch(moment: datetime) -> float:
@@ -322,7 +327,8 @@ def strptime(text: str, fmt: str, tz: str = "UTC") -> float | None:
         return None
     parts = match.groupdict()
     if parts.get("s") is not None:
-        return float(parts["s"]) if "." in parts["s"] else float(int(parts["s"]))
+        epoch = float(parts["s"])  # digits past the largest double read as an infinity: no time
+        return epoch if math.isfinite(epoch) else None
     try:
         if parts.get("Y") is not None:
             year = int(parts["Y"])
@@ -525,6 +531,7 @@ def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
 # ---------------------------------------------------------------------------------------------- spans and bins
 
 _SPAN = re.compile(r"(?P<amount>\d+(?:\.\d+)?)?(?P<unit>[A-Za-z]+)?\Z")
+_LONGEST_MONTHS = 9999 * 12  # a longer month span would start every bin before year 1
 _SUBSECOND_UNITS = {"us": 1e-6, "ms": 1e-3, "cs": 1e-2, "ds": 1e-1}
 
 
@@ -559,8 +566,12 @@ def parse_span(text: str) -> Span:
     if unit in ("mon", "q", "y"):
         if not amount.is_integer():
             raise ValueError(f"invalid span {text!r}: month, quarter and year spans must be whole numbers")
+        if amount * {"mon": 1, "q": 3, "y": 12}[unit] > _LONGEST_MONTHS:
+            raise ValueError(f"invalid span {text!r}: the span is longer than the supported calendar (9999 years)")
         return Span(amount * {"mon": 1, "q": 3, "y": 12}[unit], "mon")
     factor = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}[unit]
+    if not math.isfinite(amount * factor):
+        raise ValueError(f"invalid span {text!r}: the span is too long")
     return Span(amount * factor, "s")
 
 
@@ -578,6 +589,8 @@ def bin_start(epoch: float, span: Span, tz: str = "UTC") -> float:
         index = moment.year * 12 + moment.month - 1
         index -= index % months
         year, month = divmod(index, 12)
+        if year < 1:
+            raise CalendarRangeError(f"the {months}-month bin of the time {epoch:g} starts before year 1")
         return to_epoch(_localize(datetime(year, month + 1, 1), info))
     width = span.amount
     if info is timezone.utc:

@@ -59,16 +59,35 @@ def as_number(value: Value) -> int | float | None:
     """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
         return value
+    if isinstance(value, int):
+        return within_double(value)
     if isinstance(value, str) and _NUMBER.match(value):
-        try:
-            if "." in value or "e" in value or "E" in value:
-                return float(value)
-            return int(value)
-        except ValueError:
-            return None
+        if "." in value or "e" in value or "E" in value or len(value) > _DOUBLE_DIGITS:
+            return float(value)  # past the largest double: an infinity, as 1e400 reads
+        return within_double(int(value))
     return None
+
+
+_DOUBLE_DIGITS = 300  # integer text up to this long is read exactly; longer text is read as a double
+
+
+def within_double(number: int) -> int | float:
+    """``number``, or the infinity of its sign when it is past the largest double (about 1.8e308).
+
+    Why: Splunk calculates in doubles ("During calculations, numbers are treated as double-precision
+    floating-point numbers", eval command usage, SPL2 search reference; assumed the same for SPL1), where
+    such a number overflows to infinity; Python's unbounded integers would instead fail the first
+    calculation that meets a double. Integers a double holds stay exact (``9223372036854775808`` prints
+    every digit)."""
+    if number.bit_length() < 1024:
+        return number
+    try:
+        float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
+    return number
 
 
 def format_number(number: int | float) -> str:

@@ -24,8 +24,10 @@ from contentpack.content.rules import RuleContext
 
 RESERVED_STANZAS = frozenset({"default"})
 _NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
-# contentpack.yml's top-level ``custom_commands`` (kept on AppConfig, outside ``app:``) is read by validate only
-_APP_NOT_WRITTEN = frozenset({"custom_commands"})
+# AppConfig fields no .conf file holds: contentpack.yml's top-level ``custom_commands`` (kept on AppConfig, outside
+# ``app:``) is read by validate only; ``author_name`` and ``author_email`` go to app.manifest (JSON, which escapes
+# any character) and the email to README.md, never to a .conf (app.conf's ``[launcher] author`` is the company).
+_APP_NOT_WRITTEN = frozenset({"custom_commands", "author_name", "author_email"})
 
 
 def _texts(value: object, node: NodePath) -> Iterator[tuple[NodePath, str]]:

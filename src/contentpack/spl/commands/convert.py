@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
 from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
-from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, convert_ctime
+from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, CalendarRangeError, convert_ctime
 from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
 
 _KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma", "rmunit"}
@@ -71,7 +72,11 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
             converted: list[Scalar] = []
             for item in mv_values(value):
                 number = as_number(item)
-                converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
+                try:
+                    converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
+                except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
+                    raise SplRuntimeError(f"convert: ctime({source}): {exc}", offset=node.offset,
+                                          command=node.name) from None
             event[output] = make_mv(converted)
         yield event
 

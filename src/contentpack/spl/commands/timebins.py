@@ -28,7 +28,7 @@ from contentpack.spl.commands.stats import (
     terms_fields,
 )
 from contentpack.spl.errors import SplRuntimeError
-from contentpack.spl.timeutil import Span, bin_start, parse_span
+from contentpack.spl.timeutil import CalendarRangeError, Span, bin_start, parse_span
 from contentpack.spl.values import Event, Value, as_number, format_number, mv_values
 
 # ------------------------------------------------------------------------------------------------ bin
@@ -77,6 +77,8 @@ def parse_bin(cmd: CommandInput) -> BinCommand:
 
 
 def bin_value(value: Value, span: Span, is_time: bool, tz: str) -> Value:
+    """The bin of ``value``; raises ValueError for a number no bin holds (infinite, NaN, past the calendar
+    or too large for the span), which :func:`time_bin` words for the search's author."""
     number = as_number(value if not isinstance(value, tuple) else (value[0] if value else None))
     if number is None:
         return None
@@ -84,15 +86,30 @@ def bin_value(value: Value, span: Span, is_time: bool, tz: str) -> Value:
         start = bin_start(float(number), span, tz)
         return int(start) if float(start).is_integer() else start
     width = span.seconds or span.amount
-    low = math.floor(number / width) * width
+    quotient = number / width
+    if not math.isfinite(quotient):
+        raise ValueError("no bin holds it")
+    low = math.floor(quotient) * width
     return f"{format_number(low)}-{format_number(low + width)}"
+
+
+def unbinnable(node: CommandNode, field: str, value: Value, exc: ValueError | OverflowError) -> SplRuntimeError:
+    """The error for a value no bin holds: the calendar's range when that is the reason, else the value
+    itself (assumed: Splunk documents no answer for an infinite or NaN value, so the search stops rather
+    than put it in a bin of its own)."""
+    reason = str(exc) if isinstance(exc, CalendarRangeError) else "it is not a finite number, or too large for the span"
+    shown = format_number(value) if isinstance(value, (int, float)) else repr(value)
+    return SplRuntimeError(f"{node.name}: {field}={shown} has no bin: {reason}", offset=node.offset, command=node.name)
 
 
 def run_bin(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, BinCommand)
     is_time = node.field == "_time"
     for event in events:
-        binned = bin_value(event.get(node.field), node.span, is_time, ctx.tz)
+        try:
+            binned = bin_value(event.get(node.field), node.span, is_time, ctx.tz)
+        except (ValueError, OverflowError) as exc:
+            raise unbinnable(node, node.field, event.get(node.field), exc) from None
         if binned is not None:
             event[node.output] = binned
         yield event
@@ -170,7 +187,10 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
         when = as_number(event.get("_time"))
         if when is None:
             raise SplRuntimeError("timechart needs _time on every event", offset=node.offset, command=node.name)
-        start = bin_start(float(when), span, ctx.tz)
+        try:
+            start = bin_start(float(when), span, ctx.tz)
+        except (ValueError, OverflowError) as exc:
+            raise unbinnable(node, "_time", when, exc) from None
         series: list[str | None] = [None]
         if node.by:
             values = [str(v) if not isinstance(v, str) else v for v in mv_values(event.get(node.by))]
