@@ -303,3 +303,37 @@ def test_deploy_reports_a_bad_source_date_epoch_as_build_does(
     status, out, err = run(capsys, "deploy", "--root", str(pack), "--splunk", "https://127.0.0.1:1", "--dry-run")
     assert (status, out, err.splitlines()) == (
         2, "", ["SOURCE_DATE_EPOCH: error[BD002]: 'soon' is not an integer number of seconds"])
+
+
+@pytest.mark.parametrize(("raised", "status", "said"), [
+    (KeyboardInterrupt(), 130, "contentpack: interrupted\n"),
+    (BrokenPipeError(), 0, ""),  # the reader of a pipe went away (``| head``): nothing left to tell
+    (MemoryError(), 2, "contentpack: out of memory (the input is too large for this machine)\n"),
+    (RuntimeError("bad\x1b[2Jstate"), 2, "contentpack: internal error: RuntimeError: bad\\x1b[2Jstate\n"
+                                         "(set CONTENTPACK_DEBUG=1 to see the traceback, and please report it)\n"),
+])
+def test_what_escapes_a_command_is_a_status_and_one_message(
+        raised: BaseException, status: int, said: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last line of defence in ``main``: no traceback reaches the user, and an internal error's text is made
+    safe for the terminal like every other message."""
+    from contentpack.cli import generate
+
+    def fail(_args: object) -> int:
+        raise raised
+
+    monkeypatch.delenv("CONTENTPACK_DEBUG", raising=False)
+    monkeypatch.setattr(generate, "run", fail)
+    assert run(capsys, "generate-data", "--scenario", "risky_app_blocked") == (status, "", said)
+
+
+def test_contentpack_debug_lets_an_internal_error_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.cli import generate
+
+    def fail(_args: object) -> int:
+        raise RuntimeError("with its traceback")
+
+    monkeypatch.setenv("CONTENTPACK_DEBUG", "1")
+    monkeypatch.setattr(generate, "run", fail)
+    with pytest.raises(RuntimeError, match="with its traceback"):
+        main(["generate-data", "--scenario", "risky_app_blocked"])

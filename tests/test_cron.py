@@ -146,6 +146,7 @@ def test_rejects_what_is_not_cron_with_a_column(text: str, column: int, words: s
         parse_cron(text)
     assert caught.value.column == column
     assert words in caught.value.message
+    assert str(caught.value) == f"column {column + 1}: {caught.value.message}"  # 1-based, as an editor counts
 
 
 @pytest.mark.parametrize(

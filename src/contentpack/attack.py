@@ -20,7 +20,6 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -50,16 +49,6 @@ class Technique:
     deprecated: bool
     url: str
 
-    @property
-    def usable(self) -> bool:
-        """Whether content may cite this technique (MITRE withdrew revoked and deprecated ones)."""
-        return not (self.revoked or self.deprecated)
-
-    @property
-    def parent_id(self) -> str | None:
-        """``T1098`` for ``T1098.003``; ``None`` for a technique that is not a sub-technique."""
-        return self.id.split(".", 1)[0] if "." in self.id else None
-
 
 @dataclass(frozen=True)
 class AttackCatalog:
@@ -71,9 +60,6 @@ class AttackCatalog:
 
     def technique(self, technique_id: str) -> Technique | None:
         return self.techniques.get(technique_id)
-
-    def tactic(self, tactic_id: str) -> Tactic | None:
-        return self.tactics.get(tactic_id)
 
     def __contains__(self, technique_id: object) -> bool:
         return technique_id in self.techniques
@@ -125,16 +111,6 @@ def parse_catalog(data: Any, origin: str = DATA_FILE) -> AttackCatalog:
             url=_require(row, "url", str, where),
         )
     return AttackCatalog(version, MappingProxyType(techniques), MappingProxyType(tactics))
-
-
-def read_catalog(path: str | Path) -> AttackCatalog:
-    """Read a compact ATT&CK file from an explicit path (tests, or a freshly refreshed file)."""
-    file = Path(path)
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AttackDataError(f"{file}: cannot read ATT&CK data: {exc}") from exc
-    return parse_catalog(data, str(file))
 
 
 @functools.cache

@@ -78,7 +78,7 @@ def test_technique_fields_for_the_packs_main_technique() -> None:
     assert t1528 is not None
     assert t1528.name == "Steal Application Access Token"
     assert [(t.id, t.shortname, t.name) for t in t1528.tactics] == [("TA0006", "credential-access", "Credential Access")]
-    assert not t1528.is_subtechnique and t1528.usable and t1528.parent_id is None
+    assert not t1528.is_subtechnique and not t1528.revoked and not t1528.deprecated
     assert t1528.url == "https://attack.mitre.org/techniques/T1528"
 
 
@@ -86,7 +86,7 @@ def test_subtechnique_with_two_tactics() -> None:
     sub = attack.load().technique("T1098.003")
     assert sub is not None
     assert sub.name == "Additional Cloud Roles"
-    assert sub.is_subtechnique and sub.parent_id == "T1098"
+    assert sub.is_subtechnique
     assert {t.id for t in sub.tactics} == {"TA0003", "TA0004"}
 
 
@@ -94,8 +94,8 @@ def test_revoked_and_deprecated_flags_match_the_bundle() -> None:
     catalog = attack.load()
     revoked = catalog.technique("T1066")  # "Indicator Removal from Tools", revoked by MITRE
     deprecated = catalog.technique("T1153")  # "Source", deprecated by MITRE
-    assert revoked is not None and revoked.revoked and not revoked.deprecated and not revoked.usable
-    assert deprecated is not None and deprecated.deprecated and not deprecated.revoked and not deprecated.usable
+    assert revoked is not None and revoked.revoked and not revoked.deprecated
+    assert deprecated is not None and deprecated.deprecated and not deprecated.revoked
     bundle = json.loads(bundle_bytes())
     expected_revoked = {
         o["external_references"][0]["external_id"] for o in bundle["objects"]
@@ -145,20 +145,29 @@ def test_compact_rejects_a_technique_naming_an_unknown_tactic() -> None:
         (lambda d: d["techniques"]["T1528"].update(revoked="no"), "'revoked' must be a bool"),
     ],
 )
-def test_malformed_file_gives_a_clear_error(tmp_path: Path, mutate, message: str) -> None:
+def test_malformed_file_gives_a_clear_error(mutate, message: str) -> None:
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
     mutate(data)
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(attack.AttackDataError, match=message):
-        attack.read_catalog(bad)
+        attack.parse_catalog(data)
 
 
-def test_unreadable_file_gives_a_clear_error(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(attack.AttackDataError, match="cannot read ATT&CK data"):
-        attack.read_catalog(bad)
+def test_unreadable_shipped_file_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken install (the data file cut short) is named as the shipped file, not a JSON traceback."""
+    class Truncated:
+        def joinpath(self, *_parts: str) -> Truncated:
+            return self
+
+        def read_text(self, **_options: str) -> str:
+            return "{not json"
+
+    monkeypatch.setattr(attack.resources, "files", lambda _package: Truncated())
+    attack.load.cache_clear()
+    try:
+        with pytest.raises(attack.AttackDataError, match="shipped attack_enterprise.json cannot be read"):
+            attack.load()
+    finally:
+        attack.load.cache_clear()
 
 
 def test_unreachable_taxii_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

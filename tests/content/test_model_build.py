@@ -85,6 +85,14 @@ def test_models_pickle_and_compare_equal(pack: Path, validate: Validate) -> None
     assert pickle.loads(pickle.dumps(result.pack)) == result.pack
 
 
+def test_a_frozen_mapping_shows_its_content(pack: Path, validate: Validate) -> None:
+    """What a failing assertion on a model prints: the rows themselves, not an object address."""
+    result = validate(pack)
+    assert result.pack is not None
+    rows = next(t.expected_rows for d in result.pack.detections for t in d.tests if t.expected_rows)
+    assert repr(rows[0]) == f"FrozenMapping({dict(rows[0])!r})"
+
+
 def _shape(value: object) -> object:
     """Keys and nesting with leaf types, to compare two YAML documents' structure."""
     if isinstance(value, dict):

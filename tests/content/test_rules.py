@@ -89,6 +89,20 @@ def test_cp024_unknown_macro_in_a_macro_definition(pack: Path, validate: Validat
     assert "'missing_macro'" in finding.message
 
 
+def test_cp052_a_macro_that_reaches_itself(pack: Path, validate: Validate) -> None:
+    """Splunk expands a macro's definition until no call is left, so ``loop_a`` -> ``loop_b`` -> ``loop_a`` never
+    ends: the cycle is named at each search that enters it, the two macro definitions included."""
+    for name, calls in (("loop_a", "loop_b"), ("loop_b", "loop_a")):
+        (pack / "macros" / f"{name}.yml").write_text(
+            f"name: {name}\ndefinition: '| `{calls}`'\ndescription: half of a cycle\n", encoding="utf-8")
+    edit(pack, TTP, "`security_content_ctime(firstTime)`", "`security_content_ctime(firstTime)` | `loop_a`")
+    found = {d.position.path: d.message for d in validate(pack).diagnostics if d.rule == "CP052"}
+    assert sorted(found) == sorted([TTP, "macros/loop_a.yml", "macros/loop_b.yml"])
+    assert found[TTP].startswith("macro call `loop_a` at character")
+    assert found[TTP].endswith("never ends: loop_a -> loop_b -> loop_a")
+    assert found["macros/loop_b.yml"].endswith("never ends: loop_a -> loop_b -> loop_a")
+
+
 def test_cp024_backticks_inside_comments_are_ignored(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "| where isnull(known)", "| where isnull(known) ``` old: `legacy_macro` ```")
     assert validate(pack).diagnostics == []

@@ -33,6 +33,16 @@ def test_taint_follows_the_segments() -> None:
     assert result_taint(moving_segments("x=1 | nosuchcommand a"), Taint()) is None
 
 
+def test_any_other_command_taints_what_it_writes_from_what_it_reads() -> None:
+    """The conservative rule for the commands taint does not model one by one: iplocation's City, Country...
+    are tainted when the address it reads is, clean when it is."""
+    search = moving_segments("x=1 | iplocation prefix=geo_ ip")
+    tainted = result_taint(search, Taint(names={"ip": "properties.ipAddress"}))
+    assert tainted is not None and tainted.origin("geo_City") == "properties.ipAddress"
+    clean = result_taint(search, Taint(names={"other": "other"}))
+    assert clean is not None and clean.origin("geo_City") is None
+
+
 def test_commands_are_split_as_the_engine_splits_them() -> None:
     # A backslash-escaped quote inside a word does not open a quoted string (Search Manual, "Backslashes"); a
     # lenient splitter once read the rest of such a search as one quoted segment and followed nothing.

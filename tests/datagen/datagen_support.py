@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTACK_DATA = ROOT / "attack_data"
@@ -21,3 +22,9 @@ def load_records(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log_path(name).read_text(encoding="ascii").splitlines()]
 
 
+
+
+def load_manifest(name: str) -> dict[str, Any]:
+    """The committed ``dataset.yml`` of scenario ``name``."""
+    manifest: dict[str, Any] = yaml.safe_load((ATTACK_DATA / name / "dataset.yml").read_text(encoding="utf-8"))
+    return manifest

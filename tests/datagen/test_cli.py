@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from contentpack.cli import main
 
-from .datagen_support import log_path
+from .datagen_support import ROOT, log_path
 
 
 def test_writes_one_scenario_identical_to_the_committed_one(tmp_path: Path, capsys: object) -> None:
@@ -17,6 +19,15 @@ def test_writes_one_scenario_identical_to_the_committed_one(tmp_path: Path, caps
     written = tmp_path / "risky_app_blocked" / "risky_app_blocked.log"
     assert written.read_bytes() == log_path("risky_app_blocked").read_bytes()
     assert (tmp_path / "risky_app_blocked" / "dataset.yml").is_file()
+
+
+def test_app_catalog_option_writes_the_committed_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--app-catalog CSV`` (how docs/app_catalog.csv is refreshed) writes it, its folders too, and says where."""
+    target = tmp_path / "new" / "app_catalog.csv"
+    assert main(["generate-data", "--scenario", "risky_app_blocked", "--out", str(tmp_path / "out"),
+                 "--app-catalog", str(target)]) == 0
+    assert target.read_bytes() == (ROOT / "docs" / "app_catalog.csv").read_bytes()
+    assert f"{target}: app catalog" in capsys.readouterr().out
 
 
 def test_scale_mode_writes_n_lines(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ import pytest
 from contentpack.datagen import GENERATOR_VERSION
 from contentpack.datagen.app_catalog import catalog_csv
 from contentpack.datagen.docs import BEGIN, END, facts_markdown
-from contentpack.datagen.manifest import counts, load_manifest
+from contentpack.datagen.manifest import counts
 from contentpack.datagen.scenarios import SCENARIOS
 from contentpack.datagen.tenant import build_tenant
 
-from .datagen_support import ATTACK_DATA, ROOT, log_path
+from .datagen_support import ATTACK_DATA, ROOT, load_manifest, log_path
 
 ATTACK_SCENARIOS = {
     "consent_phishing_campaign", "single_user_declines", "declined_then_granted", "admin_consent_paths",
@@ -25,7 +25,7 @@ ATTACK_SCENARIOS = {
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_manifest_counts_match_the_file(name: str, scenario_records: dict[str, list[dict[str, Any]]]) -> None:
-    manifest = load_manifest(ATTACK_DATA / name / "dataset.yml")
+    manifest = load_manifest(name)
     records = scenario_records[name]
     assert manifest["name"] == name
     assert manifest["counts"] == counts(records)
@@ -51,7 +51,7 @@ def test_attack_data_stays_under_20_mb() -> None:
 
 def test_docs_scenario_facts_are_the_generated_ones() -> None:
     text = (ROOT / "docs" / "attack_data.md").read_text(encoding="utf-8")
-    manifests = [load_manifest(ATTACK_DATA / name / "dataset.yml") for name in SCENARIOS]
+    manifests = [load_manifest(name) for name in SCENARIOS]
     section = text[text.index(BEGIN) : text.index(END) + len(END)]
     assert section == facts_markdown(manifests)
     assert build_tenant().tenant_id in text

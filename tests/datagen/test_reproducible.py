@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.datagen.manifest import load_manifest
 from contentpack.datagen.output import write_scenario
 from contentpack.datagen.scale import CHUNK_EVENTS, generate_lines, write_events
 from contentpack.datagen.scenarios import SCENARIOS
 
-from .datagen_support import ATTACK_DATA, log_path
+from .datagen_support import ATTACK_DATA, load_manifest, log_path
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_regenerating_with_the_manifest_seed_gives_identical_files(name: str, tmp_path: Path) -> None:
-    manifest = load_manifest(ATTACK_DATA / name / "dataset.yml")
+    manifest = load_manifest(name)
     seed = manifest["generator"]["seed"]
     written = write_scenario(name, tmp_path, seed)
     assert written.log_path.read_bytes() == log_path(name).read_bytes()

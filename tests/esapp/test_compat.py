@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from types import ModuleType
 
-from contentpack.esapp.compat import compare, compare_app
+from contentpack.esapp.compat import Difference, compare, compare_app
 from contentpack.esapp.conf import Stanza
 from contentpack.esapp.macros import FILTER_DESCRIPTION
 from contentpack.content.model import Deployment, NotableAction, Scheduling
@@ -118,3 +118,14 @@ def test_whole_app_unexpected_differences_fail() -> None:
     bad = {(d.file, d.stanza, d.key) for d in compare_app(ours, theirs, "compact") if d.intended is None}
     assert bad == {("metadata/default.meta", "savedsearches/default", ""), ("lookups/known_<date>.csv", "", "<content>"),
                    ("default/extra.conf", "", "<file>"), ("app.manifest", "info.id.name", "")}
+
+
+def test_a_difference_is_one_line_with_long_values_cut() -> None:
+    """What ``make compat`` prints for each difference (scripts/compat_contentctl.py): where, both values (an
+    absent one said so, a long one cut to 70 characters), and whether the intended list explains it."""
+    long = "x" * 100
+    unexpected = Difference(F, "ESCU - A - Rule", "search", long, None)
+    assert unexpected.render() == (f"{F} [ESCU - A - Rule] search: ours={'x' * 67 + '...'!r} contentctl=<absent> "
+                                   "(UNEXPECTED)")
+    intended = Difference(F, "ESCU - A - Rule", "", "a", "b", intended="stanza order")
+    assert intended.render() == f"{F} [ESCU - A - Rule]: ours='a' contentctl='b' (intended: stanza order)"

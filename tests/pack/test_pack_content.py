@@ -183,7 +183,8 @@ def test_mitre_ids_exist_and_are_current(detections: list[ContentFile]) -> None:
     for item in detections:
         for technique_id in item.data["tags"].get("mitre_attack_id", []):
             technique = catalog.technique(technique_id)
-            assert technique is not None and technique.usable, f"{item.path.name}: {technique_id}"
+            assert technique is not None, f"{item.path.name}: {technique_id}"
+            assert not (technique.revoked or technique.deprecated), f"{item.path.name}: {technique_id}"
 
 
 def test_every_test_points_at_committed_attack_data(detections: list[ContentFile]) -> None:

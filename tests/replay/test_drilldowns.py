@@ -10,17 +10,23 @@ import pytest
 
 from contentpack.content.model import Drilldown, Pack
 from contentpack.replay import build_engine, replay_pack, risk_events, run_detection_search
-from contentpack.replay.drilldowns import DrilldownOffsetError, command_sequence, fill_drilldown, run_drilldown
+from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown, run_drilldown
 from contentpack.replay.drilldowns import drilldown_checks
 from contentpack.replay.report import render_table, report_json
 from contentpack.simulate.tokens import fill_tokens, unfilled_tokens
 from contentpack.spl import SplUnsupportedError
+from contentpack.spl.lexer import split_pipeline
 
 from . import factory as f
 from .conftest import REPO
 
 HOSTILE = 'x" | outputlookup evil.csv | search "'
 DECLINED = "Entra ID User Declined OAuth Application Consent"
+
+
+def _command_sequence(search: str) -> list[str]:
+    """The first word of each top-level pipeline segment: what the search will run, in order."""
+    return [(segment.text.split(None, 1) or [""])[0].lower() for segment in split_pipeline(search)]
 
 
 def test_tokens_are_pasted_verbatim_without_quoting_or_escaping() -> None:
@@ -140,7 +146,7 @@ def test_hostile_display_name_leaves_the_packs_drilldowns_unaffected(real_pack: 
     assert all(c.ok for c in checks), checks
     for drilldown in detection.drilldown_searches:
         filled = fill_drilldown(detection, drilldown, rows[0], (None, None), now)
-        assert "outputlookup" not in command_sequence(filled.search)
+        assert "outputlookup" not in _command_sequence(filled.search)
 
 
 def test_a_drilldown_keyed_on_the_display_name_is_injectable(real_pack: Pack, tmp_path: Path) -> None:
@@ -156,7 +162,7 @@ def test_a_drilldown_keyed_on_the_display_name_is_injectable(real_pack: Pack, tm
     filled = fill_drilldown(detection, bad, rows[0], (None, None), now)
     assert filled.search.endswith('| search appDisplayName="x" | outputlookup evil.csv | search ""')
     assert filled.injected
-    assert command_sequence(filled.search)[-3:] == ["search", "outputlookup", "search"]
+    assert _command_sequence(filled.search)[-3:] == ["search", "outputlookup", "search"]
     with pytest.raises(SplUnsupportedError) as refused:
         run_drilldown(engine, filled, now)
     assert refused.value.command == "outputlookup"

@@ -87,3 +87,24 @@ def test_field_use_comes_from_the_registration() -> None:
     assert (field_use(rex).reads, field_use(rex).produces) == ({"a"}, {"b", "c"})  # type: ignore[arg-type]
     assert (field_use(lookup).reads, field_use(lookup).produces) == ({"u"}, {"w"})  # type: ignore[arg-type]
     assert field_use(where).produces == frozenset()  # type: ignore[arg-type]
+
+
+def test_field_use_of_the_commands_that_compute_new_fields() -> None:
+    """The fields each of these writes, from the Search Reference: top and rare add ``count`` and ``percent``
+    (renamed by countfield=/percentfield=); bin rewrites its field, or writes the AS name; timechart's columns
+    are its aggregations' names; iplocation adds City, Country, Region, lat and lon, after prefix=.
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/search-commands/top
+    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/search-commands/iplocation"""
+    from contentpack.spl.commands import field_use
+
+    top, rare, bin_as, bin_same, chart, geo = parse(
+        "* | top limit=5 app by user countfield=n | rare app | bin _time span=1h AS hour | bin size span=10 "
+        "| timechart count AS c dc(user) by app | iplocation prefix=geo_ ip").commands[1:]
+    assert (field_use(top).reads, field_use(top).produces) == ({"app", "user"}, {"n", "percent"})  # type: ignore[arg-type]
+    assert (field_use(rare).reads, field_use(rare).produces) == ({"app"}, {"count", "percent"})  # type: ignore[arg-type]
+    assert (field_use(bin_as).reads, field_use(bin_as).produces) == ({"_time"}, {"hour"})  # type: ignore[arg-type]
+    assert (field_use(bin_same).reads, field_use(bin_same).produces) == ({"size"}, set())  # type: ignore[arg-type]
+    assert field_use(chart).produces == {"c", "dc(user)"}  # type: ignore[arg-type]
+    assert {"app", "user"} <= field_use(chart).reads  # type: ignore[arg-type]
+    assert (field_use(geo).reads, field_use(geo).produces) == (  # type: ignore[arg-type]
+        {"ip"}, {"geo_City", "geo_Country", "geo_Region", "geo_lat", "geo_lon"})

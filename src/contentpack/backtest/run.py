@@ -56,7 +56,6 @@ class Backtest:
     detections: tuple[Detection, ...]  # every detection that ran
     result: SimulationResult
     reading: ReadReport  # empty when Splunk searched the events (``searched_on``)
-    events_indexed: int
     searched_on: str | None = None  # where a remote backtest's searches ran (index and Splunk URL); None: locally
 
 
@@ -150,5 +149,5 @@ def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | Non
     cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
     result = simulate(pack, index, start, end, detections=running, engine=engine, tz=tz,
                       progress=progress.simulated, cover=cover)
-    return Backtest(tuple(running), result, report, len(index))
+    return Backtest(tuple(running), result, report)
 

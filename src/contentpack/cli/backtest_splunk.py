@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
         return 2
     print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} "
                        f"search job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}"], sys.stderr)
-    backtest = Backtest(tuple(detections), result, ReadReport(), 0,
+    backtest = Backtest(tuple(detections), result, ReadReport(),
                         searched_on=f"index {args.index} on {connection.target.url}")
     summary = Summary(pack, backtest)
     return backtest, summary, summary.write(Path(args.out))

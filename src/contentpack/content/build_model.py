@@ -67,9 +67,6 @@ class FrozenMapping(Mapping[str, Any]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
 
-    def __hash__(self) -> int:
-        return hash(frozenset(self._data.items()))
-
     def __reduce__(self) -> tuple[object, tuple[dict[str, Any]]]:
         return (FrozenMapping, (self._data,))
 

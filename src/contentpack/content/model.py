@@ -55,9 +55,6 @@ class SourceMap:
         return pos if pos is not None else self.at(*node)
 
 
-EMPTY_MAP: Mapping[str, str] = MappingProxyType({})
-
-
 # --------------------------------------------------------------------------------------------- detection
 
 

@@ -102,10 +102,3 @@ def dump_manifest(manifest: dict[str, Any]) -> str:
 
 def write_manifest(path: str | os.PathLike[str], manifest: dict[str, Any]) -> None:
     Path(path).write_text(dump_manifest(manifest), encoding="utf-8", newline="\n")
-
-
-def load_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}:1:1: manifest is not a mapping")
-    return data

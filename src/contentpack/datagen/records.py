@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 
 from contentpack.datagen.catalog import SIGN_IN_ERRORS
 
-SIGN_IN_CATEGORIES = ("SignInLogs", "NonInteractiveUserSignInLogs")
 AUDIT_CATEGORY = "AuditLogs"
 EVOSTS = "EvoSTS"  # User-Agent of consent given through the sign-in consent prompt (real record, line 6)
 

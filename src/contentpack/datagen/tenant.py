@@ -44,7 +44,6 @@ class User:
     office_ip: str
     home_ip: str
     device: Device
-    is_admin: bool
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,6 @@ def _member(rng: random.Random, index: int, taken: set[str], tenant_id: str) -> 
         office_ip=f"{office.ipv4_prefix}.{host}",
         home_ip=f"2001:db8:{index + 1:x}::{rng.randrange(1, 0xFFFF):x}" if v6 else _ipv4(rng, office, 210, 254),
         device=_device(rng, f"{first[0]}{last}"),
-        is_admin=False,
     )
 
 
@@ -143,7 +141,6 @@ def _guest(rng: random.Random, index: int) -> User:
         office_ip=_ipv4(rng, place, 100, 199),
         home_ip=_ipv4(rng, place, 100, 199),
         device=_device(rng, f"G{last}"),
-        is_admin=False,
     )
 
 
@@ -155,8 +152,7 @@ def build_tenant(seed: int = DEFAULT_TENANT_SEED, members: int = DEFAULT_USER_CO
     tenant_id = guid(rng)
     taken: set[str] = set()
     users = [_member(rng, i, taken, tenant_id) for i in range(members)]
-    admin = User(**{**users[0].__dict__, "is_admin": True})
-    users[0] = admin
+    admin = users[0]
     guest_users = tuple(_guest(rng, i) for i in range(guests))
     resource_sp_ids = {r.app_id: guid(rng) for r in catalog.RESOURCES}
     return Tenant(tenant_id, tuple(users), guest_users, resource_sp_ids, admin)

@@ -164,7 +164,6 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...] = ()
     build_problems: tuple[Diagnostic, ...] = ()
     tarball: Path | None = None
-    app_dir: Path | None = None
     detections: int = 0
     reused_files: int = 0  # identical to the previous output's, hard-linked instead of written
     notes: tuple[str, ...] = ()  # worth telling, not a problem (e.g. where the build date came from)
@@ -218,8 +217,8 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
         where = shown_path(exc.filename, root) if exc.filename else given
         return BuildReport(False, build_problems=(build_error(where, rules.WRITE_FAILED, str(exc.strerror)),))
     notes = (built.date.note,) if built.date.note else ()
-    return BuildReport(True, tarball=output / built.tarball_name, app_dir=output / built.appid,
-                       detections=len(pack.detections), reused_files=reused, notes=notes)
+    return BuildReport(True, tarball=output / built.tarball_name, detections=len(pack.detections), reused_files=reused,
+                       notes=notes)
 
 
 def _output_problem(given: str, exc: OutputError) -> Diagnostic:

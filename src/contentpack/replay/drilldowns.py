@@ -116,11 +116,6 @@ def _bound(offset: str | None, window: Window, event_time: float, which: int) ->
     return event_time - seconds if which == 0 else event_time + seconds
 
 
-def command_sequence(search: str) -> list[str]:
-    """The first word of each top-level pipeline segment: what the search will run, in order."""
-    return [(segment.text.split(None, 1) or [""])[0].lower() for segment in split_pipeline(search)]
-
-
 Structure = tuple[tuple[str, tuple["Structure | str", ...]], ...]
 
 

@@ -92,10 +92,6 @@ class ReplayReport:
     def ok(self) -> bool:
         return not self.setup_errors and all(outcome.ok for outcome in self.outcomes)
 
-    @property
-    def failed(self) -> list[DetectionTestOutcome]:
-        return [outcome for outcome in self.outcomes if not outcome.ok]
-
 
 class _TestFailed(Exception):
     """Internal: stop one test with positioned problems (turned into a failed outcome, never escapes)."""

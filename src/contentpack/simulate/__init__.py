@@ -26,7 +26,7 @@ Public API::
                                                      # messages) answers each run of a search over events
                                                      # (backtest --splunk); scheduled_runs(pack, start, end)
                                                      # lists those runs beforehand
-    result.risk_scores(), result.first_alert_time(), result.runs_of(name), result.notables_of(name),
+    result.risk_scores(), result.runs_of(name), result.notables_of(name),
     result.messages_of(name)
 
 What is simulated, each with its source in its module: cron ticks (``contentpack.cron``), dispatch windows

@@ -202,13 +202,6 @@ class SimulationResult:
                 totals[str(event.get("risk_object"))] += int(score)
         return dict(totals)
 
-    def first_alert_time(self) -> float | None:
-        """The run time of the first notable or risk event (what "time to detect" is measured to)."""
-        times = [n.run_time for n in self.notables] + [
-            t for t in (event_time(e, "_indextime") for e in self.risk) if t is not None
-        ]
-        return min(times) if times else None
-
 
 @dataclass
 class _Plan:

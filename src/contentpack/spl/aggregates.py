@@ -370,8 +370,3 @@ def get_aggregate(name: str) -> AggregateSpec | None:
         return None
     interpolate = match["kind"] == "exactperc"
     return AggregateSpec(name, True, lambda: Percentile(percent, interpolate))
-
-
-def aggregate_names() -> list[str]:
-    """Fixed names plus the percentile patterns, for error hints."""
-    return sorted(_FIXED) + ["perc<N>", "p<N>", "exactperc<N>", "upperperc<N>"]

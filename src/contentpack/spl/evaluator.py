@@ -151,9 +151,6 @@ class Evaluator:
     def evaluate(self, node: Expr, event: Mapping[str, Value]) -> Value:
         return self.compile(node)(EvalState(self, event))
 
-    def state(self, event: Mapping[str, Value]) -> EvalState:
-        return EvalState(self, event)
-
     def _compile(self, node: Expr) -> Compiled:
         if isinstance(node, Literal):
             value = node.value
@@ -285,9 +282,3 @@ def _locate(exc: SplRuntimeError | SplUnsupportedError, offset: int, function: s
         return SplUnsupportedError(f"{function}(): {exc.message}", offset=offset, command=exc.command,
                                    feature=exc.feature)
     return SplRuntimeError(f"{function}(): {exc.message}", offset=offset, command=exc.command)
-
-
-def is_true(value: Value) -> bool:
-    """Where's filter rule: keep the event only when the expression is Boolean true."""
-    return value is True
-

@@ -31,8 +31,6 @@ from contentpack.spl.errors import SplError
 from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value
 
-METADATA_FIELDS = ("_raw", "_time", "source", "sourcetype", "host", "index")
-
 
 def json_scalar_text(value: object) -> str:
     """The text Splunk shows for a JSON scalar: strings as-is, null/true/false as words, numbers as written.

@@ -32,10 +32,6 @@ Event = dict[str, Value]
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
-def is_multivalue(value: Value) -> bool:
-    return isinstance(value, tuple)
-
-
 def mv_values(value: Value) -> list[Scalar]:
     """The values of a field as a list: [] for null, [v] for a scalar, the items of a multivalue."""
     if value is None:
