@@ -139,7 +139,7 @@ def printf(fmt: str, args: list[Value]) -> str:
         return queue.pop(0) if queue else None
 
     for match in _CONVERSION.finditer(fmt):
-        out.append(fmt[position : match.start()])
+        out.append(_literal(fmt[position : match.start()]))
         position = match.end()
         kind = _ALIASES.get(match["type"], match["type"])
         if kind == "%":
@@ -190,8 +190,17 @@ def printf(fmt: str, args: list[Value]) -> str:
             out.append((spec + "s") % char)
         else:
             out.append((spec + "s") % (coerce.text(value) or ""))
-    out.append(fmt[position:])
+    out.append(_literal(fmt[position:]))
     return "".join(out)
+
+
+def _literal(text: str) -> str:
+    """Format text between conversions. A ``%`` left here starts a conversion this engine does not know, such
+    as the page's "not supported" ``%C``, ``%n``, ``%S`` and ``%<num>$``: refused, never printed as text."""
+    if "%" in text:
+        start = text.index("%")
+        raise SplUnsupportedError(f"the printf conversion {text[start:start + 3]!r} is not supported")
+    return text
 
 
 # Widths and precisions are capped so a format cannot ask for gigabytes of padding.
