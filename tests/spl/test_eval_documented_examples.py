@@ -1,9 +1,8 @@
 """Every eval-function example whose result a Search Reference page states, run through the real engine
 (``| makeresults | eval x=...``). Each row carries its page and the quoted sentence; rows marked ``assumed``
 pin a choice the engine made where the page is silent. Inputs the page says are not accepted must be refused
-as unsupported, never answered.
-
-Pages (Splunk Enterprise 10.0 Search Reference, "Evaluation functions"):
+as unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Evaluation
+functions" pages (the constants below).
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ MATH = _BASE + "mathematical-functions"
 MULTIVALUE = _BASE + "multivalue-eval-functions"
 STATISTICAL = _BASE + "statistical-eval-functions"
 TEXT = _BASE + "text-functions"
+DATE_AND_TIME = _BASE + "date-and-time-functions"
+TIME_VARIABLES = "https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/time-format-variables-and-modifiers"
 
 PONIES = 'split("buttercup,dash,flutter,honey,ivory,minty,pinky,rarity", ",")'
 NAMES = 'split("alex,celestino,claudia,david,ikraam,nyah,rutherford,wei", ",")'
@@ -340,41 +341,31 @@ def test_refused_example(example: Example) -> None:
         _eval(example)
 
 
-@dataclass(frozen=True)
-class Assumed:
-    """A choice the engine made where the page is silent: pinned so a change is deliberate."""
-
-    expression: str
-    expected: object
-    why: str
-    setup: str = ""
-
-
-ASSUMED: tuple[Assumed, ...] = (
-    Assumed('mvjoin(mvappend("a", nofield, "b"), ",")', "a,b",
+# Choices the engine made where the page is silent (the quote says what the page does say): pinned so a change
+# is deliberate.
+ASSUMED: tuple[Example, ...] = (
+    Example('mvjoin(mvappend("a", nofield, "b"), ",")', "a,b", MULTIVALUE,
             "mvappend: a null argument adds no value (the page lists strings, multivalue and single value fields)"),
-    Assumed('tostring(2*86400 + 5, "duration")', "2+00:00:05",
+    Example('tostring(2*86400 + 5, "duration")', "2+00:00:05", CONVERSION,
             'tostring "duration": the page shows only HH:MM:SS; a day or more is written D+HH:MM:SS'),
-    Assumed('strftime(1800000000.123456, "%Y-%m-%dT%H:%M:%S.%Q")', "2027-01-15T08:00:00.123",
+    Example('strftime(1800000000.123456, "%Y-%m-%dT%H:%M:%S.%Q")', "2027-01-15T08:00:00.123", TIME_VARIABLES,
             "%Q: the subsecond component, default milliseconds (%3Q); digits cut, not rounded"),
-    Assumed('strftime(1800000000.5, "%s %N")', "1800000000 500000000",
+    Example('strftime(1800000000.5, "%s %N")', "1800000000 500000000", TIME_VARIABLES,
             "%s: the UNIX epoch seconds; %N: the default is %9N"),
-    Assumed('relative_time(1800000000, "-1d@d")', 1799884800,
+    Example('relative_time(1800000000, "-1d@d")', 1799884800, DATE_AND_TIME,
             'relative_time(now(), "-1d@d") "determines the UNIX time value of the start of yesterday" (UTC here)'),
-    Assumed('len(split("ab,c", ","))', 2,
+    Example('len(split("ab,c", ","))', 2, TEXT,
             "len: \"This function is not supported on multivalue fields\"; the engine reads the first value"),
-    Assumed('mvjoin(upper(split("a,b", ",")), ",")', "A,B",
+    Example('mvjoin(upper(split("a,b", ",")), ",")', "A,B", TEXT,
             "upper/lower: \"You can use this function on multivalue fields\": each value is converted"),
 )
 
 
 @pytest.mark.assumed
-@pytest.mark.parametrize("case", ASSUMED, ids=lambda a: a.expression[:60])
-def test_assumed_choice(case: Assumed) -> None:
+@pytest.mark.parametrize("example", ASSUMED, ids=lambda e: e.expression[:60])
+def test_assumed_choice(example: Example) -> None:
     """Assumed: the page states no result for this input; the engine's choice is kept and pinned."""
-    setup = f"| eval {case.setup} " if case.setup else ""
-    result = rows(make_engine(), f"| makeresults {setup}| eval x={case.expression} | table x")
-    assert result[0].get("x") == case.expected, case.why
+    assert _eval(example) == example.expected, f"{example.page}: {example.quote}"
 
 
 def test_convert_refuses_an_unknown_time_variable() -> None:
