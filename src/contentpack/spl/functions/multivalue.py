@@ -97,9 +97,9 @@ def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
 def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
     """Numbers from start up to (not including) end by step; a timespan step (``"7d"``) steps UNIX times."""
     start, end = coerce.number(args[0]), coerce.number(args[1])
-    span = coerce.text(args[2]) if len(args) > 2 and coerce.number(args[2]) is None else None
-    if span is not None:
-        return None if start is None or end is None else _time_range(start, end, span, ctx.tz)
+    timespan = coerce.text(args[2]) if len(args) > 2 and coerce.number(args[2]) is None else None
+    if timespan is not None:
+        return None if start is None or end is None else _time_range(start, end, timespan, ctx.tz)
     step = coerce.number(args[2]) if len(args) > 2 else 1
     if start is None or end is None or step is None or step == 0:
         return None
