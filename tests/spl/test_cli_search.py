@@ -309,6 +309,7 @@ def test_a_function_failure_names_the_function_once(capsys: pytest.CaptureFixtur
             ('| makeresults | eval t=relative_time(now(), "-1x")',
              "relative_time(): invalid time modifier '-1x': unknown time unit 'x' (column 24)"),
             ('| makeresults | eval t=tostring(1, "octal")',
-             "tostring(): unknown format 'octal' (expected \"hex\", \"commas\" or \"duration\") (column 24)")):
+             "tostring(): the format 'octal' is not supported (\"binary\", \"hex\", \"commas\" or \"duration\") "
+             "(column 24)")):
         status, out, err = run(capsys, spl, "--no-pack")
         assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl

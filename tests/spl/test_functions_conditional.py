@@ -159,11 +159,12 @@ def test_null_true_false() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(12, "Number"), ("12", "Number"), ("-1.5e3", "Number"), ("string", "String"), (True, "Boolean"),
+    [(12, "Number"), ("12", "Number"), ("-1.5e3", "Number"), ("string", "String"), (True, "Bool"),
      (None, "Invalid"), ("", "String")],
 )
 def test_typeof(value: object, expected: str) -> None:
-    """typeof: documented examples typeof(12)="Number", typeof("string")="String", typeof(1==2)="Boolean",
+    """typeof: documented examples typeof(12)="Number", typeof("string")="String", typeof(1==2)="Bool" (the page: "This example returns
+    "NumberStringBoolInvalid""),
     typeof(badfield)="Invalid". https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/informational-functions"""
     assert call("typeof", value) == expected
 

@@ -120,7 +120,7 @@ def test_strptime_ignores_trailing_text_and_defaults_missing_parts() -> None:
 def test_strptime_unknown_variable_is_a_value_error() -> None:
     """Variables outside the documented list are reported, not silently ignored.
     https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/time-format-variables-and-modifiers"""
-    with pytest.raises(ValueError, match="unsupported time format variable"):
+    with pytest.raises(ValueError, match="time format variable '%.*' is not supported"):
         strptime("x", "%U")
 
 

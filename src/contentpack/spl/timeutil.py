@@ -93,6 +93,11 @@ def _offset_parts(moment: datetime) -> tuple[str, int, int, int]:
     return sign, total // 3600, (total % 3600) // 60, total % 60
 
 
+class UnsupportedTimeVariable(ValueError):
+    """A ``%`` variable this module does not implement: the caller refuses it as unsupported, never prints
+    or parses it as literal text (what Splunk would do with it is not known here)."""
+
+
 _STRFTIME_TOKEN = re.compile(r"%(?P<digits>\d)?(?P<colons>:{0,3})(?P<spec>E?[A-Za-z%+])")
 
 
@@ -209,7 +214,7 @@ def _format_plan(fmt: str) -> tuple[_Renderer, ...]:
         elif not digits and not colons and spec in _RENDERERS:
             plan.append(_RENDERERS[spec])
         else:
-            plan.append(_constant(match.group(0)))
+            raise UnsupportedTimeVariable(f"the time format variable {match.group(0)!r} is not supported")
     if position < len(expanded):
         plan.append(_constant(expanded[position:]))
     return tuple(plan)
@@ -218,7 +223,7 @@ def _format_plan(fmt: str) -> tuple[_Renderer, ...]:
 def strftime(epoch: float, fmt: str, tz: str = "UTC") -> str:
     """Format an epoch time with Splunk's format variables (C-locale names; see the module docstring).
 
-    Unknown variables are kept as written.
+    A variable not implemented here raises :class:`UnsupportedTimeVariable`.
     """
     moment = to_datetime(epoch, tz)
     return "".join(render(moment, epoch) for render in _format_plan(fmt))
@@ -290,7 +295,7 @@ def _parser(fmt: str) -> re.Pattern[str]:
             group_match = re.search(r"\?P<(\w+)>", piece)
             group = group_match.group(1) if group_match else ""
         else:
-            raise ValueError(f"unsupported time format variable {match.group(0)!r} in {fmt!r}")
+            raise UnsupportedTimeVariable(f"the time format variable {match.group(0)!r} is not supported in {fmt!r}")
         if group and group in used:
             piece = re.sub(r"\?P<\w+>", "?:", piece)
         elif group:

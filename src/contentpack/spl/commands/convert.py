@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
 from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
-from contentpack.spl.errors import SplRuntimeError
-from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, CalendarRangeError, convert_ctime
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
+from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, CalendarRangeError, UnsupportedTimeVariable, convert_ctime
 from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
 
 _KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma", "rmunit"}
@@ -62,6 +62,13 @@ def parse_convert(cmd: CommandInput) -> ConvertCommand:
     return ConvertCommand(cmd.name, cmd.offset, timeformat, tuple(conversions))
 
 
+def _ctime(epoch: float, timeformat: str, tz: str) -> str:
+    try:
+        return convert_ctime(epoch, timeformat, tz)
+    except UnsupportedTimeVariable as exc:
+        raise SplUnsupportedError(f"convert timeformat: {exc}") from None
+
+
 def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, ConvertCommand)
     for event in events:
@@ -73,7 +80,7 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
             for item in mv_values(value):
                 number = as_number(item)
                 try:
-                    converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
+                    converted.append(item if number is None else _ctime(float(number), node.timeformat, ctx.tz))
                 except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
                     raise SplRuntimeError(f"convert: ctime({source}): {exc}", offset=node.offset,
                                           command=node.name) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.math import round_half_away
 from contentpack.spl.functions.spec import FunctionSpec, eager
@@ -73,10 +73,25 @@ def as_hex(number: int | float) -> str | None:
     return f"-0x{-number:X}" if number < 0 else f"0x{number:X}"
 
 
+# "Only integers in the range of 0 to 2^53 -1 are accepted as input to the function" (tostring, "binary").
+MAX_BINARY = 2**53 - 1
+
+
+def as_binary(value: Value) -> str:
+    """``tostring(9, "binary")`` is ``1001``. Anything but a whole number from 0 to 2^53-1 is refused as
+    unsupported: the page says only those are accepted ("tostring("5", "binary") is not supported") and not
+    what Splunk answers otherwise."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not float(number).is_integer() or not 0 <= number <= MAX_BINARY:
+        raise SplUnsupportedError(f"\"binary\" takes a whole number from 0 to 2^53-1, got {coerce.describe(value)}")
+    return format(int(number), "b")
+
+
 @eager("tostring", 1, 2)
 def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``);
-    with a format, numbers are shown as ``hex``, ``commas`` or ``duration``."""
+    with a format, numbers are shown as ``binary``, ``hex``, ``commas`` or ``duration``; any other format is
+    refused as unsupported."""
     value = args[0]
     if value is None:
         return None
@@ -90,23 +105,31 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     number = as_number(value)
     if fmt is None:
         return None
+    if fmt == "binary":
+        return as_binary(value)
+    if fmt not in ("hex", "commas", "duration"):
+        raise SplUnsupportedError(
+            f"the format {fmt!r} is not supported (\"binary\", \"hex\", \"commas\" or \"duration\")")
     if number is None or not math.isfinite(number):
         return to_str(value)
     if fmt == "hex":
         return as_hex(number)
     if fmt == "commas":
         return with_commas(number)
-    if fmt == "duration":
-        return as_duration(number)
-    raise SplRuntimeError(f"unknown format {fmt!r} (expected \"hex\", \"commas\" or \"duration\")")
+    return as_duration(number)
 
 
 # One conversion of a C format string: flags (including Splunk's ' thousands flag), width, precision, type.
-_CONVERSION = re.compile(r"%(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?(?P<length>hh|h|ll|l|L|q|j|z|t)?(?P<type>[diouxXeEfFgGcsaA%])")
+_CONVERSION = re.compile(r"%(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?(?P<length>hh|h|ll|l|L|q|j|z|t)?(?P<type>[diouxXeEfFgGcsaAzp%])")
+
+# The page's aliases: "%s | %z | String" (printf("%s%z", "foo", "bar") returns foobar) and "%x or %X | %p"
+# (printf("%x,%X,%p",10,10,10) returns a,A,A).
+_ALIASES = {"z": "s", "p": "X"}
 
 
 def printf(fmt: str, args: list[Value]) -> str:
-    """C-style formatting as Splunk's ``printf``: ``%d %i %u %o %x %X %e %f %g %c %s %%``, flags ``-+ #0'``,
+    """C-style formatting as Splunk's ``printf``: ``%d %i %u %o %x %X %e %f %g %c %s %%`` (``%z`` is ``%s``,
+    ``%p`` is ``%X``), flags ``-+ #0'``,
     width and precision (``*`` takes them from the arguments). Missing arguments format as empty."""
     queue = list(args)
     out: list[str] = []
@@ -116,9 +139,9 @@ def printf(fmt: str, args: list[Value]) -> str:
         return queue.pop(0) if queue else None
 
     for match in _CONVERSION.finditer(fmt):
-        out.append(fmt[position : match.start()])
+        out.append(_literal(fmt[position : match.start()]))
         position = match.end()
-        kind = match["type"]
+        kind = _ALIASES.get(match["type"], match["type"])
         if kind == "%":
             out.append("%")
             continue
@@ -167,8 +190,17 @@ def printf(fmt: str, args: list[Value]) -> str:
             out.append((spec + "s") % char)
         else:
             out.append((spec + "s") % (coerce.text(value) or ""))
-    out.append(fmt[position:])
+    out.append(_literal(fmt[position:]))
     return "".join(out)
+
+
+def _literal(text: str) -> str:
+    """Format text between conversions. A ``%`` left here starts a conversion this engine does not know, such
+    as the page's "not supported" ``%C``, ``%n``, ``%S`` and ``%<num>$``: refused, never printed as text."""
+    if "%" in text:
+        start = text.index("%")
+        raise SplUnsupportedError(f"the printf conversion {text[start:start + 3]!r} is not supported")
+    return text
 
 
 # Widths and precisions are capped so a format cannot ask for gigabytes of padding.

@@ -14,13 +14,14 @@ from contentpack.spl.values import EvalContext, Value, as_number
 
 
 def type_name(value: Value) -> str:
-    """Splunk's ``typeof`` wording: Number, String, Boolean, Multivalue, or Invalid for null."""
+    """Splunk's ``typeof`` wording: Number, String, Bool, Multivalue, or Invalid for null. The page's example
+    ``typeof(12) + typeof("string") + typeof(1==2) + typeof(badfield)`` "returns "NumberStringBoolInvalid""."""
     if value is None:
         return "Invalid"
     if isinstance(value, tuple):
         return "Multivalue"
     if isinstance(value, bool):
-        return "Boolean"
+        return "Bool"
     if as_number(value) is not None:
         return "Number"
     return "String"

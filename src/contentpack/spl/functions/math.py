@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl.values import EvalContext, Scalar, Value, as_number, lexicographic_key
@@ -67,6 +68,9 @@ def _round(ctx: EvalContext, args: list[Value]) -> Value:
     digits = coerce.integer(args[1]) if len(args) > 1 else 0
     if number is None or digits is None:
         return None
+    if digits < 0:
+        # "You cannot specify a negative number for the decimal places": what Splunk does then is not said.
+        raise SplUnsupportedError(f"a negative number of decimal places ({digits}) is not supported")
     return round_half_away(number, digits)
 
 
@@ -123,9 +127,13 @@ def _sqrt(ctx: EvalContext, args: list[Value]) -> Value:
     return math.sqrt(number)
 
 
+# "This function takes no arguments and returns the constant pi to 11 digits of precision" (Mathematical functions).
+PI_11_DIGITS = 3.14159265359
+
+
 @eager("pi", 0, 0)
 def _pi(ctx: EvalContext, args: list[Value]) -> Value:
-    return math.pi
+    return PI_11_DIGITS
 
 
 @eager("exact", 1, 1)

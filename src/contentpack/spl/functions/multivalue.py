@@ -13,7 +13,7 @@ import math
 import sys
 from typing import Any
 
-from contentpack.spl import limits
+from contentpack.spl import limits, timeutil
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
@@ -95,8 +95,11 @@ def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("mvrange", 2, 3)
 def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
-    """Numbers from start up to (not including) end by step."""
+    """Numbers from start up to (not including) end by step; a timespan step (``"7d"``) steps UNIX times."""
     start, end = coerce.number(args[0]), coerce.number(args[1])
+    timespan = coerce.text(args[2]) if len(args) > 2 and coerce.number(args[2]) is None else None
+    if timespan is not None:
+        return None if start is None or end is None else _time_range(start, end, timespan, ctx.tz)
     step = coerce.number(args[2]) if len(args) > 2 else 1
     if start is None or end is None or step is None or step == 0:
         return None
@@ -108,6 +111,27 @@ def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
     while current < end if step > 0 else current > end:
         out.append(current)
         current += step
+    return make_mv(out)
+
+
+def _time_range(start: int | float, end: int | float, span: str, tz: str) -> Value:
+    """mvrange with a timespan step: "If the increment is a timespan such as 7d, the starting and ending numbers
+    are treated as UNIX time". Each step is the relative time ``+<span>`` in the search's time zone, so a day
+    keeps its wall-clock time across a daylight-saving change, as the page's example shows (1520277931 then
+    1520879131, 7 days less one hour, in a US zone)."""
+    modifier = "+" + span.strip()
+    out: list[Scalar] = []
+    current: int | float = start
+    while current < end:
+        out.append(current)
+        limits.check_mv_size(len(out), "mvrange")
+        try:
+            following = timeutil.relative_time(float(current), modifier, tz)
+        except ValueError as exc:
+            raise SplRuntimeError(f"the step {span!r} is neither a number nor a timespan ({exc})") from None
+        if following <= current:
+            raise SplRuntimeError(f"the timespan step {span!r} must move forward")
+        current = int(following) if float(following).is_integer() else following
     return make_mv(out)
 
 
@@ -173,11 +197,12 @@ def _mvfilter(ctx: EvalContext, nodes: list[Any]) -> Value:
 
 @lazy("mvmap", 2, 2)
 def _mvmap(ctx: EvalContext, nodes: list[Any]) -> Value:
-    """Evaluate the expression once per value of the first argument, that field bound to the value in turn
-    (example mvmap(results, results*10)); null results are dropped."""
+    """Evaluate the expression once per value of the first argument, the one field it names bound to the value
+    in turn: mvmap(results, results*10), and mvmap(mvindex(results, 1, 2), results*threshold) documented to
+    multiply "the 2nd and 3rd values in the results field"; null results are dropped."""
     fields = referenced_fields(nodes[0])
     values = coerce.values(ctx.evaluate(nodes[0]))
-    field = fields[0] if len(fields) == 1 and getattr(nodes[0], "name", None) == fields[0] else None
+    field = fields[0] if len(fields) == 1 else None
     mapped: list[Scalar] = []
     for value in values:
         result = ctx.evaluate(nodes[1], {field: value} if field else None)

@@ -7,7 +7,7 @@ Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evalu
 
 from __future__ import annotations
 
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl import timeutil
@@ -46,6 +46,8 @@ def _strftime(ctx: EvalContext, args: list[Value]) -> Value:
         return None
     try:
         return timeutil.strftime(float(epoch), fmt, ctx.tz)
+    except timeutil.UnsupportedTimeVariable as exc:
+        raise SplUnsupportedError(str(exc)) from None
     except (ValueError, OverflowError) as exc:
         raise SplRuntimeError(str(exc)) from None
 
@@ -57,6 +59,8 @@ def _strptime(ctx: EvalContext, args: list[Value]) -> Value:
         return None
     try:
         return timeutil.strptime(text, fmt, ctx.tz)
+    except timeutil.UnsupportedTimeVariable as exc:
+        raise SplUnsupportedError(str(exc)) from None
     except ValueError as exc:
         raise SplRuntimeError(str(exc)) from None
 
