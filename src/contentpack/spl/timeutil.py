@@ -101,15 +101,15 @@ class UnsupportedTimeVariable(ValueError):
 _STRFTIME_TOKEN = re.compile(r"%(?P<digits>\d)?(?P<colons>:{0,3})(?P<spec>E?[A-Za-z%+])")
 
 
-# Composite variables, expanded before formatting or parsing (C-locale meanings).
+# Composite variables, expanded before formatting or parsing (C-locale meanings). The locale variables %x and %X
+# are left out, so refused: the page's examples ("7/13/2019", "9:30:00" for US English) are neither the C locale's
+# "07/13/19"/"09:30:00" nor glibc's en_US forms, so no rendering here is known to be Splunk's.
 _COMPOSITES: dict[str, str] = {
     "F": "%Y-%m-%d",
     "T": "%H:%M:%S",
     "D": "%m/%d/%y",
     "R": "%H:%M",
     "r": "%I:%M:%S %p",
-    "x": "%m/%d/%y",
-    "X": "%H:%M:%S",
     "c": "%a %b %e %H:%M:%S %Y",
     "+": "%a %b %e %H:%M:%S %Z %Y",
 }
@@ -284,6 +284,8 @@ def _parser(fmt: str) -> re.Pattern[str]:
         position = match.end()
         spec = match["spec"]
         digits = match["digits"]
+        if match["colons"] and spec != "z":  # %:z, %::z, %:::z only; %:Y was read as %Y
+            raise UnsupportedTimeVariable(f"the time format variable {match.group(0)!r} is not supported in {fmt!r}")
         if spec in ("N", "Q"):
             count = int(digits) if digits else (9 if spec == "N" else 3)
             piece = rf"(?P<frac>\d{{1,{count}}})"
@@ -519,7 +521,7 @@ def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
     value = text.strip().strip('"')
     if not value:
         raise ValueError("empty time modifier")
-    if value.lower() == "now":
+    if value.lower() in ("now", "now()"):  # Time modifiers page: "now | `now()` or `now` | Refers to the current time."
         return float(now)
     if value.lower().startswith("rt"):
         raise ValueError(f"real-time modifier {text!r} is not supported in a search string")
