@@ -9,7 +9,7 @@ are refused, never answered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -392,3 +392,48 @@ def test_refused_strptime(fmt: str, quote: str) -> None:
     """Refused as unsupported in strptime too (it used to ignore the colons of ``%:Y``)."""
     with pytest.raises(SplUnsupportedError):
         rows(make_engine(), f'| makeresults | eval x=strptime("2025", "{fmt}") | table x')
+
+
+@pytest.mark.parametrize(("modifier", "expected"), [("-60m", 1799996400.0), ("+24h", 1800086400.0), ("-1h@h", 1799996400.0),
+                                                    ("@d-2h", 1799964000.0)])
+def test_a_modifier_without_a_snap_snaps_to_the_second(modifier: str, expected: float) -> None:
+    """Search Manual (Specify time modifiers in your search): "When a snap to time unit isn't defined, the system
+    defaults to using seconds", and its table gives ``-60m@s`` as the equivalent of ``-60m``, ``+24h@s`` of ``+24h``:
+    the subsecond part of the start time is dropped (a snap later in the modifier drops it anyway)."""
+    got = rows(make_engine(), f'| makeresults | eval x=relative_time(1800000000.75, "{modifier}") | table x')[0]["x"]
+    assert got == expected, f"{SEARCH_MANUAL}"
+
+
+# Choices the engine made where the pages are silent (the quote says what the pages do say): pinned so a change is
+# deliberate.
+ASSUMED: tuple[Modifier, ...] = (
+    Modifier("-1D@D", OCT_7, "2024-10-06 00:00:00", TIME_MODIFIERS,
+             "the unit table lists lower-case spellings only; the engine reads units in any case"),
+    Modifier("NOW", OCT_7, OCT_7, TIME_MODIFIERS, "now | `now()` or `now`; the engine reads it in any case"),
+    Modifier("-1mon", "2024-03-31 10:00:00", "2024-02-29 10:00:00", TIME_MODIFIERS,
+             "month offsets: no page says what one month before March 31 is; the day is clamped to the month's length"),
+    Modifier("+1y", "2024-02-29 10:00:00", "2025-02-28 10:00:00", TIME_MODIFIERS,
+             "year offsets from February 29: clamped to February 28"),
+    Modifier("@w0", "2024-10-06 18:00:00", "2024-10-06 00:00:00", TIME_MODIFIERS,
+             "\"snaps backwards or rounds down to the latest time not after the specified time\": on a Sunday, "
+             "@w0 is that Sunday's midnight"),
+    Modifier("@d", "2024-03-10 12:00:00", "2024-03-10 01:00:00", TIME_MODIFIERS,
+             "a day whose midnight does not exist (Havana springs forward at 00:00): the day starts at 01:00",
+             tz="America/Havana"),
+    Modifier("@d", "2024-11-03 12:00:00", "2024-11-03 00:00:00", TIME_MODIFIERS,
+             "a day whose midnight happens twice (Havana falls back at 01:00 to 00:00): the first one",
+             tz="America/Havana"),
+)
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("modifier", ASSUMED, ids=lambda m: f"{m.text}@{m.now}/{m.tz}")
+def test_assumed_modifier(modifier: Modifier) -> None:
+    """Assumed: no page states this result; the engine's choice is kept and pinned."""
+    assert _resolve(modifier) == at(modifier.expected, modifier.tz), f"{modifier.page}: {modifier.quote}"
+
+
+def test_assumed_havana_first_midnight_is_the_earlier_instant() -> None:
+    """Assumed (with the row above): of the two 00:00s of 2024-11-03 in Havana, the snap picks the earlier (CDT)."""
+    got = timeutil.parse_time_modifier("@d", at("2024-11-03 12:00:00", "America/Havana"), "America/Havana")
+    assert datetime.fromtimestamp(got, timeutil.zone("America/Havana")).utcoffset() == timedelta(hours=-4)

@@ -460,7 +460,8 @@ def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
     """Apply a relative time modifier (``-7d@d``, ``@w1``, ``+1h@h``, ``-1mon@mon``, ``@d+3h``, ``now``).
 
     Offsets in s/m/h are exact seconds; d/w/mon/q/y move the wall clock in ``tz`` (so ``-1d`` across a
-    daylight-saving change keeps the time of day). ``@unit`` snaps down to the start of the unit in ``tz``.
+    daylight-saving change keeps the time of day). ``@unit`` snaps down to the start of the unit in ``tz``; a
+    modifier without a snap snaps to the second (the Search Manual: ``-60m`` is ``-60m@s``).
     Raises ValueError with a clear message on text that is not a modifier.
     """
     text = modifier.strip()
@@ -478,6 +479,7 @@ def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
     """Apply the offsets and snaps of a (non-empty, not ``now``) modifier, left to right."""
     moment = to_datetime(epoch, tz)
     position = 0
+    snapped = False
     while position < len(text):
         offset = _OFFSET.match(text, position)
         if offset:
@@ -503,11 +505,14 @@ def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
             if unit is None:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {name!r}")
             moment = _snap(moment, unit, weekday)
+            snapped = True
             position = snap.end()
             continue
         raise ValueError(
             f"invalid time modifier {modifier!r} at character {position + 1}: expected [+|-]<number><unit> or @<unit>"
         )
+    if not snapped:  # "When a snap to time unit isn't defined, the system defaults to using seconds" (-60m = -60m@s)
+        moment = _snap(moment, "s", None)
     return to_epoch(moment)
 
 
