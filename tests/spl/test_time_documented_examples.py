@@ -158,18 +158,22 @@ MODIFIERS: tuple[Modifier, ...] = (
              tz="America/New_York"),
 )
 
-# Each documented unit spelling, as the offset and as the snap, against its one-letter form.
-UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "s": ("s", "sec", "secs", "second", "seconds"),
-    "m": ("m", "min", "mins", "minute", "minutes"),
-    "h": ("h", "hr", "hrs", "hour", "hours"),
-    "d": ("d", "day", "days"),
-    "w": ("w", "week", "weeks"),
-    "mon": ("mon", "month", "months"),
-    "q": ("q", "qtr", "qtrs", "quarter", "quarters"),
-    "y": ("y", "yr", "yrs", "year", "years"),
-}
-_SPELLING_ROWS = [(canonical, spelling) for canonical, spellings in UNIT_SPELLINGS.items() for spelling in spellings]
+# The Time modifiers page's unit table, as it reads; each spelling is checked (as the offset and as the snap)
+# against the row's first one.
+UNIT_TABLE = """
+second | s, sec, secs, second, seconds
+minute | m, min, mins, minute, minutes
+hour | h, hr, hrs, hour, hours
+day | d, day, days
+week | w, week, weeks
+month | mon, month, months
+quarter | q, qtr, qtrs, quarter, quarters
+year | y, yr, yrs, year, years
+"""
+_SPELLING_ROWS = [(spellings[0], spelling)
+                  for line in UNIT_TABLE.strip().splitlines()
+                  for spellings in [[part.strip() for part in line.split("|")[1].split(",")]]
+                  for spelling in spellings]
 
 
 def _resolve(modifier: Modifier) -> float:
@@ -437,3 +441,21 @@ def test_assumed_havana_first_midnight_is_the_earlier_instant() -> None:
     """Assumed (with the row above): of the two 00:00s of 2024-11-03 in Havana, the snap picks the earlier (CDT)."""
     got = timeutil.parse_time_modifier("@d", at("2024-11-03 12:00:00", "America/Havana"), "America/Havana")
     assert datetime.fromtimestamp(got, timeutil.zone("America/Havana")).utcoffset() == timedelta(hours=-4)
+
+
+# Variables the page does not list, which the engine renders with their C-library meaning (Splunk's strftime
+# extends the C one): assumed, pinned.
+ASSUMED_FORMATS: tuple[Formatted, ...] = (
+    Formatted(APR_29, "%D", "04/29/25", "not on the page; C: %D is %m/%d/%y"),
+    Formatted(APR_29, "%l|%R|%r", "11|23:45|11:45:22 PM", "not on the page; C: %l space-padded 12-hour, %R %H:%M, "
+              "%r %I:%M:%S %p"),
+    Formatted(APR_29, "%u %W %h", "2 17 Apr", "not on the page; C: %u weekday 1 = Monday, %W Monday weeks, %h = %b"),
+    Formatted(APR_29, "%Ez", "-420", "%Ez Splunk-specific, timezone in minutes. (no example: signed minutes assumed)"),
+)
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("row", ASSUMED_FORMATS, ids=lambda r: r.fmt)
+def test_assumed_strftime(row: Formatted) -> None:
+    """Assumed: the page lists no such variable or states no result; the engine's C meaning is pinned."""
+    assert _strftime(row.fmt, row.epoch, row.tz) == row.expected, f"{row.page}: {row.quote}"
