@@ -250,3 +250,26 @@ def test_cp029_warns_about_escus_unfilled_drilldown_tokens_and_rejects_nothing()
     assert empire and all("$Computer$, $user$ name no result field" in d.message for d in empire)
     # The fixture is fixed, so this count moves only when the result-field reader does: check the difference by hand.
     assert len({d.position.path for d in findings}) == 47
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("rt-5m", "real-time window 'rt-5m' is not supported for a scheduled detection"),
+    ("10/15/2019:20:00:00", "absolute time '10/15/2019:20:00:00' is not supported in a schedule"),
+    ("2019-10-15T20:00:00.000+00:00", "dispatch.time_format (default %FT%T.%Q%:z"),
+])
+def test_a_schedule_window_the_replay_cannot_honour_fails_validate(pack: Path, validate: Validate, value: str,
+                                                                  words: str) -> None:
+    """A real-time dispatch window cannot be replayed as scheduled runs; an absolute dispatch time is read by Splunk
+    with dispatch.time_format, "Default: %FT%T.%Q%:z" (savedsearches.conf.spec), not with the search language's
+    %m/%d/%Y:%H:%M:%S that the engine reads, and would fix every run's range. Both are CP063 at the value."""
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    earliest_time: '{value}'\ntags:\n")
+    result = validate(pack)
+    diagnostic = only(result, "CP063")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, value))
+    assert words in diagnostic.message and not result.ok
+
+
+def test_real_time_drilldown_offsets_stay_accepted(pack: Path, validate: Validate) -> None:
+    """A drilldown's offsets are ES's to open, not a scheduled window: rt stays valid there."""
+    edit(pack, TTP, "earliest_offset: $info_min_time$", "earliest_offset: rt-5m")
+    assert validate(pack).diagnostics == []

@@ -407,13 +407,34 @@ def search_time_rules(context: RuleContext) -> Iterator[Diagnostic]:
 # ------------------------------------------------------------------------------------- schedules and times
 
 
-def time_modifier_problem(text: str) -> tuple[str, int] | None:
-    """Why ``text`` is not a time modifier Splunk accepts, with the offset of the bad part; None when it is."""
+_ABSOLUTE_DATE = re.compile(r"\d+/|\d{4}-\d\d-\d\dT")  # %m/%d/%Y:%H:%M:%S, or dispatch.time_format's %FT%T.%Q%:z
+
+
+def time_modifier_problem(text: str, *, dispatch: bool = False) -> tuple[str, int] | None:
+    """Why ``text`` is not a time modifier Splunk accepts, with the offset of the bad part; None when it is.
+
+    ``dispatch``: the value is a scheduled search's ``dispatch.earliest_time``/``latest_time``. Two forms valid in a
+    search string are refused there. A real-time window (``rt-5m``): the simulation runs scheduled searches over
+    their windows and cannot replay a real-time one, so it would be a detection no test proves. An absolute date:
+    Splunk reads an absolute dispatch time with ``dispatch.time_format`` ("Default: %FT%T.%Q%:z",
+    savedsearches.conf.spec), not with the search language's ``%m/%d/%Y:%H:%M:%S``, and every run would search the
+    same fixed range anyway."""
     from contentpack.spl.timeutil import parse_time_modifier
 
     stripped = text.strip()
-    if not stripped or stripped.lower().startswith("rt"):
-        return None  # empty means "all time"; real-time windows are valid in a scheduled search
+    if not stripped:
+        return None  # empty means "all time"
+    start = max(text.find(stripped), 0)
+    if stripped.lower().startswith("rt"):
+        if dispatch:
+            return (f"real-time window {stripped!r} is not supported for a scheduled detection: the replay simulates "
+                    "scheduled runs over their dispatch windows; use a relative modifier such as -70m@m", start)
+        return None  # real-time drilldown offsets are ES's to open
+    if dispatch and _ABSOLUTE_DATE.match(stripped.strip('"')):
+        return (f"absolute time {stripped!r} is not supported in a schedule: every run would search the same fixed "
+                "range, and Splunk reads an absolute dispatch time with dispatch.time_format (default "
+                "%FT%T.%Q%:z, savedsearches.conf.spec), not the search language's %m/%d/%Y:%H:%M:%S; use a relative "
+                "modifier such as -70m@m", start)
     try:
         parse_time_modifier(text, now=0.0)
     except (ValueError, OverflowError) as exc:
@@ -447,7 +468,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"cron_schedule {scheduling.cron_schedule!r} is not valid Splunk cron: {exc.message}")
             for key, value in (("earliest_time", scheduling.earliest_time), ("latest_time", scheduling.latest_time)):
                 node = ("deployment", "scheduling", key)
-                problem = time_modifier_problem(value) if node in source.value_positions else None
+                problem = time_modifier_problem(value, dispatch=True) if node in source.value_positions else None
                 if problem is not None:
                     yield error(positions.at(source, node, value, problem[1]), RULE_TIME_MODIFIER,
                                 f"{key}: {problem[0]}")
