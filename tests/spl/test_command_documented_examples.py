@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from contentpack.spl import SplUnsupportedError
+from contentpack.spl import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.values import Event
 
 from .spl_support import event, make_engine, rows
@@ -108,6 +108,11 @@ EXAMPLES: tuple[Example, ...] = (
             "If a minus sign ( - ) is specified, the fields in the list are removed from the results"),
     Example("* | table n a*", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table"),
             "You can use the asterisk ( * ) as a wildcard in field names"),
+    Example("| makeresults | eval EU_UK=1, EU_DE=2 | rename EU* AS EMEA* | table EMEA_UK EMEA_DE",
+            ("EMEA_UK", "EMEA_DE"), [(1, 2)], _page("rename"),
+            "You can rename the fields to replace EU with EMEA: ... | rename EU* AS EMEA*"),
+    Example('* | rename s AS "The s" | table "The s"', ("The s",), [("FOO",), (None,), ("foo",), ("Foo bar",)],
+            _page("rename"), "Use quotation marks when you rename a field with a phrase."),
     # fillnull
     Example("* | fillnull | table a", ("a",), [("0",), ("x",), ("y",), ("x",)], _page("fillnull"),
             "value: ... Default: 0 (with no field list, every field is filled)"),
@@ -162,6 +167,22 @@ EXAMPLES: tuple[Example, ...] = (
     Example("| makeresults count=3 | streamstats count as i | head (i<2) keeplast=true | table i", ("i",),
             [(1,), (2,)], _page("head"), "keeplast: ... keep the last result, the one whose expression evaluated "
             "to false"),
+    Example("| makeresults count=7 | streamstats count | eval count=if(count=3,null(), count)"
+            " | head count<5 keeplast=true null=true | table count", ("count",), [(1,), (2,), (None,), (4,), (5,)],
+            _page("head"), "When null is set to true, the head command continues to process the results. ... "
+            "Because keeplast=true the event that stopped the processing, count 5, is also included in the output."),
+    Example("| makeresults count=7 | streamstats count | eval count=if(count=3,null(), count)"
+            " | head count<5 keeplast=true null=false | table count", ("count",), [(1,), (2,), (None,)],
+            _page("head"), "When null is set to false, the head command stops processing the results when it "
+            "encounters a NULL value. The events with count 1 and 2 are returned. Because keeplast=true the event "
+            "with the NULL value that stopped the processing, the third event, is also included in the output."),
+    Example("| makeresults count=12 | head limit=10 (1==1) | stats count", ("count",), [(10,)], _page("head"),
+            "the following search returns up to the first 10 results, because the <eval-expression> is always "
+            "true."),
+    Example("| makeresults count=12 | head limit=10 (0==1)", (), [], _page("head"),
+            "However, this search returns no results because the <eval-expression> is always false."),
+    Example("* | head limit=3 | table n", ("n",), [(1,), (2,), (10,)], _page("head"),
+            "limit ... Another way to specify the number of results to return."),
     # top / rare
     Example("* | top a", ("a", "count", "percent"), [("x", 2, 66.666667), ("y", 1, 33.333333)], _page("top"),
             "Calculates a count and a percentage of the frequency the values occur in the events."),
@@ -230,14 +251,26 @@ EXAMPLES: tuple[Example, ...] = (
             "dur2sec(): Convert a duration format [D+]HH:MM:SS to seconds (not implemented)"),
     # join / append / appendpipe / format / return
     Example('* | join a [| makeresults | eval a="x", z=1] | table n z', ("n", "z"), [(2, 1), (3, 1)], _page("join"),
-            "type ... Default: inner (only main results that match a subsearch result)"),
+            "The results of an inner join do not include events from the main search that have no matches in the "
+            "subsearch. ... Default: inner"),
     Example('* | join type=left a [| makeresults | eval a="x", z=1] | table n z', ("n", "z"),
             [(1, None), (2, 1), (10, None), (3, 1)], _page("join"),
-            "A left join includes all results from the main search"),
+            "The results of a left (or outer) join includes all of the events in the main search"),
     Example('* | join [| makeresults | eval a="x", z=1 | fields - _time] | table n z', ("n", "z"),
             [(2, 1), (3, 1)], _page("join"),
-            "If no fields are specified, the join command uses the fields that are common to both result sets "
-            "(the main result without a joins nothing)"),
+            "If no fields are specified, all of the fields that are common to both datasets are used. (the n=1 "
+            "event lacks a, one of them: it joins nothing)"),
+    Example('* | join a [| makeresults | eval a="X", z=1] | table n z', ("n", "z"), [], _page("join"),
+            "The values of the fields used in <field-list> are case sensitive."),
+    Example('* | join a [| makeresults count=2 | streamstats count as z | eval a="x"] | table n z', ("n", "z"),
+            [(2, 1), (3, 1)], _page("join"), "By default max=1, which means that the subsearch returns only the "
+            "first result from the subsearch."),
+    Example('* | join a max=0 [| makeresults count=2 | streamstats count as z | eval a="x"] | table n z',
+            ("n", "z"), [(2, 1), (2, 2), (3, 1), (3, 2)], _page("join"),
+            "If set to max=0, there is no limit."),
+    Example('* | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError, _page("join"),
+            "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
+            "(not implemented)"),
     Example("* | append [| makeresults | eval n=99] | table n", ("n",), [(1,), (2,), (10,), (3,), (99,)],
             _page("append"), "Appends the results of a subsearch to the current results."),
     Example("* | appendpipe [stats count as n] | table n", ("n",), [(1,), (2,), (10,), (3,), (4,)],
@@ -246,8 +279,6 @@ EXAMPLES: tuple[Example, ...] = (
             _page("format"), "mvsep: The separator to use for multivalue fields. Default: OR"),
     Example("* | stats count by a | return a", ("search",), [('a="x"',)], _page("return"),
             "<count>: The number of rows to return. Default: 1"),
-    Example("* | stats count by a | return 2 $a", ("search",), [("x OR y",)], _page("return"),
-            "$<field>: a field's value is returned with no field name"),
     # replace / regex
     Example('* | replace "F*" WITH "G*" IN s | table s', ("s",), [("GOO",), (None,), ("foo",), ("Goo bar",)],
             _page("replace"), "Wildcards are supported; the replace command is case sensitive"),
@@ -266,3 +297,26 @@ def test_documented_example(example: Example) -> None:
             _run(example)
         return
     assert _run(example) == example.expected, f"{example.page}: {example.quote}"
+
+
+# Searches a page calls invalid: refused as a syntax error at parse time, never run.
+INVALID: tuple[Example, ...] = (
+    Example("* | rename a as b, a as c", (), None, _page("rename"),
+            "You can't rename one field with multiple names. For example if you have field A, you can't specify "
+            "| rename A as B, A as C."),
+    Example("* | stats first(n) AS site, first(n) AS report", (), None, _page("rename"),
+            "This rule also applies to other commands where you can rename fields, such as the stats command. The "
+            "following example is not valid: ... | stats first(host) AS site, first(host) AS report"),
+    Example("* | rename a* AS b", (), None, _page("rename"),
+            "Both the original and renamed fields must include the same number of wildcards, otherwise a wildcard "
+            "mismatch error is returned."),
+    Example("| makeresults count=7 | head 5 limit=3", (), None, _page("head"),
+            "Using both the numeric limit and limit=<int> results in an error."),
+)
+
+
+@pytest.mark.parametrize("example", INVALID, ids=lambda e: e.search[:70])
+def test_invalid_example(example: Example) -> None:
+    """A search the page says is not valid is refused when parsed, not answered."""
+    with pytest.raises(SplSyntaxError):
+        _run(example)
