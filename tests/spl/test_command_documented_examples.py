@@ -320,3 +320,14 @@ def test_invalid_example(example: Example) -> None:
     """A search the page says is not valid is refused when parsed, not answered."""
     with pytest.raises(SplSyntaxError):
         _run(example)
+
+
+def test_iplocation_refuses_a_language_it_cannot_render() -> None:
+    """iplocation's lang= changes what the fields hold ("Renders the resulting strings in different languages.
+    For example, use lang=es for Spanish. ... Specify lang=code to return the fields as two letter ISO
+    abbreviations."); the engine's table holds English names, so any other language is refused, not ignored."""
+    engine = make_engine()
+    for lang in ("es", "code"):
+        with pytest.raises(SplUnsupportedError, match=f"lang={lang}"):
+            engine.parse(f'| makeresults | eval ip="192.0.2.1" | iplocation lang={lang} ip')
+    engine.parse('| makeresults | eval ip="192.0.2.1" | iplocation lang=en ip')  # English: what the table holds
