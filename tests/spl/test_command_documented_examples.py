@@ -2,7 +2,10 @@
 input, run through the real engine. Each row carries its page and the quoted sentence; rows marked ``assumed``
 pin a choice the engine made where the page is silent. Forms the engine does not implement must be refused as
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
-pages (``_PAGE`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
+pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
+The dedup, head, join, rename, tail, top and iplocation rows quote the 10.0 page text as read; the other rows'
+quotes give the page's statement in short and still need a word-for-word check against the page. Text in
+parentheses is the row's own explanation, not the page's.
 """
 
 from __future__ import annotations
