@@ -113,6 +113,10 @@ def reference_aggregates(cur: Cursor, options: Sequence[str]) -> object:
         duplicate = next(o for o in outputs if outputs.count(o) > 1)
         raise SplSyntaxError(f"{cur.command}: the output field '{duplicate}' is defined twice (use AS)",
                              offset=terms[0].offset, command=cur.command)
+    inputs = [(t.function, t.field) for t in terms if t.expr is None]
+    for twice in (t for t in terms if t.expr is None and inputs.count((t.function, t.field)) > 1):
+        raise SplSyntaxError(f"{cur.command}: '{aggregate_label(twice.function, twice.field)}' is computed twice "
+                             "(a field can't be renamed with multiple names)", offset=twice.offset, command=cur.command)
     return found, terms, by
 
 

@@ -107,6 +107,9 @@ def parse_rename(cmd: CommandInput) -> RenameCommand:
                 offset=cur.off(source_tok),
                 command=cmd.name,
             )
+        if any(source == earlier for earlier, _ in pairs):  # "You can't rename one field with multiple names"
+            raise cur.error(f"'{source}' is renamed more than once (a field can't be renamed with multiple names)",
+                            source_tok)
         pairs.append((source, target))
     if not pairs:
         raise cur.error("expected <field> AS <new name>")

@@ -43,6 +43,8 @@ def parse_iplocation(cmd: CommandInput) -> IplocationCommand:
                 prefix = value
             elif key == "allfields":
                 allfields = as_bool(cur, value, tok, key)
+            elif value.lower() != "en":  # lang: names in another language; the table holds English ones
+                raise cur.unsupported(f"lang={value}", tok)
             continue
         if field is not None:
             raise cur.error("iplocation takes one IP address field")

@@ -244,6 +244,9 @@ class HeadCommand(CommandNode):
         return needed if self.expr is None else plus(needed, expression_fields(self.expr))
 
 
+_HEAD_OPTIONS = ("limit", "null", "keeplast")
+
+
 def parse_head(cmd: CommandInput) -> HeadCommand:
     cur = cmd.cursor()
     count: int | None = None
@@ -251,8 +254,8 @@ def parse_head(cmd: CommandInput) -> HeadCommand:
     keeplast = null = False
     given: set[str] = set()
     while not cur.at_end():
-        if at_option(cur):
-            key, value, tok = read_option(cur, ("limit", "null", "keeplast"))
+        if at_option(cur) and cur.peek().text.lower() in _HEAD_OPTIONS:
+            key, value, tok = read_option(cur, _HEAD_OPTIONS)
             if key == "limit":
                 count = as_int(cur, value, tok, key)
             elif key == "null":
@@ -262,10 +265,15 @@ def parse_head(cmd: CommandInput) -> HeadCommand:
             given.add(key)
         elif cur.at("WORD") and cur.peek().text.isdigit() and count is None:
             count = int(cur.next().text)
+            given.add("<N>")
         elif cur.at("LPAREN") and expr is None:
             expr = _head_expression(cmd, cur)
+        elif expr is None and not cur.peek().text.isdigit():  # the page's own example: head count<5 keeplast=true null=true
+            expr = _bare_head_expression(cur)
         else:
             raise cur.error("expected <N>, (<eval-expression>), limit=, null= or keeplast=")
+    if {"<N>", "limit"} <= given:  # "Using both the numeric limit and limit=<int> results in an error."
+        raise cur.error("give the number of results as <N> or as limit=, not both")
     for key in ("null", "keeplast"):
         if key in given and expr is None:
             raise cur.error(f"{key}= needs an (<eval-expression>) to apply to")  # "You must specify a eval-expression"
@@ -280,6 +288,17 @@ def _head_expression(cmd: CommandInput, cur: Cursor) -> Expr:
     if inner.at_end():
         raise cur.error("expected an expression inside ( )")
     return parse_full_expression(inner)
+
+
+def _bare_head_expression(cur: Cursor) -> Expr:
+    """An eval expression written without parentheses: the text up to the end or to an option of head's own
+    (``limit=``, ``null=``, ``keeplast=``; any other ``name=`` is part of the expression)."""
+    first = cur.peek()
+    last = first
+    while not cur.at_end() and not (at_option(cur) and cur.peek().text.lower() in _HEAD_OPTIONS):
+        last = cur.next()
+    inner = cur.text[first.offset - cur.base: last.end - cur.base]
+    return parse_full_expression(Cursor.eval(inner, first.offset, cur.mapper, cur.command))
 
 
 def run_head(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:

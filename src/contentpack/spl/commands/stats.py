@@ -144,6 +144,12 @@ def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tupl
         duplicate = next(o for o in outputs if outputs.count(o) > 1)
         raise SplSyntaxError(f"{cur.command}: the output field '{duplicate}' is defined twice (use AS)",
                              offset=terms[0].offset, command=cur.command)
+    inputs = [(t.function, t.field) for t in terms if t.expr is None]
+    for twice in (t for t in terms if t.expr is None and inputs.count((t.function, t.field)) > 1):
+        # rename page: "You can't rename one field with multiple names. ... This rule also applies to other
+        # commands where you can rename fields, such as the stats command": first(host) AS site, first(host) AS report
+        raise SplSyntaxError(f"{cur.command}: '{aggregate_label(twice.function, twice.field)}' is computed twice "
+                             "(a field can't be renamed with multiple names)", offset=twice.offset, command=cur.command)
     return found, terms, by
 
 

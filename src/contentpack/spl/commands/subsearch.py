@@ -166,7 +166,9 @@ class JoinCommand(CommandNode):
     can join with. If set to max=0, there is no limit. Default: 1"; "overwrite ... Indicates whether fields
     from the subresults overwrite the fields from the main results, if the fields have the same field name.
     Default: true"; with no field list "the join command uses the fields that are common to both result
-    sets" (assumed: per main result). ``outer`` and ``left`` are the same: every main result is kept."""
+    sets": the field names of the main results and of the subsearch's (a main result lacking one of them
+    joins nothing, as a missing field never matches). ``outer`` and ``left`` are the same: every main result
+    is kept."""
 
     fields: tuple[str, ...]
     subsearch: Pipeline
@@ -228,8 +230,12 @@ def _join_key(event: Event, fields: Sequence[str]) -> tuple[str, ...] | None:
 def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, JoinCommand)
     right = ctx.run_subsearch(node.subsearch, JOIN_MAXOUT)
+    fields = node.fields
+    if not fields:  # "all of the fields that are common to both result sets are used": the sets, not each pair
+        events = iter(left := list(events))
+        right_names = {name for row in right for name in row}
+        fields = tuple(dict.fromkeys(name for event in left for name in event if name in right_names))
     for event in events:
-        fields = node.fields or tuple(name for name in event if any(name in row for row in right))
         key = _join_key(event, fields)
         matches = [row for row in right if key is not None and _join_key(row, fields) == key]
         if node.max:

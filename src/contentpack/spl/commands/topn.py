@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field_list, read_option
 from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.stats import group_keys
-from contentpack.spl.values import Event, Scalar
+from contentpack.spl.values import Event, Scalar, to_str
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ def parse_top(cmd: CommandInput) -> TopCommand:
                                   "showcount": True, "showperc": True}
     fields: list[str] = []
     by: list[str] = []
+    if cmd.name == "top" and cur.at("WORD") and cur.peek().text.isdigit():  # "top [<N>] ...": N is the limit
+        options["limit"] = as_int(cur, cur.peek().text, cur.next(), "N")
     while not cur.at_end():
         if at_option(cur):
             key, value, tok = read_option(cur, ("limit", "countfield", "percentfield", "showcount", "showperc",
@@ -77,7 +79,10 @@ def run_top(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
     least_first = node.name == "rare"
     for group, counts in groups.items():
         total = sum(counts.values())
-        ordered = sorted(counts.items(), key=lambda item: item[1] if least_first else -item[1])
+        ordered = list(counts.items())
+        if not least_first:  # top page: among equal counts "only the last lexicographical value ... is returned"
+            ordered.sort(key=lambda item: tuple(to_str(v) or "" for v in item[0]), reverse=True)
+        ordered.sort(key=lambda item: item[1] if least_first else -item[1])
         if node.limit:
             ordered = ordered[: node.limit]
         for combination, count in ordered:

@@ -1,0 +1,336 @@
+"""Every search-command example whose result a Search Reference page states, or that can be checked on a small
+input, run through the real engine. Each row carries its page and the quoted sentence; rows marked ``assumed``
+pin a choice the engine made where the page is silent. Forms the engine does not implement must be refused as
+unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
+pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
+The dedup, head, join, rename, tail, top and iplocation rows quote the 10.0 page text as read; the other rows'
+quotes give the page's statement in short and still need a word-for-word check against the page. Text in
+parentheses is the row's own explanation, not the page's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from contentpack.spl import SplSyntaxError, SplUnsupportedError
+from contentpack.spl.values import Event
+
+from .spl_support import event, make_engine, rows
+
+_BASE = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/"
+
+
+def _page(command: str) -> str:
+    return _BASE + command
+
+
+# Four events, newest first as a search returns them: n=1 (no a), n=2 (a=x), n=10 (a=y), n=3 (a=x).
+EVENTS: list[Event] = [
+    event(100, a="x", n=3, s="Foo bar"),
+    event(101, a="y", n=10, s="foo"),
+    event(102, a="x", n=2),
+    event(103, n=1, s="FOO"),
+]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One documented example: the search (over ``EVENTS``), the rows it must give (only the ``fields`` shown,
+    in order) or ``SplUnsupportedError``, and where and how the page says so."""
+
+    search: str
+    fields: tuple[str, ...]
+    expected: object
+    page: str
+    quote: str
+
+
+def _run(example: Example) -> list[tuple[object, ...]]:
+    found = rows(make_engine(EVENTS), example.search)
+    return [tuple(row.get(name) for name in example.fields) for row in found]
+
+
+EXAMPLES: tuple[Example, ...] = (
+    # search
+    Example("foo | table n", ("n",), [(1,), (10,), (3,)], _page("search"),
+            "Keyword arguments ... are not case sensitive (the term foo matches Foo, foo and FOO)"),
+    Example("a=X | table n", ("n",), [(2,), (3,)], _page("search"),
+            "Field values are not case sensitive"),
+    Example("A=x | table n", ("n",), [], _page("search"), "Field names are case sensitive"),
+    Example("CASE(Foo) | table n", ("n",), [(3,)], _page("search"),
+            "CASE(<term>) ... By default searches are case-insensitive. (CASE makes the term case-sensitive)"),
+    Example("a!=x | table n", ("n",), [(10,)], _page("search"),
+            "Searching with the != expression ... returns the events where the field exists and does not have "
+            "the value"),
+    Example("NOT a=x | table n", ("n",), [(1,), (10,)], _page("search"),
+            "Searching with NOT ... returns events where the field does not have the value, and events where "
+            "the field does not exist"),
+    Example("n IN (1, 3) | table n", ("n",), [(1,), (3,)], _page("search"),
+            "The IN operator ... matches any of the values in the list"),
+    Example("a=x* | table n", ("n",), [(2,), (3,)], _page("search"),
+            "Use the asterisk ( * ) character as a wildcard"),
+    Example("n>2 | table n", ("n",), [(10,), (3,)], _page("search"),
+            "Numeric comparisons with < > <= >= compare numbers numerically"),
+    # where / eval
+    Example('* | where a="x" | table n', ("n",), [(2,), (3,)], _page("where"),
+            "Strings in double quotation marks are string literals"),
+    Example("* | where a=x | table n", ("n",), [], _page("where"),
+            "The where command interprets unquoted values as field names (a compares with the field x)"),
+    Example('* | where s="foo" | table n', ("n",), [(10,)], _page("where"),
+            "The where command ... comparisons are case sensitive"),
+    Example("| makeresults | eval x=1, y=x+1 | table x y", ("x", "y"), [(1, 2)], _page("eval"),
+            "You can specify multiple field names and expressions, separated by commas; each expression is "
+            "evaluated in turn, so later ones see earlier results"),
+    # stats family
+    Example("* | stats count by a", ("a", "count"), [("x", 2), ("y", 1)], _page("stats"),
+            "events without a value in a BY field are not included (the n=1 event has no a)"),
+    Example("* | stats count(a) as c, dc(a)", ("c", "dc(a)"), [(3, 2)], _page("stats"),
+            "Use the AS clause to rename the field; count(field) counts the events with the field"),
+    Example("* | stats median(n)", ("median(n)",), [(3,)], _page("stats"),
+            "median: if there is an even number of values, the higher of the two middle values (1,2,3,10: 3)"),
+    Example("* | eventstats avg(n) as m | table n m", ("n", "m"), [(1, 4.0), (2, 4.0), (10, 4.0), (3, 4.0)],
+            _page("eventstats"), "Generates summary statistics from fields in your events and saves those "
+            "statistics in a new field"),
+    Example("* | streamstats sum(n) as t by a | table a t", ("a", "t"),
+            [(None, None), ("x", 2), ("y", 10), ("x", 5)], _page("streamstats"),
+            "Adds cumulative summary statistics to all search results in a streaming manner (by group)"),
+    Example("* | streamstats window=2 sum(n) as s | table s", ("s",), [(1,), (3,), (12,), (13,)],
+            _page("streamstats"), "window: Specifies the number of events to use when computing the statistics"),
+    Example("* | streamstats current=f count | table count", ("count",), [(0,), (1,), (2,), (3,)],
+            _page("streamstats"), "current: If true, the search includes the given, or current, event in the "
+            "summary calculations"),
+    # rename / table / fields
+    Example("* | rename * as f_* | table f_a f_n", ("f_a", "f_n"), [(None, 1), ("x", 2), ("y", 10), ("x", 3)],
+            _page("rename"), "Use wildcards to rename multiple fields"),
+    Example("* | rename a as n | table n", ("n",), [(None,), ("x",), ("y",), ("x",)], _page("rename"),
+            "Suppose you rename fieldA to fieldB, but fieldA does not exist. ... If fieldB does exist, the "
+            "result of the rename is that the data in fieldB is removed."),
+    Example("* | table a* | fields - a", ("a", "n"), [(None, None)] * 4, _page("fields"),
+            "If a minus sign ( - ) is specified, the fields in the list are removed from the results"),
+    Example("* | table n a*", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table"),
+            "You can use the asterisk ( * ) as a wildcard in field names"),
+    Example("| makeresults | eval EU_UK=1, EU_DE=2 | rename EU* AS EMEA* | table EMEA_UK EMEA_DE",
+            ("EMEA_UK", "EMEA_DE"), [(1, 2)], _page("rename"),
+            "You can rename the fields to replace EU with EMEA: ... | rename EU* AS EMEA*"),
+    Example('* | rename s AS "The s" | table "The s"', ("The s",), [("FOO",), (None,), ("foo",), ("Foo bar",)],
+            _page("rename"), "Use quotation marks when you rename a field with a phrase."),
+    # fillnull
+    Example("* | fillnull | table a", ("a",), [("0",), ("x",), ("y",), ("x",)], _page("fillnull"),
+            "value: ... Default: 0 (with no field list, every field is filled)"),
+    Example("* | fillnull value=NULL a | table a", ("a",), [("NULL",), ("x",), ("y",), ("x",)], _page("fillnull"),
+            "... | fillnull value=NULL (Replaces null values with the specified value)"),
+    # dedup
+    Example("* | dedup a | table n", ("n",), [(2,), (10,)], _page("dedup"),
+            "Events returned by dedup are based on search order. ... All events where any of the selected "
+            "fields are null are dropped."),
+    Example("* | dedup a keepempty=true | table n", ("n",), [(1,), (2,), (10,)], _page("dedup"),
+            "If set to true, keeps every event where one or more of the specified fields is not present (null)."),
+    Example("* | dedup a consecutive=true | table n", ("n",), [(2,), (10,), (3,)], _page("dedup"),
+            "If true, only remove events with duplicate combinations of values that are consecutive."),
+    Example("* | dedup 2 a | table n", ("n",), [(2,), (10,), (3,)], _page("dedup"),
+            "The dedup command retains multiple events for each combination when you specify N."),
+    Example("* | dedup a sortby -n | table n", ("n",), [(10,), (3,)], _page("dedup"),
+            "The <sort-by-clause> determines which of the duplicate events to keep. When the list of events is "
+            "sorted, the top-most event, of the duplicate events in the sorted list, is retained."),
+    Example('| makeresults count=3 | streamstats count as i | eval m=if(i<3, split("a,b", ","), split("a,c", ","))'
+            " | dedup m | table i", ("i",), [(1,), (3,)], _page("dedup"),
+            "To use the dedup command on multivalue fields, the fields must match all values to be deduplicated."),
+    Example("* | dedup keepevents=true a", (), SplUnsupportedError, _page("dedup"),
+            "keepevents: If true, keep all events, but will remove the selected fields ... (not implemented)"),
+    Example("* | dedup a sortby ip(n)", (), SplUnsupportedError, _page("dedup"),
+            "ip: Interpret the field values as IP addresses. (not implemented)"),
+    # sort
+    Example("* | sort n | table n", ("n",), [(1,), (2,), (3,), (10,)], _page("sort"),
+            "Numeric data is sorted as numbers (the default, auto)"),
+    Example("* | sort str(n) | table n", ("n",), [(1,), (10,), (2,), (3,)], _page("sort"),
+            "str: Interpret the field values as strings and order the values lexicographically"),
+    Example("* | sort 2 -n | table n", ("n",), [(10,), (3,)], _page("sort"),
+            "<count>: Specify the number of results to return from the sorted results"),
+    Example("* | sort limit=2 n | table n", ("n",), [(1,), (2,)], _page("sort"),
+            "limit=<int> ... is the same as <count>"),
+    Example("* | sort n desc | table n", ("n",), [(10,), (3,), (2,), (1,)], _page("sort"),
+            "desc: Reverses the order of the results"),
+    Example('| makeresults count=4 | streamstats count as i | eval x=case(i=1,"10",i=2,"9",i=3,"a",i=4,"B")'
+            " | sort x | table x", ("x",), [("9",), ("10",), ("B",), ("a",)], _page("sort"),
+            "Numeric data is sorted before alphabetic; uppercase letters are sorted before lowercase letters"),
+    # head / tail
+    Example("* | head 2 | table n", ("n",), [(1,), (2,)], _page("head"), "Returns the first N number of specified "
+            "results in search order."),
+    Example("* | tail 2 | table n", ("n",), [(3,), (10,)], _page("tail"),
+            "Returns the last N number of specified results. The events are returned in reverse order, starting "
+            "at the end of the result set."),
+    Example('| makeresults count=3 | streamstats count as i | eval x=case(i=1,"a") | head (x="a") | table i',
+            ("i",), [(1,)], _page("head"), "null: ... If false, an expression that evaluates to NULL is treated as "
+            "if it evaluated to false. Default: false"),
+    Example('| makeresults count=3 | streamstats count as i | eval x=case(i=1,"a") | head null=true (x="a")'
+            " | table i", ("i",), [(1,), (2,), (3,)], _page("head"),
+            "null: If true, ... treated as if it evaluated to true"),
+    Example("| makeresults count=3 | streamstats count as i | head (i<2) keeplast=true | table i", ("i",),
+            [(1,), (2,)], _page("head"), "keeplast: ... keep the last result, the one whose expression evaluated "
+            "to false"),
+    Example("| makeresults count=7 | streamstats count | eval count=if(count=3,null(), count)"
+            " | head count<5 keeplast=true null=true | table count", ("count",), [(1,), (2,), (None,), (4,), (5,)],
+            _page("head"), "When null is set to true, the head command continues to process the results. ... "
+            "Because keeplast=true the event that stopped the processing, count 5, is also included in the output."),
+    Example("| makeresults count=7 | streamstats count | eval count=if(count=3,null(), count)"
+            " | head count<5 keeplast=true null=false | table count", ("count",), [(1,), (2,), (None,)],
+            _page("head"), "When null is set to false, the head command stops processing the results when it "
+            "encounters a NULL value. The events with count 1 and 2 are returned. Because keeplast=true the event "
+            "with the NULL value that stopped the processing, the third event, is also included in the output."),
+    Example("| makeresults count=12 | head limit=10 (1==1) | stats count", ("count",), [(10,)], _page("head"),
+            "the following search returns up to the first 10 results, because the <eval-expression> is always "
+            "true."),
+    Example("| makeresults count=12 | head limit=10 (0==1)", (), [], _page("head"),
+            "However, this search returns no results because the <eval-expression> is always false."),
+    Example("* | head limit=3 | table n", ("n",), [(1,), (2,), (10,)], _page("head"),
+            "limit ... Another way to specify the number of results to return."),
+    # top / rare
+    Example("* | top a", ("a", "count", "percent"), [("x", 2, 66.666667), ("y", 1, 33.333333)], _page("top"),
+            "Calculates a count and a percentage of the frequency the values occur in the events."),
+    Example("* | top 1 a", ("a", "count"), [("x", 2)], _page("top"),
+            "top [<N>] [<top-options>...] <field-list> [<by-clause>] ... <N> ... The number of results to return."),
+    Example("* | top limit=0 a", ("a",), [("x",), ("y",)], _page("top"),
+            "To return all values, specify zero ( 0 )."),
+    Example("* | top a countfield=c percentfield=p showperc=f", ("a", "c", "p"), [("x", 2, None), ("y", 1, None)],
+            _page("top"), "countfield ... specifies the name of the field that contains the count"),
+    Example('| makeresults | eval location="Atlanta Orlando Dallas" | makemv location | mvexpand location'
+            ' | eval user="Alex Kai Morgan" | makemv user | mvexpand user | top limit=1 location by user',
+            ("user", "location", "count", "percent"),
+            [("Alex", "Orlando", 1, 33.333333), ("Kai", "Orlando", 1, 33.333333), ("Morgan", "Orlando", 1, 33.333333)],
+            _page("top"), "only the last lexicographical value of the <field-list> is returned in the search "
+            "results. ... Orlando is the only location field that is returned"),
+    Example("* | top a useother=t limit=1", (), SplUnsupportedError, _page("top"),
+            "useother: Specify whether or not to add a row that represents all values not included due to the "
+            "limit cutoff. (not implemented)"),
+    Example("* | rare a", ("a", "count"), [("y", 1), ("x", 2)], _page("rare"),
+            "Displays the least common values of a field."),
+    # rex
+    Example('| makeresults | eval t="a1b22c333" | rex field=t max_match=0 "(?<d>\\d+)" | table d', ("d",),
+            [(("1", "22", "333"),)], _page("rex"),
+            "max_match: Controls the number of times the regex is matched. ... If set to 0, there is no limit"),
+    Example('| makeresults | eval t="a1b22c333" | rex field=t "(?<d>\\d+)" | table d', ("d",), [("1",)],
+            _page("rex"), "max_match ... Default: 1"),
+    Example('| makeresults | eval t="1234-5678-9012-3456" | rex field=t mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g"'
+            " | table t", ("t",), [("XXXX-XXXX-XXXX-3456",)], _page("rex"),
+            'rex field=ccnumber mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g" (Anonymize data ...)'),
+    Example('| makeresults | eval t="aaa" | rex field=t mode=sed "s/a/b/2" | table t', ("t",), [("aba",)],
+            _page("rex"), "flags ... can be either g to replace all matches, or a number to replace a specified "
+            "match"),
+    Example('| makeresults | eval t="aaa" | rex field=t mode=sed "y/a/b/" | table t', ("t",), [("bbb",)],
+            _page("rex"), "y/<string1>/<string2>/ ... substitute the characters in string1 with the characters "
+            "in string2"),
+    Example('| makeresults | eval t="abc" | rex field=t "(?<x>b)" offset_field=o', (), SplUnsupportedError,
+            _page("rex"), "offset_field: If provided, a field is created with the name specified by <string>. "
+            "(not implemented)"),
+    # spath / mvexpand / makemv / makeresults
+    Example('| makeresults | eval j="{\\"a\\":{\\"b\\":[1,2]}}" | spath input=j output=o path=a.b{} | table o',
+            ("o",), [(("1", "2"),)], _page("spath"), "Use ... {} to extract all of the elements of an array"),
+    Example('| makeresults | eval x=split("a,b,c", ",") | mvexpand x limit=2 | table x', ("x",), [("a",), ("b",)],
+            _page("mvexpand"), "limit: Specify the number of values of <field> to use for each input event."),
+    Example('| makeresults | eval m="a b  c" | makemv m | table m', ("m",), [(("a", "b", "c"),)], _page("makemv"),
+            "delim: ... Default: A single space"),
+    Example('| makeresults | eval m="a,b,,c" | makemv delim="," allowempty=t m | table m', ("m",),
+            [(("a", "b", "", "c"),)], _page("makemv"), "allowempty: Specifies whether to permit empty string "
+            "values in the multivalue field."),
+    Example("| makeresults count=2 annotate=t", (), SplUnsupportedError, _page("makeresults"),
+            "annotate: If set to true, ... adds the fields splunk_server, host, source ... (not implemented)"),
+    # bin / timechart
+    Example("| makeresults | eval n=17 | bin n span=5 as b | table n b", ("n", "b"), [(17, "15-20")], _page("bin"),
+            "span: Sets the size of each bin ... AS: renames the field"),
+    Example("| makeresults | eval _time=3700 | bin _time span=1h aligntime=600", (), SplUnsupportedError,
+            _page("bin"), "aligntime: Align the bin times to something other than base UTC time (not implemented)"),
+    Example("* | timechart span=1m count by a", ("x", "y", "NULL"), [(2, 1, 1)], _page("timechart"),
+            "usenull: Controls whether or not a series is created for events that do not contain the split-by "
+            "field. ... nullstr ... Default: NULL"),
+    Example("* | timechart span=1m count by a limit=1", ("x", "OTHER"), [(2, 1)], _page("timechart"),
+            "useother: Specifies if a series should be added for data series not included in the graph because "
+            "they did not meet the criteria of the limit=<int> option. Default: true"),
+    # convert
+    Example("* | convert rmcomma(n)", (), SplUnsupportedError, _page("convert"),
+            "rmcomma(): Removes all commas from value (not implemented)"),
+    Example("* | convert dur2sec(n)", (), SplUnsupportedError, _page("convert"),
+            "dur2sec(): Convert a duration format [D+]HH:MM:SS to seconds (not implemented)"),
+    # join / append / appendpipe / format / return
+    Example('* | join a [| makeresults | eval a="x", z=1] | table n z', ("n", "z"), [(2, 1), (3, 1)], _page("join"),
+            "The results of an inner join do not include events from the main search that have no matches in the "
+            "subsearch. ... Default: inner"),
+    Example('* | join type=left a [| makeresults | eval a="x", z=1] | table n z', ("n", "z"),
+            [(1, None), (2, 1), (10, None), (3, 1)], _page("join"),
+            "The results of a left (or outer) join includes all of the events in the main search"),
+    Example('* | join [| makeresults | eval a="x", z=1 | fields - _time] | table n z', ("n", "z"),
+            [(2, 1), (3, 1)], _page("join"),
+            "If no fields are specified, all of the fields that are common to both datasets are used. (the n=1 "
+            "event lacks a, one of them: it joins nothing)"),
+    Example('* | join a [| makeresults | eval a="X", z=1] | table n z', ("n", "z"), [], _page("join"),
+            "The values of the fields used in <field-list> are case sensitive."),
+    Example('* | join a [| makeresults count=2 | streamstats count as z | eval a="x"] | table n z', ("n", "z"),
+            [(2, 1), (3, 1)], _page("join"), "By default max=1, which means that the subsearch returns only the "
+            "first result from the subsearch."),
+    Example('* | join a max=0 [| makeresults count=2 | streamstats count as z | eval a="x"] | table n z',
+            ("n", "z"), [(2, 1), (2, 2), (3, 1), (3, 2)], _page("join"),
+            "If set to max=0, there is no limit."),
+    Example('* | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError, _page("join"),
+            "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
+            "(not implemented)"),
+    Example("* | append [| makeresults | eval n=99] | table n", ("n",), [(1,), (2,), (10,), (3,), (99,)],
+            _page("append"), "Appends the results of a subsearch to the current results."),
+    Example("* | appendpipe [stats count as n] | table n", ("n",), [(1,), (2,), (10,), (3,), (4,)],
+            _page("appendpipe"), "Appends the result of the subpipeline to the search results."),
+    Example('| makeresults | eval a=split("x,y", ",") | format', ("search",), [('( ( ( a="x" OR a="y" ) ) )',)],
+            _page("format"), "mvsep: The separator to use for multivalue fields. Default: OR"),
+    Example("* | stats count by a | return a", ("search",), [('a="x"',)], _page("return"),
+            "<count>: The number of rows to return. Default: 1"),
+    # replace / regex
+    Example('* | replace "F*" WITH "G*" IN s | table s', ("s",), [("GOO",), (None,), ("foo",), ("Goo bar",)],
+            _page("replace"), "Wildcards are supported; the replace command is case sensitive"),
+    Example('* | regex s="^F" | table n', ("n",), [(1,), (3,)], _page("regex"),
+            "Removes results that do not match the specified regular expression."),
+    Example('* | regex s!="^F" | table n', ("n",), [(2,), (10,)], _page("regex"),
+            "<field>!=<regex>: keep results that do not match"),
+)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.search[:70])
+def test_documented_example(example: Example) -> None:
+    """The engine gives the page's stated result, or refuses a form it does not implement."""
+    if example.expected is SplUnsupportedError:
+        with pytest.raises(SplUnsupportedError):
+            _run(example)
+        return
+    assert _run(example) == example.expected, f"{example.page}: {example.quote}"
+
+
+# Searches a page calls invalid: refused as a syntax error at parse time, never run.
+INVALID: tuple[Example, ...] = (
+    Example("* | rename a as b, a as c", (), None, _page("rename"),
+            "You can't rename one field with multiple names. For example if you have field A, you can't specify "
+            "| rename A as B, A as C."),
+    Example("* | stats first(n) AS site, first(n) AS report", (), None, _page("rename"),
+            "This rule also applies to other commands where you can rename fields, such as the stats command. The "
+            "following example is not valid: ... | stats first(host) AS site, first(host) AS report"),
+    Example("* | rename a* AS b", (), None, _page("rename"),
+            "Both the original and renamed fields must include the same number of wildcards, otherwise a wildcard "
+            "mismatch error is returned."),
+    Example("| makeresults count=7 | head 5 limit=3", (), None, _page("head"),
+            "Using both the numeric limit and limit=<int> results in an error."),
+)
+
+
+@pytest.mark.parametrize("example", INVALID, ids=lambda e: e.search[:70])
+def test_invalid_example(example: Example) -> None:
+    """A search the page says is not valid is refused when parsed, not answered."""
+    with pytest.raises(SplSyntaxError):
+        _run(example)
+
+
+def test_iplocation_refuses_a_language_it_cannot_render() -> None:
+    """iplocation's lang= changes what the fields hold ("Renders the resulting strings in different languages.
+    For example, use lang=es for Spanish. ... Specify lang=code to return the fields as two letter ISO
+    abbreviations."); the engine's table holds English names, so any other language is refused, not ignored."""
+    engine = make_engine()
+    for lang in ("es", "code"):
+        with pytest.raises(SplUnsupportedError, match=f"lang={lang}"):
+            engine.parse(f'| makeresults | eval ip="192.0.2.1" | iplocation lang={lang} ip')
+    engine.parse('| makeresults | eval ip="192.0.2.1" | iplocation lang=en ip')  # English: what the table holds
