@@ -38,7 +38,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
-    from contentpack.printable import output_width
+    from contentpack.printable import on_terminal, output_width
     from contentpack.replay.report import render_table, report_json
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
                           "aborted": result.aborted, "leftovers": list(result.leftovers)}
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(render_table(result.report, output_width(sys.stdout)))
+        print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout)))
         notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
                f"{result.method}")
     from contentpack.cli.replay import write_junit_report
