@@ -7,9 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from contentpack.cli.common import usage_error
+from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.option_types import seconds_between
-from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
 
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
 
     def notice(line: str) -> None:
-        print(printable(line), file=sys.stderr)
+        print_diagnostics([line], sys.stderr)
 
     if args.hec_url is not None:
         try:
