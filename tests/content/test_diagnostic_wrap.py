@@ -10,19 +10,16 @@ and its continuation lines indented.
 from __future__ import annotations
 
 import fcntl
-import os
 import pty
 import struct
-import subprocess
-import sys
 import termios
 from pathlib import Path
 
 import pytest
 
 from contentpack.cli.common import print_diagnostics
-from pack_copies import pack_copy
-from terminal_output import read_until_closed, stdout_on_terminal
+from pack_copies import pack_with_edit
+from terminal_output import read_until_closed, stdout_in_a_pipe, stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 INDENT = "    "  # printable.HANGING_INDENT, written out: the test runs against code without it too
@@ -33,21 +30,14 @@ PROBLEM = f"{FILE}:2:1: error[CP010]: unknown key 'mitre_attack_idd' at top leve
 @pytest.fixture(scope="module")
 def misspelt_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped pack with a misspelt key on the second line of one detection."""
-    root = pack_copy(tmp_path_factory.mktemp("wrap"))
-    path = root / FILE
-    text = path.read_text(encoding="utf-8")
-    first, rest = text.split("\n", 1)
-    path.write_text(f"{first}\nmitre_attack_idd: [T1528]\n{rest}", encoding="utf-8")
-    return root
+    name = "name: Entra ID Tenant-Wide Admin Consent Granted\n"
+    return pack_with_edit(tmp_path_factory.mktemp("wrap"), Path(FILE), name, f"{name}mitre_attack_idd: [T1528]\n")
 
 
 def _in_a_pipe(root: Path) -> list[str]:
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    done = subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(root)], cwd=REPO,
-                          env={**env, "PYTHONPATH": str(REPO / "src")}, capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 1, done.stderr
-    return done.stdout.splitlines()
+    status, lines = stdout_in_a_pipe(["validate", "--root", str(root)], REPO, 120)
+    assert status == 1
+    return lines
 
 
 def test_validate_in_a_pipe_prints_each_problem_on_one_line(misspelt_pack: Path) -> None:

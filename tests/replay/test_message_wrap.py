@@ -8,15 +8,12 @@ next line went on. Now the command wraps it there between words, its continuatio
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from pack_copies import pack_copy
-from terminal_output import stdout_on_terminal
+from pack_copies import pack_with_edit
+from terminal_output import stdout_in_a_pipe, stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID Tenant-Wide Admin Consent Granted"
@@ -28,21 +25,13 @@ FAILURE = f"{DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 @pytest.fixture(scope="module")
 def broken_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped pack with one expected row's count made wrong: its test fails with the long line."""
-    root = pack_copy(tmp_path_factory.mktemp("wrap"))
-    path = root / FILE
-    text = path.read_text(encoding="utf-8")
-    assert text.count("    count: 2\n") == 1
-    path.write_text(text.replace("    count: 2\n", "    count: 3\n"), encoding="utf-8")
-    return root
+    return pack_with_edit(tmp_path_factory.mktemp("wrap"), FILE, "    count: 2\n", "    count: 3\n")
 
 
 def _in_a_pipe(root: Path) -> list[str]:
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    done = subprocess.run([sys.executable, "-m", "contentpack", "replay", "--root", str(root), "--detection",
-                           DETECTION], cwd=REPO, env={**env, "PYTHONPATH": str(REPO / "src")},
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 1, done.stderr
-    return done.stdout.splitlines()
+    status, lines = stdout_in_a_pipe(["replay", "--root", str(root), "--detection", DETECTION], REPO, 120)
+    assert status == 1
+    return lines
 
 
 def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_terminal(broken_pack: Path) -> None:
