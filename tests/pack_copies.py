@@ -26,6 +26,16 @@ def pack_copy(folder: Path) -> Path:
     return root
 
 
+def pack_with_edit(folder: Path, file: Path, old: str, new: str) -> Path:
+    """The shipped pack copied into ``folder``/pack, the one ``old`` in its ``file`` made ``new``."""
+    root = pack_copy(folder)
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
 def pack_with_cut_subsearch(folder: Path) -> Path:
     """The shipped pack copied into ``folder``/pack, "Entra ID User Declined OAuth Application Consent" with
     ``CUT_SUBSEARCH`` ANDed to its first search (tests lower ``SUBSEARCH_MAXOUT`` to 1 so that it is cut)."""

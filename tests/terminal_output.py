@@ -42,3 +42,13 @@ def stdout_on_terminal(args: list[str], columns: int, cwd: Path, timeout: float)
     seen = read_until_closed(leader)
     status = process.wait(timeout=timeout)
     return status, seen.decode().replace("\r\n", "\n").splitlines()
+
+
+def stdout_in_a_pipe(args: list[str], cwd: Path, timeout: float) -> tuple[int, list[str]]:
+    """``python -m contentpack ARGS`` as ``stdout_on_terminal`` runs it, its stdout a pipe: its exit status and
+    the lines it wrote there."""
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    done = subprocess.run([sys.executable, "-m", "contentpack", *args], cwd=cwd,
+                          env={**env, "PYTHONPATH": str(cwd / "src")}, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    return done.returncode, done.stdout.splitlines()

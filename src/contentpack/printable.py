@@ -83,6 +83,46 @@ def wrap_identifier(text: str, width: int) -> list[str]:
     return [*lines, current]
 
 
+# How far a message's continuation lines stand in on a terminal: clear of its first line's start, which a reader
+# scans down for the next message.
+HANGING_INDENT = 4
+
+
+def hanging_lines(text: str, width: int, indent: int = HANGING_INDENT) -> list[str]:
+    """One message (``printable`` text) for a terminal ``width`` columns wide: split between words, its
+    continuation lines indented by ``indent``, rather than cut by the terminal mid-word at the edge with nothing
+    to show that the next line goes on. A word wider than a line is split where it reads well
+    (:func:`wrap_identifier`: before an email's ``@``, after a GUID's ``-``), and cut only where it has no such
+    place. One line when ``text`` fits; joined back with single spaces (and no space inside a split word) the
+    lines are ``text``."""
+    if len(text) <= width:
+        return [text]
+    indent = indent if width > 4 * indent else 0  # a terminal too narrow to spare it
+    room = max(1, width - indent)  # a continuation line's text
+    lines: list[str] = []
+    current: str | None = None  # the line being filled; None before the first word
+    for word in text.split(" "):
+        pieces = [word] if len(word) <= room else [
+            part[at:at + room] for part in wrap_identifier(word, room) for at in range(0, len(part), room)]
+        for number, piece in enumerate(pieces):
+            joined = piece if current is None else current + ("" if number else " ") + piece
+            if current is None or len(joined) <= (room if lines else width):
+                current = joined
+            else:
+                lines.append(current)
+                current = piece
+    lines.append(current or "")
+    return [lines[0], *(" " * indent + line for line in lines[1:])]
+
+
+def on_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal someone reads (not a pipe, a file or a captured stream)."""
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False
+
+
 def table_width(text_widths: Iterable[int]) -> int:
     """How wide a rich table (its default box and padding) is whose columns hold text this wide: each column
     its text, a space either side and a border, the table one more border. One home for that arithmetic:
@@ -99,11 +139,11 @@ def output_width(stream: TextIO, default: int = TABLE_WIDTH) -> int:
     columns = os.environ.get("COLUMNS", "")
     if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
-    try:
-        if stream.isatty():
+    if on_terminal(stream):
+        try:
             width = os.get_terminal_size(stream.fileno()).columns
             if width > 0:  # a terminal that does not know its size says 0
                 return width
-    except (OSError, ValueError):  # no file descriptor (a captured stream), or closed
-        pass
+        except (OSError, ValueError):  # no file descriptor (a captured stream), or closed
+            pass
     return default

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from contentpack.printable import printable
+from contentpack.printable import hanging_lines, on_terminal, output_width, printable
 from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 
@@ -56,10 +56,15 @@ def pack_root(command: str, root: Path | None, start: Path | None = None) -> Pat
 
 
 def print_diagnostics(lines: Iterable[Diagnostic | str], stream: TextIO | None = None) -> None:
-    """Positioned problems as text, one per line."""
+    """Positioned problems as text, each one line in a pipe or a file (a grep or an editor finds
+    ``path:line:col: message`` whole); on a terminal each wraps between words with a hanging indent
+    (``hanging_lines``), its position still first, rather than being cut by the terminal mid-word."""
+    out = stream or sys.stdout
+    width = output_width(out) if on_terminal(out) else None
     for line in lines:
-        text = line.render() if isinstance(line, Diagnostic) else line
-        print(printable(text), file=stream or sys.stdout)
+        text = printable(line.render() if isinstance(line, Diagnostic) else line)
+        for part in [text] if width is None else hanging_lines(text, width):
+            print(part, file=out)
 
 
 def diagnostics_json(diagnostics: Sequence[Diagnostic], ok: bool, summary: str) -> str:

@@ -18,7 +18,7 @@ from contentpack.cli.common import unknown_detections
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
 from contentpack.cli.report_file import junit_problem, write_junit
 from contentpack.content.config import CONFIG_FILE
-from contentpack.printable import output_width
+from contentpack.printable import on_terminal, output_width
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
 
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
-        print(render_table(report, output_width(sys.stdout)))
+        print(render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
     if args.junit is not None and not write_junit_report(args.junit, report):
         return 2
     return 0 if report.ok else 1

@@ -7,9 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from contentpack.cli.common import usage_error
+from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.option_types import seconds_between
-from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
 
@@ -38,14 +37,14 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
-    from contentpack.printable import output_width
+    from contentpack.printable import on_terminal, output_width
     from contentpack.replay.report import render_table, report_json
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
     from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
 
     def notice(line: str) -> None:
-        print(printable(line), file=sys.stderr)
+        print_diagnostics([line], sys.stderr)
 
     if args.hec_url is not None:
         try:
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
                           "aborted": result.aborted, "leftovers": list(result.leftovers)}
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(render_table(result.report, output_width(sys.stdout)))
+        print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout)))
         notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
                f"{result.method}")
     from contentpack.cli.replay import write_junit_report

@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         print(diagnostics_json(shown, not failed, _summary(result, shown)))
     else:
         print_diagnostics(shown)
-        print(_summary(result, shown))
+        print_diagnostics([_summary(result, shown)])
     if args.junit is not None and not write_junit(args.junit, "validate", "contentpack validate",
                                                   junit_cases(shown, args.strict)):
         return 2

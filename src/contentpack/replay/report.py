@@ -16,7 +16,7 @@ from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
-from contentpack.printable import TABLE_WIDTH, cell, printable, table_width
+from contentpack.printable import TABLE_WIDTH, cell, hanging_lines, printable, table_width
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -106,12 +106,20 @@ def _narrow_table(report: ReplayReport, headers: list[str], rows: list[list[str]
     return table
 
 
-def render_table(report: ReplayReport, width: int = TABLE_WIDTH) -> str:
+def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
     """The table and the failures below it, laid out for ``width`` columns (the terminal's, ``output_width``):
-    narrower than ``TABLE_WIDTH``, the narrow layout, without the count columns that do not fit."""
+    narrower than ``TABLE_WIDTH``, the narrow layout, without the count columns that do not fit. The messages
+    (setup errors, failures, warnings) are one line each, however long, where the output is no ``terminal``
+    (a pipe or a log: one grep finds one whole message); on a terminal they wrap between words with a hanging
+    indent (``hanging_lines``), which the terminal's own wrapping at its edge, mid-word, does not."""
     console = Console(file=io.StringIO(), width=width, color_system=None)
-    for message in report.setup_errors:
-        console.print(printable(message), markup=False, highlight=False)
+
+    def message(text: str) -> None:
+        for line in hanging_lines(printable(text), width) if terminal else [printable(text)]:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    for setup_error in report.setup_errors:
+        message(setup_error)
     scheduled = report.mode == "scheduled"
     headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
     rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
@@ -130,8 +138,7 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH) -> str:
                           markup=False, highlight=False)
     for outcome in report.outcomes:  # in full below the table: rows and notables do not fit in a cell
         for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]:
-            console.print(printable(f"{outcome.detection} / {outcome.test}: {line}"), markup=False, highlight=False,
-                          soft_wrap=True)
+            message(f"{outcome.detection} / {outcome.test}: {line}")
     console.print(summary(report), markup=False, highlight=False)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 

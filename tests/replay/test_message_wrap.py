@@ -1,0 +1,63 @@
+"""``replay``'s failures and warnings below its table: whole words on a terminal, one line each in a pipe.
+
+A failure lists the row it expected and the rows it found, several hundred characters on one line. In a pipe or
+a log that one line is what a grep finds, and it stays as it was; on an 80-column terminal the terminal itself
+wrapped it at the edge, mid-word (``patti.wilber@con`` / ``toso.example``) and with nothing to show that the
+next line went on. Now the command wraps it there between words, its continuation lines indented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pack_copies import pack_with_edit
+from terminal_output import stdout_in_a_pipe, stdout_on_terminal
+
+REPO = Path(__file__).resolve().parents[2]
+DETECTION = "Entra ID Tenant-Wide Admin Consent Granted"
+FILE = Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_granted.yml"
+INDENT = 4  # printable.HANGING_INDENT, written out: the test runs against code without it too
+FAILURE = f"{DETECTION} / True Positive Test: expected_rows[0]: no row has: "
+
+
+@pytest.fixture(scope="module")
+def broken_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped pack with one expected row's count made wrong: its test fails with the long line."""
+    return pack_with_edit(tmp_path_factory.mktemp("wrap"), FILE, "    count: 2\n", "    count: 3\n")
+
+
+def _in_a_pipe(root: Path) -> list[str]:
+    status, lines = stdout_in_a_pipe(["replay", "--root", str(root), "--detection", DETECTION], REPO, 120)
+    assert status == 1
+    return lines
+
+
+def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_terminal(broken_pack: Path) -> None:
+    status, lines = stdout_on_terminal(["replay", "--root", str(broken_pack), "--detection", DETECTION], 80,
+                                       REPO, 120)
+    assert status == 1
+    assert [line for line in lines if len(line) > 80] == []
+    piped = [line for line in _in_a_pipe(broken_pack) if line.startswith(FAILURE)]
+    assert len(piped) == 1 and len(piped[0]) > 300  # the same failure, one line in a pipe
+    first = lines.index(next(line for line in lines if line.startswith(f"{DETECTION} / True Positive Test:")))
+    end = next(at for at in range(first + 1, len(lines)) if not lines[at].startswith(" "))
+    wrapped = lines[first:end]
+    assert len(wrapped) >= 5
+    assert all(line.startswith(" " * INDENT) and line[INDENT] != " " for line in wrapped[1:])
+    # every break was a space between words: joined back with one space, the lines are the pipe's line
+    assert " ".join([wrapped[0], *(line[INDENT:] for line in wrapped[1:])]) == piped[0]
+    assert lines[end].startswith("FAIL: 5 test(s), 4 passed, 1 failed")
+
+
+def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None:
+    lines = _in_a_pipe(broken_pack)
+    failure = next(line for line in lines if line.startswith(FAILURE))
+    assert failure == (
+        f"{FAILURE}user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
+        "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; rows: "
+        "{dest=50a09e96-eca7-4531-bfd4-277771d26482, user=patti.wilber@contoso.example, "
+        "vendor_account=50a09e96-eca7-4531-bfd4-277771d26482, vendor_product=Azure AD, "
+        "client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=2}")
+    assert lines[lines.index(failure) + 1].startswith("FAIL: ")
