@@ -523,6 +523,18 @@ def test_the_engine_runs_quoted_classes_as_pcre2_does(pattern: str) -> None:
         assert (found.group(0) if found else None) == pcre2_search(pattern, subject), subject
 
 
+@pytest.mark.parametrize("pattern", [r"[%-\x41--a]", r"[%-\101--a]", r"[a\x41-]", r"[\0-\x41]", r"[\x41-\x5a--a]",
+                                     r"[^\x30-\x39--/]"])
+def test_a_multi_character_escape_is_one_class_member(pattern: str) -> None:
+    r"""Found by the property above: \x41 (or octal \101) in a class was read as \x, 4 and 1, so a "-" after it
+    was taken for the wrong kind ([%-\x41--a] lost the range from "-" to "a", which holds "]" and "B"). PCRE2 reads
+    the whole escape as one member; the engine must match what libpcre2 matches."""
+    compiled = compile_pcre(pattern)
+    for subject in ["-", "]", "a", "b", "B", "%", "1", "4", "A", "Z", "/", "0"]:
+        found = compiled.search(subject)
+        assert (found.group(0) if found else None) == pcre2_search(pattern, subject), subject
+
+
 def test_a_non_ascii_range_is_out_of_order_only_when_both_readings_say_so() -> None:
     """Without UTF mode PCRE2 reads a non-ASCII character as its UTF-8 bytes: in [é-è] the range is then 0xa9-0xc3,
     in order, while code points (UTF mode) put it out of order. Splunk's documentation does not say which mode it

@@ -49,6 +49,9 @@ _POSIX_CLASSES = {
 }
 _INLINE_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]+))?\)")
 _HEX_BRACED = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+# An escape as PCRE2 reads it in a class: \xhh (up to two digits), \o{...}, octal \ddd, \cX, a \p/\P property,
+# \N{U+...}, else the escaped character.
+_CLASS_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{0,2}|o\{[^}]*\}|[0-7]{1,3}|c.|[pP](?:\{[^}]*\}|.)|N\{[^}]*\}|.)", re.S)
 
 
 def translate_pcre(pattern: str) -> str:
@@ -103,6 +106,13 @@ def translate_pcre(pattern: str) -> str:
                 out.append(r"(?=\n?\Z)")
             elif nxt == "h":
                 out.append(r" \t" if in_class else r"[ \t]")
+            elif in_class:  # one member, however long its escape (\x41, \101, \o{101}, \cA, \p{L}): the range state
+                escape = _CLASS_ESCAPE.match(pattern, i)  # moves once for it, not once per character
+                end = escape.end() if escape else i + 2
+                out.append(pattern[i:end])
+                joinable, closing = not closing, False
+                i = end
+                continue
             else:
                 out.append(pattern[i : i + 2])
             joinable, closing = not closing, False
