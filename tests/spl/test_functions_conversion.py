@@ -191,3 +191,11 @@ def test_tostring_edges(expression: str, expected: object) -> None:
     number; a null format gives null and a multivalue converts value by value (assumed).
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
     assert rows(make_engine(), f"| makeresults | eval r={expression}")[0].get("r") == expected
+
+
+def test_printf_thousands_flag_on_floats() -> None:
+    """The ' flag groups the integer digits (documented: printf("%'d",12345) returns 12,345); on %f the same
+    (``assumed``: C's flag applies to %f too); an infinite number has no digits to group.
+    https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
+    [row] = rows(make_engine(), """| makeresults | eval r=printf("%'.2f|%'f", 1234567.891, "1e400")""")
+    assert row["r"] == "1,234,567.89|inf"
