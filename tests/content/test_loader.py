@@ -180,3 +180,35 @@ def test_position_tables_pickle() -> None:
     copy = pickle.loads(pickle.dumps(document.source))
     assert copy.at("top", 0, "j", 1) == Position("pk.yml", 3, 10)
     assert list(copy.value_positions) == list(document.source.value_positions)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_file(pack: Path, validate: Validate) -> None:
+    """Editors on Windows may save a UTF-8 BOM: a YAML file and a lookup's CSV still load (the CSV's first
+    column is not named "\ufeffappDisplayName", which a search's lookup would not find), and positions are the
+    editor's (the BOM is not a column)."""
+    clean = validate(pack).diagnostics
+    for name in (STORY, "lookups/entra_id_known_apps.csv"):
+        (pack / name).write_bytes(b"\xef\xbb\xbf" + (pack / name).read_bytes())
+    assert validate(pack).diagnostics == clean
+    edit(pack, STORY, "  category:\n", "\tcategory:\n")
+    assert at(only(validate(pack), "CP003")) == (STORY, *locate(pack, STORY, "\tcategory"))
+
+
+def test_cp008_a_tag_on_a_sequence_and_a_key_that_is_not_text() -> None:
+    document, problems = parse_yaml("name: x\nreferences: !links [a, b]\n", "tag.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 13, "unsupported YAML tag '!links'")]
+    document, problems = parse_yaml("name: x\n? [a, b]\n: 1\n", "key.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 3, "mapping keys must be plain text")]
+
+
+def test_cp007_expansion_counts_numbers_too() -> None:
+    """An anchored number written with many digits costs its text at every alias, like an anchored string."""
+    number = "1." + "0" * (MAX_FILE_BYTES // 2)
+    document, problems = parse_yaml(f"x: &x {number}\ny: [*x, *x, *x]\n", "numbers.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP007", 2, 4)]
+    assert "bytes of text" in problems[0].message
