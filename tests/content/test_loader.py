@@ -212,3 +212,12 @@ def test_cp007_expansion_counts_numbers_too() -> None:
     assert document is None
     assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP007", 2, 4)]
     assert "bytes of text" in problems[0].message
+
+
+def test_cp004_an_integer_with_too_many_digits() -> None:
+    """Python refuses to convert more than 4,300 decimal digits: its message told the YAML author to call
+    ``sys.set_int_max_str_digits()``; the author is told what is wrong with the value instead."""
+    document, problems = parse_yaml(f"name: x\ncount: {'9' * 5000}\n", "big.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP004", 2, 8, "invalid int value: more than 4,300 digits")]
