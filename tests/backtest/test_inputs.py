@@ -284,6 +284,10 @@ def test_an_unreadable_csv_row_is_reported_and_reading_goes_on(tmp_path: Path,
         good = '"Sign-in activity 65004",1791901553\n'
         path.write_text("_raw,_time\n" + good + f'"{"x" * 2000}",1\n' + good + f'"{"x" * 2000}",1\n' + good)
         events, reader = read([path])
+        wide_header = tmp_path / "header.csv"
+        wide_header.write_text(f'_raw,"{"x" * 2000}"\n1,2\n')
+        with pytest.raises(InputError, match=r"header\.csv:1: cannot read the CSV header: field larger than field"):
+            read([wide_header])
     finally:
         csv.field_size_limit(limit)
     assert [e["_time"] for e in events] == [1791901553.0] * 3
@@ -307,6 +311,13 @@ def test_json_document_items_are_checked_one_by_one(tmp_path: Path) -> None:
     events, reader = read([cut])
     assert events == [] and [(b.line, b.message.split(":")[0]) for b in reader.report.bad_lines] == [
         (3, "malformed JSON document")]
+
+
+def test_an_empty_file_has_no_events_and_no_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_text("\n \n")
+    events, reader = read([path], raw_filter=RawFilter([()]), fields=None)
+    assert events == [] and reader.report.bad == 0 and reader.report.files == [str(path)]
 
 
 def test_blank_lines_kept_by_an_empty_filter_are_not_events(tmp_path: Path) -> None:
