@@ -221,3 +221,15 @@ def test_cp004_an_integer_with_too_many_digits() -> None:
     assert document is None
     assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
         ("CP004", 2, 8, "invalid int value: more than 4,300 digits")]
+
+
+def test_cp008_a_tag_on_a_mapping_and_merge_keys() -> None:
+    """``!!set`` and other tags on a mapping, and YAML 1.1 merge keys, are refused where they are written."""
+    document, problems = parse_yaml("name: x\ntags: !!set {a, b}\n", "set.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 7, "unsupported YAML tag 'tag:yaml.org,2002:set'")]
+    document, problems = parse_yaml("base: &b {a: 1}\nname:\n  <<: *b\n", "merge.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 3, 3, "merge keys (<<) are not supported")]
