@@ -215,3 +215,22 @@ def test_a_record_without_a_time_is_a_bad_line_not_an_event_at_the_files_mtime(
     assert [bad.line for bad in report.bad_lines] == where and report.bad == len(where)
     assert all(bad.message.startswith(message) for bad, message in zip(report.bad_lines, reason, strict=True))
     assert events and all(event["_time"] == pytest.approx(1_791_901_553.2728168) for event in events)
+
+
+def test_a_first_line_no_csv_reader_takes_is_not_judged_a_header(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A text file whose first line holds a field longer than the csv module's limit (131,072 characters unless
+    something raised it) was an internal error in ``search --events``: the header check let csv.Error out."""
+    import csv
+
+    path = tmp_path / "long.log"
+    path.write_text("a" * 2000 + "\n" + RECORD + "\n")
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(1000)
+        status = main(["search", "--no-pack", "--events", str(path), "search * | stats count"])
+    finally:
+        csv.field_size_limit(limit)
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err
+    assert status == 0 and "│ 2 " in captured.out  # both lines are events: the long one as plain text

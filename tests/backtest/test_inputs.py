@@ -13,12 +13,14 @@ import csv
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from contentpack.backtest.inputs import MAX_REPORTED, EventReader, InputError, Metadata, discover
 from contentpack.backtest.rawfilter import RawFilter
+from contentpack.spl.values import Event
 
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
@@ -200,3 +202,155 @@ def test_a_runaway_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     path.write_text("{" + "x" * 5000)
     with pytest.raises(InputError, match=r"runaway.log: a line longer than 1,000 bytes: not JSON lines"):
         read([path])
+
+
+def _bad(reader: EventReader) -> list[tuple[int, str]]:
+    return [(b.line, b.message) for b in reader.report.bad_lines]
+
+
+def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path: Path) -> None:
+    """Each kept line that cannot become an event is reported with its line and why; the good line still counts."""
+    record = json.loads(DECLINE)
+    deep = '{"records": ' + "[" * 100_000 + ' "Sign-in activity 65004" ' + "]" * 100_000 + "}"
+    lines = ['{"preview": false, "result": {"_raw": "Sign-in activity 65004"',
+             "plain text Sign-in activity 65004",
+             json.dumps({"records": [1, record]}),
+             json.dumps({"results": "Sign-in activity 65004"}),
+             json.dumps({"results": [1, {"_raw": DECLINE}]}),
+             '{"result": {"_raw": "Sign-in activity 65004 \\ud800"}}',
+             json.dumps({"result": {"_raw": "{Sign-in activity 65004", "_time": 1}}),
+             json.dumps({"result": {"_raw": DECLINE, "_time": [1, 2]}}),
+             deep]
+    path = tmp_path / "bad.log"
+    path.write_bytes("\n".join(lines).encode() + b"\n" + DECLINE.replace("joni", "j\xffni").encode("latin-1") + b"\n")
+    events, reader = read([path])
+    assert [e["properties.userPrincipalName"] for e in events] == ["joni.natarajan@contoso.example"]  # line 5
+    assert _bad(reader) == [
+        (1, "malformed JSON: Expecting ',' delimiter: line 1 column 63 (char 62)"),
+        (2, "not a JSON object"),
+        (3, "'records' must be a list of JSON objects"),
+        (4, "'results' must be a list"),
+        (5, "result 1: an export result must be a JSON object"),
+        (6, "_raw is not Unicode text: a lone surrogate (U+D800) at character 24"),
+        (7, "malformed JSON in _raw: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        (8, "unreadable _time [1, 2]"),
+        (9, "malformed JSON: JSON nested too deeply"),
+        (10, f"not UTF-8: byte 0xff at byte {DECLINE.index('joni') + 2}")]
+
+
+def test_export_rows_with_multivalue_cells_text_raw_and_utc_times(tmp_path: Path) -> None:
+    """An export's fields may come as one-value lists (``"_raw": ["..."]``); a _raw that is not JSON gives an event
+    with the row's time and no extracted fields; ``… UTC`` times are read; the last line needs no newline."""
+    path = tmp_path / "export.json"
+    rows = [{"_raw": [DECLINE], "sourcetype": ["aad:copy"], "host": [], "_time": "2026-10-13 14:25:53 UTC"},
+            {"_raw": "Sign-in activity 65004 as plain text", "_time": 1791901600}]
+    path.write_text("\n".join(json.dumps({"preview": False, "result": row}) for row in rows))
+    events, reader = read([path])
+    assert [(e["sourcetype"], e["host"], e["_time"], e.get("properties.status.errorCode")) for e in events] == [
+        ("aad:copy", "", 1791901553.0, "65004"), ("azure:monitor:aad", "", 1791901600.0, None)]
+    assert reader.report.bad == 0 and reader.report.lines == 2
+
+
+def test_a_csv_row_that_is_not_utf8_is_one_bad_row(tmp_path: Path) -> None:
+    """One bad byte costs its row only, reported at its line: not the rows decoded with it, nor the file."""
+    row = '"' + DECLINE.replace('"', '""') + '",1791901553\n'
+    path = tmp_path / "export.csv"
+    path.write_bytes(("_raw,_time\n" + row * 30).encode() + b'"x \xff",1\n' + (row * 30).encode())
+    events, reader = read([path])
+    assert len(events) == 60 and reader.report.lines == 61
+    assert _bad(reader) == [(32, "not UTF-8")]
+
+
+def test_csv_headers_that_cannot_be_an_export(tmp_path: Path) -> None:
+    undecodable = tmp_path / "a.csv"
+    undecodable.write_bytes(b"_raw,\xff\n1,2\n")
+    with pytest.raises(InputError, match=r"a\.csv:1: cannot read the CSV header: not UTF-8$"):
+        read([undecodable])
+    no_raw = tmp_path / "b.csv"
+    no_raw.write_text("my_raw_copy,time\n1,2\n")
+    with pytest.raises(InputError, match=r"b\.csv:1: a CSV export needs a _raw column"):
+        read([no_raw])
+
+
+def test_an_unreadable_csv_row_is_reported_and_reading_goes_on(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.backtest import inputs
+
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(1000)
+        monkeypatch.setattr(inputs, "_CSV_FIELD_LIMIT", 1000)
+        path = tmp_path / "wide.csv"
+        good = '"Sign-in activity 65004",1791901553\n'
+        path.write_text("_raw,_time\n" + good + f'"{"x" * 2000}",1\n' + good + f'"{"x" * 2000}",1\n' + good)
+        events, reader = read([path])
+        wide_header = tmp_path / "header.csv"
+        wide_header.write_text(f'_raw,"{"x" * 2000}"\n1,2\n')
+        with pytest.raises(InputError, match=r"header\.csv:1: cannot read the CSV header: field larger than field"):
+            read([wide_header])
+    finally:
+        csv.field_size_limit(limit)
+    assert [e["_time"] for e in events] == [1791901553.0] * 3
+    assert _bad(reader) == [(3, "unreadable CSV row: field larger than field limit (1000)"),
+                            (5, "unreadable CSV row: field larger than field limit (1000)")]
+
+
+def test_json_document_items_are_checked_one_by_one(tmp_path: Path) -> None:
+    record = json.loads(DECLINE)
+    items = [{"records": [1]}, {"records": [record, {"note": "Sign-in activity 65004"}]}, {"_raw": DECLINE}, 5]
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps(items, indent=1))
+    events, reader = read([path])
+    assert len(events) == 2
+    assert _bad(reader) == [
+        (1, "item 1: 'records' must be a list of JSON objects"),
+        (2, "item 2: record 2: a JSON object without a 'time' field: not an Azure Monitor record"),
+        (4, "item 4: an element of the array is not a JSON object")]
+    cut = tmp_path / "cut.json"
+    cut.write_text("[\n" + DECLINE + ",\n")
+    events, reader = read([cut])
+    assert events == [] and [(b.line, b.message.split(":")[0]) for b in reader.report.bad_lines] == [
+        (3, "malformed JSON document")]
+
+
+def test_an_empty_file_has_no_events_and_no_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_text("\n \n")
+    events, reader = read([path], raw_filter=RawFilter([()]), fields=None)
+    assert events == [] and reader.report.bad == 0 and reader.report.files == [str(path)]
+
+
+def test_blank_lines_kept_by_an_empty_filter_are_not_events(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.log"
+    path.write_text("\n\n" + DECLINE + "\n\n")
+    events, reader = read([path], raw_filter=RawFilter([()]), fields=None)
+    assert [e["_raw"] for e in events] == [DECLINE] and reader.report.bad == 0 and reader.report.lines == 4
+
+
+def _after_cut(event: Event) -> bool:
+    when = event["_time"]
+    return isinstance(when, float) and when > 1_791_900_000
+
+
+def test_events_outside_the_range_are_counted_not_yielded(tmp_path: Path) -> None:
+    reader = EventReader(RawFilter([()]), FIELDS, Metadata(), prepare=_after_cut)
+    events = list(reader.read([SINGLE]))
+    assert events and all(_after_cut(e) for e in events)
+    assert reader.report.outside == len(LINES) - len(events) > 0 and reader.report.events == len(events)
+
+
+def test_discovery_of_bare_gz_files_special_files_and_vanished_files(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "events.gz").write_bytes(gzip.compress((DECLINE + "\n").encode()))
+    assert discover([folder]) == [folder / "events.gz"]
+    fifo = tmp_path / "pipe.log"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe\.log: not a regular file or folder$"):
+        discover([fifo])
+    gone = tmp_path / "gone.log"
+    gone.write_text(DECLINE + "\n")
+    files = discover([gone])
+    gone.unlink()
+    with pytest.raises(InputError, match=r"gone\.log: cannot read: No such file or directory$"):
+        list(EventReader(DECLINE_FILTER, FIELDS).read(files))

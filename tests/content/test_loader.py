@@ -180,3 +180,56 @@ def test_position_tables_pickle() -> None:
     copy = pickle.loads(pickle.dumps(document.source))
     assert copy.at("top", 0, "j", 1) == Position("pk.yml", 3, 10)
     assert list(copy.value_positions) == list(document.source.value_positions)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_file(pack: Path, validate: Validate) -> None:
+    """Editors on Windows may save a UTF-8 BOM: a YAML file and a lookup's CSV still load (the CSV's first
+    column is not named "\ufeffappDisplayName", which a search's lookup would not find), and positions are the
+    editor's (the BOM is not a column)."""
+    clean = validate(pack).diagnostics
+    for name in (STORY, "lookups/entra_id_known_apps.csv"):
+        (pack / name).write_bytes(b"\xef\xbb\xbf" + (pack / name).read_bytes())
+    assert validate(pack).diagnostics == clean
+    edit(pack, STORY, "  category:\n", "\tcategory:\n")
+    assert at(only(validate(pack), "CP003")) == (STORY, *locate(pack, STORY, "\tcategory"))
+
+
+def test_cp008_a_tag_on_a_sequence_and_a_key_that_is_not_text() -> None:
+    document, problems = parse_yaml("name: x\nreferences: !links [a, b]\n", "tag.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 13, "unsupported YAML tag '!links'")]
+    document, problems = parse_yaml("name: x\n? [a, b]\n: 1\n", "key.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 3, "mapping keys must be plain text")]
+
+
+def test_cp007_expansion_counts_numbers_too() -> None:
+    """An anchored number written with many digits costs its text at every alias, like an anchored string."""
+    number = "1." + "0" * (MAX_FILE_BYTES // 2)
+    document, problems = parse_yaml(f"x: &x {number}\ny: [*x, *x, *x]\n", "numbers.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP007", 2, 4)]
+    assert "bytes of text" in problems[0].message
+
+
+def test_cp004_an_integer_with_too_many_digits() -> None:
+    """Python refuses to convert more than 4,300 decimal digits: its message told the YAML author to call
+    ``sys.set_int_max_str_digits()``; the author is told what is wrong with the value instead."""
+    document, problems = parse_yaml(f"name: x\ncount: {'9' * 5000}\n", "big.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP004", 2, 8, "invalid int value: more than 4,300 digits")]
+
+
+def test_cp008_a_tag_on_a_mapping_and_merge_keys() -> None:
+    """``!!set`` and other tags on a mapping, and YAML 1.1 merge keys, are refused where they are written."""
+    document, problems = parse_yaml("name: x\ntags: !!set {a, b}\n", "set.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 2, 7, "unsupported YAML tag 'tag:yaml.org,2002:set'")]
+    document, problems = parse_yaml("base: &b {a: 1}\nname:\n  <<: *b\n", "merge.yml")
+    assert document is None
+    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+        ("CP008", 3, 3, "merge keys (<<) are not supported")]

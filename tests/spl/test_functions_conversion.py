@@ -9,6 +9,7 @@ from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.values import format_number, to_str
 
 from .h2_fakes import Call, Cmp, Lit, call
+from .spl_support import make_engine, rows
 
 
 @pytest.mark.parametrize(
@@ -150,3 +151,51 @@ def test_printf_guards_against_huge_widths_and_infinite_numbers() -> None:
     https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
     assert len(call("printf", "%999999999d", 1)) == 10_000  # type: ignore[arg-type]
     assert call("printf", "%d", "1e400") == "inf"
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('printf("%.0a", 1.5)', "0x2p+0"),  # a tie rounds to the even digit: the leading 1 is odd
+        ('printf("%.0a", 2.5)', "0x1p+1"),
+        ('printf("%.1a", 1.96875)', "0x2.0p+0"),  # 0x1.f8 rounds up into the leading digit
+        ('printf("%.15a", 1.5)', "0x1.800000000000000p+0"),
+        ('printf("%a", 0)', "0x0p+0"),
+        ('printf("%a", "-0.0")', "-0x0p+0"),
+        ('printf("%a", "5e-324")', "0x0.0000000000001p-1022"),  # subnormals are not renormalised
+        ('printf("%.2a", "1e-310")', "0x0.01p-1022"),
+        ('printf("%a|%A", "1e400", "-1e400")', "inf|-INF"),
+        ('printf("[%a|%5.1e|%A]", "x", "y", "z")', "[||]"),  # text that is not a number prints nothing
+    ],
+)
+def test_printf_hexadecimal_floats_as_c_writes_them(expression: str, expected: str) -> None:
+    """printf "builds a string value, based on a string format and the arguments specified", like C's sprintf
+    (https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions): %a is C's
+    hexadecimal floating point. The expected strings are what glibc's snprintf writes for the same doubles
+    (checked with ctypes; C leaves the leading digit of a subnormal unspecified: glibc's form is ``assumed``)."""
+    assert rows(make_engine(), f"| makeresults | eval r={expression}")[0]["r"] == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('tostring(90.5, "duration")', "00:01:30.500000"),
+        ('tostring(15.0, "hex")', "0xF"),
+        ('tostring(15.5, "hex")', None),  # only whole numbers have a hex form (assumed)
+        ('tostring(5, null())', None),
+        ('tostring(split("a,b", ","))', ("a", "b")),
+    ],
+)
+def test_tostring_edges(expression: str, expected: object) -> None:
+    """tostring(<value>,<format>): "duration" is HH:MM:SS (sub-second digits kept, assumed), "hex" a hexadecimal
+    number; a null format gives null and a multivalue converts value by value (assumed).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert rows(make_engine(), f"| makeresults | eval r={expression}")[0].get("r") == expected
+
+
+def test_printf_thousands_flag_on_floats() -> None:
+    """The ' flag groups the integer digits (documented: printf("%'d",12345) returns 12,345); on %f the same
+    (``assumed``: C's flag applies to %f too); an infinite number has no digits to group.
+    https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
+    [row] = rows(make_engine(), """| makeresults | eval r=printf("%'.2f|%'f", 1234567.891, "1e400")""")
+    assert row["r"] == "1,234,567.89|inf"

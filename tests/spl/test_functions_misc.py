@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions import FunctionSpec, function_names, get_function
 
 from .h2_fakes import call
+from .spl_support import make_engine, rows
 
 
 @pytest.mark.parametrize(
@@ -166,3 +168,29 @@ def test_trig_and_hyperbolic(name: str, args: tuple[object, ...], expected: floa
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/trig-and-hyperbolic-functions"""
     result = call(name, *args)
     assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'like(null(), "a%")', 'match("a", null())', "searchmatch(null())",
+        'mvfind(split("a,b", ","), null())', 'mvzip(split("a,b", ","), split("c,d", ","), null())',
+        'spath("{}", null())', 'json_extract("{\\"a\\":1}", null())', 'json_extract(null())', "json_keys(null())",
+        'json_array_to_mv("{\\"a\\":1}")', 'printf(null(), 1)', 'tostring(5, null())',
+    ],
+)
+def test_a_null_text_argument_gives_null(expression: str) -> None:
+    """A function whose text argument (the value, the pattern, the path, the delimiter, the format) is null
+    returns null, like text that is not a number where a number is needed (Search Reference, "Evaluation
+    functions" overview; null for a null text argument is ``assumed``, no page states it per function)."""
+    [row] = rows(make_engine(), f'| makeresults | eval r=if(isnull({expression}), "null", "set")')
+    assert row["r"] == "null"
+
+
+def test_a_condition_that_is_not_boolean_is_an_error_at_the_function() -> None:
+    """if(<predicate>, ...): "<predicate> must be a Boolean expression" (Comparison and Conditional functions,
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/comparison-and-conditional-functions)."""
+    with pytest.raises(SplRuntimeError) as raised:
+        rows(make_engine(), '| makeresults | eval r=if(split("a,b", ","), 1, 2)')
+    assert str(raised.value) == ("if(): the condition of 'if' must be a Boolean expression, got a multivalue of 2 "
+                                 "values (command 'eval', column 24)")

@@ -11,6 +11,7 @@ from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.functions.multivalue import referenced_fields
 
 from .h2_fakes import Call, Cmp, FieldRef, Lit, call
+from .spl_support import make_engine, rows
 
 MV = ("a", "b", "c", "d", "e")
 
@@ -160,3 +161,12 @@ def test_mvmap_evaluates_the_expression_per_value() -> None:
     assert squares == (1, 4, 9)
     assert call("mvmap", FieldRef("missing"), Lit("x"), event=event) is None
     assert call("mvmap", FieldRef("results"), Call("null", ()), event=event) is None
+
+
+def test_mvrange_timespan_step_must_move_forward() -> None:
+    """mvrange(<start>,<end>,<step>) with a timespan step adds it until <end>; a step of no time would never end,
+    so it is an error at the function (``assumed``: the page shows only forward steps).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions"""
+    with pytest.raises(SplRuntimeError) as raised:
+        rows(make_engine(), '| makeresults | eval r=mvrange(0, 10, "0s")')
+    assert str(raised.value) == ("mvrange(): the timespan step '0s' must move forward (command 'eval', column 24)")

@@ -155,7 +155,10 @@ def head_refusal(head: bytes, name: str) -> str | None:
             return None
     if first.startswith((b"[", b"{")):
         return None
-    header = next(csv.reader([line]), [])
+    try:
+        header = next(csv.reader([line]), [])
+    except csv.Error:  # a field past the csv module's size limit: not a header of a known export
+        return None
     what = describe_header(header) if len(header) > 1 else None
     return None if what is None else refusal(where, what)
 

@@ -65,8 +65,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 # a line whose first key marks a wrapper (export stream, results document, Event Hub message), not a record
 _WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
-_EXPORT_KEYS = ("preview", "offset", "lastrow", "messages", "init_offset", "highlighted", "fields")
 _CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors="surrogateescape" decodes it
 _NO_TIME = math.nan  # make_event's fallback: a record without a readable time is reported, never given one
 
 
@@ -313,7 +313,9 @@ class EventReader:
                     document = _loads(text)
                 except ValueError as exc:
                     raise _BadRow(f"malformed JSON: {exc}") from None
-                events, problems = self._wrapped(document, name)
+                # an object: the text starts with one of _WRAPPER's keys; a line whose first key is neither a
+                # record's nor a result's (preview, offset, lastrow, ...) is export metadata and gives no events
+                events, problems = self._wrapped(cast(dict[str, object], document), name)
             elif text.startswith(b"{"):
                 events, problems = [self._record(text, name)], []
             else:
@@ -327,11 +329,9 @@ class EventReader:
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
-    def _wrapped(self, document: object, name: str) -> tuple[list[Event], list[str]]:
+    def _wrapped(self, document: dict[str, object], name: str) -> tuple[list[Event], list[str]]:
         """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
         wrong with any of its records or rows (``record N: ...``), which does not cost the others theirs."""
-        if not isinstance(document, dict):
-            raise _BadRow("expected a JSON object")
         events: list[Event] = []
         problems: list[str] = []
         if "records" in document:
@@ -353,8 +353,6 @@ class EventReader:
             if not isinstance(document["results"], list):
                 raise _BadRow("'results' must be a list")
             rows.extend(document["results"])
-        if not rows and not any(key in document for key in _EXPORT_KEYS):
-            raise _BadRow("a JSON object with neither a record's nor an export's shape")
         for number, row in enumerate(rows, start=1):
             try:
                 event = self._export_row(row, name)
@@ -368,10 +366,10 @@ class EventReader:
     def _record(self, raw: bytes, name: str) -> Event:
         try:
             flat = decode_fields(raw, self.plan)
+        except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
+            raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
             raise _BadRow(f"malformed JSON event: {exc}") from None
-        except UnicodeDecodeError:
-            raise _BadRow("not UTF-8") from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
@@ -431,12 +429,16 @@ class EventReader:
     # ------------------------------------------------------------------------------------------ CSV
     def _csv(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+        # bytes that are not UTF-8 are decoded to lone surrogates and the row holding them is reported: a strict
+        # decoder fails a whole chunk of text at once, losing the rows around the bad byte and its line number
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         reader = csv.DictReader(text)
         try:
             header = reader.fieldnames or []
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             raise InputError(f"{name}:1: cannot read the CSV header: {exc}") from None
+        if any(_ESCAPED.search(column) for column in header):
+            raise InputError(f"{name}:1: cannot read the CSV header: not UTF-8")
         if "_raw" not in header:
             raise InputError(f"{name}:1: a CSV export needs a _raw column (export the events with "
                              "| fields _raw _time _indextime sourcetype source host index)")
@@ -446,12 +448,14 @@ class EventReader:
                 row = next(reader)
             except StopIteration:
                 break
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except csv.Error as exc:
+                # the line the error is on: DictReader.line_num is only updated by a row read whole
+                at = reader.reader.line_num
                 self.report.lines += 1
-                self.report.add_bad(name, reader.line_num, f"unreadable CSV row: {exc}")
-                if reader.line_num == done:  # no progress: the rest of the file cannot be read
+                self.report.add_bad(name, at, f"unreadable CSV row: {exc}")
+                if at == done:  # no progress: the rest of the file cannot be read
                     break
-                done = reader.line_num
+                done = at
                 continue
             done = reader.line_num
             self.report.lines += 1
@@ -459,6 +463,8 @@ class EventReader:
             try:
                 if None in row or any(value is None for value in row.values()):
                     raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
+                if any(_ESCAPED.search(value) for value in row.values()):
+                    raise _BadRow("not UTF-8")
                 event = self._export_row(row, name)
             except _BadRow as bad:
                 self.report.add_bad(name, reader.line_num, str(bad))

@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,7 +323,10 @@ class _Walker:
         try:
             value = SafeConstructor.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (ConstructorError, ValueError) as exc:
-            raise self.fail(node, RULE_SYNTAX, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}") from None
+            reason = str(exc)
+            if reason.startswith("Exceeds the limit"):  # Python's own cap on decimal digits, not YAML's
+                reason = f"more than {sys.get_int_max_str_digits():,} digits"
+            raise self.fail(node, RULE_SYNTAX, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}") from None
         except (LookupError, AttributeError):
             # PyYAML's bool, int, float and timestamp constructors expect text the resolver already matched to
             # the tag; an explicit tag (``!!bool x``, ``!!int ''``, ``!!timestamp x``) skips that match, and they

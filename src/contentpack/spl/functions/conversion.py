@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import coerce
@@ -222,6 +223,8 @@ def hex_float(number: float, precision: int | None) -> str:
     magnitude = abs(number)
     if magnitude == 0:
         lead, fraction_bits, exponent = 0, 0, 0
+    elif magnitude < sys.float_info.min:  # subnormal: C (glibc) writes 0x0.<fraction>p-1022, not renormalised
+        lead, fraction_bits, exponent = 0, int(math.ldexp(magnitude, 1074)), -1022
     else:
         mantissa, exponent = math.frexp(magnitude)  # magnitude = mantissa * 2**exponent, mantissa in [0.5, 1)
         lead, exponent = 1, exponent - 1
@@ -232,7 +235,8 @@ def hex_float(number: float, precision: int | None) -> str:
     elif precision < 13:
         scaled = fraction_bits / 16 ** (13 - precision)
         rounded = int(scaled)
-        if scaled - rounded > 0.5 or (scaled - rounded == 0.5 and rounded % 2):
+        odd = rounded % 2 if precision else lead % 2  # a tie rounds to the even last digit written
+        if scaled - rounded > 0.5 or (scaled - rounded == 0.5 and odd):
             rounded += 1
         if rounded >= 16**precision:
             lead, rounded = lead + 1, rounded - 16**precision
