@@ -194,15 +194,17 @@ def test_a_byte_order_mark_is_not_part_of_the_file(pack: Path, validate: Validat
     assert at(only(validate(pack), "CP003")) == (STORY, *locate(pack, STORY, "\tcategory"))
 
 
+def refused(text: str, name: str) -> list[tuple[str, int, int, str]]:
+    """(rule, line, column, message) of each problem that keeps ``text`` from loading (it must not load)."""
+    document, problems = parse_yaml(text, name)
+    assert document is None
+    return [(p.rule, p.position.line, p.position.col, p.message) for p in problems]
+
+
 def test_cp008_a_tag_on_a_sequence_and_a_key_that_is_not_text() -> None:
-    document, problems = parse_yaml("name: x\nreferences: !links [a, b]\n", "tag.yml")
-    assert document is None
-    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+    assert refused("name: x\nreferences: !links [a, b]\n", "tag.yml") == [
         ("CP008", 2, 13, "unsupported YAML tag '!links'")]
-    document, problems = parse_yaml("name: x\n? [a, b]\n: 1\n", "key.yml")
-    assert document is None
-    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
-        ("CP008", 2, 3, "mapping keys must be plain text")]
+    assert refused("name: x\n? [a, b]\n: 1\n", "key.yml") == [("CP008", 2, 3, "mapping keys must be plain text")]
 
 
 def test_cp007_expansion_counts_numbers_too() -> None:
@@ -217,19 +219,13 @@ def test_cp007_expansion_counts_numbers_too() -> None:
 def test_cp004_an_integer_with_too_many_digits() -> None:
     """Python refuses to convert more than 4,300 decimal digits: its message told the YAML author to call
     ``sys.set_int_max_str_digits()``; the author is told what is wrong with the value instead."""
-    document, problems = parse_yaml(f"name: x\ncount: {'9' * 5000}\n", "big.yml")
-    assert document is None
-    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+    assert refused(f"name: x\ncount: {'9' * 5000}\n", "big.yml") == [
         ("CP004", 2, 8, "invalid int value: more than 4,300 digits")]
 
 
 def test_cp008_a_tag_on_a_mapping_and_merge_keys() -> None:
     """``!!set`` and other tags on a mapping, and YAML 1.1 merge keys, are refused where they are written."""
-    document, problems = parse_yaml("name: x\ntags: !!set {a, b}\n", "set.yml")
-    assert document is None
-    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+    assert refused("name: x\ntags: !!set {a, b}\n", "set.yml") == [
         ("CP008", 2, 7, "unsupported YAML tag 'tag:yaml.org,2002:set'")]
-    document, problems = parse_yaml("base: &b {a: 1}\nname:\n  <<: *b\n", "merge.yml")
-    assert document is None
-    assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [
+    assert refused("base: &b {a: 1}\nname:\n  <<: *b\n", "merge.yml") == [
         ("CP008", 3, 3, "merge keys (<<) are not supported")]
