@@ -3,9 +3,12 @@ input, run through the real engine. Each row carries its page and the quoted sen
 pin a choice the engine made where the page is silent. Forms the engine does not implement must be refused as
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
 pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
-The dedup, head, join, rename, tail, top and iplocation rows quote the 10.0 page text as read; the other rows'
-quotes give the page's statement in short and still need a word-for-word check against the page. Text in
-parentheses is the row's own explanation, not the page's.
+The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
+append, appendpipe and format rows, the streamstats window= and current= rows and the first regex row quote the
+10.0 page text as read ("..." marks words left out). The other rows' quotes (search, where, eval, stats, the
+streamstats by-group row, fields, table, sort, spath, makeresults, convert, return, replace, rare and regex !=)
+give the page's statement in short and still need a word-for-word check against the page. Text in parentheses
+is the row's own explanation, not the page's.
 """
 
 from __future__ import annotations
@@ -118,9 +121,10 @@ EXAMPLES: tuple[Example, ...] = (
             _page("rename"), "Use quotation marks when you rename a field with a phrase."),
     # fillnull
     Example("* | fillnull | table a", ("a",), [("0",), ("x",), ("y",), ("x",)], _page("fillnull"),
-            "value: ... Default: 0 (with no field list, every field is filled)"),
+            "You can specify a string to fill the null field values or use the default, field value which is zero "
+            "( 0 ). ... If you do not specify a field list, the value is applied to all fields."),
     Example("* | fillnull value=NULL a | table a", ("a",), [("NULL",), ("x",), ("y",), ("x",)], _page("fillnull"),
-            "... | fillnull value=NULL (Replaces null values with the specified value)"),
+            "If you specify a field list, all of the fields in that list are filled in with the value you specify."),
     # dedup
     Example("* | dedup a | table n", ("n",), [(2,), (10,)], _page("dedup"),
             "Events returned by dedup are based on search order. ... All events where any of the selected "
@@ -209,28 +213,29 @@ EXAMPLES: tuple[Example, ...] = (
     # rex
     Example('| makeresults | eval t="a1b22c333" | rex field=t max_match=0 "(?<d>\\d+)" | table d', ("d",),
             [(("1", "22", "333"),)], _page("rex"),
-            "max_match: Controls the number of times the regex is matched. ... If set to 0, there is no limit"),
+            "max_match: Controls the number of times the regex is matched. ... Use 0 to specify unlimited matches."),
     Example('| makeresults | eval t="a1b22c333" | rex field=t "(?<d>\\d+)" | table d', ("d",), [("1",)],
-            _page("rex"), "max_match ... Default: 1"),
+            _page("rex"), "max_match: ... Default: 1"),
     Example('| makeresults | eval t="1234-5678-9012-3456" | rex field=t mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g"'
             " | table t", ("t",), [("XXXX-XXXX-XXXX-3456",)], _page("rex"),
-            'rex field=ccnumber mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g" (Anonymize data ...)'),
+            "Use sed syntax to match the regex to a series of numbers and replace them with an anonymized string. "
+            '... | rex field=ccnumber mode=sed "s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g"'),
     Example('| makeresults | eval t="aaa" | rex field=t mode=sed "s/a/b/2" | table t', ("t",), [("aba",)],
-            _page("rex"), "flags ... can be either g to replace all matches, or a number to replace a specified "
-            "match"),
+            _page("rex"), "<flags> can be either g to replace all matches, or a number to replace a specified "
+            "match."),
     Example('| makeresults | eval t="aaa" | rex field=t mode=sed "y/a/b/" | table t', ("t",), [("bbb",)],
-            _page("rex"), "y/<string1>/<string2>/ ... substitute the characters in string1 with the characters "
-            "in string2"),
+            _page("rex"), "y/<string1>/<string2>/ ... This substitutes the characters that match <string1> with "
+            "the characters in <string2>."),
     Example('| makeresults | eval t="abc" | rex field=t "(?<x>b)" offset_field=o', (), SplUnsupportedError,
-            _page("rex"), "offset_field: If provided, a field is created with the name specified by <string>. "
-            "(not implemented)"),
+            _page("rex"), "offset_field: Creates a field that lists the position of certain values in the field "
+            "argument (not implemented)"),
     # spath / mvexpand / makemv / makeresults
     Example('| makeresults | eval j="{\\"a\\":{\\"b\\":[1,2]}}" | spath input=j output=o path=a.b{} | table o',
             ("o",), [(("1", "2"),)], _page("spath"), "Use ... {} to extract all of the elements of an array"),
     Example('| makeresults | eval x=split("a,b,c", ",") | mvexpand x limit=2 | table x', ("x",), [("a",), ("b",)],
             _page("mvexpand"), "limit: Specify the number of values of <field> to use for each input event."),
     Example('| makeresults | eval m="a b  c" | makemv m | table m', ("m",), [(("a", "b", "c"),)], _page("makemv"),
-            "delim: ... Default: A single space"),
+            "delim: ... Default: A single space (\" \")."),
     Example('| makeresults | eval m="a,b,,c" | makemv delim="," allowempty=t m | table m', ("m",),
             [(("a", "b", "", "c"),)], _page("makemv"), "allowempty: Specifies whether to permit empty string "
             "values in the multivalue field."),
@@ -238,15 +243,16 @@ EXAMPLES: tuple[Example, ...] = (
             "annotate: If set to true, ... adds the fields splunk_server, host, source ... (not implemented)"),
     # bin / timechart
     Example("| makeresults | eval n=17 | bin n span=5 as b | table n b", ("n", "b"), [(17, "15-20")], _page("bin"),
-            "span: Sets the size of each bin ... AS: renames the field"),
+            "span: Sets the size of each bin ... newfield: A new name for the field."),
     Example("| makeresults | eval _time=3700 | bin _time span=1h aligntime=600", (), SplUnsupportedError,
-            _page("bin"), "aligntime: Align the bin times to something other than base UTC time (not implemented)"),
+            _page("bin"), "aligntime: Align the bin times to something other than base UTC time (epoch 0). "
+            "(not implemented)"),
     Example("* | timechart span=1m count by a", ("x", "y", "NULL"), [(2, 1, 1)], _page("timechart"),
             "usenull: Controls whether or not a series is created for events that do not contain the split-by "
             "field. ... nullstr ... Default: NULL"),
     Example("* | timechart span=1m count by a limit=1", ("x", "OTHER"), [(2, 1)], _page("timechart"),
-            "useother: Specifies if a series should be added for data series not included in the graph because "
-            "they did not meet the criteria of the limit=<int> option. Default: true"),
+            "useother: ... The useother option specifies whether to merge all of the series not included in the "
+            "results table into a single new series. ... Default: true"),
     # convert
     Example("* | convert rmcomma(n)", (), SplUnsupportedError, _page("convert"),
             "rmcomma(): Removes all commas from value (not implemented)"),
@@ -279,7 +285,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("* | appendpipe [stats count as n] | table n", ("n",), [(1,), (2,), (10,), (3,), (4,)],
             _page("appendpipe"), "Appends the result of the subpipeline to the search results."),
     Example('| makeresults | eval a=split("x,y", ",") | format', ("search",), [('( ( ( a="x" OR a="y" ) ) )',)],
-            _page("format"), "mvsep: The separator to use for multivalue fields. Default: OR"),
+            _page("format"), "mvsep: The separator to use for multivalue fields. ... Default: OR"),
     Example("* | stats count by a | return a", ("search",), [('a="x"',)], _page("return"),
             "<count>: The number of rows to return. Default: 1"),
     # replace / regex
