@@ -4,11 +4,10 @@ pin a choice the engine made where the page is silent. Forms the engine does not
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
 pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
 The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
-append, appendpipe and format rows, the streamstats window= and current= rows and the first regex row quote the
-10.0 page text as read ("..." marks words left out). The other rows' quotes (search, where, eval, stats, the
-streamstats by-group row, fields, table, sort, spath, makeresults, convert, return, replace, rare and regex !=)
-give the page's statement in short and still need a word-for-word check against the page. Text in parentheses
-is the row's own explanation, not the page's.
+append, appendpipe, format, streamstats and regex rows quote the 10.0 page text as read ("..." marks words left
+out). The other rows' quotes (search, where, eval, stats, fields, table, sort, spath, makeresults, convert, return,
+replace and rare) give the page's statement in short and still need a word-for-word check against the page.
+Text in parentheses is the row's own explanation, not the page's.
 """
 
 from __future__ import annotations
@@ -98,7 +97,8 @@ EXAMPLES: tuple[Example, ...] = (
             "statistics in a new field"),
     Example("* | streamstats sum(n) as t by a | table a t", ("a", "t"),
             [(None, None), ("x", 2), ("y", 10), ("x", 5)], _page("streamstats"),
-            "Adds cumulative summary statistics to all search results in a streaming manner (by group)"),
+            "Adds cumulative summary statistics to all search results in a streaming manner. ... by-clause ... "
+            "The name of one or more fields to group by."),
     Example("* | streamstats window=2 sum(n) as s | table s", ("s",), [(1,), (3,), (12,), (13,)],
             _page("streamstats"), "window: Specifies the number of events to use when computing the statistics"),
     Example("* | streamstats current=f count | table count", ("count",), [(0,), (1,), (2,), (3,)],
@@ -294,7 +294,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example('* | regex s="^F" | table n', ("n",), [(1,), (3,)], _page("regex"),
             "Removes results that do not match the specified regular expression."),
     Example('* | regex s!="^F" | table n', ("n",), [(2,), (10,)], _page("regex"),
-            "<field>!=<regex>: keep results that do not match"),
+            "To keep results that do not match, specify <field>!=<regex-expression>."),
 )
 
 
