@@ -4,8 +4,8 @@ pin a choice the engine made where the page is silent. Forms the engine does not
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
 pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
 The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
-append, appendpipe, format, streamstats and regex rows quote the 10.0 page text as read ("..." marks words left
-out). The other rows' quotes (search, where, eval, stats, fields, table, sort, spath, makeresults, convert, return,
+append, appendpipe, format, streamstats, regex and sort rows quote the 10.0 page text as read ("..." marks words left
+out). The other rows' quotes (search, where, eval, stats, fields, table, spath, makeresults, convert, return,
 replace and rare) give the page's statement in short and still need a word-for-word check against the page.
 Text in parentheses is the row's own explanation, not the page's.
 """
@@ -147,18 +147,21 @@ EXAMPLES: tuple[Example, ...] = (
             "ip: Interpret the field values as IP addresses. (not implemented)"),
     # sort
     Example("* | sort n | table n", ("n",), [(1,), (2,), (3,), (10,)], _page("sort"),
-            "Numeric data is sorted as numbers (the default, auto)"),
+            "By default, sort tries to automatically determine what it is sorting. If the field contains numeric "
+            "values, the collating sequence is numeric."),
     Example("* | sort str(n) | table n", ("n",), [(1,), (10,), (2,), (3,)], _page("sort"),
-            "str: Interpret the field values as strings and order the values lexicographically"),
+            "str ... Interpret the values of the field as strings and order the values alphabetically."),
     Example("* | sort 2 -n | table n", ("n",), [(10,), (3,)], _page("sort"),
-            "<count>: Specify the number of results to return from the sorted results"),
+            "<count> ... Specify the number of results to return from the sorted results."),
     Example("* | sort limit=2 n | table n", ("n",), [(1,), (2,)], _page("sort"),
-            "limit=<int> ... is the same as <count>"),
+            "You can specify the count using an integer or precede the count with a label, for example limit=10"),
     Example("* | sort n desc | table n", ("n",), [(10,), (3,), (2,), (1,)], _page("sort"),
-            "desc: Reverses the order of the results"),
+            "desc ... Reverses the order of the results."),
     Example('| makeresults count=4 | streamstats count as i | eval x=case(i=1,"10",i=2,"9",i=3,"a",i=4,"B")'
             " | sort x | table x", ("x",), [("9",), ("10",), ("B",), ("a",)], _page("sort"),
-            "Numeric data is sorted before alphabetic; uppercase letters are sorted before lowercase letters"),
+            "for some pairs of values, the order might be lexicographical, while for other pairs the order might "
+            "be numerical. ... Numbers are sorted before letters. ... Uppercase letters are sorted before lowercase "
+            "letters."),
     # head / tail
     Example("* | head 2 | table n", ("n",), [(1,), (2,)], _page("head"), "Returns the first N number of specified "
             "results in search order."),
