@@ -62,13 +62,6 @@ def parse_convert(cmd: CommandInput) -> ConvertCommand:
     return ConvertCommand(cmd.name, cmd.offset, timeformat, tuple(conversions))
 
 
-def _ctime(epoch: float, timeformat: str, tz: str) -> str:
-    try:
-        return convert_ctime(epoch, timeformat, tz)
-    except UnsupportedTimeVariable as exc:
-        raise SplUnsupportedError(f"convert timeformat: {exc}") from None
-
-
 def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, ConvertCommand)
     for event in events:
@@ -80,7 +73,10 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
             for item in mv_values(value):
                 number = as_number(item)
                 try:
-                    converted.append(item if number is None else _ctime(float(number), node.timeformat, ctx.tz))
+                    converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
+                except UnsupportedTimeVariable as exc:
+                    raise SplUnsupportedError(f"convert timeformat: {exc}", offset=node.offset,
+                                              command=node.name) from None
                 except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
                     raise SplRuntimeError(f"convert: ctime({source}): {exc}", offset=node.offset,
                                           command=node.name) from None
