@@ -2,12 +2,29 @@
 input, run through the real engine. Each row carries its page and the quoted sentence; rows marked ``assumed``
 pin a choice the engine made where the page is silent. Forms the engine does not implement must be refused as
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
-pages (``_page`` below); the eval-function pages have their own table (test_eval_documented_examples.py).
+pages (``_page`` below) unless a row names another release or manual; the eval-function pages have their own
+table (test_eval_documented_examples.py). Quotes are the page text as read ("..." marks words left out), but
+for the two convert rows named below.
 The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
-append, appendpipe, format, streamstats, regex and sort rows quote the 10.0 page text as read ("..." marks words left
-out). The other rows' quotes (search, where, eval, stats, fields, table, spath, makeresults, convert, return,
-replace and rare) give the page's statement in short and still need a word-for-word check against the page.
-Text in parentheses is the row's own explanation, not the page's.
+append, appendpipe, format, streamstats, regex and sort rows quote the 10.0 pages. The search, where, eval, stats,
+fields, table, spath, makeresults, convert, return, replace and rare rows quote the release whose stored copy was
+read (its URL is the row's page): the stored copies hold only each page's opening (description, syntax, argument
+descriptions and, for short pages, the first examples), and the Enterprise 10.0 copy of these pages was not
+among them.
+The search rows quote the Search Manual ("Use CASE() and TERM() to match phrases", 10.0; "Boolean expressions
+with logical operators", 9.3) and the SPL2 search command's examples page (the SPL2 command "is similar to the
+SPL search command"), since the SPL search page's stored opening stops at its syntax. Not found in any stored
+copy, so marked ``assumed``: that field names are case sensitive in search (queries tried: "Splunk field names
+are case sensitive, field values are not case sensitive search", "Splunk search manual case sensitivity: field
+names are case sensitive, field values are not"); that where reads an unquoted value as a field name ("where
+command usage: The where command is case sensitive; unquoted value field name", "docs.splunk.com SearchReference
+Where: the where command interprets unquoted literal values as field names"); that stats leaves out events
+without a BY field ("stats command usage: if a field in the BY clause is missing from an event ...") and which
+middle value median takes for an even count ("Splunk statistical functions median returns the middle-most value;
+even number of events"); the form of a multi-row return past "Each row is viewed as an OR" ("return command
+example: return 2 ip, Each row is viewed as an OR clause ..."). The convert rmcomma()/dur2sec() rows still give
+the function descriptions in short: the stored convert pages stop before those descriptions. Text in
+parentheses is the row's own explanation, not the page's.
 """
 
 from __future__ import annotations
@@ -21,11 +38,24 @@ from contentpack.spl.values import Event
 
 from .spl_support import event, make_engine, rows
 
-_BASE = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/"
+_HELP = "https://help.splunk.com/"
+# The releases whose stored copies were read where the 10.0 page was not stored or its opening stopped short.
+_E90 = "splunk-enterprise/spl-search-reference/9.0"
+_E92 = "splunk-enterprise/spl-search-reference/9.2"
+_E94 = "splunk-enterprise/spl-search-reference/9.4"
+_C2408 = "splunk-cloud-platform/spl-search-reference/9.3.2408"
+_C2503 = "splunk-cloud-platform/spl-search-reference/10.0.2503"
+_C2507 = "splunk-cloud-platform/spl-search-reference/10.1.2507"
+# Pages outside the Search Reference's command pages.
+_CASE_TERM = _HELP + "splunk-enterprise/search/search-manual/10.0/search-primer/use-case-and-term-to-match-phrases"
+_BOOLEAN = _HELP + "en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates"
+_SPL2_SEARCH = _HELP + "splunk-enterprise/search/spl2-search-reference/search-command/search-command-examples"
+_SPL2_WHERE = _HELP + "splunk-enterprise/search/spl2-search-reference/where-command/where-command-examples"
+_SPL2_SPATH = _HELP + "en/splunk-enterprise/search/spl2-search-reference/spath-command/spath-command-examples"
 
 
-def _page(command: str) -> str:
-    return _BASE + command
+def _page(command: str, release: str = "splunk-enterprise/search/spl-search-reference/10.0") -> str:
+    return f"{_HELP}{release}/search-commands/{command}"
 
 
 # Four events, newest first as a search returns them: n=1 (no a), n=2 (a=x), n=10 (a=y), n=3 (a=x).
@@ -56,42 +86,75 @@ def _run(example: Example) -> list[tuple[object, ...]]:
 
 EXAMPLES: tuple[Example, ...] = (
     # search
-    Example("foo | table n", ("n",), [(1,), (10,), (3,)], _page("search"),
-            "Keyword arguments ... are not case sensitive (the term foo matches Foo, foo and FOO)"),
-    Example("a=X | table n", ("n",), [(2,), (3,)], _page("search"),
-            "Field values are not case sensitive"),
-    Example("A=x | table n", ("n",), [], _page("search"), "Field names are case sensitive"),
-    Example("CASE(Foo) | table n", ("n",), [(3,)], _page("search"),
-            "CASE(<term>) ... By default searches are case-insensitive. (CASE makes the term case-sensitive)"),
-    Example("a!=x | table n", ("n",), [(10,)], _page("search"),
-            "Searching with the != expression ... returns the events where the field exists and does not have "
-            "the value"),
-    Example("NOT a=x | table n", ("n",), [(1,), (10,)], _page("search"),
-            "Searching with NOT ... returns events where the field does not have the value, and events where "
-            "the field does not exist"),
-    Example("n IN (1, 3) | table n", ("n",), [(1,), (3,)], _page("search"),
-            "The IN operator ... matches any of the values in the list"),
-    Example("a=x* | table n", ("n",), [(2,), (3,)], _page("search"),
-            "Use the asterisk ( * ) character as a wildcard"),
-    Example("n>2 | table n", ("n",), [(10,), (3,)], _page("search"),
-            "Numeric comparisons with < > <= >= compare numbers numerically"),
+    Example("foo | table n", ("n",), [(1,), (10,), (3,)], _CASE_TERM,
+            "By default, searches are case-insensitive. For example, if you search for Error, any case of that term "
+            "is returned, such as Error, error, and ERROR."),
+    Example("a=X | table n", ("n",), [(2,), (3,)], _CASE_TERM,
+            "By default, searches are case-insensitive. ... You can use the CASE directive to perform case-sensitive "
+            "matches for terms and field values."),
+    Example("A=x | table n", ("n",), [], _page("search", _E92),
+            "assumed: field names are case sensitive (no stored page says so; see the module docstring)"),
+    Example("CASE(Foo) | table n", ("n",), [(3,)], _CASE_TERM,
+            "CASE ... Description: Search for case-sensitive matches for terms and field values. ... if you search "
+            "for CASE(error), your search returns results containing only the specified case of the term, which "
+            "is error."),
+    Example("a!=x | table n", ("n",), [(10,)], _SPL2_SEARCH,
+            'Searching with the boolean "NOT" comparison operator is not the same as using the "!=" comparison. '
+            "(!= keeps only events that have the field)"),
+    Example("NOT a=x | table n", ("n",), [(1,), (10,)], _SPL2_SEARCH,
+            'Searching with the boolean "NOT" comparison operator is not the same as using the "!=" comparison. '
+            "(NOT also keeps events without the field)"),
+    Example("n IN (1, 3) | table n", ("n",), [(1,), (3,)], _SPL2_SEARCH,
+            'This example shows how to use the IN operator to specify a list of field-value pair matchings. ... '
+            '| search (code=10 OR code=29 OR code=43) host!="localhost" xqp>5 | search code IN(10, 29, 43) '
+            'host!="localhost" xqp>5'),
+    Example("a=x* | table n", ("n",), [(2,), (3,)], _SPL2_SEARCH,
+            "This example shows field-value pair matching with wildcards."),
+    Example("n>2 | table n", ("n",), [(10,), (3,)], _SPL2_SEARCH,
+            'This example searches for events with code values of either 10, 29, or 43 and any host that is not '
+            '"localhost", and an xqp value that is greater than 5.'),
+    Example("foo bar | table n", ("n",), [(3,)], _BOOLEAN,
+            "The AND operator is always implied between terms, that is: web error is the same as web AND error."),
+    Example("NOT a=x n>2 | table n", ("n",), [(10,)], _BOOLEAN,
+            "The NOT operator only applies to the term immediately following NOT."),
+    Example("a=y OR a=x n<3 | table n", ("n",), [(2,)], _BOOLEAN,
+            "The search command evaluates OR before AND operators (XOR is not supported)."),
     # where / eval
-    Example('* | where a="x" | table n', ("n",), [(2,), (3,)], _page("where"),
-            "Strings in double quotation marks are string literals"),
-    Example("* | where a=x | table n", ("n",), [], _page("where"),
-            "The where command interprets unquoted values as field names (a compares with the field x)"),
-    Example('* | where s="foo" | table n', ("n",), [(10,)], _page("where"),
-            "The where command ... comparisons are case sensitive"),
-    Example("| makeresults | eval x=1, y=x+1 | table x y", ("x", "y"), [(1, 2)], _page("eval"),
-            "You can specify multiple field names and expressions, separated by commas; each expression is "
-            "evaluated in turn, so later ones see earlier results"),
+    Example('* | where a="x" | table n', ("n",), [(2,), (3,)], _page("where", _E92),
+            "This expression is a field name equal to a string value. ... Because the value is a string, it must be "
+            "enclosed in double quotations."),
+    Example("* | where a=x | table n", ("n",), [], _page("where", _E92),
+            "assumed: an unquoted value is a field name (a compares with the field x; not in the stored opening)"),
+    Example('* | where s="foo" | table n', ("n",), [(10,)], _page("where", _E92),
+            "The <eval-expression> is case-sensitive."),
+    Example('| makeresults | eval \'5minutes\'="late" | where \'5minutes\'="late" | table 5minutes', ("5minutes",),
+            [("late",)], _page("where", _E92), "If the expression references a field name that starts with a "
+            "numeric character, the field name must be surrounded by single quotation marks. ... '5minutes'=\"late\""),
+    Example("* | where n/2 > 1 | table n", ("n",), [(10,), (3,)], _page("where", _E92),
+            "The where command returns only the results for which the eval expression returns true."),
+    Example('* | where like(s, "F%") | table n', ("n",), [(1,), (3,)], _SPL2_WHERE,
+            "You can only specify a wildcard with the where command by using the like function. The percent ( % ) "
+            "symbol is the wildcard you must use with the like function."),
+    Example("| makeresults | eval x=1, y=x+1 | table x y", ("x", "y"), [(1, 2)], _page("eval", _E94),
+            "You can chain multiple eval expressions in one search using a comma to separate subsequent "
+            "expressions. The search processes multiple eval expressions left-to-right and lets you reference "
+            "previously evaluated fields in subsequent expressions."),
+    Example('* | eval a="z" | table a', ("a",), [("z",)] * 4, _page("eval", _E94),
+            "If the field name that you specify matches a field name that already exists in the search results, "
+            "the results of the eval expression overwrite the values in that field."),
     # stats family
-    Example("* | stats count by a", ("a", "count"), [("x", 2), ("y", 1)], _page("stats"),
-            "events without a value in a BY field are not included (the n=1 event has no a)"),
-    Example("* | stats count(a) as c, dc(a)", ("c", "dc(a)"), [(3, 2)], _page("stats"),
-            "Use the AS clause to rename the field; count(field) counts the events with the field"),
-    Example("* | stats median(n)", ("median(n)",), [(3,)], _page("stats"),
-            "median: if there is an even number of values, the higher of the two middle values (1,2,3,10: 3)"),
+    Example("* | stats count by a", ("a", "count"), [("x", 2), ("y", 1)], _page("stats", _E92),
+            "If a BY clause is used, one row is returned for each distinct value specified in the BY clause. "
+            "(assumed, not in the stored opening: the n=1 event, without a, is in no row)"),
+    Example("* | stats count", ("count",), [(4,)], _page("stats", _E92),
+            "If the stats command is used without a BY clause, only one row is returned, which is the aggregation "
+            "over the entire incoming result set."),
+    Example("* | stats count(a) as c, dc(a)", ("c", "dc(a)"), [(3, 2)], _page("stats", _E92),
+            "Use the AS clause to place the result into a new field with a name that you specify. (count(a) counts "
+            "the events with a)"),
+    Example("* | stats median(n)", ("median(n)",), [(3,)], _page("stats", _E92),
+            "assumed: median of an even number of values is the higher middle one (1,2,3,10: 3; the statistical "
+            "functions page was not found in the stored copies)"),
     Example("* | eventstats avg(n) as m | table n m", ("n", "m"), [(1, 4.0), (2, 4.0), (10, 4.0), (3, 4.0)],
             _page("eventstats"), "Generates summary statistics from fields in your events and saves those "
             "statistics in a new field"),
@@ -110,10 +173,22 @@ EXAMPLES: tuple[Example, ...] = (
     Example("* | rename a as n | table n", ("n",), [(None,), ("x",), ("y",), ("x",)], _page("rename"),
             "Suppose you rename fieldA to fieldB, but fieldA does not exist. ... If fieldB does exist, the "
             "result of the rename is that the data in fieldB is removed."),
-    Example("* | table a* | fields - a", ("a", "n"), [(None, None)] * 4, _page("fields"),
-            "If a minus sign ( - ) is specified, the fields in the list are removed from the results"),
-    Example("* | table n a*", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table"),
-            "You can use the asterisk ( * ) as a wildcard in field names"),
+    Example("* | table a* | fields - a", ("a", "n"), [(None, None)] * 4, _page("fields", _C2507),
+            "If the negative ( - ) symbol is specified, the fields in the wc-field-list are removed from the "
+            "results."),
+    Example("* | fields + a | table a n", ("a", "n"), [(None, None), ("x", None), ("y", None), ("x", None)],
+            _page("fields", _C2507), "If the plus ( + ) symbol is specified, only the fields in the wc-field-list "
+            "are kept in the results."),
+    Example("* | fields a | table _time", ("_time",), [(103,), (102,), (101,), (100,)], _page("fields", _C2507),
+            "By default, the internal fields _raw and _time are included in the search results in Splunk Web. The "
+            "fields command does not remove these internal fields unless you explicitly specify that the fields "
+            "should not appear in the output in Splunk Web."),
+    Example("* | fields - _* | table _time", ("_time",), [(None,)] * 4, _page("fields", _C2507),
+            "For example, to remove all internal fields, you specify: ... | fields - _*"),
+    Example("* | table n a*", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table", _C2503),
+            "You can use the asterisk ( * ) as a wildcard to specify a list of fields with similar names."),
+    Example("* | table n, a", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table", _C2503),
+            "A list of valid field names. The list can be space-delimited or comma-delimited."),
     Example("| makeresults | eval EU_UK=1, EU_DE=2 | rename EU* AS EMEA* | table EMEA_UK EMEA_DE",
             ("EMEA_UK", "EMEA_DE"), [(1, 2)], _page("rename"),
             "You can rename the fields to replace EU with EMEA: ... | rename EU* AS EMEA*"),
@@ -211,8 +286,12 @@ EXAMPLES: tuple[Example, ...] = (
     Example("* | top a useother=t limit=1", (), SplUnsupportedError, _page("top"),
             "useother: Specify whether or not to add a row that represents all values not included due to the "
             "limit cutoff. (not implemented)"),
-    Example("* | rare a", ("a", "count"), [("y", 1), ("x", 2)], _page("rare"),
-            "Displays the least common values of a field."),
+    Example("* | rare a", ("a", "count"), [("y", 1), ("x", 2)], _page("rare", _E92),
+            "Displays the least common values in a field."),
+    Example("* | rare a limit=1", ("a", "count"), [("y", 1)], _page("rare", _E92),
+            "limit ... Description: Specifies how many tuples to return."),
+    Example("* | rare a countfield=k", ("a", "k"), [("y", 1), ("x", 2)], _page("rare", _E92),
+            "countfield ... Description: The name of a new field to write the value of count into."),
     # rex
     Example('| makeresults | eval t="a1b22c333" | rex field=t max_match=0 "(?<d>\\d+)" | table d', ("d",),
             [(("1", "22", "333"),)], _page("rex"),
@@ -234,7 +313,12 @@ EXAMPLES: tuple[Example, ...] = (
             "argument (not implemented)"),
     # spath / mvexpand / makemv / makeresults
     Example('| makeresults | eval j="{\\"a\\":{\\"b\\":[1,2]}}" | spath input=j output=o path=a.b{} | table o',
-            ("o",), [(("1", "2"),)], _page("spath"), "Use ... {} to extract all of the elements of an array"),
+            ("o",), [(("1", "2"),)], _SPL2_SPATH, "The following example shows how to specify an output field and "
+            'path with a wildcard for JSON data: ... | spath output=commit_author path="commits{}.author.name"'),
+    Example('| makeresults | eval j="{\\"a\\":{\\"b\\":[1,2]}}" | spath input=j a.b{}', ("a.b{}",), [(("1", "2"),)],
+            _page("spath", _E90), "Default: If you do not specify an output argument, the value for the path "
+            "argument becomes the field name for the extracted value. ... If you do not specify the path=, the first "
+            "unlabeled argument is used as the location path."),
     Example('| makeresults | eval x=split("a,b,c", ",") | mvexpand x limit=2 | table x', ("x",), [("a",), ("b",)],
             _page("mvexpand"), "limit: Specify the number of values of <field> to use for each input event."),
     Example('| makeresults | eval m="a b  c" | makemv m | table m', ("m",), [(("a", "b", "c"),)], _page("makemv"),
@@ -242,8 +326,15 @@ EXAMPLES: tuple[Example, ...] = (
     Example('| makeresults | eval m="a,b,,c" | makemv delim="," allowempty=t m | table m', ("m",),
             [(("a", "b", "", "c"),)], _page("makemv"), "allowempty: Specifies whether to permit empty string "
             "values in the multivalue field."),
-    Example("| makeresults count=2 annotate=t", (), SplUnsupportedError, _page("makeresults"),
-            "annotate: If set to true, ... adds the fields splunk_server, host, source ... (not implemented)"),
+    Example("| makeresults | stats count", ("count",), [(1,)], _page("makeresults", _E94),
+            "count ... Description: The number of results to generate. ... Default: 1"),
+    Example("| makeresults count=3 | stats count", ("count",), [(3,)], _page("makeresults", _E94),
+            "count ... Description: The number of results to generate."),
+    Example("| makeresults count=2 annotate=false | stats count", ("count",), [(2,)], _page("makeresults", _E94),
+            "If annotate=false, generates results with only the _time field. ... Default: false"),
+    Example("| makeresults count=2 annotate=t", (), SplUnsupportedError, _page("makeresults", _E94),
+            "annotate ... Description: If annotate=true, generates results with the fields shown in the table "
+            "below. (not implemented)"),
     # bin / timechart
     Example("| makeresults | eval n=17 | bin n span=5 as b | table n b", ("n", "b"), [(17, "15-20")], _page("bin"),
             "span: Sets the size of each bin ... newfield: A new name for the field."),
@@ -257,6 +348,12 @@ EXAMPLES: tuple[Example, ...] = (
             "useother: ... The useother option specifies whether to merge all of the series not included in the "
             "results table into a single new series. ... Default: true"),
     # convert
+    Example("| makeresults | eval t=0 | convert ctime(t) | table t", ("t",), [("01/01/1970 00:00:00",)],
+            _page("convert", _C2503), "Unless you use the AS clause, the original values are replaced by the new "
+            "values. ... Default:%m/%d/%Y %H:%M:%S."),
+    Example('| makeresults | eval t=86400 | convert timeformat="%H:%M:%S" ctime(t) AS c | table t c', ("t", "c"),
+            [(86400, "00:00:00")], _page("convert", _C2503), "Creates a new field with the name you specify to place "
+            "the converted values into. The original field and values remain intact."),
     Example("* | convert rmcomma(n)", (), SplUnsupportedError, _page("convert"),
             "rmcomma(): Removes all commas from value (not implemented)"),
     Example("* | convert dur2sec(n)", (), SplUnsupportedError, _page("convert"),
@@ -289,11 +386,31 @@ EXAMPLES: tuple[Example, ...] = (
             _page("appendpipe"), "Appends the result of the subpipeline to the search results."),
     Example('| makeresults | eval a=split("x,y", ",") | format', ("search",), [('( ( ( a="x" OR a="y" ) ) )',)],
             _page("format"), "mvsep: The separator to use for multivalue fields. ... Default: OR"),
-    Example("* | stats count by a | return a", ("search",), [('a="x"',)], _page("return"),
-            "<count>: The number of rows to return. Default: 1"),
+    Example("* | stats count by a | return a", ("search",), [('a="x"',)], _page("return", _C2503),
+            "Default: 1, which is the first row of results passed into the command. ... Field name | return source"),
+    Example("* | stats count by a | return ip=a", ("search",), [('ip="x"',)], _page("return", _C2503),
+            "Alias=value | return ip=srcip"),
+    Example("* | stats count by a | return $a", ("search",), [("x",)], _page("return", _C2503),
+            "Value | return $srcip"),
+    Example("* | stats count by a | return 2 a", ("search",), [('(a="x") OR (a="y")',)], _page("return", _C2503),
+            "You can specify multiple rows, for example 'return 2 ip'. Each row is viewed as an OR ... (assumed, "
+            "past the stored excerpt: each row in parentheses)"),
     # replace / regex
     Example('* | replace "F*" WITH "G*" IN s | table s', ("s",), [("GOO",), (None,), ("foo",), ("Goo bar",)],
-            _page("replace"), "Wildcards are supported; the replace command is case sensitive"),
+            _page("replace", _C2408), "You can use wildcard characters to match one or multiple terms. (assumed: "
+            "matching is case-sensitive)"),
+    Example("* | replace x WITH p, x WITH q IN a | table a", ("a",), [(None,), ("q",), ("y",), ("q",)],
+            _page("replace", _C2408), "Non-wildcard replacement values specified later take precedence over those "
+            "replacements specified earlier."),
+    Example('* | replace "F*" WITH "A*", "Foo*" WITH "B*" IN s | table s', ("s",),
+            [("AOO",), (None,), ("foo",), ("B bar",)], _page("replace", _C2408),
+            "For a wildcard replacement, fuller matches take precedence over lesser matches."),
+    Example('* | replace "Foo*" WITH "B*", "F*" WITH "A*" IN s | table s', ("s",),
+            [("AOO",), (None,), ("foo",), ("B bar",)], _page("replace", _C2408),
+            "For a wildcard replacement, fuller matches take precedence over lesser matches."),
+    Example("* | replace *oo WITH zz", (), SplUnsupportedError, _page("replace", _C2408),
+            "Does not replace values in fields generated by stats or eval functions. If you do not specify a field, "
+            "the value is replaced in all non-generated fields. (the engine does not track generated fields)"),
     Example('* | regex s="^F" | table n', ("n",), [(1,), (3,)], _page("regex"),
             "Removes results that do not match the specified regular expression."),
     Example('* | regex s!="^F" | table n', ("n",), [(2,), (10,)], _page("regex"),
@@ -324,6 +441,8 @@ INVALID: tuple[Example, ...] = (
             "mismatch error is returned."),
     Example("| makeresults count=7 | head 5 limit=3", (), None, _page("head"),
             "Using both the numeric limit and limit=<int> results in an error."),
+    Example('* | replace "F*" WITH "G**" IN s', (), None, _page("replace", _C2408),
+            "When using wildcard replacements, the result must have the same number of wildcards, or none at all."),
 )
 
 
