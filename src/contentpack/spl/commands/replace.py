@@ -56,7 +56,7 @@ def parse_replace(cmd: CommandInput) -> ReplaceCommand:
         raise cur.error("expected <value> WITH <replacement>")
     cur.expect_end()
     if not fields:
-        raise cur.unsupported("replace without IN <field-list> (Splunk then skips the fields stats or eval "
+        raise cur.unsupported("a replacement without IN <field-list> (Splunk then skips the fields stats or eval "
                               "generated, which the engine does not track)")
     return ReplaceCommand(cmd.name, cmd.offset, tuple(pairs), tuple(fields))
 
