@@ -109,7 +109,7 @@ def _value(search: str, field: str = "x") -> object:
 
 def test_an_integer_past_the_largest_double_reads_as_an_infinity() -> None:
     assert _value(f"| makeresults | eval x={HUGE} * 2") == math.inf
-    assert _value(f"| makeresults | eval x=\"-{HUGE}\" + 0.5") == -math.inf
+    assert _value(f"| makeresults | eval x=tonumber(\"-{HUGE}\") + 0.5") == -math.inf
     assert _value(f"| makeresults | eval x={'9' * 200} * {'9' * 200}") == math.inf  # integers multiplied past it
     assert _value(f"| makeresults | eval x=ceil({HUGE})") is None  # as ceil(1e400): no whole number
     assert _value("| makeresults | eval x=9223372036854775807 + 1") == 9223372036854775808  # exact below it

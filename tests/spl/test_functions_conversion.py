@@ -161,10 +161,10 @@ def test_printf_guards_against_huge_widths_and_infinite_numbers() -> None:
         ('printf("%.1a", 1.96875)', "0x2.0p+0"),  # 0x1.f8 rounds up into the leading digit
         ('printf("%.15a", 1.5)', "0x1.800000000000000p+0"),
         ('printf("%a", 0)', "0x0p+0"),
-        ('printf("%a", "-0.0")', "-0x0p+0"),
-        ('printf("%a", "5e-324")', "0x0.0000000000001p-1022"),  # subnormals are not renormalised
-        ('printf("%.2a", "1e-310")', "0x0.01p-1022"),
-        ('printf("%a|%A", "1e400", "-1e400")', "inf|-INF"),
+        ('printf("%a", tonumber("-0.0"))', "-0x0p+0"),
+        ('printf("%a", tonumber("5e-324"))', "0x0.0000000000001p-1022"),  # subnormals are not renormalised
+        ('printf("%.2a", tonumber("1e-310"))', "0x0.01p-1022"),
+        ('printf("%a|%A", tonumber("1e400"), tonumber("-1e400"))', "inf|-INF"),
         ('printf("[%a|%5.1e|%A]", "x", "y", "z")', "[||]"),  # text that is not a number prints nothing
     ],
 )
@@ -197,5 +197,5 @@ def test_printf_thousands_flag_on_floats() -> None:
     """The ' flag groups the integer digits (documented: printf("%'d",12345) returns 12,345); on %f the same
     (``assumed``: C's flag applies to %f too); an infinite number has no digits to group.
     https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
-    [row] = rows(make_engine(), """| makeresults | eval r=printf("%'.2f|%'f", 1234567.891, "1e400")""")
+    [row] = rows(make_engine(), """| makeresults | eval r=printf("%'.2f|%'f", 1234567.891, tonumber("1e400"))""")
     assert row["r"] == "1,234,567.89|inf"

@@ -46,7 +46,7 @@ from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, fini
 from contentpack.spl.searchparser import parse_search
 from contentpack.spl.scan import FileSource, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
-from contentpack.spl.values import Event, Value
+from contentpack.spl.values import Event, Value, field_value
 
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 
@@ -82,7 +82,7 @@ class SearchTime:
             if value is None or isinstance(value, bool):
                 event.pop(name, None)
             else:
-                event[name] = value
+                event[name] = field_value(value)
 
     def inputs_for(self, needed: FieldSet) -> FieldSet:
         """Fields that must be extracted for the needed aliases and calculated fields to be computed."""

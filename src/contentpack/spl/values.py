@@ -5,6 +5,9 @@ for "null" results of eval expressions, and assigning ``None`` removes the field
 
 * a scalar ``str`` — every value extracted from an event is the original text; its numeric reading is
   derived on demand (``as_number``), so ``"65004"`` and ``65004`` compare equal numerically;
+* a scalar ``Quoted`` (a ``str``) — a quoted string literal of an eval expression, or what a function passes
+  on of one: a String to eval even when its text looks like a number (``typeof("12")`` is String). It lives
+  only inside an expression: a command storing a result in an event stores plain text (``field_value``);
 * a scalar ``int``/``float`` — produced by eval arithmetic and numeric functions;
 * a scalar ``bool`` — only as an intermediate result inside eval/where expressions (Splunk: "The result
   of an eval expression cannot be a Boolean"); commands never store a bool in an event;
@@ -30,6 +33,28 @@ Event = dict[str, Value]
 # optional exponent. Hex, "inf", "nan" and thousands separators are not numbers. Surrounding spaces are not
 # allowed (Splunk compares " 5" as a string).
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
+class Quoted(str):
+    """A quoted string literal: text that eval types as a String, never as a Number.
+
+    Why a ``str`` subclass and not a flag beside each value: every text operation (concatenation, ``len``,
+    regexes, hashing, equality with field text) must treat it as the text it is; only the numeric reading
+    differs (``as_number`` gives None). ``"5"+1`` is then null and ``"10" < "9"`` compares text, as the eval
+    page's operator rules say for strings."""
+
+    __slots__ = ()
+
+
+def field_value(value: Value) -> Value:
+    """``value`` as a command stores it in an event: a quoted literal becomes plain field text, which reads
+    as a number again when it looks like one (assumed: no page says whether eval's String type survives
+    into the next command; a field's value is its text, so ``eval x="5" | where x > 3`` holds)."""
+    if type(value) is Quoted:
+        return str(value)
+    if type(value) is tuple and any(type(item) is Quoted for item in value):
+        return tuple(str(item) if type(item) is Quoted else item for item in value)
+    return value
 
 
 def mv_values(value: Value) -> list[Scalar]:
@@ -59,11 +84,18 @@ def as_number(value: Value) -> int | float | None:
         return value
     if isinstance(value, int):
         return within_double(value)
-    if isinstance(value, str) and _NUMBER.match(value):
-        if "." in value or "e" in value or "E" in value or len(value) > _DOUBLE_DIGITS:
-            return float(value)  # past the largest double: an infinity, as 1e400 reads
-        return within_double(int(value))
+    if type(value) is str:  # a Quoted literal is a String, whatever its text
+        return parse_number(value)
     return None
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number ``text`` spells, or None: for field text, and for ``tonumber`` of any text."""
+    if not _NUMBER.match(text):
+        return None
+    if "." in text or "e" in text or "E" in text or len(text) > _DOUBLE_DIGITS:
+        return float(text)  # past the largest double: an infinity, as 1e400 reads
+    return within_double(int(text))
 
 
 _DOUBLE_DIGITS = 300  # integer text up to this long is read exactly; longer text is read as a double

@@ -17,7 +17,7 @@ from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_expression
-from contentpack.spl.values import Event
+from contentpack.spl.values import Event, Value, field_value
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def parse_eval(cmd: CommandInput) -> EvalCommand:
     return EvalCommand(cmd.name, cmd.offset, tuple(assignments))
 
 
-def assign(event: Event, target: str, value: object, node: EvalCommand) -> None:
+def assign(event: Event, target: str, value: Value, node: EvalCommand) -> None:
     if isinstance(value, bool):
         raise SplRuntimeError(
             f"eval: the result of an eval expression cannot be a Boolean (field '{target}')",
@@ -73,7 +73,7 @@ def assign(event: Event, target: str, value: object, node: EvalCommand) -> None:
                 limits.check_mv_size(len(value), f"eval {target}")
             except SplRuntimeError as exc:
                 raise SplRuntimeError(exc.message, offset=node.offset, command=node.name) from None
-        event[target] = value  # type: ignore[assignment]
+        event[target] = field_value(value)
 
 
 def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:

@@ -34,7 +34,7 @@ from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.timeutil import Span, parse_span
-from contentpack.spl.values import Event, Scalar, Value, as_number, lexicographic_key, mv_values
+from contentpack.spl.values import Event, Scalar, Value, as_number, field_value, lexicographic_key, mv_values
 
 _ALIASES = {"c": "count", "distinct_count": "dc", "mean": "avg"}
 
@@ -178,7 +178,7 @@ def term_input(term: AggTerm, event: Event, evaluator: Evaluator | None) -> Valu
         if evaluator is None:
             raise SplRuntimeError("an eval expression in a stats function needs the evaluator", offset=term.offset)
         value = evaluator.evaluate(term.expr, event)
-        return 1 if value is True else None if value is False else value
+        return 1 if value is True else None if value is False else field_value(value)
     return 1 if term.field is None else event.get(term.field)
 
 

@@ -13,13 +13,13 @@ from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.math import round_half_away
 from contentpack.spl.functions.spec import FunctionSpec, eager
-from contentpack.spl.values import EvalContext, Value, as_number, format_number, to_str
+from contentpack.spl.values import EvalContext, Quoted, Value, as_number, format_number, parse_number, to_str
 
 
 def to_number(text: str, base: int = 10) -> int | float | None:
     """Read text as a number in ``base`` (2..36); base 10 also reads decimals and exponents; else null."""
     if base == 10:
-        return as_number(text)
+        return parse_number(text)
     candidate = text.strip()
     if base == 16 and candidate.lower().startswith(("0x", "-0x", "+0x")):
         candidate = candidate.replace("0x", "", 1).replace("0X", "", 1)
@@ -39,7 +39,12 @@ def _tonumber(ctx: EvalContext, args: list[Value]) -> Value:
         return None
     if isinstance(value, (int, float)):
         return value if base == 10 else to_number(format_number(value), base)
-    return to_number(value, base)
+    number = to_number(value, base)
+    if number is None and type(value) is Quoted:
+        # The page: a field value that cannot be parsed gives NULL, but "If the tonumber function can't
+        # parse a literal string to a number, it returns an error."
+        raise SplRuntimeError(f"the literal string {value!r} is not a number in base {base}")
+    return number
 
 
 def with_commas(number: int | float) -> str:
