@@ -149,19 +149,30 @@ def finish(partial: Partial, stats: StatsCommand) -> Iterator[Event]:
     return stats_rows(groups, stats.terms, stats.by)
 
 
+# How workers start, the same way on every platform that has it: from a fork server, a clean single-threaded
+# process started by fork and exec that forks each worker (Linux's default from Python 3.14; available on
+# macOS too), else by spawn (Windows: a fresh interpreter per worker). Not by fork of the caller: fork without
+# exec is unsafe in a process with threads (Python 3.12+ warns, as under pytest-xdist) and on macOS.
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def start_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start: the platform's default (see ``run_parallel``)."""
-    return multiprocessing.get_context()
+    """The context of ``START_METHOD``. The fork server imports this module before it forks anything, so each
+    search's workers start with the engine already imported instead of importing it again (a spawned worker
+    does); the preload applies if this is the first use of the fork server in the process, and otherwise
+    workers import what they need themselves."""
+    context = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        context.set_forkserver_preload([__name__])
+    return context
 
 
 def run_parallel(tasks: Sequence[ScanTask], workers: int) -> Partial:
-    """Run the tasks on ``workers`` processes and merge their results.
+    """Run the tasks on ``workers`` processes (started by ``start_context``) and merge their results.
 
-    Workers start the platform's default way (``multiprocessing``'s default context), not always by fork: fork
-    without exec is unsafe on macOS (system libraries; Python's default there is spawn) and in a process with
-    threads (Python 3.12+ warns; 3.14 defaults to forkserver on Linux). The tasks are picklable for spawn and
-    forkserver, which start workers by importing the caller's main module: a script using ``workers > 1``
-    needs the usual ``if __name__ == "__main__":`` guard there, as ``multiprocessing`` documents."""
+    The tasks are pickled to the workers, which import this module themselves (or have it from the fork
+    server): a script using ``workers > 1`` needs the usual ``if __name__ == "__main__":`` guard, as
+    ``multiprocessing`` documents for the spawn and forkserver start methods."""
     merged: Partial = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=start_context()) as pool:
         for part in pool.map(run_task, tasks):
