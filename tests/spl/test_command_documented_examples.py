@@ -6,8 +6,9 @@ pages (``_page`` below); the eval-function pages have their own table (test_eval
 The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
 append, appendpipe, format, streamstats, regex and sort rows quote the 10.0 page text as read ("..." marks words left
 out). The other rows' quotes (search, where, eval, stats, fields, table, spath, makeresults, convert, return,
-replace and rare) give the page's statement in short and still need a word-for-word check against the page.
-Text in parentheses is the row's own explanation, not the page's.
+replace, rare and transaction) give the page's statement in short and still need a word-for-word check against the page.
+Text in parentheses is the row's own explanation, not the page's; "not re-read word for word" in it marks a
+quote that was not checked against the page. A row whose page is an older page or an answer quotes that one.
 """
 
 from __future__ import annotations
@@ -298,10 +299,13 @@ EXAMPLES: tuple[Example, ...] = (
             "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
             "(not implemented)"),
     # transaction
-    Example("* | transaction a connected=true | table a eventcount", ("a", "eventcount"), [("y", 1), ("x", 2)],
-            _page("transaction"), "connected ... Default: true (the n=1 event has no a: it is in no transaction)"),
+    Example("* | transaction a connected=true | table a eventcount", ("a", "eventcount"),
+            [("y", 1), ("x", 2)], _page("transaction"),
+            "connected ... Default: true (not re-read word for word; the n=1 event has no a: it is in no "
+            "transaction)"),
     Example("* | transaction a connected=false", (), SplUnsupportedError, _TRANSACTION_4_0,
-            "connected=<bool> Description: Relevant if fields is not empty. Controls whether an event that is not inconsistent and not consistent with the fields "
+            "connected=<bool> Description: Relevant if fields is not empty. Controls whether an event that is not "
+            "inconsistent and not consistent with the fields "
             "of a transaction, opens a new transaction (connected=t) or is added to the transaction. (not "
             "implemented: it used to be accepted and ignored)"),
     Example("* | transaction a s", (), SplUnsupportedError, _CONNECTED_ANSWER,
