@@ -303,11 +303,14 @@ EXAMPLES: tuple[Example, ...] = (
             [("y", 1), ("x", 2)], _page("transaction"),
             "connected ... Default: true (not re-read word for word; the n=1 event has no a: it is in no "
             "transaction)"),
-    Example("* | transaction a connected=false", (), SplUnsupportedError, _TRANSACTION_4_0,
+    Example("* | transaction a connected=false | table a eventcount", ("a", "eventcount"), [("y", 1), ("x", 2)],
+            _TRANSACTION_4_0,
             "connected=<bool> Description: Relevant if fields is not empty. Controls whether an event that is not "
             "inconsistent and not consistent with the fields "
-            "of a transaction, opens a new transaction (connected=t) or is added to the transaction. (not "
-            "implemented: it used to be accepted and ignored)"),
+            "of a transaction, opens a new transaction (connected=t) or is added to the transaction. An event can be "
+            "not inconsistent and not consistent if it contains fields required by the transaction but none of "
+            "these fields has been instantiated in the transaction (by a previous event addition). (every event "
+            "grouped holds every field, the others are refused: connected=false cannot act and gives the same)"),
     Example("* | transaction a s", (), SplUnsupportedError, _CONNECTED_ANSWER,
             "event1 mid=1 / event3 mid=1, foo_id=abc / event4 foo_id=abc ... | transaction mid, foo_id (one "
             "transaction: an event with some of the fields joins through them; not implemented: the n=2 event, "
@@ -375,7 +378,6 @@ def test_iplocation_refuses_a_language_it_cannot_render() -> None:
 
 
 @pytest.mark.parametrize(("search", "at"), [
-    ("* | transaction a connected=false", "false"),
     ("* | dedup a sortby -n, n", "n"),
     ("* | dedup a sortby num(n)", "num(n)"),
     ('* | join a earlier=false usetime=true [| makeresults | eval a="x"]', "true"),

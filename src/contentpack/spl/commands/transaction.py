@@ -16,9 +16,11 @@ comes: Splunk groups it through the fields it has (Splunk Answers "what does con
 foo_id``), which is not implemented. ``connected`` decides where such an event goes: "Relevant only if fields is not
 empty. Controls whether an event that is not inconsistent and not consistent with the fields of a transaction
 opens a new transaction (connected=true) or is added to the transaction" (transactiontypes.conf, Knowledge
-Manager Manual "Configure transaction types"; default true). ``connected=true`` is accepted; ``connected=false``
-is refused as unsupported: what it adds depends on the transitive grouping of such events, which the pages do not
-define precisely enough to reproduce (nor how it meets maxspan/maxpause/startswith/endswith).
+Manager Manual "Configure transaction types"; default true), and "An event can be not inconsistent and not
+consistent if it contains fields required by the transaction but none of these fields has been instantiated in
+the transaction" (4.0.1 transaction page). Every event the engine groups holds every listed field (the others
+are refused above), so the first event instantiates them all and each later one is consistent or inconsistent:
+``connected`` never acts on what the engine answers, and both values are accepted.
 """
 
 from __future__ import annotations
@@ -106,11 +108,8 @@ def parse_transaction(cmd: CommandInput) -> TransactionCommand:
                 found[key] = _seconds(cur, value, tok, key)
             elif key == "maxevents":
                 found[key] = as_int(cur, value, tok, key, 1)
-            elif key == "keepevicted":
+            elif key in ("connected", "keepevicted"):
                 found[key] = as_bool(cur, value, tok, key)
-            elif key == "connected":
-                if not as_bool(cur, value, tok, key):
-                    raise cur.unsupported("connected=false", tok)
             else:
                 raise cur.unsupported(f"option '{key}'", tok)
             continue
