@@ -24,7 +24,9 @@ middle value median takes for an even count ("Splunk statistical functions media
 even number of events"); the form of a multi-row return past "Each row is viewed as an OR" ("return command
 example: return 2 ip, Each row is viewed as an OR clause ..."). The convert rmcomma()/dur2sec() rows still give
 the function descriptions in short: the stored convert pages stop before those descriptions. Text in
-parentheses is the row's own explanation, not the page's.
+parentheses is the row's own explanation, not the page's; "not re-read word for word" in it marks a quote (the
+transaction, dedup sortby and join earlier= rows) that was not checked against the page. A row whose page is an
+older page or an answer quotes that one.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ _SPL2_SPATH = _HELP + "en/splunk-enterprise/search/spl2-search-reference/spath-c
 
 def _page(command: str, release: str = "splunk-enterprise/search/spl-search-reference/10.0") -> str:
     return f"{_HELP}{release}/search-commands/{command}"
+
+
+# Where the 10.0 page's wording was not found, the older page or answer that says it.
+_DEDUP_4_3 = "http://docs.splunk.com/Documentation/Splunk/4.3.1/SearchReference/Dedup"
+_TRANSACTION_4_0 = "http://www.splunk.com/base/Documentation/4.0.1/SearchReference/Transaction"
+_CONNECTED_ANSWER = "https://community.splunk.com/t5/Splunk-Search/what-does-connected-mean-in-transaction/m-p/9718"
 
 
 # Four events, newest first as a search returns them: n=1 (no a), n=2 (a=x), n=10 (a=y), n=3 (a=x).
@@ -216,6 +224,10 @@ EXAMPLES: tuple[Example, ...] = (
     Example('| makeresults count=3 | streamstats count as i | eval m=if(i<3, split("a,b", ","), split("a,c", ","))'
             " | dedup m | table i", ("i",), [(1,), (3,)], _page("dedup"),
             "To use the dedup command on multivalue fields, the fields must match all values to be deduplicated."),
+    Example("* | dedup a sortby n | table n", (), SplUnsupportedError, _DEDUP_4_3,
+            "Syntax: ( - | + ) <sort-field> [(- | +) <sort_field> ...] Description: List of fields to sort by and "
+            "their order, descending ( - ) or ascending ( + ) for each field. (the sign is part of the syntax and no "
+            "page says what a field without one does: refused, where it used to sort ascending)"),
     Example("* | dedup keepevents=true a", (), SplUnsupportedError, _page("dedup"),
             "keepevents: If true, keep all events, but will remove the selected fields ... (not implemented)"),
     Example("* | dedup a sortby ip(n)", (), SplUnsupportedError, _page("dedup"),
@@ -377,9 +389,30 @@ EXAMPLES: tuple[Example, ...] = (
     Example('* | join a max=0 [| makeresults count=2 | streamstats count as z | eval a="x"] | table n z',
             ("n", "z"), [(2, 1), (2, 2), (3, 1), (3, 2)], _page("join"),
             "If set to max=0, there is no limit."),
+    Example('* | join a earlier=true [| makeresults | eval a="x", z=1] | table n z', ("n", "z"), [(2, 1), (3, 1)],
+            _page("join"), "earlier: If usetime=true and earlier=true, the main search results are matched only "
+            "with earlier results from the subsearch. ... Default: true (not re-read word for word; without "
+            "usetime=true it changes nothing; it used to be refused)"),
     Example('* | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError, _page("join"),
             "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
             "(not implemented)"),
+    # transaction
+    Example("* | transaction a connected=true | table a eventcount", ("a", "eventcount"),
+            [("y", 1), ("x", 2)], _page("transaction"),
+            "connected ... Default: true (not re-read word for word; the n=1 event has no a: it is in no "
+            "transaction)"),
+    Example("* | transaction a connected=false | table a eventcount", ("a", "eventcount"), [("y", 1), ("x", 2)],
+            _TRANSACTION_4_0,
+            "connected=<bool> Description: Relevant if fields is not empty. Controls whether an event that is not "
+            "inconsistent and not consistent with the fields "
+            "of a transaction, opens a new transaction (connected=t) or is added to the transaction. An event can be "
+            "not inconsistent and not consistent if it contains fields required by the transaction but none of "
+            "these fields has been instantiated in the transaction (by a previous event addition). (every event "
+            "grouped holds every field, the others are refused: connected=false cannot act and gives the same)"),
+    Example("* | transaction a s", (), SplUnsupportedError, _CONNECTED_ANSWER,
+            "event1 mid=1 / event3 mid=1, foo_id=abc / event4 foo_id=abc ... | transaction mid, foo_id (one "
+            "transaction: an event with some of the fields joins through them; not implemented: the n=2 event, "
+            "with a but not s, used to be dropped)"),
     Example("* | append [| makeresults | eval n=99] | table n", ("n",), [(1,), (2,), (10,), (3,), (99,)],
             _page("append"), "Appends the results of a subsearch to the current results."),
     Example("* | appendpipe [stats count as n] | table n", ("n",), [(1,), (2,), (10,), (3,), (4,)],
@@ -462,3 +495,24 @@ def test_iplocation_refuses_a_language_it_cannot_render() -> None:
         with pytest.raises(SplUnsupportedError, match=f"lang={lang}"):
             engine.parse(f'| makeresults | eval ip="192.0.2.1" | iplocation lang={lang} ip')
     engine.parse('| makeresults | eval ip="192.0.2.1" | iplocation lang=en ip')  # English: what the table holds
+
+
+@pytest.mark.parametrize(("search", "at"), [
+    ("* | dedup a sortby -n, n", "n"),
+    ("* | dedup a sortby num(n)", "num(n)"),
+    ('* | join a earlier=false usetime=true [| makeresults | eval a="x"]', "true"),
+])
+def test_refusal_points_at_the_option(search: str, at: str) -> None:
+    """A refused option is named at its value's (or sort field's) column, the last occurrence of ``at``, not at the
+    command's."""
+    with pytest.raises(SplUnsupportedError) as caught:
+        rows(make_engine(EVENTS), search)
+    assert caught.value.offset == search.rindex(at), str(caught.value)
+
+
+def test_transaction_refuses_a_partial_event_at_the_command() -> None:
+    """Found while running: the error names the fields the event has and lacks, at transaction's column."""
+    search = "* | transaction a s"
+    with pytest.raises(SplUnsupportedError, match="an event with a but not s") as caught:
+        rows(make_engine(EVENTS), search)
+    assert caught.value.offset == search.index("transaction")

@@ -23,6 +23,7 @@ MATH = _BASE + "mathematical-functions"
 MULTIVALUE = _BASE + "multivalue-eval-functions"
 STATISTICAL = _BASE + "statistical-eval-functions"
 TEXT = _BASE + "text-functions"
+JSON = _BASE + "json-functions"
 DATE_AND_TIME = _BASE + "date-and-time-functions"
 TIME_VARIABLES = "https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/time-format-variables-and-modifiers"
 
@@ -358,6 +359,21 @@ ASSUMED: tuple[Example, ...] = (
             "len: \"This function is not supported on multivalue fields\"; the engine reads the first value"),
     Example('mvjoin(upper(split("a,b", ",")), ",")', "A,B", TEXT,
             "upper/lower: \"You can use this function on multivalue fields\": each value is converted"),
+) + tuple(
+    # The functions docs/spl_engine.md lists as "not supported on multivalue fields" with no behaviour stated:
+    # the engine's answer (first value, or each value) is pinned, and marked assumed. Only len's sentence was
+    # read word for word (10.0 text functions page); the others follow the same assumption.
+    Example(expression, expected, page, f"{name}: not supported on multivalue fields (no behaviour stated); the "
+            f"engine reads {reading}")
+    for name, expression, expected, page, reading in (
+        ("substr", 'substr(split("abc,de", ","), 2)', "bc", TEXT, "the first value"),
+        ("trim", 'mvjoin(trim(split(" a , b ", ",")), "|")', "a|b", TEXT, "each value"),
+        ("ltrim", 'mvjoin(ltrim(split(" a , b ", ",")), "|")', "a |b ", TEXT, "each value"),
+        ("rtrim", 'mvjoin(rtrim(split(" a , b ", ",")), "|")', " a| b", TEXT, "each value"),
+        ("replace", 'mvjoin(replace(split("a1,b2", ","), "\\d", "#"), "|")', "a#|b#", TEXT, "each value"),
+        ("urldecode", 'mvjoin(urldecode(split("a%20b,c%2Fd", ",")), "|")', "a b|c/d", TEXT, "each value"),
+        ("spath", 'spath(split("{\\"a\\":1};{\\"a\\":2}", ";"), "a")', 1, JSON, "the first value"),
+    )
 )
 
 

@@ -4,7 +4,8 @@ dedup (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2
 keeps the first N (default 1) events per value combination in search order; ``keepempty`` "Default: false.
 All events where any of the selected fields are null are removed"; ``consecutive=true`` only removes
 duplicates that follow each other; ``sortby``: "You can sort the fields, which determines which event is
-retained" (the events are sorted first, then deduplicated).
+retained" (the events are sorted first, then deduplicated); each sort field needs its sign, "( - | + )
+<sort-field>" in the page's syntax (no page says what a field without one does, so it is refused).
 sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
 limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text.
 head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
@@ -34,7 +35,9 @@ class SortKey:
     mode: str  # auto num str
 
 
-def _read_sort_keys(cur: Cursor) -> list[SortKey]:
+def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
+    """``sort``'s keys, where a key without ``+``/``-`` is ascending; ``signed`` (dedup's sortby, whose
+    documented syntax is ``( - | + ) <sort-field>``) refuses a key without one rather than guess its order."""
     keys: list[SortKey] = []
     pending_sign: str | None = None
     while not cur.at_end():
@@ -70,6 +73,8 @@ def _read_sort_keys(cur: Cursor) -> list[SortKey]:
                 raise cur.error("expected a field name", inner)
             cur.expect("RPAREN", "')'")
             text, mode = inner.text, lowered
+        if signed and sign is None:
+            raise cur.unsupported(f"sortby {text} without + or - (the syntax is ( - | + ) <sort-field>)", tok)
         keys.append(SortKey(text, sign == "-", mode))
     if not keys:
         raise cur.error("expected a field to sort by")
@@ -173,7 +178,7 @@ def parse_dedup(cmd: CommandInput) -> DedupCommand:
                     raise cur.unsupported("keepevents=true", tok)
             continue
         if cur.accept_keyword("sortby"):
-            sortby = _read_sort_keys(cur)
+            sortby = _read_sort_keys(cur, signed=True)
             break
         tok = cur.next()
         if tok.kind not in ("WORD", "PHRASE"):

@@ -168,7 +168,10 @@ class JoinCommand(CommandNode):
     Default: true"; with no field list "the join command uses the fields that are common to both result
     sets": the field names of the main results and of the subsearch's (a main result lacking one of them
     joins nothing, as a missing field never matches). ``outer`` and ``left`` are the same: every main result
-    is kept."""
+    is kept. "usetime ... Default: false" is the only value implemented; ``earlier`` is accepted with either
+    value ("If usetime=true and earlier=true, the main search results are matched only with earlier results
+    from the subsearch. If earlier=false, the main search results are matched only with later results from
+    the subsearch. ... Default: true"), as without usetime=true it changes nothing."""
 
     fields: tuple[str, ...]
     subsearch: Pipeline
@@ -199,8 +202,11 @@ def parse_join(cmd: CommandInput) -> JoinCommand:
                 maximum = as_int(cur, value, tok, key)
             elif key == "overwrite":
                 overwrite = as_bool(cur, value, tok, key)
-            elif key in ("usetime", "earlier") and not as_bool(cur, value, tok, key):
-                continue  # the documented default (false): nothing to do
+            elif key == "usetime":
+                if as_bool(cur, value, tok, key):
+                    raise cur.unsupported("usetime=true", tok)
+            elif key == "earlier":
+                as_bool(cur, value, tok, key)  # either value: it only acts with usetime=true, which is refused
             else:
                 raise cur.unsupported(f"option '{key}'", tok)
             continue

@@ -9,8 +9,18 @@ transaction"; startswith/endswith (a search expression in parentheses or quotes,
 close a transaction; keepevicted "Whether to output evicted transactions" (default false: a transaction
 that an endswith= never closed is dropped). Each result has the events' fields merged (a field with several
 values becomes multivalue), ``_time`` of the first event, ``duration`` (last - first, seconds) and
-``eventcount``, and ``_raw`` joined by newlines; results come newest first. ``connected`` only matters for
-events missing some of the fields, which are left out here (assumed), so it is accepted.
+``eventcount``, and ``_raw`` joined by newlines; results come newest first. Events with none of the fields
+are left out; one with some of several listed fields but not all is refused as unsupported when it
+comes: Splunk groups it through the fields it has (Splunk Answers "what does connected mean in transaction":
+``event1 mid=1``, ``event3 mid=1, foo_id=abc``, ``event4 foo_id=abc`` form one transaction of ``transaction mid,
+foo_id``), which is not implemented. ``connected`` decides where such an event goes: "Relevant only if fields is not
+empty. Controls whether an event that is not inconsistent and not consistent with the fields of a transaction
+opens a new transaction (connected=true) or is added to the transaction" (transactiontypes.conf, Knowledge
+Manager Manual "Configure transaction types"; default true), and "An event can be not inconsistent and not
+consistent if it contains fields required by the transaction but none of these fields has been instantiated in
+the transaction" (4.0.1 transaction page). Every event the engine groups holds every listed field (the others
+are refused above), so the first event instantiates them all and each later one is consistent or inconsistent:
+``connected`` never acts on what the engine answers, and both values are accepted.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.stats import group_keys
 from contentpack.spl.cursor import Cursor
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import parse_full_expression
 from contentpack.spl.lexer import Token
@@ -153,6 +164,16 @@ def _merge(events: list[Event]) -> Event:
     return out
 
 
+def _refuse_partial(node: TransactionCommand, event: Event) -> None:
+    """An event with only some of the fields would join by transitive grouping in Splunk: never drop it silently."""
+    present = [name for name in node.fields if event.get(name) is not None]
+    if present:
+        missing = [name for name in node.fields if name not in present]
+        raise SplUnsupportedError(
+            f"transaction: an event with {', '.join(present)} but not {', '.join(missing)} (grouping events that "
+            "hold only some of the fields) is not supported", offset=node.offset, command=node.name)
+
+
 def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, TransactionCommand)
     starts, ends = _tester(node.startswith, ctx), _tester(node.endswith, ctx)
@@ -166,6 +187,7 @@ def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext)
     for event in ordered:
         keys = group_keys(event, node.fields)
         if not keys:
+            _refuse_partial(node, event)
             continue
         key = keys[0]
         current = open_.get(key)
