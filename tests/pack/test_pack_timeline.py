@@ -67,6 +67,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "relure_days_later": {AFTER_DECLINE: 1, CORRELATION: 1},
     "declined_then_granted": {AFTER_DECLINE: 1, CORRELATION: 1},
     "admin_consent_paths": {TENANT_WIDE: 1, APP_ROLE: 1},
+    "admin_consent_edge": {TENANT_WIDE: 1, APP_ROLE: 1},  # its two grant records straddle a window edge
     "legit_app_rollout": {TENANT_WIDE: 1},
     "risky_app_blocked": {BLOCKED: 1},
     "consent_policy_weakened": {POLICY: 1},
@@ -233,6 +234,22 @@ def test_granting_users_carry_more_risk_than_any_user_who_only_declined(delay: f
 def test_late_indexing_changes_no_notable(name: str) -> None:
     """Every event reaches the index 10 minutes after its _time (twice Microsoft's 99th percentile)."""
     assert _notable_counts(_simulated((name,), 600.0)) == EXPECTED[name]
+
+
+def test_a_portal_grant_split_by_a_window_edge_raises_one_notable() -> None:
+    """A portal consent writes "Consent to application" and "Add delegated permission grant" half a second
+    apart; in ``admin_consent_edge`` they fall either side of xx:50:00, so consecutive hourly runs of the
+    tenant-wide detection (-70m@m to -10m@m) each see one. Both rows name the same tenant and client service
+    principal, the detection's throttling key, so ES raises one notable and one risk event for the grant."""
+    result = _simulated(("admin_consent_edge",))
+    with_rows = [run for run in result.runs_of(TENANT_WIDE) if run.rows]
+    assert len(with_rows) == 2 and with_rows[1].run_time - with_rows[0].run_time == 3600
+    [first_rows, second_rows] = [[to_str(r["signature"]) for r in run.rows] for run in with_rows]
+    assert (first_rows, second_rows) == (["Consent to application"], ["Add delegated permission grant"])
+    [notable] = result.notables_of(TENANT_WIDE)
+    assert notable.run_time == with_rows[0].run_time
+    [risk] = [e for e in result.risk if TENANT_WIDE in to_str(e["search_name"])]
+    assert (risk["risk_object"], risk["risk_score"]) == (_facts("admin_consent_edge")["admin"], 80)
 
 
 def test_consent_required_only_gives_no_notable_and_no_risk() -> None:
