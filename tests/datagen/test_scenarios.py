@@ -274,3 +274,17 @@ def test_legit_app_rollout_is_a_reviewed_app(scenario_records: dict[str, Records
     admin = [c for c in consents if _props(c)["ConsentContext.IsAdminConsent"] == '"True"']
     assert len(declines) == 10 and len(consents) == 4 and len(admin) == 1
     assert max(_event(c) for c in consents) == _event(admin[0])  # the admin consents after the rollout
+
+
+def test_admin_consent_wall_scenarios_log_one_code_each(scenario_records: dict[str, Records]) -> None:
+    """One tenant-wide setting decides the code: the admin consent workflow off gives 90094, on gives the
+    request prompt 90095 (learn.microsoft.com/entra/identity/enterprise-apps/configure-risk-based-step-up-consent:
+    "If the admin consent request workflow isn't enabled, the following message is displayed: AADSTS90094"),
+    so a scenario of one tenant at one setting never mixes them, and nobody grants."""
+    for name, code in (("admin_consent_blocked", 90094), ("admin_consent_requests", 90095)):
+        records = scenario_records[name]
+        walled = [r for r in records if _code(r) in (90094, 90095)]
+        assert {_code(r) for r in walled} == {code}
+        assert len({r["properties"]["userPrincipalName"].lower() for r in walled}) == 4
+        assert len({r["properties"]["appId"] for r in walled}) == 1
+        assert not [r for r in records if r["category"] == "AuditLogs"]

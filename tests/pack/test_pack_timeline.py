@@ -47,6 +47,7 @@ TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
 APP_ROLE = "Entra ID Application Permission Granted to Service Principal"
 BLOCKED = "Entra ID User Consent Blocked for Risky Application"
 POLICY = "Entra ID User Consent Policy Weakened"
+ADMIN_CONSENT_HUNT = "Entra ID Admin Consent Requested After Consent Block"
 RAW_DRILLDOWN = "View the sign-in and audit events behind the finding"
 LIMIT = 70 * 60
 ATTACKER_IP = "198.51.100.66"
@@ -67,6 +68,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "relure_days_later": {AFTER_DECLINE: 1, CORRELATION: 1},
     "declined_then_granted": {AFTER_DECLINE: 1, CORRELATION: 1},
     "admin_consent_paths": {TENANT_WIDE: 1, APP_ROLE: 1},
+    "admin_consent_edge": {TENANT_WIDE: 1, APP_ROLE: 1},  # its two grant records straddle a window edge
+    "admin_consent_blocked": {},  # admin consent workflow off: 90094 only (a Hunting search lists it)
+    "admin_consent_requests": {},  # workflow on: 90095 only
     "legit_app_rollout": {TENANT_WIDE: 1},
     "risky_app_blocked": {BLOCKED: 1},
     "consent_policy_weakened": {POLICY: 1},
@@ -233,6 +237,42 @@ def test_granting_users_carry_more_risk_than_any_user_who_only_declined(delay: f
 def test_late_indexing_changes_no_notable(name: str) -> None:
     """Every event reaches the index 10 minutes after its _time (twice Microsoft's 99th percentile)."""
     assert _notable_counts(_simulated((name,), 600.0)) == EXPECTED[name]
+
+
+def test_a_portal_grant_split_by_a_window_edge_raises_one_notable() -> None:
+    """A portal consent writes "Consent to application" and "Add delegated permission grant" half a second
+    apart; in ``admin_consent_edge`` they fall either side of xx:50:00, so consecutive hourly runs of the
+    tenant-wide detection (-70m@m to -10m@m) each see one. Both rows name the same tenant and client service
+    principal, the detection's throttling key, so ES raises one notable and one risk event for the grant."""
+    result = _simulated(("admin_consent_edge",))
+    with_rows = [run for run in result.runs_of(TENANT_WIDE) if run.rows]
+    assert len(with_rows) == 2 and with_rows[1].run_time - with_rows[0].run_time == 3600
+    [first_rows, second_rows] = [[to_str(r["signature"]) for r in run.rows] for run in with_rows]
+    assert (first_rows, second_rows) == (["Consent to application"], ["Add delegated permission grant"])
+    [notable] = result.notables_of(TENANT_WIDE)
+    assert notable.run_time == with_rows[0].run_time
+    [risk] = [e for e in result.risk if TENANT_WIDE in str(e["search_name"])]
+    assert (risk["risk_object"], risk["risk_score"]) == (_facts("admin_consent_edge")["admin"], 80)
+
+
+@pytest.mark.parametrize(("name", "blocked", "requesting"), [
+    ("admin_consent_blocked", 4, 0), ("admin_consent_requests", 0, 4), ("admin_consent_paths", 5, 3)])
+def test_admin_consent_hunt_lists_the_application_whichever_code_the_tenant_logs(
+        name: str, blocked: int, requesting: int) -> None:
+    """A user stopped by consent settings logs AADSTS90094 when the admin consent workflow is off and 90095 (the
+    workflow's request prompt) when it is on: Microsoft's error-code reference gives 90095 as "In the Admin
+    Consent Workflow experience, an interrupt that appears when the user is told they need to ask the admin for
+    consent" (learn.microsoft.com/entra/identity-platform/reference-error-codes), and the risk-based step-up
+    consent page says "If the admin consent request workflow isn't enabled, the following message is displayed:
+    AADSTS90094" (learn.microsoft.com/entra/identity/enterprise-apps/configure-risk-based-step-up-consent). The
+    setting is tenant-wide, so the hourly hunt must list the application from either code alone; both appear
+    together (``admin_consent_paths``) only around a change of the setting."""
+    app_id = _facts(name)["app"]["app_id"]
+    rows = [row for run in _simulated((name,)).runs_of(ADMIN_CONSENT_HUNT) for row in run.rows]
+    assert rows and {to_str(r["app_id"]) for r in rows} == {app_id}
+    widest = max(rows, key=lambda r: int(str(r["user_count"])))
+    counts = (int(str(widest["blocked_count"])), int(str(widest["request_count"])))
+    assert counts == (blocked, requesting)
 
 
 def test_consent_required_only_gives_no_notable_and_no_risk() -> None:

@@ -25,7 +25,8 @@ FAILURE = f"{DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 @pytest.fixture(scope="module")
 def broken_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped pack with one expected row's count made wrong: its test fails with the long line."""
-    return pack_with_edit(tmp_path_factory.mktemp("wrap"), FILE, "    count: 2\n", "    count: 3\n")
+    row = "    consent_type: AllPrincipals\n    client_sp_id: fa911d5e-64bd-4966-a692-2f0b9a81ca8c\n    count: {}\n"
+    return pack_with_edit(tmp_path_factory.mktemp("wrap"), FILE, row.format(2), row.format(3))
 
 
 def _in_a_pipe(root: Path) -> list[str]:
@@ -48,7 +49,7 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
     assert all(line.startswith(" " * INDENT) and line[INDENT] != " " for line in wrapped[1:])
     # every break was a space between words: joined back with one space, the lines are the pipe's line
     assert " ".join([wrapped[0], *(line[INDENT:] for line in wrapped[1:])]) == piped[0]
-    assert lines[end].startswith("FAIL: 5 test(s), 4 passed, 1 failed")
+    assert lines[end].startswith("FAIL: 6 test(s), 5 passed, 1 failed")
 
 
 def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None:

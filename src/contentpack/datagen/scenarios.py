@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from contentpack.datagen import catalog
@@ -443,8 +444,9 @@ def admin_consent_paths(seed: int) -> Scenario:
         b.sign_in(user, ref, at + rng.randint(20, 90) * TICKS_PER_MINUTE, scopes=app.scopes)
     return b.done(
         "admin_consent_paths", seed,
-        "Users are blocked by the user-consent policy for 'Litware HR Connector' (90094), later file admin-"
-        "consent-workflow requests (90095); the admin then grants tenant-wide consent (Consent to "
+        "Users are blocked by the user-consent policy for 'Litware HR Connector' (90094); after the admin "
+        "turns the admin consent workflow on, others get its request prompt (90095), as a tenant logs one code "
+        "or the other by that setting; the admin then grants tenant-wide consent (Consent to "
         "application with IsAdminConsent/OnBehalfOfAll True, ConsentType AllPrincipals, Add delegated "
         "permission grant AllPrincipals, Add app role assignment User.Read.All).",
         ("T1098.003", "T1528"),
@@ -685,6 +687,45 @@ def legit_app_rollout(seed: int) -> Scenario:
     )
 
 
+ADMIN_ONLY_SCOPES = ("User.Read", "User.Read.All", "Directory.Read.All")
+
+
+# code -> (day, what the users see): one tenant at each setting of the admin consent workflow
+_ADMIN_CONSENT_WALL = {
+    90094: ("2026-10-30",
+            "A tenant that restricts user consent and has the admin consent workflow off: 4 users trying "
+            "'Tailspin Org Chart' (admin-only scopes) between 09:30 and 12:30 are told to ask an admin (90094). "
+            "No 90095: without the workflow there is no request prompt. Nobody grants."),
+    90095: ("2026-11-02",
+            "The same tenant with the admin consent workflow on: 4 users trying 'Tailspin Org Chart' (admin-only "
+            "scopes) between 09:30 and 12:30 get the workflow's 'Approval required' request prompt (90095) instead "
+            "of the 90094 error. No 90094. Nobody grants."),
+}
+
+
+def _admin_consent_wall(name: str, code: int, seed: int) -> Scenario:
+    """Users of a tenant that restricts user consent meet a new app that needs admin consent, and nobody grants
+    it. Which code each sign-in logs depends on one tenant-wide setting (Microsoft: with the admin consent
+    workflow off the user gets AADSTS90094, with it on the "Approval required" request prompt, 90095), so a
+    scenario is one tenant at one setting: every user logs the same code."""
+    day, description = _ADMIN_CONSENT_WALL[code]
+    b = _Builder(name, seed)
+    rng = b.rng
+    app = third_party_app(DEFAULT_TENANT_SEED, "Tailspin Org Chart", ADMIN_ONLY_SCOPES)
+    b.background(ticks_of(f"{day}T08:00:00"), 6, 0.3)
+    users = b.pick_users(4)
+    start = ticks_of(f"{day}T09:30:00")
+    for user in users:
+        at = start + rng.randrange(3 * TICKS_PER_HOUR)
+        b.sign_in(user, b.ref(app, at), at, code, scopes=app.scopes)
+    return b.done(
+        name, seed, description, (),
+        {"app": app_facts(app, True, "third-party app, verified publisher, admin-only scopes"),
+         f"users_{code}": sorted(u.upn for u in users),
+         "admin_consent_workflow": "on" if code == 90095 else "off"},
+    )
+
+
 ScenarioFn = Callable[[int], Scenario]
 
 # name -> (function, default seed). Seeds are arbitrary but fixed: the manifests record them.
@@ -702,6 +743,8 @@ SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {
     "uncommon_scopes_phishing": (uncommon_scopes_phishing, 1023),
     "relure_days_later": (relure_days_later, 1026),
     "legit_app_rollout": (legit_app_rollout, 1027),
+    "admin_consent_blocked": (partial(_admin_consent_wall, "admin_consent_blocked", 90094), 1030),
+    "admin_consent_requests": (partial(_admin_consent_wall, "admin_consent_requests", 90095), 1102),
 }
 
 
