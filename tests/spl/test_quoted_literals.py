@@ -113,3 +113,96 @@ def test_commands_store_a_quoted_literal_as_plain_field_text() -> None:
     where compares it as a number), the same as a value read from an event."""
     result = rows(make_engine(), '| makeresults | eval f="5" | where f > 3 | stats sum(f) as total')
     assert result == [{"total": 5}]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('typeof(substr("123", 1, 2))', "String"),
+        ("typeof(substr(f, 1, 1))", "String"),  # a field's digits: the function's result is still text
+        ("typeof(tostring(5))", "String"),
+        ('typeof(tostring(1==1))', "String"),
+        ('typeof(lower("5"))', "String"),
+        ('typeof(upper(f))', "String"),
+        ('typeof(trim(" 5 "))', "String"),
+        ('typeof(replace(f, "0", "1"))', "String"),
+        ('typeof(urldecode("%35"))', "String"),
+        ('typeof(mvindex(split("1,2", ","), 0))', "String"),
+        ('typeof(mvjoin(split("1,2", ","), ""))', "String"),
+        ('typeof(printf("%d", 7))', "String"),
+        ('typeof(strftime(0, "%Y"))', "String"),
+        ('typeof("1" . "2")', "String"),
+        ("typeof(f . f)", "String"),
+        ('typeof("1" + "2")', "String"),
+        ("tostring(5) + 1", None),  # a String and a Number: + neither adds nor concatenates
+        ('if(substr("10", 1, 2) < "9", "y", "n")', "y"),  # two Strings compare as text
+        ("tonumber(tostring(5)) + 1", 6),  # tonumber is how the text becomes a Number again
+        ("len(tostring(12345))", 5),  # len itself returns a Number
+        ("typeof(len(f))", "Number"),
+    ],
+)
+@pytest.mark.assumed
+def test_a_text_function_result_is_a_string_whatever_its_text(expression: str, expected: object) -> None:
+    """A function whose page says it returns a string (text functions, ``tostring``, ``printf`` "builds a
+    string value", ``strftime``, ``mvjoin``, the digests) gives a String, like a quoted literal: the Evaluation
+    functions overview reads a string argument as "any expression that results in a string", and typeof tells
+    only Number from String. ``assumed``: no page runs ``typeof`` on such a result; ``.`` and ``+`` of two
+    strings "concatenate" (eval command page), so their result is text too."""
+    assert _x(expression, setup='f="10"') == expected
+
+
+@pytest.mark.assumed
+def test_a_stored_text_function_result_reads_as_a_number_again() -> None:
+    """``assumed`` as for quoted literals above: an eval command stores the text, which the next command reads
+    as a number (``field_value``)."""
+    result = rows(make_engine(), '| makeresults | eval f=substr("123", 1, 2) | where f > 3 | eval g=f+1')
+    assert [row.get("g") for row in result] == [13]
+
+
+def test_tonumber_of_a_text_function_result_that_is_not_a_number_is_null() -> None:
+    """CONVERSION, tonumber usage: only "a literal string" it cannot parse is an error; a function's text result
+    is not a literal, so it gives NULL like a field value."""
+    assert _x('tonumber(lower("Seven"))') is None
+    assert _x('tonumber(substr(f, 2))', setup='f="x12"') == 12
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('round("3.5")', None),
+        ('abs("-2")', None),
+        ("round(f)", 10),  # a field's digits are a number
+        ('if(f == "10.0", "y", "n")', "n"),  # a String: compared as text, "10" is not "10.0"
+        ("if(f == 10.0, \"y\", \"n\")", "y"),  # two numbers compare numerically
+        ('if(in(z, "1"), "y", "n")', "n"),  # in() compares like ==: "01" is not the text "1"
+        ('if(in(z, 1), "y", "n")', "y"),
+    ],
+)
+@pytest.mark.assumed
+def test_what_a_quoted_number_means_beside_fields_and_math(expression: str, expected: object) -> None:
+    """Consequences of a quoted literal being a String, none stated outright by a page (``assumed``). Nearest
+    sentences: the Evaluation functions overview (9.0), "All functions that accept numbers can accept literal
+    numbers or any numeric field" -- a quoted literal is neither, so a math function gives null as for any
+    non-number; the SPL2 where page, ``where ipaddress="198.51.100.1"``: "The IP address is a string value.
+    All strings must be enclosed in double quotation marks"; the search page (command, not eval): "1" does not
+    match "1.0"."""
+    assert _x(expression, setup='f="10", z="01"') == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('if(isnum(strval), "true", "false")', "true"),  # strvalIsNumeric | true
+        ('if(isstr(strval), "true", "false")', "true"),  # strvalIsStr | true
+        ('if(isnum("NaN"), "true", "false")', "false"),  # literalNanIsNumeric | false
+        _assumed('if(isnum(lower(strval)), "true", "false")', "false"),  # a function's text result: a String
+        _assumed('if(isint(strval), "true", "false")', "false"),  # NaN is no integer (the page shows no isint)
+    ],
+)
+def test_a_field_holding_nan_is_both_a_string_and_a_number(expression: str, expected: str) -> None:
+    """INFORMATIONAL, isnum: "When a field contains a "NaN" string, the "NaN" behaves as both a string and a
+    number. However, when a "NaN" value is present as a literal string in an evaluator expression, it is
+    considered a string, not a number." Its example (``eval strval="NaN"``) gives ``strvalIsNumeric`` true, and
+    the isstr page's ``strvalIsStr`` true. Not modelled: the page's ``numval=strval % 1`` (a NaN); the engine
+    gives null, as for any text that is not a number."""
+    assert _x(expression, setup='strval="NaN"') == expected

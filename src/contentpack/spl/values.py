@@ -5,9 +5,10 @@ for "null" results of eval expressions, and assigning ``None`` removes the field
 
 * a scalar ``str`` — every value extracted from an event is the original text; its numeric reading is
   derived on demand (``as_number``), so ``"65004"`` and ``65004`` compare equal numerically;
-* a scalar ``Quoted`` (a ``str``) — a quoted string literal of an eval expression, or what a function passes
-  on of one: a String to eval even when its text looks like a number (``typeof("12")`` is String). It lives
-  only inside an expression: a command storing a result in an event stores plain text (``field_value``);
+* a scalar ``Text`` (a ``str``) — a String to eval even when its text looks like a number: a quoted string
+  literal (``Quoted``, ``typeof("12")`` is String), a concatenation, or the result of a function whose page
+  says it returns a string (``substr``, ``tostring``, ...; the function's spec declares it). It lives only
+  inside an expression: a command storing a result in an event stores plain text (``field_value``);
 * a scalar ``int``/``float`` — produced by eval arithmetic and numeric functions;
 * a scalar ``bool`` — only as an intermediate result inside eval/where expressions (Splunk: "The result
   of an eval expression cannot be a Boolean"); commands never store a bool in an event;
@@ -35,25 +36,44 @@ Event = dict[str, Value]
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
-class Quoted(str):
-    """A quoted string literal: text that eval types as a String, never as a Number.
+class Text(str):
+    """Text that eval types as a String, never as a Number, whatever it spells.
 
     Why a ``str`` subclass and not a flag beside each value: every text operation (concatenation, ``len``,
     regexes, hashing, equality with field text) must treat it as the text it is; only the numeric reading
     differs (``as_number`` gives None). ``"5"+1`` is then null and ``"10" < "9"`` compares text, as the eval
-    page's operator rules say for strings."""
+    page's operator rules say for strings; ``substr("123", 1, 2) + 1`` is null the same way."""
 
     __slots__ = ()
 
 
+class Quoted(Text):
+    """A quoted string literal of the expression itself. Apart from being a String, it differs from a
+    computed ``Text`` in one place: ``tonumber`` fails the search on a literal it cannot read, where it
+    gives null for any other value (conversion functions page)."""
+
+    __slots__ = ()
+
+
+def as_text(value: Value) -> Value:
+    """A function's text result typed as a String: each ``str`` (or each ``str`` value of a multivalue)
+    becomes ``Text``; numbers, Booleans and null pass unchanged (a function documented to return a string
+    still gives null for a null argument)."""
+    if type(value) is str:
+        return Text(value)
+    if type(value) is tuple:
+        return tuple(Text(item) if type(item) is str else item for item in value)
+    return value
+
+
 def field_value(value: Value) -> Value:
-    """``value`` as a command stores it in an event: a quoted literal becomes plain field text, which reads
+    """``value`` as a command stores it in an event: a String (``Text``) becomes plain field text, which reads
     as a number again when it looks like one (assumed: no page says whether eval's String type survives
     into the next command; a field's value is its text, so ``eval x="5" | where x > 3`` holds)."""
-    if type(value) is Quoted:
+    if isinstance(value, Text):
         return str(value)
-    if type(value) is tuple and any(type(item) is Quoted for item in value):
-        return tuple(str(item) if type(item) is Quoted else item for item in value)
+    if type(value) is tuple and any(isinstance(item, Text) for item in value):
+        return tuple(str(item) if isinstance(item, Text) else item for item in value)
     return value
 
 
@@ -84,7 +104,7 @@ def as_number(value: Value) -> int | float | None:
         return value
     if isinstance(value, int):
         return within_double(value)
-    if type(value) is str:  # a Quoted literal is a String, whatever its text
+    if type(value) is str:  # Text (a literal, a function's text result) is a String, whatever it spells
         return parse_number(value)
     return None
 

@@ -93,7 +93,7 @@ def as_binary(value: Value) -> str:
     return format(int(number), "b")
 
 
-@eager("tostring", 1, 2)
+@eager("tostring", 1, 2, returns_text=True)
 def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``);
     with a format, numbers are shown as ``binary``, ``hex``, ``commas`` or ``duration``; any other format is
@@ -262,7 +262,7 @@ def _group_digits(text: str) -> str:
     return text[: match.start()] + grouped + text[match.end() :]
 
 
-@eager("printf", 1, None)
+@eager("printf", 1, None, returns_text=True)
 def _printf(ctx: EvalContext, args: list[Value]) -> Value:
     fmt = coerce.text(args[0])
     if fmt is None:

@@ -19,7 +19,7 @@ def _digest(name: str) -> FunctionSpec:
             return None
         return hashlib.new(name, utf8(text)).hexdigest()
 
-    return FunctionSpec(name, 1, 1, impl)
+    return FunctionSpec(name, 1, 1, impl, returns_text=True)
 
 
 FUNCTIONS: tuple[FunctionSpec, ...] = tuple(_digest(name) for name in ("md5", "sha1", "sha256", "sha512"))

@@ -44,7 +44,15 @@ def _isnotnull(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("isnum", 1, 1)
 def _isnum(ctx: EvalContext, args: list[Value]) -> Value:
-    return type_name(args[0]) == "Number"
+    """A field holding the text ``NaN`` is a number here (and still a String to isstr and typeof): the page,
+    "When a field contains a "NaN" string, the "NaN" behaves as both a string and a number", its example
+    giving ``strvalIsNumeric`` true; the literal ``"NaN"`` is a ``Text`` and stays a string. Only the page's
+    spelling is read so (other spellings: no page says)."""
+    value = args[0]
+    return type_name(value) == "Number" or (type(value) is str and value == _FIELD_NAN)
+
+
+_FIELD_NAN = "NaN"
 
 
 @eager("isint", 1, 1)

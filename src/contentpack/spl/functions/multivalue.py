@@ -84,7 +84,7 @@ def _mvfind(ctx: EvalContext, args: list[Value]) -> Value:
     return None
 
 
-@eager("mvjoin", 2, 2)
+@eager("mvjoin", 2, 2, returns_text=True)
 def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
     values = coerce.values(args[0])
     delimiter = coerce.text(args[1])
@@ -141,7 +141,7 @@ def _mvsort(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(sorted(coerce.values(args[0]), key=lexicographic_key))
 
 
-@eager("mvzip", 2, 3)
+@eager("mvzip", 2, 3, returns_text=True)
 def _mvzip(ctx: EvalContext, args: list[Value]) -> Value:
     """Pairs the values of two fields position by position, joined by the delimiter (default comma)."""
     left, right = coerce.values(args[0]), coerce.values(args[1])

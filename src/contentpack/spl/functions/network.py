@@ -57,7 +57,7 @@ def ipmask(mask: str, address: str) -> str | None:
     return str(ipaddress.IPv4Address(int(left) & int(right)))
 
 
-@eager("ipmask", 2, 2)
+@eager("ipmask", 2, 2, returns_text=True)
 def _ipmask(ctx: EvalContext, args: list[Value]) -> Value:
     mask = coerce.text(args[0])
     if mask is None or args[1] is None:

@@ -27,6 +27,12 @@ class FunctionSpec:
     expression parser checks such an argument written as a string literal when the search is parsed
     (``regex.check_literal``), so a pattern Splunk cannot compile is a syntax error with its column, not a
     failure of the first event that reaches it; a pattern computed from fields is compiled when evaluated.
+
+    ``returns_text``: the function's page says it returns a string (``substr``, ``tostring``, ``md5``, ...).
+    The evaluator then types its text result as a String (``values.as_text``), so ``typeof(substr("123",1,2))``
+    is String and ``tostring(5) + 1`` is null, as for a quoted literal; declared here once so no function
+    body has to remember it. Functions that pass a value through (``mvindex``, ``if``, ``coalesce``) keep the
+    type of what they pass.
     """
 
     name: str
@@ -35,6 +41,7 @@ class FunctionSpec:
     impl: Callable[..., Value]
     lazy: bool = False
     patterns: tuple[int, ...] = ()
+    returns_text: bool = False
 
     def accepts(self, count: int) -> bool:
         """Whether a call with ``count`` arguments has a valid arity."""
@@ -49,12 +56,13 @@ class FunctionSpec:
         return f"{self.min_args} to {self.max_args}"
 
 
-def eager(name: str, min_args: int, max_args: int | None, *,
-          patterns: tuple[int, ...] = ()) -> Callable[[EagerImpl], FunctionSpec]:
+def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
+          returns_text: bool = False) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
-        return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns)
+        return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns,
+                            returns_text=returns_text)
 
     return wrap
 

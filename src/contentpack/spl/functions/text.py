@@ -35,12 +35,12 @@ def _len(ctx: EvalContext, args: list[Value]) -> Value:
     return None if text is None else len(text)
 
 
-@eager("lower", 1, 1)
+@eager("lower", 1, 1, returns_text=True)
 def _lower(ctx: EvalContext, args: list[Value]) -> Value:
     return map_text(args[0], str.lower)
 
 
-@eager("upper", 1, 1)
+@eager("upper", 1, 1, returns_text=True)
 def _upper(ctx: EvalContext, args: list[Value]) -> Value:
     return map_text(args[0], str.upper)
 
@@ -58,7 +58,7 @@ def substr(text: str, start: int, length: int | None) -> str:
     return text[begin : begin + length]
 
 
-@eager("substr", 2, 3)
+@eager("substr", 2, 3, returns_text=True)
 def _substr(ctx: EvalContext, args: list[Value]) -> Value:
     text = coerce.text(args[0])
     start = coerce.integer(args[1])
@@ -68,7 +68,7 @@ def _substr(ctx: EvalContext, args: list[Value]) -> Value:
     return substr(text, start, length)
 
 
-@eager("replace", 3, 3, patterns=(1,))
+@eager("replace", 3, 3, patterns=(1,), returns_text=True)
 def _replace(ctx: EvalContext, args: list[Value]) -> Value:
     """Regex replacement of every match; ``\\1`` in the replacement is the first group."""
     pattern, template = coerce.text(args[1]), coerce.text(args[2])
@@ -85,7 +85,7 @@ def _trimmer(name: str, method: Callable[[str, str], str]) -> FunctionSpec:
             return None
         return map_text(args[0], lambda text: method(text, chars))
 
-    return FunctionSpec(name, 1, 2, impl)
+    return FunctionSpec(name, 1, 2, impl, returns_text=True)
 
 
 _trim = _trimmer("trim", str.strip)
@@ -93,7 +93,7 @@ _ltrim = _trimmer("ltrim", str.lstrip)
 _rtrim = _trimmer("rtrim", str.rstrip)
 
 
-@eager("split", 2, 2)
+@eager("split", 2, 2, returns_text=True)
 def _split(ctx: EvalContext, args: list[Value]) -> Value:
     """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters."""
     text, delimiter = coerce.text(args[0]), coerce.text(args[1])
@@ -103,7 +103,7 @@ def _split(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(parts)
 
 
-@eager("urldecode", 1, 1)
+@eager("urldecode", 1, 1, returns_text=True)
 def _urldecode(ctx: EvalContext, args: list[Value]) -> Value:
     return map_text(args[0], unquote_plus)
 

@@ -39,7 +39,7 @@ def _relative_time(ctx: EvalContext, args: list[Value]) -> Value:
         raise SplRuntimeError(str(exc)) from None
 
 
-@eager("strftime", 2, 2)
+@eager("strftime", 2, 2, returns_text=True)
 def _strftime(ctx: EvalContext, args: list[Value]) -> Value:
     epoch, fmt = coerce.number(args[0]), coerce.text(args[1])
     if epoch is None or fmt is None:
