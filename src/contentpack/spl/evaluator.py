@@ -6,7 +6,8 @@ need numbers; comparisons are numeric when both sides are numbers, else case-sen
 case-sensitive, S13). A quoted literal is a String whatever its text (``values.Quoted``): ``"5"+"1"`` is
 ``51``, ``"5"+1`` and ``"5"*2`` are null, ``"10" < "9"`` compares text; so is a concatenation (``.``, or ``+`` of
 two strings) and the result of a function declared ``returns_text`` (``values.Text``). A null operand makes
-arithmetic and comparisons null; ``AND``/``OR``/``NOT`` treat null as false. A multivalue field compared with ``=`` matches when any of its values does.
+arithmetic and comparisons null; ``AND``/``OR``/``NOT`` treat null as false. A multivalue field compared with
+``=`` matches when any of its values does.
 
 Why closures: the same expression runs once per event (a million times in the benchmark); resolving the
 operator and the function once at compile time removes most interpretation overhead.
