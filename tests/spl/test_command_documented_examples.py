@@ -13,20 +13,19 @@ descriptions and, for short pages, the first examples), and the Enterprise 10.0 
 among them.
 The search rows quote the Search Manual ("Use CASE() and TERM() to match phrases", 10.0; "Boolean expressions
 with logical operators", 9.3) and the SPL2 search command's examples page (the SPL2 command "is similar to the
-SPL search command"), since the SPL search page's stored opening stops at its syntax. Not found in any stored
-copy, so marked ``assumed``: that field names are case sensitive in search (queries tried: "Splunk field names
-are case sensitive, field values are not case sensitive search", "Splunk search manual case sensitivity: field
-names are case sensitive, field values are not"); that where reads an unquoted value as a field name ("where
-command usage: The where command is case sensitive; unquoted value field name", "docs.splunk.com SearchReference
-Where: the where command interprets unquoted literal values as field names"); that stats leaves out events
-without a BY field ("stats command usage: if a field in the BY clause is missing from an event ...") and which
-middle value median takes for an even count ("Splunk statistical functions median returns the middle-most value;
-even number of events"); the form of a multi-row return past "Each row is viewed as an OR" ("return command
-example: return 2 ip, Each row is viewed as an OR clause ..."). The convert rmcomma()/dur2sec() rows still give
-the function descriptions in short: the stored convert pages stop before those descriptions. Text in
-parentheses is the row's own explanation, not the page's; "not re-read word for word" in it marks a quote (the
-transaction, dedup sortby and join earlier= rows) that was not checked against the page. A row whose page is an
-older page or an answer quotes that one.
+SPL search command"), since the SPL search page's stored opening stops at its syntax. The join earlier=,
+transaction connected=, dedup sortby, where unquoted value, median and multi-row return rows were re-read word
+for word in full stored copies of the 10.0 join, transaction, dedup, where and return pages and of the aggregate
+functions page (found through the code corpus). Still marked ``assumed``, found in no stored page: that field
+names are case sensitive in search (phrases tried: "field names are case sensitive", "field names are
+case-sensitive", "Field names are case sensitive, but field values", "field values are not case sensitive": only
+course notes and blogs say it); that stats leaves out events without a BY field (the full 10.0 stats page says
+nothing of it; phrases tried: "one row is returned for each distinct value", "missing from an event", "The name of
+one or more fields to group by"); that return puts each value in double quotes; that replace matches
+case-sensitively (no full replace page is stored: "Non-wildcard replacement values specified later", "fuller
+matches take precedence" found only a one-line summary). The convert rmcomma()/dur2sec() rows still give the
+function descriptions in short: the stored convert pages stop before those descriptions. Text in parentheses is the
+row's own explanation, not the page's. A row whose page is an older page or an answer quotes that one.
 """
 
 from __future__ import annotations
@@ -53,6 +52,8 @@ _CASE_TERM = _HELP + "splunk-enterprise/search/search-manual/10.0/search-primer/
 _BOOLEAN = _HELP + "en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates"
 _SPL2_SEARCH = _HELP + "splunk-enterprise/search/spl2-search-reference/search-command/search-command-examples"
 _SPL2_WHERE = _HELP + "splunk-enterprise/search/spl2-search-reference/where-command/where-command-examples"
+_AGGREGATE_FUNCTIONS = (_HELP + "splunk-enterprise/search/spl-search-reference/10.0/statistical-and-charting-functions/"
+                        "aggregate-functions")
 _SPL2_SPATH = _HELP + "en/splunk-enterprise/search/spl2-search-reference/spath-command/spath-command-examples"
 
 
@@ -61,7 +62,6 @@ def _page(command: str, release: str = "splunk-enterprise/search/spl-search-refe
 
 
 # Where the 10.0 page's wording was not found, the older page or answer that says it.
-_DEDUP_4_3 = "http://docs.splunk.com/Documentation/Splunk/4.3.1/SearchReference/Dedup"
 _TRANSACTION_4_0 = "http://www.splunk.com/base/Documentation/4.0.1/SearchReference/Transaction"
 _CONNECTED_ANSWER = "https://community.splunk.com/t5/Splunk-Search/what-does-connected-mean-in-transaction/m-p/9718"
 
@@ -131,8 +131,10 @@ EXAMPLES: tuple[Example, ...] = (
     Example('* | where a="x" | table n', ("n",), [(2,), (3,)], _page("where", _E92),
             "This expression is a field name equal to a string value. ... Because the value is a string, it must be "
             "enclosed in double quotations."),
-    Example("* | where a=x | table n", ("n",), [], _page("where", _E92),
-            "assumed: an unquoted value is a field name (a compares with the field x; not in the stored opening)"),
+    Example("* | where a=x | table n", ("n",), [], _page("where"),
+            "The where command uses the same expression syntax as the eval command. Also, both commands interpret "
+            "quoted strings as literals. If the string is not quoted, it is treated as a field name. (a compares "
+            "with the field x, which no event has)"),
     Example('* | where s="foo" | table n', ("n",), [(10,)], _page("where", _E92),
             "The <eval-expression> is case-sensitive."),
     Example('| makeresults | eval \'5minutes\'="late" | where \'5minutes\'="late" | table 5minutes', ("5minutes",),
@@ -160,9 +162,9 @@ EXAMPLES: tuple[Example, ...] = (
     Example("* | stats count(a) as c, dc(a)", ("c", "dc(a)"), [(3, 2)], _page("stats", _E92),
             "Use the AS clause to place the result into a new field with a name that you specify. (count(a) counts "
             "the events with a)"),
-    Example("* | stats median(n)", ("median(n)",), [(3,)], _page("stats", _E92),
-            "assumed: median of an even number of values is the higher middle one (1,2,3,10: 3; the statistical "
-            "functions page was not found in the stored copies)"),
+    Example("* | stats median(n)", ("median(n)",), [(3,)], _AGGREGATE_FUNCTIONS,
+            "median(<value>) ... If you have an even number of events, by default the median calculation is "
+            "approximated to the higher of the two values. (1,2,3,10: 3)"),
     Example("* | eventstats avg(n) as m | table n m", ("n", "m"), [(1, 4.0), (2, 4.0), (10, 4.0), (3, 4.0)],
             _page("eventstats"), "Generates summary statistics from fields in your events and saves those "
             "statistics in a new field"),
@@ -224,10 +226,10 @@ EXAMPLES: tuple[Example, ...] = (
     Example('| makeresults count=3 | streamstats count as i | eval m=if(i<3, split("a,b", ","), split("a,c", ","))'
             " | dedup m | table i", ("i",), [(1,), (3,)], _page("dedup"),
             "To use the dedup command on multivalue fields, the fields must match all values to be deduplicated."),
-    Example("* | dedup a sortby n | table n", (), SplUnsupportedError, _DEDUP_4_3,
-            "Syntax: ( - | + ) <sort-field> [(- | +) <sort_field> ...] Description: List of fields to sort by and "
-            "their order, descending ( - ) or ascending ( + ) for each field. (the sign is part of the syntax and no "
-            "page says what a field without one does: refused, where it used to sort ascending)"),
+    Example("* | dedup a sortby n | table n", (), SplUnsupportedError, _page("dedup"),
+            "Use the dash symbol ( - ) for descending order and the plus symbol ( + ) for ascending order. You must "
+            "specify the sort order for each field specified in the <sort-by-clause>. (refused, where it used to "
+            "sort ascending)"),
     Example("* | dedup keepevents=true a", (), SplUnsupportedError, _page("dedup"),
             "keepevents: If true, keep all events, but will remove the selected fields ... (not implemented)"),
     Example("* | dedup a sortby ip(n)", (), SplUnsupportedError, _page("dedup"),
@@ -390,17 +392,19 @@ EXAMPLES: tuple[Example, ...] = (
             ("n", "z"), [(2, 1), (2, 2), (3, 1), (3, 2)], _page("join"),
             "If set to max=0, there is no limit."),
     Example('* | join a earlier=true [| makeresults | eval a="x", z=1] | table n z', ("n", "z"), [(2, 1), (3, 1)],
-            _page("join"), "earlier: If usetime=true and earlier=true, the main search results are matched only "
-            "with earlier results from the subsearch. ... Default: true (not re-read word for word; without "
-            "usetime=true it changes nothing; it used to be refused)"),
+            _page("join"), "Description: If usetime=true and earlier=true, the main search results are matched only "
+            "against earlier results from the subsearch. ... Default: true (without usetime=true it changes "
+            "nothing; it used to be refused)"),
     Example('* | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError, _page("join"),
             "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
             "(not implemented)"),
     # transaction
     Example("* | transaction a connected=true | table a eventcount", ("a", "eventcount"),
             [("y", 1), ("x", 2)], _page("transaction"),
-            "connected ... Default: true (not re-read word for word; the n=1 event has no a: it is in no "
-            "transaction)"),
+            "connected ... Description: Only relevant if a field or fields list is specified. If an event contains "
+            "fields required by the transaction, but none of these fields have been instantiated in the transaction "
+            "(added with a previous event), this opens a new transaction (connected=true) or adds the event to the "
+            "transaction (connected=false). ... Default: true (the n=1 event has no a: it is in no transaction)"),
     Example("* | transaction a connected=false | table a eventcount", ("a", "eventcount"), [("y", 1), ("x", 2)],
             _TRANSACTION_4_0,
             "connected=<bool> Description: Relevant if fields is not empty. Controls whether an event that is not "
@@ -426,8 +430,10 @@ EXAMPLES: tuple[Example, ...] = (
     Example("* | stats count by a | return $a", ("search",), [("x",)], _page("return", _C2503),
             "Value | return $srcip"),
     Example("* | stats count by a | return 2 a", ("search",), [('(a="x") OR (a="y")',)], _page("return", _C2503),
-            "You can specify multiple rows, for example 'return 2 ip'. Each row is viewed as an OR ... (assumed, "
-            "past the stored excerpt: each row in parentheses)"),
+            "You can specify multiple rows, for example ' return 2 ip '. Each row is viewed as an OR clause, that "
+            "is, output might be ' (ip=10.1.11.2) OR (ip=10.2.12.3) '. (assumed: the value in double quotes, as "
+            "for one row; the page's example shows none, but says the command \"does not escape quotation marks "
+            "that are in the fields that are returned\")"),
     # replace / regex
     Example('* | replace "F*" WITH "G*" IN s | table s', ("s",), [("GOO",), (None,), ("foo",), ("Goo bar",)],
             _page("replace", _C2408), "You can use wildcard characters to match one or multiple terms. (assumed: "

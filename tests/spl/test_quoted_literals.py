@@ -43,8 +43,11 @@ def test_a_quoted_literal_is_a_string_whatever_its_text(expression: str, expecte
     """INFORMATIONAL, isnum: "Notice that literalNanIsNumeric is false because the isnum command interprets
     "NaN" as a string" -- the literal's quotes make it a string, not its text (``"NaN"`` is a number's name);
     typeof's example gives the two types side by side: ``typeof(12) + typeof("string")`` "returns
-    "NumberStringBoolInvalid"". Applying the same rule to a literal whose text is digits is ``assumed``
-    (no page shows ``typeof("12")``)."""
+    "NumberStringBoolInvalid"". The isnum page read in full (10.0 informational functions) says why: "because
+    "NaN" is just a collection of characters, it is considered a string and returns false in a search like
+    isnum("NaN")", and its example gives ``literalIsNumeric`` false for ``isnum("anystring")``. Applying the same
+    rule to a literal whose text is digits is ``assumed`` (no page shows ``typeof("12")`` or ``isnum("5")``;
+    phrases searched: "literalNanIsNumeric", "not supported on multivalue fields")."""
     assert _x(expression) == expected
 
 
