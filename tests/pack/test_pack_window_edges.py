@@ -38,6 +38,10 @@ from .pack_content_files import REPO
 
 SCHEDULED_TYPES = ("TTP", "Anomaly", "Correlation")
 GRID = 12  # grid offsets per run interval, beside the computed ones
+# A window reaching back days sees each record in every run for days: which run first sees it (its latest edge)
+# is what can split an attack, not which run last sees it nor an indexing delay of minutes; sweeping only that
+# edge keeps these week-long timelines, each a fifth of a second, to a few dozen.
+LONG_WINDOW = 86400.0
 CORRELATION_GRID = 4  # a correlation run replays a week of risk: its sweep is the grid alone, a coarser one
 
 # (detection, test) -> why the sweep's difference is accepted (documented in the detection); see the docstring
@@ -111,7 +115,10 @@ def _offsets(detection: Detection, events: Sequence[Event]) -> list[float]:
     offsets = {interval * k / GRID for k in range(GRID)}
     first = min(t for e in events if (t := event_time(e)) is not None)
     runs = list(schedule.cron.ticks(first, first + 2 * interval))
-    edges = {edge for run in runs for edge in schedule.window(run)}
+    if schedule.lookback > LONG_WINDOW:  # only where a record first enters a window (see LONG_WINDOW)
+        edges, runs = {schedule.window(run)[1] for run in runs}, []
+    else:
+        edges = {edge for run in runs for edge in schedule.window(run)}
     for event in events:
         t, indexed = event_time(event), event_time(event, "_indextime")
         assert t is not None and indexed is not None
