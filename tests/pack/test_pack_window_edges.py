@@ -31,6 +31,7 @@ from contentpack.content.model import Detection, UnitTest
 from contentpack.replay.attack_data import AttackDataStore
 from contentpack.simulate import DelayPlan, EventIndex, build_engine, index_events, schedule_of, simulate
 from contentpack.simulate.timeline import event_time
+from contentpack.spl import Engine
 from contentpack.spl.values import Event
 from real_pack_runs import real_pack, scheduled_replay
 
@@ -74,7 +75,8 @@ def _chosen(detection: Detection, test: UnitTest) -> list[Detection]:
 
 
 @cache
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
+    """One engine for every timeline of the sweep (the replay shares one the same way)."""
     return build_engine(real_pack())
 
 
