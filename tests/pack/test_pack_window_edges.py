@@ -15,8 +15,7 @@ run — the only moves that change which run sees which record, since shifting e
 changes nothing (the schedules repeat every interval). Only the records' ``_time`` and ``_indextime`` move (the
 searches read no other time); each keeps its ingestion delay.
 
-A (detection, test) listed in ``KNOWN_EDGE_EFFECTS`` is a trade-off the detection documents; its test checks that
-the sweep still finds the effect (so the entry goes when the content changes) and at which offsets.
+No detection is exempt: each double the sweep found was throttled away (see docs/replay.md).
 """
 
 from __future__ import annotations
@@ -44,9 +43,6 @@ GRID = 12  # grid offsets per run interval, beside the computed ones
 # edge keeps these week-long timelines, each a fifth of a second, to a few dozen.
 LONG_WINDOW = 86400.0
 CORRELATION_GRID = 4  # a correlation run replays a week of risk: its sweep is the grid alone, a coarser one
-
-# (detection, test) -> why the sweep's difference is accepted (documented in the detection); see the docstring
-KNOWN_EDGE_EFFECTS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
