@@ -435,20 +435,27 @@ def admin_consent_paths(seed: int) -> Scenario:
     corr = guid(rng)
     b.grant(admin, app, at, corr, admin.office_ip, admin=True)
     client = ClientApp(app.app_id, app.display_name, app.sp_object_id)
-    b.records.append(add_app_role_assignment(
-        b.header(at + 3 * TICKS_PER_SECOND, corr, admin, admin.office_ip), client, tenant.resource_sp(catalog.GRAPH),
-        catalog.GRAPH.app_id, catalog.GRAPH.display_name, "df021288-bdef-4463-88db-98f22de89214", "User.Read.All",
-        "Read all users' full profiles", property_time(at + 3 * TICKS_PER_SECOND)[:-6] + "Z",
-    ))
+
+    def assign_role(seconds: int, role_id: str, value: str, name: str) -> None:
+        """One "Add app role assignment" record per application permission of the consent."""
+        when = at + seconds * TICKS_PER_SECOND
+        b.records.append(add_app_role_assignment(
+            b.header(when, corr, admin, admin.office_ip), client, tenant.resource_sp(catalog.GRAPH),
+            catalog.GRAPH.app_id, catalog.GRAPH.display_name, role_id, value, name, property_time(when)[:-6] + "Z",
+        ))
+
+    assign_role(3, "df021288-bdef-4463-88db-98f22de89214", "User.Read.All", "Read all users' full profiles")
     for user in requesters:
         b.sign_in(user, ref, at + rng.randint(20, 90) * TICKS_PER_MINUTE, scopes=app.scopes)
+    # the second permission's record, a second later (written last: the records above keep their random draws)
+    assign_role(4, "7ab1d382-f21e-4acd-a863-ba3e13f7da61", "Directory.Read.All", "Read directory data")
     return b.done(
         "admin_consent_paths", seed,
         "Users are blocked by the user-consent policy for 'Litware HR Connector' (90094); after the admin "
         "turns the admin consent workflow on, others get its request prompt (90095), as a tenant logs one code "
         "or the other by that setting; the admin then grants tenant-wide consent (Consent to "
         "application with IsAdminConsent/OnBehalfOfAll True, ConsentType AllPrincipals, Add delegated "
-        "permission grant AllPrincipals, Add app role assignment User.Read.All).",
+        "permission grant AllPrincipals, Add app role assignment User.Read.All and Directory.Read.All).",
         ("T1098.003", "T1528"),
         {"app": app_facts(app, True, "third-party HR app, verified publisher, admin-only scopes"),
          "blocked_90094": sorted(u.upn for u in blocked), "requesters_90095": sorted(u.upn for u in requesters),
