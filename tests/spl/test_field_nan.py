@@ -19,6 +19,7 @@ import math
 import pytest
 
 from contentpack.cli import main
+from contentpack.spl import SplError
 from contentpack.spl.values import to_str
 
 from .spl_support import make_engine, rows
@@ -187,3 +188,16 @@ def test_json_output_of_a_nan_is_valid_json(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(out, parse_constant=lambda name: pytest.fail(f"not JSON: {name}")) == [
         {"strval": "NaN", "numval": "NaN"}]
 
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize(("search", "message"), [
+    ('| makeresults | eval n="NaN" | bin n span=10', "bin: n='NaN' has no bin: it is not a finite number"),
+    ('| makeresults | eval _time="NaN" | timechart span=1d count', "timechart: _time=NaN has no bin"),
+])
+def test_a_field_holding_nan_has_no_bin_as_a_computed_nan_has_none(search: str, message: str) -> None:
+    """Being a number, a field's ``NaN`` meets the rule for a computed NaN (``test_extreme_numbers``): no page
+    says which bin holds a NaN, so the search stops with the command's words rather than bin it as text."""
+    with pytest.raises(SplError) as caught:
+        rows(make_engine(), search)
+    assert message in str(caught.value)
