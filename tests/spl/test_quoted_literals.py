@@ -206,6 +206,5 @@ def test_a_field_holding_nan_is_both_a_string_and_a_number(expression: str, expe
     """INFORMATIONAL, isnum: "When a field contains a "NaN" string, the "NaN" behaves as both a string and a
     number. However, when a "NaN" value is present as a literal string in an evaluator expression, it is
     considered a string, not a number." Its example (``eval strval="NaN"``) gives ``strvalIsNumeric`` true, and
-    the isstr page's ``strvalIsStr`` true. Not modelled: the page's ``numval=strval % 1`` (a NaN); the engine
-    gives null, as for any text that is not a number."""
+    the isstr page's ``strvalIsStr`` true. The page's ``numval=strval % 1`` (a NaN): ``test_field_nan``."""
     assert _x(expression, setup='strval="NaN"') == expected

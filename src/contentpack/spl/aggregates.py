@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from contentpack.spl.values import Scalar, Value, as_number, lexicographic_key, make_mv, mv_values, to_str, utf8
+from contentpack.spl.values import Scalar, Value, lexicographic_key, make_mv, mv_values, ordered_number, to_str, utf8
 
 LIST_LIMIT = 100
 # Splunk switches perc/median to an approximate digest above this many distinct values; below it the
@@ -93,10 +93,13 @@ class DistinctCount:
 # ------------------------------------------------------------------------------------------------ numeric
 
 def _numbers(value: Value) -> list[int | float]:
+    """The numbers among a field's values, for sum, avg, range and the other arithmetic aggregates: text and a
+    NaN (a field's ``NaN`` or a computed one) are left out, as a NaN added in would make every total NaN
+    (assumed: no page says what stats does with a NaN)."""
     out: list[int | float] = []
     for item in mv_values(value):
-        number = as_number(item)
-        if number is not None and not (isinstance(number, float) and math.isnan(number)):
+        number = ordered_number(item)
+        if number is not None:
             out.append(number)
     return out
 
@@ -165,7 +168,7 @@ class Extreme:
 
     def add(self, value: Value, time: float | None) -> None:
         for item in mv_values(value):
-            number = as_number(item)
+            number = ordered_number(item)
             if number is not None:
                 if self.number is None or (number > self.number if self.want_max else number < self.number):
                     self.number = number

@@ -32,8 +32,17 @@ Event = dict[str, Value]
 
 # Numbers as Splunk reads them from text: optional sign, digits with optional fraction, or a leading dot,
 # optional exponent. Hex, "inf", "nan" and thousands separators are not numbers. Surrounding spaces are not
-# allowed (Splunk compares " 5" as a string).
+# allowed (Splunk compares " 5" as a string). Field text ``NaN`` is the one word that reads as a number
+# (``FIELD_NAN``, in ``as_number``).
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+# The text of a numeric NaN, both ways: a field holding it reads as a NaN, and a NaN prints as it. The
+# Informational functions page (10.0, isnum): "When a field contains a "NaN" string, the "NaN" behaves as both
+# a string and a number. However, when a "NaN" value is present as a literal string in an evaluator
+# expression, it is considered a string, not a number", and "if the same value is stored as "NaN" in a field,
+# it is parsed as a numeric type"; its example prints ``numval=strval % 1`` as ``NaN``. Only this spelling:
+# the page shows no other, so ``nan`` and ``NAN`` stay strings (assumed).
+FIELD_NAN = "NaN"
 
 
 class Text(str):
@@ -97,7 +106,9 @@ def make_mv(values: Iterable[Scalar]) -> Value:
 
 
 def as_number(value: Value) -> int | float | None:
-    """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers)."""
+    """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers). Field
+    text reads as the number it spells, and the text ``NaN`` as a NaN (``FIELD_NAN``); ``Text`` never reads as
+    a number, so the literal ``"NaN"`` stays a string."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -105,14 +116,20 @@ def as_number(value: Value) -> int | float | None:
     if isinstance(value, int):
         return within_double(value)
     if type(value) is str:  # Text (a literal, a function's text result) is a String, whatever it spells
-        return parse_number(value)
+        if _NUMBER.match(value):
+            return _spelled_number(value)
+        return math.nan if value == FIELD_NAN else None  # the check costs only text that is no number
     return None
 
 
 def parse_number(text: str) -> int | float | None:
-    """The number ``text`` spells, or None: for field text, and for ``tonumber`` of any text."""
-    if not _NUMBER.match(text):
-        return None
+    """The number ``text`` spells in digits, or None: for ``tonumber`` of any text (``tonumber`` keeps to the
+    conversion page's digits; a field's ``NaN`` is read by ``as_number``)."""
+    return _spelled_number(text) if _NUMBER.match(text) else None
+
+
+def _spelled_number(text: str) -> int | float:
+    """The number of text that matches ``_NUMBER``."""
     if "." in text or "e" in text or "E" in text or len(text) > _DOUBLE_DIGITS:
         return float(text)  # past the largest double: an infinity, as 1e400 reads
     return within_double(int(text))
@@ -144,13 +161,18 @@ def format_number(number: int | float) -> str:
     ``eval x=10/2`` shows ``5`` (numbers are doubles during calculation, but integral results print without a
     fraction); ``1/3`` prints the shortest text that reads back as the same double. Integral doubles up to
     1e21 print every digit (``pow(2,60)`` → ``1152921504606846976``) rather than in exponent form.
+
+    A NaN prints ``NaN``, as the Informational functions page's isnum and isstr examples show ``numval`` (and as
+    its test ``match(numval,"NaN")`` needs), so it reads back as a NaN. The eval page's Numeric calculations says
+    instead that NaN "is represented as "nan" in your results"; the two 10.0 pages disagree, and the example
+    output is followed (assumed). Infinities print ``inf``/``-inf`` as that section says.
     """
     if isinstance(number, bool):
         return "true" if number else "false"
     if isinstance(number, int):
         return str(number)
     if math.isnan(number):
-        return "nan"
+        return FIELD_NAN
     if math.isinf(number):
         return "inf" if number > 0 else "-inf"
     if number.is_integer() and abs(number) < 1e21:
@@ -172,12 +194,29 @@ def to_str(value: Value) -> str | None:
 
 
 def compare(a: Scalar, b: Scalar) -> int:
-    """Three-way comparison: numeric when both sides read as numbers, else by the text (UTF-8 bytes)."""
+    """Three-way comparison: numeric when both sides read as numbers, else by the text (UTF-8 bytes). A NaN is
+    ordered with no number, so a comparison meeting one compares the texts, as ``ordered_number`` orders it:
+    ``NaN`` equals ``NaN`` and no number (assumed: the Informational functions page says a field's "NaN"
+    "behaves as both a string and a number", and no page says how it compares)."""
     na, nb = as_number(a), as_number(b)
     if na is not None and nb is not None:
-        return (na > nb) - (na < nb)
+        if na < nb:
+            return -1
+        if na > nb:
+            return 1
+        if na == nb:
+            return 0
     ba, bb = utf8(to_str(a) or ""), utf8(to_str(b) or "")
     return (ba > bb) - (ba < bb)
+
+
+def ordered_number(value: Scalar) -> int | float | None:
+    """The numeric reading of a value for placing it among others, None for a NaN as for text. Why: a NaN is
+    neither less than, equal to nor greater than any number, so a sort meeting it as a number would order at
+    random; sort, group order and min/max place it among the strings by its text ``NaN`` instead (assumed: no
+    page says where Splunk orders a NaN)."""
+    number = as_number(value)
+    return None if number != number else number  # only a NaN differs from itself
 
 
 def utf8(text: str) -> bytes:

@@ -23,7 +23,7 @@ from contentpack.spl.ast import Expr
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
-from contentpack.spl.values import Event, Value, as_number, lexicographic_key, mv_values, to_str
+from contentpack.spl.values import Event, Value, lexicographic_key, mv_values, ordered_number, to_str
 
 DEFAULT_SORT_LIMIT = 10000
 
@@ -86,7 +86,7 @@ def _compare_values(a: Value, b: Value, mode: str) -> int:
         return (a is None) - (b is None)  # missing values last
     sa, sb = mv_values(a)[0], mv_values(b)[0]
     if mode != "str":
-        na, nb = as_number(sa), as_number(sb)
+        na, nb = ordered_number(sa), ordered_number(sb)
         if na is not None and nb is not None:
             return (na > nb) - (na < nb)
         if mode == "auto" and (na is None) != (nb is None):

@@ -34,7 +34,7 @@ from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.timeutil import Span, parse_span
-from contentpack.spl.values import Event, Scalar, Value, as_number, field_value, lexicographic_key, mv_values
+from contentpack.spl.values import Event, Scalar, Value, field_value, lexicographic_key, mv_values, ordered_number
 
 _ALIASES = {"c": "count", "distinct_count": "dc", "mean": "avg"}
 
@@ -166,7 +166,7 @@ def group_keys(event: Event, by: Sequence[str]) -> list[tuple[Scalar, ...]]:
 
 def sort_key(value: Scalar) -> tuple[int, float, bytes]:
     """Group order: numbers first in numeric order, then text by bytes."""
-    number = as_number(value)
+    number = ordered_number(value)
     if number is not None:
         return (0, float(number), b"")
     return (1, 0.0, lexicographic_key(value))

@@ -44,15 +44,10 @@ def _isnotnull(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("isnum", 1, 1)
 def _isnum(ctx: EvalContext, args: list[Value]) -> Value:
-    """A field holding the text ``NaN`` is a number here (and still a String to isstr and typeof): the page,
-    "When a field contains a "NaN" string, the "NaN" behaves as both a string and a number", its example
-    giving ``strvalIsNumeric`` true; the literal ``"NaN"`` is a ``Text`` and stays a string. Only the page's
-    spelling is read so (other spellings: no page says)."""
-    value = args[0]
-    return type_name(value) == "Number" or (type(value) is str and value == _FIELD_NAN)
-
-
-_FIELD_NAN = "NaN"
+    """A field holding the text ``NaN`` is a number (``as_number`` reads it as a NaN), the literal ``"NaN"`` is
+    not (a ``Text``): the page's example gives ``strvalIsNumeric`` and ``numvalIsNumeric`` true,
+    ``literalNanIsNumeric`` false."""
+    return type_name(args[0]) == "Number"
 
 
 @eager("isint", 1, 1)
@@ -65,7 +60,11 @@ def _isint(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("isstr", 1, 1)
 def _isstr(ctx: EvalContext, args: list[Value]) -> Value:
-    return type_name(args[0]) == "String"
+    """A NaN is a string as well as a number: the page (10.0, isstr), "When a "NaN" string is contained in a
+    field, the "NaN" behaves as both a string and a number. [...] In both cases, the isstr command parses the
+    "NaN" value as a string", its example giving ``strvalIsStr`` and ``numvalIsStr`` (``strval % 1``) true."""
+    number = as_number(args[0])
+    return type_name(args[0]) == "String" or number != number  # only a NaN differs from itself
 
 
 @eager("isbool", 1, 1)
