@@ -118,22 +118,46 @@ def test_commands_store_a_quoted_literal_as_plain_field_text() -> None:
     assert result == [{"total": 5}]
 
 
+_TEXT = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/evaluation-functions/text-functions"
+_DATE_AND_TIME = ("https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/evaluation-functions/"
+                  "date-and-time-functions")
+
+
+@pytest.mark.parametrize(
+    ("expression", "page", "quote"),
+    [
+        ('typeof(substr("123", 1, 2))', _TEXT, "substr: This function returns a substring of a string"),
+        ("typeof(substr(f, 1, 1))", _TEXT, "substr: This function returns a substring of a string"),
+        ('typeof(lower("5"))', _TEXT, "lower: This function takes one string argument and returns the string in "
+         "lowercase."),
+        ("typeof(upper(f))", _TEXT, "upper: This function returns a string in uppercase."),
+        ('typeof(urldecode("%35"))', _TEXT, "urldecode: This function takes one URL string argument X and returns "
+         "the unescaped or decoded URL string."),
+        ("typeof(tostring(5))", CONVERSION, "tostring: This function converts a value to a string. If the value is "
+         "a number, this function reformats it as a string."),
+        ("typeof(tostring(1==1))", CONVERSION, 'tostring: If the value is a Boolean value, it returns the '
+         'corresponding string value, "True" or "False".'),
+        ('typeof(printf("%d", 7))', CONVERSION, "printf: This function builds a string value, based on a string "
+         "format and the values specified."),
+        ('typeof(strftime(0, "%Y"))', _DATE_AND_TIME, "strftime: This function takes a UNIX time value as the "
+         "first argument and renders the time as a string using the format specified."),
+    ],
+)
+def test_a_function_whose_page_says_it_returns_a_string_gives_a_string(expression: str, page: str,
+                                                                      quote: str) -> None:
+    """Each row's 10.0 page (read in full) says the function returns a string (the row's quote, word for word);
+    INFORMATIONAL's typeof example names a string's type: ``typeof(12) + typeof("string")`` returns
+    "NumberStringBoolInvalid". So the result is a String whatever its text, like a quoted literal."""
+    assert _x(expression, setup='f="10"') == "String", f"{page}: {quote}"
+
+
 @pytest.mark.parametrize(
     ("expression", "expected"),
     [
-        ('typeof(substr("123", 1, 2))', "String"),
-        ("typeof(substr(f, 1, 1))", "String"),  # a field's digits: the function's result is still text
-        ("typeof(tostring(5))", "String"),
-        ('typeof(tostring(1==1))', "String"),
-        ('typeof(lower("5"))', "String"),
-        ('typeof(upper(f))', "String"),
         ('typeof(trim(" 5 "))', "String"),
         ('typeof(replace(f, "0", "1"))', "String"),
-        ('typeof(urldecode("%35"))', "String"),
         ('typeof(mvindex(split("1,2", ","), 0))', "String"),
         ('typeof(mvjoin(split("1,2", ","), ""))', "String"),
-        ('typeof(printf("%d", 7))', "String"),
-        ('typeof(strftime(0, "%Y"))', "String"),
         ('typeof("1" . "2")', "String"),
         ("typeof(f . f)", "String"),
         ('typeof("1" + "2")', "String"),
@@ -146,11 +170,13 @@ def test_commands_store_a_quoted_literal_as_plain_field_text() -> None:
 )
 @pytest.mark.assumed
 def test_a_text_function_result_is_a_string_whatever_its_text(expression: str, expected: object) -> None:
-    """A function whose page says it returns a string (text functions, ``tostring``, ``printf`` "builds a
-    string value", ``strftime``, ``mvjoin``, the digests) gives a String, like a quoted literal: the Evaluation
-    functions overview reads a string argument as "any expression that results in a string", and typeof tells
-    only Number from String. ``assumed``: no page runs ``typeof`` on such a result; ``.`` and ``+`` of two
-    strings "concatenate" (eval command page), so their result is text too."""
+    """Functions whose 10.0 page describes a text result without the words "returns a string" (each read in
+    full): trim "removes the trim characters from both sides of the string", replace "substitutes the replacement
+    string for every occurrence of the regular expression in the string" (Text functions); mvjoin "concatenates
+    the individual values within <mv> using the value of <delim> as a separator" (Multivalue eval functions).
+    They give a String like the functions above; ``mvindex`` passes a String value through. ``assumed``: no page
+    says so outright; ``.`` and ``+`` of two strings "concatenate" (eval command page), so their result is text
+    too, and the rows that go on to compute follow from a String (``tonumber`` is how text becomes a Number)."""
     assert _x(expression, setup='f="10"') == expected
 
 

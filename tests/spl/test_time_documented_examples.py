@@ -143,6 +143,9 @@ MODIFIERS: tuple[Modifier, ...] = (
              "from midnight on May 1, 2023 ... earliest=05/01/2023:00:00:00 latest=05/10/2023:00:00:00"),
     Modifier("03/31/2023:23:59:59", OCT_7, "2023-03-31 23:59:59", SEARCH_MANUAL,
              "earliest=01/01/2023:00:00:00 latest=03/31/2023:23:59:59"),
+    Modifier("@w0", "2024-10-06 18:00:00", "2024-10-06 00:00:00", TIME_MODIFIERS,
+             "When snapping to the nearest or latest time, Splunk software always snaps backwards or rounds down to "
+             "the latest time not after the specified time. (on a Sunday, that Sunday's midnight is not after it)"),
     # Daylight saving time in a zone with it: a day is a calendar day, not 24 hours.
     Modifier("-1d", "2024-11-03 12:00:00", "2024-11-02 12:00:00", SEARCH_MANUAL,
              "24h is usually, but not always, equivalent to 1d due to Daylight Savings Time adjustments.",
@@ -418,9 +421,6 @@ ASSUMED: tuple[Modifier, ...] = (
              "month offsets: no page says what one month before March 31 is; the day is clamped to the month's length"),
     Modifier("+1y", "2024-02-29 10:00:00", "2025-02-28 10:00:00", TIME_MODIFIERS,
              "year offsets from February 29: clamped to February 28"),
-    Modifier("@w0", "2024-10-06 18:00:00", "2024-10-06 00:00:00", TIME_MODIFIERS,
-             "\"snaps backwards or rounds down to the latest time not after the specified time\": on a Sunday, "
-             "@w0 is that Sunday's midnight"),
     Modifier("@d", "2024-03-10 12:00:00", "2024-03-10 01:00:00", TIME_MODIFIERS,
              "a day whose midnight does not exist (Havana springs forward at 00:00): the day starts at 01:00",
              tz="America/Havana"),
