@@ -227,7 +227,9 @@ def test_notable_and_risk_times(tmp_path: Path) -> None:
 
 @pytest.mark.assumed
 def test_a_row_with_time_gives_its_time_to_notable_and_risk(tmp_path: Path) -> None:
-    """Assumed (no Splunk page states it): a result's own _time is the notable's and risk event's _time."""
+    """A result's own _time is the notable's and risk event's _time: the Common Action Model's
+    ``ModularAction.result2stash`` (Splunk_SA_CIM ``cim_actions.py``) writes ``result.get('_time', <now>)`` as the
+    stash event's timestamp. Assumed: that ES's notable and risk actions write through it (no ES page says so)."""
     search = COUNT_SEARCH.replace("| stats count by user", "| bin _time span=1h | stats count by _time user")
     data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
     result = simulate_file(tmp_path, f.pack(tmp_path, ttp("Binned", search)), data, IngestionDelay(fixed="0s"))

@@ -8,8 +8,9 @@ correlation search*, "Title ... supports variable substitution from fields in th
 ``addinfo`` writes it), and the run time.
 
 ``_time``: the result's ``_time`` when it has one, else the time the search ran — the same rule as for risk
-events (``risk.result_time``). Assumed: no Splunk page we found states which time a notable gets; the
-simulation reports the run time next to it, and detection latency is always measured on the run time.
+events (``risk.result_time``, which cites the Common Action Model's ``result2stash`` for it). Assumed: no ES page
+we found states which time a notable gets; the simulation reports the run time next to it, and detection latency
+is always measured on the run time.
 """
 
 from __future__ import annotations

@@ -13,7 +13,11 @@ object value and stores it in the risk index, where ``| from datamodel Risk.All_
 * ``analyticstories`` and ``annotations.*`` from the detection's tags (the ``action.escu`` annotations the
   build writes), with tactic names looked up in the shipped ATT&CK data;
 * ``threat_object`` / ``threat_object_type`` — the threat-object values present in the result;
-* ``_time`` — the result's ``_time`` when it has one, else the time the search ran.
+* ``_time`` — the result's ``_time`` when it has one, else the time the search ran. This is the Common Action
+  Model's rule for the stash events its modular actions write (Splunk_SA_CIM ``cim_actions.py``,
+  ``ModularAction.result2stash``: ``_raw = '%s' % result.get('_time', mktimegm(time.gmtime()))``, the event's
+  timestamp first, the wall clock when the action runs otherwise -- here the run time). Assumed: that ES's risk
+  and notable actions stamp their events through it (their own code is not public).
 
 Assumed (no Splunk page states it): ``normalized_risk_object`` is the lower-cased value, which is what ES's
 identity normalisation yields for an account absent from the identity lookup.

@@ -10,11 +10,20 @@ throttling "Window duration" and "Fields to group by" (splunk.es Ansible collect
 Fields to group by", https://docs.ansible.com/ansible/latest/collections/splunk/es/
 splunk_correlation_searches_module.html).
 
+ES's *Correlation search tutorial* (ES 7.3, Part 4: Schedule the correlation search): "By default, each result
+returned by the correlation search generates an alert"; with a one-day window and "app and src as Fields to group
+by ... no matter how many ... matches there are in one day that contain the same app and source field values, only
+one alert is created". The Alerting Manual's *Throttle alerts*, per-result: "After an alert on one event where
+both the product_category field AND the best_sellers have value arcade, subsequent events with the arcade value
+in the product_category and the best_sellers field are suppressed during the throttling time period".
+
 So: per combination of the group-by fields' values, the first result raises its actions (notable, risk) and
 starts a window of ``period`` from that run's time; results with the same values from runs inside the window
 are dropped — across runs and within one run. A suppressed result does not extend the window. The build writes
 ``alert.digest_mode = 1`` beside the fields, as ES's own per-event alerting does (its upgrader sets
-``alert.digest_mode``, ``alert.suppress`` and the group-by fields together), so suppression stays per field values.
+``alert.digest_mode``, ``alert.suppress`` and the group-by fields together; the splunk.es collection maps the
+correlation-search editor's "Fields to group by" to ``alert.suppress.fields`` beside ``alert.digest_mode``), so
+suppression stays per field values (tests/replay/test_sim_es_fidelity.py reads the settings from the built stanza).
 Assumed (not stated): a missing field counts as the empty value, a multivalue field as its values joined in
 order, suppression covers every alert action (notable and risk alike), and a run at exactly the first firing +
 ``period`` fires: the window is [run, run + period). In Splunk that run hangs on seconds of search time; ES's own
