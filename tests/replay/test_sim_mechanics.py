@@ -176,6 +176,19 @@ def test_a_run_exactly_at_the_end_of_the_suppression_period_fires() -> None:
     assert shorter.admit({"user": "a"}, 0) and shorter.admit({"user": "a"}, 86400)
 
 
+@pytest.mark.assumed
+def test_a_missing_suppression_field_is_the_empty_value_and_a_multivalue_one_its_values_in_order() -> None:
+    """Assumed: neither savedsearches.conf.spec nor *Throttle alerts* says how a result without a group-by field,
+    or with several values in it, is keyed. Missing counts as the empty value (results without the field share one
+    key, which is why validate's CP029 asks the fields to be result fields), and a multivalue field as its values in
+    order: ``a b`` is neither ``a`` nor ``b a``."""
+    throttle = Throttle(("user", "app"), 3600.0)
+    assert throttle.admit({"app": "x"}, 0) and not throttle.admit({"app": "x", "user": ""}, 60)
+    assert throttle.admit({"user": ("a", "b"), "app": "x"}, 0)
+    assert throttle.admit({"user": "a", "app": "x"}, 0) and throttle.admit({"user": ("b", "a"), "app": "x"}, 0)
+    assert not throttle.admit({"user": ("a", "b"), "app": "x"}, 60)
+
+
 def test_the_search_head_runs_in_utc_and_another_zone_is_refused(tmp_path: Path) -> None:
     """Alerting Manual, *Use cron expressions for alert scheduling*: "In Splunk Cloud Platform, the timezone is
     always Coordinated Universal Time (UTC). In Splunk Enterprise, the cron analyzer defaults to the timezone
