@@ -63,7 +63,6 @@ def _page(command: str, release: str = "splunk-enterprise/search/spl-search-refe
 
 # Where the 10.0 page's wording was not found, the older page or answer that says it.
 _TRANSACTION_4_0 = "http://www.splunk.com/base/Documentation/4.0.1/SearchReference/Transaction"
-_CONNECTED_ANSWER = "https://community.splunk.com/t5/Splunk-Search/what-does-connected-mean-in-transaction/m-p/9718"
 
 
 # Four events, newest first as a search returns them: n=1 (no a), n=2 (a=x), n=10 (a=y), n=3 (a=x).
@@ -412,11 +411,13 @@ EXAMPLES: tuple[Example, ...] = (
             "of a transaction, opens a new transaction (connected=t) or is added to the transaction. An event can be "
             "not inconsistent and not consistent if it contains fields required by the transaction but none of "
             "these fields has been instantiated in the transaction (by a previous event addition). (every event "
-            "grouped holds every field, the others are refused: connected=false cannot act and gives the same)"),
-    Example("* | transaction a s", (), SplUnsupportedError, _CONNECTED_ANSWER,
-            "event1 mid=1 / event3 mid=1, foo_id=abc / event4 foo_id=abc ... | transaction mid, foo_id (one "
-            "transaction: an event with some of the fields joins through them; not implemented: the n=2 event, "
-            "with a but not s, used to be dropped)"),
+            "holds the one field: connected=false cannot act and gives the same)"),
+    Example("* | transaction a s | table a s n eventcount", ("a", "s", "n", "eventcount"),
+            [(None, "FOO", 1, 1), ("y", "foo", 10, 1), ("x", "Foo bar", (2, 3), 2)], _page("transaction"),
+            "If there is a transitive relationship between the fields in the fields list and if the related events "
+            "appear in the correct sequence, each with a different timestamp, transaction command will try to use "
+            "it. (the n=2 event, with a=x but no s, joins the n=3 event through a=x; the n=1 event, s=FOO, shares "
+            "no value and opens its own; it used to be refused)"),
     Example("* | append [| makeresults | eval n=99] | table n", ("n",), [(1,), (2,), (10,), (3,), (99,)],
             _page("append"), "Appends the results of a subsearch to the current results."),
     Example("* | appendpipe [stats count as n] | table n", ("n",), [(1,), (2,), (10,), (3,), (4,)],
@@ -517,8 +518,9 @@ def test_refusal_points_at_the_option(search: str, at: str) -> None:
 
 
 def test_transaction_refuses_a_partial_event_at_the_command() -> None:
-    """Found while running: the error names the fields the event has and lacks, at transaction's column."""
-    search = "* | transaction a s"
+    """Found while running: with startswith= the error names the fields the event has and lacks, at
+    transaction's column."""
+    search = "* | transaction a s startswith=(n=3)"
     with pytest.raises(SplUnsupportedError, match="an event with a but not s") as caught:
         rows(make_engine(EVENTS), search)
     assert caught.value.offset == search.index("transaction")

@@ -1,30 +1,32 @@
 """``transaction`` (simple forms): group events that share field values into one result per transaction.
 
-transaction (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/transaction):
+transaction (https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/transaction):
 ``transaction <field-list> [maxspan=] [maxpause=] [maxevents=] [startswith=] [endswith=] [connected=]
-[keepevicted=]``. Implemented: events with every listed field, grouped by those values and taken in time
-order; "maxspan: Specifies the maximum length of time in seconds, minutes, hours, or days that the events
-can span"; "maxpause: Specifies the maximum length of time ... for the pause between consecutive events in a
-transaction"; startswith/endswith (a search expression in parentheses or quotes, or ``eval(...)``) open and
-close a transaction; keepevicted "Whether to output evicted transactions" (default false: a transaction
-that an endswith= never closed is dropped). Each result has the events' fields merged (a field with several
-values becomes multivalue), ``_time`` of the first event, ``duration`` (last - first, seconds) and
-``eventcount``, and ``_raw`` joined by newlines; results come newest first. Events with none of the fields
-are left out; one with some of several listed fields but not all is refused as unsupported when it
-comes: Splunk groups it through the fields it has (Splunk Answers "what does connected mean in transaction":
-``event1 mid=1``, ``event3 mid=1, foo_id=abc``, ``event4 foo_id=abc`` form one transaction of ``transaction mid,
-foo_id``), which is not implemented. ``connected`` decides where such an event goes: "Relevant only if fields is not
-empty. Controls whether an event that is not inconsistent and not consistent with the fields of a transaction
-opens a new transaction (connected=true) or is added to the transaction" (transactiontypes.conf, Knowledge
-Manager Manual "Configure transaction types"; default true), and "An event can be not inconsistent and not
-consistent if it contains fields required by the transaction but none of these fields has been instantiated in
-the transaction" (4.0.1 transaction page). Every event the engine groups holds every listed field (the others
-are refused above), so the first event instantiates them all and each later one is consistent or inconsistent:
-``connected`` never acts on what the engine answers, and both values are accepted.
+[keepevicted=]``. "maxspan: Specifies the maximum length of time in seconds, minutes, hours, or days that the
+events can span"; "maxpause: Specifies the maximum length of time ... for the pause between consecutive events in
+a transaction"; startswith/endswith (a search expression in parentheses or quotes, or ``eval(...)``) open and
+close a transaction; keepevicted "Whether to output evicted transactions" (default false: a transaction that an
+endswith= never closed is dropped). Each result has the events' fields merged (a field with several values
+becomes multivalue, "ordered alphabetically"), ``_time`` of the first event, ``duration`` (last - first, seconds)
+and ``eventcount``, and ``_raw`` joined by newlines; results come newest first. Events with none of the fields
+are left out.
+
+Without startswith/endswith, events are read newest first ("The transaction command requires that the incoming
+events be in descending chronological order"; keepevicted: "the transaction command sees events in reverse
+chronological order") and an event holding only some of several listed fields joins through the fields it has
+("If there is a transitive relationship between the fields in the fields list and if the related events appear
+in the correct sequence, each with a different timestamp, transaction command will try to use it": ``host=a`` /
+``host=a cookie=b`` / ``cookie=b`` are one transaction of ``transaction host cookie``); "Events with common field
+names and different values will not be grouped" (Knowledge Manager Manual, "Search for transactions"); and
+``connected`` decides where an event goes that shares no instantiated field with a transaction: "this opens a
+new transaction (connected=true) or adds the event to the transaction (connected=false)". See ``_transitive``
+for what is refused. With startswith/endswith the engine reads forward and refuses an event with only some of
+the fields: the pages do not say how the two combine.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -40,7 +42,7 @@ from contentpack.spl.lexer import Token
 from contentpack.spl.matching import compile_search
 from contentpack.spl.searchparser import parse_search
 from contentpack.spl.timeutil import parse_span
-from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_str
+from contentpack.spl.values import Event, Scalar, Value, lexicographic_key, make_mv, mv_values, to_str
 
 @dataclass(frozen=True)
 class Condition:
@@ -59,6 +61,7 @@ class TransactionCommand(CommandNode):
     startswith: Condition | None = None
     endswith: Condition | None = None
     keepevicted: bool = False
+    connected: bool = True
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return None  # the merged results carry every field of their events
@@ -120,7 +123,8 @@ def parse_transaction(cmd: CommandInput) -> TransactionCommand:
     return TransactionCommand(
         cmd.name, cmd.offset, tuple(fields), found.get("maxspan"), found.get("maxpause"),  # type: ignore[arg-type]
         int(found.get("maxevents", 1000)),  # type: ignore[call-overload]
-        found.get("startswith"), found.get("endswith"), bool(found.get("keepevicted", False)))  # type: ignore[arg-type]
+        found.get("startswith"), found.get("endswith"), bool(found.get("keepevicted", False)),  # type: ignore[arg-type]
+        bool(found.get("connected", True)))
 
 
 def _tester(condition: Condition | None, ctx: RunContext) -> Callable[[Event], bool] | None:
@@ -139,6 +143,9 @@ def _time(event: Event) -> float:
 
 
 def _merge(events: list[Event]) -> Event:
+    """One result per transaction (events oldest first). mvlist defaults to false: "the multivalued fields in the
+    transaction are a set of unique field values ordered alphabetically" (the page's maxspan example shows
+    ``count`` as ``10 9`` and ``1 10 2 3 ...``)."""
     merged: dict[str, list[Scalar]] = {}
     for event in events:
         for name, value in event.items():
@@ -150,7 +157,7 @@ def _merge(events: list[Event]) -> Event:
                     bucket.append(item)
     out: Event = {}
     for name, values in merged.items():
-        combined: Value = make_mv(values)
+        combined: Value = make_mv(sorted(values, key=lexicographic_key))  # mvlist=false: "ordered alphabetically"
         if combined is not None:
             out[name] = combined
     first, last = _time(events[0]), _time(events[-1])
@@ -165,17 +172,18 @@ def _merge(events: list[Event]) -> Event:
 
 
 def _refuse_partial(node: TransactionCommand, event: Event) -> None:
-    """An event with only some of the fields would join by transitive grouping in Splunk: never drop it silently."""
+    """With startswith=/endswith= the page does not say how an event with only some of the fields joins: refuse."""
     present = [name for name in node.fields if event.get(name) is not None]
     if present:
         missing = [name for name in node.fields if name not in present]
         raise SplUnsupportedError(
             f"transaction: an event with {', '.join(present)} but not {', '.join(missing)} (grouping events that "
-            "hold only some of the fields) is not supported", offset=node.offset, command=node.name)
+            "hold only some of the fields) together with startswith=/endswith= is not supported",
+            offset=node.offset, command=node.name)
 
 
-def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    assert isinstance(node, TransactionCommand)
+def _bounded(node: TransactionCommand, events: Iterator[Event], ctx: RunContext) -> list[list[Event]]:
+    """startswith=/endswith=: transactions read forward in time, each event holding every listed field."""
     starts, ends = _tester(node.startswith, ctx), _tester(node.endswith, ctx)
     ordered = sorted(events, key=_time)  # oldest first: transactions read forward in time
     open_: dict[tuple[Scalar, ...], list[Event]] = {}
@@ -207,8 +215,117 @@ def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             close(key, True)
     for key in list(open_):
         close(key, False)
-    kept = [group for group, closed in done if closed or ends is None or node.keepevicted]
-    results = [_merge(group) for group in kept]
+    return [group for group, closed in done if closed or ends is None or node.keepevicted]
+
+
+@dataclass(eq=False)
+class _Open:
+    """A transaction being built newest first: its events and the value each listed field has in it (mutable:
+    it grows as events join; identity, not value, tells two apart)."""
+
+    events: list[Event]
+    values: dict[str, Scalar]
+
+
+def _field_values(node: TransactionCommand, event: Event) -> dict[str, Scalar]:
+    """The listed fields the event holds; a multivalue one is refused (how it unifies is not documented)."""
+    found: dict[str, Scalar] = {}
+    for name in node.fields:
+        values = mv_values(event.get(name))
+        if len(values) > 1:
+            raise SplUnsupportedError(f"transaction: an event whose {name} holds several values (grouping by a "
+                                      "multivalue field) is not supported", offset=node.offset, command=node.name)
+        if values:
+            found[name] = values[0]
+    return found
+
+
+def _refuse_shared_times(node: TransactionCommand, held: list[tuple[Event, dict[str, Scalar]]]) -> None:
+    """The page joins events through shared fields only "if the related events appear in the correct sequence,
+    each with a different timestamp": an event with some of the fields sharing its time with another event
+    that holds any of them has no documented place, so it is refused, not guessed."""
+    times = Counter(_time(event) for event, _ in held)
+    for event, values in held:
+        if len(values) < len(node.fields) and times[_time(event)] > 1:
+            raise SplUnsupportedError(
+                f"transaction: an event with {', '.join(values)} but not every listed field shares its _time with "
+                "another event (the page joins such events only when each has a different timestamp)",
+                offset=node.offset, command=node.name)
+
+
+def _transitive(node: TransactionCommand, events: Iterator[Event]) -> list[list[Event]]:
+    """Group newest first, as Splunk reads events, joining an event to the open transaction it shares a field
+    value with and no field value conflicts with; the groups come back with their events oldest first.
+
+    The 10.0 page's "Specifying multiple fields": "If there is a transitive relationship between the fields in
+    the fields list and if the related events appear in the correct sequence, each with a different timestamp,
+    transaction command will try to use it" (``host=a`` / ``host=a cookie=b`` / ``cookie=b`` make one); the
+    Knowledge Manager Manual's "Search for transactions": "Events with common field names and different values
+    will not be grouped"; connected: "If an event contains fields required by the transaction, but none of these
+    fields have been instantiated in the transaction (added with a previous event), this opens a new transaction
+    (connected=true) or adds the event to the transaction (connected=false)". Refused where no page says:
+    an event that shares values with two open transactions (Splunk Answers "what does connected mean in
+    transaction" shows one of them taking it, then: "In 4.1 we do the right thing even when the transitive
+    relationship is seen later"), and with connected=false an event that has none of an open
+    transaction's fields (which open transaction it is added to)."""
+    held = [(event, values) for event in events if (values := _field_values(node, event))]
+    _refuse_shared_times(node, held)
+    held.sort(key=lambda pair: -_time(pair[0]))  # newest first: "Events must be sorted in descending ... order"
+    open_: dict[_Open, None] = {}  # in opening order
+    index: dict[tuple[str, Scalar], dict[_Open, None]] = {}  # a field's value -> the open transactions holding it
+    done: list[list[Event]] = []
+    for event, values in held:
+        found = {txn: None for key in values.items() for txn in index.get(key, ())}
+        linked = [txn for txn in found if _joins(txn, values)]
+        if len(linked) > 1:
+            raise SplUnsupportedError(
+                "transaction: an event whose field values link two open transactions (the page does not say "
+                "whether they merge or which one takes it) is not supported", offset=node.offset,
+                command=node.name)
+        partial = len(values) < len(node.fields)
+        if not node.connected and not linked and partial and any(not values.keys() & t.values.keys() for t in open_):
+            raise SplUnsupportedError(
+                "transaction connected=false: an event holding none of an open transaction's fields (which "
+                "transaction it is added to) is not supported", offset=node.offset, command=node.name)
+        current = linked[0] if linked else None
+        if current is not None and _over_limits(node, current, event):
+            del open_[current]
+            for key in current.values.items():
+                del index[key][current]
+            done.append(current.events)
+            current = None
+        if current is None:
+            current = _Open([], {})
+            open_[current] = None
+        current.events.append(event)
+        for name, value in values.items():
+            if name not in current.values:  # the others hold this very value: the event joined through them
+                current.values[name] = value
+                index.setdefault((name, value), {})[current] = None
+    done.extend(txn.events for txn in open_)
+    return [list(reversed(group)) for group in done]
+
+
+def _joins(txn: _Open, values: dict[str, Scalar]) -> bool:
+    """Consistent (a shared value) and not inconsistent (no listed field with another value)."""
+    shared = [name for name in values if name in txn.values]
+    return bool(shared) and all(txn.values[name] == values[name] for name in shared)
+
+
+def _over_limits(node: TransactionCommand, txn: _Open, event: Event) -> bool:
+    """maxspan from the transaction's newest event, maxpause from its oldest so far, maxevents: "Events that
+    exceed the maxspan limit are treated as part of a separate transaction"."""
+    newest, oldest = _time(txn.events[0]), _time(txn.events[-1])
+    too_long = node.maxspan is not None and newest - _time(event) > node.maxspan
+    too_late = node.maxpause is not None and oldest - _time(event) > node.maxpause
+    return too_long or too_late or len(txn.events) >= node.maxevents
+
+
+def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    assert isinstance(node, TransactionCommand)
+    bounded = node.startswith is not None or node.endswith is not None
+    groups = _bounded(node, events, ctx) if bounded else _transitive(node, events)
+    results = [_merge(group) for group in groups]
     results.sort(key=lambda row: -_time(row))
     yield from results
 
