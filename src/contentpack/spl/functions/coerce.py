@@ -2,12 +2,13 @@
 
 Splunk's rule (Search Reference, "Evaluation functions" overview): a function that needs a number reads the
 value's numeric form; text that is not a number makes the result null. A multivalue argument where a single
-value is expected uses its first value.
+value is expected uses its first value, except where the function's page says it "is not supported on
+multivalue fields" (:func:`single_text`).
 """
 
 from __future__ import annotations
 
-from contentpack.spl.errors import SplRuntimeError
+from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.values import Scalar, Value, as_number, mv_values, to_str
 
 
@@ -16,6 +17,23 @@ def first(value: Value) -> Scalar | None:
     if isinstance(value, tuple):
         return value[0] if value else None
     return value
+
+
+def single_text(value: Value) -> str | None:
+    """The text of an argument its function's page calls "not supported on multivalue fields".
+
+    The 10.0 Text functions page says so, word for word, of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``,
+    ``replace``, ``spath`` and ``urldecode``, and states no result for such an input; no page, answer or issue
+    found says what Splunk returns for one. So a multivalue is refused as unsupported rather than answered with a
+    guess (its first value, or each value); a single value or null reads as :func:`text` does. ``mvmap`` applies
+    such a function to each value, where the documented usage holds.
+    """
+    if isinstance(value, tuple):
+        raise SplUnsupportedError(
+            f"a multivalue argument ({len(value)} values) is not supported: the function's page says \"This "
+            "function is not supported on multivalue fields.\" (use mvmap(<field>, ...) to apply it to each value, "
+            "or mvindex to pick one)")
+    return to_str(value)
 
 
 def number(value: Value) -> int | float | None:

@@ -89,11 +89,14 @@ def _json_extract(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("spath", 2, 2)
 def _spath(ctx: EvalContext, args: list[Value]) -> Value:
+    """The Text functions page says of spath "This function is not supported on multivalue fields.": a
+    multivalue ``<value>`` is refused (``coerce.single_text``); ``mvmap(f, spath(f, path))`` reads each value."""
+    text = coerce.single_text(args[0])
     path = coerce.text(args[1])
     if path is None:
         return None
     try:
-        document = _decode(args[0])
+        document = _decode(text)
     except ValueError:
         return None
     return make_mv(render(node) for node in walk(document, path))

@@ -1,8 +1,11 @@
 """Text functions: len, lower, upper, substr, replace, trim/ltrim/rtrim, split, urldecode.
 
 Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions
-Null in gives null out. ``lower``/``upper``/``trim``/``replace``/``urldecode`` apply to every value of a
-multivalue field; ``len``/``substr``/``split`` read the first value.
+Null in gives null out. ``lower``/``upper`` apply to every value of a multivalue field, as the page says ("You
+can use this function on multivalue fields."). Of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``, ``replace``
+and ``urldecode`` (and ``spath``, in the JSON family) the page says "This function is not supported on multivalue
+fields." and states no result, so a multivalue reaching them is refused as unsupported (``coerce.single_text``),
+never answered with a guess. ``split`` reads the first value.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ DEFAULT_TRIM = " \t"
 
 
 def map_text(value: Value, transform: Callable[[str], str]) -> Value:
-    """Apply a text transform to each value of a (possibly multivalue) argument; null stays null."""
+    """Apply a text transform to each value of a (possibly multivalue) argument; null stays null (``lower`` and
+    ``upper``, the functions the page says can be used on multivalue fields)."""
     if value is None:
         return None
     if isinstance(value, tuple):
@@ -31,7 +35,7 @@ def map_text(value: Value, transform: Callable[[str], str]) -> Value:
 @eager("len", 1, 1)
 def _len(ctx: EvalContext, args: list[Value]) -> Value:
     """Number of Unicode code points."""
-    text = coerce.text(args[0])
+    text = coerce.single_text(args[0])
     return None if text is None else len(text)
 
 
@@ -60,7 +64,7 @@ def substr(text: str, start: int, length: int | None) -> str:
 
 @eager("substr", 2, 3, returns_text=True)
 def _substr(ctx: EvalContext, args: list[Value]) -> Value:
-    text = coerce.text(args[0])
+    text = coerce.single_text(args[0])
     start = coerce.integer(args[1])
     length = coerce.integer(args[2]) if len(args) > 2 else None
     if text is None or start is None or (len(args) > 2 and length is None):
@@ -71,19 +75,21 @@ def _substr(ctx: EvalContext, args: list[Value]) -> Value:
 @eager("replace", 3, 3, patterns=(1,), returns_text=True)
 def _replace(ctx: EvalContext, args: list[Value]) -> Value:
     """Regex replacement of every match; ``\\1`` in the replacement is the first group."""
+    text = coerce.single_text(args[0])
     pattern, template = coerce.text(args[1]), coerce.text(args[2])
     if pattern is None or template is None:
         return None
     compiled = compile_pcre(pattern)
-    return map_text(args[0], lambda text: substitute(compiled, template, text))
+    return None if text is None else substitute(compiled, template, text)
 
 
 def _trimmer(name: str, method: Callable[[str, str], str]) -> FunctionSpec:
     def impl(ctx: EvalContext, args: list[Value]) -> Value:
+        text = coerce.single_text(args[0])
         chars = coerce.text(args[1]) if len(args) > 1 else DEFAULT_TRIM
-        if chars is None:
+        if text is None or chars is None:
             return None
-        return map_text(args[0], lambda text: method(text, chars))
+        return method(text, chars)
 
     return FunctionSpec(name, 1, 2, impl, returns_text=True)
 
@@ -105,7 +111,8 @@ def _split(ctx: EvalContext, args: list[Value]) -> Value:
 
 @eager("urldecode", 1, 1, returns_text=True)
 def _urldecode(ctx: EvalContext, args: list[Value]) -> Value:
-    return map_text(args[0], unquote_plus)
+    text = coerce.single_text(args[0])
+    return None if text is None else unquote_plus(text)
 
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
