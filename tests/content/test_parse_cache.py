@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -287,7 +288,7 @@ def test_a_forged_entry_that_cannot_be_the_loaders_answer_is_a_miss(tmp_path: Pa
         elif forge == "another file's answer":
             forged[name] = (digest, other if name != "r000.yml" else entries["r001.yml"][1])
         else:
-            bad = None if plain is None else (plain[0], plain[1], [])
+            bad: Any = None if plain is None else (plain[0], plain[1], [])  # no positions for its nodes
             forged[name] = (digest, marshal.dumps((bad, problems if bad is None else [])))
     target = cache_path(pack)
     assert target is not None
