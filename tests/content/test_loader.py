@@ -68,6 +68,21 @@ def test_cp004_yaml_syntax_error(pack: Path, validate: Validate) -> None:
     assert finding.position.path == HUNTING and finding.position.line >= 3
 
 
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("a: éé€\nc: \x1b[31mred\n", (2, 4), "character U+001B cannot be written raw in YAML: write it as \\x1b in a "
+                                      "double-quoted string, or remove it"),
+    ('a: "x\x07"\n', (1, 6), "character U+0007 cannot be written raw in YAML: write it as \\x07"),
+    ("a: b\n# \ufffe\n", (2, 3), "character U+FFFE cannot be written raw in YAML: write it as \\ufffe"),
+])
+def test_cp004_a_raw_control_character_is_reported_where_an_editor_shows_it(
+        text: str, where: tuple[int, int], message: str) -> None:
+    # libyaml refuses it while reading; its message put it at 1:1, with a byte offset and a line break of its own.
+    document, problems = parse_yaml(text, "x.yml")
+    assert document is None and len(problems) == 1
+    assert problems[0].position == Position("x.yml", *where) and problems[0].rule == "CP004"
+    assert problems[0].message.startswith(message) and "\n" not in problems[0].message
+
+
 def test_cp005_duplicate_key(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "status: production\n", "status: production\nversion: 5\n")
     finding = only(validate(pack), "CP005")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,3 +235,64 @@ def test_the_files_whose_bytes_vouch_for_their_texts(tmp_path: Path, cache_dir: 
         assert first.texts_fit == expected
         if first.update is not None:
             first.update.save()
+
+
+def _stored(pack: Path) -> tuple[str, dict[str, tuple[bytes, bytes]]]:
+    """The salt and the entries the last save wrote for ``pack``."""
+    target = cache_path(pack)
+    assert target is not None
+    entries = cache_files.read_entries(target, parse_cache._salt())
+    assert entries
+    return parse_cache._salt(), entries
+
+
+def test_a_damaged_cache_file_is_never_believed(tmp_path: Path, cache_dir: Path, parsed: list[list[str]]) -> None:
+    # marshal reads most damage without complaint; here each entry is changed to "no document, no problem", in a
+    # file of the format before the digest (which is what damage to the digest's file looks like to it).
+    import marshal
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    expected = _plain(load(pack, shown))
+    salt, entries = _stored(pack)
+    damaged = {name: (digest, marshal.dumps((None, []))) for name, (digest, _) in entries.items()}
+    target = cache_path(pack)
+    assert target is not None
+    target.write_bytes(marshal.dumps((salt, damaged)))
+    assert _plain(load(pack, shown)) == expected
+    assert parsed[-1] == shown
+
+
+@pytest.mark.parametrize("forge", ["not a pair", "no document no problem", "another file's answer", "bad positions"])
+def test_a_forged_entry_that_cannot_be_the_loaders_answer_is_a_miss(tmp_path: Path, cache_dir: Path,
+                                                                    parsed: list[list[str]], forge: str) -> None:
+    # Written as the cache writes (a right digest and salt): a forgery, not damage. What the loader could never
+    # answer is parsed again; before, "not a pair" ended validate in "internal error: TypeError" and "no
+    # document no problem" made every file vanish from validate and build.
+    import marshal
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    shown = _files(pack)
+    expected = _plain(load(pack, shown))
+    salt, entries = _stored(pack)
+    other = entries["r000.yml"][1]
+    forged: dict[str, object] = {}
+    for name, (digest, answer) in entries.items():
+        plain, problems = marshal.loads(answer)
+        if forge == "not a pair":
+            forged[name] = 5
+        elif forge == "no document no problem":
+            forged[name] = (digest, marshal.dumps((None, [])))
+        elif forge == "another file's answer":
+            forged[name] = (digest, other if name != "r000.yml" else entries["r001.yml"][1])
+        else:
+            bad: Any = None if plain is None else (plain[0], plain[1], [])  # no positions for its nodes
+            forged[name] = (digest, marshal.dumps((bad, problems if bad is None else [])))
+    target = cache_path(pack)
+    assert target is not None
+    cache_files.write_entries(target, salt, forged)
+    assert _plain(load(pack, shown)) == expected
+    reparsed = set(parsed[-1])
+    assert reparsed == set(shown) if forge != "bad positions" else reparsed >= {n for n in shown if n.startswith("r")}

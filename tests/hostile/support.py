@@ -65,9 +65,10 @@ class Outcome:
         assert self.max_rss_mb < MEMORY_LIMIT_MB, f"peak memory {self.max_rss_mb:.0f} MB"
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60.0) -> Outcome:
-    """``python -m contentpack ARGS`` in a child; fails the test if it outlives ``timeout`` seconds."""
-    env = dict(os.environ, CONTENTPACK_CACHE="off", SOURCE_DATE_EPOCH="1700000000")
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60.0, env: dict[str, str] | None = None) -> Outcome:
+    """``python -m contentpack ARGS`` in a child; fails the test if it outlives ``timeout`` seconds. The cache is
+    off unless ``env`` (added to the environment) says otherwise."""
+    env = {**os.environ, "CONTENTPACK_CACHE": "off", "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as peak:
         start = time.monotonic()

@@ -113,6 +113,17 @@ def test_search_command_on_a_fifo_and_dev_zero_ends_with_a_usage_error(tmp_path:
     assert "x.yml: error[CP002]: a FIFO (named pipe), not a regular file: not read" in outcome.stderr
 
 
+def test_search_events_on_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # The check for another Entra ID schema (backtest.foreign.file_refusal) read the file's head with a plain
+    # open before the reader's check of its kind: a FIFO as --events blocked there until a writer came.
+    fifo = tmp_path / "x.jsonl"
+    os.mkfifo(fifo)
+    outcome = run_cli("search", "--no-pack", "--events", str(fifo), "| stats count", timeout=20)
+    outcome.assert_handled()
+    assert outcome.returncode == 2
+    assert "x.jsonl: cannot read events: a FIFO (named pipe), not a regular file: not read" in outcome.stderr
+
+
 def test_json_deeper_than_orjson_allows_is_malformed_on_every_path(tmp_path: Path) -> None:
     # orjson refuses more than 1,024 levels (its fix for CVE-2024-27454); a NaN makes it refuse the line anyway,
     # and the standard decoder, which decodes such lines instead, goes much deeper on Python 3.13 than on 3.11:

@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from contentpack.spl.events import MAX_ARRAY_FILE_BYTES
+from contentpack.spl.files import open_regular
 
 SOURCETYPE = "azure:monitor:aad"  # whose records the other schemas are taken for
 HEAD_BYTES = 1 << 20  # a first line longer than this is not looked at (a Graph signIn object is a few KB)
@@ -165,9 +166,11 @@ def head_refusal(head: bytes, name: str) -> str | None:
 
 def file_refusal(path: Path) -> str | None:
     """The refusal for an events file ``search --events`` is given, or None: its head, or, for a JSON document
-    (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole too), the document."""
+    (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole too), the document. Opened as the
+    reader opens it (``open_regular``): a FIFO given as ``--events`` once hung the command here, before the
+    reader could refuse it."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(HEAD_BYTES)
             found = head_refusal(head, str(path))
             if found is not None:

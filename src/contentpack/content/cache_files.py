@@ -5,8 +5,9 @@ One home for what every cache must get right: the location (``$CONTENTPACK_CACHE
 inside the pack (the files are read with ``marshal``, which must not see data from an untrusted source, and a
 pack, a pull request say, is exactly such a source), ``CONTENTPACK_CACHE=off`` turning caching off, and best
 effort throughout: an unreadable, foreign or corrupt file counts as empty, and failing to write one changes
-nothing but the next run's speed. A file holds ``(salt, entries)``; the salt names everything the entries'
-answers depend on besides their keys, so a file made by other code is never believed.
+nothing but the next run's speed. A file holds a digest of the rest of its bytes, then ``(salt, entries)``
+marshalled; the digest tells a damaged file, the salt names everything the entries' answers depend on besides
+their keys, so a file made by other code is never believed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from contentpack.atomic_write import write_atomically
+from contentpack.spl.files import read_capped
 
+# A cache file bigger than this is not read (and the next save replaces it): far past what a pack of
+# thousands of files writes, well short of what would exhaust memory.
+MAX_CACHE_BYTES = 512 * 1024 * 1024
 STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (a save takes seconds at most)
 
 
@@ -42,10 +47,28 @@ def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) 
     return base / f"{kind}-{key}.marshal"
 
 
+_CHECK_BYTES = 16
+
+
+def _check(payload: bytes) -> bytes:
+    """The digest a cache file starts with, of the rest of its bytes: ``marshal`` reads a damaged file without
+    complaint more often than not (a changed number, a cut list inside a complete tuple), and what it read would
+    be believed. It tells damage from a good file, not a forgery: whoever can write the user's cache folder can
+    write the digest too (and the user's other files), which is why the cache is never inside the pack."""
+    return hashlib.blake2b(payload, digest_size=_CHECK_BYTES).digest()
+
+
 def read_entries(path: Path, salt: str) -> dict[Any, Any]:
-    """The entries of the cache file at ``path`` if it was written with ``salt``; else none."""
+    """The entries of the cache file at ``path`` if it was written with ``salt``; else none.
+
+    Read as content files are (``read_capped``): a FIFO or a link to ``/dev/zero`` in the cache's place once
+    hung every command that loads the pack, before it had read a byte of the pack."""
     try:
-        stored_salt, entries = marshal.loads(path.read_bytes())
+        data = read_capped(path, MAX_CACHE_BYTES)
+        check, payload = data[:_CHECK_BYTES], data[_CHECK_BYTES:]
+        if check != _check(payload):  # damaged (cut short by a full disk, a bit flipped): parse again
+            return {}
+        stored_salt, entries = marshal.loads(payload)
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     return entries if stored_salt == salt and isinstance(entries, dict) else {}
@@ -75,7 +98,8 @@ def write_entries(path: Path, salt: str, entries: Mapping[Any, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         prefix = _temp_prefix(path)
         remove_stale_temps(path.parent, prefix)
-        write_atomically(path, [marshal.dumps((salt, dict(entries)))], prefix=prefix)
+        payload = marshal.dumps((salt, dict(entries)))
+        write_atomically(path, [_check(payload), payload], prefix=prefix)
     except (OSError, ValueError):
         pass  # best effort: the next run works it out again
 

@@ -404,6 +404,25 @@ def _too_deep(text: str, shown: str) -> Diagnostic | None:
     return None
 
 
+# What YAML 1.1 lets a stream hold (its "printable" production): anything else, raw, is refused by libyaml.
+_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unprintable(text: str, shown: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """CP004 at the character libyaml refused to read (an ESC, a bell...), at the line and column an editor
+    shows. libyaml's own message placed it at 1:1 with a byte offset ("position 365") and a line break of its
+    own; the character itself is what the author needs, and how to write it."""
+    match = _NOT_YAML_PRINTABLE.search(text)
+    if match is None:  # not a character of the text (no known case): libyaml's words
+        return error(Position(shown, 1, 1), RULE_SYNTAX, f"YAML error: {exc.reason}")
+    at = match.start()
+    position = Position(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+    code = ord(match.group())
+    escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return error(position, RULE_SYNTAX, f"character U+{code:04X} cannot be written raw in YAML: write it as {escape} "
+                                         "in a double-quoted string, or remove it")
+
+
 def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
     """Parse YAML text (already decoded) into a ``LoadedDocument``; problems come back as diagnostics."""
     breaks = _yaml11_breaks(text, shown)
@@ -421,6 +440,8 @@ def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagn
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         return None, [error(_mark_position(shown, mark), RULE_SYNTAX, f"YAML syntax error: {message}")]
+    except yaml.reader.ReaderError as exc:
+        return None, [_unprintable(text, shown, exc)]
     except yaml.YAMLError as exc:
         return None, [error(Position(shown, 1, 1), RULE_SYNTAX, f"YAML error: {exc}")]
     except RecursionError:

@@ -102,6 +102,24 @@ class CacheUpdate:
         write_entries(self.path, self.salt, entries)
 
 
+def _decoded_hit(encoded: object, shown: str) -> Loaded | None:
+    """The cached answer for the file ``shown``, or None (a miss) when the entry is corrupt or is no answer the
+    loader can give for that file: a document of another path, a problem placed in another file, or neither a
+    document nor a problem (which, believed, once made a pack's files vanish from validate and build)."""
+    try:
+        document, problems = decode_loaded(marshal.loads(encoded))  # type: ignore[arg-type]  # bytes, or a miss
+    except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
+        return None
+    if document is None and not problems:
+        return None
+    if document is not None and (document.path != shown or type(document.positions.flat) is not list
+                                 or len(document.positions.flat) < 2 or len(document.positions.flat) % 2):
+        return None
+    if any(problem.position.path != shown for problem in problems):
+        return None
+    return document, problems
+
+
 def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None) -> LoadOutcome:
     """``load_yaml`` for every path (relative to ``root``), in order, parsing only files whose bytes the cache
     has not seen (every file when the cache is off)."""
@@ -124,12 +142,9 @@ def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, st
             continue
         digest = content_digest(raw)
         entry = cached.get(shown)
-        if entry is not None and entry[0] == digest:
-            try:
-                hit = decode_loaded(marshal.loads(entry[1]))
-            except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never a crash
-                pass
-            else:
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == digest:
+            hit = _decoded_hit(entry[1], shown)
+            if hit is not None:
                 results.append(hit)
                 kept[shown] = entry
                 continue
