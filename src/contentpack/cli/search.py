@@ -42,7 +42,7 @@ from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import starts_json_array
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_fields, first_filter, up_to
+from contentpack.spl.hints import absent_fields, asked_fields, first_filter, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -410,7 +410,8 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
     first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
     lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
-    hint at). Finding the fields events have reads the files again, so only rows of zeros pay for it."""
+    hint at). Finding which of the fields it names events have reads the files again (only those fields, and only
+    until each is found), so only rows of zeros pay for it."""
     with_rows = bool(rows)
     if not with_events:
         if not with_rows:
@@ -424,7 +425,7 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
-    absent = absent_fields(pipeline, engine.field_names())
+    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]

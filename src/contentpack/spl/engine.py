@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
@@ -303,19 +303,32 @@ class Engine:
         rest = [c for c in commands[1:] if isinstance(c, CommandNode)]
         return EventNeeds(True, self._needed(first, rest), tuple(raw_alternatives(first.expr, derived)))
 
-    def field_names(self) -> set[str]:
-        """Every field some registered event has once search-time knowledge is applied (for hints about
-        searches that found nothing; it reads lazily registered files whole)."""
+    def fields_present(self, names: Collection[str]) -> set[str]:
+        """Which of ``names`` some registered event has once search-time knowledge is applied (for hints about
+        searches that found nothing). Only those fields, and what the aliases and calculated fields make them
+        from, are extracted and computed, and reading stops once every name is found: a hint must not cost
+        more than the search (lazily registered files are read again)."""
+        wanted = frozenset(names)
+        found: set[str] = set()
+        if not wanted:
+            return found
+        needed = wanted
+        for knowledge in self._search_time.values():
+            widened = knowledge.inputs_for(needed)
+            needed = needed if widened is None else widened
+        restricted = {name: k.restricted(needed) for name, k in self._search_time.items()}
         evaluator = Evaluator(0.0, self.tz, searchmatch, self._compiled)
-        events = [map(dict, self._memory)] + [scan_file(source, needed=None) for source in self._files]
-        names: set[str] = set()
-        for stream in events:
+        streams = [map(dict, self._memory)] + [scan_file(source, needed=needed | {source.time_field})
+                                               for source in self._files]
+        for stream in streams:
             for event in stream:
-                knowledge = self._search_time.get(str(event.get("sourcetype")))
-                if knowledge is not None:
-                    knowledge.apply(event, evaluator)
-                names.update(event)
-        return names
+                applied = restricted.get(str(event.get("sourcetype")))
+                if applied is not None:
+                    applied.apply(event, evaluator)
+                found.update(wanted.intersection(event))
+                if len(found) == len(wanted):
+                    return found
+        return found
 
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:

@@ -17,7 +17,7 @@ When the search did return rows (an aggregate answers one, ``count`` 0, over no 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
@@ -90,10 +90,9 @@ def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None
     return current
 
 
-def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
-    """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply."""
-    out: list[AbsentField] = []
-    reported: set[str] = set()
+def _candidates(pipeline: Pipeline) -> Iterator[AbsentField]:
+    """Every field use the pipeline filters or groups on with the event fields it can come from, whether or
+    not an event has them (uses no earlier command produces and whose sources can be told)."""
     for index, command in enumerate(pipeline.commands):
         if not isinstance(command, CommandNode):
             continue
@@ -102,14 +101,28 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
         # lookup, stats) exist whatever the events held
         produced = set().union(*(field_use(c).produces for c in earlier if not isinstance(c, _TRACED)))
         for name, use in _uses(command):
-            if name in _ALWAYS or "*" in name or name in produced or name in reported:
+            if name in _ALWAYS or "*" in name or name in produced:
                 continue
             sources = _sources(name, earlier)
             if sources is None or not (sources - _ALWAYS):
                 continue
-            if not any(field in seen for field in sources):
-                reported.add(name)
-                out.append(AbsentField(name, use, command.name, tuple(sorted(sources)), index))
+            yield AbsentField(name, use, command.name, tuple(sorted(sources)), index)
+
+
+def asked_fields(pipeline: Pipeline) -> frozenset[str]:
+    """The event fields :func:`absent_fields` asks about: which of these some event has is all it needs to
+    know, so finding out reads only them (none at all for a search that names no field)."""
+    return frozenset(source for candidate in _candidates(pipeline) for source in candidate.sources)
+
+
+def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
+    """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply."""
+    out: list[AbsentField] = []
+    reported: set[str] = set()
+    for candidate in _candidates(pipeline):
+        if candidate.name not in reported and not any(field in seen for field in candidate.sources):
+            reported.add(candidate.name)
+            out.append(candidate)
     return out
 
 

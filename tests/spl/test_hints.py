@@ -1,0 +1,48 @@
+"""What a "no results" hint asks of the events: only the fields the search names, and no more reading than it takes.
+
+The hint (``contentpack search``, spl/hints.py) tells a user that a search filtered or grouped on a field no event
+has. Finding that out once meant applying every alias and calculated field to every event, whatever the search
+named: a bare-term search over 200,000 events in a pack spent five times as long on its hint as on the search.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contentpack.spl.engine import Engine
+from contentpack.spl.hints import absent_fields, asked_fields
+
+
+def _engine(tmp_path: Path, lines: list[str]) -> Engine:
+    path = tmp_path / "events.log"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    engine = Engine()
+    engine.register_events(path, sourcetype="st", source="s", lazy=True)
+    engine.register_search_time("st", [("props.user", "user")],
+                                [("app", 'if(isnull(props.app), null(), lower(props.app))')])
+    return engine
+
+
+def test_a_search_naming_no_field_asks_about_none() -> None:
+    engine = Engine()
+    assert asked_fields(engine.parse("stats count")) == frozenset()  # two bare terms, not a stats command
+    assert asked_fields(engine.parse("* | head 5")) == frozenset()
+
+
+def test_the_fields_asked_about_are_where_the_named_fields_come_from() -> None:
+    engine = Engine()
+    pipeline = engine.parse("* | rename props.* as * | search user=foo | stats count by app")
+    assert asked_fields(pipeline) == {"user", "props.user", "app", "props.app"}
+    assert [f.name for f in absent_fields(pipeline, {"props.user"})] == ["app"]
+
+
+def test_fields_present_sees_aliases_and_calculated_fields(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": {"app": "X"}}'])
+    assert engine.fields_present({"user", "app", "nope"}) == {"user", "app"}
+    assert engine.fields_present(set()) == set()
+
+
+def test_fields_present_stops_reading_once_every_field_is_found(tmp_path: Path) -> None:
+    # a malformed line fails a read that reaches the end of the file; stopping at the first event never sees it
+    engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": '])
+    assert engine.fields_present({"user"}) == {"user"}
