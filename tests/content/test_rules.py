@@ -4,6 +4,7 @@ file, line and column (and that the unmutated pack is clean)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,22 @@ def test_cp014_lookup_csv_missing(pack: Path, validate: Validate) -> None:
     finding = only(validate(pack), "CP014")
     assert at(finding) == (LOOKUP, *locate(pack, LOOKUP, "entra_id_known_apps"))
     assert "lookups/entra_id_known_apps.csv" in finding.message
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_folder_or_fifo_in_a_lookup_csvs_place_is_named_as_what_it_is(pack: Path, validate: Validate,
+                                                                      kind: str) -> None:
+    """It was reported as "does not exist", which sends the user looking for a file that is there."""
+    csv = pack / "lookups/entra_id_known_apps.csv"
+    csv.unlink()
+    if kind == "folder":
+        csv.mkdir()
+    else:
+        os.mkfifo(csv)
+    finding = only(validate(pack), "CP002")
+    assert finding.position.path == "lookups/entra_id_known_apps.csv"
+    what = "a folder" if kind == "folder" else "a FIFO (named pipe)"
+    assert finding.message == f"{what}, not a regular file: not read"
 
 
 def test_cp014_lookup_csv_without_header(pack: Path, validate: Validate) -> None:

@@ -27,7 +27,7 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
 
     file = root / "lookups" / csv_name
     shown = f"lookups/{csv_name}"
-    if not file.is_file():
+    if not file.exists():  # a folder or a FIFO in its place is refused by kind when read, below
         return None, [error(where, RULE_LOOKUP_FILE, f"lookup file '{shown}' does not exist")]
     text, problems = read_text(file, shown, limit=MAX_LOOKUP_BYTES)
     if text is None:
