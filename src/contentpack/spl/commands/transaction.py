@@ -7,9 +7,19 @@ events can span"; "maxpause: Specifies the maximum length of time ... for the pa
 a transaction"; startswith/endswith (a search expression in parentheses or quotes, or ``eval(...)``) open and
 close a transaction; keepevicted "Whether to output evicted transactions" (default false: a transaction that an
 endswith= never closed is dropped). Each result has the events' fields merged (a field with several values
-becomes multivalue, "ordered alphabetically"), ``_time`` of the first event, ``duration`` (last - first, seconds)
-and ``eventcount``, and ``_raw`` joined by newlines; results come newest first. Events with none of the fields
-are left out.
+becomes multivalue, "ordered alphabetically"), ``_time`` of the first event, ``duration`` (last - first, seconds),
+``eventcount``, ``closed_txn`` (keepevicted: 1 when maxevents, maxspan, maxpause or startswith closed it, else 0)
+and ``_raw`` joined by newlines; results come newest first. Events with none of the fields are left out. The
+page's maxspan example also shows ``field_match_sum`` and ``linecount``: no page defines the first and the second
+is 2 there for an empty ``_raw``, so neither is emitted (a listed difference, docs/spl_engine.md).
+
+A negative maxspan/maxpause/maxevents is no limit ("the maxspan constraint is deactivated"); a span equal to
+maxspan stays one transaction (assumed: "must span less than" and "Events that exceed the maxspan limit" disagree
+there). Input that is not newest first is refused ("requires that the incoming events be in descending
+chronological order": the page shows Splunk then returning a wrong answer nothing documents). mvlist, keeporphans
+and mvraw are accepted at false (their default) and nullstr (it "applies only to fields that are rendered as
+lists", none with mvlist=false); delim, unifyends, maxopentxn, maxopenevents, name= and the other values of
+those options are refused by name.
 
 Without startswith/endswith, events are read newest first ("The transaction command requires that the incoming
 events be in descending chronological order"; keepevicted: "the transaction command sees events in reverse
