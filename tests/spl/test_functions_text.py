@@ -152,6 +152,16 @@ def test_split_makes_a_multivalue(args: tuple[object, ...], expected: object) ->
     assert call("split", *args) == expected
 
 
+@pytest.mark.parametrize("args", [(_MV, ";"), ("a;b", ("a", ";")), (_MV, None)])
+def test_split_refuses_a_multivalue_argument(args: tuple[object, ...]) -> None:
+    """split(<str>,<delim>): "This function splits the string values on the delimiter and returns the string
+    values as a multivalue field." The section (Multivalue eval functions page) shows only single-value input and
+    says nothing of a multivalue one, so it is refused rather than read as its first value.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/multivalue-eval-functions"""
+    with pytest.raises(SplUnsupportedError, match="the split page .* does not say what a multivalue"):
+        call("split", *args)
+
+
 def test_urldecode_documented_example() -> None:
     """urldecode("http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3Dheader") = "http://www.splunk.com/download?r=header".
     https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions"""

@@ -136,9 +136,10 @@ def test_the_pages_maxspan_example_row_for_row() -> None:
 def test_maxspan_splits_newest_first() -> None:
     """PAGE: "Events must be sorted in descending chronological order before the maxspan argument is used" and
     keepevicted: "the transaction command sees events in reverse chronological order": with nine events 10s
-    apart and maxspan=11s the oldest is left alone (read oldest first, the newest would be)."""
+    apart and maxspan=11s the oldest is left alone (read oldest first, the newest would be). Input oldest first
+    is refused (test_transaction_options)."""
     found = rows(make_engine(), '| makeresults count=9 | streamstats count | eval _time=now()+10*count, '
-                                'user="nobody" | transaction user maxspan=11s | table count')
+                                'user="nobody" | sort -_time | transaction user maxspan=11s | table count')
     assert [row["count"] for row in found] == [(8, 9), (6, 7), (4, 5), (2, 3), 1]
 
 

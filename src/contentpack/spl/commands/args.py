@@ -45,6 +45,11 @@ def as_bool(cur: Cursor, value: str, tok: Token, key: str) -> bool:
     raise cur.error(f"{key}= expects true or false", tok)
 
 
+def is_false(value: str) -> bool:
+    """Whether an option's text is one of the spellings of false (an option accepted only at that default)."""
+    return value.lower() in _FALSE
+
+
 def as_int(cur: Cursor, value: str, tok: Token, key: str, minimum: int = 0) -> int:
     if not value.lstrip("-").isdigit() or int(value) < minimum:
         raise cur.error(f"{key}= expects a whole number >= {minimum}", tok)

@@ -7,9 +7,19 @@ events can span"; "maxpause: Specifies the maximum length of time ... for the pa
 a transaction"; startswith/endswith (a search expression in parentheses or quotes, or ``eval(...)``) open and
 close a transaction; keepevicted "Whether to output evicted transactions" (default false: a transaction that an
 endswith= never closed is dropped). Each result has the events' fields merged (a field with several values
-becomes multivalue, "ordered alphabetically"), ``_time`` of the first event, ``duration`` (last - first, seconds)
-and ``eventcount``, and ``_raw`` joined by newlines; results come newest first. Events with none of the fields
-are left out.
+becomes multivalue, "ordered alphabetically"), ``_time`` of the first event, ``duration`` (last - first, seconds),
+``eventcount``, ``closed_txn`` (keepevicted: 1 when maxevents, maxspan, maxpause or startswith closed it, else 0)
+and ``_raw`` joined by newlines; results come newest first. Events with none of the fields are left out. The
+page's maxspan example also shows ``field_match_sum`` and ``linecount``: no page defines the first and the second
+is 2 there for an empty ``_raw``, so neither is emitted (a listed difference, docs/spl_engine.md).
+
+A negative maxspan/maxpause/maxevents is no limit ("the maxspan constraint is deactivated"); a span equal to
+maxspan stays one transaction (assumed: "must span less than" and "Events that exceed the maxspan limit" disagree
+there). Input that is not newest first is refused ("requires that the incoming events be in descending
+chronological order": the page shows Splunk then returning a wrong answer nothing documents). mvlist, keeporphans
+and mvraw are accepted at false (their default) and nullstr (it "applies only to fields that are rendered as
+lists", none with mvlist=false); delim, unifyends, maxopentxn, maxopenevents, name= and the other values of
+those options are refused by name.
 
 Without startswith/endswith, events are read newest first ("The transaction command requires that the incoming
 events be in descending chronological order"; keepevicted: "the transaction command sees events in reverse
@@ -31,7 +41,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Expr, SearchExpr
-from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_false, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.stats import group_keys
 from contentpack.spl.cursor import Cursor
@@ -55,9 +65,9 @@ class Condition:
 @dataclass(frozen=True)
 class TransactionCommand(CommandNode):
     fields: tuple[str, ...]
-    maxspan: float | None = None
+    maxspan: float | None = None  # None: no limit (the default -1, or any negative value)
     maxpause: float | None = None
-    maxevents: int = 1000
+    maxevents: int | None = 1000  # None: a negative value, "This constraint is deactivated if the value is negative"
     startswith: Condition | None = None
     endswith: Condition | None = None
     keepevicted: bool = False
@@ -67,14 +77,30 @@ class TransactionCommand(CommandNode):
         return None  # the merged results carry every field of their events
 
 
-def _seconds(cur: Cursor, value: str, tok: Token, key: str) -> float:
+def _seconds(cur: Cursor, value: str, tok: Token, key: str) -> float | None:
+    """A fixed span in seconds; a negative one (the default is -1) is ``None``: "If the value is negative, the
+    maxspan constraint is deactivated and there is no limit" (the same words for maxpause)."""
+    negative = value.startswith("-")
     try:
-        span = parse_span(value)
+        span = parse_span(value[1:] if negative else value)
     except ValueError as exc:
         raise cur.error(f"{key}=: {exc}", tok) from None
     if span.seconds is None:
         raise cur.error(f"{key}= must be a fixed span (s, m, h, d)", tok)
-    return span.seconds
+    return None if negative else span.seconds
+
+
+def _maxevents(cur: Cursor, value: str, tok: Token) -> int | None:
+    """maxevents: "This constraint is deactivated if the value is negative" (``None``); zero is refused as an
+    error, a transaction of no events being meaningless."""
+    if value.startswith("-") and value[1:].isdigit():
+        return None
+    return as_int(cur, value, tok, "maxevents", 1)
+
+
+# Options accepted only at a value that changes nothing here: mvlist=false, keeporphans=false and mvraw=false are
+# the page's defaults; nullstr "applies only to fields that are rendered as lists", and none is (mvlist=false).
+_DEFAULT_OFF = ("mvlist", "keeporphans", "mvraw")
 
 
 def _condition(cur: Cursor, key: str) -> Condition:
@@ -110,11 +136,15 @@ def parse_transaction(cmd: CommandInput) -> TransactionCommand:
             if key in ("maxspan", "maxpause"):
                 found[key] = _seconds(cur, value, tok, key)
             elif key == "maxevents":
-                found[key] = as_int(cur, value, tok, key, 1)
+                found[key] = _maxevents(cur, value, tok)
             elif key in ("connected", "keepevicted"):
                 found[key] = as_bool(cur, value, tok, key)
+            elif key == "nullstr":
+                pass
+            elif key in _DEFAULT_OFF and is_false(value):
+                pass
             else:
-                raise cur.unsupported(f"option '{key}'", tok)
+                raise cur.unsupported(f"option '{key}'" + (" other than false" if key in _DEFAULT_OFF else ""), tok)
             continue
         name, _ = read_field(cur)
         fields.append(name)
@@ -122,7 +152,7 @@ def parse_transaction(cmd: CommandInput) -> TransactionCommand:
         raise cur.unsupported("transaction without a field list")
     return TransactionCommand(
         cmd.name, cmd.offset, tuple(fields), found.get("maxspan"), found.get("maxpause"),  # type: ignore[arg-type]
-        int(found.get("maxevents", 1000)),  # type: ignore[call-overload]
+        found.get("maxevents", 1000),  # type: ignore[arg-type]
         found.get("startswith"), found.get("endswith"), bool(found.get("keepevicted", False)),  # type: ignore[arg-type]
         bool(found.get("connected", True)))
 
@@ -142,8 +172,8 @@ def _time(event: Event) -> float:
     return float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else 0.0
 
 
-def _merge(events: list[Event]) -> Event:
-    """One result per transaction (events oldest first). mvlist defaults to false: "the multivalued fields in the
+def _merge(events: list[Event], closed: bool) -> Event:
+    """One result per transaction (events oldest first), ``closed_txn`` 1 when a limit or startswith closed it. mvlist defaults to false: "the multivalued fields in the
     transaction are a set of unique field values ordered alphabetically" (the page's maxspan example shows
     ``count`` as ``10 9`` and ``1 10 2 3 ...``)."""
     merged: dict[str, list[Scalar]] = {}
@@ -168,6 +198,7 @@ def _merge(events: list[Event]) -> Event:
     duration = last - first
     out["duration"] = int(duration) if float(duration).is_integer() else duration
     out["eventcount"] = len(events)
+    out["closed_txn"] = int(closed)
     return out
 
 
@@ -182,8 +213,14 @@ def _refuse_partial(node: TransactionCommand, event: Event) -> None:
             offset=node.offset, command=node.name)
 
 
-def _bounded(node: TransactionCommand, events: Iterator[Event], ctx: RunContext) -> list[list[Event]]:
-    """startswith=/endswith=: transactions read forward in time, each event holding every listed field."""
+def _bounded(node: TransactionCommand, events: list[Event], ctx: RunContext) -> list[tuple[list[Event], bool]]:
+    """startswith=/endswith=: transactions read forward in time, each event holding every listed field.
+
+    Reading forward, a limit would cut a chain where the page's newest-first reading does not, so a transaction
+    that maxspan=, maxpause= or maxevents= would cut is refused; while none is reached both readings agree.
+    closed_txn: keepevicted's "The 'closed_txn' field is set to '1' if one of the following conditions is met:
+    maxevents, maxspan, maxpause, startswith" (endswith is not among them): with startswith= every transaction
+    here opens on a start event, which, read newest first, is the event that closes it."""
     starts, ends = _tester(node.startswith, ctx), _tester(node.endswith, ctx)
     ordered = sorted(events, key=_time)  # oldest first: transactions read forward in time
     open_: dict[tuple[Scalar, ...], list[Event]] = {}
@@ -196,6 +233,11 @@ def _bounded(node: TransactionCommand, events: Iterator[Event], ctx: RunContext)
         keys = group_keys(event, node.fields)
         if not keys:
             _refuse_partial(node, event)
+            if not node.connected and ((starts is not None and starts(event)) or (ends is not None and ends(event))):
+                raise SplUnsupportedError(
+                    "transaction connected=false: a startswith=/endswith= event holding none of the fields (unifyends "
+                    "follows connected, and no page says which transaction such an event joins) is not supported",
+                    offset=node.offset, command=node.name)
             continue
         key = keys[0]
         current = open_.get(key)
@@ -203,7 +245,12 @@ def _bounded(node: TransactionCommand, events: Iterator[Event], ctx: RunContext)
             too_long = node.maxspan is not None and _time(event) - _time(current[0]) > node.maxspan
             too_late = node.maxpause is not None and _time(event) - _time(current[-1]) > node.maxpause
             restarted = starts is not None and starts(event)
-            if too_long or too_late or restarted or len(current) >= node.maxevents:
+            if too_long or too_late or (node.maxevents is not None and len(current) >= node.maxevents):
+                raise SplUnsupportedError(
+                    "transaction: maxspan=, maxpause= or maxevents= cutting a startswith=/endswith= transaction is not "
+                    "supported (such transactions are read oldest first here; the page cuts them newest first)",
+                    offset=node.offset, command=node.name)
+            if restarted:
                 close(key, False)
                 current = None
         if current is None:
@@ -215,7 +262,7 @@ def _bounded(node: TransactionCommand, events: Iterator[Event], ctx: RunContext)
             close(key, True)
     for key in list(open_):
         close(key, False)
-    return [group for group, closed in done if closed or ends is None or node.keepevicted]
+    return [(group, starts is not None) for group, closed in done if closed or ends is None or node.keepevicted]
 
 
 @dataclass(eq=False)
@@ -253,7 +300,7 @@ def _refuse_shared_times(node: TransactionCommand, held: list[tuple[Event, dict[
                 offset=node.offset, command=node.name)
 
 
-def _transitive(node: TransactionCommand, events: Iterator[Event]) -> list[list[Event]]:
+def _transitive(node: TransactionCommand, events: list[Event]) -> list[tuple[list[Event], bool]]:
     """Group newest first, as Splunk reads events, joining an event to the open transaction it shares a field
     value with and no field value conflicts with; the groups come back with their events oldest first.
 
@@ -267,13 +314,17 @@ def _transitive(node: TransactionCommand, events: Iterator[Event]) -> list[list[
     an event that shares values with two open transactions (Splunk Answers "what does connected mean in
     transaction" shows one of them taking it, then: "In 4.1 we do the right thing even when the transitive
     relationship is seen later"), and with connected=false an event that has none of an open
-    transaction's fields (which open transaction it is added to)."""
+    transaction's fields (which open transaction it is added to).
+
+    closed_txn (keepevicted): "set to '1' if one of the following conditions is met: maxevents, maxspan,
+    maxpause, startswith"; a transaction still open when the events run out keeps 0 (the page's maxspan example:
+    the oldest of its five transactions has closed_txn 0, the others 1)."""
     held = [(event, values) for event in events if (values := _field_values(node, event))]
     _refuse_shared_times(node, held)
     held.sort(key=lambda pair: -_time(pair[0]))  # newest first: "Events must be sorted in descending ... order"
     open_: dict[_Open, None] = {}  # in opening order
     index: dict[tuple[str, Scalar], dict[_Open, None]] = {}  # a field's value -> the open transactions holding it
-    done: list[list[Event]] = []
+    done: list[tuple[list[Event], bool]] = []
     for event, values in held:
         found = {txn: None for key in values.items() for txn in index.get(key, ())}
         linked = [txn for txn in found if _joins(txn, values)]
@@ -292,7 +343,7 @@ def _transitive(node: TransactionCommand, events: Iterator[Event]) -> list[list[
             del open_[current]
             for key in current.values.items():
                 del index[key][current]
-            done.append(current.events)
+            done.append((current.events, True))
             current = None
         if current is None:
             current = _Open([], {})
@@ -302,8 +353,8 @@ def _transitive(node: TransactionCommand, events: Iterator[Event]) -> list[list[
             if name not in current.values:  # the others hold this very value: the event joined through them
                 current.values[name] = value
                 index.setdefault((name, value), {})[current] = None
-    done.extend(txn.events for txn in open_)
-    return [list(reversed(group)) for group in done]
+    done.extend((txn.events, False) for txn in open_)
+    return [(list(reversed(group)), closed) for group, closed in done]
 
 
 def _joins(txn: _Open, values: dict[str, Scalar]) -> bool:
@@ -318,14 +369,29 @@ def _over_limits(node: TransactionCommand, txn: _Open, event: Event) -> bool:
     newest, oldest = _time(txn.events[0]), _time(txn.events[-1])
     too_long = node.maxspan is not None and newest - _time(event) > node.maxspan
     too_late = node.maxpause is not None and oldest - _time(event) > node.maxpause
-    return too_long or too_late or len(txn.events) >= node.maxevents
+    return too_long or too_late or (node.maxevents is not None and len(txn.events) >= node.maxevents)
+
+
+def _refuse_ascending(node: TransactionCommand, events: list[Event]) -> None:
+    """"The transaction command requires that the incoming events be in descending chronological order"; the
+    page's last example feeds it events oldest first and shows what Splunk then returns ("doesn't generate the
+    correct results": one transaction of 10 of the 20 events), which nothing documents how to reproduce. So input
+    that is not newest first is refused rather than sorted into an answer Splunk would not give."""
+    times = [_time(event) for event in events]
+    if any(newer < older for newer, older in zip(times, times[1:])):
+        raise SplUnsupportedError(
+            "transaction: incoming events that are not in descending _time order are not supported (the page: "
+            "\"The transaction command requires that the incoming events be in descending chronological order\"; "
+            "add | sort -_time before it)", offset=node.offset, command=node.name)
 
 
 def run_transaction(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, TransactionCommand)
+    incoming = list(events)
+    _refuse_ascending(node, incoming)
     bounded = node.startswith is not None or node.endswith is not None
-    groups = _bounded(node, events, ctx) if bounded else _transitive(node, events)
-    results = [_merge(group) for group in groups]
+    groups = _bounded(node, incoming, ctx) if bounded else _transitive(node, incoming)
+    results = [_merge(group, closed) for group, closed in groups]
     results.sort(key=lambda row: -_time(row))
     yield from results
 

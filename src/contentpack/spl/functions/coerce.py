@@ -3,7 +3,8 @@
 Splunk's rule (Search Reference, "Evaluation functions" overview): a function that needs a number reads the
 value's numeric form; text that is not a number makes the result null. A multivalue argument where a single
 value is expected uses its first value, except where the function's page says it "is not supported on
-multivalue fields" (:func:`single_text`).
+multivalue fields", or where no page says what a multivalue gives and the first value would be a guess
+(:func:`single_text`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ def first(value: Value) -> Scalar | None:
     return value
 
 
-def single_text(value: Value) -> str | None:
-    """The text of an argument its function's page calls "not supported on multivalue fields".
+NOT_SUPPORTED_ON_MV = "the function's page says \"This function is not supported on multivalue fields.\""
+
+
+def single_text(value: Value, why: str = NOT_SUPPORTED_ON_MV) -> str | None:
+    """The text of an argument its function's page calls "not supported on multivalue fields" (or, ``why``
+    says, states nothing about a multivalue input: ``split``).
 
     The 10.0 Text functions page says so, word for word, of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``,
     ``replace``, ``spath`` and ``urldecode``, and states no result for such an input; no page, answer or issue
@@ -30,9 +35,8 @@ def single_text(value: Value) -> str | None:
     """
     if isinstance(value, tuple):
         raise SplUnsupportedError(
-            f"a multivalue argument ({len(value)} values) is not supported: the function's page says \"This "
-            "function is not supported on multivalue fields.\" (use mvmap(<field>, ...) to apply it to each value, "
-            "or mvindex to pick one)")
+            f"a multivalue argument ({len(value)} values) is not supported: {why} (use mvmap(<field>, ...) to "
+            "apply it to each value, or mvindex to pick one)")
     return to_str(value)
 
 

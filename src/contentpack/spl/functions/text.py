@@ -5,7 +5,8 @@ Null in gives null out. ``lower``/``upper`` apply to every value of a multivalue
 can use this function on multivalue fields."). Of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``, ``replace``
 and ``urldecode`` (and ``spath``, in the JSON family) the page says "This function is not supported on multivalue
 fields." and states no result, so a multivalue reaching them is refused as unsupported (``coerce.single_text``),
-never answered with a guess. ``split`` reads the first value.
+never answered with a guess. ``split`` (documented on the Multivalue eval functions page) says nothing of a
+multivalue input and refuses one the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contentpack.spl.values import EvalContext, Value, make_mv, to_str
 
 # Splunk's documented default for trim/ltrim/rtrim: "spaces and tabs".
 DEFAULT_TRIM = " \t"
+SPLIT_MV = "the split page (Multivalue eval functions) does not say what a multivalue <str> or <delim> gives"
 
 
 def map_text(value: Value, transform: Callable[[str], str]) -> Value:
@@ -101,8 +103,12 @@ _rtrim = _trimmer("rtrim", str.rstrip)
 
 @eager("split", 2, 2, returns_text=True)
 def _split(ctx: EvalContext, args: list[Value]) -> Value:
-    """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters."""
-    text, delimiter = coerce.text(args[0]), coerce.text(args[1])
+    """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters.
+
+    The 10.0 Multivalue eval functions page ("This function splits the string values on the delimiter and returns
+    the string values as a multivalue field") shows only single-value input and says nothing of a multivalue
+    ``<str>`` or ``<delim>``: either is refused rather than read as its first value."""
+    text, delimiter = coerce.single_text(args[0], SPLIT_MV), coerce.single_text(args[1], SPLIT_MV)
     if text is None or delimiter is None:
         return None
     parts = list(text) if delimiter == "" else text.split(delimiter)
