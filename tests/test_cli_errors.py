@@ -4,6 +4,7 @@ the same usage error for every pack command, and positioned diagnostics print th
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,27 @@ def test_a_folder_that_is_not_a_pack_is_the_same_usage_error_for_every_command(
     monkeypatch.chdir(tmp_path)
     expected = (f"contentpack {command[0]}: error: {tmp_path}: not a content pack (no contentpack.yml there or in "
                 "its parents); run the command inside a pack or point --root at one")
+    for args in ([], ["--root", str(tmp_path)]):
+        status, out, err = run(capsys, *command, *args)
+        assert (status, out, err.strip()) == (2, "", expected)
+
+
+@pytest.mark.parametrize("command", [*PACK_COMMANDS, ["search", "| makeresults"]], ids=lambda c: c[0])
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_folder_or_fifo_named_contentpack_yml_is_named_as_what_it_is(
+        command: list[str], kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "no contentpack.yml there" (sent users looking for what is there), nor passed over for a pack further
+    up, nor waited on (a FIFO): the same usage error for every command, found from the folder or given --root."""
+    config = tmp_path / "contentpack.yml"
+    if kind == "folder":
+        config.mkdir()
+    else:
+        os.mkfifo(config)
+    monkeypatch.chdir(tmp_path)
+    what = "a folder" if kind == "folder" else "a FIFO (named pipe)"
+    expected = (f"contentpack {command[0]}: error: {config}: {what} where the pack's contentpack.yml file should "
+                "be: not read")
     for args in ([], ["--root", str(tmp_path)]):
         status, out, err = run(capsys, *command, *args)
         assert (status, out, err.strip()) == (2, "", expected)

@@ -5,6 +5,7 @@ Its presence marks the pack root, the directory every content path is relative t
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from contentpack.content import schemas
@@ -12,6 +13,7 @@ from contentpack.content.build_model import build_app
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import AppConfig
+from contentpack.spl.files import describe_kind
 
 CONFIG_FILE = "contentpack.yml"
 
@@ -26,24 +28,38 @@ def not_a_pack(folder: Path) -> PackRootError:
                          "run the command inside a pack or point --root at one")
 
 
+def config_file(root: Path) -> Path:
+    """``root``'s ``contentpack.yml``. Raises ``PackRootError`` when there is none, and names what is there
+    instead when it is not a regular file (a folder or a FIFO is no missing file: saying so sent users looking)."""
+    file = root / CONFIG_FILE
+    try:
+        mode = file.stat().st_mode
+    except (OSError, ValueError):
+        raise not_a_pack(root) from None
+    if not stat.S_ISREG(mode):
+        raise PackRootError(f"{file}: {describe_kind(mode)} where the pack's {CONFIG_FILE} file should be: not read")
+    return file
+
+
 def locate_pack(root: Path | None, start: Path) -> Path:
     """The pack root: ``root`` (an explicit ``--root``) if given, else the nearest folder at or above ``start``
     holding ``contentpack.yml``. Raises ``PackRootError`` when there is none."""
     if root is not None:
-        if not (root / CONFIG_FILE).is_file():
-            raise not_a_pack(root)
+        config_file(root)
         return root
     found = find_root(start)
     if found is None:
         raise not_a_pack(start)
+    config_file(found)
     return found
 
 
 def find_root(start: Path) -> Path | None:
-    """The nearest directory at or above ``start`` that holds ``contentpack.yml``."""
+    """The nearest directory at or above ``start`` that holds ``contentpack.yml`` (anything by that name: what is
+    not a file is refused by name when the pack is loaded, rather than passed over for a pack further up)."""
     start = start.resolve()
     for candidate in (start, *start.parents):
-        if (candidate / CONFIG_FILE).is_file():
+        if (candidate / CONFIG_FILE).exists():
             return candidate
     return None
 
@@ -54,9 +70,7 @@ def load_app_config(root: Path) -> tuple[AppConfig | None, list[Diagnostic]]:
     Raises ``PackRootError`` only when the file does not exist, which is a usage error rather than a content
     error (the CLI exits 2 for it).
     """
-    file = root / CONFIG_FILE
-    if not file.is_file():
-        raise not_a_pack(root)
+    file = config_file(root)
     document, problems = load_yaml(file, CONFIG_FILE)
     if document is None:
         return None, problems
