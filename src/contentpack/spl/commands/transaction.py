@@ -173,9 +173,9 @@ def _time(event: Event) -> float:
 
 
 def _merge(events: list[Event], closed: bool) -> Event:
-    """One result per transaction (events oldest first), ``closed_txn`` 1 when a limit or startswith closed it. mvlist defaults to false: "the multivalued fields in the
-    transaction are a set of unique field values ordered alphabetically" (the page's maxspan example shows
-    ``count`` as ``10 9`` and ``1 10 2 3 ...``)."""
+    """One result per transaction (events oldest first), ``closed_txn`` 1 when a limit or startswith closed it.
+    mvlist defaults to false: "the multivalued fields in the transaction are a set of unique field values ordered
+    alphabetically" (the page's maxspan example shows ``count`` as ``10 9`` and ``1 10 2 3 ...``)."""
     merged: dict[str, list[Scalar]] = {}
     for event in events:
         for name, value in event.items():
