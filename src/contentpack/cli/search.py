@@ -40,7 +40,7 @@ from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import starts_json_array
+from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_fields, asked_fields, first_filter, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -340,7 +340,8 @@ def _run(args: argparse.Namespace) -> int:
         window = _Window(_time(args.earliest, now, args.tz, "--earliest"), _time(args.latest, now, args.tz, "--latest"),
                          now)
         results = engine.search(args.spl, earliest=window.earliest, latest=window.latest, now=now)
-        hints = _hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)
+        hints = [*_untimed_hints(results.untimed, args.time_field, args.tz),
+                 *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)]
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -392,6 +393,19 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
         return "; --no-pack leaves out the pack's macros (give them with --macros)"
     return ("; no pack was loaded (none around the working directory): run inside the pack, or give --root DIR "
             "or --macros")
+
+
+def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list[str]:
+    """The events the search read that had no time, per file (the engine counted them as it read them): each
+    got the file's modification time, so a time range kept or dropped them by that time alone, and ``_time``
+    in the rows is not theirs. Splunk's rule is not quite this one (docs/spl_engine.md, "Events without a
+    time"), and the usual cause is a time field of another name: what to do is to name it."""
+    return [f"{counted(tally.count, 'event')} of {tally.path} had no time in field '{time_field}' and got the "
+            f"file's modification time, {_values('_time', tally.fallback, tz)[0]}, as _time (Splunk's documented "
+            "order: the time of the previous event of the same source; when no event of the source has one, a date "
+            "in the file name, then the file's modification time); name the field that holds each event's time "
+            "with --time-field NAME"
+            for tally in untimed]
 
 
 @dataclass(frozen=True)

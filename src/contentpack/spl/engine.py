@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeGuard
 
@@ -32,7 +32,7 @@ from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplRuntimeError, SplSyntaxError
 from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
-from contentpack.spl.events import read_events
+from contentpack.spl.events import Untimed, read_events
 from contentpack.spl.exprparser import expression_fields, parse_eval_text
 from contentpack.spl.limits import Limits, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv, register_table
@@ -60,6 +60,10 @@ class Results:
     rows: list[dict[str, Value]]
     fields: list[str]
     messages: tuple[JobMessage, ...] = ()
+    #: per registered file the search read events of, the events it found without a time (given the file's
+    #: modification time), counted as they were read; a file read twice (a subsearch) counts its larger read.
+    #: Not counted by the parallel scan (``workers`` > 1)
+    untimed: tuple[Untimed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class Engine:
         #: bounds on one search's work (regex time, generated rows, multivalue sizes, wall-clock time)
         self.limits = limits or Limits()
         self._memory: list[Event] = []
+        #: the files loaded into ``_memory`` and their events without a time (counted once, at registration)
+        self._loaded: list[Untimed] = []
         self._files: list[FileSource] = []
         self._lookups: dict[str, LookupTable] = {}
         self._search_time: dict[str, SearchTime] = {}
@@ -173,7 +179,7 @@ class Engine:
                 self._files.append(FileSource(str(events), sourcetype, src, host, index, time_field))
                 return
             events = read_events(events, sourcetype=sourcetype, source=src, host=host, index=index,
-                                 time_field=time_field)
+                                 time_field=time_field, untimed=self._loaded)
         for event in events:
             copy = dict(event)
             for key, value in (("sourcetype", sourcetype), ("source", source), ("host", host), ("index", index)):
@@ -344,9 +350,10 @@ class Engine:
         """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         messages: list[JobMessage] = []
+        untimed: list[Untimed] = []
         with running(self.limits):
-            rows = list(self._execute(pipeline, now, window, messages))
-        return Results(rows, _field_order(pipeline, rows), tuple(messages))
+            rows = list(self._execute(pipeline, now, window, messages, untimed))
+        return Results(rows, _field_order(pipeline, rows), tuple(messages), _reported(untimed))
 
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
@@ -360,20 +367,21 @@ class Engine:
             raise SplError(f"invalid {what}={value!r}: {exc}") from None
 
     def _context(self, now: float, window: tuple[float | None, float | None],
-                 messages: list[JobMessage]) -> RunContext:
-        """A run's context; ``messages`` is the search's one list, which its subsearches add to as well."""
+                 messages: list[JobMessage], untimed: list[Untimed] | None = None) -> RunContext:
+        """A run's context; ``messages`` is the search's one list, which its subsearches add to as well (and
+        ``untimed`` likewise, the tallies of the files they read)."""
         evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
         context = RunContext(now=now, tz=self.tz, evaluator=evaluator, earliest=window[0], latest=window[1],
                              lookups=self._lookups, risk_events=self._risk, eventtypes=self._eventtypes,
                              geoip=self._geoip, messages=messages)
         context.run_subsearch = lambda pipeline, maxout: take_subsearch(
-            self._execute(pipeline, now, window, messages), maxout, messages)
+            self._execute(pipeline, now, window, messages, [] if untimed is None else untimed), maxout, messages)
         context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
         return context
 
     def _execute(self, pipeline: Pipeline, now: float, window: tuple[float | None, float | None],
-                 messages: list[JobMessage]) -> Iterator[Event]:
-        ctx = self._context(now, window, messages)
+                 messages: list[JobMessage], untimed: list[Untimed]) -> Iterator[Event]:
+        ctx = self._context(now, window, messages, untimed)
         commands = list(pipeline.commands)
         first = commands[0]
         if isinstance(first, SearchCommand):
@@ -385,13 +393,14 @@ class Engine:
             rest = commands[1:]
             split = None if first.bounds.on_index_time else self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
-                stream: Iterator[Event] = self._events(first, rest, ctx)  # type: ignore[arg-type]
+                stream: Iterator[Event] = self._events(first, rest, ctx, untimed)  # type: ignore[arg-type]
                 if first.bounds.on_index_time:
                     stream = index_time_filter(stream, first.bounds, ctx, first.name)
                 stream = _guarded(stream, first)
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)
+                untimed.extend(self._loaded)
                 stream = _guarded(self._parallel_stats(first, rest[:split], stats, ctx), stats)  # type: ignore[arg-type]
                 rest = rest[split + 1:]
         else:
@@ -467,8 +476,11 @@ class Engine:
             needed = knowledge.inputs_for(needed)
         return needed
 
-    def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext) -> Iterator[Event]:
-        """Registered events that pass the window, search-time knowledge and the first search, newest first."""
+    def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext,
+                untimed: list[Untimed]) -> Iterator[Event]:
+        """Registered events that pass the window, search-time knowledge and the first search, newest first;
+        the tallies of events without a time of the files read go to ``untimed``."""
+        untimed.extend(self._loaded)
         knowledge = self._knowledge(first, rest)
         memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge, ctx.evaluator,
                           ctx.earliest, ctx.latest)
@@ -477,7 +489,7 @@ class Engine:
         plan = self._scan_plan(first, rest)
         streams: list[Iterator[Event]] = [memory]
         for source in plan.sources:
-            events = scan_file(source, needed=plan.wanted(source), tokens=plan.tokens)
+            events = scan_file(source, needed=plan.wanted(source), tokens=plan.tokens, untimed=untimed)
             streams.append(admitted(events, plan.first, plan.search_time, ctx.evaluator, ctx.earliest, ctx.latest))
         merged = (event for stream in streams for event in stream)
         if _order_insensitive(rest):
@@ -544,6 +556,16 @@ class Engine:
 
 
 Command = CommandNode
+
+
+def _reported(tallies: Iterable[Untimed]) -> tuple[Untimed, ...]:
+    """The files with events without a time, each once (its largest read: a subsearch may read it again), as
+    copies the caller may keep."""
+    largest: dict[str, Untimed] = {}
+    for tally in tallies:
+        if tally.count and (tally.path not in largest or tally.count > largest[tally.path].count):
+            largest[tally.path] = replace(tally)
+    return tuple(largest.values())
 
 
 def _matches_whatever_the_run(command: object) -> TypeGuard[SearchCommand]:

@@ -174,8 +174,9 @@ def _lenient_iso(text: str) -> datetime | None:
         return None
 
 
-def event_time(flat: dict[str, Value], time_field: str, fallback: float) -> float:
-    """``_time`` from the configured field (first value of a multivalue), else the fallback."""
+def event_time(flat: dict[str, Value], time_field: str) -> float | None:
+    """``_time`` from the configured field (first value of a multivalue); None when the event has none (the
+    caller gives it the fallback and counts it in its :class:`Untimed`)."""
     raw = flat.get(time_field)
     if isinstance(raw, tuple):
         raw = raw[0] if raw else None
@@ -183,7 +184,23 @@ def event_time(flat: dict[str, Value], time_field: str, fallback: float) -> floa
         parsed = parse_timestamp(raw)
         if parsed is not None and in_calendar(parsed):
             return parsed
-    return fallback
+    return None
+
+
+@dataclass
+class Untimed:
+    """The events of one read of a file that had no readable time and got ``fallback`` (the file's modification
+    time) as ``_time``.
+
+    Why a count: Splunk's own rule for an event without a time is not this one for every event (see
+    ``docs/spl_engine.md``, "Events without a time"), and an event given the file's time falls inside or
+    outside a time range by accident; a caller tells its user how many there were. Mutable on purpose: the
+    reader adds one in the branch where it already takes the fallback, the cheapest place to count.
+    """
+
+    path: str
+    fallback: float
+    count: int = 0
 
 
 # The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
@@ -207,11 +224,18 @@ def make_event(
     index: str,
     time_field: str,
     fallback_time: float,
+    untimed: Untimed | None = None,
 ) -> Event:
-    """One event: extracted fields first, then the metadata Splunk always has."""
+    """One event: extracted fields first, then the metadata Splunk always has. An event without a time gets
+    ``fallback_time`` and is counted in ``untimed``."""
     event: Event = dict(flat)
     event["_raw"] = raw
-    event["_time"] = event_time(flat, time_field, fallback_time)
+    moment = event_time(flat, time_field)
+    if moment is None:
+        moment = fallback_time
+        if untimed is not None:
+            untimed.count += 1
+    event["_time"] = moment
     event["source"] = source
     event["sourcetype"] = sourcetype
     event["host"] = host
@@ -342,29 +366,34 @@ def read_events(
     host: str = "",
     index: str = "main",
     time_field: str = "time",
+    untimed: list[Untimed] | None = None,
 ) -> Iterator[Event]:
     """Yield the events of a JSON-lines, JSON-array or plain-text file, in file order.
 
     A file whose first non-blank character is ``[`` is one JSON array of events; otherwise every non-blank
     line is one event — JSON when it starts with ``{``, plain text otherwise (see :func:`event_lines`).
-    ``source`` defaults to the path. Events without a timestamp get the file's modification time. Malformed
-    JSON lines raise :class:`SplError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
+    ``source`` defaults to the path. Events without a timestamp get the file's modification time, and are
+    counted in an :class:`Untimed` appended to ``untimed`` when given. Malformed JSON lines raise
+    :class:`SplError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
     """
     src = str(path) if source is None else source
     try:
         fallback = os.stat(path).st_mtime
     except OSError as exc:
         raise SplError(f"{path}: cannot read events: {exc}") from None
+    tally = Untimed(str(path), fallback)
+    if untimed is not None:
+        untimed.append(tally)
     meta = dict(sourcetype=sourcetype, source=src, host=host, index=index, time_field=time_field)
     array = _json_array(path)
     if array is not None:
         for item, original in zip(*array):
             raw = json.dumps(original, ensure_ascii=False)
-            yield make_event(raw, _flat(item, path, 0), fallback_time=fallback, **meta)
+            yield make_event(raw, _flat(item, path, 0), fallback_time=fallback, untimed=tally, **meta)
         return
     for line_no, line, decoded in event_lines(path):
         flat = {} if decoded is None else _flat(decoded, path, line_no)
-        yield make_event(line, flat, fallback_time=fallback, **meta)
+        yield make_event(line, flat, fallback_time=fallback, untimed=tally, **meta)
 
 
 def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[str, Value]:

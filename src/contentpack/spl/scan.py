@@ -28,6 +28,7 @@ from contentpack.spl.events import (
     flatten_json,
     json_scalar_text,
     nests_deeper_than,
+    Untimed,
 )
 from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value, utf8
@@ -334,6 +335,7 @@ def scan_file(
     tokens: tuple[str, ...] = (),
     start: int = 0,
     end: int | None = None,
+    untimed: list[Untimed] | None = None,
 ) -> Iterator[Event]:
     """Events of the lines that start within [start, end) and contain every token (case-insensitively).
 
@@ -341,12 +343,17 @@ def scan_file(
     events with only ``_raw`` and metadata. Lines are read as :func:`contentpack.spl.events.event_lines`
     reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
     JSON lines raise :class:`SplError` with their line numbers in the whole file, after the range is read.
+    Events without a time get the file's modification time; an :class:`Untimed` appended to ``untimed`` (when
+    given) counts them as the lines are read.
     """
     byte_tokens = sorted((utf8(t.lower()) for t in tokens), key=len, reverse=True)
     fold = any(any(c.isalpha() for c in t) for t in tokens)
     plan = path_plan(needed) if needed is not None else path_plan(frozenset())
     want_raw = needed is None or "_raw" in needed
     fallback = os.path.getmtime(source.path)
+    tally = Untimed(source.path, fallback)  # the events without a time that got it (see ``Untimed``)
+    if untimed is not None:
+        untimed.append(tally)
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
                               "index": source.index}
     try:
@@ -382,7 +389,11 @@ def scan_file(
             event: Event = flat
             if want_raw:
                 event["_raw"] = stripped.decode("utf-8", errors="replace")
-            event["_time"] = event_time(flat, source.time_field, fallback)
+            moment = event_time(flat, source.time_field)
+            if moment is None:
+                moment = fallback
+                tally.count += 1
+            event["_time"] = moment
             event.update(meta)
             yield event
     problem = bad.error()
