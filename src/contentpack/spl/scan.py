@@ -23,12 +23,12 @@ import orjson
 from contentpack.spl.errors import SplError
 from contentpack.spl.events import (
     BadLines,
+    Untimed,
     decode_json,
     event_time,
     flatten_json,
     json_scalar_text,
     nests_deeper_than,
-    Untimed,
 )
 from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value, utf8
