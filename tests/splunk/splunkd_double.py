@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import socket
+import struct
 import ssl
 import tarfile
 import sys
@@ -106,9 +108,27 @@ class DoubleState:
     echo_credentials: bool = False  # a careless server: its 401 bodies quote the credentials it received
     fail_statuses: list[int] = field(default_factory=list)  # answer the next requests with these statuses
     forbidden: set[str] = field(default_factory=set)  # REST paths (after the namespace) answered with 403
+    # A hostile or broken server (a proxy in between, a misconfigured or malicious splunkd): asked with each
+    # request's method, path and Authorization header, it may take the answer over (``Hostile``); None keeps the
+    # double's own.
+    hostile: Callable[[str, str, str], "Hostile | None"] | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)
     writes: int = 0  # successful create/update/delete/install requests
     next_cd: int = 0
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """An answer no well-behaved splunkd gives: any status, headers and body; ``delay`` seconds before it (a
+    slow server), or ``reset`` after ``len(body) // 2`` bytes of a body announced in full (a connection that
+    drops mid-body)."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+    reset: bool = False
 
 
 def _xml(text: str) -> str:
@@ -371,6 +391,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.close_connection = True
 
+    def _hostile(self, answer: Hostile) -> None:
+        if answer.delay:
+            time.sleep(answer.delay)
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if answer.reset:  # half the body, then a TCP reset (SO_LINGER 0: close sends RST, not FIN)
+            self.wfile.write(answer.body[:len(answer.body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        else:
+            self.wfile.write(answer.body)
+        self.close_connection = True
+
     def _form(self, query: str) -> tuple[dict[str, str], bytes]:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -395,6 +433,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         double = self.owner
+        hostile = double.state.hostile
+        answer = (hostile(method, urlsplit(self.path).path, self.headers.get("Authorization", ""))
+                  if hostile is not None else None)
+        if answer is not None:
+            self._form("")
+            with double.lock:
+                double.state.requests.append((method, urlsplit(self.path).path))
+            self._hostile(answer)
+            return
         with double.lock:
             state = double.state
             if state.answer_budget is not None:

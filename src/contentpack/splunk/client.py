@@ -20,6 +20,7 @@ default HTTP handler) wrapped in our retry loop.
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
 import json
 import logging
@@ -195,6 +196,63 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
 
 
+class UnexpectedAnswer(Exception):
+    """An answer splunkd does not give: a redirect, or a read answered with something other than its XML."""
+
+
+# splunkd's answers to a read (GET): Atom feeds and entries (REST API User Manual, "Atom Feed responses";
+# ``<response>`` is its answer to auth/login and its error messages, never a read's success). Their depth is a handful of levels (feed/entry/content/s:dict/s:key/
+# s:list/...); ``splunklib.data.load`` recurses per level, so a deeper answer would end in a RecursionError.
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_XML_ROOTS = (f"{_ATOM}feed", f"{_ATOM}entry")
+MAX_XML_DEPTH = 64
+
+
+def _xml_problem(data: bytes) -> str | None:
+    """Why ``data`` is not splunkd's answer to a read (None when it is one)."""
+    if not data.strip():
+        return "an empty body"
+    depth, root = 0, None
+    try:
+        for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+            if event == "end":
+                depth -= 1
+                continue
+            root = root or element.tag
+            depth += 1
+            if depth > MAX_XML_DEPTH:
+                return f"XML nested over {MAX_XML_DEPTH} levels deep"
+    except ET.ParseError:
+        return "not XML (an HTML error page from a proxy?)" if data.lstrip()[:1] == b"<" else "not XML"
+    if root not in _XML_ROOTS:
+        return f"XML whose root is <{str(root).rpartition('}')[2][:40]}>, not splunkd's (an HTML page from a proxy?)"
+    return None
+
+
+def checked(handler: Handler) -> Handler:
+    """``handler`` refusing answers splunklib would misread: a redirect (splunklib does not follow one, and
+    neither do we: the credentials would go to wherever it points) and, for a read of splunkd's XML, a body that
+    is not that XML -- splunklib reads an HTML page or an empty body as a feed of no entries, which a caller
+    would take for "not there"."""
+
+    def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        response = handler(url, message, **kwargs)
+        status = int(response["status"])
+        if 300 <= status < 400:
+            response["body"].read()
+            raise UnexpectedAnswer(f"a redirect (HTTP {status}), which is not followed: give --splunk the URL "
+                                   "of splunkd itself")
+        if message.get("method", "GET") == "GET" and status < 300 and "output_mode=json" not in url:
+            data = response["body"].read()
+            problem = _xml_problem(data)
+            if problem is not None:
+                raise UnexpectedAnswer(problem)
+            response["body"] = binding.ResponseReader(io.BytesIO(data))
+        return response
+
+    return request
+
+
 def _retryable_status(status: int) -> bool:
     return status >= 500
 
@@ -281,6 +339,8 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
     elif isinstance(exc, (OSError, http.client.HTTPException)):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         message = f"{what}: cannot reach {target.url} ({reason}; after retries)"
+    elif isinstance(exc, UnexpectedAnswer):
+        message = f"{what}: unexpected answer from {target.url}: {exc}"
     else:
         message = f"{what}: unexpected answer from {target.url} ({type(exc).__name__})"
     return SplunkError(scrub(message, credentials.secrets), status)
@@ -307,7 +367,10 @@ for _name in ("splunklib.binding", "splunklib.client"):
     logging.getLogger(_name).addFilter(_LOG_SCRUBBER)
 
 
-_SDK_ERRORS = (binding.HTTPError, OSError, http.client.HTTPException, ET.ParseError, ValueError, KeyError)
+# What splunklib raises on answers it cannot read: besides its own errors, an Atom document of an unexpected
+# shape ends in AttributeError, TypeError or IndexError inside ``splunklib.data``, deep JSON in RecursionError.
+_SDK_ERRORS = (binding.HTTPError, OSError, http.client.HTTPException, ET.ParseError, ValueError, KeyError,
+               UnexpectedAnswer, AttributeError, TypeError, IndexError, RecursionError)
 
 
 class SplunkConnection:
@@ -325,7 +388,7 @@ class SplunkConnection:
             warn(INSECURE_WARNING)
         context = None if options.insecure else tls_context(options.ca_file)
         base = binding.handler(timeout=options.timeout, verify=not options.insecure, context=context)
-        self.handler = retrying(base, options.retries, options.backoff)
+        self.handler = retrying(checked(base), options.retries, options.backoff)
         _LOG_SCRUBBER.secrets.update(credentials.secrets)
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,

@@ -1,0 +1,147 @@
+"""A hostile server: the splunkd test double (a protocol-level double, not Splunk) answering what no splunkd
+should -- a misconfigured server, a proxy in between, or a malicious one. Whatever it answers, each command
+ends within a bounded time with exit status 1 or 2, a one-line reason and no traceback, and no credential in
+its output; and no credential travels to another origin."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+from typing import Any
+
+import pytest
+
+from .helpers import ROOT, Run, cli, password_env, token_env
+from .splunkd_double import Hostile, SplunkdDouble, messages_xml
+from .test_secrets import assert_clean
+
+HTML = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+ATTACKS: dict[str, Hostile] = {
+    "non-JSON": Hostile(body=b"this is not JSON, nor XML"),
+    "truncated JSON": Hostile(body=b'{"results": [{"count": "1'),
+    "XML for JSON": Hostile(body=messages_xml("an XML answer"), content_type="text/xml"),
+    "HTML page with 200": Hostile(body=HTML, content_type="text/html"),
+    "empty body": Hostile(body=b""),
+    "a JSON list": Hostile(body=b"[1, 2, 3]"),
+    "JSON of the wrong shape": Hostile(body=json.dumps({"results": "three", "messages": {"type": 1}}).encode()),
+    "NaN and a huge number": Hostile(body=b'{"results": [{"count": NaN, "n": 1e999999}], "messages": [NaN]}'),
+    "an Atom entry without content": Hostile(
+        body=b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title></entry></feed>',
+        content_type="text/xml"),
+    "deep JSON": Hostile(body=b"[" * 200_000 + b"]" * 200_000),
+    "deep XML": Hostile(body=b"<a>" * 200_000 + b"</a>" * 200_000, content_type="text/xml"),
+    "huge body": Hostile(body=b'{"results": [' + b'{"a": "' + b"x" * (30 << 20) + b'"}]}'),
+    "401 echoing the credentials": Hostile(401, b"", "text/xml"),  # body filled in per test
+    "403 echoing the credentials": Hostile(403, b"", "text/xml"),
+    "404": Hostile(404, messages_xml("Not Found"), "text/xml"),
+    "429": Hostile(429, b"Too Many Requests", "text/plain"),
+    "500 forever": Hostile(500, messages_xml("Internal error"), "text/xml"),
+    "a slow server": Hostile(body=b"{}", delay=2.0),
+    "a reset mid-body": Hostile(body=b'{"results": [' + b'{"a": "b"},' * 5000 + b'{}]}', reset=True),
+}
+TIMEOUT = ["--timeout", "0.5", "--retries", "0"]
+BOUND = 8.0  # seconds: every attack ends well within this
+
+
+def hostile_at(double: SplunkdDouble, attack: Hostile, where: str) -> None:
+    """Every request whose path contains ``where`` is answered with ``attack``; a 401 or 403 without a body
+    gets one quoting the token, the HEC token and the Authorization header the client sent."""
+    state = double.state
+
+    def answer(method: str, path: str, authorization: str) -> Hostile | None:
+        if where not in path:
+            return None
+        if attack.status in (401, 403) and not attack.body:
+            quoted = f"{state.token} {state.hec_token} ({authorization})"
+            return Hostile(attack.status, messages_xml(f"denied: {quoted}"), attack.content_type)
+        return attack
+
+    state.hostile = answer
+
+
+def timed(run: Callable[[], Run]) -> tuple[Run, float]:
+    start = time.monotonic()
+    result = run()
+    return result, time.monotonic() - start
+
+
+def assert_clear_failure(double: SplunkdDouble, run: Run, took: float) -> None:
+    assert run.code in (1, 2), (run.code, run.err[-2000:])
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err[-2000:]
+    assert took < BOUND, took
+    assert_clean(double, run.out, run.err)
+
+
+def deploy(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, *extra: str) -> Run:
+    return cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                        "--dry-run", *TIMEOUT, *extra])
+
+
+@pytest.mark.parametrize("where", ["server/info", "apps/local", "configs/conf-"])
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_deploy_fails_clearly_whatever_the_server_answers(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch, attack: str,
+                                                          where: str) -> None:
+    token_env(monkeypatch, double)
+    hostile_at(double, ATTACKS[attack], where)
+    run, took = timed(lambda: deploy(capsys, double))
+    if attack == "404" and where != "server/info":  # splunkd's answer for "not there": the app or stanza is created
+        assert run.code == 0 and "would create" in run.out
+        return
+    assert_clear_failure(double, run, took)
+    assert len(run.err.strip().splitlines()) == 1, run.err
+
+
+class _Witness(BaseHTTPRequestHandler):
+    """Another origin: it only records the Authorization headers it is sent."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.headers.get("Authorization", "") + " " + self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def witness() -> Any:
+    _Witness.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Witness)
+    Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+@pytest.mark.parametrize("where", ["server/info", "apps/local", "auth/login"])
+def test_a_redirect_is_an_error_and_sends_no_credential_elsewhere(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, witness: Any,
+        status: int, where: str) -> None:
+    (password_env if where == "auth/login" else token_env)(monkeypatch, double)
+    elsewhere = f"http://127.0.0.1:{witness.server_address[1]}/services/server/info"
+    hostile_at(double, Hostile(status, b"", "text/html", (("Location", elsewhere),)), where)
+    run, took = timed(lambda: deploy(capsys, double))
+    assert_clear_failure(double, run, took)
+    assert f"a redirect (HTTP {status}), which is not followed" in run.err
+    assert _Witness.seen == []
+
+
+
+def test_500_forever_is_retried_a_bounded_number_of_times(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    token_env(monkeypatch, double)
+    hostile_at(double, ATTACKS["500 forever"], "server/info")
+    run, took = timed(lambda: cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file",
+                                           str(double.ca_file), "--timeout", "0.5", "--retries", "1"]))
+    assert_clear_failure(double, run, took)
+    assert "still failing after retries" in run.err and len(double.state.requests) == 2
