@@ -43,6 +43,8 @@ ATTACKS: dict[str, Hostile] = {
     "a slow server": Hostile(body=b"{}", delay=2.0),
     "a reset mid-body": Hostile(body=b'{"results": [' + b'{"a": "b"},' * 5000 + b'{}]}', reset=True),
 }
+# What a search may honestly answer: no rows (an empty body).
+ANSWERS = ("empty body",)
 TIMEOUT = ["--timeout", "0.5", "--retries", "0"]
 BOUND = 8.0  # seconds: every attack ends well within this
 
@@ -145,3 +147,42 @@ def test_500_forever_is_retried_a_bounded_number_of_times(double: SplunkdDouble,
                                            str(double.ca_file), "--timeout", "0.5", "--retries", "1"]))
     assert_clear_failure(double, run, took)
     assert "still failing after retries" in run.err and len(double.state.requests) == 2
+
+
+def backtest(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, out: Path, *extra: str) -> Run:
+    return cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                        "--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to", "2026-10-15T08:00:00Z",
+                        "--detection", "Entra ID User Declined OAuth Application Consent", "--out", str(out),
+                        *TIMEOUT, *extra])
+
+
+@pytest.mark.parametrize("attack", [name for name in ATTACKS if name != "huge body"])  # 30 MB x 12 runs: slow
+def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            attack: str) -> None:
+    token_env(monkeypatch, double)
+    hostile_at(double, ATTACKS[attack], "search/")
+    run, took = timed(lambda: backtest(capsys, double, tmp_path / "out"))
+    if attack in ANSWERS:
+        assert run.code == 0 and took < BOUND, run.err
+        return
+    assert_clear_failure(double, run, took)
+    assert "contentpack backtest: stopped: search of " in run.err, run.err
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\r\u202e"
+ROWS_WITH_ESCAPES = Hostile(body=json.dumps({
+    "messages": [{"type": "WARN", "text": f"warn {ESCAPES}"}, {"type": "INFO", "text": f"info {ESCAPES}"}],
+    "results": [{"_time": "2026-10-15T07:00:00.000+00:00", "user": f"eve{ESCAPES}", "app_id": ESCAPES,
+                 "count": "1", ESCAPES: ESCAPES}]}).encode())
+
+
+def test_backtest_prints_no_terminal_escape_from_the_answers(double: SplunkdDouble,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    token_env(monkeypatch, double)
+    hostile_at(double, ROWS_WITH_ESCAPES, "search/")
+    run = backtest(capsys, double, tmp_path / "out")
+    assert run.code in (0, 1) and "(warn): warn" in run.err, run.err
+    for control in ("\x1b", "\x07", "\x9b", "\r", "\u202e"):
+        assert control not in run.out + run.err

@@ -346,6 +346,34 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
     return SplunkError(scrub(message, credentials.secrets), status)
 
 
+def _no_constant(name: str) -> None:
+    raise UnexpectedAnswer(f"JSON holding {name}, which JSON has not")
+
+
+def _search_json(body: bytes) -> dict[str, Any]:
+    """A oneshot job's ``output_mode=json`` answer: an object whose ``results`` is a list of objects (one per
+    row) and whose ``messages``, if any, a list. An empty body is no rows (``assumed``: the SDK returns one for
+    a search without results on some versions, so it is not refused). Anything else is an
+    :class:`UnexpectedAnswer` -- rows silently dropped would be a wrong answer, not an error."""
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except RecursionError:
+        raise UnexpectedAnswer("JSON nested too deep") from None
+    except ValueError:
+        raise UnexpectedAnswer("not JSON (an HTML error page from a proxy?)" if body.lstrip()[:1] == b"<"
+                               else "not JSON, or JSON cut short") from None
+    if not isinstance(data, dict):
+        raise UnexpectedAnswer(f"a JSON {type(data).__name__}, not the object of a search's results")
+    rows, listed = data.get("results", []), data.get("messages", [])
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise UnexpectedAnswer("its 'results' is not a list of rows")
+    if not isinstance(listed, list):
+        raise UnexpectedAnswer("its 'messages' is not a list")
+    return data
+
+
 class _ScrubFilter(logging.Filter):
     """Replaces secrets in splunklib's own log records (it logs request paths and bodies at DEBUG; it masks
     the Authorization header itself, but not a secret that turns up elsewhere, e.g. in a server message)."""
@@ -432,13 +460,11 @@ class SplunkConnection:
         try:
             with self.errors(what):
                 body = self.service.jobs.oneshot(text, **params).read()
-                data = json.loads(body) if body.strip() else {}
+                data = _search_json(body)
         except SplunkError as exc:
             if exc.status == 400:  # splunkd's answer to a search it cannot parse or run
                 raise SearchFailed(exc.message, 400) from None
             raise
-        if not isinstance(data, dict):
-            raise SplunkError(f"{what}: unexpected answer from {self.target.url}")
         listed = data.get("messages")
         said = [(str(m.get("type", "")).upper(), str(m.get("text", ""))) for m in
                 (listed if isinstance(listed, list) else []) if isinstance(m, dict)]
@@ -447,8 +473,7 @@ class SplunkConnection:
             raise SearchFailed(scrub(f"{what}: the search failed -- {'; '.join(problems)}", self.credentials.secrets))
         messages = tuple(JobMessage(_CARRIED[kind], scrub(text, self.credentials.secrets))
                          for kind, text in said if kind in _CARRIED and text)
-        rows = data.get("results", [])
-        return SearchAnswer([row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else [], messages)
+        return SearchAnswer(data.get("results", []), messages)
 
     def hec(self, url: str | None) -> "HecSender | None":
         """A sender for ``services/collector/raw``, or None without a HEC token (``SPLUNK_HEC_TOKEN``)."""
