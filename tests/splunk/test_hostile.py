@@ -32,8 +32,12 @@ ATTACKS: dict[str, Hostile] = {
     "an Atom entry without content": Hostile(
         body=b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title></entry></feed>',
         content_type="text/xml"),
-    "deep JSON": Hostile(body=b"[" * 200_000 + b"]" * 200_000),
-    "deep XML": Hostile(body=b"<a>" * 200_000 + b"</a>" * 200_000, content_type="text/xml"),
+    "deep JSON": Hostile(body=b"[" * 20_000 + b"]" * 20_000),
+    "deep XML": Hostile(body=b"<a>" * 20_000 + b"</a>" * 20_000, content_type="text/xml"),
+    "deep JSON in an error": Hostile(403, b"{" + b'"a": {' * 20_000 + b"}" * 20_001),
+    "deep XML in an error": Hostile(400, b"<a>" * 20_000 + b"</a>" * 20_000, content_type="text/xml"),
+    "a failed job": Hostile(body=json.dumps({"messages": [{"type": "FATAL", "text": "dispatchState FAILED"}],
+                                             "results": []}).encode()),
     "huge body": Hostile(body=b'{"results": [' + b'{"a": "' + b"x" * (30 << 20) + b'"}]}'),
     "401 echoing the credentials": Hostile(401, b"", "text/xml"),  # body filled in per test
     "403 echoing the credentials": Hostile(403, b"", "text/xml"),
@@ -45,6 +49,7 @@ ATTACKS: dict[str, Hostile] = {
 }
 # What a search may honestly answer: no rows (an empty body).
 ANSWERS = ("empty body",)
+DECLINED = "Entra ID User Declined OAuth Application Consent"
 TIMEOUT = ["--timeout", "0.5", "--retries", "0"]
 BOUND = 8.0  # seconds: every attack ends well within this
 
@@ -167,7 +172,10 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
         assert run.code == 0 and took < BOUND, run.err
         return
     assert_clear_failure(double, run, took)
-    assert "contentpack backtest: stopped: search of " in run.err, run.err
+    if ATTACKS[attack].status == 400 or attack == "a failed job":  # the search failed: reported per detection
+        assert run.code == 1 and f"{DECLINED}: search: search of {DECLINED!r}" in run.err, run.err
+    else:
+        assert "contentpack backtest: stopped: search of " in run.err, run.err
 
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\r\u202e"
@@ -186,3 +194,23 @@ def test_backtest_prints_no_terminal_escape_from_the_answers(double: SplunkdDoub
     assert run.code in (0, 1) and "(warn): warn" in run.err, run.err
     for control in ("\x1b", "\x07", "\x9b", "\r", "\u202e"):
         assert control not in run.out + run.err
+
+
+def replay(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, *extra: str) -> Run:
+    return cli(capsys, ["replay", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                        "--detection", "Entra ID User Declined OAuth Application Consent", "--hec-url", double.url,
+                        "--wait", "1", *TIMEOUT, *extra])
+
+
+@pytest.mark.parametrize("where", ["data/indexes", "collector/raw", "search/"])
+@pytest.mark.parametrize("attack", [name for name in ATTACKS if name != "huge body"])
+def test_replay_fails_clearly_whatever_the_server_answers(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch, attack: str,
+                                                          where: str) -> None:
+    double.state.indexes.add("contentpack_replay")
+    token_env(monkeypatch, double)
+    hostile_at(double, ATTACKS[attack], where)
+    run, took = timed(lambda: replay(capsys, double))
+    assert_clear_failure(double, run, took)
+    if where == "collector/raw" and ATTACKS[attack].status == 200 and not ATTACKS[attack].delay:
+        assert "stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"

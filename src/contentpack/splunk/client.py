@@ -289,7 +289,7 @@ def _server_message(body: bytes) -> str:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the interpreter's stack
             return ""
         if isinstance(data, dict):
             messages = data.get("messages")
@@ -490,18 +490,26 @@ class HecUnavailable(SplunkError):
     """HEC cannot take the events (disabled token, or nothing listening): the caller may use receivers/simple."""
 
 
-# HEC answers with a JSON status code; code 1 is "Token disabled" (HTTP 403). Splunk Enterprise *Getting Data
+# HEC answers with a JSON status code; code 0 is "Success", code 1 "Token disabled" (HTTP 403). Splunk Enterprise *Getting Data
 # In*, "Troubleshoot HTTP Event Collector", table of possible error codes.
 HEC_TOKEN_DISABLED = 1
 
 
-def _hec_code(exc: binding.HTTPError) -> int | None:
+HEC_SUCCESS = 0
+
+
+def _hec_json_code(body: bytes) -> int | None:
+    """The ``code`` of a HEC answer (``{"text": ..., "code": N}``), None when the body is not one."""
     try:
-        data = json.loads(exc.body)
-    except (ValueError, TypeError):
+        data = json.loads(body)
+    except (ValueError, TypeError, RecursionError):  # RecursionError: nesting deeper than the interpreter's stack
         return None
     code = data.get("code") if isinstance(data, dict) else None
-    return code if isinstance(code, int) else None
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+def _hec_code(exc: binding.HTTPError) -> int | None:
+    return _hec_json_code(exc.body if isinstance(exc.body, bytes) else b"")
 
 
 class HecSender:
@@ -516,8 +524,12 @@ class HecSender:
     def send_raw(self, data: bytes, metadata: Mapping[str, str]) -> None:
         """POST ``data`` (newline-separated events) with index/source/sourcetype/host as query parameters."""
         try:
-            self.context.post("/services/collector/raw", headers=[("X-Splunk-Request-Channel", self.channel)],
-                              body=data, **dict(metadata))
+            response = self.context.post("/services/collector/raw",
+                                         headers=[("X-Splunk-Request-Channel", self.channel)], body=data,
+                                         **dict(metadata))
+            if _hec_json_code(response.body.read()) != HEC_SUCCESS:
+                raise UnexpectedAnswer("not HEC's success answer ({\"text\": \"Success\", \"code\": 0}): are "
+                                       "the events indexed? (a proxy's page?)")
         except _SDK_ERRORS as exc:
             error = describe(exc, f"send events to HEC at {self.target.url}", self.target,
                              self.connection.credentials, self.connection.options.timeout)
