@@ -214,3 +214,16 @@ def test_replay_fails_clearly_whatever_the_server_answers(double: SplunkdDouble,
     assert_clear_failure(double, run, took)
     if where == "collector/raw" and ATTACKS[attack].status == 200 and not ATTACKS[attack].delay:
         assert "stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"
+
+
+def test_a_server_quoting_the_session_key_back_gets_it_scrubbed(double: SplunkdDouble,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """User name and password: auth/login's session key, sent as ``Authorization: Splunk <key>``, is a
+    credential while the session lasts."""
+    password_env(monkeypatch, double)
+    hostile_at(double, ATTACKS["403 echoing the credentials"], "apps/local")
+    run = deploy(capsys, double)
+    assert run.code == 2 and "(Splunk ********)" in run.err, run.err
+    assert len(double.state.sessions) == 1 and next(iter(double.state.sessions)) not in run.out + run.err
+    assert double.state.password not in run.out + run.err and double.state.hec_token not in run.out + run.err

@@ -31,7 +31,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -407,7 +407,7 @@ class SplunkConnection:
     def __init__(self, options: ConnectionOptions, credentials: Credentials, app: str | None = None,
                  warn: Callable[[str], None] | None = None) -> None:
         self.options = options
-        self.credentials = credentials
+        self._credentials = credentials
         self.target = parse_target(options.url)
         if self.target.scheme == "http" and not options.insecure:
             raise SplunkError(f"{self.target.url}: plain http would send the credentials in clear text; use https "
@@ -421,6 +421,17 @@ class SplunkConnection:
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
                                       **credentials.sdk_arguments())
+
+    @property
+    def credentials(self) -> Credentials:
+        """The credentials, with the session key splunklib holds after ``auth/login`` (``Splunk <key>``): a
+        server that quotes the Authorization header back must not get it printed either."""
+        token = getattr(self.service, "token", None)
+        key = token[len("Splunk "):] if isinstance(token, str) and token.startswith("Splunk ") else None
+        if not key:
+            return self._credentials
+        _LOG_SCRUBBER.secrets.add(key)
+        return replace(self._credentials, session=key)
 
     @contextmanager
     def errors(self, what: str) -> Iterator[None]:

@@ -44,10 +44,12 @@ class Credentials:
     password: str | None = field(default=None, repr=False)
     hec_token: str | None = field(default=None, repr=False)
     source: str = ""  # where they came from, for messages
+    # the session key auth/login gave for the user name and password: a credential too, while the session lasts
+    session: str | None = field(default=None, repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.password, self.hec_token) if s)
+        return tuple(s for s in (self.token, self.password, self.hec_token, self.session) if s)
 
     def sdk_arguments(self) -> dict[str, str]:
         """The keyword arguments splunklib's ``Service`` takes for these credentials."""
