@@ -11,11 +11,11 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
-from .helpers import ROOT, Run, cli, password_env, token_env
+from .helpers import ROOT, Run, cli, connection, password_env, token_env
 from .splunkd_double import Hostile, SplunkdDouble, messages_xml
 from .test_secrets import assert_clean
 
@@ -70,7 +70,10 @@ def hostile_at(double: SplunkdDouble, attack: Hostile, where: str) -> None:
     state.hostile = answer
 
 
-def timed(run: Callable[[], Run]) -> tuple[Run, float]:
+T = TypeVar("T")
+
+
+def timed(run: Callable[[], T]) -> tuple[T, float]:
     start = time.monotonic()
     result = run()
     return result, time.monotonic() - start
@@ -227,3 +230,10 @@ def test_a_server_quoting_the_session_key_back_gets_it_scrubbed(double: SplunkdD
     assert run.code == 2 and "(Splunk ********)" in run.err, run.err
     assert len(double.state.sessions) == 1 and next(iter(double.state.sessions)) not in run.out + run.err
     assert double.state.password not in run.out + run.err and double.state.hec_token not in run.out + run.err
+
+
+def test_a_million_rows_are_read_in_bounded_time(double: SplunkdDouble) -> None:
+    rows = b",".join([b'{"user": "u", "count": "1"}'] * 1_000_000)
+    hostile_at(double, Hostile(body=b'{"messages": [], "results": [' + rows + b"]}"), "search/")
+    answer, took = timed(lambda: connection(double).search("| makeresults"))
+    assert len(answer.rows) == 1_000_000 and took < BOUND
