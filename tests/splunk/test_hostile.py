@@ -50,7 +50,15 @@ ATTACKS: dict[str, Hostile] = {
 # What a search may honestly answer: no rows (an empty body).
 ANSWERS = ("empty body",)
 DECLINED = "Entra ID User Declined OAuth Application Consent"
-TIMEOUT = ["--timeout", "0.5", "--retries", "0"]
+# A generous time-out: the double answers in the test's own process, which a loaded CI machine slows (0.5 s
+# once timed out a deep-XML answer); only the slow server's tests shorten it (``wait_for``), below its delay.
+TIMEOUT = ["--timeout", "5", "--retries", "0"]
+
+
+def wait_for(attack: str) -> tuple[str, ...]:
+    """The options an attack's command adds: a time-out shorter than a slow server's delay (the last
+    --timeout given wins)."""
+    return ("--timeout", "0.5") if ATTACKS[attack].delay else ()
 BOUND = 8.0  # seconds: every attack ends well within this
 
 
@@ -98,7 +106,7 @@ def test_deploy_fails_clearly_whatever_the_server_answers(double: SplunkdDouble,
                                                           where: str) -> None:
     token_env(monkeypatch, double)
     hostile_at(double, ATTACKS[attack], where)
-    run, took = timed(lambda: deploy(capsys, double))
+    run, took = timed(lambda: deploy(capsys, double, *wait_for(attack)))
     if attack == "404" and where != "server/info":  # splunkd's answer for "not there": the app or stanza is created
         assert run.code == 0 and "would create" in run.out
         return
@@ -152,7 +160,7 @@ def test_500_forever_is_retried_a_bounded_number_of_times(double: SplunkdDouble,
     token_env(monkeypatch, double)
     hostile_at(double, ATTACKS["500 forever"], "server/info")
     run, took = timed(lambda: cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file",
-                                           str(double.ca_file), "--timeout", "0.5", "--retries", "1"]))
+                                           str(double.ca_file), "--timeout", "5", "--retries", "1"]))
     assert_clear_failure(double, run, took)
     assert "still failing after retries" in run.err and len(double.state.requests) == 2
 
@@ -170,7 +178,7 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
                                                             attack: str) -> None:
     token_env(monkeypatch, double)
     hostile_at(double, ATTACKS[attack], "search/")
-    run, took = timed(lambda: backtest(capsys, double, tmp_path / "out"))
+    run, took = timed(lambda: backtest(capsys, double, tmp_path / "out", *wait_for(attack)))
     if attack in ANSWERS:
         assert run.code == 0 and took < BOUND, run.err
         return
@@ -213,7 +221,7 @@ def test_replay_fails_clearly_whatever_the_server_answers(double: SplunkdDouble,
     double.state.indexes.add("contentpack_replay")
     token_env(monkeypatch, double)
     hostile_at(double, ATTACKS[attack], where)
-    run, took = timed(lambda: replay(capsys, double))
+    run, took = timed(lambda: replay(capsys, double, *wait_for(attack)))
     assert_clear_failure(double, run, took)
     if where == "collector/raw" and ATTACKS[attack].status == 200 and not ATTACKS[attack].delay:
         assert "stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"
