@@ -201,8 +201,9 @@ class UnexpectedAnswer(Exception):
 
 
 # splunkd's answers to a read (GET): Atom feeds and entries (REST API User Manual, "Atom Feed responses";
-# ``<response>`` is its answer to auth/login and its error messages, never a read's success). Their depth is a handful of levels (feed/entry/content/s:dict/s:key/
-# s:list/...); ``splunklib.data.load`` recurses per level, so a deeper answer would end in a RecursionError.
+# ``<response>`` is its answer to auth/login and its error messages, never a read's success). Their depth is a
+# handful of levels (feed/entry/content/s:dict/s:key/s:list/...); ``splunklib.data.load`` recurses per level, so a
+# deeper answer would end in a RecursionError.
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _XML_ROOTS = (f"{_ATOM}feed", f"{_ATOM}entry")
 MAX_XML_DEPTH = 64
@@ -476,9 +477,8 @@ class SplunkConnection:
             if exc.status == 400:  # splunkd's answer to a search it cannot parse or run
                 raise SearchFailed(exc.message, 400) from None
             raise
-        listed = data.get("messages")
-        said = [(str(m.get("type", "")).upper(), str(m.get("text", ""))) for m in
-                (listed if isinstance(listed, list) else []) if isinstance(m, dict)]
+        said = [(str(m.get("type", "")).upper(), str(m.get("text", ""))) for m in data.get("messages", [])
+                if isinstance(m, dict)]  # _search_json checked that messages, if any, are a list
         problems = [text for kind, text in said if kind in _FAILED]
         if problems:
             raise SearchFailed(scrub(f"{what}: the search failed -- {'; '.join(problems)}", self.credentials.secrets))
@@ -501,8 +501,8 @@ class HecUnavailable(SplunkError):
     """HEC cannot take the events (disabled token, or nothing listening): the caller may use receivers/simple."""
 
 
-# HEC answers with a JSON status code; code 0 is "Success", code 1 "Token disabled" (HTTP 403). Splunk Enterprise *Getting Data
-# In*, "Troubleshoot HTTP Event Collector", table of possible error codes.
+# HEC answers with a JSON status code; code 0 is "Success", code 1 "Token disabled" (HTTP 403). Splunk
+# Enterprise *Getting Data In*, "Troubleshoot HTTP Event Collector", table of possible error codes.
 HEC_TOKEN_DISABLED = 1
 
 
