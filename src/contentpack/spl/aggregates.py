@@ -2,13 +2,21 @@
 
 ``get_aggregate(name)`` gives an :class:`AggregateSpec`; ``spec.create()`` a fresh :class:`Aggregator` per
 group. The engine calls ``add(value, time)`` once per event in pipeline order (newest first, as Splunk
-returns events) and ``result()`` at the end. A multivalue value contributes each of its values, except to
-``count(x)``.
+returns events) and ``result()`` at the end.
+
+What no page says is refused as unsupported (:func:`single`, :func:`texts`) rather than answered with a guess.
+No Splunk page, answer or issue found says how a stats function reads a multivalue field, or whether the
+string-reading functions keep an empty value ``""`` (only ``count`` is documented to skip it). Only ``dc``,
+``values`` and ``list`` take each value of a multivalue (``assumed``): Splunk's own ESCU risk searches rely on
+it (``dc(annotations.mitre_attack.mitre_tactic_id) as mitre_tactic_id_count`` over a multivalue annotation), and
+so does this pack's replay. Every other function refuses a multivalue of several values, and ``dc``/``values``/
+``list``/``mode``/``first``/``last``/``earliest``/``latest`` refuse ``""``. The arithmetic functions ignore
+``""`` like any non-numeric value (documented).
 
 Calling convention for ``count``: ``count(x)`` counts the events where ``x`` has a value that is not empty, so
-``add(None, t)`` and ``add("", t)`` add nothing, and an event whose ``x`` holds several values counts once
-(``assumed``: no page says whether an "occurrence" is an event or a value). For a bare ``count``
-(``spec.requires_field`` is False) the engine feeds any non-empty value per event (e.g. ``add(1, t)``).
+``add(None, t)`` and ``add("", t)`` add nothing; a multivalue with several non-empty values is refused (one
+occurrence per event or per value? no page says), one with a single non-empty value counts once either way. For
+a bare ``count`` (``spec.requires_field`` is False) the engine feeds any non-empty value per event (``add(1, t)``).
 
 Sources (each rule is pinned by a test citing it):
 * https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions —
@@ -28,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Scalar, Value, lexicographic_key, make_mv, mv_values, ordered_number, to_str, utf8
 
 LIST_LIMIT = 100
@@ -58,18 +67,62 @@ def aggregate_label(name: str, field: str | None) -> str:
     return name if field is None else f"{name}({field})"
 
 
+# ------------------------------------------------------------------------------- what no page says: refused
+
+def _multivalue_error(function: str, count: int) -> SplUnsupportedError:
+    return SplUnsupportedError(
+        f"{function}(): a multivalue value ({count} values) is not supported: no Splunk page says whether "
+        f"{function}() reads each value or the event once (mvexpand the field first to take each value, or "
+        "eval it to mvindex(<field>, 0) for the first)")
+
+
+def single(value: Value, function: str) -> Scalar | None:
+    """An event's one value for ``function``, which no page says how to read a multivalue with: a multivalue of
+    several values is refused as unsupported (each value, or the first, would be a guess)."""
+    if isinstance(value, tuple):
+        if len(value) > 1:
+            raise _multivalue_error(function, len(value))
+        return value[0] if value else None
+    return value
+
+
+def texts(value: Value, function: str) -> list[Scalar]:
+    """The values a string-reading function keeps. An empty value is refused as unsupported: ``count`` is
+    documented to skip it ("contains any value (is not empty)"), but no page says whether ``dc``, ``values``,
+    ``list``, ``mode``, ``first``... keep ``""`` as a value or skip it too."""
+    items = mv_values(value)
+    if "" in items:
+        raise SplUnsupportedError(
+            f'{function}(): an empty value ("") is not supported: no Splunk page says whether {function}() keeps '
+            'it as a value or skips it as count() does (eval <field>=nullif(<field>, "") first to skip it)')
+    return items
+
+
+def _one_text(value: Value, function: str) -> Scalar | None:
+    """An event's one value for a function that reads values as strings: no multivalue, no ``""``."""
+    items = texts(single(value, function), function)
+    return items[0] if items else None
+
+
 # ------------------------------------------------------------------------------------------------ counting
 
 class Count:
     """``count(x)``: "the number of occurrences where the field that you specify contains any value (is not
-    empty)", so an empty string does not count, nor a multivalue whose every value is empty (documented); a
-    multivalue with a value counts once for its event (assumed: the page does not say per event or per value)."""
+    empty)", so an empty string does not count, nor a multivalue whose every value is empty (documented). A
+    multivalue with several non-empty values is refused: one occurrence for the event, or one per value? No page
+    says. With one non-empty value both readings give 1."""
 
     def __init__(self) -> None:
         self.count = 0
 
     def add(self, value: Value, time: float | None) -> None:
-        if any(item != "" for item in mv_values(value)):
+        if isinstance(value, tuple):
+            filled = sum(item != "" for item in value)
+            if filled > 1:
+                raise _multivalue_error("count", filled)
+            if filled:
+                self.count += 1
+        elif value is not None and value != "":
             self.count += 1
 
     def result(self) -> Value:
@@ -77,13 +130,14 @@ class Count:
 
 
 class DistinctCount:
-    """Distinct values as strings: "1", "1.0" and "01" are three values (documented)."""
+    """Distinct values as strings: "1", "1.0" and "01" are three values (documented); each value of a
+    multivalue (assumed, see the module docstring)."""
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in mv_values(value):
+        for item in texts(value, "dc"):
             self.seen.add(to_str(item) or "")
 
     def result(self) -> Value:
@@ -92,16 +146,12 @@ class DistinctCount:
 
 # ------------------------------------------------------------------------------------------------ numeric
 
-def _numbers(value: Value) -> list[int | float]:
-    """The numbers among a field's values, for sum, avg, range and the other arithmetic aggregates: text and a
-    NaN (a field's ``NaN`` or a computed one) are left out, as a NaN added in would make every total NaN
-    (assumed: no page says what stats does with a NaN)."""
-    out: list[int | float] = []
-    for item in mv_values(value):
-        number = ordered_number(item)
-        if number is not None:
-            out.append(number)
-    return out
+def _number(value: Value, function: str) -> int | float | None:
+    """An event's number for sum, avg, range and the other arithmetic aggregates (a multivalue of several values
+    refused, :func:`single`): text is ignored (documented) and so is a NaN (a field's ``NaN`` or a computed one),
+    as a NaN added in would make every total NaN (assumed: no page says what stats does with a NaN)."""
+    item = single(value, function)
+    return None if item is None else ordered_number(item)
 
 
 class Sum:
@@ -110,7 +160,8 @@ class Sum:
         self.seen = False
 
     def add(self, value: Value, time: float | None) -> None:
-        for number in _numbers(value):
+        number = _number(value, "sum")
+        if number is not None:
             self.total += number
             self.seen = True
 
@@ -124,7 +175,8 @@ class Average:
         self.count = 0
 
     def add(self, value: Value, time: float | None) -> None:
-        for number in _numbers(value):
+        number = _number(value, "avg")
+        if number is not None:
             self.total += number
             self.count += 1
 
@@ -138,12 +190,14 @@ class Moments:
     def __init__(self, population: bool, root: bool) -> None:
         self.population = population
         self.root = root
+        self.name = ("stdev" if root else "var") + ("p" if population else "")
         self.count = 0
         self.mean = 0.0
         self.m2 = 0.0
 
     def add(self, value: Value, time: float | None) -> None:
-        for number in _numbers(value):
+        number = _number(value, self.name)
+        if number is not None:
             self.count += 1
             delta = number - self.mean
             self.mean += delta / self.count
@@ -167,15 +221,17 @@ class Extreme:
         self.text: Scalar | None = None
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in mv_values(value):
-            number = ordered_number(item)
-            if number is not None:
-                if self.number is None or (number > self.number if self.want_max else number < self.number):
-                    self.number = number
-            elif not isinstance(item, bool):
-                key = lexicographic_key(item)
-                if self.text is None or (key > lexicographic_key(self.text) if self.want_max else key < lexicographic_key(self.text)):
-                    self.text = item
+        item = single(value, "max" if self.want_max else "min")
+        if item is None:
+            return
+        number = ordered_number(item)
+        if number is not None:
+            if self.number is None or (number > self.number if self.want_max else number < self.number):
+                self.number = number
+        elif not isinstance(item, bool):
+            key = lexicographic_key(item)
+            if self.text is None or (key > lexicographic_key(self.text) if self.want_max else key < lexicographic_key(self.text)):
+                self.text = item
 
     def result(self) -> Value:
         return self.number if self.number is not None else self.text
@@ -187,9 +243,10 @@ class Range:
         self.high = Extreme(want_max=True)
 
     def add(self, value: Value, time: float | None) -> None:
-        numbers = _numbers(value)
-        self.low.add(tuple(numbers), time)
-        self.high.add(tuple(numbers), time)
+        number = _number(value, "range")
+        if number is not None:
+            self.low.add(number, time)
+            self.high.add(number, time)
 
     def result(self) -> Value:
         low, high = self.low.number, self.high.number
@@ -200,13 +257,16 @@ class Percentile:
     """perc<N>/p<N>/upperperc<N>/median: the value at index floor(N/100 × count) of the sorted values
     (nearest rank, upper value for the median of an even count); exactperc<N> interpolates linearly."""
 
-    def __init__(self, percent: float, interpolate: bool) -> None:
+    def __init__(self, name: str, percent: float, interpolate: bool) -> None:
+        self.name = name
         self.percent = percent
         self.interpolate = interpolate
         self.values: list[int | float] = []
 
     def add(self, value: Value, time: float | None) -> None:
-        self.values.extend(_numbers(value))
+        number = _number(value, self.name)
+        if number is not None:
+            self.values.append(number)
 
     def result(self) -> Value:
         if not self.values:
@@ -233,7 +293,8 @@ class Mode:
         self.originals: dict[str, Scalar] = {}
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in mv_values(value):
+        item = _one_text(value, "mode")
+        if item is not None:
             key = to_str(item) or ""
             self.counts[key] = self.counts.get(key, 0) + 1
             self.originals.setdefault(key, item)
@@ -248,13 +309,14 @@ class Mode:
 # ------------------------------------------------------------------------------------------- values / list
 
 class Values:
-    """Distinct values, returned in lexicographic (UTF-8 byte) order."""
+    """Distinct values, returned in lexicographic (UTF-8 byte) order; each value of a multivalue (assumed, see
+    the module docstring)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, Scalar] = {}
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in mv_values(value):
+        for item in texts(value, "values"):
             self.seen.setdefault(to_str(item) or "", item)
 
     def result(self) -> Value:
@@ -263,13 +325,14 @@ class Values:
 
 
 class ListValues:
-    """Every value in event order, at most the first 100."""
+    """Every value in event order, at most the first 100; each value of a multivalue (assumed, see the module
+    docstring)."""
 
     def __init__(self) -> None:
         self.items: list[Scalar] = []
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in mv_values(value):
+        for item in texts(value, "list"):
             if len(self.items) >= LIST_LIMIT:
                 return
             self.items.append(item)
@@ -281,14 +344,15 @@ class ListValues:
 # ------------------------------------------------------------------------------------------ order and time
 
 class First:
-    """The first value seen (events arrive newest first, so this is the most recent event's value)."""
+    """The first value seen (events arrive newest first, so this is the most recent event's value). Only events up
+    to the one that gives it can be refused (:func:`_one_text`): later ones change nothing either way."""
 
     def __init__(self) -> None:
         self.value: Value = None
 
     def add(self, value: Value, time: float | None) -> None:
-        if self.value is None and value is not None:
-            self.value = value
+        if self.value is None:
+            self.value = _one_text(value, "first")
 
     def result(self) -> Value:
         return self.value
@@ -299,8 +363,9 @@ class Last:
         self.value: Value = None
 
     def add(self, value: Value, time: float | None) -> None:
-        if value is not None:
-            self.value = value
+        item = _one_text(value, "last")
+        if item is not None:
+            self.value = item
 
     def result(self) -> Value:
         return self.value
@@ -315,10 +380,12 @@ class ByTime:
     def __init__(self, latest: bool, report_time: bool) -> None:
         self.latest = latest
         self.report_time = report_time
+        self.name = ("latest" if latest else "earliest") + ("_time" if report_time else "")
         self.time: float | None = None
         self.value: Value = None
 
     def add(self, value: Value, time: float | None) -> None:
+        value = _one_text(value, self.name)
         if value is None or time is None:
             return
         if self.time is None or (time > self.time if self.latest else time < self.time):
@@ -346,7 +413,7 @@ _FIXED: dict[str, tuple[bool, Callable[[], Aggregator]]] = {
     "stdevp": (True, lambda: Moments(population=True, root=True)),
     "var": (True, lambda: Moments(population=False, root=False)),
     "varp": (True, lambda: Moments(population=True, root=False)),
-    "median": (True, lambda: Percentile(50, interpolate=False)),
+    "median": (True, lambda: Percentile("median", 50, interpolate=False)),
     "mode": (True, Mode),
     "values": (True, Values),
     "list": (True, ListValues),
@@ -372,4 +439,4 @@ def get_aggregate(name: str) -> AggregateSpec | None:
     if not 0 <= percent <= 100:
         return None
     interpolate = match["kind"] == "exactperc"
-    return AggregateSpec(name, True, lambda: Percentile(percent, interpolate))
+    return AggregateSpec(name, True, lambda: Percentile(name, percent, interpolate))
