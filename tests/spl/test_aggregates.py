@@ -206,21 +206,36 @@ def test_min_max_of_mixed_values_prefer_the_numbers() -> None:
     [
         ("median", [1, 2, 3, 4, 5], 3),
         ("median", [1, 2, 3, 4, 5, 6], 4),  # even count: the higher of the two middle values
-        ("perc50", [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 6),
-        ("perc95", list(range(1, 11)), 10),
-        ("p90", list(range(1, 101)), 91),
-        ("upperperc25", [4, 1, 3, 2], 2),
+        ("p90", list(range(1, 101)), 90.1),
+        ("upperperc25", [4, 1, 3, 2], 1.75),
         ("exactperc50", [1, 2, 3, 4], 2.5),
         ("exactperc90", list(range(1, 11)), 9.1),
         ("perc99", [], None),
     ],
 )
 def test_percentiles(name: str, values: list[int], expected: float | None) -> None:
-    """Assumed method (the excerpts retrieved do not give the formula): perc/p/upperperc/median take the value
-    at index floor(N/100 × count) of the sorted values; exactperc interpolates linearly.
-    https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions"""
+    """Assumed where no worked example shows it (the next test's examples do): median takes the value at index
+    floor(count / 2) of the sorted values; p, upperperc and exactperc interpolate as perc does.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/statistical-and-charting-functions/aggregate-functions"""
     result = run(name, values)
     assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_perc_follows_the_worked_examples() -> None:
+    """Aggregate functions (10.0), perc<percentile>: "Consider this list of values Y = {10,9,8,7,6,5,4,3,2,1}"
+    ... perc50(Y) "returns 5.5", perc95(Y) "returns 9.55"; the extended example's visitor totals give
+    perc50 1996.5 and perc95 3858.35 (linear interpolation, not the nearest rank its text names). upperperc
+    "returns the same percentile as the perc function" below 1000 values.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/statistical-and-charting-functions/aggregate-functions"""
+    y = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert run("perc50", y) == pytest.approx(5.5)
+    assert run("perc95", y) == pytest.approx(9.55)
+    assert run("upperperc95", y) == pytest.approx(9.55)
+    totals = [0, 212, 579, 1068, 1692, 2301, 2793, 3306, 3673, 4010]
+    assert run("perc50", totals) == pytest.approx(1996.5)
+    assert run("perc95", totals) == pytest.approx(3858.35)
+    engine = make_engine([event(NOW - i, y=str(v)) for i, v in enumerate(y)])
+    assert rows(engine, "* | stats perc50(y) p95(y)") == [{"perc50(y)": pytest.approx(5.5), "p95(y)": pytest.approx(9.55)}]
 
 
 def test_percentile_names_parse_their_number() -> None:

@@ -40,8 +40,8 @@ from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Scalar, Value, lexicographic_key, make_mv, mv_values, ordered_number, to_str, utf8
 
 LIST_LIMIT = 100
-# Splunk switches perc/median to an approximate digest above this many distinct values; below it the
-# result is exact (nearest rank). We always compute the exact value.
+# Splunk switches perc/median to an approximate digest above 1000 distinct values; below it the result is
+# exact. We always compute the exact value.
 _PERCENTILE = re.compile(r"(?P<kind>perc|p|exactperc|upperperc)(?P<n>\d+(?:\.\d+)?)\Z")
 
 
@@ -254,8 +254,11 @@ class Range:
 
 
 class Percentile:
-    """perc<N>/p<N>/upperperc<N>/median: the value at index floor(N/100 × count) of the sorted values
-    (nearest rank, upper value for the median of an even count); exactperc<N> interpolates linearly."""
+    """perc<N>/p<N>/upperperc<N>/exactperc<N> interpolate linearly at rank N/100 × (count - 1) of the sorted
+    values: every worked example of the 10.0 Aggregate functions page does (perc50 of 10..1 "returns 5.5",
+    perc95 "returns 9.55"; 1996.5 and 3858.35 over the visitor totals), though its text names the nearest rank
+    algorithm; upperperc "returns the same percentile as the perc function" below 1000 values. median takes the
+    value at index floor(count / 2) ("approximated to the higher of the two values" for an even count)."""
 
     def __init__(self, name: str, percent: float, interpolate: bool) -> None:
         self.name = name
@@ -413,7 +416,7 @@ _FIXED: dict[str, tuple[bool, Callable[[], Aggregator]]] = {
     "stdevp": (True, lambda: Moments(population=True, root=True)),
     "var": (True, lambda: Moments(population=False, root=False)),
     "varp": (True, lambda: Moments(population=True, root=False)),
-    "median": (True, lambda: Percentile("median", 50, interpolate=False)),
+    "median": (True, lambda: Percentile("median", 50, interpolate=False)),  # the page's "higher of the two"
     "mode": (True, Mode),
     "values": (True, Values),
     "list": (True, ListValues),
@@ -438,5 +441,4 @@ def get_aggregate(name: str) -> AggregateSpec | None:
     percent = float(match["n"])
     if not 0 <= percent <= 100:
         return None
-    interpolate = match["kind"] == "exactperc"
-    return AggregateSpec(name, True, lambda: Percentile(name, percent, interpolate))
+    return AggregateSpec(name, True, lambda: Percentile(name, percent, interpolate=True))
