@@ -4,14 +4,14 @@
 group. The engine calls ``add(value, time)`` once per event in pipeline order (newest first, as Splunk
 returns events) and ``result()`` at the end.
 
-What no page says is refused as unsupported (:func:`single`, :func:`texts`) rather than answered with a guess.
-No Splunk page, answer or issue found says how a stats function reads a multivalue field, or whether the
-string-reading functions keep an empty value ``""`` (only ``count`` is documented to skip it). Only ``dc``,
+What no page says about a multivalue is refused as unsupported (:func:`single`) rather than answered with a
+guess: no Splunk page, answer or issue found says how a stats function reads a multivalue field. Only ``dc``,
 ``values`` and ``list`` take each value of a multivalue (``assumed``): Splunk's own ESCU risk searches rely on
 it (``dc(annotations.mitre_attack.mitre_tactic_id) as mitre_tactic_id_count`` over a multivalue annotation), and
-so does this pack's replay. Every other function refuses a multivalue of several values, and ``dc``/``values``/
-``list``/``mode``/``first``/``last``/``earliest``/``latest`` refuse ``""``. The arithmetic functions ignore
-``""`` like any non-numeric value (documented).
+so does this pack's replay. Every other function refuses a multivalue of several values. An empty value ``""``
+is no value to any function (:func:`texts`): documented for ``count`` ("contains any value (is not empty)") and
+for the arithmetic functions ("any non-numeric values are ignored"), ``assumed`` for the string-reading ones
+(see :func:`texts` for why skipping, not refusing).
 
 Calling convention for ``count``: ``count(x)`` counts the events where ``x`` has a value that is not empty, so
 ``add(None, t)`` and ``add("", t)`` add nothing; a multivalue with several non-empty values is refused (one
@@ -86,21 +86,18 @@ def single(value: Value, function: str) -> Scalar | None:
     return value
 
 
-def texts(value: Value, function: str) -> list[Scalar]:
-    """The values a string-reading function keeps. An empty value is refused as unsupported: ``count`` is
-    documented to skip it ("contains any value (is not empty)"), but no page says whether ``dc``, ``values``,
-    ``list``, ``mode``, ``first``... keep ``""`` as a value or skip it too."""
-    items = mv_values(value)
-    if "" in items:
-        raise SplUnsupportedError(
-            f'{function}(): an empty value ("") is not supported: no Splunk page says whether {function}() keeps '
-            'it as a value or skips it as count() does (eval <field>=nullif(<field>, "") first to skip it)')
-    return items
+def texts(value: Value) -> list[Scalar]:
+    """The values a string-reading function (dc, values, list, mode, first, last, earliest, latest) takes: an
+    empty value ``""`` is skipped, as ``count`` is documented to skip it ("contains any value (is not empty)").
+    ``assumed`` for these functions: no page says whether they keep ``""``. Skipped rather than refused because
+    real sign-in logs hold empty strings in fields the pack aggregates (``ipAddress``, through ``values(src)``):
+    a refusal would stop the pack's searches on a tenant's own logs, and the one documented rule is count's."""
+    return [item for item in mv_values(value) if item != ""]
 
 
 def _one_text(value: Value, function: str) -> Scalar | None:
-    """An event's one value for a function that reads values as strings: no multivalue, no ``""``."""
-    items = texts(single(value, function), function)
+    """An event's one value for a function that reads values as strings: no multivalue, ``""`` skipped."""
+    items = texts(single(value, function))
     return items[0] if items else None
 
 
@@ -137,7 +134,7 @@ class DistinctCount:
         self.seen: set[str] = set()
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in texts(value, "dc"):
+        for item in texts(value):
             self.seen.add(to_str(item) or "")
 
     def result(self) -> Value:
@@ -222,7 +219,7 @@ class Extreme:
 
     def add(self, value: Value, time: float | None) -> None:
         item = single(value, "max" if self.want_max else "min")
-        if item is None:
+        if item is None or item == "":  # no value (see the module docstring)
             return
         number = ordered_number(item)
         if number is not None:
@@ -319,7 +316,7 @@ class Values:
         self.seen: dict[str, Scalar] = {}
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in texts(value, "values"):
+        for item in texts(value):
             self.seen.setdefault(to_str(item) or "", item)
 
     def result(self) -> Value:
@@ -335,7 +332,7 @@ class ListValues:
         self.items: list[Scalar] = []
 
     def add(self, value: Value, time: float | None) -> None:
-        for item in texts(value, "list"):
+        for item in texts(value):
             if len(self.items) >= LIST_LIMIT:
                 return
             self.items.append(item)
