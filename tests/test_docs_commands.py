@@ -87,3 +87,16 @@ def test_every_documented_search_runs_in_the_pack_and_finds_rows(
     captured = capsys.readouterr()
     assert captured.out.startswith("[\n  {"), captured.err  # one row or more
     assert captured.err == ""
+
+
+def test_every_option_the_prose_names_exists() -> None:
+    """An option written in backquotes in running text (`--events FILE`, `--remove-local`) is one of some
+    sub-command's: prose names options without the command line around them, which the tests above read."""
+    options = {name for command in SUBCOMMANDS
+               for action in make_parser(command).get_default("sub").choices[command]._actions
+               for name in action.option_strings}
+    named = [(f"{path.name}:{number}", option) for path in DOCS
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for option in re.findall(r"`(--[a-z][a-z-]*)", line)]
+    assert len(named) > 100
+    assert [(where, option) for where, option in named if option not in options] == []

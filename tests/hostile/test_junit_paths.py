@@ -34,6 +34,19 @@ def test_a_folder_is_refused_before_validating(tmp_path: Path, capsys: pytest.Ca
     assert err == f"contentpack validate: error: --junit {tmp_path}: a folder, not a file\n"
 
 
+@pytest.mark.parametrize("command", ["validate", "replay"])
+def test_a_name_ending_in_a_slash_is_a_folder_even_when_none_is_there(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--junit reports/` with no `reports` folder once wrote a file named `reports` (pathlib drops the slash)."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:  # argparse's own usage error
+        main([command, "--root", str(VALID), "--junit", "reports/"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.endswith(f"contentpack {command}: error: argument --junit: 'reports/' ends with '/': "
+                                        "a folder, not a file\n"), err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_missing_folder_or_a_file_as_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _validate(capsys, str(tmp_path / "missing" / "out.xml"))
     assert status == 2 and f"--junit {tmp_path}/missing/out.xml: no folder {tmp_path}/missing to write it in" in err

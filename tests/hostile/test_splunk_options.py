@@ -171,7 +171,7 @@ def test_special_files_as_ca_or_netrc_file_are_refused_by_name(token: None, tmp_
     assert status == 2 and f"--ca-file {tmp_path}: a folder, not a regular file" in err, err
     monkeypatch.delenv("SPLUNK_TOKEN")
     status, err = _deploy("--splunk", NOWHERE, "--netrc-file", str(fifo))
-    assert status == 2 and f"contentpack deploy: {fifo}: a FIFO (named pipe), not a netrc file" in err, err
+    assert status == 2 and f"contentpack deploy: error: {fifo}: a FIFO (named pipe), not a netrc file" in err, err
 
 
 @pytest.mark.parametrize("value", [f"{SECRET}\n", f"\n{SECRET}", f"{SECRET}\r\nX-Injected: 1", f"{SECRET}\x1b[2J"])

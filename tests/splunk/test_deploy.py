@@ -150,6 +150,37 @@ def test_package_mode_needs_a_location(double: SplunkdDouble, capsys: pytest.Cap
     assert code == 2 and "--package" in err
 
 
+def test_package_mode_options_are_refused_in_objects_mode(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--force` and `--package` do nothing in objects mode (the default): refused as `--remove-local` is in package
+    mode, rather than a `deploy --force` that silently forces nothing."""
+    token_env(monkeypatch, double)
+    for extra in (["--force"], ["--package", "/opt/splunk/DA-ESS-EntraConsent-0.1.0.tar.gz"]):
+        code, out, err = deploy(capsys, double, *extra)
+        assert (code, out) == (2, "") and err == f"contentpack deploy: error: {extra[0]} belongs to --mode package\n"
+    assert double.state.requests == []
+
+
+@pytest.mark.parametrize("command", [["deploy"], ["replay", "--index", "contentpack_replay"],
+                                     ["backtest", "--index", "entra", "--from", "2026-10-05", "--to", "2026-10-06"]])
+def test_a_connection_that_cannot_start_is_an_error_worded_as_every_other(
+        command: list[str], double: SplunkdDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """README, "Commands": errors read `contentpack <command>: error: <message>` (exit 2) in every command; the
+    credentials and the log-in are no exception (they once printed `contentpack deploy: no Splunk credentials...`)."""
+    for name in ("SPLUNK_TOKEN", "SPLUNK_USERNAME", "SPLUNK_PASSWORD", "SPLUNK_NETRC"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc
+    args = [*command, "--splunk", double.url, "--ca-file", str(double.ca_file), "--root", str(ROOT), *FAST]
+    if command[0] == "backtest":
+        args += ["--out", str(tmp_path / "out")]
+    run = cli(capsys, args)
+    assert run.code == 2 and run.err.startswith(f"contentpack {command[0]}: error: no Splunk credentials"), run.err
+    monkeypatch.setenv("SPLUNK_TOKEN", "not-the-token")
+    run = cli(capsys, args)
+    assert run.code == 2 and run.err.startswith(f"contentpack {command[0]}: error: "), run.err
+
+
 def test_deploy_of_an_invalid_pack_exits_1(double: SplunkdDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     token_env(monkeypatch, double)

@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("deploy", "--mode package needs --package PATH_OR_URL (as the server sees it)")
     if args.mode == "package" and args.remove_local:
         return usage_error("deploy", "--remove-local belongs to --mode objects")
+    if args.mode == "objects" and (args.force or args.package is not None):
+        return usage_error("deploy", f"{'--force' if args.force else '--package'} belongs to --mode package")
     if args.package is not None and printable(args.package) != args.package:
         return usage_error("deploy", f"--package {args.package!r}: a location holds no line break or other control "
                            "character")
@@ -101,8 +103,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
     except SplunkError as exc:
-        print(printable(f"contentpack deploy: {exc}"), file=sys.stderr)
-        return 2
+        return usage_error("deploy", str(exc))
     for line in report.warnings:
         print(printable(f"warning: {line}"), file=sys.stderr)
     print_diagnostics(report.lines())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from contentpack.cli.common import unknown_detections
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
-from contentpack.cli.report_file import junit_problem, write_junit
+from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.content.config import CONFIG_FILE
 from contentpack.printable import on_terminal, output_width
 from contentpack.replay.report import junit_cases, render_table, report_json
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all-time", action="store_true",
                         help="only contentctl's way: each search once over all time (no scheduled simulation)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
-    parser.add_argument("--junit", type=Path, metavar="FILE",
+    parser.add_argument("--junit", type=report_path, metavar="FILE",
                         help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")
     parser.add_argument("--splunk", metavar="URL", help="run the tests on this Splunk instead of the embedded engine "
                         "(https://host:8089; options below)")

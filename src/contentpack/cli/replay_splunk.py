@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                               notice)
     except SplunkError as exc:
-        notice(f"contentpack replay: {exc}")
+        notice(f"contentpack replay: error: {exc}")
         return 2
     result = remote.run(detections)
     if result.skipped_risk_drilldowns:

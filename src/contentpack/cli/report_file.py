@@ -15,6 +15,7 @@ error. Messages go through ``usage_error``, so a path's control characters are e
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import stat
@@ -97,6 +98,14 @@ def _write_into(path: Path, data: bytes, mode: int) -> None:
             view = view[os.write(descriptor, view):]
     finally:
         os.close(descriptor)
+
+
+def report_path(text: str) -> Path:
+    """The ``--junit`` argument (argparse ``type=``): a name ending in a slash is a folder, refused as one.
+    ``Path`` drops that slash, so ``--junit reports/`` with no ``reports`` folder wrote a file named ``reports``."""
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} ends with '{text[-1]}': a folder, not a file")
+    return Path(text)
 
 
 def junit_problem(command: str, path: Path | None) -> int | None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from contentpack.cli.common import usage_error
 from contentpack.cli.option_types import count_between, seconds_between
-from contentpack.printable import printable
 from contentpack.splunk.client import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -48,8 +47,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -> SplunkConnection | None:
-    """A logged-in connection, or None after printing why not (the caller exits 2): a URL that is not
-    ``scheme://host[:port]`` is a usage error; credentials and the server's answers are reported as they are."""
+    """A logged-in connection, or None after printing why not (the caller exits 2). Every reason is worded as a
+    usage error (``contentpack <command>: error: ...``): a URL that is not ``scheme://host[:port]``, the
+    credentials, the TLS files, and a server that cannot be reached or answers wrongly."""
     try:
         target = parse_target(url)
     except SplunkError as exc:
@@ -63,6 +63,6 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
             credentials, app=app, warn=lambda line: print(line, file=sys.stderr))
         connection.login()
     except (CredentialsError, SplunkError) as exc:
-        print(printable(f"contentpack {command}: {exc}"), file=sys.stderr)
+        usage_error(command, str(exc))
         return None
     return connection

@@ -14,7 +14,7 @@ from contentpack.cli.common import counted, diagnostics_json, pack_root, print_d
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
-from contentpack.cli.report_file import junit_problem, write_junit
+from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.junit import Case
 
 
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as failures (exit 1)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    parser.add_argument("--junit", type=Path, metavar="FILE",
+    parser.add_argument("--junit", type=report_path, metavar="FILE",
                         help="also write the findings as JUnit XML for CI test reporters (docs/ci.md)")
     parser.set_defaults(func=run)
 
