@@ -7,6 +7,9 @@
   stops answering ends the command with a message instead of hanging it.
 * **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
   default 3, at most ``MAX_RETRIES``). A TLS certificate problem is not retried: it does not fix itself.
+* **Answers** are checked before anything trusts them (``checked``: the XML a read or a write gets, a search's
+  JSON, HEC's code) and read through one reader that stops one byte past the limit of their kind (``capped``:
+  a search answer ``--max-search-answer-mb``, 256 MB by default; other REST answers 16 MB; HEC's 64 KB).
 * **Errors**: splunklib raises ``HTTPError`` (with the server's body), ``ssl`` and socket errors. Each is
   turned into a :class:`SplunkError` naming what was being done, with a plain message for 401, 403, 404 and
   409, the credentials scrubbed from every message, and raised ``from None`` so the SDK's exception (whose
