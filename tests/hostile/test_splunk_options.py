@@ -129,7 +129,8 @@ def test_bounded_option_types_give_a_value_in_range_or_an_argparse_error(text: s
 
 
 def test_the_library_bounds_them_too() -> None:
-    for settings_ in ({"timeout": float("inf")}, {"timeout": float("nan")}, {"retries": 11}, {"retries": -1}):
+    for settings_ in ({"timeout": float("inf")}, {"timeout": float("nan")}, {"retries": 11}, {"retries": -1},
+                      {"max_search_answer_mb": 0}, {"max_search_answer_mb": 10**6}):
         with pytest.raises(SplunkError):
             ConnectionOptions("https://h", **settings_)
 
@@ -139,6 +140,9 @@ def test_the_library_bounds_them_too() -> None:
      ["--concurrency", str(10**9)], "argument --concurrency: must be 1 to 50, not '1000000000'"),
     (["backtest", "--index", "main", "--out", "OUT", "--from", "2026-10-01", "--to", "2026-10-02"],
      ["--concurrency", "0"], "argument --concurrency: must be 1 to 50, not '0'"),
+    (["backtest", "--index", "main", "--out", "OUT", "--from", "2026-10-01", "--to", "2026-10-02"],
+     ["--max-search-answer-mb", "0"], "argument --max-search-answer-mb: must be 1 to 16384, not '0'"),
+    (["replay"], ["--max-search-answer-mb", "1e9"], "argument --max-search-answer-mb: not a whole number: '1e9'"),
     (["replay"], ["--wait", "nan"], "argument --wait: must be 0 to 3600 seconds, not 'nan'"),
     (["replay"], ["--wait", "inf"], "argument --wait: must be 0 to 3600 seconds, not 'inf'"),
     (["replay"], ["--hec-url", "https://h:0"], "--hec-url: https://h: the port must be a number from 1 to 65535"),

@@ -121,7 +121,9 @@ class DoubleState:
 class Hostile:
     """An answer no well-behaved splunkd gives: any status, headers and body; ``delay`` seconds before it (a
     slow server), or ``reset`` after ``len(body) // 2`` bytes of a body announced in full (a connection that
-    drops mid-body)."""
+    drops mid-body); or, with ``stream``, ``body`` sent again and again without a Content-Length until
+    ``stream`` bytes went out or the client hung up (a body the closing connection ends: a server streaming
+    more than any answer should hold)."""
 
     status: int = 200
     body: bytes = b""
@@ -129,6 +131,7 @@ class Hostile:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     reset: bool = False
+    stream: int = 0
 
 
 def _xml(text: str) -> str:
@@ -396,12 +399,16 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(answer.delay)
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
+        if not answer.stream:
+            self.send_header("Content-Length", str(len(answer.body)))
         for name, value in answer.headers:
             self.send_header(name, value)
         self.send_header("Connection", "close")
         self.end_headers()
-        if answer.reset:  # half the body, then a TCP reset (SO_LINGER 0: close sends RST, not FIN)
+        if answer.stream:  # a client that stops reading closes the connection: the write then fails, let go
+            for _ in range(0, answer.stream, len(answer.body)):
+                self.wfile.write(answer.body)
+        elif answer.reset:  # half the body, then a TCP reset (SO_LINGER 0: close sends RST, not FIN)
             self.wfile.write(answer.body[:len(answer.body) // 2])
             self.wfile.flush()
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -3,9 +3,11 @@ TLS verification, retries, time-outs and the messages for 401/403/404/409."""
 
 from __future__ import annotations
 
+import io
 import os
 import ssl
 from pathlib import Path
+from typing import Any
 
 import pytest
 from splunklib import binding
@@ -13,10 +15,13 @@ from splunklib import binding
 from contentpack.spl.commands import search as search_command
 from contentpack.spl.messages import JobMessage, subsearch_truncated
 from contentpack.splunk.client import (
+    AnswerLimit,
     ConnectionOptions,
     SearchFailed,
     SplunkConnection,
     SplunkError,
+    UnexpectedAnswer,
+    capped,
     parse_target,
     retrying,
 )
@@ -235,3 +240,32 @@ def test_no_credentials_at_all(tmp_path: Path) -> None:
 
 def test_scrub_replaces_plain_and_url_encoded_forms() -> None:
     assert scrub("a p@ss/w b p%40ss%2Fw c", ("p@ss/w",)) == "a ******** b ******** c"
+
+
+class _Endless(io.RawIOBase):
+    """A body that never ends, counting the bytes taken from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        buffer[:] = b"x" * len(buffer)
+        self.taken += len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.parametrize("size", [None, -1, 4096])
+def test_an_answer_is_read_one_byte_past_its_limit_and_no_further(size: int | None) -> None:
+    """Reading stops at the limit: the body is not read whole and then measured (an endless one never ends)."""
+    body = _Endless()
+    handler = capped(lambda url, message, **_: {"status": 200, "headers": [], "body": body},
+                     AnswerLimit("search answer", 100_000, "--max-search-answer-mb"))
+    answer = handler("https://sh:8089/services/search/v2/jobs", {"method": "POST"})["body"]
+    with pytest.raises(UnexpectedAnswer, match="search answer is over its 97 KB limit"):
+        while answer.read(size):
+            pass
+    assert body.taken == 100_001 and body.closed

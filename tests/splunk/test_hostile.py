@@ -47,7 +47,8 @@ ATTACKS: dict[str, Hostile] = {
     "a slow server": Hostile(body=b"{}", delay=2.0),
     "a reset mid-body": Hostile(body=b'{"results": [' + b'{"a": "b"},' * 5000 + b'{}]}', reset=True),
 }
-# What a search may honestly answer: no rows (an empty body).
+# What a search may honestly answer: no rows (an empty body: splunkd has answered a oneshot job without results
+# with no body at all, splunk/splunk-sdk-ruby pull request #4; ``client._search_json``).
 ANSWERS = ("empty body",)
 DECLINED = "Entra ID User Declined OAuth Application Consent"
 # A generous time-out: the double answers in the test's own process, which a loaded CI machine slows (0.5 s
@@ -62,13 +63,14 @@ def wait_for(attack: str) -> tuple[str, ...]:
 BOUND = 8.0  # seconds: every attack ends well within this
 
 
-def hostile_at(double: SplunkdDouble, attack: Hostile, where: str) -> None:
-    """Every request whose path contains ``where`` is answered with ``attack``; a 401 or 403 without a body
-    gets one quoting the token, the HEC token and the Authorization header the client sent."""
+def hostile_at(double: SplunkdDouble, attack: Hostile, where: str, method: str | None = None) -> None:
+    """Every request whose path contains ``where`` (and of ``method``, if given) is answered with ``attack``; a
+    401 or 403 without a body gets one quoting the token, the HEC token and the Authorization header the client
+    sent."""
     state = double.state
 
-    def answer(method: str, path: str, authorization: str) -> Hostile | None:
-        if where not in path:
+    def answer(asked: str, path: str, authorization: str) -> Hostile | None:
+        if where not in path or method not in (None, asked):
             return None
         if attack.status in (401, 403) and not attack.body:
             quoted = f"{state.token} {state.hec_token} ({authorization})"
@@ -246,3 +248,84 @@ def test_a_million_rows_are_read_whole(double: SplunkdDouble) -> None:
     hostile_at(double, Hostile(body=b'{"messages": [], "results": [' + rows + b"]}"), "search/")
     answer = connection(double).search("| makeresults")
     assert len(answer.rows) == 1_000_000 and answer.rows[-1] == {"user": "u", "count": "1"}
+
+
+def the_error(run: Run) -> str:
+    """The one line saying why the command stopped (``replay`` says where it sends first, ``backtest`` where the
+    finished runs are kept after it)."""
+    errors = [line for line in run.err.splitlines() if "unexpected answer" in line]
+    assert len(errors) == 1, run.err
+    return errors[0]
+
+
+# An answer larger than any its request gets: sent without a Content-Length, so only a reader that stops
+# counts; or announced. Each must end the command with what was too large and, where a legitimate answer can
+# be that large, the option raising the limit.
+STREAMED = b"x" * (64 << 10)
+TOO_LARGE: dict[str, tuple[str, Hostile, str]] = {
+    "a streamed search answer": ("search/", Hostile(body=STREAMED, stream=4 << 20),
+                                 "the search answer is over its 1 MB limit (not read further); if it is "
+                                 "legitimate, raise the limit with --max-search-answer-mb"),
+    "an announced search answer": ("search/", Hostile(body=b'{"results": [' + b" " * (2 << 20) + b"]}"),
+                                   "the search answer is over its 1 MB limit"),
+    "a streamed REST answer": ("server/info", Hostile(body=STREAMED, content_type="text/xml", stream=20 << 20),
+                               "the REST answer is over its 16 MB limit (not read further)"),
+    "a streamed HEC answer": ("collector/raw", Hostile(body=STREAMED, stream=1 << 20),
+                              "the HEC answer is over its 64 KB limit (not read further)"),
+}
+
+
+@pytest.mark.parametrize("case", list(TOO_LARGE))
+def test_an_answer_over_its_limit_stops_the_command(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                    case: str) -> None:
+    where, attack, said = TOO_LARGE[case]
+    double.state.indexes.add("contentpack_replay")
+    token_env(monkeypatch, double)
+    hostile_at(double, attack, where)
+    if where == "search/":
+        command = lambda: backtest(capsys, double, tmp_path / "out", "--max-search-answer-mb", "1")  # noqa: E731
+    else:
+        command = (lambda: deploy(capsys, double)) if where == "server/info" else lambda: replay(capsys, double)
+    run, took = timed(command)
+    assert_clear_failure(double, run, took)
+    assert run.code == 2 and f"unexpected answer from {double.url}: {said}" in the_error(run), run.err
+    if "REST" in case or "HEC" in case:
+        assert "--max-search-answer-mb" not in run.err  # no legitimate answer comes near: nothing to raise
+
+
+# Answers to writes (POST) that are not the answer splunkd gives them (REST API Reference Manual: Atom feeds for
+# configs/conf-{file} and apps/local, <response><sessionKey> for auth/login, <response><results> for
+# receivers/simple; ``client._expected``): each was taken for "done" (or, for a login, for a session).
+WRONG_WRITE_ANSWERS = {
+    "an empty body": Hostile(200, b"", "text/xml"),
+    "an HTML page": Hostile(200, HTML, "text/html"),
+    "JSON": Hostile(201, b"{}"),
+    "a message, not the answer": Hostile(201, messages_xml("done, perhaps", "INFO"), "text/xml"),
+}
+WRITES = {  # where: what the command was doing
+    "apps/local": "create app",
+    "configs/conf-": "create ",
+    "receivers/simple": "send events to index",
+    "auth/login": "log in to",
+}
+
+
+@pytest.mark.parametrize("where", list(WRITES))
+@pytest.mark.parametrize("answer", list(WRONG_WRITE_ANSWERS))
+def test_a_write_answered_with_anything_but_its_answer_stops_the_command(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, answer: str,
+        where: str) -> None:
+    double.state.indexes.add("contentpack_replay")
+    (password_env if where == "auth/login" else token_env)(monkeypatch, double)
+    if where == "receivers/simple":
+        monkeypatch.delenv("SPLUNK_HEC_TOKEN")
+    hostile_at(double, WRONG_WRITE_ANSWERS[answer], where, "POST")
+    if where == "receivers/simple":
+        run, took = timed(lambda: replay(capsys, double))
+    else:
+        run, took = timed(lambda: cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file",
+                                               str(double.ca_file), "--mode", "objects", *TIMEOUT]))
+    assert_clear_failure(double, run, took)
+    error = the_error(run)
+    assert run.code == 2 and WRITES[where] in error and f"unexpected answer from {double.url}: " in error, run.err

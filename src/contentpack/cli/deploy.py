@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
     parser.add_argument("--dry-run", action="store_true", help="print the changes without making them")
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
-    add_connection_options(parser)
+    add_connection_options(parser, searches=False)
     parser.set_defaults(func=run)
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from contentpack.cli.common import usage_error
 from contentpack.cli.option_types import count_between, seconds_between
 from contentpack.splunk.client import (
+    DEFAULT_MAX_SEARCH_ANSWER_MB,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     MAX_RETRIES,
+    MAX_SEARCH_ANSWER_MB,
     MAX_TIMEOUT,
     MIN_TIMEOUT,
     ConnectionOptions,
@@ -29,7 +31,8 @@ CREDENTIALS_HELP = ("Credentials come from SPLUNK_TOKEN (an authentication token
                     "token); never from the command line. They are never printed or logged.")
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
+def add_connection_options(parser: argparse.ArgumentParser, searches: bool = True) -> None:
+    """The options of a connection; ``searches``: the command runs searches, whose answers' size is an option."""
     group = parser.add_argument_group("Splunk connection", CREDENTIALS_HELP)
     group.add_argument("--ca-file", type=Path, metavar="PEM",
                        help="CA certificate(s) to verify splunkd's TLS certificate with (default: the system's CAs)")
@@ -44,6 +47,11 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        f"at most {MAX_RETRIES})")
     group.add_argument("--netrc-file", type=Path, metavar="FILE",
                        help="netrc-style credentials file (default: $SPLUNK_NETRC, else ~/.netrc)")
+    if searches:
+        group.add_argument("--max-search-answer-mb", type=count_between(1, MAX_SEARCH_ANSWER_MB),
+                           default=DEFAULT_MAX_SEARCH_ANSWER_MB, metavar="MB",
+                           help=f"the most of one search job's answer that is read; a larger one stops the command "
+                           f"(default {DEFAULT_MAX_SEARCH_ANSWER_MB}, at most {MAX_SEARCH_ANSWER_MB})")
 
 
 def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -> SplunkConnection | None:
@@ -59,7 +67,8 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
         credentials = load_credentials(target.host, netrc_file=args.netrc_file)
         connection = SplunkConnection(
             ConnectionOptions(url, ca_file=args.ca_file, insecure=args.insecure, timeout=args.timeout,
-                              retries=args.retries),
+                              retries=args.retries,
+                              max_search_answer_mb=getattr(args, "max_search_answer_mb", DEFAULT_MAX_SEARCH_ANSWER_MB)),
             credentials, app=app, warn=lambda line: print(line, file=sys.stderr))
         connection.login()
     except (CredentialsError, SplunkError) as exc:

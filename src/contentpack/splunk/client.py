@@ -7,6 +7,9 @@
   stops answering ends the command with a message instead of hanging it.
 * **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
   default 3, at most ``MAX_RETRIES``). A TLS certificate problem is not retried: it does not fix itself.
+* **Answers** are checked before anything trusts them (``checked``: the XML a read or a write gets, a search's
+  JSON, HEC's code) and read through one reader that stops one byte past the limit of their kind (``capped``:
+  a search answer ``--max-search-answer-mb``, 256 MB by default; other REST answers 16 MB; HEC's 64 KB).
 * **Errors**: splunklib raises ``HTTPError`` (with the server's body), ``ssl`` and socket errors. Each is
   turned into a :class:`SplunkError` naming what was being done, with a plain message for 401, 403, 404 and
   409, the credentials scrubbed from every message, and raised ``from None`` so the SDK's exception (whose
@@ -50,6 +53,20 @@ MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0
 MAX_RETRIES = 10
 DEFAULT_BACKOFF = 1.0
 DEFAULT_HEC_PORT = 8088
+# How much of an answer is read (``capped``): reading stops one byte past the limit, so a server streaming
+# gigabytes costs that much memory at most. A search answer is every row of one oneshot job (``count=0``): one
+# scheduled run of a detection for ``backtest --splunk``, up to ``concurrency`` of them in memory at once. A
+# results answer holds at most limits.conf's ``[restapi] maxresultrows`` rows, 50,000 by default (``assumed``:
+# the default as admins quote it; no page in reach shows it); 256 MB leaves 5 KB per such row, several times a
+# stats row of this pack's detections -- an administrator who raised maxresultrows, or a search returning whole
+# raw events, raises ``--max-search-answer-mb``. REST (Atom XML) answers hold one entity or one collection
+# (every app of a search head is a few MB) and HEC's is ``{"text": "Success", "code": 0}``: no legitimate one
+# comes near theirs, so those are fixed.
+MB = 1 << 20
+DEFAULT_MAX_SEARCH_ANSWER_MB = 256
+MAX_SEARCH_ANSWER_MB = 16384
+MAX_REST_ANSWER = 16 * MB
+MAX_HEC_ANSWER = 64 << 10
 INSECURE_WARNING = ("contentpack: warning: --insecure: TLS certificate verification is OFF; anyone on the network "
                     "path can read the credentials and the data. Use --ca-file instead where you can.")
 
@@ -167,12 +184,15 @@ class ConnectionOptions:
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubled each time
+    max_search_answer_mb: int = DEFAULT_MAX_SEARCH_ANSWER_MB
 
     def __post_init__(self) -> None:
         if not MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT:  # NaN too
             raise SplunkError(f"the time-out must be {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds")
         if not 0 <= self.retries <= MAX_RETRIES:
             raise SplunkError(f"the retries must be 0 to {MAX_RETRIES}")
+        if not 1 <= self.max_search_answer_mb <= MAX_SEARCH_ANSWER_MB:
+            raise SplunkError(f"the search answer limit must be 1 to {MAX_SEARCH_ANSWER_MB} MB")
 
 
 MAX_CA_FILE_BYTES = 16 << 20  # a bundle of every public CA is about 200 KB
@@ -197,20 +217,162 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
 
 
 class UnexpectedAnswer(Exception):
-    """An answer splunkd does not give: a redirect, or a read answered with something other than its XML."""
+    """An answer splunkd does not give: a redirect, an answer of the wrong shape, or one over its size limit."""
 
 
-# splunkd's answers to a read (GET): Atom feeds and entries (REST API User Manual, "Atom Feed responses";
-# ``<response>`` is its answer to auth/login and its error messages, never a read's success). Their depth is a
-# handful of levels (feed/entry/content/s:dict/s:key/s:list/...); ``splunklib.data.load`` recurses per level, so a
-# deeper answer would end in a RecursionError.
+def _size(limit: int) -> str:
+    return f"{limit // MB:,} MB" if limit >= MB else f"{limit >> 10:,} KB"
+
+
+@dataclass(frozen=True)
+class AnswerLimit:
+    """How much of one kind of answer is read, and how a person raises it (empty: no legitimate answer
+    comes near it)."""
+
+    kind: str
+    limit: int
+    raised_with: str = ""
+
+    def exceeded(self) -> UnexpectedAnswer:
+        how = f"; if it is legitimate, raise the limit with {self.raised_with}" if self.raised_with else ""
+        return UnexpectedAnswer(f"the {self.kind} is over its {_size(self.limit)} limit (not read further){how}")
+
+
+REST_LIMIT = AnswerLimit("REST answer", MAX_REST_ANSWER)
+HEC_LIMIT = AnswerLimit("HEC answer", MAX_HEC_ANSWER)
+_READ_CHUNK = MB
+
+
+class _CappedBody(io.RawIOBase):
+    """An answer's body that raises :class:`UnexpectedAnswer` once more than its limit is read -- after reading
+    at most one byte past it -- whoever reads it (this module, or splunklib reading an error or login body)."""
+
+    def __init__(self, body: Any, limit: AnswerLimit) -> None:
+        super().__init__()
+        self._body = body
+        self._limit = limit
+        self._taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _take(self, size: int) -> bytes:
+        data: bytes = self._body.read(min(size, self._limit.limit + 1 - self._taken))
+        self._taken += len(data)
+        if self._taken > self._limit.limit:
+            self.close()
+            raise self._limit.exceeded()
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is not None and size >= 0:
+            return self._take(size)
+        chunks = []
+        while chunk := self._take(_READ_CHUNK):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._take(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path.rstrip("/")
+
+
+def _is_search(method: str, path: str) -> bool:
+    """A job created with ``POST search/jobs`` (``search/v2/jobs`` on splunklib 2.x): here always a oneshot job,
+    answered with its results."""
+    return method == "POST" and path.endswith(("/search/jobs", "/search/v2/jobs"))
+
+
+def _is_hec(path: str) -> bool:
+    return "/services/collector" in path
+
+
+def _declared_length(headers: Any) -> int | None:
+    for name, value in headers or ():
+        if str(name).lower() == "content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def capped(handler: Handler, search_limit: AnswerLimit) -> Handler:
+    """``handler`` whose every answer body is read through one :class:`_CappedBody`, with the limit of its kind:
+    ``search_limit`` for a search job's results, HEC's for HEC, the REST limit for the rest. An answer that
+    announces a larger ``Content-Length`` is refused before any of it is read."""
+
+    def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        response = handler(url, message, **kwargs)
+        path = _path(url)
+        limit = (search_limit if _is_search(message.get("method", "GET"), path)
+                 else HEC_LIMIT if _is_hec(path) else REST_LIMIT)
+        declared = _declared_length(response.get("headers"))
+        if declared is not None and declared > limit.limit:
+            response["body"].close()
+            raise limit.exceeded()
+        response["body"] = _CappedBody(response["body"], limit)
+        return response
+
+    return request
+
+
+# splunkd's answers (REST API User Manual, "Atom Feed responses"): a read (GET) and a write to a configuration
+# or app entity (POST ``configs/conf-{file}[/{stanza}]``, ``apps/local``: REST API Reference Manual,
+# *Configuration endpoint descriptions* and *Application endpoint descriptions*,
+# https://docs.splunk.com/Documentation/Splunk/9.4.0/RESTREF/RESTconf and .../RESTapps, whose example answers
+# are Atom feeds holding the written entry) are Atom feeds and entries. ``<response>`` is auth/login's answer
+# (``<response><sessionKey>``: *Access endpoint descriptions*, .../RESTaccess) and receivers/simple's
+# (``<response><results><result>`` naming the index, bytes, host, source and sourcetype taken: *Input endpoint
+# descriptions*, .../RESTinput), and splunkd's error messages -- never a read's success. Their depth is a
+# handful of levels (feed/entry/content/s:dict/s:key/s:list/...); ``splunklib.data.load`` recurses per level, so
+# a deeper answer would end in a RecursionError.
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_XML_ROOTS = (f"{_ATOM}feed", f"{_ATOM}entry")
 MAX_XML_DEPTH = 64
 
 
-def _xml_problem(data: bytes) -> str | None:
-    """Why ``data`` is not splunkd's answer to a read (None when it is one)."""
+@dataclass(frozen=True)
+class _XmlAnswer:
+    """The XML a successful answer must be: one of ``roots``, holding a ``child`` (with text, if ``text``)."""
+
+    roots: tuple[str, ...]
+    what: str
+    child: str | None = None
+    text: bool = False
+
+
+_ATOM_ANSWER = _XmlAnswer((f"{_ATOM}feed", f"{_ATOM}entry"), "splunkd's Atom feed or entry")
+_LOGIN_ANSWER = _XmlAnswer(("response",), "auth/login's <response> with a <sessionKey>", "sessionKey", text=True)
+_RECEIVED_ANSWER = _XmlAnswer(("response",), "receivers/simple's <response> with <results>", "results")
+
+
+def _expected(method: str, url: str) -> _XmlAnswer | None:
+    """The XML a successful answer to this request must be; None for JSON answers, checked where they are read
+    (a search's by ``_search_json``, HEC's by ``HecSender``), and for a DELETE, whose answer nothing reads."""
+    path = _path(url)
+    if method == "GET":
+        return None if "output_mode=json" in url else _ATOM_ANSWER
+    if method != "POST" or _is_search(method, path) or _is_hec(path):
+        return None
+    if path.endswith("/auth/login"):
+        return _LOGIN_ANSWER
+    if path.endswith("/receivers/simple"):
+        return _RECEIVED_ANSWER
+    return _ATOM_ANSWER
+
+
+def _xml_problem(data: bytes, expected: _XmlAnswer = _ATOM_ANSWER) -> str | None:
+    """Why ``data`` is not ``expected`` (None when it is)."""
     if not data.strip():
         return "an empty body"
     depth, root = 0, None
@@ -219,33 +381,40 @@ def _xml_problem(data: bytes) -> str | None:
             if event == "end":
                 depth -= 1
                 continue
-            root = root or element.tag
+            root = root if root is not None else element
             depth += 1
             if depth > MAX_XML_DEPTH:
                 return f"XML nested over {MAX_XML_DEPTH} levels deep"
     except ET.ParseError:
         return "not XML (an HTML error page from a proxy?)" if data.lstrip()[:1] == b"<" else "not XML"
-    if root not in _XML_ROOTS:
-        return f"XML whose root is <{str(root).rpartition('}')[2][:40]}>, not splunkd's (an HTML page from a proxy?)"
+    if root is None or root.tag not in expected.roots:
+        tag = "" if root is None else str(root.tag).rpartition("}")[2][:40]
+        return f"XML whose root is <{tag}>, not {expected.what} (an HTML page from a proxy?)"
+    if expected.child is not None:
+        child = root.find(expected.child)
+        if child is None or (expected.text and not (child.text or "").strip()):
+            return f"XML without a {'filled ' if expected.text else ''}<{expected.child}>, not {expected.what}"
     return None
 
 
 def checked(handler: Handler) -> Handler:
     """``handler`` refusing answers splunklib would misread: a redirect (splunklib does not follow one, and
-    neither do we: the credentials would go to wherever it points) and, for a read of splunkd's XML, a body that
-    is not that XML -- splunklib reads an HTML page or an empty body as a feed of no entries, which a caller
-    would take for "not there"."""
+    neither do we: the credentials would go to wherever it points) and a successful answer that is not the XML
+    its request gets (``_expected``) -- splunklib reads an HTML page or an empty body as a feed of no entries,
+    which a caller would take for "not there", takes any answer to a write for done, and a login answer without a
+    session key for a session (every later request then fails as "authentication failed")."""
 
     def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         response = handler(url, message, **kwargs)
         status = int(response["status"])
         if 300 <= status < 400:
-            response["body"].read()
+            response["body"].close()
             raise UnexpectedAnswer(f"a redirect (HTTP {status}), which is not followed: give --splunk the URL "
                                    "of splunkd itself")
-        if message.get("method", "GET") == "GET" and status < 300 and "output_mode=json" not in url:
+        expected = _expected(message.get("method", "GET"), url)
+        if expected is not None and status < 300:
             data = response["body"].read()
-            problem = _xml_problem(data)
+            problem = _xml_problem(data, expected)
             if problem is not None:
                 raise UnexpectedAnswer(problem)
             response["body"] = binding.ResponseReader(io.BytesIO(data))
@@ -275,7 +444,7 @@ def retrying(handler: Handler, retries: int, backoff: float,
             else:
                 if not _retryable_status(int(response["status"])) or attempt >= retries:
                     return response
-                response["body"].read()
+                response["body"].close()
             sleep(backoff * (2 ** attempt))
             attempt += 1
 
@@ -353,8 +522,11 @@ def _no_constant(name: str) -> None:
 
 def _search_json(body: bytes) -> dict[str, Any]:
     """A oneshot job's ``output_mode=json`` answer: an object whose ``results`` is a list of objects (one per
-    row) and whose ``messages``, if any, a list. An empty body is no rows (``assumed``: the SDK returns one for
-    a search without results on some versions, so it is not refused). Anything else is an
+    row) and whose ``messages``, if any, a list. An empty body is no rows: splunkd has answered a oneshot job
+    without results with no body at all (splunk/splunk-sdk-ruby pull request #4, "Return an empty array of results
+    rather than throw an exception if the Rest API returns nothing": ``create_oneshot`` failed to parse that
+    answer; splunklib's ``JSONResultsReader`` likewise skips blank input), and no reference page we found shows
+    the answer of one, so an empty body cannot be refused as never genuine. Anything else is an
     :class:`UnexpectedAnswer` -- rows silently dropped would be a wrong answer, not an error."""
     if not body.strip():
         return {}
@@ -417,7 +589,8 @@ class SplunkConnection:
             warn(INSECURE_WARNING)
         context = None if options.insecure else tls_context(options.ca_file)
         base = binding.handler(timeout=options.timeout, verify=not options.insecure, context=context)
-        self.handler = retrying(checked(base), options.retries, options.backoff)
+        search_limit = AnswerLimit("search answer", options.max_search_answer_mb * MB, "--max-search-answer-mb")
+        self.handler = retrying(checked(capped(base, search_limit)), options.retries, options.backoff)
         _LOG_SCRUBBER.secrets.update(credentials.secrets)
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
