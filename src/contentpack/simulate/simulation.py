@@ -8,8 +8,16 @@ longest gap between two runs" of the detections in play: once for the last event
 window, once more for the risk event that run writes to reach a correlation search reading the risk index.
 A window of all time (``earliest_time = 0``, or any reach longer than a timeline can cover) counts as no
 lookback: each of its runs sees every event indexed by then.
-Runs are the cron ticks in (start, end]. A search's own ``earliest=``/``latest=`` replace the dispatch
-window, as the engine applies them.
+Runs are the cron ticks in (start, end], each started ``skews[detection]`` seconds after its tick (default 0).
+A search's own ``earliest=``/``latest=`` replace the dispatch window, as the engine applies them.
+
+Skew (``skews=``): savedsearches.conf.spec, ``allow_skew``: the scheduler "randomly 'skews' the second, minute,
+and hour that the search actually runs on" and "The amount of skew for a specific search remains constant
+between edits of the search" -- so one constant per detection, from 0 to what the built stanza allows
+(``dispatch.max_skew_of``; a larger one is refused with ValueError: Splunk could not apply it). A skewed run
+is a run at its skewed start in every respect: its window is resolved there (assumed, see
+``content.schedule``), it sees what is indexed by then, its notables and risk events carry that time. The
+clock's tail grows by the skew (the last run that matters starts that much later).
 
 Bounds (``TooLarge``): a timeline covers at most ``MAX_PERIOD_DAYS`` days and ``MAX_RUNS`` runs, checked before
 any run. Why: every run is kept in the result, so the period decides the time and memory a simulation takes --
@@ -54,7 +62,7 @@ from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
-from contentpack.simulate.dispatch import Schedule, schedule_of
+from contentpack.simulate.dispatch import Schedule, max_skew_of, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
@@ -217,6 +225,7 @@ class _Plan:
     prepared: Prepared | None = None
     empty_says_something: bool | None = None  # rows or job messages: learnt at the first run with no input
     failed: bool = False
+    skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
 
 
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
@@ -244,7 +253,7 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
-          errors: list[SimulationError]) -> _Plan | None:
+          errors: list[SimulationError], skew: float = 0.0) -> _Plan | None:
     try:
         schedule = schedule_of(detection, tz)
     except CronError as exc:
@@ -268,7 +277,25 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
     else:
         prepared = engine.prepare(pipeline, events.events) if events is not index else None
     return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling), inline,
-                 prepared)
+                 prepared, skew=skew)
+
+
+def _skews(chosen: Sequence[Detection], skews: Mapping[str, float] | None) -> dict[str, float]:
+    """``skews`` checked against the detections simulated and what each one's stanza allows (see the module
+    docstring): ValueError for a detection not simulated or a skew Splunk could not apply."""
+    if not skews:
+        return {}
+    by_name = {d.name: d for d in chosen}
+    for name, skew in skews.items():
+        if name not in by_name:
+            raise ValueError(f"a skew for {name!r}: no detection of that name is simulated")
+        most = max_skew_of(by_name[name])
+        if not 0 <= skew <= most:
+            scheduling = by_name[name].effective_deployment.scheduling
+            raise ValueError(f"a skew of {skew:g} s for {name!r}: its stanza (cron_schedule = "
+                             f"{scheduling.cron_schedule}, allow_skew = {scheduling.allow_skew}) lets the scheduler "
+                             f"start a run 0 to {most:g} s after its tick")
+    return dict(skews)
 
 
 _ALWAYS_KEPT = ("_time", "_indextime", "_raw", "sourcetype", "source", "host", "index")
@@ -298,20 +325,24 @@ def _lookback(plan: _Plan) -> float:
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
              detections: Sequence[Detection] | None = None, engine: Engine | None = None,
              tz: str = "UTC", progress: Callable[[float, float], None] | None = None,
-             cover: tuple[float, float] | None = None, answer: Answer | None = None) -> SimulationResult:
+             cover: tuple[float, float] | None = None, answer: Answer | None = None,
+             skews: Mapping[str, float] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
     ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour.
     ``cover``: see ``clock``. ``answer``: answers every run of a search over events instead of the engine
-    (see the module docstring; those runs do not read ``index``). Raises :class:`TooLarge` for a period longer
-    than ``MAX_PERIOD_DAYS`` or holding more than ``MAX_RUNS`` runs."""
+    (see the module docstring; those runs do not read ``index``). ``skews``: seconds each named detection's runs
+    start after their ticks (see the module docstring; ValueError beyond its stanza's ``allow_skew``). Raises
+    :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
+    skew = _skews(chosen, skews)
     errors: list[SimulationError] = []
-    plans = [p for p in (_plan(engine, d, index, tz, errors) for d in chosen) if p is not None]
+    plans = [p for p in (_plan(engine, d, index, tz, errors, skew.get(d.name, 0.0)) for d in chosen) if p is not None]
     if start is None or end is None:
-        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index, cover)
+        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap + p.skew) for p in plans], index,
+                                           cover)
         start = default_start if start is None else start
         end = default_end if end is None else end
     check_period(start, end)
@@ -334,12 +365,12 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
 
 
 def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int]]:
-    """(run time, generating, plan number) of every run in (start, end], in the order they run; raises
-    :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
+    """(run time, generating, plan number) of every run starting in (start, end] (its tick plus the plan's skew),
+    in the order they run; raises :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
     ticks: list[tuple[float, bool, int]] = []
     for order, plan in enumerate(plans):
-        for tick in plan.schedule.cron.ticks(start, end):
-            ticks.append((tick, plan.generating, order))
+        for tick in plan.schedule.cron.ticks(start - plan.skew, end - plan.skew):
+            ticks.append((tick + plan.skew, plan.generating, order))
             if len(ticks) > MAX_RUNS:
                 raise TooLarge(start, end, len(ticks))
     ticks.sort()
@@ -347,13 +378,16 @@ def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float
 
 
 def scheduled_runs(pack: Pack, start: float, end: float, *, detections: Sequence[Detection] | None = None,
-                   engine: Engine | None = None, tz: str = "UTC") -> list[ScheduledRun]:
-    """The runs ``simulate(..., start, end, answer=...)`` asks ``answer`` for, in the order it asks (a
-    detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
-    :class:`TooLarge` as ``simulate`` does."""
+                   engine: Engine | None = None, tz: str = "UTC",
+                   skews: Mapping[str, float] | None = None) -> list[ScheduledRun]:
+    """The runs ``simulate(..., start, end, answer=..., skews=...)`` asks ``answer`` for, in the order it asks
+    (a detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
+    :class:`TooLarge` and ValueError as ``simulate`` does."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
-    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, []) for d in chosen) if p is not None]
+    skew = _skews(chosen, skews)
+    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, [], skew.get(d.name, 0.0)) for d in chosen)
+             if p is not None]
     check_period(start, end)
     out = []
     stopped: set[int] = set()  # a window outside the calendar stops the detection (``simulate`` reports it)
