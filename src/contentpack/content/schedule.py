@@ -21,11 +21,11 @@ specify-time-modifiers-in-your-search), so ``-70m@m`` at 10:00 is 08:50 and ``-1
 
 Runs that start later than their tick. ``allow_skew`` (savedsearches.conf.spec, Splunk 10.0): for the cron forms
 ``* * * * *``, ``*/M * * * *``, ``0 * * * *``, ``0 */H * * *`` and ``0 0 * * *`` the scheduler "randomly
-'skews' the second, minute, and hour that the search actually runs on", for any other cron it "can only randomly skew
-the second that the search runs on";
-"The amount of skew for a specific search remains constant between edits of the search"; a percentage is "of
-the scheduled search period" ("100% (For an every-5-minute search = 5 minutes maximum)"), a duration
-``<integer><timescale>`` a maximum. ``max_skew`` computes that bound for a cron and an ``allow_skew`` value.
+'skews' the second, minute, and hour that the search actually runs on", for any other cron it "can only
+randomly skew the second that the search runs on"; "The amount of skew for a specific search remains constant
+between edits of the search"; a percentage is "of the scheduled search period" ("100% (For an every-5-minute
+search = 5 minutes maximum)"), a duration ``<integer><timescale>`` a maximum. ``max_skew`` computes that bound
+for a cron and an ``allow_skew`` value.
 Whether a skewed run's relative window is resolved at its skewed start or at its tick no Splunk page says (one
 user, in a 2019 pull request adding the setting to a rule converter, writes "The time frame which is searched
 stays the same"; not a documented statement): the simulation resolves it at the skewed start (assumed), the
@@ -35,7 +35,8 @@ delays, the Reporting Manual, *Prioritize concurrently scheduled reports in Splu
 (https://docs.splunk.com/Documentation/Splunk/9.2.1/Report/PrioritizescheduledreportsinSplunkWeb): reports the
 scheduler holds back "will not run exactly at the time that they are scheduled to run. But when they do run,
 they still gather data for time range that they would have covered if they started on time". So the window
-does not follow a delayed start. Not modelled here: search-head load (which runs are delayed or skipped).
+does not follow a delayed start (``simulate``'s ``delays``). Not modelled: search-head load (which runs are
+delayed, by how much, or skipped).
 
 Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
 follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on

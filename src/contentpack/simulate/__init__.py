@@ -13,7 +13,8 @@ Public API::
     index = index_events(events, DelayPlan.for_pack(pack.data_sources))   # _indextime assigned, sorted once
     result = simulate(pack, index)                   # optional: start, end (epoch s), detections=[...],
                                                      # engine= (a build_engine(pack) to reuse), tz="UTC",
-                                                     # skews={name: seconds} (allow_skew; 0 to max_skew_of(d))
+                                                     # skews={name: seconds} (allow_skew; 0 to max_skew_of(d)),
+                                                     # delays={name: seconds} (held back, on-time window)
     result.runs        # Run(detection, run_time, earliest, latest, events_read, rows) for every cron tick
     result.notables    # Notable(detection, run_time, time (_time), rule_title, fields, risk_objects,
                        #         threat_objects, earliest/latest = the run's window, ...) after throttling
@@ -32,15 +33,15 @@ Public API::
 
 What is simulated, each with its source in its module: cron ticks (``contentpack.cron``), dispatch windows
 with snapping (``dispatch``), a constant ``allow_skew`` offset per detection, bounded by what its stanza allows
-(``simulation``, ``content.schedule.max_skew``; its window resolved at the skewed start, assumed),
-``_indextime`` visibility (``timeline``, ``delays``), throttling (``throttle``), notables (``notables``) and
-risk events (``risk``) with their ``_time``, correlation searches reading the accumulated risk index over their
-own windows (``simulation``). Not simulated: search-head load -- which runs are skipped, or delayed within
-``schedule_window`` (a delayed run would search the window of its on-time start: the Reporting Manual's
-*Prioritize concurrently scheduled reports in Splunk Web*, reports held back "still gather data for time range
-that they would have covered if they started on time") --, real indexing (index-time extraction, line
-breaking, timestamp recognition: events come in already parsed), summary indexing and data model acceleration,
-notable suppression rules and adaptive-response actions other than notable and risk.
+(``simulation``, ``content.schedule.max_skew``; its window resolved at the skewed start, assumed), runs held
+back by a given delay over their on-time windows (``simulation``: the Reporting Manual's *Prioritize
+concurrently scheduled reports in Splunk Web*, reports held back "still gather data for time range that they
+would have covered if they started on time"), ``_indextime`` visibility (``timeline``, ``delays``), throttling
+(``throttle``), notables (``notables``) and risk events (``risk``) with their ``_time``, correlation searches
+reading the accumulated risk index over their own windows (``simulation``). Not simulated: search-head load
+(which runs the scheduler delays, by how much, or skips), real indexing (index-time extraction, line breaking,
+timestamp recognition: events come in already parsed), summary indexing and data model acceleration, notable
+suppression rules and adaptive-response actions other than notable and risk.
 """
 
 from __future__ import annotations
