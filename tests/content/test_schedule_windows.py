@@ -134,7 +134,7 @@ def test_the_type_defaults_leave_no_gap_and_are_not_judged(pack: Path, validate:
 def test_the_rule_and_the_simulation_share_one_schedule() -> None:
     """simulate.dispatch keeps its public names, and they are content.schedule's."""
     assert dispatch.Schedule is schedule("0 * * * *", "-70m@m", "-10m@m").__class__
-    assert dispatch.__all__ == ["Schedule", "schedule_of"]
+    assert dispatch.__all__ == ["Schedule", "max_skew_of", "schedule_of"]
 
 
 def test_the_repository_s_own_pack_has_no_blind_schedule() -> None:

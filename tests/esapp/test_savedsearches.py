@@ -130,6 +130,14 @@ def test_schedule_throttling_and_enabled() -> None:
     assert e["disabled"] == "false" and e["action.notable.param.nes_fields"] == "user"
 
 
+def test_allow_skew_is_written_from_the_model_the_simulation_bounds_skews_by() -> None:
+    """One value for both: the stanza's ``allow_skew`` is ``Scheduling.allow_skew`` (``simulate.dispatch.max_skew_of``
+    reads the same field), 100% by default as ESCU writes it."""
+    assert entries("TTP")["allow_skew"] == "100%"
+    other = Deployment(dataclasses.replace(Scheduling(), allow_skew="5m"), True, NotableAction())
+    assert entries("TTP", deployment=other)["allow_skew"] == "5m"
+
+
 @pytest.mark.parametrize("score, expected", [(1, "informational"), (20, "informational"), (21, "low"),
                                              (40, "low"), (60, "medium"), (80, "high"), (81, "critical")])
 def test_severity_bands(score: int, expected: str) -> None:

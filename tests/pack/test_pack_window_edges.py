@@ -20,85 +20,21 @@ No detection is exempt: each double the sweep found was throttled away (see docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Sequence
 
 import pytest
 
-from contentpack.content.model import Detection, UnitTest
-from contentpack.replay.attack_data import AttackDataStore
-from contentpack.simulate import DelayPlan, EventIndex, build_engine, index_events, schedule_of, simulate
+from contentpack.content.model import Detection
+from contentpack.simulate import schedule_of
 from contentpack.simulate.timeline import event_time
-from contentpack.spl import Engine
 from contentpack.spl.values import Event
 from real_pack_runs import real_pack, scheduled_replay
 
-from .pack_content_files import REPO
+from .pack_timelines import LONG_WINDOW, SCHEDULED_TYPES, detection_and_test, raised, read, swept, swept_params
 
-SCHEDULED_TYPES = ("TTP", "Anomaly", "Correlation")
 GRID = 12  # grid offsets per run interval, beside the computed ones
-# A window reaching back days sees each record in every run for days: which run first sees it (its latest edge)
-# is what can split an attack, not which run last sees it nor an indexing delay of minutes; sweeping only that
-# edge keeps these week-long timelines, each a fifth of a second, to a few dozen.
-LONG_WINDOW = 86400.0
 CORRELATION_GRID = 4  # a correlation run replays a week of risk: its sweep is the grid alone, a coarser one
-
-
-@dataclass(frozen=True)
-class Raised:
-    """What a test's timeline raised that an analyst counts: the detection's notables, risk per object."""
-
-    notables: int
-    risk: tuple[tuple[str, int], ...]
-
-
-def _swept() -> Iterator[tuple[Detection, UnitTest]]:
-    for detection in real_pack().detections:
-        if detection.type in SCHEDULED_TYPES:
-            for test in detection.tests:
-                if test.expected_results or test.expected_notables:
-                    yield detection, test
-
-
-SWEPT = [pytest.param(d.name, t.name, id=f"{d.name} / {t.name}") for d, t in _swept()]
-
-
-def _chosen(detection: Detection, test: UnitTest) -> list[Detection]:
-    """The detections the replay runs for the test: it, then its ``risk_from`` detections, each once."""
-    by_name = {d.name: d for d in real_pack().detections}
-    return list({d.name: d for d in [detection, *(by_name[n] for n in test.risk_from)]}.values())
-
-
-@cache
-def _engine() -> Engine:
-    """One engine for every timeline of the sweep (the replay shares one the same way)."""
-    return build_engine(real_pack())
-
-
-def _read(detection: Detection, test: UnitTest) -> list[Event]:
-    """The events some detection of the test's timeline reads (its base search's matches), indexed as the
-    replay indexes them: the rest cannot change any run's rows."""
-    pack = real_pack()
-    store = AttackDataStore(REPO)
-    files, problems = store.files_for(detection, list(detection.tests).index(test), test.attack_data)
-    assert problems == []
-    events = [e for item in files for e in store.events(item)]
-    engine = _engine()
-    kept: dict[int, Event] = {}
-    for chosen in _chosen(detection, test):
-        matched = engine.prefilter(engine.parse(chosen.search), events, 0.0)
-        kept.update((id(e), e) for e in (matched or []))
-    index = index_events(kept.values(), DelayPlan.for_pack(pack.data_sources, test.ingestion_delay))
-    return index.events
-
-
-def _raised(detection: Detection, test: UnitTest, events: Sequence[Event], offset: float) -> Raised:
-    moved = [{**e, "_time": float(e["_time"]) + offset, "_indextime": float(e["_indextime"]) + offset}  # type: ignore[arg-type]
-             for e in events]
-    result = simulate(real_pack(), EventIndex(moved), detections=_chosen(detection, test), engine=_engine())
-    assert result.errors == ()
-    return Raised(len(result.notables_of(detection.name)), tuple(sorted(result.risk_scores().items())))
+SWEPT = swept_params()
 
 
 def _offsets(detection: Detection, events: Sequence[Event]) -> list[float]:
@@ -126,7 +62,7 @@ def _offsets(detection: Detection, events: Sequence[Event]) -> list[float]:
 
 
 def test_the_sweep_covers_every_scheduled_detection_that_raises_something() -> None:
-    covered = {d.name for d, _ in _swept()}
+    covered = {d.name for d, _ in swept()}
     scheduled = {d.name for d in real_pack().detections if d.type in SCHEDULED_TYPES}
     assert covered == scheduled and len(SWEPT) >= 20
 
@@ -135,16 +71,15 @@ def test_the_sweep_covers_every_scheduled_detection_that_raises_something() -> N
 @pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
 def test_moving_the_attack_across_window_edges_changes_no_notable_and_no_risk(detection_name: str,
                                                                                 test_name: str) -> None:
-    [detection] = [d for d in real_pack().detections if d.name == detection_name]
-    [test] = [t for t in detection.tests if t.name == test_name]
-    events = _read(detection, test)
+    detection, test = detection_and_test(detection_name, test_name)
+    events = read(detection, test)
     assert events
-    unmoved = _raised(detection, test, events, 0.0)
+    unmoved = raised(detection, test, events)
     timeline = scheduled_replay().timelines[(detection_name, test_name)]  # the replay's own run agrees
     assert unmoved.notables == sum(1 for n in timeline.notables if n.detection == detection_name)
     differing = {}
     for offset in _offsets(detection, events):
-        raised = _raised(detection, test, events, offset)
-        if raised != unmoved:
-            differing[offset] = raised
+        moved = raised(detection, test, events, offset)
+        if moved != unmoved:
+            differing[offset] = moved
     assert differing == {}, (unmoved, differing)

@@ -169,6 +169,9 @@ class Scheduling:
     earliest_time: str = "-70m@m"
     latest_time: str = "-10m@m"
     schedule_window: str = "auto"
+    # Not a content setting (the schema has no such key): the build writes it for every search, as ESCU does, and
+    # the simulation bounds a run's skew by it (``content.schedule.max_skew``).
+    allow_skew: str = "100%"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,26 @@ Can be a relative or absolute time." — relative to the moment the scheduler di
 cron tick. A modifier such as ``-70m@m`` is resolved with the engine's time modifiers (``timeutil``: offset
 then snap, https://help.splunk.com/splunk-enterprise/search/search-manual/9.2/specify-time-ranges/
 specify-time-modifiers-in-your-search), so ``-70m@m`` at 10:00 is 08:50 and ``-1d@d`` at 10:00 is yesterday
-00:00. Not modelled: ``schedule_window`` and ``allow_skew`` (the scheduler may start a search later than its
-tick; the window still follows the dispatch time) and skipped searches under load.
+00:00.
+
+Runs that start later than their tick. ``allow_skew`` (savedsearches.conf.spec, Splunk 10.0): for the cron forms
+``* * * * *``, ``*/M * * * *``, ``0 * * * *``, ``0 */H * * *`` and ``0 0 * * *`` the scheduler "randomly
+'skews' the second, minute, and hour that the search actually runs on", for any other cron it "can only
+randomly skew the second that the search runs on"; "The amount of skew for a specific search remains constant
+between edits of the search"; a percentage is "of the scheduled search period" ("100% (For an every-5-minute
+search = 5 minutes maximum)"), a duration ``<integer><timescale>`` a maximum. ``max_skew`` computes that bound
+for a cron and an ``allow_skew`` value.
+Whether a skewed run's relative window is resolved at its skewed start or at its tick no Splunk page says (one
+user, in a 2019 pull request adding the setting to a rule converter, writes "The time frame which is searched
+stays the same"; not a documented statement): the simulation resolves it at the skewed start (assumed), the
+placement that moves the window's edges against the data, against other searches' runs and against snapping --
+the alternative, the on-time window searched later, is what a delayed run does (below). ``schedule_window``
+delays, the Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web*
+(https://docs.splunk.com/Documentation/Splunk/9.2.1/Report/PrioritizescheduledreportsinSplunkWeb): reports the
+scheduler holds back "will not run exactly at the time that they are scheduled to run. But when they do run,
+they still gather data for time range that they would have covered if they started on time". So the window
+does not follow a delayed start (``simulate``'s ``delays``). Not modelled: search-head load (which runs are
+delayed, by how much, or skipped).
 
 Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
 follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on
@@ -27,13 +45,14 @@ follows its predecessor once); one that runs less often is sampled over four yea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import parse_time_modifier
 
-__all__ = ["Gap", "Schedule", "Window", "schedule"]
+__all__ = ["Gap", "Schedule", "Window", "max_skew", "schedule", "skew_allowance", "skew_period"]
 
 # A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
 SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
@@ -162,3 +181,63 @@ def schedule(cron: str, earliest: str, latest: str, tz: str = "UTC") -> Schedule
     parsed = Schedule(parse_cron(cron), earliest, latest, tz)
     parsed.window(SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return parsed
+
+
+# allow_skew's timescales (savedsearches.conf.spec: "m, min, minute, mins, minutes / h, hr, hour, hrs, hours /
+# d, day, days"), in seconds.
+_TIMESCALES = {**dict.fromkeys(("m", "min", "minute", "mins", "minutes"), 60.0),
+               **dict.fromkeys(("h", "hr", "hour", "hrs", "hours"), 3600.0),
+               **dict.fromkeys(("d", "day", "days"), 86400.0)}
+_ALLOW_SKEW = re.compile(r"(\d+)(%|[a-z]*)")
+# The cron forms whose minute and hour the scheduler may skew, each with its period in seconds, or with the
+# seconds of one step of its ``*/N`` (every M minutes, every H hours).
+_SKEWED_FORMS = ((re.compile(r"\* \* \* \* \*"), 60.0), (re.compile(r"\*/(\d+) \* \* \* \*"), 60.0),
+                 (re.compile(r"0+ \* \* \* \*"), 3600.0), (re.compile(r"0+ \*/(\d+) \* \* \*"), 3600.0),
+                 (re.compile(r"0+ 0+ \* \* \*"), 86400.0))
+SECOND_ONLY = 59.0  # the most a skew of the second alone moves a run (every tick is at second 0: ``contentpack.cron``)
+
+
+def skew_allowance(allow_skew: str) -> tuple[float, bool]:
+    """``allow_skew`` read as (amount, is a percentage): ``100%`` -> (100, True), ``5m`` -> (300, False), ``0`` ->
+    (0, False); ValueError for anything else (the spec: an integer and ``%``, or an integer and a timescale, "The
+    <timescale> is required and can be omitted only when <integer> is 0")."""
+    match = _ALLOW_SKEW.fullmatch(allow_skew.strip())
+    if match is not None:
+        number, unit = int(match.group(1)), match.group(2)
+        if unit == "%":
+            return float(number), True
+        if unit in _TIMESCALES:
+            return number * _TIMESCALES[unit], False
+        if unit == "" and number == 0:
+            return 0.0, False
+    raise ValueError(f"allow_skew {allow_skew!r} is neither a percentage (100%) nor a duration (5m, 1h, 1d, or 0)")
+
+
+def skew_period(cron: str) -> float | None:
+    """The period of a cron of the forms whose minute and hour may be skewed (see the module docstring), in
+    seconds; None for any other cron (only its second may be)."""
+    text = " ".join(cron.split())
+    for form, seconds in _SKEWED_FORMS:
+        match = form.fullmatch(text)
+        if match is not None:
+            if not match.groups():
+                return seconds
+            every = int(match.group(1))
+            return every * seconds if every > 0 else None  # "M > 0", "H > 0"
+    return None
+
+
+def max_skew(cron: str, allow_skew: str) -> float:
+    """The longest a run of a search with this ``cron_schedule`` and ``allow_skew`` may start after its tick, in
+    seconds (ValueError for an ``allow_skew`` the spec does not list). For the forms with a period: the percentage
+    of it, or the duration; never more than the period (assumed: the spec has the scheduler spread runs "over the
+    scheduled time periods", so a longer skew would be a skew of a later run). For any other cron: up to the
+    last second of the minute its runs start in (``SECOND_ONLY``), whatever the non-zero amount (assumed: the spec
+    names no period for those crons, only that the second alone moves)."""
+    amount, percentage = skew_allowance(allow_skew)
+    if amount == 0:
+        return 0.0
+    period = skew_period(cron)
+    if period is None:
+        return SECOND_ONLY
+    return min(period * amount / 100 if percentage else amount, period)

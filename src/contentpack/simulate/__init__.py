@@ -12,7 +12,9 @@ Public API::
                                                      # sourcetype/source/host/index); e.g. spl.events.read_events
     index = index_events(events, DelayPlan.for_pack(pack.data_sources))   # _indextime assigned, sorted once
     result = simulate(pack, index)                   # optional: start, end (epoch s), detections=[...],
-                                                     # engine= (a build_engine(pack) to reuse), tz="UTC"
+                                                     # engine= (a build_engine(pack) to reuse), tz="UTC",
+                                                     # skews={name: seconds} (allow_skew; 0 to max_skew_of(d)),
+                                                     # delays={name: seconds} (held back, on-time window)
     result.runs        # Run(detection, run_time, earliest, latest, events_read, rows) for every cron tick
     result.notables    # Notable(detection, run_time, time (_time), rule_title, fields, risk_objects,
                        #         threat_objects, earliest/latest = the run's window, ...) after throttling
@@ -30,12 +32,16 @@ Public API::
     result.messages_of(name)
 
 What is simulated, each with its source in its module: cron ticks (``contentpack.cron``), dispatch windows
-with snapping (``dispatch``), ``_indextime`` visibility (``timeline``, ``delays``), throttling
+with snapping (``dispatch``), a constant ``allow_skew`` offset per detection, bounded by what its stanza allows
+(``simulation``, ``content.schedule.max_skew``; its window resolved at the skewed start, assumed), runs held
+back by a given delay over their on-time windows (``simulation``: the Reporting Manual's *Prioritize
+concurrently scheduled reports in Splunk Web*, reports held back "still gather data for time range that they
+would have covered if they started on time"), ``_indextime`` visibility (``timeline``, ``delays``), throttling
 (``throttle``), notables (``notables``) and risk events (``risk``) with their ``_time``, correlation searches
 reading the accumulated risk index over their own windows (``simulation``). Not simulated: search-head load
-and skipped or delayed searches, ``schedule_window``/``allow_skew``, real indexing (index-time extraction,
-line breaking, timestamp recognition: events come in already parsed), summary indexing and data model
-acceleration, notable suppression rules and adaptive-response actions other than notable and risk.
+(which runs the scheduler delays, by how much, or skips), real indexing (index-time extraction, line breaking,
+timestamp recognition: events come in already parsed), summary indexing and data model acceleration, notable
+suppression rules and adaptive-response actions other than notable and risk.
 """
 
 from __future__ import annotations

@@ -8,8 +8,28 @@ longest gap between two runs" of the detections in play: once for the last event
 window, once more for the risk event that run writes to reach a correlation search reading the risk index.
 A window of all time (``earliest_time = 0``, or any reach longer than a timeline can cover) counts as no
 lookback: each of its runs sees every event indexed by then.
-Runs are the cron ticks in (start, end]. A search's own ``earliest=``/``latest=`` replace the dispatch
-window, as the engine applies them.
+Runs are the cron ticks in (start, end], each started ``skews[detection]`` seconds after its tick (default 0).
+A search's own ``earliest=``/``latest=`` replace the dispatch window, as the engine applies them.
+
+Skew (``skews=``): savedsearches.conf.spec, ``allow_skew``: the scheduler "randomly 'skews' the second, minute,
+and hour that the search actually runs on" and "The amount of skew for a specific search remains constant
+between edits of the search" -- so one constant per detection, from 0 to what the built stanza allows
+(``dispatch.max_skew_of``; a larger one is refused with ValueError: Splunk could not apply it). A skewed run
+is a run at its skewed start in every respect: its window is resolved there (assumed, see
+``content.schedule``), it sees what is indexed by then, its notables and risk events carry that time. The
+clock's tail grows by the skew (the last run that matters starts that much later).
+
+Delay (``delays=``): every run of a detection held back that many seconds after its on-time start (its tick
+plus its skew), as the scheduler holds back runs within ``schedule_window`` or over the concurrency limit. The
+Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web* (https://docs.splunk.com/
+Documentation/Splunk/9.2.1/Report/PrioritizescheduledreportsinSplunkWeb): such reports "will not run exactly at
+the time that they are scheduled to run. But when they do run, they still gather data for time range that they
+would have covered if they started on time". So a delayed run searches its on-time window and sees what is
+indexed by its actual start (and the risk written before it). Assumed, as no page says: the search's other
+relative times (its own ``earliest=``, ``now()``) are the on-time start's too, and its notables, risk events
+and throttling happen when it actually runs. Any delay of 0 or more is accepted: the build writes
+``realtime_schedule = 0``, whose runs savedsearches.conf.spec says are never skipped but "might fall behind
+depending on the scheduler's load". Not with ``answer=`` (refused: the remote search would need both times).
 
 Bounds (``TooLarge``): a timeline covers at most ``MAX_PERIOD_DAYS`` days and ``MAX_RUNS`` runs, checked before
 any run. Why: every run is kept in the result, so the period decides the time and memory a simulation takes --
@@ -54,7 +74,7 @@ from dataclasses import dataclass, field
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
-from contentpack.simulate.dispatch import Schedule, schedule_of
+from contentpack.simulate.dispatch import Schedule, max_skew_of, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
@@ -217,6 +237,8 @@ class _Plan:
     prepared: Prepared | None = None
     empty_says_something: bool | None = None  # rows or job messages: learnt at the first run with no input
     failed: bool = False
+    skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
+    delay: float = 0.0  # seconds each run starts after its on-time start (``simulate``'s ``delays``)
 
 
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
@@ -244,7 +266,7 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
-          errors: list[SimulationError]) -> _Plan | None:
+          errors: list[SimulationError], skew: float = 0.0, delay: float = 0.0) -> _Plan | None:
     try:
         schedule = schedule_of(detection, tz)
     except CronError as exc:
@@ -268,7 +290,28 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
     else:
         prepared = engine.prepare(pipeline, events.events) if events is not index else None
     return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling), inline,
-                 prepared)
+                 prepared, skew=skew, delay=delay)
+
+
+def _late_starts(chosen: Sequence[Detection], given: Mapping[str, float] | None, what: str) -> dict[str, float]:
+    """``given`` (``what``: "skew" or "delay", seconds per detection name) checked against the detections
+    simulated and what Splunk could do (see the module docstring): ValueError for a detection not simulated, a
+    skew beyond what its stanza allows, a negative or infinite delay."""
+    by_name = {d.name: d for d in chosen}
+    for name, seconds in (given or {}).items():
+        if name not in by_name:
+            raise ValueError(f"a {what} for {name!r}: no detection of that name is simulated")
+        most = max_skew_of(by_name[name]) if what == "skew" else math.inf
+        if 0 <= seconds <= most and math.isfinite(seconds):
+            continue
+        if what == "delay":
+            raise ValueError(f"a delay of {seconds:g} s for {name!r}: a run starts 0 s or a finite number of seconds "
+                             f"after its on-time start")
+        scheduling = by_name[name].effective_deployment.scheduling
+        raise ValueError(f"a skew of {seconds:g} s for {name!r}: its stanza (cron_schedule = "
+                         f"{scheduling.cron_schedule}, allow_skew = {scheduling.allow_skew}) lets the scheduler "
+                         f"start a run 0 to {most:g} s after its tick")
+    return dict(given or {})
 
 
 _ALWAYS_KEPT = ("_time", "_indextime", "_raw", "sourcetype", "source", "host", "index")
@@ -298,33 +341,44 @@ def _lookback(plan: _Plan) -> float:
 def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: float | None = None, *,
              detections: Sequence[Detection] | None = None, engine: Engine | None = None,
              tz: str = "UTC", progress: Callable[[float, float], None] | None = None,
-             cover: tuple[float, float] | None = None, answer: Answer | None = None) -> SimulationResult:
+             cover: tuple[float, float] | None = None, answer: Answer | None = None,
+             skews: Mapping[str, float] | None = None,
+             delays: Mapping[str, float] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
     ``progress``: called with (simulated seconds done, seconds in all) as the clock passes each hour.
     ``cover``: see ``clock``. ``answer``: answers every run of a search over events instead of the engine
-    (see the module docstring; those runs do not read ``index``). Raises :class:`TooLarge` for a period longer
-    than ``MAX_PERIOD_DAYS`` or holding more than ``MAX_RUNS`` runs."""
+    (see the module docstring; those runs do not read ``index``). ``skews``: seconds each named detection's runs
+    start after their ticks (see the module docstring; ValueError beyond its stanza's ``allow_skew``);
+    ``delays``: seconds each named detection's runs start after that, over their on-time windows (ValueError
+    with ``answer``). Raises :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
+    ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
+    skew, delay = _late_starts(chosen, skews, "skew"), _late_starts(chosen, delays, "delay")
+    if delay and answer is not None:
+        raise ValueError("delays are not supported for answered runs (answer=): the search would have to run as of "
+                         "its on-time start and see what is indexed by its actual start")
     errors: list[SimulationError] = []
-    plans = [p for p in (_plan(engine, d, index, tz, errors) for d in chosen) if p is not None]
+    plans = [p for p in (_plan(engine, d, index, tz, errors, skew.get(d.name, 0.0), delay.get(d.name, 0.0))
+                         for d in chosen) if p is not None]
     if start is None or end is None:
-        default_start, default_end = clock([(_lookback(p), p.schedule.longest_gap) for p in plans], index, cover)
+        spans = [(_lookback(p), p.schedule.longest_gap + p.skew + p.delay) for p in plans]
+        default_start, default_end = clock(spans, index, cover)
         start = default_start if start is None else start
         end = default_end if end is None else end
     check_period(start, end)
     ticks = _ticks(plans, start, end)
     state = _State(pack, engine, answer)
     reported = start
-    for tick, _, order in ticks:
+    for tick, _, order, on_time in ticks:
         if progress is not None and tick - reported >= 3600:
             reported = tick
             progress(tick - start, end - start)
         plan = plans[order]
         if not plan.failed:
-            state.run(plan, tick, errors)
+            state.run(plan, tick, errors, on_time)
     if progress is not None:
         progress(end - start, end - start)
     first_matched = {p.detection.name: t for p in plans
@@ -333,13 +387,16 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
                             first_matched, state.run_messages())
 
 
-def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int]]:
-    """(run time, generating, plan number) of every run in (start, end], in the order they run; raises
+def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int, float]]:
+    """(run time, generating, plan number, on-time start) of every run starting in (start, end] (its tick plus
+    the plan's skew is its on-time start, plus its delay its run time), in the order they run; raises
     :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
-    ticks: list[tuple[float, bool, int]] = []
+    ticks: list[tuple[float, bool, int, float]] = []
     for order, plan in enumerate(plans):
-        for tick in plan.schedule.cron.ticks(start, end):
-            ticks.append((tick, plan.generating, order))
+        late = plan.skew + plan.delay
+        for tick in plan.schedule.cron.ticks(start - late, end - late):
+            on_time = tick + plan.skew
+            ticks.append((on_time + plan.delay, plan.generating, order, on_time))
             if len(ticks) > MAX_RUNS:
                 raise TooLarge(start, end, len(ticks))
     ticks.sort()
@@ -347,17 +404,20 @@ def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float
 
 
 def scheduled_runs(pack: Pack, start: float, end: float, *, detections: Sequence[Detection] | None = None,
-                   engine: Engine | None = None, tz: str = "UTC") -> list[ScheduledRun]:
-    """The runs ``simulate(..., start, end, answer=...)`` asks ``answer`` for, in the order it asks (a
-    detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
-    :class:`TooLarge` as ``simulate`` does."""
+                   engine: Engine | None = None, tz: str = "UTC",
+                   skews: Mapping[str, float] | None = None) -> list[ScheduledRun]:
+    """The runs ``simulate(..., start, end, answer=..., skews=...)`` asks ``answer`` for, in the order it asks
+    (a detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
+    :class:`TooLarge` and ValueError as ``simulate`` does."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
-    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, []) for d in chosen) if p is not None]
+    skew = _late_starts(chosen, skews, "skew")
+    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, [], skew.get(d.name, 0.0)) for d in chosen)
+             if p is not None]
     check_period(start, end)
     out = []
     stopped: set[int] = set()  # a window outside the calendar stops the detection (``simulate`` reports it)
-    for tick, generating, order in _ticks(plans, start, end):
+    for tick, generating, order, _ in _ticks(plans, start, end):
         if not generating and order not in stopped:
             try:
                 earliest, latest = plans[order].schedule.window(tick)
@@ -413,10 +473,14 @@ class _State:
             more = self.engine.prepare(plan.pipeline, self.risk[done:])
             plan.prepared = None if more is None else plan.prepared.extended(more)
 
-    def run(self, plan: _Plan, run_time: float, errors: list[SimulationError]) -> None:
+    def run(self, plan: _Plan, run_time: float, errors: list[SimulationError], on_time: float | None = None) -> None:
+        """One run starting at ``run_time``, as of ``on_time`` (its on-time start, default the same; see the module
+        docstring on delays): its window and relative times are resolved there, it sees what is indexed by
+        ``run_time``, and its actions happen then."""
         detection = plan.detection
+        as_of = run_time if on_time is None else on_time
         try:  # a window reaching past the years 1..9999 (events stamped at the calendar's very edge)
-            earliest, latest = plan.schedule.window(run_time)
+            earliest, latest = plan.schedule.window(as_of)
         except ValueError as exc:
             errors.append(SimulationError(detection.name, "schedule", f"dispatch window of the run at "
                                                                       f"{_day(run_time)}: {exc}"))
@@ -435,9 +499,9 @@ class _State:
             self._actions(plan, answered.rows, run_time, (earliest, latest))
             return
         try:  # the engine lets a search's own earliest=/latest= replace the dispatch window; select the same
-            first = parse_time_modifier(plan.inline.earliest, run_time, plan.schedule.tz) \
+            first = parse_time_modifier(plan.inline.earliest, as_of, plan.schedule.tz) \
                 if plan.inline.earliest is not None else earliest
-            last = parse_time_modifier(plan.inline.latest, run_time, plan.schedule.tz) \
+            last = parse_time_modifier(plan.inline.latest, as_of, plan.schedule.tz) \
                 if plan.inline.latest is not None else latest
         except ValueError as exc:
             errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
@@ -455,12 +519,12 @@ class _State:
         try:
             engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
             if plan.prepared is None:
-                results = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=run_time)
+                results = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=as_of)
             else:
                 outputs = plan.prepared.outputs
                 selected = risk_positions if plan.generating else positions
                 results = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
-                                                 earliest=earliest, latest=latest, now=run_time)
+                                                 earliest=earliest, latest=latest, now=as_of)
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
             plan.failed = True
