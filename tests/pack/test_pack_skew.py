@@ -42,23 +42,7 @@ FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the detection's maximum skew (1.0: the 
 # reader at its latest and the writers three quarters into their period (see ``_skew_sets``), not the grid.
 WRITERS = 0.75
 
-_DOUBLE_RISK = pytest.mark.xfail(strict=True, reason=(
-    "content finding, not fixed here (the detection's owners decide): 'Entra ID OAuth Consent Granted to "
-    "Application Other Users Declined' runs 0 * * * * over -7d@h .. -10m@m and throttles user+app_id for 168h. "
-    "Started s > 10 min after its tick, a run's window reaches from the snapped hour to s - 10 min past it: "
-    "7 days + s - 10 min, longer than the throttle, so a grant made in the first s - 10 min of an hour is first "
-    "seen by that hour's run and still in the window of the run exactly 168h later, when the throttle has "
-    "expired: its risk (80) is written twice (skew 1800 s: diego.novak, patti.vance, wei.lauer 80 -> 160; the "
-    "correlation's risk totals grow with it, its notables do not). Assumed placement: the window resolved at "
-    "the skewed start. Fix in content: a throttle of at least 7 days + 50 min (169h), or earliest -7d@m"))
-_OTHER_USERS = "Entra ID OAuth Consent Granted to Application Other Users Declined"
-_CORRELATION = "Entra ID OAuth Consent Abuse Risk Across Detections"
-KNOWN = {(_OTHER_USERS, "True Positive Test"): _DOUBLE_RISK,
-         (_OTHER_USERS, "Phishing App With Uncommon Scopes"): _DOUBLE_RISK,
-         (_CORRELATION, "Campaign Victims Ranked Above Decliners"): _DOUBLE_RISK,
-         (_CORRELATION, "Campaign During A Normal Week"): _DOUBLE_RISK,
-         (_CORRELATION, "Phishing App With Uncommon Scopes"): _DOUBLE_RISK}
-SWEPT = swept_params(KNOWN)
+SWEPT = swept_params()
 
 
 def _record_skews(detection: Detection, events: Sequence[Event]) -> set[float]:
