@@ -329,3 +329,20 @@ def test_a_write_answered_with_anything_but_its_answer_stops_the_command(
     assert_clear_failure(double, run, took)
     error = the_error(run)
     assert run.code == 2 and WRITES[where] in error and f"unexpected answer from {double.url}: " in error, run.err
+
+
+@pytest.mark.parametrize("answer", list(WRONG_WRITE_ANSWERS))
+def test_a_delete_answered_with_anything_but_a_feed_stops_the_command(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        answer: str) -> None:
+    """``deploy --remove-local`` deletes stanzas; splunkd answers a DELETE with the feed of what remains (REST API
+    Reference, *storage/passwords/{name}* DELETE: "Returns a list of the remaining credentials"; assumed alike
+    for configs/conf-{file}/{stanza}, whose page lists no response keys). Anything else was taken for "removed"."""
+    token_env(monkeypatch, double)
+    written = ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file), *TIMEOUT]
+    assert cli(capsys, written).code == 0  # local copies to remove
+    hostile_at(double, WRONG_WRITE_ANSWERS[answer], "configs/conf-", "DELETE")
+    run, took = timed(lambda: cli(capsys, [*written, "--remove-local"]))
+    assert_clear_failure(double, run, took)
+    error = the_error(run)
+    assert run.code == 2 and "remove" in error and f"unexpected answer from {double.url}: " in error, run.err

@@ -358,9 +358,13 @@ _RECEIVED_ANSWER = _XmlAnswer(("response",), "receivers/simple's <response> with
 
 def _expected(method: str, url: str) -> _XmlAnswer | None:
     """The XML a successful answer to this request must be; None for JSON answers, checked where they are read
-    (a search's by ``_search_json``, HEC's by ``HecSender``), and for a DELETE, whose answer nothing reads."""
+    (a search's by ``_search_json``, HEC's by ``HecSender``). A DELETE (``deploy --remove-local``, of
+    ``configs/conf-{file}/{stanza}``) is answered with the feed of what remains: the REST API Reference's
+    *storage/passwords/{name}* DELETE "Returns a list of the remaining credentials" (Access endpoint
+    descriptions); for ``configs/conf-{file}/{stanza}`` the page lists no response keys (assumed alike). Nothing
+    reads that feed, but a proxy's HTML page was taken for "removed"."""
     path = _path(url)
-    if method == "GET":
+    if method in ("GET", "DELETE"):
         return None if "output_mode=json" in url else _ATOM_ANSWER
     if method != "POST" or _is_search(method, path) or _is_hec(path):
         return None
