@@ -20,7 +20,7 @@ from contentpack.content.model import Deployment
 from contentpack.content.schedule import Schedule, schedule
 from contentpack.simulate import dispatch
 
-from .helpers import HUNTING, Validate, at, locate, only, validate_cli
+from .helpers import HUNTING, Validate, at, locate, only, only_warning, validate_cli
 
 REPO = Path(__file__).resolve().parents[2]
 QUOTE = ('"When a search time range is shorter than the time range for the scheduled alert, an event might never '
@@ -69,10 +69,7 @@ def test_some_empty_runs_are_counted(pack: Path, validate: Validate) -> None:
 
 def test_a_gap_between_windows_is_a_warning_with_its_length(pack: Path, validate: Validate) -> None:
     _schedule(pack, "0 * * * *", "-30m@m", "now")
-    result = validate(pack)
-    diagnostic = only(result, "CP066")
-    assert diagnostic.severity is Severity.WARNING and result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-30m@m'"))
+    diagnostic = only_warning(validate(pack), "CP066", pack, HUNTING, "'-30m@m'")
     assert diagnostic.message == (
         "consecutive runs' windows leave up to 30m unsearched: the window of the run on Thursday 01:00 UTC ends at "
         "Thursday 01:00 UTC (latest_time 'now') and the next one, of the run on Thursday 02:00 UTC, starts at "
@@ -165,10 +162,7 @@ def test_a_gap_only_a_skew_opens_is_a_warning_naming_the_skew(pack: Path, valida
     second, [00:59:59, 01:00) for the 01:00 tick, and all but a second of the hour before the next one's is never
     searched."""
     _schedule(pack, "0 * * * *", "-60m", "@h")
-    result = validate(pack)
-    diagnostic = only(result, "CP066")
-    assert diagnostic.severity is Severity.WARNING and result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-60m'"))
+    diagnostic = only_warning(validate(pack), "CP066", pack, HUNTING, "'-60m'")
     assert diagnostic.message == (
         "consecutive runs' windows leave up to 59m59s unsearched when the scheduler's allow_skew starts the runs "
         "59m59s after their ticks: the window of the run on Thursday 01:59:59 UTC (its tick Thursday 01:00) ends at "

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.diagnostics import Severity
-
-from .helpers import HUNTING, Validate, at, locate, only, validate_cli
+from .helpers import HUNTING, Validate, locate, only, only_warning, validate_cli
 from .test_schedule_windows import _schedule
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,10 +37,7 @@ def test_a_window_a_skew_stretches_past_the_throttle_is_a_warning_at_period(pack
     tick's hour while ``-10m@m`` follows the run), longer than 168h."""
     _schedule(pack, "0 * * * *", "-7d@h", "-10m@m")
     _throttle(pack, "168h")
-    result = validate(pack)
-    diagnostic = only(result, "CP072")
-    assert diagnostic.severity is Severity.WARNING and result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "168h"))
+    diagnostic = only_warning(validate(pack), "CP072", pack, HUNTING, "168h")
     assert diagnostic.message == (
         "a run's window can be 7d49m long, longer than the throttle period '168h' when the scheduler's allow_skew "
         "starts the runs 59m after their ticks: at the run on Thursday 01:59 UTC (its tick Thursday 01:00), "
