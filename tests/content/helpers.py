@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.diagnostics import Diagnostic, Severity
 from contentpack.content.validate import ValidationResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -52,6 +52,14 @@ def only(result: ValidationResult, rule: str) -> Diagnostic:
 
 def at(diagnostic: Diagnostic) -> tuple[str, int, int]:
     return diagnostic.position.path, diagnostic.position.line, diagnostic.position.col
+
+
+def only_warning(result: ValidationResult, rule: str, root: Path, relative: str, needle: str) -> Diagnostic:
+    """The single diagnostic of ``rule``, a warning (the pack stays valid) at the first ``needle`` in ``relative``."""
+    diagnostic = only(result, rule)
+    assert diagnostic.severity is Severity.WARNING and result.ok
+    assert at(diagnostic) == (relative, *locate(root, relative, needle))
+    return diagnostic
 
 
 def validate_cli(root: Path) -> subprocess.CompletedProcess[str]:

@@ -17,10 +17,10 @@ import pytest
 
 from contentpack.content.diagnostics import Severity
 from contentpack.content.model import Deployment
-from contentpack.content.schedule import schedule
+from contentpack.content.schedule import Schedule, schedule
 from contentpack.simulate import dispatch
 
-from .helpers import HUNTING, Validate, at, locate, only, validate_cli
+from .helpers import HUNTING, Validate, at, locate, only, only_warning, validate_cli
 
 REPO = Path(__file__).resolve().parents[2]
 QUOTE = ('"When a search time range is shorter than the time range for the scheduled alert, an event might never '
@@ -69,10 +69,7 @@ def test_some_empty_runs_are_counted(pack: Path, validate: Validate) -> None:
 
 def test_a_gap_between_windows_is_a_warning_with_its_length(pack: Path, validate: Validate) -> None:
     _schedule(pack, "0 * * * *", "-30m@m", "now")
-    result = validate(pack)
-    diagnostic = only(result, "CP066")
-    assert diagnostic.severity is Severity.WARNING and result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-30m@m'"))
+    diagnostic = only_warning(validate(pack), "CP066", pack, HUNTING, "'-30m@m'")
     assert diagnostic.message == (
         "consecutive runs' windows leave up to 30m unsearched: the window of the run on Thursday 01:00 UTC ends at "
         "Thursday 01:00 UTC (latest_time 'now') and the next one, of the run on Thursday 02:00 UTC, starts at "
@@ -152,3 +149,68 @@ def test_cli_reports_an_empty_window_at_its_position(pack: Path) -> None:
     assert out.returncode == 1 and "Traceback" not in out.stderr
     expected = f"{HUNTING}:{line}:{col}: error[CP066]: every run of this schedule searches nothing"
     assert expected in out.stdout + out.stderr
+
+
+# --- under skew: savedsearches.conf.spec (10.0), allow_skew: for ``0 * * * *`` and the other listed forms the
+# scheduler "randomly 'skews' the second, minute, and hour that the search actually runs on", "The amount of skew
+# for a specific search remains constant"; 100% (what the build writes) is up to the whole period. For other
+# crons "it can only randomly skew the second". A skewed run's window is resolved at its skewed start (assumed:
+# no Splunk page says; content/schedule.py's docstring).
+
+def test_a_gap_only_a_skew_opens_is_a_warning_naming_the_skew(pack: Path, validate: Validate) -> None:
+    """Hourly over ``-60m`` to ``@h`` is contiguous on time; started 59m59s after its tick a run searches one
+    second, [00:59:59, 01:00) for the 01:00 tick, and all but a second of the hour before the next one's is never
+    searched."""
+    _schedule(pack, "0 * * * *", "-60m", "@h")
+    diagnostic = only_warning(validate(pack), "CP066", pack, HUNTING, "'-60m'")
+    assert diagnostic.message == (
+        "consecutive runs' windows leave up to 59m59s unsearched when the scheduler's allow_skew starts the runs "
+        "59m59s after their ticks: the window of the run on Thursday 01:59:59 UTC (its tick Thursday 01:00) ends at "
+        "Thursday 01:00 UTC (latest_time '@h') and the next one, of the run on Thursday 02:59:59 UTC (its tick "
+        "Thursday 02:00), starts at Thursday 01:59:59 UTC (earliest_time '-60m'); "
+        f"{QUOTE}. Reach earliest_time further back or run more often")
+
+
+def test_a_cron_skewed_only_in_its_second_widens_its_gap_by_59_seconds(pack: Path, validate: Validate) -> None:
+    """``5 * * * *`` is none of the forms whose minute may move: 5m unsearched on time, 5m59s at a 59 s skew."""
+    _schedule(pack, "5 * * * *", "-60m", "@h")
+    diagnostic = only(validate(pack), "CP066")
+    assert diagnostic.message.startswith(
+        "consecutive runs' windows leave up to 5m59s unsearched when the scheduler's allow_skew starts the runs 59s "
+        "after their ticks: the window of the run on Thursday 00:05:59 UTC (its tick Thursday 00:05) ends at "
+        "Thursday 00:00 UTC")
+
+
+def _brute_force(runs: Schedule, most: int) -> tuple[float, float]:
+    """The longest gap and window over EVERY whole-second skew in [0, most], over the runs of two periods and an
+    hour (these schedules repeat every hour or every period)."""
+    from contentpack.content.schedule import SAMPLE_BASE, Window, _longest_uncovered
+
+    ticks = list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + 2 * most + 3600))
+    gap, window = 0.0, 0.0
+    for skew in range(most + 1):
+        windows = [Window(t + skew, *runs.window(t + skew)) for t in ticks]
+        found = _longest_uncovered(windows)
+        gap = max(gap, found.length if found else 0.0)
+        window = max(window, *(w.latest - w.earliest for w in windows))
+    return gap, window
+
+
+@pytest.mark.parametrize(("cron", "earliest", "latest"), [
+    ("0 * * * *", "-60m", "@h"),
+    ("0 * * * *", "-7d@h", "-10m@m"),      # the pack's content before fd339cc
+    ("0 * * * *", "-65m@h", "-30s@m"),
+    ("0 */2 * * *", "-2h@h", "-10m"),
+    ("*/7 * * * *", "-9m@m", "-1m"),
+    ("25 * * * *", "-1h@h", "@h"),
+])
+def test_the_skews_tried_find_what_every_skew_would(cron: str, earliest: str, latest: str) -> None:
+    """``skewed_worst`` tries a handful of skews (jumps of a snapped edge and the second before): it finds the
+    same longest gap and window as trying every second of the skew the stanza allows."""
+    from contentpack.content.schedule import max_skew, skewed_worst
+
+    runs = schedule(cron, earliest, latest)
+    most = int(max_skew(cron, "100%"))
+    worst = skewed_worst(runs, most)
+    assert ((worst.gap.length if worst.gap else 0.0), worst.longest.latest - worst.longest.earliest) == \
+        _brute_force(runs, most)

@@ -38,6 +38,9 @@ they still gather data for time range that they would have covered if they start
 does not follow a delayed start (``simulate``'s ``delays``). Not modelled: search-head load (which runs are
 delayed, by how much, or skipped).
 
+The worst a constant skew does (``skewed_worst``: the longest gap, CP066, and the longest window, CP072) is
+found exactly at the finitely many skews where a window's length or a gap can peak (see "skewed runs" below).
+
 Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
 follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on
 29 February runs once in four years).
@@ -46,13 +49,15 @@ follows its predecessor once); one that runs less often is sampled over four yea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import parse_time_modifier
 
-__all__ = ["Gap", "Schedule", "Window", "max_skew", "schedule", "skew_allowance", "skew_period"]
+__all__ = ["Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule", "skew_allowance", "skew_period",
+           "skewed_worst"]
 
 # A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
 SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
@@ -158,20 +163,8 @@ class Schedule:
 
     @cached_property
     def longest_uncovered(self) -> Gap | None:
-        """The longest stretch, between the first sampled window and the last, that no run's window holds
-        (windows taken in order of their earliest time, so an overlap of any two runs covers it); None when
-        the windows leave none. Empty windows search nothing and are left out."""
-        searched = sorted((w for w in self.windows if not w.empty), key=lambda w: (w.earliest, w.run))
-        longest: Gap | None = None
-        reach: Window | None = None  # the window reaching furthest so far
-        for window in searched:
-            if reach is not None and window.earliest > reach.latest:
-                gap = Gap(reach, window)
-                if longest is None or gap.length > longest.length:
-                    longest = gap
-            if reach is None or window.latest > reach.latest:
-                reach = window
-        return longest
+        """The longest stretch between the sampled runs' windows that none holds (``_longest_uncovered``)."""
+        return _longest_uncovered(self.windows)
 
 
 @lru_cache(maxsize=256)
@@ -241,3 +234,140 @@ def max_skew(cron: str, allow_skew: str) -> float:
     if period is None:
         return SECOND_ONLY
     return min(period * amount / 100 if percentage else amount, period)
+
+
+
+# ---------------------------------------------------------------------------------------------- skewed runs
+#
+# A constant skew s starts every run at its tick t plus s and resolves its window there (assumed, see the module
+# docstring), so a window edge is a function of x = t + s: a snapped edge (``-7d@h``) is a step function, constant
+# between the points where the time it snaps crosses its unit's boundary; an unsnapped one (``-60m``, ``now``)
+# moves second by second with x. A window's length and the gap between two consecutive windows are then, for
+# each tick, piecewise linear in s (slope -1, 0 or 1), the pieces ending where an edge jumps; such a function is
+# largest at one end of a piece: at a jump (where the new step starts), one second before it (a moving edge's
+# last second on the old step), at 0 or at the largest skew. Those skews, whole seconds (assumed: ticks are whole
+# minutes, the spec speaks of skewing "the second"), are all ``_skews`` tries: exact for offsets and snaps in
+# seconds, minutes, hours, days and weeks; months, quarters and years are tried at their days' boundaries, a
+# superset of their jumps, over the sampled runs.
+
+_GRID = {"m": 60, "h": 3600, "d": 86400, "w": 86400, "mon": 86400, "q": 86400, "y": 86400}
+_PERIOD = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_TIME_OF_DAY = {"s": 1, "m": 60, "h": 3600}
+_FIXED = frozenset(("s", "m", "h", "d", "w"))  # in UTC, a d or w offset moves the clock by a fixed number of seconds
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """Where a window edge, resolved at a run started at x (whole seconds), changes its course.
+
+    ``jumps``: (grid, phase): it is constant except where x crosses a point x = phase (mod grid): every jump of
+    ``snap(x + c)`` and of whatever follows it lies on the first snap's grid shifted by the seconds, minutes and
+    hours offset before it (a day, week or month offset keeps the time of day in UTC; week, month, quarter and
+    year snaps fall on days' boundaries, a superset). None for an edge without a snap (``@s`` is none at whole
+    seconds): it follows the run (``moves``) or is a fixed time. ``period``: a run that many seconds later
+    resolves it that much later (None: months, quarters, years and fixed times do not repeat so)."""
+
+    jumps: tuple[int, int] | None
+    moves: bool
+    period: int | None
+
+
+def _edge(modifier: str) -> _Edge:
+    from contentpack.spl.timeutil import modifier_terms
+
+    value = modifier.strip().strip('"')
+    if value.lower() in ("now", "now()"):
+        return _Edge(None, True, 1)
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value) or "/" in value:
+        return _Edge(None, False, None)  # an epoch or an absolute time: the same for every run
+    before, jumps, periods = 0, None, [1]
+    for term in modifier_terms(value):
+        if term.snap and term.unit != "s":
+            jumps = jumps or (_GRID[term.unit], -before % _GRID[term.unit])
+            periods.append(_PERIOD.get(term.unit, 0))
+        elif not term.snap:
+            before += _TIME_OF_DAY.get(term.unit, 0) * term.amount if jumps is None else 0
+            periods.append(1 if term.unit in _FIXED else 0)
+    return _Edge(jumps, jumps is None, None if 0 in periods else max(periods))
+
+
+@dataclass(frozen=True)
+class SkewedWorst:
+    """The worst a constant skew from 0 to the stanza's largest does to a schedule's windows (``gap``: the
+    longest time no run searches, None when none is left; ``longest``: the longest window), each with the skew
+    that causes it (the smallest such; 0 = on time). A window's ``run`` is its skewed start."""
+
+    gap: Gap | None
+    gap_skew: float
+    longest: Window
+    longest_skew: float
+
+
+def _repeat(cron: Cron, edges: tuple[_Edge, ...]) -> int | None:
+    """Seconds after which a skewable cron's runs and the windows they resolve repeat shifted (their ticks repeat
+    every minute, hour or day: none restricts a day field); None when they do not (another cron, or an edge that
+    does not repeat): then the sampled runs are judged."""
+    period = skew_period(cron.text)
+    if period is None or any(edge.period is None for edge in edges):
+        return None
+    ticks = 60 if period == 60 else 3600 if period <= 3600 else 86400
+    return max(ticks, *(edge.period or 1 for edge in edges))
+
+
+def _skews(ticks: list[float], edges: tuple[_Edge, ...], most: int) -> list[int]:
+    """The skews in [0, most] at which a window's length or a gap can be largest (see above)."""
+    moves = any(edge.moves for edge in edges)
+    skews = {0, most}
+    for edge in edges:
+        if edge.jumps is None:
+            continue
+        grid, phase = edge.jumps
+        for first in {int(phase - tick) % grid for tick in ticks}:
+            for jump in range(first or grid, most + 1, grid):
+                skews.add(jump)
+                if moves:
+                    skews.add(jump - 1)
+    return sorted(skews)
+
+
+def _longest_uncovered(windows: Iterable[Window]) -> Gap | None:
+    """The longest stretch, between the first window and the last, that no window holds (windows taken in order
+    of their earliest time, so an overlap of any two runs covers it); None when they leave none. Empty windows
+    search nothing and are left out."""
+    searched = sorted((w for w in windows if not w.empty), key=lambda w: (w.earliest, w.run))
+    longest: Gap | None = None
+    reach: Window | None = None  # the window reaching furthest so far
+    for window in searched:
+        if reach is not None and window.earliest > reach.latest:
+            gap = Gap(reach, window)
+            if longest is None or gap.length > longest.length:
+                longest = gap
+        if reach is None or window.latest > reach.latest:
+            reach = window
+    return longest
+
+
+@lru_cache(maxsize=256)
+def skewed_worst(runs: Schedule, most: float) -> SkewedWorst:
+    """The longest gap and the longest window of ``runs`` over every constant skew from 0 to ``most`` seconds
+    (``max_skew``), exactly at the skews where they can peak (see above): over one repeat of the runs and their
+    windows when they repeat (``_repeat``; plus the next run, for the gap across), else over the sampled runs.
+    ValueError for a modifier that does not resolve."""
+    edges = (_edge(runs.earliest), _edge(runs.latest))
+    repeat = _repeat(runs.cron, edges)
+    ticks = ([w.run for w in runs.windows] if repeat is None else
+             list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + repeat + (skew_period(runs.cron.text) or 0))))
+    worst: SkewedWorst | None = None
+    for skew in _skews(ticks, edges, int(most)):
+        windows = [Window(tick + skew, *runs.window(tick + skew)) for tick in ticks]
+        gap = _longest_uncovered(windows)
+        longest = max(windows, key=lambda w: w.latest - w.earliest)
+        if worst is None:
+            worst = SkewedWorst(gap, skew, longest, skew)
+            continue
+        if gap is not None and (worst.gap is None or gap.length > worst.gap.length):
+            worst = SkewedWorst(gap, skew, worst.longest, worst.longest_skew)
+        if longest.latest - longest.earliest > worst.longest.latest - worst.longest.earliest:
+            worst = SkewedWorst(worst.gap, worst.gap_skew, longest, skew)
+    assert worst is not None  # 0 is always a skew
+    return worst

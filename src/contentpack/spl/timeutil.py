@@ -475,20 +475,39 @@ def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
         raise ValueError(f"invalid time modifier {modifier!r}: the result is outside the supported calendar") from None
 
 
-def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
-    """Apply the offsets and snaps of a (non-empty, not ``now``) modifier, left to right."""
-    moment = to_datetime(epoch, tz)
+@dataclass(frozen=True)
+class ModifierTerm:
+    """One step of a relative time modifier, applied left to right: an offset of ``amount`` (signed) ``unit``s,
+    or, when ``snap``, a snap down to the start of ``unit`` (``weekday`` for ``@w0``..``@w7``)."""
+
+    unit: str  # canonical: s, m, h, d, w, mon, q, y
+    amount: int = 0
+    snap: bool = False
+    weekday: int | None = None
+
+
+def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
+    """The steps of a relative modifier (``-7d@h`` -> offset -7 d, snap h); () for ``now``. One reading for
+    resolving a modifier (``relative_time``) and for reasoning about where its result moves (the schedule
+    checks); raises ValueError with a clear message on text that is not a modifier."""
+    text = modifier.strip()
+    if not text:
+        raise ValueError("empty time modifier")
+    return () if text.lower() == "now" else _terms(text, modifier)
+
+
+@lru_cache(maxsize=1024)
+def _terms(text: str, modifier: str) -> tuple[ModifierTerm, ...]:
+    terms: list[ModifierTerm] = []
     position = 0
-    snapped = False
     while position < len(text):
         offset = _OFFSET.match(text, position)
         if offset:
-            sign = -1 if offset.group(1) == "-" else 1
-            amount = int(offset.group(2)) if offset.group(2) else 1
             unit = _UNIT_ALIASES.get(offset.group(3).lower())
             if unit is None:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown time unit {offset.group(3)!r}")
-            moment = _apply_offset(moment, sign, amount, unit)
+            amount = int(offset.group(2)) if offset.group(2) else 1
+            terms.append(ModifierTerm(unit, -amount if offset.group(1) == "-" else amount))
             position = offset.end()
             continue
         snap = _SNAP.match(text, position)
@@ -504,13 +523,25 @@ def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
             unit = _UNIT_ALIASES.get(name)
             if unit is None:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {name!r}")
-            moment = _snap(moment, unit, weekday)
-            snapped = True
+            terms.append(ModifierTerm(unit, snap=True, weekday=weekday))
             position = snap.end()
             continue
         raise ValueError(
             f"invalid time modifier {modifier!r} at character {position + 1}: expected [+|-]<number><unit> or @<unit>"
         )
+    return tuple(terms)
+
+
+def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
+    """Apply the offsets and snaps of a (non-empty, not ``now``) modifier, left to right."""
+    moment = to_datetime(epoch, tz)
+    snapped = False
+    for term in _terms(text, modifier):
+        if term.snap:
+            moment = _snap(moment, term.unit, term.weekday)
+            snapped = True
+        else:
+            moment = _apply_offset(moment, -1 if term.amount < 0 else 1, abs(term.amount), term.unit)
     if not snapped:  # "When a snap to time unit isn't defined, the system defaults to using seconds" (-60m = -60m@s)
         moment = _snap(moment, "s", None)
     return to_epoch(moment)

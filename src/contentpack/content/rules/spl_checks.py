@@ -1,4 +1,4 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP066, CP068), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP066, CP068, CP072), at the YAML line and column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -36,9 +36,15 @@
   runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
   searches nothing, an error; time between one window's end and the next window's start is never searched,
   a warning (Splunk's Alerting Manual: "When a search time range is shorter than the time range for the
-  scheduled alert, an event might never be evaluated"). Overlapping windows are fine. A schedule whose cron or
-  modifiers do not parse is CP062's or CP063's; the type defaults (``Deployment.default_for``, contentctl's:
-  hourly over ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
+  scheduled alert, an event might never be evaluated"). Overlapping windows are fine. Gaps are judged on time
+  and under every constant skew the stanza's ``allow_skew`` allows (``content.schedule.skewed_worst``, exact at
+  finitely many skews; a skewed run's window resolved at its skewed start, assumed there), the longest named
+  with its skew. A schedule whose cron or modifiers do not parse is CP062's or CP063's; the type defaults
+  (``Deployment.default_for``, contentctl's: hourly over ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
+* CP072 (warning): a throttled detection (``tags.throttling``) with an inline schedule whose run's window, on time
+  or under a skew, is longer than the throttle period: a result still in the window when its throttle expires
+  is raised again (the Alerting Manual's *Throttle alerts*: results with the same field values "are suppressed
+  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``.
 
 Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
 definition there is nothing reliable to parse).
@@ -66,6 +72,7 @@ from contentpack.content.search_time import pack_search_time
 from contentpack.durations import format_duration
 
 if TYPE_CHECKING:
+    from contentpack.content.schedule import SkewedWorst, Window
     from contentpack.content.rules.spl_analysis import SplAnalysis
     from contentpack.spl import MacroDef, SplError
 
@@ -76,6 +83,7 @@ RULE_TIME_MODIFIER = "CP063"
 RULE_LOOKUP_COLUMN = "CP065"
 RULE_LOOKUP_OUTPUT = "CP068"
 RULE_SCHEDULE_WINDOW = "CP066"
+RULE_THROTTLE_OUTLASTED = "CP072"
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 _SEARCH_STUB = "search *"  # stands in for %original_detection_search% in a drilldown (see _drilldown_text)
@@ -487,6 +495,8 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _NEVER_EVALUATED = ('"When a search time range is shorter than the time range for the scheduled alert, an event '
                     'might never be evaluated" (Splunk Alerting Manual, "Alert scheduling tips")')
+_SUPPRESSED = ('results with the same field values "are suppressed during the throttling time period" (Splunk '
+               'Alerting Manual, "Throttle alerts"), not after it')
 
 
 def _moment(epoch: float) -> str:
@@ -516,9 +526,20 @@ def _sets_its_own_time_range(analysis: SplAnalysis, search: str) -> bool:
     return isinstance(first, SearchCommand) and (first.bounds.earliest is not None or first.bounds.latest is not None)
 
 
+def _skewed(skew: float) -> str:
+    """`` when the scheduler's allow_skew starts the runs 30m after their ticks`` ("" on time)."""
+    return f" when the scheduler's allow_skew starts the runs {format_duration(skew)} after their ticks" if skew else ""
+
+
+def _run(window: Window, skew: float) -> str:
+    """``the run on Thursday 01:30 UTC`` (`` (its tick Thursday 01:00)`` after it when skewed)."""
+    tick = f" (its tick {_moment(window.run - skew)})" if skew else ""
+    return f"the run on {_moment(window.run)} UTC{tick}"
+
+
 def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP066 (see the module docstring)."""
-    from contentpack.content.schedule import schedule
+    """CP066, CP072 (see the module docstring)."""
+    from contentpack.content.schedule import max_skew, schedule, skewed_worst
     from contentpack.cron import CronError
 
     for detection in context.pack.detections:
@@ -527,7 +548,8 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
         scheduling = detection.effective_deployment.scheduling
         try:
             runs = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, "UTC")
-            windows, empty, gap = runs.windows, runs.empty_windows, runs.longest_uncovered
+            windows, empty = runs.windows, runs.empty_windows
+            worst = skewed_worst(runs, max_skew(scheduling.cron_schedule, scheduling.allow_skew))
         except (CronError, ValueError, OverflowError):
             continue  # CP062 / CP063 report it
         where = detection.source.at("deployment", "scheduling", "earliest_time")
@@ -544,13 +566,42 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
                         f"{_resolved('latest_time', latest, first.latest, first.run)}: an {kind} window "
                         f"(latest_time must resolve after earliest_time)"
                         + ("; the detection can never fire" if every else ""))
-        elif gap is not None:
+            continue
+        gap, skew = worst.gap, worst.gap_skew
+        if gap is not None:
             yield warning(where, RULE_SCHEDULE_WINDOW,
-                          f"consecutive runs' windows leave up to {format_duration(gap.length)} unsearched: the "
-                          f"window of the run on {_moment(gap.before.run)} UTC ends at {_moment(gap.start)} UTC "
-                          f"(latest_time {latest!r}) and the next one, of the run on {_moment(gap.after.run)} UTC, "
+                          f"consecutive runs' windows leave up to {format_duration(gap.length)} unsearched"
+                          f"{_skewed(skew)}: the window of {_run(gap.before, skew)} ends at {_moment(gap.start)} UTC "
+                          f"(latest_time {latest!r}) and the next one, of {_run(gap.after, skew)}, "
                           f"starts at {_moment(gap.end)} UTC (earliest_time {earliest!r}); {_NEVER_EVALUATED}. "
                           f"Reach earliest_time further back or run more often")
+        yield from _throttle_outlasted(detection, worst)
+
+
+def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Diagnostic]:
+    """CP072 (see the module docstring)."""
+    from contentpack.durations import DurationError, duration_seconds
+
+    throttling = detection.tags.throttling
+    if throttling is None:
+        return
+    try:
+        period = duration_seconds(throttling.period)
+    except DurationError:
+        return  # the schema's pattern reports it
+    longest, skew = worst.longest, worst.longest_skew
+    length = longest.latest - longest.earliest
+    if length <= period:
+        return
+    scheduling = detection.effective_deployment.scheduling
+    yield warning(detection.source.at("tags", "throttling", "period"), RULE_THROTTLE_OUTLASTED,
+                  f"a run's window can be {format_duration(length)} long, longer than the throttle period "
+                  f"{throttling.period!r}{_skewed(skew)}: at {_run(longest, skew)}, "
+                  f"{_resolved('earliest_time', scheduling.earliest_time, longest.earliest, longest.run)} and "
+                  f"{_resolved('latest_time', scheduling.latest_time, longest.latest, longest.run)}, so a result can "
+                  f"stay in the window after its throttle expires and be raised again (notable and risk): {_SUPPRESSED}. "
+                  f"Snap both edges to the same unit, shorten earliest_time, or throttle for at least "
+                  f"{format_duration(length)}")
 
 
 RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules, schedule_window_rules)
