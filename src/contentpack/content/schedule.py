@@ -236,7 +236,6 @@ def max_skew(cron: str, allow_skew: str) -> float:
     return min(period * amount / 100 if percentage else amount, period)
 
 
-
 # ---------------------------------------------------------------------------------------------- skewed runs
 #
 # A constant skew s starts every run at its tick t plus s and resolves its window there (assumed, see the module
