@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
+from contentpack.content.validate import validate_pack
+from contentpack.replay.sweep import sweep_pack
+from contentpack.replay.sweep_report import render_table
 
 from . import factory as f
 from .simfactory import decline
@@ -78,7 +81,7 @@ def _table_rows(out: str) -> list[list[str]]:
 def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", ROBUST]) == 0
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[ROBUST, "Two Refusals A Minute Apart", "22", "1/1 obj", "0", "pass"]]
+    assert _table_rows(out) == [[ROBUST, "Two Refusals A Minute Apart", "22", "1", "0", "pass"]]
     assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (22 variant(s), ")
 
 
@@ -88,8 +91,8 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[FRAGILE, "Two Refusals A Minute Apart", "22", "1/1 obj", "2", "FAIL"],
-                                [ROBUST, "Two Refusals A Minute Apart", "22", "1/1 obj", "0", "pass"]]
+    assert _table_rows(out) == [[FRAGILE, "Two Refusals A Minute Apart", "22", "1", "2", "FAIL"],
+                                [ROBUST, "Two Refusals A Minute Apart", "22", "1", "0", "pass"]]
     doubled = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
     # late search 08:21 .. 09:21 and 09:21 .. 10:21
@@ -140,3 +143,15 @@ def test_a_pack_with_nothing_to_sweep_says_so(pack: Path, tmp_path: Path, capsys
         "no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect results or "
         "notables are swept", out.splitlines()[-1]]
     assert out.splitlines()[-1].startswith("PASS: 0 test(s) swept, 0 passed, 0 failed (0 variant(s), ")
+
+
+def test_on_an_80_column_terminal_the_table_fits_and_keeps_every_column(pack: Path) -> None:
+    """The replay's narrow layout (each detection once, its tests below it): the counts and the status fit
+    beside the names, and a failure below the table wraps between words with a hanging indent."""
+    loaded = validate_pack(pack).pack
+    assert loaded is not None
+    text = render_table(sweep_pack(loaded), 80, terminal=True)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], ["Two Refusals A Minute Apart", "22", "1", "2", "FAIL"]]
+    assert "not shown in 80 columns" not in text
+    assert f"{FRAGILE} / Two Refusals A Minute Apart: attack moved 29m\n    later: 2 notables" in text

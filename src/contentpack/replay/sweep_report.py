@@ -21,18 +21,12 @@ def summary(report: SweepReport) -> str:
             f"({variants} variant(s), {report.seconds:.2f} s, sweep)")
 
 
-def _raised_cell(raised: Raised | None) -> str:
-    if raised is None:
-        return "-"
-    return f"{raised.notables}/{len(raised.risk)} obj" if raised.risk else f"{raised.notables}/-"
-
-
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
-    """The replay's table layout (``report.tests_table``): per test the variants replayed, what the unmoved
-    timeline raised (notables / risk objects) and how many variants differ."""
-    headers = ["variants", "notables/risk", "differ"]
-    rows = [[str(t.variants), _raised_cell(t.unmoved), str(len(t.differences)) if t.unmoved else "-"]
-            for t in report.tests]
+    """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
+    unmoved timeline raised and how many variants differ."""
+    headers = ["variants", "notables", "differ"]
+    rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
+             "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
     below = [f"{t.detection} / {t.test}: {line}" for t in report.tests for line in t.failures]
     if not report.tests and not report.setup_errors:
