@@ -1,10 +1,12 @@
-"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time] [--format table|json] [--junit FILE]`.
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time | --sweep] [--format table|json] [--junit FILE]`.
 
 Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
 outcome. By default each test runs twice: contentctl's way (every search once over all time) and through the
 simulated Enterprise Security timeline (``contentpack.simulate``: cron, dispatch windows, ingestion delay,
-throttling, notables and risk); ``--all-time`` runs only the first. Exit status: 0 every test passed, 1 a
-test failed or the content is invalid, 2 usage or I/O error.
+throttling, notables and risk); ``--all-time`` runs only the first. ``--sweep`` runs neither: it replays each
+scheduled test's timeline with the attack moved across window edges and under the skews the stanzas allow, and
+fails a test whose notables or risk change (``contentpack.replay.sweep``). Exit status: 0 every test passed, 1 a
+test failed (a variant differed) or the content is invalid, 2 usage or I/O error.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import json
 import sys
 from pathlib import Path
 
-from contentpack.cli.common import unknown_detections
+from contentpack.cli.common import unknown_detections, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.content.config import CONFIG_FILE
+from contentpack.content.model import Detection, Pack
 from contentpack.printable import on_terminal, output_width
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
@@ -38,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="only this detection (its name as written in the YAML; repeatable)")
     parser.add_argument("--all-time", action="store_true",
                         help="only contentctl's way: each search once over all time (no scheduled simulation)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="instead: replay each scheduled test with its attack moved across the window edges and "
+                        "its runs skewed as allow_skew allows; fail a test whose notables or risk change "
+                        "(docs/replay.md)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     parser.add_argument("--junit", type=report_path, metavar="FILE",
                         help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")
@@ -49,7 +56,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+# What --sweep cannot be combined with, and why.
+NOT_WITH_SWEEP = (("all_time", "--all-time", "the sweep moves the scheduled timeline, which --all-time leaves out"),
+                  ("splunk", "--splunk", "the sweep replays every variant with the embedded engine"))
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.sweep:
+        for attribute, option, why in NOT_WITH_SWEEP:
+            if getattr(args, attribute):
+                return usage_error("replay", f"--sweep cannot be combined with {option}: {why}")
     try:
         pack = load_valid_pack(require_root(args.root, "replay"), "replay", as_json=args.format == "json")
     except PackUnavailable as exc:
@@ -64,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         from contentpack.cli import replay_splunk
 
         return replay_splunk.run(args, pack, detections)
+    if args.sweep:
+        return run_sweep(args, pack, detections)
     report = replay_pack(pack, detections, all_time=args.all_time)
     if args.format == "json":
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
@@ -77,3 +95,19 @@ def run(args: argparse.Namespace) -> int:
 def write_junit_report(path: Path, report: ReplayReport) -> bool:
     """``--junit FILE`` (local or ``--splunk`` replay); False, with the reason printed, when it cannot be written."""
     return write_junit(path, "replay", "contentpack replay", junit_cases(report), report.seconds)
+
+
+def run_sweep(args: argparse.Namespace, pack: Pack, detections: list[Detection]) -> int:
+    """``--sweep``: the sweep's table (or JSON, or JUnit) in the replay's layout."""
+    from contentpack.replay import sweep_report
+    from contentpack.replay.sweep import sweep_pack
+
+    report = sweep_pack(pack, detections)
+    if args.format == "json":
+        print(json.dumps(sweep_report.report_json(report), indent=2, ensure_ascii=False))
+    else:
+        print(sweep_report.render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
+    if args.junit is not None and not write_junit(args.junit, "replay", "contentpack replay --sweep",
+                                                  sweep_report.junit_cases(report), report.seconds):
+        return 2
+    return 0 if report.ok else 1

@@ -8,7 +8,8 @@ the JSON lists every simulated notable with its run time.
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.padding import Padding
@@ -21,6 +22,16 @@ from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
 NAME_WIDTH = 32  # in the narrow layout the names fold down to this width before a count column goes
+
+
+class Named(Protocol):
+    """A row of a table of tests: a replayed test's outcome, a swept test (``sweep_report``)."""
+
+    @property
+    def detection(self) -> str: ...
+
+    @property
+    def test(self) -> str: ...
 
 
 def summary(report: ReplayReport) -> str:
@@ -79,17 +90,17 @@ def _shown(headers: list[str], rows: list[list[str]], statuses: list[str], width
     return shown
 
 
-def _wide_table(report: ReplayReport, headers: list[str], rows: list[list[str]], statuses: list[str]) -> Table:
+def _wide_table(named: Sequence[Named], headers: list[str], rows: list[list[str]], statuses: list[str]) -> Table:
     """One row per test, its detection named in each: the layout of logs and wide terminals."""
     table = Table(show_lines=False)
     for column in ("detection", "test", *headers, "status"):
         table.add_column(column, overflow="fold", min_width=24 if column in ("detection", "test") else None)
-    for outcome, row, status in zip(report.outcomes, rows, statuses):
+    for outcome, row, status in zip(named, rows, statuses):
         table.add_row(cell(outcome.detection), cell(outcome.test), *(cell(text) for text in row), status)
     return table
 
 
-def _narrow_table(report: ReplayReport, headers: list[str], rows: list[list[str]], statuses: list[str],
+def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[str]], statuses: list[str],
                   shown: int) -> Table:
     """Each detection's name once, on a line of its own, its tests indented below it: on a terminal narrower
     than a log's table the names are what would otherwise fold into three lines a row."""
@@ -97,8 +108,8 @@ def _narrow_table(report: ReplayReport, headers: list[str], rows: list[list[str]
     table.add_column("detection / test", overflow="fold")
     for header in (*headers[:shown], "status"):
         table.add_column(header, no_wrap=True)
-    for at, (outcome, row, status) in enumerate(zip(report.outcomes, rows, statuses)):
-        if not at or outcome.detection != report.outcomes[at - 1].detection:
+    for at, (outcome, row, status) in enumerate(zip(named, rows, statuses)):
+        if not at or outcome.detection != named[at - 1].detection:
             if at:
                 table.add_section()
             table.add_row(cell(outcome.detection))
@@ -107,9 +118,26 @@ def _narrow_table(report: ReplayReport, headers: list[str], rows: list[list[str]
 
 
 def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
-    """The table and the failures below it, laid out for ``width`` columns (the terminal's, ``output_width``):
-    narrower than ``TABLE_WIDTH``, the narrow layout, without the count columns that do not fit. The messages
-    (setup errors, failures, warnings) are one line each, however long, where the output is no ``terminal``
+    """The table and the failures below it, laid out for ``width`` columns (``tests_table``)."""
+    scheduled = report.mode == "scheduled"
+    headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
+    rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
+            + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
+    statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
+                for outcome in report.outcomes]
+    below = [f"{outcome.detection} / {outcome.test}: {line}" for outcome in report.outcomes
+             for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]]
+    return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, below, summary(report),
+                       width, terminal)
+
+
+def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: list[str], rows: list[list[str]],
+                statuses: list[str], below: Sequence[str], last: str, width: int = TABLE_WIDTH,
+                terminal: bool = False) -> str:
+    """``setup_errors``, a table of tests (one row per ``named`` test: its ``rows`` cells under ``headers``,
+    its status) and the messages ``below`` it, then the summary line ``last``, laid out for ``width`` columns
+    (the terminal's, ``output_width``): narrower than ``TABLE_WIDTH``, the narrow layout, without the count
+    columns that do not fit. The messages are one line each, however long, where the output is no ``terminal``
     (a pipe or a log: one grep finds one whole message); on a terminal they wrap between words with a hanging
     indent (``hanging_lines``), which the terminal's own wrapping at its edge, mid-word, does not."""
     console = Console(file=io.StringIO(), width=width, color_system=None)
@@ -118,28 +146,21 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
         for line in hanging_lines(printable(text), width) if terminal else [printable(text)]:
             console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    for setup_error in report.setup_errors:
+    for setup_error in setup_errors:
         message(setup_error)
-    scheduled = report.mode == "scheduled"
-    headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
-    rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
-            + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
-    statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
-                for outcome in report.outcomes]
     if width >= TABLE_WIDTH:
-        shown, table = len(headers), _wide_table(report, headers, rows, statuses)
+        shown, table = len(headers), _wide_table(named, headers, rows, statuses)
     else:
         shown = _shown(headers, rows, statuses, width)
-        table = _narrow_table(report, headers, rows, statuses, shown)
-    if report.outcomes:
+        table = _narrow_table(named, headers, rows, statuses, shown)
+    if named:
         console.print(table)
         if shown < len(headers):
             console.print(f"(not shown in {width} columns: {', '.join(headers[shown:])}; --format json has them)",
                           markup=False, highlight=False)
-    for outcome in report.outcomes:  # in full below the table: rows and notables do not fit in a cell
-        for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]:
-            message(f"{outcome.detection} / {outcome.test}: {line}")
-    console.print(summary(report), markup=False, highlight=False)
+    for line in below:  # in full below the table: rows, notables, variants do not fit in a cell
+        message(line)
+    console.print(last, markup=False, highlight=False)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 

@@ -93,8 +93,9 @@ class ReplayReport:
         return not self.setup_errors and all(outcome.ok for outcome in self.outcomes)
 
 
-class _TestFailed(Exception):
-    """Internal: stop one test with positioned problems (turned into a failed outcome, never escapes)."""
+class TestFailed(Exception):
+    """Stop one test with positioned problems (``messages``): the replay turns it into a failed outcome, the
+    sweep (``replay.sweep``) into a failed swept test; it never reaches the user as a traceback."""
 
     def __init__(self, problems: Sequence[Diagnostic]) -> None:
         super().__init__("; ".join(d.render() for d in problems))
@@ -139,7 +140,9 @@ def scheduled_job_warnings(result: SimulationResult, detection: Detection, sourc
 
 
 @dataclass
-class _Context:
+class ReplayContext:
+    """What every test of one replay shares: the pack, its attack data, the scheduled timelines' engine."""
+
     pack: Pack
     store: AttackDataStore
     now: float | None  # None: derive from each test's data
@@ -148,16 +151,16 @@ class _Context:
     indexes: dict[tuple[object, ...], EventIndex] = field(default_factory=dict)
 
 
-def _engine_with_data(ctx: _Context, detection: Detection, test_index: int,
+def _engine_with_data(ctx: ReplayContext, detection: Detection, test_index: int,
                       test: UnitTest) -> tuple[Engine, float, list[DataFile]]:
     """The engine holding the test's data, the test's "now", and the test's files."""
     try:
         engine = build_engine(ctx.pack)
     except ReplaySetupError as exc:
-        raise _TestFailed(exc.diagnostics) from None
+        raise TestFailed(exc.diagnostics) from None
     files, problems = ctx.store.files_for(detection, test_index, test.attack_data)
     if problems:
-        raise _TestFailed(problems)
+        raise TestFailed(problems)
     for item in files:
         item.register(engine)
     if ctx.now is not None:
@@ -166,26 +169,30 @@ def _engine_with_data(ctx: _Context, detection: Detection, test_index: int,
     return engine, REPLAY_NOW if newest is None else newest + 1.0, files
 
 
-def _risk_sources(ctx: _Context, detection: Detection, test_index: int, test: UnitTest) -> list[Detection]:
+def _risk_sources(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> list[Detection]:
     """The test's ``risk_from`` detections (each must exist and write risk)."""
     sources: list[Detection] = []
     for number, name in enumerate(test.risk_from):
         source = ctx.by_name.get(name)
         where = detection.source.at("tests", test_index, "risk_from", number)
         if source is None:
-            raise _TestFailed([error(where, RULE_RISK_FROM, f"risk_from names no detection of the pack: {name!r}")])
+            raise TestFailed([error(where, RULE_RISK_FROM, f"risk_from names no detection of the pack: {name!r}")])
         if source.rba is None:
-            raise _TestFailed([error(where, RULE_RISK_FROM,
+            raise TestFailed([error(where, RULE_RISK_FROM,
                                      f"risk_from detection {name!r} has no rba block, so it writes no risk")])
         sources.append(source)
     return sources
 
 
-def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitTest,
-               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult], list[str]]:
-    """The test through the simulated ES timeline, the scheduled expectations it declares, and the warnings of
-    the runs' job messages."""
-    assert ctx.scheduled_engine is not None
+def scheduled_timeline(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
+                       files: Sequence[DataFile] | None = None) -> tuple[EventIndex, list[Detection]]:
+    """The test's scheduled timeline as the replay runs it: its events (``files``, default the test's) indexed
+    with the test's ingestion delay, and the detections it runs -- the test's, then its ``risk_from``
+    detections, each once (each on its schedule once, as in ES). Raises ``TestFailed``."""
+    if files is None:
+        files, problems = ctx.store.files_for(detection, test_index, test.attack_data)
+        if problems:
+            raise TestFailed(problems)
     key = (tuple(files), test.ingestion_delay)
     index = ctx.indexes.get(key)
     if index is None:  # tests over the same files share one index (and its base-search matches)
@@ -193,14 +200,21 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
         index = ctx.indexes[key] = index_events(events, DelayPlan.for_pack(ctx.pack.data_sources,
                                                                            test.ingestion_delay))
     sources = _risk_sources(ctx, detection, test_index, test)
-    chosen = list({d.name: d for d in [detection, *sources]}.values())  # each on its schedule once, as in ES
+    return index, list({d.name: d for d in [detection, *sources]}.values())
+
+
+def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, index: EventIndex,
+                 chosen: Sequence[Detection], skews: Mapping[str, float] | None = None) -> SimulationResult:
+    """``chosen`` on their schedules over ``index`` (``skews``: ``simulate``'s), with the problems of the
+    simulation placed in the pack's YAML (RP003, RP005, RP006). Raises ``TestFailed``."""
+    assert ctx.scheduled_engine is not None
     try:
-        result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine)
+        result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine, skews=skews)
     except TooLarge as exc:  # the attack data's events lie too far apart (or a dispatch window is very long)
-        raise _TestFailed([error(detection.source.at("tests", test_index, "attack_data"), RULE_PERIOD,
-                                 f"scheduled run: {exc} (the attack data's time span plus the detections' "
-                                 "dispatch windows, each counted up to three times); keep the test's events closer "
-                                 "together, or the windows shorter")]) from None
+        raise TestFailed([error(detection.source.at("tests", test_index, "attack_data"), RULE_PERIOD,
+                                f"scheduled run: {exc} (the attack data's time span plus the detections' "
+                                "dispatch windows, each counted up to three times); keep the test's events closer "
+                                "together, or the windows shorter")]) from None
     if result.errors:
         problems = []
         for problem in result.errors:
@@ -216,12 +230,21 @@ def _scheduled(ctx: _Context, detection: Detection, test_index: int, test: UnitT
             else:
                 problems.append(error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE,
                                       f"scheduled run: {problem.message}"))
-        raise _TestFailed(problems)
+        raise TestFailed(problems)
+    return result
+
+
+def _scheduled(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
+               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult], list[str]]:
+    """The test through the simulated ES timeline, the scheduled expectations it declares, and the warnings of
+    the runs' job messages."""
+    index, chosen = scheduled_timeline(ctx, detection, test_index, test, files)
+    result = run_timeline(ctx, detection, test_index, index, chosen)
     outcome = outcome_of(result, ctx.pack.app, detection, index)
-    return outcome, scheduled_checks(test, outcome), scheduled_job_warnings(result, detection, sources)
+    return outcome, scheduled_checks(test, outcome), scheduled_job_warnings(result, detection, chosen[1:])
 
 
-def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
+def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
                 now: float) -> tuple[list[Event], list[str]]:
     """Risk events of the test's ``risk_from`` detections, each run over this test's data, and the warnings
     of their searches' job messages."""
@@ -232,13 +255,13 @@ def _risk_index(ctx: _Context, engine: Engine, detection: Detection, test_index:
         try:
             results = run_detection_search(engine, source, now)
         except SplError as exc:
-            raise _TestFailed([_spl_problem(Path(ctx.pack.root), source, what, exc)]) from None
+            raise TestFailed([_spl_problem(Path(ctx.pack.root), source, what, exc)]) from None
         events.extend(risk_events(ctx.pack.app, source, results.rows, now))
         warnings += job_warnings(what, results)
     return events, warnings
 
 
-def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
+def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
     started = time.perf_counter()
     outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
     try:
@@ -248,14 +271,14 @@ def _run_test(ctx: _Context, detection: Detection, test_index: int, test: UnitTe
         try:
             results = run_detection_search(engine, detection, now)
         except SplError as exc:
-            raise _TestFailed([_spl_problem(Path(ctx.pack.root), detection, "search", exc)]) from None
+            raise TestFailed([_spl_problem(Path(ctx.pack.root), detection, "search", exc)]) from None
         rows = results.rows
         scheduled = None
         scheduled_results: list[CheckResult] = []
         scheduled_messages: list[str] = []
         if ctx.scheduled_engine is not None:
             scheduled, scheduled_results, scheduled_messages = _scheduled(ctx, detection, test_index, test, files)
-    except _TestFailed as failed:
+    except TestFailed as failed:
         return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
     engine.register_risk_index(own_risk)
@@ -297,7 +320,7 @@ def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: 
         engine = build_engine(pack)
     except ReplaySetupError as exc:
         return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started, mode)
-    ctx = _Context(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
+    ctx = ReplayContext(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
                    None if all_time else engine)
     outcomes = [
         _run_test(ctx, detection, index, test)

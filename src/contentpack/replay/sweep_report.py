@@ -1,0 +1,82 @@
+"""A sweep's outcome (``replay.sweep``) as the replay's table (people), JSON (CI, other tools) or JUnit cases.
+Rendering only. One row per swept test: how many variants it replayed and whether each raised what the unmoved
+timeline raised; below the table, for a failed test, the first variants that differ in words (what moved, by
+how much, and what it changed), as the replay puts a failed check below its table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contentpack.junit import Case
+from contentpack.printable import TABLE_WIDTH
+from contentpack.replay.report import tests_table
+from contentpack.replay.sweep import Raised, SweepReport, Variant
+
+
+def summary(report: SweepReport) -> str:
+    passed = sum(1 for test in report.tests if test.ok)
+    verdict = "PASS" if report.ok else "FAIL"
+    variants = sum(test.variants for test in report.tests)
+    return (f"{verdict}: {len(report.tests)} test(s) swept, {passed} passed, {len(report.tests) - passed} failed "
+            f"({variants} variant(s), {report.seconds:.2f} s, sweep)")
+
+
+def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
+    """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
+    unmoved timeline raised and how many variants differ."""
+    headers = ["variants", "notables", "differ"]
+    rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
+             "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
+    statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
+    below = [f"{t.detection} / {t.test}: {line}" for t in report.tests for line in t.failures]
+    if not report.tests and not report.setup_errors:
+        below.append("no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect "
+                     "results or notables are swept")
+    return tests_table(report.setup_errors, report.tests, headers, rows, statuses, below, summary(report), width,
+                       terminal)
+
+
+def _raised_json(raised: Raised) -> dict[str, Any]:
+    return {"notables": raised.notables, "risk_by_object": dict(raised.risk)}
+
+
+def _variant_json(variant: Variant) -> dict[str, Any]:
+    if variant.skews:
+        return {"moved": "runs", "skews": dict(variant.skews)}
+    return {"moved": "attack", "offset": variant.offset}
+
+
+def report_json(report: SweepReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "mode": "sweep",
+        "summary": summary(report),
+        "setup_errors": list(report.setup_errors),
+        "tests": [
+            {
+                "detection": t.detection,
+                "test": t.test,
+                "path": t.path,
+                "ok": t.ok,
+                "variants": t.variants,
+                "unmoved": None if t.unmoved is None else _raised_json(t.unmoved),
+                "differences": [{**_variant_json(variant), "raised": _raised_json(raised),
+                                 "detail": t.described(variant, raised)} for variant, raised in t.differences],
+                "errors": list(t.errors),
+                "seconds": round(t.seconds, 4),
+            }
+            for t in report.tests
+        ],
+    }
+
+
+def junit_cases(report: SweepReport) -> list[Case]:
+    """One case per swept test (the detection as the class, the test as the name), plus a failed ``setup`` case
+    when the engine could not be set up, as the replay's."""
+    cases = [Case(classname=t.detection, name=t.test, seconds=t.seconds, file=t.path,
+                  failure=t.failures[0] if not t.ok else None, details="\n".join(t.failures))
+             for t in report.tests]
+    if report.setup_errors:
+        cases.append(Case(classname="replay", name="setup", failure=report.setup_errors[0],
+                          details="\n".join(report.setup_errors)))
+    return cases
