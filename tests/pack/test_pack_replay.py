@@ -371,3 +371,11 @@ def test_risky_app_block_is_kept_when_only_the_consent_reason_names_it(pack: Pac
     [row] = _rows_of_records(pack, "Entra ID User Consent Blocked for Risky Application", tmp_path, record)
     assert row["user"] == "user15@splunkresearch.onmicrosoft.com"
     assert row["app_id"] == "96f6a3d6-d5aa-4af5-a77a-9319b5283712"
+
+
+def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack: Pack, tmp_path: Path) -> None:
+    """A grant created through Graph logs the consentType its caller sent; the old exact ``^AllPrincipals$`` match
+    let a caller who wrote "allprincipals" grant every user's mail with no result."""
+    rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, _graph_grant("allprincipals"))
+    [row] = rows
+    assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "User.Read Mail.ReadWrite"
