@@ -379,3 +379,24 @@ def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack:
     rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, _graph_grant("allprincipals"))
     [row] = rows
     assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "User.Read Mail.ReadWrite"
+
+
+@pytest.mark.parametrize(("name", "value", "fires"), [
+    ("ConsentContext.IsAdminConsent", None, True),  # property missing: a user consent all the same
+    ("ConsentContext.IsAdminConsent", '"True"', True),  # an admin consenting only for themselves
+    ("ConsentContext.OnBehalfOfAll", '"True"', False),  # tenant-wide: the tenant-wide detection's
+])
+def test_risky_scope_detection_keys_on_who_the_consent_covers(
+    pack: Pack, tmp_path: Path, name: str, value: str | None, fires: bool
+) -> None:
+    """The old search kept only records whose ConsentContext.IsAdminConsent read False, so a record without the
+    property, or an administrator's consent for themselves alone (not on behalf of all), gave no risk at all;
+    what sets a user consent apart from the tenant-wide one is OnBehalfOfAll / ConsentType AllPrincipals."""
+    record = _campaign_consent()
+    props = record["properties"]["targetResources"][0]["modifiedProperties"]
+    if value is None:
+        props[:] = [p for p in props if p["displayName"] != name]
+    else:
+        next(p for p in props if p["displayName"] == name)["newValue"] = value
+    rows = _rows_of_records(pack, "Entra ID User Consent Granted for Risky Delegated Scopes", tmp_path, record)
+    assert len(rows) == (1 if fires else 0)
