@@ -96,7 +96,7 @@ def test_scope_parsing_regexes_survive_yaml_unchanged(detections: list[ContentFi
     risky = detection_named(detections, "Entra ID User Consent Granted for Risky Delegated Scopes").data["search"]
     assert 'rex field=permissions max_match=0 "Scope: (?<scope>[^,]+)"' in risky
     assert 'mvfind(property_name, "^ConsentAction\\.Permissions$")' in risky
-    assert 'mvfind(property_name, "^ConsentContext\\.IsAdminConsent$")' in risky
+    assert 'mvfind(property_name, "^ConsentContext\\.OnBehalfOfAll$")' in risky
     assert 'mvfind(detail_key, "^AppId$")' in risky
     tenant = detection_named(detections, "Entra ID Tenant-Wide Admin Consent Granted").data["search"]
     assert 'rex field=permissions max_match=0 "ConsentType: (?<consent_type>[^,]+)"' in tenant

@@ -179,6 +179,12 @@ def _policy_change(risky: tuple[str, str], grants: tuple[str, str]) -> dict[str,
 
 LEGACY = '["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]'
 LOW = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
+RECOMMENDED = '["ManagePermissionGrantsForSelf.microsoft-user-default-recommended"]'
+TEAM_OWNERS = '["ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team"]'
+LOW_PLUS_CUSTOM = ('["ManagePermissionGrantsForSelf.microsoft-user-default-low",'
+                   '"ManagePermissionGrantsForSelf.contoso-any-app-any-permission"]')
+LOW_PLUS_TEAM_OWNERS = ('["ManagePermissionGrantsForSelf.microsoft-user-default-low",'
+                        '"ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team"]')
 
 
 @pytest.mark.parametrize(
@@ -189,6 +195,15 @@ LOW = '["ManagePermissionGrantsForSelf.microsoft-user-default-low"]'
         (("[false]", "[true]"), (LOW, LOW), "risky_apps_allowed"),  # risky apps allowed
         (("[true]", "[false]"), (LEGACY, "[]"), None),  # tightening: must not fire
         (("[false]", "[false]"), (LEGACY, LOW), None),  # narrowed to verified publishers: must not fire
+        # a policy added beside the low-impact one: self-consent was already on and the legacy policy is not
+        # involved, so the three flags above miss it; a custom policy can let users consent to any app
+        (("[false]", "[false]"), (LOW, LOW_PLUS_CUSTOM), "consent_policy_added"),
+        # team owners may consent (resource-specific consent) to apps reading their teams' data
+        (("[false]", "[false]"), (LOW, LOW_PLUS_TEAM_OWNERS), "consent_policy_added"),
+        # the Microsoft-managed recommended policy replaces the legacy one: a tightening, must not fire
+        (("[false]", "[false]"), (LEGACY, RECOMMENDED), None),
+        # the team-owner policy kept while self-consent is switched off: must not fire
+        (("[false]", "[false]"), (LOW_PLUS_TEAM_OWNERS, TEAM_OWNERS), None),
     ],
 )
 def test_policy_detection_fires_only_on_weakening(
@@ -199,7 +214,8 @@ def test_policy_detection_fires_only_on_weakening(
         assert rows == []
         return
     assert len(rows) == 1
-    flags = {k: str(rows[0][k]) for k in ("risky_apps_allowed", "self_consent_enabled", "legacy_consent_enabled")}
+    flags = {k: str(rows[0].get(k)) for k in (
+        "risky_apps_allowed", "self_consent_enabled", "legacy_consent_enabled", "consent_policy_added")}
     assert flags[fired] == "1"
     assert rows[0]["user"] == "attacker@splunkresearch.onmicrosoft.com"
 
@@ -316,3 +332,71 @@ def test_policy_detection_keeps_a_change_made_by_an_application(pack: Pack, tmp_
     [row] = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
     assert row["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81" and row["src"] == "unknown"
     assert str(row["risky_apps_allowed"]) == "1"
+
+
+def _sample(operation: str) -> dict[str, Any]:
+    """Splunk's real record of ``operation`` from the copied example logs."""
+    for line in SAMPLES.read_text(encoding="utf-8").splitlines():
+        record: dict[str, Any] = json.loads(line)
+        if record["operationName"] == operation:
+            return record
+    raise AssertionError(f"no {operation} record in the samples")
+
+
+def _modified(record: dict[str, Any], name: str) -> dict[str, Any]:
+    prop: dict[str, Any] = next(p for p in record["properties"]["targetResources"][0]["modifiedProperties"]
+                                if p["displayName"] == name)
+    return prop
+
+
+def test_app_permission_detection_keeps_a_grant_whose_client_app_id_is_null(pack: Pack, tmp_path: Path) -> None:
+    """Splunk's real full_access_as_app assignment with ``ServicePrincipal.AppId`` logged as null, as OTRF's real
+    Graph-made ``Add delegated permission grant`` logs it: the old search grouped ``by ... client_app_id`` and
+    dropped the row, so the highest-risk application permission raised nothing. The client service principal's
+    object id now stands in, as in the tenant-wide detection."""
+    record = _sample("Add app role assignment to service principal")
+    _modified(record, "ServicePrincipal.AppId")["newValue"] = None
+    [row] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, record)
+    assert row["client_app_id"] == row["client_sp_id"] == "2e5c2fd0-cca4-452c-9891-a07c0dafd964"
+    assert row["app_role"] == "full_access_as_app" and row["risk_level"] == "high"
+
+
+def test_risky_app_block_is_kept_when_only_the_consent_reason_names_it(pack: Pack, tmp_path: Path) -> None:
+    """The search accepts a block named by ``ConsentAction.Reason`` alone ("Risky application detected"), but the
+    old search grouped ``by ... resultReason`` and so dropped exactly those records that carry no result reason."""
+    record = _sample("Consent to application")
+    del record["properties"]["resultReason"]
+    del record["resultDescription"]
+    assert _modified(record, "ConsentAction.Reason")["newValue"] == '"Risky application detected"'
+    [row] = _rows_of_records(pack, "Entra ID User Consent Blocked for Risky Application", tmp_path, record)
+    assert row["user"] == "user15@splunkresearch.onmicrosoft.com"
+    assert row["app_id"] == "96f6a3d6-d5aa-4af5-a77a-9319b5283712"
+
+
+def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack: Pack, tmp_path: Path) -> None:
+    """A grant created through Graph logs the consentType its caller sent; the old exact ``^AllPrincipals$`` match
+    let a caller who wrote "allprincipals" grant every user's mail with no result."""
+    rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, _graph_grant("allprincipals"))
+    [row] = rows
+    assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "User.Read Mail.ReadWrite"
+
+
+@pytest.mark.parametrize(("name", "value", "fires"), [
+    ("ConsentContext.IsAdminConsent", None, True),  # property missing: a user consent all the same
+    ("ConsentContext.IsAdminConsent", '"True"', True),  # an admin consenting only for themselves
+    ("ConsentContext.OnBehalfOfAll", '"True"', False),  # tenant-wide: the tenant-wide detection's
+])
+def test_risky_scope_detection_keys_on_who_the_consent_covers(
+    pack: Pack, tmp_path: Path, name: str, value: str | None, fires: bool
+) -> None:
+    """The old search kept only records whose ConsentContext.IsAdminConsent read False, so a record without the
+    property, or an administrator's consent for themselves alone (not on behalf of all), gave no risk at all;
+    what sets a user consent apart from the tenant-wide one is OnBehalfOfAll / ConsentType AllPrincipals."""
+    record = _campaign_consent()
+    props = record["properties"]["targetResources"][0]["modifiedProperties"]
+    if value is None:
+        props[:] = [p for p in props if p["displayName"] != name]
+    else:
+        next(p for p in props if p["displayName"] == name)["newValue"] = value
+    rows = _rows_of_records(pack, "Entra ID User Consent Granted for Risky Delegated Scopes", tmp_path, record)
+    assert len(rows) == (1 if fires else 0)
