@@ -3,7 +3,9 @@
 Everything here reads the ``Pack`` model (one representation of a detection); nothing re-parses YAML.
 ``engine_setup`` configures an SPL engine from the pack, ``runner`` runs each detection test and checks it,
 ``risk`` writes the risk events ES's risk action would, ``drilldowns`` fills and runs drilldown searches the
-way ES fills them, ``report`` renders the outcome.
+way ES fills them, ``report`` renders the outcome. ``sweep`` (``replay --sweep``) replays each scheduled test
+again with its attack moved across the window edges and its runs skewed as ``allow_skew`` allows, and
+``sweep_report`` says which variants raised other notables or risk.
 """
 
 from contentpack.simulate.engine_setup import REPLAY_NOW, build_engine, pack_macros
