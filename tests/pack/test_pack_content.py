@@ -90,18 +90,33 @@ def test_known_applications_are_keyed_by_guid(lookups: list[ContentFile]) -> Non
     assert {"true", "false"} >= {r["first_party"] for r in rows}
 
 
-def test_scope_parsing_regexes_survive_yaml_unchanged(detections: list[ContentFile]) -> None:
+def test_scope_parsing_regexes_survive_yaml_unchanged(
+    detections: list[ContentFile], macros: list[ContentFile]
+) -> None:
     """ESCU's 2025 reformatting turned ``"Scope: (?<Scope>[^,]+)"`` into a different regex through YAML
-    double-quote escaping (escu_format.md §2 finding 4); assert the regex *after* YAML parsing."""
+    double-quote escaping (escu_format.md §2 finding 4); assert the regexes *after* YAML parsing. Scopes and the
+    consent type are read by one macro, from the new side of ``[old grants] => [new grants]``."""
     risky = detection_named(detections, "Entra ID User Consent Granted for Risky Delegated Scopes").data["search"]
-    assert 'rex field=permissions max_match=0 "Scope: (?<scope>[^,]+)"' in risky
     assert 'mvfind(property_name, "^ConsentAction\\.Permissions$")' in risky
     assert 'mvfind(property_name, "^ConsentContext\\.OnBehalfOfAll$")' in risky
     assert 'mvfind(detail_key, "^AppId$")' in risky
-    tenant = detection_named(detections, "Entra ID Tenant-Wide Admin Consent Granted").data["search"]
-    assert 'rex field=permissions max_match=0 "ConsentType: (?<consent_type>[^,]+)"' in tenant
-    sample = "[] => [[Id: x, ClientId: c, ConsentType: Principal, Scope: Mail.Read Files.Read.All User.Read, CreatedDateTime: ]]"
-    assert re.findall(r"Scope: (?P<scope>[^,]+)", sample) == ["Mail.Read Files.Read.All User.Read"]
+    for name in ("Entra ID User Consent Granted for Risky Delegated Scopes", "Entra ID Tenant-Wide Admin Consent Granted",
+                 "Entra ID User Consent Blocked for Risky Application",
+                 "Entra ID OAuth Consent Granted to Application Other Users Declined"):
+        search = detection_named(detections, name).data["search"]
+        assert "`entra_id_consent_new_permissions(permissions)`" in search and "Scope: (?<" not in search, name
+    [macro] = [m.data["definition"] for m in macros if m.data["name"] == "entra_id_consent_new_permissions"]
+    grants = r"\[(?:\[[^\[\]]*\](?:,\s*)?)*\]"  # a bracketed list of bracketed grants, "[]" when empty
+    old_side = grants + r"\s*=>"
+    assert f'rex field=$permissions$ max_match=0 "(?<consent_old_side>{grants})\\s*=>"' in macro
+    assert f'replace($permissions$, "{old_side}", "")' in macro
+    assert '"^.*Scope:\\s*([^,\\]]*).*$"' in macro and '"^.*ConsentType:\\s*([^,\\]]*).*$"' in macro
+    sample = ("[[Id: g, ConsentType: AllPrincipals, Scope: User.Read, CreatedDateTime: ]] => "
+              "[[Id: g, ConsentType: AllPrincipals, Scope: User.Read, CreatedDateTime: ], "
+              "[Id: h, ConsentType: Principal, Scope: Mail.Read, CreatedDateTime: ]]; ")
+    [left] = re.findall(old_side, sample)
+    assert "Principal, Scope: Mail.Read" not in left
+    assert re.sub(old_side, "", sample).startswith(" [[Id: g")
 
 
 def test_decline_detections_key_on_65004_only(detections: list[ContentFile]) -> None:

@@ -15,6 +15,7 @@ import pytest
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
 from contentpack.simulate.engine_setup import build_engine, pack_macros
+from contentpack.simulate.risk import risk_events
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
 from contentpack.spl.values import mv_values, to_str
@@ -332,6 +333,46 @@ def test_policy_detection_keeps_a_change_made_by_an_application(pack: Pack, tmp_
     [row] = _run(pack, _detection(pack, "Entra ID User Consent Policy Weakened"), [log]).rows
     assert row["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81" and row["src"] == "unknown"
     assert str(row["risky_apps_allowed"]) == "1"
+
+
+@pytest.mark.parametrize(
+    ("log", "initiator_id", "message"),
+    [
+        # Splunk's real record as an application makes it: no callerIpAddress, so src is "unknown"
+        (PACK_DATA / "app_initiated_policy_change.log", "fc8c8125-bc0c-499d-8344-e53c6e3caa81",
+         "The tenant user-consent settings were relaxed by service principal fc8c8125-bc0c-499d-8344-e53c6e3caa81"),
+        # Splunk's real record as a user makes it (initiatedBy.user.id beside the UPN)
+        (SAMPLES, "e4c722ac-3b83-478d-8f52-c388885dc30f",
+         "The tenant user-consent settings were relaxed by user attacker@splunkresearch.onmicrosoft.com "
+         "(object id e4c722ac-3b83-478d-8f52-c388885dc30f)"),
+    ],
+)
+def test_policy_risk_event_names_the_initiator_by_object_id(
+    pack: Pack, log: Path, initiator_id: str, message: str
+) -> None:
+    """The threat object is the initiator's object id (initiatedBy.user.id or initiatedBy.app.servicePrincipalId:
+    Entra writes it, the caller cannot choose it), never ``src``, which an app-initiated record lacks, so the old
+    risk events carried the threat object "unknown" and read "from unknown". Typed ``system``, not ``service``:
+    the correlation search reads every ``service`` threat object as an application (client) id."""
+    detection = _detection(pack, "Entra ID User Consent Policy Weakened")
+    rows = _run(pack, detection, [log]).rows
+    [event] = risk_events(pack.app, detection, rows, 0.0)
+    assert (event["threat_object"], event["threat_object_type"]) == (initiator_id, "system")
+    assert event["risk_message"] == message
+
+
+def test_incremental_consent_reports_only_the_scopes_it_adds(pack: Pack, tmp_path: Path) -> None:
+    """``ConsentAction.Permissions`` is "[old grants] => [new grants]" and an incremental consent repeats the grant's
+    earlier scopes on the right: a grant that held Mail.Read and gains Mail.Send reports Mail.Send alone (the old
+    search read both sides and reported Mail.Read again)."""
+    record = _real_record(PACK_DATA / "incremental_consent.log")
+    [prop] = [p for p in record["properties"]["targetResources"][0]["modifiedProperties"]
+              if p["displayName"] == "ConsentAction.Permissions"]
+    old, new = prop["newValue"].split(" => ")
+    prop["newValue"] = (re.sub(r"Scope: [^,]*", "Scope: User.Read Mail.Read", old) + " => "
+                        + re.sub(r"Scope: [^,]*", "Scope: User.Read Mail.Read Mail.Send", new))
+    [row] = _rows_of_records(pack, "Entra ID User Consent Granted for Risky Delegated Scopes", tmp_path, record)
+    assert [to_str(s) for s in mv_values(row["scope"])] == ["Mail.Send"]
 
 
 def _sample(operation: str) -> dict[str, Any]:
