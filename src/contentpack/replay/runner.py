@@ -184,6 +184,11 @@ def _risk_sources(ctx: ReplayContext, detection: Detection, test_index: int, tes
     return sources
 
 
+def delay_plan(ctx: ReplayContext, test: UnitTest) -> DelayPlan:
+    """Which ingestion-delay model each of the test's events gets (its ``ingestion_delay``, else the pack's)."""
+    return DelayPlan.for_pack(ctx.pack.data_sources, test.ingestion_delay)
+
+
 def scheduled_timeline(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
                        files: Sequence[DataFile] | None = None) -> tuple[EventIndex, list[Detection]]:
     """The test's scheduled timeline as the replay runs it: its events (``files``, default the test's) indexed
@@ -197,8 +202,7 @@ def scheduled_timeline(ctx: ReplayContext, detection: Detection, test_index: int
     index = ctx.indexes.get(key)
     if index is None:  # tests over the same files share one index (and its base-search matches)
         events = [event for item in files for event in ctx.store.events(item)]
-        index = ctx.indexes[key] = index_events(events, DelayPlan.for_pack(ctx.pack.data_sources,
-                                                                           test.ingestion_delay))
+        index = ctx.indexes[key] = index_events(events, delay_plan(ctx, test))
     sources = _risk_sources(ctx, detection, test_index, test)
     return index, list({d.name: d for d in [detection, *sources]}.values())
 

@@ -28,6 +28,17 @@ the edge) or a run exactly at its ``_indextime``. A timeline of several detectio
 detections writing its risk) gets one set that moves the writers against the reader (``WRITERS``): which run
 sees which risk event depends on their order; each writer's own skews are swept by its own tests.
 
+**Data late** (``late_delays``): every record the timeline's detections read indexed a fixed extra delay later
+(``_indextime`` only; its ``_time`` stays) on top of its data source's delay (``simulate.delays``): the p99
+and the ceiling of each delay model in play (Entra ID: 5 and 15 minutes), the delays production data does
+reach, and, within that ceiling, the delay that puts the first or last record's ``_indextime`` exactly on
+the run after the first run that sees it -- the largest delay under which that run still sees it, as a
+record indexed after a run is first seen by the next run whose window holds it, and a record whose
+``_indextime`` passes the runs whose windows hold its ``_time`` is never seen. A record first seen a run
+later raises the same; one lost (a window whose latest edge lags its run less than the delay, one run
+long) or raised again after its throttle does not. Delays beyond the ceiling are not swept: the model says
+no record arrives that late.
+
 What this cannot see: two things moved at once (an attack moved *and* runs skewed), runs the scheduler delays
 or skips, the notables of the ``risk_from`` detections (their own tests sweep them).
 """
@@ -42,7 +53,7 @@ from pathlib import Path
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay.runner import ReplayContext, TestFailed, run_timeline, scheduled_timeline
+from contentpack.replay.runner import ReplayContext, TestFailed, delay_plan, run_timeline, scheduled_timeline
 from contentpack.simulate import EventIndex, schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
@@ -55,6 +66,7 @@ GRID = 12  # attack offsets per run interval, beside the computed ones
 CORRELATION_GRID = 4  # a search over the risk index replays days of risk per run: a coarser grid, nothing else
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of a detection's maximum skew (1.0: the whole period, the edge)
 WRITERS = 0.75  # the risk writers' skew, as a fraction of their maximum, against the reader at its maximum
+LATE_QUANTILES = (0.99, 1.0)  # of each delay model in play: its p99 and its ceiling, as extra delays
 SHOWN = 3  # differing variants shown per failed test
 
 
@@ -69,17 +81,21 @@ class Raised:
 
 @dataclass(frozen=True)
 class Variant:
-    """One thing moved: the attack (``offset`` seconds later) or the runs (``skews``: seconds each named
-    detection's runs start after their ticks)."""
+    """One thing moved: the attack (``offset`` seconds later), the runs (``skews``: seconds each named
+    detection's runs start after their ticks) or the indexing (``late``: seconds each record's ``_indextime``
+    is later)."""
 
     offset: float = 0.0
     skews: tuple[tuple[str, float], ...] = ()
+    late: float = 0.0
 
     def describe(self, detection: str) -> str:
         """What moved, for a detection engineer (``detection``: the test's, named only beside others)."""
         if self.skews:
             return ", ".join(f"runs{'' if name == detection and len(self.skews) == 1 else f' of {name}'} skewed "
                              f"{_seconds(skew)} after their ticks" for name, skew in self.skews)
+        if self.late:
+            return f"records indexed {_seconds(self.late)} later"
         return f"attack moved {_seconds(self.offset)} later"
 
 
@@ -171,6 +187,8 @@ class Timeline:
         index, chosen = scheduled_timeline(ctx, detection, test_index, test)
         self.detections = chosen
         self.events = self._read(index, chosen)
+        plan = delay_plan(ctx, test)
+        self.models = {model for e in self.events if (model := plan.model_for(e)) is not None}
 
     def _read(self, index: EventIndex, chosen: Sequence[Detection]) -> list[Event]:
         """The indexed events some detection of the timeline reads (see the module docstring), in time order."""
@@ -186,7 +204,8 @@ class Timeline:
     def raised(self, variant: Variant = Variant()) -> Raised:
         """What the timeline raises under ``variant`` (raises ``TestFailed``)."""
         moved = [{**e, "_time": float(e["_time"]) + variant.offset,  # type: ignore[arg-type]
-                  "_indextime": float(e["_indextime"]) + variant.offset} for e in self.events]  # type: ignore[arg-type]
+                  "_indextime": float(e["_indextime"]) + variant.offset + variant.late}  # type: ignore[arg-type]
+                 for e in self.events]
         result = run_timeline(self.ctx, self.detection, self.test_index, EventIndex(moved), self.detections,
                               dict(variant.skews))
         return Raised(len(result.notables_of(self.detection.name)), tuple(sorted(result.risk_scores().items())))
@@ -257,14 +276,38 @@ def skew_sets(timeline: Timeline) -> list[Variant]:
     return [Variant(skews=((name, skew),)) for skew in dict.fromkeys(own) if skew]
 
 
+def _next_run_delays(detection: Detection, events: Sequence[Event]) -> set[float]:
+    """The delays that put ``detection``'s first or last record's ``_indextime`` exactly on the run after the
+    first run that sees it. A search over the risk index has no records: none."""
+    times = _times(events)
+    if _reads_risk(detection) or not times:
+        return set()
+    schedule = schedule_of(detection)
+    delays = set()
+    for t, indexed in (times[0], times[-1]):
+        runs = list(schedule.cron.ticks(indexed - 1, indexed + schedule.lookback + 2 * schedule.longest_gap))
+        seeing = [n for n, run in enumerate(runs) if schedule.window(run)[0] <= t < schedule.window(run)[1]]
+        if seeing and seeing[0] + 1 < len(runs):
+            delays.add(runs[seeing[0] + 1] - indexed)
+    return delays
+
+
+def late_delays(timeline: Timeline) -> list[Variant]:
+    """Every record indexed later by each delay of the module docstring (none without a delay model)."""
+    delays = {model.quantile(q) for model in timeline.models for q in LATE_QUANTILES}
+    ceiling = max(delays, default=0.0)
+    delays.update(d for d in _next_run_delays(timeline.detection, timeline.events) if d <= ceiling)
+    return [Variant(late=delay) for delay in sorted(delays) if delay]
+
+
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest:
-    """One test unmoved, then under every variant of ``edge_offsets`` and ``skew_sets``."""
+    """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets`` and ``late_delays``."""
     started = time.perf_counter()
     swept = SweptTest(detection.name, test.name, detection.source.path, None)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         unmoved = timeline.raised()
-        variants = edge_offsets(timeline) + skew_sets(timeline)
+        variants = edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline)
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(swept.detection, swept.test, swept.path, None, errors=failed.messages,

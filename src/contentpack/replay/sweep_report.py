@@ -43,6 +43,8 @@ def _raised_json(raised: Raised) -> dict[str, Any]:
 def _variant_json(variant: Variant) -> dict[str, Any]:
     if variant.skews:
         return {"moved": "runs", "skews": dict(variant.skews)}
+    if variant.late:
+        return {"moved": "indexing", "late": variant.late}
     return {"moved": "attack", "offset": variant.offset}
 
 
