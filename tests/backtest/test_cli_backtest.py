@@ -61,9 +61,9 @@ def backtest(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 @pytest.mark.parametrize("export", [json_export, csv_export])
 def test_an_exports_index_times_decide_what_the_schedule_sees(
         export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The decline at 14:25:53 is found by the 14:40 run (every 10 minutes, window -20m@m..-10m@m) when it was
-    indexed a minute later, and by no run when it was indexed 45 minutes later (15:10:53: after the 14:40 run,
-    outside every later run's window) — the real ingestion delay the export carries is what the simulation
+    """The decline at 14:25:53 is found by the 14:40 run (every 10 minutes, window -40m@m..-10m@m) when it was
+    indexed a minute later, and by no run when it was indexed 45 minutes later (15:10:53: after the 15:00 run,
+    the last whose window holds it) — the real ingestion delay the export carries is what the simulation
     uses. A single refusal is risk only (issue 13): the finding is a risk event, never a notable."""
     monkeypatch.chdir(REPO)
     found: dict[int, list[dict[str, Any]]] = {}
