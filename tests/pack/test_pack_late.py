@@ -1,0 +1,30 @@
+"""Records indexed late must not change what the pack raises.
+
+A scheduled run sees only what is indexed by its start (Alerting Manual, *Alert scheduling tips*: "event data
+might not reach the indexer immediately"), and Entra ID records reach the index with a delay
+(``simulate.delays``: Microsoft's 5 minutes at the 99th percentile, an assumed 15-minute ceiling). For each
+scheduled (detection, test) that expects results, the test's timeline is replayed with every record indexed
+later by the sweep's late-data delays (``replay.sweep.late_delays``: the model's p99 and ceiling, and the delay
+that puts a record's ``_indextime`` on the run after the first that sees it), and the detection's notables
+(after throttling) and the risk total per risk object must be those of ``contentpack replay``. A record first
+seen a run later raises the same; one no run sees any more fails: the two ten-minute detections searched the
+slice ``-20m@m`` .. ``-10m@m`` and lost such records until they searched ``-40m@m`` with a throttle.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.replay.sweep import late_delays
+
+from .pack_timelines import replayed, swept_params, timeline
+
+SWEPT = swept_params()
+
+
+@pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
+def test_records_indexed_late_change_no_notable_and_no_risk(detection_name: str, test_name: str) -> None:
+    swept_timeline = timeline(detection_name, test_name)
+    variants = late_delays(swept_timeline)
+    assert {variant.late for variant in variants} >= {300.0, 900.0}  # Entra ID's p99 and ceiling at least
+    assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []
