@@ -184,11 +184,11 @@ def test_values_from_splunk_are_typed_as_the_engine_types_them() -> None:
 def test_late_events_are_missed_as_es_would_miss_them(double: SplunkdDouble, real_pack: Pack,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """Events indexed 15 minutes after their _time: the decline detection runs every 10 minutes over
-    [-20m, -10m), so exactly one run covers an event, 10 to 20 minutes after it, and sees it only when that
-    run comes 15 minutes or more after it: about half are missed. The jobs' index_latest gives exactly the
+    """Events indexed 35 minutes after their _time: the decline detection runs every 10 minutes over
+    [-40m, -10m), so three runs cover an event, the last 30 to 40 minutes after it, which sees it only when it
+    comes 35 minutes or more after it: about half are missed. The jobs' index_latest gives exactly the
     local simulation's risk events for the same index times -- and fewer than with no indexing delay."""
-    late = DelayPlan(override=DelayModel(((0.0, 900.0),)))
+    late = DelayPlan(override=DelayModel(((0.0, 2100.0),)))
     double.state.indexes.add(INDEX)
     double.state.stamp_indextime = late.assign
     path = ROOT / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
