@@ -54,7 +54,7 @@ from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
 from contentpack.replay.runner import ReplayContext, TestFailed, delay_plan, run_timeline, scheduled_timeline
-from contentpack.simulate import EventIndex, schedule_of
+from contentpack.simulate import EventIndex, Schedule, schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.simulate.timeline import event_time
@@ -215,6 +215,13 @@ class Timeline:
         return [(v, moved) for v in variants if (moved := self.raised(v)) != unmoved]
 
 
+def _edges(schedule: Schedule, run: float) -> tuple[float, ...]:
+    """The edges of ``run``'s window that can split an attack: both, or only the latest for a window of days
+    (``LONG_WINDOW``, see the module docstring)."""
+    earliest, latest = schedule.window(run)
+    return (latest,) if schedule.lookback > LONG_WINDOW else (earliest, latest)
+
+
 def _times(events: Sequence[Event]) -> list[tuple[float, float]]:
     """(``_time``, ``_indextime``) of each event, in time order."""
     return sorted((t, i) for e in events
@@ -233,10 +240,9 @@ def edge_offsets(timeline: Timeline) -> list[Variant]:
     if times:
         first = times[0][0]
         runs = list(schedule.cron.ticks(first, first + 2 * interval))
-        if schedule.lookback > LONG_WINDOW:  # only where a record first enters a window
-            edges, runs = {schedule.window(run)[1] for run in runs}, []
-        else:
-            edges = {edge for run in runs for edge in schedule.window(run)}
+        edges = {edge for run in runs for edge in _edges(schedule, run)}
+        if schedule.lookback > LONG_WINDOW:  # only where a record first enters a window, not onto a run
+            runs = []
         for t, indexed in times:
             offsets.update((edge - t) % interval for edge in edges)
             offsets.update((run - indexed) % interval for run in runs)
@@ -252,8 +258,7 @@ def _record_skews(detection: Detection, events: Sequence[Event]) -> set[float]:
     schedule, most = schedule_of(detection), max_skew_of(detection)
     period = schedule.longest_gap
     tick = next(schedule.cron.ticks(times[0][0] - 1, times[0][0] + period))
-    earliest, latest = schedule.window(tick)
-    edges = (latest,) if schedule.lookback > LONG_WINDOW else (earliest, latest)
+    edges = _edges(schedule, tick)
     skews = set()
     for t, indexed in (times[0], times[-1]):
         minute = t - t % 60
@@ -303,17 +308,15 @@ def late_delays(timeline: Timeline) -> list[Variant]:
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest:
     """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets`` and ``late_delays``."""
     started = time.perf_counter()
-    swept = SweptTest(detection.name, test.name, detection.source.path, None)
+    names = (detection.name, test.name, detection.source.path)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         unmoved = timeline.raised()
         variants = edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline)
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
-        return SweptTest(swept.detection, swept.test, swept.path, None, errors=failed.messages,
-                         seconds=time.perf_counter() - started)
-    return SweptTest(swept.detection, swept.test, swept.path, unmoved, len(variants), tuple(differences),
-                     seconds=time.perf_counter() - started)
+        return SweptTest(*names, None, errors=failed.messages, seconds=time.perf_counter() - started)
+    return SweptTest(*names, unmoved, len(variants), tuple(differences), seconds=time.perf_counter() - started)
 
 
 def replay_context(pack: Pack) -> ReplayContext:
