@@ -56,8 +56,9 @@ DEFAULT_HEC_PORT = 8088
 # How much of an answer is read (``capped``): reading stops one byte past the limit, so a server streaming
 # gigabytes costs that much memory at most. A search answer is every row of one oneshot job (``count=0``): one
 # scheduled run of a detection for ``backtest --splunk``, up to ``concurrency`` of them in memory at once. A
-# results answer holds at most limits.conf's ``[restapi] maxresultrows`` rows, 50,000 by default (``assumed``:
-# the default as admins quote it; no page in reach shows it); 256 MB leaves 5 KB per such row, several times a
+# results answer holds at most limits.conf's ``[restapi] maxresultrows`` rows, 50,000 by default (limits.conf.spec,
+# 9.0.3: "Maximum result rows to be returned by /events or /results getters from REST API"; that a oneshot job's
+# answer is held to it too is ``assumed``); 256 MB leaves 5 KB per such row, several times a
 # stats row of this pack's detections -- an administrator who raised maxresultrows, or a search returning whole
 # raw events, raises ``--max-search-answer-mb``. REST (Atom XML) answers hold one entity or one collection
 # (every app of a search head is a few MB) and HEC's is ``{"text": "Success", "code": 0}``: no legitimate one
