@@ -333,7 +333,8 @@ def capped(handler: Handler, search_limit: AnswerLimit) -> Handler:
 # *Configuration endpoint descriptions* and *Application endpoint descriptions*,
 # https://docs.splunk.com/Documentation/Splunk/9.4.0/RESTREF/RESTconf and .../RESTapps, whose example answers
 # are Atom feeds holding the written entry) are Atom feeds and entries. ``<response>`` is auth/login's answer
-# (``<response><sessionKey>``: *Access endpoint descriptions*, .../RESTaccess) and receivers/simple's
+# (``<response><sessionKey>``: *Access endpoint descriptions*, .../RESTaccess; splunklib's own login reads it
+# as ``XML(body).findtext("./sessionKey")``, binding.py) and receivers/simple's
 # (``<response><results><result>`` naming the index, bytes, host, source and sourcetype taken: *Input endpoint
 # descriptions*, .../RESTinput), and splunkd's error messages -- never a read's success. Their depth is a
 # handful of levels (feed/entry/content/s:dict/s:key/s:list/...); ``splunklib.data.load`` recurses per level, so
