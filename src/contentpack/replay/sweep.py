@@ -4,9 +4,9 @@ Every scheduled detection (TTP, Anomaly, Correlation) runs over sliding windows,
 wherever the clock puts them; on a real search head each detection's runs also start a constant ``allow_skew``
 offset after their ticks. For each of its tests that expects something, the sweep replays the test's timeline
 as ``contentpack replay`` does (``runner.scheduled_timeline``: the test's events with its ingestion delay, its
-``risk_from`` detections too), unmoved, then under each variant below, one thing moved at a time, and requires
-the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total per risk
-object of the whole timeline. A difference is a real bug: an attack doubled (a grant split by a window edge
+``risk_from`` detections too), unmoved, then under each variant below, one thing moved or a few together, and
+requires the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total
+per risk object of the whole timeline. A difference is a real bug: an attack doubled (a grant split by a window edge
 raised twice) or lost.
 
 Only the records some detection of the timeline reads move (its base search's matches; a search that cannot be
@@ -39,8 +39,30 @@ later raises the same; one lost (a window whose latest edge lags its run less th
 long) or raised again after its throttle does not. Delays beyond the ceiling are not swept: the model says
 no record arrives that late.
 
-What this cannot see: two things moved at once (an attack moved *and* runs skewed), runs the scheduler delays
-or skips, the notables of the ``risk_from`` detections (their own tests sweep them).
+**Runs held back** (``delay_sets``): the scheduler may start a run later than its (skewed) tick within its
+``schedule_window`` (``max_delay_of``: the window in minutes; for ``auto``, which the build writes, a minute
+under the period, the longest the spec allows), and such a run searches its on-time window (the Reporting
+Manual, *Prioritize concurrently scheduled reports in Splunk Web*: they "still gather data for time range that
+they would have covered if they started on time") and sees what is indexed by its actual start. For one
+detection that is the same as its records indexed that much earlier, so the delays replayed are those that let
+a run whose window holds the first or last record, but that starts before its ``_indextime``, see it (none for
+data indexed before the window's latest edge passes its run). Several detections: the writers held back the
+most they may be, the reader on time (their risk written as late as it can be).
+
+**Combined** (``skewed_late``, ``moved_skewed``): a skewed run with late data is where a window edge bites
+(a record the skew puts in the last minutes of a window that one run holds, indexed after that run). Each late
+delay of the delay models (p99, ceiling) with the largest skew and the skews that put the first or last record
+on a window edge or, late, on a run (several detections: the reader-against-writers set of ``skew_sets``);
+and the attack moved under the largest skew (several detections: half the reader's interval under that set,
+the move farthest from the unmoved attack on a schedule that repeats each interval -- one, as each variant of
+such a timeline replays days of risk; one detection: every ``edge_offsets`` offset). For one detection a skew of a whole period is its unskewed runs
+(the next ticks' on-time runs), so it is left out of both, and a window of days gets no late skews (minutes of
+indexing decide only which run first sees a record, as for ``edge_offsets``).
+
+What this cannot see: other combinations (the attack moved *and* records late, except as a skew moves the
+windows against them; runs held back *and* skewed or late; three things at once), delays beyond the delay
+model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections
+(their own tests sweep them).
 """
 
 from __future__ import annotations
