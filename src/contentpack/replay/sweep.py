@@ -265,6 +265,13 @@ def _times(events: Sequence[Event]) -> list[tuple[float, float]]:
                   if (t := event_time(e)) is not None and (i := event_time(e, "_indextime")) is not None)
 
 
+def _first_and_last(detection: Detection, events: Sequence[Event]) -> list[tuple[float, float]]:
+    """(``_time``, ``_indextime``) of the first and the last record ``detection`` reads (a search over the risk
+    index reads none: none)."""
+    times = _times(events)
+    return [] if _reads_risk(detection) or not times else [times[0], times[-1]]
+
+
 def edge_offsets(timeline: Timeline) -> list[Variant]:
     """The attack moved across one run interval of the test's detection (see the module docstring)."""
     detection = timeline.detection
@@ -289,15 +296,15 @@ def edge_offsets(timeline: Timeline) -> list[Variant]:
 def _record_skews(detection: Detection, events: Sequence[Event], late: float = 0.0) -> set[float]:
     """Skews of ``detection`` that put its first or last record on an edge of a window or its ``_indextime``
     (``late`` seconds later) on a run (within its maximum). A search over the risk index has no records: none."""
-    times = _times(events)
-    if _reads_risk(detection) or not times:
+    records = _first_and_last(detection, events)
+    if not records:
         return set()
     schedule, most = schedule_of(detection), max_skew_of(detection)
     period = schedule.longest_gap
-    tick = next(schedule.cron.ticks(times[0][0] - 1, times[0][0] + period))
+    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period))
     edges = _edges(schedule, tick)
     skews = set()
-    for t, indexed in (times[0], times[-1]):
+    for t, indexed in records:
         minute = t - t % 60
         skews.add((indexed + late - tick) % period)
         skews.update((minute + side - edge) % period for edge in edges for side in (0, 60))
@@ -321,12 +328,9 @@ def skew_sets(timeline: Timeline) -> list[Variant]:
 def _next_run_delays(detection: Detection, events: Sequence[Event]) -> set[float]:
     """The delays that put ``detection``'s first or last record's ``_indextime`` exactly on the run after the
     first run that sees it. A search over the risk index has no records: none."""
-    times = _times(events)
-    if _reads_risk(detection) or not times:
-        return set()
     schedule = schedule_of(detection)
     delays = set()
-    for t, indexed in (times[0], times[-1]):
+    for t, indexed in _first_and_last(detection, events):
         runs = list(schedule.cron.ticks(indexed - 1, indexed + schedule.lookback + 2 * schedule.longest_gap))
         seeing = [n for n, run in enumerate(runs) if schedule.window(run)[0] <= t < schedule.window(run)[1]]
         if seeing and seeing[0] + 1 < len(runs):
@@ -367,12 +371,9 @@ def _record_delays(detection: Detection, events: Sequence[Event], most: float) -
     """The delays (up to ``most``) that let a run whose window holds ``detection``'s first or last record, but
     that starts before its ``_indextime``, see it: its ``_indextime`` exactly on the held-back run. A search over
     the risk index has no records: none."""
-    times = _times(events)
-    if _reads_risk(detection) or not times:
-        return set()
     schedule = schedule_of(detection)
     delays = set()
-    for t, indexed in (times[0], times[-1]):
+    for t, indexed in _first_and_last(detection, events):
         for run in schedule.cron.ticks(indexed - most - 1, indexed):
             earliest, latest = schedule.window(run)
             if earliest <= t < latest and 0 < indexed - run <= most:
