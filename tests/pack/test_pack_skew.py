@@ -14,15 +14,16 @@ the skews that put the first or last record on a window edge or a run, the risk 
 correlation) replays the test's timeline skewed, and the detection's notables (after throttling) and the risk
 total per risk object must be those of the unskewed timeline, ``contentpack replay``'s own. A skewed run
 resolves its window at its skewed start (assumed, see ``content.schedule``); a run the scheduler delays searches
-its on-time window instead (Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web*), not
-swept here.
+its on-time window instead (Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web*): swept
+below with the attack moved under the largest skew (``delay_sets``, ``moved_skewed``); runs skewed with records
+late are in ``test_pack_late``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from contentpack.replay.sweep import SCHEDULED_TYPES, skew_sets
+from contentpack.replay.sweep import SCHEDULED_TYPES, Variant, delay_sets, moved_skewed, skew_sets, skewed_late
 from contentpack.simulate import schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from real_pack_runs import real_pack
@@ -50,3 +51,31 @@ def test_a_skew_the_stanza_allows_changes_no_notable_and_no_risk(detection_name:
     on_time = replayed(detection_name, test_name)  # what contentpack replay raised, unskewed
     assert swept_timeline.raised() == on_time  # the sweep's unskewed timeline agrees
     assert swept_timeline.differences(skew_sets(swept_timeline), on_time) == []
+
+
+def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
+    """The risk correlation (``10 * * * *``, seconds of skew only) against the detections writing its risk: its
+    writers held back the most their ``schedule_window = auto`` allows (a minute under the period: 9 minutes for
+    ``*/10``, 59 for hourly) with the correlation on time; the skew set with Entra ID's p99 and ceiling late;
+    the attack moved half the correlation's hour under the skew set."""
+    [(detection, test)] = [(d, t) for d, t in swept() if d.type == "Correlation"][:1]
+    swept_timeline = timeline(detection.name, test.name)
+    [skewed] = skew_sets(swept_timeline)
+    writers = {d.name: schedule_of(d).cron.text for d in swept_timeline.detections if d.name != detection.name}
+    assert writers and set(writers.values()) == {"*/10 * * * *", "0 * * * *"}
+    assert delay_sets(swept_timeline) == [Variant(delays=tuple(
+        (name, 540.0 if cron == "*/10 * * * *" else 3540.0) for name, cron in writers.items()))]
+    assert skewed_late(swept_timeline) == [Variant(skews=skewed.skews, late=300.0),
+                                           Variant(skews=skewed.skews, late=900.0)]
+    assert moved_skewed(swept_timeline) == [Variant(1800.0, skews=skewed.skews)]
+
+
+@pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
+def test_runs_held_back_or_skewed_with_the_attack_moved_change_no_notable_and_no_risk(detection_name: str,
+                                                                                     test_name: str) -> None:
+    """``replay.sweep.delay_sets`` (runs held back within their ``schedule_window``, over their on-time windows:
+    the Reporting Manual's *Prioritize concurrently scheduled reports in Splunk Web*) and ``moved_skewed`` (the
+    attack moved under the largest skew, where that is not a whole period)."""
+    swept_timeline = timeline(detection_name, test_name)
+    variants = delay_sets(swept_timeline) + moved_skewed(swept_timeline)
+    assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []

@@ -1,8 +1,10 @@
-"""``contentpack replay --sweep`` on a small pack of two detections written for it: the same search over two
-refusals a user made a minute apart, hourly over ``-70m@m`` .. ``-10m@m`` (windows that meet, no overlap), one
-throttled on the user for two hours and one not. Moved so that a window edge falls between the two records,
-two runs each return the user: the throttled detection still raises one notable and writes its risk once, the
-other raises two and writes it twice -- the double ``contentpack.replay.sweep`` exists to find."""
+"""``contentpack replay --sweep`` on a small pack of three detections written for it (``sweep_fixture``): the same
+search over two refusals a user made a minute apart (09:20 and 09:21), hourly. One searches ``-70m@m`` ..
+``-10m@m`` (windows that meet, no overlap) unthrottled: moved so that a window edge falls between the two
+records, two runs each return the user and it raises two notables and writes its risk twice -- the double
+``contentpack.replay.sweep`` exists to find. One searches the same slice throttled on the user for two hours: it
+raises the same under every move alone, and loses both refusals only when its runs are skewed AND the records
+late. One searches ``-100m@m`` .. ``-10m@m`` throttled: it raises the same under every variant."""
 
 from __future__ import annotations
 
@@ -17,61 +19,18 @@ from contentpack.content.validate import validate_pack
 from contentpack.replay.sweep import sweep_pack
 from contentpack.replay.sweep_report import render_table
 
-from . import factory as f
-from .simfactory import decline
+from .sweep_fixture import FIXTURE, TEST, USER, detection_yaml, write_pack
 
-FIXTURE = Path(__file__).resolve().parents[1] / "content" / "fixtures" / "valid"
-ROBUST = "Entra ID Refusal Throttled On The User"
+ROBUST = "Entra ID Refusal Throttled Over Two Slots"
+SLICE = "Entra ID Refusal Throttled On The User"
 FRAGILE = "Entra ID Refusal Not Throttled"
-USER = "alice@contoso.example"
-SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
-          "| rename properties.* as * | fillnull value=unknown dest src vendor_account vendor_product "
-          "| stats count min(_time) as firstTime by dest user src vendor_account vendor_product")
-
-
-def _detection(name: str, number: int, throttled: bool,
-               schedule: tuple[str, str, str] = ("0 * * * *", "-70m@m", "-10m@m")) -> str:
-    """The detection's YAML (written as JSON, which YAML reads): by default hourly over ``-70m@m`` .. ``-10m@m``."""
-    throttling = {"throttling": {"fields": ["user"], "period": "2h"}} if throttled else {}
-    filter_macro = name.lower().replace(" ", "_") + "_filter"
-    return json.dumps({
-        "name": name, "id": f"3d2c1b0a-9f8e-4d7c-b6a5-94837261500{number}", "version": 1, "date": "2025-04-30",
-        "author": "Fixture Author, Fixture Company", "status": "production", "type": "TTP",
-        "data_source": ["Azure Active Directory Sign-in activity"],
-        "description": "Finds users who refused the permissions an OAuth application asked for (error code 65004).",
-        "search": f"{SEARCH} | `{filter_macro}`",
-        "how_to_implement": "Stream Entra ID sign-in logs into the azure:monitor:aad sourcetype.",
-        "known_false_positives": "A user may refuse a legitimate application by mistake.",
-        "drilldown_searches": [
-            {"name": 'The results for - "$user$"', "search": '%original_detection_search% | search user = "$user$"',
-             "earliest_offset": "$info_min_time$", "latest_offset": "$info_max_time$"},
-            {"name": 'The risk of - "$user$"', "search": '| from datamodel Risk.All_Risk | search '
-             'normalized_risk_object IN ("$user$") starthoursago=168 | stats count by normalized_risk_object',
-             "earliest_offset": "$info_min_time$", "latest_offset": "$info_max_time$"}],
-        "rba": {"message": "User $user$ refused consent for an OAuth application.",
-                "risk_objects": [{"field": "user", "type": "user", "score": 30}], "threat_objects": []},
-        "deployment": {"scheduling": dict(zip(("cron_schedule", "earliest_time", "latest_time"), schedule))},
-        "tags": {"analytic_story": ["Entra ID Consent Fixture Story"], "asset_type": "Azure Tenant",
-                 "mitre_attack_id": ["T1528"], "security_domain": "identity",
-                 "product": ["Splunk Enterprise", "Splunk Enterprise Security", "Splunk Cloud"], **throttling},
-        "tests": [{"name": "Two Refusals A Minute Apart", "expected_results": 1, "expected_notables": 1,
-                   "attack_data": [{"data": "attack_data/refusals/refusals.log", "source": "Azure AD",
-                                    "sourcetype": "azure:monitor:aad"}]}],
-    }, indent=1) + "\n"
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sweep") / "pack"
-    shutil.copytree(FIXTURE, root)
-    shutil.rmtree(root / "detections" / "cloud")
-    (root / "detections" / "cloud").mkdir()
-    for number, (name, throttled) in enumerate(((ROBUST, True), (FRAGILE, False))):
-        file = name.lower().replace(" ", "_")
-        (root / "detections" / "cloud" / f"{file}.yml").write_text(_detection(name, number, throttled),
-                                                                   encoding="utf-8")
-    f.write_events(root, "refusals/refusals", [decline(USER, "2026-10-13 09:20"), decline(USER, "2026-10-13 09:21")])
-    return root
+    return write_pack(tmp_path_factory.mktemp("sweep") / "pack", [
+        (ROBUST, detection_yaml(ROBUST, 0, True, ("0 * * * *", "-100m@m", "-10m@m"))),
+        (SLICE, detection_yaml(SLICE, 1, True)), (FRAGILE, detection_yaml(FRAGILE, 2, False))])
 
 
 def _table_rows(out: str) -> list[list[str]]:
@@ -81,8 +40,12 @@ def _table_rows(out: str) -> list[list[str]]:
 def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", ROBUST]) == 0
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[ROBUST, "Two Refusals A Minute Apart", "24", "1", "0", "pass"]]
-    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (24 variant(s), ")
+    assert _table_rows(out) == [[ROBUST, TEST, "41", "1", "0", "pass"]]
+    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (41 variant(s), ")
+
+
+DOUBLED = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
+LOST = f"0 notables instead of 1; risk of {USER} 0 instead of 30"
 
 
 def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_changed(
@@ -91,15 +54,34 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[FRAGILE, "Two Refusals A Minute Apart", "24", "1", "2", "FAIL"],
-                                [ROBUST, "Two Refusals A Minute Apart", "24", "1", "0", "pass"]]
-    doubled = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
+    assert _table_rows(out) == [[FRAGILE, TEST, "34", "1", "4", "FAIL"], [SLICE, TEST, "34", "1", "1", "FAIL"],
+                                [ROBUST, TEST, "41", "1", "0", "pass"]]
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
-    # late search 08:21 .. 09:21 and 09:21 .. 10:21
-    assert out.splitlines()[-3:-1] == [
-        f"{FRAGILE} / Two Refusals A Minute Apart: attack moved 29m later: {doubled}",
-        f"{FRAGILE} / Two Refusals A Minute Apart: runs skewed 31m after their ticks: {doubled}"]
-    assert out.splitlines()[-1].startswith("FAIL: 2 test(s) swept, 1 passed, 1 failed (48 variant(s), ")
+    # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more
+    assert out.splitlines()[-6:-1] == [
+        f"{FRAGILE} / {TEST}: attack moved 29m later: {DOUBLED}",
+        f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks: {DOUBLED}",
+        f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}",
+        f"{FRAGILE} / {TEST}: (+1 more variant(s) differ; --format json lists them)",
+        f"{SLICE} / {TEST}: runs skewed 32m after their ticks and records indexed 15m later: {LOST}"]
+    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (109 variant(s), ")
+
+
+def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The throttled slice raises its notable under every attack move, every skew and every late delay alone
+    (the sweep before combining them passed it), and loses it when both happen: runs 32 minutes after their
+    ticks search hh-1:22 .. hh:22, so only the 09:32 run holds the refusals (09:20, 09:21); Entra ID indexed them
+    within two minutes, 15 minutes more (the delay model's assumed ceiling) puts them after 09:32, and the
+    10:32 run searches from 09:22: never seen. Skewed alone they are indexed before 09:32; late alone the
+    on-time 10:00 run (08:50 .. 09:50) sees them at about 09:37."""
+    assert main(["replay", "--root", str(pack), "--sweep", "--detection", SLICE, "--format", "json"]) == 1
+    [swept] = json.loads(capsys.readouterr().out)["tests"]
+    assert swept["variants"] == 34
+    assert swept["differences"] == [{
+        "moved": "runs+indexing", "skews": {SLICE: 32 * 60}, "late": 15 * 60,
+        "raised": {"notables": 0, "risk_by_object": {}},
+        "detail": f"runs skewed 32m after their ticks and records indexed 15m later: {LOST}"}]
 
 
 def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_path: Path,
@@ -108,17 +90,23 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     assert main(["replay", "--root", str(pack), "--sweep", "--format", "json", "--junit", str(junit)]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False and payload["mode"] == "sweep" and payload["setup_errors"] == []
-    fragile, robust = payload["tests"]
-    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 24
+    fragile, _, robust = payload["tests"]
+    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 41
     assert fragile["unmoved"] == {"notables": 1, "risk_by_object": {USER: 30}}
-    moved, skewed = fragile["differences"]
+    moved, skewed, skewed_late, lost = fragile["differences"]
     assert moved["moved"] == "attack" and moved["offset"] == 29 * 60
     assert skewed["moved"] == "runs" and skewed["skews"] == {FRAGILE: 31 * 60}
-    assert moved["raised"] == skewed["raised"] == {"notables": 2, "risk_by_object": {USER: 60}}
+    assert (skewed_late["moved"], skewed_late["skews"], skewed_late["late"]) == ("runs+indexing", {FRAGILE: 31 * 60},
+                                                                                 5 * 60)
+    assert moved["raised"] == skewed["raised"] == skewed_late["raised"] == {"notables": 2,
+                                                                            "risk_by_object": {USER: 60}}
     assert moved["detail"].startswith("attack moved 29m later: 2 notables instead of 1")
+    assert lost["detail"] == f"runs skewed 32m after their ticks and records indexed 15m later: {LOST}"
     xml = junit.read_text(encoding="utf-8")
-    assert 'name="contentpack replay --sweep" tests="2" failures="1"' in xml
-    assert f'message="attack moved 29m later: 2 notables instead of 1; risk of {USER} 60 instead of 30"' in xml
+    assert 'name="contentpack replay --sweep" tests="3" failures="2"' in xml
+    assert f'message="attack moved 29m later: {DOUBLED}"' in xml
+    assert f'message="runs skewed 32m after their ticks and records indexed 15m later: {LOST}"' in xml
+    assert f"runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}" in xml
 
 
 @pytest.mark.parametrize(("options", "why"), [
@@ -152,9 +140,9 @@ def test_on_an_80_column_terminal_the_table_fits_and_keeps_every_column(pack: Pa
     assert loaded is not None
     text = render_table(sweep_pack(loaded), 80, terminal=True)
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], ["Two Refusals A Minute Apart", "24", "1", "2", "FAIL"]]
+    assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], [TEST, "34", "1", "4", "FAIL"]]
     assert "not shown in 80 columns" not in text
-    assert f"{FRAGILE} / Two Refusals A Minute Apart: attack moved 29m\n    later: 2 notables" in text
+    assert f"{FRAGILE} / {TEST}: attack moved 29m\n    later: 2 notables" in text
 
 
 LATE = "Entra ID Refusal Two Minutes Behind"
@@ -165,28 +153,26 @@ def late_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The throttled detection run every ten minutes over ``-12m@m`` .. ``-2m@m``: windows one run long whose
     latest edge lags its run two minutes, on the same refusals (Entra ID's delay model, their own delays under
     two minutes)."""
-    root = tmp_path_factory.mktemp("sweep-late") / "pack"
-    shutil.copytree(FIXTURE, root)
-    shutil.rmtree(root / "detections" / "cloud")
-    (root / "detections" / "cloud").mkdir()
-    (root / "detections" / "cloud" / f"{LATE.lower().replace(' ', '_')}.yml").write_text(
-        _detection(LATE, 2, True, ("*/10 * * * *", "-12m@m", "-2m@m")), encoding="utf-8")
-    f.write_events(root, "refusals/refusals", [decline(USER, "2026-10-13 09:20"), decline(USER, "2026-10-13 09:21")])
-    return root
+    return write_pack(tmp_path_factory.mktemp("sweep-late") / "pack",
+                      [(LATE, detection_yaml(LATE, 2, True, ("*/10 * * * *", "-12m@m", "-2m@m")))])
 
 
-def test_a_detection_that_loses_late_records_fails_only_under_late_data(
+def test_a_detection_that_loses_late_records_fails_under_late_data(
         late_pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Only the run at 09:30 (window 09:18 .. 09:28) holds the refusals; indexed 15 minutes later than Entra ID
     delivered them (its assumed ceiling, ``simulate.delays``), they reach the index after it, and the next run's
-    window (09:28 .. 09:38) no longer holds them: never seen. Every edge offset and skew passes (the throttle on
-    the user holds a refusal split from the other), and so do 5 minutes late (the model's p99)."""
+    window (09:28 .. 09:38) no longer holds them: never seen. Every edge offset and skew alone passes (the
+    throttle on the user holds a refusal split from the other), and so do 5 minutes late (the model's p99) with
+    the runs on time. With the runs skewed 4 minutes, 5 minutes late loses them too: only the 09:24 run
+    (09:12 .. 09:22) holds them, and Entra ID indexed them at 09:21:07 and 09:21:51, so 5 minutes later is after
+    it; 15 minutes late loses them at every skew the sweep tries."""
     assert main(["replay", "--root", str(late_pack), "--sweep", "--format", "json"]) == 1
     [swept] = json.loads(capsys.readouterr().out)["tests"]
-    [lost] = swept["differences"]
-    assert (lost["moved"], lost["late"]) == ("indexing", 15 * 60)
-    assert lost["detail"] == f"records indexed 15m later: 0 notables instead of 1; risk of {USER} 0 instead of 30"
+    late, *combined = swept["differences"]
+    assert (late["moved"], late["late"]) == ("indexing", 15 * 60)
+    assert late["detail"] == f"records indexed 15m later: {LOST}"
+    assert {d["moved"] for d in combined} == {"runs+indexing"}
+    assert {d["late"] for d in combined} == {5 * 60, 15 * 60}
+    assert all(d["raised"] == {"notables": 0, "risk_by_object": {}} for d in combined)
     assert main(["replay", "--root", str(late_pack), "--sweep"]) == 1
-    assert capsys.readouterr().out.splitlines()[-2] == (
-        f"{LATE} / Two Refusals A Minute Apart: records indexed 15m later: 0 notables instead of 1; "
-        f"risk of {USER} 0 instead of 30")
+    assert f"{LATE} / {TEST}: records indexed 15m later: {LOST}" in capsys.readouterr().out.splitlines()

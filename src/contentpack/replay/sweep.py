@@ -4,9 +4,9 @@ Every scheduled detection (TTP, Anomaly, Correlation) runs over sliding windows,
 wherever the clock puts them; on a real search head each detection's runs also start a constant ``allow_skew``
 offset after their ticks. For each of its tests that expects something, the sweep replays the test's timeline
 as ``contentpack replay`` does (``runner.scheduled_timeline``: the test's events with its ingestion delay, its
-``risk_from`` detections too), unmoved, then under each variant below, one thing moved at a time, and requires
-the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total per risk
-object of the whole timeline. A difference is a real bug: an attack doubled (a grant split by a window edge
+``risk_from`` detections too), unmoved, then under each variant below, one thing moved or a few together, and
+requires the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total
+per risk object of the whole timeline. A difference is a real bug: an attack doubled (a grant split by a window edge
 raised twice) or lost.
 
 Only the records some detection of the timeline reads move (its base search's matches; a search that cannot be
@@ -39,8 +39,30 @@ later raises the same; one lost (a window whose latest edge lags its run less th
 long) or raised again after its throttle does not. Delays beyond the ceiling are not swept: the model says
 no record arrives that late.
 
-What this cannot see: two things moved at once (an attack moved *and* runs skewed), runs the scheduler delays
-or skips, the notables of the ``risk_from`` detections (their own tests sweep them).
+**Runs held back** (``delay_sets``): the scheduler may start a run later than its (skewed) tick within its
+``schedule_window`` (``max_delay_of``: the window in minutes; for ``auto``, which the build writes, a minute
+under the period, the longest the spec allows), and such a run searches its on-time window (the Reporting
+Manual, *Prioritize concurrently scheduled reports in Splunk Web*: they "still gather data for time range that
+they would have covered if they started on time") and sees what is indexed by its actual start. For one
+detection that is the same as its records indexed that much earlier, so the delays replayed are those that let
+a run whose window holds the first or last record, but that starts before its ``_indextime``, see it (none for
+data indexed before the window's latest edge passes its run). Several detections: the writers held back the
+most they may be, the reader on time (their risk written as late as it can be).
+
+**Combined** (``skewed_late``, ``moved_skewed``): a skewed run with late data is where a window edge bites
+(a record the skew puts in the last minutes of a window that one run holds, indexed after that run). Each late
+delay of the delay models (p99, ceiling) with the largest skew and the skews that put the first or last record
+on a window edge or, late, on a run (several detections: the reader-against-writers set of ``skew_sets``);
+and the attack moved under the largest skew (several detections: half the reader's interval under that set,
+the move farthest from the unmoved attack on a schedule that repeats each interval -- one, as each variant of
+such a timeline replays days of risk; one detection: every ``edge_offsets`` offset). For one detection a skew of a whole period is its unskewed runs
+(the next ticks' on-time runs), so it is left out of both, and a window of days gets no late skews (minutes of
+indexing decide only which run first sees a record, as for ``edge_offsets``).
+
+What this cannot see: other combinations (the attack moved *and* records late, except as a skew moves the
+windows against them; runs held back *and* skewed or late; three things at once), delays beyond the delay
+model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections
+(their own tests sweep them).
 """
 
 from __future__ import annotations
@@ -81,22 +103,37 @@ class Raised:
 
 @dataclass(frozen=True)
 class Variant:
-    """One thing moved: the attack (``offset`` seconds later), the runs (``skews``: seconds each named
-    detection's runs start after their ticks) or the indexing (``late``: seconds each record's ``_indextime``
-    is later)."""
+    """What moved, one thing or several together: the attack (``offset`` seconds later), the runs (``skews``:
+    seconds each named detection's runs start after their ticks; ``delays``: seconds each named detection's runs
+    are held back after that, over their on-time windows) and the indexing (``late``: seconds each record's
+    ``_indextime`` is later)."""
 
     offset: float = 0.0
     skews: tuple[tuple[str, float], ...] = ()
     late: float = 0.0
+    delays: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def moved(self) -> tuple[str, ...]:
+        """The kinds of move, in the order ``describe`` names them (the JSON's ``moved``, joined by ``+``)."""
+        return tuple(kind for kind, amount in (("attack", self.offset), ("runs", self.skews),
+                                               ("delayed", self.delays), ("indexing", self.late)) if amount)
 
     def describe(self, detection: str) -> str:
-        """What moved, for a detection engineer (``detection``: the test's, named only beside others)."""
-        if self.skews:
-            return ", ".join(f"runs{'' if name == detection and len(self.skews) == 1 else f' of {name}'} skewed "
-                             f"{_seconds(skew)} after their ticks" for name, skew in self.skews)
-        if self.late:
-            return f"records indexed {_seconds(self.late)} later"
-        return f"attack moved {_seconds(self.offset)} later"
+        """What moved, for a detection engineer (``detection``: the test's, named only beside others): each kind
+        of move in words, several joined by "and"."""
+        parts = [f"attack moved {_seconds(self.offset)} later"] if self.offset else []
+        parts += [_runs(detection, self.skews, "skewed {} after their ticks"),
+                  _runs(detection, self.delays, "held back {} over their on-time windows")]
+        parts += [f"records indexed {_seconds(self.late)} later"] if self.late else []
+        return " and ".join(part for part in parts if part) or "nothing moved"
+
+
+def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str) -> str:
+    """``runs skewed 31m after their ticks`` for each named detection (``how``: its seconds in ``{}``), the test's
+    own unnamed when it is the only one ("" for none)."""
+    return ", ".join(f"runs{'' if name == detection and len(moved) == 1 else f' of {name}'} "
+                     f"{how.format(_seconds(seconds))}" for name, seconds in moved)
 
 
 @dataclass(frozen=True)
@@ -207,7 +244,7 @@ class Timeline:
                   "_indextime": float(e["_indextime"]) + variant.offset + variant.late}  # type: ignore[arg-type]
                  for e in self.events]
         result = run_timeline(self.ctx, self.detection, self.test_index, EventIndex(moved), self.detections,
-                              dict(variant.skews))
+                              dict(variant.skews), dict(variant.delays))
         return Raised(len(result.notables_of(self.detection.name)), tuple(sorted(result.risk_scores().items())))
 
     def differences(self, variants: Sequence[Variant], unmoved: Raised) -> list[tuple[Variant, Raised]]:
@@ -228,13 +265,20 @@ def _times(events: Sequence[Event]) -> list[tuple[float, float]]:
                   if (t := event_time(e)) is not None and (i := event_time(e, "_indextime")) is not None)
 
 
+def _first_and_last(detection: Detection, events: Sequence[Event]) -> list[tuple[float, float]]:
+    """(``_time``, ``_indextime``) of the first and the last record ``detection`` reads (a search over the risk
+    index reads none: none)."""
+    times = _times(events)
+    return [] if _reads_risk(detection) or not times else [times[0], times[-1]]
+
+
 def edge_offsets(timeline: Timeline) -> list[Variant]:
     """The attack moved across one run interval of the test's detection (see the module docstring)."""
     detection = timeline.detection
     schedule = schedule_of(detection)
     interval = schedule.longest_gap
     if _reads_risk(detection):
-        return [Variant(interval * k / CORRELATION_GRID) for k in range(CORRELATION_GRID)]
+        return [Variant(interval * k / CORRELATION_GRID) for k in range(1, CORRELATION_GRID)]
     offsets = {interval * k / GRID for k in range(GRID)}
     times = _times(timeline.events)
     if times:
@@ -249,20 +293,20 @@ def edge_offsets(timeline: Timeline) -> list[Variant]:
     return [Variant(offset) for offset in sorted(offsets) if offset]
 
 
-def _record_skews(detection: Detection, events: Sequence[Event]) -> set[float]:
-    """Skews of ``detection`` that put its first or last record on an edge of a window or its ``_indextime`` on a
-    run (within its maximum). A search over the risk index has no records: none."""
-    times = _times(events)
-    if _reads_risk(detection) or not times:
+def _record_skews(detection: Detection, events: Sequence[Event], late: float = 0.0) -> set[float]:
+    """Skews of ``detection`` that put its first or last record on an edge of a window or its ``_indextime``
+    (``late`` seconds later) on a run (within its maximum). A search over the risk index has no records: none."""
+    records = _first_and_last(detection, events)
+    if not records:
         return set()
     schedule, most = schedule_of(detection), max_skew_of(detection)
     period = schedule.longest_gap
-    tick = next(schedule.cron.ticks(times[0][0] - 1, times[0][0] + period))
+    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period))
     edges = _edges(schedule, tick)
     skews = set()
-    for t, indexed in (times[0], times[-1]):
+    for t, indexed in records:
         minute = t - t % 60
-        skews.add((indexed - tick) % period)
+        skews.add((indexed + late - tick) % period)
         skews.update((minute + side - edge) % period for edge in edges for side in (0, 60))
     return {skew for skew in skews if skew <= most}
 
@@ -284,12 +328,9 @@ def skew_sets(timeline: Timeline) -> list[Variant]:
 def _next_run_delays(detection: Detection, events: Sequence[Event]) -> set[float]:
     """The delays that put ``detection``'s first or last record's ``_indextime`` exactly on the run after the
     first run that sees it. A search over the risk index has no records: none."""
-    times = _times(events)
-    if _reads_risk(detection) or not times:
-        return set()
     schedule = schedule_of(detection)
     delays = set()
-    for t, indexed in (times[0], times[-1]):
+    for t, indexed in _first_and_last(detection, events):
         runs = list(schedule.cron.ticks(indexed - 1, indexed + schedule.lookback + 2 * schedule.longest_gap))
         seeing = [n for n, run in enumerate(runs) if schedule.window(run)[0] <= t < schedule.window(run)[1]]
         if seeing and seeing[0] + 1 < len(runs):
@@ -297,22 +338,111 @@ def _next_run_delays(detection: Detection, events: Sequence[Event]) -> set[float
     return delays
 
 
+def _model_delays(timeline: Timeline) -> set[float]:
+    """The p99 and the ceiling (``LATE_QUANTILES``) of each delay model in play, as extra delays."""
+    return {delay for model in timeline.models for q in LATE_QUANTILES if (delay := model.quantile(q))}
+
+
 def late_delays(timeline: Timeline) -> list[Variant]:
     """Every record indexed later by each delay of the module docstring (none without a delay model)."""
-    delays = {model.quantile(q) for model in timeline.models for q in LATE_QUANTILES}
+    delays = _model_delays(timeline)
     ceiling = max(delays, default=0.0)
     delays.update(d for d in _next_run_delays(timeline.detection, timeline.events) if d <= ceiling)
     return [Variant(late=delay) for delay in sorted(delays) if delay]
 
 
+def _shortest_gap(schedule: Schedule) -> float:
+    """The shortest time between two of the schedule's sampled runs (``longest_gap`` if it has one run)."""
+    runs = [window.run for window in schedule.windows]
+    return min((b - a for a, b in zip(runs, runs[1:])), default=schedule.longest_gap)
+
+
+def max_delay_of(detection: Detection) -> float:
+    """The longest the sweep holds back a run of ``detection``: its ``schedule_window`` in minutes, or for
+    ``auto`` (what the build writes; how the scheduler computes it no page says) the longest window the spec
+    allows, a whole minute shorter than the period (savedsearches.conf.spec, ``schedule_window``: "The
+    'schedule_window' must be shorter than the period of the search"); ``0`` (no window) none."""
+    window = detection.effective_deployment.scheduling.schedule_window
+    below_period = max(_shortest_gap(schedule_of(detection)) - 60.0, 0.0)
+    return below_period if window == "auto" else min(int(window) * 60.0, below_period)
+
+
+def _record_delays(detection: Detection, events: Sequence[Event], most: float) -> set[float]:
+    """The delays (up to ``most``) that let a run whose window holds ``detection``'s first or last record, but
+    that starts before its ``_indextime``, see it: its ``_indextime`` exactly on the held-back run. A search over
+    the risk index has no records: none."""
+    schedule = schedule_of(detection)
+    delays = set()
+    for t, indexed in _first_and_last(detection, events):
+        for run in schedule.cron.ticks(indexed - most - 1, indexed):
+            earliest, latest = schedule.window(run)
+            if earliest <= t < latest and 0 < indexed - run <= most:
+                delays.add(indexed - run)
+    return delays
+
+
+def delay_sets(timeline: Timeline) -> list[Variant]:
+    """The delays the timeline's runs are held back by (see the module docstring): one detection, the delays that
+    let a run see its first or last record; several, the writers of the reader's risk held back the most their
+    schedule windows allow, the reader on time."""
+    name = timeline.detection.name
+    most = {d.name: max_delay_of(d) for d in timeline.detections}
+    if len(most) > 1:
+        writers = tuple((other, most[other]) for other in most if other != name and most[other])
+        return [Variant(delays=writers)] if writers else []
+    return [Variant(delays=((name, delay),))
+            for delay in sorted(_record_delays(timeline.detection, timeline.events, most[name]))]
+
+
+def _next_tick(detection: Detection, skew: float) -> bool:
+    """Whether every run skewed by ``skew`` is the on-time run of a later tick of ``detection`` (a whole number
+    of periods of a schedule whose runs are evenly spaced): the same runs as no skew."""
+    schedule = schedule_of(detection)
+    period = schedule.longest_gap
+    return _shortest_gap(schedule) == period and skew % period == 0
+
+
+def skewed_late(timeline: Timeline) -> list[Variant]:
+    """Runs skewed with the records late (see the module docstring): each late delay of the delay models (p99,
+    ceiling) with the largest skew and the skews that put the first or last record on a window edge or, late, on a
+    run; several detections: with ``skew_sets``'s set."""
+    lates = sorted(_model_delays(timeline))
+    if len(timeline.detections) > 1:
+        return [Variant(skews=skewed.skews, late=late) for skewed in skew_sets(timeline) for late in lates]
+    detection = timeline.detection
+    if schedule_of(detection).lookback > LONG_WINDOW:  # minutes of indexing delay: no matter to a window of days
+        return []
+    variants = []
+    for late in lates:
+        skews = {max_skew_of(detection)} | _record_skews(detection, timeline.events, late)
+        variants += [Variant(skews=((detection.name, skew),), late=late) for skew in sorted(skews)
+                     if skew and not _next_tick(detection, skew)]
+    return variants
+
+
+def moved_skewed(timeline: Timeline) -> list[Variant]:
+    """The attack moved with the runs at the largest skew (see the module docstring): several detections, half
+    the reader's run interval with ``skew_sets``'s set; one, each of ``edge_offsets`` at its largest skew, unless
+    that is a whole period (its unskewed runs, which ``edge_offsets`` moves the attack across)."""
+    if len(timeline.detections) > 1:
+        [largest] = skew_sets(timeline)
+        return [Variant(schedule_of(timeline.detection).longest_gap / 2, skews=largest.skews)]
+    most = max_skew_of(timeline.detection)
+    if not most or _next_tick(timeline.detection, most):
+        return []
+    return [Variant(moved.offset, skews=((timeline.detection.name, most),)) for moved in edge_offsets(timeline)]
+
+
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest:
-    """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets`` and ``late_delays``."""
+    """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
+    ``delay_sets``, ``skewed_late`` and ``moved_skewed``."""
     started = time.perf_counter()
     names = (detection.name, test.name, detection.source.path)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         unmoved = timeline.raised()
-        variants = edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline)
+        variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
+                    + skewed_late(timeline) + moved_skewed(timeline))
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(*names, None, errors=failed.messages, seconds=time.perf_counter() - started)

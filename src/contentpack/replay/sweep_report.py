@@ -41,11 +41,12 @@ def _raised_json(raised: Raised) -> dict[str, Any]:
 
 
 def _variant_json(variant: Variant) -> dict[str, Any]:
-    if variant.skews:
-        return {"moved": "runs", "skews": dict(variant.skews)}
-    if variant.late:
-        return {"moved": "indexing", "late": variant.late}
-    return {"moved": "attack", "offset": variant.offset}
+    """``moved``: what moved (``attack``, ``runs``, ``delayed``, ``indexing``; several joined by ``+``, e.g.
+    ``runs+indexing``), then each amount that moved: ``offset`` and ``late`` in seconds, ``skews`` and ``delays``
+    in seconds per detection."""
+    amounts = {"offset": variant.offset, "skews": dict(variant.skews), "delays": dict(variant.delays),
+               "late": variant.late}
+    return {"moved": "+".join(variant.moved), **{key: amount for key, amount in amounts.items() if amount}}
 
 
 def report_json(report: SweepReport) -> dict[str, Any]:

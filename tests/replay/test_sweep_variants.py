@@ -1,0 +1,141 @@
+"""Which variants ``contentpack.replay.sweep`` replays beyond one thing moved (runs held back, runs skewed with
+records late, the attack moved under the largest skew), and how the reports name them.
+
+The pack: the sweep fixture's refusals (09:20 and 09:21) under four detections: the hourly slice ``-70m@m`` ..
+``-10m@m``, the same at ``10 * * * *`` (a cron whose runs the scheduler may skew by the second only), a window
+of seven days, and a detection whose ``schedule_window`` is 30 minutes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from contentpack.content.model import Detection, Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.sweep import (
+    Raised,
+    SweepReport,
+    SweptTest,
+    Timeline,
+    Variant,
+    delay_sets,
+    edge_offsets,
+    max_delay_of,
+    moved_skewed,
+    replay_context,
+    skewed_late,
+)
+from contentpack.replay.sweep_report import junit_cases, report_json
+
+from .simfactory import ts
+from .sweep_fixture import USER, detection_yaml, write_pack
+
+SLICE = "Entra ID Refusal Hourly Slice"
+QUARTER_PAST = "Entra ID Refusal At Ten Past"
+WEEK = "Entra ID Refusal Over A Week"
+HALF_HOUR_WINDOW = "Entra ID Refusal Half Hour Schedule Window"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    root = write_pack(tmp_path_factory.mktemp("variants") / "pack", [
+        (SLICE, detection_yaml(SLICE, 0, True)),
+        (QUARTER_PAST, detection_yaml(QUARTER_PAST, 1, True, ("10 * * * *", "-70m@m", "-10m@m"))),
+        (WEEK, detection_yaml(WEEK, 2, True, ("0 * * * *", "-7d@m", "-10m@m"))),
+        (HALF_HOUR_WINDOW, detection_yaml(HALF_HOUR_WINDOW, 3, True, schedule_window="30"))])
+    result = validate_pack(root)
+    assert result.pack is not None and result.ok, [d.render() for d in result.errors]
+    return result.pack
+
+
+def _detection(pack: Pack, name: str) -> Detection:
+    [detection] = [d for d in pack.detections if d.name == name]
+    return detection
+
+
+def _timeline(pack: Pack, name: str) -> Timeline:
+    detection = _detection(pack, name)
+    return Timeline(replay_context(pack), detection, 0, detection.tests[0])
+
+
+def test_a_combination_is_described_kind_by_kind_and_named_in_json_and_junit() -> None:
+    both = Variant(skews=((SLICE, 1920.0),), late=900.0)
+    assert both.moved == ("runs", "indexing")
+    assert both.describe(SLICE) == "runs skewed 32m after their ticks and records indexed 15m later"
+    writers = Variant(1800.0, skews=(("Reader", 59.0), ("Writer", 2700.0)))
+    assert writers.describe("Reader") == ("attack moved 30m later and runs of Reader skewed 59s after their ticks, "
+                                          "runs of Writer skewed 45m after their ticks")
+    held = Variant(delays=(("Writer", 540.0), ("Other Writer", 3540.0)))
+    assert held.moved == ("delayed",)
+    assert held.describe("Reader") == ("runs of Writer held back 9m over their on-time windows, runs of Other "
+                                       "Writer held back 59m over their on-time windows")
+    lost = Raised(0, ())
+    swept = SweptTest(SLICE, "Two Refusals", "x.yml", Raised(1, ((USER, 30),)), 2, ((both, lost), (held, lost)))
+    [test] = report_json(SweepReport((swept,)))["tests"]
+    assert [{k: v for k, v in d.items() if k not in ("raised", "detail")} for d in test["differences"]] == [
+        {"moved": "runs+indexing", "skews": {SLICE: 1920.0}, "late": 900.0},
+        {"moved": "delayed", "delays": {"Writer": 540.0, "Other Writer": 3540.0}}]
+    [case] = junit_cases(SweepReport((swept,)))
+    assert case.failure == ("runs skewed 32m after their ticks and records indexed 15m later: 0 notables instead "
+                            f"of 1; risk of {USER} 0 instead of 30")
+
+
+def test_a_run_is_held_back_at_most_its_schedule_window_and_always_less_than_its_period(pack: Pack) -> None:
+    """savedsearches.conf.spec, ``schedule_window``: a window "(in minutes) that a search may start within",
+    which "must be shorter than the period of the search"; ``auto`` (what the build writes) is computed by the
+    scheduler: the sweep takes the longest the spec allows, a minute under the period. ``0`` is no window."""
+    hourly = _detection(pack, SLICE)
+    assert max_delay_of(hourly) == 3540.0
+    assert max_delay_of(_detection(pack, HALF_HOUR_WINDOW)) == 1800.0
+
+    def with_window(window: str, cron: str = "0 * * * *") -> Detection:
+        deployment = hourly.effective_deployment
+        scheduling = replace(deployment.scheduling, schedule_window=window, cron_schedule=cron)
+        return replace(hourly, deployment=replace(deployment, scheduling=scheduling))
+
+    assert max_delay_of(with_window("0")) == 0.0
+    assert max_delay_of(with_window("90")) == 3540.0
+    assert max_delay_of(with_window("auto", "*/10 * * * *")) == 540.0
+
+
+def test_a_run_is_held_back_exactly_as_long_as_lets_it_see_a_record_indexed_after_its_start(pack: Pack) -> None:
+    """One detection's runs held back see what they would with the records indexed that much earlier, so the
+    delays worth replaying are those that let a run whose window holds a record see it. Indexed on time (a
+    minute or two, the window lags its run ten minutes) there is none; indexed at 10:05 and 10:06, after the
+    only run whose window (08:50 .. 09:50) holds them, the 10:00 run held back 300 s sees the first: the
+    delays are 300 and 360 s, and 299 s is still too early."""
+    timeline = _timeline(pack, SLICE)
+    assert delay_sets(timeline) == []
+    timeline.events = [{**event, "_indextime": ts(at)} for event, at in
+                       zip(timeline.events, ("2026-10-13 10:05", "2026-10-13 10:06"), strict=True)]
+    assert delay_sets(timeline) == [Variant(delays=((SLICE, 300.0),)), Variant(delays=((SLICE, 360.0),))]
+    assert timeline.raised().notables == 0  # no run sees them
+    assert timeline.raised(Variant(delays=((SLICE, 299.0),))).notables == 0
+    assert timeline.raised(Variant(delays=((SLICE, 300.0),))) == Raised(1, ((USER, 30),))
+
+
+def test_runs_skewed_with_records_late_take_the_edge_skews_at_each_late_delay(pack: Pack) -> None:
+    """The hourly slice with Entra ID's p99 and ceiling (5 and 15 minutes): the skews that put a refusal's
+    minute on a window edge (09:20 and 09:21 on the latest edge, 08:50 at the 09:00 tick: 30, 31 and 32
+    minutes) at each, and none of a whole period (the same runs as no skew, which the late delays alone
+    replay). A window of days: none (minutes of indexing decide only which run first sees a record, as
+    ``edge_offsets`` has it)."""
+    variants = skewed_late(_timeline(pack, SLICE))
+    assert {v.late for v in variants} == {300.0, 900.0}
+    for late in (300.0, 900.0):
+        skews = {skew for v in variants if v.late == late for _, skew in v.skews}
+        assert {1800.0, 1860.0, 1920.0} <= skews and 3600.0 not in skews and all(0 < s < 3600 for s in skews)
+    assert all(v.moved == ("runs", "indexing") and v.offset == 0 and not v.delays for v in variants)
+    assert skewed_late(_timeline(pack, WEEK)) == []
+
+
+def test_the_attack_moves_under_the_largest_skew_only_when_that_is_not_a_whole_period(pack: Pack) -> None:
+    """``0 * * * *`` may be skewed a whole hour: its runs are then the next ticks' on-time runs, which
+    ``edge_offsets`` already moves the attack across. ``10 * * * *`` may be skewed only within its minute (59 s):
+    every edge offset again at that skew."""
+    assert moved_skewed(_timeline(pack, SLICE)) == []
+    timeline = _timeline(pack, QUARTER_PAST)
+    offsets = [v.offset for v in edge_offsets(timeline)]
+    assert moved_skewed(timeline) == [Variant(offset, skews=((QUARTER_PAST, 59.0),)) for offset in offsets]
+    assert offsets
