@@ -246,6 +246,8 @@ def _campaign_consent() -> dict[str, Any]:
 @pytest.mark.parametrize(("scopes", "fires"), [
     ("User.Read Mail.ReadBasic", True), ("Sites.FullControl.All", True), ("full_access_as_user", True),
     ("User.Read Contacts.Read People.Read Tasks.ReadWrite offline_access", False),
+    # critical in the lookup (role and permission grants): still a risky delegated grant
+    ("User.Read RoleManagement.ReadWrite.Directory", True), ("AppRoleAssignment.ReadWrite.All", True),
 ])
 def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
     pack: Pack, tmp_path: Path, scopes: str, fires: bool
@@ -400,6 +402,21 @@ def test_app_permission_detection_keeps_a_grant_whose_client_app_id_is_null(pack
     [row] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, record)
     assert row["client_app_id"] == row["client_sp_id"] == "2e5c2fd0-cca4-452c-9891-a07c0dafd964"
     assert row["app_role"] == "full_access_as_app" and row["risk_level"] == "high"
+
+
+@pytest.mark.parametrize(("role", "level"), [
+    ("RoleManagement.ReadWrite.Directory", "critical"), ("AppRoleAssignment.ReadWrite.All", "critical"),
+    ("Mail.Read", "high"), ("User.Read.All", "medium"), ("Tasks.Read.All", "unlisted"),
+])
+def test_app_permission_detection_reports_the_granted_roles_level(
+    pack: Pack, tmp_path: Path, role: str, level: str
+) -> None:
+    """Splunk's real app role assignment with its role replaced: the row carries the lookup's level, so a role
+    that lets the application grant itself more privilege reads ``critical``, not the ``high`` of a mail read."""
+    record = _sample("Add app role assignment to service principal")
+    _modified(record, "AppRole.Value")["newValue"] = json.dumps(role)
+    [row] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, record)
+    assert row["app_role"] == role and row["risk_level"] == level
 
 
 def test_risky_app_block_is_kept_when_only_the_consent_reason_names_it(pack: Pack, tmp_path: Path) -> None:
