@@ -459,13 +459,16 @@ def test_an_application_permission_grant_raises_exactly_the_detection_of_its_hig
 
 
 def test_the_three_application_permission_detections_share_one_search(pack: Pack) -> None:
-    """One home for the search: each detection is the shared macro, a ``where`` on the row's highest level, the
-    result fields contentctl looks for in the detection's own text, and the usual tail - so a fix to the search
-    reaches all three, and between them the ``where`` clauses cover every level exactly once."""
+    """One home for the search: each detection is its data source's records piped to the shared macro, a
+    ``where`` on the row's highest level, the result fields contentctl looks for in the detection's own text (rba,
+    throttling and data-source fields are read from the search as written, macros unexpanded), and the usual tail
+    - so a fix to the search reaches all three, and between them the ``where`` clauses cover every level once."""
     wheres = {}
     for name in ROLE_TIERS:
         search = _detection(pack, name).search
-        assert search.startswith("`entra_id_application_permission_grants`"), name
+        # the data source stays in the detection's own text: contentctl derives providing_technologies from it
+        assert search.startswith('`azure_monitor_aad` operationName="Add app role assignment to service principal" '
+                                 'properties.result=success | `entra_id_application_permission_grants`'), name
         assert "stats" not in search and "lookup" not in search, name
         [where] = re.findall(r"\| where highest_risk_level([^|]*)", search)
         wheres[name] = where.strip()

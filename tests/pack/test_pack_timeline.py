@@ -265,7 +265,7 @@ def test_a_medium_application_permission_grant_scores_50_on_the_admin() -> None:
                  if "Permission Granted to Service Principal" in str(e["search_name"])]
     [(search_name, admin, score)] = role_risk
     assert APP_ROLE in search_name and (admin, score) == (_facts("admin_consent_paths")["admin"], 50)
-    assert _user_risk(result)[admin] == 130
+    assert _user_risk(result)[str(admin)] == 130
 
 
 @pytest.mark.parametrize(("name", "blocked", "requesting"), [
