@@ -259,9 +259,15 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
 def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: list[ContentFile]) -> None:
     rows = {r["scope"]: r for r in csv_rows(REPO / "lookups" / "entra_id_risky_oauth_scopes.csv")}
     for scope in ("Mail.ReadBasic", "Sites.FullControl.All", "full_access_as_user", "full_access_as_app",
-                  "EWS.AccessAsUser.All", "Files.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
-                  "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "People.Read.All"):
+                  "EWS.AccessAsUser.All", "Files.ReadWrite.All", "People.Read.All", "Directory.ReadWrite.All"):
         assert rows[scope]["risk_level"] == "high", scope
+    # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
+    # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
+    # authorization ... allow an application to grant additional privileges to itself, other applications, or any
+    # user"; Application.ReadWrite.All reaches every service principal's credentials. Exactly these are critical.
+    assert {s for s, r in rows.items() if r["risk_level"] == "critical"} == {
+        "RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All"}
+    assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}
     for scope in ("Contacts.Read", "People.Read", "offline_access"):
         assert rows[scope]["risk_level"] == "medium", scope
     assert {r["risk_category"] for r in rows.values()} >= {

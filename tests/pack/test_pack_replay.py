@@ -139,17 +139,17 @@ def test_spike_detection_counts_distinct_users_per_app(pack: Pack, tmp_path: Pat
 
 def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
     """Splunk's published real records: the failed (risky-app) consent, the authorization policy change that
-    allows consent to risky apps and the app-initiated full_access_as_app role assignment each fire their
-    detection once; nothing else fires."""
+    allows consent to risky apps and the app-initiated full_access_as_app role assignment (a high role: the
+    High-Risk application-permission detection's) each fire their detection once; nothing else fires."""
     fired = {d.name: _run(pack, d, [SAMPLES]).rows for d in pack.detections if d.type != "Correlation"}
     assert {name for name, rows in fired.items() if rows} == {
         "Entra ID User Consent Blocked for Risky Application",
         "Entra ID User Consent Policy Weakened",
-        "Entra ID Application Permission Granted to Service Principal",
+        HIGH_RISK_ROLE,
     }
-    role = fired["Entra ID Application Permission Granted to Service Principal"]
+    role = fired[HIGH_RISK_ROLE]
     assert len(role) == 1
-    assert role[0]["app_role"] == "full_access_as_app" and role[0]["risk_level"] == "high"
+    assert role[0]["app_role"] == "full_access_as_app" and role[0]["highest_risk_level"] == "high"
     assert role[0]["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81"  # initiated by an app: its SP id, not a name
     assert role[0]["resource_name"] == "Office 365 Exchange Online" and role[0]["src"] == "unknown"
     blocked = fired["Entra ID User Consent Blocked for Risky Application"]
@@ -246,6 +246,8 @@ def _campaign_consent() -> dict[str, Any]:
 @pytest.mark.parametrize(("scopes", "fires"), [
     ("User.Read Mail.ReadBasic", True), ("Sites.FullControl.All", True), ("full_access_as_user", True),
     ("User.Read Contacts.Read People.Read Tasks.ReadWrite offline_access", False),
+    # critical in the lookup (role and permission grants): still a risky delegated grant
+    ("User.Read RoleManagement.ReadWrite.Directory", True), ("AppRoleAssignment.ReadWrite.All", True),
 ])
 def test_risky_scope_detection_knows_the_uncommon_mail_and_file_scopes(
     pack: Pack, tmp_path: Path, scopes: str, fires: bool
@@ -397,9 +399,81 @@ def test_app_permission_detection_keeps_a_grant_whose_client_app_id_is_null(pack
     object id now stands in, as in the tenant-wide detection."""
     record = _sample("Add app role assignment to service principal")
     _modified(record, "ServicePrincipal.AppId")["newValue"] = None
-    [row] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, record)
+    [row] = _rows_of_records(pack, HIGH_RISK_ROLE, tmp_path, record)
     assert row["client_app_id"] == row["client_sp_id"] == "2e5c2fd0-cca4-452c-9891-a07c0dafd964"
     assert row["app_role"] == "full_access_as_app" and row["risk_level"] == "high"
+
+
+PRIVILEGED_ROLE = "Entra ID Privileged App Permission Granted to Service Principal"
+HIGH_RISK_ROLE = "Entra ID High-Risk App Permission Granted to Service Principal"
+OTHER_ROLE = "Entra ID Application Permission Granted to Service Principal"
+ROLE_TIERS = (PRIVILEGED_ROLE, HIGH_RISK_ROLE, OTHER_ROLE)
+
+
+def _role_grant(*roles: str) -> list[dict[str, Any]]:
+    """Splunk's real app role assignment once per role, its ``AppRole.Value`` replaced, a second apart and under
+    ids of their own: what one consent to several application permissions of one client writes."""
+    records = []
+    for n, role in enumerate(roles):
+        record = _sample("Add app role assignment to service principal")
+        _modified(record, "AppRole.Value")["newValue"] = json.dumps(role)
+        record["time"] = record["time"].replace("21:49:53.", f"21:49:{53 + n}.")
+        record["properties"]["id"] += str(n)
+        records.append(record)
+    return records
+
+
+@pytest.mark.parametrize(("roles", "tier", "level", "score"), [
+    (("RoleManagement.ReadWrite.Directory",), PRIVILEGED_ROLE, "critical", 100),
+    (("AppRoleAssignment.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("Application.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("Mail.Read",), HIGH_RISK_ROLE, "high", 80),
+    (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
+    (("User.Read.All",), OTHER_ROLE, "medium", 50),
+    (("Tasks.Read.All",), OTHER_ROLE, "unlisted", 50),
+    # one consent, roles of several levels: the row goes to its highest level only
+    (("User.Read.All", "RoleManagement.ReadWrite.Directory"), PRIVILEGED_ROLE, "critical", 100),
+    (("Mail.Read", "AppRoleAssignment.ReadWrite.All", "Tasks.Read.All"), PRIVILEGED_ROLE, "critical", 100),
+    (("Tasks.Read.All", "Mail.Read", "User.Read.All"), HIGH_RISK_ROLE, "high", 80),
+    (("Tasks.Read.All", "User.Read.All"), OTHER_ROLE, "medium", 50),
+])
+def test_an_application_permission_grant_raises_exactly_the_detection_of_its_highest_role(
+    pack: Pack, tmp_path: Path, roles: tuple[str, ...], tier: str, level: str, score: int
+) -> None:
+    """Splunk's real app role assignment with its role replaced. ESCU scores are fixed per detection
+    (``rba.risk_objects[].score``), so the score follows what was granted through three disjoint detections: a
+    role that lets the application grant itself more privilege (critical in the scopes lookup) scores 100, a
+    mailbox or file role (high) 80, anything else 50. The old single detection gave every grant 80. The roles of
+    one consent make one row (stats by initiator and client), which must raise only the detection of the highest
+    level among them: a ``where`` on the row's ``values(risk_level)`` would raise it in two."""
+    fired = {name: _rows_of_records(pack, name, tmp_path, *_role_grant(*roles)) for name in ROLE_TIERS}
+    assert {name for name, rows in fired.items() if rows} == {tier}
+    [row] = fired[tier]
+    assert row["highest_risk_level"] == level
+    assert sorted(str(to_str(r)) for r in mv_values(row["app_role"])) == sorted(roles)
+    assert str(row["count"]) == str(len(roles))
+    detection = _detection(pack, tier)
+    [event] = risk_events(pack.app, detection, [row], 0.0)
+    assert (event["risk_object"], event["risk_score"]) == ("fc8c8125-bc0c-499d-8344-e53c6e3caa81", score)
+    assert (event["threat_object"], event["threat_object_type"]) == ("5f91ce94-4cc5-4ebe-aeb6-f074e57201bb", "service")
+
+
+def test_the_three_application_permission_detections_share_one_search(pack: Pack) -> None:
+    """One home for the search: each detection is its data source's records piped to the shared macro, a
+    ``where`` on the row's highest level, the result fields contentctl looks for in the detection's own text (rba,
+    throttling and data-source fields are read from the search as written, macros unexpanded), and the usual tail
+    - so a fix to the search reaches all three, and between them the ``where`` clauses cover every level once."""
+    wheres = {}
+    for name in ROLE_TIERS:
+        search = _detection(pack, name).search
+        # the data source stays in the detection's own text: contentctl derives providing_technologies from it
+        assert search.startswith('`azure_monitor_aad` operationName="Add app role assignment to service principal" '
+                                 'properties.result=success | `entra_id_application_permission_grants`'), name
+        assert "stats" not in search and "lookup" not in search, name
+        [where] = re.findall(r"\| where highest_risk_level([^|]*)", search)
+        wheres[name] = where.strip()
+    assert wheres == {PRIVILEGED_ROLE: '="critical"', HIGH_RISK_ROLE: '="high"',
+                      OTHER_ROLE: 'IN ("medium", "unlisted")'}
 
 
 def test_risky_app_block_is_kept_when_only_the_consent_reason_names_it(pack: Pack, tmp_path: Path) -> None:

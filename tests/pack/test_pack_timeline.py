@@ -255,6 +255,19 @@ def test_a_portal_grant_split_by_a_window_edge_raises_one_notable() -> None:
     assert (risk["risk_object"], risk["risk_score"]) == (_facts("admin_consent_edge")["admin"], 80)
 
 
+def test_a_medium_application_permission_grant_scores_50_on_the_admin() -> None:
+    """``admin_consent_paths`` grants User.Read.All and Directory.Read.All (both medium in the scopes lookup): one
+    risk event of 50 from the application-permission detection for other roles (the flat 80 before the three
+    levels), none from the privileged or high-risk ones; beside the tenant-wide consent's 80 the admin holds 130,
+    and the correlation still leaves the reviewed application out (EXPECTED)."""
+    result = _simulated(("admin_consent_paths",))
+    role_risk = [(str(e["search_name"]), e["risk_object"], e["risk_score"]) for e in result.risk
+                 if "Permission Granted to Service Principal" in str(e["search_name"])]
+    [(search_name, admin, score)] = role_risk
+    assert APP_ROLE in search_name and (admin, score) == (_facts("admin_consent_paths")["admin"], 50)
+    assert _user_risk(result)[str(admin)] == 130
+
+
 @pytest.mark.parametrize(("name", "blocked", "requesting"), [
     ("admin_consent_blocked", 4, 0), ("admin_consent_requests", 0, 4), ("admin_consent_paths", 5, 3)])
 def test_admin_consent_hunt_lists_the_application_whichever_code_the_tenant_logs(

@@ -84,8 +84,8 @@ def test_an_spl_error_is_placed_where_validate_places_the_same_problem(pack_copy
     """RP003 points at the YAML line and column of the search's part the engine refused, as validate's finding
     on it does (CP068 here: an OUTPUT field the lookup lacks, which the engine refuses as unsupported); it used
     to point at the ``search`` key, with a column into the folded search text."""
-    name = "Entra ID Application Permission Granted to Service Principal"
-    path = "detections/cloud/entra_id_application_permission_granted_to_service_principal.yml"
+    name = "Entra ID User Consent Granted for Risky Delegated Scopes"
+    path = "detections/cloud/entra_id_user_consent_granted_for_risky_delegated_scopes.yml"
     detection = pack_copy / path
     text = detection.read_text(encoding="utf-8")
     assert "OUTPUT risk_level" in text
