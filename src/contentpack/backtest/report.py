@@ -158,10 +158,14 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
     # the detections column's own text is what is left once the others, its padding and the borders are counted
     left = width - table_width([max(len("object"), natural), *others, 0])
     objects = max(len("object"), natural - max(0, _DETECTIONS_ROOM - left))
+    # The detections column gets exactly what is left beside the objects: rich, short of room, would narrow the
+    # two widest columns alike, the objects' too, and fold an object where ``wrap_identifier`` did not plan it.
+    detections = max(len("detections"), width - table_width([objects, *others, 0]))
+    widths = {"object": objects, "detections": detections}
     for column in ("object", "type", "score", "risk events", "detections"):
         counted = column in ("score", "risk events")
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
-                         max_width=objects if column == "object" else None)
+                         max_width=widths.get(column))
     for e, text in zip(entities, shown):
         table.add_row(lines_cell(wrap_identifier(text, objects)), cell(e.type), str(e.score), str(e.risk_events),
                       cell(", ".join(sorted(e.detections))))
