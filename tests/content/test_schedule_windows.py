@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.diagnostics import Severity
+from contentpack.content.diagnostics import Diagnostic, Severity
 from contentpack.content.model import Deployment
 from contentpack.content.schedule import Schedule, schedule
 from contentpack.simulate import dispatch
@@ -36,12 +36,18 @@ def _schedule(pack: Path, cron: str, earliest: str, latest: str) -> None:
     (pack / HUNTING).write_text(text.replace("tags:\n", block, 1), encoding="utf-8")
 
 
-def test_an_empty_window_is_an_error_at_earliest_time_naming_a_run(pack: Path, validate: Validate) -> None:
-    _schedule(pack, "*/10 * * * *", "-10m@m", "-10m@m")
+def _error_at_earliest(pack: Path, validate: Validate, cron: str, earliest: str, latest: str) -> Diagnostic:
+    """The one CP066 finding of this schedule, checked to be an error at ``earliest_time`` failing the pack."""
+    _schedule(pack, cron, earliest, latest)
     result = validate(pack)
     diagnostic = only(result, "CP066")
     assert diagnostic.severity is Severity.ERROR and not result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-10m@m'"))
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, f"'{earliest}'"))
+    return diagnostic
+
+
+def test_an_empty_window_is_an_error_at_earliest_time_naming_a_run(pack: Path, validate: Validate) -> None:
+    diagnostic = _error_at_earliest(pack, validate, "*/10 * * * *", "-10m@m", "-10m@m")
     # the sample's first run is Thursday 2023-11-09 00:10 UTC; both modifiers resolve ten minutes before it
     assert diagnostic.message == (
         "every run of this schedule searches nothing: at the run on Thursday 00:10 UTC, earliest_time '-10m@m' "
@@ -185,11 +191,7 @@ def test_a_window_a_skew_empties_is_an_error_naming_the_skew(pack: Path, validat
     """Hourly over ``-10m`` to ``@h`` holds ten minutes on time; started 10m or more after its tick (allow_skew 100%
     allows up to the hour) a run's earliest_time reaches its latest: [01:00, 01:00) for the 01:00 tick started at
     01:10. Such a run searches nothing, an error as an empty window on time is (it was reported only as a gap)."""
-    _schedule(pack, "0 * * * *", "-10m", "@h")
-    result = validate(pack)
-    diagnostic = only(result, "CP066")
-    assert diagnostic.severity is Severity.ERROR and not result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-10m'"))
+    diagnostic = _error_at_earliest(pack, validate, "0 * * * *", "-10m", "@h")
     assert diagnostic.message == (
         "a run of this schedule searches nothing when the scheduler's allow_skew starts the runs 10m after their "
         "ticks: at the run on Thursday 01:10 UTC (its tick Thursday 01:00), earliest_time '-10m' resolves to Thursday "
