@@ -51,6 +51,16 @@ def test_a_skew_never_reaches_past_the_period() -> None:
     assert max_skew("0 * * * *", "150%") == 3600
 
 
+def test_a_fractional_maximum_is_cut_to_its_whole_second() -> None:
+    """Assumed: the spec names no unit finer than its examples' seconds ("30 seconds maximum") and has the scheduler
+    skew "the second, minute, and hour that the search actually runs on" -- a run starts on a whole second, so
+    the latest one a fractional maximum allows is its whole second: 3% of every 7 minutes (12.6 s) is 12 s, 1% of
+    every minute (0.6 s) none. The validator's ``skewed_worst`` and the simulation's bound read this one figure."""
+    assert max_skew("*/7 * * * *", "3%") == 12
+    assert max_skew("* * * * *", "1%") == 0
+    assert max_skew("0 */3 * * *", "7%") == 756  # 10800 * 7 / 100 exactly: whole already
+
+
 @pytest.mark.parametrize(("value", "read"), [
     ("100%", (100.0, True)), ("7%", (7.0, True)), ("0", (0.0, False)), ("90s", None), ("5", None),
     ("2m", (120.0, False)), ("2min", (120.0, False)), ("2minute", (120.0, False)), ("2mins", (120.0, False)),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.diagnostics import Severity
+from contentpack.content.diagnostics import Diagnostic, Severity
 from contentpack.content.model import Deployment
 from contentpack.content.schedule import Schedule, schedule
 from contentpack.simulate import dispatch
@@ -36,12 +36,18 @@ def _schedule(pack: Path, cron: str, earliest: str, latest: str) -> None:
     (pack / HUNTING).write_text(text.replace("tags:\n", block, 1), encoding="utf-8")
 
 
-def test_an_empty_window_is_an_error_at_earliest_time_naming_a_run(pack: Path, validate: Validate) -> None:
-    _schedule(pack, "*/10 * * * *", "-10m@m", "-10m@m")
+def _error_at_earliest(pack: Path, validate: Validate, cron: str, earliest: str, latest: str) -> Diagnostic:
+    """The one CP066 finding of this schedule, checked to be an error at ``earliest_time`` failing the pack."""
+    _schedule(pack, cron, earliest, latest)
     result = validate(pack)
     diagnostic = only(result, "CP066")
     assert diagnostic.severity is Severity.ERROR and not result.ok
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "'-10m@m'"))
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, f"'{earliest}'"))
+    return diagnostic
+
+
+def test_an_empty_window_is_an_error_at_earliest_time_naming_a_run(pack: Path, validate: Validate) -> None:
+    diagnostic = _error_at_earliest(pack, validate, "*/10 * * * *", "-10m@m", "-10m@m")
     # the sample's first run is Thursday 2023-11-09 00:10 UTC; both modifiers resolve ten minutes before it
     assert diagnostic.message == (
         "every run of this schedule searches nothing: at the run on Thursday 00:10 UTC, earliest_time '-10m@m' "
@@ -181,6 +187,19 @@ def test_a_cron_skewed_only_in_its_second_widens_its_gap_by_59_seconds(pack: Pat
         "Thursday 00:00 UTC")
 
 
+def test_a_window_a_skew_empties_is_an_error_naming_the_skew(pack: Path, validate: Validate) -> None:
+    """Hourly over ``-10m`` to ``@h`` holds ten minutes on time; started 10m or more after its tick (allow_skew 100%
+    allows up to the hour) a run's earliest_time reaches its latest: [01:00, 01:00) for the 01:00 tick started at
+    01:10. Such a run searches nothing, an error as an empty window on time is (it was reported only as a gap)."""
+    diagnostic = _error_at_earliest(pack, validate, "0 * * * *", "-10m", "@h")
+    assert diagnostic.message == (
+        "a run of this schedule searches nothing when the scheduler's allow_skew starts the runs 10m after their "
+        "ticks: at the run on Thursday 01:10 UTC (its tick Thursday 01:00), earliest_time '-10m' resolves to Thursday "
+        "01:00 UTC (10m before the run) and latest_time '@h' resolves to Thursday 01:00 UTC (10m before the run): an "
+        "empty window (latest_time must resolve after earliest_time at every start allow_skew '100%' allows, up to "
+        "1h after the tick)")
+
+
 def _brute_force(runs: Schedule, most: int) -> tuple[float, float]:
     """The longest gap and window over EVERY whole-second skew in [0, most], over the runs of two periods and an
     hour (these schedules repeat every hour or every period)."""
@@ -214,3 +233,28 @@ def test_the_skews_tried_find_what_every_skew_would(cron: str, earliest: str, la
     worst = skewed_worst(runs, most)
     assert ((worst.gap.length if worst.gap else 0.0), worst.longest.latest - worst.longest.earliest) == \
         _brute_force(runs, most)
+
+
+@pytest.mark.parametrize(("cron", "earliest", "latest", "first"), [
+    ("0 * * * *", "-10m", "@h", 600),         # earliest moves second by second up to a snapped latest
+    ("0 * * * *", "-10m@m", "@h", 600),       # both snapped: earliest steps a minute at a time
+    ("0 0 * * *", "-2h", "@d", 7200),         # daily: two hours late
+    ("0 * * * *", "-60m", "@h", None),        # one second left at 59m59s, never none
+    ("0 * * * *", "-70m@m", "-10m@m", None),  # the pack's hourly window: both edges move together
+    ("*/7 * * * *", "-2m", "-1m@m", None),    # off the hour, a minute wide whatever the skew
+])
+def test_the_first_skew_emptying_a_window_is_the_one_every_skew_would_find(cron: str, earliest: str, latest: str,
+                                                                          first: int | None) -> None:
+    """``skewed_worst`` tries a handful of skews and then searches between two of them: it finds the same first
+    empty window as trying every whole second of the skew the stanza allows."""
+    from contentpack.content.schedule import SAMPLE_BASE, Window, max_skew, skewed_worst
+
+    runs = schedule(cron, earliest, latest)
+    most = int(max_skew(cron, "100%"))
+    ticks = list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + 2 * most + 3600))
+    every = next((skew for skew in range(most + 1)
+                  if any(Window(t + skew, *runs.window(t + skew)).empty for t in ticks)), None)
+    worst = skewed_worst(runs, most)
+    assert every == first
+    assert (worst.empty_skew if worst.empty is not None else None) == first
+    assert worst.empty is None or (worst.empty.empty and worst.empty.run - worst.empty_skew in ticks)

@@ -219,3 +219,27 @@ def test_a_fifo_as_the_backtest_checkpoint_is_refused_not_waited_on(tmp_path: Pa
                          env=env, check=False)
     assert run.stdout == f"{fifo}: a FIFO (named pipe), not a regular file: not read\n", run.stderr
 
+
+
+# ------------------------------------------------------------------------------ the --insecure warning
+
+INSECURE_RUNS = {  # every command taking --insecure, with the options it needs to reach the connection
+    "deploy": ["--dry-run"],
+    "replay": ["--detection", "Entra ID User Declined OAuth Application Consent"],
+    "backtest": ["--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to", "2026-10-15T07:00:00Z"],
+}
+
+
+@pytest.mark.parametrize("command", list(INSECURE_RUNS))
+def test_the_insecure_warning_names_its_command_as_every_warning_does(
+        command: str, token: None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``contentpack <command>: warning: ...`` (``cli.common.warning``), as ``replay --splunk``'s other warnings and
+    every usage error name theirs; it said ``contentpack: warning: --insecure: ...`` whatever the command."""
+    from contentpack.cli import main
+
+    out = ["--out", str(tmp_path / "out")] if command == "backtest" else []
+    code = main([command, "--root", str(ROOT), "--splunk", NOWHERE, "--insecure", "--retries", "0",
+                 *INSECURE_RUNS[command], *out])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and err[-1].startswith(f"contentpack {command}: error: log in to {NOWHERE}: cannot reach"), err
+    assert err[0].startswith(f"contentpack {command}: warning: --insecure: TLS certificate verification is OFF"), err

@@ -33,7 +33,7 @@ def test_objects_deploy_twice_second_run_reports_no_changes(double: SplunkdDoubl
     code, out, err = deploy(capsys, double)
     assert code == 0, err
     assert "create app DA-ESS-EntraConsent" in out and "create savedsearches.conf [ECP - Entra ID" in out
-    assert "local/" in err  # the warning about local/ shadowing package upgrades
+    assert "contentpack deploy: warning: " in err and "local/" in err  # local/ shadowing package upgrades
     writes = double.state.writes
     stanzas = double.state.confs[(APP, "savedsearches")]
     assert "ECP - Entra ID User Declined OAuth Application Consent - Rule" in stanzas

@@ -188,7 +188,7 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
     if ATTACKS[attack].status == 400 or attack == "a failed job":  # the search failed: reported per detection
         assert run.code == 1 and f"{DECLINED}: search: search of {DECLINED!r}" in run.err, run.err
     else:
-        assert "contentpack backtest: stopped: search of " in run.err, run.err
+        assert "contentpack backtest: error: stopped: search of " in run.err, run.err
 
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\r\u202e"
@@ -226,7 +226,7 @@ def test_replay_fails_clearly_whatever_the_server_answers(double: SplunkdDouble,
     run, took = timed(lambda: replay(capsys, double, *wait_for(attack)))
     assert_clear_failure(double, run, took)
     if where == "collector/raw" and ATTACKS[attack].status == 200 and not ATTACKS[attack].delay:
-        assert "stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"
+        assert "contentpack replay: error: stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"
 
 
 def test_a_server_quoting_the_session_key_back_gets_it_scrubbed(double: SplunkdDouble,

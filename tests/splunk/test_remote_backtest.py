@@ -130,7 +130,8 @@ def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
     out = tmp_path / "remote"
     loaded.state.answer_budget = 60  # the log-in, then some searches, then the server stops answering
     stopped = remote(capsys, loaded, out)
-    assert stopped.code == 2 and "stopped:" in stopped.err and "run the same command again" in stopped.err
+    assert stopped.code == 2 and "contentpack backtest: error: stopped:" in stopped.err
+    assert "run the same command again" in stopped.err.splitlines()[-1]  # the one error line says how to go on
     assert "Traceback" not in stopped.err and not (out / "notables.jsonl").exists()
     finished = len((out / CHECKPOINT).read_text().splitlines())
     local_summary = json.loads((tmp_path / "local" / "summary.json").read_text())

@@ -142,7 +142,7 @@ def test_a_server_that_stops_answering_mid_replay_stops_the_run(double: SplunkdD
     double.state.answer_budget = 6  # server info, the index checks, the first test's events, then silence
     run = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
     assert run.code == 2
-    assert "stopped:" in run.err and "cannot reach" in run.err
+    assert "contentpack replay: error: stopped:" in run.err and "cannot reach" in run.err
     assert "Traceback" not in run.err
     assert "test events may remain" in run.err
     data = json.loads(run.out)

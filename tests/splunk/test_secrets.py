@@ -103,7 +103,7 @@ def test_no_secret_when_the_server_stops_mid_replay(double: SplunkdDouble, capsy
     double.state.answer_budget = 5
     out = run_cli(capsys, double, "replay", "--detection", "Entra ID User Declined OAuth Application Consent",
                   "--hec-url", double.url, "--wait", "3")
-    assert "stopped:" in out
+    assert "contentpack replay: error: stopped:" in out
     assert_clean(double, out, log_text(all_logs))
 
 
@@ -148,7 +148,7 @@ def test_no_secret_in_a_splunk_backtest_its_files_or_when_it_is_cut_off(
     texts.append(run_cli(capsys, double, *args, "--out", str(tmp_path / "token")))
     double.state.answer_budget = 4
     cut = run_cli(capsys, double, *args, "--out", str(tmp_path / "cut"))
-    assert "stopped:" in cut and "cannot reach" in cut
+    assert "contentpack backtest: error: stopped:" in cut and "cannot reach" in cut
     written = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name == "splunk_runs.jsonl" for p in tmp_path.rglob("*")) and len(written) >= 8
     assert_clean(double, *texts, cut, *written, log_text(all_logs))

@@ -79,10 +79,9 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
                                     progress=progress)
             result, fetched = remote.run(start, end, detections)
     except SplunkError as exc:
-        print_diagnostics([f"contentpack backtest: stopped: {exc}",
-                           f"contentpack backtest: the runs finished so far are kept in {checkpoint}; run the same "
-                           "command again to resume"], sys.stderr)
-        return 2
+        # one error line, as every other command's connection error: what stopped it, then how to go on
+        return usage_error("backtest", f"stopped: {exc} (the runs finished so far are kept in {checkpoint}; run the "
+                           "same command again to resume)")
     print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} "
                        f"search job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}"], sys.stderr)
     backtest = Backtest(tuple(detections), result, ReadReport(),

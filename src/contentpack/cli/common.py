@@ -1,7 +1,8 @@
 """What every sub-command reports the same way: usage errors, the pack it works on, and diagnostics.
 
 Usage errors are worded as argparse words its own (``contentpack <command>: error: <message>``, exit 2), so a
-user meets one form whether the parser or the command found the problem. Diagnostics print one per line as
+user meets one form whether the parser or the command found the problem; warnings the same way
+(``contentpack <command>: warning: <message>``). Diagnostics print one per line as
 ``path:line:col: severity[RULE]: message`` with control characters escaped (``printable``: text from a pack
 must not be able to split a line or drive the terminal), or as one JSON document with ``--format json``.
 """
@@ -27,6 +28,12 @@ def usage_error(command: str, message: str) -> int:
     """Print a usage error; returns the exit status for it."""
     print(f"contentpack {command}: error: {printable(message)}", file=sys.stderr)
     return USAGE
+
+
+def warning(command: str, message: str) -> None:
+    """A warning worded as errors are (``contentpack <command>: warning: <message>``, on stderr): a user running
+    several commands in a script sees which one warned, and a grep for ``: warning:`` finds every one."""
+    print(f"contentpack {command}: warning: {printable(message)}", file=sys.stderr)
 
 
 def counted(number: int, noun: str) -> str:

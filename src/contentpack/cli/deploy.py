@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from contentpack.cli.common import pack_root, print_diagnostics, usage_error
+from contentpack.cli.common import pack_root, print_diagnostics, usage_error, warning
 from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.config import CONFIG_FILE, PackRootError
@@ -105,6 +105,6 @@ def run(args: argparse.Namespace) -> int:
     except SplunkError as exc:
         return usage_error("deploy", str(exc))
     for line in report.warnings:
-        print(printable(f"warning: {line}"), file=sys.stderr)
+        warning("deploy", line)
     print_diagnostics(report.lines())
     return 0

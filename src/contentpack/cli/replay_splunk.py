@@ -59,8 +59,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                               notice)
     except SplunkError as exc:
-        notice(f"contentpack replay: error: {exc}")
-        return 2
+        return usage_error("replay", str(exc))
     result = remote.run(detections)
     if result.skipped_risk_drilldowns:
         notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
@@ -81,6 +80,5 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     if args.junit is not None and not write_junit_report(args.junit, result.report):
         return 2
     if result.aborted:
-        notice(f"contentpack replay: stopped: {result.aborted}")
-        return 2
+        return usage_error("replay", f"stopped: {result.aborted}")
     return 0 if result.report.ok else 1

@@ -6,10 +6,9 @@ Credentials are never options (see ``contentpack.splunk.credentials``); only whe
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from contentpack.cli.common import usage_error
+from contentpack.cli.common import usage_error, warning
 from contentpack.cli.option_types import count_between, seconds_between
 from contentpack.splunk.client import (
     DEFAULT_MAX_SEARCH_ANSWER_MB,
@@ -69,7 +68,7 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
             ConnectionOptions(url, ca_file=args.ca_file, insecure=args.insecure, timeout=args.timeout,
                               retries=args.retries,
                               max_search_answer_mb=getattr(args, "max_search_answer_mb", DEFAULT_MAX_SEARCH_ANSWER_MB)),
-            credentials, app=app, warn=lambda line: print(line, file=sys.stderr))
+            credentials, app=app, warn=lambda line: warning(command, line))
         connection.login()
     except (CredentialsError, SplunkError) as exc:
         usage_error(command, str(exc))

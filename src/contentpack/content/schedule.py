@@ -38,8 +38,9 @@ they still gather data for time range that they would have covered if they start
 does not follow a delayed start (``simulate``'s ``delays``). Not modelled: search-head load (which runs are
 delayed, by how much, or skipped).
 
-The worst a constant skew does (``skewed_worst``: the longest gap, CP066, and the longest window, CP072) is
-found exactly at the finitely many skews where a window's length or a gap can peak (see "skewed runs" below).
+The worst a constant skew does (``skewed_worst``: the longest gap and the first window left empty, CP066, and the
+longest window, CP072) is found exactly at the finitely many skews where a window's length or a gap can peak
+(see "skewed runs" below), the first empty window by a search between two of them.
 
 Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
 follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on
@@ -50,7 +51,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from contentpack.cron import Cron, parse_cron
@@ -226,14 +227,21 @@ def max_skew(cron: str, allow_skew: str) -> float:
     of it, or the duration; never more than the period (assumed: the spec has the scheduler spread runs "over the
     scheduled time periods", so a longer skew would be a skew of a later run). For any other cron: up to the
     last second of the minute its runs start in (``SECOND_ONLY``), whatever the non-zero amount (assumed: the spec
-    names no period for those crons, only that the second alone moves)."""
+    names no period for those crons, only that the second alone moves).
+
+    Whole seconds, a fractional maximum cut down (``3%`` of every 7 minutes, 12.6 s, is 12 s): assumed. The spec
+    gives no unit finer than its examples' (``50%`` of a minute is "30 seconds maximum") and has the scheduler skew
+    "the second, minute, and hour that the search actually runs on", a start on a whole second, so the latest start
+    a fractional maximum allows is its whole second. The validator (``skewed_worst``) and the simulation (which
+    refuses a larger skew) read this one figure, so neither judges a skew the other would not run."""
     amount, percentage = skew_allowance(allow_skew)
     if amount == 0:
         return 0.0
     period = skew_period(cron)
     if period is None:
         return SECOND_ONLY
-    return min(period * amount / 100 if percentage else amount, period)
+    most = int(period) * int(amount) // 100 if percentage else amount  # integers: no float rounding in the cut
+    return float(min(most, period))
 
 
 # ---------------------------------------------------------------------------------------------- skewed runs
@@ -293,13 +301,16 @@ def _edge(modifier: str) -> _Edge:
 @dataclass(frozen=True)
 class SkewedWorst:
     """The worst a constant skew from 0 to the stanza's largest does to a schedule's windows (``gap``: the
-    longest time no run searches, None when none is left; ``longest``: the longest window), each with the skew
-    that causes it (the smallest such; 0 = on time). A window's ``run`` is its skewed start."""
+    longest time no run searches, None when none is left; ``longest``: the longest window; ``empty``: a window
+    holding no time, None when every skew leaves each run some), each with the skew that causes it (the smallest
+    such; 0 = on time). A window's ``run`` is its skewed start."""
 
     gap: Gap | None
     gap_skew: float
     longest: Window
     longest_skew: float
+    empty: Window | None = None
+    empty_skew: float = 0.0
 
 
 def _repeat(cron: Cron, edges: tuple[_Edge, ...]) -> int | None:
@@ -327,6 +338,25 @@ def _skews(ticks: list[float], edges: tuple[_Edge, ...], most: int) -> list[int]
                 if moves:
                     skews.add(jump - 1)
     return sorted(skews)
+
+
+def _first_empty(runs: Schedule, ticks: list[float], windows: list[Window], tried: int,
+                 skew: int) -> tuple[Window | None, float]:
+    """The first empty window at the smallest skew in (``tried``, ``skew``] (``skew`` alone when equal), given the
+    ``windows`` at ``skew`` and none empty at ``tried``; (None, 0) when none at ``skew`` is. A window's length is
+    linear in the skew between two tried skews (see above), so once empty it stays so up to ``skew``: a binary
+    search over the whole seconds between finds where it starts."""
+    found: tuple[Window | None, float] = (None, 0.0)
+    for tick, window in zip(ticks, windows):
+        if not window.empty:
+            continue
+        low, high = tried, skew  # the window is empty at high; at low it is not (unless low == high)
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if Window(tick, *runs.window(tick + middle)).empty else (middle, high)
+        if found[0] is None or high < found[1]:
+            found = (Window(tick + high, *runs.window(tick + high)), float(high))
+    return found
 
 
 def _longest_uncovered(windows: Iterable[Window]) -> Gap | None:
@@ -357,16 +387,22 @@ def skewed_worst(runs: Schedule, most: float) -> SkewedWorst:
     ticks = ([w.run for w in runs.windows] if repeat is None else
              list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + repeat + (skew_period(runs.cron.text) or 0))))
     worst: SkewedWorst | None = None
+    tried = 0
     for skew in _skews(ticks, edges, int(most)):
         windows = [Window(tick + skew, *runs.window(tick + skew)) for tick in ticks]
         gap = _longest_uncovered(windows)
         longest = max(windows, key=lambda w: w.latest - w.earliest)
         if worst is None:
-            worst = SkewedWorst(gap, skew, longest, skew)
+            worst = SkewedWorst(gap, skew, longest, skew, *_first_empty(runs, ticks, windows, skew, skew))
+            tried = skew
             continue
+        if worst.empty is None:
+            empty, empty_skew = _first_empty(runs, ticks, windows, tried, skew)
+            worst = replace(worst, empty=empty, empty_skew=empty_skew)
+        tried = skew
         if gap is not None and (worst.gap is None or gap.length > worst.gap.length):
-            worst = SkewedWorst(gap, skew, worst.longest, worst.longest_skew)
+            worst = replace(worst, gap=gap, gap_skew=skew)
         if longest.latest - longest.earliest > worst.longest.latest - worst.longest.earliest:
-            worst = SkewedWorst(worst.gap, worst.gap_skew, longest, skew)
+            worst = replace(worst, longest=longest, longest_skew=skew)
     assert worst is not None  # 0 is always a skew
     return worst

@@ -301,7 +301,9 @@ def _record_skews(detection: Detection, events: Sequence[Event], late: float = 0
         return set()
     schedule, most = schedule_of(detection), max_skew_of(detection)
     period = schedule.longest_gap
-    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period))
+    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period), None)
+    if tick is None:  # a cron rarer than weekly (longest_gap stops at a week): no run beside the records
+        return set()
     edges = _edges(schedule, tick)
     skews = set()
     for t, indexed in records:

@@ -68,7 +68,8 @@ DEFAULT_MAX_SEARCH_ANSWER_MB = 256
 MAX_SEARCH_ANSWER_MB = 16384
 MAX_REST_ANSWER = 16 * MB
 MAX_HEC_ANSWER = 64 << 10
-INSECURE_WARNING = ("contentpack: warning: --insecure: TLS certificate verification is OFF; anyone on the network "
+# Worded for any caller: the CLI prefixes it with its command, as it does every warning (``cli.common.warning``).
+INSECURE_WARNING = ("--insecure: TLS certificate verification is OFF; anyone on the network "
                     "path can read the credentials and the data. Use --ca-file instead where you can.")
 
 Handler = Callable[..., dict[str, Any]]

@@ -39,8 +39,10 @@
   scheduled alert, an event might never be evaluated"). Overlapping windows are fine. Gaps are judged on time
   and under every constant skew the stanza's ``allow_skew`` allows (``content.schedule.skewed_worst``, exact at
   finitely many skews; a skewed run's window resolved at its skewed start, assumed there), the longest named
-  with its skew. A schedule whose cron or modifiers do not parse is CP062's or CP063's; the type defaults
-  (``Deployment.default_for``, contentctl's: hourly over ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
+  with its skew; a run whose window holds time on time but none under a skew the stanza allows is the empty
+  window's error, naming the smallest such skew (``SkewedWorst.empty``). A schedule whose cron or modifiers do
+  not parse is CP062's or CP063's; the type defaults (``Deployment.default_for``, contentctl's: hourly over
+  ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
 * CP072 (warning): a throttled detection (``tags.throttling``) with an inline schedule whose run's window, on time
   or under a skew, is longer than the throttle period: a result still in the window when its throttle expires
   is raised again (the Alerting Manual's *Throttle alerts*: results with the same field values "are suppressed
@@ -64,7 +66,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, Position, error, warning
-from contentpack.content.model import Detection, Lookup, NodePath, Pack, SourceMap
+from contentpack.content.model import Detection, Lookup, NodePath, Pack, Scheduling, SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import macro_calls
 from contentpack.content.scalar_positions import locate
@@ -549,7 +551,8 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
         try:
             runs = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, "UTC")
             windows, empty = runs.windows, runs.empty_windows
-            worst = skewed_worst(runs, max_skew(scheduling.cron_schedule, scheduling.allow_skew))
+            most = max_skew(scheduling.cron_schedule, scheduling.allow_skew)
+            worst = skewed_worst(runs, most)
         except (CronError, ValueError, OverflowError):
             continue  # CP062 / CP063 report it
         where = detection.source.at("deployment", "scheduling", "earliest_time")
@@ -567,6 +570,9 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
                         f"(latest_time must resolve after earliest_time)"
                         + ("; the detection can never fire" if every else ""))
             continue
+        if worst.empty is not None:
+            yield _empty_when_skewed(where, scheduling, most, worst.empty, worst.empty_skew)
+            continue
         gap, skew = worst.gap, worst.gap_skew
         if gap is not None:
             yield warning(where, RULE_SCHEDULE_WINDOW,
@@ -576,6 +582,20 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
                           f"starts at {_moment(gap.end)} UTC (earliest_time {earliest!r}); {_NEVER_EVALUATED}. "
                           f"Reach earliest_time further back or run more often")
         yield from _throttle_outlasted(detection, worst)
+
+
+def _empty_when_skewed(where: Position, scheduling: Scheduling, most: float, window: Window,
+                       skew: float) -> Diagnostic:
+    """CP066's error for a window that holds time on time but none under a skew the stanza allows: such a run
+    searches nothing, as an empty window on time does (reported as a gap before, which understated it)."""
+    kind = "empty" if window.latest == window.earliest else "inverted"
+    earliest, latest = scheduling.earliest_time, scheduling.latest_time
+    return error(where, RULE_SCHEDULE_WINDOW,
+                 f"a run of this schedule searches nothing{_skewed(skew)}: at {_run(window, skew)}, "
+                 f"{_resolved('earliest_time', earliest, window.earliest, window.run)} and "
+                 f"{_resolved('latest_time', latest, window.latest, window.run)}: an {kind} window (latest_time must "
+                 f"resolve after earliest_time at every start allow_skew {scheduling.allow_skew!r} allows, up to "
+                 f"{format_duration(most)} after the tick)")
 
 
 def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Diagnostic]:
