@@ -115,7 +115,8 @@ def test_package_mode_installs_then_reports_no_changes(double: SplunkdDouble, re
     tarball = _tarball(real_pack, tmp_path)
     code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
     assert code == 0, err
-    assert "install app DA-ESS-EntraConsent 0.1.0" in out and "Admin Config Service" in err
+    assert "install app DA-ESS-EntraConsent 0.1.0" in out
+    assert err.startswith("contentpack deploy: note: Splunk Cloud Platform") and "Admin Config Service" in err
     assert double.state.apps[APP]["version"] == "0.1.0"
     assert double.conf(APP, "macros")["azure_monitor_aad"].default["definition"] == "sourcetype=azure:monitor:aad"
     code, out, _ = deploy(capsys, double, "--mode", "package", "--package", str(tarball))

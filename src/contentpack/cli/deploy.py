@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.mode == "package":
-            print(f"note: {CLOUD_NOTE}", file=sys.stderr)
+            print(f"contentpack deploy: note: {CLOUD_NOTE}", file=sys.stderr)  # named as its warnings are
             report = deploy_package(connection, built, args.package, dry_run=args.dry_run, force=args.force)
         else:
             report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
