@@ -264,9 +264,17 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
     # authorization ... allow an application to grant additional privileges to itself, other applications, or any
-    # user"; Application.ReadWrite.All reaches every service principal's credentials. Exactly these are critical.
-    assert {s for s, r in rows.items() if r["risk_level"] == "critical"} == {
-        "RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All"}
+    # user"; Application.ReadWrite.All reaches every service principal's credentials. RoleAssignmentSchedule.
+    # ReadWrite.Directory assigns the same roles through PIM (rbacapplication-post-roleassignmentschedulerequests),
+    # UserAuthenticationMethod.ReadWrite.All adds a temporary access pass to any administrator, and
+    # Domain.ReadWrite.All creates a domain's federation configuration (domain-post-federationconfiguration): the
+    # federated-domain backdoor. Exactly these are critical; each reason cites its source.
+    critical = {s: r for s, r in rows.items() if r["risk_level"] == "critical"}
+    assert set(critical) == {
+        "RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All",
+        "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All"}
+    cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
+    assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}
     for scope in ("Contacts.Read", "People.Read", "offline_access"):
         assert rows[scope]["risk_level"] == "medium", scope

@@ -316,6 +316,23 @@ def test_tenant_wide_detection_sees_grants_made_through_graph(
     assert row["src"] == "unknown"
 
 
+PER_USER_GRANT = "Entra ID Per-User Delegated Permission Grant Made Without Consent"
+
+
+@pytest.mark.parametrize("scope", ["RoleManagement.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All"])
+def test_per_user_grant_detection_raises_critical_scopes(pack: Pack, tmp_path: Path, scope: str) -> None:
+    """OTRF's real per-user Graph grant (``graph_user_grant.log``) with ``Mail.ReadWrite`` replaced by a scope the
+    scopes lookup rates critical. The old ``where risk_level="high"`` dropped it: a per-user grant of a scope that
+    leads to tenant control went unreported because the scope had been promoted above high."""
+    lines = (PACK_DATA / "graph_user_grant.log").read_text(encoding="utf-8").splitlines()
+    [record] = [r for r in map(json.loads, lines) if r["operationName"] == "Add delegated permission grant"]
+    prop = _modified(record, "DelegatedPermissionGrant.Scope")
+    assert prop["newValue"] == '"User.Read Mail.ReadWrite"'
+    prop["newValue"] = f'"User.Read {scope}"'
+    [row] = _rows_of_records(pack, PER_USER_GRANT, tmp_path, record)
+    assert row["scope"] == scope and row["user"] == "pgustavo@simulandlabs.com"
+
+
 def test_tenant_wide_detection_makes_one_result_of_a_portal_consent(pack: Pack) -> None:
     """A consent in the portal writes ``Consent to application`` and ``Add delegated permission grant`` for the
     same client service principal: one result (count 2) keyed on the application id, not two notables."""
@@ -427,6 +444,10 @@ def _role_grant(*roles: str) -> list[dict[str, Any]]:
     (("RoleManagement.ReadWrite.Directory",), PRIVILEGED_ROLE, "critical", 100),
     (("AppRoleAssignment.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
     (("Application.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    # promoted from high: PIM role assignment, any user's sign-in methods (TAP), domain federation
+    (("RoleAssignmentSchedule.ReadWrite.Directory",), PRIVILEGED_ROLE, "critical", 100),
+    (("UserAuthenticationMethod.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("Domain.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
     (("Mail.Read",), HIGH_RISK_ROLE, "high", 80),
     (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
     (("User.Read.All",), OTHER_ROLE, "medium", 50),
