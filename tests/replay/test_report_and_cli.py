@@ -154,7 +154,8 @@ def test_cli_json_lists_every_simulated_notable_and_all_time_mode_has_none(
     assert scheduled["runs"] > 0 and scheduled["notable_count"] == len(scheduled["notables"]) == 1
     [notable] = scheduled["notables"]
     assert notable["detection"] == ADMIN and notable["run_time"] % 3600 == 0  # hourly cron, on the hour
-    assert notable["earliest"] == notable["run_time"] - 70 * 60 and notable["latest"] == notable["run_time"] - 600
+    # its -100m@m .. -10m@m window, resolved at the run (on the hour, so the snap to the minute moves nothing)
+    assert notable["earliest"] == notable["run_time"] - 100 * 60 and notable["latest"] == notable["run_time"] - 600
     assert scheduled["time_to_detect"] == scheduled["first_alert"] - scheduled["first_event"] > 0
     assert main(["replay", "--root", str(pack_copy), "--detection", ADMIN, "--format", "json", "--all-time"]) == 0
     payload = json.loads(capsys.readouterr().out)
