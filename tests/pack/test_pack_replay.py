@@ -310,7 +310,7 @@ def test_tenant_wide_detection_sees_grants_made_through_graph(
         return
     [row] = rows
     assert row["user"] == user and row["consent_type"] == "AllPrincipals"
-    assert row["scope"] == "User.Read Mail.ReadWrite" and row["signature"] == "Add delegated permission grant"
+    assert row["scope"] == "Mail.ReadWrite" and row["signature"] == "Add delegated permission grant"
     # the record logs ServicePrincipal.AppId as null: the client service principal's object id (an Entra id) keys it
     assert row["app_id"] == row["client_sp_id"] == "0d2f5969-011b-460d-ac74-3291d227d49f"
     assert row["src"] == "unknown"
@@ -514,7 +514,31 @@ def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack:
     let a caller who wrote "allprincipals" grant every user's mail with no result."""
     rows = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, _graph_grant("allprincipals"))
     [row] = rows
-    assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "User.Read Mail.ReadWrite"
+    assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "Mail.ReadWrite"
+
+
+@pytest.mark.parametrize(("old_scope", "added", "note"), [
+    ('"User.Read"', ["Mail.ReadWrite"], False),  # OTRF's real record as logged: the widening alone
+    (None, ["User.Read", "Mail.ReadWrite"], False),  # a new grant (oldValue null): every scope is new
+    ('"User.Read Mail.ReadWrite"', [], True),  # rewritten with what it held: still raised, scope empty, said so
+])
+def test_tenant_wide_detection_reports_the_scopes_a_graph_grant_added(
+    pack: Pack, tmp_path: Path, old_scope: str | None, added: list[str], note: bool
+) -> None:
+    """A Graph-made grant's ``DelegatedPermissionGrant.Scope`` logs the whole scope before and after the change;
+    the old search reported the newValue, so OTRF's widening of ``User.Read`` read as a grant of ``User.Read``
+    too. Like a consent's (``entra_id_consent_new_permissions``), the row now lists what the change added
+    (``entra_id_grant_scope_added``); a tenant-wide grant that added nothing is still raised, with ``scope_note``
+    saying so rather than an empty scope an analyst could misread."""
+    record = _graph_grant()
+    prop = _modified(record, "DelegatedPermissionGrant.Scope")
+    assert prop["oldValue"] == '"User.Read"' and prop["newValue"] == '"User.Read Mail.ReadWrite"'
+    prop["oldValue"] = old_scope
+    [row] = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, record)
+    assert sorted(str(to_str(s)) for s in mv_values(row.get("scope"))) == sorted(added)
+    assert (row.get("scope_note") is not None) == note
+    if note:
+        assert str(to_str(row["scope_note"])).startswith("none added")
 
 
 @pytest.mark.parametrize(("name", "value", "fires"), [
