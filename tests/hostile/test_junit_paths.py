@@ -55,6 +55,25 @@ def test_a_missing_folder_or_a_file_as_folder_is_refused(tmp_path: Path, capsys:
     assert status == 2 and "--junit" in err and (tmp_path / "file").read_text() == "x"
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_folder_this_user_cannot_create_files_in_is_refused_before_the_work(
+        existing: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report is written beside the path and renamed over it, so the folder must take a new file even when
+    the report is there already; before, such a path was refused only after the whole run. ``os.access`` is
+    made to deny the folder: the tests run as root, whom permission bits do not stop."""
+    target = tmp_path / "out.xml"
+    if existing:
+        target.write_text("old")
+    real_access = os.access
+    monkeypatch.setattr(report_file.os, "access",
+                        lambda where, mode, **kw: False if Path(where) == tmp_path else real_access(where, mode, **kw))
+    status, out, err = _validate(capsys, str(target))
+    assert (status, out) == (2, "")
+    assert err == (f"contentpack validate: error: --junit {target}: the folder {tmp_path} does not let this user "
+                   "create files in it\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out.xml"] if existing else [])
+
+
 def test_control_characters_in_the_path_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _validate(capsys, str(tmp_path / "\x1b]0;pwned\x07" / "x\n.xml"))
     assert status == 2 and "\\x1b]0;pwned\\x07/x\\n.xml: no folder" in err and "\x1b" not in err

@@ -57,11 +57,17 @@ def problem(path: Path) -> str | None:
     """Why a report cannot be written to ``path`` (None: it looks writable; the write may still fail)."""
     try:
         mode = _mode(path)
-        if mode is not None:
-            return None if stat.S_ISREG(mode) or _streamed(mode) else f"{describe_kind(mode)}, not a file"
+        if mode is not None and _streamed(mode):
+            return None  # written into, not replaced: its folder is not touched
+        if mode is not None and not stat.S_ISREG(mode):
+            return f"{describe_kind(mode)}, not a file"
         folder = Path(os.path.realpath(path)).parent
         if not folder.is_dir():
             return f"no folder {folder} to write it in"
+        # A file is written beside the path and renamed over it (``write_atomically``), an existing one too: the
+        # folder must take a new file, or the write would fail only once the command's work was done.
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"the folder {folder} does not let this user create files in it"
     except ReportPathError as exc:
         return exc.message
     except OSError as exc:
