@@ -12,7 +12,9 @@ import pytest
 
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
-from real_pack_runs import scheduled_replay
+from contentpack.replay import runner
+from contentpack.replay.sweep import replay_context
+from real_pack_runs import real_pack, scheduled_replay
 
 from .pack_content_files import REPO
 
@@ -40,3 +42,18 @@ def test_every_test_is_simulated_and_declared_scheduled_expectations_hold(pack: 
         assert failed == [], (outcome.detection, outcome.test, failed)
         if declared:
             assert outcome.warnings == ()
+
+
+
+def test_hunting_prompts_search_counts_a_wave_spread_over_hours_in_one_run() -> None:
+    """*OAuth Consent Prompts for Unlisted Application*'s scheduled runs read a day (inline schedule,
+    ``-24h@h``..``-10m@m`` hourly): its test's eight users, prompted from 09:10 to 11:58, are counted together
+    by one run. contentctl's default window (``-70m@m``..``-10m@m``) would count them a few per run."""
+    name = "Entra ID OAuth Consent Prompts for Unlisted Application"
+    [detection] = [d for d in real_pack().detections if d.name == name]
+    [(index, test)] = [(i, t) for i, t in enumerate(detection.tests) if t.name == "True Positive Test"]
+    ctx = replay_context(real_pack())
+    events, chosen = runner.scheduled_timeline(ctx, detection, index, test)
+    result = runner.run_timeline(ctx, detection, index, events, chosen)
+    counts = [int(str(row["user_count"])) for run in result.runs_of(name) for row in run.rows]
+    assert counts and max(counts) == 8
