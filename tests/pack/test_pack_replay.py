@@ -517,28 +517,71 @@ def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack:
     assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "Mail.ReadWrite"
 
 
-@pytest.mark.parametrize(("old_scope", "added", "note"), [
-    ('"User.Read"', ["Mail.ReadWrite"], False),  # OTRF's real record as logged: the widening alone
-    (None, ["User.Read", "Mail.ReadWrite"], False),  # a new grant (oldValue null): every scope is new
-    ('"User.Read Mail.ReadWrite"', [], True),  # rewritten with what it held: still raised, scope empty, said so
+GRANT_MESSAGE = ("Administrator pgustavo@simulandlabs.com granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
+                 "consent on behalf of all users ({})")
+
+
+@pytest.mark.parametrize(("old_scope", "added", "summary"), [
+    # OTRF's real record as logged: the widening alone
+    ('"User.Read"', ["Mail.ReadWrite"], "scopes added: Mail.ReadWrite"),
+    # a new grant (oldValue null): every scope is new
+    (None, ["User.Read", "Mail.ReadWrite"], "scopes added: Mail.ReadWrite User.Read"),
+    # rewritten with what it held: still raised, scope empty, and the message says why
+    ('"User.Read Mail.ReadWrite"', [],
+     "no scope added: the change gave the grant no scope it did not already hold"),
 ])
 def test_tenant_wide_detection_reports_the_scopes_a_graph_grant_added(
-    pack: Pack, tmp_path: Path, old_scope: str | None, added: list[str], note: bool
+    pack: Pack, tmp_path: Path, old_scope: str | None, added: list[str], summary: str
 ) -> None:
     """A Graph-made grant's ``DelegatedPermissionGrant.Scope`` logs the whole scope before and after the change;
     the old search reported the newValue, so OTRF's widening of ``User.Read`` read as a grant of ``User.Read``
     too. Like a consent's (``entra_id_consent_new_permissions``), the row now lists what the change added
-    (``entra_id_grant_scope_added``); a tenant-wide grant that added nothing is still raised, with ``scope_note``
-    saying so rather than an empty scope an analyst could misread."""
+    (``entra_id_grant_scope_added``); a tenant-wide grant that added nothing is still raised. The risk message
+    reads ``scope_summary``, which always has a value: the v8 message ended "with scopes $scope$", and an
+    unfilled token is pasted in verbatim (ES leaves it as written, as ``fill_tokens`` does), so a grant that
+    added nothing read "with scopes $scope$"."""
     record = _graph_grant()
     prop = _modified(record, "DelegatedPermissionGrant.Scope")
     assert prop["oldValue"] == '"User.Read"' and prop["newValue"] == '"User.Read Mail.ReadWrite"'
     prop["oldValue"] = old_scope
-    [row] = _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, record)
+    detection = _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted")
+    [row] = _rows_of_records(pack, detection.name, tmp_path, record)
     assert sorted(str(to_str(s)) for s in mv_values(row.get("scope"))) == sorted(added)
-    assert (row.get("scope_note") is not None) == note
-    if note:
-        assert str(to_str(row["scope_note"])).startswith("none added")
+    [event] = risk_events(pack.app, detection, [row], 0.0)
+    assert event["risk_message"] == GRANT_MESSAGE.format(summary)
+    assert (event["risk_object"], event["risk_score"]) == ("pgustavo@simulandlabs.com", 80)
+
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph's application id: the resource API
+
+
+@pytest.mark.parametrize(("log", "app_id"), [
+    (None, "0d2f5969-011b-460d-ac74-3291d227d49f"),  # OTRF's Graph-made grant alone: the client SP's object id
+    (REPO / "attack_data" / "admin_consent_paths" / "admin_consent_paths.log",  # a portal consent's two records
+     "1fbcb21c-2c13-424b-93f6-b8a35a8b2a96"),  # the Consent to application record's AppId
+])
+def test_tenant_wide_detection_never_names_the_resource_api_as_the_application(
+    pack: Pack, tmp_path: Path, log: Path | None, app_id: str
+) -> None:
+    """A public lab capture of real directoryAudits records ("One amended consent writes three audit events, and
+    the event named 'Consent to application' hides the change", 2026-09-13) shows ``Add delegated permission
+    grant`` (and ``Remove delegated permission grant``) records with an ``additionalDetails`` ``AppId`` entry of
+    00000003-0000-0000-c000-000000000000 - Microsoft Graph, the grant's resource (``targetResources[0]``), not
+    the client (the ``Consent to application`` beside them names the client's app id there). v8 read that entry
+    on both operations: a Graph-made grant alone was reported as granted to Microsoft Graph, and in a portal
+    consent's row ``values(app_id)`` held both ids and ``mvindex(app_id, 0)`` took Graph's, which sorts first
+    - the threat object the correlation search groups by."""
+    if log is None:
+        records = [_graph_grant()]
+    else:
+        records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    grants = [r for r in records if r["operationName"] == "Add delegated permission grant"]
+    assert grants
+    for grant in grants:
+        grant["properties"]["additionalDetails"].append({"key": "AppId", "value": GRAPH_APP_ID})
+    rows = [r for r in _rows_of_records(pack, "Entra ID Tenant-Wide Admin Consent Granted", tmp_path, *records)]
+    [row] = rows
+    assert row["app_id"] == app_id
 
 
 @pytest.mark.parametrize(("name", "value", "fires"), [
