@@ -72,3 +72,19 @@ def test_a_command_like_none_still_gets_the_list(capsys: pytest.CaptureFixture[s
         main(["xyzzy"])
     assert parsed.value.code == 2
     assert "invalid choice: 'xyzzy' (choose from 'validate', 'build'," in capsys.readouterr().err
+
+
+def _connection_text(help_text: str) -> list[str]:
+    lines = help_text.splitlines()
+    start = lines.index("Splunk connection:")
+    return lines[start:lines.index("", start)]
+
+
+def test_deploy_help_keeps_names_whole_and_words_the_connection_as_the_other_commands(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns deploy's description split ``(splunk-sdk)`` at its hyphen (``(splunk-`` / ``sdk).``), and its
+    "Splunk connection" paragraph stood in four spaces past its first line where replay's and backtest's do not."""
+    monkeypatch.setenv("COLUMNS", "80")
+    deploy = _command("deploy").format_help()
+    assert "(splunk-sdk)" in deploy
+    assert _connection_text(deploy) == _connection_text(_command("replay").format_help())

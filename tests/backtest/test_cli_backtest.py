@@ -200,3 +200,32 @@ def test_the_scheduled_runs_job_messages_reach_the_summary_and_the_terminal(
     assert f"contentpack backtest: {DECLINED}: scheduled runs (warn): {message} ({runs} of {runs} runs, first at " \
            f"{first})" in err.splitlines()
     assert message in (out / "report.html").read_text()
+
+
+def test_an_out_that_cannot_be_a_folder_is_refused_before_the_logs_are_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--out report`` where ``report`` is a file stopped the command only once every log was read and simulated
+    (hours on a tenant's month), in Python's words: ``[Errno 17] File exists: 'report'``."""
+    from contentpack.cli import backtest as command
+
+    def not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the backtest ran before --out was checked")
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(command, "run_backtest", not_run)
+    report = tmp_path / "report"
+    report.write_text("kept")
+    for out, message in [(report, f"--out {report}: a file, not a folder"),
+                         (report / "week", f"--out {report / 'week'}: {report} is a file, not a folder")]:
+        status, printed, err = backtest(capsys, "--events", str(SINGLE), "--out", str(out))
+        assert (status, printed, err) == (2, "", f"contentpack backtest: error: {message}\n")
+    assert report.read_text() == "kept"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
+def test_a_folder_that_cannot_be_made_is_named_in_plain_words(capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    status, printed, err = backtest(capsys, "--events", str(SINGLE), "--out", "/proc/contentpack-out")
+    assert status == 2 and printed == "" and err.startswith("contentpack backtest: error: ")
+    assert "/proc/contentpack-out" in err and "Errno" not in err and "'" not in err, err

@@ -4,13 +4,16 @@ width, ``printable.TABLE_WIDTH``): laid out for 160 whatever the terminal, every
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from contentpack.backtest.inputs import discover
-from contentpack.backtest.report import Summary
+from contentpack.backtest.report import Summary, _entity_table
 from contentpack.backtest.run import run_backtest
+from contentpack.backtest.summary import Entity
 from contentpack.cli import main
 from contentpack.printable import TABLE_WIDTH
 from real_pack_runs import real_pack
@@ -82,3 +85,27 @@ def test_a_risk_object_is_split_only_where_it_reads_well(summary: Summary, width
             assert after.startswith("@") or before.endswith(("-", ".", "/")), parts
     if width == 80:
         assert any(len(parts) > 1 for parts in pieces)  # this run's emails do not fit whole at 80
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_risk_objects_table_gives_the_detections_every_column_the_split_objects_free(width: int) -> None:
+    """A tenant whose top ten held the campaign's app id (a GUID, 36 characters) and emails of 28: at 80 columns
+    the objects' column was planned 23 wide, but split before their ``@`` and after a ``-`` they needed 19; rich
+    shrank the column to its text and the table ended 4 columns short of the terminal while the detections beside
+    it folded over up to ten lines. The table is now as wide as the terminal, as the per-detection one."""
+    names = {"Entra ID OAuth Consent Granted to Application Other Users Declined": 1,
+             "Entra ID User Consent Granted for Risky Delegated Scopes": 1}
+    entities = [Entity("debra.tanaka@contoso.example", "user", 190, 3, names),
+                Entity("f3c1df8a-328e-4788-9395-d9d3e05dcd18", "other", 40, 1,
+                       {"Entra ID OAuth Consent Declined by Many Users": 1})]
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(_entity_table("Top risk objects", entities, width))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert len(lines[1]) == width, "\n".join(lines)
+    assert "│ debra.tanaka" in "\n".join(lines)
+
+
+def test_no_line_of_the_report_ends_in_spaces(summary: Summary) -> None:
+    """rich pads a table's title to the table's width and leaves a space where it wraps the closing line: a
+    copied or grepped report carried them."""
+    assert [line for line in summary.text(80).splitlines() if line != line.rstrip()] == []

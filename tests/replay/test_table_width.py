@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import pty
 import struct
 import termios
@@ -103,3 +104,17 @@ def test_replay_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
     assert status == 0
     assert lines[-1].startswith("PASS: ") and [line for line in lines if len(line) > 80] == []
     assert sum(line.rstrip("│ ").endswith("pass") for line in lines) == 9
+
+
+def test_the_80_column_sample_in_docs_replay_md_is_what_replay_prints() -> None:
+    """docs/replay.md shows the head and foot of the table at 80 columns; a sample that drifted from the real
+    output would teach a reader a layout the command no longer has."""
+    doc = (REPO / "docs" / "replay.md").read_text(encoding="utf-8")
+    sample = doc.split("At 80 columns:\n\n```text\n", 1)[1].split("```", 1)[0].splitlines()
+    cut = sample.index("…")
+    lines = render_table(scheduled_replay().report, 80).splitlines()
+    assert lines[:cut] == sample[:cut]
+    assert lines[-len(sample[cut + 1:]):-1] == sample[cut + 1:-1]
+    # the verdict line's shape; not its figures, which move with every test added to the pack and every run
+    shape = re.compile(r"PASS: (\d+) test\(s\), \1 passed, 0 failed \(\d+\.\d\d s, scheduled\)")
+    assert shape.fullmatch(lines[-1]) and shape.fullmatch(sample[-1]), (lines[-1], sample[-1])

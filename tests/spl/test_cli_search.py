@@ -313,3 +313,21 @@ def test_a_function_failure_names_the_function_once(capsys: pytest.CaptureFixtur
              "(column 24)")):
         status, out, err = run(capsys, spl, "--no-pack")
         assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl
+
+
+def test_an_empty_events_file_is_named_in_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export that failed (an empty file) answered ``| stats count`` with 0 and not a word, as a tenant that
+    did nothing would; the rows are unchanged, the hint is on stderr, and a file with events gets none."""
+    empty = tmp_path / "week.json"
+    empty.write_text("")
+    status, out, err = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), "--events", str(empty),
+                           "--format", "csv")
+    assert (status, out.split()) == (0, ["count", "16"])
+    assert err == f"contentpack search: hint: {empty} is empty: the search read no events from it\n"
+
+
+def test_a_missing_lookup_file_is_named_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "apps.csv"
+    status, out, err = run(capsys, "| inputlookup apps", "--lookup", f"apps={missing}")
+    assert (status, out) == (2, "")
+    assert err == f"contentpack search: error: {missing}: cannot read lookup 'apps': No such file or directory\n"

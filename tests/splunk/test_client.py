@@ -137,7 +137,7 @@ def test_a_server_that_stops_answering_is_a_connection_error(double: SplunkdDoub
     double.state.answer_budget = 0
     with pytest.raises(SplunkError) as caught:
         connection(double, retries=2).login()
-    assert "cannot reach" in str(caught.value) and "after retries" in str(caught.value)
+    assert "cannot reach" in str(caught.value) and "after 2 retries" in str(caught.value)
     assert double.state.requests == []
 
 
@@ -269,3 +269,11 @@ def test_an_answer_is_read_one_byte_past_its_limit_and_no_further(size: int | No
         while answer.read(size):
             pass
     assert body.taken == 100_001 and body.closed
+
+
+def test_a_request_not_retried_does_not_say_after_retries(double: SplunkdDouble) -> None:
+    """``--retries 0`` was answered with "cannot reach URL (Connection refused; after retries)"."""
+    double.state.answer_budget = 0
+    with pytest.raises(SplunkError) as caught:
+        connection(double, retries=0).login()
+    assert str(caught.value).endswith("; not retried: --retries 0)") and "after" not in str(caught.value)

@@ -164,7 +164,7 @@ def test_500_forever_is_retried_a_bounded_number_of_times(double: SplunkdDouble,
     run, took = timed(lambda: cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", double.url, "--ca-file",
                                            str(double.ca_file), "--timeout", "5", "--retries", "1"]))
     assert_clear_failure(double, run, took)
-    assert "still failing after retries" in run.err and len(double.state.requests) == 2
+    assert "still failing (after 1 retry)" in run.err and len(double.state.requests) == 2
 
 
 def backtest(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, out: Path, *extra: str) -> Run:

@@ -139,7 +139,8 @@ class Summary:
                        f"{read.bad:,} bad line(s)")
         console.print(f"period {iso(result.start)} .. {iso(result.end)}; {cell(inputs)}; "
                       f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
-        return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+        text: str = console.file.getvalue()  # type: ignore[attr-defined]
+        return "\n".join(line.rstrip() for line in text.rstrip("\n").splitlines())  # rich pads titles with spaces
 
 
 # What the detections column keeps before the objects are split: a few words of a detection's name a line.
@@ -158,6 +159,11 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
     # the detections column's own text is what is left once the others, its padding and the borders are counted
     left = width - table_width([max(len("object"), natural), *others, 0])
     objects = max(len("object"), natural - max(0, _DETECTIONS_ROOM - left))
+    wrapped = [wrap_identifier(text, objects) for text in shown]
+    # Split where they read well, the objects may need fewer columns than planned (``debra.tanaka`` is shorter
+    # than 23); rich shrinks their column to its text, and the columns it frees go to the detections.
+    objects = min(objects, max((len(line) for lines in wrapped for line in lines), default=0))
+    objects = max(len("object"), objects)
     # The detections column gets exactly what is left beside the objects: rich, short of room, would narrow the
     # two widest columns alike, the objects' too, and fold an object where ``wrap_identifier`` did not plan it.
     detections = max(len("detections"), width - table_width([objects, *others, 0]))
@@ -166,7 +172,7 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
         counted = column in ("score", "risk events")
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
                          max_width=widths.get(column))
-    for e, text in zip(entities, shown):
-        table.add_row(lines_cell(wrap_identifier(text, objects)), cell(e.type), str(e.score), str(e.risk_events),
+    for e, lines in zip(entities, wrapped):
+        table.add_row(lines_cell(lines), cell(e.type), str(e.score), str(e.risk_events),
                       cell(", ".join(sorted(e.detections))))
     return table

@@ -32,6 +32,7 @@ from contentpack.cli import backtest_splunk
 from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
                                     usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
+from contentpack.cli.report_file import folder_problem
 from contentpack.printable import output_width, printable
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
@@ -146,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
             if end <= start:
                 raise _Usage("--to must be after --from")
             check_period(start, end)  # before reading gigabytes of input
+        unwritable = None if args.out is None else folder_problem(args.out)
+        if unwritable is not None:
+            raise _Usage(f"--out {args.out}: {unwritable}")
         if (args.events is None) == (args.splunk is None):
             raise _Usage("give either --events FILE... (exported logs) or --splunk URL (logs on a Splunk)")
         if args.splunk is not None:
@@ -181,8 +185,8 @@ def run(args: argparse.Namespace) -> int:
     except ReplaySetupError as exc:
         print_failure("backtest", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
-    except OSError as exc:
-        return usage_error("backtest", str(exc))
+    except OSError as exc:  # the path and the system's words, not Python's "[Errno 2] ...: 'path'"
+        return usage_error("backtest", f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
     return report(args, backtest, summary, written)
 
 

@@ -31,15 +31,19 @@ Every run reads first and writes only what differs: a second run reports no chan
 
 
 class _ParagraphsFormatter(argparse.HelpFormatter):
-    """Each line of a description is a paragraph, wrapped to the terminal's width; continuation lines indented.
+    """Each line of the description is a paragraph, wrapped to the terminal's width; continuation lines indented.
 
     argparse either joins every line into one paragraph (its default) or keeps the text as written
     (``RawDescriptionHelpFormatter``, which also left the shared "Splunk connection" text one 230-character line).
+    A group's text (indented) is one paragraph, filled as argparse fills it for ``replay`` and ``backtest``; names
+    are never split at their hyphens (``splunk-`` / ``sdk``), as argparse's own filling does not split them.
     """
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "  ")
-                         for line in text.splitlines())
+        if indent:
+            return super()._fill_text(text, width, indent)
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                                        break_on_hyphens=False) for line in text.splitlines())
 
 
 def register(sub: argparse._SubParsersAction) -> None:

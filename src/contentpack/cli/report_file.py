@@ -75,6 +75,29 @@ def problem(path: Path) -> str | None:
     return None
 
 
+def folder_problem(path: Path) -> str | None:
+    """Why report files cannot go into the folder ``path`` (``backtest --out DIR``, made with its parents when it
+    is missing); None: it looks writable. Checked before the command's work: a file of that name, or a folder
+    this user cannot write in, once stopped a backtest only after it had read every log and simulated them all
+    (with Python's words, ``[Errno 17] File exists: 'report'``)."""
+    try:
+        existing = Path(os.path.abspath(path))
+        while not existing.exists():  # the nearest thing there is: the missing folders are made in it
+            existing = existing.parent
+        mode = os.stat(existing).st_mode
+        if not stat.S_ISDIR(mode):
+            kind = "a file" if stat.S_ISREG(mode) else describe_kind(mode)
+            return f"{kind}, not a folder" if existing == Path(os.path.abspath(path)) else \
+                f"{existing} is {kind}, not a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"the folder {existing} does not let this user create files in it"
+    except ValueError:  # an embedded NUL
+        return "a path cannot hold a NUL character"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
 def write_report(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as the module docstring says; raises ``OSError`` (``ReportPathError`` for a
     path refused by kind) with a message a person can act on."""

@@ -21,6 +21,7 @@ import io
 import json
 import math
 import sys
+import stat
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -340,7 +341,7 @@ def _run(args: argparse.Namespace) -> int:
         window = _Window(_time(args.earliest, now, args.tz, "--earliest"), _time(args.latest, now, args.tz, "--latest"),
                          now)
         results = engine.search(args.spl, earliest=window.earliest, latest=window.latest, now=now)
-        hints = [*_untimed_hints(results.untimed, args.time_field, args.tz),
+        hints = [*_empty_file_hints(args.events), *_untimed_hints(results.untimed, args.time_field, args.tz),
                  *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)]
     except PackUnavailable as exc:
         return exc.status
@@ -393,6 +394,14 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
         return "; --no-pack leaves out the pack's macros (give them with --macros)"
     return ("; no pack was loaded (none around the working directory): run inside the pack, or give --root DIR "
             "or --macros")
+
+
+def _empty_file_hints(paths: Sequence[str]) -> list[str]:
+    """The ``--events`` files that hold nothing: an export that failed or is still being written answered
+    ``| stats count`` with 0 and not a word, as if the tenant had done nothing. Regular files only: a pipe
+    (``--events /dev/stdin``) has no size before it is read."""
+    return [f"{path} is empty: the search read no events from it" for path in paths
+            if (found := Path(path).stat()).st_size == 0 and stat.S_ISREG(found.st_mode)]
 
 
 def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list[str]:

@@ -128,8 +128,9 @@ def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRul
     """Read a CSV lookup file (header row, then rows); errors name the file and the lookup."""
     try:
         text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SplError(f"{csv_path}: cannot read lookup '{name}': {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:  # the system's words, not "[Errno 2] ...: 'path'" again
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SplError(f"{csv_path}: cannot read lookup '{name}': {reason}") from None
     try:
         fields, records = csv_records(text)
         rules.check_columns(fields)

@@ -492,15 +492,22 @@ _STATUS_MEANING = {
 }
 
 
-def describe(exc: BaseException, what: str, target: Target, credentials: Credentials, timeout: float) -> SplunkError:
+def _retried(retries: int) -> str:
+    """How often a failing request was tried again: "after retries" once said so under ``--retries 0`` too."""
+    return f"after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else "not retried: --retries 0"
+
+
+def describe(exc: BaseException, what: str, target: Target, credentials: Credentials,
+             options: ConnectionOptions) -> SplunkError:
     """A :class:`SplunkError` for an exception raised while doing ``what``, with every secret scrubbed."""
     status: int | None = None
+    retried = _retried(options.retries)
     if isinstance(exc, binding.HTTPError):
         status = int(exc.status)
         detail = _server_message(exc.body if isinstance(exc.body, bytes) else b"")
         meaning = _STATUS_MEANING.get(status)
         if meaning is None:
-            meaning = (f"server error (HTTP {status} {exc.reason}), still failing after retries" if status >= 500
+            meaning = (f"server error (HTTP {status} {exc.reason}), still failing ({retried})" if status >= 500
                        else f"HTTP {status} {exc.reason}")
         message = f"{what}: {meaning.format(source=credentials.source or 'none given')}"
         if detail:
@@ -512,10 +519,10 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
     elif isinstance(exc, ssl.SSLError):
         message = f"{what}: TLS with {target.host}:{target.port} failed ({exc.reason or type(exc).__name__})"
     elif isinstance(exc, TimeoutError):
-        message = f"{what}: {target.url} did not answer within {timeout:g} s (after retries)"
+        message = f"{what}: {target.url} did not answer within {options.timeout:g} s ({retried})"
     elif isinstance(exc, (OSError, http.client.HTTPException)):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        message = f"{what}: cannot reach {target.url} ({reason}; after retries)"
+        message = f"{what}: cannot reach {target.url} ({reason}; {retried})"
     elif isinstance(exc, UnexpectedAnswer):
         message = f"{what}: unexpected answer from {target.url}: {exc}"
     else:
@@ -622,7 +629,7 @@ class SplunkConnection:
         except SplunkError:
             raise
         except _SDK_ERRORS as exc:
-            raise describe(exc, what, self.target, self.credentials, self.options.timeout) from None
+            raise describe(exc, what, self.target, self.credentials, self.options) from None
 
     def login(self) -> None:
         """Open the session (user/password) or check the token with one cheap request."""
@@ -723,7 +730,7 @@ class HecSender:
                                        "the events indexed? (a proxy's page?)")
         except _SDK_ERRORS as exc:
             error = describe(exc, f"send events to HEC at {self.target.url}", self.target,
-                             self.connection.credentials, self.connection.options.timeout)
+                             self.connection.credentials, self.connection.options)
             disabled = isinstance(exc, binding.HTTPError) and _hec_code(exc) == HEC_TOKEN_DISABLED
             if disabled or isinstance(exc, ConnectionRefusedError):
                 raise HecUnavailable(error.message, error.status) from None
