@@ -314,6 +314,12 @@ def test_tenant_wide_detection_sees_grants_made_through_graph(
     # the record logs ServicePrincipal.AppId as null: the client service principal's object id (an Entra id) keys it
     assert row["app_id"] == row["client_sp_id"] == "0d2f5969-011b-460d-ac74-3291d227d49f"
     assert row["src"] == "unknown"
+    # v9 read "Administrator fc8c8125-..." for an application's grant
+    [event] = risk_events(pack.app, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [row], 0.0)
+    kind = "servicePrincipal" if app_initiated else "user"
+    assert event["risk_message"] == (f"The {kind} {user} granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
+                                     "consent on behalf of all users (scopes added: Mail.ReadWrite)")
+    assert (event["risk_object"], event["risk_score"]) == (user, 80)
 
 
 PER_USER_GRANT = "Entra ID Per-User Delegated Permission Grant Made Without Consent"
@@ -517,7 +523,7 @@ def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack:
     assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "Mail.ReadWrite"
 
 
-GRANT_MESSAGE = ("Administrator pgustavo@simulandlabs.com granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
+GRANT_MESSAGE = ("The user pgustavo@simulandlabs.com granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
                  "consent on behalf of all users ({})")
 
 
