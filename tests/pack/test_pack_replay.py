@@ -314,6 +314,12 @@ def test_tenant_wide_detection_sees_grants_made_through_graph(
     # the record logs ServicePrincipal.AppId as null: the client service principal's object id (an Entra id) keys it
     assert row["app_id"] == row["client_sp_id"] == "0d2f5969-011b-460d-ac74-3291d227d49f"
     assert row["src"] == "unknown"
+    # v9 read "Administrator fc8c8125-..." for an application's grant
+    [event] = risk_events(pack.app, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [row], 0.0)
+    kind = "servicePrincipal" if app_initiated else "user"
+    assert event["risk_message"] == (f"The {kind} {user} granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
+                                     "consent on behalf of all users (scopes added: Mail.ReadWrite)")
+    assert (event["risk_object"], event["risk_score"]) == (user, 80)
 
 
 PER_USER_GRANT = "Entra ID Per-User Delegated Permission Grant Made Without Consent"
@@ -517,7 +523,7 @@ def test_tenant_wide_detection_ignores_the_letter_case_of_the_consent_type(pack:
     assert row["user"] == "pgustavo@simulandlabs.com" and row["scope"] == "Mail.ReadWrite"
 
 
-GRANT_MESSAGE = ("Administrator pgustavo@simulandlabs.com granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
+GRANT_MESSAGE = ("The user pgustavo@simulandlabs.com granted application 0d2f5969-011b-460d-ac74-3291d227d49f "
                  "consent on behalf of all users ({})")
 
 
@@ -603,3 +609,62 @@ def test_risky_scope_detection_keys_on_who_the_consent_covers(
         next(p for p in props if p["displayName"] == name)["newValue"] = value
     rows = _rows_of_records(pack, "Entra ID User Consent Granted for Risky Delegated Scopes", tmp_path, record)
     assert len(rows) == (1 if fires else 0)
+
+
+AMENDED_CONSENT = PACK_DATA / "amended_consent.log"  # a consent adding Mail.ReadWrite to a User.Read grant (README)
+CONSENT_APP_ID = "96f6a3d6-d5aa-4af5-a77a-9319b5283712"  # the AppId entry of its Consent to application record
+
+
+def _amended_consent_records(case: str) -> list[dict[str, Any]]:
+    """The three records of ``amended_consent.log``, cut or changed as ``case`` says."""
+    lines = AMENDED_CONSENT.read_text(encoding="utf-8").splitlines()
+    records = [r for r in map(json.loads, lines) if r["operationName"] != "Sign-in activity"]
+    assert [r["operationName"] for r in records] == [
+        "Add delegated permission grant", "Remove delegated permission grant", "Consent to application"]
+    consent, grants = records[-1], records[:-1]
+    if case == "consent alone":
+        return [consent]
+    if case == "grants alone":
+        return grants
+    if case == "grants of another correlationId":
+        for grant in grants:
+            grant["correlationId"] = grant["properties"]["correlationId"] = "00000000-0000-0000-0000-00000000c0de"
+    if case == "tenant-wide":
+        _modified(consent, "ConsentContext.OnBehalfOfAll")["newValue"] = '"True"'
+        for grant in grants:
+            _modified(grant, "DelegatedPermissionGrant.ConsentType")["newValue"] = '"AllPrincipals"'
+    return records
+
+
+@pytest.mark.parametrize(("case", "fires"), [
+    ("all three", True),
+    ("consent alone", False),  # its ConsentAction.Permissions shows User.Read on both sides
+    ("grants alone", False),  # no consent beside: the per-user Graph-grant detection's, and no client app id
+    ("grants of another correlationId", False),
+    ("tenant-wide", False),  # the tenant-wide detection's
+])
+def test_risky_scope_detection_sees_the_scope_an_amended_consent_added(
+    pack: Pack, tmp_path: Path, case: str, fires: bool
+) -> None:
+    """A public lab capture of real directoryAudits records ("One amended consent writes three audit events, and
+    the event named 'Consent to application' hides the change", 2026-09-13) shows a consent that added a scope
+    to an existing grant writing, under one correlationId within 13 ms, a ``Consent to application`` whose
+    ``ConsentAction.Permissions`` lists the same scopes on both sides, and ``Add`` and ``Remove delegated
+    permission grant`` records whose ``DelegatedPermissionGrant.Scope`` shows the scope added. v6 read the
+    consent alone and saw nothing added: a user consenting to add Mail.ReadWrite to an application holding
+    User.Read gave no risk. The detection now adds the scope the consent's Principal ``Add delegated permission
+    grant`` (same correlationId and client) added; a grant with no consent beside it is not reported, so the
+    run whose window holds the grant alone reports nothing rather than a second result keyed on another id.
+    The application is the consent's AppId, never the grants' (Microsoft Graph, the resource), and the risk is
+    the consenting user's."""
+    detection = _detection(pack, "Entra ID User Consent Granted for Risky Delegated Scopes")
+    rows = _rows_of_records(pack, detection.name, tmp_path, *_amended_consent_records(case))
+    if not fires:
+        assert rows == []
+        return
+    [row] = rows
+    assert row["scope"] == "Mail.ReadWrite" and row["app_id"] == CONSENT_APP_ID
+    [event] = risk_events(pack.app, detection, [row], 0.0)
+    assert (event["risk_object"], event["risk_score"]) == ("user15@splunkresearch.onmicrosoft.com", 60)
+    assert event["risk_message"] == (f"User user15@splunkresearch.onmicrosoft.com consented to application "
+                                     f"{CONSENT_APP_ID} with high-risk delegated scopes Mail.ReadWrite")
