@@ -281,3 +281,26 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     assert {r["risk_category"] for r in rows.values()} >= {
         "mail", "files", "contacts", "chat", "directory", "application", "persistence"}
     assert all(len(r["reason"]) >= 20 for r in rows.values())
+
+
+def test_shipped_texts_describe_the_detection_and_content_changes_name_real_versions(
+        detections: list[ContentFile]) -> None:
+    """A detection's texts ship in savedsearches.conf and its docs page, where an analyst reads what it does;
+    what an earlier version did is kept in docs/content_changes.md, whose every entry names a detection of the
+    pack and a version it has reached."""
+    history = re.compile(r"\b(?:earlier|previous|older|old|prior) version\b", re.I)
+    for item in detections:
+        for key in ("description", "how_to_implement", "known_false_positives"):
+            assert not history.search(item.data[key]), (item.data["name"], key)
+    changes = (REPO / "docs" / "content_changes.md").read_text(encoding="utf-8")
+    versions = {item.data["name"]: item.data["version"] for item in detections}
+    section = ""
+    entries = 0
+    for line in changes.splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+            assert section in versions, section
+        elif entry := re.match(r"- \*\*v(\d+)\*\*", line):
+            assert section and int(entry.group(1)) <= versions[section], (section, line)
+            entries += 1
+    assert entries >= 5
