@@ -30,6 +30,7 @@ from contentpack.replay.sweep import (
     moved_skewed,
     moved_skewed_late,
     replay_context,
+    same_as,
     skew_sets,
     skewed_late,
 )
@@ -208,17 +209,41 @@ def test_runs_held_back_under_a_skew_take_the_delays_that_let_a_skewed_run_see_a
     assert held_back_skewed(_timeline(pack, SLICE)) == []  # indexed before any run that holds them: none
 
 
-def test_three_at_once_only_where_a_skew_is_not_the_attack_moved(pack: Pack) -> None:
-    """A skew of whole minutes moves a window snapped to the minute with the runs: the attack moved back that much
-    (the seconds left: its records indexed earlier), which ``moved_late`` sweeps; so the hourly slice (a whole
-    period) and ``10 * * * *`` (59 s) get no moved-skewed-late variant. Windows snapped to the hour under a
-    50% ``allow_skew`` (30 minutes): the skewed windows stay put, so each late delay with the moves at that skew."""
-    assert moved_skewed_late(_timeline(pack, SLICE)) == moved_skewed_late(_timeline(pack, QUARTER_PAST)) == []
-    hourly = _detection(pack, SLICE)
-    deployment = hourly.effective_deployment
-    scheduling = replace(deployment.scheduling, earliest_time="-2h@h", latest_time="@h", allow_skew="50%")
-    snapped = replace(hourly, deployment=replace(deployment, scheduling=scheduling))
-    timeline = Timeline(replay_context(pack), snapped, 0, snapped.tests[0])
+def test_three_at_once_only_where_the_largest_skew_is_not_a_whole_period(pack: Pack) -> None:
+    """The hourly slice may be skewed a whole hour: its runs are then the next ticks' on-time runs, so the attack
+    moved under it with late records is ``moved_late``. ``10 * * * *`` may be skewed 59 s: at each late delay,
+    the moves that put a refusal in the minute before a window edge or, late, on a run skewed 59 s -- the 38-minute
+    move with the records 15 minutes late loses them there too."""
+    assert moved_skewed_late(_timeline(pack, SLICE)) == []
+    timeline = _timeline(pack, QUARTER_PAST)
     variants = moved_skewed_late(timeline)
-    assert variants and {v.late for v in variants} == {300.0, 900.0}
-    assert all(v.skews == ((SLICE, 1800.0),) and v.moved == ("attack", "runs", "indexing") for v in variants)
+    assert {v.late for v in variants} == {300.0, 900.0}
+    assert all(v.skews == ((QUARTER_PAST, 59.0),) and v.moved == ("attack", "runs", "indexing") for v in variants)
+    assert [v.describe(QUARTER_PAST) for v, _ in timeline.differences(variants, timeline.raised())] == [
+        "attack moved 38m later and runs skewed 59s after their ticks and records indexed 15m later"]
+
+
+def test_a_variant_that_replays_as_one_already_replayed_is_not_replayed_again(pack: Pack) -> None:
+    """Runs skewed a whole period are the next ticks' on-time runs: the hourly slice skewed an hour with the
+    records late replays as the records late, and skewed an hour alone as nothing moved, so neither is replayed
+    (its outcome reused, the variant still counted); ``10 * * * *`` skewed 59 s is replayed."""
+    timeline = _timeline(pack, SLICE)
+    whole = Variant(skews=((SLICE, 3600.0),), late=900.0)
+    assert same_as(timeline.detections, whole) == Variant(late=900.0)
+    assert timeline.raised(whole) == timeline.raised(Variant(late=900.0))
+    quarter_past = _timeline(pack, QUARTER_PAST)
+    seconds = Variant(skews=((QUARTER_PAST, 59.0),))
+    assert same_as(quarter_past.detections, seconds) == seconds
+    replayed: list[Variant] = []
+    real = timeline.raised
+
+    def counted(variant: Variant = Variant()) -> Raised:
+        replayed.append(variant)
+        return real(variant)
+
+    timeline.raised = counted  # type: ignore[method-assign]
+    lost = _indexed_at(timeline, "2026-10-13 10:05", "2026-10-13 10:06")  # no run sees them: 0 notables, each
+    # set against an outcome of 1 so that the list shows what was reused
+    assert lost.differences([Variant(late=900.0), whole, Variant(skews=((SLICE, 3600.0),))], Raised(1, ())) == [
+        (Variant(late=900.0), Raised(0, ())), (whole, Raised(0, ()))]
+    assert replayed == [Variant(late=900.0)]

@@ -80,14 +80,14 @@ with the records indexed ``d`` earlier, which ``skewed_late`` (later only) does 
 ``skew_sets`` that is not a whole period, the delays that let a skewed run whose window holds the first or last
 record, but that starts before its ``_indextime``, see it. Several detections: see below.
 
-**Three at once** (``moved_skewed_late``): for one detection a skew whose window, resolved that much later, is its
-own moved by the skew's whole minutes (a window snapped to the minute, or not snapped: ``_as_move``) is the attack
-moved back those minutes with its records indexed the seconds left (under a minute) earlier; so the attack moved
-under such a skew with late records is the attack moved with records under a minute less late, what
-``moved_late`` sweeps. Replayed only at a largest skew that is not such a move (a window snapped to the hour or
-the day under a skew of minutes) nor a whole period: each late delay with the moves of ``_record_offsets`` at
-that skew. Several detections (the skews move the writers against the reader, no single move): half the reader's
-interval under the skew set, the records at the ceiling.
+**Three at once** (``moved_skewed_late``): for one detection, at the largest skew, each late delay with the moves
+of ``_record_offsets`` at that skew -- unless the largest skew is a whole period (every schedule the build writes
+with ``allow_skew = 100%`` on the spec's listed crons): its runs are then the next ticks' on-time runs, and this
+is ``moved_late``. A skew of whole minutes over windows snapped to the minute comes close to the attack moved
+back as much, but not exactly: a search that bins ``_time`` on a fixed grid (``bin span=10m``) or snaps
+``now()`` coarser than its window puts the moved records in other bins, so no skew is taken for a move.
+Several detections (the skews move the writers against the reader, no single move): half the reader's interval
+under the skew set, the records at the ceiling.
 
 A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
 so of these newer combinations it gets the two that write its risk latest against the reader: the writers held
@@ -95,18 +95,21 @@ back the most with the records at the ceiling (``held_back_late``), and the atta
 interval under the skew set with the records at the ceiling (``moved_skewed_late``); not the attack moved with
 late records on unskewed runs, nor the writers held back under the skew set.
 
+A variant that replays exactly as one already replayed is not replayed again (``same_as``: one detection's runs
+skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
+
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
 records indexed earlier; four things at once; a correlation's attack moved by other than half its interval, and
-the two combinations above that a correlation does not get),
-delays beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the
-``risk_from`` detections (their own tests sweep them).
+the two combinations above that a correlation does not get), delays beyond the delay model's ceiling or a
+schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
+them).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from contentpack.content.model import Detection, Pack, UnitTest
@@ -285,8 +288,17 @@ class Timeline:
         return Raised(len(result.notables_of(self.detection.name)), tuple(sorted(result.risk_scores().items())))
 
     def differences(self, variants: Sequence[Variant], unmoved: Raised) -> list[tuple[Variant, Raised]]:
-        """The ``variants`` that raise something else than ``unmoved``, each with what it raised."""
-        return [(v, moved) for v in variants if (moved := self.raised(v)) != unmoved]
+        """The ``variants`` that raise something else than ``unmoved``, each with what it raised; a variant that
+        replays as one already replayed (``same_as``) is not replayed again."""
+        raised: dict[Variant, Raised] = {same_as(self.detections, Variant()): unmoved}
+        differ = []
+        for variant in variants:
+            twin = same_as(self.detections, variant)
+            if twin not in raised:
+                raised[twin] = self.raised(variant)
+            if raised[twin] != unmoved:
+                differ.append((variant, raised[twin]))
+        return differ
 
 
 def _edges(schedule: Schedule, run: float) -> tuple[float, ...]:
@@ -504,14 +516,14 @@ def _record_offsets(detection: Detection, events: Sequence[Event], late: float, 
     return offsets
 
 
-def _as_move(detection: Detection, skew: float) -> bool:
-    """Whether ``detection``'s runs skewed by ``skew`` are its unskewed runs with the attack moved earlier by
-    ``skew``'s whole minutes and its records indexed the seconds left earlier: every sampled run's window,
-    resolved ``skew`` later, is its own moved by those minutes (a window snapped to the minute, ``@m``) or by
-    ``skew`` (no snap) -- not a window snapped to the hour or the day, which a skew of minutes does not move."""
-    schedule = schedule_of(detection)
-    return any(all(schedule.window(w.run + skew) == (w.earliest + shift, w.latest + shift) for w in schedule.windows)
-               for shift in (skew - skew % 60, skew))
+def same_as(detections: Sequence[Detection], variant: Variant) -> Variant:
+    """The variant that replays exactly as ``variant`` does with fewer moves: one detection whose runs are evenly
+    spaced, skewed a whole number of periods, runs at the next ticks' on-time runs, the same runs in every respect
+    (``_next_tick``), so its skew is dropped. ``variant`` itself otherwise."""
+    if len(detections) != 1 or not variant.skews:
+        return variant
+    [detection] = detections
+    return replace(variant, skews=()) if _next_tick(detection, variant.skews[0][1]) else variant
 
 
 def moved_late(timeline: Timeline) -> list[Variant]:
@@ -549,16 +561,15 @@ def held_back_skewed(timeline: Timeline) -> list[Variant]:
 def moved_skewed_late(timeline: Timeline) -> list[Variant]:
     """The attack moved under the largest skew with the records late (see the module docstring): several
     detections, half the reader's run interval under ``skew_sets``'s set with the records at the ceiling; one, at
-    each late delay, the moves of ``_record_offsets`` at the largest skew, unless that skew is a whole period or
-    just the attack moved (``_as_move``: then this is ``moved_late``)."""
+    each late delay, the moves of ``_record_offsets`` at the largest skew, unless that is a whole period (its
+    unskewed runs: then this is ``moved_late``)."""
     if len(timeline.detections) > 1:
         ceiling = _ceiling(timeline)
         return [Variant(moved.offset, skews=moved.skews, late=ceiling) for moved in moved_skewed(timeline)
                 if ceiling]
     detection = timeline.detection
     most = max_skew_of(detection)
-    if (not most or _next_tick(detection, most) or _as_move(detection, most)
-            or schedule_of(detection).lookback > LONG_WINDOW):
+    if not most or _next_tick(detection, most) or schedule_of(detection).lookback > LONG_WINDOW:
         return []
     return [Variant(offset, skews=((detection.name, most),), late=late) for late in sorted(_model_delays(timeline))
             for offset in sorted(_record_offsets(detection, timeline.events, late, most)) if offset]
