@@ -530,7 +530,8 @@ def moved_late(timeline: Timeline) -> list[Variant]:
     """The attack moved with the records late (see the module docstring): one detection, at each late delay of
     the delay models (p99, ceiling), the moves of ``_record_offsets``; several, none (``moved_skewed_late``)."""
     detection = timeline.detection
-    if len(timeline.detections) > 1 or schedule_of(detection).lookback > LONG_WINDOW:  # minutes of indexing delay: no matter to a window of days
+    # several detections: see the module docstring; minutes of indexing delay: no matter to a window of days
+    if len(timeline.detections) > 1 or schedule_of(detection).lookback > LONG_WINDOW:
         return []
     return [Variant(offset, late=late) for late in sorted(_model_delays(timeline))
             for offset in sorted(_record_offsets(detection, timeline.events, late)) if offset]
