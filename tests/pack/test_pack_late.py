@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.replay.sweep import late_delays, skewed_late
+from contentpack.replay.sweep import held_back_late, late_delays, moved_late, moved_skewed_late, skewed_late
 
 from .pack_timelines import replayed, swept_params, timeline
 
@@ -41,3 +41,16 @@ def test_runs_skewed_with_records_late_change_no_notable_and_no_risk(detection_n
     covering the window."""
     swept_timeline = timeline(detection_name, test_name)
     assert swept_timeline.differences(skewed_late(swept_timeline), replayed(detection_name, test_name)) == []
+
+
+@pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
+def test_the_attack_moved_with_records_late_changes_no_notable_and_no_risk(detection_name: str,
+                                                                            test_name: str) -> None:
+    """``replay.sweep.moved_late`` (the attack moved so its first or last record sits in the minute before a window
+    edge, or its late ``_indextime`` on a run, at the p99 and ceiling late delays), ``moved_skewed_late`` (the
+    same under the largest skew, where a skew is not just the attack moved; several detections: half the
+    correlation's hour under the skew set, records at the ceiling) and ``held_back_late`` (several detections:
+    the risk writers held back the most they may be with the records at the ceiling)."""
+    swept_timeline = timeline(detection_name, test_name)
+    variants = moved_late(swept_timeline) + moved_skewed_late(swept_timeline) + held_back_late(swept_timeline)
+    assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []

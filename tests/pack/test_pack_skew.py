@@ -23,7 +23,18 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.replay.sweep import SCHEDULED_TYPES, Variant, delay_sets, moved_skewed, skew_sets, skewed_late
+from contentpack.replay.sweep import (
+    SCHEDULED_TYPES,
+    Variant,
+    delay_sets,
+    held_back_late,
+    held_back_skewed,
+    moved_late,
+    moved_skewed,
+    moved_skewed_late,
+    skew_sets,
+    skewed_late,
+)
 from contentpack.simulate import schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from real_pack_runs import real_pack
@@ -57,7 +68,9 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
     """The risk correlation (``10 * * * *``, seconds of skew only) against the detections writing its risk: its
     writers held back the most their ``schedule_window = auto`` allows (a minute under the period: 9 minutes for
     ``*/10``, 59 for hourly) with the correlation on time; the skew set with Entra ID's p99 and ceiling late;
-    the attack moved half the correlation's hour under the skew set."""
+    the attack moved half the correlation's hour under the skew set; and, of the newer combinations, the two that
+    write its risk latest, the records at Entra ID's ceiling: the writers held back with the records late, the
+    attack moved half the hour under the skew set with the records late."""
     [(detection, test)] = [(d, t) for d, t in swept() if d.type == "Correlation"][:1]
     swept_timeline = timeline(detection.name, test.name)
     [skewed] = skew_sets(swept_timeline)
@@ -68,14 +81,19 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
     assert skewed_late(swept_timeline) == [Variant(skews=skewed.skews, late=300.0),
                                            Variant(skews=skewed.skews, late=900.0)]
     assert moved_skewed(swept_timeline) == [Variant(1800.0, skews=skewed.skews)]
+    [held] = delay_sets(swept_timeline)
+    assert moved_late(swept_timeline) == held_back_skewed(swept_timeline) == []
+    assert held_back_late(swept_timeline) == [Variant(delays=held.delays, late=900.0)]
+    assert moved_skewed_late(swept_timeline) == [Variant(1800.0, skews=skewed.skews, late=900.0)]
 
 
 @pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
 def test_runs_held_back_or_skewed_with_the_attack_moved_change_no_notable_and_no_risk(detection_name: str,
                                                                                      test_name: str) -> None:
     """``replay.sweep.delay_sets`` (runs held back within their ``schedule_window``, over their on-time windows:
-    the Reporting Manual's *Prioritize concurrently scheduled reports in Splunk Web*) and ``moved_skewed`` (the
-    attack moved under the largest skew, where that is not a whole period)."""
+    the Reporting Manual's *Prioritize concurrently scheduled reports in Splunk Web*), ``moved_skewed`` (the
+    attack moved under the largest skew, where that is not a whole period) and ``held_back_skewed`` (runs held
+    back under each skew of ``skew_sets`` that is not a whole period)."""
     swept_timeline = timeline(detection_name, test_name)
-    variants = delay_sets(swept_timeline) + moved_skewed(swept_timeline)
+    variants = delay_sets(swept_timeline) + moved_skewed(swept_timeline) + held_back_skewed(swept_timeline)
     assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []

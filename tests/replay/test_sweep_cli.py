@@ -40,8 +40,8 @@ def _table_rows(out: str) -> list[list[str]]:
 def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", ROBUST]) == 0
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[ROBUST, TEST, "41", "1", "0", "pass"]]
-    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (41 variant(s), ")
+    assert _table_rows(out) == [[ROBUST, TEST, "53", "1", "0", "pass"]]
+    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (53 variant(s), ")
 
 
 DOUBLED = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
@@ -54,17 +54,18 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[FRAGILE, TEST, "34", "1", "4", "FAIL"], [SLICE, TEST, "34", "1", "1", "FAIL"],
-                                [ROBUST, TEST, "41", "1", "0", "pass"]]
+    assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "42", "1", "2", "FAIL"],
+                                [ROBUST, TEST, "53", "1", "0", "pass"]]
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
     # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more
-    assert out.splitlines()[-6:-1] == [
+    assert out.splitlines()[-7:-2] == [
         f"{FRAGILE} / {TEST}: attack moved 29m later: {DOUBLED}",
         f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks: {DOUBLED}",
         f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}",
-        f"{FRAGILE} / {TEST}: (+1 more variant(s) differ; --format json lists them)",
+        f"{FRAGILE} / {TEST}: (+3 more variant(s) differ; --format json lists them)",
         f"{SLICE} / {TEST}: runs skewed 32m after their ticks and records indexed 15m later: {LOST}"]
-    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (109 variant(s), ")
+    assert out.splitlines()[-2] == f"{SLICE} / {TEST}: attack moved 28m later and records indexed 15m later: {LOST}"
+    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (137 variant(s), ")
 
 
 def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Path,
@@ -74,14 +75,19 @@ def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Pat
     ticks search hh-1:22 .. hh:22, so only the 09:32 run holds the refusals (09:20, 09:21); Entra ID indexed them
     within two minutes, 15 minutes more (the delay model's assumed ceiling) puts them after 09:32, and the
     10:32 run searches from 09:22: never seen. Skewed alone they are indexed before 09:32; late alone the
-    on-time 10:00 run (08:50 .. 09:50) sees them at about 09:37."""
+    on-time 10:00 run (08:50 .. 09:50) sees them at about 09:37. The attack moved 28 minutes with the records 15
+    minutes late puts them at the same place in a slot and loses them too: at 09:48 and 09:49 only the 10:00 run
+    (08:50 .. 09:50) holds them, and they are indexed after it."""
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", SLICE, "--format", "json"]) == 1
     [swept] = json.loads(capsys.readouterr().out)["tests"]
-    assert swept["variants"] == 34
+    assert swept["variants"] == 42
     assert swept["differences"] == [{
         "moved": "runs+indexing", "skews": {SLICE: 32 * 60}, "late": 15 * 60,
         "raised": {"notables": 0, "risk_by_object": {}},
-        "detail": f"runs skewed 32m after their ticks and records indexed 15m later: {LOST}"}]
+        "detail": f"runs skewed 32m after their ticks and records indexed 15m later: {LOST}"}, {
+        "moved": "attack+indexing", "offset": 28 * 60, "late": 15 * 60,
+        "raised": {"notables": 0, "risk_by_object": {}},
+        "detail": f"attack moved 28m later and records indexed 15m later: {LOST}"}]
 
 
 def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_path: Path,
@@ -91,9 +97,9 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False and payload["mode"] == "sweep" and payload["setup_errors"] == []
     fragile, _, robust = payload["tests"]
-    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 41
+    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 53
     assert fragile["unmoved"] == {"notables": 1, "risk_by_object": {USER: 30}}
-    moved, skewed, skewed_late, lost = fragile["differences"]
+    moved, skewed, skewed_late, lost, moved_late, moved_lost = fragile["differences"]
     assert moved["moved"] == "attack" and moved["offset"] == 29 * 60
     assert skewed["moved"] == "runs" and skewed["skews"] == {FRAGILE: 31 * 60}
     assert (skewed_late["moved"], skewed_late["skews"], skewed_late["late"]) == ("runs+indexing", {FRAGILE: 31 * 60},
@@ -102,6 +108,8 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
                                                                             "risk_by_object": {USER: 60}}
     assert moved["detail"].startswith("attack moved 29m later: 2 notables instead of 1")
     assert lost["detail"] == f"runs skewed 32m after their ticks and records indexed 15m later: {LOST}"
+    assert moved_late["detail"] == f"attack moved 29m later and records indexed 5m later: {DOUBLED}"
+    assert moved_lost["detail"] == f"attack moved 28m later and records indexed 15m later: {LOST}"
     xml = junit.read_text(encoding="utf-8")
     assert 'name="contentpack replay --sweep" tests="3" failures="2"' in xml
     assert f'message="attack moved 29m later: {DOUBLED}"' in xml
@@ -140,7 +148,7 @@ def test_on_an_80_column_terminal_the_table_fits_and_keeps_every_column(pack: Pa
     assert loaded is not None
     text = render_table(sweep_pack(loaded), 80, terminal=True)
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], [TEST, "34", "1", "4", "FAIL"]]
+    assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], [TEST, "42", "1", "6", "FAIL"]]
     assert "not shown in 80 columns" not in text
     assert f"{FRAGILE} / {TEST}: attack moved 29m\n    later: 2 notables" in text
 
@@ -165,13 +173,14 @@ def test_a_detection_that_loses_late_records_fails_under_late_data(
     throttle on the user holds a refusal split from the other), and so do 5 minutes late (the model's p99) with
     the runs on time. With the runs skewed 4 minutes, 5 minutes late loses them too: only the 09:24 run
     (09:12 .. 09:22) holds them, and Entra ID indexed them at 09:21:07 and 09:21:51, so 5 minutes later is after
-    it; 15 minutes late loses them at every skew the sweep tries."""
+    it; 15 minutes late loses them at every skew the sweep tries, and so does the attack moved to put them in the
+    minute before a window edge (or 15 minutes late on a run) with the records late."""
     assert main(["replay", "--root", str(late_pack), "--sweep", "--format", "json"]) == 1
     [swept] = json.loads(capsys.readouterr().out)["tests"]
     late, *combined = swept["differences"]
     assert (late["moved"], late["late"]) == ("indexing", 15 * 60)
     assert late["detail"] == f"records indexed 15m later: {LOST}"
-    assert {d["moved"] for d in combined} == {"runs+indexing"}
+    assert {d["moved"] for d in combined} == {"runs+indexing", "attack+indexing"}
     assert {d["late"] for d in combined} == {5 * 60, 15 * 60}
     assert all(d["raised"] == {"notables": 0, "risk_by_object": {}} for d in combined)
     assert main(["replay", "--root", str(late_pack), "--sweep"]) == 1

@@ -1,5 +1,6 @@
 """Which variants ``contentpack.replay.sweep`` replays beyond one thing moved (runs held back, runs skewed with
-records late, the attack moved under the largest skew), and how the reports name them.
+records late, the attack moved under the largest skew, the attack moved with records late, runs held back under a
+skew, all three), which it proves redundant (runs held back with records late), and how the reports name them.
 
 The pack: the sweep fixture's refusals (09:20 and 09:21) under four detections: the hourly slice ``-70m@m`` ..
 ``-10m@m``, the same at ``10 * * * *`` (a cron whose runs the scheduler may skew by the second only), a window
@@ -21,9 +22,16 @@ from contentpack.replay.sweep import (
     Variant,
     delay_sets,
     edge_offsets,
+    held_back_late,
+    held_back_skewed,
+    late_delays,
     max_delay_of,
+    moved_late,
     moved_skewed,
+    moved_skewed_late,
     replay_context,
+    same_as,
+    skew_sets,
     skewed_late,
 )
 from contentpack.replay.sweep_report import junit_cases, report_json
@@ -139,3 +147,103 @@ def test_the_attack_moves_under_the_largest_skew_only_when_that_is_not_a_whole_p
     offsets = [v.offset for v in edge_offsets(timeline)]
     assert moved_skewed(timeline) == [Variant(offset, skews=((QUARTER_PAST, 59.0),)) for offset in offsets]
     assert offsets
+
+
+def _indexed_at(timeline: Timeline, *times: str) -> Timeline:
+    """``timeline`` with its two refusals indexed at ``times`` (the test's delay replaced)."""
+    timeline.events = [{**event, "_indextime": ts(at)} for event, at in zip(timeline.events, times, strict=True)]
+    return timeline
+
+
+def test_the_attack_moved_with_records_late_loses_what_no_move_skew_or_delay_alone_loses(pack: Pack) -> None:
+    """``10 * * * *`` over ``-70m@m`` .. ``-10m@m``: slices that meet, one run each, the run 10 minutes after its
+    slot ends; the scheduler may skew it by seconds only (59 s), so no skew puts a refusal near a slot's end. The
+    attack moved 38 minutes puts the 09:20 refusal in the minute before the 10:10 run's latest edge (10:00):
+    indexed 15 minutes late (the ceiling), after that run, it is never seen -- and neither is the 09:21 one. Every
+    variant of one thing moved, skewed with late records or moved under the skew passes."""
+    timeline = _timeline(pack, QUARTER_PAST)
+    unmoved = timeline.raised()
+    assert unmoved == Raised(1, ((USER, 30),))
+    singles = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
+               + skewed_late(timeline) + moved_skewed(timeline))
+    assert timeline.differences(singles, unmoved) == []
+    variants = moved_late(timeline)
+    assert {v.late for v in variants} == {300.0, 900.0} and all(v.moved == ("attack", "indexing") for v in variants)
+    assert Variant(2280.0, late=900.0) in variants
+    assert [(v.describe(QUARTER_PAST), raised) for v, raised in timeline.differences(variants, unmoved)] == [
+        ("attack moved 38m later and records indexed 15m later", Raised(0, ()))]
+    assert moved_late(_timeline(pack, WEEK)) == []  # minutes of indexing: no matter to a window of days
+
+
+def test_a_held_back_run_with_late_records_is_the_records_late_by_the_difference(pack: Pack) -> None:
+    """One detection: a run held back ``d`` over its on-time window sees the records indexed by ``d`` after its
+    start, and its throttle and actions all move ``d`` later together; so runs held back ``d`` with the records
+    ``late`` later raise what the records ``late - d`` later raise, or the runs held back ``d - late`` -- within the
+    ranges ``late_delays`` and ``delay_sets`` sweep, so the sweep replays no such combination. Shown on the refusals
+    indexed at 10:05 and 10:06, after the only run (10:00) whose window holds them, where the outcome turns on
+    which is the case."""
+    timeline = _indexed_at(_timeline(pack, SLICE), "2026-10-13 10:05", "2026-10-13 10:06")
+    outcomes = set()
+    for late, delay in ((300.0, 660.0), (300.0, 540.0), (900.0, 1200.0), (900.0, 600.0), (60.0, 360.0),
+                        (0.0, 3540.0)):
+        held = timeline.raised(Variant(delays=((SLICE, delay),), late=late))
+        alone = Variant(late=late - delay) if late >= delay else Variant(delays=((SLICE, delay - late),))
+        assert held == timeline.raised(alone), (late, delay)
+        outcomes.add(held)
+    assert outcomes == {Raised(0, ()), Raised(1, ((USER, 30),))}
+    assert held_back_late(timeline) == []
+
+
+def test_runs_held_back_under_a_skew_take_the_delays_that_let_a_skewed_run_see_a_record(pack: Pack) -> None:
+    """Refusals indexed at 10:05 and 10:06: skewed 5 minutes, the 10:05 run (window 08:55 .. 09:55) sees the first
+    but starts a minute before the second is indexed: held back 60 s it sees both. Skewed 45 minutes, the 09:45
+    run (08:35 .. 09:35) holds both, 20 and 21 minutes before they are indexed. Skewed 15 or 30 minutes, the
+    first run whose window holds them (10:15, 10:30) starts after they are indexed: no delay. A whole period is
+    left out (its unskewed runs, which ``delay_sets`` holds back 300 and 360 s)."""
+    timeline = _indexed_at(_timeline(pack, SLICE), "2026-10-13 10:05", "2026-10-13 10:06")
+    variants = held_back_skewed(timeline)
+    assert Variant(skews=((SLICE, 300.0),), delays=((SLICE, 60.0),)) in variants
+    assert all(v.moved == ("runs", "delayed") for v in variants)
+    assert [v.delays for v in variants if v.skews == ((SLICE, 2700.0),)] == [((SLICE, 1200.0),), ((SLICE, 1260.0),)]
+    assert not {skew for v in variants for _, skew in v.skews} & {900.0, 1800.0, 3600.0}
+    assert held_back_skewed(_timeline(pack, SLICE)) == []  # indexed before any run that holds them: none
+
+
+def test_three_at_once_only_where_the_largest_skew_is_not_a_whole_period(pack: Pack) -> None:
+    """The hourly slice may be skewed a whole hour: its runs are then the next ticks' on-time runs, so the attack
+    moved under it with late records is ``moved_late``. ``10 * * * *`` may be skewed 59 s: at each late delay,
+    the moves that put a refusal in the minute before a window edge or, late, on a run skewed 59 s -- the 38-minute
+    move with the records 15 minutes late loses them there too."""
+    assert moved_skewed_late(_timeline(pack, SLICE)) == []
+    timeline = _timeline(pack, QUARTER_PAST)
+    variants = moved_skewed_late(timeline)
+    assert {v.late for v in variants} == {300.0, 900.0}
+    assert all(v.skews == ((QUARTER_PAST, 59.0),) and v.moved == ("attack", "runs", "indexing") for v in variants)
+    assert [v.describe(QUARTER_PAST) for v, _ in timeline.differences(variants, timeline.raised())] == [
+        "attack moved 38m later and runs skewed 59s after their ticks and records indexed 15m later"]
+
+
+def test_a_variant_that_replays_as_one_already_replayed_is_not_replayed_again(pack: Pack) -> None:
+    """Runs skewed a whole period are the next ticks' on-time runs: the hourly slice skewed an hour with the
+    records late replays as the records late, and skewed an hour alone as nothing moved, so neither is replayed
+    (its outcome reused, the variant still counted); ``10 * * * *`` skewed 59 s is replayed."""
+    timeline = _timeline(pack, SLICE)
+    whole = Variant(skews=((SLICE, 3600.0),), late=900.0)
+    assert same_as(timeline.detections, whole) == Variant(late=900.0)
+    assert timeline.raised(whole) == timeline.raised(Variant(late=900.0))
+    quarter_past = _timeline(pack, QUARTER_PAST)
+    seconds = Variant(skews=((QUARTER_PAST, 59.0),))
+    assert same_as(quarter_past.detections, seconds) == seconds
+    replayed: list[Variant] = []
+    real = timeline.raised
+
+    def counted(variant: Variant = Variant()) -> Raised:
+        replayed.append(variant)
+        return real(variant)
+
+    timeline.raised = counted  # type: ignore[method-assign]
+    lost = _indexed_at(timeline, "2026-10-13 10:05", "2026-10-13 10:06")  # no run sees them: 0 notables, each
+    # set against an outcome of 1 so that the list shows what was reused
+    assert lost.differences([Variant(late=900.0), whole, Variant(skews=((SLICE, 3600.0),))], Raised(1, ())) == [
+        (Variant(late=900.0), Raised(0, ())), (whole, Raised(0, ()))]
+    assert replayed == [Variant(late=900.0)]

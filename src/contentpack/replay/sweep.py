@@ -59,17 +59,57 @@ such a timeline replays days of risk; one detection: every ``edge_offsets`` offs
 (the next ticks' on-time runs), so it is left out of both, and a window of days gets no late skews (minutes of
 indexing decide only which run first sees a record, as for ``edge_offsets``).
 
-What this cannot see: other combinations (the attack moved *and* records late, except as a skew moves the
-windows against them; runs held back *and* skewed or late; three things at once), delays beyond the delay
-model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections
-(their own tests sweep them).
+**Attack moved, records late** (``moved_late``): at each late delay of the delay models (p99, ceiling), the moves
+(``_record_offsets``) that put the first or last record in the minute before an edge of a run's window (it is
+about to enter the next window: the last run holding it runs as soon after it as it ever does) or its late
+``_indextime`` exactly on a run (the last move under which that run still sees it); between such moves no record
+changes runs. This reaches what ``skewed_late`` cannot where the stanza allows seconds of skew only
+(``10 * * * *``). A window of days: none; several detections: see below.
+
+**Runs held back, records late**: not replayed for one detection, as it is always one of them alone. A run held
+back ``d`` searches its on-time window and sees what is indexed ``d`` after its on-time start, and every run, its
+throttle and its actions move ``d`` later together; so runs held back ``d`` with the records ``L`` late raise what
+the records ``L - d`` late raise (``L >= d``), or the runs held back ``d - L`` (``L < d``): within the ranges
+``late_delays`` (up to the ceiling) and ``delay_sets`` (up to the schedule window) sweep. Several detections
+(``held_back_late``): the reader reads the risk that held-back writers write ``d`` later, which no indexing
+delay of the records does: the writers held back the most they may be, the records at the ceiling (their risk
+written as late as it can be).
+
+**Runs held back under a skew** (``held_back_skewed``): for one detection, by the same reasoning, the skewed runs
+with the records indexed ``d`` earlier, which ``skewed_late`` (later only) does not reach: at each skew of
+``skew_sets`` that is not a whole period, the delays that let a skewed run whose window holds the first or last
+record, but that starts before its ``_indextime``, see it. Several detections: see below.
+
+**Three at once** (``moved_skewed_late``): for one detection, at the largest skew, each late delay with the moves
+of ``_record_offsets`` at that skew -- unless the largest skew is a whole period (every schedule the build writes
+with ``allow_skew = 100%`` on the spec's listed crons): its runs are then the next ticks' on-time runs, and this
+is ``moved_late``. A skew of whole minutes over windows snapped to the minute comes close to the attack moved
+back as much, but not exactly: a search that bins ``_time`` on a fixed grid (``bin span=10m``) or snaps
+``now()`` coarser than its window puts the moved records in other bins, so no skew is taken for a move.
+Several detections (the skews move the writers against the reader, no single move): half the reader's interval
+under the skew set, the records at the ceiling.
+
+A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
+so of these newer combinations it gets the two that write its risk latest against the reader: the writers held
+back the most with the records at the ceiling (``held_back_late``), and the attack moved half the reader's
+interval under the skew set with the records at the ceiling (``moved_skewed_late``); not the attack moved with
+late records on unskewed runs, nor the writers held back under the skew set.
+
+A variant that replays exactly as one already replayed is not replayed again (``same_as``: one detection's runs
+skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
+
+What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
+records indexed earlier; four things at once; a correlation's attack moved by other than half its interval, and
+the two combinations above that a correlation does not get), delays beyond the delay model's ceiling or a
+schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
+them).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from contentpack.content.model import Detection, Pack, UnitTest
@@ -248,8 +288,17 @@ class Timeline:
         return Raised(len(result.notables_of(self.detection.name)), tuple(sorted(result.risk_scores().items())))
 
     def differences(self, variants: Sequence[Variant], unmoved: Raised) -> list[tuple[Variant, Raised]]:
-        """The ``variants`` that raise something else than ``unmoved``, each with what it raised."""
-        return [(v, moved) for v in variants if (moved := self.raised(v)) != unmoved]
+        """The ``variants`` that raise something else than ``unmoved``, each with what it raised; a variant that
+        replays as one already replayed (``same_as``) is not replayed again."""
+        raised: dict[Variant, Raised] = {same_as(self.detections, Variant()): unmoved}
+        differ = []
+        for variant in variants:
+            twin = same_as(self.detections, variant)
+            if twin not in raised:
+                raised[twin] = self.raised(variant)
+            if raised[twin] != unmoved:
+                differ.append((variant, raised[twin]))
+        return differ
 
 
 def _edges(schedule: Schedule, run: float) -> tuple[float, ...]:
@@ -369,14 +418,15 @@ def max_delay_of(detection: Detection) -> float:
     return below_period if window == "auto" else min(int(window) * 60.0, below_period)
 
 
-def _record_delays(detection: Detection, events: Sequence[Event], most: float) -> set[float]:
-    """The delays (up to ``most``) that let a run whose window holds ``detection``'s first or last record, but
-    that starts before its ``_indextime``, see it: its ``_indextime`` exactly on the held-back run. A search over
-    the risk index has no records: none."""
+def _record_delays(detection: Detection, events: Sequence[Event], most: float, skew: float = 0.0) -> set[float]:
+    """The delays (up to ``most``) that let a run (skewed by ``skew``) whose window holds ``detection``'s first or
+    last record, but that starts before its ``_indextime``, see it: its ``_indextime`` exactly on the held-back
+    run. A search over the risk index has no records: none."""
     schedule = schedule_of(detection)
     delays = set()
     for t, indexed in _first_and_last(detection, events):
-        for run in schedule.cron.ticks(indexed - most - 1, indexed):
+        for tick in schedule.cron.ticks(indexed - skew - most - 1, indexed - skew):
+            run = tick + skew
             earliest, latest = schedule.window(run)
             if earliest <= t < latest and 0 < indexed - run <= most:
                 delays.add(indexed - run)
@@ -387,13 +437,19 @@ def delay_sets(timeline: Timeline) -> list[Variant]:
     """The delays the timeline's runs are held back by (see the module docstring): one detection, the delays that
     let a run see its first or last record; several, the writers of the reader's risk held back the most their
     schedule windows allow, the reader on time."""
-    name = timeline.detection.name
-    most = {d.name: max_delay_of(d) for d in timeline.detections}
-    if len(most) > 1:
-        writers = tuple((other, most[other]) for other in most if other != name and most[other])
+    if len(timeline.detections) > 1:
+        writers = _writers_held_back(timeline)
         return [Variant(delays=writers)] if writers else []
-    return [Variant(delays=((name, delay),))
-            for delay in sorted(_record_delays(timeline.detection, timeline.events, most[name]))]
+    detection = timeline.detection
+    return [Variant(delays=((detection.name, delay),))
+            for delay in sorted(_record_delays(detection, timeline.events, max_delay_of(detection)))]
+
+
+def _writers_held_back(timeline: Timeline) -> tuple[tuple[str, float], ...]:
+    """Several detections: each writer of the reader's risk held back the most its schedule window allows (none
+    without one)."""
+    name = timeline.detection.name
+    return tuple((d.name, most) for d in timeline.detections if d.name != name and (most := max_delay_of(d)))
 
 
 def _next_tick(detection: Detection, skew: float) -> bool:
@@ -435,16 +491,103 @@ def moved_skewed(timeline: Timeline) -> list[Variant]:
     return [Variant(moved.offset, skews=((timeline.detection.name, most),)) for moved in edge_offsets(timeline)]
 
 
+def _ceiling(timeline: Timeline) -> float:
+    """The latest any delay model in play indexes a record (0: none in play)."""
+    return max(_model_delays(timeline), default=0.0)
+
+
+def _record_offsets(detection: Detection, events: Sequence[Event], late: float, skew: float = 0.0) -> set[float]:
+    """Attack moves (within one run interval) that put ``detection``'s first or last record in the minute before
+    an edge of a window of its runs skewed by ``skew``, or its ``_indextime`` ``late`` seconds later exactly on
+    such a run (see the module docstring). A search over the risk index has no records: none."""
+    records = _first_and_last(detection, events)
+    if not records:
+        return set()
+    schedule = schedule_of(detection)
+    period = schedule.longest_gap
+    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period), None)
+    if tick is None:  # a cron rarer than weekly (longest_gap stops at a week): no run beside the records
+        return set()
+    run = tick + skew
+    offsets = set()
+    for t, indexed in records:
+        offsets.add((run - indexed - late) % period)
+        offsets.update((edge - 60 - (t - t % 60)) % period for edge in _edges(schedule, run))
+    return offsets
+
+
+def same_as(detections: Sequence[Detection], variant: Variant) -> Variant:
+    """The variant that replays exactly as ``variant`` does with fewer moves: one detection whose runs are evenly
+    spaced, skewed a whole number of periods, runs at the next ticks' on-time runs, the same runs in every respect
+    (``_next_tick``), so its skew is dropped. ``variant`` itself otherwise."""
+    if len(detections) != 1 or not variant.skews:
+        return variant
+    [detection] = detections
+    return replace(variant, skews=()) if _next_tick(detection, variant.skews[0][1]) else variant
+
+
+def moved_late(timeline: Timeline) -> list[Variant]:
+    """The attack moved with the records late (see the module docstring): one detection, at each late delay of
+    the delay models (p99, ceiling), the moves of ``_record_offsets``; several, none (``moved_skewed_late``)."""
+    detection = timeline.detection
+    # several detections: see the module docstring; minutes of indexing delay: no matter to a window of days
+    if len(timeline.detections) > 1 or schedule_of(detection).lookback > LONG_WINDOW:
+        return []
+    return [Variant(offset, late=late) for late in sorted(_model_delays(timeline))
+            for offset in sorted(_record_offsets(detection, timeline.events, late)) if offset]
+
+
+def held_back_late(timeline: Timeline) -> list[Variant]:
+    """Runs held back with the records late (see the module docstring): several detections, the writers held
+    back the most they may be with the records at the ceiling (their risk written as late as it can be); one,
+    none: that is the records late by the difference, or the run held back by it, which ``late_delays`` and
+    ``delay_sets`` sweep."""
+    ceiling, writers = _ceiling(timeline), _writers_held_back(timeline)
+    return [Variant(delays=writers, late=ceiling)] if len(timeline.detections) > 1 and ceiling and writers else []
+
+
+def held_back_skewed(timeline: Timeline) -> list[Variant]:
+    """Runs held back under a skew (see the module docstring): one detection, at each skew of ``skew_sets`` that is
+    not a whole period, the delays that let a skewed run whose window holds the first or last record see it
+    (``_record_delays``); several, none (``held_back_late``)."""
+    if len(timeline.detections) > 1:
+        return []
+    detection = timeline.detection
+    most = max_delay_of(detection)
+    return [Variant(skews=skewed.skews, delays=((detection.name, delay),))
+            for skewed in skew_sets(timeline) for _, skew in skewed.skews if not _next_tick(detection, skew)
+            for delay in sorted(_record_delays(detection, timeline.events, most, skew))]
+
+
+def moved_skewed_late(timeline: Timeline) -> list[Variant]:
+    """The attack moved under the largest skew with the records late (see the module docstring): several
+    detections, half the reader's run interval under ``skew_sets``'s set with the records at the ceiling; one, at
+    each late delay, the moves of ``_record_offsets`` at the largest skew, unless that is a whole period (its
+    unskewed runs: then this is ``moved_late``)."""
+    if len(timeline.detections) > 1:
+        ceiling = _ceiling(timeline)
+        return [Variant(moved.offset, skews=moved.skews, late=ceiling) for moved in moved_skewed(timeline)
+                if ceiling]
+    detection = timeline.detection
+    most = max_skew_of(detection)
+    if not most or _next_tick(detection, most) or schedule_of(detection).lookback > LONG_WINDOW:
+        return []
+    return [Variant(offset, skews=((detection.name, most),), late=late) for late in sorted(_model_delays(timeline))
+            for offset in sorted(_record_offsets(detection, timeline.events, late, most)) if offset]
+
+
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest:
     """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
-    ``delay_sets``, ``skewed_late`` and ``moved_skewed``."""
+    ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``
+    and ``moved_skewed_late``."""
     started = time.perf_counter()
     names = (detection.name, test.name, detection.source.path)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         unmoved = timeline.raised()
         variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
-                    + skewed_late(timeline) + moved_skewed(timeline))
+                    + skewed_late(timeline) + moved_skewed(timeline) + moved_late(timeline)
+                    + held_back_late(timeline) + held_back_skewed(timeline) + moved_skewed_late(timeline))
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(*names, None, errors=failed.messages, seconds=time.perf_counter() - started)
