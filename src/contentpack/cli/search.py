@@ -43,6 +43,7 @@ from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
+from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_fields, asked_fields, first_filter, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -129,7 +130,7 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
-            raise UsageError(f"--macros: no such file or directory: {text}")
+            raise UsageError(no_such_path(text))
     problems: list[Diagnostic] = []
     for path in files:
         # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
@@ -323,7 +324,7 @@ def _run(args: argparse.Namespace) -> int:
                                max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
-                raise UsageError(f"--events: no such file: {path}")
+                raise UsageError(no_such_path(path))
             if Path(path).is_dir():  # what to do instead, not only that a folder is not read
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "
