@@ -74,7 +74,7 @@ def test_an_unknown_option_value_is_worded_like_argparses_own_errors(capsys: pyt
     argparse_line = capsys.readouterr().err.strip().splitlines()[-1]
     assert parsed.value.code == 2 and argparse_line.startswith("contentpack validate: error: ")
     status, _, err = run(capsys, "search", "*", "--events", str(REPO / "nope.jsonl"))
-    assert status == 2 and err.startswith("contentpack search: error: --events: no such file")
+    assert (status, err) == (2, f"contentpack search: error: {REPO / 'nope.jsonl'}: no such file or folder\n")
 
 
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["replay"], ["search", "*", "--events", "e.jsonl"],
@@ -359,3 +359,27 @@ def test_contentpack_debug_lets_an_internal_error_through(monkeypatch: pytest.Mo
     monkeypatch.setattr(generate, "run", fail)
     with pytest.raises(RuntimeError, match="with its traceback"):
         main(["generate-data", "--scenario", "risky_app_blocked"])
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
+    ["search", "*", "--no-pack", "--events", "{missing}"], ["search", "*", "--no-pack", "--macros", "{missing}"],
+], ids=lambda c: " ".join(part for part in c if part.startswith("-") and part not in ("--root", "--no-pack")) or c[0])
+def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """One error model: validate said ``no such file or directory``, backtest ``no such file or folder``, search
+    ``--events: no such file: PATH`` and ``--macros: no such file or directory: PATH`` (``files.no_such_path``)."""
+    missing = tmp_path / "gone.log"
+    status, out, err = run(capsys, *(part.format(repo=REPO, missing=missing) for part in command))
+    assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {missing}: no such file or folder\n")
+
+
+def test_generate_data_says_the_folder_of_its_out_file_is_missing(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """As ``--junit`` says it (``report_file.problem``), before a record is made; it said Python's words for the
+    file alone (``big.log: No such file or directory``), as if the file were to be read."""
+    out = tmp_path / "nosuchdir" / "x" / "big.log"
+    status, printed, err = run(capsys, "generate-data", "--events", "10", "--out", str(out))
+    assert (status, printed) == (2, "")
+    assert err == f"contentpack generate-data: error: --out {out}: no folder {out.parent} to write it in\n"
+    assert not (tmp_path / "nosuchdir").exists()

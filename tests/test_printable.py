@@ -1,10 +1,10 @@
-"""``printable.wrap_identifier``: a name too wide for its column is split where it reads well."""
+"""``layout.wrap_identifier``: a name too wide for its column is split where it reads well."""
 
 from __future__ import annotations
 
 import pytest
 
-from contentpack.printable import wrap_identifier
+from contentpack.layout import wrap_identifier
 
 
 @pytest.mark.parametrize(("text", "width", "lines"), [
@@ -36,7 +36,31 @@ MESSAGE = ("Consent Granted / True Positive Test: no row has: user=debra.tanaka@
     ("x" * 30, 20, ["x" * 16, "    " + "x" * 14]),  # no place to split: cut, and still within the width
 ])
 def test_a_message_wraps_between_words_with_a_hanging_indent(text: str, width: int, lines: list[str]) -> None:
-    from contentpack.printable import hanging_lines
+    from contentpack.layout import hanging_lines
 
     assert hanging_lines(text, width) == lines
     assert all(len(line) <= width for line in lines)
+
+
+EMAIL, GUID = "christie.wilkins@contoso.example", "9199bf20-a13f-4107-85dc-02114787ef48"
+
+
+@pytest.mark.parametrize(("width", "user", "app"), [
+    (90, [EMAIL], [GUID]),  # room for both: as they are
+    (80, ["christie.wilkins", "@contoso.example"], [GUID]),  # the email before its @, the GUID kept whole
+    (50, ["christie.wilkins", "@contoso.example"], ["9199bf20-a13f-4107-", "85dc-02114787ef48"]),
+    (40, ["christie.", "wilkins", "@contoso.", "example"], ["9199bf20-a13f-", "4107-85dc-", "02114787ef48"]),
+    (30, ["christie", ".wilkins", "@contoso", ".example"],  # too narrow for any sensible piece: cut as well
+     ["9199bf2", "0-a13f-", "4107-", "85dc-", "0211478", "7ef48"]),
+])
+def test_a_table_splits_its_values_only_as_finely_as_its_width_needs(width: int, user: list[str],
+                                                                     app: list[str]) -> None:
+    """``layout.fit_columns``: the coarsest split that lets the table fit, the widest column giving way first;
+    only a terminal too narrow for any sensible piece has a value cut mid-word (each piece split at its soft
+    breaks first)."""
+    from contentpack.layout import Column, fit_columns, fold, table_width
+
+    widths = fit_columns([Column(("user", EMAIL)), Column(("appId", GUID)), Column(("count", "1"), splits=False)],
+                         width)
+    assert table_width(widths) <= width and widths[2] == len("count")
+    assert (fold(EMAIL, widths[0]), fold(GUID, widths[1])) == (user, app)

@@ -5,8 +5,9 @@ attacker's user agent or application name); printed raw, an escape sequence (``E
 user's terminal, and a newline would forge a line of output (a fake diagnostic). Every line the commands print
 that can hold such text goes through :func:`printable`; every table cell through :func:`cell`, which also keeps
 rich from reading the text as markup (a log value ``[/x]`` once ended ``search`` in "internal error:
-MarkupError"); and the tables are as wide as the terminal they are printed on (:func:`output_width`). A leaf
-module, so the reports below the command line share it.
+MarkupError"); and the tables are as wide as the terminal they are printed on (:func:`output_width`; how text
+and a table's columns share that width is :mod:`contentpack.layout`). A leaf module, so the reports below the
+command line share it.
 """
 
 from __future__ import annotations
@@ -58,77 +59,12 @@ def lines_cell(values: Iterable[str]) -> Text:
     return Text("\n".join(printable(value) for value in values))
 
 
-# Where an identifier reads well split, the coarsest first: before an email's "@", then after a "-" (GUIDs), "."
-# or "/" (host names, paths).
-_SOFT_BREAKS = (re.compile(r"(?=@)"), re.compile(r"(?=@)|(?<=[-./\\])"))
-
-
-def wrap_identifier(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, split where it reads well (``debra.tanaka`` /
-    ``@contoso.example``, a GUID after a ``-``) rather than wherever the width runs out; a piece longer than
-    ``width`` is left to the table to fold. One line when ``text`` fits."""
-    if len(text) <= width:
-        return [text]
-    for soft_break in _SOFT_BREAKS:
-        pieces = [piece for piece in soft_break.split(text) if piece]
-        if all(len(piece) <= width for piece in pieces):
-            break
-    lines: list[str] = []
-    current = ""
-    for piece in pieces:
-        if current and (len(current) + len(piece) > width or piece.startswith("@")):  # an email: its @ first
-            lines.append(current)
-            current = ""
-        current += piece
-    return [*lines, current]
-
-
-# How far a message's continuation lines stand in on a terminal: clear of its first line's start, which a reader
-# scans down for the next message.
-HANGING_INDENT = 4
-
-
-def hanging_lines(text: str, width: int, indent: int = HANGING_INDENT) -> list[str]:
-    """One message (``printable`` text) for a terminal ``width`` columns wide: split between words, its
-    continuation lines indented by ``indent``, rather than cut by the terminal mid-word at the edge with nothing
-    to show that the next line goes on. A word wider than a line is split where it reads well
-    (:func:`wrap_identifier`: before an email's ``@``, after a GUID's ``-``), and cut only where it has no such
-    place. One line when ``text`` fits; joined back with single spaces (and no space inside a split word) the
-    lines are ``text``."""
-    if len(text) <= width:
-        return [text]
-    indent = indent if width > 4 * indent else 0  # a terminal too narrow to spare it
-    room = max(1, width - indent)  # a continuation line's text
-    lines: list[str] = []
-    current: str | None = None  # the line being filled; None before the first word
-    for word in text.split(" "):
-        pieces = [word] if len(word) <= room else [
-            part[at:at + room] for part in wrap_identifier(word, room) for at in range(0, len(part), room)]
-        for number, piece in enumerate(pieces):
-            joined = piece if current is None else current + ("" if number else " ") + piece
-            if current is None or len(joined) <= (room if lines else width):
-                current = joined
-            else:
-                lines.append(current)
-                current = piece
-    lines.append(current or "")
-    return [lines[0], *(" " * indent + line for line in lines[1:])]
-
-
 def on_terminal(stream: TextIO) -> bool:
     """Whether ``stream`` is a terminal someone reads (not a pipe, a file or a captured stream)."""
     try:
         return stream.isatty()
     except (OSError, ValueError):  # closed
         return False
-
-
-def table_width(text_widths: Iterable[int]) -> int:
-    """How wide a rich table (its default box and padding) is whose columns hold text this wide: each column
-    its text, a space either side and a border, the table one more border. One home for that arithmetic:
-    the commands that fit a table to the terminal decide from it what folds and what goes."""
-    widths = list(text_widths)
-    return sum(widths) + 3 * len(widths) + 1
 
 
 def output_width(stream: TextIO, default: int = TABLE_WIDTH) -> int:

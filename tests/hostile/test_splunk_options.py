@@ -178,6 +178,27 @@ def test_special_files_as_ca_or_netrc_file_are_refused_by_name(token: None, tmp_
     assert status == 2 and f"contentpack deploy: error: {fifo}: a FIFO (named pipe), not a netrc file" in err, err
 
 
+@pytest.mark.parametrize("with_token", [True, False], ids=["SPLUNK_TOKEN set", "no other credentials"])
+def test_a_missing_netrc_file_or_ca_file_is_an_error_before_any_connection(
+        with_token: bool, token: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An option that names a file names a file the user meant: with ``SPLUNK_TOKEN`` set a missing
+    ``--netrc-file`` was passed over and the command went on to connect (without, it said ``no such netrc
+    file``); a missing ``--ca-file`` said the system's ``No such file or directory``. Both now in the commands'
+    one wording (``spl.files.NO_SUCH_PATH``), exit 2, nothing else printed, and never the token."""
+    if not with_token:
+        monkeypatch.delenv("SPLUNK_TOKEN")
+    missing = tmp_path / "nosuch"
+    for option in ("--netrc-file", "--ca-file"):
+        outcome = run_cli("deploy", "--root", str(VALID), "--splunk", NOWHERE, "--retries", "0", option, str(missing),
+                          timeout=30)
+        assert (outcome.returncode, outcome.stdout) == (2, "")
+        if option == "--ca-file" and not with_token:  # the credentials are looked for first
+            assert outcome.stderr.startswith("contentpack deploy: error: no Splunk credentials"), outcome.stderr
+            continue
+        assert outcome.stderr == f"contentpack deploy: error: {option} {missing}: no such file or folder\n"
+        assert SECRET not in outcome.stdout + outcome.stderr
+
+
 @pytest.mark.parametrize("value", [f"{SECRET}\n", f"\n{SECRET}", f"{SECRET}\r\nX-Injected: 1", f"{SECRET}\x1b[2J"])
 def test_a_credential_with_a_line_break_is_refused_without_showing_it(value: str) -> None:
     with pytest.raises(CredentialsError) as caught:

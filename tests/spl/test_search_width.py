@@ -32,16 +32,17 @@ EVERY_FIELD = "search * | head 2 | rename properties.* as *"
 LONG = "https://outlook.office.com;" * 9
 SMALL = (f'| makeresults | eval id="{LONG}", note="Use Exchange Web Services with full access to all mailboxes", '
          'mv=split("2e5c2fd0-cca4-452c-9891-a07c0dafd964,STRT_Oauth", ",") | fields - _time')
-# SMALL's table as `search` printed it before it knew the terminal's width (200 columns)
-BEFORE = (
-    "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
-    "┃ id                                                                                              ┃ note                                                        ┃ mv                                   ┃\n"
-    "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
-    "│ https://outlook.office.com;https://outlook.office.com;https://outlook.office.com;https://outloo │ Use Exchange Web Services with full access to all mailboxes │ 2e5c2fd0-cca4-452c-9891-a07c0dafd964 │\n"
-    "│ k.office.com;https://outlook.office.com;https://outlook.office.com;https://outlook.office.com;h │                                                             │ STRT_Oauth                           │\n"
-    "│ ttps://outlook.office.com;https://outlook.office.com;                                           │                                                             │                                      │\n"
-    "└─────────────────────────────────────────────────────────────────────────────────────────────────┴─────────────────────────────────────────────────────────────┴──────────────────────────────────────┘\n"
-    "1 result(s)\n"
+# SMALL's table in a pipe (200 columns): the list of URLs split after its ";" (rich once cut it mid-word,
+# "https://outloo" / "k.office.com"), the other columns as `search` always printed them
+PIPED = (
+    '┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n'
+    '┃ id                                                                                ┃ note                                                        ┃ mv                                   ┃\n'
+    '┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n'
+    '│ https://outlook.office.com;https://outlook.office.com;https://outlook.office.com; │ Use Exchange Web Services with full access to all mailboxes │ 2e5c2fd0-cca4-452c-9891-a07c0dafd964 │\n'
+    '│ https://outlook.office.com;https://outlook.office.com;https://outlook.office.com; │                                                             │ STRT_Oauth                           │\n'
+    '│ https://outlook.office.com;https://outlook.office.com;https://outlook.office.com; │                                                             │                                      │\n'
+    '└───────────────────────────────────────────────────────────────────────────────────┴─────────────────────────────────────────────────────────────┴──────────────────────────────────────┘\n'
+    '1 result(s)\n'
 )
 
 
@@ -118,9 +119,9 @@ def test_the_fields_that_do_not_fit_are_named_never_narrowed_to_nothing(
     assert match.group(1).split(", ") == hidden
 
 
-def test_a_pipe_or_a_log_keeps_the_table_it_always_had(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, SMALL) == BEFORE
-    assert max(len(line) for line in BEFORE.splitlines()) == 200
+def test_a_pipe_or_a_log_gets_the_200_column_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, SMALL) == PIPED
+    assert max(len(line) for line in PIPED.splitlines()) <= 200
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
@@ -137,3 +138,78 @@ def test_search_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
     assert status == 0
     assert lines[-1] == "1 result(s)" and [line for line in lines if len(line) > 80] == []
     assert LONG.replace(" ", "") in "".join(line.split("│")[1].strip() for line in lines if line.startswith("│"))
+
+
+# The README's example (its table held a GUID cut as "...-5c8de005a18" / "6" at 80 columns), and a table of the
+# values that folded mid-word at 80 and 120 ("christie.wilk" / "ins@contoso.e" / "xample", "Safari/537.3" / "6")
+README_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004\n'
+                 '  | rename properties.* as * | stats count by user appId')
+AGENTS = "`azure_monitor_aad` | rename properties.* as * | table user appId userAgent ipAddress | head 3"
+DECLINES = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
+
+
+def _in_pack(capsys: pytest.CaptureFixture[str], spl: str, *args: str) -> str:
+    assert main(["search", spl, "--root", str(REPO), "--events", str(DECLINES), *args]) == 0
+    return capsys.readouterr().out
+
+
+def _row_pieces(text: str, starts: int) -> list[list[list[str]]]:
+    """The body read as a person reads it: each row's cells, each the lines of its value; a row begins on the
+    line where column ``starts`` (one whose values never split) holds text."""
+    rows: list[list[list[str]]] = []
+    for line in text.splitlines():
+        if not line.startswith("│"):
+            continue
+        parts = [part.strip() for part in line.split("│")[1:-1]]
+        if parts[starts]:
+            rows.append([[] for _ in parts])
+        for at, part in enumerate(parts):
+            if part:
+                rows[-1][at].append(part)
+    return rows
+
+
+def _reads_well(value: str, pieces: list[str]) -> bool:
+    """Whether ``pieces`` are ``value`` split only between words, after a ``;`` ``,`` ``-`` ``.`` ``/``, or before
+    an ``@``: never mid-word."""
+    rest = value
+    for before, after in zip(pieces, pieces[1:]):
+        assert rest.startswith(before), (value, pieces)
+        rest = rest[len(before):]
+        if rest.startswith(" "):
+            rest = rest.lstrip(" ")
+        elif not (after.startswith("@") or before.endswith((";", ",", "-", ".", "/"))):
+            return False
+    return rest == pieces[-1]
+
+
+def test_the_readme_example_splits_an_email_before_its_at_and_keeps_the_guid_whole(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"search '{README_SEARCH}' --events attack_data/single_user_declines/" in readme
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _in_pack(capsys, README_SEARCH)
+    assert [line for line in text.splitlines() if len(line) > 80] == []
+    assert _row_pieces(text, 2) == [[["joni.natarajan", "@contoso.example"],
+                                     ["4be11163-0a03-45fb-87e5-5c8de005a186"], ["1"]]]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_values_split_only_where_they_read_well(width: int, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    rows = json.loads(_in_pack(capsys, AGENTS, "--format", "json"))
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = _in_pack(capsys, AGENTS)
+    assert [line for line in text.splitlines() if len(line) > width] == []
+    read = _row_pieces(text, 3)
+    assert len(read) == len(rows) == 3
+    for row, cells in zip(rows, read):
+        for name, pieces in zip(["user", "appId", "userAgent", "ipAddress"], cells):
+            assert _reads_well(row[name], pieces), (name, row[name], pieces)
+        if width == 120:  # room for every email and GUID whole; only the user agents fold, between words
+            assert cells[0] == [row["user"]] and cells[1] == [row["appId"]]
+        else:  # the emails split before their "@" (a GUID after a "-"), each piece whole
+            assert cells[0] == [row["user"].split("@")[0], "@" + row["user"].split("@")[1]]
+    assert any(len(cells[2]) > 1 for cells in read)

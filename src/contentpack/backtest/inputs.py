@@ -53,6 +53,7 @@ from typing import BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.events import in_calendar, make_event, parse_timestamp
+from contentpack.spl.files import no_such_path
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -158,7 +159,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(no_such_path(path))
     return list(dict.fromkeys(files))
 
 

@@ -23,7 +23,8 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable, table_width, wrap_identifier
+from contentpack.layout import Column, fit_columns, fold, table_width
+from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 
 TITLE = "Backtest"
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
@@ -148,31 +149,25 @@ _DETECTIONS_ROOM = 20
 
 
 def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
-    """The objects whole when the list of detections can fold in what is left of ``width`` with room for a few
-    words a line; else the objects are split where they read well (an email before its ``@``, a GUID after a
-    ``-``: ``wrap_identifier``), never mid-word as rich folds them (``debra.tanaka@contoso.e`` / ``xample``)."""
+    """The objects whole when the table holds them beside a few words of detections a line; else split where
+    they read well (an email before its ``@``, a GUID after a ``-``), never mid-word as rich folds them
+    (``debra.tanaka@contoso.e`` / ``xample``): the columns are planned by ``layout.fit_columns``, as search's."""
     table = Table(title=title, title_justify="left")
     shown = [printable(e.value) for e in entities]  # as the table prints them: control characters escaped
-    natural = max((len(text) for text in shown), default=0)
-    others = [max(len(column), max((len(e.type) for e in entities), default=0) if column == "type" else 0)
-              for column in ("type", "score", "risk events")]
-    # the detections column's own text is what is left once the others, its padding and the borders are counted
-    left = width - table_width([max(len("object"), natural), *others, 0])
-    objects = max(len("object"), natural - max(0, _DETECTIONS_ROOM - left))
-    wrapped = [wrap_identifier(text, objects) for text in shown]
-    # Split where they read well, the objects may need fewer columns than planned (``debra.tanaka`` is shorter
-    # than 23); rich shrinks their column to its text, and the columns it frees go to the detections.
-    objects = min(objects, max((len(line) for lines in wrapped for line in lines), default=0))
-    objects = max(len("object"), objects)
-    # The detections column gets exactly what is left beside the objects: rich, short of room, would narrow the
-    # two widest columns alike, the objects' too, and fold an object where ``wrap_identifier`` did not plan it.
-    detections = max(len("detections"), width - table_width([objects, *others, 0]))
-    widths = {"object": objects, "detections": detections}
-    for column in ("object", "type", "score", "risk events", "detections"):
+    columns = [Column(("object", *shown)), Column(("type", *(printable(e.type) for e in entities))),
+               Column(("score", *(str(e.score) for e in entities)), splits=False),
+               Column(("risk events", *(str(e.risk_events) for e in entities)), splits=False),
+               Column(("detections", *(printable(", ".join(sorted(e.detections))) for e in entities)),
+                      least=_DETECTIONS_ROOM)]
+    widths = fit_columns(columns, width)
+    # The detections column gets exactly what is left beside the others: rich, short of room, would narrow the
+    # two widest columns alike, the objects' too, and fold an object where the plan did not split it.
+    detections = max(len("detections"), width - table_width([*widths[:-1], 0]))
+    for column, limit in zip(("object", "type", "score", "risk events", "detections"), [*widths[:-1], detections]):
         counted = column in ("score", "risk events")
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
-                         max_width=widths.get(column))
-    for e, lines in zip(entities, wrapped):
-        table.add_row(lines_cell(lines), cell(e.type), str(e.score), str(e.risk_events),
+                         max_width=limit if column in ("object", "detections") else None)
+    for e, text in zip(entities, shown):
+        table.add_row(lines_cell(fold(text, widths[0])), cell(e.type), str(e.score), str(e.risk_events),
                       cell(", ".join(sorted(e.detections))))
     return table

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from contentpack.printable import hanging_lines, on_terminal, output_width, printable
+from contentpack.layout import hanging_lines
+from contentpack.printable import on_terminal, output_width, printable
 from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 

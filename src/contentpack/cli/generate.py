@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.report_file import problem
 from contentpack.printable import printable
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
@@ -125,6 +126,11 @@ def _scale(args: argparse.Namespace) -> int:
         return usage_error("generate-data", "--events needs --out FILE (a file path)")
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
         return usage_error("generate-data", f"--workers must be 1 to {MAX_WORKERS}")
+    # a missing folder or one this user cannot write in, said as --junit says it, before any record is made
+    # (before, Python's words for the file alone: "big.log: No such file or directory")
+    refused = problem(args.out)
+    if refused is not None:
+        return usage_error("generate-data", f"--out {args.out}: {refused}")
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
         # a bar is for a person watching: in a pipe or a CI log its last frame would be noise, as for backtest

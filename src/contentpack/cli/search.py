@@ -34,7 +34,8 @@ from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.printable import cell, lines_cell, output_width, printable, table_width
+from contentpack.layout import Column, fit_columns, fold, table_width
+from contentpack.printable import lines_cell, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -42,6 +43,7 @@ from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
+from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_fields, asked_fields, first_filter, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -128,7 +130,7 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
-            raise UsageError(f"--macros: no such file or directory: {text}")
+            raise UsageError(no_such_path(text))
     problems: list[Diagnostic] = []
     for path in files:
         # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
@@ -258,9 +260,10 @@ def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
 
 def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH) -> str:
     """Results as text in the chosen format (table hides internal fields other than _time). The table is laid
-    out for ``width`` columns (``output_width``): its values fold inside their cells, and the columns that cannot
-    fit are left out and named below it, never narrowed to nothing (rich narrows them until their values vanish
-    without a word). A table whose columns all fit is drawn as it always was."""
+    out for ``width`` columns (``output_width``): its values fold inside their cells where they read well
+    (``layout.fit_columns``: between words, before an email's ``@``, after a GUID's ``-``), and the columns that
+    cannot fit are left out and named below it, never narrowed to nothing (rich narrows them until their values
+    vanish without a word). A table whose columns all fit is drawn as it always was."""
     if fmt == "json":
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
@@ -278,10 +281,14 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
     fitting = _fitting(shown, cells, width)
     # a rule between rows once a cell spans lines, or its values would read as the next row's
     table = Table(show_lines=any(len(values) > 1 for row in cells for values in row[:fitting]))
-    for name in shown[:fitting]:
-        table.add_column(cell(name), overflow="fold")
+    # each value split where it reads well (layout.fit_columns), never where rich's folding would cut it
+    widths = fit_columns([Column((printable(name), *(printable(value) for row in cells for value in row[at])))
+                          for at, name in enumerate(shown[:fitting])], width)
+    for name, limit in zip(shown[:fitting], widths):
+        table.add_column(lines_cell(fold(printable(name), limit)), overflow="fold")
     for row_cells in cells:
-        table.add_row(*[lines_cell(values) for values in row_cells[:fitting]])
+        table.add_row(*[lines_cell(line for value in values for line in fold(printable(value), limit))
+                        for values, limit in zip(row_cells, widths)])
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(table)
     if fitting < len(shown):
@@ -317,7 +324,7 @@ def _run(args: argparse.Namespace) -> int:
                                max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
-                raise UsageError(f"--events: no such file: {path}")
+                raise UsageError(no_such_path(path))
             if Path(path).is_dir():  # what to do instead, not only that a folder is not read
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "

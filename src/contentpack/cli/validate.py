@@ -16,6 +16,7 @@ from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.junit import Case
+from contentpack.spl.files import no_such_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +52,7 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
         candidate = Path(raw)
         absolute = (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
         if not absolute.exists():
-            return f"{raw}: no such file or directory"
+            return no_such_path(raw)
         if not absolute.is_relative_to(resolved_root):
             return f"{raw}: not inside the pack root {root}"
         relative = absolute.relative_to(resolved_root).as_posix()

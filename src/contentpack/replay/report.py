@@ -17,7 +17,8 @@ from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
-from contentpack.printable import TABLE_WIDTH, cell, hanging_lines, printable, table_width
+from contentpack.layout import hanging_lines, table_width
+from contentpack.printable import TABLE_WIDTH, cell, printable
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 

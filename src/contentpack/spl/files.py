@@ -46,6 +46,16 @@ def describe_kind(mode: int) -> str:
     return "not a regular file"
 
 
+NO_SUCH_PATH = "no such file or folder"
+
+
+def no_such_path(path: str | os.PathLike[str]) -> str:
+    """The one wording, in every command, of an input path that names nothing: ``PATH: no such file or folder``
+    (the words the messages use for a directory; validate, backtest and search once each said it their own way,
+    ``no such file or directory``, ``no such file or folder``, ``--events: no such file: PATH``)."""
+    return f"{os.fspath(path)}: {NO_SUCH_PATH}"
+
+
 def _open_descriptor(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
     """A blocking descriptor for ``path`` and its ``fstat``, if it is a regular file (see the module docstring)."""
     # O_BINARY (Windows only): without it a descriptor reads in text mode, turning CRLF into LF and stopping

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from splunklib import binding, client
 
-from contentpack.spl.files import FileRefused, read_capped
+from contentpack.spl.files import NO_SUCH_PATH, FileRefused, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
 
@@ -212,6 +212,8 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         return ssl.create_default_context(cadata=pem)
     except FileRefused as exc:
         raise SplunkError(f"--ca-file {ca_file}: {exc}") from None
+    except FileNotFoundError:
+        raise SplunkError(f"--ca-file {ca_file}: {NO_SUCH_PATH}") from None
     except OSError as exc:
         raise SplunkError(f"--ca-file {ca_file}: {exc.strerror or type(exc).__name__}") from None
     except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:

@@ -10,6 +10,9 @@ Sources, first match wins (never the command line: arguments are visible to ever
    the server's host: ``login token password <TOKEN>`` for a token, ``login <USER> password <PASSWORD>`` for
    a user. The file must not be readable by group or others.
 
+A ``--netrc-file`` that names nothing is an error even when the environment's credentials come first: the option
+says the user meant that file.
+
 The HEC token for ``replay --splunk`` comes only from ``SPLUNK_HEC_TOKEN``.
 
 ``Credentials`` never shows its secrets in ``repr``; :func:`scrub` replaces every secret in a text, and is
@@ -26,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contentpack.spl.files import describe_kind
+from contentpack.spl.files import NO_SUCH_PATH, describe_kind
 
 TOKEN_LOGIN = "token"
 MAX_NETRC_BYTES = 1 << 20
@@ -69,13 +72,14 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def _from_netrc(path: Path, host: str, explicit: bool) -> tuple[str | None, str | None, str | None] | None:
-    """(token, username, password) from a netrc file's entry for ``host``; None when there is none."""
+def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None, str | None, str | None] | None:
+    """(token, username, password) from a netrc file's entry for ``host``; None when there is none. ``named_by``:
+    the option or variable that named the file (``--netrc-file``, ``SPLUNK_NETRC``), None for ``~/.netrc``."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        if explicit:
-            raise CredentialsError(f"{path}: no such netrc file") from None
+        if named_by is not None:
+            raise CredentialsError(f"{named_by} {path}: {NO_SUCH_PATH}") from None
         return None
     except OSError as exc:
         raise CredentialsError(f"{path}: cannot read the netrc file ({exc.strerror or type(exc).__name__})") from None
@@ -93,7 +97,7 @@ def _from_netrc(path: Path, host: str, explicit: bool) -> tuple[str | None, str 
     except (OSError, UnicodeDecodeError) as exc:
         raise CredentialsError(f"{path}: cannot read the netrc file ({type(exc).__name__})") from None
     if entry is None:
-        if explicit:
+        if named_by is not None:
             raise CredentialsError(f"{path}: no 'machine {host}' entry")
         return None
     login, _account, password = entry
@@ -128,6 +132,10 @@ def load_credentials(host: str, environ: Mapping[str, str] | None = None,
 
 def _load(host: str, environ: Mapping[str, str] | None, netrc_file: Path | None) -> Credentials:
     env = os.environ if environ is None else environ
+    if netrc_file is not None and not os.path.lexists(netrc_file):
+        # named on the command line: a slip to report even when the environment's credentials come first (a
+        # SPLUNK_TOKEN once hid it, and the command went on to connect); the file's name only, never a secret
+        raise CredentialsError(f"--netrc-file {netrc_file}: {NO_SUCH_PATH}")
     hec = env.get("SPLUNK_HEC_TOKEN") or None
     if env.get("SPLUNK_TOKEN"):
         return Credentials(token=env["SPLUNK_TOKEN"], hec_token=hec, source="SPLUNK_TOKEN")
@@ -136,9 +144,9 @@ def _load(host: str, environ: Mapping[str, str] | None, netrc_file: Path | None)
         return Credentials(username=user, password=password, hec_token=hec, source="SPLUNK_USERNAME/SPLUNK_PASSWORD")
     if user or password:
         raise CredentialsError("set both SPLUNK_USERNAME and SPLUNK_PASSWORD (or SPLUNK_TOKEN)")
-    explicit = netrc_file is not None or bool(env.get("SPLUNK_NETRC"))
+    named_by = "--netrc-file" if netrc_file is not None else "SPLUNK_NETRC" if env.get("SPLUNK_NETRC") else None
     path = netrc_file or Path(env.get("SPLUNK_NETRC") or Path(env.get("HOME", "~")).expanduser() / ".netrc")
-    found = _from_netrc(path, host, explicit)
+    found = _from_netrc(path, host, named_by)
     if found is None:
         raise CredentialsError("no Splunk credentials: set SPLUNK_TOKEN, or SPLUNK_USERNAME and SPLUNK_PASSWORD, "
                                f"or add a 'machine {host}' entry to a netrc file (--netrc-file)")
