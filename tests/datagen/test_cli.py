@@ -70,3 +70,15 @@ def test_unwritable_output_is_reported_with_its_path(tmp_path: Path) -> None:
     result = _run("--scenario", "single_user_declines", "--out", str(blocker))
     assert result.returncode == 2
     assert str(blocker) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scale_mode_says_a_rate_was_too_short_to_measure_rather_than_infinite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tiny run can take less CPU time than the process clock counts; its summary said "inf events per
+    CPU-second". It now says the time was too short to measure."""
+    from contentpack.datagen import scale
+    monkeypatch.setattr(scale, "_cpu_seconds", lambda: 0.0)
+    assert main(["generate-data", "--events", "5", "--out", str(tmp_path / "tiny.log"), "--no-progress",
+                 "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "inf" not in out and "events per CPU-second: too short to measure" in out

@@ -141,10 +141,15 @@ def _scale(args: argparse.Namespace) -> int:
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
     print(printable(
         f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
-        f"({stats.events_per_second:,.0f} events/s; {stats.events_per_cpu_second:,.0f} events per CPU-second); "
+        f"({_rate(stats.events_per_second, 'events/s')}; {_rate(stats.events_per_cpu_second, 'events per CPU-second')}); "
         f"error codes {{{codes}}}"
     ))
     return 0
+
+
+def _rate(rate: float | None, unit: str) -> str:
+    """A rate as printed, or that the time was too short to measure one (a tiny run on a coarse clock)."""
+    return f"{rate:,.0f} {unit}" if rate is not None else f"{unit}: too short to measure"
 
 
 def _timing(args: argparse.Namespace) -> Timing | None:

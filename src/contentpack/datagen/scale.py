@@ -71,12 +71,14 @@ class ScaleStats:
     by_error_code: dict[int, int] = field(default_factory=dict)
 
     @property
-    def events_per_second(self) -> float:
-        return self.events / self.seconds if self.seconds > 0 else float("inf")
+    def events_per_second(self) -> float | None:
+        """None when the run was shorter than the clock can measure (no rate to report, not an infinite one)."""
+        return self.events / self.seconds if self.seconds > 0 else None
 
     @property
-    def events_per_cpu_second(self) -> float:
-        return self.events / self.cpu_seconds if self.cpu_seconds > 0 else float("inf")
+    def events_per_cpu_second(self) -> float | None:
+        """None when the process clock counted no CPU time (its resolution is coarser than a tiny run)."""
+        return self.events / self.cpu_seconds if self.cpu_seconds > 0 else None
 
 
 def _cpu_seconds() -> float:
