@@ -352,5 +352,5 @@ def test_discovery_of_bare_gz_files_special_files_and_vanished_files(tmp_path: P
     gone.write_text(DECLINE + "\n")
     files = discover([gone])
     gone.unlink()
-    with pytest.raises(InputError, match=r"gone\.log: cannot read: No such file or directory$"):
+    with pytest.raises(InputError, match=r"gone\.log: cannot read: no such file or folder$"):
         list(EventReader(DECLINE_FILTER, FIELDS).read(files))

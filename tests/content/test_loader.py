@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.content.diagnostics import Position
-from contentpack.content.loader import MAX_FILE_BYTES, parse_yaml
+from contentpack.content.loader import MAX_FILE_BYTES, parse_yaml, read_bytes
 
 from .helpers import HUNTING, STORY, TTP, Validate, at, edit, locate, only
 
@@ -244,3 +244,14 @@ def test_cp008_a_tag_on_a_mapping_and_merge_keys() -> None:
         ("CP008", 2, 7, "unsupported YAML tag 'tag:yaml.org,2002:set'")]
     assert refused("base: &b {a: 1}\nname:\n  <<: *b\n", "merge.yml") == [
         ("CP008", 3, 3, "merge keys (<<) are not supported")]
+
+
+def test_a_content_file_that_went_missing_is_said_in_the_commands_one_wording(tmp_path: Path) -> None:
+    """A file gone between listing and reading: ``no such file or folder`` (``spl.files.NO_SUCH_PATH``), not the
+    system's ``No such file or directory``; any other failure keeps the system's words."""
+    raw, problems = read_bytes(tmp_path / "gone.yml", "detections/gone.yml")
+    assert raw is None and [p.render() for p in problems] == [
+        "detections/gone.yml: error[CP002]: cannot read file: no such file or folder"]
+    (tmp_path / "plain").write_text("x")
+    raw, problems = read_bytes(tmp_path / "plain" / "x.yml", "plain/x.yml")
+    assert [p.render() for p in problems] == ["plain/x.yml: error[CP002]: cannot read file: Not a directory"]

@@ -137,11 +137,17 @@ def test_unsafe_content_fails_with_position_and_leaves_dist_alone(tmp_path: Path
 
 
 def test_missing_lookup_file_fails_cleanly(tmp_path: Path) -> None:
+    """A missing file in the commands' one wording (``spl.files.NO_SUCH_PATH``), not the system's ``No such file
+    or directory``; any other failure keeps the system's words (a folder: ``Is a directory``)."""
     lookup = dataclasses.replace(factory.lookup(tmp_path), filename="absent.csv")
     report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
     assert not report.ok and [p.render() for p in report.build_problems] == [
-        "lookups/absent.csv: error[BD005]: cannot read lookup file: No such file or directory"]
+        "lookups/absent.csv: error[BD005]: cannot read lookup file: no such file or folder"]
     assert not (tmp_path / "dist").exists()
+    (tmp_path / "lookups" / "absent.csv").mkdir(parents=True)
+    report = build(tmp_path, factory.pack(tmp_path, lookups=(lookup,)))
+    assert [p.render() for p in report.build_problems] == [
+        "lookups/absent.csv: error[BD005]: cannot read lookup file: Is a directory"]
 
 
 def test_without_date_source_the_content_dates_the_build_never_the_wall_clock(tmp_path: Path) -> None:

@@ -668,3 +668,23 @@ def test_risky_scope_detection_sees_the_scope_an_amended_consent_added(
     assert (event["risk_object"], event["risk_score"]) == ("user15@splunkresearch.onmicrosoft.com", 60)
     assert event["risk_message"] == (f"User user15@splunkresearch.onmicrosoft.com consented to application "
                                      f"{CONSENT_APP_ID} with high-risk delegated scopes Mail.ReadWrite")
+
+
+BESIDE_CONSENT = PACK_DATA / "graph_user_grant_beside_consent.log"  # two new consents of nine mail scopes (README)
+
+
+def test_risky_scope_detection_counts_consent_records_not_their_risky_scopes(pack: Pack, tmp_path: Path) -> None:
+    """``count`` is the number of consent records behind a row, as in ESCU detections, where it counts the events
+    behind each row: one consent granting several risky scopes is 1 (the search expands the scopes one per result
+    before the lookup, and ``stats count`` counted one per risky scope); its grant beside it, under the same
+    correlationId, is not a consent; a second consent of the same user to the same application makes 2."""
+    records = [r for r in map(json.loads, BESIDE_CONSENT.read_text(encoding="utf-8").splitlines())
+               if r["operationName"] != "Sign-in activity"]
+    assert [r["operationName"] for r in records] == [
+        "Add delegated permission grant", "Consent to application",
+        "Consent to application", "Add delegated permission grant"]
+    name = "Entra ID User Consent Granted for Risky Delegated Scopes"
+    [row] = _rows_of_records(pack, name, tmp_path, *records[:2])
+    assert len(mv_values(row["scope"])) > 1 and to_str(row["count"]) == "1"
+    [row] = _rows_of_records(pack, name, tmp_path, *records)
+    assert len(mv_values(row["scope"])) > 1 and to_str(row["count"]) == "2"

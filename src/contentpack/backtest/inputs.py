@@ -53,7 +53,7 @@ from typing import BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.events import in_calendar, make_event, parse_timestamp
-from contentpack.spl.files import no_such_path
+from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -199,7 +199,7 @@ class EventReader:
         try:
             raw_handle = cast(io.BufferedReader, open(path, "rb", buffering=BLOCK))
         except OSError as exc:
-            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise InputError(f"{name}: cannot read: {os_reason(exc)}") from None
         with raw_handle:
             try:
                 stream = self._decompressed(raw_handle)

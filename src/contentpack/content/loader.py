@@ -28,7 +28,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import SourceMap
 from contentpack.content.positions import DocumentPositions, FlatPositions, PositionTable
-from contentpack.spl.files import FileRefused, read_capped
+from contentpack.spl.files import FileRefused, os_reason, read_capped
 
 MAX_FILE_BYTES = 1024 * 1024  # content files are a few KB; anything this big is a mistake or an attack
 MAX_NODES = 100_000  # nodes produced by one document, aliases expanded (stops "billion laughs")
@@ -145,7 +145,7 @@ def read_bytes(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> tuple[byt
             return None, [error(Position(shown, 1, 1), RULE_TOO_LARGE, exc.message)]
         return None, [error(Position(shown), RULE_ENCODING, exc.message)]
     except OSError as exc:
-        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {exc.strerror or exc}")]
+        return None, [error(Position(shown), RULE_ENCODING, f"cannot read file: {os_reason(exc)}")]
 
 
 def decode_text(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:

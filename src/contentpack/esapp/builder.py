@@ -34,6 +34,7 @@ from contentpack.esapp.stories import analyticstories_conf
 from contentpack.esapp.transforms import shipped_lookups, transforms_conf
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.model import Detection, Pack
+from contentpack.spl.files import os_reason
 
 
 class BuildFailed(Exception):
@@ -137,7 +138,7 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
             files[f"lookups/{item.app_filename}"] = source.read_bytes()
         except OSError as exc:
             problems.append(build_error(shown_path(source, Path(pack.root)), rules.LOOKUP_FILE,
-                                        f"cannot read lookup file: {exc.strerror}"))
+                                        f"cannot read lookup file: {os_reason(exc)}"))
     files["app.manifest"] = appfiles.app_manifest(app, date).encode("utf-8")
     files["README.md"] = appfiles.readme(pack).encode("utf-8")
     if app.visible:

@@ -56,6 +56,16 @@ def no_such_path(path: str | os.PathLike[str]) -> str:
     return f"{os.fspath(path)}: {NO_SUCH_PATH}"
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, for a message that already names it: a missing file in the commands' one
+    wording (:data:`NO_SUCH_PATH`), any other failure in the system's words (``Permission denied``, ``Is a
+    directory``), never Python's ``[Errno 2] ...: 'path'`` that repeats the path. A refusal by this module has
+    no ``strerror``: its own text is the reason."""
+    if isinstance(exc, FileNotFoundError):
+        return NO_SUCH_PATH
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
 def _open_descriptor(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
     """A blocking descriptor for ``path`` and its ``fstat``, if it is a regular file (see the module docstring)."""
     # O_BINARY (Windows only): without it a descriptor reads in text mode, turning CRLF into LF and stopping

@@ -37,7 +37,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from contentpack.spl.errors import SplError
-from contentpack.spl.files import NO_SUCH_PATH, read_capped
+from contentpack.spl.files import os_reason, read_capped
 from contentpack.spl.regex import Pcre, compile_plain
 
 MAX_MATCHES_LIMIT = 1000
@@ -130,8 +130,7 @@ def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRul
         text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:  # the system's words, not "[Errno 2] ...: 'path'" again
         # a missing file in the commands' one wording (``files.NO_SUCH_PATH``)
-        reason = NO_SUCH_PATH if isinstance(exc, FileNotFoundError) else \
-            exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        reason = os_reason(exc) if isinstance(exc, OSError) else exc
         raise SplError(f"{csv_path}: cannot read lookup '{name}': {reason}") from None
     try:
         fields, records = csv_records(text)
