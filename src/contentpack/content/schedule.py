@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from contentpack.cron import Cron, parse_cron
-from contentpack.spl.timeutil import TimeBound, time_bound
+from contentpack.spl.timeutil import TimeBound, parse_time_modifier, time_bound
 
 __all__ = ["Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule", "skew_allowance", "skew_period",
            "skewed_worst"]
@@ -124,8 +124,8 @@ class Schedule:
 
     def window(self, run_time: float) -> tuple[float, float]:
         """[earliest, latest) of a run dispatched at ``run_time`` (raises ValueError for a bad modifier)."""
-        earliest, latest = self.bounds
-        return earliest.at(run_time), latest.at(run_time)
+        return (parse_time_modifier(self.earliest, run_time, self.tz),
+                parse_time_modifier(self.latest, run_time, self.tz))
 
     @cached_property
     def _week_runs(self) -> list[float]:
