@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from contentpack.cron import Cron, parse_cron
-from contentpack.spl.timeutil import parse_time_modifier
+from contentpack.spl.timeutil import TimeBound, parse_time_modifier, time_bound
 
 __all__ = ["Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule", "skew_allowance", "skew_period",
            "skewed_worst"]
@@ -117,6 +117,11 @@ class Schedule:
             raise ValueError(f"time zone {self.tz!r} is not supported: scheduled runs are simulated on a search head "
                              f"in UTC (Splunk Cloud's cron always runs in UTC)")
 
+    @cached_property
+    def bounds(self) -> tuple[TimeBound, TimeBound]:
+        """The earliest and latest modifiers, read once for all the runs (ValueError for a bad modifier)."""
+        return time_bound(self.earliest, self.tz), time_bound(self.latest, self.tz)
+
     def window(self, run_time: float) -> tuple[float, float]:
         """[earliest, latest) of a run dispatched at ``run_time`` (raises ValueError for a bad modifier)."""
         return (parse_time_modifier(self.earliest, run_time, self.tz),
@@ -138,7 +143,8 @@ class Schedule:
 
     def lookback_of(self, earliest: str) -> float:
         """The longest distance from a run back to ``earliest`` resolved at the run (ValueError if invalid)."""
-        return max(t - parse_time_modifier(earliest, t, self.tz) for t in self._sample_ticks)
+        bound = time_bound(earliest, self.tz)
+        return max(t - bound.at(t) for t in self._sample_ticks)
 
     @cached_property
     def longest_gap(self) -> float:
@@ -279,16 +285,13 @@ class _Edge:
     period: int | None
 
 
-def _edge(modifier: str) -> _Edge:
-    from contentpack.spl.timeutil import modifier_terms
-
-    value = modifier.strip().strip('"')
-    if value.lower() in ("now", "now()"):
-        return _Edge(None, True, 1)
-    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value) or "/" in value:
+def _edge(bound: TimeBound) -> _Edge:
+    if bound.relative is None:
         return _Edge(None, False, None)  # an epoch or an absolute time: the same for every run
+    if not bound.relative.terms:  # now
+        return _Edge(None, True, 1)
     before, jumps, periods = 0, None, [1]
-    for term in modifier_terms(value):
+    for term in bound.relative.terms:
         if term.snap and term.unit != "s":
             jumps = jumps or (_GRID[term.unit], -before % _GRID[term.unit])
             periods.append(_PERIOD.get(term.unit, 0))
@@ -382,7 +385,7 @@ def skewed_worst(runs: Schedule, most: float) -> SkewedWorst:
     (``max_skew``), exactly at the skews where they can peak (see above): over one repeat of the runs and their
     windows when they repeat (``_repeat``; plus the next run, for the gap across), else over the sampled runs.
     ValueError for a modifier that does not resolve."""
-    edges = (_edge(runs.earliest), _edge(runs.latest))
+    edges = (_edge(runs.bounds[0]), _edge(runs.bounds[1]))
     repeat = _repeat(runs.cron, edges)
     ticks = ([w.run for w in runs.windows] if repeat is None else
              list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + repeat + (skew_period(runs.cron.text) or 0))))

@@ -429,50 +429,26 @@ def _apply_offset(moment: datetime, sign: int, amount: int, unit: str) -> dateti
 
 
 def _snap(moment: datetime, unit: str, weekday: int | None) -> datetime:
-    info = moment.tzinfo
-    assert info is not None
-    wall = moment.replace(tzinfo=None)
+    """``moment`` snapped down to the start of ``unit`` on its wall clock, in its zone (an aware datetime's
+    ``replace`` and day arithmetic work on the wall clock and keep the zone, as ``_localize`` would)."""
     if unit == "s":
-        wall = wall.replace(microsecond=0)
-    elif unit == "m":
-        wall = wall.replace(second=0, microsecond=0)
-    elif unit == "h":
-        wall = wall.replace(minute=0, second=0, microsecond=0)
-    else:
-        wall = wall.replace(hour=0, minute=0, second=0, microsecond=0)
-        if unit == "w":
-            target = 0 if weekday is None else weekday % 7  # 0 = Sunday
-            current = (wall.weekday() + 1) % 7
-            wall = wall - timedelta(days=(current - target) % 7)
-        elif unit == "mon":
-            wall = wall.replace(day=1)
-        elif unit == "q":
-            wall = wall.replace(day=1, month=((wall.month - 1) // 3) * 3 + 1)
-        elif unit == "y":
-            wall = wall.replace(day=1, month=1)
-    return _localize(wall, info)
-
-
-# A pure function of its arguments, memoised: scheduled runs over overlapping windows evaluate the same events'
-# times against the same modifiers once per run (an hourly search over a week sees each event 168 times).
-@lru_cache(maxsize=65_536)
-def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
-    """Apply a relative time modifier (``-7d@d``, ``@w1``, ``+1h@h``, ``-1mon@mon``, ``@d+3h``, ``now``).
-
-    Offsets in s/m/h are exact seconds; d/w/mon/q/y move the wall clock in ``tz`` (so ``-1d`` across a
-    daylight-saving change keeps the time of day). ``@unit`` snaps down to the start of the unit in ``tz``; a
-    modifier without a snap snaps to the second (the Search Manual: ``-60m`` is ``-60m@s``).
-    Raises ValueError with a clear message on text that is not a modifier.
-    """
-    text = modifier.strip()
-    if not text:
-        raise ValueError("empty time modifier")
-    if text.lower() == "now":
-        return float(epoch)
-    try:
-        return _apply_modifier(epoch, text, modifier, tz)
-    except OverflowError:
-        raise ValueError(f"invalid time modifier {modifier!r}: the result is outside the supported calendar") from None
+        return moment.replace(microsecond=0)
+    if unit == "m":
+        return moment.replace(second=0, microsecond=0)
+    if unit == "h":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "w":
+        target = 0 if weekday is None else weekday % 7  # 0 = Sunday
+        current = (day.weekday() + 1) % 7
+        return day - timedelta(days=(current - target) % 7)
+    if unit == "mon":
+        return day.replace(day=1)
+    if unit == "q":
+        return day.replace(day=1, month=((day.month - 1) // 3) * 3 + 1)
+    if unit == "y":
+        return day.replace(day=1, month=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -486,18 +462,66 @@ class ModifierTerm:
     weekday: int | None = None
 
 
+@dataclass(frozen=True)
+class RelativeTime:
+    """A relative time modifier read once (``relative_modifier``) and applied to any number of times: a scheduled
+    search resolves the same ``-70m@m`` at every run, so reading the text again per run would be waste. The one
+    home of the modifiers' semantics (``relative_time`` and every ``earliest=``/``latest=`` apply it)."""
+
+    modifier: str  # as written, for error messages
+    terms: tuple[ModifierTerm, ...]  # () for ``now``
+
+    def apply(self, now: float, tz: str = "UTC") -> float:
+        """The modifier's time relative to ``now``: its offsets and snaps in order (see ``relative_time``);
+        ValueError when the result leaves the calendar."""
+        if not self.terms:
+            return float(now)
+        try:
+            moment = to_datetime(now, tz)
+            snapped = False
+            for term in self.terms:
+                if term.snap:
+                    moment = _snap(moment, term.unit, term.weekday)
+                    snapped = True
+                else:
+                    moment = _apply_offset(moment, -1 if term.amount < 0 else 1, abs(term.amount), term.unit)
+            if not snapped:  # "When a snap to time unit isn't defined, the system defaults to using seconds"
+                moment = _snap(moment, "s", None)  # (-60m = -60m@s)
+            return to_epoch(moment)
+        except OverflowError:
+            raise ValueError(f"invalid time modifier {self.modifier!r}: the result is outside the supported "
+                             f"calendar") from None
+
+
+@lru_cache(maxsize=1024)
+def relative_modifier(modifier: str) -> RelativeTime:
+    """``modifier`` read (``modifier_terms``); raises ValueError with a clear message on text that is not one."""
+    return RelativeTime(modifier, modifier_terms(modifier))
+
+
+# A pure function of its arguments, memoised: scheduled runs over overlapping windows evaluate the same events'
+# times against the same modifiers once per run (an hourly search over a week sees each event 168 times).
+@lru_cache(maxsize=65_536)
+def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
+    """Apply a relative time modifier (``-7d@d``, ``@w1``, ``+1h@h``, ``-1mon@mon``, ``@d+3h``, ``now``).
+
+    Offsets in s/m/h are exact seconds; d/w/mon/q/y move the wall clock in ``tz`` (so ``-1d`` across a
+    daylight-saving change keeps the time of day). ``@unit`` snaps down to the start of the unit in ``tz``; a
+    modifier without a snap snaps to the second (the Search Manual: ``-60m`` is ``-60m@s``).
+    Raises ValueError with a clear message on text that is not a modifier.
+    """
+    return relative_modifier(modifier).apply(epoch, tz)
+
+
 def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     """The steps of a relative modifier (``-7d@h`` -> offset -7 d, snap h); () for ``now``. One reading for
-    resolving a modifier (``relative_time``) and for reasoning about where its result moves (the schedule
+    resolving a modifier (``relative_modifier``) and for reasoning about where its result moves (the schedule
     checks); raises ValueError with a clear message on text that is not a modifier."""
     text = modifier.strip()
     if not text:
         raise ValueError("empty time modifier")
-    return () if text.lower() == "now" else _terms(text, modifier)
-
-
-@lru_cache(maxsize=1024)
-def _terms(text: str, modifier: str) -> tuple[ModifierTerm, ...]:
+    if text.lower() == "now":
+        return ()
     terms: list[ModifierTerm] = []
     position = 0
     while position < len(text):
@@ -532,43 +556,52 @@ def _terms(text: str, modifier: str) -> tuple[ModifierTerm, ...]:
     return tuple(terms)
 
 
-def _apply_modifier(epoch: float, text: str, modifier: str, tz: str) -> float:
-    """Apply the offsets and snaps of a (non-empty, not ``now``) modifier, left to right."""
-    moment = to_datetime(epoch, tz)
-    snapped = False
-    for term in _terms(text, modifier):
-        if term.snap:
-            moment = _snap(moment, term.unit, term.weekday)
-            snapped = True
-        else:
-            moment = _apply_offset(moment, -1 if term.amount < 0 else 1, abs(term.amount), term.unit)
-    if not snapped:  # "When a snap to time unit isn't defined, the system defaults to using seconds" (-60m = -60m@s)
-        moment = _snap(moment, "s", None)
-    return to_epoch(moment)
-
-
 _EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 
 
-@lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
-def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
-    """The epoch for an ``earliest=``/``latest=`` value: ``now``, epoch seconds, absolute
-    ``%m/%d/%Y:%H:%M:%S`` (in ``tz``), or a relative modifier applied to ``now``."""
+@dataclass(frozen=True)
+class TimeBound:
+    """An ``earliest=``/``latest=`` value read once (``time_bound``): a fixed time (epoch seconds or an absolute
+    time), or a relative modifier resolved at each search's ``now`` (``at``)."""
+
+    fixed: float | None
+    relative: RelativeTime | None
+    tz: str = "UTC"
+
+    def at(self, now: float) -> float:
+        """The bound's epoch for a search run at ``now`` (ValueError when it leaves the calendar)."""
+        if self.relative is None:
+            assert self.fixed is not None
+            return self.fixed
+        return self.relative.apply(now, self.tz)
+
+
+@lru_cache(maxsize=1024)
+def time_bound(text: str, tz: str = "UTC") -> TimeBound:
+    """An ``earliest=``/``latest=`` value read: ``now``, epoch seconds, absolute ``%m/%d/%Y:%H:%M:%S`` (in
+    ``tz``), or a relative modifier; raises ValueError with a clear message on anything else."""
     value = text.strip().strip('"')
     if not value:
         raise ValueError("empty time modifier")
     if value.lower() in ("now", "now()"):  # Time modifiers page: "now | `now()` or `now` | Refers to the current time."
-        return float(now)
+        return TimeBound(None, RelativeTime(value, ()), tz)
     if value.lower().startswith("rt"):
         raise ValueError(f"real-time modifier {text!r} is not supported in a search string")
     if _EPOCH.match(value):
-        return float(value)
+        return TimeBound(float(value), None, tz)
     if "/" in value:
         parsed = strptime(value, ABSOLUTE_TIME_FORMAT, tz)
         if parsed is None:
             raise ValueError(f"invalid absolute time {text!r}: expected %m/%d/%Y:%H:%M:%S, e.g. 10/15/2019:20:00:00")
-        return parsed
-    return relative_time(now, value, tz)
+        return TimeBound(parsed, None, tz)
+    return TimeBound(None, relative_modifier(value), tz)
+
+
+@lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
+@lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
+def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
+    """The epoch for an ``earliest=``/``latest=`` value (``time_bound``) for a search run at ``now``."""
+    return time_bound(text, tz).at(now)
 
 
 # ---------------------------------------------------------------------------------------------- spans and bins
