@@ -24,6 +24,7 @@ from contentpack.splunk.client import (
     capped,
     parse_target,
     retrying,
+    tls_context,
 )
 from contentpack.splunk.credentials import Credentials, CredentialsError, load_credentials, scrub
 
@@ -277,3 +278,17 @@ def test_a_request_not_retried_does_not_say_after_retries(double: SplunkdDouble)
     with pytest.raises(SplunkError) as caught:
         connection(double, retries=0).login()
     assert str(caught.value).endswith("; not retried: --retries 0)") and "after" not in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [b"not a certificate\n", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                                     b"\xff\xfe binary"])
+def test_a_ca_file_that_is_no_pem_bundle_is_named_as_such(tmp_path: Path, content: bytes) -> None:
+    """A --ca-file that holds no PEM certificate is said to be one, in the tool's words: ssl's own error
+    (``no start line: cadata does not contain a certificate (_ssl.c:...)``) is an OSError, and was printed raw."""
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(content)
+    with pytest.raises(SplunkError) as caught:
+        tls_context(ca_file)
+    message = str(caught.value)
+    assert message.startswith(f"--ca-file {ca_file}: cannot load it as PEM CA certificates (")
+    assert "_ssl.c" not in message

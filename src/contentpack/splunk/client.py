@@ -212,12 +212,12 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         return ssl.create_default_context(cadata=pem)
     except FileRefused as exc:
         raise SplunkError(f"--ca-file {ca_file}: {exc}") from None
+    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:  # ssl.SSLError is an OSError: caught first
+        raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
     except FileNotFoundError:
         raise SplunkError(f"--ca-file {ca_file}: {NO_SUCH_PATH}") from None
     except OSError as exc:
         raise SplunkError(f"--ca-file {ca_file}: {exc.strerror or type(exc).__name__}") from None
-    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:
-        raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
 
 
 class UnexpectedAnswer(Exception):
