@@ -339,6 +339,16 @@ def test_per_user_grant_detection_raises_critical_scopes(pack: Pack, tmp_path: P
     assert row["scope"] == scope and row["user"] == "pgustavo@simulandlabs.com"
 
 
+
+def test_per_user_grant_detection_counts_grant_records_not_their_risky_scopes(pack: Pack, tmp_path: Path) -> None:
+    """``count`` is the number of grant records behind a row (as for the risky-scopes detection): OTRF's grant
+    widened to three risky scopes is 1, where ``stats count`` after the search's ``mvexpand scope`` said 3."""
+    lines = (PACK_DATA / "graph_user_grant.log").read_text(encoding="utf-8").splitlines()
+    [record] = [r for r in map(json.loads, lines) if r["operationName"] == "Add delegated permission grant"]
+    _modified(record, "DelegatedPermissionGrant.Scope")["newValue"] = '"User.Read Mail.ReadWrite Files.ReadWrite.All Mail.Send"'
+    [row] = _rows_of_records(pack, PER_USER_GRANT, tmp_path, record)
+    assert len(mv_values(row["scope"])) == 3 and to_str(row["count"]) == "1"
+
 def test_tenant_wide_detection_makes_one_result_of_a_portal_consent(pack: Pack) -> None:
     """A consent in the portal writes ``Consent to application`` and ``Add delegated permission grant`` for the
     same client service principal: one result (count 2) keyed on the application id, not two notables."""
