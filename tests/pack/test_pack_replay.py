@@ -698,3 +698,28 @@ def test_risky_scope_detection_counts_consent_records_not_their_risky_scopes(pac
     assert len(mv_values(row["scope"])) > 1 and to_str(row["count"]) == "1"
     [row] = _rows_of_records(pack, name, tmp_path, *records)
     assert len(mv_values(row["scope"])) > 1 and to_str(row["count"]) == "2"
+
+
+APP_ROLES = PACK_DATA / "app_role_privileged_beside_medium.log"  # one consent: a medium role, a critical one (README)
+
+
+def test_app_permission_tiers_raise_each_consent_at_the_level_of_its_own_roles(pack: Pack, tmp_path: Path) -> None:
+    """The three application-permission tiers make one row per consent (``correlationId``), not per initiator and
+    client: beside the consent of a critical and a medium role, a second consent by the same application to the
+    same client five minutes later, of a medium role alone, is the medium tier's row (v6 merged both into one
+    critical row, so a separate medium consent in the same window went unreported by its tier) and the first is
+    the privileged tier's, its two records counted."""
+    records = [json.loads(line) for line in APP_ROLES.read_text(encoding="utf-8").splitlines()]
+    assert [r["operationName"] for r in records] == ["Add app role assignment to service principal"] * 2 + [
+        "Sign-in activity"]
+    second = json.loads(json.dumps(records[0]))  # the medium role's record
+    second["time"] = second["time"].replace("T21:49:53", "T21:54:53")
+    second["correlationId"] = second["properties"]["correlationId"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    second["properties"]["id"] += "2"
+    both = (records[0], records[1], second, records[2])  # the sign-in last: the all-time "now" an hour later
+    [critical] = _rows_of_records(pack, "Entra ID Privileged App Permission Granted to Service Principal", tmp_path,
+                                  *both)
+    assert to_str(critical["count"]) == "2" and critical["highest_risk_level"] == "critical"
+    [medium] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, *both)
+    assert (to_str(medium["count"]), medium["app_role"], medium["highest_risk_level"]) == (
+        "1", "User.Read.All", "medium")
