@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.replay.sweep import SCHEDULED_TYPES, edge_offsets
+from contentpack.replay.sweep import SCHEDULED_TYPES, edge_offsets, expects_silence
 from real_pack_runs import real_pack
 
 from .pack_timelines import replayed, swept, swept_params, timeline
@@ -28,6 +28,20 @@ def test_the_sweep_covers_every_scheduled_detection_that_raises_something() -> N
     covered = {d.name for d, _ in swept()}
     scheduled = {d.name for d in real_pack().detections if d.type in SCHEDULED_TYPES}
     assert covered == scheduled and len(SWEPT) >= 20
+
+
+def test_the_quiet_tests_on_data_their_detection_reads_are_swept_too() -> None:
+    """A benign timeline must stay quiet wherever the clock puts it: the medium tier of the application-permission
+    detections on a consent whose critical role a window edge could hide from it, and the per-user grant
+    detection on user consents whose consent record could be indexed after its grant, are swept; a quiet test
+    whose data its detection never reads (the baseline tenant holds no app role assignment) is not."""
+    quiet = {(d.name, t.name) for d, t in swept() if expects_silence(t)}
+    assert {("Entra ID Application Permission Granted to Service Principal",
+             "Privileged Role Beside A Medium One Must Not Fire"),
+            ("Entra ID Per-User Delegated Permission Grant Made Without Consent",
+             "User Consents With Their Grants Must Not Fire")} <= quiet
+    assert ("Entra ID Privileged App Permission Granted to Service Principal", "Baseline Tenant Must Not Fire") \
+        not in quiet and len(quiet) >= 30
 
 
 @pytest.mark.slow

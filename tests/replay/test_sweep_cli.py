@@ -128,7 +128,7 @@ def test_sweep_refuses_what_it_cannot_combine_with(pack: Path, options: list[str
 
 
 def test_a_pack_with_nothing_to_sweep_says_so(pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Only scheduled tests that expect something are swept; a pack (or a --detection) without one is told why
+    """Only scheduled tests that expect something, or silence on data they read, are swept; a pack (or a --detection) without one is told why
     the table is empty, and passes."""
     empty = tmp_path / "empty"
     shutil.copytree(FIXTURE, empty)
@@ -137,7 +137,7 @@ def test_a_pack_with_nothing_to_sweep_says_so(pack: Path, tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert out.splitlines() == [
         "no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect results or "
-        "notables are swept", out.splitlines()[-1]]
+        "notables, or silence on data they read, are swept", out.splitlines()[-1]]
     assert out.splitlines()[-1].startswith("PASS: 0 test(s) swept, 0 passed, 0 failed (0 variant(s), ")
 
 

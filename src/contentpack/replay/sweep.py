@@ -2,7 +2,9 @@
 
 Every scheduled detection (TTP, Anomaly, Correlation) runs over sliding windows, and an attack's records land
 wherever the clock puts them; on a real search head each detection's runs also start a constant ``allow_skew``
-offset after their ticks. For each of its tests that expects something, the sweep replays the test's timeline
+offset after their ticks. For each of its tests that expects something, or silence (``expects_silence``: 0 results
+or notables, a benign timeline that must stay quiet wherever the clock puts it; one whose data the detection never
+reads has nothing to move and is left out, ``reads_nothing``), the sweep replays the test's timeline
 as ``contentpack replay`` does (``runner.scheduled_timeline``: the test's events with its ingestion delay, its
 ``risk_from`` detections too), unmoved, then under each variant below, one thing moved or a few together, and
 requires the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total
@@ -212,6 +214,7 @@ class SweepReport:
     tests: tuple[SweptTest, ...]
     setup_errors: tuple[str, ...] = ()
     seconds: float = 0.0
+    quiet_unread: tuple[str, ...] = ()  # "detection / test" of each quiet test not swept (``reads_nothing``)
 
     @property
     def ok(self) -> bool:
@@ -243,13 +246,28 @@ def changes(unmoved: Raised, moved: Raised) -> str:
     return "; ".join(said)
 
 
+def expects_silence(test: UnitTest) -> bool:
+    """Whether ``test`` expects its detection to raise nothing (0 results, 0 notables or at most 0) and nothing
+    else: a benign timeline must stay quiet wherever the clock puts it, as an attack must raise the same."""
+    return (not (test.expected_results or test.expected_notables)
+            and 0 in (test.expected_results, test.expected_notables, test.max_notables))
+
+
 def swept(detections: Sequence[Detection]) -> Iterator[tuple[Detection, int, UnitTest]]:
-    """Every scheduled detection's tests that expect something (results or notables), with their index."""
+    """Every scheduled detection's tests that expect something (results or notables) or silence
+    (``expects_silence``), with their index. A quiet test whose data its detection never reads has nothing to
+    move: ``sweep_test`` skips it (``reads_nothing``)."""
     for detection in detections:
         if detection.type in SCHEDULED_TYPES:
             for index, test in enumerate(detection.tests):
-                if test.expected_results or test.expected_notables:
+                if test.expected_results or test.expected_notables or expects_silence(test):
                     yield detection, index, test
+
+
+def reads_nothing(timeline: Timeline, test: UnitTest) -> bool:
+    """A quiet test whose timeline holds no record its detections read: no move can change a row, so it is not
+    swept (a test that expects something always is, so a timeline that lost its records fails loudly)."""
+    return not timeline.events and expects_silence(test)
 
 
 def _reads_risk(detection: Detection) -> bool:
@@ -576,14 +594,16 @@ def moved_skewed_late(timeline: Timeline) -> list[Variant]:
             for offset in sorted(_record_offsets(detection, timeline.events, late, most)) if offset]
 
 
-def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest:
+def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest | None:
     """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
     ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``
-    and ``moved_skewed_late``."""
+    and ``moved_skewed_late``; None for a quiet test that reads nothing (``reads_nothing``)."""
     started = time.perf_counter()
     names = (detection.name, test.name, detection.source.path)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
+        if reads_nothing(timeline, test):
+            return None
         unmoved = timeline.raised()
         variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
                     + skewed_late(timeline) + moved_skewed(timeline) + moved_late(timeline)
@@ -601,12 +621,18 @@ def replay_context(pack: Pack) -> ReplayContext:
 
 
 def sweep_pack(pack: Pack, detections: Sequence[Detection] | None = None) -> SweepReport:
-    """Sweep every scheduled test of ``detections`` (default: all of the pack's) that expects something."""
+    """Sweep every scheduled test of ``detections`` (default: all of the pack's) that expects something or
+    silence on data its detection reads."""
     started = time.perf_counter()
     try:
         ctx = replay_context(pack)
     except ReplaySetupError as exc:
         return SweepReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started)
-    tests = [sweep_test(ctx, detection, index, test)
-             for detection, index, test in swept(pack.detections if detections is None else detections)]
-    return SweepReport(tuple(tests), (), time.perf_counter() - started)
+    tests, skipped = [], []
+    for detection, index, test in swept(pack.detections if detections is None else detections):
+        result = sweep_test(ctx, detection, index, test)
+        if result is None:
+            skipped.append(f"{detection.name} / {test.name}")
+        else:
+            tests.append(result)
+    return SweepReport(tuple(tests), (), time.perf_counter() - started, tuple(skipped))

@@ -29,9 +29,11 @@ def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool =
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
     below = [f"{t.detection} / {t.test}: {line}" for t in report.tests for line in t.failures]
+    below += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
+              for name in report.quiet_unread]
     if not report.tests and not report.setup_errors:
         below.append("no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect "
-                     "results or notables are swept")
+                     "results or notables, or silence on data they read, are swept")
     return tests_table(report.setup_errors, report.tests, headers, rows, statuses, below, summary(report), width,
                        terminal)
 
@@ -55,6 +57,7 @@ def report_json(report: SweepReport) -> dict[str, Any]:
         "mode": "sweep",
         "summary": summary(report),
         "setup_errors": list(report.setup_errors),
+        "quiet_unread": list(report.quiet_unread),
         "tests": [
             {
                 "detection": t.detection,
