@@ -598,7 +598,6 @@ def time_bound(text: str, tz: str = "UTC") -> TimeBound:
 
 
 @lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
-@lru_cache(maxsize=65_536)  # pure; the same window bounds recur for every run of every detection on a schedule
 def parse_time_modifier(text: str, now: float, tz: str = "UTC") -> float:
     """The epoch for an ``earliest=``/``latest=`` value (``time_bound``) for a search run at ``now``."""
     return time_bound(text, tz).at(now)
