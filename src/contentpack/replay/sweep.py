@@ -551,8 +551,16 @@ def moved_late(timeline: Timeline) -> list[Variant]:
     # several detections: see the module docstring; minutes of indexing delay: no matter to a window of days
     if len(timeline.detections) > 1 or schedule_of(detection).lookback > LONG_WINDOW:
         return []
-    return [Variant(offset, late=late) for late in sorted(_model_delays(timeline))
-            for offset in sorted(_record_offsets(detection, timeline.events, late)) if offset]
+    return _late_moves(timeline, 0.0)
+
+
+def _late_moves(timeline: Timeline, skew: float) -> list[Variant]:
+    """One detection's runs skewed by ``skew`` (0: on time), at each late delay of the delay models, the attack
+    moves of ``_record_offsets`` (``moved_late``, ``moved_skewed_late``)."""
+    detection = timeline.detection
+    skews = ((detection.name, skew),) if skew else ()
+    return [Variant(offset, skews=skews, late=late) for late in sorted(_model_delays(timeline))
+            for offset in sorted(_record_offsets(detection, timeline.events, late, skew)) if offset]
 
 
 def held_back_late(timeline: Timeline) -> list[Variant]:
@@ -590,8 +598,7 @@ def moved_skewed_late(timeline: Timeline) -> list[Variant]:
     most = max_skew_of(detection)
     if not most or _next_tick(detection, most) or schedule_of(detection).lookback > LONG_WINDOW:
         return []
-    return [Variant(offset, skews=((detection.name, most),), late=late) for late in sorted(_model_delays(timeline))
-            for offset in sorted(_record_offsets(detection, timeline.events, late, most)) if offset]
+    return _late_moves(timeline, most)
 
 
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest | None:
