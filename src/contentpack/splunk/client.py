@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from splunklib import binding, client
 
-from contentpack.spl.files import NO_SUCH_PATH, FileRefused, read_capped
+from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
 
@@ -214,10 +214,8 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
         raise SplunkError(f"--ca-file {ca_file}: {exc}") from None
     except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:  # ssl.SSLError is an OSError: caught first
         raise SplunkError(f"--ca-file {ca_file}: cannot load it as PEM CA certificates ({type(exc).__name__})") from None
-    except FileNotFoundError:
-        raise SplunkError(f"--ca-file {ca_file}: {NO_SUCH_PATH}") from None
-    except OSError as exc:
-        raise SplunkError(f"--ca-file {ca_file}: {exc.strerror or type(exc).__name__}") from None
+    except OSError as exc:  # a missing file in the commands' one wording, else the system's words
+        raise SplunkError(f"--ca-file {ca_file}: {os_reason(exc)}") from None
 
 
 class UnexpectedAnswer(Exception):
