@@ -383,3 +383,18 @@ def test_generate_data_says_the_folder_of_its_out_file_is_missing(tmp_path: Path
     assert (status, printed) == (2, "")
     assert err == f"contentpack generate-data: error: --out {out}: no folder {out.parent} to write it in\n"
     assert not (tmp_path / "nosuchdir").exists()
+
+
+def test_a_commands_catch_all_says_the_path_and_why_in_the_one_wording(tmp_path: Path) -> None:
+    """``spl.files.os_problem``, the catch-alls of backtest and generate-data: the path the error names (else the
+    command's), a missing file as ``no such file or folder``, any other failure in the system's words."""
+    from contentpack.spl.files import os_problem
+
+    with pytest.raises(OSError) as missing:
+        open(tmp_path / "gone.log", encoding="utf-8")
+    assert os_problem(missing.value, "ignored") == f"{tmp_path / 'gone.log'}: no such file or folder"
+    with pytest.raises(OSError) as folder:
+        open(tmp_path, encoding="utf-8")
+    assert os_problem(folder.value) == f"{tmp_path}: Is a directory"
+    assert os_problem(OSError(28, "No space left on device"), "big.log") == "big.log: No space left on device"
+    assert os_problem(OSError(28, "No space left on device")) == "No space left on device"

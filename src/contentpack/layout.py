@@ -6,8 +6,13 @@ Folded wherever the width runs out, a value reads as something else (``4be11163-
 is cut anywhere only where none of these leaves pieces narrow enough (:func:`fold`). :func:`fit_columns` plans a
 table's widths so that only the coarsest of those splits that lets the whole table fit is used, the widest
 columns giving way first; messages wrap the same way (:func:`hanging_lines`). One home for the reports and
-commands that print tables or messages (search, backtest, replay, the diagnostics). A leaf module; it measures
-characters, so give it text already made ``printable``.
+commands that print tables or messages (search, backtest, replay, the diagnostics).
+
+Every width here is in terminal cells, not characters (:func:`text_width`): a wide character (CJK, many emoji,
+as an Entra app's display name may hold) takes two cells and a combining mark none, so a layout that counted
+characters overflowed its table with the one and left it ragged with the other; and a cut never splits a
+character from its combining marks nor a wide character over a column's edge (:func:`_cut`). A leaf module
+(rich's cell tables aside); give it text already made ``printable``, as a control character has no width.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from rich.cells import cell_len, chop_cells
 
 # Where a word reads well split, the coarsest first, each set holding the coarser ones: after a list's ";" or ",",
 # before an email's "@", then after a "-" (GUIDs), "." or "/" (host names, paths).
@@ -25,20 +32,32 @@ _SOFT_BREAKS = (re.compile(r"(?<=[;,])"), re.compile(r"(?<=[;,])|(?=@)"),
 _ANYWHERE = len(_SOFT_BREAKS) + 1
 
 
+def text_width(text: str) -> int:
+    """How many terminal cells ``text`` takes: the one home of that measure for every layout here and for the
+    commands that plan a table's columns. rich's own measure, so a plan agrees with the table rich then draws."""
+    return cell_len(text)
+
+
+def _cut(text: str, width: int) -> list[str]:
+    """``text`` cut anywhere into pieces of at most ``width`` cells, each character kept with its combining marks
+    and a wide character never split over the edge (one wider than ``width`` stands alone on its piece)."""
+    return [piece for piece in chop_cells(text, width) if piece] or [text]
+
+
 def wrap_identifier(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, split where it reads well (``debra.tanaka`` /
+    """``text`` in lines of at most ``width`` cells, split where it reads well (``debra.tanaka`` /
     ``@contoso.example``, a GUID after a ``-``) rather than wherever the width runs out; a piece longer than
     ``width`` is left to the caller (a table folds it, :func:`fold` cuts it). One line when ``text`` fits."""
-    if len(text) <= width:
+    if text_width(text) <= width:
         return [text]
     for soft_break in _SOFT_BREAKS:
         pieces = [piece for piece in soft_break.split(text) if piece]
-        if all(len(piece) <= width for piece in pieces):
+        if all(text_width(piece) <= width for piece in pieces):
             break
     lines: list[str] = []
     current = ""
     for piece in pieces:
-        if current and (len(current) + len(piece) > width or piece.startswith("@")):  # an email: its @ first
+        if current and (text_width(current) + text_width(piece) > width or piece.startswith("@")):  # an email: its @ first
             lines.append(current)
             current = ""
         current += piece
@@ -51,11 +70,11 @@ def _fill(text: str, first: int, room: int) -> list[str]:
     lines: list[str] = []
     current: str | None = None  # the line being filled; None before the first word
     for word in text.split(" "):
-        pieces = [word] if len(word) <= room else [
-            part[at:at + room] for part in wrap_identifier(word, room) for at in range(0, len(part), room)]
+        pieces = [word] if text_width(word) <= room else [
+            piece for part in wrap_identifier(word, room) for piece in _cut(part, room)]
         for number, piece in enumerate(pieces):
             joined = piece if current is None else current + ("" if number else " ") + piece
-            if current is None or len(joined) <= (room if lines else first):
+            if current is None or text_width(joined) <= (room if lines else first):
                 current = joined
             else:
                 lines.append(current)
@@ -64,17 +83,22 @@ def _fill(text: str, first: int, room: int) -> list[str]:
     return lines
 
 
-def fold(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters for a table's cell, split where it reads well (words,
-    then the soft breaks of :func:`wrap_identifier`), cut only where a piece has no such place. One line when
-    ``text`` fits."""
-    width = max(1, width)
-    return [text] if len(text) <= width else _fill(text, width, width)
-
-
 # How far a message's continuation lines stand in on a terminal: clear of its first line's start, which a reader
 # scans down for the next message.
 HANGING_INDENT = 4
+
+# How far a value's continuation lines stand in inside a table's cell that holds several values (a multivalue
+# field, one value a line): a line at the cell's left edge starts a value, so a value folded over two lines is
+# not read as two values.
+VALUE_INDENT = 2
+
+
+def fold(text: str, width: int, indent: int = 0) -> list[str]:
+    """``text`` in lines of at most ``width`` cells for a table's cell, split where it reads well (words, then
+    the soft breaks of :func:`wrap_identifier`), cut only where a piece has no such place; its continuation
+    lines indented by ``indent`` (:data:`VALUE_INDENT` in a cell of several values) where the cell can spare it.
+    One line when ``text`` fits."""
+    return hanging_lines(text, max(1, width), indent)
 
 
 def hanging_lines(text: str, width: int, indent: int = HANGING_INDENT) -> list[str]:
@@ -84,9 +108,9 @@ def hanging_lines(text: str, width: int, indent: int = HANGING_INDENT) -> list[s
     (:func:`wrap_identifier`: before an email's ``@``, after a GUID's ``-``), and cut only where it has no such
     place. One line when ``text`` fits; joined back with single spaces (and no space inside a split word) the
     lines are ``text``."""
-    if len(text) <= width:
+    if text_width(text) <= width:
         return [text]
-    indent = indent if width > 4 * indent else 0  # a terminal too narrow to spare it
+    indent = indent if width > 4 * indent else 0  # a terminal or a cell too narrow to spare it
     lines = _fill(text, width, max(1, width - indent))
     return [lines[0], *(" " * indent + line for line in lines[1:])]
 
@@ -103,11 +127,14 @@ def table_width(text_widths: Iterable[int]) -> int:
 class Column:
     """A table's column to fit: its header and every value as printed (each value of a multivalue field on its
     own). ``splits`` False: a count, never split. ``least``: while a coarser split elsewhere can fit the table,
-    the column keeps this many characters (a list of names, a few words a line, before an email is split)."""
+    the column keeps this many cells (a list of names, a few words a line, before an email is split).
+    ``indent``: its values' continuation lines stand in this far (:func:`fold`), so a piece needs that much
+    more room to stay whole."""
 
     texts: tuple[str, ...]
     splits: bool = True
     least: int = 0
+    indent: int = 0
 
 
 def _longest_piece(texts: Sequence[str], level: int) -> int:
@@ -115,12 +142,12 @@ def _longest_piece(texts: Sequence[str], level: int) -> int:
     words = [word for text in texts for word in text.split(" ")]
     if level:
         words = [piece for word in words for piece in _SOFT_BREAKS[level - 1].split(word)]
-    return max((len(word) for word in words), default=0)
+    return max((text_width(word) for word in words), default=0)
 
 
-def _needed(texts: Sequence[str], width: int) -> int:
-    """How wide a column of ``texts`` folded at ``width`` is: its widest line, ``width`` or less."""
-    return max((len(line) for text in texts for line in fold(text, width)), default=0)
+def _needed(column: Column, width: int) -> int:
+    """How wide ``column`` folded at ``width`` is: its widest line, ``width`` or less."""
+    return max((text_width(line) for text in column.texts for line in fold(text, width, column.indent)), default=0)
 
 
 def _shrunk(columns: Sequence[Column], natural: list[int], floors: list[int], width: int) -> list[int]:
@@ -135,7 +162,7 @@ def _shrunk(columns: Sequence[Column], natural: list[int], floors: list[int], wi
         at = max(reversed(movable), key=lambda index: widths[index])  # the widest; of equals, the rightmost
         second = max((widths[index] for index in movable if index != at), default=0)
         target = max(floors[at], widths[at] - excess, min(second, widths[at] - 1))
-        widths[at] = _needed(columns[at].texts, target)
+        widths[at] = _needed(columns[at], target)
     return widths
 
 
@@ -147,10 +174,11 @@ def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
     terminal too narrow even for those pieces, the widest columns are cut anywhere too (:func:`fold` still
     splits each at the soft breaks first, and cuts only a piece wider than its column); a count never splits,
     so a table of counts alone may stay wider than ``width``."""
-    natural = [max((len(text) for text in column.texts), default=0) for column in columns]
+    natural = [max((text_width(text) for text in column.texts), default=0) for column in columns]
     widths = natural
     for level in range(_ANYWHERE + 1):
-        floors = [min(size, 1 if level == _ANYWHERE else max(column.least, _longest_piece(column.texts, level)))
+        floors = [min(size, 1 if level == _ANYWHERE else
+                      max(column.least, _longest_piece(column.texts, level) + column.indent))
                   if column.splits else size for column, size in zip(columns, natural)]
         widths = _shrunk(columns, natural, floors, width)
         if table_width(widths) <= width:

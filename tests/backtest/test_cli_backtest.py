@@ -229,3 +229,22 @@ def test_a_folder_that_cannot_be_made_is_named_in_plain_words(capsys: pytest.Cap
     status, printed, err = backtest(capsys, "--events", str(SINGLE), "--out", "/proc/contentpack-out")
     assert status == 2 and printed == "" and err.startswith("contentpack backtest: error: ")
     assert "/proc/contentpack-out" in err and "Errno" not in err and "'" not in err, err
+
+
+def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command's catch-all ``OSError`` says the path and why through ``spl.files.os_problem``: a log file gone
+    between being listed and being read in the commands' one wording, not the system's ``No such file or
+    directory``; a folder where a report file is to be written in the system's words."""
+    import contentpack.cli.backtest as command
+
+    gone = tmp_path / "gone.log"
+    monkeypatch.setattr(command, "discover", lambda paths: [gone])
+    assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE)) == (
+        2, "", f"contentpack backtest: error: {gone}: no such file or folder\n")
+    monkeypatch.undo()
+    out = tmp_path / "out"
+    (out / "notables.jsonl").mkdir(parents=True)
+    status, _, err = backtest(capsys, "--root", str(REPO), "--events", str(SINGLE), "--out", str(out))
+    assert status == 2 and err.startswith(f"contentpack backtest: error: {out}/") and err.endswith(
+        ": Is a directory\n") and "Errno" not in err

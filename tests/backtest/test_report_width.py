@@ -109,3 +109,22 @@ def test_no_line_of_the_report_ends_in_spaces(summary: Summary) -> None:
     """rich pads a table's title to the table's width and leaves a space where it wraps the closing line: a
     copied or grepped report carried them."""
     assert [line for line in summary.text(80).splitlines() if line != line.rstrip()] == []
+
+
+def test_a_risk_object_of_wide_characters_splits_where_it_reads_well() -> None:
+    """An app's display name of CJK (two cells a character): counted in characters the objects' column was planned
+    too narrow for what it held, and rich cut the name mid-word ("...ツール-f3" / "c1df8a-"). Each line is
+    measured as a terminal shows it (``terminal_output.cells``)."""
+    from terminal_output import cells
+
+    app = "Contoso 應用程式 メール同期ツール-f3c1df8a-328e-4788"
+    entities = [Entity(app, "app", 190, 3, {"Entra ID OAuth Consent Granted to Application Other Users Declined": 1,
+                                            "Entra ID User Consent Granted for Risky Delegated Scopes": 1}),
+                Entity("f3c1df8a-328e-4788-9395-d9d3e05dcd18", "other", 40, 1,
+                       {"Entra ID OAuth Consent Declined by Many Users": 1})]
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(_entity_table("Top risk objects", entities, 80))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert [line for line in lines if cells(line) > 80] == []
+    objects = [parts[0] for parts in _cells("\n".join(lines))]
+    assert objects[:objects.index("")] == ["Contoso 應用程式", "メール同期ツール-", "f3c1df8a-328e-4788"]

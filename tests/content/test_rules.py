@@ -22,10 +22,12 @@ def test_valid_fixture_pack_is_clean(pack: Path, validate: Validate) -> None:
 
 
 def test_cp014_lookup_csv_missing(pack: Path, validate: Validate) -> None:
+    """In the commands' one wording of a missing file (``spl.files.no_such_path``), as CP002 and BD005 say it;
+    it was "lookup file '...' does not exist"."""
     (pack / "lookups/entra_id_known_apps.csv").unlink()
     finding = only(validate(pack), "CP014")
     assert at(finding) == (LOOKUP, *locate(pack, LOOKUP, "entra_id_known_apps"))
-    assert "lookups/entra_id_known_apps.csv" in finding.message
+    assert finding.message == "lookups/entra_id_known_apps.csv: no such file or folder"
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo"])
@@ -392,9 +394,14 @@ def test_cp045_attacker_controlled_drilldown_token_is_a_warning(pack: Path, vali
 
 
 def test_cp046_local_attack_data_must_exist(pack: Path, validate: Validate) -> None:
+    """A missing file in the commands' one wording (``spl.files.no_such_path``); it was "attack data file '...'
+    does not exist", said of a folder in the file's place too."""
     edit(pack, HUNTING, "data: attack_data/consent_prompts/consent_prompts.log", "data: attack_data/missing.log")
     finding = only(validate(pack), "CP046")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "attack_data/missing.log"))
+    assert finding.message == "attack_data/missing.log: no such file or folder"
+    (pack / "attack_data/missing.log").mkdir()
+    assert only(validate(pack), "CP046").message == "attack_data/missing.log: a folder, not a regular file"
 
 
 def test_cp046_attack_data_may_not_leave_the_root(pack: Path, validate: Validate) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
-from terminal_output import stdout_on_terminal
+from terminal_output import cells, stdout_on_terminal
 
 from .spl_support import SAMPLE_LOGS
 
@@ -213,3 +213,46 @@ def test_values_split_only_where_they_read_well(width: int, monkeypatch: pytest.
         else:  # the emails split before their "@" (a GUID after a "-"), each piece whole
             assert cells[0] == [row["user"].split("@")[0], "@" + row["user"].split("@")[1]]
     assert any(len(cells[2]) > 1 for cells in read)
+
+
+# An Entra app's display name may hold CJK and emoji (two cells each) and combining accents (none): the table was
+# planned counting characters, so it "fit" 80 columns unsplit while it took far more, and rich, which measures
+# cells, folded its values wherever the width ran out ("9199bf20-a13f-4107-85dc-021" / "14787ef48").
+WIDE_APP = "Contoso 应用程序名称 很长的应用程序 名称很长的应用程序名称 😀😀😀 de\u0301bra.tanaka@contoso.example"
+WIDE_GUID = "9199bf20-a13f-4107-85dc-02114787ef48"
+WIDE_SEARCH = (f'| makeresults | eval app="{WIDE_APP}", id="{WIDE_GUID}", user="christie.wilkins@contoso.example"'
+               ' | fields - _time')
+
+
+def test_wide_and_combining_characters_fit_the_terminal_in_cells_and_split_where_they_read_well() -> None:
+    """What a user sees: ``contentpack search`` on an 80-column terminal, each line measured in cells."""
+    status, lines = stdout_on_terminal(["search", WIDE_SEARCH, "--no-pack"], 80, REPO, 60)
+    assert status == 0 and lines[-1] == "1 result(s)"
+    assert [line for line in lines if cells(line) > 80] == [], "\n".join(lines)
+    assert len({cells(line) for line in lines if line.startswith(("┏", "┃", "│", "└"))}) == 1  # aligned borders
+    body = [[part.strip() for part in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    row = [[parts[at] for parts in body if parts[at]] for at in range(3)]  # one row: each column's lines
+    assert _reads_well(WIDE_APP, row[0]) and _reads_well(WIDE_GUID, row[1]), row
+
+
+# One multivalue cell: a long value that folds, then a short one. Its lines read as three values once.
+SEVERAL = ('| makeresults | eval mv=split("Use Exchange Web Services with full access to all mailboxes,offline_access,'
+           'Mail.Read", ","), n=1 | fields - _time')
+
+
+def test_a_value_folded_in_a_multivalue_cell_is_told_from_the_next_value(monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Each line at the cell's left edge starts a value; a value's continuation lines stand in by two
+    (``layout.VALUE_INDENT``), as the README and docs/spl_engine.md say."""
+    monkeypatch.setenv("COLUMNS", "40")
+    text = run(capsys, SEVERAL)
+    assert [line for line in text.splitlines() if cells(line) > 40] == []
+    body = [line.split("│")[1][1:] for line in text.splitlines() if line.startswith("│")]  # the cell, its pad off
+    values: list[str] = []
+    for line in body:
+        if line.startswith("  "):
+            values[-1] += " " + line.strip()
+        elif line.strip():
+            values.append(line.strip())
+    assert values == ["Use Exchange Web Services with full access to all mailboxes", "offline_access", "Mail.Read"]
+    assert len(body) > 3  # the first value folded

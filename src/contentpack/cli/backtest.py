@@ -38,6 +38,7 @@ from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, parse_timestamp
+from contentpack.spl.files import os_problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -185,8 +186,8 @@ def run(args: argparse.Namespace) -> int:
     except ReplaySetupError as exc:
         print_failure("backtest", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
-    except OSError as exc:  # the path and the system's words, not Python's "[Errno 2] ...: 'path'"
-        return usage_error("backtest", f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+    except OSError as exc:  # the path and why (spl.files.os_problem), not Python's "[Errno 2] ...: 'path'"
+        return usage_error("backtest", os_problem(exc))
     return report(args, backtest, summary, written)
 
 

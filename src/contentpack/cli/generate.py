@@ -19,6 +19,7 @@ from pathlib import Path
 from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.report_file import problem
 from contentpack.printable import printable
+from contentpack.spl.files import os_problem
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         if args.app_catalog is not None:
             print(printable(f"{write_app_catalog(args.app_catalog)}: app catalog"))
     except OSError as exc:
-        return usage_error("generate-data", f"{exc.filename or out}: {exc.strerror or exc}")
+        return usage_error("generate-data", os_problem(exc, out))
     return 0
 
 
@@ -137,7 +138,7 @@ def _scale(args: argparse.Namespace) -> int:
         progress = not args.no_progress and sys.stderr.isatty()
         stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers)
     except OSError as exc:
-        return usage_error("generate-data", f"{exc.filename or args.out}: {exc.strerror or exc}")
+        return usage_error("generate-data", os_problem(exc, args.out))
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
     print(printable(
         f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "

@@ -25,7 +25,7 @@ from pathlib import Path
 from contentpack.atomic_write import write_atomically
 from contentpack.cli.common import usage_error
 from contentpack.junit import Case, render
-from contentpack.spl.files import describe_kind
+from contentpack.spl.files import describe_kind, os_reason
 
 
 class ReportPathError(OSError):
@@ -71,7 +71,7 @@ def problem(path: Path) -> str | None:
     except ReportPathError as exc:
         return exc.message
     except OSError as exc:
-        return exc.strerror or type(exc).__name__
+        return os_reason(exc)
     return None
 
 
@@ -94,7 +94,7 @@ def folder_problem(path: Path) -> str | None:
     except ValueError:  # an embedded NUL
         return "a path cannot hold a NUL character"
     except OSError as exc:
-        return exc.strerror or type(exc).__name__
+        return os_reason(exc)
     return None
 
 
@@ -149,6 +149,6 @@ def write_junit(path: Path, command: str, suite: str, cases: Sequence[Case], sec
     try:
         write_report(path, render(suite, cases, seconds))
     except OSError as exc:
-        usage_error(command, f"--junit {path}: {exc.strerror or exc}")
+        usage_error(command, f"--junit {path}: {os_reason(exc)}")
         return False
     return True

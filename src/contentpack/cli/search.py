@@ -34,7 +34,7 @@ from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.layout import Column, fit_columns, fold, table_width
+from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, table_width, text_width
 from contentpack.printable import lines_cell, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
@@ -244,11 +244,9 @@ NARROWEST = 10
 def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
     """How many of the columns, from the left, fit in ``width`` at ``NARROWEST`` characters each (at least one:
     its values fold down to whatever is left)."""
-    from rich.cells import cell_len
-
     def needs(column: int) -> int:
         texts = [printable(names[column]), *(printable(value) for row in cells for value in row[column])]
-        return min(NARROWEST, max(cell_len(text) for text in texts))
+        return min(NARROWEST, max(text_width(text) for text in texts))
 
     needed: list[int] = []
     for column in range(len(names)):
@@ -263,7 +261,9 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
     out for ``width`` columns (``output_width``): its values fold inside their cells where they read well
     (``layout.fit_columns``: between words, before an email's ``@``, after a GUID's ``-``), and the columns that
     cannot fit are left out and named below it, never narrowed to nothing (rich narrows them until their values
-    vanish without a word). A table whose columns all fit is drawn as it always was."""
+    vanish without a word). In a column holding a multivalue field (one value a line), a value that folds has
+    its continuation lines indented (``layout.VALUE_INDENT``): a line at the cell's edge starts a value. A table
+    whose columns all fit is drawn as it always was."""
     if fmt == "json":
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
                           ensure_ascii=False)
@@ -281,14 +281,17 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
     fitting = _fitting(shown, cells, width)
     # a rule between rows once a cell spans lines, or its values would read as the next row's
     table = Table(show_lines=any(len(values) > 1 for row in cells for values in row[:fitting]))
+    # in a column holding a multivalue field, a value's continuation lines stand in (layout.VALUE_INDENT): a line
+    # at the cell's edge starts a value, so one value folded over two lines does not read as two values
+    indents = [VALUE_INDENT if any(len(row[at]) > 1 for row in cells) else 0 for at in range(fitting)]
     # each value split where it reads well (layout.fit_columns), never where rich's folding would cut it
-    widths = fit_columns([Column((printable(name), *(printable(value) for row in cells for value in row[at])))
-                          for at, name in enumerate(shown[:fitting])], width)
+    widths = fit_columns([Column((printable(name), *(printable(value) for row in cells for value in row[at])),
+                                 indent=indents[at]) for at, name in enumerate(shown[:fitting])], width)
     for name, limit in zip(shown[:fitting], widths):
         table.add_column(lines_cell(fold(printable(name), limit)), overflow="fold")
     for row_cells in cells:
-        table.add_row(*[lines_cell(line for value in values for line in fold(printable(value), limit))
-                        for values, limit in zip(row_cells, widths)])
+        table.add_row(*[lines_cell(line for value in values for line in fold(printable(value), limit, indent))
+                        for values, limit, indent in zip(row_cells, widths, indents)])
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(table)
     if fitting < len(shown):

@@ -16,6 +16,7 @@ from pathlib import Path
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import read_text
 from contentpack.content.model import Lookup
+from contentpack.spl.files import no_such_path
 
 RULE_LOOKUP_FILE = "CP014"
 MAX_LOOKUP_BYTES = 16 * 1024 * 1024
@@ -27,8 +28,8 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
 
     file = root / "lookups" / csv_name
     shown = f"lookups/{csv_name}"
-    if not file.exists():  # a folder or a FIFO in its place is refused by kind when read, below
-        return None, [error(where, RULE_LOOKUP_FILE, f"lookup file '{shown}' does not exist")]
+    if not file.exists():  # in the commands' one wording; a folder or a FIFO in its place is refused by kind below
+        return None, [error(where, RULE_LOOKUP_FILE, no_such_path(shown))]
     text, problems = read_text(file, shown, limit=MAX_LOOKUP_BYTES)
     if text is None:
         return None, problems

@@ -66,6 +66,14 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
+def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """``PATH: reason`` (:func:`os_reason`) for a failure the command did not foresee, the path the one the error
+    names, else ``path``; the reason alone when neither is known. For the catch-alls of the commands, which
+    printed the system's ``No such file or directory`` for a missing file, or Python's ``[Errno 2] ...``."""
+    named = exc.filename if exc.filename is not None else path
+    return os_reason(exc) if named is None else f"{os.fsdecode(named)}: {os_reason(exc)}"
+
+
 def _open_descriptor(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
     """A blocking descriptor for ``path`` and its ``fstat``, if it is a regular file (see the module docstring)."""
     # O_BINARY (Windows only): without it a descriptor reads in text mode, turning CRLF into LF and stopping

@@ -12,6 +12,7 @@ from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
 from contentpack.content.rules.spl_checks import did_you_mean
 from contentpack.content.rules.spl_text import output_fields
+from contentpack.spl.files import describe_kind, no_such_path, os_reason
 
 _REMOTE = ("http://", "https://")
 
@@ -40,13 +41,15 @@ def _local_attack_data_problem(root: Path, data: str) -> str | None:
             raise ValueError("it contains a NUL character")
         target = (root / relative).resolve()
         exists = target.is_file()
+        # what stands in the file's place (a folder): "does not exist" sent the user looking for what is there
+        kind = None if exists or not target.exists() else describe_kind(target.stat().st_mode)
     except (OSError, ValueError) as exc:
-        reason = exc if isinstance(exc, ValueError) else exc.strerror
+        reason = exc if isinstance(exc, ValueError) else os_reason(exc)
         return f"attack data path cannot be used: {reason}"
     if not target.is_relative_to(root):
         return f"attack data path '{data}' leaves the pack root (symbolic link?)"
-    if not exists:
-        return f"attack data file '{data}' does not exist"
+    if not exists:  # a missing file in the commands' one wording (spl.files.NO_SUCH_PATH)
+        return no_such_path(data) if kind is None else f"{data}: {kind}, not a regular file"
     return None
 
 
