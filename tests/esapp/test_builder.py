@@ -272,6 +272,20 @@ def test_a_disk_error_fails_the_build_and_keeps_dist(tmp_path: Path, monkeypatch
     assert not list(tmp_path.glob(".dist*"))  # no staging folder left
 
 
+@pytest.mark.parametrize(("error", "reason"), [
+    (FileNotFoundError(2, "No such file or directory", "dist/docs"), "no such file or folder"),  # the one wording
+    (OSError("a write refused with no errno"), "a write refused with no errno"),  # not "None"
+])
+def test_a_write_failure_says_why_in_the_commands_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         error: OSError, reason: str) -> None:
+    def failing(*args: object) -> int:
+        raise error
+
+    monkeypatch.setattr(builder_module, "write_tree", failing)
+    report = build(tmp_path)
+    assert not report.ok and [p.render() for p in report.build_problems][0].endswith(f"error[BD007]: {reason}")
+
+
 def test_a_member_the_package_must_not_hold_is_reported_at_it(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A render that (by a future mistake) yields local/ settings: the packager's refusal is BD003, at the

@@ -216,7 +216,7 @@ def build_pack(pack: Pack, output: Path, style: JsonStyle = "compact",
             build_error(DATA_FILE, rules.ATTACK_DATA, str(exc).removeprefix(f"{DATA_FILE}: ")),))
     except OSError as exc:
         where = shown_path(exc.filename, root) if exc.filename else given
-        return BuildReport(False, build_problems=(build_error(where, rules.WRITE_FAILED, str(exc.strerror)),))
+        return BuildReport(False, build_problems=(build_error(where, rules.WRITE_FAILED, os_reason(exc)),))
     notes = (built.date.note,) if built.date.note else ()
     return BuildReport(True, tarball=output / built.tarball_name, detections=len(pack.detections), reused_files=reused,
                        notes=notes)
