@@ -221,6 +221,34 @@ def test_throttling_in_the_timeline_collapses_repeated_notables(tmp_path: Path) 
     assert clock(tight_result.notables[0].run_time) == "2026-10-13 10:00"
 
 
+def test_runs_over_the_same_events_reuse_the_first_answer_unless_the_search_reads_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 24-hour window rerun every hour sees the same event 24 times: a search whose commands left after the
+    prepared part read only their input (``Prepared.same_rows_for_same_outputs``) runs once and every run gets
+    a copy of its rows; one reading the run's time (``now()``) still runs at every run, each with its own time."""
+    calls: list[float] = []
+    search_prepared = Engine.search_prepared
+
+    def counted(self: Engine, *args: object, **kwargs: object) -> object:
+        calls.append(kwargs["now"])  # type: ignore[arg-type]
+        return search_prepared(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "search_prepared", counted)
+    data = f.write_events(tmp_path, "once", [decline("a@contoso.example", "2026-10-13 09:15")])
+    plain = _det(earliest="-1450m@m")
+    result = simulate_file(tmp_path, f.pack(tmp_path, plain), data, IngestionDelay(fixed="0s"))
+    with_rows = [r for r in result.runs if r.rows]
+    # two inputs: no event (the first run, which shows that nothing gives no row) and the event
+    assert len(calls) == 2 and len(with_rows) == len(result.notables) == 24
+    assert all(r.rows == with_rows[0].rows for r in with_rows)
+    assert len({id(row) for r in with_rows for row in r.rows}) == 24  # each run its own rows
+    calls.clear()
+    timed = ttp("Counter", COUNT_SEARCH + " | eval seen=now()", earliest="-1450m@m")
+    result = simulate_file(tmp_path, f.pack(tmp_path, timed), data, IngestionDelay(fixed="0s"))
+    seen = [r.rows[0]["seen"] for r in result.runs if r.rows]
+    assert len(calls) == len(seen) + 1 == 25 and seen == [r.run_time for r in result.runs if r.rows]
+
+
 # ------------------------------------------------------------------------------------ notables and risk
 def test_notable_and_risk_times(tmp_path: Path) -> None:
     """A stats row without _time: the notable and risk event get the run time (assumed, docs/replay.md);

@@ -208,3 +208,33 @@ def test_a_prepared_run_reports_its_subsearch_cut_as_the_whole_search_does(tmp_p
     assert again.rows == whole.rows == [{"count": len(EVENTS) + 50_000}]
     assert [m.text for m in again.messages] == [m.text for m in whole.messages] == [
         "[subsearch]: Subsearch produced 50001 results, truncating to maxout 50000."]
+
+
+def test_runs_given_the_same_outputs_answer_alike_only_when_nothing_left_reads_the_run(tmp_path: Path) -> None:
+    """``same_rows_for_same_outputs`` lets a simulation answer a run from an earlier run given the same prepared
+    outputs: it must hold only when none of the commands left reads the run (its time, time range, risk index or
+    other searches), and where it holds two runs at different times over the same events must agree."""
+    engine = _engine(tmp_path)
+    alike = {
+        SEARCHES[0]: True,  # eventstats, where, lookup, stats: the pack's shape
+        SEARCHES[1]: True,
+        'search sourcetype=st | eventstats count by user | sort - count | dedup user | head 2 | streamstats count '
+        'as n | tail 1 | convert ctime(_time)': True,
+        SEARCHES[2]: False,  # now() in the rest
+        SEARCHES[3]: False,  # a subsearch searches the run's events
+        "search sourcetype=st | eventstats count | bin _time span=1h": False,  # bin's default span: the range
+        "search sourcetype=st | stats count by user | timechart count": False,  # timechart fills the range
+        "search sourcetype=st | stats count by user | search earliest=-1h": False,  # resolved at the run's time
+        "search sourcetype=st | stats count by user | eval t=relative_time(time(), \"-1d\")": False,
+        '| from datamodel Risk.All_Risk | eval user=lower(risk_object) | stats sum(risk_score) by user': True,
+    }
+    for search, expected in alike.items():
+        pipeline = engine.parse(search)
+        prepared = engine.prepare(pipeline, [_risk_event(i) for i in range(6)] if search.startswith("|") else EVENTS)
+        assert prepared is not None and prepared.same_rows_for_same_outputs is expected, search
+        if not expected:
+            continue
+        outputs = [o for out in prepared.outputs[:8] for o in out]
+        runs = [engine.fork([], []).search_prepared(prepared, outputs, earliest=BASE - days * 86400,
+                                                  latest=BASE + 1, now=BASE + days * 3600) for days in (1, 3)]
+        assert runs[0].rows and runs[0].rows == runs[1].rows and runs[0].messages == runs[1].messages, search

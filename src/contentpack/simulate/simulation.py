@@ -55,7 +55,10 @@ a search reading the risk index (``from datamodel Risk.All_Risk``), once per ris
 run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once
 the search has shown it returns no rows and no job message on empty input (assumed to hold at every run time:
 a search that invents rows from nothing, like ``| makeresults``, or whose subsearch of ``| makeresults`` or
-``| inputlookup`` is cut at its maxout, runs every time).
+``| inputlookup`` is cut at its maxout, runs every time). A run given the same prepared events as an earlier run
+of its search gets that run's rows and job messages (copies of the rows) without running again, when no command
+left to each run reads the run (``Prepared.same_rows_for_same_outputs``): overlapping windows make most runs of an
+hourly search over a week see exactly what the run before saw, and then the rows cannot differ.
 
 Job messages (``spl.messages``: a subsearch cut at its maxout): Splunk shows them beside each scheduled run's
 results, and a cut nobody hears of is a silent wrong answer, so the result keeps them -- per detection, each
@@ -70,7 +73,7 @@ import time
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
@@ -235,6 +238,11 @@ class _Plan:
     # per event of ``events`` (per risk event written, for a search reading the risk index), the search's
     # run-independent part done once
     prepared: Prepared | None = None
+    # the results of the runs so far per run input (positions in ``events``, or in the risk index, of the
+    # prepared outputs read, in order), when any two runs given the same outputs return the same rows
+    # (``Prepared.same_rows_for_same_outputs``; None otherwise): an hourly run over a week sees the same few
+    # events as the run before it nearly every time
+    answers: dict[tuple[int, ...], Results] | None = None
     empty_says_something: bool | None = None  # rows or job messages: learnt at the first run with no input
     failed: bool = False
     skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
@@ -289,8 +297,10 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         prepared = engine.prepare(pipeline, ())
     else:
         prepared = engine.prepare(pipeline, events.events) if events is not index else None
+    answers: dict[tuple[int, ...], Results] | None = \
+        {} if prepared is not None and prepared.same_rows_for_same_outputs else None
     return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling), inline,
-                 prepared, skew=skew, delay=delay)
+                 prepared, answers, skew=skew, delay=delay)
 
 
 def _late_starts(chosen: Sequence[Detection], given: Mapping[str, float] | None, what: str) -> dict[str, float]:
@@ -517,14 +527,7 @@ class _State:
         if plan.generating and plan.prepared is not None:
             self.prepare_risk(plan)
         try:
-            engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
-            if plan.prepared is None:
-                results = engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=as_of)
-            else:
-                outputs = plan.prepared.outputs
-                selected = risk_positions if plan.generating else positions
-                results = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
-                                                 earliest=earliest, latest=latest, now=as_of)
+            results = self._results(plan, positions, risk_positions, risk, earliest, latest, as_of)
         except SplError as exc:
             errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
             plan.failed = True
@@ -536,6 +539,26 @@ class _State:
             plan.empty_says_something = bool(rows or results.messages)
         self.runs.append(Run(detection.name, run_time, earliest, latest, read, tuple(rows)))
         self._actions(plan, rows, run_time, (earliest, latest))
+
+    def _results(self, plan: _Plan, positions: list[int], risk_positions: list[int], risk: list[Event],
+                 earliest: float, latest: float, as_of: float) -> Results:
+        """The run's results: the engine's, or those of an earlier run of the plan given the same outputs
+        (``_Plan.answers``), each row a copy of its own, as the engine gives each run. Raises SplError."""
+        if plan.prepared is None:
+            engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
+            return engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=as_of)
+        selected = risk_positions if plan.generating else positions
+        key = tuple(selected)
+        if plan.answers is not None and key in plan.answers:
+            known = plan.answers[key]
+            return replace(known, rows=[dict(row) for row in known.rows])
+        outputs = plan.prepared.outputs
+        engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
+        results = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
+                                         earliest=earliest, latest=latest, now=as_of)
+        if plan.answers is not None:
+            plan.answers[key] = replace(results, rows=[dict(row) for row in results.rows])
+        return results
 
     def _actions(self, plan: _Plan, rows: Sequence[Mapping[str, Value]], run_time: float,
                  window: tuple[float, float]) -> None:

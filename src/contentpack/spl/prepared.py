@@ -13,6 +13,10 @@ A correlation search starting with ``| from datamodel Risk.All_Risk`` is prepare
 events: its runs read a risk index that grows between them, so each risk event is prepared when it is first
 needed and its outputs are kept for every later run (``Prepared.extended``).
 
+When none of the commands left to each run reads the run either (``Prepared.same_rows_for_same_outputs``:
+``stats``, ``eventstats``, ``sort``... over per-event commands), two runs given the same outputs return the
+same rows, so a caller running many windows over the same events may answer a run from an earlier one.
+
 This module decides which leading commands qualify (``run_independent_prefix``) and holds the prepared
 outputs (``Prepared``); the engine does the running.
 """
@@ -46,13 +50,27 @@ def _reads_run(node: object) -> bool:
                     or (isinstance(item, Call) and item.name in RUN_TIME_FUNCTIONS))
 
 
-def _run_independent(command: Command) -> bool:
-    spec = get_command(command.name)
-    if spec is None or command.name not in _PER_EVENT or not spec.streams(command):  # type: ignore[arg-type]
+# Commands whose rows depend on their input rows and the engine's knowledge objects alone: besides the
+# per-event ones, those that see all their input at once but, like them, never read the run (``RunContext``'s
+# ``now``, time range, risk index or searches). ``bin``/``timechart`` (the time range) and ``from``/
+# ``makeresults`` (the run's time and risk index) do, so they are not here.
+_INPUT_ONLY = _PER_EVENT | {"stats", "eventstats", "streamstats", "sort", "dedup", "head", "tail"}
+
+
+def _reads_input_only(command: Command) -> bool:
+    """Whether ``command``'s rows depend only on its input rows (see ``_INPUT_ONLY``), whatever the run."""
+    if command.name not in _INPUT_ONLY:
         return False
     if isinstance(command, SearchCommand) and command.bounds.bounded:
         return False  # time modifiers resolve against the run's time
     return not _reads_run(command)
+
+
+def _run_independent(command: Command) -> bool:
+    spec = get_command(command.name)
+    if spec is None or command.name not in _PER_EVENT or not spec.streams(command):  # type: ignore[arg-type]
+        return False
+    return _reads_input_only(command)
 
 
 def run_independent_prefix(commands: Sequence[Command]) -> int:
@@ -86,6 +104,14 @@ class Prepared:
     def rest(self) -> tuple[Command, ...]:
         """The commands each run still runs."""
         return self.pipeline.commands[1 + self.done:]
+
+    @property
+    def same_rows_for_same_outputs(self) -> bool:
+        """Whether two runs given the same outputs (the same events in the same order, each inside its run's
+        window) return the same rows and job messages, whatever their time and time range: none of the
+        commands each run still runs reads the run (``_INPUT_ONLY``). A scheduled search's runs overlap, so
+        most see the very events the run before saw; such runs need not run the rest again."""
+        return all(_reads_input_only(command) for command in self.rest)
 
     def extended(self, more: "Prepared") -> "Prepared":
         """These outputs followed by ``more``'s: the same search prepared over further events (risk events
