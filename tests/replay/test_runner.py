@@ -139,10 +139,11 @@ def test_attack_data_problems_are_positioned_errors(tmp_path: Path) -> None:
     messages = [o.errors[0] for o in outcomes]
     assert all(not o.ok and o.result_count is None for o in outcomes)
     assert all(m.startswith("detections/Test Declined.yml:1:1: error[RP002]: ") for m in messages)
-    assert "attack data file not found: attack_data/missing.log" in messages[0]
+    # the path rules and wording of CP046 (content.attack_data_paths): one answer per path in both commands
+    assert messages[0].endswith("RP002]: attack_data/missing.log: no such file or folder")
     assert "cannot be replayed offline" in messages[1]
-    assert "leaves the pack root" in messages[2]
-    assert "relative to the pack root" in messages[3]
+    assert messages[2].endswith("'../outside.log' must be relative to the pack root and stay inside it")
+    assert messages[3].endswith(f"'{outside}' must be relative to the pack root and stay inside it")
 
 
 def test_malformed_attack_data_is_an_error_not_a_traceback(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
 from contentpack.spl import Engine, SplError
@@ -27,7 +28,6 @@ from contentpack.spl.events import read_events, starts_json_array
 from contentpack.spl.values import Event
 
 RULE_ATTACK_DATA = "RP002"
-_URL_PREFIXES = ("http://", "https://", "s3://", "ftp://")
 _NEWEST = "search * | stats max(_time) as newest"
 
 
@@ -60,24 +60,9 @@ class AttackDataStore:
 
     def resolve(self, data: str) -> Path | str:
         """The file for an ``attack_data.data`` value, or why it cannot be replayed."""
-        if data.lower().startswith(_URL_PREFIXES):
+        if is_remote(data):
             return "remote attack data cannot be replayed offline; commit the file under attack_data/"
-        candidate = Path(data)
-        if candidate.is_absolute():
-            return "attack data must be a path relative to the pack root"
-        try:  # a NUL byte or an over-long name makes the system refuse the path
-            if "\x00" in data:
-                raise ValueError("it contains a NUL character")
-            root = self.root.resolve()
-            path = (root / candidate).resolve()
-            exists = path.is_file()
-        except (OSError, ValueError) as exc:
-            return f"attack data path cannot be used: {exc if isinstance(exc, ValueError) else exc.strerror}"
-        if not path.is_relative_to(root):
-            return "attack data path leaves the pack root"
-        if not exists:
-            return f"attack data file not found: {data}"
-        return path
+        return local_attack_data(self.root.resolve(), data)
 
     def _check(self, item: DataFile) -> str | None:
         """Read the file once: None when it parses (its newest time is kept), else the problem."""

@@ -5,16 +5,13 @@ detection's data sources (CP053)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
 
+from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
 from contentpack.content.rules.spl_checks import did_you_mean
 from contentpack.content.rules.spl_text import output_fields
-from contentpack.spl.files import describe_kind, no_such_path, os_reason
-
-_REMOTE = ("http://", "https://")
 
 
 def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
@@ -23,34 +20,12 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
     for detection in context.pack.detections:
         for t_index, test in enumerate(detection.tests):
             for a_index, attack_data in enumerate(test.attack_data):
-                if attack_data.data.startswith(_REMOTE):
+                if is_remote(attack_data.data):
                     continue
-                problem = _local_attack_data_problem(root, attack_data.data)
-                if problem is not None:  # the position is looked up only for a finding
+                problem = local_attack_data(root, attack_data.data)
+                if isinstance(problem, str):  # the position is looked up only for a finding
                     yield error(detection.source.at("tests", t_index, "attack_data", a_index, "data"), "CP046",
                                 problem)
-
-
-def _local_attack_data_problem(root: Path, data: str) -> str | None:
-    """Why the local attack data path ``data`` cannot be used (``root``: the resolved pack root), or None."""
-    relative = PurePosixPath(data)
-    if relative.is_absolute() or ".." in relative.parts:
-        return f"attack data path '{data}' must be relative to the pack root and stay inside it"
-    try:  # a NUL byte or an over-long name makes the system refuse the path (CP049 reports a NUL too)
-        if "\x00" in data:
-            raise ValueError("it contains a NUL character")
-        target = (root / relative).resolve()
-        exists = target.is_file()
-        # what stands in the file's place (a folder): "does not exist" sent the user looking for what is there
-        kind = None if exists or not target.exists() else describe_kind(target.stat().st_mode)
-    except (OSError, ValueError) as exc:
-        reason = exc if isinstance(exc, ValueError) else os_reason(exc)
-        return f"attack data path cannot be used: {reason}"
-    if not target.is_relative_to(root):
-        return f"attack data path '{data}' leaves the pack root (symbolic link?)"
-    if not exists:  # a missing file in the commands' one wording (spl.files.NO_SUCH_PATH)
-        return no_such_path(data) if kind is None else f"{data}: {kind}, not a regular file"
-    return None
 
 
 def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
