@@ -256,3 +256,24 @@ def test_a_value_folded_in_a_multivalue_cell_is_told_from_the_next_value(monkeyp
             values.append(line.strip())
     assert values == ["Use Exchange Web Services with full access to all mailboxes", "offline_access", "Mail.Read"]
     assert len(body) > 3  # the first value folded
+
+
+def test_rows_whose_single_values_fold_are_ruled_apart(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A value folded over two lines, then the next row's value: without a rule between the rows the next row's
+    line reads as the end of the first value, so a table is ruled once any cell spans lines, not only a
+    multivalue one."""
+    monkeypatch.setenv("COLUMNS", "40")
+    text = run(capsys, '| makeresults count=2 | streamstats count as n | eval note=if(n=1, "Use Exchange Web '
+                       'Services with full access", "Read mail") | table note')
+    lines = text.splitlines()
+    body = [at for at, line in enumerate(lines) if line.startswith("│")]
+    assert len(body) == 3  # the first value folded once, the second whole
+    assert lines[body[1] + 1].startswith("├") and "Read mail" in lines[body[2]]  # a rule, then the next row
+
+
+def test_a_table_of_whole_values_has_no_rules(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    text = run(capsys, '| makeresults count=2 | streamstats count as n | table n')
+    assert not any(line.startswith("├") for line in text.splitlines())

@@ -279,19 +279,21 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
         return buffer.getvalue().rstrip("\n")
     cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
     fitting = _fitting(shown, cells, width)
-    # a rule between rows once a cell spans lines, or its values would read as the next row's
-    table = Table(show_lines=any(len(values) > 1 for row in cells for values in row[:fitting]))
     # in a column holding a multivalue field, a value's continuation lines stand in (layout.VALUE_INDENT): a line
     # at the cell's edge starts a value, so one value folded over two lines does not read as two values
     indents = [VALUE_INDENT if any(len(row[at]) > 1 for row in cells) else 0 for at in range(fitting)]
     # each value split where it reads well (layout.fit_columns), never where rich's folding would cut it
     widths = fit_columns([Column((printable(name), *(printable(value) for row in cells for value in row[at])),
                                  indent=indents[at]) for at, name in enumerate(shown[:fitting])], width)
+    lines = [[[line for value in values for line in fold(printable(value), limit, indent)]
+              for values, limit, indent in zip(row_cells, widths, indents)] for row_cells in cells]
+    # a rule between rows once a cell spans lines (several values, or one folded), or its last line would read
+    # as the next row's
+    table = Table(show_lines=any(len(cell) > 1 for row_lines in lines for cell in row_lines))
     for name, limit in zip(shown[:fitting], widths):
         table.add_column(lines_cell(fold(printable(name), limit)), overflow="fold")
-    for row_cells in cells:
-        table.add_row(*[lines_cell(line for value in values for line in fold(printable(value), limit, indent))
-                        for values, limit, indent in zip(row_cells, widths, indents)])
+    for row_lines in lines:
+        table.add_row(*[lines_cell(cell) for cell in row_lines])
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(table)
     if fitting < len(shown):
