@@ -100,3 +100,20 @@ def test_every_option_the_prose_names_exists() -> None:
              for option in re.findall(r"`(--[a-z][a-z-]*)", line)]
     assert len(named) > 100
     assert [(where, option) for where, option in named if option not in options] == []
+
+
+def test_the_job_count_the_docs_give_for_a_weeks_splunk_backtest_is_the_packs() -> None:
+    """README.md and docs/splunk.md tell a Splunk admin how many search jobs `backtest --splunk` dispatches for
+    their example week (`--from 2026-10-01 --to 2026-10-08`): one per scheduled run of a search over events
+    (``simulate.scheduled_runs``, what ``splunk.remote_backtest`` dispatches). They said 10 × 168 = 1,680,
+    "every detection runs hourly", while four of the pack's searches run every 10 minutes."""
+    from contentpack.spl.events import parse_timestamp
+    from contentpack.simulate.simulation import scheduled_runs
+    from real_pack_runs import real_pack
+
+    start, end = parse_timestamp("2026-10-01"), parse_timestamp("2026-10-08")
+    assert start is not None and end is not None
+    jobs = f"= {len(scheduled_runs(real_pack(), start, end)):,} jobs"
+    for page in (ROOT / "README.md", ROOT / "docs" / "splunk.md"):
+        text = " ".join(page.read_text(encoding="utf-8").split())  # wrapped lines joined
+        assert "--from 2026-10-01 --to 2026-10-08" in text and jobs in text, f"{page.name}: no '{jobs}'"

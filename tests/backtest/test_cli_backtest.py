@@ -173,6 +173,32 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert b"reading" in seen or b"simulating" in seen
 
 
+class _Terminal(io.StringIO):
+    """stderr as rich sees a terminal, keeping what is drawn on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bars_count_bytes_read_and_hours_simulated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reading bar counts bytes, the simulating bar simulated hours, each in its own unit: the bars shared
+    one byte column, so 223 of 1,185 simulated hours were drawn as "0.2/1.2 kB"."""
+    from contentpack.cli import backtest as command
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    clock = iter(float(second) for second in range(1, 1000))  # a redraw at every callback
+    monkeypatch.setattr(command, "time", type("Clock", (), {"monotonic": staticmethod(lambda: next(clock))}))
+    with command._progress(True, 11_700_000) as callbacks:
+        assert callbacks.read is not None and callbacks.simulated is not None
+        callbacks.read(11_700_000, 266)
+        callbacks.simulated(223 * 3600, 1185 * 3600)
+    drawn = terminal.getvalue()
+    assert "11.7/11.7 MB" in drawn
+    assert "223/1,185 h" in drawn
+    assert "kB" not in drawn
+
+
 def test_the_scheduled_runs_job_messages_reach_the_summary_and_the_terminal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A user's detection whose subsearch is cut at its maxout (Search Manual, "About subsearches"; lowered

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from contentpack.backtest.inputs import InputError, Metadata, discover
 from contentpack.backtest.report import Summary
@@ -101,6 +102,17 @@ def _moment(text: str | None, option: str) -> float | None:
     return value
 
 
+class _Amount(DownloadColumn):
+    """How far each bar is, in its own unit: bytes for reading, simulated hours for simulating. One column
+    serves both bars (rich gives every task the same columns); a plain ``DownloadColumn`` showed the hours as
+    bytes, 1,185 simulated hours as "1.2 kB"."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") != "h":
+            return super().render(task)
+        return Text(f"{task.completed:,.0f}/{task.total or 0:,.0f} h", style="progress.download")
+
+
 @contextmanager
 def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
     """Rich progress bars on stderr (reading, then simulating), or silent callbacks.
@@ -110,10 +122,10 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
     if not enabled:
         yield Callbacks()
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), _Amount(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True, auto_refresh=False) as bars:
         reading = bars.add_task("reading", total=max(total_bytes, 1))
-        simulating = bars.add_task("simulating", total=1, visible=False)
+        simulating = bars.add_task("simulating", total=1, visible=False, unit="h")
         drawn = [0.0]
 
         def redraw() -> None:
@@ -127,8 +139,7 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
             redraw()
 
         def simulated(done: float, total: float) -> None:
-            bars.update(simulating, visible=True, total=max(total / 3600, 1),
-                        completed=done / 3600, description=f"simulating ({done / 3600:,.0f} h)")
+            bars.update(simulating, visible=True, total=max(total / 3600, 1), completed=done / 3600)
             redraw()
 
         yield Callbacks(read, simulated)
