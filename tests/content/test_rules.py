@@ -341,6 +341,21 @@ def test_unmodelled_story_is_not_reported_again_as_unknown(pack: Path, validate:
     assert [d.rule for d in result.diagnostics] == ["CP012"]
 
 
+@pytest.mark.parametrize(("path", "broken", "cascade"), [
+    (TTP, "version: 1\n", "CP048"),  # a duplicate key: risk_from's name is the file's, which is not read
+    (STORY, "name: Entra ID Consent Fixture Story\n", "CP042"),
+])
+def test_a_file_that_does_not_parse_draws_no_unknown_name_errors(pack: Path, validate: Validate, path: str,
+                                                                  broken: str, cascade: str) -> None:
+    """A file that cannot be parsed names nothing the run can read, so a name of its kind that no modelled
+    object has may be its: reporting the references to it as unknown would send the author after a right name
+    (a duplicate ``version`` once drew two CP048 "not a detection in this pack" beside the CP005)."""
+    text = (pack / path).read_text(encoding="utf-8")
+    (pack / path).write_text(text + broken, encoding="utf-8")  # the key once more, at the end
+    rules = [d.rule for d in validate(pack).diagnostics]
+    assert "CP005" in rules and cascade not in rules, rules
+
+
 def test_cp043_unknown_data_source_in_and_entry(pack: Path, validate: Validate) -> None:
     edit(
         pack,

@@ -212,6 +212,7 @@ def validate_pack(
         loaded, cache_update, texts_fit = load_cached(root, [shown for _, shown in tasks])
         found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
         unmodelled: set[str] = set()
+        unread: set[str] = set()
         for (kind, shown), one in zip(tasks, loaded):  # in path order
             outcome = check_document(kind, root, shown, one)
             diagnostics.extend(outcome.problems)
@@ -219,6 +220,8 @@ def validate_pack(
                 found[outcome.kind].append(outcome.obj)
             elif outcome.declared_name is not None:
                 unmodelled.add(outcome.declared_name)
+            elif one[0] is None:  # not parsed: its name is unknown
+                unread.add(kind)
         if cache_update is not None:
             cache_update.save()
         if app is None:
@@ -239,6 +242,7 @@ def validate_pack(
             root=root,
             today=today or dt.datetime.now(dt.timezone.utc).date(),
             unmodelled_names=frozenset(unmodelled),
+            unread_kinds=frozenset(unread),
             attack=catalog,
             attack_problem=catalog_problem,
             spl_answers=answers,

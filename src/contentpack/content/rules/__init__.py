@@ -38,6 +38,16 @@ class RuleContext:
     spl_answers: StoredAnswers | None = None  # the parser's answers kept between runs; None: parse every search
     # Files whose every text is known to fit a .conf value from their bytes (``conf_text.yaml_bytes_fit``).
     texts_fit: frozenset[str] = frozenset()
+    # Kinds ("detection", "macro", ...) with a file that could not be parsed at all (a YAML syntax error, a
+    # duplicate key): its name is unknown, so any name of that kind may be its.
+    unread_kinds: frozenset[str] = frozenset()
+
+    def may_be_broken(self, kind: str, name: str) -> bool:
+        """Whether ``name``, found in no modelled object of ``kind``, may be an object whose file has an error
+        reported already (a file of that kind that could not be parsed, or one whose ``name`` was read but that
+        could not be modelled): a reference to it is then not reported as unknown, a cascade of errors pointing
+        the author at a name that is right."""
+        return name in self.unmodelled_names or kind in self.unread_kinds
 
     @cached_property
     def spl(self) -> SplAnalysis:

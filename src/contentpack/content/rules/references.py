@@ -51,7 +51,7 @@ def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:
     pack = context.pack
     for detection in pack.detections:
         for index, name in enumerate(detection.tags.analytic_story):
-            if pack.story(name) is None and name not in context.unmodelled_names:
+            if pack.story(name) is None and not context.may_be_broken("story", name):
                 yield error(
                     detection.source.at("tags", "analytic_story", index),
                     "CP042",
@@ -65,7 +65,7 @@ def data_sources_resolve(context: RuleContext) -> Iterator[Diagnostic]:
     for detection in pack.detections:
         for index, entry in enumerate(detection.data_source):
             for name in (part.strip() for part in entry.split(" AND ")):
-                if pack.data_source(name) is None and name not in context.unmodelled_names:
+                if pack.data_source(name) is None and not context.may_be_broken("data_source", name):
                     yield error(
                         detection.source.at("data_source", index),
                         "CP043",

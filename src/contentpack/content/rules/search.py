@@ -77,7 +77,7 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
                     source.at(*node), "CP024", f"`{call.text}` in {owner} is not a macro call (`name` or `name(args)`)"
                 )
                 continue
-            if call.name in BUILTIN_MACROS or call.name in context.unmodelled_names:
+            if call.name in BUILTIN_MACROS or context.may_be_broken("macro", call.name):
                 continue
             arities = defined.get(call.name)
             if arities is None:
@@ -158,7 +158,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (name in tables or name in context.unmodelled_names or (lead and "$" in name)
+                if (name in tables or context.may_be_broken("lookup", name) or (lead and "$" in name)
                         or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))

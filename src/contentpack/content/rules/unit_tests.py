@@ -62,7 +62,7 @@ def risk_from_valid(context: RuleContext) -> Iterator[Diagnostic]:
                 )
                 continue
             for index, name in enumerate(test.risk_from):
-                if name not in names and name not in context.unmodelled_names:
+                if name not in names and not context.may_be_broken("detection", name):
                     yield error(
                         detection.source.at("tests", t_index, "risk_from", index),
                         "CP048",
