@@ -33,11 +33,32 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_a_folder_that_is_not_a_pack_is_the_same_usage_error_for_every_command(
         command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    expected = (f"contentpack {command[0]}: error: {tmp_path}: not a content pack (no contentpack.yml there or in "
+    searched = (f"contentpack {command[0]}: error: {tmp_path}: not a content pack (no contentpack.yml there or in "
                 "its parents); run the command inside a pack or point --root at one")
-    for args in ([], ["--root", str(tmp_path)]):
+    # an explicit --root is not searched upward: "there or in its parents" would be false
+    given = (f"contentpack {command[0]}: error: {tmp_path}: not a content pack (no contentpack.yml in it); --root "
+             "names the pack's folder, the one holding contentpack.yml")
+    for args, expected in (([], searched), (["--root", str(tmp_path)], given)):
         status, out, err = run(capsys, *command, *args)
         assert (status, out, err.strip()) == (2, "", expected)
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("detections", "detections: not a content pack (no contentpack.yml in it)"),
+    ("contentpack.yml", "contentpack.yml: a file, not a folder"),
+    ("nope", "nope: no such file or folder"),
+])
+def test_a_root_inside_a_pack_names_the_pack_around_it(given: str, said: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--root detections`` run inside a pack, or ``--root contentpack.yml``: the pack the user meant is named."""
+    pack = tmp_path / "pack"
+    (pack / "detections").mkdir(parents=True)
+    (pack / "contentpack.yml").write_text("name: x\n", encoding="utf-8")
+    monkeypatch.chdir(pack)
+    status, out, err = run(capsys, "validate", "--root", given)
+    assert (status, out, err.strip()) == (2, "", f"contentpack validate: error: {said}; --root names the pack's "
+                                                 f"folder, the one holding contentpack.yml: here {pack.resolve()}")
 
 
 @pytest.mark.parametrize("command", [*PACK_COMMANDS, ["search", "| makeresults"]], ids=lambda c: c[0])

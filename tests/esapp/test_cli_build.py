@@ -24,7 +24,7 @@ def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "contentpack", "build", "--root", str(tmp_path / "nope")],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 2
-    assert "nope: not a content pack" in run.stderr and "Traceback" not in run.stderr
+    assert "nope: no such file or folder; --root names the pack's folder" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_bad_json_style_is_rejected() -> None:

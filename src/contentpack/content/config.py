@@ -13,7 +13,7 @@ from contentpack.content.build_model import build_app
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import AppConfig
-from contentpack.spl.files import describe_kind
+from contentpack.spl.files import describe_kind, no_such_path
 
 CONFIG_FILE = "contentpack.yml"
 
@@ -26,6 +26,23 @@ def not_a_pack(folder: Path) -> PackRootError:
     """The one wording every command uses for a folder that is not a pack."""
     return PackRootError(f"{folder}: not a content pack (no {CONFIG_FILE} there or in its parents); "
                          "run the command inside a pack or point --root at one")
+
+
+def not_a_pack_root(root: Path) -> PackRootError:
+    """An explicit ``--root`` holding no ``contentpack.yml``, said as such: it is not searched upward, so the
+    searching command's wording ("there or in its parents ... point --root at one") would be false. Names the
+    pack around it when there is one (``--root detections`` inside a pack, or the file ``contentpack.yml``)."""
+    try:
+        mode: int | None = root.stat().st_mode
+    except (OSError, ValueError):
+        mode = None
+    around = find_root(root if mode is not None and stat.S_ISDIR(mode) else root.parent)
+    hint = f"--root names the pack's folder, the one holding {CONFIG_FILE}" + (f": here {around}" if around else "")
+    if mode is None:
+        return PackRootError(f"{no_such_path(root)}; {hint}")
+    if not stat.S_ISDIR(mode):
+        return PackRootError(f"{root}: {'a file' if stat.S_ISREG(mode) else describe_kind(mode)}, not a folder; {hint}")
+    return PackRootError(f"{root}: not a content pack (no {CONFIG_FILE} in it); {hint}")
 
 
 def config_file(root: Path) -> Path:
@@ -45,6 +62,12 @@ def locate_pack(root: Path | None, start: Path) -> Path:
     """The pack root: ``root`` (an explicit ``--root``) if given, else the nearest folder at or above ``start``
     holding ``contentpack.yml``. Raises ``PackRootError`` when there is none."""
     if root is not None:
+        try:
+            present = (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink()
+        except (OSError, ValueError):
+            present = False
+        if not present:
+            raise not_a_pack_root(root)
         config_file(root)
         return root
     found = find_root(start)
