@@ -68,9 +68,11 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
     """The risk correlation (``10 * * * *``, seconds of skew only) against the detections writing its risk: its
     writers held back the most their ``schedule_window = auto`` allows (a minute under the period: 9 minutes for
     ``*/10``, 59 for hourly) with the correlation on time; the skew set with Entra ID's p99 and ceiling late;
-    the attack moved half the correlation's hour under the skew set; and, of the newer combinations, the two that
-    write its risk latest, the records at Entra ID's ceiling: the writers held back with the records late, the
-    attack moved half the hour under the skew set with the records late."""
+    the attack moved half the correlation's hour under the skew set; and one of each newer combination: the
+    writers held back with the records at Entra ID's ceiling, the attack moved half the hour under the skew set
+    with the records at the ceiling, the attack moved so that the last record, at the ceiling, is indexed on a
+    run of the correlation (its writers' runs then write its risk at the correlation's tick, read an hour later),
+    and the writers held back under the skew set."""
     [(detection, test)] = [(d, t) for d, t in swept() if d.type == "Correlation"][:1]
     swept_timeline = timeline(detection.name, test.name)
     [skewed] = skew_sets(swept_timeline)
@@ -82,7 +84,12 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
                                            Variant(skews=skewed.skews, late=900.0)]
     assert moved_skewed(swept_timeline) == [Variant(1800.0, skews=skewed.skews)]
     [held] = delay_sets(swept_timeline)
-    assert moved_late(swept_timeline) == held_back_skewed(swept_timeline) == []
+    [moved] = moved_late(swept_timeline)
+    _, last_indexed = max((float(e["_time"]), float(e["_indextime"]))  # type: ignore[arg-type]
+                          for e in swept_timeline.events)  # the last record's
+    assert moved.moved == ("attack", "indexing") and moved.late == 900.0
+    assert (last_indexed + moved.offset + moved.late) % 3600 == 600.0  # on the correlation's run at ten past
+    assert held_back_skewed(swept_timeline) == [Variant(skews=skewed.skews, delays=held.delays)]
     assert held_back_late(swept_timeline) == [Variant(delays=held.delays, late=900.0)]
     assert moved_skewed_late(swept_timeline) == [Variant(1800.0, skews=skewed.skews, late=900.0)]
 

@@ -66,7 +66,11 @@ indexing decide only which run first sees a record, as for ``edge_offsets``).
 about to enter the next window: the last run holding it runs as soon after it as it ever does) or its late
 ``_indextime`` exactly on a run (the last move under which that run still sees it); between such moves no record
 changes runs. This reaches what ``skewed_late`` cannot where the stanza allows seconds of skew only
-(``10 * * * *``). A window of days: none; several detections: see below.
+(``10 * * * *``). A window of days: none. Several detections: the move that puts the last record's ``_indextime``,
+at the ceiling, exactly on a run of the reader (on time): a writer with a run at that tick (every ten minutes
+against ten past) writes its risk then, which the reader's run at that tick cannot read (a risk event is
+searchable from the run after the one that wrote it), so the reader reads it a whole interval later: the longest
+written risk waits for the reader, the risk's ``_time`` as far behind the reader's window as a move puts it.
 
 **Runs held back, records late**: not replayed for one detection, as it is always one of them alone. A run held
 back ``d`` searches its on-time window and sees what is indexed ``d`` after its on-time start, and every run, its
@@ -80,7 +84,9 @@ written as late as it can be).
 **Runs held back under a skew** (``held_back_skewed``): for one detection, by the same reasoning, the skewed runs
 with the records indexed ``d`` earlier, which ``skewed_late`` (later only) does not reach: at each skew of
 ``skew_sets`` that is not a whole period, the delays that let a skewed run whose window holds the first or last
-record, but that starts before its ``_indextime``, see it. Several detections: see below.
+record, but that starts before its ``_indextime``, see it. Several detections: the writers held back the most they
+may be under ``skew_sets``' reader-against-writers set (their runs as far from their ticks as the scheduler may
+put them, against the reader at its largest skew).
 
 **Three at once** (``moved_skewed_late``): for one detection, at the largest skew, each late delay with the moves
 of ``_record_offsets`` at that skew -- unless the largest skew is a whole period (every schedule the build writes
@@ -92,18 +98,19 @@ Several detections (the skews move the writers against the reader, no single mov
 under the skew set, the records at the ceiling.
 
 A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
-so of these newer combinations it gets the two that write its risk latest against the reader: the writers held
-back the most with the records at the ceiling (``held_back_late``), and the attack moved half the reader's
-interval under the skew set with the records at the ceiling (``moved_skewed_late``); not the attack moved with
-late records on unskewed runs, nor the writers held back under the skew set.
+so of these newer combinations it gets one each, those that write its risk latest against the reader: the
+writers held back the most with the records at the ceiling (``held_back_late``), the attack moved half the
+reader's interval under the skew set with the records at the ceiling (``moved_skewed_late``), the attack moved
+so that the last record, at the ceiling, is indexed on a reader's run (``moved_late``), and the writers held back
+the most under the skew set (``held_back_skewed``).
 
 A variant that replays exactly as one already replayed is not replayed again (``same_as``: one detection's runs
 skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
-records indexed earlier; four things at once; a correlation's attack moved by other than half its interval, and
-the two combinations above that a correlation does not get), delays beyond the delay model's ceiling or a
-schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
+records indexed earlier; four things at once; a correlation's attack moved by other than half its interval or,
+with late records, other than its last record onto its run; its writers held back by less than the most), delays
+beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).
 """
 
@@ -514,14 +521,13 @@ def _ceiling(timeline: Timeline) -> float:
     return max(_model_delays(timeline), default=0.0)
 
 
-def _record_offsets(detection: Detection, events: Sequence[Event], late: float, skew: float = 0.0) -> set[float]:
-    """Attack moves (within one run interval) that put ``detection``'s first or last record in the minute before
-    an edge of a window of its runs skewed by ``skew``, or its ``_indextime`` ``late`` seconds later exactly on
-    such a run (see the module docstring). A search over the risk index has no records: none."""
-    records = _first_and_last(detection, events)
+def _record_offsets(schedule: Schedule, records: Sequence[tuple[float, float]], late: float, skew: float = 0.0,
+                    edges: bool = True) -> set[float]:
+    """Attack moves (within one run interval of ``schedule``) that put each of ``records`` (``_time``,
+    ``_indextime``) in the minute before an edge of a window of its runs skewed by ``skew`` (``edges``), or its
+    ``_indextime`` ``late`` seconds later exactly on such a run (see the module docstring). No records: none."""
     if not records:
         return set()
-    schedule = schedule_of(detection)
     period = schedule.longest_gap
     tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period), None)
     if tick is None:  # a cron rarer than weekly (longest_gap stops at a week): no run beside the records
@@ -530,7 +536,8 @@ def _record_offsets(detection: Detection, events: Sequence[Event], late: float, 
     offsets = set()
     for t, indexed in records:
         offsets.add((run - indexed - late) % period)
-        offsets.update((edge - 60 - (t - t % 60)) % period for edge in _edges(schedule, run))
+        if edges:
+            offsets.update((edge - 60 - (t - t % 60)) % period for edge in _edges(schedule, run))
     return offsets
 
 
@@ -545,22 +552,32 @@ def same_as(detections: Sequence[Detection], variant: Variant) -> Variant:
 
 
 def moved_late(timeline: Timeline) -> list[Variant]:
-    """The attack moved with the records late (see the module docstring): one detection, at each late delay of
-    the delay models (p99, ceiling), the moves of ``_record_offsets``; several, none (``moved_skewed_late``)."""
+    """The attack moved with the records late on unskewed runs (see the module docstring): one detection, at each
+    late delay of the delay models (p99, ceiling), the moves of ``_record_offsets``; several, at the ceiling, the
+    move that puts the last record's ``_indextime`` exactly on a run of the reader."""
     detection = timeline.detection
-    # several detections: see the module docstring; minutes of indexing delay: no matter to a window of days
-    if len(timeline.detections) > 1 or schedule_of(detection).lookback > LONG_WINDOW:
+    # minutes of indexing delay: no matter to one window of days (a reader of risk: see the module docstring)
+    if len(timeline.detections) == 1 and schedule_of(detection).lookback > LONG_WINDOW:
         return []
     return _late_moves(timeline, 0.0)
 
 
 def _late_moves(timeline: Timeline, skew: float) -> list[Variant]:
-    """One detection's runs skewed by ``skew`` (0: on time), at each late delay of the delay models, the attack
-    moves of ``_record_offsets`` (``moved_late``, ``moved_skewed_late``)."""
+    """The test's detection's runs skewed by ``skew`` (0: on time), the attack moves of ``_record_offsets``
+    (``moved_late``, ``moved_skewed_late``): one detection, at each late delay of the delay models, those that put
+    its first or last record before a window edge or, late, on a run; several detections (a reader of risk,
+    which reads no record), at the ceiling, the one that puts the timeline's last record, late, on a run of the
+    reader: the writers' runs then write its risk at the reader's tick, which that run cannot read (see the
+    module docstring)."""
     detection = timeline.detection
     skews = ((detection.name, skew),) if skew else ()
-    return [Variant(offset, skews=skews, late=late) for late in sorted(_model_delays(timeline))
-            for offset in sorted(_record_offsets(detection, timeline.events, late, skew)) if offset]
+    if len(timeline.detections) > 1:
+        lates, records, edges = [_ceiling(timeline)], _times(timeline.events)[-1:], False
+    else:
+        lates, records, edges = sorted(_model_delays(timeline)), _first_and_last(detection, timeline.events), True
+    schedule = schedule_of(detection)
+    return [Variant(offset, skews=skews, late=late) for late in lates if late
+            for offset in sorted(_record_offsets(schedule, records, late, skew, edges)) if offset]
 
 
 def held_back_late(timeline: Timeline) -> list[Variant]:
@@ -575,9 +592,11 @@ def held_back_late(timeline: Timeline) -> list[Variant]:
 def held_back_skewed(timeline: Timeline) -> list[Variant]:
     """Runs held back under a skew (see the module docstring): one detection, at each skew of ``skew_sets`` that is
     not a whole period, the delays that let a skewed run whose window holds the first or last record see it
-    (``_record_delays``); several, none (``held_back_late``)."""
+    (``_record_delays``); several, the writers held back the most they may be (``_writers_held_back``) under
+    ``skew_sets``'s reader-against-writers set."""
     if len(timeline.detections) > 1:
-        return []
+        writers = _writers_held_back(timeline)
+        return [Variant(skews=skewed.skews, delays=writers) for skewed in skew_sets(timeline)] if writers else []
     detection = timeline.detection
     most = max_delay_of(detection)
     return [Variant(skews=skewed.skews, delays=((detection.name, delay),))
