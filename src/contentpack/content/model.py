@@ -150,7 +150,8 @@ class UnitTest:
     risk_from: tuple[str, ...] = ()
     # extensions for the scheduled replay (docs/replay.md): notables after throttling, an upper bound on
     # them (benign data), the longest time from the first event to the first notable or risk event, the
-    # minimum total risk score per risk object, and an ingestion delay for every event of this test
+    # exact total risk score per risk object (exact, so risk counted twice fails as missing risk does), and
+    # an ingestion delay for every event of this test
     expected_notables: int | None = None
     max_notables: int | None = None
     detect_within: str | None = None

@@ -13,7 +13,11 @@ Expectations, each checked only when the test declares it:
 * ``detect_within`` — the first notable or risk event of the detection (its run time) comes at most this
   long after the first attack event: the first event the base search (first ``search`` command) of the
   detection, or of one of its ``risk_from`` detections, matches (the test's first event when none has one);
-* ``expected_risk`` — risk object → minimum total risk score over the timeline's risk events.
+* ``expected_risk`` — risk object → its total risk score over the timeline's risk events, exactly. Exact, not
+  a floor: ES's risk-based alerting sums every risk event written for an object, so a lost throttle or two
+  overlapping windows writing one finding twice inflates the total the correlation and the analyst see, and
+  only an exact total shows it (a floor passed a declined consent scored three times). A failure lists the
+  object's risk events (detection, score, run) so the extra or missing write can be traced.
 
 A test that declares none is still simulated and reported; when it expects all-time results but the
 schedule raises nothing (or the reverse for a must-miss test) the outcome carries a warning, so the gap is
@@ -32,8 +36,19 @@ from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.timeline import event_time
+from contentpack.spl.values import to_str
 
-SHOWN = 3  # notables or rows shown in a failure's detail
+SHOWN = 3  # notables, rows or risk events shown in a failure's detail
+
+
+@dataclass(frozen=True)
+class RiskWrite:
+    """One risk event of the timeline, as a failed ``expected_risk`` names it: who wrote it, when, how much."""
+
+    risk_object: str
+    detection: str  # the saved search's stanza name without the app label and " - Rule"
+    run_time: float  # the risk event's _indextime: the run that wrote it
+    score: str  # as written (the total is ``SimulationResult.risk_scores``)
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class ScheduledOutcome:
     first_event: float | None
     first_alert: float | None  # run time of the detection's first notable or risk event
     raises_alerts: bool = True  # the detection has a notable or risk action (a Hunting search has neither)
+    risk_writes: tuple[RiskWrite, ...] = ()  # every risk event of the timeline, in written order
 
     @property
     def time_to_detect(self) -> float | None:
@@ -72,7 +88,21 @@ def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, i
         first_alert=min(alerts) if alerts else None,
         raises_alerts=detection.effective_deployment.notable is not None
         or (detection.effective_deployment.rba_enabled and detection.rba is not None),
+        risk_writes=_risk_writes(result, app),
     )
+
+
+def _risk_writes(result: SimulationResult, app: AppConfig) -> tuple[RiskWrite, ...]:
+    """The timeline's risk events, each named by its detection (its stanza name less the app label and
+    " - Rule", which every one of them shares)."""
+    prefix, suffix = f"{app.label} - ", " - Rule"
+    writes = []
+    for event in result.risk:
+        search = to_str(event.get("search_name")) or ""
+        name = search.removeprefix(prefix).removesuffix(suffix) if search.startswith(prefix) else search
+        writes.append(RiskWrite(str(event.get("risk_object")), name, event_time(event, "_indextime") or 0.0,
+                                to_str(event.get("risk_score")) or "?"))
+    return tuple(writes)
 
 
 def _shown_notables(notables: Sequence[Notable]) -> str:
@@ -107,12 +137,37 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
             checks.append(CheckResult("detect_within", took <= limit,
                                       f"first notable or risk event {format_duration(took)} after the first event "
                                       f"(run {_clock(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
-    for risk_object, minimum in test.expected_risk.items():
-        total = outcome.risk_by_object.get(risk_object, 0)
-        got = ", ".join(f"{k}={v}" for k, v in sorted(outcome.risk_by_object.items())[:SHOWN]) or "none"
-        checks.append(CheckResult(f"expected_risk[{risk_object}]", total >= minimum,
-                                  f"total risk {total}, expected at least {minimum} (risk objects: {got})"))
+    checks.extend(_risk_check(risk_object, expected, outcome) for risk_object, expected in test.expected_risk.items())
     return checks
+
+
+def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> CheckResult:
+    """``expected_risk[OBJECT]``: the object's total over the timeline's risk events equals ``expected``."""
+    name = f"expected_risk[{risk_object}]"
+    total = outcome.risk_by_object.get(risk_object, 0)
+    detail = f"total risk {total}, expected {expected}"
+    if total == expected:
+        return CheckResult(name, True, detail)
+    writes = [w for w in outcome.risk_writes if w.risk_object == risk_object]
+    if not writes:  # the objects that did get risk: a misspelt or differently cased object shows among them
+        got = ", ".join(f"{k}={v}" for k, v in sorted(outcome.risk_by_object.items())[:SHOWN]) or "none"
+        return CheckResult(name, False, f"{detail}; no risk event for it (risk objects: {got})")
+    return CheckResult(name, False, f"{detail}; {_shown_writes(writes)}")
+
+
+def _shown_writes(writes: Sequence[RiskWrite]) -> str:
+    """Per detection, in the order each first wrote: its scores and the runs that wrote them, so a finding
+    written by more runs than it should, or a detection that wrote nothing, shows at a glance."""
+    by_detection: dict[str, list[RiskWrite]] = {}
+    for write in writes:
+        by_detection.setdefault(write.detection, []).append(write)
+    parts = []
+    for detection, own in by_detection.items():
+        runs = ", ".join(_clock(w.run_time) for w in own[:SHOWN])
+        more = f" (+{len(own) - SHOWN} more)" if len(own) > SHOWN else ""
+        scores = " + ".join(w.score for w in own[:SHOWN]) + (" + ..." if more else "")
+        parts.append(f"{detection!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}{more}")
+    return "risk events: " + "; ".join(parts)
 
 
 def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: ScheduledOutcome) -> list[str]:
