@@ -367,6 +367,13 @@ def edge_offsets(timeline: Timeline) -> list[Variant]:
     return [Variant(offset) for offset in sorted(offsets) if offset]
 
 
+def _tick_beside(schedule: Schedule, records: Sequence[tuple[float, float]]) -> float | None:
+    """The first tick of ``schedule`` at or after the first record's ``_time``, the run the skews and moves are
+    measured from; None for a cron rarer than weekly (``longest_gap`` stops at a week): no run beside the records."""
+    first = records[0][0]
+    return next(schedule.cron.ticks(first - 1, first + schedule.longest_gap), None)
+
+
 def _record_skews(detection: Detection, events: Sequence[Event], late: float = 0.0) -> set[float]:
     """Skews of ``detection`` that put its first or last record on an edge of a window or its ``_indextime``
     (``late`` seconds later) on a run (within its maximum). A search over the risk index has no records: none."""
@@ -374,9 +381,8 @@ def _record_skews(detection: Detection, events: Sequence[Event], late: float = 0
     if not records:
         return set()
     schedule, most = schedule_of(detection), max_skew_of(detection)
-    period = schedule.longest_gap
-    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period), None)
-    if tick is None:  # a cron rarer than weekly (longest_gap stops at a week): no run beside the records
+    period, tick = schedule.longest_gap, _tick_beside(schedule, records)
+    if tick is None:
         return set()
     edges = _edges(schedule, tick)
     skews = set()
@@ -528,9 +534,8 @@ def _record_offsets(schedule: Schedule, records: Sequence[tuple[float, float]], 
     ``_indextime`` ``late`` seconds later exactly on such a run (see the module docstring). No records: none."""
     if not records:
         return set()
-    period = schedule.longest_gap
-    tick = next(schedule.cron.ticks(records[0][0] - 1, records[0][0] + period), None)
-    if tick is None:  # a cron rarer than weekly (longest_gap stops at a week): no run beside the records
+    period, tick = schedule.longest_gap, _tick_beside(schedule, records)
+    if tick is None:
         return set()
     run = tick + skew
     offsets = set()
