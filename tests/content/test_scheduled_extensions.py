@@ -1,6 +1,6 @@
 """The scheduled replay's YAML extensions (docs/replay.md): tests[].expected_notables, max_notables,
-detect_within, expected_risk, ingestion_delay and data_sources' ingestion_delay — modelled, schema-checked
-with positions, and checked by CP070/CP071."""
+detect_within, expected_risk, expected_risk_events, ingestion_delay and data_sources' ingestion_delay — modelled,
+schema-checked with positions, and checked by CP070/CP071."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from contentpack.content.model import IngestionDelay
 
-from .helpers import DATA_SOURCE, TTP, Validate, at, edit, locate, only
+from .helpers import DATA_SOURCE, HUNTING, TTP, Validate, at, edit, locate, only
 
 TEST_END = "    sourcetype: azure:monitor:aad\n"
 
@@ -41,7 +41,8 @@ def test_scheduled_expectations_reach_the_model(pack: Path, validate: Validate) 
     [
         ("  expected_notables: -1\n", "-1"),
         ("  detect_within: soon\n", "soon"),
-        ("  expected_risk:\n    alice@contoso.example: 0\n", "0\n"),
+        ("  expected_risk:\n    alice@contoso.example: -1\n", "-1"),
+        ("  expected_risk_events: -1\n", "-1"),
         ("  ingestion_delay:\n    percentiles: {p0: 1m, p101: 2m}\n", "p0"),
         ("  ingestion_delay:\n    lognormal: 2m\n", "lognormal"),
     ],
@@ -95,3 +96,73 @@ def test_cp061_expected_risk_needs_a_detection_that_writes_risk(pack: Path, vali
     edit(pack, hunting, TEST_END, TEST_END + "  expected_risk:\n    alice@contoso.example: 30\n")
     finding = only(validate(pack), "CP071")
     assert at(finding) == (hunting, *locate(pack, hunting, "expected_risk"))
+
+
+def test_risk_pins_of_zero_reach_the_model(pack: Path, validate: Validate) -> None:
+    """``expected_risk`` is exact, so 0 (no risk for that object) is a pin; ``expected_risk_events`` counts the
+    detection's own risk events (0: a risk-only detection's must-not-fire test). The old schema refused both."""
+    _add_to_test(pack, "  expected_risk:\n    bob@contoso.example: 0\n  expected_risk_events: 0\n")
+    result = validate(pack)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert result.pack is not None
+    [test] = next(d for d in result.pack.detections if d.source.path == TTP).tests
+    assert dict(test.expected_risk) == {"bob@contoso.example": 0} and test.expected_risk_events == 0
+    assert test.has_scheduled_expectations
+
+
+def _anomaly(pack: Path) -> None:
+    """The fixture TTP as an ESCU 5.x Anomaly: the same rba block, no notable action (it writes risk only)."""
+    edit(pack, TTP, "type: TTP\n", "type: Anomaly\n")
+
+
+@pytest.mark.parametrize("key", ["max_notables", "expected_notables"])
+def test_cp071_a_notable_count_on_a_risk_only_detection_checks_nothing(pack: Path, validate: Validate,
+                                                                        key: str) -> None:
+    _anomaly(pack)
+    _add_to_test(pack, f"  {key}: 0\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (TTP, *locate(pack, TTP, key))
+    assert finding.message == (f"{key} on a test of a detection that raises no notable checks nothing (type Anomaly "
+                               "has no notable action); pin its risk instead: expected_risk_events (0: must not "
+                               "fire) or expected_risk")
+
+
+def test_cp071_a_notable_count_on_a_hunting_search_checks_nothing(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, TEST_END, TEST_END + "  max_notables: 0\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "max_notables"))
+    assert finding.message == ("max_notables on a test of a detection that raises no notable checks nothing "
+                               "(type Hunting has no notable action)")
+
+
+def test_cp071_a_risk_only_detection_pins_no_risk_events(pack: Path, validate: Validate) -> None:
+    _anomaly(pack)
+    _add_to_test(pack, "  expected_results: 0\n  expected_risk_events: 0\n  expected_risk:\n"
+                       "    alice@contoso.example: 0\n")
+    assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP071"] == []
+
+
+def test_cp071_expected_risk_events_needs_the_detection_to_write_risk(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, TEST_END, TEST_END + "  expected_risk_events: 0\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "expected_risk_events"))
+    assert finding.message.startswith("expected_risk_events on a test of a detection that writes no risk")
+
+
+def test_cp071_no_risk_events_beside_a_risk_score_only_it_can_write(pack: Path, validate: Validate) -> None:
+    _add_to_test(pack, "  expected_risk_events: 0\n  expected_risk:\n    alice@contoso.example: 36\n")
+    finding = only(validate(pack), "CP071")
+    line, col = locate(pack, TTP, "expected_risk_events: 0")
+    assert at(finding) == (TTP, line, col + len("expected_risk_events: "))
+    assert finding.message == ("expected_risk_events 0, yet expected_risk gives alice@contoso.example a score and "
+                               "no other detection of the test (no risk_from) can write it")
+
+
+def test_cp071_detect_within_on_a_risk_only_test_pinned_silent_can_never_hold(pack: Path,
+                                                                               validate: Validate) -> None:
+    _anomaly(pack)
+    _add_to_test(pack, "  expected_risk_events: 0\n  detect_within: 2h\n")
+    finding = only(validate(pack), "CP071")
+    line, col = locate(pack, TTP, "detect_within: 2h")
+    assert at(finding) == (TTP, line, col + len("detect_within: "))
+    assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"

@@ -1,7 +1,7 @@
 """The real pack through the scheduled replay (``contentpack replay``'s default, docs/replay.md).
 
 Scheduled expectations are checked for the tests that declare them (``expected_notables``, ``max_notables``,
-``detect_within``, ``expected_risk``); every test is simulated and reported either way, and a gap between all
+``detect_within``, ``expected_risk``, ``expected_risk_events``); every test is simulated and reported either way, and a gap between all
 time and the schedule on a test without expectations is a visible warning, not a failure — so this test stays
 green while the content catches up, and fails as soon as a declared expectation does not hold.
 """
@@ -18,7 +18,7 @@ from real_pack_runs import real_pack, scheduled_replay
 
 from .pack_content_files import REPO
 
-SCHEDULED_CHECKS = ("expected_notables", "max_notables", "detect_within", "expected_risk[")
+SCHEDULED_CHECKS = ("expected_notables", "max_notables", "detect_within", "expected_risk[", "expected_risk_events")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,20 @@ def test_every_test_is_simulated_and_declared_scheduled_expectations_hold(pack: 
         if declared:
             assert outcome.warnings == ()
 
+
+def test_every_test_of_a_risk_only_detection_pins_its_risk_events(pack: Pack) -> None:
+    """A risk-only detection (no notable action) raises 0 notables whatever it does, so its tests pin the risk
+    events it writes, 0 on those that must not fire: a broken search that scores benign data fails on the
+    schedule, not only through all-time results (docs/replay.md, "Scheduled expectations")."""
+    risk_only = [d for d in pack.detections if d.writes_risk and not d.raises_notables]
+    assert {d.name for d in risk_only} >= {"Entra ID User Declined OAuth Application Consent",
+                                           "Entra ID User Consent Granted for Risky Delegated Scopes",
+                                           "Entra ID OAuth Consent Granted to Application Other Users Declined"}
+    for detection in risk_only:
+        for test in detection.tests:
+            assert test.expected_risk_events is not None, (detection.name, test.name)
+            if test.expected_results == 0:
+                assert test.expected_risk_events == 0, (detection.name, test.name)
 
 
 def test_hunting_prompts_search_counts_a_wave_spread_over_hours_in_one_run() -> None:

@@ -9,14 +9,16 @@ detection never reads (another error code), which has nothing to move and is nam
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from contentpack.cli import main
 from contentpack.content.model import UnitTest
-from contentpack.replay.sweep import expects_silence
+from contentpack.replay.sweep import expects_silence, swept
 
+from . import factory as f
 from .sweep_fixture import SEARCH, TEST, USER, detection_yaml, write_pack
 
 ONCE = "Entra ID User Refused Once"
@@ -54,8 +56,20 @@ def test_a_quiet_test_is_swept_and_one_whose_data_is_never_read_is_named(
 
 @pytest.mark.parametrize(("expected", "quiet"), [
     ({"expected_results": 0}, True), ({"max_notables": 0}, True), ({"expected_notables": 0}, True),
-    ({"expected_results": 0, "expected_notables": 1}, False), ({"max_notables": 2}, False), ({}, False)])
+    ({"expected_risk_events": 0}, True), ({"expected_results": 0, "expected_risk_events": 0}, True),
+    ({"expected_results": 0, "expected_notables": 1}, False), ({"max_notables": 0, "expected_risk_events": 1}, False),
+    ({"max_notables": 2}, False), ({}, False)])
 def test_a_test_expects_silence_when_it_expects_zero_and_nothing_else(expected: dict[str, int], quiet: bool) -> None:
     test = UnitTest("t", (), expected_results=expected.get("expected_results"),
-                    expected_notables=expected.get("expected_notables"), max_notables=expected.get("max_notables"))
+                    expected_notables=expected.get("expected_notables"), max_notables=expected.get("max_notables"),
+                    expected_risk_events=expected.get("expected_risk_events"))
     assert expects_silence(test) is quiet
+
+
+def test_a_test_pinning_risk_events_only_is_swept() -> None:
+    """A risk-only detection's test that pins its risk events (and no results) expects something to keep, or
+    silence (0): both are swept."""
+    detection = f.detection("Declined", kind="Anomaly", tests=(
+        replace(UnitTest("Fires", ()), expected_risk_events=2), replace(UnitTest("Quiet", ()), expected_risk_events=0),
+        UnitTest("Declares nothing", ())))
+    assert [test.name for _, _, test in swept([detection])] == ["Fires", "Quiet"]

@@ -157,6 +157,7 @@ def _test(data: Data) -> UnitTest:
         max_notables=data.get("max_notables"),
         detect_within=data.get("detect_within"),
         expected_risk=FrozenMapping(dict(data.get("expected_risk", {}))),
+        expected_risk_events=data.get("expected_risk_events"),
         ingestion_delay=ingestion_delay(data.get("ingestion_delay")),
     )
 

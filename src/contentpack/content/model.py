@@ -150,18 +150,22 @@ class UnitTest:
     risk_from: tuple[str, ...] = ()
     # extensions for the scheduled replay (docs/replay.md): notables after throttling, an upper bound on
     # them (benign data), the longest time from the first event to the first notable or risk event, the
-    # exact total risk score per risk object (exact, so risk counted twice fails as missing risk does), and
-    # an ingestion delay for every event of this test
+    # exact total risk score per risk object (exact, so risk counted twice fails as missing risk does; 0: none
+    # for that object), the exact number of risk events the detection itself writes (0: a risk-only
+    # detection's must-not-fire test, which no notable count can fail), and an ingestion delay for every
+    # event of this test
     expected_notables: int | None = None
     max_notables: int | None = None
     detect_within: str | None = None
     expected_risk: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    expected_risk_events: int | None = None
     ingestion_delay: IngestionDelay | None = None
 
     @property
     def has_scheduled_expectations(self) -> bool:
         return (self.expected_notables is not None or self.max_notables is not None
-                or self.detect_within is not None or bool(self.expected_risk))
+                or self.detect_within is not None or bool(self.expected_risk)
+                or self.expected_risk_events is not None)
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,18 @@ class Detection:
     @property
     def effective_deployment(self) -> Deployment:
         return self.deployment or Deployment.default_for(self.type)
+
+    @property
+    def raises_notables(self) -> bool:
+        """Whether its results raise notables: its deployment has the notable action (by default TTP and
+        Correlation; an ESCU 5.x Anomaly writes risk only), so a notable count can fail on its tests."""
+        return self.effective_deployment.notable is not None
+
+    @property
+    def writes_risk(self) -> bool:
+        """Whether its results write risk events: the risk action is on and there is an ``rba`` block to
+        write (the build writes ``action.risk`` only then)."""
+        return self.effective_deployment.rba_enabled and self.rba is not None
 
 
 def detection_file_stem(name: str) -> str:

@@ -17,7 +17,12 @@ Expectations, each checked only when the test declares it:
   a floor: ES's risk-based alerting sums every risk event written for an object, so a lost throttle or two
   overlapping windows writing one finding twice inflates the total the correlation and the analyst see, and
   only an exact total shows it (a floor passed a declined consent scored three times). A failure lists the
-  object's risk events (detection, score, run) so the extra or missing write can be traced.
+  object's risk events (detection, score, run) so the extra or missing write can be traced. 0 is allowed:
+  that object gets no risk at all;
+* ``expected_risk_events`` — the number of risk events the detection itself writes, exactly. ``0`` is how a
+  must-not-fire test of a risk-only detection (an Anomaly: no notable action) fails when the detection
+  fires: its notable count is 0 whatever it does, and a risk object the test names need not be the one a
+  broken detection writes for. A failure lists the detection's risk events per risk object.
 
 A test that declares none is still simulated and reported; when it expects all-time results but the
 schedule raises nothing (or the reverse for a must-miss test) the outcome carries a warning, so the gap is
@@ -27,7 +32,7 @@ visible without failing content written for contentctl.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
@@ -66,6 +71,7 @@ class ScheduledOutcome:
     first_alert: float | None  # run time of the detection's first notable or risk event
     raises_alerts: bool = True  # the detection has a notable or risk action (a Hunting search has neither)
     risk_writes: tuple[RiskWrite, ...] = ()  # every risk event of the timeline, in written order
+    own_risk_writes: tuple[RiskWrite, ...] = ()  # those the detection wrote (not its risk_from detections)
 
     @property
     def time_to_detect(self) -> float | None:
@@ -78,17 +84,16 @@ def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, i
     runs = result.runs_of(detection.name)
     notables = tuple(result.notables_of(detection.name))
     name = stanza_name(app, detection)
-    alerts = [n.run_time for n in notables] + [
-        t for t in (event_time(e, "_indextime") for e in result.risk if e.get("search_name") == name) if t is not None
-    ]
+    writes = _risk_writes(result, app)
+    own = tuple(w for w, e in zip(writes, result.risk) if e.get("search_name") == name)
+    alerts = [n.run_time for n in notables] + [w.run_time for w in own]
     return ScheduledOutcome(
         start=result.start, end=result.end, runs=len(runs), runs_with_rows=sum(1 for r in runs if r.rows),
         notables=notables, risk_by_object=result.risk_scores(), risk_events=len(result.risk),
         first_event=min(result.first_matched.values(), default=index.first_time),
         first_alert=min(alerts) if alerts else None,
-        raises_alerts=detection.effective_deployment.notable is not None
-        or (detection.effective_deployment.rba_enabled and detection.rba is not None),
-        risk_writes=_risk_writes(result, app),
+        raises_alerts=detection.raises_notables or detection.writes_risk,
+        risk_writes=writes, own_risk_writes=own,
     )
 
 
@@ -138,6 +143,8 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
                                       f"first notable or risk event {format_duration(took)} after the first event "
                                       f"(run {_clock(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
     checks.extend(_risk_check(risk_object, expected, outcome) for risk_object, expected in test.expected_risk.items())
+    if test.expected_risk_events is not None:
+        checks.append(_risk_events_check(test.expected_risk_events, outcome))
     return checks
 
 
@@ -152,22 +159,34 @@ def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> C
     if not writes:  # the objects that did get risk: a misspelt or differently cased object shows among them
         got = ", ".join(f"{k}={v}" for k, v in sorted(outcome.risk_by_object.items())[:SHOWN]) or "none"
         return CheckResult(name, False, f"{detail}; no risk event for it (risk objects: {got})")
-    return CheckResult(name, False, f"{detail}; {_shown_writes(writes)}")
+    return CheckResult(name, False, f"{detail}; {_shown_writes(writes, by=lambda w: w.detection)}")
 
 
-def _shown_writes(writes: Sequence[RiskWrite]) -> str:
-    """Per detection, in the order each first wrote: its scores and the runs that wrote them, so a finding
-    written by more runs than it should, or a detection that wrote nothing, shows at a glance."""
-    by_detection: dict[str, list[RiskWrite]] = {}
+def _risk_events_check(expected: int, outcome: ScheduledOutcome) -> CheckResult:
+    """``expected_risk_events``: the detection's own risk events number ``expected``; a failure names the risk
+    objects they were written for (what a must-not-fire test's broken detection scored, and for whom)."""
+    own = outcome.own_risk_writes
+    detail = f"{len(own)} risk event(s) written by the detection, expected {expected}"
+    if len(own) == expected:
+        return CheckResult("expected_risk_events", True, detail)
+    shown = _shown_writes(own, by=lambda w: w.risk_object) if own else "it wrote none"
+    return CheckResult("expected_risk_events", False, f"{detail}; {shown}")
+
+
+def _shown_writes(writes: Sequence[RiskWrite], by: Callable[[RiskWrite], str]) -> str:
+    """Grouped ``by`` a detection or a risk object, in the order each first wrote: the scores and the runs
+    that wrote them, so a finding written by more runs than it should, or one not written, shows at a glance."""
+    groups: dict[str, list[RiskWrite]] = {}
     for write in writes:
-        by_detection.setdefault(write.detection, []).append(write)
+        groups.setdefault(by(write), []).append(write)
     parts = []
-    for detection, own in by_detection.items():
+    for group, own in list(groups.items())[:SHOWN]:
         runs = ", ".join(_clock(w.run_time) for w in own[:SHOWN])
         more = f" (+{len(own) - SHOWN} more)" if len(own) > SHOWN else ""
         scores = " + ".join(w.score for w in own[:SHOWN]) + (" + ..." if more else "")
-        parts.append(f"{detection!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}{more}")
-    return "risk events: " + "; ".join(parts)
+        parts.append(f"{group!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}{more}")
+    others = f"; (+{len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
+    return "risk events: " + "; ".join(parts) + others
 
 
 def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: ScheduledOutcome) -> list[str]:

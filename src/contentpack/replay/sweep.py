@@ -2,9 +2,9 @@
 
 Every scheduled detection (TTP, Anomaly, Correlation) runs over sliding windows, and an attack's records land
 wherever the clock puts them; on a real search head each detection's runs also start a constant ``allow_skew``
-offset after their ticks. For each of its tests that expects something, or silence (``expects_silence``: 0 results
-or notables, a benign timeline that must stay quiet wherever the clock puts it; one whose data the detection never
-reads has nothing to move and is left out, ``reads_nothing``), the sweep replays the test's timeline
+offset after their ticks. For each of its tests that expects something, or silence (``expects_silence``: 0
+results, notables or risk events, a benign timeline that must stay quiet wherever the clock puts it; one whose data
+the detection never reads has nothing to move and is left out, ``reads_nothing``), the sweep replays the test's timeline
 as ``contentpack replay`` does (``runner.scheduled_timeline``: the test's events with its ingestion delay, its
 ``risk_from`` detections too), unmoved, then under each variant below, one thing moved or a few together, and
 requires the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total
@@ -253,21 +253,27 @@ def changes(unmoved: Raised, moved: Raised) -> str:
     return "; ".join(said)
 
 
+def _expects_something(test: UnitTest) -> bool:
+    """Results, notables or (a risk-only detection's) risk events."""
+    return bool(test.expected_results or test.expected_notables or test.expected_risk_events)
+
+
 def expects_silence(test: UnitTest) -> bool:
-    """Whether ``test`` expects its detection to raise nothing (0 results, 0 notables or at most 0) and nothing
-    else: a benign timeline must stay quiet wherever the clock puts it, as an attack must raise the same."""
-    return (not (test.expected_results or test.expected_notables)
-            and 0 in (test.expected_results, test.expected_notables, test.max_notables))
+    """Whether ``test`` expects its detection to raise nothing (0 results, 0 notables or at most 0, 0 risk
+    events) and nothing else: a benign timeline must stay quiet wherever the clock puts it, as an attack must
+    raise the same."""
+    return not _expects_something(test) and 0 in (test.expected_results, test.expected_notables,
+                                                   test.max_notables, test.expected_risk_events)
 
 
 def swept(detections: Sequence[Detection]) -> Iterator[tuple[Detection, int, UnitTest]]:
-    """Every scheduled detection's tests that expect something (results or notables) or silence
+    """Every scheduled detection's tests that expect something (results, notables or risk events) or silence
     (``expects_silence``), with their index. A quiet test whose data its detection never reads has nothing to
     move: ``sweep_test`` skips it (``reads_nothing``)."""
     for detection in detections:
         if detection.type in SCHEDULED_TYPES:
             for index, test in enumerate(detection.tests):
-                if test.expected_results or test.expected_notables or expects_silence(test):
+                if _expects_something(test) or expects_silence(test):
                     yield detection, index, test
 
 

@@ -564,13 +564,12 @@ class _State:
                  window: tuple[float, float]) -> None:
         """Each row that passes throttling raises the detection's notable and writes its risk events."""
         detection = plan.detection
-        deployment = detection.effective_deployment
         for row in rows:
             if not plan.throttle.admit(row, run_time):
                 continue
-            if deployment.notable is not None:
+            if detection.raises_notables:
                 self.notables.append(notable_for(self.pack.app, detection, row, run_time, window))
-            if deployment.rba_enabled:
+            if detection.writes_risk:
                 for event in risk_events(self.pack.app, detection, [row], run_time):
                     self.write_risk(event, run_time)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error
-from contentpack.content.model import IngestionDelay, SourceMap
+from contentpack.content.model import Detection, IngestionDelay, SourceMap, UnitTest
 from contentpack.content.rules import RuleContext
 from contentpack.durations import duration_seconds
 
@@ -48,22 +48,55 @@ def ingestion_delays_are_distributions(context: RuleContext) -> Iterator[Diagnos
 
 
 def scheduled_expectations_can_hold(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP071: no contradiction between expected_notables, max_notables and detect_within, and expected_risk
-    only where some detection of the test writes risk."""
+    """CP071: no contradiction between expected_notables, max_notables, detect_within, expected_risk and
+    expected_risk_events, and none that checks nothing: a notable count only where the detection raises
+    notables, expected_risk only where some detection of the test writes risk, expected_risk_events only
+    where the detection itself does."""
     for detection in context.pack.detections:
         for t_index, test in enumerate(detection.tests):
-            here = ("tests", t_index)
-            if (test.expected_notables is not None and test.max_notables is not None
-                    and test.expected_notables > test.max_notables):
-                yield error(detection.source.at(*here, "max_notables"), "CP071",
-                            f"max_notables {test.max_notables} is below expected_notables {test.expected_notables}")
-            if test.detect_within is not None and 0 in (test.expected_notables, test.max_notables) \
-                    and detection.rba is None:
-                yield error(detection.source.at(*here, "detect_within"), "CP071",
-                            "detect_within on a test that expects no notable and writes no risk can never hold")
-            if test.expected_risk and detection.rba is None and not test.risk_from:
-                yield error(detection.source.key(*here, "expected_risk"), "CP071",
-                            "expected_risk on a test where no detection writes risk (no rba block, no risk_from)")
+            yield from _test_problems(detection, t_index, test)
+
+
+def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
+    here = ("tests", t_index)
+    source = detection.source
+    if (test.expected_notables is not None and test.max_notables is not None
+            and test.expected_notables > test.max_notables):
+        yield error(source.at(*here, "max_notables"), "CP071",
+                    f"max_notables {test.max_notables} is below expected_notables {test.expected_notables}")
+    if not detection.raises_notables:
+        yield from _notable_counts_check_nothing(detection, t_index, test)
+    silent = ((not detection.raises_notables or 0 in (test.expected_notables, test.max_notables))
+              and (not detection.writes_risk or test.expected_risk_events == 0))
+    if test.detect_within is not None and silent:
+        yield error(source.at(*here, "detect_within"), "CP071",
+                    "detect_within on a test that expects no notable and writes no risk can never hold")
+    if test.expected_risk and not detection.writes_risk and not test.risk_from:
+        yield error(source.key(*here, "expected_risk"), "CP071",
+                    "expected_risk on a test where no detection writes risk (no rba block, no risk_from)")
+    if test.expected_risk_events is not None and not detection.writes_risk:
+        yield error(source.key(*here, "expected_risk_events"), "CP071",
+                    "expected_risk_events on a test of a detection that writes no risk (no rba block): it counts "
+                    "the detection's own risk events, never a risk_from detection's")
+    scored = sorted(name for name, score in test.expected_risk.items() if score > 0)
+    if test.expected_risk_events == 0 and scored and not test.risk_from:
+        yield error(source.at(*here, "expected_risk_events"), "CP071",
+                    f"expected_risk_events 0, yet expected_risk gives {scored[0]} a score and no other "
+                    "detection of the test (no risk_from) can write it")
+
+
+def _notable_counts_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
+    """A notable count on a test of a detection without the notable action (an ESCU 5.x Anomaly writes risk
+    only) is 0 whatever the detection does: an error, not a warning, since a must-not-fire test that cannot fail
+    reads as a passing check. Its risk is what can be pinned, when it writes any."""
+    origin = "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
+    instead = ("; pin its risk instead: expected_risk_events (0: must not fire) or expected_risk"
+               if detection.writes_risk else "")
+    for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
+        if value is not None:
+            yield error(detection.source.key("tests", t_index, key), "CP071",
+                        f"{key} on a test of a detection that raises no notable checks nothing ({origin} has no "
+                        f"notable action){instead}")
 
 
 RULES = (ingestion_delays_are_distributions, scheduled_expectations_can_hold)
