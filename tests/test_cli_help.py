@@ -88,3 +88,30 @@ def test_deploy_help_keeps_names_whole_and_words_the_connection_as_the_other_com
     deploy = _command("deploy").format_help()
     assert "(splunk-sdk)" in deploy
     assert _connection_text(deploy) == _connection_text(_command("replay").format_help())
+
+
+@pytest.mark.parametrize("columns", [44, 66, 80, 84, 100])
+def test_the_top_level_description_names_every_command_whole(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``contentpack --help`` said "Validate, build, replay and deploy": ``search``, ``backtest`` and
+    ``generate-data`` were left out. Read as printed, the paragraph above the command list names each command,
+    never split at its hyphen (``generate-`` / ``data``)."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = make_parser("validate").format_help().splitlines()
+    start = lines.index("") + 1
+    paragraph = " ".join(lines[start:lines.index("", start)]).split()
+    assert [name for name in SUBCOMMANDS if name not in (word.strip(",.:;") for word in paragraph)] == []
+
+
+def test_the_sweep_help_names_every_kind_of_move_the_sweep_replays() -> None:
+    """``--sweep``'s help named only the attack moved and the runs skewed; the sweep also replays runs held back,
+    records indexed late and these together (docs/replay.md, "--sweep"). Each kind is named as a failure names it
+    (``Variant.describe``: "runs held back 1m over ...")."""
+    from contentpack.replay.sweep import Variant
+
+    sweep = next(action for action in _command("replay")._actions if "--sweep" in action.option_strings)
+    text = " ".join((sweep.help or "").split())
+    kinds = (Variant(offset=60), Variant(skews=(("D", 60),)), Variant(delays=(("D", 60),)), Variant(late=60))
+    named = [variant.describe("D").partition(" 1m ")[0] for variant in kinds]
+    assert named == ["attack moved", "runs skewed", "runs held back", "records indexed"]
+    assert [kind for kind in named if kind not in text] == []
+    assert "combined" in text

@@ -132,6 +132,21 @@ def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureF
     assert not (tmp_path / "out").exists()
 
 
+def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A truncated line is no event, so its time is no period (before, it was one: a backtest of nothing over
+    the days around it); the message says which line was bad and why, as a report does."""
+    monkeypatch.chdir(REPO)
+    cut = tmp_path / "cut.log"
+    cut.write_text('{"time": "2026-10-30T08:27:41Z", "operationName": "Sign-in activity", "properties": {"st\n')
+    status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
+    assert status == 1 and out == ""
+    assert err.splitlines() == ["contentpack backtest: no timed events in the input (1 line(s) read, 1 bad): "
+                                "nothing to simulate", f"{cut}:1: truncated JSON object (no closing brace)"]
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--events", "nope.log"], "nope.log: no such file or folder"),
     (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),

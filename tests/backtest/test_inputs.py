@@ -354,3 +354,24 @@ def test_discovery_of_bare_gz_files_special_files_and_vanished_files(tmp_path: P
     gone.unlink()
     with pytest.raises(InputError, match=r"gone\.log: cannot read: no such file or folder$"):
         list(EventReader(DECLINE_FILTER, FIELDS).read(files))
+
+
+def _at(line: str, when: str) -> str:
+    record = json.loads(line)
+    record["time"] = when
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize("cut", [DECLINE, OTHER], ids=["a line a detection reads", "a line none reads"])
+@pytest.mark.parametrize("first", [False, True], ids=["last", "first"])
+def test_a_bad_line_sets_no_end_of_the_time_span(tmp_path: Path, cut: str, first: bool) -> None:
+    """The input's time span (the default period: docs/backtest.md, "to the last run that could still see the
+    last event") once ended at the time of a truncated last line, no event; it comes from the lines that are
+    events (those a detection keeps, and the well-formed ones none can match, whose days the report covers)."""
+    good = [_at(DECLINE, "2026-10-30T08:00:00Z"), _at(OTHER, "2026-10-30T09:00:00Z")]
+    truncated = _at(cut, "2026-10-20T08:00:00Z" if first else "2026-11-13T08:00:00Z")[:120]
+    path = tmp_path / "cut.log"
+    path.write_text("\n".join([truncated, *good] if first else [*good, truncated]) + "\n")
+    events, reader = read([path])
+    assert len(events) == 1 and reader.report.bad == 1
+    assert (reader.report.first_time, reader.report.last_time) == (1_793_347_200.0, 1_793_350_800.0)

@@ -8,12 +8,13 @@ next line went on. Now the command wraps it there between words, its continuatio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from pack_copies import pack_with_edit
-from terminal_output import stdout_in_a_pipe, stdout_on_terminal
+from terminal_output import cells, stdout_in_a_pipe, stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID Tenant-Wide Admin Consent Granted"
@@ -62,3 +63,23 @@ def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None
         "vendor_account=50a09e96-eca7-4531-bfd4-277771d26482, vendor_product=Azure AD, "
         "client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c}")  # six fields a row: count is the seventh
     assert lines[lines.index(failure) + 1].startswith("FAIL: ")
+
+
+def test_below_a_narrow_table_the_columns_left_out_and_the_summary_wrap_with_a_hanging_indent() -> None:
+    """On a 40-column terminal the note naming the columns left out and the summary were wrapped by rich: each line
+    but the last ended in a space, and the next stood at the left edge, read as a new message (README: the
+    messages below a table "wrap between words with a hanging indent on a terminal")."""
+    status, lines = stdout_on_terminal(["replay", "--detection", "Entra ID User Consent Policy Weakened"], 40,
+                                       REPO, 120)
+    assert status == 0
+    below = lines[max(at for at, line in enumerate(lines) if line.startswith("└")) + 1:]
+    assert [line for line in below if line != line.rstrip() or cells(line) > 40] == []
+    messages: list[str] = []  # each message joined back from its lines
+    for line in below:
+        if line.startswith(" " * INDENT):
+            messages[-1] += " " + line[INDENT:]
+        else:
+            messages.append(line)
+    assert len(below) > len(messages) == 2  # both wrapped, each into lines standing in below its first
+    assert messages[0] == "(not shown in 40 columns: results, expected, runs/notables, detect, risk; --format json has them)"
+    assert re.fullmatch(r"PASS: 4 test\(s\), 4 passed, 0 failed \(\d+\.\d\d s, scheduled\)", messages[1])

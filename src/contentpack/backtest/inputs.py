@@ -264,18 +264,27 @@ class EventReader:
                 kept.add(start)
                 yield from self._line(text, name, (block, start, first_line))
             blank = self._check_shape(block, count, first_line, kept, name)
-            self._span(block)
+            self._span(block, first_line)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
                 self.report.add_bad(name, line_no, message)
             self.report.skipped += count - len(kept) - blank
             first_line += count
             self._advance(raw_handle)
 
-    def _span(self, block: bytes) -> None:
-        """The times of the block's first and last lines, for the input's time span (no JSON decoding)."""
-        first_end = block.find(b"\n")
-        last_start = block.rfind(b"\n", 0, len(block) - 1) + 1
-        for line in (block[:first_end if first_end >= 0 else len(block)], block[last_start:]):
+    def _span(self, block: bytes, first_line: int) -> None:
+        """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
+        decoding). A bad line is no event of the logs: a truncated last line's time once set the reported period
+        (docs/backtest.md: "to the last run that could still see the last event")."""
+        bad = {line for line, _ in self._pending}
+        if not bad:  # the usual block: its first and last lines
+            first_end = block.find(b"\n")
+            ends = [block[:first_end if first_end >= 0 else len(block)],
+                    block[block.rfind(b"\n", 0, len(block) - 1) + 1:]]
+        else:  # a block's bad lines are few: the first and last of the others that hold something
+            good = [line for number, line in enumerate(block.split(b"\n"), start=first_line)
+                    if number not in bad and line.strip()]
+            ends = good[:1] + good[-1:]
+        for line in ends:
             head = line[:4096]
             for pattern in self._time_patterns:
                 found = pattern.search(head)

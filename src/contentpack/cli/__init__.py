@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from contentpack import __version__
+from contentpack.cli.help_format import ParagraphsFormatter
 
 # Sub-command name -> the module that registers it. Modules are imported only when needed: each pulls in
 # its own layer (the SPL engine, the generator...), and a `validate` run should not pay for the others.
@@ -36,13 +37,17 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return first if first in SUBCOMMANDS else None
 
 
+def description() -> str:
+    """``contentpack --help``'s first line, naming every command: built from ``SUBCOMMANDS``, so a command added
+    there is named too (a written list left out ``search``, ``backtest`` and ``generate-data``)."""
+    *names, last = SUBCOMMANDS
+    return f"The Entra ID consent detection pack's tools: {', '.join(names)} and {last}."
+
+
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that sub-command is imported and registered (``main`` finds the
     sub-command parsers in ``parser.sub``)."""
-    parser = argparse.ArgumentParser(
-        prog="contentpack",
-        description="Validate, build, replay and deploy the Entra ID consent detection pack.",
-    )
+    parser = argparse.ArgumentParser(prog="contentpack", description=description(), formatter_class=ParagraphsFormatter)
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from contentpack.backtest.inputs import InputError, Metadata, discover
+from contentpack.backtest.inputs import InputError, Metadata, ReadReport, discover
 from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
@@ -83,7 +83,12 @@ class _Usage(Exception):
 
 
 class _Empty(Exception):
-    """The input holds no event with a time: there is no period to simulate."""
+    """The input holds no event with a time: there is no period to simulate (``reading``: what was read, its bad
+    lines said below the message, as the report says them)."""
+
+    def __init__(self, message: str, reading: ReadReport) -> None:
+        super().__init__(message)
+        self.reading = reading
 
 
 _EARLIEST, _LATEST = ("{0.tm_year:04d}-{0.tm_mon:02d}-{0.tm_mday:02d}".format(time.gmtime(t))
@@ -184,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
                                     progress=callbacks)
         if backtest.reading.first_time is None and start is None:
             raise _Empty(f"no timed events in the input ({backtest.reading.lines:,} line(s) read, "
-                         f"{backtest.reading.bad:,} bad): nothing to simulate")
+                         f"{backtest.reading.bad:,} bad): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []
     except TooLarge as exc:
@@ -193,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("backtest", str(exc))
     except _Empty as exc:
         print(printable(f"contentpack backtest: {exc}"), file=sys.stderr)
+        _print_bad_lines(exc.reading)
         return 1
     except ReplaySetupError as exc:
         print_failure("backtest", exc.diagnostics, SETUP_FAILED, args.format == "json")
@@ -215,6 +221,15 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
             "in several runs")
 
 
+def _print_bad_lines(reading: ReadReport) -> None:
+    """The first bad lines, ``file:line: reason``, and how many more there were: beside a report, and beside "no
+    timed events" (an input whose every line is bad, a truncated export, says why)."""
+    print_diagnostics((bad.render() for bad in reading.bad_lines), sys.stderr)
+    more = reading.bad - len(reading.bad_lines)
+    if more > 0:
+        print(f"contentpack backtest: ... and {more:,} more bad line(s)", file=sys.stderr)
+
+
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
     """Print the summary (table or JSON), the bad lines and errors, and the files written; the exit status."""
     if args.format == "json":
@@ -222,10 +237,7 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     else:
         print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
-    print_diagnostics(summary.bad_lines, sys.stderr)
-    more = backtest.reading.bad - len(summary.bad_lines)
-    if more > 0:
-        print(f"contentpack backtest: ... and {more:,} more bad line(s)", file=sys.stderr)
+    _print_bad_lines(backtest.reading)
     print_diagnostics((f"contentpack backtest: {error}" for error in summary.errors), sys.stderr)
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)
     return 1 if backtest.reading.bad or summary.errors else 0

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 
 from contentpack.cli.common import pack_root, print_diagnostics, usage_error, warning
+from contentpack.cli.help_format import ParagraphsFormatter
 from contentpack.printable import printable
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.config import CONFIG_FILE, PackRootError
@@ -30,25 +30,9 @@ Every run reads first and writes only what differs: a second run reports no chan
 """
 
 
-class _ParagraphsFormatter(argparse.HelpFormatter):
-    """Each line of the description is a paragraph, wrapped to the terminal's width; continuation lines indented.
-
-    argparse either joins every line into one paragraph (its default) or keeps the text as written
-    (``RawDescriptionHelpFormatter``, which also left the shared "Splunk connection" text one 230-character line).
-    A group's text (indented) is one paragraph, filled as argparse fills it for ``replay`` and ``backtest``; names
-    are never split at their hyphens (``splunk-`` / ``sdk``), as argparse's own filling does not split them.
-    """
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if indent:
-            return super()._fill_text(text, width, indent)
-        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "  ",
-                                        break_on_hyphens=False) for line in text.splitlines())
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("deploy", help="deploy the pack to a Splunk search head (package or objects)",
-                            description=DESCRIPTION, formatter_class=_ParagraphsFormatter)
+                            description=DESCRIPTION, formatter_class=ParagraphsFormatter)
     parser.add_argument("--splunk", required=True, metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
     parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
     parser.add_argument("--package", metavar="PATH_OR_URL",

@@ -4,8 +4,9 @@ Runs every detection test of the pack with the embedded SPL engine (``contentpac
 outcome. By default each test runs twice: contentctl's way (every search once over all time) and through the
 simulated Enterprise Security timeline (``contentpack.simulate``: cron, dispatch windows, ingestion delay,
 throttling, notables and risk); ``--all-time`` runs only the first. ``--sweep`` runs neither: it replays each
-scheduled test's timeline with the attack moved across window edges and under the skews the stanzas allow, and
-fails a test whose notables or risk change (``contentpack.replay.sweep``). Exit status: 0 every test passed, 1 a
+scheduled test's timeline with the attack moved across window edges, its runs skewed and held back as the stanzas
+allow, its records indexed late, and these combined, and fails a test whose notables or risk change
+(``contentpack.replay.sweep``). Exit status: 0 every test passed, 1 a
 test failed (a variant differed) or the content is invalid, 2 usage or I/O error.
 """
 
@@ -43,9 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--all-time", action="store_true",
                         help="only contentctl's way: each search once over all time (no scheduled simulation)")
     parser.add_argument("--sweep", action="store_true",
-                        help="instead: replay each scheduled test with its attack moved across the window edges and "
-                        "its runs skewed as allow_skew allows; fail a test whose notables or risk change "
-                        "(docs/replay.md)")
+                        help="instead: replay each scheduled test with its attack moved across window edges, runs "
+                        "skewed as allow_skew allows, runs held back within schedule_window, records indexed late, "
+                        "and these combined; fail a test whose notables or risk change (docs/replay.md)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     parser.add_argument("--junit", type=report_path, metavar="FILE",
                         help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")

@@ -140,7 +140,9 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
     (the terminal's, ``output_width``): narrower than ``TABLE_WIDTH``, the narrow layout, without the count
     columns that do not fit. The messages are one line each, however long, where the output is no ``terminal``
     (a pipe or a log: one grep finds one whole message); on a terminal they wrap between words with a hanging
-    indent (``hanging_lines``), which the terminal's own wrapping at its edge, mid-word, does not."""
+    indent (``hanging_lines``), which the terminal's own wrapping at its edge, mid-word, does not. The columns
+    left out and the summary are such messages too: rich's own wrapping of them left a space at each line's end
+    and no indent."""
     console = Console(file=io.StringIO(), width=width, color_system=None)
 
     def message(text: str) -> None:
@@ -157,11 +159,10 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
     if named:
         console.print(table)
         if shown < len(headers):
-            console.print(f"(not shown in {width} columns: {', '.join(headers[shown:])}; --format json has them)",
-                          markup=False, highlight=False)
+            message(f"(not shown in {width} columns: {', '.join(headers[shown:])}; --format json has them)")
     for line in below:  # in full below the table: rows, notables, variants do not fit in a cell
         message(line)
-    console.print(last, markup=False, highlight=False)
+    message(last)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
