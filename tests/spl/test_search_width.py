@@ -277,3 +277,16 @@ def test_a_table_of_whole_values_has_no_rules(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("COLUMNS", "80")
     text = run(capsys, '| makeresults count=2 | streamstats count as n | table n')
     assert not any(line.startswith("├") for line in text.splitlines())
+
+
+def test_the_notes_below_a_narrow_table_wrap_with_a_hanging_indent(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The fields left out and the result count wrap between words, continuation lines indented, no trailing
+    space, as the replay's notes do (the README: messages below a table wrap "with a hanging indent")."""
+    monkeypatch.setenv("COLUMNS", "40")
+    text = run(capsys, "search * | head 2 | table tenantId resultType operationName category", "--events",
+               str(SAMPLE_LOGS))
+    below = text.splitlines()[[at for at, line in enumerate(text.splitlines()) if line.startswith("└")][-1] + 1:]
+    assert below[0].startswith("(1 field not shown in 40 columns:") and below[-1] == "2 result(s)"
+    assert all(cells(line) <= 40 and line == line.rstrip() for line in below), below
+    assert len(below) > 2 and all(line.startswith("    ") for line in below[1:-1]), below

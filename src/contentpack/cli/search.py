@@ -34,7 +34,7 @@ from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, table_width, text_width
+from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
 from contentpack.printable import lines_cell, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
@@ -296,14 +296,18 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
         table.add_row(*[lines_cell(cell) for cell in row_lines])
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(table)
+    notes: list[str] = []
     if fitting < len(shown):
         hidden = shown[fitting:]
-        console.print(printable(f"({counted(len(hidden), 'field')} not shown in {width} columns: {', '.join(hidden)}; "
-                                "--format csv or json has them)"), markup=False, highlight=False)
+        notes.append(printable(f"({counted(len(hidden), 'field')} not shown in {width} columns: {', '.join(hidden)}; "
+                               "--format csv or json has them)"))
     more = f"; the table shows the first {TABLE_ROWS:,} (--format csv or json prints them all)" \
         if len(rows) > TABLE_ROWS else ""
-    console.print(f"{len(rows):,} result(s){more}")
-    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+    notes.append(f"{len(rows):,} result(s){more}")
+    # below the table, each note wraps between words with a hanging indent (layout.hanging_lines), as the
+    # replay's do, not at the width mid-phrase with trailing spaces
+    below = [line for note in notes for line in hanging_lines(note, width)]
+    return "\n".join([console.file.getvalue().rstrip("\n"), *below])  # type: ignore[attr-defined]
 
 
 def _spl_problem(error: SplError, pack: Pack | None) -> str:
