@@ -111,6 +111,15 @@ def test_no_line_of_the_report_ends_in_spaces(summary: Summary) -> None:
     assert [line for line in summary.text(80).splitlines() if line != line.rstrip()] == []
 
 
+@pytest.mark.parametrize("width", [60, 80])
+def test_the_summary_line_wraps_with_a_hanging_indent(summary: Summary, width: int) -> None:
+    """The closing "period ..." line wraps between words, its continuation lines indented, as every note below a
+    table does (layout.hanging_lines), not where rich's wrapping puts it, flush left."""
+    lines = summary.text(width).splitlines()
+    start = [at for at, line in enumerate(lines) if line.startswith("period ")][-1]
+    assert len(lines) - start > 1 and all(line.startswith("    ") for line in lines[start + 1:]), lines[start:]
+
+
 def test_a_risk_object_of_wide_characters_splits_where_it_reads_well() -> None:
     """An app's display name of CJK (two cells a character): counted in characters the objects' column was planned
     too narrow for what it held, and rich cut the name mid-word ("...ツール-f3" / "c1df8a-"). Each line is

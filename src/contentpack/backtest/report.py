@@ -23,7 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.layout import Column, fit_columns, fold, table_width
+from contentpack.layout import Column, fit_columns, fold, hanging_lines, table_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 
 TITLE = "Backtest"
@@ -138,10 +138,13 @@ class Summary:
         inputs = (f"events searched on Splunk ({self.backtest.searched_on})" if self.backtest.searched_on is not None
                   else f"{len(read.files)} file(s), {read.lines:,} line(s), {read.events:,} event(s) kept, "
                        f"{read.bad:,} bad line(s)")
-        console.print(f"period {iso(result.start)} .. {iso(result.end)}; {cell(inputs)}; "
-                      f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
+        summary = printable(f"period {iso(result.start)} .. {iso(result.end)}; {inputs}; "
+                            f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
         text: str = console.file.getvalue()  # type: ignore[attr-defined]
-        return "\n".join(line.rstrip() for line in text.rstrip("\n").splitlines())  # rich pads titles with spaces
+        tables = [line.rstrip() for line in text.rstrip("\n").splitlines()]  # rich pads titles with spaces
+        # the summary is text, never rich markup, and wraps between words with a hanging indent as every note
+        # below a table does (layout.hanging_lines)
+        return "\n".join([*tables, *hanging_lines(summary, width)])
 
 
 # What the detections column keeps before the objects are split: a few words of a detection's name a line.
