@@ -22,6 +22,10 @@ escapes and brackets are read exactly as the engine reads them when it runs the 
 is not used because it refuses the very commands an injection adds. It is a coarse detector: it does not
 catch a value that only widens a filter (``x" OR user="*``).
 
+What a drilldown must return (``drilldown_checks``): one on the original search, the row it was opened from; an
+events drilldown (``reads_events``), every event behind the row (``EventsBehind``, found by ``replay.lineage``),
+compared by ``_raw``; any other, some row.
+
 A drilldown search is a search job like any other: Splunk shows its messages (a subsearch cut at its maxout)
 to the analyst who opens it, so they are the test's warnings, named after the drilldown as the detection's
 YAML names it (``drilldown_search``), each distinct one once per drilldown however many rows said it.
@@ -30,6 +34,7 @@ YAML names it (``drilldown_search``), each distinct one once per drilldown howev
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -38,10 +43,11 @@ from contentpack.content.model import Detection, Drilldown
 from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
 from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
+from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
-from contentpack.spl.values import Value
+from contentpack.spl.values import Event, Value
 
 Window = tuple[float | None, float | None]
 
@@ -57,6 +63,7 @@ ALL_TIME: Window = (None, None)
 # Drilldowns are checked on the first rows only: each one reruns a search, and ten rows already show whether
 # the tokens key on the right fields.
 DRILLDOWN_ROWS = 10
+SHOWN_EVENTS = 3  # events a failure names of those a drilldown misses (the count says how many more)
 _DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 INERT_VALUE = "inert"
@@ -77,6 +84,17 @@ class FilledDrilldown:
     uses_original_search: bool
     unfilled: tuple[str, ...]  # tokens the row had no value for (left as written)
     injected: bool  # a token value changed the search's command structure
+
+
+@dataclass(frozen=True)
+class EventsBehind:
+    """What an events drilldown filled from each of the first result rows must return (``replay.lineage``): the
+    events behind each row, in row order; or why they are not known (``not_checked``), which the drilldown's
+    check says."""
+
+    rows: tuple[tuple[Event, ...], ...] = ()
+    not_checked: str | None = None
+    warn: bool = False  # the gap is this test's (too many events to leave out): also a warning of the test
 
 
 @dataclass(frozen=True)
@@ -171,11 +189,45 @@ def returns_result(results: Results, row: Mapping[str, Value]) -> bool:
     return any(_same_row(candidate, row) for candidate in results.rows)
 
 
+def reads_events(drilldown: Drilldown) -> bool:
+    """An events drilldown: not built on the original search, and starting with a search of the indexes (not
+    with a generating command such as ``| from datamodel Risk.All_Risk``): what it returns are events."""
+    return DRILLDOWN_PLACEHOLDER not in drilldown.search and not drilldown.search.lstrip().startswith("|")
+
+
+def _event_label(event: Event) -> str:
+    """An event as a failure names it: its time (UTC) and what it records (``operationName``, else the start of
+    its ``_raw``)."""
+    when = event_time(event)
+    clock = "no time" if when is None else time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(when))
+    what = token_text(event.get("operationName")) or (token_text(event.get("_raw")) or "")[:60]
+    return f"{clock} {what}"
+
+
+def missing_events(results: Results, behind: Sequence[Event]) -> list[Event]:
+    """The events of ``behind`` that ``results`` do not hold, compared by ``_raw`` (the indexed text: one
+    record's whatever the drilldown renames or computes)."""
+    returned = {token_text(row.get("_raw")) for row in results.rows if row.get("_raw") is not None}
+    return [event for event in behind if token_text(event.get("_raw")) not in returned]
+
+
+def _missing_problem(drilldown: Drilldown, template: str, label: str, row: Mapping[str, Value],
+                     missing: Sequence[Event], behind: int) -> str:
+    keys = ", ".join(f"{name}={token_text(row[name])}" for name in token_names(template) if name in row)
+    shown = "; ".join(_event_label(event) for event in missing[:SHOWN_EVENTS])
+    more = f" (+{len(missing) - SHOWN_EVENTS} more)" if len(missing) > SHOWN_EVENTS else ""
+    return (f"{label} ({keys}): {drilldown_search(drilldown)} misses {len(missing)} of the {behind} event(s) "
+            f"behind the finding: {shown}{more}")
+
+
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],
-                     now: float, window: Window = ALL_TIME) -> DrilldownOutcome:
+                     now: float, window: Window = ALL_TIME,
+                     behind: EventsBehind | None = None) -> DrilldownOutcome:
     """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
     the author wrote, fill every token, and lead back to its result: a drilldown on the original search must
-    return that very row, any other drilldown at least one row. What the searches' jobs said are warnings."""
+    return that very row, any other drilldown at least one row. Given ``behind``, the events behind each row
+    (``replay.lineage``), an events drilldown (``reads_events``) filled from a row must return every one of them;
+    its check says when they are not known. What the searches' jobs said are warnings."""
     out: list[CheckResult] = []
     warnings: list[str] = []
     for index, drilldown in enumerate(detection.drilldown_searches):
@@ -204,7 +256,14 @@ def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapp
                 problems.append(f"{label}: the drilldown does not return the result it was opened from")
             elif not filled.uses_original_search and not results.rows:
                 problems.append(f"{label}: the drilldown returns nothing")
+            elif behind is not None and row_number < len(behind.rows) and reads_events(drilldown):
+                missing = missing_events(results, behind.rows[row_number])
+                if missing:
+                    problems.append(_missing_problem(drilldown, expand_original(detection, drilldown), label, row,
+                                                     missing, len(behind.rows[row_number])))
         detail = "; ".join(problems[:3]) or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
+        if behind is not None and behind.not_checked is not None and reads_events(drilldown):
+            detail += f"; the events behind each row not checked: {behind.not_checked}"
         out.append(CheckResult(f"drilldown[{index}]", not problems, detail))
         warnings += said
     return DrilldownOutcome(tuple(out), tuple(warnings))

@@ -5,7 +5,8 @@ Per test: index the test's attack data with its source/sourcetype, build the ris
 test from its ``risk_from`` detections (each run over the same data, their results turned into ES risk
 events), run the detection's search over all time — contentctl forces all time (``FORCE_ALL_TIME``,
 escu_format.md §4), so a test's ``earliest_time``/``latest_time`` are not used — then apply the checks
-(``checks``) and run the drilldowns against the results (``drilldowns``).
+(``checks``) and run the drilldowns against the results (``drilldowns``; an events drilldown must return the
+events behind each row, found by leaving each out, ``lineage``).
 
 The replay's "now" is fixed per test: one second after the newest attack-data event (``REPLAY_NOW`` when the
 data has no timestamps), or the ``now`` the caller passes. Why not one date for every test: the detection
@@ -35,7 +36,8 @@ from contentpack.replay.checks import (
     expected_rows_checks,
     job_warnings,
 )
-from contentpack.replay.drilldowns import ALL_TIME, drilldown_checks
+from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, drilldown_checks, reads_events
+from contentpack.replay.lineage import events_behind
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
 from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLarge, index_events, simulate
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
@@ -267,6 +269,20 @@ def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_i
     return events, warnings
 
 
+def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, files: Sequence[DataFile],
+                   risk: Sequence[Event], rows: Sequence[Event], now: float) -> tuple[EventsBehind | None, list[str]]:
+    """The events behind the first rows (``replay.lineage``) for the events drilldowns to return, when the
+    detection has one (else None), and the warning of a gap the test's own data makes."""
+    if not any(reads_events(d) for d in detection.drilldown_searches):
+        return None, []
+    events = [event for item in files for event in ctx.store.events(item)]
+    try:
+        behind = events_behind(engine, detection.search, events, risk, rows, now)
+    except SplError as exc:
+        behind = EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
+    return behind, [f"drilldown lineage not checked: {behind.not_checked}"] if behind.warn else []
+
+
 def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
     started = time.perf_counter()
     outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
@@ -292,7 +308,9 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
               + contentctl_pass_rule(detection, test, rows))
     warnings = [*risk_warnings, *job_warnings("search", results)]
     if rows:
-        drilled = drilldown_checks(engine, detection, rows, now)
+        behind, lineage_warnings = _events_behind(ctx, engine, detection, files, risk, rows, now)
+        warnings += lineage_warnings
+        drilled = drilldown_checks(engine, detection, rows, now, behind=behind)
         checks += drilled.checks
         warnings += drilled.warnings
     checks += scheduled_results
