@@ -14,6 +14,7 @@ from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay import runner
 from contentpack.replay.sweep import replay_context
+from contentpack.spl.values import mv_values, to_str
 from real_pack_runs import real_pack, scheduled_replay
 
 from .pack_content_files import REPO
@@ -71,3 +72,26 @@ def test_hunting_prompts_search_counts_a_wave_spread_over_hours_in_one_run() -> 
     result = runner.run_timeline(ctx, detection, index, events, chosen)
     counts = [int(str(row["user_count"])) for run in result.runs_of(name) for row in run.rows]
     assert counts and max(counts) == 8
+
+
+def test_risk_correlation_names_the_granter_not_a_persistent_decliner() -> None:
+    """The risk correlation's finding puts the user who granted access first, however often a colleague declined.
+
+    Its test *Persistent Decliner Never Outranks The Granter* pins the totals (the decliner's 30 throttled
+    refusals, 150, above the granter's 140), but ``expected_*`` count notables without reading them, and the
+    all-time run writes each refusal detection's row once (5). So the scheduled notable is read here: before
+    refusal risk was left out of the ranking, the decliner was its risk_object and headed its list of users."""
+    name = "Entra ID OAuth Consent Abuse Risk Across Detections"
+    [detection] = [d for d in real_pack().detections if d.name == name]
+    [(index, test)] = [(i, t) for i, t in enumerate(detection.tests)
+                       if t.name == "Persistent Decliner Never Outranks The Granter"]
+    ctx = replay_context(real_pack())
+    events, chosen = runner.scheduled_timeline(ctx, detection, index, test)
+    result = runner.run_timeline(ctx, detection, index, events, chosen)
+    [notable] = result.notables_of(name)
+    granter, decliner = "user19@splunkresearch.onmicrosoft.com", "user16@splunkresearch.onmicrosoft.com"
+    assert notable.fields["risk_object"] == granter
+    users = [str(to_str(u)) for u in mv_values(notable.fields["user"])]
+    # refusals order only the users who did nothing else: the persistent decliner before the one-time ones
+    assert users == [granter, decliner, "user17@splunkresearch.onmicrosoft.com", "user18@splunkresearch.onmicrosoft.com"]
+    assert result.risk_scores()[decliner] > result.risk_scores()[granter]
