@@ -21,7 +21,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,13 +32,32 @@ from contentpack.esapp.compat import Difference, compare_app
 from contentpack.esapp.dates import BuildDate
 from contentpack.esapp.jsonvalues import JSON_STYLES
 from contentpack.content.model import Detection, Pack
+from contentpack.content.schemas import SchemaKind, schema
 from contentpack.content.validate import validate_pack
 
 CONTENT_DIRS = ("detections", "macros", "stories", "data_sources", "lookups")
-# Our documented YAML extensions (src/contentpack/content/model.py, "extension"), absent from ESCU 5.x.
-DATA_SOURCE_EXTENSIONS = ("search_time", "attacker_controlled_fields", "ingestion_delay")
-UNIT_TEST_EXTENSIONS = ("expected_results", "expected_rows", "risk_from", "expected_notables", "max_notables",
-                        "detect_within", "expected_risk", "ingestion_delay")
+
+
+def _extensions(kind: SchemaKind, *path: str) -> tuple[str, ...]:
+    """Our documented YAML extensions, absent from ESCU 5.x: the keys of the object at ``path`` in ``kind``'s
+    schema whose description (or that of the definition they refer to) starts "extension". Read from the schema,
+    so a key added there is left out of what contentctl reads without a second list to keep (a written list
+    once missed expected_risk_events, and contentctl refused every test that used it)."""
+    document = schema(kind)
+    node: Mapping[str, Any] = document
+    for part in path:
+        node = node[part]
+
+    def described(value: Mapping[str, Any]) -> str:
+        ref = value.get("$ref", "")
+        target = document["$defs"].get(ref.removeprefix("#/$defs/"), {}) if ref.startswith("#/$defs/") else {}
+        return str(value.get("description") or target.get("description") or "")
+
+    return tuple(key for key, value in node["properties"].items() if described(value).startswith("extension"))
+
+
+DATA_SOURCE_EXTENSIONS = _extensions("data_source")
+UNIT_TEST_EXTENSIONS = _extensions("detection", "$defs", "test")
 APP_KEYS = ("appid", "label", "title", "version", "description", "author_name", "author_email", "author_company")
 
 
