@@ -54,7 +54,8 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], risk_eve
     indexed), the risk index holding ``risk_events``, for the first ``DRILLDOWN_ROWS`` of ``rows`` (raises
     ``SplError`` as the search does)."""
     checked = rows[:DRILLDOWN_ROWS]
-    found = engine.prefilter(engine.parse(search), events, now)
+    pipeline = engine.parse(search)
+    found = engine.prefilter(pipeline, events, now)
     if found is None:
         return EventsBehind(not_checked="its search does not start with a base search matched once over the events "
                                "(a generating command such as | from, a subsearch or inline time bounds)")
@@ -62,7 +63,6 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], risk_eve
         return EventsBehind(not_checked=f"its base search matches {len(found)} events, more than {MAX_EVENTS}",
                             warn=True)
     ordered, matched = _newest_first(events), _newest_first(found)
-    pipeline = engine.parse(search)
     prepared = engine.prepare(pipeline, matched)
 
     def yielded(without: Event | None) -> Results:
