@@ -54,6 +54,16 @@ def test_stanza_name_and_label() -> None:
     assert dict(stanza.entries)["action.correlationsearch.label"] == stanza.name
 
 
+def test_a_stanza_name_gives_back_its_detection_name_and_no_other_does() -> None:
+    """``naming.detection_name_of`` inverts ``stanza_name`` (a risk event's search_name back to its detection)."""
+    from contentpack.content.naming import detection_name_of
+
+    assert detection_name_of(factory.app(), "TST - Consent Denied - Rule") == "Consent Denied"
+    assert [detection_name_of(factory.app(), other) for other in ("ESCU - Consent Denied - Rule",
+                                                                  "TST - Consent Denied", "TST -  - Rule")] == [
+        None, None, None]
+
+
 def test_entities_come_from_risk_objects() -> None:
     ents = json.loads(entries("TTP")["action.notable.param._entities"])
     assert ents == [{"risk_object_field": "src", "risk_object_type": "system", "risk_score": 20},

@@ -20,6 +20,15 @@ def stanza_name(app: AppConfig, detection: Detection) -> str:
     return f"{app.label} - {detection.name} - Rule"
 
 
+def detection_name_of(app: AppConfig, stanza: str) -> str | None:
+    """The detection name inside a stanza name of ``app`` (a risk event's or notable's ``search_name``): the
+    inverse of :func:`stanza_name`; None for a name the app did not give."""
+    prefix, suffix = f"{app.label} - ", " - Rule"
+    if stanza.startswith(prefix) and stanza.endswith(suffix) and len(stanza) > len(prefix) + len(suffix):
+        return stanza[len(prefix):-len(suffix)]
+    return None
+
+
 def mappings(detection: Detection) -> dict[str, list[str]]:
     """``{cis20, mitre_attack?, nist}``: CIS 13 for the network domain else CIS 10; NIST DE.CM for TTP."""
     out: dict[str, list[str]] = {"cis20": ["CIS 13" if detection.tags.security_domain == "network" else "CIS 10"]}

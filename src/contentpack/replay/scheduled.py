@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
-from contentpack.content.naming import stanza_name
+from contentpack.content.naming import detection_name_of, stanza_name
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult
 from contentpack.simulate import EventIndex, Notable, SimulationResult
@@ -100,11 +100,10 @@ def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, i
 def _risk_writes(result: SimulationResult, app: AppConfig) -> tuple[RiskWrite, ...]:
     """The timeline's risk events, each named by its detection (its stanza name less the app label and
     " - Rule", which every one of them shares)."""
-    prefix, suffix = f"{app.label} - ", " - Rule"
     writes = []
     for event in result.risk:
         search = to_str(event.get("search_name")) or ""
-        name = search.removeprefix(prefix).removesuffix(suffix) if search.startswith(prefix) else search
+        name = detection_name_of(app, search) or search
         writes.append(RiskWrite(str(event.get("risk_object")), name, event_time(event, "_indextime") or 0.0,
                                 to_str(event.get("risk_score")) or "?"))
     return tuple(writes)
