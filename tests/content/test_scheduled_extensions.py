@@ -1,5 +1,5 @@
 """The scheduled replay's YAML extensions (docs/replay.md): tests[].expected_notables, max_notables,
-detect_within, expected_risk, expected_risk_events, ingestion_delay and data_sources' ingestion_delay — modelled,
+detect_within, expected_risk, expected_risk_events, expected_notable_rows, ingestion_delay and data_sources' ingestion_delay — modelled,
 schema-checked with positions, and checked by CP070/CP071."""
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ def test_scheduled_expectations_reach_the_model(pack: Path, validate: Validate) 
         ("  detect_within: soon\n", "soon"),
         ("  expected_risk:\n    alice@contoso.example: -1\n", "-1"),
         ("  expected_risk_events: -1\n", "-1"),
+        ("  expected_notable_rows: []\n", "expected_notable_rows: []"),
+        ("  expected_notable_rows:\n  - {}\n", "{}"),
+        ("  expected_notable_rows:\n  - risk_object: [a, b]\n", "[a, b]"),
+        ("  expected_notable_rows:\n    risk_object: alice\n", "risk_object: alice"),
         ("  ingestion_delay:\n    percentiles: {p0: 1m, p101: 2m}\n", "p0"),
         ("  ingestion_delay:\n    lognormal: 2m\n", "lognormal"),
     ],
@@ -166,3 +170,52 @@ def test_cp071_detect_within_on_a_risk_only_test_pinned_silent_can_never_hold(pa
     line, col = locate(pack, TTP, "detect_within: 2h")
     assert at(finding) == (TTP, line, col + len("detect_within: "))
     assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
+
+
+# ----------------------------------------------------------------------------------- expected_notable_rows
+
+
+def test_expected_notable_rows_reach_the_model_as_text(pack: Path, validate: Validate) -> None:
+    _add_to_test(pack, "  expected_notables: 1\n  expected_notable_rows:\n  - user: alice@contoso.example\n"
+                       "    count: 1\n")
+    result = validate(pack)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert result.pack is not None
+    [test] = next(d for d in result.pack.detections if d.source.path == TTP).tests
+    assert [dict(r) for r in test.expected_notable_rows] == [{"user": "alice@contoso.example", "count": "1"}]
+    assert test.has_scheduled_expectations
+
+
+def test_expected_notable_rows_alone_are_a_scheduled_expectation(pack: Path, validate: Validate) -> None:
+    """Declared alone, it is still checked (a test with scheduled expectations gets no all-time gap warning)."""
+    _add_to_test(pack, "  expected_notable_rows:\n  - user: alice@contoso.example\n")
+    result = validate(pack)
+    assert result.ok and result.pack is not None
+    [test] = next(d for d in result.pack.detections if d.source.path == TTP).tests
+    assert test.has_scheduled_expectations
+
+
+def test_cp071_expected_notable_rows_on_a_risk_only_detection_can_never_hold(pack: Path,
+                                                                           validate: Validate) -> None:
+    _anomaly(pack)
+    _add_to_test(pack, "  expected_notable_rows:\n  - user: alice@contoso.example\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (TTP, *locate(pack, TTP, "expected_notable_rows"))
+    assert finding.message == ("expected_notable_rows on a test of a detection that raises no notable can never "
+                               "hold (type Anomaly has no notable action)")
+
+
+def test_cp071_expected_notable_rows_on_a_hunting_search_can_never_hold(pack: Path, validate: Validate) -> None:
+    edit(pack, HUNTING, TEST_END, TEST_END + "  expected_notable_rows:\n  - user: alice@contoso.example\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "expected_notable_rows"))
+    assert finding.message.endswith("can never hold (type Hunting has no notable action)")
+
+
+@pytest.mark.parametrize("key", ["expected_notables", "max_notables"])
+def test_cp071_expected_notable_rows_beside_no_notable_can_never_hold(pack: Path, validate: Validate,
+                                                                     key: str) -> None:
+    _add_to_test(pack, f"  {key}: 0\n  expected_notable_rows:\n  - user: alice@contoso.example\n")
+    finding = only(validate(pack), "CP071")
+    assert at(finding) == (TTP, *locate(pack, TTP, "expected_notable_rows"))
+    assert finding.message == f"expected_notable_rows beside {key}: 0 can never hold (it needs a notable to match)"

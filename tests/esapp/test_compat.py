@@ -75,6 +75,15 @@ def test_inline_deployment_is_spelled_out_for_contentctl() -> None:
         "notable": {"rule_title": "%name%", "rule_description": "%description%", "nes_fields": ["user", "dest"]}}
 
 
+def test_every_scheduled_expectation_is_stripped_for_contentctl() -> None:
+    """contentctl's test model forbids unknown keys: each of our test extensions, read from the schema's
+    "extension" descriptions, is removed before contentctl reads the tree (a key missing there makes contentctl
+    refuse every test that uses it)."""
+    assert set(_script().UNIT_TEST_EXTENSIONS) == {
+        "expected_results", "expected_rows", "risk_from", "expected_notables", "max_notables", "detect_within",
+        "expected_risk", "expected_risk_events", "expected_notable_rows", "ingestion_delay"}
+
+
 def test_contentctl_failures_are_reported_without_colour_noise() -> None:
     text = "\x1b[93m┃ File: \x1b[96mdetections/x.yml\x1b[0m\n  \x1b[94m❌ Value error, bad\x1b[0m\nProgress [ 20%]"
     assert _script().explain(text) == "┃ File: detections/x.yml\n❌ Value error, bad"

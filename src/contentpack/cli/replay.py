@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tests, and run the drilldowns; then (unless --all-time) run the test's detections on their "
         "cron_schedule over their dispatch windows, seeing only indexed events, throttled, writing notables "
         "and risk, and check expected_notables, max_notables, detect_within, expected_risk (each risk "
-        "object's exact total) and expected_risk_events (the detection's own risk events).",
+        "object's exact total), expected_risk_events (the detection's own risk events) and expected_notable_rows "
+        "(field -> value subsets each matching a notable).",
     )
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",

@@ -149,9 +149,7 @@ def _test(data: Data) -> UnitTest:
         earliest_time=data.get("earliest_time"),
         latest_time=data.get("latest_time"),
         expected_results=data.get("expected_results"),
-        expected_rows=tuple(
-            FrozenMapping({k: _cell(v) for k, v in row.items()}) for row in data.get("expected_rows", ())
-        ),
+        expected_rows=_subsets(data, "expected_rows"),
         risk_from=_strings(data, "risk_from"),
         expected_notables=data.get("expected_notables"),
         max_notables=data.get("max_notables"),
@@ -159,7 +157,13 @@ def _test(data: Data) -> UnitTest:
         expected_risk=FrozenMapping(dict(data.get("expected_risk", {}))),
         expected_risk_events=data.get("expected_risk_events"),
         ingestion_delay=ingestion_delay(data.get("ingestion_delay")),
+        expected_notable_rows=_subsets(data, "expected_notable_rows"),
     )
+
+
+def _subsets(data: Data, key: str) -> tuple[Mapping[str, str], ...]:
+    """A test's list of field -> value subsets (``expected_rows``, ``expected_notable_rows``), values as text."""
+    return tuple(FrozenMapping({k: _cell(v) for k, v in row.items()}) for row in data.get(key, ()))
 
 
 def ingestion_delay(data: Data | None) -> IngestionDelay | None:

@@ -160,12 +160,15 @@ class UnitTest:
     expected_risk: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     expected_risk_events: int | None = None
     ingestion_delay: IngestionDelay | None = None
+    # extension (scheduled replay): field -> value subsets that must each match at least one of the detection's
+    # notables after throttling, compared as expected_rows compares result rows (who a notable names)
+    expected_notable_rows: tuple[Mapping[str, str], ...] = ()
 
     @property
     def has_scheduled_expectations(self) -> bool:
         return (self.expected_notables is not None or self.max_notables is not None
                 or self.detect_within is not None or bool(self.expected_risk)
-                or self.expected_risk_events is not None)
+                or self.expected_risk_events is not None or bool(self.expected_notable_rows))
 
 
 @dataclass(frozen=True)

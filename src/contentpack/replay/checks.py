@@ -2,7 +2,8 @@
 
 * ``expected_results`` (our extension): the exact number of result rows; 0 makes a must-miss test.
 * ``expected_rows`` (our extension): each field → value subset matches at least one row (a multivalue field
-  matches when one of its values equals the expected text).
+  matches when one of its values equals the expected text). ``row_matches`` is that comparison's one home: the
+  scheduled replay's ``expected_notable_rows`` compares a notable's fields by it too.
 * contentctl's pass rule (escu_format.md §4, "PASS requires"): ``resultCount > 0``; every risk-object field
   present and not ``null`` in every result; every threat-object field non-null in at least one result. It is
   checked whenever the test expects results (``expected_results`` unset or > 0); a must-miss test cannot
@@ -43,7 +44,8 @@ def _is_null(value: Value) -> bool:
     return all(text is None or text in _NULL_TEXTS for text in texts)
 
 
-def _matches(row: Row, expected: Mapping[str, str]) -> bool:
+def row_matches(row: Row, expected: Mapping[str, str]) -> bool:
+    """Every expected field has the expected text among its values (one of them, for a multivalue field)."""
     return all(str(want) in [to_str(v) for v in mv_values(row.get(name))] for name, want in expected.items())
 
 
@@ -70,7 +72,7 @@ def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckRes
 def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
     out = []
     for index, expected in enumerate(test.expected_rows):
-        ok = any(_matches(row, expected) for row in rows)
+        ok = any(row_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
         came_back = f"; rows: {rows_text(rows)}" if rows else "; no rows"
         out.append(CheckResult(f"expected_rows[{index}]", ok,

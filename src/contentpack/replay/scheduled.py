@@ -19,6 +19,11 @@ Expectations, each checked only when the test declares it:
   only an exact total shows it (a floor passed a declined consent scored three times). A failure lists the
   object's risk events (detection, score, run) so the extra or missing write can be traced. 0 is allowed:
   that object gets no risk at all;
+* ``expected_notable_rows`` — field → value subsets, each matching the fields of at least one of the
+  detection's notables after throttling, compared as ``expected_rows`` compares a result row
+  (``checks.row_matches``: a multivalue field matches when one of its values is the expected text). It says
+  WHO a notable names (a correlation's ``risk_object``), which a count cannot. A failure lists each notable's
+  values of the fields the subset names, so the author sees what was raised instead;
 * ``expected_risk_events`` — the number of risk events the detection itself writes, exactly. ``0`` is how a
   must-not-fire test of a risk-only detection (an Anomaly: no notable action) fails when the detection
   fires: its notable count is 0 whatever it does, and a risk object the test names need not be the one a
@@ -32,13 +37,13 @@ visible without failing content written for contentctl.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
 from contentpack.content.naming import detection_name_of, stanza_name
 from contentpack.durations import duration_seconds, format_duration
-from contentpack.replay.checks import CheckResult
+from contentpack.replay.checks import CheckResult, row_matches, rows_text
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.timeline import event_time
 from contentpack.spl.values import to_str
@@ -141,10 +146,25 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
             checks.append(CheckResult("detect_within", took <= limit,
                                       f"first notable or risk event {format_duration(took)} after the first event "
                                       f"(run {_clock(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
+    checks.extend(_notable_row_check(index, expected, outcome.notables)
+                  for index, expected in enumerate(test.expected_notable_rows))
     checks.extend(_risk_check(risk_object, expected, outcome) for risk_object, expected in test.expected_risk.items())
     if test.expected_risk_events is not None:
         checks.append(_risk_events_check(test.expected_risk_events, outcome))
     return checks
+
+
+def _notable_row_check(index: int, expected: Mapping[str, str], notables: Sequence[Notable]) -> CheckResult:
+    """``expected_notable_rows[INDEX]``: some notable's fields match ``expected``; a failure shows every notable's
+    values of the fields ``expected`` names (a field it lacks shows empty), not the whole row."""
+    name = f"expected_notable_rows[{index}]"
+    shown = ", ".join(f"{k}={v}" for k, v in expected.items())
+    if any(row_matches(n.fields, expected) for n in notables):
+        return CheckResult(name, True, f"matched: {shown}")
+    if not notables:
+        return CheckResult(name, False, f"no notable has: {shown}; no notable came back")
+    raised = rows_text([{key: n.fields.get(key) for key in expected} for n in notables], SHOWN)
+    return CheckResult(name, False, f"no notable has: {shown}; {len(notables)} notable(s): {raised}")
 
 
 def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> CheckResult:

@@ -48,9 +48,10 @@ def ingestion_delays_are_distributions(context: RuleContext) -> Iterator[Diagnos
 
 
 def scheduled_expectations_can_hold(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP071: no contradiction between expected_notables, max_notables, detect_within, expected_risk and
-    expected_risk_events, and none that checks nothing: a notable count only where the detection raises
-    notables, expected_risk only where some detection of the test writes risk, expected_risk_events only
+    """CP071: no contradiction between expected_notables, max_notables, detect_within, expected_risk,
+    expected_risk_events and expected_notable_rows, and none that checks nothing: a notable count or
+    expected_notable_rows only where the detection raises notables (and expected_notable_rows not beside a
+    count of 0), expected_risk only where some detection of the test writes risk, expected_risk_events only
     where the detection itself does."""
     for detection in context.pack.detections:
         for t_index, test in enumerate(detection.tests):
@@ -78,6 +79,7 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
         yield error(source.key(*here, "expected_risk_events"), "CP071",
                     "expected_risk_events on a test of a detection that writes no risk (no rba block): it counts "
                     "the detection's own risk events, never a risk_from detection's")
+    yield from _notable_rows_check_nothing(detection, t_index, test)
     scored = sorted(name for name, score in test.expected_risk.items() if score > 0)
     if test.expected_risk_events == 0 and scored and not test.risk_from:
         yield error(source.at(*here, "expected_risk_events"), "CP071",
@@ -85,11 +87,16 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
                     "detection of the test (no risk_from) can write it")
 
 
+def _origin(detection: Detection) -> str:
+    """What left the detection without the notable action: its inline deployment, or its type's default."""
+    return "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
+
+
 def _notable_counts_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
     """A notable count on a test of a detection without the notable action (an ESCU 5.x Anomaly writes risk
     only) is 0 whatever the detection does: an error, not a warning, since a must-not-fire test that cannot fail
     reads as a passing check. Its risk is what can be pinned, when it writes any."""
-    origin = "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
+    origin = _origin(detection)
     instead = ("; pin its risk instead: expected_risk_events (0: must not fire) or expected_risk"
                if detection.writes_risk else "")
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
@@ -97,6 +104,23 @@ def _notable_counts_check_nothing(detection: Detection, t_index: int, test: Unit
             yield error(detection.source.key("tests", t_index, key), "CP071",
                         f"{key} on a test of a detection that raises no notable checks nothing ({origin} has no "
                         f"notable action){instead}")
+
+
+def _notable_rows_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
+    """``expected_notable_rows`` needs a notable to match: on a detection without the notable action it can
+    never hold, and beside ``expected_notables: 0`` or ``max_notables: 0`` one of the two must fail."""
+    if not test.expected_notable_rows:
+        return
+    at = detection.source.key("tests", t_index, "expected_notable_rows")
+    if not detection.raises_notables:
+        yield error(at, "CP071", f"expected_notable_rows on a test of a detection that raises no notable can never "
+                                 f"hold ({_origin(detection)} has no notable action)")
+        return
+    for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
+        if value == 0:
+            yield error(at, "CP071", f"expected_notable_rows beside {key}: 0 can never hold (it needs a notable "
+                                     "to match)")
+            return
 
 
 RULES = (ingestion_delays_are_distributions, scheduled_expectations_can_hold)
