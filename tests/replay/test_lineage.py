@@ -97,8 +97,8 @@ def test_too_many_events_to_leave_out_is_a_warning_never_a_silent_pass(tmp_path:
 # reads, whichever detection wrote them -- the refusal (a sign-in) and the grant (an audit record) alike.
 GRANTED = ('`azure_monitor_aad` operationName="Consent to application" | rename properties.appId as appId '
            "| stats count by user appId")
-CORRELATION = ("| from datamodel Risk.All_Risk | stats sum(risk_score) as risk_score dc(source) as source_count by appId "
-               "| where source_count >= 2")
+CORRELATION = ("| from datamodel Risk.All_Risk "
+               "| stats sum(risk_score) as risk_score dc(source) as source_count by appId | where source_count >= 2")
 APP_EVENTS = Drilldown('View the sign-in and audit events behind the finding for - "$appId$"',
                        '`azure_monitor_aad` "$appId$"', "$info_min_time$", "$info_max_time$")
 SIGN_INS_ONLY = Drilldown('View the sign-ins behind the finding for - "$appId$"',
@@ -145,13 +145,14 @@ def test_the_events_behind_a_correlation_row_are_those_behind_the_risk_it_reads(
                               source="Azure AD", host="", index="main"))
     engine.register_events(events)
     declined, granted, correlation = pack.detections
-    engine.register_risk_index([risk for source in (declined, granted)
-                                for risk in risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
+    engine.register_risk_index([risk for source in (declined, granted) for risk in
+                                risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
     rows = engine.search(CORRELATION, now=2e9).rows
     assert [(row["appId"], row["risk_score"]) for row in rows] == [("app-1", 80)]
     result = events_behind(engine, CORRELATION, events, rows, 2e9, RiskFrom(f.APP, (declined, granted)))
     assert result.not_checked is None
-    assert [[str(e["_raw"]) for e in each] for each in result.rows] == [[str(events[0]["_raw"]), str(events[2]["_raw"])]]
+    refusal, grant = str(events[0]["_raw"]), str(events[2]["_raw"])
+    assert [[str(e["_raw"]) for e in each] for each in result.rows] == [[refusal, grant]]
 
 
 def test_a_correlation_events_drilldown_that_returns_them_passes(tmp_path: Path) -> None:

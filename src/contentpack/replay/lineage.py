@@ -161,7 +161,8 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
     ids = {id(event) for found in [own_found, *feeders_found] for event in found or ()}
     tried = [event for event in ordered if id(event) in ids]
     if len(tried) > MAX_EVENTS:
-        whose = "the base searches of it and its risk_from detections match" if detections else "its base search matches"
+        whose = ("the base searches of it and its risk_from detections match" if detections
+                 else "its base search matches")
         return EventsBehind(not_checked=f"{whose} {len(tried)} events, more than {MAX_EVENTS}", warn=True)
 
     feeders = [] if risk_from is None else [

@@ -270,7 +270,8 @@ def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_i
 
 
 def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
-                   files: Sequence[DataFile], rows: Sequence[Event], now: float) -> tuple[EventsBehind | None, list[str]]:
+                   files: Sequence[DataFile], rows: Sequence[Event],
+                   now: float) -> tuple[EventsBehind | None, list[str]]:
     """The events behind the first rows (``replay.lineage``; through the risk events of the test's ``risk_from``
     detections, a correlation's) for the events drilldowns to return, when the detection has one (else None),
     and the warning of a gap the test's own data makes."""
