@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Drilldown
+from contentpack.content.model import Drilldown, Pack, Rba, RiskObject
 from contentpack.replay import build_engine, replay_pack
 from contentpack.replay import lineage as lineage_module
-from contentpack.replay.lineage import events_behind
+from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.runner import DetectionTestOutcome
+from contentpack.simulate.risk import risk_events
 from contentpack.spl.events import read_events
 
 from . import factory as f
@@ -53,7 +54,7 @@ def test_the_events_behind_a_row_are_those_without_which_it_is_not_yielded(tmp_p
     events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
     engine.register_events(events)
     rows = engine.search(SEARCH, now=2e9).rows
-    result = events_behind(engine, SEARCH, events, (), rows, 2e9)
+    result = events_behind(engine, SEARCH, events, rows, 2e9)
     assert result.not_checked is None
     behind = {str(row["user"]): [str(e["_raw"]) for e in each] for row, each in zip(rows, result.rows)}
     assert behind == {"a@contoso.example": [str(events[0]["_raw"]), str(events[1]["_raw"])],
@@ -92,18 +93,116 @@ def test_too_many_events_to_leave_out_is_a_warning_never_a_silent_pass(tmp_path:
         "than 2"]
 
 
-def test_a_search_over_the_risk_index_says_its_events_drilldown_is_not_checked(tmp_path: Path) -> None:
-    """A correlation reads risk events, not the indexed events its events drilldown returns: nothing to leave
-    out. Its events drilldown's check says so; no warning, as no data of the test could change it."""
+# A correlation over the risk of two detections: the events behind its finding are those behind the risk events it
+# reads, whichever detection wrote them -- the refusal (a sign-in) and the grant (an audit record) alike.
+GRANTED = ('`azure_monitor_aad` operationName="Consent to application" | rename properties.appId as appId '
+           "| stats count by user appId")
+CORRELATION = ("| from datamodel Risk.All_Risk "
+               "| stats sum(risk_score) as risk_score dc(source) as source_count by appId | where source_count >= 2")
+APP_EVENTS = Drilldown('View the sign-in and audit events behind the finding for - "$appId$"',
+                       '`azure_monitor_aad` "$appId$"', "$info_min_time$", "$info_max_time$")
+SIGN_INS_ONLY = Drilldown('View the sign-ins behind the finding for - "$appId$"',
+                          '`azure_monitor_aad` operationName="Sign-in activity" "$appId$"', "$info_min_time$",
+                          "$info_max_time$")
+
+
+def _granted(user: str, app_id: str, minute: int) -> dict[str, object]:
+    return {"time": f"2026-10-13T12:{minute:02d}:30.0000000Z", "operationName": "Consent to application",
+            "tenantId": f.TENANT, "properties": {"appId": app_id, "initiatedBy": {"user": {"userPrincipalName": user}}}}
+
+
+CORRELATED = [
+    f.sign_in("a@contoso.example", 65004, minute=1),  # behind app-1's finding: its refusal risk
+    f.sign_in("a@contoso.example", 0, minute=2),  # a success: no base search matches it
+    _granted("a@contoso.example", "app-1", 5),  # behind app-1's finding: its grant risk
+    f.sign_in("b@contoso.example", 65004, app_id="app-2", minute=7),  # app-2's risk: one source, no finding
+]
+
+
+def _correlation_pack(tmp_path: Path, drilldown: Drilldown, granted: str = GRANTED) -> Pack:
+    data = f.write_events(tmp_path, "declined_then_granted", CORRELATED)
+    declined = f.detection("Test Declined")
+    consented = f.detection("Test Granted", granted,
+                            rba=Rba("User $user$ granted consent to $appId$", (RiskObject("user", "user", 50),), ()))
+    correlation = f.detection("Test Correlation", CORRELATION, kind="Correlation", with_rba=False,
+                              drilldowns=(drilldown,),
+                              tests=[f.unit_test(data, risk_from=[declined.name, consented.name],
+                                                 rows=[{"appId": "app-1", "risk_score": "80"}])])
+    return f.pack(tmp_path, declined, consented, correlation)
+
+
+def _correlation_outcome(pack: Pack, *, all_time: bool = True) -> DetectionTestOutcome:
+    [outcome] = replay_pack(pack, [pack.detections[2]], all_time=all_time).outcomes
+    return outcome
+
+
+def test_the_events_behind_a_correlation_row_are_those_behind_the_risk_it_reads(tmp_path: Path) -> None:
+    """Without the refusal or without the grant, app-1 has risk from one detection: no finding. The success is
+    matched by neither detection's base search; b's refusal is behind app-2's risk, which makes no finding."""
+    pack = _correlation_pack(tmp_path, APP_EVENTS)
+    engine = build_engine(pack)
+    events = list(read_events(tmp_path / "attack_data/declined_then_granted.log", sourcetype=f.SOURCETYPE,
+                              source="Azure AD", host="", index="main"))
+    engine.register_events(events)
+    declined, granted, correlation = pack.detections
+    engine.register_risk_index([risk for source in (declined, granted) for risk in
+                                risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
+    rows = engine.search(CORRELATION, now=2e9).rows
+    assert [(row["appId"], row["risk_score"]) for row in rows] == [("app-1", 80)]
+    result = events_behind(engine, CORRELATION, events, rows, 2e9, RiskFrom(f.APP, (declined, granted)))
+    assert result.not_checked is None
+    refusal, grant = str(events[0]["_raw"]), str(events[2]["_raw"])
+    assert [[str(e["_raw"]) for e in each] for each in result.rows] == [[refusal, grant]]
+
+
+def test_a_correlation_events_drilldown_that_returns_them_passes(tmp_path: Path) -> None:
+    outcome = _correlation_outcome(_correlation_pack(tmp_path, APP_EVENTS), all_time=False)
+    assert outcome.ok, outcome.failures
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["1 row(s) drilled down"]
+    assert outcome.warnings == ()
+
+
+def test_a_correlation_events_drilldown_that_misses_the_grant_fails(tmp_path: Path) -> None:
+    """Before, a correlation's events drilldown was not checked (its search starts with ``| from``), so this one,
+    which returns the refusal and hides the grant that made the finding, passed."""
+    outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY))
+    assert not outcome.ok
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 of the 2 "
+        "event(s) behind the finding: 2026-10-13 12:05:30 Consent to application"]
+
+
+def test_too_many_events_behind_a_correlation_to_leave_out_is_a_warning(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted over every detection's base search: the refusals (two) and the grant (one)."""
+    monkeypatch.setattr(lineage_module, "MAX_EVENTS", 2)
+    outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY))
+    why = "the base searches of it and its risk_from detections match 3 events, more than 2"
+    assert outcome.ok and outcome.warnings == (f"drilldown lineage not checked: {why}",)
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        f"1 row(s) drilled down; the events behind each row not checked: {why}"]
+
+
+def test_a_risk_from_detection_whose_events_cannot_be_tried_is_named_not_checked(tmp_path: Path) -> None:
+    """Inline time bounds make the grant detection's base search depend on the run: its events cannot be matched
+    once, so nothing is said of the finding's events -- and the check says so, naming the detection."""
+    outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY, granted=f"earliest=0 {GRANTED}"))
+    assert outcome.ok and outcome.warnings == ()
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "1 row(s) drilled down; the events behind each row not checked: the search of risk_from detection "
+        "'Test Granted' does not start with a base search matched once over the events (a generating command such "
+        "as | from, a subsearch or inline time bounds)"]
+
+
+def test_a_search_over_the_risk_index_without_risk_from_is_not_checked(tmp_path: Path) -> None:
+    """No detection named to write its risk: no event can be tried, which its events drilldown's check says."""
     data = f.write_events(tmp_path, "declines", EVENTS)
-    writer = f.detection(tests=[f.unit_test(data, expected=2)])
     events = Drilldown('Events of "$risk_object$"', '`azure_monitor_aad` | search user="$risk_object$"', None, None)
-    correlation = f.detection("Test Correlation", "| from datamodel Risk.All_Risk | stats count by risk_object",
-                              kind="Correlation", tests=[f.unit_test(data, expected=3, risk_from=[writer.name])],
-                              drilldowns=(events,), with_rba=False)
-    outcome = replay_pack(f.pack(tmp_path, writer, correlation), [correlation], all_time=True).outcomes[0]
+    correlation = f.detection("Test Correlation", "| makeresults | eval risk_object=\"a@contoso.example\"",
+                              kind="Correlation", tests=[f.unit_test(data)], drilldowns=(events,), with_rba=False)
+    [outcome] = replay_pack(f.pack(tmp_path, correlation), all_time=True).outcomes
     assert outcome.failures == [] and outcome.warnings == ()
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
-        "3 row(s) drilled down; the events behind each row not checked: its search does not start with a base "
+        "1 row(s) drilled down; the events behind each row not checked: its search does not start with a base "
         "search matched once over the events (a generating command such as | from, a subsearch or inline time "
         "bounds)"]

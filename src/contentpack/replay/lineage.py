@@ -17,30 +17,105 @@ fields would make each event of a finding of two or more events individually unn
 yield a row for the same user and application), so the check would prove nothing exactly where drilldowns go
 wrong.
 
-Which events are tried: only those the search's base search (its first ``search`` command) matches
-(``Engine.prefilter``), as the sweep moves only those -- an event the base search drops cannot change a row.
-The cost is one search per matched event (the base search and the per-event commands after it done once per
-event, ``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: a base search
-matching more than ``MAX_EVENTS`` events is not checked and the test gets a warning (its data could be smaller);
-a search whose base search cannot be matched once (it starts with a generating command such as ``| from datamodel
-Risk.All_Risk``: a correlation's rows are made of risk events, not of the events its events drilldown returns;
-or it holds a subsearch or inline time bounds) is not checked either, which its events drilldown's check says.
-Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The search runs over all time at
-the test's "now", as the replay's own search does.
+A correlation (``| from datamodel Risk.All_Risk ...``) reads risk events, but a finding an analyst opens from it
+is still made of indexed events: those behind the risk events of the detections the test's ``risk_from`` names
+(``RiskFrom``), which the replay runs over the test's events to fill the risk index. So "the search run again
+without the event" is, for such a test, the whole chain: each ``risk_from`` detection run again without it, its
+rows turned into risk events as ES's risk action does (``simulate.risk``), and the search run over those. One
+loop (``_leave_one_out``) serves both; only what "the rows without the event" means differs.
+
+Which events are tried: only those a base search (a search's first ``search`` command) matches
+(``Engine.prefilter``) -- the detection's own, and each ``risk_from`` detection's -- as the sweep moves only
+those: an event every base search drops cannot change a row. A ``risk_from`` detection whose base search does
+not match an event is not run again without it: its rows, and so its risk events, are those of the whole run.
+The cost is one run of the chain per tried event (each base search and the per-event commands after it done
+once per event, ``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: more
+than ``MAX_EVENTS`` tried events is not checked and the test gets a warning (its data could be smaller); a
+search whose events cannot be tried (its base search holds a subsearch or inline time bounds, it starts with a
+generating command other than a correlation's ``from datamodel`` fed by ``risk_from`` detections, or one of
+those detections' searches is such a search) is not checked either, which its events drilldown's check says.
+Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The searches run over all time at
+the test's "now", as the replay's own do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
+from contentpack.content.model import AppConfig, Detection
 from contentpack.replay.drilldowns import ALL_TIME, DRILLDOWN_ROWS, EventsBehind, returns_result
+from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
+from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands.sources import FromDatamodelCommand
+from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event, Value
 
-# Each event the base search matches costs one run of the detection's search; a test's data is a few hundred
-# records at most, a larger one is named as not checked rather than made slow.
+# Each event tried costs one run of the detection's search (and of the risk_from detections whose base search
+# matches it); a test's data is a few hundred records at most, a larger one is named as not checked rather
+# than made slow.
 MAX_EVENTS = 200
+
+_NOT_TRIED = ("does not start with a base search matched once over the events (a generating command such as "
+              "| from, a subsearch or inline time bounds)")
+
+
+@dataclass(frozen=True)
+class RiskFrom:
+    """The detections a test's ``risk_from`` names: run over the test's events, their results become the risk
+    events (``simulate.risk.risk_events``, in this order) of the index the tested search reads."""
+
+    app: AppConfig
+    detections: tuple[Detection, ...]
+
+
+@dataclass(frozen=True)
+class _Search:
+    """A search over the test's events, ready to run again without one of them: its base search's matches
+    (newest first, as ``Engine.fork`` holds events) and, when they can be, its per-event commands done once
+    (``Engine.prepare``, as the simulated runs do)."""
+
+    pipeline: Pipeline
+    matched: tuple[Event, ...]
+    prepared: Prepared | None
+
+    @classmethod
+    def over(cls, engine: Engine, pipeline: Pipeline, found: Sequence[Event] | None) -> _Search:
+        """``found``: what ``Engine.prefilter`` kept (None: nothing to prepare, the search runs whole)."""
+        if found is None:
+            return cls(pipeline, (), None)
+        matched = _newest_first(found)
+        return cls(pipeline, tuple(matched), engine.prepare(pipeline, matched))
+
+    def run(self, engine: Engine, kept: Sequence[Event], without: Event | None, risk: Sequence[Event],
+            now: float) -> Results:
+        """The search's rows over ``kept`` (the test's events but ``without``, newest first) with the risk index
+        holding ``risk``; its subsearches search ``kept``."""
+        fork = engine.fork(kept, ())
+        fork.register_risk_index(risk)  # in the order the replay's own risk index holds them
+        if self.prepared is None:
+            return fork.search_pipeline(self.pipeline, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
+        outputs = [out for event, outs in zip(self.matched, self.prepared.outputs) if event is not without
+                   for out in outs]
+        return fork.search_prepared(self.prepared, outputs, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
+
+
+@dataclass(frozen=True)
+class _Feeder:
+    """A ``risk_from`` detection, ready to write its risk events again without one of the test's events."""
+
+    app: AppConfig
+    detection: Detection
+    search: _Search
+
+    def risk(self, engine: Engine, kept: Sequence[Event], without: Event | None, now: float) -> list[Event]:
+        """Its risk events over ``kept``, as the replay derives them: its search over an empty risk index (the
+        replay runs every ``risk_from`` detection before it fills the index), each row turned by ES's risk
+        action (``simulate.risk``)."""
+        rows = self.search.run(engine, kept, without, (), now).rows
+        return risk_events(self.app, self.detection, rows, now)
 
 
 def _newest_first(events: Sequence[Event]) -> list[Event]:
@@ -48,43 +123,62 @@ def _newest_first(events: Sequence[Event]) -> list[Event]:
     return sorted(events, key=lambda e: -(event_time(e) or 0.0))
 
 
-def events_behind(engine: Engine, search: str, events: Sequence[Event], risk_events: Sequence[Event],
-                  rows: Sequence[Mapping[str, Value]], now: float) -> EventsBehind:
-    """Leave-one-out over the events ``search``'s base search matches among ``events`` (the test's events as
-    indexed), the risk index holding ``risk_events``, for the first ``DRILLDOWN_ROWS`` of ``rows`` (raises
-    ``SplError`` as the search does)."""
-    checked = rows[:DRILLDOWN_ROWS]
-    pipeline = engine.parse(search)
-    found = engine.prefilter(pipeline, events, now)
-    if found is None:
-        return EventsBehind(not_checked="its search does not start with a base search matched once over the events "
-                               "(a generating command such as | from, a subsearch or inline time bounds)")
-    if len(found) > MAX_EVENTS:
-        return EventsBehind(not_checked=f"its base search matches {len(found)} events, more than {MAX_EVENTS}",
-                            warn=True)
-    ordered, matched = _newest_first(events), _newest_first(found)
-    prepared = engine.prepare(pipeline, matched)
-
-    def yielded(without: Event | None) -> Results:
-        """The search's rows over the events but ``without``: its base search and per-event commands done once
-        per event (``Engine.prepare``) when they can be, as the simulated runs do; its subsearches still search
-        every event but the one left out."""
-        fork = engine.fork([e for e in ordered if e is not without], risk_events)
-        if prepared is None:
-            return fork.search_pipeline(pipeline, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
-        outputs = [out for event, outs in zip(matched, prepared.outputs) if event is not without for out in outs]
-        return fork.search_prepared(prepared, outputs, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
-
+def _leave_one_out(tried: Sequence[Event], rows: Sequence[Mapping[str, Value]],
+                   yielded: Callable[[Event | None], Results]) -> EventsBehind:
+    """The one home of the idea: ``yielded(e)`` gives the rows without ``e`` (``None``: with every event); an
+    event of ``tried`` is behind each of ``rows`` that its absence loses."""
     whole = yielded(None)
-    lost = [row for row in checked if not returns_result(whole, row)]
-    if lost:  # the events as the engine holds them do not give the replay's rows: nothing can be said
+    if any(not returns_result(whole, row) for row in rows):  # the events as held do not give the replay's rows
         return EventsBehind(not_checked="unsupported: the search over the test's events held in memory does not "
-                                    "give the rows the replay's search gave", warn=True)
-    behind: list[list[Event]] = [[] for _ in checked]
-    for event in sorted(matched, key=lambda e: event_time(e) or 0.0):
+                                        "give the rows the replay's search gave", warn=True)
+    behind: list[list[Event]] = [[] for _ in rows]
+    for event in sorted(tried, key=lambda e: event_time(e) or 0.0):
         without = yielded(event)
-        for number, row in enumerate(checked):
+        for number, row in enumerate(rows):
             if not returns_result(without, row):
                 behind[number].append(event)
     return EventsBehind(tuple(tuple(each) for each in behind))
 
+
+def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Sequence[Mapping[str, Value]],
+                  now: float, risk_from: RiskFrom | None = None) -> EventsBehind:
+    """Leave-one-out over the events a base search matches among ``events`` (the test's events as indexed) for
+    the first ``DRILLDOWN_ROWS`` of ``rows``: ``search``'s own, and with ``risk_from`` each of its detections',
+    whose risk events, derived again without the event, fill the risk index ``search`` reads (empty without
+    ``risk_from``). Raises ``SplError`` as the searches do."""
+    checked = rows[:DRILLDOWN_ROWS]
+    detections = risk_from.detections if risk_from is not None else ()
+    own = engine.parse(search)
+    own_found = engine.prefilter(own, events, now)
+    if own_found is None and not (detections and isinstance(own.commands[0], FromDatamodelCommand)):
+        return EventsBehind(not_checked=f"its search {_NOT_TRIED}")
+    pipelines = [engine.parse(detection.search) for detection in detections]
+    feeders_found = [engine.prefilter(pipeline, events, now) for pipeline in pipelines]
+    for detection, found in zip(detections, feeders_found):
+        if found is None:
+            return EventsBehind(not_checked=f"the search of risk_from detection {detection.name!r} {_NOT_TRIED}")
+    ordered = _newest_first(events)
+    ids = {id(event) for found in [own_found, *feeders_found] for event in found or ()}
+    tried = [event for event in ordered if id(event) in ids]
+    if len(tried) > MAX_EVENTS:
+        whose = ("the base searches of it and its risk_from detections match" if detections
+                 else "its base search matches")
+        return EventsBehind(not_checked=f"{whose} {len(tried)} events, more than {MAX_EVENTS}", warn=True)
+
+    feeders = [] if risk_from is None else [
+        _Feeder(risk_from.app, detection, _Search.over(engine, pipeline, found))
+        for detection, pipeline, found in zip(detections, pipelines, feeders_found)]
+    matches = [{id(event) for event in feeder.search.matched} for feeder in feeders]
+    whole_risk = [feeder.risk(engine, ordered, None, now) for feeder in feeders]
+    searched = _Search.over(engine, own, own_found)
+
+    def yielded(without: Event | None) -> Results:
+        """The search's rows over the events but ``without``, its risk index re-derived from the ``risk_from``
+        detections whose base search matches ``without`` (the others' rows cannot change)."""
+        kept = ordered if without is None else [e for e in ordered if e is not without]
+        risk = [event for feeder, matched, whole in zip(feeders, matches, whole_risk)
+                for event in (whole if without is None or id(without) not in matched
+                              else feeder.risk(engine, kept, without, now))]
+        return searched.run(engine, kept, without, risk, now)
+
+    return _leave_one_out(tried, checked, yielded)
