@@ -269,11 +269,16 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     # ReadWrite.Directory assigns the same roles through PIM (rbacapplication-post-roleassignmentschedulerequests),
     # UserAuthenticationMethod.ReadWrite.All adds a temporary access pass to any administrator, and
     # Domain.ReadWrite.All creates a domain's federation configuration (domain-post-federationconfiguration): the
-    # federated-domain backdoor. Exactly these are critical; each reason cites its source.
+    # federated-domain backdoor. DelegatedPermissionGrant.ReadWrite.All: Microsoft's "Grant and revoke delegated
+    # permissions" tutorial (https://learn.microsoft.com/en-us/powershell/microsoftgraph/tutorial-grant-delegated-
+    # api-permissions) cautions that it lets an app "manage permission grants and elevate privileges for any app,
+    # user, or group", as it says of AppRoleAssignment.ReadWrite.All. Exactly these are critical; each reason
+    # cites its source.
     critical = {s: r for s, r in rows.items() if r["risk_level"] == "critical"}
     assert set(critical) == {
         "RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All",
-        "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All"}
+        "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All",
+        "DelegatedPermissionGrant.ReadWrite.All"}
     cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
     assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}
