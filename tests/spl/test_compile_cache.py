@@ -1,4 +1,4 @@
-"""Compiled expressions are shared by every run of an engine and its forks, and the memoised pure functions
+"""Parsed searches and compiled expressions are shared by every run of an engine and its forks, and the memoised pure functions
 give what computing them gives. A scheduled simulation runs one parsed search thousands of times with a
 different ``now``; neither the answers nor what is compiled may depend on which run came first."""
 
@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 
 from contentpack.spl import Engine
+from contentpack.spl.engine import ParseMemo
+from contentpack.spl.errors import SplError
 from contentpack.spl.commands.fieldops import renamed
 from contentpack.spl.evaluator import CompileCache, Evaluator
+from contentpack.spl.macros import MacroDef
 from contentpack.spl.timeutil import parse_time_modifier, relative_time
 from contentpack.spl.values import Event
 
@@ -71,3 +74,37 @@ def test_memoised_rename_answers_as_computed() -> None:
     assert renamed("a*b*", "x*y*", "a1b2") == "x1y2"
     assert renamed("properties.*", "*", "other") is None
     assert renamed.__wrapped__("a*b*", "x*y*", "a1b2") == "x1y2"
+
+
+def test_an_engine_and_its_forks_parse_a_search_once() -> None:
+    """A replay parses each detection's search again for every test, run and left-out event: the pipeline is
+    immutable, so the engine keeps it, and its forks (the simulated runs) share what it parsed."""
+    engine = Engine()
+    pipeline = engine.parse(SEARCH)
+    assert engine.parse(SEARCH) is pipeline
+    assert engine.fork(EVENTS, []).parse(SEARCH) is pipeline
+    assert Engine().parse(SEARCH) is not pipeline and Engine().parse(SEARCH) == pipeline
+
+
+def test_a_change_of_macros_parses_the_search_again() -> None:
+    """``contentpack search --macros`` replaces the pack's macros in the engine: a search parsed before must not
+    keep the old expansion."""
+    engine = Engine({"pick": MacroDef("pick", (), "eval x=1")})
+    assert engine.search("| makeresults | `pick`", now=0.0).rows[0]["x"] == 1
+    engine.macros["pick"] = MacroDef("pick", (), "eval x=2")
+    assert engine.search("| makeresults | `pick`", now=0.0).rows[0]["x"] == 2
+
+
+def test_a_search_that_fails_to_parse_fails_every_time() -> None:
+    engine = Engine()
+    for _ in range(2):
+        with pytest.raises(SplError):
+            engine.parse("| makeresults | stats count by")
+
+
+def test_the_parse_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ParseMemo, "LIMIT", 5)
+    engine = Engine()
+    for i in range(20):
+        engine.parse(f"| makeresults | eval x={i}")
+    assert 0 < len(engine._parsed._pipelines) <= 5

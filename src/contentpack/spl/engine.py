@@ -130,6 +130,29 @@ def _newest_first(event: Event) -> float:
     return -_time_or_zero(event)
 
 
+class ParseMemo:
+    """Pipelines by search text, for the macros they were expanded with: a change of ``Engine.macros`` (the
+    ``search`` command's ``--macros``) starts afresh. Bounded as ``CompileCache`` is: past ``LIMIT`` texts a
+    long-lived engine starts afresh instead of growing without end."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._macros: dict[str, MacroDef] = {}
+        self._pipelines: dict[str, Pipeline] = {}
+
+    def get(self, text: str, macros: dict[str, MacroDef]) -> Pipeline:
+        if macros != self._macros:
+            self._macros, self._pipelines = dict(macros), {}
+        pipeline = self._pipelines.get(text)
+        if pipeline is None:
+            pipeline = parse(text, macros)
+            if len(self._pipelines) >= self.LIMIT:
+                self._pipelines.clear()
+            self._pipelines[text] = pipeline
+        return pipeline
+
+
 class Engine:
     """An SPL engine over registered events; each ``search`` is independent and deterministic."""
 
@@ -149,6 +172,7 @@ class Engine:
         self._eventtypes: dict[str, SearchExpr] = {}
         self._geoip: LookupTable | None = None
         self._compiled = CompileCache()  # shared by the evaluators of every run (see ``Evaluator``)
+        self._parsed = ParseMemo()  # shared by forks, as ``_compiled`` is (see ``parse``)
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -244,6 +268,7 @@ class Engine:
         other._eventtypes = self._eventtypes
         other._geoip = self._geoip
         other._compiled = self._compiled  # the same parsed searches run again: compiled once for all forks
+        other._parsed = self._parsed  # and parsed once: a fork's macros are this engine's
         other._memory = list(events)
         other._risk = list(risk_events)
         return other
@@ -338,7 +363,10 @@ class Engine:
 
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:
-        return parse(text, self.macros)
+        """The search's pipeline, parsed once per text under the engine's macros: a pipeline is immutable, and a
+        replay parses the same searches again for every test, simulated run and left-out event. Errors are
+        not kept (each call raises again)."""
+        return self._parsed.get(text, self.macros)
 
     def search(self, text: str, *, earliest: str | float | None = None, latest: str | float | None = None,
                now: float) -> Results:
