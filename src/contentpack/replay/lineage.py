@@ -147,11 +147,11 @@ def _leave_one_out(tried: Sequence[Event], rows: Sequence[Mapping[str, Value]],
 
 def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Sequence[Mapping[str, Value]],
                   now: float, risk_from: RiskFrom | None = None, *, unreturned: Unreturned) -> EventsBehind:
-    """Leave-one-out over the events a base search matches among ``events`` (the test's events as indexed) and
-    ``unreturned`` says an events drilldown does not return, for the first ``DRILLDOWN_ROWS`` of ``rows``: the
-    base search ``search``'s own, and with ``risk_from`` each of its detections', whose risk events, derived
-    again without the event, fill the risk index ``search`` reads (empty without ``risk_from``). Each row's
-    events behind it are those among the tried. Raises ``SplError`` as the searches do."""
+    """Leave-one-out, for the first ``DRILLDOWN_ROWS`` of ``rows``, over the events of ``events`` (the test's
+    events as indexed) that ``unreturned`` picks and a base search matches: ``search``'s own, and with
+    ``risk_from`` each of its detections', whose risk events, derived again without the event, fill the risk index
+    ``search`` reads (empty without ``risk_from``). The events behind each row are those among the tried. Raises
+    ``SplError`` as the searches do."""
     checked = rows[:DRILLDOWN_ROWS]
     detections = risk_from.detections if risk_from is not None else ()
     own = engine.parse(search)
