@@ -4,10 +4,14 @@ The fixture is the guest's refusal in small: a user whose UPN one record writes 
 declines the same application twice; the detection lower-cases the UPN, so both refusals make one row (count 2).
 A drilldown that compares the UPN case-sensitively (``where``) returns one of the two -- which the drilldown
 check accepted before, as it asked only for some row -- and hides the other.
+
+Only the events some events drilldown does not return are left out, one run of the search each (``_left_out``
+records which).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,9 @@ from contentpack.replay import lineage as lineage_module
 from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.runner import DetectionTestOutcome
 from contentpack.simulate.risk import risk_events
+from contentpack.spl import Engine, Results
 from contentpack.spl.events import read_events
+from contentpack.spl.values import Event
 
 from . import factory as f
 
@@ -38,6 +44,31 @@ EVENTS = [
 ]
 
 
+def _every(event: Event) -> bool:
+    """Try every event a base search matches (as if no drilldown returned any)."""
+    return True
+
+
+def _left_out(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Each run of a search (the detection's or a risk_from detection's) lineage makes, in order: the ``_raw`` of
+    the event left out (None: the run with every event)."""
+    runs: list[str | None] = []
+    run = lineage_module._Search.run
+
+    def recording(self: lineage_module._Search, engine: Engine, kept: Sequence[Event], without: Event | None,
+                  risk: Sequence[Event], now: float) -> Results:
+        runs.append(None if without is None else str(without["_raw"]))
+        return run(self, engine, kept, without, risk, now)
+
+    monkeypatch.setattr(lineage_module._Search, "run", recording)
+    return runs
+
+
+def _records(tmp_path: Path, data: str) -> list[str]:
+    """The ``_raw`` of each record of a test's data file (one JSON line each), in file order."""
+    return (tmp_path / data).read_text(encoding="utf-8").splitlines()
+
+
 def _replayed(tmp_path: Path, drilldown: Drilldown, *, all_time: bool = True) -> DetectionTestOutcome:
     data = f.write_events(tmp_path, "declines", EVENTS)
     detection = f.detection(search=SEARCH, tests=[f.unit_test(data, expected=2)], drilldowns=(drilldown,))
@@ -54,7 +85,7 @@ def test_the_events_behind_a_row_are_those_without_which_it_is_not_yielded(tmp_p
     events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
     engine.register_events(events)
     rows = engine.search(SEARCH, now=2e9).rows
-    result = events_behind(engine, SEARCH, events, rows, 2e9)
+    result = events_behind(engine, SEARCH, events, rows, 2e9, unreturned=_every)
     assert result.not_checked is None
     behind = {str(row["user"]): [str(e["_raw"]) for e in each] for row, each in zip(rows, result.rows)}
     assert behind == {"a@contoso.example": [str(events[0]["_raw"]), str(events[1]["_raw"])],
@@ -69,7 +100,7 @@ def test_an_events_drilldown_keyed_too_narrowly_misses_an_event_behind_the_findi
     assert not check.ok and not outcome.ok
     assert check.detail == (
         "row 0 (appId=app-1, user=a@contoso.example): drilldown 'View the sign-in and audit events behind the "
-        "finding for - \"$user$\" and \"$appId$\"' misses 1 of the 2 event(s) behind the finding: "
+        "finding for - \"$user$\" and \"$appId$\"' misses 1 event(s) behind the finding: "
         "2026-10-13 12:05:00 Sign-in activity")
 
 
@@ -87,10 +118,59 @@ def test_too_many_events_to_leave_out_is_a_warning_never_a_silent_pass(tmp_path:
     monkeypatch.setattr(lineage_module, "MAX_EVENTS", 2)
     outcome = _replayed(tmp_path, NARROW)
     assert outcome.ok  # not checked: the narrow drilldown is not caught, and the test says so twice
-    assert outcome.warnings == ("drilldown lineage not checked: its base search matches 3 events, more than 2",)
+    why = "its base search matches 3 event(s) an events drilldown does not return, more than 2"
+    assert outcome.warnings == (f"drilldown lineage not checked: {why}",)
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
-        "2 row(s) drilled down; the events behind each row not checked: its base search matches 3 events, more "
-        "than 2"]
+        f"2 row(s) drilled down; the events behind each row not checked: {why}"]
+
+
+# One user's finding alone: a's two refusals (one typed in capitals) and a success no base search matches.
+ONE_FINDING = EVENTS[:3]
+
+
+def _one_finding(tmp_path: Path, drilldown: Drilldown) -> tuple[DetectionTestOutcome, list[str]]:
+    """The single-row test's outcome and its records' ``_raw``."""
+    data = f.write_events(tmp_path, "declines", ONE_FINDING)
+    detection = f.detection(search=SEARCH, tests=[f.unit_test(data, expected=1)], drilldowns=(drilldown,))
+    [outcome] = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
+    return outcome, _records(tmp_path, data)
+
+
+def test_an_event_the_drilldown_returns_is_never_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The narrow drilldown returns the lower-case refusal: whether it is behind the finding cannot change the
+    check, so the search runs once with every event and once without the capitalised refusal, which it misses --
+    and which is still reported."""
+    runs = _left_out(monkeypatch)
+    outcome, (refusal, typed, _) = _one_finding(tmp_path, NARROW)
+    assert runs == [None, typed] and refusal not in runs
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "row 0 (appId=app-1, user=a@contoso.example): drilldown 'View the sign-in and audit events behind the "
+        "finding for - \"$user$\" and \"$appId$\"' misses 1 event(s) behind the finding: "
+        "2026-10-13 12:05:00 Sign-in activity"]
+
+
+def test_when_the_drilldown_returns_every_matched_event_no_search_is_run_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing it could miss, so nothing to find out: not even the run with every event."""
+    runs = _left_out(monkeypatch)
+    outcome, _ = _one_finding(tmp_path, RIGHT)
+    assert runs == []
+    assert outcome.ok and outcome.warnings == ()
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["1 row(s) drilled down"]
+
+
+def test_the_limit_counts_the_events_left_out_not_those_matched(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two refusals matched, one left out: within a limit of one the miss is found; a limit of none names the
+    one event it would have left out."""
+    monkeypatch.setattr(lineage_module, "MAX_EVENTS", 1)
+    outcome, _ = _one_finding(tmp_path, NARROW)
+    assert not outcome.ok and outcome.warnings == ()
+    monkeypatch.setattr(lineage_module, "MAX_EVENTS", 0)
+    outcome, _ = _one_finding(tmp_path, NARROW)
+    assert outcome.ok and outcome.warnings == (
+        "drilldown lineage not checked: its base search matches 1 event(s) an events drilldown does not return, more "
+        "than 0",)
 
 
 # A correlation over the risk of two detections: the events behind its finding are those behind the risk events it
@@ -149,7 +229,8 @@ def test_the_events_behind_a_correlation_row_are_those_behind_the_risk_it_reads(
                                 risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
     rows = engine.search(CORRELATION, now=2e9).rows
     assert [(row["appId"], row["risk_score"]) for row in rows] == [("app-1", 80)]
-    result = events_behind(engine, CORRELATION, events, rows, 2e9, RiskFrom(f.APP, (declined, granted)))
+    result = events_behind(engine, CORRELATION, events, rows, 2e9, RiskFrom(f.APP, (declined, granted)),
+                           unreturned=_every)
     assert result.not_checked is None
     refusal, grant = str(events[0]["_raw"]), str(events[2]["_raw"])
     assert [[str(e["_raw"]) for e in each] for each in result.rows] == [[refusal, grant]]
@@ -168,16 +249,32 @@ def test_a_correlation_events_drilldown_that_misses_the_grant_fails(tmp_path: Pa
     outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY))
     assert not outcome.ok
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
-        "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 of the 2 "
-        "event(s) behind the finding: 2026-10-13 12:05:30 Consent to application"]
+        "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 event(s) "
+        "behind the finding: 2026-10-13 12:05:30 Consent to application"]
+
+
+def test_a_correlation_leaves_out_only_the_events_its_drilldown_does_not_return(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sign-ins drilldown returns a's refusal and success for app-1: neither is left out. The grant it misses
+    and b's refusal (app-2, not returned for app-1's row) are, through the detection whose base search matches
+    each; the missed grant is reported."""
+    runs = _left_out(monkeypatch)
+    outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY))
+    _refusal, _success, grant, other = _records(tmp_path, "attack_data/declined_then_granted.log")
+    assert set(runs) == {None, grant, other}
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 event(s) "
+        "behind the finding: 2026-10-13 12:05:30 Consent to application"]
 
 
 def test_too_many_events_behind_a_correlation_to_leave_out_is_a_warning(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Counted over every detection's base search: the refusals (two) and the grant (one)."""
-    monkeypatch.setattr(lineage_module, "MAX_EVENTS", 2)
+    """Counted over every detection's base search, of the events the drilldown does not return: the grant and
+    b's refusal (a's refusal it returns)."""
+    monkeypatch.setattr(lineage_module, "MAX_EVENTS", 1)
     outcome = _correlation_outcome(_correlation_pack(tmp_path, SIGN_INS_ONLY))
-    why = "the base searches of it and its risk_from detections match 3 events, more than 2"
+    why = ("the base searches of it and its risk_from detections match 2 event(s) an events drilldown does not "
+           "return, more than 1")
     assert outcome.ok and outcome.warnings == (f"drilldown lineage not checked: {why}",)
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
         f"1 row(s) drilled down; the events behind each row not checked: {why}"]

@@ -24,7 +24,9 @@ catch a value that only widens a filter (``x" OR user="*``).
 
 What a drilldown must return (``drilldown_checks``): one on the original search, the row it was opened from; an
 events drilldown (``reads_events``), every event behind the row (``EventsBehind``, found by ``replay.lineage``),
-compared by ``_raw``; any other, some row.
+compared by ``_raw``; any other, some row. The drilldowns run first: only an event some events drilldown does not
+return can be missing, so lineage is asked about those events only (``Unreturned``), as leaving each event out
+costs a run of the detection's search.
 
 A drilldown search is a search job like any other: Splunk shows its messages (a subsearch cut at its maxout)
 to the analyst who opens it, so they are the test's warnings, named after the drilldown as the detection's
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -89,12 +91,20 @@ class FilledDrilldown:
 @dataclass(frozen=True)
 class EventsBehind:
     """What an events drilldown filled from each of the first result rows must return (``replay.lineage``): the
-    events behind each row, in row order; or why they are not known (``not_checked``), which the drilldown's
-    check says."""
+    events behind each row among those tried (``Unreturned``), in row order; or why they are not known
+    (``not_checked``), which the drilldown's check says."""
 
     rows: tuple[tuple[Event, ...], ...] = ()
     not_checked: str | None = None
     warn: bool = False  # the gap is this test's (too many events to leave out): also a warning of the test
+
+
+# Does some events drilldown, filled from one of the first rows, not return this event? Only such an event can be
+# reported missing, so only such events need their lineage known.
+Unreturned = Callable[[Event], bool]
+# The events behind each of the first rows among those ``Unreturned`` picks (``replay.lineage``, as the caller
+# knows the test's events).
+FindBehind = Callable[[Unreturned], EventsBehind]
 
 
 @dataclass(frozen=True)
@@ -204,66 +214,105 @@ def _event_label(event: Event) -> str:
     return f"{clock} {what}"
 
 
-def missing_events(results: Results, behind: Sequence[Event]) -> list[Event]:
-    """The events of ``behind`` that ``results`` do not hold, compared by ``_raw`` (the indexed text: one
-    record's whatever the drilldown renames or computes)."""
-    returned = {token_text(row.get("_raw")) for row in results.rows if row.get("_raw") is not None}
-    return [event for event in behind if token_text(event.get("_raw")) not in returned]
+@dataclass(frozen=True)
+class _EventsReturned:
+    """An events drilldown filled from one row ran and returned events: their ``_raw`` (the indexed text: one
+    record's whatever the drilldown renames or computes), for the events behind the row once they are known."""
+
+    row_number: int
+    label: str
+    row: Mapping[str, Value]
+    raws: frozenset[str | None]
+
+    @classmethod
+    def of(cls, row_number: int, label: str, row: Mapping[str, Value], results: Results) -> _EventsReturned:
+        return cls(row_number, label, row,
+                   frozenset(token_text(got.get("_raw")) for got in results.rows if got.get("_raw") is not None))
+
+    def misses(self, event: Event) -> bool:
+        return token_text(event.get("_raw")) not in self.raws
+
+    def problem(self, drilldown: Drilldown, template: str, behind: EventsBehind | None) -> str | None:
+        """What the drilldown misses of the events behind its row, if anything (and if they are known)."""
+        if behind is None or self.row_number >= len(behind.rows):
+            return None
+        missing = [event for event in behind.rows[self.row_number] if self.misses(event)]
+        if not missing:
+            return None
+        keys = ", ".join(f"{name}={token_text(self.row[name])}" for name in token_names(template) if name in self.row)
+        shown = "; ".join(_event_label(event) for event in missing[:SHOWN_EVENTS])
+        more = f" (+{len(missing) - SHOWN_EVENTS} more)" if len(missing) > SHOWN_EVENTS else ""
+        return (f"{self.label} ({keys}): {drilldown_search(drilldown)} misses {len(missing)} event(s) behind the "
+                f"finding: {shown}{more}")
 
 
-def _missing_problem(drilldown: Drilldown, template: str, label: str, row: Mapping[str, Value],
-                     missing: Sequence[Event], behind: int) -> str:
-    keys = ", ".join(f"{name}={token_text(row[name])}" for name in token_names(template) if name in row)
-    shown = "; ".join(_event_label(event) for event in missing[:SHOWN_EVENTS])
-    more = f" (+{len(missing) - SHOWN_EVENTS} more)" if len(missing) > SHOWN_EVENTS else ""
-    return (f"{label} ({keys}): {drilldown_search(drilldown)} misses {len(missing)} of the {behind} event(s) "
-            f"behind the finding: {shown}{more}")
+@dataclass(frozen=True)
+class _Drilled:
+    """One drilldown run from each of the first rows: per row in order, a problem or the events an events
+    drilldown returned (checked against the events behind the row once all drilldowns ran); and the distinct
+    messages of its jobs, in the order first said."""
+
+    entries: tuple[str | _EventsReturned, ...]
+    said: tuple[str, ...]
+
+    def problems(self, drilldown: Drilldown, template: str, behind: EventsBehind | None) -> list[str]:
+        found = (entry if isinstance(entry, str) else entry.problem(drilldown, template, behind)
+                 for entry in self.entries)
+        return [problem for problem in found if problem is not None]
+
+
+def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: Sequence[Mapping[str, Value]],
+           now: float, window: Window) -> _Drilled:
+    entries: list[str | _EventsReturned] = []
+    said: dict[str, None] = {}
+    for row_number, row in enumerate(rows[:DRILLDOWN_ROWS]):
+        try:
+            filled = fill_drilldown(detection, drilldown, row, window, result_time(row, now))
+        except DrilldownOffsetError as exc:
+            entries.append(str(exc))
+            break
+        label = f"row {row_number}"
+        if filled.injected:
+            entries.append(f"{label}: a token value changed the search's commands")
+            continue
+        if filled.unfilled:
+            entries.append(f"{label}: no value for token(s) {', '.join(filled.unfilled)}")
+            continue
+        try:
+            results = run_drilldown(engine, filled, now)
+        except SplError as exc:
+            entries.append(f"{label}: {exc}")
+            continue
+        said.update(dict.fromkeys(job_warnings(drilldown_search(drilldown), results)))
+        if filled.uses_original_search and not returns_result(results, row):
+            entries.append(f"{label}: the drilldown does not return the result it was opened from")
+        elif not filled.uses_original_search and not results.rows:
+            entries.append(f"{label}: the drilldown returns nothing")
+        elif reads_events(drilldown):
+            entries.append(_EventsReturned.of(row_number, label, row, results))
+    return _Drilled(tuple(entries), tuple(said))
 
 
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],
                      now: float, window: Window = ALL_TIME,
-                     behind: EventsBehind | None = None) -> DrilldownOutcome:
+                     behind: FindBehind | None = None) -> DrilldownOutcome:
     """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
     the author wrote, fill every token, and lead back to its result: a drilldown on the original search must
     return that very row, any other drilldown at least one row. Given ``behind``, the events behind each row
-    (``replay.lineage``), an events drilldown (``reads_events``) filled from a row must return every one of them;
-    its check says when they are not known. What the searches' jobs said are warnings."""
+    (``replay.lineage``), asked once every drilldown ran about the events some events drilldown does not return,
+    an events drilldown (``reads_events``) filled from a row must return every one of them; its check says when
+    they are not known, and the test warns when its own data is why. What the searches' jobs said are warnings."""
+    drilled = [_drill(engine, detection, drilldown, rows, now, window) for drilldown in detection.drilldown_searches]
+    returned = [entry for each in drilled for entry in each.entries if isinstance(entry, _EventsReturned)]
+    known = (behind(lambda event: any(entry.misses(event) for entry in returned))
+             if behind is not None and any(map(reads_events, detection.drilldown_searches)) else None)
     out: list[CheckResult] = []
-    warnings: list[str] = []
-    for index, drilldown in enumerate(detection.drilldown_searches):
-        problems: list[str] = []
-        said: dict[str, None] = {}  # this drilldown's distinct job messages, in the order first said
-        for row_number, row in enumerate(rows[:DRILLDOWN_ROWS]):
-            try:
-                filled = fill_drilldown(detection, drilldown, row, window, result_time(row, now))
-            except DrilldownOffsetError as exc:
-                problems.append(str(exc))
-                break
-            label = f"row {row_number}"
-            if filled.injected:
-                problems.append(f"{label}: a token value changed the search's commands")
-                continue
-            if filled.unfilled:
-                problems.append(f"{label}: no value for token(s) {', '.join(filled.unfilled)}")
-                continue
-            try:
-                results = run_drilldown(engine, filled, now)
-            except SplError as exc:
-                problems.append(f"{label}: {exc}")
-                continue
-            said.update(dict.fromkeys(job_warnings(drilldown_search(drilldown), results)))
-            if filled.uses_original_search and not returns_result(results, row):
-                problems.append(f"{label}: the drilldown does not return the result it was opened from")
-            elif not filled.uses_original_search and not results.rows:
-                problems.append(f"{label}: the drilldown returns nothing")
-            elif behind is not None and row_number < len(behind.rows) and reads_events(drilldown):
-                missing = missing_events(results, behind.rows[row_number])
-                if missing:
-                    problems.append(_missing_problem(drilldown, expand_original(detection, drilldown), label, row,
-                                                     missing, len(behind.rows[row_number])))
+    warnings = [f"drilldown lineage not checked: {known.not_checked}"] if known is not None and known.warn else []
+    for index, (drilldown, each) in enumerate(zip(detection.drilldown_searches, drilled)):
+        problems = each.problems(drilldown, expand_original(detection, drilldown), known)
         detail = "; ".join(problems[:3]) or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
-        if behind is not None and behind.not_checked is not None and reads_events(drilldown):
-            detail += f"; the events behind each row not checked: {behind.not_checked}"
+        if known is not None and known.not_checked is not None and reads_events(drilldown):
+            detail += f"; the events behind each row not checked: {known.not_checked}"
         out.append(CheckResult(f"drilldown[{index}]", not problems, detail))
-        warnings += said
+        warnings += each.said
     return DrilldownOutcome(tuple(out), tuple(warnings))

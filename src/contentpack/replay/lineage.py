@@ -26,14 +26,19 @@ loop (``_leave_one_out``) serves both; only what "the rows without the event" me
 
 Which events are tried: only those a base search (a search's first ``search`` command) matches
 (``Engine.prefilter``) -- the detection's own, and each ``risk_from`` detection's -- as the sweep moves only
-those: an event every base search drops cannot change a row. A ``risk_from`` detection whose base search does
-not match an event is not run again without it: its rows, and so its risk events, are those of the whole run.
-The cost is one run of the chain per tried event (each base search and the per-event commands after it done
-once per event, ``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: more
-than ``MAX_EVENTS`` tried events is not checked and the test gets a warning (its data could be smaller); a
-search whose events cannot be tried (its base search holds a subsearch or inline time bounds, it starts with a
-generating command other than a correlation's ``from datamodel`` fed by ``risk_from`` detections, or one of
-those detections' searches is such a search) is not checked either, which its events drilldown's check says.
+those: an event every base search drops cannot change a row. And of those only the events some events drilldown,
+filled from a checked row, does not return (``unreturned``, which ``drilldowns.drilldown_checks`` gives once it
+has run them): an event every such drilldown returns is never reported missing, behind a row or not, so whether
+it is behind need not be known. For drilldowns keyed well that leaves few events or none, and with none no
+search runs at all (not even the whole one). A ``risk_from`` detection whose base search does not match an event
+is not run again without it: its rows, and so its risk events, are those of the whole run. The cost is one run
+of the chain per tried event (each base search and the per-event commands after it done once per event,
+``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: more than
+``MAX_EVENTS`` events to try is not checked and the test gets a warning (its data could be smaller, its
+drilldowns return more); a search whose events cannot be tried (its base search holds a subsearch or inline time
+bounds, it starts with a generating command other than a correlation's ``from datamodel`` fed by ``risk_from``
+detections, or one of those detections' searches is such a search) is not checked either, which its events
+drilldown's check says.
 Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The searches run over all time at
 the test's "now", as the replay's own do.
 """
@@ -44,7 +49,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
-from contentpack.replay.drilldowns import ALL_TIME, DRILLDOWN_ROWS, EventsBehind, returns_result
+from contentpack.replay.drilldowns import ALL_TIME, DRILLDOWN_ROWS, EventsBehind, Unreturned, returns_result
 from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
@@ -54,8 +59,8 @@ from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event, Value
 
 # Each event tried costs one run of the detection's search (and of the risk_from detections whose base search
-# matches it); a test's data is a few hundred records at most, a larger one is named as not checked rather
-# than made slow.
+# matches it); a test's data is a few hundred records at most, more events to try are named as not checked
+# rather than made slow.
 MAX_EVENTS = 200
 
 _NOT_TRIED = ("does not start with a base search matched once over the events (a generating command such as "
@@ -141,11 +146,12 @@ def _leave_one_out(tried: Sequence[Event], rows: Sequence[Mapping[str, Value]],
 
 
 def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Sequence[Mapping[str, Value]],
-                  now: float, risk_from: RiskFrom | None = None) -> EventsBehind:
-    """Leave-one-out over the events a base search matches among ``events`` (the test's events as indexed) for
-    the first ``DRILLDOWN_ROWS`` of ``rows``: ``search``'s own, and with ``risk_from`` each of its detections',
-    whose risk events, derived again without the event, fill the risk index ``search`` reads (empty without
-    ``risk_from``). Raises ``SplError`` as the searches do."""
+                  now: float, risk_from: RiskFrom | None = None, *, unreturned: Unreturned) -> EventsBehind:
+    """Leave-one-out, for the first ``DRILLDOWN_ROWS`` of ``rows``, over the events of ``events`` (the test's
+    events as indexed) that ``unreturned`` picks and a base search matches: ``search``'s own, and with
+    ``risk_from`` each of its detections', whose risk events, derived again without the event, fill the risk index
+    ``search`` reads (empty without ``risk_from``). The events behind each row are those among the tried. Raises
+    ``SplError`` as the searches do."""
     checked = rows[:DRILLDOWN_ROWS]
     detections = risk_from.detections if risk_from is not None else ()
     own = engine.parse(search)
@@ -159,11 +165,14 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
             return EventsBehind(not_checked=f"the search of risk_from detection {detection.name!r} {_NOT_TRIED}")
     ordered = _newest_first(events)
     ids = {id(event) for found in [own_found, *feeders_found] for event in found or ()}
-    tried = [event for event in ordered if id(event) in ids]
+    tried = [event for event in ordered if id(event) in ids and unreturned(event)]
+    if not tried:  # nothing any drilldown could miss: no search needs to run
+        return EventsBehind(tuple(() for _ in checked))
     if len(tried) > MAX_EVENTS:
         whose = ("the base searches of it and its risk_from detections match" if detections
                  else "its base search matches")
-        return EventsBehind(not_checked=f"{whose} {len(tried)} events, more than {MAX_EVENTS}", warn=True)
+        return EventsBehind(not_checked=f"{whose} {len(tried)} event(s) an events drilldown does not return, more "
+                                        f"than {MAX_EVENTS}", warn=True)
 
     feeders = [] if risk_from is None else [
         _Feeder(risk_from.app, detection, _Search.over(engine, pipeline, found))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic, error
@@ -36,7 +37,7 @@ from contentpack.replay.checks import (
     expected_rows_checks,
     job_warnings,
 )
-from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, drilldown_checks, reads_events
+from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, Unreturned, drilldown_checks
 from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
 from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLarge, index_events, simulate
@@ -270,21 +271,17 @@ def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_i
 
 
 def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
-                   files: Sequence[DataFile], rows: Sequence[Event],
-                   now: float) -> tuple[EventsBehind | None, list[str]]:
-    """The events behind the first rows (``replay.lineage``; through the risk events of the test's ``risk_from``
-    detections, a correlation's) for the events drilldowns to return, when the detection has one (else None),
-    and the warning of a gap the test's own data makes."""
-    if not any(reads_events(d) for d in detection.drilldown_searches):
-        return None, []
+                   files: Sequence[DataFile], rows: Sequence[Event], now: float,
+                   unreturned: Unreturned) -> EventsBehind:
+    """The events behind the first rows among those an events drilldown does not return (``replay.lineage``;
+    through the risk events of the test's ``risk_from`` detections, a correlation's)."""
     events = [event for item in files for event in ctx.store.events(item)]
     sources = tuple(_risk_sources(ctx, detection, test_index, test))  # as _risk_index found them: no TestFailed
     try:
-        behind = events_behind(engine, detection.search, events, rows, now,
-                               RiskFrom(ctx.pack.app, sources) if sources else None)
+        return events_behind(engine, detection.search, events, rows, now,
+                             RiskFrom(ctx.pack.app, sources) if sources else None, unreturned=unreturned)
     except SplError as exc:
-        behind = EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
-    return behind, [f"drilldown lineage not checked: {behind.not_checked}"] if behind.warn else []
+        return EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
 
 
 def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
@@ -312,9 +309,9 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
               + contentctl_pass_rule(detection, test, rows))
     warnings = [*risk_warnings, *job_warnings("search", results)]
     if rows:
-        behind, lineage_warnings = _events_behind(ctx, engine, detection, test_index, test, files, rows, now)
-        warnings += lineage_warnings
-        drilled = drilldown_checks(engine, detection, rows, now, behind=behind)
+        drilled = drilldown_checks(engine, detection, rows, now,
+                                   behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
+                                                  rows, now))
         checks += drilled.checks
         warnings += drilled.warnings
     checks += scheduled_results
