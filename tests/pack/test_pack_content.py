@@ -19,6 +19,7 @@ LOOKUP_CALL = re.compile(r"\|\s*lookup\s+(\S+)\s+(\S+)(?:\s+as\s+\S+)?\s+OUTPUT(
 DECLINE_DETECTIONS = (
     "Entra ID User Declined OAuth Application Consent",
     "Entra ID OAuth Consent Declined by Many Users",
+    "Entra ID OAuth Consent Declined Across Many Applications",
 )
 
 
@@ -244,7 +245,8 @@ def test_fillnull_names_its_fields_and_users_are_lower_cased_before_grouping(det
 def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list[ContentFile]) -> None:
     """Besides ESCU's pair, a drilldown to the sign-in and audit records behind the finding, keyed on the
     application id and the lower-cased UPN, the user's object id or the client service principal's (values the
-    attacker does not choose: the directory assigns the ids), never on a display name."""
+    attacker does not choose: the directory assigns the ids), or on the tenant id (``dest``) where the finding is
+    a count over the tenant (Declined Across Many Applications), never on a display name."""
     for item in detections:
         raw = [d for d in item.data.get("drilldown_searches", [])
                if d["name"].startswith("View the sign-in and audit events behind the finding")]
@@ -252,7 +254,7 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
         search = raw[0]["search"]
         assert search.startswith("`azure_monitor_aad`") and "%original_detection_search%" not in search
         tokens = set(re.findall(r"\$([^$\s]+)\$", search))
-        assert tokens and tokens <= {"app_id", "client_app_id", "target_id", "user", "user_id"}, item.path.name
+        assert tokens and tokens <= {"app_id", "client_app_id", "target_id", "user", "user_id", "dest"}, item.path.name
         if "user" in tokens:
             assert "lower(" in search and 'user="$user$"' in search, item.path.name
 

@@ -725,3 +725,42 @@ def test_app_permission_tiers_raise_each_consent_at_the_level_of_its_own_roles(p
     [medium] = _rows_of_records(pack, "Entra ID Application Permission Granted to Service Principal", tmp_path, *both)
     assert (to_str(medium["count"]), medium["app_role"], medium["highest_risk_level"]) == (
         "1", "User.Read.All", "medium")
+
+
+SPIKE = "Entra ID OAuth Consent Declined by Many Users"
+CROSS_APP = "Entra ID OAuth Consent Declined Across Many Applications"
+
+
+def _apps_raised(pack: Pack, name: str, files: list[Path]) -> set[tuple[str, str]]:
+    return {(str(row["dest"]), str(row["app_id"])) for row in _run(pack, _detection(pack, name), files).rows}
+
+
+@pytest.mark.parametrize("name", ["campaign_split_across_three_apps", "single_app_wave_beside_other_refusals",
+                                  "campaign_app_declined_in_two_tenants", "consent_phishing_campaign",
+                                  "decline_wave_hour_boundary", "uncommon_scopes_phishing"])
+def test_spike_and_cross_application_detections_never_raise_one_application_twice(pack: Pack, name: str) -> None:
+    """The two split the applications by ``entra_id_consent_denial_spike_threshold``: a wave of one application
+    is the spike's alone, and an application below it can only be counted across applications."""
+    path = PACK_DATA / f"{name}.log"
+    files = [path if path.exists() else REPO / "attack_data" / name / f"{name}.log"]
+    spike, cross = _apps_raised(pack, SPIKE, files), _apps_raised(pack, CROSS_APP, files)
+    assert not spike & cross
+    if name == "single_app_wave_beside_other_refusals":  # six users of one app, two of another: the spike's
+        assert len(spike) == 1 and cross == set()
+    if name == "campaign_split_across_three_apps":  # three users of each of three apps: no spike, three results
+        assert spike == set() and len(cross) == 3
+
+
+def test_cross_application_risk_names_its_own_application_as_the_threat_object(pack: Pack) -> None:
+    """Each application of a split campaign is its own result, so each risk event's threat object (what the risk
+    correlation reads as the application, the first ``service`` value) is the application it scores; one result
+    with a multivalue app_id would give every risk event all the ids, and the correlation the first of them."""
+    detection = _detection(pack, CROSS_APP)
+    rows = _run(pack, detection, [PACK_DATA / "campaign_split_across_three_apps.log"]).rows
+    events = risk_events(pack.app, detection, rows, 0.0)
+    assert len(events) == 3
+    for event in events:
+        assert [to_str(v) for v in mv_values(event["threat_object"])] == [event["risk_object"]]
+        assert [to_str(v) for v in mv_values(event["threat_object_type"])] == ["service"]
+        assert event["risk_object_type"] == "other" and event["risk_score"] == 30
+        assert {to_str(v) for v in mv_values(event["campaign_app_id"])} == {str(row["app_id"]) for row in rows}
