@@ -262,7 +262,12 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
 def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: list[ContentFile]) -> None:
     rows = {r["scope"]: r for r in csv_rows(REPO / "lookups" / "entra_id_risky_oauth_scopes.csv")}
     for scope in ("Mail.ReadBasic", "Sites.FullControl.All", "full_access_as_user", "full_access_as_app",
-                  "EWS.AccessAsUser.All", "Files.ReadWrite.All", "People.Read.All", "Directory.ReadWrite.All"):
+                  "EWS.AccessAsUser.All", "Files.ReadWrite.All", "People.Read.All", "Directory.ReadWrite.All",
+                  # Microsoft's recommended user-consent policy excludes MailboxItem.Read beside Mail.Read ("Manage
+                  # app consent policies", learn.microsoft.com/en-us/entra/identity/enterprise-apps/manage-app-consent-
+                  # policies); "mailbox: exportItems" (learn.microsoft.com/en-us/graph/api/mailbox-exportitems) exports
+                  # mailbox items "in full fidelity" with the delegated MailboxItem.Export or MailboxItem.ImportExport.
+                  "MailboxItem.Read", "MailboxItem.Export", "MailboxItem.ImportExport"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
