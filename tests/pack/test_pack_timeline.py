@@ -31,8 +31,9 @@ import yaml
 
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.drilldowns import fill_drilldown, run_drilldown
-from contentpack.simulate import DelayModel, DelayPlan, build_engine, index_events, simulate
+from contentpack.replay.drilldowns import ALL_TIME, Window, fill_drilldown, run_drilldown
+from contentpack.replay.runner import run_detection_search
+from contentpack.simulate import REPLAY_NOW, DelayModel, DelayPlan, build_engine, index_events, simulate
 from contentpack.simulate.simulation import SimulationResult
 from contentpack.simulate.timeline import event_time
 from contentpack.spl.events import read_events
@@ -131,6 +132,9 @@ def _event_time(r: Record) -> float:
 
 
 def _log(name: str) -> Path:
+    """A scenario's log by its folder's name, or a file of ``attack_data/real_records`` as ``real_records/<stem>``."""
+    if name.startswith("real_records/"):
+        return REPO / "attack_data" / f"{name}.log"
     return REPO / "attack_data" / name / f"{name}.log"
 
 
@@ -371,3 +375,60 @@ def test_raw_event_drilldowns_return_the_records_behind_each_finding(name: str) 
             assert expected <= ids, (detection.name, len(expected - ids))
             checked += 1
     assert checked >= 1
+
+
+# one multi-tenant application (or one guest) in two tenants whose logs share an index (attack_data/real_records)
+TWO_TENANTS = [("real_records/campaign_app_declined_in_two_tenants",),
+               ("consent_phishing_campaign", "real_records/campaign_app_granted_in_other_tenant"),
+               ("real_records/guest_declined_in_two_tenants",)]
+# the per-tenant findings the two-tenant data must raise, so that the check below is never vacuous
+PER_TENANT = {SPIKE, CORRELATION, "Entra ID User Declined OAuth Application Consent",
+              "Entra ID OAuth Consent Granted to Application Other Users Declined"}
+
+
+def _first_findings(result: SimulationResult, detection: Detection
+                    ) -> list[tuple[dict[str, Value], tuple[float, float], float]]:
+    """(row, window, run time) of each notable, or of the first result of each tenant and throttling key of a
+    risk-only detection (the one that writes its risk): all of them, where ``_findings`` keeps five."""
+    notables = result.notables_of(detection.name)
+    if notables:
+        return [(dict(n.fields), (n.earliest, n.latest), n.run_time) for n in notables]
+    throttling = detection.tags.throttling
+    fields = ("dest", *(throttling.fields if throttling else ("user", "app_id")))
+    first: dict[tuple[str | None, ...], tuple[dict[str, Value], tuple[float, float], float]] = {}
+    for run in result.runs_of(detection.name):
+        for row in run.rows:
+            key = tuple(to_str(row.get(f)) for f in fields)
+            first.setdefault(key, (dict(row), (run.earliest, run.latest), run.run_time))
+    return list(first.values())
+
+
+def test_raw_event_drilldowns_return_only_the_findings_own_tenant() -> None:
+    """A finding is per tenant (``dest``, the records' tenantId): its raw-event drilldown, filled from each notable
+    or risk-writing result of the scheduled runs, and from each row of the search over all time (as the replay
+    fills it), over logs of two tenants, returns records of that tenant only, and some. Keyed on the application
+    id alone, tenant A's finding showed tenant B's refusals and consents of the same multi-tenant application;
+    keyed on a user principal name, a guest's sign-ins in another tenant (they carry the guest's home address, the
+    same in every tenant)."""
+    pack = _pack()
+    drilled: set[str] = set()
+    wrong: list[tuple[str, str, str | None, set[str]]] = []
+    for names in TWO_TENANTS:
+        result = _simulated(names)
+        engine = build_engine(pack)
+        for name in names:
+            engine.register_events(_log(name), sourcetype="azure:monitor:aad", source="Azure AD")
+        for detection in pack.detections:
+            [raw] = [d for d in detection.drilldown_searches if d.name.startswith(RAW_DRILLDOWN)]
+            findings: list[tuple[dict[str, Value], Window, float]] = [*_first_findings(result, detection)]
+            if detection.name != CORRELATION:  # it reads the risk index, which only the scheduled runs fill
+                findings += [(dict(row), ALL_TIME, REPLAY_NOW) for row in run_detection_search(engine, detection).rows]
+            for row, window, run_time in findings:
+                filled = fill_drilldown(detection, raw, row, window, run_time)
+                returned = run_drilldown(engine, filled, run_time).rows
+                tenants = {str(json.loads(str(event["_raw"]))["tenantId"]) for event in returned}
+                if tenants != {to_str(row["dest"])}:
+                    wrong.append((names[-1], detection.name, to_str(row["dest"]), tenants))
+                drilled.add(detection.name)
+    assert not wrong, "\n".join(map(str, wrong))
+    assert PER_TENANT <= drilled, PER_TENANT - drilled
