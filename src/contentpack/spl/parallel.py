@@ -22,7 +22,7 @@ from contentpack.spl.commands.base import CommandNode, RunContext
 from contentpack.spl.limits import Limits, running
 from contentpack.spl.lookups import LookupTable
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.commands.stats import StatsCommand, group_keys, stats_rows
+from contentpack.spl.commands.stats import StatsCommand, stats_rows
 from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.matching import compile_search, searchmatch
 from contentpack.spl.scan import FileSource, scan_file
@@ -100,7 +100,7 @@ def partial_stats(events: Iterable[Event], stats: StatsCommand) -> Partial:
     for event in events:
         when = event.get("_time")
         time = float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None
-        for key in group_keys(event, stats.by) if stats.by else [()]:
+        for key in stats.keys(event):
             counters = partial.get(key)
             if counters is None:
                 counters = partial[key] = [Counter() for _ in stats.terms]

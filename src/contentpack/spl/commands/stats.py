@@ -3,7 +3,9 @@
 stats (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats): without
 BY one row; with BY "one row is returned for each distinct value specified in the BY clause", only BY fields
 and aggregates remain, rows come sorted by the BY values; events whose BY field is null are dropped and a
-multivalue BY value fans out to one group per value (S21, assumed). eventstats adds the group's aggregates
+multivalue BY value fans out to one group per value (S21, assumed), a value held twice counting twice unless
+``dedup_splitvals=true`` (the 10.0 page: it "Specifies whether to remove duplicate values in multivalued BY
+clause fields. Default: false"). eventstats adds the group's aggregates
 to every event (S20). streamstats computes the running aggregate per event in search order, with
 ``window``, ``current``, ``reset_on_change``, ``time_window`` (S19).
 """
@@ -153,14 +155,15 @@ def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tupl
     return found, terms, by
 
 
-def group_keys(event: Event, by: Sequence[str]) -> list[tuple[Scalar, ...]]:
-    """BY values of an event: none when a BY field is null; the cartesian product of multivalues."""
+def group_keys(event: Event, by: Sequence[str], *, dedup: bool = True) -> list[tuple[Scalar, ...]]:
+    """BY values of an event: none when a BY field is null; the cartesian product of multivalues, each value
+    once with ``dedup``, else as often as the field holds it (stats' ``dedup_splitvals=false``)."""
     choices: list[list[Scalar]] = []
     for name in by:
         values = mv_values(event.get(name))
         if not values:
             return []
-        choices.append(list(dict.fromkeys(values)))
+        choices.append(list(dict.fromkeys(values)) if dedup else values)
     return [tuple(combo) for combo in itertools.product(*choices)]
 
 
@@ -239,26 +242,36 @@ def expand_wildcards(terms: Sequence[AggTerm], by: Sequence[str], rows: Sequence
 class StatsCommand(CommandNode):
     terms: tuple[AggTerm, ...]
     by: tuple[str, ...]
+    #: stats' dedup_splitvals (default false); eventstats and streamstats have no such option
+    dedup_splitvals: bool = False
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return frozenset(terms_fields(self.terms, self.by) | {"_time"})
 
+    def keys(self, event: Event) -> list[tuple[Scalar, ...]]:
+        """The groups an event adds to (one home for the serial and the parallel stats)."""
+        return group_keys(event, self.by, dedup=self.dedup_splitvals) if self.by else [()]
+
 
 def parse_stats(cmd: CommandInput) -> StatsCommand:
     cur = cmd.cursor()
-    _, terms, by = read_aggregates(cur, ())
-    return StatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by))
+    options, terms, by = read_aggregates(cur, ("dedup_splitvals",))
+    dedup = False
+    if "dedup_splitvals" in options:
+        value, tok = options["dedup_splitvals"]
+        dedup = as_bool(cur, str(value), tok, "dedup_splitvals")  # type: ignore[arg-type]
+    return StatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), dedup)
 
 
 def aggregate_groups(
-    events: Iterator[Event], terms: Sequence[AggTerm], by: Sequence[str], evaluator: Evaluator | None = None
+    events: Iterator[Event], terms: Sequence[AggTerm], node: StatsCommand, evaluator: Evaluator | None = None
 ) -> dict[tuple[Scalar, ...], list[Aggregator]]:
     specs = [t.spec() for t in terms]
     groups: dict[tuple[Scalar, ...], list[Aggregator]] = {}
-    if not by:
+    if not node.by:
         groups[()] = [spec.create() for spec in specs]
     for event in events:
-        for key in group_keys(event, by) if by else [()]:
+        for key in node.keys(event):
             aggs = groups.get(key)
             if aggs is None:
                 aggs = groups[key] = [spec.create() for spec in specs]
@@ -284,16 +297,33 @@ def run_stats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         rows = list(events)
         terms = expand_wildcards(terms, node.by, rows)
         events = iter(rows)
-    yield from stats_rows(aggregate_groups(events, terms, node.by, ctx.evaluator), terms, node.by)
+    yield from stats_rows(aggregate_groups(events, terms, node, ctx.evaluator), terms, node.by)
 
 
 # ------------------------------------------------------------------------------------------------ eventstats
+
+
+def single_value_keys(node: StatsCommand, event: Event) -> list[tuple[Scalar, ...]]:
+    """The one group of an eventstats or streamstats event (none when a BY field is null). A BY field holding
+    several values is refused: neither command's page (10.0) says which group's statistics such an event gets,
+    and eventstats has no dedup_splitvals; ``mvexpand`` the field first, or eval it to one value."""
+    for name in node.by:
+        value = event.get(name)
+        if isinstance(value, tuple) and len(value) > 1:
+            raise SplUnsupportedError(
+                f"{node.name}: a multivalue BY value ({len(value)} values in '{name}') is not supported: the "
+                f"{node.name} page does not say which group's statistics the event gets (mvexpand the field "
+                "first, or eval it to one value)", offset=node.offset, command=node.name)
+    return group_keys(event, node.by) if node.by else [()]
 
 
 @dataclass(frozen=True)
 class EventstatsCommand(StatsCommand):
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, terms_fields(self.terms, self.by), "_time")
+
+    def keys(self, event: Event) -> list[tuple[Scalar, ...]]:
+        return single_value_keys(self, event)
 
 
 def parse_eventstats(cmd: CommandInput) -> EventstatsCommand:
@@ -310,10 +340,10 @@ def run_eventstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     assert isinstance(node, EventstatsCommand)
     rows = list(events)
     terms = expand_wildcards(node.terms, node.by, rows) if has_wildcards(node.terms) else node.terms
-    groups = aggregate_groups(iter(rows), terms, node.by, ctx.evaluator)
+    groups = aggregate_groups(iter(rows), terms, node, ctx.evaluator)
     results = {key: [agg.result() for agg in aggs] for key, aggs in groups.items()}
     for event in rows:
-        keys = group_keys(event, node.by) if node.by else [()]
+        keys = node.keys(event)
         if keys:
             values = results[keys[0]]
             for term, value in zip(terms, values):
@@ -337,6 +367,9 @@ class StreamstatsCommand(StatsCommand):
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return plus(needed, terms_fields(self.terms, self.by), "_time")
+
+    def keys(self, event: Event) -> list[tuple[Scalar, ...]]:
+        return single_value_keys(self, event)
 
 
 _STREAM_OPTIONS = ("window", "current", "reset_on_change", "time_window", "global", "allnum",
@@ -368,8 +401,8 @@ def parse_streamstats(cmd: CommandInput) -> StreamstatsCommand:
             global_window = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         else:
             raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
-    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window, current, reset, span,
-                              global_window)
+    return StreamstatsCommand(cmd.name, cmd.offset, tuple(terms), tuple(by), window=window, current=current,
+                              reset_on_change=reset, time_window=span, global_window=global_window)
 
 
 def _window_result(node: StreamstatsCommand, window: Sequence[Event], evaluator: Evaluator) -> list[Value]:
@@ -377,6 +410,29 @@ def _window_result(node: StreamstatsCommand, window: Sequence[Event], evaluator:
     for event in window:
         feed_aggregates(aggs, node.terms, event, evaluator)
     return [agg.result() for agg in aggs]
+
+
+class _TimeOrder:
+    """Checks that a time_window streamstats meets its events in one time order, either way, as its page requires:
+    "To use the time_window argument, the events must be sorted in either ascending or descending time order"."""
+
+    def __init__(self, node: StreamstatsCommand) -> None:
+        self.node = node
+        self.last: float | None = None
+        self.direction = 0  # 1 ascending, -1 descending, 0 not yet known
+
+    def check(self, when: Value) -> None:
+        if not isinstance(when, (int, float)) or isinstance(when, bool):
+            return  # the window's own check names an event without _time
+        if self.last is not None and when != self.last:
+            step = 1 if when > self.last else -1
+            if self.direction and step != self.direction:
+                raise SplUnsupportedError(
+                    "streamstats time_window: the events must be sorted in either ascending or descending time "
+                    "order (the streamstats page), and these are not; add | sort 0 _time or | sort 0 - _time",
+                    offset=self.node.offset, command=self.node.name)
+            self.direction = step
+        self.last = float(when)
 
 
 #: limits.conf max_stream_window: the window streamstats uses when neither window= nor time_window= is set
@@ -393,6 +449,8 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
     * no ``window``/``time_window``: "the default of 10,000 events set by the max_stream_window in the
       limits.conf file applies": running totals are exact up to that many events; a stream longer than that
       is refused (set ``window=`` explicitly) rather than answered with a different window.
+    * ``time_window``: "the events must be sorted in either ascending or descending time order" (10.0 page);
+      what Splunk answers otherwise is not said, so a stream that turns back in time is refused.
     Windows keep the events themselves and recompute (aggregators only add); running totals add once.
     """
     assert isinstance(node, StreamstatsCommand)
@@ -402,14 +460,17 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
     running: dict[tuple[Scalar, ...], list[Aggregator]] = {}
     previous: tuple[Scalar, ...] | None = None
     seen = 0
+    order = _TimeOrder(node) if node.time_window is not None else None
     for event in events:
+        if order is not None:
+            order.check(event.get("_time"))
         seen += 1
         if not windowed and seen > MAX_STREAM_WINDOW:
             raise SplUnsupportedError(
                 f"streamstats without window= over more than {MAX_STREAM_WINDOW:,} events: Splunk's "
                 f"max_stream_window would limit the window to the last {MAX_STREAM_WINDOW:,} events; set window=",
                 offset=node.offset, command=node.name)
-        keys = group_keys(event, node.by) if node.by else [()]
+        keys = node.keys(event)
         if not keys:
             yield event
             continue
