@@ -5,43 +5,77 @@ attacker's user agent or application name); printed raw, an escape sequence (``E
 user's terminal, and a newline would forge a line of output (a fake diagnostic). Every line the commands print
 that can hold such text goes through :func:`printable`; every table cell through :func:`cell`, which also keeps
 rich from reading the text as markup (a log value ``[/x]`` once ended ``search`` in "internal error:
-MarkupError"); and the tables are as wide as the terminal they are printed on (:func:`output_width`; how text
+MarkupError"); every JSON document through :func:`json_text`, which writes the same characters as JSON
+escapes; and the tables are as wide as the terminal they are printed on (:func:`output_width`; how text
 and a table's columns share that width is :mod:`contentpack.layout`). A leaf module, so the reports below the
 command line share it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-# C0 controls (TAB and LF included: one message is one line), DEL, C1 controls, the Unicode line and paragraph
-# separators, the bidirectional overrides/isolates (which can make text read differently from its bytes), and
-# lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What is never written as itself: the controls (C0 with TAB and LF, since one message is one line; DEL; C1),
+# the format characters (Unicode category Cf: the bidirectional overrides, isolates and marks, which make text
+# read differently from its bytes; zero-width spaces and joiners, the byte order mark, the soft hyphen, the
+# tag characters: all invisible, so two values that differ only by one print alike), the line and paragraph
+# separators, and lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it).
+# Every other character, spaces such as U+3000 included, is text and printed as it is.
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 # A table's width when the output is no terminal (a pipe, a file, a CI log): one shape wherever it runs.
 TABLE_WIDTH = 160
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
+# The characters looked at one by one (all but printable ASCII): the regex finds them at C speed, so a long
+# ASCII value or JSON document costs no Python loop.
+_NOT_ASCII_TEXT = re.compile("[^\x20-\x7e]")
+_NOT_JSON_TEXT = re.compile("[^\x20-\x7e\n]")  # an indented document's own line breaks are its layout
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
+
+def _escaped(char: str) -> bool:
+    return unicodedata.category(char) in _ESCAPED_CATEGORIES
+
+
+def _escape(char: str) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character written as a ``\\xNN``/``\\uNNNN`` escape."""
-    return _UNPRINTABLE.sub(_escape, text)
+    """``text`` with every control or invisible format character written as a ``\\xNN``/``\\uNNNN`` escape."""
+    if text.isprintable():  # nearly every value: str.isprintable rejects a superset of what is escaped
+        return text
+    return _NOT_ASCII_TEXT.sub(lambda match: _escape(match[0]) if _escaped(match[0]) else match[0], text)
+
+
+def json_text(document: object, indent: int | None = None) -> str:
+    """``document`` as JSON, with what :func:`printable` escapes written as JSON escapes (``\\u001b``,
+    ``\\u202e``, ``\\ud800``; a character beyond U+FFFF as its surrogate pair): the same data for any JSON
+    reader, and nothing in it that drives a terminal or reorders a line when a person reads it there. Other
+    text stays as it is (``ensure_ascii`` would also escape every letter of a name in another script)."""
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    return _NOT_JSON_TEXT.sub(lambda match: _json_escape(match[0]) if _escaped(match[0]) else match[0], text)
+
+
+def _json_escape(char: str) -> str:
+    """One character as a JSON string escape. JSON structure is ASCII, so anything escaped is inside a string."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
 
 
 def cell(text: str) -> Text:

@@ -64,6 +64,17 @@ def test_search_time_and_calendar_overflows_are_search_errors(tmp_path: Path) ->
     assert zone.returncode == 2 and "--tz: unknown time zone 'Not/AZone'" in zone.stderr
 
 
+def test_a_log_value_of_thousands_of_digits_in_another_base_is_an_infinity(tmp_path: Path) -> None:
+    """``tonumber`` of a 5,000-digit hex value from the logs ended search in "internal error: ValueError: Exceeds
+    the limit (4300 digits) for integer string conversion"."""
+    events = tmp_path / "e.jsonl"
+    events.write_text(json.dumps({"a": "f" * 5000, "time": "2024-01-01T00:00:00Z"}) + "\n")
+    outcome = run_cli("search", "search * | eval n=tonumber(a, 16) | table n", "--no-pack", "--events", str(events),
+                      "--format", "json")
+    outcome.assert_handled()
+    assert outcome.returncode == 0 and json.loads(outcome.stdout) == [{"n": "inf"}], outcome.stderr
+
+
 def test_running_out_of_memory_is_not_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     def exhausted(args: argparse.Namespace) -> int:

@@ -3,6 +3,8 @@ Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evalu
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
@@ -199,3 +201,21 @@ def test_printf_thousands_flag_on_floats() -> None:
     https://docs.splunk.com/Documentation/Splunk/6.6.2/SearchReference/ConversionFunctions"""
     [row] = rows(make_engine(), """| makeresults | eval r=printf("%'.2f|%'f", 1234567.891, tonumber("1e400"))""")
     assert row["r"] == "1,234,567.89|inf"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("f" * 5000, 16), math.inf),  # was a 20,000-bit integer: printing it ended search in an internal error
+    (("9" * 5000, 36), math.inf),  # was null: Python reads at most 4,300 digits in a base not a power of two
+    (("-" + "1" * 5000, 2), -math.inf),
+    (("0x" + "F" * 300, 16), math.inf),  # 1,200 bits
+    (("1" * 1024, 2), math.inf),  # 2**1024 - 1 rounds to 2**1024, past the largest double
+    (("1" * 1023, 2), 2 ** 1023 - 1),  # a double holds it: exact, as base 10 keeps such integers
+    (("0" * 5000 + "7", 8), 7),  # leading zeros are no size
+    (("9" * 5000 + "!", 36), None),  # not a number in the base, however long
+])
+def test_tonumber_past_the_largest_double_is_an_infinity(args: tuple[object, ...], expected: object) -> None:
+    """A number past the largest double, in any base, is its infinity, as base 10 reads ``1e400`` (``assumed``:
+    the conversion functions page gives no such case; the eval command's usage, "During calculations, numbers
+    are treated as double-precision floating-point numbers", where it overflows to infinity, as
+    ``values.within_double`` reads it). https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    assert call("tonumber", *args) == expected

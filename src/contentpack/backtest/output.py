@@ -8,12 +8,12 @@ interrupted run never leaves a half-written file behind a good name.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from contentpack.atomic_write import write_atomically
 from contentpack.backtest.summary import iso
+from contentpack.printable import json_text
 from contentpack.simulate import Notable
 from contentpack.spl.values import Event, Value
 
@@ -63,7 +63,7 @@ def risk_json(event: Event, detection_of: Mapping[str, str]) -> dict[str, object
 
 def _lines(objects: Iterable[Mapping[str, object]]) -> Iterable[str]:
     for item in objects:
-        yield json.dumps(item, ensure_ascii=False, sort_keys=False) + "\n"
+        yield json_text(item) + "\n"
 
 
 def write_text(folder: Path, name: str, chunks: Iterable[str]) -> Path:
@@ -81,4 +81,4 @@ def write_jsonl(folder: Path, name: str, objects: Iterable[Mapping[str, object]]
 
 
 def write_json(folder: Path, name: str, document: object) -> Path:
-    return write_text(folder, name, [json.dumps(document, indent=2, ensure_ascii=False) + "\n"])
+    return write_text(folder, name, [json_text(document, indent=2) + "\n"])

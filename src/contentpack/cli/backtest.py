@@ -13,7 +13,6 @@ simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md)
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -34,7 +33,7 @@ from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failu
                                     usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.cli.report_file import folder_problem
-from contentpack.printable import output_width, printable
+from contentpack.printable import json_text, output_width, printable
 from contentpack.content.config import CONFIG_FILE
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
@@ -233,7 +232,7 @@ def _print_bad_lines(reading: ReadReport) -> None:
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
     """Print the summary (table or JSON), the bad lines and errors, and the files written; the exit status."""
     if args.format == "json":
-        print(json.dumps(summary.document(), indent=2, ensure_ascii=False))
+        print(json_text(summary.document(), indent=2))
     else:
         print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)

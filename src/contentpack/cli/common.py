@@ -9,14 +9,13 @@ must not be able to split a line or drive the terminal), or as one JSON document
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from contentpack.layout import hanging_lines
-from contentpack.printable import on_terminal, output_width, printable
+from contentpack.printable import json_text, on_terminal, output_width, printable
 from contentpack.content.config import PackRootError, locate_pack
 from contentpack.content.diagnostics import Diagnostic
 
@@ -78,7 +77,7 @@ def print_diagnostics(lines: Iterable[Diagnostic | str], stream: TextIO | None =
 def diagnostics_json(diagnostics: Sequence[Diagnostic], ok: bool, summary: str) -> str:
     """Positioned problems as the one JSON document every command with ``--format json`` prints."""
     payload = {"ok": ok, "diagnostics": [d.as_json() for d in diagnostics], "summary": summary}
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text(payload, indent=2)
 
 
 def print_failure(command: str, diagnostics: Sequence[Diagnostic], summary: str, as_json: bool) -> None:

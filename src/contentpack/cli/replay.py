@@ -13,7 +13,6 @@ test failed (a variant differed) or the content is invalid, 2 usage or I/O error
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, requi
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.content.config import CONFIG_FILE
 from contentpack.content.model import Detection, Pack
-from contentpack.printable import on_terminal, output_width
+from contentpack.printable import json_text, on_terminal, output_width
 from contentpack.replay.report import junit_cases, render_table, report_json
 from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
 
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return run_sweep(args, pack, detections)
     report = replay_pack(pack, detections, all_time=args.all_time)
     if args.format == "json":
-        print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        print(json_text(report_json(report), indent=2))
     else:
         print(render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
     if args.junit is not None and not write_junit_report(args.junit, report):
@@ -107,7 +106,7 @@ def run_sweep(args: argparse.Namespace, pack: Pack, detections: list[Detection])
 
     report = sweep_pack(pack, detections)
     if args.format == "json":
-        print(json.dumps(sweep_report.report_json(report), indent=2, ensure_ascii=False))
+        print(json_text(sweep_report.report_json(report), indent=2))
     else:
         print(sweep_report.render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
     if args.junit is not None and not write_junit(args.junit, "replay", "contentpack replay --sweep",

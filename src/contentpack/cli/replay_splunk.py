@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -37,7 +36,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
-    from contentpack.printable import on_terminal, output_width
+    from contentpack.printable import json_text, on_terminal, output_width
     from contentpack.replay.report import render_table, report_json
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         data = report_json(result.report)
         data["splunk"] = {"url": connection.target.url, "index": args.index, "sent_with": result.method,
                           "aborted": result.aborted, "leftovers": list(result.leftovers)}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data, indent=2))
     else:
         print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout)))
         notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "

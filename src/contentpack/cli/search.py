@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import sys
 import stat
@@ -35,7 +34,7 @@ from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
-from contentpack.printable import lines_cell, output_width, printable
+from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
 from contentpack.content.model import Pack
@@ -256,26 +255,30 @@ def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
     return len(names)
 
 
-def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH) -> str:
+def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH,
+           terminal: bool = False) -> str:
     """Results as text in the chosen format (table hides internal fields other than _time). The table is laid
     out for ``width`` columns (``output_width``): its values fold inside their cells where they read well
     (``layout.fit_columns``: between words, before an email's ``@``, after a GUID's ``-``), and the columns that
     cannot fit are left out and named below it, never narrowed to nothing (rich narrows them until their values
     vanish without a word). In a column holding a multivalue field (one value a line), a value that folds has
     its continuation lines indented (``layout.VALUE_INDENT``): a line at the cell's edge starts a value. A table
-    whose columns all fit is drawn as it always was."""
+    whose columns all fit is drawn as it always was. JSON writes control and invisible characters as its own
+    escapes (``printable.json_text``), the same data; csv, which has no escapes, holds the values as they are in
+    a pipe or a file, and only on a ``terminal``, where a person reads them, their control characters escaped
+    (``printable``), as the table shows them."""
     if fmt == "json":
-        return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2,
-                          ensure_ascii=False)
+        return json_text([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2)
     shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
     if fmt == "table" and not rows:  # no columns to draw: a table would be a blank line
         return "0 result(s)"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(shown)
+        writer.writerow([printable(name) if terminal else name for name in shown])
         for row in rows:
-            writer.writerow(["\n".join(_values(f, row.get(f), tz)) for f in shown])  # as Splunk exports them
+            writer.writerow(["\n".join(printable(v) if terminal else v for v in _values(f, row.get(f), tz))
+                             for f in shown])  # a multivalue field one value a line, as Splunk exports them
         return buffer.getvalue().rstrip("\n")
     cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
     fitting = _fitting(shown, cells, width)
@@ -372,7 +375,8 @@ def _run(args: argparse.Namespace) -> int:
         return usage_error("search", str(exc))
     except UsageError as exc:
         return usage_error("search", str(exc))
-    print(render(results.rows, results.fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH)))
+    print(render(results.rows, results.fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH),
+                 on_terminal(sys.stdout)))
     for message in results.messages:  # the job's messages: never among the rows, whatever the format
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for hint in hints:

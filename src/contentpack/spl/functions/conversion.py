@@ -13,18 +13,36 @@ from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.math import round_half_away
 from contentpack.spl.functions.spec import FunctionSpec, eager
-from contentpack.spl.values import EvalContext, Quoted, Value, as_number, format_number, parse_number, to_str
+from contentpack.spl.values import (EvalContext, Quoted, Value, as_number, format_number, parse_number, to_str,
+                                   within_double)
+
+
+# A number spelled with more significant digits than this, in any base from 2 to 36, is at least 2**1024, past the
+# largest double.
+_DOUBLE_DIGITS_ANY_BASE = 1024
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def to_number(text: str, base: int = 10) -> int | float | None:
-    """Read text as a number in ``base`` (2..36); base 10 also reads decimals and exponents; else null."""
+    """Read text as a number in ``base`` (2..36); base 10 also reads decimals and exponents; else null.
+
+    A number past the largest double is its infinity, as in base 10 (``values.within_double``: Splunk calculates
+    in doubles); one of more than 1,024 significant digits is known to be one without reading it, which Python
+    refuses past 4,300 digits in most bases (a log value of 5,000 digits gave null in base 36 and, in base 16,
+    a number no command could print)."""
     if base == 10:
         return parse_number(text)
     candidate = text.strip()
     if base == 16 and candidate.lower().startswith(("0x", "-0x", "+0x")):
         candidate = candidate.replace("0x", "", 1).replace("0X", "", 1)
+    sign = candidate[:1] if candidate[:1] in ("+", "-") else ""
+    digits = candidate[len(sign):].lstrip("0")
+    if len(digits) > _DOUBLE_DIGITS_ANY_BASE:
+        if not set(digits.lower()) <= set(_DIGITS[:base]):
+            return None
+        return -math.inf if sign == "-" else math.inf
     try:
-        return int(candidate, base)
+        return within_double(int(candidate, base))
     except ValueError:
         return None
 
