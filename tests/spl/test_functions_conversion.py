@@ -25,13 +25,19 @@ from .spl_support import make_engine, rows
         (("-1e3",), -1000.0),
         (("12abc",), None),
         (("",), None),
+        (("1_0", 16), None),  # Python's int() reads 16: not a number in base 16
+        (("\u0661\u0662", 16), None),  # Arabic-Indic digits: Python's int() reads 18
+        (("-", 16), None),
+        (("-ff", 16), -255),
         ((42,), 42),
         ((None,), None),
     ],
 )
 def test_tonumber(args: tuple[object, ...], expected: object) -> None:
     """tonumber(<str>,<base>): documented example tonumber("0A4",16) = 164; base 2 to 36, default 10; text
-    that is not a number gives null. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    that is not a number gives null (text holding anything but the base's ASCII digits, after an optional sign
+    and 0x in base 16, is not a number: ``assumed`` for underscores and other scripts' digits, which the page
+    does not mention). https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
     assert call("tonumber", *args) == expected
 
 

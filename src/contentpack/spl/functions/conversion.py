@@ -37,14 +37,11 @@ def to_number(text: str, base: int = 10) -> int | float | None:
         candidate = candidate.replace("0x", "", 1).replace("0X", "", 1)
     sign = candidate[:1] if candidate[:1] in ("+", "-") else ""
     digits = candidate[len(sign):].lstrip("0")
+    if not set(digits.lower()) <= set(_DIGITS[:base]) or not candidate[len(sign):]:
+        return None  # only the base's ASCII digits: Python's int() would also take "1_0" and other scripts' digits
     if len(digits) > _DOUBLE_DIGITS_ANY_BASE:
-        if not set(digits.lower()) <= set(_DIGITS[:base]):
-            return None
         return -math.inf if sign == "-" else math.inf
-    try:
-        return within_double(int(candidate, base))
-    except ValueError:
-        return None
+    return within_double(int(candidate, base))
 
 
 @eager("tonumber", 1, 2)
