@@ -14,8 +14,9 @@ segment and subsearch: the same quoted strings in an ``eval``/``where`` literal,
 list or a phrase, and in commands the engine's parser does not take (``tstats ... where source="..."``), at the
 string's own offset. It names a saved search of the app when it matches one of the app's names, ``%`` and
 ``*`` read as wildcards wherever they stand (``like``'s and the search command's; assumed: the rule does not
-tell which command the string is in) and the rest compared with case (``like`` compares with case,
-``spl.functions.conditional.like``). Otherwise it is reported when it is shaped like one: ``<label> - <name> -
+tell which command the string is in) and the rest compared with case, as the engine's ``like`` compares
+(``spl.functions.conditional.like``; the search command compares field values without case, so there a string
+differing only in case is reported though it matches: write the name as the app does). Otherwise it is reported when it is shaped like one: ``<label> - <name> -
 Rule`` (the label is the app's when the text starts with it, else what comes before the first `` - ``), or
 ``<name> - Rule`` for a name of the pack (no label). The finding says which part is wrong: a name that is no
 detection of the pack (with a did-you-mean), or a label that is neither the app's (``contentpack.yml``
