@@ -62,7 +62,7 @@ def only_warning(result: ValidationResult, rule: str, root: Path, relative: str,
     return diagnostic
 
 
-def validate_cli(root: Path) -> subprocess.CompletedProcess[str]:
-    """``contentpack validate --root ROOT`` in a fresh process: the lines and exit status a user sees."""
-    return subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(root)],
+def validate_cli(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``contentpack validate --root ROOT [OPTIONS]`` in a fresh process: the lines and exit status a user sees."""
+    return subprocess.run([sys.executable, "-m", "contentpack", "validate", "--root", str(root), *options],
                           capture_output=True, text=True)

@@ -71,6 +71,7 @@ def all_rules() -> tuple[Rule, ...]:
         mitre,
         naming,
         references,
+        saved_search_names,
         scheduled,
         search,
         spl_checks,
@@ -92,6 +93,7 @@ def all_rules() -> tuple[Rule, ...]:
         *conf_safe.RULES,
         *expansion.RULES,
         *scheduled.RULES,
+        *saved_search_names.RULES,
     )
 
 
