@@ -96,6 +96,14 @@ def test_the_label_is_the_app_s_or_a_wildcard_matching_it(pack: Path, validate: 
     assert f"with the label '{label}', but this app's label is 'FXP'" in diagnostic.message
 
 
+@pytest.mark.parametrize("literal", ['"ESCU - Detect Risky OAuth Grants - Rule"', '"SA - Some Search - Rule"'])
+def test_another_app_s_saved_search_is_left_alone(pack: Path, validate: Validate, literal: str) -> None:
+    """A label that is not the app's before a name that is not the pack's: another app's saved search (ESCU's,
+    say), which a correlation may single out too; the pack cannot know its names."""
+    edit(pack, CORRELATION, SEARCH, f"{SEARCH} source={literal}")
+    assert validate(pack).diagnostics == []
+
+
 def test_a_string_without_a_label_is_reported(pack: Path, validate: Validate) -> None:
     edit(pack, CORRELATION, SEARCH, f'{SEARCH} source="{DECLINED} - Rule"')
     diagnostic = only(validate(pack), "CP073")

@@ -18,9 +18,11 @@ tell which command the string is in) and the rest compared with case, as the eng
 (``spl.functions.conditional.like``; the search command compares field values without case, so there a string
 differing only in case is reported though it matches: write the name as the app does). Otherwise it is reported when it is shaped like one: ``<label> - <name> -
 Rule`` (the label is the app's when the text starts with it, else what comes before the first `` - ``), or
-``<name> - Rule`` for a name of the pack (no label). The finding says which part is wrong: a name that is no
-detection of the pack (with a did-you-mean), or a label that is neither the app's (``contentpack.yml``
-``app.label``) nor a wildcard matching it. Text in descriptions is not searched and is not read. A string a
+``<name> - Rule`` for a name of the pack (no label). The finding says which part is wrong: under the app's
+label or a wildcard matching it, a name that is no detection of the pack (with a did-you-mean); for a detection
+of the pack, a label that is neither the app's (``contentpack.yml`` ``app.label``) nor such a wildcard. Another
+app's saved search (``"ESCU - <an ESCU detection> - Rule"``: a label not the app's, a name not the pack's) is
+not the pack's to judge and is left alone. Text in descriptions is not searched and is not read. A string a
 macro brings is reported at the macro call (the expansion is not in the file), as CP025 and CP065 do; a
 drilldown string holding a ``$token$`` is ES's to fill and is not judged.
 """
@@ -77,18 +79,17 @@ class AppNames:
         else:
             prefix, name = "", rest
         known = any(_matches(name, detection) for detection in names)
-        if not known and not prefix:
-            return None  # "... - Rule" text naming no detection: not a saved search name
+        if not known and not _matches(prefix, label):
+            return None  # no detection under no label of the app: another app's saved search, or not a name
         own = f"this app's label is '{label}' (contentpack.yml app.label)"
         if known:
             how = "without a label" if not prefix else f"with the label '{prefix}'"
             return (f"names detection '{name}' {how}, but {own}: its saved search is "
                     f"'{label}{_SEPARATOR}{name}{SUFFIX}', so this text matches no saved search of the app; "
                     f"write the label '{label}' or a wildcard in front")
-        wrong_label = "" if _matches(prefix, label) else f"; and its label '{prefix}' is not one: {own}"
         return (f"names the saved search of detection '{name}', which is not a detection of this pack"
                 f"{did_you_mean(name, names)}, so this text matches no saved search of the app (the app names "
-                f"them '{label}{_SEPARATOR}<detection name>{SUFFIX}'){wrong_label}")
+                f"them '{label}{_SEPARATOR}<detection name>{SUFFIX}')")
 
 
 def _strings(tokens: list[Token]) -> Iterator[Token]:
