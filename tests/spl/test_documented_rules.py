@@ -145,3 +145,23 @@ def test_streamstats_time_window_refuses_events_out_of_time_order() -> None:
     assert caught.value.command == "streamstats"
     tied = make_engine([event(NOW, b="1"), event(NOW, b="1"), event(NOW - 10, b="1"), event(NOW - 10, b="1")])
     assert [r["s"] for r in rows(tied, "* | streamstats time_window=5s sum(b) AS s")] == [1, 2, 1, 2]
+
+
+def test_a_time_window_holds_at_most_max_stream_window_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """streamstats basic example 4: "If there are more events in the time-based window than the value for the
+    max_stream_window argument, the max_stream_window argument takes precedence. The count will never be
+    greater than 10000, even if there are actually more than 10,000 events in any 5 minute period."
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/streamstats). The limit
+    is lowered to 3 so the test stays small (the 10,000 itself is the constant the no-window test pins). With
+    a BY clause the page does not say whose events the limit counts, so a group's window past it is refused."""
+    from contentpack.spl.commands import stats
+
+    monkeypatch.setattr(stats, "MAX_STREAM_WINDOW", 3)
+    engine = make_engine([event(NOW - i, b=1, h="x") for i in range(5)])
+    counts = [r["c"] for r in rows(engine, "* | sort 0 _time | streamstats time_window=5m count AS c | table c")]
+    assert counts == [1, 2, 3, 3, 3]
+    assert [r["c"] for r in rows(engine, "* | streamstats time_window=5m window=4 count AS c")] == [1, 2, 3, 4, 4]
+    with pytest.raises(SplUnsupportedError, match="max_stream_window then counts the group's events"):
+        rows(engine, "* | streamstats time_window=5m count AS c by h")
+    assert [r["c"] for r in rows(engine, "* | streamstats time_window=5m window=2 count AS c by h")] == [
+        1, 2, 2, 2, 2]

@@ -13,6 +13,7 @@ to every event (S20). streamstats computes the running aggregate per event in se
 from __future__ import annotations
 
 import itertools
+import math
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -435,8 +436,18 @@ class _TimeOrder:
         self.last = float(when)
 
 
-#: limits.conf max_stream_window: the window streamstats uses when neither window= nor time_window= is set
+#: limits.conf max_stream_window: the window streamstats uses when neither window= nor time_window= is set, and
+#: the most events a time_window holds without window=
 MAX_STREAM_WINDOW = 10_000
+
+
+def _check_time_window_cap(node: StreamstatsCommand) -> None:
+    """Refuses the case the page leaves open: a time window past max_stream_window with a BY clause."""
+    if node.window == 0 and node.by:
+        raise SplUnsupportedError(
+            f"streamstats time_window with BY: a group's window holds more than {MAX_STREAM_WINDOW:,} events, and "
+            "the streamstats page does not say whether max_stream_window then counts the group's events or the "
+            "stream's; set window=", offset=node.offset, command=node.name)
 
 
 def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
@@ -450,7 +461,11 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
       limits.conf file applies": running totals are exact up to that many events; a stream longer than that
       is refused (set ``window=`` explicitly) rather than answered with a different window.
     * ``time_window``: "the events must be sorted in either ascending or descending time order" (10.0 page);
-      what Splunk answers otherwise is not said, so a stream that turns back in time is refused.
+      what Splunk answers otherwise is not said, so a stream that turns back in time is refused. Without
+      ``window=``, "If there are more events in the time-based window than the value for the max_stream_window
+      argument, the max_stream_window argument takes precedence. The count will never be greater than 10000"
+      (basic example 4): the window keeps its last 10,000 events. With a BY clause the page does not say whether
+      the 10,000 are the group's or the stream's, so a group's window past 10,000 events is refused.
     Windows keep the events themselves and recompute (aggregators only add); running totals add once.
     """
     assert isinstance(node, StreamstatsCommand)
@@ -461,6 +476,7 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
     previous: tuple[Scalar, ...] | None = None
     seen = 0
     order = _TimeOrder(node) if node.time_window is not None else None
+    limit = node.window or (MAX_STREAM_WINDOW if node.time_window is not None else 0) or math.inf
     for event in events:
         if order is not None:
             order.check(event.get("_time"))
@@ -492,12 +508,14 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
                     past.popleft()
             if node.current:
                 past.append((key, snapshot))
-            if node.window and len(past) > node.window:
+            if len(past) > limit:
+                _check_time_window_cap(node)
                 past.popleft()
             values = _window_result(node, [e for k, e in past if k == key], ctx.evaluator)
             if not node.current:
                 past.append((key, snapshot))
-                if node.window and len(past) > node.window:
+                if len(past) > limit:
+                    _check_time_window_cap(node)
                     past.popleft()
         else:
             aggs = running.get(key)
