@@ -24,7 +24,9 @@ import pytest
 
 from contentpack.content.model import Detection, IngestionDelay
 from contentpack.replay.attack_data import AttackDataStore
+from contentpack.replay import replay_pack
 from contentpack.simulate import DelayPlan, EventIndex, Notable, Throttle, index_events, schedule_of, simulate
+from contentpack.simulate.throttle import MultivalueKey
 from contentpack.simulate.delays import ENTRA_ID, delay_model
 from contentpack.spl import Engine
 from contentpack.spl.values import Event
@@ -177,16 +179,38 @@ def test_a_run_exactly_at_the_end_of_the_suppression_period_fires() -> None:
 
 
 @pytest.mark.assumed
-def test_a_missing_suppression_field_is_the_empty_value_and_a_multivalue_one_its_values_in_order() -> None:
-    """Assumed: neither savedsearches.conf.spec nor *Throttle alerts* says how a result without a group-by field,
-    or with several values in it, is keyed. Missing counts as the empty value (results without the field share one
-    key, which is why validate's CP029 asks the fields to be result fields), and a multivalue field as its values in
-    order: ``a b`` is neither ``a`` nor ``b a``."""
+def test_a_missing_suppression_field_is_the_empty_value() -> None:
+    """Assumed: neither savedsearches.conf.spec nor *Throttle alerts* says how a result without a group-by field
+    is keyed. Missing counts as the empty value (results without the field share one key, which is why validate's
+    CP029 asks the fields to be result fields); a one-value multivalue is that value."""
     throttle = Throttle(("user", "app"), 3600.0)
     assert throttle.admit({"app": "x"}, 0) and not throttle.admit({"app": "x", "user": ""}, 60)
-    assert throttle.admit({"user": ("a", "b"), "app": "x"}, 0)
-    assert throttle.admit({"user": "a", "app": "x"}, 0) and throttle.admit({"user": ("b", "a"), "app": "x"}, 0)
-    assert not throttle.admit({"user": ("a", "b"), "app": "x"}, 60)
+    assert throttle.admit({"user": ("a",), "app": "y"}, 0) and not throttle.admit({"user": "a", "app": "y"}, 60)
+
+
+def test_a_suppression_field_holding_several_values_is_refused() -> None:
+    """Neither savedsearches.conf.spec (alert.suppress.fields) nor the Alerting Manual's *Throttle alerts* says
+    how a result holding several values in a group-by field is keyed, and each reading (each value, the first,
+    all of them joined) suppresses other findings: the simulation refuses the result instead of guessing (it
+    used to key it on the values joined in order)."""
+    throttle = Throttle(("user", "app"), 3600.0)
+    with pytest.raises(MultivalueKey, match="throttle field 'user' holds 2 values in a result \\(a, b\\)"):
+        throttle.admit({"user": ("a", "b"), "app": "x"}, 0)
+    assert Throttle().admit({"user": ("a", "b")}, 0)  # no throttle: nothing to key
+
+
+def test_a_multivalue_throttle_field_fails_the_test_at_the_throttle_fields(tmp_path: Path) -> None:
+    """In the runner: the detection stops, and its test fails with RP007 at tags.throttling.fields, naming the
+    field and the run (never a traceback, never a guessed suppression)."""
+    data = f.write_events(tmp_path, "two", [decline("a@contoso.example", "2026-10-13 09:15"),
+                                            decline("b@contoso.example", "2026-10-13 09:16")])
+    search = f"{f.DECLINED_SEARCH} | stats values(user) as users by appId | eval user=users"
+    detection = ttp("Test Declined", search, throttle=(("user",), "1h"))
+    detection = replace(detection, tests=(f.unit_test(data),))
+    [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
+    [message] = outcome.errors
+    assert "error[RP007]: scheduled run: the run at 2026-10-13" in message
+    assert "throttle field 'user' holds 2 values in a result (a@contoso.example, b@contoso.example)" in message
 
 
 def test_the_search_head_runs_in_utc_and_another_zone_is_refused(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ RULE_SEARCH = "RP003"
 RULE_RISK_FROM = "RP004"
 RULE_SCHEDULE = "RP005"
 RULE_PERIOD = "RP006"
+RULE_THROTTLE = "RP007"
 
 __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "risk_from_search",
            "run_detection_search", "select_detections"]
@@ -236,6 +237,9 @@ def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, inde
                 if where.line > 0 and problem.column is not None:
                     where = replace(where, col=where.col + problem.column)
                 problems.append(error(where, RULE_SCHEDULE, f"scheduled run: {problem.message}"))
+            elif problem.what == "throttle":
+                problems.append(error(source.source.at("tags", "throttling", "fields"), RULE_THROTTLE,
+                                      f"scheduled run: {problem.message}"))
             else:
                 problems.append(error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE,
                                       f"scheduled run: {problem.message}"))

@@ -81,7 +81,7 @@ from contentpack.simulate.dispatch import Schedule, max_skew_of, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
 from contentpack.simulate.risk import risk_events
-from contentpack.simulate.throttle import Throttle
+from contentpack.simulate.throttle import MultivalueKey, Throttle
 from contentpack.simulate.timeline import EventIndex, event_time
 from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.ast import Pipeline, TimeBounds
@@ -169,7 +169,7 @@ class SimulationError:
     """A detection that could not be simulated: a bad schedule, or a search the engine rejected."""
 
     detection: str
-    what: str  # "cron" | "schedule" (dispatch window) | "search"
+    what: str  # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key)
     message: str
     column: int | None = None  # column inside the cron_schedule or the search text
 
@@ -506,7 +506,7 @@ class _State:
             if answered.messages:
                 self.note_messages(detection.name, run_time, answered.messages)
             self.runs.append(Run(detection.name, run_time, earliest, latest, None, tuple(answered.rows)))
-            self._actions(plan, answered.rows, run_time, (earliest, latest))
+            self._actions(plan, answered.rows, run_time, (earliest, latest), errors)
             return
         try:  # the engine lets a search's own earliest=/latest= replace the dispatch window; select the same
             first = parse_time_modifier(plan.inline.earliest, as_of, plan.schedule.tz) \
@@ -538,7 +538,7 @@ class _State:
         if read == 0:
             plan.empty_says_something = bool(rows or results.messages)
         self.runs.append(Run(detection.name, run_time, earliest, latest, read, tuple(rows)))
-        self._actions(plan, rows, run_time, (earliest, latest))
+        self._actions(plan, rows, run_time, (earliest, latest), errors)
 
     def _results(self, plan: _Plan, positions: list[int], risk_positions: list[int], risk: list[Event],
                  earliest: float, latest: float, as_of: float) -> Results:
@@ -561,11 +561,18 @@ class _State:
         return results
 
     def _actions(self, plan: _Plan, rows: Sequence[Mapping[str, Value]], run_time: float,
-                 window: tuple[float, float]) -> None:
-        """Each row that passes throttling raises the detection's notable and writes its risk events."""
+                 window: tuple[float, float], errors: list[SimulationError]) -> None:
+        """Each row that passes throttling raises the detection's notable and writes its risk events; a row the
+        throttle cannot key stops the detection (a "throttle" error)."""
         detection = plan.detection
         for row in rows:
-            if not plan.throttle.admit(row, run_time):
+            try:
+                admitted = plan.throttle.admit(row, run_time)
+            except MultivalueKey as exc:
+                errors.append(SimulationError(detection.name, "throttle", f"the run at {_day(run_time)}: {exc}"))
+                plan.failed = True
+                return
+            if not admitted:
                 continue
             if detection.raises_notables:
                 self.notables.append(notable_for(self.pack.app, detection, row, run_time, window))

@@ -24,10 +24,12 @@ are dropped — across runs and within one run. A suppressed result does not ext
 ``alert.digest_mode``, ``alert.suppress`` and the group-by fields together; the splunk.es collection maps the
 correlation-search editor's "Fields to group by" to ``alert.suppress.fields`` beside ``alert.digest_mode``), so
 suppression stays per field values (tests/replay/test_sim_es_fidelity.py reads the settings from the built stanza).
-Assumed (not stated): a missing field counts as the empty value, a multivalue field as its values joined in
-order, suppression covers every alert action (notable and risk alike), and a run at exactly the first firing +
+Assumed (not stated): a missing field counts as the empty value, suppression covers every alert action (notable and risk alike), and a run at exactly the first firing +
 ``period`` fires: the window is [run, run + period). In Splunk that run hangs on seconds of search time; ES's own
 searches write the period 100 s under the gap they mean (``86300s``), so that run fires there too.
+Neither page says how a result holding several values in a group-by field is keyed (each value? the first? all
+of them?), and each reading suppresses different findings, so such a result is refused (:class:`MultivalueKey`):
+the detection keys its throttle on one value (``mvjoin`` of the sorted values, say).
 """
 
 from __future__ import annotations
@@ -39,11 +41,22 @@ from contentpack.content.model import Throttling
 from contentpack.durations import duration_seconds
 from contentpack.spl.values import Value, mv_values, to_str
 
-__all__ = ["Throttle"]
+__all__ = ["MultivalueKey", "Throttle"]
 
 
-def _key_part(value: Value) -> str:
-    return "\n".join(text for text in (to_str(v) for v in mv_values(value)) if text is not None)
+class MultivalueKey(ValueError):
+    """A result whose throttle (group-by) field holds several values: how ES keys it is not documented."""
+
+
+def _key_part(name: str, value: Value) -> str:
+    texts = [text for text in (to_str(v) for v in mv_values(value)) if text is not None]
+    if len(texts) > 1:
+        raise MultivalueKey(
+            f"throttle field '{name}' holds {len(texts)} values in a result ({', '.join(texts[:3])}"
+            f"{', ...' if len(texts) > 3 else ''}): no Splunk page says how alert suppression keys a multivalue "
+            "field, so which findings it suppresses is unknown; give the throttle a one-value field (for "
+            "example eval the field's sorted values joined with mvjoin)")
+    return texts[0] if texts else ""
 
 
 @dataclass
@@ -61,10 +74,12 @@ class Throttle:
         return cls(tuple(throttling.fields), duration_seconds(throttling.period))
 
     def key(self, row: Mapping[str, Value]) -> tuple[str, ...]:
-        return tuple(_key_part(row.get(name)) for name in self.fields)
+        """The row's suppression key; raises MultivalueKey for a field holding several values."""
+        return tuple(_key_part(name, row.get(name)) for name in self.fields)
 
     def admit(self, row: Mapping[str, Value], run_time: float) -> bool:
-        """Whether the row's actions fire at ``run_time``; a firing row starts its suppression window."""
+        """Whether the row's actions fire at ``run_time``; a firing row starts its suppression window. Raises
+        MultivalueKey (see the module docstring)."""
         if self.period <= 0:
             return True
         key = self.key(row)
