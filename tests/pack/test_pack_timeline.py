@@ -432,3 +432,33 @@ def test_raw_event_drilldowns_return_only_the_findings_own_tenant() -> None:
                 drilled.add(detection.name)
     assert not wrong, "\n".join(map(str, wrong))
     assert PER_TENANT <= drilled, PER_TENANT - drilled
+
+
+RESULTS_DRILLDOWN = "View the detection results"
+# the refusal detections whose findings two tenants' logs can share a key with: one multi-tenant application
+# (the spike, keyed on app_id), one guest's home address and application (the single refusal)
+RESULTS_PER_TENANT = (SPIKE, "Entra ID User Declined OAuth Application Consent")
+
+
+@pytest.mark.parametrize("detection_name", RESULTS_PER_TENANT)
+def test_results_drilldowns_return_only_the_findings_own_tenant(detection_name: str) -> None:
+    """ "View the detection results", opened from a finding over two tenants' logs in one index, lists the rows of
+    that finding's tenant only. Keyed on the application id alone (the spike), tenant A's notable listed tenant B's
+    wave of the same multi-tenant application beside its own, as if one tenant had both; keyed on user and
+    application (the single refusal), a guest's refusal in the other tenant, which carries the guest's home
+    address. Rows and events are the same; only what the drilldown shows changes."""
+    pack = _pack()
+    [detection] = [d for d in pack.detections if d.name == detection_name]
+    [drilldown] = [d for d in detection.drilldown_searches if d.name.startswith(RESULTS_DRILLDOWN)]
+    checked = 0
+    for names in TWO_TENANTS:
+        engine = build_engine(pack)
+        for name in names:
+            engine.register_events(_log(name), sourcetype="azure:monitor:aad", source="Azure AD")
+        rows = run_detection_search(engine, detection).rows
+        for row in rows:
+            filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
+            tenants = {to_str(got.get("dest")) for got in run_drilldown(engine, filled, REPLAY_NOW).rows}
+            assert tenants == {to_str(row["dest"])}, (names, to_str(row.get("app_id")), tenants)
+            checked += 1
+    assert checked >= 2
