@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contentpack.spl.functions import get_function
+from contentpack.spl.functions import coerce, get_function
 from contentpack.spl.values import Value, compare
 
 
@@ -77,7 +77,9 @@ def invoke(ctx: FakeContext, name: str, args: list[Any], bindings: Mapping[str, 
     nodes = [a if isinstance(a, (Lit, FieldRef, Call, Cmp)) else Lit(a) for a in args]
     if spec.lazy:
         return spec.impl(ctx, nodes)
-    return spec.impl(ctx, [ctx.evaluate(n, bindings) for n in nodes])
+    values = [ctx.evaluate(n, bindings) for n in nodes]
+    coerce.refuse_multivalues(values, spec.single_value_args(len(values)), spec.multivalue_note)  # as the evaluator
+    return spec.impl(ctx, values)
 
 
 def call(name: str, *args: Any, event: Mapping[str, Any] | None = None, now: float = 1_700_000_000.0,

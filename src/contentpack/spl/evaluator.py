@@ -15,12 +15,12 @@ operator and the function once at compile time removes most interpretation overh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
 from contentpack.spl.errors import SplError, SplRuntimeError, SplUnsupportedError
-from contentpack.spl.functions import get_function
+from contentpack.spl.functions import FunctionSpec, coerce, get_function
 from contentpack.spl.values import (
     Quoted,
     Text,
@@ -215,8 +215,15 @@ class Evaluator:
             spec = get_function("like")
             if spec is None:
                 raise SplRuntimeError("the LIKE operator needs the 'like' function", offset=offset)
-            impl = spec.impl
-            return lambda s: impl(s, [left(s), right(s)])
+            impl, values = spec.impl, _single_value_guard(spec, (node.left, node.right), [left, right])
+
+            def like_operator(s: EvalState) -> Value:
+                try:
+                    return impl(s, values(s))
+                except SplUnsupportedError as exc:
+                    raise SplUnsupportedError(f"LIKE: {exc.message}", offset=offset) from None
+
+            return like_operator
         return lambda s: _arith(op, left(s), right(s))
 
     def _logical_chain(self, node: Binary) -> Compiled:
@@ -277,10 +284,11 @@ class Evaluator:
 
             return lazy_call
         args = [self.compile(arg) for arg in node.args]
+        values = _single_value_guard(spec, node.args, args)
         if spec.returns_text:  # a separate closure: the other functions pay nothing for it
             def text_call(s: EvalState) -> Value:
                 try:
-                    return as_text(impl(s, [arg(s) for arg in args]))
+                    return as_text(impl(s, values(s)))
                 except (SplRuntimeError, SplUnsupportedError) as exc:
                     raise _locate(exc, offset, name) from None
 
@@ -288,11 +296,34 @@ class Evaluator:
 
         def eager_call(s: EvalState) -> Value:
             try:
-                return impl(s, [arg(s) for arg in args])
+                return impl(s, values(s))
             except (SplRuntimeError, SplUnsupportedError) as exc:
                 raise _locate(exc, offset, name) from None
 
         return eager_call
+
+
+def _single_value_guard(spec: FunctionSpec, nodes: Sequence[Expr], args: list[Compiled],
+                        ) -> Callable[[EvalState], list[Value]]:
+    """The argument values of a call, a multivalue in an argument its page does not say takes one refused
+    (``FunctionSpec.single_value_args``) before the function sees it, the argument named by its position and,
+    when written as a field, the field (``argument 1, 'scope'``)."""
+    guarded = spec.single_value_args(len(nodes))
+    if not guarded:
+        return lambda s: [arg(s) for arg in args]
+    labels = [_argument_label(index, nodes[index]) for index in guarded]
+    note = spec.multivalue_note
+
+    def checked(s: EvalState) -> list[Value]:
+        values = [arg(s) for arg in args]
+        coerce.refuse_multivalues(values, guarded, note, labels)
+        return values
+
+    return checked
+
+
+def _argument_label(index: int, node: Expr) -> str:
+    return f"argument {index + 1}, '{node.name}'" if isinstance(node, FieldRef) else f"argument {index + 1}"
 
 
 def _locate(exc: SplRuntimeError | SplUnsupportedError, offset: int, function: str) -> SplError:

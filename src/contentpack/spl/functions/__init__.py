@@ -6,6 +6,8 @@ Names are lower case and case-sensitive, as Splunk spells them. Each family live
 
 from __future__ import annotations
 
+import dataclasses
+
 from contentpack.spl.functions import (
     conditional,
     conversion,
@@ -36,7 +38,7 @@ def _build_registry() -> dict[str, FunctionSpec]:
                 raise RuntimeError(f"eval function {spec.name!r} is defined twice")
             registry[spec.name] = spec
     # Documented alternative spelling: "you can use either len or length for the function name".
-    registry["length"] = FunctionSpec("length", 1, 1, registry["len"].impl)
+    registry["length"] = dataclasses.replace(registry["len"], name="length")
     return registry
 
 

@@ -1,52 +1,68 @@
 """Argument coercions shared by every function family: one home for "what counts as a number/text/flag".
 
 Splunk's rule (Search Reference, "Evaluation functions" overview): a function that needs a number reads the
-value's numeric form; text that is not a number makes the result null. A multivalue argument where a single
-value is expected uses its first value, except where the function's page says it "is not supported on
-multivalue fields", or where no page says what a multivalue gives and the first value would be a guess
-(:func:`single_text`).
+value's numeric form; text that is not a number makes the result null. A multivalue reaches a function only in
+the arguments its page says take one (``FunctionSpec.multivalue``); in any other the evaluator refuses it first
+(:func:`multivalue_refused`), so the readers below see one value or null.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.values import Scalar, Value, as_number, mv_values, to_str
 
 
 def first(value: Value) -> Scalar | None:
-    """The single value of an argument: the first value of a multivalue, ``None`` for null."""
+    """The single value of an argument, ``None`` for null. A multivalue here is refused as
+    :func:`multivalue_refused` (a function called without the evaluator's check, as the unit tests do): never
+    read as its first value."""
     if isinstance(value, tuple):
-        return value[0] if value else None
+        raise multivalue_refused(value)
     return value
 
 
 NOT_SUPPORTED_ON_MV = "the function's page says \"This function is not supported on multivalue fields.\""
+NO_PAGE_SAYS = "no Splunk page says which of its values the function reads, or what it returns for several"
 
 
-def single_text(value: Value, why: str = NOT_SUPPORTED_ON_MV) -> str | None:
-    """The text of an argument its function's page calls "not supported on multivalue fields" (or, ``why``
-    says, states nothing about a multivalue input: ``split``).
+def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argument: str | None = None,
+                       ) -> SplUnsupportedError:
+    """The error for a multivalue in an argument that takes one value (``FunctionSpec.single_value_args``).
 
-    The 10.0 Text functions page says so, word for word, of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``,
-    ``replace``, ``spath`` and ``urldecode``, and states no result for such an input; no page, answer or issue
-    found says what Splunk returns for one. So a multivalue is refused as unsupported rather than answered with a
-    guess (its first value, or each value); a single value or null reads as :func:`text` does. ``mvmap`` applies
-    such a function to each value, where the documented usage holds.
+    Why refuse rather than read the first value, as the engine did: the pages that say anything say the
+    function "is not supported on multivalue fields" (Text functions: ``len``, ``substr``, ``trim``...), and the
+    others say nothing, so any reading is a guess; ``match(mv, "q")`` false while ``mv == "q"`` is true is how
+    such a guess turns a detection's ``where`` without a word. The message says how to write it unambiguously.
+    ``argument`` names it (``argument 1, 'scope'``) when the caller knows it.
     """
-    if isinstance(value, tuple):
-        raise SplUnsupportedError(
-            f"a multivalue argument ({len(value)} values) is not supported: {why} (use mvmap(<field>, ...) to "
-            "apply it to each value, or mvindex to pick one)")
-    return to_str(value)
+    where = f" ({argument})" if argument else ""
+    return SplUnsupportedError(
+        f"a multivalue argument ({len(value)} values) is not supported{where}: {why or NO_PAGE_SAYS}; say which "
+        "value you mean: mvindex(<field>, 0) for one value, mvfind(<field>, <regex>) or mvfilter(<expression>) "
+        "to test each value, mvmap(<field>, <expression>) to apply it to each")
+
+
+def refuse_multivalues(values: Sequence[Value], indexes: Sequence[int], why: str | None = None,
+                       labels: Sequence[str] | None = None) -> None:
+    """Refuse (:func:`multivalue_refused`) a multivalue among ``values`` at ``indexes`` (the arguments
+    ``FunctionSpec.single_value_args`` names); ``labels`` name them, position by position with ``indexes``."""
+    for position, index in enumerate(indexes):
+        value = values[index]
+        if isinstance(value, tuple):
+            raise multivalue_refused(value, why, labels[position] if labels else f"argument {index + 1}")
 
 
 def number(value: Value) -> int | float | None:
-    """The numeric reading of an argument, ``None`` when it is null or not a number."""
+    """The numeric reading of an argument, ``None`` when it is null or not a number (a multivalue: see
+    :func:`first`)."""
     return as_number(first(value))
 
 
 def text(value: Value) -> str | None:
-    """The text of an argument (booleans as ``true``/``false``), ``None`` for null."""
+    """The text of an argument (booleans as ``true``/``false``), ``None`` for null (a multivalue: see
+    :func:`first`)."""
     return to_str(first(value))
 
 

@@ -108,15 +108,18 @@ def as_binary(value: Value) -> str:
     return format(int(number), "b")
 
 
-@eager("tostring", 1, 2, returns_text=True)
+@eager("tostring", 1, 2, returns_text=True, multivalue=(0,))
 def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
-    """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``);
+    """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``); a multivalue
+    converts value by value (``assumed``: the page says nothing of one);
     with a format, numbers are shown as ``binary``, ``hex``, ``commas`` or ``duration``; any other format is
     refused as unsupported."""
     value = args[0]
     if value is None:
         return None
     if isinstance(value, tuple):
+        if len(args) > 1:  # the assumed value-by-value reading stops short of a format
+            raise coerce.multivalue_refused(value, "the page says nothing of one with a format", "argument 1")
         return tuple(to_str(v) or "" for v in value)
     if isinstance(value, bool):
         return "True" if value else "False"

@@ -2,6 +2,10 @@
 
 Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/informational-functions
 A field value that reads as a number is a Number to eval (fields hold text; eval types them on use).
+``isnull``/``isnotnull`` take a multivalue whole: it holds values, and null is "no value" (``null()``, Comparison
+and Conditional functions page: "The evaluation engine uses NULL to represent "no value""); ``typeof`` calls
+it ``Multivalue`` (``assumed``). No page says what ``isnum``, ``isint``, ``isstr``, ``isbool``, ``isarray`` or
+``isobject`` answer for one (the engine answered false, or read the first value), so one is refused.
 """
 
 from __future__ import annotations
@@ -27,17 +31,17 @@ def type_name(value: Value) -> str:
     return "String"
 
 
-@eager("typeof", 1, 1)
+@eager("typeof", 1, 1, multivalue=(0,))
 def _typeof(ctx: EvalContext, args: list[Value]) -> Value:
     return type_name(args[0])
 
 
-@eager("isnull", 1, 1)
+@eager("isnull", 1, 1, multivalue=(0,))
 def _isnull(ctx: EvalContext, args: list[Value]) -> Value:
     return args[0] is None
 
 
-@eager("isnotnull", 1, 1)
+@eager("isnotnull", 1, 1, multivalue=(0,))
 def _isnotnull(ctx: EvalContext, args: list[Value]) -> Value:
     return args[0] is not None
 

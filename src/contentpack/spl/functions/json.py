@@ -87,11 +87,11 @@ def _json_extract(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(results)
 
 
-@eager("spath", 2, 2)
+@eager("spath", 2, 2, multivalue_note=coerce.NOT_SUPPORTED_ON_MV)
 def _spath(ctx: EvalContext, args: list[Value]) -> Value:
     """The Text functions page says of spath "This function is not supported on multivalue fields.": a
-    multivalue ``<value>`` is refused (``coerce.single_text``); ``mvmap(f, spath(f, path))`` reads each value."""
-    text = coerce.single_text(args[0])
+    multivalue ``<value>`` is refused (``multivalue_note``); ``mvmap(f, spath(f, path))`` reads each value."""
+    text = coerce.text(args[0])
     path = coerce.text(args[1])
     if path is None:
         return None

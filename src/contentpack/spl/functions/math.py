@@ -4,6 +4,9 @@ exact, min, max.
 Sources: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/mathematical-functions ;
 https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/statistical-eval-functions
 A non-numeric argument makes the result null; results outside the real numbers (``sqrt(-1)``, ``log(0)``) are null.
+``max``/``min`` take multivalue fields (Multivalue eval functions page: "You can also use the statistical eval
+functions, max and min, on multivalue fields."); the Mathematical functions page says nothing of a multivalue
+given to the others, so one is refused (``FunctionSpec.multivalue``).
 """
 
 from __future__ import annotations
@@ -163,12 +166,12 @@ def _extreme(args: list[Value], want_max: bool) -> Value:
     return min(strings, key=lexicographic_key) if strings else None
 
 
-@eager("max", 1, None)
+@eager("max", 1, None, multivalue="every")
 def _max(ctx: EvalContext, args: list[Value]) -> Value:
     return _extreme(args, want_max=True)
 
 
-@eager("min", 1, None)
+@eager("min", 1, None, multivalue="every")
 def _min(ctx: EvalContext, args: list[Value]) -> Value:
     return _extreme(args, want_max=False)
 

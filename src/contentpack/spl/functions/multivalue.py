@@ -3,7 +3,10 @@ mvsort, mvzip.
 
 Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions
 Indexes are 0-based; negative indexes count from the end (-1 is the last value); an ``mvindex`` range
-includes its end index.
+includes its end index. The arguments the page describes as multivalue fields take one whole (``multivalue=``:
+``mvappend``'s values "can be strings, multivalue fields, or single value fields", ``mvcount``, ``mvdedup``,
+``mvfind``, ``mvindex``, ``mvjoin``'s ``<mv>``, ``mvsort``, ``mvzip``'s ``<mv_left>``/``<mv_right>``); a
+multivalue index, regex, delimiter or ``mvrange`` bound is refused, as in every function.
 """
 
 from __future__ import annotations
@@ -21,18 +24,18 @@ from contentpack.spl.regex import compile_pcre
 from contentpack.spl.values import EvalContext, Scalar, Value, lexicographic_key, make_mv, to_str
 
 
-@eager("mvappend", 1, None)
+@eager("mvappend", 1, None, multivalue="every")
 def _mvappend(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(v for arg in args for v in coerce.values(arg))
 
 
-@eager("mvcount", 1, 1)
+@eager("mvcount", 1, 1, multivalue=(0,))
 def _mvcount(ctx: EvalContext, args: list[Value]) -> Value:
     values = coerce.values(args[0])
     return len(values) if values else None
 
 
-@eager("mvdedup", 1, 1)
+@eager("mvdedup", 1, 1, multivalue=(0,))
 def _mvdedup(ctx: EvalContext, args: list[Value]) -> Value:
     seen: set[str] = set()
     kept: list[Scalar] = []
@@ -62,7 +65,7 @@ def mvindex(values: list[Scalar], start: int, end: int | None) -> Value:
     return make_mv(values[first : last + 1])
 
 
-@eager("mvindex", 2, 3)
+@eager("mvindex", 2, 3, multivalue=(0,))
 def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
     start = coerce.integer(args[1])
     end = coerce.integer(args[2]) if len(args) > 2 else None
@@ -71,7 +74,7 @@ def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
     return mvindex(coerce.values(args[0]), start, end)
 
 
-@eager("mvfind", 2, 2, patterns=(1,))
+@eager("mvfind", 2, 2, patterns=(1,), multivalue=(0,))
 def _mvfind(ctx: EvalContext, args: list[Value]) -> Value:
     """Index of the first value the regex matches (unanchored), or null."""
     pattern = coerce.text(args[1])
@@ -84,7 +87,7 @@ def _mvfind(ctx: EvalContext, args: list[Value]) -> Value:
     return None
 
 
-@eager("mvjoin", 2, 2, returns_text=True)
+@eager("mvjoin", 2, 2, returns_text=True, multivalue=(0,))
 def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
     values = coerce.values(args[0])
     delimiter = coerce.text(args[1])
@@ -135,13 +138,13 @@ def _time_range(start: int | float, end: int | float, span: str, tz: str) -> Val
     return make_mv(out)
 
 
-@eager("mvsort", 1, 1)
+@eager("mvsort", 1, 1, multivalue=(0,))
 def _mvsort(ctx: EvalContext, args: list[Value]) -> Value:
     """Lexicographic order (UTF-8 bytes): numbers before letters, by first digit."""
     return make_mv(sorted(coerce.values(args[0]), key=lexicographic_key))
 
 
-@eager("mvzip", 2, 3, returns_text=True)
+@eager("mvzip", 2, 3, returns_text=True, multivalue=(0, 1))
 def _mvzip(ctx: EvalContext, args: list[Value]) -> Value:
     """Pairs the values of two fields position by position, joined by the delimiter (default comma)."""
     left, right = coerce.values(args[0]), coerce.values(args[1])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from contentpack.spl.values import EvalContext, Value
 
@@ -33,6 +33,14 @@ class FunctionSpec:
     is String and ``tostring(5) + 1`` is null, as for a quoted literal; declared here once so no function
     body has to remember it. Functions that pass a value through (``mvindex``, ``if``, ``coalesce``) keep the
     type of what they pass.
+
+    ``multivalue``: the indexes of the arguments that take a multivalue whole (``"every"``: all of them), as the
+    function's page says (``mvcount``'s ``<mv>``, ``lower``: "You can use this function on multivalue fields.",
+    ``max``/``min``). Any other argument of an eager function holding a multivalue is refused as unsupported
+    before the function runs (``single_value_args``; the evaluator raises ``coerce.multivalue_refused``): no
+    page says which of its values such a function reads, and reading the first (the engine did) can turn a
+    ``where`` or an ``if`` the other way without a word. ``multivalue_note`` says why, when the page says more
+    than nothing ("This function is not supported on multivalue fields.").
     """
 
     name: str
@@ -42,6 +50,15 @@ class FunctionSpec:
     lazy: bool = False
     patterns: tuple[int, ...] = ()
     returns_text: bool = False
+    multivalue: tuple[int, ...] | Literal["every"] = ()
+    multivalue_note: str | None = None
+
+    def single_value_args(self, count: int) -> tuple[int, ...]:
+        """The indexes, among ``count`` arguments, of those a multivalue is refused in (none for a lazy
+        function: it evaluates its arguments itself)."""
+        if self.lazy or self.multivalue == "every":
+            return ()
+        return tuple(index for index in range(count) if index not in self.multivalue)
 
     def accepts(self, count: int) -> bool:
         """Whether a call with ``count`` arguments has a valid arity."""
@@ -57,12 +74,13 @@ class FunctionSpec:
 
 
 def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
-          returns_text: bool = False) -> Callable[[EagerImpl], FunctionSpec]:
+          returns_text: bool = False, multivalue: tuple[int, ...] | Literal["every"] = (),
+          multivalue_note: str | None = None) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
         return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns,
-                            returns_text=returns_text)
+                            returns_text=returns_text, multivalue=multivalue, multivalue_note=multivalue_note)
 
     return wrap
 

@@ -4,9 +4,9 @@ Source: https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/eval
 Null in gives null out. ``lower``/``upper`` apply to every value of a multivalue field, as the page says ("You
 can use this function on multivalue fields."). Of ``len``, ``substr``, ``trim``/``ltrim``/``rtrim``, ``replace``
 and ``urldecode`` (and ``spath``, in the JSON family) the page says "This function is not supported on multivalue
-fields." and states no result, so a multivalue reaching them is refused as unsupported (``coerce.single_text``),
-never answered with a guess. ``split`` (documented on the Multivalue eval functions page) says nothing of a
-multivalue input and refuses one the same way.
+fields." and states no result, so a multivalue reaching them is refused as unsupported (as in every argument
+no page says takes one: ``FunctionSpec.multivalue``), never answered with a guess. ``split`` (documented on
+the Multivalue eval functions page) says nothing of a multivalue input and refuses one the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from contentpack.spl.values import EvalContext, Value, make_mv, to_str
 # Splunk's documented default for trim/ltrim/rtrim: "spaces and tabs".
 DEFAULT_TRIM = " \t"
 SPLIT_MV = "the split page (Multivalue eval functions) does not say what a multivalue <str> or <delim> gives"
+NOT_ON_MV = coerce.NOT_SUPPORTED_ON_MV
 
 
 def map_text(value: Value, transform: Callable[[str], str]) -> Value:
@@ -34,19 +35,19 @@ def map_text(value: Value, transform: Callable[[str], str]) -> Value:
     return transform(to_str(value) or "")
 
 
-@eager("len", 1, 1)
+@eager("len", 1, 1, multivalue_note=NOT_ON_MV)
 def _len(ctx: EvalContext, args: list[Value]) -> Value:
     """Number of Unicode code points."""
-    text = coerce.single_text(args[0])
+    text = coerce.text(args[0])
     return None if text is None else len(text)
 
 
-@eager("lower", 1, 1, returns_text=True)
+@eager("lower", 1, 1, returns_text=True, multivalue=(0,))
 def _lower(ctx: EvalContext, args: list[Value]) -> Value:
     return map_text(args[0], str.lower)
 
 
-@eager("upper", 1, 1, returns_text=True)
+@eager("upper", 1, 1, returns_text=True, multivalue=(0,))
 def _upper(ctx: EvalContext, args: list[Value]) -> Value:
     return map_text(args[0], str.upper)
 
@@ -64,9 +65,9 @@ def substr(text: str, start: int, length: int | None) -> str:
     return text[begin : begin + length]
 
 
-@eager("substr", 2, 3, returns_text=True)
+@eager("substr", 2, 3, returns_text=True, multivalue_note=NOT_ON_MV)
 def _substr(ctx: EvalContext, args: list[Value]) -> Value:
-    text = coerce.single_text(args[0])
+    text = coerce.text(args[0])
     start = coerce.integer(args[1])
     length = coerce.integer(args[2]) if len(args) > 2 else None
     if text is None or start is None or (len(args) > 2 and length is None):
@@ -74,10 +75,10 @@ def _substr(ctx: EvalContext, args: list[Value]) -> Value:
     return substr(text, start, length)
 
 
-@eager("replace", 3, 3, patterns=(1,), returns_text=True)
+@eager("replace", 3, 3, patterns=(1,), returns_text=True, multivalue_note=NOT_ON_MV)
 def _replace(ctx: EvalContext, args: list[Value]) -> Value:
     """Regex replacement of every match; ``\\1`` in the replacement is the first group."""
-    text = coerce.single_text(args[0])
+    text = coerce.text(args[0])
     pattern, template = coerce.text(args[1]), coerce.text(args[2])
     if pattern is None or template is None:
         return None
@@ -87,13 +88,13 @@ def _replace(ctx: EvalContext, args: list[Value]) -> Value:
 
 def _trimmer(name: str, method: Callable[[str, str], str]) -> FunctionSpec:
     def impl(ctx: EvalContext, args: list[Value]) -> Value:
-        text = coerce.single_text(args[0])
+        text = coerce.text(args[0])
         chars = coerce.text(args[1]) if len(args) > 1 else DEFAULT_TRIM
         if text is None or chars is None:
             return None
         return method(text, chars)
 
-    return FunctionSpec(name, 1, 2, impl, returns_text=True)
+    return FunctionSpec(name, 1, 2, impl, returns_text=True, multivalue_note=NOT_ON_MV)
 
 
 _trim = _trimmer("trim", str.strip)
@@ -101,23 +102,23 @@ _ltrim = _trimmer("ltrim", str.lstrip)
 _rtrim = _trimmer("rtrim", str.rstrip)
 
 
-@eager("split", 2, 2, returns_text=True)
+@eager("split", 2, 2, returns_text=True, multivalue_note=SPLIT_MV)
 def _split(ctx: EvalContext, args: list[Value]) -> Value:
     """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters.
 
     The 10.0 Multivalue eval functions page ("This function splits the string values on the delimiter and returns
     the string values as a multivalue field") shows only single-value input and says nothing of a multivalue
     ``<str>`` or ``<delim>``: either is refused rather than read as its first value."""
-    text, delimiter = coerce.single_text(args[0], SPLIT_MV), coerce.single_text(args[1], SPLIT_MV)
+    text, delimiter = coerce.text(args[0]), coerce.text(args[1])
     if text is None or delimiter is None:
         return None
     parts = list(text) if delimiter == "" else text.split(delimiter)
     return make_mv(parts)
 
 
-@eager("urldecode", 1, 1, returns_text=True)
+@eager("urldecode", 1, 1, returns_text=True, multivalue_note=NOT_ON_MV)
 def _urldecode(ctx: EvalContext, args: list[Value]) -> Value:
-    text = coerce.single_text(args[0])
+    text = coerce.text(args[0])
     return None if text is None else unquote_plus(text)
 
 
