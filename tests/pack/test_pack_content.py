@@ -256,13 +256,13 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
                if d["name"].startswith("View the sign-in and audit events behind the finding")]
         assert len(raw) == 1, item.path.name
         search = raw[0]["search"]
-        assert search.startswith("`azure_monitor_aad`") and "%original_detection_search%" not in search
+        assert search.startswith("`entra_id_signin_and_audit_logs`") and "%original_detection_search%" not in search
         tokens = set(re.findall(r"\$([^$\s]+)\$", search))
         assert tokens and tokens <= {"app_id", "client_app_id", "target_id", "user", "user_id", "dest"}, item.path.name
         if "user" in tokens:
             assert "lower(" in search and 'user="$user$"' in search, item.path.name
         if "user_id" not in tokens:
-            assert search.startswith('`azure_monitor_aad` tenantId="$dest$" '), item.path.name
+            assert search.startswith('`entra_id_signin_and_audit_logs` tenantId="$dest$" '), item.path.name
 
 
 def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: list[ContentFile]) -> None:

@@ -504,7 +504,7 @@ def test_the_three_application_permission_detections_share_one_search(pack: Pack
     for name in ROLE_TIERS:
         search = _detection(pack, name).search
         # the data source stays in the detection's own text: contentctl derives providing_technologies from it
-        assert search.startswith('`azure_monitor_aad` operationName="Add app role assignment to service principal" '
+        assert search.startswith('`entra_id_signin_and_audit_logs` operationName="Add app role assignment to service principal" '
                                  'properties.result=success | `entra_id_application_permission_grants`'), name
         assert "stats" not in search and "lookup" not in search, name
         [where] = re.findall(r"\| where highest_risk_level([^|]*)", search)

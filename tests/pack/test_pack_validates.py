@@ -14,4 +14,7 @@ def test_real_pack_validates_clean() -> None:
     assert result.pack is not None
     names = {d.name for d in result.pack.detections}
     assert "Entra ID User Declined OAuth Application Consent" in names
+    # CP074 held the pack's macros and lookups (the generated filters too) to its own prefix: none shares a
+    # name with ESCU's exported azure_monitor_aad or security_content_ctime (tests/content/test_namespace.py)
+    assert result.pack.app.namespace == "entra_id_"
     assert len(result.pack.stories) == 1 and len(result.pack.data_sources) == 5 and len(result.pack.lookups) == 2

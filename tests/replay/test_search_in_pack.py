@@ -68,7 +68,7 @@ def test_every_detection_search_verbatim_returns_the_replays_rows(
 def test_the_readme_example_needs_no_flags(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO / "detections")  # anywhere inside the pack
     status, rows, err = _search(
-        capsys, '`azure_monitor_aad` properties.status.errorCode=65004 | rename properties.* as * '
+        capsys, '`entra_id_signin_and_audit_logs` properties.status.errorCode=65004 | rename properties.* as * '
                 '| table user appId src', "--events", str(REPO / SINGLE))
     assert status == 0 and err == ""
     assert rows == [{"user": "joni.natarajan@contoso.example", "appId": "4be11163-0a03-45fb-87e5-5c8de005a186",
@@ -77,8 +77,8 @@ def test_the_readme_example_needs_no_flags(capsys: pytest.CaptureFixture[str], m
 
 def test_no_pack_gives_the_bare_engine(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    status, _, err = _search(capsys, "`azure_monitor_aad` | stats count", "--events", SINGLE, "--no-pack")
-    assert status == 2 and "unknown macro 'azure_monitor_aad'" in err
+    status, _, err = _search(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", SINGLE, "--no-pack")
+    assert status == 2 and "unknown macro 'entra_id_signin_and_audit_logs'" in err
 
 
 def test_an_empty_result_over_a_field_no_event_has_gets_a_hint(

@@ -131,10 +131,10 @@ def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> None:
     macros = REPO / "macros"
-    if not (macros / "azure_monitor_aad.yml").is_file():
-        pytest.fail("the project must ship macros/azure_monitor_aad.yml")
-    status, out, _ = run(capsys, "`azure_monitor_aad` | stats count", "--events", str(SAMPLE_LOGS),
-                         "--macros", str(macros / "azure_monitor_aad.yml"), "--format", "json")
+    if not (macros / "entra_id_signin_and_audit_logs.yml").is_file():
+        pytest.fail("the project must ship macros/entra_id_signin_and_audit_logs.yml")
+    status, out, _ = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", str(SAMPLE_LOGS),
+                         "--macros", str(macros / "entra_id_signin_and_audit_logs.yml"), "--format", "json")
     assert status == 0 and json.loads(out) == [{"count": 16}]
 
 
@@ -241,11 +241,11 @@ def test_an_unknown_macro_outside_a_pack_says_no_pack_was_loaded(
     """The README's example run from another folder named the macro and nothing else: the pack's macros are
     loaded only inside the pack or with --root."""
     monkeypatch.chdir(tmp_path)
-    status, _, err = run(capsys, "`azure_monitor_aad` | stats count", "--events", str(SAMPLE_LOGS))
+    status, _, err = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", str(SAMPLE_LOGS))
     assert status == 2
-    assert err == ("contentpack search: error: unknown macro 'azure_monitor_aad' (column 1); no pack was loaded "
+    assert err == ("contentpack search: error: unknown macro 'entra_id_signin_and_audit_logs' (column 1); no pack was loaded "
                    "(none around the working directory): run inside the pack, or give --root DIR or --macros\n")
-    status, _, err = run(capsys, "`azure_monitor_aad` | stats count", "--no-pack", "--events", str(SAMPLE_LOGS))
+    status, _, err = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--no-pack", "--events", str(SAMPLE_LOGS))
     assert status == 2 and err.endswith("(column 1); --no-pack leaves out the pack's macros (give them with "
                                         "--macros)\n")
     monkeypatch.chdir(REPO)  # inside the pack the macro is known; an unknown one gets no such advice

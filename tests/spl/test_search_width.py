@@ -142,9 +142,9 @@ def test_search_on_an_80_column_terminal_prints_lines_that_fit_it() -> None:
 
 # The README's example (its table held a GUID cut as "...-5c8de005a18" / "6" at 80 columns), and a table of the
 # values that folded mid-word at 80 and 120 ("christie.wilk" / "ins@contoso.e" / "xample", "Safari/537.3" / "6")
-README_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004\n'
+README_SEARCH = ('`entra_id_signin_and_audit_logs` operationName="Sign-in activity" properties.status.errorCode=65004\n'
                  '  | rename properties.* as * | stats count by user appId')
-AGENTS = "`azure_monitor_aad` | rename properties.* as * | table user appId userAgent ipAddress | head 3"
+AGENTS = "`entra_id_signin_and_audit_logs` | rename properties.* as * | table user appId userAgent ipAddress | head 3"
 DECLINES = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
 
 

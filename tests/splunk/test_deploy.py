@@ -55,10 +55,10 @@ def test_an_object_that_already_exists_with_other_values_is_updated(
         double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     token_env(monkeypatch, double)
     assert deploy(capsys, double)[0] == 0
-    double.conf(APP, "macros")["azure_monitor_aad"].local["definition"] = "index=tampered"  # type: ignore[index]
+    double.conf(APP, "macros")["entra_id_signin_and_audit_logs"].local["definition"] = "index=tampered"  # type: ignore[index]
     code, out, _ = deploy(capsys, double)
-    assert code == 0 and "update macros.conf [azure_monitor_aad] (definition)" in out
-    assert double.conf(APP, "macros")["azure_monitor_aad"].merged()["definition"] == "sourcetype=azure:monitor:aad"
+    assert code == 0 and "update macros.conf [entra_id_signin_and_audit_logs] (definition)" in out
+    assert double.conf(APP, "macros")["entra_id_signin_and_audit_logs"].merged()["definition"] == "sourcetype=azure:monitor:aad"
 
 
 def test_create_that_meets_409_updates_instead(double: SplunkdDouble, real_pack: Pack) -> None:
@@ -66,10 +66,10 @@ def test_create_that_meets_409_updates_instead(double: SplunkdDouble, real_pack:
     response codes: "409 Request error: this operation is invalid for this item"), and we update instead."""
     built = render_app(real_pack, DATE)
     conn = connection(double, app=APP)
-    double.conf(APP, "macros")["azure_monitor_aad"] = Layered(local={"definition": "old"})
-    stanza = next(s for s in app_objects(built)["macros"] if s.name == "azure_monitor_aad")
+    double.conf(APP, "macros")["entra_id_signin_and_audit_logs"] = Layered(local={"definition": "old"})
+    stanza = next(s for s in app_objects(built)["macros"] if s.name == "entra_id_signin_and_audit_logs")
     _Deployer(conn, built, dry_run=False).create("macros", stanza)
-    assert double.conf(APP, "macros")["azure_monitor_aad"].merged()["definition"] == "sourcetype=azure:monitor:aad"
+    assert double.conf(APP, "macros")["entra_id_signin_and_audit_logs"].merged()["definition"] == "sourcetype=azure:monitor:aad"
     assert ("POST", f"/servicesNS/nobody/{APP}/configs/conf-macros") in double.state.requests
 
 
@@ -81,7 +81,7 @@ def test_remove_local_deletes_the_local_copies(double: SplunkdDouble, capsys: py
     token_env(monkeypatch, double)
     assert deploy(capsys, double)[0] == 0
     code, out, _ = deploy(capsys, double, "--remove-local")
-    assert code == 0 and "remove local copy of macros.conf [azure_monitor_aad]" in out
+    assert code == 0 and "remove local copy of macros.conf [entra_id_signin_and_audit_logs]" in out
     assert all(entry.local is None for conf in double.state.confs.values() for entry in conf.values())
     code, out, _ = deploy(capsys, double, "--remove-local")
     assert code == 0 and out.strip().splitlines()[-1].startswith("no changes:")
@@ -118,7 +118,7 @@ def test_package_mode_installs_then_reports_no_changes(double: SplunkdDouble, re
     assert "install app DA-ESS-EntraConsent 0.1.0" in out
     assert err.startswith("contentpack deploy: note: Splunk Cloud Platform") and "Admin Config Service" in err
     assert double.state.apps[APP]["version"] == "0.1.0"
-    assert double.conf(APP, "macros")["azure_monitor_aad"].default["definition"] == "sourcetype=azure:monitor:aad"
+    assert double.conf(APP, "macros")["entra_id_signin_and_audit_logs"].default["definition"] == "sourcetype=azure:monitor:aad"
     code, out, _ = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
     assert code == 0 and out.strip().splitlines()[-1].startswith("no changes:")
     # the lookup files came with the package: objects mode now finds them
@@ -187,7 +187,7 @@ def test_deploy_of_an_invalid_pack_exits_1(double: SplunkdDouble, tmp_path: Path
     token_env(monkeypatch, double)
     root = tmp_path / "pack"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns("attack_data", ".git", "dist", ".venv*", "tests"))
-    (root / "macros" / "azure_monitor_aad.yml").write_text("name: azure_monitor_aad\n")
+    (root / "macros" / "entra_id_signin_and_audit_logs.yml").write_text("name: entra_id_signin_and_audit_logs\n")
     run = cli(capsys, ["deploy", "--splunk", double.url, "--ca-file", str(double.ca_file), "--root", str(root)])
     assert run.code == 1 and double.state.requests == []
 

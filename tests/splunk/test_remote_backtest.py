@@ -118,7 +118,7 @@ def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkey
     assert len(seen) == 24 * 6  # every 10 minutes over one day
     for params in seen:
         assert float(params["index_latest"]) == float(params["now"]) + 1
-        assert params["search"].startswith(f'search index="{INDEX}" `azure_monitor_aad`')
+        assert params["search"].startswith(f'search index="{INDEX}" `entra_id_signin_and_audit_logs`')
 
 
 @pytest.mark.slow

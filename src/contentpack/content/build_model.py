@@ -308,6 +308,7 @@ def build_app(data: Data, source: SourceMap) -> AppConfig:
         author_company=app["author_company"],
         uid=app.get("uid"),
         visible=app.get("visible", True),
+        namespace=app.get("namespace"),
         custom_commands=tuple((item["name"], item["app"]) for item in data.get("custom_commands") or ()),
         source=source,
     )

@@ -405,6 +405,8 @@ class AppConfig:
     author_company: str
     uid: int | None = None
     visible: bool = True
+    # the prefix every macro and lookup of the pack must carry (CP074); None: not checked
+    namespace: str | None = None
     # contentpack.yml ``custom_commands``: (command name, app providing it) for commands from other apps
     custom_commands: tuple[tuple[str, str], ...] = ()
     source: SourceMap = field(default_factory=lambda: SourceMap(""))  # positions in contentpack.yml

@@ -69,6 +69,7 @@ def all_rules() -> tuple[Rule, ...]:
         expansion,
         lifecycle,
         mitre,
+        namespace,
         naming,
         references,
         saved_search_names,
@@ -94,6 +95,7 @@ def all_rules() -> tuple[Rule, ...]:
         *expansion.RULES,
         *scheduled.RULES,
         *saved_search_names.RULES,
+        *namespace.RULES,
     )
 
 
