@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from contentpack.esapp.conf import read_conf, render
 from contentpack.esapp.savedsearches import detection_stanza, savedsearches_conf, severity, shared_table
 from contentpack.esapp.stories import analyticstories_conf
-from contentpack.content.model import Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
+from contentpack.content.model import DataSource, Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
 from . import factory
 
 RISK_KEYS = ["action.risk", "action.risk.param._risk_message", "action.risk.param._risk",
@@ -206,3 +207,25 @@ def test_a_shared_table_of_other_detections_is_refused() -> None:
     pack = factory.pack(detections=(factory.detection(), factory.detection("Second")))
     with pytest.raises(ValueError):
         savedsearches_conf(pack.app, pack.detections, "compact", shared_table(pack.detections[:1], "compact"))
+
+
+def test_providing_technologies_come_from_the_data_sources_sourcetype_too() -> None:
+    """contentctl 5.6.2 names providing technologies only from ESCU macro names in the search text
+    (`` `azure_monitor_aad` `` -> Azure AD, Entra ID); a search reading ``azure:monitor:aad`` through a macro of the
+    pack's own name (CP074) gets the same from its data source's sourcetype, in both files; a data source the
+    detection does not name, or another sourcetype, adds nothing."""
+    search = "`entra_id_signin_and_audit_logs` | stats count by user | `consent_denied_filter`"
+    detection = factory.detection(search=search)
+    [name] = detection.data_source
+    aad = DataSource(name, "c0ffee00-0000-4000-8000-000000000002", 1, dt.date(2026, 11, 20), "t", "d", "Azure AD",
+                     "azure:monitor:aad")
+    pack = dataclasses.replace(factory.pack(detections=(detection,)), data_sources=(aad,))
+    [values] = shared_table(pack.detections, "compact", pack.data_sources)
+    assert values.providing_technologies == '["Azure AD","Entra ID"]'
+    [stanza] = [s for s in analyticstories_conf(pack, "compact").stanzas if s.name.startswith("savedsearch://")]
+    assert dict(stanza.entries)["providing_technologies"] == '["Azure AD","Entra ID"]'
+    assert shared_table(pack.detections, "compact")[0].providing_technologies == "null"  # no data sources given
+    other = dataclasses.replace(aad, sourcetype="o365:management:activity")
+    assert shared_table(pack.detections, "compact", (other,))[0].providing_technologies == "null"
+    unnamed = dataclasses.replace(aad, name="Another Source")
+    assert shared_table(pack.detections, "compact", (unnamed,))[0].providing_technologies == "null"

@@ -109,7 +109,7 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
         raise BuildFailed(problems)
     app = pack.app
     lookups = shipped_lookups(pack.lookups, date.day)
-    shared = shared_table(pack.detections, style)  # what both savedsearches and analyticstories write
+    shared = shared_table(pack.detections, style, pack.data_sources)  # what both savedsearches and analyticstories write
     confs: dict[str, ConfFile] = {
         "default/app.conf": appfiles.app_conf(app, date),
         "default/savedsearches.conf": savedsearches_conf(app, pack.detections, style, shared),

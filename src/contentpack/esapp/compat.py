@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from contentpack.esapp.conf import ConfError, Stanza, read_conf
 from contentpack.esapp.jsonvalues import JsonStyle
 from contentpack.esapp.macros import FILTER_DESCRIPTION
-from contentpack.esapp.savedsearches import DEFAULT_STANZA, PLACEHOLDER_ENTITIES
+from contentpack.esapp.savedsearches import DEFAULT_STANZA, PLACEHOLDER_ENTITIES, SOURCETYPE_TECHNOLOGIES
 
 WHOLE_FILE = "<file>"  # the key of a difference about a whole file (present on one side only, or other bytes)
 CONTENT = "<content>"
@@ -175,6 +175,17 @@ def _fields_list(d: Difference) -> bool:
     return d.file == "default/transforms.conf" and d.key == "fields_list" and d.theirs is None
 
 
+_SOURCETYPE_TECHS = {tech for _, techs in SOURCETYPE_TECHNOLOGIES for tech in techs}
+
+
+def _sourcetype_technologies(d: Difference) -> bool:
+    """Technologies of the data sources' sourcetypes where contentctl, seeing no macro name it knows, writes null."""
+    if d.key not in ("action.escu.providing_technologies", "providing_technologies") or d.theirs != "null":
+        return False
+    ours = _json(d.ours) if d.ours is not None and _is_json(d.ours) else None
+    return isinstance(ours, list) and bool(ours) and set(ours) <= _SOURCETYPE_TECHS
+
+
 def _reason(reason: Callable[[Difference], str | None]) -> Callable[[Difference], bool]:
     return lambda d: reason(d) is not None
 
@@ -194,6 +205,8 @@ INTENDED: tuple[Intended, ...] = (
              _generated_lookup_stanza),
     Intended("lookup file names dated by the build date (contentctl: the lookup's own date)", _lookup_file_date),
     Intended("fields_list from the lookup's declared fields (contentctl writes none)", _fields_list),
+    Intended("providing technologies of the data sources' sourcetypes, read through the pack's own macro name "
+             "(contentctl knows only ESCU's macro names: null)", _sourcetype_technologies),
     Intended("file of contentctl's app template or generator the pack does not ship", _reason(_file_only_theirs)),
     Intended("file whose text is ours by design", _reason(_own_text)),
     Intended("app.manifest written to schema 2.0.0 with the app's own metadata", _reason(_manifest_key)),

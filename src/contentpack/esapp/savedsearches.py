@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.jsonvalues import JsonStyle, dump_json, dump_strings
-from contentpack.content.model import AppConfig, Detection
+from contentpack.content.model import AppConfig, DataSource, Detection
 from contentpack.content.naming import (
     DRILLDOWN_PLACEHOLDER,
     correlation_annotations,
@@ -54,6 +54,14 @@ PROVIDING_TECHNOLOGIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("`zeek_", ("Zeek",)),
 )
 
+# Sourcetype of a detection's data sources -> providing technologies: the technologies contentctl names for ESCU's
+# macro of that sourcetype (``azure_monitor_aad``, defined as ``sourcetype=azure:monitor:aad``), for a pack that reads
+# the sourcetype through a macro of its own name (CP074: the app exports no name another app exports), so its
+# searches hold no text contentctl's table knows.
+SOURCETYPE_TECHNOLOGIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("azure:monitor:aad", ("Azure AD", "Entra ID")),
+)
+
 # ES notable placeholder entity contentctl writes for every detection; we keep it only when a detection has
 # no risk objects (Correlation searches), where there is nothing better to name.
 PLACEHOLDER_ENTITIES = [{"risk_object_field": "N/A", "risk_object_type": "N/A", "risk_score": 0}]
@@ -84,12 +92,22 @@ def data_models(search: str) -> tuple[str, ...]:
     return tuple(dm for dm in DATA_MODELS if dm in search)
 
 
-def providing_technologies(search: str) -> tuple[str, ...]:
+def providing_technologies(search: str, sourcetypes: Collection[str] = ()) -> tuple[str, ...]:
+    """contentctl's technologies for the search's text, and those of its data sources' ``sourcetypes``."""
     found: set[str] = set()
     for needle, techs in PROVIDING_TECHNOLOGIES:
         if needle in search:
             found.update(techs)
+    for sourcetype, techs in SOURCETYPE_TECHNOLOGIES:
+        if sourcetype in sourcetypes:
+            found.update(techs)
     return tuple(sorted(found))
+
+
+def data_source_sourcetypes(detection: Detection, data_sources: Sequence[DataSource]) -> frozenset[str]:
+    """The sourcetypes of the data sources the detection names (those the pack defines)."""
+    names = set(detection.data_source)
+    return frozenset(source.sourcetype for source in data_sources if source.name in names)
 
 
 def risk_entries(detection: Detection) -> list[dict[str, object]]:
@@ -158,15 +176,17 @@ class SharedValues(NamedTuple):
     providing_technologies: str  # JSON list, or ``null`` when the search names none
 
 
-def shared_values(detection: Detection, style: JsonStyle) -> SharedValues:
-    techs = providing_technologies(detection.search)
+def shared_values(detection: Detection, style: JsonStyle, data_sources: Sequence[DataSource] = ()) -> SharedValues:
+    """``data_sources``: the pack's, whose sourcetypes add providing technologies (SOURCETYPE_TECHNOLOGIES)."""
+    techs = providing_technologies(detection.search, data_source_sourcetypes(detection, data_sources))
     return SharedValues(status_aware_description(detection), dump_json(mappings(detection), style),
                         dump_strings(techs, style) if techs else "null")
 
 
-def shared_table(detections: Sequence[Detection], style: JsonStyle) -> tuple[SharedValues, ...]:
+def shared_table(detections: Sequence[Detection], style: JsonStyle,
+                 data_sources: Sequence[DataSource] = ()) -> tuple[SharedValues, ...]:
     """:func:`shared_values` of each detection, in the same order."""
-    return tuple(shared_values(d, style) for d in detections)
+    return tuple(shared_values(d, style, data_sources) for d in detections)
 
 
 def detection_stanza(app: AppConfig, detection: Detection, style: JsonStyle,

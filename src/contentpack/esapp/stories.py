@@ -61,7 +61,7 @@ def story_entry(app: AppConfig, story: Story, pack: Pack, style: JsonStyle) -> S
 def analyticstories_conf(pack: Pack, style: JsonStyle, shared: Sequence[SharedValues] | None = None) -> ConfFile:
     """The file; ``shared``: the detections' ``shared_table``, when the caller already has it."""
     if shared is None:
-        shared = shared_table(pack.detections, style)
+        shared = shared_table(pack.detections, style, pack.data_sources)
     stanzas = tuple(detection_entry(pack.app, d, style, values)
                     for d, values in zip(pack.detections, shared, strict=True)) + tuple(
         story_entry(pack.app, s, pack, style) for s in pack.stories)
