@@ -265,6 +265,21 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
             assert search.startswith('`entra_id_signin_and_audit_logs` tenantId="$dest$" '), item.path.name
 
 
+def test_every_results_drilldown_keeps_to_the_findings_tenant(detections: list[ContentFile]) -> None:
+    """ESCU's "View the detection results" re-runs the detection and keeps the finding's rows: every finding is
+    per tenant, and an application id, a UPN (a guest's sign-ins carry their home address in every tenant) or a
+    service principal's name can be another tenant's too, so the first key is the tenant (``dest``); keyed on
+    ``app_id`` alone, the correlation's listed every tenant's finding on a multi-tenant application
+    (test_pack_timeline.py shows it over two tenants' real records for the spike and the single refusal)."""
+    checked = 0
+    for item in detections:  # the two hunting searches have none
+        for results in [d for d in item.data.get("drilldown_searches", [])
+                        if d["name"].startswith("View the detection results")]:
+            assert results["search"].startswith('%original_detection_search% | search  dest = "$dest$"'), item.path.name
+            checked += 1
+    assert checked == len(detections) - 2
+
+
 def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: list[ContentFile]) -> None:
     rows = {r["scope"]: r for r in csv_rows(REPO / "lookups" / "entra_id_risky_oauth_scopes.csv")}
     for scope in ("Mail.ReadBasic", "Sites.FullControl.All", "full_access_as_user", "full_access_as_app",
