@@ -6,8 +6,14 @@ need numbers; comparisons are numeric when both sides are numbers, else case-sen
 case-sensitive, S13). A quoted literal is a String whatever its text (``values.Quoted``): ``"5"+"1"`` is
 ``51``, ``"5"+1`` and ``"5"*2`` are null, ``"10" < "9"`` compares text; so is a concatenation (``.``, or ``+`` of
 two strings) and the result of a function declared ``returns_text`` (``values.Text``). A null operand makes
-arithmetic and comparisons null; ``AND``/``OR``/``NOT`` treat null as false. A multivalue field compared with
-``=`` matches when any of its values does.
+arithmetic and comparisons null; ``AND``/``OR``/``NOT`` treat null as false.
+
+A multivalue operand of any operator is refused as unsupported (``single_operand``): the eval page says the
+comparison operators "accept two numbers or two strings" and arithmetic "two numbers", the where page nothing
+more, and no page (Comparison and Conditional, Multivalue eval functions, the Search Manual's multivalue
+topic) says what an operator does with several values. The engine used to answer anyway (``mv == "q"`` true
+when any value matched, the right side and ``.``/arithmetic reading the first value): guesses that can turn a
+detection's ``where``. ``IN`` and ``LIKE`` are the ``in`` and ``like`` functions, refused as functions are.
 
 Why closures: the same expression runs once per event (a million times in the benchmark); resolving the
 operator and the function once at compile time removes most interpretation overhead.
@@ -16,7 +22,6 @@ operator and the function once at compile time removes most interpretation overh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
 from contentpack.spl.errors import SplError, SplRuntimeError, SplUnsupportedError
@@ -28,7 +33,6 @@ from contentpack.spl.values import (
     as_number,
     as_text,
     compare,
-    mv_values,
     to_str,
     within_double,
 )
@@ -64,12 +68,6 @@ class EvalState:
         return self.evaluator.searchmatch(text, self.event)
 
 
-def _scalar(value: Value) -> Any:
-    if isinstance(value, tuple):
-        return value[0] if value else None
-    return value
-
-
 def _truth(value: Value, where: str, offset: int) -> bool:
     if value is None:
         return False
@@ -81,7 +79,6 @@ def _truth(value: Value, where: str, offset: int) -> bool:
 def _arith(op: str, a: Value, b: Value) -> Value:
     if a is None or b is None:
         return None
-    a, b = _scalar(a), _scalar(b)
     na, nb = as_number(a), as_number(b)
     if isinstance(na, int) and isinstance(nb, int) and op in "+-*":  # past a double, as the next use reads it
         return within_double(na + nb if op == "+" else na - nb if op == "-" else na * nb)
@@ -109,22 +106,22 @@ def _arith(op: str, a: Value, b: Value) -> Value:
 def _compare(op: str, a: Value, b: Value) -> Value:
     if a is None or b is None:
         return None
-    right = _scalar(b)
-    for item in mv_values(a):
-        result = compare(item, right)
-        if (
-            (op == "==" and result == 0)
-            or (op == "!=" and result != 0)
-            or (op == "<" and result < 0)
-            or (op == ">" and result > 0)
-            or (op == "<=" and result <= 0)
-            or (op == ">=" and result >= 0)
-        ):
-            return True
-    return False
+    result = compare(a, b)  # type: ignore[arg-type]  # one value each: the operands are guarded (single_operand)
+    return (
+        (op == "==" and result == 0)
+        or (op == "!=" and result != 0)
+        or (op == "<" and result < 0)
+        or (op == ">" and result > 0)
+        or (op == "<=" and result <= 0)
+        or (op == ">=" and result >= 0)
+    )
 
 
 _FOLDABLE = {"+", "-", "*", "/", "%", "."}
+
+# Why an operator refuses a multivalue operand (``Evaluator.single_operand``).
+OPERATOR_UNSAID = ("no Splunk page says which of its values an eval or where operator reads, or what it gives for "
+                   "several")
 
 
 class CompileCache(dict[int, tuple[Expr, Compiled]]):
@@ -178,13 +175,13 @@ class Evaluator:
 
             return field
         if isinstance(node, Unary):
-            operand = self.compile(node.operand)
             offset = node.offset
+            operand = self.single_operand(node.operand, node.op, "operand", offset)
             if node.op == "NOT":
                 return lambda s: not _truth(operand(s), "NOT", offset)
 
             def negate(s: EvalState) -> Value:
-                number = as_number(_scalar(operand(s)))
+                number = as_number(operand(s))
                 return None if number is None else -number
 
             return negate
@@ -200,7 +197,10 @@ class Evaluator:
             return self._logical_chain(node)
         if op in _FOLDABLE and isinstance(node.left, Binary) and node.left.op in _FOLDABLE:
             return self._arith_chain(node)
-        left, right = self.compile(node.left), self.compile(node.right)
+        if op == "LIKE":
+            return self._like(node)
+        left = self.single_operand(node.left, op, "left operand", offset)
+        right = self.single_operand(node.right, op, "right operand", offset)
         if op == "XOR":
             return lambda s: _truth(left(s), "XOR", offset) != _truth(right(s), "XOR", offset)
         if op in ("==", "!=", "<", ">", "<=", ">="):
@@ -211,20 +211,47 @@ class Evaluator:
                 return None if a is None or b is None else Text(a + b)
 
             return concat
-        if op == "LIKE":
-            spec = get_function("like")
-            if spec is None:
-                raise SplRuntimeError("the LIKE operator needs the 'like' function", offset=offset)
-            impl, values = spec.impl, _single_value_guard(spec, (node.left, node.right), [left, right])
-
-            def like_operator(s: EvalState) -> Value:
-                try:
-                    return impl(s, values(s))
-                except SplUnsupportedError as exc:
-                    raise SplUnsupportedError(f"LIKE: {exc.message}", offset=offset) from None
-
-            return like_operator
         return lambda s: _arith(op, left(s), right(s))
+
+    def _like(self, node: Binary) -> Compiled:
+        """``<str> LIKE <pattern>``: the ``like`` function's other spelling (Comparison and Conditional
+        functions, like), so its arguments are checked as the function's are."""
+        offset = node.offset
+        spec = get_function("like")
+        if spec is None:
+            raise SplRuntimeError("the LIKE operator needs the 'like' function", offset=offset)
+        args = [self.compile(node.left), self.compile(node.right)]
+        impl, values = spec.impl, _single_value_guard(spec, (node.left, node.right), args)
+
+        def like_operator(s: EvalState) -> Value:
+            try:
+                return impl(s, values(s))
+            except SplUnsupportedError as exc:
+                raise SplUnsupportedError(f"LIKE: {exc.message}", offset=offset) from None
+
+        return like_operator
+
+    def single_operand(self, node: Expr, op: str, side: str, offset: int) -> Compiled:
+        """``node`` compiled as an operand of ``op``: a multivalue refused as unsupported, naming the operator,
+        the operand and, when written as a field, the field, at the operator's column.
+
+        The one home of the operators' multivalue rule (module docstring): every operator reads its operands
+        through it. A literal, an operator's result (never a multivalue: each operator makes one value) need no
+        check, so only fields and function calls pay for it."""
+        compiled = self.compile(node)
+        if isinstance(node, (Literal, Binary, Unary)):
+            return compiled
+        label = f"{side}, '{node.name}'" if isinstance(node, FieldRef) else side
+        shown = "=" if op == "==" else op
+
+        def single(s: EvalState) -> Value:
+            value = compiled(s)
+            if type(value) is tuple:
+                error = coerce.multivalue_refused(value, OPERATOR_UNSAID, label, kind="operand")
+                raise SplUnsupportedError(f"the '{shown}' operator: {error.message}", offset=offset)
+            return value
+
+        return single
 
     def _logical_chain(self, node: Binary) -> Compiled:
         """``a AND b AND c ...`` as one loop: a long flat chain must not nest one closure per operand (a
@@ -239,8 +266,8 @@ class Evaluator:
                 pending.append(current.left)
             else:
                 operands.append(current)
-        parts = [self.compile(operand) for operand in operands]
         offset = node.offset
+        parts = [self.single_operand(operand, op, "operand", offset) for operand in operands]
         if op == "AND":
             return lambda s: all(_truth(part(s), "AND", offset) for part in parts)
         return lambda s: any(_truth(part(s), "OR", offset) for part in parts)
@@ -248,13 +275,14 @@ class Evaluator:
     def _arith_chain(self, node: Binary) -> Compiled:
         """``1 + 2 - x . y ...``: the left spine of same-precedence-level operators folded in a loop (the
         parser builds it left-deep, so this is the order Splunk evaluates it in)."""
-        steps: list[tuple[str, Expr]] = []
+        steps: list[tuple[str, Expr, int]] = []
         current: Expr = node
         while isinstance(current, Binary) and current.op in _FOLDABLE:
-            steps.append((current.op, current.right))
+            steps.append((current.op, current.right, current.offset))
             current = current.left
-        first = self.compile(current)
-        rest = [(op, self.compile(right)) for op, right in reversed(steps)]
+        steps.reverse()
+        first = self.single_operand(current, steps[0][0], "left operand", steps[0][2])
+        rest = [(op, self.single_operand(right, op, "right operand", offset)) for op, right, offset in steps]
 
         def fold(s: EvalState) -> Value:
             value = first(s)

@@ -28,20 +28,22 @@ NO_PAGE_SAYS = "no Splunk page says which of its values the function reads, or w
 
 
 def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argument: str | None = None,
-                       ) -> SplUnsupportedError:
-    """The error for a multivalue in an argument that takes one value (``FunctionSpec.single_value_args``).
+                       kind: str = "argument") -> SplUnsupportedError:
+    """The error for a multivalue in an argument that takes one value (``FunctionSpec.single_value_args``), or,
+    with ``kind="operand"``, in an operand of an eval/where operator (``evaluator.single_operand``).
 
     Why refuse rather than read the first value, as the engine did: the pages that say anything say the
     function "is not supported on multivalue fields" (Text functions: ``len``, ``substr``, ``trim``...), and the
-    others say nothing, so any reading is a guess; ``match(mv, "q")`` false while ``mv == "q"`` is true is how
-    such a guess turns a detection's ``where`` without a word. The message says how to write it unambiguously.
-    ``argument`` names it (``argument 1, 'scope'``) when the caller knows it.
+    others (and the eval page's operators) say nothing, so any reading is a guess; ``match(mv, "q")`` false while
+    ``mv == "q"`` is true is how such a guess turns a detection's ``where`` without a word. The message says how
+    to write it unambiguously. ``argument`` names it (``argument 1, 'scope'``) when the caller knows it.
     """
     where = f" ({argument})" if argument else ""
     return SplUnsupportedError(
-        f"a multivalue argument ({len(value)} values) is not supported{where}: {why or NO_PAGE_SAYS}; say which "
+        f"a multivalue {kind} ({len(value)} values) is not supported{where}: {why or NO_PAGE_SAYS}; say which "
         "value you mean: mvindex(<field>, 0) for one value, mvfind(<field>, <regex>) or mvfilter(<expression>) "
-        "to test each value, mvmap(<field>, <expression>) to apply it to each")
+        "to test each value, mvjoin(<field>, <delimiter>) for all of them as one text, "
+        "mvmap(<field>, <expression>) to apply it to each")
 
 
 def refuse_multivalues(values: Sequence[Value], indexes: Sequence[int], why: str | None = None,
