@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from contentpack.spl.ast import Command, Pipeline, SearchExpr
 from contentpack.spl.cursor import Cursor, OffsetMap
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.evaluator import Evaluator
+from contentpack.spl.functions import coerce
 from contentpack.spl.lookups import LookupTable
 from contentpack.spl.messages import JobMessage
-from contentpack.spl.values import Event
+from contentpack.spl.values import Event, Scalar
 
 FieldSet = frozenset[str] | None
 
@@ -65,6 +67,25 @@ class CommandInput:
 
     def eval_cursor(self) -> Cursor:
         return Cursor.eval(self.text, self.base, self.mapper, self.name)
+
+
+def single_input(event: Event, field: str, node: CommandNode) -> Scalar | None:
+    """The one value of ``field`` that ``node`` reads as text (``rex``'s and ``regex``'s field, ``spath``'s
+    input, ``iplocation``'s address, ...), ``None`` when it is null.
+
+    A multivalue is refused as unsupported, naming the command, the field and the value count, at the
+    command's column (the message is :func:`coerce.multivalue_refused`'s, shared with functions and operators).
+    Why: the Search Reference page of each command that reads through here says nothing of a multivalue input,
+    and the engine used to answer anyway (the first value for ``spath``, ``iplocation``, ``fromjson``,
+    ``xmlkv``; each value for ``rex``, ``replace``, ``convert``; any value for ``regex``), readings no page
+    states. The one home of that rule for commands, as ``Evaluator.single_operand`` is for operators."""
+    value = event.get(field)
+    if isinstance(value, tuple):
+        why = (f"the {node.name} page says nothing of a multivalue input, and no Splunk page says which of its "
+               "values the command reads, or what it gives for several")
+        error = coerce.multivalue_refused(value, why, f"'{field}'", kind=coerce.INPUT_FIELD, field=field)
+        raise SplUnsupportedError(f"{node.name}: {error.message}", offset=node.offset, command=node.name)
+    return value
 
 
 @dataclass

@@ -3,7 +3,9 @@
 https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/convert: default
 ``timeformat`` is ``%m/%d/%Y %H:%M:%S``; ``ctime(field) [AS new]``; values that are not numbers stay as they
 are. ESCU's ``security_content_ctime(1)`` macro expands to ``convert timeformat="%Y-%m-%dT%H:%M:%S"
-ctime($field$)``. The time zone is the engine's (UTC unless the caller says otherwise).
+ctime($field$)``. The time zone is the engine's (UTC unless the caller says otherwise). A multivalue field is
+refused (``base.single_input``): the 10.0 page says only "converts field values in your search results" and
+never what ``ctime()`` gives for a field holding several (the engine used to convert each value).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
+                                           RunContext, plus, single_input)
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, CalendarRangeError, UnsupportedTimeVariable, convert_ctime
-from contentpack.spl.values import Event, Scalar, as_number, make_mv, mv_values
+from contentpack.spl.values import Event, as_number
 
 _KNOWN = {"auto", "dur2sec", "memk", "mktime", "mstime", "none", "num", "rmcomma", "rmunit"}
 
@@ -66,21 +69,18 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
     assert isinstance(node, ConvertCommand)
     for event in events:
         for source, output in node.conversions:
-            value = event.get(source)
+            value = single_input(event, source, node)
             if value is None:
                 continue
-            converted: list[Scalar] = []
-            for item in mv_values(value):
-                number = as_number(item)
-                try:
-                    converted.append(item if number is None else convert_ctime(float(number), node.timeformat, ctx.tz))
-                except UnsupportedTimeVariable as exc:
-                    raise SplUnsupportedError(f"convert timeformat: {exc}", offset=node.offset,
-                                              command=node.name) from None
-                except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
-                    raise SplRuntimeError(f"convert: ctime({source}): {exc}", offset=node.offset,
+            number = as_number(value)
+            try:
+                event[output] = value if number is None else convert_ctime(float(number), node.timeformat, ctx.tz)
+            except UnsupportedTimeVariable as exc:
+                raise SplUnsupportedError(f"convert timeformat: {exc}", offset=node.offset,
                                           command=node.name) from None
-            event[output] = make_mv(converted)
+            except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
+                raise SplRuntimeError(f"convert: ctime({source}): {exc}", offset=node.offset,
+                                      command=node.name) from None
         yield event
 
 

@@ -9,6 +9,8 @@ object extracts nothing.
 xmlkv (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/xmlkv): extracts
 ``<key>value</key>`` pairs from XML text (``_raw`` by default, or the named field); an element holding
 other elements is not a value; a key seen more than once becomes multivalue.
+Neither page says what a multivalue input field gives, so one is refused (``base.single_input``); the engine
+used to read its first value.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus, single_input
 from contentpack.spl.regex import compile_plain
 from contentpack.spl.values import Event, Scalar, Value, make_mv, to_str
 
@@ -70,7 +72,7 @@ def _scalar(value: Any) -> Scalar | None:
 def run_fromjson(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, FromjsonCommand)
     for event in events:
-        text = to_str(event.get(node.field))
+        text = to_str(single_input(event, node.field, node))
         try:
             document = json.loads(text) if text else None
         except ValueError:
@@ -112,7 +114,7 @@ _ELEMENT = compile_plain(r"<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>([^<>]*)</\1\s*>", 
 def run_xmlkv(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, XmlkvCommand)
     for event in events:
-        text = to_str(event.get(node.field))
+        text = to_str(single_input(event, node.field, node))
         if text:
             found: dict[str, list[Scalar]] = {}
             for match in _ELEMENT.finditer(text):

@@ -7,7 +7,9 @@ Region, lat and lon, with ``allfields=true`` every field the database has; ``pre
 their names. Splunk ships a MaxMind GeoLite2 City database; this engine ships none: a CSV registered with
 ``Engine.register_geoip`` (a ``network`` column in CIDR notation plus the location columns) is used, the most
 specific network containing the address winning; without one a search that reaches ``iplocation`` stops
-with an error naming it instead of producing events without locations.
+with an error naming it instead of producing events without locations. The page speaks of "The IP address
+that you specify in the ip-address-fieldname argument" and never of several: a multivalue address field is
+refused (``base.single_input``); the engine used to look up its first value.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
+                                           RunContext, plus, single_input)
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.values import Event, to_str
 
@@ -76,7 +79,7 @@ def run_iplocation(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     matcher = table.matcher(("network",))
     columns = [c for c in table.fields if c != "network" and (node.allfields or c in DEFAULT_FIELDS)]
     for event in events:
-        address = to_str(event.get(node.field))
+        address = to_str(single_input(event, node.field, node))
         row = _most_specific(matcher.rows([[address]])) if address else None
         if row is not None:
             for column in columns:

@@ -4,7 +4,8 @@ mvexpand (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/sea
 copy of the event per value of the field (``limit=`` caps the copies); events without the field pass
 unchanged. makemv (…/search-commands/makemv): split a field's text on ``delim`` (default a single space)
 or with ``tokenizer`` (a regex whose first group, or whole match, is each value); ``allowempty`` keeps empty
-values.
+values. The makemv page says it "Converts a single valued field into a multivalue field" and nothing of a
+field that already holds several: one is refused (``base.single_input``; the engine used to leave it as it was).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus, single_input
 from contentpack.spl.regex import compile_literal, compile_pcre
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
 
@@ -99,8 +100,8 @@ def run_makemv(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
     assert isinstance(node, MakemvCommand)
     regex = compile_pcre(node.tokenizer, offset=node.offset, command=node.name) if node.tokenizer else None
     for event in events:
-        value = event.get(node.field)
-        if value is not None and not isinstance(value, tuple):
+        value = single_input(event, node.field, node)
+        if value is not None:
             text = to_str(value) or ""
             if regex is not None:
                 parts = [m.group(1) if regex.groups else m.group(0) for m in regex.finditer(text)]

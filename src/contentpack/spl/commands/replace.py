@@ -10,7 +10,9 @@ the pattern matched (``replace *localhost WITH localhost``). Precedence: "Non-wi
 specified later take precedence over those replacements specified earlier. For a wildcard replacement, fuller
 matches take precedence over lesser matches." A fuller match is read as more literal (non-wildcard) characters
 matched, so an exact value beats any wildcard pattern; between equally full wildcard patterns the later one wins
-(assumed, as for non-wildcard values). Matching is case-sensitive (assumed)."""
+(assumed, as for non-wildcard values). Matching is case-sensitive (assumed). A multivalue field among the IN
+fields is refused (``base.single_input``): the page speaks of "field values" and never of a field holding
+several (the engine used to replace each value on its own)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import read_field, read_field_list
-from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, single_input
 from contentpack.spl.commands.fieldops import matching_fields, renamed
-from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_str
+from contentpack.spl.values import Event, Scalar, to_str
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,9 @@ def run_replace(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
     assert isinstance(node, ReplaceCommand)
     for event in events:
         for name in matching_fields(node.fields, list(event)):
-            value: Value = event.get(name)
+            value = single_input(event, name, node)
             if value is not None:
-                new = make_mv([_replaced(v, node.pairs) for v in mv_values(value)])
-                if new is not None:
-                    event[name] = new
+                event[name] = _replaced(value, node.pairs)
         yield event
 
 

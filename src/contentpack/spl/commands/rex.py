@@ -7,6 +7,8 @@ regex (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search
 ``field=regex`` keeps matching events, ``field!=regex`` the others; unanchored (PCRE, S26).
 Patterns run through :mod:`contentpack.spl.regex` (PCRE spellings translated for Python); a pattern PCRE
 certainly cannot compile is a syntax error when the search is parsed (``regex.compile_literal``).
+A multivalue field is refused (``base.single_input``): neither page says what either command does with one (the
+rex page's "Extract from multi-valued fields using max_match" example makes a multivalue from one value).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_int, at_option, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
+                                           RunContext, plus, single_input)
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.regex import compile_literal, compile_pcre, substitute
-from contentpack.spl.values import Event, make_mv, mv_values, to_str
+from contentpack.spl.values import Event, make_mv, to_str
 
 
 @dataclass(frozen=True)
@@ -135,24 +138,23 @@ def run_rex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
     if node.sed:
         script = _parse_sed(node.pattern, node.offset, node.name)
         for event in events:
-            value = event.get(node.field)
+            value = single_input(event, node.field, node)
             if value is not None:
-                edited = [_sed(to_str(v) or "", script, node) for v in mv_values(value)]
-                event[node.field] = make_mv(edited)
+                event[node.field] = _sed(to_str(value) or "", script, node)
             yield event
         return
     regex = compile_pcre(node.pattern, offset=node.offset, command=node.name)
     names = list(regex.groupindex)
     for event in events:
         found: dict[str, list[str]] = {}
-        for text in mv_values(event.get(node.field)):
-            for count, match in enumerate(regex.finditer(to_str(text) or ""), start=1):
-                for name in names:
-                    value = match.group(name)
-                    if value is not None:
-                        found.setdefault(name, []).append(value)
-                if node.max_match and count >= node.max_match:
-                    break
+        text = to_str(single_input(event, node.field, node))
+        for count, match in enumerate(regex.finditer(text) if text is not None else (), start=1):
+            for name in names:
+                value = match.group(name)
+                if value is not None:
+                    found.setdefault(name, []).append(value)
+            if node.max_match and count >= node.max_match:
+                break
         for name, values in found.items():
             event[name] = make_mv(values)
         yield event
@@ -192,9 +194,9 @@ def run_regex(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
     assert isinstance(node, RegexCommand)
     regex = compile_pcre(node.pattern, offset=node.offset, command=node.name)
     for event in events:
-        values = mv_values(event.get(node.field))
-        matched = any(regex.search(to_str(v) or "") for v in values)
-        if matched != node.negate and (values or node.negate):
+        text = to_str(single_input(event, node.field, node))
+        matched = text is not None and regex.search(text) is not None
+        if matched != node.negate and (text is not None or node.negate):
             yield event
 
 

@@ -4,6 +4,8 @@
 ``commits{}.author.name`` collects every array element as a multivalue field; ``{N}`` picks one element
 (1-based, as documented); ``input`` defaults to ``_raw``; without a path every field is extracted with the
 same names as automatic JSON extraction. A path that reaches an object or array yields its JSON text.
+A multivalue ``input`` field is refused (``base.single_input``): the page says only "The field to read in and
+extract values from" (the engine used to read its first value).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
+                                           RunContext, plus, single_input)
 from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
-from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
+from contentpack.spl.values import Event, Scalar, make_mv, to_str
 
 _STEP = re.compile(r"(?P<name>[^{}]*)(?P<index>\{\d*\})*\Z")
 
@@ -96,19 +99,25 @@ def extract_path(document: object, path: str) -> list[Scalar]:
 def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, SpathCommand)
     for event in events:
-        for text in mv_values(event.get(node.input))[:1]:
-            try:
-                document = decode_json(to_str(text) or "")
-            except ValueError:
-                continue
-            if node.path is None:
-                for name, value in flatten_json(document).items():
-                    event[name] = value
-            else:
-                value = make_mv(extract_path(document, node.path))
-                if value is not None:
-                    event[node.output or node.path] = value
+        text = single_input(event, node.input, node)
+        if text is not None:
+            _extract(event, node, to_str(text) or "")
         yield event
+
+
+def _extract(event: Event, node: SpathCommand, text: str) -> None:
+    """Write what ``node`` extracts from the JSON ``text`` into ``event`` (nothing when it is not JSON)."""
+    try:
+        document = decode_json(text)
+    except ValueError:
+        return
+    if node.path is None:
+        for name, value in flatten_json(document).items():
+            event[name] = value
+    else:
+        value = make_mv(extract_path(document, node.path))
+        if value is not None:
+            event[node.output or node.path] = value
 
 
 def _spath_fields(node: CommandNode) -> FieldUse:

@@ -25,12 +25,15 @@ def first(value: Value) -> Scalar | None:
 
 NOT_SUPPORTED_ON_MV = "the function's page says \"This function is not supported on multivalue fields.\""
 NO_PAGE_SAYS = "no Splunk page says which of its values the function reads, or what it returns for several"
+INPUT_FIELD = "input field"  # the ``kind`` of a command's input field (``commands.base.single_input``)
 
 
 def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argument: str | None = None,
-                       kind: str = "argument") -> SplUnsupportedError:
+                       kind: str = "argument", field: str | None = None) -> SplUnsupportedError:
     """The error for a multivalue in an argument that takes one value (``FunctionSpec.single_value_args``), or,
-    with ``kind="operand"``, in an operand of an eval/where operator (``evaluator.single_operand``).
+    with ``kind="operand"``, in an operand of an eval/where operator (``evaluator.single_operand``), or, with
+    ``kind=INPUT_FIELD``, in the input ``field`` of a command that reads one value (``commands.base.single_input``):
+    the way out is then a command before it, as eval functions are no command's arguments.
 
     Why refuse rather than read the first value, as the engine did: the pages that say anything say the
     function "is not supported on multivalue fields" (Text functions: ``len``, ``substr``, ``trim``...), and the
@@ -39,11 +42,17 @@ def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argume
     to write it unambiguously. ``argument`` names it (``argument 1, 'scope'``) when the caller knows it.
     """
     where = f" ({argument})" if argument else ""
+    if kind == INPUT_FIELD:
+        name = field or "<field>"
+        way_out = (f"say which value you mean before it: eval {name}=mvindex({name}, 0) for one value, "
+                   f"eval {name}=mvjoin({name}, <delimiter>) for all of them as one text, mvexpand {name} for "
+                   "one event per value")
+    else:
+        way_out = ("say which value you mean: mvindex(<field>, 0) for one value, mvfind(<field>, <regex>) or "
+                   "mvfilter(<expression>) to test each value, mvjoin(<field>, <delimiter>) for all of them as "
+                   "one text, mvmap(<field>, <expression>) to apply it to each")
     return SplUnsupportedError(
-        f"a multivalue {kind} ({len(value)} values) is not supported{where}: {why or NO_PAGE_SAYS}; say which "
-        "value you mean: mvindex(<field>, 0) for one value, mvfind(<field>, <regex>) or mvfilter(<expression>) "
-        "to test each value, mvjoin(<field>, <delimiter>) for all of them as one text, "
-        "mvmap(<field>, <expression>) to apply it to each")
+        f"a multivalue {kind} ({len(value)} values) is not supported{where}: {why or NO_PAGE_SAYS}; {way_out}")
 
 
 def refuse_multivalues(values: Sequence[Value], indexes: Sequence[int], why: str | None = None,
