@@ -206,14 +206,18 @@ def test_s16_where_comparison_with_null_is_false_and_not_makes_it_true() -> None
 
 
 def test_s17_json_arrays_are_multivalue_and_spath_paths() -> None:
-    """S17: `path="commits{}.author.name"` extracts all array elements as a multivalue field; input=_raw.
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath"""
+    """S17: `path="commits{}.author.name"` extracts all array elements as a multivalue field; input=_raw; an index
+    counts from 0: "JSON uses zero-based indexing. In JSON, product.desc{3} refers to the fourth element of the
+    desc child of the product element" (the engine counted from 1, which the page says of XML only).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/spath"""
     engine = Engine()
     engine.register_events([{"_time": NOW - 1, "_raw": '{"commits": [{"author": {"name": "a"}}, '
                                                        '{"author": {"name": "b"}}]}'}])
     assert rows(engine, '* | spath path="commits{}.author.name" output=n | table n') == [{"n": ("a", "b")}]
     assert rows(engine, "* | spath | table commits{}.author.name") == [{"commits{}.author.name": ("a", "b")}]
-    assert rows(engine, "* | spath path=commits{2}.author.name output=second | table second") == [{"second": "b"}]
+    assert rows(engine, "* | spath path=commits{1}.author.name output=second | table second") == [{"second": "b"}]
+    assert rows(engine, "* | spath path=commits{0}.author.name output=first | table first") == [{"first": "a"}]
+    assert rows(engine, "* | spath path=commits{2}.author.name output=third | table third") == [{}]
 
 
 def test_s18_dedup_keeps_first_in_search_order() -> None:

@@ -1,8 +1,11 @@
 """``spath``: extract fields from JSON text (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath).
 
 "A location step is composed of a field name and an optional index surrounded by curly brackets";
-``commits{}.author.name`` collects every array element as a multivalue field; ``{N}`` picks one element
-(1-based, as documented); ``input`` defaults to ``_raw``; without a path every field is extracted with the
+``commits{}.author.name`` collects every array element as a multivalue field; ``{N}`` picks one element,
+counting from 0: "JSON uses zero-based indexing. In JSON, product.desc{3} refers to the fourth element of the desc
+child of the product element" (10.0 page; XML counts from 1, and the engine reads JSON only). The engine used to
+count from 1, which no page says for JSON. The path is walked as the ``spath`` eval function walks it
+(``functions.json.walk``, one home); ``input`` defaults to ``_raw``; without a path every field is extracted with the
 same names as automatic JSON extraction. A path that reaches an object or array yields its JSON text.
 A multivalue ``input`` field is refused (``base.single_input``): the page says only "The field to read in and
 extract values from" (the engine used to read its first value).
@@ -11,7 +14,6 @@ extract values from" (the engine used to read its first value).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,9 +21,9 @@ from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
 from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
+from contentpack.spl.functions.json import walk
 from contentpack.spl.values import Event, Scalar, make_mv, to_str
 
-_STEP = re.compile(r"(?P<name>[^{}]*)(?P<index>\{\d*\})*\Z")
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,6 @@ def parse_spath(cmd: CommandInput) -> SpathCommand:
     return SpathCommand(cmd.name, cmd.offset, input_field, path, output)
 
 
-def _steps(path: str) -> list[tuple[str, list[int | None]]]:
-    steps: list[tuple[str, list[int | None]]] = []
-    for part in path.split("."):
-        name = part.split("{", 1)[0]
-        indexes: list[int | None] = []
-        for index in re.findall(r"\{(\d*)\}", part):
-            indexes.append(int(index) if index else None)
-        steps.append((name, indexes))
-    return steps
-
-
 def _render(node: object) -> Scalar:
     if isinstance(node, (dict, list)):
         return json.dumps(node, separators=(",", ":"))
@@ -73,27 +64,7 @@ def _render(node: object) -> Scalar:
 
 def extract_path(document: object, path: str) -> list[Scalar]:
     """All values at ``path`` in a decoded JSON document, in document order."""
-    current: list[object] = [document]
-    for name, indexes in _steps(path):
-        following: list[object] = []
-        for node in current:
-            if name:
-                if not isinstance(node, dict) or name not in node:
-                    continue
-                node = node[name]
-            selected = [node]
-            for index in indexes:
-                nxt: list[object] = []
-                for item in selected:
-                    if isinstance(item, list):
-                        if index is None:
-                            nxt.extend(item)
-                        elif 1 <= index <= len(item):
-                            nxt.append(item[index - 1])
-                selected = nxt
-            following.extend(selected)
-        current = following
-    return [_render(node) for node in current]
+    return [_render(node) for node in walk(document, path)]
 
 
 def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
