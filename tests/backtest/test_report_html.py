@@ -148,3 +148,24 @@ def test_times_break_only_between_date_and_time_and_the_input_reads_as_words(tmp
                                                     "2026-09-22T18:00:00.000Z"]  # text unchanged
     assert all(boxes == [1, 1] for _, boxes in shown["times"]), shown["times"]  # date and time each whole
     assert shown["input"] == ["files", "lines no detection can match"]
+
+
+def test_every_charted_detection_has_a_colour_of_its_own(tmp_path: Path) -> None:
+    """The shipped pack has 16 detections and the palette 12 colours: repeated from its start, the 13th
+    detection's bars took the 1st's colour, and neither the chart nor the legend could tell them apart. In the
+    browser: each detection that raised a notable draws its bars and its legend swatch in one colour no other
+    has, even past the palette's length; a detection that raised none (risk only) is not in the legend."""
+    names = [f"Detection {number:02d}" for number in range(len(html.PALETTE) + 6)]
+    cells = [DayCounts(name, f"2026-10-{12 + at % 3}", 24, 1, 1 + at % 2, 1) for at, name in enumerate(names)]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=cells,
+                       detections=[*names, "Risk Only"], totals={}, risk_objects=[], threat_objects=[],
+                       reading={}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      bars: [...document.querySelectorAll('#chart rect.bar')].map(r => [r.dataset.detection, getComputedStyle(r).fill]),
+      legend: [...document.querySelectorAll('.legend span')].map(s =>
+        [s.textContent, getComputedStyle(s.querySelector('.swatch')).backgroundColor])})""").value)
+    bars = dict(shown["bars"])
+    assert sorted(bars) == names
+    assert len(set(bars.values())) == len(names)  # no two detections' bars alike
+    assert dict(shown["legend"]) == bars  # the legend: the same colours, and only the detections charted

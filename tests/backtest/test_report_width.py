@@ -15,6 +15,7 @@ from contentpack.backtest.report import Summary, _entity_table
 from contentpack.backtest.run import run_backtest
 from contentpack.backtest.summary import Entity
 from contentpack.cli import main
+from contentpack.layout import VALUE_INDENT, fold, table_width
 from contentpack.printable import TABLE_WIDTH
 from real_pack_runs import real_pack
 
@@ -101,8 +102,16 @@ def test_the_risk_objects_table_gives_the_detections_every_column_the_split_obje
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(_entity_table("Top risk objects", entities, width))
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
-    assert len(lines[1]) == width, "\n".join(lines)
+    assert len(lines[1]) <= width, "\n".join(lines)
     assert "│ debra.tanaka" in "\n".join(lines)
+    # the detections, one a line, folded at every column the other columns leave (their names stand in)
+    others = [len(part) - 2 for part in lines[2].split("┃")[1:-2]]
+    room = width - table_width([*others, 0])
+    shown = [line.split("│")[5][1:].rstrip() for line in lines if line.startswith("│")]
+    assert shown == [piece for entity in entities for name in sorted(entity.detections)
+                     for piece in fold(name, room, VALUE_INDENT)]
+    if width == 80:
+        assert len(lines[1]) == width  # the names fold: the table takes the terminal's whole width
 
 
 def test_no_line_of_the_report_ends_in_spaces(summary: Summary) -> None:
@@ -137,3 +146,20 @@ def test_a_risk_object_of_wide_characters_splits_where_it_reads_well() -> None:
     assert [line for line in lines if cells(line) > 80] == []
     objects = [parts[0] for parts in _cells("\n".join(lines))]
     assert objects[:objects.index("")] == ["Contoso 應用程式", "メール同期ツール-", "f3c1df8a-328e-4788"]
+
+
+@pytest.mark.parametrize("width", [80, 100, TABLE_WIDTH])
+def test_the_detections_behind_a_risk_object_are_one_a_line(summary: Summary, width: int) -> None:
+    """Joined with ", " and folded, the list ran the names together (``Service Principal, Entra ID`` /
+    ``High-Risk App Permission``): a reader could not tell where one detection ended. Each now starts a line at
+    the cell's edge, and a name folded over lines stands its next lines in, so every name reads back whole."""
+    lines = summary.text(width).splitlines()
+    start = next(at for at, line in enumerate(lines) if line == "Top risk objects")
+    cells = [line.split("│")[5][1:].rstrip() for line in lines[start:] if line.startswith("│")]
+    names: list[str] = []
+    for text in cells:
+        if text.startswith(" " * VALUE_INDENT):
+            names[-1] += " " + text.strip()
+        else:
+            names.append(text)
+    assert names == [name for e in summary.risk_objects[:10] for name in sorted(e.detections)]

@@ -120,3 +120,26 @@ def test_the_80_column_sample_in_docs_replay_md_is_what_replay_prints() -> None:
     # the verdict line's shape; not its figures, which move with every test added to the pack and every run
     shape = re.compile(r"PASS: (\d+) test\(s\), \1 passed, 0 failed \(\d+\.\d\d s, scheduled\)")
     assert shape.fullmatch(lines[-1]) and shape.fullmatch(sample[-1]), (lines[-1], sample[-1])
+
+
+
+def test_a_test_name_that_folds_stands_its_continuation_in_so_it_never_reads_as_another_test() -> None:
+    """``contentpack replay`` on an 80-column terminal, as a user reads it: in the narrow layout a line two cells
+    in starts a test (and has its status); a folded name's next lines stand in further. Folded at the test's
+    own indent, ``Privileged Role Beside A Medium One Must Not`` / ``Fire`` read as a test named ``Fire``."""
+    detection = "Entra ID High-Risk App Permission Granted to Service Principal"
+    status, lines = stdout_on_terminal(["replay", "--all-time", "--detection", detection], 80, REPO, 120)
+    assert status == 0
+    rows = [line.split("│")[1:-1] for line in lines if line.startswith("│")]
+    starts = [row for row in rows if row[0].startswith("   ") and not row[0].startswith("    ")]
+    folded = [row for row in rows if row[0].startswith("     ")]
+    assert [row[-1].strip() for row in starts] == ["pass"] * 6  # each test's first line, with its status
+    assert folded and not any(row[-1].strip() for row in folded)  # continuation lines: further in, no status
+    names: list[str] = []  # each test's name read back from its first line and the lines further in below it
+    for row in rows:
+        if row in starts:
+            names.append(row[0].strip())
+        elif row in folded:
+            names[-1] += " " + row[0].strip()
+    assert "Privileged Role Beside A Medium One Must Not Fire" in names
+    assert "Two Consents Naming No Client Raise Two Notables" in names

@@ -37,12 +37,20 @@ def _e(value: object) -> str:
 
 
 def colors(detections: Sequence[str]) -> dict[str, str]:
-    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(detections)}
+    """One colour per detection, no two alike: the palette's while it has enough, else hues spread evenly round
+    the colour wheel. The palette repeated from its start, which drew two detections' bars (the pack's 13th
+    and 1st, ...) in one colour that the legend could not tell apart."""
+    if len(detections) <= len(PALETTE):
+        return dict(zip(detections, PALETTE))
+    return {name: f"hsl({round(360 * index / len(detections))}, 60%, 48%)" for index, name in enumerate(detections)}
 
 
 def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
-    """An SVG stacked bar chart of notables per day, one colour per detection."""
+    """An SVG stacked bar chart of notables per day, one colour per detection that raised any (the others, a
+    risk-only detection, draw no bar: in the legend they only took colours)."""
     days = sorted({c.day for c in cells})
+    raised = {c.detection for c in cells if c.notables}
+    detections = [name for name in detections if name in raised]
     palette = colors(detections)
     per_day: dict[str, list[DayCounts]] = {day: [] for day in days}
     for c in cells:

@@ -23,7 +23,7 @@ from contentpack.backtest.summary import (
 )
 from contentpack.content.model import Pack
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.layout import Column, fit_columns, fold, hanging_lines, table_width
+from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 
 TITLE = "Backtest"
@@ -160,8 +160,8 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
     columns = [Column(("object", *shown)), Column(("type", *(printable(e.type) for e in entities))),
                Column(("score", *(str(e.score) for e in entities)), splits=False),
                Column(("risk events", *(str(e.risk_events) for e in entities)), splits=False),
-               Column(("detections", *(printable(", ".join(sorted(e.detections))) for e in entities)),
-                      least=_DETECTIONS_ROOM)]
+               Column(("detections", *(printable(name) for e in entities for name in e.detections)),
+                      least=_DETECTIONS_ROOM, indent=VALUE_INDENT)]
     widths = fit_columns(columns, width)
     # The detections column gets exactly what is left beside the others: rich, short of room, would narrow the
     # two widest columns alike, the objects' too, and fold an object where the plan did not split it.
@@ -171,6 +171,9 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
         table.add_column(column, justify="right" if counted else "left", overflow="fold", no_wrap=counted,
                          max_width=limit if column in ("object", "detections") else None)
     for e, text in zip(entities, shown):
+        # one detection a line, a folded name's next lines standing in (a list joined with ", " folded across
+        # the names: "... Service" / "Principal, Entra ID" / "High-Risk ..." hid where one name ended)
+        names = [line for name in sorted(e.detections) for line in fold(printable(name), detections, VALUE_INDENT)]
         table.add_row(lines_cell(fold(text, widths[0])), cell(e.type), str(e.score), str(e.risk_events),
-                      cell(", ".join(sorted(e.detections))))
+                      lines_cell(names))
     return table

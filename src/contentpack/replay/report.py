@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table
 
 from contentpack.durations import format_duration
 from contentpack.junit import Case
-from contentpack.layout import hanging_lines, table_width
-from contentpack.printable import TABLE_WIDTH, cell, printable
+from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
+from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
 NAME_WIDTH = 32  # in the narrow layout the names fold down to this width before a count column goes
+TEST_INDENT = 2  # in the narrow layout a test's name stands in this far below its detection's
 
 
 class Named(Protocol):
@@ -102,19 +102,29 @@ def _wide_table(named: Sequence[Named], headers: list[str], rows: list[list[str]
 
 
 def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[str]], statuses: list[str],
-                  shown: int) -> Table:
+                  shown: int, width: int) -> Table:
     """Each detection's name once, on a line of its own, its tests indented below it: on a terminal narrower
-    than a log's table the names are what would otherwise fold into three lines a row."""
+    than a log's table the names are what would otherwise fold into three lines a row. A test's name that folds
+    stands its continuation lines in further (``VALUE_INDENT``): folded at the test's own indent, the rest of
+    ``Privileged Role Beside A Medium One Must Not`` / ``Fire`` read as a test named ``Fire``."""
+    counts = [max(text_width(text) for text in [header, *(row[at] for row in rows)])
+              for at, header in enumerate(headers[:shown])]
+    status = max(text_width(text) for text in ["status", *statuses])
+    natural = max(text_width(printable(text)) for outcome in named
+                  for text in (outcome.detection, " " * TEST_INDENT + outcome.test))
+    names = max(1, min(natural, width - table_width([0, *counts, status])))
     table = Table(show_lines=False)
-    table.add_column("detection / test", overflow="fold")
+    table.add_column("detection / test", overflow="fold", width=names)
     for header in (*headers[:shown], "status"):
         table.add_column(header, no_wrap=True)
-    for at, (outcome, row, status) in enumerate(zip(named, rows, statuses)):
+    for at, (outcome, row, status_text) in enumerate(zip(named, rows, statuses)):
         if not at or outcome.detection != named[at - 1].detection:
             if at:
                 table.add_section()
             table.add_row(cell(outcome.detection))
-        table.add_row(Padding(cell(outcome.test), (0, 0, 0, 2)), *(cell(text) for text in row[:shown]), status)
+        test = fold(printable(outcome.test), max(1, names - TEST_INDENT), VALUE_INDENT)
+        table.add_row(lines_cell(" " * TEST_INDENT + line for line in test), *(cell(text) for text in row[:shown]),
+                      status_text)
     return table
 
 
@@ -155,7 +165,7 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
         shown, table = len(headers), _wide_table(named, headers, rows, statuses)
     else:
         shown = _shown(headers, rows, statuses, width)
-        table = _narrow_table(named, headers, rows, statuses, shown)
+        table = _narrow_table(named, headers, rows, statuses, shown, width)
     if named:
         console.print(table)
         if shown < len(headers):
