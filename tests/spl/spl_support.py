@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from contentpack.spl import Engine, MacroDef
+from contentpack.spl import Engine, MacroDef, SplUnsupportedError
 from contentpack.spl.values import Event
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -73,3 +73,15 @@ def event(time: float, **fields: object) -> Event:
     record["_raw"] = raw
     record["_time"] = time
     return record
+
+
+def assert_input_refused(error: SplUnsupportedError, command: str, name: str, count: int, text: str) -> None:
+    """``error`` is ``base.single_input``'s refusal of the multivalue ``mv`` (``count`` values) by the command
+    ``name``, written as ``| {command}`` last in ``text``: the message names command, field and count, says the
+    page is silent, offers the forms that give one value, and points at the command's column."""
+    assert error.message.startswith(
+        f"{name}: a multivalue input field ({count} values) is not supported ('mv'): the {name} page says nothing "
+        "of a multivalue input")
+    for form in ("eval mv=mvindex(mv, 0)", "eval mv=mvjoin(mv, <delimiter>)", "mvexpand mv"):
+        assert form in error.message
+    assert (error.command, error.column) == (name, text.rindex(f"| {command}") + 3)

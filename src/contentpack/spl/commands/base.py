@@ -69,23 +69,32 @@ class CommandInput:
         return Cursor.eval(self.text, self.base, self.mapper, self.name)
 
 
-def single_input(event: Event, field: str, node: CommandNode) -> Scalar | None:
-    """The one value of ``field`` that ``node`` reads as text (``rex``'s and ``regex``'s field, ``spath``'s
-    input, ``iplocation``'s address, ...), ``None`` when it is null.
+def single_input(event: Event, field: str, node: CommandNode, also: str | None = None) -> Scalar | None:
+    """The one value of ``field`` that ``node`` reads (``rex``'s and ``regex``'s field, ``spath``'s input,
+    ``iplocation``'s address, ``bin``'s field, ``sort``'s keys, ``return``'s fields, ``top``/``rare``'s fields
+    ...), ``None`` when it is null.
 
-    A multivalue is refused as unsupported, naming the command, the field and the value count, at the
-    command's column (the message is :func:`coerce.multivalue_refused`'s, shared with functions and operators).
-    Why: the Search Reference page of each command that reads through here says nothing of a multivalue input,
-    and the engine used to answer anyway (the first value for ``spath``, ``iplocation``, ``fromjson``,
-    ``xmlkv``; each value for ``rex``, ``replace``, ``convert``; any value for ``regex``), readings no page
-    states. The one home of that rule for commands, as ``Evaluator.single_operand`` is for operators."""
+    A multivalue is refused as unsupported (:func:`multivalue_refused`), naming the command, the field and the
+    value count, at the command's column; ``also`` adds a way out that fits the command. Why: the Search
+    Reference page of each command that reads through here says nothing of a multivalue input, and the engine
+    used to answer anyway (the first value for ``spath``, ``iplocation``, ``fromjson``, ``xmlkv``, ``bin``,
+    ``sort``, ``return``; each value for ``rex``, ``replace``, ``convert``, ``top``; any value for ``regex``),
+    readings no page states. The one home of that rule for commands, as ``Evaluator.single_operand`` is for
+    operators."""
     value = event.get(field)
     if isinstance(value, tuple):
         why = (f"the {node.name} page says nothing of a multivalue input, and no Splunk page says which of its "
                "values the command reads, or what it gives for several")
-        error = coerce.multivalue_refused(value, why, f"'{field}'", kind=coerce.INPUT_FIELD, field=field)
-        raise SplUnsupportedError(f"{node.name}: {error.message}", offset=node.offset, command=node.name)
+        raise multivalue_refused(node, value, field, why, also)
     return value
+
+
+def multivalue_refused(node: CommandNode, value: tuple[Scalar, ...], field: str, why: str,
+                       also: str | None = None) -> SplUnsupportedError:
+    """The error for a multivalue ``field`` that ``node`` cannot read, at the command's column: the message is
+    :func:`coerce.multivalue_refused`'s (kind ``input field``), shared with functions and operators."""
+    error = coerce.multivalue_refused(value, why, f"'{field}'", kind=coerce.INPUT_FIELD, field=field, also=also)
+    return SplUnsupportedError(f"{node.name}: {error.message}", offset=node.offset, command=node.name)
 
 
 @dataclass

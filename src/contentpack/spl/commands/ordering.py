@@ -5,9 +5,14 @@ keeps the first N (default 1) events per value combination in search order; ``ke
 All events where any of the selected fields are null are removed"; ``consecutive=true`` only removes
 duplicates that follow each other; ``sortby``: "You can sort the fields, which determines which event is
 retained" (the events are sorted first, then deduplicated); each sort field needs its sign, "( - | + )
-<sort-field>" in the page's syntax (no page says what a field without one does, so it is refused).
+<sort-field>" in the page's syntax (no page says what a field without one does, so it is refused). Multivalue
+fields: "To use the dedup command on multivalue fields, the fields must match all values to be deduplicated"
+(10.0 page, Usage): the same values in the same order are duplicates, other values are not; the same values in
+another order or held another number of times are refused, the page not saying whether they "match all values".
 sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
-limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text.
+limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text. The 10.0
+page says nothing of a multivalue sort field (it speaks of "the values of the field" pair by pair), so one is
+refused (``base.single_input``), in ``sort`` and in ``dedup``'s sortby; the engine used to sort by its first value.
 head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
 """
 
@@ -18,12 +23,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
+                                           multivalue_refused, plus, single_input)
 from contentpack.spl.ast import Expr
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
-from contentpack.spl.values import Event, Value, lexicographic_key, mv_values, ordered_number, to_str
+from contentpack.spl.values import Event, Scalar, lexicographic_key, mv_values, ordered_number, to_str
 
 DEFAULT_SORT_LIMIT = 10000
 
@@ -81,30 +87,37 @@ def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
     return keys
 
 
-def _compare_values(a: Value, b: Value, mode: str) -> int:
+def _compare_values(a: Scalar | None, b: Scalar | None, mode: str) -> int:
     if a is None or b is None:
         return (a is None) - (b is None)  # missing values last
-    sa, sb = mv_values(a)[0], mv_values(b)[0]
     if mode != "str":
-        na, nb = ordered_number(sa), ordered_number(sb)
+        na, nb = ordered_number(a), ordered_number(b)
         if na is not None and nb is not None:
             return (na > nb) - (na < nb)
         if mode == "auto" and (na is None) != (nb is None):
             return -1 if na is not None else 1
-    ka, kb = lexicographic_key(sa), lexicographic_key(sb)
+    ka, kb = lexicographic_key(a), lexicographic_key(b)
     return (ka > kb) - (ka < kb)
 
 
-def sort_events(events: list[Event], keys: Sequence[SortKey]) -> list[Event]:
-    def compare(x: Event, y: Event) -> int:
-        for key in keys:
-            result = _compare_values(x.get(key.field), y.get(key.field), key.mode)
+def sort_events(events: list[Event], keys: Sequence[SortKey], node: CommandNode) -> list[Event]:
+    """``events`` in the order ``keys`` give (``sort``, and ``dedup``'s sortby); a multivalue key is refused
+    at ``node`` (module docstring), before any event is compared."""
+    rows = [(tuple(single_input(event, key.field, node, _SMALLEST.format(f=key.field)) for key in keys), event)
+            for event in events]
+
+    def compare(x: tuple[tuple[Scalar | None, ...], Event], y: tuple[tuple[Scalar | None, ...], Event]) -> int:
+        for key, a, b in zip(keys, x[0], y[0]):
+            result = _compare_values(a, b, key.mode)
             if result:
-                missing = x.get(key.field) is None or y.get(key.field) is None
+                missing = a is None or b is None
                 return -result if key.descending and not missing else result
         return 0
 
-    return sorted(events, key=functools.cmp_to_key(compare))
+    return [event for _, event in sorted(rows, key=functools.cmp_to_key(compare))]
+
+
+_SMALLEST = "eval {f}=mvindex(mvsort({f}), 0) for its lexicographically smallest value"
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ def parse_sort(cmd: CommandInput) -> SortCommand:
 
 def run_sort(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, SortCommand)
-    ordered = sort_events(list(events), node.keys)
+    ordered = sort_events(list(events), node.keys, node)
     yield from ordered[: node.limit] if node.limit else ordered
 
 
@@ -190,24 +203,48 @@ def parse_dedup(cmd: CommandInput) -> DedupCommand:
                         tuple(sortby))
 
 
-def _dedup_key(event: Event, fields: Sequence[str]) -> tuple[object, ...] | None:
-    key: list[object] = []
+DedupKey = tuple[tuple[str, ...], ...]
+
+
+def _dedup_key(event: Event, fields: Sequence[str]) -> DedupKey | None:
+    """Each field's values in order (a multivalue's "all values"), ``None`` when a field is null."""
+    key: list[tuple[str, ...]] = []
     for name in fields:
         value = event.get(name)
         if value is None:
             return None
-        key.append(tuple(to_str(v) for v in mv_values(value)))
+        key.append(tuple(to_str(v) or "" for v in mv_values(value)))
     return tuple(key)
+
+
+def _value_sets(key: DedupKey) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(values) for values in key)
+
+
+def _refuse_reordered(node: DedupCommand, key: DedupKey, other: DedupKey) -> None:
+    """Refuse ``key`` when it holds the values ``other`` holds but in another order or number (module
+    docstring): whether those "match all values" no page says."""
+    if key == other or _value_sets(key) != _value_sets(other):
+        return
+    for name, mine, theirs in zip(node.fields, key, other):
+        if mine != theirs:
+            several = mine if len(mine) > 1 else theirs  # the multivalue of the two, for its count
+            why = ("the dedup page says \"the fields must match all values to be deduplicated\" and not whether the "
+                   f"same values in another order, or held another number of times, match: {list(mine)} against "
+                   f"{list(theirs)}")
+            also = f"eval {name}=mvdedup(mvsort({name})) to compare the sets of values"
+            raise multivalue_refused(node, several, name, why, also)
 
 
 def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, DedupCommand)
     if node.sortby:  # "You can sort the fields, which determines which event is retained."
-        events = iter(sort_events(list(events), node.sortby))
+        events = iter(sort_events(list(events), node.sortby, node))
 
     def kept() -> Iterator[Event]:
-        seen: dict[tuple[object, ...], int] = {}
-        previous: tuple[object, ...] | None = None
+        seen: dict[DedupKey, int] = {}
+        first_form: dict[tuple[frozenset[str], ...], DedupKey] = {}
+        previous: DedupKey | None = None
         run = 0
         for event in events:
             key = _dedup_key(event, node.fields)
@@ -216,11 +253,14 @@ def run_dedup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
                     yield event
                 continue
             if node.consecutive:
+                if previous is not None:
+                    _refuse_reordered(node, key, previous)
                 run = run + 1 if key == previous else 1
                 previous = key
                 if run <= node.count:
                     yield event
                 continue
+            _refuse_reordered(node, key, first_form.setdefault(_value_sets(key), key))
             seen[key] = seen.get(key, 0) + 1
             if seen[key] <= node.count:
                 yield event

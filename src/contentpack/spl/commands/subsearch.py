@@ -2,7 +2,10 @@
 
 append (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/append): the
 subsearch's results follow the main results. return (…/search-commands/return): ``return [N] field``
-gives ``field="value"``, ``alias=field`` renames, ``$field`` gives the bare value; N > 1 joins rows with OR.
+gives ``field="value"``, ``alias=field`` renames, ``$field`` gives the bare value; N > 1 joins rows with OR. The
+10.0 page's "Multiple values can be specified and are placed within OR clauses" is about several rows ("So,
+'return 2 user ip' might output '(user=bob ip=10.1.11.2) OR (user=fred ip=10.2.12.3)'"); it says nothing of a
+multivalue field, so one is refused (``base.single_input``); the engine used to return its first value.
 format (…/search-commands/format): ``( ( f1="v1" AND f2="v2" ) OR ( ... ) )`` in a field named ``search``.
 """
 
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus,
+                                           single_input)
 from contentpack.spl.values import Event, mv_values, to_str
 
 # How many results of its subsearch a command takes; the rest are dropped, as Splunk truncates them.
@@ -101,7 +105,7 @@ def run_return(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
             break
         parts: list[str] = []
         for name, field, bare in node.items:
-            value = event.get(field)
+            value = single_input(event, field, node)
             if value is None:
                 continue
             text = to_str(value) or ""

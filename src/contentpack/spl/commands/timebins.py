@@ -3,11 +3,15 @@
 bin (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/bin): ``span=`` puts
 each ``_time`` at the start of its bin; with UTC ``span=5m`` floors to multiples of 300 s (S22, assumed for
 SPL1 — the SPL2 example differs). Numeric fields become ``low-high`` range strings. ``bins=``/``minspan``/
-``aligntime`` without ``span`` are rejected as unsupported.
+``aligntime`` without ``span`` are rejected as unsupported. The 10.0 page says nothing of a multivalue field
+("Specify a field name"), so one is refused (``base.single_input``); the engine used to bin its first value.
 timechart (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/timechart):
 one row per time bin; with BY one column per series; ``limit`` (default 10, 0 = no limit) keeps the series
 with the largest totals and folds the rest into ``OTHER`` when ``useother`` (default true); null BY values
-form the ``NULL`` series when ``usenull`` (default true); count-like cells with no events are 0.
+form the ``NULL`` series when ``usenull`` (default true); count-like cells with no events are 0. A multivalue BY
+field puts the event in one series per value, a value held twice counting twice unless ``dedup_splitvals=true``
+("Specifies whether to remove duplicate values in multivalued <split-by-clause> fields. Default: false"), as
+stats does (``stats.group_keys``).
 """
 
 from __future__ import annotations
@@ -18,18 +22,20 @@ from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
+                                           plus, single_input)
 from contentpack.spl.commands.stats import (
     AggTerm,
     feed_aggregates,
     has_wildcards,
     read_aggregates,
+    group_keys,
     sort_key,
     terms_fields,
 )
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.timeutil import CalendarRangeError, Span, bin_start, parse_span
-from contentpack.spl.values import Event, Value, as_number, format_number, mv_values
+from contentpack.spl.values import Event, Scalar, Value, as_number, format_number
 
 # ------------------------------------------------------------------------------------------------ bin
 
@@ -76,10 +82,10 @@ def parse_bin(cmd: CommandInput) -> BinCommand:
     return BinCommand(cmd.name, cmd.offset, field, span, output or field)
 
 
-def bin_value(value: Value, span: Span, is_time: bool, tz: str) -> Value:
+def bin_value(value: Scalar | None, span: Span, is_time: bool, tz: str) -> Value:
     """The bin of ``value``; raises ValueError for a number no bin holds (infinite, NaN, past the calendar
-    or too large for the span), which :func:`time_bin` words for the search's author."""
-    number = as_number(value if not isinstance(value, tuple) else (value[0] if value else None))
+    or too large for the span), which :func:`unbinnable` words for the search's author."""
+    number = as_number(value)
     if number is None:
         return None
     if is_time:
@@ -106,10 +112,11 @@ def run_bin(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
     assert isinstance(node, BinCommand)
     is_time = node.field == "_time"
     for event in events:
+        value = single_input(event, node.field, node)
         try:
-            binned = bin_value(event.get(node.field), node.span, is_time, ctx.tz)
+            binned = bin_value(value, node.span, is_time, ctx.tz)
         except (ValueError, OverflowError) as exc:
-            raise unbinnable(node, node.field, event.get(node.field), exc) from None
+            raise unbinnable(node, node.field, value, exc) from None
         if binned is not None:
             event[node.output] = binned
         yield event
@@ -129,6 +136,7 @@ class TimechartCommand(CommandNode):
     useother: bool = True
     usenull: bool = True
     cont: bool = True
+    dedup_splitvals: bool = False
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return frozenset(terms_fields(self.terms, [self.by] if self.by else []) | {"_time"})
@@ -138,12 +146,12 @@ def parse_timechart(cmd: CommandInput) -> TimechartCommand:
     cur = cmd.cursor()
     options, terms, by = read_aggregates(
         cur, ("span", "limit", "useother", "usenull", "cont", "bins", "minspan", "partial", "agg", "fixedrange",
-              "otherstr", "nullstr", "format", "sep")
+              "otherstr", "nullstr", "format", "sep", "dedup_splitvals")
     )
     if has_wildcards(terms):
         raise cur.unsupported("a wildcard field in a timechart function")
     span = None
-    limit, useother, usenull, cont = 10, True, True, True
+    limit, useother, usenull, cont, dedup_splitvals = 10, True, True, True, False
     for key, (value, tok) in options.items():
         text = str(value)
         if key == "span":
@@ -156,12 +164,14 @@ def parse_timechart(cmd: CommandInput) -> TimechartCommand:
             usenull = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         elif key == "cont":
             cont = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
+        elif key == "dedup_splitvals":
+            dedup_splitvals = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         else:
             raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
     if len(by) > 1:
         raise cur.unsupported("more than one BY field")
     return TimechartCommand(cmd.name, cmd.offset, tuple(terms), by[0] if by else None, span, limit,
-                            useother, usenull, cont)
+                            useother, usenull, cont, dedup_splitvals)
 
 
 def default_span(earliest: float | None, latest: float | None) -> Span:
@@ -193,8 +203,8 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
             raise unbinnable(node, "_time", when, exc) from None
         series: list[str | None] = [None]
         if node.by:
-            values = [str(v) if not isinstance(v, str) else v for v in mv_values(event.get(node.by))]
-            series = list(dict.fromkeys(values)) or [None]
+            keys = group_keys(event, [node.by], dedup=node.dedup_splitvals)
+            series = [v if isinstance(v, str) else str(v) for (v,) in keys] or [None]
         for name in series:
             if name is None and node.by and not node.usenull:
                 continue

@@ -6,7 +6,9 @@ top (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-c
 ``showcount``/``showperc`` (default true). Each row holds the field values, the count and the percentage
 of events (with all the fields) that have that combination; ``top`` lists the most common first, ``rare``
 the least common. With BY, the counting and the limit apply within each group. Ties keep the order in
-which the combinations were first seen (assumed).
+which the combinations were first seen (assumed). Neither 10.0 page says what a multivalue field, counted or
+BY, gives (each value counted? the event once?; the top page's own example runs ``mvexpand`` first), so one is
+refused (``base.single_input``); the engine used to count each distinct value.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field_list, read_option
-from contentpack.spl.commands.base import FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
-from contentpack.spl.commands.stats import group_keys
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
+                                           single_input)
 from contentpack.spl.values import Event, Scalar, to_str
 
 
@@ -72,10 +74,12 @@ def run_top(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
     assert isinstance(node, TopCommand)
     groups: dict[tuple[Scalar, ...], dict[tuple[Scalar, ...], int]] = {}
     for event in events:
-        for group in group_keys(event, node.by) if node.by else [()]:
-            counts = groups.setdefault(group, {})
-            for combination in group_keys(event, node.fields):
-                counts[combination] = counts.get(combination, 0) + 1
+        group = _combination(event, node.by, node)
+        combination = _combination(event, node.fields, node)
+        if group is None or combination is None:
+            continue
+        counts = groups.setdefault(group, {})
+        counts[combination] = counts.get(combination, 0) + 1
     least_first = node.name == "rare"
     for group, counts in groups.items():
         total = sum(counts.values())
@@ -93,6 +97,13 @@ def run_top(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
             if node.showperc:
                 row[node.percentfield] = round(count * 100 / total, 6) if total else 0
             yield row
+
+
+def _combination(event: Event, fields: tuple[str, ...], node: TopCommand) -> tuple[Scalar, ...] | None:
+    """The values of ``fields`` in ``event``, ``None`` when one is null (the event is not counted)."""
+    values = [single_input(event, name, node) for name in fields]
+    scalars = tuple(value for value in values if value is not None)
+    return scalars if len(scalars) == len(values) else None
 
 
 def _top_fields(node: CommandNode) -> FieldUse:

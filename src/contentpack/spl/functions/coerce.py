@@ -29,7 +29,7 @@ INPUT_FIELD = "input field"  # the ``kind`` of a command's input field (``comman
 
 
 def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argument: str | None = None,
-                       kind: str = "argument", field: str | None = None) -> SplUnsupportedError:
+                       kind: str = "argument", field: str | None = None, also: str | None = None) -> SplUnsupportedError:
     """The error for a multivalue in an argument that takes one value (``FunctionSpec.single_value_args``), or,
     with ``kind="operand"``, in an operand of an eval/where operator (``evaluator.single_operand``), or, with
     ``kind=INPUT_FIELD``, in the input ``field`` of a command that reads one value (``commands.base.single_input``):
@@ -39,14 +39,15 @@ def multivalue_refused(value: tuple[Scalar, ...], why: str | None = None, argume
     function "is not supported on multivalue fields" (Text functions: ``len``, ``substr``, ``trim``...), and the
     others (and the eval page's operators) say nothing, so any reading is a guess; ``match(mv, "q")`` false while
     ``mv == "q"`` is true is how such a guess turns a detection's ``where`` without a word. The message says how
-    to write it unambiguously. ``argument`` names it (``argument 1, 'scope'``) when the caller knows it.
+    to write it unambiguously. ``argument`` names it (``argument 1, 'scope'``) when the caller knows it; ``also``
+    adds a way out that fits one command (``sort``: the smallest value, ``dedup``: the set of values).
     """
     where = f" ({argument})" if argument else ""
     if kind == INPUT_FIELD:
         name = field or "<field>"
         way_out = (f"say which value you mean before it: eval {name}=mvindex({name}, 0) for one value, "
                    f"eval {name}=mvjoin({name}, <delimiter>) for all of them as one text, mvexpand {name} for "
-                   "one event per value")
+                   "one event per value" + (f", {also}" if also else ""))
     else:
         way_out = ("say which value you mean: mvindex(<field>, 0) for one value, mvfind(<field>, <regex>) or "
                    "mvfilter(<expression>) to test each value, mvjoin(<field>, <delimiter>) for all of them as "
