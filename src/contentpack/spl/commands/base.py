@@ -71,8 +71,8 @@ class CommandInput:
 
 def single_input(event: Event, field: str, node: CommandNode, also: str | None = None) -> Scalar | None:
     """The one value of ``field`` that ``node`` reads (``rex``'s and ``regex``'s field, ``spath``'s input,
-    ``iplocation``'s address, ``bin``'s field, ``sort``'s keys, ``return``'s fields, ``top``/``rare``'s fields
-    ...), ``None`` when it is null.
+    ``iplocation``'s address, ``bin``'s field, ``sort``'s keys, ``return``'s fields, ``top``/``rare``'s fields,
+    ``join``'s fields ...), ``None`` when it is null.
 
     A multivalue is refused as unsupported (:func:`multivalue_refused`), naming the command, the field and the
     value count, at the command's column; ``also`` adds a way out that fits the command. Why: the Search

@@ -227,10 +227,13 @@ def parse_join(cmd: CommandInput) -> JoinCommand:
     return JoinCommand(cmd.name, cmd.offset, tuple(fields), subsearch, keep_unmatched, maximum, overwrite)
 
 
-def _join_key(event: Event, fields: Sequence[str]) -> tuple[str, ...] | None:
+def _join_key(event: Event, fields: Sequence[str], node: JoinCommand) -> tuple[str, ...] | None:
+    """The event's values of the join fields, None when one is null. A multivalue is refused
+    (``base.single_input``): no page read says what a join field holding several values joins on, and the engine
+    used to key on its first value."""
     key: list[str] = []
     for name in fields:
-        value = event.get(name)
+        value = single_input(event, name, node, "mvexpand the field before the join, on both sides")
         if value is None:
             return None
         key.append(to_str(value) or "")
@@ -246,8 +249,8 @@ def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         right_names = {name for row in right for name in row}
         fields = tuple(dict.fromkeys(name for event in left for name in event if name in right_names))
     for event in events:
-        key = _join_key(event, fields)
-        matches = [row for row in right if key is not None and _join_key(row, fields) == key]
+        key = _join_key(event, fields, node)
+        matches = [row for row in right if key is not None and _join_key(row, fields, node) == key]
         if node.max:
             matches = matches[: node.max]
         if not matches:
