@@ -27,6 +27,7 @@ from contentpack.spl.commands.base import (
     FieldSet,
     FieldUse,
     RunContext,
+    multivalue_refused,
     plus,
     uses,
 )
@@ -311,10 +312,8 @@ def single_value_keys(node: StatsCommand, event: Event) -> list[tuple[Scalar, ..
     for name in node.by:
         value = event.get(name)
         if isinstance(value, tuple) and len(value) > 1:
-            raise SplUnsupportedError(
-                f"{node.name}: a multivalue BY value ({len(value)} values in '{name}') is not supported: the "
-                f"{node.name} page does not say which group's statistics the event gets (mvexpand the field "
-                "first, or eval it to one value)", offset=node.offset, command=node.name)
+            raise multivalue_refused(node, value, name, f"the {node.name} page does not say which group's "
+                                     "statistics an event whose BY field holds several values gets")
     return group_keys(event, node.by) if node.by else [()]
 
 
