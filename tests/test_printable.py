@@ -64,3 +64,21 @@ def test_a_table_splits_its_values_only_as_finely_as_its_width_needs(width: int,
                          width)
     assert table_width(widths) <= width and widths[2] == len("count")
     assert (fold(EMAIL, widths[0]), fold(GUID, widths[1])) == (user, app)
+
+
+def test_a_table_as_wide_as_its_readable_widths_cuts_nothing_and_one_cell_less_does() -> None:
+    """``layout.readable_width``: the narrowest a column folds to with its texts split only where they read well
+    (its widest piece after a ``-``, ``.`` or ``/``, before an ``@``), a header too: a command that adds these
+    up (``search`` choosing which columns to show) knows the table fits without a cut."""
+    from contentpack.layout import Column, fit_columns, fold, readable_width, table_width
+
+    columns = [Column(("user", EMAIL)), Column(("appId", GUID)), Column(("count", "1"), splits=False)]
+    readable = [readable_width(column) for column in columns]
+    assert readable == [len("christie."), len("02114787ef48"), len("count")]
+    widths = fit_columns(columns, table_width(readable))
+    assert fold(GUID, widths[1]) == ["9199bf20-", "a13f-4107-", "85dc-", "02114787ef48"]
+    widths = fit_columns(columns, table_width(readable) - 1)
+    assert fold(GUID, widths[1])[-2:] == ["02114787ef4", "8"]  # one cell less: a piece is cut
+    assert readable_width(Column(("operationName", "Sign-in activity"))) == len("operationName")  # one word
+    assert readable_width(Column(("n", "Sign-in activity"), least=10)) == 10
+    assert readable_width(Column(("n", "1"), least=10)) == 1  # never wider than its widest text

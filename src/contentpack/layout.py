@@ -4,9 +4,10 @@ Folded wherever the width runs out, a value reads as something else (``4be11163-
 ``6``, ``christie.wilk`` / ``ins@contoso.e`` / ``xample``). So a value splits between words, then after a list's
 ``;`` or ``,``, then before an email's ``@``, then after a ``-``, ``.`` or ``/`` (GUIDs, host names, paths), and
 is cut anywhere only where none of these leaves pieces narrow enough (:func:`fold`). :func:`fit_columns` plans a
-table's widths so that only the coarsest of those splits that lets the whole table fit is used, the widest
-columns giving way first; messages wrap the same way (:func:`hanging_lines`). One home for the reports and
-commands that print tables or messages (search, backtest, replay, the diagnostics).
+table's widths so that only the coarsest of those splits that lets the whole table fit is used, the widest columns
+giving way first, and :func:`readable_width` is how narrow a column can be with nothing cut mid-word (what a command
+adds up to choose how many columns to show); messages wrap the same way (:func:`hanging_lines`). One home for the
+reports and commands that print tables or messages (search, backtest, replay, the diagnostics).
 
 Every width here is in terminal cells, not characters (:func:`text_width`): a wide character (CJK, many emoji,
 as an Entra app's display name may hold) takes two cells and a combining mark none, so a layout that counted
@@ -166,6 +167,29 @@ def _shrunk(columns: Sequence[Column], natural: list[int], floors: list[int], wi
     return widths
 
 
+def _floor(column: Column, natural: int, level: int) -> int:
+    """How narrow ``column`` (whose widest text is ``natural``) may give way at ``level``: a count not at all; at
+    a readable level its widest piece once split there, or ``least`` if more; cut anywhere, down to one cell."""
+    if not column.splits:
+        return natural
+    if level == _ANYWHERE:
+        return min(natural, 1)
+    return min(natural, max(column.least, _longest_piece(column.texts, level) + column.indent))
+
+
+def _natural(column: Column) -> int:
+    """The column's width with nothing folded: its widest text."""
+    return max((text_width(text) for text in column.texts), default=0)
+
+
+def readable_width(column: Column) -> int:
+    """The narrowest ``column`` can be with none of its texts cut mid-word: each split at the finest place
+    :func:`fit_columns` splits a text where it reads well (after a ``-``, ``.`` or ``/``), and ``least`` if
+    more. A table whose columns together are this narrow fits without cutting anything, so a command choosing
+    which columns to show adds them up (with :func:`table_width`) rather than guessing a width per column."""
+    return _floor(column, _natural(column), _ANYWHERE - 1)
+
+
 def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
     """Each column's width (its texts folded to it with :func:`fold`) for a table at most ``width`` wide: the
     widths its texts need when that fits; else the columns split between words only, if that can fit the table,
@@ -174,12 +198,10 @@ def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
     terminal too narrow even for those pieces, the widest columns are cut anywhere too (:func:`fold` still
     splits each at the soft breaks first, and cuts only a piece wider than its column); a count never splits,
     so a table of counts alone may stay wider than ``width``."""
-    natural = [max((text_width(text) for text in column.texts), default=0) for column in columns]
+    natural = [_natural(column) for column in columns]
     widths = natural
     for level in range(_ANYWHERE + 1):
-        floors = [min(size, 1 if level == _ANYWHERE else
-                      max(column.least, _longest_piece(column.texts, level) + column.indent))
-                  if column.splits else size for column, size in zip(columns, natural)]
+        floors = [_floor(column, size, level) for column, size in zip(columns, natural)]
         widths = _shrunk(columns, natural, floors, width)
         if table_width(widths) <= width:
             break

@@ -72,26 +72,41 @@ def _columns(text: str) -> tuple[list[str], list[str]]:
     return joined(header, "┃"), joined(body, "│")
 
 
+def _header_pieces(lines: list[str]) -> list[list[str]]:
+    """Each header as its lines (a header folds only where it reads well, as a value does)."""
+    header = [[part.strip() for part in line.split("┃")[1:-1]] for line in lines if line.startswith("┃")]
+    return [[parts[at] for parts in header if parts[at]] for at in range(len(header[0]))]
+
+
 def _as_texts(value: object) -> list[str]:
     values = value if isinstance(value, list) else [value]
     return [str(v).replace(" ", "") for v in values]
 
 
-@pytest.mark.parametrize("width", [80, 120])
-def test_every_line_fits_and_every_value_is_whole(width: int, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("width", "shown"), [(80, 4), (120, 4), (200, 6)])
+def test_every_line_fits_and_every_value_is_whole(width: int, shown: int, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the columns that fit readable are shown, the others named below: the six long names squeezed into
+    80 columns were cut mid-word (``targetReso`` / ``urces{}.``, ``operationN`` / ``ame``). A header folds only
+    where a value would (``properties.`` / ``targetResources{}.`` / ``displayName``)."""
     rows = _rows(capsys, TABLE)
     monkeypatch.setenv("COLUMNS", str(width))
     text = run(capsys, TABLE, "--events", str(SAMPLE_LOGS))
     assert [line for line in text.splitlines() if len(line) > width] == []
     headers, columns = _columns(text)
-    assert headers == [name.replace(" ", "") for name in FIELDS]  # all six fit, folded
-    assert "not shown" not in text and text.endswith("\n3 result(s)\n")
+    assert headers == FIELDS[:shown]
+    for name, pieces in zip(headers, _header_pieces(text.splitlines()), strict=True):
+        assert _reads_well(name, pieces), (name, pieces)
+    hidden = FIELDS[shown:]
+    assert re.sub(r"\s+", " ", text).endswith(
+        f" ({len(hidden)} fields not shown in {width} columns: {', '.join(hidden)}; --format csv or json has them) "
+        "3 result(s) " if hidden else "┘ 3 result(s) ")
     for row in rows:
-        for at, name in enumerate(FIELDS):
+        for at, name in enumerate(headers):
             for value in _as_texts(row.get(name, "")):
                 assert value in columns[at], (name, value)
-    assert any(len(value) > 800 for row in rows for value in _as_texts(row.get(FIELDS[4], "")))  # folded
+    if not hidden:
+        assert any(len(value) > 800 for row in rows for value in _as_texts(row.get(FIELDS[4], "")))  # folded
 
 
 @pytest.mark.parametrize("width", [80, 120, 200])  # 200: a pipe's or a log's width, where values vanished too
@@ -287,6 +302,67 @@ def test_the_notes_below_a_narrow_table_wrap_with_a_hanging_indent(monkeypatch: 
     text = run(capsys, "search * | head 2 | table tenantId resultType operationName category", "--events",
                str(SAMPLE_LOGS))
     below = text.splitlines()[[at for at, line in enumerate(text.splitlines()) if line.startswith("└")][-1] + 1:]
-    assert below[0].startswith("(1 field not shown in 40 columns:") and below[-1] == "2 result(s)"
+    assert below[0].startswith("(2 fields not shown in 40 columns:") and below[-1] == "2 result(s)"
     assert all(cells(line) <= 40 and line == line.rstrip() for line in below), below
     assert len(below) > 2 and all(line.startswith("    ") for line in below[1:-1]), below
+
+
+# A new user's first search: raw events, every field (~110 with the pack's search-time fields). On an 80- or
+# 100-column terminal it squeezed in six or seven columns ten characters wide, so a header read "operationN" /
+# "ame" and a value "NonInterac" / "tiveUserSi" / "gnInLogs"; the columns shown are now only those that fit
+# readable, each at least as wide as its header, the rest named below the table.
+RAW = "sourcetype=azure:monitor:aad | head 2"
+
+
+def _body_rows(lines: list[str]) -> list[list[list[str]]]:
+    """The body read back: each row's cells, each the lines of its value (rows parted by the rules drawn once a
+    cell spans lines, else one line a row)."""
+    ruled = any(line.startswith("├") for line in lines)
+    rows: list[list[list[str]]] = []
+    starts = True
+    for line in lines:
+        if line.startswith("│"):
+            parts = [part.strip() for part in line.split("│")[1:-1]]
+            if starts:
+                rows.append([[] for _ in parts])
+            for at, part in enumerate(parts):
+                if part:
+                    rows[-1][at].append(part)
+            starts = not ruled
+        elif line.startswith("├"):
+            starts = True
+    return rows
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_raw_events_on_a_narrow_terminal_show_whole_headers_and_values_split_only_where_they_read_well(
+        width: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a user sees: ``contentpack search`` over raw events in the pack, on a terminal ``width`` wide."""
+    import json
+
+    assert main(["search", RAW, "--root", str(REPO), "--events", str(DECLINES), "--format", "csv"]) == 0
+    fields = next(csv.reader(capsys.readouterr().out.splitlines()))
+    assert main(["search", RAW, "--root", str(REPO), "--events", str(DECLINES), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    status, lines = stdout_on_terminal(["search", RAW, "--events", str(DECLINES)], width, REPO, 60)
+    assert status == 0 and lines[-1] == "2 result(s)"
+    assert [line for line in lines if cells(line) > width] == [], "\n".join(lines)
+    # every header whole, the fields' first ones in their order, folded (if at all) only where it reads well
+    pieces = _header_pieces(lines)
+    headers = ["".join(lines_of) for lines_of in pieces]
+    assert len(headers) >= 4 and headers == fields[:len(headers)], "\n".join(lines)
+    for name, lines_of in zip(headers, pieces):
+        assert _reads_well(name, lines_of), (name, lines_of)
+    # every value shown split only between words or after/before its punctuation, never mid-word
+    read = _body_rows(lines)
+    assert len(read) == len(rows) == 2
+    for row, row_cells in zip(rows, read):
+        for name, value_lines in zip(headers, row_cells):
+            value = row.get(name, "")
+            assert isinstance(value, str) and _reads_well(value, value_lines), (name, value, value_lines)
+    # the others named below the table, in order, in the words it always used
+    hidden = fields[len(headers):]
+    below = lines[[at for at, line in enumerate(lines) if line.startswith("└")][-1] + 1:]
+    note = re.sub(r"\s+", " ", "\n".join(below))
+    assert note == (f"({len(hidden)} fields not shown in {width} columns: {', '.join(hidden)}; --format csv or json "
+                    "has them) 2 result(s)")

@@ -23,7 +23,7 @@ import sys
 import stat
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -33,7 +33,8 @@ from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
+from contentpack.layout import (VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width,
+                                text_width)
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.loader import load_yaml
@@ -234,25 +235,37 @@ TABLE_ROWS = 1_000
 # and the documents that quote its output stay valid.
 SEARCH_WIDTH = 200
 
-# On a narrower terminal a column keeps at least this many characters (or its widest text, if less); the
-# columns that would need to be narrower are left out, and named: rich, asked to fit them all, narrows columns
-# down to nothing and their values vanish without a word.
+# On a narrower terminal a column keeps at least this many characters (or its widest text, if less), and as
+# many as its header and values need to be split only where they read well; the columns that would need to be
+# narrower are left out, and named: rich, asked to fit them all, narrows columns down to nothing and their
+# values vanish without a word.
 NARROWEST = 10
 
 
-def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> int:
-    """How many of the columns, from the left, fit in ``width`` at ``NARROWEST`` characters each (at least one:
-    its values fold down to whatever is left)."""
-    def needs(column: int) -> int:
-        texts = [printable(names[column]), *(printable(value) for row in cells for value in row[column])]
-        return min(NARROWEST, max(text_width(text) for text in texts))
+def _column(name: str, cells: list[list[list[str]]], at: int) -> Column:
+    """Field ``at`` as a column to fit, its header first. In a column holding a multivalue field, a value's
+    continuation lines stand in (layout.VALUE_INDENT): a line at the cell's edge starts a value, so one value
+    folded over two lines does not read as two values."""
+    indent = VALUE_INDENT if any(len(row[at]) > 1 for row in cells) else 0
+    return Column((printable(name), *(printable(value) for row in cells for value in row[at])), indent=indent)
 
+
+def _fitting(names: list[str], cells: list[list[list[str]]], width: int) -> list[Column]:
+    """The columns, from the left, that fit in ``width`` each as narrow as it can be read: its header and values
+    split only where they read well, never mid-word (``layout.readable_width``: ``operationName`` keeps its
+    width, ``status.errorCode`` may fold after its ``.``), and at least ``NARROWEST`` characters (or its widest
+    text, if less). Ten characters a column, a table of every field squeezed in seven columns and cut their
+    headers and values mid-word (``operationN`` / ``ame``, ``NonInterac`` / ``tiveUserSi`` / ``gnInLogs``);
+    now it shows fewer, readable, and names the rest. At least one: its values fold down to whatever is left."""
+    fitting: list[Column] = []
     needed: list[int] = []
-    for column in range(len(names)):
-        needed.append(needs(column))
-        if table_width(needed) > width:
-            return max(column, 1)
-    return len(names)
+    for at, name in enumerate(names):
+        column = _column(name, cells, at)
+        needed.append(readable_width(replace(column, least=NARROWEST)))
+        if fitting and table_width(needed) > width:
+            break
+        fitting.append(column)
+    return fitting
 
 
 def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, width: int = SEARCH_WIDTH,
@@ -260,13 +273,13 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
     """Results as text in the chosen format (table hides internal fields other than _time). The table is laid
     out for ``width`` columns (``output_width``): its values fold inside their cells where they read well
     (``layout.fit_columns``: between words, before an email's ``@``, after a GUID's ``-``), and the columns that
-    cannot fit are left out and named below it, never narrowed to nothing (rich narrows them until their values
-    vanish without a word). In a column holding a multivalue field (one value a line), a value that folds has
-    its continuation lines indented (``layout.VALUE_INDENT``): a line at the cell's edge starts a value. A table
-    whose columns all fit is drawn as it always was. JSON writes control and invisible characters as its own
-    escapes (``printable.json_text``), the same data; csv, which has no escapes, holds the values as they are in
-    a pipe or a file, and only on a ``terminal``, where a person reads them, their control characters escaped
-    (``printable``), as the table shows them."""
+    cannot fit so, headers included (``_fitting``), are left out and named below it, never cut mid-word nor narrowed
+    to nothing (rich narrows them until their values vanish without a word). In a column holding a multivalue field
+    (one value a line), a value that folds has its continuation lines indented (``layout.VALUE_INDENT``): a line at
+    the cell's edge starts a value. A table whose columns all fit is drawn as it always was. JSON writes control and
+    invisible characters as its own escapes (``printable.json_text``), the same data; csv, which has no escapes,
+    holds the values as they are in a pipe or a file, and only on a ``terminal``, where a person reads them, their
+    control characters escaped (``printable``), as the table shows them."""
     if fmt == "json":
         return json_text([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2)
     shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
@@ -281,15 +294,12 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
                              for f in shown])  # a multivalue field one value a line, as Splunk exports them
         return buffer.getvalue().rstrip("\n")
     cells = [[_values(f, row.get(f), tz) for f in shown] for row in rows[:TABLE_ROWS]]
-    fitting = _fitting(shown, cells, width)
-    # in a column holding a multivalue field, a value's continuation lines stand in (layout.VALUE_INDENT): a line
-    # at the cell's edge starts a value, so one value folded over two lines does not read as two values
-    indents = [VALUE_INDENT if any(len(row[at]) > 1 for row in cells) else 0 for at in range(fitting)]
+    columns = _fitting(shown, cells, width)
+    fitting = len(columns)
     # each value split where it reads well (layout.fit_columns), never where rich's folding would cut it
-    widths = fit_columns([Column((printable(name), *(printable(value) for row in cells for value in row[at])),
-                                 indent=indents[at]) for at, name in enumerate(shown[:fitting])], width)
-    lines = [[[line for value in values for line in fold(printable(value), limit, indent)]
-              for values, limit, indent in zip(row_cells, widths, indents)] for row_cells in cells]
+    widths = fit_columns(columns, width)
+    lines = [[[line for value in values for line in fold(printable(value), limit, column.indent)]
+              for values, limit, column in zip(row_cells, widths, columns)] for row_cells in cells]
     # a rule between rows once a cell spans lines (several values, or one folded), or its last line would read
     # as the next row's
     table = Table(show_lines=any(len(cell) > 1 for row_lines in lines for cell in row_lines))
