@@ -76,6 +76,7 @@ def all_rules() -> tuple[Rule, ...]:
         scheduled,
         search,
         spl_checks,
+        throttle_keys,
         tokens,
         unit_tests,
     )
@@ -96,6 +97,7 @@ def all_rules() -> tuple[Rule, ...]:
         *scheduled.RULES,
         *saved_search_names.RULES,
         *namespace.RULES,
+        *throttle_keys.RULES,
     )
 
 

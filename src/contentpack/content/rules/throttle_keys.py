@@ -1,0 +1,137 @@
+"""CP075 (warning): a throttle field the search makes with ``values()`` or ``list()`` can hold several values.
+
+ES throttles a detection's results by ``alert.suppress.fields`` (``tags.throttling.fields``): per combination of
+their values, the first result fires and the same values are suppressed for the period (Splunk Alerting Manual,
+"Throttle alerts"). No Splunk page read says how a field holding several values is keyed — each value, the
+first, all of them joined — and each reading suppresses different findings. The replay refuses such a result
+(RP007, ``simulate/throttle.py`` ``MultivalueKey``), but only when a test's data happens to produce one; this
+rule tells the author from the search alone.
+
+Kept to what is certain, so it never reports a one-value field: a field is flagged only when it is an output
+of ``values(...)`` or ``list(...)`` in the search's last ``stats`` (or of a later ``eventstats``/``streamstats``)
+and no later command may have made it one value again. Followed after that ``stats``, on the engine's parse of
+the pack-expanded search that every SPL rule shares (``RuleContext.spl``): ``eval`` assigning the field (any
+expression: ``mvjoin``, ``mvindex``, ``mvcount``… are not told apart), ``mvexpand`` of it, and a command that
+rewrites fields in place (``convert``, ``lookup … OUTPUT``, ``rex``, ``replace``, ``spath``, ``bin``: every
+field it reads or writes) clear the flag; ``rename`` moves it; commands that only filter, order or pick
+results keep it. Any other command after the last ``stats`` (``join``, ``append``, a ``lookup`` without an
+output clause, ``timechart``…), or a search the engine cannot split or parse, leaves the detection unjudged.
+
+A warning, not an error: that the field can hold several values is certain, that it does in production is not
+(``values(app_id) by client_sp_id`` may hold one value in every real result), and a multivalue key is not
+known to be wrong, only not known to be right (as CP072's "can be raised again"); ``validate --strict`` fails
+on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from contentpack.content.diagnostics import Diagnostic, warning
+from contentpack.content.model import Detection
+from contentpack.content.rules import RuleContext
+
+if TYPE_CHECKING:  # the engine is imported only when a throttled detection is judged (``RuleContext.spl``)
+    from contentpack.content.rules.spl_analysis import SplAnalysis
+
+RULE_MULTIVALUE_THROTTLE = "CP075"
+MULTIVALUE_FUNCTIONS = frozenset({"values", "list"})
+# Commands after the last stats that only filter, order or pick results: a value they pass on is unchanged.
+_PASSING = frozenset({"search", "where", "sort", "dedup", "head", "tail", "reverse", "table", "fields", "regex",
+                      "fillnull", "makemv"})
+# Commands that rewrite fields of each result in place, as their registered field use says.
+_REWRITING = frozenset({"convert", "lookup", "rex", "replace", "spath", "bin", "bucket"})
+
+Flagged = dict[str, str]  # field name -> what made it, e.g. "the search's stats makes it with values(scope)"
+
+
+def multivalue_results(analysis: SplAnalysis, search: str) -> Flagged:
+    """The result fields of ``search`` that certainly can hold several values (see the module docstring), each
+    with the aggregation that made it; empty when none is, or the search is not judged."""
+    expanded = analysis.expanded_text(search)
+    segments = analysis.segments(expanded) if expanded is not None else None
+    if expanded is None or not segments:
+        return {}
+    words = [segment.text.split(None, 1) for segment in segments]
+    last = max((index for index, word in enumerate(words) if word and word[0].lower() == "stats"), default=None)
+    if last is None:
+        return {}
+    flagged: Flagged = {}
+    for index in range(last, len(segments)):
+        command = analysis.command(expanded, index)
+        if command is None:
+            return {}
+        followed = _through(command, flagged)
+        if followed is None:
+            return {}
+        flagged = followed
+    return flagged
+
+
+def _through(command: object, flagged: Flagged) -> Flagged | None:
+    """``flagged`` after ``command`` (None: a command this rule does not follow)."""
+    from contentpack.spl.commands import field_use
+    from contentpack.spl.commands.eval import EvalCommand
+    from contentpack.spl.commands.fieldops import RenameCommand, renamed
+    from contentpack.spl.commands.lookup import LookupCommand
+    from contentpack.spl.commands.multivalue import MvexpandCommand
+    from contentpack.spl.commands.stats import StatsCommand
+
+    out = dict(flagged)
+    if isinstance(command, StatsCommand):  # the last stats (which keeps only its outputs), or a later *stats
+        if type(command) is StatsCommand:
+            out = {}
+        for term in command.terms:
+            out.pop(term.output, None)
+            if term.function in MULTIVALUE_FUNCTIONS and term.field is not None and "*" not in term.output:
+                out[term.output] = f"the search's {command.name} makes it with {term.function}({term.field})"
+    elif isinstance(command, EvalCommand):
+        for target, _ in command.assignments:
+            out.pop(target, None)
+    elif isinstance(command, RenameCommand):
+        for source, target in command.pairs:
+            moved = {new: out.pop(name) for name in list(out) if (new := renamed(source, target, name)) is not None}
+            if "*" not in target:
+                out.pop(target, None)  # ``rename x AS f``: f now holds x's value (or none)
+            out.update(moved)
+    elif isinstance(command, MvexpandCommand):
+        out.pop(command.field, None)
+    elif isinstance(command, LookupCommand) and not command.outputs:
+        return None  # every column of the table is written: which ones is not known here
+    elif getattr(command, "name", "") in _REWRITING:
+        use = field_use(command)  # type: ignore[arg-type]
+        for name in use.reads | use.produces:
+            out.pop(name, None)
+    elif getattr(command, "name", "") not in _PASSING:
+        return None
+    return out
+
+
+def _findings(detection: Detection, flagged: Flagged) -> Iterator[Diagnostic]:
+    throttling = detection.tags.throttling
+    assert throttling is not None
+    for index, name in enumerate(throttling.fields):
+        made = flagged.get(name)
+        if made is None:
+            continue
+        yield warning(
+            detection.source.at("tags", "throttling", "fields", index), RULE_MULTIVALUE_THROTTLE,
+            f"throttling field '{name}' can hold several values ({made}), "
+            "and no Splunk page says how alert suppression keys a multivalue field (each value? the first? all of "
+            "them?), so which findings the throttle suppresses is unknown (the replay refuses such a result, "
+            f"RP007); throttle on one value instead: | eval {name}_key=mvjoin(mvsort({name}), \" \") and list "
+            f"{name}_key in tags.throttling.fields")
+
+
+def multivalue_throttle_fields(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP075 (see the module docstring), at each flagged entry of ``tags.throttling.fields``."""
+    for detection in context.pack.detections:
+        if detection.tags.throttling is None or not detection.tags.throttling.fields:
+            continue
+        flagged = multivalue_results(context.spl, detection.search)
+        if flagged:
+            yield from _findings(detection, flagged)
+
+
+RULES = (multivalue_throttle_fields,)

@@ -1,0 +1,112 @@
+"""CP075: a throttle field the search makes with ``values()``/``list()`` is a warning at its YAML entry.
+
+Splunk facts behind the rule: ES throttles by ``alert.suppress.fields``, suppressing "results with the same field
+values" for the period (Splunk Alerting Manual, "Throttle alerts", https://help.splunk.com/splunk-enterprise/
+alert-and-respond/alerting-manual/9.4/manage-alert-trigger-conditions-and-throttling/throttle-alerts). How a
+field holding several values is keyed is said by no page read (``assumed`` unknown, as the replay's RP007
+refusal in ``simulate/throttle.py``), so the rule asks for a one-value key instead of guessing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.diagnostics import Severity
+from contentpack.content.rules import RuleContext
+from contentpack.content.rules.throttle_keys import multivalue_results, multivalue_throttle_fields
+from contentpack.content.validate import validate_pack
+
+from .helpers import TTP, Validate, at, locate, only_warning, validate_cli, edit
+
+REPO = Path(__file__).resolve().parents[2]
+STATS_BY = "max(_time) as lastTime by dest user src "
+PER_USER = "Entra ID Per-User Delegated Permission Grant Made Without Consent"
+
+
+def _src_from_values(pack: Path, after: str = "") -> None:
+    """The fixture TTP's last stats makes ``src`` with ``values(src)``, ``after`` follows it, and the detection
+    throttles on ``user`` and ``src``."""
+    edit(pack, TTP, STATS_BY, "max(_time) as lastTime values(src) as src by dest user ")
+    if after:
+        ctime = "  | `security_content_ctime(firstTime)`"
+        edit(pack, TTP, ctime, f"  {after}\n{ctime}")
+    throttling = "  throttling:\n    fields:\n    - user\n    - src\n    period: 1h\n"
+    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n" + throttling)
+
+
+def test_a_throttle_field_made_by_values_is_a_warning_at_its_entry(pack: Path, validate: Validate) -> None:
+    _src_from_values(pack)
+    finding = only_warning(validate(pack), "CP075", pack, TTP, "src\n    period")
+    assert finding.message == (
+        "throttling field 'src' can hold several values (the search's stats makes it with values(src)), and no "
+        "Splunk page says how alert suppression keys a multivalue field (each value? the first? all of them?), "
+        "so which findings the throttle suppresses is unknown (the replay refuses such a result, RP007); throttle "
+        "on one value instead: | eval src_key=mvjoin(mvsort(src), \" \") and list src_key in "
+        "tags.throttling.fields")
+
+
+@pytest.mark.parametrize(("after", "flagged"), [
+    ('| eval src=mvjoin(src, " ")', False),           # the fix: one value
+    ("| eval src=mvcount(src)", False),               # any eval of the field counts as reducing it
+    ("| mvexpand src", False),                        # one value per result
+    ("| rename src as src_ip", False),                # the throttle field is now empty: CP029's finding
+    ("| rename user as src", False),                  # src now holds user's value
+    ("| join user [| makeresults]", False),           # a command the rule does not follow: not judged
+    ('| where isnotnull(src) | sort - count | fields dest user src count firstTime lastTime', True),
+    ("| eventstats count as n by user", True),
+])
+def test_what_follows_the_last_stats_decides(pack: Path, validate: Validate, after: str, flagged: bool) -> None:
+    _src_from_values(pack, after)
+    found = [d for d in validate(pack).diagnostics if d.rule == "CP075"]
+    assert [at(d) for d in found] == ([(TTP, *locate(pack, TTP, "src\n    period"))] if flagged else [])
+
+
+def test_a_renamed_values_output_is_followed(pack: Path, validate: Validate) -> None:
+    """``rename`` moves the flag to the new name; an ``eventstats values()`` after the last stats makes one too."""
+    _src_from_values(pack, "| rename src as src_ips | eventstats values(dest) as dests by user")
+    edit(pack, TTP, "    - src\n    period", "    - src_ips\n    - dests\n    period")
+    found = [d for d in validate(pack).diagnostics if d.rule == "CP075"]
+    assert [(at(d), d.message.split("), and")[0]) for d in found] == [
+        ((TTP, *locate(pack, TTP, "src_ips\n")),
+         "throttling field 'src_ips' can hold several values (the search's stats makes it with values(src)"),
+        ((TTP, *locate(pack, TTP, "dests\n")),
+         "throttling field 'dests' can hold several values (the search's eventstats makes it with values(dest)")]
+
+
+def test_json_output_shows_it_like_other_rules(pack: Path) -> None:
+    _src_from_values(pack)
+    out = validate_cli(pack, "--format", "json")
+    assert out.returncode == 0, out.stderr  # a warning: valid unless --strict
+    payload = json.loads(out.stdout)
+    line, col = locate(pack, TTP, "src\n    period")
+    assert [(d["path"], d["line"], d["col"], d["severity"], d["rule"]) for d in payload["diagnostics"]] == [
+        (TTP, line, col, "warning", "CP075")]
+    assert validate_cli(pack, "--strict").returncode == 1
+
+
+def test_the_shipped_pack_is_judged_and_clean() -> None:
+    """Every throttled detection of the shipped pack is read through to its end (none is left unjudged), none
+    throttles on a values() output; the per-user grant detection throttles on ``scope_set``, the mvjoin of its
+    ``values(scope)``, and would be reported on ``scope`` itself."""
+    result = validate_pack(REPO)
+    assert result.pack is not None and [d for d in result.diagnostics if d.rule == "CP075"] == []
+    context = RuleContext(result.pack, REPO, dt.date(2026, 12, 1), frozenset(), None)
+    throttled = [d for d in result.pack.detections if d.tags.throttling is not None]
+    assert len(throttled) >= 10 and all(multivalue_results(context.spl, d.search) for d in throttled)
+    per_user = next(d for d in throttled if d.name == PER_USER)
+    flagged = multivalue_results(context.spl, per_user.search)
+    assert "scope" in flagged and "scope_set" not in flagged
+    assert per_user.tags.throttling is not None and "scope_set" in per_user.tags.throttling.fields
+    fields = tuple("scope" if f == "scope_set" else f for f in per_user.tags.throttling.fields)
+    throttling = dataclasses.replace(per_user.tags.throttling, fields=fields)
+    changed = dataclasses.replace(per_user, tags=dataclasses.replace(per_user.tags, throttling=throttling))
+    pack = dataclasses.replace(result.pack, detections=(changed,))
+    findings = list(multivalue_throttle_fields(RuleContext(pack, REPO, dt.date(2026, 12, 1), frozenset(), None)))
+    assert [(d.rule, d.severity) for d in findings] == [("CP075", Severity.WARNING)]
+    assert findings[0].message.startswith("throttling field 'scope' can hold several values (the search's stats "
+                                          "makes it with values(scope))")
