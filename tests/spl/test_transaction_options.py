@@ -79,13 +79,49 @@ def test_events_oldest_first_are_refused() -> None:
         rows(make_engine(), search)
 
 
-def test_a_span_equal_to_maxspan_stays_one_transaction_assumed() -> None:
-    """assumed. PAGE, maxspan: "The events in the transaction must span less than the integer specified for
-    maxspan" but "Events that exceed the maxspan limit are treated as part of a separate transaction": the two
-    disagree at equality and no example has a span equal to maxspan; the engine splits only what exceeds it."""
-    events = [event(NOW - 1, user="a"), event(NOW - 11, user="a"), event(NOW - 12, user="a")]
-    assert _column("* | transaction user maxspan=10s", "eventcount", events) == [2, 1]
-    assert _column("* | transaction user maxpause=10s", "eventcount", events) == [3]
+def test_a_span_equal_to_maxspan_is_refused() -> None:
+    """PAGE, maxspan: "The events in the transaction must span less than the integer specified for maxspan" (a span
+    of exactly 10s splits) but "Events that exceed the maxspan limit are treated as part of a separate transaction"
+    (it does not), and the examples describe maxspan=30s as "should be no more than thirty seconds apart" (it does
+    not). The page disagrees with itself at equality, so such a transaction is refused at the command, in both
+    readings (newest first, and startswith= read forward); a span just under or over it is answered."""
+    search = "* | transaction user maxspan=10s"
+    equal = [event(NOW - 1, user="a"), event(NOW - 11, user="a")]
+    with pytest.raises(SplUnsupportedError, match="exactly maxspan=10s") as caught:
+        rows(make_engine(equal), search)
+    assert caught.value.offset == search.index("transaction")
+    with pytest.raises(SplUnsupportedError, match="exactly maxspan=10s"):
+        rows(make_engine([event(NOW - 1, user="a", code=2), event(NOW - 11, user="a", code=1)]),
+             "* | transaction user startswith=(code=1) maxspan=10s")
+    assert _column(search, "eventcount", [event(NOW - 1, user="a"), event(NOW - 10.5, user="a")]) == [2]
+    assert _column(search, "eventcount", [event(NOW - 1, user="a"), event(NOW - 11.5, user="a")]) == [1, 1]
+
+
+def test_a_span_equal_to_maxspan_is_answered_when_another_limit_closes_it() -> None:
+    """PAGE, maxevents: "The maximum number of events in a transaction": with maxevents=1 the second event starts
+    a new transaction whatever maxspan says, so the equality decides nothing and is not refused."""
+    events = [event(NOW - 1, user="a"), event(NOW - 11, user="a")]
+    assert _column("* | transaction user maxspan=10s maxevents=1", "eventcount", events) == [1, 1]
+
+
+def test_a_pause_equal_to_maxpause_stays_in_the_transaction() -> None:
+    """PAGE, basic example 1, "transaction host cookie maxspan=30s maxpause=5s": "do not have a pause of more than
+    5 seconds between the events"; example 2: "a pause between events no greater than 5 seconds". A pause of
+    exactly maxpause is allowed; one past it splits."""
+    events = [event(NOW - 1, user="a"), event(NOW - 6, user="a"), event(NOW - 11, user="a"),
+              event(NOW - 16.5, user="a")]
+    assert _column("* | transaction user maxpause=5s", "eventcount", events) == [3, 1]
+
+
+def test_a_transaction_holds_up_to_maxevents_events() -> None:
+    """PAGE, maxevents: "The maximum number of events in a transaction"; extended example 3 ("transaction clientip
+    maxspan=10m maxevents=3"): each purchase transaction "includes no more than 3 events". Seven events read newest
+    first make transactions of 3, 3 and 1; eventcount is "the number of events in the transaction" and duration
+    "the difference between the timestamps for the first and last events"."""
+    events = [event(NOW - i, user="a") for i in (1, 2, 3, 4, 5, 6, 7.25)]
+    found = rows(make_engine(events), "* | transaction user maxevents=3 | table eventcount duration")
+    assert found == [{"eventcount": 3, "duration": 2}, {"eventcount": 3, "duration": 2},
+                     {"eventcount": 1, "duration": 0}]
 
 
 @pytest.mark.parametrize("option", ["maxspan=-1", "maxspan=-5m", "maxpause=-1", "maxpause=-2s", "maxevents=-1"])

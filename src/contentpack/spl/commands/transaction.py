@@ -13,9 +13,13 @@ and ``_raw`` joined by newlines; results come newest first. Events with none of 
 page's maxspan example also shows ``field_match_sum`` and ``linecount``: no page defines the first and the second
 is 2 there for an empty ``_raw``, so neither is emitted (a listed difference, docs/spl_engine.md).
 
-A negative maxspan/maxpause/maxevents is no limit ("the maxspan constraint is deactivated"); a span equal to
-maxspan stays one transaction (assumed: "must span less than" and "Events that exceed the maxspan limit" disagree
-there). Input that is not newest first is refused ("requires that the incoming events be in descending
+A negative maxspan/maxpause/maxevents is no limit ("the maxspan constraint is deactivated"). A pause equal to
+maxpause stays in the transaction (the page's examples: "do not have a pause of more than 5 seconds", "a pause
+between events no greater than 5 seconds"), and a transaction holds up to maxevents events ("The maximum number of
+events in a transaction"; "includes no more than 3 events"). A span equal to maxspan is refused: the page says both
+"The events in the transaction must span less than the integer specified for maxspan" (it would split) and "Events
+that exceed the maxspan limit are treated as part of a separate transaction" (it would not), and its examples'
+"no more than thirty seconds apart" sides with the second, so no reading is the page's. Input that is not newest first is refused ("requires that the incoming events be in descending
 chronological order": the page shows Splunk then returning a wrong answer nothing documents). mvlist, keeporphans
 and mvraw are accepted at false (their default) and nullstr (it "applies only to fields that are rendered as
 lists", none with mvlist=false); delim, unifyends, maxopentxn, maxopenevents, name= and the other values of
@@ -52,7 +56,8 @@ from contentpack.spl.lexer import Token
 from contentpack.spl.matching import compile_search
 from contentpack.spl.searchparser import parse_search
 from contentpack.spl.timeutil import parse_span
-from contentpack.spl.values import Event, Scalar, Value, lexicographic_key, make_mv, mv_values, to_str
+from contentpack.spl.values import (Event, Scalar, Value, format_number, lexicographic_key, make_mv, mv_values,
+                                   to_str)
 
 @dataclass(frozen=True)
 class Condition:
@@ -242,10 +247,11 @@ def _bounded(node: TransactionCommand, events: list[Event], ctx: RunContext) -> 
         key = keys[0]
         current = open_.get(key)
         if current is not None:
-            too_long = node.maxspan is not None and _time(event) - _time(current[0]) > node.maxspan
             too_late = node.maxpause is not None and _time(event) - _time(current[-1]) > node.maxpause
+            too_many = node.maxevents is not None and len(current) >= node.maxevents
+            too_long = _past_maxspan(node, _time(event) - _time(current[0]), too_late or too_many)
             restarted = starts is not None and starts(event)
-            if too_long or too_late or (node.maxevents is not None and len(current) >= node.maxevents):
+            if too_long or too_late or too_many:
                 raise SplUnsupportedError(
                     "transaction: maxspan=, maxpause= or maxevents= cutting a startswith=/endswith= transaction is not "
                     "supported (such transactions are read oldest first here; the page cuts them newest first)",
@@ -365,11 +371,29 @@ def _joins(txn: _Open, values: dict[str, Scalar]) -> bool:
 
 def _over_limits(node: TransactionCommand, txn: _Open, event: Event) -> bool:
     """maxspan from the transaction's newest event, maxpause from its oldest so far, maxevents: "Events that
-    exceed the maxspan limit are treated as part of a separate transaction"."""
+    exceed the maxspan limit are treated as part of a separate transaction"; a pause equal to maxpause is no
+    pause "of more than" it (the page's basic example 1); maxevents is "The maximum number of events in a
+    transaction", so the transaction is full at that number."""
     newest, oldest = _time(txn.events[0]), _time(txn.events[-1])
-    too_long = node.maxspan is not None and newest - _time(event) > node.maxspan
     too_late = node.maxpause is not None and oldest - _time(event) > node.maxpause
-    return too_long or too_late or (node.maxevents is not None and len(txn.events) >= node.maxevents)
+    too_many = node.maxevents is not None and len(txn.events) >= node.maxevents
+    return _past_maxspan(node, newest - _time(event), too_late or too_many) or too_late or too_many
+
+
+def _past_maxspan(node: TransactionCommand, span: float, closed_anyway: bool) -> bool:
+    """Whether a transaction spanning ``span`` seconds with the next event is past maxspan. Exactly maxspan is
+    refused unless another limit closes the transaction anyway: the page's "must span less than the integer
+    specified for maxspan" splits it, its "Events that exceed the maxspan limit are treated as part of a separate
+    transaction" and its examples ("should be no more than thirty seconds apart") keep it."""
+    if node.maxspan is None:
+        return False
+    if span == node.maxspan and not closed_anyway:
+        raise SplUnsupportedError(
+            f"transaction: events spanning exactly maxspan={format_number(node.maxspan)}s are not supported (the "
+            "page says both that they \"must span less than\" maxspan and that only \"Events that exceed the "
+            "maxspan limit\" start another transaction); set maxspan a second above or below",
+            offset=node.offset, command=node.name)
+    return span > node.maxspan
 
 
 def _refuse_ascending(node: TransactionCommand, events: list[Event]) -> None:
