@@ -394,9 +394,27 @@ EXAMPLES: tuple[Example, ...] = (
             _page("join"), "Description: If usetime=true and earlier=true, the main search results are matched only "
             "against earlier results from the subsearch. ... Default: true (without usetime=true it changes "
             "nothing; it used to be refused)"),
-    Example('* | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError, _page("join"),
-            "usetime: ... Indicates whether to use time to limit the matches in the subsearch results. "
-            "(not implemented)"),
+    # usetime: the subsearch's z=1, 2, 3 at 100.5, 101.5, 102.5; the main n=3 at 100, n=2 at 102.
+    Example('* | join a usetime=true max=0 [| makeresults count=3 | streamstats count as z | eval a="x", _time=99.5+z] | table n z', ("n", "z"),
+            [(2, 1), (2, 2), (2, 3), (3, 1)], _page("join"),
+            "usetime ... Indicates whether to use time to limit the matches in the subsearch results. ... earlier: "
+            "If usetime=true and earlier=true, the main search results are matched only against earlier results "
+            "from the subsearch. ... Results that occur at the same time (second) are not eliminated by either "
+            "value. Default: true (z=3 at 102.5 is n=2's second, z=1 at 100.5 n=3's: kept)"),
+    Example('* | join a usetime=true earlier=false max=0 [| makeresults count=3 | streamstats count as z | eval a="x", _time=99.5+z] | table n z', ("n", "z"),
+            [(2, 3), (3, 1), (3, 2), (3, 3)], _page("join"),
+            "If earlier=false, the main search results are matched only against later results from the "
+            "subsearch. Results that occur at the same time (second) are not eliminated by either value."),
+    Example('* | join a usetime=true earlier=false [| makeresults count=3 | streamstats count as z | eval a="x", _time=99.5+z] | table n z', ("n", "z"), [(2, 3), (3, 1)],
+            _page("join"), "usetime ... to limit the matches in the subsearch results ... max ... Specifies the "
+            "maximum number of subsearch results that each main search result can join with. ... Default: 1 (the "
+            "first of the matches time leaves: n=2's is z=3)"),
+    Example('* | join a usetime=true type=left [| makeresults | eval a="x"]', (), SplUnsupportedError,
+            _page("join"), "If you use the join command with usetime=true and type=left, the search results are "
+            "similar to those of an inner join. (similar: not said to be the same, so refused)"),
+    Example('* | fields - _time | join a usetime=true [| makeresults | eval a="x"]', (), SplUnsupportedError,
+            _page("join"), "usetime ... Used with the earlier option to limit the subsearch results to matches that "
+            "are earlier or later than the main search results. (a main result without _time has no time)"),
     # transaction
     Example("* | transaction a connected=true | table a eventcount", ("a", "eventcount"),
             [("y", 1), ("x", 2)], _page("transaction"),
@@ -507,7 +525,7 @@ def test_iplocation_refuses_a_language_it_cannot_render() -> None:
 @pytest.mark.parametrize(("search", "at"), [
     ("* | dedup a sortby -n, n", "n"),
     ("* | dedup a sortby num(n)", "num(n)"),
-    ('* | join a earlier=false usetime=true [| makeresults | eval a="x"]', "true"),
+    ('* | join a earlier=false usetime=true type=left [| makeresults | eval a="x"]', "true"),
 ])
 def test_refusal_points_at_the_option(search: str, at: str) -> None:
     """A refused option is named at its value's (or sort field's) column, the last occurrence of ``at``, not at the

@@ -11,6 +11,7 @@ format (…/search-commands/format): ``( ( f1="v1" AND f2="v2" ) OR ( ... ) )`` 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,9 @@ from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
 from contentpack.spl.commands.base import (uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus,
                                            single_input)
-from contentpack.spl.values import Event, mv_values, to_str
+from contentpack.spl.errors import SplUnsupportedError
+from contentpack.spl.lexer import Token
+from contentpack.spl.values import Event, as_number, mv_values, to_str
 
 # How many results of its subsearch a command takes; the rest are dropped, as Splunk truncates them.
 # append (Search Reference, append): its maxout option, "the maximum number of result rows to output from the
@@ -164,32 +167,40 @@ def run_format(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
 
 @dataclass(frozen=True)
 class JoinCommand(CommandNode):
-    """join (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/join):
-    ``join [type=inner|outer|left] [max=<int>] [overwrite=<bool>] [<field-list>] [subsearch]``. "type ...
-    Default: inner"; "max ... Specifies the maximum number of subsearch results that each main search result
-    can join with. If set to max=0, there is no limit. Default: 1"; "overwrite ... Indicates whether fields
-    from the subresults overwrite the fields from the main results, if the fields have the same field name.
-    Default: true"; with no field list "the join command uses the fields that are common to both result
-    sets": the field names of the main results and of the subsearch's (a main result lacking one of them
-    joins nothing, as a missing field never matches). ``outer`` and ``left`` are the same: every main result
-    is kept. "usetime ... Default: false" is the only value implemented; ``earlier`` is accepted with either
-    value ("If usetime=true and earlier=true, the main search results are matched only with earlier results
-    from the subsearch. If earlier=false, the main search results are matched only with later results from
-    the subsearch. ... Default: true"), as without usetime=true it changes nothing."""
+    """join (https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/join):
+    ``join [type=inner|outer|left] [usetime=<bool>] [earlier=<bool>] [max=<int>] [overwrite=<bool>] [<field-list>]
+    [subsearch]``. "type ... Default: inner"; "max ... Specifies the maximum number of subsearch results that each
+    main search result can join with. If set to max=0, there is no limit. Default: 1"; "overwrite ... Default:
+    true"; with no field list "all of the fields that are common to both datasets are used": the field names of
+    the main results and of the subsearch's (a main result lacking one of them joins nothing, as a missing field
+    never matches). ``outer`` and ``left`` are the same: every main result is kept.
+
+    usetime "Indicates whether to use time to limit the matches in the subsearch results" (default false), and
+    earlier: "If usetime=true and earlier=true, the main search results are matched only against earlier results
+    from the subsearch. If earlier=false, the main search results are matched only against later results from the
+    subsearch. Results that occur at the same time (second) are not eliminated by either value. Default: true".
+    So times are compared by their whole second, and max= counts the matches time leaves. Refused: usetime=true
+    with type=left/outer (the page says only that the results "are similar to those of an inner join"), and a
+    result without a numeric ``_time`` on either side (no time to compare)."""
 
     fields: tuple[str, ...]
     subsearch: Pipeline
     keep_unmatched: bool = False
     max: int = 1
     overwrite: bool = True
+    usetime: bool = False
+    earlier: bool = True
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, *self.fields) if self.fields else None
+        if not self.fields:
+            return None
+        return plus(needed, *self.fields, "_time") if self.usetime else plus(needed, *self.fields)
 
 
 def parse_join(cmd: CommandInput) -> JoinCommand:
     cur = cmd.cursor()
-    keep_unmatched, maximum, overwrite = False, 1, True
+    keep_unmatched, maximum, overwrite, earlier = False, 1, True, True
+    usetime: Token | None = None  # the value of usetime=true, where a refusal of its combination points
     fields: list[str] = []
     subsearch: Pipeline | None = None
     while not cur.at_end():
@@ -207,10 +218,9 @@ def parse_join(cmd: CommandInput) -> JoinCommand:
             elif key == "overwrite":
                 overwrite = as_bool(cur, value, tok, key)
             elif key == "usetime":
-                if as_bool(cur, value, tok, key):
-                    raise cur.unsupported("usetime=true", tok)
+                usetime = tok if as_bool(cur, value, tok, key) else None
             elif key == "earlier":
-                as_bool(cur, value, tok, key)  # either value: it only acts with usetime=true, which is refused
+                earlier = as_bool(cur, value, tok, key)
             else:
                 raise cur.unsupported(f"option '{key}'", tok)
             continue
@@ -224,7 +234,11 @@ def parse_join(cmd: CommandInput) -> JoinCommand:
     if subsearch is None:
         raise cur.error("expected a subsearch in square brackets")
     cur.expect_end()
-    return JoinCommand(cmd.name, cmd.offset, tuple(fields), subsearch, keep_unmatched, maximum, overwrite)
+    if usetime is not None and keep_unmatched:
+        raise cur.unsupported("usetime=true with type=left or type=outer (the join page says only that the results "
+                              "\"are similar to those of an inner join\")", usetime)
+    return JoinCommand(cmd.name, cmd.offset, tuple(fields), subsearch, keep_unmatched, maximum, overwrite,
+                       usetime is not None, earlier)
 
 
 def _join_key(event: Event, fields: Sequence[str], node: JoinCommand) -> tuple[str, ...] | None:
@@ -240,6 +254,23 @@ def _join_key(event: Event, fields: Sequence[str], node: JoinCommand) -> tuple[s
     return tuple(key)
 
 
+def _second(event: Event, node: JoinCommand, side: str) -> int:
+    """The whole second of the result's ``_time``, which usetime=true compares ("Results that occur at the same
+    time (second) are not eliminated by either value"); a result without a finite numeric ``_time`` is refused."""
+    when = as_number(single_input(event, "_time", node))
+    if when is None or not math.isfinite(when):
+        raise SplUnsupportedError(
+            f"join usetime=true: a {side} result without a numeric _time (the page compares the results' times) "
+            "is not supported", offset=node.offset, command=node.name)
+    return math.floor(when)
+
+
+def _in_time(node: JoinCommand, main: int, row: Event) -> bool:
+    """earlier=true: the subsearch result is no later than the main result's second; earlier=false: no earlier."""
+    second = _second(row, node, "subsearch")
+    return second <= main if node.earlier else second >= main
+
+
 def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, JoinCommand)
     right = ctx.run_subsearch(node.subsearch, JOIN_MAXOUT)
@@ -251,6 +282,9 @@ def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
     for event in events:
         key = _join_key(event, fields, node)
         matches = [row for row in right if key is not None and _join_key(row, fields, node) == key]
+        if node.usetime and matches:
+            main = _second(event, node, "main")
+            matches = [row for row in matches if _in_time(node, main, row)]
         if node.max:
             matches = matches[: node.max]
         if not matches:
