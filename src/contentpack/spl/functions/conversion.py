@@ -113,7 +113,9 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``); a multivalue
     converts value by value (``assumed``: the page says nothing of one);
     with a format, numbers are shown as ``binary``, ``hex``, ``commas`` or ``duration``; any other format is
-    refused as unsupported."""
+    refused as unsupported. Text keeps its text ("The format argument is optional and is only used when the value
+    argument is a number"); an infinity or NaN is a number with none of those forms, and the page does not say
+    what Splunk writes for one, so it is refused too (was: its plain text, ``inf``)."""
     value = args[0]
     if value is None:
         return None
@@ -134,8 +136,11 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     if fmt not in ("hex", "commas", "duration"):
         raise SplUnsupportedError(
             f"the format {fmt!r} is not supported (\"binary\", \"hex\", \"commas\" or \"duration\")")
-    if number is None or not math.isfinite(number):
+    if number is None:
         return to_str(value)
+    if not math.isfinite(number):
+        raise SplUnsupportedError(f"the {fmt!r} format of {coerce.describe(value)} is not supported (the page gives "
+                                  "no such form of an infinity or NaN)")
     if fmt == "hex":
         return as_hex(number)
     if fmt == "commas":

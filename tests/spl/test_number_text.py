@@ -1,0 +1,79 @@
+"""How a number's text reads and prints at its edges: infinities, NaN, negative zero and a leading ``+``.
+
+Sources: the eval command page, Numeric calculations (10.0,
+https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/eval): "The special
+values for positive and negative infinity are represented in your results as "inf" and "-inf" respectively"; the
+Conversion functions page (10.0, ``CONVERSION``), tostring. The NaN spelling is the Informational functions page's
+(docs/spl_engine.md, NaN). Rows marked ``assumed`` pin a reading no page states.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.spl import SplUnsupportedError
+from contentpack.spl.values import to_str
+
+from .spl_support import make_engine, rows
+
+CONVERSION = ("https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/evaluation-functions/"
+              "conversion-functions")
+
+
+def _row(search: str) -> dict[str, object]:
+    [row] = rows(make_engine(), search)
+    return {name: value for name, value in row.items() if name != "_time"}
+
+
+def test_tostring_prints_infinities_as_the_eval_page_says() -> None:
+    """eval page: infinities "are represented in your results as "inf" and "-inf""; tostring: "If the value is a
+    number, this function reformats it as a string" (CONVERSION), so its text is the result's."""
+    assert _row('| makeresults | eval a=tostring(1e400), b=tostring(-1e400), c=tostring(1e400) . ""') == {
+        "a": "inf", "b": "-inf", "c": "inf"}
+
+
+@pytest.mark.assumed
+def test_tostring_prints_a_nan_as_the_informational_page_shows_it() -> None:
+    """assumed (the pages disagree): the eval page says a NaN "is represented as "nan" in your results", the
+    Informational functions page's isnum example prints ``numval=strval % 1`` as ``NaN`` and tests it with
+    ``match(numval,"NaN")``; the engine follows the example (values.format_number), in tostring as in output."""
+    row = _row('| makeresults | eval s="NaN" | eval n=s % 1 | eval t=tostring(n), m=if(match(n, "NaN"), 1, 0)')
+    assert (to_str(row["n"]), row["t"], row["m"]) == ("NaN", "NaN", 1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["hex", "commas", "duration"])
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "1e400-1e400"])
+def test_tostring_refuses_a_format_of_an_infinity_or_nan(fmt: str, value: str) -> None:
+    """CONVERSION, tostring: "hex" "Converts the number to a hexadecimal value", "commas" "Formats the number with
+    commas", "duration" "Converts the value in seconds to the readable time format HH:MM:SS": an infinity or NaN
+    has none of these and the page says nothing of one, so it is refused at the function (was: its plain text,
+    ``inf``, as if no format were given)."""
+    search = f'| makeresults | eval x={value} | eval r=tostring(x, "{fmt}")'
+    with pytest.raises(SplUnsupportedError, match=f"the '{fmt}' format of the number") as caught:
+        rows(make_engine(), search)
+    assert caught.value.offset == search.index("tostring")
+
+
+def test_tostring_keeps_text_whatever_the_format() -> None:
+    """CONVERSION: "The format argument is optional and is only used when the value argument is a number"."""
+    assert _row('| makeresults | eval r=tostring("inf", "hex")')["r"] == "inf"
+
+
+@pytest.mark.assumed
+def test_negative_zero_is_zero() -> None:
+    """assumed: no page says how a negative zero prints. The eval page says numbers are doubles "subject to all
+    the usual behaviors of floating point numbers", where -0.0 equals 0; the engine prints it ``0`` (tostring and
+    output alike), a field's text ``-0`` keeps its text and reads as 0."""
+    assert _row('| makeresults | eval z=-0.0, t=tostring(0 * -1.0), e=if(-0.0 == 0, 1, 0), f="-0" '
+                '| eval g=f + 0, h=if(f == 0, 1, 0)') == {"z": 0, "t": "0", "e": 1, "f": "-0", "g": 0, "h": 1}
+
+
+@pytest.mark.assumed
+def test_a_leading_plus_reads_as_a_number() -> None:
+    """assumed: no page says whether field text ``+5`` is a number (the Conversion functions page's tonumber says
+    only that text it "can't parse" is null, "for example if the value contains a leading and trailing space").
+    The engine reads an optional sign, as C's strtod does, in comparisons, arithmetic, tonumber and stats; the
+    field keeps its text, and stats reads the number (max gives 5)."""
+    assert _row('| makeresults | eval s="+5" | eval c=if(s > 4, 1, 0), p=s + 1, n=tonumber(s), '
+                'i=if(isnum(s), 1, 0)') == {"s": "+5", "c": 1, "p": 6, "n": 5, "i": 1}
+    assert _row('| makeresults | eval s="+5" | stats sum(s) as total max(s) as top') == {"total": 5, "top": 5}
