@@ -273,3 +273,18 @@ def test_real_time_drilldown_offsets_stay_accepted(pack: Path, validate: Validat
     """A drilldown's offsets are ES's to open, not a scheduled window: rt stays valid there."""
     edit(pack, TTP, "earliest_offset: $info_min_time$", "earliest_offset: rt-5m")
     assert validate(pack).diagnostics == []
+
+
+def test_search_texts_are_made_once_per_run_and_shared_by_the_rules() -> None:
+    """The rules that read every search text (CP060/CP061, CP065, CP025, CP073) share one tuple made once per
+    run (``RuleContext.search_texts``) rather than each making its own: each detection's search, then its
+    drilldown searches, in pack order."""
+    pack = factory.pack(detections=(factory.detection(),))
+    context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
+    texts = spl_checks.search_texts(context)
+    assert texts is spl_checks.search_texts(context)
+    assert [(text.node, text.owner) for text in texts] == [
+        (("search",), "detection 'Consent Denied'"),
+        (("drilldown_searches", 0, "search"), "drilldown 1 of detection 'Consent Denied'"),
+        (("drilldown_searches", 1, "search"), "drilldown 2 of detection 'Consent Denied'"),
+    ]

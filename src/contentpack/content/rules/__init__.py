@@ -21,6 +21,7 @@ from contentpack.content.model import Pack
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_analysis import SplAnalysis
     from contentpack.content.rules.spl_answers import StoredAnswers
+    from contentpack.content.rules.spl_checks import SearchText
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,14 @@ class RuleContext:
         from contentpack.content.rules.spl_analysis import SplAnalysis
 
         return SplAnalysis(self.pack, self.spl_answers)
+
+    @cached_property
+    def search_texts(self) -> tuple[SearchText, ...]:
+        """Every detection's search and drilldown searches as the SPL rules read them (``spl_checks``), made
+        once for the rules that go through them all."""
+        from contentpack.content.rules.spl_checks import pack_search_texts
+
+        return pack_search_texts(self.pack)
 
 
 Rule = Callable[[RuleContext], Iterable[Diagnostic]]

@@ -227,14 +227,24 @@ def _drilldown_parsed(value: str) -> tuple[str, int]:
     return _token_free(value[:at]) + _SEARCH_STUB + _token_free(value[at + len(ORIGINAL_SEARCH):]), at
 
 
-def search_texts(context: RuleContext) -> Iterator[SearchText]:
-    for detection in context.pack.detections:
-        yield SearchText(detection.search, detection.search, detection.source, ("search",),
-                         f"detection '{detection.name}'")
+def search_texts(context: RuleContext) -> tuple[SearchText, ...]:
+    """Every detection's search and drilldown searches, made once per run (``RuleContext.search_texts``): four
+    rules read them all."""
+    return context.search_texts
+
+
+def pack_search_texts(pack: Pack) -> tuple[SearchText, ...]:
+    """What ``search_texts`` gives, worked out."""
+    texts: list[SearchText] = []
+    for detection in pack.detections:
+        texts.append(SearchText(detection.search, detection.search, detection.source, ("search",),
+                                f"detection '{detection.name}'"))
         for index, drilldown in enumerate(detection.drilldown_searches):
             parsed, at = _drilldown_parsed(drilldown.search)
-            yield SearchText(drilldown.search, parsed, detection.source, ("drilldown_searches", index, "search"),
-                             f"drilldown {index + 1} of detection '{detection.name}'", at)
+            texts.append(SearchText(drilldown.search, parsed, detection.source,
+                                    ("drilldown_searches", index, "search"),
+                                    f"drilldown {index + 1} of detection '{detection.name}'", at))
+    return tuple(texts)
 
 
 def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:

@@ -65,7 +65,7 @@ class Taint:
             return found
         if name in self.clean:
             return None
-        return name if _matcher(self.patterns)(name.lower()) is not None else None
+        return name if _pattern_taints(self.patterns, name) else None
 
     def first(self, names: Iterable[str]) -> str | None:
         """The origin of the first tainted name (sorted, so messages are stable)."""
@@ -85,6 +85,13 @@ class Taint:
 
     def copy(self) -> Taint:
         return Taint(dict(self.names), self.patterns, set(self.clean))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _pattern_taints(patterns: tuple[str, ...], name: str) -> bool:
+    """Whether one of the glob ``patterns`` taints the field ``name`` (any case). Remembered: every search asks
+    about the same few field names, and each answer is a regular-expression match."""
+    return _matcher(patterns)(name.lower()) is not None
 
 
 @functools.lru_cache(maxsize=256)
