@@ -41,6 +41,7 @@ from contentpack.spl.timeutil import Span, parse_span
 from contentpack.spl.values import Event, Scalar, Value, field_value, lexicographic_key, mv_values, ordered_number
 
 _ALIASES = {"c": "count", "distinct_count": "dc", "mean": "avg"}
+_EVAL_OVER_AGGREGATES = "an eval expression over statistical functions"
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,8 @@ def _read_agg(cur: Cursor) -> AggTerm:
     tokens, i = cur.tokens, cur.i
     tok = tokens[i]
     after = tokens[i + 1] if tok.kind != "EOF" else tok
-    if tok.kind == "LPAREN" or (tok.text.lower() == "eval" and after.kind == "LPAREN" and after.offset == tok.end):
-        # chart's and timechart's "(<eval-expression>)" / eval(avg(x)/max(y)) over whole aggregates
-        raise cur.unsupported("an eval expression over statistical functions", tok)
+    if tok.text.lower() == "eval" and after.kind == "LPAREN" and after.offset == tok.end:
+        raise cur.unsupported(_EVAL_OVER_AGGREGATES, tok)  # chart's and timechart's eval(avg(x)/max(y))
     if tok.kind != "WORD":
         raise cur.error("expected a statistical function")
     written = tok.text
@@ -145,6 +145,8 @@ def read_aggregates(cur: Cursor, options: Sequence[str], *, over: bool = False, 
             continue
         if word in refused:
             raise cur.unsupported(f"{word.upper()} clause", tok)
+        if over and tok.kind == "LPAREN":  # chart's "(<eval-expression>)" term
+            raise cur.unsupported(_EVAL_OVER_AGGREGATES, tok)
         if over and word == "over":
             if row or by:
                 raise cur.error("OVER comes once, before BY", tok)
