@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contentpack.spl.commands import (
+    chart,
     convert,
     eval,
     extract,
@@ -26,7 +27,7 @@ from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldUse
 
 COMMANDS: dict[str, CommandSpec] = {
     name: spec
-    for module in (search, eval, fieldops, stats, timebins, rex, spath, multivalue, ordering, convert, lookup,
+    for module in (search, eval, fieldops, stats, timebins, chart, rex, spath, multivalue, ordering, convert, lookup,
                    sources, subsearch, extract, replace, topn, transaction, iplocation)
     for spec in module.SPECS
     for name in spec.names

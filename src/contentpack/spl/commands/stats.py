@@ -41,6 +41,7 @@ from contentpack.spl.timeutil import Span, parse_span
 from contentpack.spl.values import Event, Scalar, Value, field_value, lexicographic_key, mv_values, ordered_number
 
 _ALIASES = {"c": "count", "distinct_count": "dc", "mean": "avg"}
+_EVAL_OVER_AGGREGATES = "an eval expression over statistical functions"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ def _read_agg(cur: Cursor) -> AggTerm:
     # a pack has some); the rarer spellings go through the cursor's readers.
     tokens, i = cur.tokens, cur.i
     tok = tokens[i]
+    after = tokens[i + 1] if tok.kind != "EOF" else tok
+    if tok.text.lower() == "eval" and after.kind == "LPAREN" and after.offset == tok.end:
+        raise cur.unsupported(_EVAL_OVER_AGGREGATES, tok)  # chart's and timechart's eval(avg(x)/max(y))
     if tok.kind != "WORD":
         raise cur.error("expected a statistical function")
     written = tok.text
@@ -117,14 +121,21 @@ def _read_agg(cur: Cursor) -> AggTerm:
     return AggTerm(name, field, output, cur.off(tok), expr)
 
 
-def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tuple[str, object]], list[AggTerm], list[str]]:
-    """Options (in any position before BY), aggregate terms, BY fields."""
+def read_aggregates(cur: Cursor, options: Sequence[str], *, over: bool = False, max_by: int | None = None,
+                    refused: Sequence[str] = ()) -> tuple[dict[str, tuple[str, object]], list[AggTerm], list[str]]:
+    """Options (in any position), aggregate terms, BY fields.
+
+    For ``chart``: ``over`` accepts ``OVER <row-split>`` before BY (its field comes first in the answer, so
+    ``OVER a BY b`` reads as ``BY a b``), ``max_by`` bounds the split fields, and a word in ``refused`` (its
+    ``WHERE`` clause) is refused as unsupported where a term or the end would be."""
     found: dict[str, tuple[str, object]] = {}
     terms: list[AggTerm] = []
     by: list[str] = []
+    row: list[str] = []
     tokens = cur.tokens
     while not cur.at_end():
         tok = tokens[cur.i]
+        word = tok.text.lower() if tok.kind == "WORD" else ""
         if tok.kind == "COMMA":
             cur.next()
             continue
@@ -132,15 +143,31 @@ def read_aggregates(cur: Cursor, options: Sequence[str]) -> tuple[dict[str, tupl
             key, value, tok = read_option(cur, options)
             found[key] = (value, tok)
             continue
-        if tok.kind == "WORD" and tok.text.lower() == "by":
+        if word in refused:
+            raise cur.unsupported(f"{word.upper()} clause", tok)
+        if over and tok.kind == "LPAREN":  # chart's "(<eval-expression>)" term
+            raise cur.unsupported(_EVAL_OVER_AGGREGATES, tok)
+        if over and word == "over":
+            if row or by:
+                raise cur.error("OVER comes once, before BY", tok)
             cur.next()
-            by = read_field_list(cur, allow_options=True)
+            row = [read_field(cur, "the row-split field after OVER")[0]]
+            continue
+        if word == "by":
+            if by:
+                raise cur.error("BY comes once", tok)
+            cur.next()
+            by = read_field_list(cur, (*refused, "over") if over else refused, allow_options=True)
             if not by:
                 raise cur.error("expected field names after BY")
+            limit = None if max_by is None else max_by - len(row)
+            if limit is not None and len(by) > limit:
+                raise cur.error(f"expected at most {limit} field{'s' if limit > 1 else ''} after BY", tok)
             continue
-        if by:
-            raise cur.error("unexpected text after the BY fields")
+        if by or row:
+            raise cur.error(f"unexpected text after the {'BY' if by else 'OVER'} field{'s' if by else ''}")
         terms.append(_read_agg(cur))
+    by = row + by
     if not terms:
         raise cur.error("expected at least one statistical function")
     outputs = [t.output for t in terms]

@@ -6,12 +6,13 @@ SPL1 — the SPL2 example differs). Numeric fields become ``low-high`` range str
 ``aligntime`` without ``span`` are rejected as unsupported. The 10.0 page says nothing of a multivalue field
 ("Specify a field name"), so one is refused (``base.single_input``); the engine used to bin its first value.
 timechart (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/timechart):
-one row per time bin; with BY one column per series; ``limit`` (default 10, 0 = no limit) keeps the series
-with the largest totals and folds the rest into ``OTHER`` when ``useother`` (default true); null BY values
-form the ``NULL`` series when ``usenull`` (default true); count-like cells with no events are 0. A multivalue BY
+one row per time bin; with BY one column per series; ``limit`` (default top 10, 0 = no limit, ``bottomN``)
+keeps the series with the largest (smallest) scores and folds the rest into ``otherstr`` (``OTHER``) when
+``useother`` (default true); null BY values form the ``nullstr`` (``NULL``) series when ``usenull`` (default true); count-like cells with no events are 0. A multivalue BY
 field puts the event in one series per value, a value held twice counting twice unless ``dedup_splitvals=true``
 ("Specifies whether to remove duplicate values in multivalued <split-by-clause> fields. Default: false"), as
-stats does (``stats.group_keys``).
+stats does (``stats.group_keys``). The split itself (limit, OTHER, NULL, column names) is shared with ``chart``:
+``commands/series.py``.
 """
 
 from __future__ import annotations
@@ -20,19 +21,11 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.aggregates import Aggregator
-from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
+from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
                                            plus, single_input)
-from contentpack.spl.commands.stats import (
-    AggTerm,
-    feed_aggregates,
-    has_wildcards,
-    read_aggregates,
-    group_keys,
-    sort_key,
-    terms_fields,
-)
+from contentpack.spl.commands.series import SPLIT_OPTIONS, SeriesTable, SplitOptions, read_split_options
+from contentpack.spl.commands.stats import AggTerm, has_wildcards, read_aggregates, terms_fields
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.timeutil import CalendarRangeError, Span, bin_start, parse_span
 from contentpack.spl.values import Event, Scalar, Value, as_number, format_number
@@ -124,19 +117,14 @@ def run_bin(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iter
 
 # ------------------------------------------------------------------------------------------------ timechart
 
-_COUNT_LIKE = {"count", "dc", "distinct_count", "c", "sum"}
-
 
 @dataclass(frozen=True)
 class TimechartCommand(CommandNode):
     terms: tuple[AggTerm, ...]
     by: str | None
     span: Span | None
-    limit: int = 10
-    useother: bool = True
-    usenull: bool = True
+    split: SplitOptions = SplitOptions()
     cont: bool = True
-    dedup_splitvals: bool = False
 
     def requires(self, needed: FieldSet) -> FieldSet:
         return frozenset(terms_fields(self.terms, [self.by] if self.by else []) | {"_time"})
@@ -145,33 +133,24 @@ class TimechartCommand(CommandNode):
 def parse_timechart(cmd: CommandInput) -> TimechartCommand:
     cur = cmd.cursor()
     options, terms, by = read_aggregates(
-        cur, ("span", "limit", "useother", "usenull", "cont", "bins", "minspan", "partial", "agg", "fixedrange",
-              "otherstr", "nullstr", "format", "sep", "dedup_splitvals")
+        cur, ("span", "cont", "bins", "minspan", "partial", "agg", "fixedrange", "format", "sep") + SPLIT_OPTIONS
     )
     if has_wildcards(terms):
         raise cur.unsupported("a wildcard field in a timechart function")
     span = None
-    limit, useother, usenull, cont, dedup_splitvals = 10, True, True, True, False
+    cont = True
     for key, (value, tok) in options.items():
         text = str(value)
         if key == "span":
             span = _span_option(cur, text, tok)
-        elif key == "limit":
-            limit = as_int(cur, text, tok, key)  # type: ignore[arg-type]
-        elif key == "useother":
-            useother = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
-        elif key == "usenull":
-            usenull = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
         elif key == "cont":
             cont = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
-        elif key == "dedup_splitvals":
-            dedup_splitvals = as_bool(cur, text, tok, key)  # type: ignore[arg-type]
-        else:
+        elif key not in SPLIT_OPTIONS:
             raise cur.unsupported(f"option '{key}'", tok)  # type: ignore[arg-type]
     if len(by) > 1:
         raise cur.unsupported("more than one BY field")
-    return TimechartCommand(cmd.name, cmd.offset, tuple(terms), by[0] if by else None, span, limit,
-                            useother, usenull, cont, dedup_splitvals)
+    return TimechartCommand(cmd.name, cmd.offset, tuple(terms), by[0] if by else None, span,
+                            read_split_options(cur, options), cont)
 
 
 def default_span(earliest: float | None, latest: float | None) -> Span:
@@ -190,9 +169,7 @@ def default_span(earliest: float | None, latest: float | None) -> Span:
 def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, TimechartCommand)
     span = node.span or default_span(ctx.earliest, ctx.latest)
-    specs = [t.spec() for t in node.terms]
-    cells: dict[tuple[float, str | None], list[Aggregator]] = {}
-    totals: dict[str | None, list[Aggregator]] = {}
+    table: SeriesTable[float] = SeriesTable(node, node.terms, node.by, node.split)
     for event in events:
         when = as_number(event.get("_time"))
         if when is None:
@@ -201,88 +178,18 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
             start = bin_start(float(when), span, ctx.tz)
         except (ValueError, OverflowError) as exc:
             raise unbinnable(node, "_time", when, exc) from None
-        series: list[str | None] = [None]
-        if node.by:
-            keys = group_keys(event, [node.by], dedup=node.dedup_splitvals)
-            series = [v if isinstance(v, str) else str(v) for (v,) in keys] or [None]
-        for name in series:
-            if name is None and node.by and not node.usenull:
-                continue
-            for target in (cells.setdefault((start, name), [s.create() for s in specs]),
-                           totals.setdefault(name, [s.create() for s in specs])):
-                feed_aggregates(target, node.terms, event, ctx.evaluator)
-    kept = _kept_series(node, totals)
-    bins = sorted({start for start, _ in cells})
+        table.add(start, table.series(event), event, ctx.evaluator)
+    kept = table.kept()
+    bins = sorted({start for start, _ in table.cells})
     if node.cont and bins:
         bins = _continuous(bins, span, ctx)
-    columns = _columns(node, kept, totals)
+    columns = table.columns(kept)
     for start in bins:
         row: Event = {"_time": int(start) if float(start).is_integer() else start}
-        merged: dict[str, list[list[Aggregator]]] = {}
-        for (cell_start, name), aggs in cells.items():
-            if cell_start == start:
-                label = _series_label(name, kept, node)
-                if label is not None:
-                    merged.setdefault(label, []).append(aggs)
-        for label in columns:
-            for index, term in enumerate(node.terms):
-                column = label if len(node.terms) == 1 or not node.by else f"{term.output}: {label}"
-                if not node.by:
-                    column = term.output
-                value = _cell_value(term, [aggs[index] for aggs in merged.get(label, [])], node)
-                if value is not None:
-                    row[column] = value
-        row["_span"] = int(span.seconds) if span.seconds else None
-        if row["_span"] is None:
-            del row["_span"]
+        row.update(table.row_cells(start, kept, columns))
+        if span.seconds:
+            row["_span"] = int(span.seconds)
         yield row
-
-
-def _kept_series(node: TimechartCommand, totals: dict[str | None, list[Aggregator]]) -> list[str | None]:
-    names = list(totals)
-    if not node.by or node.limit == 0 or len([n for n in names if n is not None]) <= node.limit:
-        return names
-
-    def weight(name: str | None) -> float:
-        number = as_number(totals[name][0].result())
-        return float(number) if number is not None else 0.0
-
-    ranked = sorted((n for n in names if n is not None), key=lambda n: (-weight(n), sort_key(n)))
-    return ranked[: node.limit] + ([None] if None in names else [])
-
-
-def _series_label(name: str | None, kept: list[str | None], node: TimechartCommand) -> str | None:
-    if not node.by:
-        return "__all__"
-    if name is None:
-        return "NULL" if node.usenull else None
-    if name in kept:
-        return name
-    return "OTHER" if node.useother else None
-
-
-def _columns(node: TimechartCommand, kept: list[str | None], totals: dict[str | None, list[Aggregator]]) -> list[str]:
-    if not node.by:
-        return ["__all__"]
-    named = sorted((n for n in kept if n is not None), key=sort_key)
-    columns = list(named)
-    if None in totals and node.usenull:
-        columns.append("NULL")
-    if node.useother and any(n not in kept for n in totals if n is not None):
-        columns.append("OTHER")
-    return columns
-
-
-def _cell_value(term: AggTerm, parts: list[Aggregator], node: TimechartCommand) -> Value:
-    if len(parts) == 1:
-        return parts[0].result()
-    if not parts:
-        return 0 if term.function in _COUNT_LIKE else None
-    if term.function in ("count", "sum"):
-        total = sum(as_number(p.result()) or 0 for p in parts)
-        return int(total) if float(total).is_integer() else total
-    raise SplRuntimeError(f"timechart: cannot combine '{term.function}' into the OTHER series; use useother=f",
-                          offset=node.offset, command=node.name)
 
 
 def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
