@@ -18,8 +18,9 @@ Refused as unsupported, because the page does not say enough to answer them: the
 distinct numeric values (the page gives ``bins=300`` as the bin options' default yet its examples show numeric
 row values unbinned: which applies past 300 is not said); ``cont=`` (it "Specifies if the bins are continuous":
 without bins its effect is not described); ``format=``/``sep=`` and ``agg=`` (the series-scoring function);
-the ``WHERE`` clause of the column split; wildcard fields; and a column-split value starting with ``_`` (the
-timechart page prefixes such columns with ``VALUE``; the chart page says nothing). A function reading the
+the ``WHERE`` clause of the column split; wildcard fields; and a column-split value starting with ``_`` (refused by
+both split commands in ``series``: such a column would be an internal field, and how Splunk names it is not
+implemented). A function reading the
 row-split field is an error, as the page says ("you cannot specify the same field in a function and as the
 row-split field").
 """
@@ -107,12 +108,9 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
     kept = table.kept()
     columns = table.columns(kept)
     for column in columns:
-        if column.startswith("_") or column == node.row:
-            raise SplUnsupportedError(
-                f"chart: the column-split value '{column}' "
-                + ("starts with '_' (the timechart page renames such columns VALUE_<value>; the chart page says "
-                   "nothing)" if column.startswith("_") else "is also the row-split field's name"),
-                offset=node.offset, command=node.name)
+        if column == node.row:
+            raise SplUnsupportedError(f"chart: the column-split value '{column}' is also the row-split field's name",
+                                      offset=node.offset, command=node.name)
     rows = sorted({row for row, _ in table.cells}, key=lambda key: tuple(sort_key(v) for v in key))
     for row in rows:
         out: Event = dict(zip([node.row] if node.row else [], row))

@@ -156,6 +156,12 @@ class SeriesTable(Generic[Row]):
         if self.field is None:
             return []
         named = sorted(kept, key=sort_key)
+        for name in named:
+            if name.startswith("_"):
+                raise SplUnsupportedError(
+                    f"{self.node.name}: the split value '{name}' starts with '_', and a column so named would be "
+                    "an internal field; the engine does not rename such columns (the timechart page's VALUE_ "
+                    "prefix is not implemented)", offset=self.node.offset, command=self.node.name)
         for special in (self.options.nullstr, self.options.otherstr):
             if special in kept:
                 raise SplUnsupportedError(
