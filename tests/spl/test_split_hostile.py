@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from contentpack.spl import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.values import Event
 
-from .spl_support import event, make_engine, rows
+from .spl_support import event, make_engine, pivoted_counts, rows
 
 TIMECHART = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/timechart"
 JOIN = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/join"
@@ -97,9 +97,7 @@ def test_timechart_limit_0_is_stats_count_by_bin_and_value_pivoted(pairs: list[t
     engine = make_engine(events)
     chart = rows(engine, "* | timechart span=1h cont=f limit=0 count by b")
     stats = rows(engine, '* | bin _time span=1h | fillnull value="NULL" b | stats count by _time b')
-    expected: dict[Any, dict[str, int]] = {}
-    for row in stats:
-        expected.setdefault(row["_time"], {})[str(row["b"])] = row["count"]
+    expected = pivoted_counts(stats, "_time", "b")
     assert [r["_time"] for r in chart] == sorted(expected)
     for row in chart:
         cells = {k: v for k, v in row.items() if k not in ("_time", "_span")}
