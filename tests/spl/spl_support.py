@@ -51,6 +51,15 @@ def make_engine(events: list[Event] | None = None, *, macros: dict[str, MacroDef
     return engine
 
 
+def pivoted_counts(stats: list[dict[str, Any]], row: str, column: str) -> dict[Any, dict[str, int]]:
+    """``stats count by <row> <column>`` rows as {row value: {column value as text: count}}: what chart and
+    timechart show as a table (their equivalence tests compare the two)."""
+    table: dict[Any, dict[str, int]] = {}
+    for result in stats:
+        table.setdefault(result[row], {})[str(result[column])] = result["count"]
+    return table
+
+
 def rows(engine: Engine, text: str, **kwargs: Any) -> list[dict[str, Any]]:
     """Result rows as plain dicts (tests index and measure the values they expect)."""
     return engine.search(text, now=NOW, **kwargs).rows

@@ -18,7 +18,7 @@ from contentpack.spl import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.values import Event
 
-from .spl_support import event, make_engine, rows
+from .spl_support import event, make_engine, pivoted_counts, rows
 
 PAGE = "https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/chart"
 TIMECHART = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/timechart"
@@ -219,9 +219,7 @@ def test_chart_count_over_a_by_b_is_stats_count_by_a_b_pivoted(pairs: list[tuple
     engine = make_engine(events)
     chart = rows(engine, "* | chart count over a by b limit=0")
     stats = rows(engine, '* | fillnull value="NULL" b | stats count by a b')
-    expected: dict[Any, dict[str, int]] = {}
-    for row in stats:
-        expected.setdefault(row["a"], {})[str(row["b"])] = row["count"]
+    expected = pivoted_counts(stats, "a", "b")
     columns = sorted({c for cells in expected.values() for c in cells if c != "NULL"},
                      key=lambda v: (0, float(v), "") if v.isdigit() else (1, 0.0, v))
     if any("NULL" in cells for cells in expected.values()):

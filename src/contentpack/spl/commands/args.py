@@ -7,6 +7,7 @@ every command must reject an option it does not know rather than ignore it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from contentpack.spl.cursor import Cursor
@@ -14,6 +15,7 @@ from contentpack.spl.lexer import Token
 
 _TRUE = {"true", "t", "1", "yes"}
 _FALSE = {"false", "f", "0", "no"}
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 def at_option(cur: Cursor) -> bool:
@@ -50,8 +52,16 @@ def is_false(value: str) -> bool:
     return value.lower() in _FALSE
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also passes ``²`` (which ``int`` refuses) and ``٣`` (read as 3), neither
+    of which is a number in a search."""
+    return text.isascii() and text.isdigit()
+
+
 def as_int(cur: Cursor, value: str, tok: Token, key: str, minimum: int = 0) -> int:
-    if not value.lstrip("-").isdigit() or int(value) < minimum:
+    """A whole number written in ASCII digits, optionally after one ``-`` (``str.isdigit`` also passes ``²`` and
+    ``٣``, which ``int`` refuses or reads as 3, and ``lstrip`` passed ``--5``)."""
+    if _WHOLE.fullmatch(value) is None or int(value) < minimum:
         raise cur.error(f"{key}= expects a whole number >= {minimum}", tok)
     return int(value)
 

@@ -106,12 +106,9 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
     if node.row is None:
         table.cell((), None)  # no split: one row even over no event, as stats gives (assumed)
     kept = table.kept()
-    columns = table.columns(kept)
-    for column in columns:
-        if column == node.row:
-            raise SplUnsupportedError(f"chart: the column-split value '{column}' is also the row-split field's name",
-                                      offset=node.offset, command=node.name)
-    rows = sorted({row for row, _ in table.cells}, key=lambda key: tuple(sort_key(v) for v in key))
+    columns = table.columns(kept, taken=node.splits()[:1])
+    # sorted as stats sorts its groups; equal values ("1", "1.0") keep their first-seen order
+    rows = sorted(table.cells, key=lambda key: tuple(sort_key(v) for v in key))
     for row in rows:
         out: Event = dict(zip([node.row] if node.row else [], row))
         out.update(table.row_cells(row, kept, columns))

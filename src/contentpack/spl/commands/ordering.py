@@ -22,7 +22,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_bool, as_int, at_option, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_option
 from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
                                            multivalue_refused, plus, single_input)
 from contentpack.spl.ast import Expr
@@ -138,7 +138,7 @@ def parse_sort(cmd: CommandInput) -> SortCommand:
     if at_option(cur):
         _, value, tok = read_option(cur, ("limit",))
         limit = as_int(cur, value, tok, "limit")
-    elif cur.at("WORD") and cur.peek().text.isdigit():
+    elif cur.at("WORD") and is_digits(cur.peek().text):
         limit = int(cur.next().text)
     return SortCommand(cmd.name, cmd.offset, tuple(_read_sort_keys(cur)), limit)
 
@@ -173,7 +173,7 @@ def parse_dedup(cmd: CommandInput) -> DedupCommand:
     count, keepempty, consecutive, keepevents = 1, False, False, False
     fields: list[str] = []
     sortby: list[SortKey] = []
-    if cur.at("WORD") and cur.peek().text.isdigit():
+    if cur.at("WORD") and is_digits(cur.peek().text):
         count = as_int(cur, cur.peek().text, cur.next(), "count", 1)
     while not cur.at_end():
         if cur.accept("COMMA"):
@@ -308,12 +308,12 @@ def parse_head(cmd: CommandInput) -> HeadCommand:
             else:
                 keeplast = as_bool(cur, value, tok, key)
             given.add(key)
-        elif cur.at("WORD") and cur.peek().text.isdigit() and count is None:
+        elif cur.at("WORD") and is_digits(cur.peek().text) and count is None:
             count = int(cur.next().text)
             given.add("<N>")
         elif cur.at("LPAREN") and expr is None:
             expr = _head_expression(cmd, cur)
-        elif expr is None and not cur.peek().text.isdigit():  # the page's own example: head count<5 keeplast=true null=true
+        elif expr is None and not is_digits(cur.peek().text):  # the page's own example: head count<5 keeplast=true null=true
             expr = _bare_head_expression(cur)
         else:
             raise cur.error("expected <N>, (<eval-expression>), limit=, null= or keeplast=")
@@ -377,7 +377,7 @@ def parse_tail(cmd: CommandInput) -> TailCommand:
     """tail (…/search-commands/tail): ``tail [<N>]``, default 10."""
     cur = cmd.cursor()
     count = 10
-    if cur.at("WORD") and cur.peek().text.isdigit():
+    if cur.at("WORD") and is_digits(cur.peek().text):
         count = int(cur.next().text)
     cur.expect_end()
     return TailCommand(cmd.name, cmd.offset, count)

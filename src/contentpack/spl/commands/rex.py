@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_int, at_option, read_option
+from contentpack.spl.commands.args import as_int, at_option, is_digits, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
 from contentpack.spl.errors import SplSyntaxError
@@ -111,7 +111,7 @@ def _parse_sed(script: str, offset: int, command: str) -> SedScript:
         return SedScript("y", pattern, replacement, 0)
     if flags in ("", "g"):
         count = 0 if flags == "g" else 1
-    elif flags.isdigit():
+    elif is_digits(flags):
         count = -int(flags)
     else:
         raise SplSyntaxError(f"rex mode=sed: unsupported flags {flags!r}", offset=offset, command=command)

@@ -14,7 +14,9 @@ chart and timechart commands"):
   counting twice unless true (both pages: "Default: false"), as stats groups (``stats.group_keys``).
 
 ``assumed`` (no page says): named columns come sorted by value (numbers first, numerically; the pages' examples
-are all in that order), then NULL, then OTHER; several aggregates name their columns ``<output>: <value>``; an
+are all in that order; texts of one number by bytes), then NULL, then OTHER; a column that would overwrite a field
+the command writes itself, an empty or ``_`` label, and NULL and OTHER under one name are refused; several
+aggregates name their columns ``<output>: <value>``; an
 empty cell of ``count``, ``dc`` or ``sum`` is 0 (the chart page's examples show 0 for ``count`` and ``dc``),
 any other an absent value; OTHER adds up ``count`` and ``sum`` cells and refuses other functions (is the OTHER
 cell of ``avg`` the mean of the folded events or of their cells? no page says).
@@ -23,7 +25,7 @@ cell of ``avg`` the mean of the folded events or of their cells? no page says).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -44,7 +46,7 @@ SPLIT_OPTIONS = ("limit", "useother", "usenull", "otherstr", "nullstr", "dedup_s
 Row = TypeVar("Row", bound=Hashable)
 
 _COUNT_LIKE = frozenset({"count", "dc", "sum"})
-_LIMIT = re.compile(r"(?P<side>top|bottom)?(?P<n>\d+)\Z", re.IGNORECASE)
+_LIMIT = re.compile(r"(?P<side>top|bottom)?(?P<n>[0-9]+)\Z", re.IGNORECASE)  # ASCII digits: \d takes ٣
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ class SeriesTable(Generic[Row]):
 
     def __init__(self, node: CommandNode, terms: Sequence[AggTerm], field: str | None, options: SplitOptions):
         self.node, self.terms, self.field, self.options = node, terms, field, options
-        self.cells: dict[tuple[Row, str | None], list[Aggregator]] = {}
+        #: row -> series -> aggregators, both in first-seen order (the order ties keep, as stats' groups do);
+        #: by row so that writing one row reads only its own cells, not every cell of the table
+        self.cells: dict[Row, dict[str | None, list[Aggregator]]] = {}
         self.frequency: dict[str | None, int] = {}
 
     def series(self, event: Event) -> list[str | None]:
@@ -101,9 +105,12 @@ class SeriesTable(Generic[Row]):
 
     def cell(self, row: Row, name: str | None) -> list[Aggregator]:
         """The aggregators of one cell, made empty on first use."""
-        aggs = self.cells.get((row, name))
+        series = self.cells.get(row)
+        if series is None:
+            series = self.cells[row] = {}
+        aggs = series.get(name)
         if aggs is None:
-            aggs = self.cells[(row, name)] = [term.spec().create() for term in self.terms]
+            aggs = series[name] = [term.spec().create() for term in self.terms]
         return aggs
 
     def add(self, row: Row, names: Iterable[str | None], event: Event, evaluator: Evaluator | None) -> None:
@@ -119,27 +126,28 @@ class SeriesTable(Generic[Row]):
         limit = self.options.limit
         if self.field is None or limit == 0 or len(names) <= limit:
             return set(names)
-        scores = {name: self._score(name) for name in names}
+        scores = self._scores()
         sign = 1 if self.options.bottom else -1
         ranked = sorted(names, key=lambda name: (sign * scores[name], lexicographic_key(name)))
         return set(ranked[:limit])
 
-    def _score(self, name: str) -> float:
+    def _scores(self) -> dict[str | None, float]:
+        """Every series' score, in one pass over the cells."""
         if len(self.terms) > 1:
-            return float(self.frequency[name])
-        total = 0.0
-        for (_, series), aggs in self.cells.items():
-            if series == name:
+            return {name: float(count) for name, count in self.frequency.items()}
+        totals: dict[str | None, float] = {}
+        for series in self.cells.values():
+            for name, aggs in series.items():
                 value = aggs[0].result()
                 number = as_number(value)
-                if number is None and value is not None:
+                if number is None and value is not None and name is not None:
                     raise SplUnsupportedError(
                         f"{self.node.name}: limit= ranks series by the sum of their values, and the series "
                         f"'{name}' holds a value that is not a number ({value!r}); no page says how it scores "
                         "(set limit=0, or useother=false with fewer series)",
                         offset=self.node.offset, command=self.node.name)
-                total += float(number or 0)
-        return total
+                totals[name] = totals.get(name, 0.0) + float(number or 0)
+        return totals
 
     def label(self, name: str | None, kept: set[str]) -> str | None:
         """The column a series' cells go to, None when they are dropped (useother=false)."""
@@ -151,47 +159,70 @@ class SeriesTable(Generic[Row]):
             return name
         return self.options.otherstr if self.options.useother else None
 
-    def columns(self, kept: set[str]) -> list[str]:
-        """The split's columns in output order (none without a split field)."""
+    def columns(self, kept: set[str], taken: Collection[str] = ()) -> list[str]:
+        """The split's columns in output order (none without a split field). ``taken`` are the fields the command
+        writes into every row itself (chart's row-split field, timechart's ``_time`` and ``_span``): a column so
+        named would overwrite them, so it is refused, as is any column the engine cannot name faithfully."""
         if self.field is None:
+            self._refuse_taken([term.output for term in self.terms], taken)
             return []
-        named = sorted(kept, key=sort_key)
-        for name in named:
-            if name.startswith("_"):
-                raise SplUnsupportedError(
-                    f"{self.node.name}: the split value '{name}' starts with '_', and a column so named would be "
-                    "an internal field; the engine does not rename such columns (the timechart page's VALUE_ "
-                    "prefix is not implemented)", offset=self.node.offset, command=self.node.name)
-        for special in (self.options.nullstr, self.options.otherstr):
-            if special in kept:
-                raise SplUnsupportedError(
-                    f"{self.node.name}: the split value '{special}' is also the name of the "
-                    f"{'NULL' if special == self.options.nullstr else 'OTHER'} column; no page says whether they "
-                    "merge (set nullstr=/otherstr= to another name)", offset=self.node.offset, command=self.node.name)
+        # sorted by value; equal values (1, "1.0", "01") keep their first-seen order, as stats' groups do
+        named = sorted((name for name in self.frequency if name in kept), key=sort_key)
+        extra: list[str] = []
         if None in self.frequency:
-            named.append(self.options.nullstr)
+            extra.append(self.options.nullstr)
         if self.options.useother and any(name not in kept for name in self.frequency if name is not None):
-            named.append(self.options.otherstr)
-        return named
+            extra.append(self.options.otherstr)
+        for special in extra:  # only a NULL/OTHER column that is made can clash (limit=0 makes no OTHER)
+            if special in kept:
+                raise self._refused(
+                    f"the split value '{special}' is also the name of the "
+                    f"{'NULL' if special == self.options.nullstr else 'OTHER'} column; no page says whether they "
+                    "merge (set nullstr=/otherstr= to another name)")
+        if len(extra) == 2 and extra[0] == extra[1]:
+            raise self._refused(f"nullstr= and otherstr= both name the column '{extra[0]}'; no page says whether "
+                                "the NULL and OTHER series merge (give them different names)")
+        for label in named + extra:
+            what = "split value" if label in kept else "nullstr=/otherstr= label"
+            if label.startswith("_"):
+                raise self._refused(
+                    f"the {what} '{label}' starts with '_', and a column so named would be an internal field; the "
+                    "engine does not rename such columns (the timechart page's VALUE_ prefix is not implemented)")
+            if not label:
+                raise self._refused(f"the {what} is empty, and no page says what a column with no name is")
+        self._refuse_taken([self._column(term, label) for label in named + extra for term in self.terms], taken)
+        return named + extra
+
+    def _refuse_taken(self, columns: Iterable[str], taken: Collection[str]) -> None:
+        for column in columns:
+            if column in taken:
+                raise self._refused(f"the column '{column}' would overwrite the field '{column}' the command "
+                                    "writes into every row (rename it with AS, or set nullstr=/otherstr=)")
+
+    def _refused(self, message: str) -> SplUnsupportedError:
+        return SplUnsupportedError(f"{self.node.name}: {message}", offset=self.node.offset, command=self.node.name)
+
+    def _column(self, term: AggTerm, label: str | None) -> str:
+        """``<value>`` with one aggregate, ``<output>: <value>`` with several, the output without a split."""
+        if label is None:
+            return term.output
+        return label if len(self.terms) == 1 else f"{term.output}: {label}"
 
     # ------------------------------------------------------------------ one output row
 
     def row_cells(self, row: Row, kept: set[str], columns: Sequence[str]) -> Event:
         """The cells of one row, by output column name (absent where the value is null)."""
         merged: dict[str | None, list[list[Aggregator]]] = {}
-        for (cell_row, name), aggs in self.cells.items():
-            if cell_row == row:
-                label = self.label(name, kept)
-                if label is not None or self.field is None:
-                    merged.setdefault(label, []).append(aggs)
+        for name, aggs in self.cells.get(row, {}).items():
+            label = self.label(name, kept)
+            if label is not None or self.field is None:
+                merged.setdefault(label, []).append(aggs)
         out: Event = {}
         for label in columns if self.field is not None else [None]:
             for index, term in enumerate(self.terms):
-                column = term.output if label is None else (
-                    label if len(self.terms) == 1 else f"{term.output}: {label}")
                 value = self._cell_value(term, [aggs[index] for aggs in merged.get(label, [])])
                 if value is not None:
-                    out[column] = value
+                    out[self._column(term, label)] = value
         return out
 
     def _cell_value(self, term: AggTerm, parts: list[Aggregator]) -> Value:

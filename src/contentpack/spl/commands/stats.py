@@ -197,10 +197,12 @@ def group_keys(event: Event, by: Sequence[str], *, dedup: bool = True) -> list[t
 
 
 def sort_key(value: Scalar) -> tuple[int, float, bytes]:
-    """Group order: numbers first in numeric order, then text by bytes."""
+    """Group order: numbers first in numeric order, then text by bytes. Texts of one number ("1", "01", "1.0";
+    "0", "-0") follow by bytes too (``assumed``: no page orders them), so the order does not hang on which came
+    first: the full-scan stats reads the file oldest first, a pipeline newest first."""
     number = ordered_number(value)
     if number is not None:
-        return (0, float(number), b"")
+        return (0, float(number), lexicographic_key(value))
     return (1, 0.0, lexicographic_key(value))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_field, read_option
 from contentpack.spl.commands.base import (uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus,
                                            single_input)
 from contentpack.spl.errors import SplUnsupportedError
@@ -75,7 +75,7 @@ class ReturnCommand(CommandNode):
 def parse_return(cmd: CommandInput) -> ReturnCommand:
     cur = cmd.cursor()
     count = 1
-    if cur.at("WORD") and cur.peek().text.isdigit():
+    if cur.at("WORD") and is_digits(cur.peek().text):
         tok = cur.next()
         count = as_int(cur, tok.text, tok, "count", 1)
     items: list[tuple[str, str, bool]] = []
@@ -279,9 +279,15 @@ def run_join(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         events = iter(left := list(events))
         right_names = {name for row in right for name in row}
         fields = tuple(dict.fromkeys(name for event in left for name in event if name in right_names))
+    index: dict[tuple[str, ...], list[Event]] | None = None  # the subsearch's results by key, made on first use
     for event in events:
         key = _join_key(event, fields, node)
-        matches = [row for row in right if key is not None and _join_key(row, fields, node) == key]
+        if key is not None and index is None:  # once, not once per main result (was: every pair compared)
+            index = {}
+            for row in right:
+                if (row_key := _join_key(row, fields, node)) is not None:
+                    index.setdefault(row_key, []).append(row)
+        matches = list(index.get(key, ())) if key is not None and index is not None else []
         if node.usetime and matches:
             main = _second(event, node, "main")
             matches = [row for row in matches if _in_time(node, main, row)]

@@ -180,10 +180,10 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
             raise unbinnable(node, "_time", when, exc) from None
         table.add(start, table.series(event), event, ctx.evaluator)
     kept = table.kept()
-    bins = sorted({start for start, _ in table.cells})
+    bins = sorted(table.cells)
     if node.cont and bins:
         bins = _continuous(bins, span, ctx)
-    columns = table.columns(kept)
+    columns = table.columns(kept, taken=("_time", "_span"))
     for start in bins:
         row: Event = {"_time": int(start) if float(start).is_integer() else start}
         row.update(table.row_cells(start, kept, columns))

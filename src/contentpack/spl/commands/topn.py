@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field_list, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_field_list, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
                                            single_input)
 from contentpack.spl.values import Event, Scalar, to_str
@@ -42,7 +42,7 @@ def parse_top(cmd: CommandInput) -> TopCommand:
                                   "showcount": True, "showperc": True}
     fields: list[str] = []
     by: list[str] = []
-    if cmd.name == "top" and cur.at("WORD") and cur.peek().text.isdigit():  # "top [<N>] ...": N is the limit
+    if cmd.name == "top" and cur.at("WORD") and is_digits(cur.peek().text):  # "top [<N>] ...": N is the limit
         options["limit"] = as_int(cur, cur.peek().text, cur.next(), "N")
     while not cur.at_end():
         if at_option(cur):

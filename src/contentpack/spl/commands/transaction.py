@@ -40,12 +40,13 @@ the fields: the pages do not say how the two combine.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.ast import Expr, SearchExpr
-from contentpack.spl.commands.args import as_bool, as_int, at_option, is_false, read_field, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, is_false, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands.stats import group_keys
 from contentpack.spl.cursor import Cursor
@@ -82,9 +83,17 @@ class TransactionCommand(CommandNode):
         return None  # the merged results carry every field of their events
 
 
+_WHOLE_SPAN = re.compile(r"-?[0-9]+[smhd]?", re.IGNORECASE)
+
+
 def _seconds(cur: Cursor, value: str, tok: Token, key: str) -> float | None:
     """A fixed span in seconds; a negative one (the default is -1) is ``None``: "If the value is negative, the
     maxspan constraint is deactivated and there is no limit" (the same words for maxpause)."""
+    if _WHOLE_SPAN.fullmatch(value) is None:
+        # "maxspan=<int>[s | m | h | d]" (the same for maxpause): a fraction (0.2s, whose span 0.3 - 0.1 is
+        # 0.19999999999999998 in floating point, so "exactly maxspan" went unseen) or another unit is not the
+        # page's syntax, and what Splunk makes of it is not said
+        raise cur.unsupported(f"{key}={value} (the page's syntax is {key}=<int>[s | m | h | d])", tok)
     negative = value.startswith("-")
     try:
         span = parse_span(value[1:] if negative else value)
@@ -98,7 +107,7 @@ def _seconds(cur: Cursor, value: str, tok: Token, key: str) -> float | None:
 def _maxevents(cur: Cursor, value: str, tok: Token) -> int | None:
     """maxevents: "This constraint is deactivated if the value is negative" (``None``); zero is refused as an
     error, a transaction of no events being meaningless."""
-    if value.startswith("-") and value[1:].isdigit():
+    if value.startswith("-") and is_digits(value[1:]):
         return None
     return as_int(cur, value, tok, "maxevents", 1)
 
@@ -200,7 +209,8 @@ def _merge(events: list[Event], closed: bool) -> Event:
     raws = [to_str(e.get("_raw")) for e in events if e.get("_raw") is not None]
     if raws:
         out["_raw"] = "\n".join(r or "" for r in raws)
-    duration = last - first
+    # to the microsecond (assumed: the finest _time the engine reads from text): 0.3 - 0.1 is 0.19999999999999998
+    duration = round(last - first, 6)
     out["duration"] = int(duration) if float(duration).is_integer() else duration
     out["eventcount"] = len(events)
     out["closed_txn"] = int(closed)

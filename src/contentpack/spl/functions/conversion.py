@@ -71,16 +71,19 @@ def with_commas(number: int | float) -> str:
 
 def as_duration(number: int | float) -> str:
     """Seconds as ``[D+]HH:MM:SS`` (fractions kept as six decimals), e.g. 615 → ``00:10:15``."""
-    negative = number < 0
     seconds_total = abs(number)
     whole = int(seconds_total)
-    fraction = seconds_total - whole
+    # rounded to the microsecond as a whole: 0.9999999 is 00:00:01, not 00:00:00 and a fraction of 1000000
+    micros = int(round((seconds_total - whole) * 1_000_000))
+    if micros == 1_000_000:
+        whole, micros = whole + 1, 0
+    negative = number < 0 and bool(whole or micros)  # -1e-9 rounds to 00:00:00, with no sign
     days, rest = divmod(whole, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
     text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    if fraction:
-        text += f".{int(round(fraction * 1_000_000)):06d}"
+    if micros:
+        text += f".{micros:06d}"
     if days:
         text = f"{days}+{text}"
     return f"-{text}" if negative else text
