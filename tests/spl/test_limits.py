@@ -175,3 +175,15 @@ def test_a_nested_subsearch_cut_reaches_the_outer_search() -> None:
                           now=NOW)
     assert found.rows == [{"count": 4}]
     assert found.messages == _truncated(10_001, 10_000)
+
+
+def test_timechart_continuous_bins_are_capped_never_shortened() -> None:
+    """timechart cont=true filled empty bins up to 100,000 without a word, dropping every later bin, data
+    included; its bins now count against the generated-rows limit, which fails loudly (as makeresults)."""
+    events = [event(NOW - 100, x="a"), event(NOW, x="b")]
+    search = "* | timechart span=1s cont=true count"
+    assert len(rows(_engine(Limits(max_generated_rows=200), events), search)) == 101
+    with pytest.raises(SplRuntimeError) as caught:
+        rows(_engine(Limits(max_generated_rows=100), events), search)
+    assert "101 rows exceed the limit of 100 generated rows" in caught.value.message
+    assert (caught.value.command, caught.value.column) == ("timechart", 5)

@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contentpack.spl import limits
 from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
                                            plus, single_input)
@@ -182,7 +183,7 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
     kept = table.kept()
     bins = sorted(table.cells)
     if node.cont and bins:
-        bins = _continuous(bins, span, ctx)
+        bins = _continuous(bins, span, ctx, node)
     columns = table.columns(kept, taken=("_time", "_span"))
     for start in bins:
         row: Event = {"_time": int(start) if float(start).is_integer() else start}
@@ -192,16 +193,22 @@ def run_timechart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -
         yield row
 
 
-def _continuous(bins: list[float], span: Span, ctx: RunContext) -> list[float]:
+def _continuous(bins: list[float], span: Span, ctx: RunContext, node: CommandNode) -> list[float]:
+    """Every bin from the first to the last (cont=true), the empty ones included. The bins it makes count
+    against the engine's generated-rows limit, which fails loudly: a silent cap would drop later bins that
+    hold data."""
     first = bins[0] if ctx.earliest is None else min(bins[0], bin_start(ctx.earliest, span, ctx.tz))
     last = bins[-1] if ctx.latest is None else max(bins[-1], bin_start(ctx.latest - 1e-6, span, ctx.tz))
     if span.seconds is None:
         return bins
     out: list[float] = []
     current = first
-    while current <= last + 1e-9 and len(out) < 100000:
+    while current <= last + 1e-9:
         out.append(current)
+        if len(out) % 4096 == 0:
+            limits.check_generated(len(out), node.name, node.offset)
         current = bin_start(current + span.seconds, span, ctx.tz)
+    limits.check_generated(len(out), node.name, node.offset)
     return out
 
 
