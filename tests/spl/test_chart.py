@@ -252,3 +252,16 @@ def test_a_split_value_starting_with_underscore_is_refused_by_timechart_too() ->
         rows(engine, "* | timechart span=1h count by u")
     assert "column" in str(caught.value)
     assert rows(make_engine([event(1.0, u="x")]), "* | timechart span=1h count by u")[0]["x"] == 1
+
+
+def test_usenull_false_refuses_a_row_whose_events_all_lack_the_column_field() -> None:
+    """assumed: with usenull=false a row value whose events all lack the column-split field has no cell, and no
+    page says whether Splunk still lists it; the row used to vanish without a word. A row with some events
+    holding the field is listed, its null events left out (PAGE usenull, above)."""
+    engine = make_engine([event(1.0, a="x", b="p"), event(2.0, a="y"), event(3.0, a="y", b="q")])
+    assert rows(engine, "* | chart count over a by b usenull=f") == [{"a": "x", "p": 1, "q": 0},
+                                                                    {"a": "y", "p": 0, "q": 1}]
+    lonely = make_engine([event(1.0, a="x", b="p"), event(2.0, a="y")])
+    with pytest.raises(SplUnsupportedError, match="every event of the row 'y' lacks the column-split field 'b'"):
+        rows(lonely, "* | chart count over a by b usenull=f")
+    assert rows(lonely, "* | chart count over a by b")[1] == {"a": "y", "p": 0, "NULL": 1}

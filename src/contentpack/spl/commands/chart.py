@@ -103,6 +103,8 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         if node.column is not None:
             seen[node.column].update(v for (v,) in group_keys(event, [node.column]))
     _check_unbinned(node, seen)
+    if node.row is not None:
+        _check_rows_kept(node, seen[node.row], table)
     if node.row is None:
         table.cell((), None)  # no split: one row even over no event, as stats gives (assumed)
     kept = table.kept()
@@ -113,6 +115,17 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         out: Event = dict(zip([node.row] if node.row else [], row))
         out.update(table.row_cells(row, kept, columns))
         yield out
+
+
+def _check_rows_kept(node: ChartCommand, values: set[Scalar], table: SeriesTable[tuple[Scalar, ...]]) -> None:
+    """With usenull=false, a row value whose events all lack the column-split field has no cell left: whether
+    Splunk still lists that row (empty) or drops it, no page says (assumed), so it is refused, not guessed."""
+    for value in values:
+        if (value,) not in table.cells:
+            raise SplUnsupportedError(
+                f"chart: with usenull=false, every event of the row '{value}' lacks the column-split field "
+                f"'{node.column}', and no page says whether the row is still listed (use usenull=true, or filter "
+                "those events out first)", offset=node.offset, command=node.name)
 
 
 def _chart_fields(node: CommandNode) -> FieldUse:
