@@ -287,6 +287,13 @@ class StatsCommand(CommandNode):
 def parse_stats(cmd: CommandInput) -> StatsCommand:
     cur = cmd.cursor()
     options, terms, by = read_aggregates(cur, ("dedup_splitvals",))
+    for term in terms:
+        if term.output in by:
+            # Splunk's own error (no doc page states the rule; it is quoted from searches it rejected, e.g.
+            # "Error in 'stats' command: The output field 'date_mday' cannot have the same name as a group-by
+            # field."): the engine wrote the aggregate over the group's value instead
+            raise SplSyntaxError(f"stats: the output field '{term.output}' cannot have the same name as a group-by "
+                                 "field", offset=term.offset, command=cur.command)
     dedup = False
     if "dedup_splitvals" in options:
         value, tok = options["dedup_splitvals"]
