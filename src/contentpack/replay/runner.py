@@ -153,15 +153,22 @@ class ReplayContext:
     by_name: Mapping[str, Detection] = field(default_factory=dict)
     scheduled_engine: Engine | None = None  # None: --all-time mode
     indexes: dict[tuple[object, ...], EventIndex] = field(default_factory=dict)
+    #: the pack's engine without events, built once: each test's engine is a fork of it, so the pack's lookups
+    #: are read once and each distinct search is parsed and compiled once per replay, not once per test (None:
+    #: each test builds its own)
+    pack_engine: Engine | None = None
 
 
 def _engine_with_data(ctx: ReplayContext, detection: Detection, test_index: int,
                       test: UnitTest) -> tuple[Engine, float, list[DataFile]]:
     """The engine holding the test's data, the test's "now", and the test's files."""
-    try:
-        engine = build_engine(ctx.pack)
-    except ReplaySetupError as exc:
-        raise TestFailed(exc.diagnostics) from None
+    if ctx.pack_engine is not None:
+        engine = ctx.pack_engine.fork((), ())
+    else:
+        try:
+            engine = build_engine(ctx.pack)
+        except ReplaySetupError as exc:
+            raise TestFailed(exc.diagnostics) from None
     files, problems = ctx.store.files_for(detection, test_index, test.attack_data)
     if problems:
         raise TestFailed(problems)
@@ -350,7 +357,7 @@ def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: 
     except ReplaySetupError as exc:
         return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started, mode)
     ctx = ReplayContext(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
-                   None if all_time else engine)
+                        None if all_time else engine, pack_engine=engine)
     outcomes = [
         _run_test(ctx, detection, index, test)
         for detection in (pack.detections if detections is None else detections)
