@@ -163,3 +163,25 @@ def test_the_risk_a_run_reads_is_its_window_newest_first_in_the_order_written(tm
             inside.sort(key=lambda e: -e["_time"])  # type: ignore[operator]
             chosen = [state.risk[i] for i in state.visible_risk(run_time, earliest, latest)]
             assert chosen == inside, (run_time, earliest, latest)
+
+
+def test_a_risk_from_detection_over_its_own_tests_files_runs_once(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A correlation test's ``risk_from`` detection over the very files of that detection's own test, at the same
+    "now", is the same search over the same events: the replay runs it once, and both tests read its rows."""
+    pack = _correlation_pack(tmp_path, ["Test Declined", "Test Granted"])
+    declined = f.with_tests(pack.detections[0], replace(pack.detections[2].tests[0], name="Declines", expected_rows=(),
+                                                        expected_results=2, risk_from=()))
+    pack = replace(pack, detections=(declined, *pack.detections[1:]))
+    searched: list[str] = []
+    real_search = Engine.search
+
+    def search(self: Engine, text: str, **options: Any) -> Results:
+        searched.append(text)
+        return real_search(self, text, **options)
+
+    monkeypatch.setattr(Engine, "search", search)
+    first, second = replay_pack(pack, [declined, pack.detections[2]], all_time=True).outcomes
+    assert first.ok and first.result_count == 2 and first.risk_event_count == 2, first.failures
+    assert second.ok and second.result_count == 1, second.failures
+    assert searched.count(declined.search) == 1

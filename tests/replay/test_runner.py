@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from contentpack.content.model import Rba, RiskObject, ThreatObject
 from contentpack.replay import replay_pack
 from contentpack.replay.runner import DetectionTestOutcome, select_detections
+from contentpack.spl import engine as spl_engine
 
 from . import factory as f
 
@@ -166,3 +171,31 @@ def test_select_detections_reports_unknown_names(tmp_path: Path) -> None:
     chosen, unknown = select_detections(pack, ["Other", "Nope"])
     assert [d.name for d in chosen] == ["Other"] and unknown == ["Nope"]
     assert [d.name for d in select_detections(pack)[0]] == ["Test Declined", "Other"]
+
+
+def test_a_replay_parses_each_search_once_and_reads_each_lookup_once(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's engine is a fork of the replay's one engine: the pack's lookups are read once per replay, and a
+    detection's search is parsed once for all its tests and their simulated runs, not once per test."""
+    parsed: Counter[str] = Counter()
+    read: Counter[str] = Counter()
+    real_parse, real_read = spl_engine.parse, spl_engine.read_lookup_csv
+
+    def parse(text: str, *args: Any) -> Any:
+        parsed[text] += 1
+        return real_parse(text, *args)
+
+    def read_lookup_csv(name: str, *args: Any) -> Any:
+        read[name] += 1
+        return real_read(name, *args)
+
+    monkeypatch.setattr(spl_engine, "parse", parse)
+    monkeypatch.setattr(spl_engine, "read_lookup_csv", read_lookup_csv)
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    pack = f.pack(tmp_path, f.detection(tests=[f.unit_test(data, expected=2),
+                                               f.unit_test(data, name="Again", expected=2)]),
+                  lookups=[f.lookup(tmp_path, "apps", ["appId", "publisher"], [["app-1", "Contoso"]])])
+    report = replay_pack(pack)
+    assert report.ok and len(report.outcomes) == 2
+    assert parsed[f.DECLINED_SEARCH] == 1
+    assert read["apps"] == 1

@@ -153,15 +153,24 @@ class ReplayContext:
     by_name: Mapping[str, Detection] = field(default_factory=dict)
     scheduled_engine: Engine | None = None  # None: --all-time mode
     indexes: dict[tuple[object, ...], EventIndex] = field(default_factory=dict)
+    #: the pack's engine without events, built once: each test's engine is a fork of it, so the pack's lookups
+    #: are read once and each distinct search is parsed and compiled once per replay, not once per test (None:
+    #: each test builds its own)
+    pack_engine: Engine | None = None
+    #: the all-time results of each search run over a test's files with an empty risk index (``_over_files``)
+    over_files: dict[tuple[str, tuple[DataFile, ...], float], Results] = field(default_factory=dict)
 
 
 def _engine_with_data(ctx: ReplayContext, detection: Detection, test_index: int,
                       test: UnitTest) -> tuple[Engine, float, list[DataFile]]:
     """The engine holding the test's data, the test's "now", and the test's files."""
-    try:
-        engine = build_engine(ctx.pack)
-    except ReplaySetupError as exc:
-        raise TestFailed(exc.diagnostics) from None
+    if ctx.pack_engine is not None:
+        engine = ctx.pack_engine.fork((), ())
+    else:
+        try:
+            engine = build_engine(ctx.pack)
+        except ReplaySetupError as exc:
+            raise TestFailed(exc.diagnostics) from None
     files, problems = ctx.store.files_for(detection, test_index, test.attack_data)
     if problems:
         raise TestFailed(problems)
@@ -257,8 +266,22 @@ def _scheduled(ctx: ReplayContext, detection: Detection, test_index: int, test: 
     return outcome, scheduled_checks(test, outcome), scheduled_job_warnings(result, detection, chosen[1:])
 
 
+def _over_files(ctx: ReplayContext, engine: Engine, detection: Detection, files: Sequence[DataFile],
+                now: float) -> Results:
+    """``run_detection_search`` on ``engine``, the pack's engine holding the test's ``files`` and an empty risk
+    index, run once per replay for each search, files and "now": a correlation test's ``risk_from``
+    detections run over the files their own tests run over (the baseline tenant's), and the same search over the
+    same events at the same time gives the same results. Each caller gets its own copy of the rows; a search that
+    fails is not kept (it raises again)."""
+    key = (detection.search, tuple(files), now)
+    results = ctx.over_files.get(key)
+    if results is None:
+        results = ctx.over_files[key] = run_detection_search(engine, detection, now)
+    return replace(results, rows=[dict(row) for row in results.rows])
+
+
 def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_index: int, test: UnitTest,
-                now: float) -> tuple[list[Event], list[str]]:
+                now: float, files: Sequence[DataFile]) -> tuple[list[Event], list[str]]:
     """Risk events of the test's ``risk_from`` detections, each run over this test's data, and the warnings
     of their searches' job messages."""
     events: list[Event] = []
@@ -266,7 +289,7 @@ def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_i
     for source in _risk_sources(ctx, detection, test_index, test):
         what = risk_from_search(source)
         try:
-            results = run_detection_search(engine, source, now)
+            results = _over_files(ctx, engine, source, files, now)
         except SplError as exc:
             raise TestFailed([_spl_problem(Path(ctx.pack.root), source, what, exc)]) from None
         events.extend(risk_events(ctx.pack.app, source, results.rows, now))
@@ -293,10 +316,11 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
     try:
         engine, now, files = _engine_with_data(ctx, detection, test_index, test)
-        risk, risk_warnings = _risk_index(ctx, engine, detection, test_index, test, now)
+        risk, risk_warnings = _risk_index(ctx, engine, detection, test_index, test, now, files)
         engine.register_risk_index(risk)
         try:
-            results = run_detection_search(engine, detection, now)
+            results = run_detection_search(engine, detection, now) if risk else _over_files(ctx, engine, detection,
+                                                                                          files, now)
         except SplError as exc:
             raise TestFailed([_spl_problem(Path(ctx.pack.root), detection, "search", exc)]) from None
         rows = results.rows
@@ -350,7 +374,7 @@ def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: 
     except ReplaySetupError as exc:
         return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started, mode)
     ctx = ReplayContext(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
-                   None if all_time else engine)
+                        None if all_time else engine, pack_engine=engine)
     outcomes = [
         _run_test(ctx, detection, index, test)
         for detection in (pack.detections if detections is None else detections)
