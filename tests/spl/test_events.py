@@ -32,6 +32,18 @@ def test_empty_objects_and_arrays_give_no_field() -> None:
     assert flatten_json({"a": {}, "b": [], "c": 1}) == {"c": "1"}
 
 
+def test_an_empty_key_adds_no_text_and_a_value_right_under_it_at_the_top_is_no_field() -> None:
+    """assumed (no Splunk page names a field after an empty JSON key): the flattener's rule, which the scanner's
+    path walk mirrors (``spl.scan._compound_keys``): ``{"": {"b": ...}}`` is ``b``, a value directly under the
+    empty key at the top has no name and gives no field, one under ``a`` is ``a.``; strings, numbers and nulls
+    alike (strings are collected without a call of their own, numbers and nulls through one)."""
+    flat = flatten_json({"": "x", "n": {"": "y"}, "e": {"": None}, "o": {"": {"b": "z"}}, "l": ["w", 1]})
+    assert flat == {"n.": "y", "e.": "null", "o..b": "z", "l{}": ("w", "1")}
+    assert flatten_json({"": {"b": "v", "c": 2}, "": "last"}) == {}
+    assert flatten_json({"": {"b": "v", "c": 2}}) == {"b": "v", "c": "2"}
+    assert flatten_json(["x", None]) == {"{}": ("x", "null")}
+
+
 def test_parse_timestamp_handles_azure_seven_digit_fractions() -> None:
     assert parse_timestamp("2024-02-08T21:49:53.7643129Z") == pytest.approx(1707428993.764312)
     assert parse_timestamp("2024-02-08T21:49:53+01:00") == 1707425393.0

@@ -9,14 +9,16 @@ import threading
 import warnings
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.datagen.scale import generate_lines
 from contentpack.spl import Engine, SplError, parallel
-from contentpack.spl.scan import FileSource, byte_ranges, decode_fields, flatten_needed, path_plan, scan_file
-from contentpack.spl.events import flatten_json
+from contentpack.spl.scan import (FileSource, OffPlan, PathPlan, byte_ranges, decode_fields, flatten_needed,
+                                  path_plan, scan_file)
+from contentpack.spl.events import decode_json, flatten_json
 
 from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
 
@@ -171,6 +173,63 @@ def test_decoding_needed_fields_equals_the_full_flatten_restricted(document: obj
     data = json.dumps(document).encode()
     for wanted in (needed, frozenset(list(needed)[::2])):
         assert decode_fields(data, path_plan(wanted)) == {k: v for k, v in full.items() if k in wanted}
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _real_records() -> list[bytes]:
+    """Every JSON line of the pack's attack data and of the tests' sample files (sign-ins, audit records)."""
+    files = sorted((REPO / "attack_data").rglob("*.log")) + sorted(
+        path for pattern in ("*.log", "*.jsonl") for path in (REPO / "tests").rglob(pattern))
+    return [line.strip() for path in files for line in path.read_bytes().splitlines()
+            if line.strip().startswith(b"{")]
+
+
+_FLOAT = "\0float"
+
+
+def _floats_marked(node: object) -> object:
+    """An orjson-decoded value with each float replaced by a marker string (to name the fields that hold one)."""
+    if isinstance(node, dict):
+        return {key: _floats_marked(child) for key, child in node.items()}
+    if isinstance(node, list):
+        return [_floats_marked(child) for child in node]
+    return _FLOAT if isinstance(node, float) else node
+
+
+def test_every_field_of_every_real_record_is_the_same_on_the_fast_and_the_exact_path() -> None:
+    """Each real record, asked for every one of its fields, gives what the in-memory path gives (the standard
+    decoder keeping number text, then ``flatten_json``); and asked for every field that holds no float, the
+    fast path itself (orjson, the path walk) answers unless a key holding a dot is on a needed path
+    (``OffPlan``, e.g. ``@odata.type``). Two independent walks over thousands of real events: a fault in
+    either shows as a field that differs."""
+    records = _real_records()
+    assert len(records) > 3000  # the attack data and the samples were found
+    plans: dict[frozenset[str], PathPlan] = {}
+
+    def plan_of(names: frozenset[str]) -> PathPlan:  # a few dozen distinct sets of names among the records
+        if names not in plans:
+            plans[names] = path_plan(names)
+        return plans[names]
+
+    fast = 0
+    for data in records:
+        exact = flatten_json(decode_json(data))
+        names = frozenset(exact)
+        plan = plan_of(names)
+        assert decode_fields(data, plan) == exact, data[:120]
+        floats = {name for name, value in flatten_json(_floats_marked(orjson.loads(data))).items()
+                  if _FLOAT in (value if isinstance(value, tuple) else (value,))}
+        exact_names = names - floats
+        plan = plan_of(exact_names)
+        try:
+            got = flatten_needed(orjson.loads(data), plan, exact_floats=True)
+        except OffPlan:
+            continue
+        fast += 1
+        assert got == {name: value for name, value in exact.items() if name in exact_names}, data[:120]
+    assert fast > len(records) // 2  # the fast path really answered for most records
 
 
 def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:
