@@ -205,3 +205,42 @@ def test_a_drilldown_that_fails_still_tells_its_job_messages(real_pack: Pack, tm
     assert [(c.ok, c.detail) for c in outcome.checks] == [(False, "row 0: the drilldown returns nothing")]
     assert outcome.warnings == ("drilldown 'Nothing for $user$' (warn): [subsearch]: Subsearch produced 10001 "
                                 "results, truncating to maxout 10000.",)
+
+
+class _Recording:
+    """A Searcher that runs on an engine and keeps every search text it was given."""
+
+    def __init__(self, engine: object) -> None:
+        self.engine = engine
+        self.texts: list[str] = []
+
+    def search(self, text: str, **kwargs: object) -> object:
+        self.texts.append(text)
+        return self.engine.search(text, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_an_events_drilldown_runs_with_fields_raw_and_returns_the_same_events(real_pack: Pack,
+                                                                             tmp_path: Path) -> None:
+    """The events drilldown's check reads only its events' ``_raw``, so it runs the drilldown with ``| fields
+    _raw`` after it: the same events ("fields" keeps every row; ``_raw``/``_time`` stay), but the search reads
+    only the fields its own commands need rather than decoding every field of every event. A drilldown built on
+    the original search runs as written (its check compares the result's fields)."""
+    detection = next(d for d in real_pack.detections if d.name == DECLINED)
+    engine = _hostile_engine(real_pack, tmp_path)
+    now = engine.newest_time() + 1
+    rows = run_detection_search(engine, detection, now).rows
+    engine.register_risk_index(risk_events(real_pack.app, detection, rows, now))
+    recording = _Recording(engine)
+    outcome = drilldown_checks(recording, detection, rows[:1], now)  # type: ignore[arg-type]
+    assert all(check.ok for check in outcome.checks)
+    events = [d for d in detection.drilldown_searches if not d.search.lstrip().startswith(("|", "%"))]
+    assert events, "the detection has an events drilldown"
+    narrowed = [text for text in recording.texts if text.endswith("\n| fields _raw")]
+    assert len(narrowed) == len(events)
+    for text in narrowed:
+        whole = engine.search(text.removesuffix("\n| fields _raw"), now=now).rows
+        kept = engine.search(text, now=now).rows
+        assert [row["_raw"] for row in kept] == [row["_raw"] for row in whole] and kept
+        assert all(set(row) <= {"_raw", "_time"} for row in kept), kept[0].keys()
+    assert any("%original_detection_search%" in d.search for d in detection.drilldown_searches)
+    assert len(recording.texts) == len(detection.drilldown_searches)
