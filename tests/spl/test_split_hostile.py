@@ -171,3 +171,16 @@ def test_tostring_duration_rounds_to_the_whole_microsecond(seconds: float, text:
     a whole second carries into the seconds."""
     engine = make_engine([event(1.0)])
     assert rows(engine, f'* | eval d=tostring({seconds}, "duration")')[0]["d"] == text
+
+
+@pytest.mark.parametrize(("search", "key"), [("* | chart count over a by b limit=1 limit=5", "limit"),
+                                           ("* | timechart span=1h useother=f count by b useother=t", "useother"),
+                                           ("* | stats dedup_splitvals=t count by a dedup_splitvals=f",
+                                            "dedup_splitvals")])
+def test_an_option_given_twice_is_refused(search: str, key: str) -> None:
+    """assumed: no page says whether the first or the last of two values of one option applies (the last won
+    without a word), so the split and stats commands refuse the second, at its column."""
+    engine = make_engine([event(1.0, a="x", b="p")])
+    with pytest.raises(SplUnsupportedError, match=f"option '{key}' given twice") as caught:
+        rows(engine, search)
+    assert caught.value.column == search.rindex(f"{key}=") + 1

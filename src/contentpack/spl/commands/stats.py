@@ -140,7 +140,10 @@ def read_aggregates(cur: Cursor, options: Sequence[str], *, over: bool = False, 
             cur.next()
             continue
         if at_option(cur):
+            key_tok = tok
             key, value, tok = read_option(cur, options)
+            if key in found:  # no page says whether the first or the last applies (assumed: refused, not guessed)
+                raise cur.unsupported(f"option '{key}' given twice", key_tok)
             found[key] = (value, tok)
             continue
         if word in refused:
