@@ -166,7 +166,7 @@ class SeriesTable(Generic[Row]):
         if self.field is None:
             self._refuse_taken([term.output for term in self.terms], taken)
             return []
-        # sorted by value; equal values (1, "1.0", "01") keep their first-seen order, as stats' groups do
+        # sorted by value as stats sorts its groups (``stats.sort_key``: texts of one number, "1.0" and "01", by bytes)
         named = sorted((name for name in self.frequency if name in kept), key=sort_key)
         extra: list[str] = []
         if None in self.frequency:
