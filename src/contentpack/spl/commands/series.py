@@ -87,7 +87,8 @@ def series_label(value: Scalar) -> str:
 class SeriesTable(Generic[Row]):
     """Aggregators per (row, series) cell; ``field`` None is no split (one series, columns named by the terms)."""
 
-    def __init__(self, node: CommandNode, terms: Sequence[AggTerm], field: str | None, options: SplitOptions):
+    def __init__(self, node: CommandNode, terms: Sequence[AggTerm], field: str | None,
+                 options: SplitOptions) -> None:
         self.node, self.terms, self.field, self.options = node, terms, field, options
         #: row -> series -> aggregators, both in first-seen order (the order ties keep, as stats' groups do);
         #: by row so that writing one row reads only its own cells, not every cell of the table
