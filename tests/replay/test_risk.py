@@ -16,6 +16,8 @@ from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Value
 from contentpack.content.model import Drilldown, Rba, RiskObject, ThreatObject
 from contentpack.replay import REPLAY_NOW, replay_pack, risk_events
+from contentpack.replay.attack_data import AttackDataStore
+from contentpack.replay.runner import ReplayContext, _engine_with_data, _over_files, run_detection_search
 
 from . import factory as f
 from .simfactory import decline, grant, scheduled, simulate_file, ttp
@@ -185,3 +187,20 @@ def test_a_risk_from_detection_over_its_own_tests_files_runs_once(tmp_path: Path
     assert first.ok and first.result_count == 2 and first.risk_event_count == 2, first.failures
     assert second.ok and second.result_count == 1, second.failures
     assert searched.count(declined.search) == 1
+
+
+def test_each_reader_of_a_search_run_once_over_the_files_gets_results_of_its_own(tmp_path: Path) -> None:
+    """``_over_files`` keeps one result per (search, files, now) for the whole replay: what one test does to the
+    rows or field list it was handed must not reach the next test that reads the same run."""
+    pack = _correlation_pack(tmp_path, ["Test Declined"])
+    declined, correlation = pack.detections[0], pack.detections[2]
+    ctx = ReplayContext(pack, AttackDataStore(Path(pack.root)), None)
+    engine, now, files = _engine_with_data(ctx, correlation, 0, correlation.tests[0])
+    expected = run_detection_search(engine, declined, now)
+    assert expected.rows and expected.fields
+    first = _over_files(ctx, engine, declined, files, now)
+    first.rows[0]["user"] = "changed"
+    first.rows.append({"user": "added"})
+    first.fields.append("added")
+    second = _over_files(ctx, engine, declined, files, now)
+    assert (second.rows, second.fields) == (expected.rows, expected.fields)

@@ -271,13 +271,14 @@ def _over_files(ctx: ReplayContext, engine: Engine, detection: Detection, files:
     """``run_detection_search`` on ``engine``, the pack's engine holding the test's ``files`` and an empty risk
     index, run once per replay for each search, files and "now": a correlation test's ``risk_from``
     detections run over the files their own tests run over (the baseline tenant's), and the same search over the
-    same events at the same time gives the same results. Each caller gets its own copy of the rows; a search that
-    fails is not kept (it raises again)."""
+    same events at the same time gives the same results. Each caller gets its own copy of the rows and of the
+    field list (the kept result outlives the test that made it); a search that fails is not kept (it raises
+    again)."""
     key = (detection.search, tuple(files), now)
     results = ctx.over_files.get(key)
     if results is None:
         results = ctx.over_files[key] = run_detection_search(engine, detection, now)
-    return replace(results, rows=[dict(row) for row in results.rows])
+    return replace(results, rows=[dict(row) for row in results.rows], fields=list(results.fields))
 
 
 def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_index: int, test: UnitTest,

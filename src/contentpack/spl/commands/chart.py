@@ -109,7 +109,7 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         table.cell((), None)  # no split: one row even over no event, as stats gives (assumed)
     kept = table.kept()
     columns = table.columns(kept, taken=node.splits()[:1])
-    # sorted as stats sorts its groups; equal values ("1", "1.0") keep their first-seen order
+    # sorted as stats sorts its groups (``stats.sort_key``: texts of one number, "1" and "1.0", by bytes)
     rows = sorted(table.cells, key=lambda key: tuple(sort_key(v) for v in key))
     for row in rows:
         out: Event = dict(zip([node.row] if node.row else [], row))

@@ -87,7 +87,8 @@ def series_label(value: Scalar) -> str:
 class SeriesTable(Generic[Row]):
     """Aggregators per (row, series) cell; ``field`` None is no split (one series, columns named by the terms)."""
 
-    def __init__(self, node: CommandNode, terms: Sequence[AggTerm], field: str | None, options: SplitOptions):
+    def __init__(self, node: CommandNode, terms: Sequence[AggTerm], field: str | None,
+                 options: SplitOptions) -> None:
         self.node, self.terms, self.field, self.options = node, terms, field, options
         #: row -> series -> aggregators, both in first-seen order (the order ties keep, as stats' groups do);
         #: by row so that writing one row reads only its own cells, not every cell of the table
@@ -166,7 +167,7 @@ class SeriesTable(Generic[Row]):
         if self.field is None:
             self._refuse_taken([term.output for term in self.terms], taken)
             return []
-        # sorted by value; equal values (1, "1.0", "01") keep their first-seen order, as stats' groups do
+        # sorted by value as stats sorts its groups (``stats.sort_key``: texts of one number, "1.0" and "01", by bytes)
         named = sorted((name for name in self.frequency if name in kept), key=sort_key)
         extra: list[str] = []
         if None in self.frequency:

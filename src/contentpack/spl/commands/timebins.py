@@ -6,13 +6,13 @@ SPL1 — the SPL2 example differs). Numeric fields become ``low-high`` range str
 ``aligntime`` without ``span`` are rejected as unsupported. The 10.0 page says nothing of a multivalue field
 ("Specify a field name"), so one is refused (``base.single_input``); the engine used to bin its first value.
 timechart (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/search-commands/timechart):
-one row per time bin; with BY one column per series; ``limit`` (default top 10, 0 = no limit, ``bottomN``)
-keeps the series with the largest (smallest) scores and folds the rest into ``otherstr`` (``OTHER``) when
-``useother`` (default true); null BY values form the ``nullstr`` (``NULL``) series when ``usenull`` (default true); count-like cells with no events are 0. A multivalue BY
-field puts the event in one series per value, a value held twice counting twice unless ``dedup_splitvals=true``
-("Specifies whether to remove duplicate values in multivalued <split-by-clause> fields. Default: false"), as
-stats does (``stats.group_keys``). The split itself (limit, OTHER, NULL, column names) is shared with ``chart``:
-``commands/series.py``.
+one row per time bin; with BY one column per series; ``limit`` (default top 10, 0 = no limit, ``bottomN``) keeps the
+series with the largest (smallest) scores and folds the rest into ``otherstr`` (``OTHER``) when ``useother``
+(default true); null BY values form the ``nullstr`` (``NULL``) series when ``usenull`` (default true); count-like
+cells with no events are 0. A multivalue BY field puts the event in one series per value, a value held twice
+counting twice unless ``dedup_splitvals=true`` ("Specifies whether to remove duplicate values in multivalued
+<split-by-clause> fields. Default: false"), as stats does (``stats.group_keys``). The split itself (limit, OTHER,
+NULL, column names) is shared with ``chart``: ``commands/series.py``.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ maxpause stays in the transaction (the page's examples: "do not have a pause of 
 between events no greater than 5 seconds"), and a transaction holds up to maxevents events ("The maximum number of
 events in a transaction"; "includes no more than 3 events"). A span equal to maxspan is refused: the page says both
 "The events in the transaction must span less than the integer specified for maxspan" (it would split) and "Events
-that exceed the maxspan limit are treated as part of a separate transaction" (it would not), and its examples'
-"no more than thirty seconds apart" sides with the second, so no reading is the page's. Input that is not newest first is refused ("requires that the incoming events be in descending
-chronological order": the page shows Splunk then returning a wrong answer nothing documents). mvlist, keeporphans
-and mvraw are accepted at false (their default) and nullstr (it "applies only to fields that are rendered as
-lists", none with mvlist=false); delim, unifyends, maxopentxn, maxopenevents, name= and the other values of
-those options are refused by name.
+that exceed the maxspan limit are treated as part of a separate transaction" (it would not), and its examples' "no
+more than thirty seconds apart" sides with the second, so no reading is the page's. Input that is not newest first
+is refused ("requires that the incoming events be in descending chronological order": the page shows Splunk then
+returning a wrong answer nothing documents). mvlist, keeporphans and mvraw are accepted at false (their default) and
+nullstr (it "applies only to fields that are rendered as lists", none with mvlist=false); delim, unifyends,
+maxopentxn, maxopenevents, name= and the other values of those options are refused by name.
 
 Without startswith/endswith, events are read newest first ("The transaction command requires that the incoming
 events be in descending chronological order"; keepevicted: "the transaction command sees events in reverse
