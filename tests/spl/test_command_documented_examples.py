@@ -192,6 +192,9 @@ EXAMPLES: tuple[Example, ...] = (
             "By default, the internal fields _raw and _time are included in the search results in Splunk Web. The "
             "fields command does not remove these internal fields unless you explicitly specify that the fields "
             "should not appear in the output in Splunk Web."),
+    Example("* | fields _raw a | table _time", ("_time",), [(103,), (102,), (101,), (100,)], _page("fields", _C2507),
+            "The fields command does not remove these internal fields unless you explicitly specify that the fields "
+            "should not appear in the output in Splunk Web."),
     Example("* | fields - _* | table _time", ("_time",), [(None,)] * 4, _page("fields", _C2507),
             "For example, to remove all internal fields, you specify: ... | fields - _*"),
     Example("* | table n a*", ("n", "a"), [(1, None), (2, "x"), (10, "y"), (3, "x")], _page("table", _C2503),

@@ -192,10 +192,9 @@ def run_drilldown(engine: Searcher, filled: FilledDrilldown, now: float) -> Resu
 
 def run_events_drilldown(engine: Searcher, filled: FilledDrilldown, now: float) -> Results:
     """``run_drilldown`` for an events drilldown whose check reads only its events' ``_raw``: the search with
-    ``| fields _raw`` after it, which keeps every row it returns and each row's ``_raw`` ("fields" is a
-    one-to-one command; this engine drops the other internal fields, ``_time`` too, when the list names one, so
-    nothing else may be read from these rows) but lets a search read only the fields its own commands need
-    instead of every field of every event."""
+    ``| fields _raw`` after it, which keeps every row it returns with its ``_raw`` and other internal fields
+    ("fields" is a one-to-one command that removes internal fields only when told to) but lets a search read
+    only the fields its own commands need instead of every field of every event."""
     return engine.search(f"{filled.search}\n| fields _raw", earliest=filled.earliest, latest=filled.latest, now=now)
 
 

@@ -193,7 +193,9 @@ def parse_fields(cmd: CommandInput) -> FieldsCommand:
 
 
 def run_fields(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    """``fields +`` keeps the listed fields plus internal ``_`` fields unless a pattern names them."""
+    """``fields +`` keeps the listed fields and every internal ``_`` field, named or not: the fields page says the
+    command "does not remove these internal fields unless you explicitly specify that the fields should not appear"
+    (``fields - _*``); naming ``_raw`` in a kept list used to drop ``_time``."""
     assert isinstance(node, FieldsCommand)
     for event in events:
         names = matching_fields(node.names, list(event))
@@ -203,12 +205,7 @@ def run_fields(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
             yield event
         else:
             keep = set(names)
-            yield {k: v for k, v in event.items() if k in keep or (k.startswith("_") and not keep_only(node))}
-
-
-def keep_only(node: FieldsCommand) -> bool:
-    """Whether a ``fields`` list names internal fields explicitly (then only those internals stay)."""
-    return any(name.startswith("_") for name in node.names)
+            yield {k: v for k, v in event.items() if k in keep or k.startswith("_")}
 
 
 # ------------------------------------------------------------------------------------------------ fillnull
