@@ -265,3 +265,13 @@ def test_usenull_false_refuses_a_row_whose_events_all_lack_the_column_field() ->
     with pytest.raises(SplUnsupportedError, match="every event of the row 'y' lacks the column-split field 'b'"):
         rows(lonely, "* | chart count over a by b usenull=f")
     assert rows(lonely, "* | chart count over a by b")[1] == {"a": "y", "p": 0, "NULL": 1}
+
+
+def test_one_field_as_both_splits_is_refused() -> None:
+    """assumed: the chart page does not say what ``chart count over x by x`` gives (the engine made a diagonal
+    table), so it is refused as unsupported."""
+    engine = make_engine([event(1.0, a="x"), event(2.0, a="y")])
+    with pytest.raises(SplUnsupportedError, match="'a' as both the row-split and the column-split field"):
+        rows(engine, "* | chart count over a by a")
+    with pytest.raises(SplUnsupportedError, match="both the row-split"):
+        rows(engine, "* | chart count by a a")

@@ -75,6 +75,10 @@ def parse_chart(cmd: CommandInput) -> ChartCommand:
             raise SplSyntaxError(f"chart: '{row}' is both the row-split field and read by {term.function}(); the "
                                  "chart page: you cannot specify the same field in a function and as the row-split "
                                  f"field (eval a copy first: eval {row}1={row})", offset=term.offset, command=cmd.name)
+    if len(by) > 1 and by[0] == by[1]:
+        # assumed: the page does not say what one field as both splits gives (a diagonal table, each row's value
+        # its own column?), so it is refused rather than guessed
+        raise cur.unsupported(f"'{row}' as both the row-split and the column-split field")
     return ChartCommand(cmd.name, cmd.offset, tuple(terms), row, by[1] if len(by) > 1 else None,
                         read_split_options(cur, options))
 
