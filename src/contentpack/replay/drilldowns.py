@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
@@ -195,7 +195,7 @@ def run_events_drilldown(engine: Searcher, filled: FilledDrilldown, now: float) 
     ``| fields _raw`` after it, which keeps every row it returns with its ``_raw`` and other internal fields
     ("fields" is a one-to-one command that removes internal fields only when told to) but lets a search read
     only the fields its own commands need instead of every field of every event."""
-    return engine.search(f"{filled.search}\n| fields _raw", earliest=filled.earliest, latest=filled.latest, now=now)
+    return run_drilldown(engine, replace(filled, search=f"{filled.search}\n| fields _raw"), now)
 
 
 def _same_row(candidate: Mapping[str, Value], row: Mapping[str, Value]) -> bool:
