@@ -98,19 +98,20 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
     table: SeriesTable[tuple[Scalar, ...]] = SeriesTable(node, node.terms, node.column, node.split)
     seen: dict[str, set[Scalar]] = {name: set() for name in node.splits()}
     for event in events:
+        names = table.series(event)  # the event's columns, the same for each of its row values
         if node.row is None:
-            table.add((), table.series(event), event, ctx.evaluator)
+            table.add((), names, event, ctx.evaluator)
             continue
         for (value,) in group_keys(event, [node.row], dedup=node.split.dedup_splitvals):
             seen[node.row].add(value)
-            table.add((value,), table.series(event), event, ctx.evaluator)
+            table.add((value,), names, event, ctx.evaluator)
         if node.column is not None:
             seen[node.column].update(v for (v,) in group_keys(event, [node.column]))
     _check_unbinned(node, seen)
-    if node.row is not None:
-        _check_rows_kept(node, seen[node.row], table)
     if node.row is None:
         table.cell((), None)  # no split: one row even over no event, as stats gives (assumed)
+    else:
+        _check_rows_kept(node, seen[node.row], table)
     kept = table.kept()
     columns = table.columns(kept, taken=node.splits()[:1])
     # sorted as stats sorts its groups (``stats.sort_key``: texts of one number, "1" and "1.0", by bytes)
