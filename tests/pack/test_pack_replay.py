@@ -5,8 +5,10 @@ detections over Splunk's real sample records."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
 from contentpack.spl.values import mv_values, to_str
 
+from pack_copies import pack_copy
 from .pack_content_files import REPO
 
 SAMPLES = REPO / "tests" / "fixtures" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
@@ -766,3 +769,35 @@ def test_cross_application_risk_names_its_own_application_as_the_threat_object(p
         assert [to_str(v) for v in mv_values(event["threat_object_type"])] == ["service"]
         assert event["risk_object_type"] == "other" and event["risk_score"] == 30
         assert {to_str(v) for v in mv_values(event["campaign_app_id"])} == {str(row["app_id"]) for row in rows}
+
+
+KNOWN_APPS_READERS = ("Entra ID OAuth Consent Abuse Risk Across Detections",
+                      "Entra ID OAuth Consent Declined Across Many Applications",
+                      "Entra ID OAuth Consent Declined by Many Users",
+                      "Entra ID OAuth Consent Granted to Application Other Users Declined",
+                      "Entra ID OAuth Consent Prompts for Unlisted Application")
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def test_an_application_listed_by_its_id_alone_is_known(tmp_path: Path) -> None:
+    """A row of ``entra_id_known_applications`` that holds only the application id (a reviewer who knows the id
+    but not its publisher) makes it known to every search that reads the lookup: the searches look the id
+    itself up. Keyed on the ``publisher`` column, such a row gave no value and the application stayed
+    "unlisted". Every GUID of the attack data of each search's first test that finds something is listed with
+    its other columns empty: those tests then find nothing."""
+    root = pack_copy(tmp_path)
+    pack = validate_pack(root).pack
+    assert pack is not None
+    assert {d.name for d in pack.detections if "entra_id_known_applications" in d.search} == set(KNOWN_APPS_READERS)
+    readers = [dataclasses.replace(detection, tests=(next(t for t in detection.tests if t.expected_results),))
+               for detection in map(partial(_detection, pack), KNOWN_APPS_READERS)]
+    before = replay_pack(pack, readers, all_time=True).outcomes
+    assert {o.detection for o in before if o.result_count} == set(KNOWN_APPS_READERS)
+    ids = sorted({guid.lower() for detection in readers for test in detection.tests for data in test.attack_data
+                  for guid in GUID.findall((root / data.data).read_text(encoding="utf-8"))})
+    table = root / "lookups" / "entra_id_known_applications.csv"
+    header = table.read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",")[0] == "appId"
+    table.write_text(header + "\n" + "".join(guid + "," * header.count(",") + "\n" for guid in ids), encoding="utf-8")
+    after = replay_pack(pack, readers, all_time=True).outcomes
+    assert [(o.detection, o.test) for o in after if o.result_count] == []
