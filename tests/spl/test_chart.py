@@ -101,6 +101,24 @@ def test_empty_cells_of_count_are_zero_and_null_column_is_named_null() -> None:
     assert list(rows(engine, '* | chart count over a by b nullstr="none"')[0]) == ["a", "p", "q", "r", "none"]
 
 
+def test_an_empty_cell_is_what_stats_gives_over_no_value() -> None:
+    """PAGE, cont: bins "that have no values will display with a count of 0 or null values"; its examples show 0
+    for ``count`` (extended example 6) and ``dc`` (extended example 5). Which other functions give null is
+    ``assumed``: what ``stats`` gives over no value (``stats sum(n)`` over events without ``n`` is null), so a cell
+    no event reached reads like a cell whose events all lack ``n`` (the first was 0, the second null), and the
+    aliases ``c`` and ``distinct_count`` are 0 like ``count`` and ``dc`` (they were null)."""
+    engine = _engine([event(100, u="a", v="p", n=1), event(99, u="a", v="q"), event(98, u="b", v="p")])
+    assert rows(engine, "* | stats sum(n) by u v") == [{"u": "a", "v": "p", "sum(n)": 1}, {"u": "a", "v": "q"},
+                                                       {"u": "b", "v": "p"}]
+    assert rows(engine, "* | chart sum(n) over u by v") == [{"u": "a", "p": 1}, {"u": "b"}]
+    assert rows(engine, "* | chart sum(n) over u by v limit=1") == [{"u": "a", "p": 1}, {"u": "b"}]
+    for function in ("count", "c", "dc", "distinct_count"):
+        assert rows(engine, f"* | chart {function}(n) over u by v") == [{"u": "a", "p": 1, "q": 0},
+                                                                        {"u": "b", "p": 0, "q": 0}]
+    assert rows(engine, "* | chart c(n) over u by v limit=1") == [{"u": "a", "p": 1, "OTHER": 0},
+                                                                  {"u": "b", "p": 0, "OTHER": 0}]
+
+
 def test_limit_keeps_the_top_series_by_sum_and_folds_the_rest_into_other() -> None:
     """PAGE, limit: "When you set limit=N the top or bottom N values are retained, based on the sum of each series
     and the prefix you have selected. If limit=0, all results are returned. If you opt not to provide a prefix,

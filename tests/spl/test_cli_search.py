@@ -331,3 +331,13 @@ def test_a_missing_lookup_file_is_named_in_plain_words(tmp_path: Path, capsys: p
     status, out, err = run(capsys, "| inputlookup apps", "--lookup", f"apps={missing}")
     assert (status, out) == (2, "")
     assert err == f"contentpack search: error: {missing}: cannot read lookup 'apps': no such file or folder\n"
+
+
+def test_an_empty_chart_over_a_field_no_event_has_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    """``chart count over usr``: no event has ``usr`` (a typo of ``user``), so no row, and the hint names it as it
+    does a stats ``by`` field (spl/hints.py); the chart page's row split is what stats groups by."""
+    status, out, err = run(capsys, "* | chart count over usr by category", "--events", str(SAMPLE_LOGS),
+                           "--no-pack", "--format", "json")
+    assert status == 0 and json.loads(out) == []
+    assert err.startswith("contentpack search: hint: no results, and the search groups by 'usr' (chart), a field no "
+                          "event has;")

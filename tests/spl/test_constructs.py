@@ -95,6 +95,21 @@ def test_join_inner_left_and_max() -> None:
     assert rows(engine, f"* | join overwrite=false u {sub} | table u x") == [{"u": "a", "x": 1}]
 
 
+@pytest.mark.assumed
+def test_join_usetime_overwrite_takes_the_subsearch_time() -> None:
+    """join (10.0, https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/join):
+    overwrite "If fields in the main search results and subsearch results have the same name, indicates whether
+    fields from the subsearch results overwrite the fields from the main search results ... Default: true";
+    usetime "to limit the matches in the subsearch results" says nothing of which ``_time`` the joined result
+    carries. assumed: ``_time`` is such a field (the page exempts none), so with usetime=true and the default
+    overwrite the result carries the matched subsearch result's time; overwrite=false keeps the main one's."""
+    engine = make_engine([event(100.0, u="a")])
+    sub = '[| makeresults | eval u="a", _time=90.5]'
+    assert rows(engine, f"* | join usetime=true u {sub} | table _time u") == [{"_time": 90.5, "u": "a"}]
+    assert rows(engine, f"* | join usetime=true overwrite=false u {sub} | table _time u") == [
+        {"_time": 100.0, "u": "a"}]
+
+
 def test_transaction_maxspan_startswith_endswith() -> None:
     """transaction: "maxspan: Specifies the maximum length of time ... that the events can span";
     startswith/endswith open and close a transaction; keepevicted false drops unclosed ones; results carry

@@ -46,3 +46,18 @@ def test_fields_present_stops_reading_once_every_field_is_found(tmp_path: Path) 
     # a malformed line fails a read that reaches the end of the file; stopping at the first event never sees it
     engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": '])
     assert engine.fields_present({"user"}) == {"user"}
+
+
+def test_chart_groups_by_its_row_and_column_split_fields() -> None:
+    """chart (Search Reference, https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/
+    search-commands/chart): the row split "becomes the first column in the results table" with one row per value,
+    as a stats ``by`` field groups; the column split is timechart's ``by`` field (the page's "tc options"). Both
+    are grouped on, as stats' and timechart's ``by`` fields are; the hint did not know chart and said nothing."""
+    engine = Engine()
+    pipeline = engine.parse("* | rename props.* as * | chart count over user by app")
+    assert asked_fields(pipeline) == {"user", "props.user", "app", "props.app"}
+    absent = absent_fields(pipeline, {"props.app"})
+    assert [(f.name, f.use, f.command, f.sources) for f in absent] == [
+        ("user", "groups by", "chart", ("props.user", "user"))]
+    assert [f.name for f in absent_fields(engine.parse("* | chart sum(n) by user app"), set())] == ["user", "app"]
+    assert absent_fields(engine.parse("* | chart count"), set()) == []

@@ -5,11 +5,13 @@ depends on an add-on's search-time fields (``user``, ``dest``) silently finds no
 installed. This module names such fields so a command-line tool can print a hint.
 
 A field counts as *filtered on* when a ``search`` or ``where`` command reads it, and *grouped on* when it is
-a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart``. It is *absent* when no earlier
-command produces it and none of the event fields it could come from (walking the earlier commands'
-``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or ``properties.user``)
-appears in any event (a field made by ``eval`` is traced to the fields its expression reads). Earlier commands that need every field (``requires`` None) make the answer unknown,
-and the field is not reported.
+a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field of ``chart`` (its row
+split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by`` field). It is *absent*
+when no earlier command produces it and none of the event fields it could come from (walking the earlier
+commands' ``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or
+``properties.user``) appears in any event (a field made by ``eval`` is traced to the fields its expression
+reads). Earlier commands that need every field (``requires`` None) make the answer unknown, and the field is not
+reported.
 
 When the search did return rows (an aggregate answers one, ``count`` 0, over no event), only the first
 ``search``/``where`` matters, and only if it kept no event: ``up_to`` gives the search to run to find out.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
+from contentpack.spl.commands.chart import ChartCommand
 from contentpack.spl.commands.eval import EvalCommand
 from contentpack.spl.commands.fieldops import RenameCommand
 from contentpack.spl.commands.ordering import HeadCommand
@@ -53,6 +56,8 @@ def _uses(command: CommandNode) -> list[tuple[str, str]]:
         return [(name, "groups by") for name in command.by]
     if isinstance(command, TimechartCommand) and command.by:
         return [(command.by, "groups by")]
+    if isinstance(command, ChartCommand):
+        return [(name, "groups by") for name in command.splits()]
     return []
 
 

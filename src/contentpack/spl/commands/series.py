@@ -17,9 +17,12 @@ chart and timechart commands"):
 are all in that order; texts of one number by bytes), then NULL, then OTHER; a column that would overwrite a field
 the command writes itself, an empty or ``_`` label, and NULL and OTHER under one name are refused; several
 aggregates name their columns ``<output>: <value>``; an
-empty cell of ``count``, ``dc`` or ``sum`` is 0 (the chart page's examples show 0 for ``count`` and ``dc``),
-any other an absent value; OTHER adds up ``count`` and ``sum`` cells and refuses other functions (is the OTHER
-cell of ``avg`` the mean of the folded events or of their cells? no page says).
+empty cell is what its function gives over no value, as ``stats`` gives it: 0 for ``count`` and ``dc`` (the chart
+page's examples show 0 for both; its ``cont`` option: bins with no values "display with a count of 0 or null
+values"), null for ``sum`` and the rest, so a cell no event reached and a cell whose events all lack the field
+read alike; OTHER adds up ``count`` and ``sum`` cells (null when none of them holds a number, as ``sum`` is) and
+refuses other functions (is the OTHER cell of ``avg`` the mean of the folded events or of their cells? no page
+says).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from contentpack.spl.aggregates import Aggregator
+from contentpack.spl.aggregates import Aggregator, Count, Sum
 from contentpack.spl.commands.args import as_bool, as_int
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.stats import AggTerm, feed_aggregates, group_keys, sort_key
@@ -45,7 +48,6 @@ SPLIT_OPTIONS = ("limit", "useother", "usenull", "otherstr", "nullstr", "dedup_s
 #: a row's key: timechart's bin start, chart's row-split value
 Row = TypeVar("Row", bound=Hashable)
 
-_COUNT_LIKE = frozenset({"count", "dc", "sum"})
 _LIMIT = re.compile(r"(?P<side>top|bottom)?(?P<n>[0-9]+)\Z", re.IGNORECASE)  # ASCII digits: \d takes ٣
 
 
@@ -227,13 +229,20 @@ class SeriesTable(Generic[Row]):
         return out
 
     def _cell_value(self, term: AggTerm, parts: list[Aggregator]) -> Value:
+        """A cell from the aggregators of the series it gathers: an empty cell is what the function gives over no
+        value, as stats gives it (``count``/``dc`` 0, ``sum`` and the rest null), so a cell with no event and a
+        cell whose events all lack the field read alike; OTHER adds up ``count`` and ``sum`` cells."""
         if len(parts) == 1:
             return parts[0].result()
         if not parts:
-            return 0 if term.function in _COUNT_LIKE else None
-        if term.function in ("count", "sum"):
-            total = sum(as_number(p.result()) or 0 for p in parts)
-            return int(total) if float(total).is_integer() else total
+            return term.spec().create().result()
+        if isinstance(parts[0], Count):
+            return sum(part.count for part in parts if isinstance(part, Count))
+        if isinstance(parts[0], Sum):
+            total = Sum()
+            for part in parts:
+                total.add(part.result(), None)
+            return total.result()
         raise SplRuntimeError(f"{self.node.name}: cannot combine '{term.function}' into the "
                               f"{self.options.otherstr} series; use useother=f",
                               offset=self.node.offset, command=self.node.name)

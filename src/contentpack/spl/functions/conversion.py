@@ -63,9 +63,11 @@ def _tonumber(ctx: EvalContext, args: list[Value]) -> Value:
 
 
 def with_commas(number: int | float) -> str:
-    """Thousands separators; a number with a fraction is rounded to two decimals (documented)."""
+    """Thousands separators; a number with a fraction is rounded to two decimals (documented). One that rounds to
+    zero has no sign, ``-0.004`` is ``0.00`` (``assumed``: the engine prints a negative zero as ``0``, and
+    ``duration`` writes ``-1e-9`` as ``00:00:00``; was ``-0.00``)."""
     if isinstance(number, float) and not number.is_integer():
-        return f"{round_half_away(number, 2):,.2f}"
+        return f"{round_half_away(number, 2) or 0.0:,.2f}"  # -0.0 is falsy: the zero without its sign
     return f"{int(number):,}"
 
 
@@ -111,14 +113,37 @@ def as_binary(value: Value) -> str:
     return format(int(number), "b")
 
 
+#: C's widest integer type is 64 bits: converting a double past it to an integer is undefined behaviour (C11
+#: 6.3.1.4), as is converting a negative one to an unsigned type
+INT64_LIMIT = 2**63
+
+
+def check_whole_form(number: int | float, value: Value, what: str, *, unsigned: bool = False) -> None:
+    """The one check before a number is written as the digits of its whole part (tostring's "hex", "commas" and
+    "duration"; printf's %d %i %u %o %x %X). Refused as unsupported: an infinity or NaN (no page gives a form of
+    one, and C's %d of one is undefined; was ``inf``), a magnitude of 2^63 or more (``assumed``: no page gives a
+    limit, and past C's 64-bit integers the conversion is undefined; was every digit of ``1e300``, a 300-digit day
+    count for "duration") and, for an unsigned conversion, a negative number (C's %u/%x of one is undefined; was
+    a ``-`` C never writes)."""
+    why = ""
+    if not math.isfinite(number):
+        why = "no page gives a form of an infinity or NaN"
+    elif not -INT64_LIMIT <= number < INT64_LIMIT:
+        why = "its whole part is past C's 64-bit integers, and no page gives the form of one"
+    elif unsigned and number < 0:
+        why = "it is negative, and the conversion is unsigned"
+    if why:
+        raise SplUnsupportedError(f"{what} of {coerce.describe(value)} is not supported ({why})")
+
+
 @eager("tostring", 1, 2, returns_text=True, multivalue=(0,))
 def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
     """Text of a value. Booleans become ``True``/``False`` (documented example ``tostring(1==1)``); a multivalue
     converts value by value (``assumed``: the page says nothing of one);
     with a format, numbers are shown as ``binary``, ``hex``, ``commas`` or ``duration``; any other format is
     refused as unsupported. Text keeps its text ("The format argument is optional and is only used when the value
-    argument is a number"); an infinity or NaN is a number with none of those forms, and the page does not say
-    what Splunk writes for one, so it is refused too (was: its plain text, ``inf``)."""
+    argument is a number"); a number with none of those forms on the page (an infinity, a NaN, a whole part past
+    2^63) is refused too (``check_whole_form``)."""
     value = args[0]
     if value is None:
         return None
@@ -141,9 +166,7 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
             f"the format {fmt!r} is not supported (\"binary\", \"hex\", \"commas\" or \"duration\")")
     if number is None:
         return to_str(value)
-    if not math.isfinite(number):
-        raise SplUnsupportedError(f"the {fmt!r} format of {coerce.describe(value)} is not supported (the page gives "
-                                  "no such form of an infinity or NaN)")
+    check_whole_form(number, value, f"the {fmt!r} format")
     if fmt == "hex":
         return as_hex(number)
     if fmt == "commas":
@@ -162,7 +185,9 @@ _ALIASES = {"z": "s", "p": "X"}
 def printf(fmt: str, args: list[Value]) -> str:
     """C-style formatting as Splunk's ``printf``: ``%d %i %u %o %x %X %e %f %g %c %s %%`` (``%z`` is ``%s``,
     ``%p`` is ``%X``), flags ``-+ #0'``,
-    width and precision (``*`` takes them from the arguments). Missing arguments format as empty."""
+    width and precision (``*`` takes them from the arguments). Missing arguments format as empty. An integer
+    conversion of a number C leaves undefined (an infinity, NaN, one past 64 bits, a negative one unsigned) is
+    refused (``check_whole_form``); %f/%e/%g/%a of an infinity print ``inf`` as C's do."""
     queue = list(args)
     out: list[str] = []
     position = 0
@@ -191,9 +216,10 @@ def printf(fmt: str, args: list[Value]) -> str:
         spec = f"%{py_flags}{width or ''}{'.' + precision if precision is not None else ''}"
         if kind in "diouxX":
             number = coerce.number(value)
-            if number is None or not math.isfinite(number):
-                out.append("" if number is None else format_number(number))
+            if number is None:
+                out.append("")
                 continue
+            check_whole_form(number, value, f"the printf conversion '%{match['type']}'", unsigned=kind in "uoxX")
             py_kind = "d" if kind in "iu" else kind
             text = (spec + py_kind) % int(number)
             if thousands and kind in "diu":
