@@ -63,6 +63,11 @@ def test_a_result_time_becomes_the_risk_event_time() -> None:
 
 
 def test_no_rba_no_risk_and_null_risk_objects_write_nothing() -> None:
+    """A result whose risk object field is null or empty writes no risk event for that object: ``assumed``. No
+    ES page states it; the closest, *Assign risk through a search in Splunk Enterprise Security* (ES 7.3 RBA
+    manual, https://docs.splunk.com/Documentation/ES/7.3.0/RBA/AssignRiskThroughSearch), scores whichever of two
+    fields a result holds with ``eval risk_object=if(isnotnull(dest),dest,null())``, which implies a null one is
+    skipped."""
     assert risk_events(f.APP, f.detection(with_rba=False), [{"user": "a"}], REPLAY_NOW) == []
     assert risk_events(f.APP, f.detection(), [{"appId": "x"}, {"user": ""}], REPLAY_NOW) == []
 

@@ -35,6 +35,9 @@ from contentpack.spl.values import Event, Scalar, Value, make_mv, mv_values, to_
 
 
 def _texts(value: Value) -> list[str]:
+    """The values a risk or threat object field gives a result: none for a null or empty field, so that object
+    gets no risk event (``assumed``: implied by the ES RBA manual's *Assign risk through a search*, which scores
+    ``risk_object=if(isnotnull(dest),dest,null())``; no page states it)."""
     return [text for text in (to_str(v) for v in mv_values(value)) if text not in (None, "")]
 
 
