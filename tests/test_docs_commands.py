@@ -117,3 +117,22 @@ def test_the_job_count_the_docs_give_for_a_weeks_splunk_backtest_is_the_packs() 
     for page in (ROOT / "README.md", ROOT / "docs" / "splunk.md"):
         text = " ".join(page.read_text(encoding="utf-8").split())  # wrapped lines joined
         assert "--from 2026-10-01 --to 2026-10-08" in text and jobs in text, f"{page.name}: no '{jobs}'"
+
+
+def test_the_pack_counts_the_docs_give_are_the_packs() -> None:
+    """Example output and "last run" lines that count the repository's pack are its counts now. docs/replay.md
+    showed `PASS: 86 test(s)` while the pack had 125 tests, and docs/build.md's contentctl comparison named "12
+    detections, 6 macros + 12 filters" for a pack of 16 detections and 11 macros: both read as the pack today."""
+    from real_pack_runs import real_pack
+
+    pack = real_pack()
+    tests = sum(len(detection.tests) for detection in pack.detections)
+    replay = (ROOT / "docs" / "replay.md").read_text(encoding="utf-8")
+    passed = re.findall(r"^PASS: (\d+) test\(s\), (\d+) passed, 0 failed \(.*, scheduled\)$", replay, re.M)
+    assert passed and all(shown == (str(tests), str(tests)) for shown in passed), (passed, tests)
+    build = " ".join((ROOT / "docs" / "build.md").read_text(encoding="utf-8").split())
+    counts = re.search(r"the repository's pack: (\d+) detections, (\d+) macros \+ (\d+) filters, (\d+) story, "
+                       r"(\d+) lookups", build)
+    assert counts is not None, "docs/build.md: no count of the pack in the contentctl comparison's last run"
+    assert tuple(map(int, counts.groups())) == (
+        len(pack.detections), len(pack.macros), len(pack.detections), len(pack.stories), len(pack.lookups))
