@@ -69,7 +69,8 @@ def test_cp011_missing_required_key(pack: Path, validate: Validate) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "text"),
     [
-        ("score: 36", "score: 101", "101", "rba.risk_objects[0].score"),
+        ("score: 36", "score: 101", "101", "rba.risk_objects[0].score: 101 is greater than the maximum of 100"),
+        ("score: 36", "score: 0\n", "0\n", "rba.risk_objects[0].score: 0 is less than the minimum of 1"),
         ("type: user\n", "type: User\n", "User\n", "'User'"[1:-1]),
         ("id: 3d2c1b0a-9f8e-4d7c-b6a5-948372615a4b", "id: not-a-uuid", "not-a-uuid", "uuid"),
         ("date: '2025-04-30'", "date: 2025-04-30 10:00:00", "2025-04-30 10", "date"),

@@ -47,12 +47,16 @@ def schema(kind: SchemaKind) -> Mapping[str, Any]:
     return json.loads(schema_text(kind))
 
 
+# what the validator writes in place of the instance; _describe puts the value back, shortened (_short)
+_MASK = "(value)"
+
+
 @cache
 def validator(kind: SchemaKind) -> jsonschema_rs.Draft202012Validator:
     """Compiled once: compiling per file would cost more than validating."""
     # ``mask``: the validator's own messages never embed the instance (an expanded alias could be megabytes);
     # our messages quote at most 60 characters of it (``_short``).
-    return jsonschema_rs.Draft202012Validator(dict(schema(kind)), validate_formats=True, mask="(value)")
+    return jsonschema_rs.Draft202012Validator(dict(schema(kind)), validate_formats=True, mask=_MASK)
 
 
 def _where(path: NodePath) -> str:
@@ -118,6 +122,8 @@ def _describe(keyword: str, value: Any, instance: object, message: str) -> str:
         return "must list at least one item"
     if keyword == "uniqueItems":
         return "items must be unique"
+    if message.startswith(_MASK):  # "(value) is greater than the maximum of 100": say which value, kept short
+        return _short(instance) + message[len(_MASK):]
     return message
 
 
