@@ -446,6 +446,16 @@ _FIXED: dict[str, tuple[bool, Callable[[], Aggregator]]] = {
 }
 
 
+#: functions whose aggregation fails on nothing but a multivalue (``single``, ``Count``) and whose result never
+#: fails, so a caller that leaves groups out gives the same answer when no event of theirs holds a multivalue in
+#: an aggregated field (``spl.plan``). Not ``sum``: an integer total past a double fails to add a float; nor the
+#: interpolating percentiles: the difference of two such integers fails to scale.
+SKIPPABLE = frozenset({
+    "count", "dc", "avg", "min", "max", "range", "stdev", "stdevp", "var", "varp", "median", "mode", "values",
+    "list", "first", "last", "earliest", "latest", "earliest_time", "latest_time",
+})
+
+
 def get_aggregate(name: str) -> AggregateSpec | None:
     """The spec of stats function ``name`` (``perc95``, ``p99.9``, ``exactperc50`` parse their N), or None."""
     fixed = _FIXED.get(name)

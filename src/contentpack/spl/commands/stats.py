@@ -423,13 +423,18 @@ def run_eventstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     results = {key: [agg.result() for agg in aggs] for key, aggs in groups.items()}
     for event, keys in zip(rows, event_keys):
         if keys:
-            values = results[keys[0]]
-            for term, value in zip(terms, values):
-                if value is None:
-                    event.pop(term.output, None)
-                else:
-                    event[term.output] = value
+            set_outputs(event, terms, results[keys[0]])
         yield event
+
+
+def set_outputs(event: Event, terms: Sequence[AggTerm], values: Sequence[Value]) -> None:
+    """Each term's value written to the event, as eventstats and streamstats write them: a null removes the
+    field."""
+    for term, value in zip(terms, values):
+        if value is None:
+            event.pop(term.output, None)
+        else:
+            event[term.output] = value
 
 
 # ------------------------------------------------------------------------------------------------ streamstats
@@ -604,11 +609,7 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             else:
                 values = [agg.result() for agg in aggs]
                 feed_aggregates(aggs, node.terms, snapshot, ctx.evaluator)
-        for term, value in zip(node.terms, values):
-            if value is None:
-                event.pop(term.output, None)
-            else:
-                event[term.output] = value
+        set_outputs(event, node.terms, values)
         yield event
 
 
