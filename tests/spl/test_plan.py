@@ -4,7 +4,7 @@ compares against the engine with the rewrite turned off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -42,7 +42,7 @@ def rewritten(text: str) -> list[FilteredEventstats]:
     return [c for c in planned(nodes(text)) if isinstance(c, FilteredEventstats)]
 
 
-def engine_with(*events: dict[str, object]) -> Engine:
+def engine_with(*events: Mapping[str, object]) -> Engine:
     engine = Engine()
     engine.register_events([event(NOW - 60 * (i + 1), **fields) for i, fields in enumerate(events)])
     return engine
