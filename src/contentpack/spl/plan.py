@@ -70,7 +70,7 @@ def planned(commands: Sequence[CommandNode]) -> list[CommandNode]:
     :class:`FilteredEventstats` (the filter stays after it)."""
     out: list[CommandNode] = []
     for command in commands:
-        reads = _filter_reads(command)
+        reads = _filter_reads(command) if out and type(out[-1]) is EventstatsCommand else None
         if reads is not None:
             chain: list[EventstatsCommand] = []
             while out and _qualifies(out[-1], reads):
