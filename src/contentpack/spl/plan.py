@@ -20,8 +20,8 @@ What the plain run could say besides rows is kept too:
   aggregate reads (the plain run could refuse it there). Only functions whose aggregation fails on nothing
   else qualify (``aggregates.SKIPPABLE``), and only terms over plain fields (an ``eval`` term can fail on any
   event; a wildcard term's fields depend on the events);
-* messages and side effects: a qualifying filter has no subsearch (it runs a search) and reads no event type or
-  tag (their fields are not known here); evaluating it is otherwise pure, so evaluating it ahead of time, on
+* messages and side effects: a qualifying filter has no subsearch (it runs a search), and reads no event type,
+  tag, field pattern or ``searchmatch`` text (the fields they read are not known here); evaluating it is pure, so evaluating it ahead of time, on
   events a later ``head`` would never have pulled, changes nothing a caller sees;
 * limits: the search's deadline is checked as before (the engine times every command).
 
