@@ -181,7 +181,7 @@ def format_number(number: int | float) -> str:
 def to_str(value: Value) -> str | None:
     """The text of a scalar (None for null). Multivalues: the first value's text."""
     if type(value) is str:  # the common case first
-        return value  # type: ignore[return-value]
+        return value
     if value is None:
         return None
     if isinstance(value, tuple):
