@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentpack.spl import Engine, MacroDef, SplError, SplSyntaxError, parse
-from contentpack.spl.values import Event
+from contentpack.spl.commands.stats import group_order, sort_key
+from contentpack.spl.values import Event, Scalar
 
 from .spl_support import NOW, event
 
@@ -95,3 +96,15 @@ def test_search_ignores_case_where_does_not(value: str, change: str) -> None:
     engine.register_events([event(NOW - 1, f=value)])
     assert len(engine.search(f'f="{other}"', now=NOW).rows) == 1
     assert len(engine.search(f'* | where f="{other}"', now=NOW).rows) == (1 if other == value else 0)
+
+
+GROUP_VALUES = st.one_of(st.sampled_from(["1", "01", "1.0", "a", "B", "", "NaN", "-0", "0"]), st.integers(-2, 2),
+                         st.floats(allow_nan=True, allow_infinity=True), st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(GROUP_VALUES, GROUP_VALUES), max_size=12))
+def test_group_order_is_the_order_of_each_values_sort_key(keys: list[tuple[Scalar, Scalar]]) -> None:
+    """``group_order`` keys each distinct value once; equal values of other types (1, 1.0, True) keep their own
+    keys, so the order is the plain sort by ``sort_key`` of each value."""
+    assert group_order(keys) == sorted(keys, key=lambda key: tuple(sort_key(value) for value in key))

@@ -92,11 +92,17 @@ def texts(value: Value) -> list[Scalar]:
     ``assumed`` for these functions: no page says whether they keep ``""``. Skipped rather than refused because
     real sign-in logs hold empty strings in fields the pack aggregates (``ipAddress``, through ``values(src)``):
     a refusal would stop the pack's searches on a tenant's own logs, and the one documented rule is count's."""
+    if isinstance(value, str):  # the common case: one text, kept unless empty
+        return [value] if value else []
     return [item for item in mv_values(value) if item != ""]
 
 
 def _one_text(value: Value, function: str) -> Scalar | None:
     """An event's one value for a function that reads values as strings: no multivalue, ``""`` skipped."""
+    if isinstance(value, str):  # the common cases: one text, or none
+        return value or None
+    if value is None:
+        return None
     items = texts(single(value, function))
     return items[0] if items else None
 
@@ -134,6 +140,10 @@ class DistinctCount:
         self.seen: set[str] = set()
 
     def add(self, value: Value, time: float | None) -> None:
+        if isinstance(value, str):  # the common case: one text is its own string
+            if value:
+                self.seen.add(value)
+            return
         for item in texts(value):
             self.seen.add(to_str(item) or "")
 
@@ -218,17 +228,23 @@ class Extreme:
         self.text: Scalar | None = None
 
     def add(self, value: Value, time: float | None) -> None:
-        item = single(value, "max" if self.want_max else "min")
-        if item is None or item == "":  # no value (see the module docstring)
-            return
-        number = ordered_number(item)
-        if number is not None:
-            if self.number is None or (number > self.number if self.want_max else number < self.number):
-                self.number = number
-        elif not isinstance(item, bool):
-            key = lexicographic_key(item)
-            if self.text is None or (key > lexicographic_key(self.text) if self.want_max else key < lexicographic_key(self.text)):
-                self.text = item
+        number: int | float | None
+        if type(value) is float and value == value:  # the common case (a time, a computed number): itself
+            number = value
+        else:
+            item = single(value, "max" if self.want_max else "min")
+            if item is None or item == "":  # no value (see the module docstring)
+                return
+            number = ordered_number(item)
+            if number is None:
+                if not isinstance(item, bool):
+                    key = lexicographic_key(item)
+                    if self.text is None or (key > lexicographic_key(self.text) if self.want_max
+                                             else key < lexicographic_key(self.text)):
+                        self.text = item
+                return
+        if self.number is None or (number > self.number if self.want_max else number < self.number):
+            self.number = number
 
     def result(self) -> Value:
         return self.number if self.number is not None else self.text
@@ -316,6 +332,10 @@ class Values:
         self.seen: dict[str, Scalar] = {}
 
     def add(self, value: Value, time: float | None) -> None:
+        if isinstance(value, str):  # the common case: one text is its own string
+            if value:
+                self.seen.setdefault(value, value)
+            return
         for item in texts(value):
             self.seen.setdefault(to_str(item) or "", item)
 
@@ -424,6 +444,16 @@ _FIXED: dict[str, tuple[bool, Callable[[], Aggregator]]] = {
     "earliest_time": (True, lambda: ByTime(latest=False, report_time=True)),
     "latest_time": (True, lambda: ByTime(latest=True, report_time=True)),
 }
+
+
+#: functions whose aggregation fails on nothing but a multivalue (``single``, ``Count``) and whose result never
+#: fails, so a caller that leaves groups out gives the same answer when no event of theirs holds a multivalue in
+#: an aggregated field (``spl.plan``). Not ``sum``: an integer total past a double fails to add a float; nor the
+#: interpolating percentiles: the difference of two such integers fails to scale.
+SKIPPABLE = frozenset({
+    "count", "dc", "avg", "min", "max", "range", "stdev", "stdevp", "var", "varp", "median", "mode", "values",
+    "list", "first", "last", "earliest", "latest", "earliest_time", "latest_time",
+})
 
 
 def get_aggregate(name: str) -> AggregateSpec | None:

@@ -40,6 +40,7 @@ from contentpack.spl.macros import MacroDef
 from contentpack.spl.messages import JobMessage, take_subsearch
 from contentpack.spl.matching import compile_search, raw_alternatives, required_tokens, searchmatch, split_metadata
 from contentpack.spl.parser import parse
+from contentpack.spl.plan import FilteredEventstats, planned
 from contentpack.spl.prepared import Prepared, run_independent_prefix
 from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, finish, merge, partial_stats,
                                       run_parallel, through)
@@ -603,12 +604,10 @@ def _matches_whatever_the_run(command: object) -> TypeGuard[SearchCommand]:
 
 
 def _finish(stream: Iterator[Event], rest: Sequence[CommandNode], ctx: RunContext) -> Iterator[Event]:
-    """``stream`` through ``rest``, each command under ``_guarded``; a value past what Python represents or
-    too deep a nesting is an SPL error, not a crash."""
-    for command in rest:
-        spec = get_command(command.name)
-        assert spec is not None
-        stream = _guarded(spec.run(command, stream, ctx), command)
+    """``stream`` through ``rest`` (as ``spl.plan`` rewrites it), each command under ``_guarded``; a value past
+    what Python represents or too deep a nesting is an SPL error, not a crash."""
+    for command in planned(rest):
+        stream = _guarded(_run(command, stream, ctx), command)
     try:
         yield from stream
     except RecursionError:
@@ -623,10 +622,16 @@ _OUT_OF_RANGE = ("the search cannot be run on these events: a value is past what
 
 
 def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
-    for command in pipeline.commands:
-        assert isinstance(command, CommandNode)
-        stream = _guarded(_spec(command).run(command, stream, ctx), command)
+    for command in planned(pipeline.commands):  # type: ignore[arg-type]  # the parser builds command nodes only
+        stream = _guarded(_run(command, stream, ctx), command)
     return stream
+
+
+def _run(command: CommandNode, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
+    """A command's output: its registered runner's, or a rewritten command's own (``spl.plan``)."""
+    if isinstance(command, FilteredEventstats):
+        return command.run(stream, ctx)
+    return _spec(command).run(command, stream, ctx)
 
 
 def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:

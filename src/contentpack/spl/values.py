@@ -109,17 +109,15 @@ def as_number(value: Value) -> int | float | None:
     """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers). Field
     text reads as the number it spells, and the text ``NaN`` as a NaN (``FIELD_NAN``); ``Text`` never reads as
     a number, so the literal ``"NaN"`` stays a string."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float):
+    if type(value) is float:  # by type, not isinstance: a bool is an int, and no number
         return value
-    if isinstance(value, int):
+    if type(value) is int:
         return within_double(value)
     if type(value) is str:  # Text (a literal, a function's text result) is a String, whatever it spells
         if _NUMBER.match(value):
             return _spelled_number(value)
         return math.nan if value == FIELD_NAN else None  # the check costs only text that is no number
-    return None
+    return None  # a bool, Text, a multivalue, null
 
 
 def parse_number(text: str) -> int | float | None:
@@ -182,6 +180,8 @@ def format_number(number: int | float) -> str:
 
 def to_str(value: Value) -> str | None:
     """The text of a scalar (None for null). Multivalues: the first value's text."""
+    if type(value) is str:  # the common case first
+        return value
     if value is None:
         return None
     if isinstance(value, tuple):

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, FieldUse, RunContext,
                                            uses)
 from contentpack.spl.commands.series import SPLIT_OPTIONS, SeriesTable, SplitOptions, read_split_options
-from contentpack.spl.commands.stats import AggTerm, group_keys, has_wildcards, read_aggregates, sort_key, terms_fields
+from contentpack.spl.commands.stats import (AggTerm, group_keys, group_order, has_wildcards, read_aggregates,
+                                            terms_fields)
 from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
 from contentpack.spl.values import Event, Scalar, ordered_number
 
@@ -114,8 +115,8 @@ def run_chart(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         _check_rows_kept(node, seen[node.row], table)
     kept = table.kept()
     columns = table.columns(kept, taken=node.splits()[:1])
-    # sorted as stats sorts its groups (``stats.sort_key``: texts of one number, "1" and "1.0", by bytes)
-    rows = sorted(table.cells, key=lambda key: tuple(sort_key(v) for v in key))
+    # sorted as stats sorts its groups (``stats.group_order``: texts of one number, "1" and "1.0", by bytes)
+    rows = group_order(table.cells)
     for row in rows:
         out: Event = dict(zip([node.row] if node.row else [], row))
         out.update(table.row_cells(row, kept, columns))

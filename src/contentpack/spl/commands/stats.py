@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.aggregates import Aggregator, AggregateSpec, aggregate_label, get_aggregate
@@ -190,6 +190,9 @@ def read_aggregates(cur: Cursor, options: Sequence[str], *, over: bool = False, 
 def group_keys(event: Event, by: Sequence[str], *, dedup: bool = True) -> list[tuple[Scalar, ...]]:
     """BY values of an event: none when a BY field is null; the cartesian product of multivalues, each value
     once with ``dedup``, else as often as the field holds it (stats' ``dedup_splitvals=false``)."""
+    key = tuple(map(event.get, by))
+    if _one_group(key):  # the common case, answered without building the product
+        return [key]  # type: ignore[list-item]
     choices: list[list[Scalar]] = []
     for name in by:
         values = mv_values(event.get(name))
@@ -197,6 +200,15 @@ def group_keys(event: Event, by: Sequence[str], *, dedup: bool = True) -> list[t
             return []
         choices.append(list(dict.fromkeys(values)) if dedup else values)
     return [tuple(combo) for combo in itertools.product(*choices)]
+
+
+def _one_group(values: tuple[Value, ...]) -> bool:
+    """Whether BY values that are each a single value (neither null nor a multivalue) make the event's one group,
+    the values themselves: what the cartesian product of one-value choices gives."""
+    for value in values:
+        if value is None or isinstance(value, tuple):
+            return False
+    return True
 
 
 def sort_key(value: Scalar) -> tuple[int, float, bytes]:
@@ -207,6 +219,24 @@ def sort_key(value: Scalar) -> tuple[int, float, bytes]:
     if number is not None:
         return (0, float(number), lexicographic_key(value))
     return (1, 0.0, lexicographic_key(value))
+
+
+def group_order(keys: Iterable[tuple[Scalar, ...]]) -> list[tuple[Scalar, ...]]:
+    """Groups in stats' order: by ``sort_key`` of each BY value in turn. Each distinct value's key is worked out
+    once: BY values repeat from group to group (every group of one tenant has the same ``dest``)."""
+    known: dict[tuple[type, Scalar], tuple[int, float, bytes]] = {}
+
+    def order(key: tuple[Scalar, ...]) -> list[tuple[int, float, bytes]]:
+        out = []
+        for value in key:
+            tag = (type(value), value)  # 1, 1.0 and True are equal keys of a dict, not of the order
+            found = known.get(tag)
+            if found is None:
+                found = known[tag] = sort_key(value)
+            out.append(found)
+        return out
+
+    return sorted(keys, key=order)
 
 
 def term_input(term: AggTerm, event: Event, evaluator: Evaluator | None) -> Value:
@@ -305,14 +335,20 @@ def parse_stats(cmd: CommandInput) -> StatsCommand:
 
 
 def aggregate_groups(
-    events: Iterator[Event], terms: Sequence[AggTerm], node: StatsCommand, evaluator: Evaluator | None = None
+    events: Iterator[Event], terms: Sequence[AggTerm], node: StatsCommand, evaluator: Evaluator | None = None,
+    keys_out: list[list[tuple[Scalar, ...]]] | None = None,
 ) -> dict[tuple[Scalar, ...], list[Aggregator]]:
+    """Each group's aggregators fed with its events. ``keys_out`` receives each event's groups, in event order,
+    for a caller that goes over the events again (eventstats): working them out is much of the cost."""
     specs = [t.spec() for t in terms]
     groups: dict[tuple[Scalar, ...], list[Aggregator]] = {}
     if not node.by:
         groups[()] = [spec.create() for spec in specs]
     for event in events:
-        for key in node.keys(event):
+        keys = node.keys(event)
+        if keys_out is not None:
+            keys_out.append(keys)
+        for key in keys:
             aggs = groups.get(key)
             if aggs is None:
                 aggs = groups[key] = [spec.create() for spec in specs]
@@ -322,7 +358,7 @@ def aggregate_groups(
 
 def stats_rows(groups: dict[tuple[Scalar, ...], list[Aggregator]], terms: Sequence[AggTerm],
                by: Sequence[str]) -> Iterator[Event]:
-    for key in sorted(groups, key=lambda k: tuple(sort_key(v) for v in k)):
+    for key in group_order(groups):
         row: Event = dict(zip(by, key))
         for term, agg in zip(terms, groups[key]):
             value = agg.result()
@@ -348,6 +384,9 @@ def single_value_keys(node: StatsCommand, event: Event) -> list[tuple[Scalar, ..
     """The one group of an eventstats or streamstats event (none when a BY field is null). A BY field holding
     several values is refused: neither command's page (10.0) says which group's statistics such an event gets,
     and eventstats has no dedup_splitvals; ``mvexpand`` the field first, or eval it to one value."""
+    key = tuple(map(event.get, node.by))
+    if _one_group(key):  # no multivalue to refuse, no null to drop the event for
+        return [key]  # type: ignore[list-item]
     for name in node.by:
         value = event.get(name)
         if isinstance(value, tuple) and len(value) > 1:
@@ -379,18 +418,23 @@ def run_eventstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     assert isinstance(node, EventstatsCommand)
     rows = list(events)
     terms = expand_wildcards(node.terms, node.by, rows) if has_wildcards(node.terms) else node.terms
-    groups = aggregate_groups(iter(rows), terms, node, ctx.evaluator)
+    event_keys: list[list[tuple[Scalar, ...]]] = []
+    groups = aggregate_groups(iter(rows), terms, node, ctx.evaluator, event_keys)
     results = {key: [agg.result() for agg in aggs] for key, aggs in groups.items()}
-    for event in rows:
-        keys = node.keys(event)
+    for event, keys in zip(rows, event_keys):
         if keys:
-            values = results[keys[0]]
-            for term, value in zip(terms, values):
-                if value is None:
-                    event.pop(term.output, None)
-                else:
-                    event[term.output] = value
+            set_outputs(event, terms, results[keys[0]])
         yield event
+
+
+def set_outputs(event: Event, terms: Sequence[AggTerm], values: Sequence[Value]) -> None:
+    """Each term's value written to the event, as eventstats and streamstats write them: a null removes the
+    field."""
+    for term, value in zip(terms, values):
+        if value is None:
+            event.pop(term.output, None)
+        else:
+            event[term.output] = value
 
 
 # ------------------------------------------------------------------------------------------------ streamstats
@@ -565,11 +609,7 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             else:
                 values = [agg.result() for agg in aggs]
                 feed_aggregates(aggs, node.terms, snapshot, ctx.evaluator)
-        for term, value in zip(node.terms, values):
-            if value is None:
-                event.pop(term.output, None)
-            else:
-                event[term.output] = value
+        set_outputs(event, node.terms, values)
         yield event
 
 
