@@ -135,6 +135,15 @@ def test_appendpipe_runs_over_the_current_results() -> None:
         {"u": "a", "count": 2}, {"u": "b", "count": 1}, {"count": 3, "u": "TOTAL"}]
 
 
+def test_appendpipe_runs_over_the_results_as_they_reach_it() -> None:
+    """The subpipeline runs over "the current results" (appendpipe page, above): the results as they reach
+    appendpipe, not as the commands after it change them. The engine ran it over the rows after a later eval had
+    changed them: ``eval n=n+10`` reached the subpipeline's input, and the appended row read n=21, m=11."""
+    engine = make_engine([event(NOW - 1, u="a")])
+    assert rows(engine, "* | head 1 | eval n=1 | appendpipe [eval m=n] | eval n=n+10 | table n m") == [
+        {"n": 11}, {"n": 11, "m": 1}]
+
+
 def test_iplocation_uses_a_registered_geoip_table_or_is_refused(tmp_path: Path) -> None:
     """iplocation "Extracts location information from IP addresses by using 3rd-party databases"; by default
     City, Country, Region, lat, lon; prefix prepends to the names

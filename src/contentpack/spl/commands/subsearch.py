@@ -338,8 +338,9 @@ def parse_appendpipe(cmd: CommandInput) -> AppendpipeCommand:
 def run_appendpipe(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, AppendpipeCommand)
     rows = list(events)
+    copies = [dict(row) for row in rows]  # taken first: the commands after this one change the rows it yields
     yield from rows
-    yield from ctx.run_pipe(node.subpipeline, [dict(row) for row in rows])
+    yield from ctx.run_pipe(node.subpipeline, copies)
 
 
 SPECS = (
