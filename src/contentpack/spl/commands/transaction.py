@@ -205,7 +205,8 @@ def _merge(events: list[Event], closed: bool) -> Event:
         if combined is not None:
             out[name] = combined
     first, last = _time(events[0]), _time(events[-1])
-    out["_time"] = events[0].get("_time")
+    if events[0].get("_time") is not None:  # results without a time (after stats) give one without a time,
+        out["_time"] = events[0]["_time"]  # not a None value, which no event holds (``spl.values``)
     raws = [to_str(e.get("_raw")) for e in events if e.get("_raw") is not None]
     if raws:
         out["_raw"] = "\n".join(r or "" for r in raws)
