@@ -166,7 +166,7 @@ def _tostring(ctx: EvalContext, args: list[Value]) -> Value:
             f"the format {fmt!r} is not supported (\"binary\", \"hex\", \"commas\" or \"duration\")")
     if number is None:
         return to_str(value)
-    check_whole_form(number, value, f"the {fmt!r} format")
+    check_whole_form(number, value, f"the {fmt!r} format", unsigned=fmt == "hex")  # no page gives -5 in hex
     if fmt == "hex":
         return as_hex(number)
     if fmt == "commas":
