@@ -178,3 +178,14 @@ def test_a_filter_error_on_an_event_a_later_head_never_reads_stays_unseen(monkey
     kind, rows = outcome(engine, text)
     assert (kind, rows) == plain(engine, text, monkeypatch)
     assert kind == "rows" and [(row["b"], row["n"]) for row in rows] == [("x", 2)]
+
+
+def test_a_search_term_over_events_without_raw_is_not_rewritten(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term is tried against every field value of an event with no ``_raw`` (``spl.matching``), the
+    eventstats outputs included, so the filter may read an output ``requires`` does not name: the plain run
+    keeps the events whose ``n`` is 3."""
+    text = '| makeresults count=3 | eval user="a" | eventstats count as n by user | search 3'
+    assert rewritten(text) == []
+    kind, rows = outcome(Engine(), text)
+    assert (kind, rows) == plain(Engine(), text, monkeypatch)
+    assert kind == "rows" and [row["n"] for row in rows] == [3, 3, 3]

@@ -21,7 +21,8 @@ What the plain run could say besides rows is kept too:
   else qualify (``aggregates.SKIPPABLE``), and only terms over plain fields (an ``eval`` term can fail on any
   event; a wildcard term's fields depend on the events);
 * messages and side effects: a qualifying filter has no subsearch (it runs a search), and reads no event type,
-  tag, field pattern or ``searchmatch`` text (the fields they read are not known here); evaluating it is pure, so evaluating it ahead of time, on
+  tag, field pattern, ``searchmatch`` text or search term (the fields they read are not known here: a
+  term reads every field of an event without ``_raw``); evaluating it is pure, so evaluating it ahead of time, on
   events a later ``head`` would never have pulled, changes nothing a caller sees;
 * limits: the search's deadline is checked as before (the engine times every command).
 
@@ -34,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.aggregates import SKIPPABLE
-from contentpack.spl.ast import Call, FieldMatch, FieldIn, Pipeline, any_node, has_subsearch
+from contentpack.spl.ast import Call, FieldMatch, FieldIn, Pipeline, Term, any_node, has_subsearch
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandNode, RunContext
 from contentpack.spl.commands.search import SearchCommand, WhereCommand
@@ -98,8 +99,9 @@ def _filter_reads(command: CommandNode) -> frozenset[str] | None:
             return None  # its text may name any field
     elif isinstance(command, SearchCommand):
         if command.bounds.bounded or command.bounds.on_index_time or has_subsearch(command.expr) or any_node(
-                command.expr, lambda node: isinstance(node, (FieldMatch, FieldIn)) and is_knowledge_field(node.field)):
-            return None
+                command.expr, lambda node: isinstance(node, Term) or (
+                    isinstance(node, (FieldMatch, FieldIn)) and is_knowledge_field(node.field))):
+            return None  # a term reads every field of an event without _raw (spl.matching), outputs included
     else:
         return None
     reads = command.requires(frozenset())
