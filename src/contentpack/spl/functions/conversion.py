@@ -92,11 +92,13 @@ def as_duration(number: int | float) -> str:
 
 
 def as_hex(number: int | float) -> str | None:
+    """A whole number from 0 to 2^63-1 in hexadecimal (``check_whole_form`` refuses the rest); a fraction has
+    none (null)."""
     if isinstance(number, float):
         if not number.is_integer():
             return None
         number = int(number)
-    return f"-0x{-number:X}" if number < 0 else f"0x{number:X}"
+    return f"0x{number:X}"
 
 
 # "Only integers in the range of 0 to 2^53 -1 are accepted as input to the function" (tostring, "binary").
