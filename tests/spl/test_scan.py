@@ -34,6 +34,11 @@ SEARCHES = [
     "consent | stats values(properties.status.failureReason) as reasons",
     '* | where searchmatch("65004") | search [ | makeresults | eval category="SignInLogs" | return category ] '
     "| stats count by category",
+    # with _raw gone a term is tried against every field value (spl.matching): the lazy path must read them all,
+    # not the _raw the term asks for (it counted 0: the events were read with no other field)
+    '* | fields - _raw | search "Sign-in activity" | stats count',
+    '* | fields - _* | search 65004 | stats count',
+    '* | eval _raw=null() | search "Sign-in activity" | stats count',
 ]
 
 

@@ -27,6 +27,8 @@ class EvalCommand(CommandNode):
     def requires(self, needed: FieldSet) -> FieldSet:
         if needed is None:
             return None
+        if "_raw" in needed and any(target == "_raw" for target, _ in self.assignments):
+            return None  # _raw made null leaves a later search term every field to read (see FieldsCommand)
         out = set(needed)
         for target, expr in reversed(self.assignments):
             out.discard(target)

@@ -172,8 +172,15 @@ class FieldsCommand(CommandNode):
     names: tuple[str, ...]
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        if self.remove or has_wildcard(self.names):
-            return needed if self.remove else None
+        if self.remove:
+            # what comes after reads _raw (a search term) and this removes it: a term is then tried against every
+            # field value (spl.matching), so every field is read; asked for _raw alone, the events were read
+            # without their other fields and the term found nothing (`fields - _raw | search x | stats count`)
+            if needed is not None and "_raw" in needed and matching_fields(self.names, ["_raw"]):
+                return None
+            return needed
+        if has_wildcard(self.names):
+            return None
         return plus(frozenset(self.names), "_time", "_raw")
 
 
