@@ -517,11 +517,15 @@ class _State:
             errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
             plan.failed = True
             return
-        positions = plan.events.positions(first, last, run_time)
-        risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
-        risk = [self.risk[i] for i in risk_positions]
-        read = len(positions) + len(risk)
-        if read == 0 and plan.empty_says_something is False:
+        quiet = plan.empty_says_something is False
+        if quiet and not plan.generating and plan.events.none_visible(first, last, run_time):
+            positions, risk_positions, risk, read = [], [], [], 0  # most runs: known empty without listing the window
+        else:
+            positions = plan.events.positions(first, last, run_time)
+            risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
+            risk = [self.risk[i] for i in risk_positions]
+            read = len(positions) + len(risk)
+        if read == 0 and quiet:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         if plan.generating and plan.prepared is not None:
