@@ -2,8 +2,8 @@
 window, and the timeline is exactly the one listing every window gives.
 
 Most scheduled runs read nothing -- a detection ticking for days around an hour of events -- so the simulation
-tells an empty run by comparing its window with the events' first and last ``_time`` and its run time with the
-first ``_indextime``. The rules it must keep (``contentpack.simulate.timeline``): a window [earliest, latest)
+tells an empty run by comparing its run time with the first ``_indextime`` and bisecting the events' ``_time``
+for its window's edges. The rules it must keep (``contentpack.simulate.timeline``): a window [earliest, latest)
 holds ``earliest`` and not ``latest``; a run sees an event indexed at its very run time; a search whose empty run
 yields rows (``stats count``: one row, count 0) runs every time.
 """
