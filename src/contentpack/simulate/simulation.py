@@ -52,10 +52,13 @@ Speed: a search's base search (its first ``search`` command) does not depend on 
 matched once per event (``Engine.prefilter``); each run then bisects the matching events by time. The
 per-event commands after it that cannot depend on the run also run once per event (``Engine.prepare``); for
 a search reading the risk index (``from datamodel Risk.All_Risk``), once per risk event, the first time a
-run needs it, and each run bisects the risk index by ``_time`` too. A run whose input is empty is skipped once
-the search has shown it returns no rows and no job message on empty input (assumed to hold at every run time:
-a search that invents rows from nothing, like ``| makeresults``, or whose subsearch of ``| makeresults`` or
-``| inputlookup`` is cut at its maxout, runs every time). A run given the same prepared events as an earlier run
+run needs it, and each run bisects the risk index by ``_time`` too. Most runs read nothing (a detection ticking
+for days around an hour of events): a run of a search over events that starts before the first of them is
+indexed, or whose window holds none of their times, is known empty without listing its window
+(``EventIndex.none_visible``). A run whose input is empty is skipped once the search has shown it returns no
+rows and no job message on empty input (assumed to hold at every run time: a search that invents rows from
+nothing, like ``| makeresults``, or whose subsearch of ``| makeresults`` or ``| inputlookup`` is cut at its
+maxout, runs every time). A run given the same prepared events as an earlier run
 of its search gets that run's rows and job messages (copies of the rows) without running again, when no command
 left to each run reads the run (``Prepared.same_rows_for_same_outputs``): overlapping windows make most runs of an
 hourly search over a week see exactly what the run before saw, and then the rows cannot differ.
@@ -517,11 +520,15 @@ class _State:
             errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
             plan.failed = True
             return
-        positions = plan.events.positions(first, last, run_time)
-        risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
-        risk = [self.risk[i] for i in risk_positions]
-        read = len(positions) + len(risk)
-        if read == 0 and plan.empty_says_something is False:
+        quiet = plan.empty_says_something is False
+        if quiet and not plan.generating and plan.events.none_visible(first, last, run_time):
+            positions, risk_positions, risk, read = [], [], [], 0  # most runs: known empty without listing the window
+        else:
+            positions = plan.events.positions(first, last, run_time)
+            risk_positions = self.visible_risk(run_time, earliest, latest) if plan.generating else []
+            risk = [self.risk[i] for i in risk_positions]
+            read = len(positions) + len(risk)
+        if read == 0 and quiet:
             self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
             return
         if plan.generating and plan.prepared is not None:

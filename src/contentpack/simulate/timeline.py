@@ -9,6 +9,7 @@ fall in a window and are dropped.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable
 
@@ -33,6 +34,8 @@ class EventIndex:
         self.indextimes: list[float] = [
             it if (it := event_time(e, "_indextime")) is not None else t for t, e in timed
         ]
+        # the earliest an event becomes visible (``none_visible``); infinite for no events
+        self._first_indexed = min(self.indextimes, default=math.inf)
         self._restricted: dict[Hashable, EventIndex] = {}
 
     def __len__(self) -> int:
@@ -61,6 +64,16 @@ class EventIndex:
         high = len(self.times) if latest is None else bisect_left(self.times, latest)
         indextimes = self.indextimes
         return [i for i in range(high - 1, low - 1, -1) if indextimes[i] <= visible_at]
+
+    def none_visible(self, earliest: float, latest: float, visible_at: float) -> bool:
+        """True when ``positions(earliest, latest, visible_at)`` is certainly empty: no event is indexed by
+        ``visible_at``, or no ``_time`` lies in the window (False says nothing: the window's events may all be
+        indexed later). Why: most scheduled runs read nothing -- a detection ticking for days around an hour of
+        events -- and this tells so by two comparisons, without listing the window."""
+        if visible_at < self._first_indexed:
+            return True
+        times = self.times
+        return bisect_left(times, earliest) >= bisect_left(times, latest)
 
     def restricted(self, key: Hashable, select: Callable[[list[Event]], list[Event] | None]) -> EventIndex:
         """The index of the events ``select`` keeps (itself when it returns None), computed once per ``key``:
