@@ -10,6 +10,9 @@ import yaml
 
 from contentpack import attack
 from contentpack.content.model import detection_file_stem
+from contentpack.content.spl_macros import pack_macros
+from contentpack.content.validate import validate_pack
+from contentpack.spl.macros import expand_text
 
 from .pack_content_files import REPO, ContentFile, csv_header, csv_rows, detection_named
 
@@ -228,20 +231,15 @@ def test_no_third_party_prose_from_escu(detections: list[ContentFile]) -> None:
         assert "The following analytic" not in item.data["description"]
 
 
-def test_fillnull_names_its_fields_and_users_are_lower_cased_before_grouping(
-        detections: list[ContentFile], macros: list[ContentFile]) -> None:
+def test_fillnull_names_its_fields_and_users_are_lower_cased_before_grouping(detections: list[ContentFile]) -> None:
     """A bare ``fillnull`` before ``stats`` turns a missing user into the user "0"; a UPN's letter case differs
     between records, so ``user`` is lower-cased before any search groups or compares by it (in the search or a
-    macro it calls: each call is read as its definition)."""
-    definitions = {item.data["name"]: item.data["definition"] for item in macros}
-
-    def expanded(text: str) -> str:
-        for _ in range(5):  # the pack's macros call macros two deep at most
-            text = re.sub(r"`(\w+)(?:\([^`]*\))?`", lambda call: definitions.get(call[1], call[0]), text)
-        return text
-
+    macro it calls: the search is read with its macros expanded, as the engine expands them)."""
+    pack = validate_pack(REPO).pack
+    assert pack is not None
+    macros = pack_macros(pack)
     for item in detections:
-        search = expanded(item.data["search"])
+        search = expand_text(item.data["search"], macros)
         for segment in (s.strip() for s in search.split("|")):
             if segment.startswith("fillnull"):
                 assert re.fullmatch(r'fillnull value="[^"]+"( \w+)+', segment), f"{item.path.name}: {segment}"
