@@ -100,7 +100,23 @@ def _arith(op: str, a: Value, b: Value) -> Value:
         if isinstance(na, int) and isinstance(nb, int) and na % nb == 0:
             return na // nb
         return na / nb
-    return na % nb
+    return _remainder(na, nb)
+
+
+# Why ``%`` refuses operands of opposite signs (``_remainder``).
+REMAINDER_SIGN_UNSAID = ("no Splunk page says which sign the remainder of operands of opposite signs takes (-7 % 3 "
+                         "is -1 with the dividend's sign, as C computes it, and 2 with the divisor's, as Python does)")
+
+
+def _remainder(a: int | float, b: int | float) -> int | float:
+    """``a % b``, refused as unsupported when the operands' signs differ and the remainder is not 0: the eval
+    page says only that ``%`` (modulo) takes two numbers, and the two conventions give different answers there
+    (the engine used to answer Python's, ``-10 % 3`` = 2). Operands of one sign give the same remainder under
+    both."""
+    result = a % b
+    if result and (a < 0) != (b < 0):
+        raise SplUnsupportedError(f"the '%' operator on {to_str(a)} and {to_str(b)}: {REMAINDER_SIGN_UNSAID}")
+    return result
 
 
 def _compare(op: str, a: Value, b: Value) -> Value:

@@ -10,7 +10,9 @@ fields: "To use the dedup command on multivalue fields, the fields must match al
 (10.0 page, Usage): the same values in the same order are duplicates, other values are not; the same values in
 another order or held another number of times are refused, the page not saying whether they "match all values".
 sort (…/search-commands/sort): ``-``/``+`` per field, ``num()``/``str()``/``auto()``, a count (``sort 0`` = no
-limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text. The 10.0
+limit; default 10,000 results), ``desc`` reverses; auto order puts numbers (numerically) before text, and so
+does ``num()`` (assumed: its page says only "Interpret the values of the field as numbers"; comparing a number
+with a text by text made the order hang on the input order, 10 before 9). The 10.0
 page says nothing of a multivalue sort field (it speaks of "the values of the field" pair by pair), so one is
 refused (``base.single_input``), in ``sort`` and in ``dedup``'s sortby; the engine used to sort by its first value.
 head/tail (…/search-commands/head, tail): default 10; tail returns the last N in reverse order.
@@ -94,7 +96,7 @@ def _compare_values(a: Scalar | None, b: Scalar | None, mode: str) -> int:
         na, nb = ordered_number(a), ordered_number(b)
         if na is not None and nb is not None:
             return (na > nb) - (na < nb)
-        if mode == "auto" and (na is None) != (nb is None):
+        if (na is None) != (nb is None):  # num() as auto: a pairwise text order would not be transitive
             return -1 if na is not None else 1
     ka, kb = lexicographic_key(a), lexicographic_key(b)
     return (ka > kb) - (ka < kb)

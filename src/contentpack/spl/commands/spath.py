@@ -21,7 +21,8 @@ from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
 from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
-from contentpack.spl.functions.json import walk
+from contentpack.spl.errors import SplUnsupportedError
+from contentpack.spl.functions.json import path_steps, walk
 from contentpack.spl.values import Event, Scalar, make_mv, to_str
 
 
@@ -53,6 +54,11 @@ def parse_spath(cmd: CommandInput) -> SpathCommand:
         if tok.kind not in ("WORD", "PHRASE") or path is not None:
             raise cur.error("expected one path", tok)
         path = tok.text
+    if path is not None:
+        try:
+            path_steps(path)  # a step no page defines is refused before any event is read
+        except SplUnsupportedError as exc:
+            raise SplUnsupportedError(f"{cmd.name}: {exc.message}", offset=cmd.offset, command=cmd.name) from None
     return SpathCommand(cmd.name, cmd.offset, input_field, path, output)
 
 

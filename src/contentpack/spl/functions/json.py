@@ -12,6 +12,7 @@ import json as jsonlib
 import re
 from typing import Any
 
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl.values import EvalContext, Scalar, Value, make_mv
@@ -19,13 +20,23 @@ from contentpack.spl.values import EvalContext, Scalar, Value, make_mv
 _STEP = re.compile(r"\{(\d*)\}")
 
 
-def _steps(path: str) -> list[str | int | None]:
-    """Split ``a.b{0}.c{}`` into keys (str), indexes (int) and every-element markers (None)."""
+def path_steps(path: str) -> list[str | int | None]:
+    """Split ``a.b{0}.c{}`` into keys (str), indexes (int) and every-element markers (None).
+
+    Any other use of curly brackets in a step is refused as unsupported: the spath page (10.0, "The location step
+    is composed of a field name and an optional array index indicated by curly brackets around an integer or a
+    string") says what ``{N}`` and ``{}`` mean in JSON, not a negative index (``{-1}``), a string, or text after the
+    index (``b{0}x``). The engine used to read ``b{-1}`` as a key of that name and ``b{0}x`` as ``b{0}``: a
+    silent null or a silently shortened path."""
     steps: list[str | int | None] = []
     for part in path.split("."):
         if not part:
             continue
         key = _STEP.split(part)
+        if any("{" in text or "}" in text for text in key[0::2]) or any(key[2::2]):
+            raise SplUnsupportedError(
+                f"the path {path!r}: its step {part!r} is not <name>, <name>{{<N>}} or <name>{{}}; the spath page "
+                "says what a JSON array index {N} (from 0) and {} (every element) mean, nothing of another one")
         name = key[0]
         if name:
             steps.append(name)
@@ -37,7 +48,7 @@ def _steps(path: str) -> list[str | int | None]:
 def walk(document: Any, path: str) -> list[Any]:
     """Every node a path reaches in a decoded JSON document."""
     current = [document]
-    for step in _steps(path):
+    for step in path_steps(path):
         following: list[Any] = []
         for node in current:
             if isinstance(step, str) and isinstance(node, dict) and step in node:
