@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from contentpack.spl import Engine, MacroDef, SplUnsupportedError
 from contentpack.spl.values import Event
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DATA = FIXTURES / "splunk_security_content"  # third-party files with their licence (tests/fixtures/README.md)
@@ -94,3 +100,24 @@ def assert_input_refused(error: SplUnsupportedError, command: str, name: str, co
     for form in ("eval mv=mvindex(mv, 0)", "eval mv=mvjoin(mv, <delimiter>)", "mvexpand mv"):
         assert form in error.message
     assert (error.command, error.column) == (name, text.rindex(f"| {command}") + 3)
+
+
+def lines_executed(run: Callable[[], object]) -> int:
+    """How many Python lines ``run()`` executes (``sys.settrace`` line events): a measure of work that, unlike a
+    clock, does not depend on the machine or its load, so a test can tell a pass per item from a pass per pair
+    by how it grows with the input."""
+    count = 0
+
+    def tracer(frame: FrameType, what: str, arg: Any) -> TraceFunction:
+        nonlocal count
+        if what == "line":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        run()
+    finally:
+        sys.settrace(previous)
+    return count
