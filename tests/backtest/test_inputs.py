@@ -375,3 +375,63 @@ def test_a_bad_line_sets_no_end_of_the_time_span(tmp_path: Path, cut: str, first
     events, reader = read([path])
     assert len(events) == 1 and reader.report.bad == 1
     assert (reader.report.first_time, reader.report.last_time) == (1_793_347_200.0, 1_793_350_800.0)
+
+
+DAY = 1_793_318_400.0  # 2026-10-30T00:00:00Z
+
+
+def _mixed_lines() -> list[str]:
+    """Lines of every kind, times out of order: kept (one with its tokens in other cases), skipped, blank, bad
+    ones a detection reads and ones it does not."""
+    hours = [5, 0, 9, 3, 7, 2, 12, 4, 6, 1, 13, 11]
+    lines = [_at(DECLINE if n % 3 == 0 else OTHER, f"2026-10-30T{hour:02d}:00:00Z") for n, hour in enumerate(hours)]
+    lines[3] = lines[3].replace("Sign-in activity", "SIGN-IN Activity")
+    lines[4] = _at(DECLINE, "2026-10-30T07:30:00Z")[:150]  # truncated, a detection reads it
+    lines[5] = _at(OTHER, "2026-10-30T02:30:00Z")[:150]  # truncated, none reads it
+    lines[7] = ""
+    lines[8] = "plain text"
+    return lines
+
+
+def _outcome(path: Path) -> tuple[object, ...]:
+    events, reader = read([path])
+    report = reader.report
+    return ([(e["_time"], e["operationName"]) for e in events], _bad(reader),
+            (report.lines, report.events, report.skipped, report.bad))
+
+
+@pytest.mark.parametrize(("block", "piece"), [(1 << 30, 1), (1 << 30, 5000), (7000, 1), (7000, 3000), (100, 1)])
+def test_lines_read_alike_across_blocks_and_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   block: int, piece: int) -> None:
+    """A block (the unit of the time span) is scanned in pieces of whole lines; wherever blocks and pieces are
+    cut, every line is read once, as a whole, and its bad-line report keeps its line number."""
+    from contentpack.backtest import inputs
+
+    path = tmp_path / "mixed.log"
+    path.write_text("\n".join(_mixed_lines()) + "\n")
+    monkeypatch.setattr(inputs, "BLOCK", 1 << 30)
+    monkeypatch.setattr(inputs, "PIECE", 1 << 30)
+    whole = _outcome(path)
+    hour = 3600.0
+    assert whole == ([(DAY + 5 * hour, "Sign-in activity"), (DAY + 3 * hour, "SIGN-IN Activity"),
+                      (DAY + 12 * hour, "Sign-in activity"), (DAY + 1 * hour, "Sign-in activity")],
+                     [(5, "truncated JSON object (no closing brace)"),
+                      (6, "truncated JSON object (no closing brace)"), (9, "not a JSON object")],
+                     (12, 4, 4, 3))
+    monkeypatch.setattr(inputs, "BLOCK", block)
+    monkeypatch.setattr(inputs, "PIECE", piece)
+    assert _outcome(path) == whole
+
+
+def test_pieces_leave_the_time_span_to_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time span takes a block's first and last good lines (and the kept events), however finely the block
+    is scanned: pieces are for the processor's cache, and must not move the default period."""
+    from contentpack.backtest import inputs
+
+    path = tmp_path / "mixed.log"
+    path.write_text("\n".join(_mixed_lines()) + "\n")
+    monkeypatch.setattr(inputs, "BLOCK", 1 << 30)
+    monkeypatch.setattr(inputs, "PIECE", 1)
+    _, reader = read([path])
+    # the kept 01:00 (line 10) and 12:00 (line 7); not the skipped 00:00 (line 2) and 13:00 (line 11) inside it
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 3600.0, DAY + 12 * 3600.0)

@@ -24,9 +24,10 @@ match without decoding them. So lines are found in raw bytes first — the engin
 (``spl.scan``), generalised to several searches — and decoded with the scanner's ``decode_fields``; the
 line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped, a line has a size cap).
 
-One pass: lines are read in large blocks (a large plain file by two processes, half each) and only those some detection can match (``rawfilter``) are
-decoded, and only the fields some detection reads; the rest is checked for shape only (every line of a
-JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
+One pass: lines are read in large blocks, each scanned in pieces small enough to stay in the processor's
+cache while it is lower-cased and searched once per anchor (``rawfilter``); only the lines some detection can
+match are decoded, and only the fields some detection reads; the rest is checked for shape only (every line
+of a JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
 export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a record without a readable
 ``time``, invalid UTF-8 — are counted and the first few reported with file and line, never a traceback and
 never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
@@ -45,7 +46,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -58,6 +59,7 @@ from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
+PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
 MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcetype is 2 MB)
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
@@ -246,30 +248,35 @@ class EventReader:
 
     # ------------------------------------------------------------------------------------------ JSON lines
     def _json_lines(self, stream: io.BufferedReader, name: str,
-                    raw_handle: BinaryIO, limit: int | None = None) -> Iterator[Event]:
+                    raw_handle: BinaryIO) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
         first_line = 1
-        for block in _blocks(stream, limit):
+        for block in _blocks(stream):
             self._pending = []
             if first_line == 1 and block.startswith(_BOM):
                 block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
-            count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-            self.report.lines += count
-            spans = self.filter.spans(block)
-            kept = set()
-            for start, end in spans:
-                text = block[start:end].strip()
-                if not text:
-                    continue
-                kept.add(start)
-                yield from self._line(text, name, (block, start, first_line))
-            blank = self._check_shape(block, count, first_line, kept, name)
-            self._span(block, first_line)
+            block_first = first_line
+            for piece in _pieces(block):
+                first_line += yield from self._piece(piece, first_line, name)
+            self._span(block, block_first)
             for line_no, message in sorted(self._pending):  # in line order, whichever check found them
                 self.report.add_bad(name, line_no, message)
-            self.report.skipped += count - len(kept) - blank
-            first_line += count
             self._advance(raw_handle)
+
+    def _piece(self, piece: bytes, first_line: int, name: str) -> Generator[Event, None, int]:
+        """The events of a piece of a block (whole lines), counting its lines; returns how many it holds."""
+        count = piece.count(b"\n") + (0 if piece.endswith(b"\n") else 1)
+        self.report.lines += count
+        kept = set()
+        for start, end in self.filter.spans(piece):
+            text = piece[start:end].strip()
+            if not text:
+                continue
+            kept.add(start)
+            yield from self._line(text, name, (piece, start, first_line))
+        blank = self._check_shape(piece, count, first_line, kept, name)
+        self.report.skipped += count - len(kept) - blank
+        return count
 
     def _span(self, block: bytes, first_line: int) -> None:
         """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
@@ -534,26 +541,35 @@ def _kind(head: bytes) -> str | None:
     return None
 
 
-def _blocks(stream: io.BufferedReader, limit: int | None = None) -> Iterator[bytes]:
-    """The stream in blocks of whole lines (the last block may lack its final newline); with ``limit``, up to
-    that byte offset of the stream only (a line start)."""
+def _blocks(stream: io.BufferedReader) -> Iterator[bytes]:
+    """The stream in blocks of whole lines, each cut at the last newline of a read of ``BLOCK`` bytes (the last
+    block may lack its final newline). The block is the carried tail and the read joined: one copy."""
     carry = b""
     while True:
-        size = BLOCK if limit is None else min(BLOCK, limit - stream.tell())
-        chunk = stream.read(size) if size > 0 else b""
+        chunk = stream.read(BLOCK)
         if not chunk:
             if carry:
                 yield carry
             return
-        data = carry + chunk if carry else chunk
-        cut = data.rfind(b"\n")
+        cut = chunk.rfind(b"\n")
         if cut < 0:
-            if len(data) > MAX_LINE_BYTES:  # a binary or runaway file, not event lines
+            if len(carry) + len(chunk) > MAX_LINE_BYTES:  # a binary or runaway file, not event lines
                 raise InputError(f"a line longer than {MAX_LINE_BYTES:,} bytes: not JSON lines")
-            carry = data
+            carry += chunk
             continue
-        carry = data[cut + 1:]
-        yield data[:cut + 1]
+        yield b"".join((carry, memoryview(chunk)[:cut + 1]))
+        carry = chunk[cut + 1:]
+
+
+def _pieces(block: bytes) -> Iterator[bytes]:
+    """The block in pieces of whole lines of about ``PIECE`` bytes: each pass over a piece (lower-casing, one
+    search per anchor, the shape check) then reads it from the processor's cache, not from memory."""
+    start, size = 0, len(block)
+    while start < size:
+        cut = block.find(b"\n", start + PIECE - 1)
+        end = size if cut < 0 else cut + 1
+        yield block[start:end]
+        start = end
 
 
 def _untimed(event: Event) -> bool:
