@@ -405,7 +405,7 @@ class Engine:
                              geoip=self._geoip, messages=messages)
         context.run_subsearch = lambda pipeline, maxout: take_subsearch(
             self._execute(pipeline, now, window, messages, [] if untimed is None else untimed), maxout, messages)
-        context.run_pipe = lambda pipeline, rows: list(_through(pipeline, iter(rows), context))
+        context.run_pipe = _run_pipe
         return context
 
     def _execute(self, pipeline: Pipeline, now: float, window: tuple[float | None, float | None],
@@ -625,6 +625,13 @@ def _through(pipeline: Pipeline, stream: Iterator[Event], ctx: RunContext) -> It
     for command in planned(pipeline.commands):  # type: ignore[arg-type]  # the parser builds command nodes only
         stream = _guarded(_run(command, stream, ctx), command)
     return stream
+
+
+def _run_pipe(pipeline: Pipeline, rows: list[Event], ctx: RunContext) -> list[Event]:
+    """``RunContext.run_pipe``: a module function given the context, not a closure over it -- a context holding
+    a closure that holds the context is a reference cycle, and every run's context, evaluator and engine fork
+    (with its events) would wait for the garbage collector instead of being freed when the run ends."""
+    return list(_through(pipeline, iter(rows), ctx))
 
 
 def _run(command: CommandNode, stream: Iterator[Event], ctx: RunContext) -> Iterator[Event]:

@@ -102,13 +102,19 @@ class LookupTable:
     fields: tuple[str, ...]
     rows: tuple[dict[str, str], ...]
     rules: MatchRules = field(default_factory=MatchRules)
+    _matchers: dict[tuple[str, ...], RowMatcher] = field(default_factory=dict, init=False, repr=False,
+                                                         compare=False)
 
     def fold(self, text: str) -> str:
         return text if self.rules.case_sensitive_match else text.lower()
 
-    def matcher(self, columns: tuple[str, ...]) -> "RowMatcher":
-        """The matcher for one ``lookup`` command's input columns (built once per search)."""
-        return RowMatcher(self, columns)
+    def matcher(self, columns: tuple[str, ...]) -> RowMatcher:
+        """The matcher for one ``lookup`` command's input columns, built once per table and columns: a matcher
+        depends on nothing else (the table never changes), and a scheduled search runs its lookup at every run."""
+        found = self._matchers.get(columns)
+        if found is None:
+            found = self._matchers[columns] = RowMatcher(self, columns)
+        return found
 
 
 _Table = TypeVar("_Table")

@@ -58,7 +58,7 @@ class FilteredEventstats(CommandNode):
         rows = list(events)  # as the first eventstats takes them
         kept = _kept_with_values(self, rows, ctx)
         if kept is None:  # the plain run decides
-            yield from ctx.run_pipe(Pipeline(self.chain), rows)
+            yield from ctx.run_pipe(Pipeline(self.chain), rows, ctx)
             return
         for row, outputs in kept:
             for node, values in outputs:

@@ -113,8 +113,9 @@ class RunContext:
     #: run a subsearch; only its first ``maxout`` results come back, as Splunk truncates them (each command's
     #: documented default: ``SUBSEARCH_MAXOUT``, ``append``'s and ``join``'s own), and a cut adds its message
     run_subsearch: Callable[[Pipeline, int], list[Event]] = lambda pipeline, maxout: []
-    #: run a pipeline's commands over given results (appendpipe's subpipeline)
-    run_pipe: Callable[[Pipeline, list[Event]], list[Event]] = lambda pipeline, rows: []
+    #: run a pipeline's commands over given results in a run's context (appendpipe's subpipeline); the context
+    #: is passed, not held, so a context and its callables make no reference cycle (``_run_pipe``)
+    run_pipe: Callable[[Pipeline, list[Event], RunContext], list[Event]] = lambda pipeline, rows, ctx: []
     #: the search job's messages (``spl.messages``), shared by the search and its subsearches
     messages: list[JobMessage] = field(default_factory=list)
 

@@ -340,7 +340,7 @@ def run_appendpipe(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     rows = list(events)
     copies = [dict(row) for row in rows]  # taken first: the commands after this one change the rows it yields
     yield from rows
-    yield from ctx.run_pipe(node.subpipeline, copies)
+    yield from ctx.run_pipe(node.subpipeline, copies, ctx)
 
 
 SPECS = (

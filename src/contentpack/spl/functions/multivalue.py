@@ -161,24 +161,27 @@ def referenced_fields(node: object) -> list[str]:
     and it has a string ``name`` (function-call nodes also have a ``name`` but are not "Field" nodes).
     """
     found: list[str] = []
-
-    def walk(item: object) -> None:
-        if isinstance(item, (list, tuple)):
-            for element in item:
-                walk(element)
-            return
-        if not dataclasses.is_dataclass(item) or isinstance(item, type):
-            return
-        name = getattr(item, "name", None)
-        if "field" in type(item).__name__.lower() and isinstance(name, str):
-            if name not in found:
-                found.append(name)
-            return
-        for field in dataclasses.fields(item):
-            walk(getattr(item, field.name))
-
-    walk(node)
+    _walk_fields(node, found)
     return found
+
+
+def _walk_fields(item: object, found: list[str]) -> None:
+    """Add to ``found`` the fields ``item`` refers to (``referenced_fields``). A module function, not a closure
+    calling itself: such a closure is a reference cycle, freed only by the garbage collector (mvmap's runs made
+    thousands)."""
+    if isinstance(item, (list, tuple)):
+        for element in item:
+            _walk_fields(element, found)
+        return
+    if not dataclasses.is_dataclass(item) or isinstance(item, type):
+        return
+    name = getattr(item, "name", None)
+    if "field" in type(item).__name__.lower() and isinstance(name, str):
+        if name not in found:
+            found.append(name)
+        return
+    for field in dataclasses.fields(item):
+        _walk_fields(getattr(item, field.name), found)
 
 
 @lazy("mvfilter", 1, 1)
