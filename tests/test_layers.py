@@ -17,7 +17,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "contentpack"
 # nothing of contentpack but the root package's ``__init__`` (``contentpack``: the version string only).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"contentpack"}),
-    frozenset({"spl", "cron", "durations", "junit", "attack", "printable", "layout", "atomic_write"}),
+    frozenset({"spl", "cron", "durations", "junit", "attack", "printable", "layout", "atomic_write",
+               "collector"}),
     frozenset({"content"}),
     frozenset({"esapp", "simulate"}),
     # datagen's timing variants share the simulation's delay model (simulate.delays), so it sits above it

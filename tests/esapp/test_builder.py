@@ -376,9 +376,9 @@ def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path,
     import gc
     from collections.abc import Iterator
 
-    from contentpack.content import validate as validate_module
+    from contentpack import collector
 
-    real = validate_module.cyclic_gc_paused
+    real = collector.cyclic_gc_paused
     depth = [0]
     alive_at_resume: list[int] = []
 
@@ -394,7 +394,7 @@ def test_the_pack_is_dropped_before_the_cycle_collector_resumes(yaml_pack: Path,
                 alive_at_resume.append(sum(isinstance(o, (Pack, Detection)) and id(o) not in before
                                            for o in gc.get_objects()))
 
-    monkeypatch.setattr(validate_module, "cyclic_gc_paused", watched)
+    monkeypatch.setattr(collector, "cyclic_gc_paused", watched)
     if not valid:
         ttp = yaml_pack / "detections/cloud/entra_id_user_declined_consent_for_oauth_app.yml"
         ttp.write_text(ttp.read_text(encoding="utf-8").replace("date: '2025-", "date: '2099-", 1), encoding="utf-8")

@@ -199,3 +199,35 @@ def test_a_replay_parses_each_search_once_and_reads_each_lookup_once(tmp_path: P
     assert report.ok and len(report.outcomes) == 2
     assert parsed[f.DECLINED_SEARCH] == 1
     assert read["apps"] == 1
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_tests_run_with_the_cycle_collector_paused_and_it_resumes_after(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        fails: bool) -> None:
+    """A replay keeps every simulated run of a test alive until the test ends and makes few reference cycles,
+    so the collector is paused while tests run (each collection would re-scan all those runs) and is back on
+    when ``replay_pack`` returns, even when a test's run raises."""
+    import gc
+
+    from contentpack.replay import runner
+
+    real = runner._run_test
+    seen: list[bool] = []
+
+    def watched(*args: Any) -> DetectionTestOutcome:
+        seen.append(gc.isenabled())
+        if fails:
+            raise RuntimeError("boom")
+        return real(*args)
+
+    monkeypatch.setattr(runner, "_run_test", watched)
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    assert gc.isenabled()
+    if fails:
+        with pytest.raises(RuntimeError):
+            _run(tmp_path, f.unit_test(data, expected=2))
+    else:
+        [outcome] = _run(tmp_path, f.unit_test(data, expected=2))
+        assert outcome.ok
+    assert seen == [False] and gc.isenabled()

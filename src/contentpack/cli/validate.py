@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from contentpack import collector
 from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics, usage_error
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
-from contentpack.content.validate import ValidationResult, cyclic_gc_paused, validate_pack
+from contentpack.content.validate import ValidationResult, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.junit import Case
 from contentpack.spl.files import no_such_path
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     """The command, with the cycle collector paused until its output is printed: ``validate_pack`` pauses it
     while loading, but the result keeps the whole pack alive, and the first collection after that would walk
     all of it just before the command ends anyway."""
-    with cyclic_gc_paused():
+    with collector.cyclic_gc_paused():
         return _run(args)
 
 

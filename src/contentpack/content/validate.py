@@ -12,16 +12,14 @@ parser's answers for searches that did not change from ``rules.spl_answers``; bo
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentpack import attack
+from contentpack import attack, collector
 from contentpack.content import schemas
 from contentpack.content.config import PackRootError, load_app_config
 from contentpack.content.build_model import (
@@ -159,26 +157,6 @@ def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Di
     return tasks, problems
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a pack loads (``build`` also keeps it paused while rendering).
-
-    Loading allocates millions of small objects that all stay alive (the model and its positions), and each
-    collection re-scans them all, so on a big pack the collections add up to a large share of the run.
-    Loading makes hardly any
-    reference cycles (plain values, tuples, frozen dataclasses; only the error objects of invalid files and
-    recursive anchors), and those are collected once the collector runs again; reference counting frees
-    all other garbage at once. The previous state is restored even on error.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _attack_catalog() -> tuple[attack.AttackCatalog | None, str | None]:
     try:
         return attack.load(), None
@@ -204,7 +182,7 @@ def validate_pack(
     ``attack_catalog`` supplies the ATT&CK data (default: the data shipped in the package).
     """
     root = Path(root)
-    with cyclic_gc_paused():
+    with collector.cyclic_gc_paused():
         app, problems = load_app_config(root)
         diagnostics: list[Diagnostic] = list(problems)
         tasks, discovery_problems = _discover(root)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from contentpack import collector
 from contentpack.attack import DATA_FILE, AttackCatalog, AttackDataError, licence_text
 from contentpack.attack import load as load_attack
 from contentpack.esapp import app as appfiles
@@ -259,13 +260,13 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
           strict: bool = False, force: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone."""
     # heavy (JSON Schema); only the full build needs it
-    from contentpack.content.validate import cyclic_gc_paused, validate_pack
+    from contentpack.content.validate import validate_pack
 
     # One pause for load and render: re-enabling the collector between them would make it re-scan the whole
     # freshly loaded pack while rendering allocates. The pack is dropped before the pause ends (``del``: a
     # ``return`` inside the block would keep it alive until after the collector is back on, and the first
     # collection would then walk every object of it).
-    with cyclic_gc_paused():
+    with collector.cyclic_gc_paused():
         result = validate_pack(Path(root), strict=strict)
         diagnostics = tuple(result.diagnostics)
         if not result.ok or result.pack is None:

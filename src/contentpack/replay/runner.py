@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from contentpack import collector
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.rules.spl_checks import Positions
@@ -376,9 +377,10 @@ def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: 
         return ReplayReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started, mode)
     ctx = ReplayContext(pack, AttackDataStore(Path(pack.root)), now, {d.name: d for d in pack.detections},
                         None if all_time else engine, pack_engine=engine)
-    outcomes = [
-        _run_test(ctx, detection, index, test)
-        for detection in (pack.detections if detections is None else detections)
-        for index, test in enumerate(detection.tests)
-    ]
+    with collector.cyclic_gc_paused():
+        outcomes = [
+            _run_test(ctx, detection, index, test)
+            for detection in (pack.detections if detections is None else detections)
+            for index, test in enumerate(detection.tests)
+        ]
     return ReplayReport(tuple(outcomes), (), time.perf_counter() - started, mode)
