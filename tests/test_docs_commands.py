@@ -136,3 +136,25 @@ def test_the_pack_counts_the_docs_give_are_the_packs() -> None:
     assert counts is not None, "docs/build.md: no count of the pack in the contentctl comparison's last run"
     assert tuple(map(int, counts.groups())) == (
         len(pack.detections), len(pack.macros), len(pack.detections), len(pack.stories), len(pack.lookups))
+
+
+def test_the_runs_docs_backtest_gives_for_a_year_are_the_packs() -> None:
+    """docs/backtest.md sizes a long backtest by its runs ("a year of the pack's N detections is about K runs"):
+    the run count sets the time and memory a backtest takes, so a reader plans by it. It said twelve detections
+    and 237,000 runs while the pack had sixteen, whose year is 359,160 runs (a backtest over 2026 reports 8,760
+    runs for each hourly search and 52,560 for each every-10-minutes one). Each detection runs at its cron's
+    ticks in (from, to], as the simulation schedules them."""
+    from contentpack.simulate.dispatch import schedule_of
+    from contentpack.spl.events import parse_timestamp
+    from real_pack_runs import real_pack
+
+    pack = real_pack()
+    start, end = parse_timestamp("2026-01-01"), parse_timestamp("2027-01-01")
+    assert start is not None and end is not None
+    runs = sum(len(list(schedule_of(d).cron.ticks(start, end))) for d in pack.detections)
+    text = " ".join((ROOT / "docs" / "backtest.md").read_text(encoding="utf-8").split())
+    said = re.search(r"a year of the pack's (\w+) detections is about ([\d,]+) runs", text)
+    assert said is not None, "docs/backtest.md: no year of runs"
+    words = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+             "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
+    assert (words.get(said.group(1)), said.group(2)) == (len(pack.detections), f"{round(runs, -3):,}"), runs

@@ -156,3 +156,6 @@ def test_an_invalid_pack_is_refused_with_positions(tmp_path: Path, capsys: pytes
     status = main(["search", "* | head 1", "--events", str(REPO / SINGLE)])
     err = capsys.readouterr().err
     assert status == 1 and "contentpack.yml:" in err and "the pack is invalid" in err
+    # search runs no detection, and a broken pack need not stop an analyst's search: the refusal says how
+    assert "running its detections" not in err and "search without them (--no-pack)" in err
+    assert main(["search", "* | head 1", "--events", str(REPO / SINGLE), "--no-pack", "--format", "json"]) == 0

@@ -27,16 +27,18 @@ def pack_root(root: Path | None) -> Path | None:
     return root if root is not None else find_root(Path.cwd())
 
 
-def load_valid_pack(root: Path, command: str, as_json: bool = False) -> Pack:
+def load_valid_pack(root: Path, command: str, as_json: bool = False,
+                    instead: str = "before running its detections") -> Pack:
     """The validated pack at ``root``; raises :class:`PackUnavailable` after printing why it is not usable (its
-    errors as positioned diagnostics, or as the one JSON document with ``as_json``)."""
+    errors as positioned diagnostics, or as the one JSON document with ``as_json``). ``instead`` ends the
+    refusal with what the user can do: ``search`` runs no detection, and can run without the pack."""
     try:
         result = validate_pack(root)
     except PackRootError as exc:
         raise PackUnavailable(usage_error(command, str(exc))) from None
     if result.pack is None or result.errors:
         print_failure(command, result.errors,
-                      "the pack is invalid; fix it (contentpack validate) before running its detections", as_json)
+                      f"the pack is invalid; fix it (contentpack validate) {instead}", as_json)
         raise PackUnavailable(1)
     return result.pack
 

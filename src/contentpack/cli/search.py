@@ -397,7 +397,8 @@ def _run(args: argparse.Namespace) -> int:
 def _pack(root: Path | None, as_json: bool) -> Pack | None:
     """The pack around the working directory (or at ``--root``); None outside any pack."""
     found = pack_root(root)
-    return None if found is None else load_valid_pack(found, "search", as_json)
+    return None if found is None else load_valid_pack(
+        found, "search", as_json, "before searching with its macros and lookups, or search without them (--no-pack)")
 
 
 def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
