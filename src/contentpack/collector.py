@@ -9,13 +9,13 @@ from contextlib import contextmanager
 
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while a pack loads (``build`` also keeps it paused while rendering) or while
-    the replay simulates a test's schedule.
+    """Pause the cycle collector while a pack loads (``build`` also keeps it paused while rendering), while the
+    replay runs its tests and while a backtest reads and simulates its events.
 
-    Both allocate many small objects that stay alive until the end of the step (the model and its positions;
-    the simulated runs of a schedule), and each collection re-scans them all, so the collections add up to a
-    large share of the work. Neither makes many reference cycles (plain values, tuples, frozen dataclasses;
-    the error objects of invalid files, recursive anchors, an index's own restriction), and those are
+    Each allocates many small objects that stay alive until the end of the step (the model and its positions;
+    the events read; the simulated runs of a schedule), and each collection re-scans them all, so the
+    collections add up to a large share of the work. None makes many reference cycles (plain values, tuples, frozen dataclasses;
+    the error objects of invalid files, recursive anchors, an event index's own restriction), and those are
     collected once the collector runs again; reference counting frees all other garbage at once. The
     previous state is restored even on error.
     """

@@ -73,6 +73,29 @@ def test_the_same_through_the_simulation_api(pack: Pack) -> None:
     assert expected.notables
 
 
+def test_a_backtest_reads_and_simulates_with_the_cycle_collector_paused(pack: Pack,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The events read and the simulated runs stay alive to the end and make few reference cycles, so the
+    collector is paused while a backtest reads and simulates (each collection would re-scan every event) and
+    is back on when it returns."""
+    import gc
+
+    from contentpack.backtest import run
+
+    real = run.simulate
+    seen: list[bool] = []
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "simulate", watched)
+    entry = next(d for d in pack.detections if d.name.startswith("Entra ID OAuth Consent Granted After")).tests[0]
+    assert gc.isenabled()
+    assert run_backtest(pack, [REPO / entry.attack_data[0].data]).result.notables
+    assert seen == [False] and gc.isenabled()
+
+
 @pytest.mark.slow
 def test_all_attack_data_at_once(pack: Pack) -> None:
     """The whole pack over every attack-data file in one run: notables from every detection that has data."""

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from contentpack import collector
 from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
@@ -137,7 +138,13 @@ def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | Non
     """Simulate ``detections`` (default: all) over the events of ``inputs`` from ``start`` to ``end``
     (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable input and
     ``ReplaySetupError`` for a pack whose lookups or search-time fields are broken."""
-    progress = progress or Progress()
+    with collector.cyclic_gc_paused():  # the events and simulated runs stay alive to the end; few cycles
+        return _run_backtest(pack, inputs, start, end, detections, metadata, progress or Progress(), tz)
+
+
+def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None, end: float | None,
+                  detections: Sequence[Detection] | None, metadata: Metadata, progress: Progress,
+                  tz: str) -> Backtest:
     running = list(pack.detections if detections is None else detections)
     engine = build_engine(pack, tz=tz)
     lookback = max((_lookback(engine, d, tz) for d in running), default=0.0)
