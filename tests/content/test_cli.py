@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from .helpers import STORY, TTP, edit, locate
+from terminal_output import stdout_on_terminal
+
+from .helpers import HUNTING, STORY, TTP, edit, locate
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -123,6 +126,56 @@ def test_paths_narrow_the_report(pack: Path) -> None:
     out = run_cli("--root", str(pack), str(pack / "stories"))
     assert out.returncode == 1
     assert [line.split(":")[0] for line in out.stdout.splitlines()[:-1]] == [STORY]
+
+
+REPO = Path(__file__).resolve().parents[2]
+BROKEN_STORY_COUNTS = "3 detections, 2 macros, 0 of 1 story, 1 data source, 1 lookup"  # its CP012 kept it out
+
+
+def _read_as_shown(lines: list[str]) -> str:
+    """The summary as a person reads it off an 80-column terminal: its wrapped lines joined again."""
+    return " ".join(line.strip() for line in lines)
+
+
+def test_a_path_summary_names_what_was_checked_and_counts_the_other_files_problems(pack: Path,
+                                                                                  tmp_path: Path) -> None:
+    """``valid`` beside the pack's counts read as "the pack is valid" while another file was broken: the summary
+    names the file checked and the problems of the others it did not print. The exit status still judges the
+    files asked about (0), and ``--format json`` and ``--junit`` say the same (a passed case named ``pack``
+    claimed the whole pack)."""
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    edit(pack, TTP, 'results for - "$user$"', 'results for - "$appDisplayName$"')  # a CP045 warning
+    report = tmp_path / "validate.xml"
+    status, lines = stdout_on_terminal(["validate", "--root", str(pack), str(pack / HUNTING), "--format", "text",
+                                        "--junit", str(report)], 80, REPO, 60)
+    summary = (f"valid: 0 errors, 0 warnings in {HUNTING}; 1 error and 1 warning in other files not shown "
+               f"(pack: {BROKEN_STORY_COUNTS})")
+    assert (status, _read_as_shown(lines)) == (0, summary)
+    assert all(len(line) <= 80 for line in lines)
+    [case] = ET.parse(report).getroot().iter("testcase")
+    assert (case.get("name"), case.findtext("system-out")) == (HUNTING, summary)
+    as_json = run_cli("--root", str(pack), str(pack / HUNTING), "--format", "json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) == {"ok": True, "diagnostics": [],
+                                                                      "summary": summary}
+
+
+def test_a_folder_path_with_clean_other_files_says_so(pack: Path) -> None:
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    out = run_cli("--root", str(pack), str(pack / "stories"), str(pack / TTP))
+    assert out.returncode == 1
+    assert out.stdout.splitlines()[-1] == (
+        f"INVALID: 1 error, 0 warnings in 2 paths; no problems in other files (pack: {BROKEN_STORY_COUNTS})")
+    only_stories = run_cli("--root", str(pack), str(pack / "stories"))
+    assert " in stories/; " in only_stories.stdout.splitlines()[-1]
+
+
+def test_a_bad_enum_value_is_answered_with_the_value_meant(pack: Path) -> None:
+    edit(pack, TTP, "type: TTP\n", "type: TTPP\n")
+    out = run_cli("--root", str(pack), str(pack / TTP))
+    line, col = locate(pack, TTP, "TTPP")
+    assert out.returncode == 1 and out.stdout.splitlines()[0] == (
+        f"{TTP}:{line}:{col}: error[CP012]: type: \"TTPP\" is not one of: TTP, Anomaly, Hunting, Correlation "
+        "(did you mean 'TTP'?)")
 
 
 def test_warnings_exit_0_unless_strict(pack: Path) -> None:

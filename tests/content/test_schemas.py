@@ -84,6 +84,33 @@ def test_cp012_invalid_values(pack: Path, validate: Validate, old: str, new: str
     assert text in finding.message
 
 
+def test_cp012_a_value_close_to_an_allowed_one_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:
+    """As a misspelt key does (CP010): the list of allowed values is still given, the one meant named last."""
+    edit(pack, TTP, "type: TTP\n", "type: TTPP\n")
+    finding = only(validate(pack), "CP012")
+    assert at(finding) == (TTP, *locate(pack, TTP, "TTPP"))
+    assert finding.message == 'type: "TTPP" is not one of: TTP, Anomaly, Hunting, Correlation (did you mean \'TTP\'?)'
+
+
+@pytest.mark.parametrize(("old", "new", "meant"), [
+    ("type: user\n", "type: User\n", "user"),  # compared without case, suggested as the schema writes it
+    ("asset_type: Azure Tenant", "asset_type: Azure Tenantt", "Azure Tenant"),  # one of 44
+])
+def test_cp012_did_you_mean_names_the_allowed_value(pack: Path, validate: Validate, old: str, new: str,
+                                                    meant: str) -> None:
+    edit(pack, TTP, old, new)
+    assert only(validate(pack), "CP012").message.endswith(f" (did you mean '{meant}'?)")
+
+
+@pytest.mark.parametrize("new", ["security_domain: cloud", f"security_domain: {'identity' * 2_000}"])
+def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, validate: Validate, new: str) -> None:
+    """``cloud`` is close to none of endpoint, network, ...; a 16,000-character value is not compared (it is no
+    typo of a short name), and the message stays as short as CP012's quoting of a value keeps it."""
+    edit(pack, TTP, "security_domain: identity", new)
+    message = only(validate(pack), "CP012").message
+    assert "did you mean" not in message and message.endswith("audit") and len(message) < 200
+
+
 def test_cp013_status_removed(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "status: production", "status: removed")
     finding = only(validate(pack), "CP013")

@@ -1,13 +1,17 @@
 """`contentpack validate [PATHS...] [--root DIR] [--strict] [--format text|json] [--junit FILE]`.
 
 The whole pack is always validated (references cross files); PATHS only narrow which files' findings are
-printed. Exit status: 0 valid, 1 invalid content (or warnings with --strict), 2 usage or I/O error.
+printed, and the exit status judges those files alone. The summary then names what was checked and counts the
+problems of the other files it did not print: ``valid`` beside the pack's counts alone read as "the pack is
+valid" to a user whose other file was broken. Exit status: 0 valid, 1 invalid content (or warnings with
+--strict), 2 usage or I/O error.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from contentpack import collector
@@ -27,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate the pack's YAML content (schemas and semantic rules) and print every problem "
         "as path:line:col: severity[RULE]: message.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="only report problems in these files/folders")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="only report problems in these files/folders (the summary counts the other files')")
     parser.add_argument(
         "--root",
         type=Path,
@@ -59,13 +64,15 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
         relative = absolute.relative_to(resolved_root).as_posix()
         if relative == ".":
             return []
-        prefixes.append(relative)
-    return prefixes
+        prefixes.append(relative + "/" if absolute.is_dir() else relative)  # a folder says so in the summary
+    return list(dict.fromkeys(prefixes))
 
 
-def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
-    errors = sum(1 for d in shown if d.severity.value == "error")
-    warnings = len(shown) - errors
+def _summary(result: ValidationResult, shown: list[Diagnostic], prefixes: list[str]) -> str:
+    """``valid: 0 errors, 0 warnings (16 detections, ...)``; with PATHS, what was checked and what the other
+    files hold, not shown: ``valid: 0 errors, 0 warnings in detections/x.yml; 1 error in other files not shown
+    (pack: 15 of 16 detections, ...)``."""
+    errors, warnings = _counts(shown)
     pack = result.pack
     scope = (
         ", ".join(_scope(len(items), result.files.get(kind, 0), noun) for items, kind, noun in (
@@ -76,7 +83,31 @@ def _summary(result: ValidationResult, shown: list[Diagnostic]) -> str:
         else "pack configuration invalid"
     )
     verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
-    return f"{verdict}: {counted(errors, 'error')}, {counted(warnings, 'warning')} ({scope})"
+    found = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+    if not prefixes:
+        return f"{verdict}: {found} ({scope})"
+    other = _others(*_counts(d for d in result.diagnostics if not _selected(d, prefixes)))
+    return f"{verdict}: {found} in {_checked(prefixes)}; {other} ({'pack: ' if pack is not None else ''}{scope})"
+
+
+def _checked(prefixes: list[str]) -> str:
+    """``detections/x.yml``, ``detections/``; ``3 paths`` (a shell glob may give dozens: the line stays short)."""
+    return prefixes[0] if len(prefixes) == 1 else f"{len(prefixes)} paths"
+
+
+def _counts(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    severities = [d.severity.value for d in diagnostics]
+    errors = severities.count("error")
+    return errors, len(severities) - errors
+
+
+def _others(errors: int, warnings: int) -> str:
+    """What the files outside PATHS hold: the whole pack was loaded, so it is known, only not printed."""
+    if not errors and not warnings:
+        return "no problems in other files"
+    parts = [counted(n, noun) for n, noun in ((errors, "error"), (warnings, "warning")) if n]
+    return f"{' and '.join(parts)} in other files not shown"
 
 
 def _scope(modelled: int, files: int, noun: str) -> str:
@@ -87,17 +118,19 @@ def _scope(modelled: int, files: int, noun: str) -> str:
     return counted(modelled, noun)
 
 
-def junit_cases(shown: list[Diagnostic], strict: bool) -> list[Case]:
+def junit_cases(shown: list[Diagnostic], strict: bool, checked: str = "pack", summary: str = "") -> list[Case]:
     """One case per finding (failed when it fails the run: an error, or a warning with --strict), at its file
     and line; a warning that does not fail the run says what it is as the passed case's output (a passed case
-    has no failure text for it). A clean run is one passed case, so reporters show that validation ran."""
+    has no failure text for it). A clean run is one passed case, so reporters show that validation ran: named
+    ``checked`` (``pack``, or the PATHS given, which a case named ``pack`` would claim for the whole pack), with
+    ``summary`` as its output."""
     cases = []
     for d in shown:
         fails = d.severity.value == "error" or strict
         cases.append(Case(classname=f"validate {d.position.path}", name=f"{d.rule} {d.position.line}:{d.position.col}",
                           failure=d.message if fails else None, details=d.render(), file=d.position.path,
                           line=d.position.line or None, output="" if fails else d.render()))
-    return cases or [Case(classname="validate", name="pack")]
+    return cases or [Case(classname="validate", name=checked, output=summary)]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,12 +158,14 @@ def _run(args: argparse.Namespace) -> int:
     shown = [d for d in result.diagnostics if not prefixes or _selected(d, prefixes)]
     errors = any(d.severity.value == "error" for d in shown)
     failed = errors or (args.strict and bool(shown))
+    summary = _summary(result, shown, prefixes)
     if args.format == "json":
-        print(diagnostics_json(shown, not failed, _summary(result, shown)))
+        print(diagnostics_json(shown, not failed, summary))
     else:
         print_diagnostics(shown)
-        print_diagnostics([_summary(result, shown)])
-    if args.junit is not None and not write_junit(args.junit, "validate", "contentpack validate",
-                                                  junit_cases(shown, args.strict)):
+        print_diagnostics([summary])
+    cases = junit_cases(shown, args.strict, _checked(prefixes), summary) if prefixes else \
+        junit_cases(shown, args.strict)
+    if args.junit is not None and not write_junit(args.junit, "validate", "contentpack validate", cases):
         return 2
     return 1 if failed else 0

@@ -15,7 +15,6 @@ and column.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -104,9 +103,21 @@ def _subschema(kind: SchemaKind, schema_path: list[str | int]) -> Mapping[str, A
     return node if isinstance(node, Mapping) else {}
 
 
+def _did_you_mean(written: str, allowed: list[str]) -> str:
+    """`` (did you mean 'TTP'?)`` for a key or value close to an allowed one, from the one helper every
+    suggestion shares, imported on this error path only: every command reads contentpack.yml through this
+    module, and none should import the SPL rules for it.
+    A value longer than any message quotes (``_short``) is not compared: it is no typo of a short name."""
+    from contentpack.content.rules.spl_checks import did_you_mean
+
+    return did_you_mean(written, allowed) if len(written) <= 60 else ""
+
+
 def _describe(keyword: str, value: Any, instance: object, message: str) -> str:
     if keyword == "enum":
-        return f"{_short(instance)} is not one of: {', '.join(str(v) for v in value)}"
+        allowed = [str(v) for v in value]
+        hint = _did_you_mean(instance, allowed) if isinstance(instance, str) else ""
+        return f"{_short(instance)} is not one of: {', '.join(allowed)}{hint}"
     if keyword == "const":
         return f"{_short(instance)} must be {_short(value)}"
     if keyword == "type":
@@ -135,9 +146,8 @@ def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: Sou
     if keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(parent.get("properties", {}))
         for key in sorted(k for k in instance if k not in allowed):
-            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            suggestion = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(allowed)}"
-            yield error(source.key(*path, key), RULE_UNKNOWN_KEY, f"unknown key '{key}' {_place(path)} ({suggestion})")
+            suggestion = _did_you_mean(key, allowed) or f" (allowed keys: {', '.join(allowed)})"
+            yield error(source.key(*path, key), RULE_UNKNOWN_KEY, f"unknown key '{key}' {_place(path)}{suggestion}")
         return
     if keyword == "required" and isinstance(instance, dict):
         for key in parent.get("required", ()):
