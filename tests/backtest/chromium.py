@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,17 @@ class ChromiumError(Exception):
 @dataclass
 class PageLoad:
     requests: list[str] = field(default_factory=list)  # every URL the page asked for, the page itself first
-    value: Any = None  # the evaluated expression's value
+    value: Any = None  # the evaluated expression's value; with views, a list of them, one per view
+
+
+@dataclass(frozen=True)
+class View:
+    """A window ``width`` CSS pixels wide (``Emulation.setDeviceMetricsOverride``), its media ``screen`` or
+    ``print`` (``Emulation.setEmulatedMedia``: the print style sheet, laid out at the width given)."""
+
+    width: int
+    media: str = "screen"
+    height: int = 900
 
 
 class _Pipe:
@@ -78,8 +89,9 @@ class _Pipe:
                 return
 
 
-def load(url: str, expression: str) -> PageLoad:
-    """Open ``url`` in a fresh headless Chromium, wait for its load event, evaluate ``expression``."""
+def load(url: str, expression: str, views: Sequence[View] = ()) -> PageLoad:
+    """Open ``url`` in a fresh headless Chromium, wait for its load event, evaluate ``expression``; with
+    ``views``, once in each (one browser for all: a start costs far more than a relayout)."""
     if CHROMIUM is None:
         raise ChromiumError("chromium is not installed (make test installs Debian's chromium package)")
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
@@ -103,12 +115,15 @@ def load(url: str, expression: str) -> PageLoad:
         pipe.send("Page.enable", session=session)
         pipe.send("Page.navigate", {"url": url}, session=session)
         pipe.wait_for("Page.loadEventFired", session)
-        result = pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
-        if "exceptionDetails" in result:
-            raise ChromiumError(f"the expression failed: {result['exceptionDetails']}")
+        values = []
+        for view in views:
+            pipe.send("Emulation.setDeviceMetricsOverride", {"width": view.width, "height": view.height,
+                                                             "deviceScaleFactor": 1, "mobile": False}, session=session)
+            pipe.send("Emulation.setEmulatedMedia", {"media": view.media}, session=session)
+            values.append(_evaluate(pipe, session, expression))
         requests = [e["params"]["request"]["url"] for e in pipe.events
                     if e.get("method") == "Network.requestWillBeSent" and e.get("sessionId") == session]
-        return PageLoad(requests, result.get("result", {}).get("value"))
+        return PageLoad(requests, values if views else _evaluate(pipe, session, expression))
     finally:
         try:
             pipe.send("Browser.close")
@@ -122,3 +137,10 @@ def load(url: str, expression: str) -> PageLoad:
             process.kill()
             process.wait()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _evaluate(pipe: _Pipe, session: str, expression: str) -> Any:
+    result = pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
+    if "exceptionDetails" in result:
+        raise ChromiumError(f"the expression failed: {result['exceptionDetails']}")
+    return result.get("result", {}).get("value")

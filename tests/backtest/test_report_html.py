@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -109,21 +110,66 @@ def test_the_page_is_self_contained() -> None:
     assert "default-src 'none'" in page and 'rel="icon" href="data:,"' in page
 
 
-def test_a_long_period_scrolls_the_chart_not_the_page(tmp_path: Path) -> None:
-    """Ninety days of bars are wider than a window: the chart scrolls in its own box, and the page (tables,
-    legend) stays the window's width."""
-    days = [f"2026-{8 + i // 30:02d}-{1 + i % 30:02d}" for i in range(90)]
-    cells = [DayCounts("Declined Consent", day, 24, 1, 1, 1) for day in days]
-    page = html.render(title="Backtest", period=(1.7899e9, 1.7979e9), cells=cells, detections=["Declined Consent"],
-                       totals={}, risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[])
+# the chart as laid out: the page's and the chart box's widths, each bar and day label's edges
+CHART = """JSON.stringify({
+  page: [document.documentElement.scrollWidth, window.innerWidth],
+  box: (b => [b.scrollWidth, b.clientWidth])(document.querySelector('.chart')),
+  bars: [...document.querySelectorAll('#chart rect.bar')].map(r => (b => [r.dataset.day, r.dataset.last || r.dataset.day,
+    +r.dataset.notables, Math.floor(b.left), Math.ceil(b.right), b.width])(r.getBoundingClientRect())),
+  labels: [...document.querySelectorAll('#chart text[transform]')].map(t => (b => [t.textContent, Math.floor(b.left),
+    Math.ceil(b.right)])(t.getBoundingClientRect())),
+  heading: document.querySelector('h2').textContent})"""
+VIEWS = (chromium.View(1280), chromium.View(800), chromium.View(718, "print"))  # A4 less Chromium's margins
+
+
+@pytest.mark.parametrize(("first", "days", "bars"), [("2026-10-11", 6, 6), ("2026-10-05", 30, 30),
+                                                     ("2026-01-01", 365, 53)])
+def test_the_whole_period_is_on_screen_and_on_paper(tmp_path: Path, first: str, days: int, bars: int) -> None:
+    """A user's backtest from the 11th to the 16th showed at 1280 px only part of the chart: one 28 px bar a day
+    scrolled sideways inside its box, and a printed or attached copy lost the later days. At 1280 and 800 px and
+    printed on A4, for a week, a month and a year: nothing scrolls, every bar and the last day's are inside the
+    window, the counts add up, and a year is drawn a week a bar (53: the last counts 1 day) under a heading that
+    says so."""
+    start = date.fromisoformat(first)
+    calendar = [(start + timedelta(days=n)).isoformat() for n in range(days)]
+    cells = [DayCounts(name, day, 24, 1, 1 + at % 3, 0) for at, day in enumerate(calendar)
+             for name in ("Declined Consent", f"Spike {HOSTILE}") if name == "Declined Consent" or at % 2]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=cells,
+                       detections=["Declined Consent", f"Spike {HOSTILE}"], totals={}, risk_objects=[],
+                       threat_objects=[], reading={}, bad_lines=[], errors=[])
     (tmp_path / "report.html").write_text(page, encoding="utf-8")
-    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
-      page: [document.documentElement.scrollWidth, window.innerWidth],
-      box: (b => [b.scrollWidth, b.clientWidth])(document.querySelector('.chart')),
-      bars: document.querySelectorAll('#chart rect.bar').length})""").value)
-    assert shown["page"][0] <= shown["page"][1]
-    assert shown["box"][0] > shown["box"][1]  # the chart is wider than its box, which scrolls
-    assert shown["bars"] == 90
+    for view, shown in zip(VIEWS, chromium.load((tmp_path / "report.html").as_uri(), CHART, VIEWS).value):
+        shown = json.loads(shown)
+        where = f"{days} days at {view}"
+        assert shown["page"][0] <= shown["page"][1], where  # the page does not scroll sideways
+        assert shown["box"][0] <= shown["box"][1], where  # nor the chart in its box
+        assert len({(day, last) for day, last, *_ in shown["bars"]}) == bars, where
+        assert sum(count for _, _, count, *_ in shown["bars"]) == sum(c.notables for c in cells), where
+        assert max(last for _, last, *_ in shown["bars"]) == calendar[-1], where
+        assert all(0 <= left and right <= shown["page"][1] and width >= 3
+                   for *_, left, right, width in shown["bars"]), (where, shown["bars"])
+        assert shown["labels"][0][0] == first[5:], where
+        assert all(0 <= left and right <= shown["page"][1] for _, left, right in shown["labels"]), where
+        assert shown["heading"] == ("Notables per detection per week" if bars < days else
+                                    "Notables per detection per day"), where
+    if bars < days:
+        assert "each bar counts 7 days from the date under it (53 bars, the last 1 day)" in page
+
+
+def test_a_long_period_is_binned_by_whole_weeks_from_its_first_day() -> None:
+    """Up to html.MAX_BARS days a bar per day, beyond it 7 days a bar from the first day, the last bin what is
+    left; a day without runs keeps its place on the time axis."""
+    def days(count: int) -> list[str]:
+        return [(date(2026, 1, 1) + timedelta(days=n)).isoformat() for n in range(count)]
+
+    span, groups = html.bins(days(html.MAX_BARS))
+    assert span == 1 and len(groups) == html.MAX_BARS and groups[-1].days == (groups[-1].first,)
+    span, groups = html.bins(days(html.MAX_BARS + 1))
+    assert span == 7 and len(groups) == 9 and [len(g.days) for g in groups] == [7] * 9
+    span, groups = html.bins(days(366))
+    assert span == 7 and len(groups) == 53 and (groups[-1].first, groups[-1].last) == ("2026-12-31", "2027-01-01")
+    assert [g.first for g in html.bins(["2026-01-01", "2026-01-03"])[1]] == days(3)
+    assert html.bins([]) == (1, [])
 
 
 def test_times_break_only_between_date_and_time_and_the_input_reads_as_words(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ influenced text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
 
 from contentpack.backtest.summary import DayCounts, Entity, iso
@@ -26,9 +29,11 @@ th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-al
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.t span { white-space: nowrap; }
 .muted { color: #666; } .legend span { display: inline-block; margin-right: 14px; }
-.swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
+.swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px;
+          -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
-.chart { overflow-x: auto; max-width: 100%; }
+#chart { display: block; max-width: 100%; height: auto; }
+@media print { body { margin: 0; } .chart, .legend { break-inside: avoid; } }
 """
 
 
@@ -45,46 +50,106 @@ def colors(detections: Sequence[str]) -> dict[str, str]:
     return {name: f"hsl({round(360 * index / len(detections))}, 60%, 48%)" for index, name in enumerate(detections)}
 
 
+# The chart's own size, in CSS pixels: it fits an 800 px window's page (body margins and scrollbar taken off)
+# and a printed A4 or Letter page as it is, and shrinks with a narrower one (``max-width: 100%``, its viewBox
+# keeping the proportions). A wider window leaves it this size: text scaled up with it read oversized.
+WIDTH, HEIGHT = 720, 280
+MAX_BARS = 62  # two months of days; a longer period is binned by whole weeks, so a bar stays wide enough to see
+_LEFT, _TOP, _PLOT, _RIGHT = 40, 12, 220, 8
+_LABEL_SPACING = 22  # the rotated day labels' least distance apart before they overlap
+
+
+@dataclass(frozen=True)
+class Bin:
+    """The days one bar counts: one day, or ``span`` days of a binned period (the last bin may be shorter)."""
+
+    first: str
+    last: str
+    days: tuple[str, ...]
+
+
+def bins(days: Sequence[str]) -> tuple[int, list[Bin]]:
+    """Every calendar day from the first to the last in ``days`` (a day without runs is a gap in time, so it
+    keeps its place on the axis), one bin each up to :data:`MAX_BARS` days, else bins of whole weeks from the
+    first day: 7 days a bar for up to 434 days (a year is 53 bars). Returns the bin length in days, and the
+    bins."""
+    if not days:
+        return 1, []
+    first, last = date.fromisoformat(min(days)), date.fromisoformat(max(days))
+    calendar = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    span = 1 if len(calendar) <= MAX_BARS else 7 * math.ceil(len(calendar) / (7 * MAX_BARS))
+    groups = [tuple(calendar[at:at + span]) for at in range(0, len(calendar), span)]
+    return span, [Bin(group[0], group[-1], group) for group in groups]
+
+
 def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
-    """An SVG stacked bar chart of notables per day, one colour per detection that raised any (the others, a
-    risk-only detection, draw no bar: in the legend they only took colours)."""
-    days = sorted({c.day for c in cells})
+    """The chart's heading and an SVG stacked bar chart of notables per day (or per week, past
+    :data:`MAX_BARS` days), one colour per detection that raised any (the others, a risk-only detection, draw
+    no bar: in the legend they only took colours). The bars share the chart's fixed width, so the whole period
+    is on screen and on paper: one 28 px bar per day, 14 px apart, made a month wider than a 1280 px window,
+    the chart scrolled inside its box, and a printed copy lost the later days."""
+    span, groups = bins([c.day for c in cells])
     raised = {c.detection for c in cells if c.notables}
     detections = [name for name in detections if name in raised]
     palette = colors(detections)
-    per_day: dict[str, list[DayCounts]] = {day: [] for day in days}
+    order = {name: at for at, name in enumerate(detections)}
+    bin_of = {day: group for group in groups for day in group.days}
+    stacks: dict[Bin, dict[str, int]] = {group: {} for group in groups}
     for c in cells:
         if c.notables:
-            per_day[c.day].append(c)
-    peak = max([sum(c.notables for c in stack) for stack in per_day.values()] + [1])
+            stack = stacks[bin_of[c.day]]
+            stack[c.detection] = stack.get(c.detection, 0) + c.notables
+    peak = max([sum(stack.values()) for stack in stacks.values()] + [1])
     peak = -(-peak // 4) * 4  # four whole-number grid steps
-    left, top, height, bar, gap = 48, 12, 220, 28, 14
-    width = left + max(len(days), 1) * (bar + gap) + gap
-    # one bar per day keeps bars readable; a long period scrolls inside its box, not the page
-    parts = [f'<div class="chart"><svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 48}" '
-             f'role="img" aria-label="Notables per detection per day">']
+    slot = (WIDTH - _LEFT - _RIGHT) / max(len(groups), 1)
+    bar = min(28.0, slot * 0.7)
+    every = math.ceil(_LABEL_SPACING / slot)  # label every n-th bar, the first and then every n-th
+    bottom = _TOP + _PLOT
+    parts = [f'<div class="chart"><svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
+             f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+             f'aria-label="Notables per detection per {_unit(span)}">']
     for step in range(5):  # horizontal grid with values
-        value = peak * step / 4
-        y = top + height - height * step / 4
-        parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.0f}</text>')
-    for index, day in enumerate(days):
-        x = left + gap + index * (bar + gap)
-        base = float(top + height)
-        for c in per_day[day]:
-            size = height * c.notables / peak
+        y = bottom - _PLOT * step / 4
+        parts.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{peak * step / 4:.0f}</text>')
+    for index, group in enumerate(groups):
+        x = _LEFT + index * slot + (slot - bar) / 2
+        when = f"on {group.first}" if span == 1 else f"from {group.first} to {group.last}"
+        base = float(bottom)
+        for name in sorted(stacks[group], key=lambda name: order.get(name, len(order))):
+            count = stacks[group][name]
+            size = _PLOT * count / peak
             base -= size
-            parts.append(f'<rect class="bar" x="{x}" y="{base:.1f}" width="{bar}" height="{size:.1f}" '
-                         f'fill="{palette.get(c.detection, "#888")}" data-detection="{_e(c.detection)}" '
-                         f'data-day="{_e(day)}" data-notables="{c.notables}">'
-                         f'<title>{_e(c.detection)}: {c.notables} notable(s) on {_e(day)}</title></rect>')
-        parts.append(f'<text x="{x + bar / 2}" y="{top + height + 14}" text-anchor="end" '
-                     f'transform="rotate(-35 {x + bar / 2} {top + height + 14})">{_e(day[5:])}</text>')
-    parts.append(f'<line x1="{left}" x2="{width}" y1="{top + height}" y2="{top + height}" stroke="#999"/>')
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{size:.1f}" '
+                         f'fill="{palette.get(name, "#888")}" data-detection="{_e(name)}" data-day="{_e(group.first)}" '
+                         f'data-last="{_e(group.last)}" data-notables="{count}">'
+                         f'<title>{_e(name)}: {count} notable(s) {_e(when)}</title></rect>')
+        if index % every == 0:
+            centre = x + bar / 2
+            parts.append(f'<text class="day" x="{centre:.1f}" y="{bottom + 14}" text-anchor="end" '
+                         f'transform="rotate(-35 {centre:.1f} {bottom + 14})">{_e(group.first[5:])}</text>')
+    parts.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{bottom}" y2="{bottom}" stroke="#999"/>')
     parts.append("</svg></div>")
     legend = "".join(f'<span><i class="swatch" style="background:{palette[name]}"></i>{_e(name)}</span>'
                      for name in detections)
-    return "".join(parts) + f'<div class="legend">{legend}</div>'
+    return (f"<h2>Notables per detection per {_unit(span)}</h2>{_binned(span, groups)}"
+            + "".join(parts) + f'<div class="legend">{legend}</div>')
+
+
+def _unit(span: int) -> str:
+    return "day" if span == 1 else "week" if span == 7 else f"{span} days"
+
+
+def _binned(span: int, groups: Sequence[Bin]) -> str:
+    """Says what a bar is when it is not a day: the reader must not take a week's count for a day's."""
+    if span == 1:
+        return ""
+    days = sum(len(group.days) for group in groups)
+    short = len(groups[-1].days)
+    tail = f", the last {short} day{'s' * (short > 1)}" if short < span else ""
+    return (f'<p class="muted" id="chart-bins">{days} days, {_e(groups[0].first)} to {_e(groups[-1].last)}, '
+            f"more than {MAX_BARS}: each bar counts {span} days from the date under it ({len(groups)} bars{tail}). "
+            'The table "Per detection per day" below has every day.</p>')
 
 
 def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
@@ -138,7 +203,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         f"<h1>{_e(title)}</h1>",
         f'<p class="muted">Simulated period {_e(iso(period[0]))} to {_e(iso(period[1]))} (UTC); days are '
         "the days ES would have run the searches.</p>",
-        "<h2>Notables per detection per day</h2>", chart(cells, detections),
+        chart(cells, detections),
         "<h2>Per detection</h2>",
         _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4}),
         "<h2>Job messages of the scheduled runs</h2>",
