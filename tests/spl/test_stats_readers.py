@@ -49,6 +49,8 @@ def reference_field_list(cur: Cursor, stop: Sequence[str] = (), *, allow_options
 
 def reference_agg(cur: Cursor) -> AggTerm:
     tok = cur.peek()
+    if tok.text.lower() == "eval" and cur.at("LPAREN", k=1) and cur.adjacent():
+        raise cur.unsupported("an eval expression over statistical functions", tok)  # chart's eval(avg(x)/max(y))
     if tok.kind != "WORD":
         raise cur.error("expected a statistical function")
     cur.next()
@@ -165,7 +167,8 @@ def test_the_usual_spellings_read_as_the_reference_reads_them() -> None:
                  "values(*) as * by x", "avg(x) as y*", "count(eval(a=1)) as hits", "count(eval(a=1))",
                  "sum(bytes)by host", "allnum=t count by a window=5", "count BY", "count by a count",
                  "latest(x) as x, earliest(x) as x", "p95(x) perc101(x)", "bogus(x) by a", "count(a b)",
-                 "count (x) by a", "count(avg(x)) by a", "count by a(b) \"c\".* d", "by", "", "count by a=1"):
+                 "count (x) by a", "count(avg(x)) by a", "count by a(b) \"c\".* d", "by", "", "count by a=1",
+                 "eval(", "eval(x", "EVAL(avg(x)/2) as r", "eval (x)", "count(eval(x>1)) as n"):
         assert_same(text)
     # what the readers return for the benchmark pack's stats, spelled out once
     found = outcome(lambda cur: read_aggregates(cur, ()), "count min(_time) as firstTime by dest user")
