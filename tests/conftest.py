@@ -1,5 +1,7 @@
 """Suite-wide: the parse cache goes to a scratch folder, never the developer's own ~/.cache; no ``COLUMNS``; under
-``pytest -n`` the workers share the real pack's replay, and take whole test files, the long ones first."""
+``pytest -n`` the workers share the real pack's replay, and take whole test files, the long ones first; the
+property tests draw new examples on every run, except under ``HYPOTHESIS_PROFILE=ci`` (``.ci/run`` sets it),
+where they draw the same ones, so that CI's verdict on a commit depends on the commit alone."""
 
 from __future__ import annotations
 
@@ -9,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from real_pack_runs import share_between_workers
+
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True, scope="session")

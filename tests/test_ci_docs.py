@@ -81,3 +81,16 @@ def test_both_recipes_parse_and_their_commands_exist() -> None:
 def test_the_checker_catches_a_wrong_option() -> None:
     with pytest.raises(pytest.fail.Exception):
         check_command(".venv/bin/contentpack replay --junit-file x.xml")
+
+
+def test_ci_draws_the_same_property_examples_on_every_run() -> None:
+    """Hypothesis draws new examples on each run; a run that met a new failing example would turn CI red on a
+    commit that changed nothing there. ``.ci/run`` selects the ``ci`` profile (tests/conftest.py), which draws
+    the same ones every time; local runs keep exploring."""
+    from hypothesis import settings
+
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^export HYPOTHESIS_PROFILE=ci$", run, re.M)
+    assert run.index("HYPOTHESIS_PROFILE") < run.index("make test")
+    profile = settings.get_profile("ci")
+    assert profile.derandomize and profile.database is None
