@@ -8,6 +8,7 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,56 @@ def test_every_charted_detection_has_a_colour_of_its_own(tmp_path: Path) -> None
     assert sorted(bars) == names
     assert len(set(bars.values())) == len(names)  # no two detections' bars alike
     assert dict(shown["legend"]) == bars  # the legend: the same colours, and only the detections charted
+
+
+# the page's width, each table's right edge, and per value cell: its text as copied, and its lines
+TABLES = """JSON.stringify({
+  page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+  right: Math.max(...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)),
+  cells: [...document.querySelectorAll('#risk-objects td, #threat-objects td, #messages td')].map(td => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return [getSelection().toString(), new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+  })})"""
+LONG = ("attacker@splunkresearch.onmicrosoft.com", "user15_fabrikam.example#ext#@splunkresearch.onmicrosoft.com",
+        "fc8c8125-bc0c-499d-8344-e53c6e3caa81", "a3f1" * 16)  # the last a SHA-256, no break point at all
+
+
+def test_long_values_break_so_every_table_fits_the_window_and_the_page(tmp_path: Path) -> None:
+    """The attack data's risk objects (e-mail addresses, GUIDs: no space to break at) held "Top risk objects"
+    wider than the page: at 800 px and printed on A4 the page scrolled sideways and a printout lost its right edge.
+    At 800 px and on A4 every table now fits and nothing scrolls; at 1280 px an address stays on one line;
+    copied, every value is the value (the break opportunities copy as nothing); a hostile value stays text."""
+    names = {f"Entra ID Detection Number {i} Granted to Service Principal": 10 * i for i in range(1, 7)}
+    risk = [Entity(value, "user", 60, 2, names, 1.79e9, 1.7901e9) for value in (*LONG[:3], f"x{HOSTILE}")]
+    threat = [Entity(LONG[3], "file_hash", 30, 1, {"Declined Consent": 30}, 1.79e9, 1.79e9)]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=list(names),
+                       totals={}, risk_objects=risk, threat_objects=threat, reading={}, bad_lines=[], errors=[],
+                       messages=[("x", "warn", f"[subsearch]: {LONG[1]} {HOSTILE}", "1 of 2",
+                                  "2026-10-12T08:00:00.000Z")])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    views = [(view, json.loads(shown)) for view, shown in
+             zip(VIEWS, chromium.load((tmp_path / "report.html").as_uri(), TABLES, VIEWS).value)]
+    assert [(view.width, shown["page"][0] <= shown["page"][1] and shown["right"] <= shown["page"][1])
+            for view, shown in views] == [(1280, True), (800, True), (718, True)], [s["page"] for _, s in views]
+    for view, shown in views:
+        copied = {text: lines for text, lines in shown["cells"]}
+        assert {*LONG, f"x{HOSTILE}", f"[subsearch]: {LONG[1]} {HOSTILE}"} <= set(copied), view
+        assert "\n".join(f"{name} ({score})" for name, score in sorted(names.items(), key=lambda kv: -kv[1])) \
+            in copied, view  # the detections, one a line
+        if view.width == 1280:
+            assert copied[LONG[0]] == 1 and copied[LONG[2]] == 1, view  # no needless break in a wide window
+        else:
+            assert copied[LONG[1]] > 1, view
+
+
+def test_a_value_breaks_after_separators_and_stays_escaped() -> None:
+    """``<wbr>`` goes in after each character is escaped, so no value becomes markup (an apostrophe's
+    ``&#x27;`` is not cut after its '#'), and without the ``<wbr>``s the value reads back unchanged."""
+    for value in (*LONG, HOSTILE, "o'#neil@x.example", ""):
+        shown = html._breakable(value)
+        assert "<" not in shown.replace("<wbr>", "") and unescape(shown.replace("<wbr>", "")) == value
+    assert html._breakable("o'#neil@x.example") == "o&#x27;#<wbr>neil@<wbr>x.<wbr>example"
+    assert html._breakable(LONG[3]).count("<wbr>") == 3  # 64 characters without a break point: every 20

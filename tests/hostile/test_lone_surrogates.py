@@ -70,7 +70,8 @@ def test_backtest_writes_a_lone_surrogate_from_the_logs_escaped(tmp_path: Path) 
     assert outcome.returncode == 0, outcome.stderr
     risk = [json.loads(line) for line in (out / "risk.jsonl").read_text(encoding="utf-8").splitlines()]
     assert "joni.\ud800@contoso.example" in {event["risk_object"] for event in risk}
-    assert "joni.\\ud800@contoso.example" in (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "joni.\\ud800@contoso.example" in page.replace("<wbr>", "")  # a value's cell may break after '.', '@'
 
 
 def test_junit_xml_holds_a_lone_surrogate_escaped() -> None:

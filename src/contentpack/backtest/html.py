@@ -155,17 +155,42 @@ def _binned(span: int, groups: Sequence[Bin]) -> str:
 def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
            times: frozenset[int] = frozenset()) -> str:
     """``times``: columns of ISO 8601 times, which may break only between the date and the time of day (a
-    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways)."""
+    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways). A
+    value that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable`
+    says."""
     head = "".join(f'<th class="n">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
                    for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else
-                         f'<td class="t">{_time(str(v))}</td>' if i in times else f"<td>{_e(v)}</td>"
+                         f'<td class="t">{_time(str(v))}</td>' if i in times else
+                         f"<td>{'<br>'.join(map(_breakable, v))}</td>" if isinstance(v, tuple) else
+                         f"<td>{_breakable(str(v))}</td>"
                          for i, v in enumerate(row)) + "</tr>"
         for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">none</td></tr>'
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+_BREAK_AFTER = frozenset("@./_#-")
+_RUN = 20  # the most characters without a break opportunity: a hash or a made-up name is cut every 20
+
+
+def _breakable(text: str) -> str:
+    """``text`` escaped, with a ``<wbr>`` (a break opportunity that copies as nothing) after each '@', '.', '/',
+    '_', '#' and '-' and inside any longer run without one. An e-mail address or a GUID in one piece held
+    the risk objects' table wider than an 800 px window and an A4 page: the page scrolled sideways
+    and a printout lost its right edge. Breaking anywhere instead (CSS ``overflow-wrap: anywhere``) cut
+    'splunkresearch' in the middle and let the table squeeze the column to a few letters. Each character is
+    escaped on its own, before any tag is added, so a value never becomes markup."""
+    parts, run = [], 0
+    for char in text:
+        parts.append(_e(char))
+        run = 0 if char.isspace() else run + 1
+        if char in _BREAK_AFTER or run >= _RUN:
+            parts.append("<wbr>")
+            run = 0
+    return "".join(parts)
 
 
 def _time(text: str) -> str:
@@ -175,7 +200,7 @@ def _time(text: str) -> str:
 
 def _entities(table_id: str, entities: Sequence[Entity]) -> str:
     rows = [(e.value, e.type, e.score, e.risk_events,
-             ", ".join(f"{name} ({score})" for name, score in sorted(e.detections.items(), key=lambda kv: -kv[1])),
+             tuple(f"{name} ({score})" for name, score in sorted(e.detections.items(), key=lambda kv: -kv[1])),
              iso(e.first_time) if e.first_time is not None else "", iso(e.last_time) if e.last_time is not None else "")
             for e in entities]
     return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first", "last"),
