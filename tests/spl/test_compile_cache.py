@@ -156,3 +156,25 @@ def test_a_search_leaves_no_reference_cycle() -> None:
         gc.enable()
     assert len(rows) == 4
     assert left == 0
+
+
+def test_a_dropped_engine_frees_its_lookup_tables_and_their_matchers_at_once(tmp_path: Path) -> None:
+    """A table keeps the matchers built on it; a matcher holding the table back would be a reference cycle, and
+    every engine dropped after a ``lookup`` ran (a replay's all-time run builds one per test, with the collector
+    paused) would keep its whole table until the collector next ran."""
+    table = tmp_path / "apps.csv"
+    table.write_text("app,verdict\nmail*,trusted\nwiki,review\n", encoding="utf-8")
+    events: list[Event] = [{"_time": 1_700_000_000.0, "app": "mailer"}]
+    gc.collect()
+    gc.disable()
+    try:
+        engine = Engine()
+        engine.register_lookup("apps", table, match_type="WILDCARD(app)")
+        rows = engine.fork(events, []).search("search app=* | lookup apps app | table app, verdict",
+                                              now=1_700_000_000.0).rows
+        del engine
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert rows == [{"app": "mailer", "verdict": "trusted"}]
+    assert left == 0

@@ -87,6 +87,10 @@ class MatchRules:
         return cls(case_sensitive_match, max_matches, min_matches, default_match, frozenset(wildcard),
                    frozenset(cidr))
 
+    def fold(self, text: str) -> str:
+        """``text`` as the table's values are compared: lower-cased unless the match is case-sensitive."""
+        return text if self.case_sensitive_match else text.lower()
+
     def check_columns(self, fields: Sequence[str]) -> None:
         """SplError when a WILDCARD or CIDR field is not a column of the table (``fields``: its header)."""
         for column in sorted(self.wildcard | self.cidr):
@@ -104,9 +108,6 @@ class LookupTable:
     rules: MatchRules = field(default_factory=MatchRules)
     _matchers: dict[tuple[str, ...], RowMatcher] = field(default_factory=dict, init=False, repr=False,
                                                          compare=False)
-
-    def fold(self, text: str) -> str:
-        return text if self.rules.case_sensitive_match else text.lower()
 
     def matcher(self, columns: tuple[str, ...]) -> RowMatcher:
         """The matcher for one ``lookup`` command's input columns, built once per table and columns: a matcher
@@ -219,30 +220,33 @@ class RowMatcher:
     """
 
     def __init__(self, table: LookupTable, columns: tuple[str, ...]) -> None:
-        self.table = table
+        # the table's rows and rules, not the table: the table keeps its matchers (``LookupTable.matcher``), and
+        # a matcher holding it back would be a reference cycle, so a dropped engine's tables (a replay's
+        # all-time run builds one engine per test) would wait for the garbage collector, which a replay pauses
+        self._rows = table.rows
+        self._rules = rules = table.rules
         self.columns = columns
-        rules = table.rules
         self.exact = tuple(i for i, c in enumerate(columns) if c not in rules.wildcard and c not in rules.cidr)
         self.loose = tuple(i for i in range(len(columns)) if i not in self.exact)
         self.index: dict[tuple[str, ...], list[int]] = {}
         for number, row in enumerate(table.rows):
-            key = tuple(table.fold(row.get(columns[i], "")) for i in self.exact)
+            key = tuple(rules.fold(row.get(columns[i], "")) for i in self.exact)
             self.index.setdefault(key, []).append(number)
 
     @cached_property
     def _tests(self) -> dict[int, list[object]]:
         """Per loose column: the compiled test of each row (a regex, a network, or None for no match)."""
-        flags = 0 if self.table.rules.case_sensitive_match else re.IGNORECASE
+        flags = 0 if self._rules.case_sensitive_match else re.IGNORECASE
         tests: dict[int, list[object]] = {}
         for i in self.loose:
             column = self.columns[i]
-            if column in self.table.rules.cidr:
-                tests[i] = [_network(row.get(column, "")) for row in self.table.rows]
+            if column in self._rules.cidr:
+                tests[i] = [_network(row.get(column, "")) for row in self._rows]
             else:
                 tests[i] = [
                     compile_plain(".*".join(re.escape(p) for p in row.get(column, "").split("*")) + r"\Z",
                                   re.DOTALL | flags, row.get(column, ""))
-                    for row in self.table.rows
+                    for row in self._rows
                 ]
         return tests
 
@@ -263,13 +267,13 @@ class RowMatcher:
         """Matching rows in file order, at most ``max_matches``; ``values[i]`` are the event's values for
         ``columns[i]`` (several for a multivalue field: a row matches when any of them does)."""
         candidates: set[int] = set()
-        for key in _product([[self.table.fold(v) for v in values[i]] for i in self.exact]):
+        for key in _product([[self._rules.fold(v) for v in values[i]] for i in self.exact]):
             candidates.update(self.index.get(key, ()))
         out: list[dict[str, str]] = []
         for number in sorted(candidates):
             if all(self._loose_ok(i, number, values[i]) for i in self.loose):
-                out.append(self.table.rows[number])
-                if len(out) >= self.table.rules.max_matches:
+                out.append(self._rows[number])
+                if len(out) >= self._rules.max_matches:
                     break
         return out
 
