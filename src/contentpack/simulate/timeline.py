@@ -36,7 +36,7 @@ class EventIndex:
         ]
         # the earliest an event becomes visible (``none_visible``); infinite for no events
         self._first_indexed = min(self.indextimes, default=math.inf)
-        self._restricted: dict[Hashable, EventIndex] = {}
+        self._restricted: dict[Hashable, EventIndex | None] = {}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -77,8 +77,11 @@ class EventIndex:
 
     def restricted(self, key: Hashable, select: Callable[[list[Event]], list[Event] | None]) -> EventIndex:
         """The index of the events ``select`` keeps (itself when it returns None), computed once per ``key``:
-        the events a base search matches do not change from one run, or one simulation, to the next."""
+        the events a base search matches do not change from one run, or one simulation, to the next. "Itself"
+        is remembered as None, not as the index: an index holding itself would be a reference cycle, and its
+        events would outlive it until the garbage collector ran, which a replay pauses over all its tests."""
         if key not in self._restricted:
             kept = select(self.events)
-            self._restricted[key] = self if kept is None else EventIndex(kept)
-        return self._restricted[key]
+            self._restricted[key] = None if kept is None else EventIndex(kept)
+        found = self._restricted[key]
+        return self if found is None else found
