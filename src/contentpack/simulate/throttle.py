@@ -27,9 +27,9 @@ suppression stays per field values (tests/replay/test_sim_es_fidelity.py reads t
 The nearest ES page on risk, *Suppressing false positives using alert throttling* (ES 7.3 RBA,
 https://docs.splunk.com/Documentation/ES/7.3.2/RBA/UseDynamicThrottling), warns that "Throttling settings can
 prevent some risk events from surfacing, even though they might be indicative of threat", but it is about risk
-incident rules and does not name the risk action, so it is still:
-Assumed (not stated): a missing field counts as the empty value, suppression covers every alert action (notable and risk alike), and a run at exactly the first firing +
-``period`` fires: the window is [run, run + period). In Splunk that run hangs on seconds of search time; ES's own
+incident rules and does not name the risk action, so that part stays assumed.
+Assumed (not stated): a missing field counts as the empty value, suppression covers every alert action (notable
+and risk alike), and a run at exactly the first firing + ``period`` fires: the window is [run, run + period). In Splunk that run hangs on seconds of search time; ES's own
 searches write the period 100 s under the gap they mean (``86300s``), so that run fires there too.
 Neither page says how a result holding several values in a group-by field is keyed (each value? the first? all
 of them?), and each reading suppresses different findings, so such a result is refused (:class:`MultivalueKey`):
