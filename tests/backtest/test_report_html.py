@@ -237,12 +237,14 @@ def test_long_values_break_so_every_table_fits_the_window_and_the_page(tmp_path:
     """The attack data's risk objects (e-mail addresses, GUIDs: no space to break at) held "Top risk objects"
     wider than the page: at 800 px and printed on A4 the page scrolled sideways and a printout lost its right edge.
     At 800 px and on A4 every table now fits and nothing scrolls; at 1280 px an address stays on one line;
-    copied, every value is the value (the break opportunities copy as nothing); a hostile value stays text."""
+    copied, every value is the value (the break opportunities copy as nothing); a hostile value stays text. A
+    problem line (an input's path, a bad line's text) breaks too."""
     names = {f"Entra ID Detection Number {i} Granted to Service Principal": 10 * i for i in range(1, 7)}
     risk = [Entity(value, "user", 60, 2, names, 1.79e9, 1.7901e9) for value in (*LONG[:3], f"x{HOSTILE}")]
     threat = [Entity(LONG[3], "file_hash", 30, 1, {"Declined Consent": 30}, 1.79e9, 1.79e9)]
     page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=list(names),
-                       totals={}, risk_objects=risk, threat_objects=threat, reading={}, bad_lines=[], errors=[],
+                       totals={}, risk_objects=risk, threat_objects=threat, reading={}, errors=[],
+                       bad_lines=[f"/exports/{LONG[3]}/{LONG[3]}.json:12: malformed JSON: {LONG[1] * 3}"],
                        messages=[("x", "warn", f"[subsearch]: {LONG[1]} {HOSTILE}", "1 of 2",
                                   "2026-10-12T08:00:00.000Z")])
     (tmp_path / "report.html").write_text(page, encoding="utf-8")

@@ -219,7 +219,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
     day_rows = [(c.detection, c.day, c.runs, c.results, c.notables, c.risk_events)
                 for c in cells if c.runs or c.results or c.notables or c.risk_events]
     read_rows = [(key.replace("_", " "), value) for key, value in reading.items()]  # summary.json's keys, for people
-    problems = "".join(f"<li>{_e(line)}</li>" for line in [*errors, *bad_lines])
+    problems = "".join(f"<li>{_breakable(line)}</li>" for line in [*errors, *bad_lines])  # paths, bad JSON
     return "".join([
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
