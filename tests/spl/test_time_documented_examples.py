@@ -255,6 +255,34 @@ def test_inline_earliest_latest_in_a_search_string() -> None:
     assert [r["n"] for r in found] == ["2024-10-07 10:14:59", "2024-10-07 01:00:00"]
 
 
+# The Time modifiers page's "Other time modifiers" table, every name as it lists them: "The following search time
+# modifiers are still valid, but might be removed". Each is either honoured (earliest/latest from the *ago forms)
+# or refused; none may fall through to a field comparison that silently matches no event.
+OTHER_TIME_MODIFIERS = (
+    "daysago", "enddaysago", "endhoursago", "endminutesago", "endmonthsago", "endtime", "endtimeu", "hoursago",
+    "minutesago", "monthsago", "searchtimespandays", "searchtimespanhours", "searchtimespanminutes",
+    "searchtimespanmonths", "startdaysago", "starthoursago", "startminutesago", "startmonthsago", "starttime",
+    "starttimeu", "timeformat",
+)
+HONOURED_OTHER_MODIFIERS = {"startdaysago": "-1d", "starthoursago": "-1h", "startminutesago": "-1m",
+                            "enddaysago": "-1d", "endhoursago": "-1h", "endminutesago": "-1m"}
+
+
+@pytest.mark.parametrize("name", OTHER_TIME_MODIFIERS)
+def test_other_time_modifiers_are_honoured_or_refused(name: str) -> None:
+    """Time modifiers page (TIME_MODIFIERS), "Other time modifiers": e.g. "daysago | daysago=<int> | Search events
+    within the last integer number of days." A name the engine does not implement is refused, never read as a
+    field ``daysago`` that no event has (which returned no results, as if the window were empty)."""
+    now = at(OCT_7)
+    engine = make_engine([event(now - 30, n="half a minute ago")])
+    if name in HONOURED_OTHER_MODIFIERS:
+        window = engine.search(f"search {name}=1 | table n", now=now).rows
+        assert [r["n"] for r in window] == ([] if name.startswith("end") else ["half a minute ago"])
+        return
+    with pytest.raises(SplUnsupportedError, match=name):
+        engine.search(f"search {name}=1 | table n", now=now)
+
+
 # ------------------------------------------------------------------------------------------- format variables
 
 # 2025-04-29 23:45:22 PDT, the moment of the page's "Converting UNIX timestamps into dates and times" table.

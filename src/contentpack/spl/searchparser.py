@@ -37,8 +37,11 @@ _AGO_UNITS = {"startdaysago": "d", "starthoursago": "h", "startminutesago": "m",
 # _indextime for the time range of your search"), https://help.splunk.com/splunk-enterprise/search/
 # spl2-search-manual/dates-and-time/time-modifiers.
 TIME_MODIFIERS = {"earliest", "latest", "_index_earliest", "_index_latest", *(_AGO_UNITS)}
+# The rest of the Time modifiers page's "Other time modifiers" (10.0: "still valid, but might be removed") are refused:
+# read as a field comparison (``daysago=1``), one would silently match no event.
 _UNSUPPORTED_MODIFIERS = {"starttime", "endtime", "timeformat", "searchtimespandays", "searchtimespanhours",
-                          "searchtimespanminutes", "startmonthsago", "endmonthsago"}
+                          "searchtimespanminutes", "searchtimespanmonths", "startmonthsago", "endmonthsago",
+                          "daysago", "hoursago", "minutesago", "monthsago", "starttimeu", "endtimeu"}
 
 
 def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
