@@ -471,6 +471,19 @@ def test_assumed_havana_first_midnight_is_the_earlier_instant() -> None:
     assert datetime.fromtimestamp(got, timeutil.zone("America/Havana")).utcoffset() == timedelta(hours=-4)
 
 
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("snap", ["@d", "@w0", "@mon", "-1d@d+1d"])
+def test_assumed_havana_day_starts_at_the_first_midnight_from_either_half_past_midnight(snap: str) -> None:
+    """Assumed (with the rows above): the day of 2024-11-03 in Havana starts at its first 00:00 (CDT) whichever of
+    the two 00:30s the search runs at; ``@d`` on a Sunday is that Sunday's ``@w0`` (Search Manual: "@w0 | Beginning
+    of the current week | Sunday, ... 12:00:00 A.M."). The second 00:30 gave the second midnight for ``@d`` only."""
+    first_half_past = at("2024-11-03 00:30:00", "America/Havana")  # CDT; the CST one is an hour later
+    start = at("2024-11-01 00:00:00" if snap == "@mon" else "2024-11-03 00:00:00", "America/Havana")
+    for now in (first_half_past, first_half_past + 3600):
+        assert timeutil.parse_time_modifier(snap, now, "America/Havana") == start
+
+
 # Variables the page does not list, which the engine renders with their C-library meaning (Splunk's strftime
 # extends the C one): assumed, pinned.
 ASSUMED_FORMATS: tuple[Formatted, ...] = (

@@ -437,7 +437,9 @@ def _snap(moment: datetime, unit: str, weekday: int | None) -> datetime:
         return moment.replace(second=0, microsecond=0)
     if unit == "h":
         return moment.replace(minute=0, second=0, microsecond=0)
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    # fold=0: a midnight that happens twice (a zone falling back at 01:00 to 00:00) is the first one, also when
+    # ``moment`` is in the repeated hour (fold=1), so that @d and a Sunday's @w0 agree.
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)
     if unit == "w":
         target = 0 if weekday is None else weekday % 7  # 0 = Sunday
         current = (day.weekday() + 1) % 7
