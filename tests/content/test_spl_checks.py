@@ -269,6 +269,48 @@ def test_a_schedule_window_the_replay_cannot_honour_fails_validate(pack: Path, v
     assert words in diagnostic.message and not result.ok
 
 
+@pytest.mark.parametrize("value", ['"-70m@m"', "'-70m@m'"])
+def test_a_quoted_dispatch_time_fails_validate(pack: Path, validate: Validate, value: str) -> None:
+    """savedsearches.conf.spec (Splunk 10.0, https://help.splunk.com/en/data-management/splunk-enterprise-admin-manual/
+    10.0/10.0.0-configuration-file-reference/savedsearches.conf): ``dispatch.earliest_time = <time-str>``. The build
+    writes the value verbatim, so a quoted one reaches Splunk with its quotes, which the search language strips but
+    no page says the scheduler does (assumed unknowable); the replay read ``"-70m@m"`` as ``-70m@m`` and ran a window
+    Splunk may reject or read otherwise. CP063 at the value (it passed validate, and replayed, before)."""
+    yaml_value = value.replace("'", "''")
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    earliest_time: '{yaml_value}'\ntags:\n")
+    result = validate(pack)
+    diagnostic = only(result, "CP063")
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, yaml_value))
+    assert f"quoted time {value!r} is not supported in a schedule" in diagnostic.message and not result.ok
+
+
+@pytest.mark.parametrize(("cron", "window", "refused"), [
+    ("*/10 * * * *", "10", True), ("*/10 * * * *", "60", True), ("0 9,10 * * *", "60", True),
+    ("*/10 * * * *", "9", False), ("0 * * * *", "59", False), ("0 9,17 * * *", "479", False),
+])
+def test_a_schedule_window_not_shorter_than_the_period_fails_validate(pack: Path, validate: Validate, cron: str,
+                                                                      window: str, refused: bool) -> None:
+    """savedsearches.conf.spec (Splunk 10.0, https://help.splunk.com/en/data-management/splunk-enterprise-admin-manual/
+    10.0/10.0.0-configuration-file-reference/savedsearches.conf), ``schedule_window``: the "window" of time (in
+    minutes) "that a search may start within"; "The 'schedule_window' must be shorter than the period of the
+    search". What the scheduler does with a longer one no page says, and ``replay --sweep`` silently held such runs
+    back a minute under the period, so validate refuses it (CP062, at the value). A cron whose runs are unevenly
+    spaced (09:00 and 10:00 daily) is judged on its shortest gap."""
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    cron_schedule: '{cron}'\n"
+                                   f"    earliest_time: -1450m@m\n    latest_time: -10m@m\n"
+                                   f"    schedule_window: '{window}'\ntags:\n")
+    result = validate(pack)
+    cp062 = [d for d in result.diagnostics if d.rule == "CP062"]
+    if not refused:
+        assert cp062 == []
+        return
+    [diagnostic] = cp062
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, f"schedule_window: '{window}"))[:2] + (
+        locate(pack, HUNTING, f"schedule_window: '{window}")[1] + len("schedule_window: '"),)
+    assert diagnostic.message.startswith(f"schedule_window {window} (minutes) is not shorter than the ")
+    assert "must be shorter than the period of the search" in diagnostic.message and not result.ok
+
+
 def test_real_time_drilldown_offsets_stay_accepted(pack: Path, validate: Validate) -> None:
     """A drilldown's offsets are ES's to open, not a scheduled window: rt stays valid there."""
     edit(pack, TTP, "earliest_offset: $info_min_time$", "earliest_offset: rt-5m")

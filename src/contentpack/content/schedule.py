@@ -164,6 +164,14 @@ class Schedule:
         return tuple(Window(run, *self.window(run)) for run in runs)
 
     @cached_property
+    def shortest_gap(self) -> float:
+        """The shortest time between two of the sampled runs (``longest_gap`` when there is one run): the period
+        a ``schedule_window`` must stay under (savedsearches.conf.spec: "The 'schedule_window' must be shorter than
+        the period of the search"), the shortest of a cron whose runs are not evenly spaced."""
+        runs = [window.run for window in self.windows]
+        return min((b - a for a, b in zip(runs, runs[1:])), default=self.longest_gap)
+
+    @cached_property
     def empty_windows(self) -> tuple[Window, ...]:
         """The sampled runs whose window holds no time: each searches nothing."""
         return tuple(w for w in self.windows if w.empty)

@@ -439,19 +439,13 @@ def late_delays(timeline: Timeline) -> list[Variant]:
     return [Variant(late=delay) for delay in sorted(delays) if delay]
 
 
-def _shortest_gap(schedule: Schedule) -> float:
-    """The shortest time between two of the schedule's sampled runs (``longest_gap`` if it has one run)."""
-    runs = [window.run for window in schedule.windows]
-    return min((b - a for a, b in zip(runs, runs[1:])), default=schedule.longest_gap)
-
-
 def max_delay_of(detection: Detection) -> float:
     """The longest the sweep holds back a run of ``detection``: its ``schedule_window`` in minutes, or for
     ``auto`` (what the build writes; how the scheduler computes it no page says) the longest window the spec
     allows, a whole minute shorter than the period (savedsearches.conf.spec, ``schedule_window``: "The
-    'schedule_window' must be shorter than the period of the search"); ``0`` (no window) none."""
+    'schedule_window' must be shorter than the period of the search"; validate's CP062 refuses a longer one); ``0`` (no window) none."""
     window = detection.effective_deployment.scheduling.schedule_window
-    below_period = max(_shortest_gap(schedule_of(detection)) - 60.0, 0.0)
+    below_period = max(schedule_of(detection).shortest_gap - 60.0, 0.0)
     return below_period if window == "auto" else min(int(window) * 60.0, below_period)
 
 
@@ -494,7 +488,7 @@ def _next_tick(detection: Detection, skew: float) -> bool:
     of periods of a schedule whose runs are evenly spaced): the same runs as no skew."""
     schedule = schedule_of(detection)
     period = schedule.longest_gap
-    return _shortest_gap(schedule) == period and skew % period == 0
+    return schedule.shortest_gap == period and skew % period == 0
 
 
 def skewed_late(timeline: Timeline) -> list[Variant]:

@@ -29,9 +29,11 @@
 * Valid SPL the engine does not run (``tstats``, an option it lacks, a built-in function it does not
   implement) is not an error here: ``replay`` names it if a test needs it. The validator must never reject
   content Splunk accepts; tests/content/test_spl_checks.py runs every ESCU detection through these rules.
-* CP062: an inline ``deployment.scheduling.cron_schedule`` parses as Splunk cron (``contentpack.cron``).
+* CP062: an inline ``deployment.scheduling.cron_schedule`` parses as Splunk cron (``contentpack.cron``); an inline
+  ``schedule_window`` of minutes is shorter than the time between two runs (savedsearches.conf.spec).
 * CP063: inline ``earliest_time``/``latest_time`` and literal drilldown offsets (not ``$tokens$``) parse as
-  time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written.
+  time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written in
+  drilldowns; in a schedule real-time, absolute and quoted values are refused (``time_modifier_problem``).
 * CP066: an inline schedule's runs, sampled as ``content.schedule`` samples them (the windows the simulation
   runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
   searches nothing, an error; time between one window's end and the next window's start is never searched,
@@ -433,8 +435,11 @@ _ABSOLUTE_DATE = re.compile(r"\d+/|\d{4}-\d\d-\d\dT")  # %m/%d/%Y:%H:%M:%S, or d
 def time_modifier_problem(text: str, *, dispatch: bool = False) -> tuple[str, int] | None:
     """Why ``text`` is not a time modifier Splunk accepts, with the offset of the bad part; None when it is.
 
-    ``dispatch``: the value is a scheduled search's ``dispatch.earliest_time``/``latest_time``. Two forms valid in a
-    search string are refused there. A real-time window (``rt-5m``): the simulation runs scheduled searches over
+    ``dispatch``: the value is a scheduled search's ``dispatch.earliest_time``/``latest_time``. Three forms valid in a
+    search string are refused there. A quoted value (``"-70m@m"``): the build writes it into the conf file verbatim
+    and the search language's unquoting (which the replay applies) is not documented for a conf setting
+    (savedsearches.conf.spec: ``dispatch.earliest_time = <time-str>``), so Splunk may reject or misread what the
+    replay ran (assumed unknowable: refused). A real-time window (``rt-5m``): the simulation runs scheduled searches over
     their windows and cannot replay a real-time one, so it would be a detection no test proves. An absolute date:
     Splunk reads an absolute dispatch time with ``dispatch.time_format`` ("Default: %FT%T.%Q%:z",
     savedsearches.conf.spec), not with the search language's ``%m/%d/%Y:%H:%M:%S``, and every run would search the
@@ -450,6 +455,11 @@ def time_modifier_problem(text: str, *, dispatch: bool = False) -> tuple[str, in
             return (f"real-time window {stripped!r} is not supported for a scheduled detection: the replay simulates "
                     "scheduled runs over their dispatch windows; use a relative modifier such as -70m@m", start)
         return None  # real-time drilldown offsets are ES's to open
+    if dispatch and stripped[0] in "\"'":
+        return (f"quoted time {stripped!r} is not supported in a schedule: the build writes it into savedsearches.conf "
+                "as it is, quotes and all, and no Splunk page says the scheduler strips quotes from "
+                "dispatch.earliest_time/dispatch.latest_time (the search language does, as the replay would); "
+                "write it without quotes", start)
     if dispatch and _ABSOLUTE_DATE.match(stripped.strip('"')):
         return (f"absolute time {stripped!r} is not supported in a schedule: every run would search the same fixed "
                 "range, and Splunk reads an absolute dispatch time with dispatch.time_format (default "
@@ -486,6 +496,8 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 except CronError as exc:
                     yield error(positions.at(source, node, scheduling.cron_schedule, exc.column), RULE_CRON,
                                 f"cron_schedule {scheduling.cron_schedule!r} is not valid Splunk cron: {exc.message}")
+            if ("deployment", "scheduling", "schedule_window") in source.value_positions:
+                yield from _schedule_window_longer_than_period(positions, detection, scheduling)
             for key, value in (("earliest_time", scheduling.earliest_time), ("latest_time", scheduling.latest_time)):
                 node = ("deployment", "scheduling", key)
                 problem = time_modifier_problem(value, dispatch=True) if node in source.value_positions else None
@@ -502,6 +514,33 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                     node = ("drilldown_searches", index, key)
                     yield error(positions.at(source, node, offset_value, problem[1]), RULE_TIME_MODIFIER,
                                 f"drilldown {key}: {problem[0]}")
+
+
+def _schedule_window_longer_than_period(positions: Positions, detection: Detection,
+                                        scheduling: Scheduling) -> Iterator[Diagnostic]:
+    """CP062 for a ``schedule_window`` of minutes not shorter than the time between two runs: savedsearches.conf.spec,
+    ``schedule_window``: "The 'schedule_window' must be shorter than the period of the search". What Splunk does
+    with a longer one no page says (clamp it, ignore it, hold a run past the next?), and the replay's held-back runs
+    (``replay --sweep``) would have to guess, so it is refused. The period of a cron whose runs are not evenly
+    spaced is taken as its shortest gap (assumed: the spec speaks of one period)."""
+    from contentpack.content.schedule import schedule
+    from contentpack.cron import CronError
+
+    window = scheduling.schedule_window
+    if not window.isdigit() or int(window) == 0:
+        return  # auto, or no window; anything else is the schema's
+    try:
+        gap = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time, "UTC").shortest_gap
+    except (CronError, ValueError, OverflowError):
+        return  # CP062 / CP063 report it
+    if int(window) * 60 < gap:
+        return
+    node: NodePath = ("deployment", "scheduling", "schedule_window")
+    yield error(positions.at(detection.source, node, window, 0), RULE_CRON,
+                f"schedule_window {window} (minutes) is not shorter than the {format_duration(gap)} between runs of "
+                f"cron_schedule {scheduling.cron_schedule!r}: savedsearches.conf.spec, schedule_window: \"The "
+                f"'schedule_window' must be shorter than the period of the search\"; what the scheduler does with a "
+                f"longer one no page says. Use fewer minutes, or auto")
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
