@@ -44,7 +44,11 @@ def test_a_window_a_skew_stretches_past_the_throttle_is_a_warning_at_period(pack
         "earliest_time '-7d@h' resolves to Thursday 01:00 UTC (7d59m before the run) and latest_time '-10m@m' "
         "resolves to Thursday 01:49 UTC (10m before the run), so a result can stay in the window after its "
         f"throttle expires and be raised again (notable and risk): {SUPPRESSED}. Snap both edges to the same unit, "
-        "shorten earliest_time, or throttle for at least 7d49m")
+        "shorten earliest_time, or throttle for at least 7d1h49m (an hour more across the night the clocks go back, "
+        "as Splunk Enterprise runs the scheduler in the search head's time zone (\"In Splunk Enterprise, the cron "
+        "analyzer defaults to the timezone where the search head is configured\": Splunk Alerting Manual, \"Use cron "
+        "expressions for alert scheduling\") and a day there lasts 25 hours (assumed: day offsets and snaps are read "
+        "in the zone's calendar, as the engine reads them))")
 
 
 def test_a_window_longer_on_time_names_no_skew(pack: Path, validate: Validate) -> None:
@@ -61,24 +65,55 @@ def _set_throttle(pack: Path, period: str) -> None:
     (pack / HUNTING).write_text(re.sub(r"    period: \S+\n", f"    period: {period}\n", text, count=1), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("cron", "earliest", "latest", "longest"), [
-    ("0 * * * *", "-7d@m", "-10m@m", "6d23h50m"),  # both edges snap to the minute: the same whatever the skew
-    ("0 * * * *", "-7d@h", "-10m@m", "7d49m"),     # 59 minutes late
-    ("0 0 * * *", "-1d@d", "@d", "1d"),            # daily over yesterday: a day whatever the skew
-    ("10 * * * *", "-7d@h", "now", "7d10m59s"),    # the pack's correlation search: only its second may move
+@pytest.mark.parametrize(("cron", "earliest", "latest", "longest", "needed"), [
+    ("0 * * * *", "-168h@m", "-10m@m", "6d23h50m", "6d23h50m"),  # both edges snap to the minute: whatever the skew
+    ("0 * * * *", "-7d@m", "-10m@m", "6d23h50m", "7d50m"),  # days: an hour longer where clocks go back
+    ("0 * * * *", "-7d@h", "-10m@m", "7d49m", "7d1h49m"),   # 59 minutes late
+    ("0 0 * * *", "-1d@d", "@d", "1d", "1d1h"),             # daily over yesterday: a day whatever the skew
+    ("10 * * * *", "-7d@h", "now", "7d10m59s", "7d1h10m59s"),  # the pack's correlation search: only its second moves
+    ("*/10 * * * *", "-80m@m", "-10m@m", "1h10m", "1h10m"),  # minutes: the same length in every zone
 ])
 def test_a_throttle_as_long_as_the_longest_window_is_fine_a_second_less_is_not(
-        pack: Path, validate: Validate, cron: str, earliest: str, latest: str, longest: str) -> None:
+        pack: Path, validate: Validate, cron: str, earliest: str, latest: str, longest: str, needed: str) -> None:
+    """``needed`` is ``longest`` in UTC, plus an hour when a modifier counts days or longer (see below)."""
     from contentpack.durations import duration_seconds
 
-    seconds = sum(duration_seconds(part) for part in re.findall(r"\d+[dhms]", longest))
+    seconds = sum(duration_seconds(part) for part in re.findall(r"\d+[dhms]", needed))
     _schedule(pack, cron, earliest, latest)
     _throttle(pack, f"{int(seconds)}s")
     assert [d.render() for d in validate(pack).diagnostics] == []
     _set_throttle(pack, f"{int(seconds) - 1}s")
     diagnostic = only(validate(pack), "CP072")
-    assert diagnostic.message.startswith(f"a run's window can be {longest} long")
-    assert diagnostic.message.endswith(f"throttle for at least {longest}")
+    assert diagnostic.message.startswith(f"a run's window can be {needed} long")
+    assert diagnostic.message.endswith(f"throttle for at least {needed}")
+
+
+def test_a_week_counted_in_days_outlasts_a_week_s_throttle_where_clocks_go_back(pack: Path, validate: Validate,
+                                                                                 ) -> None:
+    """Alerting Manual, *Use cron expressions for alert scheduling* (10.0): "In Splunk Enterprise, the cron
+    analyzer defaults to the timezone where the search head is configured". In a zone with daylight saving,
+    ``-7d@m`` read at a run just after the clocks went back reaches 169 hours back (the engine reads day offsets
+    in the zone's calendar: assumed for Splunk, no page says), so a 168h throttle ends while a result is still in
+    the window. The replay runs in UTC, where the window is 167h50m: only validate can say so."""
+    from contentpack.spl.timeutil import parse_time_modifier
+
+    run = 1793707200.0  # 2026-11-03 12:00 UTC, two days after New York's clocks went back
+    for tz, hours in (("UTC", 167 + 50 / 60), ("America/New_York", 168 + 50 / 60)):
+        length = parse_time_modifier("-10m@m", run, tz) - parse_time_modifier("-7d@m", run, tz)
+        assert length == hours * 3600
+    _schedule(pack, "0 * * * *", "-7d@m", "-10m@m")
+    _throttle(pack, "168h")
+    diagnostic = only_warning(validate(pack), "CP072", pack, HUNTING, "168h")
+    assert diagnostic.message.startswith(
+        "a run's window can be 7d50m long on a search head whose time zone has daylight saving, longer than the "
+        "throttle period '168h': 6d23h50m in UTC (at the run on Thursday 01:00 UTC, earliest_time '-7d@m' resolves")
+    assert "\"In Splunk Enterprise, the cron analyzer defaults to the timezone where the search head is configured\"" \
+        in diagnostic.message
+    assert diagnostic.message.endswith("Count the window in hours (-168h rather than -7d) or throttle for at least "
+                                       "7d50m")
+    text = (pack / HUNTING).read_text(encoding="utf-8")
+    (pack / HUNTING).write_text(text.replace("-7d@m", "-168h@m"), encoding="utf-8")
+    assert [d.render() for d in validate(pack).diagnostics] == []
 
 
 def test_without_throttling_or_an_inline_schedule_nothing_is_judged(pack: Path, validate: Validate) -> None:
@@ -99,11 +134,12 @@ def test_the_pack_s_content_before_fd339cc_is_caught(tmp_path: Path) -> None:
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv*", "src", "tests", "docs", "benchmarks",
                                                                 "dist"))  # the validator refuses symlinked content
     text = (root / DECLINED).read_text(encoding="utf-8")
-    assert "    earliest_time: -7d@m\n" in text
-    (root / DECLINED).write_text(text.replace("    earliest_time: -7d@m\n", "    earliest_time: -7d@h\n"),
+    assert "    earliest_time: -168h@m\n" in text
+    (root / DECLINED).write_text(text.replace("    earliest_time: -168h@m\n", "    earliest_time: -7d@h\n"),
                                  encoding="utf-8")
     out = validate_cli(root)
-    line, col = locate(root, DECLINED, "168h")
+    line, col = locate(root, DECLINED, "period: 168h")
+    col += len("period: ")
     assert out.returncode == 0 and "Traceback" not in out.stderr
     assert (f"{DECLINED}:{line}:{col}: warning[CP072]: a run's window can be 7d49m long, longer than the throttle "
             "period '168h' when the scheduler's allow_skew starts the runs 59m after their ticks") in out.stdout

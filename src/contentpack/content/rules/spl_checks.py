@@ -48,7 +48,9 @@
 * CP072 (warning): a throttled detection (``tags.throttling``) with an inline schedule whose run's window, on time
   or under a skew, is longer than the throttle period: a result still in the window when its throttle expires
   is raised again (the Alerting Manual's *Throttle alerts*: results with the same field values "are suppressed
-  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``.
+  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``. A window counted in days
+  or longer units is judged an hour longer than in UTC: a Splunk Enterprise search head in a zone with daylight
+  saving runs it in its own calendar (``_daylight_saving_margin``).
 
 Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
 definition there is nothing reliable to parse).
@@ -660,17 +662,55 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Di
         return  # the schema's pattern reports it
     longest, skew = worst.longest, worst.longest_skew
     length = longest.latest - longest.earliest
-    if length <= period:
-        return
     scheduling = detection.effective_deployment.scheduling
-    yield warning(detection.source.at("tags", "throttling", "period"), RULE_THROTTLE_OUTLASTED,
-                  f"a run's window can be {format_duration(length)} long, longer than the throttle period "
-                  f"{throttling.period!r}{_skewed(skew)}: at {_run(longest, skew)}, "
-                  f"{_resolved('earliest_time', scheduling.earliest_time, longest.earliest, longest.run)} and "
-                  f"{_resolved('latest_time', scheduling.latest_time, longest.latest, longest.run)}, so a result can "
-                  f"stay in the window after its throttle expires and be raised again (notable and risk): {_SUPPRESSED}. "
-                  f"Snap both edges to the same unit, shorten earliest_time, or throttle for at least "
-                  f"{format_duration(length)}")
+    earliest, latest = scheduling.earliest_time, scheduling.latest_time
+    margin = _daylight_saving_margin(earliest, latest)
+    if length + margin <= period:
+        return
+    where = detection.source.at("tags", "throttling", "period")
+    resolved = (f"{_resolved('earliest_time', earliest, longest.earliest, longest.run)} and "
+                f"{_resolved('latest_time', latest, longest.latest, longest.run)}")
+    again = (f"so a result can stay in the window after its throttle expires and be raised again (notable and risk): "
+             f"{_SUPPRESSED}")
+    if length > period:
+        yield warning(where, RULE_THROTTLE_OUTLASTED,
+                      f"a run's window can be {format_duration(length)} long, longer than the throttle period "
+                      f"{throttling.period!r}{_skewed(skew)}: at {_run(longest, skew)}, {resolved}, {again}. "
+                      f"Snap both edges to the same unit, shorten earliest_time, or throttle for at least "
+                      f"{format_duration(length + margin)}" + (f" ({_DST_HOUR_MORE})" if margin else ""))
+        return
+    yield warning(where, RULE_THROTTLE_OUTLASTED,
+                  f"a run's window can be {format_duration(length + margin)} long on a search head whose time zone "
+                  f"has daylight saving, longer than the throttle period {throttling.period!r}: "
+                  f"{format_duration(length)} in UTC{_skewed(skew)} (at {_run(longest, skew)}, {resolved}), "
+                  f"{_DST_HOUR_MORE}, {again}. Count the window in hours (-168h rather than -7d) or throttle for at "
+                  f"least {format_duration(length + margin)}")
+
+
+# Units a day or longer: an offset or a snap in them is counted in the search head's calendar.
+_CALENDAR_UNITS = frozenset({"d", "w", "mon", "q", "y"})
+_DST_HOUR_MORE = ("an hour more across the night the clocks go back, as Splunk Enterprise runs the scheduler in the "
+                  "search head's time zone (\"In Splunk Enterprise, the cron analyzer defaults to the timezone where "
+                  "the search head is configured\": Splunk Alerting Manual, \"Use cron expressions for alert "
+                  "scheduling\") and a day there lasts 25 hours (assumed: day offsets and snaps are read in the zone's "
+                  "calendar, as the engine reads them)")
+
+
+def _daylight_saving_margin(earliest: str, latest: str) -> float:
+    """3600 when either dispatch modifier has an offset or a snap in days or longer, else 0.
+
+    The windows are judged in UTC, as the replay runs them (Splunk Cloud's zone). A Splunk Enterprise search
+    head in a zone with daylight saving counts ``-7d`` and ``@d`` in its own calendar, so a window holding the
+    night the clocks go back is an hour longer (``-7d@m`` to ``-10m@m``: 168h50m), which a 168h throttle no
+    longer covers; hour and minute offsets are the same length in every zone. An hour is the most a change
+    moves a clock in almost every zone that has one (assumed for the rest)."""
+    from contentpack.spl.timeutil import time_bound
+
+    for text in (earliest, latest):
+        relative = time_bound(text).relative
+        if relative is not None and any(term.unit in _CALENDAR_UNITS for term in relative.terms):
+            return 3600.0
+    return 0.0
 
 
 RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules, schedule_window_rules)
