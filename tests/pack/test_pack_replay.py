@@ -16,7 +16,7 @@ import pytest
 
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
-from contentpack.simulate.engine_setup import build_engine, pack_macros
+from contentpack.simulate.engine_setup import REPLAY_NOW, build_engine, pack_macros
 from contentpack.simulate.risk import risk_events
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
@@ -801,3 +801,63 @@ def test_an_application_listed_by_its_id_alone_is_known(tmp_path: Path) -> None:
     table.write_text(header + "\n" + "".join(guid + "," * header.count(",") + "\n" for guid in ids), encoding="utf-8")
     after = replay_pack(pack, readers, all_time=True).outcomes
     assert [(o.detection, o.test) for o in after if o.result_count] == []
+
+
+CORRELATION = "Entra ID OAuth Consent Abuse Risk Across Detections"
+TENANT = "75243ab2-44f8-435c-a7a6-b479385df6d4"
+APP = "96f6a3d6-d5aa-4af5-a77a-9319b5283712"
+
+
+def _real_invite() -> tuple[str, str]:
+    """Splunk's real ``Invite external user`` record (line 9 of the samples): the guest account's user principal
+    name as the directory made it, and the address it was made for."""
+    record = json.loads(SAMPLES.read_text(encoding="utf-8").splitlines()[8])
+    assert record["operationName"] == "Invite external user"
+    details = {d["key"]: d["value"] for d in record["properties"]["additionalDetails"]}
+    return record["properties"]["targetResources"][0]["userPrincipalName"], details["invitedUserEmailAddress"]
+
+
+def _correlation_rows(pack: Pack, grant_by: str, declined_by: list[str]) -> list[dict[str, Any]]:
+    """The correlation over the risk a grant after a refusal writes on ``grant_by`` and a refusal writes on
+    each of ``declined_by``, as the two detections write it (``risk_events``), for one application."""
+    engine = build_engine(pack)
+    risk = risk_events(pack.app, _detection(pack, "Entra ID OAuth Consent Granted After User Declined"),
+                       [{"user": grant_by, "app_id": APP, "dest": TENANT, "minutes_to_grant": 20}], REPLAY_NOW)
+    risk += risk_events(pack.app, _detection(pack, "Entra ID User Declined OAuth Application Consent"),
+                        [{"user": u, "app_id": APP, "dest": TENANT, "src": "1.2.3.4"} for u in declined_by],
+                        REPLAY_NOW)
+    engine.register_risk_index(risk)
+    return [dict(row) for row in run_detection_search(engine, _detection(pack, CORRELATION)).rows]
+
+
+def _texts(value: Any) -> list[str]:
+    return [str(to_str(v)) for v in mv_values(value)]
+
+
+def test_correlation_ranks_a_real_guest_account_and_its_invited_address_as_one_user(pack: Pack) -> None:
+    """A guest's grant risk sits on the account the directory made (``name_domain#EXT#@tenant``), their refusal's
+    on the address a sign-in names them by; the correlation adds the two, names the person by the account and
+    keeps both risk objects for its risk drilldown. Microsoft's signIn resource documentation gives the pair
+    ``adelevance@fabrikam.com`` / ``AdeleVance_fabrikam.com#EXT#@contoso.com``; Splunk's real invite record
+    holds one such pair as logged, upper-case ``#EXT#`` and all."""
+    upn, invited = _real_invite()
+    assert upn == "oops360_gmail.com#EXT#@strtadminsplunkresearch.onmicrosoft.com" and invited == "oops360@gmail.com"
+    rows = _correlation_rows(pack, upn, [invited, "user31@splunkresearch.onmicrosoft.com"])
+    assert len(rows) == 1
+    row = rows[0]
+    assert _texts(row["user"]) == [upn.lower(), "user31@splunkresearch.onmicrosoft.com"]
+    assert _texts(row["user_risk_score"]) == ["85", "5"] and str(row["user_count"]) == "2"
+    assert sorted(_texts(row["user_risk_object"])) == sorted([invited, upn.lower(),
+                                                              "user31@splunkresearch.onmicrosoft.com"])
+
+
+def test_correlation_never_folds_a_guest_account_onto_another_person(pack: Pack) -> None:
+    """Only a name ending ``#EXT#@tenant`` is a guest account, and it folds onto the one address it spells: a
+    member whose name holds the same ``name_domain`` with no ``#EXT#`` (a fold on the last ``_`` alone would add
+    them up), and the same name at another domain, are other people, ranked on their own."""
+    upn, _ = _real_invite()
+    member = "oops360_gmail.com@strtadminsplunkresearch.onmicrosoft.com"
+    rows = _correlation_rows(pack, upn, [member, "oops360@outlook.com"])
+    assert len(rows) == 1
+    assert _texts(rows[0]["user"]) == [upn.lower(), "oops360@outlook.com", member]
+    assert _texts(rows[0]["user_risk_score"]) == ["80", "5", "5"] and str(rows[0]["user_count"]) == "3"
