@@ -66,6 +66,11 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+# The loader's rules (docs/validation_rules.md, "File layer"): a file failing one of them is not YAML this script
+# can read and rewrite for contentctl.
+_FILE_LAYER = frozenset(f"CP00{n}" for n in range(1, 10))
+
+
 def _load(text: str) -> dict:
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
 
@@ -192,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     result = validate_pack(root)
     if result.pack is None:
         print("compat: contentpack.yml is unusable; nothing to compare", file=sys.stderr)
+        return 1
+    unreadable = [d for d in result.errors if d.rule in _FILE_LAYER]
+    if unreadable:  # the copy given to contentctl is read and rewritten as YAML: a file that is not YAML stops it
+        print("compat: the pack has files that are not valid YAML; fix them first (contentpack validate):\n"
+              + "\n".join(d.render() for d in unreadable), file=sys.stderr)
         return 1
     if result.errors:
         print(f"compat: note: the pack has {len(result.errors)} validation error(s); comparing what loaded",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from contentpack.esapp.compat import Difference, compare, compare_app
 from contentpack.esapp.conf import Stanza
@@ -14,6 +17,8 @@ from contentpack.esapp.macros import FILTER_DESCRIPTION
 from contentpack.content.model import Deployment, NotableAction, Scheduling
 
 from . import factory
+
+REPO = Path(__file__).resolve().parents[2]
 
 F = "default/savedsearches.conf"
 
@@ -138,3 +143,19 @@ def test_a_difference_is_one_line_with_long_values_cut() -> None:
                                    "(UNEXPECTED)")
     intended = Difference(F, "ESCU - A - Rule", "", "a", "b", intended="stanza order")
     assert intended.render() == f"{F} [ESCU - A - Rule]: ours='a' contentctl='b' (intended: stanza order)"
+
+
+def test_a_pack_file_that_is_not_yaml_stops_the_comparison_with_its_position(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The script reads and rewrites each detection as YAML for contentctl; a file the loader refuses (CP004) was
+    compared "as loaded" and then stopped the script with PyYAML's traceback. It now names the file's problem, as
+    validate does, and exits 1 before contentctl is run."""
+    root = tmp_path / "pack"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv*", "src", "tests", "docs", "benchmarks",
+                                                                "dist", "attack_data"))
+    broken = root / "detections" / "cloud" / "entra_id_user_declined_oauth_application_consent.yml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "name: [oops\n", encoding="utf-8")
+    assert _script().main(["--contentctl", "/nonexistent/contentctl", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "compat: the pack has files that are not valid YAML; fix them first (contentpack validate):" in err
+    assert "entra_id_user_declined_oauth_application_consent.yml:" in err and "error[CP004]: YAML syntax error" in err
