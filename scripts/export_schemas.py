@@ -12,13 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from contentpack.content.schemas import SCHEMA_KINDS, schema_text
+from contentpack.content.schemas import SCHEMA_KINDS, exported_name, schema_text
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "schemas"
-
-
-def exported_name(kind: str) -> str:
-    return f"{kind}.schema.json"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,8 @@ the same bundle gives a byte-identical file — the test suite checks exactly th
 
 Usage::
 
-    python scripts/refresh_attack.py --local ../shared/attack/enterprise-attack-18.1-techniques.json
+    gunzip -c tests/fixtures/mitre_attack/enterprise-attack-18.1-techniques.json.gz > /tmp/enterprise-attack-18.1-techniques.json
+    python scripts/refresh_attack.py --local /tmp/enterprise-attack-18.1-techniques.json
     python scripts/refresh_attack.py --attack-version 18.1          # online (TAXII)
 
 Exit status: 0 written, 2 usage or input error (message on stderr, no traceback).

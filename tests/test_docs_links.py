@@ -87,6 +87,7 @@ def test_every_reference_resolves(where: str, kind: str, target: str) -> None:
         name, _, anchor = target.partition("#")
         linked = (page.parent / name) if name else page
         assert linked.exists(), f"{where}: link to {target}: no such file"
+        assert linked.resolve().is_relative_to(ROOT), f"{where}: link to {target}: outside the repository"
         if anchor and linked.suffix == ".md":
             assert anchor in _anchors(linked), f"{where}: link to {target}: no heading gives #{anchor}"
     elif kind == "file":
@@ -104,3 +105,15 @@ def test_every_reference_resolves(where: str, kind: str, target: str) -> None:
         bold = {match.replace("`", "") for match in re.findall(r"\*\*([^*]+)\*\*", cited.read_text("utf-8"))}
         assert any(title.startswith(wanted) for title in _headings(cited)) or wanted in bold, \
             f"{where}: docs/{name} has no section {heading!r}"
+
+
+def test_nothing_sends_the_reader_to_the_folder_beside_the_repository() -> None:
+    """The ``shared`` folder beside the repository (reference material, sample data) is on the development
+    machine only: a fresh clone has none of it. README.md told a reader to refresh the ATT&CK data from a bundle there,
+    which the repository keeps under tests/fixtures; a page may name it only as material beside the repository,
+    not in it (a reader then knows not to look for it), never as a path to use (fenced commands included)."""
+    outside = "../" + "shared"  # split so the page scan below never meets this file's text
+    named = [f"{page.relative_to(ROOT)}:{number}" for page in DOCS
+             for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+             if outside in line and "beside the repository, not in it" not in line]
+    assert named == []

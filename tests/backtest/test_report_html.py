@@ -271,3 +271,20 @@ def test_a_value_breaks_after_separators_and_stays_escaped() -> None:
         assert "<" not in shown.replace("<wbr>", "") and unescape(shown.replace("<wbr>", "")) == value
     assert html._breakable("o'#neil@x.example") == "o&#x27;#<wbr>neil@<wbr>x.<wbr>example"
     assert html._breakable(LONG[3]).count("<wbr>") == 3  # 64 characters without a break point: every 20
+
+
+def test_detection_names_break_between_words_only() -> None:
+    """Break opportunities are for long values without spaces (addresses, GUIDs, paths); a detection name is
+    words (at most 67 characters), and a ``<wbr>`` after its '-', '.' or '_' let a narrow column cut
+    "Tenant-Wide" or "rundll32.exe" in two. Every cell naming a detection holds the name as written; the risk
+    object beside it still breaks after its '.' and '@'."""
+    name = "Entra ID Tenant-Wide Consent via rundll32.exe_v2 #1"
+    victim = Entity("alex.lauer@contoso.example", "user", 60, 2, {name: 60}, 1.79e9, 1.7901e9)
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9),
+                       cells=[DayCounts(name, "2026-10-12", 24, 1, 1, 1)], detections=[name],
+                       totals={name: {"runs": 24, "results": 1, "notables": 1, "risk_events": 1}},
+                       risk_objects=[victim], threat_objects=[], reading={}, bad_lines=[], errors=[],
+                       messages=[(name, "warn", "[subsearch]: cut", "1 of 24", "2026-10-12T08:00:00.000Z")])
+    cells = [f"<td>{name}</td>"] * 3 + [f"<td>{name} (60)</td>"]  # per detection, messages, per day; risk object
+    assert [page.count(cell) for cell in dict.fromkeys(cells)] == [3, 1]
+    assert "<td>alex.<wbr>lauer@<wbr>contoso.<wbr>example</td>" in page

@@ -159,6 +159,26 @@ def test_a_path_summary_names_what_was_checked_and_counts_the_other_files_proble
                                                                       "summary": summary}
 
 
+def test_a_path_with_findings_still_counts_the_other_files_problems_in_junit(pack: Path, tmp_path: Path) -> None:
+    """The text and json output give the summary beside the PATH's own findings; JUnit gave only the findings'
+    cases, so the other files' error was not reported there. One more passed case carries the summary (the
+    other files' problems do not fail the run: exit status and failures count the PATH's alone)."""
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    edit(pack, TTP, "score: 36", "score: 0")
+    report = tmp_path / "validate.xml"
+    out = run_cli("--root", str(pack), str(pack / TTP), "--junit", str(report))
+    summary = out.stdout.splitlines()[-1]
+    assert out.returncode == 1 and "; 1 error in other files not shown (pack: " in summary
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    finding, others = suite.iter("testcase")
+    assert finding.get("file") == TTP and finding.find("failure") is not None
+    assert (others.get("name"), others.find("failure"), others.findtext("system-out")) == ("other files", None,
+                                                                                          summary)
+    as_json = run_cli("--root", str(pack), str(pack / TTP), "--format", "json")
+    assert json.loads(as_json.stdout)["summary"] == summary
+
+
 def test_a_folder_path_with_clean_other_files_says_so(pack: Path) -> None:
     edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
     out = run_cli("--root", str(pack), str(pack / "stories"), str(pack / TTP))

@@ -102,6 +102,19 @@ def test_cp012_did_you_mean_names_the_allowed_value(pack: Path, validate: Valida
     assert only(validate(pack), "CP012").message.endswith(f" (did you mean '{meant}'?)")
 
 
+@pytest.mark.parametrize(("new", "meant"), [("Azure Tenantt", " (did you mean 'Azure Tenant'?)"), ("Mainframe", "")])
+def test_cp012_a_long_enum_lists_a_few_values_and_names_the_schema(pack: Path, validate: Validate, new: str,
+                                                                  meant: str) -> None:
+    """asset_type allows 44 values: listing them all made one message about 800 characters long. The first
+    few are listed, the rest counted, the exported schema that lists them all named; a did-you-mean stays."""
+    edit(pack, TTP, "asset_type: Azure Tenant", f"asset_type: {new}")
+    message = only(validate(pack), "CP012").message
+    first = ", ".join(schemas.schema("detection")["$defs"]["tags"]["properties"]["asset_type"]["enum"][:5])
+    assert message == (f'tags.asset_type: "{new}" is not one of: {first}, ... 39 more '
+                       f"(see schemas/detection.schema.json){meant}")
+    assert len(message) < 250 and (REPO / "schemas/detection.schema.json").is_file()
+
+
 @pytest.mark.parametrize("new", ["security_domain: cloud", f"security_domain: {'identity' * 2_000}"])
 def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, validate: Validate, new: str) -> None:
     """``cloud`` is close to none of endpoint, network, ...; a 16,000-character value is not compared (it is no

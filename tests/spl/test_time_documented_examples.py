@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from contentpack.spl import SplUnsupportedError
+from contentpack.spl import SplRuntimeError, SplUnsupportedError
 from contentpack.spl import timeutil
 
 from .spl_support import event, make_engine, rows
@@ -189,10 +189,13 @@ def test_documented_modifier(modifier: Modifier) -> None:
     assert _resolve(modifier) == at(modifier.expected, modifier.tz), f"{modifier.page}: {modifier.quote}"
 
 
-@pytest.mark.parametrize("modifier", [m for m in MODIFIERS if "/" not in m.text and m.text not in ("0", "1", "now()")],
+@pytest.mark.parametrize("modifier", [m for m in MODIFIERS if "/" not in m.text and m.text not in ("0", "1")],
                          ids=lambda m: f"{m.text}@{m.now}/{m.tz}")
 def test_documented_modifier_in_relative_time(modifier: Modifier) -> None:
-    """``relative_time(X, Y)`` takes the same relative modifiers ("Y is a relative time specifier")."""
+    """``relative_time(X, Y)`` takes the same relative modifiers ("Y is a relative time specifier"). ``now()`` too,
+    as ``now``: the Time modifiers page, "When specifying relative time, you can use the now modifier to refer to
+    the current time", and its row "now | `now()` or `now`" (two spellings of one modifier; ``now()`` was refused
+    while ``now`` and ``earliest=now()`` worked)."""
     engine = make_engine()
     engine.tz = modifier.tz
     now = at(modifier.now, modifier.tz)
@@ -226,6 +229,11 @@ REFUSED_MODIFIERS: tuple[tuple[str, str], ...] = (
     ("-1us", "Time modifiers page: subseconds \"microseconds (us) ...\" metrics searches only"),
     ("@w8", "Time modifiers page: \"You can specify a day of the week: w0 (Sunday), ... For Sunday, you can specify w0 or w7.\""),
     ("@d2", "only week snaps take a day number (w0..w7)"),
+    ("@week1", "Time modifiers page: a day of the week is \"w0 (Sunday), w1, w2, w3, w4, w5 and w6 (Saturday)\"; "
+               "no page has @week1"),
+    ("-1", "Time modifiers page: epoch times are written unsigned (\"Use earliest=1 to specify the UNIX epoch time "
+           "1\"), offsets with a unit (\"[+|-]<time_integer><time_unit>\"); no page says what -1 is"),
+    ("+5", "as -1: a signed number with no unit, which no page gives a meaning"),
     ("-1x", "not a unit of the page's table"),
     ("-1.5h", "Syntax [+|-]<time_integer><time_unit>: the amount is an integer"),
     ("13/45/2019:00:00:00", "absolute times are %m/%d/%Y:%H:%M:%S; month 13 does not exist"),
@@ -237,6 +245,31 @@ REFUSED_MODIFIERS: tuple[tuple[str, str], ...] = (
 def test_refused_modifier(text: str, why: str) -> None:
     """Refused with a clear error (ValueError: the callers turn it into a diagnostic or a search error)."""
     with pytest.raises(ValueError):
+        timeutil.parse_time_modifier(text, at(OCT_7))
+
+
+def test_a_bad_snap_unit_is_answered_with_the_snap_units() -> None:
+    """``@week1`` was refused as "only week snaps take a number", which a reader of ``@week`` (a week snap) could not
+    act on: the refusal names the snap units the Time modifiers page gives ("You can use any of time units listed
+    previously", "You can specify a day of the week: w0 (Sunday), w1, w2, w3, w4, w5 and w6 (Saturday)"), and a
+    search says it once, at the modifier."""
+    with pytest.raises(ValueError) as refused:
+        timeutil.parse_time_modifier("@week1", at(OCT_7))
+    assert str(refused.value) == (
+        "invalid time modifier '@week1': unknown snap unit '@week1': the snap units are s, m, h, d, w, mon, q, y (or "
+        "a spelling: sec, minute, hour, day, week, month, quarter, year ...) and the days of the week w0 to w7 "
+        "(w0 = w7 = Sunday, w1 = Monday)")
+    with pytest.raises(SplRuntimeError) as in_search:
+        make_engine().search("search index=main earliest=@week1", now=at(OCT_7))
+    assert str(in_search.value).startswith(f"{refused.value} (")  # the page's words once, then where
+
+
+@pytest.mark.parametrize("text", ["-1", "+5", "-1.5"])
+def test_a_signed_number_is_refused_as_unsupported(text: str) -> None:
+    """It was read as an epoch time (-1: a second before 1970). The Time modifiers page writes epoch times unsigned
+    ("Use earliest=1 to specify the UNIX epoch time 1") and relative times with a unit; no page says what Splunk
+    makes of ``earliest=-1``, so it is refused, saying why."""
+    with pytest.raises(ValueError, match=r"is not supported: a signed number is neither an epoch time"):
         timeutil.parse_time_modifier(text, at(OCT_7))
 
 

@@ -11,7 +11,7 @@ influenced text.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -153,23 +153,27 @@ def _binned(span: int, groups: Sequence[Bin]) -> str:
 
 
 def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
-           times: frozenset[int] = frozenset()) -> str:
+           times: frozenset[int] = frozenset(), names: frozenset[int] = frozenset()) -> str:
     """``times``: columns of ISO 8601 times, which may break only between the date and the time of day (a
-    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways). A
-    value that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable`
-    says."""
+    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways).
+    ``names``: columns of detection names, which break between words only: a name is words, at most 67
+    characters (rules/naming.py), and a break after its '-' or '.' cut a word ("Tenant-Wide") in two. A value
+    that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable` says."""
     head = "".join(f'<th class="n">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
                    for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else
                          f'<td class="t">{_time(str(v))}</td>' if i in times else
-                         f"<td>{'<br>'.join(map(_breakable, v))}</td>" if isinstance(v, tuple) else
-                         f"<td>{_breakable(str(v))}</td>"
+                         f"<td>{_cell(v, _e if i in names else _breakable)}</td>"
                          for i, v in enumerate(row)) + "</tr>"
         for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">none</td></tr>'
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cell(value: object, shown: Callable[[str], str]) -> str:
+    return "<br>".join(map(shown, value)) if isinstance(value, tuple) else shown(str(value))
 
 
 _BREAK_AFTER = frozenset("@./_#-")
@@ -204,7 +208,7 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
              iso(e.first_time) if e.first_time is not None else "", iso(e.last_time) if e.last_time is not None else "")
             for e in entities]
     return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first", "last"),
-                  rows, {2, 3}, frozenset({5, 6}))
+                  rows, {2, 3}, frozenset({5, 6}), names=frozenset({4}))
 
 
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
@@ -230,14 +234,16 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "the days ES would have run the searches.</p>",
         chart(cells, detections),
         "<h2>Per detection</h2>",
-        _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4}),
+        _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4},
+               names=frozenset({0})),
         "<h2>Job messages of the scheduled runs</h2>",
-        _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4})),
+        _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
+               names=frozenset({0})),
         "<h2>Top risk objects</h2>", _entities("risk-objects", risk_objects),
         "<h2>Top threat objects</h2>", _entities("threat-objects", threat_objects),
         "<h2>Per detection per day</h2>",
         _table("per-day", ("detection", "day", "runs", "results", "notables", "risk events"), day_rows,
-               {2, 3, 4, 5}),
+               {2, 3, 4, 5}, names=frozenset({0})),
         "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),
         f'<h2>Problems</h2><ul id="problems">{problems or "<li class=muted>none</li>"}</ul>',
         "</body></html>\n",

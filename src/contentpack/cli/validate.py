@@ -118,19 +118,25 @@ def _scope(modelled: int, files: int, noun: str) -> str:
     return counted(modelled, noun)
 
 
-def junit_cases(shown: list[Diagnostic], strict: bool, checked: str = "pack", summary: str = "") -> list[Case]:
+def junit_cases(shown: list[Diagnostic], strict: bool, checked: str | None = None, summary: str = "") -> list[Case]:
     """One case per finding (failed when it fails the run: an error, or a warning with --strict), at its file
     and line; a warning that does not fail the run says what it is as the passed case's output (a passed case
     has no failure text for it). A clean run is one passed case, so reporters show that validation ran: named
-    ``checked`` (``pack``, or the PATHS given, which a case named ``pack`` would claim for the whole pack), with
-    ``summary`` as its output."""
+    ``pack``, or with PATHS the PATHS ``checked`` (a case named ``pack`` would claim the whole pack), with
+    ``summary`` as its output. With PATHS and findings, one more case, ``other files``, carries the summary:
+    it counts the problems of the files not shown, as the text and json output do. It passes: those problems
+    do not fail the run, whose exit status judges the PATHS alone."""
     cases = []
     for d in shown:
         fails = d.severity.value == "error" or strict
         cases.append(Case(classname=f"validate {d.position.path}", name=f"{d.rule} {d.position.line}:{d.position.col}",
                           failure=d.message if fails else None, details=d.render(), file=d.position.path,
                           line=d.position.line or None, output="" if fails else d.render()))
-    return cases or [Case(classname="validate", name=checked, output=summary)]
+    if not cases:
+        return [Case(classname="validate", name=checked or "pack", output=summary)]
+    if checked is not None:
+        cases.append(Case(classname="validate", name="other files", output=summary))
+    return cases
 
 
 def run(args: argparse.Namespace) -> int:

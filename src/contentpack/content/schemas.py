@@ -34,11 +34,22 @@ RULE_MISSING_KEY = "CP011"
 RULE_INVALID_VALUE = "CP012"
 RULE_STATUS_REMOVED = "CP013"
 MAX_ERRORS_PER_FILE = 100
+# an enum's allowed values in a CP012 message: all of up to 8 (every short enum: type, security_domain, usecase),
+# else the first 5, the rest counted and the exported schema named: asset_type's 44 (about 730 characters) buried
+# the message. A did-you-mean still names the one meant, wherever it is in the list.
+LISTED_IN_FULL = 8
+LISTED_WHEN_CUT = 5
 
 
 def schema_text(kind: SchemaKind) -> str:
     """The schema file's text exactly as shipped (the export script copies it byte for byte)."""
     return resources.files("contentpack.content").joinpath("schema", f"{kind}.json").read_text("utf-8")
+
+
+def exported_name(kind: SchemaKind) -> str:
+    """The file name of the editors' copy under ``schemas/`` (scripts/export_schemas.py writes it; CP012 names
+    it when an enum has more allowed values than a message lists)."""
+    return f"{kind}.schema.json"
 
 
 @cache
@@ -113,11 +124,20 @@ def _did_you_mean(written: str, allowed: list[str]) -> str:
     return did_you_mean(written, allowed) if len(written) <= 60 else ""
 
 
-def _describe(keyword: str, value: Any, instance: object, message: str) -> str:
+def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
+    """The allowed values, cut when there are many: the rest are counted and the schema file that lists them
+    all is named, so one message stays a readable line."""
+    if len(allowed) <= LISTED_IN_FULL:
+        return ", ".join(allowed)
+    listed = ", ".join(allowed[:LISTED_WHEN_CUT])
+    return f"{listed}, ... {len(allowed) - LISTED_WHEN_CUT} more (see schemas/{exported_name(kind)})"
+
+
+def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str) -> str:
     if keyword == "enum":
         allowed = [str(v) for v in value]
         hint = _did_you_mean(instance, allowed) if isinstance(instance, str) else ""
-        return f"{_short(instance)} is not one of: {', '.join(allowed)}{hint}"
+        return f"{_short(instance)} is not one of: {_one_of(kind, allowed)}{hint}"
     if keyword == "const":
         return f"{_short(instance)} must be {_short(value)}"
     if keyword == "type":
@@ -161,7 +181,7 @@ def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: Sou
             "status 'removed' is not allowed: delete the file (or use 'deprecated') instead",
         )
         return
-    description = _describe(keyword, parent.get(keyword), instance, err.message)
+    description = _describe(kind, keyword, parent.get(keyword), instance, err.message)
     yield error(source.at(*path), RULE_INVALID_VALUE, f"{_where(path)}: {description}")
 
 

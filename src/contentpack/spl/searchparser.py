@@ -29,8 +29,8 @@ from contentpack.spl.ast import (
 )
 from contentpack.spl.cursor import Cursor
 
-# Search time modifiers: https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/
-# specify-time-ranges/time-modifiers (earliest/latest; the *ago forms are the older documented spellings).
+# Search time modifiers: https://help.splunk.com/en/splunk-enterprise/search/spl-search-reference/10.0/
+# time-format-variables-and-modifiers/time-modifiers (earliest/latest; the *ago forms are its "Other time modifiers").
 _AGO_UNITS = {"startdaysago": "d", "starthoursago": "h", "startminutesago": "m",
               "enddaysago": "d", "endhoursago": "h", "endminutesago": "m"}
 # _index_earliest / _index_latest bound _indextime the same way (SPL2 *Time modifiers*: "Specify the earliest

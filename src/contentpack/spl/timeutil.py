@@ -8,7 +8,7 @@ Sources:
   (``%N`` subsecond digits, default ``%9N``; ``%Q`` subsecond component, default milliseconds; ``%s`` epoch;
   ``%z``/``%:z``/``%::z``/``%:::z``; ``%Ez`` zone in minutes; ``%+`` date, time and zone; ``%e``/``%k``
   space-padded day/hour; ``%f`` microseconds);
-* time modifiers — https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/time-format-variables-and-modifiers/time-modifiers
+* time modifiers — https://help.splunk.com/en/splunk-enterprise/search/spl-search-reference/10.0/time-format-variables-and-modifiers/time-modifiers
   and https://help.splunk.com/splunk-enterprise/search/search-manual/9.2/specify-time-ranges/specify-time-modifiers-in-your-search
   (``[+|-]<int><unit>@<snap>``, ``@w0``..``@w7`` weekdays with w0 = w7 = Sunday, ``@q`` quarter starts,
   ``now``, absolute ``%m/%d/%Y:%H:%M:%S``);
@@ -393,6 +393,11 @@ for _canonical, _spellings in {
     for _spelling in _spellings:
         _UNIT_ALIASES[_spelling] = _canonical
 
+# What a snap may name, for the refusal of any other: the Time modifiers page's "You can use any of time units
+# listed previously" (its unit table, whose every spelling _UNIT_ALIASES holds) and "You can specify a day of the
+# week: w0 (Sunday), w1, w2, w3, w4, w5 and w6 (Saturday). For Sunday, you can specify w0 or w7."
+_SNAP_UNITS = ("snap units are s, m, h, d, w, mon, q, y (or a spelling: sec, minute, hour, day, week, month, "
+               "quarter, year ...) and the days of the week w0 to w7 (w0 = w7 = Sunday, w1 = Monday)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
 _OFFSET = re.compile(r"([+-])(\d*)([A-Za-z]+)")
 _SNAP = re.compile(r"@([A-Za-z]+)(\d?)")
@@ -522,7 +527,7 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     text = modifier.strip()
     if not text:
         raise ValueError("empty time modifier")
-    if text.lower() == "now":
+    if text.lower() in ("now", "now()"):  # Time modifiers page: "now | `now()` or `now` | Refers to the current time."
         return ()
     terms: list[ModifierTerm] = []
     position = 0
@@ -539,17 +544,11 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
         snap = _SNAP.match(text, position)
         if snap:
             name, digit = snap.group(1).lower(), snap.group(2)
-            weekday: int | None = None
-            if name == "w" and digit:
-                weekday = int(digit)
-                if weekday > 7:
-                    raise ValueError(f"invalid time modifier {modifier!r}: weekday snap must be @w0 to @w7")
-            elif digit:
-                raise ValueError(f"invalid time modifier {modifier!r}: only week snaps take a number (@w0..@w7)")
             unit = _UNIT_ALIASES.get(name)
-            if unit is None:
-                raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {name!r}")
-            terms.append(ModifierTerm(unit, snap=True, weekday=weekday))
+            if unit is None or (digit and (name != "w" or int(digit) > 7)):  # @week1, @d2, @w8: no page has them
+                raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {snap.group()!r}: the "
+                                 f"{_SNAP_UNITS}")
+            terms.append(ModifierTerm(unit, snap=True, weekday=int(digit) if digit else None))
             position = snap.end()
             continue
         raise ValueError(
@@ -558,7 +557,8 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     return tuple(terms)
 
 
-_EPOCH = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+_EPOCH = re.compile(r"\d+(?:\.\d+)?\Z")
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:\.\d+)?\Z")
 
 
 @dataclass(frozen=True)
@@ -585,12 +585,15 @@ def time_bound(text: str, tz: str = "UTC") -> TimeBound:
     value = text.strip().strip('"')
     if not value:
         raise ValueError("empty time modifier")
-    if value.lower() in ("now", "now()"):  # Time modifiers page: "now | `now()` or `now` | Refers to the current time."
-        return TimeBound(None, RelativeTime(value, ()), tz)
     if value.lower().startswith("rt"):
         raise ValueError(f"real-time modifier {text!r} is not supported in a search string")
     if _EPOCH.match(value):
         return TimeBound(float(value), None, tz)
+    if _SIGNED_NUMBER.match(value):
+        # The Time modifiers page writes an epoch time unsigned ("Use earliest=1 to specify the UNIX epoch time 1")
+        # and an offset with a unit ("[+|-]<time_integer><time_unit>"); what Splunk makes of -1 no page says.
+        raise ValueError(f"time {text!r} is not supported: a signed number is neither an epoch time (written "
+                         f"unsigned: earliest=1) nor a relative time (which needs a unit: -1s, +5m)")
     if "/" in value:
         parsed = strptime(value, ABSOLUTE_TIME_FORMAT, tz)
         if parsed is None:

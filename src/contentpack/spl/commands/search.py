@@ -73,8 +73,9 @@ def time_window(bounds: TimeBounds, ctx: RunContext, command: str) -> tuple[floa
             return None
         try:
             return parse_time_modifier(text, ctx.now, ctx.tz)
-        except ValueError as exc:
-            raise SplRuntimeError(f"invalid time modifier {text!r}: {exc}", offset=bounds.offset, command=command) from None
+        except ValueError as exc:  # timeutil's messages name the value they refuse; "empty time modifier" does not
+            message = str(exc) if repr(text) in str(exc) else f"invalid time modifier {text!r}: {exc}"
+            raise SplRuntimeError(message, offset=bounds.offset, command=command) from None
 
     return resolve(bounds.earliest), resolve(bounds.latest)
 
