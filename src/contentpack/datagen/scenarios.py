@@ -112,7 +112,8 @@ class _Builder:
 
     def header(self, at: int, correlation_id: str, initiator: User, ip: str) -> AuditHeader:
         """Audit records are written at the event time: ``time`` equals ``activityDateTime`` in every real
-        audit record of ../shared/samples (unlike sign-ins, whose ``time`` is minutes after the sign-in)."""
+        audit record of tests/fixtures/splunk_security_content (unlike sign-ins, whose ``time`` is minutes after
+        the sign-in)."""
         rng = self.rng
         at = self.jitter(at)
         return AuditHeader(

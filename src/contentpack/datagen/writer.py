@@ -1,7 +1,7 @@
 """Serialise records the way the Splunk add-on writes ``_raw``: Python ``json.dumps`` with default
 separators (``", "`` / ``": "``) and ``ensure_ascii=True``, key order as built (``time`` first).
 Source: the add-on's Event Hub input writes ``json.dumps(record)`` per ``records[]`` element
-(../shared/reference/azure_monitor_aad.md §1)."""
+(../shared/reference/azure_monitor_aad.md §1, beside the repository, not in it)."""
 
 from __future__ import annotations
 
