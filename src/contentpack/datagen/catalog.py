@@ -3,7 +3,8 @@ app ids), the sign-in error texts, places and client profiles.
 
 Error texts follow Microsoft's AADSTS reference and the real 50076 record (see
 ../shared/reference/azure_monitor_aad.md §2.1 and §7, beside the repository, not in it). Where no real
-record shows the text for a code, the official description is used; docs/attack_data.md lists which texts are unverified.
+record shows the text for a code, the official description is used; docs/attack_data.md lists which texts are
+unverified.
 """
 
 from __future__ import annotations
