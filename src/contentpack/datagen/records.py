@@ -5,9 +5,9 @@ tests/fixtures/splunk_security_content/azure_monitor_aad_example_logs.jsonl (lin
 notes beside the repository, ../shared/reference/azure_monitor_aad.md): sign-ins from line 12,
 ``Consent to application`` from line 6, ``Add service principal`` from line 4,
 ``Add app role assignment to service principal`` from line 1, ``Update authorization policy`` from line 14,
-``Add delegated permission grant`` from the OTRF row mapped to the Event Hub shape. Builders never transform the values they are given (no lower-casing, no
-formatting): the scale mode's template renderer relies on that to substitute values into a pre-serialised
-record.
+``Add delegated permission grant`` from the OTRF row mapped to the Event Hub shape. Builders never transform
+the values they are given (no lower-casing, no formatting): the scale mode's template renderer relies on that
+to substitute values into a pre-serialised record.
 """
 
 from __future__ import annotations
