@@ -296,7 +296,13 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
                   # app consent policies", learn.microsoft.com/en-us/entra/identity/enterprise-apps/manage-app-consent-
                   # policies); "mailbox: exportItems" (learn.microsoft.com/en-us/graph/api/mailbox-exportitems) exports
                   # mailbox items "in full fidelity" with the delegated MailboxItem.Export or MailboxItem.ImportExport.
-                  "MailboxItem.Read", "MailboxItem.Export", "MailboxItem.ImportExport"):
+                  "MailboxItem.Read", "MailboxItem.Export", "MailboxItem.ImportExport",
+                  # The same data by another name, each user-consentable: Microsoft Graph permissions reference
+                  # (learn.microsoft.com/en-us/graph/permissions-reference), "Notes permissions": Notes.Read and
+                  # Notes.ReadWrite, Admin Consent Required "No", beside the listed Notes.Read.All; "ChatMessage
+                  # permissions": ChatMessage.Send, "No"; ChatMessage.Read (delegated id cdcdac3a-...) reads the
+                  # chat messages of the listed Chat.Read.
+                  "Notes.Read", "Notes.ReadWrite", "ChatMessage.Read", "ChatMessage.Send"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
@@ -318,7 +324,10 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
     assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}
-    for scope in ("Contacts.Read", "People.Read", "offline_access"):
+    # Calendars.Read and Calendars.Read.Shared read what the listed medium Calendars.ReadWrite(.Shared) reach;
+    # Chat.ReadBasic reads chat names and members, not messages ("Chat permissions", Admin Consent Required "No").
+    for scope in ("Contacts.Read", "People.Read", "offline_access", "Calendars.Read", "Calendars.Read.Shared",
+                  "Chat.ReadBasic"):
         assert rows[scope]["risk_level"] == "medium", scope
     assert {r["risk_category"] for r in rows.values()} >= {
         "mail", "files", "contacts", "chat", "directory", "application", "persistence"}
