@@ -254,7 +254,8 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
     application id and the lower-cased UPN, the user's object id or the client service principal's (values the
     attacker does not choose: the directory assigns the ids), or on the tenant id (``dest``) where the finding is
     a count over the tenant (Declined Across Many Applications), or on the application ids of the wave a correlation's
-    campaign score rests on (``campaign_app_id``, sign-ins' ``appId`` values), never on a display name. Every finding is per
+    campaign score rests on (``campaign_app_id``, sign-ins' ``appId`` values), or the application a grant's refusal
+    named (``declined_app_id``, Granted After User Declined), never on a display name. Every finding is per
     tenant, so the drilldown keeps to its tenant, as the field ``tenantId`` (a guest's sign-in carries its home
     tenant's id too): neither an application id nor a UPN (a guest's sign-ins carry their home address in every
     tenant) does. Only a key on the user's object id, which is the account's in one directory, is tenant-specific
@@ -266,7 +267,8 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
         search = raw[0]["search"]
         assert search.startswith("`entra_id_signin_and_audit_logs`") and "%original_detection_search%" not in search
         tokens = set(re.findall(r"\$([^$\s]+)\$", search))
-        assert tokens and tokens <= {"app_id", "client_app_id", "campaign_app_id", "target_id", "user", "user_id", "dest"}, item.path.name
+        assert tokens and tokens <= {"app_id", "client_app_id", "campaign_app_id", "declined_app_id", "target_id", "user",
+                                     "user_id", "dest"}, item.path.name
         if "user" in tokens:
             assert "lower(" in search and 'user="$user$"' in search, item.path.name
         if "user_id" not in tokens:
