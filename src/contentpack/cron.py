@@ -28,7 +28,12 @@ Also refused: a schedule whose days of month fall in none of its months (``0 0 3
 Timezone: run times are computed in UTC. The Alerting Manual: "In Splunk Cloud Platform, the timezone is
 always Coordinated Universal Time (UTC). In Splunk Enterprise, the cron analyzer defaults to the timezone
 where the search head is configured." The simulation models a search head in UTC (``content.schedule``
-refuses any other zone). Ticks are whole minutes (the scheduler runs at second 0).
+refuses any other zone). Ticks are whole minutes (the scheduler runs at second 0). ``ticks(..., tz)`` reads the
+cron on another zone's clock, for the validator's judgement of a search head with daylight saving
+(``content.schedule.DaylightSaving``): a daily cron's runs are then 25 hours apart across the night the clocks
+go back. A local time the change skips or repeats names two instants (the zone's offset before and after it);
+which the scheduler runs no page says, so both are ticks (assumed): an hourly cron then ticks at the same
+instants as in UTC, and a run more can only shorten a gap between windows, never open one.
 
 API::
 
@@ -43,6 +48,8 @@ import calendar
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 __all__ = ["Cron", "CronError", "parse_cron"]
 
@@ -93,8 +100,12 @@ class Cron:
             return dom_ok or dow_ok
         return dom_ok and dow_ok
 
-    def ticks(self, start: float, end: float) -> Iterator[float]:
-        """Run times (epoch seconds, UTC, whole minutes) in the half-open interval (start, end]."""
+    def ticks(self, start: float, end: float, tz: str = "UTC") -> Iterator[float]:
+        """Run times (epoch seconds, whole minutes) in the half-open interval (start, end], the cron read on the
+        clock of ``tz`` (an IANA name; see the module docstring for the hours a change skips or repeats)."""
+        if tz != "UTC":
+            yield from self._local_ticks(start, end, ZoneInfo(tz))
+            return
         if end <= start:
             return
         minutes = sorted(self.minutes)
@@ -116,6 +127,22 @@ class Cron:
                         if tick > start:
                             yield float(tick)
             day += 86400
+
+    def _local_ticks(self, start: float, end: float, zone: ZoneInfo) -> Iterator[float]:
+        """The UTC ticks of the zone's wall clock (a day either side: no zone is further from UTC), each at the
+        instants its local time names, ascending and once each."""
+        instants: set[float] = set()
+        for wall in self.ticks(start - 86400, end + 86400):
+            naive = _EPOCH_NAIVE + timedelta(seconds=wall)
+            for fold in (0, 1):
+                instant = (naive.replace(tzinfo=zone, fold=fold) - _EPOCH).total_seconds()
+                if start < instant <= end:
+                    instants.add(instant)
+        yield from sorted(instants)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
 
 
 def parse_cron(text: str) -> Cron:

@@ -44,7 +44,7 @@ def test_a_window_a_skew_stretches_past_the_throttle_is_a_warning_at_period(pack
         "earliest_time '-7d@h' resolves to Thursday 01:00 UTC (7d59m before the run) and latest_time '-10m@m' "
         "resolves to Thursday 01:49 UTC (10m before the run), so a result can stay in the window after its "
         f"throttle expires and be raised again (notable and risk): {SUPPRESSED}. Snap both edges to the same unit, "
-        "shorten earliest_time, or throttle for at least 7d1h49m (an hour more across the night the clocks go back, "
+        "shorten earliest_time, or throttle for at least 7d1h49m (1h more across the night the clocks go back, "
         "as Splunk Enterprise runs the scheduler in the search head's time zone (\"In Splunk Enterprise, the cron "
         "analyzer defaults to the timezone where the search head is configured\": Splunk Alerting Manual, \"Use cron "
         "expressions for alert scheduling\") and a day there lasts 25 hours (assumed: day offsets and snaps are read "

@@ -45,6 +45,18 @@ longest window, CP072) is found exactly at the finitely many skews where a windo
 Sampling: a schedule is judged on its runs of eight days (a week of weekdays and one more, so every weekday
 follows its predecessor once); one that runs less often is sampled over four years and two days (a cron on
 29 February runs once in four years).
+
+A search head with daylight saving (``Schedule.daylight_saving``). The replay simulates a search head in UTC
+(Splunk Cloud's zone), but "In Splunk Enterprise, the cron analyzer defaults to the timezone where the search
+head is configured" (Alerting Manual, *Use cron expressions for alert scheduling*): there a daily cron's runs
+are 25 hours apart across the night the clocks go back, so a window counted in hours (``-24h@h`` .. ``@h``)
+leaves an hour no run searches, while one counted in days (``-1d@d`` .. ``@d``) follows the zone's calendar;
+and ``-7d`` reaches 169 hours back. One zone stands for all that have daylight saving (New York: an hour, as in
+almost every such zone): the on-time runs of the eight days either side of its two changes of the sample's
+year (plus one run's spacing, so a rarer cron has a run on each side), the cron read on its clock
+(``Cron.ticks``; a local time the change skips or repeats ticks at both instants it names, assumed), each window
+resolved there by the engine's zone-aware modifiers (hour and minute offsets are elapsed time, day offsets and
+snaps follow the zone's calendar: assumed, as the engine reads them; no page says). Not combined with a skew.
 """
 
 from __future__ import annotations
@@ -57,14 +69,19 @@ from functools import cached_property, lru_cache
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import TimeBound, parse_time_modifier, time_bound
 
-__all__ = ["Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule", "skew_allowance", "skew_period",
-           "skewed_worst"]
+__all__ = ["DAYLIGHT_SAVING_ZONE", "DaylightSaving", "Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule",
+           "skew_allowance", "skew_period", "skewed_worst"]
 
 # A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
 SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
 _SAMPLES = tuple(SAMPLE_BASE + hour * 3600.0 for hour in range(7 * 24))
 _WEEK_SAMPLE = 8 * 86400.0
 _RARE_SAMPLE = (4 * 365 + 1 + 2) * 86400.0
+# The zone standing for every zone with daylight saving, and its changes in the sample's year: the clocks went
+# back at 2023-11-05 06:00 UTC and forward at 2024-03-10 07:00 UTC (tests/content/test_daylight_saving.py).
+DAYLIGHT_SAVING_ZONE = "America/New_York"
+CLOCK_CHANGES = (1_699_164_000.0, 1_710_054_000.0)
+_AROUND_CHANGE = 8 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,16 @@ class Gap:
     @property
     def length(self) -> float:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class DaylightSaving:
+    """A schedule's on-time runs around the clock changes on a search head in ``DAYLIGHT_SAVING_ZONE`` (see the
+    module docstring): the longest time no run searches there (None: none), and how much longer than in UTC its
+    longest window is (0 when not longer)."""
+
+    gap: Gap | None
+    longer: float
 
 
 @dataclass(frozen=True)
@@ -162,6 +189,20 @@ class Schedule:
         if len(runs) < 2:
             runs = list(self.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + _RARE_SAMPLE))
         return tuple(Window(run, *self.window(run)) for run in runs)
+
+    @cached_property
+    def daylight_saving(self) -> DaylightSaving:
+        """The runs and windows around the changes of ``DAYLIGHT_SAVING_ZONE``'s clocks (the module docstring)."""
+        runs = [window.run for window in self.windows]
+        span = _AROUND_CHANGE + max((b - a for a, b in zip(runs, runs[1:])), default=_RARE_SAMPLE)
+        earliest, latest = (time_bound(text, DAYLIGHT_SAVING_ZONE) for text in (self.earliest, self.latest))
+        windows = [[Window(tick, earliest.at(tick), latest.at(tick))
+                    for tick in self.cron.ticks(change - span, change + span, DAYLIGHT_SAVING_ZONE)]
+                   for change in CLOCK_CHANGES]
+        gaps = [gap for gap in map(_longest_uncovered, windows) if gap is not None]
+        longest = max(w.latest - w.earliest for around in windows for w in around)
+        return DaylightSaving(max(gaps, key=lambda gap: gap.length, default=None),
+                              max(0.0, longest - max(w.latest - w.earliest for w in self.windows)))
 
     @cached_property
     def shortest_gap(self) -> float:

@@ -44,13 +44,16 @@
   with its skew; a run whose window holds time on time but none under a skew the stanza allows is the empty
   window's error, naming the smallest such skew (``SkewedWorst.empty``). A schedule whose cron or modifiers do
   not parse is CP062's or CP063's; the type defaults (``Deployment.default_for``, contentctl's: hourly over
-  ``-70m@m`` to ``-10m@m``) leave no gap and are not judged.
+  ``-70m@m`` to ``-10m@m``) leave no gap and are not judged. Windows that meet in UTC are judged again on a Splunk
+  Enterprise search head in a zone with daylight saving, whose scheduler reads the cron on the zone's clock
+  (``Schedule.daylight_saving``): a daily run over ``-24h@h`` to ``@h`` then leaves an hour unsearched across the
+  night the clocks go back, a warning naming that zone's runs.
 * CP072 (warning): a throttled detection (``tags.throttling``) with an inline schedule whose run's window, on time
   or under a skew, is longer than the throttle period: a result still in the window when its throttle expires
   is raised again (the Alerting Manual's *Throttle alerts*: results with the same field values "are suppressed
-  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``. A window counted in days
-  or longer units is judged an hour longer than in UTC: a Splunk Enterprise search head in a zone with daylight
-  saving runs it in its own calendar (``_daylight_saving_margin``).
+  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``. A window is judged as
+  much longer as it is on a Splunk Enterprise search head in a zone with daylight saving, where ``-7d`` is 169 hours
+  across the night the clocks go back (``Schedule.daylight_saving``, added to the longest window under a skew).
 
 Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
 definition there is nothing reliable to parse).
@@ -78,7 +81,7 @@ from contentpack.content.search_time import pack_search_time
 from contentpack.durations import format_duration
 
 if TYPE_CHECKING:
-    from contentpack.content.schedule import SkewedWorst, Window
+    from contentpack.content.schedule import Gap, SkewedWorst, Window
     from contentpack.content.rules.spl_analysis import SplAnalysis
     from contentpack.spl import MacroDef, SplError
 
@@ -632,7 +635,46 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
                           f"(latest_time {latest!r}) and the next one, of {_run(gap.after, skew)}, "
                           f"starts at {_moment(gap.end)} UTC (earliest_time {earliest!r}); {_NEVER_EVALUATED}. "
                           f"Reach earliest_time further back or run more often")
-        yield from _throttle_outlasted(detection, worst)
+        elif runs.daylight_saving.gap is not None:
+            yield _daylight_saving_gap(where, scheduling, runs.daylight_saving.gap)
+        yield from _throttle_outlasted(detection, worst, runs.daylight_saving.longer)
+
+
+_IN_ITS_ZONE = ("Splunk Enterprise runs the scheduler in the search head's time zone (\"In Splunk Enterprise, the cron "
+                "analyzer defaults to the timezone where the search head is configured\": Splunk Alerting Manual, "
+                "\"Use cron expressions for alert scheduling\")")
+
+
+def _local_moment(epoch: float) -> str:
+    """``Sunday 5 November 00:00 EDT``: a moment of the search head with daylight saving (``DAYLIGHT_SAVING_ZONE``),
+    named by its date, as only the days around its clock changes are judged."""
+    from contentpack.content.schedule import DAYLIGHT_SAVING_ZONE
+    from contentpack.spl.timeutil import to_datetime
+
+    moment = to_datetime(epoch, DAYLIGHT_SAVING_ZONE)
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {moment.strftime('%B %H:%M')} {moment.tzname()}"
+
+
+def _daylight_saving_gap(where: Position, scheduling: Scheduling, gap: Gap) -> Diagnostic:
+    """CP066's warning for windows that meet in UTC and leave time unsearched on a search head in a zone with
+    daylight saving (``Schedule.daylight_saving``): Splunk Cloud and the replay are UTC, a Splunk Enterprise
+    search head need not be."""
+    from contentpack.content.schedule import DAYLIGHT_SAVING_ZONE
+
+    before, after = gap.before, gap.after
+    return warning(where, RULE_SCHEDULE_WINDOW,
+                   f"on a search head whose time zone has daylight saving, consecutive runs' windows leave up to "
+                   f"{format_duration(gap.length)} unsearched: in {DAYLIGHT_SAVING_ZONE} the window of the run on "
+                   f"{_local_moment(before.run)} ends at {_local_moment(gap.start)} (latest_time "
+                   f"{scheduling.latest_time!r}) and the next one, of the run "
+                   f"{format_duration(after.run - before.run)} later on {_local_moment(after.run)}, starts at "
+                   f"{_local_moment(gap.end)} (earliest_time {scheduling.earliest_time!r}), as {_IN_ITS_ZONE}: "
+                   f"across a change of its clocks a cron's local times are not a whole number of days apart, while "
+                   f"hour and minute offsets count elapsed time (assumed: no page says how the scheduler treats the "
+                   f"hour the clocks skip or repeat; day offsets and snaps are read in the zone's calendar, as the "
+                   f"engine reads them); in UTC (Splunk Cloud, the replay) the windows meet; {_NEVER_EVALUATED}. Snap "
+                   f"both edges to days (-1d@d .. @d), which follow the zone's calendar, or reach earliest_time "
+                   f"{format_duration(gap.length)} further back")
 
 
 def _empty_when_skewed(where: Position, scheduling: Scheduling, most: float, window: Window,
@@ -649,8 +691,9 @@ def _empty_when_skewed(where: Position, scheduling: Scheduling, most: float, win
                  f"{format_duration(most)} after the tick)")
 
 
-def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Diagnostic]:
-    """CP072 (see the module docstring)."""
+def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float) -> Iterator[Diagnostic]:
+    """CP072 (see the module docstring); ``margin``: how much longer the longest window is on a search head with
+    daylight saving (``DaylightSaving.longer``)."""
     from contentpack.durations import DurationError, duration_seconds
 
     throttling = detection.tags.throttling
@@ -664,7 +707,6 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Di
     length = longest.latest - longest.earliest
     scheduling = detection.effective_deployment.scheduling
     earliest, latest = scheduling.earliest_time, scheduling.latest_time
-    margin = _daylight_saving_margin(earliest, latest)
     if length + margin <= period:
         return
     where = detection.source.at("tags", "throttling", "period")
@@ -677,40 +719,20 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst) -> Iterator[Di
                       f"a run's window can be {format_duration(length)} long, longer than the throttle period "
                       f"{throttling.period!r}{_skewed(skew)}: at {_run(longest, skew)}, {resolved}, {again}. "
                       f"Snap both edges to the same unit, shorten earliest_time, or throttle for at least "
-                      f"{format_duration(length + margin)}" + (f" ({_DST_HOUR_MORE})" if margin else ""))
+                      f"{format_duration(length + margin)}" + (f" ({_longer_there(margin)})" if margin else ""))
         return
     yield warning(where, RULE_THROTTLE_OUTLASTED,
                   f"a run's window can be {format_duration(length + margin)} long on a search head whose time zone "
                   f"has daylight saving, longer than the throttle period {throttling.period!r}: "
                   f"{format_duration(length)} in UTC{_skewed(skew)} (at {_run(longest, skew)}, {resolved}), "
-                  f"{_DST_HOUR_MORE}, {again}. Count the window in hours (-168h rather than -7d) or throttle for at "
-                  f"least {format_duration(length + margin)}")
+                  f"{_longer_there(margin)}, {again}. Count the window in hours (-168h rather than -7d) or throttle "
+                  f"for at least {format_duration(length + margin)}")
 
 
-# Units a day or longer: an offset or a snap in them is counted in the search head's calendar.
-_CALENDAR_UNITS = frozenset({"d", "w", "mon", "q", "y"})
-_DST_HOUR_MORE = ("an hour more across the night the clocks go back, as Splunk Enterprise runs the scheduler in the "
-                  "search head's time zone (\"In Splunk Enterprise, the cron analyzer defaults to the timezone where "
-                  "the search head is configured\": Splunk Alerting Manual, \"Use cron expressions for alert "
-                  "scheduling\") and a day there lasts 25 hours (assumed: day offsets and snaps are read in the zone's "
-                  "calendar, as the engine reads them)")
-
-
-def _daylight_saving_margin(earliest: str, latest: str) -> float:
-    """3600 when either dispatch modifier has an offset or a snap in days or longer, else 0.
-
-    The windows are judged in UTC, as the replay runs them (Splunk Cloud's zone). A Splunk Enterprise search
-    head in a zone with daylight saving counts ``-7d`` and ``@d`` in its own calendar, so a window holding the
-    night the clocks go back is an hour longer (``-7d@m`` to ``-10m@m``: 168h50m), which a 168h throttle no
-    longer covers; hour and minute offsets are the same length in every zone. An hour is the most a change
-    moves a clock in almost every zone that has one (assumed for the rest)."""
-    from contentpack.spl.timeutil import time_bound
-
-    for text in (earliest, latest):
-        relative = time_bound(text).relative
-        if relative is not None and any(term.unit in _CALENDAR_UNITS for term in relative.terms):
-            return 3600.0
-    return 0.0
-
+def _longer_there(margin: float) -> str:
+    """Why a window is ``margin`` longer on a search head with daylight saving."""
+    return (f"{format_duration(margin)} more across the night the clocks go back, as {_IN_ITS_ZONE} and a day there "
+            f"lasts 25 hours (assumed: day offsets and snaps are read in the zone's calendar, as the engine reads "
+            f"them)")
 
 RULES = (spl_rules, search_time_rules, schedule_rules, lookup_column_rules, schedule_window_rules)
