@@ -280,12 +280,48 @@ def test_earliest_latest_follow_time() -> None:
     assert run("earliest", [None], [1.0]) is None
 
 
+def test_earliest_latest_decide_by_time_not_by_arrival() -> None:
+    """The 10.0 Time functions page: earliest() "Returns the chronologically earliest seen occurrence of a value in
+    a field", latest() "the chronologically latest seen occurrence"; its example's latest(_raw) "returns the event
+    with the _time value 2023-05-01 00:15:05, which is the event with the most recent timestamp". So arrival order
+    does not matter (first()/last() are the functions for it), and an event without the field is no occurrence.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/statistical-and-charting-functions/time-functions"""
+    assert run("latest", ["old", "new", "mid"], [1.0, 3.0, 2.0]) == "new"
+    assert run("latest", ["new", "old"], [3.0, 1.0]) == "new"
+    assert run("earliest", ["new", "old", "mid"], [3.0, 1.0, 2.0]) == "old"
+    assert run("latest", ["a", None, ""], [1.0, 5.0, 6.0]) == "a"
+    assert run("latest_time", ["a", None], [1.0, 5.0]) == 1.0
+
+
 @pytest.mark.assumed
-def test_earliest_ties_keep_the_first_seen() -> None:
-    """Assumed: for equal times the value seen first wins.
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/time-functions"""
-    assert run("earliest", ["x", "y"], [1.0, 1.0]) == "x"
-    assert run("latest", ["x", "y"], [1.0, 1.0]) == "x"
+@pytest.mark.parametrize("name", ["earliest", "latest"])
+def test_a_tie_of_different_values_at_the_deciding_time_is_refused(name: str) -> None:
+    """Assumed: the Time functions page (10.0) does not say which value earliest()/latest() return when two
+    events at the deciding _time hold different values (Splunk's order among events of one second is not
+    documented either), so the engine refuses rather than keep the first seen, as it used to. Equal values, and a
+    tie that another time settles, answer.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/statistical-and-charting-functions/time-functions"""
+    with pytest.raises(SplUnsupportedError, match=rf"{name}\(\): two values share the \w+ _time \('x' and 'y'\)"):
+        run(name, ["x", "y"], [1.0, 1.0])
+    assert run(name, ["x", "x"], [1.0, 1.0]) == "x"
+    settled = [0.5, 1.0, 1.0] if name == "earliest" else [2.0, 1.0, 1.0]
+    assert run(name, ["z", "x", "y"], settled) == "z"
+    assert run(f"{name}_time", ["x", "y"], [1.0, 1.0]) == 1.0
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("name", ["earliest", "latest", "earliest_time", "latest_time"])
+def test_a_value_without_time_is_refused(name: str) -> None:
+    """Assumed: no page says where an event without _time (a row a stats made) falls for earliest()/latest(); the
+    engine used to skip it and answer from the others. Now refused, naming the value; an untimed event without
+    the field is no occurrence and changes nothing."""
+    with pytest.raises(SplUnsupportedError, match=rf"{name}\(\): an event without _time holds a value \('y'\)"):
+        run(name, ["x", "y"], [1.0, None])
+    assert run(name, ["x", None], [1.0, None]) == ("x" if "_" not in name else 1.0)
+    engine = make_engine([event(NOW - 1, u="a", v="1"), event(NOW - 2, u="b", v="2")])
+    with pytest.raises(SplUnsupportedError, match="an event without _time") as caught:
+        rows(engine, f"* | stats count by u v | stats {name}(v)")
+    assert caught.value.command == "stats"
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,40 @@ def test_sort_puts_results_missing_the_field_last_in_either_order() -> None:
     assert [r["n"] for r in rows(engine, "* | sort -v, -n | table n")] == ["4", "2", "3", "1"]
 
 
+@pytest.mark.assumed
+def test_sort_a_sign_apart_from_its_field_orders_the_later_unsigned_fields() -> None:
+    """searchbnf.conf's sort description (the text Splunk's search assistant shows; the stored copy read is a
+    third-party SPL grammar quoting it, so marked assumed): "If the fieldname is immediately (no space) preceded by
+    "-", the sort is descending. If white space follows "+/-", the sort order is applied to all following fields
+    without a different explicit sort order." The 10.0 sort page's syntax, "[ - | + ] <sort-field>, ( - | + )
+    <sort-field> ...", says nothing of a later field without a sign. So in ``sort 0 - score - total name`` (the
+    shape of the pack's risk correlation) ``name`` sorts descending; the engine used to sort it ascending.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/sort"""
+    engine = make_engine([event(NOW - i, s=s, t=t, u=u) for i, (s, t, u) in
+                          enumerate([("5", "9", "ann"), ("5", "9", "cy"), ("5", "9", "bo"), ("7", "1", "al")], 1)])
+    order = "* | sort 0 {} | table u"
+    assert [r["u"] for r in rows(engine, order.format("- s - t u"))] == ["al", "cy", "bo", "ann"]
+    assert [r["u"] for r in rows(engine, order.format("- s, u"))] == ["al", "cy", "bo", "ann"]
+    assert [r["u"] for r in rows(engine, order.format("- s +u"))] == ["al", "ann", "bo", "cy"]  # its own sign
+    assert [r["u"] for r in rows(engine, order.format("-s u"))] == ["al", "ann", "bo", "cy"]  # attached: no carry
+    assert [r["u"] for r in rows(engine, order.format("-s, -t, u"))] == ["al", "ann", "bo", "cy"]
+    assert [r["u"] for r in rows(engine, order.format("+ t u"))] == ["al", "ann", "bo", "cy"]
+
+
+def test_sort_zero_nulls_last_in_the_correlation_shape() -> None:
+    """The 10.0 sort page: "Results missing a given field are treated as having the smallest or largest possible
+    value of that field if the order is descending or ascending, respectively" (so last both ways: smallest last
+    when descending), and "If the number 0 is specified, all of the results are returned" (the default is 10000).
+    Rows with no ranked_* fields (the correlation's campaign and application rows) come last in arrival order.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/sort"""
+    ranked = {2: ("60", "60", "b"), 3: ("60", "65", "a"), 4: ("0", "5", "c")}
+    engine = make_engine([event(NOW - n, n=str(n), **dict(zip(("rs", "rt", "ru"), ranked.get(n, ()))))
+                          for n in range(1, 10003)])
+    ordered = rows(engine, "* | sort 0 - rs - rt ru | table n")
+    assert len(ordered) == 10002 and [r["n"] for r in ordered[:5]] == ["3", "2", "4", "1", "5"]
+    assert len(rows(engine, "* | sort - rs - rt ru | table n")) == 10000
+
+
 def test_head_tail() -> None:
     """head/tail default 10; tail returns the last results in reverse order (Search Reference 9.4)."""
     engine = make_engine([event(NOW - i, n=str(i)) for i in range(1, 16)])

@@ -392,9 +392,15 @@ class Last:
 
 
 class ByTime:
-    """earliest/latest (the value at the smallest/largest ``_time``) and earliest_time/latest_time (that time).
+    """earliest/latest (the value at the smallest/largest ``_time``) and earliest_time/latest_time (that time):
+    "the chronologically earliest seen occurrence of a value in a field", "the chronologically latest (most
+    recent)" (10.0 Time functions page), so the time decides, never the order events arrive in.
 
-    Ties keep the value seen first. Events without a time are ignored.
+    The page says nothing of two events at the deciding time with different values, nor of an event without a
+    ``_time`` (a row a ``stats`` made): which value wins, or where an untimed event falls, would be a guess, so
+    both are refused as unsupported (``assumed``: the engine used to keep the first value seen and skip untimed
+    events). A tie that a later or earlier time settles, or a tie of equal values, answers as before. An event
+    without the field is no occurrence of a value, so its time does not count (``texts``).
     """
 
     def __init__(self, latest: bool, report_time: bool) -> None:
@@ -403,17 +409,31 @@ class ByTime:
         self.name = ("latest" if latest else "earliest") + ("_time" if report_time else "")
         self.time: float | None = None
         self.value: Value = None
+        self.tied: Scalar | None = None  # a different value at self.time, when one was seen
 
     def add(self, value: Value, time: float | None) -> None:
         value = _one_text(value, self.name)
-        if value is None or time is None:
+        if value is None:
             return
+        if time is None:
+            raise SplUnsupportedError(
+                f"{self.name}(): an event without _time holds a value ({to_str(value)!r}), and no Splunk page says "
+                f"where such an event falls in time (give it one, e.g. eval _time=<time field>, or use "
+                f"{'last' if self.latest else 'first'}() for the order events arrive in)")
         if self.time is None or (time > self.time if self.latest else time < self.time):
-            self.time = time
-            self.value = value
+            self.time, self.value, self.tied = time, value, None
+        elif time == self.time and self.tied is None and to_str(value) != to_str(self.value):
+            self.tied = value
 
     def result(self) -> Value:
-        return self.time if self.report_time else self.value
+        if self.report_time:
+            return self.time
+        if self.tied is not None:
+            raise SplUnsupportedError(
+                f"{self.name}(): two values share the {'latest' if self.latest else 'earliest'} _time "
+                f"({to_str(self.value)!r} and {to_str(self.tied)!r}), and no Splunk page says which one "
+                f"{self.name}() returns (break the tie first, e.g. sort the events and use first() or last())")
+        return self.value
 
 
 # ---------------------------------------------------------------------------------------------- registry
@@ -447,12 +467,12 @@ _FIXED: dict[str, tuple[bool, Callable[[], Aggregator]]] = {
 
 
 #: functions whose aggregation fails on nothing but a multivalue (``single``, ``Count``) and whose result never
-#: fails, so a caller that leaves groups out gives the same answer when no event of theirs holds a multivalue in
+#: fails (not earliest/latest: a tie or an untimed event, ``ByTime``), so a caller that leaves groups out gives the same answer when no event of theirs holds a multivalue in
 #: an aggregated field (``spl.plan``). Not ``sum``: an integer total past a double fails to add a float; nor the
 #: interpolating percentiles: the difference of two such integers fails to scale.
 SKIPPABLE = frozenset({
     "count", "dc", "avg", "min", "max", "range", "stdev", "stdevp", "var", "varp", "median", "mode", "values",
-    "list", "first", "last", "earliest", "latest", "earliest_time", "latest_time",
+    "list", "first", "last",
 })
 
 

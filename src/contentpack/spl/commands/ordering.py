@@ -44,17 +44,23 @@ class SortKey:
 
 
 def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
-    """``sort``'s keys, where a key without ``+``/``-`` is ascending; ``signed`` (dedup's sortby, whose
-    documented syntax is ``( - | + ) <sort-field>``) refuses a key without one rather than guess its order."""
+    """``sort``'s keys. A sign written apart from its field (``- count``) orders every later field written
+    without a sign of its own, as searchbnf.conf's sort description says: "If white space follows "+/-", the sort
+    order is applied to all following fields without a different explicit sort order" (the 10.0 sort page's syntax,
+    ``[ - | + ] <sort-field>, ( - | + ) <sort-field>``, gives every later field its own sign and says nothing of
+    one without); so ``sort - a - b c`` orders ``c`` descending too. With no such sign a field without one is
+    ascending ("the sort is ascending (default)"). ``signed`` (dedup's sortby, whose documented syntax is
+    ``( - | + ) <sort-field>``) refuses a key without a sign of its own rather than guess its order."""
     keys: list[SortKey] = []
     pending_sign: str | None = None
+    carried_sign: str | None = None  # the last sign written apart from its field
     while not cur.at_end():
         if cur.accept("COMMA"):
             continue
         tok = cur.peek()
         if tok.kind == "WORD" and tok.text in ("-", "+"):
             cur.next()
-            pending_sign = tok.text
+            pending_sign = carried_sign = tok.text
             continue
         if tok.kind == "WORD" and tok.text.lower() in ("d", "desc") and keys and cur.peek(1).kind == "EOF":
             cur.next()
@@ -83,7 +89,7 @@ def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
             text, mode = inner.text, lowered
         if signed and sign is None:
             raise cur.unsupported(f"sortby {text} without + or - (the syntax is ( - | + ) <sort-field>)", tok)
-        keys.append(SortKey(text, sign == "-", mode))
+        keys.append(SortKey(text, (sign or carried_sign) == "-", mode))
     if not keys:
         raise cur.error("expected a field to sort by")
     return keys
