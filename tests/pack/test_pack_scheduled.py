@@ -93,7 +93,5 @@ def test_risk_correlation_lists_the_granter_first_then_the_persistent_decliner()
     [notable] = result.notables_of(name)
     granter, decliner = "user19@splunkresearch.onmicrosoft.com", "user16@splunkresearch.onmicrosoft.com"
     users = [str(to_str(u)) for u in mv_values(notable.fields["user"])]
-    # refusals order only the users who did nothing else: the persistent decliner before the one-time ones, whose
-    # tie falls to ranked_user descending (`sort 0 - ranked_score - ranked_total ranked_user`: a sign written apart
-    # from its field orders the later unsigned ones too, searchbnf.conf's sort description)
-    assert users == [granter, decliner, "user18@splunkresearch.onmicrosoft.com", "user17@splunkresearch.onmicrosoft.com"]
+    # refusals order only the users who did nothing else: the persistent decliner before the one-time ones
+    assert users == [granter, decliner, "user17@splunkresearch.onmicrosoft.com", "user18@splunkresearch.onmicrosoft.com"]
