@@ -84,6 +84,7 @@ def all_rules() -> tuple[Rule, ...]:
         saved_search_names,
         scheduled,
         search,
+        sort_signs,
         spl_checks,
         throttle_keys,
         tokens,
@@ -107,6 +108,7 @@ def all_rules() -> tuple[Rule, ...]:
         *saved_search_names.RULES,
         *namespace.RULES,
         *throttle_keys.RULES,
+        *sort_signs.RULES,
     )
 
 

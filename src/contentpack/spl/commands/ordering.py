@@ -41,6 +41,7 @@ class SortKey:
     field: str
     descending: bool
     mode: str  # auto num str
+    carried: bool = False  # ordered by a sign written apart before an earlier field (validate's CP076 reports it)
 
 
 def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
@@ -64,7 +65,7 @@ def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
             continue
         if tok.kind == "WORD" and tok.text.lower() in ("d", "desc") and keys and cur.peek(1).kind == "EOF":
             cur.next()
-            keys = [SortKey(k.field, not k.descending, k.mode) for k in keys]
+            keys = [SortKey(k.field, not k.descending, k.mode, k.carried) for k in keys]
             break
         if tok.kind not in ("WORD", "PHRASE"):
             raise cur.error("expected a field to sort by")
@@ -89,7 +90,8 @@ def _read_sort_keys(cur: Cursor, signed: bool = False) -> list[SortKey]:
             text, mode = inner.text, lowered
         if signed and sign is None:
             raise cur.unsupported(f"sortby {text} without + or - (the syntax is ( - | + ) <sort-field>)", tok)
-        keys.append(SortKey(text, (sign or carried_sign) == "-", mode))
+        keys.append(SortKey(text, (sign or carried_sign) == "-", mode, sign is None and carried_sign is not None
+                            and bool(keys)))
     if not keys:
         raise cur.error("expected a field to sort by")
     return keys

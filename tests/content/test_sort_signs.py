@@ -1,0 +1,71 @@
+"""CP076: a ``sort`` sign written apart from its field, carried to later fields without one, is a warning.
+
+The Splunk fact (pinned for the engine in tests/spl/test_commands.py, ``assumed`` there as the one stored copy
+is a third-party grammar quoting it): searchbnf.conf's sort description, "If white space follows "+/-", the sort
+order is applied to all following fields without a different explicit sort order". The pack's risk correlation
+wrote ``sort 0 - ranked_score - ranked_total ranked_user`` until v15 and meant ``ranked_user`` ascending.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .helpers import TTP, Validate, edit, locate, only_warning, validate_cli
+
+REPO = Path(__file__).resolve().parents[2]
+CORRELATION = "detections/cloud/entra_id_oauth_consent_abuse_risk_across_detections.yml"
+CTIME = "  | `security_content_ctime(firstTime)` \n"
+SEARCH = "'`azure_monitor_aad` operationName"  # where the search value starts: the warning's position
+RULE = ('searchbnf.conf\'s sort description: "If white space follows "+/-", the sort order is applied to all '
+        'following fields without a different explicit sort order"')
+
+
+def _sort(pack: Path, clause: str) -> None:
+    edit(pack, TTP, CTIME, f"  | {clause}\n{CTIME}")
+
+
+def test_a_carried_sign_is_a_warning_at_the_search_naming_the_fields(pack: Path, validate: Validate) -> None:
+    _sort(pack, "sort 0 - count - lastTime user src")
+    finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
+    assert finding.message == (
+        f"sort orders user, src descending too: a sign written apart from its field applies to every later field "
+        f"without one ({RULE}); write a sign against each field, e.g. 'sort -count -lastTime -user -src' for what "
+        f"this sort does")
+
+
+@pytest.mark.parametrize("clause", [
+    "sort 0 -count -lastTime user",   # signs against their fields: user ascending, as written
+    "sort 0 - count",                 # nothing after the sign's field
+    "sort - count - lastTime",        # every field has its own sign
+    "sort 0 count user",              # no sign at all
+    "sort 0 - count + user",          # user's own sign
+])
+def test_signs_against_their_fields_or_on_every_field_are_fine(pack: Path, validate: Validate, clause: str) -> None:
+    _sort(pack, clause)
+    assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP076"] == []
+
+
+def test_a_num_key_is_written_with_its_function(pack: Path, validate: Validate) -> None:
+    _sort(pack, "sort + num(count) user")
+    finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
+    assert "sort orders user ascending too" in finding.message
+    assert "e.g. 'sort +num(count) +user'" in finding.message
+
+
+def test_the_correlation_before_v15_is_caught(tmp_path: Path) -> None:
+    root = tmp_path / "pack"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv*", "src", "tests", "docs", "benchmarks",
+                                                                "dist"))
+    path = root / CORRELATION
+    text = path.read_text(encoding="utf-8")
+    assert "| sort 0 -ranked_score -ranked_total ranked_user\n" in text
+    path.write_text(text.replace("| sort 0 -ranked_score -ranked_total ranked_user\n",
+                                 "| sort 0 - ranked_score - ranked_total ranked_user\n"), encoding="utf-8")
+    out = validate_cli(root)
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    line, col = locate(root, CORRELATION, "'| from datamodel Risk.All_Risk")
+    assert (f"{CORRELATION}:{line}:{col}: warning[CP076]: sort orders ranked_user descending too: a sign written apart from "
+            "its field applies to every later field without one") in out.stdout
