@@ -304,7 +304,14 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
                   # Notes.ReadWrite, Admin Consent Required "No", beside the listed Notes.Read.All; "ChatMessage
                   # permissions": ChatMessage.Send, "No"; ChatMessage.Read (delegated id cdcdac3a-...) reads the
                   # chat messages of the listed Chat.Read.
-                  "Notes.Read", "Notes.ReadWrite", "ChatMessage.Read", "ChatMessage.Send"):
+                  "Notes.Read", "Notes.ReadWrite", "ChatMessage.Read", "ChatMessage.Send",
+                  # Lookup v8, the same reference: ChannelMessage.Send ("Send channel messages", delegated, Admin
+                  # Consent Required "No") posts as the user as ChatMessage.Send and Mail.Send do; Mail.ReadBasic.
+                  # Shared (delegated id b11fa0e7-...) exists and is user-consentable; meeting transcripts and
+                  # recordings are what was said; MailboxItem.Read.All and MailboxItem.ImportExport.All are the
+                  # application roles of the listed mailbox item scopes.
+                  "ChannelMessage.Send", "Mail.ReadBasic.Shared", "OnlineMeetingTranscript.Read.All",
+                  "OnlineMeetingRecording.Read.All", "MailboxItem.Read.All", "MailboxItem.ImportExport.All"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
@@ -328,8 +335,12 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}
     # Calendars.Read and Calendars.Read.Shared read what the listed medium Calendars.ReadWrite(.Shared) reach;
     # Chat.ReadBasic reads chat names and members, not messages ("Chat permissions", Admin Consent Required "No").
+    # Lookup v8: User.ReadBasic.All (every user's name, address and photo: the list for internal phishing),
+    # OnlineMeetingArtifact.Read.All (attendance reports), Calendars.ReadBasic(.All) and the MailboxFolder
+    # application roles prepare access, as Contacts.Read and the delegated MailboxFolder rows do.
     for scope in ("Contacts.Read", "People.Read", "offline_access", "Calendars.Read", "Calendars.Read.Shared",
-                  "Chat.ReadBasic"):
+                  "Chat.ReadBasic", "User.ReadBasic.All", "OnlineMeetingArtifact.Read.All", "Calendars.ReadBasic",
+                  "Calendars.ReadBasic.All", "MailboxFolder.Read.All", "MailboxFolder.ReadWrite.All"):
         assert rows[scope]["risk_level"] == "medium", scope
     assert {r["risk_category"] for r in rows.values()} >= {
         "mail", "files", "contacts", "chat", "directory", "application", "persistence"}

@@ -471,6 +471,12 @@ def _role_grant(*roles: str) -> list[dict[str, Any]]:
     (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
     (("User.Read.All",), OTHER_ROLE, "medium", 50),
     (("Tasks.Read.All",), OTHER_ROLE, "unlisted", 50),
+    # lookup v8 (Microsoft Graph permissions reference, learn.microsoft.com/en-us/graph/permissions-reference):
+    # MailboxItem.Read.All reads every user's mailbox items, OnlineMeetingTranscript.Read.All every meeting's
+    # transcript (both high, unlisted before); User.ReadBasic.All lists every user's name and address (medium)
+    (("MailboxItem.Read.All",), HIGH_RISK_ROLE, "high", 80),
+    (("OnlineMeetingTranscript.Read.All",), HIGH_RISK_ROLE, "high", 80),
+    (("User.ReadBasic.All",), OTHER_ROLE, "medium", 50),
     # one consent, roles of several levels: the row goes to its highest level only
     (("User.Read.All", "RoleManagement.ReadWrite.Directory"), PRIVILEGED_ROLE, "critical", 100),
     (("Mail.Read", "AppRoleAssignment.ReadWrite.All", "Tasks.Read.All"), PRIVILEGED_ROLE, "critical", 100),
