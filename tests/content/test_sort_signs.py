@@ -32,7 +32,7 @@ def test_a_carried_sign_is_a_warning_at_the_search_naming_the_fields(pack: Path,
     finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
     assert finding.message == (
         f"sort orders user, src descending too: a sign written apart from its field applies to every later field "
-        f"without one ({RULE}); write a sign against each field, e.g. 'sort -count -lastTime -user -src' for what "
+        f"without one ({RULE}); write a sign against each field, e.g. 'sort 0 -count -lastTime -user -src' for what "
         f"this sort does")
 
 
@@ -49,10 +49,10 @@ def test_signs_against_their_fields_or_on_every_field_are_fine(pack: Path, valid
 
 
 def test_a_num_key_is_written_with_its_function(pack: Path, validate: Validate) -> None:
-    _sort(pack, "sort + num(count) user")
+    _sort(pack, "sort 25 + num(count) user")
     finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
     assert "sort orders user ascending too" in finding.message
-    assert "e.g. 'sort +num(count) +user'" in finding.message
+    assert "e.g. 'sort 25 +num(count) +user'" in finding.message  # the count kept: pasted, it sorts as many
 
 
 def test_the_correlation_before_v15_is_caught(tmp_path: Path) -> None:
@@ -69,3 +69,10 @@ def test_the_correlation_before_v15_is_caught(tmp_path: Path) -> None:
     line, col = locate(root, CORRELATION, "'| from datamodel Risk.All_Risk")
     assert (f"{CORRELATION}:{line}:{col}: warning[CP076]: sort orders ranked_user descending too: a sign written apart from "
             "its field applies to every later field without one") in out.stdout
+
+
+def test_a_sort_without_a_count_is_suggested_without_one(pack: Path, validate: Validate) -> None:
+    """The count is kept as written (``sort 0`` stays ``sort 0``; none stays none, Splunk's default 10,000)."""
+    _sort(pack, "sort - count user")
+    finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
+    assert "e.g. 'sort -count -user' for what" in finding.message

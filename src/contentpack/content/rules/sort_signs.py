@@ -28,7 +28,7 @@ _RULE_TEXT = ('searchbnf.conf\'s sort description: "If white space follows "+/-"
 def carried_sort_signs(context: RuleContext) -> Iterator[Diagnostic]:
     """CP076 (see the module docstring): one warning per ``sort`` with a carried sign (``dedup``'s sortby refuses a
     field without a sign of its own, so it carries none)."""
-    from contentpack.spl.commands.ordering import SortCommand
+    from contentpack.spl.commands.ordering import DEFAULT_SORT_LIMIT, SortCommand
 
     for detection in context.pack.detections:
         expanded = context.spl.expanded_text(detection.search)
@@ -42,7 +42,8 @@ def carried_sort_signs(context: RuleContext) -> Iterator[Diagnostic]:
                 continue
             order = "descending" if carried[0].descending else "ascending"
             fields = ", ".join(key.field for key in carried)
-            written = " ".join(_signed(key) for key in command.keys)
+            count = "" if command.limit == DEFAULT_SORT_LIMIT else f"{command.limit} "  # pasted, it sorts as many
+            written = count + " ".join(_signed(key) for key in command.keys)
             yield warning(
                 detection.source.at("search"), RULE_CARRIED_SORT_SIGN,
                 f"sort orders {fields} {order} too: a sign written apart from its field applies to every later "
