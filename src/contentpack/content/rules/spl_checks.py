@@ -33,7 +33,8 @@
   ``schedule_window`` of minutes is shorter than the time between two runs (savedsearches.conf.spec).
 * CP063: inline ``earliest_time``/``latest_time`` and literal drilldown offsets (not ``$tokens$``) parse as
   time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written in
-  drilldowns; in a schedule real-time, absolute and quoted values are refused (``time_modifier_problem``).
+  drilldowns; in a schedule real-time, absolute and quoted values are refused (``time_modifier_problem``); so
+  are the ``earliest=``/``latest=`` a detection's search commands write (``_search_time_modifiers``).
 * CP066: an inline schedule's runs, sampled as ``content.schedule`` samples them (the windows the simulation
   runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
   searches nothing, an error; time between one window's end and the next window's start is never searched,
@@ -509,6 +510,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 if problem is not None:
                     yield error(positions.at(source, node, value, problem[1]), RULE_TIME_MODIFIER,
                                 f"{key}: {problem[0]}")
+        yield from _search_time_modifiers(context.spl, detection)
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, offset_value in (("earliest_offset", drilldown.earliest_offset),
                                       ("latest_offset", drilldown.latest_offset)):
@@ -519,6 +521,33 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                     node = ("drilldown_searches", index, key)
                     yield error(positions.at(source, node, offset_value, problem[1]), RULE_TIME_MODIFIER,
                                 f"drilldown {key}: {problem[0]}")
+
+
+def _search_time_modifiers(analysis: SplAnalysis, detection: Detection) -> Iterator[Diagnostic]:
+    """CP063 for ``earliest=``/``latest=`` (and ``_index_earliest``/``_index_latest``) written in a search command of
+    the detection's search (the pack's macros expanded): Splunk refuses the search when one is not a time modifier,
+    and the engine reads them only when a run reaches the command, so before this the replay was the first to say
+    (RP003). Reported at the search, naming the modifier (a modifier a macro brings has no place in the YAML)."""
+    from contentpack.spl.commands.search import SearchCommand
+
+    expanded = analysis.expanded_text(detection.search)
+    if expanded is None or ("earliest" not in expanded.lower() and "latest" not in expanded.lower()):
+        return
+    seen: set[tuple[str, str]] = set()
+    for word in ("earliest", "latest"):
+        for _, command in analysis.readable_commands(expanded, word):
+            if not isinstance(command, SearchCommand):
+                continue
+            bounds = command.bounds
+            for key, value in (("earliest", bounds.earliest), ("latest", bounds.latest),
+                               ("_index_earliest", bounds.index_earliest), ("_index_latest", bounds.index_latest)):
+                if value is None or (key, value) in seen:
+                    continue
+                seen.add((key, value))
+                problem = time_modifier_problem(value)
+                if problem is not None:
+                    yield error(detection.source.at("search"), RULE_TIME_MODIFIER,
+                                f"search: {key}={value}: {problem[0]}")
 
 
 def _schedule_window_longer_than_period(positions: Positions, detection: Detection,
