@@ -754,8 +754,8 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float)
                   f"a run's window can be {format_duration(length + margin)} long on a search head whose time zone "
                   f"has daylight saving, longer than the throttle period {throttling.period!r}: "
                   f"{format_duration(length)} in UTC{_skewed(skew)} (at {_run(longest, skew)}, {resolved}), "
-                  f"{_longer_there(margin)}, {again}. Count the window in hours (-168h rather than -7d) or throttle "
-                  f"for at least {format_duration(length + margin)}")
+                  f"{_longer_there(margin)}, {again}. Throttle for at least {format_duration(length + margin)}, or, "
+                  f"for runs less than a day apart, count the window in hours rather than days (-168h for -7d)")
 
 
 def _longer_there(margin: float) -> str:
