@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import threading
 import warnings
 from pathlib import Path
@@ -278,3 +279,76 @@ def test_block_token_search_finds_the_same_lines_as_a_line_scan(tmp_path: Path, 
     bad.write_text('{"a": "x"}\n{"a": "y"}\n{"a": "hit" \n')
     with pytest.raises(SplError, match=r"bad\.jsonl:3: malformed"):
         list(scan_file(FileSource(str(bad), "s", "s"), needed=None, tokens=("hit",)))
+
+
+def _counting_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the file scans made from now on (each ``scan_file`` call: the engine's and the memo's)."""
+    import contentpack.spl.engine as engine_module
+    import contentpack.spl.scan as scan_module
+
+    made: list[str] = []
+    original = scan_module.scan_file
+
+    def counted(source: FileSource, **kwargs: object) -> object:
+        made.append(source.path)
+        return original(source, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "scan_file", counted)
+    monkeypatch.setattr(engine_module, "scan_file", counted)
+    return made
+
+
+def test_the_same_search_over_a_lazy_file_again_and_from_a_fork_reads_it_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps({"time": f"2024-02-08T21:4{i}:00Z", "user": f"u{i}", "n": i}) + "\n"
+                            for i in range(3)), encoding="utf-8")
+    made = _counting_scans(monkeypatch)
+    engine = Engine()
+    engine.register_events(path, sourcetype="json", lazy=True)
+    search = "user=u* | eval n=n+1 | table user n"
+    first = engine.search(search, now=NOW)
+    again = engine.search(search, now=NOW)
+    fork = engine.fork((), ())
+    fork.register_events(path, sourcetype="json", lazy=True)
+    forked = fork.search(search, now=NOW)
+    assert made == [str(path)]
+    # each run changes its own copies: the second did not add 1 to the first's values
+    assert first.rows == again.rows == forked.rows == [{"user": f"u{i}", "n": i + 1} for i in (2, 1, 0)]
+
+
+def test_a_lazy_file_changed_between_two_searches_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n', encoding="utf-8")
+    os.utime(path, (1_735_689_600, 1_735_689_600))
+    engine = Engine()
+    engine.register_events(path, sourcetype="json", lazy=True)
+    assert engine.search("* | stats count", now=NOW).rows == [{"count": 1}]
+    path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n{"time": "2024-02-08T21:49:54Z", "a": "2"}\n',
+                    encoding="utf-8")
+    os.utime(path, (1_735_689_660, 1_735_689_660))
+    assert engine.search("* | stats count", now=NOW).rows == [{"count": 2}]
+
+
+def test_a_scan_read_again_from_memory_counts_the_events_without_a_time_as_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n{"a": "2"}\nplain text line\n', encoding="utf-8")
+    engine = Engine()
+    engine.register_events(path, sourcetype="json", lazy=True)
+    counts = [[(u.path, u.count) for u in engine.search("* | table a", now=NOW).untimed] for _ in range(2)]
+    assert counts == [[(str(path), 2)], [(str(path), 2)]]
+
+
+def test_a_scan_of_more_events_than_the_memo_keeps_is_made_again(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from contentpack.spl.scan import ScanMemo
+
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps({"time": f"2024-02-08T21:4{i}:00Z", "n": i}) + "\n" for i in range(3)),
+                    encoding="utf-8")
+    monkeypatch.setattr(ScanMemo, "SCAN_LIMIT", 2)  # the file's three events are one too many to keep
+    made = _counting_scans(monkeypatch)
+    engine = Engine()
+    engine.register_events(path, sourcetype="json", lazy=True)
+    assert [engine.search("* | stats count", now=NOW).rows for _ in range(2)] == [[{"count": 3}]] * 2
+    assert made == [str(path)] * 2

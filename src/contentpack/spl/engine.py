@@ -45,7 +45,7 @@ from contentpack.spl.prepared import Prepared, run_independent_prefix
 from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, finish, merge, partial_stats,
                                       run_parallel, through)
 from contentpack.spl.searchparser import parse_search
-from contentpack.spl.scan import FileSource, byte_ranges, scan_file
+from contentpack.spl.scan import FileSource, ScanMemo, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value, field_value
 
@@ -174,6 +174,7 @@ class Engine:
         self._geoip: LookupTable | None = None
         self._compiled = CompileCache()  # shared by the evaluators of every run (see ``Evaluator``)
         self._parsed = ParseMemo()  # shared by forks, as ``_compiled`` is (see ``parse``)
+        self._scans = ScanMemo()  # shared by forks: their files are scanned for the same searches again
         #: processes for order-free full scans of lazily registered files (1 = in this process)
         self.workers = 1
 
@@ -192,7 +193,8 @@ class Engine:
         """Add events: an iterable of event dicts, or a file path (JSON lines / JSON array / text).
 
         With a path and ``lazy=True`` the file is scanned at each search (raw-bytes prefilter, only needed
-        fields decoded) instead of being loaded; use it for large JSON-lines files. Files get ``host`` ""
+        fields decoded; a scan made before for the same fields and terms, the file unchanged, is read from
+        memory: ``ScanMemo``) instead of being loaded; use it for large JSON-lines files. Files get ``host`` ""
         and ``index`` "main" unless given; in-memory events get only the metadata passed explicitly.
         """
         if isinstance(events, (str, os.PathLike)):
@@ -270,6 +272,7 @@ class Engine:
         other._geoip = self._geoip
         other._compiled = self._compiled  # the same parsed searches run again: compiled once for all forks
         other._parsed = self._parsed  # and parsed once: a fork's macros are this engine's
+        other._scans = self._scans  # and the same files scanned once per needed fields and tokens
         other._memory = list(events)
         other._risk = list(risk_events)
         return other
@@ -518,7 +521,7 @@ class Engine:
         plan = self._scan_plan(first, rest)
         streams: list[Iterator[Event]] = [memory]
         for source in plan.sources:
-            events = scan_file(source, needed=plan.wanted(source), tokens=plan.tokens, untimed=untimed)
+            events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens, untimed=untimed)
             streams.append(admitted(events, plan.first, plan.search_time, ctx.evaluator, ctx.earliest, ctx.latest))
         merged = (event for stream in streams for event in stream)
         if _order_insensitive(rest):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import mmap
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO, cast
 
 import orjson
@@ -407,3 +407,68 @@ _BOM = b"\xef\xbb\xbf"
 def byte_ranges(path: str, parts: int) -> list[tuple[int, int]]:
     """Split a file into ``parts`` byte ranges (a line belongs to the range it starts in)."""
     return _line_ranges(path, parts)
+
+
+class ScanMemo:
+    """The events of the file scans made so far, by file, needed fields and tokens: a replay searches the same
+    attack-data file for the same terms and fields from test after test (tests over the same data, their
+    drilldowns, the ``risk_from`` detections each correlation test runs again), and decoding the JSON is most of
+    a scan's cost. A scan is kept only once read to its end without a bad line (one stopped early or failing is
+    made again, and fails again). A scan from memory gives what the scan gave, as it gave it: copies of the
+    events (the search changes its own), and a tally of the events without a time counted as they are read.
+    Keyed by the file's size and modification time too, so a file changed between two searches is read again.
+    Bounded, as a lazy file is meant to be large: a scan of more than ``SCAN_LIMIT`` events is not kept (its
+    recording stops there, so a scan streams with bounded memory still), and past ``LIMIT`` events kept the
+    memo starts afresh."""
+
+    SCAN_LIMIT = 10_000
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        # per scan: each event with whether it got the file's time (``Untimed``), and that tally's file and time
+        self._scans: dict[tuple[object, ...], tuple[list[tuple[Event, bool]], Untimed]] = {}
+        self._held = 0
+
+    def scan(self, source: FileSource, *, needed: frozenset[str] | None, tokens: tuple[str, ...],
+             untimed: list[Untimed]) -> Iterator[Event]:
+        """``scan_file(source, needed=needed, tokens=tokens, untimed=untimed)``, from memory when made before."""
+        try:
+            stat = os.stat(source.path)
+        except OSError:
+            return scan_file(source, needed=needed, tokens=tokens, untimed=untimed)  # which says why
+        key = (source, needed, tokens, stat.st_size, stat.st_mtime_ns)
+        found = self._scans.get(key)
+        if found is None:
+            return self._kept(key, source, needed, tokens, untimed)
+        return _again(*found, untimed)
+
+    def _kept(self, key: tuple[object, ...], source: FileSource, needed: frozenset[str] | None,
+              tokens: tuple[str, ...], untimed: list[Untimed]) -> Iterator[Event]:
+        tallied = len(untimed)  # the scan appends its tally there as it starts, before its first event
+        events: list[tuple[Event, bool]] | None = []
+        counted = 0
+        for event in scan_file(source, needed=needed, tokens=tokens, untimed=untimed):
+            if events is not None:
+                count = untimed[tallied].count
+                events.append((dict(event), count > counted))  # copied before the search changes it
+                counted = count
+                if len(events) > self.SCAN_LIMIT:
+                    events = None
+            yield event
+        if events is None:
+            return
+        if self._held + len(events) > self.LIMIT:
+            self._scans.clear()
+            self._held = 0
+        self._scans[key] = (events, replace(untimed[tallied], count=0))
+        self._held += len(events)
+
+
+def _again(events: list[tuple[Event, bool]], tally: Untimed, untimed: list[Untimed]) -> Iterator[Event]:
+    """A kept scan read again as ``scan_file`` reads it: the tally appended as it starts, counted as it goes."""
+    mine = replace(tally)
+    untimed.append(mine)
+    for event, fallback in events:
+        if fallback:
+            mine.count += 1
+        yield dict(event)
