@@ -311,7 +311,11 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
                   # recordings are what was said; MailboxItem.Read.All and MailboxItem.ImportExport.All are the
                   # application roles of the listed mailbox item scopes.
                   "ChannelMessage.Send", "Mail.ReadBasic.Shared", "OnlineMeetingTranscript.Read.All",
-                  "OnlineMeetingRecording.Read.All", "MailboxItem.Read.All", "MailboxItem.ImportExport.All"):
+                  "OnlineMeetingRecording.Read.All", "MailboxItem.Read.All", "MailboxItem.ImportExport.All",
+                  # Lookup v9, the same reference: ChannelMessage.ReadWrite ("Read and write user channel messages",
+                  # delegated id 5922d31f-..., Admin Consent Required "Yes") reads what ChannelMessage.Read.All
+                  # reads and rewrites or removes channel posts as the user.
+                  "ChannelMessage.ReadWrite"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
