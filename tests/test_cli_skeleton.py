@@ -1,5 +1,6 @@
 """The CLI entry point exists and answers --version without a traceback."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,27 @@ def test_a_finished_command_keeps_its_exit_code_and_spares_the_exit_collections(
     out = subprocess.run([sys.executable, "-c", _WATCH_EXIT, *args], capture_output=True, text=True, check=False)
     assert out.returncode == code, out.stderr
     assert out.stdout.splitlines()[-1] == "frozen at exit: True"
+
+
+_COUNT_COLLECTIONS = (
+    "import atexit, gc, sys\n"
+    "from contentpack.cli import run\n"
+    "done = []\n"
+    "gc.callbacks.append(lambda phase, info: done.append(info['generation']) if phase == 'stop' else None)\n"
+    "atexit.register(lambda: print('collections:', len(done)))\n"
+    "sys.argv = ['contentpack', *sys.argv[1:]]\n"
+    "run()\n"
+)
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_pack_commands_run_without_cycle_collections(command: str, tmp_path: Path) -> None:
+    """``validate`` and ``build`` keep the cycle collector paused from start to end: the collection after
+    their own pauses would walk everything the command left alive (the process-wide memos of parsed commands,
+    expanded macros, encoded values), just before the process ends."""
+    args = [command, "--root", str(VALID_PACK)] + (["--output", str(tmp_path / "dist")] if command == "build" else [])
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "CONTENTPACK_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", _COUNT_COLLECTIONS, *args], capture_output=True, text=True,
+                         check=False, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "collections: 0"
