@@ -115,6 +115,22 @@ def test_cp012_a_long_enum_lists_a_few_values_and_names_the_schema(pack: Path, v
     assert len(message) < 250 and (REPO / "schemas/detection.schema.json").is_file()
 
 
+@pytest.mark.parametrize(("new", "listed"), [
+    # a detection's 20 top-level keys: the first few listed, the rest counted, the schema named
+    ("colour: red\nrba:\n", "author, data_source, date, deployment, description, ... 15 more "
+                             "(see schemas/detection.schema.json)"),
+    ("rba:\n  colour: red\n", "message, risk_objects, threat_objects"),  # rba's 3: all listed
+])
+def test_cp010_lists_the_allowed_keys_as_cp012_lists_an_enum(pack: Path, validate: Validate, new: str,
+                                                           listed: str) -> None:
+    """Listing all 20 top-level keys made an unknown key's message about 330 characters long: the keys are
+    cut as an enum's values are (one helper for both)."""
+    edit(pack, TTP, "rba:\n", new)
+    finding = only(validate(pack), "CP010")
+    assert at(finding) == (TTP, *locate(pack, TTP, "colour: red"))
+    assert finding.message.endswith(f"(allowed keys: {listed})") and len(finding.message) < 150
+
+
 @pytest.mark.parametrize("new", ["security_domain: cloud", f"security_domain: {'identity' * 2_000}"])
 def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, validate: Validate, new: str) -> None:
     """``cloud`` is close to none of endpoint, network, ...; a 16,000-character value is not compared (it is no
