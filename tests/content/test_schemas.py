@@ -140,6 +140,19 @@ def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, valida
     assert "did you mean" not in message and message.endswith("audit") and len(message) < 200
 
 
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("version: 4", "version: .inf", "version: expected integer, got number Infinity"),
+    ("version: 4", "version: -.inf", "version: expected integer, got number -Infinity"),
+    ("security_domain: identity", "security_domain: .nan", "tags.security_domain: NaN is not one of: "),
+])
+def test_cp012_names_a_yaml_infinity_or_nan_as_written_not_as_null(pack: Path, validate: Validate, old: str,
+                                                                   new: str, expected: str) -> None:
+    """The validator hands ``.inf`` and ``.nan`` (YAML floats JSON cannot hold) back as null: the message said
+    "expected integer, got null null" of a value the author can see is not null."""
+    edit(pack, TTP, old, new)
+    assert only(validate(pack), "CP012").message.startswith(expected)
+
+
 def test_cp013_status_removed(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "status: production", "status: removed")
     finding = only(validate(pack), "CP013")

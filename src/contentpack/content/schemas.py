@@ -159,11 +159,20 @@ def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, mess
     return message
 
 
-def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
+def _value_at(data: object, path: NodePath) -> object:
+    """The value the author wrote at ``path``. Not the error's ``instance``: the validator gives ``.inf`` and
+    ``.nan`` (YAML floats JSON cannot hold) back as null, and a message said "expected string, got null null"."""
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: SourceMap,
+               data: object) -> Iterator[Diagnostic]:
     path: NodePath = tuple(err.instance_path)
     keyword = str(err.schema_path[-1]) if err.schema_path else ""
     parent = _subschema(kind, list(err.schema_path))
-    instance = err.instance
+    instance = _value_at(data, path)
     if keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(parent.get("properties", {}))
         for key in sorted(k for k in instance if k not in allowed):
@@ -207,7 +216,7 @@ def validate(kind: SchemaKind, data: object, source: SourceMap) -> list[Diagnost
             if path in flagged_values:
                 continue
             flagged_values.add(path)
-        problems.extend(_translate(kind, err, source))
+        problems.extend(_translate(kind, err, source, data))
     if skipped:
         problems.append(error(source.at(), RULE_INVALID_VALUE,
                               f"{skipped:,} more schema error(s) in this file not shown (fix the ones above first)"))
