@@ -392,9 +392,9 @@ def scan_file(
                     bad.add(line_number(source.path, offset), reason)
                     continue
             else:  # a plain-text line: refused when not UTF-8, as event_lines refuses it (not made U+FFFD)
-                reason = utf8_problem(line)
-                if reason is not None:
-                    bad.add(line_number(source.path, offset), reason)
+                not_text = utf8_problem(line)
+                if not_text is not None:
+                    bad.add(line_number(source.path, offset), not_text)
                     continue
                 flat = {}
             event: Event = flat
