@@ -180,6 +180,20 @@ def test_symbolic_links_are_refused(pack: Path, validate: Validate) -> None:
     assert at(finding) == ("macros/linked.yml", 0, 0) and "symbolic links" in finding.message
 
 
+def test_a_lookup_csv_that_is_a_symbolic_link_is_refused_and_never_read(pack: Path, validate: Validate,
+                                                                       tmp_path: Path) -> None:
+    """CP015 said "not allowed", yet the lookup's header was read through the link: a link to /etc/passwd
+    printed its first line as the table's columns in CP065's messages. Only CP015 is reported now."""
+    secret = tmp_path / "outside.csv"
+    secret.write_text("appDisplayName,known,SECRET_COLUMN\n", encoding="utf-8")
+    csv = pack / "lookups/entra_id_known_apps.csv"
+    csv.unlink()
+    csv.symlink_to(secret)
+    result = validate(pack)
+    assert [(d.rule, at(d)) for d in result.diagnostics] == [("CP015", ("lookups/entra_id_known_apps.csv", 0, 0))]
+    assert not result.ok and "SECRET_COLUMN" not in repr(result)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"# \n\t\\$%@`,?0123456789.")), max_size=200))
 def test_any_text_gives_data_or_diagnostics_never_an_exception(text: str) -> None:

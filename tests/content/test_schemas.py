@@ -115,6 +115,22 @@ def test_cp012_a_long_enum_lists_a_few_values_and_names_the_schema(pack: Path, v
     assert len(message) < 250 and (REPO / "schemas/detection.schema.json").is_file()
 
 
+@pytest.mark.parametrize(("new", "listed"), [
+    # a detection's 20 top-level keys: the first few listed, the rest counted, the schema named
+    ("colour: red\nrba:\n", "author, data_source, date, deployment, description, ... 15 more "
+                             "(see schemas/detection.schema.json)"),
+    ("rba:\n  colour: red\n", "message, risk_objects, threat_objects"),  # rba's 3: all listed
+])
+def test_cp010_lists_the_allowed_keys_as_cp012_lists_an_enum(pack: Path, validate: Validate, new: str,
+                                                           listed: str) -> None:
+    """Listing all 20 top-level keys made an unknown key's message about 330 characters long: the keys are
+    cut as an enum's values are (one helper for both)."""
+    edit(pack, TTP, "rba:\n", new)
+    finding = only(validate(pack), "CP010")
+    assert at(finding) == (TTP, *locate(pack, TTP, "colour: red"))
+    assert finding.message.endswith(f"(allowed keys: {listed})") and len(finding.message) < 150
+
+
 @pytest.mark.parametrize("new", ["security_domain: cloud", f"security_domain: {'identity' * 2_000}"])
 def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, validate: Validate, new: str) -> None:
     """``cloud`` is close to none of endpoint, network, ...; a 16,000-character value is not compared (it is no
@@ -122,6 +138,19 @@ def test_cp012_no_did_you_mean_when_no_allowed_value_is_close(pack: Path, valida
     edit(pack, TTP, "security_domain: identity", new)
     message = only(validate(pack), "CP012").message
     assert "did you mean" not in message and message.endswith("audit") and len(message) < 200
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("version: 4", "version: .inf", "version: expected integer, got number Infinity"),
+    ("version: 4", "version: -.inf", "version: expected integer, got number -Infinity"),
+    ("security_domain: identity", "security_domain: .nan", "tags.security_domain: NaN is not one of: "),
+])
+def test_cp012_names_a_yaml_infinity_or_nan_as_written_not_as_null(pack: Path, validate: Validate, old: str,
+                                                                   new: str, expected: str) -> None:
+    """The validator hands ``.inf`` and ``.nan`` (YAML floats JSON cannot hold) back as null: the message said
+    "expected integer, got null null" of a value the author can see is not null."""
+    edit(pack, TTP, old, new)
+    assert only(validate(pack), "CP012").message.startswith(expected)
 
 
 def test_cp013_status_removed(pack: Path, validate: Validate) -> None:

@@ -84,6 +84,25 @@ def test_invalid_utf8_and_runaway_lines_are_bad_lines(tmp_path: Path) -> None:
         list(read_events(file, sourcetype="s"))
 
 
+@pytest.mark.parametrize(("content", "reason"), [
+    # the streamed scan made a plain-text line's bad bytes U+FFFD and searched it (a gzip file given to search
+    # was two "events" of binary and exit 0), and said "'utf-8' codec can't decode ..." of a JSON line
+    (b'{"a": "1"}\nplain \xff text\n', "not valid UTF-8 (byte 0xff at column 7)"),
+    (b'{"a": "1"}\n{"a": "\xff"}\n', "not valid UTF-8 (byte 0xff at column 8)"),
+    (b'{"a": "1"}\n\x1f\x8b\x08\x00\x00\n', "not valid UTF-8 (byte 0x8b at column 2)"),
+    # and searched a line past the 16 MB the loader refuses as a runaway or binary file
+    (b'{"a": "1"}\n{"a": "' + b"x" * (16 << 20) + b'"}\n', "line longer than 16,777,216 bytes"),
+])
+def test_the_streamed_scan_refuses_the_lines_the_loader_refuses(tmp_path: Path, content: bytes,
+                                                                reason: str) -> None:
+    file = tmp_path / "bytes.log"
+    file.write_bytes(content)
+    for lazy in (False, True):
+        with pytest.raises(SplError) as caught:
+            _search(file, lazy, "search * | stats count")
+        assert caught.value.message == f"{file}:2: malformed JSON event: {reason}", lazy
+
+
 def test_event_lines_streams_line_by_line(tmp_path: Path) -> None:
     file = tmp_path / "plain.log"
     file.write_bytes(BOM + b"plain text\n\n{\"a\": 1}\r\n")

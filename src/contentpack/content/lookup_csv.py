@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contentpack.content.conf_text import conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import read_text
 from contentpack.content.model import Lookup
@@ -28,6 +29,8 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
 
     file = root / "lookups" / csv_name
     shown = f"lookups/{csv_name}"
+    if file.is_symlink():  # discovery reports it (CP015, "not allowed in content"): never read what it points to
+        return None, []
     if not file.exists():  # in the commands' one wording; a folder or a FIFO in its place is refused by kind below
         return None, [error(where, RULE_LOOKUP_FILE, no_such_path(shown))]
     text, problems = read_text(file, shown, limit=MAX_LOOKUP_BYTES)
@@ -43,7 +46,38 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
         return None, [
             error(Position(shown, 1, 1), RULE_LOOKUP_FILE, "lookup CSV header has empty or repeated column names")
         ]
-    return header, []
+    problems = [error(Position(shown, *at), RULE_LOOKUP_FILE, f"lookup CSV column {column!r}: {problem}")
+                for column, at in zip(header, _header_cells(text), strict=False)
+                if (problem := _column_problem(column)) is not None]
+    return (None if problems else header), problems
+
+
+def _column_problem(column: str) -> str | None:
+    """Why a header column cannot be one of the names transforms.conf's ``fields_list`` lists, or None.
+    The builder writes them joined by ", " (``esapp.transforms``), and Splunk reads the setting as "A comma- and
+    space-delimited list" (transforms.conf.spec): a comma in a name, or space at either end, would list other
+    columns than the CSV's. The value must fit a .conf line too (``conf_text``); a line break inside a name is
+    written as a continued line, like any other value's."""
+    if "," in column:
+        return "a comma in a column name would split it in two in transforms.conf's fields_list"
+    if column != column.strip():
+        return "a space at either end of a column name would be lost in transforms.conf's fields_list"
+    return conf_text_problem(column)
+
+
+def _header_cells(text: str) -> list[tuple[int, int]]:
+    """The (line, column) where each cell of the CSV's first record starts (a quoted cell may span lines)."""
+    cells = [(1, 1)]
+    line, col, quoted = 1, 1, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char == ",":
+            cells.append((line, col + 1))
+        line, col = (line + 1, 1) if char == "\n" else (line, col + 1)
+    return cells
 
 
 def match_type_problems(lookup: Lookup) -> list[Diagnostic]:

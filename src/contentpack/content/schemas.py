@@ -34,9 +34,10 @@ RULE_MISSING_KEY = "CP011"
 RULE_INVALID_VALUE = "CP012"
 RULE_STATUS_REMOVED = "CP013"
 MAX_ERRORS_PER_FILE = 100
-# an enum's allowed values in a CP012 message: all of up to 8 (every short enum: type, security_domain, usecase),
-# else the first 5, the rest counted and the exported schema named: asset_type's 44 (about 730 characters) buried
-# the message. A did-you-mean still names the one meant, wherever it is in the list.
+# an enum's allowed values in a CP012 message, and a mapping's allowed keys in a CP010 one: all of up to 8 (every
+# short enum: type, security_domain, usecase), else the first 5, the rest counted and the exported schema named:
+# asset_type's 44 (about 730 characters) buried the message, as a detection's 19 top-level keys did. A
+# did-you-mean still names the one meant, wherever it is in the list.
 LISTED_IN_FULL = 8
 LISTED_WHEN_CUT = 5
 
@@ -158,15 +159,24 @@ def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, mess
     return message
 
 
-def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
+def _value_at(data: object, path: NodePath) -> object:
+    """The value the author wrote at ``path``. Not the error's ``instance``: the validator gives ``.inf`` and
+    ``.nan`` (YAML floats JSON cannot hold) back as null, and a message said "expected string, got null null"."""
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: SourceMap,
+               data: object) -> Iterator[Diagnostic]:
     path: NodePath = tuple(err.instance_path)
     keyword = str(err.schema_path[-1]) if err.schema_path else ""
     parent = _subschema(kind, list(err.schema_path))
-    instance = err.instance
+    instance = _value_at(data, path)
     if keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(parent.get("properties", {}))
         for key in sorted(k for k in instance if k not in allowed):
-            suggestion = _did_you_mean(key, allowed) or f" (allowed keys: {', '.join(allowed)})"
+            suggestion = _did_you_mean(key, allowed) or f" (allowed keys: {_one_of(kind, allowed)})"
             yield error(source.key(*path, key), RULE_UNKNOWN_KEY, f"unknown key '{key}' {_place(path)}{suggestion}")
         return
     if keyword == "required" and isinstance(instance, dict):
@@ -206,7 +216,7 @@ def validate(kind: SchemaKind, data: object, source: SourceMap) -> list[Diagnost
             if path in flagged_values:
                 continue
             flagged_values.add(path)
-        problems.extend(_translate(kind, err, source))
+        problems.extend(_translate(kind, err, source, data))
     if skipped:
         problems.append(error(source.at(), RULE_INVALID_VALUE,
                               f"{skipped:,} more schema error(s) in this file not shown (fix the ones above first)"))

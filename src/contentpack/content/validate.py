@@ -198,7 +198,7 @@ def validate_pack(
                 found[outcome.kind].append(outcome.obj)
             elif outcome.declared_name is not None:
                 unmodelled.add(outcome.declared_name)
-            elif one[0] is None:  # not parsed: its name is unknown
+            else:  # not parsed, or parsed with no name to read (a list, a number for a name): its name is unknown
                 unread.add(kind)
         if cache_update is not None:
             cache_update.save()

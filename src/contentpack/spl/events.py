@@ -257,6 +257,7 @@ def make_event(
 
 
 MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
+LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"
 MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
 BAD_LINES_SHOWN = 5
 _BOM = b"\xef\xbb\xbf"
@@ -308,7 +309,7 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
                 break
             line_no += 1
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-                bad.add(line_no, f"line longer than {MAX_LINE_BYTES:,} bytes")
+                bad.add(line_no, LINE_TOO_LONG)
                 while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
                     line = handle.readline(MAX_LINE_BYTES)
                 continue
@@ -317,7 +318,7 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                bad.add(line_no, f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+                bad.add(line_no, _not_utf8(line, exc))
                 continue
             stripped = text.strip()
             if not stripped:
@@ -334,6 +335,19 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
     problem = bad.error()
     if problem is not None:
         raise problem
+
+
+def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> str:
+    return f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})"
+
+
+def utf8_problem(line: bytes) -> str | None:
+    """Why an event line is not UTF-8 text, in ``event_lines``' words, or None (the streaming scanner's check)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(line, exc)
+    return None
 
 
 def starts_json_array(path: str | os.PathLike[str]) -> bool:

@@ -22,6 +22,8 @@ import orjson
 
 from contentpack.spl.errors import SplError
 from contentpack.spl.events import (
+    LINE_TOO_LONG,
+    MAX_LINE_BYTES,
     BadLines,
     Untimed,
     decode_json,
@@ -29,6 +31,7 @@ from contentpack.spl.events import (
     flatten_json,
     json_scalar_text,
     nests_deeper_than,
+    utf8_problem,
 )
 from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value, utf8
@@ -368,6 +371,9 @@ def scan_file(
             lines = _all_lines(handle, start, end)
         others = byte_tokens[1:]
         for offset, line in lines:
+            if len(line) - line.endswith(b"\n") > MAX_LINE_BYTES:  # as event_lines reads it: a bad line
+                bad.add(line_number(source.path, offset), LINE_TOO_LONG)
+                continue
             if offset == 0 and line.startswith(_BOM):
                 line = line[len(_BOM):]
             stripped = line.strip()
@@ -381,10 +387,15 @@ def scan_file(
                 try:
                     flat = decode_fields(stripped, None if needed is None else plan)
                 except (ValueError, RecursionError) as exc:
-                    reason = "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                    reason = utf8_problem(line) or (
+                        "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
                     bad.add(line_number(source.path, offset), reason)
                     continue
-            else:
+            else:  # a plain-text line: refused when not UTF-8, as event_lines refuses it (not made U+FFFD)
+                not_text = utf8_problem(line)
+                if not_text is not None:
+                    bad.add(line_number(source.path, offset), not_text)
+                    continue
                 flat = {}
             event: Event = flat
             if want_raw:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from contentpack.content.conf_text import all_fit, conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, error
-from contentpack.content.model import AppConfig, Lookup, NodePath, SourceMap
+from contentpack.content.model import AppConfig, NodePath, SourceMap
 from contentpack.content.rules import RuleContext
 
 RESERVED_STANZAS = frozenset({"default"})
@@ -101,8 +101,9 @@ def _objects(context: RuleContext) -> Iterator[tuple[object, SourceMap]]:
 def conf_safe_text(context: RuleContext) -> Iterator[Diagnostic]:
     """CP049: text that cannot be written to a .conf file (``build`` would stop on it)."""
     for obj, source in _objects(context):
-        # Most files' bytes vouch for their texts (``texts_fit``); a lookup also holds its CSV header's.
-        if (source.path in context.texts_fit and not isinstance(obj, Lookup)) or all_fit(_strings(obj)):
+        # Most files' bytes vouch for their texts (``texts_fit``); a lookup's CSV header, its other texts, is
+        # checked where it is read, at its line and column in the CSV (``lookup_csv.read_header``).
+        if source.path in context.texts_fit or all_fit(_strings(obj)):
             continue  # nearly every other object: one check of all its text at once
         for node, text in _texts(obj, ()):
             problem = conf_text_problem(text)
