@@ -562,3 +562,23 @@ ASSUMED_FORMATS: tuple[Formatted, ...] = (
 def test_assumed_strftime(row: Formatted) -> None:
     """Assumed: the page lists no such variable or states no result; the engine's C meaning is pinned."""
     assert _strftime(row.fmt, row.epoch, row.tz) == row.expected, f"{row.page}: {row.quote}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2025-01-15 10:00:00 EST", "2025-01-15 15:00:00"),
+                                                ("2025-07-15 10:00:00 EST", "2025-07-15 15:00:00"),
+                                                ("2025-07-15 10:00:00 GMT", "2025-07-15 10:00:00"),
+                                                ("2025-07-15 10:00:00 America/Los_Angeles", "2025-07-15 17:00:00")])
+def test_strptime_reads_the_zone_percent_z_names(text: str, expected: str) -> None:
+    """Format variables page: "%Z The timezone abbreviation. For example EST for US Eastern Standard Time." EST is
+    -05:00 whatever the season (an abbreviation of one offset); an IANA name is read with its rules."""
+    got = rows(make_engine(), f'| makeresults | eval x=strptime("{text}", "%Y-%m-%d %H:%M:%S %Z") | table x')
+    assert got[0]["x"] == at(expected), FORMAT_VARIABLES
+
+
+@pytest.mark.parametrize("name", ["PST", "CEST", "CET", "Mars/Olympus"])
+def test_strptime_refuses_a_zone_percent_z_cannot_place(name: str) -> None:
+    """A %Z text that is no zone name used to be read as the search's zone (03:04 PST was 03:04 UTC, silently eight
+    hours off); CET is an IANA zone that keeps summer time (+02:00 in July) where the abbreviation is +01:00. No page
+    lists the offsets Splunk gives abbreviations: refused as unsupported, saying why."""
+    with pytest.raises(SplUnsupportedError, match=rf"the time zone '{name}' read by %Z is not supported"):
+        rows(make_engine(), f'| makeresults | eval x=strptime("2025-07-15 03:04:05 {name}", "%Y-%m-%d %H:%M:%S %Z")')

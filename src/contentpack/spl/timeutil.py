@@ -366,15 +366,29 @@ def strptime(text: str, fmt: str, tz: str = "UTC") -> float | None:
     except (ValueError, OverflowError, KeyError):
         return None
     if parts.get("z"):
-        moment = naive.replace(tzinfo=timezone(_parse_offset(parts["z"])))
+        info: tzinfo = timezone(_parse_offset(parts["z"]))
     else:
-        zone_name = parts.get("Z") or tz
-        try:
-            info = zone(zone_name)
-        except ValueError:
-            info = zone(tz)
-        moment = naive.replace(tzinfo=info)
-    return to_epoch(moment)
+        info = _parsed_zone(parts["Z"], naive.year) if parts.get("Z") else zone(tz)
+    return to_epoch(naive.replace(tzinfo=info))
+
+
+def _parsed_zone(name: str, year: int) -> tzinfo:
+    """The zone a ``%Z`` read names: UTC/GMT/Z, an IANA name, or an abbreviation that is an IANA zone of one
+    fixed offset (the format page's example EST). Any other is refused (UnsupportedTimeVariable), no longer read
+    as the search's zone: PST is no IANA name, so 03:04 PST was 03:04 UTC; and CET is an IANA zone that keeps
+    summer time, where as an abbreviation it is +01:00 all year."""
+    try:
+        info: tzinfo | None = zone(name)
+    except ValueError:
+        info = None
+    if info is not None and "/" not in name:
+        winter, summer = (datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
+        info = info if winter == summer else None
+    if info is None:
+        raise UnsupportedTimeVariable(f"the time zone {name!r} read by %Z is not supported: the engine knows UTC, "
+                                      f"GMT, IANA zone names (America/Los_Angeles) and abbreviations of one fixed "
+                                      f"offset (EST); what offset Splunk gives {name!r} no page lists")
+    return info
 
 
 # ------------------------------------------------------------------------------------ relative time modifiers
