@@ -264,6 +264,26 @@ def test_a_bad_snap_unit_is_answered_with_the_snap_units() -> None:
     assert str(in_search.value).startswith(f"{refused.value} (")  # the page's words once, then where
 
 
+_UPPER_CASE_UNIT = "is not supported: the units are written in lower case"
+_DECIMAL_EPOCH = "is not supported: an epoch time is written in whole seconds"
+
+
+@pytest.mark.parametrize(("text", "refusal"), [
+    *((text, _UPPER_CASE_UNIT) for text in ("-1M", "-1D@D", "@D", "-2Mon", "@W1", "-1Day")),
+    *((text, _DECIMAL_EPOCH) for text in ("1.5", "1767225600.25", "0.0")),
+])
+def test_an_undocumented_spelling_is_refused_as_unsupported(text: str, refusal: str) -> None:
+    """Upper-case units: the engine read units in any case, so ``-1M`` was a minute (where many tools write a
+    month); the Time modifiers page's unit table writes every spelling in lower case ("minute | m, min, mins, minute,
+    minutes", "month | mon, month, months") and no page says what Splunk makes of another case. Decimal epochs:
+    ``earliest=1.5`` was the epoch time 1.5; the page writes epoch times in whole seconds ("Use earliest=1 to specify
+    the UNIX epoch time 1") and shows no fraction. Both refused, saying why, in a search too."""
+    with pytest.raises(ValueError, match=refusal):
+        timeutil.parse_time_modifier(text, at(OCT_7))
+    with pytest.raises(SplRuntimeError, match=refusal):
+        make_engine().search(f"search index=main earliest={text}", now=at(OCT_7))
+
+
 @pytest.mark.parametrize("text", ["-1", "+5", "-1.5"])
 def test_a_signed_number_is_refused_as_unsupported(text: str) -> None:
     """It was read as an epoch time (-1: a second before 1970). The Time modifiers page writes epoch times unsigned
@@ -475,8 +495,6 @@ def test_a_modifier_without_a_snap_snaps_to_the_second(modifier: str, expected: 
 # Choices the engine made where the pages are silent (the quote says what the pages do say): pinned so a change is
 # deliberate.
 ASSUMED: tuple[Modifier, ...] = (
-    Modifier("-1D@D", OCT_7, "2024-10-06 00:00:00", TIME_MODIFIERS,
-             "the unit table lists lower-case spellings only; the engine reads units in any case"),
     Modifier("NOW", OCT_7, OCT_7, TIME_MODIFIERS, "now | `now()` or `now`; the engine reads it in any case"),
     Modifier("-1mon", "2024-03-31 10:00:00", "2024-02-29 10:00:00", TIME_MODIFIERS,
              "month offsets: no page says what one month before March 31 is; the day is clamped to the month's length"),
@@ -485,6 +503,16 @@ ASSUMED: tuple[Modifier, ...] = (
     Modifier("@d", "2024-03-10 12:00:00", "2024-03-10 01:00:00", TIME_MODIFIERS,
              "a day whose midnight does not exist (Havana springs forward at 00:00): the day starts at 01:00",
              tz="America/Havana"),
+    Modifier("@w0", "2024-03-12 12:00:00", "2024-03-10 01:00:00", TIME_MODIFIERS,
+             "a week whose Sunday midnight does not exist (Havana, 2024-03-10): the week starts at 01:00, as @d",
+             tz="America/Havana"),
+    Modifier("-1d", "2024-03-11 02:30:00", "2024-03-10 03:30:00", TIME_MODIFIERS,
+             "a day offset onto a wall time that does not exist (New York springs forward at 02:00 to 03:00): read "
+             "with the offset before the change (EST, fold=0), so 02:30 is 07:30 UTC, 03:30 EDT",
+             tz="America/New_York"),
+    Modifier("-1mon@h", "2024-04-10 02:30:00", "2024-03-10 03:00:00", TIME_MODIFIERS,
+             "as -1d: the month offset lands on 02:30 of the change day, read as 03:30 EDT, then snapped to its hour",
+             tz="America/New_York"),
     Modifier("@d", "2024-11-03 12:00:00", "2024-11-03 00:00:00", TIME_MODIFIERS,
              "a day whose midnight happens twice (Havana falls back at 01:00 to 00:00): the first one",
              tz="America/Havana"),
@@ -533,3 +561,23 @@ ASSUMED_FORMATS: tuple[Formatted, ...] = (
 def test_assumed_strftime(row: Formatted) -> None:
     """Assumed: the page lists no such variable or states no result; the engine's C meaning is pinned."""
     assert _strftime(row.fmt, row.epoch, row.tz) == row.expected, f"{row.page}: {row.quote}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2025-01-15 10:00:00 EST", "2025-01-15 15:00:00"),
+                                                ("2025-07-15 10:00:00 EST", "2025-07-15 15:00:00"),
+                                                ("2025-07-15 10:00:00 GMT", "2025-07-15 10:00:00"),
+                                                ("2025-07-15 10:00:00 America/Los_Angeles", "2025-07-15 17:00:00")])
+def test_strptime_reads_the_zone_percent_z_names(text: str, expected: str) -> None:
+    """Format variables page: "%Z The timezone abbreviation. For example EST for US Eastern Standard Time." EST is
+    -05:00 whatever the season (an abbreviation of one offset); an IANA name is read with its rules."""
+    got = rows(make_engine(), f'| makeresults | eval x=strptime("{text}", "%Y-%m-%d %H:%M:%S %Z") | table x')
+    assert got[0]["x"] == at(expected), FORMAT_VARIABLES
+
+
+@pytest.mark.parametrize("name", ["PST", "CEST", "CET", "Mars/Olympus"])
+def test_strptime_refuses_a_zone_percent_z_cannot_place(name: str) -> None:
+    """A %Z text that is no zone name used to be read as the search's zone (03:04 PST was 03:04 UTC, silently eight
+    hours off); CET is an IANA zone that keeps summer time (+02:00 in July) where the abbreviation is +01:00. No page
+    lists the offsets Splunk gives abbreviations: refused as unsupported, saying why."""
+    with pytest.raises(SplUnsupportedError, match=rf"the time zone '{name}' read by %Z is not supported"):
+        rows(make_engine(), f'| makeresults | eval x=strptime("2025-07-15 03:04:05 {name}", "%Y-%m-%d %H:%M:%S %Z")')

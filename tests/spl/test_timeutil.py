@@ -238,9 +238,10 @@ def test_parse_span(text: str, span: Span) -> None:
     assert parse_span(text) == span
 
 
-@pytest.mark.parametrize("text", ["5x", "", "0m", "1.5mon", "-5m"])
+@pytest.mark.parametrize("text", ["5x", "", "0m", "1.5mon", "-5m", "1M", "1D", "500MS"])
 def test_parse_span_errors(text: str) -> None:
-    """Unknown units and non-positive spans are errors.
+    """Unknown units and non-positive spans are errors; so are upper-case units (``1M`` was read as a minute): the
+    page writes every unit in lower case and none says what another case means.
     https://help.splunk.com/splunk-enterprise/search/spl2-search-manual/dates-and-time/specifying-time-spans"""
     with pytest.raises(ValueError, match="invalid span"):
         parse_span(text)

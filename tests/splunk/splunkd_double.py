@@ -172,6 +172,15 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+def _whole_seconds(text: str) -> str:
+    """A REST time parameter as the search language writes an epoch time: ``1792037401.000`` as ``1792037401``."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() else text
+
+
 def messages_xml(text: str, kind: str = "ERROR") -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<response><messages><msg type="{kind}">{_xml(text)}</msg>'
             "</messages></response>").encode("utf-8")
@@ -321,8 +330,11 @@ class SplunkdDouble:
             return float(params[name]) if params.get(name) else None
 
         now = number("now") or time.time()
-        bounds = " ".join(f"_{name}={params[name]}" for name in ("index_earliest", "index_latest") if params.get(name))
-        if bounds:  # the engine bounds _indextime with the same modifiers written in the search
+        # The engine bounds _indextime with the same modifiers written in the search, where an epoch time is whole
+        # seconds (the REST parameter's "1792037401.000" is written 1792037401; a fraction stays, and is refused).
+        bounds = " ".join(f"_{name}={_whole_seconds(params[name])}" for name in ("index_earliest", "index_latest")
+                          if params.get(name))
+        if bounds:
             query = re.sub(r"^\s*search\s", f"search {bounds} ", query, count=1)
         try:
             results = engine.search(query, earliest=number("earliest_time"), latest=number("latest_time"), now=now)

@@ -9,7 +9,10 @@ close enough for the patterns detections use once a few spellings are translated
   are left alone);
 * named back-references ``\\k<name>``, ``\\k'name'``, ``\\k{name}`` and ``(?P=name)`` become ``(?P=name)``;
 * ``\\z`` (PCRE: very end) becomes Python's ``\\Z``; PCRE's ``\\Z`` (end, or before a final newline) becomes
-  ``(?=\\n?\\Z)``; ``\\h`` (horizontal space) becomes ``[ \\t]``;
+  ``(?=\\n?\\Z)``; ``\\h``/``\\v`` (horizontal/vertical space) become PCRE2's code point lists, ``\\H``/``\\V``
+  their complements;
+* escapes and braces the ``regex`` package reads otherwise (``\\g``, ``\\N``, ``\\m``, ``{,2}``, ``{ 2}``) are
+  refused as unsupported (:func:`_refuse_escape`, ``_LOOSE_BRACE``); ``{,}`` is literal text, as in PCRE2;
 * ``\\Q...\\E``, ``\\x{HHHH}``, POSIX classes and mid-pattern inline flags (see :func:`translate_pcre`).
 
 Why the ``regex`` package rather than ``re``: it takes a per-call ``timeout``, so a backtracking pattern
@@ -47,6 +50,16 @@ _POSIX_CLASSES = {
     "space": r"\s", "blank": r" \t", "punct": r"!-/:-@\[-`{-~", "xdigit": "0-9A-Fa-f", "word": r"\w",
     "cntrl": r"\x00-\x1f\x7f", "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
 }
+# PCRE2 (pcre2pattern, "Generic character types"): \h and \v are these code points in UTF mode, with or without
+# UCP; the ``regex`` package reads \v as the vertical tab alone and has no \h, \H or \V.
+_HORIZONTAL = r"\t \xa0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000"
+_VERTICAL = r"\n\x0b\f\r\x85\u2028\u2029"
+_SPACE_TYPES = {"h": _HORIZONTAL, "v": _VERTICAL}
+# A brace PCRE2 and the ``regex`` package may read differently: anything but {n}, {n,}, {n,m}. Spaced ones ({ 2},
+# {2, 3}) and {,m} are literal text before PCRE2 10.43 and quantifiers since (``regex``: {,m} a quantifier, spaced
+# ones text); {,} is text to PCRE2, a quantifier to ``regex``.
+_LOOSE_BRACE = re.compile(r"\{[ \t]*\d*[ \t]*(?:,[ \t]*\d*[ \t]*)?\}")
+_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
 _INLINE_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]+))?\)")
 _HEX_BRACED = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 # An escape as PCRE2 reads it in a class: \xhh (up to two digits), \o{...}, octal \ddd, \cX, a \p/\P property,
@@ -100,12 +113,16 @@ def translate_pcre(pattern: str) -> str:
                     out.append(f"(?P={name})")
                     i = end + 1
                     continue
+            if nxt in "gNmMuUL":
+                _refuse_escape(pattern, i)
             if nxt == "z" and not in_class:
                 out.append(r"\Z")
             elif nxt == "Z" and not in_class:
                 out.append(r"(?=\n?\Z)")
-            elif nxt == "h":
-                out.append(r" \t" if in_class else r"[ \t]")
+            elif nxt in "hv":
+                out.append(_SPACE_TYPES[nxt] if in_class else f"[{_SPACE_TYPES[nxt]}]")
+            elif nxt in "HV" and not in_class:
+                out.append(f"[^{_SPACE_TYPES[nxt.lower()]}]")
             elif in_class:  # one member, however long its escape (\x41, \101, \o{101}, \cA, \p{L}): the range state
                 escape = _CLASS_ESCAPE.match(pattern, i)  # moves once for it, not once per character
                 end = escape.end() if escape else i + 2
@@ -139,6 +156,15 @@ def translate_pcre(pattern: str) -> str:
             out.append(ch)
             i += 1
             continue
+        if ch == "{":
+            brace = _LOOSE_BRACE.match(pattern, i)
+            if brace and not _QUANTIFIER.fullmatch(brace.group()):
+                if any(c.isdigit() for c in brace.group()):
+                    raise regex.error(f"the brace {brace.group()!r} is literal text before PCRE2 10.43 and a "
+                                      f"quantifier since; which one Splunk's PCRE2 reads no page says", pattern, i)
+                out.append(re.escape(brace.group()))  # literal in PCRE2 ({,}: a quantifier to ``regex``)
+                i = brace.end()
+                continue
         if ch == "[":
             in_class = True
             negated, i = class_opening(pattern, i + 1)  # past \E, \Q\E and "^", as PCRE2 reads them
@@ -177,6 +203,15 @@ def translate_pcre(pattern: str) -> str:
         i += 1
     out.append(")" * pending[0])
     return "".join(out)
+
+
+def _refuse_escape(pattern: str, at: int) -> None:
+    """Refuse an escape whose PCRE meaning the ``regex`` package would silently replace with another: ``\\g``
+    (PCRE2: a back-reference \\g1, \\g{-1}, or a subroutine call \\g<1>; to ``regex`` a literal g or a
+    back-reference), ``\\N`` (any character but a newline, \\N{U+41} a code point; to ``regex`` a Unicode name),
+    and ``\\m``, ``\\M``, ``\\u``, ``\\U``, ``\\L`` (errors to PCRE2; word boundaries, code points and named
+    lists to ``regex``). Raised as the ``regex`` error :func:`compile_pcre` reports as unsupported."""
+    raise regex.error(f"PCRE reads \\{pattern[at + 1]} otherwise than this engine's regex package", pattern, at)
 
 
 class Pcre:

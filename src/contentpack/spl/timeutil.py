@@ -366,15 +366,29 @@ def strptime(text: str, fmt: str, tz: str = "UTC") -> float | None:
     except (ValueError, OverflowError, KeyError):
         return None
     if parts.get("z"):
-        moment = naive.replace(tzinfo=timezone(_parse_offset(parts["z"])))
+        info: tzinfo = timezone(_parse_offset(parts["z"]))
     else:
-        zone_name = parts.get("Z") or tz
-        try:
-            info = zone(zone_name)
-        except ValueError:
-            info = zone(tz)
-        moment = naive.replace(tzinfo=info)
-    return to_epoch(moment)
+        info = _parsed_zone(parts["Z"], naive.year) if parts.get("Z") else zone(tz)
+    return to_epoch(naive.replace(tzinfo=info))
+
+
+def _parsed_zone(name: str, year: int) -> tzinfo:
+    """The zone a ``%Z`` read names: UTC/GMT/Z, an IANA name, or an abbreviation that is an IANA zone of one
+    fixed offset (the format page's example EST). Any other is refused (UnsupportedTimeVariable), no longer read
+    as the search's zone: PST is no IANA name, so 03:04 PST was 03:04 UTC; and CET is an IANA zone that keeps
+    summer time, where as an abbreviation it is +01:00 all year."""
+    try:
+        info: tzinfo | None = zone(name)
+    except ValueError:
+        info = None
+    if info is not None and "/" not in name:
+        winter, summer = (datetime(year, month, 1, tzinfo=info).utcoffset() for month in (1, 7))
+        info = info if winter == summer else None
+    if info is None:
+        raise UnsupportedTimeVariable(f"the time zone {name!r} read by %Z is not supported: the engine knows UTC, "
+                                      f"GMT, IANA zone names (America/Los_Angeles) and abbreviations of one fixed "
+                                      f"offset (EST); what offset Splunk gives {name!r} no page lists")
+    return info
 
 
 # ------------------------------------------------------------------------------------ relative time modifiers
@@ -399,6 +413,17 @@ for _canonical, _spellings in {
 _SNAP_UNITS = ("snap units are s, m, h, d, w, mon, q, y (or a spelling: sec, minute, hour, day, week, month, "
                "quarter, year ...) and the days of the week w0 to w7 (w0 = w7 = Sunday, w1 = Monday)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def _time_unit(spelling: str) -> str | None:
+    """The canonical unit (s, m, h, d, w, mon, q, y) of a spelling in the Time modifiers page's unit table, None
+    for a spelling it lacks. The table writes every spelling in lower case, and another case is refused
+    (ValueError), not folded: no page says what Splunk makes of one, and ``M`` would be read as a minute where
+    many tools mean a month."""
+    if spelling != spelling.lower() and spelling.lower() in _UNIT_ALIASES:
+        raise ValueError(f"time unit {spelling!r} is not supported: the units are written in lower case "
+                         f"({spelling.lower()!r}); what Splunk makes of another case no page says")
+    return _UNIT_ALIASES.get(spelling)
 _OFFSET = re.compile(r"([+-])(\d*)([A-Za-z]+)")
 _SNAP = re.compile(r"@([A-Za-z]+)(\d?)")
 
@@ -520,6 +545,13 @@ def relative_time(epoch: float, modifier: str, tz: str = "UTC") -> float:
     return relative_modifier(modifier).apply(epoch, tz)
 
 
+def _modifier_unit(modifier: str, spelling: str) -> str | None:
+    try:
+        return _time_unit(spelling)
+    except ValueError as exc:
+        raise ValueError(f"invalid time modifier {modifier!r}: {exc}") from None
+
+
 def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     """The steps of a relative modifier (``-7d@h`` -> offset -7 d, snap h); () for ``now``. One reading for
     resolving a modifier (``relative_modifier``) and for reasoning about where its result moves (the schedule
@@ -534,7 +566,7 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     while position < len(text):
         offset = _OFFSET.match(text, position)
         if offset:
-            unit = _UNIT_ALIASES.get(offset.group(3).lower())
+            unit = _modifier_unit(modifier, offset.group(3))
             if unit is None:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown time unit {offset.group(3)!r}")
             amount = int(offset.group(2)) if offset.group(2) else 1
@@ -543,8 +575,8 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
             continue
         snap = _SNAP.match(text, position)
         if snap:
-            name, digit = snap.group(1).lower(), snap.group(2)
-            unit = _UNIT_ALIASES.get(name)
+            name, digit = snap.group(1), snap.group(2)
+            unit = _modifier_unit(modifier, name)
             if unit is None or (digit and (name != "w" or int(digit) > 7)):  # @week1, @d2, @w8: no page has them
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown snap unit {snap.group()!r}: the "
                                  f"{_SNAP_UNITS}")
@@ -557,7 +589,8 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
     return tuple(terms)
 
 
-_EPOCH = re.compile(r"\d+(?:\.\d+)?\Z")
+_EPOCH = re.compile(r"\d+\Z")
+_DECIMAL_EPOCH = re.compile(r"\d+\.\d+\Z")
 _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:\.\d+)?\Z")
 
 
@@ -589,6 +622,10 @@ def time_bound(text: str, tz: str = "UTC") -> TimeBound:
         raise ValueError(f"real-time modifier {text!r} is not supported in a search string")
     if _EPOCH.match(value):
         return TimeBound(float(value), None, tz)
+    if _DECIMAL_EPOCH.match(value):
+        # The page shows whole epoch seconds only ("Use earliest=1 to specify the UNIX epoch time 1").
+        raise ValueError(f"time {text!r} is not supported: an epoch time is written in whole seconds (earliest=1); "
+                         f"what Splunk makes of a fraction no page says")
     if _SIGNED_NUMBER.match(value):
         # The Time modifiers page writes an epoch time unsigned ("Use earliest=1 to specify the UNIX epoch time 1")
         # and an offset with a unit ("[+|-]<time_integer><time_unit>"); what Splunk makes of -1 no page says.
@@ -637,10 +674,13 @@ def parse_span(text: str) -> Span:
     amount = float(match["amount"]) if match["amount"] else 1.0
     if amount <= 0:
         raise ValueError(f"invalid span {text!r}: the span must be positive")
-    raw_unit = (match["unit"] or "s").lower()
+    raw_unit = match["unit"] or "s"
     if raw_unit in _SUBSECOND_UNITS:
         return Span(amount * _SUBSECOND_UNITS[raw_unit], "s")
-    unit = _UNIT_ALIASES.get(raw_unit)
+    try:
+        unit = _time_unit(raw_unit)
+    except ValueError as exc:
+        raise ValueError(f"invalid span {text!r}: {exc}") from None
     if unit is None:
         raise ValueError(f"invalid span {text!r}: unknown time unit {match['unit']!r}")
     if unit in ("mon", "q", "y"):
