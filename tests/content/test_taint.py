@@ -61,3 +61,19 @@ def test_the_syntax_check_and_taint_parse_each_command_once() -> None:
     assert moving is not None and len(moving) == 3
     assert result_taint(moving, Taint()) is not None
     assert command_alone.cache_info().misses == misses
+
+
+GUARD = 'if(match(app_id, "^[0-9a-fA-F-]{36}$"), app_id, null())'
+
+
+def test_a_guard_inside_coalesce_is_seen_as_in_two_evals() -> None:
+    """The single eval of entra_id_user_consent_blocked_for_risky_application.yml's two: app_id is an id or one
+    of the tenant's target ids either way."""
+    two = f"x=1 | eval app_id={GUARD} | eval app_id=coalesce(app_id, lower(mvindex(target_id, 0)))"
+    one = f"x=1 | eval app_id=coalesce({GUARD}, lower(mvindex(target_id, 0)))"
+    for search in (two, one):
+        moved = result_taint(moving_segments(search), Taint(names={"app_id": "properties.appId"}))
+        assert moved is not None and moved.origin("app_id") is None, search
+    unguarded = result_taint(moving_segments(f"x=1 | eval app_id=coalesce({GUARD}, appDisplayName)"),
+                             Taint(names={"app_id": "properties.appId"}))
+    assert unguarded is not None and unguarded.origin("app_id") == "appDisplayName"

@@ -7,6 +7,7 @@ the old or the new output in place; the next build removes the temp folders kill
 
 from __future__ import annotations
 
+import ctypes.util
 import dataclasses
 import os
 import random
@@ -15,6 +16,8 @@ import signal
 import subprocess
 import sys
 import time
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -224,6 +227,51 @@ def test_the_exchange_swaps_two_folders_where_linux_offers_it(tmp_path: Path) ->
         assert (b / "from-a").exists() and not (a / "from-a").exists()
     else:
         assert (a / "from-a").exists()  # nothing moved: the caller falls back to the two renames
+
+
+@pytest.fixture
+def fresh_lookup() -> Iterator[None]:
+    """The exchange call looked up anew in the test (and again after it, without the test's patches)."""
+    output_module._exchange_call.cache_clear()
+    yield
+    output_module._exchange_call.cache_clear()
+
+
+def _no_child_process(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a child process was started")
+
+
+@pytest.mark.usefixtures("fresh_lookup")
+def test_the_exchange_call_is_looked_up_once_without_a_child_process(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ctypes.util.find_library`` runs ``ldconfig -p`` in a child process on Linux (3 ms a rebuild): the call is
+    found among the process's own symbols instead, once."""
+    monkeypatch.setattr(subprocess, "Popen", _no_child_process)
+    monkeypatch.setattr(ctypes.util, "find_library", _no_child_process)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "from-a").write_text("")
+    first, second = exchange(a, b), exchange(a, b)
+    assert first == second and (first or not sys.platform.startswith("linux"))
+    assert (a / "from-a").exists()  # swapped there and back, or never moved
+    assert output_module._exchange_call.cache_info().misses == 1
+
+
+@pytest.mark.usefixtures("fresh_lookup")
+@pytest.mark.parametrize("platform", ["win32", "linux"])
+def test_without_the_exchange_call_nothing_moves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 platform: str) -> None:
+    """Windows has no such call; a C library without the symbol (glibc before 2.28) neither: the caller falls
+    back to moving entries one by one."""
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: types.SimpleNamespace())  # a library without renameat2
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "from-a").write_text("")
+    assert not exchange(a, b)
+    assert (a / "from-a").exists()
 
 
 def test_a_failed_staging_block_removes_the_staging_folder(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from .support import DATA_SOURCE, TTP, copy_pack, edit
 
 STATS_BY = "by dest user src vendor_account vendor_product appDisplayName status.failureReason signature"
 DRILL_NAME = 'View the detection results for - "$user$"'
+GUID = '"^[0-9a-fA-F-]{36}$"'  # a safe anchored regex: only an id's letters, digits and dashes
 
 
 def _cp045(root: Path) -> list[str]:
@@ -47,6 +48,16 @@ def _with(tmp_path: Path, before_stats: str, by_extra: str, token: str) -> list[
     ("rex \"appDisplayName\\\":\\\"(?<raw_app>[^\\\"]+)\"", "raw_app", "raw_app", "_raw"),  # extracted from _raw
     ("spath output=agent path=properties.userAgent", "agent", "agent", "properties.userAgent"),
     ("eval who=userDisplayName", "who", "who", "userDisplayName"),  # undeclared free text: display names
+    # a guarded branch does not clean the others a conditional can return
+    (f"eval x=coalesce(if(match(userAgent, {GUID}), userAgent, null()), appDisplayName)", "x", "x",
+     "appDisplayName"),
+    (f"eval x=if(match(appDisplayName, {GUID}), appDisplayName, lower(appDisplayName))", "x", "x",
+     "appDisplayName"),
+    (f"eval x=case(match(appDisplayName, {GUID}), appDisplayName, true(), appDisplayName)", "x", "x",
+     "appDisplayName"),
+    (f"eval x=if(match(user, {GUID}), appDisplayName, null())", "x", "x", "appDisplayName"),  # guards another
+    ('eval x=coalesce(if(match(appDisplayName, "[0-9a-f-]{36}"), appDisplayName, null()), user)', "x", "x",
+     "appDisplayName"),  # unanchored: "<guid> | delete" matches
 ])
 def test_each_bypass_warns(tmp_path: Path, before_stats: str, by_extra: str, token: str, origin: str) -> None:
     found = _with(tmp_path, before_stats, by_extra, token)
@@ -83,6 +94,12 @@ def test_declared_patterns_taint_any_matching_field(tmp_path: Path) -> None:
     ("eventstats dc(appDisplayName) as apps by user", "apps", "apps"),
     ("lookup entra_id_known_apps appDisplayName OUTPUT verdict", "verdict", "verdict"),  # from the pack's table
     ('eval app=if(match(appDisplayName, "^[0-9a-f-]{36}$"), appDisplayName, null())', "app", "app"),  # sanitised
+    # the guard seen inside other functions: every value the expression can return is safe
+    (f"eval app=coalesce(if(match(appDisplayName, {GUID}), appDisplayName, null()), lower(mvindex(user, 0)))",
+     "app", "app"),
+    (f"eval app=lower(if(match(appDisplayName, {GUID}), appDisplayName, null()))", "app", "app"),
+    (f'eval app=case(match(appDisplayName, {GUID}), appDisplayName, true(), "unknown")', "app", "app"),
+    ('eval app=if(appDisplayName="x", "named", "other")', "app", "app"),  # the condition picks, returns neither
 ])
 def test_fields_the_attacker_cannot_choose_stay_quiet(tmp_path: Path, before_stats: str, by_extra: str,
                                                       token: str) -> None:

@@ -25,12 +25,12 @@ swapped in once complete, so a failed build changes nothing. Three promises:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -121,27 +121,30 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 _RENAME_SWAP = 2  # macOS sys/stdio.h
 
 
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    except (OSError, TypeError):
+@functools.cache
+def _exchange_call() -> Callable[[bytes, bytes], int] | None:
+    """The system call that exchanges two names (0 when it did), looked up once per process among the symbols
+    the process has loaded (``CDLL(None)``: the C library every CPython on Linux and macOS links; no
+    ``find_library``, which runs ``ldconfig -p`` in a child process on Linux); None where there is none."""
+    name = "renameat2" if sys.platform.startswith("linux") else "renamex_np" if sys.platform == "darwin" else None
+    if name is None:  # Windows and the rest
         return None
+    try:
+        call = getattr(ctypes.CDLL(None), name, None)  # renameat2: glibc 2.28 and later, musl 1.2.2 and later
+    except OSError:
+        return None
+    if call is None:
+        return None
+    if name == "renamex_np":
+        return lambda old, new: int(call(old, new, _RENAME_SWAP))
+    return lambda old, new: int(call(_AT_FDCWD, old, _AT_FDCWD, new, _RENAME_EXCHANGE))
 
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap the names ``a`` and ``b`` in one step; False where the system or file system cannot (the caller
     then moves the entries one by one)."""
-    libc = _libc() if sys.platform.startswith(("linux", "darwin")) else None
-    if libc is None:
-        return False
-    old, new = os.fsencode(a), os.fsencode(b)
-    if sys.platform == "darwin":
-        call = getattr(libc, "renamex_np", None)
-        result = call(old, new, _RENAME_SWAP) if call is not None else -1
-    else:
-        call = getattr(libc, "renameat2", None)  # glibc 2.28 and later, musl 1.2.2 and later
-        result = call(_AT_FDCWD, old, _AT_FDCWD, new, _RENAME_EXCHANGE) if call is not None else -1
-    return bool(call is not None and result == 0)
+    call = _exchange_call()
+    return call is not None and call(os.fsencode(a), os.fsencode(b)) == 0
 
 
 # ------------------------------------------------------------------------------------------ staging and the swap

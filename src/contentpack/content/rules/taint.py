@@ -10,7 +10,9 @@ engine's own parser (macros expanded with the pack's definitions) and taint is p
 * the data sources' ``attacker_controlled_fields`` (names, or glob patterns such as ``*DisplayName``) and the
   free-text fields every event has (``DEFAULT_PATTERNS``: display names, user agents, ``_raw``) start tainted;
   the add-on's field aliases and calculated fields (``search_time``) pass taint on as Splunk applies them;
-* ``eval``: a target is tainted when its expression reads a tainted field, clean otherwise (overwritten);
+* ``eval``: a target is tainted when its expression can return the value of a tainted field, clean otherwise
+  (overwritten); only the branches of ``if``/``case`` count, not their conditions, and a branch guarded by
+  ``match(F, "<safe anchored regex>")`` returns F as safe token text (``returned_fields``);
 * ``rename``: taint moves with the name (wildcards too);
 * ``stats``/``eventstats``/``streamstats``/``timechart``: an output is tainted when its aggregated field is,
   unless the function yields a number (``count``, ``dc``, ``sum``...); ``by`` fields keep theirs; ``stats``
@@ -141,8 +143,7 @@ def _spl() -> Any:
     from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
 
     return SimpleNamespace(
-        ast=ast, SplError=errors.SplError, expression_fields=exprparser.expression_fields,
-        parse_eval_text=exprparser.parse_eval_text,
+        ast=ast, SplError=errors.SplError, parse_eval_text=exprparser.parse_eval_text,
         command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
@@ -153,7 +154,7 @@ def _spl() -> Any:
 def _expression_reads(text: str) -> set[str] | None:
     spl = _spl()
     try:
-        return set(spl.expression_fields(spl.parse_eval_text(text, "eval")))
+        return returned_fields(spl.parse_eval_text(text, "eval"))
     except spl.SplError:
         return None
 
@@ -166,14 +167,13 @@ def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
     StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
     EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
-    expression_fields = spl.expression_fields
     commands = _commands(moving) if moving is not None else None
     if commands is None:
         return None
     for command in commands:
         if isinstance(command, EvalCommand):
             for target, expr in command.assignments:
-                taint.set(target, None if _sanitised(expr) else taint.first(expression_fields(expr)))
+                taint.set(target, taint.first(returned_fields(expr)))
         elif isinstance(command, RenameCommand):
             for source, target in command.pairs:
                 moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
@@ -219,23 +219,51 @@ _SAFE_PIECE = re.compile(r"(?:\[(?:[A-Za-z0-9_.:@]|\\[dw.\-]|-)+\]|[A-Za-z0-9_:@
 _SAFE_REGEX = re.compile(rf"(?:\(\?i\))?\^(?:{_SAFE_PIECE.pattern})+\$")
 
 
-def _sanitised(expr: object) -> bool:
-    """``if(match(F, "<safe anchored regex>"), F, <no field>)``: the value is F only when F is safe token text
-    (the way to keep a drilldown token on a field the attacker may influence, e.g. an id picked out of a
-    free-text list)."""
+def returned_fields(expr: object) -> set[str]:
+    """The fields whose value (or part of it) an eval expression can return, worked out part by part: of a
+    conditional, only the branches it can return (``if``, ``case``: not their conditions; ``coalesce`` and any
+    other function: every argument), and a branch ``F`` whose condition is ``match(F, "<safe anchored regex>")``
+    returns F only as safe token text, so it counts for nothing (the way to keep a drilldown token on a field the
+    attacker may influence, e.g. an id picked out of a free-text list). Whatever else an expression is made of
+    returns the fields it reads, so an unguarded branch anywhere (``coalesce(if(match(F, ...), F, null()), G)``:
+    G) still counts."""
     spl = _spl()
-    Call, FieldRef, Literal = spl.ast.Call, spl.ast.FieldRef, spl.ast.Literal  # noqa: N806
-    expression_fields = spl.expression_fields
+    ast = spl.ast
+    if isinstance(expr, ast.FieldRef):
+        return {expr.name}
+    if isinstance(expr, ast.Unary):
+        parts: Sequence[object] = (expr.operand,)
+    elif isinstance(expr, ast.Binary):
+        parts = (expr.left, expr.right)
+    elif isinstance(expr, ast.Call):
+        branches = _branches(expr)
+        parts = expr.args if branches is None else \
+            [value for condition, value in branches if condition is None or not _guards(condition, value)]
+    else:
+        return set()
+    return set().union(*map(returned_fields, parts))
 
-    if not (isinstance(expr, Call) and expr.name.lower() == "if" and len(expr.args) == 3):
-        return False
-    condition, then, otherwise = expr.args
-    if not (isinstance(condition, Call) and condition.name.lower() == "match" and len(condition.args) == 2):
+
+def _branches(call: Any) -> tuple[tuple[object | None, object], ...] | None:
+    """(condition, value) for each value a conditional can return (None: no condition of its own), or None when
+    ``call`` is not ``if``/``case`` (or has not the arguments they take)."""
+    name, args = call.name.lower(), call.args
+    if name == "if" and len(args) == 3:
+        return ((args[0], args[1]), (None, args[2]))
+    if name == "case" and args and len(args) % 2 == 0:
+        return tuple(zip(args[::2], args[1::2], strict=True))
+    return None
+
+
+def _guards(condition: object, value: object) -> bool:
+    """Whether ``condition`` is ``match(F, "<safe anchored regex>")`` and ``value`` is the field F."""
+    ast = _spl().ast
+    if not (isinstance(condition, ast.Call) and condition.name.lower() == "match" and len(condition.args) == 2):
         return False
     checked, pattern = condition.args
-    return (isinstance(checked, FieldRef) and isinstance(pattern, Literal) and isinstance(pattern.value, str)
+    return (isinstance(checked, ast.FieldRef) and isinstance(pattern, ast.Literal) and isinstance(pattern.value, str)
             and _SAFE_REGEX.fullmatch(pattern.value) is not None
-            and isinstance(then, FieldRef) and then.name == checked.name and not expression_fields(otherwise))
+            and isinstance(value, ast.FieldRef) and value.name == checked.name)
 
 
 # Commands that neither create a field nor move a value to another name: not parsed here (the others are parsed
