@@ -419,3 +419,48 @@ def test_a_commands_catch_all_says_the_path_and_why_in_the_one_wording(tmp_path:
     assert os_problem(folder.value) == f"{tmp_path}: Is a directory"
     assert os_problem(OSError(28, "No space left on device"), "big.log") == "big.log: No space left on device"
     assert os_problem(OSError(28, "No space left on device")) == "No space left on device"
+
+
+def test_build_prints_the_output_folder_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ``--output`` holding an escape sequence or a newline: the success line ("built N detections: PATH") and
+    the "left unchanged" verdict once printed it raw, so the escape drove the terminal and the newline forged a
+    line of output; each is one line, its control characters escaped as every finding's are. The JSON document
+    holds the path itself (JSON escapes)."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    output = tmp_path / "o\x1b[31mx\nbuilt 0 detections: fake"
+    shown = f"{tmp_path}/o\\x1b[31mx\\nbuilt 0 detections: fake"
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(output))
+    tarball = next(output.glob("*.tar.gz")).name
+    assert (status, out.splitlines()) == (0, [f"built 3 detections: {shown}/{tarball}"])
+    (output / "stranger").touch()  # no longer a build output: refused, and left unchanged
+    status, out, err = run(capsys, "build", "--root", str(pack), "--output", str(output))
+    assert (status, out, err.splitlines()[-1]) == (1, "", f"contentpack build: failed with 1 problem; {shown} left "
+                                                          "unchanged")
+    assert "\x1b" not in err
+    status, out, _ = run(capsys, "build", "--root", str(pack), "--output", str(output), "--format", "json")
+    assert json.loads(out)["summary"] == f"contentpack build: failed with 1 problem; {output} left unchanged"
+
+
+@pytest.mark.parametrize("blocker", ["file", "dangling link"])
+def test_build_says_a_file_is_in_the_way_of_the_output_folder(
+        blocker: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--output notes.txt/dist``: the output folder cannot be made under a file; the build once said only
+    "BD007: File exists" (or "Not a directory"), at the file. It is a refused output folder (BD001), at the folder as typed, naming what
+    is in the way in the same words."""
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(tmp_path)
+    if blocker == "file":
+        Path("notes.txt").write_text("x\n")
+    else:
+        Path("notes.txt").symlink_to("nowhere")
+    for output in ("notes.txt/dist", "notes.txt/out/dist"):  # once "File exists", and "Not a directory"
+        status, out, err = run(capsys, "build", "--root", str(pack), "--output", output)
+        assert (status, out, err.splitlines()) == (1, "", [
+            f"{output}: error[BD001]: cannot create the output folder: notes.txt is not a folder",
+            f"contentpack build: failed with 1 problem; {output} left unchanged"])
+    assert Path("notes.txt").is_symlink() == (blocker != "file")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -341,3 +342,35 @@ def test_an_empty_chart_over_a_field_no_event_has_gets_a_hint(capsys: pytest.Cap
     assert status == 0 and json.loads(out) == []
     assert err.startswith("contentpack search: hint: no results, and the search groups by 'usr' (chart), a field no "
                           "event has;")
+
+
+def test_a_gzip_file_is_refused_as_compressed_not_as_bad_utf8(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """``--events x.json.gz`` (a compressed log, which backtest reads) once failed as "malformed JSON event: not
+    valid UTF-8 (byte 0x8b at column 2) (column 1)": the file's compressed bytes read as a line. The scan finds the
+    search's terms in the file's own bytes, so a compressed file is refused by its first bytes, whatever its name,
+    saying what to do; a corrupt one (only its gzip header left) the same way, with nothing decompressed."""
+    whole = gzip.compress(b'{"time": "2024-01-01T00:00:00Z", "user": "a"}\n')
+    refusal = ("cannot read events: gzip-compressed, and events are read from uncompressed files only: decompress "
+               "it first (gunzip -k)")
+    for name, data in (("x.json.gz", whole), ("corrupt.json.gz", whole[:12]), ("named.log", whole)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for spl in ("search * | stats count", "search user=a | stats count"):  # every line, and the byte search
+            status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
+            assert (status, out, err.splitlines()) == (2, "", [f"contentpack search: error: {path}: {refusal}"])
+
+
+def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file's malformed lines are the file's problem, at its lines: the message once ended with a stray
+    "(column 1)" (the column of the search command that read the file), after the line numbers it listed. The
+    search's own errors keep their column."""
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"a":\n{"time": "2024-01-01T00:00:00Z"\n', encoding="utf-8")
+    expected = [f"contentpack search: error: {path}:1: malformed JSON event: Expecting value: line 1 column 6 (char 5) "
+                "(2 malformed lines in all: lines 1, 2)"]
+    for spl in ("search * | stats count", "| stats count", "search a | head 1", "search * | stats count by a"):
+        for fmt in ("table", "json"):
+            status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", fmt)
+            assert (status, out, err.splitlines()) == (2, "", expected), (spl, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -98,3 +99,29 @@ def test_malformed_json_line_names_file_and_line(tmp_path: Path) -> None:
 def test_missing_file_is_an_spl_error(tmp_path: Path) -> None:
     with pytest.raises(SplError, match="cannot read events"):
         list(read_events(tmp_path / "nope.jsonl", sourcetype="s"))
+
+
+def test_a_gzip_file_is_refused_by_every_reader_with_no_column_of_the_search(tmp_path: Path) -> None:
+    """A compressed events file is refused by its first bytes (``events.open_events``) whichever way the engine
+    reads it: loaded (``read_events``), or scanned at each search (lazy, one process or several), and the error
+    is the file's, with no column of the search text."""
+    from contentpack.spl import Engine
+    from contentpack.spl.errors import SplEventsError
+    from contentpack.spl.scan import byte_ranges
+
+    path = tmp_path / "x.log"  # not named .gz: recognised by its bytes; over 1 MB, so workers scan it in parts
+    path.write_bytes(gzip.compress(b'{"time": "2024-01-01T00:00:00Z", "a": "1"}\n') + bytes(range(256)) * 8192)
+    assert len(byte_ranges(str(path), 2)) == 2
+    refused = f"{path}: cannot read events: gzip-compressed, and events are read from uncompressed files only: " \
+              "decompress it first (gunzip -k)"
+    with pytest.raises(SplEventsError) as loaded:
+        list(read_events(path, sourcetype="s"))
+    assert str(loaded.value) == refused
+    for workers in (1, 2):
+        engine = Engine()
+        engine.workers = workers
+        engine.register_events(path, sourcetype="s", lazy=True)
+        for spl in ("search * | stats count", "search a=1 | stats count by a"):
+            with pytest.raises(SplEventsError) as scanned:
+                engine.search(spl, now=0.0)
+            assert (str(scanned.value), scanned.value.column) == (refused, None)

@@ -53,7 +53,7 @@ from typing import BinaryIO, cast
 
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.spl.events import in_calendar, make_event, parse_timestamp
+from contentpack.spl.events import GZIP_MAGIC, in_calendar, make_event, parse_timestamp
 from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
@@ -64,7 +64,6 @@ MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcety
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
-_GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 # a line whose first key marks a wrapper (export stream, results document, Event Hub message), not a record
 _WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
@@ -228,7 +227,7 @@ class EventReader:
             self._advance(raw_handle)
 
     def _decompressed(self, handle: io.BufferedReader) -> io.BufferedReader:
-        if handle.peek(2)[:2] == _GZIP_MAGIC:
+        if handle.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
             return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=handle, mode="rb")), BLOCK)
         return handle
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics
 from contentpack.content.config import CONFIG_FILE
 from contentpack.esapp.jsonvalues import JSON_STYLES
+from contentpack.printable import printable
 
 if TYPE_CHECKING:
     from contentpack.esapp.builder import BuildReport
@@ -57,13 +58,13 @@ def _run(args: argparse.Namespace) -> int:
         # the validator's findings then the build's own, as the text output lists them
         summary = _summary(report) if report.ok else failed
         print(diagnostics_json((*report.diagnostics, *report.build_problems), report.ok, summary))
-    elif report.ok:
+    elif report.ok:  # the output folder as typed, escaped (printable) as every path the commands print
         print_diagnostics((*report.diagnostics, *report.notes), sys.stderr)
-        print(_summary(report))
+        print(printable(_summary(report)))
     else:
         # the validator's findings (warnings, when the build's own problems stopped it) then those problems
         print_diagnostics((*report.notes, *report.diagnostics, *report.build_problems), sys.stderr)
-        print(failed, file=sys.stderr)
+        print(printable(failed), file=sys.stderr)
     return 0 if report.ok else 1
 
 

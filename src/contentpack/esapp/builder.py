@@ -238,7 +238,7 @@ def _build_into(pack: Pack, output: Path, given: str, style: JsonStyle, environ:
     date = build_date(Path(pack.root), environ, max((d.date for d in pack.detections), default=None))
     catalog = load_attack()
     try:
-        prepared(output, Path(pack.root), force)
+        prepared(Path(given), Path(pack.root), force)
     except OutputError as exc:  # report the content's own problems too: all errors in one run
         problems = [_output_problem(given, exc)]
         try:

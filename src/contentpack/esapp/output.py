@@ -247,13 +247,27 @@ def _swap_in(staging: Path, output: Path) -> Path | None:
 
 
 def prepared(output: Path, protected: Path | None = None, force: bool = False) -> None:
-    """``check_replaceable`` after finishing what killed builds left (what a build checks before it starts)."""
+    """``check_replaceable`` after finishing what killed builds left (what a build checks before it starts);
+    first, that the output folder can be made where it is to be (``output`` as the user gave it, so the problem
+    names the folder in the way in those words)."""
+    blocker = _no_folder_above(output)
+    if blocker is not None:
+        raise OutputError(f"cannot create the output folder: {blocker} is not a folder")
     output = output.absolute()
     if not output.parent.is_dir():
         return check_replaceable(output, protected, force)
     with _parent_locked(output.parent):
         recover(output)
         check_replaceable(output, protected, force)
+
+
+def _no_folder_above(output: Path) -> Path | None:
+    """The nearest path above ``output`` that exists, when it is no folder (a file, a dangling link): the output
+    folder cannot be made under it, and making it said only "File exists" (or "Not a directory")."""
+    for parent in output.parents:
+        if os.path.lexists(parent):
+            return None if parent.is_dir() else parent
+    return None
 
 
 @contextmanager

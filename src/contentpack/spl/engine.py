@@ -30,7 +30,7 @@ from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
-from contentpack.spl.errors import SplError, SplRuntimeError, SplSyntaxError
+from contentpack.spl.errors import SplError, SplEventsError, SplRuntimeError, SplSyntaxError
 from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
 from contentpack.spl.events import Untimed, read_events
 from contentpack.spl.exprparser import expression_fields, parse_eval_text
@@ -646,11 +646,12 @@ def _run(command: CommandNode, stream: Iterator[Event], ctx: RunContext) -> Iter
 
 def _guarded(stream: Iterator[Event], command: CommandNode) -> Iterator[Event]:
     """A command's output under the search's deadline; an error that names no place gets the command's, and so
-    does a value no command has a clearer word for (Python's overflow and value errors)."""
+    does a value no command has a clearer word for (Python's overflow and value errors). An events file's error
+    names its own place (the file and lines), none in the search text."""
     try:
         yield from timed(stream, command.name, command.offset)
     except SplError as exc:
-        if exc.command is not None and exc.offset is not None:
+        if isinstance(exc, SplEventsError) or (exc.command is not None and exc.offset is not None):
             raise
         offset = exc.offset if exc.offset is not None else command.offset
         raise type(exc)(exc.message, offset=offset, command=exc.command or command.name) from None

@@ -37,6 +37,12 @@ class SplError(Exception):
         return f"{self.message} ({', '.join(where)})" if where else self.message
 
 
+class SplEventsError(SplError):
+    """An events file cannot be read, or holds malformed lines: the message names the file (and its lines), never a
+    place in the search text, so the engine gives it no column (``search`` once ended such a message, which already
+    listed the file's line numbers, with a stray "(column 1)": the search's first command, which read the file)."""
+
+
 class SplSyntaxError(SplError):
     """The text is not valid SPL."""
 

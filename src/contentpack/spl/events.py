@@ -8,14 +8,15 @@ JSON text (``65004``, ``true``). Sources: spath documentation
 (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath) and the add-on's
 ``props.conf`` for ``azure:monitor:aad`` (see ``shared/reference/azure_monitor_aad.md`` §3).
 
-Reading files (``read_events``, ``event_lines``): regular files only (``files.open_regular``), streamed line by
-line (a JSON-array file is the exception: it is decoded whole, under a size cap). Lines end at ``\n`` only:
-U+2028, U+0085 and the other characters ``str.splitlines`` breaks on are ordinary text inside a JSON string.
-A UTF-8 byte-order mark at the start of the file is skipped (else the first event would lose its fields).
-Any line the standard ``json`` decoder accepts is accepted. Malformed lines are never skipped silently: the
-whole file is read, then :class:`SplError` names the file, the first bad line and its reason, how many lines
-were bad and the numbers of the first few (we do not drop data a detection might need). Plain-text lines
-that do not start with ``{``/``[`` are events whose only fields are ``_raw`` and the metadata fields.
+Reading files (``read_events``, ``event_lines``): regular files only (``files.open_regular``), not compressed
+(:func:`open_events`), streamed line by line (a JSON-array file is the exception: it is decoded whole, under a
+size cap). Lines end at ``\n`` only: U+2028, U+0085 and the other characters ``str.splitlines`` breaks on are
+ordinary text inside a JSON string. A UTF-8 byte-order mark at the start of the file is skipped (else the first
+event would lose its fields). Any line the standard ``json`` decoder accepts is accepted. Malformed lines are
+never skipped silently: the whole file is read, then :class:`SplEventsError` names the file, the first bad line
+and its reason, how many lines were bad and the numbers of the first few (we do not drop data a detection might
+need). Plain-text lines that do not start with ``{``/``[`` are events whose only fields are ``_raw`` and the
+metadata fields.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import BinaryIO
 
-from contentpack.spl.errors import SplError
-from contentpack.spl.files import open_regular
+from contentpack.spl.errors import SplEventsError
+from contentpack.spl.files import FileRefused, open_regular
 from contentpack.spl.values import Event, Scalar, Value
 
 
@@ -256,6 +258,32 @@ def make_event(
     return event
 
 
+GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file (RFC 1952, 2.3.1: ID1, ID2)
+GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files only: decompress it first (gunzip -k)"
+
+
+def open_events(path: str | os.PathLike[str]) -> BinaryIO:
+    """``files.open_regular`` for an events file, refusing a gzip-compressed one (:class:`files.FileRefused`,
+    recognised by its first bytes as ``backtest`` recognises one, not by its name).
+
+    Why refused rather than read: the scan finds a search's terms in the file's own bytes (a memory map, and byte
+    ranges split between workers) and names a bad line by its byte offset in the file, none of which a
+    compressed stream has. Read as it is, a ``.gz`` file was a "malformed JSON event: not valid UTF-8 (byte
+    0x8b…)", which says nothing of the cause. Nothing is decompressed, so a corrupt file or a gzip bomb is
+    refused the same way, at no cost."""
+    handle = open_regular(path)
+    try:
+        compressed = handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    if compressed:
+        handle.close()
+        raise FileRefused(GZIP_REFUSED)
+    return handle
+
+
 MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"
 MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
@@ -276,7 +304,7 @@ class BadLines:
         if len(self.first) < BAD_LINES_SHOWN:
             self.first.append((line_no, reason))
 
-    def error(self) -> SplError | None:
+    def error(self) -> SplEventsError | None:
         """The error that ends the read, or None when every line was good."""
         if not self.count:
             return None
@@ -286,20 +314,20 @@ class BadLines:
             lines = ", ".join(str(number) for number, _ in self.first)
             more = ", ..." if self.count > len(self.first) else ""
             message += f" ({self.count} malformed lines in all: lines {lines}{more})"
-        return SplError(message)
+        return SplEventsError(message)
 
 
 def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object | None]]:
     """``(line number, line text, decoded JSON or None for a plain-text line)`` for every non-blank line of a
-    JSON-lines or text file, streamed; raises :class:`SplError` after the last line if any line was bad.
+    JSON-lines or text file, streamed; raises :class:`SplEventsError` after the last line if any line was bad.
 
     The one reader of event lines (``read_events`` and the backtest inputs build on it).
     """
     shown = str(path)
     try:
-        handle = open_regular(path)
+        handle = open_events(path)
     except OSError as exc:
-        raise SplError(f"{shown}: cannot read events: {exc}") from None
+        raise SplEventsError(f"{shown}: cannot read events: {exc}") from None
     bad = BadLines(shown)
     with handle:
         line_no = 0
@@ -353,10 +381,10 @@ def utf8_problem(line: bytes) -> str | None:
 def starts_json_array(path: str | os.PathLike[str]) -> bool:
     """Whether an events file is one JSON array (decoded whole) rather than lines (streamed)."""
     try:
-        with open_regular(path) as handle:
+        with open_events(path) as handle:
             return handle.read(4096).removeprefix(_BOM).lstrip().startswith(b"[")
     except OSError as exc:
-        raise SplError(f"{path}: cannot read events: {exc}") from None
+        raise SplEventsError(f"{path}: cannot read events: {exc}") from None
 
 
 def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object]] | None:
@@ -364,24 +392,24 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
     file does not start with ``[``."""
     shown = str(path)
     try:
-        with open_regular(path) as handle:
+        with open_events(path) as handle:
             head = handle.read(4096)
             if not head.removeprefix(_BOM).lstrip().startswith(b"["):
                 return None
             data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
     except OSError as exc:
-        raise SplError(f"{shown}: cannot read events: {exc}") from None
+        raise SplEventsError(f"{shown}: cannot read events: {exc}") from None
     if len(data) > MAX_ARRAY_FILE_BYTES:
-        raise SplError(f"{shown}: a JSON-array events file is read whole and may hold at most "
+        raise SplEventsError(f"{shown}: a JSON-array events file is read whole and may hold at most "
                        f"{MAX_ARRAY_FILE_BYTES:,} bytes; write bigger files as JSON lines")
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
         items = decode_json(text)
         plain = json.loads(text)  # the same items with real numbers, to write each element's _raw
     except (ValueError, RecursionError) as exc:
-        raise SplError(f"{shown}: malformed JSON array: {exc}") from None
+        raise SplEventsError(f"{shown}: malformed JSON array: {exc}") from None
     if not isinstance(items, list) or not isinstance(plain, list):
-        raise SplError(f"{shown}: a JSON array file must hold an array of events")
+        raise SplEventsError(f"{shown}: a JSON array file must hold an array of events")
     return items, plain
 
 
@@ -401,13 +429,13 @@ def read_events(
     line is one event — JSON when it starts with ``{``, plain text otherwise (see :func:`event_lines`).
     ``source`` defaults to the path. Events without a timestamp get the file's modification time, and are
     counted in an :class:`Untimed` appended to ``untimed`` when given. Malformed JSON lines raise
-    :class:`SplError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
+    :class:`SplEventsError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
     """
     src = str(path) if source is None else source
     try:
         fallback = os.stat(path).st_mtime
     except OSError as exc:
-        raise SplError(f"{path}: cannot read events: {exc}") from None
+        raise SplEventsError(f"{path}: cannot read events: {exc}") from None
     tally = Untimed(str(path), fallback)
     if untimed is not None:
         untimed.append(tally)
@@ -428,4 +456,4 @@ def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[s
         return flatten_json(decoded)
     except ValueError as exc:
         where = f"{path}:{line_no}" if line_no else str(path)
-        raise SplError(f"{where}: malformed JSON event: {exc}") from None
+        raise SplEventsError(f"{where}: malformed JSON event: {exc}") from None

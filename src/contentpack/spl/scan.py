@@ -20,7 +20,7 @@ from typing import BinaryIO, cast
 
 import orjson
 
-from contentpack.spl.errors import SplError
+from contentpack.spl.errors import SplEventsError
 from contentpack.spl.events import (
     LINE_TOO_LONG,
     MAX_LINE_BYTES,
@@ -31,9 +31,9 @@ from contentpack.spl.events import (
     flatten_json,
     json_scalar_text,
     nests_deeper_than,
+    open_events,
     utf8_problem,
 )
-from contentpack.spl.files import open_regular
 from contentpack.spl.values import Event, Scalar, Value, utf8
 
 
@@ -345,7 +345,7 @@ def scan_file(
     ``needed`` None flattens every field. ``_raw`` is decoded only when needed. Plain-text lines become
     events with only ``_raw`` and metadata. Lines are read as :func:`contentpack.spl.events.event_lines`
     reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
-    JSON lines raise :class:`SplError` with their line numbers in the whole file, after the range is read.
+    JSON lines raise :class:`SplEventsError` with their line numbers in the whole file, after the range is read.
     Events without a time get the file's modification time; an :class:`Untimed` appended to ``untimed`` (when
     given) counts them as the lines are read.
     """
@@ -360,9 +360,9 @@ def scan_file(
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
                               "index": source.index}
     try:
-        handle = open_regular(source.path)
+        handle = open_events(source.path)
     except OSError as exc:
-        raise SplError(f"{source.path}: cannot read events: {exc}") from None
+        raise SplEventsError(f"{source.path}: cannot read events: {exc}") from None
     bad = BadLines(source.path)
     with handle:
         if byte_tokens:
