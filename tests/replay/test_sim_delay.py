@@ -12,6 +12,7 @@ scheduled execution periods. However, the execution of the saved search might fa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,10 +28,11 @@ COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties
 
 
 def _run(tmp_path: Path, events: list[dict[str, object]], delay: str = "0s", *, search: str = COUNT_SEARCH,
-         delays: dict[str, float] | None = None, skews: dict[str, float] | None = None) -> SimulationResult:
-    pack = f.pack(tmp_path, ttp("Counter", search))
+         delays: dict[str, float] | None = None, skews: dict[str, float] | None = None,
+         held_back_from: dict[str, float] | None = None, **schedule: Any) -> SimulationResult:
+    pack = f.pack(tmp_path, ttp("Counter", search, **schedule))
     index = index_of(tmp_path, f.write_events(tmp_path, "data", events), IngestionDelay(fixed=delay), pack)
-    return simulate(pack, index, delays=delays, skews=skews)
+    return simulate(pack, index, delays=delays, skews=skews, held_back_from=held_back_from)
 
 
 def test_a_delayed_run_searches_its_on_time_window_and_acts_when_it_runs(tmp_path: Path) -> None:
@@ -88,6 +90,28 @@ def test_a_delay_longer_than_the_period_is_a_run_fallen_behind(tmp_path: Path) -
     times = [r.run_time for r in result.runs]
     assert {b - a for a, b in zip(times, times[1:])} == {3600.0}  # none skipped
     assert {r.run_time - 5400 - r.latest for r in result.runs} == {600.0}  # each over its on-time window
+
+
+def test_runs_held_back_unevenly_stretch_the_throttle_between_two_runs_that_see_one_record(tmp_path: Path) -> None:
+    """The scheduler holds each run back by what its load asks then, not by one constant: the 09:00 run on time and
+    the 10:00 run held back 59 minutes (within ``schedule_window = auto``, a minute under the period, as the sweep
+    reads it) are 119 minutes apart. A 08:40 refusal is in both windows (``-100m@m`` .. ``-10m@m``), so a throttle
+    of 7100 s (118m20s) that covers the two runs on time, or both held back alike, lets the second raise it again.
+    A constant delay cannot show it: every run, and the throttle with them, moves together."""
+    events = [decline("a@contoso.example", "2026-10-13 08:40")]
+    hourly: dict[str, Any] = {"earliest": "-100m@m", "throttle": (["user"], "7100s")}
+    assert [clock(n.run_time) for n in _run(tmp_path, events, **hourly).notables] == ["2026-10-13 09:00"]
+    assert [clock(n.run_time) for n in _run(tmp_path, events, delays={"Counter": 3540.0}, **hourly).notables] == \
+        ["2026-10-13 09:59"]
+    uneven = _run(tmp_path, events, delays={"Counter": 3540.0}, held_back_from={"Counter": ts("2026-10-13 10:00")},
+                  **hourly)
+    assert [(clock(n.run_time), clock(n.latest)) for n in uneven.notables] == \
+        [("2026-10-13 09:00", "2026-10-13 08:50"), ("2026-10-13 10:59", "2026-10-13 09:50")]
+    assert uneven.risk_scores() == {"a@contoso.example": 60}
+    times = [clock(r.run_time) for r in uneven.runs if "2026-10-13 08:00" <= clock(r.run_time) <= "2026-10-13 11:59"]
+    assert times == ["2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:59", "2026-10-13 11:59"]
+    with pytest.raises(ValueError, match="held_back_from for 'Counter': that detection has no delay"):
+        _run(tmp_path, events, held_back_from={"Counter": 0.0})
 
 
 def test_no_delay_is_today_s_timeline_exactly(tmp_path: Path) -> None:

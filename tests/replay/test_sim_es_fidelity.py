@@ -104,3 +104,19 @@ def test_each_risk_event_carries_the_score_of_its_own_risk_entry(tmp_path: Path)
                    (row["dest"], "system", scores["dest"], row["appId"])]
     assert result.risk_scores() == {row["user"]: 30, row["dest"]: 10}
     assert all(e["_indextime"] == ts("2026-10-13 10:00") for e in result.risk)
+
+
+def test_the_alert_condition_the_build_writes_is_any_result(tmp_path: Path) -> None:
+    """The build writes ``counttype = number of events``, ``relation = greater than``, ``quantity = 0``
+    (savedsearches.conf.spec: the alert triggers when the number of results is greater than the quantity): every
+    run that returns a row raises its actions, a run returning none raises nothing. The simulation has no alert
+    condition of its own, so a build writing another would leave it wrong: this pins the two together."""
+    detection = ttp("Counter", COUNT_SEARCH)
+    conf = _conf(detection)
+    assert (conf["counttype"], conf["relation"], conf["quantity"]) == ("number of events", "greater than", "0")
+    data = f.write_events(tmp_path, "one", [decline("a@contoso.example", "2026-10-13 09:15")])
+    result = simulate_file(tmp_path, f.pack(tmp_path, detection), data, IngestionDelay(fixed="0s"))
+    raising = [clock(r.run_time) for r in result.runs_of("Counter") if r.rows]
+    assert raising == ["2026-10-13 10:00"] and len(result.runs_of("Counter")) > 1
+    assert [clock(n.run_time) for n in result.notables_of("Counter")] == raising
+    assert [clock(float(e["_indextime"])) for e in result.risk] == raising  # type: ignore[arg-type]

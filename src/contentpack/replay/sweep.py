@@ -108,7 +108,9 @@ A variant that replays exactly as one already replayed is not replayed again (``
 skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
-records indexed earlier; four things at once; a correlation's attack moved by other than half its interval or,
+records indexed earlier; runs held back by different amounts, one on time and the next held back, which stretches
+the time between two runs that see one record past a throttle -- ``simulate``'s ``held_back_from`` replays it,
+docs/replay.md gives what the pack does under it; four things at once; a correlation's attack moved by other than half its interval or,
 with late records, other than its last record onto its run; its writers held back by less than the most), delays
 beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).

@@ -30,6 +30,11 @@ relative times (its own ``earliest=``, ``now()``) are the on-time start's too, a
 and throttling happen when it actually runs. Any delay of 0 or more is accepted: the build writes
 ``realtime_schedule = 0``, whose runs savedsearches.conf.spec says are never skipped but "might fall behind
 depending on the scheduler's load". Not with ``answer=`` (refused: the remote search would need both times).
+``held_back_from={name: time}``: only the runs whose tick is at or after that time are held back, the earlier
+ones start on time. The scheduler holds each run back by what its load asks at that moment, not by one constant,
+so two runs that see the same record can be further apart than their ticks: one on time, the next held back
+(a throttle shorter than that spacing raises the record twice; a constant delay moves every run, and the
+throttle with them, and cannot show it).
 
 Bounds (``TooLarge``): a timeline covers at most ``MAX_PERIOD_DAYS`` days and ``MAX_RUNS`` runs, checked before
 any run. Why: every run is kept in the result, so the period decides the time and memory a simulation takes --
@@ -250,6 +255,11 @@ class _Plan:
     failed: bool = False
     skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
     delay: float = 0.0  # seconds each run starts after its on-time start (``simulate``'s ``delays``)
+    delay_from: float = -math.inf  # the first tick held back (``simulate``'s ``held_back_from``)
+
+    def run_time(self, tick: float) -> float:
+        """When the run of ``tick`` starts: its tick plus the skew, plus the delay from ``delay_from`` on."""
+        return tick + self.skew + (self.delay if tick >= self.delay_from else 0.0)
 
 
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
@@ -356,7 +366,8 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
              tz: str = "UTC", progress: Callable[[float, float], None] | None = None,
              cover: tuple[float, float] | None = None, answer: Answer | None = None,
              skews: Mapping[str, float] | None = None,
-             delays: Mapping[str, float] | None = None) -> SimulationResult:
+             delays: Mapping[str, float] | None = None,
+             held_back_from: Mapping[str, float] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
@@ -365,7 +376,8 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     (see the module docstring; those runs do not read ``index``). ``skews``: seconds each named detection's runs
     start after their ticks (see the module docstring; ValueError beyond its stanza's ``allow_skew``);
     ``delays``: seconds each named detection's runs start after that, over their on-time windows (ValueError
-    with ``answer``). Raises :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
+    with ``answer``); ``held_back_from``: per detection with a delay, the first tick it holds back (the runs of
+    earlier ticks start on time). Raises :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
     ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
@@ -373,9 +385,14 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     if delay and answer is not None:
         raise ValueError("delays are not supported for answered runs (answer=): the search would have to run as of "
                          "its on-time start and see what is indexed by its actual start")
+    unknown = sorted(set(held_back_from or {}) - set(delay))
+    if unknown:
+        raise ValueError(f"held_back_from for {unknown[0]!r}: that detection has no delay to hold its runs back by")
     errors: list[SimulationError] = []
     plans = [p for p in (_plan(engine, d, index, tz, errors, skew.get(d.name, 0.0), delay.get(d.name, 0.0))
                          for d in chosen) if p is not None]
+    for plan in plans:
+        plan.delay_from = (held_back_from or {}).get(plan.detection.name, -math.inf)
     if start is None or end is None:
         spans = [(_lookback(p), p.schedule.longest_gap + p.skew + p.delay) for p in plans]
         default_start, default_end = clock(spans, index, cover)
@@ -402,14 +419,15 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
 
 def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int, float]]:
     """(run time, generating, plan number, on-time start) of every run starting in (start, end] (its tick plus
-    the plan's skew is its on-time start, plus its delay its run time), in the order they run; raises
-    :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
+    the plan's skew is its on-time start, plus its delay its run time: ``_Plan.run_time``), in the order they run;
+    raises :class:`TooLarge` as soon as there are more than ``MAX_RUNS``."""
     ticks: list[tuple[float, bool, int, float]] = []
     for order, plan in enumerate(plans):
-        late = plan.skew + plan.delay
-        for tick in plan.schedule.cron.ticks(start - late, end - late):
-            on_time = tick + plan.skew
-            ticks.append((on_time + plan.delay, plan.generating, order, on_time))
+        for tick in plan.schedule.cron.ticks(start - plan.skew - plan.delay, end - plan.skew):
+            run_time = plan.run_time(tick)
+            if not start < run_time <= end:
+                continue
+            ticks.append((run_time, plan.generating, order, tick + plan.skew))
             if len(ticks) > MAX_RUNS:
                 raise TooLarge(start, end, len(ticks))
     ticks.sort()
