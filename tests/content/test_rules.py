@@ -80,6 +80,15 @@ def test_cp021_name_and_stanza_lengths(pack: Path, validate: Validate, label: st
     assert needle in finding.message
 
 
+@pytest.mark.parametrize("label", ["FXP", "FXPX"])
+def test_cp021_a_name_and_stanza_at_their_limits_pass(pack: Path, validate: Validate, label: str) -> None:
+    """The limits are lengths allowed (contentctl: a name of at most 67 characters, a stanza of at most 81): a
+    67-character name passes, its stanza 80 characters under label FXP and exactly 81 under FXPX."""
+    edit(pack, "contentpack.yml", "label: FXP", f"label: {label}")
+    edit(pack, HUNTING, "name: Entra ID Consent Prompts For Unknown Apps", f"name: {'N' * 67}")
+    assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP021"] == []
+
+
 def test_cp022_stanza_breaking_characters_in_names(pack: Path, validate: Validate) -> None:
     edit(pack, STORY, "name: Entra ID Consent Fixture Story", "name: Entra ID [Consent] Story")
     finding = only(validate(pack), "CP022")
@@ -120,6 +129,24 @@ def test_cp052_a_macro_that_reaches_itself(pack: Path, validate: Validate) -> No
     assert found[TTP].startswith("macro call `loop_a` at character")
     assert found[TTP].endswith("never ends: loop_a -> loop_b -> loop_a")
     assert found["macros/loop_b.yml"].endswith("never ends: loop_a -> loop_b -> loop_a")
+
+
+@pytest.mark.parametrize(("levels", "reported"), [(20, False), (21, True)])
+def test_cp052_macros_nested_as_deep_as_the_engine_expands_pass(pack: Path, validate: Validate, levels: int,
+                                                                reported: bool) -> None:
+    """A chain of macros as deep as the replay engine expands (``spl.macros.MAX_DEPTH``, 20: tests/spl/test_macros.py
+    expands 20 nested calls and refuses 21) is no CP052; one level more is, at the search that enters it."""
+    for level in range(1, levels + 1):
+        body = f"`nest_{level + 1}`" if level < levels else "convert ctime(firstTime)"
+        (pack / "macros" / f"nest_{level}.yml").write_text(
+            f"name: nest_{level}\ndefinition: '{body}'\ndescription: one level of a chain\n", encoding="utf-8")
+    edit(pack, TTP, "`security_content_ctime(firstTime)`", "`security_content_ctime(firstTime)` | `nest_1`")
+    found = [d for d in validate(pack).diagnostics if d.rule == "CP052"]
+    if reported:
+        assert [d.position.path for d in found] == [TTP], [d.render() for d in found]
+        assert "nests macros 21 levels deep (Splunk and the replay engine stop at 20)" in found[0].message
+    else:
+        assert found == []
 
 
 def test_cp024_backticks_inside_comments_are_ignored(pack: Path, validate: Validate) -> None:

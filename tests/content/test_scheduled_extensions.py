@@ -84,6 +84,19 @@ def test_cp061_max_below_expected_notables(pack: Path, validate: Validate) -> No
     assert finding.message == "max_notables 2 is below expected_notables 3"
 
 
+@pytest.mark.parametrize("text", [
+    "  ingestion_delay:\n    uniform: {min: 2m, max: 2m}\n",
+    "  ingestion_delay:\n    percentiles: {p0: 30s, p95: 2m, p99: 2m, p100: 2m}\n",
+    "  expected_notables: 2\n  max_notables: 2\n",
+])
+def test_cp070_cp071_bounds_that_meet_are_no_contradiction(pack: Path, validate: Validate, text: str) -> None:
+    """The rules forbid only what cannot hold (min above max, a delay shrinking as the percentile grows, fewer
+    notables allowed than expected); bounds that meet can: a uniform delay of one value, a flat stretch of
+    percentiles, exactly the expected number of notables as the most allowed."""
+    _add_to_test(pack, text)
+    assert [d.render() for d in validate(pack).diagnostics if d.rule in ("CP070", "CP071")] == []
+
+
 @pytest.mark.parametrize(("text", "shown"), [
     ("  ingestion_delay:\n    fixed: 2m\n    uniform: {min: 1m, max: 2m}\n", "fixed and uniform"),
     ("  ingestion_delay:\n    seed: 3\n", "none of them"),

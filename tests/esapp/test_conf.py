@@ -73,9 +73,12 @@ def test_continuation_that_looks_like_a_stanza_is_indented() -> None:
     assert "\n[evil]" not in text and "\n [evil]" in text
 
 
-def test_trailing_backslash_is_rejected_with_where() -> None:
+@pytest.mark.parametrize("value", ["C:\\temp\\", "first line\nC:\\temp\\", "first line\nC:\\temp\\  \n"])
+def test_trailing_backslash_is_rejected_with_where(value: str) -> None:
+    """A line ending in a backslash continues onto the next (the .conf format), so a value ending in one -- on its
+    first line or its last, after stripping -- would swallow the next setting."""
     with pytest.raises(ConfError, match=r"t.conf \[target\] description: .*end with a backslash"):
-        one("C:\\temp\\")
+        one(value)
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u2028"])

@@ -13,7 +13,8 @@ import pytest
 from contentpack.esapp.conf import read_conf, render
 from contentpack.esapp.savedsearches import detection_stanza, savedsearches_conf, severity, shared_table
 from contentpack.esapp.stories import analyticstories_conf
-from contentpack.content.model import DataSource, Deployment, NotableAction, Rba, RiskObject, Scheduling, Throttling
+from contentpack.content.model import (DataSource, Deployment, Drilldown, NotableAction, Rba, RiskObject, Scheduling,
+                                       Throttling)
 from . import factory
 
 RISK_KEYS = ["action.risk", "action.risk.param._risk_message", "action.risk.param._risk",
@@ -129,6 +130,15 @@ def test_drilldown_placeholder_is_expanded() -> None:
     drills = json.loads(entries("TTP")["action.notable.param.drilldown_searches"])
     assert drills[0]["search"] == factory.SEARCH + ' | search user = "$user$"'
     assert drills[0]["earliest_offset"] == "$info_min_time$"
+
+
+def test_each_drilldown_offset_is_written_when_set_and_only_then() -> None:
+    """A drilldown's earliest_offset and latest_offset are written each on its own (escu_format.md §3.5: the
+    ``drilldown_searches`` JSON carries the YAML's entries): one set without the other keeps just that one."""
+    drills = (Drilldown("later only", "index=x", None, "$info_max_time$"), Drilldown("earlier only", "index=x", "2h", None))
+    text = entries("TTP", drilldown_searches=drills)["action.notable.param.drilldown_searches"]
+    assert json.loads(text) == [{"name": "later only", "search": "index=x", "latest_offset": "$info_max_time$"},
+                                {"name": "earlier only", "search": "index=x", "earliest_offset": "2h"}]
 
 
 def test_schedule_throttling_and_enabled() -> None:

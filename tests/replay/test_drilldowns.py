@@ -92,6 +92,14 @@ def test_info_time_tokens_of_an_all_time_search() -> None:
     assert filled.search == '| makeresults | eval lo=0.000, hi="+Infinity"'
 
 
+def test_info_time_tokens_of_a_scheduled_run_are_its_window() -> None:
+    """A scheduled run's info_min_time and info_max_time are its dispatch window (addinfo, as above), in the same
+    form as the all-time search's 0.000: epoch seconds with three decimals."""
+    drill = Drilldown("n", "| makeresults | eval lo=$info_min_time$, hi=$info_max_time$", None, None)
+    filled = fill_drilldown(f.detection(), drill, {}, (1_760_349_600.0, 1_760_353_200.5), 0.0)
+    assert filled.search == "| makeresults | eval lo=1760349600.000, hi=1760353200.500"
+
+
 def test_drilldowns_return_the_result_they_were_opened_from(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004),
                                                  f.sign_in("b@contoso.example", 65004, app_id="app-2")])

@@ -50,6 +50,15 @@ def test_expected_results_mismatch_is_reported(tmp_path: Path) -> None:
     assert f"expected_results: {check.detail}" in outcome.failures
 
 
+def test_more_results_than_expected_fail_too(tmp_path: Path) -> None:
+    """expected_results is an exact count, not a floor: a detection that starts matching benign sign-ins
+    returns more rows than its test expects and must fail."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=1))
+    check = _check(outcome, "expected_results")
+    assert not outcome.ok and not check.ok and check.detail.startswith("2 result(s), expected 1; rows: {")
+
+
 def test_a_must_miss_test_passes_with_no_results_and_skips_the_pass_rule(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "benign", [f.sign_in("c@contoso.example", 0), f.sign_in("d@contoso.example", 65001)])
     [outcome] = _run(tmp_path, f.unit_test(data, name="Must Not Fire", expected=0))

@@ -69,6 +69,18 @@ def test_a_delay_adds_to_the_skew(tmp_path: Path) -> None:
     assert (clock(notable.earliest), clock(notable.latest)) == ("2026-10-13 09:10", "2026-10-13 10:10")
 
 
+def test_a_period_holds_the_runs_that_start_in_it_late_or_not(tmp_path: Path) -> None:
+    """A simulation over (start, end] holds the runs that start in it (``simulate``): over (10:10, 12:10], the
+    hourly runs skewed 5 and held back 15 minutes more start at 10:20 (the 10:00 tick's) and 11:20; the 12:00
+    tick's would start at 12:20, after the period."""
+    pack = f.pack(tmp_path, ttp("Counter", COUNT_SEARCH))
+    data = f.write_events(tmp_path, "data", [decline("a@contoso.example", "2026-10-13 09:15")])
+    index = index_of(tmp_path, data, IngestionDelay(fixed="0s"), pack)
+    result = simulate(pack, index, ts("2026-10-13 10:10"), ts("2026-10-13 12:10"), skews={"Counter": 300.0},
+                      delays={"Counter": 900.0})
+    assert [clock(run.run_time) for run in result.runs] == ["2026-10-13 10:20", "2026-10-13 11:20"]
+
+
 @pytest.mark.assumed
 def test_the_search_s_own_relative_times_are_the_on_time_start_s(tmp_path: Path) -> None:
     """A search's own ``earliest=-70m@m latest=-10m@m`` (they replace the dispatch window) resolve at the on-time

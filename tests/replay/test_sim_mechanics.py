@@ -125,6 +125,17 @@ def test_indextime_comes_from_the_delay_model_and_an_existing_one_is_kept() -> N
     assert [e["_raw"] for e in index.window(0, 2000, 5000.0)] == ["b", "a"]  # newest first by _time, stable
 
 
+@pytest.mark.assumed
+def test_a_drawn_indextime_is_a_whole_second() -> None:
+    """Assumed (Getting Data In, *Use default fields*: ``_indextime`` is "the time that the event was indexed",
+    in UNIX time; that it is whole seconds, as Splunk shows it, no page states): an event of 10:00:00.7 delayed
+    90 s is indexed at 10:01:30, so the run at that second sees it."""
+    events: list[Event] = [{"_time": 1000.7, "_raw": "a", "sourcetype": "x"}]
+    index = index_events(events, DelayPlan(override=delay_model(IngestionDelay(fixed="90s"))))
+    assert [e["_indextime"] for e in index.events] == [1090.0]
+    assert [e["_raw"] for e in index.window(0, 2000, 1090.0)] == ["a"]
+
+
 def test_entra_default_delay_matches_the_cited_percentiles() -> None:
     """Microsoft: sign-ins and audit logs 2 min at the 95th percentile, 5 min at the 99th."""
     assert ENTRA_ID.quantile(0.95) == 120 and ENTRA_ID.quantile(0.99) == 300

@@ -17,6 +17,8 @@ from contentpack.datagen.scenarios import generate
 from contentpack.datagen.timing import Timing, apply_timing
 from contentpack.datagen.writer import write_log
 from contentpack.replay.report import render_table
+from contentpack.replay.scheduled import outcome_of
+from contentpack.simulate import EventIndex, SimulationResult
 
 from . import factory as f
 from .simfactory import clock, decline, grant, outcomes, scheduled, simulate_file, ttp, unit
@@ -97,13 +99,27 @@ def test_late_sign_ins_are_never_evaluated(tmp_path: Path) -> None:
     detection = ttp("Single", SINGLE_DECLINE_SEARCH)
     late = unit(data, expected_results=1, expected_notables=1, ingestion_delay=IngestionDelay(fixed="20m"))
     usual = replace(unit(data, expected_results=1, expected_notables=1, detect_within="20m"), name="Usual Latency")
-    results = outcomes(f.pack(tmp_path, f.with_tests(detection, late, usual)))
+    exact = replace(unit(data, expected_results=1, expected_notables=1, detect_within="15m"), name="Exact Latency")
+    results = outcomes(f.pack(tmp_path, f.with_tests(detection, late, usual, exact)))
     late_outcome, usual_outcome = results["Single/Scheduled Test"], results["Single/Usual Latency"]
+    # detect_within is the longest detection allowed ("at most", docs/replay.md): exactly 15 minutes passes
+    assert results["Single/Exact Latency"].ok, results["Single/Exact Latency"].failures
     assert late_outcome.result_count == 1 and not late_outcome.ok
     assert late_outcome.failures == ["expected_notables: 0 notable(s) after throttling, expected 1; "
                                      "no notable came back"]
     assert usual_outcome.ok, usual_outcome.failures
     assert usual_outcome.scheduled is not None and usual_outcome.scheduled.time_to_detect == 15 * 60
+
+
+def test_detection_time_counts_from_the_first_event_any_simulated_detection_matches() -> None:
+    """detect_within counts from "the first event the base search of the detection, or of one of its risk_from
+    detections, matches" (replay.scheduled, docs/replay.md): the earliest of their first matches, and the test's
+    first event when none has a base search."""
+    result = SimulationResult(0.0, 0.0, (), (), (), first_matched={"Later": 2000.0, "Earlier": 1000.0})
+    outcome = outcome_of(result, f.APP, f.detection(), EventIndex([{"_time": 500.0}]))
+    assert outcome.first_event == 1000.0
+    unmatched = outcome_of(SimulationResult(0.0, 0.0, (), (), ()), f.APP, f.detection(), EventIndex([{"_time": 500.0}]))
+    assert unmatched.first_event == 500.0
 
 
 def test_grant_minutes_after_a_refusal_whose_record_lags(tmp_path: Path) -> None:

@@ -254,6 +254,14 @@ def test_mode() -> None:
     assert run("mode", [None]) is None
 
 
+@pytest.mark.assumed
+def test_a_mode_tie_goes_to_the_value_seen_first() -> None:
+    """Assumed (the Aggregate functions page says only "the most frequent value"): of values equally frequent,
+    the one the events give first (events arrive newest first, so the most recent one's)."""
+    assert run("mode", ["a", "b"]) == "a"
+    assert run("mode", ["b", "a", "a", "b", "c"]) == "b"
+
+
 # Events in search order: newest first (S7). Times descending.
 EVENTS = [("c", 300.0), (None, 250.0), ("b", 200.0), ("a", 100.0)]
 

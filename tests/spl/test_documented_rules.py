@@ -36,6 +36,22 @@ def test_search_less_greater_compare_numbers_numerically_and_others_lexicographi
     assert [r["v"] for r in rows(engine, "v>=abc | table v")] == ["abc"]
 
 
+def test_eval_and_where_comparisons_hold_at_equality_only_when_they_include_it() -> None:
+    """eval: the comparison operators ``<, >, <=, >=, !=, =, ==`` (Search Reference, eval, "Operators",
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/eval); where takes
+    the same eval expressions. ``<=`` and ``>=`` hold for equal values, ``<`` and ``>`` do not, numerically (5 and
+    5.0) and on text alike."""
+    engine = make_engine([event(NOW - 1, v="5"), event(NOW - 2, v="6"), event(NOW - 3, v="4"), event(NOW - 4, v="5.0")])
+    assert [r["v"] for r in rows(engine, "* | where v<=5 | table v")] == ["5", "4", "5.0"]
+    assert [r["v"] for r in rows(engine, "* | where v>=5 | table v")] == ["5", "6", "5.0"]
+    assert [r["v"] for r in rows(engine, "* | where v<5 | table v")] == ["4"]
+    assert [r["v"] for r in rows(engine, "* | where v>5 | table v")] == ["6"]
+    compared = rows(engine, '* | head 1 | eval le=if(v<=5, "y", "n"), ge=if(v>=5, "y", "n"), lt=if(v<5, "y", "n"), '
+                            'gt=if(v>5, "y", "n"), tle=if("b"<="b", "y", "n"), tge=if("b">="b", "y", "n") '
+                            '| table le ge lt gt tle tge')
+    assert compared == [{"le": "y", "ge": "y", "lt": "n", "gt": "n", "tle": "y", "tge": "y"}]
+
+
 def test_streamstats_window_with_by_clause_is_one_global_window() -> None:
     """streamstats global: "Used only when the window argument is set. Defines whether to use a single
     window, global=true, or to use separate windows based on the by clause. If global=false and window is
