@@ -41,10 +41,12 @@ any run. Why: every run is kept in the result, so the period decides the time an
 ``--from 0001-01-01`` or one event stamped centuries away from the others once simulated millennia (hours, and
 gigabytes of runs). A year of logs fits; more is simulated in pieces (the callers say how to narrow it).
 
-Order within one tick: searches over events run before searches that start with a generating command
-(``| from datamodel Risk.All_Risk``); a risk event is searchable from the run after the one that wrote it
-(its ``_indextime`` is its run time and a run sees risk with ``_indextime`` strictly before its own time —
-searches dispatched at the same minute run concurrently, so one cannot see the other's output; assumed).
+Risk visibility: a risk event's ``_indextime`` is the start of the run that wrote it, and a run sees the risk
+whose ``_indextime`` is strictly before its own start (to the second), so searches dispatched at the same second
+cannot see each other's output, and a reader dispatched later sees all of a writer's (assumed: a writer's search
+takes time, so in Splunk a reader dispatched seconds after it may not see its risk yet). Within one tick,
+searches over events are run before searches that start with a generating command (``| from datamodel
+Risk.All_Risk``), though the rule above makes that order unobservable.
 
 Answered runs (``answer=``): a caller may answer every run of a search over events itself -- ``backtest
 --splunk`` dispatches each as a search job on the user's Splunk -- while everything else (the schedule, the
