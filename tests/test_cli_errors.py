@@ -311,10 +311,16 @@ def test_search_reads_macro_yaml_through_the_strict_loader(tmp_path: Path, capsy
     events.write_text('{"a": 1}\n', encoding="utf-8")
     status, out, err = run(capsys, "search", "`m`", "--events", str(events), "--macros", str(macros))
     lines = err.splitlines()
-    assert status == 2 and out == ""
+    assert status == 1 and out == ""  # invalid content, as validate says of the same files
     assert any(line.startswith(f"{macros / 'm.yml'}:3:1: error[CP005]: duplicate key 'definition'") for line in lines)
     assert any(line.startswith(f"{macros / 'bad.yml'}:1:") and "'definition'" in line for line in lines)  # all in one run
-    assert lines[-1] == "contentpack search: error: --macros: 2 problems in macro files"
+    assert lines[-1] == "contentpack search: --macros: 2 problems in macro files"
+    # with --format json, validate's document on stdout (these were text on stderr)
+    status, out, err = run(capsys, "search", "`m`", "--events", str(events), "--macros", str(macros), "--format", "json")
+    document = json.loads(out)
+    assert (status, err, document["ok"], document["summary"]) == (1, "", False, "--macros: 2 problems in macro files")
+    assert sorted((d["path"], d["rule"]) for d in document["diagnostics"]) == [
+        (str(macros / "bad.yml"), "CP011"), (str(macros / "m.yml"), "CP005")]
 
 
 def test_generate_data_reads_the_manifests_it_documents_through_the_strict_loader(

@@ -101,4 +101,4 @@ def test_a_mutated_events_file_is_searched_or_refused(mutations: list[tuple[str,
         events.write_bytes(_mutated(EVENTS, mutations))
         code, err = _run("search", "--no-pack", "--events", str(events), "--max-search-seconds", "30",
                          "| stats count by operationName")
-        assert code in (0, 2) and "internal error" not in err and "Traceback" not in err, err
+        assert code in (0, 1, 2) and "internal error" not in err and "Traceback" not in err, err

@@ -54,8 +54,9 @@ def test_search_time_and_calendar_overflows_are_search_errors(tmp_path: Path) ->
     bins = run_cli("search", "search * | bin _time span=99999999999999999y | stats count by _time",
                    "--events", str(events))
     bins.assert_handled()
-    assert bins.returncode == 2 and ("bin: invalid span '99999999999999999y': the span is longer than the supported "
-                                     "calendar (9999 years), found '99999999999999999y' (column 27)") in bins.stderr
+    assert bins.returncode == 1 and ("<search>:1:27: error[RP003]: bin: invalid span '99999999999999999y': the span "
+                                     "is longer than the supported calendar (9999 years), found '99999999999999999y'"
+                                     ) in bins.stderr
     far = run_cli("search", "search * | eval _time=1e20 | timechart span=1d count", "--events", str(events))
     far.assert_handled()
     assert far.returncode == 0 and "99999999999999967232" in far.stdout

@@ -77,8 +77,10 @@ def test_the_readme_example_needs_no_flags(capsys: pytest.CaptureFixture[str], m
 
 def test_no_pack_gives_the_bare_engine(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    status, _, err = _search(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", SINGLE, "--no-pack")
-    assert status == 2 and "unknown macro 'entra_id_signin_and_audit_logs'" in err
+    status, document, err = _search(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", SINGLE,
+                                    "--no-pack")
+    assert (status, err, document["ok"]) == (1, "", False)
+    assert document["diagnostics"][0]["message"].startswith("unknown macro 'entra_id_signin_and_audit_logs'")
 
 
 def test_an_empty_result_over_a_field_no_event_has_gets_a_hint(

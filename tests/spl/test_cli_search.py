@@ -39,6 +39,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
+STOPPED = "contentpack search: the search stopped at this problem, with no results\n"
+
+
+def refused(where: str, message: str, rule: str = "RP003") -> str:
+    """What stderr holds when the search stops at a problem in its input: the positioned diagnostic (``<search>``
+    for the search text, as the replay's RP003 for a detection's search), then the summary."""
+    return f"{where}: error[{rule}]: {message}\n{STOPPED}"
+
+
 def test_consent_search_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(
         capsys,
@@ -73,15 +82,32 @@ def test_csv_format_with_aliases_and_multivalues(capsys: pytest.CaptureFixture[s
     assert row[:2] == ["1.2.3.4", "Sign-in activity"] and "\n" in row[2]
 
 
-def test_syntax_error_prints_the_column_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_syntax_error_is_a_diagnostic_at_its_line_and_column_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """README: every command reports a problem in its input as ``path:line:col: severity[RULE]: message`` (or the
+    one JSON document of validate with ``--format json``), exit 1 for invalid input; the search once said
+    ``contentpack search: error: ... (column 19)`` as a usage error (exit 2), and as text under --format json."""
     status, out, err = run(capsys, "* | stats count by", "--events", str(SAMPLE_LOGS))
-    assert status == 2 and out == ""
-    assert err.strip() == "contentpack search: error: stats: expected field names after BY, found end of command (column 19)"
+    assert (status, out) == (1, "")
+    assert err == refused("<search>:1:19", "stats: expected field names after BY, found end of command")
+    status, out, err = run(capsys, "* | stats coutn(a)", "--events", str(SAMPLE_LOGS), "--format", "json")
+    assert (status, err) == (1, "")
+    assert json.loads(out) == {"ok": False, "diagnostics": [
+        {"path": "<search>", "line": 1, "col": 11, "severity": "error", "rule": "RP003",
+         "message": "unknown stats function 'coutn' (did you mean 'count'?)"}],
+        "summary": "the search stopped at this problem, with no results"}
+
+
+def test_a_search_over_several_lines_is_placed_at_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A detection's search pasted as written spans lines: the column counts from the start of its own line, as
+    an editor shows it (``loader.text_position``), not from the start of the text."""
+    status, out, err = run(capsys, "*\n| stats count\n| eval x=mni(1, 2)", "--no-pack", "--events", str(SAMPLE_LOGS))
+    assert (status, out) == (1, "")
+    assert err == refused("<search>:3:10", "unknown eval function 'mni' (did you mean 'min'?)")
 
 
 def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "| tstats count", "--events", str(SAMPLE_LOGS))
-    assert status == 2 and "(column 3)" in err and "Traceback" not in err
+    assert status == 1 and err.startswith("<search>:1:3: error[RP003]: 'tstats' ") and err.endswith(STOPPED)
     status, _, err = run(capsys, "*", "--events", str(tmp_path / "missing.jsonl"))
     assert (status, err) == (2, f"contentpack search: error: {tmp_path / 'missing.jsonl'}: no such file or folder\n")
     status, _, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--earliest=-3x")
@@ -102,14 +128,14 @@ def test_a_name_splunk_does_not_have_is_a_typo_with_a_suggestion(capsys: pytest.
     """A name outside the Search Reference's commands and functions (src/contentpack/data/splunk_spl_builtins.json,
     its sources cited there) is a slip to correct, not a feature the engine lacks: the search says so with the
     closest built-in, as validate's CP061 does."""
-    for spl, message in (("* | stat count", "unknown search command 'stat' (did you mean 'stats'?) (column 5)"),
-                         ("* | eval x=mni(1, 2)", "unknown eval function 'mni' (did you mean 'min'?) (column 12)"),
-                         ("* | stats dc2(x)", "unknown stats function 'dc2' (did you mean 'dc'?) (column 11)")):
+    for spl, where, message in (("* | stat count", "1:5", "unknown search command 'stat' (did you mean 'stats'?)"),
+                                ("* | eval x=mni(1, 2)", "1:12", "unknown eval function 'mni' (did you mean 'min'?)"),
+                                ("* | stats dc2(x)", "1:11", "unknown stats function 'dc2' (did you mean 'dc'?)")):
         status, out, err = run(capsys, spl, "--no-pack", "--events", str(SAMPLE_LOGS))
-        assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl
+        assert (status, out, err) == (1, "", refused(f"<search>:{where}", message)), spl
     # a Splunk command the engine does not run keeps the engine's own wording: no suggestion, no typo claim
     status, _, err = run(capsys, "* | anomalydetection x", "--no-pack", "--events", str(SAMPLE_LOGS))
-    assert status == 2 and err.strip() == "contentpack search: error: command 'anomalydetection' is not supported (column 5)"
+    assert (status, err) == (1, refused("<search>:1:5", "command 'anomalydetection' is not supported"))
 
 
 def test_a_pack_custom_command_is_not_called_a_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +147,7 @@ def test_a_pack_custom_command_is_not_called_a_typo(tmp_path: Path, capsys: pyte
     config.write_text(config.read_text(encoding="utf-8") + "custom_commands:\n- name: stat\n  app: TA-stat\n",
                       encoding="utf-8")
     status, _, err = run(capsys, "* | stat count", "--root", str(root), "--events", str(SAMPLE_LOGS))
-    assert status == 2 and err.strip() == "contentpack search: error: command 'stat' is not supported (column 5)"
+    assert (status, err) == (1, refused("<search>:1:5", "command 'stat' is not supported"))
 
 
 def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,18 +184,17 @@ def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_an_output_field_the_table_lacks_is_named_not_answered(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The engine refuses an OUTPUT field that is not a column of the table (what Splunk does with one is not
-    documented): a usage error naming the table, the field and why, at the lookup's column, never an empty
-    field."""
+    documented): an error naming the table, the field and why, at the lookup's column, never an empty field."""
     events = tmp_path / "e.jsonl"
     events.write_text('{"time": 1, "app": "Evil"}\n', encoding="utf-8")
     table = tmp_path / "apps.csv"
     table.write_text("app,verdict\nEvil,bad\n", encoding="utf-8")
     search = "* | lookup apps app OUTPUT verdikt | table app verdikt"
     status, out, err = run(capsys, search, "--no-pack", "--events", str(events), "--lookup", f"apps={table}")
-    assert (status, out) == (2, "")
-    assert err == ("contentpack search: error: lookup: table 'apps' has no column 'verdikt' to OUTPUT, which is not "
-                   "supported: what Splunk does with an output field its table lacks is not documented "
-                   f"(column {search.index('lookup') + 1})\n")
+    assert (status, out) == (1, "")
+    assert err == refused(f"<search>:1:{search.index('lookup') + 1}", "lookup: table 'apps' has no column 'verdikt' "
+                          "to OUTPUT, which is not supported: what Splunk does with an output field its table lacks "
+                          "is not documented")
 
 
 @pytest.mark.parametrize("option, message", [
@@ -200,7 +225,7 @@ def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFix
     assert (status, err) == (0, "")
     assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
     status, _, err = run(capsys, "* | iplocation src", "--no-pack", "--events", str(events))
-    assert status == 2 and "iplocation needs a GeoIP database" in err
+    assert status == 1 and err.startswith("<search>:1:5: error[RP003]: iplocation needs a GeoIP database")
 
 
 def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixture[str]) -> None:
@@ -243,15 +268,15 @@ def test_an_unknown_macro_outside_a_pack_says_no_pack_was_loaded(
     loaded only inside the pack or with --root."""
     monkeypatch.chdir(tmp_path)
     status, _, err = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", str(SAMPLE_LOGS))
-    assert status == 2
-    assert err == ("contentpack search: error: unknown macro 'entra_id_signin_and_audit_logs' (column 1); no pack was loaded "
-                   "(none around the working directory): run inside the pack, or give --root DIR or --macros\n")
+    assert status == 1
+    assert err == refused("<search>:1:1", "unknown macro 'entra_id_signin_and_audit_logs'; no pack was loaded "
+                          "(none around the working directory): run inside the pack, or give --root DIR or --macros")
     status, _, err = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--no-pack", "--events", str(SAMPLE_LOGS))
-    assert status == 2 and err.endswith("(column 1); --no-pack leaves out the pack's macros (give them with "
-                                        "--macros)\n")
+    assert (status, err) == (1, refused("<search>:1:1", "unknown macro 'entra_id_signin_and_audit_logs'; --no-pack "
+                                        "leaves out the pack's macros (give them with --macros)"))
     monkeypatch.chdir(REPO)  # inside the pack the macro is known; an unknown one gets no such advice
     status, _, err = run(capsys, "`azure_monitor_add` | stats count", "--events", str(SAMPLE_LOGS))
-    assert status == 2 and err == "contentpack search: error: unknown macro 'azure_monitor_add' (column 1)\n"
+    assert (status, err) == (1, refused("<search>:1:1", "unknown macro 'azure_monitor_add'"))
 
 
 def test_table_shows_a_multivalue_field_one_value_per_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -306,14 +331,13 @@ def test_a_function_failure_names_the_function_once(capsys: pytest.CaptureFixtur
     in Python's terms."""
     for spl, message in (
             ('| makeresults | eval t=strftime(1e308, "%Y")',
-             "strftime(): the time 1e+308 is outside the supported calendar (years 1 to 9999) (column 24)"),
+             "strftime(): the time 1e+308 is outside the supported calendar (years 1 to 9999)"),
             ('| makeresults | eval t=relative_time(now(), "-1x")',
-             "relative_time(): invalid time modifier '-1x': unknown time unit 'x' (column 24)"),
+             "relative_time(): invalid time modifier '-1x': unknown time unit 'x'"),
             ('| makeresults | eval t=tostring(1, "octal")',
-             "tostring(): the format 'octal' is not supported (\"binary\", \"hex\", \"commas\" or \"duration\") "
-             "(column 24)")):
+             "tostring(): the format 'octal' is not supported (\"binary\", \"hex\", \"commas\" or \"duration\")")):
         status, out, err = run(capsys, spl, "--no-pack")
-        assert (status, out, err.strip()) == (2, "", f"contentpack search: error: {message}"), spl
+        assert (status, out, err) == (1, "", refused("<search>:1:24", message)), spl
 
 
 def test_an_empty_events_file_is_named_in_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -365,12 +389,17 @@ def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file's malformed lines are the file's problem, at its lines: the message once ended with a stray
     "(column 1)" (the column of the search command that read the file), after the line numbers it listed. The
-    search's own errors keep their column."""
+    search's own errors keep their column. Each is a positioned diagnostic at the first bad line (RP002, the
+    replay's rule for attack data it cannot read, with the same message), exit 1 as backtest's bad lines; with
+    ``--format json`` validate's JSON document (it was text on stderr, exit 2)."""
     path = tmp_path / "x.jsonl"
     path.write_text('{"a":\n{"time": "2024-01-01T00:00:00Z"\n', encoding="utf-8")
-    expected = [f"contentpack search: error: {path}:1: malformed JSON event: Expecting value: line 1 column 6 (char 5) "
-                "(2 malformed lines in all: lines 1, 2)"]
+    message = "malformed JSON event: Expecting value: line 1 column 6 (char 5) (2 malformed lines in all: lines 1, 2)"
+    document = {"ok": False, "diagnostics": [{"path": str(path), "line": 1, "col": 1, "severity": "error",
+                                              "rule": "RP002", "message": message}],
+                "summary": "the search stopped at this problem, with no results"}
     for spl in ("search * | stats count", "| stats count", "search a | head 1", "search * | stats count by a"):
-        for fmt in ("table", "json"):
-            status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", fmt)
-            assert (status, out, err.splitlines()) == (2, "", expected), (spl, fmt)
+        status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
+        assert (status, out, err) == (1, "", refused(f"{path}:1:1", message, "RP002")), spl
+        status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", "json")
+        assert (status, json.loads(out), err) == (1, document, ""), spl

@@ -125,3 +125,25 @@ def test_a_gzip_file_is_refused_by_every_reader_with_no_column_of_the_search(tmp
             with pytest.raises(SplEventsError) as scanned:
                 engine.search(spl, now=0.0)
             assert (str(scanned.value), scanned.value.column) == (refused, None)
+
+
+def test_a_bad_line_keeps_its_place_from_a_worker_process(tmp_path: Path) -> None:
+    """``search`` prints a malformed line as a diagnostic at ``FILE:line:1`` from the error's ``path``, ``line`` and
+    ``problem``: a scan split between worker processes sends its error back pickled, and it must arrive whole."""
+    from contentpack.spl import Engine
+    from contentpack.spl.errors import SplEventsError
+    from contentpack.spl.scan import byte_ranges
+
+    path = tmp_path / "x.jsonl"  # over 1 MB, so workers scan it in parts; the bad line is in the second part
+    good = '{"time": "2024-01-01T00:00:00Z", "a": "1"}\n'
+    lines = 40_000
+    path.write_text(good * lines + '{"a": \n', encoding="utf-8")
+    assert len(byte_ranges(str(path), 2)) == 2
+    engine = Engine()
+    engine.workers = 2
+    engine.register_events(path, sourcetype="s", lazy=True)
+    with pytest.raises(SplEventsError) as scanned:
+        engine.search("search * | stats count", now=0.0)
+    problem = "malformed JSON event: Expecting value: line 1 column 6 (char 5)"
+    assert (scanned.value.path, scanned.value.line, scanned.value.problem) == (str(path), lines + 1, problem)
+    assert str(scanned.value) == f"{path}:{lines + 1}: {problem}"

@@ -104,10 +104,10 @@ def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     events.write_text('{"time": 1}\n', encoding="utf-8")
     status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-generated-rows", "5"])
     err = capsys.readouterr().err
-    assert status == 2 and "6 rows exceed the limit of 5 generated rows" in err and "(column 3)" in err
+    assert status == 1 and err.startswith("<search>:1:3: error[RP003]: ") and "6 rows exceed the limit of 5 generated rows" in err
     status = main(["search", "| makeresults | eval r=mvrange(0,3)", "--no-pack", "--events", str(events), "--max-mv-values",
                    "2", "--format", "json"])
-    assert status == 2 and "limit of 2 values" in capsys.readouterr().err
+    assert status == 1 and "limit of 2 values" in capsys.readouterr().out  # --format json: validate's document
     status = main(["search", "| makeresults count=6", "--no-pack", "--events", str(events), "--max-regex-seconds", "-1"])
     assert status == 2 and "must not be negative" in capsys.readouterr().err
 

@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import threading
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from contentpack.datagen.scale import generate_lines
 from contentpack.spl import Engine, SplError, parallel
 from contentpack.spl.scan import (FileSource, OffPlan, PathPlan, byte_ranges, decode_fields, flatten_needed,
                                   path_plan, scan_file)
-from contentpack.spl.events import decode_json, flatten_json
+from contentpack.spl.errors import SplEventsError
+from contentpack.spl.events import LINE_TOO_LONG, MAX_LINE_BYTES, decode_json, flatten_json
 
 from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
 
@@ -245,6 +247,30 @@ def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:
     engine.register_events(path, sourcetype="s", lazy=True)
     with pytest.raises(SplError, match=r"bad\.jsonl:2: malformed JSON event"):
         engine.search("* | stats count", now=NOW)
+
+
+@pytest.mark.parametrize("tokens", [(), ("65004",)], ids=["every line", "byte search"])
+def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path: Path, tokens: tuple[str, ...]) -> None:
+    """A 64 MB text file with no newline is one bad line, as ``event_lines`` reads it. The scan once read every
+    line with ``for line in handle``, so that "line" was in memory whole (and copied whole from the memory map by
+    the byte search) before its length was checked; now it reads at most ``MAX_LINE_BYTES + 1`` bytes of a line
+    (``events.capped_lines``; the buffered ``readline`` joins its chunks, so twice that for a moment) and skips the
+    rest a block at a time. Measured with tracemalloc: the peak is bounded by the cap, under the file's size
+    (it was 128 MB reading every line, 64 MB for the byte search: the whole line, twice or once)."""
+    path = tmp_path / "runaway.log"
+    with path.open("wb") as out:
+        out.write(b"65004 ")
+        for _ in range(64):
+            out.write(b"a" * 1_000_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(SplEventsError) as refused:
+            list(scan_file(FileSource(str(path), "s", "src"), needed=None, tokens=tokens))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_LINE_BYTES + (4 << 20) < path.stat().st_size, f"peak {peak:,} bytes"
+    assert str(refused.value) == f"{path}:1: malformed JSON event: {LINE_TOO_LONG}"
 
 
 def test_lazy_samples_keep_field_text(tmp_path: Path) -> None:

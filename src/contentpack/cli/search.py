@@ -1,7 +1,11 @@
 """`contentpack search 'SPL' --events FILE`: run SPL against a log file with no Splunk server.
 
-Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. A search that does
-not parse is a usage error (``contentpack search: error: <message> (column N)``, exit 2). The table is as wide
+Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. A problem in what
+the user gave is a positioned diagnostic, as every command reports one (``cli.common``; exit 1): a search the
+engine refuses at ``<search>:line:col`` (RP003, the replay's rule for a detection's search it refuses), a
+malformed events line at ``FILE:line:1`` (RP002, the replay's for attack data it cannot read), a macro file's
+problem at its place (validate's rules); with ``--format json`` the one JSON document ``validate`` prints, on
+stdout. A bad option, or a file that cannot be read at all, is a usage error (exit 2). The table is as wide
 as the terminal (``printable.output_width``), and 200 columns in a pipe or a file, as it always was.
 
 Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
@@ -31,16 +35,17 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
-from contentpack.cli.common import SETUP_FAILED, counted, print_diagnostics, print_failure, usage_error
+from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.layout import (VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width,
                                 text_width)
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
-from contentpack.content.diagnostics import Diagnostic, error
-from contentpack.content.loader import load_yaml
+from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
+from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
@@ -52,6 +57,15 @@ from contentpack.spl.values import Value, mv_values, to_str
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class _Refused(Exception):
+    """The engine refused the search text itself, not an option's expression (``--calc``) or a file read before it:
+    ``error``'s offset is a place in the search."""
+
+    def __init__(self, error: SplError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class MacroFileError(Exception):
@@ -332,6 +346,39 @@ def _spl_problem(error: SplError, pack: Pack | None) -> str:
     return unknown_name(error, custom) or error.message
 
 
+# The path a problem in the search text is reported at: the search is given on the command line, not in a file.
+SEARCH_PATH = "<search>"
+SEARCH_FAILED = "the search stopped at this problem, with no results"
+
+
+def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> int:
+    """Print why the engine stopped, as a positioned diagnostic when it has a place (``_input_problem``), else as a
+    usage error; the exit status."""
+    problem = _input_problem(exc, in_search, pack, args)
+    if problem is None:  # a file it cannot read at all, an option's bad value, a lookup that cannot be loaded
+        where = f" (column {exc.column})" if exc.column is not None else ""  # in the option's expression
+        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
+    print_failure("search", [problem], SEARCH_FAILED, args.format == "json")
+    return 1
+
+
+def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> Diagnostic | None:
+    """A malformed events line at its line of the file (``FILE:2:1``; the problem is the line's, not a place in it),
+    or the search's refusal (``in_search``) at its line and column in the search text (``<search>:1:11``), each
+    under the replay's rule for the same finding (RP002 in a detection's attack data, RP003 in its search); None
+    when the error has no such place: a file that cannot be read at all, or an option's value (a ``--calc``
+    expression's column is none of the search's), which stay usage errors."""
+    from contentpack.replay.attack_data import RULE_ATTACK_DATA  # only on this error path
+    from contentpack.replay.runner import RULE_SEARCH
+
+    if isinstance(exc, SplEventsError):
+        return None if exc.line is None else error(Position(exc.path, exc.line, 1), RULE_ATTACK_DATA, exc.problem)
+    if not in_search or exc.offset is None:
+        return None
+    return error(text_position(args.spl, SEARCH_PATH, exc.offset), RULE_SEARCH,
+                 f"{_spl_problem(exc, pack)}{_no_pack_macros(exc, pack, args)}")
+
+
 def _run(args: argparse.Namespace) -> int:
     pack: Pack | None = None
     try:
@@ -369,7 +416,12 @@ def _run(args: argparse.Namespace) -> int:
         now = _now(engine, args)
         window = _Window(_time(args.earliest, now, args.tz, "--earliest"), _time(args.latest, now, args.tz, "--latest"),
                          now)
-        results = engine.search(args.spl, earliest=window.earliest, latest=window.latest, now=now)
+        try:
+            results = engine.search(args.spl, earliest=window.earliest, latest=window.latest, now=now)
+        except SplEventsError:
+            raise
+        except SplError as exc:
+            raise _Refused(exc) from None
         hints = [*_empty_file_hints(args.events), *_untimed_hints(results.untimed, args.time_field, args.tz),
                  *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)]
     except PackUnavailable as exc:
@@ -377,12 +429,13 @@ def _run(args: argparse.Namespace) -> int:
     except ReplaySetupError as exc:
         print_failure("search", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
+    except _Refused as exc:
+        return _refusal(exc.error, True, pack, args)
     except SplError as exc:
-        where = f" (column {exc.column})" if exc.column is not None else ""
-        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
+        return _refusal(exc, False, pack, args)
     except MacroFileError as exc:
-        print_diagnostics(exc.problems, sys.stderr)
-        return usage_error("search", str(exc))
+        print_failure("search", exc.problems, str(exc), args.format == "json")
+        return 1
     except UsageError as exc:
         return usage_error("search", str(exc))
     print(render(results.rows, results.fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH),

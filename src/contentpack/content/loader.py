@@ -192,7 +192,7 @@ _YAML11_BREAKS = {"\u0085": ("NEL (U+0085)", "\\N"), "\u2028": ("LINE SEPARATOR 
 _YAML11_BREAK = re.compile("[\u0085\u2028\u2029]")
 
 
-def _text_position(text: str, shown: str, at: int) -> Position:
+def text_position(text: str, shown: str, at: int) -> Position:
     """The line and column an editor shows for ``text[at]`` (1-based; only ``\\n`` breaks a line, as in an
     editor, unlike libyaml's YAML 1.1 breaks)."""
     return Position(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
@@ -211,7 +211,7 @@ def _yaml11_breaks(text: str, shown: str) -> list[Diagnostic]:
     for match in _YAML11_BREAK.finditer(text):
         at = match.start()
         name, escape = _YAML11_BREAKS[match.group()]
-        problems.append(error(_text_position(text, shown, at), RULE_YAML11_BREAK,
+        problems.append(error(text_position(text, shown, at), RULE_YAML11_BREAK,
                               f"{name} is a line break to YAML 1.1 readers (libyaml, PyYAML, contentctl) but not to "
                               f"an editor: write it as {escape} in a double-quoted string, or remove it"))
     return problems
@@ -421,7 +421,7 @@ def _unprintable(text: str, shown: str, exc: yaml.reader.ReaderError) -> Diagnos
     if match is None:  # not a character of the text (no known case): libyaml's words
         return error(Position(shown, 1, 1), RULE_SYNTAX, f"YAML error: {exc.reason}")
     at = match.start()
-    position = _text_position(text, shown, at)
+    position = text_position(text, shown, at)
     code = ord(match.group())
     escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return error(position, RULE_SYNTAX, f"character U+{code:04X} cannot be written raw in YAML: write it as {escape} "

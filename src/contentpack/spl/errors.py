@@ -40,7 +40,15 @@ class SplError(Exception):
 class SplEventsError(SplError):
     """An events file cannot be read, or holds malformed lines: the message names the file (and its lines), never a
     place in the search text, so the engine gives it no column (``search`` once ended such a message, which already
-    listed the file's line numbers, with a stray "(column 1)": the search's first command, which read the file)."""
+    listed the file's line numbers, with a stray "(column 1)": the search's first command, which read the file).
+
+    ``path`` and ``line`` (None: the whole file) are its place, and ``problem`` what is wrong there, for a caller
+    that prints it as a positioned diagnostic (``search``); the message is ``path:line: problem``."""
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        super().__init__(f"{path}: {problem}" if line is None else f"{path}:{line}: {problem}")
+        self.args = (path, problem, line)  # what pickling rebuilds it from: a scan worker's error reaches the parent
+        self.path, self.problem, self.line = path, problem, line
 
 
 class SplSyntaxError(SplError):

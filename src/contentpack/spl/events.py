@@ -309,12 +309,52 @@ class BadLines:
         if not self.count:
             return None
         line_no, reason = self.first[0]
-        message = f"{self.path}:{line_no}: malformed JSON event: {reason}"
+        problem = f"malformed JSON event: {reason}"
         if self.count > 1:
             lines = ", ".join(str(number) for number, _ in self.first)
             more = ", ..." if self.count > len(self.first) else ""
-            message += f" ({self.count} malformed lines in all: lines {lines}{more})"
-        return SplEventsError(message)
+            problem += f" ({self.count} malformed lines in all: lines {lines}{more})"
+        return SplEventsError(self.path, problem, line_no)
+
+
+def too_long(line: bytes) -> bool:
+    """Whether an event line (as :func:`capped_lines` gives it, or whole) is longer than ``MAX_LINE_BYTES``."""
+    return len(line) - line.endswith(b"\n") > MAX_LINE_BYTES
+
+
+_SKIP_BLOCK = 1 << 20
+
+
+def skip_line(handle: BinaryIO) -> int:
+    """Read past the rest of the current line, a block of 1 MiB at a time (never the whole line at once, nor a
+    second line's worth beside the one the caller holds); the bytes read."""
+    skipped = 0
+    while True:
+        block = handle.readline(_SKIP_BLOCK)
+        skipped += len(block)
+        if not block or block.endswith(b"\n"):
+            return skipped
+
+
+def capped_lines(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
+    """``(byte offset, line)`` for each line from the handle's place (at byte ``position`` of the file), holding
+    at most ``MAX_LINE_BYTES + 1`` bytes of one: a longer line comes as that much of its start (:func:`too_long`),
+    and the rest of it is skipped. The one way event lines are read from a stream: ``for line in handle`` reads a
+    "line" whole however long it is, a 40 MB text file without a newline into memory before any length check."""
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        start = position
+        position += len(line)
+        if too_long(line):
+            position += skip_line(handle)
+        yield start, line
+
+
+def unreadable(path: str | os.PathLike[str], exc: OSError) -> SplEventsError:
+    """The error for an events file the system will not give (missing, a folder, no permission, refused)."""
+    return SplEventsError(str(path), f"cannot read events: {exc}")
 
 
 def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object | None]]:
@@ -327,19 +367,12 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
     try:
         handle = open_events(path)
     except OSError as exc:
-        raise SplEventsError(f"{shown}: cannot read events: {exc}") from None
+        raise unreadable(shown, exc) from None
     bad = BadLines(shown)
     with handle:
-        line_no = 0
-        while True:
-            line = handle.readline(MAX_LINE_BYTES + 1)
-            if not line:
-                break
-            line_no += 1
-            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+        for line_no, (_, line) in enumerate(capped_lines(handle), 1):
+            if too_long(line):
                 bad.add(line_no, LINE_TOO_LONG)
-                while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
-                    line = handle.readline(MAX_LINE_BYTES)
                 continue
             if line_no == 1 and line.startswith(_BOM):
                 line = line[len(_BOM):]
@@ -384,7 +417,7 @@ def starts_json_array(path: str | os.PathLike[str]) -> bool:
         with open_events(path) as handle:
             return handle.read(4096).removeprefix(_BOM).lstrip().startswith(b"[")
     except OSError as exc:
-        raise SplEventsError(f"{path}: cannot read events: {exc}") from None
+        raise unreadable(path, exc) from None
 
 
 def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object]] | None:
@@ -398,18 +431,18 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
                 return None
             data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
     except OSError as exc:
-        raise SplEventsError(f"{shown}: cannot read events: {exc}") from None
+        raise unreadable(shown, exc) from None
     if len(data) > MAX_ARRAY_FILE_BYTES:
-        raise SplEventsError(f"{shown}: a JSON-array events file is read whole and may hold at most "
-                       f"{MAX_ARRAY_FILE_BYTES:,} bytes; write bigger files as JSON lines")
+        raise SplEventsError(shown, f"a JSON-array events file is read whole and may hold at most "
+                             f"{MAX_ARRAY_FILE_BYTES:,} bytes; write bigger files as JSON lines")
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
         items = decode_json(text)
         plain = json.loads(text)  # the same items with real numbers, to write each element's _raw
     except (ValueError, RecursionError) as exc:
-        raise SplEventsError(f"{shown}: malformed JSON array: {exc}") from None
+        raise SplEventsError(shown, f"malformed JSON array: {exc}") from None
     if not isinstance(items, list) or not isinstance(plain, list):
-        raise SplEventsError(f"{shown}: a JSON array file must hold an array of events")
+        raise SplEventsError(shown, "a JSON array file must hold an array of events")
     return items, plain
 
 
@@ -435,7 +468,7 @@ def read_events(
     try:
         fallback = os.stat(path).st_mtime
     except OSError as exc:
-        raise SplEventsError(f"{path}: cannot read events: {exc}") from None
+        raise unreadable(path, exc) from None
     tally = Untimed(str(path), fallback)
     if untimed is not None:
         untimed.append(tally)
@@ -455,5 +488,4 @@ def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[s
     try:
         return flatten_json(decoded)
     except ValueError as exc:
-        where = f"{path}:{line_no}" if line_no else str(path)
-        raise SplEventsError(f"{where}: malformed JSON event: {exc}") from None
+        raise SplEventsError(str(path), f"malformed JSON event: {exc}", line_no or None) from None

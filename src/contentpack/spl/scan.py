@@ -20,18 +20,21 @@ from typing import BinaryIO, cast
 
 import orjson
 
-from contentpack.spl.errors import SplEventsError
 from contentpack.spl.events import (
     LINE_TOO_LONG,
     MAX_LINE_BYTES,
     BadLines,
     Untimed,
+    capped_lines,
     decode_json,
     event_time,
     flatten_json,
     json_scalar_text,
     nests_deeper_than,
     open_events,
+    skip_line,
+    too_long,
+    unreadable,
     utf8_problem,
 )
 from contentpack.spl.values import Event, Scalar, Value, utf8
@@ -256,18 +259,17 @@ def _range_start(handle: BinaryIO, start: int) -> int:
     if start:
         handle.seek(start - 1)
         if handle.read(1) != b"\n":
-            handle.readline()
+            skip_line(handle)
     return handle.tell()
 
 
 def _all_lines(handle: BinaryIO, start: int, end: int | None) -> Iterator[tuple[int, bytes]]:
-    """(byte offset, line) for every line that starts in [start, end)."""
-    position = _range_start(handle, start)
-    for line in handle:
+    """(byte offset, line) for every line that starts in [start, end), a line too long for an event cut short
+    (``events.capped_lines``)."""
+    for position, line in capped_lines(handle, _range_start(handle, start)):
         if end is not None and position >= end:
             return
         yield position, line
-        position += len(line)
 
 
 def _lines_with(handle: BinaryIO, start: int, end: int | None, token: bytes,
@@ -312,8 +314,8 @@ def _hits(haystack: bytes | mmap.mmap, text: bytes | mmap.mmap, first: int, stop
             return
         line_end = text.find(b"\n", hit)
         line_end = size if line_end < 0 else line_end + 1
-        if line_start >= first:
-            yield line_start, text[line_start:line_end]
+        if line_start >= first:  # a line too long for an event is cut short, as capped_lines cuts it
+            yield line_start, text[line_start:min(line_end, line_start + MAX_LINE_BYTES + 1)]
         search_from = line_end
 
 
@@ -362,7 +364,7 @@ def scan_file(
     try:
         handle = open_events(source.path)
     except OSError as exc:
-        raise SplEventsError(f"{source.path}: cannot read events: {exc}") from None
+        raise unreadable(source.path, exc) from None
     bad = BadLines(source.path)
     with handle:
         if byte_tokens:
@@ -371,7 +373,7 @@ def scan_file(
             lines = _all_lines(handle, start, end)
         others = byte_tokens[1:]
         for offset, line in lines:
-            if len(line) - line.endswith(b"\n") > MAX_LINE_BYTES:  # as event_lines reads it: a bad line
+            if too_long(line):  # as event_lines reads it: a bad line
                 bad.add(line_number(source.path, offset), LINE_TOO_LONG)
                 continue
             if offset == 0 and line.startswith(_BOM):
