@@ -120,11 +120,11 @@ def _needs(engine: Engine, detection: Detection) -> EventNeeds:
         return EventNeeds(False, frozenset(), ())
 
 
-def _lookback(engine: Engine, detection: Detection, tz: str) -> float:
+def _lookback(engine: Engine, detection: Detection) -> float:
     """How far back a run of the detection can look: its dispatch window or its search's own ``earliest=``
     (infinite when that cannot be told: nothing is then dropped; the simulation reports the problem)."""
     try:
-        schedule = schedule_of(detection, tz)
+        schedule = schedule_of(detection)
         first = engine.parse(detection.search).commands[0]
         earliest = first.bounds.earliest if isinstance(first, SearchCommand) else None
         return schedule.lookback if earliest is None else max(schedule.lookback, schedule.lookback_of(earliest))
@@ -134,27 +134,26 @@ def _lookback(engine: Engine, detection: Detection, tz: str) -> float:
 
 def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | None = None, end: float | None = None,
                  detections: Sequence[Detection] | None = None, metadata: Metadata = Metadata(),
-                 progress: Progress | None = None, tz: str = "UTC") -> Backtest:
+                 progress: Progress | None = None) -> Backtest:
     """Simulate ``detections`` (default: all) over the events of ``inputs`` from ``start`` to ``end``
     (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable input and
     ``ReplaySetupError`` for a pack whose lookups or search-time fields are broken."""
     with collector.cyclic_gc_paused():  # the events and simulated runs stay alive to the end; few cycles
-        return _run_backtest(pack, inputs, start, end, detections, metadata, progress or Progress(), tz)
+        return _run_backtest(pack, inputs, start, end, detections, metadata, progress or Progress())
 
 
 def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None, end: float | None,
-                  detections: Sequence[Detection] | None, metadata: Metadata, progress: Progress,
-                  tz: str) -> Backtest:
+                  detections: Sequence[Detection] | None, metadata: Metadata, progress: Progress) -> Backtest:
     running = list(pack.detections if detections is None else detections)
-    engine = build_engine(pack, tz=tz)
-    lookback = max((_lookback(engine, d, tz) for d in running), default=0.0)
+    engine = build_engine(pack)
+    lookback = max((_lookback(engine, d) for d in running), default=0.0)
     window = (None if start is None else start - lookback, end)
     report = ReadReport()
     delays = DelayPlan.for_pack(pack.data_sources)
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
     index = index_events(reader.read(discover(inputs)), None)
     cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
-    result = simulate(pack, index, start, end, detections=running, engine=engine, tz=tz,
-                      progress=progress.simulated, cover=cover)
+    result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
+                      cover=cover)
     return Backtest(tuple(running), result, report)
 

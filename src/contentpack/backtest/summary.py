@@ -123,9 +123,8 @@ def per_day(detections: Sequence[str], runs: Iterable[RunView], notables: Iterab
     return sorted(cells.values(), key=lambda c: (order.get(c.detection, len(order)), c.detection, c.day))
 
 
-def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str],
-                 limit: int = TOP) -> tuple[list[Entity], list[Entity]]:
-    """(risk objects, threat objects), highest score first, at most ``limit`` each."""
+def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str]) -> tuple[list[Entity], list[Entity]]:
+    """(risk objects, threat objects), highest score first, at most ``TOP`` each."""
     risk_objects: dict[tuple[str, str], Entity] = {}
     threat_objects: dict[tuple[str, str], Entity] = {}
     for event in risk:
@@ -142,11 +141,11 @@ def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str],
         for index, threat in enumerate(dict.fromkeys(threats)):
             threat_kind = kinds[index] if index < len(kinds) else ""
             threat_objects.setdefault((threat, threat_kind), Entity(threat, threat_kind)).add(name, score, when)
-    return _ranked(risk_objects.values(), limit), _ranked(threat_objects.values(), limit)
+    return _ranked(risk_objects.values()), _ranked(threat_objects.values())
 
 
-def _ranked(entities: Iterable[Entity], limit: int) -> list[Entity]:
-    return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))[:limit]
+def _ranked(entities: Iterable[Entity]) -> list[Entity]:
+    return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))[:TOP]
 
 
 def totals(cells: Iterable[DayCounts]) -> dict[str, dict[str, int]]:

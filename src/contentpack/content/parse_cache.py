@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -76,9 +76,9 @@ def _salt() -> str:
     return "|".join(parts)
 
 
-def cache_path(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+def cache_path(root: Path) -> Path | None:
     """The cache file for the pack at ``root``; None when the cache is turned off."""
-    return cache_file(root, "parsed", environ)
+    return cache_file(root, "parsed")
 
 
 @dataclass
@@ -120,10 +120,10 @@ def _decoded_hit(encoded: object, shown: str) -> Loaded | None:
     return document, problems
 
 
-def load_cached(root: Path, shown_paths: Sequence[str], environ: Mapping[str, str] | None = None) -> LoadOutcome:
+def load_cached(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
     """``load_yaml`` for every path (relative to ``root``), in order, parsing only files whose bytes the cache
     has not seen (every file when the cache is off)."""
-    path = cache_path(root, environ)
+    path = cache_path(root)
     salt = _salt() if path is not None else ""
     cached: CacheEntries = read_entries(path, salt) if path is not None else {}
     results: list[Loaded] = []

@@ -163,7 +163,6 @@ def third_party_app(
     display_name: str,
     scopes: tuple[str, ...],
     multi_tenant: bool = True,
-    resource: catalog.Resource = catalog.GRAPH,
     home_tenant_id: str | None = None,
 ) -> ThirdPartyApp:
     """A third-party (or line-of-business) app whose ids derive from its name, so every scenario that
@@ -172,4 +171,4 @@ def third_party_app(
     app_id = guid(rng)
     sp = guid(rng)
     home = guid(rng)
-    return ThirdPartyApp(app_id, display_name, sp, home_tenant_id or home, multi_tenant, scopes, resource)
+    return ThirdPartyApp(app_id, display_name, sp, home_tenant_id or home, multi_tenant, scopes, catalog.GRAPH)

@@ -257,7 +257,7 @@ def _build_into(pack: Pack, output: Path, given: str, style: JsonStyle, environ:
 
 
 def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mapping[str, str] | None = None,
-          strict: bool = False, force: bool = False) -> BuildReport:
+          force: bool = False) -> BuildReport:
     """Validate the pack under ``root`` and build it; invalid content builds nothing and leaves dist/ alone."""
     # heavy (JSON Schema); only the full build needs it
     from contentpack.content.validate import validate_pack
@@ -267,7 +267,7 @@ def build(root: Path, output: Path, style: JsonStyle = "compact", environ: Mappi
     # ``return`` inside the block would keep it alive until after the collector is back on, and the first
     # collection would then walk every object of it).
     with collector.cyclic_gc_paused():
-        result = validate_pack(Path(root), strict=strict)
+        result = validate_pack(Path(root))
         diagnostics = tuple(result.diagnostics)
         if not result.ok or result.pack is None:
             unexplained = build_error(str(root), rules.UNEXPLAINED, "validation failed without a finding")

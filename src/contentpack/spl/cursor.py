@@ -97,8 +97,8 @@ class Cursor:
         tok = self.peek(k)
         return tok.kind == "WORD" and tok.text.lower() in _lowered(words)
 
-    def accept(self, kind: str, text: str | None = None) -> Token | None:
-        if self.at(kind, text):
+    def accept(self, kind: str) -> Token | None:
+        if self.at(kind):
             return self.next()
         return None
 

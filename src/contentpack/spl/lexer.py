@@ -58,13 +58,6 @@ def _unescaped(value: str, quote: str) -> str:
     return _UNESCAPE[quote].sub(r"\1", value) if "\\" in value else value
 
 
-# Outside quoted strings a backslash escapes a quotation mark (``\"`` is a literal quote in a search term, as in
-# ESCU's ``annotations=*\"privileged\":true*``; Search Manual, "Use the backslash character to escape
-# quotation marks"), and ``\\`` is a literal backslash (so ``\\"`` still opens a string).
-_ESCAPED_QUOTE = '\\"'
-_ESCAPED_BACKSLASH = "\\\\"
-
-
 _BRACKET_SPECIAL = re.compile(r'[\\"\[\]]')
 
 

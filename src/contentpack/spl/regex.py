@@ -278,11 +278,11 @@ class Pcre:
 
 
 @lru_cache(maxsize=1024)
-def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
-    return regex.compile(translate_pcre(pattern), flags)
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(translate_pcre(pattern))
 
 
-def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, command: str | None = None) -> Pcre:
+def compile_pcre(pattern: str, *, offset: int | None = None, command: str | None = None) -> Pcre:
     """Compile a Splunk (PCRE) pattern, cached.
 
     A pattern holding a mistake PCRE reports (:func:`~contentpack.spl.pcre_syntax.certain_mistake`, PCRE2's
@@ -299,7 +299,7 @@ def compile_pcre(pattern: str, *, flags: int = 0, offset: int | None = None, com
         raise SplRuntimeError(f"invalid regular expression {_shown(pattern)!r}: {mistake.message} at position "
                               f"{mistake.position} of the pattern", offset=offset, command=command)
     try:
-        return Pcre(pattern, _compile(pattern, flags), offset, command)
+        return Pcre(pattern, _compile(pattern), offset, command)
     except (regex.error, OverflowError, RecursionError) as exc:
         position = getattr(exc, "pos", None)
         where = f" at position {position}" if position is not None else ""

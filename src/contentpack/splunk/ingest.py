@@ -57,14 +57,11 @@ class Ingestor:
     """Sends batches (HEC first, ``receivers/simple`` when HEC is not available) and counts/deletes them."""
 
     def __init__(self, connection: SplunkConnection, hec: HecSender | None, notice: Callable[[str], None],
-                 wait_timeout: float = 120.0, poll: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 wait_timeout: float = 120.0) -> None:
         self.connection = connection
         self.hec = hec
         self.notice = notice
         self.wait_timeout = wait_timeout
-        self.poll = poll
-        self.sleep = sleep
         self.method = "HEC" if hec is not None else "receivers/simple"
 
     def check_index(self, index: str) -> None:
@@ -115,7 +112,7 @@ class Ingestor:
                 raise SplunkError(f"only {seen} of {expected} events became searchable in index {index!r} within "
                                   f"{self.wait_timeout:g} s (check the sourcetype's timestamp extraction: the "
                                   "Splunk Add-on for Microsoft Cloud Services must be installed)")
-            self.sleep(self.poll)
+            time.sleep(1.0)  # between two counts
 
     def delete(self, index: str, host: str, earliest: float, latest: float) -> None:
         self.connection.search(f"{self._selector(index, host)} | delete", earliest=earliest, latest=latest,

@@ -156,16 +156,14 @@ class RemoteBacktest:
     """One ``backtest --splunk`` run: dispatch the runs, then simulate with their rows."""
 
     def __init__(self, pack: Pack, connection: SplunkConnection, index: str, checkpoint: Path, *,
-                 concurrency: int = DEFAULT_CONCURRENCY, tz: str = "UTC",
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[int, int], None] | None = None) -> None:
         self.pack = pack
         self.connection = connection
         self.index = check_index_name(index)
         self.checkpoint = Checkpoint(checkpoint)
         self.concurrency = min(max(1, concurrency), MAX_CONCURRENCY)
-        self.tz = tz
         self.progress = progress
-        self.engine = build_engine(pack, tz=tz)
+        self.engine = build_engine(pack)
         self._failed: set[str] = set()  # detections whose search Splunk rejected: their later runs are not needed
 
     def _fingerprint(self, run: ScheduledRun) -> str:
@@ -231,8 +229,8 @@ class RemoteBacktest:
         return replace(results, rows=[{name: typed(value) for name, value in row.items()} for row in results.rows])
 
     def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
-        runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine, tz=self.tz)
+        runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine)
         fetched = self.fetch(runs)
         result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
-                          tz=self.tz, answer=self.answer)
+                          answer=self.answer)
         return result, fetched

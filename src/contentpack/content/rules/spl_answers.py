@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import marshal
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,12 +40,11 @@ SPL_SOURCES = Path(contentpack.__file__).resolve().parent / "spl"  # the parser'
 _FIELDS = frozenset({"message", "offset", "command", "feature"})
 
 
-def salt(spl_sources: Path | None = None) -> str:
+def salt() -> str:
     import regex  # the parser compiles patterns (rex, replace, match()...) with it: its verdicts are answers too
 
-    folder = SPL_SOURCES if spl_sources is None else spl_sources
-    parts = (FORMAT, contentpack.__version__, sources_digest(folder.rglob("*.py"), folder), sys.version.split()[0],
-             str(marshal.version), f"regex {regex.__version__}")
+    parts = (FORMAT, contentpack.__version__, sources_digest(SPL_SOURCES.rglob("*.py"), SPL_SOURCES),
+             sys.version.split()[0], str(marshal.version), f"regex {regex.__version__}")
     return "|".join(parts)
 
 
@@ -118,8 +116,8 @@ class StoredAnswers:
         self._fresh = False  # an answer was worked out this run
 
     @classmethod
-    def for_pack(cls, root: Path, environ: Mapping[str, str] | None = None) -> StoredAnswers:
-        return cls(cache_file(root, "spl", environ))
+    def for_pack(cls, root: Path) -> StoredAnswers:
+        return cls(cache_file(root, "spl"))
 
     def checked(self, expanded_text: str, segments: list[Segment] | None = None) -> Checked:
         """``check_expanded(expanded_text, segments)``, from the stored answer when there is one."""
