@@ -22,9 +22,10 @@ SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.statu
 
 
 def detection_yaml(name: str, number: int, throttled: bool, schedule: tuple[str, str, str] = HOURLY_SLICE,
-                   schedule_window: str | None = None) -> str:
-    """The detection's YAML (written as JSON, which YAML reads): by default hourly over ``-70m@m`` .. ``-10m@m``."""
-    throttling = {"throttling": {"fields": ["user"], "period": "2h"}} if throttled else {}
+                   schedule_window: str | None = None, throttle_period: str = "2h") -> str:
+    """The detection's YAML (written as JSON, which YAML reads): by default hourly over ``-70m@m`` .. ``-10m@m``,
+    throttled (``throttled``) on the user for ``throttle_period``."""
+    throttling = {"throttling": {"fields": ["user"], "period": throttle_period}} if throttled else {}
     scheduling: dict[str, str] = dict(zip(("cron_schedule", "earliest_time", "latest_time"), schedule))
     if schedule_window is not None:
         scheduling["schedule_window"] = schedule_window

@@ -4,7 +4,9 @@ search over two refusals a user made a minute apart (09:20 and 09:21), hourly. O
 records, two runs each return the user and it raises two notables and writes its risk twice -- the double
 ``contentpack.replay.sweep`` exists to find. One searches the same slice throttled on the user for two hours: it
 raises the same under every move alone, and loses both refusals only when its runs are skewed AND the records
-late. One searches ``-100m@m`` .. ``-10m@m`` throttled: it raises the same under every variant."""
+late. One searches ``-100m@m`` .. ``-10m@m`` throttled: it raises the same under every variant, its runs held back
+unevenly too (two hours of throttle outlast the 119 minutes between the two runs that see the refusals). The
+throttled detections get one variant more than the unthrottled one: their runs held back unevenly."""
 
 from __future__ import annotations
 
@@ -40,8 +42,8 @@ def _table_rows(out: str) -> list[list[str]]:
 def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", ROBUST]) == 0
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[ROBUST, TEST, "53", "1", "0", "pass"]]
-    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (53 variant(s), ")
+    assert _table_rows(out) == [[ROBUST, TEST, "54", "1", "0", "pass"]]
+    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (54 variant(s), ")
 
 
 DOUBLED = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
@@ -54,8 +56,8 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "42", "1", "2", "FAIL"],
-                                [ROBUST, TEST, "53", "1", "0", "pass"]]
+    assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "43", "1", "2", "FAIL"],
+                                [ROBUST, TEST, "54", "1", "0", "pass"]]
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
     # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more
     assert out.splitlines()[-7:-2] == [
@@ -65,7 +67,7 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
         f"{FRAGILE} / {TEST}: (+3 more variant(s) differ; --format json lists them)",
         f"{SLICE} / {TEST}: runs skewed 32m after their ticks and records indexed 15m later: {LOST}"]
     assert out.splitlines()[-2] == f"{SLICE} / {TEST}: attack moved 28m later and records indexed 15m later: {LOST}"
-    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (137 variant(s), ")
+    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (139 variant(s), ")
 
 
 def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Path,
@@ -80,7 +82,7 @@ def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Pat
     (08:50 .. 09:50) holds them, and they are indexed after it."""
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", SLICE, "--format", "json"]) == 1
     [swept] = json.loads(capsys.readouterr().out)["tests"]
-    assert swept["variants"] == 42
+    assert swept["variants"] == 43
     assert swept["differences"] == [{
         "moved": "runs+indexing", "skews": {SLICE: 32 * 60}, "late": 15 * 60,
         "raised": {"notables": 0, "risk_by_object": {}},
@@ -97,7 +99,7 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False and payload["mode"] == "sweep" and payload["setup_errors"] == []
     fragile, _, robust = payload["tests"]
-    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 53
+    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 54
     assert fragile["unmoved"] == {"notables": 1, "risk_by_object": {USER: 30}}
     moved, skewed, skewed_late, lost, moved_late, moved_lost = fragile["differences"]
     assert moved["moved"] == "attack" and moved["offset"] == 29 * 60

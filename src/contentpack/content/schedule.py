@@ -62,6 +62,7 @@ snaps follow the zone's calendar: assumed, as the engine reads them; no page say
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -69,8 +70,8 @@ from functools import cached_property, lru_cache
 from contentpack.cron import Cron, parse_cron
 from contentpack.spl.timeutil import TimeBound, parse_time_modifier, time_bound
 
-__all__ = ["DAYLIGHT_SAVING_ZONE", "DaylightSaving", "Gap", "Schedule", "SkewedWorst", "Window", "max_skew", "schedule",
-           "skew_allowance", "skew_period", "skewed_worst"]
+__all__ = ["DAYLIGHT_SAVING_ZONE", "DaylightSaving", "Gap", "Schedule", "SkewedWorst", "Window", "furthest_overlap",
+           "max_hold_back", "max_skew", "schedule", "skew_allowance", "skew_period", "skewed_worst"]
 
 # A week-aligned base for sampling a schedule's runs (Thursday 2023-11-09 00:00 UTC; any week would do).
 SAMPLE_BASE = 1_700_000_000.0 - (1_700_000_000.0 % 604800)
@@ -230,6 +231,38 @@ def schedule(cron: str, earliest: str, latest: str, tz: str = "UTC") -> Schedule
     parsed = Schedule(parse_cron(cron), earliest, latest, tz)
     parsed.window(SAMPLE_BASE)  # fail now, not in the middle of a timeline
     return parsed
+
+
+@lru_cache(maxsize=256)
+def furthest_overlap(runs: Schedule, skew: float = 0.0) -> tuple[Window, Window] | None:
+    """The two sampled runs furthest apart (the earlier first) whose windows, resolved at their ticks plus ``skew``,
+    share some time, so that a record there is seen by both; None when no two windows do (each window at most one
+    period long). Each sampled run is paired with the runs after it, past the sample as far as a window reaches: a
+    window's edges never move back as its run moves on, so the runs whose windows start before one ends are a
+    prefix of those after it, and a bisection finds the last. ValueError for a modifier that does not resolve."""
+    sampled = [w.run for w in runs.windows]
+    reach = max(w.latest for w in runs.windows) + runs.lookback + runs.longest_gap + skew
+    ticks = sampled + list(runs.cron.ticks(sampled[-1], reach))
+    windows = [Window(tick + skew, *runs.window(tick + skew)) for tick in ticks]
+    starts = [w.earliest for w in windows]
+    furthest: tuple[Window, Window] | None = None
+    for first, window in enumerate(windows[:len(sampled)]):
+        last = bisect_left(starts, window.latest) - 1
+        if window.empty or last <= first:
+            continue
+        if furthest is None or ticks[last] - ticks[first] > furthest[1].run - furthest[0].run:
+            furthest = (window, windows[last])
+    return furthest
+
+
+def max_hold_back(schedule_window: str, period: float) -> float:
+    """The longest, in seconds, the scheduler may hold a run back after its (skewed) tick under ``schedule_window``
+    (the minutes given, ``0`` none; ``auto``, which the build writes and whose size no Splunk page gives, a whole
+    minute under ``period``, the longest the spec allows: savedsearches.conf.spec, ``schedule_window``: "The
+    'schedule_window' must be shorter than the period of the search", assumed), never more than that (validate's
+    CP062 refuses a longer window). ``period``: the time between two runs (``Schedule.shortest_gap``)."""
+    below_period = max(period - 60.0, 0.0)
+    return below_period if schedule_window == "auto" else min(int(schedule_window) * 60.0, below_period)
 
 
 # allow_skew's timescales (savedsearches.conf.spec: "m, min, minute, mins, minutes / h, hr, hour, hrs, hours /

@@ -97,6 +97,15 @@ back as much, but not exactly: a search that bins ``_time`` on a fixed grid (``b
 Several detections (the skews move the writers against the reader, no single move): half the reader's interval
 under the skew set, the records at the ceiling.
 
+**Runs held back unevenly** (``held_back_unevenly``): the scheduler holds each run back by its load at that moment,
+not by one constant, so two runs that see one record can be further apart than their ticks (``simulate``'s
+``held_back_from``). For a throttled detection: its first run that raises something on time (in the unmoved
+timeline), its runs from the next tick on held back the most its schedule window allows (``max_delay_of``); a
+record that run raised and a later run sees is then seen a period plus the window after it, past a throttle
+shorter than that (the pack's hourly detections throttled 7100 s with ``schedule_window = auto``, read as 59
+minutes: 119 minutes). One variant per test; a timeline of several detections gets the same for its reader, the
+writers on time.
+
 A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
 so of these newer combinations it gets one each, those that write its risk latest against the reader: the
 writers held back the most with the records at the ceiling (``held_back_late``), the attack moved half the
@@ -108,9 +117,8 @@ A variant that replays exactly as one already replayed is not replayed again (``
 skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
-records indexed earlier; runs held back by different amounts, one on time and the next held back, which stretches
-the time between two runs that see one record past a throttle -- ``simulate``'s ``held_back_from`` replays it,
-docs/replay.md gives what the pack does under it; four things at once; a correlation's attack moved by other than half its interval or,
+records indexed earlier; runs held back unevenly other than none up to the first raising run and the most after
+it; four things at once; a correlation's attack moved by other than half its interval or,
 with late records, other than its last record onto its run; its writers held back by less than the most), delays
 beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).
@@ -119,15 +127,16 @@ them).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from contentpack.content.model import Detection, Pack, UnitTest
+from contentpack.content.schedule import max_hold_back
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
 from contentpack.replay.runner import ReplayContext, TestFailed, delay_plan, run_timeline, scheduled_timeline
-from contentpack.simulate import EventIndex, Schedule, schedule_of
+from contentpack.simulate import EventIndex, Schedule, SimulationResult, schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.simulate.timeline import event_time
@@ -156,13 +165,15 @@ class Raised:
 class Variant:
     """What moved, one thing or several together: the attack (``offset`` seconds later), the runs (``skews``:
     seconds each named detection's runs start after their ticks; ``delays``: seconds each named detection's runs
-    are held back after that, over their on-time windows) and the indexing (``late``: seconds each record's
-    ``_indextime`` is later)."""
+    are held back after that, over their on-time windows; ``held_back_from``: for a named detection, the first tick
+    held back, the runs of earlier ticks on time) and the indexing (``late``: seconds each record's ``_indextime``
+    is later)."""
 
     offset: float = 0.0
     skews: tuple[tuple[str, float], ...] = ()
     late: float = 0.0
     delays: tuple[tuple[str, float], ...] = ()
+    held_back_from: tuple[tuple[str, float], ...] = ()
 
     @property
     def moved(self) -> tuple[str, ...]:
@@ -175,16 +186,26 @@ class Variant:
         of move in words, several joined by "and"."""
         parts = [f"attack moved {_seconds(self.offset)} later"] if self.offset else []
         parts += [_runs(detection, self.skews, "skewed {} after their ticks"),
-                  _runs(detection, self.delays, "held back {} over their on-time windows")]
+                  _runs(detection, self.delays, "held back {} over their on-time windows", dict(self.held_back_from))]
         parts += [f"records indexed {_seconds(self.late)} later"] if self.late else []
         return " and ".join(part for part in parts if part) or "nothing moved"
 
 
-def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str) -> str:
+def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str,
+          starts: Mapping[str, float] | None = None) -> str:
     """``runs skewed 31m after their ticks`` for each named detection (``how``: its seconds in ``{}``), the test's
-    own unnamed when it is the only one ("" for none)."""
+    own unnamed when it is the only one ("" for none); ``starts``: per detection moved only from a tick on, that
+    tick (`` from the run of 2026-10-13 10:00 UTC on, the earlier runs on time``)."""
+    starts = starts or {}
     return ", ".join(f"runs{'' if name == detection and len(moved) == 1 else f' of {name}'} "
-                     f"{how.format(_seconds(seconds))}" for name, seconds in moved)
+                     f"{how.format(_seconds(seconds))}" + (f" from the run of {_clock(starts[name])} on, the earlier "
+                                                           "runs on time" if name in starts else "")
+                     for name, seconds in moved)
+
+
+def _clock(epoch: float) -> str:
+    """``2026-10-13 10:00 UTC``: a run's tick."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
 
 
 @dataclass(frozen=True)
@@ -311,14 +332,21 @@ class Timeline:
                 kept.update(id(e) for e in (index.events if matched is None else matched))
         return [e for e in index.events if id(e) in kept]
 
-    def raised(self, variant: Variant = Variant()) -> Raised:
-        """What the timeline raises under ``variant`` (raises ``TestFailed``)."""
+    def run(self, variant: Variant = Variant()) -> SimulationResult:
+        """The timeline replayed under ``variant`` (raises ``TestFailed``)."""
         moved = [{**e, "_time": float(e["_time"]) + variant.offset,  # type: ignore[arg-type]
                   "_indextime": float(e["_indextime"]) + variant.offset + variant.late}  # type: ignore[arg-type]
                  for e in self.events]
-        result = run_timeline(self.ctx, self.detection, self.test_index, EventIndex(moved), self.detections,
-                              dict(variant.skews), dict(variant.delays))
+        return run_timeline(self.ctx, self.detection, self.test_index, EventIndex(moved), self.detections,
+                            dict(variant.skews), dict(variant.delays), dict(variant.held_back_from))
+
+    def outcome(self, result: SimulationResult) -> Raised:
+        """What an analyst counts of ``result``: the test's detection's notables, the risk per risk object."""
         return Raised(len(result.notables_of(self.detection.name)), tuple(sorted(result.risk_scores().items())))
+
+    def raised(self, variant: Variant = Variant()) -> Raised:
+        """What the timeline raises under ``variant`` (raises ``TestFailed``)."""
+        return self.outcome(self.run(variant))
 
     def differences(self, variants: Sequence[Variant], unmoved: Raised) -> list[tuple[Variant, Raised]]:
         """The ``variants`` that raise something else than ``unmoved``, each with what it raised; a variant that
@@ -446,9 +474,7 @@ def max_delay_of(detection: Detection) -> float:
     ``auto`` (what the build writes; how the scheduler computes it no page says) the longest window the spec
     allows, a whole minute shorter than the period (savedsearches.conf.spec, ``schedule_window``: "The
     'schedule_window' must be shorter than the period of the search"; validate's CP062 refuses a longer one); ``0`` (no window) none."""
-    window = detection.effective_deployment.scheduling.schedule_window
-    below_period = max(schedule_of(detection).shortest_gap - 60.0, 0.0)
-    return below_period if window == "auto" else min(int(window) * 60.0, below_period)
+    return max_hold_back(detection.effective_deployment.scheduling.schedule_window, schedule_of(detection).shortest_gap)
 
 
 def _record_delays(detection: Detection, events: Sequence[Event], most: float, skew: float = 0.0) -> set[float]:
@@ -611,6 +637,22 @@ def held_back_skewed(timeline: Timeline) -> list[Variant]:
             for delay in sorted(_record_delays(detection, timeline.events, most, skew))]
 
 
+def held_back_unevenly(timeline: Timeline, unmoved: SimulationResult) -> list[Variant]:
+    """Runs held back unevenly (see the module docstring): a throttled detection's first run that raises something
+    on time (``unmoved``: the timeline unmoved), its runs from the next tick on held back the most its schedule
+    window allows. None for a detection without a throttle or a schedule window, or when nothing is raised."""
+    detection = timeline.detection
+    most = max_delay_of(detection)
+    raising = [run.run_time for run in unmoved.runs_of(detection.name) if run.rows]
+    if detection.tags.throttling is None or not most or not raising:
+        return []
+    schedule = schedule_of(detection)
+    following = next(schedule.cron.ticks(raising[0], raising[0] + schedule.longest_gap), None)
+    if following is None:
+        return []
+    return [Variant(delays=((detection.name, most),), held_back_from=((detection.name, following),))]
+
+
 def moved_skewed_late(timeline: Timeline) -> list[Variant]:
     """The attack moved under the largest skew with the records late (see the module docstring): several
     detections, half the reader's run interval under ``skew_sets``'s set with the records at the ceiling; one, at
@@ -629,18 +671,21 @@ def moved_skewed_late(timeline: Timeline) -> list[Variant]:
 
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest | None:
     """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
-    ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``
-    and ``moved_skewed_late``; None for a quiet test that reads nothing (``reads_nothing``)."""
+    ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``,
+    ``moved_skewed_late`` and ``held_back_unevenly``; None for a quiet test that reads nothing
+    (``reads_nothing``)."""
     started = time.perf_counter()
     names = (detection.name, test.name, detection.source.path)
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         if reads_nothing(timeline, test):
             return None
-        unmoved = timeline.raised()
+        result = timeline.run()
+        unmoved = timeline.outcome(result)
         variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
                     + skewed_late(timeline) + moved_skewed(timeline) + moved_late(timeline)
-                    + held_back_late(timeline) + held_back_skewed(timeline) + moved_skewed_late(timeline))
+                    + held_back_late(timeline) + held_back_skewed(timeline) + moved_skewed_late(timeline)
+                    + held_back_unevenly(timeline, result))
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(*names, None, errors=failed.messages, seconds=time.perf_counter() - started)

@@ -45,9 +45,10 @@ def _raised_json(raised: Raised) -> dict[str, Any]:
 def _variant_json(variant: Variant) -> dict[str, Any]:
     """``moved``: what moved (``attack``, ``runs``, ``delayed``, ``indexing``; several joined by ``+``, e.g.
     ``runs+indexing``), then each amount that moved: ``offset`` and ``late`` in seconds, ``skews`` and ``delays``
-    in seconds per detection."""
+    in seconds per detection, ``held_back_from`` the first tick held back (epoch seconds) per detection whose
+    earlier runs are on time."""
     amounts = {"offset": variant.offset, "skews": dict(variant.skews), "delays": dict(variant.delays),
-               "late": variant.late}
+               "held_back_from": dict(variant.held_back_from), "late": variant.late}
     return {"moved": "+".join(variant.moved), **{key: amount for key, amount in amounts.items() if amount}}
 
 

@@ -1,4 +1,5 @@
-"""SPL, schedules and time modifiers checked at validate time (CP060–CP066, CP068, CP072), at the YAML line and column.
+"""SPL, schedules and time modifiers checked at validate time (CP060–CP066, CP068, CP072, CP077), at the YAML line and
+column.
 
 * CP060: every detection ``search``, every drilldown ``search`` (``%original_detection_search%`` standing for the
   detection's search, which is checked on its own, and ``$token$`` placeholders filled in) and, through them,
@@ -55,6 +56,12 @@
   during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``. A window is judged as
   much longer as it is on a Splunk Enterprise search head in a zone with daylight saving, where ``-7d`` is 169 hours
   across the night the clocks go back (``Schedule.daylight_saving``, added to the longest window under a skew).
+* CP077 (warning): a throttled detection with an inline schedule whose windows overlap: the two runs furthest apart
+  that see one instant (``content.schedule.furthest_overlap``, on time and at the skew of CP072's longest window),
+  the earlier on time and the later held back the longest its ``schedule_window`` allows (``max_hold_back``; ``auto``
+  a minute under the period, assumed, as the sweep reads it), start a throttle period or more apart: the scheduler
+  holds each run back by its load at that moment, so a result both see is raised twice. Runs the throttle does not
+  cover on time are CP072's. Reported at ``schedule_window``.
 
 Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
 definition there is nothing reliable to parse).
@@ -66,6 +73,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -82,7 +90,7 @@ from contentpack.content.search_time import pack_search_time
 from contentpack.durations import format_duration
 
 if TYPE_CHECKING:
-    from contentpack.content.schedule import Gap, SkewedWorst, Window
+    from contentpack.content.schedule import Gap, Schedule, SkewedWorst, Window
     from contentpack.content.rules.spl_analysis import SplAnalysis
     from contentpack.spl import MacroDef, SplError
 
@@ -94,6 +102,7 @@ RULE_LOOKUP_COLUMN = "CP065"
 RULE_LOOKUP_OUTPUT = "CP068"
 RULE_SCHEDULE_WINDOW = "CP066"
 RULE_THROTTLE_OUTLASTED = "CP072"
+RULE_HELD_BACK_PAST_THROTTLE = "CP077"
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 _SEARCH_STUB = "search *"  # stands in for %original_detection_search% in a drilldown (see _drilldown_text)
@@ -623,7 +632,7 @@ def _run(window: Window, skew: float) -> str:
 
 
 def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP066, CP072 (see the module docstring)."""
+    """CP066, CP072, CP077 (see the module docstring)."""
     from contentpack.content.schedule import max_skew, schedule, skewed_worst
     from contentpack.cron import CronError
 
@@ -667,6 +676,7 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
         elif runs.daylight_saving.gap is not None:
             yield _daylight_saving_gap(where, scheduling, runs.daylight_saving.gap)
         yield from _throttle_outlasted(detection, worst, runs.daylight_saving.longer)
+        yield from _held_back_past_throttle(detection, runs, worst)
 
 
 _IN_ITS_ZONE = ("Splunk Enterprise runs the scheduler in the search head's time zone (\"In Splunk Enterprise, the cron "
@@ -756,6 +766,49 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float)
                   f"{format_duration(length)} in UTC{_skewed(skew)} (at {_run(longest, skew)}, {resolved}), "
                   f"{_longer_there(margin)}, {again}. Throttle for at least {format_duration(length + margin)}, or, "
                   f"for runs less than a day apart, count the window in hours rather than days (-168h for -7d)")
+
+
+def _held_back_past_throttle(detection: Detection, runs: Schedule, worst: SkewedWorst) -> Iterator[Diagnostic]:
+    """CP077 (see the module docstring): the two runs furthest apart that see one record (``furthest_overlap``, on
+    time and at the skew giving the longest window), the later held back the most its ``schedule_window`` allows
+    (``max_hold_back``) and the earlier on time, start at least the throttle period apart. Not when they do so on
+    time: a window longer than the throttle is CP072's."""
+    from contentpack.content.schedule import furthest_overlap, max_hold_back
+    from contentpack.durations import DurationError, duration_seconds
+
+    throttling = detection.tags.throttling
+    scheduling = detection.effective_deployment.scheduling
+    hold = max_hold_back(scheduling.schedule_window, runs.shortest_gap)
+    if throttling is None or not hold:
+        return
+    try:
+        period = duration_seconds(throttling.period)
+    except DurationError:
+        return  # the schema's pattern reports it
+    pairs = [(pair, skew) for skew in dict.fromkeys((0.0, worst.longest_skew))
+             if (pair := furthest_overlap(runs, skew)) is not None]
+    if not pairs:
+        return
+    (first, last), skew = max(pairs, key=lambda found: found[0][1].run - found[0][0].run)
+    apart = last.run - first.run
+    if not apart < period <= apart + hold:
+        return
+    window = scheduling.schedule_window
+    assumed = (" (auto: a minute under the period, assumed, as no Splunk page gives its size and "
+               "savedsearches.conf.spec says \"The 'schedule_window' must be shorter than the period of the search\")"
+               if window == "auto" else "")
+    minutes = min(math.ceil((period - apart) / 60) - 1, int(runs.shortest_gap // 60) - 1)
+    where = ("deployment", "scheduling", "schedule_window")
+    yield warning(detection.source.at(*where) if where in detection.source.value_positions
+                  else detection.source.at("tags", "throttling", "period"), RULE_HELD_BACK_PAST_THROTTLE,
+                  f"two runs that see the same record can start {format_duration(apart + hold)} apart, past the "
+                  f"throttle period {throttling.period!r}: the windows of {_run(first, skew)} and {_run(last, skew)}, "
+                  f"{format_duration(apart)} apart{_skewed(skew)}, both hold {_moment(last.earliest)} .. "
+                  f"{_moment(first.latest)} UTC, and schedule_window {window!r} lets the scheduler hold a run back up "
+                  f"to {format_duration(hold)}{assumed}, the later one as much while the earlier starts on time (it "
+                  f"holds each run back by its load at that moment), so a result in both windows is raised again "
+                  f"(notable and risk): {_SUPPRESSED}. Set schedule_window to at most {max(minutes, 0)} (minutes), or "
+                  f"throttle for longer than {format_duration(apart + hold)}")
 
 
 def _longer_there(margin: float) -> str:
