@@ -252,3 +252,12 @@ def test_an_events_drilldown_runs_with_fields_raw_and_returns_the_same_events(re
         assert all(set(row) <= {"_raw", "_time"} for row in kept), kept[0].keys()
     assert any("%original_detection_search%" in d.search for d in detection.drilldown_searches)
     assert len(recording.texts) == len(detection.drilldown_searches)
+
+
+def test_a_drilldown_failing_on_more_rows_than_shown_says_how_many_more() -> None:
+    """The first three rows' problems, then the count of the others (ten rows are drilled, three shown)."""
+    unknown = Drilldown("unknown token", '%original_detection_search% | search user="$nobody$"', None, None)
+    rows = [{"user": f"u{i}"} for i in range(5)]
+    outcome = drilldown_checks(object(), f.detection(drilldowns=[unknown]), rows, 0.0)  # type: ignore[arg-type]
+    assert [(c.ok, c.detail) for c in outcome.checks] == [(False, "row 0: no value for token(s) nobody; "
+        "row 1: no value for token(s) nobody; row 2: no value for token(s) nobody (+2 more)")]

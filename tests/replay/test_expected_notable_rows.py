@@ -86,3 +86,10 @@ def test_end_to_end_the_notables_after_throttling_are_read(tmp_path: Path) -> No
     assert found["Declined/Named"].failures == []
     assert found["Declined/Other"].failures == [
         f"expected_notable_rows[0]: no notable has: user={DECLINER}; 1 notable(s): {{user={GRANTER}}}"]
+
+
+def test_a_named_field_a_notable_lacks_is_shown_absent() -> None:
+    """As ``expected_rows`` shows it: ``(absent)``, not an empty value that reads like one."""
+    [(_, ok, detail)] = _checks([{"risk_object": GRANTER, "app_id": "app-2"}], _notable(risk_object=DECLINER))
+    assert not ok and detail == (f"no notable has: risk_object={GRANTER}, app_id=app-2; 1 notable(s): "
+                                 f"{{risk_object={DECLINER}, app_id=(absent)}}")

@@ -157,3 +157,10 @@ def test_risk_events_count_only_the_detection_s_own(tmp_path: Path) -> None:
     test = unit(data, risk_from=("Consented",), expected_risk={USER: 55}, expected_risk_events=1)
     [outcome] = [o for o in outcomes(f.pack(tmp_path, f.with_tests(declined, test), consented)).values()]
     assert outcome.failures == [] and outcome.scheduled is not None and outcome.scheduled.risk_events == 2
+
+
+def test_the_risk_objects_listed_instead_say_how_many_more_there_are() -> None:
+    outcome = _outcome(*(_write("2026-10-13 10:20", risk_object=f"user{i}") for i in range(5)))
+    assert _risk_checks({USER: 5}, outcome) == [(
+        f"expected_risk[{USER}]", False,
+        "total risk 0, expected 5; no risk event for it (risk objects: user0=5, user1=5, user2=5 (+2 more))")]

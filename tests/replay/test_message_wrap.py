@@ -8,6 +8,7 @@ next line went on. Now the command wraps it there between words, its continuatio
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -53,16 +54,28 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
     assert lines[end].startswith("FAIL: 8 test(s), 7 passed, 1 failed")
 
 
+# the fields the expected row names come first, count among them (it was the row's seventh field, cut without a
+# word, and read as missing), then the row's others up to six in all, and how many were cut
+DETAIL = ("no row has: user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
+          "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; rows: "
+          "{user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
+          "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=2, "
+          "dest=50a09e96-eca7-4531-bfd4-277771d26482, ..., 9 more fields}")
+
+
 def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None:
     lines = _in_a_pipe(broken_pack)
     failure = next(line for line in lines if line.startswith(FAILURE))
-    assert failure == (
-        f"{FAILURE}user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
-        "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; rows: "
-        "{dest=50a09e96-eca7-4531-bfd4-277771d26482, user=patti.wilber@contoso.example, initiator_type=user, "
-        "vendor_account=50a09e96-eca7-4531-bfd4-277771d26482, vendor_product=Azure AD, "
-        "client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c}")  # six fields a row: count is the seventh
+    assert failure == f"{DETECTION} / True Positive Test: expected_rows[0]: {DETAIL}"
     assert lines[lines.index(failure) + 1].startswith("FAIL: ")
+
+
+def test_json_gives_the_same_detail(broken_pack: Path) -> None:
+    status, lines = stdout_in_a_pipe(["replay", "--root", str(broken_pack), "--detection", DETECTION, "--format",
+                                      "json"], REPO, 120)
+    tests = json.loads("\n".join(lines))["tests"]
+    assert status == 1 and [(t["test"], c["name"], c["detail"]) for t in tests for c in t["checks"]
+                            if not c["ok"]] == [("True Positive Test", "expected_rows[0]", DETAIL)]
 
 
 def test_below_a_narrow_table_the_columns_left_out_and_the_summary_wrap_with_a_hanging_indent() -> None:

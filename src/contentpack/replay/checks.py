@@ -49,14 +49,39 @@ def row_matches(row: Row, expected: Mapping[str, str]) -> bool:
     return all(str(want) in [to_str(v) for v in mv_values(row.get(name))] for name, want in expected.items())
 
 
-def rows_text(rows: Sequence[Row], shown: int = 3) -> str:
-    """The first rows, short (six fields each, internal fields left out), for a failure's detail."""
-    parts = []
-    for row in rows[:shown]:
-        cells = [f"{k}={'|'.join(t for t in (to_str(v) for v in mv_values(value)) if t is not None)}"
-                 for k, value in row.items() if not k.startswith("_")][:6]
-        parts.append("{" + ", ".join(cells) + "}")
-    return "; ".join(parts) + (f" (+{len(rows) - shown} more)" if len(rows) > shown else "")
+def more_text(total: int, shown: int) -> str:
+    """`` (+N more)`` after the first ``shown`` of ``total`` things a detail lists, so a cut list never reads
+    as the whole one; empty when none was cut."""
+    return f" (+{total - shown} more)" if total > shown else ""
+
+
+FIELDS_SHOWN = 6  # a row's fields a failure's detail shows, beside any more the expectation names
+
+
+def _field_text(name: str, value: Value) -> str:
+    """``name=value``, a multivalue field's values joined by ``|``; a null field (Splunk's absent) ``(absent)``."""
+    if value is None:
+        return f"{name}=(absent)"
+    return f"{name}={'|'.join(t for t in (to_str(v) for v in mv_values(value)) if t is not None)}"
+
+
+def _row_text(row: Row, named: Sequence[str]) -> str:
+    """The ``named`` fields first, each whatever its place in the row, then the row's other fields (internal
+    fields left out) up to ``FIELDS_SHOWN`` in all, and how many were cut: a field past the cut is never read
+    as missing."""
+    others = [name for name in row if not name.startswith("_") and name not in named]
+    room = max(FIELDS_SHOWN - len(named), 0)
+    cells = [_field_text(name, row.get(name)) for name in named]
+    cells += [_field_text(name, row[name]) for name in others[:room]]
+    if len(others) > room:
+        cells.append(f"..., {len(others) - room} more fields")
+    return "{" + ", ".join(cells) + "}"
+
+
+def rows_text(rows: Sequence[Row], shown: int = 3, named: Sequence[str] = ()) -> str:
+    """The first rows, short (``_row_text``), for a failure's detail."""
+    parts = [_row_text(row, named) for row in rows[:shown]]
+    return "; ".join(parts) + more_text(len(rows), shown)
 
 
 def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
@@ -74,7 +99,7 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResul
     for index, expected in enumerate(test.expected_rows):
         ok = any(row_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
-        came_back = f"; rows: {rows_text(rows)}" if rows else "; no rows"
+        came_back = f"; rows: {rows_text(rows, named=list(expected))}" if rows else "; no rows"
         out.append(CheckResult(f"expected_rows[{index}]", ok,
                                f"matched: {shown}" if ok else f"no row has: {shown}{came_back}"))
     return out

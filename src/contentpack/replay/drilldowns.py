@@ -43,7 +43,7 @@ from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
-from contentpack.replay.checks import CheckResult, job_warnings
+from contentpack.replay.checks import CheckResult, job_warnings, more_text
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
@@ -65,6 +65,7 @@ ALL_TIME: Window = (None, None)
 # Drilldowns are checked on the first rows only: each one reruns a search, and ten rows already show whether
 # the tokens key on the right fields.
 DRILLDOWN_ROWS = 10
+SHOWN_PROBLEMS = 3  # problems a drilldown's failure names of those its rows have (the count says how many more)
 SHOWN_EVENTS = 3  # events a failure names of those a drilldown misses (the count says how many more)
 _DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -319,7 +320,8 @@ def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapp
     warnings = [f"drilldown lineage not checked: {known.not_checked}"] if known is not None and known.warn else []
     for index, (drilldown, each) in enumerate(zip(detection.drilldown_searches, drilled)):
         problems = each.problems(drilldown, expand_original(detection, drilldown), known)
-        detail = "; ".join(problems[:3]) or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
+        shown = "; ".join(problems[:SHOWN_PROBLEMS]) + more_text(len(problems), SHOWN_PROBLEMS)
+        detail = shown or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
         if known is not None and known.not_checked is not None and reads_events(drilldown):
             detail += f"; the events behind each row not checked: {known.not_checked}"
         out.append(CheckResult(f"drilldown[{index}]", not problems, detail))

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from contentpack.content.model import AppConfig, Detection, UnitTest
 from contentpack.content.naming import detection_name_of, stanza_name
 from contentpack.durations import duration_seconds, format_duration
-from contentpack.replay.checks import CheckResult, row_matches, rows_text
+from contentpack.replay.checks import CheckResult, more_text, row_matches, rows_text
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.timeline import event_time
 from contentpack.spl.values import to_str
@@ -156,14 +156,15 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
 
 def _notable_row_check(index: int, expected: Mapping[str, str], notables: Sequence[Notable]) -> CheckResult:
     """``expected_notable_rows[INDEX]``: some notable's fields match ``expected``; a failure shows every notable's
-    values of the fields ``expected`` names (a field it lacks shows empty), not the whole row."""
+    values of the fields ``expected`` names (a field it lacks shows ``(absent)``), not the whole row."""
     name = f"expected_notable_rows[{index}]"
     shown = ", ".join(f"{k}={v}" for k, v in expected.items())
     if any(row_matches(n.fields, expected) for n in notables):
         return CheckResult(name, True, f"matched: {shown}")
     if not notables:
         return CheckResult(name, False, f"no notable has: {shown}; no notable came back")
-    raised = rows_text([{key: n.fields.get(key) for key in expected} for n in notables], SHOWN)
+    named = list(expected)
+    raised = rows_text([{key: n.fields.get(key) for key in named} for n in notables], SHOWN, named)
     return CheckResult(name, False, f"no notable has: {shown}; {len(notables)} notable(s): {raised}")
 
 
@@ -176,7 +177,9 @@ def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> C
         return CheckResult(name, True, detail)
     writes = [w for w in outcome.risk_writes if w.risk_object == risk_object]
     if not writes:  # the objects that did get risk: a misspelt or differently cased object shows among them
-        got = ", ".join(f"{k}={v}" for k, v in sorted(outcome.risk_by_object.items())[:SHOWN]) or "none"
+        scored = sorted(outcome.risk_by_object.items())
+        got = ", ".join(f"{k}={v}" for k, v in scored[:SHOWN]) or "none"
+        got += more_text(len(scored), SHOWN)
         return CheckResult(name, False, f"{detail}; no risk event for it (risk objects: {got})")
     return CheckResult(name, False, f"{detail}; {_shown_writes(writes, by=lambda w: w.detection)}")
 
