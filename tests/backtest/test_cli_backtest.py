@@ -4,6 +4,7 @@ could see, the files in --out, bad lines, usage errors, and the progress bar onl
 from __future__ import annotations
 
 import csv
+import html
 import datetime as dt
 import io
 import json
@@ -118,8 +119,10 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
     bad.write_text("\n".join([lines[0], lines[1][:100], *lines[2:], "garbage"]) + "\n")
     status, _, err = backtest(capsys, "--events", str(bad))
     assert status == 1
-    assert f"{bad}:2: truncated JSON object (no closing brace)" in err
-    assert f"{bad}:{len(lines) + 1}: not a JSON object" in err
+    # search's form and rule for a malformed events line (FILE:6:1: error[RP002]: ...), a warning here: the
+    # backtest skips the line and goes on, and says why in its own words
+    assert err.splitlines() == [f"{bad}:2:1: warning[RP002]: truncated JSON object (no closing brace)",
+                                f"{bad}:{len(lines) + 1}:1: warning[RP002]: not a JSON object"]
 
 
 def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -143,8 +146,57 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
     assert err.splitlines() == ["contentpack backtest: no timed events in the input (1 line(s) read, 1 bad): "
-                                "nothing to simulate", f"{cut}:1: truncated JSON object (no closing brace)"]
+                                "nothing to simulate",
+                                f"{cut}:1:1: warning[RP002]: truncated JSON object (no closing brace)"]
     assert not (tmp_path / "out").exists()
+
+
+def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A period before the logs: all zeros, and once only "0 event(s) kept" hinted why (summary.json had the
+    counts). The terminal now says what became of every line, where the events a detection could match are and
+    which of them a run in the period could see; an empty risk-object table says "none", not bare headers."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")  # one line each: the words are pinned, not the wrapping
+    out_dir = tmp_path / "out"
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from", "2026-10-01",
+                              "--to", "2026-10-02", "--out", str(out_dir))
+    assert status == 0
+    note = ("no event was kept: the 1 event(s) a detection could match are from 2026-10-13T14:25:53.272Z to "
+            "2026-10-13T14:25:53.272Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the "
+            "period's start less the longest lookback of the detections run, 40m) to before "
+            "2026-10-02T00:00:00.000Z, its end")
+    assert out.splitlines()[-5:] == [
+        "Top risk objects: none",
+        "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
+        "read 1 file(s), 38 line(s): 0 event(s) kept for the detections, 37 line(s) no detection can match "
+        "(skipped), 1 event(s) outside --from/--to, 0 bad line(s)",
+        note,
+        "0 notable(s), 0 risk event(s)"]
+    page = (out_dir / "report.html").read_text().replace("<wbr>", "")
+    assert f'<p class="input-note">{html.escape(note)}</p>' in page
+    assert '<table id="risk-objects">' in page and '<td colspan="7" class="muted">none</td>' in page
+
+
+def test_the_default_period_says_why_it_starts_and_ends_there(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short log gets a much longer default period (1h46m of logs, 22 days with the whole pack), and nothing said
+    why it ends long after the last event (simulate.clock: the last event's indexing plus twice the longest
+    lookback and gap between runs). Each end the options did not set is explained, and only those."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED)
+    assert status == 0
+    assert [line for line in out.splitlines() if line.startswith("period ")] == [
+        "period 2026-10-13T11:39:00.000Z .. 2026-10-13T17:38:00.750Z (from the first event, 2026-10-13T12:19:16.195Z, "
+        "less the longest lookback of the detections run, 40m, to the minute; to when the last event is searchable, "
+        "2026-10-13T15:58:00.750Z, plus 1h40m: twice the longest lookback plus gap between two runs of a detection, "
+        "once for a run to see that event and once more for the risk event it writes to reach a search reading risk)"]
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from", "2026-10-13T11:00Z")
+    assert [line for line in out.splitlines() if line.startswith("period ")] == [
+        "period 2026-10-13T11:00:00.000Z .. 2026-10-13T17:38:00.750Z (to when the last event is searchable, "
+        "2026-10-13T15:58:00.750Z, plus 1h40m: twice the longest lookback plus gap between two runs of a detection, "
+        "once for a run to see that event and once more for the risk event it writes to reach a search reading risk)"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

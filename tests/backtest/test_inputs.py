@@ -132,7 +132,8 @@ def test_bad_lines_are_counted_with_positions(tmp_path: Path) -> None:
         (2, "truncated JSON object (no closing brace)"), (4, "not a JSON object"), (6, "malformed JSON event"),
         (7, "an export row without _raw (export with | fields _raw _time _indextime sourcetype source host index)"),
         (8, "unreadable _indextime 'yesterday'")]
-    assert reader.report.bad_lines[0].render().startswith(f"{path}:2: ")
+    assert reader.report.bad_lines[0].render() == (f"{path}:2:1: warning[RP002]: truncated JSON object (no closing "
+                                                   "brace)")
 
 
 def test_only_the_first_bad_lines_are_listed_all_are_counted(tmp_path: Path) -> None:
@@ -306,6 +307,9 @@ def test_json_document_items_are_checked_one_by_one(tmp_path: Path) -> None:
         (1, "item 1: 'records' must be a list of JSON objects"),
         (2, "item 2: record 2: a JSON object without a 'time' field: not an Azure Monitor record"),
         (4, "item 4: an element of the array is not a JSON object")]
+    # an item number is no line of the file: the diagnostic names the file and the message the item
+    assert reader.report.bad_lines[-1].render() == (f"{path}: warning[RP002]: item 4: an element of the array is not "
+                                                    "a JSON object")
     cut = tmp_path / "cut.json"
     cut.write_text("[\n" + DECLINE + ",\n")
     events, reader = read([cut])

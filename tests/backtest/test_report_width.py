@@ -123,11 +123,13 @@ def test_no_line_of_the_report_ends_in_spaces(summary: Summary) -> None:
 
 @pytest.mark.parametrize("width", [60, 80])
 def test_the_summary_line_wraps_with_a_hanging_indent(summary: Summary, width: int) -> None:
-    """The closing "period ..." line wraps between words, its continuation lines indented, as every note below a
-    table does (layout.hanging_lines), not where rich's wrapping puts it, flush left."""
+    """The "period ..." line below the tables wraps between words, its continuation lines indented up to the next
+    line of the summary ("read ..."), as every note below a table does (layout.hanging_lines), not where rich's
+    wrapping puts it, flush left."""
     lines = summary.text(width).splitlines()
     start = [at for at, line in enumerate(lines) if line.startswith("period ")][-1]
-    assert len(lines) - start > 1 and all(line.startswith("    ") for line in lines[start + 1:]), lines[start:]
+    after = [at for at, line in enumerate(lines) if line.startswith("read ")][-1]
+    assert after - start > 1 and all(line.startswith("    ") for line in lines[start + 1:after]), lines[start:]
 
 
 def test_a_risk_object_of_wide_characters_splits_where_it_reads_well() -> None:

@@ -91,5 +91,5 @@ def test_backtest_counts_an_export_row_whose_raw_holds_a_lone_surrogate_as_bad(t
                       encoding="utf-8")
     outcome = run_cli("backtest", "--root", str(ROOT), "--events", str(export), timeout=60)
     outcome.assert_handled()
-    assert f"{export}:1: _raw is not Unicode text: a lone surrogate (U+D800) at character {len(raw) - 1}" \
+    assert f"{export}:1:1: warning[RP002]: _raw is not Unicode text: a lone surrogate (U+D800) at character {len(raw) - 1}" \
         in outcome.stderr, outcome.stderr

@@ -214,9 +214,11 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
            totals: Mapping[str, Mapping[str, int]], risk_objects: Sequence[Entity], threat_objects: Sequence[Entity],
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
-           messages: Sequence[tuple[str, str, str, str, str]] = ()) -> str:
+           messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
+           input_notes: Sequence[str] = ()) -> str:
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
-    first run)."""
+    first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
+    reading found beyond the counts (no event kept, and why)."""
     total_rows = [(name, totals.get(name, {}).get("runs", 0), totals.get(name, {}).get("results", 0),
                    totals.get(name, {}).get("notables", 0), totals.get(name, {}).get("risk_events", 0))
                   for name in detections]
@@ -230,8 +232,8 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         '<link rel="icon" href="data:,">',
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="muted">Simulated period {_e(iso(period[0]))} to {_e(iso(period[1]))} (UTC); days are '
-        "the days ES would have run the searches.</p>",
+        f'<p class="muted" id="period">Simulated period {_e(iso(period[0]))} to {_e(iso(period[1]))} (UTC)'
+        f"{_breakable(period_reason)}; days are the days ES would have run the searches.</p>",
         chart(cells, detections),
         "<h2>Per detection</h2>",
         _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4},
@@ -245,6 +247,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         _table("per-day", ("detection", "day", "runs", "results", "notables", "risk events"), day_rows,
                {2, 3, 4, 5}, names=frozenset({0})),
         "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),
+        *(f'<p class="input-note">{_breakable(note)}</p>' for note in input_notes),
         f'<h2>Problems</h2><ul id="problems">{problems or "<li class=muted>none</li>"}</ul>',
         "</body></html>\n",
     ])

@@ -53,6 +53,8 @@ from typing import BinaryIO, cast
 
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
+from contentpack.content.diagnostics import Position, warning
+from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import GZIP_MAGIC, in_calendar, make_event, parse_timestamp
 from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
@@ -83,9 +85,13 @@ class BadLine:
     path: str
     line: int  # 1-based; for whole-document files, the item number
     message: str
+    item: bool = False  # ``line`` is an item of a JSON document (the message says which), not a line of the file
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """``path:line:1: warning[RP002]: reason`` (``path: warning[RP002]: item N: reason`` for an item): the form
+        and rule of ``search``'s malformed events line, a warning as the backtest skips the line and goes on."""
+        where = Position(self.path) if self.item else Position(self.path, self.line, 1)
+        return warning(where, RULE_ATTACK_DATA, self.message).render()
 
 
 @dataclass
@@ -102,6 +108,14 @@ class ReadReport:
     with_indextime: int = 0  # events whose _indextime came from the input
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
+    outside_span: tuple[float, float] | None = None  # the first and last time of the events outside the range
+
+    def left_out(self, when: float | None) -> None:
+        """An event a detection could match, outside the time range asked for."""
+        self.outside += 1
+        if when is not None:
+            span = self.outside_span or (when, when)
+            self.outside_span = (min(span[0], when), max(span[1], when))
 
     def saw(self, when: float | None) -> None:
         if when is None:
@@ -111,10 +125,10 @@ class ReadReport:
         if self.last_time is None or when > self.last_time:
             self.last_time = when
 
-    def add_bad(self, path: str, line: int, message: str) -> None:
+    def add_bad(self, path: str, line: int, message: str, item: bool = False) -> None:
         self.bad += 1
         if len(self.bad_lines) < MAX_REPORTED:
-            self.bad_lines.append(BadLine(path, line, message))
+            self.bad_lines.append(BadLine(path, line, message, item))
 
 
 @dataclass(frozen=True)
@@ -186,12 +200,13 @@ class EventReader:
         report, prepare = self.report, self.prepare
         for path in paths:
             for event in self.read_file(path):
+                when = event.get("_time")
+                seen = float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None
                 if prepare is not None and not prepare(event):
-                    report.outside += 1
+                    report.left_out(seen)
                     continue
                 report.events += 1
-                when = event.get("_time")
-                report.saw(float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None)
+                report.saw(seen)
                 yield event
 
     def read_file(self, path: Path) -> Iterator[Event]:
@@ -509,7 +524,7 @@ class EventReader:
                 if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
                     events, problems = self._wrapped(item, name)
                     for problem in problems:
-                        self.report.add_bad(name, number, f"item {number}: {problem}")
+                        self.report.add_bad(name, number, f"item {number}: {problem}", item=True)
                 elif isinstance(item, dict) and "_raw" in item:
                     event = self._export_row(item, name)
                     events = [] if event is None else [event]
@@ -519,7 +534,7 @@ class EventReader:
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
             except _BadRow as bad:
-                self.report.add_bad(name, number, f"item {number}: {bad}")
+                self.report.add_bad(name, number, f"item {number}: {bad}", item=True)
                 continue
             yield from events
 

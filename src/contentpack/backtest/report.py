@@ -22,6 +22,7 @@ from contentpack.backtest.summary import (
     totals,
 )
 from contentpack.content.model import Pack
+from contentpack.durations import format_duration
 from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
@@ -108,7 +109,8 @@ class Summary:
                            threat_objects=self.threat_objects, reading=self.reading(), bad_lines=self.bad_lines,
                            errors=self.errors, messages=[
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
-                                iso(m.first_run)) for name, messages in self.messages.items() for m in messages])
+                                iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
+                           period_reason=self.period_reason(), input_notes=self.reading_lines()[1:])
 
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""
@@ -132,19 +134,56 @@ class Summary:
             entry = self.totals.get(name, {})
             table.add_row(cell(name), *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
         console.print(table)
-        console.print(_entity_table("Top risk objects", self.risk_objects[:10], width))
+        if self.risk_objects:
+            console.print(_entity_table("Top risk objects", self.risk_objects[:10], width))
+        else:  # not a table of headers alone
+            console.print("Top risk objects: none", markup=False)
         result = self.backtest.result
-        read = self.backtest.reading
-        inputs = (f"events searched on Splunk ({self.backtest.searched_on})" if self.backtest.searched_on is not None
-                  else f"{len(read.files)} file(s), {read.lines:,} line(s), {read.events:,} event(s) kept, "
-                       f"{read.bad:,} bad line(s)")
-        summary = printable(f"period {iso(result.start)} .. {iso(result.end)}; {inputs}; "
-                            f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)")
+        summary = [f"period {iso(result.start)} .. {iso(result.end)}{self.period_reason()}", *self.reading_lines(),
+                   f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)"]
         text: str = console.file.getvalue()  # type: ignore[attr-defined]
         tables = [line.rstrip() for line in text.rstrip("\n").splitlines()]  # rich pads titles with spaces
         # the summary is text, never rich markup, and wraps between words with a hanging indent as every note
         # below a table does (layout.hanging_lines)
-        return "\n".join([*tables, *hanging_lines(summary, width)])
+        return "\n".join([*tables, *(part for line in summary for part in hanging_lines(printable(line), width))])
+
+    def period_reason(self) -> str:
+        """Why the period starts and ends where it does, for the ends ``--from``/``--to`` did not set (the
+        simulation's clock, ``simulate.clock``); "" when both were given."""
+        result, default = self.backtest.result, self.backtest.result.clock
+        if default is None:
+            return " (--from/--to)" if self.backtest.searched_on is None else ""
+        ends = []
+        if result.start == default.start:
+            ends.append(f"from the first event, {iso(default.first)}, less the longest lookback of the detections "
+                        f"run, {format_duration(default.lookback)}, to the minute")
+        if result.end == default.end:
+            ends.append(f"to when the last event is searchable, {iso(default.last_visible)}, plus "
+                        f"{format_duration(default.tail)}: twice the longest lookback plus gap between two runs of a "
+                        "detection, once for a run to see that event and once more for the risk event it writes to "
+                        "reach a search reading risk")
+        return f" ({'; '.join(ends)})" if ends else ""
+
+    def reading_lines(self) -> list[str]:
+        """What was read, in words: the events kept for the detections, the lines no detection can match, the
+        events outside --from/--to (and, when none was kept, when those were and what the period could see)."""
+        if self.backtest.searched_on is not None:
+            return [f"events searched on Splunk ({self.backtest.searched_on})"]
+        read, result = self.backtest.reading, self.backtest.result
+        parts = [f"{read.events:,} event(s) kept for the detections",
+                 f"{read.skipped:,} line(s) no detection can match (skipped)"]
+        if read.outside:
+            parts.append(f"{read.outside:,} event(s) outside --from/--to")
+        parts.append(f"{read.bad:,} bad line(s)")
+        lines = [f"read {len(read.files)} file(s), {read.lines:,} line(s): {', '.join(parts)}"]
+        if not read.events and read.outside_span is not None:
+            reach = result.start - self.backtest.lookback
+            lines.append(f"no event was kept: the {read.outside:,} event(s) a detection could match are from "
+                         f"{iso(read.outside_span[0])} to {iso(read.outside_span[1])}, and a run in the period sees "
+                         f"only those from {iso(reach)} (the period's start less the longest lookback of the "
+                         f"detections run, {format_duration(self.backtest.lookback)}) to before {iso(result.end)}, "
+                         "its end")
+        return lines
 
 
 # What the detections column keeps before the objects are split: a few words of a detection's name a line.

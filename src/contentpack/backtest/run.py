@@ -58,6 +58,7 @@ class Backtest:
     result: SimulationResult
     reading: ReadReport  # empty when Splunk searched the events (``searched_on``)
     searched_on: str | None = None  # where a remote backtest's searches ran (index and Splunk URL); None: locally
+    lookback: float = 0.0  # the longest lookback of the detections run: events before ``--from`` less it are not kept
 
 
 @dataclass
@@ -155,5 +156,5 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
     result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
                       cover=cover)
-    return Backtest(tuple(running), result, report)
+    return Backtest(tuple(running), result, report, lookback=lookback)
 

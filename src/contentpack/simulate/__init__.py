@@ -58,6 +58,7 @@ from contentpack.simulate.simulation import (
     MAX_PERIOD_DAYS,
     MAX_RUNS,
     Answer,
+    Clock,
     Run,
     RunMessage,
     ScheduledRun,
@@ -74,7 +75,7 @@ from contentpack.simulate.timeline import EventIndex
 from contentpack.spl.values import Event
 
 __all__ = [
-    "Answer", "DEFAULT_BY_SOURCETYPE", "DelayModel", "DelayPlan", "ENTRA_ID", "EventIndex", "MAX_PERIOD_DAYS",
+    "Answer", "Clock", "DEFAULT_BY_SOURCETYPE", "DelayModel", "DelayPlan", "ENTRA_ID", "EventIndex", "MAX_PERIOD_DAYS",
     "MAX_RUNS", "Notable", "REPLAY_NOW", "ReplaySetupError", "Run", "RunMessage", "Schedule", "ScheduledRun",
     "SimulationError", "SimulationResult", "Throttle", "TooLarge", "build_engine", "check_period", "clock",
     "delay_model", "index_events", "notable_for", "pack_macros", "result_time", "risk_events", "schedule_of",

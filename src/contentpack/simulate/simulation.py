@@ -216,6 +216,7 @@ class SimulationResult:
     first_matched: Mapping[str, float] = field(default_factory=dict)
     # the runs' distinct job messages, per detection in the order first produced (none: no run said anything)
     messages: tuple[RunMessage, ...] = ()
+    clock: Clock | None = None  # the default timeline over the events, when ``start`` or ``end`` was not given
 
     def runs_of(self, detection: str) -> list[Run]:
         return [run for run in self.runs if run.detection == detection]
@@ -264,19 +265,31 @@ class _Plan:
         return tick + self.skew + (self.delay if tick >= self.delay_from else 0.0)
 
 
+@dataclass(frozen=True)
+class Clock:
+    """The default timeline over the events (``clock``) and what put its ends there, for a report to say why."""
+
+    start: float
+    end: float
+    first: float  # the first event's _time: ``start`` is ``lookback`` before it (to the minute)
+    last_visible: float  # when the last event becomes searchable, max(_time, _indextime): ``end`` is ``tail`` after
+    lookback: float  # the longest lookback in play (a window of all time counts as none)
+    tail: float  # twice the longest "lookback + longest gap between two runs"
+
+
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
-          cover: tuple[float, float] | None = None) -> tuple[float, float]:
-    """(start, end) of the timeline over these events for searches with these (lookback, longest gap between
-    runs) spans, in seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``).
-    ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of the
-    input's events (the backtest keeps only those a detection can match). Both ends stay inside the calendar
+          cover: tuple[float, float] | None = None) -> Clock | None:
+    """The timeline over these events for searches with these (lookback, longest gap between runs) spans, in
+    seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``); None without events or
+    searches. ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of
+    the input's events (the backtest keeps only those a detection can match). Both ends stay inside the calendar
     (``spl.events.EARLIEST_MOMENT`` .. ``LATEST_MOMENT``)."""
     first, last = index.first_time, index.last_time
     if cover is not None:
         first = cover[0] if first is None else min(first, cover[0])
         last = cover[1] if last is None else max(last, cover[1])
     if first is None or last is None or not spans:
-        return (0.0, 0.0)
+        return None
     # A window reaching back further than any timeline can cover (all time: ``earliest_time = 0``) holds every
     # event indexed by its run: it needs no run before the first event, and the first run after the last one
     # sees that too; so it adds nothing to the start and only its gap to the tail.
@@ -285,7 +298,7 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     tail = 2 * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
     start = max(math.floor((first - lookback) / 60) * 60, EARLIEST_MOMENT)  # no time outside the years 1..9999
-    return (start, max(start, min(last_visible + tail, LATEST_MOMENT)))
+    return Clock(start, max(start, min(last_visible + tail, LATEST_MOMENT)), first, last_visible, lookback, tail)
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
@@ -397,9 +410,11 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         plan.delay_from = (held_back_from or {}).get(plan.detection.name, -math.inf)
     if start is None or end is None:
         spans = [(_lookback(p), p.schedule.longest_gap + p.skew + p.delay) for p in plans]
-        default_start, default_end = clock(spans, index, cover)
-        start = default_start if start is None else start
-        end = default_end if end is None else end
+        default = clock(spans, index, cover)
+        start = start if start is not None else 0.0 if default is None else default.start
+        end = end if end is not None else 0.0 if default is None else default.end
+    else:
+        default = None
     check_period(start, end)
     ticks = _ticks(plans, start, end)
     state = _State(pack, engine, answer)
@@ -416,7 +431,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     first_matched = {p.detection.name: t for p in plans
                      if not p.generating and p.events is not index and (t := p.events.first_time) is not None}
     return SimulationResult(start, end, tuple(state.runs), tuple(state.notables), tuple(state.risk), tuple(errors),
-                            first_matched, state.run_messages())
+                            first_matched, state.run_messages(), default)
 
 
 def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float, bool, int, float]]:
