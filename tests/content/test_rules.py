@@ -106,15 +106,44 @@ def test_cp023_exact_filter_macro_required(pack: Path, validate: Validate) -> No
 def test_cp024_macro_arity(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "`security_content_ctime(firstTime)`", "`security_content_ctime(firstTime, utc)`")
     finding = only(validate(pack), "CP024")
-    assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
+    assert at(finding) == (TTP, *locate(pack, TTP, "`security_content_ctime(firstTime, utc)`"))  # the call's own place
     assert "2 argument(s)" in finding.message and "security_content_ctime(1)" in finding.message
 
 
 def test_cp024_unknown_macro_in_a_macro_definition(pack: Path, validate: Validate) -> None:
     edit(pack, CTIME, "ctime($field$)'", "ctime($field$) | `missing_macro`'")
     finding = only(validate(pack), "CP024")
-    assert at(finding) == (CTIME, *locate(pack, CTIME, "'convert"))
+    assert at(finding) == (CTIME, *locate(pack, CTIME, "`missing_macro`"))
     assert "'missing_macro'" in finding.message
+
+
+def test_cp024_and_a_command_typo_before_the_call_in_one_run(pack: Path, validate: Validate) -> None:
+    """A new user's typo of a macro (`` `ctme` ``) hid a typo of a command before it (``filnull``) until the macro
+    was fixed, and CP024 pointed at the start of the search (line 14) with no suggestion: now the call's own line
+    and column with a did-you-mean, and the commands before the call are parsed (CP061), as are a drilldown's
+    (its ``%original_detection_search%`` counted as written, so the call's column is its own)."""
+    edit(pack, TTP, "| fillnull", "| filnull")
+    edit(pack, TTP, "`security_content_ctime(lastTime)` \n", "`security_content_ctme(lastTime)` \n")
+    edit(pack, TTP, '| search  user = "$user$"', '| eval x=lenn(user) | `security_contnt_ctime(x)` | filnull')
+    name = "detection 'Entra ID User Declined Consent For OAuth App'"
+    assert [d.render() for d in validate(pack).diagnostics if d.rule in ("CP024", "CP061")] == [
+        f"{TTP}:16:5: error[CP061]: unknown search command 'filnull' (did you mean 'fillnull'?): it is not a Splunk "
+        "command; a command another app provides must be declared in contentpack.yml custom_commands "
+        f"(in {name})",
+        f"{TTP}:19:5: error[CP024]: macro 'security_content_ctme' used in {name} is not defined in macros/ "
+        "(did you mean 'security_content_ctime'?)",
+        f"{TTP}:30:49: error[CP061]: unknown eval function 'lenn' (did you mean 'len'?) (in drilldown 1 of {name})",
+        f"{TTP}:30:62: error[CP024]: macro 'security_contnt_ctime' used in drilldown is not defined in macros/ "
+        "(did you mean 'security_content_ctime'?)",
+    ]
+
+
+def test_commands_from_an_unknown_macro_call_on_are_not_judged(pack: Path, validate: Validate) -> None:
+    """What an undefined macro brings is unknown (several commands, or a quote a later command closes), so the
+    command holding the call and every later one are left unparsed: no CP060/CP061 that its definition could
+    make wrong, only CP024."""
+    edit(pack, TTP, "| fillnull", '| `no_such_macro` eval x="a | filnull | eval y=(')
+    assert {d.rule for d in validate(pack).diagnostics if d.severity is Severity.ERROR} == {"CP024"}
 
 
 def test_cp052_a_macro_that_reaches_itself(pack: Path, validate: Validate) -> None:

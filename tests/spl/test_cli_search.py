@@ -279,6 +279,19 @@ def test_an_unknown_macro_outside_a_pack_says_no_pack_was_loaded(
     assert (status, err) == (1, refused("<search>:1:1", "unknown macro 'azure_monitor_add'"))
 
 
+def test_an_unknown_macro_is_placed_at_its_call_with_the_close_name(capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's typo of one of the pack's macros was reported with no word on what was meant: the call's line
+    and column in the search, and the pack's macro it is close to."""
+    monkeypatch.chdir(REPO)
+    status, _, err = run(capsys, "`entra_id_signin_and_audit_logz` | stats count", "--events", str(SAMPLE_LOGS))
+    assert (status, err) == (1, refused("<search>:1:1", "unknown macro 'entra_id_signin_and_audit_logz' (did you "
+                                        "mean 'entra_id_signin_and_audit_logs'?)"))
+    status, _, err = run(capsys, "| makeresults\n  | `entra_id_ctme(_time)` | stats count")
+    assert (status, err) == (1, refused("<search>:2:5", "unknown macro 'entra_id_ctme(1)' (did you mean "
+                                        "'entra_id_ctime'?)"))
+
+
 def test_table_shows_a_multivalue_field_one_value_per_line(capsys: pytest.CaptureFixture[str]) -> None:
     """A multivalue field's values stack in their cell, as Splunk's results table shows them; a newline inside
     one value stays escaped, so the two never look alike."""

@@ -145,3 +145,19 @@ def test_a_strict_expansion_is_not_answered_from_a_lenient_one() -> None:
     assert expand_text("`wrap`", table, lenient=True) == "x `missing`"
     with pytest.raises(SplMacroError, match="unknown macro 'missing'"):
         expand_text("`wrap`", table)
+
+
+def test_an_unknown_macro_names_the_closest_defined_one() -> None:
+    """A typo of a macro (`` `entra_id_ctme(x)` ``) was only "unknown macro": the engine now suggests the close
+    name, as validate does for commands and keys; a name close to none gets no suggestion, and a known name with
+    another argument count keeps the list of what is defined."""
+    table = macro_table({"entra_id_ctime(1)": MacroDef("entra_id_ctime", ("field",), "convert ctime($field$)")})
+    with pytest.raises(SplMacroError) as raised:
+        expand_text("x | `entra_id_ctme(lastTime)`", table)
+    assert (raised.value.message, raised.value.offset) == (
+        "unknown macro 'entra_id_ctme(1)' (did you mean 'entra_id_ctime'?)", 4)
+    for text, message in (("`azure_monitor_aad`", "unknown macro 'azure_monitor_aad'"),
+                          ("`entra_id_ctime`", "unknown macro 'entra_id_ctime' (defined: entra_id_ctime(1))")):
+        with pytest.raises(SplMacroError) as raised:
+            expand_text(text, table)
+        assert raised.value.message == message

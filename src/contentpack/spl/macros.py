@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.errors import SplMacroError, SplSyntaxError
+from contentpack.spl.suggest import did_you_mean
 
 MAX_DEPTH = 20
 MAX_EXPANDED_CHARS = 1_000_000  # bounds time and memory (macros calling macros many times)
@@ -232,7 +233,7 @@ def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tu
     macro = table.get(key)
     if macro is None:
         known = sorted(k for k in table if k.split("(")[0] == name)
-        hint = f" (defined: {', '.join(known)})" if known else ""
+        hint = f" (defined: {', '.join(known)})" if known else did_you_mean(name, {k.split("(")[0] for k in table})
         raise SplMacroError(f"unknown macro '{key}'{hint}", offset=call_offset)
     if depth >= MAX_DEPTH:
         raise SplMacroError(f"macro '{name}' expands deeper than {MAX_DEPTH} levels", offset=call_offset)

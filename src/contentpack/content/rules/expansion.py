@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Macro
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.search import searches
+from contentpack.content.rules.search import ORIGINAL_SEARCH, searches
 from contentpack.content.rules.spl_text import MacroCall, macro_calls, strip_comments
 
 MAX_EXPANDED_CHARS = 1_000_000  # an expanded search this long is an attack or a mistake (real ones: a few KB)
@@ -83,7 +83,7 @@ def bounded_expansion(context: RuleContext) -> Iterator[Diagnostic]:
     for text, source, node, owner in searches(context.pack):
         if "`" not in text:
             continue
-        stripped = strip_comments(text)
+        stripped = strip_comments(text.replace(ORIGINAL_SEARCH, " "))  # the detection's search is bounded on its own
         total = len(stripped)
         for call in macro_calls(stripped):
             key = call.stanza

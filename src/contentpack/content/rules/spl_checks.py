@@ -63,14 +63,15 @@ column.
   holds each run back by its load at that moment, so a result both see is raised twice. Runs the throttle does not
   cover on time are CP072's. Reported at ``schedule_window``.
 
-Searches that call a macro the pack does not define are not parsed (CP024 reports the macro; without its
-definition there is nothing reliable to parse).
+In a search that calls a macro the pack does not define (CP024 reports the call), only the commands before the
+one holding that call are parsed: without its definition nothing after it can be judged (it may bring several
+commands, or a quote or bracket a later command closes), while the text before it parses the same whatever
+follows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import json
 import math
@@ -84,10 +85,11 @@ from typing import TYPE_CHECKING
 from contentpack.content.diagnostics import Diagnostic, Position, error, warning
 from contentpack.content.model import Detection, Lookup, NodePath, Pack, Scheduling, SourceMap
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_text import macro_calls
+from contentpack.content.rules.spl_text import located_macro_calls
 from contentpack.content.scalar_positions import locate
 from contentpack.content.search_time import pack_search_time
 from contentpack.durations import format_duration
+from contentpack.spl.suggest import did_you_mean as did_you_mean  # the rules import it from here
 
 if TYPE_CHECKING:
     from contentpack.content.schedule import Gap, Schedule, SkewedWorst, Window
@@ -129,13 +131,6 @@ def builtins() -> Builtins:
     return Builtins(frozenset(data["commands"]) | frozenset(data["command_aliases"]),
                     frozenset(data["eval_functions"]), frozenset(data["stats_functions"]),
                     tuple(re.compile(p) for p in data["stats_function_patterns"]))
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """The closest candidate, compared without case and suggested as it is written; "" when none is close."""
-    written = {candidate.lower(): candidate for candidate in sorted(candidates)}
-    close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=0.6)
-    return f" (did you mean '{written[close[0]]}'?)" if close else ""
 
 
 def unknown_name(error: SplError, custom: frozenset[str]) -> str | None:
@@ -264,12 +259,13 @@ def pack_search_texts(pack: Pack) -> tuple[SearchText, ...]:
     return tuple(texts)
 
 
-def _resolvable(text: str, macros: Mapping[str, MacroDef]) -> bool:
-    for call in macro_calls(text):
+def _unresolvable_call(text: str, macros: Mapping[str, MacroDef]) -> int | None:
+    """The offset of the first macro call in ``text`` the pack cannot expand (CP024's), None when there is none."""
+    for offset, call in located_macro_calls(text):
         stanza = call.stanza
         if stanza is None or stanza not in macros:
-            return False
-    return True
+            return offset
+    return None
 
 
 def macro_at(text: str, offset: int) -> str | None:
@@ -282,9 +278,28 @@ def macro_at(text: str, offset: int) -> str | None:
 
 
 def parse_problems(parsed: str, analysis: SplAnalysis) -> list[SplError]:
-    """What the parser finds in a text (``analysis``: the run's shared expansions and parse answers); none for
-    a text calling a macro the pack lacks, which is not parsed (CP024 reports the macro)."""
-    return analysis.problems(parsed) if _resolvable(parsed, analysis.macros) else []
+    """What the parser finds in a text (``analysis``: the run's shared expansions and parse answers). In a text
+    calling a macro the pack lacks (CP024 reports the call), only the commands before the one holding that call
+    are parsed: what the macro brings is unknown (several commands, a quote or bracket the next command closes),
+    so no later command can be judged, but text before it is split and parsed the same whatever follows."""
+    cut = _unresolvable_call(parsed, analysis.macros)
+    if cut is None:
+        return analysis.problems(parsed)
+    before = _commands_before(parsed[:cut], analysis)
+    return analysis.problems(before) if before else []
+
+
+def _commands_before(prefix: str, analysis: SplAnalysis) -> str:
+    """``prefix`` (a text cut at a macro call) without its last command, the one the call is in, nor the pipe
+    before that: "" when there is no earlier command, or the prefix cannot be expanded or split."""
+    expanded = analysis.expansion(prefix)
+    if isinstance(expanded, list):  # why it cannot be expanded: not this text's business
+        return ""
+    segments = analysis.segments(expanded.text)
+    if not segments or len(segments) < 2:
+        return ""
+    kept = prefix[:expanded.original_offset(segments[-1].offset)].rstrip()
+    return kept[:-1] if kept.endswith("|") else ""
 
 
 def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> tuple[str, str] | None:

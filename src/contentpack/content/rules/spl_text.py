@@ -85,9 +85,16 @@ def split_arguments(text: str) -> list[str]:
 def macro_calls(search: str) -> tuple[MacroCall, ...]:
     """Every `` `name` `` / `` `name(a, b)` `` in the search, comments excluded (cached: several rules ask about
     every search, and macro definitions are asked about again for every search that calls them)."""
+    return tuple(call for _, call in located_macro_calls(search))
+
+
+def located_macro_calls(search: str) -> tuple[tuple[int, MacroCall], ...]:
+    """(offset of its opening backtick in ``search``, call) of each call ``macro_calls`` finds: comments are
+    blanked to the same length, so each offset is the author's, for a report at the call's own line and column."""
     if "`" not in search:
         return ()
-    return tuple(map(_macro_call, _MACRO.findall(strip_comments(search))))
+    blanked = _COMMENT.sub(lambda comment: " " * len(comment.group()), search) if "```" in search else search
+    return tuple((match.start(), _macro_call(match.group(1))) for match in _MACRO.finditer(blanked))
 
 
 @functools.lru_cache(maxsize=8192)  # searches written from one pattern make the same calls

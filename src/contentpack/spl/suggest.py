@@ -1,0 +1,14 @@
+"""`` (did you mean 'stats'?)``: the one suggestion helper validate's rules, the schemas and the SPL engine share
+(in the engine, which imports nothing else of contentpack, so it suggests a macro name itself)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """The closest candidate, compared without case and suggested as it is written; "" when none is close."""
+    written = {candidate.lower(): candidate for candidate in sorted(candidates)}
+    close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=0.6)
+    return f" (did you mean '{written[close[0]]}'?)" if close else ""
