@@ -48,7 +48,17 @@ def test_cp010_misspelt_key_inside_rba(pack: Path, validate: Validate) -> None:
     finding = only(result, "CP010")
     assert at(finding) == (TTP, *locate(pack, TTP, "risk_object:"))
     assert finding.message == "unknown key 'risk_object' in rba (did you mean 'risk_objects'?)"
-    assert only(result, "CP011").message == "missing required key 'risk_objects' in rba"
+    assert not [d for d in result.diagnostics if d.rule == "CP011"]  # one mistake, one error: CP010 names the key
+
+
+def test_cp011_a_misspelt_required_key_is_one_cp010_not_also_a_cp011(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "known_false_positives:", "known_false_positive:")
+    edit(pack, TTP, "how_to_implement:", "xyzzy:")
+    messages = sorted(d.message for d in validate(pack).diagnostics if d.rule in ("CP010", "CP011"))
+    assert len(messages) == 3, messages  # the key no unknown key is a typo of is still reported missing
+    assert messages[0] == "missing required key 'how_to_implement' at top level"
+    assert messages[1] == "unknown key 'known_false_positive' at top level (did you mean 'known_false_positives'?)"
+    assert messages[2].startswith("unknown key 'xyzzy' at top level (allowed keys: ")
 
 
 def test_cp010_unknown_key_inside_a_drilldown(pack: Path, validate: Validate) -> None:
@@ -60,10 +70,11 @@ def test_cp010_unknown_key_inside_a_drilldown(pack: Path, validate: Validate) ->
 
 def test_cp011_missing_required_key(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "how_to_implement:", "how_to_implemnt:")
+    assert "did you mean 'how_to_implement'?" in only(validate(pack), "CP010").message
+    edit(pack, TTP, "how_to_implemnt:", "unrelated_words:")
     result = validate(pack)
     assert only(result, "CP011").message == "missing required key 'how_to_implement' at top level"
     assert at(only(result, "CP011")) == (TTP, 1, 1)
-    assert "did you mean 'how_to_implement'?" in only(result, "CP010").message
 
 
 @pytest.mark.parametrize(

@@ -115,14 +115,19 @@ def _subschema(kind: SchemaKind, schema_path: list[str | int]) -> Mapping[str, A
     return node if isinstance(node, Mapping) else {}
 
 
-def _did_you_mean(written: str, allowed: list[str]) -> str:
-    """`` (did you mean 'TTP'?)`` for a key or value close to an allowed one, from the one helper every
-    suggestion shares, imported on this error path only: every command reads contentpack.yml through this
-    module, and none should import the SPL rules for it.
+def _meant(written: str, allowed: list[str]) -> str | None:
+    """The allowed key or value ``written`` is a typo of, from the one helper every suggestion shares, imported
+    on this error path only: every command reads contentpack.yml through this module.
     A value longer than any message quotes (``_short``) is not compared: it is no typo of a short name."""
-    from contentpack.content.rules.spl_checks import did_you_mean
+    from contentpack.spl.suggest import closest
 
-    return did_you_mean(written, allowed) if len(written) <= 60 else ""
+    return closest(written, allowed) if len(written) <= 60 else None
+
+
+def _did_you_mean(written: str, allowed: list[str]) -> str:
+    """`` (did you mean 'TTP'?)`` for a key or value close to an allowed one (``_meant``)."""
+    meant = _meant(written, allowed)
+    return f" (did you mean '{meant}'?)" if meant is not None else ""
 
 
 def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
@@ -180,8 +185,13 @@ def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: Sou
             yield error(source.key(*path, key), RULE_UNKNOWN_KEY, f"unknown key '{key}' {_place(path)}{suggestion}")
         return
     if keyword == "required" and isinstance(instance, dict):
+        # a misspelt key is one mistake: its CP010 already says "did you mean 'known_false_positives'?", so
+        # the required key it was meant to be is not reported missing a second time
+        allowed = sorted(parent.get("properties", {}))
+        misspelt = ({_meant(k, allowed) for k in instance if k not in allowed}
+                    if parent.get("additionalProperties") is False else set())
         for key in parent.get("required", ()):
-            if key not in instance:
+            if key not in instance and key not in misspelt:
                 yield error(source.at(*path), RULE_MISSING_KEY, f"missing required key '{key}' {_place(path)}")
         return
     if path and path[-1] == "status" and instance == "removed":

@@ -7,8 +7,14 @@ import difflib
 from collections.abc import Iterable
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """The closest candidate, compared without case and suggested as it is written; "" when none is close."""
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``name``, compared without case, as it is written; None when none is close."""
     written = {candidate.lower(): candidate for candidate in sorted(candidates)}
     close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=0.6)
-    return f" (did you mean '{written[close[0]]}'?)" if close else ""
+    return written[close[0]] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'X'?)`` naming the closest candidate (``closest``); "" when none is close."""
+    meant = closest(name, candidates)
+    return f" (did you mean '{meant}'?)" if meant is not None else ""
