@@ -54,7 +54,14 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_unknown_scenario_is_a_usage_error() -> None:
     result = _run("--scenario", "nope")
     assert result.returncode == 2
-    assert "unknown scenario 'nope'" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("contentpack generate-data: error: unknown scenario 'nope'; known: all, ")
+
+
+def test_a_scenario_name_cut_short_gets_a_did_you_mean_not_the_whole_list() -> None:
+    result = _run("--scenario", "consent_phishing_campaig")
+    assert result.returncode == 2
+    assert result.stderr == ("contentpack generate-data: error: unknown scenario 'consent_phishing_campaig' "
+                             "(did you mean 'consent_phishing_campaign'?)\n")
 
 
 def test_events_without_an_output_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from contentpack.cli.common import print_diagnostics, usage_error
 from contentpack.cli.report_file import problem
 from contentpack.printable import printable
 from contentpack.spl.files import os_problem
+from contentpack.spl.suggest import did_you_mean
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
@@ -91,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
-        return usage_error("generate-data", f"unknown scenario {unknown[0]!r}; known: all, {', '.join(SCENARIOS)}")
+        known = ["all", *SCENARIOS]  # the closest name when one is close (a name cut short), else all of them
+        hint = did_you_mean(unknown[0], known) or f"; known: {', '.join(known)}"
+        return usage_error("generate-data", f"unknown scenario {unknown[0]!r}{hint}")
     if args.seed is not None and len(names) > 1:
         return usage_error("generate-data", "--seed needs a single --scenario (each scenario has its own seed)")
     try:
