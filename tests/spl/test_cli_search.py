@@ -97,6 +97,12 @@ def test_a_syntax_error_is_a_diagnostic_at_its_line_and_column_and_exits_1(capsy
         "summary": "the search stopped at this problem, with no results"}
 
 
+@pytest.mark.parametrize("spl", ["", "  \n\t"])
+def test_an_empty_search_is_a_usage_error(capsys: pytest.CaptureFixture[str], spl: str) -> None:
+    """Splunk runs no empty search; the command said "0 result(s)" and exit 0, as if nothing had matched."""
+    assert run(capsys, spl, "--events", str(SAMPLE_LOGS)) == (2, "", "contentpack search: error: the search is empty\n")
+
+
 def test_a_search_over_several_lines_is_placed_at_its_line(capsys: pytest.CaptureFixture[str]) -> None:
     """A detection's search pasted as written spans lines: the column counts from the start of its own line, as
     an editor shows it (``loader.text_position``), not from the start of the text."""

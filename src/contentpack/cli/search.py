@@ -382,6 +382,8 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
 def _run(args: argparse.Namespace) -> int:
     pack: Pack | None = None
     try:
+        if not args.spl.strip():  # Splunk runs no empty search; "0 result(s)" would read as "nothing matched"
+            raise UsageError("the search is empty")
         try:
             zone(args.tz)
         except ValueError as exc:
