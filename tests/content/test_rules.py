@@ -100,7 +100,18 @@ def test_cp023_exact_filter_macro_required(pack: Path, validate: Validate) -> No
     edit(pack, HUNTING, "`entra_id_consent_prompts_for_unknown_apps_filter`", "`consent_prompts_filter`")
     finding = only(validate(pack), "CP023")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, ">-"))
-    assert "`entra_id_consent_prompts_for_unknown_apps_filter`" in finding.message
+    assert finding.message == ("search does not contain the exact filter macro "
+                               "`entra_id_consent_prompts_for_unknown_apps_filter` (derived from the name); it calls "
+                               "`consent_prompts_filter`")
+
+
+def test_cp023_names_the_filter_macro_of_the_detection_a_search_was_copied_from(pack: Path,
+                                                                                 validate: Validate) -> None:
+    edit(pack, HUNTING, "`entra_id_consent_prompts_for_unknown_apps_filter`",
+         "`entra_id_user_declined_consent_for_oauth_app_filter`")
+    assert only(validate(pack), "CP023").message == (
+        "search does not contain the exact filter macro `entra_id_consent_prompts_for_unknown_apps_filter` (derived "
+        "from the name); it calls `entra_id_user_declined_consent_for_oauth_app_filter`, another detection's")
 
 
 def test_cp024_macro_arity(pack: Path, validate: Validate) -> None:

@@ -21,6 +21,7 @@ from contentpack.content.rules.spl_checks import (
 from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
     located_macro_calls,
+    macro_calls,
     output_fields,
     rba_message_tokens,
     scan_tokens,
@@ -32,14 +33,25 @@ ORIGINAL_SEARCH = "%original_detection_search%"
 
 def filter_macro_present(context: RuleContext) -> Iterator[Diagnostic]:
     """CP023: the literal `` `<stem>_filter` `` is how customers tune a detection without editing it."""
+    owned = {detection.filter_macro for detection in context.pack.detections}
     for detection in context.pack.detections:
         macro = f"`{detection.filter_macro}`"
         if macro not in strip_comments(detection.search):  # a call inside a ``` comment is never expanded
             yield error(
                 detection.source.at("search"),
                 "CP023",
-                f"search does not contain the exact filter macro {macro} (derived from the name)",
+                f"search does not contain the exact filter macro {macro} (derived from the name)"
+                f"{_other_filters(detection, owned)}",
             )
+
+
+def _other_filters(detection: Detection, owned: set[str]) -> str:
+    """``; it calls `x_filter`, another detection's``: the filter macro a search copied from another detection
+    (or written before a rename) still calls, for the author to replace with the derived one; "" when none."""
+    calls = dict.fromkeys(call.name for call in macro_calls(detection.search)
+                          if call.name is not None and call.name.endswith("_filter"))
+    named = [f"`{name}`" + (", another detection's" if name in owned else "") for name in calls]
+    return f"; it calls {' and '.join(named)}" if named else ""
 
 
 def data_source_entries(detection: Detection) -> Iterator[str]:
