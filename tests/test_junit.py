@@ -15,6 +15,7 @@ from lxml import etree
 
 from contentpack.cli import main
 from contentpack.cli import replay as replay_command
+from contentpack.content.diagnostics import Position
 from contentpack.junit import Case, render
 from contentpack.replay.report import junit_cases
 from contentpack.replay.runner import DetectionTestOutcome, ReplayReport
@@ -23,6 +24,7 @@ from real_pack_runs import replay_pack_sharing_the_replay
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = etree.XMLSchema(etree.parse(str(ROOT / "tests" / "fixtures" / "junit" / "junit.xsd")))
 VALID_PACK = ROOT / "tests" / "content" / "fixtures" / "valid"
+AT = Position("detections/d.yml", 12, 3)  # a replayed test's tests[i] entry
 
 
 def valid(data: bytes) -> etree._ElementTree:
@@ -57,15 +59,16 @@ def test_replay_junit_of_the_repository_pack_validates_against_the_schema(
 
 
 def test_failed_tests_and_hostile_text_still_make_a_valid_report() -> None:
-    failed = DetectionTestOutcome("Det <&\"x\">", "Must Fire", "detections/d.yml", 0, 1, (),
+    failed = DetectionTestOutcome("Det <&\"x\">", "Must Fire", AT, 0, 1, (),
                                   ("detections/d.yml:3:9: error[RP003]: boom \x01 ]]>",), 0.25)
-    passed = DetectionTestOutcome("Det", "Must Not Fire", "detections/d.yml", 0, 0, (), (), 0.1)
+    passed = DetectionTestOutcome("Det", "Must Not Fire", AT, 0, 0, (), (), 0.1)
     report = ReplayReport((failed, passed), ("setup: no attack data",), 0.35)
     document = valid(render("contentpack replay", junit_cases(report), report.seconds))
     suite = document.getroot().find("testsuite")
     assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("3", "2")
     first = suite.findall("testcase")[0]
     assert first.get("classname") == 'Det <&"x">'
+    assert (first.get("file"), first.get("line")) == ("detections/d.yml", "12")  # its tests[i] entry
     failure = first.find("failure")
     assert failure is not None and "boom \\x01 ]]>" in (failure.text or "")
 
@@ -74,11 +77,11 @@ def test_a_tests_warnings_are_its_system_out_and_do_not_fail_it() -> None:
     """Jenkins shows a case's ``<system-out>`` as its "Standard Output", passed or failed (JUnit plugin docs);
     the warnings are a replay's job messages, whose text can come from events: nothing in it may break the XML."""
     hostile = "drilldown 'D' (warn): value ]]> <b>&amp; \x01\x1b\ud800\ufffe end"
-    warned = DetectionTestOutcome("Det", "Must Fire", "detections/d.yml", 1, 1, (), (), 0.1,
+    warned = DetectionTestOutcome("Det", "Must Fire", AT, 1, 1, (), (), 0.1,
                                   warnings=("subsearch results truncated at 10000 (maxout)", hostile))
-    failed = DetectionTestOutcome("Det", "Must Not Fire", "detections/d.yml", 1, 0, (), ("boom",), 0.1,
+    failed = DetectionTestOutcome("Det", "Must Not Fire", AT, 1, 0, (), ("boom",), 0.1,
                                   warnings=("risk: no risk object",))
-    quiet = DetectionTestOutcome("Det", "Quiet", "detections/d.yml", 0, 0, (), (), 0.1)
+    quiet = DetectionTestOutcome("Det", "Quiet", AT, 0, 0, (), (), 0.1)
     report = ReplayReport((warned, failed, quiet), (), 0.3)
     document = valid(render("contentpack replay", junit_cases(report), report.seconds))
     suite = document.getroot().find("testsuite")

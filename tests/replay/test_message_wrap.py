@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID Tenant-Wide Admin Consent Granted"
 FILE = Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_granted.yml"
 INDENT = 4  # printable.HANGING_INDENT, written out: the test runs against code without it too
-FAILURE = f"{DETECTION} / True Positive Test: expected_rows[0]: no row has: "
+# a failed check stands at its test's ``tests[i]`` entry, as validate places a finding: path:line:col first
+AT = f"{FILE.as_posix()}:131:3"
+FAILURE = f"{AT}: {DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
     assert [line for line in lines if len(line) > 80] == []
     piped = [line for line in _in_a_pipe(broken_pack) if line.startswith(FAILURE)]
     assert len(piped) == 1 and len(piped[0]) > 300  # the same failure, one line in a pipe
-    first = lines.index(next(line for line in lines if line.startswith(f"{DETECTION} / True Positive Test:")))
+    first = lines.index(next(line for line in lines if line.startswith(f"{AT}:")))
     end = next(at for at in range(first + 1, len(lines)) if not lines[at].startswith(" "))
     wrapped = lines[first:end]
     assert len(wrapped) >= 5
@@ -66,7 +68,7 @@ DETAIL = ("no row has: user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-4
 def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None:
     lines = _in_a_pipe(broken_pack)
     failure = next(line for line in lines if line.startswith(FAILURE))
-    assert failure == f"{DETECTION} / True Positive Test: expected_rows[0]: {DETAIL}"
+    assert failure == f"{AT}: {DETECTION} / True Positive Test: expected_rows[0]: {DETAIL}"
     assert lines[lines.index(failure) + 1].startswith("FAIL: ")
 
 
@@ -76,6 +78,10 @@ def test_json_gives_the_same_detail(broken_pack: Path) -> None:
     tests = json.loads("\n".join(lines))["tests"]
     assert status == 1 and [(t["test"], c["name"], c["detail"]) for t in tests for c in t["checks"]
                             if not c["ok"]] == [("True Positive Test", "expected_rows[0]", DETAIL)]
+    # each test's tests[i] entry, as the text output's prefix gives it (and beside the "path" it had before)
+    assert [(t["test"], t["position"], t["path"]) for t in tests][:2] == [
+        ("True Positive Test", {"path": FILE.as_posix(), "line": 131, "col": 3}, FILE.as_posix()),
+        ("Grant Split by a Window Edge", {"path": FILE.as_posix(), "line": 147, "col": 3}, FILE.as_posix())]
 
 
 def test_below_a_narrow_table_the_columns_left_out_and_the_summary_wrap_with_a_hanging_indent() -> None:

@@ -128,6 +128,15 @@ def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[st
     return table
 
 
+def _below(outcome: DetectionTestOutcome) -> list[str]:
+    """A test's lines below the table, each naming it: its errors (each positioned already), each failed check at
+    the test's ``tests[i]`` entry (``path:line:col: ``, as validate places a finding), then its warnings."""
+    named = f"{outcome.detection} / {outcome.test}: "
+    return ([named + line for line in outcome.errors]
+            + [f"{outcome.position}: {named}{line}" for line in outcome.failed_checks]
+            + [f"{named}warning: {line}" for line in outcome.warnings])
+
+
 def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
     """The table and the failures below it, laid out for ``width`` columns (``tests_table``)."""
     scheduled = report.mode == "scheduled"
@@ -136,8 +145,7 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
             + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
     statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
                 for outcome in report.outcomes]
-    below = [f"{outcome.detection} / {outcome.test}: {line}" for outcome in report.outcomes
-             for line in [*outcome.failures, *(f"warning: {w}" for w in outcome.warnings)]]
+    below = [line for outcome in report.outcomes for line in _below(outcome)]
     return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, below, summary(report),
                        width, terminal)
 
@@ -187,6 +195,7 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "detection": o.detection,
                 "test": o.test,
                 "path": o.path,
+                "position": {"path": o.position.path, "line": o.position.line, "col": o.position.col},
                 "ok": o.ok,
                 "result_count": o.result_count,
                 "expected_results": o.expected_results,
@@ -204,10 +213,10 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
 
 
 def junit_cases(report: ReplayReport) -> list[Case]:
-    """One case per detection test (the detection as the class, the test as the name, its YAML file, its
-    warnings as its output: a warning does not fail the test, and a CI reader shows the output), plus a failed
-    ``setup`` case when the engine could not be set up."""
-    cases = [Case(classname=o.detection, name=o.test, seconds=o.seconds, file=o.path,
+    """One case per detection test (the detection as the class, the test as the name, its YAML file and the line
+    of its ``tests[i]`` entry, its warnings as its output: a warning does not fail the test, and a CI reader shows
+    the output), plus a failed ``setup`` case when the engine could not be set up."""
+    cases = [Case(classname=o.detection, name=o.test, seconds=o.seconds, file=o.path, line=o.position.line or None,
                   failure=o.failures[0] if not o.ok else None, details="\n".join(o.failures),
                   output="\n".join(f"warning: {w}" for w in o.warnings))
              for o in report.outcomes]

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from contentpack import collector
-from contentpack.content.diagnostics import Diagnostic, error
+from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.rules.spl_checks import Positions
 from contentpack.replay.attack_data import AttackDataStore, DataFile
@@ -63,7 +63,7 @@ class DetectionTestOutcome:
 
     detection: str
     test: str
-    path: str
+    position: Position  # the test's ``tests[i]`` entry in its detection's YAML (validate's path and 1-based line/col)
     result_count: int | None
     expected_results: int | None
     checks: tuple[CheckResult, ...] = ()
@@ -77,13 +77,29 @@ class DetectionTestOutcome:
     # distinct one with how many runs said it) and the scheduled run's gaps (see replay.scheduled)
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def starting(cls, detection: Detection, test_index: int) -> DetectionTestOutcome:
+        """The outcome of ``detection``'s test ``test_index`` before it runs: nothing found, nothing checked."""
+        test = detection.tests[test_index]
+        return cls(detection.name, test.name, detection.source.at("tests", test_index), None, test.expected_results)
+
+    @property
+    def path(self) -> str:
+        """The detection's YAML file, relative to the pack's root (as validate prints it)."""
+        return self.position.path
+
     @property
     def ok(self) -> bool:
         return not self.errors and all(check.ok for check in self.checks)
 
     @property
+    def failed_checks(self) -> list[str]:
+        """``name: detail`` of each failed check (``errors`` carry their own positions; these are at the test's)."""
+        return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+
+    @property
     def failures(self) -> list[str]:
-        return list(self.errors) + [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+        return list(self.errors) + self.failed_checks
 
 
 @dataclass(frozen=True)
@@ -316,7 +332,7 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
 
 def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
     started = time.perf_counter()
-    outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
+    outcome = DetectionTestOutcome.starting(detection, test_index)
     try:
         engine, now, files = _engine_with_data(ctx, detection, test_index, test)
         risk, risk_warnings = _risk_index(ctx, engine, detection, test_index, test, now, files)

@@ -267,7 +267,7 @@ class RemoteReplay:
     # ------------------------------------------------------------------------------------------ one test
     def run_test(self, detection: Detection, test_index: int, test: UnitTest, number: int) -> DetectionTestOutcome:
         started = time.perf_counter()
-        outcome = DetectionTestOutcome(detection.name, test.name, detection.source.path, None, test.expected_results)
+        outcome = DetectionTestOutcome.starting(detection, test_index)
         host = f"contentpack-replay-{self.options.run_id}-{number}"
         data = self._data(detection, test_index, test, host)
         if isinstance(data, list):
