@@ -470,10 +470,8 @@ def late_delays(timeline: Timeline) -> list[Variant]:
 
 
 def max_delay_of(detection: Detection) -> float:
-    """The longest the sweep holds back a run of ``detection``: its ``schedule_window`` in minutes, or for
-    ``auto`` (what the build writes; how the scheduler computes it no page says) the longest window the spec
-    allows, a whole minute shorter than the period (savedsearches.conf.spec, ``schedule_window``: "The
-    'schedule_window' must be shorter than the period of the search"; validate's CP062 refuses a longer one); ``0`` (no window) none."""
+    """The longest the sweep holds back a run of ``detection``: ``content.schedule.max_hold_back`` of its
+    ``schedule_window`` (the rule, and the assumption for ``auto``, live there; validate's CP077 reads the same)."""
     return max_hold_back(detection.effective_deployment.scheduling.schedule_window, schedule_of(detection).shortest_gap)
 
 
