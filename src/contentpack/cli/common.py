@@ -46,7 +46,7 @@ def counted(number: int, noun: str) -> str:
 def unknown_detections(command: str, unknown: Sequence[str], known: Iterable[str]) -> int:
     """The usage error for ``--detection`` names the pack lacks, each with the closest name it has: a name copied
     with a word more or a different case is the usual slip."""
-    from contentpack.content.rules.spl_checks import did_you_mean  # only on this error path
+    from contentpack.spl.suggest import did_you_mean  # only on this error path
 
     names = sorted(known)
     return usage_error(command, "; ".join(f"--detection: no detection named {name!r}{did_you_mean(name, names)}"

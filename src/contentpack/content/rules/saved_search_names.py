@@ -36,10 +36,11 @@ from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_checks import Positions, did_you_mean, macro_at, search_texts, token_stand_ins
+from contentpack.content.rules.spl_checks import Positions, macro_at, search_texts, token_stand_ins
 from contentpack.spl import SplError
 from contentpack.spl.lexer import Token, tokenize_search
 from contentpack.spl.regex import glob_fullmatch
+from contentpack.spl.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from contentpack.content.rules.spl_analysis import SplAnalysis

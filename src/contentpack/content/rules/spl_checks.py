@@ -89,7 +89,7 @@ from contentpack.content.rules.spl_text import located_macro_calls
 from contentpack.content.scalar_positions import locate
 from contentpack.content.search_time import pack_search_time
 from contentpack.durations import format_duration
-from contentpack.spl.suggest import did_you_mean as did_you_mean  # the rules import it from here
+from contentpack.spl.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from contentpack.content.schedule import Gap, Schedule, SkewedWorst, Window

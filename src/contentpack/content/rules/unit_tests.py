@@ -10,7 +10,7 @@ from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
-from contentpack.content.rules.spl_checks import did_you_mean
+from contentpack.spl.suggest import did_you_mean
 from contentpack.content.rules.spl_text import output_fields
 
 
