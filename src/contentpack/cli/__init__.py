@@ -8,7 +8,6 @@ Exit statuses: 0 success, 1 invalid content (or failed checks), 2 usage or I/O e
 from __future__ import annotations
 
 import argparse
-import difflib
 import gc
 import importlib
 import os
@@ -61,10 +60,12 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _did_you_mean(words: Sequence[str], names: Sequence[str], quoted: bool = False) -> str:
     """`` (did you mean --format?)`` for a mistyped option (``--fromat``), `` (did you mean 'validate'?)`` for a
     mistyped command (``valdate``), as validate suggests a key; "" when no word is close to a name."""
+    from contentpack.spl.suggest import closest
+
     for word in words:
-        close = difflib.get_close_matches(word.partition("=")[0], names, n=1, cutoff=0.75)
-        if close:
-            return f" (did you mean '{close[0]}'?)" if quoted else f" (did you mean {close[0]}?)"
+        meant = closest(word.partition("=")[0], names, cutoff=0.75)
+        if meant is not None:
+            return f" (did you mean '{meant}'?)" if quoted else f" (did you mean {meant}?)"
     return ""
 
 

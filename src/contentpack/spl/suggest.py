@@ -7,10 +7,14 @@ import difflib
 from collections.abc import Iterable
 
 
-def closest(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to ``name``, compared without case, as it is written; None when none is close."""
+def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate closest to ``name``, compared without case, as it is written; None when none is close.
+
+    ``cutoff`` is difflib's similarity floor. Names in content (commands, keys, macros) take difflib's own 0.6;
+    the command line asks for closer ones, as its options share the ``--`` that makes unlike names look alike
+    (at 0.6, ``--json`` would be answered with ``--junit``)."""
     written = {candidate.lower(): candidate for candidate in sorted(candidates)}
-    close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name.lower(), sorted(written), n=1, cutoff=cutoff)
     return written[close[0]] if close else None
 
 
