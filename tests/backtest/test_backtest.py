@@ -138,3 +138,28 @@ def test_a_backtest_leaves_no_reference_cycle(pack: Pack) -> None:
         gc.enable()
     assert notables
     assert left == 0
+
+
+@pytest.mark.slow
+def test_without_a_risk_reader_the_tail_is_one_lookback_and_gap(pack: Pack) -> None:
+    """The default period ends a tail after the last event becomes searchable: the longest lookback plus gap
+    between runs, for a run to see that event; twice that only when a search in the run reads the risk index,
+    for the risk event that run writes to reach it. Without such a search the second stretch's runs find
+    nothing new (every window of them starts after the last event): the same notables and risk events as over
+    the doubled tail, over a shorter period. The pack's longest lookback is a week, its gap an hour."""
+    files = sorted((REPO / "attack_data").rglob("*.log"))
+    plain = [d for d in pack.detections if d.type != "Correlation"]
+    got = run_backtest(pack, files, detections=plain, metadata=Metadata(source="Azure AD"))
+    clock = got.result.clock
+    assert clock is not None and not clock.reads_risk
+    assert clock.tail == 7 * 86400 + 3600 and got.result.end == clock.last_visible + clock.tail
+    doubled = run_backtest(pack, files, start=got.result.start, end=clock.last_visible + 2 * clock.tail,
+                           detections=plain, metadata=Metadata(source="Azure AD"))
+    assert got.result.errors == doubled.result.errors == ()
+    assert [notable_json(n) for n in got.result.notables] == [notable_json(n) for n in doubled.result.notables]
+    assert [risk_json(e, {}) for e in got.result.risk] == [risk_json(e, {}) for e in doubled.result.risk]
+    assert len(got.result.notables) >= 10 and len(got.result.risk) >= 100
+    assert len(got.result.runs) < len(doubled.result.runs)
+    with_correlation = run_backtest(pack, files[:1], metadata=Metadata(source="Azure AD")).result.clock
+    assert with_correlation is not None and with_correlation.reads_risk
+    assert with_correlation.tail == 2 * (with_correlation.lookback + 3600)  # the correlation's 7d10m, hourly

@@ -24,6 +24,7 @@ from terminal_output import read_until_closed
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
 DECLINED = "Entra ID User Declined OAuth Application Consent"
+CORRELATION = "Entra ID OAuth Consent Abuse Risk Across Detections"
 EXPORT_FIELDS = ("_raw", "_time", "_indextime", "sourcetype", "source", "host", "index")
 
 
@@ -85,6 +86,23 @@ def test_an_exports_index_times_decide_what_the_schedule_sees(
     assert risk["risk_object"] == "joni.natarajan@contoso.example" and risk["risk_object_type"] == "user"
     assert risk["threat_object_type"] == "service" and risk["risk_score"] == 5
     assert found[2700] == []
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_out_files_get_the_mode_the_umask_gives(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch, umask: int, mode: int) -> None:
+    """The files --out writes are created 0666 less the umask, as any tool's output is; they were 0600 whatever
+    the umask (``tempfile.mkstemp``'s mode, kept by the rename into place), so a report could not be shared."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    before = os.umask(umask)
+    try:
+        status, _, err = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--out", str(out))
+    finally:
+        os.umask(before)
+    assert status == 0, err
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == \
+        {name: oct(mode) for name in ("notables.jsonl", "report.html", "risk.jsonl", "summary.json")}
 
 
 @pytest.mark.slow
@@ -151,6 +169,23 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     assert not (tmp_path / "out").exists()
 
 
+def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under --format json every outcome is one JSON document on stdout (validate's diagnostics shape for a
+    failure); "no timed events" was plain text on stderr, so a script parsing stdout got nothing to parse."""
+    monkeypatch.chdir(REPO)
+    cut = tmp_path / "cut.log"
+    cut.write_text('{"time": "2026-10-30T08:27:41Z", "operationName": "Sign-in activity", "properties": {"st\n')
+    status, out, err = backtest(capsys, "--events", str(cut), "--format", "json")
+    assert status == 1 and err == ""
+    assert json.loads(out) == {
+        "ok": False,
+        "diagnostics": [{"path": str(cut), "line": 1, "col": 1, "severity": "warning", "rule": "RP002",
+                         "message": "truncated JSON object (no closing brace)"}],
+        "summary": "no timed events in the input (1 line(s) read, 1 bad): nothing to simulate"}
+
+
 def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A period before the logs: all zeros, and once only "0 event(s) kept" hinted why (summary.json had the
@@ -181,22 +216,29 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
 def test_the_default_period_says_why_it_starts_and_ends_there(capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A short log gets a much longer default period (1h46m of logs, 22 days with the whole pack), and nothing said
-    why it ends long after the last event (simulate.clock: the last event's indexing plus twice the longest
-    lookback and gap between runs). Each end the options did not set is explained, and only those."""
+    why it ends long after the last event (simulate.clock: the last event's indexing plus the longest lookback
+    and gap between runs, twice with a search reading risk). Each end the options did not set is explained, and
+    only those."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COLUMNS", "1000")
     status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED)
     assert status == 0
     assert [line for line in out.splitlines() if line.startswith("period ")] == [
-        "period 2026-10-13T11:39:00.000Z .. 2026-10-13T17:38:00.750Z (from the first event, 2026-10-13T12:19:16.195Z, "
+        "period 2026-10-13T11:39:00.000Z .. 2026-10-13T16:48:00.750Z (from the first event, 2026-10-13T12:19:16.195Z, "
         "less the longest lookback of the detections run, 40m, to the minute; to when the last event is searchable, "
-        "2026-10-13T15:58:00.750Z, plus 1h40m: twice the longest lookback plus gap between two runs of a detection, "
-        "once for a run to see that event and once more for the risk event it writes to reach a search reading risk)"]
+        "2026-10-13T15:58:00.750Z, plus 50m: the longest lookback plus gap between two runs of a detection, for a run "
+        "to see that event (no search run reads risk))"]
     status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from", "2026-10-13T11:00Z")
     assert [line for line in out.splitlines() if line.startswith("period ")] == [
-        "period 2026-10-13T11:00:00.000Z .. 2026-10-13T17:38:00.750Z (to when the last event is searchable, "
-        "2026-10-13T15:58:00.750Z, plus 1h40m: twice the longest lookback plus gap between two runs of a detection, "
-        "once for a run to see that event and once more for the risk event it writes to reach a search reading risk)"]
+        "period 2026-10-13T11:00:00.000Z .. 2026-10-13T16:48:00.750Z (to when the last event is searchable, "
+        "2026-10-13T15:58:00.750Z, plus 50m: the longest lookback plus gap between two runs of a detection, for a run "
+        "to see that event (no search run reads risk))"]
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", CORRELATION, "--from", "2026-10-13T11:00Z")
+    assert [line for line in out.splitlines() if line.startswith("period ")] == [
+        "period 2026-10-13T11:00:00.000Z .. 2026-10-27T18:18:00.750Z (to when the last event is searchable, "
+        "2026-10-13T15:58:00.750Z, plus 14d2h20m: twice the longest lookback plus gap between two runs of a "
+        "detection, once for a run to see that event and once more for the risk event it writes to reach a search "
+        "reading risk)"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -21,6 +21,7 @@ import pytest
 from contentpack.backtest.inputs import MAX_REPORTED, EventReader, InputError, Metadata, discover
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.values import Event
+from runaway_line import peak_of, runaway_file
 
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
@@ -194,15 +195,39 @@ def test_a_json_document_is_read_whole_under_a_cap(tmp_path: Path, monkeypatch: 
         read([path])
 
 
-def test_a_runaway_line_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("block", [2, 5000, 1 << 20])
+def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              block: int) -> None:
+    """Lines are read by ``events.capped_lines``, the reader search and the loader use: a line longer than
+    ``MAX_LINE_BYTES`` is a bad line at its number, as ``search`` says it (``line longer than ...``), and the
+    lines after it keep theirs. The backtest's own block reader refused the whole file (a usage error) instead."""
     from contentpack.backtest import inputs
+    from contentpack.spl import events
 
-    monkeypatch.setattr(inputs, "MAX_LINE_BYTES", 1000)
-    monkeypatch.setattr(inputs, "BLOCK", 512)
+    monkeypatch.setattr(events, "MAX_LINE_BYTES", 10_000)  # a record's line is about 3 KB
+    monkeypatch.setattr(inputs, "BLOCK", block)
     path = tmp_path / "runaway.log"
-    path.write_text("{" + "x" * 5000)
-    with pytest.raises(InputError, match=r"runaway.log: a line longer than 1,000 bytes: not JSON lines"):
-        read([path])
+    runaway = '{"x": "' + "x" * 50_000 + '"}'
+    path.write_text("\n".join([DECLINE, runaway, DECLINE, runaway, "{"]))  # the last: no newline, truncated
+    found, reader = read([path])
+    assert len(found) == 2 and reader.report.lines == 5 and reader.report.skipped == 0
+    assert [bad.render() for bad in reader.report.bad_lines] == [
+        f"{path}:2:1: warning[RP002]: {events.LINE_TOO_LONG}", f"{path}:4:1: warning[RP002]: {events.LINE_TOO_LONG}",
+        f"{path}:5:1: warning[RP002]: truncated JSON object (no closing brace)"]
+
+
+def test_a_huge_line_is_not_read_whole(tmp_path: Path) -> None:
+    """A 64 MB file without a newline is one bad line, never in memory whole: ``capped_lines`` holds at most
+    ``MAX_LINE_BYTES + 1`` bytes of it (twice that for a moment, as the buffered ``readline`` joins its chunks)
+    beside the reader's buffer of ``BLOCK`` bytes, and skips the rest a block at a time (tracemalloc)."""
+    from contentpack.backtest.inputs import BLOCK
+    from contentpack.spl.events import LINE_TOO_LONG, MAX_LINE_BYTES
+
+    path = runaway_file(tmp_path / "runaway.log", b'{"operationName": "Sign-in activity", "errorCode": 65004, "x": "')
+    (found, reader), peak = peak_of(lambda: read([path]))
+    assert peak < 2 * MAX_LINE_BYTES + BLOCK + (4 << 20) < path.stat().st_size, f"peak {peak:,} bytes"
+    assert found == [] and reader.report.lines == 1
+    assert [bad.render() for bad in reader.report.bad_lines] == [f"{path}:1:1: warning[RP002]: {LINE_TOO_LONG}"]
 
 
 def _bad(reader: EventReader) -> list[tuple[int, str]]:

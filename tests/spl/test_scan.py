@@ -7,7 +7,6 @@ import json
 import multiprocessing
 import os
 import threading
-import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from contentpack.spl.scan import (FileSource, OffPlan, PathPlan, byte_ranges, de
                                   path_plan, scan_file)
 from contentpack.spl.errors import SplEventsError
 from contentpack.spl.events import LINE_TOO_LONG, MAX_LINE_BYTES, decode_json, flatten_json
+
+from runaway_line import peak_of, runaway_file
 
 from .spl_support import ADDON_ALIASES, ADDON_CALCULATED, SAMPLE_LOGS
 
@@ -257,18 +258,14 @@ def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path: Path, tokens:
     (``events.capped_lines``; the buffered ``readline`` joins its chunks, so twice that for a moment) and skips the
     rest a block at a time. Measured with tracemalloc: the peak is bounded by the cap, under the file's size
     (it was 128 MB reading every line, 64 MB for the byte search: the whole line, twice or once)."""
-    path = tmp_path / "runaway.log"
-    with path.open("wb") as out:
-        out.write(b"65004 ")
-        for _ in range(64):
-            out.write(b"a" * 1_000_000)
-    tracemalloc.start()
-    try:
+    path = runaway_file(tmp_path / "runaway.log", b"65004 ")
+
+    def scan() -> pytest.ExceptionInfo[SplEventsError]:
         with pytest.raises(SplEventsError) as refused:
             list(scan_file(FileSource(str(path), "s", "src"), needed=None, tokens=tokens))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+        return refused
+
+    refused, peak = peak_of(scan)
     assert peak < 2 * MAX_LINE_BYTES + (4 << 20) < path.stat().st_size, f"peak {peak:,} bytes"
     assert str(refused.value) == f"{path}:1: malformed JSON event: {LINE_TOO_LONG}"
 

@@ -22,7 +22,9 @@ Why not ``spl.events.read_events``/``event_lines``: they decode every line, whic
 test file needs; a backtest over a week of a tenant's logs must skip the ~98% of lines no detection can
 match without decoding them. So lines are found in raw bytes first — the engine's own scan idea
 (``spl.scan``), generalised to several searches — and decoded with the scanner's ``decode_fields``; the
-line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped, a line has a size cap).
+line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped) and lines are read by the same
+capped reader (``events.capped_lines``: a line longer than ``events.MAX_LINE_BYTES`` is a bad line, never held
+whole).
 
 One pass: lines are read in large blocks, each scanned in pieces small enough to stay in the processor's
 cache while it is lower-cased and searched once per anchor (``rawfilter``); only the lines some detection can
@@ -34,7 +36,7 @@ never silently dropped (nor given a made-up time). Entra ID logs in another sche
 download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
 
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
-file; a block of 8 MB is read at a time.
+file; lines are gathered into blocks of 8 MB.
 """
 
 from __future__ import annotations
@@ -53,16 +55,16 @@ from typing import BinaryIO, cast
 
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.content.diagnostics import Position, warning
+from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
-from contentpack.spl.events import GZIP_MAGIC, in_calendar, make_event, parse_timestamp
+from contentpack.spl.events import (GZIP_MAGIC, LINE_TOO_LONG, capped_lines, in_calendar, make_event,
+                                    parse_timestamp, too_long)
 from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
 BLOCK = 8 << 20
 PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
-MAX_LINE_BYTES = 16 << 20  # one event line (Splunk's TRUNCATE for this sourcetype is 2 MB)
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
@@ -87,11 +89,14 @@ class BadLine:
     message: str
     item: bool = False  # ``line`` is an item of a JSON document (the message says which), not a line of the file
 
-    def render(self) -> str:
+    def diagnostic(self) -> Diagnostic:
         """``path:line:1: warning[RP002]: reason`` (``path: warning[RP002]: item N: reason`` for an item): the form
         and rule of ``search``'s malformed events line, a warning as the backtest skips the line and goes on."""
         where = Position(self.path) if self.item else Position(self.path, self.line, 1)
-        return warning(where, RULE_ATTACK_DATA, self.message).render()
+        return warning(where, RULE_ATTACK_DATA, self.message)
+
+    def render(self) -> str:
+        return self.diagnostic().render()
 
 
 @dataclass
@@ -265,8 +270,8 @@ class EventReader:
                     raw_handle: BinaryIO) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
         first_line = 1
-        for block in _blocks(stream):
-            self._pending = []
+        for block, long in _blocks(stream):
+            self._pending = [(first_line + number, LINE_TOO_LONG) for number in long]
             if first_line == 1 and block.startswith(_BOM):
                 block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
             block_first = first_line
@@ -555,24 +560,25 @@ def _kind(head: bytes) -> str | None:
     return None
 
 
-def _blocks(stream: io.BufferedReader) -> Iterator[bytes]:
-    """The stream in blocks of whole lines, each cut at the last newline of a read of ``BLOCK`` bytes (the last
-    block may lack its final newline). The block is the carried tail and the read joined: one copy."""
-    carry = b""
-    while True:
-        chunk = stream.read(BLOCK)
-        if not chunk:
-            if carry:
-                yield carry
-            return
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
-            if len(carry) + len(chunk) > MAX_LINE_BYTES:  # a binary or runaway file, not event lines
-                raise InputError(f"a line longer than {MAX_LINE_BYTES:,} bytes: not JSON lines")
-            carry += chunk
-            continue
-        yield b"".join((carry, memoryview(chunk)[:cut + 1]))
-        carry = chunk[cut + 1:]
+def _blocks(stream: io.BufferedReader) -> Iterator[tuple[bytes, list[int]]]:
+    """The stream in blocks of whole lines of at least ``BLOCK`` bytes (the last may be shorter and lack its final
+    newline), each with the numbers (from 0 in the block) of its lines longer than ``events.MAX_LINE_BYTES``.
+    Lines come from ``events.capped_lines``, the one capped reader: a longer line is never held whole, and
+    stands in its block as an empty line, so the lines after it keep their numbers."""
+    lines: list[bytes] = []
+    long: list[int] = []
+    size = 0
+    for _, line in capped_lines(stream):
+        if too_long(line):
+            long.append(len(lines))
+            line = b"\n"
+        lines.append(line)
+        size += len(line)
+        if size >= BLOCK:
+            yield b"".join(lines), long
+            lines, long, size = [], [], 0
+    if lines:
+        yield b"".join(lines), long
 
 
 def _pieces(block: bytes) -> Iterator[bytes]:

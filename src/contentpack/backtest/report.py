@@ -158,10 +158,12 @@ class Summary:
             ends.append(f"from the first event, {iso(default.first)}, less the longest lookback of the detections "
                         f"run, {format_duration(default.lookback)}, to the minute")
         if result.end == default.end:
+            why = ("twice the longest lookback plus gap between two runs of a detection, once for a run to see that "
+                   "event and once more for the risk event it writes to reach a search reading risk"
+                   if default.reads_risk else "the longest lookback plus gap between two runs of a detection, for a "
+                   "run to see that event (no search run reads risk)")
             ends.append(f"to when the last event is searchable, {iso(default.last_visible)}, plus "
-                        f"{format_duration(default.tail)}: twice the longest lookback plus gap between two runs of a "
-                        "detection, once for a run to see that event and once more for the risk event it writes to "
-                        "reach a search reading risk")
+                        f"{format_duration(default.tail)}: {why}")
         return f" ({'; '.join(ends)})" if ends else ""
 
     def reading_lines(self) -> list[str]:

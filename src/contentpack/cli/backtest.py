@@ -196,8 +196,11 @@ def run(args: argparse.Namespace) -> int:
     except (_Usage, InputError) as exc:
         return usage_error("backtest", str(exc))
     except _Empty as exc:
-        print(printable(f"contentpack backtest: {exc}"), file=sys.stderr)
-        _print_bad_lines(exc.reading)
+        if args.format == "json":  # the one JSON document, as for an invalid pack: the bad lines as diagnostics
+            print_failure("backtest", [bad.diagnostic() for bad in exc.reading.bad_lines], str(exc), True)
+        else:
+            print(printable(f"contentpack backtest: {exc}"), file=sys.stderr)
+            _print_bad_lines(exc.reading)
         return 1
     except ReplaySetupError as exc:
         print_failure("backtest", exc.diagnostics, SETUP_FAILED, args.format == "json")

@@ -3,9 +3,11 @@ only what is indexed, throttled, writing notables and risk events that later ris
 
 The clock (``clock``): from the first event's ``_time`` minus the longest lookback in play — the dispatch
 window's, or a search's own ``earliest=`` when it has one (no run before that can see anything) — to the
-last moment an event becomes searchable (``max(_indextime)``) plus a tail of twice the longest "lookback +
-longest gap between two runs" of the detections in play: once for the last event to fall in some run's
-window, once more for the risk event that run writes to reach a correlation search reading the risk index.
+last moment an event becomes searchable (``max(_indextime)``) plus a tail of the longest "lookback + longest
+gap between two runs" of the detections in play, for the last event to fall in some run's window; twice that
+when a search in play reads the risk index (starts with a generating command, ``_Plan.generating``), once more
+for the risk event that run writes to reach it. Without such a search the second stretch's runs could find
+nothing new: every window of them starts after the last event's time.
 A window of all time (``earliest_time = 0``, or any reach longer than a timeline can cover) counts as no
 lookback: each of its runs sees every event indexed by then.
 Runs are the cron ticks in (start, end], each started ``skews[detection]`` seconds after its tick (default 0).
@@ -274,14 +276,15 @@ class Clock:
     first: float  # the first event's _time: ``start`` is ``lookback`` before it (to the minute)
     last_visible: float  # when the last event becomes searchable, max(_time, _indextime): ``end`` is ``tail`` after
     lookback: float  # the longest lookback in play (a window of all time counts as none)
-    tail: float  # twice the longest "lookback + longest gap between two runs"
+    tail: float  # the longest "lookback + longest gap between two runs", twice when ``reads_risk``
+    reads_risk: bool  # a search in play reads the risk index: the tail lets the last risk event reach it
 
 
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
-          cover: tuple[float, float] | None = None) -> Clock | None:
+          cover: tuple[float, float] | None = None, *, reads_risk: bool) -> Clock | None:
     """The timeline over these events for searches with these (lookback, longest gap between runs) spans, in
     seconds (see the module docstring; ``Schedule.lookback``, ``Schedule.longest_gap``); None without events or
-    searches. ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of
+    searches. ``reads_risk``: one of the searches reads the risk index (the tail is doubled). ``cover``: a (first, last) event time the timeline must cover too, when ``index`` holds only some of
     the input's events (the backtest keeps only those a detection can match). Both ends stay inside the calendar
     (``spl.events.EARLIEST_MOMENT`` .. ``LATEST_MOMENT``)."""
     first, last = index.first_time, index.last_time
@@ -295,10 +298,11 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     # sees that too; so it adds nothing to the start and only its gap to the tail.
     spans = [(back if back <= _PERIOD_SECONDS else 0.0, gap) for back, gap in spans]
     lookback = max(back for back, _ in spans)
-    tail = 2 * max(back + gap for back, gap in spans)
+    tail = (2 if reads_risk else 1) * max(back + gap for back, gap in spans)
     last_visible = max(last, index.last_indextime or last)
     start = max(math.floor((first - lookback) / 60) * 60, EARLIEST_MOMENT)  # no time outside the years 1..9999
-    return Clock(start, max(start, min(last_visible + tail, LATEST_MOMENT)), first, last_visible, lookback, tail)
+    return Clock(start, max(start, min(last_visible + tail, LATEST_MOMENT)), first, last_visible, lookback, tail,
+                 reads_risk)
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
@@ -410,7 +414,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
         plan.delay_from = (held_back_from or {}).get(plan.detection.name, -math.inf)
     if start is None or end is None:
         spans = [(_lookback(p), p.schedule.longest_gap + p.skew + p.delay) for p in plans]
-        default = clock(spans, index, cover)
+        default = clock(spans, index, cover, reads_risk=any(p.generating for p in plans))
         start = start if start is not None else 0.0 if default is None else default.start
         end = end if end is not None else 0.0 if default is None else default.end
     else:
