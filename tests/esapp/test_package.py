@@ -40,6 +40,13 @@ def test_gzip_header_carries_build_date_not_wall_clock() -> None:
     assert int.from_bytes(data[4:8], "little") == factory.EPOCH
 
 
+def test_gzip_header_carries_no_file_name() -> None:
+    """The module's promise, "the gzip header carries the build date and no file name" (RFC 1952 2.3.1: FLG bit 3,
+    FNAME, says an original file name follows): the bytes do not depend on what the output is called."""
+    data = tarball_bytes("app", {"a": b"1"}, factory.EPOCH)
+    assert data[:3] == b"\x1f\x8b\x08" and data[3] == 0  # no FTEXT, FHCRC, FEXTRA, FNAME or FCOMMENT
+
+
 @pytest.mark.parametrize("path", ["/etc/passwd", "../x", "a/../../x", "local/app.conf", "metadata/local.meta", "a\\b"])
 def test_unsafe_members_are_refused(path: str) -> None:
     with pytest.raises(PackageError):

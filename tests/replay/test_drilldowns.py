@@ -261,3 +261,36 @@ def test_a_drilldown_failing_on_more_rows_than_shown_says_how_many_more() -> Non
     outcome = drilldown_checks(object(), f.detection(drilldowns=[unknown]), rows, 0.0)  # type: ignore[arg-type]
     assert [(c.ok, c.detail) for c in outcome.checks] == [(False, "row 0: no value for token(s) nobody; "
         "row 1: no value for token(s) nobody; row 2: no value for token(s) nobody (+2 more)")]
+
+
+def test_offsets_are_whole_durations_in_any_unit_and_blank_is_none() -> None:
+    """A duration offset is a count and one unit, nothing after it (``2hx`` is no duration: refused, not read as
+    2h); a week is seven days; an offset of blanks is no offset, as none (assumed: ES's setting is a free text
+    field and no page says what blank means)."""
+    detection, row = f.detection(), {"user": "a@contoso.example", "appId": "app-1"}
+    week = fill_drilldown(detection, replace(f.RESULTS_DRILLDOWN, earliest_offset="1w", latest_offset="+30m"), row,
+                          (None, None), 1_000_000.0)
+    assert (week.earliest, week.latest) == (1_000_000.0 - 604_800, 1_000_000.0 + 1800)
+    blank = fill_drilldown(detection, replace(f.RESULTS_DRILLDOWN, earliest_offset="  ", latest_offset=""), row,
+                           (100.0, 200.0), 150.0)
+    assert (blank.earliest, blank.latest) == (None, None)
+    with pytest.raises(DrilldownOffsetError, match="2hx"):
+        fill_drilldown(detection, replace(f.RESULTS_DRILLDOWN, earliest_offset="2hx"), row, (None, None), 0.0)
+
+
+def test_a_bad_offset_is_one_problem_not_one_per_row() -> None:
+    """An offset that is no duration is wrong for every row alike: the check says it once, with no row count."""
+    bad = replace(f.RESULTS_DRILLDOWN, earliest_offset="yesterday")
+    rows = [{"user": f"u{i}", "appId": "app-1"} for i in range(5)]
+    outcome = drilldown_checks(object(), f.detection(drilldowns=[bad]), rows, 0.0)  # type: ignore[arg-type]
+    [check] = outcome.checks
+    assert not check.ok and check.detail.startswith("drilldown offset 'yesterday'") and "more" not in check.detail
+
+
+@pytest.mark.assumed
+def test_a_rows_own_info_time_fields_fill_its_tokens() -> None:
+    """Assumed: a result row that carries ``info_min_time``/``info_max_time`` itself (a detection that ran
+    ``addinfo``) fills the tokens with them; only a row without them gets the job's window."""
+    drill = Drilldown("n", "| makeresults | eval lo=$info_min_time$, hi=$info_max_time$", None, None)
+    filled = fill_drilldown(f.detection(), drill, {"info_min_time": "5.000"}, (100.0, 200.0), 0.0)
+    assert filled.search == "| makeresults | eval lo=5.000, hi=200.000"

@@ -19,6 +19,7 @@ import pytest
 from contentpack.content.model import Drilldown, Pack, Rba, RiskObject
 from contentpack.replay import build_engine, replay_pack
 from contentpack.replay import lineage as lineage_module
+from contentpack.replay.drilldowns import DRILLDOWN_ROWS, EventsBehind
 from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.runner import DetectionTestOutcome
 from contentpack.simulate.risk import risk_events
@@ -303,3 +304,58 @@ def test_a_search_over_the_risk_index_without_risk_from_is_not_checked(tmp_path:
         "1 row(s) drilled down; the events behind each row not checked: its search does not start with a base "
         "search matched once over the events (a generating command such as | from, a subsearch or inline time "
         "bounds)"]
+
+
+def _behind(tmp_path: Path, search: str, sign_ins: list[dict[str, object]]) -> tuple[list[Event], EventsBehind]:
+    """``events_behind`` of every row of ``search`` over ``sign_ins``, every matched event tried."""
+    data = f.write_events(tmp_path, "declines", sign_ins)
+    engine = build_engine(f.pack(tmp_path))
+    events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
+    engine.register_events(events)
+    rows = engine.search(search, now=2e9).rows
+    return rows, events_behind(engine, search, events, rows, 2e9, unreturned=_every)
+
+
+def test_the_search_run_again_sees_the_events_in_the_engines_order(tmp_path: Path) -> None:
+    """A search whose row depends on the events' order (``dedup`` keeps the first, and the engine gives events
+    newest first) is run again over the events in that same order, so its rows are the replay's and the events
+    behind them are known (oldest first, they were another user's row: "not checked")."""
+    search = ('`azure_monitor_aad` properties.status.errorCode=65004 | rename properties.* as * '
+              "| dedup appId | table user appId")
+    rows, result = _behind(tmp_path, search, [f.sign_in("old@contoso.example", 65004, minute=0),
+                                              f.sign_in("new@contoso.example", 65004, minute=5)])
+    assert [row["user"] for row in rows] == ["new@contoso.example"]
+    assert result.not_checked is None
+    [[event]] = result.rows
+    assert "new@contoso.example" in str(event["_raw"])
+
+
+def test_only_the_rows_drilldowns_are_filled_from_are_traced(tmp_path: Path) -> None:
+    """Lineage is asked for the first DRILLDOWN_ROWS rows, those the drilldowns are filled from, not all."""
+    sign_ins = [f.sign_in(f"u{i}@contoso.example", 65004, minute=i) for i in range(DRILLDOWN_ROWS + 2)]
+    rows, result = _behind(tmp_path, SEARCH, sign_ins)
+    assert len(rows) == DRILLDOWN_ROWS + 2
+    assert len(result.rows) == DRILLDOWN_ROWS
+    assert all(len(each) == 1 for each in result.rows)
+
+
+def test_a_whole_run_that_does_not_give_the_rows_is_a_warning_never_an_answer() -> None:
+    """When the search over the events as held does not give the replay's rows, no event can be said to be
+    behind them: the check is named not checked, and warns (the gap is the test's)."""
+    result = lineage_module._leave_one_out([{"_raw": "e"}], [{"user": "a"}], lambda without: Results([], []))
+    assert result.rows == () and result.warn
+    assert result.not_checked is not None and "does not give the rows" in result.not_checked
+
+
+def test_a_narrow_drilldown_names_three_missed_events_and_counts_the_rest(tmp_path: Path) -> None:
+    """Four refusals typed with capitals are behind a's finding and the narrow drilldown misses them all: the
+    failure names the first three (SHOWN_EVENTS) and says how many more."""
+    sign_ins = [f.sign_in("a@contoso.example", 65004, minute=0)] + [
+        f.sign_in("A@Contoso.example", 65004, minute=m) for m in (1, 2, 3, 4)]
+    data = f.write_events(tmp_path, "declines", sign_ins)
+    detection = f.detection(search=SEARCH, tests=[f.unit_test(data, expected=1)], drilldowns=(NARROW,))
+    [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
+    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
+    assert not check.ok
+    assert "misses 4 event(s) behind the finding: 2026-10-13 12:01:00 Sign-in activity; 2026-10-13 12:02:00 " \
+           "Sign-in activity; 2026-10-13 12:03:00 Sign-in activity (+1 more)" in check.detail

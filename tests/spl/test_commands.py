@@ -297,3 +297,76 @@ def test_stats_output_named_as_a_group_by_field_is_splunks_error() -> None:
     with pytest.raises(SplSyntaxError, match="output field 'count'"):
         rows(engine, "* | stats count by count")
     assert rows(engine, "* | stats count as n by a") == [{"a": "x", "n": 2}, {"a": "y", "n": 1}]
+
+
+SEARCH_PAGE = "https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/search"
+
+
+def test_search_wildcard_values_and_in_lists_ignore_case() -> None:
+    """search page: "By default, searches are case-insensitive" -- also a value with a ``*`` wildcard, and each
+    value of ``IN (...)``; ``CASE()`` makes a value case-sensitive, also inside an OR of plain values (which the
+    engine answers with one set lookup). SEARCH_PAGE"""
+    engine = make_engine([event(NOW - 1, u="alice@contoso.com", n="1"), event(NOW - 2, u="Bob", n="2")])
+    assert [r["n"] for r in rows(engine, "u=ALICE* | table n")] == ["1"]
+    assert [r["n"] for r in rows(engine, "u IN (BOB, carol) | table n")] == ["2"]
+    assert [r["n"] for r in rows(engine, "u=CASE(bob) OR u=nobody | table n")] == []
+    assert [r["n"] for r in rows(engine, "u=CASE(Bob) OR u=nobody | table n")] == ["2"]
+
+
+def test_search_ordered_comparisons_include_the_bound() -> None:
+    """search page: "Comparison expressions with greater than or less than operators < > <= >= numerically
+    compare two numbers": ``n<=5`` keeps 5, ``n<5`` does not. SEARCH_PAGE"""
+    engine = make_engine([event(NOW - i, n=str(n)) for i, n in enumerate((4, 5, 6), 1)])
+    assert [r["n"] for r in rows(engine, "n<=5 | table n")] == ["4", "5"]
+    assert [r["n"] for r in rows(engine, "n<5 | table n")] == ["4"]
+    assert [r["n"] for r in rows(engine, "n>=5 | table n")] == ["5", "6"]
+
+
+def test_search_terms_are_whole_tokens_at_both_ends_and_wildcards_stop_at_major_breakers() -> None:
+    """Terms match segments of _raw split at breakers (Search Manual, "Event segmentation and searching", as
+    test_terms_match_whole_tokens_of_raw): ``004`` is no segment of ``65004`` (a term is bounded at its start as
+    at its end), and ``ab*cd`` does not reach across the space, a major breaker, between ``ab`` and ``cd``
+    (matching.py: ``*`` matches a run of characters that are not major breakers)."""
+    engine = make_engine([event(NOW - 1, s="code 65004", n="1"), event(NOW - 2, s="ab cd", n="2")])
+    assert rows(engine, "004 | table n") == []
+    assert [r["n"] for r in rows(engine, "65004 | table n")] == ["1"]
+    assert rows(engine, "ab*cd | table n") == []
+    assert [r["n"] for r in rows(engine, "a*b | table n")] == ["2"]
+
+
+def test_latest_is_exclusive_and_earliest_inclusive() -> None:
+    """Search Manual, "Specify time modifiers in your search" (10.0): ``earliest=@w1 latest=+7d@w6`` runs "from
+    the start of the current week at 12:00 A.M. on Monday" and concludes "at 11:59 P.M. on Friday": the earliest
+    instant is in the range, the latest one (Saturday 12:00 A.M.) is not; the same for the index-time bounds
+    ``_index_earliest``/``_index_latest``."""
+    engine = make_engine([event(NOW - 7200, n="at -2h"), event(NOW - 3600, n="at -1h")])
+    assert [r["n"] for r in rows(engine, "earliest=-2h latest=-1h | table n")] == ["at -2h"]
+    assert [r["n"] for r in rows(engine, "* | search earliest=-2h latest=-1h | table n")] == ["at -2h"]
+    indexed = make_engine([event(NOW - 60, _indextime=NOW - 7200, n="at -2h"),
+                           event(NOW - 60, _indextime=NOW - 3600, n="at -1h")])
+    assert [r["n"] for r in rows(indexed, "* | search _index_earliest=-2h _index_latest=-1h | table n")] == ["at -2h"]
+
+
+@pytest.mark.assumed
+def test_rex_group_that_takes_no_part_writes_no_field() -> None:
+    """Assumed (the rex page does not say): an optional named group that did not take part in the match writes
+    nothing, so the field keeps its old value (or stays absent) rather than becoming empty."""
+    engine = make_engine([event(NOW - 1, s="y", a="old")])
+    assert rows(engine, '* | rex field=s "(?<a>x)?(?<b>y)" | table a b') == [{"a": "old", "b": "y"}]
+
+
+def test_dedup_consecutive_keeps_the_first_n_of_each_run() -> None:
+    """dedup (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/dedup)
+    keeps the first N events of each value combination, and with consecutive=true removes only duplicates that
+    follow each other: ``dedup 2 a consecutive=true`` keeps two events of each run of equal values."""
+    engine = make_engine([event(NOW - i, a=a, n=str(i)) for i, a in enumerate("xxxyx", 1)])
+    assert [r["n"] for r in rows(engine, "* | dedup 2 a consecutive=true | table n")] == ["1", "2", "4", "5"]
+
+
+def test_streamstats_window_current_false_leaves_the_event_out() -> None:
+    """streamstats page: "current: If true, the search includes the given, or current, event in the summary
+    calculations. If false, the search uses the field value from the previous event." -- with ``window=`` too.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats"""
+    engine = make_engine([event(NOW - i, b=str(i)) for i in (1, 2, 3, 4)])
+    sums = rows(engine, "* | streamstats window=2 current=f sum(b) as s | table s")
+    assert [r.get("s") for r in sums] == [None, 1, 3, 5]

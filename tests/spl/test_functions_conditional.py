@@ -76,6 +76,15 @@ def test_nullif() -> None:
     assert call("nullif", "5", 5) is None
 
 
+@pytest.mark.assumed
+def test_nullif_compares_numbers_numerically() -> None:
+    """Assumed: nullif's "equal" is eval's ``==``, which compares two numbers numerically ("5.0" equals 5),
+    not their texts; the page says only "returns NULL if the value in <field1> is equal to the value in
+    <field2>". https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/comparison-and-conditional-functions"""
+    assert call("nullif", "5.0", 5) is None
+    assert call("nullif", "5.0", "6") == "5.0"
+
+
 @pytest.mark.parametrize(
     ("text", "pattern", "expected"),
     [
@@ -84,6 +93,7 @@ def test_nullif() -> None:
         ("10.9.165.8", "10.9._", False),
         ("abc", "a_c", True),
         ("abc", "A%", False),  # case-sensitive
+        ("abc", "A_c", False),  # case-sensitive with "_" too (the regex reading, not only the "%"-only scan)
         ("abc", "%b%", True),
         ("abc", "b%", False),  # whole-value match
     ],
@@ -205,6 +215,16 @@ def test_validate_returns_the_message_of_the_first_failed_check() -> None:
     assert call("validate", *checks, event={"port": "x"}) == "ERROR: Port is not an integer"
     assert call("validate", *checks, event={"port": "70000"}) == "ERROR: Port is out of range"
     assert call("validate", *checks, event={"port": "443"}) is None
+
+
+@pytest.mark.assumed
+def test_validate_a_null_condition_is_not_a_failed_check() -> None:
+    """Assumed: only a condition that "evaluates to FALSE" gives its message; one that is null (``like`` of a
+    missing field) is not FALSE, so the next pair is tried, and no FALSE condition gives null.
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/comparison-and-conditional-functions"""
+    checks = [Call("like", (FieldRef("user"), Lit("svc_%"))), "not a service account"]
+    assert call("validate", *checks, event={}) is None
+    assert call("validate", *checks, event={"user": "alice"}) == "not a service account"
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from .spl_support import make_engine, rows
         (("\u0661\u0662", 16), None),  # Arabic-Indic digits: Python's int() reads 18
         (("-", 16), None),
         (("-ff", 16), -255),
+        (("-0x1F", 16), -31),  # the sign before the 0x
         ((42,), 42),
         ((None,), None),
     ],
@@ -39,6 +40,16 @@ def test_tonumber(args: tuple[object, ...], expected: object) -> None:
     and 0x in base 16, is not a number: ``assumed`` for underscores and other scripts' digits, which the page
     does not mention). https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
     assert call("tonumber", *args) == expected
+
+
+def test_tonumber_of_a_literal_that_is_no_number_is_an_error() -> None:
+    """The page: a field value that cannot be parsed gives NULL, but "If the tonumber function can't parse a
+    literal string to a number, it returns an error."
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
+    engine = make_engine()
+    with pytest.raises(SplRuntimeError, match="is not a number"):
+        rows(engine, '| makeresults | eval n=tonumber("abc")')
+    assert rows(engine, '| makeresults | eval s="abc" | eval n=tonumber(s) | table n') == [{}]
 
 
 def test_tonumber_bad_base() -> None:
@@ -76,6 +87,7 @@ def test_tostring_duration_over_a_day() -> None:
     """Assumed: durations of a day or more are written D+HH:MM:SS (docs show only under an hour).
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/conversion-functions"""
     assert call("tostring", 2 * 86400 + 5, "duration") == "2+00:00:05"
+    assert call("tostring", 86400 + 615, "duration") == "1+00:10:15"  # one day is a day too, not 24:10:15
 
 
 def test_tostring_unknown_format_is_unsupported() -> None:

@@ -94,6 +94,7 @@ def test_mvdedup_keeps_first_occurrence_order() -> None:
     """mvdedup(<mv>): removes duplicate values.
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions"""
     assert call("mvdedup", ("b", "a", "b", "c", "a")) == ("b", "a", "c")
+    assert call("mvdedup", ("a", "A")) == ("a", "A")  # assumed: values differing in case are not duplicates
 
 
 def test_mvsort_is_lexicographic() -> None:
@@ -101,6 +102,7 @@ def test_mvsort_is_lexicographic() -> None:
     upper case before lower case. https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions
     ; https://help.splunk.com/en/splunk-enterprise/search/spl2-search-manual/sort-and-order"""
     assert call("mvsort", ("b", "100", "a", "9", "10", "B", "70")) == ("10", "100", "70", "9", "B", "a", "b")
+    assert call("mvsort", (9, 100, "a", 10)) == (10, 100, 9, "a")  # numbers (not text) too: by first digit
 
 
 @given(st.lists(st.text(max_size=6), min_size=2, max_size=12))

@@ -54,6 +54,8 @@ def test_lower_upper(name: str, value: object, expected: object) -> None:
         (("splunk", 10), ""),
         (("splunk", -10, 2), "sp"),
         ((None, 1, 2), None),
+        (("splunk", None), None),
+        (("splunk", 1, None), None),  # a null length is null in, null out, not "to the end"
     ],
 )
 def test_substr_is_one_based_with_negative_start_from_end(args: tuple[object, ...], expected: object) -> None:

@@ -236,3 +236,34 @@ def test_a_quoted_value_never_closed_is_refused_not_read_to_the_end_of_the_file(
     holding the rest of the file as text. Splunk documents no such case, so the engine refuses it (assumed)."""
     with pytest.raises(SplError, match=r"t\.csv: lookup 'x': line 3: a quoted value is not closed"):
         make_engine([]).register_lookup("x", _csv(tmp_path, 'k,v\na,1\n"b,2\nc,3\n'))
+
+
+def test_default_match_fills_up_to_min_matches_after_some_matches(tmp_path: Path) -> None:
+    """RULES (default_match): "When min_matches is greater than 0 and Splunk software finds fewer than
+    min_matches for any given input, it provides this default_match value one or more times until the
+    min_matches threshold is reached": one match of two wanted gets the default once, not nothing."""
+    table = _csv(tmp_path, "k,v\na,1\n")
+    engine = make_engine([event(NOW - 1, k="a")])
+    engine.register_lookup("dflt", table, min_matches=2, default_match="unknown")
+    assert rows(engine, "* | lookup dflt k | table v") == [{"v": ("1", "unknown")}]
+
+
+@pytest.mark.assumed
+def test_matching_rows_give_each_output_value_once_and_skip_empty_cells(tmp_path: Path) -> None:
+    """Assumed (no page says): several matching rows holding the same output value give it once, and an empty
+    cell (which inputlookup reads as no field) adds no empty value; a match whose only cell is empty leaves no
+    field."""
+    table = _csv(tmp_path, "k,v\na,high\na,\na,high\nb,\n")
+    engine = make_engine([event(NOW - 1, k="a"), event(NOW - 2, k="b")])
+    engine.register_lookup("t", table)
+    assert rows(engine, "* | lookup t k | table k v") == [{"k": "a", "v": "high"}, {"k": "b"}]
+
+
+def test_inputlookup_start_and_max_take_a_slice_of_the_rows(tmp_path: Path) -> None:
+    """inputlookup (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
+    inputlookup): ``start`` is the 0-based offset of the first row read and ``max`` the most rows read, so
+    ``max=1`` is one row, not two."""
+    engine = make_engine([])
+    engine.register_lookup("t", _csv(tmp_path, "n\n0\n1\n2\n3\n"))
+    assert rows(engine, "| inputlookup max=1 t") == [{"n": "0"}]
+    assert rows(engine, "| inputlookup start=1 max=2 t") == [{"n": "1"}, {"n": "2"}]
