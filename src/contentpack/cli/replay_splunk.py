@@ -40,10 +40,14 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     from contentpack.replay.report import render_table, report_json
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
-    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
+    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, risk_index_needed
 
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
+
+    needed = risk_index_needed(args.risk_index, detections)
+    if needed is not None:
+        return usage_error("replay", needed)
 
     if args.hec_url is not None:
         try:
