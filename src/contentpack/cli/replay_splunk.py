@@ -45,15 +45,14 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
 
-    needed = risk_index_needed(args.risk_index, detections)
-    if needed is not None:
-        return usage_error("replay", needed)
-
     if args.hec_url is not None:
         try:
             parse_target(args.hec_url, DEFAULT_HEC_PORT)
         except SplunkError as exc:
             return usage_error("replay", f"--hec-url: {exc}")
+    needed = risk_index_needed(args.risk_index, detections)  # before connecting: nothing asked, nothing sent
+    if needed is not None:
+        return usage_error("replay", needed)
     connection = connect(args, args.splunk, pack.app.appid, "replay")
     if connection is None:
         return 2
