@@ -165,8 +165,9 @@ def test_a_missing_test_index_is_a_clear_error(double: SplunkdDouble, capsys: py
 def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, real_pack: Pack,
                                              capsys: pytest.CaptureFixture[str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A missing option is a usage error (exit 2, the shared wording), told before anything is sent: a test that
-    reads risk events would only fail for want of --risk-index. It names the first such test and its place."""
+    """A missing option is a usage error (exit 2, the shared wording), told once logged in, before anything is
+    searched or sent: a test that reads risk events would only fail for want of --risk-index. It names the first
+    such test and its place."""
     token_env(monkeypatch, double)
     ready(double, risk=False)
     correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
@@ -176,7 +177,7 @@ def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, real_pack: P
                               f"tests read risk events (risk_from), the first {correlation.name} / "
                               f"{correlation.tests[0].name} at detections/cloud/"), run.err
     assert f".yml:{correlation.source.at('tests', 0).line}:3; give --risk-index NAME" in run.err
-    assert double.state.requests == []  # refused before connecting: nothing sent, nothing asked
+    assert double.state.batches == [] and [path for _, path in double.state.requests] == ["/services/server/info"]
 
 
 def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(

@@ -50,12 +50,12 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
             parse_target(args.hec_url, DEFAULT_HEC_PORT)
         except SplunkError as exc:
             return usage_error("replay", f"--hec-url: {exc}")
-    needed = risk_index_needed(args.risk_index, detections)  # before connecting: nothing asked, nothing sent
+    connection = connect(args, args.splunk, pack.app.appid, "replay")
+    if connection is None:  # the connection's problems first, as every --splunk command words them
+        return 2
+    needed = risk_index_needed(args.risk_index, detections)  # logged in only: nothing searched, nothing sent
     if needed is not None:
         return usage_error("replay", needed)
-    connection = connect(args, args.splunk, pack.app.appid, "replay")
-    if connection is None:
-        return 2
     try:
         ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
