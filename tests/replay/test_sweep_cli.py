@@ -46,6 +46,9 @@ def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.Capt
     assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (54 variant(s), ")
 
 
+# each failed test's differing variants at its tests[0] entry (the throttled YAML has six lines of throttling more)
+AT_FRAGILE = "detections/cloud/entra_id_refusal_not_throttled.yml:64:3"
+AT_SLICE = "detections/cloud/entra_id_refusal_throttled_on_the_user.yml:70:3"
 DOUBLED = f"2 notables instead of 1; risk of {USER} 60 instead of 30"
 LOST = f"0 notables instead of 1; risk of {USER} 0 instead of 30"
 
@@ -59,14 +62,16 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "43", "1", "2", "FAIL"],
                                 [ROBUST, TEST, "54", "1", "0", "pass"]]
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
-    # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more
+    # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more; each
+    # line at its test's tests[i] entry, as the replay places a failed check
     assert out.splitlines()[-7:-2] == [
-        f"{FRAGILE} / {TEST}: attack moved 29m later: {DOUBLED}",
-        f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks: {DOUBLED}",
-        f"{FRAGILE} / {TEST}: runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}",
-        f"{FRAGILE} / {TEST}: (+3 more variant(s) differ; --format json lists them)",
-        f"{SLICE} / {TEST}: runs skewed 32m after their ticks and records indexed 15m later: {LOST}"]
-    assert out.splitlines()[-2] == f"{SLICE} / {TEST}: attack moved 28m later and records indexed 15m later: {LOST}"
+        f"{AT_FRAGILE}: {FRAGILE} / {TEST}: attack moved 29m later: {DOUBLED}",
+        f"{AT_FRAGILE}: {FRAGILE} / {TEST}: runs skewed 31m after their ticks: {DOUBLED}",
+        f"{AT_FRAGILE}: {FRAGILE} / {TEST}: runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}",
+        f"{AT_FRAGILE}: {FRAGILE} / {TEST}: (+3 more variant(s) differ; --format json lists them)",
+        f"{AT_SLICE}: {SLICE} / {TEST}: runs skewed 32m after their ticks and records indexed 15m later: {LOST}"]
+    assert out.splitlines()[-2] == (f"{AT_SLICE}: {SLICE} / {TEST}: attack moved 28m later and records indexed 15m "
+                                    f"later: {LOST}")
     assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (139 variant(s), ")
 
 
@@ -100,6 +105,7 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     assert payload["ok"] is False and payload["mode"] == "sweep" and payload["setup_errors"] == []
     fragile, _, robust = payload["tests"]
     assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 54
+    assert fragile["position"] == {"path": fragile["path"], "line": 64, "col": 3}
     assert fragile["unmoved"] == {"notables": 1, "risk_by_object": {USER: 30}}
     moved, skewed, skewed_late, lost, moved_late, moved_lost = fragile["differences"]
     assert moved["moved"] == "attack" and moved["offset"] == 29 * 60
@@ -114,6 +120,8 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     assert moved_lost["detail"] == f"attack moved 28m later and records indexed 15m later: {LOST}"
     xml = junit.read_text(encoding="utf-8")
     assert 'name="contentpack replay --sweep" tests="3" failures="2"' in xml
+    assert (f'<testcase classname="{FRAGILE}" name="{TEST}" time="' in xml
+            and f'file="{AT_FRAGILE.split(":")[0]}" line="64">' in xml)
     assert f'message="attack moved 29m later: {DOUBLED}"' in xml
     assert f'message="runs skewed 32m after their ticks and records indexed 15m later: {LOST}"' in xml
     assert f"runs skewed 31m after their ticks and records indexed 5m later: {DOUBLED}" in xml
@@ -152,7 +160,7 @@ def test_on_an_80_column_terminal_the_table_fits_and_keeps_every_column(pack: Pa
     assert max(len(line) for line in text.splitlines()) <= 80
     assert _table_rows(text)[:2] == [[FRAGILE, "", "", "", ""], [TEST, "42", "1", "6", "FAIL"]]
     assert "not shown in 80 columns" not in text
-    assert f"{FRAGILE} / {TEST}: attack moved 29m\n    later: 2 notables" in text
+    assert f"{AT_FRAGILE}: Entra ID Refusal Not\n    Throttled / {TEST}: attack moved 29m later" in text
 
 
 LATE = "Entra ID Refusal Two Minutes Behind"
@@ -186,4 +194,5 @@ def test_a_detection_that_loses_late_records_fails_under_late_data(
     assert {d["late"] for d in combined} == {5 * 60, 15 * 60}
     assert all(d["raised"] == {"notables": 0, "risk_by_object": {}} for d in combined)
     assert main(["replay", "--root", str(late_pack), "--sweep"]) == 1
-    assert f"{LATE} / {TEST}: records indexed 15m later: {LOST}" in capsys.readouterr().out.splitlines()
+    assert (f"detections/cloud/entra_id_refusal_two_minutes_behind.yml:70:3: {LATE} / {TEST}: records indexed 15m "
+            f"later: {LOST}") in capsys.readouterr().out.splitlines()

@@ -47,8 +47,9 @@ def test_a_quiet_test_is_swept_and_one_whose_data_is_never_read_is_named(
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's
-    assert f"{ONCE} / {TEST}: attack moved 29m later: 2 notables instead of 0; risk of {USER} 60 instead of 0" in lines
+    # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; at its tests[0]
+    assert (f"detections/cloud/entra_id_user_refused_once.yml:64:3: {ONCE} / {TEST}: attack moved 29m later: 2 "
+            f"notables instead of 0; risk of {USER} 60 instead of 0") in lines
     assert (f"{OTHER} / {TEST}: not swept: it expects silence on data its detection never reads (nothing to move)"
             in lines)
     assert lines[-1].startswith("FAIL: 1 test(s) swept, 0 passed, 1 failed (")

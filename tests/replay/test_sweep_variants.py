@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay.sweep import (
@@ -79,12 +80,15 @@ def test_a_combination_is_described_kind_by_kind_and_named_in_json_and_junit() -
     assert held.describe("Reader") == ("runs of Writer held back 9m over their on-time windows, runs of Other "
                                        "Writer held back 59m over their on-time windows")
     lost = Raised(0, ())
-    swept = SweptTest(SLICE, "Two Refusals", "x.yml", Raised(1, ((USER, 30),)), 2, ((both, lost), (held, lost)))
+    swept = SweptTest(SLICE, "Two Refusals", Position("x.yml", 12, 3), Raised(1, ((USER, 30),)), 2,
+                      ((both, lost), (held, lost)))
     [test] = report_json(SweepReport((swept,)))["tests"]
+    assert (test["path"], test["position"]) == ("x.yml", {"path": "x.yml", "line": 12, "col": 3})
     assert [{k: v for k, v in d.items() if k not in ("raised", "detail")} for d in test["differences"]] == [
         {"moved": "runs+indexing", "skews": {SLICE: 1920.0}, "late": 900.0},
         {"moved": "delayed", "delays": {"Writer": 540.0, "Other Writer": 3540.0}}]
     [case] = junit_cases(SweepReport((swept,)))
+    assert (case.file, case.line) == ("x.yml", 12)
     assert case.failure == ("runs skewed 32m after their ticks and records indexed 15m later: 0 notables instead "
                             f"of 1; risk of {USER} 0 instead of 30")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.runner import replay_pack
 from contentpack.spl import Engine, MacroDef
 from contentpack.spl.commands import search as search_command
-from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
+from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, token_env
 from .splunkd_double import SplunkdDouble
@@ -70,17 +71,22 @@ def test_every_test_gets_the_local_verdict_and_the_engines_agree(
     assert any(path.endswith("/collector/raw") for _, path in double.state.requests)
 
 
-def test_compare_reports_a_planted_disagreement(double: SplunkdDouble, real_pack: Pack,
-                                                capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """The double's "Splunk" has a different spike threshold than the pack: both result sets are printed."""
+def plant_spike_threshold(double: SplunkdDouble, pack: Pack) -> None:
+    """The double's "Splunk" gets a spike threshold of 1000, not the pack's: the spike detection finds nothing."""
     def tampered() -> Engine:
-        engine = build_engine(real_pack)
+        engine = build_engine(pack)
         engine.macros["entra_id_consent_denial_spike_threshold"] = MacroDef(
             "entra_id_consent_denial_spike_threshold", (), "1000")
         return engine
 
     double.knowledge = tampered
+
+
+def test_compare_reports_a_planted_disagreement(double: SplunkdDouble, real_pack: Pack,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The double's "Splunk" has a different spike threshold than the pack: both result sets are printed."""
+    plant_spike_threshold(double, real_pack)
     token_env(monkeypatch, double)
     ready(double)
     run = replay(capsys, double, "--risk-index", "risk", "--compare", detections=[SPIKE])
@@ -156,15 +162,98 @@ def test_a_missing_test_index_is_a_clear_error(double: SplunkdDouble, capsys: py
     assert run.code == 2 and "index 'contentpack_replay' does not exist" in run.err
 
 
-def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, real_pack: Pack,
+                                             capsys: pytest.CaptureFixture[str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing option is a usage error (exit 2, the shared wording), told once logged in, before anything is
+    searched or sent: a test that reads risk events would only fail for want of --risk-index. It names the first
+    such test and its place."""
     token_env(monkeypatch, double)
     ready(double, risk=False)
-    run = replay(capsys, double, detections=["Entra ID OAuth Consent Abuse Risk Across Detections"])
-    assert run.code == 1
+    correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
+    run = replay(capsys, double, detections=[DECLINED, correlation.name])
+    assert (run.code, run.out) == (2, "")
+    assert run.err.startswith(f"contentpack replay: error: --risk-index is needed: {len(correlation.tests)} of the "
+                              f"tests read risk events (risk_from), the first {correlation.name} / "
+                              f"{correlation.tests[0].name} at detections/cloud/"), run.err
+    assert f".yml:{correlation.source.at('tests', 0).line}:3; give --risk-index NAME" in run.err
+    assert double.state.batches == [] and [path for _, path in double.state.requests] == ["/services/server/info"]
+
+
+def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The remote replay's failures carry the local replay's positions: a search Splunk refuses is RP003 at the
+    detection's ``search`` (``path:line:col: error[RP003]: ...``, as validate prints a finding), a failed check
+    is at its test's ``tests[i]`` entry, in text, JSON (``position``) and JUnit (the case's ``line``)."""
+    plant_spike_threshold(double, real_pack)  # --compare fails SPIKE's tests that expect rows
+    token_env(monkeypatch, double)
+    ready(double)
+    double.state.fail_search = "entra_id_user_declined_oauth_application_consent_filter"
+    junit = tmp_path / "replay.xml"
+    run = replay(capsys, double, "--risk-index", "risk", "--compare", "--format", "table", "--junit", str(junit),
+                 detections=[DECLINED, SPIKE])
+    assert run.code == 1, run.err
+    declined = "detections/cloud/entra_id_user_declined_oauth_application_consent.yml"
+    spike = "detections/cloud/entra_id_oauth_consent_declined_by_many_users.yml"
+    assert [line for line in run.out.splitlines() if line.startswith(f"{DECLINED} / True Positive Test: ")] == [
+        f"{DECLINED} / True Positive Test: {declined}:19:9: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
+        "Request -- Error in 'search' command: planted failure "
+        "(entra_id_user_declined_oauth_application_consent_filter)"]
+    failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
+    assert failed[0] == f"{spike}:111:3: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
+    assert all(line.startswith(f"{spike}:111:3: ") for line in failed)  # each failed check at tests[0]
+    assert any(line.startswith(f"{spike}:111:3: {SPIKE} / True Positive Test: compare_embedded_engine: ")
+               for line in failed)
+    xml = junit.read_text(encoding="utf-8")
+    assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="111">' in xml
+    assert f'file="{declined}" line="98">' in xml
+    double.state.fail_search = None
+    run = replay(capsys, double, "--risk-index", "risk", "--compare", detections=[SPIKE])
     tests = json.loads(run.out)["tests"]
-    assert all("--risk-index" in t["errors"][0] for t in tests)
-    assert double.state.batches == []  # nothing was sent for a test that cannot run
+    assert [t["position"] for t in tests[:2]] == [{"path": spike, "line": 111, "col": 3},
+                                                  {"path": spike, "line": 125, "col": 3}]
+
+
+def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDouble, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON-array file (the local replay reads one; HEC's raw endpoint takes lines) is RP002 at the test's
+    ``attack_data`` entry, as the local replay places a file it cannot read, and nothing is sent."""
+    root = pack_copy(tmp_path)
+    data = root / "attack_data" / "single_user_declines" / "single_user_declines.log"
+    data.write_text("[" + ",".join(data.read_text(encoding="utf-8").splitlines()) + "]\n", encoding="utf-8")
+    token_env(monkeypatch, double)
+    ready(double)
+    run = cli(capsys, ["replay", "--root", str(root), "--splunk", double.url, "--ca-file", str(double.ca_file),
+                       "--hec-url", double.url, "--wait", "3", "--format", "json", *FAST, "--detection", DECLINED])
+    first = json.loads(run.out)["tests"][0]
+    assert first["errors"] == ["detections/cloud/entra_id_user_declined_oauth_application_consent.yml:100:11: "
+                               "error[RP002]: a JSON-array file cannot be sent as raw events; use JSON lines"]
+    assert run.code == 1 and double.state.batches == []
+
+
+def test_a_risk_from_naming_no_detection_is_rp004_at_its_entry_on_splunk_too(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate refuses such a pack (CP048); the remote replay, given one anyway, says so as the local replay does
+    (``runner.risk_sources``): RP004 at the ``risk_from`` entry, before anything is sent."""
+    from contentpack.splunk.ingest import Ingestor
+    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
+
+    from .helpers import connection
+
+    correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
+    test = replace(correlation.tests[0], risk_from=(*correlation.tests[0].risk_from, "Nowhere"))
+    broken = replace(correlation, tests=(test,))
+    ready(double)
+    splunk = connection(double)
+    remote = RemoteReplay(real_pack, splunk, Ingestor(splunk, splunk.hec(double.url), print),
+                          RemoteOptions(TEST_INDEX, "risk", False), print)
+    [outcome] = remote.run([broken]).report.outcomes
+    at = correlation.source.at("tests", 0, "risk_from", len(test.risk_from) - 1)
+    assert outcome.errors == (f"{at}: error[RP004]: risk_from names no detection of the pack: 'Nowhere'",)
+    assert at.line > correlation.source.at("tests", 0).line and double.state.batches == []
 
 
 def _detection(pack: Pack, name: str) -> Detection:

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     from contentpack.replay.report import render_table, report_json
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
-    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
+    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, risk_index_needed
 
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
@@ -51,8 +51,11 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         except SplunkError as exc:
             return usage_error("replay", f"--hec-url: {exc}")
     connection = connect(args, args.splunk, pack.app.appid, "replay")
-    if connection is None:
+    if connection is None:  # the connection's problems first, as every --splunk command words them
         return 2
+    needed = risk_index_needed(args.risk_index, detections)  # logged in only: nothing searched, nothing sent
+    if needed is not None:
+        return usage_error("replay", needed)
     try:
         ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),

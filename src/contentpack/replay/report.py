@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.table import Table
 
+from contentpack.content.diagnostics import Position
 from contentpack.durations import format_duration
 from contentpack.junit import Case
 from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
@@ -33,6 +34,16 @@ class Named(Protocol):
 
     @property
     def test(self) -> str: ...
+
+
+class Placed(Named, Protocol):
+    """A test with the place its problems are reported at (``runner.position_of_test``) and how long it took."""
+
+    @property
+    def position(self) -> Position: ...
+
+    @property
+    def seconds(self) -> float: ...
 
 
 def summary(report: ReplayReport) -> str:
@@ -128,13 +139,32 @@ def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[st
     return table
 
 
-def _below(outcome: DetectionTestOutcome) -> list[str]:
-    """A test's lines below the table, each naming it: its errors (each positioned already), each failed check at
-    the test's ``tests[i]`` entry (``path:line:col: ``, as validate places a finding), then its warnings."""
-    named = f"{outcome.detection} / {outcome.test}: "
-    return ([named + line for line in outcome.errors]
-            + [f"{outcome.position}: {named}{line}" for line in outcome.failed_checks]
-            + [f"{named}warning: {line}" for line in outcome.warnings])
+def below(test: Placed, errors: Sequence[str], failed: Sequence[str], warnings: Sequence[str] = ()) -> list[str]:
+    """A test's lines below the table, each naming it: its ``errors`` (each positioned already), each ``failed``
+    line (a replay's failed check, a sweep's differing variant) at the test's ``tests[i]`` entry
+    (``path:line:col: ``, as validate places a finding), then its ``warnings``."""
+    named = f"{test.detection} / {test.test}: "
+    return ([named + line for line in errors] + [f"{test.position}: {named}{line}" for line in failed]
+            + [f"{named}warning: {line}" for line in warnings])
+
+
+def position_json(position: Position) -> dict[str, Any]:
+    """A test's ``position`` in the JSON reports: ``{path, line, col}``."""
+    return {"path": position.path, "line": position.line, "col": position.col}
+
+
+def junit_case(test: Placed, failures: Sequence[str], output: str = "") -> Case:
+    """A test as a JUnit case: the detection as the class, the test as the name, its YAML file and the line of its
+    ``tests[i]`` entry; failed at its first of ``failures``, with all of them as the details."""
+    return Case(classname=test.detection, name=test.test, seconds=test.seconds, file=test.position.path,
+                line=test.position.line or None, failure=failures[0] if failures else None,
+                details="\n".join(failures), output=output)
+
+
+def setup_case(setup_errors: Sequence[str]) -> list[Case]:
+    """A failed ``setup`` case when the engine could not be set up (none otherwise)."""
+    return [Case(classname="replay", name="setup", failure=setup_errors[0], details="\n".join(setup_errors))
+            ] if setup_errors else []
 
 
 def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
@@ -145,8 +175,8 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
             + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
     statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
                 for outcome in report.outcomes]
-    below = [line for outcome in report.outcomes for line in _below(outcome)]
-    return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, below, summary(report),
+    lines = [line for o in report.outcomes for line in below(o, o.errors, o.failed_checks, o.warnings)]
+    return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, lines, summary(report),
                        width, terminal)
 
 
@@ -195,7 +225,7 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "detection": o.detection,
                 "test": o.test,
                 "path": o.path,
-                "position": {"path": o.position.path, "line": o.position.line, "col": o.position.col},
+                "position": position_json(o.position),
                 "ok": o.ok,
                 "result_count": o.result_count,
                 "expected_results": o.expected_results,
@@ -216,12 +246,6 @@ def junit_cases(report: ReplayReport) -> list[Case]:
     """One case per detection test (the detection as the class, the test as the name, its YAML file and the line
     of its ``tests[i]`` entry, its warnings as its output: a warning does not fail the test, and a CI reader shows
     the output), plus a failed ``setup`` case when the engine could not be set up."""
-    cases = [Case(classname=o.detection, name=o.test, seconds=o.seconds, file=o.path, line=o.position.line or None,
-                  failure=o.failures[0] if not o.ok else None, details="\n".join(o.failures),
-                  output="\n".join(f"warning: {w}" for w in o.warnings))
-             for o in report.outcomes]
-    if report.setup_errors:
-        cases.append(Case(classname="replay", name="setup", failure=report.setup_errors[0],
-                          details="\n".join(report.setup_errors)))
-    return cases
+    return ([junit_case(o, o.failures, "\n".join(f"warning: {w}" for w in o.warnings)) for o in report.outcomes]
+            + setup_case(report.setup_errors))
 

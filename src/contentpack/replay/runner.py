@@ -57,6 +57,12 @@ __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack",
            "run_detection_search", "select_detections"]
 
 
+def position_of_test(detection: Detection, test_index: int) -> Position:
+    """Where a test's problems are reported (a replay's failed checks, a sweep's differing variants): its
+    ``tests[i]`` entry in its detection's YAML (validate's relative path and 1-based line/col)."""
+    return detection.source.at("tests", test_index)
+
+
 @dataclass(frozen=True)
 class DetectionTestOutcome:
     """One detection test: what the search returned and every check applied to it."""
@@ -81,7 +87,7 @@ class DetectionTestOutcome:
     def starting(cls, detection: Detection, test_index: int) -> DetectionTestOutcome:
         """The outcome of ``detection``'s test ``test_index`` before it runs: nothing found, nothing checked."""
         test = detection.tests[test_index]
-        return cls(detection.name, test.name, detection.source.at("tests", test_index), None, test.expected_results)
+        return cls(detection.name, test.name, position_of_test(detection, test_index), None, test.expected_results)
 
     @property
     def path(self) -> str:
@@ -199,11 +205,13 @@ def _engine_with_data(ctx: ReplayContext, detection: Detection, test_index: int,
     return engine, REPLAY_NOW if newest is None else newest + 1.0, files
 
 
-def _risk_sources(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> list[Detection]:
-    """The test's ``risk_from`` detections (each must exist and write risk)."""
+def risk_sources(by_name: Mapping[str, Detection], detection: Detection, test_index: int,
+                 test: UnitTest) -> list[Detection]:
+    """The test's ``risk_from`` detections among ``by_name`` (the pack's), each of which must exist and write risk
+    (else ``TestFailed``, RP004 at the ``risk_from`` entry): the local replay's and ``replay --splunk``'s."""
     sources: list[Detection] = []
     for number, name in enumerate(test.risk_from):
-        source = ctx.by_name.get(name)
+        source = by_name.get(name)
         where = detection.source.at("tests", test_index, "risk_from", number)
         if source is None:
             raise TestFailed([error(where, RULE_RISK_FROM, f"risk_from names no detection of the pack: {name!r}")])
@@ -233,7 +241,7 @@ def scheduled_timeline(ctx: ReplayContext, detection: Detection, test_index: int
     if index is None:  # tests over the same files share one index (and its base-search matches)
         events = [event for item in files for event in ctx.store.events(item)]
         index = ctx.indexes[key] = index_events(events, delay_plan(ctx, test))
-    sources = _risk_sources(ctx, detection, test_index, test)
+    sources = risk_sources(ctx.by_name, detection, test_index, test)
     return index, list({d.name: d for d in [detection, *sources]}.values())
 
 
@@ -305,7 +313,7 @@ def _risk_index(ctx: ReplayContext, engine: Engine, detection: Detection, test_i
     of their searches' job messages."""
     events: list[Event] = []
     warnings: list[str] = []
-    for source in _risk_sources(ctx, detection, test_index, test):
+    for source in risk_sources(ctx.by_name, detection, test_index, test):
         what = risk_from_search(source)
         try:
             results = _over_files(ctx, engine, source, files, now)
@@ -322,7 +330,7 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
     """The events behind the first rows among those an events drilldown does not return (``replay.lineage``;
     through the risk events of the test's ``risk_from`` detections, a correlation's)."""
     events = [event for item in files for event in ctx.store.events(item)]
-    sources = tuple(_risk_sources(ctx, detection, test_index, test))  # as _risk_index found them: no TestFailed
+    sources = tuple(risk_sources(ctx.by_name, detection, test_index, test))  # as _risk_index found them: no TestFailed
     try:
         return events_behind(engine, detection.search, events, rows, now,
                              RiskFrom(ctx.pack.app, sources) if sources else None, unreturned=unreturned)

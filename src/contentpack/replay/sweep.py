@@ -131,11 +131,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.schedule import max_hold_back
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay.runner import ReplayContext, TestFailed, delay_plan, run_timeline, scheduled_timeline
+from contentpack.replay.runner import (ReplayContext, TestFailed, delay_plan, position_of_test, run_timeline,
+                                      scheduled_timeline)
 from contentpack.simulate import EventIndex, Schedule, SimulationResult, schedule_of
 from contentpack.simulate.dispatch import max_skew_of
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
@@ -214,7 +216,7 @@ class SweptTest:
 
     detection: str
     test: str
-    path: str
+    position: Position  # the test's ``tests[i]`` entry, where its differing variants are reported (as failed checks)
     unmoved: Raised | None  # None: the test's timeline could not run (``errors``)
     variants: int = 0
     differences: tuple[tuple[Variant, Raised], ...] = ()  # each variant that raised something else, and what
@@ -230,13 +232,16 @@ class SweptTest:
         return f"{variant.describe(self.detection)}: {changes(self.unmoved or Raised(0, ()), raised)}"
 
     @property
-    def failures(self) -> list[str]:
-        """The errors, else the first ``SHOWN`` differing variants in words (and how many more there are)."""
-        if self.errors or self.unmoved is None:
-            return list(self.errors)
+    def differing(self) -> list[str]:
+        """The first ``SHOWN`` differing variants in words (and how many more there are)."""
         shown = [self.described(variant, raised) for variant, raised in self.differences[:SHOWN]]
         more = len(self.differences) - SHOWN
         return shown + ([f"(+{more} more variant(s) differ; --format json lists them)"] if more > 0 else [])
+
+    @property
+    def failures(self) -> list[str]:
+        """The errors (each positioned already: the timeline could not run, nothing differs), then ``differing``."""
+        return list(self.errors) + self.differing
 
 
 @dataclass(frozen=True)
@@ -673,7 +678,7 @@ def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: 
     ``moved_skewed_late`` and ``held_back_unevenly``; None for a quiet test that reads nothing
     (``reads_nothing``)."""
     started = time.perf_counter()
-    names = (detection.name, test.name, detection.source.path)
+    names = (detection.name, test.name, position_of_test(detection, test_index))
     try:
         timeline = Timeline(ctx, detection, test_index, test)
         if reads_nothing(timeline, test):

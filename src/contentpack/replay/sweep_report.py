@@ -9,7 +9,7 @@ from typing import Any
 
 from contentpack.junit import Case
 from contentpack.printable import TABLE_WIDTH
-from contentpack.replay.report import tests_table
+from contentpack.replay.report import below, junit_case, position_json, setup_case, tests_table
 from contentpack.replay.sweep import Raised, SweepReport, Variant
 
 
@@ -28,13 +28,13 @@ def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool =
     rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
-    below = [f"{t.detection} / {t.test}: {line}" for t in report.tests for line in t.failures]
-    below += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
+    lines = [line for t in report.tests for line in below(t, t.errors, t.differing)]
+    lines += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
               for name in report.quiet_unread]
     if not report.tests and not report.setup_errors:
-        below.append("no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect "
+        lines.append("no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect "
                      "results or notables, or silence on data they read, are swept")
-    return tests_table(report.setup_errors, report.tests, headers, rows, statuses, below, summary(report), width,
+    return tests_table(report.setup_errors, report.tests, headers, rows, statuses, lines, summary(report), width,
                        terminal)
 
 
@@ -63,7 +63,8 @@ def report_json(report: SweepReport) -> dict[str, Any]:
             {
                 "detection": t.detection,
                 "test": t.test,
-                "path": t.path,
+                "path": t.position.path,
+                "position": position_json(t.position),
                 "ok": t.ok,
                 "variants": t.variants,
                 "unmoved": None if t.unmoved is None else _raised_json(t.unmoved),
@@ -78,12 +79,6 @@ def report_json(report: SweepReport) -> dict[str, Any]:
 
 
 def junit_cases(report: SweepReport) -> list[Case]:
-    """One case per swept test (the detection as the class, the test as the name), plus a failed ``setup`` case
-    when the engine could not be set up, as the replay's."""
-    cases = [Case(classname=t.detection, name=t.test, seconds=t.seconds, file=t.path,
-                  failure=t.failures[0] if not t.ok else None, details="\n".join(t.failures))
-             for t in report.tests]
-    if report.setup_errors:
-        cases.append(Case(classname="replay", name="setup", failure=report.setup_errors[0],
-                          details="\n".join(report.setup_errors)))
-    return cases
+    """One case per swept test (``report.junit_case``: its YAML file and the line of its ``tests[i]`` entry), plus
+    a failed ``setup`` case when the engine could not be set up, as the replay's."""
+    return [junit_case(t, t.failures) for t in report.tests] + setup_case(report.setup_errors)

@@ -20,8 +20,13 @@ On an ES instance the risk action would write those events; here, with ``--risk-
 the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
 as ``key="value"`` text with sourcetype ``stash``, and deleted after the test. Give it only on a test instance
 whose Risk data model reads that index: risk events in a production risk index raise real risk notables.
-Without it, Correlation tests are reported as not run, and drilldowns that read the Risk data model as not run
+Without it, a run that holds a Correlation test (``risk_from``) is refused before anything is sent
+(``risk_index_needed``: a usage error), and drilldowns that read the Risk data model are reported as not run
 (their checks pass with that detail; the command prints how many were skipped).
+
+A test that cannot run says why at the place in its detection's YAML, as the local replay does: RP002 at an
+``attack_data`` entry it cannot send, RP003 at the search Splunk refused, RP004 at a ``risk_from`` entry
+(``runner.risk_sources``, the local replay's).
 
 ``--compare`` also runs each test's search with the embedded engine over the same files and fails the test when
 the two result sets differ, printing both.
@@ -38,8 +43,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from contentpack.content.diagnostics import error
 from contentpack.content.model import Detection, Pack, UnitTest
-from contentpack.replay.attack_data import AttackDataStore, DataFile
+from contentpack.replay.attack_data import RULE_ATTACK_DATA, AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
     contentctl_pass_rule,
@@ -51,9 +57,13 @@ from contentpack.replay.drilldowns import DrilldownOutcome, drilldown_checks
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.risk import risk_events
 from contentpack.replay.runner import (
+    RULE_SEARCH,
     DetectionTestOutcome,
     ReplayReport,
+    TestFailed,
+    position_of_test,
     risk_from_search,
+    risk_sources,
     run_detection_search,
 )
 from contentpack.spl import Engine, Results, SplError
@@ -196,6 +206,21 @@ class _TestData:
     count: int
 
 
+def risk_index_needed(risk_index: str | None, detections: Sequence[Detection]) -> str | None:
+    """Why ``detections`` cannot run on Splunk without a ``risk_index`` (``--risk-index``; None when they can): a
+    test that reads risk events (``risk_from``, a Correlation test) would find none, and fail for want of an
+    option."""
+    needing = [(detection, index) for detection in detections for index, test in enumerate(detection.tests)
+               if test.risk_from]
+    if risk_index is not None or not needing:
+        return None
+    detection, index = needing[0]
+    return (f"--risk-index is needed: {len(needing)} of the tests read risk events (risk_from), the first "
+            f"{detection.name} / {detection.tests[index].name} at {position_of_test(detection, index)}; give "
+            "--risk-index NAME (an index the Risk data model reads, on a test instance), or leave those detections "
+            "out with --detection")
+
+
 class RemoteReplay:
     """Runs detection tests on one Splunk; one instance per ``replay --splunk`` run."""
 
@@ -224,9 +249,11 @@ class RemoteReplay:
         batches: list[Batch] = []
         times: list[float] = []
         count = 0
-        for item in files:
+        for number, item in enumerate(files):  # one a test's entry (files_for gave no problem)
             if item.is_json_array:
-                return [f"{item.path}: a JSON-array file cannot be sent as raw events; use JSON lines"]
+                return [error(detection.source.at("tests", test_index, "attack_data", number, "data"),
+                              RULE_ATTACK_DATA, "a JSON-array file cannot be sent as raw events; use JSON "
+                              "lines").render()]
             events, earliest, newest = _extent(item)
             if earliest is not None and newest is not None:
                 times += [earliest, newest]
@@ -234,7 +261,8 @@ class RemoteReplay:
                                  item.path.read_bytes(), events))
             count += events
         if not times:
-            return ["the test has no events to send"]
+            return [error(detection.source.at("tests", test_index, "attack_data"), RULE_ATTACK_DATA,
+                          "the test has no events to send").render()]
         return _TestData(files, min(times), max(times), batches, count)
 
     def _results(self, detection: Detection, window: tuple[float, float], now: float) -> Results:
@@ -272,12 +300,10 @@ class RemoteReplay:
         data = self._data(detection, test_index, test, host)
         if isinstance(data, list):
             return replace(outcome, errors=tuple(data), seconds=time.perf_counter() - started)
-        missing = [name for name in test.risk_from if name not in self.by_name]
-        if missing:
-            return replace(outcome, errors=(f"risk_from names no detection of the pack: {missing[0]!r}",))
-        if test.risk_from and self.options.risk_index is None:
-            return replace(outcome, errors=("not run on Splunk: a Correlation test needs risk events; give "
-                                            "--risk-index (an index the Risk data model reads, on a test instance)",))
+        try:
+            sources = risk_sources(self.by_name, detection, test_index, test)
+        except TestFailed as failed:
+            return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
         now = data.newest + 1.0  # as the local replay (runner): one second after the newest event
         # whole seconds, so that the bounds sent as text include the first event and the risk events at "now"
         window = (float(math.floor(data.earliest)), float(math.ceil(now + 1.0)))
@@ -288,8 +314,7 @@ class RemoteReplay:
             self.ingestor.wait_searchable(self.options.index, host, data.count, *window)
             risk: list[Event] = []
             warnings: list[str] = []  # the searches' job messages, worded as the local replay words them
-            for name in test.risk_from:
-                source = self.by_name[name]
+            for source in sources:
                 answered = self._results(source, window, now)
                 risk.extend(risk_events(self.pack.app, source, answered.rows, now))
                 warnings += job_warnings(risk_from_search(source), answered)
@@ -297,8 +322,8 @@ class RemoteReplay:
             try:
                 results = self._results(detection, window, now)
             except SearchFailed as exc:
-                return replace(outcome, errors=(f"{detection.source.at('search')}: {exc}",),
-                               seconds=time.perf_counter() - started)
+                problem = error(detection.source.at("search"), RULE_SEARCH, str(exc))  # Splunk gives no column
+                return replace(outcome, errors=(problem.render(),), seconds=time.perf_counter() - started)
             rows = results.rows
             warnings += job_warnings("search", results)
             own_risk = risk_events(self.pack.app, detection, rows, now)
@@ -358,6 +383,9 @@ class RemoteReplay:
 
     # ------------------------------------------------------------------------------------------ all
     def run(self, detections: Sequence[Detection]) -> RemoteReport:
+        needed = risk_index_needed(self.options.risk_index, detections)
+        if needed is not None:
+            raise ValueError(needed)  # the command refuses it as a usage error before it connects
         started = time.perf_counter()
         outcomes: list[DetectionTestOutcome] = []
         aborted: str | None = None
