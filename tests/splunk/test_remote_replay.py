@@ -162,21 +162,43 @@ def test_a_missing_test_index_is_a_clear_error(double: SplunkdDouble, capsys: py
     assert run.code == 2 and "index 'contentpack_replay' does not exist" in run.err
 
 
-def test_correlation_tests_need_a_risk_index(double: SplunkdDouble, real_pack: Pack,
-                                             capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """A missing option is a usage error (exit 2, the shared wording), told once logged in, before anything is
-    searched or sent: a test that reads risk events would only fail for want of --risk-index. It names the first
-    such test and its place."""
+def test_without_a_risk_index_correlation_tests_are_not_run_and_the_rest_are(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's set-up recipe runs the whole pack on Splunk without --risk-index (risk events in a production risk
+    index raise real notables). The tests that read risk events (risk_from) cannot run there: they are left out
+    and named (how many, the first and its ``tests[i]`` place, in the notice and under JSON's ``not_run``), the
+    others run and decide the exit status, as risk drilldowns are reported as not run."""
     token_env(monkeypatch, double)
     ready(double, risk=False)
     correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
+    declined = _detection(real_pack, DECLINED)
     run = replay(capsys, double, detections=[DECLINED, correlation.name])
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert {t["detection"] for t in data["tests"]} == {DECLINED} and len(data["tests"]) == len(declined.tests)
+    not_run = data["splunk"]["not_run"]
+    assert [(t["detection"], t["test"]) for t in not_run] == [(correlation.name, t.name) for t in correlation.tests]
+    first = correlation.source.at("tests", 0)
+    assert not_run[0]["position"] == {"path": first.path, "line": first.line, "col": first.col}
+    assert (f"contentpack replay: {len(correlation.tests)} test(s) read risk events (risk_from) and were not run, "
+            f"the first {correlation.name} / {correlation.tests[0].name} at {first.path}:{first.line}:{first.col}: "
+            "give --risk-index NAME") in " ".join(run.err.split()), run.err
+
+
+def test_a_selection_of_correlation_tests_alone_needs_a_risk_index(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing else to run, the missing option is a usage error (exit 2, the shared wording), told once
+    logged in, before anything is searched or sent."""
+    token_env(monkeypatch, double)
+    ready(double, risk=False)
+    correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
+    run = replay(capsys, double, detections=[correlation.name])
     assert (run.code, run.out) == (2, "")
-    assert run.err.startswith(f"contentpack replay: error: --risk-index is needed: {len(correlation.tests)} of the "
-                              f"tests read risk events (risk_from), the first {correlation.name} / "
+    assert run.err.startswith(f"contentpack replay: error: {len(correlation.tests)} test(s) read risk events "
+                              f"(risk_from) and were not run, the first {correlation.name} / "
                               f"{correlation.tests[0].name} at detections/cloud/"), run.err
-    assert f".yml:{correlation.source.at('tests', 0).line}:3; give --risk-index NAME" in run.err
     assert double.state.batches == [] and [path for _, path in double.state.requests] == ["/services/server/info"]
 
 

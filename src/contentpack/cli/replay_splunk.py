@@ -37,10 +37,11 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -> int:
     from contentpack.printable import json_text, on_terminal, output_width
-    from contentpack.replay.report import render_table, report_json
+    from contentpack.replay.report import position_json, render_table, report_json
+    from contentpack.replay.runner import position_of_test
     from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
     from contentpack.splunk.ingest import Ingestor
-    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, risk_index_needed
+    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, tests_needing_risk
 
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
@@ -53,9 +54,9 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     connection = connect(args, args.splunk, pack.app.appid, "replay")
     if connection is None:  # the connection's problems first, as every --splunk command words them
         return 2
-    needed = risk_index_needed(args.risk_index, detections)  # logged in only: nothing searched, nothing sent
-    if needed is not None:
-        return usage_error("replay", needed)
+    not_run, why = tests_needing_risk(args.risk_index, detections)
+    if why is not None and len(not_run) == sum(len(detection.tests) for detection in detections):
+        return usage_error("replay", why)  # nothing else to run; logged in only: nothing searched, nothing sent
     try:
         ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     except SplunkError as exc:
         return usage_error("replay", str(exc))
     result = remote.run(detections)
+    if why is not None:
+        notice(f"contentpack replay: {why}")
     if result.skipped_risk_drilldowns:
         notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
                "and were not run: give --risk-index (on a test instance) to run them")
@@ -71,7 +74,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     if args.format == "json":
         data = report_json(result.report)
         data["splunk"] = {"url": connection.target.url, "index": args.index, "sent_with": result.method,
-                          "aborted": result.aborted, "leftovers": list(result.leftovers)}
+                          "aborted": result.aborted, "leftovers": list(result.leftovers),
+                          "not_run": [{"detection": detection.name, "test": detection.tests[index].name,
+                                       "position": position_json(position_of_test(detection, index))}
+                                      for detection, index in not_run]}
         print(json_text(data, indent=2))
     else:
         print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout)))

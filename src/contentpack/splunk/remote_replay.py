@@ -20,9 +20,10 @@ On an ES instance the risk action would write those events; here, with ``--risk-
 the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
 as ``key="value"`` text with sourcetype ``stash``, and deleted after the test. Give it only on a test instance
 whose Risk data model reads that index: risk events in a production risk index raise real risk notables.
-Without it, a run that holds a Correlation test (``risk_from``) is refused before anything is sent
-(``risk_index_needed``: a usage error), and drilldowns that read the Risk data model are reported as not run
-(their checks pass with that detail; the command prints how many were skipped).
+Without it, Correlation tests (``risk_from``) are not run (``tests_needing_risk``: the command names how many and
+the first, and refuses a selection that holds nothing else as a usage error), and drilldowns that read the Risk
+data model are reported as not run (their checks pass with that detail; the command prints how many were
+skipped).
 
 A test that cannot run says why at the place in its detection's YAML, as the local replay does: RP002 at an
 ``attack_data`` entry it cannot send, RP003 at the search Splunk refused, RP004 at a ``risk_from`` entry
@@ -206,19 +207,21 @@ class _TestData:
     count: int
 
 
-def risk_index_needed(risk_index: str | None, detections: Sequence[Detection]) -> str | None:
-    """Why ``detections`` cannot run on Splunk without a ``risk_index`` (``--risk-index``; None when they can): a
-    test that reads risk events (``risk_from``, a Correlation test) would find none, and fail for want of an
-    option."""
+def tests_needing_risk(risk_index: str | None,
+                       detections: Sequence[Detection]) -> tuple[list[tuple[Detection, int]], str | None]:
+    """The tests that cannot run on Splunk without a ``risk_index`` (``--risk-index``): those that read risk
+    events (``risk_from``, Correlation tests) would find none. With the reason they are not run, naming the first
+    and its place; ``([], None)`` when every test can run."""
+    if risk_index is not None:
+        return [], None
     needing = [(detection, index) for detection in detections for index, test in enumerate(detection.tests)
                if test.risk_from]
-    if risk_index is not None or not needing:
-        return None
+    if not needing:
+        return [], None
     detection, index = needing[0]
-    return (f"--risk-index is needed: {len(needing)} of the tests read risk events (risk_from), the first "
-            f"{detection.name} / {detection.tests[index].name} at {position_of_test(detection, index)}; give "
-            "--risk-index NAME (an index the Risk data model reads, on a test instance), or leave those detections "
-            "out with --detection")
+    return needing, (f"{len(needing)} test(s) read risk events (risk_from) and were not run, the first "
+                     f"{detection.name} / {detection.tests[index].name} at {position_of_test(detection, index)}: give "
+                     "--risk-index NAME (an index the Risk data model reads, on a test instance) to run them")
 
 
 class RemoteReplay:
@@ -383,9 +386,6 @@ class RemoteReplay:
 
     # ------------------------------------------------------------------------------------------ all
     def run(self, detections: Sequence[Detection]) -> RemoteReport:
-        needed = risk_index_needed(self.options.risk_index, detections)
-        if needed is not None:
-            raise ValueError(needed)  # the command refuses it as a usage error before it connects
         started = time.perf_counter()
         outcomes: list[DetectionTestOutcome] = []
         aborted: str | None = None
@@ -396,6 +396,8 @@ class RemoteReplay:
             number = 0
             for detection in detections:
                 for index, test in enumerate(detection.tests):
+                    if test.risk_from and self.options.risk_index is None:
+                        continue  # not run: no risk events to read (tests_needing_risk, which the command reports)
                     number += 1
                     outcomes.append(self.run_test(detection, index, test, number))
         except SplunkError as exc:
