@@ -75,12 +75,16 @@ def problem(path: Path) -> str | None:
     return None
 
 
-def folder_problem(path: Path) -> str | None:
-    """Why report files cannot go into the folder ``path`` (``backtest --out DIR``, made with its parents when it
-    is missing); None: it looks writable. Checked before the command's work: a file of that name, or a folder
-    this user cannot write in, once stopped a backtest only after it had read every log and simulated them all
-    (with Python's words, ``[Errno 17] File exists: 'report'``)."""
+def folder_problem(path: Path, names: Sequence[str] = ()) -> str | None:
+    """Why report files (``names``) cannot go into the folder ``path`` (``backtest --out DIR``, made with its
+    parents when it is missing); None: it looks writable. Checked before the command's work: a file of that name,
+    a folder this user cannot write in, or a folder where one of ``names`` goes (a file cannot be renamed over
+    it) once stopped a backtest only after it had read every log and simulated them all (with Python's words,
+    ``[Errno 17] File exists: 'report'``), the last one with the reports before it already replaced."""
     try:
+        taken = [name for name in names if os.path.isdir(path / name) and not os.path.islink(path / name)]
+        if taken:
+            return f"holds a folder named {taken[0]}, where that report file goes"
         existing = Path(os.path.abspath(path))
         while not existing.exists():  # the nearest thing there is: the missing folders are made in it
             existing = existing.parent

@@ -1,0 +1,95 @@
+"""The paths the commands read and write, attacked (round 3): folders ``backtest --events`` walks that this user
+cannot read, report names taken by folders, output FIFOs nobody reads, a lookup header of millions of columns.
+Each once gave a silent partial run, a partial set of reports, a hang, or a 20 MB error line.
+
+Run as root (as CI containers are), permissions do not bite: the refusals the kernel would give an ordinary
+user are made by patching the call that meets them (``os.scandir`` for a folder, ``os.access`` for a file).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from contentpack.backtest.inputs import InputError, discover
+from contentpack.cli import main
+
+from .support import ROOT
+
+SINGLE = ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log"
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """``os.scandir(folder)`` fails as a folder without read permission does for an ordinary user."""
+    real = os.scandir
+
+    def scandir(path: str | os.PathLike[str]) -> object:
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_an_error_not_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, ``Path.rglob`` skipped it without a word: the backtest ran over part of the logs and exited 0."""
+    (tmp_path / "a.log").write_text("{}\n")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.log").write_text("{}\n")
+    _refuse(monkeypatch, tmp_path / "locked")
+    with pytest.raises(InputError) as caught:
+        discover([tmp_path])
+    assert str(caught.value) == f"{tmp_path}/locked: cannot read the folder: Permission denied"
+
+
+def test_an_unreadable_folder_is_not_said_to_hold_no_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.log").write_text("{}\n")
+    _refuse(monkeypatch, tmp_path)
+    with pytest.raises(InputError) as caught:
+        discover([tmp_path])
+    assert str(caught.value) == f"{tmp_path}: cannot read the folder: Permission denied"
+
+
+def test_every_unreadable_log_file_is_named_before_any_is_read(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, the first one stopped the backtest only when its turn came, after the files before it were read,
+    and the next one only on the run after that."""
+    for name in ("a.log", "b.log", "c.log", *(f"z{i}.log" for i in range(7))):
+        (tmp_path / name).write_text("{}\n")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path).name == "a.log" and real(path, mode))
+    with pytest.raises(InputError) as caught:
+        discover([tmp_path])
+    assert str(caught.value) == "; ".join(f"{tmp_path}/{name}: cannot read: Permission denied"
+                                          for name in ("b.log", "c.log", "z0.log", "z1.log", "z2.log")) \
+        + "; and 4 more"
+
+
+def test_walking_keeps_what_it_took_before(tmp_path: Path) -> None:
+    """Log names only, in path order; hidden names, links to folders (a loop too), FIFOs and links to devices
+    left out, as ``rglob`` left them."""
+    for name in ("b.log", "a.json", "sub/c.jsonl.gz", "README", ".hidden/d.log", "sub/.e.log"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}\n")
+    (tmp_path / "up").symlink_to("..")
+    (tmp_path / "self.log").symlink_to("self.log")
+    (tmp_path / "zero.log").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "fifo.log")
+    assert discover([tmp_path]) == [tmp_path / "a.json", tmp_path / "b.log", tmp_path / "sub" / "c.jsonl.gz"]
+
+
+def test_a_folder_where_a_backtest_report_goes_is_refused_before_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, the run went to its end, wrote notables.jsonl and risk.jsonl over the last run's, then stopped at
+    ``summary.json: Is a directory``: a folder of reports from two different runs."""
+    (tmp_path / "summary.json").mkdir()
+    (tmp_path / "notables.jsonl").write_text("last run\n")
+    status = main(["backtest", "--root", str(ROOT), "--events", str(SINGLE), "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert captured.err == (f"contentpack backtest: error: --out {tmp_path}: holds a folder named summary.json, "
+                            "where that report file goes\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notables.jsonl", "summary.json"]
+    assert (tmp_path / "notables.jsonl").read_text() == "last run\n"
