@@ -8,15 +8,21 @@ user are made by patching the call that meets them (``os.scandir`` for a folder,
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from contentpack.backtest.inputs import InputError, discover
 from contentpack.cli import main
+from contentpack.datagen import scale
+from contentpack.datagen.scale import CHUNK_EVENTS
 
-from .support import ROOT
+from .support import ROOT, run_cli
 
 SINGLE = ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log"
 
@@ -93,3 +99,49 @@ def test_a_folder_where_a_backtest_report_goes_is_refused_before_the_run(
                             "where that report file goes\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notables.jsonl", "summary.json"]
     assert (tmp_path / "notables.jsonl").read_text() == "last run\n"
+
+
+def test_generate_data_refuses_a_fifo_nobody_reads_at_once(tmp_path: Path) -> None:
+    """Before, ``open`` waited for a reader for ever (``--junit`` had refused such a FIFO since round 2)."""
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    outcome = run_cli("generate-data", "--events", "10", "--no-progress", "--out", str(fifo), timeout=20)
+    assert outcome.returncode == 2 and outcome.stdout == ""
+    assert outcome.stderr == (f"contentpack generate-data: error: {fifo}: a FIFO (named pipe) no process is "
+                              "reading: start the reader first\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_generate_data_streams_several_chunks_into_a_pipe(tmp_path: Path) -> None:
+    """``--out /dev/stdout | gzip``: the writer sought to the end of its output after each chunk, which a pipe
+    cannot do, so past one chunk (10,000 records) with two workers it stopped with "File or stream is not
+    seekable" and a cut stream; the workers' part files were made in ``/dev``, where only root may."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    args = ["generate-data", "--events", str(CHUNK_EVENTS + 1), "--workers", "2", "--no-progress"]
+    piped = subprocess.run([sys.executable, "-m", "contentpack", *args, "--out", "/dev/stdout"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=False)
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert main([*args, "--out", str(tmp_path / "events.jsonl")]) == 0
+    written = (tmp_path / "events.jsonl").read_bytes()
+    assert piped.stdout.startswith(written) and written.count(b"\n") == CHUNK_EVENTS + 1
+
+
+def test_generate_data_that_fails_midway_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, the file was opened with ``open(path, "wb")``: a disk that filled (or a Ctrl-C) after the first
+    chunk left the last run's file cut to the new run's first records."""
+    out = tmp_path / "events.jsonl"
+    out.write_bytes(b"the last run's records\n")
+    real = scale._chunk_text
+
+    def chunk_text(seed: int, index: int, *rest: object) -> object:
+        if index > 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(seed, index, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scale, "_chunk_text", chunk_text)
+    status = main(["generate-data", "--events", str(CHUNK_EVENTS + 1), "--workers", "1", "--no-progress",
+                   "--out", str(out)])
+    assert status == 2 and "No space left on device" in capsys.readouterr().err
+    assert out.read_bytes() == b"the last run's records\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
-from contentpack.cli.report_file import problem
+from contentpack.cli.report_file import problem, report_stream
 from contentpack.printable import printable
 from contentpack.spl.files import os_problem
 from contentpack.spl.suggest import did_you_mean
@@ -139,7 +139,8 @@ def _scale(args: argparse.Namespace) -> int:
     try:
         # a bar is for a person watching: in a pipe or a CI log its last frame would be noise, as for backtest
         progress = not args.no_progress and sys.stderr.isatty()
-        stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers)
+        stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers,
+                             opener=report_stream)
     except OSError as exc:
         return usage_error("generate-data", os_problem(exc, args.out))
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())

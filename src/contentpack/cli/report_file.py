@@ -19,10 +19,12 @@ import argparse
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-from contentpack.atomic_write import write_atomically
+from contentpack.atomic_write import atomic_file
 from contentpack.cli.common import usage_error
 from contentpack.junit import Case, render
 from contentpack.spl.files import describe_kind, os_reason
@@ -105,16 +107,28 @@ def folder_problem(path: Path, names: Sequence[str] = ()) -> str | None:
 def write_report(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as the module docstring says; raises ``OSError`` (``ReportPathError`` for a
     path refused by kind) with a message a person can act on."""
+    with report_stream(path) as out:
+        out.write(data)
+
+
+@contextmanager
+def report_stream(path: Path) -> Iterator[BinaryIO]:
+    """``write_report`` for a writer that streams (``generate-data --events N --out FILE``): a file to write to,
+    which replaces a regular file only when the ``with`` block ends without an exception, or a FIFO or device
+    written into (one nobody reads refused at once: before, ``generate-data`` waited for a reader for ever)."""
     mode = _mode(path)
     if mode is not None and _streamed(mode):
-        _write_into(path, data, mode)
+        with os.fdopen(_open_into(path, mode), "wb") as out:
+            yield out
     elif mode is not None and not stat.S_ISREG(mode):
         raise ReportPathError(f"{describe_kind(mode)}, not a file")
     else:
-        write_atomically(Path(os.path.realpath(path)) if path.is_symlink() else path, [data])
+        with atomic_file(Path(os.path.realpath(path)) if path.is_symlink() else path) as out:
+            yield out
 
 
-def _write_into(path: Path, data: bytes, mode: int) -> None:
+def _open_into(path: Path, mode: int) -> int:
+    """A blocking descriptor writing into the FIFO or device ``path``."""
     flags = (os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
              | getattr(os, "O_BINARY", 0))  # Windows: no newline translation
     try:
@@ -123,14 +137,9 @@ def _write_into(path: Path, data: bytes, mode: int) -> None:
         if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
             raise ReportPathError("a FIFO (named pipe) no process is reading: start the reader first") from None
         raise
-    try:
-        if hasattr(os, "set_blocking"):  # Windows before Python 3.12 has none (and no O_NONBLOCK either)
-            os.set_blocking(descriptor, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-    finally:
-        os.close(descriptor)
+    if hasattr(os, "set_blocking"):  # Windows before Python 3.12 has none (and no O_NONBLOCK either)
+        os.set_blocking(descriptor, True)
+    return descriptor
 
 
 def report_path(text: str) -> Path:
