@@ -21,6 +21,8 @@ from contentpack.backtest.inputs import InputError, discover
 from contentpack.cli import main
 from contentpack.datagen import scale
 from contentpack.datagen.scale import CHUNK_EVENTS
+from contentpack.spl import SplError
+from contentpack.spl.lookups import MatchRules, read_lookup_csv
 
 from .support import ROOT, run_cli
 
@@ -145,3 +147,13 @@ def test_generate_data_that_fails_midway_leaves_the_old_file(tmp_path: Path, mon
     assert status == 2 and "No space left on device" in capsys.readouterr().err
     assert out.read_bytes() == b"the last run's records\n"
     assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+def test_a_lookup_header_of_a_million_columns_gives_a_short_error(tmp_path: Path) -> None:
+    """``search --geoip`` with a CSV whose header held two million names printed all of them, one 20 MB line."""
+    table = tmp_path / "wide.csv"
+    table.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n", encoding="utf-8")
+    with pytest.raises(SplError) as caught:
+        read_lookup_csv("geoip", table, MatchRules.from_settings(match_type="CIDR(network)"))
+    assert caught.value.message == (f"{table}: lookup 'geoip': match_type names 'network', which is not a column "
+                                    f"(columns: {', '.join(f'c{i}' for i in range(20))}, ... (1,000,000 in all))")

@@ -95,7 +95,13 @@ class MatchRules:
         """SplError when a WILDCARD or CIDR field is not a column of the table (``fields``: its header)."""
         for column in sorted(self.wildcard | self.cidr):
             if column not in fields:
-                raise SplError(f"match_type names '{column}', which is not a column (columns: {', '.join(fields)})")
+                # the first few: a header of two million columns made a 20 MB error line
+                more = f", ... ({len(fields):,} in all)" if len(fields) > _COLUMNS_SHOWN else ""
+                raise SplError(f"match_type names '{column}', which is not a column (columns: "
+                               f"{', '.join(fields[:_COLUMNS_SHOWN])}{more})")
+
+
+_COLUMNS_SHOWN = 20  # columns a match_type error lists
 
 
 @dataclass(frozen=True)
