@@ -157,3 +157,13 @@ def test_a_lookup_header_of_a_million_columns_gives_a_short_error(tmp_path: Path
         read_lookup_csv("geoip", table, MatchRules.from_settings(match_type="CIDR(network)"))
     assert caught.value.message == (f"{table}: lookup 'geoip': match_type names 'network', which is not a column "
                                     f"(columns: {', '.join(f'c{i}' for i in range(20))}, ... (1,000,000 in all))")
+
+
+def test_a_lookup_that_is_not_utf8_says_where(tmp_path: Path) -> None:
+    """Before: "'utf-8' codec can't decode byte 0xe9 in position 18: invalid continuation byte", a count of bytes
+    from the start of the file, where the pack's validator gives the line (``lookups/x.csv:3:1``)."""
+    table = tmp_path / "apps.csv"
+    table.write_bytes(b"\xef\xbb\xbfa,b\n1,caf\xc3\xa9\n2,x\xe9y\n")
+    with pytest.raises(SplError) as caught:
+        read_lookup_csv("apps", table, MatchRules())
+    assert caught.value.message == f"{table}: lookup 'apps': line 3: not valid UTF-8 (byte 0xe9 at column 4)"
