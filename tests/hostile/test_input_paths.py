@@ -167,3 +167,22 @@ def test_a_lookup_that_is_not_utf8_says_where(tmp_path: Path) -> None:
     with pytest.raises(SplError) as caught:
         read_lookup_csv("apps", table, MatchRules())
     assert caught.value.message == f"{table}: lookup 'apps': line 3: not valid UTF-8 (byte 0xe9 at column 4)"
+
+
+def test_generate_data_replaces_links_in_its_output_never_writes_through_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario's log and dataset.yml linked to files outside the output folder: before, ``write_bytes`` and
+    ``write_text`` overwrote those files (the app changed something outside itself)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "out" / "single_user_declines"
+    folder.mkdir(parents=True)
+    for name in ("single_user_declines.log", "dataset.yml"):
+        (outside / name).write_text("someone else's file\n")
+        (folder / name).symlink_to(outside / name)
+    assert main(["generate-data", "--scenario", "single_user_declines", "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    for name in ("single_user_declines.log", "dataset.yml"):
+        assert (outside / name).read_text() == "someone else's file\n"
+        assert not (folder / name).is_symlink()
+        assert (folder / name).read_bytes() == (ROOT / "attack_data" / "single_user_declines" / name).read_bytes()
