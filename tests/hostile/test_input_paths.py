@@ -186,3 +186,15 @@ def test_generate_data_replaces_links_in_its_output_never_writes_through_them(
         assert (outside / name).read_text() == "someone else's file\n"
         assert not (folder / name).is_symlink()
         assert (folder / name).read_bytes() == (ROOT / "attack_data" / "single_user_declines" / name).read_bytes()
+
+
+def test_generate_data_refuses_a_docs_path_it_cannot_write_before_writing_scenarios(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, every scenario was written first, then Python's words for the Markdown file alone."""
+    docs = tmp_path / "missing" / "attack_data.md"
+    status = main(["generate-data", "--scenario", "single_user_declines", "--out", str(tmp_path / "out"),
+                   "--docs", str(docs)])
+    assert status == 2
+    assert capsys.readouterr().err == (f"contentpack generate-data: error: --docs {docs}: no folder "
+                                       f"{tmp_path}/missing to write it in\n")
+    assert not (tmp_path / "out").exists()

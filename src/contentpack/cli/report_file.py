@@ -150,11 +150,12 @@ def report_path(text: str) -> Path:
     return Path(text)
 
 
-def junit_problem(command: str, path: Path | None) -> int | None:
-    """The usage error (printed; its exit status returned) when ``--junit path`` cannot be written, checked
-    before the command's work; None when there is no ``--junit`` or it looks fine."""
+def junit_problem(command: str, path: Path | None, option: str = "--junit") -> int | None:
+    """The usage error (printed; its exit status returned) when ``--junit path`` (or another ``option`` naming a
+    file to write) cannot be written, checked before the command's work; None when there is no such option or
+    it looks fine."""
     found = None if path is None else problem(path)
-    return None if found is None else usage_error(command, f"--junit {path}: {found}")
+    return None if found is None else usage_error(command, f"{option} {path}: {found}")
 
 
 def write_junit(path: Path, command: str, suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bool:
