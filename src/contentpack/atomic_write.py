@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 _ATTEMPTS = 100  # names tried before giving up, as ``tempfile`` tries (TMP_MAX)
@@ -25,12 +27,20 @@ def write_atomically(path: Path, chunks: Iterable[bytes], prefix: str | None = N
     """Write ``chunks`` to ``path`` through a temporary file in the same folder (named ``prefix`` + random,
     default ``.<name>.``) renamed into place. Raises ``OSError``; a refused rename names ``path``, the file the
     caller asked for, not the temporary one, which is gone by then."""
+    with atomic_file(path, prefix) as out:
+        for chunk in chunks:
+            out.write(chunk)
+
+
+@contextmanager
+def atomic_file(path: Path, prefix: str | None = None) -> Iterator[BinaryIO]:
+    """``write_atomically`` for a writer that needs the file itself: what is written to the file this yields
+    replaces ``path`` when the ``with`` block ends without an exception, and is removed when it raises."""
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = _new_file(folder, prefix if prefix is not None else f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            yield out
         try:
             os.replace(temporary, path)
         except OSError as exc:  # refused because of the target (a folder in its place): name it, not the temporary

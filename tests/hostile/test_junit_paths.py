@@ -124,10 +124,10 @@ def test_replay_refuses_a_bad_junit_path_before_replaying(tmp_path: Path) -> Non
 def test_character_devices_are_written_into_never_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     """``/dev/null`` is written into: a rename over it, as root, would replace the device with a file. The
     renaming writer is disabled here, so that even a regression cannot touch the machine's ``/dev/null``."""
-    def no_rename(path: Path, chunks: object, prefix: str | None = None) -> None:
+    def no_rename(path: Path, prefix: str | None = None) -> None:
         raise AssertionError(f"{path} would have been replaced")
 
-    monkeypatch.setattr(report_file, "write_atomically", no_rename)
+    monkeypatch.setattr(report_file, "atomic_file", no_rename)
     assert problem(Path("/dev/null")) is None
     write_report(Path("/dev/null"), b"<testsuites/>\n")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
@@ -136,10 +136,10 @@ def test_character_devices_are_written_into_never_replaced(monkeypatch: pytest.M
 def test_a_device_is_written_into_where_os_has_no_set_blocking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows before Python 3.12 has no ``os.set_blocking`` (nor ``O_NONBLOCK``): writing into a device must
     not need it. The renaming writer is disabled, as above."""
-    def no_rename(path: Path, chunks: object, prefix: str | None = None) -> None:
+    def no_rename(path: Path, prefix: str | None = None) -> None:
         raise AssertionError(f"{path} would have been replaced")
 
-    monkeypatch.setattr(report_file, "write_atomically", no_rename)
+    monkeypatch.setattr(report_file, "atomic_file", no_rename)
     monkeypatch.delattr(os, "set_blocking")
     monkeypatch.delattr(os, "O_NONBLOCK")
     write_report(Path("/dev/null"), b"<testsuites/>\n")

@@ -42,6 +42,7 @@ file; lines are gathered into blocks of 8 MB.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import json
@@ -163,14 +164,20 @@ def _looks_like_logs(path: Path) -> bool:
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The files to read: each file as given; in a folder, recursively and in name order, the regular files
     named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
-    not taken for data."""
+    not taken for data (hidden names and links to folders are not followed).
+
+    A folder or log file in it this user cannot read is an error, every one named at once and before any is
+    read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
+    the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
     files: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and _looks_like_logs(p)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found, unreadable = _log_files(path)
+            if unreadable:
+                shown = unreadable[:_UNREADABLE_SHOWN]
+                more = f"; and {len(unreadable) - len(shown):,} more" if len(unreadable) > len(shown) else ""
+                raise InputError("; ".join(shown) + more)
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
@@ -181,6 +188,30 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         else:
             raise InputError(no_such_path(path))
     return list(dict.fromkeys(files))
+
+
+_UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
+
+
+def _log_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The log files under ``folder`` in path order, and what cannot be read there (``PATH: cannot read:
+    reason``)."""
+    found: list[Path] = []
+    unreadable: list[str] = []
+
+    def refused(exc: OSError) -> None:
+        unreadable.append(f"{os.fsdecode(exc.filename)}: cannot read the folder: {os_reason(exc)}")
+
+    for directory, subdirs, names in os.walk(folder, onerror=refused):
+        subdirs[:] = [name for name in subdirs if not name.startswith(".")]
+        for name in names:
+            candidate = Path(directory, name)
+            if name.startswith(".") or not _looks_like_logs(candidate) or not candidate.is_file():
+                continue
+            if not os.access(candidate, os.R_OK):
+                unreadable.append(f"{candidate}: cannot read: {os.strerror(errno.EACCES)}")
+            found.append(candidate)
+    return sorted(found), sorted(unreadable)
 
 
 class EventReader:

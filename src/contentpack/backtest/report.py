@@ -28,6 +28,8 @@ from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 
 TITLE = "Backtest"
+# The files ``--out DIR`` gets, in the order they are written (``cli.backtest`` checks none is a folder first).
+REPORT_FILES = ("notables.jsonl", "risk.jsonl", "summary.json", "report.html")
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
 
 
@@ -115,11 +117,12 @@ class Summary:
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""
         result = self.backtest.result
+        notables, risk, summary, report = REPORT_FILES
         return [
-            write_jsonl(folder, "notables.jsonl", (notable_json(n) for n in result.notables)),
-            write_jsonl(folder, "risk.jsonl", (risk_json(e, self.detection_of) for e in result.risk)),
-            write_json(folder, "summary.json", self.document()),
-            write_text(folder, "report.html", [self.html()]),
+            write_jsonl(folder, notables, (notable_json(n) for n in result.notables)),
+            write_jsonl(folder, risk, (risk_json(e, self.detection_of) for e in result.risk)),
+            write_json(folder, summary, self.document()),
+            write_text(folder, report, [self.html()]),
         ]
 
     def text(self, width: int = TABLE_WIDTH) -> str:

@@ -25,7 +25,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn,
 from rich.text import Text
 
 from contentpack.backtest.inputs import InputError, Metadata, ReadReport, discover
-from contentpack.backtest.report import Summary
+from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
             if end <= start:
                 raise _Usage("--to must be after --from")
             check_period(start, end)  # before reading gigabytes of input
-        unwritable = None if args.out is None else folder_problem(args.out)
+        unwritable = None if args.out is None else folder_problem(args.out, REPORT_FILES)
         if unwritable is not None:
             raise _Usage(f"--out {args.out}: {unwritable}")
         if (args.events is None) == (args.splunk is None):

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
-from contentpack.cli.report_file import problem
+from contentpack.cli.report_file import junit_problem, report_stream
 from contentpack.printable import printable
 from contentpack.spl.files import os_problem
 from contentpack.spl.suggest import did_you_mean
@@ -104,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if (timing is None) != (args.variant is None) or (timing is not None and len(names) > 1):
         return usage_error("generate-data", "a timing variant needs one --scenario, --variant NAME and at least one "
                            "of --shift, --record-lag, --ingestion-delay")
+    refused = junit_problem("generate-data", args.docs, "--docs")  # before the scenarios are written, not after
+    if refused is not None:
+        return refused
     out = args.out or Path("attack_data")
     try:
         for name in names:
@@ -132,14 +135,15 @@ def _scale(args: argparse.Namespace) -> int:
         return usage_error("generate-data", f"--workers must be 1 to {MAX_WORKERS}")
     # a missing folder or one this user cannot write in, said as --junit says it, before any record is made
     # (before, Python's words for the file alone: "big.log: No such file or directory")
-    refused = problem(args.out)
+    refused = junit_problem("generate-data", args.out, "--out")
     if refused is not None:
-        return usage_error("generate-data", f"--out {args.out}: {refused}")
+        return refused
     seed = DEFAULT_SCALE_SEED if args.seed is None else args.seed
     try:
         # a bar is for a person watching: in a pipe or a CI log its last frame would be noise, as for backtest
         progress = not args.no_progress and sys.stderr.isatty()
-        stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers)
+        stats = write_events(args.out, args.events, seed, progress=progress, workers=args.workers,
+                             opener=report_stream)
     except OSError as exc:
         return usage_error("generate-data", os_problem(exc, args.out))
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())

@@ -19,10 +19,12 @@ import argparse
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-from contentpack.atomic_write import write_atomically
+from contentpack.atomic_write import atomic_file
 from contentpack.cli.common import usage_error
 from contentpack.junit import Case, render
 from contentpack.spl.files import describe_kind, os_reason
@@ -75,12 +77,16 @@ def problem(path: Path) -> str | None:
     return None
 
 
-def folder_problem(path: Path) -> str | None:
-    """Why report files cannot go into the folder ``path`` (``backtest --out DIR``, made with its parents when it
-    is missing); None: it looks writable. Checked before the command's work: a file of that name, or a folder
-    this user cannot write in, once stopped a backtest only after it had read every log and simulated them all
-    (with Python's words, ``[Errno 17] File exists: 'report'``)."""
+def folder_problem(path: Path, names: Sequence[str] = ()) -> str | None:
+    """Why report files (``names``) cannot go into the folder ``path`` (``backtest --out DIR``, made with its
+    parents when it is missing); None: it looks writable. Checked before the command's work: a file of that name,
+    a folder this user cannot write in, or a folder where one of ``names`` goes (a file cannot be renamed over
+    it) once stopped a backtest only after it had read every log and simulated them all (with Python's words,
+    ``[Errno 17] File exists: 'report'``), the last one with the reports before it already replaced."""
     try:
+        taken = [name for name in names if os.path.isdir(path / name) and not os.path.islink(path / name)]
+        if taken:
+            return f"holds a folder named {taken[0]}, where that report file goes"
         existing = Path(os.path.abspath(path))
         while not existing.exists():  # the nearest thing there is: the missing folders are made in it
             existing = existing.parent
@@ -101,16 +107,28 @@ def folder_problem(path: Path) -> str | None:
 def write_report(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as the module docstring says; raises ``OSError`` (``ReportPathError`` for a
     path refused by kind) with a message a person can act on."""
+    with report_stream(path) as out:
+        out.write(data)
+
+
+@contextmanager
+def report_stream(path: Path) -> Iterator[BinaryIO]:
+    """``write_report`` for a writer that streams (``generate-data --events N --out FILE``): a file to write to,
+    which replaces a regular file only when the ``with`` block ends without an exception, or a FIFO or device
+    written into (one nobody reads refused at once: before, ``generate-data`` waited for a reader for ever)."""
     mode = _mode(path)
     if mode is not None and _streamed(mode):
-        _write_into(path, data, mode)
+        with os.fdopen(_open_into(path, mode), "wb") as out:
+            yield out
     elif mode is not None and not stat.S_ISREG(mode):
         raise ReportPathError(f"{describe_kind(mode)}, not a file")
     else:
-        write_atomically(Path(os.path.realpath(path)) if path.is_symlink() else path, [data])
+        with atomic_file(Path(os.path.realpath(path)) if path.is_symlink() else path) as out:
+            yield out
 
 
-def _write_into(path: Path, data: bytes, mode: int) -> None:
+def _open_into(path: Path, mode: int) -> int:
+    """A blocking descriptor writing into the FIFO or device ``path``."""
     flags = (os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
              | getattr(os, "O_BINARY", 0))  # Windows: no newline translation
     try:
@@ -119,14 +137,9 @@ def _write_into(path: Path, data: bytes, mode: int) -> None:
         if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
             raise ReportPathError("a FIFO (named pipe) no process is reading: start the reader first") from None
         raise
-    try:
-        if hasattr(os, "set_blocking"):  # Windows before Python 3.12 has none (and no O_NONBLOCK either)
-            os.set_blocking(descriptor, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-    finally:
-        os.close(descriptor)
+    if hasattr(os, "set_blocking"):  # Windows before Python 3.12 has none (and no O_NONBLOCK either)
+        os.set_blocking(descriptor, True)
+    return descriptor
 
 
 def report_path(text: str) -> Path:
@@ -137,11 +150,12 @@ def report_path(text: str) -> Path:
     return Path(text)
 
 
-def junit_problem(command: str, path: Path | None) -> int | None:
-    """The usage error (printed; its exit status returned) when ``--junit path`` cannot be written, checked
-    before the command's work; None when there is no ``--junit`` or it looks fine."""
+def junit_problem(command: str, path: Path | None, option: str = "--junit") -> int | None:
+    """The usage error (printed; its exit status returned) when ``--junit path`` (or another ``option`` naming a
+    file to write) cannot be written, checked before the command's work; None when there is no such option or
+    it looks fine."""
     found = None if path is None else problem(path)
-    return None if found is None else usage_error(command, f"--junit {path}: {found}")
+    return None if found is None else usage_error(command, f"{option} {path}: {found}")
 
 
 def write_junit(path: Path, command: str, suite: str, cases: Sequence[Case], seconds: float = 0.0) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from contentpack.atomic_write import write_atomically
 from contentpack.datagen import GENERATOR_VERSION
 from contentpack.datagen.records import Record
 from contentpack.datagen.scenarios import Scenario
@@ -101,4 +102,6 @@ def dump_manifest(manifest: dict[str, Any]) -> str:
 
 
 def write_manifest(path: str | os.PathLike[str], manifest: dict[str, Any]) -> None:
-    Path(path).write_text(dump_manifest(manifest), encoding="utf-8", newline="\n")
+    """``dataset.yml``, written as ``writer.write_log`` writes the log beside it (a link replaced, not written
+    through)."""
+    write_atomically(Path(path), [dump_manifest(manifest).encode("utf-8")])

@@ -17,8 +17,9 @@ from multiprocessing import get_context
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -213,10 +214,12 @@ def _append_file(out: BinaryIO, part: str) -> int:
         done = _kernel_copy(src.fileno(), out.fileno(), size)
         if done < size:
             src.seek(done)
-            out.seek(0, os.SEEK_END)
+            if out.seekable():
+                out.seek(0, os.SEEK_END)
             shutil.copyfileobj(src, out, 1 << 20)
             out.flush()
-    out.seek(0, os.SEEK_END)
+    if out.seekable():  # a pipe (``--out /dev/stdout | gzip``) has no position to catch up with
+        out.seek(0, os.SEEK_END)
     return size
 
 
@@ -248,12 +251,15 @@ def write_events(
     progress: bool = True,
     workers: int | None = None,
     consent_error_rate: float = 0.01,
+    opener: Callable[[Path], AbstractContextManager[BinaryIO]] | None = None,
 ) -> ScaleStats:
     """Stream ``n_events`` records to ``path`` (the same bytes as ``generate_lines`` plus newlines).
 
     Chunks are rendered by ``workers`` processes (default: the CPU count, at most 4) and written in
     order; at most two chunks per worker are in flight, so memory and temporary disk stay flat whatever
-    ``n_events`` is.
+    ``n_events`` is. ``opener`` opens ``path`` for writing (default ``open(path, "wb")``; the command's writes
+    atomically, and into a FIFO or device); the workers' part files go beside a file, in the system's
+    temporary folder for a stream (``/dev/stdout``).
     """
     if not 0 <= n_events <= MAX_EVENTS:
         raise ValueError(f"n_events must be 0 to {MAX_EVENTS:,}")
@@ -268,7 +274,7 @@ def write_events(
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     out_path = Path(path)
-    with open(out_path, "wb") as out, _Progress(n_events, progress) as bar:
+    with (opener or _open_file)(out_path) as out, _Progress(n_events, progress) as bar:
         if workers <= 1:
             for index, count in _chunks(n_events):
                 data, counts = _chunk_text(seed, index, count, members, consent_error_rate)
@@ -280,7 +286,7 @@ def write_events(
             # Workers write their chunks to part files beside the output and the parent appends them in
             # order with an in-kernel copy: no pickling of megabytes through pipes. spawn, not fork: the
             # progress bar's refresh thread may hold a lock a forked child would inherit.
-            with tempfile.TemporaryDirectory(prefix=".contentpack-gen-", dir=out_path.parent) as parts, \
+            with tempfile.TemporaryDirectory(prefix=".contentpack-gen-", dir=out_path.parent if out.seekable() else None) as parts, \
                     ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
                 pending: list[tuple[Future[tuple[str, Counter[tuple[str, int]]]], int]] = []
 
@@ -311,6 +317,10 @@ def write_events(
         str(out_path), n_events, written, seconds, cpu,
         dict(sorted(by_category.items())), dict(sorted(by_code.items())),
     )
+
+
+def _open_file(path: Path) -> BinaryIO:
+    return open(path, "wb")
 
 
 class _Progress:

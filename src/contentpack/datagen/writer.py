@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from contentpack.atomic_write import write_atomically
+
 Record = dict[str, Any]
 
 
@@ -29,9 +31,11 @@ def sorted_by_time(records: Iterable[Record]) -> list[Record]:
 
 def write_log(path: str | os.PathLike[str], records: Iterable[Record]) -> int:
     """Write records as JSON lines sorted by ``time``; returns the byte count. ``\\n`` line ends on every
-    platform so the committed files are byte-identical wherever they are regenerated."""
+    platform so the committed files are byte-identical wherever they are regenerated. Written atomically
+    (``write_atomically``): a link standing at ``path`` is replaced, never written through to the file it names
+    (``Path.write_bytes`` overwrote a file outside the output folder that a link there pointed to)."""
     data = "".join(to_line(r) + "\n" for r in sorted_by_time(records)).encode("ascii")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_atomically(target, [data])
     return len(data)

@@ -37,6 +37,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from contentpack.spl.errors import SplError
+from contentpack.spl.events import utf8_problem
 from contentpack.spl.files import os_reason, read_capped
 from contentpack.spl.regex import Pcre, compile_plain
 
@@ -95,7 +96,13 @@ class MatchRules:
         """SplError when a WILDCARD or CIDR field is not a column of the table (``fields``: its header)."""
         for column in sorted(self.wildcard | self.cidr):
             if column not in fields:
-                raise SplError(f"match_type names '{column}', which is not a column (columns: {', '.join(fields)})")
+                # the first few: a header of two million columns made a 20 MB error line
+                more = f", ... ({len(fields):,} in all)" if len(fields) > _COLUMNS_SHOWN else ""
+                raise SplError(f"match_type names '{column}', which is not a column (columns: "
+                               f"{', '.join(fields[:_COLUMNS_SHOWN])}{more})")
+
+
+_COLUMNS_SHOWN = 20  # columns a match_type error lists
 
 
 @dataclass(frozen=True)
@@ -134,18 +141,30 @@ def register_table(tables: MutableMapping[str, _Table], name: str, filename: str
 def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRules) -> LookupTable:
     """Read a CSV lookup file (header row, then rows); errors name the file and the lookup."""
     try:
-        text = read_capped(csv_path, MAX_LOOKUP_BYTES).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:  # the system's words, not "[Errno 2] ...: 'path'" again
+        raw = read_capped(csv_path, MAX_LOOKUP_BYTES)
+    except OSError as exc:  # the system's words, not "[Errno 2] ...: 'path'" again
         # a missing file in the commands' one wording (``files.NO_SUCH_PATH``)
-        reason = os_reason(exc) if isinstance(exc, OSError) else exc
-        raise SplError(f"{csv_path}: cannot read lookup '{name}': {reason}") from None
+        raise SplError(f"{csv_path}: cannot read lookup '{name}': {os_reason(exc)}") from None
     try:
-        fields, records = csv_records(text)
+        fields, records = csv_records(_utf8_text(raw))
         rules.check_columns(fields)
         rows = tuple(dict(zip(fields, itertools.chain(record, itertools.repeat("")))) for record in records)
     except SplError as exc:
         raise SplError(f"{csv_path}: lookup '{name}': {exc.message}") from None
     return LookupTable(name, fields, rows, rules)
+
+
+def _utf8_text(raw: bytes) -> str:
+    """A lookup file's text (a leading BOM dropped); ``LookupCsvError`` at the line of the first byte that is not
+    UTF-8, in the words a events file gets (before: Python's "'utf-8' codec can't decode byte 0xff in position
+    6", a byte count from the start of the file that no editor shows)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        end = raw.find(b"\n", exc.start)
+        line = raw[start:] if end < 0 else raw[start:end]
+        raise LookupCsvError(utf8_problem(line) or "not valid UTF-8", raw.count(b"\n", 0, start) + 1) from None
 
 
 def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
