@@ -117,7 +117,8 @@ def test_generate_data_refuses_a_fifo_nobody_reads_at_once(tmp_path: Path) -> No
 def test_generate_data_streams_several_chunks_into_a_pipe(tmp_path: Path) -> None:
     """``--out /dev/stdout | gzip``: the writer sought to the end of its output after each chunk, which a pipe
     cannot do, so past one chunk (10,000 records) with two workers it stopped with "File or stream is not
-    seekable" and a cut stream; the workers' part files were made in ``/dev``, where only root may."""
+    seekable" and a cut stream; the workers' part files were made in ``/dev``, where only root may. The summary
+    line went to stdout too, into the data; output that is not a regular file gets it on stderr."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     args = ["generate-data", "--events", str(CHUNK_EVENTS + 1), "--workers", "2", "--no-progress"]
     piped = subprocess.run([sys.executable, "-m", "contentpack", *args, "--out", "/dev/stdout"], env=env,
@@ -125,7 +126,8 @@ def test_generate_data_streams_several_chunks_into_a_pipe(tmp_path: Path) -> Non
     assert piped.returncode == 0, piped.stderr.decode()
     assert main([*args, "--out", str(tmp_path / "events.jsonl")]) == 0
     written = (tmp_path / "events.jsonl").read_bytes()
-    assert piped.stdout.startswith(written) and written.count(b"\n") == CHUNK_EVENTS + 1
+    assert piped.stdout == written and written.count(b"\n") == CHUNK_EVENTS + 1  # the records alone
+    assert f"/dev/stdout: {CHUNK_EVENTS + 1:,} events".encode() in piped.stderr  # the summary beside them
 
 
 def test_generate_data_that_fails_midway_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

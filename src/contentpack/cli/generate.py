@@ -147,11 +147,13 @@ def _scale(args: argparse.Namespace) -> int:
     except OSError as exc:
         return usage_error("generate-data", os_problem(exc, args.out))
     codes = ", ".join(f"{code}: {n}" for code, n in stats.by_error_code.items())
+    # into a pipe or a device (``--out /dev/stdout | gzip``), stdout may be the data: the summary goes beside it
+    summary_to = sys.stdout if args.out.is_file() else sys.stderr
     print(printable(
         f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
         f"({_rate(stats.events_per_second, 'events/s')}; {_rate(stats.events_per_cpu_second, 'events per CPU-second')}); "
         f"error codes {{{codes}}}"
-    ))
+    ), file=summary_to)
     return 0
 
 
