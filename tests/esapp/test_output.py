@@ -282,14 +282,6 @@ def test_a_failed_staging_block_removes_the_staging_folder(tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_output_that_is_a_link_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "real").mkdir()
-    os.symlink(tmp_path / "real", tmp_path / "dist")
-    with pytest.raises(OutputError, match="not a folder"):
-        with staged_output(tmp_path / "dist", force=True):
-            pass
-
-
 # ------------------------------------------------------------------------------------ killed at random moments
 
 CHILD = """
@@ -374,3 +366,20 @@ def test_an_output_from_before_the_marker_is_recognised_by_its_exact_shape(tmp_p
     (out / "notes.txt").write_text("mine")
     assert not build(tmp_path, out).ok
     assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_output_path_that_is_a_link_is_refused_as_a_link(tmp_path: Path, force: bool) -> None:
+    """A link to a folder was refused safely but said to "exist and not be a folder", which it is, to a reader
+    who follows it: the message names the link, and the folder it points to is left as it was, even with --force
+    (replacing the link's target reaches outside the path the user gave)."""
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep\n")
+    out = tmp_path / "dist"
+    out.symlink_to(target, target_is_directory=True)
+    before = snapshot(tmp_path)
+    report = build(tmp_path, out, force=force)
+    assert not report.ok and [p.render() for p in report.build_problems] == [
+        f"{out}: error[BD001]: is a symbolic link; refusing to replace it (give the folder it points to)"]
+    assert snapshot(tmp_path) == before and out.is_symlink()

@@ -87,7 +87,9 @@ def _unmarked_build(folder: Path) -> bool:
 
 def check_replaceable(output: Path, protected: Path | None = None, force: bool = False) -> None:
     """Raise ``OutputError`` unless the build may put its output at ``output``."""
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
+    if output.is_symlink():  # replacing a link's target would reach outside the output path the user gave
+        raise OutputError("is a symbolic link; refusing to replace it (give the folder it points to)")
+    if output.exists() and not output.is_dir():
         raise OutputError("exists and is not a folder; refusing to replace it")
     if protected is not None:
         guarded = protected.resolve()
