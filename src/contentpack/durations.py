@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DurationError", "duration_seconds", "format_duration"]
+__all__ = ["DurationError", "duration_seconds", "format_duration", "one_unit_duration"]
 
 _DURATION = re.compile(r"^([0-9]+)([smhd]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -36,3 +36,11 @@ def format_duration(seconds: float) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return sign + ("".join(parts) or "0s")
+
+
+def one_unit_duration(seconds: float) -> str:
+    """Whole seconds as ``duration_seconds`` reads them back: ``2100`` → ``35m``, ``1769`` → ``1769s`` (not
+    ``format_duration``'s ``29m29s``, which it refuses); ``-2100`` → ``-35m``."""
+    whole = int(round(seconds))
+    unit = next((u for u in ("d", "h", "m") if whole and whole % _UNIT[u] == 0), "s")
+    return f"{whole // _UNIT[unit]}{unit}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import shlex
 from pathlib import Path
 
 import pytest
 
+from contentpack.cli import main
 from contentpack.datagen.output import write_scenario
 from contentpack.datagen.scale import CHUNK_EVENTS, generate_lines, write_events
 from contentpack.datagen.scenarios import SCENARIOS
@@ -21,6 +23,25 @@ def test_regenerating_with_the_manifest_seed_gives_identical_files(name: str, tm
     written = write_scenario(name, tmp_path, seed)
     assert written.log_path.read_bytes() == log_path(name).read_bytes()
     assert written.manifest_path.read_bytes() == (ATTACK_DATA / name / "dataset.yml").read_bytes()
+
+
+VARIANTS = sorted(p.parent.name for p in ATTACK_DATA.glob("*/dataset.yml") if p.parent.name not in SCENARIOS)
+
+
+def test_the_committed_timing_variants_are_found() -> None:
+    assert VARIANTS == ["admin_consent_edge", "campaign_late_sign_ins", "campaign_shifted_35m"]
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_a_timing_variant_is_named_and_remade_by_its_manifest_command(name: str, tmp_path: Path) -> None:
+    """A variant's manifest named the scenario it varies and gave that scenario's command, which makes the
+    scenario, not the variant: its name is the variant's, and its command, run, gives both files again."""
+    manifest = load_manifest(name)
+    assert manifest["name"] == name and manifest["timing"]["variant_of"] != name
+    program, *args = shlex.split(manifest["generator"]["command"])
+    assert program == "contentpack" and main([*args, "--out", str(tmp_path)]) == 0
+    assert (tmp_path / name / f"{name}.log").read_bytes() == log_path(name).read_bytes()
+    assert (tmp_path / name / "dataset.yml").read_bytes() == (ATTACK_DATA / name / "dataset.yml").read_bytes()
 
 
 def test_a_different_seed_gives_different_data(tmp_path: Path) -> None:

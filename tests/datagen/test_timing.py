@@ -86,6 +86,26 @@ def test_cli_writes_a_variant_with_its_timing_in_the_manifest(tmp_path: Path) ->
                                   "ingestion_delay": {"fixed": "20m", "seed": 1013}}
     assert manifest["replay"]["file"] == "late_declines.log"
     assert (tmp_path / "late_declines" / "late_declines.log").is_file()
+    assert manifest["name"] == "late_declines"  # was the scenario's, with the scenario's own command
+    assert manifest["generator"]["command"] == (
+        "contentpack generate-data --scenario single_user_declines --seed 1013 --variant late_declines "
+        "--shift 1d --record-lag 12m --ingestion-delay fixed=20m")
+
+
+@pytest.mark.parametrize(("timing", "options"), [  # the delays seeded as the command's --seed 1013 seeds them
+    (Timing(), ["--shift", "0s"]),  # a --variant needs one option
+    (Timing(shift=-2100.0, record_lag=1769.0), ["--shift=-35m", "--record-lag", "1769s"]),  # not -35m, 29m29s
+    (Timing(ingestion_delay=IngestionDelay(uniform=("1m", "5m"), seed=1013)), ["--ingestion-delay", "uniform=1m,5m"]),
+    (Timing(ingestion_delay=parse_delay_spec("percentiles=p0:30s,p95:2m,p100:15m", 1013)),
+     ["--ingestion-delay", "percentiles=p0:30s,p95:2m,p100:15m"]),
+])
+def test_a_timing_gives_the_options_that_make_it_again(timing: Timing, options: list[str], tmp_path: Path) -> None:
+    assert timing.options() == options
+    assert main(["generate-data", "--scenario", "single_user_declines", "--variant", "v", *options, "--out",
+                 str(tmp_path)]) == 0
+    manifest = yaml.safe_load((tmp_path / "v" / "dataset.yml").read_text(encoding="utf-8"))
+    assert manifest.get("timing") == (None if timing.is_identity else
+                                      {"variant_of": "single_user_declines", **timing.manifest()})
 
 
 @pytest.mark.parametrize("args", [["--shift", "35m"], ["--variant", "x"],

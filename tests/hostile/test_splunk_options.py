@@ -252,6 +252,18 @@ INSECURE_RUNS = {  # every command taking --insecure, with the options it needs 
 
 
 @pytest.mark.parametrize("command", list(INSECURE_RUNS))
+def test_every_help_gives_both_jobs_of_insecure(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--splunk http://...`` is refused "use https (or --insecure to accept that)", while every --help said
+    only "do not verify the TLS certificate": a reader of the help could not know --insecure allows http."""
+    from contentpack.cli import main
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--insecure do not verify the TLS certificate, and accept a plain http:// URL (prints a warning; " \
+        "exposes the credentials to anyone on the path)" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("command", list(INSECURE_RUNS))
 def test_the_insecure_warning_names_its_command_as_every_warning_does(
         command: str, token: None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """``contentpack <command>: warning: ...`` (``cli.common.warning``), as ``replay --splunk``'s other warnings and

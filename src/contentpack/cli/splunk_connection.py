@@ -36,8 +36,8 @@ def add_connection_options(parser: argparse.ArgumentParser, searches: bool = Tru
     group.add_argument("--ca-file", type=Path, metavar="PEM",
                        help="CA certificate(s) to verify splunkd's TLS certificate with (default: the system's CAs)")
     group.add_argument("--insecure", action="store_true",
-                       help="do not verify the TLS certificate (prints a warning; exposes the credentials to anyone "
-                            "on the path)")
+                       help="do not verify the TLS certificate, and accept a plain http:// URL (prints a warning; "
+                            "exposes the credentials to anyone on the path)")
     group.add_argument("--timeout", type=seconds_between(MIN_TIMEOUT, MAX_TIMEOUT), default=DEFAULT_TIMEOUT,
                        metavar="SECONDS",
                        help=f"time-out of each request (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})")

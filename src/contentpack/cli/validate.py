@@ -71,17 +71,17 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
 def _summary(result: ValidationResult, shown: list[Diagnostic], prefixes: list[str]) -> str:
     """``valid: 0 errors, 0 warnings (16 detections, ...)``; with PATHS, what was checked and what the other
     files hold, not shown: ``valid: 0 errors, 0 warnings in detections/x.yml; 1 error in other files not shown
-    (pack: 15 of 16 detections, ...)``."""
+    (pack: 15 of 16 detections, ...; 1 file stopped at its errors, ...)``."""
     errors, warnings = _counts(shown)
     pack = result.pack
-    scope = (
-        ", ".join(_scope(len(items), result.files.get(kind, 0), noun) for items, kind, noun in (
-            (pack.detections, "detection", "detection"), (pack.macros, "macro", "macro"),
-            (pack.stories, "story", "story"), (pack.data_sources, "data_source", "data source"),
-            (pack.lookups, "lookup", "lookup")))
-        if pack is not None
-        else "pack configuration invalid"
-    )
+    if pack is None:
+        scope = "pack configuration invalid"
+    else:
+        kinds = ((len(pack.detections), "detection", "detection"), (len(pack.macros), "macro", "macro"),
+                 (len(pack.stories), "story", "story"), (len(pack.data_sources), "data_source", "data source"),
+                 (len(pack.lookups), "lookup", "lookup"))
+        scope = ", ".join(_scope(modelled, result.files.get(kind, 0), noun) for modelled, kind, noun in kinds)
+        scope += _stopped(sum(max(result.files.get(kind, 0) - modelled, 0) for modelled, kind, _ in kinds))
     verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
     found = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
     if not prefixes:
@@ -116,6 +116,15 @@ def _scope(modelled: int, files: int, noun: str) -> str:
     if files > modelled:
         return f"{modelled:,} of {counted(files, noun)}"
     return counted(modelled, noun)
+
+
+def _stopped(files: int) -> str:
+    """Why ``15 of 16``: a file that fails a layer (YAML, schema, a lookup's CSV) is not checked by the next,
+    so its other problems show only once these are fixed (docs/validation_rules.md)."""
+    if not files:
+        return ""
+    return f"; {counted(files, 'file')} stopped at {'its' if files == 1 else 'their'} errors, not checked " \
+        "by the later layers: fix them to see the rest"
 
 
 def junit_cases(shown: list[Diagnostic], strict: bool, checked: str | None = None, summary: str = "") -> list[Case]:

@@ -7,8 +7,9 @@ the committed ``.log`` and compare.
 from __future__ import annotations
 
 import os
+import shlex
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,14 @@ def _failure_summary(records: list[Record]) -> dict[str, Any]:
     }
 
 
-def build_manifest(scenario: Scenario, log_name: str) -> dict[str, Any]:
+def build_manifest(scenario: Scenario, log_name: str, name: str | None = None,
+                   options: Sequence[str] = ()) -> dict[str, Any]:
+    """The manifest of ``scenario``, or of its variant ``name`` made with the extra ``generate-data``
+    ``options`` (its command then makes the variant, not the scenario it is a variant of)."""
     records = sorted_by_time(scenario.records)
+    command = ["contentpack", "generate-data", "--scenario", scenario.name, "--seed", str(scenario.seed), *options]
     return {
-        "name": scenario.name,
+        "name": name or scenario.name,
         "description": scenario.description,
         "mitre_attack_ids": list(scenario.attack_ids),
         "provenance": PROVENANCE,
@@ -87,7 +92,7 @@ def build_manifest(scenario: Scenario, log_name: str) -> dict[str, Any]:
             "version": GENERATOR_VERSION,
             "seed": scenario.seed,
             "tenant_seed": DEFAULT_TENANT_SEED,
-            "command": f"contentpack generate-data --scenario {scenario.name} --seed {scenario.seed}",
+            "command": shlex.join(command),
         },
         "replay": {"file": log_name, "source": SOURCE, "sourcetype": SOURCETYPE},
         "time_range": {"earliest": records[0]["time"], "latest": records[-1]["time"], "field": "time (_time)"},

@@ -56,7 +56,8 @@ def write_scenario(name: str, out_dir: str | os.PathLike[str], seed: int | None 
     log_name = f"{target}.log"
     size = write_log(folder / log_name, scenario.records)
     manifest_path = folder / "dataset.yml"
-    manifest = build_manifest(scenario, log_name)
+    options = [] if variant is None else ["--variant", variant, *(timing or Timing()).options()]
+    manifest = build_manifest(scenario, log_name, target, options)
     if timing is not None and not timing.is_identity:
         manifest["timing"] = {"variant_of": name, **timing.manifest()}
     write_manifest(manifest_path, manifest)

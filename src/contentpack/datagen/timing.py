@@ -26,7 +26,7 @@ from typing import Any
 from contentpack.content.model import IngestionDelay
 from contentpack.datagen.clock import TICKS_PER_SECOND, property_time, record_time, ticks_of
 from contentpack.datagen.writer import Record, to_line
-from contentpack.durations import duration_seconds, format_duration
+from contentpack.durations import duration_seconds, format_duration, one_unit_duration
 from contentpack.simulate.delays import delay_model  # one delay model for the generator and the replay
 
 __all__ = ["MAX_TIMING_DAYS", "Timing", "apply_timing", "parse_delay_spec"]
@@ -64,6 +64,21 @@ class Timing:
     @property
     def is_identity(self) -> bool:
         return self.shift == 0 and self.record_lag is None and self.ingestion_delay is None
+
+    def options(self) -> list[str]:
+        """The ``generate-data`` options that make this timing again: ``--shift 0s`` when there is none (a
+        ``--variant`` needs one), ``--shift=-35m`` as argparse reads ``-35m`` alone as an option. The ingestion
+        delay's seed is the command's ``--seed``."""
+        options: list[str] = []
+        if self.shift < 0:
+            options.append(f"--shift={one_unit_duration(self.shift)}")
+        elif self.shift or self.is_identity:
+            options += ["--shift", one_unit_duration(self.shift)]
+        if self.record_lag is not None:
+            options += ["--record-lag", one_unit_duration(self.record_lag)]
+        if self.ingestion_delay is not None:
+            options += ["--ingestion-delay", _delay_spec(self.ingestion_delay)]
+        return options
 
     def manifest(self) -> dict[str, Any]:
         """The ``timing`` block of ``dataset.yml``."""
@@ -120,6 +135,15 @@ def apply_timing(records: Iterable[Record], timing: Timing) -> list[Record]:
             moved = {**moved, "_indextime": int(seconds + model.delay(to_line(moved)))}
         out.append(moved)
     return out
+
+
+def _delay_spec(delay: IngestionDelay) -> str:
+    """The ``--ingestion-delay`` text ``parse_delay_spec`` reads back as ``delay``."""
+    if delay.fixed is not None:
+        return f"fixed={delay.fixed}"
+    if delay.uniform is not None:
+        return f"uniform={delay.uniform[0]},{delay.uniform[1]}"
+    return "percentiles=" + ",".join(f"p{point:g}:{value}" for point, value in delay.percentiles)
 
 
 def parse_delay_spec(text: str, seed: int = 0) -> IngestionDelay:
