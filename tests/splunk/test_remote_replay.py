@@ -308,6 +308,19 @@ def test_reads_risk_recognises_the_risk_data_model() -> None:
     assert not reads_risk("`azure_monitor_aad` | search user=x")
 
 
+def test_a_plain_http_hec_url_is_refused_as_a_plain_http_splunk_url_is(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--splunk http://`` was refused (credentials in clear text) while ``--hec-url http://`` sent the HEC token,
+    a credential too, in clear text without a word. Both now need ``--insecure``; nothing is sent."""
+    token_env(monkeypatch, double)
+    ready(double)
+    run = replay(capsys, double, "--hec-url", "http://127.0.0.1:1", detections=[DECLINED])
+    assert (run.code, run.out) == (2, "")
+    assert run.err == ("contentpack replay: error: http://127.0.0.1:1: plain http would send the HEC token in clear "
+                       "text; use https (or --insecure to accept that)\n")
+    assert double.state.hec_token not in run.err and double.state.batches == []
+
+
 def test_a_bad_index_name_is_refused_before_anything_is_sent(double: SplunkdDouble,
                                                              capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:

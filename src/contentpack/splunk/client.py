@@ -2,7 +2,8 @@
 
 * **TLS** is verified by default, against the system's CAs or ``--ca-file``; the host name must match the
   certificate. ``--insecure`` turns verification off and prints a warning each time. ``http://`` URLs are
-  refused unless ``--insecure`` is given, since credentials would travel in clear text.
+  refused unless ``--insecure`` is given, since credentials would travel in clear text (the ``--splunk`` URL's
+  and ``--hec-url``'s alike: the HEC token is one).
 * **Timeouts**: every request has one (``--timeout``, default 30 s, at most ``MAX_TIMEOUT``), so a server that
   stops answering ends the command with a message instead of hanging it.
 * **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
@@ -679,6 +680,9 @@ class SplunkConnection:
             return None
         target = parse_target(url, DEFAULT_HEC_PORT) if url else Target(self.target.scheme, self.target.host,
                                                                          DEFAULT_HEC_PORT)
+        if target.scheme == "http" and not self.options.insecure:  # as for --splunk: the token is a credential
+            raise SplunkError(f"{target.url}: plain http would send the HEC token in clear text; use https "
+                              "(or --insecure to accept that)")
         context = binding.Context(handler=self.handler, scheme=target.scheme, host=target.host, port=target.port,
                                   token=f"Splunk {self.credentials.hec_token}")
         return HecSender(self, context, target)
