@@ -122,6 +122,24 @@ def test_an_aggregate_over_a_field_no_event_has_gets_the_hint_too(
     assert rows == [{"count": 0}] and "filters on 'who' (search), a field no event has (nor initiator" in err
 
 
+def test_a_search_over_the_risk_data_model_gets_one_hint_naming_what_runs_it(
+        pack: Pack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A correlation search pasted verbatim reads ``| from datamodel Risk.All_Risk``, which `search` holds nothing
+    in (it runs no detection that writes risk): it drew six hints to add the risk fields (analyticstories...)
+    with --alias/--calc, and ``| stats count`` over it answered 0 with no word. One hint now says why, whatever
+    came back, and which commands run a correlation over its detections' risk."""
+    monkeypatch.chdir(REPO)
+    correlation = next(d for d in pack.detections if d.name == "Entra ID OAuth Consent Abuse Risk Across Detections")
+    campaign = "attack_data/consent_phishing_campaign/consent_phishing_campaign.log"
+    for spl, expected in ((correlation.search, []), ("| from datamodel Risk.All_Risk | stats count", [{"count": 0}])):
+        for events in (("--events", campaign), ()):
+            status, rows, err = _search(capsys, spl, *events)
+            assert (status, rows) == (0, expected)
+            assert err.count("hint:") == 1 and "a field no event has" not in err, err
+            assert "reads the Risk data model" in err and "contentpack replay --detection NAME" in err
+            assert "contentpack backtest --events FILE --detection NAME" in err
+
+
 @pytest.mark.parametrize("spl", [
     "NOT usr=foo | stats count",  # keeps the events that lack usr: on purpose, or at least an answer
     "* | where isnull(usr) | stats count",

@@ -61,3 +61,21 @@ def test_chart_groups_by_its_row_and_column_split_fields() -> None:
         ("user", "groups by", "chart", ("props.user", "user"))]
     assert [f.name for f in absent_fields(engine.parse("* | chart sum(n) by user app"), set())] == ["user", "app"]
     assert absent_fields(engine.parse("* | chart count"), set()) == []
+
+
+def test_a_where_keeping_events_without_a_field_is_no_filter_on_it() -> None:
+    """isnull (Search Reference, Informational functions, https://help.splunk.com/splunk-enterprise/
+    spl-search-reference/9.4/evaluation-functions/informational-functions) is true for a field the event does not
+    have (tests/spl/test_functions_conditional.py pins it). ``where isnull(x)`` (or ``NOT isnotnull(x)``) keeps every
+    event lacking ``x``, so ``x`` missing from all of them is no reason for zero results: the hint blamed it.
+    ``isnotnull(x)``, ``NOT isnull(x)`` and ``x=*`` keep only events with ``x``, and still draw it."""
+    engine = Engine()
+
+    def absent(spl: str) -> list[str]:
+        return [f"{f.use} {f.name}" for f in absent_fields(engine.parse(spl), set())]
+
+    assert absent("index=main | where isnull(nope) | stats count by nope2") == ["groups by nope2"]
+    assert absent("* | where NOT isnotnull(a) AND (isnull(b) OR !isnotnull(c))") == []
+    assert absent("* | where isnotnull(a) OR NOT isnull(b)") == ["filters on a", "filters on b"]
+    assert absent("* | where isnull(a) AND a>1") == ["filters on a"]  # read elsewhere too: still a filter on it
+    assert absent("* | search a=*") == ["filters on a"]

@@ -50,7 +50,7 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_fields, asked_fields, first_filter, up_to
+from contentpack.spl.hints import absent_fields, asked_fields, first_filter, reads_risk, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -503,6 +503,16 @@ def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list
             for tally in untimed]
 
 
+# A correlation search pasted into `search` reads ES's risk index, which holds what detections wrote when they
+# ran: `search` runs none, so the index is empty and every risk field "missing" (the README's correlation search
+# drew six hints to add them with --alias/--calc). The replay and backtest run the detections that feed it.
+RISK_HINT = ("the search reads the Risk data model ('| from datamodel Risk.All_Risk'), the risk events detections "
+             "write when they run, and search runs none: it read no risk event (--events are not risk events); "
+             "to run a correlation search over the risk of the detections that feed it, use 'contentpack replay "
+             "--detection NAME' (its tests' attack data) or 'contentpack backtest --events FILE --detection NAME' "
+             "(your logs)")
+
+
 @dataclass(frozen=True)
 class _Window:
     """The search's time range and time, for a hint that runs part of the search again over the same events."""
@@ -520,17 +530,20 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
     lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
     hint at). Finding which of the fields it names events have reads the files again (only those fields, and only
-    until each is found), so only rows of zeros pay for it."""
+    until each is found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
+    instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason."""
+    pipeline = engine.parse(spl)
+    if reads_risk(pipeline):
+        return [RISK_HINT]
     with_rows = bool(rows)
     if not with_events:
         if not with_rows:
             return ["no results, and no --events were given: only a search that makes its own rows "
                     "('| makeresults', '| inputlookup') returns any without them"]
-        if isinstance(engine.parse(spl).commands[0], SearchCommand):  # not a generating command
+        if isinstance(pipeline.commands[0], SearchCommand):  # not a generating command
             return ["the search read no events: no --events were given (only a search that makes its own rows, "
                     "such as '| makeresults', needs none)"]
         return []
-    pipeline = engine.parse(spl)
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []

@@ -4,11 +4,12 @@ Splunk answers a search over a missing field with zero results and no complaint,
 depends on an add-on's search-time fields (``user``, ``dest``) silently finds nothing when the add-on is not
 installed. This module names such fields so a command-line tool can print a hint.
 
-A field counts as *filtered on* when a ``search`` or ``where`` command reads it, and *grouped on* when it is
-a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field of ``chart`` (its row
-split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by`` field). It is *absent*
-when no earlier command produces it and none of the event fields it could come from (walking the earlier
-commands' ``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or
+A field counts as *filtered on* when a ``search`` or ``where`` command reads it (but for a field a ``where``
+reads only as ``isnull(x)`` or ``NOT isnotnull(x)``, which keep an event without it: no typo to hint at), and
+*grouped on* when it is a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field
+of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by``
+field). It is *absent* when no earlier command produces it and none of the event fields it could come from
+(walking the earlier commands' ``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or
 ``properties.user``) appears in any event (a field made by ``eval`` is traced to the fields its expression
 reads). Earlier commands that need every field (``requires`` None) make the answer unknown, and the field is not
 reported.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Pipeline
+from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Pipeline, Unary
 from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.chart import ChartCommand
@@ -30,6 +31,7 @@ from contentpack.spl.commands.eval import EvalCommand
 from contentpack.spl.commands.fieldops import RenameCommand
 from contentpack.spl.commands.ordering import HeadCommand
 from contentpack.spl.commands.search import SearchCommand, WhereCommand
+from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.exprparser import expression_fields
@@ -49,8 +51,31 @@ class AbsentField:
     at: int = 0  # the command's place in the pipeline's commands
 
 
+def _present_fields(expr: Expr) -> set[str]:
+    """The fields a ``where`` expression reads but for those it reads only to keep events lacking them:
+    ``isnull(x)``, ``NOT isnotnull(x)`` (through ``NOT``, ``AND``, ``OR``); ``isnotnull(x)`` and ``NOT isnull(x)``
+    keep only events with ``x`` and count. A stack, not recursion: a long ``AND`` chain nests deep."""
+    found: set[str] = set()
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, negated = stack.pop()
+        if isinstance(node, Unary) and node.op == "NOT":
+            stack.append((node.operand, not negated))
+        elif isinstance(node, Binary) and node.op in ("AND", "OR"):
+            stack.extend(((node.left, negated), (node.right, negated)))
+        elif isinstance(node, Call) and node.name in ("isnull", "isnotnull") and len(node.args) == 1 \
+                and isinstance(node.args[0], FieldRef):
+            if (node.name == "isnotnull") != negated:
+                found.add(node.args[0].name)
+        else:
+            found |= expression_fields(node)
+    return found
+
+
 def _uses(command: CommandNode) -> list[tuple[str, str]]:
-    if isinstance(command, (SearchCommand, WhereCommand)):
+    if isinstance(command, WhereCommand):
+        return [(name, "filters on") for name in sorted(_present_fields(command.expr))]
+    if isinstance(command, SearchCommand):
         return [(name, "filters on") for name in sorted(field_use(command).reads)]
     if isinstance(command, StatsCommand):
         return [(name, "groups by") for name in command.by]
@@ -129,6 +154,12 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
             reported.add(candidate.name)
             out.append(candidate)
     return out
+
+
+def reads_risk(pipeline: Pipeline) -> bool:
+    """Whether the pipeline reads ES's risk index (``| from datamodel Risk.All_Risk``, a correlation search's
+    start) rather than events: the fields it filters and groups on are then risk events' fields."""
+    return isinstance(pipeline.commands[0], FromDatamodelCommand)
 
 
 def first_filter(pipeline: Pipeline) -> int | None:
