@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
+from contentpack.datagen.scenarios import SCENARIOS
 
 from .datagen_support import ROOT, log_path
 
@@ -89,3 +91,39 @@ def test_scale_mode_says_a_rate_was_too_short_to_measure_rather_than_infinite(
                  "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "inf" not in out and "events per CPU-second: too short to measure" in out
+
+
+@pytest.mark.parametrize(("where", "why"), [
+    ("", "a folder, not a file"),
+    ("fifo", "a FIFO (named pipe), not a file"),
+    ("file/app_catalog.csv", "{tmp}/file is a file, not a folder"),
+])
+def test_an_app_catalog_path_it_cannot_write_is_refused_before_any_scenario_is_written(
+        where: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its missing folders are made (test above), so what is checked is the nearest one there is, and that
+    the path is no folder, FIFO or device; before, every scenario was written first, then Python's words."""
+    (tmp_path / "file").write_text("not a folder\n")
+    if where == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(tmp_path / "fifo")
+    target = tmp_path / where
+    status = main(["generate-data", "--out", str(tmp_path / "out"), "--app-catalog", str(target)])
+    assert status == 2
+    assert capsys.readouterr().err == \
+        f"contentpack generate-data: error: --app-catalog {target}: {why.format(tmp=tmp_path)}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_docs_with_one_scenario_into_an_empty_out_is_one_usage_error_before_writing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The facts are made from every scenario's dataset.yml: before, the one scenario was written, then each
+    other scenario's missing manifest was a "cannot read file" error of its own (14 of them)."""
+    out, docs = tmp_path / "out", tmp_path / "facts.md"
+    status = main(["generate-data", "--scenario", "quick_regrant", "--out", str(out), "--docs", str(docs)])
+    err = capsys.readouterr().err
+    others = ", ".join(name for name in SCENARIOS if name != "quick_regrant")
+    assert (status, err) == (2, f"contentpack generate-data: error: --docs {docs}: the scenario facts are made from "
+                                f"every scenario's dataset.yml, and {out} has none for {others}; generate them all "
+                                "(--scenario all) with --docs, or drop --docs\n")
+    assert not out.exists() and not docs.exists()

@@ -13,6 +13,8 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter
@@ -74,6 +76,33 @@ def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> 
     return _did_you_mean([word for word in unknown if word.startswith("--")], options)
 
 
+def _cache_checked(command: str) -> AbstractContextManager[object]:
+    """Where the command runs as far as the caches go (every command but ``generate-data`` loads a pack, which
+    uses them): a ``$CONTENTPACK_CACHE_DIR`` that cannot be used (a file, ``/dev/null``, a folder this user
+    cannot write in; missing folders are made, as for ``backtest --out``) gets one warning, and the caches are
+    off for the run. Before, they were off without a word, and every run parsed the whole pack again.
+
+    Only a folder the user chose is checked: the default one (``$XDG_CACHE_HOME/contentpack``,
+    ``~/.cache/contentpack``) was never asked for, and on a read-only home (a CI container, a sandbox) a warning
+    on every run would be noise about a cache that only ever saves time; there it stays best effort, silently.
+    ``CONTENTPACK_CACHE=off`` turns the caches off, so the folder is not looked at."""
+    folder = os.environ.get("CONTENTPACK_CACHE_DIR")
+    if command == "generate-data" or not folder:
+        return nullcontext()
+    from contentpack.content.cache_files import caching_off, turned_off
+
+    if caching_off(os.environ):
+        return nullcontext()
+    from contentpack.cli.common import warning
+    from contentpack.cli.report_file import folder_problem
+
+    found = folder_problem(Path(folder))
+    if found is None:
+        return nullcontext()
+    warning(command, f"CONTENTPACK_CACHE_DIR={folder}: {found}; the parse cache is off for this run")
+    return turned_off()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(_chosen(argv))
@@ -88,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.sub.choices[args.command]
         command.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(command, unknown)}")
     try:
-        return int(args.func(args))
+        with _cache_checked(args.command):
+            return int(args.func(args))
     except KeyboardInterrupt:
         print("contentpack: interrupted", file=sys.stderr)
         return 130

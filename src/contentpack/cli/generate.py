@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from contentpack.cli.common import print_diagnostics, usage_error
-from contentpack.cli.report_file import junit_problem, report_stream
+from contentpack.cli.report_file import file_in_made_folders_problem, junit_problem, report_stream
 from contentpack.printable import printable
 from contentpack.spl.files import os_problem
 from contentpack.spl.suggest import did_you_mean
@@ -104,10 +104,21 @@ def run(args: argparse.Namespace) -> int:
     if (timing is None) != (args.variant is None) or (timing is not None and len(names) > 1):
         return usage_error("generate-data", "a timing variant needs one --scenario, --variant NAME and at least one "
                            "of --shift, --record-lag, --ingestion-delay")
-    refused = junit_problem("generate-data", args.docs, "--docs")  # before the scenarios are written, not after
+    # before the scenarios are written, not after (the catalog's missing folders are made, as the scenarios' are)
+    refused = junit_problem("generate-data", args.docs, "--docs") or junit_problem(
+        "generate-data", args.app_catalog, "--app-catalog", check=file_in_made_folders_problem)
     if refused is not None:
         return refused
     out = args.out or Path("attack_data")
+    if args.docs is not None:
+        # the facts are refreshed from every scenario's dataset.yml: one that this run does not write must be in
+        # --out already (before, each missing one was a "cannot read file" error, after writing the rest)
+        made_now = set() if args.variant is not None else set(names)
+        missing = [n for n in SCENARIOS if n not in made_now and not (out / n / "dataset.yml").is_file()]
+        if missing:
+            return usage_error("generate-data", f"--docs {args.docs}: the scenario facts are made from every "
+                               f"scenario's dataset.yml, and {out} has none for {', '.join(missing)}; generate "
+                               "them all (--scenario all) with --docs, or drop --docs")
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)

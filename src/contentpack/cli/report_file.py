@@ -19,7 +19,7 @@ import argparse
 import errno
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -87,20 +87,46 @@ def folder_problem(path: Path, names: Sequence[str] = ()) -> str | None:
         taken = [name for name in names if os.path.isdir(path / name) and not os.path.islink(path / name)]
         if taken:
             return f"holds a folder named {taken[0]}, where that report file goes"
-        existing = Path(os.path.abspath(path))
-        while not existing.exists():  # the nearest thing there is: the missing folders are made in it
-            existing = existing.parent
-        mode = os.stat(existing).st_mode
-        if not stat.S_ISDIR(mode):
-            kind = "a file" if stat.S_ISREG(mode) else describe_kind(mode)
-            return f"{kind}, not a folder" if existing == Path(os.path.abspath(path)) else \
-                f"{existing} is {kind}, not a folder"
-        if not os.access(existing, os.W_OK | os.X_OK):
-            return f"the folder {existing} does not let this user create files in it"
+        return _made_folder_problem(path, path)
     except ValueError:  # an embedded NUL
         return "a path cannot hold a NUL character"
     except OSError as exc:
         return os_reason(exc)
+
+
+def file_in_made_folders_problem(path: Path) -> str | None:
+    """Why a file cannot be written at ``path`` by a writer that makes its missing folders first
+    (``generate-data --app-catalog CSV``); None: it looks writable. Something other than a file there (a folder,
+    a FIFO, a device) is refused, and the nearest existing ancestor must be a folder this user can write in."""
+    try:
+        try:
+            mode = _mode(path)
+        except NotADirectoryError:  # a file on the way, which the folder check names
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            return f"{describe_kind(mode)}, not a file"
+        return _made_folder_problem(path.parent, path)
+    except ReportPathError as exc:
+        return exc.message
+    except ValueError:  # an embedded NUL
+        return "a path cannot hold a NUL character"
+    except OSError as exc:
+        return os_reason(exc)
+
+
+def _made_folder_problem(folder: Path, named: Path) -> str | None:
+    """Why the folder ``folder`` cannot be made (with its parents) or written in, said of the path ``named``
+    the user gave: the nearest thing that exists must be a folder this user can create files in."""
+    existing = Path(os.path.abspath(folder))
+    while not existing.exists():  # the nearest thing there is: the missing folders are made in it
+        existing = existing.parent
+    mode = os.stat(existing).st_mode
+    if not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else describe_kind(mode)
+        return f"{kind}, not a folder" if existing == Path(os.path.abspath(named)) else \
+            f"{existing} is {kind}, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"the folder {existing} does not let this user create files in it"
     return None
 
 
@@ -150,11 +176,12 @@ def report_path(text: str) -> Path:
     return Path(text)
 
 
-def junit_problem(command: str, path: Path | None, option: str = "--junit") -> int | None:
+def junit_problem(command: str, path: Path | None, option: str = "--junit",
+                  check: Callable[[Path], str | None] = problem) -> int | None:
     """The usage error (printed; its exit status returned) when ``--junit path`` (or another ``option`` naming a
     file to write) cannot be written, checked before the command's work; None when there is no such option or
-    it looks fine."""
-    found = None if path is None else problem(path)
+    it looks fine (to ``check``: ``problem``, or ``file_in_made_folders_problem`` for a writer making folders)."""
+    found = None if path is None else check(path)
     return None if found is None else usage_error(command, f"{option} {path}: {found}")
 
 

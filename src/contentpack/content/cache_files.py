@@ -16,7 +16,9 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +31,30 @@ MAX_CACHE_BYTES = 512 * 1024 * 1024
 STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a save that was killed (a save takes seconds at most)
 
 
+# Set while a command runs whose ``$CONTENTPACK_CACHE_DIR`` cannot be used (the CLI warns, then runs it in
+# ``turned_off``): the caches are then off, as the warning says, rather than read from a folder never written.
+_TURNED_OFF: ContextVar[bool] = ContextVar("contentpack_caches_off", default=False)
+
+
+@contextmanager
+def turned_off() -> Iterator[None]:
+    """Caching off for what runs inside (this thread and context only)."""
+    token = _TURNED_OFF.set(True)
+    try:
+        yield
+    finally:
+        _TURNED_OFF.reset(token)
+
+
+def caching_off(environ: Mapping[str, str]) -> bool:
+    """``CONTENTPACK_CACHE=off`` (or ``0``, ``no``, ``false``): the user turned the caches off."""
+    return environ.get("CONTENTPACK_CACHE", "").lower() in ("off", "0", "no", "false")
+
+
 def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) -> Path | None:
     """The ``kind`` cache file for the pack at ``root``; None when caching is turned off."""
     env = os.environ if environ is None else environ
-    if env.get("CONTENTPACK_CACHE", "").lower() in ("off", "0", "no", "false"):
+    if caching_off(env) or _TURNED_OFF.get():
         return None
     if env.get("CONTENTPACK_CACHE_DIR"):
         base = Path(env["CONTENTPACK_CACHE_DIR"])

@@ -1,0 +1,85 @@
+"""An unusable ``$CONTENTPACK_CACHE_DIR`` the user set is said once per run, on stderr, and the caches are off for
+that run (before, they were off without a word, and every run parsed the whole pack again); the default folder,
+``CONTENTPACK_CACHE=off`` and a folder still to be made stay silent (``cli._cache_checked``)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from contentpack.cli import main
+from contentpack.content import parse_cache
+from contentpack.content.parse_cache import cache_path
+
+VALID = Path(__file__).resolve().parent / "content" / "fixtures" / "valid"
+OFF = "; the parse cache is off for this run\n"
+
+
+def _validate(capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
+    status = main(["validate", "--root", str(VALID), *more])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(("where", "why"), [
+    ("file", "a file, not a folder"),
+    ("file/cache", "{tmp}/file is a file, not a folder"),
+    ("/dev/null", "a character device, not a folder"),
+])
+def test_an_unusable_cache_folder_the_user_set_is_one_warning_and_the_cache_is_off(
+        where: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("not a folder\n")
+    folder = where if where.startswith("/") else str(tmp_path / where)
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", folder)
+    seen: list[Path] = []
+
+    def read_entries(path: Path, salt: str) -> dict[object, object]:
+        seen.append(path)
+        return {}
+
+    monkeypatch.setattr(parse_cache, "read_entries", read_entries)
+    status, out, err = _validate(capsys, "--format", "json")
+    assert err == f"contentpack validate: warning: CONTENTPACK_CACHE_DIR={folder}: {why.format(tmp=tmp_path)}{OFF}"
+    assert status == 0 and json.loads(out)["ok"] is True  # stdout holds the JSON document alone
+    assert seen == []  # off: not even read
+    assert cache_path(VALID) is not None  # only for that run
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write in any folder")
+def test_a_cache_folder_this_user_cannot_write_in_is_said_too(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(locked))
+    status, _, err = _validate(capsys)
+    assert status == 0 and err == (f"contentpack validate: warning: CONTENTPACK_CACHE_DIR={locked}: the folder "
+                                   f"{locked} does not let this user create files in it{OFF}")
+
+
+@pytest.mark.parametrize("settings", [
+    {"CONTENTPACK_CACHE_DIR": "/dev/null", "CONTENTPACK_CACHE": "off"},  # turned off: the folder is not used
+    {"CONTENTPACK_CACHE_DIR": "{tmp}/new/cache"},  # made with its parents, as the test suite's own is
+    {"HOME": "{tmp}/file", "XDG_CACHE_HOME": "{tmp}/file"},  # the default place, which the user never chose
+])
+def test_no_warning_when_the_user_set_no_unusable_folder(settings: dict[str, str], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("not a folder\n")
+    monkeypatch.delenv("CONTENTPACK_CACHE_DIR")
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
+    status, _, err = _validate(capsys)
+    assert (status, err) == (0, "")
+    if "new" in settings.get("CONTENTPACK_CACHE_DIR", ""):
+        assert list((tmp_path / "new" / "cache").glob("parsed-*.marshal"))  # and it was used
+
+
+def test_generate_data_which_loads_no_pack_does_not_warn(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", "/dev/null")
+    assert main(["generate-data", "--scenario", "quick_regrant", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""
