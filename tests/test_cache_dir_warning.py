@@ -87,3 +87,12 @@ def test_generate_data_which_loads_no_pack_does_not_warn(tmp_path: Path, capsys:
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", "/dev/null")
     assert main(["generate-data", "--scenario", "quick_regrant", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_search_without_a_pack_does_not_warn(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``search --no-pack`` loads no pack, so it uses no cache: a warning that its cache is off would be noise."""
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", "/dev/null")
+    assert main(["search", "| makeresults | eval x=1", "--no-pack", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out.splitlines()[0].split(",")[-1] == "x"

@@ -76,9 +76,9 @@ def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> 
     return _did_you_mean([word for word in unknown if word.startswith("--")], options)
 
 
-def _cache_checked(command: str) -> AbstractContextManager[object]:
-    """Where the command runs as far as the caches go (every command but ``generate-data`` loads a pack, which
-    uses them): a ``$CONTENTPACK_CACHE_DIR`` that cannot be used (a file, ``/dev/null``, a folder this user
+def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextManager[object]:
+    """Where the command runs as far as the caches go (every command but ``generate-data`` and ``search
+    --no-pack`` loads a pack, which uses them: ``loads_pack``): a ``$CONTENTPACK_CACHE_DIR`` that cannot be used (a file, ``/dev/null``, a folder this user
     cannot write in; missing folders are made, as for ``backtest --out``) gets one warning, and the caches are
     off for the run. Before, they were off without a word, and every run parsed the whole pack again.
 
@@ -87,7 +87,7 @@ def _cache_checked(command: str) -> AbstractContextManager[object]:
     on every run would be noise about a cache that only ever saves time; there it stays best effort, silently.
     ``CONTENTPACK_CACHE=off`` turns the caches off, so the folder is not looked at."""
     folder = os.environ.get("CONTENTPACK_CACHE_DIR")
-    if command == "generate-data" or not folder:
+    if command == "generate-data" or not loads_pack or not folder:
         return nullcontext()
     from contentpack.content.cache_files import caching_off, turned_off
 
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.sub.choices[args.command]
         command.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(command, unknown)}")
     try:
-        with _cache_checked(args.command):
+        with _cache_checked(args.command, not getattr(args, "no_pack", False)):
             return int(args.func(args))
     except KeyboardInterrupt:
         print("contentpack: interrupted", file=sys.stderr)
