@@ -69,8 +69,9 @@ def test_a_mistyped_command_is_answered_with_the_one_meant(typo: str, meant: str
 
 
 def test_an_option_only_alike_in_its_dashes_gets_no_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
-    """``--json`` shares ``--j`` and an ``n`` with ``--junit``: close enough for the 0.6 floor content names
-    use, not for the command line's 0.75. Suggesting ``--junit`` to someone who wants JSON output misleads."""
+    """``--json`` shares ``--j`` and an ``n`` with ``--junit``: over the whole names that is close enough for
+    the 0.6 floor content names use. The command line's 0.75 floor, and the ``--`` every option shares being
+    left out of the comparison, each keep it out. Suggesting ``--junit`` to someone who wants JSON misleads."""
     with pytest.raises(SystemExit) as parsed:
         main(["replay", "--json"])
     assert parsed.value.code == 2

@@ -27,6 +27,14 @@ def test_a_typo_in_a_namespaced_name_is_still_found(typo: str, meant: str) -> No
     assert closest(typo, MACROS) == meant
 
 
+def test_a_name_that_extends_the_one_meant_is_still_answered() -> None:
+    """README's detection table adds the error code to a name; the pack's own name is the answer (the shared
+    ``entra id `` is left out; what follows still compares closely)."""
+    names = ["Entra ID User Declined OAuth Application Consent", "Entra ID OAuth Consent Declined by Many Users"]
+    assert closest("Entra ID User Declined OAuth Application Consent (AADSTS65004)", names) == names[0]
+    assert closest("entra_id_ctime_extra", ["entra_id_ctime"]) == "entra_id_ctime"  # one candidate: no namespace
+
+
 @pytest.mark.parametrize(("typo", "names", "cutoff", "meant"), [
     ("stat", ["stats", "eval"], 0.6, "stats"),          # no separator: the whole names are compared
     ("coutn", ["count", "dc"], 0.6, "count"),

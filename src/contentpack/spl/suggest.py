@@ -16,22 +16,21 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     """The candidate closest to ``name``, compared without case, as it is written; None when none is close.
 
     ``cutoff`` is difflib's similarity floor. Names in content (commands, keys, macros) take difflib's own 0.6;
-    the command line asks for closer ones, as its options share the ``--`` that makes unlike names look alike
-    (at 0.6, ``--json`` would be answered with ``--junit``).
+    the command line asks for closer ones (0.75), where a wrong suggestion sends the user to retype a command.
 
-    A prefix the two share up to a separator (``entra_id_``, ``--``) is left out of the comparison: every macro
-    of a pack shares its namespace, which made ``entra_id_no_such_macro`` look like ``entra_id_ctime``. What
-    follows it is compared (``ctme`` with ``ctime``), so a typo inside the name proper is still found."""
-    best: tuple[float, str] | None = None
+    A prefix every candidate shares up to a separator (a pack's namespace, ``entra_id_``; an option's ``--``)
+    tells none of them apart, so when ``name`` starts with it too, it is left out of the comparison: it made
+    ``entra_id_no_such_macro`` look like ``entra_id_ctime``. What follows it is compared (``ctme`` with
+    ``ctime``); a typo inside the prefix itself is compared over the whole names."""
+    written = {candidate.lower(): candidate for candidate in sorted(candidates)}
     wanted = name.lower()
-    for candidate in candidates:
-        written = candidate.lower()
-        shared = len(os.path.commonprefix([wanted, written]))
-        start = max(wanted.rfind(separator, 0, shared) for separator in SEPARATORS) + 1
-        score = difflib.SequenceMatcher(None, wanted[start:], written[start:]).ratio()
-        if score >= cutoff and (best is None or (score, written) > (best[0], best[1].lower())):
-            best = (score, candidate)
-    return best[1] if best is not None else None
+    shared = os.path.commonprefix(list(written)) if len(written) > 1 else ""
+    start = max(shared.rfind(separator) for separator in SEPARATORS) + 1
+    if not wanted.startswith(shared[:start]):
+        start = 0
+    rests = {lowered[start:]: lowered for lowered in written}
+    close = difflib.get_close_matches(wanted[start:], sorted(rests), n=1, cutoff=cutoff)
+    return written[rests[close[0]]] if close else None
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
