@@ -104,9 +104,7 @@ def test_an_app_catalog_path_it_cannot_write_is_refused_before_any_scenario_is_w
     the path is no folder, FIFO or device; before, every scenario was written first, then Python's words."""
     (tmp_path / "file").write_text("not a folder\n")
     if where == "fifo":
-        if not hasattr(os, "mkfifo"):
-            pytest.skip("no FIFOs here")
-        os.mkfifo(tmp_path / "fifo")
+        os.mkfifo(tmp_path / "fifo")  # POSIX, as every FIFO case of the suite
     target = tmp_path / where
     status = main(["generate-data", "--out", str(tmp_path / "out"), "--app-catalog", str(target)])
     assert status == 2
