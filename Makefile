@@ -31,7 +31,7 @@ validate: $(STAMP)
 # skipped, loudly; `make test` and `make appinspect` still require it.
 build: $(STAMP) appinspect-venv
 	$(VENV)/bin/contentpack validate
-	$(VENV)/bin/contentpack replay
+	$(VENV)/bin/contentpack replay --format summary
 	$(VENV)/bin/contentpack build --output dist
 	@if PYTHON=$(PYTHON) bash scripts/libmagic.sh --install; then bash scripts/appinspect.sh dist; else \
 	  echo "" >&2; \

@@ -35,7 +35,7 @@ def test_missing_libmagic_explains_how_to_install_it_on_each_platform() -> None:
 def test_build_skips_only_appinspect_without_libmagic_and_test_requires_it() -> None:
     _, build = recipe("build")
     steps = [line.strip() for line in build.splitlines()]
-    assert steps[:3] == ["$(VENV)/bin/contentpack validate", "$(VENV)/bin/contentpack replay",
+    assert steps[:3] == ["$(VENV)/bin/contentpack validate", "$(VENV)/bin/contentpack replay --format summary",
                          "$(VENV)/bin/contentpack build --output dist"]
     assert "scripts/libmagic.sh --install; then bash scripts/appinspect.sh dist; else" in build
     assert "WARNING: ***** AppInspect was NOT run" in build

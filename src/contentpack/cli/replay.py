@@ -1,4 +1,5 @@
-"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time | --sweep] [--format table|json] [--junit FILE]`.
+"""`contentpack replay [--root DIR] [--detection NAME ...] [--all-time | --sweep] [--format table|summary|json]
+[--junit FILE]`.
 
 Runs every detection test of the pack with the embedded SPL engine (``contentpack.replay``) and prints the
 outcome. By default each test runs twice: contentctl's way (every search once over all time) and through the
@@ -6,7 +7,8 @@ simulated Enterprise Security timeline (``contentpack.simulate``: cron, dispatch
 throttling, notables and risk); ``--all-time`` runs only the first. ``--sweep`` runs neither: it replays each
 scheduled test's timeline with the attack moved across window edges, its runs skewed and held back as the stanzas
 allow, its records indexed late, and these combined, and fails a test whose notables or risk change
-(``contentpack.replay.sweep``). Exit status: 0 every test passed, 1 a
+(``contentpack.replay.sweep``). ``--format summary`` (what ``make build`` prints) gives one line per detection
+and the table of the failed tests only, their failures in full below it. Exit status: 0 every test passed, 1 a
 test failed (a variant differed) or the content is invalid, 2 usage or I/O error.
 """
 
@@ -47,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="instead: replay each scheduled test with its attack moved across window edges, runs "
                         "skewed as allow_skew allows, runs held back within schedule_window, records indexed late, "
                         "and these combined; fail a test whose notables or risk change (docs/replay.md)")
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument("--format", choices=("table", "summary", "json"), default="table",
+                        help="output format; summary: one line per detection, the table and failures of the failed "
+                        "tests only (default: %(default)s)")
     parser.add_argument("--junit", type=report_path, metavar="FILE",
                         help="also write the outcome as JUnit XML for CI test reporters (docs/ci.md)")
     parser.add_argument("--splunk", metavar="URL", help="run the tests on this Splunk instead of the embedded engine "
@@ -88,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json_text(report_json(report), indent=2))
     else:
-        print(render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
+        print(render_table(report, output_width(sys.stdout), on_terminal(sys.stdout), args.format == "summary"))
     if args.junit is not None and not write_junit_report(args.junit, report):
         return 2
     return 0 if report.ok else 1
@@ -108,7 +112,8 @@ def run_sweep(args: argparse.Namespace, pack: Pack, detections: list[Detection])
     if args.format == "json":
         print(json_text(sweep_report.report_json(report), indent=2))
     else:
-        print(sweep_report.render_table(report, output_width(sys.stdout), on_terminal(sys.stdout)))
+        print(sweep_report.render_table(report, output_width(sys.stdout), on_terminal(sys.stdout),
+                                        args.format == "summary"))
     if args.junit is not None and not write_junit(args.junit, "replay", "contentpack replay --sweep",
                                                   sweep_report.junit_cases(report), report.seconds):
         return 2

@@ -80,7 +80,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
                                       for detection, index in not_run]}
         print(json_text(data, indent=2))
     else:
-        print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout)))
+        print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout),
+                           args.format == "summary"))
         notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
                f"{result.method}")
     from contentpack.cli.replay import write_junit_report

@@ -35,6 +35,9 @@ class Named(Protocol):
     @property
     def test(self) -> str: ...
 
+    @property
+    def ok(self) -> bool: ...
+
 
 class Placed(Named, Protocol):
     """A test with the place its problems are reported at (``runner.position_of_test``) and how long it took."""
@@ -167,8 +170,9 @@ def setup_case(setup_errors: Sequence[str]) -> list[Case]:
             ] if setup_errors else []
 
 
-def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
-    """The table and the failures below it, laid out for ``width`` columns (``tests_table``)."""
+def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
+    """The table and the failures below it, laid out for ``width`` columns (``tests_table``; ``brief``: one line
+    per detection and only the failed tests' rows)."""
     scheduled = report.mode == "scheduled"
     headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
     rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
@@ -177,12 +181,12 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
                 for outcome in report.outcomes]
     lines = [line for o in report.outcomes for line in below(o, o.errors, o.failed_checks, o.warnings)]
     return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, lines, summary(report),
-                       width, terminal)
+                       width, terminal, brief)
 
 
 def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: list[str], rows: list[list[str]],
                 statuses: list[str], below: Sequence[str], last: str, width: int = TABLE_WIDTH,
-                terminal: bool = False) -> str:
+                terminal: bool = False, brief: bool = False) -> str:
     """``setup_errors``, a table of tests (one row per ``named`` test: its ``rows`` cells under ``headers``,
     its status) and the messages ``below`` it, then the summary line ``last``, laid out for ``width`` columns
     (the terminal's, ``output_width``): narrower than ``TABLE_WIDTH``, the narrow layout, without the count
@@ -190,7 +194,9 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
     (a pipe or a log: one grep finds one whole message); on a terminal they wrap between words with a hanging
     indent (``hanging_lines``), which the terminal's own wrapping at its edge, mid-word, does not. The columns
     left out and the summary are such messages too: rich's own wrapping of them left a space at each line's end
-    and no indent."""
+    and no indent. ``brief`` (``--format summary``, what ``make build`` prints): first one line per detection
+    (``detection_lines``), then the table of the failed tests only (none when all passed); the messages below
+    it, failures and warnings, stay in full."""
     console = Console(file=io.StringIO(), width=width, color_system=None)
 
     def message(text: str) -> None:
@@ -199,6 +205,11 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
 
     for setup_error in setup_errors:
         message(setup_error)
+    if brief:
+        for line in detection_lines(named):
+            message(line)
+        kept = [at for at, test in enumerate(named) if not test.ok]
+        named, rows, statuses = [named[at] for at in kept], [rows[at] for at in kept], [statuses[at] for at in kept]
     if width >= TABLE_WIDTH:
         shown, table = len(headers), _wide_table(named, headers, rows, statuses)
     else:
@@ -212,6 +223,20 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
         message(line)
     message(last)
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
+def detection_lines(named: Sequence[Named]) -> list[str]:
+    """One line per detection, in the tests' order: ``pass  NAME: 4 test(s)`` or ``FAIL  NAME: 1 of 4 test(s)
+    failed``."""
+    tests: dict[str, list[bool]] = {}
+    for test in named:
+        tests.setdefault(test.detection, []).append(test.ok)
+    lines = []
+    for detection, oks in tests.items():
+        failed = oks.count(False)
+        outcome = f"{failed} of {len(oks)} test(s) failed" if failed else f"{len(oks)} test(s)"
+        lines.append(f"{'FAIL' if failed else 'pass'}  {detection}: {outcome}")
+    return lines
 
 
 def report_json(report: ReplayReport) -> dict[str, Any]:

@@ -21,9 +21,9 @@ def summary(report: SweepReport) -> str:
             f"({variants} variant(s), {report.seconds:.2f} s, sweep)")
 
 
-def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False) -> str:
+def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
     """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
-    unmoved timeline raised and how many variants differ."""
+    unmoved timeline raised and how many variants differ (``brief``: ``tests_table``'s)."""
     headers = ["variants", "notables", "differ"]
     rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
@@ -35,7 +35,7 @@ def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool =
         lines.append("no test to sweep: only the tests of TTP, Anomaly and Correlation detections that expect "
                      "results or notables, or silence on data they read, are swept")
     return tests_table(report.setup_errors, report.tests, headers, rows, statuses, lines, summary(report), width,
-                       terminal)
+                       terminal, brief)
 
 
 def _raised_json(raised: Raised) -> dict[str, Any]:
