@@ -7,11 +7,13 @@ import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 
 from contentpack.cli import main
+from contentpack.datagen.manifest import build_manifest, dump_manifest
 from contentpack.datagen.output import write_scenario
 from contentpack.datagen.scale import CHUNK_EVENTS, generate_lines, write_events
-from contentpack.datagen.scenarios import SCENARIOS
+from contentpack.datagen.scenarios import SCENARIOS, generate
 
 from .datagen_support import ATTACK_DATA, load_manifest, log_path
 
@@ -42,6 +44,25 @@ def test_a_timing_variant_is_named_and_remade_by_its_manifest_command(name: str,
     assert program == "contentpack" and main([*args, "--out", str(tmp_path)]) == 0
     assert (tmp_path / name / f"{name}.log").read_bytes() == log_path(name).read_bytes()
     assert (tmp_path / name / "dataset.yml").read_bytes() == (ATTACK_DATA / name / "dataset.yml").read_bytes()
+
+
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in ATTACK_DATA.glob("*/dataset.yml")))
+def test_a_manifest_command_stands_on_one_line_to_copy(name: str) -> None:
+    """The YAML writer folded a command longer than 120 columns (``... --variant campaign_shifted_35m --shift`` /
+    ``35m``): read back it was exact, copied from the file by hand it lost its last argument."""
+    command = load_manifest(name)["generator"]["command"]
+    assert f"\n  command: {command}\n" in (ATTACK_DATA / name / "dataset.yml").read_text(encoding="utf-8")
+
+
+def test_only_a_command_is_left_unfolded() -> None:
+    """Prose (a description) still folds at 120 columns; a command of any length does not."""
+    manifest = build_manifest(generate("single_user_declines"), "x.log", "x", ["--shift", "1s"] * 40)
+    manifest["description"] = " ".join(["word"] * 60)
+    text = dump_manifest(manifest)
+    assert f"  command: {manifest['generator']['command']}\n" in text and len(manifest["generator"]["command"]) > 300
+    [described] = [line for line in text.splitlines() if line.startswith("description: ")]
+    assert len(described) <= 125  # folded at the first space past 120 columns
+    assert yaml.safe_load(text)["description"] == manifest["description"]
 
 
 def test_a_different_seed_gives_different_data(tmp_path: Path) -> None:

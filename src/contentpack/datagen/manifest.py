@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -92,7 +93,7 @@ def build_manifest(scenario: Scenario, log_name: str, name: str | None = None,
             "version": GENERATOR_VERSION,
             "seed": scenario.seed,
             "tenant_seed": DEFAULT_TENANT_SEED,
-            "command": shlex.join(command),
+            "command": Unfolded(shlex.join(command)),
         },
         "replay": {"file": log_name, "source": SOURCE, "sourcetype": SOURCETYPE},
         "time_range": {"earliest": records[0]["time"], "latest": records[-1]["time"], "field": "time (_time)"},
@@ -101,9 +102,34 @@ def build_manifest(scenario: Scenario, log_name: str, name: str | None = None,
     }
 
 
+class Unfolded(str):
+    """A string the manifest writes on one line however long: a command. Folded at 120 columns (as the
+    description is), ``... --variant campaign_shifted_35m --shift`` / ``35m`` read back exact but broke when
+    copied from the file by hand."""
+
+
+class _ManifestDumper(yaml.SafeDumper):
+    """``yaml.SafeDumper`` that folds no ``Unfolded`` value: the emitter gets the represented string itself as
+    the scalar's value, and folds a plain scalar only at a space past ``best_width``."""
+
+    def process_scalar(self) -> None:
+        if not isinstance(getattr(self.event, "value", None), Unfolded):
+            super().process_scalar()
+            return
+        width, self.best_width = self.best_width, sys.maxsize
+        try:
+            super().process_scalar()
+        finally:
+            self.best_width = width
+
+
+_ManifestDumper.add_representer(Unfolded, yaml.SafeDumper.represent_str)
+
+
 def dump_manifest(manifest: dict[str, Any]) -> str:
-    """YAML text of a manifest (key order kept, wide lines so long ids are not folded)."""
-    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=False, width=120)
+    """YAML text of a manifest (key order kept, wide lines so long ids are not folded; a command, ``Unfolded``,
+    on one line however long)."""
+    return yaml.dump(manifest, Dumper=_ManifestDumper, sort_keys=False, allow_unicode=False, width=120)
 
 
 def write_manifest(path: str | os.PathLike[str], manifest: dict[str, Any]) -> None:
