@@ -117,8 +117,9 @@ def run(args: argparse.Namespace) -> int:
         missing = [n for n in SCENARIOS if n not in made_now and not (out / n / "dataset.yml").is_file()]
         if missing:
             return usage_error("generate-data", f"--docs {args.docs}: the scenario facts are made from every "
-                               f"scenario's dataset.yml, and {out} has none for {', '.join(missing)}; generate "
-                               "them all (--scenario all) with --docs, or drop --docs")
+                               f"scenario's dataset.yml, and {out} has none for {len(missing)} of the "
+                               f"{len(SCENARIOS)} scenarios ({_some_of(missing)}); generate them all "
+                               "(--scenario all) with --docs, or drop --docs")
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)
@@ -171,6 +172,17 @@ def _scale(args: argparse.Namespace) -> int:
 def _rate(rate: float | None, unit: str) -> str:
     """A rate as printed, or that the time was too short to measure one (a tiny run on a coarse clock)."""
     return f"{rate:,.0f} {unit}" if rate is not None else f"{unit}: too short to measure"
+
+
+MISSING_SHOWN = 3  # scenarios named in --docs's usage error; the rest are counted
+
+
+def _some_of(names: list[str]) -> str:
+    """``a, b, c and 11 more``: one line a reader takes in (all 14 names of a lone ``--scenario`` ran past three
+    terminal lines); four or fewer are all named."""
+    if len(names) <= MISSING_SHOWN + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:MISSING_SHOWN])} and {len(names) - MISSING_SHOWN} more"
 
 
 def _timing(args: argparse.Namespace) -> Timing | None:
