@@ -1,6 +1,7 @@
 """An unusable ``$CONTENTPACK_CACHE_DIR`` the user set is said once per run, on stderr, and the caches are off for
-that run (before, they were off without a word, and every run parsed the whole pack again); the default folder,
-``CONTENTPACK_CACHE=off`` and a folder still to be made stay silent (``cli._cache_checked``)."""
+that run (before, they were off without a word, and every run parsed the whole pack again); so is an unusable
+``$XDG_CACHE_HOME`` when it is the one that places the caches (it was silent: the user set it as well). The default
+folder, ``CONTENTPACK_CACHE=off`` and a folder still to be made stay silent (``cli._cache_checked``)."""
 
 from __future__ import annotations
 
@@ -64,20 +65,43 @@ def test_a_cache_folder_this_user_cannot_write_in_is_said_too(tmp_path: Path, ca
                                    f"{locked} does not let this user create files in it{OFF}")
 
 
+@pytest.mark.parametrize(("where", "why"), [
+    ("file", "{tmp}/file is a file, not a folder"),
+    ("/dev/null", "/dev/null is a character device, not a folder"),
+])
+def test_an_unusable_xdg_cache_home_is_the_same_warning_naming_it(
+        where: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``$CONTENTPACK_CACHE_DIR`` the caches go to ``$XDG_CACHE_HOME/contentpack``: an unusable one is the
+    user's setting too, said as the other is, naming the variable and its value as set."""
+    (tmp_path / "file").write_text("not a folder\n")
+    folder = where if where.startswith("/") else str(tmp_path / where)
+    monkeypatch.delenv("CONTENTPACK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", folder)
+    status, out, err = _validate(capsys, "--format", "json")
+    assert err == f"contentpack validate: warning: XDG_CACHE_HOME={folder}: {why.format(tmp=tmp_path)}{OFF}"
+    assert status == 0 and json.loads(out)["ok"] is True
+
+
 @pytest.mark.parametrize("settings", [
     {"CONTENTPACK_CACHE_DIR": "/dev/null", "CONTENTPACK_CACHE": "off"},  # turned off: the folder is not used
     {"CONTENTPACK_CACHE_DIR": "{tmp}/new/cache"},  # made with its parents, as the test suite's own is
-    {"HOME": "{tmp}/file", "XDG_CACHE_HOME": "{tmp}/file"},  # the default place, which the user never chose
+    {"HOME": "{tmp}/file"},  # the default place (~/.cache), which the user never chose
+    {"XDG_CACHE_HOME": "{tmp}/new"},  # its contentpack folder made with its parents
+    {"CONTENTPACK_CACHE_DIR": "{tmp}/new/cache", "XDG_CACHE_HOME": "{tmp}/file"},  # not the one used
 ])
 def test_no_warning_when_the_user_set_no_unusable_folder(settings: dict[str, str], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "file").write_text("not a folder\n")
     monkeypatch.delenv("CONTENTPACK_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     for name, value in settings.items():
         monkeypatch.setenv(name, value.format(tmp=tmp_path))
     status, _, err = _validate(capsys)
     assert (status, err) == (0, "")
+    if "XDG_CACHE_HOME" in settings and "CONTENTPACK_CACHE_DIR" not in settings:
+        assert list((tmp_path / "new" / "contentpack").glob("parsed-*.marshal"))
     if "new" in settings.get("CONTENTPACK_CACHE_DIR", ""):
         assert list((tmp_path / "new" / "cache").glob("parsed-*.marshal"))  # and it was used
 

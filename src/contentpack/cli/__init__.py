@@ -78,28 +78,32 @@ def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> 
 
 def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextManager[object]:
     """Where the command runs as far as the caches go (every command but ``generate-data`` and ``search
-    --no-pack`` loads a pack, which uses them: ``loads_pack``): a ``$CONTENTPACK_CACHE_DIR`` that cannot be used (a file, ``/dev/null``, a folder this user
-    cannot write in; missing folders are made, as for ``backtest --out``) gets one warning, and the caches are
-    off for the run. Before, they were off without a word, and every run parsed the whole pack again.
+    --no-pack`` loads a pack, which uses them: ``loads_pack``): a folder the user chose (``$CONTENTPACK_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/contentpack``: ``cache_files.chosen_folder``) that cannot be used (a file,
+    ``/dev/null``, a folder this user cannot write in; missing folders are made, as for ``backtest --out``) gets
+    one warning naming the variable, and the caches are off for the run. Before, they were off without a word,
+    and every run parsed the whole pack again. An unusable ``$XDG_CACHE_HOME`` was silent: it is the user's own
+    setting as much as ``$CONTENTPACK_CACHE_DIR`` is (and every program that caches there fails too).
 
-    Only a folder the user chose is checked: the default one (``$XDG_CACHE_HOME/contentpack``,
-    ``~/.cache/contentpack``) was never asked for, and on a read-only home (a CI container, a sandbox) a warning
-    on every run would be noise about a cache that only ever saves time; there it stays best effort, silently.
-    ``CONTENTPACK_CACHE=off`` turns the caches off, so the folder is not looked at."""
-    folder = os.environ.get("CONTENTPACK_CACHE_DIR")
-    if command == "generate-data" or not loads_pack or not folder:
+    Only a folder the user chose is checked: the default one (``~/.cache/contentpack``) was never asked for, and
+    on a read-only home (a CI container, a sandbox) a warning on every run would be noise about a cache that only
+    ever saves time; there it stays best effort, silently. ``CONTENTPACK_CACHE=off`` turns the caches off, so the
+    folder is not looked at."""
+    if command == "generate-data" or not loads_pack:
         return nullcontext()
-    from contentpack.content.cache_files import caching_off, turned_off
+    from contentpack.content.cache_files import caching_off, chosen_folder, turned_off
 
-    if caching_off(os.environ):
+    chosen = chosen_folder(os.environ)
+    if chosen is None or caching_off(os.environ):
         return nullcontext()
     from contentpack.cli.common import warning
     from contentpack.cli.report_file import folder_problem
 
-    found = folder_problem(Path(folder))
+    variable, folder = chosen
+    found = folder_problem(folder)
     if found is None:
         return nullcontext()
-    warning(command, f"CONTENTPACK_CACHE_DIR={folder}: {found}; the parse cache is off for this run")
+    warning(command, f"{variable}={os.environ[variable]}: {found}; the parse cache is off for this run")
     return turned_off()
 
 

@@ -51,15 +51,23 @@ def caching_off(environ: Mapping[str, str]) -> bool:
     return environ.get("CONTENTPACK_CACHE", "").lower() in ("off", "0", "no", "false")
 
 
+def chosen_folder(environ: Mapping[str, str]) -> tuple[str, Path] | None:
+    """The caches' folder when the user chose it, with the variable that chose it: ``$CONTENTPACK_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/contentpack``; None: the default ``~/.cache/contentpack``, which nobody asked for."""
+    for name, below in (("CONTENTPACK_CACHE_DIR", ()), ("XDG_CACHE_HOME", ("contentpack",))):
+        if environ.get(name):
+            return name, Path(environ[name], *below)
+    return None
+
+
 def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) -> Path | None:
     """The ``kind`` cache file for the pack at ``root``; None when caching is turned off."""
     env = os.environ if environ is None else environ
     if caching_off(env) or _TURNED_OFF.get():
         return None
-    if env.get("CONTENTPACK_CACHE_DIR"):
-        base = Path(env["CONTENTPACK_CACHE_DIR"])
-    elif env.get("XDG_CACHE_HOME"):
-        base = Path(env["XDG_CACHE_HOME"]) / "contentpack"
+    chosen = chosen_folder(env)
+    if chosen is not None:
+        base = chosen[1]
     else:
         try:
             base = Path.home() / ".cache" / "contentpack"
