@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # the format characters (Unicode category Cf: the bidirectional overrides, isolates and marks, which make text
 # read differently from its bytes; zero-width spaces and joiners, the byte order mark, the soft hyphen, the
 # tag characters: all invisible, so two values that differ only by one print alike), the line and paragraph
-# separators, and lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it).
+# separators, and lone surrogates (a JSON string may hold one, "\ud800"; no encoding can write it; U+DC80..U+DCFF
+# are written as the byte that is not UTF-8 they stand for, ``_NOT_UTF8_BYTES``).
 # Every other character, spaces such as U+3000 included, is text and printed as it is.
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
@@ -42,6 +43,13 @@ _NOT_ASCII_TEXT = re.compile("[^\x20-\x7e]")
 _NOT_JSON_TEXT = re.compile("[^\x20-\x7e\n]")  # an indented document's own line breaks are its layout
 
 
+# A byte that is not UTF-8, as Python decodes it in a file name (``os.fsdecode``, PEP 383) or a log read with
+# ``errors="surrogateescape"``: a lone surrogate U+DC80..U+DCFF, written as the byte, ``\xNN`` (a file named
+# ``caf\xe9.log`` in Latin-1 printed as ``caf\udce9.log``, Python's spelling, not the byte the file name holds).
+_NOT_UTF8_BYTES = range(0xDC80, 0xDD00)
+_NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _escaped(char: str) -> bool:
     return unicodedata.category(char) in _ESCAPED_CATEGORIES
 
@@ -50,7 +58,20 @@ def _escape(char: str) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
+    if code in _NOT_UTF8_BYTES:
+        return _byte_escape(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _byte_escape(char: str) -> str:
+    return f"\\x{ord(char) - 0xDC00:02x}"
+
+
+def path_text(path: str) -> str:
+    """A file name as text, each byte of it that is not UTF-8 written as ``\\xNN``, as :func:`printable` prints
+    it: for a JSON document (``backtest``'s ``summary.json``), which would otherwise hold the lone surrogate
+    (``"\\udce9"``), unreadable and refused by a strict JSON reader."""
+    return _NOT_UTF8_BYTE.sub(lambda match: _byte_escape(match[0]), path)
 
 
 def printable(text: str) -> str:

@@ -388,3 +388,26 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     monkeypatch.setattr(command, "folder_problem", lambda path, names: None)
     status, _, err = backtest(capsys, "--root", str(REPO), "--events", str(SINGLE), "--out", str(out))
     assert (status, err) == (2, f"contentpack backtest: error: {out / 'notables.jsonl'}: Is a directory\n")
+
+
+def test_a_file_name_that_is_not_utf8_reads_the_same_in_the_text_and_in_summary_json(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Python names a file's byte that is not UTF-8 by a lone surrogate (PEP 383: b"caf\\xe9" is "caf\\udce9"):
+    the terminal showed ``caf\\udce9.log`` and summary.json the JSON escape ``"\\udce9"``, which a strict JSON
+    reader refuses and nobody reads as the byte. Both now say ``caf\\xe9.log``, the --format json diagnostics and
+    report.html too."""
+    lines = SINGLE.read_text().splitlines()
+    bad = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.log"))
+    bad.write_text("\n".join([lines[0], lines[1][:100], *lines[2:]]) + "\n")
+    shown = f"{tmp_path}/caf\\xe9.log:2:1: warning[RP002]: truncated JSON object (no closing brace)"
+    status, _, err = backtest(capsys, "--events", str(bad), "--out", str(tmp_path / "out"))
+    assert status == 1 and shown in err.splitlines()
+    raw = (tmp_path / "out" / "summary.json").read_bytes()
+    assert json.loads(raw.decode("utf-8"))["input"]["first_bad_lines"] == [shown] and b"\\udc" not in raw
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "/<wbr>caf\\xe9.<wbr>log:2:1: warning[RP002]" in page and "\\udc" not in page
+    only_bad = tmp_path / "only"
+    only_bad.mkdir()
+    (only_bad / os.fsdecode(b"\xff.log")).write_text(lines[1][:100] + "\n")  # no timed event: one JSON document
+    status, out, _ = backtest(capsys, "--events", str(only_bad), "--format", "json")
+    assert status == 1 and json.loads(out)["diagnostics"][0]["path"] == f"{only_bad}/\\xff.log"

@@ -13,6 +13,7 @@ place that once failed on one:
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.junit import Case, render
-from contentpack.printable import printable
+from contentpack.printable import json_text, path_text, printable
 from contentpack.spl import Engine
 
 from .support import ROOT, run_cli
@@ -93,3 +94,14 @@ def test_backtest_counts_an_export_row_whose_raw_holds_a_lone_surrogate_as_bad(t
     outcome.assert_handled()
     assert f"{export}:1:1: warning[RP002]: _raw is not Unicode text: a lone surrogate (U+D800) at character {len(raw) - 1}" \
         in outcome.stderr, outcome.stderr
+
+
+def test_a_byte_that_is_not_utf8_prints_as_the_byte() -> None:
+    """A file name's byte that is not UTF-8 reaches Python as a lone surrogate (PEP 383, ``os.fsdecode``):
+    printed, and in a JSON document through ``path_text``, it is the byte, ``\\xe9``, not Python's ``\\udce9``.
+    A lone surrogate of no byte (a JSON log's ``"\\ud800"``) stays ``\\ud800``; ``path_text`` leaves the rest of
+    the text as it is, for ``printable`` or ``json_text`` to escape."""
+    name = os.fsdecode(b"caf\xe9\xff.log")
+    assert printable(name) == path_text(name) == "caf\\xe9\\xff.log"
+    assert printable("\ud800\x1b") == "\\ud800\\x1b" and path_text("\ud800\x1b") == "\ud800\x1b"
+    assert json.loads(json_text({"path": path_text(name)})) == {"path": "caf\\xe9\\xff.log"}

@@ -57,6 +57,7 @@ from typing import BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
+from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (GZIP_MAGIC, LINE_TOO_LONG, capped_lines, in_calendar, make_event,
                                     parse_timestamp, too_long)
@@ -93,7 +94,8 @@ class BadLine:
     def diagnostic(self) -> Diagnostic:
         """``path:line:1: warning[RP002]: reason`` (``path: warning[RP002]: item N: reason`` for an item): the form
         and rule of ``search``'s malformed events line, a warning as the backtest skips the line and goes on."""
-        where = Position(self.path) if self.item else Position(self.path, self.line, 1)
+        path = path_text(self.path)  # a name that is not UTF-8 as the text output shows it, in summary.json too
+        where = Position(path) if self.item else Position(path, self.line, 1)
         return warning(where, RULE_ATTACK_DATA, self.message)
 
     def render(self) -> str:
