@@ -238,10 +238,10 @@ def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixt
     """`| makeresults` runs without --events, at the clock's time as Splunk's ``now()`` is when a search runs
     (Search Reference, makeresults: "_time ... the time the search was run")."""
     before = time.time()
-    status, out, err = run(capsys, '| makeresults | eval now=now()', "--no-pack", "--format", "json")
+    status, out, err = run(capsys, '| makeresults | eval now=now(), t=_time', "--no-pack", "--format", "json")
     rows = json.loads(out)
     assert status == 0 and err == "" and len(rows) == 1
-    assert int(before) - 1 <= rows[0]["_time"] == rows[0]["now"] <= time.time() + 1
+    assert int(before) - 1 <= rows[0]["t"] == rows[0]["now"] <= time.time() + 1
 
 
 def test_no_events_and_no_rows_says_why(capsys: pytest.CaptureFixture[str]) -> None:
@@ -422,3 +422,77 @@ def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
         assert (status, out, err) == (1, "", refused(f"{path}:1:1", message, "RP002")), spl
         status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", "json")
         assert (status, json.loads(out), err) == (1, document, ""), spl
+
+
+def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Splunk's REST ``output_mode=json`` writes ``_time`` as ISO 8601 text with milliseconds and the offset of the
+    user's zone, ``"_time":"2012-11-27T16:30:06.140-08:00"`` (a oneshot search's answer captured in splunk-sdk-java,
+    splunk/src/test/resources/resultsMVOneshot5.json; the export the backtest reads, backtest/inputs.py, has the same
+    form), which is what the table and csv show: ``--format json`` wrote the epoch number, 1735721999.5. A time no
+    calendar date holds stays the number it is, as the table shows it."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T08:59:59.5Z", "a": "1"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--tz", "America/Los_Angeles")
+    status, out, err = run(capsys, "* | table _time a", *common, "--format", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out) == [{"_time": "2025-01-01T00:59:59.500-08:00", "a": "1"}]
+    status, out, _ = run(capsys, "* | table _time a", *common, "--format", "csv")
+    assert out == "_time,a\n2025-01-01T00:59:59.500-08:00,1\n"
+    status, out, _ = run(capsys, "| makeresults | eval _time=1e20 | table _time", "--no-pack", "--format", "json")
+    assert (status, json.loads(out)) == (0, [{"_time": 1e20}])
+
+
+def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A search with no transforming command lists events, each with its time first (assumed: Splunk's events
+    list shows each event's time on its left; no page pins the order of columns): the table and csv listed the
+    fields in the events' JSON order, ``_time`` after them. The order a ``table`` or ``fields`` set is kept, and
+    rows a transforming command made (no ``_raw``) keep theirs."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "a": "1", "b": "x"}\n', encoding="utf-8")
+
+    def header(spl: str, fmt: str = "csv") -> str:
+        status, out, err = run(capsys, spl, "--no-pack", "--events", str(path), "--format", fmt)
+        assert (status, err) == (0, "")
+        return out.splitlines()[0] if fmt == "csv" else out.splitlines()[1]
+
+    assert header("*") == "_time,time,a,b,source,sourcetype,host,index"
+    assert header("* | eventstats count") == "_time,time,a,b,source,sourcetype,host,index,count"
+    assert header("* | fields - b") == "_time,time,a,source,sourcetype,host,index"
+    assert header("*", "table").split()[:3] == ["┃", "_time", "┃"]
+    assert header("* | table b _time a") == "b,_time,a"
+    assert header("* | fields b a") == "a,b,_time"  # the order the engine gives after fields, as before
+    assert header("* | stats count by a | eval _time=0") == "a,count,_time"
+    status, out, _ = run(capsys, "*", "--no-pack", "--events", str(path), "--format", "json")
+    assert list(json.loads(out)[0])[:2] == ["time", "a"]  # a JSON object's keys are not columns: as they were
+
+
+def test_a_filter_that_passes_events_without_a_field_draws_no_hint_on_it(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``where isnull(a) OR b=1`` keeps every event lacking ``a``: with neither field in any event, ``b`` was named
+    as why nothing came back, though the filter let every event through (spl.hints: a filter names a field only
+    when it cannot pass without it; tests/spl/test_hints.py has the AND/OR/NOT cases)."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "c": "1"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "* | where isnull(a) OR b=1 | search c=2", *common)
+    assert (status, out, err) == (0, "\n", "")
+    status, out, err = run(capsys, "* | where isnull(a) AND b=1", *common)
+    assert status == 0 and "filters on 'b' (where)" in err and "'a'" not in err
+    status, out, err = run(capsys, "* | where isnull(a) OR b=1 | search d=1 | stats count", *common)
+    assert out == "count\n0\n" and err.count("hint") == 1 and "filters on 'd' (search)" in err
+
+
+def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Risk data model read inside ``append [...]`` or ``join [...]`` reads no risk event either: the top-level
+    read drew the one hint saying so, the subsearch's none (or hints on risk fields no event has)."""
+    from contentpack.cli.search import RISK_HINT
+
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "c": "1"}\n', encoding="utf-8")
+    risk = "[| from datamodel Risk.All_Risk"
+    for spl in (f"* | append {risk} | stats count by risk_object]",
+                f"* | join type=left c {risk} | fields c risk_object] | where isnotnull(risk_object)",
+                f"* | append {risk}] | append {risk}] | stats count by risk_object"):
+        status, _, err = run(capsys, spl, "--no-pack", "--events", str(path), "--format", "csv")
+        assert (status, err) == (0, f"contentpack search: hint: {RISK_HINT}\n"), spl

@@ -79,3 +79,39 @@ def test_a_where_keeping_events_without_a_field_is_no_filter_on_it() -> None:
     assert absent("* | where isnotnull(a) OR NOT isnull(b)") == ["filters on a", "filters on b"]
     assert absent("* | where isnull(a) AND a>1") == ["filters on a"]  # read elsewhere too: still a filter on it
     assert absent("* | search a=*") == ["filters on a"]
+
+
+def test_a_filter_names_a_field_only_when_it_cannot_pass_without_it() -> None:
+    """``where isnull(a) OR b=1`` keeps every event lacking ``a`` and ``b`` (isnull, Informational functions, above),
+    so neither field is why it kept none: the hint named ``b``. A field is named only when the filter fails for an
+    event lacking the absent fields it reads: an ``OR`` fails when every branch does, an ``AND`` when one does, a
+    ``NOT`` turns one into the other. In ``search``, ``field=value``, ``field!=value`` and ``field IN (...)`` fail
+    for an event without the field and ``NOT field=value`` passes it (Search Manual, "Difference between NOT and
+    !="; the search command's examples, https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/
+    search-command/search-command-examples, 5: "Searching with the boolean NOT comparison operator is not the same
+    as using the != comparison"); in ``where`` a comparison with a missing field is null, which ``NOT`` makes true
+    (the engine's evaluator: ``_truth`` of null is false, pinned where it is tested)."""
+    engine = Engine()
+
+    def absent(spl: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        return [f.name for f in absent_fields(engine.parse(spl), seen)]
+
+    assert absent("* | where isnull(a) OR b=1") == []
+    assert absent("* | where isnull(a) OR b=1", frozenset({"a"})) == []  # a present: the branch can still pass
+    assert absent("* | where isnull(a) AND b=1") == ["b"]  # passing on a, failing on b
+    assert absent("* | where NOT (isnull(a) OR b=1)") == ["a"]  # NOT of a pass on a: fails on a, whatever b
+    assert absent("* | where (a=1 OR b=1) AND (c=1 OR isnull(d))") == ["a", "b"]
+    assert absent("* | where a=1 OR b=1") == ["a", "b"]
+    assert absent("* | where a=1 OR b=1", frozenset({"b"})) == []
+    assert absent("* | where NOT a=1") == []  # null, made true
+    assert absent("* | where NOT NOT a=1") == ["a"]
+    assert absent("* | where " + " AND ".join(f"f{i}=1" for i in range(3000))) == sorted(f"f{i}" for i in range(3000))
+    assert absent("* | where " + " OR ".join(f"f{i}=1" for i in range(3000)) + " OR isnull(g)") == []
+    assert absent("a=1 OR b=1") == ["a", "b"]
+    assert absent("a=1 OR b=1", frozenset({"a"})) == []
+    assert absent("a=1 OR NOT b=1") == []
+    assert absent("(a=1 OR b IN (1, 2)) c!=3") == ["a", "b", "c"]
+    assert absent("NOT (a=1 OR b=1)") == []
+    assert absent("NOT (a=1 b=1) c=1") == ["c"]
+    assert absent("foo OR a=1") == []  # a term reads _raw: it may pass
+    assert absent("* OR a=1") == []

@@ -14,7 +14,9 @@ fields, so a detection's search pasted verbatim finds what the replay finds. ``-
 engine. A search that returns nothing while it filters or groups on a field no event has gets a hint on
 stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 The search job's messages (``spl.messages``: a subsearch cut at its maxout) go to stderr after the results,
-as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows.
+as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows
+(``_time`` a date in every format, as Splunk's ``output_mode=json`` writes it). Raw events show ``_time`` first
+in the table and csv (``_event_order``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.errors import SplEventsError
+from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
@@ -219,26 +222,43 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
         raise UsageError(f"{option}: {exc}") from None
 
 
+def _date(name: str, value: Value, tz: str) -> str | None:
+    """``_time`` as every format writes it, ISO 8601 with milliseconds and the zone's offset
+    (``2012-11-27T16:30:06.140-08:00``, as Splunk's ``output_mode=json`` and csv give it); None for another field,
+    a value that is not a number, or a time no calendar date holds (written as the number it is)."""
+    if name != "_time" or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def _values(name: str, value: Value, tz: str) -> list[str]:
     """A field's values as text (one per value of a multivalue field); ``_time`` as a date."""
     if value is None:
         return [""]
-    if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return [strftime(float(value), "%Y-%m-%dT%H:%M:%S.%3N%:z", tz)]
-        except (OverflowError, ValueError, OSError):  # a time no calendar date holds: show the number
-            return [to_str(value) or ""]
-    return [to_str(v) or "" for v in mv_values(value)]
+    date = _date(name, value, tz)
+    return [date] if date is not None else [to_str(v) or "" for v in mv_values(value)]
 
 
 def _json_value(value: Value) -> object:
     """A value as JSON holds it. An infinity or NaN is written as its SPL text (``inf``, ``-inf``, ``nan``, as
-    the table and csv show it): JSON has no such number, and Python's ``Infinity`` is not JSON a reader takes."""
+    the table and csv show it): JSON has no such number, and Python's ``Infinity`` is not JSON a reader takes.
+    ``_time`` is written as the date the table and csv show (``_json_row``)."""
     if isinstance(value, tuple):
         return [_json_value(item) for item in value]
     if isinstance(value, float) and not math.isfinite(value):
         return to_str(value)
     return value
+
+
+def _json_row(row: Mapping[str, Value], tz: str) -> dict[str, object]:
+    """A row as JSON: ``_time`` as a date (``_date``), as Splunk's REST ``output_mode=json`` writes it
+    (``"_time":"2012-11-27T16:30:06.140-08:00"``) and as the table and csv show it; every other value as JSON holds
+    it (``_json_value``)."""
+    return {name: date if (date := _date(name, value, tz)) is not None else _json_value(value)
+            for name, value in row.items()}
 
 
 # Rows a table shows: a terminal table of more is not read, and drawing it takes long (Splunk's results view
@@ -295,7 +315,7 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
     holds the values as they are in a pipe or a file, and only on a ``terminal``, where a person reads them, their
     control characters escaped (``printable``), as the table shows them."""
     if fmt == "json":
-        return json_text([{k: _json_value(v) for k, v in row.items()} for row in rows], indent=2)
+        return json_text([_json_row(row, tz) for row in rows], indent=2)
     shown = [f for f in fields if not f.startswith("_") or f == "_time"] or fields
     if fmt == "table" and not rows:  # no columns to draw: a table would be a blank line
         return "0 result(s)"
@@ -424,6 +444,7 @@ def _run(args: argparse.Namespace) -> int:
             raise
         except SplError as exc:
             raise _Refused(exc) from None
+        fields = _event_order(engine.parse(args.spl), results.rows, results.fields)
         hints = [*_empty_file_hints(args.events), *_untimed_hints(results.untimed, args.time_field, args.tz),
                  *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)]
     except PackUnavailable as exc:
@@ -440,13 +461,25 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except UsageError as exc:
         return usage_error("search", str(exc))
-    print(render(results.rows, results.fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH),
+    print(render(results.rows, fields, args.format, args.tz, output_width(sys.stdout, SEARCH_WIDTH),
                  on_terminal(sys.stdout)))
     for message in results.messages:  # the job's messages: never among the rows, whatever the format
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0
+
+
+def _event_order(pipeline: Pipeline, rows: Sequence[Mapping[str, Value]], fields: list[str]) -> list[str]:
+    """The order of the columns of the table and csv: raw events (every row holds its ``_raw``: no transforming
+    command made the rows, as ``stats`` or ``timechart`` would) have ``_time`` first, then their fields as the
+    engine gives them (the events' JSON order), as Splunk's events list shows each event's time first (assumed: no
+    page pins the column order); the order a ``table`` or ``fields`` command set is kept as it is."""
+    if "_time" not in fields or not rows or not all("_raw" in row for row in rows) or any(
+            isinstance(command, TableCommand) or (isinstance(command, FieldsCommand) and not command.remove)
+            for command in pipeline.commands):
+        return fields
+    return ["_time", *(name for name in fields if name != "_time")]
 
 
 def _pack(root: Path | None, as_json: bool) -> Pack | None:

@@ -4,8 +4,9 @@ Splunk answers a search over a missing field with zero results and no complaint,
 depends on an add-on's search-time fields (``user``, ``dest``) silently finds nothing when the add-on is not
 installed. This module names such fields so a command-line tool can print a hint.
 
-A field counts as *filtered on* when a ``search`` or ``where`` command reads it (but for a field a ``where``
-reads only as ``isnull(x)`` or ``NOT isnotnull(x)``, which keep an event without it: no typo to hint at), and
+A field counts as *filtered on* when a ``search`` or ``where`` command reads it and cannot keep an event without it
+(``_needed``: ``where isnull(x)``, ``NOT x=1`` or ``isnull(a) OR b=1`` keep events lacking the fields, so no field
+there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), and
 *grouped on* when it is a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field
 of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by``
 field). It is *absent* when no earlier command produces it and none of the event fields it could come from
@@ -15,7 +16,8 @@ reads). Earlier commands that need every field (``requires`` None) make the answ
 reported.
 
 When the search did return rows (an aggregate answers one, ``count`` 0, over no event), only the first
-``search``/``where`` matters, and only if it kept no event: ``up_to`` gives the search to run to find out.
+``search``/``where`` that can fail for lack of a field matters, and only if it kept no event: ``up_to`` gives the
+search to run to find out.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Pipeline, Unary
+from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
+                                 SearchAnd, SearchExpr, SearchNot, SearchOr, Unary, any_node)
 from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.chart import ChartCommand
@@ -51,30 +54,99 @@ class AbsentField:
     at: int = 0  # the command's place in the pipeline's commands
 
 
-def _present_fields(expr: Expr) -> set[str]:
-    """The fields a ``where`` expression reads but for those it reads only to keep events lacking them:
-    ``isnull(x)``, ``NOT isnotnull(x)`` (through ``NOT``, ``AND``, ``OR``); ``isnotnull(x)`` and ``NOT isnull(x)``
-    keep only events with ``x`` and count. A stack, not recursion: a long ``AND`` chain nests deep."""
-    found: set[str] = set()
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        node, negated = stack.pop()
-        if isinstance(node, Unary) and node.op == "NOT":
-            stack.append((node.operand, not negated))
-        elif isinstance(node, Binary) and node.op in ("AND", "OR"):
-            stack.extend(((node.left, negated), (node.right, negated)))
-        elif isinstance(node, Call) and node.name in ("isnull", "isnotnull") and len(node.args) == 1 \
-                and isinstance(node.args[0], FieldRef):
-            if (node.name == "isnotnull") != negated:
-                found.add(node.args[0].name)
-        else:
-            found |= expression_fields(node)
-    return found
+@dataclass(frozen=True)
+class _Outcome:
+    """What a filter gives an event lacking the ``absent`` fields: ``passes`` True or False, or None when that
+    depends on what else the event holds; ``fields`` the absent fields that decide it."""
+
+    passes: bool | None
+    fields: frozenset[str] = frozenset()
+
+
+_UNKNOWN = _Outcome(None)
+
+
+def _either(conjunction: bool, parts: Sequence[_Outcome]) -> _Outcome:
+    """``AND`` (``conjunction``) or ``OR`` of ``parts``: one false part fails an ``AND`` and one true part passes an
+    ``OR``, whatever the others give (the absent fields of every such part decide it); else it is decided only when
+    every part is."""
+    deciding = not conjunction
+    decided = [part for part in parts if part.passes is deciding]
+    if not decided and all(part.passes is not None for part in parts):
+        decided, deciding = list(parts), conjunction
+    if not decided:
+        return _UNKNOWN
+    return _Outcome(deciding, frozenset().union(*(part.fields for part in decided)))
+
+
+def _negated(outcome: _Outcome, times: int) -> _Outcome:
+    if outcome.passes is None or times % 2 == 0:
+        return outcome
+    return _Outcome(not outcome.passes, outcome.fields)
+
+
+def _where_outcome(expr: Expr, absent: frozenset[str]) -> _Outcome:
+    """A ``where`` expression over an event lacking the ``absent`` fields. ``isnull(x)`` is true and ``isnotnull(x)``
+    false for an absent ``x``; any other part reading an absent field is false, as a comparison with nothing is (the
+    evaluator's ``NOT`` of it true); a part reading none is unknown. A chain of one operator (``a AND b AND ...``,
+    nesting as deep as it is long) is taken as one list of parts, as the evaluator does; only parentheses and
+    calls, whose depth the parser bounds, recurse."""
+    times = 0
+    while isinstance(expr, Unary) and expr.op == "NOT":
+        expr, times = expr.operand, times + 1
+    if isinstance(expr, Binary) and expr.op in ("AND", "OR"):
+        parts: list[Expr] = []
+        pending: list[Expr] = [expr]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, Binary) and node.op == expr.op:
+                pending.extend((node.right, node.left))
+            else:
+                parts.append(node)
+        return _negated(_either(expr.op == "AND", [_where_outcome(part, absent) for part in parts]), times)
+    if isinstance(expr, Call) and expr.name in ("isnull", "isnotnull") and len(expr.args) == 1 \
+            and isinstance(expr.args[0], FieldRef):
+        name = expr.args[0].name
+        found = _Outcome(expr.name == "isnull", frozenset({name})) if name in absent else _UNKNOWN
+        return _negated(found, times)
+    missing = frozenset(expression_fields(expr)) & absent
+    return _negated(_Outcome(False, missing) if missing else _UNKNOWN, times)
+
+
+def _search_outcome(expr: SearchExpr, absent: frozenset[str]) -> _Outcome:
+    """A ``search`` expression over an event lacking the ``absent`` fields: ``field=value``, ``field!=value`` and
+    ``field IN (...)`` are false for it, ``NOT field=value`` true (Search Manual, "Difference between NOT and !=");
+    ``*`` is true; a term (it reads ``_raw``) or a subsearch is unknown."""
+    times = 0
+    while isinstance(expr, SearchNot):
+        expr, times = expr.operand, times + 1
+    if isinstance(expr, (SearchAnd, SearchOr)):
+        outcome = _either(isinstance(expr, SearchAnd), [_search_outcome(part, absent) for part in expr.operands])
+    elif isinstance(expr, (FieldMatch, FieldIn)) and expr.field in absent:
+        outcome = _Outcome(False, frozenset({expr.field}))
+    elif isinstance(expr, MatchAll):
+        outcome = _Outcome(True)
+    else:
+        outcome = _UNKNOWN
+    return _negated(outcome, times)
+
+
+def _needed(command: Command, absent: frozenset[str]) -> frozenset[str]:
+    """Of the ``absent`` fields a filter reads, those without which it keeps no event: all of them when the filter
+    fails for an event lacking them, else none (``where isnull(a) OR b=1`` keeps the events lacking ``a`` and
+    ``b``, so neither is why it kept none). A command that does not filter needs every field it uses."""
+    if isinstance(command, WhereCommand):
+        outcome = _where_outcome(command.expr, absent)
+    elif isinstance(command, SearchCommand):
+        outcome = _search_outcome(command.expr, absent)
+    else:
+        return absent
+    return outcome.fields if outcome.passes is False else frozenset()
 
 
 def _uses(command: CommandNode) -> list[tuple[str, str]]:
     if isinstance(command, WhereCommand):
-        return [(name, "filters on") for name in sorted(_present_fields(command.expr))]
+        return [(name, "filters on") for name in sorted(expression_fields(command.expr))]
     if isinstance(command, SearchCommand):
         return [(name, "filters on") for name in sorted(field_use(command).reads)]
     if isinstance(command, StatsCommand):
@@ -146,11 +218,16 @@ def asked_fields(pipeline: Pipeline) -> frozenset[str]:
 
 
 def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
-    """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply."""
+    """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply; of those a
+    filter reads, only the ones it cannot keep an event without (``_needed``)."""
+    missing = [candidate for candidate in _candidates(pipeline)
+               if not any(field in seen for field in candidate.sources)]
+    needed = {at: _needed(pipeline.commands[at], frozenset(c.name for c in missing if c.at == at))
+              for at in {candidate.at for candidate in missing}}
     out: list[AbsentField] = []
     reported: set[str] = set()
-    for candidate in _candidates(pipeline):
-        if candidate.name not in reported and not any(field in seen for field in candidate.sources):
+    for candidate in missing:
+        if candidate.name not in reported and candidate.name in needed[candidate.at]:
             reported.add(candidate.name)
             out.append(candidate)
     return out
@@ -158,16 +235,21 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
 
 def reads_risk(pipeline: Pipeline) -> bool:
     """Whether the pipeline reads ES's risk index (``| from datamodel Risk.All_Risk``, a correlation search's
-    start) rather than events: the fields it filters and groups on are then risk events' fields."""
-    return isinstance(pipeline.commands[0], FromDatamodelCommand)
+    start), itself or in a subsearch (``append [| from datamodel Risk.All_Risk ...]``): the fields it filters and
+    groups on are then risk events' fields, after the subsearch too."""
+    return any_node(pipeline, lambda node: isinstance(node, FromDatamodelCommand))
 
 
 def first_filter(pipeline: Pipeline) -> int | None:
-    """Where the pipeline's first ``search`` or ``where`` command on a field is (its place in
-    ``pipeline.commands``): in ``* | where usr="x"`` the ``where``, the ``*`` naming none."""
-    return next((index for index, command in enumerate(pipeline.commands)
-                 if isinstance(command, (SearchCommand, WhereCommand))
-                 and any(name not in _ALWAYS for name, _ in _uses(command))), None)
+    """Where the pipeline's first ``search`` or ``where`` command that can fail for lack of a field is (its place in
+    ``pipeline.commands``): in ``* | where usr="x"`` the ``where``, the ``*`` naming none; ``where isnull(usr)``
+    or ``NOT usr=x`` keeps the events lacking ``usr``, and is none."""
+    for index, command in enumerate(pipeline.commands):
+        if isinstance(command, (SearchCommand, WhereCommand)):
+            named = frozenset(name for name, _ in _uses(command) if name not in _ALWAYS and "*" not in name)
+            if _needed(command, named):
+                return index
+    return None
 
 
 def up_to(pipeline: Pipeline, last: int) -> Pipeline:
