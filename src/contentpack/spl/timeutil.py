@@ -610,6 +610,16 @@ class TimeBound:
             return self.fixed
         return self.relative.apply(now, self.tz)
 
+    @property
+    def never_decreasing(self) -> bool:
+        """Resolved at a later ``now`` it is never an earlier time: a fixed time, or a relative modifier in UTC
+        without a month, quarter or year offset (an offset in s/m/h/d/w adds the same seconds to every time there,
+        a snap floors, and each step keeps the order, so their chain does). A month offset does not: Jan 30 12:00
+        ``+1mon`` is Feb 28 12:00, after Jan 31 01:00 ``+1mon``, Feb 28 01:00."""
+        if self.relative is None:
+            return True
+        return self.tz == "UTC" and all(term.snap or term.unit not in ("mon", "q", "y") for term in self.relative.terms)
+
 
 @lru_cache(maxsize=1024)
 def time_bound(text: str, tz: str = "UTC") -> TimeBound:

@@ -1,0 +1,179 @@
+"""Settled runs (``simulation._settles``): once a quiet search over events has run past the last event it
+matches, and its window's bounds never move back, every later run reads nothing, so the simulation records those
+runs without resolving their windows (``SettledRun``) and resolves them only when ``runs``/``runs_of`` are read.
+
+The timeline must be exactly the one resolving and reading every window gives (settling turned off): the same
+runs with the same windows, notables, risk events, errors and messages. Most runs of the pack's replay are such
+runs: the ``risk_from`` detections of a correlation test ticking through the tail the risk reader needs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contentpack.simulate import EventIndex, SimulationResult, build_engine, simulate
+from contentpack.simulate import simulation
+from contentpack.simulate.simulation import Run
+from contentpack.spl.timeutil import time_bound
+
+from . import factory as f
+from .simfactory import clock, decline, index_of, scheduled, ts, ttp
+
+BASE = '`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004'
+CORRELATION = ('| from datamodel Risk.All_Risk | search risk_object_type="user" '
+               '| stats sum(risk_score) as risk_score by risk_object | where risk_score >= 60 '
+               '| rename risk_object as user')
+
+
+def _general(run: Callable[[], SimulationResult]) -> SimulationResult:
+    """``run()`` with settling turned off: every run resolves and reads its window."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(simulation, "_settles", lambda plan, first: False)
+        return run()
+
+
+def _settled(result: SimulationResult) -> int:
+    return sum(1 for run in result.recorded if not isinstance(run, Run))
+
+
+def _same(fast: SimulationResult, general: SimulationResult) -> None:
+    assert _settled(general) == 0
+    assert fast.runs == general.runs
+    assert (fast.notables, fast.risk, fast.errors, fast.messages) == \
+           (general.notables, general.risk, general.errors, general.messages)
+    assert fast == general
+    for name in {run.detection for run in general.runs}:
+        assert fast.runs_of(name) == [run for run in general.runs if run.detection == name]
+
+
+def _correlated(root: Path) -> SimulationResult:
+    """Two hourly writers, one skewed, one held back 10 minutes from 09:00 on (their windows resolved at their
+    on-time starts), and a correlation reading their risk (the tail doubled), over a morning's declines."""
+    declined = ttp("Declined", f"{BASE} | stats count by user", score=40)
+    own = ttp("Own Window", f"{BASE} earliest=-3h@h latest=-30m@m | stats count by user", score=30)
+    correlation = replace(scheduled(f.detection("Risk Across", CORRELATION, kind="Correlation", with_rba=False,
+                                                drilldowns=()), earliest="-24h", latest="now", rba=False),
+                          type="Correlation")
+    pack = f.pack(root, declined, own, correlation)
+    events = [decline(f"user{n % 3}@contoso.example", f"2026-10-13 0{8 + n // 4}:{n % 4 * 13:02d}")
+              for n in range(8)]
+    return simulate(pack, index_of(root, f.write_events(root, "data", events), pack=pack),
+                    skews={"Own Window": 30.0}, delays={"Declined": 600.0},
+                    held_back_from={"Declined": ts("2026-10-13 09:00")})
+
+
+def test_settled_runs_are_the_runs_resolving_every_window_gives(tmp_path: Path) -> None:
+    fast = _correlated(tmp_path)
+    general = _general(lambda: _correlated(tmp_path))
+    assert _settled(fast) > len(fast.runs) // 3  # the writers' runs through the correlation's tail
+    assert fast.notables  # the correlation raised
+    _same(fast, general)
+
+
+def test_a_window_moved_back_by_a_month_offset_does_not_settle(tmp_path: Path) -> None:
+    """``-1mon`` clamps the day: the 03-28 07:00 run's window starts 02-28 07:00, past the event at 06:00, and
+    the 03-29 01:00 run's starts 02-28 01:00, before it again: that run reads the event, as do those up to 06:00
+    on the 29th, 30th and 31st."""
+    pack = f.pack(tmp_path, ttp("Month", f"{BASE} | stats count by user", earliest="-1mon", latest="now"))
+    data = f.write_events(tmp_path, "data", [decline("user@contoso.example", "2026-02-28 06:00")])
+    result = simulate(pack, index_of(tmp_path, data, pack=pack))
+    reading = [clock(run.run_time) for run in result.runs if run.events_read]
+    assert "2026-03-28 06:00" in reading and "2026-03-28 07:00" not in reading
+    assert "2026-03-29 01:00" in reading and reading[-1] == "2026-03-31 06:00"
+    assert not time_bound("-1mon").never_decreasing and not time_bound("-1w@w1+1mon@d").never_decreasing
+    assert time_bound("-70m@m").never_decreasing and time_bound("@mon-2d").never_decreasing
+    _same(result, _general(lambda: simulate(pack, index_of(tmp_path, data, pack=pack))))
+
+
+def test_a_window_past_the_calendar_stops_the_detection_as_before(tmp_path: Path) -> None:
+    """From the 05:00 run on, a window ending 91 h after its run ends after 9999-12-31: the detection stops
+    with a schedule error there, though its runs read nothing from 02:00 on (past the event), as it did before
+    runs settled (its runs before that are kept)."""
+    pack = f.pack(tmp_path, ttp("Far", f"{BASE} | stats count by user", earliest="-70m@m", latest="+91h"))
+    data = f.write_events(tmp_path, "data", [decline("user@contoso.example", "9999-12-28 00:00")])
+    period = (ts("9999-12-27 20:00"), ts("9999-12-28 12:00"))
+    fast = simulate(pack, index_of(tmp_path, data, pack=pack), *period)
+    assert [e.what for e in fast.errors] == ["schedule"] and "05:00" in fast.errors[0].message
+    assert clock(fast.runs[-1].run_time) == "9999-12-28 04:00"
+    _same(fast, _general(lambda: simulate(pack, index_of(tmp_path, data, pack=pack), *period)))
+
+
+def test_an_event_at_the_window_start_indexed_late_is_still_read(tmp_path: Path) -> None:
+    """The window starts at a fixed 09:00, the event's time: the 10:00 run reads nothing (the event is indexed at
+    11:00), yet its window holds the event's time, so the 11:00 run reads it."""
+    pack = f.pack(tmp_path, ttp("Fixed", f"{BASE} | stats count by user", earliest="10/13/2026:09:00:00",
+                                latest="now"))
+    read = index_of(tmp_path, f.write_events(tmp_path, "data", [decline("user@contoso.example", "2026-10-13 09:00")]),
+                    pack=pack).events
+    index = EventIndex([{**event, "_indextime": ts("2026-10-13 11:00")} for event in read])
+    period = (ts("2026-10-13 06:00"), ts("2026-10-13 14:00"))
+    fast = simulate(pack, index, *period)
+    assert [clock(run.run_time) for run in fast.runs if run.events_read] == \
+           ["2026-10-13 11:00", "2026-10-13 12:00", "2026-10-13 13:00", "2026-10-13 14:00"]
+    _same(fast, _general(lambda: simulate(pack, index, *period)))
+
+
+def test_a_risk_reader_never_settles(tmp_path: Path) -> None:
+    """The reader's window is past the only event from its 10:00 run on, and it reads nothing until the writer,
+    whose day-long window reads the event once it is indexed at 14:00, writes its risk: the 15:00 run reads it."""
+    writer = ttp("Late Writer", f"{BASE} | stats count by user", score=60, earliest="-1d", latest="now")
+    reader = replace(scheduled(f.detection("Reader", CORRELATION, kind="Correlation", with_rba=False,
+                                           drilldowns=()), earliest="-1h", latest="now", rba=False),
+                     type="Correlation")
+    pack = f.pack(tmp_path, writer, reader)
+    read = index_of(tmp_path, f.write_events(tmp_path, "data", [decline("user@contoso.example", "2026-10-13 08:00")]),
+                    pack=pack).events
+    index = EventIndex([{**event, "_indextime": ts("2026-10-13 14:00")} for event in read])
+    period = (ts("2026-10-13 06:00"), ts("2026-10-13 18:00"))
+    fast = simulate(pack, index, *period)
+    assert [clock(run.run_time) for run in fast.runs_of("Reader") if run.rows][:1] == ["2026-10-13 15:00"]
+    _same(fast, _general(lambda: simulate(pack, index, *period)))
+
+
+CRONS = ["0 * * * *", "*/20 * * * *", "15 */3 * * *", "30 2 * * *"]
+EARLIEST = ["-70m@m", "-1d@d", "-1mon", "-1mon@d", "-2h", "@h", "0", "-3h@h+10m", "-1w@w1", "10/13/2026:09:00:00"]
+LATEST = ["-10m@m", "now", "@m", "+1mon@d", "-1mon"]
+INLINE = ["", " earliest=-4h@h", " earliest=-1mon latest=-5m", " latest=@h", " earliest=-90m latest=+1mon"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(cron=st.sampled_from(CRONS), earliest=st.sampled_from(EARLIEST), latest=st.sampled_from(LATEST),
+       inline=st.sampled_from(INLINE), reader=st.booleans(), skew=st.sampled_from([0.0, 30.0]),
+       delay=st.sampled_from([0.0, 600.0]),
+       times=st.lists(st.integers(0, 3 * 24 * 60), max_size=4),
+       lags=st.lists(st.integers(0, 180), min_size=4, max_size=4))
+def test_settling_never_changes_a_timeline(cron: str, earliest: str, latest: str, inline: str, reader: bool,
+                                           skew: float, delay: float, times: list[int], lags: list[int]) -> None:
+    """Any schedule, window (month offsets, fixed times, snaps), inline bounds, skew, delay and events (each
+    indexed some minutes late), with or without a risk reader doubling the tail: the same timeline."""
+    writer = ttp("Writer", f"{BASE}{inline} | stats count by user", cron=cron, earliest=earliest, latest=latest)
+    detections = [writer]
+    if reader:
+        detections.append(replace(scheduled(f.detection("Reader", CORRELATION, kind="Correlation", with_rba=False,
+                                                        drilldowns=()), earliest="-24h", latest="now", rba=False),
+                                  type="Correlation"))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        pack = f.pack(root, *detections)
+        start = ts("2026-10-12 00:00")
+        events = [decline(f"user{n}@contoso.example", clock(start + minute * 60)) for n, minute in enumerate(times)]
+        read = index_of(root, f.write_events(root, "data", events), pack=pack)
+        index = EventIndex([{**event, "_indextime": at + lag * 60}
+                            for event, at, lag in zip(read.events, read.times, lags)])
+        engine = build_engine(pack)
+        kwargs: dict[str, Any] = {"engine": engine, "skews": {"Writer": skew} if skew else None,
+                                  "delays": {"Writer": delay} if delay else None}
+        try:
+            fast = simulate(pack, index, **kwargs)
+        except ValueError as exc:  # a skew the cron's stanza does not allow
+            assert "skew" in str(exc)
+            return
+        _same(fast, _general(lambda: simulate(pack, index, **kwargs)))
