@@ -161,3 +161,19 @@ def test_an_unknown_macro_names_the_closest_defined_one() -> None:
         with pytest.raises(SplMacroError) as raised:
             expand_text(text, table)
         assert raised.value.message == message
+
+
+def test_a_lenient_expansion_does_not_look_for_a_close_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lenient expansion drops the error of an unknown macro, so it must not pay for the error's did-you-mean
+    hint: comparing the name with every macro of ESCU's 2,000 took most of validating such a pack's lookups. The
+    strict expansion still gives the hint (above)."""
+    import contentpack.spl.macros as macros
+
+    def no_comparison(name: str, known: object) -> str:
+        raise AssertionError(f"a lenient expansion compared {name!r} with the macros")
+
+    monkeypatch.setattr(macros, "did_you_mean", no_comparison)
+    table = macro_table({"entra_id_ctime(1)": MacroDef("entra_id_ctime", ("field",), "convert ctime($field$)")})
+    assert expand_text("x | `entra_id_ctme(a)`", table, lenient=True) == "x | `entra_id_ctme(a)`"
+    with pytest.raises(AssertionError, match="compared 'entra_id_ctme'"):
+        expand_text("x | `entra_id_ctme(a)`", table)

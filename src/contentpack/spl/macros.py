@@ -217,8 +217,10 @@ def _call_spans(text: str) -> Iterator[tuple[int, int]]:
             i = end + 1
 
 
-def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tuple[str, str]:
-    """The macro name and its definition with the arguments substituted, for the text between the backticks."""
+def _call_body(call: str, table: MacroTable, depth: int, call_offset: int, lenient: bool) -> tuple[str, str]:
+    """The macro name and its definition with the arguments substituted, for the text between the backticks.
+    ``lenient``: the caller drops the error of an unknown macro, so it is raised without its did-you-mean hint
+    (comparing the name with every macro's is most of a lenient expansion's time on a large pack)."""
     call = call.strip()
     if "(" in call and call.endswith(")"):
         name = call[: call.index("(")].strip()
@@ -233,7 +235,8 @@ def _call_body(call: str, table: MacroTable, depth: int, call_offset: int) -> tu
     macro = table.get(key)
     if macro is None:
         known = sorted(k for k in table if k.split("(")[0] == name)
-        hint = f" (defined: {', '.join(known)})" if known else did_you_mean(name, {k.split("(")[0] for k in table})
+        hint = f" (defined: {', '.join(known)})" if known else \
+            "" if lenient else did_you_mean(name, {k.split("(")[0] for k in table})
         raise SplMacroError(f"unknown macro '{key}'{hint}", offset=call_offset)
     if depth >= MAX_DEPTH:
         raise SplMacroError(f"macro '{name}' expands deeper than {MAX_DEPTH} levels", offset=call_offset)
@@ -244,7 +247,7 @@ def _expand_call(call: str, table: MacroTable, depth: int, call_offset: int, len
     """The macro name and the full expansion of one call (the text between its backticks) at this depth."""
     known = table._calls.get((call, depth, lenient))
     if known is None:
-        name, body = _call_body(call, table, depth, call_offset)
+        name, body = _call_body(call, table, depth, call_offset, lenient)
         known = (name, "".join(_expand(body, call_offset, table, depth + 1, lenient=lenient)))
         table._calls[call, depth, lenient] = known
     return known
