@@ -195,10 +195,11 @@ def test_a_json_document_is_read_whole_under_a_cap(tmp_path: Path, monkeypatch: 
         read([path])
 
 
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize("block", [2, 5000, 1 << 20])
 def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              block: int) -> None:
-    """Lines are read by ``events.capped_lines``, the reader search and the loader use: a line longer than
+                                                              block: int, compress: bool) -> None:
+    """Lines are read by ``events.capped_runs``, the reader search and the loader use: a line longer than
     ``MAX_LINE_BYTES`` is a bad line at its number, as ``search`` says it (``line longer than ...``), and the
     lines after it keep theirs. The backtest's own block reader refused the whole file (a usage error) instead."""
     from contentpack.backtest import inputs
@@ -208,7 +209,8 @@ def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, mo
     monkeypatch.setattr(inputs, "BLOCK", block)
     path = tmp_path / "runaway.log"
     runaway = '{"x": "' + "x" * 50_000 + '"}'
-    path.write_text("\n".join([DECLINE, runaway, DECLINE, runaway, "{"]))  # the last: no newline, truncated
+    text = "\n".join([DECLINE, runaway, DECLINE, runaway, "{"]).encode()  # the last: no newline, truncated
+    path.write_bytes(gzip.compress(text) if compress else text)
     found, reader = read([path])
     assert len(found) == 2 and reader.report.lines == 5 and reader.report.skipped == 0
     assert [bad.render() for bad in reader.report.bad_lines] == [
@@ -217,9 +219,9 @@ def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, mo
 
 
 def test_a_huge_line_is_not_read_whole(tmp_path: Path) -> None:
-    """A 64 MB file without a newline is one bad line, never in memory whole: ``capped_lines`` holds at most
-    ``MAX_LINE_BYTES + 1`` bytes of it (twice that for a moment, as the buffered ``readline`` joins its chunks)
-    beside the reader's buffer of ``BLOCK`` bytes, and skips the rest a block at a time (tracemalloc)."""
+    """A 64 MB file without a newline is one bad line, never in memory whole: ``capped_runs`` holds at most
+    ``MAX_LINE_BYTES + 2`` bytes of it (twice that for a moment: a read of ``BLOCK`` bytes and the ``readline``
+    completing it, joined), and skips the rest a block at a time (tracemalloc)."""
     from contentpack.backtest.inputs import BLOCK
     from contentpack.spl.events import LINE_TOO_LONG, MAX_LINE_BYTES
 

@@ -177,3 +177,14 @@ def test_settling_never_changes_a_timeline(cron: str, earliest: str, latest: str
             assert "skew" in str(exc)
             return
         _same(fast, _general(lambda: simulate(pack, index, **kwargs)))
+
+
+def test_row_counts_are_those_of_the_runs_without_resolving_a_window(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``row_counts`` (the backtest's per-day table reads it) gives each run's detection, run time and number of
+    rows as ``runs`` does, settled runs included, without resolving their windows."""
+    result = _correlated(tmp_path)
+    expected = [(run.detection, run.run_time, len(run.rows)) for run in _general(lambda: _correlated(tmp_path)).runs]
+    assert _settled(result) and any(rows for _, _, rows in expected)
+    monkeypatch.setattr(simulation, "_resolved", lambda run: pytest.fail("a settled run's window was resolved"))
+    assert list(result.row_counts()) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -147,3 +148,84 @@ def test_a_bad_line_keeps_its_place_from_a_worker_process(tmp_path: Path) -> Non
     problem = "malformed JSON event: Expecting value: line 1 column 6 (char 5)"
     assert (scanned.value.path, scanned.value.line, scanned.value.problem) == (str(path), lines + 1, problem)
     assert str(scanned.value) == f"{path}:{lines + 1}: {problem}"
+
+
+CAP = 10  # MAX_LINE_BYTES in the reader tests below: lines of the cap's size, read a few bytes at a time
+BOUNDARY_FILES = [
+    b"abc\ndefgh\nij",  # a line split across reads, the last without a newline
+    b"x" * CAP + b"\nnext\n",  # a line of exactly the cap: not too long
+    b"x" * (CAP + 1) + b"\nnext\n",  # the cap + 1: too long, and the line after it read at its offset
+    b"x" * CAP + b"\r\nnext\r\n",  # the cap and CRLF: not too long, wherever the reads cut "\r\n"
+    b"x" * (CAP + 1) + b"\r\nnext",  # the cap + 1 and CRLF: too long
+    b"a\n" + b"y" * (5 * CAP) + b"\nafter\n" + b"z" * (3 * CAP),  # huge lines over several reads, one at the end
+    b"x" * (CAP + 1),  # the cap + 1 at the end, no newline
+    b"\n\r\n\n",  # empty lines
+]
+
+
+def _expected_lines(data: bytes) -> list[tuple[int, bytes]]:
+    """Each line at its offset, a line too long as its first ``CAP + 2`` bytes (what the reader may hold)."""
+    from contentpack.spl.events import too_long
+
+    lines, offset = [], 0
+    for line in _lf_lines(data):
+        lines.append((offset, line[:CAP + 2] if too_long(line) else line))
+        offset += len(line)
+    return lines
+
+
+def _lf_lines(data: bytes) -> list[bytes]:
+    """The lines of ``data``, ended by ``\n`` only, each with its ending."""
+    parts = data.split(b"\n")
+    return [part + b"\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+@pytest.mark.parametrize("data", BOUNDARY_FILES)
+def test_capped_lines_are_the_same_however_the_reads_cut_them(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    """``capped_lines`` reads a block at a time and completes its last line: every line comes whole at its byte
+    offset, and a line longer than ``MAX_LINE_BYTES`` as a start that ``too_long`` recognises (never more than the
+    cap + 2 bytes of it), the rest skipped and the next line at its own offset — for every read size, so a read's
+    end falls at every place of every line (inside a CRLF, right after the cap, inside a huge line)."""
+    from contentpack.spl import events
+
+    monkeypatch.setattr(events, "MAX_LINE_BYTES", CAP)
+    for size in range(1, CAP + 1):
+        monkeypatch.setattr(events, "LINES_READ", size)
+        got = list(events.capped_lines(io.BytesIO(data)))
+        assert [(offset, line[:CAP + 2] if events.too_long(line) else line) for offset, line in got] == \
+            _expected_lines(data), size
+        assert all(len(line) <= CAP + 2 for _, line in got), size
+
+
+@pytest.mark.parametrize("data", BOUNDARY_FILES)
+def test_the_backtest_blocks_are_the_lines_with_the_long_ones_empty(monkeypatch: pytest.MonkeyPatch,
+                                                                    data: bytes) -> None:
+    """The backtest's blocks (``capped_runs`` of ``BLOCK`` bytes) joined are the file with each line too long
+    made empty (so the lines after it keep their numbers), and name those lines by their numbers."""
+    from contentpack.backtest import inputs
+    from contentpack.spl import events
+
+    monkeypatch.setattr(events, "MAX_LINE_BYTES", CAP)
+    lines = _lf_lines(data)
+    for size in range(1, CAP + 1):
+        monkeypatch.setattr(inputs, "BLOCK", size)
+        blocks = list(inputs._blocks(io.BufferedReader(io.BytesIO(data), 4)))
+        numbered, long, first = [], [], 0
+        for block, bad in blocks:
+            long += [first + number for number in bad]
+            numbered.append(block)
+            first += block.count(b"\n") + (not block.endswith(b"\n"))
+        assert b"".join(numbered) == b"".join(b"\n" if events.too_long(line) else line for line in lines), size
+        assert long == [number for number, line in enumerate(lines) if events.too_long(line)], size
+
+
+def test_a_line_of_the_cap_is_not_too_long_with_its_crlf() -> None:
+    """The line ending is not counted in a line's length: Splunk's default ``LINE_BREAKER = ([\\r\\n]+)`` and "The
+    contents of the first capturing group are discarded, and will not be present in any event"
+    (https://docs.splunk.com/Documentation/Splunk/latest/Admin/propsconf), so a CRLF line of ``MAX_LINE_BYTES``
+    bytes is an event of that length. A lone ``\\r`` before the end of the file is a byte of the line."""
+    from contentpack.spl.events import MAX_LINE_BYTES, too_long
+
+    line = b"x" * MAX_LINE_BYTES
+    assert not too_long(line) and not too_long(line + b"\n") and not too_long(line + b"\r\n")
+    assert too_long(line + b"\r") and too_long(line + b"x\n") and too_long(line + b"\r\r\n")

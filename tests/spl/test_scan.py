@@ -254,9 +254,9 @@ def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:
 def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path: Path, tokens: tuple[str, ...]) -> None:
     """A 64 MB text file with no newline is one bad line, as ``event_lines`` reads it. The scan once read every
     line with ``for line in handle``, so that "line" was in memory whole (and copied whole from the memory map by
-    the byte search) before its length was checked; now it reads at most ``MAX_LINE_BYTES + 1`` bytes of a line
-    (``events.capped_lines``; the buffered ``readline`` joins its chunks, so twice that for a moment) and skips the
-    rest a block at a time. Measured with tracemalloc: the peak is bounded by the cap, under the file's size
+    the byte search) before its length was checked; now it reads at most ``MAX_LINE_BYTES + 2`` bytes of a line
+    (``events.capped_lines``; a read and the ``readline`` completing it are joined, so twice that for a moment)
+    and skips the rest a block at a time. Measured with tracemalloc: the peak is bounded by the cap, under the file's size
     (it was 128 MB reading every line, 64 MB for the byte search: the whole line, twice or once)."""
     path = runaway_file(tmp_path / "runaway.log", b"65004 ")
 

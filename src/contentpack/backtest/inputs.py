@@ -23,7 +23,7 @@ test file needs; a backtest over a week of a tenant's logs must skip the ~98% of
 match without decoding them. So lines are found in raw bytes first — the engine's own scan idea
 (``spl.scan``), generalised to several searches — and decoded with the scanner's ``decode_fields``; the
 line rules are the same (lines end at ``\n`` only, a byte-order mark is skipped) and lines are read by the same
-capped reader (``events.capped_lines``: a line longer than ``events.MAX_LINE_BYTES`` is a bad line, never held
+capped reader (``events.capped_runs``: a line longer than ``events.MAX_LINE_BYTES`` is a bad line, never held
 whole).
 
 One pass: lines are read in large blocks, each scanned in pieces small enough to stay in the processor's
@@ -36,7 +36,7 @@ never silently dropped (nor given a made-up time). Entra ID logs in another sche
 download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
 
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
-file; lines are gathered into blocks of 8 MB.
+file; a block of 8 MB is read at a time.
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
-from contentpack.spl.events import (GZIP_MAGIC, LINE_TOO_LONG, capped_lines, in_calendar, make_event,
-                                    parse_timestamp, too_long)
+from contentpack.spl.events import GZIP_MAGIC, LINE_TOO_LONG, capped_runs, in_calendar, make_event, parse_timestamp
 from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
@@ -251,7 +250,9 @@ class EventReader:
         name = str(path)
         self.report.files.append(name)
         try:
-            raw_handle = cast(io.BufferedReader, open(path, "rb", buffering=BLOCK))
+            # a buffer for the peek at the head (and the readline completing a block's last line): a read of
+            # BLOCK bytes goes past a smaller buffer straight into its block, one copy fewer (8 MB: 20% slower)
+            raw_handle = cast(io.BufferedReader, open(path, "rb", buffering=HEAD_BYTES))
         except OSError as exc:
             raise InputError(f"{name}: cannot read: {os_reason(exc)}") from None
         with raw_handle:
@@ -594,24 +595,12 @@ def _kind(head: bytes) -> str | None:
 
 
 def _blocks(stream: io.BufferedReader) -> Iterator[tuple[bytes, list[int]]]:
-    """The stream in blocks of whole lines of at least ``BLOCK`` bytes (the last may be shorter and lack its final
-    newline), each with the numbers (from 0 in the block) of its lines longer than ``events.MAX_LINE_BYTES``.
-    Lines come from ``events.capped_lines``, the one capped reader: a longer line is never held whole, and
-    stands in its block as an empty line, so the lines after it keep their numbers."""
-    lines: list[bytes] = []
-    long: list[int] = []
-    size = 0
-    for _, line in capped_lines(stream):
-        if too_long(line):
-            long.append(len(lines))
-            line = b"\n"
-        lines.append(line)
-        size += len(line)
-        if size >= BLOCK:
-            yield b"".join(lines), long
-            lines, long, size = [], [], 0
-    if lines:
-        yield b"".join(lines), long
+    """The stream in blocks of whole lines of about ``BLOCK`` bytes (the last may lack its final newline), each with
+    the numbers (from 0 in the block) of its lines longer than ``events.MAX_LINE_BYTES``. Blocks are the runs of
+    ``events.capped_runs``, the one capped reader: a longer line is never held whole, and is a block of its own,
+    an empty line, so the lines after it keep their numbers."""
+    for run, skipped in capped_runs(stream, BLOCK):
+        yield (run, []) if skipped is None else (b"\n", [0])
 
 
 def _pieces(block: bytes) -> Iterator[bytes]:

@@ -42,7 +42,7 @@ class Summary:
         self.names = [d.name for d in backtest.detections]
         result = backtest.result
         self.cells: list[DayCounts] = per_day(
-            self.names, (RunView(r.detection, r.run_time, len(r.rows)) for r in result.runs),
+            self.names, (RunView(*counts) for counts in result.row_counts()),
             (NotableView(n.detection, n.run_time) for n in result.notables), result.risk, self.detection_of)
         self.totals = totals(self.cells)
         self.risk_objects, self.threat_objects = top_entities(result.risk, self.detection_of)

@@ -89,7 +89,7 @@ import math
 import time
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
@@ -257,6 +257,16 @@ class SimulationResult:
     def runs(self) -> tuple[Run, ...]:
         """Every run, in the order run."""
         return tuple(_resolved(run) for run in self.recorded)
+
+    def row_counts(self) -> Iterator[tuple[str, float, int]]:
+        """``(detection, run time, rows)`` of every run in the order run, as ``runs`` gives them but without
+        resolving a settled run's window (it returned no rows): all a count of runs and results needs (the
+        backtest's per-day table reads 21,346 runs over 200,000 sign-ins, 16,598 of them settled)."""
+        for run in self.recorded:
+            if isinstance(run, Run):
+                yield run.detection, run.run_time, len(run.rows)
+            else:
+                yield run[0], run[2], 0
 
     def runs_of(self, detection: str) -> list[Run]:
         """The detection's runs (only theirs resolved: a replay reads the tested detection's runs, not those of

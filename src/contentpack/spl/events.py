@@ -318,11 +318,18 @@ class BadLines:
 
 
 def too_long(line: bytes) -> bool:
-    """Whether an event line (as :func:`capped_lines` gives it, or whole) is longer than ``MAX_LINE_BYTES``."""
-    return len(line) - line.endswith(b"\n") > MAX_LINE_BYTES
+    """Whether an event line (as :func:`capped_lines` gives it, or whole) is longer than ``MAX_LINE_BYTES``, not
+    counting its ending, ``\\n`` or ``\\r\\n``: Splunk's default ``LINE_BREAKER = ([\\r\\n]+)`` discards the
+    line ending ("The contents of the first capturing group are discarded, and will not be present in any event",
+    props.conf, https://docs.splunk.com/Documentation/Splunk/latest/Admin/propsconf), so ``TRUNCATE``, its line
+    length, does not count the ``\\r`` of a CRLF file either. An assumed rule beyond that: a lone ``\\r`` at the
+    end of the file is a byte of the line."""
+    ending = 2 if line.endswith(b"\r\n") else 1 if line.endswith(b"\n") else 0
+    return len(line) - ending > MAX_LINE_BYTES
 
 
 _SKIP_BLOCK = 1 << 20
+LINES_READ = 1 << 20  # bytes read at a time by capped_lines
 
 
 def skip_line(handle: BinaryIO) -> int:
@@ -336,20 +343,53 @@ def skip_line(handle: BinaryIO) -> int:
             return skipped
 
 
-def capped_lines(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
-    """``(byte offset, line)`` for each line from the handle's place (at byte ``position`` of the file), holding
-    at most ``MAX_LINE_BYTES + 1`` bytes of one: a longer line comes as that much of its start (:func:`too_long`),
-    and the rest of it is skipped. The one way event lines are read from a stream: ``for line in handle`` reads a
-    "line" whole however long it is, a 40 MB text file without a newline into memory before any length check."""
+def capped_runs(handle: BinaryIO, size: int) -> Iterator[tuple[bytes, int | None]]:
+    """The one way event lines are read from a stream: its bytes from the handle's place as ``(run, skipped)``
+    pairs in file order. A run with ``skipped`` None is whole lines, none too long (:func:`too_long`), the file's
+    last perhaps without its newline. A run with ``skipped`` a number is the start of one line too long: its first
+    ``MAX_LINE_BYTES + 2`` bytes at most, the ``skipped`` bytes after them read past, never held (``for line in
+    handle`` reads a "line" whole however long it is, a 40 MB text file without a newline into memory).
+
+    Read ``size`` bytes at a time (at most ``MAX_LINE_BYTES``), the last line of each read completed with a
+    ``readline`` capped at what is left of its ``MAX_LINE_BYTES + 2``: a line wholly inside a read is then never
+    too long, so only that last line is checked, and a run is one copy of the read, never split into lines."""
+    held = MAX_LINE_BYTES + 2  # a line's bytes and its "\r\n"
+    size = min(size, MAX_LINE_BYTES)
     while True:
-        line = handle.readline(MAX_LINE_BYTES + 1)
-        if not line:
+        block = handle.read(size)
+        if not block:
             return
-        start = position
-        position += len(line)
-        if too_long(line):
-            position += skip_line(handle)
-        yield start, line
+        cut = block.rfind(b"\n") + 1  # where the read's last line starts
+        if cut == len(block):
+            yield block, None
+            continue
+        rest = handle.readline(held - (len(block) - cut))
+        last = block[cut:] + rest
+        if not too_long(last):
+            yield block + rest, None
+            continue
+        if cut:
+            yield block[:cut], None
+        del block, rest  # the line's start is held once, ``last``
+        yield last, 0 if last.endswith(b"\n") else skip_line(handle)
+
+
+def capped_lines(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
+    """``(byte offset, line)`` for each line from the handle's place (at byte ``position`` of the file), as
+    :func:`capped_runs` reads them: a line too long comes as the start of it that was held (:func:`too_long`)."""
+    for run, skipped in capped_runs(handle, LINES_READ):
+        if skipped is not None:
+            yield position, run
+            position += len(run) + skipped
+            continue
+        start, size = 0, len(run)
+        while start < size:
+            end = run.find(b"\n", start) + 1
+            if not end:
+                end = size
+            yield position + start, run[start:end]
+            start = end
+        position += size
 
 
 def unreadable(path: str | os.PathLike[str], exc: OSError) -> SplEventsError:

@@ -315,7 +315,7 @@ def _hits(haystack: bytes | mmap.mmap, text: bytes | mmap.mmap, first: int, stop
         line_end = text.find(b"\n", hit)
         line_end = size if line_end < 0 else line_end + 1
         if line_start >= first:  # a line too long for an event is cut short, as capped_lines cuts it
-            yield line_start, text[line_start:min(line_end, line_start + MAX_LINE_BYTES + 1)]
+            yield line_start, text[line_start:min(line_end, line_start + MAX_LINE_BYTES + 2)]
         search_from = line_end
 
 
