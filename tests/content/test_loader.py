@@ -102,6 +102,10 @@ def test_cp004_a_raw_control_character_is_reported_where_an_editor_shows_it(
                                      'quote as \\"'),
     ("a:\n  b: 1\n c: 2\n", (3, 2),
      "no key above starts in this line's column; indent it as the keys of the mapping it belongs to"),
+    # a guest's UPN named in a description: ' #' starts a comment, and the next line is left in no mapping
+    ("name: x\ndescription: a guest's name carries #EXT#, the form\n  of every guest\nid: 1\n", (3, 3),
+     "the ' #' on line 2 starts a comment, which ends the unquoted value there; put the value in quotes, or write "
+     "# without a space before it"),
 ])
 def test_cp004_says_what_the_author_most_likely_did(text: str, where: tuple[int, int], hint: str) -> None:
     """libyaml words a misplaced key or quote in its grammar's terms ("mapping values are not allowed in this
