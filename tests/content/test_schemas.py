@@ -119,7 +119,8 @@ def test_cp012_a_pattern_the_schema_describes_is_named_in_words(pack: Path, vali
 
 def test_cp012_a_date_is_named_in_words(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "date: '2025-04-30'", "date: '2025-4-30'")
-    assert only(validate(pack), "CP012").message == 'date: "2025-4-30" is not a date written YYYY-MM-DD (quoted or not)'
+    assert only(validate(pack), "CP012").message == (
+        'date: "2025-4-30" is not a date written YYYY-MM-DD, from year 0001 (quoted or not)')
 
 
 def test_cp012_a_value_close_to_an_allowed_one_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:
