@@ -83,6 +83,45 @@ def test_cp004_a_raw_control_character_is_reported_where_an_editor_shows_it(
     assert problems[0].message.startswith(message) and "\n" not in problems[0].message
 
 
+@pytest.mark.parametrize(("text", "where", "hint"), [
+    # a key indented one space too deep: libyaml reads it as more of the value above
+    ("deployment:\n  scheduling:\n    earliest_time: -70m@m\n     latest_time: -10m@m\n", (4, 17),
+     "this line is indented deeper than the key on line 3, so YAML reads it as more of that key's value; start it "
+     "in column 5, as that key"),
+    ("tests:\n- attack_data:\n  - data: a.log\n     source: Azure AD\n", (4, 12),
+     "this line is indented deeper than the key on line 3, so YAML reads it as more of that key's value; start it "
+     "in column 5, as that key"),
+    ("description: Note: guests may consent\n", (1, 18),
+     "a value written without quotes cannot hold ': '; put the value in quotes"),
+    ("description: guests\n  may consent: sometimes\n", (2, 14),
+     "a value written without quotes cannot hold ': '; put the value in quotes"),
+    # a search in '...' that quotes a field name with ' itself
+    ("search: 'x\n  | eval a=mvindex('b{}.v', 0)'\nnext: 1\n", (2, 21),
+     "the ' just before this ends the quoted value; inside '...' write a single quote twice ('')"),
+    ('search: "a "b" c"\n', (1, 13), 'the " just before this ends the quoted value; inside "..." write a double '
+                                     'quote as \\"'),
+    ("a:\n  b: 1\n c: 2\n", (3, 2),
+     "no key above starts in this line's column; indent it as the keys of the mapping it belongs to"),
+    # a guest's UPN named in a description: ' #' starts a comment, and the next line is left in no mapping
+    ("name: x\ndescription: a guest's name carries #EXT#, the form\n  of every guest\nid: 1\n", (3, 3),
+     "the ' #' on line 2 starts a comment, which ends the unquoted value there; put the value in quotes, or write "
+     "# without a space before it"),
+])
+def test_cp004_says_what_the_author_most_likely_did(text: str, where: tuple[int, int], hint: str) -> None:
+    """libyaml words a misplaced key or quote in its grammar's terms ("mapping values are not allowed in this
+    context", "did not find expected key"): a newcomer writing a detection did not know which of their lines was
+    wrong, or why. Its words are kept, and what to change follows them."""
+    document, problems = parse_yaml(text, "x.yml")
+    assert document is None and [(p.rule, p.position.line, p.position.col) for p in problems] == [("CP004", *where)]
+    assert problems[0].message.endswith(": " + hint)
+
+
+def test_cp004_other_syntax_errors_keep_libyaml_words_alone() -> None:
+    _, problems = parse_yaml("version: [1\n", "x.yml")
+    assert [p.message for p in problems] == [
+        "YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"]
+
+
 def test_cp005_duplicate_key(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "status: production\n", "status: production\nversion: 5\n")
     finding = only(validate(pack), "CP005")

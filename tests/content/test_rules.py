@@ -400,6 +400,8 @@ def test_cp042_unknown_story(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "  - Entra ID Consent Fixture Story", "  - Entra ID Consent Fixture Stories")
     finding = only(validate(pack), "CP042")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "Entra ID Consent Fixture Stories"))
+    assert finding.message == ("analytic story 'Entra ID Consent Fixture Stories' is not defined in stories/ "
+                               "(did you mean 'Entra ID Consent Fixture Story'?)")
 
 
 def test_unmodelled_story_is_not_reported_again_as_unknown(pack: Path, validate: Validate) -> None:
@@ -443,6 +445,14 @@ def test_cp043_unknown_data_source_in_and_entry(pack: Path, validate: Validate) 
     finding = only(validate(pack), "CP043")
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "Azure Active Directory Sign-in activity AND"))
     assert "'Azure Active Directory Audit'" in finding.message
+
+
+def test_cp043_a_misspelt_data_source_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:
+    """As a misspelt macro (CP024) or key (CP010) does: a newcomer's typo in a 40-character name."""
+    edit(pack, HUNTING, "- Azure Active Directory Sign-in activity\n", "- Azure Active Directory Sign-in activty\n")
+    assert only(validate(pack), "CP043").message == (
+        "data source 'Azure Active Directory Sign-in activty' is not defined in data_sources/ "
+        "(did you mean 'Azure Active Directory Sign-in activity'?)")
 
 
 def test_cp044_unbalanced_tokens_in_risk_message(pack: Path, validate: Validate) -> None:

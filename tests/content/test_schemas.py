@@ -95,6 +95,34 @@ def test_cp012_invalid_values(pack: Path, validate: Validate, old: str, new: str
     assert text in finding.message
 
 
+@pytest.mark.parametrize(
+    ("scheduling", "needle", "text"),
+    [
+        ("cron_schedule: 0 * * *", "0 * * *", 'deployment.scheduling.cron_schedule: "0 * * *" is not five fields '
+         "separated by single spaces: minute hour day-of-month month day-of-week, as Splunk's cron_schedule "
+         "(0 * * * * runs at the start of every hour)"),
+        ("schedule_window: 30m", "30m", 'deployment.scheduling.schedule_window: "30m" is not auto or a whole '
+         "number of minutes, quoted ('30')"),
+    ],
+)
+def test_cp012_a_pattern_the_schema_describes_is_named_in_words(pack: Path, validate: Validate, scheduling: str,
+                                                                 needle: str, text: str) -> None:
+    """A newcomer's four-field cron was answered with the schema's regular expression, ``^\\S+( \\S+){4}$``: the
+    schema's description of the value, which an editor shows too, says what is wanted."""
+    path = pack / TTP
+    path.write_text(path.read_text(encoding="utf-8") + f"deployment:\n  scheduling:\n    {scheduling}\n",
+                    encoding="utf-8")
+    finding = only(validate(pack), "CP012")
+    assert at(finding) == (TTP, *locate(pack, TTP, needle))
+    assert finding.message == text
+
+
+def test_cp012_a_date_is_named_in_words(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, "date: '2025-04-30'", "date: '2025-4-30'")
+    assert only(validate(pack), "CP012").message == (
+        'date: "2025-4-30" is not a date written YYYY-MM-DD, from year 0001 (quoted or not)')
+
+
 def test_cp012_a_value_close_to_an_allowed_one_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:
     """As a misspelt key does (CP010): the list of allowed values is still given, the one meant named last."""
     edit(pack, TTP, "type: TTP\n", "type: TTPP\n")

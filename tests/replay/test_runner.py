@@ -59,6 +59,30 @@ def test_more_results_than_expected_fail_too(tmp_path: Path) -> None:
     assert not outcome.ok and not check.ok and check.detail.startswith("2 result(s), expected 1; rows: {")
 
 
+def test_no_results_names_a_field_the_search_filters_on_that_no_event_has(tmp_path: Path) -> None:
+    """A newcomer's typo (``properties.status.errorCod``) made a test fail with "0 result(s), expected 2" and no
+    word of why; ``search`` said which field no event has, the replay did not. It says it now, as ``search``
+    words it, beside the failure."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    search = f.DECLINED_SEARCH.replace("properties.status.errorCode=65004", "properties.status.errorCod=65004")
+    assert search != f.DECLINED_SEARCH
+    [outcome] = _run(tmp_path, f.unit_test(data, expected=2), search=search)
+    assert not outcome.ok and outcome.result_count == 0
+    assert outcome.warnings == (
+        "no results, and the search filters on 'properties.status.errorCod' (search), a field no event has in the "
+        "test's data: a typo, or a search-time field no data source of the pack defines (data_sources/*.yml, "
+        "search_time)",)
+
+
+def test_no_field_hint_when_results_came_back_or_none_were_expected(tmp_path: Path) -> None:
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    search = f.DECLINED_SEARCH.replace("properties.status.errorCode=65004", "properties.status.errorCod=65004")
+    [must_miss] = _run(tmp_path, f.unit_test(data, name="Must Not Fire", expected=0), search=search)
+    assert must_miss.ok and must_miss.warnings == ()
+    [found] = _run(tmp_path / "found", f.unit_test(data, expected=3))
+    assert not found.ok and found.warnings == ()
+
+
 def test_a_must_miss_test_passes_with_no_results_and_skips_the_pass_rule(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "benign", [f.sign_in("c@contoso.example", 0), f.sign_in("d@contoso.example", 65001)])
     [outcome] = _run(tmp_path, f.unit_test(data, name="Must Not Fire", expected=0))

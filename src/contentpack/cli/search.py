@@ -589,13 +589,11 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
         opening = "the search's first filter kept no event: it"
     out = []
     for field in absent:
-        others = [s for s in field.sources if s != field.name]
-        origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
         advice = ("is it a search-time field of another sourcetype or add-on? add it with --alias/--calc"
                   if with_pack else
                   "is it an add-on's search-time field? run inside the pack (its data sources define them) "
                   "or add it with --alias/--calc")
-        out.append(f"{opening} {field.use} '{field.name}' ({field.command}), a field no event has{origin}; {advice}")
+        out.append(f"{field.said(opening)}; {advice}")
     return out
 
 

@@ -428,6 +428,52 @@ def _unprintable(text: str, shown: str, exc: yaml.reader.ReaderError) -> Diagnos
                                          "in a double-quoted string, or remove it")
 
 
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_column(line: str) -> int:
+    """Where the line's key starts (0-based), after its indentation and any ``- `` of a sequence entry."""
+    match = re.match(r"[ ]*(?:-[ ]+)*", line)
+    return match.end() if match else 0
+
+
+def _line_above(lines: list[str], index: int) -> int | None:
+    """The nearest line above ``index`` that holds more than white space or a comment."""
+    return next((n for n in range(index - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")),
+                None)
+
+
+def _syntax_hint(text: str, mark: yaml.Mark, problem: str | None) -> str | None:
+    """What the author most likely did, for the syntax errors libyaml words for its grammar: a key indented
+    deeper than the one above it (or in no mapping's column), ``: `` in an unquoted value, `` #`` that ends an
+    unquoted value as a comment, a quote that closes a quoted value early (a search written in '...' that uses '
+    itself). None when the error is none of these."""
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line].rstrip("\r")
+    before = line[:mark.column]
+    above = _line_above(lines, mark.line)
+    if problem == "mapping values are not allowed in this context":
+        if (re.fullmatch(r"[\w.{}-]+", before.strip()) and above is not None
+                and _indentation(line) > _key_column(lines[above])):
+            return (f"this line is indented deeper than the key on line {above + 1}, so YAML reads it as more of "
+                    f"that key's value; start it in column {_key_column(lines[above]) + 1}, as that key")
+        return "a value written without quotes cannot hold ': '; put the value in quotes"
+    if problem == "did not find expected key" and not before.strip() and above is not None:
+        if re.search(r"\s#", lines[above]):
+            return (f"the ' #' on line {above + 1} starts a comment, which ends the unquoted value there; put the "
+                    "value in quotes, or write # without a space before it")
+        if _indentation(line) < _key_column(lines[above]):
+            return "no key above starts in this line's column; indent it as the keys of the mapping it belongs to"
+    if before.endswith("'"):
+        return "the ' just before this ends the quoted value; inside '...' write a single quote twice ('')"
+    if before.endswith('"'):
+        return 'the " just before this ends the quoted value; inside "..." write a double quote as \\"'
+    return None
+
+
 def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
     """Parse YAML text (already decoded) into a ``LoadedDocument``; problems come back as diagnostics."""
     breaks = _yaml11_breaks(text, shown)
@@ -444,6 +490,8 @@ def parse_yaml(text: str, shown: str) -> tuple[LoadedDocument | None, list[Diagn
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        hint = _syntax_hint(text, exc.problem_mark, exc.problem) if exc.problem_mark is not None else None
+        message += f": {hint}" if hint else ""
         return None, [error(_mark_position(shown, mark), RULE_SYNTAX, f"YAML syntax error: {message}")]
     except yaml.reader.ReaderError as exc:
         return None, [_unprintable(text, shown, exc)]

@@ -139,7 +139,10 @@ def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
     return f"{listed}, ... {len(allowed) - LISTED_WHEN_CUT} more (see schemas/{exported_name(kind)})"
 
 
-def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str) -> str:
+def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str,
+              described: str | None = None) -> str:
+    """The message for one failed keyword; a pattern whose schema says in words what it takes (``described``,
+    its ``description``) is named by those words, not by its regular expression."""
     if keyword == "enum":
         allowed = [str(v) for v in value]
         hint = _did_you_mean(instance, allowed) if isinstance(instance, str) else ""
@@ -150,7 +153,8 @@ def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, mess
         expected = " or ".join(value) if isinstance(value, list) else value
         return f"expected {expected}, got {_json_type(instance)} {_short(instance)}"
     if keyword == "pattern":
-        return f"{_short(instance)} does not match the pattern {value}"
+        return (f"{_short(instance)} is not {described}" if described
+                else f"{_short(instance)} does not match the pattern {value}")
     if keyword == "not":
         return f"{_short(instance)} is not allowed here"
     if keyword == "format":
@@ -201,7 +205,9 @@ def _translate(kind: SchemaKind, err: jsonschema_rs.ValidationError, source: Sou
             "status 'removed' is not allowed: delete the file (or use 'deprecated') instead",
         )
         return
-    description = _describe(kind, keyword, parent.get(keyword), instance, err.message)
+    described = parent.get("description")
+    description = _describe(kind, keyword, parent.get(keyword), instance, err.message,
+                            described if isinstance(described, str) else None)
     yield error(source.at(*path), RULE_INVALID_VALUE, f"{_where(path)}: {description}")
 
 

@@ -33,6 +33,7 @@ from contentpack.content.rules.spl_checks import Positions
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
+    Row,
     contentctl_pass_rule,
     expected_results_check,
     expected_rows_checks,
@@ -45,6 +46,7 @@ from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLar
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
+from contentpack.spl.hints import absent_fields, asked_fields, reads_risk
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -362,7 +364,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     engine.register_risk_index(own_risk)
     checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
               + contentctl_pass_rule(detection, test, rows))
-    warnings = [*risk_warnings, *job_warnings("search", results)]
+    warnings = [*risk_warnings, *job_warnings("search", results), *_absent_field_hints(engine, detection, test, rows)]
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
@@ -375,6 +377,20 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
         warnings += scheduled_warnings(test, len(rows), scheduled)
     return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
+
+
+def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row]) -> list[str]:
+    """When a test that expects results got none: each field the search filters or groups on that no event of
+    the test's data has (``spl.hints``, as ``search`` says it), the usual cause being a typo in the field's name
+    or a search-time field no data source defines. Only then are the test's files read again for it."""
+    if rows or test.expected_results == 0:
+        return []
+    pipeline = engine.parse(detection.search)
+    if reads_risk(pipeline):  # a correlation's fields come from the risk events, not from the test's data
+        return []
+    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
+    return [f"{field.said('no results, and the search')} in the test's data: a typo, or a search-time field "
+            "no data source of the pack defines (data_sources/*.yml, search_time)" for field in absent]
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:

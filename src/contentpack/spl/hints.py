@@ -53,6 +53,13 @@ class AbsentField:
     sources: tuple[str, ...]  # the event fields it would come from (itself, or what rename/eval read)
     at: int = 0  # the command's place in the pipeline's commands
 
+    def said(self, opening: str) -> str:
+        """``<opening> filters on 'usr' (search), a field no event has`` and, for a field the search makes
+        from others, ``(nor properties.usr, which it would come from)``: one wording for every hint."""
+        others = [s for s in self.sources if s != self.name]
+        origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
+        return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{origin}"
+
 
 @dataclass(frozen=True)
 class _Outcome:

@@ -9,6 +9,7 @@ from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import SourceMap
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.naming import named_objects
+from contentpack.spl.suggest import did_you_mean
 
 
 def _ids(context: RuleContext) -> Iterator[tuple[str, str, SourceMap]]:
@@ -55,7 +56,8 @@ def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:
                 yield error(
                     detection.source.at("tags", "analytic_story", index),
                     "CP042",
-                    f"analytic story '{name}' is not defined in stories/",
+                    f"analytic story '{name}' is not defined in stories/"
+                    f"{did_you_mean(name, (story.name for story in pack.stories))}",
                 )
 
 
@@ -69,7 +71,8 @@ def data_sources_resolve(context: RuleContext) -> Iterator[Diagnostic]:
                     yield error(
                         detection.source.at("data_source", index),
                         "CP043",
-                        f"data source '{name}' is not defined in data_sources/",
+                        f"data source '{name}' is not defined in data_sources/"
+                        f"{did_you_mean(name, (source.name for source in pack.data_sources))}",
                     )
 
 
