@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Detection, Pack
+from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.validate import validate_pack
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.runner import replay_pack
 from contentpack.spl import Engine, MacroDef
 from contentpack.spl.commands import search as search_command
+from contentpack.splunk.ingest import Ingestor
+from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, needs_risk_index
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 
-from .helpers import FAST, ROOT, Run, cli, token_env
+from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
 
 TEST_INDEX = "contentpack_replay"
@@ -255,27 +257,50 @@ def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDo
     assert run.code == 1 and double.state.batches == []
 
 
+@pytest.mark.parametrize("risk_index", ["risk", None])
 def test_a_risk_from_naming_no_detection_is_rp004_at_its_entry_on_splunk_too(
-        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        double: SplunkdDouble, real_pack: Pack, risk_index: str | None) -> None:
     """validate refuses such a pack (CP048); the remote replay, given one anyway, says so as the local replay does
-    (``runner.risk_sources``): RP004 at the ``risk_from`` entry, before anything is sent."""
-    from contentpack.splunk.ingest import Ingestor
-    from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay
+    (``runner.risk_sources``): RP004 at the ``risk_from`` entry, before anything is sent. Without a risk index too:
+    such a test was left out as one "reading risk events", silently, though it is broken whatever the options."""
+    from contentpack.splunk.remote_replay import tests_needing_risk  # (a test_ name: not imported at the top)
 
-    from .helpers import connection
-
-    correlation = _detection(real_pack, "Entra ID OAuth Consent Abuse Risk Across Detections")
-    test = replace(correlation.tests[0], risk_from=(*correlation.tests[0].risk_from, "Nowhere"))
-    broken = replace(correlation, tests=(test,))
+    broken, test = _broken_correlation(real_pack)
     ready(double)
-    splunk = connection(double)
-    remote = RemoteReplay(real_pack, splunk, Ingestor(splunk, splunk.hec(double.url), print),
-                          RemoteOptions(TEST_INDEX, "risk", False), print)
-    [outcome] = remote.run([broken]).report.outcomes
-    at = correlation.source.at("tests", 0, "risk_from", len(test.risk_from) - 1)
+    [outcome] = _remote(double, real_pack, risk_index).run([broken]).report.outcomes
+    at = broken.source.at("tests", 0, "risk_from", len(test.risk_from) - 1)
     assert outcome.errors == (f"{at}: error[RP004]: risk_from names no detection of the pack: 'Nowhere'",)
-    assert at.line > correlation.source.at("tests", 0).line and double.state.batches == []
+    assert at.line > broken.source.at("tests", 0).line and double.state.batches == []
+    assert tests_needing_risk(real_pack, risk_index, [broken]) == ([], None)  # the command's notice agrees
+
+
+def test_run_test_refuses_a_test_that_needs_a_risk_index_without_one(double: SplunkdDouble,
+                                                                     real_pack: Pack) -> None:
+    """``run`` leaves out the tests that read risk events when there is no risk index (``needs_risk_index``, as
+    ``tests_needing_risk`` reports them); ``run_test``, given one directly, refuses it instead of failing it for
+    want of the risk events it would never find -- before anything is sent."""
+    correlation = _detection(real_pack, CORRELATION)
+    by_name = {d.name: d for d in real_pack.detections}
+    assert needs_risk_index(by_name, None, correlation, 0, correlation.tests[0])
+    assert not needs_risk_index(by_name, "risk", correlation, 0, correlation.tests[0])
+    ready(double)
+    remote = _remote(double, real_pack, None)
+    with pytest.raises(ValueError, match=f"{CORRELATION} / .* reads risk events .* without a risk index"):
+        remote.run_test(correlation, 0, correlation.tests[0], 1)
+    assert double.state.batches == [] and not any("search" in path for _, path in double.state.requests)
+
+
+def _broken_correlation(pack: Pack) -> tuple[Detection, UnitTest]:
+    """The Correlation detection with one test, whose ``risk_from`` also names a detection the pack lacks."""
+    correlation = _detection(pack, CORRELATION)
+    test = replace(correlation.tests[0], risk_from=(*correlation.tests[0].risk_from, "Nowhere"))
+    return replace(correlation, tests=(test,)), test
+
+
+def _remote(double: SplunkdDouble, pack: Pack, risk_index: str | None) -> RemoteReplay:
+    splunk = connection(double)
+    return RemoteReplay(pack, splunk, Ingestor(splunk, splunk.hec(double.url), print),
+                        RemoteOptions(TEST_INDEX, risk_index, False), print)
 
 
 def _detection(pack: Pack, name: str) -> Detection:
@@ -308,17 +333,21 @@ def test_reads_risk_recognises_the_risk_data_model() -> None:
     assert not reads_risk("`azure_monitor_aad` | search user=x")
 
 
+@pytest.mark.parametrize("hec", [True, False])
 def test_a_plain_http_hec_url_is_refused_as_a_plain_http_splunk_url_is(
-        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        hec: bool) -> None:
     """``--splunk http://`` was refused (credentials in clear text) while ``--hec-url http://`` sent the HEC token,
-    a credential too, in clear text without a word. Both now need ``--insecure``; nothing is sent."""
-    token_env(monkeypatch, double)
+    a credential too, in clear text without a word. Both now need ``--insecure``; nothing is sent. It is a usage
+    error, told with the other ones before any request (it was told after logging in, the credentials sent),
+    with or without a HEC token (without one it was ignored)."""
+    token_env(monkeypatch, double, hec=hec)
     ready(double)
     run = replay(capsys, double, "--hec-url", "http://127.0.0.1:1", detections=[DECLINED])
-    assert (run.code, run.out) == (2, "")
-    assert run.err == ("contentpack replay: error: http://127.0.0.1:1: plain http would send the HEC token in clear "
-                       "text; use https (or --insecure to accept that)\n")
-    assert double.state.hec_token not in run.err and double.state.batches == []
+    assert (run.code, run.out, double.state.requests) == (2, "", [])
+    assert run.err == ("contentpack replay: error: --hec-url: http://127.0.0.1:1: plain http would send the HEC "
+                       "token in clear text; use https (or --insecure to accept that)\n")
+    assert double.state.hec_token not in run.err
 
 
 def test_a_bad_index_name_is_refused_before_anything_is_sent(double: SplunkdDouble,

@@ -39,22 +39,22 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     from contentpack.printable import json_text, on_terminal, output_width
     from contentpack.replay.report import position_json, render_table, report_json
     from contentpack.replay.runner import position_of_test
-    from contentpack.splunk.client import DEFAULT_HEC_PORT, SplunkError, parse_target
+    from contentpack.splunk.client import SplunkError, hec_target
     from contentpack.splunk.ingest import Ingestor
     from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, tests_needing_risk
 
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
 
-    if args.hec_url is not None:
+    if args.hec_url is not None:  # a usage error: told before any request, so before any credential is sent
         try:
-            parse_target(args.hec_url, DEFAULT_HEC_PORT)
+            hec_target(args.hec_url, args.insecure)
         except SplunkError as exc:
             return usage_error("replay", f"--hec-url: {exc}")
     connection = connect(args, args.splunk, pack.app.appid, "replay")
     if connection is None:  # the connection's problems first, as every --splunk command words them
         return 2
-    not_run, why = tests_needing_risk(args.risk_index, detections)
+    not_run, why = tests_needing_risk(pack, args.risk_index, detections)
     if why is not None and len(not_run) == sum(len(detection.tests) for detection in detections):
         return usage_error("replay", why)  # nothing else to run; logged in only: nothing searched, nothing sent
     try:

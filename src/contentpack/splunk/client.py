@@ -179,6 +179,22 @@ def parse_target(url: str, default_port: int = 8089) -> Target:
     return Target(parts.scheme, host, port or default_port)
 
 
+def refuse_clear_text(target: Target, insecure: bool, secret: str) -> None:
+    """:class:`SplunkError` for a plain http ``target`` unless ``insecure`` (``--insecure``): ``secret`` (the
+    credentials, the HEC token) would travel in clear text."""
+    if target.scheme == "http" and not insecure:
+        raise SplunkError(f"{target.url}: plain http would send {secret} in clear text; use https "
+                          "(or --insecure to accept that)")
+
+
+def hec_target(url: str, insecure: bool) -> Target:
+    """Where ``--hec-url`` points (port 8088 by default): :class:`SplunkError` for a URL ``parse_target`` refuses,
+    or a plain http one unless ``insecure`` (the HEC token is a credential). No request: a usage check."""
+    target = parse_target(url, DEFAULT_HEC_PORT)
+    refuse_clear_text(target, insecure, "the HEC token")
+    return target
+
+
 @dataclass(frozen=True)
 class ConnectionOptions:
     url: str
@@ -597,9 +613,7 @@ class SplunkConnection:
         self.options = options
         self._credentials = credentials
         self.target = parse_target(options.url)
-        if self.target.scheme == "http" and not options.insecure:
-            raise SplunkError(f"{self.target.url}: plain http would send the credentials in clear text; use https "
-                              "(or --insecure to accept that)")
+        refuse_clear_text(self.target, options.insecure, "the credentials")
         if options.insecure and warn is not None:
             warn(INSECURE_WARNING)
         context = None if options.insecure else tls_context(options.ca_file)
@@ -678,11 +692,9 @@ class SplunkConnection:
         """A sender for ``services/collector/raw``, or None without a HEC token (``SPLUNK_HEC_TOKEN``)."""
         if not self.credentials.hec_token:
             return None
-        target = parse_target(url, DEFAULT_HEC_PORT) if url else Target(self.target.scheme, self.target.host,
-                                                                         DEFAULT_HEC_PORT)
-        if target.scheme == "http" and not self.options.insecure:  # as for --splunk: the token is a credential
-            raise SplunkError(f"{target.url}: plain http would send the HEC token in clear text; use https "
-                              "(or --insecure to accept that)")
+        # the default: splunkd's scheme and host, whose plain http the connection refused already
+        target = hec_target(url, self.options.insecure) if url else Target(self.target.scheme, self.target.host,
+                                                                           DEFAULT_HEC_PORT)
         context = binding.Context(handler=self.handler, scheme=target.scheme, host=target.host, port=target.port,
                                   token=f"Splunk {self.credentials.hec_token}")
         return HecSender(self, context, target)

@@ -20,10 +20,10 @@ On an ES instance the risk action would write those events; here, with ``--risk-
 the local replay computes (``replay.risk.risk_events``, from *Splunk's* result rows) are written to that index
 as ``key="value"`` text with sourcetype ``stash``, and deleted after the test. Give it only on a test instance
 whose Risk data model reads that index: risk events in a production risk index raise real risk notables.
-Without it, Correlation tests (``risk_from``) are not run (``tests_needing_risk``: the command names how many and
-the first, and refuses a selection that holds nothing else as a usage error), and drilldowns that read the Risk
-data model are reported as not run (their checks pass with that detail; the command prints how many were
-skipped).
+Without it, Correlation tests (``risk_from``) are not run (``needs_risk_index``, ``tests_needing_risk``: the
+command names how many and the first, and refuses a selection that holds nothing else as a usage error; one whose
+``risk_from`` is broken still gets its RP004), and drilldowns that read the Risk data model are reported as not
+run (their checks pass with that detail; the command prints how many were skipped).
 
 A test that cannot run says why at the place in its detection's YAML, as the local replay does: RP002 at an
 ``attack_data`` entry it cannot send, RP003 at the search Splunk refused, RP004 at a ``risk_from`` entry
@@ -207,15 +207,27 @@ class _TestData:
     count: int
 
 
-def tests_needing_risk(risk_index: str | None,
+def needs_risk_index(by_name: Mapping[str, Detection], risk_index: str | None, detection: Detection,
+                     test_index: int, test: UnitTest) -> bool:
+    """Is the test one that cannot run on Splunk without a ``risk_index`` (``--risk-index``)? One that reads risk
+    events (``risk_from``, a Correlation test) would find none. A test whose ``risk_from`` the local replay
+    refuses (``runner.risk_sources``: RP004) is not: it is broken whatever the options, and says so when run."""
+    if risk_index is not None or not test.risk_from:
+        return False
+    try:
+        risk_sources(by_name, detection, test_index, test)
+    except TestFailed:
+        return False
+    return True
+
+
+def tests_needing_risk(pack: Pack, risk_index: str | None,
                        detections: Sequence[Detection]) -> tuple[list[tuple[Detection, int]], str | None]:
-    """The tests that cannot run on Splunk without a ``risk_index`` (``--risk-index``): those that read risk
-    events (``risk_from``, Correlation tests) would find none. With the reason they are not run, naming the first
-    and its place; ``([], None)`` when every test can run."""
-    if risk_index is not None:
-        return [], None
+    """The tests of ``detections`` that ``needs_risk_index``, which ``RemoteReplay.run`` does not run, with the
+    reason, naming the first and its place; ``([], None)`` when every test can run."""
+    by_name = {d.name: d for d in pack.detections}
     needing = [(detection, index) for detection in detections for index, test in enumerate(detection.tests)
-               if test.risk_from]
+               if needs_risk_index(by_name, risk_index, detection, index, test)]
     if not needing:
         return [], None
     detection, index = needing[0]
@@ -297,6 +309,10 @@ class RemoteReplay:
 
     # ------------------------------------------------------------------------------------------ one test
     def run_test(self, detection: Detection, test_index: int, test: UnitTest, number: int) -> DetectionTestOutcome:
+        """One test; ``ValueError`` for one that ``needs_risk_index`` (it would fail for want of risk events)."""
+        if needs_risk_index(self.by_name, self.options.risk_index, detection, test_index, test):
+            raise ValueError(f"{detection.name} / {test.name} reads risk events (risk_from): it cannot run "
+                             "without a risk index (RemoteOptions.risk_index)")
         started = time.perf_counter()
         outcome = DetectionTestOutcome.starting(detection, test_index)
         host = f"contentpack-replay-{self.options.run_id}-{number}"
@@ -396,8 +412,8 @@ class RemoteReplay:
             number = 0
             for detection in detections:
                 for index, test in enumerate(detection.tests):
-                    if test.risk_from and self.options.risk_index is None:
-                        continue  # not run: no risk events to read (tests_needing_risk, which the command reports)
+                    if needs_risk_index(self.by_name, self.options.risk_index, detection, index, test):
+                        continue  # not run (tests_needing_risk, which the command reports)
                     number += 1
                     outcomes.append(self.run_test(detection, index, test, number))
         except SplunkError as exc:
