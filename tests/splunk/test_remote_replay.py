@@ -350,13 +350,16 @@ def test_a_plain_http_hec_url_is_refused_as_a_plain_http_splunk_url_is(
     assert double.state.hec_token not in run.err
 
 
-def test_a_bad_index_name_is_refused_before_anything_is_sent(double: SplunkdDouble,
-                                                             capsys: pytest.CaptureFixture[str],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("option", ["--index", "--risk-index"])
+def test_a_bad_index_name_is_refused_before_any_request(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch, option: str) -> None:
+    """A usage error, told with the other ones before any request (it was told after logging in, the credentials
+    sent), naming the option, as backtest --splunk words it."""
     token_env(monkeypatch, double)
-    run = replay(capsys, double, "--index", 'x" OR index=*', detections=[DECLINED])
-    assert run.code == 2 and run.err.startswith("contentpack replay: error: index name"), run.err  # as any error
-    assert double.state.batches == []
+    run = replay(capsys, double, option, 'x" OR index=*', detections=[DECLINED])
+    assert (run.code, run.out, double.state.requests) == (2, "", [])
+    assert run.err == (f"contentpack replay: error: {option}: index name 'x\" OR index=*': use lower-case "
+                       "letters, digits, '_' and '-' (indexes.conf rules)\n")
 
 
 def test_local_replay_is_unchanged_without_splunk(real_pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:

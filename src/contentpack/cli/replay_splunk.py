@@ -40,13 +40,20 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     from contentpack.replay.report import position_json, render_table, report_json
     from contentpack.replay.runner import position_of_test
     from contentpack.splunk.client import SplunkError, hec_target
-    from contentpack.splunk.ingest import Ingestor
+    from contentpack.splunk.ingest import Ingestor, check_index_name
     from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, tests_needing_risk
 
     def notice(line: str) -> None:
         print_diagnostics([line], sys.stderr)
 
-    if args.hec_url is not None:  # a usage error: told before any request, so before any credential is sent
+    # usage errors, told before any request, so before any credential is sent (as backtest --splunk does)
+    for option, value in (("--index", args.index), ("--risk-index", args.risk_index)):
+        try:
+            if value is not None:
+                check_index_name(value)
+        except SplunkError as exc:
+            return usage_error("replay", f"{option}: {exc}")
+    if args.hec_url is not None:
         try:
             hec_target(args.hec_url, args.insecure)
         except SplunkError as exc:
