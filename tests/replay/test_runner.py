@@ -70,8 +70,28 @@ def test_no_results_names_a_field_the_search_filters_on_that_no_event_has(tmp_pa
     assert not outcome.ok and outcome.result_count == 0
     assert outcome.warnings == (
         "no results, and the search filters on 'properties.status.errorCod' (search), a field no event has in the "
-        "test's data: a typo, or a search-time field no data source of the pack defines (data_sources/*.yml, "
-        "search_time)",)
+        "test's data (did you mean 'properties.status.errorCode'?): a typo, or a search-time field no data source "
+        "of the pack defines (data_sources/*.yml, search_time)",)
+
+
+def test_the_no_results_field_hint_suggests_only_a_close_field(tmp_path: Path) -> None:
+    """The replay's hint suggests as ``search``'s does (spl.hints.AbsentField.said): the field the events have
+    with the closest name, as the search sees it after a ``rename``, and none for a name close to nothing."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+
+    def warned(old: str, new: str) -> str:
+        search = f.DECLINED_SEARCH.replace(old, new)
+        assert search != f.DECLINED_SEARCH
+        [outcome] = _run(tmp_path, f.unit_test(data, expected=2), search=search)
+        [warning] = outcome.warnings
+        return warning
+
+    far = warned("properties.status.errorCode=65004", "qqzx=65004")
+    assert "filters on 'qqzx' (search), a field no event has in the test's data: a typo" in far
+    renamed = warned("properties.status.errorCode=65004 | rename properties.* as * ",
+                     "| rename properties.* as * | search status.errorCod=65004 ")
+    assert "a field no event has in the test's data (nor properties.status.errorCod, which it would come from) " \
+           "(did you mean 'status.errorCode'?): a typo" in renamed
 
 
 def test_no_field_hint_when_results_came_back_or_none_were_expected(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_an_empty_result_over_a_field_no_event_has_gets_a_hint(
 
 
 HINT = ("contentpack search: hint: the search's first filter kept no event: it filters on 'usr' ({}), a field no "
-        "event has; is it a search-time field of another sourcetype or add-on? add it with --alias/--calc\n")
+        "event has (did you mean 'user'?); is it a search-time field of another sourcetype or add-on? add it with --alias/--calc\n")
 
 
 def test_an_aggregate_over_a_field_no_event_has_gets_the_hint_too(

@@ -483,6 +483,28 @@ def test_a_filter_that_passes_events_without_a_field_draws_no_hint_on_it(tmp_pat
     assert out == "count\n0\n" and err.count("hint") == 1 and "filters on 'd' (search)" in err
 
 
+def test_the_field_hint_suggests_the_field_the_events_have_as_the_search_sees_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``properties.reslt`` was named as a field no event has, and the author left to find ``properties.result``
+    in the events: the hint says it (spl.suggest.closest, over the events' fields). After ``rename properties.*
+    as *`` the name to write is ``result``, not the event's ``properties.result``; a name close to nothing gets
+    no suggestion."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "properties": {"result": "success", "appId": "a1"}}\n',
+                    encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+
+    def hint(spl: str) -> str:
+        status, out, err = run(capsys, spl, *common)
+        assert (status, out, err.count("hint:")) == (0, "\n", 1), err
+        return err
+
+    assert "filters on 'properties.reslt' (search), a field no event has (did you mean 'properties.result'?); " \
+        in hint("properties.reslt=success")
+    assert "(did you mean 'result'?)" in hint("* | rename properties.* as * | search reslt=success")
+    assert "did you mean" not in hint("* | where isnotnull(zzqx)")
+
+
 def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Risk data model read inside ``append [...]`` or ``join [...]`` reads no risk event either: the top-level
     read drew the one hint saying so, the subsearch's none (or hints on risk fields no event has)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contentpack.spl.engine import Engine
-from contentpack.spl.hints import absent_fields, asked_fields
+from contentpack.spl.hints import absent_fields, absent_in, asked_fields
 
 
 def _engine(tmp_path: Path, lines: list[str]) -> Engine:
@@ -115,3 +115,17 @@ def test_a_filter_names_a_field_only_when_it_cannot_pass_without_it() -> None:
     assert absent("NOT (a=1 b=1) c=1") == ["c"]
     assert absent("foo OR a=1") == []  # a term reads _raw: it may pass
     assert absent("* OR a=1") == []
+
+
+def test_the_names_a_suggestion_chooses_from_are_a_sample_of_the_events_fields_with_search_time_ones(
+        tmp_path: Path) -> None:
+    """A did-you-mean reads the fields of the first events only (``FIELD_NAME_SAMPLE``), not every file again,
+    with the aliases and calculated fields applied (``user`` from ``props.user``), and a suggestion is taken as
+    the search sees the field (``absent_in``)."""
+    engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": {"app": "X"}}',
+                                '{"time": 3, "props": {"later": "Y"}}'])
+    assert engine.field_names(sample=2) == {"time", "_time", "_raw", "props.user", "user", "props.app", "app",
+                                            "source", "sourcetype", "host", "index"}
+    assert "props.later" in engine.field_names()
+    absent = absent_in(engine.parse("* | rename props.* as * | search lter=Y"), engine)
+    assert [(f.name, f.meant) for f in absent] == [("lter", "later")]

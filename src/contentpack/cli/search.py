@@ -53,7 +53,7 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_fields, asked_fields, first_filter, reads_risk, up_to
+from contentpack.spl.hints import absent_in, first_filter, reads_risk, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -580,7 +580,7 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
-    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
+    absent = absent_in(pipeline, engine)
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]

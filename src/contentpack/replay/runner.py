@@ -46,7 +46,7 @@ from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLar
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
-from contentpack.spl.hints import absent_fields, asked_fields, reads_risk
+from contentpack.spl.hints import absent_in, reads_risk
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -388,8 +388,8 @@ def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, ro
     pipeline = engine.parse(detection.search)
     if reads_risk(pipeline):  # a correlation's fields come from the risk events, not from the test's data
         return []
-    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
-    return [f"{field.said('no results, and the search')} in the test's data: a typo, or a search-time field "
+    absent = absent_in(pipeline, engine)
+    return [field.said("no results, and the search", " in the test's data") + ": a typo, or a search-time field "
             "no data source of the pack defines (data_sources/*.yml, search_time)" for field in absent]
 
 

@@ -17,6 +17,7 @@ import heapq
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import TypeGuard
 
@@ -50,6 +51,8 @@ from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value, field_value
 
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
+#: how many events a hint's did-you-mean reads the field names of (``Engine.field_names``)
+FIELD_NAME_SAMPLE = 1000
 
 
 
@@ -351,19 +354,35 @@ class Engine:
         for knowledge in self._search_time.values():
             widened = knowledge.inputs_for(needed)
             needed = needed if widened is None else widened
+        for event in self._known(needed):
+            found.update(wanted.intersection(event))
+            if len(found) == len(wanted):
+                return found
+        return found
+
+    def field_names(self, sample: int = FIELD_NAME_SAMPLE) -> set[str]:
+        """The fields the first ``sample`` registered events have once search-time knowledge is applied: the
+        names a hint's did-you-mean chooses from. A sample, as a source's events mostly share their fields, so
+        that a hint reads a few events whole, not every file again."""
+        names: set[str] = set()
+        for event in islice(self._known(None), sample):
+            names.update(event)
+        return names
+
+    def _known(self, needed: frozenset[str] | None) -> Iterator[Event]:
+        """Every registered event with the ``needed`` fields (None: all) extracted and the search-time knowledge
+        making them applied, read again from the files."""
         restricted = {name: k.restricted(needed) for name, k in self._search_time.items()}
         evaluator = Evaluator(0.0, self.tz, searchmatch, self._compiled)
-        streams = [map(dict, self._memory)] + [scan_file(source, needed=needed | {source.time_field})
-                                               for source in self._files]
+        streams = [map(dict, self._memory)] + [
+            scan_file(source, needed=None if needed is None else needed | {source.time_field})
+            for source in self._files]
         for stream in streams:
             for event in stream:
                 applied = restricted.get(str(event.get("sourcetype")))
                 if applied is not None:
                     applied.apply(event, evaluator)
-                found.update(wanted.intersection(event))
-                if len(found) == len(wanted):
-                    return found
-        return found
+                yield event
 
     # ----------------------------------------------------------------------------------- searching
     def parse(self, text: str) -> Pipeline:

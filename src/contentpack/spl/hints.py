@@ -18,12 +18,17 @@ reported.
 When the search did return rows (an aggregate answers one, ``count`` 0, over no event), only the first
 ``search``/``where`` that can fail for lack of a field matters, and only if it kept no event: ``up_to`` gives the
 search to run to find out.
+
+Each absent field names the field the author most likely meant (``suggest.closest``): of the fields the events
+have (a sample's, ``Engine.field_names``), as the search sees them where it uses the field (renamed by the earlier
+``rename`` commands: after ``rename properties.* as *``, ``reslt`` is told ``result``, the name to write there, not
+the event's ``properties.result``), and the fields earlier commands make.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
                                  SearchAnd, SearchExpr, SearchNot, SearchOr, Unary, any_node)
@@ -31,13 +36,15 @@ from contentpack.spl.commands import field_use
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.chart import ChartCommand
 from contentpack.spl.commands.eval import EvalCommand
-from contentpack.spl.commands.fieldops import RenameCommand
+from contentpack.spl.commands.fieldops import RenameCommand, renamed
 from contentpack.spl.commands.ordering import HeadCommand
 from contentpack.spl.commands.search import SearchCommand, WhereCommand
 from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
+from contentpack.spl.engine import Engine
 from contentpack.spl.exprparser import expression_fields
+from contentpack.spl.suggest import closest, meaning
 
 _TRACED = (EvalCommand, RenameCommand)
 _ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
@@ -52,13 +59,16 @@ class AbsentField:
     command: str
     sources: tuple[str, ...]  # the event fields it would come from (itself, or what rename/eval read)
     at: int = 0  # the command's place in the pipeline's commands
+    meant: str | None = None  # the field the search has there with the closest name (``absent_in``)
 
-    def said(self, opening: str) -> str:
-        """``<opening> filters on 'usr' (search), a field no event has`` and, for a field the search makes
-        from others, ``(nor properties.usr, which it would come from)``: one wording for every hint."""
+    def said(self, opening: str, where: str = "") -> str:
+        """``<opening> filters on 'usr' (search), a field no event has<where>``, for a field the search makes
+        from others, ``(nor properties.usr, which it would come from)``, and when one is close, ``(did you mean
+        'user'?)``: one wording for every hint."""
         others = [s for s in self.sources if s != self.name]
         origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
-        return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{origin}"
+        return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{where}{origin}" \
+               f"{meaning(self.meant)}"
 
 
 @dataclass(frozen=True)
@@ -238,6 +248,37 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
             reported.add(candidate.name)
             out.append(candidate)
     return out
+
+
+def absent_in(pipeline: Pipeline, engine: Engine) -> list[AbsentField]:
+    """:func:`absent_fields` over the engine's events, each with the field it most likely meant: the events'
+    fields are read (a sample) only when one is absent."""
+    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
+    if not absent:
+        return absent
+    names = engine.field_names()
+    return [replace(field, meant=closest(field.name, _seen(names, pipeline.commands[:field.at]) - {field.name}))
+            for field in absent]
+
+
+def _seen(names: Iterable[str], earlier: Sequence[Command]) -> set[str]:
+    """The event fields ``names`` as a command after ``earlier`` sees them: renamed by each ``rename`` in turn,
+    with the fields the other commands make."""
+    seen = set(names)
+    for command in earlier:
+        if isinstance(command, RenameCommand):
+            seen = {_renamed(command.pairs, name) for name in seen}
+        elif isinstance(command, CommandNode):
+            seen |= {name for name in field_use(command).produces if "*" not in name}
+    return seen
+
+
+def _renamed(pairs: Sequence[tuple[str, str]], name: str) -> str:
+    """``name`` after ``rename`` of the ``pairs``, applied in turn as the command does."""
+    for source, target in pairs:
+        new = renamed(source, target, name)
+        name = name if new is None else new
+    return name
 
 
 def reads_risk(pipeline: Pipeline) -> bool:

@@ -35,5 +35,9 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'X'?)`` naming the closest candidate (``closest``); "" when none is close."""
-    meant = closest(name, candidates)
+    return meaning(closest(name, candidates))
+
+
+def meaning(meant: str | None) -> str:
+    """`` (did you mean 'X'?)`` naming ``meant``, a name found close; "" for None."""
     return f" (did you mean '{meant}'?)" if meant is not None else ""
