@@ -1,4 +1,5 @@
-"""Names: file name ↔ name (CP020), Splunk name-length limits (CP021), stanza-breaking characters (CP022)."""
+"""Names: file name ↔ name (CP020 detections, CP078 macros), Splunk name-length limits (CP021), stanza-breaking
+characters (CP022)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,21 @@ def file_name_matches_name(context: RuleContext) -> Iterator[Diagnostic]:
                 detection.source.at("name"),
                 "CP020",
                 f"file name must follow the name: expected '{expected}', found '{actual}'",
+            )
+
+
+def macro_file_name_is_name(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP078: a macro's file is named ``<name>.yml``, its arguments not written (``entra_id_ctime.yml`` holds
+    ``entra_id_ctime``, the ``entra_id_ctime(1)`` stanza), so the file a search's macro call names is found."""
+    for macro in context.pack.macros:
+        expected = f"{macro.name}.yml"
+        actual = PurePosixPath(macro.source.path).name
+        if actual != expected:
+            yield error(
+                macro.source.at("name"),
+                "CP078",
+                f"file name must be the macro's name: expected '{expected}', found '{actual}' (rename the file, "
+                f"or set name to '{PurePosixPath(actual).stem}' and the calls with it)",
             )
 
 
@@ -72,4 +88,4 @@ def stanza_safe_names(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-RULES = (file_name_matches_name, name_lengths, stanza_safe_names)
+RULES = (file_name_matches_name, macro_file_name_is_name, name_lengths, stanza_safe_names)
