@@ -248,7 +248,10 @@ def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate
     edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user src vendor_product")
     finding = only(validate(pack), "CP027")
     assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
-    assert "vendor_account" in finding.message
+    assert finding.message == (
+        "data source 'Azure Active Directory Sign-in activity' has output fields not present in the search: "
+        "vendor_account; keep them through the last stats, as by fields or values(), after "
+        "| fillnull value=\"unknown\" vendor_account (a field no event holds is then 'unknown', not dropped)")
 
 
 def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:
