@@ -49,7 +49,7 @@ def _plain(results: list[tuple[LoadedDocument | None, list]]) -> list[object]:
 
 def load(pack: Path, shown: list[str]) -> list:
     """One run's load, then the cache save that the rest of a run does."""
-    results, update, _ = parse_cache.load_cached(pack, shown)
+    results, update = parse_cache.load_cached(pack, shown)[:2]
     if update is not None:
         update.save()
     return results
@@ -165,7 +165,7 @@ def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    _, update, _ = parse_cache.load_cached(pack, shown)
+    update = parse_cache.load_cached(pack, shown).update
     assert update is not None
     (pack / "r007.yml").write_text("name: Changed meanwhile\n", encoding="utf-8")  # after parsing, before saving
     update.save()

@@ -65,6 +65,23 @@ def test_cp020_file_name_must_follow_name(pack: Path, validate: Validate) -> Non
     assert "entra_id_user_declined_consent_for_oauth_app.yml" in finding.message
 
 
+def test_cp078_macro_file_name_must_be_its_name(pack: Path, validate: Validate) -> None:
+    """A macro named apart from its file (``name: guest_user`` in ``entra_id_guest_user.yml``) passed unreported;
+    a macro with arguments is named in its file without them, as the pack writes ``entra_id_ctime``."""
+    edit(pack, CTIME, "name: security_content_ctime", "name: guest_ctime")
+    finding = only(validate(pack), "CP078")
+    assert at(finding) == (CTIME, *locate(pack, CTIME, "guest_ctime"))
+    assert finding.severity is Severity.ERROR
+    assert finding.message == ("file name must be the macro's name: expected 'guest_ctime.yml', found "
+                               "'security_content_ctime.yml' (rename the file, or set name to "
+                               "'security_content_ctime' and the calls with it)")
+
+
+def test_cp078_a_macro_with_arguments_in_a_file_of_its_name_passes(pack: Path, validate: Validate) -> None:
+    assert "arguments:" in (pack / CTIME).read_text(encoding="utf-8")
+    assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP078"] == []
+
+
 @pytest.mark.parametrize(
     ("label", "name", "needle"),
     [
@@ -231,7 +248,10 @@ def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate
     edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user src vendor_product")
     finding = only(validate(pack), "CP027")
     assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
-    assert "vendor_account" in finding.message
+    assert finding.message == (
+        "data source 'Azure Active Directory Sign-in activity' has output fields not present in the search: "
+        "vendor_account; keep them through the last stats, as by fields or values(), after "
+        "| fillnull value=\"unknown\" vendor_account (a field no event holds is then 'unknown', not dropped)")
 
 
 def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:

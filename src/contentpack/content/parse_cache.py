@@ -51,6 +51,9 @@ class LoadOutcome(NamedTuple):
     # The paths whose bytes show that every text parsed from them fits a .conf value (``yaml_bytes_fit``): the
     # check of the texts (CP049) skips them. Known here, where each file's bytes are read anyway.
     texts_fit: frozenset[str]
+    # The paths whose bytes hold a ``#`` after white space, which may be a comment after a value (CP079 reads only
+    # these files' text): most files hold none.
+    commented: frozenset[str] = frozenset()
 
 
 def encode_loaded(loaded: Loaded) -> EncodedLoad:
@@ -130,6 +133,7 @@ def load_cached(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
     kept: CacheEntries = {}
     fresh: list[tuple[str, bytes, Loaded]] = []
     texts_fit: set[str] = set()
+    commented: set[str] = set()
     for shown in shown_paths:
         raw, problems = read_bytes(root / shown, shown)
         if raw is None:  # unreadable, refused or too large: reported, never cached
@@ -137,6 +141,8 @@ def load_cached(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
             continue
         if yaml_bytes_fit(raw):
             texts_fit.add(shown)
+        if b" #" in raw or b"\t#" in raw:
+            commented.add(shown)
         if path is None:  # the cache is off: parse, keep nothing
             results.append(load_yaml_bytes(raw, shown))
             continue
@@ -154,4 +160,4 @@ def load_cached(root: Path, shown_paths: Sequence[str]) -> LoadOutcome:
     update = None
     if path is not None and (fresh or kept.keys() != cached.keys()):
         update = CacheUpdate(path, salt, kept, fresh)
-    return LoadOutcome(results, update, frozenset(texts_fit))
+    return LoadOutcome(results, update, frozenset(texts_fit), frozenset(commented))

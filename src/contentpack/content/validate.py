@@ -187,7 +187,7 @@ def validate_pack(
         diagnostics: list[Diagnostic] = list(problems)
         tasks, discovery_problems = _discover(root)
         diagnostics.extend(discovery_problems)
-        loaded, cache_update, texts_fit = load_cached(root, [shown for _, shown in tasks])
+        loaded, cache_update, texts_fit, commented = load_cached(root, [shown for _, shown in tasks])
         found: dict[str, list[Any]] = {kind: [] for kind in CONTENT_DIRS.values()}
         unmodelled: set[str] = set()
         unread: set[str] = set()
@@ -225,6 +225,7 @@ def validate_pack(
             attack_problem=catalog_problem,
             spl_answers=answers,
             texts_fit=texts_fit,
+            commented=commented,
         )
         diagnostics.extend(run_rules(context))
         answers.save()

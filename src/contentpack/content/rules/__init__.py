@@ -39,6 +39,9 @@ class RuleContext:
     spl_answers: StoredAnswers | None = None  # the parser's answers kept between runs; None: parse every search
     # Files whose every text is known to fit a .conf value from their bytes (``conf_text.yaml_bytes_fit``).
     texts_fit: frozenset[str] = frozenset()
+    # Files whose bytes hold a ``#`` after white space (``parse_cache.LoadOutcome.commented``): only these can hold
+    # a comment after a value (CP079). None: not known, read every file.
+    commented: frozenset[str] | None = None
     # Kinds ("detection", "macro", ...) with a file that could not be parsed at all (a YAML syntax error, a
     # duplicate key): its name is unknown, so any name of that kind may be its.
     unread_kinds: frozenset[str] = frozenset()
@@ -80,6 +83,7 @@ def all_rules() -> tuple[Rule, ...]:
         mitre,
         namespace,
         naming,
+        prose_comments,
         references,
         saved_search_names,
         scheduled,
@@ -109,6 +113,7 @@ def all_rules() -> tuple[Rule, ...]:
         *namespace.RULES,
         *throttle_keys.RULES,
         *sort_signs.RULES,
+        *prose_comments.RULES,
     )
 
 

@@ -1,9 +1,10 @@
-"""Names: file name ↔ name (CP020), Splunk name-length limits (CP021), stanza-breaking characters (CP022)."""
+"""Names: file name ↔ name (CP020 detections, CP078 macros), Splunk name-length limits (CP021), stanza-breaking
+characters (CP022)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from contentpack.content.diagnostics import Diagnostic, error
@@ -18,17 +19,32 @@ MAX_ES_CLONE = 99  # "<security_domain> - <stanza> - Rule", the name ES gives a 
 _STANZA_BREAKING = re.compile(r"[\[\]\x00-\x1f\x7f]")
 
 
+def _misnamed(files: Iterable[tuple[str, SourceMap]]) -> Iterator[tuple[SourceMap, str, str]]:
+    """Each (expected file name, source) whose file is named otherwise, with the two names."""
+    for expected, source in files:
+        actual = PurePosixPath(source.path).name
+        if actual != expected:
+            yield source, expected, actual
+
+
 def file_name_matches_name(context: RuleContext) -> Iterator[Diagnostic]:
     """CP020: contentctl derives the file name (and the filter macro) from ``name``."""
-    for detection in context.pack.detections:
-        expected = f"{detection_file_stem(detection.name)}.yml"
-        actual = PurePosixPath(detection.source.path).name
-        if actual != expected:
-            yield error(
-                detection.source.at("name"),
-                "CP020",
-                f"file name must follow the name: expected '{expected}', found '{actual}'",
-            )
+    detections = ((f"{detection_file_stem(d.name)}.yml", d.source) for d in context.pack.detections)
+    for source, expected, actual in _misnamed(detections):
+        yield error(source.at("name"), "CP020",
+                    f"file name must follow the name: expected '{expected}', found '{actual}'")
+
+
+def macro_file_name_is_name(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP078: a macro's file is named ``<name>.yml``, its arguments not written (``entra_id_ctime.yml`` holds
+    ``entra_id_ctime``, the ``entra_id_ctime(1)`` stanza), so the file a search's macro call names is found."""
+    for source, expected, actual in _misnamed((f"{m.name}.yml", m.source) for m in context.pack.macros):
+        yield error(
+            source.at("name"),
+            "CP078",
+            f"file name must be the macro's name: expected '{expected}', found '{actual}' (rename the file, or set "
+            f"name to '{PurePosixPath(actual).stem}' and the calls with it)",
+        )
 
 
 def name_lengths(context: RuleContext) -> Iterator[Diagnostic]:
@@ -72,4 +88,4 @@ def stanza_safe_names(context: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-RULES = (file_name_matches_name, name_lengths, stanza_safe_names)
+RULES = (file_name_matches_name, macro_file_name_is_name, name_lengths, stanza_safe_names)

@@ -233,10 +233,13 @@ def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
                 continue  # CP043 reports it
             missing = [f for f in data_source.output_fields if f not in detection.search]
             if missing:
+                fields = " ".join(missing)
                 yield error(
                     detection.source.at("search"),
                     "CP027",
-                    f"data source '{name}' has output fields not present in the search: {', '.join(missing)}",
+                    f"data source '{name}' has output fields not present in the search: {', '.join(missing)}; "
+                    f"keep them through the last stats, as by fields or values(), after "
+                    f"| fillnull value=\"unknown\" {fields} (a field no event holds is then 'unknown', not dropped)",
                 )
 
 
