@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter

@@ -39,8 +39,7 @@ from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.layout import (VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width,
-                                text_width)
+from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import load_yaml, text_position

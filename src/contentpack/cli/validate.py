@@ -10,7 +10,6 @@ valid" to a user whose other file was broken. Exit status: 0 valid, 1 invalid co
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
