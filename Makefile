@@ -72,8 +72,9 @@ compat: $(STAMP) compat-venv
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-# The backtest's report.html is tested in headless Chromium: Debian's chromium package.
-chromium:
+# The backtest's report.html is tested in headless Chromium: Debian's chromium package. After libmagic (order
+# only): under `make -j` the two apt-get installs would otherwise contend for the dpkg lock.
+chromium: | libmagic
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "chromium is missing: install it with apt-get (needs root)" >&2; exit 1; fi; fi

@@ -91,6 +91,18 @@ def test_ci_draws_the_same_property_examples_on_every_run() -> None:
 
     run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^export HYPOTHESIS_PROFILE=ci$", run, re.M)
-    assert run.index("HYPOTHESIS_PROFILE") < run.index("make test")
+    make_test = re.search(r"^make .*\btest$", run, re.M)
+    assert make_test and run.index("HYPOTHESIS_PROFILE") < make_test.start()
     profile = settings.get_profile("ci")
     assert profile.derandomize and profile.database is None
+
+
+def test_ci_runs_the_set_up_steps_side_by_side_without_two_package_installs_at_once() -> None:
+    """``.ci/run`` runs ``make -j3 test``: the virtualenvs, mypy and the contentctl comparison run side by side.
+    ``libmagic`` and ``chromium`` may each run apt-get as root, and two apt-gets at once fail on dpkg's lock, so
+    chromium waits for libmagic (an order-only prerequisite)."""
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make -j3 --output-sync=target test$", run, re.M)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^chromium: \| libmagic$", makefile, re.M)
+    assert "apt-get" in (ROOT / "scripts" / "libmagic.sh").read_text(encoding="utf-8")
