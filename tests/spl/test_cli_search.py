@@ -159,7 +159,7 @@ def test_a_pack_custom_command_is_not_called_a_typo(tmp_path: Path, capsys: pyte
 def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), "--now", "1707500000",
                          "--earliest=-2d", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 2}]
+    assert status == 0 and json.loads(out) == [{"count": "2"}]
 
 
 def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,7 +168,7 @@ def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> Non
         pytest.fail("the project must ship macros/entra_id_signin_and_audit_logs.yml")
     status, out, _ = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", str(SAMPLE_LOGS),
                          "--macros", str(macros / "entra_id_signin_and_audit_logs.yml"), "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 16}]
+    assert status == 0 and json.loads(out) == [{"count": "16"}]
 
 
 def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +241,7 @@ def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixt
     status, out, err = run(capsys, '| makeresults | eval now=now(), t=_time', "--no-pack", "--format", "json")
     rows = json.loads(out)
     assert status == 0 and err == "" and len(rows) == 1
-    assert int(before) - 1 <= rows[0]["t"] == rows[0]["now"] <= time.time() + 1
+    assert int(before) - 1 <= int(rows[0]["t"]) == int(rows[0]["now"]) <= time.time() + 1
 
 
 def test_no_events_and_no_rows_says_why(capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,11 +255,11 @@ def test_no_events_and_a_count_of_zero_says_why(capsys: pytest.CaptureFixture[st
     """`| stats count` answers a row (count=0) over no events, so "no results" never held and the forgotten
     --events went unmentioned; a search that makes its own rows still runs without a word."""
     status, out, err = run(capsys, "* | stats count", "--no-pack", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 0}]
+    assert status == 0 and json.loads(out) == [{"count": "0"}]
     assert err == ("contentpack search: hint: the search read no events: no --events were given (only a search "
                    "that makes its own rows, such as '| makeresults', needs none)\n")
     status, out, err = run(capsys, "| makeresults count=2 | stats count", "--no-pack", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 2}] and err == ""
+    assert status == 0 and json.loads(out) == [{"count": "2"}] and err == ""
 
 
 def test_an_empty_table_is_its_count_alone(capsys: pytest.CaptureFixture[str]) -> None:
@@ -430,7 +430,8 @@ def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path
     user's zone, ``"_time":"2012-11-27T16:30:06.140-08:00"`` (a oneshot search's answer captured in splunk-sdk-java,
     splunk/src/test/resources/resultsMVOneshot5.json; the export the backtest reads, backtest/inputs.py, has the same
     form), which is what the table and csv show: ``--format json`` wrote the epoch number, 1735721999.5. A time no
-    calendar date holds stays the number it is, as the table shows it."""
+    calendar date holds stays the number it is, as the table shows it (as text, as every value is:
+    ``test_json_writes_every_value_as_text_as_splunk_does``)."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T08:59:59.5Z", "a": "1"}\n', encoding="utf-8")
     common = ("--no-pack", "--events", str(path), "--tz", "America/Los_Angeles")
@@ -440,7 +441,25 @@ def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path
     status, out, _ = run(capsys, "* | table _time a", *common, "--format", "csv")
     assert out == "_time,a\n2025-01-01T00:59:59.500-08:00,1\n"
     status, out, _ = run(capsys, "| makeresults | eval _time=1e20 | table _time", "--no-pack", "--format", "json")
-    assert (status, json.loads(out)) == (0, [{"_time": 1e20}])
+    assert (status, json.loads(out)) == (0, [{"_time": "100000000000000000000"}])
+
+
+def test_json_writes_every_value_as_text_as_splunk_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Splunk's REST ``output_mode=json`` writes every value as a JSON string, a number too, and a multivalue field
+    as a list of strings: a ``stats sum(kb) by series`` answer, ``{"sum(kb)":"14372242.758775","series":"twitter"}``
+    (captured in splunk-sdk-java, splunk/src/test/resources/data/results/results5.json), an event's
+    ``"linecount":"1"`` and multivalue ``"_si":["dfoster-mbp17.local","_internal"]`` (resultsMVOneshotFuture.json
+    there). ``--format json`` wrote numbers as JSON numbers (``"count": 2``, ``"d": [1, "x"]``), so a script reading
+    ours and Splunk's answers saw different types; the texts are the ones the table and csv show."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "kb": 1.5, "series": "a"}\n'
+                    '{"time": "2025-01-01T00:00:01Z", "kb": 2, "series": "a"}\n', encoding="utf-8")
+    status, out, err = run(capsys, "* | stats sum(kb) count by series", "--no-pack", "--events", str(path),
+                           "--format", "json")
+    assert (status, err, json.loads(out)) == (0, "", [{"series": "a", "sum(kb)": "3.5", "count": "2"}])
+    status, out, err = run(capsys, '| makeresults | eval n=5, f=0.25, d=mvappend(1, "x"), s="t" '
+                           "| table n f d s", "--no-pack", "--format", "json")
+    assert (status, err, json.loads(out)) == (0, "", [{"n": "5", "f": "0.25", "d": ["1", "x"], "s": "t"}])
 
 
 def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

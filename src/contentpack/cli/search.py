@@ -15,7 +15,7 @@ engine. A search that returns nothing while it filters or groups on a field no e
 stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 The search job's messages (``spl.messages``: a subsearch cut at its maxout) go to stderr after the results,
 as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows
-(``_time`` a date in every format, as Splunk's ``output_mode=json`` writes it). Raw events show ``_time`` first
+(every value text, ``_time`` a date in every format, as Splunk's ``output_mode=json`` writes them). Raw events show ``_time`` first
 in the table and csv (``_event_order``).
 """
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import sys
 import stat
 import time
@@ -241,23 +240,22 @@ def _values(name: str, value: Value, tz: str) -> list[str]:
     return [date] if date is not None else [to_str(v) or "" for v in mv_values(value)]
 
 
-def _json_value(value: Value) -> object:
-    """A value as JSON holds it. An infinity or NaN is written as its SPL text (``inf``, ``-inf``, ``nan``, as
-    the table and csv show it): JSON has no such number, and Python's ``Infinity`` is not JSON a reader takes.
-    ``_time`` is written as the date the table and csv show (``_json_row``)."""
-    if isinstance(value, tuple):
-        return [_json_value(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return to_str(value)
-    return value
+def _json_value(name: str, value: Value, tz: str) -> object:
+    """A value as Splunk's REST ``output_mode=json`` writes it: text, whatever its type, a multivalue field a list of
+    texts (``"sum(kb)":"14372242.758775"``, ``"_si":["dfoster-mbp17.local","_internal"]``: answers captured in
+    splunk-sdk-java, splunk/src/test/resources/data/results/results5.json and resultsMVOneshotFuture.json), the
+    text the table and csv show (``_values``): ``_time`` a date, an infinity or NaN ``inf``/``NaN`` (JSON has no
+    such number). A null stays null."""
+    if value is None:
+        return None
+    texts = _values(name, value, tz)
+    return texts if isinstance(value, tuple) else texts[0]
 
 
 def _json_row(row: Mapping[str, Value], tz: str) -> dict[str, object]:
-    """A row as JSON: ``_time`` as a date (``_date``), as Splunk's REST ``output_mode=json`` writes it
-    (``"_time":"2012-11-27T16:30:06.140-08:00"``) and as the table and csv show it; every other value as JSON holds
-    it (``_json_value``)."""
-    return {name: date if (date := _date(name, value, tz)) is not None else _json_value(value)
-            for name, value in row.items()}
+    """A row as JSON (``_json_value``), as Splunk's REST ``output_mode=json`` writes it and the table and csv show
+    it: ``"_time":"2012-11-27T16:30:06.140-08:00"``, ``"count":"2"``."""
+    return {name: _json_value(name, value, tz) for name, value in row.items()}
 
 
 # Rows a table shows: a terminal table of more is not read, and drawing it takes long (Splunk's results view
