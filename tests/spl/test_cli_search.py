@@ -524,6 +524,33 @@ def test_the_field_hint_suggests_the_field_the_events_have_as_the_search_sees_it
     assert "did you mean" not in hint("* | where isnotnull(zzqx)")
 
 
+def test_a_filter_on_a_name_a_rename_took_away_draws_the_hint_with_the_new_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After ``rename properties.* as *`` (or ``rename a as b``) the old name is gone (Search Reference, rename:
+    after ``rename EU* AS EMEA*`` "the results show these field names: EMEA_UK, EMEA_DE, EMEA_PL"), so a filter on
+    it keeps nothing; the hint counted the old name as present (the rename's ``requires`` keeps it) and said
+    nothing. It now names the field, and the name the events' field has there. A filter on the new name, or a
+    name the rename does not touch, is as it was."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "properties": {"result": "success"}, "a": "1"}\n',
+                    encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "* | rename properties.* as * | search properties.result=success", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search filters on 'properties.result' (search), a "
+                   "field no event has (nor properties.properties.result, which it would come from) (did you mean "
+                   "'result'?); is it an add-on's search-time field? run inside the pack (its data sources define "
+                   "them) or add it with --alias/--calc\n")
+    status, out, err = run(capsys, "* | rename a as b | search a=1 | stats count", *common)
+    assert (status, out) == (0, "count\n0\n")
+    assert "first filter kept no event: it filters on 'a' (search), a field no event has (did you mean 'b'?); " in err
+    status, out, err = run(capsys, "* | rename a as b | stats count by a", *common)
+    assert "groups by 'a' (stats), a field no event has (did you mean 'b'?)" in err
+    for spl in ("* | rename properties.* as * | search result=failure", "* | rename a as b | search b=2"):
+        status, out, err = run(capsys, spl, *common)
+        assert (status, out, err) == (0, "\n", ""), spl
+
+
 def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Risk data model read inside ``append [...]`` or ``join [...]`` reads no risk event either: the top-level
     read drew the one hint saying so, the subsearch's none (or hints on risk fields no event has)."""

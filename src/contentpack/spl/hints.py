@@ -188,11 +188,34 @@ def _lineage(command: CommandNode, name: str) -> frozenset[str] | None:
                 fields.discard(target)
                 fields |= expression_fields(expr)
         return frozenset(fields)
+    if isinstance(command, RenameCommand):  # its requires keeps the old names too: trace where each name goes
+        return _renamed_from(command.pairs, name)
     with_name = command.requires(frozenset({name}))
     alone = command.requires(frozenset())
     if with_name is None or alone is None:
         return None
     return (with_name - alone) | (frozenset({name}) & with_name)
+
+
+def _renamed_from(pairs: Sequence[tuple[str, str]], name: str) -> frozenset[str]:
+    """The fields arriving at ``rename`` of the ``pairs`` that ``name`` after it comes from, each pair undone in
+    turn (``fieldops.rename_event``): the field a pair renames to ``name``; ``name`` itself unless a pair renames it
+    away (Search Reference, rename: after ``rename EU* AS EMEA*`` "the results show these field names: EMEA_UK,
+    EMEA_DE, EMEA_PL", the old names gone), or, without a wildcard, renames to it
+    (the target is emptied when the source is missing: "If fieldB does exist, ... the data in fieldB is removed").
+    After ``rename properties.* as *``, ``result`` comes from ``properties.result`` or ``result``, and
+    ``properties.result`` from none the events usually have (``properties.properties.result``)."""
+    current = frozenset({name})
+    for source, target in reversed(pairs):
+        step: set[str] = set()
+        for field in current:
+            back = renamed(target, source, field)
+            away = renamed(source, target, field)
+            step |= {back} if back is not None else set()
+            if (away is None or away == field) and (back is None or "*" in source):
+                step.add(field)
+        current = frozenset(step)
+    return current
 
 
 def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None:
@@ -223,7 +246,7 @@ def _candidates(pipeline: Pipeline) -> Iterator[AbsentField]:
             if name in _ALWAYS or "*" in name or name in produced:
                 continue
             sources = _sources(name, earlier)
-            if sources is None or not (sources - _ALWAYS):
+            if sources is None or (sources and not (sources - _ALWAYS)):  # none: a rename took the name away
                 continue
             yield AbsentField(name, use, command.name, tuple(sorted(sources)), index)
 
@@ -257,8 +280,20 @@ def absent_in(pipeline: Pipeline, engine: Engine) -> list[AbsentField]:
     if not absent:
         return absent
     names = engine.field_names()
-    return [replace(field, meant=closest(field.name, _seen(names, pipeline.commands[:field.at]) - {field.name}))
-            for field in absent]
+    return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in absent]
+
+
+def _meant(name: str, names: Collection[str], earlier: Sequence[Command]) -> str | None:
+    """The field the search most likely meant by ``name`` after the ``earlier`` commands: an event field of that
+    name an earlier ``rename`` took away is there under its new name (after ``rename properties.* as *``,
+    ``properties.result`` is ``result``); else the closest name the search has there (``_seen``)."""
+    moved = name
+    for command in earlier:
+        if isinstance(command, RenameCommand):
+            moved = _renamed(command.pairs, moved)
+    if name in names and moved != name:
+        return moved
+    return closest(name, _seen(names, earlier) - {name})
 
 
 def _seen(names: Iterable[str], earlier: Sequence[Command]) -> set[str]:
