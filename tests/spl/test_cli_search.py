@@ -466,7 +466,8 @@ def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.Capture
     """A search with no transforming command lists events, each with its time first (assumed: Splunk's events
     list shows each event's time on its left; no page pins the order of columns): the table and csv listed the
     fields in the events' JSON order, ``_time`` after them. The order a ``table`` or ``fields`` set is kept, and
-    rows a transforming command made (no ``_raw``) keep theirs."""
+    rows a transforming command made (no ``_raw``) keep theirs; events whose ``_raw`` a ``fields -`` removed are
+    still events."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T00:00:00Z", "a": "1", "b": "x"}\n', encoding="utf-8")
 
@@ -478,6 +479,12 @@ def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.Capture
     assert header("*") == "_time,time,a,b,source,sourcetype,host,index"
     assert header("* | eventstats count") == "_time,time,a,b,source,sourcetype,host,index,count"
     assert header("* | fields - b") == "_time,time,a,source,sourcetype,host,index"
+    # ``_raw`` removed, the rows are still the events: time first too (was "time,a,b,_time,source,..."); rows a
+    # transforming command made keep their order, ``_raw`` removed or not
+    assert header("* | fields - _raw") == "_time,time,a,b,source,sourcetype,host,index"
+    assert header("* | eval c=1 | fields - b _raw | where a=1") == "_time,time,a,source,sourcetype,host,index,c"
+    assert header("* | fields - _raw | stats count by a _time") == "a,_time,count"
+    assert header("* | stats count by a _time | fields - _raw") == "a,_time,count"
     assert header("*", "table").split()[:3] == ["┃", "_time", "┃"]
     assert header("* | table b _time a") == "b,_time,a"
     assert header("* | fields b a") == "a,b,_time"  # the order the engine gives after fields, as before

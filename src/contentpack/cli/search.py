@@ -15,8 +15,8 @@ engine. A search that returns nothing while it filters or groups on a field no e
 stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 The search job's messages (``spl.messages``: a subsearch cut at its maxout) go to stderr after the results,
 as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows
-(every value text, ``_time`` a date in every format, as Splunk's ``output_mode=json`` writes them). Raw events show ``_time`` first
-in the table and csv (``_event_order``).
+(every value text, ``_time`` a date in every format, as Splunk's ``output_mode=json`` writes them). Raw events
+show ``_time`` first in the table and csv (``_event_order``), ``_raw`` removed or not.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.errors import SplEventsError
-from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand
+from contentpack.spl.commands.base import CommandNode
+from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
@@ -467,16 +468,33 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# The field every event the search read holds, until a ``fields -`` removes it (``_events``).
+RAW = ("_raw",)
+
+
 def _event_order(pipeline: Pipeline, rows: Sequence[Mapping[str, Value]], fields: list[str]) -> list[str]:
-    """The order of the columns of the table and csv: raw events (every row holds its ``_raw``: no transforming
-    command made the rows, as ``stats`` or ``timechart`` would) have ``_time`` first, then their fields as the
-    engine gives them (the events' JSON order), as Splunk's events list shows each event's time first (assumed: no
-    page pins the column order); the order a ``table`` or ``fields`` command set is kept as it is."""
-    if "_time" not in fields or not rows or not all("_raw" in row for row in rows) or any(
+    """The order of the columns of the table and csv: raw events (``_events``: no transforming command made the
+    rows, as ``stats`` or ``timechart`` would) have ``_time`` first, then their fields as the engine gives them (the
+    events' JSON order), as Splunk's events list shows each event's time first (assumed: no page pins the column
+    order); the order a ``table`` or ``fields`` command set is kept as it is."""
+    if "_time" not in fields or not rows or not _events(pipeline, rows) or any(
             isinstance(command, TableCommand) or (isinstance(command, FieldsCommand) and not command.remove)
             for command in pipeline.commands):
         return fields
     return ["_time", *(name for name in fields if name != "_time")]
+
+
+def _events(pipeline: Pipeline, rows: Sequence[Mapping[str, Value]]) -> bool:
+    """Whether the rows are events the search read: every row holds its ``_raw``, or a ``fields -`` removed it
+    (``* | fields - _raw``) and every other command passes an event's ``_raw`` on (its ``requires``: ``eval`` and
+    ``where`` need what comes after them, ``stats`` only its own fields)."""
+    if all("_raw" in row for row in rows):
+        return True
+    removing = [isinstance(command, FieldsCommand) and command.remove and bool(matching_fields(command.names, RAW))
+                for command in pipeline.commands]
+    return any(removing) and all(
+        isinstance(command, CommandNode) and (needed := command.requires(frozenset(RAW))) is not None
+        and "_raw" in needed for command, removes in zip(pipeline.commands, removing) if not removes)
 
 
 def _pack(root: Path | None, as_json: bool) -> Pack | None:
