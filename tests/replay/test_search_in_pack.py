@@ -117,9 +117,12 @@ def test_an_aggregate_over_a_field_no_event_has_gets_the_hint_too(
                          ("usr=foo user=x | stats dc(user)", "search")):
         status, rows, err = _search(capsys, spl, "--events", SINGLE)
         assert status == 0 and len(rows) == 1 and err == HINT.format(command), spl
-    # a disjunction whose other branch reads a field events have can pass without 'usr': no field is to blame
-    # (spl.hints._needed; the value x matched no event)
+    # a disjunction whose other branch reads a field events have can pass without 'usr', but kept no event (the
+    # value x matched none): 'usr' is named, its branch could have kept one (spl.hints._emptied_by); a field whose
+    # absence only lets events through (NOT usr=foo) is not
     status, rows, err = _search(capsys, "usr=foo OR user=x | stats dc(user)", "--events", SINGLE)
+    assert status == 0 and len(rows) == 1 and err == HINT.format("search")
+    status, rows, err = _search(capsys, "user=x NOT usr=foo | stats dc(user)", "--events", SINGLE)
     assert status == 0 and len(rows) == 1 and err == ""
     # through an eval the hint names what the field comes from, as the zero-row hint does
     spl = "* | eval who=lower(initiator) | search who=x | stats count"

@@ -558,6 +558,37 @@ def test_a_filter_on_a_name_a_rename_took_away_draws_the_hint_with_the_new_name(
         assert (status, out, err) == (0, "\n", ""), spl
 
 
+def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``usr=foo OR user=x`` can pass without ``usr`` (its other branch), so ``usr`` was never named, and when no
+    event has ``user=x`` either the typo went unsaid. When the ``search`` kept no event and would keep one were
+    ``usr``'s comparisons true, ``usr`` is named (with its did-you-mean). Not when the filter kept events and a
+    later command emptied the result, nor when the field's absence only lets events through (``NOT usr=foo``),
+    nor when another part fails anyway (``nope=1``, named alone, as it was), nor in a ``where``."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob", "b": "2"}\n'
+                    '{"time": "2025-01-01T00:00:01Z", "user": "amy", "b": "3"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+
+    def hints(spl: str) -> list[str]:
+        status, _, err = run(capsys, spl, *common)
+        assert status == 0
+        return [line.split(", a field")[0].split("filters on ")[-1] for line in err.splitlines()]
+
+    status, out, err = run(capsys, "usr=foo OR user=x", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (search), a field no event "
+                   "has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its data "
+                   "sources define them) or add it with --alias/--calc\n")
+    assert hints("usr=foo OR user=x | stats count") == ["'usr' (search)"]
+    assert hints("usr=foo OR grp IN (1, 2) OR user=x") == ["'grp' (search)", "'usr' (search)"]
+    assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
+    assert hints("(usr=foo OR user=x) nope=1") == ["'nope' (search)"]
+    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "index=other (usr=foo OR user=x)",
+                '* | where usr="foo" OR user="x"', "usr=foo OR user=bob"):
+        assert hints(spl) == [], spl
+
+
 def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Risk data model read inside ``append [...]`` or ``join [...]`` reads no risk event either: the top-level
     read drew the one hint saying so, the subsearch's none (or hints on risk fields no event has)."""

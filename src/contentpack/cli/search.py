@@ -577,8 +577,10 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
     first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
     lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
-    hint at). Finding which of the fields it names events have reads the files again (only those fields, and only
-    until each is found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
+    hint at). A ``search`` that can pass without the field (``usr=foo OR user=x``) names it only when it kept no
+    event and would keep one were the field's comparisons true (``hints._emptied_by``, run up to it too). Finding
+    which of the fields it names events have reads the files again (only those fields, and only until each is
+    found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
     instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
@@ -595,11 +597,14 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
-    absent = absent_in(pipeline, engine)
+    def keeps(probe: Pipeline) -> bool:
+        return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
+
+    absent = absent_in(pipeline, engine, keeps)
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]
-        if first is None or not absent or _keeps_any(engine, pipeline, first, window):
+        if first is None or not absent or keeps(up_to(pipeline, first)):
             return []
         opening = "the search's first filter kept no event: it"
     out = []
@@ -615,12 +620,6 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
 def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:
     """Whether every value is what an aggregate answers over no event: 0 (count, dc, sum) or nothing."""
     return all(value in (None, "", 0, "0", ()) for row in rows for value in row.values())
-
-
-def _keeps_any(engine: Engine, pipeline: Pipeline, last: int, window: _Window) -> bool:
-    """Whether the search up to its command ``last`` keeps any event (it stops at the first)."""
-    probe = up_to(pipeline, last)
-    return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:

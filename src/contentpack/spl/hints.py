@@ -6,7 +6,9 @@ installed. This module names such fields so a command-line tool can print a hint
 
 A field counts as *filtered on* when a ``search`` or ``where`` command reads it and cannot keep an event without it
 (``_needed``: ``where isnull(x)``, ``NOT x=1`` or ``isnull(a) OR b=1`` keep events lacking the fields, so no field
-there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), and
+there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), or, when the caller can run the search
+(``Keeps``), a ``search`` that can pass without it, ``usr=foo OR user=x``, kept no event, and would keep one were
+the field's comparisons true (``_emptied_by``), and
 *grouped on* when it is a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field
 of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by``
 field). It is *absent* when no earlier command produces it and none of the event fields it could come from
@@ -27,7 +29,7 @@ the event's ``properties.result``), and the fields earlier commands make.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
@@ -47,6 +49,9 @@ from contentpack.spl.exprparser import expression_fields
 from contentpack.spl.suggest import closest, meaning
 
 _TRACED = (EvalCommand, RenameCommand)
+
+#: Whether a pipeline keeps any event (run over the search's events and time range): the caller's.
+Keeps = Callable[[Pipeline], bool]
 _ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
 
 
@@ -257,13 +262,17 @@ def asked_fields(pipeline: Pipeline) -> frozenset[str]:
     return frozenset(source for candidate in _candidates(pipeline) for source in candidate.sources)
 
 
-def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
+def absent_fields(pipeline: Pipeline, seen: Collection[str], keeps: Keeps | None = None) -> list[AbsentField]:
     """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply; of those a
-    filter reads, only the ones it cannot keep an event without (``_needed``)."""
+    filter reads, only the ones it cannot keep an event without (``_needed``), and, given ``keeps``, those of a
+    ``search`` that can pass without them but kept no event for want of them (``_emptied_by``)."""
     missing = [candidate for candidate in _candidates(pipeline)
                if not any(field in seen for field in candidate.sources)]
-    needed = {at: _needed(pipeline.commands[at], frozenset(c.name for c in missing if c.at == at))
-              for at in {candidate.at for candidate in missing}}
+    needed: dict[int, frozenset[str]] = {}
+    for at in sorted({candidate.at for candidate in missing}):
+        names = frozenset(c.name for c in missing if c.at == at)
+        needed[at] = _needed(pipeline.commands[at], names) or (
+            frozenset() if keeps is None else _emptied_by(pipeline, at, names, keeps))
     out: list[AbsentField] = []
     reported: set[str] = set()
     for candidate in missing:
@@ -273,10 +282,35 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
     return out
 
 
-def absent_in(pipeline: Pipeline, engine: Engine) -> list[AbsentField]:
+def _emptied_by(pipeline: Pipeline, at: int, names: frozenset[str], keeps: Keeps) -> frozenset[str]:
+    """Of the absent ``names`` the ``search`` at ``at`` reads and can pass without (another branch of an ``OR``:
+    ``usr=foo OR user=x``), those it kept no event for want of: the search up to it keeps none, and keeps one when
+    the comparisons on that field alone are taken to hold (``_holding``; ``NOT usr=foo`` then fails, so a field
+    whose absence only lets events through is never named). A ``where`` is not tried."""
+    command = pipeline.commands[at]
+    if not isinstance(command, SearchCommand) or keeps(up_to(pipeline, at)):
+        return frozenset()
+    return frozenset(name for name in names if keeps(up_to(replace(pipeline, commands=(
+        *pipeline.commands[:at], replace(command, expr=_holding(command.expr, name)), *pipeline.commands[at + 1:])),
+        at)))
+
+
+def _holding(expr: SearchExpr, name: str) -> SearchExpr:
+    """``expr`` with every comparison on the field ``name`` (``=``, ``!=``, ``<``..., ``IN``) as ``*``: true."""
+    if isinstance(expr, (FieldMatch, FieldIn)) and expr.field == name:
+        return MatchAll(expr.offset)
+    if isinstance(expr, SearchNot):
+        return replace(expr, operand=_holding(expr.operand, name))
+    if isinstance(expr, (SearchAnd, SearchOr)):
+        return replace(expr, operands=tuple(_holding(operand, name) for operand in expr.operands))
+    return expr
+
+
+def absent_in(pipeline: Pipeline, engine: Engine, keeps: Keeps | None = None) -> list[AbsentField]:
     """:func:`absent_fields` over the engine's events, each with the field it most likely meant: the events'
-    fields are read (a sample) only when one is absent."""
-    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
+    fields are read (a sample) only when one is absent. ``keeps`` runs a probe pipeline over the search's events
+    (whether it keeps any): given, a ``search`` that kept no event for want of an ``OR`` branch's field names it."""
+    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)), keeps)
     if not absent:
         return absent
     names = engine.field_names()
