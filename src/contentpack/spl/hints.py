@@ -49,10 +49,10 @@ from contentpack.spl.exprparser import expression_fields
 from contentpack.spl.suggest import closest, meaning
 
 _TRACED = (EvalCommand, RenameCommand)
+_ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
 
 #: Whether a pipeline keeps any event (run over the search's events and time range): the caller's.
 Keeps = Callable[[Pipeline], bool]
-_ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
 
 
 @dataclass(frozen=True)
