@@ -159,7 +159,7 @@ def test_a_pack_custom_command_is_not_called_a_typo(tmp_path: Path, capsys: pyte
 def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), "--now", "1707500000",
                          "--earliest=-2d", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 2}]
+    assert status == 0 and json.loads(out) == [{"count": "2"}]
 
 
 def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,7 +168,7 @@ def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> Non
         pytest.fail("the project must ship macros/entra_id_signin_and_audit_logs.yml")
     status, out, _ = run(capsys, "`entra_id_signin_and_audit_logs` | stats count", "--events", str(SAMPLE_LOGS),
                          "--macros", str(macros / "entra_id_signin_and_audit_logs.yml"), "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 16}]
+    assert status == 0 and json.loads(out) == [{"count": "16"}]
 
 
 def test_lookup_match_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +241,7 @@ def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixt
     status, out, err = run(capsys, '| makeresults | eval now=now(), t=_time', "--no-pack", "--format", "json")
     rows = json.loads(out)
     assert status == 0 and err == "" and len(rows) == 1
-    assert int(before) - 1 <= rows[0]["t"] == rows[0]["now"] <= time.time() + 1
+    assert int(before) - 1 <= int(rows[0]["t"]) == int(rows[0]["now"]) <= time.time() + 1
 
 
 def test_no_events_and_no_rows_says_why(capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,11 +255,11 @@ def test_no_events_and_a_count_of_zero_says_why(capsys: pytest.CaptureFixture[st
     """`| stats count` answers a row (count=0) over no events, so "no results" never held and the forgotten
     --events went unmentioned; a search that makes its own rows still runs without a word."""
     status, out, err = run(capsys, "* | stats count", "--no-pack", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 0}]
+    assert status == 0 and json.loads(out) == [{"count": "0"}]
     assert err == ("contentpack search: hint: the search read no events: no --events were given (only a search "
                    "that makes its own rows, such as '| makeresults', needs none)\n")
     status, out, err = run(capsys, "| makeresults count=2 | stats count", "--no-pack", "--format", "json")
-    assert status == 0 and json.loads(out) == [{"count": 2}] and err == ""
+    assert status == 0 and json.loads(out) == [{"count": "2"}] and err == ""
 
 
 def test_an_empty_table_is_its_count_alone(capsys: pytest.CaptureFixture[str]) -> None:
@@ -430,7 +430,8 @@ def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path
     user's zone, ``"_time":"2012-11-27T16:30:06.140-08:00"`` (a oneshot search's answer captured in splunk-sdk-java,
     splunk/src/test/resources/resultsMVOneshot5.json; the export the backtest reads, backtest/inputs.py, has the same
     form), which is what the table and csv show: ``--format json`` wrote the epoch number, 1735721999.5. A time no
-    calendar date holds stays the number it is, as the table shows it."""
+    calendar date holds stays the number it is, as the table shows it (as text, as every value is:
+    ``test_json_writes_every_value_as_text_as_splunk_does``)."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T08:59:59.5Z", "a": "1"}\n', encoding="utf-8")
     common = ("--no-pack", "--events", str(path), "--tz", "America/Los_Angeles")
@@ -440,14 +441,33 @@ def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path
     status, out, _ = run(capsys, "* | table _time a", *common, "--format", "csv")
     assert out == "_time,a\n2025-01-01T00:59:59.500-08:00,1\n"
     status, out, _ = run(capsys, "| makeresults | eval _time=1e20 | table _time", "--no-pack", "--format", "json")
-    assert (status, json.loads(out)) == (0, [{"_time": 1e20}])
+    assert (status, json.loads(out)) == (0, [{"_time": "100000000000000000000"}])
+
+
+def test_json_writes_every_value_as_text_as_splunk_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Splunk's REST ``output_mode=json`` writes every value as a JSON string, a number too, and a multivalue field
+    as a list of strings: a ``stats sum(kb) by series`` answer, ``{"sum(kb)":"14372242.758775","series":"twitter"}``
+    (captured in splunk-sdk-java, splunk/src/test/resources/data/results/results5.json), an event's
+    ``"linecount":"1"`` and multivalue ``"_si":["dfoster-mbp17.local","_internal"]`` (resultsMVOneshotFuture.json
+    there). ``--format json`` wrote numbers as JSON numbers (``"count": 2``, ``"d": [1, "x"]``), so a script reading
+    ours and Splunk's answers saw different types; the texts are the ones the table and csv show."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "kb": 1.5, "series": "a"}\n'
+                    '{"time": "2025-01-01T00:00:01Z", "kb": 2, "series": "a"}\n', encoding="utf-8")
+    status, out, err = run(capsys, "* | stats sum(kb) count by series", "--no-pack", "--events", str(path),
+                           "--format", "json")
+    assert (status, err, json.loads(out)) == (0, "", [{"series": "a", "sum(kb)": "3.5", "count": "2"}])
+    status, out, err = run(capsys, '| makeresults | eval n=5, f=0.25, d=mvappend(1, "x"), s="t" '
+                           "| table n f d s", "--no-pack", "--format", "json")
+    assert (status, err, json.loads(out)) == (0, "", [{"n": "5", "f": "0.25", "d": ["1", "x"], "s": "t"}])
 
 
 def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A search with no transforming command lists events, each with its time first (assumed: Splunk's events
     list shows each event's time on its left; no page pins the order of columns): the table and csv listed the
     fields in the events' JSON order, ``_time`` after them. The order a ``table`` or ``fields`` set is kept, and
-    rows a transforming command made (no ``_raw``) keep theirs."""
+    rows a transforming command made (no ``_raw``) keep theirs; events whose ``_raw`` a ``fields -`` removed are
+    still events."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T00:00:00Z", "a": "1", "b": "x"}\n', encoding="utf-8")
 
@@ -459,6 +479,12 @@ def test_raw_events_show_their_time_first(tmp_path: Path, capsys: pytest.Capture
     assert header("*") == "_time,time,a,b,source,sourcetype,host,index"
     assert header("* | eventstats count") == "_time,time,a,b,source,sourcetype,host,index,count"
     assert header("* | fields - b") == "_time,time,a,source,sourcetype,host,index"
+    # ``_raw`` removed, the rows are still the events: time first too (was "time,a,b,_time,source,..."); rows a
+    # transforming command made keep their order, ``_raw`` removed or not
+    assert header("* | fields - _raw") == "_time,time,a,b,source,sourcetype,host,index"
+    assert header("* | eval c=1 | fields - b _raw | where a=1") == "_time,time,a,source,sourcetype,host,index,c"
+    assert header("* | fields - _raw | stats count by a _time") == "a,_time,count"
+    assert header("* | stats count by a _time | fields - _raw") == "a,_time,count"
     assert header("*", "table").split()[:3] == ["┃", "_time", "┃"]
     assert header("* | table b _time a") == "b,_time,a"
     assert header("* | fields b a") == "a,b,_time"  # the order the engine gives after fields, as before
@@ -503,6 +529,64 @@ def test_the_field_hint_suggests_the_field_the_events_have_as_the_search_sees_it
         in hint("properties.reslt=success")
     assert "(did you mean 'result'?)" in hint("* | rename properties.* as * | search reslt=success")
     assert "did you mean" not in hint("* | where isnotnull(zzqx)")
+
+
+def test_a_filter_on_a_name_a_rename_took_away_draws_the_hint_with_the_new_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After ``rename properties.* as *`` (or ``rename a as b``) the old name is gone (Search Reference, rename:
+    after ``rename EU* AS EMEA*`` "the results show these field names: EMEA_UK, EMEA_DE, EMEA_PL"), so a filter on
+    it keeps nothing; the hint counted the old name as present (the rename's ``requires`` keeps it) and said
+    nothing. It now names the field, and the name the events' field has there. A filter on the new name, or a
+    name the rename does not touch, is as it was."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "properties": {"result": "success"}, "a": "1"}\n',
+                    encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "* | rename properties.* as * | search properties.result=success", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search filters on 'properties.result' (search), a "
+                   "field no event has (nor properties.properties.result, which it would come from) (did you mean "
+                   "'result'?); is it an add-on's search-time field? run inside the pack (its data sources define "
+                   "them) or add it with --alias/--calc\n")
+    status, out, err = run(capsys, "* | rename a as b | search a=1 | stats count", *common)
+    assert (status, out) == (0, "count\n0\n")
+    assert "first filter kept no event: it filters on 'a' (search), a field no event has (did you mean 'b'?); " in err
+    status, out, err = run(capsys, "* | rename a as b | stats count by a", *common)
+    assert "groups by 'a' (stats), a field no event has (did you mean 'b'?)" in err
+    for spl in ("* | rename properties.* as * | search result=failure", "* | rename a as b | search b=2"):
+        status, out, err = run(capsys, spl, *common)
+        assert (status, out, err) == (0, "\n", ""), spl
+
+
+def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``usr=foo OR user=x`` can pass without ``usr`` (its other branch), so ``usr`` was never named, and when no
+    event has ``user=x`` either the typo went unsaid. When the ``search`` kept no event and would keep one were
+    ``usr``'s comparisons true, ``usr`` is named (with its did-you-mean). Not when the filter kept events and a
+    later command emptied the result, nor when the field's absence only lets events through (``NOT usr=foo``),
+    nor when another part fails anyway (``nope=1``, named alone, as it was), nor in a ``where``."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob", "b": "2"}\n'
+                    '{"time": "2025-01-01T00:00:01Z", "user": "amy", "b": "3"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+
+    def hints(spl: str) -> list[str]:
+        status, _, err = run(capsys, spl, *common)
+        assert status == 0
+        return [line.split(", a field")[0].split("filters on ")[-1] for line in err.splitlines()]
+
+    status, out, err = run(capsys, "usr=foo OR user=x", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (search), a field no event "
+                   "has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its data "
+                   "sources define them) or add it with --alias/--calc\n")
+    assert hints("usr=foo OR user=x | stats count") == ["'usr' (search)"]
+    assert hints("usr=foo OR grp IN (1, 2) OR user=x") == ["'grp' (search)", "'usr' (search)"]
+    assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
+    assert hints("(usr=foo OR user=x) nope=1") == ["'nope' (search)"]
+    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "index=other (usr=foo OR user=x)",
+                '* | where usr="foo" OR user="x"', "usr=foo OR user=bob"):
+        assert hints(spl) == [], spl
 
 
 def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

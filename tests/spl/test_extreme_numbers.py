@@ -153,7 +153,7 @@ def test_json_output_writes_infinities_and_nan_as_their_text(capsys: pytest.Capt
     out = capsys.readouterr().out
     assert status == 0
     assert json.loads(out, parse_constant=lambda name: pytest.fail(f"not JSON: {name}")) == [
-        {"a": "inf", "b": "-inf", "c": "NaN", "d": ["inf", 1]}]
+        {"a": "inf", "b": "-inf", "c": "NaN", "d": ["inf", "1"]}]
 
 
 @pytest.mark.parametrize("search", [

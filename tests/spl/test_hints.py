@@ -36,6 +36,20 @@ def test_the_fields_asked_about_are_where_the_named_fields_come_from() -> None:
     assert [f.name for f in absent_fields(pipeline, {"props.user"})] == ["app"]
 
 
+def test_a_name_a_rename_took_away_comes_from_no_event_field_of_that_name() -> None:
+    """``rename`` moves a field to its new name (``fieldops.rename_event``): after it the old name holds only what a
+    pair renamed to it, never the event's own field of that name; without a wildcard the new name holds only the
+    old field's value ("If fieldB does exist, ... the data in fieldB is removed"), with one what the event had
+    under it when nothing was renamed to it. The lineage kept the old names (the rename's ``requires``)."""
+    engine = Engine()
+    assert asked_fields(engine.parse("* | rename a as b | search a=1")) == frozenset()
+    assert [f.sources for f in absent_fields(engine.parse("* | rename a as b | search a=1"), {"a"})] == [()]
+    assert asked_fields(engine.parse("* | rename a as b | search b=1")) == {"a"}
+    assert asked_fields(engine.parse("* | rename props.* as * | search props.x=1")) == {"props.props.x"}
+    assert asked_fields(engine.parse("* | rename props.* as * | search x=1")) == {"props.x", "x"}
+    assert asked_fields(engine.parse("* | rename a as b, b as c | search b=1 c=1")) == {"a"}
+
+
 def test_fields_present_sees_aliases_and_calculated_fields(tmp_path: Path) -> None:
     engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": {"app": "X"}}'])
     assert engine.fields_present({"user", "app", "nope"}) == {"user", "app"}

@@ -15,8 +15,8 @@ engine. A search that returns nothing while it filters or groups on a field no e
 stderr (``spl.hints``): that is how a missing add-on field looks in Splunk too — zero results, no error.
 The search job's messages (``spl.messages``: a subsearch cut at its maxout) go to stderr after the results,
 as ``contentpack search: warn: <Splunk's text>``, in every format: the JSON document is the array of rows
-(``_time`` a date in every format, as Splunk's ``output_mode=json`` writes it). Raw events show ``_time`` first
-in the table and csv (``_event_order``).
+(every value text, ``_time`` a date in every format, as Splunk's ``output_mode=json`` writes them). Raw events
+show ``_time`` first in the table and csv (``_event_order``), ``_raw`` removed or not.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import sys
 import stat
 import time
@@ -47,7 +46,8 @@ from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.errors import SplEventsError
-from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand
+from contentpack.spl.commands.base import CommandNode
+from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
@@ -241,23 +241,22 @@ def _values(name: str, value: Value, tz: str) -> list[str]:
     return [date] if date is not None else [to_str(v) or "" for v in mv_values(value)]
 
 
-def _json_value(value: Value) -> object:
-    """A value as JSON holds it. An infinity or NaN is written as its SPL text (``inf``, ``-inf``, ``nan``, as
-    the table and csv show it): JSON has no such number, and Python's ``Infinity`` is not JSON a reader takes.
-    ``_time`` is written as the date the table and csv show (``_json_row``)."""
-    if isinstance(value, tuple):
-        return [_json_value(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return to_str(value)
-    return value
+def _json_value(name: str, value: Value, tz: str) -> object:
+    """A value as Splunk's REST ``output_mode=json`` writes it: text, whatever its type, a multivalue field a list of
+    texts (``"sum(kb)":"14372242.758775"``, ``"_si":["dfoster-mbp17.local","_internal"]``: answers captured in
+    splunk-sdk-java, splunk/src/test/resources/data/results/results5.json and resultsMVOneshotFuture.json), the
+    text the table and csv show (``_values``): ``_time`` a date, an infinity or NaN ``inf``/``NaN`` (JSON has no
+    such number). A null stays null."""
+    if value is None:
+        return None
+    texts = _values(name, value, tz)
+    return texts if isinstance(value, tuple) else texts[0]
 
 
 def _json_row(row: Mapping[str, Value], tz: str) -> dict[str, object]:
-    """A row as JSON: ``_time`` as a date (``_date``), as Splunk's REST ``output_mode=json`` writes it
-    (``"_time":"2012-11-27T16:30:06.140-08:00"``) and as the table and csv show it; every other value as JSON holds
-    it (``_json_value``)."""
-    return {name: date if (date := _date(name, value, tz)) is not None else _json_value(value)
-            for name, value in row.items()}
+    """A row as JSON (``_json_value``), as Splunk's REST ``output_mode=json`` writes it and the table and csv show
+    it: ``"_time":"2012-11-27T16:30:06.140-08:00"``, ``"count":"2"``."""
+    return {name: _json_value(name, value, tz) for name, value in row.items()}
 
 
 # Rows a table shows: a terminal table of more is not read, and drawing it takes long (Splunk's results view
@@ -469,16 +468,33 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# The field every event the search read holds, until a ``fields -`` removes it (``_events``).
+RAW = ("_raw",)
+
+
 def _event_order(pipeline: Pipeline, rows: Sequence[Mapping[str, Value]], fields: list[str]) -> list[str]:
-    """The order of the columns of the table and csv: raw events (every row holds its ``_raw``: no transforming
-    command made the rows, as ``stats`` or ``timechart`` would) have ``_time`` first, then their fields as the
-    engine gives them (the events' JSON order), as Splunk's events list shows each event's time first (assumed: no
-    page pins the column order); the order a ``table`` or ``fields`` command set is kept as it is."""
-    if "_time" not in fields or not rows or not all("_raw" in row for row in rows) or any(
+    """The order of the columns of the table and csv: raw events (``_events``: no transforming command made the
+    rows, as ``stats`` or ``timechart`` would) have ``_time`` first, then their fields as the engine gives them (the
+    events' JSON order), as Splunk's events list shows each event's time first (assumed: no page pins the column
+    order); the order a ``table`` or ``fields`` command set is kept as it is."""
+    if "_time" not in fields or not rows or not _events(pipeline, rows) or any(
             isinstance(command, TableCommand) or (isinstance(command, FieldsCommand) and not command.remove)
             for command in pipeline.commands):
         return fields
     return ["_time", *(name for name in fields if name != "_time")]
+
+
+def _events(pipeline: Pipeline, rows: Sequence[Mapping[str, Value]]) -> bool:
+    """Whether the rows are events the search read: every row holds its ``_raw``, or a ``fields -`` removed it
+    (``* | fields - _raw``) and every other command passes an event's ``_raw`` on (its ``requires``: ``eval`` and
+    ``where`` need what comes after them, ``stats`` only its own fields)."""
+    if all("_raw" in row for row in rows):
+        return True
+    removing = [isinstance(command, FieldsCommand) and command.remove and bool(matching_fields(command.names, RAW))
+                for command in pipeline.commands]
+    return any(removing) and all(
+        isinstance(command, CommandNode) and (needed := command.requires(frozenset(RAW))) is not None
+        and "_raw" in needed for command, removes in zip(pipeline.commands, removing) if not removes)
 
 
 def _pack(root: Path | None, as_json: bool) -> Pack | None:
@@ -561,8 +577,10 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
     first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
     lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
-    hint at). Finding which of the fields it names events have reads the files again (only those fields, and only
-    until each is found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
+    hint at). A ``search`` that can pass without the field (``usr=foo OR user=x``) names it only when it kept no
+    event and would keep one were the field's comparisons true (``hints._emptied_by``, run up to it too). Finding
+    which of the fields it names events have reads the files again (only those fields, and only until each is
+    found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
     instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
@@ -579,11 +597,14 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
-    absent = absent_in(pipeline, engine)
+    def keeps(probe: Pipeline) -> bool:
+        return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
+
+    absent = absent_in(pipeline, engine, keeps)
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]
-        if first is None or not absent or _keeps_any(engine, pipeline, first, window):
+        if first is None or not absent or keeps(up_to(pipeline, first)):
             return []
         opening = "the search's first filter kept no event: it"
     out = []
@@ -599,12 +620,6 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
 def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:
     """Whether every value is what an aggregate answers over no event: 0 (count, dc, sum) or nothing."""
     return all(value in (None, "", 0, "0", ()) for row in rows for value in row.values())
-
-
-def _keeps_any(engine: Engine, pipeline: Pipeline, last: int, window: _Window) -> bool:
-    """Whether the search up to its command ``last`` keeps any event (it stops at the first)."""
-    probe = up_to(pipeline, last)
-    return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
 
 
 def _now(engine: Engine, args: argparse.Namespace) -> float:

@@ -6,7 +6,9 @@ installed. This module names such fields so a command-line tool can print a hint
 
 A field counts as *filtered on* when a ``search`` or ``where`` command reads it and cannot keep an event without it
 (``_needed``: ``where isnull(x)``, ``NOT x=1`` or ``isnull(a) OR b=1`` keep events lacking the fields, so no field
-there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), and
+there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), or, when the caller can run the search
+(``Keeps``), a ``search`` that can pass without it, ``usr=foo OR user=x``, kept no event, and would keep one were
+the field's comparisons true (``_emptied_by``), and
 *grouped on* when it is a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field
 of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by``
 field). It is *absent* when no earlier command produces it and none of the event fields it could come from
@@ -27,7 +29,7 @@ the event's ``properties.result``), and the fields earlier commands make.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
@@ -48,6 +50,9 @@ from contentpack.spl.suggest import closest, meaning
 
 _TRACED = (EvalCommand, RenameCommand)
 _ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})
+
+#: Whether a pipeline keeps any event (run over the search's events and time range): the caller's.
+Keeps = Callable[[Pipeline], bool]
 
 
 @dataclass(frozen=True)
@@ -188,11 +193,34 @@ def _lineage(command: CommandNode, name: str) -> frozenset[str] | None:
                 fields.discard(target)
                 fields |= expression_fields(expr)
         return frozenset(fields)
+    if isinstance(command, RenameCommand):  # its requires keeps the old names too: trace where each name goes
+        return _renamed_from(command.pairs, name)
     with_name = command.requires(frozenset({name}))
     alone = command.requires(frozenset())
     if with_name is None or alone is None:
         return None
     return (with_name - alone) | (frozenset({name}) & with_name)
+
+
+def _renamed_from(pairs: Sequence[tuple[str, str]], name: str) -> frozenset[str]:
+    """The fields arriving at ``rename`` of the ``pairs`` that ``name`` after it comes from, each pair undone in
+    turn (``fieldops.rename_event``): the field a pair renames to ``name``; ``name`` itself unless a pair renames it
+    away (Search Reference, rename: after ``rename EU* AS EMEA*`` "the results show these field names: EMEA_UK,
+    EMEA_DE, EMEA_PL", the old names gone), or, without a wildcard, renames to it
+    (the target is emptied when the source is missing: "If fieldB does exist, ... the data in fieldB is removed").
+    After ``rename properties.* as *``, ``result`` comes from ``properties.result`` or ``result``, and
+    ``properties.result`` from none the events usually have (``properties.properties.result``)."""
+    current = frozenset({name})
+    for source, target in reversed(pairs):
+        step: set[str] = set()
+        for field in current:
+            back = renamed(target, source, field)
+            away = renamed(source, target, field)
+            step |= {back} if back is not None else set()
+            if (away is None or away == field) and (back is None or "*" in source):
+                step.add(field)
+        current = frozenset(step)
+    return current
 
 
 def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None:
@@ -223,7 +251,7 @@ def _candidates(pipeline: Pipeline) -> Iterator[AbsentField]:
             if name in _ALWAYS or "*" in name or name in produced:
                 continue
             sources = _sources(name, earlier)
-            if sources is None or not (sources - _ALWAYS):
+            if sources is None or (sources and not (sources - _ALWAYS)):  # none: a rename took the name away
                 continue
             yield AbsentField(name, use, command.name, tuple(sorted(sources)), index)
 
@@ -234,13 +262,17 @@ def asked_fields(pipeline: Pipeline) -> frozenset[str]:
     return frozenset(source for candidate in _candidates(pipeline) for source in candidate.sources)
 
 
-def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField]:
+def absent_fields(pipeline: Pipeline, seen: Collection[str], keeps: Keeps | None = None) -> list[AbsentField]:
     """Fields the pipeline filters or groups on that none of the ``seen`` event fields can supply; of those a
-    filter reads, only the ones it cannot keep an event without (``_needed``)."""
+    filter reads, only the ones it cannot keep an event without (``_needed``), and, given ``keeps``, those of a
+    ``search`` that can pass without them but kept no event for want of them (``_emptied_by``)."""
     missing = [candidate for candidate in _candidates(pipeline)
                if not any(field in seen for field in candidate.sources)]
-    needed = {at: _needed(pipeline.commands[at], frozenset(c.name for c in missing if c.at == at))
-              for at in {candidate.at for candidate in missing}}
+    needed: dict[int, frozenset[str]] = {}
+    for at in sorted({candidate.at for candidate in missing}):
+        names = frozenset(c.name for c in missing if c.at == at)
+        needed[at] = _needed(pipeline.commands[at], names) or (
+            frozenset() if keeps is None else _emptied_by(pipeline, at, names, keeps))
     out: list[AbsentField] = []
     reported: set[str] = set()
     for candidate in missing:
@@ -250,15 +282,52 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str]) -> list[AbsentField
     return out
 
 
-def absent_in(pipeline: Pipeline, engine: Engine) -> list[AbsentField]:
+def _emptied_by(pipeline: Pipeline, at: int, names: frozenset[str], keeps: Keeps) -> frozenset[str]:
+    """Of the absent ``names`` the ``search`` at ``at`` reads and can pass without (another branch of an ``OR``:
+    ``usr=foo OR user=x``), those it kept no event for want of: the search up to it keeps none, and keeps one when
+    the comparisons on that field alone are taken to hold (``_holding``; ``NOT usr=foo`` then fails, so a field
+    whose absence only lets events through is never named). A ``where`` is not tried."""
+    command = pipeline.commands[at]
+    if not isinstance(command, SearchCommand) or keeps(up_to(pipeline, at)):
+        return frozenset()
+    return frozenset(name for name in names if keeps(up_to(replace(pipeline, commands=(
+        *pipeline.commands[:at], replace(command, expr=_holding(command.expr, name)), *pipeline.commands[at + 1:])),
+        at)))
+
+
+def _holding(expr: SearchExpr, name: str) -> SearchExpr:
+    """``expr`` with every comparison on the field ``name`` (``=``, ``!=``, ``<``..., ``IN``) as ``*``: true."""
+    if isinstance(expr, (FieldMatch, FieldIn)) and expr.field == name:
+        return MatchAll(expr.offset)
+    if isinstance(expr, SearchNot):
+        return replace(expr, operand=_holding(expr.operand, name))
+    if isinstance(expr, (SearchAnd, SearchOr)):
+        return replace(expr, operands=tuple(_holding(operand, name) for operand in expr.operands))
+    return expr
+
+
+def absent_in(pipeline: Pipeline, engine: Engine, keeps: Keeps | None = None) -> list[AbsentField]:
     """:func:`absent_fields` over the engine's events, each with the field it most likely meant: the events'
-    fields are read (a sample) only when one is absent."""
-    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)))
+    fields are read (a sample) only when one is absent. ``keeps`` runs a probe pipeline over the search's events
+    (whether it keeps any): given, a ``search`` that kept no event for want of an ``OR`` branch's field names it."""
+    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)), keeps)
     if not absent:
         return absent
     names = engine.field_names()
-    return [replace(field, meant=closest(field.name, _seen(names, pipeline.commands[:field.at]) - {field.name}))
-            for field in absent]
+    return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in absent]
+
+
+def _meant(name: str, names: Collection[str], earlier: Sequence[Command]) -> str | None:
+    """The field the search most likely meant by ``name`` after the ``earlier`` commands: an event field of that
+    name an earlier ``rename`` took away is there under its new name (after ``rename properties.* as *``,
+    ``properties.result`` is ``result``); else the closest name the search has there (``_seen``)."""
+    moved = name
+    for command in earlier:
+        if isinstance(command, RenameCommand):
+            moved = _renamed(command.pairs, moved)
+    if name in names and moved != name:
+        return moved
+    return closest(name, _seen(names, earlier) - {name})
 
 
 def _seen(names: Iterable[str], earlier: Sequence[Command]) -> set[str]:
