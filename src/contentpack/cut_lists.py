@@ -4,7 +4,7 @@ A failure's detail, a usage error or a report's notes name a few of what went wr
 message stays a line a reader takes in, and a cut list never reads as the whole one. Every such cut says
 `` (+N more)`` after the items it shows (:func:`cut_list`), or, for a list printed a line per item,
 ``(+N more WHAT)`` on a line of its own (:func:`more_text`). A leaf module, so every layer shares it (before,
-eight places cut lists, in five wordings: ``; and 4 more``, ``a, b and 11 more``, ``..., 9 more fields``...).
+fifteen places cut lists, in eight wordings: ``; and 4 more``, ``a, b and 11 more``, ``..., 9 more fields``...).
 """
 
 from __future__ import annotations
