@@ -83,6 +83,43 @@ def test_an_unusable_xdg_cache_home_is_the_same_warning_naming_it(
     assert status == 0 and json.loads(out)["ok"] is True
 
 
+# The XDG Base Directory Specification (https://specifications.freedesktop.org/basedir-spec/latest/, "Basics";
+# since version 0.7): "All paths set in these environment variables must be absolute. If an implementation
+# encounters a relative path in any of these variables it should consider the path invalid and ignore it."
+RELATIVE_WARNING = ("contentpack validate: warning: XDG_CACHE_HOME=cache: a relative path, which the XDG Base "
+                    "Directory Specification says to ignore; the parse cache is in the default folder, "
+                    "~/.cache/contentpack\n")
+
+
+def test_a_relative_xdg_cache_home_is_ignored_as_the_specification_says_with_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, ``XDG_CACHE_HOME=cache`` was used as given: a cache folder in whatever folder the command ran in
+    (inside the pack, when run there). Now it is unset as far as the caches go: the default folder, and the
+    user, who set it, is told once."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    monkeypatch.delenv("CONTENTPACK_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.chdir(work)
+    path = cache_path(VALID)
+    assert path is not None and path.parent == home / ".cache" / "contentpack"
+    status, out, err = _validate(capsys, "--format", "json")
+    assert (status, err) == (0, RELATIVE_WARNING) and json.loads(out)["ok"] is True
+    assert not (work / "cache").exists() and list((home / ".cache" / "contentpack").glob("parsed-*.marshal"))
+
+
+def test_a_relative_xdg_cache_home_that_places_nothing_is_not_warned_about(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``$CONTENTPACK_CACHE_DIR`` places the caches, or they are off: the relative setting changes nothing."""
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert _validate(capsys)[::2] == (0, "")
+    monkeypatch.delenv("CONTENTPACK_CACHE_DIR")
+    monkeypatch.setenv("CONTENTPACK_CACHE", "off")
+    assert _validate(capsys)[::2] == (0, "")
+
+
 @pytest.mark.parametrize("settings", [
     {"CONTENTPACK_CACHE_DIR": "/dev/null", "CONTENTPACK_CACHE": "off"},  # turned off: the folder is not used
     {"CONTENTPACK_CACHE_DIR": "{tmp}/new/cache"},  # made with its parents, as the test suite's own is

@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "contentpack"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"contentpack"}),
     frozenset({"spl", "cron", "durations", "junit", "attack", "printable", "layout", "atomic_write",
-               "collector"}),
+               "collector", "cut_lists"}),
     frozenset({"content"}),
     frozenset({"esapp", "simulate"}),
     # datagen's timing variants share the simulation's delay model (simulate.delays), so it sits above it

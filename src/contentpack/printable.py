@@ -69,8 +69,9 @@ def _byte_escape(char: str) -> str:
 
 def path_text(path: str) -> str:
     """A file name as text, each byte of it that is not UTF-8 written as ``\\xNN``, as :func:`printable` prints
-    it: for a JSON document (``backtest``'s ``summary.json``), which would otherwise hold the lone surrogate
-    (``"\\udce9"``), unreadable and refused by a strict JSON reader."""
+    it: for a JSON document (``backtest``'s ``summary.json``, every ``--format json`` diagnostic and test
+    position), which would otherwise hold the lone surrogate (``"\\udce9"``), unreadable and refused by a strict
+    JSON reader."""
     return _NOT_UTF8_BYTE.sub(lambda match: _byte_escape(match[0]), path)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 from terminal_output import read_until_closed
@@ -141,6 +142,19 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
     # backtest skips the line and goes on, and says why in its own words
     assert err.splitlines() == [f"{bad}:2:1: warning[RP002]: truncated JSON object (no closing brace)",
                                 f"{bad}:{len(lines) + 1}:1: warning[RP002]: not a JSON object"]
+
+
+def test_bad_lines_past_the_first_ten_are_counted_as_every_cut_list_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first MAX_REPORTED bad lines by position, the rest counted in the package's one wording for a cut
+    list (``contentpack.cut_lists``; it was "... and 3 more bad line(s)")."""
+    monkeypatch.chdir(REPO)
+    bad = tmp_path / "bad.log"
+    bad.write_text(SINGLE.read_text() + "garbage\n" * (MAX_REPORTED + 3))
+    status, _, err = backtest(capsys, "--events", str(bad))
+    assert status == 1
+    assert err.splitlines()[-1] == "contentpack backtest: (+3 more bad line(s))"
+    assert len(err.splitlines()) == MAX_REPORTED + 1
 
 
 def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],

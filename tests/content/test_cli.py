@@ -4,6 +4,7 @@ of issue 2 (each exits 1 with a position and never a traceback)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -224,3 +225,19 @@ def test_usage_errors_exit_2(tmp_path: Path, pack: Path) -> None:
     assert bad_root.returncode == 2 and "no contentpack.yml" in bad_root.stderr
     for out in (no_pack, missing_path, bad_root):
         assert_no_traceback(out)
+
+
+def test_a_file_name_that_is_not_utf8_reads_the_same_in_the_text_and_in_the_json(pack: Path) -> None:
+    """Python names a file's byte that is not UTF-8 by a lone surrogate (PEP 383: b"caf\\xe9" is "caf\\udce9"):
+    the text said ``detections/caf\\xe9.yml`` and ``--format json`` the JSON escape ``"\\udce9"``, which a strict
+    JSON reader refuses (a UTF-8 encoder cannot write it); both now say ``caf\\xe9``, as ``backtest``'s JSON does
+    (``printable.path_text``)."""
+    (pack / os.fsdecode(b"detections/caf\xe9.yml")).write_text("name: [unclosed\n", encoding="utf-8")
+    text = run_cli("--root", str(pack))
+    as_json = run_cli("--root", str(pack), "--format", "json")
+    assert_no_traceback(as_json)
+    shown = "detections/caf\\xe9.yml:2:1: error[CP004]: "
+    assert text.stdout.startswith(shown)
+    assert "\\udc" not in as_json.stdout
+    found = json.loads(as_json.stdout)["diagnostics"]
+    assert [(d["path"], d["rule"]) for d in found] == [("detections/caf\\xe9.yml", "CP004")]

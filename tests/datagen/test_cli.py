@@ -123,8 +123,8 @@ def test_docs_with_one_scenario_into_an_empty_out_is_one_usage_error_before_writ
     err = capsys.readouterr().err
     first = ", ".join([name for name in SCENARIOS if name != "quick_regrant"][:3])
     assert (status, err) == (2, f"contentpack generate-data: error: --docs {docs}: the scenario facts are made from "
-                                f"every scenario's dataset.yml, and {out} has none for 14 of the 15 scenarios "
-                                f"({first} and 11 more); generate them all (--scenario all) with --docs, or drop "
+                                f"every scenario's dataset.yml, and {out} has none for 14 of the 15 scenarios"
+                                f": {first} (+11 more); generate them all (--scenario all) with --docs, or drop "
                                 "--docs\n")
     assert not out.exists() and not docs.exists()
 
@@ -138,6 +138,6 @@ def test_docs_names_up_to_four_missing_scenarios(tmp_path: Path, capsys: pytest.
         (out / name).mkdir(parents=True)
         (out / name / "dataset.yml").write_text("name: placeholder\n", encoding="utf-8")
     assert main(["generate-data", "--scenario", "quick_regrant", "--out", str(out), "--docs", str(docs)]) == 2
-    named = ", ".join(others[:missing]) if missing <= 4 else f"{', '.join(others[:3])} and {missing - 3} more"
-    assert f"has none for {missing} of the 15 scenarios ({named}); " in capsys.readouterr().err
+    named = ", ".join(others[:missing]) if missing <= 4 else f"{', '.join(others[:3])} (+{missing - 3} more)"
+    assert f"has none for {missing} of the 15 scenarios: {named}; " in capsys.readouterr().err
     assert not (out / "quick_regrant").exists() and not docs.exists()

@@ -72,7 +72,7 @@ def test_every_unreadable_log_file_is_named_before_any_is_read(tmp_path: Path,
         discover([tmp_path])
     assert str(caught.value) == "; ".join(f"{tmp_path}/{name}: cannot read: Permission denied"
                                           for name in ("b.log", "c.log", "z0.log", "z1.log", "z2.log")) \
-        + "; and 4 more"
+        + " (+4 more)"
 
 
 def test_walking_keeps_what_it_took_before(tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from contentpack.content.diagnostics import Position, error
 from contentpack.junit import Case, render
 from contentpack.printable import json_text, path_text, printable
+from contentpack.replay.report import position_json
 from contentpack.spl import Engine
 
 from .support import ROOT, run_cli
@@ -105,3 +107,15 @@ def test_a_byte_that_is_not_utf8_prints_as_the_byte() -> None:
     assert printable(name) == path_text(name) == "caf\\xe9\\xff.log"
     assert printable("\ud800\x1b") == "\\ud800\\x1b" and path_text("\ud800\x1b") == "\ud800\x1b"
     assert json.loads(json_text({"path": path_text(name)})) == {"path": "caf\\xe9\\xff.log"}
+
+
+def test_every_json_report_writes_a_file_name_byte_that_is_not_utf8_as_the_text_does() -> None:
+    """The positions of ``validate``/``build``'s diagnostics (their messages too, which may quote a file name) and of
+    ``replay``'s tests, in ``--format json``: ``\\xNN`` (``path_text``), as the text and ``backtest``'s JSON say it,
+    not the lone surrogate (``"\\udce9"`` in the document), which strict JSON readers refuse."""
+    name = os.fsdecode(b"detections/caf\xe9.yml")
+    found = error(Position(name, 2, 1), "CP004", f"cannot read {name}")
+    assert found.as_json() == {"path": "detections/caf\\xe9.yml", "line": 2, "col": 1, "severity": "error",
+                               "rule": "CP004", "message": "cannot read detections/caf\\xe9.yml"}
+    assert printable(found.render()) == "detections/caf\\xe9.yml:2:1: error[CP004]: cannot read detections/caf\\xe9.yml"
+    assert position_json(Position(name, 7, 5)) == {"path": "detections/caf\\xe9.yml", "line": 7, "col": 5}

@@ -95,7 +95,7 @@ def test_no_risk_events_fails_naming_each_object_scored() -> None:
     assert _risk_checks({}, outcome, events=0) == [(
         "expected_risk_events", False,
         "5 risk event(s) written by the detection, expected 0; risk events: 'user0' 5 + 5 at runs 2026-10-13 10:00, "
-        "2026-10-13 15:00; 'user1' 5 at run 2026-10-13 11:00; 'user2' 5 at run 2026-10-13 12:00; (+1 more)")]
+        "2026-10-13 15:00; 'user1' 5 at run 2026-10-13 11:00; 'user2' 5 at run 2026-10-13 12:00 (+1 more)")]
 
 
 def test_fewer_risk_events_than_expected_fails() -> None:

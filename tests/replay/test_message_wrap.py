@@ -62,7 +62,7 @@ DETAIL = ("no row has: user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-4
           "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; rows: "
           "{user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
           "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=2, "
-          "dest=50a09e96-eca7-4531-bfd4-277771d26482, ..., 9 more fields}")
+          "dest=50a09e96-eca7-4531-bfd4-277771d26482 (+9 more fields)}")
 
 
 def test_in_a_pipe_each_failure_is_one_line_as_before(broken_pack: Path) -> None:

@@ -57,6 +57,7 @@ from typing import BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
+from contentpack.cut_lists import cut_list
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import GZIP_MAGIC, LINE_TOO_LONG, capped_runs, in_calendar, make_event, parse_timestamp
@@ -176,9 +177,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if path.is_dir():
             found, unreadable = _log_files(path)
             if unreadable:
-                shown = unreadable[:_UNREADABLE_SHOWN]
-                more = f"; and {len(unreadable) - len(shown):,} more" if len(unreadable) > len(shown) else ""
-                raise InputError("; ".join(shown) + more)
+                raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)

@@ -22,6 +22,7 @@ from contentpack.backtest.summary import (
     totals,
 )
 from contentpack.content.model import Pack
+from contentpack.cut_lists import more_text
 from contentpack.durations import format_duration
 from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width
@@ -71,8 +72,8 @@ class Summary:
         for name, messages in self.messages.items():
             lines += [f"{name}: {m.said_by('scheduled runs', self.runs_of(name))}" for m in messages[:SHOWN_MESSAGES]]
             if len(messages) > SHOWN_MESSAGES:
-                lines.append(f"{name}: ... and {len(messages) - SHOWN_MESSAGES} more distinct message(s) of its "
-                             "scheduled runs (--format json and summary.json list them all)")
+                lines.append(f"{name}: " + more_text(len(messages), SHOWN_MESSAGES, "distinct message(s) of its "
+                                                     "scheduled runs; --format json and summary.json list them all"))
         return lines
 
     @property

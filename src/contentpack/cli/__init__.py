@@ -82,7 +82,9 @@ def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextMana
     ``/dev/null``, a folder this user cannot write in; missing folders are made, as for ``backtest --out``) gets
     one warning naming the variable, and the caches are off for the run. Before, they were off without a word,
     and every run parsed the whole pack again. An unusable ``$XDG_CACHE_HOME`` was silent: it is the user's own
-    setting as much as ``$CONTENTPACK_CACHE_DIR`` is (and every program that caches there fails too).
+    setting as much as ``$CONTENTPACK_CACHE_DIR`` is (and every program that caches there fails too). A relative
+    ``$XDG_CACHE_HOME`` is ignored, as the XDG Base Directory Specification says
+    (``cache_files.ignored_xdg_cache_home``), with one warning saying so, for the same reason.
 
     Only a folder the user chose is checked: the default one (``~/.cache/contentpack``) was never asked for, and
     on a read-only home (a CI container, a sandbox) a warning on every run would be noise about a cache that only
@@ -90,12 +92,19 @@ def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextMana
     folder is not looked at."""
     if command == "generate-data" or not loads_pack:
         return nullcontext()
-    from contentpack.content.cache_files import caching_off, chosen_folder, turned_off
+    from contentpack.content.cache_files import caching_off, chosen_folder, ignored_xdg_cache_home, turned_off
 
-    chosen = chosen_folder(os.environ)
-    if chosen is None or caching_off(os.environ):
+    if caching_off(os.environ):
         return nullcontext()
     from contentpack.cli.common import warning
+
+    ignored = ignored_xdg_cache_home(os.environ)
+    if ignored is not None:
+        warning(command, f"XDG_CACHE_HOME={ignored}: a relative path, which the XDG Base Directory Specification "
+                "says to ignore; the parse cache is in the default folder, ~/.cache/contentpack")
+    chosen = chosen_folder(os.environ)
+    if chosen is None:
+        return nullcontext()
     from contentpack.cli.report_file import folder_problem
 
     variable, folder = chosen

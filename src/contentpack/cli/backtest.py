@@ -35,6 +35,7 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.cli.report_file import folder_problem
 from contentpack.printable import json_text, output_width, printable
 from contentpack.content.config import CONFIG_FILE
+from contentpack.cut_lists import more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, parse_timestamp
@@ -227,9 +228,8 @@ def _print_bad_lines(reading: ReadReport) -> None:
     """The first bad lines, ``file:line: reason``, and how many more there were: beside a report, and beside "no
     timed events" (an input whose every line is bad, a truncated export, says why)."""
     print_diagnostics((bad.render() for bad in reading.bad_lines), sys.stderr)
-    more = reading.bad - len(reading.bad_lines)
-    if more > 0:
-        print(f"contentpack backtest: ... and {more:,} more bad line(s)", file=sys.stderr)
+    if reading.bad > len(reading.bad_lines):
+        print(f"contentpack backtest: {more_text(reading.bad, len(reading.bad_lines), 'bad line(s)')}", file=sys.stderr)
 
 
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:

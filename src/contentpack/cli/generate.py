@@ -23,6 +23,7 @@ from contentpack.spl.files import os_problem
 from contentpack.spl.suggest import did_you_mean
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
+from contentpack.cut_lists import cut_list
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
 from contentpack.datagen.scale import MAX_EVENTS, MAX_WORKERS, write_events
 from contentpack.datagen.scenarios import SCENARIOS
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             return usage_error("generate-data", f"--docs {args.docs}: the scenario facts are made from every "
                                f"scenario's dataset.yml, and {out} has none for {len(missing)} of the "
-                               f"{len(SCENARIOS)} scenarios ({_some_of(missing)}); generate them all "
+                               f"{len(SCENARIOS)} scenarios: {_some_of(missing)}; generate them all "
                                "(--scenario all) with --docs, or drop --docs")
     try:
         for name in names:
@@ -178,11 +179,9 @@ MISSING_SHOWN = 3  # scenarios named in --docs's usage error; the rest are count
 
 
 def _some_of(names: list[str]) -> str:
-    """``a, b, c and 11 more``: one line a reader takes in (all 14 names of a lone ``--scenario`` ran past three
+    """``a, b, c (+11 more)``: one line a reader takes in (all 14 names of a lone ``--scenario`` ran past three
     terminal lines); four or fewer are all named."""
-    if len(names) <= MISSING_SHOWN + 1:
-        return ", ".join(names)
-    return f"{', '.join(names[:MISSING_SHOWN])} and {len(names) - MISSING_SHOWN} more"
+    return cut_list(names, MISSING_SHOWN if len(names) > MISSING_SHOWN + 1 else len(names), separator=", ")
 
 
 def _timing(args: argparse.Namespace) -> Timing | None:

@@ -53,11 +53,23 @@ def caching_off(environ: Mapping[str, str]) -> bool:
 
 def chosen_folder(environ: Mapping[str, str]) -> tuple[str, Path] | None:
     """The caches' folder when the user chose it, with the variable that chose it: ``$CONTENTPACK_CACHE_DIR``,
-    else ``$XDG_CACHE_HOME/contentpack``; None: the default ``~/.cache/contentpack``, which nobody asked for."""
-    for name, below in (("CONTENTPACK_CACHE_DIR", ()), ("XDG_CACHE_HOME", ("contentpack",))):
-        if environ.get(name):
-            return name, Path(environ[name], *below)
+    else ``$XDG_CACHE_HOME/contentpack`` when it is absolute (:func:`ignored_xdg_cache_home`); None: the default
+    ``~/.cache/contentpack``, which nobody asked for."""
+    if environ.get("CONTENTPACK_CACHE_DIR"):
+        return "CONTENTPACK_CACHE_DIR", Path(environ["CONTENTPACK_CACHE_DIR"])
+    if os.path.isabs(environ.get("XDG_CACHE_HOME", "")):
+        return "XDG_CACHE_HOME", Path(environ["XDG_CACHE_HOME"], "contentpack")
     return None
+
+
+def ignored_xdg_cache_home(environ: Mapping[str, str]) -> str | None:
+    """``$XDG_CACHE_HOME`` when it would place the caches (no ``$CONTENTPACK_CACHE_DIR``) but is a relative
+    path, which the XDG Base Directory Specification says to ignore ("All paths set in these environment
+    variables must be absolute. If an implementation encounters a relative path in any of these variables it
+    should consider the path invalid and ignore it."): the caches go to the default folder, as if it were unset.
+    Before, it was used as given, so each working directory had a cache of its own (inside the pack, run there)."""
+    value = environ.get("XDG_CACHE_HOME", "")
+    return value if value and not os.path.isabs(value) and not environ.get("CONTENTPACK_CACHE_DIR") else None
 
 
 def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) -> Path | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from contentpack.printable import path_text
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -56,13 +58,16 @@ class Diagnostic:
         return cls(Position(path, line, col), Severity(severity), rule, message)
 
     def as_json(self) -> dict[str, object]:
+        """The ``--format json`` form: a file name's bytes that are not UTF-8, in the path or quoted in the message,
+        written ``\\xNN`` as the text output shows them (``printable.path_text``); before, the JSON held the lone
+        surrogate Python names such a byte by (``"\\udce9"``), which strict JSON readers refuse."""
         return {
-            "path": self.position.path,
+            "path": path_text(self.position.path),
             "line": self.position.line,
             "col": self.position.col,
             "severity": self.severity.value,
             "rule": self.rule,
-            "message": self.message,
+            "message": path_text(self.message),
         }
 
 

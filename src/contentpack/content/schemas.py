@@ -25,6 +25,7 @@ import jsonschema_rs
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import NodePath, SourceMap
+from contentpack.cut_lists import cut_list
 
 SchemaKind = Literal["detection", "macro", "story", "data_source", "lookup", "contentpack"]
 SCHEMA_KINDS: tuple[SchemaKind, ...] = ("detection", "macro", "story", "data_source", "lookup", "contentpack")
@@ -133,10 +134,8 @@ def _did_you_mean(written: str, allowed: list[str]) -> str:
 def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
     """The allowed values, cut when there are many: the rest are counted and the schema file that lists them
     all is named, so one message stays a readable line."""
-    if len(allowed) <= LISTED_IN_FULL:
-        return ", ".join(allowed)
-    listed = ", ".join(allowed[:LISTED_WHEN_CUT])
-    return f"{listed}, ... {len(allowed) - LISTED_WHEN_CUT} more (see schemas/{exported_name(kind)})"
+    shown = LISTED_WHEN_CUT if len(allowed) > LISTED_IN_FULL else len(allowed)
+    return cut_list(allowed, shown, separator=", ", what=f"in schemas/{exported_name(kind)}")
 
 
 def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str,

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import Detection, UnitTest
+from contentpack.cut_lists import cut_list
 from contentpack.spl import Results
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -49,12 +50,6 @@ def row_matches(row: Row, expected: Mapping[str, str]) -> bool:
     return all(str(want) in [to_str(v) for v in mv_values(row.get(name))] for name, want in expected.items())
 
 
-def more_text(total: int, shown: int) -> str:
-    """`` (+N more)`` after the first ``shown`` of ``total`` things a detail lists, so a cut list never reads
-    as the whole one; empty when none was cut."""
-    return f" (+{total - shown} more)" if total > shown else ""
-
-
 FIELDS_SHOWN = 6  # a row's fields a failure's detail shows, beside any more the expectation names
 
 
@@ -70,18 +65,14 @@ def _row_text(row: Row, named: Sequence[str]) -> str:
     fields left out) up to ``FIELDS_SHOWN`` in all, and how many were cut: a field past the cut is never read
     as missing."""
     others = [name for name in row if not name.startswith("_") and name not in named]
-    room = max(FIELDS_SHOWN - len(named), 0)
-    cells = [_field_text(name, row.get(name)) for name in named]
-    cells += [_field_text(name, row[name]) for name in others[:room]]
-    if len(others) > room:
-        cells.append(f"..., {len(others) - room} more fields")
-    return "{" + ", ".join(cells) + "}"
+    fields = cut_list([*named, *others], max(FIELDS_SHOWN, len(named)), lambda name: _field_text(name, row.get(name)),
+                      ", ", "fields")
+    return "{" + fields + "}"
 
 
 def rows_text(rows: Sequence[Row], shown: int = 3, named: Sequence[str] = ()) -> str:
     """The first rows, short (``_row_text``), for a failure's detail."""
-    parts = [_row_text(row, named) for row in rows[:shown]]
-    return "; ".join(parts) + more_text(len(rows), shown)
+    return cut_list(rows, shown, lambda row: _row_text(row, named))
 
 
 def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:

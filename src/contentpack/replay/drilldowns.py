@@ -43,7 +43,8 @@ from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
 from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
-from contentpack.replay.checks import CheckResult, job_warnings, more_text
+from contentpack.cut_lists import cut_list
+from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
@@ -249,10 +250,8 @@ class _EventsReturned:
         if not missing:
             return None
         keys = ", ".join(f"{name}={token_text(self.row[name])}" for name in token_names(template) if name in self.row)
-        shown = "; ".join(_event_label(event) for event in missing[:SHOWN_EVENTS])
-        more = f" (+{len(missing) - SHOWN_EVENTS} more)" if len(missing) > SHOWN_EVENTS else ""
         return (f"{self.label} ({keys}): {drilldown_search(drilldown)} misses {len(missing)} event(s) behind the "
-                f"finding: {shown}{more}")
+                f"finding: {cut_list(missing, SHOWN_EVENTS, _event_label)}")
 
 
 @dataclass(frozen=True)
@@ -320,7 +319,7 @@ def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapp
     warnings = [f"drilldown lineage not checked: {known.not_checked}"] if known is not None and known.warn else []
     for index, (drilldown, each) in enumerate(zip(detection.drilldown_searches, drilled)):
         problems = each.problems(drilldown, expand_original(detection, drilldown), known)
-        shown = "; ".join(problems[:SHOWN_PROBLEMS]) + more_text(len(problems), SHOWN_PROBLEMS)
+        shown = cut_list(problems, SHOWN_PROBLEMS)
         detail = shown or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
         if known is not None and known.not_checked is not None and reads_events(drilldown):
             detail += f"; the events behind each row not checked: {known.not_checked}"

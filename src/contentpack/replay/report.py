@@ -18,7 +18,7 @@ from contentpack.content.diagnostics import Position
 from contentpack.durations import format_duration
 from contentpack.junit import Case
 from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
-from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
+from contentpack.printable import TABLE_WIDTH, cell, lines_cell, path_text, printable
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -152,8 +152,9 @@ def below(test: Placed, errors: Sequence[str], failed: Sequence[str], warnings: 
 
 
 def position_json(position: Position) -> dict[str, Any]:
-    """A test's ``position`` in the JSON reports: ``{path, line, col}``."""
-    return {"path": position.path, "line": position.line, "col": position.col}
+    """A test's ``position`` in the JSON reports: ``{path, line, col}`` (a byte of the file name that is not UTF-8
+    written ``\\xNN``, ``printable.path_text``, as in every JSON document the commands write)."""
+    return {"path": path_text(position.path), "line": position.line, "col": position.col}
 
 
 def junit_case(test: Placed, failures: Sequence[str], output: str = "") -> Case:
@@ -249,7 +250,7 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
             {
                 "detection": o.detection,
                 "test": o.test,
-                "path": o.path,
+                "path": path_text(o.path),
                 "position": position_json(o.position),
                 "ok": o.ok,
                 "result_count": o.result_count,

@@ -42,8 +42,9 @@ from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
 from contentpack.content.naming import detection_name_of, stanza_name
+from contentpack.cut_lists import cut_list
 from contentpack.durations import duration_seconds, format_duration
-from contentpack.replay.checks import CheckResult, more_text, row_matches, rows_text
+from contentpack.replay.checks import CheckResult, row_matches, rows_text
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.timeline import event_time
 from contentpack.spl.values import to_str
@@ -117,9 +118,7 @@ def _risk_writes(result: SimulationResult, app: AppConfig) -> tuple[RiskWrite, .
 def _shown_notables(notables: Sequence[Notable]) -> str:
     if not notables:
         return "no notable came back"
-    shown = "; ".join(f"{n.rule_title!r} at run {_clock(n.run_time)}" for n in notables[:SHOWN])
-    more = f" (+{len(notables) - SHOWN} more)" if len(notables) > SHOWN else ""
-    return f"notables: {shown}{more}"
+    return "notables: " + cut_list(notables, SHOWN, lambda n: f"{n.rule_title!r} at run {_clock(n.run_time)}")
 
 
 def _clock(epoch: float) -> str:
@@ -178,8 +177,7 @@ def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> C
     writes = [w for w in outcome.risk_writes if w.risk_object == risk_object]
     if not writes:  # the objects that did get risk: a misspelt or differently cased object shows among them
         scored = sorted(outcome.risk_by_object.items())
-        got = ", ".join(f"{k}={v}" for k, v in scored[:SHOWN]) or "none"
-        got += more_text(len(scored), SHOWN)
+        got = cut_list(scored, SHOWN, lambda item: f"{item[0]}={item[1]}", ", ") or "none"
         return CheckResult(name, False, f"{detail}; no risk event for it (risk objects: {got})")
     return CheckResult(name, False, f"{detail}; {_shown_writes(writes, by=lambda w: w.detection)}")
 
@@ -201,14 +199,15 @@ def _shown_writes(writes: Sequence[RiskWrite], by: Callable[[RiskWrite], str]) -
     groups: dict[str, list[RiskWrite]] = {}
     for write in writes:
         groups.setdefault(by(write), []).append(write)
-    parts = []
-    for group, own in list(groups.items())[:SHOWN]:
-        runs = ", ".join(_clock(w.run_time) for w in own[:SHOWN])
-        more = f" (+{len(own) - SHOWN} more)" if len(own) > SHOWN else ""
-        scores = " + ".join(w.score for w in own[:SHOWN]) + (" + ..." if more else "")
-        parts.append(f"{group!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}{more}")
-    others = f"; (+{len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
-    return "risk events: " + "; ".join(parts) + others
+    return "risk events: " + cut_list(list(groups.items()), SHOWN, _group_text)
+
+
+def _group_text(group: tuple[str, list[RiskWrite]]) -> str:
+    """One group's scores and the runs that wrote them (the first ``SHOWN``; the rest counted)."""
+    name, own = group
+    scores = " + ".join(w.score for w in own[:SHOWN]) + (" + ..." if len(own) > SHOWN else "")
+    runs = cut_list(own, SHOWN, lambda w: _clock(w.run_time), ", ")
+    return f"{name!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}"
 
 
 def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: ScheduledOutcome) -> list[str]:

@@ -134,6 +134,7 @@ from pathlib import Path
 from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.schedule import max_hold_back
+from contentpack.cut_lists import more_text
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
 from contentpack.replay.runner import (ReplayContext, TestFailed, delay_plan, position_of_test, run_timeline,
@@ -235,8 +236,8 @@ class SweptTest:
     def differing(self) -> list[str]:
         """The first ``SHOWN`` differing variants in words (and how many more there are)."""
         shown = [self.described(variant, raised) for variant, raised in self.differences[:SHOWN]]
-        more = len(self.differences) - SHOWN
-        return shown + ([f"(+{more} more variant(s) differ; --format json lists them)"] if more > 0 else [])
+        more = more_text(len(self.differences), SHOWN, "variant(s) differ; --format json lists them")
+        return shown + ([more] if more else [])
 
     @property
     def failures(self) -> list[str]:

@@ -46,6 +46,7 @@ from typing import Any
 
 from contentpack.content.diagnostics import error
 from contentpack.content.model import Detection, Pack, UnitTest
+from contentpack.cut_lists import cut_list
 from contentpack.replay.attack_data import RULE_ATTACK_DATA, AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -178,9 +179,8 @@ def comparable(rows: Sequence[Mapping[str, Value]]) -> list[tuple[tuple[str, tup
 
 
 def _show(rows: Sequence[Mapping[str, Value]], limit: int = 5) -> str:
-    shown = ["{" + ", ".join(f"{k}={'|'.join(v)}" for k, v in row) + "}" for row in comparable(rows)[:limit]]
-    more = f" (+{len(rows) - limit} more)" if len(rows) > limit else ""
-    return f"{len(rows)} row(s): " + "; ".join(shown) + more
+    shown = cut_list(comparable(rows), limit, lambda row: "{" + ", ".join(f"{k}={'|'.join(v)}" for k, v in row) + "}")
+    return f"{len(rows)} row(s): {shown}"
 
 
 def _extent(item: DataFile) -> tuple[int, float | None, float | None]:

@@ -1,0 +1,32 @@
+"""Long lists cut for a message: the first few items, then how many more there are, in one wording.
+
+A failure's detail, a usage error or a report's notes name a few of what went wrong and count the rest, so a
+message stays a line a reader takes in, and a cut list never reads as the whole one. Every such cut says
+`` (+N more)`` after the items it shows (:func:`cut_list`), or, for a list printed a line per item,
+``(+N more WHAT)`` on a line of its own (:func:`more_text`). A leaf module, so every layer shares it (before,
+fifteen places cut lists, in eight wordings: ``; and 4 more``, ``a, b and 11 more``, ``..., 9 more fields``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def more_text(total: int, shown: int, what: str = "") -> str:
+    """``(+N more)``, or ``(+N more WHAT)``, for the ``total - shown`` items past the first ``shown`` of a list;
+    empty when none was cut."""
+    if total <= shown:
+        return ""
+    return f"(+{total - shown:,} more{' ' + what if what else ''})"
+
+
+def cut_list(items: Sequence[T], shown: int, show: Callable[[T], str] = str, separator: str = "; ",
+             what: str = "") -> str:
+    """The first ``shown`` of ``items``, each as ``show`` writes it (only those are written), joined by
+    ``separator``, then `` (+N more)`` (:func:`more_text`) when there were more."""
+    text = separator.join(show(item) for item in items[:shown])
+    more = more_text(len(items), shown, what)
+    return f"{text} {more}" if more and text else text or more

@@ -1,0 +1,36 @@
+"""The one wording of a cut list (``contentpack.cut_lists``): the first few items, then ``(+N more)``."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.cut_lists import cut_list, more_text
+
+
+@pytest.mark.parametrize(("total", "shown", "what", "expected"), [
+    (3, 3, "", ""),  # nothing cut: nothing said
+    (2, 3, "", ""),
+    (5, 3, "", "(+2 more)"),
+    (1_203, 3, "", "(+1,200 more)"),  # thousands grouped, as every count the commands print
+    (5, 3, "bad line(s)", "(+2 more bad line(s))"),
+])
+def test_more_text_counts_only_what_was_cut(total: int, shown: int, what: str, expected: str) -> None:
+    assert more_text(total, shown, what) == expected
+
+
+def test_cut_list_shows_the_first_items_and_counts_the_rest() -> None:
+    assert cut_list(["a", "b", "c", "d", "e"], 3) == "a; b; c (+2 more)"
+    assert cut_list(["a", "b"], 3) == "a; b"
+    assert cut_list([], 3) == ""
+    assert cut_list(["a", "b"], 0) == "(+2 more)"
+
+
+def test_cut_list_writes_only_the_items_it_shows() -> None:
+    written: list[int] = []
+
+    def show(item: int) -> str:
+        written.append(item)
+        return f"#{item}"
+
+    assert cut_list(range(1000), 2, show, ", ", "rows") == "#0, #1 (+998 more rows)"
+    assert written == [0, 1]
