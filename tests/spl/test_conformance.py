@@ -86,13 +86,18 @@ def test_s8_rename_wildcards_map_by_position() -> None:
         rows(engine, "* | rename EU* AS EMEA")
 
 
-@pytest.mark.assumed
 def test_s8_rename_onto_an_existing_field_replaces_it() -> None:
-    """S8 (verify: the rest of the rename page was not retrieved). Assumed: the renamed field's value
-    replaces the existing field of the new name — what `rename properties.* as *` relies on for `result`.
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename"""
+    """S8: rename (10.0), "You can't merge multiple fields into one field": with events holding either product_id or
+    pid, ``rename pid AS product_id`` does not merge them - it overwrites product_id, with null where pid is absent;
+    and "Renaming a field that does not exist": renaming a missing fieldA onto an existing fieldB removes fieldB's
+    data. So the renamed value replaces the field of the new name - what `rename properties.* as *` relies on for
+    `result` - and a missing source clears it.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/rename"""
     engine = make_engine([event(NOW - 1, **{"result": "top", "properties.result": "inner"})])
     assert rows(engine, "* | rename properties.* as * | table result") == [{"result": "inner"}]
+    engine = make_engine([event(NOW - 1, pid="1"), event(NOW - 2, product_id="2", other="x")])
+    assert rows(engine, "* | rename pid AS product_id | table product_id other") == [
+        {"product_id": "1"}, {"other": "x"}]
 
 
 def test_s9_fillnull_defaults_and_field_lists() -> None:
@@ -114,16 +119,20 @@ def test_s10_eval_left_to_right_overwrites_and_rejects_booleans() -> None:
         rows(engine, "* | eval c=a=1")
 
 
-@pytest.mark.assumed
 def test_s11_operators_and_coercion() -> None:
-    """S11 (verify: operator table seen via a mirror of the eval page,
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/eval): `+` adds numbers
-    or concatenates strings, `.` concatenates numbers' text, `-` on text is null, `=` equals `==`.
-    Assumed: numeric-looking field text is a number for `+`."""
-    engine = make_engine([event(NOW - 1, n="2", s="ab")])
+    """S11: eval (10.0), "Operators that produce numbers": `+` takes two numbers for addition or two strings for
+    concatenation, `-` `*` `/` `%` take two numbers; `.` concatenates numbers in their string form; `=` is a
+    synonym of `==`. A field whose text is a number is a number to them: the page's first example divides two
+    event fields (``eval velocity=distance/time``) and the where page (10.0, example 3) keeps events with
+    ``where distance/time > 100`` (time is elapsed here, the helper's own argument).
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/eval ; https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/
+    search-commands/where"""
+    engine = make_engine([event(NOW - 1, n="2", s="ab", distance="300", elapsed="2")])
     result = rows(engine, '* | eval add=n+3, cat=s+"c", dot=n . s, bad=s-1, frac=7/2, eq=if(n=2, "y", "n") '
                           "| table add cat dot bad frac eq")
     assert result == [{"add": 5, "cat": "abc", "dot": "2ab", "frac": 3.5, "eq": "y"}]
+    assert rows(engine, "* | where distance/elapsed > 100 | eval velocity=distance/elapsed | table velocity") == [
+        {"velocity": 150}]
 
 
 def test_s12_single_quotes_name_fields_double_quotes_are_strings() -> None:
@@ -272,13 +281,28 @@ def test_s21_stats_rows_and_default_names() -> None:
         {"u": "a", "count": 1, "values(app)": "y"}, {"u": "b", "count": 2, "values(app)": "x"}]
 
 
+def test_s21_a_multivalue_by_value_makes_one_group_per_value() -> None:
+    """S21: stats (10.0), dedup_splitvals "Specifies whether to remove duplicate values in multivalued BY clause
+    fields" (default false), and basic example 5, ``stats avg(field) BY mvfield dedup_splitvals=true``, returns a
+    row "For each unique value of mvfield": a multivalue BY field splits the event into one group per value, a
+    value the field holds twice counting twice unless dedup_splitvals=true.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/stats"""
+    engine = make_engine([event(NOW - 1, u=("a", "b", "a")), event(NOW - 2, u="a")])
+    assert rows(engine, "* | stats count by u") == [{"u": "a", "count": 3}, {"u": "b", "count": 1}]
+    assert rows(engine, "* | stats count by u dedup_splitvals=true") == [
+        {"u": "a", "count": 2}, {"u": "b", "count": 1}]
+
+
 @pytest.mark.assumed
-def test_s21_null_by_values_drop_and_multivalue_by_values_fan_out() -> None:
-    """S21 (verify: not in the retrieved excerpts). Assumed: events whose BY field is null are dropped; a
-    multivalue BY value makes one group per value.
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats"""
-    engine = make_engine([event(NOW - 1, u=("a", "b")), event(NOW - 2, u="a"), event(NOW - 3)])
-    assert rows(engine, "* | stats count by u") == [{"u": "a", "count": 2}, {"u": "b", "count": 1}]
+def test_s21_null_by_values_drop() -> None:
+    """S21 (the stats page, 10.0, read in full, does not say; chart's and timechart's usenull speak of their
+    split-by series only). Assumed: events whose BY field is null are dropped. Corroboration, not stats' own
+    page: tstats (10.0) documents the same for its group-by fields - without fillnull_value it "omits rows for
+    events with one or more null field values" (https://help.splunk.com/splunk-enterprise/search/
+    spl-search-reference/10.0/search-commands/tstats).
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/stats"""
+    engine = make_engine([event(NOW - 1, u="a"), event(NOW - 2, u="a"), event(NOW - 3)])
+    assert rows(engine, "* | stats count by u") == [{"u": "a", "count": 2}]
 
 
 @pytest.mark.assumed
@@ -315,12 +339,13 @@ def test_s24_macros_expand_before_the_search_runs() -> None:
     assert rows(engine, "`outer` | table u") == [{"u": "a"}]
 
 
-@pytest.mark.assumed
 def test_s25_lookup_output_outputnew_and_case(tmp_path) -> None:
-    """S25: transforms.conf max_matches default 100; case_sensitive_match default true; OUTPUT overwrites,
-    OUTPUTNEW only fills missing fields (verify: not in the retrieved excerpts — assumed).
-    https://help.splunk.com/splunk-enterprise/manage-knowledge-objects/knowledge-management-manual/9.4/
-    use-the-configuration-files-to-configure-lookups/add-field-matching-rules-to-your-lookup-configuration"""
+    """S25: lookup (10.0, Usage): "If the OUTPUT clause is specified, the output lookup fields overwrite existing
+    fields. If the OUTPUTNEW clause is specified, the lookup is not performed for events in which the output fields
+    already exist." Field matching rules (transforms.conf, Knowledge Manager Manual 9.4.0): case_sensitive_match,
+    default true, matches with case when true and ignores case when false - the pack's two lookups set it false.
+    https://help.splunk.com/splunk-enterprise/search/spl-search-reference/10.0/search-commands/lookup ;
+    https://docs.splunk.com/Documentation/Splunk/9.4.0/Knowledge/Addfieldmatchingrulestoyourlookupconfiguration"""
     table = tmp_path / "apps.csv"
     table.write_text("app,risk\nEvil,high\nGood,low\n")
     engine = make_engine([event(NOW - 1, app="Evil", risk="old"), event(NOW - 2, app="evil")])
@@ -340,14 +365,16 @@ def test_s26_regex_filters_rex_extracts() -> None:
     assert rows(engine, '* | rex field=p "Scope: (?<Scope>[^,]+)" | table Scope') == [{"Scope": "Mail.Read"}, {}]
 
 
-@pytest.mark.assumed
 def test_s27_multivalue_eval_functions_through_the_engine() -> None:
-    """S27 (verify: multivalue eval functions page not retrieved): mvindex is 0-based with negative indexes
-    from the end; mvfind returns the first matching index or null; mvcount.
-    https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions"""
+    """S27: Multivalue eval functions (10.0): mvfind returns the index of the first value the regex matches,
+    "beginning with zero", and NULL when none does; mvindex indexes "start at zero", -1 is the last value, and an
+    index out of range gives NULL (so the detections' ``mvindex(v, mvfind(k, re))`` is null when k has no such
+    key); mvcount is the number of values. https://help.splunk.com/splunk-enterprise/search/spl-search-reference/
+    10.0/evaluation-functions/multivalue-eval-functions"""
     engine = make_engine([event(NOW - 1, **{"d{}": ("A", "ConsentAction.Reason", "C"), "v{}": ("1", "2", "3")})])
     result = rows(engine, """* | eval i=mvfind('d{}', "Reason"), r=mvindex('v{}', i), last=mvindex('v{}', -1),
-                                 n=mvcount('d{}'), none=mvfind('d{}', "zzz") | table i r last n none""")
+                                 n=mvcount('d{}'), none=mvfind('d{}', "zzz"), past=mvindex('v{}', 3),
+                                 missing=mvindex('v{}', mvfind('d{}', "zzz")) | table i r last n none past missing""")
     assert result == [{"i": 1, "r": "2", "last": "3", "n": 3}]
 
 
