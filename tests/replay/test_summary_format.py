@@ -99,3 +99,26 @@ def test_on_a_narrow_terminal_a_long_detection_line_wraps_with_a_hanging_indent(
     lines = render_table(report, 40, terminal=True, brief=True).splitlines()
     assert lines[0].startswith("FAIL  Entra ID A Detection") and all(len(line) <= 40 for line in lines)
     assert lines[1].startswith("    ")
+
+
+@pytest.mark.parametrize("width", [40, 120, 159])
+def test_a_passing_run_on_a_terminal_narrower_than_the_table_is_its_detection_lines_and_summary(
+        tmp_path: Path, width: int) -> None:
+    """Every test passed, so the summary has no table; under the wide table's width the narrow table sized its
+    columns by the rows of failed tests, of which there were none (``max()`` of nothing: an internal error on any
+    terminal under 160 columns, as the README's ``replay --format summary`` is typed)."""
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004)])
+    report = replay_pack(f.pack(tmp_path, f.detection(tests=[f.unit_test(data, expected=1)])), all_time=True)
+    assert report.ok
+    lines = render_table(report, width, terminal=True, brief=True).splitlines()
+    assert lines[0] == "pass  Test Declined: 1 test(s)"
+    assert lines[1].startswith("PASS: 1 test(s), 1 passed, 0 failed")  # at 40 columns its end wraps, indented
+    assert all(line.startswith("    ") for line in lines[2:]) and not any(line.startswith("│") for line in lines)
+
+
+def test_a_passing_sweep_in_summary_on_a_narrow_terminal(tmp_path: Path) -> None:
+    robust = "Entra ID Refusal Throttled Over Two Slots"
+    pack = write_pack(tmp_path / "pack", [(robust, detection_yaml(robust, 0, True, ("0 * * * *", "-100m@m", "-10m@m")))])
+    report = sweep_pack(validate_pack(pack).pack)  # type: ignore[arg-type]
+    lines = render_sweep(report, 120, terminal=True, brief=True).splitlines()
+    assert lines[0] == f"pass  {robust}: 1 test(s)" and not any(line.startswith("│") for line in lines)

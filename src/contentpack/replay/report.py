@@ -211,12 +211,12 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
             message(line)
         kept = [at for at, test in enumerate(named) if not test.ok]
         named, rows, statuses = [named[at] for at in kept], [rows[at] for at in kept], [statuses[at] for at in kept]
-    if width >= TABLE_WIDTH:
-        shown, table = len(headers), _wide_table(named, headers, rows, statuses)
-    else:
-        shown = _shown(headers, rows, statuses, width)
-        table = _narrow_table(named, headers, rows, statuses, shown, width)
-    if named:
+    if named:  # a summary of passed tests alone has no table (a narrow one has no rows to size its columns by)
+        if width >= TABLE_WIDTH:
+            shown, table = len(headers), _wide_table(named, headers, rows, statuses)
+        else:
+            shown = _shown(headers, rows, statuses, width)
+            table = _narrow_table(named, headers, rows, statuses, shown, width)
         console.print(table)
         if shown < len(headers):
             message(f"(not shown in {width} columns: {', '.join(headers[shown:])}; --format json has them)")
