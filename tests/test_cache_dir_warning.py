@@ -157,3 +157,37 @@ def test_search_without_a_pack_does_not_warn(capsys: pytest.CaptureFixture[str],
     assert main(["search", "| makeresults | eval x=1", "--no-pack", "--format", "csv"]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out.splitlines()[0].split(",")[-1] == "x"
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_a_cache_folder_inside_the_pack_is_never_read_and_is_said(
+        relative: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative ``$CONTENTPACK_CACHE_DIR`` (``.cache``, as a CI system caching only the project's folder has it)
+    run at the pack's root, or an absolute one inside the pack: a pull request could bring a cache file whose
+    parse would be believed over the files' own text (docs/build.md: "never inside the pack"). Before, the folder
+    was made inside the pack and read."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(VALID, pack)
+    monkeypatch.chdir(pack)
+    folder = ".cache/contentpack" if relative else str(pack / ".cache" / "contentpack")
+    monkeypatch.setenv("CONTENTPACK_CACHE_DIR", folder)
+    seen: list[Path] = []
+
+    def read_entries(path: Path, salt: str) -> dict[object, object]:
+        seen.append(path)
+        return {}
+
+    monkeypatch.setattr(parse_cache, "read_entries", read_entries)
+    assert main(["validate"]) == 0
+    err = capsys.readouterr().err
+    assert err == f"contentpack validate: warning: CONTENTPACK_CACHE_DIR={folder}: inside the pack ({pack}), whose " \
+        f"files are never read as a cache{OFF}"
+    assert seen == [] and not (pack / ".cache").exists()
+    assert cache_path(pack) is None  # the rule is the cache's own, not only the command line's
+    monkeypatch.chdir(tmp_path)
+    if relative:  # resolved against the working directory, now outside the pack
+        assert cache_path(pack) is not None
+    else:
+        assert cache_path(pack) is None

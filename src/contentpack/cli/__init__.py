@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter
@@ -75,7 +76,8 @@ def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> 
     return _did_you_mean([word for word in unknown if word.startswith("--")], options)
 
 
-def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextManager[object]:
+def _cache_checked(command: str, loads_pack: bool = True,
+                   root: Path | None = None) -> AbstractContextManager[object]:
     """Where the command runs as far as the caches go (every command but ``generate-data`` and ``search
     --no-pack`` loads a pack, which uses them: ``loads_pack``): a folder the user chose (``$CONTENTPACK_CACHE_DIR``,
     else ``$XDG_CACHE_HOME/contentpack``: ``cache_files.chosen_folder``) that cannot be used (a file,
@@ -84,7 +86,9 @@ def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextMana
     and every run parsed the whole pack again. An unusable ``$XDG_CACHE_HOME`` was silent: it is the user's own
     setting as much as ``$CONTENTPACK_CACHE_DIR`` is (and every program that caches there fails too). A relative
     ``$XDG_CACHE_HOME`` is ignored, as the XDG Base Directory Specification says
-    (``cache_files.ignored_xdg_cache_home``), with one warning saying so, for the same reason.
+    (``cache_files.ignored_xdg_cache_home``), with one warning saying so, for the same reason. A chosen folder
+    inside the pack (at ``root``, the command's ``--root`` or the nearest pack above the working directory) is
+    never read (``cache_files.inside_pack``): it gets the warning too, rather than a cache that is silently off.
 
     Only a folder the user chose is checked: the default one (``~/.cache/contentpack``) was never asked for, and
     on a read-only home (a CI container, a sandbox) a warning on every run would be noise about a cache that only
@@ -110,7 +114,13 @@ def _cache_checked(command: str, loads_pack: bool = True) -> AbstractContextMana
     variable, folder = chosen
     found = folder_problem(folder)
     if found is None:
-        return nullcontext()
+        from contentpack.cli.pack_loading import pack_root
+        from contentpack.content.cache_files import inside_pack
+
+        pack = pack_root(root)
+        if pack is None or not inside_pack(folder, pack):
+            return nullcontext()
+        found = f"inside the pack ({pack}), whose files are never read as a cache"
     warning(command, f"{variable}={os.environ[variable]}: {found}; the parse cache is off for this run")
     return turned_off()
 
@@ -129,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.sub.choices[args.command]
         command.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(command, unknown)}")
     try:
-        with _cache_checked(args.command, not getattr(args, "no_pack", False)):
+        with _cache_checked(args.command, not getattr(args, "no_pack", False), getattr(args, "root", None)):
             return int(args.func(args))
     except KeyboardInterrupt:
         print("contentpack: interrupted", file=sys.stderr)

@@ -72,14 +72,25 @@ def ignored_xdg_cache_home(environ: Mapping[str, str]) -> str | None:
     return value if value and not os.path.isabs(value) and not environ.get("CONTENTPACK_CACHE_DIR") else None
 
 
+def inside_pack(folder: Path, root: Path) -> bool:
+    """Whether the cache ``folder`` is the pack at ``root`` or inside it, once both are resolved: a relative
+    ``$CONTENTPACK_CACHE_DIR`` (``.cache``, as a CI system that caches only the project's folder would have it)
+    run at the pack's root. A pull request could then bring its own cache file, whose digest it can compute, and
+    the parse it holds would be believed over the files' own text: a file of the pack is never read as a cache."""
+    return folder.resolve().is_relative_to(root.resolve())
+
+
 def cache_file(root: Path, kind: str, environ: Mapping[str, str] | None = None) -> Path | None:
-    """The ``kind`` cache file for the pack at ``root``; None when caching is turned off."""
+    """The ``kind`` cache file for the pack at ``root``; None when caching is turned off, or the folder the user
+    chose is inside the pack (:func:`inside_pack`)."""
     env = os.environ if environ is None else environ
     if caching_off(env) or _TURNED_OFF.get():
         return None
     chosen = chosen_folder(env)
     if chosen is not None:
         base = chosen[1]
+        if inside_pack(base, root):
+            return None
     else:
         try:
             base = Path.home() / ".cache" / "contentpack"
