@@ -24,10 +24,7 @@ from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.runner import DetectionTestOutcome
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results
-from contentpack.spl.ast import Pipeline
-from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.events import read_events
-from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event
 
 from . import factory as f
@@ -60,7 +57,7 @@ def _left_out(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     run = lineage_module._Search.run
 
     def recording(self: lineage_module._Search, engine: Engine, kept: Sequence[Event], without: Event | None,
-                  risk: Sequence[lineage_module._Risk], now: float) -> Results:
+                  risk: Sequence[Event], now: float) -> Results:
         runs.append(None if without is None else str(without["_raw"]))
         return run(self, engine, kept, without, risk, now)
 
@@ -362,64 +359,3 @@ def test_a_narrow_drilldown_names_three_missed_events_and_counts_the_rest(tmp_pa
     assert not check.ok
     assert "misses 4 event(s) behind the finding: 2026-10-13 12:01:00 Sign-in activity; 2026-10-13 12:02:00 " \
            "Sign-in activity; 2026-10-13 12:03:00 Sign-in activity (+1 more)" in check.detail
-
-
-# A correlation that reads a value of the risk events (the count of each detection's row), not only which exist:
-# leaving out one of a's two refusals for app-1 changes the refusal risk event (count 1) without removing it.
-COUNTED = ("| from datamodel Risk.All_Risk | eval counted=coalesce(count, 0) "
-           "| stats sum(counted) as counted dc(source) as source_count by appId "
-           "| where counted >= 3 AND source_count >= 2")
-DECLINED_TWICE = [CORRELATED[0], f.sign_in("a@contoso.example", 65004, minute=3), *CORRELATED[1:]]
-
-
-def _counted_behind(tmp_path: Path) -> tuple[list[str], EventsBehind]:
-    """``events_behind`` of COUNTED's rows over DECLINED_TWICE, every matched event tried; the records' ``_raw``."""
-    data = f.write_events(tmp_path, "declined_twice", DECLINED_TWICE)
-    pack = _correlation_pack(tmp_path, APP_EVENTS)
-    declined, granted, _ = pack.detections
-    engine = build_engine(pack)
-    events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
-    engine.register_events(events)
-    engine.register_risk_index([risk for source in (declined, granted) for risk in
-                                risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
-    rows = engine.search(COUNTED, now=2e9).rows
-    assert [(row["appId"], row["counted"]) for row in rows] == [("app-1", 3)]
-    return _records(tmp_path, data), events_behind(engine, COUNTED, events, rows, 2e9,
-                                                   RiskFrom(f.APP, (declined, granted)), unreturned=_every)
-
-
-def test_a_correlation_prepared_over_its_risk_events_finds_what_its_whole_runs_find(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The correlation's per-event part (``eval``) is done once per distinct risk event (``Engine.prepare``), the
-    risk events a left-out event does not change reused: 3 risk events, then one changed by each left-out refusal
-    (count 1, first seen at another time) -- not the 3 or 2 of each of the 4 runs. The events behind are those of
-    the whole runs: each refusal (its absence changes the count the correlation reads) and the grant."""
-    prepared: list[int] = []
-    prepare = Engine.prepare
-
-    def recording(self: Engine, pipeline: Pipeline, events: Sequence[Event]) -> Prepared | None:
-        if isinstance(pipeline.commands[0], FromDatamodelCommand):
-            prepared.append(len(events))
-        return prepare(self, pipeline, events)
-
-    monkeypatch.setattr(Engine, "prepare", recording)
-    (refusal, second, _success, grant, _other), shared = _counted_behind(tmp_path / "shared")
-    assert [sorted(str(e["_raw"]) for e in each) for each in shared.rows] == [sorted([refusal, second, grant])]
-    assert sum(prepared) == 5
-    monkeypatch.setattr(lineage_module._Search, "over_risk",  # the correlation run whole at every left-out event
-                        classmethod(lambda cls, engine, pipeline: cls(pipeline, (), None, reads_risk=True)))
-    _, whole = _counted_behind(tmp_path / "whole")
-    assert whole == shared
-
-
-def test_a_risk_event_is_reused_only_when_no_search_could_tell_it_from_the_one_prepared() -> None:
-    """Same fields, same order, same types and values: 1, 1.0 and True differ, -0.0 and 0.0, a text and a
-    multivalue; an event that may hold a NaN (whose sign its text does not show) makes nothing reused."""
-    same = lineage_module._same
-    one: Event = {"user": "a", "risk_score": 1}
-    texts = same([one, dict(one), {"user": "a", "risk_score": 1.0}, {"user": "a", "risk_score": True},
-                  {"risk_score": 1, "user": "a"}, {"user": ("a",), "risk_score": 1}, {"user": "a", "risk_score": -0.0},
-                  {"user": "a", "risk_score": 0.0}])
-    assert texts is not None and texts[0] == texts[1] and len(set(texts)) == 7
-    assert same([one, {"score": float("nan")}]) is None and same([{"scores": ("1", float("nan"))}]) is None
-    assert same([{"tenant": "nan", "scores": ("1", "nan")}]) is not None

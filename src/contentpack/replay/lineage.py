@@ -45,9 +45,8 @@ the test's "now", as the replay's own do.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
 from contentpack.replay.drilldowns import ALL_TIME, DRILLDOWN_ROWS, EventsBehind, Unreturned, returns_result
@@ -64,10 +63,6 @@ from contentpack.spl.values import Event, Value
 # rather than made slow.
 MAX_EVENTS = 200
 
-# How ``repr`` shows a NaN inside an event's items (a text holding the same characters inside its quotes only
-# makes ``_same`` give up reusing, never reuse wrongly).
-_NAN = re.compile(r"(?:\(|, )nan[,)]")
-
 _NOT_TRIED = ("does not start with a base search matched once over the events (a generating command such as "
               "| from, a subsearch or inline time bounds)")
 
@@ -82,28 +77,14 @@ class RiskFrom:
 
 
 @dataclass(frozen=True)
-class _Risk:
-    """The risk events one ``risk_from`` detection wrote (in the order it wrote them) and, for a correlation
-    prepared over risk events, what its per-event part makes of each (``Engine.prepare``; None: it runs whole)."""
-
-    events: tuple[Event, ...]
-    outputs: tuple[tuple[Event, ...], ...] | None = None
-
-
-@dataclass(frozen=True)
 class _Search:
     """A search over the test's events, ready to run again without one of them: its base search's matches
     (newest first, as ``Engine.fork`` holds events) and, when they can be, its per-event commands done once
-    (``Engine.prepare``, as the simulated runs do). A correlation (``reads_risk``) is prepared over risk events
-    instead: each risk event once, those of a ``risk_from`` detection not run again reused for every event
-    left out (``Prepared`` holds no output then; each ``_Risk`` holds its own)."""
+    (``Engine.prepare``, as the simulated runs do)."""
 
     pipeline: Pipeline
     matched: tuple[Event, ...]
     prepared: Prepared | None
-    reads_risk: bool = False
-    #: a correlation's prepared outputs of each risk event prepared so far, by its ``_same`` text
-    known: dict[str, tuple[Event, ...]] = field(default_factory=dict)
 
     @classmethod
     def over(cls, engine: Engine, pipeline: Pipeline, found: Sequence[Event] | None) -> _Search:
@@ -113,42 +94,13 @@ class _Search:
         matched = _newest_first(found)
         return cls(pipeline, tuple(matched), engine.prepare(pipeline, matched))
 
-    @classmethod
-    def over_risk(cls, engine: Engine, pipeline: Pipeline) -> _Search:
-        """A search starting with ``from datamodel`` (None prepared: it runs whole, as ``Engine.prepare`` says)."""
-        return cls(pipeline, (), engine.prepare(pipeline, ()), reads_risk=True)
-
-    def risk(self, engine: Engine, events: Sequence[Event]) -> _Risk:
-        """``events``, risk events of one detection, with their prepared outputs when this search reads them so:
-        a risk event the same as one prepared before (``_same``) gets its outputs, each other one is prepared --
-        left out, one event changes a few of the risk events written without it, not all."""
-        if not self.reads_risk or self.prepared is None:
-            return _Risk(tuple(events))
-        keys = _same(events)
-        if keys is None:  # an event its text cannot tell apart from another: nothing reused
-            prepared = engine.prepare(self.pipeline, events)
-            return _Risk(tuple(events), None if prepared is None else prepared.outputs)
-        new = {key: event for key, event in zip(keys, events) if key not in self.known}
-        if new:
-            prepared = engine.prepare(self.pipeline, list(new.values()))
-            if prepared is None:
-                return _Risk(tuple(events))
-            self.known.update(zip(new, prepared.outputs))
-        return _Risk(tuple(events), tuple(self.known[key] for key in keys))
-
-    def run(self, engine: Engine, kept: Sequence[Event], without: Event | None, risk: Sequence[_Risk],
+    def run(self, engine: Engine, kept: Sequence[Event], without: Event | None, risk: Sequence[Event],
             now: float) -> Results:
         """The search's rows over ``kept`` (the test's events but ``without``, newest first) with the risk index
-        holding ``risk``'s events (in this order before the engine's sort); its subsearches search ``kept``."""
-        if self.reads_risk and self.prepared is not None and all(part.outputs is not None for part in risk):
-            held = sorted(((event, outs) for part in risk for event, outs in zip(part.events, part.outputs or ())),
-                          key=lambda pair: _newest_key(pair[0]))  # as register_risk_index sorts them
-            fork = engine.fork(kept, [event for event, _ in held])
-            return fork.search_prepared(self.prepared, [out for _, outs in held for out in outs],
-                                        earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
+        holding ``risk``; its subsearches search ``kept``."""
         fork = engine.fork(kept, ())
-        fork.register_risk_index(event for part in risk for event in part.events)
-        if self.prepared is None or self.reads_risk:
+        fork.register_risk_index(risk)  # in the order the replay's own risk index holds them
+        if self.prepared is None:
             return fork.search_pipeline(self.pipeline, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
         outputs = [out for event, outs in zip(self.matched, self.prepared.outputs) if event is not without
                    for out in outs]
@@ -171,23 +123,9 @@ class _Feeder:
         return risk_events(self.app, self.detection, rows, now)
 
 
-def _same(events: Sequence[Event]) -> list[str] | None:
-    """Text for each event that two risk events share only when a search cannot tell them apart -- the same fields
-    in the same order with values of the same types and the same values (``repr`` tells 1, 1.0 and True apart,
-    -0.0 from 0.0, a tuple from a text) -- so a per-event part of a search makes the same of either; None when a
-    text may show a NaN (``_NAN``), whose sign ``repr`` does not."""
-    texts = [repr(list(event.items())) for event in events]
-    return None if any(_NAN.search(text) for text in texts) else texts
-
-
-def _newest_key(event: Event) -> float:
-    """The engine's sort key: newest first, events without a time last (as if at time 0)."""
-    return -(event_time(event) or 0.0)
-
-
 def _newest_first(events: Sequence[Event]) -> list[Event]:
     """The order ``Engine.fork`` expects (events without a time last, as the engine's own sort puts them)."""
-    return sorted(events, key=_newest_key)
+    return sorted(events, key=lambda e: -(event_time(e) or 0.0))
 
 
 def _leave_one_out(tried: Sequence[Event], rows: Sequence[Mapping[str, Value]],
@@ -240,16 +178,16 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
         _Feeder(risk_from.app, detection, _Search.over(engine, pipeline, found))
         for detection, pipeline, found in zip(detections, pipelines, feeders_found)]
     matches = [{id(event) for event in feeder.search.matched} for feeder in feeders]
-    searched = _Search.over(engine, own, own_found) if own_found is not None else _Search.over_risk(engine, own)
-    whole_risk = [searched.risk(engine, feeder.risk(engine, ordered, None, now)) for feeder in feeders]
+    whole_risk = [feeder.risk(engine, ordered, None, now) for feeder in feeders]
+    searched = _Search.over(engine, own, own_found)
 
     def yielded(without: Event | None) -> Results:
         """The search's rows over the events but ``without``, its risk index re-derived from the ``risk_from``
         detections whose base search matches ``without`` (the others' rows cannot change)."""
         kept = ordered if without is None else [e for e in ordered if e is not without]
-        risk = [whole if without is None or id(without) not in matched
-                else searched.risk(engine, feeder.risk(engine, kept, without, now))
-                for feeder, matched, whole in zip(feeders, matches, whole_risk)]
+        risk = [event for feeder, matched, whole in zip(feeders, matches, whole_risk)
+                for event in (whole if without is None or id(without) not in matched
+                              else feeder.risk(engine, kept, without, now))]
         return searched.run(engine, kept, without, risk, now)
 
     return _leave_one_out(tried, checked, yielded)
