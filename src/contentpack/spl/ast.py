@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cached_property
 from typing import TypeVar, Union
 
 # ---------------------------------------------------------------- eval / where expressions
@@ -154,6 +155,19 @@ class Command:
 
     name: str
     offset: int
+
+    # What is inside a command, walked once per command (a node is immutable): a search is parsed once and its
+    # commands asked again at every ``Engine.prepare`` -- each test's simulated runs, each lineage check.
+
+    @cached_property
+    def holds_subsearch(self) -> bool:
+        """Whether a ``[ ... ]`` subsearch sits anywhere inside the command (``has_subsearch``)."""
+        return has_subsearch(self)
+
+    @cached_property
+    def functions_called(self) -> frozenset[str]:
+        """The names of the functions called anywhere inside the command, subsearches included."""
+        return frozenset(call.name for call in nodes_of(self, Call))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Call, Command, Pipeline, Subsearch, any_node
+from contentpack.spl.ast import Command, Pipeline
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.search import SearchCommand
@@ -44,10 +44,9 @@ _PER_EVENT = frozenset({
 })
 
 
-def _reads_run(node: object) -> bool:
-    """Whether a command node holds a subsearch or calls a function of the run's time (anywhere inside)."""
-    return any_node(node, lambda item: isinstance(item, Subsearch)
-                    or (isinstance(item, Call) and item.name in RUN_TIME_FUNCTIONS))
+def _reads_run(command: Command) -> bool:
+    """Whether a command holds a subsearch or calls a function of the run's time (anywhere inside)."""
+    return command.holds_subsearch or not RUN_TIME_FUNCTIONS.isdisjoint(command.functions_called)
 
 
 # Commands whose rows depend on their input rows and the engine's knowledge objects alone: besides the
