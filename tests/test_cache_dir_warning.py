@@ -19,6 +19,18 @@ VALID = Path(__file__).resolve().parent / "content" / "fixtures" / "valid"
 OFF = "; the parse cache is off for this run\n"
 
 
+def _cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The cache files the parse cache reads from now on (each read answers nothing, as a missing file does)."""
+    seen: list[Path] = []
+
+    def read_entries(path: Path, salt: str) -> dict[object, object]:
+        seen.append(path)
+        return {}
+
+    monkeypatch.setattr(parse_cache, "read_entries", read_entries)
+    return seen
+
+
 def _validate(capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
     status = main(["validate", "--root", str(VALID), *more])
     captured = capsys.readouterr()
@@ -36,13 +48,7 @@ def test_an_unusable_cache_folder_the_user_set_is_one_warning_and_the_cache_is_o
     (tmp_path / "file").write_text("not a folder\n")
     folder = where if where.startswith("/") else str(tmp_path / where)
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", folder)
-    seen: list[Path] = []
-
-    def read_entries(path: Path, salt: str) -> dict[object, object]:
-        seen.append(path)
-        return {}
-
-    monkeypatch.setattr(parse_cache, "read_entries", read_entries)
+    seen = _cache_reads(monkeypatch)
     status, out, err = _validate(capsys, "--format", "json")
     assert err == f"contentpack validate: warning: CONTENTPACK_CACHE_DIR={folder}: {why.format(tmp=tmp_path)}{OFF}"
     assert status == 0 and json.loads(out)["ok"] is True  # stdout holds the JSON document alone
@@ -173,13 +179,7 @@ def test_a_cache_folder_inside_the_pack_is_never_read_and_is_said(
     monkeypatch.chdir(pack)
     folder = ".cache/contentpack" if relative else str(pack / ".cache" / "contentpack")
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", folder)
-    seen: list[Path] = []
-
-    def read_entries(path: Path, salt: str) -> dict[object, object]:
-        seen.append(path)
-        return {}
-
-    monkeypatch.setattr(parse_cache, "read_entries", read_entries)
+    seen = _cache_reads(monkeypatch)
     assert main(["validate"]) == 0
     err = capsys.readouterr().err
     assert err == f"contentpack validate: warning: CONTENTPACK_CACHE_DIR={folder}: inside the pack ({pack}), whose " \
