@@ -52,7 +52,7 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_in, first_filter, reads_risk, up_to
+from contentpack.spl.hints import absent_in, first_filter, kept_none_with, reads_risk, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -598,7 +598,9 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
     def keeps(probe: Pipeline) -> bool:
-        return bool(engine.search_pipeline(probe, earliest=window.earliest, latest=window.latest, now=window.now).rows)
+        if not with_rows and kept_none_with(pipeline, probe):  # the search itself answered
+            return False
+        return engine.any_row(probe, earliest=window.earliest, latest=window.latest, now=window.now)
 
     absent = absent_in(pipeline, engine, keeps)
     opening = "no results, and the search"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -406,6 +406,21 @@ class Engine:
             rows = list(self._execute(pipeline, now, window, messages, untimed))
         return Results(rows, _field_order(pipeline, rows), tuple(messages), _reported(untimed))
 
+    def any_row(self, pipeline: Pipeline, *, earliest: str | float | None = None, latest: str | float | None = None,
+                now: float) -> bool:
+        """Whether ``search_pipeline`` would return a row, found by reading only up to the first one (a hint asks
+        this of a search that can keep every event of a large file). A row needs no field, so only those the
+        search reads are decoded; and when after its first search every command handles each event on its own
+        (``streaming``; a ``head N`` may end it), whether some event gets through does not depend on the order
+        events come in: they are then taken as the files hold them, not sorted newest first."""
+        window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
+        with running(self.limits):
+            rows = self._execute(pipeline, now, window, [], [], any_row=True)
+            try:
+                return next(rows, None) is not None
+            finally:
+                rows.close()
+
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
             return None
@@ -431,7 +446,9 @@ class Engine:
         return context
 
     def _execute(self, pipeline: Pipeline, now: float, window: tuple[float | None, float | None],
-                 messages: list[JobMessage], untimed: list[Untimed]) -> Iterator[Event]:
+                 messages: list[JobMessage], untimed: list[Untimed],
+                 any_row: bool = False) -> Generator[Event, None, None]:
+        """The search's rows; ``any_row``: only whether there is one is asked (``Engine.any_row``)."""
         ctx = self._context(now, window, messages, untimed)
         commands = list(pipeline.commands)
         first = commands[0]
@@ -444,7 +461,7 @@ class Engine:
             rest = commands[1:]
             split = None if first.bounds.on_index_time else self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
-                stream: Iterator[Event] = self._events(first, rest, ctx, untimed)  # type: ignore[arg-type]
+                stream: Iterator[Event] = self._events(first, rest, ctx, untimed, any_row)  # type: ignore[arg-type]
                 if first.bounds.on_index_time:
                     stream = index_time_filter(stream, first.bounds, ctx, first.name)
                 stream = _guarded(stream, first)
@@ -517,8 +534,9 @@ class Engine:
         return Results(rows, _field_order(prepared.pipeline, rows), tuple(ctx.messages))
 
     # ----------------------------------------------------------------------------------- event sources
-    def _needed(self, first: SearchCommand, rest: Sequence[Command]) -> FieldSet:
-        needed: FieldSet = None
+    def _needed(self, first: SearchCommand, rest: Sequence[Command], kept: FieldSet = None) -> FieldSet:
+        """The event fields the search reads, for rows with the ``kept`` fields (None: all of them)."""
+        needed = kept
         for command in reversed(rest):
             assert isinstance(command, CommandNode)
             needed = command.requires(needed)
@@ -528,22 +546,25 @@ class Engine:
         return needed
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext,
-                untimed: list[Untimed]) -> Iterator[Event]:
+                untimed: list[Untimed], any_row: bool = False) -> Iterator[Event]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first;
-        the tallies of events without a time of the files read go to ``untimed``."""
+        the tallies of events without a time of the files read go to ``untimed``. ``any_row``: only whether
+        ``rest`` keeps one of them is asked, so rows need no field and, when ``rest`` keeps one whatever the
+        order, the events come unsorted, read only as far as they are taken."""
         untimed.extend(self._loaded)
-        knowledge = self._knowledge(first, rest)
+        kept: FieldSet = frozenset() if any_row else None
+        knowledge = self._knowledge(first, rest, kept)
         memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge, ctx.evaluator,
                           ctx.earliest, ctx.latest)
         if not self._files:
             return memory
-        plan = self._scan_plan(first, rest)
+        plan = self._scan_plan(first, rest, kept)
         streams: list[Iterator[Event]] = [memory]
         for source in plan.sources:
             events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens, untimed=untimed)
             streams.append(admitted(events, plan.first, plan.search_time, ctx.evaluator, ctx.earliest, ctx.latest))
         merged = (event for stream in streams for event in stream)
-        if _order_insensitive(rest):
+        if _order_insensitive(rest) or (any_row and _keeps_one_in_any_order(rest)):
             return merged
         limit = _head_limit(rest)
         if limit is not None:  # only the newest `limit` events can reach the output: keep just those
@@ -553,15 +574,18 @@ class Engine:
         matched.sort(key=_newest_first)
         return iter(matched)
 
-    def _knowledge(self, first: SearchCommand, rest: Sequence[Command]) -> dict[str, "SearchTime"]:
-        """The search-time knowledge a search can observe: computing the ~20 calculated fields of a sourcetype
-        for every event when a search reads three of them is most of a scheduled run's cost."""
-        needed = self._needed(first, rest)  # already holds the inputs of the needed fields
+    def _knowledge(self, first: SearchCommand, rest: Sequence[Command],
+                   kept: FieldSet = None) -> dict[str, "SearchTime"]:
+        """The search-time knowledge a search can observe (for rows with the ``kept`` fields): computing the ~20
+        calculated fields of a sourcetype for every event when a search reads three of them is most of a
+        scheduled run's cost."""
+        needed = self._needed(first, rest, kept)  # already holds the inputs of the needed fields
         return {name: knowledge.restricted(needed) for name, knowledge in self._search_time.items()}
 
-    def _scan_plan(self, first: SearchCommand, rest: Sequence[Command]) -> "ScanPlan":
-        """What a file scan needs: files whose metadata can match, JSON paths, raw tokens, the event filter."""
-        needed = self._needed(first, rest)
+    def _scan_plan(self, first: SearchCommand, rest: Sequence[Command], kept: FieldSet = None) -> "ScanPlan":
+        """What a file scan needs (for rows with the ``kept`` fields): files whose metadata can match, JSON
+        paths, raw tokens, the event filter."""
+        needed = self._needed(first, rest, kept)
         derived = frozenset().union(*(k.produced() for k in self._search_time.values()))
         tokens = tuple(dict.fromkeys(required_tokens(first.expr, derived)))
         meta_expr, rest_expr = split_metadata(first.expr)
@@ -708,6 +732,15 @@ def _order_insensitive(rest: Sequence[Command]) -> bool:
         if not _streams(command):
             return False
     return False
+
+
+def _keeps_one_in_any_order(rest: Sequence[Command]) -> bool:
+    """True when whether ``rest`` keeps an event does not depend on the order events come in: each command
+    handles each event on its own (streaming), and a ``head N`` last keeps one if any reaches it."""
+    commands = list(rest)
+    if commands and isinstance(commands[-1], HeadCommand) and commands[-1].expr is None:
+        commands.pop()
+    return all(_streams(command) for command in commands)
 
 
 def _spec(command: CommandNode) -> CommandSpec:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
                                  SearchAnd, SearchExpr, SearchNot, SearchOr, Unary, any_node)
-from contentpack.spl.commands import field_use
+from contentpack.spl.commands import field_use, get_command
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.chart import ChartCommand
 from contentpack.spl.commands.eval import EvalCommand
@@ -367,6 +367,19 @@ def first_filter(pipeline: Pipeline) -> int | None:
             if _needed(command, named):
                 return index
     return None
+
+
+def kept_none_with(pipeline: Pipeline, probe: Pipeline) -> bool:
+    """Whether ``probe`` keeps no event when ``pipeline`` returned no row: it is ``up_to(pipeline, last)``, and
+    every command after ``last`` gives one row for each it is given (``eval``, ``table``: ``one_to_one``), so
+    no row came back only if none got past ``last``. ``_emptied_by``'s first probe over ``usr=foo OR user=x``
+    is the search itself, and need not read the events again."""
+    commands = probe.commands[:-1]
+    head = probe.commands[-1]
+    return (isinstance(head, HeadCommand) and head.count == 1 and head.expr is None
+            and commands == pipeline.commands[:len(commands)]
+            and all(isinstance(command, CommandNode) and (spec := get_command(command.name)) is not None
+                    and spec.one_to_one for command in pipeline.commands[len(commands):]))
 
 
 def up_to(pipeline: Pipeline, last: int) -> Pipeline:
