@@ -225,16 +225,18 @@ def test_policy_detection_fires_only_on_weakening(
 
 
 def test_policy_weakening_scenario_fires_only_the_policy_detection(pack: Pack) -> None:
-    """The committed ``consent_policy_weakened`` file: the two weakening calls from the attacker's IP make one
-    row; the admin's restore from the office (a tightening) adds no row, and no other detection fires."""
+    """The committed ``consent_policy_weakened`` file: the two weakening calls from the attacker's IP make a row
+    each (one per change, ``change_id``, v21); the admin's restore from the office (a tightening) adds no row, and
+    no other detection fires."""
     log = REPO / "attack_data" / "consent_policy_weakened" / "consent_policy_weakened.log"
     fired = {d.name: _run(pack, d, [log]).rows for d in pack.detections if d.type != "Correlation"}
     assert {name for name, rows in fired.items() if rows} == {"Entra ID User Consent Policy Weakened"}
-    [row] = fired["Entra ID User Consent Policy Weakened"]
-    assert row["user"] == "patti.wilber@contoso.example" and row["src"] == "198.51.100.66"
-    assert str(row["count"]) == "2"
-    assert str(row["risky_apps_allowed"]) == "1" and str(row["legacy_consent_enabled"]) == "1"
-    assert str(row["self_consent_enabled"]) == "0"
+    rows = fired["Entra ID User Consent Policy Weakened"]
+    assert {(row["user"], row["src"], str(row["count"]), str(row["self_consent_enabled"])) for row in rows} == {
+        ("patti.wilber@contoso.example", "198.51.100.66", "1", "0")}
+    assert sorted((str(row["risky_apps_allowed"]), str(row["legacy_consent_enabled"])) for row in rows) == [
+        ("0", "1"), ("1", "0")]
+    assert len({row["change_id"] for row in rows}) == 2
 
 
 def _campaign_consent() -> dict[str, Any]:

@@ -74,7 +74,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin_consent_requests": {},  # workflow on: 90095 only
     "legit_app_rollout": {TENANT_WIDE: 1},
     "risky_app_blocked": {BLOCKED: 1},
-    "consent_policy_weakened": {POLICY: 1},
+    "consent_policy_weakened": {POLICY: 2},  # two relaxations, a notable each (throttled per change, v21)
 }
 
 
