@@ -25,6 +25,11 @@ def test_cut_list_shows_the_first_items_and_counts_the_rest() -> None:
     assert cut_list(["a", "b"], 0) == "(+2 more)"
 
 
+def test_a_list_of_up_to_in_full_items_is_written_whole() -> None:
+    assert cut_list(["a", "b", "c", "d"], 3, in_full=4) == "a; b; c; d"
+    assert cut_list(["a", "b", "c", "d", "e"], 3, in_full=4) == "a; b; c (+2 more)"
+
+
 def test_cut_list_writes_only_the_items_it_shows() -> None:
     written: list[int] = []
 

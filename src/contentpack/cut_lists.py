@@ -24,9 +24,12 @@ def more_text(total: int, shown: int, what: str = "") -> str:
 
 
 def cut_list(items: Sequence[T], shown: int, show: Callable[[T], str] = str, separator: str = "; ",
-             what: str = "") -> str:
+             what: str = "", in_full: int = 0) -> str:
     """The first ``shown`` of ``items``, each as ``show`` writes it (only those are written), joined by
-    ``separator``, then `` (+N more)`` (:func:`more_text`) when there were more."""
+    ``separator``, then `` (+N more)`` (:func:`more_text`) when there were more. A list of up to ``in_full`` items
+    is written whole: a cut hiding one or two of a few names says less than the names would."""
+    if len(items) <= in_full:
+        shown = len(items)
     text = separator.join(show(item) for item in items[:shown])
     more = more_text(len(items), shown, what)
     return f"{text} {more}" if more and text else text or more

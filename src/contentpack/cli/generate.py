@@ -181,7 +181,7 @@ MISSING_SHOWN = 3  # scenarios named in --docs's usage error; the rest are count
 def _some_of(names: list[str]) -> str:
     """``a, b, c (+11 more)``: one line a reader takes in (all 14 names of a lone ``--scenario`` ran past three
     terminal lines); four or fewer are all named."""
-    return cut_list(names, MISSING_SHOWN if len(names) > MISSING_SHOWN + 1 else len(names), separator=", ")
+    return cut_list(names, MISSING_SHOWN, separator=", ", in_full=MISSING_SHOWN + 1)
 
 
 def _timing(args: argparse.Namespace) -> Timing | None:

@@ -134,8 +134,8 @@ def _did_you_mean(written: str, allowed: list[str]) -> str:
 def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
     """The allowed values, cut when there are many: the rest are counted and the schema file that lists them
     all is named, so one message stays a readable line."""
-    shown = LISTED_WHEN_CUT if len(allowed) > LISTED_IN_FULL else len(allowed)
-    return cut_list(allowed, shown, separator=", ", what=f"in schemas/{exported_name(kind)}")
+    return cut_list(allowed, LISTED_WHEN_CUT, separator=", ", what=f"in schemas/{exported_name(kind)}",
+                    in_full=LISTED_IN_FULL)
 
 
 def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str,
