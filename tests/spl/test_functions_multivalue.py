@@ -25,7 +25,7 @@ MV = ("a", "b", "c", "d", "e")
         ((MV, 1, 3), ("b", "c", "d")),
         ((MV, -3, -1), ("c", "d", "e")),
         ((MV, 2, 2), "c"),
-        ((MV, 3, 100), ("d", "e")),
+        ((MV, 3, 100), ("d", "e")),  # assumed: the page does not say an <end> past the last value is clipped
         ((MV, 5), None),
         ((MV, -6), None),
         ((MV, 3, 1), None),
@@ -79,7 +79,7 @@ def test_mvappend_flattens_and_skips_null() -> None:
         "localhost", "10.0.0.1", "10.0.0.2")
     assert call("mvappend", Call("mvappend", ("localhost", FieldRef("srcip"))), FieldRef("destip"), "192.168.1.1",
                 event={"srcip": "1.1.1.1"}) == ("localhost", "1.1.1.1", "192.168.1.1")
-    assert call("mvappend", None, "x") == "x"
+    assert call("mvappend", None, "x") == "x"  # assumed: the page does not say a null argument adds no value
 
 
 def test_mvjoin() -> None:
