@@ -1,0 +1,164 @@
+"""What a drilldown opened from one finding of the real pack shows: that finding only. The replay's own drilldown
+check asks only that a drilldown return its finding (``replay.drilldowns``), so a drilldown keyed too loosely (one
+change of several, one tenant of two sharing an index) passes it; these tests run the drilldowns over data where
+the loose key is seen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contentpack.content.model import Detection, Drilldown, Pack
+from contentpack.replay.drilldowns import ALL_TIME, fill_drilldown, run_drilldown
+from contentpack.replay.runner import run_detection_search
+from contentpack.simulate import REPLAY_NOW, build_engine
+from contentpack.spl.values import to_str
+
+from .pack_content_files import REPO
+from .test_pack_timeline import AFTER_DECLINE, POLICY, RAW_DRILLDOWN, _pack
+
+RESULTS_DRILLDOWN = "View the detection results"
+OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+def _drilldown(detection: Detection, prefix: str) -> Drilldown:
+    [drilldown] = [d for d in detection.drilldown_searches if d.name.startswith(prefix)]
+    return drilldown
+
+
+def _detection(pack: Pack, name: str) -> Detection:
+    [detection] = [d for d in pack.detections if d.name == name]
+    return detection
+
+
+def test_policy_weakened_results_drilldown_lists_the_one_change() -> None:
+    """Each result of User Consent Policy Weakened is one change (``change_id``, the audit record's properties.id,
+    which Microsoft assigns). Over the real record of one admin relaxing the policy twice, 40 minutes apart (two
+    results, two notables), "View the detection results" opened from either lists that change alone; keyed on
+    the tenant and the user, it listed both changes from each notable (2 rows each, v21)."""
+    pack = _pack()
+    detection = _detection(pack, POLICY)
+    engine = build_engine(pack)
+    log = REPO / "attack_data" / "real_records" / "consent_policy_weakened_twice_by_same_user.log"
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    rows = run_detection_search(engine, detection).rows
+    assert len({to_str(row["change_id"]) for row in rows}) == len(rows) == 2
+    drilldown = _drilldown(detection, RESULTS_DRILLDOWN)
+    for row in rows:
+        filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
+        assert not filled.unfilled and not filled.injected
+        shown = [to_str(got.get("change_id")) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
+        assert shown == [to_str(row["change_id"])]
+
+
+def _in_other_tenant(line: str) -> str:
+    """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
+    which the add-on aliases as dest, and the resource path that holds it) changed, all else as written."""
+    event = json.loads(line)
+    tenant = event["tenantId"]
+    event["tenantId"] = OTHER_TENANT
+    event["resourceId"] = event["resourceId"].replace(tenant, OTHER_TENANT)
+    if "tenantId" in event["properties"]:
+        event["properties"]["tenantId"] = OTHER_TENANT
+    return json.dumps(event)
+
+
+def _without_object_ids(line: str) -> str:
+    """The record of a user it names by address only (a sign-in's userId and an audit record's
+    initiatedBy.user.id JSON null): user_id is then the address, which a guest's records carry in every tenant."""
+    event = json.loads(line)
+    props = event["properties"]
+    if "userId" in props:
+        props["userId"] = None
+    user = (props.get("initiatedBy") or {}).get("user")
+    if user:
+        user["id"] = None
+    return json.dumps(event)
+
+
+def test_granted_after_declined_events_drilldown_keeps_to_the_findings_tenant(tmp_path: Path) -> None:
+    """Granted After User Declined over two tenants in one index: the pack's declined-then-granted records of a
+    user named by address only (a guest: the same address in both tenants), once in their own tenant and once in
+    another, raise a finding per tenant; each finding's raw-event drilldown returns its own tenant's records
+    only. Keyed on the application ids and user_id alone (v11), each returned both tenants' records."""
+    source = REPO / "attack_data" / "declined_then_granted" / "declined_then_granted.log"
+    lines = [_without_object_ids(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+    log = tmp_path / "two_tenants.log"
+    log.write_text("\n".join([*lines, *map(_in_other_tenant, lines)]) + "\n", encoding="utf-8")
+    pack = _pack()
+    detection = _detection(pack, AFTER_DECLINE)
+    engine = build_engine(pack)
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    rows = run_detection_search(engine, detection).rows
+    assert len({to_str(row["dest"]) for row in rows}) == 2
+    assert len({(to_str(row["user_id"]), to_str(row["app_id"])) for row in rows}) == 1  # the same key in both
+    drilldown = _drilldown(detection, RAW_DRILLDOWN)
+    for row in rows:
+        filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
+        assert not filled.unfilled and not filled.injected
+        returned = run_drilldown(engine, filled, REPLAY_NOW).rows
+        tenants = {json.loads(str(event["_raw"]))["tenantId"] for event in returned}
+        assert tenants == {to_str(row["dest"])}
+
+
+GRANT_WITHOUT_CONSENT = "Entra ID Per-User Delegated Permission Grant Made Without Consent"
+APP_A = "fc8c8125-bc0c-499d-8344-e53c6e3caa81"  # graph_user_grant_by_app.log's initiating service principal
+APP_B = "2e5c2fd0-cca4-452c-9891-a07c0dafd964"  # app_role_granted_by_app_beside_empty_user.log's
+
+
+def _made_by_app(event: dict[str, object], sp_id: str) -> str:
+    """The record as an application writes it beside an initiatedBy.user of nulls (the shape of
+    app_role_granted_by_app_beside_empty_user.log's real initiator)."""
+    props = event["properties"]
+    assert isinstance(props, dict)
+    props["initiatedBy"] = {"user": {"id": None, "displayName": None, "userPrincipalName": None,
+                                     "ipAddress": None, "roles": []},
+                            "app": {"appId": None, "displayName": None, "servicePrincipalId": sp_id,
+                                    "servicePrincipalName": None}}
+    return json.dumps(event)
+
+
+def test_grant_by_an_app_beside_another_apps_consent_is_reported(tmp_path: Path) -> None:
+    """Per-User Delegated Permission Grant Made Without Consent pairs a grant with a consent of the same initiator.
+    A JSON null reaches Splunk as the text null (the add-on's own evals compare with "null", reference
+    azure_monitor_aad.md), so read as written an initiatedBy.user.id of null made every application writing beside
+    a user of nulls one initiator named null: the first pair of graph_user_grant_beside_consent.log, its grant made
+    by one application and its consent (same correlationId and client, 0.16 s apart) by another, gave no result
+    (v20); the grant's initiator is its application, so it is reported, and the same application's pair is not."""
+    source = REPO / "attack_data" / "real_records" / "graph_user_grant_beside_consent.log"
+    grant, consent = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()[:2]]
+    assert (grant["operationName"], consent["operationName"]) == ("Add delegated permission grant",
+                                                                  "Consent to application")
+    pack = _pack()
+    detection = _detection(pack, GRANT_WITHOUT_CONSENT)
+    found = {}
+    for consent_app in (APP_A, APP_B):
+        log = tmp_path / f"{consent_app}.log"
+        log.write_text(f"{_made_by_app(grant, APP_A)}\n{_made_by_app(consent, consent_app)}\n", encoding="utf-8")
+        engine = build_engine(pack)
+        engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+        found[consent_app] = [(to_str(row["user"]), to_str(row["initiator_type"]))
+                              for row in run_detection_search(engine, detection).rows]
+    assert found == {APP_A: [], APP_B: [(APP_A, "servicePrincipal")]}
+
+
+def test_grant_beside_a_consent_of_another_tenant_is_reported(tmp_path: Path) -> None:
+    """The consent a grant is paired with is the same tenant's (dest): the first pair of
+    graph_user_grant_beside_consent.log (one tenant's grant and consent, same correlationId, client and user, 0.16 s
+    apart) gives no result, and the same grant beside that consent logged by another tenant is reported. Keyed
+    without the tenant (v20), the other tenant's consent hid it. Object ids are per directory, so two tenants'
+    records share a client and an initiator only through what stands in for a missing one (unknown, none) or
+    records copied between tenants - which is how the pack's own real-record files paired OTRF's grant (tenant
+    00000000-...) with Splunk's consent (75243ab2-...) until v21 moved the grants into the consent's tenant."""
+    source = REPO / "attack_data" / "real_records" / "graph_user_grant_beside_consent.log"
+    grant, consent = source.read_text(encoding="utf-8").splitlines()[:2]
+    pack = _pack()
+    detection = _detection(pack, GRANT_WITHOUT_CONSENT)
+    found = {}
+    for name, pair in (("one tenant", (grant, consent)), ("two tenants", (grant, _in_other_tenant(consent)))):
+        log = tmp_path / f"{name}.log"
+        log.write_text("\n".join(pair) + "\n", encoding="utf-8")
+        engine = build_engine(pack)
+        engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+        found[name] = [to_str(row["dest"]) for row in run_detection_search(engine, detection).rows]
+    assert found == {"one tenant": [], "two tenants": [json.loads(grant)["tenantId"]]}
