@@ -94,6 +94,30 @@ def test_the_no_results_field_hint_suggests_only_a_close_field(tmp_path: Path) -
            "(did you mean 'status.errorCode'?): a typo" in renamed
 
 
+def test_no_results_names_the_field_of_an_or_branch_no_event_has(tmp_path: Path) -> None:
+    """``errorCod=65004 OR errorCode=1`` can pass without ``errorCod``, so it was never named, and the test failed
+    with no word of why. As ``search`` does (``spl.hints._emptied_by``, the one rule), the replay names it when
+    the filter kept no event and would keep one were that field's comparisons true, in a ``search`` and in a
+    ``where``; not when its absence only lets events through (``NOT``)."""
+    data = f.write_events(tmp_path, "declines", DECLINES)
+
+    def warned(new: str) -> tuple[str, ...]:
+        search = f.DECLINED_SEARCH.replace("properties.status.errorCode=65004", new)
+        assert search != f.DECLINED_SEARCH
+        [outcome] = _run(tmp_path, f.unit_test(data, expected=2), search=search)
+        assert not outcome.ok and outcome.result_count == 0
+        return outcome.warnings
+
+    assert warned("(properties.status.errorCod=65004 OR properties.status.errorCode=1)") == (
+        "no results, and the search filters on 'properties.status.errorCod' (search), a field no event has in the "
+        "test's data (did you mean 'properties.status.errorCode'?): a typo, or a search-time field no data source "
+        "of the pack defines (data_sources/*.yml, search_time)",)
+    [where] = warned("| where 'properties.status.errorCod'=65004 OR 'properties.status.errorCode'=1")
+    assert where.startswith("no results, and the search filters on 'properties.status.errorCod' (where), a field "
+                            "no event has in the test's data (did you mean 'properties.status.errorCode'?)")
+    assert warned("properties.status.errorCode=1 NOT properties.status.errorCod=65004") == ()
+
+
 def test_no_field_hint_when_results_came_back_or_none_were_expected(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "declines", DECLINES)
     search = f.DECLINED_SEARCH.replace("properties.status.errorCode=65004", "properties.status.errorCod=65004")

@@ -558,13 +558,10 @@ def test_a_filter_on_a_name_a_rename_took_away_draws_the_hint_with_the_new_name(
         assert (status, out, err) == (0, "\n", ""), spl
 
 
-def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``usr=foo OR user=x`` can pass without ``usr`` (its other branch), so ``usr`` was never named, and when no
-    event has ``user=x`` either the typo went unsaid. When the ``search`` kept no event and would keep one were
-    ``usr``'s comparisons true, ``usr`` is named (with its did-you-mean). Not when the filter kept events and a
-    later command emptied the result, nor when the field's absence only lets events through (``NOT usr=foo``),
-    nor when another part fails anyway (``nope=1``, named alone, as it was), nor in a ``where``."""
+def _two_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[tuple[str, ...],
+                                                                            Callable[[str], list[str]]]:
+    """The options of a search over two events with a ``user`` and no ``usr`` (bob, ``b=2``; amy, ``b=3``), and
+    what each hint of such a search names (``'usr' (search)``), the search having succeeded."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob", "b": "2"}\n'
                     '{"time": "2025-01-01T00:00:01Z", "user": "amy", "b": "3"}\n', encoding="utf-8")
@@ -575,6 +572,17 @@ def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
         assert status == 0
         return [line.split(", a field")[0].split("filters on ")[-1] for line in err.splitlines()]
 
+    return common, hints
+
+
+def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``usr=foo OR user=x`` can pass without ``usr`` (its other branch), so ``usr`` was never named, and when no
+    event has ``user=x`` either the typo went unsaid. When the ``search`` kept no event and would keep one were
+    ``usr``'s comparisons true, ``usr`` is named (with its did-you-mean). Not when the filter kept events and a
+    later command emptied the result, nor when the field's absence only lets events through (``NOT usr=foo``),
+    nor when another part fails anyway (``nope=1``, named alone, as it was); a ``where``'s ``OR``: below."""
+    common, hints = _two_users(tmp_path, capsys)
     status, out, err = run(capsys, "usr=foo OR user=x", *common)
     assert (status, out) == (0, "\n")
     assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (search), a field no event "
@@ -585,7 +593,35 @@ def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
     assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
     assert hints("(usr=foo OR user=x) nope=1") == ["'nope' (search)"]
     for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "index=other (usr=foo OR user=x)",
-                '* | where usr="foo" OR user="x"', "usr=foo OR user=bob"):
+                "usr=foo OR user=bob"):
+        assert hints(spl) == [], spl
+
+
+def test_a_where_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ``where``'s ``OR`` gets the ``search`` one's hint (above), by the same rule: ``where usr="foo" OR
+    user="x"`` kept no event and would keep one were ``usr``'s comparisons true (each part reading it, as
+    ``hints._where_outcome`` takes them: ``usr="foo"``, ``like(usr, "f%")``, ``len(usr)>2``), so ``usr`` is named.
+    Not when the ``where`` kept events and a later command emptied the result, nor when the field's absence only
+    lets events through (``NOT usr="foo"``, ``isnull(usr)``), nor when another part fails anyway (``nope=1``,
+    named alone). An ``OR`` of thousands of parts is taken part by part, as the evaluator takes it."""
+    common, hints = _two_users(tmp_path, capsys)
+    status, out, err = run(capsys, '* | where usr="foo" OR user="x"', *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (where), a field no event "
+                   "has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its data "
+                   "sources define them) or add it with --alias/--calc\n")
+    assert hints('* | where usr="foo" OR user="x" | stats count') == ["'usr' (where)"]
+    assert hints('* | where like(usr, "f%") OR grp>1 OR user="x"') == ["'grp' (where)", "'usr' (where)"]
+    assert hints('* | where b="2" AND (len(usr)>2 OR user="amy")') == ["'usr' (where)"]  # bob has b=2
+    assert hints('* | where NOT NOT (usr="foo" OR user="x")') == ["'usr' (where)"]
+    assert hints('* | where (usr="foo" OR user="x") AND nope=1') == ["'nope' (where)"]
+    many = " OR ".join(f'user="x{i}"' for i in range(3000))
+    assert hints(f'* | where {many} OR usr="foo"') == ["'usr' (where)"]
+    assert hints(f'* | where {many} OR user="bob"') == []  # the search returned bob: asked nothing, read the chain
+    for spl in ('* | where usr="foo" OR user="bob" | search b=3', '* | where user="x" AND NOT usr="foo"',
+                '* | where NOT usr="foo" AND user="x"', '* | where user="x" AND (isnull(usr) OR b="9")',
+                'index=other | where usr="foo" OR user="x"', '* | where usr="foo" OR user="bob"'):
         assert hints(spl) == [], spl
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contentpack.spl.engine import Engine
+from contentpack.spl.engine import Engine, Survey
 from contentpack.spl.hints import absent_fields, absent_in, asked_fields
 
 
@@ -54,6 +54,20 @@ def test_fields_present_sees_aliases_and_calculated_fields(tmp_path: Path) -> No
     engine = _engine(tmp_path, ['{"time": 1, "props": {"user": "A"}}', '{"time": 2, "props": {"app": "X"}}'])
     assert engine.fields_present({"user", "app", "nope"}) == {"user", "app"}
     assert engine.fields_present(set()) == set()
+
+
+def test_a_survey_finds_the_newest_time_and_the_fields_present_in_one_read(tmp_path: Path) -> None:
+    """``Engine.survey`` answers ``contentpack search``'s two questions of every event in one read: the newest
+    ``_time`` (what ``search * | stats max(_time)`` answered, which set the search's time) and which of the names
+    some event has with search-time knowledge applied (as ``fields_present``), in files and in memory."""
+    engine = _engine(tmp_path, ['{"time": 5, "props": {"user": "A"}}', '{"time": 9, "props": {"app": "X"}}',
+                                '{"time": 2}'])
+    newest = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0]["newest"]
+    assert engine.survey({"user", "app", "nope"}) == Survey(9.0, frozenset({"user", "app"})) and newest == 9.0
+    assert engine.survey(set()) == Survey(9.0, frozenset())
+    engine.register_events([{"_time": 12.5, "sourcetype": "st", "nope": "1"}])
+    assert engine.survey({"nope"}) == Survey(12.5, frozenset({"nope"}))
+    assert Engine().survey({"a"}) == Survey(None, frozenset())
 
 
 def test_fields_present_stops_reading_once_every_field_is_found(tmp_path: Path) -> None:

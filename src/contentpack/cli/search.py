@@ -45,6 +45,7 @@ from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
+from contentpack.spl.engine import Survey
 from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
@@ -52,7 +53,7 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import Untimed, starts_json_array
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_in, first_filter, kept_none_with, reads_risk, up_to
+from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -433,7 +434,9 @@ def _run(args: argparse.Namespace) -> int:
             engine.register_lookup(name, csv_path, **settings.get(name, {}))  # type: ignore[arg-type]
         if args.geoip is not None:
             engine.register_geoip(args.geoip)
-        now = _now(engine, args)
+        # the search's time and, as the same read finds them, the fields its hints ask about (--now: none read)
+        survey = None if args.now is not None else engine.survey(_asked(engine, args.spl))
+        now = _now(survey, args)
         window = _Window(_time(args.earliest, now, args.tz, "--earliest"), _time(args.latest, now, args.tz, "--latest"),
                          now)
         try:
@@ -444,7 +447,8 @@ def _run(args: argparse.Namespace) -> int:
             raise _Refused(exc) from None
         fields = _event_order(engine.parse(args.spl), results.rows, results.fields)
         hints = [*_empty_file_hints(args.events), *_untimed_hints(results.untimed, args.time_field, args.tz),
-                 *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window)]
+                 *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window,
+                         None if survey is None else survey.present)]
     except PackUnavailable as exc:
         return exc.status
     except ReplaySetupError as exc:
@@ -571,16 +575,17 @@ class _Window:
 
 
 def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: Sequence[Mapping[str, Value]],
-           window: _Window) -> list[str]:
+           window: _Window, present: frozenset[str] | None) -> list[str]:
     """Why a result may be a setup problem: no events given to a search that reads events (`| stats count`
     then answers 0, a row), or fields the search needs that no event has: when nothing came back, any it
     filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
     first ``search``/``where``, if that filter kept no event (run again up to it: a filter that keeps events
     lacking the field, ``NOT usr=x`` or ``where isnull(usr)``, or one on a field an ``eval`` made, is no typo to
-    hint at). A ``search`` that can pass without the field (``usr=foo OR user=x``) names it only when it kept no
-    event and would keep one were the field's comparisons true (``hints._emptied_by``, run up to it too). Finding
-    which of the fields it names events have reads the files again (only those fields, and only until each is
-    found), so only rows of zeros pay for it. A search over the Risk data model gets one hint
+    hint at). A ``search`` or ``where`` that can pass without the field (``usr=foo OR user=x``) names it only when
+    it kept no event and would keep one were the field's comparisons true (``hints._emptied_by``, run up to it
+    too). Which of the fields it names events have is ``present``, found as the events were read for the search's
+    time (``Engine.survey``); with ``--now`` none were, and the files are read again for it (only those fields, and
+    only until each is found). A search over the Risk data model gets one hint
     instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
@@ -597,12 +602,8 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
-    def keeps(probe: Pipeline) -> bool:
-        if not with_rows and kept_none_with(pipeline, probe):  # the search itself answered
-            return False
-        return engine.any_row(probe, earliest=window.earliest, latest=window.latest, now=window.now)
-
-    absent = absent_in(pipeline, engine, keeps)
+    keeps = search_keeps(engine, pipeline, with_rows, earliest=window.earliest, latest=window.latest, now=window.now)
+    absent = absent_in(pipeline, engine, keeps, present)
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]
@@ -624,17 +625,26 @@ def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:
     return all(value in (None, "", 0, "0", ()) for row in rows for value in row.values())
 
 
-def _now(engine: Engine, args: argparse.Namespace) -> float:
-    """The search time: --now, else one second after the newest event (replays are then repeatable), else (no
-    events) the clock, as Splunk's ``now()`` is when a search runs."""
-    if args.now is not None:
+def _now(survey: Survey | None, args: argparse.Namespace) -> float:
+    """The search time: --now, else one second after the newest event (the ``survey`` of every event, as the replay
+    asks its attack data: replays are then repeatable), else (no events) the clock, as Splunk's ``now()`` is when a
+    search runs."""
+    if survey is None:
         try:
             return parse_time_modifier(args.now, 0.0, args.tz)
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
-    # streamed files are not held, so ask every event, as the replay does for its attack data
-    value = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0].get("newest")
-    newest = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    if newest is None:
+    if survey.newest is None:
         return float(int(time.time())) if not args.events else 1.0
-    return newest + 1.0
+    return survey.newest + 1.0
+
+
+def _asked(engine: Engine, spl: str) -> frozenset[str]:
+    """The event fields the search's hints would ask some event to have (``hints.asked_fields``): none for a search
+    over the Risk data model (its one hint asks none), nor for one the engine refuses (it says so when it runs,
+    after the events are read, as before)."""
+    try:
+        pipeline = engine.parse(spl)
+    except SplError:
+        return frozenset()
+    return frozenset() if reads_risk(pipeline) else asked_fields(pipeline)

@@ -46,7 +46,7 @@ from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLar
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
-from contentpack.spl.hints import absent_in, reads_risk
+from contentpack.spl.hints import absent_in, reads_risk, search_keeps
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -364,7 +364,8 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     engine.register_risk_index(own_risk)
     checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
               + contentctl_pass_rule(detection, test, rows))
-    warnings = [*risk_warnings, *job_warnings("search", results), *_absent_field_hints(engine, detection, test, rows)]
+    warnings = [*risk_warnings, *job_warnings("search", results),
+                *_absent_field_hints(engine, detection, test, rows, now)]
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
@@ -379,16 +380,20 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
 
-def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row]) -> list[str]:
+def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
+                        now: float) -> list[str]:
     """When a test that expects results got none: each field the search filters or groups on that no event of
     the test's data has (``spl.hints``, as ``search`` says it), the usual cause being a typo in the field's name
-    or a search-time field no data source defines. Only then are the test's files read again for it."""
+    or a search-time field no data source defines, or that an ``OR`` branch of a ``search`` or ``where`` that kept
+    no event would have kept one were its comparisons true (``usr=foo OR user=x``: the search run again over all
+    time at ``now``, as it ran). Only then are the test's files read again for it."""
     if rows or test.expected_results == 0:
         return []
     pipeline = engine.parse(detection.search)
     if reads_risk(pipeline):  # a correlation's fields come from the risk events, not from the test's data
         return []
-    absent = absent_in(pipeline, engine)
+    keeps = search_keeps(engine, pipeline, False, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
+    absent = absent_in(pipeline, engine, keeps)
     return [field.said("no results, and the search", " in the test's data") + ": a typo, or a search-time field "
             "no data source of the pack defines (data_sources/*.yml, search_time)" for field in absent]
 

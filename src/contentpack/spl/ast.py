@@ -180,14 +180,18 @@ class Pipeline:
 
 
 def any_node(node: object, test: Callable[[object], bool]) -> bool:
-    """Whether ``node`` or anything inside it (nodes, and the lists and tuples that hold them) passes ``test``;
-    a node that passes is not looked into."""
-    if test(node):
-        return True
-    if isinstance(node, (list, tuple)):
-        return any(any_node(item, test) for item in node)
-    if is_dataclass(node) and not isinstance(node, type):
-        return any(any_node(getattr(node, f.name), test) for f in fields(node))
+    """Whether ``node`` or anything inside it (nodes, and the lists and tuples that hold them) passes ``test``,
+    each tried before what it holds, in order; a node that passes is not looked into. Walked without recursing:
+    a chain of one operator (``where a=1 OR b=2 OR ...``) nests as deep as it is long."""
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if test(item):
+            return True
+        if isinstance(item, (list, tuple)):
+            pending.extend(reversed(item))
+        elif is_dataclass(item) and not isinstance(item, type):
+            pending.extend(getattr(item, f.name) for f in reversed(fields(item)))
     return False
 
 

@@ -71,6 +71,14 @@ class Results:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """What one read of every registered event found (``Engine.survey``)."""
+
+    newest: float | None  # the newest ``_time``; None: no event
+    present: frozenset[str]  # of the names asked about, those some event has
+
+
+@dataclass(frozen=True)
 class SearchTime:
     """One sourcetype's search-time knowledge: aliases (source, alias) and calculated fields (name, expr)."""
 
@@ -350,15 +358,37 @@ class Engine:
         found: set[str] = set()
         if not wanted:
             return found
-        needed = wanted
-        for knowledge in self._search_time.values():
-            widened = knowledge.inputs_for(needed)
-            needed = needed if widened is None else widened
-        for event in self._known(needed):
+        for event in self._known(self._made_from(wanted)):
             found.update(wanted.intersection(event))
             if len(found) == len(wanted):
                 return found
         return found
+
+    def survey(self, names: Collection[str]) -> "Survey":
+        """The newest ``_time`` of the registered events and which of ``names`` some event has (as
+        ``fields_present`` finds them), in one read of every event: ``contentpack search`` needs the first to set
+        its time before it runs, and the second for its hints when it returns nothing, and the events read for one
+        answer the other (a large file is not read again for the hints). Only ``_time`` and those fields (and
+        what the aliases and calculated fields make them from) are extracted and computed. The read is held to the
+        engine's limits as a search is (``Limits.search_seconds``: an ``SplRuntimeError`` at offset 0 past it)."""
+        wanted = frozenset(names)
+        found: set[str] = set()
+        newest: float | None = None
+        with running(self.limits):
+            for event in timed(self._known(self._made_from(wanted | {"_time"})), "search", 0):
+                found.update(wanted.intersection(event))
+                moment = _event_time(event)
+                if moment is not None and (newest is None or moment > newest):
+                    newest = moment
+        return Survey(newest, frozenset(found))
+
+    def _made_from(self, names: frozenset[str]) -> frozenset[str]:
+        """``names`` and the fields the search-time knowledge makes them from."""
+        needed = names
+        for knowledge in self._search_time.values():
+            widened = knowledge.inputs_for(needed)
+            needed = needed if widened is None else widened
+        return needed
 
     def field_names(self, sample: int = FIELD_NAME_SAMPLE) -> set[str]:
         """The fields the first ``sample`` registered events have once search-time knowledge is applied: the

@@ -7,8 +7,8 @@ installed. This module names such fields so a command-line tool can print a hint
 A field counts as *filtered on* when a ``search`` or ``where`` command reads it and cannot keep an event without it
 (``_needed``: ``where isnull(x)``, ``NOT x=1`` or ``isnull(a) OR b=1`` keep events lacking the fields, so no field
 there is a typo to hint at; ``x=1 y=2`` keeps none lacking either), or, when the caller can run the search
-(``Keeps``), a ``search`` that can pass without it, ``usr=foo OR user=x``, kept no event, and would keep one were
-the field's comparisons true (``_emptied_by``), and
+(``Keeps``), a ``search`` or ``where`` that can pass without it, ``usr=foo OR user=x``, kept no event, and would
+keep one were the field's comparisons true (``_emptied_by``), and
 *grouped on* when it is a ``by`` field of ``stats``/``eventstats``/``streamstats``/``timechart`` or a split field
 of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column split as a ``timechart`` ``by``
 field). It is *absent* when no earlier command produces it and none of the event fields it could come from
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import reduce
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
                                  SearchAnd, SearchExpr, SearchNot, SearchOr, Unary, any_node)
@@ -107,25 +108,37 @@ def _negated(outcome: _Outcome, times: int) -> _Outcome:
     return _Outcome(not outcome.passes, outcome.fields)
 
 
+def _unnegated(expr: Expr) -> tuple[Expr, int]:
+    """``expr`` without the ``NOT``s before it, and how many there were."""
+    times = 0
+    while isinstance(expr, Unary) and expr.op == "NOT":
+        expr, times = expr.operand, times + 1
+    return expr, times
+
+
+def _chain(expr: Binary) -> list[Expr]:
+    """The parts of a chain of ``expr``'s operator (``a AND b AND ...``, nesting as deep as it is long), in order,
+    gathered without recursing."""
+    parts: list[Expr] = []
+    pending: list[Expr] = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Binary) and node.op == expr.op:
+            pending.extend((node.right, node.left))
+        else:
+            parts.append(node)
+    return parts
+
+
 def _where_outcome(expr: Expr, absent: frozenset[str]) -> _Outcome:
     """A ``where`` expression over an event lacking the ``absent`` fields. ``isnull(x)`` is true and ``isnotnull(x)``
     false for an absent ``x``; any other part reading an absent field is false, as a comparison with nothing is (the
     evaluator's ``NOT`` of it true); a part reading none is unknown. A chain of one operator (``a AND b AND ...``,
     nesting as deep as it is long) is taken as one list of parts, as the evaluator does; only parentheses and
     calls, whose depth the parser bounds, recurse."""
-    times = 0
-    while isinstance(expr, Unary) and expr.op == "NOT":
-        expr, times = expr.operand, times + 1
+    expr, times = _unnegated(expr)
     if isinstance(expr, Binary) and expr.op in ("AND", "OR"):
-        parts: list[Expr] = []
-        pending: list[Expr] = [expr]
-        while pending:
-            node = pending.pop()
-            if isinstance(node, Binary) and node.op == expr.op:
-                pending.extend((node.right, node.left))
-            else:
-                parts.append(node)
-        return _negated(_either(expr.op == "AND", [_where_outcome(part, absent) for part in parts]), times)
+        return _negated(_either(expr.op == "AND", [_where_outcome(part, absent) for part in _chain(expr)]), times)
     if isinstance(expr, Call) and expr.name in ("isnull", "isnotnull") and len(expr.args) == 1 \
             and isinstance(expr.args[0], FieldRef):
         name = expr.args[0].name
@@ -283,16 +296,39 @@ def absent_fields(pipeline: Pipeline, seen: Collection[str], keeps: Keeps | None
 
 
 def _emptied_by(pipeline: Pipeline, at: int, names: frozenset[str], keeps: Keeps) -> frozenset[str]:
-    """Of the absent ``names`` the ``search`` at ``at`` reads and can pass without (another branch of an ``OR``:
-    ``usr=foo OR user=x``), those it kept no event for want of: the search up to it keeps none, and keeps one when
-    the comparisons on that field alone are taken to hold (``_holding``; ``NOT usr=foo`` then fails, so a field
-    whose absence only lets events through is never named). A ``where`` is not tried."""
+    """Of the absent ``names`` the ``search`` or ``where`` at ``at`` reads and can pass without (another branch of
+    an ``OR``: ``usr=foo OR user=x``, ``where usr="foo" OR user="x"``), those it kept no event for want of: the
+    search up to it keeps none, and keeps one when the comparisons on that field alone are taken to hold
+    (``_held``; ``NOT usr=foo`` then fails, so a field whose absence only lets events through is never named)."""
     command = pipeline.commands[at]
-    if not isinstance(command, SearchCommand) or keeps(up_to(pipeline, at)):
+    if not isinstance(command, (SearchCommand, WhereCommand)) or keeps(up_to(pipeline, at)):
         return frozenset()
     return frozenset(name for name in names if keeps(up_to(replace(pipeline, commands=(
-        *pipeline.commands[:at], replace(command, expr=_holding(command.expr, name)), *pipeline.commands[at + 1:])),
-        at)))
+        *pipeline.commands[:at], _held(command, name), *pipeline.commands[at + 1:])), at)))
+
+
+def _held(command: SearchCommand | WhereCommand, name: str) -> SearchCommand | WhereCommand:
+    """The filter with every comparison on the field ``name`` taken to hold."""
+    if isinstance(command, WhereCommand):
+        return replace(command, expr=_where_holding(command.expr, name))
+    return replace(command, expr=_holding(command.expr, name))
+
+
+def _where_holding(expr: Expr, name: str) -> Expr:
+    """``expr`` with every part reading the field ``name`` as ``true()``: the parts ``_where_outcome`` takes in
+    turn (what ``AND``, ``OR`` and ``NOT`` join: ``usr="foo"``, ``isnull(usr)``, ``len(usr)>3``), a chain of one
+    operator rebuilt as the parser nests it, one part after another."""
+    inner, times = _unnegated(expr)
+    if isinstance(inner, Binary) and inner.op in ("AND", "OR"):
+        held: Expr = reduce(lambda left, right: Binary(inner.op, left, right, inner.offset),
+                            [_where_holding(part, name) for part in _chain(inner)])
+    elif name in expression_fields(inner):
+        held = Call("true", (), inner.offset)
+    else:
+        return expr
+    for _ in range(times):
+        held = Unary("NOT", held, expr.offset)
+    return held
 
 
 def _holding(expr: SearchExpr, name: str) -> SearchExpr:
@@ -306,11 +342,15 @@ def _holding(expr: SearchExpr, name: str) -> SearchExpr:
     return expr
 
 
-def absent_in(pipeline: Pipeline, engine: Engine, keeps: Keeps | None = None) -> list[AbsentField]:
+def absent_in(pipeline: Pipeline, engine: Engine, keeps: Keeps | None = None,
+              present: Collection[str] | None = None) -> list[AbsentField]:
     """:func:`absent_fields` over the engine's events, each with the field it most likely meant: the events'
     fields are read (a sample) only when one is absent. ``keeps`` runs a probe pipeline over the search's events
-    (whether it keeps any): given, a ``search`` that kept no event for want of an ``OR`` branch's field names it."""
-    absent = absent_fields(pipeline, engine.fields_present(asked_fields(pipeline)), keeps)
+    (whether it keeps any; ``search_keeps``): given, a ``search`` or ``where`` that kept no event for want of an
+    ``OR`` branch's field names it. ``present``: which of :func:`asked_fields` some event has, when the caller
+    found out as it read the events for something else (``Engine.survey``); else the events are read for it."""
+    seen = engine.fields_present(asked_fields(pipeline)) if present is None else present
+    absent = absent_fields(pipeline, seen, keeps)
     if not absent:
         return absent
     names = engine.field_names()
@@ -373,13 +413,28 @@ def kept_none_with(pipeline: Pipeline, probe: Pipeline) -> bool:
     """Whether ``probe`` keeps no event when ``pipeline`` returned no row: it is ``up_to(pipeline, last)``, and
     every command after ``last`` gives one row for each it is given (``eval``, ``table``: ``one_to_one``), so
     no row came back only if none got past ``last``. ``_emptied_by``'s first probe over ``usr=foo OR user=x``
-    is the search itself, and need not read the events again."""
+    is the search itself, and need not read the events again. ``up_to`` keeps the pipeline's own commands, so they
+    are told by identity (comparing a changed ``where`` of a long ``OR`` chain with the pipeline's would recurse as
+    deep as the chain is long)."""
     commands = probe.commands[:-1]
     head = probe.commands[-1]
     return (isinstance(head, HeadCommand) and head.count == 1 and head.expr is None
-            and commands == pipeline.commands[:len(commands)]
+            and len(commands) <= len(pipeline.commands)
+            and all(mine is theirs for mine, theirs in zip(commands, pipeline.commands))
             and all(isinstance(command, CommandNode) and (spec := get_command(command.name)) is not None
                     and spec.one_to_one for command in pipeline.commands[len(commands):]))
+
+
+def search_keeps(engine: Engine, pipeline: Pipeline, returned: bool, *, earliest: str | float | None,
+                 latest: str | float | None, now: float) -> Keeps:
+    """``Keeps`` for ``pipeline`` run over the engine's events from ``earliest`` to ``latest`` at ``now``: whether a
+    probe keeps an event (``Engine.any_row``, reading up to the first), not asked of the events when the search,
+    having ``returned`` no row, answered it itself (``kept_none_with``)."""
+    def keeps(probe: Pipeline) -> bool:
+        if not returned and kept_none_with(pipeline, probe):
+            return False
+        return engine.any_row(probe, earliest=earliest, latest=latest, now=now)
+    return keeps
 
 
 def up_to(pipeline: Pipeline, last: int) -> Pipeline:
