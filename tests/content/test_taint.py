@@ -77,3 +77,14 @@ def test_a_guard_inside_coalesce_is_seen_as_in_two_evals() -> None:
     unguarded = result_taint(moving_segments(f"x=1 | eval app_id=coalesce({GUARD}, appDisplayName)"),
                              Taint(names={"app_id": "properties.appId"}))
     assert unguarded is not None and unguarded.origin("app_id") == "appDisplayName"
+
+
+def test_a_hash_of_attacker_text_is_clean() -> None:
+    """A record id with the sha256 of the raw event for a record without one (the consent_id of
+    entra_id_user_consent_granted_for_risky_delegated_scopes.yml, a results-drilldown key): the digest is
+    hexadecimal digits whatever the raw text held, so it cannot inject search text; the raw text itself can."""
+    for function in ("md5", "sha1", "sha256", "SHA512"):
+        moved = result_taint(moving_segments(f"x=1 | eval consent_id=coalesce(id, {function}(_raw))"), Taint())
+        assert moved is not None and moved.origin("consent_id") is None, function
+    raw = result_taint(moving_segments("x=1 | eval consent_id=coalesce(id, _raw)"), Taint())
+    assert raw is not None and raw.origin("consent_id") == "_raw"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from contentpack.content.model import Detection, Drilldown, Pack
 from contentpack.replay.drilldowns import ALL_TIME, fill_drilldown, run_drilldown
 from contentpack.replay.runner import run_detection_search
@@ -19,6 +21,7 @@ from .test_pack_timeline import AFTER_DECLINE, POLICY, RAW_DRILLDOWN, _pack
 
 RESULTS_DRILLDOWN = "View the detection results"
 OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+RISKY_SCOPES = "Entra ID User Consent Granted for Risky Delegated Scopes"
 
 
 def _drilldown(detection: Detection, prefix: str) -> Drilldown:
@@ -31,24 +34,31 @@ def _detection(pack: Pack, name: str) -> Detection:
     return detection
 
 
-def test_policy_weakened_results_drilldown_lists_the_one_change() -> None:
-    """Each result of User Consent Policy Weakened is one change (``change_id``, the audit record's properties.id,
-    which Microsoft assigns). Over the real record of one admin relaxing the policy twice, 40 minutes apart (two
-    results, two notables), "View the detection results" opened from either lists that change alone; keyed on
-    the tenant and the user, it listed both changes from each notable (2 rows each, v21)."""
+@pytest.mark.parametrize(("name", "record", "key"), [
+    (POLICY, "consent_policy_weakened_twice_by_same_user.log", "change_id"),
+    (RISKY_SCOPES, "consent_widened_within_the_hour.log", "consent_id"),
+], ids=["policy_weakened", "risky_scopes"])
+def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str) -> None:
+    """Each result of these detections is one change, named by the audit record's properties.id (which Microsoft
+    assigns): User Consent Policy Weakened's ``change_id``, Risky Delegated Scopes' ``consent_id`` (one risk event
+    each). Over the real record of one admin relaxing the policy twice, 40 minutes apart (two results, two
+    notables), and of one user consenting to the same application twice, 20 minutes apart (Mail.Read, then
+    Files.ReadWrite.All: two results, 120 on the user), "View the detection results" opened from either result
+    lists that change alone; keyed on the tenant and the user (Policy Weakened v21), or on those and the
+    application id (Risky Delegated Scopes v20), it listed both changes from each (2 rows each)."""
     pack = _pack()
-    detection = _detection(pack, POLICY)
+    detection = _detection(pack, name)
     engine = build_engine(pack)
-    log = REPO / "attack_data" / "real_records" / "consent_policy_weakened_twice_by_same_user.log"
-    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    engine.register_events(REPO / "attack_data" / "real_records" / record, sourcetype="azure:monitor:aad",
+                           source="Azure AD")
     rows = run_detection_search(engine, detection).rows
-    assert len({to_str(row["change_id"]) for row in rows}) == len(rows) == 2
+    assert len({to_str(row[key]) for row in rows}) == len(rows) == 2
     drilldown = _drilldown(detection, RESULTS_DRILLDOWN)
     for row in rows:
         filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
         assert not filled.unfilled and not filled.injected
-        shown = [to_str(got.get("change_id")) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
-        assert shown == [to_str(row["change_id"])]
+        shown = [to_str(got.get(key)) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
+        assert shown == [to_str(row[key])]
 
 
 def _in_other_tenant(line: str) -> str:

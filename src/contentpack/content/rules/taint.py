@@ -11,8 +11,9 @@ engine's own parser (macros expanded with the pack's definitions) and taint is p
   free-text fields every event has (``DEFAULT_PATTERNS``: display names, user agents, ``_raw``) start tainted;
   the add-on's field aliases and calculated fields (``search_time``) pass taint on as Splunk applies them;
 * ``eval``: a target is tainted when its expression can return the value of a tainted field, clean otherwise
-  (overwritten); only the branches of ``if``/``case`` count, not their conditions, and a branch guarded by
-  ``match(F, "<safe anchored regex>")`` returns F as safe token text (``returned_fields``);
+  (overwritten); only the branches of ``if``/``case`` count, not their conditions, a branch guarded by
+  ``match(F, "<safe anchored regex>")`` returns F as safe token text, and a hash (``sha256(_raw)``) hexadecimal
+  digits (``returned_fields``);
 * ``rename``: taint moves with the name (wildcards too);
 * ``stats``/``eventstats``/``streamstats``/``timechart``: an output is tainted when its aggregated field is,
   unless the function yields a number (``count``, ``dc``, ``sum``...); ``by`` fields keep theirs; ``stats``
@@ -49,6 +50,10 @@ NUMERIC_FUNCTIONS = frozenset({
     "stdevp", "var", "varp", "range", "per_second", "per_minute", "per_hour", "per_day", "rate", "earliest_time",
     "latest_time", "perc", "p", "exactperc", "upperperc",
 })
+
+# Eval functions whose value is the hexadecimal digest of their argument (Search Reference, "Cryptographic
+# functions": md5, sha1, sha256, sha512): letters a-f and digits only, whatever text went in.
+HASH_FUNCTIONS = frozenset({"md5", "sha1", "sha256", "sha512"})
 
 
 @dataclass
@@ -224,7 +229,8 @@ def returned_fields(expr: object) -> set[str]:
     conditional, only the branches it can return (``if``, ``case``: not their conditions; ``coalesce`` and any
     other function: every argument), and a branch ``F`` whose condition is ``match(F, "<safe anchored regex>")``
     returns F only as safe token text, so it counts for nothing (the way to keep a drilldown token on a field the
-    attacker may influence, e.g. an id picked out of a free-text list). Whatever else an expression is made of
+    attacker may influence, e.g. an id picked out of a free-text list), and so does a hash (``HASH_FUNCTIONS``:
+    ``sha256(_raw)`` is hexadecimal digits). Whatever else an expression is made of
     returns the fields it reads, so an unguarded branch anywhere (``coalesce(if(match(F, ...), F, null()), G)``:
     G) still counts."""
     spl = _spl()
@@ -235,6 +241,8 @@ def returned_fields(expr: object) -> set[str]:
         parts: Sequence[object] = (expr.operand,)
     elif isinstance(expr, ast.Binary):
         parts = (expr.left, expr.right)
+    elif isinstance(expr, ast.Call) and expr.name.lower() in HASH_FUNCTIONS:
+        return set()
     elif isinstance(expr, ast.Call):
         branches = _branches(expr)
         parts = expr.args if branches is None else \
