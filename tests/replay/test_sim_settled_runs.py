@@ -1,6 +1,8 @@
 """Settled runs (``simulation._settles``): once a quiet search over events has run past the last event it
 matches, and its window's bounds never move back, every later run reads nothing, so the simulation records those
 runs without resolving their windows (``SettledRun``) and resolves them only when ``runs``/``runs_of`` are read.
+So does it each run of a quiet search that read nothing, settled or not (its window resolves again to the same
+bounds), and the replay's outcome counts runs and their rows without resolving any (``row_counts``).
 
 The timeline must be exactly the one resolving and reading every window gives (settling turned off): the same
 runs with the same windows, notables, risk events, errors and messages. Most runs of the pack's replay are such
@@ -19,8 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentpack.replay.scheduled import outcome_of
 from contentpack.simulate import EventIndex, SimulationResult, build_engine, simulate
 from contentpack.simulate import simulation
+from contentpack.simulate.dispatch import schedule_of
 from contentpack.simulate.simulation import Run
 from contentpack.spl.timeutil import time_bound
 
@@ -34,7 +38,8 @@ CORRELATION = ('| from datamodel Risk.All_Risk | search risk_object_type="user" 
 
 
 def _general(run: Callable[[], SimulationResult]) -> SimulationResult:
-    """``run()`` with settling turned off: every run resolves and reads its window."""
+    """``run()`` with settling turned off: every run resolves and reads its window (one that read nothing is
+    still kept unresolved)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(simulation, "_settles", lambda plan, first: False)
         return run()
@@ -45,7 +50,6 @@ def _settled(result: SimulationResult) -> int:
 
 
 def _same(fast: SimulationResult, general: SimulationResult) -> None:
-    assert _settled(general) == 0
     assert fast.runs == general.runs
     assert (fast.notables, fast.risk, fast.errors, fast.messages) == \
            (general.notables, general.risk, general.errors, general.messages)
@@ -136,6 +140,36 @@ def test_a_risk_reader_never_settles(tmp_path: Path) -> None:
     fast = simulate(pack, index, *period)
     assert [clock(run.run_time) for run in fast.runs_of("Reader") if run.rows][:1] == ["2026-10-13 15:00"]
     _same(fast, _general(lambda: simulate(pack, index, *period)))
+
+
+def test_a_run_that_read_nothing_is_kept_unresolved_and_resolves_to_its_window(tmp_path: Path) -> None:
+    """Settling off, the hourly runs after the event (and any before it) read nothing: each is kept without its
+    window, which ``runs`` resolves at its run, as the run resolved it. ``Run``s: the first run (it learns that the
+    search says nothing on empty input, so it runs) and the one reading the event."""
+    pack = f.pack(tmp_path, ttp("Hourly", f"{BASE} | stats count by user"))
+    data = f.write_events(tmp_path, "data", [decline("user@contoso.example", "2026-10-13 08:30")])
+    result = _general(lambda: simulate(pack, index_of(tmp_path, data, pack=pack)))
+    reading = [run for run in result.recorded if isinstance(run, Run)]
+    assert [(clock(run.run_time), run.events_read) for run in reading] == [("2026-10-13 08:00", 0),
+                                                                            ("2026-10-13 09:00", 1)]
+    assert _settled(result) == len(result.runs) - 2 > 0
+    window = schedule_of(pack.detections[0], "UTC").window
+    assert all((run.earliest, run.latest) == window(run.run_time) for run in result.runs)
+    assert [run.run_time for run in result.runs if run.events_read] == [reading[1].run_time]
+
+
+def test_the_replay_outcome_counts_runs_without_resolving_a_window(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``outcome_of`` counts the tested detection's runs and those with rows from ``row_counts``: the same counts
+    as its resolved runs give, no window resolved (a correlation test's writers tick through its doubled tail)."""
+    result = _correlated(tmp_path)
+    expected = {name: (len(result.runs_of(name)), sum(1 for run in result.runs_of(name) if run.rows))
+                for name in ("Declined", "Own Window", "Risk Across")}
+    assert all(rows for _, rows in expected.values())
+    monkeypatch.setattr(simulation, "_resolved", lambda run: pytest.fail("a run's window was resolved"))
+    for name, counts in expected.items():
+        outcome = outcome_of(result, f.APP, f.detection(name), EventIndex([]))
+        assert (outcome.runs, outcome.runs_with_rows) == counts
 
 
 CRONS = ["0 * * * *", "*/20 * * * *", "15 */3 * * *", "30 2 * * *"]

@@ -87,14 +87,14 @@ class ScheduledOutcome:
 
 
 def outcome_of(result: SimulationResult, app: AppConfig, detection: Detection, index: EventIndex) -> ScheduledOutcome:
-    runs = result.runs_of(detection.name)
+    runs = [rows for name, _, rows in result.row_counts() if name == detection.name]  # no window resolved
     notables = tuple(result.notables_of(detection.name))
     name = stanza_name(app, detection)
     writes = _risk_writes(result, app)
     own = tuple(w for w, e in zip(writes, result.risk) if e.get("search_name") == name)
     alerts = [n.run_time for n in notables] + [w.run_time for w in own]
     return ScheduledOutcome(
-        start=result.start, end=result.end, runs=len(runs), runs_with_rows=sum(1 for r in runs if r.rows),
+        start=result.start, end=result.end, runs=len(runs), runs_with_rows=sum(1 for rows in runs if rows),
         notables=notables, risk_by_object=result.risk_scores(), risk_events=len(result.risk),
         first_event=min(result.first_matched.values(), default=index.first_time),
         first_alert=min(alerts) if alerts else None,

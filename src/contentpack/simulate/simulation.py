@@ -71,7 +71,10 @@ maxout, runs every time). Once the window of such a quiet search over events has
 matches for good (``_settles``: no bound of the window decreases from one run to the next), its later runs are
 not looked at: each is kept as its run and on-time starts (``SettledRun``; 207,020 of the pack replay's 345,875
 runs, mostly the ``risk_from`` detections ticking through a correlation test's doubled tail), its window
-resolved only when ``SimulationResult.runs`` or ``runs_of`` gives its ``Run``. A run given the same prepared
+resolved only when ``SimulationResult.runs`` or ``runs_of`` gives its ``Run``. A quiet search's run that read
+nothing before that is kept the same way (its window resolved to run it, not kept: most of the others), so a
+reader that only counts runs and their rows (``SimulationResult.row_counts``: the replay's outcome, the backtest's
+table) builds no ``Run`` for a run that read nothing. A run given the same prepared
 events as an earlier run of its search gets that run's rows and job messages (copies of the rows) without running
 again, when no command left to each run reads the run (``Prepared.same_rows_for_same_outputs``): overlapping
 windows make most runs of an hourly search over a week see exactly what the run before saw, and then the rows
@@ -213,7 +216,8 @@ class RunMessage:
 
 
 # A run known to read nothing, kept without its window until asked for (``SimulationResult.runs``): (detection,
-# its schedule, run time, on-time start); see ``_Plan.settled``
+# its schedule, run time, on-time start). Every run of a settled plan (``_Plan.settled``), and every run of a quiet
+# search that read nothing: its window was resolved to run it, and resolves again to the same bounds when asked for
 SettledRun = tuple[str, Schedule, float, float]
 
 
@@ -650,7 +654,7 @@ class _State:
             risk = [self.risk[i] for i in risk_positions]
             read = len(positions) + len(risk)
         if read == 0 and quiet:
-            self.runs.append(Run(detection.name, run_time, earliest, latest, 0))
+            self.runs.append((detection.name, plan.schedule, run_time, as_of))
             plan.settled = not plan.generating and _settles(plan, first)
             return
         if plan.generating and plan.prepared is not None:

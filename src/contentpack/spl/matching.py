@@ -65,13 +65,35 @@ def term_regex(text: str, case_sensitive: bool, phrase: bool, exact: bool = Fals
 
 def value_matches(candidate: Scalar, value: str, case_sensitive: bool = False) -> bool:
     """Does one field value equal a search-language value (wildcards, numbers, case rules)?"""
+    return value_matcher(value, case_sensitive)(candidate)
+
+
+def value_matcher(value: str, case_sensitive: bool = False) -> Callable[[Scalar], bool]:
+    """``value_matches`` for one search-language value, its wildcards and case read once (a base search tries
+    the same value on every event)."""
     if "*" in value:
-        text = to_str(candidate) or ""
+        parts = tuple((value if case_sensitive else value.lower()).split("*"))
         if case_sensitive:
-            return glob_fullmatch(tuple(value.split("*")), text)
-        return glob_fullmatch(tuple(value.lower().split("*")), text.lower())
-    text = to_str(candidate) or ""
-    return text == value if case_sensitive else text.lower() == value.lower()
+            return lambda candidate: glob_fullmatch(parts, to_str(candidate) or "")
+        return lambda candidate: glob_fullmatch(parts, (to_str(candidate) or "").lower())
+    if case_sensitive:
+        return lambda candidate: (to_str(candidate) or "") == value
+    lowered = value.lower()
+    return lambda candidate: (to_str(candidate) or "").lower() == lowered
+
+
+def _any_value(name: str, matches: Callable[[Scalar], bool]) -> Predicate:
+    """Whether some value of the event's field ``name`` (none when null, each of a multivalue's) ``matches``."""
+    def check(event: Event) -> bool:
+        value = event.get(name)
+        if isinstance(value, tuple):
+            for item in value:
+                if matches(item):
+                    return True
+            return False
+        return value is not None and matches(value)
+
+    return check
 
 
 def _ordered(candidate: Scalar, op: str, value: str) -> bool:
@@ -101,11 +123,13 @@ def _field_predicate(node: FieldMatch) -> Predicate:
     if op == "=":
         if value == "*":
             return lambda event: event.get(name) is not None
-        return lambda event: any(value_matches(v, value, cs) for v in mv_values(event.get(name)))
+        return _any_value(name, value_matcher(value, cs))
     if op == "!=":
+        matches = value_matcher(value, cs)
+
         def differs(event: Event) -> bool:
             values = mv_values(event.get(name))
-            return bool(values) and not any(value_matches(v, value, cs) for v in values)
+            return bool(values) and not any(matches(v) for v in values)
 
         return differs
     return lambda event: any(_ordered(v, op, value) for v in mv_values(event.get(name)))
@@ -138,14 +162,13 @@ def compile_search(node: SearchExpr) -> Predicate:
     if isinstance(node, FieldMatch):
         return _field_predicate(node)
     if isinstance(node, FieldIn):
-        name, values = node.field, node.values
-        return lambda event: any(value_matches(v, w) for v in mv_values(event.get(name)) for w in values)
+        matchers = [value_matcher(value) for value in node.values]
+        return _any_value(node.field, lambda candidate: any(matches(candidate) for matches in matchers))
     if isinstance(node, SearchNot):
         inner = compile_search(node.operand)
         return lambda event: not inner(event)
     if isinstance(node, SearchAnd):
-        parts = [compile_search(op) for op in node.operands]
-        return lambda event: all(part(event) for part in parts)
+        return _all_of([compile_search(op) for op in node.operands])
     if isinstance(node, SearchOr):
         return _any_of(node.operands)
     raise TypeError(f"not a search node (resolve subsearches first): {node!r}")
@@ -164,11 +187,28 @@ def _any_of(operands: tuple[SearchExpr, ...]) -> Predicate:
         else:
             rest.append(operand)
     parts = [_one_of(name, values) for name, values in plain.items()] + [compile_search(op) for op in rest]
-    return lambda event: any(part(event) for part in parts)
+
+    def either(event: Event) -> bool:
+        for part in parts:  # a loop, not any() over a generator: a base search asks this of every event
+            if part(event):
+                return True
+        return False
+
+    return either
+
+
+def _all_of(parts: list[Predicate]) -> Predicate:
+    def every(event: Event) -> bool:
+        for part in parts:
+            if not part(event):
+                return False
+        return True
+
+    return every
 
 
 def _one_of(name: str, values: set[str]) -> Predicate:
-    return lambda event: any((to_str(v) or "").lower() in values for v in mv_values(event.get(name)))
+    return _any_value(name, lambda candidate: (to_str(candidate) or "").lower() in values)
 
 
 @lru_cache(maxsize=256)
