@@ -6,14 +6,17 @@ the loose key is seen."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from contentpack.content.model import Detection, Drilldown, Pack
+from contentpack.content.spl_macros import pack_macros
 from contentpack.replay.drilldowns import ALL_TIME, fill_drilldown, run_drilldown
 from contentpack.replay.runner import run_detection_search
 from contentpack.simulate import REPLAY_NOW, build_engine
+from contentpack.spl.macros import MacroDef, expand_text
 from contentpack.spl.values import to_str
 
 from .pack_content_files import REPO
@@ -34,23 +37,57 @@ def _detection(pack: Pack, name: str) -> Detection:
     return detection
 
 
-@pytest.mark.parametrize(("name", "record", "key"), [
-    (POLICY, "consent_policy_weakened_twice_by_same_user.log", "change_id"),
-    (RISKY_SCOPES, "consent_widened_within_the_hour.log", "consent_id"),
-], ids=["policy_weakened", "risky_scopes"])
-def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str) -> None:
-    """Each result of these detections is one change, named by the audit record's properties.id (which Microsoft
-    assigns): User Consent Policy Weakened's ``change_id``, Risky Delegated Scopes' ``consent_id`` (one risk event
-    each). Over the real record of one admin relaxing the policy twice, 40 minutes apart (two results, two
-    notables), and of one user consenting to the same application twice, 20 minutes apart (Mail.Read, then
-    Files.ReadWrite.All: two results, 120 on the user), "View the detection results" opened from either result
-    lists that change alone; keyed on the tenant and the user (Policy Weakened v21), or on those and the
-    application id (Risky Delegated Scopes v20), it listed both changes from each (2 rows each)."""
+TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
+PRIVILEGED_ROLE = "Entra ID Privileged App Permission Granted to Service Principal"
+HIGH_RISK_ROLE = "Entra ID High-Risk App Permission Granted to Service Principal"
+MEDIUM_ROLE = "Entra ID Application Permission Granted to Service Principal"
+ROLE_TWICE = "app_role_granted_twice_by_same_app.log"
+
+
+def _with_role(line: str, role: str | None) -> str:
+    """The record with ``AppRole.Value`` replaced by ``role`` (None: as logged), the way
+    app_role_privileged_beside_medium.log shapes Splunk's real role record into other roles' levels (AppRole.Id and
+    the resource left as logged, as no detection reads them)."""
+    if role is None:
+        return line
+    event = json.loads(line)
+    for target in event["properties"].get("targetResources", []):
+        for prop in target["modifiedProperties"]:
+            if prop["displayName"] == "AppRole.Value":
+                prop["newValue"] = json.dumps(role)
+    return json.dumps(event)
+
+
+@pytest.mark.parametrize(("name", "record", "key", "role"), [
+    (POLICY, "consent_policy_weakened_twice_by_same_user.log", "change_id", None),
+    (RISKY_SCOPES, "consent_widened_within_the_hour.log", "consent_id", None),
+    (TENANT_WIDE, "tenant_wide_grant_widened_twice_by_same_user.log", "consent_id", None),
+    (HIGH_RISK_ROLE, ROLE_TWICE, "consent_id", None),
+    (PRIVILEGED_ROLE, ROLE_TWICE, "consent_id", "RoleManagement.ReadWrite.Directory"),
+    (MEDIUM_ROLE, ROLE_TWICE, "consent_id", "User.Read.All"),
+], ids=["policy_weakened", "risky_scopes", "tenant_wide", "high_risk_role", "privileged_role", "medium_role"])
+def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str, role: str | None,
+                                                 tmp_path: Path) -> None:
+    """Each result of these detections is one change, named by the audit record's id: User Consent Policy
+    Weakened's ``change_id`` (properties.id, which Microsoft assigns), Risky Delegated Scopes' ``consent_id`` (the
+    same), and the ``consent_id`` of Tenant-Wide Admin Consent Granted and the three application-permission tiers
+    (the correlationId a consent's records share), each result one notable and one risk event. Over the real
+    record of one admin relaxing the policy twice, 40 minutes apart, of one user consenting to the same application
+    twice, 20 minutes apart (Mail.Read, then Files.ReadWrite.All), of one administrator widening a tenant-wide grant
+    twice, 38 minutes apart (Mail.ReadWrite, then Files.ReadWrite.All), and of one service principal granting the
+    same application the same role twice, 40 minutes apart (full_access_as_app as logged, high; and as a critical
+    and a medium role), "View the detection results" opened from either result lists that change alone; keyed on
+    the tenant and the user (Policy Weakened v21), or on those and the application id (Risky Delegated Scopes v20,
+    Tenant-Wide v20, Privileged v15, High-Risk v16, Application v20), it listed both changes from each (2 rows
+    each)."""
+    source = REPO / "attack_data" / "real_records" / record
+    log = tmp_path / record
+    log.write_text("".join(_with_role(line, role) + "\n" for line in source.read_text(encoding="utf-8").splitlines()
+                           if line), encoding="utf-8")
     pack = _pack()
     detection = _detection(pack, name)
     engine = build_engine(pack)
-    engine.register_events(REPO / "attack_data" / "real_records" / record, sourcetype="azure:monitor:aad",
-                           source="Azure AD")
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
     rows = run_detection_search(engine, detection).rows
     assert len({to_str(row[key]) for row in rows}) == len(rows) == 2
     drilldown = _drilldown(detection, RESULTS_DRILLDOWN)
@@ -59,6 +96,45 @@ def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str
         assert not filled.unfilled and not filled.injected
         shown = [to_str(got.get(key)) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
         assert shown == [to_str(row[key])]
+
+
+# a field the search sets to the audit record's own id: properties.id (``id``) or the correlationId its records share
+RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:correlationId|id)\b|id\b)")
+GROUP_BY = re.compile(r"\|\s*stats\b[^|]*?\bby\s+([\w\s]+?)\s*(?=\||$)")
+
+
+def _per_record_keys(detection: Detection, macros: dict[str, MacroDef]) -> set[str]:
+    """The throttle fields that name one change or consent: set from the record's id and grouped by in the
+    search's last stats (so each result is one of them)."""
+    if detection.tags.throttling is None:
+        return set()
+    search = expand_text(detection.search, macros)
+    groups = GROUP_BY.findall(search)
+    by_fields = set(groups[-1].split()) if groups else set()
+    return set(detection.tags.throttling.fields) & by_fields & set(RECORD_ID_FIELD.findall(search))
+
+
+def test_every_per_record_result_has_its_results_drilldown_keyed_on_the_record() -> None:
+    """A detection whose results (and notables, by its throttle) are one change or consent each, named by the
+    record's id, keys "View the detection results" on that id too, so opened from one finding it lists that one
+    (test_results_drilldown_lists_the_one_change shows the gap over real records). Per-User Delegated Permission
+    Grant Made Without Consent throttles on grant_id too, but its results are one per initiator and client in the
+    window (grant_id lists that row's grants, so two grants by one user to one application are one row), which
+    its results drilldown already keys on."""
+    pack = _pack()
+    macros = pack_macros(pack)
+    keyed = {}
+    for detection in pack.detections:
+        keys = _per_record_keys(detection, macros)
+        if not keys:
+            continue
+        results = _drilldown(detection, RESULTS_DRILLDOWN).search
+        missing = {key for key in keys if f'{key} = "${key}$"' not in results}
+        assert not missing, f"{detection.name}: results drilldown not keyed on {missing}"
+        keyed[detection.name] = keys
+    # the rule still sees the detections it was written for (a new one is checked as well)
+    assert keyed.items() >= {POLICY: {"change_id"}, RISKY_SCOPES: {"consent_id"}, TENANT_WIDE: {"consent_id"},
+                     PRIVILEGED_ROLE: {"consent_id"}, HIGH_RISK_ROLE: {"consent_id"}, MEDIUM_ROLE: {"consent_id"}}.items()
 
 
 def _in_other_tenant(line: str) -> str:
