@@ -35,7 +35,7 @@ from contentpack.spl.errors import SplError, SplEventsError, SplRuntimeError, Sp
 from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
 from contentpack.spl.events import Untimed, read_events
 from contentpack.spl.exprparser import expression_fields, parse_eval_text
-from contentpack.spl.limits import Limits, running, timed
+from contentpack.spl.limits import Limits, current, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv, register_table
 from contentpack.spl.macros import MacroDef
 from contentpack.spl.messages import JobMessage, take_subsearch
@@ -491,10 +491,11 @@ class Engine:
             rest = commands[1:]
             split = None if first.bounds.on_index_time else self._parallel_split(rest)  # type: ignore[arg-type]
             if split is None:
-                stream: Iterator[Event] = self._events(first, rest, ctx, untimed, any_row)  # type: ignore[arg-type]
+                stream, done = self._events(first, rest, ctx, untimed, any_row)  # type: ignore[arg-type]
                 if first.bounds.on_index_time:
                     stream = index_time_filter(stream, first.bounds, ctx, first.name)
                 stream = _guarded(stream, first)
+                rest = rest[done:]
             else:
                 stats = rest[split]
                 assert isinstance(stats, StatsCommand)
@@ -576,33 +577,44 @@ class Engine:
         return needed
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext,
-                untimed: list[Untimed], any_row: bool = False) -> Iterator[Event]:
-        """Registered events that pass the window, search-time knowledge and the first search, newest first;
-        the tallies of events without a time of the files read go to ``untimed``. ``any_row``: only whether
-        ``rest`` keeps one of them is asked, so rows need no field and, when ``rest`` keeps one whatever the
-        order, the events come unsorted, read only as far as they are taken."""
+                untimed: list[Untimed], any_row: bool = False) -> tuple[Iterator[Event], int]:
+        """Registered events that pass the window, search-time knowledge and the first search, newest first, and
+        how many of ``rest``'s leading commands they have been through already; the tallies of events without a
+        time of the files read go to ``untimed``. ``any_row``: only whether ``rest`` keeps one of them is asked,
+        so rows need no field and, when ``rest`` keeps one whatever the order, the events come unsorted, read only
+        as far as they are taken. Reading (and sorting) is held to the search's deadline as the commands are.
+
+        Files are read in file order, so their events are held to be sorted newest first. Held are only what
+        ``rest``'s leading per-event commands (``_presorted``) make of them: those commands give each event the
+        same outputs in any order, so they run as the events are read and their outputs are sorted by the time
+        of the event each came from (a stable sort: ties keep the file order, an event's outputs stay
+        together), which is the plain run's order. A ``* | where ...`` then holds the events it keeps, not
+        every event of a large file."""
         untimed.extend(self._loaded)
         kept: FieldSet = frozenset() if any_row else None
         knowledge = self._knowledge(first, rest, kept)
-        memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge, ctx.evaluator,
-                          ctx.earliest, ctx.latest)
-        if not self._files:
-            return memory
-        plan = self._scan_plan(first, rest, kept)
-        streams: list[Iterator[Event]] = [memory]
-        for source in plan.sources:
-            events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens, untimed=untimed)
-            streams.append(admitted(events, plan.first, plan.search_time, ctx.evaluator, ctx.earliest, ctx.latest))
-        merged = (event for stream in streams for event in stream)
-        if _order_insensitive(rest) or (any_row and _keeps_one_in_any_order(rest)):
-            return merged
-        limit = _head_limit(rest)
-        if limit is not None:  # only the newest `limit` events can reach the output: keep just those
-            newest = heapq.nlargest(limit, merged, key=_time_or_zero)
-            return iter(newest)
-        matched = list(merged)
-        matched.sort(key=_newest_first)
-        return iter(matched)
+        plan = self._scan_plan(first, rest, kept) if self._files else None
+
+        def read() -> Iterator[Event]:
+            streams = [admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge,
+                                ctx.evaluator, ctx.earliest, ctx.latest)]
+            if plan is not None:
+                for source in plan.sources:
+                    events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens,
+                                              untimed=untimed)
+                    streams.append(admitted(timed(events, first.name, first.offset), plan.first, plan.search_time,
+                                            ctx.evaluator, ctx.earliest, ctx.latest))
+            return (event for stream in streams for event in stream)
+
+        if plan is None or _order_insensitive(rest) or (any_row and _keeps_one_in_any_order(rest)):
+            return read(), 0  # the events held in memory are newest first already
+        done = 0 if first.bounds.on_index_time else _presorted(rest)
+        if done:
+            try:
+                return _newest_first_outputs(read(), rest, done, first, ctx), done
+            except SplError:  # where the plain run could fail otherwise (elsewhere, or not at all), it decides
+                pass
+        return _newest_first_outputs(read(), rest, 0, first, ctx), 0
 
     def _knowledge(self, first: SearchCommand, rest: Sequence[Command],
                    kept: FieldSet = None) -> dict[str, "SearchTime"]:
@@ -781,6 +793,53 @@ def _spec(command: CommandNode) -> CommandSpec:
 
 def _streams(command: CommandNode) -> bool:
     return _spec(command).streams(command)
+
+
+def _presorted(rest: Sequence[Command]) -> int:
+    """How many of ``rest``'s leading commands may run on the events before they are sorted newest first:
+    those that handle each event on its own, in any order (``CommandSpec.streaming``), and hold no subsearch
+    (it runs a search, whose job messages and reads are the search's). 0 when ``rest`` begins with commands
+    keeping one output per event before a ``head N`` (``_head_limit``): only the N newest events reach those."""
+    if _head_limit(rest) is not None:
+        return 0
+    count = 0
+    for command in rest:
+        if command.holds_subsearch or not _streams(command):
+            break
+        count += 1
+    return count
+
+
+def _newest_first_outputs(events: Iterator[Event], rest: Sequence[Command], done: int, first: SearchCommand,
+                          ctx: RunContext) -> Iterator[Event]:
+    """What ``rest``'s first ``done`` commands (per-event: ``_presorted``) make of ``events``, in the order of the
+    events newest first (stably, by the ``_time`` each output's event had before the commands ran); only the newest
+    N when the commands after keep just those (``_head_limit``). The search's deadline is checked once more after
+    the sort, at the first search's column, as the read checks it.
+
+    An output is keyed by the event the first command took last: a streaming command yields an event's outputs
+    before it takes the next event."""
+    key = 0.0
+
+    def keyed() -> Iterator[Event]:
+        nonlocal key
+        for event in events:
+            key = _newest_first(event)
+            yield event
+
+    outputs = ((key, output) for output in (_finish(keyed(), rest[:done], ctx) if done else keyed()))
+    limit = _head_limit(rest[done:])
+    if limit is not None:  # only the newest `limit` events can reach the output: keep just those
+        held = heapq.nsmallest(limit, outputs, key=_first)
+    else:
+        held = list(outputs)
+        held.sort(key=_first)
+    current().check_time(first.name, first.offset)
+    return iter([output for _, output in held])
+
+
+def _first(pair: tuple[float, Event]) -> float:
+    return pair[0]
 
 
 def _head_limit(rest: Sequence[Command]) -> int | None:

@@ -141,8 +141,9 @@ class CommandSpec:
     """Everything the engine knows about one command (names such as ``bin``/``bucket``).
 
     * ``generating``: produces events itself, so it must come first (unless its node ``appends``);
-    * ``streaming``: handles each event on its own, in any order, so it may run in a parallel scan worker
-      and before an order-free ``stats`` (a function of the node when it depends on the arguments);
+    * ``streaming``: handles each event on its own, in any order, yielding an event's outputs before it takes
+      the next, so it may run in a parallel scan worker, before an order-free ``stats``, and on a file's events
+      before they are sorted newest first (a function of the node when it depends on the arguments);
     * ``one_to_one``: exactly one output event per input event, so ``head N`` after it needs only the N
       newest inputs.
     """
