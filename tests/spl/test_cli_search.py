@@ -575,6 +575,13 @@ def _two_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[tupl
     return common, hints
 
 
+def _usr_hint(command: str) -> str:
+    """The hint naming ``usr`` (did you mean ``user``) as the filter of ``command`` reads it."""
+    return (f"contentpack search: hint: no results, and the search filters on 'usr' ({command}), a field no "
+            "event has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its "
+            "data sources define them) or add it with --alias/--calc\n")
+
+
 def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``usr=foo OR user=x`` can pass without ``usr`` (its other branch), so ``usr`` was never named, and when no
@@ -585,9 +592,7 @@ def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
     common, hints = _two_users(tmp_path, capsys)
     status, out, err = run(capsys, "usr=foo OR user=x", *common)
     assert (status, out) == (0, "\n")
-    assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (search), a field no event "
-                   "has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its data "
-                   "sources define them) or add it with --alias/--calc\n")
+    assert err == _usr_hint("search")
     assert hints("usr=foo OR user=x | stats count") == ["'usr' (search)"]
     assert hints("usr=foo OR grp IN (1, 2) OR user=x") == ["'grp' (search)", "'usr' (search)"]
     assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
@@ -608,9 +613,7 @@ def test_a_where_or_that_kept_no_event_names_the_field_of_its_branch_no_event_ha
     common, hints = _two_users(tmp_path, capsys)
     status, out, err = run(capsys, '* | where usr="foo" OR user="x"', *common)
     assert (status, out) == (0, "\n")
-    assert err == ("contentpack search: hint: no results, and the search filters on 'usr' (where), a field no event "
-                   "has (did you mean 'user'?); is it an add-on's search-time field? run inside the pack (its data "
-                   "sources define them) or add it with --alias/--calc\n")
+    assert err == _usr_hint("where")
     assert hints('* | where usr="foo" OR user="x" | stats count') == ["'usr' (where)"]
     assert hints('* | where like(usr, "f%") OR grp>1 OR user="x"') == ["'grp' (where)", "'usr' (where)"]
     assert hints('* | where b="2" AND (len(usr)>2 OR user="amy")') == ["'usr' (where)"]  # bob has b=2
