@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Detection, Drilldown, Pack
+from contentpack.content.validate import validate_pack
 from contentpack.content.spl_macros import pack_macros
 from contentpack.replay.drilldowns import ALL_TIME, fill_drilldown, run_drilldown
 from contentpack.replay.runner import run_detection_search
 from contentpack.simulate import REPLAY_NOW, build_engine
 from contentpack.spl.macros import MacroDef, expand_text
 from contentpack.spl.values import to_str
+from pack_copies import pack_copy
 
 from .pack_content_files import REPO
 from .test_pack_timeline import AFTER_DECLINE, POLICY, RAW_DRILLDOWN, _pack
@@ -99,7 +101,8 @@ def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str
 
 
 # a field the search sets to the audit record's own id: properties.id (``id``) or the correlationId its records share
-RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:correlationId|id)\b|id\b)")
+# (taken only when GUID-shaped: ``coalesce(if(match(correlationId, ...), correlationId, null()), id, ...)``)
+RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|id)\b|id\b)")
 GROUP_BY = re.compile(r"\|\s*stats\b[^|]*?\bby\s+([\w\s]+?)\s*(?=\||$)")
 
 
@@ -136,6 +139,75 @@ def test_every_per_record_result_has_its_results_drilldown_keyed_on_the_record()
     assert keyed.items() >= {POLICY: {"change_id"}, RISKY_SCOPES: {"consent_id"}, TENANT_WIDE: {"consent_id"},
                      PRIVILEGED_ROLE: {"consent_id"}, HIGH_RISK_ROLE: {"consent_id"}, MEDIUM_ROLE: {"consent_id"}}.items()
 
+
+
+def _with_correlation_id(line: str, role: str | None, correlation_id: str) -> str:
+    """``_with_role``'s record under the correlationId ``correlation_id`` (top level and properties, as the add-on
+    indexes both), the client-request-id header a Microsoft Graph caller sends, properties.id as logged."""
+    event = json.loads(_with_role(line, role))
+    event["correlationId"] = event["properties"]["correlationId"] = correlation_id
+    return json.dumps(event)
+
+
+@pytest.mark.parametrize("correlation_id", ['x" OR user="*', 'x" | outputlookup entra_id_risky_oauth_scopes | "'],
+                         ids=["widening", "command"])
+@pytest.mark.parametrize(("name", "record", "role"), [
+    (TENANT_WIDE, "tenant_wide_grant_widened_twice_by_same_user.log", None),
+    (HIGH_RISK_ROLE, ROLE_TWICE, None),
+    (PRIVILEGED_ROLE, ROLE_TWICE, "RoleManagement.ReadWrite.Directory"),
+    (MEDIUM_ROLE, ROLE_TWICE, "User.Read.All"),
+], ids=["tenant_wide", "high_risk_role", "privileged_role", "medium_role"])
+def test_caller_chosen_correlation_id_never_reaches_the_results_drilldown(name: str, record: str, role: str | None,
+                                                                          correlation_id: str,
+                                                                          tmp_path: Path) -> None:
+    """The caller of Microsoft Graph chooses an audit record's correlationId (the client-request-id request
+    header), and Tenant-Wide Admin Consent Granted and the three application-permission tiers key "View the
+    detection results" on consent_id, which was the correlationId as logged: the real records of two consents
+    under a correlationId of ``x" OR user="*`` (or one closing the quote and adding a command) put that text into
+    the drilldown, which then listed every result of the user (or wrote a lookup) (Tenant-Wide v21, Privileged
+    v16, High-Risk v17, Application v21). consent_id takes the correlationId only when it is GUID-shaped, else
+    the record's id, so each record is a result of its own and its drilldown lists that one alone."""
+    source = REPO / "attack_data" / "real_records" / record
+    log = tmp_path / record
+    log.write_text("".join(_with_correlation_id(line, role, correlation_id) + "\n"
+                           for line in source.read_text(encoding="utf-8").splitlines() if line), encoding="utf-8")
+    pack = _pack()
+    detection = _detection(pack, name)
+    engine = build_engine(pack)
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    rows = run_detection_search(engine, detection).rows
+    assert rows
+    drilldown = _drilldown(detection, RESULTS_DRILLDOWN)
+    for row in rows:
+        filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
+        assert correlation_id not in filled.search
+        assert not filled.unfilled and not filled.injected
+        shown = [to_str(got.get("consent_id")) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
+        assert shown == [to_str(row["consent_id"])]
+    assert len(rows) >= 2  # the two consents, never merged into one result
+
+
+CONSENT_ID = re.compile(r"consent_id=coalesce\(.*?, id, sha256\(_raw\)\)")
+CONSENT_ID_FILES = (Path("macros") / "entra_id_application_permission_grants.yml",
+                    Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_granted.yml")
+
+
+def test_consent_id_from_an_unchecked_correlation_id_is_flagged(tmp_path: Path) -> None:
+    """The audit data sources declare correlationId attacker-controlled, so CP045 flags each results drilldown
+    keyed on a consent_id that takes it unchecked (as Tenant-Wide v21 and the tiers' macro did); before, the
+    validator passed them."""
+    root = pack_copy(tmp_path)
+    for file in CONSENT_ID_FILES:
+        path = root / file
+        text, count = CONSENT_ID.subn("consent_id=coalesce(correlationId, id, sha256(_raw))",
+                                      path.read_text(encoding="utf-8"))
+        assert count == 1
+        path.write_text(text, encoding="utf-8")
+    flagged = {(Path(d.position.path).name, "$consent_id$" in d.message and "correlationId" in d.message)
+               for d in validate_pack(root).diagnostics if d.rule == "CP045"}
+    assert flagged == {(f"entra_id_{name}.yml", True) for name in (
+        "tenant_wide_admin_consent_granted", "privileged_app_permission_granted_to_service_principal",
+        "high_risk_app_permission_granted_to_service_principal", "application_permission_granted_to_service_principal")}
 
 def _in_other_tenant(line: str) -> str:
     """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
