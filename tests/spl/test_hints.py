@@ -157,3 +157,20 @@ def test_the_names_a_suggestion_chooses_from_are_a_sample_of_the_events_fields_w
     assert "props.later" in engine.field_names()
     absent = absent_in(engine.parse("* | rename props.* as * | search lter=Y"), engine)
     assert [(f.name, f.meant) for f in absent] == [("lter", "later")]
+
+
+def test_a_suggestion_is_a_field_the_search_still_has_where_it_filters(tmp_path: Path) -> None:
+    """The did-you-mean names a field the filter can see where it stands: after ``stats count by app_id`` only
+    ``app_id`` and ``count`` are left, so ``appid`` is told ``app_id`` (made by the ``eval`` before), not the
+    events' ``appId``, which ``stats`` dropped (following that advice still kept nothing). ``table`` and ``fields``
+    drop as ``stats`` does; before any of them the events' own field is still the suggestion."""
+    engine = _engine(tmp_path, ['{"time": 1, "props": {"appId": "A"}}'])
+
+    def meant(spl: str) -> list[tuple[str, str | None]]:
+        return [(f.name, f.meant) for f in absent_in(engine.parse(spl), engine)]
+
+    grouped = "* | rename props.* as * | eval app_id=lower(appId) | stats count by app_id"
+    assert meant(f"{grouped} | search appid!=x") == [("appid", "app_id")]
+    assert meant(f"{grouped} | table app_id | search appid!=x") == [("appid", "app_id")]
+    assert meant("* | rename props.* as * | eval app_id=lower(appId) | search appid!=x") == [("appid", "appId")]
+    assert meant("* | rename props.* as * | fields appId | search app_id!=x") == [("app_id", "appId")]

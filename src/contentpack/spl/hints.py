@@ -372,14 +372,30 @@ def _meant(name: str, names: Collection[str], earlier: Sequence[Command]) -> str
 
 def _seen(names: Iterable[str], earlier: Sequence[Command]) -> set[str]:
     """The event fields ``names`` as a command after ``earlier`` sees them: renamed by each ``rename`` in turn,
-    with the fields the other commands make."""
+    less those a command drops (``_drops``: after ``stats count by app_id`` only ``app_id`` and ``count`` are
+    left, so ``appid`` is told ``app_id``, not the events' ``appId``), with the fields the other commands make."""
     seen = set(names)
     for command in earlier:
         if isinstance(command, RenameCommand):
             seen = {_renamed(command.pairs, name) for name in seen}
+        elif isinstance(command, EvalCommand):  # it registers no field use: its targets are what it makes
+            seen |= {target for target, _ in command.assignments}
         elif isinstance(command, CommandNode):
+            seen = {name for name in seen if not _drops(command, name)}
             seen |= {name for name in field_use(command).produces if "*" not in name}
     return seen
+
+
+def _drops(command: CommandNode, name: str) -> bool:
+    """Whether ``command`` leaves ``name`` out of what it passes on, as its ``requires`` says: a field needed after
+    it that it does not ask for itself (``stats``, ``table``, ``fields``). A field it reads itself is taken as
+    passed on (``eval x=lower(appId)`` keeps ``appId``; ``stats values(appId)`` does not, but nothing in
+    ``requires`` tells the two apart)."""
+    wanted = command.requires(frozenset({name}))
+    if wanted is None or name in wanted:
+        return False
+    alone = command.requires(frozenset())
+    return alone is not None and name not in alone
 
 
 def _renamed(pairs: Sequence[tuple[str, str]], name: str) -> str:
