@@ -155,6 +155,18 @@ def test_literal_drilldown_offsets_are_checked_tokens_are_not(pack: Path, valida
     assert validate(pack).diagnostics == []
 
 
+def test_drilldown_offsets_may_be_the_durations_es_documents(pack: Path, validate: Validate) -> None:
+    """ES's *Drill-down earliest/latest offset* is "the amount of time before [after] the triggering event ... For
+    example, 2h" (the splunk.es Ansible collection's documentation of the setting), which the replay reads
+    (``replay.drilldowns``) but which is no time modifier: CP063 accepts it for an offset (it refused ``7d``), and
+    still refuses a duration with something after it."""
+    edit(pack, TTP, "earliest_offset: $info_min_time$", "earliest_offset: 7d")
+    edit(pack, TTP, "latest_offset: $info_max_time$", "latest_offset: 1m")
+    assert validate(pack).diagnostics == []
+    edit(pack, TTP, "earliest_offset: 7d", "earliest_offset: 7dx")
+    assert "7dx" in only(validate(pack), "CP063").message
+
+
 def test_valid_schedules_pass(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: '*/15 9-17 * * 1-5'\n"
                                    "    earliest_time: -1d@d+8h\n    latest_time: now\ntags:\n")

@@ -3,7 +3,8 @@
 One home below the app builder (``esapp``), the simulation of ES (``simulate``) and the replay of detections
 (``replay``): the correlation search's stanza name (which ES also writes into each notable and risk event as
 ``search_name``), the ``action.escu`` annotations (copied into risk events as ``annotations.*``), the
-notable's title and severity, and the drilldown placeholder for the detection's own search. The ``<stem>_filter`` macro's name is the model's ``Detection.filter_macro``.
+notable's title and severity, the drilldown placeholder for the detection's own search and the duration form of a
+drilldown's time offsets. The ``<stem>_filter`` macro's name is the model's ``Detection.filter_macro``.
 Layouts follow contentctl 5.x (escu_format.md §3.5, §8).
 """
 
@@ -14,6 +15,18 @@ import re
 from contentpack.content.model import AppConfig, Detection, NotableAction
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"  # replaced by the detection's search text
+_OFFSET_DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def offset_seconds(offset: str) -> int | None:
+    """The seconds of a drilldown offset written as a duration (``2h``, ``7d``; surrounding blanks ignored): "the
+    amount of time before [earliest] / after [latest] the triggering event" (ES's notable setting *Drill-down
+    earliest/latest offset*, "For example, 2h", as the splunk.es Ansible collection documents it:
+    https://docs.ansible.com/ansible/latest/collections/splunk/es/splunk_adaptive_response_notable_events_module.html).
+    None for anything else (``$info_min_time$``, ``2hx``). A leading ``+`` is read as none (assumed)."""
+    match = _OFFSET_DURATION.match(offset.strip())
+    return None if match is None else int(match.group(1)) * _SECONDS[match.group(2)]
 
 
 def stanza_name(app: AppConfig, detection: Detection) -> str:

@@ -35,14 +35,13 @@ YAML names it (``drilldown_search``), each distinct one once per drilldown howev
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
-from contentpack.content.naming import DRILLDOWN_PLACEHOLDER
+from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, offset_seconds
 from contentpack.cut_lists import cut_list
 from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
@@ -68,8 +67,6 @@ ALL_TIME: Window = (None, None)
 DRILLDOWN_ROWS = 10
 SHOWN_PROBLEMS = 3  # problems a drilldown's failure names of those its rows have (the count says how many more)
 SHOWN_EVENTS = 3  # events a failure names of those a drilldown misses (the count says how many more)
-_DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 INERT_VALUE = "inert"
 
 
@@ -138,11 +135,10 @@ def _bound(offset: str | None, window: Window, event_time: float, which: int) ->
     text = offset.strip()
     if text in ("$info_min_time$", "$info_max_time$"):
         return window[0] if text == "$info_min_time$" else window[1]
-    match = _DURATION.match(text)
-    if match is None:
+    seconds = offset_seconds(text)
+    if seconds is None:
         raise DrilldownOffsetError(f"drilldown offset {offset!r} is neither $info_min_time$/$info_max_time$ "
                                    "nor a duration such as 2h")
-    seconds = int(match.group(1)) * _SECONDS[match.group(2)]
     return event_time - seconds if which == 0 else event_time + seconds
 
 

@@ -34,8 +34,10 @@ column.
   ``schedule_window`` of minutes is shorter than the time between two runs (savedsearches.conf.spec).
 * CP063: inline ``earliest_time``/``latest_time`` and literal drilldown offsets (not ``$tokens$``) parse as
   time modifiers (``contentpack.spl.timeutil``); real-time (``rt``) modifiers are accepted as written in
-  drilldowns; in a schedule real-time, absolute and quoted values are refused (``time_modifier_problem``); so
-  are the ``earliest=``/``latest=`` a detection's search commands write (``_search_time_modifiers``).
+  drilldowns, and so is a drilldown offset written as the duration ES documents for it (``2h``: the time before
+  or after the triggering event, ``content.naming.offset_seconds``), which is no time modifier; in a schedule
+  real-time, absolute and quoted values are refused (``time_modifier_problem``); so are the ``earliest=``/``latest=``
+  a detection's search commands write (``_search_time_modifiers``).
 * CP066: an inline schedule's runs, sampled as ``content.schedule`` samples them (the windows the simulation
   runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
   searches nothing, an error; time between one window's end and the next window's start is never searched,
@@ -84,6 +86,7 @@ from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, Position, error, warning
 from contentpack.content.model import Detection, Lookup, NodePath, Pack, Scheduling, SourceMap
+from contentpack.content.naming import offset_seconds
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import located_macro_calls
 from contentpack.content.scalar_positions import locate
@@ -538,8 +541,8 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, offset_value in (("earliest_offset", drilldown.earliest_offset),
                                       ("latest_offset", drilldown.latest_offset)):
-                if offset_value is None or "$" in offset_value:
-                    continue  # tokens ES fills in ($info_min_time$)
+                if offset_value is None or "$" in offset_value or offset_seconds(offset_value) is not None:
+                    continue  # tokens ES fills in ($info_min_time$), or the duration ES documents (2h)
                 problem = time_modifier_problem(offset_value)
                 if problem is not None:
                     node = ("drilldown_searches", index, key)
