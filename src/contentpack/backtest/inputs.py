@@ -35,6 +35,9 @@ export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a re
 never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
 download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
 
+``search --events`` reads the inputs only this reader takes apart (exports and Event Hub messages,
+:func:`wrapped_input`) with it too, every line kept and every field extracted.
+
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
 file; a block of 8 MB is read at a time.
 """
@@ -591,6 +594,28 @@ def _kind(head: bytes) -> str | None:
     if any(line.lstrip().startswith(b"{") for line in stripped.split(b"\n")):
         return "lines"  # JSON lines, perhaps after a bad first line
     return None
+
+
+_RAW_KEY = re.compile(rb'[{,]\s*"_raw"\s*:')  # a JSON object's _raw key: an array of export rows
+
+
+def wrapped_input(head: bytes) -> bool:
+    """Whether an uncompressed input whose first bytes are ``head`` holds its events inside something else, as
+    ``read_file`` judges it: a Splunk export (JSON lines of results, a CSV with ``_raw``, an array of its rows),
+    Event Hub messages (``{"records": [...]}``) or one JSON object over several lines — rather than the records
+    themselves, one a line or in an array. ``search --events`` reads such inputs with this reader (and the others,
+    and text, with the engine's own)."""
+    kind = _kind(head[:4096])
+    text = (head[len(_BOM):] if head.startswith(_BOM) else head).lstrip()
+    if kind == "document" and text.startswith(b"["):
+        return bool(_WRAPPER.match(text[1:].lstrip()) or _RAW_KEY.search(text))
+    if kind == "lines":
+        first = next((line for line in (part.lstrip() for part in text.split(b"\n")) if line.startswith(b"{")), b"")
+        return bool(_WRAPPER.match(first))
+    if kind == "csv":  # a header with a _raw column: a text line that only mentions _raw is text
+        header = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+        return "_raw" in next(csv.reader([header]))
+    return kind is not None  # a multi-line object
 
 
 def _blocks(stream: io.BufferedReader) -> Iterator[tuple[bytes, list[int]]]:

@@ -36,6 +36,8 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import file_refusal
+from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, wrapped_input
+from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
@@ -50,12 +52,12 @@ from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import Untimed, starts_json_array
+from contentpack.spl.events import BAD_LINES_SHOWN, BadLines, Untimed, events_head, starts_json_array
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
-from contentpack.spl.values import Value, mv_values, to_str
+from contentpack.spl.values import Event, Value, mv_values, to_str
 
 
 class UsageError(Exception):
@@ -87,7 +89,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
-                        help="JSON lines, JSON array or text file (one file; repeatable); none for a search that "
+                        help="JSON lines, JSON array or text file, or a Splunk export (JSON, CSV) or Event Hub "
+                        "messages as backtest reads them (one file; repeatable); none for a search that "
                         "makes its own rows ('| makeresults ...', '| inputlookup ...')")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of the --events (default azure:monitor:aad)")
@@ -381,6 +384,25 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
     return 1
 
 
+def _unwrapped(path: str, source: str | None, args: argparse.Namespace) -> list[Event]:
+    """The events of a Splunk search export (JSON results lines, CSV with ``_raw``) or of Event Hub messages
+    (``{"records": [...]}``), read whole by the backtest's reader (``backtest.inputs``, the one place these formats
+    are taken apart) with every line kept and every field extracted: each row's ``_raw`` extracted again, its
+    ``_time``, ``_indextime`` and metadata kept, each record of a message an event. Its bad lines end the read as a
+    malformed line of a JSON-lines file does (``path:line: reason (N malformed lines in all: ...)``)."""
+    metadata = Metadata(args.sourcetype, source, args.host, args.index, args.time_field)
+    report = ReadReport()
+    try:
+        events = list(EventReader(RawFilter([()]), None, metadata, report).read_file(Path(path)))
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    shown = report.bad_lines[:BAD_LINES_SHOWN]
+    problem = BadLines(path, report.bad, [(bad.line, bad.message) for bad in shown], label="").error()
+    if problem is not None:  # a bad item of a JSON document has no line: its message names the item
+        raise problem if not shown[0].item else SplEventsError(path, problem.problem)
+    return events
+
+
 def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> Diagnostic | None:
     """A malformed events line at its line of the file (``FILE:2:1``; the problem is the line's, not a place in it),
     or the search's refusal (``in_search``) at its line and column in the search text (``<search>:1:11``), each
@@ -422,6 +444,9 @@ def _run(args: argparse.Namespace) -> int:
             refused = file_refusal(Path(path)) if args.sourcetype == AZURE_MONITOR else None
             if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
+            if wrapped_input(events_head(path)):  # an export or Event Hub messages: read as backtest reads them
+                engine.register_events(_unwrapped(path, source, args))
+                continue
             # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))

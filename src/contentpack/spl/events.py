@@ -293,11 +293,13 @@ _BOM = b"\xef\xbb\xbf"
 
 @dataclass
 class BadLines:
-    """Malformed lines of one file: how many, and the first few with their reasons."""
+    """Malformed lines of one file: how many, and the first few with their reasons (each said after ``label``,
+    or alone when the reasons say what is wrong themselves, as the backtest reader's do)."""
 
     path: str
     count: int = 0
     first: list[tuple[int, str]] = field(default_factory=list)
+    label: str = "malformed JSON event: "
 
     def add(self, line_no: int, reason: str) -> None:
         self.count += 1
@@ -309,7 +311,7 @@ class BadLines:
         if not self.count:
             return None
         line_no, reason = self.first[0]
-        problem = f"malformed JSON event: {reason}"
+        problem = f"{self.label}{reason}"
         if self.count > 1:
             lines = ", ".join(str(number) for number, _ in self.first)
             more = ", ..." if self.count > len(self.first) else ""
@@ -451,13 +453,22 @@ def utf8_problem(line: bytes) -> str | None:
     return None
 
 
-def starts_json_array(path: str | os.PathLike[str]) -> bool:
-    """Whether an events file is one JSON array (decoded whole) rather than lines (streamed)."""
+HEAD_READ = 4096  # the bytes of an events file its format is judged by
+
+
+def events_head(path: str | os.PathLike[str]) -> bytes:
+    """The first ``HEAD_READ`` bytes of an events file, opened as it is read (:func:`open_events`: a gzip-compressed
+    one is refused); :class:`SplEventsError` when it cannot be read."""
     try:
         with open_events(path) as handle:
-            return handle.read(4096).removeprefix(_BOM).lstrip().startswith(b"[")
+            return handle.read(HEAD_READ)
     except OSError as exc:
         raise unreadable(path, exc) from None
+
+
+def starts_json_array(path: str | os.PathLike[str]) -> bool:
+    """Whether an events file is one JSON array (decoded whole) rather than lines (streamed)."""
+    return events_head(path).removeprefix(_BOM).lstrip().startswith(b"[")
 
 
 def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object]] | None:
@@ -466,7 +477,7 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
     shown = str(path)
     try:
         with open_events(path) as handle:
-            head = handle.read(4096)
+            head = handle.read(HEAD_READ)
             if not head.removeprefix(_BOM).lstrip().startswith(b"["):
                 return None
             data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
