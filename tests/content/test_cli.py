@@ -225,7 +225,11 @@ def test_warnings_exit_0_unless_strict(pack: Path) -> None:
     relaxed = run_cli("--root", str(pack))
     strict = run_cli("--root", str(pack), "--strict")
     assert relaxed.returncode == 0 and "warning[CP045]" in relaxed.stdout
-    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith("INVALID: 0 errors, 1 warning ")
+    # "INVALID: 0 errors" alone did not say why: the run that only --strict fails says so
+    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith(
+        "INVALID (--strict: warnings count as errors): 0 errors, 1 warning ")
+    edit(pack, TTP, "type: TTP\n", "type: TTPP\n")  # with an error, --strict changes nothing: not said
+    assert run_cli("--root", str(pack), "--strict").stdout.splitlines()[-1].startswith("INVALID: 1 error, ")
 
 
 def test_usage_errors_exit_2(tmp_path: Path, pack: Path) -> None:
