@@ -10,6 +10,7 @@ import io
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,27 @@ def test_out_dir_holds_every_file_and_risk_has_es_fields(tmp_path: Path, capsys:
     top = summary["top_risk_objects"][0]
     assert top["score"] >= summary["top_risk_objects"][-1]["score"] and top["detections"]
     assert "reading" not in err and "simulating" not in err  # no progress bar when stderr is not a terminal
+
+
+def _readme_keys(name: str) -> set[str]:
+    """The keys README.md's bullet on the ``--out`` file ``name`` lists (every `code` span after the file's)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"* `{name}` — ")
+    bullet = text[start:text.index("\n* ", start)]
+    return set(re.findall(r"`([^`]+)`", bullet)[1:])
+
+
+def test_the_readme_lists_the_keys_of_notables_and_risk(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """README.md said a notable holds a "title": the key is ``rule_title``, and it left out half the keys a
+    reader filters the file by (``jq .severity``). Each line's keys are the ones the README lists."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    status, _, err = backtest(capsys, "--events", "attack_data/consent_phishing_campaign", "--out", str(out))
+    assert status == 0, err
+    for name in ("notables.jsonl", "risk.jsonl"):
+        keys = [set(json.loads(line)) for line in (out / name).read_text().splitlines()]
+        assert keys and set().union(*keys) == _readme_keys(name), name
 
 
 def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(

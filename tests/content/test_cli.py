@@ -137,6 +137,18 @@ def test_paths_narrow_the_report(pack: Path) -> None:
     assert [line.split(":")[0] for line in out.stdout.splitlines()[:-1]] == [STORY]
 
 
+def test_a_file_given_a_used_id_is_invalid_whichever_sorts_first(pack: Path) -> None:
+    """A new file given a shipped detection's id: the clash was reported at the file sorting first only, so
+    ``validate`` of the other printed "valid: 0 errors ...; 1 error in other files not shown" and exited 0."""
+    copy = "detections/zz/zz_copy.yml"
+    (pack / copy).parent.mkdir(parents=True)
+    (pack / copy).write_text((pack / TTP).read_text(encoding="utf-8")
+                             .replace("Entra ID User Declined Consent For OAuth App", "ZZ Copy"), encoding="utf-8")
+    for path in (TTP, copy):
+        out = run_cli("--root", str(pack), str(pack / path))
+        assert out.returncode == 1 and f"{path}:2:5: error[CP040]: detection id " in out.stdout, out.stdout
+
+
 REPO = Path(__file__).resolve().parents[2]
 # the story's CP012 kept it out of the pack
 BROKEN_STORY_COUNTS = f"3 detections, 2 macros, 0 of 1 story, 1 data source, 1 lookup; {STOPPED}"
@@ -213,7 +225,11 @@ def test_warnings_exit_0_unless_strict(pack: Path) -> None:
     relaxed = run_cli("--root", str(pack))
     strict = run_cli("--root", str(pack), "--strict")
     assert relaxed.returncode == 0 and "warning[CP045]" in relaxed.stdout
-    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith("INVALID: 0 errors, 1 warning ")
+    # "INVALID: 0 errors" alone did not say why: the run that only --strict fails says so
+    assert strict.returncode == 1 and strict.stdout.splitlines()[-1].startswith(
+        "INVALID (--strict: warnings count as errors): 0 errors, 1 warning ")
+    edit(pack, TTP, "type: TTP\n", "type: TTPP\n")  # with an error, --strict changes nothing: not said
+    assert run_cli("--root", str(pack), "--strict").stdout.splitlines()[-1].startswith("INVALID: 1 error, ")
 
 
 def test_usage_errors_exit_2(tmp_path: Path, pack: Path) -> None:

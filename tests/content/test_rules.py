@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.diagnostics import Severity
+from contentpack.content.validate import ValidationResult
 
 from .helpers import CORRELATION, CTIME, DATA_SOURCE, HUNTING, LOOKUP, STORY, TTP, Validate, at, edit, locate, only
 
@@ -401,19 +402,29 @@ def test_cp036_unreadable_attack_data_is_reported_once(pack: Path, validate: Val
     assert finding.message == "cannot check ATT&CK ids: shipped attack_enterprise.json cannot be read"
 
 
-def test_cp040_duplicate_id(pack: Path, validate: Validate) -> None:
+def _of(result: ValidationResult, rule: str) -> dict[tuple[str, int, int], str]:
+    return {at(d): d.message for d in result.diagnostics if d.rule == rule}
+
+
+def test_cp040_duplicate_id_is_reported_at_each_holder(pack: Path, validate: Validate) -> None:
+    """Reported at the first holder only, ``validate`` of the other file (a new detection given a shipped one's
+    id) said "valid" and exited 0: the clash is reported at every file holding the id, each naming the other."""
     edit(pack, DATA_SOURCE, "id: 5a4e2c1b-9d8f-4a7e-b6c5-d4e3f2a1b0c9", "id: 0c6e4f7a-2b1d-4e3f-9a8b-7c6d5e4f3a21")
-    finding = only(validate(pack), "CP040")
-    assert at(finding) == (DATA_SOURCE, 2, 5)
-    assert STORY in finding.message
+    ident = "0c6e4f7a-2b1d-4e3f-9a8b-7c6d5e4f3a21"
+    assert _of(validate(pack), "CP040") == {
+        (STORY, 2, 5): f"story id {ident} is also used by the data source in {DATA_SOURCE}:2:5",
+        (DATA_SOURCE, 2, 5): f"data source id {ident} is also used by the story in {STORY}:2:5",
+    }
 
 
-def test_cp041_duplicate_name(pack: Path, validate: Validate) -> None:
+def test_cp041_duplicate_name_is_reported_at_each_holder(pack: Path, validate: Validate) -> None:
     copy = "stories/zz_copy.yml"
     text = (pack / STORY).read_text(encoding="utf-8")
     (pack / copy).write_text(text.replace("0c6e4f7a-2b1d", "0c6e4f7a-2b1e"), encoding="utf-8")
-    finding = only(validate(pack), "CP041")
-    assert at(finding) == (copy, 1, 7)
+    found = _of(validate(pack), "CP041")
+    assert sorted(found) == [(STORY, 1, 7), (copy, 1, 7)]
+    assert f"is also used by the story in {copy}:1:7" in found[(STORY, 1, 7)]
+    assert f"is also used by the story in {STORY}:1:7" in found[(copy, 1, 7)]
 
 
 def test_cp042_unknown_story(pack: Path, validate: Validate) -> None:

@@ -30,7 +30,18 @@ def test_a_search_that_cannot_be_split_has_none() -> None:
 def test_taint_follows_the_segments() -> None:
     moved = result_taint(moving_segments("x=1 | eval shown=appDisplayName | stats count by shown"), Taint())
     assert moved is not None and moved.origin("shown") == "appDisplayName" and moved.origin("count") is None
-    assert result_taint(moving_segments("x=1 | nosuchcommand a"), Taint()) is None
+
+
+def test_an_unreadable_command_is_passed_over_and_what_it_names_is_unread() -> None:
+    """A typo (``filnull``) made the whole search fall back to matching names, which loses a field the search
+    derives (``shown``); now taint keeps following the readable commands, and the names the unreadable command
+    writes are of unknown provenance until a readable command sets them."""
+    moved = result_taint(moving_segments("x=1 | eval shown=appDisplayName | nosuchcommand a shown | eval a=1"),
+                         Taint())
+    assert moved is not None and moved.origin("shown") == "appDisplayName" and moved.origin("a") is None
+    assert "shown" in moved.unread and "a" not in moved.unread  # set by the eval after it
+    dropped = result_taint(moving_segments("x=1 | nosuchcommand a b | stats count by b"), Taint())
+    assert dropped is not None and set(dropped.unread) == {"b"}  # stats keeps its by-fields only
 
 
 def test_any_other_command_taints_what_it_writes_from_what_it_reads() -> None:

@@ -73,6 +73,34 @@ def test_stats_values_as_another_name_warns(tmp_path: Path) -> None:
     assert len(_cp045(root)) == 1
 
 
+def _cp045_beside_errors(root: Path) -> list[str]:
+    return [d.render() for d in validate_pack(root).diagnostics if d.rule == "CP045"]
+
+
+def test_a_typo_elsewhere_in_the_search_does_not_hide_a_derived_token(tmp_path: Path) -> None:
+    """An unknown command (``filnull``, CP061) made the whole search fall back to matching names: ``$apps$``,
+    carried by ``values(appDisplayName) as apps``, vanished from CP045 with only the CP061 error left. The readable
+    commands are still followed."""
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "  | fillnull \n", "  | filnull \n")
+    edit(root, TTP, "max(_time) as lastTime by", "max(_time) as lastTime values(appDisplayName) as apps by")
+    edit(root, TTP, DRILL_NAME, 'View the detection results for - "$apps$"')
+    found = _cp045_beside_errors(root)
+    assert len(found) == 1 and "uses $apps$, which is attacker-controlled" in found[0], found
+
+
+def test_tokens_an_unreadable_command_names_are_said_to_be_unchecked(tmp_path: Path) -> None:
+    """``stats coutn ... values(appDisplayName) as apps``: which fields the stats keeps, and where ``apps`` comes
+    from, is not known; the tokens it names are reported once as not checked, not passed as clean."""
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "stats count min(_time)", "stats coutn min(_time)")
+    edit(root, TTP, "max(_time) as lastTime by", "max(_time) as lastTime values(appDisplayName) as apps by")
+    edit(root, TTP, DRILL_NAME, 'View the detection results for - "$apps$"')
+    found = _cp045_beside_errors(root)
+    assert len(found) == 1, found
+    assert "drilldown tokens not checked for attacker control: $apps$, $user$ (the command 'stats coutn" in found[0]
+
+
 def test_tokens_in_offsets_are_checked(tmp_path: Path) -> None:
     root = copy_pack(tmp_path)
     edit(root, TTP, "  earliest_offset: $info_min_time$", "  earliest_offset: $appDisplayName$", )

@@ -133,3 +133,19 @@ def test_a_file_read_again_by_a_subsearch_is_counted_once(tmp_path: Path, lazy: 
     results = engine_over(path, lazy=lazy).search("* | append [search a=x] | stats count", now=0.0)
     assert results.rows == [{"count": 4}]
     assert [t.count for t in results.untimed] == [2]
+
+
+@pytest.mark.parametrize("query", ["* | table _time a", "* | stats count"])
+def test_a_time_field_that_holds_no_time_is_named_with_its_value(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 query: str) -> None:
+    """The field was there, its value unreadable (``11/10/2026 10:00:00 AM``): the hint said the events "had no
+    time in field 'time'" and to name the field with --time-field. It names the value as backtest does (RP002's
+    ``unreadable time '...'``) and the formats the engine reads."""
+    path = events_file(tmp_path / "us.jsonl", '{"time": "11/10/2026 10:00:00 AM", "a": "1"}\n{"a": "2"}\n')
+    status, _, err = run(capsys, query, "--no-pack", "--events", str(path))
+    assert status == 0
+    assert err.startswith(f"contentpack search: hint: 2 events of {path} had no readable time in field 'time' "
+                          "(unreadable time '11/10/2026 10:00:00 AM', the first) and got the file's modification "
+                          "time, ")
+    assert err.endswith("; write each event's time as ISO 8601 (2026-11-10T10:00:00Z, 2026-11-10 10:00:00+01:00; "
+                        "UTC when it has no offset) or epoch seconds (1794304800)\n")

@@ -63,7 +63,16 @@ from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.cut_lists import cut_list
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
-from contentpack.spl.events import GZIP_MAGIC, LINE_TOO_LONG, capped_runs, in_calendar, make_event, parse_timestamp
+from contentpack.spl.events import (
+    GZIP_MAGIC,
+    LINE_TOO_LONG,
+    capped_runs,
+    in_calendar,
+    make_event,
+    parse_timestamp,
+    unreadable_time,
+    unreadable_time_text,
+)
 from contentpack.spl.files import no_such_path, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
@@ -647,11 +656,10 @@ def _untimed(event: Event) -> bool:
 def _no_time(flat: dict[str, Value], time_field: str) -> str:
     """Why a record has no ``_time``: Splunk takes it from the record's ``time`` (the add-on's ``TIME_PREFIX``);
     without one the event would get whatever time the reader made up, so it is a bad line, not an event."""
-    value = flat.get(time_field)
-    if value is None or value == ():
+    value = unreadable_time(flat, time_field)
+    if value is None:
         return f"a JSON object without a {time_field!r} field: not an Azure Monitor record"
-    shown = value[0] if isinstance(value, tuple) else value
-    return f"unreadable {time_field} {shown!r}"
+    return unreadable_time_text(time_field, value)
 
 
 def _not_an_object(text: bytes) -> str:

@@ -52,7 +52,8 @@ from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import BAD_LINES_SHOWN, BadLines, Untimed, events_head, starts_json_array
+from contentpack.spl.events import (BAD_LINES_SHOWN, TIME_FORMATS, BadLines, Untimed, events_head, starts_json_array,
+                                     unreadable_time_text)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -572,12 +573,24 @@ def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list
     got the file's modification time, so a time range kept or dropped them by that time alone, and ``_time``
     in the rows is not theirs. Splunk's rule is not quite this one (docs/spl_engine.md, "Events without a
     time"), and the usual cause is a time field of another name: what to do is to name it."""
-    return [f"{counted(tally.count, 'event')} of {tally.path} had no time in field '{time_field}' and got the "
+    return [f"{counted(tally.count, 'event')} of {tally.path} had no {_which_time(tally, time_field)} and got the "
             f"file's modification time, {_values('_time', tally.fallback, tz)[0]}, as _time (Splunk's documented "
             "order: the time of the previous event of the same source; when no event of the source has one, a date "
-            "in the file name, then the file's modification time); name the field that holds each event's time "
-            "with --time-field NAME"
+            f"in the file name, then the file's modification time); {_time_fix(tally)}"
             for tally in untimed]
+
+
+def _which_time(tally: Untimed, time_field: str) -> str:
+    """``time in field 'time'`` when the events lack the field, else what it held that is no time."""
+    if tally.unreadable is None:
+        return f"time in field '{time_field}'"
+    return f"readable time in field '{time_field}' ({unreadable_time_text(time_field, tally.unreadable)}, the first)"
+
+
+def _time_fix(tally: Untimed) -> str:
+    if tally.unreadable is None:
+        return "name the field that holds each event's time with --time-field NAME"
+    return f"write each event's time as {TIME_FORMATS}"
 
 
 # A correlation search pasted into `search` reads ES's risk index, which holds what detections wrote when they

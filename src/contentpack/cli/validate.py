@@ -68,7 +68,8 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
 
 
 def _summary(result: ValidationResult, shown: list[Diagnostic], prefixes: list[str]) -> str:
-    """``valid: 0 errors, 0 warnings (16 detections, ...)``; with PATHS, what was checked and what the other
+    """``valid: 0 errors, 0 warnings (16 detections, ...)``, ``INVALID (--strict: warnings count as errors): 0
+    errors, 1 warning (...)`` when only --strict fails the run; with PATHS, what was checked and what the other
     files hold, not shown: ``valid: 0 errors, 0 warnings in detections/x.yml; 1 error in other files not shown
     (pack: 15 of 16 detections, ...; 1 file stopped at its errors, ...)``."""
     errors, warnings = _counts(shown)
@@ -81,7 +82,9 @@ def _summary(result: ValidationResult, shown: list[Diagnostic], prefixes: list[s
                  (len(pack.lookups), "lookup", "lookup"))
         scope = ", ".join(_scope(modelled, result.files.get(kind, 0), noun) for modelled, kind, noun in kinds)
         scope += _stopped(sum(max(result.files.get(kind, 0) - modelled, 0) for modelled, kind, _ in kinds))
-    verdict = "valid" if errors == 0 and not (result.strict and warnings) else "INVALID"
+    # a run that only --strict fails says so: "INVALID: 0 errors" read as a contradiction
+    verdict = "valid" if errors == 0 and not (result.strict and warnings) else \
+        "INVALID" if errors else "INVALID (--strict: warnings count as errors)"
     found = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
     if not prefixes:
         return f"{verdict}: {found} ({scope})"

@@ -202,6 +202,25 @@ def event_time(flat: dict[str, Value], time_field: str) -> float | None:
     return None
 
 
+# What ``parse_timestamp`` reads, for a message about a time it could not read
+TIME_FORMATS = ("ISO 8601 (2026-11-10T10:00:00Z, 2026-11-10 10:00:00+01:00; UTC when it has no offset) or "
+                "epoch seconds (1794304800)")
+
+
+def unreadable_time(flat: dict[str, Value], time_field: str) -> Value | None:
+    """The value of the time field of an event whose time could not be read (the first of a multivalue); None
+    when it has none: the field is missing, not unreadable."""
+    value = flat.get(time_field)
+    if value is None or value == ():
+        return None
+    return value[0] if isinstance(value, tuple) else value
+
+
+def unreadable_time_text(time_field: str, value: Value) -> str:
+    """``unreadable time '11/10/2026 10:00:00 AM'``: the words backtest (RP002) and search use for it."""
+    return f"unreadable {time_field} {value!r}"
+
+
 @dataclass
 class Untimed:
     """The events of one read of a file that had no readable time and got ``fallback`` (the file's modification
@@ -216,6 +235,13 @@ class Untimed:
     path: str
     fallback: float
     count: int = 0
+    unreadable: Value | None = None  # the first value of the time field that held no time (None: none held one)
+
+    def add(self, flat: dict[str, Value], time_field: str) -> None:
+        """One more event without a time (``flat``: its fields)."""
+        self.count += 1
+        if self.unreadable is None:
+            self.unreadable = unreadable_time(flat, time_field)
 
 
 # The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
@@ -249,7 +275,7 @@ def make_event(
     if moment is None:
         moment = fallback_time
         if untimed is not None:
-            untimed.count += 1
+            untimed.add(flat, time_field)
     event["_time"] = moment
     event["source"] = source
     event["sourcetype"] = sourcetype

@@ -405,7 +405,7 @@ def scan_file(
             moment = event_time(flat, source.time_field)
             if moment is None:
                 moment = fallback
-                tally.count += 1
+                tally.add(flat, source.time_field)
             event["_time"] = moment
             event.update(meta)
             yield event

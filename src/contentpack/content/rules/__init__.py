@@ -8,11 +8,11 @@ YAML, and point at positions through each object's ``SourceMap``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from contentpack.attack import AttackCatalog
 from contentpack.content.diagnostics import Diagnostic
@@ -70,6 +70,22 @@ class RuleContext:
 
 
 Rule = Callable[[RuleContext], Iterable[Diagnostic]]
+
+_Item = TypeVar("_Item")
+
+
+def clashes(items: Iterable[_Item], key: Callable[[_Item], str]) -> Iterator[tuple[_Item, tuple[_Item, ...]]]:
+    """Each item whose key another item has too, with those others (in the order given). The rules of
+    uniqueness (ids, names, stanzas) report a clash at every object holding it, each naming the others: which
+    one is at fault is not known (a new file given a shipped one's id), and ``validate FILE`` shows only that
+    file's findings, so a clash reported at the first object only would call the other file valid."""
+    groups: dict[str, list[_Item]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    for group in groups.values():
+        for index, item in enumerate(group):
+            if len(group) > 1:
+                yield item, (*group[:index], *group[index + 1:])
 
 
 def all_rules() -> tuple[Rule, ...]:

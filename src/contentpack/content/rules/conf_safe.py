@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contentpack.content.conf_text import all_fit, conf_text_problem
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AppConfig, NodePath, SourceMap
-from contentpack.content.rules import RuleContext
+from contentpack.content.rules import RuleContext, clashes
 
 RESERVED_STANZAS = frozenset({"default"})
 _NOT_CONTENT = frozenset({"source", "source_map", "tests"})  # positions; detection tests never reach a .conf
@@ -139,15 +139,13 @@ def reserved_stanza_names(context: RuleContext) -> Iterator[Diagnostic]:
 
 def colliding_stanzas(context: RuleContext) -> Iterator[Diagnostic]:
     """CP051: detections whose names give one filter macro (and so one macros.conf stanza)."""
-    seen: dict[str, SourceMap] = {}  # positions are looked up only for a report
     own = {m.stanza for m in context.pack.macros}
-    for detection in context.pack.detections:
-        stanza = detection.filter_macro
-        if stanza in seen and stanza not in own:
-            yield error(detection.source.at("name"), "CP051",
-                        f"detection name '{detection.name}' gives the filter macro '{stanza}', which the detection "
-                        f"at {seen[stanza].at('name')} already has: rename one of them")
-        seen.setdefault(stanza, detection.source)
+    detections = (d for d in context.pack.detections if d.filter_macro not in own)
+    for detection, others in clashes(detections, lambda d: d.filter_macro):
+        places = " and ".join(str(other.source.at("name")) for other in others)
+        yield error(detection.source.at("name"), "CP051",
+                    f"detection name '{detection.name}' gives the filter macro '{detection.filter_macro}', which "
+                    f"the detection at {places} also gives: rename one of them")
 
 
 RULES = (conf_safe_text, reserved_stanza_names, colliding_stanzas)

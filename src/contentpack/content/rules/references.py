@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import SourceMap
-from contentpack.content.rules import RuleContext
+from contentpack.content.rules import RuleContext, clashes
 from contentpack.content.rules.naming import named_objects
 from contentpack.spl.suggest import did_you_mean
 
@@ -22,29 +22,21 @@ def _ids(context: RuleContext) -> Iterator[tuple[str, str, SourceMap]]:
 
 def unique_ids(context: RuleContext) -> Iterator[Diagnostic]:
     """CP040: ids identify content in ES (detection_id) and across versions; a copy-pasted id collides."""
-    seen: dict[str, tuple[str, SourceMap]] = {}  # positions are looked up only for a report
-    for kind, ident, source in _ids(context):
-        key = ident.lower()
-        if key in seen:
-            first_kind, first = seen[key]
-            yield error(source.at("id"), "CP040",
-                        f"{kind} id {ident} is already used by the {first_kind} in {first.at('id')}")
-        else:
-            seen[key] = (kind, source)
+    for (kind, ident, source), others in clashes(_ids(context), lambda item: item[1].lower()):
+        places = " and ".join(f"the {other_kind} in {other.at('id')}" for other_kind, _, other in others)
+        yield error(source.at("id"), "CP040", f"{kind} id {ident} is also used by {places}")
 
 
 def unique_names(context: RuleContext) -> Iterator[Diagnostic]:
     """CP041: names are stanza names and reference keys; two objects with one name are ambiguous."""
-    seen: dict[str, tuple[str, str, SourceMap]] = {}  # positions are looked up only for a report
-    for kind, name, source in named_objects(context):
-        key = name.casefold()  # names differing only in case collide too (file names, Splunk's lookups of them)
-        if key in seen:
-            first_kind, first_name, first = seen[key]
-            same = "" if first_name == name else f" (as '{first_name}': names may not differ only in case)"
-            yield error(source.at("name"), "CP041",
-                        f"{kind} name '{name}' is already used by the {first_kind} in {first.at('name')}{same}")
-        else:
-            seen[key] = (kind, name, source)
+    # names differing only in case collide too (file names, Splunk's lookups of them)
+    for (kind, name, source), others in clashes(named_objects(context), lambda item: item[1].casefold()):
+        places = " and ".join(
+            f"the {other_kind} in {other.at('name')}"
+            + ("" if other_name == name else f" (as '{other_name}': names may not differ only in case)")
+            for other_kind, other_name, other in others
+        )
+        yield error(source.at("name"), "CP041", f"{kind} name '{name}' is also used by {places}")
 
 
 def stories_resolve(context: RuleContext) -> Iterator[Diagnostic]:

@@ -22,8 +22,13 @@ engine's own parser (macros expanded with the pack's definitions) and taint is p
 * ``lookup ... OUTPUT``: outputs come from the pack's table, so they are clean;
 * any other command: each field it produces is tainted when any field it reads is (conservative).
 
-When the search cannot be parsed (a command the engine does not support), field names are matched as before:
-the declared fields, without their ``properties.`` prefix too, and the default patterns.
+A command the parser cannot read (a typo such as ``filnull`` or ``stats coutn``, which CP060/CP061 report) is
+passed over: taint keeps following the commands that can be read (assumed: the unread command keeps the fields
+and values it does not name, as most commands do), and every field name written in it is of unknown provenance
+(``Taint.unread``) until a readable command sets it, so a drilldown token on one is reported as not checked
+rather than passed as clean. When the search cannot be split into commands at all (an unclosed quote or
+bracket) or its macros cannot be expanded, field names are matched instead: the declared fields, without their
+``properties.`` prefix too, and the default patterns.
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ class Taint:
     names: dict[str, str] = field(default_factory=dict)
     patterns: tuple[str, ...] = DEFAULT_PATTERNS
     clean: set[str] = field(default_factory=set)
+    # field name -> the text of the unreadable command that names it: where its value comes from is not known
+    unread: dict[str, str] = field(default_factory=dict)
 
     def origin(self, name: str) -> str | None:
         """The attacker-controlled field ``name``'s value can come from, or None when it is clean."""
@@ -83,6 +90,7 @@ class Taint:
         return None
 
     def set(self, name: str, origin: str | None) -> None:
+        self.unread.pop(name, None)
         if origin is not None:
             self.names[name] = origin
             self.clean.discard(name)
@@ -91,7 +99,7 @@ class Taint:
             self.clean.add(name)
 
     def copy(self) -> Taint:
-        return Taint(dict(self.names), self.patterns, set(self.clean))
+        return Taint(dict(self.names), self.patterns, set(self.clean), dict(self.unread))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -165,18 +173,20 @@ def _expression_reads(text: str) -> set[str] | None:
 
 
 def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
-    """``taint`` carried through a search, given by its ``moving_segments`` (None when its macros cannot be
-    expanded or it cannot be split); None when it cannot be parsed."""
+    """``taint`` carried through a search, given by its ``moving_segments``; None when there are none (its macros
+    cannot be expanded or it cannot be split). A command that cannot be parsed is passed over, the fields it
+    names left ``unread``."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
     StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
     EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
-    commands = _commands(moving) if moving is not None else None
-    if commands is None:
+    if moving is None:
         return None
-    for command in commands:
-        if isinstance(command, EvalCommand):
+    for command in _commands(moving):
+        if isinstance(command, str):  # unreadable: its text
+            taint.unread.update(dict.fromkeys(_FIELD_WORD.findall(command), command))
+        elif isinstance(command, EvalCommand):
             for target, expr in command.assignments:
                 taint.set(target, taint.first(returned_fields(expr)))
         elif isinstance(command, RenameCommand):
@@ -194,6 +204,7 @@ def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
                 kept = {name: taint.origin(name) for name in by}
                 taint.names = {name: source for name, source in kept.items() if source is not None}
                 taint.clean = {name for name, source in kept.items() if source is None}
+                taint.unread = {name: text for name, text in taint.unread.items() if name in by}
             for output, origin in outputs.items():
                 taint.set(output, origin)
         elif isinstance(command, RexCommand):
@@ -309,16 +320,14 @@ def moving_segments(expanded: str, segments: Sequence[Segment] | None = None) ->
     return tuple(moving)
 
 
-def _commands(moving: Moving) -> tuple[object, ...] | None:
-    """The parsed ``moving_segments`` of a search (subsearches and all); None when one is unreadable."""
+# What may be a field name in the text of a command the parser cannot read (its command and function names too)
+_FIELD_WORD = re.compile(r"[A-Za-z_@][\w.{}@]*")
+
+
+def _commands(moving: Moving) -> tuple[object, ...]:
+    """The parsed ``moving_segments`` of a search (subsearches and all), the text of each unreadable one instead."""
     spl = _spl()
-    commands: list[object] = []
-    for text, place, leading_pipe in moving:
-        command = spl.command_alone(text, place, leading_pipe).command
-        if command is None:
-            return None
-        commands.append(command)
-    return tuple(commands)
+    return tuple(spl.command_alone(text, place, leading_pipe).command or text for text, place, leading_pipe in moving)
 
 
 def _produced(command: object) -> set[str]:
