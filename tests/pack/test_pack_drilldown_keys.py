@@ -101,8 +101,9 @@ def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str
 
 
 # a field the search sets to the audit record's own id: properties.id (``id``) or the correlationId its records share
-# (taken only when GUID-shaped: ``coalesce(if(match(correlationId, ...), correlationId, null()), id, ...)``)
-RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|id)\b|id\b)")
+# (taken only when GUID-shaped: ``coalesce(if(match(correlationId, ...), correlationId, null()), record_id, ...)``),
+# or record_id, the id macro entra_id_record_id keeps when it holds no search syntax
+RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|(?:record_)?id)\b|id\b)")
 GROUP_BY = re.compile(r"\|\s*stats\b[^|]*?\bby\s+([\w\s]+?)\s*(?=\||$)")
 
 
@@ -143,71 +144,101 @@ def test_every_per_record_result_has_its_results_drilldown_keyed_on_the_record()
 
 def _with_correlation_id(line: str, role: str | None, correlation_id: str) -> str:
     """``_with_role``'s record under the correlationId ``correlation_id`` (top level and properties, as the add-on
-    indexes both), the client-request-id header a Microsoft Graph caller sends, properties.id as logged."""
+    indexes both), the client-request-id header a Microsoft Graph caller sends, and with the record id Microsoft
+    builds from it: a Core Directory record's properties.id embeds its correlationId
+    (``Directory_<correlationId>_9VRQI_37762000``, real_records/graph_tenant_wide_grant.log; a sign-in's id
+    does not)."""
     event = json.loads(_with_role(line, role))
-    event["correlationId"] = event["properties"]["correlationId"] = correlation_id
+    properties = event["properties"]
+    properties["id"] = properties["id"].replace(properties["correlationId"], correlation_id)
+    event["correlationId"] = properties["correlationId"] = correlation_id
     return json.dumps(event)
 
 
 @pytest.mark.parametrize("correlation_id", ['x" OR user="*', 'x" | outputlookup entra_id_risky_oauth_scopes | "'],
                          ids=["widening", "command"])
-@pytest.mark.parametrize(("name", "record", "role"), [
-    (TENANT_WIDE, "tenant_wide_grant_widened_twice_by_same_user.log", None),
-    (HIGH_RISK_ROLE, ROLE_TWICE, None),
-    (PRIVILEGED_ROLE, ROLE_TWICE, "RoleManagement.ReadWrite.Directory"),
-    (MEDIUM_ROLE, ROLE_TWICE, "User.Read.All"),
-], ids=["tenant_wide", "high_risk_role", "privileged_role", "medium_role"])
-def test_caller_chosen_correlation_id_never_reaches_the_results_drilldown(name: str, record: str, role: str | None,
-                                                                          correlation_id: str,
+@pytest.mark.parametrize(("name", "record", "key", "role"), [
+    (TENANT_WIDE, "tenant_wide_grant_widened_twice_by_same_user.log", "consent_id", None),
+    (HIGH_RISK_ROLE, ROLE_TWICE, "consent_id", None),
+    (PRIVILEGED_ROLE, ROLE_TWICE, "consent_id", "RoleManagement.ReadWrite.Directory"),
+    (MEDIUM_ROLE, ROLE_TWICE, "consent_id", "User.Read.All"),
+    (RISKY_SCOPES, "consent_widened_within_the_hour.log", "consent_id", None),
+    (POLICY, "consent_policy_weakened_twice_by_same_user.log", "change_id", None),
+], ids=["tenant_wide", "high_risk_role", "privileged_role", "medium_role", "risky_scopes", "policy_weakened"])
+def test_caller_chosen_correlation_id_never_reaches_the_results_drilldown(name: str, record: str, key: str,
+                                                                          role: str | None, correlation_id: str,
                                                                           tmp_path: Path) -> None:
     """The caller of Microsoft Graph chooses an audit record's correlationId (the client-request-id request
-    header), and Tenant-Wide Admin Consent Granted and the three application-permission tiers key "View the
-    detection results" on consent_id, which was the correlationId as logged: the real records of two consents
-    under a correlationId of ``x" OR user="*`` (or one closing the quote and adding a command) put that text into
-    the drilldown, which then listed every result of the user (or wrote a lookup) (Tenant-Wide v21, Privileged
-    v16, High-Risk v17, Application v21). consent_id takes the correlationId only when it is GUID-shaped, else
-    the record's id, so each record is a result of its own and its drilldown lists that one alone."""
+    header), and Microsoft writes it into the record's id too. Tenant-Wide Admin Consent Granted and the three
+    application-permission tiers key "View the detection results" on consent_id, which was the correlationId as
+    logged, else the record id; Risky Delegated Scopes on consent_id and Policy Weakened on change_id, the record
+    id as logged: the real records of two changes under a correlationId of ``x" OR user="*`` (or one closing the
+    quote and adding a command) put that text into the drilldown, which then listed every result of the user (or
+    wrote a lookup) (Tenant-Wide v21, Privileged v16, High-Risk v17, Application v21 through the correlationId;
+    Tenant-Wide v22, Privileged v17, High-Risk v18, Application v22, Risky Delegated Scopes v21, Policy Weakened
+    v22 through the id, and the tiers' events drilldown through client_app_id, the record id when the record
+    names no client). The correlationId counts only when GUID-shaped and the id only when made of letters,
+    digits, ``_`` and ``-`` (macro entra_id_record_id), else the sha256 of the raw event, so no drilldown holds
+    the text and each record is a result of its own whose results drilldown lists that one alone."""
     source = REPO / "attack_data" / "real_records" / record
     log = tmp_path / record
-    log.write_text("".join(_with_correlation_id(line, role, correlation_id) + "\n"
-                           for line in source.read_text(encoding="utf-8").splitlines() if line), encoding="utf-8")
+    records = [_with_correlation_id(line, role, correlation_id)
+               for line in source.read_text(encoding="utf-8").splitlines() if line]
+    assert sum(correlation_id in json.loads(record)["properties"]["id"] for record in records) >= 2
+    log.write_text("".join(record + "\n" for record in records), encoding="utf-8")
     pack = _pack()
     detection = _detection(pack, name)
     engine = build_engine(pack)
     engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
     rows = run_detection_search(engine, detection).rows
     assert rows
-    drilldown = _drilldown(detection, RESULTS_DRILLDOWN)
     for row in rows:
-        filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
-        assert correlation_id not in filled.search
-        assert not filled.unfilled and not filled.injected
-        shown = [to_str(got.get("consent_id")) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
-        assert shown == [to_str(row["consent_id"])]
-    assert len(rows) >= 2  # the two consents, never merged into one result
+        for drilldown in detection.drilldown_searches:
+            filled = fill_drilldown(detection, drilldown, dict(row), ALL_TIME, REPLAY_NOW)
+            assert correlation_id not in filled.name + filled.search
+            assert not filled.unfilled and not filled.injected
+        filled = fill_drilldown(detection, _drilldown(detection, RESULTS_DRILLDOWN), dict(row), ALL_TIME, REPLAY_NOW)
+        shown = [to_str(got.get(key)) for got in run_drilldown(engine, filled, REPLAY_NOW).rows]
+        assert shown == [to_str(row[key])]
+    assert len(rows) >= 2  # the two changes, never merged into one result
 
 
-CONSENT_ID = re.compile(r"consent_id=coalesce\(.*?, id, sha256\(_raw\)\)")
-CONSENT_ID_FILES = (Path("macros") / "entra_id_application_permission_grants.yml",
-                    Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_granted.yml")
+# What takes a caller-chosen value unchecked: consent_id straight from the correlationId (Tenant-Wide v21, the
+# tiers' macro before), and the record id (every version before the macro entra_id_record_id, and the macro
+# without its guard). Each pattern matches the form of the versions before its guard too.
+UNCHECKED_CORRELATION_ID = (re.compile(r"consent_id=coalesce\(.*?, ((?:record_)?id), sha256\(_raw\)\)"),
+                            r"consent_id=coalesce(correlationId, \1, sha256(_raw))")
+UNCHECKED_RECORD_ID = (re.compile(r'if\(match\(id, "[^"]*"\), id, null\(\)\)'), "id")
+CP045_TOKEN = re.compile(r"uses \$(\w+)\$, .*? come from '([\w.]+)'")
+TIERS = ("privileged_app_permission_granted_to_service_principal",
+         "high_risk_app_permission_granted_to_service_principal",
+         "application_permission_granted_to_service_principal")
 
 
-def test_consent_id_from_an_unchecked_correlation_id_is_flagged(tmp_path: Path) -> None:
-    """The audit data sources declare correlationId attacker-controlled, so CP045 flags each results drilldown
-    keyed on a consent_id that takes it unchecked (as Tenant-Wide v21 and the tiers' macro did); before, the
-    validator passed them."""
+@pytest.mark.parametrize(("unchecked", "flagged"), [
+    (UNCHECKED_CORRELATION_ID, {(f"entra_id_{name}.yml", "consent_id", "properties.correlationId")
+                                for name in ("tenant_wide_admin_consent_granted", *TIERS)}),
+    (UNCHECKED_RECORD_ID, {(f"entra_id_{name}.yml", key, "properties.id") for name, key in (
+        ("tenant_wide_admin_consent_granted", "consent_id"),
+        ("user_consent_granted_for_risky_delegated_scopes", "consent_id"),
+        ("user_consent_policy_weakened", "change_id"),
+        *((tier, key) for tier in TIERS for key in ("consent_id", "client_app_id")))}),
+], ids=["correlation_id", "record_id"])
+def test_consent_id_from_an_unchecked_correlation_id_is_flagged(unchecked: tuple[re.Pattern[str], str],
+                                                                flagged: set[tuple[str, str, str]],
+                                                                tmp_path: Path) -> None:
+    """The audit data sources declare correlationId and the record id (properties.id, aliased id: it embeds the
+    correlationId) attacker-controlled, so CP045 flags each drilldown token whose field takes either unchecked:
+    consent_id as Tenant-Wide v21 and the tiers' macro took the correlationId, and consent_id, change_id and the
+    tiers' client_app_id (the record id when the record names no client) as every version before the macro
+    entra_id_record_id took the id; before, the validator passed them."""
     root = pack_copy(tmp_path)
-    for file in CONSENT_ID_FILES:
-        path = root / file
-        text, count = CONSENT_ID.subn("consent_id=coalesce(correlationId, id, sha256(_raw))",
-                                      path.read_text(encoding="utf-8"))
-        assert count == 1
-        path.write_text(text, encoding="utf-8")
-    flagged = {(Path(d.position.path).name, "$consent_id$" in d.message and "correlationId" in d.message)
-               for d in validate_pack(root).diagnostics if d.rule == "CP045"}
-    assert flagged == {(f"entra_id_{name}.yml", True) for name in (
-        "tenant_wide_admin_consent_granted", "privileged_app_permission_granted_to_service_principal",
-        "high_risk_app_permission_granted_to_service_principal", "application_permission_granted_to_service_principal")}
+    pattern, replacement = unchecked
+    for path in [*root.glob("macros/*.yml"), *root.glob("detections/*/*.yml")]:
+        path.write_text(pattern.sub(replacement, path.read_text(encoding="utf-8")), encoding="utf-8")
+    found = {(Path(d.position.path).name, *CP045_TOKEN.findall(d.message)[0])
+             for d in validate_pack(root).diagnostics if d.rule == "CP045"}
+    assert found == flagged
 
 def _in_other_tenant(line: str) -> str:
     """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
