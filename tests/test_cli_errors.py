@@ -43,6 +43,21 @@ def test_a_folder_that_is_not_a_pack_is_the_same_usage_error_for_every_command(
         assert (status, out, err.strip()) == (2, "", expected)
 
 
+def test_a_path_naming_nothing_outside_any_pack_is_said_to_name_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate /nonexistent/x.yml`` found no pack above a path that names nothing, and said "not a content
+    pack"; the mistyped path is what to fix, so it gets the commands' one wording (README: "an input path that
+    names nothing"). A path that is there, outside any pack, still gets the not-a-pack error."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "nowhere" / "x.yml"
+    status, out, err = run(capsys, "validate", str(missing))
+    assert (status, out, err.strip()) == (2, "", f"contentpack validate: error: {missing}: no such file or folder")
+    there = tmp_path / "x.yml"
+    there.write_text("name: x\n", encoding="utf-8")
+    status, out, err = run(capsys, "validate", str(there))
+    assert status == 2 and "not a content pack" in err
+
+
 @pytest.mark.parametrize(("given", "said"), [
     ("detections", "detections: not a content pack (no contentpack.yml in it)"),
     ("contentpack.yml", "contentpack.yml: a file, not a folder"),

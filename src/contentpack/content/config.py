@@ -72,9 +72,19 @@ def locate_pack(root: Path | None, start: Path) -> Path:
         return root
     found = find_root(start)
     if found is None:
+        if not _names_something(start):  # a mistyped path: that, not the missing pack, is what to fix
+            raise PackRootError(no_such_path(start))
         raise not_a_pack(start)
     config_file(found)
     return found
+
+
+def _names_something(path: Path) -> bool:
+    """Whether ``path`` is there (a dangling link counts: it is something the user named)."""
+    try:
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def find_root(start: Path) -> Path | None:
