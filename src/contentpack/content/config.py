@@ -62,11 +62,7 @@ def locate_pack(root: Path | None, start: Path) -> Path:
     """The pack root: ``root`` (an explicit ``--root``) if given, else the nearest folder at or above ``start``
     holding ``contentpack.yml``. Raises ``PackRootError`` when there is none."""
     if root is not None:
-        try:
-            present = (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink()
-        except (OSError, ValueError):
-            present = False
-        if not present:
+        if not _names_something(root / CONFIG_FILE):
             raise not_a_pack_root(root)
         config_file(root)
         return root
