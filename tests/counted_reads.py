@@ -34,7 +34,7 @@ def counted_opens(monkeypatch: pytest.MonkeyPatch, module: ModuleType, limit: in
     files opened are appended to the list returned, in the order opened."""
     opened: list[CountedFile] = []
 
-    def counted_open(path: str | os.PathLike[str], mode: str = "r", *args: object, **kwargs: object) -> io.BufferedReader:
+    def counted_open(path: str | os.PathLike[str], mode: str = "r", *_: object, **__: object) -> io.BufferedReader:
         assert mode == "rb", mode
         counted = CountedFile(path, limit)
         opened.append(counted)
