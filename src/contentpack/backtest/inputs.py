@@ -36,7 +36,8 @@ never silently dropped (nor given a made-up time). Entra ID logs in another sche
 download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
 
 ``search --events`` reads the inputs only this reader takes apart (exports and Event Hub messages,
-:func:`wrapped_input`) with it too, every line kept and every field extracted.
+:func:`wrapped_input`) with it too, at each search, every line kept and the fields the search reads extracted:
+streamed, as a JSON-lines file is scanned (``cli.search._Export``).
 
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
 file; a block of 8 MB is read at a time.
@@ -257,7 +258,7 @@ class EventReader:
                 report.saw(seen)
                 yield event
 
-    def read_file(self, path: Path) -> Iterator[Event]:
+    def read_file(self, path: Path) -> Generator[Event, None, None]:
         name = str(path)
         self.report.files.append(name)
         try:

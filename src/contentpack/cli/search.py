@@ -27,7 +27,7 @@ import io
 import sys
 import stat
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -385,23 +385,43 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
     return 1
 
 
-def _unwrapped(path: str, source: str | None, args: argparse.Namespace) -> list[Event]:
+@dataclass(frozen=True)
+class _Export:
     """The events of a Splunk search export (JSON results lines, CSV with ``_raw``) or of Event Hub messages
-    (``{"records": [...]}``), read whole by the backtest's reader (``backtest.inputs``, the one place these formats
-    are taken apart) with every line kept and every field extracted: each row's ``_raw`` extracted again, its
-    ``_time``, ``_indextime`` and metadata kept, each record of a message an event. Its bad lines end the read as a
-    malformed line of a JSON-lines file does (``path:line: reason (N malformed lines in all: ...)``)."""
-    metadata = Metadata(args.sourcetype, source, args.host, args.index, args.time_field)
-    report = ReadReport()
-    try:
-        events = list(EventReader(RawFilter([()]), None, metadata, report).read_file(Path(path)))
-    except InputError as exc:
-        raise UsageError(str(exc)) from None
-    shown = report.bad_lines[:BAD_LINES_SHOWN]
-    problem = BadLines(path, report.bad, [(bad.line, bad.message) for bad in shown], label="").error()
-    if problem is not None:  # a bad item of a JSON document has no line: its message names the item
-        raise problem if not shown[0].item else SplEventsError(path, problem.problem)
-    return events
+    (``{"records": [...]}``), read by the backtest's reader (``backtest.inputs``, the one place these formats are
+    taken apart) at each search with the fields it needs, as the engine scans a JSON-lines file: streamed, never
+    held whole (a JSON document, read whole by that reader, is the exception). Every row is read: each row's
+    ``_raw`` extracted again, its ``_time``, ``_indextime`` and metadata kept, each record of a message an event.
+    Its bad lines end the read as a malformed line of a JSON-lines file does (``path:line: reason (N malformed
+    lines in all: ...)``), once the file is read."""
+
+    path: str
+    metadata: Metadata
+
+    def _read(self, needed: frozenset[str] | None, report: ReadReport) -> Generator[Event, None, None]:
+        return EventReader(RawFilter([()]), needed, self.metadata, report).read_file(Path(self.path))
+
+    def check(self) -> None:
+        """What the reader refuses before the file's first event (its format, a CSV header), refused as the file is
+        registered, as a usage error: before the next file is looked at, as when exports were read whole."""
+        events = self._read(frozenset(), ReadReport())
+        try:
+            next(events, None)
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            events.close()
+
+    def __call__(self, needed: frozenset[str] | None) -> Iterator[Event]:
+        report = ReadReport()
+        try:
+            yield from self._read(needed, report)
+        except InputError as exc:  # a read failing past the file's start (a corrupt gzip stream)
+            raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
+        shown = report.bad_lines[:BAD_LINES_SHOWN]
+        problem = BadLines(self.path, report.bad, [(bad.line, bad.message) for bad in shown], label="").error()
+        if problem is not None:  # a bad item of a JSON document has no line: its message names the item
+            raise problem if not shown[0].item else SplEventsError(self.path, problem.problem)
 
 
 def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> Diagnostic | None:
@@ -445,12 +465,15 @@ def _run(args: argparse.Namespace) -> int:
             refused = file_refusal(Path(path)) if args.sourcetype == AZURE_MONITOR else None
             if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
-            if wrapped_input(events_head(path)):  # an export or Event Hub messages: read as backtest reads them
-                engine.register_events(_unwrapped(path, source, args))
-                continue
-            # JSON lines and text are streamed at search time (never held whole); a JSON array is decoded whole
+            # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
+            # whole; an export or Event Hub messages are read as backtest reads them
+            export = None
+            if wrapped_input(events_head(path)):
+                export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
+                export.check()
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
-                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path))
+                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path),
+                                   reader=export)
         settings = lookup_settings(args.lookup_option)
         lookups = _pairs(args.lookup, "--lookup")
         unknown = sorted(set(settings) - {name for name, _ in lookups})

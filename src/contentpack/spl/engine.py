@@ -46,7 +46,7 @@ from contentpack.spl.prepared import Prepared, run_independent_prefix
 from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, finish, merge, partial_stats,
                                       run_parallel, through)
 from contentpack.spl.searchparser import parse_search
-from contentpack.spl.scan import FileSource, ScanMemo, byte_ranges, scan_file
+from contentpack.spl.scan import EventsReader, FileSource, ScanMemo, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
 from contentpack.spl.values import Event, Value, field_value
 
@@ -200,21 +200,24 @@ class Engine:
         index: str | None = None,
         time_field: str = "time",
         lazy: bool = False,
+        reader: EventsReader | None = None,
     ) -> None:
         """Add events: an iterable of event dicts, or a file path (JSON lines / JSON array / text).
 
         With a path and ``lazy=True`` the file is scanned at each search (raw-bytes prefilter, only needed
         fields decoded; a scan made before for the same fields and terms, the file unchanged, is read from
-        memory: ``ScanMemo``) instead of being loaded; use it for large JSON-lines files. Files get ``host`` ""
-        and ``index`` "main" unless given; in-memory events get only the metadata passed explicitly.
+        memory: ``ScanMemo``) instead of being loaded; use it for large JSON-lines files. With a ``reader`` the
+        file is read by it at each search (lazily too), given the needed fields: a format the scan does not take
+        apart (``search --events`` on a Splunk export). Files get ``host`` "" and ``index`` "main" unless given;
+        in-memory events get only the metadata passed explicitly.
         """
         if isinstance(events, (str, os.PathLike)):
             if sourcetype is None:
                 raise SplError("register_events: a file needs sourcetype=")
             src = str(events) if source is None else source
             host, index = host or "", index or "main"
-            if lazy:
-                self._files.append(FileSource(str(events), sourcetype, src, host, index, time_field))
+            if lazy or reader is not None:
+                self._files.append(FileSource(str(events), sourcetype, src, host, index, time_field, reader))
                 return
             events = read_events(events, sourcetype=sourcetype, source=src, host=host, index=index,
                                  time_field=time_field, untimed=self._loaded)
@@ -602,7 +605,8 @@ class Engine:
                 for source in plan.sources:
                     events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens,
                                               untimed=untimed)
-                    streams.append(admitted(timed(events, first.name, first.offset), plan.first, plan.search_time,
+                    search = plan.first if source.reader is None else first  # its rows carry their own metadata
+                    streams.append(admitted(timed(events, first.name, first.offset), search, plan.search_time,
                                             ctx.evaluator, ctx.earliest, ctx.latest))
             return (event for stream in streams for event in stream)
 
@@ -632,16 +636,16 @@ class Engine:
         tokens = tuple(dict.fromkeys(required_tokens(first.expr, derived)))
         meta_expr, rest_expr = split_metadata(first.expr)
         meta_ok = compile_search(meta_expr)
-        sources = [s for s in self._files
-                   if meta_ok({"sourcetype": s.sourcetype, "source": s.source, "host": s.host, "index": s.index})]
+        sources = [s for s in self._files if s.reader is not None
+                   or meta_ok({"sourcetype": s.sourcetype, "source": s.source, "host": s.host, "index": s.index})]
         knowledge = {name: k.restricted(needed) for name, k in self._search_time.items()}
         return ScanPlan(needed, tokens, SearchCommand(first.name, first.offset, rest_expr, first.bounds),
                         knowledge, sources)
 
     def _parallel_split(self, rest: Sequence[Command]) -> int | None:
         """Index of the stats command that ends an order-free prefix worth scanning in parallel, or None."""
-        if self.workers <= 1 or not self._files:
-            return None
+        if self.workers <= 1 or not self._files or any(source.reader is not None for source in self._files):
+            return None  # a reader's file is not split into byte ranges
         for index, command in enumerate(rest):
             if type(command) is StatsCommand:
                 if any(t.function in _ORDER_SENSITIVE_AGGREGATES or t.expr is not None

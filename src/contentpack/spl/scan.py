@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO, cast
 
@@ -40,9 +40,15 @@ from contentpack.spl.events import (
 from contentpack.spl.values import Event, Scalar, Value, utf8
 
 
+# a reader of a file format the scan does not take apart itself: the file's events with the needed fields (None:
+# every field) and their own metadata, given as they are read; a file it cannot use is an ``SplEventsError``
+EventsReader = Callable[[frozenset[str] | None], Iterable[Event]]
+
+
 @dataclass(frozen=True)
 class FileSource:
-    """A registered events file and the metadata its events carry."""
+    """A registered events file and the metadata its events carry; with a ``reader`` (a Splunk export, Event Hub
+    messages: ``search --events``), the file is read by it, and each event carries its own metadata."""
 
     path: str
     sourcetype: str
@@ -50,6 +56,7 @@ class FileSource:
     host: str = ""
     index: str = "main"
     time_field: str = "time"
+    reader: EventsReader | None = None
 
 
 class InexactNumber(Exception):
@@ -349,7 +356,8 @@ def scan_file(
     reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
     JSON lines raise :class:`SplEventsError` with their line numbers in the whole file, after the range is read.
     Events without a time get the file's modification time; an :class:`Untimed` appended to ``untimed`` (when
-    given) counts them as the lines are read.
+    given) counts them as the lines are read. A source with a ``reader`` gives all its reader's events (the tokens
+    and range are left to the search: every row is read, so each bad one is reported wherever it is).
     """
     byte_tokens = sorted((utf8(t.lower()) for t in tokens), key=len, reverse=True)
     fold = any(any(c.isalpha() for c in t) for t in tokens)
@@ -359,6 +367,9 @@ def scan_file(
     tally = Untimed(source.path, fallback)  # the events without a time that got it (see ``Untimed``)
     if untimed is not None:
         untimed.append(tally)
+    if source.reader is not None:  # every event timed by the reader (an untimed row is its bad line): no tally
+        yield from source.reader(needed)
+        return
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
                               "index": source.index}
     try:
