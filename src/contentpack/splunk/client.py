@@ -169,13 +169,14 @@ def parse_target(url: str, default_port: int = 8089) -> Target:
     if host is None:
         raise SplunkError(f"{parts.scheme}://{parts.hostname!r}: not a host name or an IP address")
     if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
-        raise SplunkError(f"{parts.scheme}://{parts.hostname}: give the server only (scheme, host, port), no path")
+        # the server part only: a path or query may hold a token; the user name and password were refused above
+        raise SplunkError(f"{parts.scheme}://{parts.netloc}: give the server only (scheme, host, port), no path")
     try:
         port = parts.port
     except ValueError:
         port = 0
     if port == 0:  # urlsplit takes ":0" (falsy) and refuses ":-1", ":99999" and ":abc" alike
-        raise SplunkError(f"{parts.scheme}://{parts.hostname}: the port must be a number from 1 to 65535")
+        raise SplunkError(f"{parts.scheme}://{parts.netloc}: the port must be a number from 1 to 65535")
     return Target(parts.scheme, host, port or default_port)
 
 
