@@ -78,15 +78,19 @@ def test_any_text_is_a_target_or_a_splunk_error(url: str) -> None:
 
 @pytest.mark.parametrize(("url", "expected"), [
     ("https://[::1", "--splunk: not a URL such as https://splunk.example.com:8089 (an IPv6 address goes in brackets"),
-    ("https://h:0", "--splunk: https://h: the port must be a number from 1 to 65535"),
-    ("https://h:99999", "--splunk: https://h: the port must be a number from 1 to 65535"),
+    ("https://h:0", "--splunk: https://h:0: the port must be a number from 1 to 65535"),
+    ("https://h:99999", "--splunk: https://h:99999: the port must be a number from 1 to 65535"),
     ("https://a..b:8089", "--splunk: https://'a..b': not a host name or an IP address"),
     ("https://%00:8089", "--splunk: https://'%00': not a host name or an IP address"),
     ("https://h\x1b]0;pwned\x07:8089", "--splunk: the URL holds a space or a control character"),
     ("https://h\n:8089", "--splunk: the URL holds a space or a control character"),
     (f"https://admin:{SECRET}@h:8089", "--splunk: credentials do not belong in the URL"),
     (f"ftp://admin:{SECRET}@h", "--splunk: credentials do not belong in the URL"),
-    ("https://h:8089/#x", "--splunk: https://h: give the server only (scheme, host, port), no path"),
+    ("https://h:8089/#x", "--splunk: https://h:8089: give the server only (scheme, host, port), no path"),
+    # the URL as given, its port included (it once read "https://h: the port must be ..."), never its path or query
+    ("https://[::1]:8089:1", "--splunk: https://[::1]:8089:1: the port must be a number from 1 to 65535"),
+    ("https://h:8o89", "--splunk: https://h:8o89: the port must be a number from 1 to 65535"),
+    ("https://h:8089/en-US/?token=abc", "--splunk: https://h:8089: give the server only (scheme, host, port), no path"),
 ])
 def test_bad_urls_are_usage_errors(token: None, url: str, expected: str) -> None:
     status, err = _deploy("--splunk", url)
@@ -145,7 +149,7 @@ def test_the_library_bounds_them_too() -> None:
     (["replay"], ["--max-search-answer-mb", "1e9"], "argument --max-search-answer-mb: not a whole number: '1e9'"),
     (["replay"], ["--wait", "nan"], "argument --wait: must be 0 to 3600 seconds, not 'nan'"),
     (["replay"], ["--wait", "inf"], "argument --wait: must be 0 to 3600 seconds, not 'inf'"),
-    (["replay"], ["--hec-url", "https://h:0"], "--hec-url: https://h: the port must be a number from 1 to 65535"),
+    (["replay"], ["--hec-url", "https://h:0"], "--hec-url: https://h:0: the port must be a number from 1 to 65535"),
     (["replay"], ["--hec-url", f"https://u:{SECRET}@h"], "--hec-url: credentials do not belong in the URL"),
 ])
 def test_remote_replay_and_backtest_options_are_bounded(token: None, tmp_path: Path, command: list[str],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import ssl
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from contentpack.splunk.client import (
 from contentpack.splunk.credentials import Credentials, CredentialsError, load_credentials, scrub
 
 from .helpers import connection
-from .splunkd_double import SplunkdDouble
+from .splunkd_double import Hostile, SplunkdDouble
 
 
 def test_token_is_sent_as_bearer_and_accepted(double: SplunkdDouble) -> None:
@@ -88,6 +90,42 @@ def test_a_certificate_from_an_unknown_ca_does_not_verify_and_is_not_retried(dou
         conn.login()
     assert "did not verify" in str(caught.value) and "--ca-file" in str(caught.value)
     assert double.state.requests == []  # the handshake failed: nothing reached the server
+
+
+def test_a_port_answering_without_tls_is_named_as_such(double: SplunkdDouble) -> None:
+    """--splunk with Splunk Web's plain-http port (8000) instead of splunkd's (8089) once said only
+    ``TLS with 127.0.0.1:N failed (WRONG_VERSION_NUMBER)``: OpenSSL's words, not what to do."""
+    with socket.socket() as plain:
+        plain.bind(("127.0.0.1", 0))
+        plain.listen()
+        port = plain.getsockname()[1]
+
+        def answer() -> None:
+            peer, _ = plain.accept()
+            with peer:
+                peer.recv(4096)
+                peer.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n<html></html>")
+
+        server = threading.Thread(target=answer, daemon=True)
+        server.start()
+        conn = SplunkConnection(ConnectionOptions(f"https://127.0.0.1:{port}", ca_file=double.ca_file, timeout=5,
+                                                  retries=0), Credentials(token=double.state.token, source="test"))
+        with pytest.raises(SplunkError) as caught:
+            conn.login()
+        server.join(5)
+    message = str(caught.value)
+    assert "the port answered without TLS (plain http?)" in message
+    assert "splunkd's management port is 8089 by default" in message and "Splunk Web's is 8000" in message
+
+
+def test_an_html_page_names_a_wrong_port_too(double: SplunkdDouble) -> None:
+    """Splunk Web over https answers splunkd's REST paths with an HTML page: the message names the ports."""
+    double.state.hostile = lambda method, path, authorization: Hostile(200, b"<html><body>Splunk</body></html>",
+                                                                       "text/html")
+    with pytest.raises(SplunkError) as caught:
+        connection(double, retries=0).login()
+    message = str(caught.value)
+    assert "(an HTML page from a proxy, or from a port that is not splunkd's management port, 8089" in message
 
 
 def test_system_cas_do_not_trust_the_double(double: SplunkdDouble) -> None:

@@ -164,6 +164,23 @@ def test_a_missing_test_index_is_a_clear_error(double: SplunkdDouble, capsys: py
     assert run.code == 2 and "index 'contentpack_replay' does not exist" in run.err
 
 
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_missing_index_is_told_once_with_no_empty_report(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """A missing --index (or --risk-index) is a set-up problem, as a refused login is: one usage error, before any
+    test. It used to stop the run as if the server had been lost: the message printed twice (in the report and as
+    the error) under a report of nothing, `FAIL: 0 test(s), 0 passed, 0 failed`."""
+    token_env(monkeypatch, double)
+    double.state.indexes |= {TEST_INDEX}
+    args = ["replay", "--root", str(ROOT), "--splunk", double.url, "--ca-file", str(double.ca_file), "--format", fmt,
+            *FAST, "--risk-index", "risk", "--detection", DECLINED]
+    run = cli(capsys, args)
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.count("does not exist") == 1
+    assert "contentpack replay: error: index 'risk' does not exist on" in run.err
+
+
 def test_without_a_risk_index_correlation_tests_are_not_run_and_the_rest_are(
         double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,6 +68,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                               notice)
+        remote.check_indexes()
     except SplunkError as exc:
         return usage_error("replay", str(exc))
     result = remote.run(detections)

@@ -169,13 +169,14 @@ def parse_target(url: str, default_port: int = 8089) -> Target:
     if host is None:
         raise SplunkError(f"{parts.scheme}://{parts.hostname!r}: not a host name or an IP address")
     if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
-        raise SplunkError(f"{parts.scheme}://{parts.hostname}: give the server only (scheme, host, port), no path")
+        # the server part only: a path or query may hold a token; the user name and password were refused above
+        raise SplunkError(f"{parts.scheme}://{parts.netloc}: give the server only (scheme, host, port), no path")
     try:
         port = parts.port
     except ValueError:
         port = 0
     if port == 0:  # urlsplit takes ":0" (falsy) and refuses ":-1", ":99999" and ":abc" alike
-        raise SplunkError(f"{parts.scheme}://{parts.hostname}: the port must be a number from 1 to 65535")
+        raise SplunkError(f"{parts.scheme}://{parts.netloc}: the port must be a number from 1 to 65535")
     return Target(parts.scheme, host, port or default_port)
 
 
@@ -413,7 +414,8 @@ def _xml_problem(data: bytes, expected: _XmlAnswer = _ATOM_ANSWER) -> str | None
         return "not XML (an HTML error page from a proxy?)" if data.lstrip()[:1] == b"<" else "not XML"
     if root is None or root.tag not in expected.roots:
         tag = "" if root is None else str(root.tag).rpartition("}")[2][:40]
-        return f"XML whose root is <{tag}>, not {expected.what} (an HTML page from a proxy?)"
+        return (f"XML whose root is <{tag}>, not {expected.what} (an HTML page from a proxy, or from a port that "
+                f"is not splunkd's management port, 8089 by default: {_NOT_SPLUNKD_PORTS}?)")
     if expected.child is not None:
         child = root.find(expected.child)
         if child is None or (expected.text and not (child.text or "").strip()):
@@ -509,6 +511,10 @@ _STATUS_MEANING = {
 }
 
 
+# What a wrong port in --splunk usually is (Splunk's defaults: web.conf httpport, inputs.conf [http] port).
+_NOT_SPLUNKD_PORTS = "Splunk Web's is 8000 and HEC's 8088"
+
+
 def _retried(retries: int) -> str:
     """How often a failing request was tried again: "after retries" once said so under ``--retries 0`` too."""
     return f"after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else "not retried: --retries 0"
@@ -535,6 +541,9 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
                    "(or --insecure, not recommended)")
     elif isinstance(exc, ssl.SSLError):
         message = f"{what}: TLS with {target.host}:{target.port} failed ({exc.reason or type(exc).__name__})"
+        if exc.reason == "WRONG_VERSION_NUMBER":  # OpenSSL's word for an answer that is not TLS at all
+            message += (": the port answered without TLS (plain http?); is it the right port? splunkd's management "
+                        f"port is 8089 by default ({_NOT_SPLUNKD_PORTS})")
     elif isinstance(exc, TimeoutError):
         message = f"{what}: {target.url} did not answer within {options.timeout:g} s ({retried})"
     elif isinstance(exc, (OSError, http.client.HTTPException)):

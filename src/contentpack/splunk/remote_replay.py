@@ -401,14 +401,19 @@ class RemoteReplay:
                 self.leftovers.append(f"index={index} host={host}: {exc}")
 
     # ------------------------------------------------------------------------------------------ all
+    def check_indexes(self) -> None:
+        """Raise :class:`SplunkError` when ``--index`` or ``--risk-index`` does not exist: a set-up problem, told
+        before anything is sent (the caller's usage error), not a replay stopped with an empty report."""
+        self.ingestor.check_index(self.options.index)
+        if self.options.risk_index is not None:
+            self.ingestor.check_index(self.options.risk_index)
+
     def run(self, detections: Sequence[Detection]) -> RemoteReport:
+        """Every test of ``detections`` on Splunk (call :meth:`check_indexes` first)."""
         started = time.perf_counter()
         outcomes: list[DetectionTestOutcome] = []
         aborted: str | None = None
         try:
-            self.ingestor.check_index(self.options.index)
-            if self.options.risk_index is not None:
-                self.ingestor.check_index(self.options.risk_index)
             number = 0
             for detection in detections:
                 for index, test in enumerate(detection.tests):
