@@ -79,7 +79,7 @@ def test_a_window_of_minutes_is_held_to_the_throttle(pack: Path, validate: Valid
 
 def test_every_run_that_sees_a_record_counts_not_only_the_next(pack: Path, validate: Validate) -> None:
     """Every 10 minutes: seven runs 60 minutes apart see one record, 69 with ``auto``'s 9 minutes. ``-80m@m`` ..
-    ``-10m@m`` throttled 4700 s (78m20s) holds for one record (the pack's wave detection throttles 8400 s, as its
+    ``-10m@m`` throttled 4700 s (78m20s) holds for one record (the pack's wave detection throttles 9000 s, as its
     results are applications whose refusals span an hour); ``-75m@m`` throttled 4000 s (66m40s), longer than the
     65-minute window (no CP072), does not."""
     _schedule(pack, "*/10 * * * *", "-80m@m", "-10m@m")

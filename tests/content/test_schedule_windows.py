@@ -107,7 +107,7 @@ def test_the_weekend_a_business_hours_schedule_skips_is_its_longest_gap(pack: Pa
 
 @pytest.mark.parametrize(("cron", "earliest", "latest"), [
     ("0 * * * *", "-70m@m", "-10m@m"),       # ESCU's defaults: each hour's window starts where the last ended
-    ("*/10 * * * *", "-80m@m", "-10m@m"),    # this repository's pack: windows overlap
+    ("*/10 * * * *", "-80m@m", "-10m@m"),    # overlapping windows (the pack's wave detections until 2026-12-06)
     ("*/10 * * * *", "-20m@m", "-10m@m"),    # this repository's pack: contiguous
     ("30 * * * *", "-90m", "-30m"),          # the Alerting Manual's example
     ("5 0 * * *", "-1d@d", "@d"),            # daily over yesterday
