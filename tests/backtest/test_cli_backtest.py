@@ -20,7 +20,7 @@ import pytest
 
 from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
-from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
+from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 from terminal_output import read_until_closed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -447,3 +447,69 @@ def test_a_file_name_that_is_not_utf8_reads_the_same_in_the_text_and_in_summary_
     (only_bad / os.fsdecode(b"\xff.log")).write_text(lines[1][:100] + "\n")  # no timed event: one JSON document
     status, out, _ = backtest(capsys, "--events", str(only_bad), "--format", "json")
     assert status == 1 and json.loads(out)["diagnostics"][0]["path"] == f"{only_bad}/\\xff.log"
+
+
+TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
+PATHS = REPO / "attack_data" / "admin_consent_paths" / "admin_consent_paths.log"
+
+
+def _tuned(folder: Path, definition: str) -> Path:
+    """The pack with Tenant-Wide Admin Consent Granted tuned as the README says: its own
+    ``macros/<stem>_filter.yml``, here with ``definition`` on its line 2."""
+    folder.mkdir()
+    root = pack_copy(folder)
+    name = "entra_id_tenant_wide_admin_consent_granted_filter"
+    (root / "macros" / f"{name}.yml").write_text(
+        f"name: {name}\ndefinition: {definition}\ndescription: Our verified line-of-business application.\n",
+        encoding="utf-8")
+    return root
+
+
+def test_a_tuning_macro_filtering_on_a_field_no_result_has_is_named_where_it_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in a filter macro (``appid`` where the detection's rows have ``app_id``): Splunk returns nothing and
+    says nothing, so the detection drops to 0 notables. The backtest says which field, in which file, line and
+    column of the macro, and what the rows have instead, on the terminal and in summary.json. Written as an
+    exclusion (``NOT appid=...``) the typo keeps every notable, excluding none, and is said too; spelled right, the
+    exclusion draws no hint."""
+    typo = _tuned(tmp_path / "typo", 'where appid!="00000003-0000-0000-c000-000000000000"')
+    status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE)
+    assert status == 0, err
+    assert re.search(rf"{re.escape(TENANT_WIDE)} +│ +\d+ │ +0 │ +0 │", stdout)
+    hint = (f"macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:19: {TENANT_WIDE}: no results, and the "
+            "search filters on 'appid' (where), a field no event has in the events read (did you mean 'app_id'?): a "
+            "typo, or a search-time field no data source of the pack defines (data_sources/*.yml, search_time)")
+    assert [line for line in err.splitlines() if "hint:" in line] == [f"contentpack backtest: hint: {hint}"]
+
+    status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--format", "json")
+    assert status == 0, err
+    assert json.loads(stdout)["hints"] == [{
+        "detection": TENANT_WIDE, "field": "appid", "use": "filters on", "command": "where", "did_you_mean": "app_id",
+        "path": "macros/entra_id_tenant_wide_admin_consent_granted_filter.yml", "line": 2, "col": 19,
+        "message": hint}]
+
+    exclusion = _tuned(tmp_path / "exclusion", 'search NOT appid="00000003-0000-0000-c000-000000000000"')
+    status, stdout, err = backtest(capsys, "--root", str(exclusion), "--events", str(PATHS), "--detection",
+                                   TENANT_WIDE)
+    assert status == 0 and re.search(rf"{re.escape(TENANT_WIDE)} +│ +\d+ │ +[1-9]\d* │ +[1-9]\d* │", stdout), err
+    assert [line for line in err.splitlines() if "hint:" in line] == [
+        f"contentpack backtest: hint: macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:24: {TENANT_WIDE}: "
+        "the search filters on 'appid' (search), a field no event has after the commands before it, whatever the "
+        "logs hold (did you mean 'app_id'?): a typo? a filter on it treats every row alike (NOT appid=... excludes "
+        "none, appid=... keeps none)"]
+
+    right = _tuned(tmp_path / "right", 'where app_id!="00000003-0000-0000-c000-000000000000"')
+    status, stdout, err = backtest(capsys, "--root", str(right), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--format", "json")
+    assert status == 0 and json.loads(stdout)["totals"][TENANT_WIDE]["notables"] > 0, err
+    assert json.loads(stdout)["hints"] == [] and "hint:" not in err
+
+
+def test_logs_without_a_detections_records_draw_no_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    """Sign-ins only: the detections over audit records match nothing and return nothing, their fields absent
+    because the records are, not misspelled; the shipped pack's searches (an ``eval`` of what ``eventstats`` made
+    included) draw no hint."""
+    status, stdout, err = backtest(capsys, "--events", str(SINGLE), "--format", "json")
+    assert status == 0, err
+    assert json.loads(stdout)["hints"] == [] and "hint:" not in err

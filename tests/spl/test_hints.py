@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contentpack.spl.engine import Engine, Survey
-from contentpack.spl.hints import absent_fields, absent_in, asked_fields
+from contentpack.spl.hints import absent_fields, absent_in, asked_fields, unmade_fields
 
 
 def _engine(tmp_path: Path, lines: list[str]) -> Engine:
@@ -174,3 +174,17 @@ def test_a_suggestion_is_a_field_the_search_still_has_where_it_filters(tmp_path:
     assert meant(f"{grouped} | table app_id | search appid!=x") == [("appid", "app_id")]
     assert meant("* | rename props.* as * | eval app_id=lower(appId) | search appid!=x") == [("appid", "appId")]
     assert meant("* | rename props.* as * | fields appId | search app_id!=x") == [("app_id", "appId")]
+
+
+def test_a_filter_on_a_field_no_earlier_command_leaves_is_named_even_behind_not() -> None:
+    """After ``stats ... by user`` the rows hold only what the ``stats`` makes: ``NOT usr=x`` excludes nothing
+    whatever the logs hold (the misspelled exclusion of a tuning macro), so ``unmade_fields`` names ``usr``, which
+    ``absent_fields`` leaves (a filter passing without it). A field an ``eval`` makes from a constant, one the
+    ``stats`` makes, and one the events may have are not named."""
+    engine = Engine()
+    pipeline = engine.parse("* | stats count by user | search NOT usr=x")
+    assert [f.name for f in unmade_fields(pipeline)] == ["usr"] and absent_fields(pipeline, {"user"}) == []
+    assert unmade_fields(engine.parse("* | stats count by user | search NOT user=x count>1")) == []
+    assert unmade_fields(engine.parse("* | stats count by user | eval flag=1 | where flag=2")) == []
+    assert unmade_fields(engine.parse("* | search NOT usr=x")) == []
+    assert [f.name for f in unmade_fields(engine.parse("* | rename a as b | where a=1"))] == ["a"]

@@ -103,6 +103,7 @@ class Summary:
             "top_risk_objects": [e.as_json() for e in self.risk_objects],
             "top_threat_objects": [e.as_json() for e in self.threat_objects],
             "errors": self.errors,
+            "hints": [hint.as_json() for hint in self.backtest.hints],
         }
 
     def html(self) -> str:

@@ -9,7 +9,9 @@ The steps, each done once:
    model while its raw text is still at hand (an export's own ``_indextime`` is kept);
 3. the events indexed by time once (``simulate.index_events``) and the timeline simulated
    (``simulate.simulate``): cron ticks, dispatch windows, ``_indextime`` visibility, throttling,
-   notables, risk events, correlation searches over the accumulated risk.
+   notables, risk events, correlation searches over the accumulated risk;
+4. the fields a detection's search filters on that no event read has, when its base search matched events
+   but it returned nothing, or that no event can have there (``field_hints``: a typo in a tuning macro).
 
 Memory: the events the detections can match (those passing the raw-text filter), each holding only the
 fields detections read (plus its raw text when a search reads ``_raw``), and the simulation's per-detection
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack import collector
+from contentpack.backtest.field_hints import FieldHint, field_hints
 from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
@@ -59,6 +62,8 @@ class Backtest:
     reading: ReadReport  # empty when Splunk searched the events (``searched_on``)
     searched_on: str | None = None  # where a remote backtest's searches ran (index and Splunk URL); None: locally
     lookback: float = 0.0  # the longest lookback of the detections run: events before ``--from`` less it are not kept
+    # fields the detections' searches filter on that no event read has, or can have there (``field_hints``)
+    hints: tuple[FieldHint, ...] = ()
 
 
 @dataclass
@@ -156,5 +161,8 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
     result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
                       cover=cover)
-    return Backtest(tuple(running), result, report, lookback=lookback)
+    returned = {detection for detection, _, rows in result.row_counts() if rows}
+    hints = field_hints(pack, engine, index.events, running,
+                        (name for name in result.first_matched if name not in returned))
+    return Backtest(tuple(running), result, report, lookback=lookback, hints=hints)
 

@@ -239,6 +239,7 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     else:
         print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
+    print_diagnostics((f"contentpack backtest: hint: {hint.text()}" for hint in backtest.hints), sys.stderr)
     _print_bad_lines(backtest.reading)
     print_diagnostics((f"contentpack backtest: {error}" for error in summary.errors), sys.stderr)
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)

@@ -380,6 +380,11 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
 
+# What a field no event has most likely is, in a pack (the backtest's hints end the same way).
+PACK_FIELD_ADVICE = (": a typo, or a search-time field no data source of the pack defines (data_sources/*.yml, "
+                     "search_time)")
+
+
 def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
                         now: float) -> list[str]:
     """When a test that expects results got none: each field the search filters or groups on that no event of
@@ -394,8 +399,7 @@ def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, ro
         return []
     keeps = search_keeps(engine, pipeline, False, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
     absent = absent_in(pipeline, engine, keeps)
-    return [field.said("no results, and the search", " in the test's data") + ": a typo, or a search-time field "
-            "no data source of the pack defines (data_sources/*.yml, search_time)" for field in absent]
+    return [field.said("no results, and the search", " in the test's data") + PACK_FIELD_ADVICE for field in absent]
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:

@@ -14,8 +14,10 @@ of ``chart`` (its row split groups as a ``stats`` ``by`` field does, its column 
 field). It is *absent* when no earlier command produces it and none of the event fields it could come from
 (walking the earlier commands' ``requires`` back: ``rename properties.* as *`` makes ``user`` come from ``user`` or
 ``properties.user``) appears in any event (a field made by ``eval`` is traced to the fields its expression
-reads). Earlier commands that need every field (``requires`` None) make the answer unknown, and the field is not
-reported.
+reads; one made from a constant, ``eval flag=1``, or from a field another command makes, ``eventstats count as n |
+eval m=n-1``, exists whatever the events held). Earlier commands that need every field (``requires`` None) make the
+answer unknown, and the field is not reported. ``unmade_fields``: those a filter reads that no event can supply
+whatever the logs hold (after ``stats``), even behind ``NOT``.
 
 When the search did return rows (an aggregate answers one, ``count`` 0, over no event), only the first
 ``search``/``where`` that can fail for lack of a field matters, and only if it kept no event: ``up_to`` gives the
@@ -203,8 +205,11 @@ def _lineage(command: CommandNode, name: str) -> frozenset[str] | None:
         fields = {name}
         for target, expr in reversed(command.assignments):
             if target in fields:
+                read = expression_fields(expr)
+                if not read:  # ``eval flag=1``: made whatever the events held
+                    return None
                 fields.discard(target)
-                fields |= expression_fields(expr)
+                fields |= read
         return frozenset(fields)
     if isinstance(command, RenameCommand):  # its requires keeps the old names too: trace where each name goes
         return _renamed_from(command.pairs, name)
@@ -237,9 +242,13 @@ def _renamed_from(pairs: Sequence[tuple[str, str]], name: str) -> frozenset[str]
 
 
 def _sources(name: str, earlier: Sequence[CommandNode]) -> frozenset[str] | None:
-    """The event fields ``name`` can come from through ``earlier`` (None: cannot tell)."""
+    """The event fields ``name`` can come from through ``earlier`` (None: cannot tell, or it comes from a field an
+    earlier command other than ``eval``/``rename`` makes whatever the events held: ``eventstats dc(x) as n | eval
+    m=n-1`` makes ``m``, as ``_candidates`` takes ``n`` itself to be made)."""
     current = frozenset({name})
     for command in reversed(earlier):
+        if not isinstance(command, _TRACED) and current & field_use(command).produces:
+            return None
         step: set[str] = set()
         for field in current:
             lineage = _lineage(command, field)
@@ -350,11 +359,25 @@ def absent_in(pipeline: Pipeline, engine: Engine, keeps: Keeps | None = None,
     ``OR`` branch's field names it. ``present``: which of :func:`asked_fields` some event has, when the caller
     found out as it read the events for something else (``Engine.survey``); else the events are read for it."""
     seen = engine.fields_present(asked_fields(pipeline)) if present is None else present
-    absent = absent_fields(pipeline, seen, keeps)
-    if not absent:
-        return absent
+    return with_meaning(pipeline, engine, absent_fields(pipeline, seen, keeps))
+
+
+def unmade_fields(pipeline: Pipeline) -> list[AbsentField]:
+    """Fields a ``search`` or ``where`` filters on that no event can supply whatever the logs hold: the earlier
+    commands leave none of the fields it could come from (after ``stats ... by user`` only its own fields are left;
+    ``rename a as b`` takes ``a`` away). A comparison on one never holds, so ``appid=x`` keeps nothing and ``NOT
+    appid=x`` excludes nothing: the misspelled exclusion of a tuning macro, which :func:`absent_fields` does not
+    name (a filter that passes without a field names it only when the events could have had it)."""
+    return [candidate for candidate in _candidates(pipeline) if not candidate.sources and candidate.use == "filters on"]
+
+
+def with_meaning(pipeline: Pipeline, engine: Engine, fields: list[AbsentField]) -> list[AbsentField]:
+    """``fields`` each with the field it most likely meant (``_meant``): the engine's events' fields are read (a
+    sample) only when there is one."""
+    if not fields:
+        return fields
     names = engine.field_names()
-    return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in absent]
+    return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in fields]
 
 
 def _meant(name: str, names: Collection[str], earlier: Sequence[Command]) -> str | None:
