@@ -59,6 +59,8 @@ class Backtest:
     reading: ReadReport  # empty when Splunk searched the events (``searched_on``)
     searched_on: str | None = None  # where a remote backtest's searches ran (index and Splunk URL); None: locally
     lookback: float = 0.0  # the longest lookback of the detections run: events before ``--from`` less it are not kept
+    # a remote backtest's: the span its runs searched, when a search of the index found no event in it
+    empty_span: tuple[float, float] | None = None
 
 
 @dataclass
