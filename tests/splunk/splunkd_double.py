@@ -113,6 +113,7 @@ class DoubleState:
     # double's own.
     hostile: Callable[[str, str, str], "Hostile | None"] | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)
+    searched: list[str] = field(default_factory=list)  # the text of every search job answered, in order
     writes: int = 0  # successful create/update/delete/install requests
     next_cd: int = 0
 
@@ -320,6 +321,7 @@ class SplunkdDouble:
         return None
 
     def run_search(self, text: str, params: dict[str, str]) -> tuple[int, bytes]:
+        self.state.searched.append(text)
         if self.state.fail_search is not None and self.state.fail_search in text:
             return 400, messages_xml(f"Error in 'search' command: planted failure ({self.state.fail_search})", "FATAL")
         deleting = re.search(r"\|\s*delete\s*$", text) is not None

@@ -23,7 +23,7 @@ from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor
-from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, typed
+from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, index_probe, typed
 from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
@@ -38,8 +38,8 @@ DECLINED = "Entra ID User Declined OAuth Application Consent"
 
 
 def searches(double: SplunkdDouble) -> int:
-    return sum(1 for method, path in double.state.requests
-               if method == "POST" and path.rstrip("/").endswith(("/search/jobs", "/search/v2/jobs")))
+    """The runs' search jobs: not each backtest's one search for any event in the index (``index_probe``)."""
+    return sum(1 for text in double.state.searched if text != index_probe(INDEX))
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def loaded(double: SplunkdDouble, real_pack: Pack) -> SplunkdDouble:
         data = path.read_bytes()
         ingestor.send(Batch(INDEX, "", SOURCE, "azure:monitor:aad", data, data.count(b"\n")))
     double.state.requests.clear()
+    double.state.searched.clear()
     return double
 
 
@@ -109,7 +110,8 @@ def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkey
     original = loaded.run_search
 
     def spy(text: str, params: dict[str, str]) -> tuple[int, bytes]:
-        seen.append(dict(params))
+        if text != index_probe(INDEX):
+            seen.append(dict(params))
         return original(text, params)
 
     loaded.run_search = spy  # type: ignore[method-assign]
@@ -165,6 +167,59 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
                   "Entra ID OAuth Consent Granted After User Declined").code == 1
     assert searches(loaded) == dispatched  # a rerun neither retries the rejected search nor its later runs
+
+
+def test_an_index_that_does_not_exist_is_a_usage_error_before_any_run(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """A typo in --index once gave a report of nothing -- "Top risk objects: none", "0 notable(s)", exit 0 --
+    which reads as a clean tenant. splunkd's ``data/indexes/<name>`` answers 404 for it: one usage error, in
+    replay --splunk's words (the same check), before any search job, nothing written in --out."""
+    token_env(monkeypatch, double)
+    run = remote(capsys, double, tmp_path / "out", "--detection", DECLINED)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith(f"contentpack backtest: error: index {INDEX!r} does not exist on {double.url}, or the "
+                              "user's role may not search it: give --index the index that holds"), run.err
+    assert run.err.count("\n") == 1 and double.state.searched == [] and not (tmp_path / "out").exists()
+
+
+def test_an_index_without_events_in_the_period_says_so_in_the_report(
+        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """The index exists but holds nothing the runs could see (a wrong period, logs not ingested): the report of
+    nothing says why, beside its "0 notable(s)" -- in the terminal report, summary.json and report.html --
+    from one search of the index over the span the runs search. With events there, it says nothing of the kind."""
+    token_env(monkeypatch, loaded)
+    empty = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", loaded.url, "--ca-file", str(loaded.ca_file),
+                         "--index", INDEX, "--from", "2026-12-10", "--to", "2026-12-11", "--detection", DECLINED,
+                         "--out", str(tmp_path / "empty"), *FAST])
+    assert empty.code == 0, empty.err
+    # the first run's window starts 30 minutes before --from; the last run (23:50) searches up to its run time
+    span = ["2026-12-09T23:30:00.000Z", "2026-12-10T23:50:00.000Z"]
+    said = (f"the index holds no event from {span[0]} to {span[1]}, the span the runs searched: they found nothing "
+            "because there was nothing to find")
+    assert said in " ".join(empty.out.split()) and "0 notable(s)" in empty.out
+    summary = json.loads((tmp_path / "empty" / "summary.json").read_text())
+    assert summary["input"]["no_events_between"] == span
+    assert "the index holds no event from" in (tmp_path / "empty" / "report.html").read_text()
+    assert loaded.state.searched.count(index_probe(INDEX)) == 1
+    found = remote(capsys, loaded, tmp_path / "found", "--detection", DECLINED)
+    assert found.code == 0 and "holds no event" not in found.out + found.err
+    assert "no_events_between" not in json.loads((tmp_path / "found" / "summary.json").read_text())["input"]
+
+
+def test_a_role_refused_the_index_look_up_gets_a_warning_and_the_backtest(
+        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """A 403 on ``data/indexes/<name>`` (a role, or a proxy, refusing the look-up) proves nothing about the
+    index: the backtest warns that it could not check and runs, as without the check."""
+    token_env(monkeypatch, loaded)
+    loaded.state.forbidden.add(f"data/indexes/{INDEX}")
+    run = remote(capsys, loaded, tmp_path, "--detection", DECLINED)
+    assert run.code == 0, run.err
+    assert (f"contentpack backtest: warning: cannot check that index {INDEX!r} exists (look up index {INDEX!r}: "
+            "permission denied (HTTP 403)") in run.err
+    assert searches(loaded) == 24 * 6 and "notable(s)" in run.out
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

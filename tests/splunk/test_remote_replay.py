@@ -181,6 +181,19 @@ def test_a_missing_index_is_told_once_with_no_empty_report(double: SplunkdDouble
     assert "contentpack replay: error: index 'risk' does not exist on" in run.err
 
 
+def test_a_refused_index_look_up_is_a_warning_and_the_replay_runs(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check backtest --splunk shares (``ingest.check_index_exists``): a 403 on ``data/indexes/<name>``
+    proves nothing about the index, so the replay warns that it could not check and runs."""
+    token_env(monkeypatch, double)
+    ready(double, risk=False)
+    double.state.forbidden.add(f"data/indexes/{TEST_INDEX}")
+    run = replay(capsys, double, detections=[DECLINED])
+    assert run.code == 0, run.err
+    assert (f"contentpack replay: warning: cannot check that index {TEST_INDEX!r} exists (look up index "
+            f"{TEST_INDEX!r}: permission denied (HTTP 403)") in run.err
+
+
 def test_without_a_risk_index_correlation_tests_are_not_run_and_the_rest_are(
         double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,7 +82,9 @@ class Summary:
 
     def reading(self) -> dict[str, object]:
         if self.backtest.searched_on is not None:  # Splunk read the events: no local counts to report
-            return {"searched_on_splunk": self.backtest.searched_on}
+            empty = self.backtest.empty_span
+            return {"searched_on_splunk": self.backtest.searched_on,
+                    **({} if empty is None else {"no_events_between": [iso(empty[0]), iso(empty[1])]})}
         read = self.backtest.reading
         return {
             "files": len(read.files), "lines": read.lines, "events_kept": read.events,
@@ -175,7 +177,11 @@ class Summary:
         """What was read, in words: the events kept for the detections, the lines no detection can match, the
         events outside --from/--to (and, when none was kept, when those were and what the period could see)."""
         if self.backtest.searched_on is not None:
-            return [f"events searched on Splunk ({self.backtest.searched_on})"]
+            empty = self.backtest.empty_span
+            return [f"events searched on Splunk ({self.backtest.searched_on})", *(() if empty is None else (
+                f"the index holds no event from {iso(empty[0])} to {iso(empty[1])}, the span the runs searched: "
+                "they found nothing because there was nothing to find (a wrong --index or period, logs not "
+                "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
         parts = [f"{read.events:,} event(s) kept for the detections",
                  f"{read.skipped:,} line(s) no detection can match (skipped)"]

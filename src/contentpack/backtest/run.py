@@ -64,6 +64,8 @@ class Backtest:
     lookback: float = 0.0  # the longest lookback of the detections run: events before ``--from`` less it are not kept
     # fields the detections' searches filter on that no event read has, or can have there (``field_hints``)
     hints: tuple[FieldHint, ...] = ()
+    # a remote backtest's: the span its runs searched, when a search of the index found no event in it
+    empty_span: tuple[float, float] | None = None
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 The report is the local backtest's (``backtest.report.Summary``); what differs is where each run's rows come
 from. Exit status as the local backtest's, plus 2 when Splunk cannot be reached or stops answering (the runs
-finished so far stay in ``--out``'s checkpoint: run the same command again to resume).
+finished so far stay in ``--out``'s checkpoint: run the same command again to resume), and when ``--index`` does
+not exist there (``splunk.ingest.check_index_exists``: told before any run).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from contentpack.backtest.inputs import ReadReport
 from contentpack.backtest.report import Summary
 from contentpack.backtest.run import Backtest
-from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.common import print_diagnostics, usage_error, warning
 from contentpack.cli.option_types import count_between
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
@@ -62,8 +63,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
         end: float) -> int | tuple[Backtest, Summary, list[Path]]:
     """The backtest on Splunk, or the exit status after printing why it stopped."""
     from contentpack.splunk.client import SplunkError
-    from contentpack.splunk.ingest import check_index_name
-    from contentpack.splunk.remote_backtest import CHECKPOINT, RemoteBacktest
+    from contentpack.splunk.ingest import check_index_exists, check_index_name
+    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, CHECKPOINT, RemoteBacktest
 
     try:
         check_index_name(args.index)
@@ -72,6 +73,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     connection = connect(args, args.splunk, pack.app.appid, "backtest")
     if connection is None:
         return 2
+    try:  # a set-up problem, told as the connection's are, before any run
+        check_index_exists(connection, args.index, BACKTEST_INDEX_HINT, lambda line: warning("backtest", line))
+    except SplunkError as exc:
+        return usage_error("backtest", str(exc))
     checkpoint = Path(args.out) / CHECKPOINT
     try:
         with _progress(sys.stderr.isatty()) as progress:
@@ -85,6 +90,6 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} "
                        f"search job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}"], sys.stderr)
     backtest = Backtest(tuple(detections), result, ReadReport(),
-                        searched_on=f"index {args.index} on {connection.target.url}")
+                        searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span)
     summary = Summary(pack, backtest)
     return backtest, summary, summary.write(Path(args.out))

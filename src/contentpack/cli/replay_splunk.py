@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from contentpack.cli.common import print_diagnostics, usage_error
+from contentpack.cli.common import print_diagnostics, usage_error, warning
 from contentpack.cli.option_types import seconds_between
 from contentpack.cli.splunk_connection import add_connection_options, connect
 from contentpack.content.model import Detection, Pack
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
         remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                               notice)
-        remote.check_indexes()
+        remote.check_indexes(lambda line: warning("replay", line))
     except SplunkError as exc:
         return usage_error("replay", str(exc))
     result = remote.run(detections)

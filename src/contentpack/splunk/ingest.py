@@ -31,6 +31,27 @@ def check_index_name(name: str) -> str:
     return name
 
 
+def check_index_exists(connection: SplunkConnection, index: str, hint: str, warn: Callable[[str], None]) -> None:
+    """Raise :class:`SplunkError` when ``index`` is not one splunkd lists (``data/indexes/<name>`` answers 404):
+    a set-up problem, which the commands tell as a usage error before anything runs. By default every user can
+    list every index; where an administrator restricted that (the ``indexes_list_all`` capability in
+    authorize.conf), a role without it lists only the indexes it may search (REST API reference, *Introspection
+    endpoint descriptions*, ``data/indexes``, "Authorization and authentication"), so a 404 also means a search
+    of the index would find nothing. A 403 (a role, or a proxy, refusing the look-up itself) is no proof either
+    way: ``warn`` says so and the command goes on -- a capability problem does not stop a legitimate run."""
+    try:
+        with connection.errors(f"look up index {index!r}"):
+            try:
+                connection.service.indexes[index]
+            except KeyError:
+                raise SplunkError(f"index {index!r} does not exist on {connection.target.url}, or the user's role "
+                                  f"may not search it: {hint}") from None
+    except SplunkError as exc:
+        if exc.status != 403:
+            raise
+        warn(f"cannot check that index {index!r} exists ({exc}); going on as if it does")
+
+
 def spl_quote(value: str) -> str:
     """A double-quoted SPL string literal for ``value``."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -63,15 +84,6 @@ class Ingestor:
         self.notice = notice
         self.wait_timeout = wait_timeout
         self.method = "HEC" if hec is not None else "receivers/simple"
-
-    def check_index(self, index: str) -> None:
-        """Fail early, with a clear message, when the index does not exist."""
-        with self.connection.errors(f"look up index {index!r}"):
-            try:
-                self.connection.service.indexes[index]
-            except KeyError:
-                raise SplunkError(f"index {index!r} does not exist on {self.connection.target.url}: create a "
-                                  "dedicated, disposable index for replays (Settings > Indexes)") from None
 
     def send(self, batch: Batch) -> None:
         metadata = {"index": batch.index, "host": batch.host, "source": batch.source, "sourcetype": batch.sourcetype}

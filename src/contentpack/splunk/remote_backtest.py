@@ -13,6 +13,8 @@ The schedule, throttling, notables, risk events and the report are the local bac
    detection as the engine's are); the searches that read the risk index (correlation searches,
    ``| from datamodel Risk.All_Risk``) run locally, with the embedded engine, over the risk events the
    simulation wrote from Splunk's rows -- nothing is written to the server's risk index.
+5. one more search (``index_probe``) over the span the runs searched says whether the index holds any event
+   there: a backtest of an index with nothing to find says so (``RemoteRuns.empty_span``), not only "0 notables".
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -56,6 +58,7 @@ DEFAULT_CONCURRENCY = 4
 # Search jobs at once: past Splunk's own per-role quotas (srchJobsQuota: 3 for user, 50 for admin, in
 # authorize.conf's defaults) more only queue on the server, each holding a thread and a connection here.
 MAX_CONCURRENCY = 50
+BACKTEST_INDEX_HINT = "give --index the index that holds the tenant's Entra ID logs"
 
 
 def typed(value: Value) -> Value:
@@ -144,12 +147,22 @@ class Checkpoint:
                 os.fsync(handle.fileno())
 
 
+def index_probe(index: str) -> str:
+    """A search that finds whether ``index`` holds any event in a time range: one row, ``count`` 0 or 1 (``head``
+    ends the search at its first event, so it costs little on a busy index and nothing on an empty one)."""
+    return f"search index={spl_quote(index)} | head 1 | stats count"
+
+
 @dataclass(frozen=True)
 class RemoteRuns:
-    """How the runs were answered: dispatched now, or reused from the checkpoint."""
+    """How the runs were answered: dispatched now, or reused from the checkpoint; ``empty_span``: the time range
+    the runs search (the earliest dispatch window's start to the last one's end) when a search of the index
+    found no event in it -- every run found nothing because there was nothing to find (None: it found some,
+    there was no run, or Splunk refused the probe search, whose fault the runs' own searches then report)."""
 
     dispatched: int
     reused: int
+    empty_span: tuple[float, float] | None = None
 
 
 class RemoteBacktest:
@@ -228,9 +241,21 @@ class RemoteBacktest:
         results = splunk_results(SearchAnswer(found.rows or [], found.messages))
         return replace(results, rows=[{name: typed(value) for name, value in row.items()} for row in results.rows])
 
+    def empty_span(self, runs: Sequence[ScheduledRun]) -> tuple[float, float] | None:
+        """The span the runs search when the index holds no event in it (``RemoteRuns.empty_span``)."""
+        if not runs:
+            return None
+        span = min(run.earliest for run in runs), max(run.latest for run in runs)
+        try:
+            rows = self.connection.search(index_probe(self.index), earliest=span[0], latest=span[1],
+                                          what=f"search of index {self.index!r} for any event").rows
+        except SearchFailed:
+            return None
+        return span if rows and str(rows[0].get("count")) == "0" else None
+
     def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
         runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine)
-        fetched = self.fetch(runs)
+        fetched = replace(self.fetch(runs), empty_span=self.empty_span(runs))
         result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
                           answer=self.answer)
         return result, fetched

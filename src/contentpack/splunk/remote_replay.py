@@ -72,9 +72,10 @@ from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.events import parse_timestamp
 from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection, SplunkError
-from contentpack.splunk.ingest import Batch, Ingestor, check_index_name
+from contentpack.splunk.ingest import Batch, Ingestor, check_index_exists, check_index_name
 
 DEFAULT_INDEX = "contentpack_replay"
+REPLAY_INDEX_HINT = "create a dedicated, disposable index for replays (Settings > Indexes)"
 RISK_SOURCETYPE = "stash"
 _METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")
 
@@ -401,12 +402,13 @@ class RemoteReplay:
                 self.leftovers.append(f"index={index} host={host}: {exc}")
 
     # ------------------------------------------------------------------------------------------ all
-    def check_indexes(self) -> None:
+    def check_indexes(self, warn: Callable[[str], None]) -> None:
         """Raise :class:`SplunkError` when ``--index`` or ``--risk-index`` does not exist: a set-up problem, told
-        before anything is sent (the caller's usage error), not a replay stopped with an empty report."""
-        self.ingestor.check_index(self.options.index)
-        if self.options.risk_index is not None:
-            self.ingestor.check_index(self.options.risk_index)
+        before anything is sent (the caller's usage error), not a replay stopped with an empty report; ``warn``
+        when splunkd refuses to say (``ingest.check_index_exists``)."""
+        for index in (self.options.index, self.options.risk_index):
+            if index is not None:
+                check_index_exists(self.connection, index, REPLAY_INDEX_HINT, warn)
 
     def run(self, detections: Sequence[Detection]) -> RemoteReport:
         """Every test of ``detections`` on Splunk (call :meth:`check_indexes` first)."""
