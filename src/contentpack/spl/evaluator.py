@@ -128,10 +128,12 @@ def product(a: Value, b: Value, na: int | float, nb: int | float) -> int | float
     td-p/91888). No page gives the rules (how a figure is rounded, how a computed value keeps its precision), so
     the engine answers only a product they cannot change: one with no more significant figures than each
     fractional operand has. ``100 * 0.08`` is 8 and ``4 * 0.25`` is 1 under any rounding; ``3 * 0.5``,
-    ``0.5 * 0.5`` (one figure: not 0.25) and ``0.1 * 3`` (0.30000000000000004 in full) are refused, naming exact(). Assumed: an integer (field text
-    without a point, or an integral computed number such as ``_time``) limits nothing, as the thread's 100;
-    a fractional number without its own text (a literal, a computed value) counts the figures of its shortest
-    text, so a literal ``0.50`` counts as ``0.5``, which can only refuse more."""
+    ``0.5 * 0.5`` (one figure: not 0.25) and ``0.1 * 3`` (0.30000000000000004 in full) are refused, naming
+    exact(). Assumed: an integer (field text without a point, or an integral computed number such as ``_time``)
+    limits nothing, as the thread's 100; a fractional number without its own text (a literal, a computed value)
+    counts the figures of its shortest text, so a literal ``0.50`` counts as ``0.5``, which can only refuse more;
+    an integral product used again counts as an integer (``(0.5 * 4) * 7`` is 14), no page saying whether Splunk
+    carries the first product's single figure into the second."""
     result = na * nb
     if not math.isfinite(result) or result == 0:
         return result
