@@ -44,6 +44,7 @@ class FakeContext:
     event: dict[str, Value] = field(default_factory=dict)
     now: float = 1_700_000_000.0
     tz: str = "UTC"
+    exact: bool = False
     evaluated: list[Any] = field(default_factory=list)
 
     def evaluate(self, node: Any, bindings: Mapping[str, Value] | None = None) -> Value:

@@ -656,3 +656,16 @@ def test_a_risk_read_in_a_subsearch_gets_the_one_risk_hint(tmp_path: Path, capsy
                 f"* | append {risk}] | append {risk}] | stats count by risk_object"):
         status, _, err = run(capsys, spl, "--no-pack", "--events", str(path), "--format", "csv")
         assert (status, err) == (0, f"contentpack search: hint: {RISK_HINT}\n"), spl
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_renamed_by_field_stays_the_first_column_in_every_format(capsys: pytest.CaptureFixture[str],
+                                                                 fmt: str) -> None:
+    """Assumed (tests/spl/test_conformance.py, the renamed column's place): ``stats count by X | rename X as code``
+    prints ``code`` before ``count`` in csv, json and table output.
+    https://github.com/opensearch-project/sql/issues/5045"""
+    status, out, _ = run(capsys, "| makeresults | eval X=7 | stats count by X | rename X as code", "--no-pack",
+                         "--format", fmt)
+    assert status == 0
+    assert out.index("code") < out.index("count")

@@ -86,6 +86,27 @@ def test_s8_rename_wildcards_map_by_position() -> None:
         rows(engine, "* | rename EU* AS EMEA")
 
 
+@pytest.mark.assumed
+def test_s8_a_renamed_field_keeps_its_column() -> None:
+    """S8, assumed: no Splunk page states where a renamed column goes. OpenSearch's PPL field-order RFC, written to
+    replicate Splunk's behaviour, lists rename as modifying the field order by replacing the field in it, so
+    ``stats count by X | rename X as code`` keeps ``code`` first, where ``stats`` put ``X``; a wildcard rename
+    renames each matched field where it stands. https://github.com/opensearch-project/sql/issues/5045"""
+    engine = make_engine([event(NOW - 1, X="a"), event(NOW - 2, X="b")])
+    assert [list(r) for r in rows(engine, "* | stats count by X | rename X as code")] == [["code", "count"]] * 2
+    engine = make_engine([event(NOW - 1, EU_UK="1", US="4", EU_DE="2")])
+    result = rows(engine, "* | table EU_UK US EU_DE | rename EU* AS EMEA*")
+    assert [list(r) for r in result] == [["EMEA_UK", "US", "EMEA_DE"]]
+
+
+@pytest.mark.assumed
+def test_s8_a_rename_onto_an_existing_name_takes_the_renamed_fields_place() -> None:
+    """S8, assumed (the RFC above): renaming ``b`` onto an existing ``a`` leaves one ``a``, holding ``b``'s value at
+    ``b``'s column; the old ``a`` is gone. https://github.com/opensearch-project/sql/issues/5045"""
+    engine = make_engine([event(NOW - 1, a="old", m="1", b="new")])
+    assert [list(r.items()) for r in rows(engine, "* | table a m b | rename b as a")] == [[("m", "1"), ("a", "new")]]
+
+
 def test_s8_rename_onto_an_existing_field_replaces_it() -> None:
     """S8: rename (10.0), "You can't merge multiple fields into one field": with events holding either product_id or
     pid, ``rename pid AS product_id`` does not merge them - it overwrites product_id, with null where pid is absent;

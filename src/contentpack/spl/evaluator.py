@@ -21,6 +21,7 @@ operator and the function once at compile time removes most interpretation overh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 from contentpack.spl.ast import Binary, Call, Expr, FieldRef, Literal, Unary
@@ -33,6 +34,7 @@ from contentpack.spl.values import (
     as_number,
     as_text,
     compare,
+    format_number,
     to_str,
     within_double,
 )
@@ -44,7 +46,7 @@ SearchMatcher = Callable[[str, Mapping[str, Value]], bool]
 class EvalState:
     """The per-event context eval functions see (it satisfies ``values.EvalContext``)."""
 
-    __slots__ = ("event", "now", "tz", "evaluator", "bindings")
+    __slots__ = ("event", "now", "tz", "evaluator", "bindings", "exact")
 
     def __init__(self, evaluator: "Evaluator", event: Mapping[str, Value]) -> None:
         self.evaluator = evaluator
@@ -52,6 +54,7 @@ class EvalState:
         self.now = evaluator.now
         self.tz = evaluator.tz
         self.bindings: dict[str, Value] | None = None
+        self.exact = False
 
     def evaluate(self, node: object, bindings: Mapping[str, Value] | None = None) -> Value:
         compiled = self.evaluator.compile(node)  # type: ignore[arg-type]
@@ -76,7 +79,7 @@ def _truth(value: Value, where: str, offset: int) -> bool:
     raise SplRuntimeError(f"{where} needs a Boolean operand, got {to_str(value)!r}", offset=offset)
 
 
-def _arith(op: str, a: Value, b: Value) -> Value:
+def _arith(op: str, a: Value, b: Value, exact: bool) -> Value:
     if a is None or b is None:
         return None
     na, nb = as_number(a), as_number(b)
@@ -93,7 +96,7 @@ def _arith(op: str, a: Value, b: Value) -> Value:
     if op == "-":
         return na - nb
     if op == "*":
-        return na * nb
+        return na * nb if exact else product(a, b, na, nb)
     if nb == 0:
         return None
     if op == "/":
@@ -101,6 +104,64 @@ def _arith(op: str, a: Value, b: Value) -> Value:
             return na // nb
         return na / nb
     return _remainder(na, nb)
+
+
+# Why a product with a fractional operand can be refused (``product``).
+PRODUCT_ROUNDING_UNSAID = (
+    "Splunk rounds a product with a fractional operand to significant figures (Splunk's community wiki, "
+    "https://wiki.splunk.com/Community:BadMath, shows 3 * 0.5 as 2 and exact(3 * 0.5) as 1.5), by rules no Splunk "
+    "page states; wrap the calculation in exact() for the full-precision product")
+
+
+def product(a: Value, b: Value, na: int | float, nb: int | float) -> int | float:
+    """``a * b`` (read as ``na``, ``nb``; not both integers), refused as unsupported when Splunk would print
+    another number.
+
+    Why: Splunk's default multiplication keeps only the significant figures of its least precise fractional
+    operand. The Mathematical functions page says exact() "renders the result of a numeric expression with a
+    larger amount of precision in the formatted output" (https://help.splunk.com/splunk-enterprise/
+    spl-search-reference/9.4/evaluation-functions/mathematical-functions); Splunk's community wiki shows
+    ``3 * 0.5`` as ``2`` and ``exact(3 * 0.5)`` as ``1.5`` (https://wiki.splunk.com/Community:BadMath); a blog
+    with the output shows ``0.014 * 0.23`` as ``0.0032`` (https://idelta.co.uk/getting-it-right-with-splunk/);
+    a community thread's score ``100*(0.08*a + ...)`` came out 101, so the integer 100 did not cut it to one
+    figure, until wrapped in exact() (https://community.splunk.com/t5/Splunk-Search/eval-inconsistent-math-result/
+    td-p/91888). No page gives the rules (how a figure is rounded, how a computed value keeps its precision), so
+    the engine answers only a product they cannot change: one with no more significant figures than each
+    fractional operand has. ``100 * 0.08`` is 8 and ``4 * 0.25`` is 1 under any rounding; ``3 * 0.5``,
+    ``0.5 * 0.5`` (one figure: not 0.25) and ``0.1 * 3`` (0.30000000000000004 in full) are refused, naming
+    exact(). Assumed: an integer (field text without a point, or an integral computed number such as ``_time``)
+    limits nothing, as the thread's 100; a fractional number without its own text (a literal, a computed value)
+    counts the figures of its shortest text, so a literal ``0.50`` counts as ``0.5``, which can only refuse more;
+    an integral product used again counts as an integer (``(0.5 * 4) * 7`` is 14), no page saying whether Splunk
+    carries the first product's single figure into the second."""
+    result = na * nb
+    if not math.isfinite(result) or result == 0:
+        return result
+    limits = [figures for figures in (_figures(a), _figures(b)) if figures is not None]
+    if limits and _digits(format_number(result)) > min(limits):
+        raise SplUnsupportedError(f"the '*' operator on {to_str(a)} and {to_str(b)}: {PRODUCT_ROUNDING_UNSAID}")
+    return result
+
+
+def _figures(value: Value) -> int | None:
+    """The significant figures a product operand holds: None (no limit) for an integer; for field text written
+    with a point or an exponent, its figures as written (``1.00`` has 3); for a fractional computed number, those
+    of its shortest text."""
+    if isinstance(value, str):
+        if not any(mark in value for mark in ".eE"):
+            return None
+        mantissa = value.lstrip("+-").split("e")[0].split("E")[0]
+        return max(len(mantissa.replace(".", "").lstrip("0")), 1)
+    number = as_number(value)
+    if number is None or isinstance(number, int) or number.is_integer():
+        return None
+    return _digits(format_number(number))
+
+
+def _digits(text: str) -> int:
+    """The significant figures of a number's shortest text: its digits without leading or trailing zeros."""
+    mantissa = text.lstrip("+-").split("e")[0]
+    return max(len(mantissa.replace(".", "").strip("0")), 1)
 
 
 # Why ``%`` refuses operands of opposite signs (``_remainder``).
@@ -227,7 +288,7 @@ class Evaluator:
                 return None if a is None or b is None else Text(a + b)
 
             return concat
-        return lambda s: _arith(op, left(s), right(s))
+        return lambda s: _arith(op, left(s), right(s), s.exact)
 
     def _like(self, node: Binary) -> Compiled:
         """``<str> LIKE <pattern>``: the ``like`` function's other spelling (Comparison and Conditional
@@ -307,7 +368,7 @@ class Evaluator:
                     a, b = to_str(value), to_str(right(s))
                     value = None if a is None or b is None else Text(a + b)
                 else:
-                    value = _arith(op, value, right(s))
+                    value = _arith(op, value, right(s), s.exact)
             return value
 
         return fold

@@ -157,8 +157,14 @@ def format_number(number: int | float) -> str:
     """A number's text as Splunk prints it: integral values without a fraction, others in shortest form.
 
     ``eval x=10/2`` shows ``5`` (numbers are doubles during calculation, but integral results print without a
-    fraction); ``1/3`` prints the shortest text that reads back as the same double. Integral doubles up to
-    1e21 print every digit (``pow(2,60)`` → ``1152921504606846976``) rather than in exponent form.
+    fraction); ``1/3`` prints the shortest text that reads back as the same double, and ``0.1+0.2`` prints
+    ``0.30000000000000004`` (assumed: the eval usage page's Numeric calculations says numbers are doubles
+    "subject to all the usual behaviors of floating point numbers", and no source shows Splunk's digits for a sum
+    or quotient). Where Splunk is known to print fewer digits - a product with a fractional operand keeps only the
+    significant figures of its least precise one unless inside exact() - the evaluator refuses a product those
+    figures would change (``evaluator.product``), so no number reaching here prints otherwise than its double.
+    Integral doubles up to 1e21 print every digit (``pow(2,60)`` → ``1152921504606846976``) rather than in
+    exponent form.
 
     A NaN prints ``NaN``, as the Informational functions page's isnum and isstr examples show ``numval`` (and as
     its test ``match(numval,"NaN")`` needs), so it reads back as a NaN. The eval page's Numeric calculations says
@@ -247,6 +253,7 @@ class EvalContext(Protocol):
     event: Mapping[str, Value]
     now: float
     tz: str
+    exact: bool  # inside ``exact(...)``: products are the full-precision doubles (``evaluator.product``)
 
     def evaluate(self, node: object, bindings: Mapping[str, Value] | None = None) -> Value: ...
 

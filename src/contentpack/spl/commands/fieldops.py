@@ -13,7 +13,7 @@ first); with a field list, missing fields are created.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,20 +117,41 @@ def parse_rename(cmd: CommandInput) -> RenameCommand:
 
 
 def rename_event(event: Event, pairs: Sequence[tuple[str, str]]) -> Event:
+    """``event`` after the ``pairs`` in turn, each renamed field keeping its place among the fields.
+
+    Why in place: the order of an event's fields is the order of the columns ``contentpack search`` prints, and
+    a rename only changes a name (``stats count by X | rename X as code`` gives ``code,count``, as ``stats``
+    put ``X`` first). Assumed: no Splunk page states a renamed column's position; OpenSearch's PPL field-order
+    RFC, written to replicate Splunk, says rename "replace[s] fields in field order"
+    (https://github.com/opensearch-project/sql/issues/5045). A rename onto a name that already exists puts the
+    renamed value at the source's place and drops the old field (assumed, the same RFC: the field is replaced
+    where the renamed one stood)."""
     for source, target in pairs:
-        if "*" not in source:
-            if source != target:
-                if source in event:
-                    event[target] = event.pop(source)
-                else:  # "If fieldB does exist, ... the data in fieldB is removed" (a rename of a missing field)
-                    event.pop(target, None)
+        if "*" in source:
+            moves = {name: new for name in event if (new := renamed(source, target, name)) is not None and new != name}
+        elif source == target:
             continue
-        moves = [(name, renamed(source, target, name)) for name in list(event)]
-        values = {name: event.pop(name) for name, new in moves if new is not None and new != name}
-        for name, new in moves:
-            if new is not None and new != name:
-                event[new] = values[name]
+        elif source in event:
+            moves = {source: target}
+        else:  # "If fieldB does exist, ... the data in fieldB is removed" (a rename of a missing field)
+            event.pop(target, None)
+            continue
+        if moves:
+            event = _with_names(event, moves)
     return event
+
+
+def _with_names(event: Event, moves: Mapping[str, str]) -> Event:
+    """``event`` with each field of ``moves`` under its new name at its old place; a field the new names
+    replace is dropped."""
+    replaced = set(moves.values())
+    out: Event = {}
+    for name, value in event.items():
+        if name in moves:
+            out[moves[name]] = value
+        elif name not in replaced:
+            out[name] = value
+    return out
 
 
 def run_rename(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:

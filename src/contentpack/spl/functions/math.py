@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions import coerce
-from contentpack.spl.functions.spec import FunctionSpec, eager
+from contentpack.spl.functions.spec import FunctionSpec, eager, lazy
 from contentpack.spl.values import EvalContext, Scalar, Value, as_number, lexicographic_key
 
 
@@ -139,10 +140,19 @@ def _pi(ctx: EvalContext, args: list[Value]) -> Value:
     return PI_11_DIGITS
 
 
-@eager("exact", 1, 1)
-def _exact(ctx: EvalContext, args: list[Value]) -> Value:
-    """Splunk's extended-precision marker; Python floats already carry full double precision."""
-    return coerce.number(args[0])
+@lazy("exact", 1, 1)
+def _exact(ctx: EvalContext, nodes: list[Any]) -> Value:
+    """The expression's number with its products in full double precision: Splunk's default multiplication keeps
+    only the significant figures of its least precise fractional operand, and exact() "renders the result of a
+    numeric expression with a larger amount of precision in the formatted output" (Mathematical functions);
+    Splunk's community wiki shows ``exact(3 * 0.5)`` as 1.5 where ``3 * 0.5`` is 2
+    (https://wiki.splunk.com/Community:BadMath). Without exact() the engine refuses a product those figures
+    would change (``evaluator.product``). The result prints as any number does (``values.format_number``)."""
+    saved, ctx.exact = ctx.exact, True
+    try:
+        return coerce.number(ctx.evaluate(nodes[0]))
+    finally:
+        ctx.exact = saved
 
 
 def _extreme(args: list[Value], want_max: bool) -> Value:
