@@ -89,6 +89,8 @@ class DoubleState:
     password: str
     hec_token: str
     indexes: set[str] = field(default_factory=lambda: {"main"})
+    # indexes searches find but ``data/indexes`` does not list: defined on a distributed deployment's indexers only
+    unlisted_indexes: set[str] = field(default_factory=set)
     confs: dict[tuple[str, str], dict[str, Layered]] = field(default_factory=dict)  # (app, file) -> stanza
     apps: dict[str, dict[str, str]] = field(default_factory=dict)
     lookup_files: dict[str, set[str]] = field(default_factory=dict)  # app -> file names
@@ -529,7 +531,7 @@ class _Handler(BaseHTTPRequestHandler):
         index_match = re.match(r"^data/indexes/([^/]+)$", rest)
         if index_match is not None and method == "GET":
             name = unquote(index_match.group(1))
-            if name not in state.indexes:
+            if name not in state.indexes or name in state.unlisted_indexes:
                 return 404, messages_xml(f"Could not find object id={name}"), xml
             return 200, atom_feed("indexes", "/services/data/indexes", [(name, {"totalEventCount": "0"})], "search"), xml
         lookup = re.match(r"^data/lookup-table-files/([^/]+)$", rest)

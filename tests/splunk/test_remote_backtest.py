@@ -180,7 +180,23 @@ def test_an_index_that_does_not_exist_is_a_usage_error_before_any_run(
     assert run.code == 2 and run.out == ""
     assert run.err.startswith(f"contentpack backtest: error: index {INDEX!r} does not exist on {double.url}, or the "
                               "user's role may not search it: give --index the index that holds"), run.err
-    assert run.err.count("\n") == 1 and double.state.searched == [] and not (tmp_path / "out").exists()
+    assert run.err.count("\n") == 1 and not (tmp_path / "out").exists()
+    assert double.state.searched == [index_probe(INDEX)]  # the one search asking whether it holds events at all
+
+
+def test_an_index_the_search_head_does_not_list_but_a_search_finds_is_backtested(
+        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """In a distributed deployment the index may be defined on the indexers only, and the search head's
+    ``data/indexes`` answer 404 for it (assumed: no page read says what that endpoint lists there). A search of it
+    finding events proves it exists: the backtest runs, with the same risk as where it is listed."""
+    token_env(monkeypatch, loaded)
+    listed = remote(capsys, loaded, tmp_path / "listed", "--detection", DECLINED)
+    loaded.state.unlisted_indexes.add(INDEX)
+    unlisted = remote(capsys, loaded, tmp_path / "unlisted", "--detection", DECLINED)
+    assert unlisted.code == 0 and "does not exist" not in unlisted.err, unlisted.err
+    assert ((tmp_path / "unlisted" / "risk.jsonl").read_text()
+            == (tmp_path / "listed" / "risk.jsonl").read_text() != "")
 
 
 def test_an_index_without_events_in_the_period_says_so_in_the_report(

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     """The backtest on Splunk, or the exit status after printing why it stopped."""
     from contentpack.splunk.client import SplunkError
     from contentpack.splunk.ingest import check_index_exists, check_index_name
-    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, CHECKPOINT, RemoteBacktest
+    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, CHECKPOINT, RemoteBacktest, index_holds_events
 
     try:
         check_index_name(args.index)
@@ -74,7 +74,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     if connection is None:
         return 2
     try:  # a set-up problem, told as the connection's are, before any run
-        check_index_exists(connection, args.index, BACKTEST_INDEX_HINT, lambda line: warning("backtest", line))
+        check_index_exists(connection, args.index, BACKTEST_INDEX_HINT, lambda line: warning("backtest", line),
+                           searchable=lambda: index_holds_events(connection, args.index) is True)
     except SplunkError as exc:
         return usage_error("backtest", str(exc))
     checkpoint = Path(args.out) / CHECKPOINT

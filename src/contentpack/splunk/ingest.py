@@ -31,19 +31,27 @@ def check_index_name(name: str) -> str:
     return name
 
 
-def check_index_exists(connection: SplunkConnection, index: str, hint: str, warn: Callable[[str], None]) -> None:
+def check_index_exists(connection: SplunkConnection, index: str, hint: str, warn: Callable[[str], None],
+                       searchable: Callable[[], bool] | None = None) -> None:
     """Raise :class:`SplunkError` when ``index`` is not one splunkd lists (``data/indexes/<name>`` answers 404):
     a set-up problem, which the commands tell as a usage error before anything runs. By default every user can
     list every index; where an administrator restricted that (the ``indexes_list_all`` capability in
     authorize.conf), a role without it lists only the indexes it may search (REST API reference, *Introspection
     endpoint descriptions*, ``data/indexes``, "Authorization and authentication"), so a 404 also means a search
     of the index would find nothing. A 403 (a role, or a proxy, refusing the look-up itself) is no proof either
-    way: ``warn`` says so and the command goes on -- a capability problem does not stop a legitimate run."""
+    way: ``warn`` says so and the command goes on -- a capability problem does not stop a legitimate run.
+
+    ``searchable`` (a command that only searches the index) is asked before a 404 is refused: a search head lists
+    the indexes defined on it, and in a distributed deployment an index may be defined on its indexers only
+    (**assumed**: no page read says what ``data/indexes`` lists there), so a search finding its events proves it
+    exists wherever the search head's own list is silent."""
     try:
         with connection.errors(f"look up index {index!r}"):
             try:
                 connection.service.indexes[index]
             except KeyError:
+                if searchable is not None and searchable():
+                    return
                 raise SplunkError(f"index {index!r} does not exist on {connection.target.url}, or the user's role "
                                   f"may not search it: {hint}") from None
     except SplunkError as exc:

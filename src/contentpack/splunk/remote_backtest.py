@@ -153,6 +153,18 @@ def index_probe(index: str) -> str:
     return f"search index={spl_quote(index)} | head 1 | stats count"
 
 
+def index_holds_events(connection: SplunkConnection, index: str, earliest: float | None = None,
+                       latest: float | None = None) -> bool | None:
+    """Whether a search of ``index`` (between ``earliest`` and ``latest``; all time without them) finds an event
+    (``index_probe``); None when Splunk refused the search or gave no row, which says nothing either way."""
+    try:
+        rows = connection.search(index_probe(index), earliest=earliest, latest=latest,
+                                 what=f"search of index {index!r} for any event").rows
+    except SearchFailed:
+        return None
+    return str(rows[0].get("count")) != "0" if rows else None
+
+
 @dataclass(frozen=True)
 class RemoteRuns:
     """How the runs were answered: dispatched now, or reused from the checkpoint; ``empty_span``: the time range
@@ -246,12 +258,7 @@ class RemoteBacktest:
         if not runs:
             return None
         span = min(run.earliest for run in runs), max(run.latest for run in runs)
-        try:
-            rows = self.connection.search(index_probe(self.index), earliest=span[0], latest=span[1],
-                                          what=f"search of index {self.index!r} for any event").rows
-        except SearchFailed:
-            return None
-        return span if rows and str(rows[0].get("count")) == "0" else None
+        return span if index_holds_events(self.connection, self.index, *span) is False else None
 
     def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
         runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine)
