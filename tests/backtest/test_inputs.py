@@ -47,7 +47,7 @@ def test_record_lines_keep_only_what_a_detection_can_match(tmp_path: Path) -> No
     assert event["sourcetype"] == "azure:monitor:aad" and event["source"] == str(SINGLE)
     assert "properties.appId" not in event and "_indextime" not in event
     report = reader.report
-    assert (report.lines, report.events, report.skipped, report.bad) == (len(LINES), 1, len(LINES) - 1, 0)
+    assert (report.lines, report.events, report.unread, report.bad) == (len(LINES), 1, len(LINES) - 1, 0)
 
 
 def test_event_hub_messages_are_split_into_records(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_csv_export_with_index_time_gzip_and_bom(tmp_path: Path) -> None:
     [event] = events
     assert event["_indextime"] == 1791901700.0 and event["source"] == "Azure AD"
     assert event["properties.userPrincipalName"] == "joni.natarajan@contoso.example"
-    assert reader.report.skipped == 1 and reader.report.bad == 0
+    assert (reader.report.rows, reader.report.unmatched, reader.report.unread, reader.report.bad) == (2, 1, 0, 0)
 
 
 def test_folders_gzip_and_several_files(tmp_path: Path) -> None:
@@ -212,7 +212,7 @@ def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, mo
     text = "\n".join([DECLINE, runaway, DECLINE, runaway, "{"]).encode()  # the last: no newline, truncated
     path.write_bytes(gzip.compress(text) if compress else text)
     found, reader = read([path])
-    assert len(found) == 2 and reader.report.lines == 5 and reader.report.skipped == 0
+    assert len(found) == 2 and reader.report.lines == 5 and reader.report.unread == 0
     assert [bad.render() for bad in reader.report.bad_lines] == [
         f"{path}:2:1: warning[RP002]: {events.LINE_TOO_LONG}", f"{path}:4:1: warning[RP002]: {events.LINE_TOO_LONG}",
         f"{path}:5:1: warning[RP002]: truncated JSON object (no closing brace)"]
@@ -285,7 +285,7 @@ def test_a_csv_row_that_is_not_utf8_is_one_bad_row(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(("_raw,_time\n" + row * 30).encode() + b'"x \xff",1\n' + (row * 30).encode())
     events, reader = read([path])
-    assert len(events) == 60 and reader.report.lines == 61
+    assert len(events) == 60 and reader.report.rows == 61
     assert _bad(reader) == [(32, "not UTF-8")]
 
 
@@ -428,7 +428,7 @@ def _outcome(path: Path) -> tuple[object, ...]:
     events, reader = read([path])
     report = reader.report
     return ([(e["_time"], e["operationName"]) for e in events], _bad(reader),
-            (report.lines, report.events, report.skipped, report.bad))
+            (report.lines, report.events, report.unread, report.bad))
 
 
 @pytest.mark.parametrize(("block", "piece"), [(1 << 30, 1), (1 << 30, 5000), (7000, 1), (7000, 3000), (100, 1)])

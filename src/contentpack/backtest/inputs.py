@@ -117,13 +117,21 @@ class BadLine:
 
 @dataclass
 class ReadReport:
-    """What reading the inputs found: counts, and the first bad lines with their positions."""
+    """What reading the inputs found: counts, and the first bad lines with their positions.
+
+    Each count is in the unit that file has: what was read is lines (JSON-lines files), rows (CSV) and documents
+    (a JSON array or multi-line object), and what became of it is events (a record, an export result or row, an
+    array's element: what Splunk would index as one event) — except the lines set aside unread, whose events
+    are not known: that is what the raw-text filter saves (an Event Hub message line holds many records)."""
 
     files: list[str] = field(default_factory=list)
-    lines: int = 0
+    lines: int = 0  # lines of JSON-lines files
+    rows: int = 0  # rows of CSV exports (a row may span lines)
+    documents: int = 0  # JSON documents read whole
     events: int = 0  # events kept for the detections
     outside: int = 0  # events outside the time range asked for
-    skipped: int = 0  # well-formed lines no detection can match
+    unmatched: int = 0  # events decoded (or a CSV row read) that no detection can match
+    unread: int = 0  # well-formed lines the raw-text filter set aside without decoding: no detection can match them
     bad: int = 0
     bad_lines: list[BadLine] = field(default_factory=list)
     with_indextime: int = 0  # events whose _indextime came from the input
@@ -150,6 +158,25 @@ class ReadReport:
         self.bad += 1
         if len(self.bad_lines) < MAX_REPORTED:
             self.bad_lines.append(BadLine(path, line, message, item))
+
+    def amount_read(self) -> str:
+        """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
+        document(s)``, those present joined (``0 line(s)`` for nothing)."""
+        amounts = ((self.lines, "line(s)"), (self.rows, "CSV row(s)"), (self.documents, "JSON document(s)"))
+        return ", ".join(f"{count:,} {unit}" for count, unit in amounts if count) or "0 line(s)"
+
+    def outcome(self) -> list[str]:
+        """What became of it: events kept, outside the range, decoded and matching no detection; lines set aside
+        unread (said when lines were read, even none); bad lines."""
+        parts = [f"{self.events:,} event(s) kept for the detections"]
+        if self.outside:
+            parts.append(f"{self.outside:,} event(s) outside --from/--to")
+        if self.unmatched:
+            parts.append(f"{self.unmatched:,} event(s) no detection can match")
+        if self.lines:
+            parts.append(f"{self.unread:,} line(s) set aside unread (no detection can match them)")
+        parts.append(f"{self.bad:,} bad line(s)")
+        return parts
 
 
 @dataclass(frozen=True)
@@ -340,7 +367,7 @@ class EventReader:
             kept.add(start)
             yield from self._line(text, name, (piece, start, first_line))
         blank = self._check_shape(piece, count, first_line, kept, name)
-        self.report.skipped += count - len(kept) - blank
+        self.report.unread += count - len(kept) - blank
         return count
 
     def _span(self, block: bytes, first_line: int) -> None:
@@ -380,7 +407,7 @@ class EventReader:
                 text = block[start:end].strip()
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
-                    self.report.skipped -= 1  # counted as bad instead
+                    self.report.unread -= 1  # counted as bad instead
                     self._pending.append((line, _not_an_object(text)))
             line += 1
             start = end + 1
@@ -422,11 +449,13 @@ class EventReader:
                 raise _BadRow("'records' must be a list of JSON objects")
             for number, record in enumerate(records, start=1):
                 raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
-                if self.filter.matches(raw):
-                    try:
-                        events.append(self._record(raw, name))
-                    except _BadRow as bad:
-                        problems.append(f"record {number}: {bad}")
+                if not self.filter.matches(raw):
+                    self.report.unmatched += 1
+                    continue
+                try:
+                    events.append(self._record(raw, name))
+                except _BadRow as bad:
+                    problems.append(f"record {number}: {bad}")
             return events, problems
         rows: list[object] = []
         if "result" in document:
@@ -478,7 +507,7 @@ class EventReader:
             raise _BadRow(f"_raw is not Unicode text: a lone surrogate (U+{ord(raw[exc.start]):04X}) at character "
                           f"{exc.start + 1}") from None
         if not self.filter.matches(data):
-            self.report.skipped += 1
+            self.report.unmatched += 1
             return None
         stripped = data.strip()
         if stripped.startswith(b"{"):
@@ -533,14 +562,14 @@ class EventReader:
             except csv.Error as exc:
                 # the line the error is on: DictReader.line_num is only updated by a row read whole
                 at = reader.reader.line_num
-                self.report.lines += 1
+                self.report.rows += 1
                 self.report.add_bad(name, at, f"unreadable CSV row: {exc}")
                 if at == done:  # no progress: the rest of the file cannot be read
                     break
                 done = at
                 continue
             done = reader.line_num
-            self.report.lines += 1
+            self.report.rows += 1
             self.report.saw(_maybe_time(row.get("_time")))
             try:
                 if None in row or any(value is None for value in row.values()):
@@ -560,7 +589,7 @@ class EventReader:
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
                              f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
-        self.report.lines += data.count(b"\n") + 1
+        self.report.documents += 1
         try:
             document = _loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
@@ -581,7 +610,9 @@ class EventReader:
                     events = [] if event is None else [event]
                 elif isinstance(item, dict):
                     raw = json.dumps(item).encode("utf-8")
-                    events = [self._record(raw, name)] if self.filter.matches(raw) else []
+                    matches = self.filter.matches(raw)
+                    self.report.unmatched += not matches
+                    events = [self._record(raw, name)] if matches else []
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
             except _BadRow as bad:

@@ -87,8 +87,9 @@ class Summary:
                     **({} if empty is None else {"no_events_between": [iso(empty[0]), iso(empty[1])]})}
         read = self.backtest.reading
         return {
-            "files": len(read.files), "lines": read.lines, "events_kept": read.events,
-            "lines_no_detection_can_match": read.skipped, "events_outside_range": read.outside,
+            "files": len(read.files), "lines": read.lines, "csv_rows": read.rows, "json_documents": read.documents,
+            "events_kept": read.events, "events_no_detection_can_match": read.unmatched,
+            "lines_no_detection_can_match": read.unread, "events_outside_range": read.outside,
             "events_with_indextime_from_input": read.with_indextime, "bad_lines": read.bad,
         }
 
@@ -174,8 +175,9 @@ class Summary:
         return f" ({'; '.join(ends)})" if ends else ""
 
     def reading_lines(self) -> list[str]:
-        """What was read, in words: the events kept for the detections, the lines no detection can match, the
-        events outside --from/--to (and, when none was kept, when those were and what the period could see)."""
+        """What was read, in words (``ReadReport.outcome``): the events kept for the detections, those outside
+        --from/--to, those no detection can match, the lines set aside unread (and, when none was kept, when those
+        outside were and what the period could see)."""
         if self.backtest.searched_on is not None:
             empty = self.backtest.empty_span
             return [f"events searched on Splunk ({self.backtest.searched_on})", *(() if empty is None else (
@@ -183,12 +185,7 @@ class Summary:
                 "they found nothing because there was nothing to find (a wrong --index or period, logs not "
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
-        parts = [f"{read.events:,} event(s) kept for the detections",
-                 f"{read.skipped:,} line(s) no detection can match (skipped)"]
-        if read.outside:
-            parts.append(f"{read.outside:,} event(s) outside --from/--to")
-        parts.append(f"{read.bad:,} bad line(s)")
-        lines = [f"read {len(read.files)} file(s), {read.lines:,} line(s): {', '.join(parts)}"]
+        lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {', '.join(read.outcome())}"]
         if not read.events and read.outside_span is not None:
             reach = result.start - self.backtest.lookback
             lines.append(f"no event was kept: the {read.outside:,} event(s) a detection could match are from "

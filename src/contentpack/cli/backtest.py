@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
                                     progress=callbacks)
         if backtest.reading.first_time is None and start is None:
-            raise _Empty(f"no timed events in the input ({backtest.reading.lines:,} line(s) read, "
+            raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read, "
                          f"{backtest.reading.bad:,} bad): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []

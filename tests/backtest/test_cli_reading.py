@@ -1,0 +1,129 @@
+"""What `contentpack backtest` says it read, for every input shape (docs/backtest.md, "Inputs"): the same 38
+records, one of them a decline the detection can match, exported six ways, each counted in the units that file
+has. Before, one count, "line(s) no detection can match", counted lines of one shape, export rows of another,
+and the records of an Event Hub message nowhere: "4 line(s): 1 event(s) kept, 3 line(s) no detection can match"
+hid the 9 records decoded beside the kept one; the 38 records as an indented JSON array said "4,231 line(s)" (its
+newlines, plus one); a `results` document on one line had "37 line(s)" no detection can match out of 1 read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
+
+RECORDS = [json.loads(line) for line in SINGLE.read_text(encoding="utf-8").splitlines()]  # the decline is the 25th
+
+
+def _records(path: Path) -> Path:
+    path.write_text(SINGLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def _event_hub(path: Path) -> Path:
+    """Messages of 10 records (the last of 8), one a line: the decline is in the third."""
+    path.write_text("".join(json.dumps({"records": RECORDS[i:i + 10]}) + "\n" for i in range(0, len(RECORDS), 10)),
+                    encoding="utf-8")
+    return path
+
+
+def _results_line(path: Path) -> Path:
+    """``{"results": [...]}`` on one line, as ``output_mode=json`` gives a finished search."""
+    export = json_export(path.with_suffix(".rows"), 60)
+    rows = [json.loads(line)["result"] for line in export.read_text(encoding="utf-8").splitlines()]
+    path.write_text(json.dumps({"results": rows}) + "\n", encoding="utf-8")
+    return path
+
+
+def _array(path: Path) -> Path:
+    """A JSON array of the records, indented: 4,230 lines of one document."""
+    path.write_text(json.dumps(RECORDS, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _export_lines(path: Path) -> Path:
+    return json_export(path, 60)
+
+
+def _csv(path: Path) -> Path:
+    return csv_export(path, 60)
+
+
+def _unread(lines: int) -> str:
+    return f"{lines} line(s) set aside unread (no detection can match them)"
+
+
+SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
+    (_records, f"38 line(s): 1 event(s) kept for the detections, {_unread(37)}, 0 bad line(s)",
+     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
+    (_export_lines, f"38 line(s): 1 event(s) kept for the detections, {_unread(37)}, 0 bad line(s)",
+     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
+    # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
+    (_event_hub, "4 line(s): 1 event(s) kept for the detections, 9 event(s) no detection can match, "
+     f"{_unread(3)}, 0 bad line(s)",
+     {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3}),
+    (_results_line, "1 line(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
+     f"{_unread(0)}, 0 bad line(s)",
+     {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0}),
+    (_array, "1 JSON document(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
+     "0 bad line(s)",
+     {"json_documents": 1, "events_no_detection_can_match": 37}),
+    (_csv, "38 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, 0 bad line(s)",
+     {"csv_rows": 38, "events_no_detection_can_match": 37}),
+]
+
+
+def _input(counts: dict[str, int]) -> dict[str, object]:
+    """summary.json's ``input`` as expected: every count zero unless ``counts`` says otherwise."""
+    zero = {"files": 1, "lines": 0, "csv_rows": 0, "json_documents": 0, "events_kept": 1,
+            "events_no_detection_can_match": 0, "lines_no_detection_can_match": 0, "events_outside_range": 0,
+            "events_with_indextime_from_input": 0, "bad_lines": 0, "first_bad_lines": []}
+    return {**zero, **counts}
+
+
+@pytest.mark.parametrize(("shape", "said", "counts"), SHAPES, ids=[shape.__name__.strip("_") for shape, *_ in SHAPES])
+def test_each_input_shape_is_counted_in_its_own_units(shape: Callable[[Path], Path], said: str,
+                                                      counts: dict[str, int], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")  # one line: the words are pinned, not the wrapping
+    source = shape(tmp_path / "input.json")
+    status, out, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out",
+                                str(tmp_path / "out"))
+    assert status == 0, err
+    assert [line for line in out.splitlines() if line.startswith("read ")] == [f"read 1 file(s), {said}"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    exported = shape in (_export_lines, _results_line, _csv)  # the export's _indextime is the event's
+    assert summary["input"] == {**_input(counts), "events_with_indextime_from_input": int(exported)}
+
+
+def test_a_folder_of_shapes_says_each_unit_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines, CSV rows and documents are summed each in its own unit, never into one another."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    _records(folder / "a.log"), _csv(folder / "b.csv"), _array(folder / "c.json"), _event_hub(folder / "d.json")
+    status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
+    assert status == 0, err
+    assert [line for line in out.splitlines() if line.startswith("read ")] == [
+        "read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): 4 event(s) kept for the detections, "
+        f"83 event(s) no detection can match, {_unread(40)}, 0 bad line(s)"]
+
+
+def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON array cut short is one document read, not the 3 lines its newlines made (before: "3 line(s)")."""
+    monkeypatch.chdir(REPO)
+    cut = tmp_path / "cut.json"
+    cut.write_text("[\n" + json.dumps(RECORDS[24]) + ",\n")
+    status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
+    assert status == 1 and out == ""
+    assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read, "
+                                   "1 bad): nothing to simulate")
