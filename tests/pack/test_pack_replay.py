@@ -187,6 +187,9 @@ RECOMMENDED = '["ManagePermissionGrantsForSelf.microsoft-user-default-recommende
 TEAM_OWNERS = '["ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team"]'
 LOW_PLUS_CUSTOM = ('["ManagePermissionGrantsForSelf.microsoft-user-default-low",'
                    '"ManagePermissionGrantsForSelf.contoso-any-app-any-permission"]')
+# Microsoft-managed consent ("Let Microsoft manage your consent settings") with the mail client policy beside it
+MANAGED_WITH_MAIL_CLIENTS = ('["ManagePermissionGrantsForSelf.microsoft-user-default-recommended",'
+                             '"ManagePermissionGrantsForSelf.microsoft-user-default-allow-consent-apps"]')
 LOW_PLUS_TEAM_OWNERS = ('["ManagePermissionGrantsForSelf.microsoft-user-default-low",'
                         '"ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team"]')
 
@@ -206,6 +209,18 @@ LOW_PLUS_TEAM_OWNERS = ('["ManagePermissionGrantsForSelf.microsoft-user-default-
         (("[false]", "[false]"), (LOW, LOW_PLUS_TEAM_OWNERS), "consent_policy_added"),
         # the Microsoft-managed recommended policy replaces the legacy one: a tightening, must not fire
         (("[false]", "[false]"), (LEGACY, RECOMMENDED), None),
+        # Manage app consent policies: -recommended lets users consent to any user-consentable delegated permission
+        # but a listed few, for any app; -low only to permissions the tenant classified low, for apps from verified
+        # publishers or registered in the tenant: an unverified app or an unclassified permission is newly allowed
+        (("[false]", "[false]"), (LOW, RECOMMENDED), "consent_policy_added"),
+        # the Microsoft-managed pair replacing the legacy policy (any app, any user-consentable permission): both are
+        # within it, a tightening, must not fire (v23 reported the mail client policy as added)
+        (("[false]", "[false]"), (LEGACY, MANAGED_WITH_MAIL_CLIENTS), None),
+        # the mail client policy beside -recommended: six mail apps may now get the mail permissions it excludes
+        (("[false]", "[false]"), (RECOMMENDED, MANAGED_WITH_MAIL_CLIENTS), "consent_policy_added"),
+        # -recommended to -low narrows to verified publishers and classified permissions; it widens only for a
+        # permission the tenant classified low that -recommended excludes, which the record does not show: not reported
+        (("[false]", "[false]"), (RECOMMENDED, LOW), None),
         # the team-owner policy kept while self-consent is switched off: must not fire
         (("[false]", "[false]"), (LOW_PLUS_TEAM_OWNERS, TEAM_OWNERS), None),
     ],
