@@ -469,16 +469,19 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_is_named_where_it_is_
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A typo in a filter macro (``appid`` where the detection's rows have ``app_id``): Splunk returns nothing and
     says nothing, so the detection drops to 0 notables. The backtest says which field, in which file, line and
-    column of the macro, and what the rows have instead, on the terminal and in summary.json. Written as an
+    column of the macro, that no row can have it after the detection's ``stats``, and what the rows have instead,
+    on the terminal and in summary.json. Written as an
     exclusion (``NOT appid=...``) the typo keeps every notable, excluding none, and is said too; spelled right, the
     exclusion draws no hint."""
     typo = _tuned(tmp_path / "typo", 'where appid!="00000003-0000-0000-c000-000000000000"')
     status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE)
     assert status == 0, err
     assert re.search(rf"{re.escape(TENANT_WIDE)} +│ +\d+ │ +0 │ +0 │", stdout)
+    # after the detection's stats no data source's search-time field could bring it: the hint says so, not "add one"
     hint = (f"macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:19: {TENANT_WIDE}: no results, and the "
-            "search filters on 'appid' (where), a field no event has in the events read (did you mean 'app_id'?): a "
-            "typo, or a search-time field no data source of the pack defines (data_sources/*.yml, search_time)")
+            "search filters on 'appid' (where), a field no event has after the commands before it, whatever the logs "
+            "hold (did you mean 'app_id'?): a typo? a filter on it treats every row alike (NOT appid=... excludes "
+            "none, appid=... keeps none)")
     assert [line for line in err.splitlines() if "hint:" in line] == [f"contentpack backtest: hint: {hint}"]
 
     status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE,

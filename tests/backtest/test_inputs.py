@@ -408,6 +408,36 @@ def test_a_bad_line_sets_no_end_of_the_time_span(tmp_path: Path, cut: str, first
     assert (reader.report.first_time, reader.report.last_time) == (1_793_347_200.0, 1_793_350_800.0)
 
 
+def _export_line(record: str, offset: int) -> str:
+    """A REST export line as splunkd writes it: the result's fields in name order, so ``_time`` after ``_raw``."""
+    when = json.loads(record)["time"][:19] + ".000+00:00"
+    row = {"_indextime": "1793350900", "_raw": record, "_time": when, "host": "hf-01", "index": "entra",
+           "source": "eventhub://ns.servicebus.windows.net/aad;", "sourcetype": "azure:monitor:aad"}
+    return json.dumps({"preview": False, "offset": offset, "result": row})
+
+
+@pytest.mark.parametrize("shape", ["export lines", "array of records", "array of export rows"])
+def test_the_time_span_holds_the_events_no_detection_reads(tmp_path: Path, shape: str) -> None:
+    """The default period covers the input's days, not only the kept events' (run.py; the terminal says "from the
+    first event, ..."): a REST export's first and last lines are read for their ``_time`` wherever it stands (after
+    a sign-in's ``_raw`` of several KB, as splunkd orders a row's fields), and a JSON array's elements each count.
+    The span once came from the kept events alone there: here 08:00, not the input's 06:00 to 10:00."""
+    padded = json.loads(OTHER)
+    padded["properties"]["userAgent"] = "x" * 5000  # a sign-in's _raw is 3-6 KB; past the 4 KB once looked at
+    records = [_at(json.dumps(padded), "2026-10-30T06:00:00Z"), _at(DECLINE, "2026-10-30T08:00:00Z"),
+               _at(json.dumps(padded), "2026-10-30T10:00:00Z")]
+    path = tmp_path / "export.json"
+    if shape == "export lines":
+        path.write_text("".join(_export_line(record, n) + "\n" for n, record in enumerate(records)))
+    elif shape == "array of records":
+        path.write_text(json.dumps([json.loads(record) for record in records], indent=2))
+    else:
+        path.write_text(json.dumps([json.loads(_export_line(r, n))["result"] for n, r in enumerate(records)], indent=2))
+    events, reader = read([path])
+    assert [event["_time"] for event in events] == [DAY + 8 * 3600.0]
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
+
+
 DAY = 1_793_318_400.0  # 2026-10-30T00:00:00Z
 
 

@@ -73,3 +73,18 @@ def test_a_sum_prints_the_shortest_text_of_the_double() -> None:
     ``0.1 + 0.2`` prints the double it is, in the shortest text that reads back as it: 0.30000000000000004."""
     [row] = rows(make_engine(), "| makeresults | eval x=0.1 + 0.2, y=3 / 2 | fields - _time")
     assert (format_number(row["x"]), format_number(row["y"])) == ("0.30000000000000004", "1.5")
+
+
+@pytest.mark.parametrize("search", ["* | eval n=1, half=round(a / n * 0.5, 1)",
+                                    "* | eval n=2, pct=a * (0.5 + 1), r=a % -2",
+                                    "* | eval r=-7 % 3"])
+def test_a_refused_product_or_remainder_is_placed_at_its_operator(search: str) -> None:
+    """A refused calculation names its operator's column, as ``XOR`` on a non-Boolean does, not the eval's: in
+    ``eval n=1, half=round(a / n * 0.5, 1)`` the user is told which ``*`` to wrap in exact() (the error once stood
+    at ``eval``, column 5, for every product and remainder of the command); a folded chain (``a / n * 0.5``) and a
+    single operator alike."""
+    engine = make_engine([event(NOW - 1, a="3")])
+    with pytest.raises(SplUnsupportedError, match=r"^the '[*%]' operator") as refused:
+        rows(engine, search)
+    operator = "*" if "'*'" in refused.value.message else "%"
+    assert refused.value.offset == search.index(f" {operator} ") + 1

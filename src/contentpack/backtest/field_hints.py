@@ -13,7 +13,8 @@ search reads risk events, not the logs, and is not asked about.
 
 The same typo in an exclusion (``search NOT appid="..."``) keeps every row, and the detection's notables do not
 change: a field no command before the filter leaves whatever the logs hold (``hints.unmade_fields``: after the
-detection's ``stats``) is named for every detection, whatever it returned; that needs no event.
+detection's ``stats``) is named for every detection, whatever it returned; that needs no event. A field of a silent
+detection that is such a field too is said to be one: a data source's search-time field could not bring it there.
 
 Cost: the searches are analysed again (no event read); when a detection is asked about, one read of the events
 kept (a small share of the lines: those some detection can match), of only the fields asked about, and a sample
@@ -50,14 +51,17 @@ class FieldHint:
     field: AbsentField
     at: Position  # where the field is written: the macro's definition, else the detection's search
     unmade: bool = False
+    no_results: bool = True  # the detection returned nothing (an ``unmade`` field is named whatever it returned)
 
     def text(self) -> str:
         """``macros/x_filter.yml:2:19: DETECTION: no results, and the search filters on 'appid' (where), a field
         no event has in the events read (did you mean 'app_id'?): a typo, or ...``; for an ``unmade`` field, ``...:
         the search filters on 'appid' (search), a field no event has after the commands before it, whatever the
-        logs hold (did you mean 'app_id'?): a typo? ...``."""
+        logs hold (did you mean 'app_id'?): a typo? ...``, opening ``no results, and the search`` when the
+        detection returned nothing (``where appid!=...`` after its ``stats``: no data source's field can help)."""
         if self.unmade:
             opening, where, advice = UNMADE
+            opening = OPENING if self.no_results else opening
             return f"{self.at}: {self.detection}: {self.field.said(opening, where)}{advice.format(self.field.name)}"
         return f"{self.at}: {self.detection}: {self.field.said(OPENING, WHERE)}{PACK_FIELD_ADVICE}"
 
@@ -90,9 +94,11 @@ def field_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections:
     for detection, pipeline in pipelines:
         absent = absent_in(pipeline, over, present=present) if detection.name in silent else []
         named = {field.name for field in absent}
-        unmade = with_meaning(pipeline, over, [f for f in unmade_fields(pipeline) if f.name not in named])
+        nowhere = unmade_fields(pipeline)
+        unmade = with_meaning(pipeline, over, [f for f in nowhere if f.name not in named])
+        made_nowhere = {(field.name, field.at) for field in nowhere}
         hints += [FieldHint(detection.name, field, _written_at(pack, positions, detection, pipeline, field),
-                            field in unmade) for field in absent + unmade]
+                            (field.name, field.at) in made_nowhere, field in absent) for field in absent + unmade]
     return tuple(hints)
 
 

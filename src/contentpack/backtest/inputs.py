@@ -384,9 +384,10 @@ class EventReader:
                     if number not in bad and line.strip()]
             ends = good[:1] + good[-1:]
         for line in ends:
-            head = line[:4096]
+            # the whole line: a Splunk export row lists its fields in name order, so its "_time" follows a "_raw"
+            # of several KB (a sign-in's), past any head short enough to skip it (two lines a block: no cost)
             for pattern in self._time_patterns:
-                found = pattern.search(head)
+                found = pattern.search(line)
                 if found:
                     self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
                     break
@@ -606,9 +607,11 @@ class EventReader:
                     for problem in problems:
                         self.report.add_bad(name, number, f"item {number}: {problem}", item=True)
                 elif isinstance(item, dict) and "_raw" in item:
+                    self.report.saw(_maybe_time(item.get("_time")))  # the input's span, kept or not (_span)
                     event = self._export_row(item, name)
                     events = [] if event is None else [event]
                 elif isinstance(item, dict):
+                    self.report.saw(_maybe_time(item.get(self.metadata.time_field)))
                     raw = json.dumps(item).encode("utf-8")
                     matches = self.filter.matches(raw)
                     self.report.unmatched += not matches

@@ -79,7 +79,8 @@ def _truth(value: Value, where: str, offset: int) -> bool:
     raise SplRuntimeError(f"{where} needs a Boolean operand, got {to_str(value)!r}", offset=offset)
 
 
-def _arith(op: str, a: Value, b: Value, exact: bool) -> Value:
+def _arith(op: str, a: Value, b: Value, exact: bool, offset: int) -> Value:
+    """``a op b``; ``offset``: the operator's, where a refused product or remainder is placed."""
     if a is None or b is None:
         return None
     na, nb = as_number(a), as_number(b)
@@ -96,14 +97,14 @@ def _arith(op: str, a: Value, b: Value, exact: bool) -> Value:
     if op == "-":
         return na - nb
     if op == "*":
-        return na * nb if exact else product(a, b, na, nb)
+        return na * nb if exact else product(a, b, na, nb, offset)
     if nb == 0:
         return None
     if op == "/":
         if isinstance(na, int) and isinstance(nb, int) and na % nb == 0:
             return na // nb
         return na / nb
-    return _remainder(na, nb)
+    return _remainder(na, nb, offset)
 
 
 # Why a product with a fractional operand can be refused (``product``).
@@ -113,9 +114,9 @@ PRODUCT_ROUNDING_UNSAID = (
     "page states; wrap the calculation in exact() for the full-precision product")
 
 
-def product(a: Value, b: Value, na: int | float, nb: int | float) -> int | float:
+def product(a: Value, b: Value, na: int | float, nb: int | float, offset: int | None = None) -> int | float:
     """``a * b`` (read as ``na``, ``nb``; not both integers), refused as unsupported when Splunk would print
-    another number.
+    another number (at ``offset``, the operator's: ``eval pct=count/total*100`` names that ``*``, not the eval).
 
     Why: Splunk's default multiplication keeps only the significant figures of its least precise fractional
     operand. The Mathematical functions page says exact() "renders the result of a numeric expression with a
@@ -139,7 +140,8 @@ def product(a: Value, b: Value, na: int | float, nb: int | float) -> int | float
         return result
     limits = [figures for figures in (_figures(a), _figures(b)) if figures is not None]
     if limits and _digits(format_number(result)) > min(limits):
-        raise SplUnsupportedError(f"the '*' operator on {to_str(a)} and {to_str(b)}: {PRODUCT_ROUNDING_UNSAID}")
+        raise SplUnsupportedError(f"the '*' operator on {to_str(a)} and {to_str(b)}: {PRODUCT_ROUNDING_UNSAID}",
+                                  offset=offset)
     return result
 
 
@@ -169,14 +171,15 @@ REMAINDER_SIGN_UNSAID = ("no Splunk page says which sign the remainder of operan
                          "is -1 with the dividend's sign, as C computes it, and 2 with the divisor's, as Python does)")
 
 
-def _remainder(a: int | float, b: int | float) -> int | float:
+def _remainder(a: int | float, b: int | float, offset: int) -> int | float:
     """``a % b``, refused as unsupported when the operands' signs differ and the remainder is not 0: the eval
     page says only that ``%`` (modulo) takes two numbers, and the two conventions give different answers there
     (the engine used to answer Python's, ``-10 % 3`` = 2). Operands of one sign give the same remainder under
     both."""
     result = a % b
     if result and (a < 0) != (b < 0):
-        raise SplUnsupportedError(f"the '%' operator on {to_str(a)} and {to_str(b)}: {REMAINDER_SIGN_UNSAID}")
+        raise SplUnsupportedError(f"the '%' operator on {to_str(a)} and {to_str(b)}: {REMAINDER_SIGN_UNSAID}",
+                                  offset=offset)
     return result
 
 
@@ -288,7 +291,7 @@ class Evaluator:
                 return None if a is None or b is None else Text(a + b)
 
             return concat
-        return lambda s: _arith(op, left(s), right(s), s.exact)
+        return lambda s: _arith(op, left(s), right(s), s.exact, offset)
 
     def _like(self, node: Binary) -> Compiled:
         """``<str> LIKE <pattern>``: the ``like`` function's other spelling (Comparison and Conditional
@@ -359,16 +362,16 @@ class Evaluator:
             current = current.left
         steps.reverse()
         first = self.single_operand(current, steps[0][0], "left operand", steps[0][2])
-        rest = [(op, self.single_operand(right, op, "right operand", offset)) for op, right, offset in steps]
+        rest = [(op, self.single_operand(right, op, "right operand", offset), offset) for op, right, offset in steps]
 
         def fold(s: EvalState) -> Value:
             value = first(s)
-            for op, right in rest:
+            for op, right, at in rest:
                 if op == ".":
                     a, b = to_str(value), to_str(right(s))
                     value = None if a is None or b is None else Text(a + b)
                 else:
-                    value = _arith(op, value, right(s), s.exact)
+                    value = _arith(op, value, right(s), s.exact, at)
             return value
 
         return fold
