@@ -107,6 +107,24 @@ def test_out_files_get_the_mode_the_umask_gives(tmp_path: Path, capsys: pytest.C
         {name: oct(mode) for name in ("notables.jsonl", "report.html", "risk.jsonl", "summary.json")}
 
 
+def test_an_out_folder_inside_the_events_folder_is_not_read_as_logs_by_the_next_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--events logs --out logs/bt`` run twice read the first run's notables.jsonl, risk.jsonl and
+    summary.json as logs the second time (found by h-newuser8): the files the command writes are left out of the
+    folder it reads, so both runs read the same line and say the same."""
+    monkeypatch.chdir(REPO)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "signins.log").write_bytes(SINGLE.read_bytes())
+    said = []
+    for _ in range(2):
+        status, text, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED, "--out", str(logs / "bt"))
+        assert status == 0, err
+        said.append(json.loads((logs / "bt" / "summary.json").read_text())["input"])
+        assert "read 1 file(s)" in text, text
+    assert said[0] == said[1]
+
+
 @pytest.mark.slow
 def test_out_dir_holds_every_file_and_risk_has_es_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -203,19 +203,23 @@ def _looks_like_logs(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+def discover(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> list[Path]:
     """The files to read: each file as given; in a folder, recursively and in name order, the regular files
     named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
-    not taken for data (hidden names and links to folders are not followed).
+    not taken for data (hidden names and links to folders are not followed), and none of ``outputs`` (the files
+    the command writes: a ``--out`` folder inside an ``--events`` folder once had the last run's
+    ``notables.jsonl``, ``risk.jsonl`` and ``summary.json`` read as logs by the next).
 
     A folder or log file in it this user cannot read is an error, every one named at once and before any is
     read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
     the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
     files: list[Path] = []
+    written = {output.resolve() for output in outputs}
     for text in paths:
         path = Path(text)
         if path.is_dir():
             found, unreadable = _log_files(path)
+            found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
             if not found:

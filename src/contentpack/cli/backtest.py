@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
                 return outcome
             backtest, summary, written = outcome
             return report(args, backtest, summary, written)
-        files = discover(args.events)
+        files = discover(args.events, [] if args.out is None else [args.out / name for name in REPORT_FILES])
         size = sum(path.stat().st_size for path in files)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         metadata = Metadata(args.sourcetype, source, args.host, args.index or "main")
