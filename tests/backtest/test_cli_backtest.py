@@ -432,7 +432,7 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     import contentpack.cli.backtest as command
 
     gone = tmp_path / "gone.log"
-    monkeypatch.setattr(command, "discover", lambda paths: [gone])
+    monkeypatch.setattr(command, "discover", lambda paths, outputs: [gone])
     assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE)) == (
         2, "", f"contentpack backtest: error: {gone}: no such file or folder\n")
     monkeypatch.undo()
