@@ -223,7 +223,12 @@ def parse_fields(cmd: CommandInput) -> FieldsCommand:
 def run_fields(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     """``fields +`` keeps the listed fields and every internal ``_`` field, named or not: the fields page says the
     command "does not remove these internal fields unless you explicitly specify that the fields should not appear"
-    (``fields - _*``); naming ``_raw`` in a kept list used to drop ``_time``."""
+    (``fields - _*``); naming ``_raw`` in a kept list used to drop ``_time``.
+
+    The kept fields come in the order the list names them (a wildcard's matches in the event's order), then the
+    internal fields it did not name: the order of the columns ``contentpack search`` prints, which a ``fields``
+    list sets as a ``table`` does (assumed: the fields page says nothing of order; it once kept the event's
+    order, which after a scan that decoded only the needed fields was their sorted order)."""
     assert isinstance(node, FieldsCommand)
     for event in events:
         names = matching_fields(node.names, list(event))
@@ -232,8 +237,8 @@ def run_fields(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
                 del event[name]
             yield event
         else:
-            keep = set(names)
-            yield {k: v for k, v in event.items() if k in keep or k.startswith("_")}
+            kept = {name: event[name] for name in names}
+            yield kept | {k: v for k, v in event.items() if k.startswith("_") and k not in kept}
 
 
 # ------------------------------------------------------------------------------------------------ fillnull
