@@ -23,6 +23,8 @@ from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 from terminal_output import read_until_closed
 
+from . import chromium
+
 REPO = Path(__file__).resolve().parents[2]
 SINGLE = REPO / "attack_data" / "single_user_declines" / "single_user_declines.log"
 DECLINED = "Entra ID User Declined OAuth Application Consent"
@@ -525,6 +527,36 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_is_named_where_it_is_
                                    "--format", "json")
     assert status == 0 and json.loads(stdout)["totals"][TENANT_WIDE]["notables"] > 0, err
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
+
+
+def test_report_html_shows_the_hint_of_a_hostile_field_name_as_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """report.html, the page an analyst or a manager opens alone, read 0 notables for the silenced detection and
+    said nothing of why. In the browser it now shows the hint the terminal says (detection, file:line:col, message)
+    as text, though the misspelled field is markup: no element is made from it, nothing is fetched or run. Spelled
+    right, the page has no hint box."""
+    field = "<img src=x onerror=document.title=1>"
+    typo = _tuned(tmp_path / "typo", f"where '{field}'!=\"x\"")
+    status, _, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                              "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    said = [line.removeprefix("contentpack backtest: hint: ") for line in err.splitlines() if "hint:" in line]
+    where = "macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:20"
+    assert len(said) == 1 and said[0].startswith(f"{where}: {TENANT_WIDE}: no results, and the search filters on "
+                                                 f"'{field}' (where)"), err
+    url = (tmp_path / "out" / "report.html").as_uri()
+    page = chromium.load(url, """JSON.stringify({title: document.title, images: document.images.length,
+      rows: [...document.querySelectorAll('#field-hints #hints tbody tr')].map(tr => [...tr.cells].map(td =>
+        td.innerText))})""")
+    shown = json.loads(page.value)
+    assert shown["rows"] == [[TENANT_WIDE, where, said[0].removeprefix(f"{where}: {TENANT_WIDE}: ")]]
+    assert shown["title"].startswith("Backtest: ") and shown["images"] == 0 and page.requests == [url]
+
+    right = _tuned(tmp_path / "right", 'where app_id!="00000003-0000-0000-c000-000000000000"')
+    status, _, err = backtest(capsys, "--root", str(right), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                              "--out", str(tmp_path / "right-out"))
+    assert status == 0 and "hint:" not in err
+    assert 'id="field-hints"' not in (tmp_path / "right-out" / "report.html").read_text(encoding="utf-8")
 
 
 def test_logs_without_a_detections_records_draw_no_hint(capsys: pytest.CaptureFixture[str]) -> None:

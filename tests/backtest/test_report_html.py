@@ -288,3 +288,45 @@ def test_detection_names_break_between_words_only() -> None:
     cells = [f"<td>{name}</td>"] * 3 + [f"<td>{name} (60)</td>"]  # per detection, messages, per day; risk object
     assert [page.count(cell) for cell in dict.fromkeys(cells)] == [3, 1]
     assert "<td>alex.<wbr>lauer@<wbr>contoso.<wbr>example</td>" in page
+
+
+# the field hints' box as laid out: its heading, its rows' text, where it sits between the tables, and what markup
+# the page holds (a hostile value that became an element would show here, and its handler would retitle the page)
+HINTS = """JSON.stringify({
+  heading: document.querySelector('#field-hints h2').innerText,
+  rows: [...document.querySelectorAll('#hints tbody tr')].map(tr => [...tr.cells].map(td => td.innerText)),
+  shown: (b => b.width > 100 && b.height > 30)(document.querySelector('#field-hints').getBoundingClientRect()),
+  order: ['#totals', '#field-hints', '#messages'].map(s => Math.round(document.querySelector(s)
+    .getBoundingClientRect().top)),
+  title: document.title, images: document.images.length, scripts: document.scripts.length,
+  page: [document.documentElement.scrollWidth, window.innerWidth]})"""
+SNEAKY = "<img src=x onerror=document.title='hacked'>\"'"
+
+
+@pytest.mark.parametrize("policy", [True, False])
+def test_field_hints_read_as_text_under_the_per_detection_table(served: tuple[_Server, Path], policy: bool) -> None:
+    """A detection a misspelled field silenced read 0 notables on the page with no word why (the hints were on
+    stderr and in summary.json only). Each hint (its detection, where the field is written, the message) is a row
+    of a labelled box right under the per-detection table, read as the text written: a field name, macro text or
+    detection name carrying markup makes no element, fetches nothing and runs nothing, with the page's Content
+    Security Policy and without it (``policy``: escaping alone holds)."""
+    server, folder = served
+    hint = ("Tenant-Wide", "macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:20",
+            f"no results, and the search filters on '{SNEAKY}' (where), a field no event has in the events read")
+    hostile = (f"Spike {SNEAKY}{HOSTILE}", f"macros/{HOSTILE}.yml:1:1", f"the search filters on '{HOSTILE}'")
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=[hint[0], hostile[0]],
+                       totals={hint[0]: {"runs": 48, "results": 0, "notables": 0, "risk_events": 0}},
+                       risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[], hints=[hint, hostile])
+    if not policy:
+        page = page.replace(f'<meta http-equiv="Content-Security-Policy" content="{html._CSP}">', "")
+    (folder / "report.html").write_text(page, encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_address[1]}/report.html"
+    loaded = chromium.load(url, HINTS, (chromium.View(800),))
+    shown = json.loads(loaded.value[0])
+    assert shown["rows"] == [list(hint), list(hostile)]  # the text as written, each value in its cell
+    assert shown["heading"] == "Field hints: a misspelled field may have silenced a detection" and shown["shown"]
+    assert shown["order"] == sorted(shown["order"])  # under the per-detection table, before the job messages
+    assert (shown["title"], shown["images"], shown["scripts"]) == ("Backtest", 0, 0)  # nothing ran, no element made
+    assert loaded.requests == [url] and server.hits == ["/report.html"]
+    assert shown["page"][0] <= shown["page"][1]  # the long path breaks: no sideways scrolling at 800 px
+

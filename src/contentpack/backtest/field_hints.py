@@ -59,11 +59,16 @@ class FieldHint:
         the search filters on 'appid' (search), a field no event has after the commands before it, whatever the
         logs hold (did you mean 'app_id'?): a typo? ...``, opening ``no results, and the search`` when the
         detection returned nothing (``where appid!=...`` after its ``stats``: no data source's field can help)."""
+        return f"{self.at}: {self.detection}: {self.said()}"
+
+    def said(self) -> str:
+        """The message without where and which detection: ``no results, and the search filters on ...``, as
+        report.html shows it beside them."""
         if self.unmade:
             opening, where, advice = UNMADE
             opening = OPENING if self.no_results else opening
-            return f"{self.at}: {self.detection}: {self.field.said(opening, where)}{advice.format(self.field.name)}"
-        return f"{self.at}: {self.detection}: {self.field.said(OPENING, WHERE)}{PACK_FIELD_ADVICE}"
+            return f"{self.field.said(opening, where)}{advice.format(self.field.name)}"
+        return f"{self.field.said(OPENING, WHERE)}{PACK_FIELD_ADVICE}"
 
     def as_json(self) -> dict[str, object]:
         return {"detection": self.detection, "field": self.field.name, "use": self.field.use,

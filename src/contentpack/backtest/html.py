@@ -33,6 +33,8 @@ td.t span { white-space: nowrap; }
           -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 #chart { display: block; max-width: 100%; height: auto; }
+#field-hints { border-left: 4px solid #e15759; padding: 1px 0 1px 12px; background: #fdf3f3; }
+#field-hints h2 { margin-top: 8px; }
 @media print { body { margin: 0; } .chart, .legend { break-inside: avoid; } }
 """
 
@@ -211,14 +213,28 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
                   rows, {2, 3}, frozenset({5, 6}), names=frozenset({4}))
 
 
+def _hints(hints: Sequence[tuple[str, str, str]]) -> str:
+    """The field hints, boxed under the per-detection table: a detection a misspelled field silenced reads 0
+    notables there, and a reader of the page alone took it for a quiet tenant. Nothing when there is none."""
+    if not hints:
+        return ""
+    return ('<section id="field-hints"><h2>Field hints: a misspelled field may have silenced a detection</h2>'
+            "<p>A field a detection's search filters or groups on that no event has: Splunk says nothing, so a "
+            "count above may come from a typo in a tuning macro (0 where a filter keeps no row, every row where an "
+            "exclusion excludes none), not from the logs.</p>"
+            + _table("hints", ("detection", "written at", "hint"), hints, set(), names=frozenset({0}))
+            + "</section>")
+
+
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
            totals: Mapping[str, Mapping[str, int]], risk_objects: Sequence[Entity], threat_objects: Sequence[Entity],
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
            messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
-           input_notes: Sequence[str] = ()) -> str:
+           input_notes: Sequence[str] = (), hints: Sequence[tuple[str, str, str]] = ()) -> str:
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
     first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
-    reading found beyond the counts (no event kept, and why)."""
+    reading found beyond the counts (no event kept, and why); ``hints``: the field hints (``field_hints``),
+    (detection, where the field is written, message), shown under the per-detection table they explain."""
     total_rows = [(name, totals.get(name, {}).get("runs", 0), totals.get(name, {}).get("results", 0),
                    totals.get(name, {}).get("notables", 0), totals.get(name, {}).get("risk_events", 0))
                   for name in detections]
@@ -238,6 +254,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "<h2>Per detection</h2>",
         _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4},
                names=frozenset({0})),
+        _hints(hints),
         "<h2>Job messages of the scheduled runs</h2>",
         _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
                names=frozenset({0})),

@@ -117,7 +117,8 @@ class Summary:
                            errors=self.errors, messages=[
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
-                           period_reason=self.period_reason(), input_notes=self.reading_lines()[1:])
+                           period_reason=self.period_reason(), input_notes=self.reading_lines()[1:],
+                           hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints])
 
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""
