@@ -185,3 +185,15 @@ def test_what_was_bad_is_counted_in_its_own_unit(shape: Callable[[Path], Path], 
     reading = json.loads((tmp_path / "out" / "summary.json").read_text())["input"]
     assert reading["bad_lines"] == sum(bad.values()) == len(reading["first_bad_lines"])
     assert {key: reading[key] for key in BAD_KEYS} == {**dict.fromkeys(BAD_KEYS, 0), **bad}
+
+
+def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut list of the bad ones said "(+2 more bad line(s))" of an array's elements too."""
+    monkeypatch.chdir(REPO)
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps([*RECORDS, *range(12)]), encoding="utf-8")
+    status, _, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
+    assert status == 1
+    assert err.splitlines()[-1] == "contentpack backtest: (+2 more bad record(s))"
