@@ -205,7 +205,7 @@ def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureF
     empty = tmp_path / "empty.log"
     empty.write_text("")
     status, out, err = backtest(capsys, "--events", str(empty), "--out", str(tmp_path / "out"))
-    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad)" in err
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad line(s))" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -219,7 +219,7 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     cut.write_text('{"time": "2026-10-30T08:27:41Z", "operationName": "Sign-in activity", "properties": {"st\n')
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
-    assert err.splitlines() == ["contentpack backtest: no timed events in the input (1 line(s) read, 1 bad): "
+    assert err.splitlines() == ["contentpack backtest: no timed events in the input (1 line(s) read, 1 bad line(s)): "
                                 "nothing to simulate",
                                 f"{cut}:1:1: warning[RP002]: truncated JSON object (no closing brace)"]
     assert not (tmp_path / "out").exists()
@@ -239,7 +239,7 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
         "ok": False,
         "diagnostics": [{"path": str(cut), "line": 1, "col": 1, "severity": "warning", "rule": "RP002",
                          "message": "truncated JSON object (no closing brace)"}],
-        "summary": "no timed events in the input (1 line(s) read, 1 bad): nothing to simulate"}
+        "summary": "no timed events in the input (1 line(s) read, 1 bad line(s)): nothing to simulate"}
 
 
 def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -69,9 +69,9 @@ SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
      f"{_unread(0)}, 0 bad line(s)",
      {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0}),
     (_array, "1 JSON document(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
-     "0 bad line(s)",
+     "0 bad JSON document(s)",
      {"json_documents": 1, "events_no_detection_can_match": 37}),
-    (_csv, "38 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, 0 bad line(s)",
+    (_csv, "38 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, 0 bad CSV row(s)",
      {"csv_rows": 38, "events_no_detection_can_match": 37}),
 ]
 
@@ -80,7 +80,8 @@ def _input(counts: dict[str, int]) -> dict[str, object]:
     """summary.json's ``input`` as expected: every count zero unless ``counts`` says otherwise."""
     zero = {"files": 1, "lines": 0, "csv_rows": 0, "json_documents": 0, "events_kept": 1,
             "events_no_detection_can_match": 0, "lines_no_detection_can_match": 0, "events_outside_range": 0,
-            "events_with_indextime_from_input": 0, "bad_lines": 0, "first_bad_lines": []}
+            "events_with_indextime_from_input": 0, "bad_lines": 0,
+            "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": []}
     return {**zero, **counts}
 
 
@@ -126,4 +127,73 @@ def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
     assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read, "
-                                   "1 bad): nothing to simulate")
+                                   "1 bad JSON document(s)): nothing to simulate")
+
+
+UNTIMED_DECLINE = {key: value for key, value in RECORDS[24].items() if key != "time"}  # a detection decodes it
+
+
+def _bad_array_elements(path: Path) -> Path:
+    """The indented array with two elements that are not objects: two bad elements of one document."""
+    path.write_text(json.dumps([*RECORDS, "x", 5], indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _bad_records_and_a_bad_line(path: Path) -> Path:
+    """The Event Hub messages, a fifth holding the decline twice without its time (two bad records of one line,
+    the decline kept beside them) and a sixth cut short (a bad line)."""
+    _event_hub(path)
+    bad = json.dumps({"records": [UNTIMED_DECLINE, RECORDS[24], UNTIMED_DECLINE]})
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(bad + "\n" + bad[:40] + "\n")
+    return path
+
+
+def _bad_csv_rows(path: Path) -> Path:
+    csv_export(path, 60)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("only,two\nand,two\n")
+    return path
+
+
+BAD_KEYS = ("bad_whole_lines", "bad_csv_rows", "bad_json_documents", "bad_records")
+BAD: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
+    (_bad_array_elements, "1 JSON document(s): 1 event(s) kept for the detections, 37 event(s) no detection can "
+     "match, 2 bad record(s)", {"bad_records": 2}),
+    (_bad_records_and_a_bad_line, "6 line(s): 2 event(s) kept for the detections, 9 event(s) no detection can match, "
+     f"{_unread(3)}, 1 bad line(s), 2 bad record(s)", {"bad_whole_lines": 1, "bad_records": 2}),
+    (_bad_csv_rows, "40 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
+     "2 bad CSV row(s)", {"bad_csv_rows": 2}),
+]
+
+
+@pytest.mark.parametrize(("shape", "said", "bad"), BAD, ids=[shape.__name__.strip("_") for shape, *_ in BAD])
+def test_what_was_bad_is_counted_in_its_own_unit(shape: Callable[[Path], Path], said: str, bad: dict[str, int],
+                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad element of a JSON array, a bad record of an Event Hub message line and a bad CSV row were each "1 bad
+    line(s)": two bad elements of one document said "1 JSON document(s): ..., 2 bad line(s)", and a message line
+    with two bad records counted 2 bad lines. Each is said in its unit now, as what was read is; summary.json keeps
+    ``bad_lines``, every bad one as before, and tells them apart in ``bad_whole_lines``, ``bad_records``, ..."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    source = shape(tmp_path / "input.json")
+    status, out, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out",
+                                str(tmp_path / "out"))
+    assert status == 1, err  # the figures are incomplete
+    assert [line for line in out.splitlines() if line.startswith("read ")] == [f"read 1 file(s), {said}"]
+    reading = json.loads((tmp_path / "out" / "summary.json").read_text())["input"]
+    assert reading["bad_lines"] == sum(bad.values()) == len(reading["first_bad_lines"])
+    assert {key: reading[key] for key in BAD_KEYS} == {**dict.fromkeys(BAD_KEYS, 0), **bad}
+
+
+def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut list of the bad ones said "(+2 more bad line(s))" of an array's elements too."""
+    monkeypatch.chdir(REPO)
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps([*RECORDS, *range(12)]), encoding="utf-8")
+    status, _, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
+    assert status == 1
+    assert err.splitlines()[-1] == "contentpack backtest: (+2 more bad record(s))"

@@ -424,6 +424,25 @@ def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
         assert (status, json.loads(out), err) == (1, document, ""), spl
 
 
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ('["x"]', 1, "item 1: an element of the array is not a JSON object"),
+    ('[5]', 1, "item 1: an element of the array is not a JSON object"),
+    ('[\n  {"time": "2024-01-01T00:00:00Z", "a": "1"},\n  "x", 5,\n  [1], null, true, 7\n]', 3,
+     "item 2: an element of the array is not a JSON object (6 elements in all: items 2, 3, 4, 5, 6, ...)"),
+], ids=["string", "number", "several"])
+def test_an_element_of_an_array_that_is_not_an_object_stops_the_search_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, where: int, message: str) -> None:
+    """``["x"]`` once became an event with no field and the file's modification time (a hint said so, exit 0),
+    where ``backtest --events`` reports the same element as bad (``item 1: an element of the array is not a JSON
+    object``, tests/backtest/test_inputs.py): ``search`` stops at it as at a malformed line, RP002 at the line the
+    element starts on, with the backtest's words."""
+    path = tmp_path / "events.json"
+    path.write_text(text, encoding="utf-8")
+    for spl in ("search * | stats count", "search a=1 | table a"):
+        status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
+        assert (status, out, err) == (1, "", refused(f"{path}:{where}:1", message, "RP002")), spl
+
+
 def test_json_writes_time_as_the_date_splunk_and_the_other_formats_give(tmp_path: Path,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """Splunk's REST ``output_mode=json`` writes ``_time`` as ISO 8601 text with milliseconds and the offset of the

@@ -47,10 +47,10 @@ def test_the_hint_counts_the_events_that_got_the_files_time(tmp_path: Path,
     assert status == 0
     assert "3 result(s)" in out
     assert err == (f"contentpack search: hint: 2 events of {path} had no time in field 'time' and got the file's "
-                   "modification time, 2025-01-01T00:00:00.000+00:00, as _time (Splunk's documented order: the time "
-                   "of the previous event of the same source; when no event of the source has one, a date in the "
-                   "file name, then the file's modification time); name the field that holds each event's time "
-                   "with --time-field NAME\n")
+                   "modification time, 2025-01-01T00:00:00.000+00:00, as _time (the engine gives it to every event "
+                   "without a time, assumed: Splunk's documented order takes the time of the previous event of the "
+                   "same source first, then a date in the file name, and only then the file's modification time); "
+                   "name the field that holds each event's time with --time-field NAME\n")
 
 
 def test_the_hint_names_the_time_field_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,6 +83,10 @@ PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
+# The units of what was read, and of what was bad: a whole line, CSV row or JSON document, or a record (of an Event
+# Hub message), a result (of a ``results`` list) or an element (of a JSON array) inside a line or document
+LINES, ROWS, DOCUMENTS, RECORDS = "line(s)", "CSV row(s)", "JSON document(s)", "record(s)"
+_BAD_UNITS = (LINES, ROWS, DOCUMENTS, RECORDS)  # the order they are said in
 _BOM = b"\xef\xbb\xbf"
 # a line whose first key marks a wrapper (export stream, results document, Event Hub message), not a record
 _WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
@@ -122,7 +126,9 @@ class ReadReport:
     Each count is in the unit that file has: what was read is lines (JSON-lines files), rows (CSV) and documents
     (a JSON array or multi-line object), and what became of it is events (a record, an export result or row, an
     array's element: what Splunk would index as one event) — except the lines set aside unread, whose events
-    are not known: that is what the raw-text filter saves (an Event Hub message line holds many records)."""
+    are not known: that is what the raw-text filter saves (an Event Hub message line holds many records). What
+    was bad is counted in its own unit too (``bad_units``): a whole line, CSV row or document, or one record,
+    result or element inside a line or document (the others of that line still count); ``bad`` is all of them."""
 
     files: list[str] = field(default_factory=list)
     lines: int = 0  # lines of JSON-lines files
@@ -132,8 +138,9 @@ class ReadReport:
     outside: int = 0  # events outside the time range asked for
     unmatched: int = 0  # events decoded (or a CSV row read) that no detection can match
     unread: int = 0  # well-formed lines the raw-text filter set aside without decoding: no detection can match them
-    bad: int = 0
-    bad_lines: list[BadLine] = field(default_factory=list)
+    bad: int = 0  # every bad line, row, document and record (summary.json's ``bad_lines``, as before 2026-12)
+    bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
+    bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
     with_indextime: int = 0  # events whose _indextime came from the input
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
@@ -154,20 +161,37 @@ class ReadReport:
         if self.last_time is None or when > self.last_time:
             self.last_time = when
 
-    def add_bad(self, path: str, line: int, message: str, item: bool = False) -> None:
+    def add_bad(self, path: str, line: int, message: str, unit: str, item: bool = False) -> None:
         self.bad += 1
+        self.bad_units[unit] = self.bad_units.get(unit, 0) + 1
         if len(self.bad_lines) < MAX_REPORTED:
             self.bad_lines.append(BadLine(path, line, message, item))
 
     def amount_read(self) -> str:
         """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
         document(s)``, those present joined (``0 line(s)`` for nothing)."""
-        amounts = ((self.lines, "line(s)"), (self.rows, "CSV row(s)"), (self.documents, "JSON document(s)"))
-        return ", ".join(f"{count:,} {unit}" for count, unit in amounts if count) or "0 line(s)"
+        return ", ".join(f"{count:,} {unit}" for count, unit in self._read())
+
+    def _read(self) -> list[tuple[int, str]]:
+        amounts = ((self.lines, LINES), (self.rows, ROWS), (self.documents, DOCUMENTS))
+        return [(count, unit) for count, unit in amounts if count] or [(0, LINES)]
+
+    def amount_bad(self) -> str:
+        """What was bad, each in its unit (``2 bad record(s)``: two elements of an array, once "2 bad line(s)";
+        ``1 bad line(s), 3 bad record(s)``); nothing bad is said in the
+        unit of what was read (``0 bad line(s)``, ``0 bad CSV row(s)``)."""
+        counts = [(self.bad_units.get(unit, 0), unit) for unit in _BAD_UNITS]
+        return ", ".join(f"{count:,} bad {unit}" for count, unit in counts if count) \
+            or f"0 bad {self._read()[0][1]}"
+
+    def bad_kinds(self) -> str:
+        """``bad line(s)``, ``bad line(s) or record(s)``: the units of what was bad, for a count of several."""
+        units = [unit for unit in _BAD_UNITS if self.bad_units.get(unit)]
+        return f"bad {' or '.join(units or [LINES])}"
 
     def outcome(self) -> list[str]:
         """What became of it: events kept, outside the range, decoded and matching no detection; lines set aside
-        unread (said when lines were read, even none); bad lines."""
+        unread (said when lines were read, even none); what was bad (``amount_bad``)."""
         parts = [f"{self.events:,} event(s) kept for the detections"]
         if self.outside:
             parts.append(f"{self.outside:,} event(s) outside --from/--to")
@@ -175,7 +199,7 @@ class ReadReport:
             parts.append(f"{self.unmatched:,} event(s) no detection can match")
         if self.lines:
             parts.append(f"{self.unread:,} line(s) set aside unread (no detection can match them)")
-        parts.append(f"{self.bad:,} bad line(s)")
+        parts.append(self.amount_bad())
         return parts
 
 
@@ -329,7 +353,8 @@ class EventReader:
         return handle
 
     _consumed: int = 0
-    _pending: list[tuple[int, str]]  # a block's bad lines, reported in line order when the block is done
+    _pending: list[tuple[int, str, str]]  # a block's bad lines and records (line, message, unit), reported in
+    # line order when the block is done
 
     def _advance(self, raw_handle: BinaryIO) -> None:
         if self.progress is None:
@@ -348,15 +373,15 @@ class EventReader:
         self._consumed = raw_handle.tell()
         first_line = 1
         for block, long in _blocks(stream):
-            self._pending = [(first_line + number, LINE_TOO_LONG) for number in long]
+            self._pending = [(first_line + number, LINE_TOO_LONG, LINES) for number in long]
             if first_line == 1 and block.startswith(_BOM):
                 block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
             block_first = first_line
             for piece in _pieces(block):
                 first_line += yield from self._piece(piece, first_line, name)
             self._span(block, block_first)
-            for line_no, message in sorted(self._pending):  # in line order, whichever check found them
-                self.report.add_bad(name, line_no, message)
+            for line_no, message, unit in sorted(self._pending):  # in line order, whichever check found them
+                self.report.add_bad(name, line_no, message, unit)
             self._advance(raw_handle)
 
     def _piece(self, piece: bytes, first_line: int, name: str) -> Generator[Event, None, int]:
@@ -378,7 +403,7 @@ class EventReader:
         """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
         decoding). A bad line is no event of the logs: a truncated last line's time once set the reported period
         (docs/backtest.md: "to the last run that could still see the last event")."""
-        bad = {line for line, _ in self._pending}
+        bad = {line for line, _, _ in self._pending}
         if not bad:  # the usual block: its first and last lines
             first_end = block.find(b"\n")
             ends = [block[:first_end if first_end >= 0 else len(block)],
@@ -413,14 +438,16 @@ class EventReader:
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.unread -= 1  # counted as bad instead
-                    self._pending.append((line, _not_an_object(text)))
+                    self._pending.append((line, _not_an_object(text), LINES))
             line += 1
             start = end + 1
         return blank
 
     def _line(self, text: bytes, name: str, where: tuple[bytes, int, int]) -> Iterator[Event]:
         """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
-        number, counted only when the line is bad (counting every kept line's number is a pass per block)."""
+        number, counted only when the line is bad (counting every kept line's number is a pass per block). A
+        problem of the whole line is a bad line; one of a record or result of several in the line a bad record."""
+        unit = RECORDS
         try:
             if _WRAPPER.match(text):
                 try:
@@ -435,17 +462,18 @@ class EventReader:
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
-            events, problems = [], [str(bad)]
+            events, problems, unit = [], [str(bad)], LINES
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)
-            self._pending.extend((line_no, problem) for problem in problems)
+            self._pending.extend((line_no, problem, unit) for problem in problems)
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
     def _wrapped(self, document: dict[str, object], name: str) -> tuple[list[Event], list[str]]:
         """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
-        wrong with any of its records or rows (``record N: ...``), which does not cost the others theirs."""
+        wrong with any of its records or rows (``record N: ...``), which does not cost the others theirs; a
+        problem of its one result is the line's or document's own (raised)."""
         events: list[Event] = []
         problems: list[str] = []
         if "records" in document:
@@ -473,7 +501,9 @@ class EventReader:
             try:
                 event = self._export_row(row, name)
             except _BadRow as bad:
-                problems.append(f"result {number}: {bad}" if len(rows) > 1 else str(bad))
+                if len(rows) == 1:
+                    raise
+                problems.append(f"result {number}: {bad}")
                 continue
             if event is not None:
                 events.append(event)
@@ -568,7 +598,7 @@ class EventReader:
                 # the line the error is on: DictReader.line_num is only updated by a row read whole
                 at = reader.reader.line_num
                 self.report.rows += 1
-                self.report.add_bad(name, at, f"unreadable CSV row: {exc}")
+                self.report.add_bad(name, at, f"unreadable CSV row: {exc}", ROWS)
                 if at == done:  # no progress: the rest of the file cannot be read
                     break
                 done = at
@@ -583,7 +613,7 @@ class EventReader:
                     raise _BadRow("not UTF-8")
                 event = self._export_row(row, name)
             except _BadRow as bad:
-                self.report.add_bad(name, reader.line_num, str(bad))
+                self.report.add_bad(name, reader.line_num, str(bad), ROWS)
                 continue
             if event is not None:
                 yield event
@@ -598,7 +628,7 @@ class EventReader:
         try:
             document = _loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
-            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}")
+            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS)
             return
         refused = document_refusal(document, name)
         if refused is not None:
@@ -609,7 +639,7 @@ class EventReader:
                 if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
                     events, problems = self._wrapped(item, name)
                     for problem in problems:
-                        self.report.add_bad(name, number, f"item {number}: {problem}", item=True)
+                        self.report.add_bad(name, number, f"item {number}: {problem}", RECORDS, item=True)
                 elif isinstance(item, dict) and "_raw" in item:
                     self.report.saw(_maybe_time(item.get("_time")))  # the input's span, kept or not (_span)
                     event = self._export_row(item, name)
@@ -623,7 +653,7 @@ class EventReader:
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
             except _BadRow as bad:
-                self.report.add_bad(name, number, f"item {number}: {bad}", item=True)
+                self.report.add_bad(name, number, f"item {number}: {bad}", RECORDS, item=True)
                 continue
             yield from events
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest import html
+from contentpack.backtest.inputs import DOCUMENTS, LINES, RECORDS, ROWS
 from contentpack.backtest.output import notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -91,6 +92,9 @@ class Summary:
             "events_kept": read.events, "events_no_detection_can_match": read.unmatched,
             "lines_no_detection_can_match": read.unread, "events_outside_range": read.outside,
             "events_with_indextime_from_input": read.with_indextime, "bad_lines": read.bad,
+            # bad_lines is every bad one, as before these (report.html lists the keys, flat)
+            "bad_whole_lines": read.bad_units.get(LINES, 0), "bad_csv_rows": read.bad_units.get(ROWS, 0),
+            "bad_json_documents": read.bad_units.get(DOCUMENTS, 0), "bad_records": read.bad_units.get(RECORDS, 0),
         }
 
     def document(self) -> dict[str, object]:

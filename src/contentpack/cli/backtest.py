@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
                                     progress=callbacks)
         if backtest.reading.first_time is None and start is None:
             raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read, "
-                         f"{backtest.reading.bad:,} bad): nothing to simulate", backtest.reading)
+                         f"{backtest.reading.amount_bad()}): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []
     except TooLarge as exc:
@@ -229,7 +229,8 @@ def _print_bad_lines(reading: ReadReport) -> None:
     timed events" (an input whose every line is bad, a truncated export, says why)."""
     print_diagnostics((bad.render() for bad in reading.bad_lines), sys.stderr)
     if reading.bad > len(reading.bad_lines):
-        print(f"contentpack backtest: {more_text(reading.bad, len(reading.bad_lines), 'bad line(s)')}", file=sys.stderr)
+        more = more_text(reading.bad, len(reading.bad_lines), reading.bad_kinds())
+        print(f"contentpack backtest: {more}", file=sys.stderr)
 
 
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:

@@ -595,11 +595,13 @@ def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list
     """The events the search read that had no time, per file (the engine counted them as it read them): each
     got the file's modification time, so a time range kept or dropped them by that time alone, and ``_time``
     in the rows is not theirs. Splunk's rule is not quite this one (docs/spl_engine.md, "Events without a
-    time"), and the usual cause is a time field of another name: what to do is to name it."""
+    time"), and the hint says so rather than quote Splunk's order as if followed; the usual cause is a time
+    field of another name: what to do is to name it."""
     return [f"{counted(tally.count, 'event')} of {tally.path} had no {_which_time(tally, time_field)} and got the "
-            f"file's modification time, {_values('_time', tally.fallback, tz)[0]}, as _time (Splunk's documented "
-            "order: the time of the previous event of the same source; when no event of the source has one, a date "
-            f"in the file name, then the file's modification time); {_time_fix(tally)}"
+            f"file's modification time, {_values('_time', tally.fallback, tz)[0]}, as _time (the engine gives it to "
+            "every event without a time, assumed: Splunk's documented order takes the time of the previous event of "
+            "the same source first, then a date in the file name, and only then the file's modification time); "
+            f"{_time_fix(tally)}"
             for tally in untimed]
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -520,7 +521,41 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
         raise SplEventsError(shown, f"malformed JSON array: {exc}") from None
     if not isinstance(items, list) or not isinstance(plain, list):
         raise SplEventsError(shown, "a JSON array file must hold an array of events")
+    strays = [number for number, item in enumerate(plain, start=1) if not isinstance(item, dict)]
+    if strays:
+        raise _not_objects(shown, text, strays)
     return items, plain
+
+
+_ARRAY_GAP = re.compile(r"[ \t\n\r,]*")  # between two elements of a JSON array: whitespace and the comma
+_ELEMENT = json.JSONDecoder()
+
+
+def _not_objects(path: str, text: str, numbers: list[int]) -> SplEventsError:
+    """The array's elements that are not JSON objects (``["x"]``, ``[5]``): no event, as the backtest's reader
+    refuses them (``item N: an element of the array is not a JSON object``, its words), at the first one's line
+    (it once became an event with no field and no time), and how many in all."""
+    problem = f"item {numbers[0]}: an element of the array is not a JSON object"
+    if len(numbers) > 1:
+        more = ", ..." if len(numbers) > BAD_LINES_SHOWN else ""
+        listed = ", ".join(str(number) for number in numbers[:BAD_LINES_SHOWN])
+        problem += f" ({len(numbers)} elements in all: items {listed}{more})"
+    return SplEventsError(path, problem, _element_line(text, numbers[0]))
+
+
+def _element_line(text: str, number: int) -> int:
+    """The line the ``number``-th element (1-based) of a JSON array starts on, in its text (decoded already, so
+    well-formed): the decoder skips each element before it, only when there is an error to place."""
+    at = _gap_end(text, text.index("[") + 1)
+    for _ in range(number - 1):
+        at = _gap_end(text, _ELEMENT.raw_decode(text, at)[1])
+    return text.count("\n", 0, at) + 1
+
+
+def _gap_end(text: str, at: int) -> int:
+    found = _ARRAY_GAP.match(text, at)
+    assert found is not None  # the pattern matches the empty string
+    return found.end()
 
 
 def read_events(
