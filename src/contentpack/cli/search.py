@@ -52,8 +52,8 @@ from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, TIME_FORMATS, BadLines, Untimed, events_head, starts_json_array,
-                                     unreadable_time_text)
+from contentpack.spl.events import (BAD_LINES_SHOWN, TIME_FORMATS, BadLines, Untimed, events_head,
+                                     head_starts_array, unreadable_time_text)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -467,12 +467,12 @@ def _run(args: argparse.Namespace) -> int:
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
             # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
             # whole; an export or Event Hub messages are read as backtest reads them
-            export = None
-            if wrapped_input(events_head(path)):
+            export, head = None, events_head(path)
+            if wrapped_input(head):
                 export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
                 export.check()
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
-                                   index=args.index, time_field=args.time_field, lazy=not starts_json_array(path),
+                                   index=args.index, time_field=args.time_field, lazy=not head_starts_array(head),
                                    reader=export)
         settings = lookup_settings(args.lookup_option)
         lookups = _pairs(args.lookup, "--lookup")

@@ -495,7 +495,12 @@ def events_head(path: str | os.PathLike[str]) -> bytes:
 
 def starts_json_array(path: str | os.PathLike[str]) -> bool:
     """Whether an events file is one JSON array (decoded whole) rather than lines (streamed)."""
-    return events_head(path).removeprefix(_BOM).lstrip().startswith(b"[")
+    return head_starts_array(events_head(path))
+
+
+def head_starts_array(head: bytes) -> bool:
+    """Whether an events file whose first bytes (:func:`events_head`) are ``head`` is one JSON array."""
+    return head.removeprefix(_BOM).lstrip().startswith(b"[")
 
 
 def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object]] | None:
