@@ -91,6 +91,14 @@ def test_cp004_a_raw_control_character_is_reported_where_an_editor_shows_it(
     ("tests:\n- attack_data:\n  - data: a.log\n     source: Azure AD\n", (4, 12),
      "this line is indented deeper than the key on line 3, so YAML reads it as more of that key's value; start it "
      "in column 5, as that key"),
+    # a key after a list of plain values, one space deeper than the list's key: libyaml reads it as more of the
+    # last item ("Entra ID OAuth Consent Abuse asset_type"), and the hint said to quote a value
+    ("tags:\n  analytic_story:\n  - Entra ID OAuth Consent Abuse\n   asset_type: Azure Tenant\n", (4, 14),
+     "this line is indented deeper than the '-' on line 3, so YAML reads it as more of that list item's value; start "
+     "it in column 3, as the key on line 2"),
+    ("tags:\n  mitre_attack_id:\n    - T1528\n     product: x\n", (4, 13),
+     "this line is indented deeper than the '-' on line 3, so YAML reads it as more of that list item's value; start "
+     "it in column 3, as the key on line 2"),
     ("description: Note: guests may consent\n", (1, 18),
      "a value written without quotes cannot hold ': '; put the value in quotes"),
     ("description: guests\n  may consent: sometimes\n", (2, 14),

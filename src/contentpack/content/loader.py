@@ -443,6 +443,23 @@ def _line_above(lines: list[str], index: int) -> int | None:
                 None)
 
 
+def _list_owner(lines: list[str], item: int) -> int | None:
+    """The line of the key whose list the ``- value`` entry on line ``item`` is in (None: that line is no list
+    entry, or no key above holds it): a key indented deeper than that ``-`` continues the entry's value, as a key
+    indented deeper than a key continues that key's value."""
+    entry = lines[item]
+    if not re.match(r"[ ]*-[ ]+\S", entry):
+        return None
+    dash = _indentation(entry)
+    number = _line_above(lines, item)
+    while number is not None:
+        text = lines[number]
+        if _indentation(text) < dash or (_indentation(text) == dash and not text.lstrip().startswith("-")):
+            return number if re.match(r"[ ]*[\w.{}-]+:\s*$", text) else None
+        number = _line_above(lines, number)
+    return None
+
+
 def _syntax_hint(text: str, mark: yaml.Mark, problem: str | None) -> str | None:
     """What the author most likely did, for the syntax errors libyaml words for its grammar: a key indented
     deeper than the one above it (or in no mapping's column), ``: `` in an unquoted value, `` #`` that ends an
@@ -455,10 +472,15 @@ def _syntax_hint(text: str, mark: yaml.Mark, problem: str | None) -> str | None:
     before = line[:mark.column]
     above = _line_above(lines, mark.line)
     if problem == "mapping values are not allowed in this context":
-        if (re.fullmatch(r"[\w.{}-]+", before.strip()) and above is not None
-                and _indentation(line) > _key_column(lines[above])):
-            return (f"this line is indented deeper than the key on line {above + 1}, so YAML reads it as more of "
-                    f"that key's value; start it in column {_key_column(lines[above]) + 1}, as that key")
+        if re.fullmatch(r"[\w.{}-]+", before.strip()) and above is not None:
+            if _indentation(line) > _key_column(lines[above]):
+                return (f"this line is indented deeper than the key on line {above + 1}, so YAML reads it as more of "
+                        f"that key's value; start it in column {_key_column(lines[above]) + 1}, as that key")
+            owner = _list_owner(lines, above) if _indentation(line) > _indentation(lines[above]) else None
+            if owner is not None:
+                return (f"this line is indented deeper than the '-' on line {above + 1}, so YAML reads it as more of "
+                        f"that list item's value; start it in column {_indentation(lines[owner]) + 1}, as the key "
+                        f"on line {owner + 1}")
         return "a value written without quotes cannot hold ': '; put the value in quotes"
     if problem == "did not find expected key" and not before.strip() and above is not None:
         if re.search(r"\s#", lines[above]):
