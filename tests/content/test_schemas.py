@@ -85,7 +85,7 @@ def test_cp011_missing_required_key(pack: Path, validate: Validate) -> None:
         ("type: user\n", "type: User\n", "User\n", "'User'"[1:-1]),
         ("id: 3d2c1b0a-9f8e-4d7c-b6a5-948372615a4b", "id: not-a-uuid", "not-a-uuid", "uuid"),
         ("date: '2025-04-30'", "date: 2025-04-30 10:00:00", "2025-04-30 10", "date"),
-        ("  - T1528\n", "  - T15\n", "T15\n", "pattern"),
+        ("  - T1528\n", "  - T15\n", "T15\n", "is not an ATT&CK technique id"),
     ],
 )
 def test_cp012_invalid_values(pack: Path, validate: Validate, old: str, new: str, needle: str, text: str) -> None:
@@ -115,6 +115,15 @@ def test_cp012_a_pattern_the_schema_describes_is_named_in_words(pack: Path, vali
     finding = only(validate(pack), "CP012")
     assert at(finding) == (TTP, *locate(pack, TTP, needle))
     assert finding.message == text
+
+
+def test_cp012_an_attack_id_is_named_in_words(pack: Path, validate: Validate) -> None:
+    """``t1528`` was answered with the schema's regular expression, ``^T[0-9]{4}(\\.[0-9]{3})?$``."""
+    edit(pack, TTP, "  - T1528\n", "  - t1528\n")
+    finding = only(validate(pack), "CP012")
+    assert at(finding) == (TTP, *locate(pack, TTP, "t1528"))
+    assert finding.message == ('tags.mitre_attack_id[0]: "t1528" is not an ATT&CK technique id: T and four digits, '
+                               "a sub-technique's with a dot and three more (T1528, T1566.002)")
 
 
 def test_cp012_a_date_is_named_in_words(pack: Path, validate: Validate) -> None:
