@@ -20,7 +20,7 @@ import pytest
 
 from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
-from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
+from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
 from terminal_output import read_until_closed
 
 from . import chromium
@@ -485,42 +485,26 @@ def _tuned(folder: Path, definition: str) -> Path:
     return root
 
 
-def test_a_tuning_macro_filtering_on_a_field_no_result_has_is_named_where_it_is_written(
+def test_a_tuning_macro_filtering_on_a_field_no_result_has_stops_the_backtest_where_it_is_written(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A typo in a filter macro (``appid`` where the detection's rows have ``app_id``): Splunk returns nothing and
-    says nothing, so the detection drops to 0 notables. The backtest says which field, in which file, line and
-    column of the macro, that no row can have it after the detection's ``stats``, and what the rows have instead,
-    on the terminal and in summary.json. Written as an
-    exclusion (``NOT appid=...``) the typo keeps every notable, excluding none, and is said too; spelled right, the
-    exclusion draws no hint."""
-    typo = _tuned(tmp_path / "typo", 'where appid!="00000003-0000-0000-c000-000000000000"')
-    status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE)
-    assert status == 0, err
-    assert re.search(rf"{re.escape(TENANT_WIDE)} +│ +\d+ │ +0 │ +0 │", stdout)
-    # after the detection's stats no data source's search-time field could bring it: the hint says so, not "add one"
-    hint = (f"macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:19: {TENANT_WIDE}: no results, and the "
-            "search filters on 'appid' (where), a field no event has after the commands before it, whatever the logs "
-            "hold (did you mean 'app_id'?): a typo? a filter on it treats every row alike (NOT appid=... excludes "
-            "none, appid=... keeps none)")
-    assert [line for line in err.splitlines() if "hint:" in line] == [f"contentpack backtest: hint: {hint}"]
-
-    status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE,
-                                   "--format", "json")
-    assert status == 0, err
-    assert json.loads(stdout)["hints"] == [{
-        "detection": TENANT_WIDE, "field": "appid", "use": "filters on", "command": "where", "did_you_mean": "app_id",
-        "path": "macros/entra_id_tenant_wide_admin_consent_granted_filter.yml", "line": 2, "col": 19,
-        "message": hint}]
-
-    exclusion = _tuned(tmp_path / "exclusion", 'search NOT appid="00000003-0000-0000-c000-000000000000"')
-    status, stdout, err = backtest(capsys, "--root", str(exclusion), "--events", str(PATHS), "--detection",
-                                   TENANT_WIDE)
-    assert status == 0 and re.search(rf"{re.escape(TENANT_WIDE)} +│ +\d+ │ +[1-9]\d* │ +[1-9]\d* │", stdout), err
-    assert [line for line in err.splitlines() if "hint:" in line] == [
-        f"contentpack backtest: hint: macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:24: {TENANT_WIDE}: "
-        "the search filters on 'appid' (search), a field no event has after the commands before it, whatever the "
-        "logs hold (did you mean 'app_id'?): a typo? a filter on it treats every row alike (NOT appid=... excludes "
-        "none, appid=... keeps none)"]
+    says nothing, so the detection drops to 0 notables; written as an exclusion (``NOT appid=...``) it keeps every
+    notable, excluding none. No row can have the field after the detection's ``stats``, whatever the logs hold, so
+    ``validate`` says which field, in which file, line and column of the macro, and what the rows have instead
+    (CP080), and the backtest stops there, before reading any log (it named it in a hint after the run). Spelled
+    right, the exclusion runs and draws no hint."""
+    for definition, col, command in (('where appid!="00000003-0000-0000-c000-000000000000"', 19, "where"),
+                                     ('search NOT appid="00000003-0000-0000-c000-000000000000"', 24, "search")):
+        typo = _tuned(tmp_path / command, definition)
+        status, stdout, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection",
+                                       TENANT_WIDE)
+        assert (status, stdout) == (1, ""), err
+        assert err.splitlines() == [
+            f"macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:{col}: error[CP080]: detection "
+            f"'{TENANT_WIDE}': the search filters on 'appid' ({command}), a field no event has after the commands "
+            "before it, whatever the logs hold (did you mean 'app_id'?): a typo? a filter on it treats every row "
+            "alike (NOT appid=... excludes none, appid=... keeps none)",
+            "contentpack backtest: the pack is invalid; fix it (contentpack validate) before running its detections"]
 
     right = _tuned(tmp_path / "right", 'where app_id!="00000003-0000-0000-c000-000000000000"')
     status, stdout, err = backtest(capsys, "--root", str(right), "--events", str(PATHS), "--detection", TENANT_WIDE,
@@ -533,15 +517,21 @@ def test_report_html_shows_the_hint_of_a_hostile_field_name_as_text(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """report.html, the page an analyst or a manager opens alone, read 0 notables for the silenced detection and
     said nothing of why. In the browser it now shows the hint the terminal says (detection, file:line:col, message)
-    as text, though the misspelled field is markup: no element is made from it, nothing is fetched or run. Spelled
-    right, the page has no hint box."""
+    as text, though the field the logs lack is markup: no element is made from it, nothing is fetched or run.
+    Without that filter, the page has no hint box. (The field is filtered on before the detection's ``stats``, where
+    the logs could have had it: one no event can have there, a tuning macro's, ``validate`` refuses, CP080.)"""
     field = "<img src=x onerror=document.title=1>"
-    typo = _tuned(tmp_path / "typo", f"where '{field}'!=\"x\"")
+    detection = "detections/cloud/entra_id_tenant_wide_admin_consent_granted.yml"
+    rename = "  | rename properties.* as *\n"
+    (tmp_path / "typo").mkdir()
+    (tmp_path / "right").mkdir()
+    typo = pack_with_edit(tmp_path / "typo", Path(detection), rename, f"{rename}  | where ''{field}''!=\"x\"\n")
     status, _, err = backtest(capsys, "--root", str(typo), "--events", str(PATHS), "--detection", TENANT_WIDE,
                               "--out", str(tmp_path / "out"))
     assert status == 0, err
     said = [line.removeprefix("contentpack backtest: hint: ") for line in err.splitlines() if "hint:" in line]
-    where = "macros/entra_id_tenant_wide_admin_consent_granted_filter.yml:2:20"
+    line = (typo / detection).read_text(encoding="utf-8").splitlines().index(f"  | where ''{field}''!=\"x\"") + 1
+    where = f"{detection}:{line}:5"
     assert len(said) == 1 and said[0].startswith(f"{where}: {TENANT_WIDE}: no results, and the search filters on "
                                                  f"'{field}' (where)"), err
     url = (tmp_path / "out" / "report.html").as_uri()
@@ -552,7 +542,7 @@ def test_report_html_shows_the_hint_of_a_hostile_field_name_as_text(
     assert shown["rows"] == [[TENANT_WIDE, where, said[0].removeprefix(f"{where}: {TENANT_WIDE}: ")]]
     assert shown["title"].startswith("Backtest: ") and shown["images"] == 0 and page.requests == [url]
 
-    right = _tuned(tmp_path / "right", 'where app_id!="00000003-0000-0000-c000-000000000000"')
+    right = pack_copy(tmp_path / "right")
     status, _, err = backtest(capsys, "--root", str(right), "--events", str(PATHS), "--detection", TENANT_WIDE,
                               "--out", str(tmp_path / "right-out"))
     assert status == 0 and "hint:" not in err

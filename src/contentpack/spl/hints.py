@@ -374,10 +374,19 @@ def unmade_fields(pipeline: Pipeline) -> list[AbsentField]:
 def with_meaning(pipeline: Pipeline, engine: Engine, fields: list[AbsentField]) -> list[AbsentField]:
     """``fields`` each with the field it most likely meant (``_meant``): the engine's events' fields are read (a
     sample) only when there is one."""
-    if not fields:
-        return fields
-    names = engine.field_names()
+    return with_meaning_from(pipeline, engine.field_names(), fields) if fields else fields
+
+
+def with_meaning_from(pipeline: Pipeline, names: Collection[str], fields: list[AbsentField]) -> list[AbsentField]:
+    """``fields`` each with the field it most likely meant (``_meant``) among the event fields ``names`` (without
+    events, ``read_fields``: those the search names) and the fields the earlier commands make."""
     return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in fields]
+
+
+def read_fields(pipeline: Pipeline) -> frozenset[str]:
+    """Every field a command of ``pipeline`` reads: the event fields a search names, for a did-you-mean without
+    events (``stats count by user`` names ``user``, which is left after it)."""
+    return frozenset().union(*(field_use(c).reads for c in pipeline.commands if isinstance(c, CommandNode)))
 
 
 def _meant(name: str, names: Collection[str], earlier: Sequence[Command]) -> str | None:

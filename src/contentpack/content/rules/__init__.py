@@ -109,6 +109,7 @@ def all_rules() -> tuple[Rule, ...]:
         throttle_keys,
         tokens,
         unit_tests,
+        unmade_filters,
     )
 
     return (
@@ -130,6 +131,7 @@ def all_rules() -> tuple[Rule, ...]:
         *throttle_keys.RULES,
         *sort_signs.RULES,
         *prose_comments.RULES,
+        *unmade_filters.RULES,
     )
 
 
