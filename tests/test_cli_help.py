@@ -105,7 +105,7 @@ def test_a_mistyped_choice_is_answered_with_the_one_meant(command: str, option: 
 
 
 def test_a_choice_like_none_gets_the_list_quoted_on_every_python(capsys: pytest.CaptureFixture[str]) -> None:
-    """The list is worded here, not by argparse, whose wording changed (3.12.8 dropped the quotes); a control
+    """The list is worded here, not by argparse, whose wording changed (quotes dropped, CPython gh-86357); a control
     character typed is shown escaped, as a mistyped command was."""
     with pytest.raises(SystemExit) as parsed:
         main(["replay", "--format", "xml\x1b"])

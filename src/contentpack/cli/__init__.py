@@ -50,8 +50,9 @@ class _Parser(argparse.ArgumentParser):
     command) answered with the choice meant: ``argument --format: invalid choice: 'sumary' (did you mean
     'summary'?)``, else the list (``(choose from 'table', 'summary', 'json')``). The sub-command parsers are made
     of this class too (argparse's ``add_subparsers`` makes them of the parent's), so every command's every option
-    with choices gets it from this one place. The wording is written here, not taken from argparse, whose own
-    changes between Python versions (3.12.8 dropped the quotes of the list; 3.14 can suggest, worded otherwise)."""
+    with choices gets it from this one place. The wording is written here, not taken from argparse, whose own is
+    not the same on every Python (later releases print the list without quotes, CPython gh-86357; 3.14 can
+    suggest, worded otherwise)."""
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
