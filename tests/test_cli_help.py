@@ -85,6 +85,36 @@ def test_a_command_like_none_still_gets_the_list(capsys: pytest.CaptureFixture[s
     assert "invalid choice: 'xyzzy' (choose from 'validate', 'build'," in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("command", "option", "typo", "meant"), [
+    ("replay", "--format", "sumary", "summary"),
+    ("search", "--format", "jsno", "json"),
+    ("validate", "--format", "JSON", "json"),  # compared without case, as a mistyped option is
+    ("backtest", "--format", "tabel", "table"),
+    ("build", "--json-style", "contentct", "contentctl"),
+    ("deploy", "--mode", "packge", "package"),
+])
+def test_a_mistyped_choice_is_answered_with_the_one_meant(command: str, option: str, typo: str, meant: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse only lists the choices (``invalid choice: 'sumary' (choose from 'table', 'summary', 'json')``);
+    every command's options with fixed choices answer as a mistyped command is, from one parser class."""
+    with pytest.raises(SystemExit) as parsed:
+        main([command, option, typo])
+    assert parsed.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"contentpack {command}: error: argument {option}: invalid choice: '{typo}' (did you mean '{meant}'?)")
+
+
+def test_a_choice_like_none_gets_the_list_quoted_on_every_python(capsys: pytest.CaptureFixture[str]) -> None:
+    """The list is worded here, not by argparse, whose wording changed (quotes dropped, CPython gh-86357); a control
+    character typed is shown escaped, as a mistyped command was."""
+    with pytest.raises(SystemExit) as parsed:
+        main(["replay", "--format", "xml\x1b"])
+    assert parsed.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "contentpack replay: error: argument --format: invalid choice: 'xml\\x1b' "
+        "(choose from 'table', 'summary', 'json')")
+
+
 def _connection_text(help_text: str) -> list[str]:
     lines = help_text.splitlines()
     start = lines.index("Splunk connection:")

@@ -197,3 +197,32 @@ def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Pat
     status, _, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
     assert status == 1
     assert err.splitlines()[-1] == "contentpack backtest: (+2 more bad record(s))"
+
+
+def _bad_results_document(path: Path) -> Path:
+    """``{"results": [...]}`` indented (a REST API answer pretty-printed), its last result, the 39th, no object."""
+    _results_line(path)
+    rows = json.loads(path.read_text(encoding="utf-8"))["results"]
+    path.write_text(json.dumps({"results": [*rows, 5]}, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("shape", "bad"), [
+    (_bad_array_elements, [("  \"x\",", "item 39: an element of the array is not a JSON object"),
+                           ("  5", "item 40: an element of the array is not a JSON object")]),
+    (_bad_results_document, [("  5", "item 1: result 39: an export result must be a JSON object")]),
+], ids=["array", "results-document"])
+def test_a_bad_item_of_a_document_is_at_its_line(shape: Callable[[Path], Path], bad: list[tuple[str, str]],
+                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad element of a JSON array, or a bad result of an export's ``results`` list, read as one document, is
+    at the line it starts on, on stderr and in summary.json, as ``search --events`` places a JSON array's bad
+    element (``events.json_line``, shared). It was ``input.json: warning[RP002]: item 39: ...``, with no line."""
+    monkeypatch.chdir(REPO)
+    source = shape(tmp_path / "input.json")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    status, _, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out",
+                              str(tmp_path / "out"))
+    expected = [f"{source}:{lines.index(text) + 1}:1: warning[RP002]: {message}" for text, message in bad]
+    assert status == 1 and [line for line in err.splitlines() if "RP002" in line] == expected, err
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["input"]["first_bad_lines"] == expected

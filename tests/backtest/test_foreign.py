@@ -195,7 +195,9 @@ KEEP_ALL = RawFilter([("sign-in activity",), ("consent to application",)])
     # a later line in another schema is a bad line; only the first line decides the whole file
     (lambda record: _lines(record, {**AUDIT, "operationName": "Consent to application"}), [2],
      ["a JSON object without a 'time' field: not an Azure Monitor record"]),
-    (lambda record: json.dumps([record, {k: v for k, v in record.items() if k != "time"}]), [2],
+    # an array's item at its own line, 3
+    (lambda record: "[\n" + ",\n".join(map(json.dumps, (record, {k: v for k, v in record.items() if k != "time"})))
+     + "\n]", [3],
      ["item 2: a JSON object without a 'time' field: not an Azure Monitor record"]),
     # the message's other records still count
     (lambda record: _lines({"records": [record, {k: v for k, v in record.items() if k != "time"}]}), [1],

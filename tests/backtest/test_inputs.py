@@ -330,13 +330,15 @@ def test_json_document_items_are_checked_one_by_one(tmp_path: Path) -> None:
     path.write_text(json.dumps(items, indent=1))
     events, reader = read([path])
     assert len(events) == 2
-    assert _bad(reader) == [
-        (1, "item 1: 'records' must be a list of JSON objects"),
-        (2, "item 2: record 2: a JSON object without a 'time' field: not an Azure Monitor record"),
-        (4, "item 4: an element of the array is not a JSON object")]
-    # an item number is no line of the file: the diagnostic names the file and the message the item
-    assert reader.report.bad_lines[-1].render() == (f"{path}: warning[RP002]: item 4: an element of the array is not "
-                                                    "a JSON object")
+    lines = path.read_text().splitlines()
+    assert _bad(reader) == [  # each at the line it starts on: the item's, or its record's
+        (2, "item 1: 'records' must be a list of JSON objects"),
+        (lines.index('    "note": "Sign-in activity 65004"'), "item 2: record 2: a JSON object without a 'time' "
+                                                              "field: not an Azure Monitor record"),
+        (len(lines) - 1, "item 4: an element of the array is not a JSON object")]
+    # as a JSON array's bad element in search --events (at its line; it had only the item's number, no line)
+    assert reader.report.bad_lines[-1].render() == (f"{path}:{len(lines) - 1}:1: warning[RP002]: item 4: an element "
+                                                    "of the array is not a JSON object")
     cut = tmp_path / "cut.json"
     cut.write_text("[\n" + DECLINE + ",\n")
     events, reader = read([cut])

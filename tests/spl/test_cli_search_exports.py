@@ -197,9 +197,17 @@ def _bad_event_hub(path: Path) -> None:
 
 
 def _bad_rows_array(path: Path) -> None:
-    """An array of export rows whose second has no ``_raw``: a record then, without a ``time``."""
-    path.write_text(json.dumps([{"_raw": _records()[0], "_time": "2026-10-12T10:28:47Z"}, {"_time": "1"}]),
-                    encoding="utf-8")
+    """An array of export rows, one a line after the ``[``, whose second (line 3) has no ``_raw``: a record then,
+    without a ``time``."""
+    rows = [{"_raw": _records()[0], "_time": "2026-10-12T10:28:47Z"}, {"_time": "1"}]
+    path.write_text("[\n" + ",\n".join(map(json.dumps, rows)) + "\n]\n", encoding="utf-8")
+
+
+def _bad_results_document(path: Path) -> None:
+    """``{"results": [...]}`` indented (as a REST API answer saved by a tool that pretty-prints): its third result,
+    at line 11, is no object."""
+    rows = [{"_raw": raw, "_time": "2026-10-12T10:28:47Z"} for raw in _records()[:2]]
+    path.write_text(json.dumps({"results": [*rows, "x"]}, indent=1) + "\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize(("write", "expected"), [
@@ -207,18 +215,22 @@ def _bad_rows_array(path: Path) -> None:
                "all: lines 3, 4)\n"),
     (_bad_event_hub, "{export}:2:1: error[RP002]: record 2: a JSON object without a 'time' field: not an Azure "
                      "Monitor record\n"),
-    (_bad_rows_array, "contentpack search: error: {export}: item 2: a JSON object without a 'time' field: not an "
-                      "Azure Monitor record\n"),  # an item has no line: a usage error naming it, exit 2
-], ids=["csv", "event-hub", "rows-array"])
-def test_a_bad_row_of_each_export_is_reported_as_before(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                        write: Callable[[Path], None], expected: str) -> None:
+    (_bad_rows_array, "{export}:3:1: error[RP002]: item 2: a JSON object without a 'time' field: not an Azure "
+                      "Monitor record\n"),
+    (_bad_results_document, "{export}:11:1: error[RP002]: item 1: result 3: an export result must be a JSON "
+                            "object\n"),
+], ids=["csv", "event-hub", "rows-array", "results-document"])
+def test_a_bad_row_of_each_export_is_reported_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          write: Callable[[Path], None], expected: str) -> None:
     """Streamed or read whole, an export's bad rows stop the search as they did when every export was read whole
-    before the search: the same first line, reason and count (the JSON results lines' case is above)."""
+    before the search: the same first line, reason and count (the JSON results lines' case is above). A bad item of
+    a JSON document (an array of export rows, a ``results`` list) is at the line it starts on, as a plain JSON
+    array's bad element is (``events.json_line``, shared); it was a usage error naming the item, with no line."""
     export = tmp_path / "export.out"
     write(export)
     status = main(["search", "* | stats count", "--events", str(export), "--no-pack"])
     err = capsys.readouterr().err
-    assert (status, err.startswith(expected.format(export=export))) == (2 if "item" in expected else 1, True), err
+    assert (status, err.startswith(expected.format(export=export))) == (1, True), err
 
 
 def test_an_export_rows_own_metadata_is_searched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

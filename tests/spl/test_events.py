@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.spl.errors import SplError
-from contentpack.spl.events import flatten_json, parse_timestamp, read_events
+from contentpack.spl.events import flatten_json, json_line, parse_timestamp, read_events
 
 from .spl_support import SAMPLE_LOGS
 
@@ -229,3 +229,16 @@ def test_a_line_of_the_cap_is_not_too_long_with_its_crlf() -> None:
     line = b"x" * MAX_LINE_BYTES
     assert not too_long(line) and not too_long(line + b"\n") and not too_long(line + b"\r\n")
     assert too_long(line + b"\r") and too_long(line + b"x\n") and too_long(line + b"\r\r\n")
+
+
+def test_json_line_finds_a_value_by_its_steps() -> None:
+    """The line a value starts on, an element (1-based) of an array or a member of an object at each step: what
+    places a bad element of a JSON array, or a bad result of an export's ``results`` list, in a document read whole.
+    A key given twice is the last, as the decoder keeps it; strings holding brackets, commas and colons are skipped
+    whole."""
+    text = ('[\n{"a": "[,:]"},\n\n  3 ,\n{"results": [1,\n 2],\n "x": {"results": [9]},\n'
+            ' "results" :\n [\n"]", \n{"b": 1}]}\n]')
+    paths: list[list[int | str]] = [[], [1], [2], [3], [3, "x"], [3, "results"], [3, "results", 2],
+                                    [3, "x", "results", 1]]
+    assert [json_line(text, steps) for steps in paths] == [1, 2, 4, 5, 7, 9, 11, 7]
+    assert json_line('{"results": [{"_raw": "x"},\n\n"bad"]}', ["results", 2]) == 3

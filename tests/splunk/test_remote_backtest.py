@@ -204,12 +204,16 @@ def test_an_index_without_events_in_the_period_says_so_in_the_report(
         tmp_path: Path) -> None:
     """The index exists but holds nothing the runs could see (a wrong period, logs not ingested): the report of
     nothing says why, beside its "0 notable(s)" -- in the terminal report, summary.json and report.html --
-    from one search of the index over the span the runs search. With events there, it says nothing of the kind."""
+    from one search of the index over the span the runs search, made before any run: none of the runs' search
+    jobs is sent (all 144 were, before the index was found empty). With events there, it says
+    nothing of the kind."""
     token_env(monkeypatch, loaded)
     empty = cli(capsys, ["backtest", "--root", str(ROOT), "--splunk", loaded.url, "--ca-file", str(loaded.ca_file),
                          "--index", INDEX, "--from", "2026-12-10", "--to", "2026-12-11", "--detection", DECLINED,
                          "--out", str(tmp_path / "empty"), *FAST])
     assert empty.code == 0, empty.err
+    assert searches(loaded) == 0 and "0 search job(s) dispatched, 0 run(s) reused" in empty.err
+    assert not (tmp_path / "empty" / CHECKPOINT).exists()
     # the first run's window starts 30 minutes before --from; the last run (23:50) searches up to its run time
     span = ["2026-12-09T23:30:00.000Z", "2026-12-10T23:50:00.000Z"]
     said = (f"the index holds no event from {span[0]} to {span[1]}, the span the runs searched: they found nothing "
@@ -221,6 +225,7 @@ def test_an_index_without_events_in_the_period_says_so_in_the_report(
     assert loaded.state.searched.count(index_probe(INDEX)) == 1
     found = remote(capsys, loaded, tmp_path / "found", "--detection", DECLINED)
     assert found.code == 0 and "holds no event" not in found.out + found.err
+    assert searches(loaded) == 24 * 6  # every run, as the test of a role refused the look-up counts them
     assert "no_events_between" not in json.loads((tmp_path / "found" / "summary.json").read_text())["input"]
 
 

@@ -159,8 +159,11 @@ def test_no_secret_in_search_job_messages_even_if_the_server_quotes_it(
         all_logs: pytest.LogCaptureFixture, tmp_path: Path) -> None:
     """A careless server whose search answers carry job messages quoting the credentials the run uses: the
     replay's warnings and the backtest's output and files (summary.json, report.html, the checkpoint) show the
-    messages, each credential scrubbed."""
+    messages, each credential scrubbed. The backtest's index holds an event in its period: the runs of an index
+    holding none are not sent (docs/splunk.md, "An index with nothing to find")."""
     double.state.indexes |= {"contentpack_replay", "tenant"}
+    double.add_events(b'{"time": "2026-10-15T06:30:00Z", "operationName": "Sign-in activity"}\n', "tenant", "Azure AD",
+                      "azure:monitor:aad", "tenant-host")
     replay = ["replay", "--detection", "Entra ID User Declined OAuth Application Consent", "--hec-url", double.url,
               "--wait", "3"]
     backtest = ["backtest", "--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to", "2026-10-15T07:00:00Z",

@@ -69,6 +69,7 @@ from contentpack.spl.events import (
     LINE_TOO_LONG,
     capped_runs,
     in_calendar,
+    json_line,
     make_event,
     parse_timestamp,
     unreadable_time,
@@ -104,16 +105,14 @@ class InputError(Exception):
 @dataclass(frozen=True)
 class BadLine:
     path: str
-    line: int  # 1-based; for whole-document files, the item number
+    line: int  # 1-based; in a JSON document, the line its bad item (or the item's bad record or result) starts on
     message: str
-    item: bool = False  # ``line`` is an item of a JSON document (the message says which), not a line of the file
 
     def diagnostic(self) -> Diagnostic:
-        """``path:line:1: warning[RP002]: reason`` (``path: warning[RP002]: item N: reason`` for an item): the form
-        and rule of ``search``'s malformed events line, a warning as the backtest skips the line and goes on."""
+        """``path:line:1: warning[RP002]: reason``: the form and rule of ``search``'s malformed events line, a
+        warning as the backtest skips the line and goes on."""
         path = path_text(self.path)  # a name that is not UTF-8 as the text output shows it, in summary.json too
-        where = Position(path) if self.item else Position(path, self.line, 1)
-        return warning(where, RULE_ATTACK_DATA, self.message)
+        return warning(Position(path, self.line, 1), RULE_ATTACK_DATA, self.message)
 
     def render(self) -> str:
         return self.diagnostic().render()
@@ -161,11 +160,13 @@ class ReadReport:
         if self.last_time is None or when > self.last_time:
             self.last_time = when
 
-    def add_bad(self, path: str, line: int, message: str, unit: str, item: bool = False) -> None:
+    def add_bad(self, path: str, line: int | Callable[[], int], message: str, unit: str) -> None:
+        """One more bad one, listed (at ``line``) while fewer than ``MAX_REPORTED`` are; ``line`` may be a function
+        finding it, called only then (``events.json_line`` reads a JSON document up to the bad item)."""
         self.bad += 1
         self.bad_units[unit] = self.bad_units.get(unit, 0) + 1
         if len(self.bad_lines) < MAX_REPORTED:
-            self.bad_lines.append(BadLine(path, line, message, item))
+            self.bad_lines.append(BadLine(path, line if isinstance(line, int) else line(), message))
 
     def amount_read(self) -> str:
         """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
@@ -216,6 +217,10 @@ class Metadata:
 
 class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report)."""
+
+
+Steps = tuple[int | str, ...]  # where a value is in a JSON document: ``events.json_line``'s steps
+Problem = tuple[Steps, str]  # a bad record or result of an export or Event Hub message: where it is, what is wrong
 
 
 def _looks_like_logs(path: Path) -> bool:
@@ -462,20 +467,21 @@ class EventReader:
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
-            events, problems, unit = [], [str(bad)], LINES
+            events, problems, unit = [], [((), str(bad))], LINES
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)
-            self._pending.extend((line_no, problem, unit) for problem in problems)
+            self._pending.extend((line_no, problem, unit) for _, problem in problems)
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
-    def _wrapped(self, document: dict[str, object], name: str) -> tuple[list[Event], list[str]]:
+    def _wrapped(self, document: dict[str, object], name: str) -> tuple[list[Event], list[Problem]]:
         """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
-        wrong with any of its records or rows (``record N: ...``), which does not cost the others theirs; a
-        problem of its one result is the line's or document's own (raised)."""
+        wrong with any of its records or rows (``record N: ...``, each after where it is in ``document``, as
+        ``json_line`` steps: ``("records", N)``), which does not cost the others theirs; a problem of its one
+        result is the line's or document's own (raised)."""
         events: list[Event] = []
-        problems: list[str] = []
+        problems: list[Problem] = []
         if "records" in document:
             records = document["records"]
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -488,22 +494,25 @@ class EventReader:
                 try:
                     events.append(self._record(raw, name))
                 except _BadRow as bad:
-                    problems.append(f"record {number}: {bad}")
+                    problems.append((("records", number), f"record {number}: {bad}"))
             return events, problems
         rows: list[object] = []
+        places: list[Steps] = []
         if "result" in document:
             rows.append(document["result"])
+            places.append(("result",))
         if "results" in document:
             if not isinstance(document["results"], list):
                 raise _BadRow("'results' must be a list")
             rows.extend(document["results"])
-        for number, row in enumerate(rows, start=1):
+            places.extend(("results", number) for number in range(1, len(document["results"]) + 1))
+        for number, (row, place) in enumerate(zip(rows, places), start=1):
             try:
                 event = self._export_row(row, name)
             except _BadRow as bad:
                 if len(rows) == 1:
                     raise
-                problems.append(f"result {number}: {bad}")
+                problems.append((place, f"result {number}: {bad}"))
                 continue
             if event is not None:
                 events.append(event)
@@ -626,20 +635,25 @@ class EventReader:
                              f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
         self.report.documents += 1
         try:
-            document = _loads(data.decode("utf-8-sig"))
+            text = data.decode("utf-8-sig")
+            document = _loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS)
             return
         refused = document_refusal(document, name)
         if refused is not None:
             raise InputError(refused)
+        def bad(number: int, steps: Steps, problem: str) -> None:  # at the line json_line finds, when listed
+            self.report.add_bad(name, lambda: json_line(text, steps), f"item {number}: {problem}", RECORDS)
+
         items = document if isinstance(document, list) else [document]
         for number, item in enumerate(items, start=1):
+            at: Steps = (number,) if isinstance(document, list) else ()  # where the item is, for json_line
             try:
                 if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
                     events, problems = self._wrapped(item, name)
-                    for problem in problems:
-                        self.report.add_bad(name, number, f"item {number}: {problem}", RECORDS, item=True)
+                    for place, problem in problems:
+                        bad(number, at + place, problem)
                 elif isinstance(item, dict) and "_raw" in item:
                     self.report.saw(_maybe_time(item.get("_time")))  # the input's span, kept or not (_span)
                     event = self._export_row(item, name)
@@ -652,8 +666,8 @@ class EventReader:
                     events = [self._record(raw, name)] if matches else []
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
-            except _BadRow as bad:
-                self.report.add_bad(name, number, f"item {number}: {bad}", RECORDS, item=True)
+            except _BadRow as refused:
+                bad(number, at, str(refused))
                 continue
             yield from events
 

@@ -45,10 +45,30 @@ def description() -> str:
     return f"The Entra ID consent detection pack's tools: {', '.join(names)} and {last}."
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with a value outside an argument's fixed choices (``--format sumary``, a mistyped
+    command) answered with the choice meant: ``argument --format: invalid choice: 'sumary' (did you mean
+    'summary'?)``, else the list (``(choose from 'table', 'summary', 'json')``). The sub-command parsers are made
+    of this class too (argparse's ``add_subparsers`` makes them of the parent's), so every command's every option
+    with choices gets it from this one place. The wording is written here, not taken from argparse, whose own is
+    not the same on every Python (later releases print the list without quotes, CPython gh-86357; 3.14 can
+    suggest, worded otherwise)."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        from contentpack.printable import printable
+
+        names = [str(choice) for choice in action.choices]
+        hint = _did_you_mean([str(value)], names, quoted=True)
+        listed = f" (choose from {', '.join(map(repr, names))})"
+        raise argparse.ArgumentError(action, f"invalid choice: '{printable(str(value))}'{hint or listed}")
+
+
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that sub-command is imported and registered (``main`` finds the
     sub-command parsers in ``parser.sub``)."""
-    parser = argparse.ArgumentParser(prog="contentpack", description=description(), formatter_class=ParagraphsFormatter)
+    parser = _Parser(prog="contentpack", description=description(), formatter_class=ParagraphsFormatter)
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -128,12 +148,6 @@ def _cache_checked(command: str, loads_pack: bool = True,
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(_chosen(argv))
-    if argv and argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):  # else argparse lists the commands
-        hint = _did_you_mean(argv[:1], list(SUBCOMMANDS), quoted=True)
-        if hint:
-            from contentpack.printable import printable
-
-            parser.error(f"argument COMMAND: invalid choice: '{printable(argv[0])}'{hint}")
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
         command = args.sub.choices[args.command]

@@ -420,8 +420,8 @@ class _Export:
             raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
         shown = report.bad_lines[:BAD_LINES_SHOWN]
         problem = BadLines(self.path, report.bad, [(bad.line, bad.message) for bad in shown], label="").error()
-        if problem is not None:  # a bad item of a JSON document has no line: its message names the item
-            raise problem if not shown[0].item else SplEventsError(self.path, problem.problem)
+        if problem is not None:
+            raise problem
 
 
 def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> Diagnostic | None:

@@ -25,7 +25,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO
@@ -532,8 +532,8 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
     return items, plain
 
 
-_ARRAY_GAP = re.compile(r"[ \t\n\r,]*")  # between two elements of a JSON array: whitespace and the comma
-_ELEMENT = json.JSONDecoder()
+_GAP = re.compile(r"[ \t\n\r,:]*")  # between two values of a JSON text: whitespace, the comma, a key's colon
+_VALUE = json.JSONDecoder()
 
 
 def _not_objects(path: str, text: str, numbers: list[int]) -> SplEventsError:
@@ -545,20 +545,34 @@ def _not_objects(path: str, text: str, numbers: list[int]) -> SplEventsError:
         more = ", ..." if len(numbers) > BAD_LINES_SHOWN else ""
         listed = ", ".join(str(number) for number in numbers[:BAD_LINES_SHOWN])
         problem += f" ({len(numbers)} elements in all: items {listed}{more})"
-    return SplEventsError(path, problem, _element_line(text, numbers[0]))
+    return SplEventsError(path, problem, json_line(text, [numbers[0]]))
 
 
-def _element_line(text: str, number: int) -> int:
-    """The line the ``number``-th element (1-based) of a JSON array starts on, in its text (decoded already, so
-    well-formed): the decoder skips each element before it, only when there is an error to place."""
-    at = _gap_end(text, text.index("[") + 1)
-    for _ in range(number - 1):
-        at = _gap_end(text, _ELEMENT.raw_decode(text, at)[1])
+def json_line(text: str, steps: Sequence[int | str]) -> int:
+    """The line (1-based) a value of a JSON text starts on (decoded already, so well-formed), reached by ``steps``
+    from the top: a number is that element (1-based) of an array, a text that member of an object (its last, as
+    the decoder keeps the last of a key given twice). The decoder skips each value before it, only when there is
+    an error to place: the line of a JSON array's bad element in ``search --events`` and ``backtest --events``,
+    whether the array holds the events or a Splunk export's results (``{"results": [...]}``)."""
+    at = _gap_end(text, 0)
+    for step in steps:
+        at = _gap_end(text, at + 1)  # past the array's [ or the object's {
+        if isinstance(step, int):
+            for _ in range(step - 1):
+                at = _gap_end(text, _VALUE.raw_decode(text, at)[1])
+            continue
+        found = at
+        while text[at] != "}":
+            key, at = _VALUE.raw_decode(text, at)
+            at = _gap_end(text, at)
+            found = at if key == step else found
+            at = _gap_end(text, _VALUE.raw_decode(text, at)[1])
+        at = found
     return text.count("\n", 0, at) + 1
 
 
 def _gap_end(text: str, at: int) -> int:
-    found = _ARRAY_GAP.match(text, at)
+    found = _GAP.match(text, at)
     assert found is not None  # the pattern matches the empty string
     return found.end()
 

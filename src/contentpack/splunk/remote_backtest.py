@@ -4,17 +4,20 @@ The schedule, throttling, notables, risk events and the report are the local bac
 ``answer=``, ``backtest.report``); only the runs of searches over events go to Splunk:
 
 1. ``simulate.scheduled_runs`` lists every run of every search over events between ``--from`` and ``--to``;
-2. each run not yet in the checkpoint is dispatched as a search job (``SplunkConnection.search``: a oneshot
+2. one search (``index_probe``) over the span those runs search (the earliest dispatch window's start to the
+   last one's end) says whether the index holds any event there. When it holds none, the backtest says so
+   (``RemoteRuns.empty_span``), not only "0 notables", and dispatches no run: each would find nothing, so each
+   is the embedded engine's run over no event (no row for most searches, as Splunk's; one for ``| stats
+   count``), and 3. and 4. are skipped;
+3. each run not yet in the checkpoint is dispatched as a search job (``SplunkConnection.search``: a oneshot
    job, with the client's retries and backoff) over that run's dispatch window, ``now`` = the run time, on
    ``index=<--index>``, at most ``concurrency`` at a time;
-3. every finished run is appended to the checkpoint (``splunk_runs.jsonl`` in ``--out``) at once, so an
+4. every finished run is appended to the checkpoint (``splunk_runs.jsonl`` in ``--out``) at once, so an
    interrupted backtest, run again with the same arguments, dispatches only the runs it did not finish;
-4. the timeline is simulated with those rows and the job messages Splunk gave beside them (counted per
+5. the timeline is simulated with those rows and the job messages Splunk gave beside them (counted per
    detection as the engine's are); the searches that read the risk index (correlation searches,
    ``| from datamodel Risk.All_Risk``) run locally, with the embedded engine, over the risk events the
    simulation wrote from Splunk's rows -- nothing is written to the server's risk index.
-5. one more search (``index_probe``) over the span the runs searched says whether the index holds any event
-   there: a backtest of an index with nothing to find says so (``RemoteRuns.empty_span``), not only "0 notables".
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -261,8 +264,12 @@ class RemoteBacktest:
         return span if index_holds_events(self.connection, self.index, *span) is False else None
 
     def run(self, start: float, end: float, detections: Sequence[Detection]) -> tuple[SimulationResult, RemoteRuns]:
+        """The runs answered by Splunk, after one search of the index over the span they search: when it finds no
+        event there, no run is dispatched (each would find nothing), and each run is the engine's over no event,
+        as Splunk's would be (none for most searches; one row for a ``| stats count``)."""
         runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine)
-        fetched = replace(self.fetch(runs), empty_span=self.empty_span(runs))
+        empty = self.empty_span(runs)
+        fetched = RemoteRuns(0, 0, empty) if empty is not None else self.fetch(runs)
         result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
-                          answer=self.answer)
+                          answer=self.answer if empty is None else None)
         return result, fetched
