@@ -113,6 +113,13 @@ def _replay() -> ScheduledReplay:
     return ScheduledReplay(report, timelines)
 
 
+@cache
+def all_time_replay() -> ReplayReport:
+    """``replay_pack(real_pack(), all_time=True)``: every detection test of the real pack, contentctl's way (all
+    time), run once per test run like ``scheduled_replay`` (the local verdicts and the remote replay's reference)."""
+    return _once_per_run("all-time-replay", lambda: replay_pack(real_pack(), all_time=True))
+
+
 def replay_pack_sharing_the_replay(pack: Pack, detections: Sequence[Detection] | None = None,
                                    now: float | None = None, *, all_time: bool = False) -> ReplayReport:
     """``replay_pack`` for a caller (the CLI) that replays the real pack: the shared report when it asks for

@@ -2,8 +2,10 @@
 
 Why a guard: pytest's default ``norecursedirs`` skips any folder named ``build`` (and ``dist``, ``*.egg``,
 dot-folders...), so a whole folder of tests once sat unseen while the README described them as CI-tested.
-The check runs ``pytest --collect-only`` in a child with the project's own configuration (pyproject.toml), so a
-collection rule, a folder name or a file that fails to import all show up here as a failure.
+The check reads the collection of the run it is part of when that run is a whole one (`make test`, CI: no paths,
+so pyproject.toml's ``testpaths``), and otherwise runs ``pytest --collect-only`` in a child with the project's
+own configuration, so a collection rule, a folder name or a file that fails to import all show up as a failure
+(a file that fails to import already stops a whole run at its collection).
 """
 
 from __future__ import annotations
@@ -30,11 +32,24 @@ def collected_files() -> tuple[set[str], str]:
     return files, out.stdout[-3000:] + out.stderr[-3000:]
 
 
-@pytest.mark.slow
-def test_every_test_file_is_collected() -> None:
+def this_run_collected(session: pytest.Session) -> set[str] | None:
+    """The files this very run collected, when it is a whole run as `make test` and CI start it (no paths given,
+    so pyproject.toml's ``testpaths``; nothing deselected; under ``pytest -n`` every worker collects every test):
+    its collection already is the one to check, and a child collecting it all again cost ~10 s of CPU. None for
+    any other run (a file or a test named, ``-k``, ``-m``, ``--deselect``): ``collected_files`` then asks a child."""
+    config = session.config
+    whole = (config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+             and not config.option.markexpr and not config.option.deselect)
+    if not whole:
+        return None
+    return {Path(item.path).relative_to(ROOT).as_posix() for item in session.items}
+
+
+def test_every_test_file_is_collected(request: pytest.FixtureRequest) -> None:
     on_disk = {path.relative_to(ROOT).as_posix() for path in (ROOT / "tests").rglob("test_*.py")}
     assert len(on_disk) > 50
-    collected, output = collected_files()
+    in_this_run = this_run_collected(request.session)
+    collected, output = (in_this_run, "(this run's own collection)") if in_this_run is not None else collected_files()
     missing = sorted(on_disk - collected)
     assert not missing, f"test files pytest does not collect: {missing}\n{output}"
     assert "tests/esapp/test_appinspect.py" in collected  # the AppInspect gate is part of the run

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import pytest
 
 from contentpack.content import schemas
@@ -15,22 +15,36 @@ from contentpack.content.loader import load_yaml
 
 from .helpers import TTP, VALID, Validate, at, edit, locate, only
 
+if TYPE_CHECKING:
+    import jsonschema
+
 REPO = Path(__file__).resolve().parents[2]
+
+
+def reference(kind: schemas.SchemaKind) -> jsonschema.Draft202012Validator:
+    """Python jsonschema (the reference implementation) for ``kind``'s schema, formats checked. jsonschema is
+    imported by the tests that use it, not with this file: the import builds rfc3987-syntax's grammars (~1.3 s
+    CPU), which each ``pytest -n`` worker paid at collection."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schemas.schema(kind), format_checker=jsonschema.FormatChecker())
 
 
 @pytest.mark.parametrize("kind", schemas.SCHEMA_KINDS)
 def test_check_schema_passes(kind: schemas.SchemaKind) -> None:
     schema = schemas.schema(kind)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    import jsonschema  # here, not at the top: see reference()
+
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
 def test_valid_fixture_documents_are_valid_for_the_reference_implementation() -> None:
-    for relative, kind in [(TTP, "detection"), ("contentpack.yml", "contentpack")]:
+    documents: list[tuple[str, schemas.SchemaKind]] = [(TTP, "detection"), ("contentpack.yml", "contentpack")]
+    for relative, kind in documents:
         document, problems = load_yaml(VALID / relative, relative)
         assert document is not None and problems == []
-        reference = jsonschema.Draft202012Validator(schemas.schema(kind), format_checker=jsonschema.FormatChecker())
-        assert list(reference.iter_errors(document.data)) == []
+        assert list(reference(kind).iter_errors(document.data)) == []
 
 
 def test_exported_schemas_match_the_package() -> None:
@@ -238,7 +252,6 @@ def test_fast_and_reference_validators_agree(tmp_path: Path, old: str, new: str)
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
     document, problems = load_yaml(file, "d.yml")
     assert document is not None and problems == []
-    reference = jsonschema.Draft202012Validator(schemas.schema("detection"), format_checker=jsonschema.FormatChecker())
     assert schemas.validator("detection").is_valid(document.data) is False
-    assert reference.is_valid(document.data) is False
+    assert reference("detection").is_valid(document.data) is False
     assert schemas.validate("detection", document.data, document.source)

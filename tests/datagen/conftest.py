@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from .datagen_support import REAL_SAMPLES, SCHEMA_PATH, load_records
-from jsonschema import Draft202012Validator
 
 from contentpack.datagen.scenarios import SCENARIOS
+
+if TYPE_CHECKING:  # jsonschema is imported when first used: see tests/content/test_schemas.py's reference()
+    from jsonschema import Draft202012Validator
 
 
 @pytest.fixture(scope="session")
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from contentpack.datagen.scale import generate_lines
 
 from .datagen_support import SCHEMA_PATH
+
+if TYPE_CHECKING:  # jsonschema is imported when first used: see tests/content/test_schemas.py's reference()
+    from jsonschema import Draft202012Validator
 
 
 def _errors(validator: Draft202012Validator, record: dict[str, Any]) -> list[str]:
@@ -21,6 +23,8 @@ def _errors(validator: Draft202012Validator, record: dict[str, Any]) -> list[str
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(schema)
 
 

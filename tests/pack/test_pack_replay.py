@@ -23,6 +23,7 @@ from contentpack.spl import Results, parse
 from contentpack.spl.values import mv_values, to_str
 
 from pack_copies import pack_copy
+from real_pack_runs import all_time_replay
 from .pack_content_files import REPO
 
 SAMPLES = REPO / "tests" / "fixtures" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
@@ -63,7 +64,7 @@ def test_every_search_parses_with_the_packs_macros(pack: Pack) -> None:
 
 def test_every_detection_test_passes_replay(pack: Pack) -> None:
     """contentctl's way (all time); the scheduled expectations are test_pack_scheduled.py's."""
-    report = replay_pack(pack, all_time=True)
+    report = all_time_replay()  # replay_pack(pack, all_time=True), shared with test_remote_replay.py
     assert report.setup_errors == ()
     failures = [
         (o.detection, o.test, o.result_count, o.expected_results, o.errors, [c for c in o.checks if not c.ok])

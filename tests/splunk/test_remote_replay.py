@@ -19,6 +19,7 @@ from contentpack.spl.commands import search as search_command
 from contentpack.splunk.ingest import Ingestor
 from contentpack.splunk.remote_replay import RemoteOptions, RemoteReplay, needs_risk_index
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
+from real_pack_runs import all_time_replay
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
@@ -63,7 +64,7 @@ def test_every_test_gets_the_local_verdict_and_the_engines_agree(
     ready(double)
     run = replay(capsys, double, "--risk-index", "risk", "--compare")
     assert run.code == 0, run.err + run.out
-    local = replay_pack(real_pack, all_time=True)  # the remote replay runs the all-time checks only
+    local = all_time_replay()  # replay_pack(real_pack, all_time=True): the remote replay runs the all-time checks
     expected = {(o.detection, o.test): (o.ok, o.result_count) for o in local.outcomes}
     assert verdicts(run) == expected and len(expected) == sum(len(d.tests) for d in real_pack.detections)
     data = json.loads(run.out)
