@@ -312,10 +312,9 @@ class _Walker:
             key = key_node.value
             self.budget -= len(key)
             if key in result:
-                first_line = next(k.start_mark.line for k, _ in node.value if k.value == key) + 1
-                raise self.fail(
-                    key_node, RULE_DUPLICATE_KEY, f"duplicate key '{key}' (first defined at line {first_line})"
-                )
+                # the first definition's path:line:col, as every rule naming a second place says it (CP069)
+                first = _mark_position(self.shown, next(k.start_mark for k, _ in node.value if k.value == key))
+                raise self.fail(key_node, RULE_DUPLICATE_KEY, f"duplicate key '{key}' (first defined at {first})")
             mark = key_node.start_mark
             positions += (mark.line, mark.column)
             result[key] = child(value_node, depth)
