@@ -92,6 +92,40 @@ def test_results_documents_and_json_arrays(tmp_path: Path) -> None:
     assert reader.report.bad == 0
 
 
+def test_a_document_whose_first_line_opens_it_is_one_document(tmp_path: Path) -> None:
+    """``{"results": [`` (or ``{"records": [``) on the first line and the rest indented below: one JSON document, as
+    when its ``{`` stands alone (it was read as JSON lines, and every line reported malformed). A JSON-lines file
+    whose first record is cut short (not where a pretty-printer breaks a line) stays JSON lines, its first line a
+    bad line."""
+    rows = tmp_path / "results.json"
+    rows.write_text('{"results": [\n  ' + json.dumps({"_raw": DECLINE, "_indextime": 1791901900}) + ',\n  '
+                    + json.dumps({"_raw": OTHER}) + "\n]}\n")
+    message = tmp_path / "message.json"
+    message.write_text('{"records": [\n  ' + DECLINE + ",\n  " + OTHER + "\n  ]\n}\n")
+    events, reader = read([rows, message])
+    assert [(e["properties.userPrincipalName"], e.get("_indextime")) for e in events] == [
+        ("joni.natarajan@contoso.example", 1791901900.0), ("joni.natarajan@contoso.example", None)]
+    assert (reader.report.documents, reader.report.lines, reader.report.bad) == (2, 0, 0)
+    cut = tmp_path / "cut.log"
+    cut.write_text('{"time": "2026-10-13T14:25:53Z", "note": "cut\n' + DECLINE + "\n")
+    events, reader = read([cut])
+    assert len(events) == 1 and reader.report.lines == 2 and _bad(reader)[0][0] == 1
+
+
+def test_records_whose_first_key_is_result_or_records_are_records(tmp_path: Path) -> None:
+    """A record is told from an export row or Event Hub message by all its keys, not its first: the user's own
+    log whose records begin with ``result`` or ``records`` is records (each was once "an export result must be a
+    JSON object" or "'records' must be a list of JSON objects")."""
+    record = json.loads(DECLINE)
+    path = tmp_path / "own.log"
+    path.write_text(json.dumps({"result": "failure", **record}) + "\n" + json.dumps({"records": 1, **record}) + "\n")
+    array = tmp_path / "own.json"
+    array.write_text(json.dumps([{"result": {"code": 65004}, **record}], indent=2))
+    events, reader = read([path, array])
+    assert [e["properties.status.errorCode"] for e in events] == ["65004"] * 3
+    assert reader.report.bad == 0
+
+
 def test_csv_export_with_index_time_gzip_and_bom(tmp_path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

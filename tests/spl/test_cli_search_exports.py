@@ -72,6 +72,32 @@ def _saved_message(path: Path) -> None:
     path.write_text(json.dumps({"records": [json.loads(raw) for raw in _records()]}, indent=2), encoding="utf-8")
 
 
+def _pretty(key: str, items: list[dict[str, object]]) -> str:
+    """``{"<key>": [`` on the first line, an item a line below it, indented: how a pretty-printer or a hand saves a
+    document (the first line was once read as a JSON line, and every line reported malformed)."""
+    return f'{{"{key}": [\n' + ",\n".join("    " + json.dumps(item) for item in items) + "\n]}\n"
+
+
+def _pretty_results(path: Path) -> None:
+    """A ``{"results": [...]}`` document (output_mode=json) saved with its first line ``{"results": [``."""
+    rows = [{"_raw": raw, "_time": json.loads(raw)["time"]} for raw in _records()]
+    path.write_text(_pretty("results", rows), encoding="utf-8")
+
+
+def _pretty_message(path: Path) -> None:
+    """One Event Hub message saved with its first line ``{"records": [``."""
+    path.write_text(_pretty("records", [json.loads(raw) for raw in _records()]), encoding="utf-8")
+
+
+def _own_result_key(path: Path) -> None:
+    """The user's own JSON lines whose first key is ``result`` (then ``records``): records, not export rows or Event
+    Hub messages (a first key alone once made them one, and every line "an export result must be a JSON object")."""
+    records = [json.loads(raw) for raw in _records()]
+    lines = [{"result": "logged", **record} for record in records[:10]]
+    lines += [{"records": 2, **record} for record in records[10:]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
 def _rows(capsys: pytest.CaptureFixture[str], events: Path) -> list[dict[str, object]]:
     search = yaml.safe_load(DETECTION.read_text(encoding="utf-8"))["search"]
     status = main(["search", search, "--events", str(events), "--root", str(REPO), "--format", "json"])
@@ -81,8 +107,10 @@ def _rows(capsys: pytest.CaptureFixture[str], events: Path) -> list[dict[str, ob
     return rows
 
 
-@pytest.mark.parametrize("write", [_json_export, _csv_export, _event_hub, _rows_array, _saved_message],
-                         ids=["json-results", "csv", "event-hub", "rows-array", "saved-message"])
+@pytest.mark.parametrize("write", [_json_export, _csv_export, _event_hub, _rows_array, _saved_message,
+                                   _pretty_results, _pretty_message, _own_result_key],
+                         ids=["json-results", "csv", "event-hub", "rows-array", "saved-message", "pretty-results",
+                              "pretty-message", "own-result-key"])
 def test_an_export_gives_the_rows_of_the_original_log(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                       write: Callable[[Path], None]) -> None:
     expected = _rows(capsys, LOG)

@@ -14,7 +14,10 @@ Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, n
   **``_indextime`` are kept** (the real ingestion delay), and ``sourcetype``/``source``/``host``/``index``
   come from the row when present.
 * A JSON array of records or export rows, or one JSON object spanning several lines (a saved Event Hub
-  message): read whole, so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines.
+  message, a pretty-printed results document: its first line opens the object, ``_opens_document``): read whole,
+  so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines.
+
+An object is a message or an export's line by all its keys (``_wrapper``), not its first: any other is a record.
 * A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
   ``.txt``, each optionally ``.gz``), recursively, in name order (hidden files are skipped).
 
@@ -89,8 +92,17 @@ MAX_REPORTED = 10  # bad lines listed by position; all are counted
 LINES, ROWS, DOCUMENTS, RECORDS = "line(s)", "CSV row(s)", "JSON document(s)", "record(s)"
 _BAD_UNITS = (LINES, ROWS, DOCUMENTS, RECORDS)  # the order they are said in
 _BOM = b"\xef\xbb\xbf"
-# a line whose first key marks a wrapper (export stream, results document, Event Hub message), not a record
-_WRAPPER = re.compile(rb'\{\s*"(preview|offset|result|results|lastrow|messages|init_offset|records)"\s*:')
+# The keys of the objects Splunk's export writes with output_mode=json, one a line from /services/search/jobs/export
+# or a results document: splunk-sdk's JSONResultsReader reads "preview", "messages", "result" and "results"
+# (splunklib/results.py); "offset" and "lastrow" (export lines), "init_offset", "fields" and "highlighted" (a results
+# document) are the others Splunk writes there (assumed: seen in Splunk's output, in no reference). An Event Hub
+# message body's one key is "records" (shared/reference/azure_monitor_aad.md §1).
+_EXPORT_KEYS = frozenset({"preview", "offset", "lastrow", "result", "results", "messages", "init_offset", "fields",
+                          "highlighted"})
+_MESSAGE_KEYS = frozenset({"records"})
+# a line whose first key is one of theirs may be a wrapper: only such a line is decoded to tell (``_wrapper``)
+_WRAPPER = re.compile(rb'\{\s*"(' + b"|".join(sorted(key.encode() for key in _EXPORT_KEYS | _MESSAGE_KEYS))
+                      + rb')"\s*:')
 _CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors="surrogateescape" decodes it
 _NO_TIME = math.nan  # make_event's fallback: a record without a readable time is reported, never given one
@@ -454,13 +466,13 @@ class EventReader:
         problem of the whole line is a bad line; one of a record or result of several in the line a bad record."""
         unit = RECORDS
         try:
+            document = None
             if _WRAPPER.match(text):
                 try:
                     document = _loads(text)
                 except ValueError as exc:
                     raise _BadRow(f"malformed JSON: {exc}") from None
-                # an object: the text starts with one of _WRAPPER's keys; a line whose first key is neither a
-                # record's nor a result's (preview, offset, lastrow, ...) is export metadata and gives no events
+            if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
             elif text.startswith(b"{"):
                 events, problems = [self._record(text, name)], []
@@ -650,8 +662,8 @@ class EventReader:
         for number, item in enumerate(items, start=1):
             at: Steps = (number,) if isinstance(document, list) else ()  # where the item is, for json_line
             try:
-                if isinstance(item, dict) and any(key in item for key in ("records", "result", "results")):
-                    events, problems = self._wrapped(item, name)
+                if _wrapper(item):
+                    events, problems = self._wrapped(cast(dict[str, object], item), name)
                     for place, problem in problems:
                         bad(number, at + place, problem)
                 elif isinstance(item, dict) and "_raw" in item:
@@ -672,14 +684,46 @@ class EventReader:
             yield from events
 
 
+def _wrapper(document: object) -> bool:
+    """Whether a decoded line or item holds events inside it rather than being one: an Event Hub message (``records``
+    its one key) or a line or document of Splunk's export (every key one the export writes). Told by all its keys,
+    not its first: a record of the user's own whose first key is ``result`` or ``records`` is a record."""
+    if not isinstance(document, dict) or not document:
+        return False
+    keys = document.keys()
+    return keys == _MESSAGE_KEYS or keys <= _EXPORT_KEYS
+
+
+_BREAKS = (b"{", b"[", b",")  # where a pretty-printer ends a line inside a value it has not closed
+
+
+def _opens_document(line: bytes) -> bool:
+    """Whether a file's whole first line opens a JSON object it does not close, as a pretty-printed document's
+    does (``{``, ``{"results": [``): it starts with ``{``, ends where a pretty-printer breaks a line, and JSON's
+    decoder, reading it alone, wants more at its end and nowhere before. A record cut short (a JSON-lines file's bad
+    first line) ends elsewhere or is wrong before its end: a bad line of JSON lines."""
+    if not (line.startswith(b"{") and line.endswith(_BREAKS)):
+        return False
+    text = line.decode("utf-8", "replace")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos == len(text)
+    except RecursionError:
+        return False
+    return False
+
+
 def _kind(head: bytes) -> str | None:
-    """``lines`` (JSON lines), ``document`` (a JSON array or a multi-line object), ``csv``, or None."""
+    """``lines`` (JSON lines), ``document`` (a JSON array, or an object over several lines: its first line opens
+    it, :func:`_opens_document`), ``csv``, or None."""
     text = head[len(_BOM):] if head.startswith(_BOM) else head
     stripped = text.lstrip()
     if not stripped:
         return "lines"
-    first = stripped.split(b"\n", 1)[0].strip()
-    if stripped.startswith(b"[") or first == b"{":
+    first, newline, _ = stripped.partition(b"\n")
+    first = first.strip()
+    if stripped.startswith(b"[") or (newline and _opens_document(first)):
         return "document"
     if not first.startswith(b"{") and b"_raw" in first:
         return "csv"
@@ -696,14 +740,21 @@ def wrapped_input(head: bytes) -> bool:
     ``read_file`` judges it: a Splunk export (JSON lines of results, a CSV with ``_raw``, an array of its rows),
     Event Hub messages (``{"records": [...]}``) or one JSON object over several lines — rather than the records
     themselves, one a line or in an array. ``search --events`` reads such inputs with this reader (and the others,
-    and text, with the engine's own)."""
+    and text, with the engine's own).
+
+    JSON lines are told by their first object's keys (:func:`_wrapper`), read whole when ``head`` holds it (up to
+    ``foreign.HEAD_BYTES``, as ``search`` reads it); a longer or malformed one by its first key. An array is told
+    by its first element's first key, or a ``_raw`` key, in the first 4 KB."""
     kind = _kind(head[:4096])
     text = (head[len(_BOM):] if head.startswith(_BOM) else head).lstrip()
     if kind == "document" and text.startswith(b"["):
-        return bool(_WRAPPER.match(text[1:].lstrip()) or _RAW_KEY.search(text))
-    if kind == "lines":
+        return bool(_WRAPPER.match(text[1:].lstrip()) or _RAW_KEY.search(text, 0, 4096))
+    if kind == "lines":  # by the first object's keys; its first key for one the head does not hold whole, or bad
         first = next((line for line in (part.lstrip() for part in text.split(b"\n")) if line.startswith(b"{")), b"")
-        return bool(_WRAPPER.match(first))
+        try:
+            return _wrapper(_loads(first))
+        except ValueError:
+            return bool(_WRAPPER.match(first))
     if kind == "csv":  # a header with a _raw column: a text line that only mentions _raw is text
         header = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
         return "_raw" in next(csv.reader([header]))

@@ -35,7 +35,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
-from contentpack.backtest.foreign import file_refusal
+from contentpack.backtest.foreign import HEAD_BYTES, file_refusal
 from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, wrapped_input
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
@@ -467,7 +467,7 @@ def _run(args: argparse.Namespace) -> int:
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
             # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
             # whole; an export or Event Hub messages are read as backtest reads them
-            export, head = None, events_head(path)
+            export, head = None, events_head(path, HEAD_BYTES)  # a first line whole, to tell an export row by
             if wrapped_input(head):
                 export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
                 export.check()

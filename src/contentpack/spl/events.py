@@ -483,12 +483,12 @@ def utf8_problem(line: bytes) -> str | None:
 HEAD_READ = 4096  # the bytes of an events file its format is judged by
 
 
-def events_head(path: str | os.PathLike[str]) -> bytes:
-    """The first ``HEAD_READ`` bytes of an events file, opened as it is read (:func:`open_events`: a gzip-compressed
+def events_head(path: str | os.PathLike[str], size: int = HEAD_READ) -> bytes:
+    """The first ``size`` bytes of an events file, opened as it is read (:func:`open_events`: a gzip-compressed
     one is refused); :class:`SplEventsError` when it cannot be read."""
     try:
         with open_events(path) as handle:
-            return handle.read(HEAD_READ)
+            return handle.read(size)
     except OSError as exc:
         raise unreadable(path, exc) from None
 
