@@ -218,8 +218,16 @@ def test_build_names_the_output_folder_as_typed_in_the_verdict_as_in_its_problem
     assert (status, out, verdict) == (1, "", failed) and own.startswith(f"{typed}: error[BD001]: ")
 
 
+# Past 2**32 - 1 (2106-02-07T06:28:15Z) the gzip header cannot hold the date (RFC 1952: MTIME is four bytes), and
+# past year 9999 no calendar date can be written: both ended in "internal error" (struct.error, ValueError).
+_PAST_GZIP = "is after 2106-02-07T06:28:15Z, the latest date a gzip header holds (RFC 1952: MTIME is 32 bits)"
+
+
 @pytest.mark.parametrize("value, message", [("soon", "'soon' is not an integer number of seconds"),
-                                            ("-5", "'-5' is negative")])
+                                            ("-5", "'-5' is negative"),
+                                            ("4294967296", f"'4294967296' {_PAST_GZIP}"),
+                                            ("253402300799", f"'253402300799' {_PAST_GZIP}"),
+                                            ("99999999999999999999", f"'99999999999999999999' {_PAST_GZIP}")])
 def test_build_reports_a_bad_source_date_epoch_at_that_name(
         value: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
