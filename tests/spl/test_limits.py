@@ -12,6 +12,7 @@ import pytest
 
 from contentpack.cli import main
 from contentpack.spl import Engine, Limits, SplError, SplRuntimeError
+from contentpack.spl import regex as regex_module
 from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
@@ -60,6 +61,38 @@ def test_every_regex_user_is_bounded(search: str, command: str, column: int) -> 
     engine = _engine(Limits(regex_seconds=0.02))
     with pytest.raises(SplRuntimeError, match="regex budget") as caught:
         engine.search(search, now=NOW)
+    assert (caught.value.command, caught.value.column) == (command, column)
+
+
+class _Exhausting:
+    """A compiled pattern whose every match fails as the ``regex`` engine's match of ``(?R)`` on "a" does, after
+    growing to about 600 MB in 2 s (too heavy to run here): MemoryError."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+    def search(self, *args: object, **kwargs: object) -> object:
+        raise MemoryError
+
+    match = fullmatch = finditer = sub = search
+
+
+@pytest.mark.parametrize("search, command, column", [
+    ('* | rex field=x "(?<y>(?R))"', "rex", 5),
+    ('* | where match(x, "(?R)")', "where", 11),
+])
+def test_a_regex_that_exhausts_memory_is_an_error_at_its_command(monkeypatch: pytest.MonkeyPatch, search: str,
+                                                                 command: str, column: int) -> None:
+    """Before: "the search cannot be run on these events: a value is past what this command can compute" at
+    column 1 (``search --no-pack '| makeresults | eval x="a" | rex field=x "(?<y>(?R))"'``), which names
+    neither the pattern nor the command."""
+    real = regex_module._compile
+    monkeypatch.setattr(regex_module, "_compile", lambda pattern: _Exhausting(real(pattern)))
+    with pytest.raises(SplRuntimeError, match=r"regular expression '[^']*' ran out of memory on one value") as caught:
+        _engine(Limits()).search(search, now=NOW)
     assert (caught.value.command, caught.value.column) == (command, column)
 
 
