@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
-from contentpack.spl import Engine, Limits, SplError, SplRuntimeError
+from contentpack.spl import Engine, Limits, SplError, SplRuntimeError, SplSyntaxError
 from contentpack.spl import regex as regex_module
 from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
@@ -94,6 +94,33 @@ def test_a_regex_that_exhausts_memory_is_an_error_at_its_command(monkeypatch: py
     with pytest.raises(SplRuntimeError, match=r"regular expression '[^']*' ran out of memory on one value") as caught:
         _engine(Limits()).search(search, now=NOW)
     assert (caught.value.command, caught.value.column) == (command, column)
+
+
+_DIGITS = "9" * 5000  # past Python's 4,300-digit limit on reading an integer (sys.get_int_max_str_digits)
+
+
+@pytest.mark.parametrize("search, command, column", [
+    (f"| makeresults count={_DIGITS}", "makeresults", 21),
+    (f"| makeresults | head {_DIGITS}", "head", 22),
+    (f"| makeresults | tail {_DIGITS}", "tail", 22),
+    (f"| makeresults | sort {_DIGITS} _time", "sort", 22),
+    (f"| makeresults | top limit={_DIGITS} _time", "top", 27),
+    (f"| makeresults | dedup {_DIGITS} _time", "dedup", 23),
+    (f"| makeresults | streamstats window={_DIGITS} count", "streamstats", 36),
+    (f'| makeresults | rex field=_time max_match={_DIGITS} "(?<y>.)"', "rex", 43),
+    (f'| makeresults | rex field=_time mode=sed "s/1/2/{_DIGITS}"', "rex", 42),
+])
+def test_a_count_of_thousands_of_digits_is_an_error_at_it(search: str, command: str, column: int) -> None:
+    """Before: "internal error: ValueError: Exceeds the limit (4300 digits) for integer string conversion"
+    (``search --no-pack '| makeresults | head 999...'`` with 5,000 nines), exit 2. The error does not repeat the
+    number; a 20-digit count is still read (head keeps every row)."""
+    engine = _engine(Limits())
+    with pytest.raises(SplSyntaxError) as caught:
+        engine.search(search, now=NOW)
+    error = caught.value
+    assert error.message == f"{command}: a number of 5,000 digits, more than the 4,300 this engine reads"
+    assert (error.command, error.column) == (command, column)
+    assert len(rows(engine, "| makeresults count=2 | head 99999999999999999999")) == 2
 
 
 def test_makeresults_rows_are_capped() -> None:
