@@ -424,6 +424,22 @@ def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tm
     assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {missing}: no such file or folder\n")
 
 
+@pytest.mark.parametrize("command", [
+    ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
+    ["search", "*", "--no-pack", "--events", "{missing}"], ["search", "*", "--no-pack", "--macros", "{missing}"],
+], ids=lambda c: " ".join(part for part in c if part.startswith("-") and part not in ("--root", "--no-pack")) or c[0])
+def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: ``PATH: no such file or folder`` for a file ``ls`` lists (a link to a moved file, or to itself)."""
+    dangling, loop = tmp_path / "moved.log", tmp_path / "loop.log"
+    dangling.symlink_to(tmp_path / "elsewhere.log")
+    loop.symlink_to(loop)
+    for link, why in ((dangling, f"a symbolic link to {tmp_path / 'elsewhere.log'}, which names nothing"),
+                      (loop, "a symbolic link in a loop of links")):
+        status, out, err = run(capsys, *(part.format(repo=REPO, missing=link) for part in command))
+        assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {link}: {why}\n")
+
+
 def test_generate_data_says_the_folder_of_its_out_file_is_missing(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """As ``--junit`` says it (``report_file.problem``), before a record is made; it said Python's words for the
