@@ -411,10 +411,18 @@ def test_contentpack_debug_lets_an_internal_error_through(monkeypatch: pytest.Mo
         main(["generate-data", "--scenario", "risky_app_blocked"])
 
 
-@pytest.mark.parametrize("command", [
+# Every command that reads a path the user names, the path as {missing}.
+_PATH_COMMANDS = [
     ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
     ["search", "*", "--no-pack", "--events", "{missing}"], ["search", "*", "--no-pack", "--macros", "{missing}"],
-], ids=lambda c: " ".join(part for part in c if part.startswith("-") and part not in ("--root", "--no-pack")) or c[0])
+]
+
+
+def _path_command_id(command: list[str]) -> str:
+    return " ".join(part for part in command if part.startswith("-") and part not in ("--root", "--no-pack")) or command[0]
+
+
+@pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """One error model: validate said ``no such file or directory``, backtest ``no such file or folder``, search
@@ -424,10 +432,7 @@ def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tm
     assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {missing}: no such file or folder\n")
 
 
-@pytest.mark.parametrize("command", [
-    ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
-    ["search", "*", "--no-pack", "--events", "{missing}"], ["search", "*", "--no-pack", "--macros", "{missing}"],
-], ids=lambda c: " ".join(part for part in c if part.startswith("-") and part not in ("--root", "--no-pack")) or c[0])
+@pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Before: ``PATH: no such file or folder`` for a file ``ls`` lists (a link to a moved file, or to itself)."""
