@@ -163,9 +163,10 @@ def test_negative_limits_are_refused() -> None:
 def test_limits_that_are_no_number_are_refused(value: float, capsys: pytest.CaptureFixture[str]) -> None:
     """Before, ``--max-regex-seconds inf`` stopped every regex at once ("took longer than the regex budget of inf
     s"), and ``nan`` turned the budget off as no value says: 0 is the spelling of no limit."""
-    for name in ("search_seconds", "regex_seconds"):
-        with pytest.raises(SplError, match=f"^limit {name} must be a finite number, not {value} \\(0 is no limit\\)$"):
-            Limits(**{name: value})
+    with pytest.raises(SplError, match=f"^limit search_seconds must be a finite number, not {value} \\(0 is no"):
+        Limits(search_seconds=value)
+    with pytest.raises(SplError, match=f"^limit regex_seconds must be a finite number, not {value} \\(0 is no"):
+        Limits(regex_seconds=value)
     status = main(["search", "| makeresults", "--no-pack", "--max-regex-seconds", str(value)])
     assert status == 2 and f"limit regex_seconds must be a finite number, not {value}" in capsys.readouterr().err
 
