@@ -218,8 +218,16 @@ def test_build_names_the_output_folder_as_typed_in_the_verdict_as_in_its_problem
     assert (status, out, verdict) == (1, "", failed) and own.startswith(f"{typed}: error[BD001]: ")
 
 
+# Past 2**32 - 1 (2106-02-07T06:28:15Z) the gzip header cannot hold the date (RFC 1952: MTIME is four bytes), and
+# past year 9999 no calendar date can be written: both ended in "internal error" (struct.error, ValueError).
+_PAST_GZIP = "is after 2106-02-07T06:28:15Z, the latest date a gzip header holds (RFC 1952: MTIME is 32 bits)"
+
+
 @pytest.mark.parametrize("value, message", [("soon", "'soon' is not an integer number of seconds"),
-                                            ("-5", "'-5' is negative")])
+                                            ("-5", "'-5' is negative"),
+                                            ("4294967296", f"'4294967296' {_PAST_GZIP}"),
+                                            ("253402300799", f"'253402300799' {_PAST_GZIP}"),
+                                            ("99999999999999999999", f"'99999999999999999999' {_PAST_GZIP}")])
 def test_build_reports_a_bad_source_date_epoch_at_that_name(
         value: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -403,10 +411,18 @@ def test_contentpack_debug_lets_an_internal_error_through(monkeypatch: pytest.Mo
         main(["generate-data", "--scenario", "risky_app_blocked"])
 
 
-@pytest.mark.parametrize("command", [
+# Every command that reads a path the user names, the path as {missing}.
+_PATH_COMMANDS = [
     ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
     ["search", "*", "--no-pack", "--events", "{missing}"], ["search", "*", "--no-pack", "--macros", "{missing}"],
-], ids=lambda c: " ".join(part for part in c if part.startswith("-") and part not in ("--root", "--no-pack")) or c[0])
+]
+
+
+def _path_command_id(command: list[str]) -> str:
+    return " ".join(part for part in command if part.startswith("-") and part not in ("--root", "--no-pack")) or command[0]
+
+
+@pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """One error model: validate said ``no such file or directory``, backtest ``no such file or folder``, search
@@ -414,6 +430,19 @@ def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tm
     missing = tmp_path / "gone.log"
     status, out, err = run(capsys, *(part.format(repo=REPO, missing=missing) for part in command))
     assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {missing}: no such file or folder\n")
+
+
+@pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
+def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: ``PATH: no such file or folder`` for a file ``ls`` lists (a link to a moved file, or to itself)."""
+    dangling, loop = tmp_path / "moved.log", tmp_path / "loop.log"
+    dangling.symlink_to(tmp_path / "elsewhere.log")
+    loop.symlink_to(loop)
+    for link, why in ((dangling, f"a symbolic link to {tmp_path / 'elsewhere.log'}, which names nothing"),
+                      (loop, "a symbolic link in a loop of links")):
+        status, out, err = run(capsys, *(part.format(repo=REPO, missing=link) for part in command))
+        assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {link}: {why}\n")
 
 
 def test_generate_data_says_the_folder_of_its_out_file_is_missing(tmp_path: Path,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from contentpack.datagen.scale import CHUNK_EVENTS
 from contentpack.spl import SplError
 from contentpack.spl.lookups import MatchRules, read_lookup_csv
 
-from .support import ROOT, run_cli
+from .support import ROOT, copy_pack, run_cli
 
 SINGLE = ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log"
 
@@ -86,6 +88,36 @@ def test_walking_keeps_what_it_took_before(tmp_path: Path) -> None:
     (tmp_path / "zero.log").symlink_to("/dev/zero")
     os.mkfifo(tmp_path / "fifo.log")
     assert discover([tmp_path]) == [tmp_path / "a.json", tmp_path / "b.log", tmp_path / "sub" / "c.jsonl.gz"]
+
+
+def test_an_unreadable_content_folder_fails_validate_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, ``os.walk`` skipped it without a word: "valid: 0 errors, 0 warnings (0 detections, ...)", and
+    ``build`` (with SOURCE_DATE_EPOCH set) said "built 0 detections", exit 0: an app without its detections."""
+    pack = copy_pack(tmp_path)
+    _refuse(monkeypatch, pack / "detections" / "cloud")
+    status = main(["validate", "--root", str(pack)])
+    out = capsys.readouterr().out
+    assert status == 1 and "detections/cloud: error[CP002]: cannot read the folder: Permission denied\n" in out
+    assert main(["build", "--root", str(pack), "--output", str(tmp_path / "dist")]) == 1
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(("make", "what"), [(lambda p: p.write_text("x\n"), "a file"),
+                                            (lambda p: os.mkfifo(p), "a FIFO (named pipe)")])
+def test_a_file_where_a_content_folder_goes_is_a_validate_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], object], what: str) -> None:
+    """Before: "valid: 0 errors, 0 warnings (0 detections, ...)", exit 0, for a pack whose detections/ was a file
+    (a symbolic link there is CP015 already); a missing folder still just holds no content."""
+    pack = copy_pack(tmp_path)
+    shutil.rmtree(pack / "detections")
+    make(pack / "detections")
+    status = main(["validate", "--root", str(pack)])
+    out = capsys.readouterr().out
+    assert status == 1 and out.startswith(
+        f"detections: error[CP015]: {what} where the content folder should be: not read (make it a folder)\n")
+    (pack / "detections").unlink()
+    assert main(["validate", "--root", str(pack)]) == 0
 
 
 def test_a_folder_where_a_backtest_report_goes_is_refused_before_the_run(

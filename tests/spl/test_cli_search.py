@@ -206,6 +206,8 @@ def test_an_output_field_the_table_lacks_is_named_not_answered(tmp_path: Path,
 @pytest.mark.parametrize("option, message", [
     ("apps:colour=red", "unknown setting 'colour'"),
     ("apps:max_matches=lots", "max_matches expects a whole number"),
+    ("apps:max_matches=\u00b2", "max_matches expects a whole number"),  # str.isdigit passed it: internal error
+    ("apps:min_matches=" + "9" * 5000, "apps:min_matches: a number of 5,000 digits, more than this engine reads"),
     ("other:min_matches=1", "no --lookup named 'other'"),
     ("apps:match_type=FUZZY(app)", "expected WILDCARD"),
 ])

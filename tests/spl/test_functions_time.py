@@ -58,6 +58,13 @@ def test_bad_time_zone_or_out_of_range_time_is_a_runtime_error() -> None:
     https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/date-and-time-functions"""
     with pytest.raises(SplRuntimeError, match="^unknown time zone"):
         call("strftime", T, "%H", tz="Mars/Olympus")
+    # A name the zone database cannot open as a file: a folder of it (IsADirectoryError), a name past the file
+    # system's length (OSError). Both ended in "internal error", the second from a log value through %Z.
+    for name in ("America", "x" * 5000):
+        with pytest.raises(SplRuntimeError, match="^unknown time zone"):
+            call("strftime", T, "%H", tz=name)
+    with pytest.raises(SplUnsupportedError, match="^the time zone 'America' read by %Z is not supported"):
+        call("strptime", "2020-01-01 America", "%Y-%m-%d %Z")
     for epoch in (1e20, 1e308, -1e20, float("inf"), float("nan")):
         with pytest.raises(SplRuntimeError, match=r"^the time .* is outside the supported calendar "
                                                   r"\(years 1 to 9999\)$"):

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
-from contentpack.spl import Engine, Limits, SplError, SplRuntimeError
+from contentpack.spl import Engine, Limits, SplError, SplRuntimeError, SplSyntaxError
+from contentpack.spl import regex as regex_module
 from contentpack.spl.messages import JobMessage
 from contentpack.spl.values import Event
 
@@ -63,6 +64,65 @@ def test_every_regex_user_is_bounded(search: str, command: str, column: int) -> 
     assert (caught.value.command, caught.value.column) == (command, column)
 
 
+class _Exhausting:
+    """A compiled pattern whose every match fails as the ``regex`` engine's match of ``(?R)`` on "a" does, after
+    growing to about 600 MB in 2 s (too heavy to run here): MemoryError."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+    def search(self, *args: object, **kwargs: object) -> object:
+        raise MemoryError
+
+    match = fullmatch = finditer = sub = search
+
+
+@pytest.mark.parametrize("search, command, column", [
+    ('* | rex field=x "(?<y>(?R))"', "rex", 5),
+    ('* | where match(x, "(?R)")', "where", 11),
+])
+def test_a_regex_that_exhausts_memory_is_an_error_at_its_command(monkeypatch: pytest.MonkeyPatch, search: str,
+                                                                 command: str, column: int) -> None:
+    """Before: "the search cannot be run on these events: a value is past what this command can compute" at
+    column 1 (``search --no-pack '| makeresults | eval x="a" | rex field=x "(?<y>(?R))"'``), which names
+    neither the pattern nor the command."""
+    real = regex_module._compile
+    monkeypatch.setattr(regex_module, "_compile", lambda pattern: _Exhausting(real(pattern)))
+    with pytest.raises(SplRuntimeError, match=r"regular expression '[^']*' ran out of memory on one value") as caught:
+        _engine(Limits()).search(search, now=NOW)
+    assert (caught.value.command, caught.value.column) == (command, column)
+
+
+_DIGITS = "9" * 5000  # past Python's 4,300-digit limit on reading an integer (sys.get_int_max_str_digits)
+
+
+@pytest.mark.parametrize("search, command, column", [
+    (f"| makeresults count={_DIGITS}", "makeresults", 21),
+    (f"| makeresults | head {_DIGITS}", "head", 22),
+    (f"| makeresults | tail {_DIGITS}", "tail", 22),
+    (f"| makeresults | sort {_DIGITS} _time", "sort", 22),
+    (f"| makeresults | top limit={_DIGITS} _time", "top", 27),
+    (f"| makeresults | dedup {_DIGITS} _time", "dedup", 23),
+    (f"| makeresults | streamstats window={_DIGITS} count", "streamstats", 36),
+    (f'| makeresults | rex field=_time max_match={_DIGITS} "(?<y>.)"', "rex", 43),
+    (f'| makeresults | rex field=_time mode=sed "s/1/2/{_DIGITS}"', "rex", 42),
+])
+def test_a_count_of_thousands_of_digits_is_an_error_at_it(search: str, command: str, column: int) -> None:
+    """Before: "internal error: ValueError: Exceeds the limit (4300 digits) for integer string conversion"
+    (``search --no-pack '| makeresults | head 999...'`` with 5,000 nines), exit 2. The error does not repeat the
+    number; a 20-digit count is still read (head keeps every row)."""
+    engine = _engine(Limits())
+    with pytest.raises(SplSyntaxError) as caught:
+        engine.search(search, now=NOW)
+    error = caught.value
+    assert error.message == f"{command}: a number of 5,000 digits, more than the 4,300 this engine reads"
+    assert (error.command, error.column) == (command, column)
+    assert len(rows(engine, "| makeresults count=2 | head 99999999999999999999")) == 2
+
+
 def test_makeresults_rows_are_capped() -> None:
     engine = _engine(Limits(max_generated_rows=10))
     assert len(rows(engine, "| makeresults count=10")) == 10
@@ -97,6 +157,18 @@ def test_wall_clock_budget_ends_the_search_with_its_error() -> None:
 def test_negative_limits_are_refused() -> None:
     with pytest.raises(SplError, match="must not be negative"):
         Limits(max_mv_values=-1)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_limits_that_are_no_number_are_refused(value: float, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, ``--max-regex-seconds inf`` stopped every regex at once ("took longer than the regex budget of inf
+    s"), and ``nan`` turned the budget off as no value says: 0 is the spelling of no limit."""
+    with pytest.raises(SplError, match=f"^limit search_seconds must be a finite number, not {value} \\(0 is no"):
+        Limits(search_seconds=value)
+    with pytest.raises(SplError, match=f"^limit regex_seconds must be a finite number, not {value} \\(0 is no"):
+        Limits(regex_seconds=value)
+    status = main(["search", "| makeresults", "--no-pack", "--max-regex-seconds", str(value)])
+    assert status == 2 and f"limit regex_seconds must be a finite number, not {value}" in capsys.readouterr().err
 
 
 def test_cli_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

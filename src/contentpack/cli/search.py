@@ -49,6 +49,7 @@ from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.engine import Survey
 from contentpack.spl.errors import SplEventsError
+from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
@@ -203,9 +204,14 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
                 raise UsageError(f"--lookup-option {value!r}: case_sensitive_match expects true or false")
             options["case_sensitive"] = _BOOLEANS[text.strip().lower()]
         elif setting in ("max_matches", "min_matches"):
-            if not text.strip().isdigit():
+            number = text.strip()
+            if not is_digits(number):  # str.isdigit passed "²", which int() refuses: "internal error"
                 raise UsageError(f"--lookup-option {value!r}: {setting} expects a whole number")
-            options[setting] = int(text.strip())
+            try:
+                options[setting] = int(number)
+            except ValueError:  # more digits than Python reads (sys.get_int_max_str_digits): "internal error"
+                raise UsageError(f"--lookup-option {name.strip()}:{setting}: a number of {len(number):,} digits, "
+                                 "more than this engine reads") from None
         elif setting == "default_match":
             options[setting] = text
         elif setting == "match_type":

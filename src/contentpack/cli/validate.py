@@ -55,9 +55,9 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
     resolved_root = root.resolve()
     for raw in paths:
         candidate = Path(raw)
-        absolute = (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
-        if not absolute.exists():
+        if not candidate.exists():  # before resolve(), which raised RuntimeError on a loop of links
             return no_such_path(raw)
+        absolute = (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
         if not absolute.is_relative_to(resolved_root):
             return f"{raw}: not inside the pack root {root}"
         relative = absolute.relative_to(resolved_root).as_posix()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,11 +31,13 @@ from contentpack.content.build_model import (
     build_story,
 )
 from contentpack.content.diagnostics import Diagnostic, Position, Severity, error
+from contentpack.content.loader import RULE_ENCODING
 from contentpack.content.lookup_csv import match_type_problems, read_header
 from contentpack.content.model import DataSource, Detection, Lookup, Macro, Pack, SourceMap, Story
 from contentpack.content.parse_cache import Loaded, load_cached
 from contentpack.content.rules import RuleContext, run_rules
 from contentpack.content.rules.spl_answers import StoredAnswers
+from contentpack.spl.files import describe_kind, os_reason
 
 __all__ = ["ValidationResult", "validate_pack", "PackRootError", "CONTENT_DIRS"]
 
@@ -127,13 +130,26 @@ def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Di
     tasks: list[tuple[schemas.SchemaKind, str]] = []
     problems: list[Diagnostic] = []
     root_text = str(root)
+
+    def refused(exc: OSError) -> None:
+        """A folder os.walk cannot list: before, skipped without a word (its files left out of the build)."""
+        shown = os.path.relpath(os.fsdecode(exc.filename), root_text).replace(os.sep, "/")
+        problems.append(error(Position(shown), RULE_ENCODING, f"cannot read the folder: {os_reason(exc)}"))
+
     for folder, kind in CONTENT_DIRS.items():
         found: list[tuple[str, str]] = []  # (shown path, absolute path)
         if os.path.islink(root / folder):
             problems.append(error(Position(folder), RULE_EXTENSION,
                                   "content folder is a symbolic link: not read (make it a real folder)"))
             continue
-        for directory, subdirs, files in os.walk(root / folder):
+        if not os.path.isdir(root / folder):  # a missing folder holds no content; anything else is a mistake
+            if os.path.lexists(root / folder):
+                mode = os.lstat(root / folder).st_mode
+                what = "a file" if stat.S_ISREG(mode) else describe_kind(mode)
+                problems.append(error(Position(folder), RULE_EXTENSION,
+                                      f"{what} where the content folder should be: not read (make it a folder)"))
+            continue
+        for directory, subdirs, files in os.walk(root / folder, onerror=refused):
             subdirs[:] = [d for d in subdirs if not d.startswith(".")]
             relative_dir = os.path.relpath(directory, root_text).replace(os.sep, "/")
             for name in subdirs:  # os.walk does not follow links to folders: say so instead of skipping silently

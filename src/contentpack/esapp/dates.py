@@ -50,6 +50,11 @@ class BuildDate:
 
 CONTENT_ORIGIN = "newest detection date"
 
+# The tarball's gzip header carries the build date in four bytes (RFC 1952 MTIME): a later SOURCE_DATE_EPOCH
+# ended in "internal error" (struct.error), and one past year 9999 in ValueError from the calendar.
+LATEST_EPOCH = 2**32 - 1
+_LATEST = "2106-02-07T06:28:15Z"
+
 
 def build_date(root: Path, environ: Mapping[str, str] | None = None,
                content_date: dt.date | None = None) -> BuildDate:
@@ -64,6 +69,9 @@ def build_date(root: Path, environ: Mapping[str, str] | None = None,
             raise BuildDateError(f"{raw!r} is not an integer number of seconds") from None
         if epoch < 0:
             raise BuildDateError(f"{raw!r} is negative")
+        if epoch > LATEST_EPOCH:
+            raise BuildDateError(f"{raw!r} is after {_LATEST}, the latest date a gzip header holds (RFC 1952: "
+                                 "MTIME is 32 bits)")
         return BuildDate(epoch, "SOURCE_DATE_EPOCH")
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,

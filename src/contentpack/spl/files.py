@@ -12,6 +12,7 @@ This module is the one home of that logic: the content loader and the SPL engine
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from typing import BinaryIO
@@ -52,7 +53,17 @@ NO_SUCH_PATH = "no such file or folder"
 def no_such_path(path: str | os.PathLike[str]) -> str:
     """The one wording, in every command, of an input path that names nothing: ``PATH: no such file or folder``
     (the words the messages use for a directory; validate, backtest and search once each said it their own way,
-    ``no such file or directory``, ``no such file or folder``, ``--events: no such file: PATH``)."""
+    ``no such file or directory``, ``no such file or folder``, ``--events: no such file: PATH``).
+
+    A symbolic link there that leads nowhere is named as one: "no such file or folder" for a name ``ls`` lists
+    sent the user looking for a typo."""
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return f"{os.fspath(path)}: a symbolic link in a loop of links"
+        return f"{os.fspath(path)}: a symbolic link to {os.readlink(path)}, which names nothing"
     return f"{os.fspath(path)}: {NO_SUCH_PATH}"
 
 

@@ -13,6 +13,7 @@ and hold multivalues of tens of values).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -37,7 +38,10 @@ class Limits:
 
     def __post_init__(self) -> None:
         for name in ("search_seconds", "regex_seconds", "max_generated_rows", "max_mv_values"):
-            if getattr(self, name) < 0:
+            value = getattr(self, name)
+            if not math.isfinite(value):  # nan compared as no limit at all, inf as no time (every regex timed out)
+                raise SplError(f"limit {name} must be a finite number, not {value} (0 is no limit)")
+            if value < 0:
                 raise SplError(f"limit {name} must not be negative")
 
 

@@ -239,7 +239,17 @@ class Pcre:
     def groupindex(self) -> Mapping[str, int]:
         return self.compiled.groupindex
 
-    def _timed_out(self) -> SplRuntimeError:
+    def _stopped(self, exc: TimeoutError | MemoryError) -> SplRuntimeError:
+        """The match the ``regex`` engine gave up: past the time budget, or out of memory. The second is a
+        recursion that matches nothing before it recurses (``(?R)``, ``(?1)`` first in their group): the engine
+        grows its stack to about 600 MB and raises MemoryError, which reached the user as "a value is past what
+        this command can compute" at column 1; PCRE2 stops it with "nested recursion at the same subject
+        position" (PCRE2_ERROR_RECURSELOOP)."""
+        if isinstance(exc, MemoryError):
+            return SplRuntimeError(
+                f"regular expression {_shown(self.pattern)!r} ran out of memory on one value (a recursion that "
+                "matches nothing before it recurses, such as (?R) first in the pattern, never ends)",
+                offset=self.offset, command=self.command)
         seconds = limits.current().limits.regex_seconds
         return SplRuntimeError(
             f"regular expression {_shown(self.pattern)!r} took longer than the regex budget of {seconds:g} s on one value "
@@ -248,33 +258,33 @@ class Pcre:
     def search(self, text: str) -> regex.Match[str] | None:
         try:
             return self.compiled.search(text, timeout=limits.current().limits.regex_seconds or None)
-        except TimeoutError:
-            raise self._timed_out() from None
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
 
     def match(self, text: str) -> regex.Match[str] | None:
         try:
             return self.compiled.match(text, timeout=limits.current().limits.regex_seconds or None)
-        except TimeoutError:
-            raise self._timed_out() from None
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
 
     def fullmatch(self, text: str) -> regex.Match[str] | None:
         try:
             return self.compiled.fullmatch(text, timeout=limits.current().limits.regex_seconds or None)
-        except TimeoutError:
-            raise self._timed_out() from None
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
 
     def finditer(self, text: str) -> list[regex.Match[str]]:
         try:
             return list(self.compiled.finditer(text, timeout=limits.current().limits.regex_seconds or None))
-        except TimeoutError:
-            raise self._timed_out() from None
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
 
     def sub(self, replace: Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
         try:
             return self.compiled.sub(replace, text, count=count,
                                      timeout=limits.current().limits.regex_seconds or None)
-        except TimeoutError:
-            raise self._timed_out() from None
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
 
 
 @lru_cache(maxsize=1024)

@@ -41,12 +41,14 @@ _MONTH_NAMES = (
 
 @lru_cache(maxsize=64)
 def zone(name: str) -> tzinfo:
-    """The tzinfo for an IANA name (``UTC`` fast path); an unknown name is a ValueError."""
+    """The tzinfo for an IANA name (``UTC`` fast path); an unknown name is a ValueError. So is a name the zone
+    database cannot open as a file: ``America`` (a folder of it, IsADirectoryError) and a name past the file
+    system's length (OSError) reached the user as "internal error"."""
     if name in ("UTC", "utc", "GMT", "Z", ""):
         return timezone.utc
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 

@@ -8,9 +8,11 @@ every command must reject an option it does not know rather than ignore it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 
 from contentpack.spl.cursor import Cursor
+from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.lexer import Token
 
 _TRUE = {"true", "t", "1", "yes"}
@@ -61,9 +63,25 @@ def is_digits(text: str) -> bool:
 def as_int(cur: Cursor, value: str, tok: Token, key: str, minimum: int = 0) -> int:
     """A whole number written in ASCII digits, optionally after one ``-`` (``str.isdigit`` also passes ``²`` and
     ``٣``, which ``int`` refuses or reads as 3, and ``lstrip`` passed ``--5``)."""
-    if _WHOLE.fullmatch(value) is None or int(value) < minimum:
+    if _WHOLE.fullmatch(value) is None:
         raise cur.error(f"{key}= expects a whole number >= {minimum}", tok)
-    return int(value)
+    number = whole_number(value, cur.off(tok), cur.command)
+    if number < minimum:
+        raise cur.error(f"{key}= expects a whole number >= {minimum}", tok)
+    return number
+
+
+def whole_number(text: str, offset: int | None, command: str) -> int:
+    """``int(text)`` of ASCII digits after an optional ``-`` (the caller checked them). Python reads at most
+    ``sys.get_int_max_str_digits()`` digits (4,300: longer conversions take quadratic time), and its ValueError
+    for ``head 999...`` of 5,000 digits reached the user as "internal error"; here it is an error at the number
+    (not repeating it: ``cur.error`` would print all 5,000 digits)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise SplSyntaxError(f"{command}: a number of {len(text):,} digits, more than the "
+                             f"{sys.get_int_max_str_digits():,} this engine reads", offset=offset,
+                             command=command) from None
 
 
 def read_field(cur: Cursor, what: str = "a field name") -> tuple[str, Token]:

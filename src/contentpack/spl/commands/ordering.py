@@ -24,7 +24,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_option
+from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_option, whole_number
 from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
                                            multivalue_refused, plus, single_input)
 from contentpack.spl.ast import Expr
@@ -142,6 +142,12 @@ class SortCommand(CommandNode):
         return plus(needed, self._input_fields())
 
 
+def _count(cur: Cursor) -> int:
+    """The bare ``<N>`` of sort, head and tail, whose ASCII digits the caller checked."""
+    tok = cur.next()
+    return whole_number(tok.text, cur.off(tok), cur.command)
+
+
 def parse_sort(cmd: CommandInput) -> SortCommand:
     cur = cmd.cursor()
     limit = DEFAULT_SORT_LIMIT
@@ -149,7 +155,7 @@ def parse_sort(cmd: CommandInput) -> SortCommand:
         _, value, tok = read_option(cur, ("limit",))
         limit = as_int(cur, value, tok, "limit")
     elif cur.at("WORD") and is_digits(cur.peek().text):
-        limit = int(cur.next().text)
+        limit = _count(cur)
     return SortCommand(cmd.name, cmd.offset, tuple(_read_sort_keys(cur)), limit)
 
 
@@ -319,7 +325,7 @@ def parse_head(cmd: CommandInput) -> HeadCommand:
                 keeplast = as_bool(cur, value, tok, key)
             given.add(key)
         elif cur.at("WORD") and is_digits(cur.peek().text) and count is None:
-            count = int(cur.next().text)
+            count = _count(cur)
             given.add("<N>")
         elif cur.at("LPAREN") and expr is None:
             expr = _head_expression(cmd, cur)
@@ -388,7 +394,7 @@ def parse_tail(cmd: CommandInput) -> TailCommand:
     cur = cmd.cursor()
     count = 10
     if cur.at("WORD") and is_digits(cur.peek().text):
-        count = int(cur.next().text)
+        count = _count(cur)
     cur.expect_end()
     return TailCommand(cmd.name, cmd.offset, count)
 

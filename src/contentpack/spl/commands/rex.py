@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.commands.args import as_int, at_option, is_digits, read_option
+from contentpack.spl.commands.args import as_int, at_option, is_digits, read_option, whole_number
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
 from contentpack.spl.errors import SplSyntaxError
@@ -112,7 +112,7 @@ def _parse_sed(script: str, offset: int, command: str) -> SedScript:
     if flags in ("", "g"):
         count = 0 if flags == "g" else 1
     elif is_digits(flags):
-        count = -int(flags)
+        count = -whole_number(flags, offset, command)
     else:
         raise SplSyntaxError(f"rex mode=sed: unsupported flags {flags!r}", offset=offset, command=command)
     compile_literal(pattern, offset=offset, command=command)
