@@ -91,8 +91,9 @@ def test_json_output_shows_it_like_other_rules(pack: Path) -> None:
 
 def test_the_shipped_pack_is_judged_and_clean() -> None:
     """Every throttled detection of the shipped pack is read through to its end (none is left unjudged), none
-    throttles on a values() output; the per-user grant detection throttles on ``grant_id``, the mvjoin of its
-    ``values(grant_id)`` (the grant records' ids), and a key on ``scope``, a ``values()`` output, would be reported."""
+    throttles on a values() output; the per-user grant detection's ``grant_id``, the mvjoin of its
+    ``values(grant_id)`` (the grant records' ids), is one value, its throttle keys on ``burst_id`` (a BY field of
+    its stats), and a key on ``scope``, a ``values()`` output, would be reported."""
     result = validate_pack(REPO)
     assert result.pack is not None and [d for d in result.diagnostics if d.rule == "CP075"] == []
     context = RuleContext(result.pack, REPO, dt.date(2026, 12, 1), frozenset(), None)
@@ -101,8 +102,8 @@ def test_the_shipped_pack_is_judged_and_clean() -> None:
     per_user = next(d for d in throttled if d.name == PER_USER)
     flagged = multivalue_results(context.spl, per_user.search)
     assert "scope" in flagged and "scope_set" not in flagged and "grant_id" not in flagged
-    assert per_user.tags.throttling is not None and "grant_id" in per_user.tags.throttling.fields
-    fields = tuple("scope" if f == "grant_id" else f for f in per_user.tags.throttling.fields)
+    assert per_user.tags.throttling is not None and "burst_id" in per_user.tags.throttling.fields
+    fields = tuple("scope" if f == "burst_id" else f for f in per_user.tags.throttling.fields)
     throttling = dataclasses.replace(per_user.tags.throttling, fields=fields)
     changed = dataclasses.replace(per_user, tags=dataclasses.replace(per_user.tags, throttling=throttling))
     pack = dataclasses.replace(result.pack, detections=(changed,))

@@ -122,9 +122,8 @@ def test_every_per_record_result_has_its_results_drilldown_keyed_on_the_record()
     """A detection whose results (and notables, by its throttle) are one change or consent each, named by the
     record's id, keys "View the detection results" on that id too, so opened from one finding it lists that one
     (test_results_drilldown_lists_the_one_change shows the gap over real records). Per-User Delegated Permission
-    Grant Made Without Consent throttles on grant_id too, but its results are one per initiator and client in the
-    window (grant_id lists that row's grants, so two grants by one user to one application are one row), which
-    its results drilldown already keys on."""
+    Grant Made Without Consent is one burst of grants each (burst_id, the burst's first grant record id, set by a
+    streamstats this check does not read), and its results drilldown keys on burst_id too."""
     pack = _pack()
     macros = pack_macros(pack)
     keyed = {}
@@ -222,6 +221,7 @@ TIERS = ("privileged_app_permission_granted_to_service_principal",
         ("tenant_wide_admin_consent_granted", "consent_id"),
         ("user_consent_granted_for_risky_delegated_scopes", "consent_id"),
         ("user_consent_policy_weakened", "change_id"),
+        ("per_user_delegated_permission_grant_made_without_consent", "burst_id"),
         *((tier, key) for tier in TIERS for key in ("consent_id", "client_app_id")))}),
 ], ids=["correlation_id", "record_id"])
 def test_consent_id_from_an_unchecked_correlation_id_is_flagged(unchecked: tuple[re.Pattern[str], str],
@@ -231,7 +231,8 @@ def test_consent_id_from_an_unchecked_correlation_id_is_flagged(unchecked: tuple
     correlationId) attacker-controlled, so CP045 flags each drilldown token whose field takes either unchecked:
     consent_id as Tenant-Wide v21 and the tiers' macro took the correlationId, and consent_id, change_id and the
     tiers' client_app_id (the record id when the record names no client) as every version before the macro
-    entra_id_record_id took the id; before, the validator passed them."""
+    entra_id_record_id took the id, and the per-user grant detection's burst_id (its burst's first grant record
+    id, v24) would without the macro; before, the validator passed them."""
     root = pack_copy(tmp_path)
     pattern, replacement = unchecked
     for path in [*root.glob("macros/*.yml"), *root.glob("detections/*/*.yml")]:
