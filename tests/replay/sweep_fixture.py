@@ -22,9 +22,9 @@ SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties.statu
 
 
 def detection_yaml(name: str, number: int, throttled: bool, schedule: tuple[str, str, str] = HOURLY_SLICE,
-                   schedule_window: str | None = None, throttle_period: str = "2h") -> str:
+                   schedule_window: str | None = None, throttle_period: str = "2h", search: str = SEARCH) -> str:
     """The detection's YAML (written as JSON, which YAML reads): by default hourly over ``-70m@m`` .. ``-10m@m``,
-    throttled (``throttled``) on the user for ``throttle_period``."""
+    throttled (``throttled``) on the user for ``throttle_period``, ``search`` then its filter macro."""
     throttling = {"throttling": {"fields": ["user"], "period": throttle_period}} if throttled else {}
     scheduling: dict[str, str] = dict(zip(("cron_schedule", "earliest_time", "latest_time"), schedule))
     if schedule_window is not None:
@@ -35,7 +35,7 @@ def detection_yaml(name: str, number: int, throttled: bool, schedule: tuple[str,
         "author": "Fixture Author, Fixture Company", "status": "production", "type": "TTP",
         "data_source": ["Azure Active Directory Sign-in activity"],
         "description": "Finds users who refused the permissions an OAuth application asked for (error code 65004).",
-        "search": f"{SEARCH} | `{filter_macro}`",
+        "search": f"{search} | `{filter_macro}`",
         "how_to_implement": "Stream Entra ID sign-in logs into the azure:monitor:aad sourcetype.",
         "known_false_positives": "A user may refuse a legitimate application by mistake.",
         "drilldown_searches": [

@@ -17,7 +17,11 @@ matched once for every run keeps them all, one over the risk index reads none): 
 **Attack moved** (``edge_offsets``): each record's ``_time`` and ``_indextime`` later by every twelfth of the
 detection's run interval, plus each offset that puts a record exactly on a window edge or, through its
 ``_indextime``, exactly on a run -- the only moves that change which run sees which record, as moving every
-record by a whole interval changes nothing (the schedules repeat). For a window of days (``LONG_WINDOW``)
+record by a whole interval changes nothing (the schedules repeat). A search may cut its own window further
+(``relative_time(now(), "-41m@m")`` in a ``where``: it reports a slice of its window): each literal modifier of
+such a call (``search_cuts``, its macros expanded) resolved at the runs, as the engine's ``relative_time`` resolves
+it, is an edge too, and each record is put a second before it, on it and a second after it (``CUT_SIDES``: the
+sweep does not know whether it is compared with ``<`` or ``<=``). For a window of days (``LONG_WINDOW``)
 only the latest edge counts: which run first sees a record is what can split an attack, not which run last
 sees it nor an indexing delay of minutes. A search over the risk index reads no record: it gets a coarser grid
 (``CORRELATION_GRID``); the runs that write its risk are swept record by record by their own tests.
@@ -143,6 +147,10 @@ from contentpack.simulate import EventIndex, Schedule, SimulationResult, schedul
 from contentpack.simulate.dispatch import max_skew_of
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.simulate.timeline import event_time
+from contentpack.spl.ast import Call, Literal, Pipeline, nodes_of
+from contentpack.spl.engine import Engine
+from contentpack.spl.functions.time import RUN_TIME_FUNCTIONS
+from contentpack.spl.timeutil import relative_time
 from contentpack.spl.values import Event
 
 SCHEDULED_TYPES = ("TTP", "Anomaly", "Correlation")
@@ -152,6 +160,7 @@ CORRELATION_GRID = 4  # a search over the risk index replays days of risk per ru
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of a detection's maximum skew (1.0: the whole period, the edge)
 WRITERS = 0.75  # the risk writers' skew, as a fraction of their maximum, against the reader at its maximum
 LATE_QUANTILES = (0.99, 1.0)  # of each delay model in play: its p99 and its ceiling, as extra delays
+CUT_SIDES = (-1.0, 0.0, 1.0)  # a record a second before, on and a second after each edge a search cuts itself
 SHOWN = 3  # differing variants shown per failed test
 
 
@@ -327,10 +336,20 @@ class Timeline:
         plan = delay_plan(ctx, test)
         self.models = {model for e in self.events if (model := plan.model_for(e)) is not None}
 
+    @property
+    def engine(self) -> Engine:
+        """The engine the timeline's searches run on (scheduled: ``now()`` is each run's time)."""
+        assert self.ctx.scheduled_engine is not None
+        return self.ctx.scheduled_engine
+
+    @property
+    def cuts(self) -> tuple[str, ...]:
+        """The edges the test's detection's search cuts itself (``search_cuts``)."""
+        return search_cuts(self.engine.parse(self.detection.search))
+
     def _read(self, index: EventIndex, chosen: Sequence[Detection]) -> list[Event]:
         """The indexed events some detection of the timeline reads (see the module docstring), in time order."""
-        engine = self.ctx.scheduled_engine
-        assert engine is not None
+        engine = self.engine
         kept: set[int] = set()
         for detection in chosen:
             if not _reads_risk(detection):
@@ -401,12 +420,36 @@ def edge_offsets(timeline: Timeline) -> list[Variant]:
         first = times[0][0]
         runs = list(schedule.cron.ticks(first, first + 2 * interval))
         edges = {edge for run in runs for edge in _edges(schedule, run)}
+        cuts = {cut + side for run in runs for cut in _cuts(timeline.cuts, run, schedule.tz) for side in CUT_SIDES}
         if schedule.lookback > LONG_WINDOW:  # only where a record first enters a window, not onto a run
             runs = []
         for t, indexed in times:
-            offsets.update((edge - t) % interval for edge in edges)
+            offsets.update((edge - t) % interval for edge in edges | cuts)
             offsets.update((run - indexed) % interval for run in runs)
     return [Variant(offset) for offset in sorted(offsets) if offset]
+
+
+def search_cuts(pipeline: Pipeline) -> tuple[str, ...]:
+    """The literal modifiers of the ``relative_time(now(), "<modifier>")`` calls (``time()`` alike: both are the
+    run's time) in ``pipeline`` (its macros expanded), in order, each once: the edges a search cuts in its own
+    window. A modifier from a field or an expression is not known before the run: not a cut."""
+    return tuple(dict.fromkeys(
+        modifier.value for call in nodes_of(pipeline, Call)
+        if call.name == "relative_time" and len(call.args) == 2
+        and isinstance(clock := call.args[0], Call) and clock.name in RUN_TIME_FUNCTIONS and not clock.args
+        and isinstance(modifier := call.args[1], Literal) and isinstance(modifier.value, str)))
+
+
+def _cuts(modifiers: Sequence[str], run: float, tz: str) -> list[float]:
+    """Each of ``modifiers`` resolved at ``run`` as the engine's ``relative_time`` resolves it (one that is not a
+    modifier cuts nothing: the run itself fails on it)."""
+    cuts = []
+    for modifier in modifiers:
+        try:
+            cuts.append(relative_time(run, modifier, tz))
+        except ValueError:
+            continue
+    return cuts
 
 
 def _tick_beside(schedule: Schedule, records: Sequence[tuple[float, float]]) -> float | None:
