@@ -532,3 +532,49 @@ def test_pieces_leave_the_time_span_to_the_block(tmp_path: Path, monkeypatch: py
     _, reader = read([path])
     # the kept 01:00 (line 10) and 12:00 (line 7); not the skipped 00:00 (line 2) and 13:00 (line 11) inside it
     assert (reader.report.first_time, reader.report.last_time) == (DAY + 3600.0, DAY + 12 * 3600.0)
+
+
+def _packed(kind: str, data: bytes) -> bytes:
+    """``data`` compressed or archived as ``kind``; zstd (no module on 3.11) as its frame magic and a cut frame."""
+    import bz2
+    import lzma
+    import zipfile
+
+    if kind == "bzip2":
+        return bz2.compress(data)
+    if kind == "xz":
+        return lzma.compress(data, format=lzma.FORMAT_XZ)
+    if kind == "zstd":
+        return b"\x28\xb5\x2f\xfd" + bytes(range(40))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("signins.json", data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "said"), [("bzip2", "bzip2-compressed, which is not read: decompress it first "
+                                                     "(bunzip2 -k)"),
+                                            ("xz", "xz-compressed, which is not read: decompress it first (unxz -k)"),
+                                            ("zstd", "zstd-compressed, which is not read: decompress it first "
+                                                     "(unzstd)"),
+                                            ("zip", "a zip archive, which is not read: decompress it first (unzip)")])
+def test_a_log_compressed_other_than_gzip_is_refused_saying_how_to_read_it(tmp_path: Path, kind: str,
+                                                                          said: str) -> None:
+    """gzip is read; a log packed another way, named like logs whatever its bytes (``x.json``), was read as text:
+    "not valid UTF-8" or a malformed line, which says nothing of the cause. It is refused by its first bytes (the
+    formats' magic numbers, ``events.packed_refusal``), saying what to run."""
+    path = tmp_path / "signins.json"
+    path.write_bytes(_packed(kind, (DECLINE + "\n").encode()))
+    with pytest.raises(InputError) as refused:
+        read([path])
+    assert str(refused.value) == f"{path}: {said}"
+
+
+def test_only_a_whole_magic_number_refuses_a_file() -> None:
+    """Text that starts with bzip2's "BZh" and a digit but not its block magic, or with "PK" but not a local file
+    header's signature, is not taken for a compressed file."""
+    from contentpack.spl.events import packed_refusal
+
+    for text in (b"BZh91AY&SX", b"BZh0" + b"1AY&SY", b"BZh9 is text", b"PK\x03\x05", b"\xfd7zXZ\x01", b"_raw,_time"):
+        assert packed_refusal(text) is None
+    assert packed_refusal(b"BZh91AY&SY") is not None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import json
+import lzma
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -242,3 +245,19 @@ def test_json_line_finds_a_value_by_its_steps() -> None:
                                     [3, "x", "results", 1]]
     assert [json_line(text, steps) for steps in paths] == [1, 2, 4, 5, 7, 9, 11, 7]
     assert json_line('{"results": [{"_raw": "x"},\n\n"bad"]}', ["results", 2]) == 3
+
+
+@pytest.mark.parametrize(("packed", "said"), [
+    (bz2.compress, "bzip2-compressed, which is not read: decompress it first (bunzip2 -k)"),
+    (lzma.compress, "xz-compressed, which is not read: decompress it first (unxz -k)")])
+def test_a_file_compressed_other_than_gzip_is_refused_by_its_first_bytes(
+        tmp_path: Path, packed: Callable[[bytes], bytes], said: str) -> None:
+    """As a gzip file is (above): a bzip2 or xz log was a "malformed JSON event: not valid UTF-8" at its first
+    line; now the file is refused by its magic number (``events.open_events``), saying what to run."""
+    from contentpack.spl.errors import SplEventsError
+
+    path = tmp_path / "x.json"
+    path.write_bytes(packed(b'{"time": "2024-01-01T00:00:00Z", "a": "1"}\n'))
+    with pytest.raises(SplEventsError) as refused:
+        list(read_events(path, sourcetype="s"))
+    assert str(refused.value) == f"{path}: cannot read events: {said}"

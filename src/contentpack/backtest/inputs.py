@@ -74,6 +74,7 @@ from contentpack.spl.events import (
     in_calendar,
     json_line,
     make_event,
+    packed_refusal,
     parse_timestamp,
     unreadable_time,
     unreadable_time_text,
@@ -343,7 +344,7 @@ class EventReader:
             try:
                 stream = self._decompressed(raw_handle)
                 head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
-                refused = head_refusal(head, name)
+                refused = packed_refusal(head) or head_refusal(head, name)
                 if refused is not None:
                     raise InputError(refused)
                 kind = _kind(head[:4096])

@@ -286,12 +286,32 @@ def make_event(
 
 
 GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file (RFC 1952, 2.3.1: ID1, ID2)
+# The first bytes of other compressed or archived files (format, how to get the log out): bzip2's stream header
+# "BZh", its block size digit and the first block's magic 0x314159265359 (the bzip2 format as bzip2 1.0.8 writes
+# it); xz's header magic (The .xz File Format 1.0.4, 2.1.1.1); zstd's frame magic 0xFD2FB528, little-endian (RFC
+# 8878, 3.1.1); a zip archive's local file header signature 0x04034b50, little-endian (PKWARE APPNOTE.TXT 6.3.10,
+# 4.3.7). Read as text, each was "not valid UTF-8" or a malformed line, which says nothing of the cause.
+_PACKED: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", "bunzip2 -k"),
+    (re.compile(re.escape(b"\xfd7zXZ\x00")), "xz-compressed", "unxz -k"),
+    (re.compile(re.escape(b"\x28\xb5\x2f\xfd")), "zstd-compressed", "unzstd"),
+    (re.compile(re.escape(b"PK\x03\x04")), "a zip archive", "unzip"),
+)
+PACKED_HEAD = 10  # the bytes ``packed_refusal`` needs (bzip2's: "BZh", the digit, the block magic)
 GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files only: decompress it first (gunzip -k)"
 
 
+def packed_refusal(head: bytes) -> str | None:
+    """The refusal of a file whose first bytes (at least ``PACKED_HEAD`` of them, when it has that many) are those
+    of a compressed format or archive other than gzip, which neither ``search`` nor ``backtest`` reads; None for any
+    other file."""
+    return next((f"{what}, which is not read: decompress it first ({command})" for magic, what, command in _PACKED
+                 if magic.match(head)), None)
+
+
 def open_events(path: str | os.PathLike[str]) -> BinaryIO:
-    """``files.open_regular`` for an events file, refusing a gzip-compressed one (:class:`files.FileRefused`,
-    recognised by its first bytes as ``backtest`` recognises one, not by its name).
+    """``files.open_regular`` for an events file, refusing a compressed one (gzip, bzip2, xz, zstd) or a zip archive
+    (:class:`files.FileRefused`, recognised by its first bytes as ``backtest`` recognises one, not by its name).
 
     Why refused rather than read: the scan finds a search's terms in the file's own bytes (a memory map, and byte
     ranges split between workers) and names a bad line by its byte offset in the file, none of which a
@@ -300,14 +320,15 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
     refused the same way, at no cost."""
     handle = open_regular(path)
     try:
-        compressed = handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        head = handle.read(PACKED_HEAD)
         handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    if compressed:
+    refused = GZIP_REFUSED if head.startswith(GZIP_MAGIC) else packed_refusal(head)
+    if refused is not None:
         handle.close()
-        raise FileRefused(GZIP_REFUSED)
+        raise FileRefused(refused)
     return handle
 
 
