@@ -54,7 +54,7 @@ from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, TIME_FORMATS, BadLines, Untimed, events_head,
-                                     head_starts_array, unreadable_time_text)
+                                     head_starts_array, in_calendar, unreadable_time_text)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -700,9 +700,13 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
     search runs."""
     if survey is None:
         try:
-            return parse_time_modifier(args.now, 0.0, args.tz)
+            now = parse_time_modifier(args.now, 0.0, args.tz)
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
+        if not in_calendar(now):  # 20 digits were taken, and _time then printed as a bare number, or inf
+            raise UsageError(f"--now: {printable(args.now)} is outside the calendar: a moment from 0001-01-02 to "
+                             "9999-12-30 (UTC)")
+        return now
     if survey.newest is None:
         return float(int(time.time())) if not args.events else 1.0
     return survey.newest + 1.0
