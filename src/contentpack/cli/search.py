@@ -53,7 +53,7 @@ from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, TIME_FORMATS, BadLines, Untimed, events_head,
+from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, TIME_FORMATS, BadLines, Untimed, events_head,
                                      head_starts_array, in_calendar, unreadable_time_text)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
@@ -704,8 +704,7 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
         except ValueError as exc:
             raise UsageError(f"--now: {exc}") from None
         if not in_calendar(now):  # 20 digits were taken, and _time then printed as a bare number, or inf
-            raise UsageError(f"--now: {printable(args.now)} is outside the calendar: a moment from 0001-01-02 to "
-                             "9999-12-30 (UTC)")
+            raise UsageError(f"--now: {printable(args.now)} is outside the calendar: {CALENDAR}")
         return now
     if survey.newest is None:
         return float(int(time.time())) if not args.events else 1.0

@@ -248,6 +248,7 @@ class Untimed:
 # The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
 EARLIEST_MOMENT = -62135510400.0  # 0001-01-02T00:00:00Z
 LATEST_MOMENT = 253402128000.0  # 9999-12-30T00:00:00Z
+CALENDAR = "a moment from 0001-01-02 to 9999-12-30 (UTC)"  # the two above, as a message says them
 
 
 def in_calendar(moment: float) -> bool:
