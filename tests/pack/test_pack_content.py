@@ -110,17 +110,22 @@ def test_scope_parsing_regexes_survive_yaml_unchanged(
         search = detection_named(detections, name).data["search"]
         assert "`entra_id_consent_new_permissions(permissions)`" in search and "Scope: (?<" not in search, name
     [macro] = [m.data["definition"] for m in macros if m.data["name"] == "entra_id_consent_new_permissions"]
-    grants = r"\[(?:\[[^\[\]]*\](?:,\s*)?)*\]"  # a bracketed list of bracketed grants, "[]" when empty
-    old_side = grants + r"\s*=>"
-    assert f'rex field=$permissions$ max_match=0 "(?<consent_old_side>{grants})\\s*=>"' in macro
-    assert f'replace($permissions$, "{old_side}", "")' in macro
+    # the sides split at the first "=>": a scope value may hold "=>" (permissionScope allows "=", ">", "[" and "]",
+    # https://learn.microsoft.com/en-us/graph/api/resources/permissionscope); a split too early can only move old
+    # grants to the new side (more reported), never a new grant to the old side, as the bracket-matching split did
+    split = r"^(?<consent_old_side>[\s\S]*?)=>(?<consent_new_side>[\s\S]*)$"
+    assert f'rex field=$permissions$ "{split}"' in macro
+    assert "consent_new_side=coalesce(consent_new_side, $permissions$)" in macro
     assert '"^.*Scope:\\s*([^,\\]]*).*$"' in macro and '"^.*ConsentType:\\s*([^,\\]]*).*$"' in macro
     sample = ("[[Id: g, ConsentType: AllPrincipals, Scope: User.Read, CreatedDateTime: ]] => "
               "[[Id: g, ConsentType: AllPrincipals, Scope: User.Read, CreatedDateTime: ], "
-              "[Id: h, ConsentType: Principal, Scope: Mail.Read, CreatedDateTime: ]]; ")
-    [left] = re.findall(old_side, sample)
-    assert "Principal, Scope: Mail.Read" not in left
-    assert re.sub(old_side, "", sample).startswith(" [[Id: g")
+              "[Id: h, ConsentType: Principal, Scope: Mail.Read, CreatedDateTime: ], "
+              "[Id: i, ConsentType: Principal, Scope: ]]=>, CreatedDateTime: ]]; ")
+    sides = re.fullmatch(split.replace("(?<", "(?P<"), sample)
+    assert sides is not None
+    left, right = sides.groups()
+    assert "Scope: Mail.Read" not in left and "Principal, Scope: Mail.Read" in right
+    assert right.startswith(" [[Id: g")
 
 
 def test_decline_detections_key_on_65004_only(detections: list[ContentFile]) -> None:
