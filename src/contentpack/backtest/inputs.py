@@ -32,7 +32,8 @@ whole).
 One pass: lines are read in large blocks, each scanned in pieces small enough to stay in the processor's
 cache while it is lower-cased and searched once per anchor (``rawfilter``); only the lines some detection can
 match are decoded, and only the fields some detection reads; the rest is checked for shape only (every line
-of a JSON-lines file must be a ``{...}`` object, without a raw control character in a string: ``events.raw_control``). Bad lines — malformed JSON, a record that is not an object, an
+of a JSON-lines file must be a ``{...}`` object, without a raw control character in a string:
+``events.raw_control``). Bad lines — malformed JSON, a record that is not an object, an
 export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a record without a readable
 ``time``, invalid UTF-8 — are counted and the first few reported with file and line, never a traceback and
 never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
@@ -71,9 +72,9 @@ from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
     capped_runs,
-    in_calendar,
     error_column,
     holds_control,
+    in_calendar,
     json_line,
     load_json,
     make_event,
@@ -127,8 +128,8 @@ class BadLine:
     column: int = 1  # 1-based: where in the line, when the problem has a place of its own (a raw control character)
 
     def diagnostic(self) -> Diagnostic:
-        """``path:line:1: warning[RP002]: reason``: the form and rule of ``search``'s malformed events line, a
-        warning as the backtest skips the line and goes on."""
+        """``path:line:col: warning[RP002]: reason``: the form and rule of ``search``'s malformed events line, a
+        warning as the backtest skips the line and goes on (the column 1 unless the reason has a place of its own)."""
         path = path_text(self.path)  # a name that is not UTF-8 as the text output shows it, in summary.json too
         return warning(Position(path, self.line, self.column), RULE_ATTACK_DATA, self.message)
 
@@ -471,8 +472,9 @@ class EventReader:
                     self.report.unread -= 1  # counted as bad instead
                     self._pending.append((line, _not_an_object(text), LINES, 1))
                 elif text and (control := raw_control(block[start:end])) is not None:
-                    self.report.unread -= 1
-                    self._pending.append((line, f"malformed JSON event: {control}", LINES, control.colno))
+                    self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
+                    label = "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
+                    self._pending.append((line, f"{label}: {control}", LINES, control.colno))
             line += 1
             start = end + 1
         return blank
