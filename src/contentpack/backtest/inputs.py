@@ -490,7 +490,7 @@ class EventReader:
                 try:
                     document = load_json(text)
                 except ValueError as exc:
-                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text)) from None
+                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
             elif text.startswith(b"{"):
@@ -556,7 +556,7 @@ class EventReader:
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
-            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw)) from None
+            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1) from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,

@@ -425,7 +425,7 @@ class _Export:
         except InputError as exc:  # a read failing past the file's start (a corrupt gzip stream)
             raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
         shown = report.bad_lines[:BAD_LINES_SHOWN]
-        first = [(bad.line, bad.message, bad.column) for bad in shown]
+        first: list[tuple[int, str, int | None]] = [(bad.line, bad.message, bad.column) for bad in shown]
         problem = BadLines(self.path, report.bad, first, label="").error()
         if problem is not None:
             raise problem

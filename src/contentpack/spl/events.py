@@ -177,11 +177,11 @@ def raw_control(line: bytes) -> JsonColumnError | None:
     return None
 
 
-def error_column(exc: Exception, line: bytes | str) -> int:
+def error_column(exc: Exception, line: bytes | str) -> int | None:
     """The column of a decoding error in ``line`` as the reader has it, with the leading whitespace its decoder was
-    not given; 1 when the error has no column."""
+    not given; None when the error has no column of its own (the line is reported at its start)."""
     if not isinstance(exc, JsonColumnError):
-        return 1
+        return None
     return exc.colno + len(line) - len(line.lstrip())
 
 
@@ -412,10 +412,10 @@ class BadLines:
 
     path: str
     count: int = 0
-    first: list[tuple[int, str, int]] = field(default_factory=list)  # (line, reason, column)
+    first: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, reason, column if known)
     label: str = "malformed JSON event: "
 
-    def add(self, line_no: int, reason: str, column: int = 1) -> None:
+    def add(self, line_no: int, reason: str, column: int | None = None) -> None:
         self.count += 1
         if len(self.first) < BAD_LINES_SHOWN:
             self.first.append((line_no, reason, column))
