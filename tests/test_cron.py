@@ -163,6 +163,13 @@ def test_rejects_what_is_not_cron_with_a_column(text: str, column: int, words: s
         ("0 0 */2 * 1", 4, "day of month '*/2' with the other day field restricted"),
         ("0 0 1 * */2", 8, "write its values as a range (0-6/2)"),
         ("0 0 */2 * */3", 4, "Vixie cron counts a field starting with '*' as unrestricted"),
+        # a step longer than its range: only the first value runs (the Manual: '*/N' is the values that are
+        # intervals of N; cronie's get_range warns "Step size 70 higher than possible maximum of 23"). Was taken,
+        # '0 */70' running once a day at 00:00 with only a CP066 gap warning as a trace
+        ("0 */70 * * *", 4, "step 70 in the hour field is longer than its range 0-23, so only 0 runs"),
+        ("*/60 * * * *", 2, "not every 60 from the last run"),
+        ("0-5/10 * * * *", 4, "longer than its range 0-5"),
+        ("0 0 1 */12 *", 8, "write 1 if that is meant"),
     ],
 )
 def test_refuses_what_splunk_may_read_differently(text: str, column: int, words: str) -> None:
@@ -178,6 +185,7 @@ def test_the_unambiguous_neighbours_of_the_refused_forms_still_parse() -> None:
     assert sorted(parse_cron("5-59/15 * * * *").minutes) == [5, 20, 35, 50]
     assert sorted(parse_cron("*/15 * * * *").minutes) == [0, 15, 30, 45]
     assert sorted(parse_cron("0,15,30 * * * *").minutes) == [0, 15, 30]
+    assert sorted(parse_cron("*/59 * * * *").minutes) == [0, 59]  # a step as long as its range: both ends
     assert sorted(parse_cron("0 0 1-31/2 * 1").days_of_month)[:3] == [1, 3, 5]
     assert sorted(parse_cron("0 0 */2 * *").days_of_month)[:3] == [1, 3, 5]  # the other day field is "*"
     assert sorted(parse_cron("0 0 * * */2").days_of_week) == [0, 2, 4, 6]

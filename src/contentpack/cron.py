@@ -23,7 +23,11 @@ Refused, because a wrong reading would change which runs fire and no Splunk page
 * a day field that starts with ``*`` but is not ``*`` (``*/2``) while the other day field is restricted:
   Vixie cron counts such a field as unrestricted (both must match), other crons as restricted (either).
 
-Also refused: a schedule whose days of month fall in none of its months (``0 0 30 2 *``): it never runs.
+Also refused: a schedule whose days of month fall in none of its months (``0 0 30 2 *``): it never runs; and a step
+longer than its range (``0 */70 * * *``, ``0-5/10``), which leaves only the range's first value: the Alerting Manual
+reads ``*/N`` as "All values in this field are intervals of N" (``*/3`` hours: 0, 3, ..., 21), so ``*/70`` hours runs
+at hour 0 alone, once a day, not every 70 hours as it reads; cronie accepts it with "Warning: Step size 70 higher than
+possible maximum of 23" (``src/entry.c``, ``get_range``).
 
 Timezone: run times are computed in UTC. The Alerting Manual: "In Splunk Cloud Platform, the timezone is
 always Coordinated Universal Time (UTC). In Splunk Enterprise, the cron analyzer defaults to the timezone
@@ -251,6 +255,12 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
                 column)
         else:
             last = first
+    if step > 1 and step > last - first:
+        raise CronError(
+            f"step {step} in the {name} field is longer than its range {first}-{last}, so only {first} runs, not every "
+            f"{step} from the last run: Splunk reads '*/N' as the field's values that are intervals of N (Alerting "
+            f"Manual: '*/3' hours is 0, 3, ..., 21) and cron warns 'Step size {step} higher than possible maximum'; "
+            f"write {first} if that is meant", column + len(range_text) + 1)
     return range(first, last + 1, step)
 
 

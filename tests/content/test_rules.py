@@ -318,6 +318,33 @@ def test_cp029_drilldown_tokens_must_be_result_fields(pack: Path, validate: Vali
     assert name.severity is search.severity is Severity.WARNING
 
 
+def test_cp029_a_by_field_the_search_misspells_is_reported_once_at_the_search(pack: Path,
+                                                                              validate: Validate) -> None:
+    """``stats ... by usr`` where the risk object, the risk message, the drilldowns and a test's expected_rows read
+    ``user``: one error at the search naming both spellings and the readers, not one per reader (the real pack's
+    declined-consent detection gave 8 errors and 7 warnings for it)."""
+    edit(pack, TTP, "by dest user src", "by dest usr src")
+    edit(pack, TTP, "    sourcetype: azure:monitor:aad\n", "    sourcetype: azure:monitor:aad\n  expected_rows:\n"
+                                                           "  - user: alice\n")
+    result = validate(pack)
+    finding = only(result, "CP029")
+    assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
+    assert finding.message.startswith("the search returns 'usr' where the detection reads 'user' (risk object, "
+                                      "rba message, 4 drilldown tokens, expected_rows field): one misspelling")
+    assert [d.rule for d in result.diagnostics] == ["CP029"] and not result.ok
+
+
+def test_cp029_a_field_one_reader_misspells_is_still_that_readers_own(pack: Path, validate: Validate) -> None:
+    """Beside the search's misspelling, a token one reader alone misspells (``$appDisplayNam$``, though the search
+    returns an ``appDisplayName`` no one else reads) stays its own finding, at the risk message."""
+    edit(pack, TTP, "by dest user src", "by dest usr src")
+    edit(pack, TTP, "$appDisplayName$.", "$appDisplayNam$.")
+    findings = [d for d in validate(pack).diagnostics if d.rule == "CP029"]
+    assert [d.message[:60] for d in findings] == ["the search returns 'usr' where the detection reads 'user' (r",
+                                                  "rba message token(s) $appDisplayNam$ name no result field of"]
+    assert at(findings[1]) == (TTP, *locate(pack, TTP, "User $user$"))
+
+
 def test_cp030_two_drilldowns_required(pack: Path, validate: Validate) -> None:
     text = (pack / CORRELATION).read_text(encoding="utf-8")
     start = text.index("- name: View the sign-ins of")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import TTP, Validate, edit, only
+from .helpers import HUNTING, TTP, Validate, edit, only
 
 START = "search: '`azure_monitor_aad` operationName"
 
@@ -42,3 +42,13 @@ def test_each_kind_of_inline_bound_is_read(pack: Path, validate: Validate, modif
 def test_valid_inline_modifiers_are_fine(pack: Path, validate: Validate) -> None:
     _inline(pack, "earliest=-24h@h latest=now _index_earliest=-70m@m")
     assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP063"] == []
+
+
+def test_a_schedule_offset_of_thousands_of_digits_is_refused_in_our_words(pack: Path, validate: Validate) -> None:
+    """Before: "earliest_time: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits;
+    use sys.set_int_max_str_digits() to increase the limit" (Python's words)."""
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    earliest_time: -{'9' * 5000}h@h\ntags:\n")
+    finding = only(validate(pack), "CP063")
+    assert finding.message.startswith("earliest_time: invalid time modifier '-99999")
+    assert finding.message.endswith("(5,004 characters): an offset of 5,000 digits puts the result outside the "
+                                    "supported calendar")

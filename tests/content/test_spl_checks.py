@@ -63,6 +63,7 @@ def test_bad_cron_schedule_points_at_the_bad_field(pack: Path, validate: Validat
     ("0 9-12,15-17/2 * * *", "9-12,", "mixes stepped and unstepped items"),
     ("0 0 */2 * 1", "*/2", "with the other day field restricted"),
     ("0 0 * * 7", "7", "day of week value 7 is outside 0-6"),
+    ("0 */70 * * *", "70", "so only 0 runs, not every 70 from the last run"),
 ])
 def test_a_cron_splunk_may_read_otherwise_fails_validate(pack: Path, validate: Validate, cron: str, part: str,
                                                          words: str) -> None:

@@ -34,6 +34,10 @@ def hostile_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.mkfifo(macros / "x.yml")
     (macros / "SHOUTED.YML").write_text("name: shouted\ndefinition: x\ndescription: y\n")
     (root / "detections" / "linked").symlink_to(root / "stories", target_is_directory=True)
+    # a folder named like a content file, holding one: was walked into, its file read as a detection (CP020 for
+    # its name), and an empty one passed without a word
+    (root / "detections" / "cloud" / "x.yml").mkdir()
+    (root / "detections" / "cloud" / "x.yml" / "inner.yml").write_text("name: inner\n")
     for level in range(1, 6):  # m1 calls m2 thirty times, ... m5 is ten characters: 30^4 * 10 = 8.1 M characters
         body = " ".join([f"`m{level + 1}`"] * 30) if level < 5 else "x" * 10
         (macros / f"m{level}.yml").write_text(f"name: m{level}\ndefinition: '{body}'\ndescription: nested\n")
@@ -58,11 +62,16 @@ def validated(hostile_pack: Path) -> str:
     ("macros/x.yml: error[CP002]: a FIFO (named pipe), not a regular file: not read", "FIFO"),
     ("macros/SHOUTED.YML: error[CP015]: content files must end in .yml, in lower case", "extension case"),
     ("detections/linked: error[CP015]: symbolic link to a folder in content: not read", "linked folder"),
+    ("detections/cloud/x.yml: error[CP002]: a folder, not a regular file: not read", "folder named .yml"),
     (f"{TTP}:14:9: error[CP052]: macro call `m1` at character", "macro expansion"),
     ("macros/many_errors.yml:4:13: error[CP012]: arguments[0]: expected string, got integer 1", "schema errors"),
 ])
 def test_validate_reports_each_reproducer_at_its_position(validated: str, needle: str, rule: str) -> None:
     assert needle in validated, f"{rule}: {needle!r} not in\n{validated[:3000]}"
+
+
+def test_a_folder_named_like_a_content_file_is_not_walked_into(validated: str) -> None:
+    assert "x.yml/inner.yml" not in validated
 
 
 def test_build_refuses_the_pack_without_crash_hang_or_blow_up(hostile_pack: Path, tmp_path: Path) -> None:

@@ -259,3 +259,22 @@ def test_timechart_continuous_bins_are_capped_never_shortened() -> None:
         rows(_engine(Limits(max_generated_rows=100), events), search)
     assert "101 rows exceed the limit of 100 generated rows" in caught.value.message
     assert (caught.value.command, caught.value.column) == ("timechart", 5)
+
+
+@pytest.mark.parametrize(("search", "column"), [
+    (f'| makeresults | eval t=relative_time(now(), "-{_DIGITS}d")', 24),
+    (f'| makeresults | eval t=relative_time(now(), "+{_DIGITS}s@d")', 24),
+    (f"| makeresults | search earliest=-{_DIGITS}h", 24),
+])
+def test_a_time_offset_of_thousands_of_digits_is_an_error_in_our_words(search: str, column: int) -> None:
+    """Before: "relative_time(): Exceeds the limit (4300 digits) for integer string conversion: ... use
+    sys.set_int_max_str_digits() to increase the limit" (Python's words); ``earliest=`` quoted all 5,000 nines. The
+    modifier is elided in the message, at the command's column; a 20-digit offset still reaches the calendar check."""
+    with pytest.raises(SplRuntimeError) as caught:
+        rows(_engine(Limits()), search)
+    error = caught.value
+    assert "an offset of 5,000 digits puts the result outside the supported calendar" in error.message
+    assert "(5,00" in error.message and len(error.message) < 200
+    assert error.column == column
+    with pytest.raises(SplRuntimeError, match="the result is outside the supported calendar"):
+        rows(_engine(Limits()), f'| makeresults | eval t=relative_time(now(), "-{"9" * 20}d")')

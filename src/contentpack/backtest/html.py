@@ -89,9 +89,15 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
     :data:`MAX_BARS` days), one colour per detection that raised any (the others, a risk-only detection, draw
     no bar: in the legend they only took colours). The bars share the chart's fixed width, so the whole period
     is on screen and on paper: one 28 px bar per day, 14 px apart, made a month wider than a 1280 px window,
-    the chart scrolled inside its box, and a printed copy lost the later days."""
+    the chart scrolled inside its box, and a printed copy lost the later days. A period without a notable says so
+    in words instead (its grid and axis alone drew an empty box)."""
     span, groups = bins([c.day for c in cells])
     raised = {c.detection for c in cells if c.notables}
+    if not raised:  # no bar to draw: an empty grid read as a chart that failed to load
+        days = f" ({_e(groups[0].first)} to {_e(groups[-1].last)})" if groups else ""
+        return (f"<h2>Notables per detection per {_unit(span)}</h2>"
+                f'<p class="muted" id="chart-empty">No notables in this period{days}: no detection raised one, so '
+                "there is no chart. The tables below show the runs and results.</p>")
     detections = [name for name in detections if name in raised]
     palette = colors(detections)
     order = {name: at for at, name in enumerate(detections)}

@@ -32,7 +32,8 @@ whole).
 One pass: lines are read in large blocks, each scanned in pieces small enough to stay in the processor's
 cache while it is lower-cased and searched once per anchor (``rawfilter``); only the lines some detection can
 match are decoded, and only the fields some detection reads; the rest is checked for shape only (every line
-of a JSON-lines file must be a ``{...}`` object). Bad lines — malformed JSON, a record that is not an object, an
+of a JSON-lines file must be a ``{...}`` object, without a raw control character in a string:
+``events.raw_control``). Bad lines — malformed JSON, a record that is not an object, an
 export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a record without a readable
 ``time``, invalid UTF-8 — are counted and the first few reported with file and line, never a traceback and
 never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
@@ -71,11 +72,15 @@ from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
     capped_runs,
+    error_column,
+    holds_control,
     in_calendar,
     json_line,
+    load_json,
     make_event,
     packed_refusal,
     parse_timestamp,
+    raw_control,
     unreadable_time,
     unreadable_time_text,
 )
@@ -120,12 +125,13 @@ class BadLine:
     path: str
     line: int  # 1-based; in a JSON document, the line its bad item (or the item's bad record or result) starts on
     message: str
+    column: int = 1  # 1-based: where in the line, when the problem has a place of its own (a raw control character)
 
     def diagnostic(self) -> Diagnostic:
-        """``path:line:1: warning[RP002]: reason``: the form and rule of ``search``'s malformed events line, a
-        warning as the backtest skips the line and goes on."""
+        """``path:line:col: warning[RP002]: reason``: the form and rule of ``search``'s malformed events line, a
+        warning as the backtest skips the line and goes on (the column 1 unless the reason has a place of its own)."""
         path = path_text(self.path)  # a name that is not UTF-8 as the text output shows it, in summary.json too
-        return warning(Position(path, self.line, 1), RULE_ATTACK_DATA, self.message)
+        return warning(Position(path, self.line, self.column), RULE_ATTACK_DATA, self.message)
 
     def render(self) -> str:
         return self.diagnostic().render()
@@ -173,13 +179,13 @@ class ReadReport:
         if self.last_time is None or when > self.last_time:
             self.last_time = when
 
-    def add_bad(self, path: str, line: int | Callable[[], int], message: str, unit: str) -> None:
-        """One more bad one, listed (at ``line``) while fewer than ``MAX_REPORTED`` are; ``line`` may be a function
-        finding it, called only then (``events.json_line`` reads a JSON document up to the bad item)."""
+    def add_bad(self, path: str, line: int | Callable[[], int], message: str, unit: str, column: int = 1) -> None:
+        """One more bad one, listed (at ``line`` and ``column``) while fewer than ``MAX_REPORTED`` are; ``line`` may
+        be a function finding it, called only then (``events.json_line`` reads a JSON document up to the bad item)."""
         self.bad += 1
         self.bad_units[unit] = self.bad_units.get(unit, 0) + 1
         if len(self.bad_lines) < MAX_REPORTED:
-            self.bad_lines.append(BadLine(path, line if isinstance(line, int) else line(), message))
+            self.bad_lines.append(BadLine(path, line if isinstance(line, int) else line(), message, column))
 
     def amount_read(self) -> str:
         """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
@@ -229,7 +235,12 @@ class Metadata:
 
 
 class _BadRow(Exception):
-    """Internal: one line or row cannot become an event (message for the report)."""
+    """Internal: one line or row cannot become an event (message for the report, and its column in what was
+    decoded when it has one: ``events.error_column``)."""
+
+    def __init__(self, message: str, column: int = 1) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 Steps = tuple[int | str, ...]  # where a value is in a JSON document: ``events.json_line``'s steps
@@ -371,7 +382,7 @@ class EventReader:
         return handle
 
     _consumed: int = 0
-    _pending: list[tuple[int, str, str]]  # a block's bad lines and records (line, message, unit), reported in
+    _pending: list[tuple[int, str, str, int]]  # a block's bad lines and records (line, message, unit, column), in
     # line order when the block is done
 
     def _advance(self, raw_handle: BinaryIO) -> None:
@@ -391,15 +402,15 @@ class EventReader:
         self._consumed = raw_handle.tell()
         first_line = 1
         for block, long in _blocks(stream):
-            self._pending = [(first_line + number, LINE_TOO_LONG, LINES) for number in long]
+            self._pending = [(first_line + number, LINE_TOO_LONG, LINES, 1) for number in long]
             if first_line == 1 and block.startswith(_BOM):
                 block = b" " * len(_BOM) + block[len(_BOM):]  # same offsets; the line is stripped later
             block_first = first_line
             for piece in _pieces(block):
                 first_line += yield from self._piece(piece, first_line, name)
             self._span(block, block_first)
-            for line_no, message, unit in sorted(self._pending):  # in line order, whichever check found them
-                self.report.add_bad(name, line_no, message, unit)
+            for line_no, message, unit, column in sorted(self._pending):  # in line order, whichever check found it
+                self.report.add_bad(name, line_no, message, unit, column)
             self._advance(raw_handle)
 
     def _piece(self, piece: bytes, first_line: int, name: str) -> Generator[Event, None, int]:
@@ -421,7 +432,7 @@ class EventReader:
         """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
         decoding). A bad line is no event of the logs: a truncated last line's time once set the reported period
         (docs/backtest.md: "to the last run that could still see the last event")."""
-        bad = {line for line, _, _ in self._pending}
+        bad = {line for line, *_ in self._pending}
         if not bad:  # the usual block: its first and last lines
             first_end = block.find(b"\n")
             ends = [block[:first_end if first_end >= 0 else len(block)],
@@ -440,9 +451,12 @@ class EventReader:
                     break
 
     def _check_shape(self, block: bytes, lines: int, first_line: int, kept: set[int], name: str) -> int:
-        """Lines no detection reads must still be JSON objects: a truncated or foreign line is reported.
-        Returns the number of blank lines. One pass in the usual case: every line boundary is ``}\\n{``."""
-        if block.startswith(b"{") and block.endswith((b"}\n", b"}")) and block.count(b"}\n{") == lines - 1:
+        """Lines no detection reads must still be JSON objects, without a raw control character in a string (the
+        one rule ``search --events`` applies too: ``events.raw_control``): a truncated or foreign line is reported.
+        Returns the number of blank lines. Two passes in the usual case: every line boundary is ``}\\n{``, and no
+        control character."""
+        if block.startswith(b"{") and block.endswith((b"}\n", b"}")) and block.count(b"}\n{") == lines - 1 \
+                and not holds_control(block):
             return 0
         blank = 0
         line = first_line
@@ -456,7 +470,11 @@ class EventReader:
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.unread -= 1  # counted as bad instead
-                    self._pending.append((line, _not_an_object(text), LINES))
+                    self._pending.append((line, _not_an_object(text), LINES, 1))
+                elif text and (control := raw_control(block[start:end])) is not None:
+                    self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
+                    label = "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
+                    self._pending.append((line, f"{label}: {control}", LINES, control.colno))
             line += 1
             start = end + 1
         return blank
@@ -465,14 +483,14 @@ class EventReader:
         """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
         number, counted only when the line is bad (counting every kept line's number is a pass per block). A
         problem of the whole line is a bad line; one of a record or result of several in the line a bad record."""
-        unit = RECORDS
+        unit, column = RECORDS, 1
         try:
             document = None
             if _WRAPPER.match(text):
                 try:
-                    document = _loads(text)
+                    document = load_json(text)
                 except ValueError as exc:
-                    raise _BadRow(f"malformed JSON: {exc}") from None
+                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
             elif text.startswith(b"{"):
@@ -481,10 +499,11 @@ class EventReader:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
             events, problems, unit = [], [((), str(bad))], LINES
+            column = bad.column + where[0].find(text, where[1]) - where[1]  # the line's leading blanks: not decoded
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)
-            self._pending.extend((line_no, problem, unit) for _, problem in problems)
+            self._pending.extend((line_no, problem, unit, column) for _, problem in problems)
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
@@ -537,7 +556,7 @@ class EventReader:
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
-            raise _BadRow(f"malformed JSON event: {exc}") from None
+            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1) from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
@@ -649,9 +668,10 @@ class EventReader:
         self.report.documents += 1
         try:
             text = data.decode("utf-8-sig")
-            document = _loads(text)
+            document = load_json(text)
         except (ValueError, UnicodeDecodeError) as exc:
-            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS)
+            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS,
+                                getattr(exc, "colno", 1))
             return
         refused = document_refusal(document, name)
         if refused is not None:
@@ -753,7 +773,7 @@ def wrapped_input(head: bytes) -> bool:
     if kind == "lines":  # by the first object's keys; its first key for one the head does not hold whole, or bad
         first = next((line for line in (part.lstrip() for part in text.split(b"\n")) if line.startswith(b"{")), b"")
         try:
-            return _wrapper(_loads(first))
+            return _wrapper(load_json(first))
         except ValueError:
             return bool(_WRAPPER.match(first))
     if kind == "csv":  # a header with a _raw column: a text line that only mentions _raw is text
@@ -832,13 +852,3 @@ def _time_value(value: object, name: str) -> float | None:
     if parsed is not None and in_calendar(parsed):  # not NaN, 1e400 (infinity) or a year past 9999
         return parsed
     raise _BadRow(f"unreadable {name} {value!r}")
-
-
-def _loads(text: str | bytes) -> object:
-    """``json.loads`` whose "nested too deeply" (the decoder recurses once per level) is a ValueError too."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-
-

@@ -425,7 +425,8 @@ class _Export:
         except InputError as exc:  # a read failing past the file's start (a corrupt gzip stream)
             raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
         shown = report.bad_lines[:BAD_LINES_SHOWN]
-        problem = BadLines(self.path, report.bad, [(bad.line, bad.message) for bad in shown], label="").error()
+        first: list[tuple[int, str, int | None]] = [(bad.line, bad.message, bad.column) for bad in shown]
+        problem = BadLines(self.path, report.bad, first, label="").error()
         if problem is not None:
             raise problem
 
@@ -440,7 +441,8 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
     from contentpack.replay.runner import RULE_SEARCH
 
     if isinstance(exc, SplEventsError):
-        return None if exc.line is None else error(Position(exc.path, exc.line, 1), RULE_ATTACK_DATA, exc.problem)
+        return None if exc.line is None else error(Position(exc.path, exc.line, exc.file_column or 1), RULE_ATTACK_DATA,
+                                                   exc.problem)
     if not in_search or exc.offset is None:
         return None
     return error(text_position(args.spl, SEARCH_PATH, exc.offset), RULE_SEARCH,

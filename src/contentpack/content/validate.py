@@ -156,7 +156,13 @@ def _discover(root: Path) -> tuple[list[tuple[schemas.SchemaKind, str]], list[Di
                 if os.path.islink(os.path.join(directory, name)):
                     problems.append(error(Position(f"{relative_dir}/{name}"), RULE_EXTENSION,
                                           "symbolic link to a folder in content: not read (make it a real folder)"))
-            found.extend((f"{relative_dir}/{name}", os.path.join(directory, name)) for name in files if name[0] != ".")
+            # a folder named like a content file (x.yml/) is one: the loader refuses it as it refuses a FIFO of that
+            # name ("a folder, not a regular file: not read"), rather than walked into (its files read as if beside it)
+            named_like_files = [d for d in subdirs
+                                if d.endswith(".yml") and not os.path.islink(os.path.join(directory, d))]
+            subdirs[:] = [d for d in subdirs if d not in named_like_files]
+            found.extend((f"{relative_dir}/{name}", os.path.join(directory, name))
+                         for name in [*files, *named_like_files] if name[0] != ".")
         for shown, absolute in sorted(found):
             suffix = os.path.splitext(shown)[1]
             if suffix.lower() in (".yml", ".yaml", ".csv") and os.path.islink(absolute):

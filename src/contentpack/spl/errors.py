@@ -42,13 +42,16 @@ class SplEventsError(SplError):
     place in the search text, so the engine gives it no column (``search`` once ended such a message, which already
     listed the file's line numbers, with a stray "(column 1)": the search's first command, which read the file).
 
-    ``path`` and ``line`` (None: the whole file) are its place, and ``problem`` what is wrong there, for a caller
-    that prints it as a positioned diagnostic (``search``); the message is ``path:line: problem``."""
+    ``path``, ``line`` (None: the whole file) and ``file_column`` (1-based; None when unknown; ``column`` is the
+    search text's, which it has none of) are its place, and
+    ``problem`` what is wrong there, for a caller that prints it as a positioned diagnostic (``search``); the
+    message is ``path:line: problem``, or ``path:line:column: problem`` when the column is known."""
 
-    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
-        super().__init__(f"{path}: {problem}" if line is None else f"{path}:{line}: {problem}")
-        self.args = (path, problem, line)  # what pickling rebuilds it from: a scan worker's error reaches the parent
-        self.path, self.problem, self.line = path, problem, line
+    def __init__(self, path: str, problem: str, line: int | None = None, column: int | None = None) -> None:
+        place = path if line is None else f"{path}:{line}" if column is None else f"{path}:{line}:{column}"
+        super().__init__(f"{place}: {problem}")
+        self.args = (path, problem, line, column)  # what pickling rebuilds: a scan worker's error reaches the parent
+        self.path, self.problem, self.line, self.file_column = path, problem, line, column
 
 
 class SplSyntaxError(SplError):

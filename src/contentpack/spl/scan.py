@@ -27,6 +27,7 @@ from contentpack.spl.events import (
     Untimed,
     capped_lines,
     decode_json,
+    error_column,
     event_time,
     flatten_json,
     json_scalar_text,
@@ -402,7 +403,7 @@ def scan_file(
                 except (ValueError, RecursionError) as exc:
                     reason = utf8_problem(line) or (
                         "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
-                    bad.add(line_number(source.path, offset), reason)
+                    bad.add(line_number(source.path, offset), reason, error_column(exc, line))
                     continue
             else:  # a plain-text line: refused when not UTF-8, as event_lines refuses it (not made U+FFFD)
                 not_text = utf8_problem(line)

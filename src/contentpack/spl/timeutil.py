@@ -427,6 +427,10 @@ def _time_unit(spelling: str) -> str | None:
                          f"({spelling.lower()!r}); what Splunk makes of another case no page says")
     return _UNIT_ALIASES.get(spelling)
 _OFFSET = re.compile(r"([+-])(\d*)([A-Za-z]+)")
+# The most digits an offset's amount may have: 10,000 years is 316 billion seconds (12 digits), so any longer amount
+# leaves the calendar whatever its unit. Checked before the digits become an int: Python refuses to read more than
+# 4,300 of them, in its own words ("Exceeds the limit (4300 digits) for integer string conversion").
+MAX_OFFSET_DIGITS = 20
 _SNAP = re.compile(r"@([A-Za-z]+)(\d?)")
 
 
@@ -571,7 +575,11 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
             unit = _modifier_unit(modifier, offset.group(3))
             if unit is None:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown time unit {offset.group(3)!r}")
-            amount = int(offset.group(2)) if offset.group(2) else 1
+            digits = offset.group(2)
+            if len(digits) > MAX_OFFSET_DIGITS:
+                raise ValueError(f"invalid time modifier {_shown(modifier)}: an offset of {len(digits):,} digits "
+                                 f"puts the result outside the supported calendar")
+            amount = int(digits) if digits else 1
             terms.append(ModifierTerm(unit, -amount if offset.group(1) == "-" else amount))
             position = offset.end()
             continue
@@ -589,6 +597,13 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
             f"invalid time modifier {modifier!r} at character {position + 1}: expected [+|-]<number><unit> or @<unit>"
         )
     return tuple(terms)
+
+
+def _shown(modifier: str, limit: int = 40) -> str:
+    """``modifier`` quoted for a message, its middle elided when it is longer than ``limit`` characters."""
+    if len(modifier) <= limit:
+        return repr(modifier)
+    return repr(f"{modifier[:limit // 2]}...{modifier[-limit // 2:]}") + f" ({len(modifier):,} characters)"
 
 
 _EPOCH = re.compile(r"\d+\Z")

@@ -4,7 +4,8 @@ refer to (CP067)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.model import Detection, NodePath, Pack, SourceMap
@@ -27,6 +28,7 @@ from contentpack.content.rules.spl_text import (
     scan_tokens,
     strip_comments,
 )
+from contentpack.spl.suggest import closest
 
 ORIGINAL_SEARCH = "%original_detection_search%"
 
@@ -258,6 +260,54 @@ def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
                 )
 
 
+def _field_readers(detection: Detection) -> Iterator[tuple[str, str]]:
+    """``(field, what reads it)`` for every field a detection's other parts read from its results: risk and threat
+    objects, the risk message's and drilldowns' tokens (not ES's own ``info_``), throttling fields, the tests'
+    expected_rows."""
+    rba, throttling = detection.rba, detection.tags.throttling
+    if rba is not None:
+        yield from ((item.field, "risk object") for item in rba.risk_objects)
+        yield from ((item.field, "threat object") for item in rba.threat_objects)
+        yield from ((token, "rba message") for token in sorted(set(rba_message_tokens(rba.message))) if token)
+    for drilldown in detection.drilldown_searches:
+        for text in (drilldown.name, drilldown.search):
+            yield from ((token, "drilldown token") for token in sorted(set(scan_tokens(text).tokens))
+                        if not token.startswith("info_"))
+    if throttling is not None:
+        yield from ((name, "throttling field") for name in throttling.fields)
+    for test in detection.tests:
+        for row in test.expected_rows:
+            yield from ((key, "expected_rows field") for key in row)
+
+
+def misspelt_result_fields(detection: Detection, fields: frozenset[str]) -> Mapping[str, str]:
+    """The fields the detection reads (``_field_readers``) that the search does not return, each mapped to the
+    result field it is a near-miss of when no part reads that one and several parts read the name, one of them an
+    error's (a risk or threat object, throttling, a test): the search's spelling is then the one cause
+    (``stats ... by usr`` where the risk object, throttling, drilldowns and tests all read ``user``), reported once
+    at the search (CP029) rather than once by each reader (it was 8 errors and 7 warnings for one ``usr``). A name
+    read by one reader alone (``$appDisplayNam$`` in the risk message) or close only to a field the others read is
+    that reader's own problem, reported where it is."""
+    readers: dict[str, list[str]] = {}
+    for name, reader in _field_readers(detection):
+        readers.setdefault(name, []).append(reader)
+    unread = sorted(fields - readers.keys())
+    meant = {name: closest(name, unread) for name, kinds in sorted(readers.items())
+             if name not in fields and len(kinds) > 1 and not set(kinds) <= _WARNED_READERS}
+    return {name: result for name, result in meant.items() if result is not None}
+
+
+# Readers whose missing field is a warning (the finding still reaches the analyst): a name only they read is left to
+# their own warnings (ESCU's drilldowns on $user$ beside a search returning user_id: CP029 never fails ESCU content).
+_WARNED_READERS = frozenset({"rba message", "drilldown token"})
+
+
+def _readers_text(detection: Detection, name: str) -> str:
+    """What reads ``name``, counted: ``risk object, throttling field, 6 drilldown tokens``."""
+    counts = Counter(reader for field, reader in _field_readers(detection) if field == name)
+    return ", ".join(reader if count == 1 else f"{count} {reader}s" for reader, count in counts.items())
+
+
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029: the fields ES's actions and drilldowns read from each result are result fields of the search,
     when those can be read from its last stats/table/fields (``spl_text.output_fields``; otherwise only
@@ -281,6 +331,13 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
         if fields is None or "*" in fields:  # unknown, or a wildcard (``table *``, ``values(*) as *``)
             continue
         known = f"(result fields: {', '.join(sorted(fields))})"
+        misspelt = misspelt_result_fields(detection, fields)
+        for name, result in misspelt.items():
+            yield error(detection.source.at("search"), "CP029",
+                        f"the search returns '{result}' where the detection reads '{name}' "
+                        f"({_readers_text(detection, name)}): one misspelling, reported here rather than at each "
+                        f"of them; rename one side {known}")
+        fields |= misspelt.keys()  # their readers are reported once, above
         if rba is not None:
             objects = [("risk", index, item.field) for index, item in enumerate(rba.risk_objects)]
             objects += [("threat", index, item.field) for index, item in enumerate(rba.threat_objects)]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.search import data_source_entries
+from contentpack.content.rules.search import data_source_entries, misspelt_result_fields
 from contentpack.spl.suggest import did_you_mean
 from contentpack.content.rules.spl_text import output_fields
 
@@ -37,6 +37,8 @@ def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
             for r_index, row in enumerate(test.expected_rows):
                 if fields is None:
                     fields = output_fields(detection.search) or frozenset({"*"})
+                    if "*" not in fields:  # a field the search misspells: reported once, by CP029
+                        fields |= misspelt_result_fields(detection, fields).keys()
                 if "*" in fields:
                     continue
                 for key in row:

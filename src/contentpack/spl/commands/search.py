@@ -73,8 +73,10 @@ def time_window(bounds: TimeBounds, ctx: RunContext, command: str) -> tuple[floa
             return None
         try:
             return parse_time_modifier(text, ctx.now, ctx.tz)
-        except ValueError as exc:  # timeutil's messages name the value they refuse; "empty time modifier" does not
-            message = str(exc) if repr(text) in str(exc) else f"invalid time modifier {text!r}: {exc}"
+        except ValueError as exc:  # timeutil's messages name the value they refuse (a long one elided: "invalid time
+            # modifier '-99...9d' (5,002 characters)"); "empty time modifier" does not
+            named = repr(text) in str(exc) or str(exc).startswith("invalid time modifier")
+            message = str(exc) if named else f"invalid time modifier {text!r}: {exc}"
             raise SplRuntimeError(message, offset=bounds.offset, command=command) from None
 
     return resolve(bounds.earliest), resolve(bounds.latest)
