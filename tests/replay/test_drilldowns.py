@@ -16,6 +16,7 @@ from contentpack.replay.report import render_table, report_json
 from contentpack.simulate.tokens import fill_tokens, unfilled_tokens
 from contentpack.spl import Engine, SplUnsupportedError
 from contentpack.spl.lexer import split_pipeline
+from contentpack.spl.values import Value
 
 from . import factory as f
 from .conftest import REPO
@@ -268,7 +269,7 @@ def test_a_multivalue_token_that_breaks_the_search_is_named() -> None:
     ``values(app)`` of the stats) is filled ``"a","b"``, which no search reads; the failure names the token and
     how many values it holds, and says the one form it fits (``IN``), rather than the parser's words alone."""
     keyed = Drilldown("by app", '| makeresults | search app="$app$" user="$user$"', None, None)
-    rows = [{"app": ("App 0", "App 1", "App 2"), "user": "u"}]
+    rows: list[dict[str, Value]] = [{"app": ("App 0", "App 1", "App 2"), "user": "u"}]
     outcome = drilldown_checks(Engine(), f.detection(drilldowns=[keyed]), rows, 0.0)
     [check] = outcome.checks
     assert not check.ok and check.detail.startswith("row 0: ")
