@@ -160,10 +160,11 @@ def test_cp024_and_a_command_typo_before_the_call_in_one_run(pack: Path, validat
         "command; a command another app provides must be declared in contentpack.yml custom_commands "
         f"(in {name})",
         f"{TTP}:19:5: error[CP024]: macro 'security_content_ctme' used in {name} is not defined in macros/ "
-        "(did you mean 'security_content_ctime'?)",
+        "(did you mean 'security_content_ctime'?); until it is, the search is checked only up to this call (its "
+        "result fields are unknown, so the risk, throttling, drilldown and test checks that read them wait too)",
         f"{TTP}:30:49: error[CP061]: unknown eval function 'lenn' (did you mean 'len'?) (in drilldown 1 of {name})",
         f"{TTP}:30:62: error[CP024]: macro 'security_contnt_ctime' used in drilldown is not defined in macros/ "
-        "(did you mean 'security_content_ctime'?)",
+        "(did you mean 'security_content_ctime'?); until it is, the search is checked only up to this call",
     ]
 
 

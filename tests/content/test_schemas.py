@@ -13,7 +13,7 @@ import pytest
 from contentpack.content import schemas
 from contentpack.content.loader import load_yaml
 
-from .helpers import TTP, VALID, Validate, at, edit, locate, only
+from .helpers import CTIME, TTP, VALID, Validate, at, edit, locate, only
 
 if TYPE_CHECKING:
     import jsonschema
@@ -129,6 +129,19 @@ def test_cp012_a_pattern_the_schema_describes_is_named_in_words(pack: Path, vali
     finding = only(validate(pack), "CP012")
     assert at(finding) == (TTP, *locate(pack, TTP, needle))
     assert finding.message == text
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("3", "expected string, got integer 3: write it in quotes, '3', for the text"),
+    ("true", "expected string, got boolean true: write it in quotes, 'true', for the text"),
+    ("[a]", 'expected string, got array ["a"]'),  # not a scalar: quoting is not the fix
+])
+def test_cp012_a_number_where_text_is_wanted_says_to_quote_it(pack: Path, validate: Validate, written: str,
+                                                               said: str) -> None:
+    """``definition: 3`` (a threshold macro) is an integer to YAML; the message says the quotes make it text."""
+    edit(pack, CTIME, "definition: 'convert timeformat=\"%Y-%m-%dT%H:%M:%S\" ctime($field$)'", f"definition: {written}")
+    finding = only(validate(pack), "CP012")
+    assert finding.message == f"definition: {said}"
 
 
 def test_cp012_an_attack_id_is_named_in_words(pack: Path, validate: Validate) -> None:

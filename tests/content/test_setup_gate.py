@@ -217,6 +217,25 @@ def test_a_csv_quote_the_reader_cannot_close_is_cp014_at_its_record(pack: Path, 
     assert diagnostic.message == f"lookup CSV: {message}"
 
 
+def test_a_csv_record_with_more_values_than_columns_is_a_cp014_warning_at_its_line(pack: Path,
+                                                                                 validate: Validate) -> None:
+    """An allowlist row whose name holds an unquoted comma ('Contoso Expense, Travel') has a value more than the
+    header: the engine drops the last and every later column holds its neighbour's value; validate said nothing.
+    A warning (the table still loads, as before) at the first such record, naming the others' lines; a short
+    record (later columns left empty) is no problem. The pack is still valid and loads the lookup."""
+    (pack / CSV).write_text("appDisplayName,known\nContoso Expense, Travel,true\nNorthwind\nFabrikam,true,x\n"
+                            '"Contoso, Inc.",true\nTailspin,true,,\n', encoding="utf-8")
+    result = validate(pack)
+    diagnostic = only(result, "CP014")
+    assert at(diagnostic) == (CSV, 2, 1) and diagnostic.severity == "warning"
+    assert diagnostic.message == (
+        "lookup CSV record has 3 values, more than the header's 2 columns: the values past the last column are "
+        "dropped and the others may sit under the wrong column; quote a value that holds a comma "
+        '("Contoso Expense, Travel"); so do the records at lines 4, 6')
+    assert result.ok and result.pack is not None
+    assert result.pack.lookups[0].fields_list == ("appDisplayName", "known")
+
+
 # --------------------------------------------------------------------------------- all at once, and the CLI
 
 

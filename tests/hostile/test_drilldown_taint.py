@@ -66,6 +66,17 @@ def test_each_bypass_warns(tmp_path: Path, before_stats: str, by_extra: str, tok
     assert all(f"${token}$" in finding and origin in finding for finding in found), found
 
 
+def test_the_warning_says_how_an_id_read_out_of_free_text_passes(tmp_path: Path) -> None:
+    """What makes the pack's own application-id tokens pass (a GUID-shaped match) is in the warning, with the
+    token's name, and doing what it says silences it."""
+    [name] = _with(tmp_path / "warned", "eval x=appDisplayName", "x", "x")
+    assert name.endswith("its value can inject search text; prefer a field the tenant controls, or keep only a "
+                         'value shaped like an id before it becomes $x$: eval x=if(match(x, "^[0-9a-fA-F-]{36}$"), x, '
+                         "null())")
+    assert _with(tmp_path / "guarded", f"eval x=appDisplayName | eval x=if(match(x, {GUID}), x, null())", "x",
+                 "x") == []
+
+
 def test_stats_values_as_another_name_warns(tmp_path: Path) -> None:
     root = copy_pack(tmp_path)
     edit(root, TTP, "max(_time) as lastTime by", "max(_time) as lastTime values(appDisplayName) as apps by")

@@ -14,8 +14,9 @@ from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown, 
 from contentpack.replay.drilldowns import drilldown_checks
 from contentpack.replay.report import render_table, report_json
 from contentpack.simulate.tokens import fill_tokens, unfilled_tokens
-from contentpack.spl import SplUnsupportedError
+from contentpack.spl import Engine, SplUnsupportedError
 from contentpack.spl.lexer import split_pipeline
+from contentpack.spl.values import Value
 
 from . import factory as f
 from .conftest import REPO
@@ -261,6 +262,21 @@ def test_a_drilldown_failing_on_more_rows_than_shown_says_how_many_more() -> Non
     outcome = drilldown_checks(object(), f.detection(drilldowns=[unknown]), rows, 0.0)  # type: ignore[arg-type]
     assert [(c.ok, c.detail) for c in outcome.checks] == [(False, "row 0: no value for token(s) nobody; "
         "row 1: no value for token(s) nobody; row 2: no value for token(s) nobody (+2 more)")]
+
+
+def test_a_multivalue_token_that_breaks_the_search_is_named() -> None:
+    """A drilldown keyed on ``"$app$"`` opened from a result whose ``app`` holds several values (a
+    ``values(app)`` of the stats) is filled ``"a","b"``, which no search reads; the failure names the token and
+    how many values it holds, and says the one form it fits (``IN``), rather than the parser's words alone."""
+    keyed = Drilldown("by app", '| makeresults | search app="$app$" user="$user$"', None, None)
+    rows: list[dict[str, Value]] = [{"app": ("App 0", "App 1", "App 2"), "user": "u"}]
+    outcome = drilldown_checks(Engine(), f.detection(drilldowns=[keyed]), rows, 0.0)
+    [check] = outcome.checks
+    assert not check.ok and check.detail.startswith("row 0: ")
+    assert check.detail.endswith(
+        " ($app$ holds 3 values: a multivalue field's values fill a drilldown token joined by '\",\"', which "
+        "reads as a search only inside field IN (\"$field$\"); key on a field with one value per result, or write "
+        "it so)")
 
 
 def test_offsets_are_whole_durations_in_any_unit_and_blank_is_none() -> None:

@@ -235,6 +235,26 @@ def test_malformed_attack_data_is_an_error_not_a_traceback(tmp_path: Path) -> No
     assert not outcome.ok and "malformed JSON event" in outcome.errors[0]
 
 
+def test_attack_data_without_readable_times_is_an_error(tmp_path: Path) -> None:
+    """An event whose time the engine cannot read would get the file's modification time, which every checkout
+    sets anew: the test would pass or fail by when the file was written. The Entra admin center's download
+    format ('10/21/2026 5:20:00 PM') and a record without a time are refused, saying what to write."""
+    portal = [dict(event, time=f"10/13/2026 12:0{n}:00 PM") for n, event in enumerate(DECLINES)]
+    timeless = [{k: v for k, v in event.items() if k != "time"} for event in DECLINES[:2]]
+    tests = [f.unit_test(f.write_events(tmp_path, "portal", portal), name="Portal"),
+             f.unit_test(f.write_events(tmp_path, "timeless", timeless), name="Timeless")]
+    portal_outcome, timeless_outcome = _run(tmp_path, *tests)
+    assert not portal_outcome.ok and portal_outcome.result_count is None
+    assert portal_outcome.errors == (
+        "detections/Test Declined.yml:1:1: error[RP002]: 4 event(s) had no readable time in field 'time' "
+        "(unreadable time '10/13/2026 12:00:00 PM', the first): the replay would give them the file's modification "
+        "time, which every checkout changes; write each event's time as ISO 8601 (2026-11-10T10:00:00Z, "
+        "2026-11-10 10:00:00+01:00; UTC when it has no offset) or epoch seconds (1794304800)",)
+    assert timeless_outcome.errors[0].endswith(
+        "RP002]: 2 event(s) had no time in field 'time': the replay would give them the file's modification time, "
+        "which every checkout changes; give each event a 'time' field")
+
+
 def test_an_spl_error_is_reported_at_the_search_with_its_column(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "declines", DECLINES)
     [outcome] = _run(tmp_path, f.unit_test(data), search="`azure_monitor_aad` | stats count by", drilldowns=())

@@ -129,6 +129,20 @@ def test_table_orders_columns_and_results_fields() -> None:
     assert result.fields == ["b", "nothere", "a"]
 
 
+@pytest.mark.assumed
+@pytest.mark.parametrize("after", ["head 1", "sort - a | head 5", "where a=\"2\"", "search a=2", "dedup a",
+                                   "tail 1", "regex a=\"2\""])
+def test_a_table_before_commands_that_keep_rows_as_they_are_still_sets_the_columns(after: str) -> None:
+    """``| table b nothere a | head 1`` has the columns of the table, the empty one too, as the search UI shows:
+    head, tail, sort, dedup, search, where and regex filter or order results and leave their fields alone
+    (assumed: no Splunk page says an all-empty column survives them). The column was lost, and a CSV of one
+    result had no header at all when it was the only one."""
+    engine = make_engine([event(NOW - 1, b="1", a="2")])
+    assert engine.search(f"* | table b nothere a | {after}", now=NOW).fields == ["b", "nothere", "a"]
+    assert engine.search("* | table nothere | head 1", now=NOW).fields == ["nothere"]
+    assert engine.search("* | table b nothere a | eval c=1", now=NOW).fields == ["b", "a", "c"]  # eval: rows'
+
+
 def test_bin_numeric_fields_make_ranges() -> None:
     """bin on a numeric field gives low-high ranges (bin page, 9.4)."""
     engine = make_engine([event(NOW - 1, n="23")])

@@ -172,7 +172,7 @@ def test_a_match_field_that_is_not_a_column_stops_the_search(tmp_path: Path) -> 
     assert rows(engine, "* | lookup apps app AS application OUTPUT risk | table risk") == [{"risk": "high"}]
     assert rows(engine, "* | lookup apps_v2.csv app AS application | table risk") == [{"risk": "high"}]
     for search in ("* | lookup apps application OUTPUT risk", "* | lookup apps_v2.csv app AS application, owner"):
-        with pytest.raises(SplError, match=r"^lookup: table 'apps' has no column '(application|owner)' \("):
+        with pytest.raises(SplError, match=r"^lookup: table 'apps' has no column '(application|owner)'; its columns: app, risk \("):
             rows(engine, search)
 
 
@@ -200,7 +200,19 @@ def test_a_missing_match_field_is_still_a_runtime_error_before_a_missing_output(
     engine.register_lookup("apps", _csv(tmp_path, "app,risk\nEvil,high\n"))
     with pytest.raises(SplRuntimeError) as raised:
         rows(engine, "* | lookup apps application OUTPUT verdikt")
-    assert raised.value.message == "lookup: table 'apps' has no column 'application'"
+    assert raised.value.message == "lookup: table 'apps' has no column 'application'; its columns: app, risk"
+
+
+def test_a_missing_match_field_names_the_tables_columns(tmp_path: Path) -> None:
+    """``lookup entra_id_known_applications app_id AS ...`` against a table keyed ``appId``: the search's error
+    names the column meant and the table's columns, as validate's CP065 does (it said only that app_id is not
+    one, and finding the header meant opening the CSV)."""
+    engine = make_engine([event(NOW - 1, app="Evil")])
+    engine.register_lookup("apps", _csv(tmp_path, "appId,app_name\nEvil,x\n"))
+    with pytest.raises(SplRuntimeError) as raised:
+        rows(engine, "* | lookup apps app_id AS app OUTPUT app_name")
+    assert raised.value.message == ("lookup: table 'apps' has no column 'app_id' (did you mean 'appId'?); its "
+                                    "columns: appId, app_name")
 
 
 def test_match_type_errors_name_the_problem(tmp_path: Path) -> None:

@@ -53,8 +53,8 @@ from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, TIME_FORMATS, BadLines, Untimed, events_head,
-                                     head_starts_array, in_calendar, unreadable_time_text)
+from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, BadLines, Untimed, events_head, head_starts_array,
+                                     in_calendar)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -599,31 +599,21 @@ def _empty_file_hints(paths: Sequence[str]) -> list[str]:
             if (found := Path(path).stat()).st_size == 0 and stat.S_ISREG(found.st_mode)]
 
 
+_NAME_TIME_FIELD = "name the field that holds each event's time with --time-field NAME"
+
+
 def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list[str]:
     """The events the search read that had no time, per file (the engine counted them as it read them): each
     got the file's modification time, so a time range kept or dropped them by that time alone, and ``_time``
     in the rows is not theirs. Splunk's rule is not quite this one (docs/spl_engine.md, "Events without a
     time"), and the hint says so rather than quote Splunk's order as if followed; the usual cause is a time
     field of another name: what to do is to name it."""
-    return [f"{counted(tally.count, 'event')} of {tally.path} had no {_which_time(tally, time_field)} and got the "
+    return [f"{counted(tally.count, 'event')} of {tally.path} had no {tally.which_time(time_field)} and got the "
             f"file's modification time, {_values('_time', tally.fallback, tz)[0]}, as _time (the engine gives it to "
             "every event without a time, assumed: Splunk's documented order takes the time of the previous event of "
             "the same source first, then a date in the file name, and only then the file's modification time); "
-            f"{_time_fix(tally)}"
+            f"{tally.time_fix(_NAME_TIME_FIELD)}"
             for tally in untimed]
-
-
-def _which_time(tally: Untimed, time_field: str) -> str:
-    """``time in field 'time'`` when the events lack the field, else what it held that is no time."""
-    if tally.unreadable is None:
-        return f"time in field '{time_field}'"
-    return f"readable time in field '{time_field}' ({unreadable_time_text(time_field, tally.unreadable)}, the first)"
-
-
-def _time_fix(tally: Untimed) -> str:
-    if tally.unreadable is None:
-        return "name the field that holds each event's time with --time-field NAME"
-    return f"write each event's time as {TIME_FORMATS}"
 
 
 # A correlation search pasted into `search` reads ES's risk index, which holds what detections wrote when they

@@ -14,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from contentpack.content.conf_text import conf_text_problem
-from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.diagnostics import Diagnostic, Position, error, warning
 from contentpack.content.loader import read_text
 from contentpack.content.model import Lookup
+from contentpack.cut_lists import cut_list
 from contentpack.spl.files import no_such_path
 
 RULE_LOOKUP_FILE = "CP014"
@@ -25,7 +26,7 @@ MAX_LOOKUP_BYTES = 16 * 1024 * 1024
 
 def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, ...] | None, list[Diagnostic]]:
     """The CSV's column names, or diagnostics (``where`` is the YAML node naming the file)."""
-    from contentpack.spl.lookups import LookupCsvError, csv_records
+    from contentpack.spl.lookups import LookupCsvError, numbered_csv_records
 
     file = root / "lookups" / csv_name
     shown = f"lookups/{csv_name}"
@@ -37,9 +38,9 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
     if text is None:
         return None, problems
     try:
-        header, records = csv_records(text)
-        for _ in records:  # the engine reads every record: one it cannot read is found now, not at replay
-            pass
+        header, records = numbered_csv_records(text)
+        # the engine reads every record: one it cannot read is found now, not at replay
+        long_records = [(line, len(record)) for line, record in records if len(record) > len(header)]
     except LookupCsvError as exc:
         return None, [error(Position(shown, exc.line, 1), RULE_LOOKUP_FILE, f"lookup CSV: {exc.reason}")]
     if len(set(header)) != len(header) or any(not column.strip() for column in header):
@@ -49,7 +50,24 @@ def read_header(root: Path, csv_name: str, where: Position) -> tuple[tuple[str, 
     problems = [error(Position(shown, *at), RULE_LOOKUP_FILE, f"lookup CSV column {column!r}: {problem}")
                 for column, at in zip(header, _header_cells(text), strict=False)
                 if (problem := _column_problem(column)) is not None]
-    return (None if problems else header), problems
+    return (None if problems else header), problems + _long_records(shown, len(header), long_records)
+
+
+def _long_records(shown: str, columns: int, long: list[tuple[int, int]]) -> list[Diagnostic]:
+    """A warning at the first record (line, values) with more values than the header has columns, naming the lines
+    of the others: the engine drops the values past the last column (assumed: Splunk documents no rule for such a
+    record), so a value holding an unquoted comma (``Contoso Expense, Travel``) splits in two, and every later
+    column of the record holds its neighbour's value without a word."""
+    if not long:
+        return []
+    (line, values), others = long[0], [str(other) for other, _ in long[1:]]
+    also = "" if not others else \
+        f"; so does the record at line {others[0]}" if len(others) == 1 else \
+        f"; so do the records at lines {cut_list(others, 5, separator=', ')}"
+    return [warning(Position(shown, line, 1), RULE_LOOKUP_FILE,
+                    f"lookup CSV record has {values} values, more than the header's {columns} columns: the values "
+                    "past the last column are dropped and the others may sit under the wrong column; quote a value "
+                    f"that holds a comma (\"Contoso Expense, Travel\"){also}")]
 
 
 def _column_problem(column: str) -> str | None:

@@ -138,6 +138,14 @@ def _one_of(kind: SchemaKind, allowed: list[str]) -> str:
                     in_full=LISTED_IN_FULL)
 
 
+def _quote_it(expected: object, instance: object) -> str:
+    """How to write a number or a boolean where text is wanted: YAML read the bare ``3`` of ``definition: 3`` (a
+    threshold macro, as a new user wrote it) as an integer, and the message did not say that quotes make it text."""
+    if expected != "string" or not isinstance(instance, (bool, int, float)):
+        return ""
+    return f": write it in quotes, '{json.dumps(instance)}', for the text"
+
+
 def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, message: str,
               described: str | None = None) -> str:
     """The message for one failed keyword; a pattern whose schema says in words what it takes (``described``,
@@ -150,7 +158,7 @@ def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, mess
         return f"{_short(instance)} must be {_short(value)}"
     if keyword == "type":
         expected = " or ".join(value) if isinstance(value, list) else value
-        return f"expected {expected}, got {_json_type(instance)} {_short(instance)}"
+        return f"expected {expected}, got {_json_type(instance)} {_short(instance)}{_quote_it(value, instance)}"
     if keyword == "pattern":
         return (f"{_short(instance)} is not {described}" if described
                 else f"{_short(instance)} does not match the pattern {value}")

@@ -105,8 +105,8 @@ def _build(
     if header is None:
         return None, problems
     lookup = build_lookup(data, source, csv_name, header)
-    problems = match_type_problems(lookup)
-    return (None if problems else lookup), problems
+    refused = match_type_problems(lookup)
+    return (None if refused else lookup), problems + refused  # ``problems``: the CSV's warnings
 
 
 def check_document(kind: schemas.SchemaKind, root: Path, shown: str,

@@ -24,11 +24,21 @@ from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
 from contentpack.spl import Engine, SplError
-from contentpack.spl.events import read_events, starts_json_array
+from contentpack.spl.events import Untimed, read_events, starts_json_array
 from contentpack.spl.values import Event
 
 RULE_ATTACK_DATA = "RP002"
+TIME_FIELD = "time"  # where each event's time is: the field Azure Monitor writes it in (the engine's default)
 _NEWEST = "search * | stats max(_time) as newest"
+
+
+def _untimed_problem(tally: Untimed) -> str:
+    """Why a file with events the engine could read no time of is not replayed: each would get the file's
+    modification time, which a checkout or a copy sets, so the test's outcome would depend on when the file was
+    written rather than on its events (and the all-time check could pass while the schedule is a guess)."""
+    return (f"{tally.count} event(s) had no {tally.which_time(TIME_FIELD)}: the replay would give "
+            "them the file's modification time, which every checkout changes; "
+            f"{tally.time_fix(f'give each event a {TIME_FIELD!r} field')}")
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class DataFile:
 
     def register(self, engine: Engine) -> None:
         engine.register_events(self.path, sourcetype=self.sourcetype, source=self.source, host=self.host,
-                               index=self.index, lazy=not self.is_json_array)
+                               index=self.index, time_field=TIME_FIELD, lazy=not self.is_json_array)
 
 
 @dataclass
@@ -71,9 +81,12 @@ class AttackDataStore:
         engine = Engine()
         try:
             item.register(engine)
-            rows = engine.search(_NEWEST, now=0.0).rows
+            results = engine.search(_NEWEST, now=0.0)
         except (SplError, OSError) as exc:
             return exc.message if isinstance(exc, SplError) else f"cannot read attack data: {exc}"
+        if results.untimed:
+            return _untimed_problem(results.untimed[0])
+        rows = results.rows
         value = rows[0].get("newest") if rows else None
         self._newest[item] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         return None
@@ -107,5 +120,5 @@ class AttackDataStore:
         time per test; the file was already checked by ``files_for``). Callers must not change them."""
         if item not in self._events:
             self._events[item] = list(read_events(item.path, sourcetype=item.sourcetype, source=item.source,
-                                                  host=item.host, index=item.index))
+                                                  host=item.host, index=item.index, time_field=TIME_FIELD))
         return self._events[item]

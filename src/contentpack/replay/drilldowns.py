@@ -49,7 +49,7 @@ from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
-from contentpack.spl.values import Event, Value
+from contentpack.spl.values import Event, Value, mv_values
 
 Window = tuple[float | None, float | None]
 
@@ -286,7 +286,7 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
             events = reads_events(drilldown)
             results = (run_events_drilldown if events else run_drilldown)(engine, filled, now)
         except SplError as exc:
-            entries.append(f"{label}: {exc}")
+            entries.append(f"{label}: {exc}{_multivalue_note(drilldown, row)}")
             continue
         said.update(dict.fromkeys(job_warnings(drilldown_search(drilldown), results)))
         if filled.uses_original_search and not returns_result(results, row):
@@ -296,6 +296,19 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
         elif events:
             entries.append(_EventsReturned.of(row_number, label, row, results))
     return _Drilled(tuple(entries), tuple(said))
+
+
+def _multivalue_note(drilldown: Drilldown, row: Mapping[str, Value]) -> str:
+    """Why a filled drilldown may not parse: a token of a field holding several values, filled as ``a","b``
+    (``DRILLDOWN_SEPARATOR``, assumed), which reads as a search only inside ``IN ("$field$")``; empty when no
+    token of the drilldown's search holds several values in ``row``."""
+    several = [name for name in dict.fromkeys(token_names(drilldown.search)) if len(mv_values(row.get(name))) > 1]
+    if not several:
+        return ""
+    held = ", ".join(f"${name}$ holds {len(mv_values(row.get(name)))} values" for name in several)
+    return (f" ({held}: a multivalue field's values fill a drilldown token joined by '{DRILLDOWN_SEPARATOR}', "
+            "which reads as a search only inside field IN (\"$field$\"); key on a field with one value per "
+            "result, or write it so)")
 
 
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],

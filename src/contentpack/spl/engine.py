@@ -25,8 +25,9 @@ from contentpack.spl.ast import Expr, Pipeline, SearchExpr, has_subsearch
 from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl.commands import get_command
 from contentpack.spl.commands.fieldops import TableCommand
-from contentpack.spl.commands.ordering import HeadCommand
-from contentpack.spl.commands.search import SearchCommand, index_time_filter, resolve_subsearches, time_window
+from contentpack.spl.commands.ordering import DedupCommand, HeadCommand, SortCommand, TailCommand
+from contentpack.spl.commands.rex import RegexCommand
+from contentpack.spl.commands.search import SearchCommand, WhereCommand, index_time_filter, resolve_subsearches, time_window
 from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
@@ -856,9 +857,18 @@ def _head_limit(rest: Sequence[Command]) -> int | None:
     return None
 
 
+# Commands that pass on the rows they keep as they are, fields and all: a ``table`` before them still sets the
+# results' columns (newuser10: ``| table x | head 1`` lost the column x when no row had it, and a CSV of 1 result
+# was empty). Assumed: Splunk documents that ``table`` keeps "only the fields that you specify in the arguments"
+# (table page) and that these commands filter or order results; no page says a column every result leaves empty
+# survives them, which the search UI shows.
+_KEEP_COLUMNS = (HeadCommand, TailCommand, SortCommand, DedupCommand, SearchCommand, WhereCommand, RegexCommand)
+
+
 def _field_order(pipeline: Pipeline, rows: Sequence[Event]) -> list[str]:
     order: dict[str, None] = {}
-    last = pipeline.commands[-1]
+    last = next((command for command in reversed(pipeline.commands) if not isinstance(command, _KEEP_COLUMNS)),
+                None)
     if isinstance(last, TableCommand):
         for name in last.columns:
             if "*" not in name:

@@ -309,6 +309,18 @@ class Untimed:
         if self.unreadable is None:
             self.unreadable = unreadable_time(flat, time_field)
 
+    def which_time(self, time_field: str) -> str:
+        """``time in field 'time'`` when the events lack the field, else what it held that is no time: the words
+        after "had no" (``search``'s hint, the replay's RP002)."""
+        if self.unreadable is None:
+            return f"time in field '{time_field}'"
+        return f"readable time in field '{time_field}' ({unreadable_time_text(time_field, self.unreadable)}, the first)"
+
+    def time_fix(self, no_field: str) -> str:
+        """What to do: write readable times when the field held some text, else ``no_field`` (the caller's way to
+        say where each event's time is)."""
+        return no_field if self.unreadable is None else f"write each event's time as {TIME_FORMATS}"
+
 
 # The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
 EARLIEST_MOMENT = -62135510400.0  # 0001-01-02T00:00:00Z

@@ -168,6 +168,13 @@ def _utf8_text(raw: bytes) -> str:
 
 
 def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
+    """A CSV lookup's header and its data records, as the engine reads them (:func:`numbered_csv_records`, without
+    the lines)."""
+    fields, numbered = numbered_csv_records(text)
+    return fields, (record for _, record in numbered)
+
+
+def numbered_csv_records(text: str) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
     """A CSV lookup's header and its data records, as the engine reads them (``csv`` module, default dialect):
     the header is the first record, empty lines between records are skipped, a short record's missing values
     are empty and a long record's extra values dropped (by the caller, which zips with the header). Why a
@@ -185,16 +192,17 @@ def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
     Why ``strict``: without it a quoted value that is never closed silently took every later line of the file
     as its text (the table lost all its later rows and validate said nothing), and text after a closing quote
     was glued to the value. Splunk documents neither case, so both are refused (assumed), at the line where
-    the record that cannot be read starts.
+    the record that cannot be read starts. Each data record comes with the line it starts on (what a message about
+    it names).
     """
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LOOKUP_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
 
-    def read() -> Iterator[list[str]]:
+    def read() -> Iterator[tuple[int, list[str]]]:
         start = 1  # the line the next record starts on
         try:
             for record in reader:
-                yield record
+                yield start, record
                 start = reader.line_num + 1
         except csv.Error as exc:
             reason = "a quoted value is not closed before the end of the file" \
@@ -202,10 +210,10 @@ def csv_records(text: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
             raise LookupCsvError(reason, start) from None
 
     records = read()
-    fields = tuple(next(records, ()))
+    fields = tuple(next(records, (1, []))[1])
     if not fields:
         raise LookupCsvError("no header row", 1)
-    return fields, (record for record in records if record)
+    return fields, ((line, record) for line, record in records if record)
 
 
 class LookupCsvError(SplError):

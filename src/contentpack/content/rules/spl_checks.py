@@ -375,9 +375,9 @@ class MissingColumn:
     rule: str = RULE_LOOKUP_COLUMN  # a match field; RULE_LOOKUP_OUTPUT: an OUTPUT/OUTPUTNEW field
 
     def message(self) -> str:
-        columns = self.lookup.fields_list
-        return (f"{self.said}{did_you_mean(self.column, columns)}{self.consequence}; its columns: "
-                f"{', '.join(columns)}")
+        from contentpack.spl.commands.lookup import columns_hint
+
+        return f"{self.said}{columns_hint(self.column, self.lookup.fields_list, self.consequence)}"
 
 
 def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:

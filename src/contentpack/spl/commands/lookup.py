@@ -13,7 +13,7 @@ inputlookup (…/search-commands/inputlookup): a generating command returning th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from contentpack.spl.ast import SearchExpr
@@ -33,6 +33,7 @@ from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.lookups import LookupTable
 from contentpack.spl.matching import compile_search
 from contentpack.spl.searchparser import parse_search
+from contentpack.spl.suggest import did_you_mean
 from contentpack.spl.values import Event, Scalar, make_mv, mv_values, to_str
 
 
@@ -126,6 +127,12 @@ def missing_column_message(table: str, column: str) -> str:
     return f"lookup: table '{table}' has no column '{column}'"
 
 
+def columns_hint(column: str, columns: Sequence[str], consequence: str = "") -> str:
+    """What follows a missing column's message: the closest column, ``consequence``, then the table's columns
+    (`` (did you mean 'appId'?); its columns: appId, app_name``), in the engine's error and the validator's."""
+    return f"{did_you_mean(column, columns)}{consequence}; its columns: {', '.join(columns)}"
+
+
 def missing_output_message(node: LookupCommand, table: str, column: str) -> str:
     """``lookup: table 'apps' has no column 'verdikt' to OUTPUT`` (or ``to OUTPUTNEW``, as the search says)."""
     return f"{missing_column_message(table, column)} to {'OUTPUTNEW' if node.output_new else 'OUTPUT'}"
@@ -137,8 +144,8 @@ def run_lookup(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
     table = find_table(ctx, node.table, node)
     missing = missing_columns(node, table.fields)
     if missing:
-        raise SplRuntimeError(missing_column_message(table.name, missing[0]), offset=node.offset,
-                              command=node.name)
+        raise SplRuntimeError(missing_column_message(table.name, missing[0]) + columns_hint(missing[0], table.fields),
+                              offset=node.offset, command=node.name)
     absent = missing_outputs(node, table.fields)
     if absent:  # never a silent answer: see missing_outputs
         raise SplUnsupportedError(f"{missing_output_message(node, table.name, absent[0][0])}, which is not "
