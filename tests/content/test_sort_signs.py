@@ -61,9 +61,9 @@ def test_the_correlation_before_v15_is_caught(tmp_path: Path) -> None:
                                                                 "dist"))
     path = root / CORRELATION
     text = path.read_text(encoding="utf-8")
-    assert "| sort 0 -ranked_score -ranked_total -object_first_grant ranked_user\n" in text
-    path.write_text(text.replace("| sort 0 -ranked_score -ranked_total -object_first_grant ranked_user\n",
-                                 "| sort 0 - ranked_score - ranked_total - object_first_grant ranked_user\n"), encoding="utf-8")
+    assert "| sort 0 -wave_granter -ranked_score -ranked_total -object_first_grant ranked_user\n" in text
+    path.write_text(text.replace("| sort 0 -wave_granter -ranked_score -ranked_total -object_first_grant ranked_user\n",
+                                 "| sort 0 - wave_granter - ranked_score - ranked_total - object_first_grant ranked_user\n"), encoding="utf-8")
     out = validate_cli(root)
     assert out.returncode == 0 and "Traceback" not in out.stderr
     line, col = locate(root, CORRELATION, "'| from datamodel Risk.All_Risk")
