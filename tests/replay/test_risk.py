@@ -11,7 +11,7 @@ import pytest
 from contentpack.simulate.simulation import _State
 from contentpack.spl import Engine
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.engine import Results
+from contentpack.spl.engine import Results, RunFreeRows
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Value
 from contentpack.content.model import Drilldown, Rba, RiskObject, ThreatObject
@@ -138,14 +138,14 @@ def test_a_correlation_prepared_per_risk_event_answers_every_run_as_unprepared(
                                     rba=False), type="Correlation")
     pack = f.pack(tmp_path, declined, consent, correlation)
     prepared_runs = []
-    search_prepared = Engine.search_prepared
+    run_free_rows = Engine.run_free_rows
 
-    def counting(self: Engine, prepared: Prepared, *args: Any, **kwargs: Any) -> Results:
+    def counting(self: Engine, prepared: Prepared, *args: Any, **kwargs: Any) -> RunFreeRows:
         if not isinstance(prepared.first, SearchCommand):
             prepared_runs.append(prepared.done)
-        return search_prepared(self, prepared, *args, **kwargs)
+        return run_free_rows(self, prepared, *args, **kwargs)
 
-    monkeypatch.setattr(Engine, "search_prepared", counting)
+    monkeypatch.setattr(Engine, "run_free_rows", counting)
     prepared = simulate_file(tmp_path, pack, data)
     assert prepared_runs and set(prepared_runs) == {3}  # the correlation's runs were prepared
     monkeypatch.setattr(Engine, "prepare", lambda self, pipeline, events: None)

@@ -257,30 +257,40 @@ def test_throttling_in_the_timeline_collapses_repeated_notables(tmp_path: Path) 
 
 def test_runs_over_the_same_events_reuse_the_first_answer_unless_the_search_reads_the_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 24-hour window rerun every hour sees the same event 24 times: a search whose commands left after the
-    prepared part read only their input (``Prepared.same_rows_for_same_outputs``) runs once and every run gets
-    a copy of its rows; one reading the run's time (``now()``) still runs at every run, each with its own time."""
-    calls: list[float] = []
-    search_prepared = Engine.search_prepared
+    """A 24-hour window rerun every hour sees the same event 24 times: the commands left after the prepared part
+    that read only their input (``Prepared.run_free``) run once per input and every run gets a copy of their rows;
+    a command reading the run's time (``now()``) after them runs at every run, each with its own time, over
+    those rows."""
+    run_free: list[float] = []
+    finished: list[float] = []
+    run_free_rows, finish_prepared = Engine.run_free_rows, Engine.finish_prepared
 
-    def counted(self: Engine, *args: object, **kwargs: object) -> object:
-        calls.append(kwargs["now"])  # type: ignore[arg-type]
-        return search_prepared(self, *args, **kwargs)  # type: ignore[arg-type]
+    def counted_run_free(self: Engine, *args: object, **kwargs: object) -> object:
+        run_free.append(kwargs["now"])  # type: ignore[arg-type]
+        return run_free_rows(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Engine, "search_prepared", counted)
+    def counted_finish(self: Engine, *args: object, **kwargs: object) -> object:
+        finished.append(kwargs["now"])  # type: ignore[arg-type]
+        return finish_prepared(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "run_free_rows", counted_run_free)
+    monkeypatch.setattr(Engine, "finish_prepared", counted_finish)
     data = f.write_events(tmp_path, "once", [decline("a@contoso.example", "2026-10-13 09:15")])
     plain = _det(earliest="-1450m@m")
     result = simulate_file(tmp_path, f.pack(tmp_path, plain), data, IngestionDelay(fixed="0s"))
     with_rows = [r for r in result.runs if r.rows]
     # two inputs: no event (the first run, which shows that nothing gives no row) and the event
-    assert len(calls) == 2 and len(with_rows) == len(result.notables) == 24
+    assert len(run_free) == 2 and len(with_rows) == len(result.notables) == 24
     assert all(r.rows == with_rows[0].rows for r in with_rows)
     assert len({id(row) for r in with_rows for row in r.rows}) == 24  # each run its own rows
-    calls.clear()
+    run_free.clear()
+    finished.clear()
     timed = ttp("Counter", COUNT_SEARCH + " | eval seen=now()", earliest="-1450m@m")
     result = simulate_file(tmp_path, f.pack(tmp_path, timed), data, IngestionDelay(fixed="0s"))
     seen = [r.rows[0]["seen"] for r in result.runs if r.rows]
-    assert len(calls) == len(seen) + 1 == 25 and seen == [r.run_time for r in result.runs if r.rows]
+    assert len(run_free) == 2  # the stats before the eval: once per input
+    assert len(finished) == len(seen) + 1 == 25 and seen == [r.run_time for r in result.runs if r.rows]
+    assert finished[1:] == seen  # the eval: at every run, with its own time
 
 
 # ------------------------------------------------------------------------------------ notables and risk

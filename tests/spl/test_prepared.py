@@ -240,6 +240,39 @@ def test_runs_given_the_same_outputs_answer_alike_only_when_nothing_left_reads_t
         assert runs[0].rows and runs[0].rows == runs[1].rows and runs[0].messages == runs[1].messages, search
 
 
+def test_the_rows_before_the_first_command_reading_the_run_serve_every_run_given_the_same_outputs(
+        tmp_path: Path) -> None:
+    """``run_free`` counts the leading commands left to each run that read only their input; what they make of one
+    run's outputs (``run_free_rows``), finished at another run's time (``finish_prepared``), is that run's whole
+    answer: the correlation's shape, its stats before a ``where`` on ``relative_time(now(), ...)``, reuses the
+    stats and runs only the ``where`` again, and a subsearch after them still searches the finishing run's events."""
+    engine = _engine(tmp_path)
+    searches = {
+        # stats, eventstats, sort: input only; the where reads now(), and so does everything after it
+        'search sourcetype=st | stats max(_time) as last count by user | eventstats sum(count) as total '
+        '| sort 0 -last | where last >= relative_time(now(), "-3h") | eval n=total': 3,
+        SEARCHES[2]: 0,  # the where on age follows the eval of now(), which the prepared part stops at
+        SEARCHES[3]: 0,  # the append holds a subsearch
+        "search sourcetype=st | stats count by user | eval t=relative_time(time(), \"-1d\")": 1,
+        SEARCHES[0]: 5,  # eventstats, where, lookup, where, stats: everything left reads its input only
+    }
+    for search, expected in searches.items():
+        pipeline = engine.parse(search)
+        prepared = engine.prepare(pipeline, EVENTS)
+        assert prepared is not None and prepared.run_free == expected, search
+        assert prepared.same_rows_for_same_outputs is (expected == len(prepared.rest)), search
+        outputs = [o for out in prepared.outputs for o in out]
+        first = engine.fork(EVENTS, []).run_free_rows(prepared, outputs, now=BASE)
+        for hours in (1, 4):
+            now = BASE + hours * 3600
+            whole = engine.fork(EVENTS, []).search_pipeline(pipeline, now=now)
+            again = engine.fork(EVENTS, []).finish_prepared(prepared, first, now=now)
+            assert again.rows == whole.rows and again.messages == whole.messages, (search, hours)
+    late = engine.fork(EVENTS, []).search_pipeline(engine.parse(next(iter(searches))), now=BASE + 4 * 3600)
+    early = engine.fork(EVENTS, []).search_pipeline(engine.parse(next(iter(searches))), now=BASE + 3600)
+    assert len(late.rows) < len(early.rows)  # the where does read the run: the reused rows are finished anew
+
+
 def test_what_a_command_holds_is_walked_once_per_parsed_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """A parsed search is prepared again for each test's simulated runs and each lineage check: whether a command
     holds a subsearch or calls a function of the run's time is worked out once per command (it cost 0.2 s of

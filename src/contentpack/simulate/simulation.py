@@ -75,10 +75,11 @@ resolved only when ``SimulationResult.runs`` or ``runs_of`` gives its ``Run``. A
 nothing before that is kept the same way (its window resolved to run it, not kept: most of the others), so a
 reader that only counts runs and their rows (``SimulationResult.row_counts``: the replay's outcome, the backtest's
 table) builds no ``Run`` for a run that read nothing. A run given the same prepared
-events as an earlier run of its search gets that run's rows and job messages (copies of the rows) without running
-again, when no command left to each run reads the run (``Prepared.same_rows_for_same_outputs``): overlapping
-windows make most runs of an hourly search over a week see exactly what the run before saw, and then the rows
-cannot differ.
+events as the run of its search before it gets what that run's leading commands that read only their input made
+(``Prepared.run_free``: copies of the rows and job messages after them) without running them again, and runs
+only the commands after them (none, for most searches): overlapping windows make most runs of an hourly search
+over a week see exactly what the run before saw, and then those rows cannot differ. Only the last run's are
+kept: a window moves one way, so a run's events, once changed, do not come back.
 
 Job messages (``spl.messages``: a subsearch cut at its maxout): Splunk shows them beside each scheduled run's
 results, and a cut nobody hears of is a silent wrong answer, so the result keeps them -- per detection, each
@@ -93,7 +94,7 @@ import time
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 from contentpack.content.model import Detection, Pack
@@ -105,6 +106,7 @@ from contentpack.simulate.risk import risk_events
 from contentpack.simulate.throttle import MultivalueKey, Throttle
 from contentpack.simulate.timeline import EventIndex, event_time
 from contentpack.spl import Engine, Results, SplError
+from contentpack.spl.engine import RunFreeRows
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
@@ -305,11 +307,10 @@ class _Plan:
     # per event of ``events`` (per risk event written, for a search reading the risk index), the search's
     # run-independent part done once
     prepared: Prepared | None = None
-    # the results of the runs so far per run input (positions in ``events``, or in the risk index, of the
-    # prepared outputs read, in order), when any two runs given the same outputs return the same rows
-    # (``Prepared.same_rows_for_same_outputs``; None otherwise): an hourly run over a week sees the same few
-    # events as the run before it nearly every time
-    answers: dict[tuple[int, ...], Results] | None = None
+    # the last run's input (positions in ``events``, or in the risk index, of the prepared outputs read, in order)
+    # and what the prepared search's run-free commands made of it (``Prepared.run_free``), when there are any: an
+    # hourly run over a week sees the same few events as the run before it nearly every time
+    last_run_free: tuple[tuple[int, ...], RunFreeRows] | None = None
     empty_says_something: bool | None = None  # rows or job messages: learnt at the first run with no input
     failed: bool = False
     skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
@@ -387,10 +388,8 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         prepared = engine.prepare(pipeline, ())
     else:
         prepared = engine.prepare(pipeline, events.events) if events is not index else None
-    answers: dict[tuple[int, ...], Results] | None = \
-        {} if prepared is not None and prepared.same_rows_for_same_outputs else None
     return _Plan(detection, schedule, pipeline, events, generating, Throttle.of(detection.tags.throttling), inline,
-                 prepared, answers, skew=skew, delay=delay)
+                 prepared, skew=skew, delay=delay)
 
 
 def _late_starts(chosen: Sequence[Detection], given: Mapping[str, float] | None, what: str) -> dict[str, float]:
@@ -675,23 +674,26 @@ class _State:
 
     def _results(self, plan: _Plan, positions: list[int], risk_positions: list[int], risk: list[Event],
                  earliest: float, latest: float, as_of: float) -> Results:
-        """The run's results: the engine's, or those of an earlier run of the plan given the same outputs
-        (``_Plan.answers``), each row a copy of its own, as the engine gives each run. Raises SplError."""
-        if plan.prepared is None:
+        """The run's results: the engine's, from what the run before made of the same outputs when it was given
+        them (``_Plan.last_run_free``), each row a copy of its own, as the engine gives each run. Raises
+        SplError."""
+        prepared = plan.prepared
+        if prepared is None:
             engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
             return engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=as_of)
         selected = risk_positions if plan.generating else positions
         key = tuple(selected)
-        if plan.answers is not None and key in plan.answers:
-            known = plan.answers[key]
-            return replace(known, rows=[dict(row) for row in known.rows])
-        outputs = plan.prepared.outputs
-        engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
-        results = engine.search_prepared(plan.prepared, [out for i in selected for out in outputs[i]],
+        # the run's own engine (a subsearch searches the run's events), unless it only copies the last run's rows
+        engine = self.engine if prepared.same_rows_for_same_outputs else \
+            self.engine.fork([plan.events.events[i] for i in positions], risk)
+        if plan.last_run_free is not None and plan.last_run_free[0] == key:
+            known = plan.last_run_free[1]
+        else:
+            known = engine.run_free_rows(prepared, [out for i in selected for out in prepared.outputs[i]],
                                          earliest=earliest, latest=latest, now=as_of)
-        if plan.answers is not None:
-            plan.answers[key] = replace(results, rows=[dict(row) for row in results.rows])
-        return results
+            if prepared.run_free:
+                plan.last_run_free = key, known
+        return engine.finish_prepared(prepared, known, earliest=earliest, latest=latest, now=as_of)
 
     def _actions(self, plan: _Plan, rows: Sequence[Mapping[str, Value]], run_time: float,
                  window: tuple[float, float], errors: list[SimulationError]) -> None:

@@ -72,6 +72,15 @@ class Results:
 
 
 @dataclass(frozen=True)
+class RunFreeRows:
+    """What a prepared search's run-free commands made of a run's outputs (``Engine.run_free_rows``): rows any run
+    given the same outputs would make, kept by a caller to finish such runs without making them again."""
+
+    rows: tuple[Event, ...]
+    messages: tuple[JobMessage, ...]
+
+
+@dataclass(frozen=True)
 class Survey:
     """What one read of every registered event found (``Engine.survey``)."""
 
@@ -561,11 +570,33 @@ class Engine:
         order: only the commands not prepared run, over copies of the outputs in the window (a subsearch still
         searches the events this engine holds). For ``from datamodel`` the prepared events are the risk
         events this engine holds, in the order it holds them."""
+        return self.finish_prepared(prepared, self.run_free_rows(prepared, outputs, earliest=earliest, latest=latest,
+                                                                 now=now), earliest=earliest, latest=latest, now=now)
+
+    def run_free_rows(self, prepared: Prepared, outputs: Sequence[Event], *, earliest: str | float | None = None,
+                      latest: str | float | None = None, now: float) -> RunFreeRows:
+        """The first part of ``search_prepared``: the rows and job messages of the outputs in the window after the
+        ``prepared.run_free`` commands, which any run given the same outputs would make alike (``spl.prepared``),
+        for ``finish_prepared`` at this run and any such run."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         ctx = self._context(now, window, [])
         stream = _guarded(copies_in_window(outputs, *window), prepared.first)
         with running(self.limits):
-            rows = list(_finish(stream, prepared.rest, ctx))  # type: ignore[arg-type]
+            rows = tuple(_finish(stream, prepared.rest[:prepared.run_free], ctx))  # type: ignore[arg-type]
+        return RunFreeRows(rows, tuple(ctx.messages))
+
+    def finish_prepared(self, prepared: Prepared, known: RunFreeRows, *, earliest: str | float | None = None,
+                        latest: str | float | None = None, now: float) -> Results:
+        """The rest of ``search_prepared`` from ``run_free_rows``' answer: the commands after the run-free ones,
+        over copies of its rows, at this run's time and window."""
+        left = prepared.rest[prepared.run_free:]
+        if not left:  # most searches: copies of the rows, with no run set up for no command
+            rows = [dict(row) for row in known.rows]
+            return Results(rows, _field_order(prepared.pipeline, rows), known.messages)
+        window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
+        ctx = self._context(now, window, list(known.messages))
+        with running(self.limits):
+            rows = list(_finish((dict(row) for row in known.rows), left, ctx))  # type: ignore[arg-type]
         return Results(rows, _field_order(prepared.pipeline, rows), tuple(ctx.messages))
 
     # ----------------------------------------------------------------------------------- event sources

@@ -13,9 +13,13 @@ A correlation search starting with ``| from datamodel Risk.All_Risk`` is prepare
 events: its runs read a risk index that grows between them, so each risk event is prepared when it is first
 needed and its outputs are kept for every later run (``Prepared.extended``).
 
-When none of the commands left to each run reads the run either (``Prepared.same_rows_for_same_outputs``:
-``stats``, ``eventstats``, ``sort``... over per-event commands), two runs given the same outputs return the
-same rows, so a caller running many windows over the same events may answer a run from an earlier one.
+The leading commands left to each run that read only their input rows (``Prepared.run_free``: ``stats``,
+``eventstats``, ``sort``... over per-event commands) make the same rows of the same outputs at every run, so a
+caller running many windows over the same events may keep those rows from an earlier run
+(``Engine.run_free_rows``) and run only the commands after them (``Engine.finish_prepared``): a correlation
+that reads the run's time in its last ``where`` (``relative_time(now(), ...)``) runs only that ``where`` and
+what follows it again. When no command left reads the run (``Prepared.same_rows_for_same_outputs``), two runs
+given the same outputs return the same rows.
 
 This module decides which leading commands qualify (``run_independent_prefix``) and holds the prepared
 outputs (``Prepared``); the engine does the running.
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from contentpack.spl.ast import Command, Pipeline
 from contentpack.spl.commands import get_command
@@ -104,13 +109,24 @@ class Prepared:
         """The commands each run still runs."""
         return self.pipeline.commands[1 + self.done:]
 
+    @cached_property
+    def run_free(self) -> int:
+        """How many of the leading commands each run still runs (``rest``) make the same rows and job messages of
+        the same outputs (the same events in the same order, each inside its run's window), whatever the run's
+        time and time range: they read only their input rows (``_INPUT_ONLY``). A scheduled search's runs
+        overlap, so most see the very events the run before saw; such runs need not run these again."""
+        count = 0
+        for command in self.rest:
+            if not _reads_input_only(command):
+                break
+            count += 1
+        return count
+
     @property
     def same_rows_for_same_outputs(self) -> bool:
-        """Whether two runs given the same outputs (the same events in the same order, each inside its run's
-        window) return the same rows and job messages, whatever their time and time range: none of the
-        commands each run still runs reads the run (``_INPUT_ONLY``). A scheduled search's runs overlap, so
-        most see the very events the run before saw; such runs need not run the rest again."""
-        return all(_reads_input_only(command) for command in self.rest)
+        """Whether two runs given the same outputs return the same rows and job messages: every command each
+        run still runs is ``run_free``."""
+        return self.run_free == len(self.rest)
 
     def extended(self, more: "Prepared") -> "Prepared":
         """These outputs followed by ``more``'s: the same search prepared over further events (risk events
