@@ -83,6 +83,7 @@ def build_engine(pack: Pack, *, tz: str = "UTC",
                 min_matches=lookup.min_matches or 0,
                 default_match=lookup.default_match or "",
                 match_type=lookup.match_type,
+                shipped=True,
             )
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))
