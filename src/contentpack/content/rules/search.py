@@ -213,14 +213,20 @@ def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
 
 
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP026 (production): risk/threat object fields and message tokens must be fields the search has."""
+    """CP026 (production): risk/threat object fields and message tokens must be fields the search has.
+
+    An object field the search's result fields are known to lack is CP029's (an error at the object, or at the
+    search for a misspelling several readers share), which says what is wrong and what the results hold: one
+    mistake, one finding (``user_name`` for ``user`` drew both). CP026 keeps the fields CP029 cannot judge (result
+    fields unknown, or a wildcard) and any that is a result field yet not in the search's own text."""
     for detection in context.pack.detections:
         if detection.status != "production" or detection.rba is None:
             continue
         search = detection.search.lower()
         rba = detection.rba
+        results = _result_fields(detection)
         fields = sorted({o.field for o in rba.risk_objects} | {o.field for o in rba.threat_objects})
-        missing = [f for f in fields if f.lower() not in search]
+        missing = [f for f in fields if f.lower() not in search and (results is None or f in results)]
         if missing:
             yield error(
                 detection.source.at("rba"),
@@ -259,13 +265,15 @@ def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP028: alert suppression keys on result fields, so they must be in the search."""
+    """CP028: alert suppression keys on result fields, so they must be in the search. A field the known result
+    fields lack is CP029's alone, as for CP026: one mistake, one finding."""
     for detection in context.pack.detections:
         throttling = detection.tags.throttling
         if throttling is None:
             continue
+        results = _result_fields(detection)
         for index, name in enumerate(throttling.fields):
-            if name not in detection.search:
+            if name not in detection.search and (results is None or name in results):
                 yield error(
                     detection.source.at("tags", "throttling", "fields", index),
                     "CP028",
@@ -321,6 +329,13 @@ def _readers_text(detection: Detection, name: str) -> str:
     return ", ".join(reader if count == 1 else f"{count} {reader}s" for reader, count in counts.items())
 
 
+def _result_fields(detection: Detection) -> frozenset[str] | None:
+    """The search's result fields, read from its last stats/table/fields (``spl_text.output_fields``); None when
+    unknown or a wildcard (``table *``, ``values(*) as *``)."""
+    fields = output_fields(detection.search)
+    return None if fields is None or "*" in fields else fields
+
+
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029: the fields ES's actions and drilldowns read from each result are result fields of the search,
     when those can be read from its last stats/table/fields (``spl_text.output_fields``; otherwise only
@@ -340,8 +355,8 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
         rba, throttling = detection.rba, detection.tags.throttling
         if rba is None and throttling is None and not detection.drilldown_searches:
             continue
-        fields = output_fields(detection.search)
-        if fields is None or "*" in fields:  # unknown, or a wildcard (``table *``, ``values(*) as *``)
+        fields = _result_fields(detection)
+        if fields is None:
             continue
         known = f"(result fields: {', '.join(sorted(fields))})"
         misspelt = misspelt_result_fields(detection, fields)
