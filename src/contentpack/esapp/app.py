@@ -130,8 +130,8 @@ def _setup_lines(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> list[str]:
     if lookups:
         names = ", ".join(f"`{item.lookup.name}`" for item in lookups)
         lines += [f"- **Tune the lookups** ({names}) with your tenant's rows before enabling the searches:"]
-        lines += [f"  - `{item.lookup.name}` (`lookups/{item.app_filename}`, from the pack's `lookups/{item.source_name}`): "
-                  f"{_first_sentence(item.lookup.description)}" for item in lookups]
+        lines += [f"  - `{item.lookup.name}` (`lookups/{item.app_filename}`, from the pack's "
+                  f"`lookups/{item.source_name}`): {_first_sentence(item.lookup.description)}" for item in lookups]
         lines += [
             "  Each file name carries the build date: every version of the app ships its lookups under new file "
             "names and points its lookup definitions (`default/transforms.conf`) at them, so rows added to a file "

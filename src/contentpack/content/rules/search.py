@@ -182,8 +182,8 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (find_table(tables, name) is not None or context.may_be_broken("lookup", name) or (lead and "$" in name)
-                        or any(token in name for token in tokens)):
+                if (find_table(tables, name) is not None or context.may_be_broken("lookup", name)
+                        or (lead and "$" in name) or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
                          - len(lead), 0)

@@ -18,9 +18,10 @@ column.
   two different expressions is an error (``content.search_time``, which the engine set-up uses too).
 * CP065: a ``lookup`` command (in a detection or drilldown search, through macros and inside subsearches) on
   one of the pack's lookups, named as the engine set-up registers them (``spl.lookups.register_table``: by
-  lookup name or the date-stamped CSV file name the built app ships), matches only on columns of that lookup's CSV header. Splunk refuses the search
-  otherwise, and so did replay, after ``validate`` had said the pack was valid; the check is the engine's
-  (``spl.commands.lookup.missing_columns``), on the commands the syntax check parsed. Lookups other apps
+  lookup name or the date-stamped CSV file name the built app ships), matches only on columns of that lookup's
+  CSV header. Splunk refuses the search otherwise, and so did replay, after ``validate`` had said the pack was
+  valid; the check is the engine's (``spl.commands.lookup.missing_columns``), on the commands the syntax check
+  parsed. Lookups other apps
   provide are not checked (their columns are unknown here).
 * CP068 (warning): an ``OUTPUT``/``OUTPUTNEW`` field of such a ``lookup`` (its ``<lookup-field>``, left of
   ``AS``) that is not a column of the CSV header. The Search Reference does not say what Splunk does with it,

@@ -94,8 +94,8 @@ def find_table(ctx: RunContext, name: str, node: CommandNode) -> LookupTable:
     if table is None:
         known = ", ".join(sorted(ctx.lookups)) or "none registered"
         hint = source_file_hint(ctx.lookups, name, lambda found: found.name)
-        raise SplRuntimeError(f"{node.name}: unknown lookup '{name}'{': ' + hint if hint else ''} (known: {known})", offset=node.offset,
-                              command=node.name)
+        raise SplRuntimeError(f"{node.name}: unknown lookup '{name}'{': ' + hint if hint else ''} (known: {known})",
+                              offset=node.offset, command=node.name)
     return table
 
 
