@@ -59,12 +59,14 @@ __all__ = ["Cron", "CronError", "parse_cron"]
 
 
 class CronError(ValueError):
-    """A cron string Splunk would not accept; ``column`` is the 0-based offset of the bad part."""
+    """A cron string refused here; ``column`` is the 0-based offset of the bad part. ``misread``: Splunk accepts the
+    syntax but runs it otherwise than it reads (a step longer than its range), rather than not taking it."""
 
-    def __init__(self, message: str, column: int) -> None:
+    def __init__(self, message: str, column: int, *, misread: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.misread = misread
 
     def __str__(self) -> str:
         return f"column {self.column + 1}: {self.message}"
@@ -260,7 +262,7 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
             f"step {step} in the {name} field is longer than its range {first}-{last}, so only {first} runs, not every "
             f"{step} from the last run: Splunk reads '*/N' as the field's values that are intervals of N (Alerting "
             f"Manual: '*/3' hours is 0, 3, ..., 21) and cron warns 'Step size {step} higher than possible maximum'; "
-            f"write {first} if that is meant", column + len(range_text) + 1)
+            f"write {first} if that is meant", column + len(range_text) + 1, misread=True)
     return range(first, last + 1, step)
 
 

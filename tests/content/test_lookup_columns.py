@@ -57,11 +57,12 @@ def test_the_lookup_field_left_of_as_is_the_column_not_the_event_field(pack: Pat
 
 
 def test_a_lookup_named_by_its_file_name_is_checked(pack: Path, validate: Validate) -> None:
-    edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps.csv name OUTPUT known")
+    """By the name the built app gives the file (date-stamped, ``spl.lookups.register_table``)."""
+    edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps_20260101.csv name OUTPUT known")
     diagnostic = only(validate(pack), "CP065")
-    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps.csv"))
+    assert at(diagnostic) == (HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps_20260101.csv"))
     assert "table 'entra_id_known_apps' has no column 'name'" in diagnostic.message
-    edit(pack, HUNTING, "entra_id_known_apps.csv name", "entra_id_known_apps.csv appDisplayName")
+    edit(pack, HUNTING, "entra_id_known_apps_20260101.csv name", "entra_id_known_apps_20260101.csv appDisplayName")
     assert validate(pack).diagnostics == []
 
 

@@ -105,14 +105,31 @@ def test_command_names_are_case_insensitive(pack: Path, validate: Validate) -> N
     assert [f.message.split("'")[1] for f in _cp025(pack, validate)] == ["missing_apps", "other_missing"]
 
 
-def test_the_csv_file_name_is_a_name_of_the_lookup(pack: Path, validate: Validate) -> None:
-    edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps.csv appDisplayName OUTPUT known")
-    edit(pack, HUNTING, AFTER, f"{AFTER} | append [| inputlookup entra_id_known_apps.csv]")
+def test_the_shipped_csv_file_name_is_a_name_of_the_lookup(pack: Path, validate: Validate) -> None:
+    """inputlookup's ``<filename>`` is "The name of the lookup file" (Search Reference, inputlookup, 9.2): a file
+    in the app's lookups/, which the build ships date-stamped (``entra_id_known_apps_<YYYYMMDD>.csv``, any
+    build's date), so that name resolves."""
+    edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps_20260101.csv appDisplayName OUTPUT known")
+    edit(pack, HUNTING, AFTER, f"{AFTER} | append [| inputlookup entra_id_known_apps_20261231.csv]")
     assert validate(pack).diagnostics == []
-    edit(pack, HUNTING, "inputlookup entra_id_known_apps.csv", "inputlookup entra_id_known_app.csv")
+    edit(pack, HUNTING, "inputlookup entra_id_known_apps_20261231.csv", "inputlookup entra_id_known_apps_20261331.csv")
+    [finding] = _cp025(pack, validate)  # not a date: no build ships that name
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_apps_20261331.csv"))
+    assert "is not defined in lookups/" in finding.message
+
+
+def test_the_source_csv_file_name_does_not_resolve_in_the_built_app(pack: Path, validate: Validate) -> None:
+    """The source tree's ``lookups/entra_id_known_apps.csv`` is shipped as ``lookups/entra_id_known_apps_<date>.csv``
+    (transforms.conf ``filename`` names that file): on a search head no file of the source name exists, and
+    inputlookup's ``<filename>`` is "The name of the lookup file" (Search Reference, inputlookup, 9.2), so the
+    search would warn and return nothing. The message says the name to write: the lookup definition's."""
+    edit(pack, HUNTING, AFTER, f"{AFTER} | append [| inputlookup entra_id_known_apps.csv]")
     [finding] = _cp025(pack, validate)
-    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_app.csv"))
-    assert finding.message.endswith("is not defined in lookups/ (did you mean 'entra_id_known_apps.csv'?)")
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_apps.csv"))
+    assert finding.message == (
+        f"lookup 'entra_id_known_apps.csv' used in detection '{NAME}' does not resolve in the built app: the built "
+        "app ships lookups/entra_id_known_apps.csv date-stamped, as lookups/entra_id_known_apps_YYYYMMDD.csv, so no "
+        "file of this name exists there; use the lookup definition name 'entra_id_known_apps'")
 
 
 def test_a_near_miss_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:

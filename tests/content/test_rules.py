@@ -239,11 +239,34 @@ def test_cp025_unknown_lookup(pack: Path, validate: Validate) -> None:
     assert "'entra_id_trusted_apps'" in finding.message
 
 
+TRANSACTION = "  | transaction user\n"  # a final command the result-field reader does not model (CP029 is silent)
+CTIME_LINE = "  | `security_content_ctime(firstTime)`"
+
+
 def test_cp026_rba_field_not_in_search(pack: Path, validate: Validate) -> None:
+    """When the result fields cannot be read, the substring test is the only check of the object field."""
     edit(pack, TTP, "  - field: user\n", "  - field: target_user\n")
+    edit(pack, TTP, CTIME_LINE, TRANSACTION + CTIME_LINE)
     finding = only(validate(pack), "CP026")
     assert at(finding) == (TTP, *locate(pack, TTP, "message: User"))
     assert "target_user" in finding.message
+
+
+def test_a_wrong_object_or_throttling_field_is_one_finding_cp029s(pack: Path, validate: Validate) -> None:
+    """``user_name`` for ``user`` (a risk object) and ``tenant_id`` (a throttling field) occur nowhere in the
+    search: CP026 and CP028 both fired beside CP029 for each. CP029 is the actionable one (it names the result
+    fields to choose from), so it is the one finding per mistake; CP026 and CP028 stay for what CP029 cannot
+    judge (the test above)."""
+    edit(pack, TTP, "  - field: user\n", "  - field: user_name\n")
+    throttling = "  throttling:\n    fields:\n    - user\n    - tenant_id\n    period: 1h\n"
+    edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n" + throttling)
+    diagnostics = validate(pack).diagnostics
+    assert [d.rule for d in diagnostics] == ["CP029", "CP029"], [d.render() for d in diagnostics]
+    risk, throttle = diagnostics
+    assert at(risk) == (TTP, *locate(pack, TTP, "user_name"))
+    assert risk.message.startswith("risk object field 'user_name' is not a result field of the search")
+    assert at(throttle) == (TTP, *locate(pack, TTP, "tenant_id"))
+    assert throttle.message.startswith("throttling field 'tenant_id' is not a result field of the search")
 
 
 def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate: Validate) -> None:
@@ -259,6 +282,7 @@ def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate
 def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:
     throttling = "  throttling:\n    fields:\n    - user\n    - tenant_id\n    period: 1h\n"
     edit(pack, TTP, "  security_domain: identity\n", "  security_domain: identity\n" + throttling)
+    edit(pack, TTP, CTIME_LINE, TRANSACTION + CTIME_LINE)
     finding = only(validate(pack), "CP028")
     assert at(finding) == (TTP, *locate(pack, TTP, "tenant_id"))
 
@@ -299,8 +323,7 @@ def test_cp029_throttling_field_must_be_a_result_field(pack: Path, validate: Val
 def test_cp029_says_nothing_when_the_result_fields_cannot_be_read(pack: Path, validate: Validate) -> None:
     """A final command the field reader does not model (``transaction``): only CP026/CP028's test applies."""
     edit(pack, TTP, "  - field: user\n", "  - field: status\n")
-    ctime = "  | `security_content_ctime(firstTime)`"
-    edit(pack, TTP, ctime, "  | transaction user\n" + ctime)
+    edit(pack, TTP, CTIME_LINE, TRANSACTION + CTIME_LINE)
     assert [d for d in validate(pack).diagnostics if d.rule == "CP029"] == []
 
 

@@ -187,7 +187,7 @@ def test_a_long_csv_field_loads_in_validate_and_in_the_engine_alike(pack: Path, 
     result = validate(pack)
     assert result.diagnostics == [] and result.pack is not None
     engine = build_engine(result.pack)
-    found = engine.search(f"| inputlookup {CSV.split('/')[1]}", now=0).rows
+    found = engine.search(f"| inputlookup {result.pack.lookups[0].name}", now=0).rows
     assert (huge in {row.get("appDisplayName") for row in found}) if where == "row" else found == []
 
 

@@ -77,6 +77,21 @@ def test_a_cron_splunk_may_read_otherwise_fails_validate(pack: Path, validate: V
     assert words in diagnostic.message and not result.ok
 
 
+@pytest.mark.parametrize(("cron", "verdict"), [
+    ("0 */70 * * *", "runs differently than it reads"),
+    ("0-5/10 * * * *", "runs differently than it reads"),
+    ("0 0 * * 7", "is not valid Splunk cron"),
+    ("5/15 * * * *", "is not valid Splunk cron"),
+])
+def test_a_step_longer_than_its_range_is_not_called_invalid(pack: Path, validate: Validate, cron: str,
+                                                            verdict: str) -> None:
+    """Splunk takes ``*/70`` in the hour field: the Alerting Manual reads ``*/N`` as "All values in this field are
+    intervals of N", so it runs at hour 0 alone (``contentpack.cron``'s docstring); cronie accepts it with a
+    warning. The message must not say Splunk refuses it; other CP062 findings keep their words."""
+    edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    cron_schedule: '{cron}'\ntags:\n")
+    assert only(validate(pack), "CP062").message.startswith(f"cron_schedule '{cron}' {verdict}: ")
+
+
 def test_bad_earliest_time_points_at_the_unknown_unit(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "tags:\n", "deployment:\n  scheduling:\n    earliest_time: -7dayz@bogus\ntags:\n")
     diagnostic = only(validate(pack), "CP063")

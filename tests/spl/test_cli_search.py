@@ -718,3 +718,34 @@ def test_a_now_outside_the_calendar_is_a_usage_error(capsys: pytest.CaptureFixtu
     status, out, _ = run(capsys, "| makeresults | eval t=now() | fields t", "--no-pack", "--now", "253402128000",
                          "--format", "json")
     assert status == 0 and json.loads(out)[0]["t"] == "253402128000"
+
+
+def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.CaptureFixture[str]) -> None:
+    """inputlookup takes ``<filename> | <tablename>``: "The name of the lookup file" or "The name of the lookup
+    table as specified by a stanza name in the transforms.conf file"
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/inputlookup). The built
+    app's transforms.conf stanza ``entra_id_known_applications`` has ``filename =
+    entra_id_known_applications_<YYYYMMDD>.csv`` (the build date), the only file of that table in its lookups/:
+    the definition and the dated file resolve, the source tree's file name does not and says what to write."""
+    count = "| stats count"
+    for name in ("entra_id_known_applications", "entra_id_known_applications_20260101.csv"):
+        status, out, err = run(capsys, f"| inputlookup {name} {count}", "--root", str(REPO), "--format", "csv")
+        assert (status, out, err) == (0, "count\n30\n", "")
+    status, out, err = run(capsys, f"| inputlookup entra_id_known_applications.csv {count}", "--root", str(REPO))
+    assert status == 1 and out == ""
+    assert err.startswith(
+        "<search>:1:3: error[RP003]: inputlookup: unknown lookup 'entra_id_known_applications.csv': the built app ships "
+        "lookups/entra_id_known_applications.csv date-stamped, as lookups/entra_id_known_applications_YYYYMMDD.csv, "
+        "so no file of this name exists there; use the lookup definition name 'entra_id_known_applications' (known: "
+        "entra_id_known_applications, entra_id_known_applications_YYYYMMDD.csv, ")
+
+
+def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lookup NAME=CSV`` is a file of the caller's, not one the build ships: its own file name resolves."""
+    table = tmp_path / "apps.csv"
+    table.write_text("app\nEvil\n")
+    for name in ("apps", "apps.csv"):
+        status, out, _ = run(capsys, f"| inputlookup {name}", "--no-pack", "--lookup", f"apps={table}",
+                             "--format", "csv")
+        assert (status, out) == (0, "app\nEvil\n")

@@ -7,11 +7,13 @@ non-stock .conf files so installing an update does not need a restart (ESCU form
 from __future__ import annotations
 
 import json
+import re
 from html import escape as html_escape
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.esapp.dates import BuildDate
-from contentpack.content.model import AppConfig, Pack
+from contentpack.esapp.transforms import ShippedLookup
+from contentpack.content.model import AppConfig, Macro, Pack, Scheduling
 
 
 def escape(text: str) -> str:
@@ -102,7 +104,57 @@ def nav_xml(app: AppConfig) -> str:
     )
 
 
-def readme(pack: Pack) -> str:
+def _index_free_macros(macros: tuple[Macro, ...]) -> list[Macro]:
+    """Macros that select data by sourcetype and name no index (the data-source macro an admin completes)."""
+    return [m for m in macros if re.search(r"\bsourcetype\s*=", m.definition)
+            and not re.search(r"\bindex\s*=", m.definition)]
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=\.)\s", " ".join(text.split()), maxsplit=1)[0]
+
+
+def _setup_lines(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> list[str]:
+    """What the admin installing the app on a shared search head must do or know (docs/build.md, "The app's
+    README"): the data-source macro's index, the date-stamped lookup files, the system-wide export and allow_skew."""
+    lines = ["", "## Before enabling the searches", ""]
+    for macro in _index_free_macros(pack.macros):
+        lines += [
+            f"- **Set the index in the `{macro.name}` macro.** Its definition, `{macro.definition.strip()}`, names no "
+            "index. Scheduled searches run as their owner (`admin` here) and, when a search names no index, read "
+            "only the default searched indexes of the owner's role (`srchIndexesDefault`), so data in any other "
+            f"index is never searched. Edit the macro (Settings > Advanced search > Search macros) to "
+            f"`index=<your index> {macro.definition.strip()}`; the change is saved in the app's `local/`, which an "
+            "upgrade keeps (Splunk Admin Manual, *About the default files*).",
+        ]
+    if lookups:
+        names = ", ".join(f"`{item.lookup.name}`" for item in lookups)
+        lines += [f"- **Tune the lookups** ({names}) with your tenant's rows before enabling the searches:"]
+        lines += [f"  - `{item.lookup.name}` (`lookups/{item.app_filename}`, from the pack's "
+                  f"`lookups/{item.source_name}`): {_first_sentence(item.lookup.description)}" for item in lookups]
+        lines += [
+            "  Each file name carries the build date: every version of the app ships its lookups under new file "
+            "names and points its lookup definitions (`default/transforms.conf`) at them, so rows added to a file "
+            "inside the installed app are not read after an upgrade. Keep your rows in the pack's source file and "
+            "rebuild the app, or add them again after each upgrade. "
+            "In searches, name a lookup by its definition (`| inputlookup "
+            f"{lookups[0].lookup.name}`), never by a file name.",
+        ]
+    namespace = pack.app.namespace
+    lines += [
+        "", "## Sharing and scheduling", "",
+        "The app exports its objects system-wide (`metadata/default.meta`: `export = system`), as ESCU does: ES "
+        "reads the correlation searches, macros and analytic stories from its own app. Every other app's searches "
+        "see them too" + (f", so every macro and lookup name starts with `{namespace}`" if namespace else "") + ". "
+        f"The saved searches set `allow_skew = {Scheduling().allow_skew}`, as ESCU's do: the scheduler starts each "
+        "run a constant random offset after its scheduled time, which spreads searches scheduled for the same "
+        "minute (Splunk Reporting Manual, *Offset scheduled search start times*); the pack's validation checks "
+        "each inline schedule's time range under every offset allowed (CP066).",
+    ]
+    return lines
+
+
+def readme(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> str:
     app = pack.app
     lines = [f"# {app.title}", "", app.description.strip(), "",
              f"Version {app.version}, by {app.author_company} <{app.author_email}>.", "",
@@ -117,6 +169,7 @@ def readme(pack: Pack) -> str:
         "Install on the Enterprise Security search head(s). Correlation searches ship disabled unless the "
         "detection enables them; enable and tune them in ES Content Management. Tune false positives by "
         "overriding each detection's `<name>_filter` macro in `local/macros.conf`.",
+        *_setup_lines(pack, lookups),
         "", "## Drilldown searches", "",
         "ES fills `$field$` tokens in drilldown searches with the notable's field values as plain text. The "
         "pack's drilldowns key only on fields an attacker cannot name freely (object IDs, UPNs, IP "

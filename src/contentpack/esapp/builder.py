@@ -141,7 +141,7 @@ def render_app(pack: Pack, date: BuildDate, style: JsonStyle = "compact") -> Bui
             problems.append(build_error(shown_path(source, Path(pack.root)), rules.LOOKUP_FILE,
                                         f"cannot read lookup file: {os_reason(exc)}"))
     files["app.manifest"] = appfiles.app_manifest(app, date).encode("utf-8")
-    files["README.md"] = appfiles.readme(pack).encode("utf-8")
+    files["README.md"] = appfiles.readme(pack, lookups).encode("utf-8")
     if app.visible:
         files["default/data/ui/nav/default.xml"] = appfiles.nav_xml(app).encode("utf-8")
     if not problems:

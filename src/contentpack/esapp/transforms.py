@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from contentpack.esapp.conf import ConfFile, Stanza
 from contentpack.content.model import Lookup
+from contentpack.spl.lookups import dated_filename
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,8 @@ class ShippedLookup:
     app_filename: str
 
 
-def dated_filename(filename: str, build_date: dt.date) -> str:
-    path = PurePosixPath(filename)
-    return f"{path.stem}_{build_date:%Y%m%d}{path.suffix or '.csv'}"
-
-
 def shipped_lookups(lookups: tuple[Lookup, ...], build_date: dt.date) -> tuple[ShippedLookup, ...]:
-    return tuple(ShippedLookup(lk, lk.filename, dated_filename(lk.filename, build_date)) for lk in lookups)
+    return tuple(ShippedLookup(lk, lk.filename, dated_filename(lk.filename, f"{build_date:%Y%m%d}")) for lk in lookups)
 
 
 def lookup_stanza(item: ShippedLookup) -> Stanza:

@@ -4,9 +4,9 @@ What a test instance has, and so what the engine gets:
 
 * the pack's macros, plus the ``<stem>_filter`` macro contentctl generates for every detection with the
   definition ``search *`` (escu_format.md §3: the build writes it when the pack does not define it);
-* the pack's CSV lookups, under their lookup name and their file name, with every transforms.conf matching
-  setting of the lookup's YAML (``case_sensitive_match``, ``match_type``, ``max_matches``, ``min_matches``,
-  ``default_match``; the documented defaults when unset);
+* the pack's CSV lookups, under their lookup name and the date-stamped file name the built app ships (not the
+  source file's), with every transforms.conf matching setting of the lookup's YAML (``case_sensitive_match``,
+  ``match_type``, ``max_matches``, ``min_matches``, ``default_match``; the documented defaults when unset);
 * the add-on's search-time knowledge (field aliases, calculated fields) from each data source's
   ``search_time`` block, registered per sourcetype. Several data sources share one sourcetype (sign-ins and
   audit records are all ``azure:monitor:aad``): a sourcetype has one props.conf stanza, so their blocks are
@@ -83,6 +83,7 @@ def build_engine(pack: Pack, *, tz: str = "UTC",
                 min_matches=lookup.min_matches or 0,
                 default_match=lookup.default_match or "",
                 match_type=lookup.match_type,
+                shipped=True,
             )
         except SplError as exc:
             problems.append(error(lookup.source.at("name"), RULE_SETUP, exc.message))

@@ -241,8 +241,10 @@ class Engine:
 
     def register_lookup(self, name: str, csv_path: str | os.PathLike[str], *, case_sensitive: bool = True,
                         max_matches: int = 100, min_matches: int = 0, default_match: str = "",
-                        match_type: Sequence[str] | str = ()) -> None:
-        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name).
+                        match_type: Sequence[str] | str = (), shipped: bool = False) -> None:
+        """A CSV lookup usable as ``lookup NAME`` / ``inputlookup NAME`` (also by its file name: with
+        ``shipped``, a pack's lookup, by the date-stamped name the built app gives the file, not the source's;
+        see ``spl.lookups.register_table``).
 
         The keywords are the lookup definition's transforms.conf settings (``case_sensitive``
         is ``case_sensitive_match``; ``match_type`` like ``["WILDCARD(app)", "CIDR(net)"]``), with their
@@ -252,7 +254,7 @@ class Engine:
                                          min_matches=min_matches, default_match=default_match,
                                          match_type=match_type)
         table = read_lookup_csv(name, csv_path, rules)
-        register_table(self._lookups, name, Path(csv_path).name, table)
+        register_table(self._lookups, name, Path(csv_path).name, table, shipped=shipped)
 
     def register_search_time(self, sourcetype: str, field_aliases: Sequence[tuple[str, str]] = (),
                              calculated_fields: Sequence[tuple[str, str]] = ()) -> None:

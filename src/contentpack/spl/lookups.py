@@ -26,14 +26,16 @@ tested one by one (compiled once per table), which is what keeps a 1,000-row wil
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import ipaddress
 import itertools
 import os
 import re
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import PurePosixPath
 from typing import TypeVar
 
 from contentpack.spl.errors import SplError
@@ -128,14 +130,59 @@ class LookupTable:
 _Table = TypeVar("_Table")
 
 
-def register_table(tables: MutableMapping[str, _Table], name: str, filename: str, table: _Table) -> None:
+# The date stamp of a lookup file as the built app ships it: ``lookups/<stem>_<YYYYMMDD>.csv`` (contentctl v5's
+# "managed lookup file names"; ``esapp.transforms``). A search may name any build's date: the key of such a file
+# in a table of registered names holds this placeholder instead.
+ANY_BUILD_DATE = "YYYYMMDD"
+_DATED = re.compile(r"(?P<stem>.+)_(?P<date>\d{8})(?P<suffix>\.[^./]+)\Z")
+
+
+def dated_filename(filename: str, stamp: str) -> str:
+    """``filename`` as the built app ships it: ``<stem>_<stamp><suffix>``, ``stamp`` the build's ``YYYYMMDD``."""
+    path = PurePosixPath(filename)
+    return f"{path.stem}_{stamp}{path.suffix or '.csv'}"
+
+
+def register_table(tables: MutableMapping[str, _Table], name: str, filename: str, table: _Table, *,
+                   shipped: bool = False) -> None:
     """Make ``table`` known to searches the way Splunk names it: the lookup command's ``<lookup-table-name>``
     "Can be either the name of a CSV file that you want to use as the lookup, or the name of a stanza in the
     transforms.conf file" (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/
-    lookup). A lookup's own name wins over another lookup's file name. One home for the engine's tables and
-    the validator's (CP065), so both resolve ``lookup <name>`` to the same table."""
+    lookup); inputlookup's ``<filename>`` is "The name of the lookup file" and its ``<tablename>`` "The name of
+    the lookup table as specified by a stanza name in the transforms.conf file" (…/search-commands/inputlookup).
+    A lookup's own name wins over another lookup's file name. ``shipped``: ``filename`` is the pack's source
+    file, which the built app ships date-stamped (:func:`dated_filename`), so the file resolves by that name, of
+    any build date, and not by the source name (:func:`source_file_hint` says what to write instead). One home
+    for the engine's tables and the validator's (CP025, CP065), so both resolve a name to the same table."""
     tables[name] = table
-    tables.setdefault(filename, table)
+    tables.setdefault(dated_filename(filename, ANY_BUILD_DATE) if shipped else filename, table)
+
+
+def find_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
+    """The table a search's name resolves to (:func:`register_table`), None for an unknown name."""
+    found = tables.get(name)
+    dated = _DATED.match(name)
+    if found is None and dated is not None and _real_date(dated.group("date")):
+        found = tables.get(f"{dated.group('stem')}_{ANY_BUILD_DATE}{dated.group('suffix')}")
+    return found
+
+
+def source_file_hint(tables: Mapping[str, _Table], name: str, definition: Callable[[_Table], str]) -> str:
+    """For an unknown ``name`` that is a pack lookup's source file name: why it does not resolve in the built app
+    and the name to write (``definition``: a table's lookup definition name); "" otherwise."""
+    table = tables.get(dated_filename(name, ANY_BUILD_DATE)) if PurePosixPath(name).suffix else None
+    if table is None:
+        return ""
+    return (f"the built app ships lookups/{name} date-stamped, as lookups/{dated_filename(name, ANY_BUILD_DATE)}, "
+            f"so no file of this name exists there; use the lookup definition name '{definition(table)}'")
+
+
+def _real_date(digits: str) -> bool:
+    try:
+        dt.datetime.strptime(digits, "%Y%m%d")
+    except ValueError:
+        return False
+    return True
 
 
 def read_lookup_csv(name: str, csv_path: str | os.PathLike[str], rules: MatchRules) -> LookupTable:

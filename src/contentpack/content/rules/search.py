@@ -141,7 +141,8 @@ def macro_tokens_are_arguments(context: RuleContext) -> Iterator[Diagnostic]:
 
 def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     """CP025: every table a ``lookup`` or ``inputlookup`` command reads is one of the pack's lookups, named by its
-    lookup name or its CSV file name as the engine set-up registers them (``spl.lookups.register_table``).
+    lookup name or the date-stamped CSV file name the built app ships, as the engine set-up registers them
+    (``spl.lookups.register_table``); the source tree's file name is not in the built app, and is reported.
     Otherwise Splunk fails a ``lookup`` at run time, and an ``inputlookup`` of a missing file only warns and
     returns nothing ("If the lookup does not exist, a warning message is displayed (but no syntax error is
     generated)", Search Reference, inputlookup): the detection silently finds nothing. ``outputlookup`` is not
@@ -166,6 +167,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
+    from contentpack.spl.lookups import find_table, source_file_hint
 
     tables = pack_tables(context.pack)
     analysis = context.spl
@@ -180,8 +182,8 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (name in tables or context.may_be_broken("lookup", name) or (lead and "$" in name)
-                        or any(token in name for token in tokens)):
+                if (find_table(tables, name) is not None or context.may_be_broken("lookup", name)
+                        or (lead and "$" in name) or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
                          - len(lead), 0)
@@ -190,7 +192,9 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     for text, at, name, macro in findings:
         if macro is not None and name in in_definitions:
             continue  # reported in the macro's own file
-        message = f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}"
+        hint = source_file_hint(tables, name, lambda lookup: lookup.name)
+        message = (f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
+                   f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}")
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
         yield error(positions.at(text.source, text.node, text.value, at), "CP025", message)
@@ -209,14 +213,20 @@ def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
 
 
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP026 (production): risk/threat object fields and message tokens must be fields the search has."""
+    """CP026 (production): risk/threat object fields and message tokens must be fields the search has.
+
+    An object field the search's result fields are known to lack is CP029's (an error at the object, or at the
+    search for a misspelling several readers share), which says what is wrong and what the results hold: one
+    mistake, one finding (``user_name`` for ``user`` drew both). CP026 keeps the fields CP029 cannot judge (result
+    fields unknown, or a wildcard) and any that is a result field yet not in the search's own text."""
     for detection in context.pack.detections:
         if detection.status != "production" or detection.rba is None:
             continue
         search = detection.search.lower()
         rba = detection.rba
+        results = _result_fields(detection)
         fields = sorted({o.field for o in rba.risk_objects} | {o.field for o in rba.threat_objects})
-        missing = [f for f in fields if f.lower() not in search]
+        missing = [f for f in fields if f.lower() not in search and (results is None or f in results)]
         if missing:
             yield error(
                 detection.source.at("rba"),
@@ -255,13 +265,15 @@ def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP028: alert suppression keys on result fields, so they must be in the search."""
+    """CP028: alert suppression keys on result fields, so they must be in the search. A field the known result
+    fields lack is CP029's alone, as for CP026: one mistake, one finding."""
     for detection in context.pack.detections:
         throttling = detection.tags.throttling
         if throttling is None:
             continue
+        results = _result_fields(detection)
         for index, name in enumerate(throttling.fields):
-            if name not in detection.search:
+            if name not in detection.search and (results is None or name in results):
                 yield error(
                     detection.source.at("tags", "throttling", "fields", index),
                     "CP028",
@@ -317,6 +329,13 @@ def _readers_text(detection: Detection, name: str) -> str:
     return ", ".join(reader if count == 1 else f"{count} {reader}s" for reader, count in counts.items())
 
 
+def _result_fields(detection: Detection) -> frozenset[str] | None:
+    """The search's result fields, read from its last stats/table/fields (``spl_text.output_fields``); None when
+    unknown or a wildcard (``table *``, ``values(*) as *``)."""
+    fields = output_fields(detection.search)
+    return None if fields is None or "*" in fields else fields
+
+
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029: the fields ES's actions and drilldowns read from each result are result fields of the search,
     when those can be read from its last stats/table/fields (``spl_text.output_fields``; otherwise only
@@ -336,8 +355,8 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
         rba, throttling = detection.rba, detection.tags.throttling
         if rba is None and throttling is None and not detection.drilldown_searches:
             continue
-        fields = output_fields(detection.search)
-        if fields is None or "*" in fields:  # unknown, or a wildcard (``table *``, ``values(*) as *``)
+        fields = _result_fields(detection)
+        if fields is None:
             continue
         known = f"(result fields: {', '.join(sorted(fields))})"
         misspelt = misspelt_result_fields(detection, fields)

@@ -18,9 +18,10 @@ column.
   two different expressions is an error (``content.search_time``, which the engine set-up uses too).
 * CP065: a ``lookup`` command (in a detection or drilldown search, through macros and inside subsearches) on
   one of the pack's lookups, named as the engine set-up registers them (``spl.lookups.register_table``: by
-  lookup name or CSV file name), matches only on columns of that lookup's CSV header. Splunk refuses the search
-  otherwise, and so did replay, after ``validate`` had said the pack was valid; the check is the engine's
-  (``spl.commands.lookup.missing_columns``), on the commands the syntax check parsed. Lookups other apps
+  lookup name or the date-stamped CSV file name the built app ships), matches only on columns of that lookup's
+  CSV header. Splunk refuses the search otherwise, and so did replay, after ``validate`` had said the pack was
+  valid; the check is the engine's (``spl.commands.lookup.missing_columns``), on the commands the syntax check
+  parsed. Lookups other apps
   provide are not checked (their columns are unknown here).
 * CP068 (warning): an ``OUTPUT``/``OUTPUTNEW`` field of such a ``lookup`` (its ``<lookup-field>``, left of
   ``AS``) that is not a column of the CSV header. The Search Reference does not say what Splunk does with it,
@@ -353,13 +354,13 @@ def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def pack_tables(pack: Pack) -> dict[str, Lookup]:
-    """The pack's lookups by every name a search may use for them (lookup name, CSV file name), registered as
-    the engine set-up registers them (``spl.lookups.register_table``); CP025 and CP065 read this one table."""
+    """The pack's lookups by every name a search may use for them (lookup name, shipped CSV file name), as
+    the built app has them (``spl.lookups.register_table``); CP025 and CP065 read this one table."""
     from contentpack.spl.lookups import register_table
 
     tables: dict[str, Lookup] = {}
     for lookup in pack.lookups:
-        register_table(tables, lookup.name, lookup.filename, lookup)
+        register_table(tables, lookup.name, lookup.filename, lookup, shipped=True)
     return tables
 
 
@@ -413,13 +414,14 @@ def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
         missing_output_message,
         missing_outputs,
     )
+    from contentpack.spl.lookups import find_table
 
     readable = analysis.readable_text(parsed)
     if readable is None or "lookup" not in readable.lower():
         return
     for base, command in analysis.readable_commands(readable, "lookup"):
         for node in nodes_of(command, LookupCommand):  # a lookup inside a subsearch is checked too
-            lookup = tables.get(node.table)
+            lookup = find_table(tables, node.table)
             if lookup is None or not lookup.fields_list:  # another app's table; an unreadable CSV is CP014's
                 continue
             inputs = missing_columns(node, lookup.fields_list)
@@ -527,8 +529,9 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 try:
                     parse_cron(scheduling.cron_schedule)
                 except CronError as exc:
+                    verdict = "runs differently than it reads" if exc.misread else "is not valid Splunk cron"
                     yield error(positions.at(source, node, scheduling.cron_schedule, exc.column), RULE_CRON,
-                                f"cron_schedule {scheduling.cron_schedule!r} is not valid Splunk cron: {exc.message}")
+                                f"cron_schedule {scheduling.cron_schedule!r} {verdict}: {exc.message}")
             if ("deployment", "scheduling", "schedule_window") in source.value_positions:
                 yield from _schedule_window_longer_than_period(positions, detection, scheduling)
             for key, value in (("earliest_time", scheduling.earliest_time), ("latest_time", scheduling.latest_time)):
