@@ -44,7 +44,7 @@ def test_validate_in_a_pipe_prints_each_problem_on_one_line(misspelt_pack: Path)
     lines = _in_a_pipe(misspelt_pack)
     assert len(lines) == 2 and lines[0].startswith(PROBLEM)
     assert lines[0].endswith(" (+15 more in schemas/detection.schema.json))")
-    assert lines[1].startswith("INVALID: 1 error, 0 warnings (15 of 16 detections, ")
+    assert lines[1].startswith("INVALID: 1 error, 0 warnings (16 of 17 detections, ")
 
 
 def test_validate_on_an_80_column_terminal_wraps_each_problem_between_words(misspelt_pack: Path) -> None:

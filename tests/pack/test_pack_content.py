@@ -23,6 +23,7 @@ DECLINE_DETECTIONS = (
     "Entra ID User Declined OAuth Application Consent",
     "Entra ID OAuth Consent Declined by Many Users",
     "Entra ID OAuth Consent Declined Across Many Applications",
+    "Entra ID OAuth Consent Declined Across Many Applications Over a Day",
 )
 
 
@@ -129,9 +130,13 @@ def test_scope_parsing_regexes_survive_yaml_unchanged(
 
 
 def test_decline_detections_key_on_65004_only(detections: list[ContentFile]) -> None:
-    """AADSTS65001 (consent missing) is not a decision; only 65004 may feed the decline detections."""
+    """AADSTS65001 (consent missing) is not a decision; only 65004 may feed the decline detections (read with
+    their macros expanded: the three campaign detections open with ``entra_id_unlisted_consent_refusals``)."""
+    pack = validate_pack(REPO).pack
+    assert pack is not None
+    macros = pack_macros(pack)
     for name in DECLINE_DETECTIONS:
-        search = detection_named(detections, name).data["search"]
+        search = expand_text(detection_named(detections, name).data["search"], macros)
         assert "properties.status.errorCode=65004" in search
         assert "65001" not in search
     hunting = detection_named(detections, "Entra ID OAuth Consent Prompts for Unlisted Application").data

@@ -20,6 +20,7 @@ from contentpack.simulate.engine_setup import REPLAY_NOW, build_engine, pack_mac
 from contentpack.simulate.risk import risk_events
 from contentpack.replay.runner import replay_pack, run_detection_search
 from contentpack.spl import Results, parse
+from contentpack.spl.macros import expand_text
 from contentpack.spl.values import mv_values, to_str
 
 from pack_copies import pack_copy
@@ -801,6 +802,7 @@ def test_cross_application_risk_names_its_own_application_as_the_threat_object(p
 KNOWN_APPS_READERS: dict[str, str | None] = {
     "Entra ID OAuth Consent Abuse Risk Across Detections": None,
     "Entra ID OAuth Consent Declined Across Many Applications": None,
+    "Entra ID OAuth Consent Declined Across Many Applications Over a Day": None,
     "Entra ID OAuth Consent Declined by Many Users": None,
     "Entra ID OAuth Consent Granted After User Declined": "Grant Of A New Application Named Like The Declined One",
     "Entra ID OAuth Consent Granted to Application Other Users Declined": None,
@@ -819,7 +821,9 @@ def test_an_application_listed_by_its_id_alone_is_known(tmp_path: Path) -> None:
     root = pack_copy(tmp_path)
     pack = validate_pack(root).pack
     assert pack is not None
-    assert {d.name for d in pack.detections if "entra_id_known_applications" in d.search} == set(KNOWN_APPS_READERS)
+    macros = pack_macros(pack)
+    assert {d.name for d in pack.detections
+            if "entra_id_known_applications" in expand_text(d.search, macros)} == set(KNOWN_APPS_READERS)
     readers = [dataclasses.replace(detection, tests=(next(t for t in detection.tests if t.expected_results
                                                           and KNOWN_APPS_READERS[detection.name] in (None, t.name)),))
                for detection in map(partial(_detection, pack), KNOWN_APPS_READERS)]

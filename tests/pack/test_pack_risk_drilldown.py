@@ -126,4 +126,4 @@ def test_every_risk_drilldown_covers_the_week_before_its_finding() -> None:
             shown = _shown(detection, {field: victim}, window, when, risk, now)
             assert shown == {victim: (2, {"3", "0"})}, (detection.name, now - when, shown)
         checked.append(detection.name)
-    assert len(checked) == 14
+    assert len(checked) == 15

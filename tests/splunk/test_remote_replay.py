@@ -256,18 +256,18 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
         "Request -- Error in 'search' command: planted failure "
         "(entra_id_user_declined_oauth_application_consent_filter)"]
     failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
-    assert failed[0] == f"{spike}:115:3: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
-    assert all(line.startswith(f"{spike}:115:3: ") for line in failed)  # each failed check at tests[0]
-    assert any(line.startswith(f"{spike}:115:3: {SPIKE} / True Positive Test: compare_embedded_engine: ")
+    assert failed[0] == f"{spike}:110:3: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
+    assert all(line.startswith(f"{spike}:110:3: ") for line in failed)  # each failed check at tests[0]
+    assert any(line.startswith(f"{spike}:110:3: {SPIKE} / True Positive Test: compare_embedded_engine: ")
                for line in failed)
     xml = junit.read_text(encoding="utf-8")
-    assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="115">' in xml
+    assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="110">' in xml
     assert f'file="{declined}" line="98">' in xml
     double.state.fail_search = None
     run = replay(capsys, double, "--risk-index", "risk", "--compare", detections=[SPIKE])
     tests = json.loads(run.out)["tests"]
-    assert [t["position"] for t in tests[:2]] == [{"path": spike, "line": 115, "col": 3},
-                                                  {"path": spike, "line": 129, "col": 3}]
+    assert [t["position"] for t in tests[:2]] == [{"path": spike, "line": 110, "col": 3},
+                                                  {"path": spike, "line": 124, "col": 3}]
 
 
 def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDouble, tmp_path: Path,

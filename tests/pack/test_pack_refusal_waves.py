@@ -1,0 +1,99 @@
+"""The three campaign detections of refusals (AADSTS65004) on one scheduled timeline: the per-application spike and
+the cross-application count over 90 minutes, and the day-long count that closes the low-and-slow gap between
+them (*Declined Across Many Applications Over a Day*). Each test's timeline is the replay's own
+(``runner.scheduled_timeline``); the detections run on it as ES runs them, each on its schedule."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.model import Detection, UnitTest
+from contentpack.replay import runner
+from contentpack.replay.attack_data import DataFile
+from contentpack.replay.sweep import replay_context
+from contentpack.simulate import SimulationResult
+from real_pack_runs import real_pack
+
+from .pack_content_files import REPO
+
+SPIKE = "Entra ID OAuth Consent Declined by Many Users"
+CROSS_APP = "Entra ID OAuth Consent Declined Across Many Applications"
+DAY = "Entra ID OAuth Consent Declined Across Many Applications Over a Day"
+SLOW = REPO / "attack_data" / "real_records" / "refusals_across_apps_13_minutes_apart_over_a_day.log"
+
+
+def _detection(name: str) -> Detection:
+    [detection] = [d for d in real_pack().detections if d.name == name]
+    return detection
+
+
+def _timeline(detection: Detection, test: UnitTest, names: tuple[str, ...],
+              files: list[Path] | None = None) -> SimulationResult:
+    """Detections ``names`` on the schedule, over ``test``'s timeline (or over ``files`` with its settings)."""
+    ctx = _context()
+    index = detection.tests.index(test)
+    data = None if files is None else [DataFile(path, "azure:monitor:aad", "Azure AD", "", "main") for path in files]
+    events, _ = runner.scheduled_timeline(ctx, detection, index, test, data)
+    return runner.run_timeline(ctx, detection, index, events, [_detection(name) for name in names])
+
+
+@cache
+def _context() -> runner.ReplayContext:
+    return replay_context(real_pack())
+
+
+WAVE_TESTS = [pytest.param(d, t.name, id=f"{d} / {t.name}") for d in (SPIKE, CROSS_APP, DAY)
+              for t in _detection(d).tests]
+
+
+@pytest.mark.parametrize(("name", "test_name"), WAVE_TESTS)
+def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: str, test_name: str) -> None:
+    """On every test timeline of the three detections, adding the day-long count leaves the 90-minute detections'
+    notables and risk as they were, and the day-long count writes risk only on applications neither of them
+    scored: a wave they see is theirs alone, one application scored by one campaign detection."""
+    detection = _detection(name)
+    [test] = [t for t in detection.tests if t.name == test_name]
+    before = _timeline(detection, test, (SPIKE, CROSS_APP))
+    after = _timeline(detection, test, (SPIKE, CROSS_APP, DAY))
+    assert [(n.detection, n.run_time, n.fields) for n in after.notables] == \
+        [(n.detection, n.run_time, n.fields) for n in before.notables]
+    ninety = [e for e in after.risk if not str(e.get("source", "")).endswith(f"{DAY} - Rule")]
+    assert [dict(e) for e in ninety] == [dict(e) for e in before.risk]
+    day_objects = {str(e["risk_object"]) for e in after.risk if str(e.get("source", "")).endswith(f"{DAY} - Rule")}
+    assert not day_objects & before.risk_scores().keys()
+    if name != DAY:  # the 90-minute detections' own waves and benign data: the day count stays quiet
+        assert day_objects == set()
+    else:
+        assert len(day_objects) == test.expected_risk_events
+
+
+def _one_app_per_refusal(tmp_path: Path) -> Path:
+    """The slow refusals with a new application registration after each one (each refusal's own appId)."""
+    lines = []
+    for number, line in enumerate(SLOW.read_text(encoding="utf-8").splitlines()):
+        record = json.loads(line)
+        if record["properties"]["status"]["errorCode"] == 65004:
+            record["properties"]["appId"] = f"5e1d0c2b-7a4f-4c3e-9b8a-{number:012x}"
+        lines.append(json.dumps(record))
+    path = tmp_path / "one_app_per_refusal.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("rotation", ["four applications in turn", "a new application after each refusal"])
+def test_refusals_13_minutes_apart_raise_campaign_risk_on_each_application(tmp_path: Path, rotation: str) -> None:
+    """24 users decline 13 minutes apart (09:13 to 14:12): no 90 minutes hold more than seven refusals, so the two
+    90-minute detections score nothing (the gap), and the day-long count scores each application once, 20 each."""
+    detection = _detection(DAY)
+    test = detection.tests[0]
+    files = [SLOW if rotation.startswith("four") else _one_app_per_refusal(tmp_path)]
+    result = _timeline(detection, test, (SPIKE, CROSS_APP, DAY), files)
+    assert result.notables == ()
+    scores = result.risk_scores()
+    assert len(scores) == (4 if rotation.startswith("four") else 24)
+    assert set(scores.values()) == {20}
+    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
