@@ -142,7 +142,9 @@ def macro_tokens_are_arguments(context: RuleContext) -> Iterator[Diagnostic]:
 def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     """CP025: every table a ``lookup`` or ``inputlookup`` command reads is one of the pack's lookups, named by its
     lookup name or the date-stamped CSV file name the built app ships, as the engine set-up registers them
-    (``spl.lookups.register_table``); the source tree's file name is not in the built app, and is reported.
+    (``spl.lookups.register_table``); the source tree's file name is not in the built app, and is reported. A
+    date-stamped file name resolves in the build of that date only: the next build, on another date, ships the file
+    under another name, so it is a warning naming the definition to write (``spl.lookups.dated_name_hint``).
     Otherwise Splunk fails a ``lookup`` at run time, and an ``inputlookup`` of a missing file only warns and
     returns nothing ("If the lookup does not exist, a warning message is displayed (but no syntax error is
     generated)", Search Reference, inputlookup): the detection silently finds nothing. ``outputlookup`` is not
@@ -167,7 +169,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
-    from contentpack.spl.lookups import find_table, source_file_hint
+    from contentpack.spl.lookups import dated_name_hint, source_file_hint
 
     tables = pack_tables(context.pack)
     analysis = context.spl
@@ -182,7 +184,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (find_table(tables, name) is not None or context.may_be_broken("lookup", name)
+                if (name in tables or context.may_be_broken("lookup", name)  # a dated name: warned of below
                         or (lead and "$" in name) or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
@@ -192,12 +194,14 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     for text, at, name, macro in findings:
         if macro is not None and name in in_definitions:
             continue  # reported in the macro's own file
+        dated = dated_name_hint(tables, name, lambda lookup: lookup.name)
         hint = source_file_hint(tables, name, lambda lookup: lookup.name)
-        message = (f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
+        message = (f"lookup '{name}' used in {text.owner} is a date-stamped file name: {dated}" if dated else
+                   f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
                    f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}")
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
-        yield error(positions.at(text.source, text.node, text.value, at), "CP025", message)
+        yield (warning if dated else error)(positions.at(text.source, text.node, text.value, at), "CP025", message)
 
 
 def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
