@@ -23,6 +23,7 @@ from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
     located_macro_calls,
     macro_calls,
+    multivalue_output_fields,
     output_fields,
     rba_message_tokens,
     scan_tokens,
@@ -402,6 +403,40 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"would share one empty value, and the first would suppress the rest {known}")
 
 
+# ``f IN ("$f$")``: the one place a multivalue token's filling (``"a","b"``) reads as a search; in a list too
+_IN_LIST_BEFORE = re.compile(r"\bIN\s*\([^()]*\"\Z", re.IGNORECASE)
+_IN_LIST_AFTER = re.compile(r"\"[^()]*\)")  # matched at the token's end
+
+
+def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP029 (warning): a drilldown search token of a result field the final ``stats`` makes with ``values()`` or
+    ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue), outside an ``IN ("$f$")`` list. ES fills
+    such a token with the values joined by ``","`` (``simulate.tokens.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
+    becomes ``"a","b"``, which reads as a search only inside ``IN (...)``; elsewhere the drilldown fails to parse or
+    searches something else, and only a replay with a row of several values finds it
+    (``replay.drilldowns._multivalue_note``). Reported at the token."""
+    from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR
+
+    positions = Positions(context.root)
+    for detection in context.pack.detections:
+        several = multivalue_output_fields(detection.search) if detection.drilldown_searches else frozenset()
+        for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
+            text = drilldown.search
+            for name in sorted(several):
+                for match in re.finditer(re.escape(f"${name}$"), text):
+                    if (_IN_LIST_BEFORE.search(text, 0, match.start())
+                            and _IN_LIST_AFTER.match(text, match.end())):
+                        continue
+                    at = positions.at(detection.source, ("drilldown_searches", index, "search"), text,
+                                      match.start())
+                    yield warning(at, "CP029",
+                                  f"drilldown search token ${name}$ is a multivalue result field (values()/list() "
+                                  f"of the search's final stats): ES fills it with its values joined by "
+                                  f"'{DRILLDOWN_SEPARATOR}', which reads as a search only inside {name} IN "
+                                  f"(\"${name}$\"); write it so, or key the drilldown on a field with one value "
+                                  f"per result")
+
+
 RULES = (
     filter_macro_present,
     macros_exist,
@@ -411,4 +446,5 @@ RULES = (
     output_fields_in_search,
     throttling_fields_in_search,
     action_fields_are_results,
+    multivalue_drilldown_tokens,
 )
