@@ -163,12 +163,16 @@ def _unquote(name: str) -> str:
     return name[1:-1] if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'" else name
 
 
-def _stats_fields(args: str) -> list[str]:
+def _stats_parts(args: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A stats command's (aggregation, result field) pairs and its ``by`` fields."""
     by = re.split(r"\s+by\s+", args, maxsplit=1, flags=re.IGNORECASE)
-    fields = [_unquote(m.group(2) or m.group(1)) for m in _STATS_AGG.finditer(by[0])]
-    if len(by) == 2:
-        fields += [_unquote(f) for f in re.split(r"[\s,]+", by[1].strip()) if f]
-    return fields
+    made = [(m.group(1), _unquote(m.group(2) or m.group(1))) for m in _STATS_AGG.finditer(by[0])]
+    return made, [_unquote(f) for f in re.split(r"[\s,]+", by[1].strip()) if f] if len(by) == 2 else []
+
+
+def _stats_fields(args: str) -> list[str]:
+    made, by = _stats_parts(args)
+    return [field for _, field in made] + by
 
 
 def _last_transforming(search: str) -> tuple[str, str, list[str]] | None:
@@ -205,12 +209,10 @@ def multivalue_output_fields(search: str) -> frozenset[str]:
     last = _last_transforming(search)
     if last is None or last[0] != "stats":
         return frozenset()
-    args, trailing = last[1], last[2]
-    aggregations = re.split(r"\s+by\s+", args, maxsplit=1, flags=re.IGNORECASE)
-    by = set(_stats_fields(f"x by {aggregations[1]}")[1:]) if len(aggregations) == 2 else set()
-    made = {_unquote(m.group(2) or m.group(1)) for m in _STATS_AGG.finditer(aggregations[0])
-            if _MULTIVALUE_AGG.match(m.group(1))}
-    return frozenset(name for name in made - by
+    made, by = _stats_parts(last[1])
+    trailing = last[2]
+    several = {field for aggregation, field in made if _MULTIVALUE_AGG.match(aggregation)}
+    return frozenset(name for name in several - set(by)
                      if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", t) for t in trailing))
 
 
