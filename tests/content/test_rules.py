@@ -675,7 +675,7 @@ MULTIVALUE_BY = " by dest user src"  # the fixture TTP's final stats, whose user
 def test_a_drilldown_token_of_a_values_field_outside_in_is_a_warning_at_the_token(pack: Path, validate: Validate,
                                                                                    aggregation: str) -> None:
     """A field the final stats makes with values()/list() holds several values; ES fills ``"$user$"`` with them
-    joined by ``","`` (``simulate.tokens.DRILLDOWN_SEPARATOR``, assumed), so ``user = "$user$"`` becomes
+    joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``user = "$user$"`` becomes
     ``user = "a","b"``, which only the replay found (``replay.drilldowns._multivalue_note``). The fixture's other
     drilldown, ``normalized_risk_object IN ("$user$")``, reads as a search filled so, and is not reported."""
     edit(pack, TTP, MULTIVALUE_BY, f" {aggregation}{MULTIVALUE_BY.replace(' user', '')}")

@@ -411,11 +411,11 @@ _IN_LIST_AFTER = re.compile(r"\"[^()]*\)")  # matched at the token's end
 def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029 (warning): a drilldown search token of a result field the final ``stats`` makes with ``values()`` or
     ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue), outside an ``IN ("$f$")`` list. ES fills
-    such a token with the values joined by ``","`` (``simulate.tokens.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
+    such a token with the values joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
     becomes ``"a","b"``, which reads as a search only inside ``IN (...)``; elsewhere the drilldown fails to parse or
     searches something else, and only a replay with a row of several values finds it
     (``replay.drilldowns._multivalue_note``). Reported at the token."""
-    from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR
+    from contentpack.content.naming import DRILLDOWN_SEPARATOR
 
     positions = Positions(context.root)
     for detection in context.pack.detections:
