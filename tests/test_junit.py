@@ -15,7 +15,7 @@ from lxml import etree
 
 from contentpack.cli import main
 from contentpack.cli import replay as replay_command
-from contentpack.content.diagnostics import Position
+from contentpack.content.diagnostics import Position, error
 from contentpack.junit import Case, render
 from contentpack.replay.report import junit_cases
 from contentpack.replay.runner import DetectionTestOutcome, ReplayReport
@@ -60,7 +60,7 @@ def test_replay_junit_of_the_repository_pack_validates_against_the_schema(
 
 def test_failed_tests_and_hostile_text_still_make_a_valid_report() -> None:
     failed = DetectionTestOutcome("Det <&\"x\">", "Must Fire", AT, 0, 1, (),
-                                  ("detections/d.yml:3:9: error[RP003]: boom \x01 ]]>",), 0.25)
+                                  (error(Position("detections/d.yml", 3, 9), "RP003", "boom \x01 ]]>"),), 0.25)
     passed = DetectionTestOutcome("Det", "Must Not Fire", AT, 0, 0, (), (), 0.1)
     report = ReplayReport((failed, passed), ("setup: no attack data",), 0.35)
     document = valid(render("contentpack replay", junit_cases(report), report.seconds))
@@ -79,7 +79,7 @@ def test_a_tests_warnings_are_its_system_out_and_do_not_fail_it() -> None:
     hostile = "drilldown 'D' (warn): value ]]> <b>&amp; \x01\x1b\ud800\ufffe end"
     warned = DetectionTestOutcome("Det", "Must Fire", AT, 1, 1, (), (), 0.1,
                                   warnings=("subsearch results truncated at 10000 (maxout)", hostile))
-    failed = DetectionTestOutcome("Det", "Must Not Fire", AT, 1, 0, (), ("boom",), 0.1,
+    failed = DetectionTestOutcome("Det", "Must Not Fire", AT, 1, 0, (), (error(AT, "RP003", "boom"),), 0.1,
                                   warnings=("risk: no risk object",))
     quiet = DetectionTestOutcome("Det", "Quiet", AT, 0, 0, (), (), 0.1)
     report = ReplayReport((warned, failed, quiet), (), 0.3)

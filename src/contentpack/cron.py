@@ -55,18 +55,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-__all__ = ["Cron", "CronError", "parse_cron"]
+__all__ = ["AMBIGUOUS", "INVALID", "MISREAD", "NEVER_RUNS", "Cron", "CronError", "parse_cron"]
+
+
+# What a refused cron string is, as the validator words it after ``cron_schedule '...'``: only ``INVALID`` says
+# Splunk does not take the syntax; the others are refused though it may (see the module docstring).
+INVALID = "is not valid Splunk cron"
+AMBIGUOUS = "is read differently by different cron implementations"
+MISREAD = "runs differently than it reads"
+NEVER_RUNS = "never runs"
 
 
 class CronError(ValueError):
-    """A cron string refused here; ``column`` is the 0-based offset of the bad part. ``misread``: Splunk accepts the
-    syntax but runs it otherwise than it reads (a step longer than its range), rather than not taking it."""
+    """A cron string refused here; ``column`` is the 0-based offset of the bad part. ``verdict``: why, one of
+    ``INVALID`` (not cron Splunk takes), ``AMBIGUOUS`` (crons disagree on it), ``MISREAD`` (Splunk runs it otherwise
+    than it reads: a step longer than its range), ``NEVER_RUNS`` (no day it names exists)."""
 
-    def __init__(self, message: str, column: int, *, misread: bool = False) -> None:
+    def __init__(self, message: str, column: int, *, verdict: str = INVALID) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
-        self.misread = misread
+        self.verdict = verdict
 
     def __str__(self) -> str:
         return f"column {self.column + 1}: {self.message}"
@@ -173,7 +182,7 @@ def parse_cron(text: str) -> Cron:
                     f"{name} {field_text!r} with the other day field restricted: Vixie cron counts a field starting "
                     f"with '*' as unrestricted (both day fields must match), other crons as restricted (either "
                     f"matches), and Splunk's documentation does not say; write its values as a range "
-                    f"({'1-31' if name == 'day of month' else '0-6'}{field_text[1:]})", column)
+                    f"({'1-31' if name == 'day of month' else '0-6'}{field_text[1:]})", column, verdict=AMBIGUOUS)
     cron = Cron(
         text=text,
         minutes=values[0],
@@ -187,7 +196,7 @@ def parse_cron(text: str) -> Cron:
     if cron.dom_restricted and not cron.dow_restricted and not any(
             day <= _LONGEST_MONTH[month] for month in cron.months for day in cron.days_of_month):
         raise CronError(f"day of month {dom_text!r} falls in none of the months {parts[3][1]!r}: this schedule "
-                        f"never runs", dom_column)
+                        f"never runs", dom_column, verdict=NEVER_RUNS)
     return cron
 
 
@@ -227,7 +236,7 @@ def _parse_field(text: str, column: int, name: str, low: int, high: int) -> froz
                 f"the {name} field {text!r} mixes stepped and unstepped items: Splunk's Alerting Manual applies a "
                 f"step written after a list to every range of it ('9-12,15-17/2': 9, 11, 15, 17), standard cron to "
                 f"the last item only (9, 10, 11, 12, 15, 17); give each item its own step ({item}/{step}) or none",
-                item_column)
+                item_column, verdict=AMBIGUOUS)
         values.update(_parse_item(item, item_column, name, low, high))
     return frozenset(values)
 
@@ -254,7 +263,7 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
             raise CronError(
                 f"step after a single value ({item!r}) in the {name} field: Vixie cron rejects it, other crons read it "
                 f"as '{first_text}-{high}/{step_text}', and Splunk's documentation lists no such form; write the range",
-                column)
+                column, verdict=AMBIGUOUS)
         else:
             last = first
     if step > 1 and step > last - first:
@@ -262,7 +271,7 @@ def _parse_item(item: str, column: int, name: str, low: int, high: int) -> range
             f"step {step} in the {name} field is longer than its range {first}-{last}, so only {first} runs, not every "
             f"{step} from the last run: Splunk reads '*/N' as the field's values that are intervals of N (Alerting "
             f"Manual: '*/3' hours is 0, 3, ..., 21) and cron warns 'Step size {step} higher than possible maximum'; "
-            f"write {first} if that is meant", column + len(range_text) + 1, misread=True)
+            f"write {first} if that is meant", column + len(range_text) + 1, verdict=MISREAD)
     return range(first, last + 1, step)
 
 

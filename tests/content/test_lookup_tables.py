@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.diagnostics import Diagnostic, Severity
 from contentpack.content.rules import RuleContext, search
 
 from .helpers import HUNTING, TTP, Validate, at, edit, locate, only
@@ -105,17 +105,36 @@ def test_command_names_are_case_insensitive(pack: Path, validate: Validate) -> N
     assert [f.message.split("'")[1] for f in _cp025(pack, validate)] == ["missing_apps", "other_missing"]
 
 
-def test_the_shipped_csv_file_name_is_a_name_of_the_lookup(pack: Path, validate: Validate) -> None:
+def test_the_shipped_csv_file_name_is_a_name_of_the_lookup_for_one_build_only(pack: Path, validate: Validate) -> None:
     """inputlookup's ``<filename>`` is "The name of the lookup file" (Search Reference, inputlookup, 9.2): a file
     in the app's lookups/, which the build ships date-stamped (``entra_id_known_apps_<YYYYMMDD>.csv``, any
-    build's date), so that name resolves."""
+    build's date), so that name resolves, but in that build only: the next build, on another date, ships the file
+    under another name. A warning at each command, naming the definition to write; the pack stays valid."""
     edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps_20260101.csv appDisplayName OUTPUT known")
     edit(pack, HUNTING, AFTER, f"{AFTER} | append [| inputlookup entra_id_known_apps_20261231.csv]")
-    assert validate(pack).diagnostics == []
+    result = validate(pack)
+    assert result.ok and {d.severity for d in result.diagnostics} == {Severity.WARNING}
+    first, second = _cp025(pack, validate)
+    assert at(first) == (HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps_20260101.csv"))
+    assert at(second) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_apps_20261231.csv"))
+    assert first.message == (
+        f"lookup 'entra_id_known_apps_20260101.csv' used in detection '{NAME}' is a date-stamped file name: it "
+        "names lookups/entra_id_known_apps_20260101.csv as one build ships it; a build on another date ships the "
+        "file under another name, and this one stops resolving; use the lookup definition name 'entra_id_known_apps'")
     edit(pack, HUNTING, "inputlookup entra_id_known_apps_20261231.csv", "inputlookup entra_id_known_apps_20261331.csv")
-    [finding] = _cp025(pack, validate)  # not a date: no build ships that name
+    [_, finding] = _cp025(pack, validate)  # not a date: no build ships that name
     assert at(finding) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_apps_20261331.csv"))
     assert "is not defined in lookups/" in finding.message
+
+
+def test_a_date_stamped_file_name_in_a_macro_is_warned_of_in_its_file(pack: Path, validate: Validate) -> None:
+    """The same in a macro's definition: reported once, at the command in the macro's file, not at the call."""
+    path = _macro(pack, "known_apps", "lookup entra_id_known_apps_20260101.csv appDisplayName OUTPUT known")
+    edit(pack, HUNTING, LOOKUP_LINE, "| `known_apps`")
+    [finding] = _cp025(pack, validate)
+    assert finding.severity is Severity.WARNING
+    assert at(finding) == (path, *locate(pack, path, "lookup entra_id_known_apps_20260101.csv"))
+    assert finding.message.endswith("use the lookup definition name 'entra_id_known_apps'")
 
 
 def test_the_source_csv_file_name_does_not_resolve_in_the_built_app(pack: Path, validate: Validate) -> None:

@@ -666,3 +666,32 @@ def test_cp053_leaves_correlation_tests_alone(pack: Path, validate: Validate) ->
                                                  "- Azure Active Directory Sign-in activity\n", 1), encoding="utf-8")
     result = validate(pack)
     assert [d.render() for d in result.diagnostics] == []  # the data source is known, and still no CP053
+
+
+MULTIVALUE_BY = " by dest user src"  # the fixture TTP's final stats, whose user is one value per result
+
+
+@pytest.mark.parametrize("aggregation", ["values(user) as user", "list(user) as user"])
+def test_a_drilldown_token_of_a_values_field_outside_in_is_a_warning_at_the_token(pack: Path, validate: Validate,
+                                                                                   aggregation: str) -> None:
+    """A field the final stats makes with values()/list() holds several values; ES fills ``"$user$"`` with them
+    joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``user = "$user$"`` becomes
+    ``user = "a","b"``, which only the replay found (``replay.drilldowns._multivalue_note``). The fixture's other
+    drilldown, ``normalized_risk_object IN ("$user$")``, reads as a search filled so, and is not reported."""
+    edit(pack, TTP, MULTIVALUE_BY, f" {aggregation}{MULTIVALUE_BY.replace(' user', '')}")
+    result = validate(pack)
+    [finding] = [d for d in result.diagnostics if "multivalue" in d.message]
+    line, column = locate(pack, TTP, 'user = "$user$"')
+    assert at(finding) == (TTP, line, column + len('user = "'))
+    assert finding.rule == "CP029" and finding.severity is Severity.WARNING and result.ok
+    assert finding.message.startswith("drilldown search token $user$ is a multivalue result field")
+    assert 'only inside user IN ("$user$")' in finding.message
+
+
+@pytest.mark.parametrize("after", ["", " | mvexpand user", ' | eval user=mvjoin(user, ",")'])
+def test_a_field_not_certainly_multivalue_gives_no_such_warning(pack: Path, validate: Validate, after: str) -> None:
+    """A by field is one value per result; a command after the stats that names the field may make it one value
+    (mvexpand, an eval): only a field certainly from values()/list() of the final stats is warned of."""
+    edit(pack, TTP, MULTIVALUE_BY, f" values(user) as user{MULTIVALUE_BY.replace(' user', '')}{after}"
+         if after else MULTIVALUE_BY)
+    assert not [d.render() for d in validate(pack).diagnostics if "multivalue" in d.message]

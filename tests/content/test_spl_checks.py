@@ -81,13 +81,17 @@ def test_a_cron_splunk_may_read_otherwise_fails_validate(pack: Path, validate: V
     ("0 */70 * * *", "runs differently than it reads"),
     ("0-5/10 * * * *", "runs differently than it reads"),
     ("0 0 * * 7", "is not valid Splunk cron"),
-    ("5/15 * * * *", "is not valid Splunk cron"),
+    ("0 0 * * mon", "is not valid Splunk cron"),
+    ("0 0 30 2 *", "never runs"),
+    ("5/15 * * * *", "is read differently by different cron implementations"),
+    ("0 9-12,15-17/2 * * *", "is read differently by different cron implementations"),
+    ("0 0 */2 * 1", "is read differently by different cron implementations"),
 ])
-def test_a_step_longer_than_its_range_is_not_called_invalid(pack: Path, validate: Validate, cron: str,
-                                                            verdict: str) -> None:
+def test_a_cron_splunk_takes_is_not_called_invalid(pack: Path, validate: Validate, cron: str, verdict: str) -> None:
     """Splunk takes ``*/70`` in the hour field: the Alerting Manual reads ``*/N`` as "All values in this field are
     intervals of N", so it runs at hour 0 alone (``contentpack.cron``'s docstring); cronie accepts it with a
-    warning. The message must not say Splunk refuses it; other CP062 findings keep their words."""
+    warning. Nor is a schedule that never runs, or a form crons read differently (refused for that), bad syntax.
+    Only a message for syntax Splunk refuses says "not valid Splunk cron"."""
     edit(pack, HUNTING, "tags:\n", f"deployment:\n  scheduling:\n    cron_schedule: '{cron}'\ntags:\n")
     assert only(validate(pack), "CP062").message.startswith(f"cron_schedule '{cron}' {verdict}: ")
 

@@ -114,7 +114,8 @@ def test_a_detection_test_with_events_centuries_apart_fails_at_its_attack_data(t
     outcome = run_cli("replay", "--root", str(root), "--detection", PROMPTS, timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 1
-    assert (f"{HUNTING}:32:3: error[RP006]: scheduled run: the period 1726-10-13 " in outcome.stdout
+    assert (f"{HUNTING}:32:3: {PROMPTS} / Prompts for an unvetted application: error[RP006]: scheduled run: the "
+            "period 1726-10-13 " in outcome.stdout
             and "is longer than the 366 days a simulation covers (the attack data's time span plus the "
                 "detections' dispatch windows" in outcome.stdout), outcome.stdout
 

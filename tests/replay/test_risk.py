@@ -106,11 +106,12 @@ def test_without_the_second_detection_the_correlation_does_not_fire(tmp_path: Pa
 def test_risk_from_problems_are_positioned_errors(tmp_path: Path) -> None:
     pack = _correlation_pack(tmp_path, ["No Such Detection"])
     [outcome] = replay_pack(pack, [pack.detections[2]]).outcomes
-    assert outcome.errors == ("detections/Test Correlation.yml:1:1: error[RP004]: risk_from names no detection of the "
-                              "pack: 'No Such Detection'",)
+    assert [problem.render() for problem in outcome.errors] == [
+        "detections/Test Correlation.yml:1:1: error[RP004]: risk_from names no detection of the pack: "
+        "'No Such Detection'"]
     pack = _correlation_pack(tmp_path, ["Test Correlation"])
     [outcome] = replay_pack(pack, [pack.detections[2]]).outcomes
-    assert "has no rba block" in outcome.errors[0]
+    assert "has no rba block" in outcome.errors[0].message
 
 
 # A correlation whose leading per-event part (search, eval, where) is prepared once per risk event.

@@ -218,7 +218,7 @@ def test_attack_data_problems_are_positioned_errors(tmp_path: Path) -> None:
              f.unit_test("../outside.log", name="Escapes"),
              f.unit_test(str(outside), name="Absolute")]
     outcomes = _run(tmp_path, *tests)
-    messages = [o.errors[0] for o in outcomes]
+    messages = [o.errors[0].render() for o in outcomes]
     assert all(not o.ok and o.result_count is None for o in outcomes)
     assert all(m.startswith("detections/Test Declined.yml:1:1: error[RP002]: ") for m in messages)
     # the path rules and wording of CP046 (content.attack_data_paths): one answer per path in both commands
@@ -232,7 +232,7 @@ def test_malformed_attack_data_is_an_error_not_a_traceback(tmp_path: Path) -> No
     (tmp_path / "attack_data").mkdir()
     (tmp_path / "attack_data" / "bad.log").write_text('{"time": \n', encoding="utf-8")
     [outcome] = _run(tmp_path, f.unit_test("attack_data/bad.log"))
-    assert not outcome.ok and "malformed JSON event" in outcome.errors[0]
+    assert not outcome.ok and "malformed JSON event" in outcome.errors[0].message
 
 
 def test_attack_data_without_readable_times_is_an_error(tmp_path: Path) -> None:
@@ -245,12 +245,12 @@ def test_attack_data_without_readable_times_is_an_error(tmp_path: Path) -> None:
              f.unit_test(f.write_events(tmp_path, "timeless", timeless), name="Timeless")]
     portal_outcome, timeless_outcome = _run(tmp_path, *tests)
     assert not portal_outcome.ok and portal_outcome.result_count is None
-    assert portal_outcome.errors == (
+    assert tuple(problem.render() for problem in portal_outcome.errors) == (
         "detections/Test Declined.yml:1:1: error[RP002]: 4 event(s) had no readable time in field 'time' "
         "(unreadable time '10/13/2026 12:00:00 PM', the first): the replay would give them the file's modification "
         "time, which every checkout changes; write each event's time as ISO 8601 (2026-11-10T10:00:00Z, "
         "2026-11-10 10:00:00+01:00; UTC when it has no offset) or epoch seconds (1794304800)",)
-    assert timeless_outcome.errors[0].endswith(
+    assert timeless_outcome.errors[0].render().endswith(
         "RP002]: 2 event(s) had no time in field 'time': the replay would give them the file's modification time, "
         "which every checkout changes; give each event a 'time' field")
 
@@ -258,8 +258,8 @@ def test_attack_data_without_readable_times_is_an_error(tmp_path: Path) -> None:
 def test_an_spl_error_is_reported_at_the_search_with_its_column(tmp_path: Path) -> None:
     data = f.write_events(tmp_path, "declines", DECLINES)
     [outcome] = _run(tmp_path, f.unit_test(data), search="`azure_monitor_aad` | stats count by", drilldowns=())
-    [message] = outcome.errors
-    assert message.startswith("detections/Test Declined.yml:12:9: error[RP003]: search column ")
+    [problem] = outcome.errors
+    assert problem.render().startswith("detections/Test Declined.yml:12:9: error[RP003]: search column ")
     assert not outcome.ok and outcome.result_count is None
 
 

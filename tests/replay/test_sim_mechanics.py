@@ -218,7 +218,8 @@ def test_a_multivalue_throttle_field_fails_the_test_at_the_throttle_fields(tmp_p
     detection = ttp("Test Declined", search, throttle=(("user",), "1h"))
     detection = replace(detection, tests=(f.unit_test(data),))
     [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
-    [message] = outcome.errors
+    [problem] = outcome.errors
+    message = problem.render()
     assert "error[RP007]: scheduled run: the run at 2026-10-13" in message
     assert "throttle field 'user' holds 2 values in a result (a@contoso.example, b@contoso.example)" in message
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from contentpack.content.diagnostics import Position, error
 from contentpack.printable import TABLE_WIDTH, output_width
 from contentpack.replay.report import render_table
 from contentpack.replay.runner import ReplayReport
@@ -27,11 +28,12 @@ from terminal_output import stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID OAuth Consent Declined by Many Users"
+FAILED_AT = Position("detections/made_to_fail.yml", 100, 9)  # ':100:' is an emoji code to rich: printed as is
 
 
 def _report() -> ReplayReport:
     report = scheduled_replay().report
-    failed = replace(report.outcomes[0], errors=("made to fail for this test",))
+    failed = replace(report.outcomes[0], errors=(error(FAILED_AT, "RP003", "made to fail for this test"),))
     warned = replace(report.outcomes[1], warnings=("made to warn for this test",))
     return replace(report, outcomes=(failed, warned, *report.outcomes[2:]))
 
@@ -47,15 +49,16 @@ def test_every_line_fits_and_every_status_and_name_is_whole(width: int) -> None:
     report = _report()
     text = render_table(report, width)
     assert [line for line in text.splitlines()
-            if len(line) > width and not line.startswith(f"{report.outcomes[0].detection} / ")] == []
+            if len(line) > width and not line.endswith("for this test")] == []  # messages: one line each
     cells = _cells(text)
     assert [row[-1] for row in cells if row[-1]] == [
         "FAIL", "pass (warn)", *("pass" for _ in report.outcomes[2:])]
     names = " ".join(row[0] for row in cells) + " " + " ".join(row[1] for row in cells if width >= TABLE_WIDTH)
     for outcome in report.outcomes:
         assert outcome.detection in names and outcome.test in names
-    # the failure in full below the table, one line, as in a log
-    assert f"{report.outcomes[0].detection} / {report.outcomes[0].test}: made to fail for this test" in text
+    # the failure in full below the table, one line, as in a log: its position first, as every diagnostic's
+    failed = report.outcomes[0]
+    assert f"{FAILED_AT}: {failed.detection} / {failed.test}: error[RP003]: made to fail for this test" in text
 
 
 def test_a_narrow_terminal_names_each_detection_once_and_says_which_columns_it_left_out() -> None:

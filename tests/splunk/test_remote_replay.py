@@ -251,8 +251,8 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
     assert run.code == 1, run.err
     declined = "detections/cloud/entra_id_user_declined_oauth_application_consent.yml"
     spike = "detections/cloud/entra_id_oauth_consent_declined_by_many_users.yml"
-    assert [line for line in run.out.splitlines() if line.startswith(f"{DECLINED} / True Positive Test: ")] == [
-        f"{DECLINED} / True Positive Test: {declined}:19:9: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
+    assert [line for line in run.out.splitlines() if f": {DECLINED} / True Positive Test: " in line] == [
+        f"{declined}:19:9: {DECLINED} / True Positive Test: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
         "Request -- Error in 'search' command: planted failure "
         "(entra_id_user_declined_oauth_application_consent_filter)"]
     failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
@@ -300,7 +300,8 @@ def test_a_risk_from_naming_no_detection_is_rp004_at_its_entry_on_splunk_too(
     ready(double)
     [outcome] = _remote(double, real_pack, risk_index).run([broken]).report.outcomes
     at = broken.source.at("tests", 0, "risk_from", len(test.risk_from) - 1)
-    assert outcome.errors == (f"{at}: error[RP004]: risk_from names no detection of the pack: 'Nowhere'",)
+    assert [problem.render() for problem in outcome.errors] == [
+        f"{at}: error[RP004]: risk_from names no detection of the pack: 'Nowhere'"]
     assert at.line > broken.source.at("tests", 0).line and double.state.batches == []
     assert tests_needing_risk(real_pack, risk_index, [broken]) == ([], None)  # the command's notice agrees
 

@@ -44,8 +44,10 @@ class Diagnostic:
     rule: str
     message: str
 
-    def render(self) -> str:
-        return f"{self.position}: {self.severity.value}[{self.rule}]: {self.message}"
+    def render(self, named: str = "") -> str:
+        """``path:line:col: severity[RULE]: message``; ``named`` (``replay``'s ``DETECTION / TEST: ``) goes after the
+        position, which stays first: editors and CI annotators read that prefix."""
+        return f"{self.position}: {named}{self.severity.value}[{self.rule}]: {self.message}"
 
     def as_tuple(self) -> DiagnosticTuple:
         """Builtin values only, as the parse cache stores diagnostics (``marshal``)."""

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.table import Table
 
-from contentpack.content.diagnostics import Position
+from contentpack.content.diagnostics import Diagnostic, Position
 from contentpack.durations import format_duration
 from contentpack.junit import Case
 from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
@@ -142,13 +142,15 @@ def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[st
     return table
 
 
-def below(test: Placed, errors: Sequence[str], failed: Sequence[str], warnings: Sequence[str] = ()) -> list[str]:
-    """A test's lines below the table, each naming it: its ``errors`` (each positioned already), each ``failed``
-    line (a replay's failed check, a sweep's differing variant) at the test's ``tests[i]`` entry
-    (``path:line:col: ``, as validate places a finding), then its ``warnings``."""
+def below(test: Placed, errors: Sequence[Diagnostic], failed: Sequence[str],
+          warnings: Sequence[str] = ()) -> list[str]:
+    """A test's lines below the table, each naming it after its position (``path:line:col: ``, the prefix of every
+    diagnostic of the tool, which editors and CI annotators read): its ``errors`` at the cause, each ``failed``
+    line (a replay's failed check, a sweep's differing variant) at the test's ``tests[i]`` entry, then its
+    ``warnings`` (unplaced)."""
     named = f"{test.detection} / {test.test}: "
-    return ([named + line for line in errors] + [f"{test.position}: {named}{line}" for line in failed]
-            + [f"{named}warning: {line}" for line in warnings])
+    return ([problem.render(named) for problem in errors]
+            + [f"{test.position}: {named}{line}" for line in failed] + [f"{named}warning: {line}" for line in warnings])
 
 
 def position_json(position: Position) -> dict[str, Any]:
@@ -198,7 +200,8 @@ def tests_table(setup_errors: Sequence[str], named: Sequence[Named], headers: li
     and no indent. ``brief`` (``--format summary``, what ``make build`` prints): first one line per detection
     (``detection_lines``), then the table of the failed tests only (none when all passed); the messages below
     it, failures and warnings, stay in full."""
-    console = Console(file=io.StringIO(), width=width, color_system=None)
+    # emoji=False: rich's emoji codes would print a position's ``:100:`` (line 100) as an emoji
+    console = Console(file=io.StringIO(), width=width, color_system=None, emoji=False)
 
     def message(text: str) -> None:
         for line in hanging_lines(printable(text), width) if terminal else [printable(text)]:
@@ -258,7 +261,7 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "risk_events": o.risk_event_count,
                 "now": o.now,
                 "seconds": round(o.seconds, 4),
-                "errors": list(o.errors),
+                "errors": [problem.render() for problem in o.errors],
                 "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in o.checks],
                 "warnings": list(o.warnings),
                 "scheduled": scheduled_json(o.scheduled),

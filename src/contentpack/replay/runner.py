@@ -75,7 +75,7 @@ class DetectionTestOutcome:
     result_count: int | None
     expected_results: int | None
     checks: tuple[CheckResult, ...] = ()
-    errors: tuple[str, ...] = ()  # positioned messages: the test could not run
+    errors: tuple[Diagnostic, ...] = ()  # the test could not run: why, where
     seconds: float = 0.0
     risk_event_count: int = 0
     now: float = REPLAY_NOW  # the "now" the test ran at
@@ -107,7 +107,7 @@ class DetectionTestOutcome:
 
     @property
     def failures(self) -> list[str]:
-        return list(self.errors) + self.failed_checks
+        return [problem.render() for problem in self.errors] + self.failed_checks
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class TestFailed(Exception):
 
     def __init__(self, problems: Sequence[Diagnostic]) -> None:
         super().__init__("; ".join(d.render() for d in problems))
-        self.messages = tuple(d.render() for d in problems)
+        self.problems = tuple(problems)
 
 
 def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> Diagnostic:
@@ -359,7 +359,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
         if ctx.scheduled_engine is not None:
             scheduled, scheduled_results, scheduled_messages = _scheduled(ctx, detection, test_index, test, files)
     except TestFailed as failed:
-        return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
+        return replace(outcome, errors=failed.problems, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
     engine.register_risk_index(own_risk)
     checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)

@@ -135,7 +135,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from contentpack.content.diagnostics import Position
+from contentpack.content.diagnostics import Diagnostic, Position
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.schedule import max_hold_back
 from contentpack.cut_lists import more_text
@@ -230,7 +230,7 @@ class SweptTest:
     unmoved: Raised | None  # None: the test's timeline could not run (``errors``)
     variants: int = 0
     differences: tuple[tuple[Variant, Raised], ...] = ()  # each variant that raised something else, and what
-    errors: tuple[str, ...] = ()
+    errors: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
 
     @property
@@ -251,7 +251,7 @@ class SweptTest:
     @property
     def failures(self) -> list[str]:
         """The errors (each positioned already: the timeline could not run, nothing differs), then ``differing``."""
-        return list(self.errors) + self.differing
+        return [problem.render() for problem in self.errors] + self.differing
 
 
 @dataclass(frozen=True)
@@ -735,7 +735,7 @@ def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: 
                     + held_back_unevenly(timeline, result))
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
-        return SweptTest(*names, None, errors=failed.messages, seconds=time.perf_counter() - started)
+        return SweptTest(*names, None, errors=failed.problems, seconds=time.perf_counter() - started)
     return SweptTest(*names, unmoved, len(variants), tuple(differences), seconds=time.perf_counter() - started)
 
 

@@ -70,7 +70,7 @@ def report_json(report: SweepReport) -> dict[str, Any]:
                 "unmoved": None if t.unmoved is None else _raised_json(t.unmoved),
                 "differences": [{**_variant_json(variant), "raised": _raised_json(raised),
                                  "detail": t.described(variant, raised)} for variant, raised in t.differences],
-                "errors": list(t.errors),
+                "errors": [problem.render() for problem in t.errors],
                 "seconds": round(t.seconds, 4),
             }
             for t in report.tests

@@ -26,11 +26,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from contentpack.content.naming import DRILLDOWN_SEPARATOR
 from contentpack.spl.values import Value, mv_values, to_str
 
 _TOKEN = re.compile(r"\$([^\s$]*)\$")
 MESSAGE_SEPARATOR = " "
-DRILLDOWN_SEPARATOR = '","'
 
 
 def token_text(value: Value, separator: str = MESSAGE_SEPARATOR) -> str | None:

@@ -177,6 +177,16 @@ def source_file_hint(tables: Mapping[str, _Table], name: str, definition: Callab
             f"so no file of this name exists there; use the lookup definition name '{definition(table)}'")
 
 
+def dated_name_hint(tables: Mapping[str, _Table], name: str, definition: Callable[[_Table], str]) -> str:
+    """For a ``name`` that resolves only as the date-stamped file name one build ships (:func:`find_table`): why it
+    is fragile and the name to write (``definition``: a table's lookup definition name); "" otherwise."""
+    table = None if name in tables else find_table(tables, name)
+    if table is None:
+        return ""
+    return (f"it names lookups/{name} as one build ships it; a build on another date ships the file under another "
+            f"name, and this one stops resolving; use the lookup definition name '{definition(table)}'")
+
+
 def _real_date(digits: str) -> bool:
     try:
         dt.datetime.strptime(digits, "%Y%m%d")

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from contentpack.content.diagnostics import error
+from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.cut_lists import cut_list
 from contentpack.replay.attack_data import RULE_ATTACK_DATA, AttackDataStore, DataFile
@@ -258,10 +258,10 @@ class RemoteReplay:
             check_index_name(options.risk_index)
 
     # ------------------------------------------------------------------------------------------ data
-    def _data(self, detection: Detection, test_index: int, test: UnitTest, host: str) -> _TestData | list[str]:
+    def _data(self, detection: Detection, test_index: int, test: UnitTest, host: str) -> _TestData | list[Diagnostic]:
         files, problems = self.store.files_for(detection, test_index, test.attack_data)
         if problems:
-            return [d.render() for d in problems]
+            return list(problems)
         batches: list[Batch] = []
         times: list[float] = []
         count = 0
@@ -269,7 +269,7 @@ class RemoteReplay:
             if item.is_json_array:
                 return [error(detection.source.at("tests", test_index, "attack_data", number, "data"),
                               RULE_ATTACK_DATA, "a JSON-array file cannot be sent as raw events; use JSON "
-                              "lines").render()]
+                              "lines")]
             events, earliest, newest = _extent(item)
             if earliest is not None and newest is not None:
                 times += [earliest, newest]
@@ -278,7 +278,7 @@ class RemoteReplay:
             count += events
         if not times:
             return [error(detection.source.at("tests", test_index, "attack_data"), RULE_ATTACK_DATA,
-                          "the test has no events to send").render()]
+                          "the test has no events to send")]
         return _TestData(files, min(times), max(times), batches, count)
 
     def _results(self, detection: Detection, window: tuple[float, float], now: float) -> Results:
@@ -323,7 +323,7 @@ class RemoteReplay:
         try:
             sources = risk_sources(self.by_name, detection, test_index, test)
         except TestFailed as failed:
-            return replace(outcome, errors=failed.messages, seconds=time.perf_counter() - started)
+            return replace(outcome, errors=failed.problems, seconds=time.perf_counter() - started)
         now = data.newest + 1.0  # as the local replay (runner): one second after the newest event
         # whole seconds, so that the bounds sent as text include the first event and the risk events at "now"
         window = (float(math.floor(data.earliest)), float(math.ceil(now + 1.0)))
@@ -343,7 +343,7 @@ class RemoteReplay:
                 results = self._results(detection, window, now)
             except SearchFailed as exc:
                 problem = error(detection.source.at("search"), RULE_SEARCH, str(exc))  # Splunk gives no column
-                return replace(outcome, errors=(problem.render(),), seconds=time.perf_counter() - started)
+                return replace(outcome, errors=(problem,), seconds=time.perf_counter() - started)
             rows = results.rows
             warnings += job_warnings("search", results)
             own_risk = risk_events(self.pack.app, detection, rows, now)

@@ -23,6 +23,7 @@ from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
     located_macro_calls,
     macro_calls,
+    multivalue_output_fields,
     output_fields,
     rba_message_tokens,
     scan_tokens,
@@ -142,7 +143,9 @@ def macro_tokens_are_arguments(context: RuleContext) -> Iterator[Diagnostic]:
 def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     """CP025: every table a ``lookup`` or ``inputlookup`` command reads is one of the pack's lookups, named by its
     lookup name or the date-stamped CSV file name the built app ships, as the engine set-up registers them
-    (``spl.lookups.register_table``); the source tree's file name is not in the built app, and is reported.
+    (``spl.lookups.register_table``); the source tree's file name is not in the built app, and is reported. A
+    date-stamped file name resolves in the build of that date only: the next build, on another date, ships the file
+    under another name, so it is a warning naming the definition to write (``spl.lookups.dated_name_hint``).
     Otherwise Splunk fails a ``lookup`` at run time, and an ``inputlookup`` of a missing file only warns and
     returns nothing ("If the lookup does not exist, a warning message is displayed (but no syntax error is
     generated)", Search Reference, inputlookup): the detection silently finds nothing. ``outputlookup`` is not
@@ -167,7 +170,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
-    from contentpack.spl.lookups import find_table, source_file_hint
+    from contentpack.spl.lookups import dated_name_hint, source_file_hint
 
     tables = pack_tables(context.pack)
     analysis = context.spl
@@ -182,7 +185,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (find_table(tables, name) is not None or context.may_be_broken("lookup", name)
+                if (name in tables or context.may_be_broken("lookup", name)  # a dated name: warned of below
                         or (lead and "$" in name) or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
@@ -192,12 +195,14 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     for text, at, name, macro in findings:
         if macro is not None and name in in_definitions:
             continue  # reported in the macro's own file
+        dated = dated_name_hint(tables, name, lambda lookup: lookup.name)
         hint = source_file_hint(tables, name, lambda lookup: lookup.name)
-        message = (f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
+        message = (f"lookup '{name}' used in {text.owner} is a date-stamped file name: {dated}" if dated else
+                   f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
                    f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}")
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
-        yield error(positions.at(text.source, text.node, text.value, at), "CP025", message)
+        yield (warning if dated else error)(positions.at(text.source, text.node, text.value, at), "CP025", message)
 
 
 def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
@@ -398,6 +403,40 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"would share one empty value, and the first would suppress the rest {known}")
 
 
+# ``f IN ("$f$")``: the one place a multivalue token's filling (``"a","b"``) reads as a search; in a list too
+_IN_LIST_BEFORE = re.compile(r"\bIN\s*\([^()]*\"\Z", re.IGNORECASE)
+_IN_LIST_AFTER = re.compile(r"\"[^()]*\)")  # matched at the token's end
+
+
+def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP029 (warning): a drilldown search token of a result field the final ``stats`` makes with ``values()`` or
+    ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue), outside an ``IN ("$f$")`` list. ES fills
+    such a token with the values joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
+    becomes ``"a","b"``, which reads as a search only inside ``IN (...)``; elsewhere the drilldown fails to parse or
+    searches something else, and only a replay with a row of several values finds it
+    (``replay.drilldowns._multivalue_note``). Reported at the token."""
+    from contentpack.content.naming import DRILLDOWN_SEPARATOR
+
+    positions = Positions(context.root)
+    for detection in context.pack.detections:
+        several = multivalue_output_fields(detection.search) if detection.drilldown_searches else frozenset()
+        for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
+            text = drilldown.search
+            for name in sorted(several):
+                for match in re.finditer(re.escape(f"${name}$"), text):
+                    if (_IN_LIST_BEFORE.search(text, 0, match.start())
+                            and _IN_LIST_AFTER.match(text, match.end())):
+                        continue
+                    at = positions.at(detection.source, ("drilldown_searches", index, "search"), text,
+                                      match.start())
+                    yield warning(at, "CP029",
+                                  f"drilldown search token ${name}$ is a multivalue result field (values()/list() "
+                                  f"of the search's final stats): ES fills it with its values joined by "
+                                  f"'{DRILLDOWN_SEPARATOR}', which reads as a search only inside {name} IN "
+                                  f"(\"${name}$\"); write it so, or key the drilldown on a field with one value "
+                                  f"per result")
+
+
 RULES = (
     filter_macro_present,
     macros_exist,
@@ -407,4 +446,5 @@ RULES = (
     output_fields_in_search,
     throttling_fields_in_search,
     action_fields_are_results,
+    multivalue_drilldown_tokens,
 )

@@ -529,9 +529,8 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 try:
                     parse_cron(scheduling.cron_schedule)
                 except CronError as exc:
-                    verdict = "runs differently than it reads" if exc.misread else "is not valid Splunk cron"
                     yield error(positions.at(source, node, scheduling.cron_schedule, exc.column), RULE_CRON,
-                                f"cron_schedule {scheduling.cron_schedule!r} {verdict}: {exc.message}")
+                                f"cron_schedule {scheduling.cron_schedule!r} {exc.verdict}: {exc.message}")
             if ("deployment", "scheduling", "schedule_window") in source.value_positions:
                 yield from _schedule_window_longer_than_period(positions, detection, scheduling)
             for key, value in (("earliest_time", scheduling.earliest_time), ("latest_time", scheduling.latest_time)):

@@ -163,12 +163,57 @@ def _unquote(name: str) -> str:
     return name[1:-1] if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'" else name
 
 
-def _stats_fields(args: str) -> list[str]:
+def _stats_parts(args: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A stats command's (aggregation, result field) pairs and its ``by`` fields."""
     by = re.split(r"\s+by\s+", args, maxsplit=1, flags=re.IGNORECASE)
-    fields = [_unquote(m.group(2) or m.group(1)) for m in _STATS_AGG.finditer(by[0])]
-    if len(by) == 2:
-        fields += [_unquote(f) for f in re.split(r"[\s,]+", by[1].strip()) if f]
-    return fields
+    made = [(m.group(1), _unquote(m.group(2) or m.group(1))) for m in _STATS_AGG.finditer(by[0])]
+    return made, [_unquote(f) for f in re.split(r"[\s,]+", by[1].strip()) if f] if len(by) == 2 else []
+
+
+def _stats_fields(args: str) -> list[str]:
+    made, by = _stats_parts(args)
+    return [field for _, field in made] + by
+
+
+def _last_transforming(search: str) -> tuple[str, str, list[str]] | None:
+    """The search's last ``stats``/``table``/``fields`` (command, arguments) and the segments after it, last first
+    (each a command that keeps the field set, ``eval`` or ``rename``); None when a command not modelled comes after
+    it, there is none, or the search cannot be split. Macro calls that are whole segments are passed over."""
+    try:  # the engine's split: a pipe inside quotes or a subsearch does not split, an escaped quote opens none
+        segments = [text for segment in split_pipeline(strip_comments(search)) if (text := segment.text.strip())]
+    except SplError:
+        return None  # an unclosed quote or bracket (CP060 reports it)
+    trailing: list[str] = []
+    for segment in reversed(segments):
+        if segment.startswith("`") and segment.endswith("`"):
+            continue
+        command, _, args = segment.partition(" ")
+        command = command.lower()
+        if command in {"stats", "table", "fields"}:
+            return command, args, trailing
+        if command in _FIELD_KEEPING or command in {"eval", "rename"}:
+            trailing.append(segment)
+            continue
+        return None
+    return None
+
+
+_MULTIVALUE_AGG = re.compile(r"(?:values|list)\(", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8192)
+def multivalue_output_fields(search: str) -> frozenset[str]:
+    """Result fields certainly multivalue: made by ``values()``/``list()`` of the search's final ``stats`` (its
+    last transforming command, ``_last_transforming``), not a ``by`` field, and named by no command after it
+    (an ``eval``, ``mvexpand``, ``rename`` or a filter on it may make it one value or drop it: not certain)."""
+    last = _last_transforming(search)
+    if last is None or last[0] != "stats":
+        return frozenset()
+    made, by = _stats_parts(last[1])
+    trailing = last[2]
+    several = {field for aggregation, field in made if _MULTIVALUE_AGG.match(aggregation)}
+    return frozenset(name for name in several - set(by)
+                     if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", t) for t in trailing))
 
 
 @functools.lru_cache(maxsize=8192)  # CP029 and CP047 ask for the same searches
@@ -179,34 +224,18 @@ def output_fields(search: str) -> frozenset[str] | None:
     last transforming command, a wildcard is involved, or the search cannot be split into commands. Macro calls that are whole pipeline segments
     (`` `x_filter` ``, `` `security_content_ctime(firstTime)` ``) are taken not to change the field set.
     """
-    try:  # the engine's split: a pipe inside quotes or a subsearch does not split, an escaped quote opens none
-        segments = [text for segment in split_pipeline(strip_comments(search)) if (text := segment.text.strip())]
-    except SplError:
-        return None  # an unclosed quote or bracket (CP060 reports it)
-    trailing: list[str] = []
-    fields: list[str] | None = None
-    for segment in reversed(segments):
-        if segment.startswith("`") and segment.endswith("`"):
-            continue
-        command, _, args = segment.partition(" ")
-        command = command.lower()
-        if command == "stats":
-            fields = _stats_fields(args)
-            break
-        if command in {"table", "fields"}:
-            if command == "fields" and args.strip().startswith("-"):
-                return None  # "fields - x" removes fields from an unknown set
-            names = [_unquote(f) for f in re.split(r"[\s,]+", args.strip().lstrip("+").strip()) if f]
-            if any("*" in n for n in names):
-                return None
-            fields = names
-            break
-        if command in _FIELD_KEEPING or command in {"eval", "rename"}:
-            trailing.append(segment)
-            continue
+    last = _last_transforming(search)
+    if last is None:
         return None
-    if fields is None:
-        return None
+    command, args, trailing = last
+    if command == "stats":
+        fields = _stats_fields(args)
+    else:
+        if command == "fields" and args.strip().startswith("-"):
+            return None  # "fields - x" removes fields from an unknown set
+        fields = [_unquote(f) for f in re.split(r"[\s,]+", args.strip().lstrip("+").strip()) if f]
+        if any("*" in n for n in fields):
+            return None
     current = set(fields)
     for segment in reversed(trailing):
         command, _, args = segment.partition(" ")
