@@ -195,7 +195,7 @@ def test_a_schedule_that_never_runs_is_an_error() -> None:
     """Days of month that fall in none of the months: no run ever (29 February still runs in leap years, and a
     restricted day of week runs on its weekdays by the either-day rule)."""
     for text, words in (("0 0 30 2 *", "day of month '30' falls in none of the months '2'"),
-                        ("0 0 31 4,6,9,11 *", "this schedule never runs")):
+                        ("0 0 31 4,6,9,11 *", "'31' falls in none of the months '4,6,9,11', so no day of the year matches")):
         with pytest.raises(CronError) as caught:
             parse_cron(text)
         assert caught.value.column == 4 and words in caught.value.message

@@ -195,8 +195,8 @@ def parse_cron(text: str) -> Cron:
     )
     if cron.dom_restricted and not cron.dow_restricted and not any(
             day <= _LONGEST_MONTH[month] for month in cron.months for day in cron.days_of_month):
-        raise CronError(f"day of month {dom_text!r} falls in none of the months {parts[3][1]!r}: this schedule "
-                        f"never runs", dom_column, verdict=NEVER_RUNS)
+        raise CronError(f"day of month {dom_text!r} falls in none of the months {parts[3][1]!r}, so no day of the "
+                        f"year matches", dom_column, verdict=NEVER_RUNS)
     return cron
 
 
