@@ -41,12 +41,12 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
-from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, offset_seconds
+from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, DRILLDOWN_SEPARATOR, offset_seconds
 from contentpack.cut_lists import cut_list
 from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.timeline import event_time
-from contentpack.simulate.tokens import DRILLDOWN_SEPARATOR, fill_tokens, token_names, token_text, unfilled_tokens
+from contentpack.simulate.tokens import fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
 from contentpack.spl.values import Event, Value, mv_values

@@ -1,7 +1,8 @@
-"""Moved to ``contentpack.simulate.tokens`` (ES behaviour the simulation shares); kept as an alias."""
+"""Moved to ``contentpack.simulate.tokens`` (ES behaviour the simulation shares) and, for the drilldown separator,
+``contentpack.content.naming``; kept as an alias."""
 
+from contentpack.content.naming import DRILLDOWN_SEPARATOR
 from contentpack.simulate.tokens import (
-    DRILLDOWN_SEPARATOR,
     MESSAGE_SEPARATOR,
     fill_tokens,
     token_names,

@@ -14,7 +14,8 @@ token the next ``$`` closes; ``$$`` is a literal dollar sign.
 
 Assumptions no Splunk page states (pinned by tests, marked "assumed" there):
 * how a multivalue field fills a token. Risk messages: values joined by one space
-  (``MESSAGE_SEPARATOR``). Drilldown searches: values joined by ``","`` (``DRILLDOWN_SEPARATOR``) — inferred
+  (``MESSAGE_SEPARATOR``). Drilldown searches: values joined by ``","``
+  (``content.naming.DRILLDOWN_SEPARATOR``) — inferred
   from ESCU's drilldown convention ``field IN ("$field$")``, which matches every value of a multivalue
   field only under that join (``IN ("a","b")``); no Splunk page we could find states it;
 * a token whose field the row lacks stays in the text as written (``$field$``), which the drilldown
@@ -26,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from contentpack.content.naming import DRILLDOWN_SEPARATOR
 from contentpack.spl.values import Value, mv_values, to_str
 
 _TOKEN = re.compile(r"\$([^\s$]*)\$")
