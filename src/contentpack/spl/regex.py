@@ -214,6 +214,37 @@ def _refuse_escape(pattern: str, at: int) -> None:
     raise regex.error(f"PCRE reads \\{pattern[at + 1]} otherwise than this engine's regex package", pattern, at)
 
 
+class _Answers:
+    """The answers of the matches made so far, by pattern and text: a replay matches the same few patterns
+    against the same values again and again (an ``mvfind`` or ``replace`` of each risk event at every
+    scheduled run whose window holds it, the drilldowns' terms over each event's ``_raw``), and a match is a
+    function of the pattern and the text alone. Kept per regex budget: a match that stopped (past the budget,
+    out of memory) is not kept, so it stops again under the same budget, and an answer found under a generous
+    budget does not stand in for the error a smaller one gives. Bounded by the characters of the texts held:
+    past ``LIMIT`` the memo starts afresh."""
+
+    LIMIT = 4_000_000
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[object, ...], object] = {}
+        self._held = 0
+
+    def get(self, key: tuple[object, ...], default: object) -> object:
+        return self._answers.get(key, default)
+
+    def put(self, key: tuple[object, ...], size: int, answer: object) -> None:
+        if self._held + size > self.LIMIT:
+            self._answers.clear()
+            self._held = 0
+        self._answers[key] = answer
+        self._held += size
+
+
+_UNKNOWN = object()
+_SEARCHED = _Answers()
+_SUBSTITUTED = _Answers()
+
+
 class Pcre:
     """A compiled pattern whose every match runs under the search's regex time budget.
 
@@ -256,10 +287,17 @@ class Pcre:
             "(raise Limits.regex_seconds / --max-regex-seconds)", offset=self.offset, command=self.command)
 
     def search(self, text: str) -> regex.Match[str] | None:
+        budget = limits.current().limits.regex_seconds
+        key = (self.compiled, text, budget)
+        found = _SEARCHED.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
         try:
-            return self.compiled.search(text, timeout=limits.current().limits.regex_seconds or None)
+            found = self.compiled.search(text, timeout=budget or None)
         except (TimeoutError, MemoryError) as exc:
             raise self._stopped(exc) from None
+        _SEARCHED.put(key, len(text), found)
+        return found
 
     def match(self, text: str) -> regex.Match[str] | None:
         try:
@@ -388,7 +426,12 @@ def expand_replacement(match: regex.Match[str], template: str) -> str:
 
 def substitute(pattern: Pcre, template: str, text: str, count: int = 0) -> str:
     """Replace matches of ``pattern`` in ``text`` using a PCRE-style ``template`` (``count=0``: all)."""
-    return pattern.sub(lambda m: expand_replacement(m, template), text, count=count)
+    key = (pattern.compiled, template, text, count, limits.current().limits.regex_seconds)
+    found = _SUBSTITUTED.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = pattern.sub(lambda m: expand_replacement(m, template), text, count=count)
+        _SUBSTITUTED.put(key, len(text) + len(template), found)
+    return found  # type: ignore[return-value]
 
 
 def glob_fullmatch(parts: tuple[str, ...], text: str) -> bool:
