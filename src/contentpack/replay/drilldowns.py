@@ -38,6 +38,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
@@ -145,10 +146,12 @@ def _bound(offset: str | None, window: Window, event_time: float, which: int) ->
 Structure = tuple[tuple[str, tuple["Structure | str", ...]], ...]
 
 
+@lru_cache(maxsize=4096)
 def structure(search: str) -> Structure | str:
     """What a token value must not change: each command with the structure of the subsearches in its
     arguments (a value can smuggle in ``[| inputlookup ...]`` without adding a pipe). A search the engine
-    cannot even split is its error message, which an inert value does not produce."""
+    cannot even split is its error message, which an inert value does not produce. Memoised: the inert form of
+    a drilldown is the same for every row it is filled from."""
     try:
         return tuple(_segment_structure(segment.text) for segment in split_pipeline(search))
     except SplError as exc:
