@@ -55,6 +55,24 @@ def test_a_mistyped_option_is_answered_with_the_one_meant(command: list[str], ty
         f"contentpack {command[0]}: error: unrecognized arguments: {typo} (did you mean {meant}?)")
 
 
+@pytest.mark.parametrize(("command", "extra", "hint"), [
+    (["search", "| makeresults", "--events", "a.csv"], "b.json", "--events a.csv --events b.json"),
+    (["search", "| makeresults", "--events=a.csv"], "b.json", "--events a.csv --events b.json"),
+    (["replay", "--detection", "Entra ID A"], "Entra ID B", "--detection 'Entra ID A' --detection 'Entra ID B'"),
+])
+def test_a_second_value_of_a_one_value_option_says_to_repeat_it(command: list[str], extra: str, hint: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user who read ``backtest --events exports/a.csv exports/b.json`` (several after one flag) gave
+    ``search`` two files so, and was told only ``unrecognized arguments: b.json``, as if the file were a typo."""
+    with pytest.raises(SystemExit) as parsed:
+        main([*command, extra])
+    assert parsed.value.code == 2
+    option = hint.split()[0]
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"contentpack {command[0]}: error: unrecognized arguments: {extra} ({option} takes one value: repeat it, "
+        f"{hint})")
+
+
 @pytest.mark.parametrize(("typo", "meant"), [("valdate", "validate"), ("bulid", "build"), ("generate", "generate-data"),
                                              ("replya", "replay")])
 def test_a_mistyped_command_is_answered_with_the_one_meant(typo: str, meant: str,

@@ -281,20 +281,42 @@ def test_the_default_period_says_why_it_starts_and_ends_there(capsys: pytest.Cap
     assert status == 0
     assert [line for line in out.splitlines() if line.startswith("period ")] == [
         "period 2026-10-13T11:39:00.000Z .. 2026-10-13T16:48:00.750Z (from the first event, 2026-10-13T12:19:16.195Z, "
-        "less the longest lookback of the detections run, 40m, to the minute; to when the last event is searchable, "
+        "less the longest lookback of the detections run, 40m, to the minute; to the last event, "
         "2026-10-13T15:58:00.750Z, plus 50m: the longest lookback plus gap between two runs of a detection, for a run "
         "to see that event (no search run reads risk))"]
     status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from", "2026-10-13T11:00Z")
     assert [line for line in out.splitlines() if line.startswith("period ")] == [
-        "period 2026-10-13T11:00:00.000Z .. 2026-10-13T16:48:00.750Z (to when the last event is searchable, "
+        "period 2026-10-13T11:00:00.000Z .. 2026-10-13T16:48:00.750Z (to the last event, "
         "2026-10-13T15:58:00.750Z, plus 50m: the longest lookback plus gap between two runs of a detection, for a run "
         "to see that event (no search run reads risk))"]
     status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", CORRELATION, "--from", "2026-10-13T11:00Z")
     assert [line for line in out.splitlines() if line.startswith("period ")] == [
-        "period 2026-10-13T11:00:00.000Z .. 2026-10-27T18:18:00.750Z (to when the last event is searchable, "
+        "period 2026-10-13T11:00:00.000Z .. 2026-10-27T18:18:00.750Z (to the last event, "
         "2026-10-13T15:58:00.750Z, plus 14d2h20m: twice the longest lookback plus gap between two runs of a "
         "detection, once for a run to see that event and once more for the risk event it writes to reach a search "
         "reading risk)"]
+
+
+def test_the_period_says_searchable_only_at_an_events_index_time(capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An export whose last event (a sign-in no detection can match, 15:58:00.750) Splunk indexed 2 minutes later
+    read "to when the last event is searchable, 2026-10-13T15:58:00.750Z": its _time, as the _indextime of an event
+    set aside unread is not read, and the export said 16:00:00. That end is the last event's time now; "searchable"
+    is said of an _indextime, here the decline's, indexed three hours late, after the last event's time."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+
+    def period(delay: int) -> str:
+        status, out, _ = backtest(capsys, "--events", str(json_export(tmp_path / f"{delay}.json", delay)),
+                                  "--detection", DECLINED, "--from", "2026-10-13T11:00Z")
+        assert status == 0
+        [line] = [line for line in out.splitlines() if line.startswith("period ")]
+        return line
+
+    assert period(120).startswith("period 2026-10-13T11:00:00.000Z .. 2026-10-13T16:48:00.750Z (to the last event, "
+                                  "2026-10-13T15:58:00.750Z, plus 50m: ")
+    assert period(3 * 3600).startswith("period 2026-10-13T11:00:00.000Z .. 2026-10-13T18:15:53.000Z (to when the last "
+                                       "event is searchable, 2026-10-13T17:25:53.000Z, plus 50m: ")
 
 
 @pytest.mark.parametrize(("args", "message"), [

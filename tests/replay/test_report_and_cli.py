@@ -47,6 +47,24 @@ def test_json_report_carries_every_check(tmp_path: Path) -> None:
     json.dumps(payload)  # serialisable as is
 
 
+def test_a_warning_below_the_table_starts_with_its_tests_position(tmp_path: Path) -> None:
+    """A newcomer's typo (``errCode``) failed the test at ``path:line:col:`` and explained why in the one line below
+    the table without a position, ``DETECTION / TEST: warning: no results, and the search filters on ...``, which
+    an editor or a CI annotator cannot place (every other line there starts with one). It is at the test's
+    ``tests[i]`` entry now, as its failed checks are."""
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004)])
+    search = f.DECLINED_SEARCH.replace("properties.status.errorCode=65004", "properties.status.errCode=65004")
+    assert search != f.DECLINED_SEARCH
+    report = replay_pack(f.pack(tmp_path, f.detection(search=search, tests=[f.unit_test(data, expected=1)])))
+    [outcome] = report.outcomes
+    [hint] = outcome.warnings
+    below = [line for line in render_table(report).splitlines() if "True Positive Test: " in line]
+    assert below and all(line.startswith(f"{outcome.position}: Test Declined / True Positive Test: ")
+                         for line in below)
+    assert f"{outcome.position}: Test Declined / True Positive Test: warning: {hint}" in below
+    assert re.fullmatch(r"detections/.+\.yml:\d+:\d+", str(outcome.position))
+
+
 def test_a_subsearch_cut_in_the_detection_search_is_a_warning_of_its_test(tmp_path: Path) -> None:
     """Search Manual, "About subsearches": a subsearch returns at most 10,000 results (limits.conf [subsearch]
     maxout), and Splunk says so in the job's messages ("[subsearch]: Subsearch produced N results, truncating to
@@ -67,8 +85,9 @@ def test_a_subsearch_cut_in_the_detection_search_is_a_warning_of_its_test(tmp_pa
     assert with_risk.ok and with_risk.warnings == (f"risk_from detection 'Test Declined': {warning}", warning,
                                                    drilldown)
     text = render_table(report)
-    assert f"Test Declined / True Positive Test: warning: {warning}" in text and "pass (warn)" in text
-    assert f"Test Declined / True Positive Test: warning: {drilldown}" in text
+    assert f"{outcome.position}: Test Declined / True Positive Test: warning: {warning}" in text
+    assert f"{outcome.position}: Test Declined / True Positive Test: warning: {drilldown}" in text
+    assert "pass (warn)" in text
     assert summary(report).endswith(", all-time, 2 with warnings)")
     assert report_json(report)["tests"][0]["warnings"] == [warning, drilldown]
 

@@ -72,7 +72,9 @@ def test_warnings_stay_in_full_under_the_detection_lines(tmp_path: Path) -> None
                          all_time=True)
     lines = render_table(report, brief=True).splitlines()
     assert lines[0] == "pass  Test Declined: 1 test(s)"
-    assert lines[1].startswith("Test Declined / True Positive Test: warning: search (warn): [subsearch]: ")
+    [outcome] = report.outcomes
+    assert lines[1].startswith(f"{outcome.position}: Test Declined / True Positive Test: warning: search (warn): "
+                               "[subsearch]: ")
     assert lines[-1].endswith(", all-time, 1 with warnings)") and not any(line.startswith("│") for line in lines)
 
 

@@ -175,8 +175,8 @@ class Summary:
                    "event and once more for the risk event it writes to reach a search reading risk"
                    if default.reads_risk else "the longest lookback plus gap between two runs of a detection, for a "
                    "run to see that event (no search run reads risk)")
-            ends.append(f"to when the last event is searchable, {iso(default.last_visible)}, plus "
-                        f"{format_duration(default.tail)}: {why}")
+            last = "when the last event is searchable" if default.indexed else "the last event"
+            ends.append(f"to {last}, {iso(default.last_visible)}, plus {format_duration(default.tail)}: {why}")
         return f" ({'; '.join(ends)})" if ends else ""
 
     def reading_lines(self) -> list[str]:

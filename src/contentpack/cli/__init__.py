@@ -11,6 +11,7 @@ import argparse
 import gc
 import importlib
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -96,6 +97,23 @@ def _closest_option(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> 
     return _did_you_mean([word for word in unknown if word.startswith("--")], options)
 
 
+def _repeat_option(parser: argparse.ArgumentParser, argv: Sequence[str], unknown: Sequence[str]) -> str:
+    """`` (--events takes one value: repeat it, --events a.csv --events b.json)`` when a value left over follows
+    the value of a repeatable option of one value (``search --events a.csv b.json``, as ``backtest --events``
+    takes several after one flag); "" otherwise. Before, the error named the file alone, as if it were a typo."""
+    once = {name for action in parser._actions if isinstance(action, argparse._AppendAction) and action.nargs is None
+            for name in action.option_strings if name.startswith("--")}
+    left = set(unknown)
+    for at in range(1, len(argv)):
+        word, before = argv[at], argv[at - 1]
+        joined = before.startswith("--") and "=" in before  # --events=a.csv b.json
+        option, given = before.split("=", 1) if joined else (argv[at - 2] if at >= 2 else "", before)
+        if word in left and not word.startswith("-") and option in once:
+            first, second = shlex.quote(given), shlex.quote(word)
+            return f" ({option} takes one value: repeat it, {option} {first} {option} {second})"
+    return ""
+
+
 def _cache_checked(command: str, loads_pack: bool = True,
                    root: Path | None = None) -> AbstractContextManager[object]:
     """Where the command runs as far as the caches go (every command but ``generate-data`` and ``search
@@ -151,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
         command = args.sub.choices[args.command]
-        command.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(command, unknown)}")
+        command.error(f"unrecognized arguments: {' '.join(unknown)}"
+                      f"{_closest_option(command, unknown) or _repeat_option(command, argv, unknown)}")
     try:
         with _cache_checked(args.command, not getattr(args, "no_pack", False), getattr(args, "root", None)):
             return int(args.func(args))

@@ -147,10 +147,11 @@ def below(test: Placed, errors: Sequence[Diagnostic], failed: Sequence[str],
     """A test's lines below the table, each naming it after its position (``path:line:col: ``, the prefix of every
     diagnostic of the tool, which editors and CI annotators read): its ``errors`` at the cause, each ``failed``
     line (a replay's failed check, a sweep's differing variant) at the test's ``tests[i]`` entry, then its
-    ``warnings`` (unplaced)."""
+    ``warnings`` there too (they were unplaced, ``DETECTION / TEST: warning: ...``: the one line below the table an
+    editor or CI annotator could not place, a no-result field hint among them)."""
     named = f"{test.detection} / {test.test}: "
     return ([problem.render(named) for problem in errors]
-            + [f"{test.position}: {named}{line}" for line in failed] + [f"{named}warning: {line}" for line in warnings])
+            + [f"{test.position}: {named}{line}" for line in [*failed, *(f"warning: {w}" for w in warnings)]])
 
 
 def position_json(position: Position) -> dict[str, Any]:

@@ -337,6 +337,9 @@ class Clock:
     lookback: float  # the longest lookback in play (a window of all time counts as none)
     tail: float  # the longest "lookback + longest gap between two runs", twice when ``reads_risk``
     reads_risk: bool  # a search in play reads the risk index: the tail lets the last risk event reach it
+    # ``last_visible`` is an event's _indextime; else it is the last event's _time: an event ``cover`` adds (one no
+    # detection can match, whose _indextime is not read) or one searchable at its _time
+    indexed: bool
 
 
 def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
@@ -358,10 +361,11 @@ def clock(spans: Sequence[tuple[float, float]], index: EventIndex,
     spans = [(back if back <= _PERIOD_SECONDS else 0.0, gap) for back, gap in spans]
     lookback = max(back for back, _ in spans)
     tail = (2 if reads_risk else 1) * max(back + gap for back, gap in spans)
-    last_visible = max(last, index.last_indextime or last)
+    indexed = index.last_indextime
+    last_visible = max(last, indexed or last)
     start = max(math.floor((first - lookback) / 60) * 60, EARLIEST_MOMENT)  # no time outside the years 1..9999
     return Clock(start, max(start, min(last_visible + tail, LATEST_MOMENT)), first, last_visible, lookback, tail,
-                 reads_risk)
+                 reads_risk, indexed is not None and indexed > last)
 
 
 def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
