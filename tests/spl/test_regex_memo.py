@@ -31,6 +31,10 @@ class _Counting:
         self.calls += 1
         return self.real.sub(*args, **kwargs)  # type: ignore[attr-defined]
 
+    def finditer(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        return self.real.finditer(*args, **kwargs)  # type: ignore[attr-defined]
+
 
 def test_the_same_pattern_on_the_same_text_is_matched_once_and_answers_alike(
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +47,10 @@ def test_the_same_pattern_on_the_same_text_is_matched_once_and_answers_alike(
     assert substitute(pattern, r"\1@\2", text) == substitute(pattern, r"\1@\2", text) == "alice@fabrikam.com"
     assert substitute(pattern, r"\2", text) == "fabrikam.com"  # another template is another answer
     assert pattern.search("bob@contoso.com") is None
-    assert counting.calls == 4  # two searches and two substitutions made; the repeats answered from memory
+    found = pattern.finditer(text)
+    found.clear()  # a caller's list is its own: the remembered matches stay whole
+    assert [m.group(1) for m in pattern.finditer(text)] == ["alice"]
+    assert counting.calls == 5  # two searches, two substitutions and one finditer made; repeats from memory
 
 
 def test_a_match_that_stopped_at_the_budget_stops_again() -> None:

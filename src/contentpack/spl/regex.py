@@ -243,6 +243,7 @@ class _Answers:
 _UNKNOWN = object()
 _SEARCHED = _Answers()
 _SUBSTITUTED = _Answers()
+_FOUND_ALL = _Answers()
 
 
 class Pcre:
@@ -312,10 +313,16 @@ class Pcre:
             raise self._stopped(exc) from None
 
     def finditer(self, text: str) -> list[regex.Match[str]]:
-        try:
-            return list(self.compiled.finditer(text, timeout=limits.current().limits.regex_seconds or None))
-        except (TimeoutError, MemoryError) as exc:
-            raise self._stopped(exc) from None
+        budget = limits.current().limits.regex_seconds
+        key = (self.compiled, text, budget)
+        found = _FOUND_ALL.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                found = tuple(self.compiled.finditer(text, timeout=budget or None))
+            except (TimeoutError, MemoryError) as exc:
+                raise self._stopped(exc) from None
+            _FOUND_ALL.put(key, len(text), found)
+        return list(found)  # type: ignore[call-overload]
 
     def sub(self, replace: Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
         try:
