@@ -10,12 +10,15 @@ gives the same events, so both see the same events at every run. Each search job
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
 import pytest
 
 from contentpack.backtest.output import risk_json
+from contentpack.cli import main
 from contentpack.content.naming import stanza_name
 from contentpack.content.model import Pack
 from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
@@ -62,9 +65,16 @@ def remote(capsys: pytest.CaptureFixture[str], double: SplunkdDouble, out: Path,
                         "--index", INDEX, "--from", FROM, "--to", TO, "--out", str(out), *FAST, *extra])
 
 
-def local(capsys: pytest.CaptureFixture[str], out: Path) -> Run:
-    return cli(capsys, ["backtest", "--root", str(ROOT), "--events", str(ROOT / "attack_data"), "--source", SOURCE,
-                        "--from", FROM, "--to", TO, "--out", str(out)])
+@pytest.fixture(scope="module")
+def local_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of `backtest --events` over the pack's attack data, the whole pack, FROM..TO: what the Splunk
+    backtests are compared with, run once for the tests that need it (the same command gives the same files)."""
+    out = tmp_path_factory.mktemp("local-backtest")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(["backtest", "--root", str(ROOT), "--events", str(ROOT / "attack_data"), "--source", SOURCE,
+                     "--from", FROM, "--to", TO, "--out", str(out)])
+    assert code == 0, err.getvalue()
+    return out
 
 
 def assert_same_report(local_out: Path, remote_out: Path) -> None:
@@ -78,17 +88,16 @@ def assert_same_report(local_out: Path, remote_out: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, local_report: Path,
+                                               capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
     """Acceptance: the pack's attack data on the double, the whole pack, one day: the same notables, risk
     events and per-day counts as `backtest --events` over the same files; the correlation search (run
     locally over the risk events computed from Splunk's rows) fires on both."""
     token_env(monkeypatch, loaded)
-    expected = local(capsys, tmp_path / "local")
-    assert expected.code == 0, expected.err
     run = remote(capsys, loaded, tmp_path / "remote")
     assert run.code == 0, run.err
-    assert_same_report(tmp_path / "local", tmp_path / "remote")
+    assert_same_report(local_report, tmp_path / "remote")
     notables = [json.loads(line) for line in (tmp_path / "remote" / "notables.jsonl").read_text().splitlines()]
     assert len({n["detection"] for n in notables}) >= 2  # v2: single refusals and grants are risk only
     assert any(n["detection"] == "Entra ID OAuth Consent Abuse Risk Across Detections" for n in notables)
@@ -125,10 +134,9 @@ def test_jobs_see_only_what_was_indexed_by_the_run(loaded: SplunkdDouble, monkey
 
 @pytest.mark.slow
 def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
-        loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+        loaded: SplunkdDouble, local_report: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     token_env(monkeypatch, loaded)
-    assert local(capsys, tmp_path / "local").code == 0
     out = tmp_path / "remote"
     loaded.state.answer_budget = 60  # the log-in, then some searches, then the server stops answering
     stopped = remote(capsys, loaded, out)
@@ -136,7 +144,7 @@ def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
     assert "run the same command again" in stopped.err.splitlines()[-1]  # the one error line says how to go on
     assert "Traceback" not in stopped.err and not (out / "notables.jsonl").exists()
     finished = len((out / CHECKPOINT).read_text().splitlines())
-    local_summary = json.loads((tmp_path / "local" / "summary.json").read_text())
+    local_summary = json.loads((local_report / "summary.json").read_text())
     correlation = "Entra ID OAuth Consent Abuse Risk Across Detections"
     total = sum(t["runs"] for name, t in local_summary["totals"].items() if name != correlation)
     assert 0 < finished < total
@@ -146,7 +154,7 @@ def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
     assert resumed.code == 0, resumed.err
     assert searches(loaded) - before == total - finished  # the finished runs were not dispatched again
     assert f"{finished} run(s) reused" in resumed.err
-    assert_same_report(tmp_path / "local", out)
+    assert_same_report(local_report, out)
     again = searches(loaded)
     assert remote(capsys, loaded, out).code == 0 and searches(loaded) == again  # all reused now
 
