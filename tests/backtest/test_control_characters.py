@@ -56,7 +56,15 @@ def _document(lines: list[str]) -> tuple[str, int, int, str]:
     return '{"records": [\n' + lines[0] + ",\n" + record + "\n]}\n", 3, column, " document"
 
 
-@pytest.mark.parametrize("shape", [_kept, _unread, _message, _document])
+def _array(lines: list[str]) -> tuple[str, int, int, str]:
+    """A JSON array of events over several lines, read whole: the place is in the document, which both call a
+    document (``search`` said "malformed JSON array")."""
+    number = next(n for n, line in enumerate(lines) if "65004" in line)
+    record, column = _tab_in_user(lines[number])
+    return "[\n" + lines[0] + ",\n" + record + "\n]\n", 3, column, " document"
+
+
+@pytest.mark.parametrize("shape", [_kept, _unread, _message, _document, _array])
 def test_search_and_backtest_report_it_at_its_place_in_the_same_words(
         shape: Callable[[list[str]], tuple[str, int, int, str]], tmp_path: Path,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,3 +94,20 @@ def test_a_tab_between_values_is_whitespace_and_a_crlf_line_end_no_control_chara
     assert main(["search", "--events", str(events), "| stats count"]) == 0
     assert main(["backtest", "--events", str(events)]) == 0
     assert "[RP002]" not in capsys.readouterr().err
+
+
+def test_a_json_array_that_does_not_decode_is_a_malformed_document_to_both(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any decoding error of a JSON text read whole is said in one wording by both commands
+    (``events.MALFORMED_DOCUMENT``), at its line and column; ``search`` said "malformed JSON array"."""
+    monkeypatch.chdir(REPO)
+    events = tmp_path / "events.json"
+    events.write_text('[\n{"a": 1},\n{"a": 2,,}\n]\n', encoding="utf-8")
+    words = ("malformed JSON document: Expecting property name enclosed in double quotes: line 3 column 9 (char 20)")
+
+    assert main(["search", "--events", str(events), "| stats count"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == f"{events}:3:9: error[RP002]: {words}"
+
+    assert main(["backtest", "--events", str(events)]) == 1
+    assert [row for row in capsys.readouterr().err.splitlines() if "[RP002]" in row] == [
+        f"{events}:3:9: warning[RP002]: {words}"]

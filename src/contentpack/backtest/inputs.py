@@ -71,6 +71,7 @@ from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
+    MALFORMED_DOCUMENT,
     capped_runs,
     error_column,
     holds_control,
@@ -670,7 +671,7 @@ class EventReader:
             text = data.decode("utf-8-sig")
             document = load_json(text)
         except (ValueError, UnicodeDecodeError) as exc:
-            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS,
+            self.report.add_bad(name, getattr(exc, "lineno", 1), f"{MALFORMED_DOCUMENT}: {exc}", DOCUMENTS,
                                 getattr(exc, "colno", 1))
             return
         refused = document_refusal(document, name)

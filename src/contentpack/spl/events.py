@@ -413,6 +413,9 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
 MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"
 MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
+# A JSON text read whole (an array, a multi-line object) that does not decode: the one wording of ``search
+# --events`` and ``backtest --events`` (search said "malformed JSON array" where the backtest said this)
+MALFORMED_DOCUMENT = "malformed JSON document"
 BAD_LINES_SHOWN = 5
 _BOM = b"\xef\xbb\xbf"
 
@@ -623,7 +626,7 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
         plain = load_json(text)  # the same items with real numbers, to write each element's _raw
     except (ValueError, RecursionError) as exc:  # at the place, as the backtest's reader says it
         place = (exc.lineno, exc.colno) if isinstance(exc, (json.JSONDecodeError, JsonColumnError)) else (None, None)
-        raise SplEventsError(shown, f"malformed JSON array: {exc}", *place) from None
+        raise SplEventsError(shown, f"{MALFORMED_DOCUMENT}: {exc}", *place) from None
     if not isinstance(items, list) or not isinstance(plain, list):
         raise SplEventsError(shown, "a JSON array file must hold an array of events")
     strays = [number for number, item in enumerate(plain, start=1) if not isinstance(item, dict)]
