@@ -11,6 +11,7 @@ which goes on without the line.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +57,15 @@ def _document(lines: list[str]) -> tuple[str, int, int, str]:
     return '{"records": [\n' + lines[0] + ",\n" + record + "\n]}\n", 3, column, " document"
 
 
-@pytest.mark.parametrize("shape", [_kept, _unread, _message, _document])
+def _array(lines: list[str]) -> tuple[str, int, int, str]:
+    """A JSON array of events over several lines, read whole: the place is in the document, which both call a
+    document (``search`` said "malformed JSON array")."""
+    number = next(n for n, line in enumerate(lines) if "65004" in line)
+    record, column = _tab_in_user(lines[number])
+    return "[\n" + lines[0] + ",\n" + record + "\n]\n", 3, column, " document"
+
+
+@pytest.mark.parametrize("shape", [_kept, _unread, _message, _document, _array])
 def test_search_and_backtest_report_it_at_its_place_in_the_same_words(
         shape: Callable[[list[str]], tuple[str, int, int, str]], tmp_path: Path,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,3 +95,46 @@ def test_a_tab_between_values_is_whitespace_and_a_crlf_line_end_no_control_chara
     assert main(["search", "--events", str(events), "| stats count"]) == 0
     assert main(["backtest", "--events", str(events)]) == 0
     assert "[RP002]" not in capsys.readouterr().err
+
+
+def test_a_json_array_that_does_not_decode_is_a_malformed_document_to_both(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any decoding error of a JSON text read whole is said in one wording by both commands
+    (``events.MALFORMED_DOCUMENT``), at its line and column; ``search`` said "malformed JSON array"."""
+    monkeypatch.chdir(REPO)
+    events = tmp_path / "events.json"
+    events.write_text('[\n{"a": 1},\n{"a": 2,,}\n]\n', encoding="utf-8")
+    words = ("malformed JSON document: Expecting property name enclosed in double quotes: line 3 column 9 (char 20)")
+
+    assert main(["search", "--events", str(events), "| stats count"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == f"{events}:3:9: error[RP002]: {words}"
+
+    assert main(["backtest", "--events", str(events)]) == 1
+    assert [row for row in capsys.readouterr().err.splitlines() if "[RP002]" in row] == [
+        f"{events}:3:9: warning[RP002]: {words}"]
+
+
+@pytest.mark.parametrize("document", [False, True], ids=["results line", "document over several lines"])
+def test_a_control_character_of_an_exported_raw_is_reported_at_its_escape(
+        document: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Splunk results export writes each event's text as the JSON string ``_raw``, escaping a control character
+    in it (``\\t``): the export decodes, the event inside it does not. Its place is the escape's in the export, each
+    escape before it (the event's ``\\"``, a surrogate pair ``\\ud83d\\ude00``) counted as the one character it
+    stands for; it was reported at column 1 (of the line, or of the result's first line in a document)."""
+    monkeypatch.chdir(REPO)
+    lines = SINGLE.read_text(encoding="utf-8").splitlines()
+    raw, _ = _tab_in_user(next(line for line in lines if "65004" in line), "\U0001F600\t")
+    row = {"_raw": raw, "_time": "2026-10-13T12:19:16.000+00:00", "sourcetype": "azure:monitor:aad"}
+    text = json.dumps({"results": [row]}, indent=1) if document else json.dumps({"preview": False, "result": row})
+    events = tmp_path / "export.json"
+    events.write_text(text + "\n", encoding="utf-8")
+    escape = text.index("\\t")
+    line, column = text.count("\n", 0, escape) + 1, escape - text.rfind("\n", 0, escape)
+    words = f"{'item 1: ' if document else ''}{WORDS.format(kind=' in _raw', code=9)} (\\u0009)"
+    expected = f"{events}:{line}:{column}: {{}}[RP002]: {words}"
+
+    assert main(["search", "--events", str(events), "| stats count"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == expected.format("error")
+
+    assert main(["backtest", "--events", str(events)]) == 1
+    assert [row for row in capsys.readouterr().err.splitlines() if "[RP002]" in row] == [expected.format("warning")]

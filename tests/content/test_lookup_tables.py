@@ -151,6 +151,20 @@ def test_the_source_csv_file_name_does_not_resolve_in_the_built_app(pack: Path, 
         "file of this name exists there; use the lookup definition name 'entra_id_known_apps'")
 
 
+def test_the_placeholder_of_the_shipped_name_names_no_file(pack: Path, validate: Validate) -> None:
+    """``entra_id_known_apps_YYYYMMDD.csv`` is how the docs and the table of registered names write "any build's
+    date"; no build ships a file of that literal name (the stamp is the build's date), so a search naming it would
+    find nothing in Splunk: an error, as for the source file name, where it passed as the table's own key."""
+    edit(pack, HUNTING, AFTER, f"{AFTER} | append [| inputlookup entra_id_known_apps_YYYYMMDD.csv]")
+    [finding] = _cp025(pack, validate)
+    assert finding.severity is Severity.ERROR
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "inputlookup entra_id_known_apps_YYYYMMDD.csv"))
+    assert finding.message == (
+        f"lookup 'entra_id_known_apps_YYYYMMDD.csv' used in detection '{NAME}' does not resolve in the built app: "
+        "YYYYMMDD stands for a build's date, which the built app ships in its place, so no file of this name exists "
+        "there; use the lookup definition name 'entra_id_known_apps'")
+
+
 def test_a_near_miss_gets_a_did_you_mean(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "lookup entra_id_known_apps", "lookup entra_id_knwon_apps")
     finding = only(validate(pack), "CP025")

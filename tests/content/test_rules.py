@@ -269,6 +269,20 @@ def test_a_wrong_object_or_throttling_field_is_one_finding_cp029s(pack: Path, va
     assert throttle.message.startswith("throttling field 'tenant_id' is not a result field of the search")
 
 
+def test_a_wrong_message_token_is_one_finding_cp029s(pack: Path, validate: Validate) -> None:
+    """``$app_title$`` occurs nowhere in the search: CP026 (an error) fired beside CP029 (a warning) for the one
+    token. CP029 says which result fields there are, so it is the one finding, as for an object field above;
+    CP026 still judges a token when the result fields cannot be read."""
+    edit(pack, TTP, "$appDisplayName$.", "$app_title$.")
+    diagnostics = validate(pack).diagnostics
+    assert [d.rule for d in diagnostics] == ["CP029"], [d.render() for d in diagnostics]
+    assert at(diagnostics[0]) == (TTP, *locate(pack, TTP, "User $user$"))
+    assert diagnostics[0].message.startswith("rba message token(s) $app_title$ name no result field of the search")
+    edit(pack, TTP, CTIME_LINE, TRANSACTION + CTIME_LINE)
+    finding = only(validate(pack), "CP026")
+    assert finding.message == "rba message tokens not present in the search: app_title"
+
+
 def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user src vendor_product")
     finding = only(validate(pack), "CP027")

@@ -280,8 +280,8 @@ def test_every_detection_has_a_raw_event_drilldown_keyed_on_ids(detections: list
         search = raw[0]["search"]
         assert search.startswith("`entra_id_signin_and_audit_logs`") and "%original_detection_search%" not in search
         tokens = set(re.findall(r"\$([^$\s]+)\$", search))
-        assert tokens and tokens <= {"app_id", "client_app_id", "campaign_app_id", "declined_app_id", "target_id", "user",
-                                     "user_id", "dest"}, item.path.name
+        assert tokens and tokens <= {"app_id", "client_app_id", "campaign_app_id", "declined_app_id", "target_id",
+                                     "client_sp_id", "user", "user_id", "dest"}, item.path.name
         if "user" in tokens:
             # lower-cased in the drilldown or a macro it calls (entra_id_grant_initiator names the user as the search)
             assert "lower(" in expand_text(search, macros) and 'user="$user$"' in search, item.path.name

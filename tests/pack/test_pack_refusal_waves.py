@@ -6,6 +6,7 @@ them (*Declined Across Many Applications Over a Day*). Each test's timeline is t
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -97,3 +98,27 @@ def test_refusals_13_minutes_apart_raise_campaign_risk_on_each_application(tmp_p
     assert len(scores) == (4 if rotation.startswith("four") else 24)
     assert set(scores.values()) == {20}
     assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+
+
+
+GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+AUDIT_ID = re.compile(rf"Directory_(?P<correlation>{GUID})_[0-9A-Z]{{5}}_\d+")  # as Entra writes an audit record's id
+
+
+def _audit_ids(name: str) -> list[tuple[str, str]]:
+    """``(record id, correlationId)`` of each audit record of a real_records file."""
+    records = [json.loads(line) for line in
+               (REPO / "attack_data" / "real_records" / name).read_text(encoding="utf-8").splitlines()]
+    return [(r["properties"]["id"], r["correlationId"]) for r in records if r["category"] == "AuditLogs"]
+
+
+def test_the_slow_campaigns_grant_is_a_consent_of_its_own() -> None:
+    """``slow_split_campaign_granted.log``'s consent by ``user31`` is ``thin_split_campaign.log``'s moved to another
+    day: its record id and correlationId are its own (it reused the other file's, whose correlationIds have 13
+    digits in their last group, which no detection takes for a GUID), in the shape Entra writes them, so the two
+    consents stay two in a backtest of the folder and each detection keys the grant on its correlationId."""
+    slow = _audit_ids("slow_split_campaign_granted.log")
+    assert slow and all((found := AUDIT_ID.fullmatch(record)) and found["correlation"] == correlation
+                        for record, correlation in slow), slow
+    assert not {value for pair in slow for value in pair} & {
+        value for pair in _audit_ids("thin_split_campaign.log") for value in pair}

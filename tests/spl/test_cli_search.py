@@ -726,7 +726,8 @@ def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.Ca
     (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/inputlookup). The built
     app's transforms.conf stanza ``entra_id_known_applications`` has ``filename =
     entra_id_known_applications_<YYYYMMDD>.csv`` (the build date), the only file of that table in its lookups/:
-    the definition and the dated file resolve, the source tree's file name does not and says what to write."""
+    the definition and the dated file resolve, the source tree's file name and the dated name with its placeholder
+    left in do not, and say what to write."""
     count = "| stats count"
     for name in ("entra_id_known_applications", "entra_id_known_applications_20260101.csv"):
         status, out, err = run(capsys, f"| inputlookup {name} {count}", "--root", str(REPO), "--format", "csv")
@@ -738,6 +739,13 @@ def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.Ca
         "lookups/entra_id_known_applications.csv date-stamped, as lookups/entra_id_known_applications_YYYYMMDD.csv, "
         "so no file of this name exists there; use the lookup definition name 'entra_id_known_applications' (known: "
         "entra_id_known_applications, entra_id_known_applications_YYYYMMDD.csv, ")
+    # the placeholder of the dated name (the known list's way of saying "any build's date") is no file's name
+    status, out, err = run(capsys, f"| inputlookup entra_id_known_applications_YYYYMMDD.csv {count}", "--root", str(REPO))
+    assert status == 1 and out == ""
+    assert err.startswith(
+        "<search>:1:3: error[RP003]: inputlookup: unknown lookup 'entra_id_known_applications_YYYYMMDD.csv': YYYYMMDD "
+        "stands for a build's date, which the built app ships in its place, so no file of this name exists there; use "
+        "the lookup definition name 'entra_id_known_applications' (known: ")
 
 
 def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(

@@ -71,11 +71,14 @@ from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
+    MALFORMED_DOCUMENT,
+    JsonColumnError,
     capped_runs,
     error_column,
     holds_control,
     in_calendar,
     json_line,
+    json_string_place,
     load_json,
     make_event,
     packed_refusal,
@@ -236,11 +239,24 @@ class Metadata:
 
 class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report, and its column in what was
-    decoded when it has one: ``events.error_column``)."""
+    decoded when it has one: ``events.error_column``; or, for a problem inside an exported ``_raw``, ``in_raw``:
+    the steps to that string from the row, as ``events.json_line`` takes them, and the character's index in it)."""
 
-    def __init__(self, message: str, column: int = 1) -> None:
+    def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None) -> None:
         super().__init__(message)
-        self.column = column
+        self.column, self.in_raw = column, in_raw
+
+    def within(self, place: Steps) -> _BadRow:
+        """The same problem of a row found at ``place`` in what holds it."""
+        if self.in_raw is None:
+            return self
+        steps, index = self.in_raw
+        return _BadRow(str(self), self.column, (place + steps, index))
+
+    def column_in(self, text: str) -> int:
+        """Its column in ``text``, the JSON text the row was decoded from (an exported ``_raw``'s character where the
+        export has it, not column 1)."""
+        return self.column if self.in_raw is None else json_string_place(text, *self.in_raw)[1]
 
 
 Steps = tuple[int | str, ...]  # where a value is in a JSON document: ``events.json_line``'s steps
@@ -499,7 +515,8 @@ class EventReader:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
             events, problems, unit = [], [((), str(bad))], LINES
-            column = bad.column + where[0].find(text, where[1]) - where[1]  # the line's leading blanks: not decoded
+            column = bad.column_in(text.decode("utf-8", "replace")) + where[0].find(text, where[1]) - where[1]
+            # (the line's leading blanks were not decoded)
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)
@@ -543,7 +560,7 @@ class EventReader:
                 event = self._export_row(row, name)
             except _BadRow as bad:
                 if len(rows) == 1:
-                    raise
+                    raise bad.within(place) from None
                 problems.append((place, f"result {number}: {bad}"))
                 continue
             if event is not None:
@@ -572,8 +589,9 @@ class EventReader:
         if not isinstance(row, dict):
             raise _BadRow("an export result must be a JSON object")
         raw = row.get("_raw")
+        steps: Steps = ("_raw",)
         if isinstance(raw, list) and len(raw) == 1:
-            raw = raw[0]
+            raw, steps = raw[0], ("_raw", 1)
         if not isinstance(raw, str):
             raise _BadRow("an export row without _raw (export with | fields _raw _time _indextime sourcetype "
                           "source host index)")
@@ -589,8 +607,9 @@ class EventReader:
         if stripped.startswith(b"{"):
             try:
                 flat: dict[str, Value] = decode_fields(stripped, self.plan)
-            except ValueError as exc:
-                raise _BadRow(f"malformed JSON in _raw: {exc}") from None
+            except ValueError as exc:  # a raw control character at its place in the export (``json_string_place``)
+                at = (steps, exc.pos + len(data) - len(data.lstrip())) if isinstance(exc, JsonColumnError) else None
+                raise _BadRow(f"malformed JSON in _raw: {exc}", in_raw=at) from None
         else:
             flat = {}
         meta = self.metadata
@@ -670,14 +689,20 @@ class EventReader:
             text = data.decode("utf-8-sig")
             document = load_json(text)
         except (ValueError, UnicodeDecodeError) as exc:
-            self.report.add_bad(name, getattr(exc, "lineno", 1), f"malformed JSON document: {exc}", DOCUMENTS,
+            self.report.add_bad(name, getattr(exc, "lineno", 1), f"{MALFORMED_DOCUMENT}: {exc}", DOCUMENTS,
                                 getattr(exc, "colno", 1))
             return
         refused = document_refusal(document, name)
         if refused is not None:
             raise InputError(refused)
-        def bad(number: int, steps: Steps, problem: str) -> None:  # at the line json_line finds, when listed
-            self.report.add_bad(name, lambda: json_line(text, steps), f"item {number}: {problem}", RECORDS)
+        def bad(number: int, steps: Steps, problem: str, index: int | None = None) -> None:
+            """At the line json_line finds, when listed; a character ``index`` of an exported _raw (``steps`` the
+            string's) at its own line and column (rare: found at once)."""
+            if index is None:
+                self.report.add_bad(name, lambda: json_line(text, steps), f"item {number}: {problem}", RECORDS)
+            else:
+                line, column = json_string_place(text, steps, index)
+                self.report.add_bad(name, line, f"item {number}: {problem}", RECORDS, column)
 
         items = document if isinstance(document, list) else [document]
         for number, item in enumerate(items, start=1):
@@ -699,8 +724,9 @@ class EventReader:
                     events = [self._record(raw, name)] if matches else []
                 else:
                     raise _BadRow("an element of the array is not a JSON object")
-            except _BadRow as refused:
-                bad(number, at, str(refused))
+            except _BadRow as wrong:
+                steps, index = wrong.in_raw or ((), None)
+                bad(number, at + steps, str(wrong), index)
                 continue
             yield from events
 

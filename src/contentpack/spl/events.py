@@ -118,12 +118,12 @@ def decode_json(text: str | bytes) -> object:
 
 
 class JsonColumnError(ValueError):
-    """A JSON text's problem at a known place: ``lineno`` and ``colno`` (1-based, in characters), named as
-    ``json.JSONDecodeError`` names them."""
+    """A JSON text's problem at a known place: ``lineno`` and ``colno`` (1-based, in characters), and ``pos`` (its
+    0-based offset in the text), named as ``json.JSONDecodeError`` names them."""
 
-    def __init__(self, message: str, lineno: int, colno: int) -> None:
+    def __init__(self, message: str, lineno: int, colno: int, pos: int) -> None:
         super().__init__(message)
-        self.lineno, self.colno = lineno, colno
+        self.lineno, self.colno, self.pos = lineno, colno, pos
 
 
 def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
@@ -147,7 +147,7 @@ def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
             raise
         code = ord(exc.doc[exc.pos])
         raise JsonColumnError(f"a raw control character (U+{code:04X}) inside a string: JSON requires it escaped "
-                              f"(\\u{code:04x})", exc.lineno, exc.colno) from None
+                              f"(\\u{code:04x})", exc.lineno, exc.colno, exc.pos) from None
 
 
 # The C0 control characters but the line's end and the carriage return (counted apart: before a line feed it is a
@@ -413,6 +413,9 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
 MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"
 MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
+# A JSON text read whole (an array, a multi-line object) that does not decode: the one wording of ``search
+# --events`` and ``backtest --events`` (search said "malformed JSON array" where the backtest said this)
+MALFORMED_DOCUMENT = "malformed JSON document"
 BAD_LINES_SHOWN = 5
 _BOM = b"\xef\xbb\xbf"
 
@@ -623,7 +626,7 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
         plain = load_json(text)  # the same items with real numbers, to write each element's _raw
     except (ValueError, RecursionError) as exc:  # at the place, as the backtest's reader says it
         place = (exc.lineno, exc.colno) if isinstance(exc, (json.JSONDecodeError, JsonColumnError)) else (None, None)
-        raise SplEventsError(shown, f"malformed JSON array: {exc}", *place) from None
+        raise SplEventsError(shown, f"{MALFORMED_DOCUMENT}: {exc}", *place) from None
     if not isinstance(items, list) or not isinstance(plain, list):
         raise SplEventsError(shown, "a JSON array file must hold an array of events")
     strays = [number for number, item in enumerate(plain, start=1) if not isinstance(item, dict)]
@@ -654,6 +657,31 @@ def json_line(text: str, steps: Sequence[int | str]) -> int:
     the decoder keeps the last of a key given twice). The decoder skips each value before it, only when there is
     an error to place: the line of a JSON array's bad element in ``search --events`` and ``backtest --events``,
     whether the array holds the events or a Splunk export's results (``{"results": [...]}``)."""
+    return text.count("\n", 0, _value_start(text, steps)) + 1
+
+
+def json_string_place(text: str, steps: Sequence[int | str], index: int) -> tuple[int, int]:
+    """The line and column (1-based, in characters) in a JSON text (well-formed) of character ``index`` of the
+    string value ``steps`` reach (as :func:`json_line`): where a raw control character of an exported ``_raw`` is
+    in the export, which writes it escaped (``\\t``). Each escape counts as the character it stands for, a
+    surrogate pair's two ``\\u`` escapes as the one character the decoder makes of them."""
+    at = _value_start(text, steps) + 1  # past the opening quote
+    for _ in range(index):
+        if text[at] != "\\":
+            at += 1
+        elif text[at + 1] != "u":
+            at += 2
+        else:
+            high = 0xD800 <= int(text[at + 2:at + 6], 16) < 0xDC00
+            at += 12 if high and _LOW_SURROGATE.match(text, at + 6) else 6
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+_LOW_SURROGATE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _value_start(text: str, steps: Sequence[int | str]) -> int:
+    """The offset of the value ``steps`` reach in a well-formed JSON text (:func:`json_line`)."""
     at = _gap_end(text, 0)
     for step in steps:
         at = _gap_end(text, at + 1)  # past the array's [ or the object's {
@@ -668,7 +696,7 @@ def json_line(text: str, steps: Sequence[int | str]) -> int:
             found = at if key == step else found
             at = _gap_end(text, _VALUE.raw_decode(text, at)[1])
         at = found
-    return text.count("\n", 0, at) + 1
+    return at
 
 
 def _gap_end(text: str, at: int) -> int:

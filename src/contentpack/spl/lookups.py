@@ -135,6 +135,7 @@ _Table = TypeVar("_Table")
 # in a table of registered names holds this placeholder instead.
 ANY_BUILD_DATE = "YYYYMMDD"
 _DATED = re.compile(r"(?P<stem>.+)_(?P<date>\d{8})(?P<suffix>\.[^./]+)\Z")
+_PLACEHOLDER = re.compile(rf"(?P<stem>.+)_{ANY_BUILD_DATE}(?P<suffix>\.[^./]+)\Z")  # a key, never a shipped name
 
 
 def dated_filename(filename: str, stamp: str) -> str:
@@ -158,9 +159,16 @@ def register_table(tables: MutableMapping[str, _Table], name: str, filename: str
     tables.setdefault(dated_filename(filename, ANY_BUILD_DATE) if shipped else filename, table)
 
 
+def named_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
+    """The table registered under ``name`` as written, None for an unknown name and for the placeholder key of a
+    shipped file (``<stem>_YYYYMMDD.csv``, :func:`register_table`): no build ships a file of that literal name, so
+    a search naming it finds nothing in Splunk."""
+    return None if _PLACEHOLDER.match(name) else tables.get(name)
+
+
 def find_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
     """The table a search's name resolves to (:func:`register_table`), None for an unknown name."""
-    found = tables.get(name)
+    found = named_table(tables, name)
     dated = _DATED.match(name)
     if found is None and dated is not None and _real_date(dated.group("date")):
         found = tables.get(f"{dated.group('stem')}_{ANY_BUILD_DATE}{dated.group('suffix')}")
@@ -168,8 +176,14 @@ def find_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
 
 
 def source_file_hint(tables: Mapping[str, _Table], name: str, definition: Callable[[_Table], str]) -> str:
-    """For an unknown ``name`` that is a pack lookup's source file name: why it does not resolve in the built app
-    and the name to write (``definition``: a table's lookup definition name); "" otherwise."""
+    """For an unknown ``name`` that is a pack lookup's source file name, or its shipped name with the placeholder
+    left in (``<stem>_YYYYMMDD.csv``): why it does not resolve in the built app and the name to write
+    (``definition``: a table's lookup definition name); "" otherwise."""
+    if _PLACEHOLDER.match(name):
+        table = tables.get(name)
+        return "" if table is None else (
+            f"{ANY_BUILD_DATE} stands for a build's date, which the built app ships in its place, so no file of "
+            f"this name exists there; use the lookup definition name '{definition(table)}'")
     table = tables.get(dated_filename(name, ANY_BUILD_DATE)) if PurePosixPath(name).suffix else None
     if table is None:
         return ""
@@ -180,7 +194,7 @@ def source_file_hint(tables: Mapping[str, _Table], name: str, definition: Callab
 def dated_name_hint(tables: Mapping[str, _Table], name: str, definition: Callable[[_Table], str]) -> str:
     """For a ``name`` that resolves only as the date-stamped file name one build ships (:func:`find_table`): why it
     is fragile and the name to write (``definition``: a table's lookup definition name); "" otherwise."""
-    table = None if name in tables else find_table(tables, name)
+    table = None if named_table(tables, name) is not None else find_table(tables, name)
     if table is None:
         return ""
     return (f"it names lookups/{name} as one build ships it; a build on another date ships the file under another "

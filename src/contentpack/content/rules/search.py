@@ -170,7 +170,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown, a table written with a ``$token$`` is completed by ES at run time and is not judged."""
     from contentpack.spl.ast import nodes_of
     from contentpack.spl.commands.lookup import InputlookupCommand, LookupCommand
-    from contentpack.spl.lookups import dated_name_hint, source_file_hint
+    from contentpack.spl.lookups import dated_name_hint, named_table, source_file_hint
 
     tables = pack_tables(context.pack)
     analysis = context.spl
@@ -185,7 +185,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
             read = [(node.offset, node.table) for node in nodes_of(command, LookupCommand)]
             read += [(node.offset, node.table) for node in nodes_of(command, InputlookupCommand)]
             for offset, name in sorted(read):
-                if (name in tables or context.may_be_broken("lookup", name)  # a dated name: warned of below
+                if (named_table(tables, name) is not None or context.may_be_broken("lookup", name)  # dated: below
                         or (lead and "$" in name) or any(token in name for token in tokens)):
                     continue
                 at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(base + offset))
@@ -220,10 +220,11 @@ def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
     """CP026 (production): risk/threat object fields and message tokens must be fields the search has.
 
-    An object field the search's result fields are known to lack is CP029's (an error at the object, or at the
-    search for a misspelling several readers share), which says what is wrong and what the results hold: one
-    mistake, one finding (``user_name`` for ``user`` drew both). CP026 keeps the fields CP029 cannot judge (result
-    fields unknown, or a wildcard) and any that is a result field yet not in the search's own text."""
+    An object field or message token the search's result fields are known to lack is CP029's (an error at the
+    object, a warning at the message, or an error at the search for a misspelling several readers share), which
+    says what is wrong and what the results hold: one mistake, one finding (``user_name`` for ``user`` drew both, as
+    did ``$usr$`` in the message). CP026 keeps the fields and tokens CP029 cannot judge (result fields unknown, or a
+    wildcard) and any that is a result field yet not in the search's own text."""
     for detection in context.pack.detections:
         if detection.status != "production" or detection.rba is None:
             continue
@@ -231,20 +232,27 @@ def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
         rba = detection.rba
         results = _result_fields(detection)
         fields = sorted({o.field for o in rba.risk_objects} | {o.field for o in rba.threat_objects})
-        missing = [f for f in fields if f.lower() not in search and (results is None or f in results)]
+        missing = [f for f in fields if f.lower() not in search and _not_cp029s(f, results)]
         if missing:
             yield error(
                 detection.source.at("rba"),
                 "CP026",
                 f"rba fields not present in the search: {', '.join(missing)}",
             )
-        tokens = sorted({t for t in rba_message_tokens(rba.message) if t and t.lower() not in search})
+        tokens = sorted({t for t in rba_message_tokens(rba.message)
+                         if t and t.lower() not in search and _not_cp029s(t, results)})
         if tokens:
             yield error(
                 detection.source.at("rba", "message"),
                 "CP026",
                 f"rba message tokens not present in the search: {', '.join(tokens)}",
             )
+
+
+def _not_cp029s(name: str, results: frozenset[str] | None) -> bool:
+    """Whether CP026 or CP028 still judges a field their substring test misses: CP029 judges it instead when the
+    search's result fields are known and lack it."""
+    return results is None or name in results
 
 
 def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
@@ -278,7 +286,7 @@ def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         results = _result_fields(detection)
         for index, name in enumerate(throttling.fields):
-            if name not in detection.search and (results is None or name in results):
+            if name not in detection.search and _not_cp029s(name, results):
                 yield error(
                     detection.source.at("tags", "throttling", "fields", index),
                     "CP028",
