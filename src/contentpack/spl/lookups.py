@@ -135,7 +135,7 @@ _Table = TypeVar("_Table")
 # in a table of registered names holds this placeholder instead.
 ANY_BUILD_DATE = "YYYYMMDD"
 _DATED = re.compile(r"(?P<stem>.+)_(?P<date>\d{8})(?P<suffix>\.[^./]+)\Z")
-_PLACEHOLDER = re.compile(rf"(?P<stem>.+)_{ANY_BUILD_DATE}(?P<suffix>\.[^./]+)\Z")  # a key, never a shipped name
+_PLACEHOLDER = re.compile(rf".+_{ANY_BUILD_DATE}\.[^./]+\Z")  # a key, never a shipped name
 
 
 def dated_filename(filename: str, stamp: str) -> str:
