@@ -340,13 +340,20 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     # federated-domain backdoor. DelegatedPermissionGrant.ReadWrite.All: Microsoft's "Grant and revoke delegated
     # permissions" tutorial (https://learn.microsoft.com/en-us/powershell/microsoftgraph/tutorial-grant-delegated-
     # api-permissions) cautions that it lets an app "manage permission grants and elevate privileges for any app,
-    # user, or group", as it says of AppRoleAssignment.ReadWrite.All. Exactly these are critical; each reason
-    # cites its source.
+    # user, or group", as it says of AppRoleAssignment.ReadWrite.All. Lookup v10: the research the
+    # RoleAssignmentSchedule row cites (github.com/emiliensocchi/azure-tiering, "Microsoft Graph application
+    # permissions") rates PrivilegedAccess.ReadWrite.AzureADGroup and PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup
+    # a direct path to Global Administrator (a user added to a role-assignable group that holds it), and
+    # RoleEligibilitySchedule.ReadWrite.Directory and PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup the same
+    # path through an eligible assignment the attacker's user activates; unlisted before, so their grant scored 50.
+    # Exactly these are critical; each reason cites its source.
     critical = {s: r for s, r in rows.items() if r["risk_level"] == "critical"}
     assert set(critical) == {
         "RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All",
         "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All",
-        "DelegatedPermissionGrant.ReadWrite.All"}
+        "DelegatedPermissionGrant.ReadWrite.All", "RoleEligibilitySchedule.ReadWrite.Directory",
+        "PrivilegedAccess.ReadWrite.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup"}
     cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
     assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}

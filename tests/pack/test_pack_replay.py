@@ -486,6 +486,13 @@ def _role_grant(*roles: str) -> list[dict[str, Any]]:
     (("RoleAssignmentSchedule.ReadWrite.Directory",), PRIVILEGED_ROLE, "critical", 100),
     (("UserAuthenticationMethod.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
     (("Domain.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    # lookup v10 (unlisted before, so Application Permission Granted at 50): a directory role through an eligible PIM
+    # assignment, and the role-assignable groups that hold roles through PIM for groups (github.com/emiliensocchi/
+    # azure-tiering rates each a path to Global Administrator)
+    (("RoleEligibilitySchedule.ReadWrite.Directory",), PRIVILEGED_ROLE, "critical", 100),
+    (("PrivilegedAccess.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
+    (("PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
+    (("PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
     (("Mail.Read",), HIGH_RISK_ROLE, "high", 80),
     (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
     (("User.Read.All",), OTHER_ROLE, "medium", 50),
