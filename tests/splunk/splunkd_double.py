@@ -235,8 +235,11 @@ class SplunkdDouble:
         self.knowledge = knowledge
         self.ca_file = ca_file
         self.folder = folder
-        self.version = 0  # bumped whenever the stored events change: the search engine is rebuilt then
+        self.version = 0  # bumped whenever the stored events change: the search engine is forked anew then
         self._engine: tuple[int, Engine] | None = None
+        # the engine ``knowledge`` built (once per callable: a test may plant another), which every search engine
+        # is forked from, so they share its parse, compile and scan memos as the local replay's forks do
+        self._knowledge_engine: tuple[Callable[[], Engine], Engine] | None = None
         self.lock = threading.Lock()
         double = self
 
@@ -292,10 +295,12 @@ class SplunkdDouble:
         return len(lines)
 
     def engine(self) -> Engine:
-        """The pack's knowledge plus every stored event (rebuilt only when the events changed)."""
+        """The pack's knowledge plus every stored event (forked again only when the events changed)."""
         if self._engine is not None and self._engine[0] == self.version:
             return self._engine[1]
-        engine = self.knowledge()
+        if self._knowledge_engine is None or self._knowledge_engine[0] is not self.knowledge:
+            self._knowledge_engine = (self.knowledge, self.knowledge())
+        engine = self._knowledge_engine[1].fork([], [])
         for batch in self.state.batches:
             engine.register_events(batch.path, sourcetype=batch.sourcetype, source=batch.source, host=batch.host,
                                    index=batch.index, lazy=True)

@@ -102,6 +102,25 @@ def test_compare_reports_a_planted_disagreement(double: SplunkdDouble, real_pack
     assert "Splunk: 0 row(s)" in detail and "embedded engine: 1 row(s)" in detail and "appDisplayName=" in detail
 
 
+def test_the_double_builds_its_knowledge_once_while_the_events_change(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The double forks each search engine from one engine holding the pack's knowledge, so its parse, compile and
+    scan memos outlive a change of the stored events (a rebuild per change cost the acceptance replay seconds)."""
+    built: list[Engine] = []
+
+    def counted() -> Engine:
+        built.append(build_engine(real_pack))
+        return built[-1]
+
+    double.knowledge = counted
+    token_env(monkeypatch, double)
+    ready(double)
+    run = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
+    assert run.code == 0, run.err
+    assert double.version > 2 and len(built) == 1  # events were sent and deleted for each test
+
+
 def test_without_a_hec_token_events_go_through_receivers_simple(double: SplunkdDouble,
                                                                 capsys: pytest.CaptureFixture[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
