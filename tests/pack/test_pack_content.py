@@ -328,7 +328,13 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
                   # Lookup v9, the same reference: ChannelMessage.ReadWrite ("Read and write user channel messages",
                   # delegated id 5922d31f-..., Admin Consent Required "Yes") reads what ChannelMessage.Read.All
                   # reads and rewrites or removes channel posts as the user.
-                  "ChannelMessage.ReadWrite"):
+                  "ChannelMessage.ReadWrite",
+                  # Lookup v11: github.com/emiliensocchi/azure-tiering rates these Tier 0 (Indirect) only beside a
+                  # further permission or an existing eligible user or access package - they remove Privileged
+                  # Identity Management's activation requirements, open an access package to a user the attacker
+                  # controls, or switch on the temporary access pass - so high, as Policy.ReadWrite.ConditionalAccess.
+                  "RoleManagementPolicy.ReadWrite.Directory", "RoleManagementPolicy.ReadWrite.AzureADGroup",
+                  "EntitlementManagement.ReadWrite.All", "Policy.ReadWrite.AuthenticationMethod"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
@@ -346,6 +352,10 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     # a direct path to Global Administrator (a user added to a role-assignable group that holds it), and
     # RoleEligibilitySchedule.ReadWrite.Directory and PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup the same
     # path through an eligible assignment the attacker's user activates; unlisted before, so their grant scored 50.
+    # Lookup v11: Organization.ReadWrite.All is the only application permission that creates the tenant's
+    # certificateBasedAuthConfiguration (certificatebasedauthconfiguration-post-certificatebasedauthconfiguration),
+    # the certificate authorities certificate-based authentication trusts: a root whose key the attacker holds signs
+    # in as any user, the trust-anchor takeover of Domain.ReadWrite.All (azure-tiering: Tier 0).
     # Exactly these are critical; each reason cites its source.
     critical = {s: r for s, r in rows.items() if r["risk_level"] == "critical"}
     assert set(critical) == {
@@ -353,7 +363,7 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
         "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All",
         "DelegatedPermissionGrant.ReadWrite.All", "RoleEligibilitySchedule.ReadWrite.Directory",
         "PrivilegedAccess.ReadWrite.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
-        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup"}
+        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup", "Organization.ReadWrite.All"}
     cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
     assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}

@@ -493,6 +493,17 @@ def _role_grant(*roles: str) -> list[dict[str, Any]]:
     (("PrivilegedAccess.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
     (("PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
     (("PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",), PRIVILEGED_ROLE, "critical", 100),
+    # lookup v11 (unlisted before, so 50): Organization.ReadWrite.All uploads the certificate authorities that
+    # certificate-based authentication trusts (the only application permission that creates the tenant's
+    # certificateBasedAuthConfiguration): sign-in as any user, as Domain.ReadWrite.All's federated domain. The PIM
+    # policies, access packages and authentication methods policy remove protections or open routes the research
+    # (github.com/emiliensocchi/azure-tiering) rates a path to Global Administrator only beside another permission
+    # or an existing eligible user or package: high, as Policy.ReadWrite.ConditionalAccess
+    (("Organization.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("RoleManagementPolicy.ReadWrite.Directory",), HIGH_RISK_ROLE, "high", 80),
+    (("RoleManagementPolicy.ReadWrite.AzureADGroup",), HIGH_RISK_ROLE, "high", 80),
+    (("EntitlementManagement.ReadWrite.All",), HIGH_RISK_ROLE, "high", 80),
+    (("Policy.ReadWrite.AuthenticationMethod",), HIGH_RISK_ROLE, "high", 80),
     (("Mail.Read",), HIGH_RISK_ROLE, "high", 80),
     (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
     (("User.Read.All",), OTHER_ROLE, "medium", 50),
