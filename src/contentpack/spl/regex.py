@@ -287,18 +287,22 @@ class Pcre:
             f"regular expression {_shown(self.pattern)!r} took longer than the regex budget of {seconds:g} s on one value "
             "(raise Limits.regex_seconds / --max-regex-seconds)", offset=self.offset, command=self.command)
 
-    def search(self, text: str) -> regex.Match[str] | None:
+    def _remembered(self, answers: _Answers, text: str, run: Callable[..., object]) -> object:
+        """``run(text, timeout=...)`` under the search's regex budget, answered from ``answers`` when made before
+        for this pattern, text and budget."""
         budget = limits.current().limits.regex_seconds
         key = (self.compiled, text, budget)
-        found = _SEARCHED.get(key, _UNKNOWN)
-        if found is not _UNKNOWN:
-            return found  # type: ignore[return-value]
-        try:
-            found = self.compiled.search(text, timeout=budget or None)
-        except (TimeoutError, MemoryError) as exc:
-            raise self._stopped(exc) from None
-        _SEARCHED.put(key, len(text), found)
+        found = answers.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                found = run(text, timeout=budget or None)
+            except (TimeoutError, MemoryError) as exc:
+                raise self._stopped(exc) from None
+            answers.put(key, len(text), found)
         return found
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        return self._remembered(_SEARCHED, text, self.compiled.search)  # type: ignore[return-value]
 
     def match(self, text: str) -> regex.Match[str] | None:
         try:
@@ -313,16 +317,10 @@ class Pcre:
             raise self._stopped(exc) from None
 
     def finditer(self, text: str) -> list[regex.Match[str]]:
-        budget = limits.current().limits.regex_seconds
-        key = (self.compiled, text, budget)
-        found = _FOUND_ALL.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            try:
-                found = tuple(self.compiled.finditer(text, timeout=budget or None))
-            except (TimeoutError, MemoryError) as exc:
-                raise self._stopped(exc) from None
-            _FOUND_ALL.put(key, len(text), found)
-        return list(found)  # type: ignore[call-overload]
+        def every(text: str, timeout: float | None) -> tuple[regex.Match[str], ...]:
+            return tuple(self.compiled.finditer(text, timeout=timeout))
+
+        return list(self._remembered(_FOUND_ALL, text, every))  # type: ignore[call-overload]  # the caller's own
 
     def sub(self, replace: Callable[[regex.Match[str]], str], text: str, count: int = 0) -> str:
         try:
