@@ -31,7 +31,8 @@ def parse(text: str, macros: Mapping[str, MacroDef] | None = None) -> Pipeline:
         raise SplSyntaxError("the search must be text", offset=0)
     expanded = expand(text, macros)
     try:
-        pipeline = parse_pipeline(expanded.text, 0, expanded.original_offset, subsearch=False)
+        pipeline = parse_pipeline(expanded.text, 0, expanded.original_offset, subsearch=False,
+                                  origin=expanded.origin)
     except RecursionError:
         raise _too_deep() from None
     return Pipeline(pipeline.commands, text)
@@ -91,9 +92,12 @@ def _too_deep() -> SplSyntaxError:
 
 
 def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
-                   problems: list[SplError] | None = None, segments: Sequence[Segment] | None = None) -> Pipeline:
+                   problems: list[SplError] | None = None, segments: Sequence[Segment] | None = None,
+                   origin: tuple[int, ...] | None = None) -> Pipeline:
     """``problems``: collect each command's error there and go on (``check``), instead of raising it.
-    ``segments``: ``split_pipeline(text, base)``, when the caller has it.
+    ``segments``: ``split_pipeline(text, base)``, when the caller has it. ``origin``: ``mapper``'s table
+    (``Expanded.origin``), given for a whole search: its commands are then taken from ``_COMMANDS`` when parsed
+    before.
 
     ``check_expanded``'s own commands (offsets unmapped, not in a subsearch) are answered by
     ``command_alone`` when they hold no subsearch, so its pipeline lacks them: it wants the problems only."""
@@ -117,7 +121,12 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
                 memo_problems.append(problem.moved(offset, problem.command))
             continue
         try:
-            command = _parse_command(index, segment, leading_pipe, mapper, subsearch, parse_nested)
+            if origin is not None and problems is None:
+                command = _COMMANDS.command(index, segment, leading_pipe, origin,
+                                            lambda: _parse_command(index, segment, leading_pipe, mapper, subsearch,
+                                                                   parse_nested))
+            else:
+                command = _parse_command(index, segment, leading_pipe, mapper, subsearch, parse_nested)
         except SplError as exc:
             if problems is None:
                 raise
@@ -128,6 +137,38 @@ def parse_pipeline(text: str, base: int, mapper: OffsetMap, *, subsearch: bool,
     if not commands and problems is None:
         raise SplSyntaxError("empty search", offset=mapper(base))
     return Pipeline(tuple(commands), text)
+
+
+class _CommandMemo:
+    """The commands of the searches parsed so far, by their text, place and where each character came from: a
+    replay parses a drilldown for each row it checks (``%original_detection_search% | search user="..."``), each a
+    distinct text that repeats the detection's search command for command, and parsing those was most of the
+    drilldowns' cost. A top-level command's parse depends on its text, its place (first, second after a leading
+    ``|``, or later), whether the search starts with ``|``, and its offsets in the search as written, which its
+    characters' origins (``Expanded.origin``, one past its end included) give; at the very end of a search an
+    offset is mapped otherwise (``Expanded.original_offset``), so that is in the key too. Only commands that
+    parse are kept (the AST is frozen, so a pipeline may share them); bounded, starting afresh past ``LIMIT``."""
+
+    LIMIT = 8192
+
+    def __init__(self) -> None:
+        self._commands: dict[tuple[object, ...], Command | None] = {}
+
+    def command(self, index: int, segment: Segment, leading_pipe: bool, origin: tuple[int, ...],
+                parse: Callable[[], Command | None]) -> Command | None:
+        end = segment.offset + len(segment.text)
+        key = (min(index, 2), leading_pipe, segment.text, segment.offset, origin[segment.offset:end + 1],
+               end + 1 >= len(origin))
+        if key in self._commands:
+            return self._commands[key]
+        command = parse()
+        if len(self._commands) >= self.LIMIT:
+            self._commands.clear()
+        self._commands[key] = command
+        return command
+
+
+_COMMANDS = _CommandMemo()
 
 
 class CommandAlone(NamedTuple):
