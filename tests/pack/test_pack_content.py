@@ -332,9 +332,12 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
                   # Lookup v11: github.com/emiliensocchi/azure-tiering rates these Tier 0 (Indirect) only beside a
                   # further permission or an existing eligible user or access package - they remove Privileged
                   # Identity Management's activation requirements, open an access package to a user the attacker
-                  # controls, or switch on the temporary access pass - so high, as Policy.ReadWrite.ConditionalAccess.
+                  # controls, or switch on the temporary access pass - so high.
                   "RoleManagementPolicy.ReadWrite.Directory", "RoleManagementPolicy.ReadWrite.AzureADGroup",
-                  "EntitlementManagement.ReadWrite.All", "Policy.ReadWrite.AuthenticationMethod"):
+                  "EntitlementManagement.ReadWrite.All", "Policy.ReadWrite.AuthenticationMethod",
+                  # Lookup v12: the same research rates these Tier 0 (Indirect) only beside a password reset gained
+                  # otherwise (a restricted management administrative unit opened) or as Directory.ReadWrite.All.
+                  "AdministrativeUnit.ReadWrite.All", "User-PasswordProfile.ReadWrite.All"):
         assert rows[scope]["risk_level"] == "high", scope
     # Microsoft Graph permissions reference (https://learn.microsoft.com/en-us/graph/permissions-reference), on
     # RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All: "Permissions that allow granting
@@ -356,6 +359,11 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
     # certificateBasedAuthConfiguration (certificatebasedauthconfiguration-post-certificatebasedauthconfiguration),
     # the certificate authorities certificate-based authentication trusts: a root whose key the attacker holds signs
     # in as any user, the trust-anchor takeover of Domain.ReadWrite.All (azure-tiering: Tier 0).
+    # Lookup v12 (azure-tiering, Tier 0): Policy.ReadWrite.ConditionalAccess (was high), User.DeleteRestore.All and
+    # User.EnableDisableAccount.All lock every administrator out of the tenant ("Global-Admin-like", Direct), and
+    # DeviceManagementConfiguration.ReadWrite.All (or DeviceManagementScripts.ReadWrite.All, which Microsoft lists
+    # for the same Intune scripts: intune-shared-devicemanagementscript-create) runs a script on an administrator's
+    # managed device, or DeviceManagementRBAC.ReadWrite.All gives a user the attacker controls an Intune role that does.
     # Exactly these are critical; each reason cites its source.
     critical = {s: r for s, r in rows.items() if r["risk_level"] == "critical"}
     assert set(critical) == {
@@ -363,7 +371,10 @@ def test_risky_scopes_lookup_covers_microsofts_sensitive_permissions(lookups: li
         "RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All", "Domain.ReadWrite.All",
         "DelegatedPermissionGrant.ReadWrite.All", "RoleEligibilitySchedule.ReadWrite.Directory",
         "PrivilegedAccess.ReadWrite.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
-        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup", "Organization.ReadWrite.All"}
+        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup", "Organization.ReadWrite.All",
+        "Policy.ReadWrite.ConditionalAccess", "User.DeleteRestore.All", "User.EnableDisableAccount.All",
+        "DeviceManagementConfiguration.ReadWrite.All", "DeviceManagementScripts.ReadWrite.All",
+        "DeviceManagementRBAC.ReadWrite.All"}
     cited = re.compile(r"\((learn\.microsoft\.com|github\.com|securitylabs\.)")
     assert all(cited.search(r["reason"]) for r in critical.values())
     assert {r["risk_level"] for r in rows.values()} == {"critical", "high", "medium"}

@@ -498,12 +498,25 @@ def _role_grant(*roles: str) -> list[dict[str, Any]]:
     # certificateBasedAuthConfiguration): sign-in as any user, as Domain.ReadWrite.All's federated domain. The PIM
     # policies, access packages and authentication methods policy remove protections or open routes the research
     # (github.com/emiliensocchi/azure-tiering) rates a path to Global Administrator only beside another permission
-    # or an existing eligible user or package: high, as Policy.ReadWrite.ConditionalAccess
+    # or an existing eligible user or package: high
     (("Organization.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
     (("RoleManagementPolicy.ReadWrite.Directory",), HIGH_RISK_ROLE, "high", 80),
     (("RoleManagementPolicy.ReadWrite.AzureADGroup",), HIGH_RISK_ROLE, "high", 80),
     (("EntitlementManagement.ReadWrite.All",), HIGH_RISK_ROLE, "high", 80),
     (("Policy.ReadWrite.AuthenticationMethod",), HIGH_RISK_ROLE, "high", 80),
+    # lookup v12 (github.com/emiliensocchi/azure-tiering, Tier 0): a Conditional Access policy blocking every user,
+    # or every account deleted or disabled, locks every administrator out ("Global-Admin-like", Direct; the first
+    # was high, the other two unlisted); Intune scripts on an administrator's managed device take their tokens,
+    # directly or through an Intune role (unlisted, so 50). A restricted management administrative unit opened, or
+    # a password reset, is a path only beside other access (Indirect): high
+    (("Policy.ReadWrite.ConditionalAccess",), PRIVILEGED_ROLE, "critical", 100),
+    (("User.DeleteRestore.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("User.EnableDisableAccount.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("DeviceManagementConfiguration.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("DeviceManagementScripts.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("DeviceManagementRBAC.ReadWrite.All",), PRIVILEGED_ROLE, "critical", 100),
+    (("AdministrativeUnit.ReadWrite.All",), HIGH_RISK_ROLE, "high", 80),
+    (("User-PasswordProfile.ReadWrite.All",), HIGH_RISK_ROLE, "high", 80),
     (("Mail.Read",), HIGH_RISK_ROLE, "high", 80),
     (("full_access_as_app",), HIGH_RISK_ROLE, "high", 80),
     (("User.Read.All",), OTHER_ROLE, "medium", 50),
