@@ -212,18 +212,19 @@ class ReadReport:
         units = [unit for unit in _BAD_UNITS if self.bad_units.get(unit)]
         return f"bad {' or '.join(units or [LINES])}"
 
-    def outcome(self) -> list[str]:
-        """What became of it: events kept, outside the range, decoded and matching no detection; lines set aside
-        unread (said when lines were read, even none); what was bad (``amount_bad``)."""
-        parts = [f"{self.events:,} event(s) kept for the detections"]
+    def outcome(self) -> str:
+        """What became of it, each unit in a clause of its own so that no list adds lines to events: the lines set
+        aside unread (said when lines were read, even none) and what was bad (``amount_bad``), in the units read;
+        then the events decoded, kept, outside the range and matching no detection
+        (``3,173 line(s) set aside unread (...), 0 bad line(s); 896 event(s): 896 kept for the detections``)."""
+        read = [f"{self.unread:,} line(s) set aside unread (no detection can match them)"] if self.lines else []
+        events = [f"{self.events:,} kept for the detections"]
         if self.outside:
-            parts.append(f"{self.outside:,} event(s) outside --from/--to")
+            events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
-            parts.append(f"{self.unmatched:,} event(s) no detection can match")
-        if self.lines:
-            parts.append(f"{self.unread:,} line(s) set aside unread (no detection can match them)")
-        parts.append(self.amount_bad())
-        return parts
+            events.append(f"{self.unmatched:,} no detection can match")
+        decoded = self.events + self.outside + self.unmatched
+        return f"{', '.join([*read, self.amount_bad()])}; {decoded:,} event(s): {', '.join(events)}"
 
 
 @dataclass(frozen=True)
