@@ -57,21 +57,21 @@ def _unread(lines: int) -> str:
 
 
 SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
-    (_records, f"38 line(s): 1 event(s) kept for the detections, {_unread(37)}, 0 bad line(s)",
+    (_records, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
      {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
-    (_export_lines, f"38 line(s): 1 event(s) kept for the detections, {_unread(37)}, 0 bad line(s)",
+    (_export_lines, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
      {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
     # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
-    (_event_hub, "4 line(s): 1 event(s) kept for the detections, 9 event(s) no detection can match, "
-     f"{_unread(3)}, 0 bad line(s)",
+    (_event_hub, f"4 line(s): {_unread(3)}, 0 bad line(s); 10 event(s): 1 kept for the detections, "
+     "9 no detection can match",
      {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3}),
-    (_results_line, "1 line(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
-     f"{_unread(0)}, 0 bad line(s)",
+    (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 38 event(s): 1 kept for the detections, "
+     "37 no detection can match",
      {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0}),
-    (_array, "1 JSON document(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
-     "0 bad JSON document(s)",
+    (_array, "1 JSON document(s): 0 bad JSON document(s); 38 event(s): 1 kept for the detections, "
+     "37 no detection can match",
      {"json_documents": 1, "events_no_detection_can_match": 37}),
-    (_csv, "38 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, 0 bad CSV row(s)",
+    (_csv, "38 CSV row(s): 0 bad CSV row(s); 38 event(s): 1 kept for the detections, 37 no detection can match",
      {"csv_rows": 38, "events_no_detection_can_match": 37}),
 ]
 
@@ -113,8 +113,8 @@ def test_a_folder_of_shapes_says_each_unit_once(tmp_path: Path, capsys: pytest.C
     status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
     assert status == 0, err
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
-        "read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): 4 event(s) kept for the detections, "
-        f"83 event(s) no detection can match, {_unread(40)}, 0 bad line(s)"]
+        f"read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): {_unread(40)}, 0 bad line(s); "
+        "87 event(s): 4 kept for the detections, 83 no detection can match"]
 
 
 def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path,
@@ -158,12 +158,12 @@ def _bad_csv_rows(path: Path) -> Path:
 
 BAD_KEYS = ("bad_whole_lines", "bad_csv_rows", "bad_json_documents", "bad_records")
 BAD: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
-    (_bad_array_elements, "1 JSON document(s): 1 event(s) kept for the detections, 37 event(s) no detection can "
-     "match, 2 bad record(s)", {"bad_records": 2}),
-    (_bad_records_and_a_bad_line, "6 line(s): 2 event(s) kept for the detections, 9 event(s) no detection can match, "
-     f"{_unread(3)}, 1 bad line(s), 2 bad record(s)", {"bad_whole_lines": 1, "bad_records": 2}),
-    (_bad_csv_rows, "40 CSV row(s): 1 event(s) kept for the detections, 37 event(s) no detection can match, "
-     "2 bad CSV row(s)", {"bad_csv_rows": 2}),
+    (_bad_array_elements, "1 JSON document(s): 2 bad record(s); 38 event(s): 1 kept for the detections, "
+     "37 no detection can match", {"bad_records": 2}),
+    (_bad_records_and_a_bad_line, f"6 line(s): {_unread(3)}, 1 bad line(s), 2 bad record(s); 11 event(s): "
+     "2 kept for the detections, 9 no detection can match", {"bad_whole_lines": 1, "bad_records": 2}),
+    (_bad_csv_rows, "40 CSV row(s): 2 bad CSV row(s); 38 event(s): 1 kept for the detections, "
+     "37 no detection can match", {"bad_csv_rows": 2}),
 ]
 
 

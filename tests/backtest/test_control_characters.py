@@ -114,23 +114,30 @@ def test_a_json_array_that_does_not_decode_is_a_malformed_document_to_both(
         f"{events}:3:9: warning[RP002]: {words}"]
 
 
+@pytest.mark.parametrize("several", [False, True], ids=["one result", "the second of two results"])
 @pytest.mark.parametrize("document", [False, True], ids=["results line", "document over several lines"])
 def test_a_control_character_of_an_exported_raw_is_reported_at_its_escape(
-        document: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        document: bool, several: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A Splunk results export writes each event's text as the JSON string ``_raw``, escaping a control character
     in it (``\\t``): the export decodes, the event inside it does not. Its place is the escape's in the export, each
     escape before it (the event's ``\\"``, a surrogate pair ``\\ud83d\\ude00``) counted as the one character it
-    stands for; it was reported at column 1 (of the line, or of the result's first line in a document)."""
+    stands for; it was reported at column 1 (of the line, or of the result's first line in a document), and still
+    was when the line or document held other results (``result 2: ...``, a bad record beside them)."""
     monkeypatch.chdir(REPO)
     lines = SINGLE.read_text(encoding="utf-8").splitlines()
-    raw, _ = _tab_in_user(next(line for line in lines if "65004" in line), "\U0001F600\t")
+    good = next(line for line in lines if "65004" in line)
+    raw, _ = _tab_in_user(good, "\U0001F600\t")
     row = {"_raw": raw, "_time": "2026-10-13T12:19:16.000+00:00", "sourcetype": "azure:monitor:aad"}
-    text = json.dumps({"results": [row]}, indent=1) if document else json.dumps({"preview": False, "result": row})
+    rows = [{**row, "_raw": good}, row] if several else [row]
+    text = (json.dumps({"results": rows}, indent=1) if document else
+            json.dumps({"preview": False, "results": rows}) if several else json.dumps({"preview": False, "result": row}))
     events = tmp_path / "export.json"
     events.write_text(text + "\n", encoding="utf-8")
     escape = text.index("\\t")
     line, column = text.count("\n", 0, escape) + 1, escape - text.rfind("\n", 0, escape)
-    words = f"{'item 1: ' if document else ''}{WORDS.format(kind=' in _raw', code=9)} (\\u0009)"
+    words = (f"{'item 1: ' if document else ''}{'result 2: ' if several else ''}"
+             f"{WORDS.format(kind=' in _raw', code=9)} (\\u0009)")
     expected = f"{events}:{line}:{column}: {{}}[RP002]: {words}"
 
     assert main(["search", "--events", str(events), "| stats count"]) == 1

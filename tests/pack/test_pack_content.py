@@ -60,6 +60,18 @@ def test_every_macro_a_search_uses_exists_with_its_arity(
                 assert (name, arity) in defined, f"{item.path.name}: macro {name}({arity}) is not defined"
 
 
+def test_a_macro_a_description_credits_is_one_its_search_calls(detections: list[ContentFile]) -> None:
+    """A description's ``(macro NAME ...)`` names the macro the detection's search calls for that step, not one a
+    called macro runs inside: User Consent Policy Weakened credited its user-by-object-id fallback to
+    ``entra_id_initiating_user`` after v25 made it call ``entra_id_grant_initiator``, and Per-User Delegated
+    Permission Grant Made Without Consent its added scopes to ``entra_id_mv_added`` (run by
+    ``entra_id_grant_scope_added``); a reader searching the search for the name found nothing."""
+    for item in detections:
+        called = {name for name, _ in MACRO_CALL.findall(item.data["search"])}
+        for credited in re.findall(r"\(macro (\w+)", item.data["description"]):
+            assert credited in called, f"{item.path.name}: the description credits macro {credited}, not called"
+
+
 def test_lookups_used_by_searches_exist_with_the_fields_they_read(
     detections: list[ContentFile], lookups: list[ContentFile]
 ) -> None:

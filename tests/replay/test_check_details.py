@@ -3,7 +3,8 @@
 A walkthrough's failing ``expected_rows`` listed each row's first six fields: the real row had 21, the fields the
 expectation named (``count=2``, ``risky_apps_allowed=1``) among those cut, and nothing said so, so they read as
 missing. Now the named fields come first, each with its value or ``(absent)``, then the row's other fields up to
-six in all, and the cut is counted.
+six in all, and the cut is counted. A wrong count and a missing row each showed the same rows again (a
+failed test's report at 80 columns ran to forty lines): they are shown once now.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from contentpack.content.model import UnitTest
-from contentpack.replay.checks import Row, expected_results_check, expected_rows_checks
+from contentpack.replay.checks import Row, expected_results_check, expected_rows_checks, result_checks
+
+from .factory import detection
 
 # a result row as a detection's stats returns it: the by-fields first, the aggregates the test names late
 ROW: Row = {"dest": "t1", "user": "patti", "initiator_id": "b5f4", "initiator": "user patti", "src": "198.51.100.66",
@@ -56,3 +59,33 @@ def test_expected_results_marks_the_cut_too() -> None:
     [check] = expected_results_check(test, [ROW])
     assert check.detail == ("1 result(s), expected 2; rows: {dest=t1, user=patti, initiator_id=b5f4, "
                             "initiator=user patti, src=198.51.100.66, vendor_account=t1 (+4 more fields)}")
+
+
+OTHER: Row = {**ROW, "user": "bob", "legacy_consent_enabled": 1}
+
+
+def _failures(test: UnitTest, rows: list[Row]) -> dict[str, str]:
+    return {check.name: check.detail for check in result_checks(detection(), test, rows) if not check.ok}
+
+
+def test_the_rows_are_shown_once_with_every_failed_expectations_fields_first() -> None:
+    """A wrong count and two missing rows: the count shows the rows, naming first the fields either missing row
+    names (``legacy_consent_enabled`` would else be cut from ``OTHER``), and each missing row points up to them."""
+    test = replace(UnitTest("t", ()), expected_results=3, expected_rows=tuple(MappingProxyType(e) for e in (
+        {"user": "patti"}, {"user": "carol"}, {"legacy_consent_enabled": "0"})))
+    assert _failures(test, [ROW, OTHER]) == {
+        "expected_results": "2 result(s), expected 3; rows: {user=patti, legacy_consent_enabled=(absent), dest=t1, "
+                            "initiator_id=b5f4, initiator=user patti, src=198.51.100.66 (+5 more fields)}; "
+                            "{user=bob, legacy_consent_enabled=1, dest=t1, initiator_id=b5f4, initiator=user patti, "
+                            "src=198.51.100.66 (+5 more fields)}",
+        "expected_rows[1]": "no row has: user=carol; rows as above",
+        "expected_rows[2]": "no row has: legacy_consent_enabled=0; rows as above"}
+
+
+def test_with_the_count_right_the_first_missing_row_shows_them() -> None:
+    test = replace(UnitTest("t", ()), expected_results=1, expected_rows=tuple(MappingProxyType(e) for e in (
+        {"user": "carol"}, {"src": "x"})))
+    assert _failures(test, [ROW]) == {
+        "expected_rows[0]": "no row has: user=carol; rows: {user=patti, src=198.51.100.66, dest=t1, "
+                            "initiator_id=b5f4, initiator=user patti, vendor_account=t1 (+4 more fields)}",
+        "expected_rows[1]": "no row has: src=x; rows as above"}

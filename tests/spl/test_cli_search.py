@@ -738,14 +738,26 @@ def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.Ca
         "<search>:1:3: error[RP003]: inputlookup: unknown lookup 'entra_id_known_applications.csv': the built app ships "
         "lookups/entra_id_known_applications.csv date-stamped, as lookups/entra_id_known_applications_YYYYMMDD.csv, "
         "so no file of this name exists there; use the lookup definition name 'entra_id_known_applications' (known: "
-        "entra_id_known_applications, entra_id_known_applications_YYYYMMDD.csv, ")
-    # the placeholder of the dated name (the known list's way of saying "any build's date") is no file's name
+        f"{KNOWN_LOOKUPS})\n")
+    # the placeholder of the dated name (the registry's key for "any build's date") is no file's name
     status, out, err = run(capsys, f"| inputlookup entra_id_known_applications_YYYYMMDD.csv {count}", "--root", str(REPO))
     assert status == 1 and out == ""
     assert err.startswith(
         "<search>:1:3: error[RP003]: inputlookup: unknown lookup 'entra_id_known_applications_YYYYMMDD.csv': YYYYMMDD "
         "stands for a build's date, which the built app ships in its place, so no file of this name exists there; use "
-        "the lookup definition name 'entra_id_known_applications' (known: ")
+        f"the lookup definition name 'entra_id_known_applications' (known: {KNOWN_LOOKUPS})\n")
+
+
+# the pack's lookups as a search writes them: the dated file's key (entra_id_known_applications_YYYYMMDD.csv), which
+# no search can name as it stands, was listed beside them
+KNOWN_LOOKUPS = "entra_id_known_applications, entra_id_risky_oauth_scopes"
+
+
+def test_an_unknown_lookup_lists_the_names_a_search_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "| inputlookup nope", "--root", str(REPO))
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0] == ("<search>:1:3: error[RP003]: inputlookup: unknown lookup 'nope' "
+                                   f"(known: {KNOWN_LOOKUPS})")
 
 
 def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(

@@ -212,18 +212,19 @@ class ReadReport:
         units = [unit for unit in _BAD_UNITS if self.bad_units.get(unit)]
         return f"bad {' or '.join(units or [LINES])}"
 
-    def outcome(self) -> list[str]:
-        """What became of it: events kept, outside the range, decoded and matching no detection; lines set aside
-        unread (said when lines were read, even none); what was bad (``amount_bad``)."""
-        parts = [f"{self.events:,} event(s) kept for the detections"]
+    def outcome(self) -> str:
+        """What became of it, each unit in a clause of its own so that no list adds lines to events: the lines set
+        aside unread (said when lines were read, even none) and what was bad (``amount_bad``), in the units read;
+        then the events decoded, kept, outside the range and matching no detection
+        (``3,173 line(s) set aside unread (...), 0 bad line(s); 896 event(s): 896 kept for the detections``)."""
+        read = [f"{self.unread:,} line(s) set aside unread (no detection can match them)"] if self.lines else []
+        events = [f"{self.events:,} kept for the detections"]
         if self.outside:
-            parts.append(f"{self.outside:,} event(s) outside --from/--to")
+            events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
-            parts.append(f"{self.unmatched:,} event(s) no detection can match")
-        if self.lines:
-            parts.append(f"{self.unread:,} line(s) set aside unread (no detection can match them)")
-        parts.append(self.amount_bad())
-        return parts
+            events.append(f"{self.unmatched:,} no detection can match")
+        decoded = self.events + self.outside + self.unmatched
+        return f"{', '.join([*read, self.amount_bad()])}; {decoded:,} event(s): {', '.join(events)}"
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,9 @@ class _BadRow(Exception):
 
 
 Steps = tuple[int | str, ...]  # where a value is in a JSON document: ``events.json_line``'s steps
-Problem = tuple[Steps, str]  # a bad record or result of an export or Event Hub message: where it is, what is wrong
+# a bad record or result of an export or Event Hub message: where it is, what is wrong, and for a character of an
+# exported _raw, its index in that string (``where`` then reaching the string: ``events.json_string_place``)
+Problem = tuple[Steps, str, int | None]
 
 
 def _looks_like_logs(path: Path) -> bool:
@@ -499,7 +502,7 @@ class EventReader:
         """The events of one kept line; ``where`` (block, offset, the block's first line number) gives the line
         number, counted only when the line is bad (counting every kept line's number is a pass per block). A
         problem of the whole line is a bad line; one of a record or result of several in the line a bad record."""
-        unit, column = RECORDS, 1
+        unit, whole = RECORDS, None
         try:
             document = None
             if _WRAPPER.match(text):
@@ -514,13 +517,16 @@ class EventReader:
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
-            events, problems, unit = [], [((), str(bad))], LINES
-            column = bad.column_in(text.decode("utf-8", "replace")) + where[0].find(text, where[1]) - where[1]
-            # (the line's leading blanks were not decoded)
+            events, problems, unit, whole = [], [((), str(bad), None)], LINES, bad
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)
-            self._pending.extend((line_no, problem, unit, column) for _, problem in problems)
+            decoded = text.decode("utf-8", "replace")
+            lead = block.find(text, start) - start  # the line's leading blanks were not decoded
+            for steps, problem, index in problems:  # column 1 unless the problem has a place of its own
+                column = (whole.column_in(decoded) + lead if whole is not None else
+                          1 if index is None else json_string_place(decoded, steps, index)[1] + lead)
+                self._pending.append((line_no, problem, unit, column))
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
@@ -543,7 +549,7 @@ class EventReader:
                 try:
                     events.append(self._record(raw, name))
                 except _BadRow as bad:
-                    problems.append((("records", number), f"record {number}: {bad}"))
+                    problems.append((("records", number), f"record {number}: {bad}", None))
             return events, problems
         rows: list[object] = []
         places: list[Steps] = []
@@ -561,7 +567,8 @@ class EventReader:
             except _BadRow as bad:
                 if len(rows) == 1:
                     raise bad.within(place) from None
-                problems.append((place, f"result {number}: {bad}"))
+                steps, index = bad.within(place).in_raw or (place, None)
+                problems.append((steps, f"result {number}: {bad}", index))
                 continue
             if event is not None:
                 events.append(event)
@@ -710,8 +717,8 @@ class EventReader:
             try:
                 if _wrapper(item):
                     events, problems = self._wrapped(cast(dict[str, object], item), name)
-                    for place, problem in problems:
-                        bad(number, at + place, problem)
+                    for place, problem, index in problems:
+                        bad(number, at + place, problem, index)
                 elif isinstance(item, dict) and "_raw" in item:
                     self.report.saw(_maybe_time(item.get("_time")))  # the input's span, kept or not (_span)
                     event = self._export_row(item, name)

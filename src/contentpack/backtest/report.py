@@ -180,9 +180,9 @@ class Summary:
         return f" ({'; '.join(ends)})" if ends else ""
 
     def reading_lines(self) -> list[str]:
-        """What was read, in words (``ReadReport.outcome``): the events kept for the detections, those outside
-        --from/--to, those no detection can match, the lines set aside unread (and, when none was kept, when those
-        outside were and what the period could see)."""
+        """What was read, in words (``ReadReport.outcome``): the lines set aside unread, what was bad, the events
+        kept for the detections, those outside --from/--to, those no detection can match (and, when none was kept,
+        when those outside were and what the period could see)."""
         if self.backtest.searched_on is not None:
             empty = self.backtest.empty_span
             return [f"events searched on Splunk ({self.backtest.searched_on})", *(() if empty is None else (
@@ -190,7 +190,7 @@ class Summary:
                 "they found nothing because there was nothing to find (a wrong --index or period, logs not "
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
-        lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {', '.join(read.outcome())}"]
+        lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
         if not read.events and read.outside_span is not None:
             reach = result.start - self.backtest.lookback
             lines.append(f"no event was kept: the {read.outside:,} event(s) a detection could match are from "

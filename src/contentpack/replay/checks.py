@@ -75,24 +75,51 @@ def rows_text(rows: Sequence[Row], shown: int = 3, named: Sequence[str] = ()) ->
     return cut_list(rows, shown, lambda row: _row_text(row, named))
 
 
-def expected_results_check(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+def result_checks(detection: Detection, test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+    """The checks of a test's rows, in order: ``expected_results``, each ``expected_rows[i]``, contentctl's pass
+    rule. The rows that came back are shown once, by the first failed check (with the fields every failed
+    expectation names first), the later failures saying ``rows as above``: a wrong count and a missing row each
+    repeated the same rows, tens of lines of a terminal."""
+    counted = expected_results_check(test, rows, _unmatched_fields(test, rows))
+    return [*counted, *expected_rows_checks(test, rows, rows_above=any(not c.ok for c in counted)),
+            *contentctl_pass_rule(detection, test, rows)]
+
+
+def _unmatched_fields(test: UnitTest, rows: Sequence[Row]) -> list[str]:
+    """The fields the expected rows no row matches name, each once, in the order they are named."""
+    unmatched = [expected for expected in test.expected_rows if not any(row_matches(row, expected) for row in rows)]
+    return list(dict.fromkeys(name for expected in unmatched for name in expected))
+
+
+def expected_results_check(test: UnitTest, rows: Sequence[Row], named: Sequence[str] = ()) -> list[CheckResult]:
+    """The count of rows; a wrong count shows the rows (``named`` fields first)."""
     if test.expected_results is None:
         return []
     ok = len(rows) == test.expected_results
     detail = f"{len(rows)} result(s), expected {test.expected_results}"
     if not ok and rows:
-        detail += f"; rows: {rows_text(rows)}"
+        detail += f"; rows: {rows_text(rows, named=named)}"
     return [CheckResult("expected_results", ok, detail)]
 
 
-def expected_rows_checks(test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:
+def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool = False) -> list[CheckResult]:
+    """One check per expected row; the first failure shows the rows (the fields of every failed one first) unless
+    ``rows_above`` (a check before showed them), the others say ``rows as above``."""
     out = []
+    named = _unmatched_fields(test, rows)
     for index, expected in enumerate(test.expected_rows):
         ok = any(row_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
-        came_back = f"; rows: {rows_text(rows, named=list(expected))}" if rows else "; no rows"
-        out.append(CheckResult(f"expected_rows[{index}]", ok,
-                               f"matched: {shown}" if ok else f"no row has: {shown}{came_back}"))
+        if ok:
+            out.append(CheckResult(f"expected_rows[{index}]", True, f"matched: {shown}"))
+            continue
+        if not rows:
+            came_back = "; no rows"
+        elif rows_above:
+            came_back = "; rows as above"
+        else:
+            came_back, rows_above = f"; rows: {rows_text(rows, named=named)}", True
+        out.append(CheckResult(f"expected_rows[{index}]", False, f"no row has: {shown}{came_back}"))
     return out
 
 

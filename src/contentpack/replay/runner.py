@@ -34,10 +34,8 @@ from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
     Row,
-    contentctl_pass_rule,
-    expected_results_check,
-    expected_rows_checks,
     job_warnings,
+    result_checks,
 )
 from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, Unreturned, drilldown_checks
 from contentpack.replay.lineage import RiskFrom, events_behind
@@ -362,8 +360,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
         return replace(outcome, errors=failed.problems, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
     engine.register_risk_index(own_risk)
-    checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
-              + contentctl_pass_rule(detection, test, rows))
+    checks = result_checks(detection, test, rows)
     warnings = [*risk_warnings, *job_warnings("search", results),
                 *_absent_field_hints(engine, detection, test, rows, now)]
     if rows:

@@ -166,6 +166,13 @@ def named_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
     return None if _PLACEHOLDER.match(name) else tables.get(name)
 
 
+def written_names(tables: Mapping[str, _Table]) -> list[str]:
+    """The registered names as a search would write them, sorted, for an unknown name's ``known:`` list: not the
+    placeholder key of a shipped file (``<stem>_YYYYMMDD.csv``), which no search can name as it stands; the
+    file's own lookup definition name is listed, the name to write (:func:`dated_name_hint`)."""
+    return sorted(name for name in tables if not _PLACEHOLDER.match(name))
+
+
 def find_table(tables: Mapping[str, _Table], name: str) -> _Table | None:
     """The table a search's name resolves to (:func:`register_table`), None for an unknown name."""
     found = named_table(tables, name)

@@ -50,10 +50,8 @@ from contentpack.cut_lists import cut_list
 from contentpack.replay.attack_data import RULE_ATTACK_DATA, AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
-    contentctl_pass_rule,
-    expected_results_check,
-    expected_rows_checks,
     job_warnings,
+    result_checks,
 )
 from contentpack.replay.drilldowns import DrilldownOutcome, drilldown_checks
 from contentpack.replay.engine_setup import build_engine
@@ -348,8 +346,7 @@ class RemoteReplay:
             warnings += job_warnings("search", results)
             own_risk = risk_events(self.pack.app, detection, rows, now)
             self._send_risk(own_risk, host, window)
-            checks = (expected_results_check(test, rows) + expected_rows_checks(test, rows)
-                      + contentctl_pass_rule(detection, test, rows))
+            checks = result_checks(detection, test, rows)
             if rows:
                 drilled = self._drilldown_checks(detection, rows, now, window)
                 checks += drilled.checks

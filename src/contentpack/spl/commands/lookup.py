@@ -30,7 +30,7 @@ from contentpack.spl.commands.base import (
 )
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
-from contentpack.spl.lookups import LookupTable, source_file_hint
+from contentpack.spl.lookups import LookupTable, source_file_hint, written_names
 from contentpack.spl.lookups import find_table as find_registered
 from contentpack.spl.matching import compile_search
 from contentpack.spl.searchparser import parse_search
@@ -92,7 +92,7 @@ def parse_lookup(cmd: CommandInput) -> LookupCommand:
 def find_table(ctx: RunContext, name: str, node: CommandNode) -> LookupTable:
     table = find_registered(ctx.lookups, name)
     if table is None:
-        known = ", ".join(sorted(ctx.lookups)) or "none registered"
+        known = ", ".join(written_names(ctx.lookups)) or "none registered"
         hint = source_file_hint(ctx.lookups, name, lambda found: found.name)
         raise SplRuntimeError(f"{node.name}: unknown lookup '{name}'{': ' + hint if hint else ''} (known: {known})",
                               offset=node.offset, command=node.name)
