@@ -54,4 +54,6 @@ def connection(double: SplunkdDouble, credentials: Credentials | None = None, ap
     creds = credentials or Credentials(token=double.state.token, hec_token=double.state.hec_token, source="test")
     settings: dict[str, object] = {"ca_file": double.ca_file, "timeout": 5.0, "retries": 1, "backoff": 0.01}
     settings.update(options)
-    return SplunkConnection(ConnectionOptions(double.url, **settings), creds, app=app)  # type: ignore[arg-type]
+    made = SplunkConnection(ConnectionOptions(double.url, **settings), creds, app=app)  # type: ignore[arg-type]
+    double.clients.append(made.close)  # its kept-open connections, closed when the test is done
+    return made

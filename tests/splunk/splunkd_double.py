@@ -13,7 +13,8 @@ configured from the pack (``knowledge``), which stands for "the app and the Micr
 are installed". So a test against it proves that our client speaks the protocol and handles the answers —
 not that Splunk computes the same results: that is what ``replay --splunk`` on a real Splunk is for.
 
-What it models: sessions and bearer tokens (401 otherwise), conf stanzas in two layers (``default`` from an
+What it models: connections kept open between requests (HTTP/1.1 keep-alive; ``server.accepted`` counts them),
+sessions and bearer tokens (401 otherwise), conf stanzas in two layers (``default`` from an
 installed package, ``local`` from REST writes; a GET shows them merged; DELETE removes the local layer),
 ``apps/local`` installs from a tarball path, 409 on creating what exists, indexes, ``receivers/simple``,
 ``services/collector/raw``, ``| delete``, the ``index_earliest``/``index_latest`` bounds of a search job
@@ -217,6 +218,11 @@ class _QuietServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         super().__init__(address, handler)
         self.failures: list[str] = []
+        self.accepted = 0  # connections accepted: a client that reuses its connections makes few
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.accepted += 1
+        super().process_request(request, client_address)
 
     def handle_error(self, request: object, client_address: object) -> None:
         error = sys.exc_info()[1]
@@ -241,6 +247,7 @@ class SplunkdDouble:
         # is forked from, so they share its parse, compile and scan memos as the local replay's forks do
         self._knowledge_engine: tuple[Callable[[], Engine], Engine] | None = None
         self.lock = threading.Lock()
+        self.clients: list[Callable[[], None]] = []  # closes the connections tests made to it, at stop()
         double = self
 
         class Handler(_Handler):
@@ -265,6 +272,8 @@ class SplunkdDouble:
         return self
 
     def stop(self) -> None:
+        for close in self.clients:
+            close()
         self.server.shutdown()
         self.server.server_close()
 
@@ -407,13 +416,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------------------------ plumbing
     def _send(self, status: int, body: bytes, content_type: str = "text/xml; charset=utf-8") -> None:
+        """An answer on a connection kept open for the next request, as splunkd's HTTP/1.1 server keeps it, unless
+        the request said ``Connection: close`` (splunk-sdk's own handler does): then the answer says so too
+        (RFC 9112, 9.6: the server "SHOULD send a "close" connection option in its final response"), which
+        that handler needs to read the body of a connection it closes."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
+        if self.close_connection:  # set by http.server from the request's Connection header
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
-        self.close_connection = True
 
     def _hostile(self, answer: Hostile) -> None:
         if answer.delay:

@@ -136,9 +136,9 @@ def test_system_cas_do_not_trust_the_double(double: SplunkdDouble) -> None:
 
 def test_insecure_skips_verification_and_warns(double: SplunkdDouble, other_ca: Path) -> None:
     warnings: list[str] = []
-    conn = SplunkConnection(ConnectionOptions(double.url, ca_file=other_ca, insecure=True, timeout=5, retries=0),
-                            Credentials(token=double.state.token), warn=warnings.append)
-    conn.login()
+    with SplunkConnection(ConnectionOptions(double.url, ca_file=other_ca, insecure=True, timeout=5, retries=0),
+                          Credentials(token=double.state.token), warn=warnings.append) as conn:
+        conn.login()
     assert warnings and "verification is OFF" in warnings[0]
 
 

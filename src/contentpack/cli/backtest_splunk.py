@@ -73,24 +73,26 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     connection = connect(args, args.splunk, pack.app.appid, "backtest")
     if connection is None:
         return 2
-    try:  # a set-up problem, told as the connection's are, before any run
-        check_index_exists(connection, args.index, BACKTEST_INDEX_HINT, lambda line: warning("backtest", line),
-                           searchable=lambda: index_holds_events(connection, args.index) is True)
-    except SplunkError as exc:
-        return usage_error("backtest", str(exc))
-    checkpoint = Path(args.out) / CHECKPOINT
-    try:
-        with _progress(sys.stderr.isatty()) as progress:
-            remote = RemoteBacktest(pack, connection, args.index, checkpoint, concurrency=args.concurrency,
-                                    progress=progress)
-            result, fetched = remote.run(start, end, detections)
-    except SplunkError as exc:
-        # one error line, as every other command's connection error: what stopped it, then how to go on
-        return usage_error("backtest", f"stopped: {exc} (the runs finished so far are kept in {checkpoint}; run the "
-                           "same command again to resume)")
-    print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: {fetched.dispatched} "
-                       f"search job(s) dispatched, {fetched.reused} run(s) reused from {checkpoint}"], sys.stderr)
-    backtest = Backtest(tuple(detections), result, ReadReport(),
-                        searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span)
-    summary = Summary(pack, backtest)
-    return backtest, summary, summary.write(Path(args.out))
+    with connection:  # its kept-open connections closed when the command is done
+        try:  # a set-up problem, told as the connection's are, before any run
+            check_index_exists(connection, args.index, BACKTEST_INDEX_HINT, lambda line: warning("backtest", line),
+                               searchable=lambda: index_holds_events(connection, args.index) is True)
+        except SplunkError as exc:
+            return usage_error("backtest", str(exc))
+        checkpoint = Path(args.out) / CHECKPOINT
+        try:
+            with _progress(sys.stderr.isatty()) as progress:
+                remote = RemoteBacktest(pack, connection, args.index, checkpoint, concurrency=args.concurrency,
+                                        progress=progress)
+                result, fetched = remote.run(start, end, detections)
+        except SplunkError as exc:
+            # one error line, as every other command's connection error: what stopped it, then how to go on
+            return usage_error("backtest", f"stopped: {exc} (the runs finished so far are kept in {checkpoint}; run "
+                               "the same command again to resume)")
+        print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: "
+                           f"{fetched.dispatched} search job(s) dispatched, {fetched.reused} run(s) reused from "
+                           f"{checkpoint}"], sys.stderr)
+        backtest = Backtest(tuple(detections), result, ReadReport(),
+                            searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span)
+        summary = Summary(pack, backtest)
+        return backtest, summary, summary.write(Path(args.out))

@@ -84,15 +84,16 @@ def run(args: argparse.Namespace) -> int:
     connection = connect(args, args.splunk, built.appid, "deploy")
     if connection is None:
         return 2
-    try:
-        if args.mode == "package":
-            print(f"contentpack deploy: note: {CLOUD_NOTE}", file=sys.stderr)  # named as its warnings are
-            report = deploy_package(connection, built, args.package, dry_run=args.dry_run, force=args.force)
-        else:
-            report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
-    except SplunkError as exc:
-        return usage_error("deploy", str(exc))
-    for line in report.warnings:
-        warning("deploy", line)
-    print_diagnostics(report.lines())
-    return 0
+    with connection:  # its kept-open connections closed when the command is done
+        try:
+            if args.mode == "package":
+                print(f"contentpack deploy: note: {CLOUD_NOTE}", file=sys.stderr)  # named as its warnings are
+                report = deploy_package(connection, built, args.package, dry_run=args.dry_run, force=args.force)
+            else:
+                report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)
+        except SplunkError as exc:
+            return usage_error("deploy", str(exc))
+        for line in report.warnings:
+            warning("deploy", line)
+        print_diagnostics(report.lines())
+        return 0

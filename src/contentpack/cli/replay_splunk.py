@@ -61,41 +61,42 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
     connection = connect(args, args.splunk, pack.app.appid, "replay")
     if connection is None:  # the connection's problems first, as every --splunk command words them
         return 2
-    not_run, why = tests_needing_risk(pack, args.risk_index, detections)
-    if why is not None and len(not_run) == sum(len(detection.tests) for detection in detections):
-        return usage_error("replay", why)  # nothing else to run; logged in only: nothing searched, nothing sent
-    try:
-        ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
-        remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
-                              notice)
-        remote.check_indexes(lambda line: warning("replay", line))
-    except SplunkError as exc:
-        return usage_error("replay", str(exc))
-    result = remote.run(detections)
-    if why is not None:
-        notice(f"contentpack replay: {why}")
-    if result.skipped_risk_drilldowns:
-        notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
-               "and were not run: give --risk-index (on a test instance) to run them")
-    for line in result.leftovers:
-        notice(f"contentpack replay: warning: test events may remain ({line})")
-    if args.format == "json":
-        data = report_json(result.report)
-        data["splunk"] = {"url": connection.target.url, "index": args.index, "sent_with": result.method,
-                          "aborted": result.aborted, "leftovers": list(result.leftovers),
-                          "not_run": [{"detection": detection.name, "test": detection.tests[index].name,
-                                       "position": position_json(position_of_test(detection, index))}
-                                      for detection, index in not_run]}
-        print(json_text(data, indent=2))
-    else:
-        print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout),
-                           args.format == "summary"))
-        notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
-               f"{result.method}")
-    from contentpack.cli.replay import write_junit_report
+    with connection:  # its kept-open connections closed when the command is done
+        not_run, why = tests_needing_risk(pack, args.risk_index, detections)
+        if why is not None and len(not_run) == sum(len(detection.tests) for detection in detections):
+            return usage_error("replay", why)  # nothing else to run; logged in only: nothing searched, nothing sent
+        try:
+            ingestor = Ingestor(connection, connection.hec(args.hec_url), notice, wait_timeout=args.wait)
+            remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
+                                  notice)
+            remote.check_indexes(lambda line: warning("replay", line))
+        except SplunkError as exc:
+            return usage_error("replay", str(exc))
+        result = remote.run(detections)
+        if why is not None:
+            notice(f"contentpack replay: {why}")
+        if result.skipped_risk_drilldowns:
+            notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
+                   "and were not run: give --risk-index (on a test instance) to run them")
+        for line in result.leftovers:
+            notice(f"contentpack replay: warning: test events may remain ({line})")
+        if args.format == "json":
+            data = report_json(result.report)
+            data["splunk"] = {"url": connection.target.url, "index": args.index, "sent_with": result.method,
+                              "aborted": result.aborted, "leftovers": list(result.leftovers),
+                              "not_run": [{"detection": detection.name, "test": detection.tests[index].name,
+                                           "position": position_json(position_of_test(detection, index))}
+                                          for detection, index in not_run]}
+            print(json_text(data, indent=2))
+        else:
+            print(render_table(result.report, output_width(sys.stdout), on_terminal(sys.stdout),
+                               args.format == "summary"))
+            notice(f"contentpack replay: on {connection.target.url}, index {args.index}, events sent through "
+                   f"{result.method}")
+        from contentpack.cli.replay import write_junit_report
 
-    if args.junit is not None and not write_junit_report(args.junit, result.report):
-        return 2
-    if result.aborted:
-        return usage_error("replay", f"stopped: {result.aborted}")
-    return 0 if result.report.ok else 1
+        if args.junit is not None and not write_junit_report(args.junit, result.report):
+            return 2
+        if result.aborted:
+            return usage_error("replay", f"stopped: {result.aborted}")
+        return 0 if result.report.ok else 1

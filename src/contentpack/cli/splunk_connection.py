@@ -62,6 +62,7 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
     except SplunkError as exc:
         usage_error(command, f"--splunk: {exc}")
         return None
+    connection = None
     try:
         credentials = load_credentials(target.host, netrc_file=args.netrc_file)
         connection = SplunkConnection(
@@ -71,6 +72,8 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
             credentials, app=app, warn=lambda line: warning(command, line))
         connection.login()
     except (CredentialsError, SplunkError) as exc:
+        if connection is not None:  # the login failed: its connection was kept open
+            connection.close()
         usage_error(command, str(exc))
         return None
     return connection

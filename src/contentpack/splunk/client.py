@@ -17,8 +17,9 @@
   text we do not control) is not chained into a traceback.
 
 splunk-sdk: 2.1.x is the line that installs on Python 3.11 and 3.12 (3.x requires Python >= 3.13), so the
-project pins 2.1.1 for every supported Python. This module uses ``splunklib.binding.handler`` (the SDK's
-default HTTP handler) wrapped in our retry loop.
+project pins 2.1.1 for every supported Python. Requests go through our own HTTP handler, which keeps connections
+open between requests (``contentpack.splunk.keepalive``: the SDK's default handler opens and closes one per
+request), wrapped in our retry loop.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from splunklib import binding, client
 from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
+from contentpack.splunk.keepalive import KeepAliveHandler
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -625,14 +627,25 @@ class SplunkConnection:
         refuse_clear_text(self.target, options.insecure, "the credentials")
         if options.insecure and warn is not None:
             warn(INSECURE_WARNING)
-        context = None if options.insecure else tls_context(options.ca_file)
-        base = binding.handler(timeout=options.timeout, verify=not options.insecure, context=context)
+        # --insecure: the context splunk-sdk's own handler used for verify=False (binding.handler, 2.1.1)
+        context = ssl._create_unverified_context() if options.insecure else tls_context(options.ca_file)
+        self.pool = KeepAliveHandler(options.timeout, context)
         search_limit = AnswerLimit("search answer", options.max_search_answer_mb * MB, "--max-search-answer-mb")
-        self.handler = retrying(checked(capped(base, search_limit)), options.retries, options.backoff)
+        self.handler = retrying(checked(capped(self.pool, search_limit)), options.retries, options.backoff)
         _LOG_SCRUBBER.secrets.update(credentials.secrets)
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
                                       **credentials.sdk_arguments())
+
+    def close(self) -> None:
+        """Close the connections kept open between requests (HEC's too)."""
+        self.pool.close()
+
+    def __enter__(self) -> "SplunkConnection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def credentials(self) -> Credentials:
