@@ -578,3 +578,23 @@ def test_logs_without_a_detections_records_draw_no_hint(capsys: pytest.CaptureFi
     status, stdout, err = backtest(capsys, "--events", str(SINGLE), "--format", "json")
     assert status == 0, err
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
+
+
+def test_a_detection_that_cannot_run_is_named_at_its_yaml_line_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A search the engine refuses at run time (valid SPL, so validate passes) stops that detection: the backtest
+    says so at the cause in the YAML, as the replay does for a test. It said ``DETECTION: search: ... (column
+    N)``, with no file, line or column of the YAML to go to."""
+    eval_line = "  | eval user=lower(user), app_id=lower(appId)\n"
+    root = pack_with_edit(tmp_path, Path("detections/cloud/entra_id_user_declined_oauth_application_consent.yml"),
+                          eval_line, "  | iplocation ipAddress" + eval_line[1:])
+    out = tmp_path / "out"
+    status, _, err = backtest(capsys, "--root", str(root), "--events", str(SINGLE), "--detection", DECLINED,
+                              "--out", str(out))
+    path = "detections/cloud/entra_id_user_declined_oauth_application_consent.yml"
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    line = 1 + lines.index("  | iplocation ipAddress" + eval_line[1:-1])
+    said = [text for text in err.splitlines() if "iplocation" in text]
+    assert status == 1 and len(said) == 1, err
+    assert said[0].startswith(f"{path}:{line}:5: {DECLINED}: error[RP003]: scheduled run: search column "), said
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["errors"] == said

@@ -180,3 +180,21 @@ def test_validate_prints_it_at_the_string(tmp_path: Path) -> None:
     out = validate_cli(root)
     line, col = locate(root, ACROSS, FEEDER_LITERAL)
     assert out.returncode == 1 and out.stdout.startswith(f"{ACROSS}:{line}:{col}: error[CP073]: {FEEDER_LITERAL} ")
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("type: Anomaly\n", "type: Anomoly\n", "CP012"),  # schema error: the name is read, the file not modelled
+    ("status: production\n", "status: production\n  bad: [1\n", "CP004"),  # YAML error: the name is unknown
+])
+def test_a_feeder_stopped_at_its_own_errors_is_not_reported_at_the_string(tmp_path: Path, old: str, new: str,
+                                                                          rule: str) -> None:
+    """Before, a typo in the feeder's ``type`` also brought a CP073 at the correlation, sorted first, saying the
+    right name is no detection of the pack and suggesting another: the author was sent to break a right string."""
+    root = pack_copy(tmp_path)
+    feeder = root / FEEDER_FILE
+    text = feeder.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    feeder.write_text(text.replace(old, new), encoding="utf-8")
+    result = validate_pack(root)
+    assert [(d.position.path, d.rule) for d in result.diagnostics] == [(FEEDER_FILE, rule)], [
+        d.render() for d in result.diagnostics]

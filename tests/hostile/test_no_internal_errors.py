@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,8 @@ def test_backtest_of_a_detection_whose_search_the_engine_cannot_parse_reports_it
     outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=60)
     outcome.assert_handled()
     assert outcome.returncode == 1
-    assert ("contentpack backtest: Entra ID Consent Prompts For Unknown Apps: search: the character '$' in an "
-            "expression is not supported" in outcome.stderr), outcome.stderr
+    said = [line for line in outcome.stderr.splitlines() if "Entra ID Consent Prompts For Unknown Apps: " in line]
+    assert len(said) == 1 and re.match(r"detections/\S+\.yml:\d+:\d+: Entra ID Consent Prompts For Unknown Apps: "
+                                       r"error\[RP003\]: scheduled run: search column \d+: the character '\$' in an "
+                                       r"expression is not supported", said[0]), outcome.stderr
     assert "period " in outcome.stdout  # the other detections ran

@@ -233,7 +233,7 @@ def test_geoip_option_feeds_iplocation(tmp_path: Path, capsys: pytest.CaptureFix
     assert (status, err) == (0, "")
     assert json.loads(out) == [{"src": "8.8.8.8", "City": "Mountain View", "Country": "United States"}]
     status, _, err = run(capsys, "* | iplocation src", "--no-pack", "--events", str(events))
-    assert status == 1 and err.startswith("<search>:1:5: error[RP003]: iplocation needs a GeoIP database")
+    assert status == 1 and err.startswith("<search>:1:5: error[RP003]: iplocation needs a GeoIP table")
 
 
 def test_a_search_making_its_own_rows_needs_no_events(capsys: pytest.CaptureFixture[str]) -> None:

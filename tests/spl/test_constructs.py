@@ -150,9 +150,13 @@ def test_iplocation_uses_a_registered_geoip_table_or_is_refused(tmp_path: Path) 
     (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation). Without
     a database the engine refuses by name rather than return events without locations."""
     engine = make_engine([event(NOW - 1, src="8.8.8.8"), event(NOW - 2, src="10.0.0.1"), event(NOW - 3, src="x")])
-    with pytest.raises(SplUnsupportedError, match="iplocation needs a GeoIP database") as caught:
+    with pytest.raises(SplUnsupportedError, match="iplocation needs a GeoIP table") as caught:
         rows(engine, "* | iplocation prefix=src_ src")
     assert (caught.value.command, caught.value.column) == ("iplocation", 5)
+    # the message reaches replay and backtest users too, who have no --geoip: it says so (it named only
+    # "Engine.register_geoip / --geoip CSV", an option only search has)
+    assert "contentpack search reads one with --geoip CSV" in caught.value.message
+    assert "replay and backtest run without one" in caught.value.message
     table = tmp_path / "geo.csv"
     table.write_text("network,City,Country,Region,lat,lon,Timezone\n8.0.0.0/8,Somewhere,US,CA,1,2,PST\n"
                      "8.8.8.0/24,Mountain View,United States,California,37.4,-122.1,PST\n", encoding="utf-8")

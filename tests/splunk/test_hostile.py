@@ -187,7 +187,8 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
         return
     assert_clear_failure(double, run, took)
     if ATTACKS[attack].status == 400 or attack == "a failed job":  # the search failed: reported per detection
-        assert run.code == 1 and f"{DECLINED}: search: search of {DECLINED!r}" in run.err, run.err
+        said = f"{DECLINED}: error[RP003]: scheduled run: search: search of {DECLINED!r}"
+        assert run.code == 1 and said in run.err, run.err
     else:
         assert "contentpack backtest: error: stopped: search of " in run.err, run.err
 

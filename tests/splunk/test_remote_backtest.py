@@ -166,7 +166,9 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     run = remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
                  "Entra ID OAuth Consent Granted After User Declined")
     assert run.code == 1
-    assert "Entra ID User Declined OAuth Application Consent: search:" in run.err
+    assert ("detections/cloud/entra_id_user_declined_oauth_application_consent.yml:"
+            in run.err), run.err  # at the detection's search in its YAML, as the local backtest says it
+    assert "Entra ID User Declined OAuth Application Consent: error[RP003]: scheduled run: search" in run.err
     assert "planted failure" in run.err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24

@@ -28,6 +28,7 @@ from contentpack.durations import format_duration
 from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
+from contentpack.replay.runner import placed_simulation_error
 
 TITLE = "Backtest"
 # The files ``--out DIR`` gets, in the order they are written (``cli.backtest`` checks none is a folder first).
@@ -40,6 +41,8 @@ class Summary:
 
     def __init__(self, pack: Pack, backtest: Backtest) -> None:
         self.backtest = backtest
+        self.root = Path(pack.root)
+        self.by_name = {d.name: d for d in pack.detections}
         self.detection_of = {stanza_name(pack.app, d): d.name for d in pack.detections}
         self.names = [d.name for d in backtest.detections]
         result = backtest.result
@@ -53,7 +56,10 @@ class Summary:
 
     @property
     def errors(self) -> list[str]:
-        return [f"{e.detection}: {e.what}: {e.message}" + (f" (column {e.column})" if e.column else "")
+        """Each detection that could not run, ``path:line:col: DETECTION: error[RPnnn]: ...`` at the cause in its
+        YAML, as the replay says it of a test (``placed_simulation_error``): the figures lack that detection."""
+        return [placed_simulation_error(self.root, self.by_name[e.detection], e).render(f"{e.detection}: ")
+                if e.detection in self.by_name else f"{e.detection}: {e.what}: {e.message}"
                 for e in self.backtest.result.errors]
 
     def runs_of(self, name: str) -> int:

@@ -242,6 +242,6 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
     print_diagnostics((f"contentpack backtest: hint: {hint.text()}" for hint in backtest.hints), sys.stderr)
     _print_bad_lines(backtest.reading)
-    print_diagnostics((f"contentpack backtest: {error}" for error in summary.errors), sys.stderr)
+    print_diagnostics(summary.errors, sys.stderr)  # positioned: the path first, as editors and CI read it
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)
     return 1 if backtest.reading.bad or summary.errors else 0

@@ -40,7 +40,15 @@ from contentpack.replay.checks import (
 from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, Unreturned, drilldown_checks
 from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
-from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, TooLarge, index_events, simulate
+from contentpack.simulate import (
+    DelayPlan,
+    EventIndex,
+    SimulationError,
+    SimulationResult,
+    TooLarge,
+    index_events,
+    simulate,
+)
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
@@ -261,25 +269,25 @@ def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, inde
                                 "dispatch windows, each counted up to three times); keep the test's events closer "
                                 "together, or the windows shorter")]) from None
     if result.errors:
-        problems = []
-        for problem in result.errors:
-            source = ctx.by_name.get(problem.detection, detection)
-            if problem.what == "search":
-                problems.append(_search_problem(Path(ctx.pack.root), source, "scheduled run: search", problem.column,
-                                                problem.message))
-            elif problem.what == "cron":  # the column of the bad part inside the cron_schedule value
-                where = source.source.at("deployment", "scheduling", "cron_schedule")
-                if where.line > 0 and problem.column is not None:
-                    where = replace(where, col=where.col + problem.column)
-                problems.append(error(where, RULE_SCHEDULE, f"scheduled run: {problem.message}"))
-            elif problem.what == "throttle":
-                problems.append(error(source.source.at("tags", "throttling", "fields"), RULE_THROTTLE,
-                                      f"scheduled run: {problem.message}"))
-            else:
-                problems.append(error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE,
-                                      f"scheduled run: {problem.message}"))
-        raise TestFailed(problems)
+        raise TestFailed([placed_simulation_error(Path(ctx.pack.root), ctx.by_name.get(problem.detection, detection),
+                                                  problem) for problem in result.errors])
     return result
+
+
+def placed_simulation_error(root: Path, source: Detection, problem: SimulationError) -> Diagnostic:
+    """A detection the simulation could not run, at the YAML line and column of the cause in ``source`` (RP003,
+    RP005, RP007): the replay's failed test and the backtest's stopped detection say it alike."""
+    if problem.what == "search":
+        return _search_problem(root, source, "scheduled run: search", problem.column, problem.message)
+    if problem.what == "cron":  # the column of the bad part inside the cron_schedule value
+        where = source.source.at("deployment", "scheduling", "cron_schedule")
+        if where.line > 0 and problem.column is not None:
+            where = replace(where, col=where.col + problem.column)
+        return error(where, RULE_SCHEDULE, f"scheduled run: {problem.message}")
+    if problem.what == "throttle":
+        return error(source.source.at("tags", "throttling", "fields"), RULE_THROTTLE,
+                     f"scheduled run: {problem.message}")
+    return error(source.source.at("deployment", "scheduling"), RULE_SCHEDULE, f"scheduled run: {problem.message}")
 
 
 def _scheduled(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,

@@ -22,7 +22,11 @@ Rule`` (the label is the app's when the text starts with it, else what comes bef
 label or a wildcard matching it, a name that is no detection of the pack (with a did-you-mean); for a detection
 of the pack, a label that is neither the app's (``contentpack.yml`` ``app.label``) nor such a wildcard. Another
 app's saved search (``"ESCU - <an ESCU detection> - Rule"``: a label not the app's, a name not the pack's) is
-not the pack's to judge and is left alone. Text in descriptions is not searched and is not read. A string a
+not the pack's to judge and is left alone. A name that may be a detection whose file has errors reported
+already (``RuleContext.may_be_broken``: its ``name`` was read but the file not modelled, or a detection file could
+not be read at all) is not reported either: the author fixes that file, not the string (a file stopped at a typo
+in its ``type`` made this rule send the author to rename a right string, with a did-you-mean to another
+detection). Text in descriptions is not searched and is not read. A string a
 macro brings is reported at the macro call (the expansion is not in the file), as CP025 and CP065 do; a
 drilldown string holding a ``$token$`` is ES's to fill and is not judged.
 """
@@ -63,6 +67,10 @@ class AppNames:
 
     label: str
     detections: Sequence[str]
+    # Names of objects whose files have errors reported already, and whether a detection file could not be read at
+    # all (its name unknown): a name of no detection above may be one of these (``RuleContext.may_be_broken``).
+    unmodelled: Sequence[str] = ()
+    detection_unread: bool = False
 
     def problem(self, value: str) -> str | None:
         """Why the string ``value`` names no saved search of the app; None when it names one, or is not shaped
@@ -82,6 +90,8 @@ class AppNames:
         known = any(_matches(name, detection) for detection in names)
         if not known and not _matches(prefix, label):
             return None  # no detection under no label of the app: another app's saved search, or not a name
+        if not known and (self.detection_unread or any(_matches(name, other) for other in self.unmodelled)):
+            return None  # a detection whose file's own errors are reported: no cascade (the module docstring)
         own = f"this app's label is '{label}' (contentpack.yml app.label)"
         if known:
             how = "without a label" if not prefix else f"with the label '{prefix}'"
@@ -122,7 +132,8 @@ def _search_strings(analysis: SplAnalysis, expanded: str) -> Iterator[Token]:
 def saved_search_names(context: RuleContext) -> Iterator[Diagnostic]:
     """CP073 (see the module docstring), at the string's first character (at the macro call that brings it)."""
     pack = context.pack
-    names = AppNames(pack.app.label, tuple(detection.name for detection in pack.detections))
+    names = AppNames(pack.app.label, tuple(detection.name for detection in pack.detections),
+                     tuple(sorted(context.unmodelled_names)), "detection" in context.unread_kinds)
     analysis = context.spl
     positions = Positions(context.root)
     for text in search_texts(context):

@@ -58,6 +58,12 @@ def parse_iplocation(cmd: CommandInput) -> IplocationCommand:
 
 
 DEFAULT_FIELDS = ("City", "Country", "Region", "lat", "lon")
+# Said to whoever ran the search: ``contentpack search`` takes a table (--geoip), a program the engine
+# (Engine.register_geoip); replay and backtest have no option for one, which the message says rather than leave
+# their user to look for a --geoip they do not have.
+GEOIP_MISSING = ("iplocation needs a GeoIP table, and this engine ships none (Splunk ships MaxMind's GeoLite2 City): "
+                 "contentpack search reads one with --geoip CSV (Engine.register_geoip in Python); replay and "
+                 "backtest run without one, so a detection using iplocation cannot run there")
 
 
 def _most_specific(rows: list[dict[str, str]]) -> dict[str, str] | None:
@@ -73,9 +79,7 @@ def run_iplocation(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
     assert isinstance(node, IplocationCommand)
     table = ctx.geoip
     if table is None:
-        raise SplUnsupportedError("iplocation needs a GeoIP database (Splunk's bundled GeoLite2 City); none is "
-                                  "registered (Engine.register_geoip / --geoip CSV)", offset=node.offset,
-                                  command=node.name)
+        raise SplUnsupportedError(GEOIP_MISSING, offset=node.offset, command=node.name)
     matcher = table.matcher(("network",))
     columns = [c for c in table.fields if c != "network" and (node.allfields or c in DEFAULT_FIELDS)]
     for event in events:
