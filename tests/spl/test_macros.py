@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from contentpack.spl import MacroDef, SplMacroError, SplSyntaxError, parse
 from contentpack.spl.macros import MAX_DEPTH, expand, expand_text, macro_table
+from contentpack.spl.suggest import did_you_mean
 
 MACROS = {
     "a": MacroDef("azure_monitor_aad", (), "sourcetype=azure:monitor:aad"),
@@ -177,3 +180,35 @@ def test_a_lenient_expansion_does_not_look_for_a_close_name(monkeypatch: pytest.
     assert expand_text("x | `entra_id_ctme(a)`", table, lenient=True) == "x | `entra_id_ctme(a)`"
     with pytest.raises(AssertionError, match="compared 'entra_id_ctme'"):
         expand_text("x | `entra_id_ctme(a)`", table)
+
+
+def test_an_unknown_macro_is_compared_with_the_macros_once_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ESCU's searches call CIM's `drop_dm_object_name`, which its macros do not define, 954 times: each strict
+    expansion compared the name with all 2,000 macros again, most of validating ESCU. The table remembers the
+    hint per name, so every error still carries it (and another table, other macros, looks again)."""
+    import contentpack.spl.macros as macros
+
+    compared: list[str] = []
+
+    def counted(name: str, known: Iterable[str]) -> str:
+        compared.append(name)
+        return did_you_mean(name, known)
+
+    monkeypatch.setattr(macros, "did_you_mean", counted)
+
+    def message(text: str, table: macros.MacroTable) -> str:
+        with pytest.raises(SplMacroError) as raised:
+            expand_text(text, table)
+        return raised.value.message
+
+    table = macro_table({"entra_id_ctime(1)": MacroDef("entra_id_ctime", ("field",), "convert ctime($field$)"),
+                         "pair(2)": MacroDef("pair", ("x", "y"), "$x$=$y$"), "pair": MacroDef("pair", (), "a=b")})
+    assert [message(text, table) for text in ("`entra_id_ctme(a)`", "x | `entra_id_ctme(b)`", "`entra_id_ctme`")] == [
+        "unknown macro 'entra_id_ctme(1)' (did you mean 'entra_id_ctime'?)",
+        "unknown macro 'entra_id_ctme(1)' (did you mean 'entra_id_ctime'?)",
+        "unknown macro 'entra_id_ctme' (did you mean 'entra_id_ctime'?)"]
+    assert compared == ["entra_id_ctme"]
+    assert message("`pair(z)`", table) == "unknown macro 'pair(1)' (defined: pair, pair(2))"
+    assert message("`entra_id_ctme`", macro_table(dict(table))) == \
+        "unknown macro 'entra_id_ctme' (did you mean 'entra_id_ctime'?)"
+    assert compared == ["entra_id_ctme"] * 2

@@ -14,6 +14,7 @@ Determinism: the caller fixes ``now``, the window and the time zone; nothing rea
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 import os
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -287,9 +288,9 @@ class Engine:
     def fork(self, events: Sequence[Event], risk_events: Sequence[Event]) -> "Engine":
         """An engine with this one's macros, lookups and search-time knowledge over other events.
 
-        ``events`` must already be newest first (by ``_time``) and ``risk_events`` likewise; neither is
-        sorted again, so a caller that runs many searches over slices of one time-ordered list (the
-        scheduled simulation) pays nothing per search for registration.
+        ``events`` should already be newest first (by ``_time``) and ``risk_events`` likewise. The events are
+        sorted all the same (a stable sort: a sorted list keeps its order, read once), because a search finds
+        those in its time range by bisection (``_in_window``), which an unsorted list would answer wrongly.
         """
         other = Engine(self.macros, self.tz, self.limits)
         other._lookups = self._lookups
@@ -299,7 +300,7 @@ class Engine:
         other._compiled = self._compiled  # the same parsed searches run again: compiled once for all forks
         other._parsed = self._parsed  # and parsed once: a fork's macros are this engine's
         other._scans = self._scans  # and the same files scanned once per needed fields and tokens
-        other._memory = list(events)
+        other._memory = sorted(events, key=_newest_first)
         other._risk = list(risk_events)
         return other
 
@@ -602,6 +603,21 @@ class Engine:
         return Results(rows, _field_order(prepared.pipeline, rows), tuple(ctx.messages))
 
     # ----------------------------------------------------------------------------------- event sources
+    def _in_window(self, earliest: float | None, latest: float | None) -> Iterator[Event]:
+        """Copies of the in-memory events inside ``earliest <= _time < latest``, newest first.
+
+        Why bisection: the memory is kept newest first (``register_events``, ``fork``), so the events of a time
+        range are one slice of it, found in a logarithmic number of steps; a search head double holding
+        thousands of events was scanning all of them for every job of a short window. The slice is still
+        judged event by event (``copies_in_window``): an event without a numeric ``_time`` sorts as time 0, and
+        a bounded window excludes it as before."""
+        memory: Sequence[Event] = self._memory
+        if latest is not None:
+            memory = memory[bisect_right(memory, -latest, key=_newest_first):]
+        if earliest is not None:
+            memory = memory[:bisect_right(memory, -earliest, key=_newest_first)]
+        return copies_in_window(memory, earliest, latest)
+
     def _needed(self, first: SearchCommand, rest: Sequence[Command], kept: FieldSet = None) -> FieldSet:
         """The event fields the search reads, for rows with the ``kept`` fields (None: all of them)."""
         needed = kept
@@ -633,8 +649,8 @@ class Engine:
         plan = self._scan_plan(first, rest, kept) if self._files else None
 
         def read() -> Iterator[Event]:
-            streams = [admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, knowledge,
-                                ctx.evaluator, ctx.earliest, ctx.latest)]
+            streams = [admitted(self._in_window(ctx.earliest, ctx.latest), first, knowledge, ctx.evaluator,
+                                ctx.earliest, ctx.latest)]
             if plan is not None:
                 for source in plan.sources:
                     events = self._scans.scan(source, needed=plan.wanted(source), tokens=plan.tokens,
@@ -704,8 +720,8 @@ class Engine:
             for start, end in byte_ranges(source.path, self.workers)
         ]
         partial = run_parallel(tasks, self.workers)
-        memory = admitted(copies_in_window(self._memory, ctx.earliest, ctx.latest), first, self._search_time,
-                          ctx.evaluator, ctx.earliest, ctx.latest)
+        memory = admitted(self._in_window(ctx.earliest, ctx.latest), first, self._search_time, ctx.evaluator,
+                          ctx.earliest, ctx.latest)
         merge(partial, partial_stats(through(memory, prefix, ctx), stats))
         return finish(partial, stats)
 

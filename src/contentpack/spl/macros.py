@@ -75,6 +75,29 @@ class MacroTable(Mapping[str, MacroDef]):
         self._by_key = {macro.key: macro for macro in macros}
         # (call text between the backticks, nesting depth, lenient) -> (macro name, expanded body); successes only
         self._calls: dict[tuple[str, int, bool], tuple[str, str]] = {}
+        # For a call the table cannot expand, worked out at the first such call: macro name -> its keys, and
+        # unknown name -> its did-you-mean hint (searches written from one pattern call another app's macro, such
+        # as ESCU's `drop_dm_object_name`, hundreds of times: the name is compared with every macro's once).
+        self._keys_by_name: dict[str, list[str]] | None = None
+        self._suggestions: dict[str, str] = {}
+
+    def keys_named(self, name: str) -> list[str]:
+        """The keys of the macros called ``name`` (``name``, ``name(N)``...), sorted."""
+        return self._names().get(name, [])
+
+    def suggestion(self, name: str) -> str:
+        """`` (did you mean 'X'?)`` for a macro ``name`` the table does not define ("" when none is close)."""
+        found = self._suggestions.get(name)
+        if found is None:
+            found = self._suggestions[name] = did_you_mean(name, self._names())
+        return found
+
+    def _names(self) -> dict[str, list[str]]:
+        if self._keys_by_name is None:
+            self._keys_by_name = {}
+            for key in sorted(self._by_key):
+                self._keys_by_name.setdefault(key.split("(")[0], []).append(key)
+        return self._keys_by_name
 
     def __getitem__(self, key: str) -> MacroDef:
         return self._by_key[key]
@@ -234,9 +257,8 @@ def _call_body(call: str, table: MacroTable, depth: int, call_offset: int, lenie
     key = f"{name}({len(raw_args)})" if raw_args else name
     macro = table.get(key)
     if macro is None:
-        known = sorted(k for k in table if k.split("(")[0] == name)
-        hint = f" (defined: {', '.join(known)})" if known else \
-            "" if lenient else did_you_mean(name, {k.split("(")[0] for k in table})
+        known = table.keys_named(name)
+        hint = f" (defined: {', '.join(known)})" if known else "" if lenient else table.suggestion(name)
         raise SplMacroError(f"unknown macro '{key}'{hint}", offset=call_offset)
     if depth >= MAX_DEPTH:
         raise SplMacroError(f"macro '{name}' expands deeper than {MAX_DEPTH} levels", offset=call_offset)

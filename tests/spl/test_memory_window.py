@@ -1,0 +1,65 @@
+"""The events held in memory that a search's time range takes: ``earliest <= _time < latest`` (Search Manual,
+"Specify time modifiers in your search": earliest is inclusive, latest exclusive), newest first. The engine finds
+them by bisecting its memory, which it keeps newest first whatever order a ``fork`` is given."""
+
+from __future__ import annotations
+
+from contentpack.spl import Engine
+from contentpack.spl.values import Event
+
+TIMES = (100, 100, 200, 300, 300, 400)
+
+
+def _events() -> list[Event]:
+    timed: list[Event] = [{"_time": float(t), "n": f"{t}-{i}", "x": "1"} for i, t in enumerate(TIMES)]
+    untimed: list[Event] = [{"n": "none", "x": "1"}, {"_time": "250", "n": "text", "x": "1"},
+                            {"_time": True, "n": "bool", "x": "1"}, {"_time": 0, "n": "zero", "x": "1"},
+                            {"_time": -50, "n": "negative", "x": "1"}]
+    return timed + untimed
+
+
+def _names(engine: Engine, earliest: float | None, latest: float | None) -> list[str]:
+    rows = engine.search("search x=1 | table n", earliest=earliest, latest=latest, now=1000.0).rows
+    return [str(row["n"]) for row in rows]
+
+
+def _time_or_zero(event: Event) -> float:
+    when = event.get("_time")
+    return float(when) if type(when) in (int, float) else 0.0  # type: ignore[arg-type]
+
+
+def _expected(earliest: float | None, latest: float | None) -> list[str]:
+    """The linear reading of the rule: numeric (not bool) ``_time`` inside the bounds, newest first, ties in the
+    order registered; with no bound at all every event, those without a time where time 0 sorts."""
+    events = sorted(_events(), key=lambda e: -_time_or_zero(e))
+    if earliest is None and latest is None:
+        return [str(e["n"]) for e in events]
+    return [str(e["n"]) for e in events if type(e.get("_time")) in (int, float)
+            and (earliest is None or e["_time"] >= earliest)  # type: ignore[operator]
+            and (latest is None or e["_time"] < latest)]  # type: ignore[operator]
+
+
+BOUNDS = [None, -100.0, -50.0, 0.0, 50.0, 100.0, 150.0, 200.0, 300.0, 300.5, 400.0, 401.0]
+
+
+def test_the_window_takes_earliest_and_leaves_latest_at_every_boundary() -> None:
+    engine = Engine()
+    engine.register_events(_events())
+    for earliest in BOUNDS:
+        for latest in BOUNDS:
+            assert _names(engine, earliest, latest) == _expected(earliest, latest), (earliest, latest)
+    assert _names(engine, 100.0, 300.0) == ["200-2", "100-0", "100-1"]
+    assert _names(engine, 0.0, 1.0) == ["zero"]  # the events without a numeric time are left out
+
+
+def test_a_fork_given_its_events_in_any_order_answers_as_one_given_them_newest_first() -> None:
+    """``fork`` asks for events newest first; given them otherwise, it sorts them (stably: ties keep the order
+    given) instead of answering from a bisection of an unsorted list."""
+    base = Engine()
+    ordered = sorted(_events(), key=lambda e: -_time_or_zero(e))
+    shuffled = sorted(ordered, key=lambda e: (_time_or_zero(e) * 7) % 11)  # by time alone: ties keep their order
+    assert shuffled != ordered
+    for earliest in BOUNDS:
+        for latest in BOUNDS:
+            assert _names(base.fork(shuffled, []), earliest, latest) == _names(base.fork(ordered, []), earliest, latest)
+    assert _names(base.fork(shuffled, []), 100.0, 400.0) == ["300-3", "300-4", "200-2", "100-0", "100-1"]
