@@ -63,3 +63,22 @@ def test_a_fork_given_its_events_in_any_order_answers_as_one_given_them_newest_f
         for latest in BOUNDS:
             assert _names(base.fork(shuffled, []), earliest, latest) == _names(base.fork(ordered, []), earliest, latest)
     assert _names(base.fork(shuffled, []), 100.0, 400.0) == ["300-3", "300-4", "200-2", "100-0", "100-1"]
+
+
+def test_an_event_whose_time_is_not_a_number_is_in_no_bounded_window_and_hides_no_other() -> None:
+    """A NaN ``_time`` (a float no JSON file can carry, but an event handed in from Python can) is not a time:
+    a bounded window leaves it out, as it leaves out an event without a time, and it does not disturb the
+    newest-first order the bisection relies on, so every timed event is still found (assumed: no Splunk event
+    has a NaN ``_time``; the engine reads it as it reads a missing one)."""
+    nan_event: Event = {"_time": float("nan"), "n": "nan", "x": "1"}
+    for place in range(len(TIMES) + 1):
+        events = [{"_time": float(t), "n": f"{t}-{i}", "x": "1"} for i, t in enumerate(TIMES)]
+        events.insert(place, nan_event)
+        engine = Engine()
+        engine.register_events(events)
+        for earliest in BOUNDS:
+            for latest in BOUNDS:
+                if earliest is None and latest is None:
+                    continue
+                expected = [n for n in _expected(earliest, latest) if "-" in n]  # the timed events only
+                assert _names(engine, earliest, latest) == expected, (place, earliest, latest)

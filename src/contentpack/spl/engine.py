@@ -136,8 +136,11 @@ class SearchTime:
 
 
 def _as_time(value: object) -> float | None:
-    """``value`` as epoch seconds when it is a number (a bool is not a time), else None."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    """``value`` as epoch seconds when it is a number (a bool is not a time, nor is a NaN: it has no place in
+    time, and a sort key that is one would leave the memory's newest-first order undefined), else None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
 
 
 def _event_time(event: Event) -> float | None:

@@ -56,11 +56,11 @@ class ScanTask:
 
 def in_window(event: Event, earliest: float | None, latest: float | None) -> bool:
     """``earliest <= _time < latest`` (Splunk's time range); with a bound, an event without a numeric
-    ``_time`` is outside it."""
+    ``_time`` (a NaN is none) is outside it."""
     if earliest is None and latest is None:
         return True
     when = event.get("_time")
-    if not isinstance(when, (int, float)) or isinstance(when, bool):
+    if not isinstance(when, (int, float)) or isinstance(when, bool) or when != when:
         return False
     return not ((earliest is not None and when < earliest) or (latest is not None and when >= latest))
 
