@@ -6,6 +6,7 @@ import its SDK. Each case runs in a fresh interpreter, whose ``sys.modules`` is 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,9 @@ SPLUNK = ("splunklib", "contentpack.splunk.client")
 
 
 def imported(*argv: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], capture_output=True, text=True, check=True)
+    """The modules ``contentpack ARGV`` imported; the parse cache is off, so a command reads every file itself."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], capture_output=True, text=True, check=True,
+                          env={**os.environ, "CONTENTPACK_CACHE": "off"})
     modules: list[str] = json.loads(done.stdout)
     return modules
 
@@ -56,6 +59,12 @@ def test_the_pack_commands_parse_without_the_engine_or_splunk(argv: list[str]) -
     """validate's, build's and deploy's options need no SPL engine, no simulation and no Splunk SDK (deploy's
     connection options' defaults and bounds are in ``splunk.options``)."""
     assert among(imported(*argv), (*ENGINE, *LAYERS, *SPLUNK)) == []
+
+
+def test_validate_checks_searches_without_the_engine() -> None:
+    """validate parses every search and its rules read the parsed searches (``spl.hints``), but run none: the
+    hints named the engine's class in annotations only, and importing it for them cost every validate run."""
+    assert among(imported("validate", "--root", str(VALID_PACK)), ("contentpack.spl.engine", *LAYERS, *SPLUNK)) == []
 
 
 @pytest.mark.parametrize("argv", [["replay", "--help"], ["backtest", "--help"],
