@@ -57,9 +57,9 @@ DEFAULT_HEC_PORT = 8088
 # 9.0.3: "Maximum result rows to be returned by /events or /results getters from REST API"; that a oneshot job's
 # answer is held to it too is ``assumed``); 256 MB leaves 5 KB per such row, several times a
 # stats row of this pack's detections -- an administrator who raised maxresultrows, or a search returning whole
-# raw events, raises ``--max-search-answer-mb`` (``options``: its default and bound). REST (Atom XML) answers hold one entity or one collection
-# (every app of a search head is a few MB) and HEC's is ``{"text": "Success", "code": 0}``: no legitimate one
-# comes near theirs, so those are fixed.
+# raw events, raises ``--max-search-answer-mb`` (its default and bound are in ``options``). REST (Atom XML)
+# answers hold one entity or one collection (every app of a search head is a few MB) and HEC's is
+# ``{"text": "Success", "code": 0}``: no legitimate one comes near theirs, so those are fixed.
 MB = 1 << 20
 MAX_REST_ANSWER = 16 * MB
 MAX_HEC_ANSWER = 64 << 10
