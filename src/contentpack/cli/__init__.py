@@ -22,6 +22,7 @@ from pathlib import Path
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter
 
+
 @dataclass(frozen=True)
 class Command:
     """A sub-command as ``contentpack --help`` lists it: its one-line help is here, not in its module, so the list
