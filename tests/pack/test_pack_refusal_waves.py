@@ -100,6 +100,20 @@ def test_refusals_13_minutes_apart_raise_campaign_risk_on_each_application(tmp_p
     assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
 
 
+def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> None:
+    """Five users decline each of five applications over 85 minutes, each wave starting 9.5 minutes past a ten-minute
+    mark: no run of the spike (every 10 minutes over ``-100m@m`` to ``-10m@m``) holds all five of an application,
+    so it scores none; the day count must not leave them to it. v1 left out an application five of whose users
+    fell within any 90 minutes, which a 90-minute run cannot always hold; v2 leaves out only five within 80 minutes,
+    which some run always holds (a run's window starts on the ten-minute mark at most 10 minutes before them)."""
+    detection = _detection(DAY)
+    [test] = [t for t in detection.tests if t.name.startswith("Five Users Of Each Application Over 85 Minutes")]
+    result = _timeline(detection, test, (SPIKE, CROSS_APP, DAY))
+    assert result.notables == ()
+    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+    assert len(result.risk_scores()) == 5 and set(result.risk_scores().values()) == {20}
+
+
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 AUDIT_ID = re.compile(rf"Directory_(?P<correlation>{GUID})_[0-9A-Z]{{5}}_\d+")  # as Entra writes an audit record's id
