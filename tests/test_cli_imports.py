@@ -74,3 +74,34 @@ def test_local_replay_and_backtest_do_not_import_the_splunk_sdk(argv: list[str])
     """``--splunk`` is an option of replay and backtest; its options' defaults and bounds are in
     ``splunk.options``, and the SDK is imported only when the command talks to Splunk."""
     assert among(imported(*argv), SPLUNK) == []
+
+
+# What each command's run needs and its options do not: ``--help`` and a usage error import none of it.
+_RUN_LAYERS = {
+    "search": (*ENGINE, *LAYERS, "contentpack.backtest", "contentpack.content.model", *SPLUNK),
+    "backtest": (*ENGINE, *LAYERS, "contentpack.backtest", *SPLUNK),
+    "generate-data": (*ENGINE, *LAYERS, "contentpack.content", *SPLUNK),
+}
+
+
+@pytest.mark.parametrize("argv", [["search", "--help"], ["search", "--format", "yaml", "| makeresults"],
+                                  ["backtest", "--help"], ["backtest", "--format", "yaml"],
+                                  ["generate-data", "--help"], ["generate-data", "--seed", "x"]])
+def test_the_heavy_commands_parse_without_what_they_run(argv: list[str]) -> None:
+    """search's, backtest's and generate-data's options are registered from modules of their own
+    (``cli.search_options``, ``cli.backtest_options``, ``cli.generate_options``), and each command's run module is
+    imported when it runs (``cli.run_from``): importing it for ``--help`` brought the SPL engine, the simulation,
+    the replay and the backtest report (and the generator). generate-data's help names the scenarios from
+    ``datagen.seeds`` alone."""
+    loaded = among(imported(*argv), _RUN_LAYERS[argv[0]])
+    if argv[0] == "generate-data":  # the package and its list of scenario names, which import nothing
+        loaded = [name for name in loaded if name not in ("contentpack.datagen", "contentpack.datagen.seeds")]
+    assert loaded == []
+
+
+def test_reading_events_does_not_import_the_replay_runner() -> None:
+    """``backtest.inputs`` (search's and backtest's event reader) names the replay's rule code for attack data, in
+    ``replay.attack_data``: the ``contentpack.replay`` package imported its runner, the drilldowns and the
+    scheduled replay with it, which a search never runs."""
+    loaded = among(imported("search", "--no-pack", "| makeresults"), ("contentpack.replay",))
+    assert loaded == ["contentpack.replay", "contentpack.replay.attack_data"]

@@ -105,3 +105,13 @@ def test_parts_are_appended_in_user_space_when_the_kernel_copy_is_refused(
     write_events(path, n, seed=9, progress=False, workers=2)
     assert path.read_bytes() == "".join(line + "\n" for line in generate_lines(n, seed=9)).encode()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".contentpack-gen-")]
+
+
+def test_every_scenario_has_a_builder_and_a_seed() -> None:
+    """The scenarios' names and seeds are in ``datagen.seeds`` (so that ``generate-data --help`` lists them without
+    the generator) and their builders in ``datagen.scenarios``: a scenario added to one list only would be left
+    out of ``SCENARIOS`` (or fail as it is built)."""
+    from contentpack.datagen.scenarios import BUILDERS
+    from contentpack.datagen.seeds import SCENARIO_SEEDS
+
+    assert list(BUILDERS) == list(SCENARIO_SEEDS) == list(SCENARIOS)

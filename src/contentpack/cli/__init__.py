@@ -2,7 +2,9 @@
 
 Each sub-command is named here, in ``SUBCOMMANDS``, with its one-line help and the module holding the rest; that
 module exposes ``register(parser)``, which adds the command's description and options to its parser and sets
-``func`` on it to a callable taking the parsed ``argparse.Namespace`` and returning the exit status.
+``func`` on it to a callable taking the parsed ``argparse.Namespace`` and returning the exit status. A command
+whose run needs a heavy layer registers its options from a module of their own, and ``func`` is ``run_from``
+its run module, imported only once the command runs.
 Exit statuses: 0 success, 1 invalid content (or failed checks), 2 usage or I/O error.
 """
 
@@ -14,7 +16,7 @@ import importlib
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,7 @@ class Command:
     is printed (and a mistyped command answered) without importing any command's module, each of which pulls in
     its own layer (the SPL engine, the generator, the Splunk SDK...)."""
 
-    module: str  # exposes register(parser)
+    module: str  # exposes register(parser), and imports no layer that only the run needs
     help: str
 
 
@@ -39,15 +41,26 @@ SUBCOMMANDS = {
     "validate": Command("contentpack.cli.validate",
                         "check every content file of the pack and print each problem with its position"),
     "build": Command("contentpack.cli.build", "validate the pack and build the Splunk ES app into dist/"),
-    "search": Command("contentpack.cli.search", "run an SPL search over a JSON/text log file"),
-    "generate-data": Command("contentpack.cli.generate", "generate realistic Entra ID sign-in/audit logs "
+    "search": Command("contentpack.cli.search_options", "run an SPL search over a JSON/text log file"),
+    "generate-data": Command("contentpack.cli.generate_options", "generate realistic Entra ID sign-in/audit logs "
                              "(attack_data scenarios or a scale file)"),
     "replay": Command("contentpack.cli.replay",
                       "run every detection test over its attack data with the embedded SPL engine"),
-    "backtest": Command("contentpack.cli.backtest",
+    "backtest": Command("contentpack.cli.backtest_options",
                         "run the pack's detections over your own exported logs as ES would have scheduled them"),
     "deploy": Command("contentpack.cli.deploy", "deploy the pack to a Splunk search head (package or objects)"),
 }
+
+
+def run_from(module: str) -> Callable[[argparse.Namespace], int]:
+    """A command's ``func``: ``module``'s ``run``, imported when the command runs. Its options module names it so,
+    and ``--help`` and a usage error import none of what the run needs (the SPL engine, the simulation, the
+    generator); ``run`` is looked up at each call, so a test that replaces it is obeyed."""
+
+    def run(args: argparse.Namespace) -> int:
+        return int(importlib.import_module(module).run(args))
+
+    return run
 
 
 def _chosen(argv: Sequence[str]) -> str | None:

@@ -24,6 +24,7 @@ from contentpack.datagen.records import (
     AuditHeader, ClientApp, PolicyChange, Record, add_app_role_assignment, add_delegated_permission_grant,
     add_service_principal, build_sign_in, consent_to_application, update_authorization_policy,
 )
+from contentpack.datagen.seeds import SCENARIO_SEEDS
 from contentpack.datagen.tenant import (
     DEFAULT_TENANT_SEED, Tenant, ThirdPartyApp, User, build_tenant, third_party_app,
 )
@@ -736,24 +737,27 @@ def _admin_consent_wall(name: str, code: int, seed: int) -> Scenario:
 
 ScenarioFn = Callable[[int], Scenario]
 
-# name -> (function, default seed). Seeds are arbitrary but fixed: the manifests record them.
-SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {
-    "baseline_tenant": (baseline_tenant, 1005),
-    "consent_phishing_campaign": (consent_phishing_campaign, 1012),
-    "single_user_declines": (single_user_declines, 1013),
-    "consent_required_only": (consent_required_only, 1014),
-    "declined_then_granted": (declined_then_granted, 1015),
-    "admin_consent_paths": (admin_consent_paths, 1016),
-    "risky_app_blocked": (risky_app_blocked, 1019),
-    "consent_policy_weakened": (consent_policy_weakened, 1020),
-    "quick_regrant": (quick_regrant, 1021),
-    "decline_wave_hour_boundary": (decline_wave_hour_boundary, 1022),
-    "uncommon_scopes_phishing": (uncommon_scopes_phishing, 1023),
-    "relure_days_later": (relure_days_later, 1026),
-    "legit_app_rollout": (legit_app_rollout, 1027),
-    "admin_consent_blocked": (partial(_admin_consent_wall, "admin_consent_blocked", 90094), 1030),
-    "admin_consent_requests": (partial(_admin_consent_wall, "admin_consent_requests", 90095), 1102),
+# name -> the function building it; its seed is in ``seeds.SCENARIO_SEEDS`` (tests/datagen pin that the two name
+# the same scenarios), whose order is kept.
+BUILDERS: dict[str, ScenarioFn] = {
+    "baseline_tenant": baseline_tenant,
+    "consent_phishing_campaign": consent_phishing_campaign,
+    "single_user_declines": single_user_declines,
+    "consent_required_only": consent_required_only,
+    "declined_then_granted": declined_then_granted,
+    "admin_consent_paths": admin_consent_paths,
+    "risky_app_blocked": risky_app_blocked,
+    "consent_policy_weakened": consent_policy_weakened,
+    "quick_regrant": quick_regrant,
+    "decline_wave_hour_boundary": decline_wave_hour_boundary,
+    "uncommon_scopes_phishing": uncommon_scopes_phishing,
+    "relure_days_later": relure_days_later,
+    "legit_app_rollout": legit_app_rollout,
+    "admin_consent_blocked": partial(_admin_consent_wall, "admin_consent_blocked", 90094),
+    "admin_consent_requests": partial(_admin_consent_wall, "admin_consent_requests", 90095),
 }
+# name -> (function, default seed)
+SCENARIOS: dict[str, tuple[ScenarioFn, int]] = {name: (BUILDERS[name], seed) for name, seed in SCENARIO_SEEDS.items()}
 
 
 def generate(name: str, seed: int | None = None) -> Scenario:
