@@ -27,7 +27,7 @@ from contentpack.content.model import (
     Throttling,
     UnitTest,
 )
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.replay.runner import DetectionTestOutcome
 from contentpack.simulate import DelayPlan, EventIndex, SimulationResult, index_events, simulate
 from contentpack.spl.events import read_events

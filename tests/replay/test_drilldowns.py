@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Drilldown, Pack
-from contentpack.replay import build_engine, replay_pack, risk_events, run_detection_search
+from contentpack.replay.runner import replay_pack, run_detection_search
+from contentpack.simulate.engine_setup import build_engine
+from contentpack.simulate.risk import risk_events
 from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown, run_drilldown
 from contentpack.replay.drilldowns import drilldown_checks
 from contentpack.replay.report import render_table, report_json

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import Drilldown, Pack, Rba, RiskObject
-from contentpack.replay import build_engine, replay_pack
+from contentpack.replay.runner import replay_pack
+from contentpack.simulate.engine_setup import build_engine
 from contentpack.replay import lineage as lineage_module
 from contentpack.replay.drilldowns import DRILLDOWN_ROWS, EventsBehind
 from contentpack.replay.lineage import RiskFrom, events_behind

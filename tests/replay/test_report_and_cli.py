@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay.report import render_table, report_json, summary
 

@@ -15,9 +15,10 @@ from contentpack.spl.engine import Results, RunFreeRows
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Value
 from contentpack.content.model import Drilldown, Rba, RiskObject, ThreatObject
-from contentpack.replay import REPLAY_NOW, replay_pack, risk_events
+from contentpack.simulate.engine_setup import REPLAY_NOW
+from contentpack.simulate.risk import risk_events
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay.runner import ReplayContext, _engine_with_data, _over_files, run_detection_search
+from contentpack.replay.runner import ReplayContext, _engine_with_data, _over_files, replay_pack, run_detection_search
 
 from . import factory as f
 from .simfactory import decline, grant, scheduled, simulate_file, ttp

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contentpack.content.model import Rba, RiskObject, ThreatObject
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.replay.runner import DetectionTestOutcome, select_detections
 from contentpack.spl import engine as spl_engine
 

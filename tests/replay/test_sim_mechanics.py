@@ -24,7 +24,7 @@ import pytest
 
 from contentpack.content.model import Detection, IngestionDelay
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.simulate import DelayPlan, EventIndex, Notable, Throttle, index_events, schedule_of, simulate
 from contentpack.simulate.throttle import MultivalueKey
 from contentpack.simulate.delays import ENTRA_ID, delay_model

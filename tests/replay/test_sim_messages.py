@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import IngestionDelay
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.replay.report import render_table, report_json, summary
 from contentpack.simulate import RunMessage
 from contentpack.spl.commands import search as search_command

@@ -180,7 +180,7 @@ def test_scheduled_expectations_pass_when_the_schedule_sees_the_attack(tmp_path:
     assert outcome.scheduled is not None and outcome.scheduled.time_to_detect == 55 * 60  # 10:05 -> 11:00 run
     names = {c.name for c in outcome.checks}
     assert {"expected_notables", "max_notables", "detect_within", "expected_risk[user00@contoso.example]"} <= names
-    from contentpack.replay import replay_pack
+    from contentpack.replay.runner import replay_pack
 
     table = render_table(replay_pack(pack))
     assert "runs/notables" in table and "55m" in table and "6 obj, max 40" in table

@@ -10,7 +10,7 @@ import pytest
 
 from contentpack.cli import main
 from contentpack.content.validate import validate_pack
-from contentpack.replay import replay_pack
+from contentpack.replay.runner import replay_pack
 from contentpack.replay.report import render_table
 from contentpack.replay.sweep import sweep_pack
 from contentpack.replay.sweep_report import render_table as render_sweep

@@ -8,6 +8,7 @@ bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, neve
 status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
 run), an input without timed events, or an invalid pack; 2 usage or I/O error, or a period longer than a
 simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
+The options are declared in ``cli.backtest_options``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@
 Exit status: 0 written, 2 usage or I/O error (message on stderr, no traceback). Bounded: --events at most
 ``scale.MAX_EVENTS``, --workers at most ``scale.MAX_WORKERS``, the timing durations at most
 ``timing.MAX_TIMING_DAYS`` (docs/attack_data.md).
+The options are declared in ``cli.generate_options``.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """`contentpack search 'SPL' --events FILE`: run SPL against a log file with no Splunk server.
 
-Only argument handling and printing live here; the work is :class:`contentpack.spl.Engine`. A problem in what
-the user gave is a positioned diagnostic, as every command reports one (``cli.common``; exit 1): a search the
-engine refuses at ``<search>:line:col`` (RP003, the replay's rule for a detection's search it refuses), a
-malformed events line at ``FILE:line:1`` (RP002, the replay's for attack data it cannot read), a macro file's
-problem at its place (validate's rules); with ``--format json`` the one JSON document ``validate`` prints, on
-stdout. A bad option, or a file that cannot be read at all, is a usage error (exit 2). The table is as wide
-as the terminal (``printable.output_width``), and 200 columns in a pipe or a file, as it always was.
+Only argument handling and printing live here (its options are declared in ``cli.search_options``); the work
+is :class:`contentpack.spl.Engine`. A problem in what the user gave is a positioned diagnostic, as every
+command reports one (``cli.common``; exit 1): a search the engine refuses at ``<search>:line:col`` (RP003,
+the replay's rule for a detection's search it refuses), a malformed events line at ``FILE:line:1`` (RP002,
+the replay's for attack data it cannot read), a macro file's problem at its place (validate's rules); with
+``--format json`` the one JSON document ``validate`` prints, on stdout. A bad option, or a file that cannot
+be read at all, is a usage error (exit 2). The table is as wide as the terminal (``printable.output_width``),
+and 200 columns in a pipe or a file, as it always was.
 
 Run inside a pack (or with ``--root``), the engine is the one the replay uses (``replay.engine_setup``): the
 pack's macros with the generated ``<name>_filter`` macros, its lookups and its data sources' search-time

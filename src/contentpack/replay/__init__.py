@@ -7,54 +7,7 @@ way ES fills them, ``report`` renders the outcome. ``sweep`` (``replay --sweep``
 again with its attack moved across the window edges and its runs skewed as ``allow_skew`` allows, and
 ``sweep_report`` says which variants raised other notables or risk.
 
-The names below are imported on first use (PEP 562): ``backtest.inputs`` reads ``attack_data``'s rule code, and
-``contentpack search`` must not pay for the runner, the simulation and the drilldowns with it.
+The package itself imports none of them: ``backtest.inputs`` names ``attack_data``'s rule code, and a search
+that reads events with it must not import the runner, the drilldowns and the scheduled replay (importing the
+package's modules imports the package first). Each name is imported from its module.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from contentpack.replay.runner import (CheckResult, DetectionTestOutcome, ReplayReport, replay_pack,
-                                           run_detection_search, select_detections)
-    from contentpack.simulate.engine_setup import REPLAY_NOW, build_engine, pack_macros
-    from contentpack.simulate.risk import risk_events
-
-_RUNNER = "contentpack.replay.runner"
-_SETUP = "contentpack.simulate.engine_setup"
-_HOMES = {
-    "REPLAY_NOW": _SETUP,
-    "CheckResult": _RUNNER,
-    "DetectionTestOutcome": _RUNNER,
-    "ReplayReport": _RUNNER,
-    "build_engine": _SETUP,
-    "pack_macros": _SETUP,
-    "replay_pack": _RUNNER,
-    "risk_events": "contentpack.simulate.risk",
-    "run_detection_search": _RUNNER,
-    "select_detections": _RUNNER,
-}
-
-__all__ = [
-    "REPLAY_NOW",
-    "CheckResult",
-    "DetectionTestOutcome",
-    "ReplayReport",
-    "build_engine",
-    "pack_macros",
-    "replay_pack",
-    "risk_events",
-    "run_detection_search",
-    "select_detections",
-]
-
-
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
