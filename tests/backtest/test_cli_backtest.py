@@ -260,7 +260,8 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
     assert out.splitlines()[-5:] == [
         "Top risk objects: none",
         "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
-        "read 1 file(s), 38 line(s): 37 line(s) set aside unread (no detection can match them), 0 bad line(s); "
+        "read 1 file(s), 38 line(s): 37 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
+        "0 bad line(s); "
         "1 event(s): 0 kept for the detections, 1 outside --from/--to",
         note,
         "0 notable(s), 0 risk event(s)"]
