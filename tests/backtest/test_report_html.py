@@ -375,3 +375,22 @@ def test_the_per_day_table_lists_only_the_days_a_detection_found_something(tmp_p
     assert shown["note"] is not None and shown["note"][1] > 0
     assert shown["note"][0].startswith("Days on which a detection's runs found no results, notables or risk events "
                                        "are not listed")
+
+
+def test_the_per_detection_table_says_each_type_and_what_it_raises(tmp_path: Path) -> None:
+    """A Hunting row's results beside 0 notables and 0 risk events looked broken: no type was given. In Chromium:
+    the type beside the name, and the note under the table."""
+    note = "Not every detection raises notables and risk events (...): Hunting: neither."
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=["Prompts", "Declined"],
+                       types={"Prompts": "Hunting", "Declined": "TTP"}, actions_note=note,
+                       totals={"Prompts": {"runs": 48, "results": 5, "notables": 0, "risk_events": 0}},
+                       risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      head: [...document.querySelectorAll('#totals th')].map(c => c.textContent),
+      rows: [...document.querySelectorAll('#totals tbody tr')].map(r => [...r.cells].map(c => c.textContent)),
+      note: (p => p && [p.textContent, Math.round(p.getBoundingClientRect().height),
+                        p.previousElementSibling.id])(document.querySelector('#actions-note'))})""").value)
+    assert shown["head"] == ["detection", "type", "runs", "results", "notables", "risk events"]
+    assert shown["rows"] == [["Prompts", "Hunting", "48", "5", "0", "0"], ["Declined", "TTP", "0", "0", "0", "0"]]
+    assert shown["note"] == [note, shown["note"][1], "totals"] and shown["note"][1] > 0

@@ -148,6 +148,29 @@ def _ranked(entities: Iterable[Entity]) -> list[Entity]:
     return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))[:TOP]
 
 
+def actions_note(actions: Sequence[tuple[str, bool, bool]]) -> str:
+    """What the per-detection tables say under them of the detections run whose deployment lacks the notable or
+    the risk action, by type: a Hunting row's results beside 0 notables and 0 risk events (an Anomaly's 0
+    notables) read as a broken detection to someone who did not know its type. ``actions``: each detection's
+    type, whether it raises notables and whether it writes risk (``Detection.raises_notables``, ``writes_risk``:
+    the defaults by type, or its own ``deployment``); "" when every one does both."""
+    said = []
+    for kind in dict.fromkeys(kind for kind, _, _ in actions):
+        of_kind = [(notable, risk) for k, notable, risk in actions if k == kind]
+        for notable, risk in sorted(set(of_kind), reverse=True):
+            if notable and risk:
+                continue
+            count = of_kind.count((notable, risk))
+            share = "" if count == len(of_kind) else f" ({count} of {len(of_kind)})"
+            what = ("notables only" if notable else "risk events only" if risk
+                    else "neither, its results are for an analyst to read")
+            said.append(f"{kind}{share}: {what}")
+    if not said:
+        return ""
+    return ("Not every detection raises notables and risk events (its deployment's actions, by type unless it sets "
+            f"them): {'; '.join(said)}.")
+
+
 def totals(cells: Iterable[DayCounts]) -> dict[str, dict[str, int]]:
     """Per detection: runs, results, notables, risk events over the whole period."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: {"runs": 0, "results": 0, "notables": 0, "risk_events": 0})
