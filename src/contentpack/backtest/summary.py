@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from contentpack.spl.timeutil import iso_utc as iso  # what notables.jsonl and risk.jsonl carry
 from contentpack.spl.values import Event, Value, mv_values, to_str
 
 TOP = 20
@@ -19,12 +20,6 @@ TOP = 20
 
 def day_of(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
-
-
-def iso(epoch: float) -> str:
-    """UTC ISO 8601 with milliseconds and ``Z`` (what notables.jsonl and risk.jsonl carry)."""
-    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass
