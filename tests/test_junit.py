@@ -14,10 +14,10 @@ import pytest
 from lxml import etree
 
 from contentpack.cli import main
-from contentpack.cli import replay as replay_command
 from contentpack.content.diagnostics import Position, error
 from contentpack.junit import Case, render
 from contentpack.replay.report import junit_cases
+from contentpack.replay import runner
 from contentpack.replay.runner import DetectionTestOutcome, ReplayReport
 from real_pack_runs import replay_pack_sharing_the_replay
 
@@ -44,7 +44,7 @@ def test_replay_junit_of_the_repository_pack_validates_against_the_schema(
     """The command in this process, its replay of the pack being the shared one (tests/real_pack_runs.py):
     the report, the exit status and the file are the command's own."""
     out = tmp_path / "replay.xml"
-    monkeypatch.setattr(replay_command, "replay_pack", replay_pack_sharing_the_replay)
+    monkeypatch.setattr(runner, "replay_pack", replay_pack_sharing_the_replay)  # the command imports it as it runs
     monkeypatch.chdir(ROOT)
     status = main(["replay", "--junit", str(out), "--format", "json"])
     assert status == 0, capsys.readouterr().err[-2000:]

@@ -157,6 +157,11 @@ def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
     assert role[0]["app_role"] == "full_access_as_app" and role[0]["highest_risk_level"] == "high"
     assert role[0]["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81"  # initiated by an app: its SP id, not a name
     assert role[0]["resource_name"] == "Office 365 Exchange Online" and role[0]["src"] == "unknown"
+    # the risk message says an application made the grant (v21 read "fc8c8125-... granted", as if a person had)
+    [event] = risk_events(pack.app, _detection(pack, HIGH_RISK_ROLE), role, 0.0)
+    assert str(event["risk_message"]).startswith(
+        "The servicePrincipal fc8c8125-bc0c-499d-8344-e53c6e3caa81 granted high-risk application permission "
+        "full_access_as_app (highest level high) to client application ")
     blocked = fired["Entra ID User Consent Blocked for Risky Application"]
     assert len(blocked) == 1
     assert blocked[0]["user"] == "user15@splunkresearch.onmicrosoft.com"

@@ -72,7 +72,7 @@ def test_an_event_whose_time_is_not_a_number_is_in_no_bounded_window_and_hides_n
     has a NaN ``_time``; the engine reads it as it reads a missing one)."""
     nan_event: Event = {"_time": float("nan"), "n": "nan", "x": "1"}
     for place in range(len(TIMES) + 1):
-        events = [{"_time": float(t), "n": f"{t}-{i}", "x": "1"} for i, t in enumerate(TIMES)]
+        events: list[Event] = [{"_time": float(t), "n": f"{t}-{i}", "x": "1"} for i, t in enumerate(TIMES)]
         events.insert(place, nan_event)
         engine = Engine()
         engine.register_events(events)

@@ -1,7 +1,8 @@
 """The ``contentpack`` command. Sub-commands only parse arguments and call the layers below.
 
-Each sub-command lives in its own module exposing ``register(subparsers)``; the module sets
-``func`` on its parser to a callable taking the parsed ``argparse.Namespace`` and returning the exit status.
+Each sub-command is named here, in ``SUBCOMMANDS``, with its one-line help and the module holding the rest; that
+module exposes ``register(parser)``, which adds the command's description and options to its parser and sets
+``func`` on it to a callable taking the parsed ``argparse.Namespace`` and returning the exit status.
 Exit statuses: 0 success, 1 invalid content (or failed checks), 2 usage or I/O error.
 """
 
@@ -15,21 +16,37 @@ import shlex
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter
 
-# Sub-command name -> the module that registers it. Modules are imported only when needed: each pulls in
-# its own layer (the SPL engine, the generator...), and a `validate` run should not pay for the others.
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command as ``contentpack --help`` lists it: its one-line help is here, not in its module, so the list
+    is printed (and a mistyped command answered) without importing any command's module, each of which pulls in
+    its own layer (the SPL engine, the generator, the Splunk SDK...)."""
+
+    module: str  # exposes register(parser)
+    help: str
+
+
+# Sub-command name -> its module and one-line help. A module is imported only when its command is named (or
+# every one, by ``make_parser()``), and a `validate` run should not pay for the others.
 SUBCOMMANDS = {
-    "validate": "contentpack.cli.validate",
-    "build": "contentpack.cli.build",
-    "search": "contentpack.cli.search",
-    "generate-data": "contentpack.cli.generate",
-    "replay": "contentpack.cli.replay",
-    "backtest": "contentpack.cli.backtest",
-    "deploy": "contentpack.cli.deploy",
+    "validate": Command("contentpack.cli.validate",
+                        "check every content file of the pack and print each problem with its position"),
+    "build": Command("contentpack.cli.build", "validate the pack and build the Splunk ES app into dist/"),
+    "search": Command("contentpack.cli.search", "run an SPL search over a JSON/text log file"),
+    "generate-data": Command("contentpack.cli.generate", "generate realistic Entra ID sign-in/audit logs "
+                             "(attack_data scenarios or a scale file)"),
+    "replay": Command("contentpack.cli.replay",
+                      "run every detection test over its attack data with the embedded SPL engine"),
+    "backtest": Command("contentpack.cli.backtest",
+                        "run the pack's detections over your own exported logs as ES would have scheduled them"),
+    "deploy": Command("contentpack.cli.deploy", "deploy the pack to a Splunk search head (package or objects)"),
 }
 
 
@@ -66,16 +83,18 @@ class _Parser(argparse.ArgumentParser):
         raise argparse.ArgumentError(action, f"invalid choice: '{printable(str(value))}'{hint or listed}")
 
 
-def make_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; with ``only``, just that sub-command is imported and registered (``main`` finds the
-    sub-command parsers in ``parser.sub``)."""
+def make_parser(only: str | None = None, names_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser (``main`` finds the sub-command parsers in ``parser.sub``). Every sub-command is named,
+    with its help; with ``only``, just that sub-command's module is imported to register its options, and with
+    ``names_only`` (``contentpack --help``, a mistyped or missing command), none is."""
     parser = _Parser(prog="contentpack", description=description(), formatter_class=ParagraphsFormatter)
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name, module in SUBCOMMANDS.items():
-        if only is None or name == only:
-            importlib.import_module(module).register(sub)
+    for name, command in SUBCOMMANDS.items():
+        command_parser = sub.add_parser(name, help=command.help)
+        if name == only or (only is None and not names_only):
+            importlib.import_module(command.module).register(command_parser)
     parser.set_defaults(sub=sub)
     return parser
 
@@ -165,7 +184,8 @@ def _cache_checked(command: str, loads_pack: bool = True,
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = make_parser(_chosen(argv))
+    chosen = _chosen(argv)
+    parser = make_parser(chosen, names_only=chosen is None)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
         command = args.sub.choices[args.command]

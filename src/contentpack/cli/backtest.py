@@ -42,14 +42,12 @@ from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, 
 from contentpack.spl.files import os_problem
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "backtest",
-        help="run the pack's detections over your own exported logs as ES would have scheduled them",
-        description="Simulate Enterprise Security running the pack over exported logs (Event Hub JSON, Splunk "
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Simulate Enterprise Security running the pack over exported logs (Event Hub JSON, Splunk "
         "search exports as JSON or CSV, gzip, folders): cron, dispatch windows, indexing delay, throttling, "
         "notables and risk. Prints per-detection totals and the top risk objects; --out writes notables.jsonl, "
-        "risk.jsonl, summary.json and report.html.",
+        "risk.jsonl, summary.json and report.html."
     )
     parser.add_argument("--events", nargs="+", action="extend", default=None, metavar="FILE",
                         help="log files or folders (repeatable); or --splunk")

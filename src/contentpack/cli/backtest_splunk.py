@@ -13,22 +13,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from contentpack.backtest.inputs import ReadReport
-from contentpack.backtest.report import Summary
-from contentpack.backtest.run import Backtest
 from contentpack.cli.common import print_diagnostics, usage_error, warning
 from contentpack.cli.option_types import count_between
 from contentpack.cli.splunk_connection import add_connection_options, connect
-from contentpack.content.model import Detection, Pack
+from contentpack.splunk.options import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+
+if TYPE_CHECKING:  # the run's own imports are in it: the options above are all the backtest's parser needs
+    from contentpack.backtest.report import Summary
+    from contentpack.backtest.run import Backtest
+    from contentpack.content.model import Detection, Pack
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    from contentpack.splunk.remote_backtest import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-
     group = parser.add_argument_group(
         "backtest on a real Splunk (--splunk URL --index NAME --from T --to T --out DIR)",
         "Each scheduled run of a search over events is dispatched as a search job over its window on --index, "
@@ -49,6 +47,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(TextColumn("search jobs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bars:
         task = bars.add_task("jobs", total=None)
@@ -62,9 +63,12 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start: float,
         end: float) -> int | tuple[Backtest, Summary, list[Path]]:
     """The backtest on Splunk, or the exit status after printing why it stopped."""
+    from contentpack.backtest.inputs import ReadReport
+    from contentpack.backtest.report import Summary
+    from contentpack.backtest.run import Backtest
     from contentpack.splunk.client import SplunkError
     from contentpack.splunk.ingest import check_index_exists, check_index_name
-    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, CHECKPOINT, RemoteBacktest, index_holds_events
+    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, RemoteBacktest, index_holds_events
 
     try:
         check_index_name(args.index)

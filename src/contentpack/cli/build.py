@@ -24,11 +24,9 @@ if TYPE_CHECKING:
     from contentpack.esapp.builder import BuildReport
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "build", help="validate the pack and build the Splunk ES app into dist/",
-        description="Validate the pack, then write the Splunk ES app folder, its .tar.gz and docs/ (one page per "
-                    "detection, an ATT&CK Navigator layer) into the output folder (docs/build.md).")
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Validate the pack, then write the Splunk ES app folder, its .tar.gz and docs/ (one page "
+                          "per detection, an ATT&CK Navigator layer) into the output folder (docs/build.md).")
     parser.add_argument("--output", default="dist",
                         help="output folder, replaced atomically, and only if an earlier build wrote it (default: dist)")
     parser.add_argument("--force", action="store_true",

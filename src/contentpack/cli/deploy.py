@@ -30,9 +30,9 @@ Every run reads first and writes only what differs: a second run reports no chan
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("deploy", help="deploy the pack to a Splunk search head (package or objects)",
-                            description=DESCRIPTION, formatter_class=ParagraphsFormatter)
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = ParagraphsFormatter
     parser.add_argument("--splunk", required=True, metavar="URL", help="splunkd management URL, e.g. https://sh:8089")
     parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
     parser.add_argument("--package", metavar="PATH_OR_URL",

@@ -46,13 +46,9 @@ def _manifests(attack_data: Path) -> tuple[list[dict[str, object]], list[Diagnos
     return manifests, problems
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "generate-data",
-        help="generate realistic Entra ID sign-in/audit logs (attack_data scenarios or a scale file)",
-        description="Write the committed attack-data scenarios (JSON lines + dataset.yml) or, with --events, "
-        "a large file of realistic sign-in records. Output is deterministic for a seed.",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Write the committed attack-data scenarios (JSON lines + dataset.yml) or, with --events, "
+                          "a large file of realistic sign-in records. Output is deterministic for a seed.")
     parser.add_argument(
         "--scenario", default="all", metavar="NAME",
         help=f"scenario to write, or 'all' (default). Known: {', '.join(SCENARIOS)}",

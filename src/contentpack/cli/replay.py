@@ -17,28 +17,28 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contentpack.cli.common import unknown_detections, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, load_valid_pack, require_root
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.content.config import CONFIG_FILE
-from contentpack.content.model import Detection, Pack
 from contentpack.printable import json_text, on_terminal, output_width
-from contentpack.replay.report import junit_cases, render_table, report_json
-from contentpack.replay.runner import ReplayReport, replay_pack, select_detections
+
+if TYPE_CHECKING:  # the replay layer (the SPL engine, the simulation) is imported by the run, not by --help
+    from contentpack.content.model import Detection, Pack
+    from contentpack.replay.runner import ReplayReport
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "replay",
-        help="run every detection test over its attack data with the embedded SPL engine",
-        description="Replay each detection test: index its attack data, run the search over all time, check "
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Replay each detection test: index its attack data, run the search over all time, check "
         "expected_results, expected_rows and contentctl's pass rule, write ES risk events for Correlation "
         "tests, and run the drilldowns; then (unless --all-time) run the test's detections on their "
         "cron_schedule over their dispatch windows, seeing only indexed events, throttled, writing notables "
         "and risk, and check expected_notables, max_notables, detect_within, expected_risk (each risk "
         "object's exact total), expected_risk_events (the detection's own risk events) and expected_notable_rows "
-        "(field -> value subsets each matching a notable).",
+        "(field -> value subsets each matching a notable)."
     )
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",
@@ -68,6 +68,9 @@ NOT_WITH_SWEEP = (("all_time", "--all-time", "the sweep moves the scheduled time
 
 
 def run(args: argparse.Namespace) -> int:
+    from contentpack.replay.report import render_table, report_json
+    from contentpack.replay.runner import replay_pack, select_detections
+
     if args.sweep:
         for attribute, option, why in NOT_WITH_SWEEP:
             if getattr(args, attribute):
@@ -100,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
 def write_junit_report(path: Path, report: ReplayReport) -> bool:
     """``--junit FILE`` (local or ``--splunk`` replay); False, with the reason printed, when it cannot be written."""
+    from contentpack.replay.report import junit_cases
+
     return write_junit(path, "replay", "contentpack replay", junit_cases(report), report.seconds)
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from contentpack.cli.common import print_diagnostics, usage_error, warning
 from contentpack.cli.option_types import seconds_between
 from contentpack.cli.splunk_connection import add_connection_options, connect
-from contentpack.content.model import Detection, Pack
+from contentpack.splunk.options import DEFAULT_INDEX, MAX_WAIT
+
+if TYPE_CHECKING:  # the run's own imports are in it: the options above are all the replay's parser needs
+    from contentpack.content.model import Detection, Pack
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    from contentpack.splunk.ingest import MAX_WAIT
-    from contentpack.splunk.remote_replay import DEFAULT_INDEX
-
     group = parser.add_argument_group(
         "replay on a real Splunk (--splunk URL)",
         "Each test's attack data goes to --index through HEC (SPLUNK_HEC_TOKEN; else receivers/simple), the search "

@@ -83,12 +83,8 @@ class MacroFileError(Exception):
         self.problems = problems
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "search",
-        help="run an SPL search over a JSON/text log file",
-        description="Run an SPL search over events from files, as Splunk would at search time.",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Run an SPL search over events from files, as Splunk would at search time."
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
                         help="JSON lines, JSON array or text file, or a Splunk export (JSON, CSV) or Event Hub "

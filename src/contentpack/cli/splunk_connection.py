@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contentpack.cli.common import usage_error, warning
 from contentpack.cli.option_types import count_between, seconds_between
-from contentpack.splunk.client import (
-    DEFAULT_MAX_SEARCH_ANSWER_MB,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    MAX_RETRIES,
-    MAX_SEARCH_ANSWER_MB,
-    MAX_TIMEOUT,
-    MIN_TIMEOUT,
-    ConnectionOptions,
-    SplunkConnection,
-    SplunkError,
-    parse_target,
-)
-from contentpack.splunk.credentials import CredentialsError, load_credentials
+from contentpack.splunk.options import (DEFAULT_MAX_SEARCH_ANSWER_MB, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
+                                        MAX_SEARCH_ANSWER_MB, MAX_TIMEOUT, MIN_TIMEOUT)
+
+if TYPE_CHECKING:
+    from contentpack.splunk.client import SplunkConnection
 
 CREDENTIALS_HELP = ("Credentials come from SPLUNK_TOKEN (an authentication token), or SPLUNK_USERNAME and "
                     "SPLUNK_PASSWORD, or a netrc file's 'machine HOST' entry ('login token password TOKEN' for a "
@@ -57,6 +49,9 @@ def connect(args: argparse.Namespace, url: str, app: str | None, command: str) -
     """A logged-in connection, or None after printing why not (the caller exits 2). Every reason is worded as a
     usage error (``contentpack <command>: error: ...``): a URL that is not ``scheme://host[:port]``, the
     credentials, the TLS files, and a server that cannot be reached or answers wrongly."""
+    from contentpack.splunk.client import ConnectionOptions, SplunkConnection, SplunkError, parse_target
+    from contentpack.splunk.credentials import CredentialsError, load_credentials
+
     try:
         target = parse_target(url)
     except SplunkError as exc:

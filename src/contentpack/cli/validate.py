@@ -23,13 +23,9 @@ from contentpack.junit import Case
 from contentpack.spl.files import no_such_path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "validate",
-        help="check every content file of the pack and print each problem with its position",
-        description="Validate the pack's YAML content (schemas and semantic rules) and print every problem "
-        "as path:line:col: severity[RULE]: message.",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Validate the pack's YAML content (schemas and semantic rules) and print every problem "
+                          "as path:line:col: severity[RULE]: message.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="only report problems in these files/folders (the summary counts the other files')")
     parser.add_argument(

@@ -5,7 +5,7 @@ Public API: :class:`Engine`, :class:`Limits`, :class:`Results`, :func:`parse`, :
 :mod:`contentpack.spl.events` (``flatten_json``, ``read_events``).
 
 The names are imported on first use (PEP 562): ``contentpack validate`` uses only ``contentpack.spl.files``
-and must not pay ~0.2 s for importing the engine and its commands.
+and must not pay for importing the engine and its commands.
 """
 
 from __future__ import annotations

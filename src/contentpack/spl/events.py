@@ -156,8 +156,9 @@ _CONTROL = bytes(range(0x20)).replace(b"\n", b"").replace(b"\r", b"")
 
 
 def holds_control(data: bytes) -> bool:
-    """Whether some line of ``data`` holds a control character :func:`raw_control` must look at: 4 ms a megabyte
-    (``bytes.translate`` deleting them; a regular expression took 21 ms)."""
+    """Whether some line of ``data`` holds a control character :func:`raw_control` must look at. Why
+    ``bytes.translate`` deleting them: it runs in C over the whole buffer, several times faster than a regular
+    expression searching for one."""
     return len(data.translate(None, _CONTROL)) != len(data) or data.count(b"\r") != data.count(b"\r\n")
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import reduce
+from typing import TYPE_CHECKING
 
 from contentpack.spl.ast import (Binary, Call, Command, Expr, FieldIn, FieldMatch, FieldRef, MatchAll, Pipeline,
                                  SearchAnd, SearchExpr, SearchNot, SearchOr, Unary, any_node)
@@ -47,9 +48,11 @@ from contentpack.spl.commands.search import SearchCommand, WhereCommand
 from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
-from contentpack.spl.engine import Engine
 from contentpack.spl.exprparser import expression_fields
 from contentpack.spl.suggest import closest, meaning
+
+if TYPE_CHECKING:  # only annotations: validate's rules use the hints on parsed searches, with no engine
+    from contentpack.spl.engine import Engine
 
 _TRACED = (EvalCommand, RenameCommand)
 _ALWAYS = frozenset({"_time", "_raw", "source", "sourcetype", "host", "index", "*"})

@@ -47,13 +47,9 @@ from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
 from contentpack.splunk.keepalive import KeepAliveHandler
+from contentpack.splunk.options import (DEFAULT_MAX_SEARCH_ANSWER_MB, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
+                                        MAX_SEARCH_ANSWER_MB, MAX_TIMEOUT, MIN_TIMEOUT)
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_RETRIES = 3
-# Bounds: an hour per request is longer than any search job this runs; ten retries already wait 1+2+...+512 s
-# (17 minutes) with the default back-off -- more never ends in practice (the back-off doubles each time).
-MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0
-MAX_RETRIES = 10
 DEFAULT_BACKOFF = 1.0
 DEFAULT_HEC_PORT = 8088
 # How much of an answer is read (``capped``): reading stops one byte past the limit, so a server streaming
@@ -63,12 +59,10 @@ DEFAULT_HEC_PORT = 8088
 # 9.0.3: "Maximum result rows to be returned by /events or /results getters from REST API"; that a oneshot job's
 # answer is held to it too is ``assumed``); 256 MB leaves 5 KB per such row, several times a
 # stats row of this pack's detections -- an administrator who raised maxresultrows, or a search returning whole
-# raw events, raises ``--max-search-answer-mb``. REST (Atom XML) answers hold one entity or one collection
-# (every app of a search head is a few MB) and HEC's is ``{"text": "Success", "code": 0}``: no legitimate one
-# comes near theirs, so those are fixed.
+# raw events, raises ``--max-search-answer-mb`` (its default and bound are in ``options``). REST (Atom XML)
+# answers hold one entity or one collection (every app of a search head is a few MB) and HEC's is
+# ``{"text": "Success", "code": 0}``: no legitimate one comes near theirs, so those are fixed.
 MB = 1 << 20
-DEFAULT_MAX_SEARCH_ANSWER_MB = 256
-MAX_SEARCH_ANSWER_MB = 16384
 MAX_REST_ANSWER = 16 * MB
 MAX_HEC_ANSWER = 64 << 10
 # Worded for any caller: the CLI prefixes it with its command, as it does every warning (``cli.common.warning``).

@@ -77,9 +77,6 @@ class Batch:
     count: int
 
 
-# The longest wait for sent events to become searchable (``--wait``): an index that has not caught up within an
-# hour is broken, not slow.
-MAX_WAIT = 3600.0
 
 
 class Ingestor:

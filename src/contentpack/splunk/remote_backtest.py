@@ -54,13 +54,9 @@ from contentpack.spl.messages import LEVELS, JobMessage
 from contentpack.spl.values import Value, as_number, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection
 from contentpack.splunk.ingest import check_index_name, spl_quote
+from contentpack.splunk.options import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from contentpack.splunk.remote_replay import splunk_results
 
-CHECKPOINT = "splunk_runs.jsonl"
-DEFAULT_CONCURRENCY = 4
-# Search jobs at once: past Splunk's own per-role quotas (srchJobsQuota: 3 for user, 50 for admin, in
-# authorize.conf's defaults) more only queue on the server, each holding a thread and a connection here.
-MAX_CONCURRENCY = 50
 BACKTEST_INDEX_HINT = "give --index the index that holds the tenant's Entra ID logs"
 
 

@@ -71,8 +71,7 @@ from contentpack.spl.events import parse_timestamp
 from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection, SplunkError
 from contentpack.splunk.ingest import Batch, Ingestor, check_index_exists, check_index_name
-
-DEFAULT_INDEX = "contentpack_replay"
+from contentpack.splunk.options import DEFAULT_INDEX
 REPLAY_INDEX_HINT = "create a dedicated, disposable index for replays (Settings > Indexes)"
 RISK_SOURCETYPE = "stash"
 _METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")

@@ -76,7 +76,7 @@ def _read(path: Path) -> _File | None:
 
 def _words_before_comments(text: str) -> frozenset[str]:
     """The word before each white space + ``#`` of ``text``, split as ``_cut_short`` splits a value (``str.find``
-    over the file: a regular expression for it took 0.35 ms a file)."""
+    over the file, which is faster than a regular expression for it)."""
     words: set[str] = set()
     for marker in (" #", "\t#"):
         at = text.find(marker)

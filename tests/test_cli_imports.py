@@ -1,0 +1,76 @@
+"""Every CLI process pays for what it imports before it does anything: ``contentpack --help``, a mistyped command
+and a command's own ``--help`` or argument parsing import no layer they do not use (the SPL engine, the
+simulation, the generator, the backtest report, the Splunk SDK), and a run that does not talk to Splunk does not
+import its SDK. Each case runs in a fresh interpreter, whose ``sys.modules`` is what the command imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VALID_PACK = Path(__file__).parent / "content" / "fixtures" / "valid"
+
+# The command runs as ``python -m contentpack`` would run it, then the modules it imported are printed.
+_IMPORTED = (
+    "import contextlib, io, json, sys\n"
+    "from contentpack.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    "    try:\n"
+    "        main(sys.argv[1:])\n"
+    "    except SystemExit:\n"
+    "        pass\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
+)
+
+ENGINE = ("contentpack.spl.engine", "contentpack.spl.commands")
+LAYERS = ("contentpack.simulate", "contentpack.replay", "contentpack.datagen", "contentpack.backtest.report",
+          "contentpack.esapp.builder")
+SPLUNK = ("splunklib", "contentpack.splunk.client")
+
+
+def imported(*argv: str) -> list[str]:
+    """The modules ``contentpack ARGV`` imported; the parse cache is off, so a command reads every file itself."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], capture_output=True, text=True, check=True,
+                          env={**os.environ, "CONTENTPACK_CACHE": "off"})
+    modules: list[str] = json.loads(done.stdout)
+    return modules
+
+
+def among(modules: list[str], heavy: tuple[str, ...]) -> list[str]:
+    """The modules of ``heavy`` (packages with their submodules) that were imported."""
+    return [name for name in modules if any(name == root or name.startswith(f"{root}.") for root in heavy)]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["valdate"], [], ["--version"]])
+def test_the_command_list_imports_no_command(argv: list[str]) -> None:
+    """``contentpack --help`` lists the commands from ``cli.SUBCOMMANDS`` alone: it imported every command's
+    module, and with them the pack's loader, the SPL engine, the simulation, the generator and the Splunk SDK."""
+    assert among(imported(*argv), ("contentpack.content", *ENGINE, *LAYERS, *SPLUNK)) == []
+
+
+@pytest.mark.parametrize("argv", [["validate", "--help"], ["validate", "--root", "/nonexistent/pack", "--strict"],
+                                  ["build", "--help"], ["deploy", "--help"]])
+def test_the_pack_commands_parse_without_the_engine_or_splunk(argv: list[str]) -> None:
+    """validate's, build's and deploy's options need no SPL engine, no simulation and no Splunk SDK (deploy's
+    connection options' defaults and bounds are in ``splunk.options``)."""
+    assert among(imported(*argv), (*ENGINE, *LAYERS, *SPLUNK)) == []
+
+
+def test_validate_checks_searches_without_the_engine() -> None:
+    """validate parses every search and its rules read the parsed searches (``spl.hints``), but run none: the
+    hints named the engine's class in annotations only, and importing it for them cost every validate run."""
+    assert among(imported("validate", "--root", str(VALID_PACK)), ("contentpack.spl.engine", *LAYERS, *SPLUNK)) == []
+
+
+@pytest.mark.parametrize("argv", [["replay", "--help"], ["backtest", "--help"],
+                                  ["replay", "--root", str(VALID_PACK), "--detection", "no such detection"],
+                                  ["backtest", "--root", str(VALID_PACK), "--detection", "no such detection"]])
+def test_local_replay_and_backtest_do_not_import_the_splunk_sdk(argv: list[str]) -> None:
+    """``--splunk`` is an option of replay and backtest; its options' defaults and bounds are in
+    ``splunk.options``, and the SDK is imported only when the command talks to Splunk."""
+    assert among(imported(*argv), SPLUNK) == []
