@@ -161,6 +161,18 @@ def test_the_top_level_description_names_every_command_whole(columns: int, monke
     assert [name for name in SUBCOMMANDS if name not in (word.strip(",.:;") for word in paragraph)] == []
 
 
+def test_the_top_level_help_reads_at_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns the description's second line was indented ("  generate-data, replay, backtest and
+    deploy."), and search's one-line summary said "a JSON/text log file" though it reads Splunk exports, CSV too."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = make_parser("validate").format_help().splitlines()
+    start = lines.index("") + 1
+    assert lines[start:lines.index("", start)] == [
+        "The Entra ID consent detection pack's tools:",
+        "validate, build, search, generate-data, replay, backtest and deploy."]
+    assert "CSV" in SUBCOMMANDS["search"].help and "JSON/text log file" not in SUBCOMMANDS["search"].help
+
+
 def test_the_sweep_help_names_every_kind_of_move_the_sweep_replays() -> None:
     """``--sweep``'s help named only the attack moved and the runs skewed; the sweep also replays runs held back,
     records indexed late and these together (docs/replay.md, "--sweep"). Each kind is named as a failure names it

@@ -52,8 +52,9 @@ def _csv(path: Path) -> Path:
     return csv_export(path, 60)
 
 
-def _unread(lines: int) -> str:
-    return f"{lines} line(s) set aside unread (no detection can match them)"
+def _unread(lines: int, decoded: int = 1, messages: str = "") -> str:
+    """The lines set aside unread and decoded, which add up to the lines read (with the bad ones)."""
+    return f"{lines} line(s) set aside unread (no detection can match them), {decoded} line(s) decoded{messages}"
 
 
 SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
@@ -62,7 +63,8 @@ SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
     (_export_lines, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
      {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
     # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
-    (_event_hub, f"4 line(s): {_unread(3)}, 0 bad line(s); 10 event(s): 1 kept for the detections, "
+    (_event_hub, f"4 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
+     "10 event(s): 1 kept for the detections, "
      "9 no detection can match",
      {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3}),
     (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 38 event(s): 1 kept for the detections, "
@@ -113,7 +115,8 @@ def test_a_folder_of_shapes_says_each_unit_once(tmp_path: Path, capsys: pytest.C
     status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
     assert status == 0, err
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
-        f"read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): {_unread(40)}, 0 bad line(s); "
+        f"read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): "
+        f"{_unread(40, 2, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
         "87 event(s): 4 kept for the detections, 83 no detection can match"]
 
 
@@ -128,6 +131,22 @@ def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path
     assert status == 1 and out == ""
     assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read, "
                                    "1 bad JSON document(s)): nothing to simulate")
+
+
+def test_event_hub_lines_add_up_to_the_lines_read_and_their_records_to_the_events(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines set aside, decoded, blank and bad add up to the lines read, and the decoded messages' records to the
+    events: "15 line(s): 8 line(s) set aside unread (...), 0 bad line(s); 70 event(s)" left 7 lines, the messages
+    decoded, unsaid, and a reader could not tell how 15 lines became 70 events."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    source = _event_hub(tmp_path / "input.json")
+    source.write_text(source.read_text(encoding="utf-8").replace("\n", "\n\n", 1), encoding="utf-8")
+    status, out, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
+    assert status == 0, err
+    assert [line for line in out.splitlines() if line.startswith("read ")] == [
+        f"read 1 file(s), 5 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, "
+        "1 blank line(s), 0 bad line(s); 10 event(s): 1 kept for the detections, 9 no detection can match"]
 
 
 UNTIMED_DECLINE = {key: value for key, value in RECORDS[24].items() if key != "time"}  # a detection decodes it
@@ -160,7 +179,8 @@ BAD_KEYS = ("bad_whole_lines", "bad_csv_rows", "bad_json_documents", "bad_record
 BAD: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
     (_bad_array_elements, "1 JSON document(s): 2 bad record(s); 38 event(s): 1 kept for the detections, "
      "37 no detection can match", {"bad_records": 2}),
-    (_bad_records_and_a_bad_line, f"6 line(s): {_unread(3)}, 1 bad line(s), 2 bad record(s); 11 event(s): "
+    (_bad_records_and_a_bad_line, f"6 line(s): {_unread(3, 2, ' (2 Event Hub message(s) of 13 record(s))')}, "
+     "1 bad line(s), 2 bad record(s); 11 event(s): "
      "2 kept for the detections, 9 no detection can match", {"bad_whole_lines": 1, "bad_records": 2}),
     (_bad_csv_rows, "40 CSV row(s): 2 bad CSV row(s); 38 event(s): 1 kept for the detections, "
      "37 no detection can match", {"bad_csv_rows": 2}),

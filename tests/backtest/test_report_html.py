@@ -95,7 +95,7 @@ def test_chart_and_tables_render_and_nothing_is_fetched(served: tuple[_Server, P
     three, one = bars[("Declined Consent", "2026-10-12")][2], bars[(f"Spike {HOSTILE}", "2026-10-12")][2]
     assert three == pytest.approx(3 * one, abs=2)  # heights proportional to the notables
     assert shown["chart"][0] > 100 and shown["chart"][1] > 200
-    assert shown["tables"]["totals"][0] == 3 and shown["tables"]["per-day"][0] == 5
+    assert shown["tables"]["totals"][0] == 3 and shown["tables"]["per-day"][0] == 4  # a day without results is not listed
     assert shown["tables"]["risk-objects"][0] == 2 and all(h > 0 for _, h in shown["tables"].values())
     assert shown["riskTop"] == f"alex{HOSTILE}@contoso.example"  # shown as text, not markup
     # the scheduled runs' job messages, one row each, shown as text too
@@ -351,3 +351,46 @@ def test_a_period_without_notables_says_so_instead_of_an_empty_chart(tmp_path: P
     assert shown["empty"] is not None and shown["empty"][1] > 0
     assert shown["empty"][0].startswith("No notables in this period (2026-10-12 to 2026-10-13): no detection raised")
     assert shown["heading"] == "Notables per detection per day" and shown["perDay"] == 3
+
+
+def test_the_per_day_table_lists_only_the_days_a_detection_found_something(tmp_path: Path) -> None:
+    """Every detection runs every day: the table had a row for each day of each detection, 64 days of 17
+    detections 1,088 rows of mostly zeros, and the few days with results were lost among them. In Chromium: the
+    days with results, notables or risk events only, and a visible line saying what was left out."""
+    names = ["Declined Consent", "Risky Scopes", "Consent Hunt"]
+    days = [(date(2026, 8, 1) + timedelta(days=n)).isoformat() for n in range(64)]
+    found = {("Declined Consent", days[3]): (2, 2, 2), ("Consent Hunt", days[40]): (5, 0, 0),
+             ("Risky Scopes", days[63]): (1, 0, 1)}
+    cells = [DayCounts(name, day, 24, *found.get((name, day), (0, 0, 0))) for name in names for day in days]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7955e9), cells=cells, detections=names,
+                       totals={}, risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      rows: [...document.querySelectorAll('#per-day tbody tr')].map(r => [...r.cells].map(c => c.textContent)),
+      note: (p => p && [p.textContent, Math.round(p.getBoundingClientRect().height)])(
+        document.querySelector('#per-day-note'))})""").value)
+    assert shown["rows"] == [["Declined Consent", days[3], "24", "2", "2", "2"],
+                             ["Risky Scopes", days[63], "24", "1", "0", "1"],
+                             ["Consent Hunt", days[40], "24", "5", "0", "0"]]
+    assert shown["note"] is not None and shown["note"][1] > 0
+    assert shown["note"][0].startswith("Days on which a detection's runs found no results, notables or risk events "
+                                       "are not listed")
+
+
+def test_the_per_detection_table_says_each_type_and_what_it_raises(tmp_path: Path) -> None:
+    """A Hunting row's results beside 0 notables and 0 risk events looked broken: no type was given. In Chromium:
+    the type beside the name, and the note under the table."""
+    note = "Not every detection raises notables and risk events (...): Hunting: neither."
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=["Prompts", "Declined"],
+                       types={"Prompts": "Hunting", "Declined": "TTP"}, actions_note=note,
+                       totals={"Prompts": {"runs": 48, "results": 5, "notables": 0, "risk_events": 0}},
+                       risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify({
+      head: [...document.querySelectorAll('#totals th')].map(c => c.textContent),
+      rows: [...document.querySelectorAll('#totals tbody tr')].map(r => [...r.cells].map(c => c.textContent)),
+      note: (p => p && [p.textContent, Math.round(p.getBoundingClientRect().height),
+                        p.previousElementSibling.id])(document.querySelector('#actions-note'))})""").value)
+    assert shown["head"] == ["detection", "type", "runs", "results", "notables", "risk events"]
+    assert shown["rows"] == [["Prompts", "Hunting", "48", "5", "0", "0"], ["Declined", "TTP", "0", "0", "0", "0"]]
+    assert shown["note"] == [note, shown["note"][1], "totals"] and shown["note"][1] > 0

@@ -13,7 +13,7 @@ from rich.console import Console
 from contentpack.backtest.inputs import discover
 from contentpack.backtest.report import Summary, _entity_table
 from contentpack.backtest.run import run_backtest
-from contentpack.backtest.summary import Entity
+from contentpack.backtest.summary import Entity, actions_note
 from contentpack.cli import main
 from contentpack.layout import VALUE_INDENT, fold, table_width
 from contentpack.printable import TABLE_WIDTH
@@ -39,9 +39,10 @@ def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, wid
     text = summary.text(width)
     assert [line for line in text.splitlines() if len(line) > width] == []
     cells = _cells(text)
-    counts = [tuple(row[1:]) for row in cells if len(row) == 5 and row[1].isdigit() and row[4].isdigit()]
-    assert counts == [tuple(str(summary.totals.get(name, {}).get(key, 0))
-                            for key in ("runs", "results", "notables", "risk_events")) for name in summary.names]
+    counts = [tuple(row[1:]) for row in cells if len(row) == 6 and row[2].isdigit() and row[5].isdigit()]
+    assert counts == [(summary.types[name], *(str(summary.totals.get(name, {}).get(key, 0))
+                                              for key in ("runs", "results", "notables", "risk_events")))
+                      for name in summary.names]
     names = " ".join(row[0] for row in cells if row[0])
     for name in summary.names:
         assert name in names
@@ -168,3 +169,26 @@ def test_the_detections_behind_a_risk_object_are_one_a_line(summary: Summary, wi
         else:
             names.append(text)
     assert names == [name for e in summary.risk_objects[:10] for name in sorted(e.detections)]
+
+
+def test_each_detection_says_its_type_and_what_its_type_raises(summary: Summary) -> None:
+    """A Hunting detection's results beside 0 notables and 0 risk events, an Anomaly's beside 0 notables, read as
+    broken detections: the table gave no type. Each row says its type, and a note under the table says what the
+    types run raise (from each detection's actions, so a deployment of its own is told right)."""
+    text = summary.text(TABLE_WIDTH)
+    types = {row[0]: row[1] for row in _cells(text) if len(row) == 6}
+    hunting = [d.name for d in summary.backtest.detections if d.type == "Hunting"]
+    assert hunting and all(types[name] == "Hunting" for name in hunting)
+    assert types == {d.name: d.type for d in summary.backtest.detections}
+    table_end = text.index("Top risk objects")
+    assert " ".join(text[:table_end].split()).endswith(
+        "Not every detection raises notables and risk events (its deployment's actions, by type unless it sets "
+        "them): Hunting: neither, its results are for an analyst to read; Correlation: notables only; Anomaly: "
+        "risk events only.")
+
+
+def test_the_note_counts_the_detections_of_a_type_whose_actions_differ() -> None:
+    assert actions_note([("TTP", True, True), ("TTP", True, False), ("Hunting", False, False)]) == (
+        "Not every detection raises notables and risk events (its deployment's actions, by type unless it sets "
+        "them): TTP (1 of 2): notables only; Hunting: neither, its results are for an analyst to read.")
+    assert actions_note([("TTP", True, True)]) == ""

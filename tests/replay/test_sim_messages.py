@@ -53,7 +53,7 @@ def test_each_distinct_message_is_kept_once_with_its_runs_and_first_run(tmp_path
                                RunMessage("Counter", subsearch_truncated(3, 1), 1, ts("2026-10-13 10:10")))
     assert result.messages_of("Counter") == list(result.messages) and result.messages_of("Other") == []
     total = len(result.runs_of("Counter"))
-    assert result.messages[0].tally(total) == f"(3 of {total} runs, first at 2026-10-13T10:05Z)"
+    assert result.messages[0].tally(total) == f"(3 of {total} runs, first at 2026-10-13T10:05:00.000Z)"
 
 
 def test_runs_with_no_input_still_say_what_their_subsearch_said(tmp_path: Path, maxout_1: None) -> None:
@@ -94,7 +94,7 @@ def test_scheduled_runs_messages_are_warnings_of_the_test(tmp_path: Path, maxout
     cut = "[subsearch]: Subsearch produced 2 results, truncating to maxout 1."
     own, with_self, with_cut = report.outcomes
     runs = own.scheduled.runs if own.scheduled is not None else 0
-    scheduled = f"scheduled runs (warn): {cut} (1 of {runs} runs, first at 2026-10-13T13:00Z)"
+    scheduled = f"scheduled runs (warn): {cut} (1 of {runs} runs, first at 2026-10-13T13:00:00.000Z)"
     # the drilldown on the original search is cut too, opened from either row: said once
     drilldown = f"""drilldown 'View the detection results for - "$user$" and "$appId$"' (warn): {cut}"""
     assert own.ok and own.warnings == (f"search (warn): {cut}", drilldown, scheduled)

@@ -327,7 +327,7 @@ def test_splunks_job_messages_reach_the_summary_as_the_local_backtests(
     summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
     [said] = summary["messages"][DECLINED]
     assert said["level"] == "warn" and said["text"] == CUT_MESSAGE and said["runs"] == 24 * 6  # every run cut it
-    assert f"{DECLINED}: scheduled runs (warn): {CUT_MESSAGE} (144 of 144 runs, first at 2026-10-15T04:10Z)" in run.err
+    assert f"{DECLINED}: scheduled runs (warn): {CUT_MESSAGE} (144 of 144 runs, first at 2026-10-15T04:10:00.000Z)" in run.err
     assert CUT_MESSAGE in (tmp_path / "remote" / "report.html").read_text()
     dispatched = searches(loaded)
     again = cli(capsys, remote_args)

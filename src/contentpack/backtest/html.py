@@ -157,7 +157,7 @@ def _binned(span: int, groups: Sequence[Bin]) -> str:
     tail = f", the last {short} day{'s' * (short > 1)}" if short < span else ""
     return (f'<p class="muted" id="chart-bins">{days} days, {_e(groups[0].first)} to {_e(groups[-1].last)}, '
             f"more than {MAX_BARS}: each bar counts {span} days from the date under it ({len(groups)} bars{tail}). "
-            'The table "Per detection per day" below has every day.</p>')
+            'The table "Per detection per day" below has each day a detection found something.</p>')
 
 
 def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
@@ -233,6 +233,7 @@ def _hints(hints: Sequence[tuple[str, str, str]]) -> str:
 
 
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
+           types: Mapping[str, str] | None = None, actions_note: str = "",
            totals: Mapping[str, Mapping[str, int]], risk_objects: Sequence[Entity], threat_objects: Sequence[Entity],
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
            messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
@@ -240,12 +241,16 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
     first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
     reading found beyond the counts (no event kept, and why); ``hints``: the field hints (``field_hints``),
-    (detection, where the field is written, message), shown under the per-detection table they explain."""
-    total_rows = [(name, totals.get(name, {}).get("runs", 0), totals.get(name, {}).get("results", 0),
-                   totals.get(name, {}).get("notables", 0), totals.get(name, {}).get("risk_events", 0))
+    (detection, where the field is written, message), shown under the per-detection table they explain;
+    ``types``: each detection's type, beside its name; ``actions_note``: what the types run raise
+    (``summary.actions_note``)."""
+    total_rows = [(name, (types or {}).get(name, ""),
+                   *(totals.get(name, {}).get(key, 0) for key in ("runs", "results", "notables", "risk_events")))
                   for name in detections]
+    # Only the days a detection found something: every detection runs every day, and a row for each day of each
+    # detection (over a thousand for two months of the pack, almost all zeros) buried the few that had results.
     day_rows = [(c.detection, c.day, c.runs, c.results, c.notables, c.risk_events)
-                for c in cells if c.runs or c.results or c.notables or c.risk_events]
+                for c in cells if c.results or c.notables or c.risk_events]
     read_rows = [(key.replace("_", " "), value) for key, value in reading.items()]  # summary.json's keys, for people
     problems = "".join(f"<li>{_breakable(line)}</li>" for line in [*errors, *bad_lines])  # paths, bad JSON
     return "".join([
@@ -258,8 +263,9 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         f"{_breakable(period_reason)}; days are the days ES would have run the searches.</p>",
         chart(cells, detections),
         "<h2>Per detection</h2>",
-        _table("totals", ("detection", "runs", "results", "notables", "risk events"), total_rows, {1, 2, 3, 4},
-               names=frozenset({0})),
+        _table("totals", ("detection", "type", "runs", "results", "notables", "risk events"), total_rows,
+               {2, 3, 4, 5}, names=frozenset({0})),
+        *([f'<p class="muted" id="actions-note">{_e(actions_note)}</p>'] if actions_note else []),
         _hints(hints),
         "<h2>Job messages of the scheduled runs</h2>",
         _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
@@ -267,6 +273,9 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "<h2>Top risk objects</h2>", _entities("risk-objects", risk_objects),
         "<h2>Top threat objects</h2>", _entities("threat-objects", threat_objects),
         "<h2>Per detection per day</h2>",
+        '<p class="muted" id="per-day-note">Days on which a detection\'s runs found no results, notables or risk '
+        'events are not listed; its runs on those days are counted under "Per detection" (summary.json\'s '
+        '<code>per_day</code> has every day).</p>',
         _table("per-day", ("detection", "day", "runs", "results", "notables", "risk events"), day_rows,
                {2, 3, 4, 5}, names=frozenset({0})),
         "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),

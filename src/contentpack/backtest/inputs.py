@@ -159,6 +159,10 @@ class ReadReport:
     outside: int = 0  # events outside the time range asked for
     unmatched: int = 0  # events decoded (or a CSV row read) that no detection can match
     unread: int = 0  # well-formed lines the raw-text filter set aside without decoding: no detection can match them
+    decoded: int = 0  # lines decoded, not bad as a whole: with the unread, the bad and the blank ones, every line
+    blank: int = 0  # empty lines (a line too long to read is a bad line instead)
+    messages: int = 0  # Event Hub message lines decoded, and the records they hold (the events, bad records
+    message_records: int = 0  # included, of those lines): how the lines decoded became that many events
     bad: int = 0  # every bad line, row, document and record (summary.json's ``bad_lines``, as before 2026-12)
     bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
     bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
@@ -214,10 +218,15 @@ class ReadReport:
 
     def outcome(self) -> str:
         """What became of it, each unit in a clause of its own so that no list adds lines to events: the lines set
-        aside unread (said when lines were read, even none) and what was bad (``amount_bad``), in the units read;
-        then the events decoded, kept, outside the range and matching no detection
-        (``3,173 line(s) set aside unread (...), 0 bad line(s); 896 event(s): 896 kept for the detections``)."""
-        read = [f"{self.unread:,} line(s) set aside unread (no detection can match them)"] if self.lines else []
+        aside unread, decoded (and how many of those were Event Hub messages holding how many records: a reader
+        adds lines to lines and records to events, which "4 line(s): 3 set aside unread; 10 event(s)" left to
+        guess) and blank (said when lines were read), and what was bad (``amount_bad``), in the units read; then the
+        events decoded, kept, outside the range and matching no detection (``3,173 line(s) set aside unread (...),
+        896 line(s) decoded, 0 bad line(s); 896 event(s): 896 kept for the detections``)."""
+        read = [f"{self.unread:,} line(s) set aside unread (no detection can match them)",
+                f"{self.decoded:,} line(s) decoded" + (f" ({self.messages:,} Event Hub message(s) of "
+                                                       f"{self.message_records:,} record(s))" if self.messages else ""),
+                *([f"{self.blank:,} blank line(s)"] if self.blank else [])] if self.lines else []
         events = [f"{self.events:,} kept for the detections"]
         if self.outside:
             events.append(f"{self.outside:,} outside --from/--to")
@@ -427,6 +436,7 @@ class EventReader:
             block_first = first_line
             for piece in _pieces(block):
                 first_line += yield from self._piece(piece, first_line, name)
+            self.report.blank -= len(long)  # read as an empty line, but a bad one
             self._span(block, block_first)
             for line_no, message, unit, column in sorted(self._pending):  # in line order, whichever check found it
                 self.report.add_bad(name, line_no, message, unit, column)
@@ -445,6 +455,7 @@ class EventReader:
             yield from self._line(text, name, (piece, start, first_line))
         blank = self._check_shape(piece, count, first_line, kept, name)
         self.report.unread += count - len(kept) - blank
+        self.report.blank += blank
         return count
 
     def _span(self, block: bytes, first_line: int) -> None:
@@ -512,12 +523,16 @@ class EventReader:
                     raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
+                if isinstance(document, dict) and "records" in document:  # an Event Hub message, as _wrapped read it
+                    self.report.messages += 1
+                    self.report.message_records += len(cast(list[object], document["records"]))
             elif text.startswith(b"{"):
                 events, problems = [self._record(text, name)], []
             else:
                 raise _BadRow(_not_an_object(text))
         except _BadRow as bad:
             events, problems, unit, whole = [], [((), str(bad), None)], LINES, bad
+        self.report.decoded += whole is None
         if problems:
             block, start, first_line = where
             line_no = first_line + block.count(b"\n", 0, start)

@@ -20,6 +20,7 @@ from contentpack.backtest.summary import (
     iso,
     per_day,
     top_entities,
+    actions_note,
     totals,
 )
 from contentpack.content.model import Pack
@@ -45,6 +46,8 @@ class Summary:
         self.by_name = {d.name: d for d in pack.detections}
         self.detection_of = {stanza_name(pack.app, d): d.name for d in pack.detections}
         self.names = [d.name for d in backtest.detections]
+        self.types = {d.name: d.type for d in backtest.detections}  # a Hunting row's 0 notables is no fault
+        self.actions_note = actions_note([(d.type, d.raises_notables, d.writes_risk) for d in backtest.detections])
         result = backtest.result
         self.cells: list[DayCounts] = per_day(
             self.names, (RunView(*counts) for counts in result.row_counts()),
@@ -122,7 +125,9 @@ class Summary:
     def html(self) -> str:
         result = self.backtest.result
         return html.render(title=self.title, period=(result.start, result.end), cells=self.cells,
-                           detections=self.names, totals=self.totals, risk_objects=self.risk_objects,
+                           detections=self.names, types=self.types, actions_note=self.actions_note,
+                           totals=self.totals,
+                           risk_objects=self.risk_objects,
                            threat_objects=self.threat_objects, reading=self.reading(), bad_lines=self.bad_lines,
                            errors=self.errors, messages=[
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
@@ -147,12 +152,17 @@ class Summary:
         console = Console(file=io.StringIO(), width=width, color_system=None)
         table = Table(title="Per detection", title_justify="left")
         table.add_column("detection", overflow="fold")
+        table.add_column("type", no_wrap=True)
         for column in ("runs", "results", "notables", "risk events"):
             table.add_column(column, justify="right", no_wrap=True)
         for name in self.names:
             entry = self.totals.get(name, {})
-            table.add_row(cell(name), *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
+            table.add_row(cell(name), self.types[name],
+                          *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
         console.print(table)
+        if self.actions_note:
+            console.print("\n".join(hanging_lines(self.actions_note, width)), markup=False, highlight=False,
+                          soft_wrap=True)
         if self.risk_objects:
             console.print(_entity_table("Top risk objects", self.risk_objects[:10], width))
         else:  # not a table of headers alone

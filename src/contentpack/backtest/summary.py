@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from contentpack.spl.timeutil import iso_utc as iso  # what notables.jsonl and risk.jsonl carry
 from contentpack.spl.values import Event, Value, mv_values, to_str
 
 TOP = 20
@@ -19,12 +20,6 @@ TOP = 20
 
 def day_of(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
-
-
-def iso(epoch: float) -> str:
-    """UTC ISO 8601 with milliseconds and ``Z`` (what notables.jsonl and risk.jsonl carry)."""
-    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass
@@ -146,6 +141,29 @@ def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str]) -> tupl
 
 def _ranked(entities: Iterable[Entity]) -> list[Entity]:
     return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))[:TOP]
+
+
+def actions_note(actions: Sequence[tuple[str, bool, bool]]) -> str:
+    """What the per-detection tables say under them of the detections run whose deployment lacks the notable or
+    the risk action, by type: a Hunting row's results beside 0 notables and 0 risk events (an Anomaly's 0
+    notables) read as a broken detection to someone who did not know its type. ``actions``: each detection's
+    type, whether it raises notables and whether it writes risk (``Detection.raises_notables``, ``writes_risk``:
+    the defaults by type, or its own ``deployment``); "" when every one does both."""
+    said = []
+    for kind in dict.fromkeys(kind for kind, _, _ in actions):
+        of_kind = [(notable, risk) for k, notable, risk in actions if k == kind]
+        for notable, risk in sorted(set(of_kind), reverse=True):
+            if notable and risk:
+                continue
+            count = of_kind.count((notable, risk))
+            share = "" if count == len(of_kind) else f" ({count} of {len(of_kind)})"
+            what = ("notables only" if notable else "risk events only" if risk
+                    else "neither, its results are for an analyst to read")
+            said.append(f"{kind}{share}: {what}")
+    if not said:
+        return ""
+    return ("Not every detection raises notables and risk events (its deployment's actions, by type unless it sets "
+            f"them): {'; '.join(said)}.")
 
 
 def totals(cells: Iterable[DayCounts]) -> dict[str, dict[str, int]]:

@@ -41,7 +41,8 @@ SUBCOMMANDS = {
     "validate": Command("contentpack.cli.validate",
                         "check every content file of the pack and print each problem with its position"),
     "build": Command("contentpack.cli.build", "validate the pack and build the Splunk ES app into dist/"),
-    "search": Command("contentpack.cli.search_options", "run an SPL search over a JSON/text log file"),
+    "search": Command("contentpack.cli.search_options",
+                      "run an SPL search over log files: JSON, text, or a Splunk export (JSON, CSV)"),
     "generate-data": Command("contentpack.cli.generate_options", "generate realistic Entra ID sign-in/audit logs "
                              "(attack_data scenarios or a scale file)"),
     "replay": Command("contentpack.cli.replay",
@@ -70,10 +71,12 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 
 def description() -> str:
-    """``contentpack --help``'s first line, naming every command: built from ``SUBCOMMANDS``, so a command added
-    there is named too (a written list left out ``search``, ``backtest`` and ``generate-data``)."""
+    """``contentpack --help``'s first lines, naming every command: built from ``SUBCOMMANDS``, so a command added
+    there is named too (a written list left out ``search``, ``backtest`` and ``generate-data``). The list is a line
+    of its own, which fits 80 columns: one line wrapped there, its second line indented as a paragraph's
+    continuation, which under the usage line read as a misplaced indent."""
     *names, last = SUBCOMMANDS
-    return f"The Entra ID consent detection pack's tools: {', '.join(names)} and {last}."
+    return f"The Entra ID consent detection pack's tools:\n{', '.join(names)} and {last}."
 
 
 class _Parser(argparse.ArgumentParser):

@@ -90,7 +90,6 @@ a year of runs saying the same thing holds one record, and a run without message
 from __future__ import annotations
 
 import math
-import time
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -112,7 +111,7 @@ from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
 from contentpack.spl.messages import JobMessage
 from contentpack.spl.prepared import Prepared
-from contentpack.spl.timeutil import parse_time_modifier, time_bound
+from contentpack.spl.timeutil import iso_utc, parse_time_modifier, time_bound
 from contentpack.spl.values import Event, Value
 
 __all__ = ["MAX_PERIOD_DAYS", "MAX_RUNS", "Answer", "Run", "RunMessage", "ScheduledRun", "SimulationError",
@@ -124,10 +123,10 @@ MAX_RUNS = 1_000_000
 
 
 def _day(epoch: float) -> str:
-    """The UTC date of ``epoch`` for messages (any float: outside the calendar it is shown in seconds)."""
+    """``epoch`` for messages as the backtest gives every time (``iso_utc``; any float: outside the calendar it is
+    shown in seconds)."""
     try:
-        moment = time.gmtime(epoch)
-        return f"{moment.tm_year:04d}-{moment.tm_mon:02d}-{moment.tm_mday:02d} {moment.tm_hour:02d}:{moment.tm_min:02d} UTC"
+        return iso_utc(epoch)
     except (OverflowError, ValueError, OSError):
         return f"{epoch:g} s"
 
@@ -208,9 +207,9 @@ class RunMessage:
     first_run: float
 
     def tally(self, of_runs: int) -> str:
-        """How often, as the reports word it: ``(12 of 513 runs, first at 2026-10-05T08:00Z)``."""
-        first = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(self.first_run))
-        return f"({self.runs} of {of_runs} runs, first at {first})"
+        """How often, as the reports word it: ``(12 of 513 runs, first at 2026-10-05T08:00:00.000Z)``, the time in the
+        form of every other (``iso_utc``)."""
+        return f"({self.runs} of {of_runs} runs, first at {iso_utc(self.first_run)})"
 
     def said_by(self, what: str, of_runs: int) -> str:
         """As replay and backtest tell it: ``scheduled runs (warn): [subsearch]: ... (12 of 513 runs, ...)``."""

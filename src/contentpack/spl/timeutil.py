@@ -79,6 +79,15 @@ def to_datetime(epoch: float, tz: str = "UTC") -> datetime:
         raise CalendarRangeError(f"the time {epoch:g} is outside the supported calendar (years 1 to 9999)") from None
 
 
+def iso_utc(epoch: float) -> str:
+    """UTC ISO 8601 with milliseconds and ``Z`` (``2026-10-13T14:00:00.000Z``): the one form the backtest's files and
+    messages give a time in, the simulation's errors included (they once said ``2023-01-23 21:01 UTC`` beside a
+    period in this form)."""
+    moment = datetime.fromtimestamp(epoch, timezone.utc)  # the year padded to 4 digits, which glibc's %Y does not
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
+
+
 def to_epoch(moment: datetime) -> float:
     """Epoch seconds of an aware datetime; whole seconds come back as exact integral floats."""
     delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
