@@ -25,8 +25,7 @@ from typing import TypeVar
 
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay import replay_pack
-from contentpack.replay.runner import ReplayReport
+from contentpack.replay.runner import ReplayReport, replay_pack
 from contentpack.replay.sweep import sweep_pack
 
 from bench_validate import _reference_loop  # the one machine-speed reference loop (benchmarks/ is on sys.path)
