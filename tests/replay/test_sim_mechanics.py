@@ -442,3 +442,14 @@ def test_cutting_events_to_the_needed_fields_changes_no_notable_or_risk_event(mo
         whole.append(seen(result.notables, result.risk))
     assert len(cut) == sum(len(d.tests) for d in pack.detections)
     assert cut == whole and sum(len(n) for n, _ in cut) > 20
+
+
+def test_an_event_whose_time_is_not_a_number_is_not_on_the_timeline() -> None:
+    """A NaN ``_time`` (only an event handed in from Python can hold one) is no time: the timeline leaves it out
+    as it leaves out an event without a time, so the times stay sorted and every window's events are newest
+    first by the engine's own reading of ``_time`` (``spl.engine.NewestFirst``), which the runs' engines take as
+    given (assumed: no Splunk event has a NaN ``_time``)."""
+    index = EventIndex([{"_time": 300.0, "n": "a"}, {"_time": float("nan"), "n": "nan"}, {"_time": 100.0, "n": "b"},
+                        {"n": "none"}, {"_time": 200.0, "n": "c"}])
+    assert [event["n"] for event in index.events] == ["b", "c", "a"]
+    assert [event["n"] for event in index.window(None, None, 1000.0)] == ["a", "c", "b"]

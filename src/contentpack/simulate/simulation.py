@@ -105,7 +105,7 @@ from contentpack.simulate.risk import risk_events
 from contentpack.simulate.throttle import MultivalueKey, Throttle
 from contentpack.simulate.timeline import EventIndex, event_time
 from contentpack.spl import Engine, Results, SplError
-from contentpack.spl.engine import RunFreeRows
+from contentpack.spl.engine import NewestFirst, RunFreeRows
 from contentpack.spl.ast import Pipeline, TimeBounds
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT
@@ -675,6 +675,11 @@ class _State:
         self.runs.append(Run(detection.name, run_time, earliest, latest, read, tuple(rows)))
         self._actions(plan, rows, run_time, (earliest, latest), errors)
 
+    def _fork(self, plan: _Plan, positions: list[int], risk: list[Event]) -> Engine:
+        """An engine over the run's events: ``positions`` are newest first (``EventIndex.positions``), so the fork
+        takes them as they are (``NewestFirst``)."""
+        return self.engine.fork(NewestFirst(plan.events.events[i] for i in positions), risk)
+
     def _results(self, plan: _Plan, positions: list[int], risk_positions: list[int], risk: list[Event],
                  earliest: float, latest: float, as_of: float) -> Results:
         """The run's results: the engine's, from what the run before made of the same outputs when it was given
@@ -682,13 +687,12 @@ class _State:
         SplError."""
         prepared = plan.prepared
         if prepared is None:
-            engine = self.engine.fork([plan.events.events[i] for i in positions], risk)
-            return engine.search_pipeline(plan.pipeline, earliest=earliest, latest=latest, now=as_of)
+            return self._fork(plan, positions, risk).search_pipeline(plan.pipeline, earliest=earliest, latest=latest,
+                                                                     now=as_of)
         selected = risk_positions if plan.generating else positions
         key = tuple(selected)
         # the run's own engine (a subsearch searches the run's events), unless it only copies the last run's rows
-        engine = self.engine if prepared.same_rows_for_same_outputs else \
-            self.engine.fork([plan.events.events[i] for i in positions], risk)
+        engine = self.engine if prepared.same_rows_for_same_outputs else self._fork(plan, positions, risk)
         if plan.last_run_free is not None and plan.last_run_free[0] == key:
             known = plan.last_run_free[1]
         else:

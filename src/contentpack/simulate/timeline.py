@@ -19,8 +19,12 @@ __all__ = ["EventIndex", "event_time"]
 
 
 def event_time(event: Event, key: str = "_time") -> float | None:
+    """The event's ``key`` as epoch seconds when it is a number, else None: a bool is not a time, nor is a NaN,
+    which has no place in time (as the engine reads ``_time``: ``spl.engine.NewestFirst``)."""
     value = event.get(key)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
 
 
 class EventIndex:
