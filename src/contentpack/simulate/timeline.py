@@ -13,18 +13,15 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable
 
-from contentpack.spl.values import Event
+from contentpack.spl.values import Event, epoch_seconds
 
 __all__ = ["EventIndex", "event_time"]
 
 
 def event_time(event: Event, key: str = "_time") -> float | None:
-    """The event's ``key`` as epoch seconds when it is a number, else None: a bool is not a time, nor is a NaN,
-    which has no place in time (as the engine reads ``_time``: ``spl.engine.NewestFirst``)."""
-    value = event.get(key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-        return float(value)
-    return None
+    """The event's ``key`` as epoch seconds, as the engine reads ``_time`` (``spl.values.epoch_seconds``), so the
+    timeline's order is the engine's (``spl.engine.NewestFirst``)."""
+    return epoch_seconds(event.get(key))
 
 
 class EventIndex:

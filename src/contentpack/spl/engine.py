@@ -50,7 +50,7 @@ from contentpack.spl.parallel import (ScanTask, admitted, copies_in_window, fini
 from contentpack.spl.searchparser import parse_search
 from contentpack.spl.scan import EventsReader, FileSource, ScanMemo, byte_ranges, scan_file
 from contentpack.spl.timeutil import parse_time_modifier
-from contentpack.spl.values import Event, Value, field_value
+from contentpack.spl.values import Event, Value, epoch_seconds, field_value
 
 _ORDER_SENSITIVE_AGGREGATES = {"first", "last", "list"}
 #: how many events a hint's did-you-mean reads the field names of (``Engine.field_names``)
@@ -135,21 +135,8 @@ class SearchTime:
         return frozenset([a for _, a in self.aliases] + [n for n, _ in self.calculated])
 
 
-def _as_time(value: object) -> float | None:
-    """``value`` as epoch seconds when it is a number (a bool is not a time, nor is a NaN: it has no place in
-    time, and a sort key that is one would leave the memory's newest-first order undefined), else None."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-        return float(value)
-    return None
-
-
 def _event_time(event: Event) -> float | None:
-    return _as_time(event.get("_time"))
-
-
-def _time_or_zero(event: Event) -> float:
-    time = _event_time(event)
-    return time if time is not None else 0.0
+    return epoch_seconds(event.get("_time"))
 
 
 class NewestFirst(list[Event]):
@@ -160,12 +147,9 @@ class NewestFirst(list[Event]):
 
 
 def _newest_first(event: Event) -> float:
-    """The sort key of the memory, newest first: ``-_time_or_zero(event)`` written out in one call, as every
-    ``fork`` sorts its events by it."""
-    time = event.get("_time")
-    if isinstance(time, (int, float)) and not isinstance(time, bool) and time == time:
-        return -float(time)
-    return -0.0
+    """The sort key of the memory, newest first; an event without a time sorts as time 0."""
+    time = epoch_seconds(event.get("_time"))
+    return -time if time is not None else -0.0
 
 
 class ParseMemo:
@@ -486,7 +470,7 @@ class Engine:
     def _resolve(self, value: str | float | None, now: float, what: str) -> float | None:
         if value is None:
             return None
-        number = _as_time(value)
+        number = epoch_seconds(value)
         if number is not None:
             return number
         try:

@@ -105,6 +105,14 @@ def make_mv(values: Iterable[Scalar]) -> Value:
     return items
 
 
+def epoch_seconds(value: object) -> float | None:
+    """A ``_time`` (or ``_indextime``) value as epoch seconds when it is a number, else None: a bool is not a
+    time, nor is a NaN, which has no place in time (a sort key that is one leaves an order undefined)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
+
+
 def as_number(value: Value) -> int | float | None:
     """The numeric reading of a scalar, or None when it is not a number (multivalues are not numbers). Field
     text reads as the number it spells, and the text ``NaN`` as a NaN (``FIELD_NAN``); ``Text`` never reads as
