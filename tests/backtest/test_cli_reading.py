@@ -8,6 +8,7 @@ newlines, plus one); a `results` document on one line had "37 line(s)" no detect
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,29 +60,32 @@ def _unread(lines: int, decoded: int = 1, messages: str = "") -> str:
 
 SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
     (_records, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
-     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
+     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37, "lines_decoded": 1}),
     (_export_lines, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
-     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37}),
+     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37, "lines_decoded": 1}),
     # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
     (_event_hub, f"4 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
      "10 event(s): 1 kept for the detections, "
      "9 no detection can match",
-     {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3}),
+     {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3, "lines_decoded": 1,
+      "event_hub_messages": 1, "event_hub_records": 10, "events_decoded": 10}),
     (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 38 event(s): 1 kept for the detections, "
      "37 no detection can match",
-     {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0}),
+     {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0, "lines_decoded": 1,
+      "events_decoded": 38}),
     (_array, "1 JSON document(s): 0 bad JSON document(s); 38 event(s): 1 kept for the detections, "
      "37 no detection can match",
-     {"json_documents": 1, "events_no_detection_can_match": 37}),
+     {"json_documents": 1, "events_no_detection_can_match": 37, "events_decoded": 38}),
     (_csv, "38 CSV row(s): 0 bad CSV row(s); 38 event(s): 1 kept for the detections, 37 no detection can match",
-     {"csv_rows": 38, "events_no_detection_can_match": 37}),
+     {"csv_rows": 38, "events_no_detection_can_match": 37, "events_decoded": 38}),
 ]
 
 
 def _input(counts: dict[str, int]) -> dict[str, object]:
     """summary.json's ``input`` as expected: every count zero unless ``counts`` says otherwise."""
-    zero = {"files": 1, "lines": 0, "csv_rows": 0, "json_documents": 0, "events_kept": 1,
-            "events_no_detection_can_match": 0, "lines_no_detection_can_match": 0, "events_outside_range": 0,
+    zero = {"files": 1, "lines": 0, "csv_rows": 0, "json_documents": 0, "lines_no_detection_can_match": 0,
+            "lines_decoded": 0, "blank_lines": 0, "event_hub_messages": 0, "event_hub_records": 0,
+            "events_decoded": 1, "events_kept": 1, "events_no_detection_can_match": 0, "events_outside_range": 0,
             "events_with_indextime_from_input": 0, "bad_lines": 0,
             "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": []}
     return {**zero, **counts}
@@ -147,6 +151,36 @@ def test_event_hub_lines_add_up_to_the_lines_read_and_their_records_to_the_event
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
         f"read 1 file(s), 5 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, "
         "1 blank line(s), 0 bad line(s); 10 event(s): 1 kept for the detections, 9 no detection can match"]
+
+
+# Each count the read line says, by the words after it, and its key in summary.json's ``input``.
+SAID_AS = {"file(s)": "files", "line(s):": "lines", "line(s) set aside unread": "lines_no_detection_can_match",
+           "line(s) decoded": "lines_decoded", "Event Hub message(s)": "event_hub_messages",
+           "record(s))": "event_hub_records", "blank line(s)": "blank_lines", "bad line(s)": "bad_whole_lines",
+           "bad record(s)": "bad_records", "event(s):": "events_decoded", "kept for the detections": "events_kept",
+           "no detection can match": "events_no_detection_can_match"}
+
+
+def test_summary_json_counts_what_the_read_line_says(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every number of the read line is in summary.json, under its own key: the lines decoded, the blank ones and
+    the Event Hub messages with their records were said on the terminal only, so a script's lines set aside and
+    bad did not add up to the lines read, nor its events to anything read."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    source = _bad_records_and_a_bad_line(tmp_path / "input.json")
+    source.write_text(source.read_text(encoding="utf-8").replace("\n", "\n\n", 1), encoding="utf-8")
+    status, out, _ = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out", str(tmp_path / "out"))
+    assert status == 1  # the bad ones
+    line = next(line for line in out.splitlines() if line.startswith("read "))
+    said = {key: int(found.group(1).replace(",", "")) for words, key in SAID_AS.items()
+            if (found := re.search(r"([\d,]+) " + re.escape(words), line))}
+    assert len(said) == len(re.findall(r"\d[\d,]*", line)) == len(SAID_AS), line  # each number found, and once
+    reading = json.loads((tmp_path / "out" / "summary.json").read_text())["input"]
+    assert {key: reading.get(key) for key in said} == said
+    assert said["blank_lines"] == 1 and said["event_hub_records"] == 13
+    assert reading["lines"] == sum(reading[key] for key in ("lines_no_detection_can_match", "lines_decoded",
+                                                            "blank_lines", "bad_whole_lines"))
 
 
 UNTIMED_DECLINE = {key: value for key, value in RECORDS[24].items() if key != "time"}  # a detection decodes it

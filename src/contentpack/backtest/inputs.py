@@ -216,6 +216,28 @@ class ReadReport:
         units = [unit for unit in _BAD_UNITS if self.bad_units.get(unit)]
         return f"bad {' or '.join(units or [LINES])}"
 
+    @property
+    def events_decoded(self) -> int:
+        """The events decoded, whatever became of them: kept, outside the range, or matching no detection."""
+        return self.events + self.outside + self.unmatched
+
+    def counts(self) -> dict[str, int]:
+        """Every count the read line says (``amount_read``, ``outcome``), by its name in ``summary.json``'s
+        ``input``: what a script reads there adds up as the line does (the lines set aside unread, decoded, blank
+        and bad are the lines read; the events kept, outside the range and matching no detection the events
+        decoded), and until 2026-12-07 it lacked the lines decoded, the blank ones and the Event Hub messages."""
+        return {
+            "files": len(self.files), "lines": self.lines, "csv_rows": self.rows, "json_documents": self.documents,
+            "lines_no_detection_can_match": self.unread, "lines_decoded": self.decoded, "blank_lines": self.blank,
+            "event_hub_messages": self.messages, "event_hub_records": self.message_records,
+            "events_decoded": self.events_decoded, "events_kept": self.events,
+            "events_no_detection_can_match": self.unmatched, "events_outside_range": self.outside,
+            "events_with_indextime_from_input": self.with_indextime, "bad_lines": self.bad,
+            # bad_lines is every bad one, as before these
+            "bad_whole_lines": self.bad_units.get(LINES, 0), "bad_csv_rows": self.bad_units.get(ROWS, 0),
+            "bad_json_documents": self.bad_units.get(DOCUMENTS, 0), "bad_records": self.bad_units.get(RECORDS, 0),
+        }
+
     def outcome(self) -> str:
         """What became of it, each unit in a clause of its own so that no list adds lines to events: the lines set
         aside unread, decoded (and how many of those were Event Hub messages holding how many records: a reader
@@ -232,8 +254,7 @@ class ReadReport:
             events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
             events.append(f"{self.unmatched:,} no detection can match")
-        decoded = self.events + self.outside + self.unmatched
-        return f"{', '.join([*read, self.amount_bad()])}; {decoded:,} event(s): {', '.join(events)}"
+        return f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest import html
-from contentpack.backtest.inputs import DOCUMENTS, LINES, RECORDS, ROWS
 from contentpack.backtest.output import notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -95,16 +94,7 @@ class Summary:
             empty = self.backtest.empty_span
             return {"searched_on_splunk": self.backtest.searched_on,
                     **({} if empty is None else {"no_events_between": [iso(empty[0]), iso(empty[1])]})}
-        read = self.backtest.reading
-        return {
-            "files": len(read.files), "lines": read.lines, "csv_rows": read.rows, "json_documents": read.documents,
-            "events_kept": read.events, "events_no_detection_can_match": read.unmatched,
-            "lines_no_detection_can_match": read.unread, "events_outside_range": read.outside,
-            "events_with_indextime_from_input": read.with_indextime, "bad_lines": read.bad,
-            # bad_lines is every bad one, as before these (report.html lists the keys, flat)
-            "bad_whole_lines": read.bad_units.get(LINES, 0), "bad_csv_rows": read.bad_units.get(ROWS, 0),
-            "bad_json_documents": read.bad_units.get(DOCUMENTS, 0), "bad_records": read.bad_units.get(RECORDS, 0),
-        }
+        return {**self.backtest.reading.counts()}  # report.html lists the keys, flat
 
     def document(self) -> dict[str, object]:
         result = self.backtest.result
