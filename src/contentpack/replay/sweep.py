@@ -150,7 +150,7 @@ from contentpack.simulate.timeline import event_time
 from contentpack.spl.ast import Call, Literal, Pipeline, nodes_of
 from contentpack.spl.engine import Engine
 from contentpack.spl.functions.time import RUN_TIME_FUNCTIONS
-from contentpack.spl.timeutil import relative_time
+from contentpack.spl.timeutil import iso_utc, relative_time
 from contentpack.spl.values import Event
 
 SCHEDULED_TYPES = ("TTP", "Anomaly", "Correlation")
@@ -207,17 +207,13 @@ def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str,
           starts: Mapping[str, float] | None = None) -> str:
     """``runs skewed 31m after their ticks`` for each named detection (``how``: its seconds in ``{}``), the test's
     own unnamed when it is the only one ("" for none); ``starts``: per detection moved only from a tick on, that
-    tick (`` from the run of 2026-10-13 10:00 UTC on, the earlier runs on time``)."""
+    tick (`` from the run of 2026-10-13T10:00:00.000Z on, the earlier runs on time``: ``iso_utc``, the one form the
+    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``)."""
     starts = starts or {}
     return ", ".join(f"runs{'' if name == detection and len(moved) == 1 else f' of {name}'} "
-                     f"{how.format(_seconds(seconds))}" + (f" from the run of {_clock(starts[name])} on, the earlier "
+                     f"{how.format(_seconds(seconds))}" + (f" from the run of {iso_utc(starts[name])} on, the earlier "
                                                            "runs on time" if name in starts else "")
                      for name, seconds in moved)
-
-
-def _clock(epoch: float) -> str:
-    """``2026-10-13 10:00 UTC``: a run's tick."""
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
 
 
 @dataclass(frozen=True)
