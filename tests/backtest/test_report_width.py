@@ -34,23 +34,57 @@ def _cells(text: str) -> list[list[str]]:
     return [[part.strip() for part in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
 
 
+def _detection_rows(text: str) -> tuple[list[str], list[tuple[str, tuple[str, ...], int]]]:
+    """The per-detection table's headers, and per detection: its name (its cell's lines joined), its other cells
+    (the type, when it has a column, and the counts) and how many lines it takes."""
+    lines = text.splitlines()
+    table = lines[lines.index("Per detection") + 1:]
+    table = table[:next(at for at, line in enumerate(table) if line.startswith("└"))]
+    headers = [" ".join(parts) for parts in zip(*([part.strip() for part in line.split("┃")[1:-1]]
+                                                   for line in table if line.startswith("┃")))]
+    rows: list[tuple[str, tuple[str, ...], int]] = []
+    for row in _cells("\n".join(table)):
+        if row[-1]:  # a detection's first line: its counts
+            rows.append((row[0], tuple(row[1:]), 1))
+        else:
+            name, others, count = rows[-1]
+            rows[-1] = (f"{name} {row[0]}", others, count + 1)
+    return [header.strip() for header in headers], rows
+
+
 @pytest.mark.parametrize("width", [80, 120, TABLE_WIDTH])
 def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, width: int) -> None:
     text = summary.text(width)
     assert [line for line in text.splitlines() if len(line) > width] == []
     cells = _cells(text)
-    counts = [tuple(row[1:]) for row in cells if len(row) == 6 and row[2].isdigit() and row[5].isdigit()]
-    assert counts == [(summary.types[name], *(str(summary.totals.get(name, {}).get(key, 0))
-                                              for key in ("runs", "results", "notables", "risk_events")))
-                      for name in summary.names]
-    names = " ".join(row[0] for row in cells if row[0])
-    for name in summary.names:
-        assert name in names
+    headers, rows = _detection_rows(text)
+    counts = [[str(summary.totals.get(name, {}).get(key, 0)) for key in ("runs", "results", "notables", "risk_events")]
+              for name in summary.names]
+    if width == 80:  # the type after the name, which a column of types left 20 columns
+        assert headers == ["detection (type)", "runs", "results", "notables", "risk events"]
+        assert [(name, others) for name, others, _ in rows] == [
+            (f"{name} ({summary.types[name]})", tuple(row)) for name, row in zip(summary.names, counts)]
+    else:
+        assert headers == ["detection", "type", "runs", "results", "notables", "risk events"]
+        assert [(name, others) for name, others, _ in rows] == [
+            (name, (summary.types[name], *row)) for name, row in zip(summary.names, counts)]
     objects = [e.value for e in summary.risk_objects[:10]]
     assert objects and all(value in "".join(row[0] for row in cells) for value in objects)
     # an object row: its type (user, other: an application) where a detection row has its run count
     scores = [row[2] for row in cells if len(row) == 5 and row[1] and not row[1].isdigit()]
     assert scores == [str(e.score) for e in summary.risk_objects[:10]]
+
+
+@pytest.mark.parametrize(("width", "most"), [(80, 3), (120, 2), (TABLE_WIDTH, 1)])
+def test_a_detection_name_takes_a_few_lines_at_most(summary: Summary, width: int, most: int) -> None:
+    """At 80 columns the type column ("Correlation", 11 wide) and the counts left the names 20 columns: each
+    folded over three or four lines. The type now follows the name there and "risk events" takes two lines of
+    header, so a name takes two lines, three when its last word and its type do not fit; a wider terminal keeps
+    the type's column and its layout (``NAME_LINES``)."""
+    _, rows = _detection_rows(summary.text(width))
+    assert max(count for _, _, count in rows) == most
+    if width == 80:
+        assert sum(count for _, _, count in rows) <= 2 * len(rows) + 2
 
 
 @pytest.mark.parametrize("columns", ["80", "120", None])

@@ -26,7 +26,7 @@ from contentpack.content.model import Pack
 from contentpack.cut_lists import more_text
 from contentpack.durations import format_duration
 from contentpack.esapp.savedsearches import stanza_name
-from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width
+from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 from contentpack.replay.runner import placed_simulation_error
 
@@ -34,6 +34,11 @@ TITLE = "Backtest"
 # The files ``--out DIR`` gets, in the order they are written (``cli.backtest`` checks none is a folder first).
 REPORT_FILES = ("notables.jsonl", "risk.jsonl", "summary.json", "report.html")
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
+# The per-detection table's counts (``summary.totals``' keys) and their headers.
+COUNTED = ("runs", "results", "notables", "risk_events")
+COUNT_HEADERS = ("runs", "results", "notables", "risk events")
+# The most lines a detection's name folds over beside a column of types before the type moves into its cell.
+NAME_LINES = 2
 
 
 class Summary:
@@ -140,16 +145,7 @@ class Summary:
         """The terminal report: per-detection totals, the top risk objects, what was read; ``width`` columns
         wide (the terminal's, ``output_width``): names and lists fold inside their cells, counts never do."""
         console = Console(file=io.StringIO(), width=width, color_system=None)
-        table = Table(title="Per detection", title_justify="left")
-        table.add_column("detection", overflow="fold")
-        table.add_column("type", no_wrap=True)
-        for column in ("runs", "results", "notables", "risk events"):
-            table.add_column(column, justify="right", no_wrap=True)
-        for name in self.names:
-            entry = self.totals.get(name, {})
-            table.add_row(cell(name), self.types[name],
-                          *(str(entry.get(k, 0)) for k in ("runs", "results", "notables", "risk_events")))
-        console.print(table)
+        console.print(self._detections_table(width))
         if self.actions_note:
             console.print("\n".join(hanging_lines(self.actions_note, width)), markup=False, highlight=False,
                           soft_wrap=True)
@@ -165,6 +161,28 @@ class Summary:
         # the summary is text, never rich markup, and wraps between words with a hanging indent as every note
         # below a table does (layout.hanging_lines)
         return "\n".join([*tables, *(part for line in summary for part in hanging_lines(printable(line), width))])
+
+    def _detections_table(self, width: int) -> Table:
+        """The totals per detection, its type in a column of its own while every name beside it keeps to
+        ``NAME_LINES`` lines; on a narrower terminal (80 columns) the type follows the name in its cell, ``Entra ID
+        ... Users (TTP)``, under ``detection (type)``: beside a type column ("Correlation") the names had 20
+        columns at 80 and folded over up to four lines each. The counts are never folded."""
+        types: list[str] = [self.types[name] for name in self.names]
+        counts = [[str(self.totals.get(name, {}).get(key, 0)) for key in COUNTED] for name in self.names]
+        columns: list[list[str]] = [types, *([row[at] for row in counts] for at in range(len(COUNTED)))]
+        beside = [max([text_width(header), *map(text_width, column)])
+                  for header, column in zip(("type", *COUNT_HEADERS), columns)]
+        room = width - table_width([0, *beside])
+        apart = all(len(fold(printable(name), room)) <= NAME_LINES for name in self.names)
+        table = Table(title="Per detection", title_justify="left")
+        table.add_column("detection" if apart else "detection (type)", overflow="fold")
+        if apart:
+            table.add_column("type", no_wrap=True)
+        for column in COUNT_HEADERS:  # narrow: a header of two words on two lines, its column as wide as its counts
+            table.add_column(column if apart else column.replace(" ", "\n"), justify="right", no_wrap=True)
+        for name, kind, row in zip(self.names, types, counts):
+            table.add_row(*((cell(name), kind) if apart else (cell(f"{name} ({kind})"),)), *row)
+        return table
 
     def period_reason(self) -> str:
         """Why the period starts and ends where it does, for the ends ``--from``/``--to`` did not set (the
