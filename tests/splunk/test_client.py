@@ -330,3 +330,96 @@ def test_a_ca_file_that_is_no_pem_bundle_is_named_as_such(tmp_path: Path, conten
     message = str(caught.value)
     assert message.startswith(f"--ca-file {ca_file}: cannot load it as PEM CA certificates (")
     assert "_ssl.c" not in message
+
+
+# ------------------------------------------------------------------------------------------ what is sent again
+def stall_at(double: SplunkdDouble, where: str, released: threading.Event) -> list[str]:
+    """Requests whose path ends with ``where`` are taken and then not answered until ``released`` (a search job
+    still running, events still being indexed): the requests the double received there."""
+    received: list[str] = []
+
+    def answer(method: str, path: str, authorization: str) -> Hostile | None:
+        if not path.rstrip("/").endswith(where):
+            return None
+        received.append(f"{method} {where}")
+        released.wait(5)
+        return Hostile(503, b"")
+
+    double.state.hostile = answer
+    return received
+
+
+def refuse_at(double: SplunkdDouble, where: str, statuses: list[int]) -> list[str]:
+    """The next requests whose path ends with ``where`` are answered with ``statuses``, the later ones by the
+    double: the requests the double received there."""
+    received: list[str] = []
+
+    def answer(method: str, path: str, authorization: str) -> Hostile | None:
+        if not path.rstrip("/").endswith(where):
+            return None
+        received.append(f"{method} {where}")
+        if not statuses:
+            return None
+        status = statuses.pop(0)
+        return Hostile(status, f'<response><messages><msg type="ERROR">planted {status}</msg></messages>'
+                               "</response>".encode(), "text/xml")
+
+    double.state.hostile = answer
+    return received
+
+
+@pytest.mark.parametrize("where", ["search/v2/jobs", "collector/raw"])
+def test_a_search_job_or_events_that_timed_out_after_they_were_sent_are_not_sent_again(
+        double: SplunkdDouble, where: str) -> None:
+    """splunkd took the POST and is still at it when the time-out ends: sent again, the job would run twice and
+    the events be indexed twice. Each was sent 1 + --retries times; the message said "after 3 retries"."""
+    released = threading.Event()
+    received = stall_at(double, where, released)
+    conn = connection(double, timeout=0.3, retries=3)
+    sender = conn.hec(double.url)
+    assert sender is not None
+    try:
+        with pytest.raises(SplunkError) as caught:
+            if where == "collector/raw":
+                sender.send_raw(b"one event\n", {"index": "main"})
+            else:
+                conn.search("| makeresults")
+    finally:
+        released.set()
+    assert received == [f"POST {where}"]
+    message = str(caught.value)
+    assert ("did not answer within 0.3 s (not retried: a request other than a GET is not sent again once it may "
+            "have reached splunkd)") in message
+    assert double.state.token not in message and double.state.hec_token not in message
+
+
+def test_a_read_that_timed_out_is_sent_again(double: SplunkdDouble) -> None:
+    released = threading.Event()
+    received = stall_at(double, "server/info", released)
+    try:
+        with pytest.raises(SplunkError) as caught:
+            connection(double, timeout=0.3, retries=2).login()
+    finally:
+        released.set()
+    assert received == ["GET server/info"] * 3 and "did not answer within 0.3 s (after 2 retries)" in str(caught.value)
+
+
+def test_a_503_answer_to_a_search_job_is_sent_again_but_not_a_500(double: SplunkdDouble) -> None:
+    """503 is splunkd's answer to a job over the search quota ("Search not executed"): nothing ran, so it is sent
+    again. A 500 may come from a job that ran: it was sent again (and a second job run) like a failed read."""
+    conn = connection(double, retries=3)
+    received = refuse_at(double, "search/v2/jobs", [503])
+    assert conn.search("| makeresults").rows and received == ["POST search/v2/jobs"] * 2
+    received = refuse_at(double, "search/v2/jobs", [500])
+    with pytest.raises(SplunkError) as caught:
+        conn.search("| makeresults")
+    assert caught.value.status == 500 and received == ["POST search/v2/jobs"]
+    assert str(caught.value).startswith("search: server error (HTTP 500 Internal Server Error) (not retried: a "
+                                        "request other than a GET is not sent again once it may have reached splunkd)")
+
+
+def test_a_429_answer_is_sent_again(double: SplunkdDouble) -> None:
+    """429 (too many requests) refuses a request without doing it; it was an error at once."""
+    received = refuse_at(double, "search/v2/jobs", [429, 429])
+    assert connection(double, retries=2).search("| makeresults").rows
+    assert received == ["POST search/v2/jobs"] * 3

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from contentpack.splunk.client import tls_context
-from contentpack.splunk.keepalive import KeepAliveHandler
+from contentpack.splunk.client import retrying, tls_context
+from contentpack.splunk.keepalive import KeepAliveHandler, never_sent
 
 from .certs import CertSet
 from .helpers import connection
@@ -23,7 +23,8 @@ from .splunkd_double import SplunkdDouble
 
 # Policy: (request's number on its connection, from 1; method) -> what the server does: "answer" (and keep the
 # connection), "answer-and-close" (answer as if keeping it, then close it: a server ending an idle connection),
-# "drop" (read the request, close without an answer).
+# "drop" (read the request, close without an answer), "stall" (read the request, answer nothing until the test
+# ends: a server still working when the client's time-out ends).
 Policy = Callable[[int, str], str]
 
 
@@ -31,11 +32,19 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, policy: Policy) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", 0), _Handler, bind_and_activate=False)
+        self.server_bind()  # its port is taken, but a connection to it is refused until ``listen()``
+        self.serving = False
         self.policy = policy
         self.accepted = 0
         self.seen: list[tuple[str, str]] = []
         self.closed = threading.Event()  # set whenever the server has closed a connection
+        self.release = threading.Event()  # ends the stalled requests
+
+    def listen(self) -> None:
+        self.server_activate()
+        self.serving = True
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.accepted += 1
@@ -62,7 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.read(length)
         self.server.seen.append((self.command, self.path))
         action = self.server.policy(self.count, self.command)
-        if action == "drop":
+        if action == "stall":
+            self.server.release.wait(5)
+        if action in ("drop", "stall"):
             self.close_connection = True
             return
         body = f"{self.command} {self.path} #{self.count}".encode()
@@ -79,17 +90,21 @@ class _Handler(BaseHTTPRequestHandler):
 def serve() -> Iterator[Callable[..., _Server]]:
     servers: list[_Server] = []
 
-    def start(policy: Policy = lambda number, method: "answer", context: ssl.SSLContext | None = None) -> _Server:
+    def start(policy: Policy = lambda number, method: "answer", context: ssl.SSLContext | None = None,
+              listen: bool = True) -> _Server:
         server = _Server(policy)
         if context is not None:
             server.socket = context.wrap_socket(server.socket, server_side=True)
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        if listen:
+            server.listen()
         servers.append(server)
         return server
 
     yield start
     for server in servers:
-        server.shutdown()
+        server.release.set()
+        if server.serving:
+            server.shutdown()
         server.server_close()
 
 
@@ -250,3 +265,83 @@ def test_answers_on_a_kept_connection_do_not_wait_for_a_delayed_ack(serve: Calla
     for number in range(25):
         ask(handler, url(server, f"/{number}"), "POST", "a=b")
     assert time.monotonic() - started < 25 * 0.040 and server.accepted == 1
+
+
+# ------------------------------------------------------------------------------------------ idle cap, resending
+def test_a_connection_idle_longer_than_max_idle_is_closed_not_reused(serve: Callable[..., _Server]) -> None:
+    """splunkd closes a connection idle for busyKeepAliveIdleTimeout (12 s at least): one idle longer than the
+    cap is not reused, lest the server close it under a POST that is then not sent again. Idle connections were
+    reused however old."""
+    server = serve()
+    now = [1000.0]
+    pool = KeepAliveHandler(5.0, None, max_idle=10.0, clock=lambda: now[0])
+    try:
+        ask(pool, url(server, "/a"))
+        now[0] += 9.5  # within the cap: reused
+        assert ask(pool, url(server, "/b")) == "GET /b #2" and server.accepted == 1
+        now[0] += 10.5
+        server.closed.clear()
+        assert ask(pool, url(server, "/c"), "POST", "a=b") == "POST /c #1" and server.accepted == 2
+        assert server.closed.wait(5)  # the expired one was closed, not left open
+    finally:
+        pool.close()
+
+
+def test_a_post_refused_before_it_was_sent_is_sent_again(serve: Callable[..., _Server]) -> None:
+    """Connection refused: nothing of the request went out, so even a POST (a search job) is sent again."""
+    server = serve(listen=False)
+    pool = KeepAliveHandler(5.0, None)
+    slept: list[float] = []
+
+    def wait(seconds: float) -> None:  # the server comes up while the client waits to retry
+        slept.append(seconds)
+        server.listen()
+
+    try:
+        response = retrying(pool, 3, 0.5, wait)(url(server, "/services/search/jobs"),
+                                                {"method": "POST", "headers": [], "body": "search=x"})
+        assert response["status"] == 200 and response["body"].read() == b"POST /services/search/jobs #1"
+    finally:
+        pool.close()
+    assert slept == [0.5] and server.seen == [("POST", "/services/search/jobs")]
+
+
+def test_an_error_while_connecting_says_the_request_was_never_sent(serve: Callable[..., _Server]) -> None:
+    server = serve(listen=False)
+    pool = KeepAliveHandler(5.0, None)
+    with pytest.raises(ConnectionRefusedError) as caught:
+        pool(url(server, "/services/collector/raw"), {"method": "POST", "headers": [], "body": "event"})
+    pool.close()
+    assert never_sent(caught.value)
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+def test_a_request_other_than_a_get_that_timed_out_after_it_was_sent_is_not_sent_again(
+        serve: Callable[..., _Server], method: str) -> None:
+    """The server got the POST and is still at it (a search job running, events being indexed) when the
+    time-out ends: sent again, the job would run twice or the events be indexed twice. Every failed request was
+    sent again."""
+    server = serve(lambda number, asked: "stall")
+    pool = KeepAliveHandler(0.1, None)
+    slept: list[float] = []
+    try:
+        with pytest.raises(TimeoutError) as caught:
+            retrying(pool, 3, 0.5, slept.append)(url(server, "/services/search/jobs"),
+                                                 {"method": method, "headers": [], "body": "search=x"})
+    finally:
+        pool.close()
+    assert server.seen == [(method, "/services/search/jobs")] and slept == []
+    assert not never_sent(caught.value)
+
+
+def test_a_get_that_timed_out_is_sent_again(serve: Callable[..., _Server]) -> None:
+    server = serve(lambda number, asked: "stall")
+    pool = KeepAliveHandler(0.1, None)
+    slept: list[float] = []
+    try:
+        with pytest.raises(TimeoutError):
+            retrying(pool, 2, 0.5, slept.append)(url(server, "/services/server/info"),
+                                                 {"method": "GET", "headers": [], "body": ""})
+    finally:
+        pool.close()
+    assert server.seen == [("GET", "/services/server/info")] * 3 and slept == [0.5, 1.0]

@@ -34,8 +34,9 @@ def add_connection_options(parser: argparse.ArgumentParser, searches: bool = Tru
                        metavar="SECONDS",
                        help=f"time-out of each request (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})")
     group.add_argument("--retries", type=count_between(0, MAX_RETRIES), default=DEFAULT_RETRIES, metavar="N",
-                       help=f"retries, with backoff, on connection errors and 5xx answers (default {DEFAULT_RETRIES}, "
-                       f"at most {MAX_RETRIES})")
+                       help="retries, with backoff, on connection errors, time-outs and 5xx/429 answers -- a request "
+                       "other than a GET only when it cannot have run (not sent, or answered 503/429) "
+                       f"(default {DEFAULT_RETRIES}, at most {MAX_RETRIES})")
     group.add_argument("--netrc-file", type=Path, metavar="FILE",
                        help="netrc-style credentials file (default: $SPLUNK_NETRC, else ~/.netrc)")
     if searches:

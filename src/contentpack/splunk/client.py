@@ -6,8 +6,10 @@
   and ``--hec-url``'s alike: the HEC token is one).
 * **Timeouts**: every request has one (``--timeout``, default 30 s, at most ``MAX_TIMEOUT``), so a server that
   stops answering ends the command with a message instead of hanging it.
-* **Retries** with exponential backoff on connection errors, time-outs and HTTP 5xx answers (``--retries``,
-  default 3, at most ``MAX_RETRIES``). A TLS certificate problem is not retried: it does not fix itself.
+* **Retries** with exponential backoff (``--retries``, default 3, at most ``MAX_RETRIES``), only where sending
+  the request again cannot do its work twice (``retrying``): a GET after a connection error, a time-out, a 5xx or
+  a 429 answer; any other request (a search job, events for HEC, a write) only after an error that came before it
+  was sent, or a 503 or 429 answer. A TLS certificate problem is not retried: it does not fix itself.
 * **Answers** are checked before anything trusts them (``checked``: the XML a read or a write gets, a search's
   JSON, HEC's code) and read through one reader that stops one byte past the limit of their kind (``capped``:
   a search answer ``--max-search-answer-mb``, 256 MB by default; other REST answers 16 MB; HEC's 64 KB).
@@ -46,7 +48,7 @@ from splunklib import binding, client
 from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
-from contentpack.splunk.keepalive import KeepAliveHandler
+from contentpack.splunk.keepalive import IDEMPOTENT, KeepAliveHandler, never_sent
 from contentpack.splunk.options import (DEFAULT_MAX_SEARCH_ANSWER_MB, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
                                         MAX_SEARCH_ANSWER_MB, MAX_TIMEOUT, MIN_TIMEOUT)
 
@@ -445,26 +447,58 @@ def checked(handler: Handler) -> Handler:
     return request
 
 
-def _retryable_status(status: int) -> bool:
-    return status >= 500
+# Answers that refuse a request without acting on it, so that any request may be sent again: 503, "the server is
+# currently unable to handle the request due to a temporary overload" (RFC 9110, 15.6.4) -- splunkd's answer to a
+# search job over the role's or the instance's quota, "Search not executed: The maximum number of concurrent
+# historical searches ... has been reached" (quoted in hasadna/open-bus issue #177), and HEC's "Server is busy"
+# (code 9: Getting Data In, "Troubleshoot HTTP Event Collector") -- and 429, "the user has sent too many requests"
+# (RFC 6585, 4). Another 5xx may come after the work was done (a 500 from a job that ran; a proxy's 502 or 504
+# after it passed the request on), so only a GET is sent again after one.
+_REFUSED = (429, 503)
+_RETRIES_MADE = "contentpack_retries_made"  # how often ``retrying`` sent again the request that failed
+
+
+def _retryable_status(method: str, status: int) -> bool:
+    return status in _REFUSED or (method in IDEMPOTENT and status >= 500)
+
+
+def _retryable_error(method: str, error: BaseException) -> bool:
+    """Whether a request that failed with ``error`` may be sent again: a GET (nothing done twice), or any request
+    the handler never sent (``keepalive.never_sent``) -- not a POST after a read time-out or a reset, which may
+    have come after splunkd ran the job or indexed the events. A TLS certificate problem does not fix itself."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return False
+    return method in IDEMPOTENT or never_sent(error)
+
+
+def retries_made(error: BaseException) -> int | None:
+    """How often ``retrying`` sent again the request that ended in ``error``: noted on the error, or on the answer
+    splunklib's ``HTTPError`` was made from (kept as ``_response``, binding.py 2.1.1); None when not noted."""
+    answer = getattr(error, "_response", None)
+    noted = answer.get(_RETRIES_MADE) if isinstance(answer, dict) else getattr(error, _RETRIES_MADE, None)
+    return noted if isinstance(noted, int) else None
 
 
 def retrying(handler: Handler, retries: int, backoff: float,
              sleep: Callable[[float], None] = time.sleep) -> Handler:
-    """``handler`` retried with exponential backoff on connection errors, time-outs and 5xx answers."""
+    """``handler`` retried with exponential backoff, at most ``retries`` times, where sending the request again
+    cannot do its work twice (``_retryable_error``, ``_retryable_status``); the failure that ends it notes how
+    often it was sent again (``retries_made``), for the message."""
 
     def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        method = message.get("method", "GET")
         attempt = 0
         while True:
             try:
                 response = handler(url, message, **kwargs)
-            except ssl.SSLCertVerificationError:
-                raise
-            except (OSError, http.client.HTTPException):
-                if attempt >= retries:
+            except (OSError, http.client.HTTPException) as error:
+                if attempt >= retries or not _retryable_error(method, error):
+                    setattr(error, _RETRIES_MADE, attempt)
                     raise
             else:
-                if not _retryable_status(int(response["status"])) or attempt >= retries:
+                status = int(response["status"])
+                if attempt >= retries or not _retryable_status(method, status):
+                    response[_RETRIES_MADE] = attempt
                     return response
                 response["body"].close()
             sleep(backoff * (2 ** attempt))
@@ -511,22 +545,31 @@ _STATUS_MEANING = {
 _NOT_SPLUNKD_PORTS = "Splunk Web's is 8000 and HEC's 8088"
 
 
-def _retried(retries: int) -> str:
-    """How often a failing request was tried again: "after retries" once said so under ``--retries 0`` too."""
-    return f"after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else "not retried: --retries 0"
+def _retried(made: int, retries: int) -> str:
+    """How often a failing request was sent again (``made``) of the ``retries`` allowed: "after retries" once said
+    so under ``--retries 0`` too, and a POST that may have reached splunkd is not sent again at all."""
+    if not retries:
+        return "not retried: --retries 0"
+    said = f"after {made} retr{'y' if made == 1 else 'ies'}" if made else "not retried"
+    if made < retries:
+        said += ": a request other than a GET is not sent again once it may have reached splunkd"
+    return said
 
 
 def describe(exc: BaseException, what: str, target: Target, credentials: Credentials,
              options: ConnectionOptions) -> SplunkError:
     """A :class:`SplunkError` for an exception raised while doing ``what``, with every secret scrubbed."""
     status: int | None = None
-    retried = _retried(options.retries)
+    made = retries_made(exc)
+    tried = options.retries if made is None else made
+    retried = _retried(tried, options.retries)
     if isinstance(exc, binding.HTTPError):
         status = int(exc.status)
         detail = _server_message(exc.body if isinstance(exc.body, bytes) else b"")
         meaning = _STATUS_MEANING.get(status)
         if meaning is None:
-            meaning = (f"server error (HTTP {status} {exc.reason}), still failing ({retried})" if status >= 500
+            meaning = (f"server error (HTTP {status} {exc.reason}){', still failing' if tried else ''} ({retried})"
+                       if status >= 500
                        else f"HTTP {status} {exc.reason}")
         message = f"{what}: {meaning.format(source=credentials.source or 'none given')}"
         if detail:

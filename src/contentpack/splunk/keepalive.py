@@ -9,7 +9,7 @@ dict (``method``, ``headers``, ``body``) and returns ``status``, ``reason``, ``h
 
 What it keeps from the SDK's handler: the same request headers (but ``Connection: Close``), the same TLS
 context (the caller builds it exactly as it did for the SDK's handler), the same per-request time-out, and the
-same exceptions (http.client's and ssl's), so errors are reported and retried as before.
+same exceptions (http.client's and ssl's), so errors are reported as before.
 
 What reuse adds, and how each risk is met:
 
@@ -19,9 +19,17 @@ What reuse adds, and how each risk is met:
   ``[httpServer]`` ``keepAliveIdleTimeout`` ("How long ... the Splunkd HTTP server allows a keep-alive connection
   to remain idle before forcibly disconnecting it", 7200 s) and ``busyKeepAliveIdleTimeout`` (the same "while in
   a busy state", 12 s); inputs.conf.spec's ``[http]`` has both for HEC.
+* A connection idle longer than ``MAX_IDLE`` is not reused but closed: splunkd closes one idle for
+  ``busyKeepAliveIdleTimeout`` (12 s by default, and never less) while it is busy, and one closed just as a request
+  goes out on it fails that request -- which, for a POST, is not sent again. A connection reused well inside that
+  time cannot meet the server's close half-way. The pool had no such cap: a connection idle for an hour was tried
+  first.
 * A request that still fails on a reused connection (the server closed it just then) is sent once more on a
   new connection only when it is a GET: a POST or DELETE may have reached the server, and sending it again
   could do its work twice. That failure is raised as it would be today.
+* An error raised while connecting (a refused connection, a failed DNS look-up, a connect time-out, a failed TLS
+  handshake) came before any byte of the request was written, and says so (``never_sent``): the retry loop above
+  (``client.retrying``) sends such a POST again, and no other failed POST.
 * A connection goes back to the pool only after its answer was read to the end (or the server said it will
   close it); an answer closed half-read closes its connection, whose unread bytes would be taken for the next
   answer.
@@ -40,6 +48,7 @@ import selectors
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +60,32 @@ Key = tuple[str, str, int]
 # The errors of a connection the server closed while it was idle (a reset, a broken pipe, an empty status line:
 # http.client's RemoteDisconnected is a ConnectionResetError; over TLS an EOF without or with close_notify).
 _STALE = (ConnectionError, ssl.SSLEOFError, ssl.SSLZeroReturnError)
-_IDEMPOTENT = ("GET", "HEAD")
+# The methods sent again after a failure that may have come after the server got them: a read does nothing twice.
+# A DELETE is idempotent in HTTP's sense, but its repeat is answered 404 once the first one removed the stanza.
+IDEMPOTENT = ("GET", "HEAD")
+# How long a connection may sit idle in the pool and still be reused, below splunkd's shortest idle time-out:
+# server.conf.spec, [httpServer] busyKeepAliveIdleTimeout, "How long, in seconds, that the Splunkd HTTP server
+# allows a keep-alive connection to remain idle while in a busy state before forcibly disconnecting it ... If this
+# number is less than 12, it will be set to 12", default 12 (inputs.conf.spec's [http] has the same for HEC).
+MAX_IDLE = 10.0
+_NOT_SENT = "contentpack_request_not_sent"  # set on an error raised before any byte of the request went out
+
+
+def never_sent(error: BaseException) -> bool:
+    """Whether ``error`` was raised while connecting, before any byte of the request was written (``_connect``
+    marks it): the server cannot have acted on the request. Any other error -- a read time-out, a reset, an
+    answer cut short -- may have come after the server did the work."""
+    return getattr(error, _NOT_SENT, False) is True
+
+
+def _connect(connection: http.client.HTTPConnection) -> None:
+    """Open a new connection (TCP, and TLS for https) before the request is written, so that an error here is
+    known to precede it (``never_sent``); http.client would otherwise connect inside ``request``."""
+    try:
+        connection.connect()
+    except Exception as error:
+        setattr(error, _NOT_SENT, True)
+        raise
 
 
 def split_url(url: str) -> tuple[Key, str]:
@@ -121,13 +155,18 @@ class _Body(io.RawIOBase):
 class KeepAliveHandler:
     """splunk-sdk's handler contract over pooled ``http.client`` connections (see the module's docstring).
 
-    ``context`` is the TLS context of every https connection; ``timeout`` every socket operation's."""
+    ``context`` is the TLS context of every https connection; ``timeout`` every socket operation's; ``max_idle``
+    how long a connection may wait in the pool and still be reused, by ``clock`` (a test's own)."""
 
-    def __init__(self, timeout: float, context: ssl.SSLContext | None) -> None:
+    def __init__(self, timeout: float, context: ssl.SSLContext | None, max_idle: float = MAX_IDLE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.timeout = timeout
         self.context = context
+        self.max_idle = max_idle
+        self.clock = clock
         self._lock = threading.Lock()
-        self._idle: dict[Key, list[http.client.HTTPConnection]] = {}
+        # per key, the idle connections with when each went idle, the most recent last
+        self._idle: dict[Key, list[tuple[http.client.HTTPConnection, float]]] = {}
         self._open: set[http.client.HTTPConnection] = set()
 
     def _new(self, key: Key) -> http.client.HTTPConnection:
@@ -144,14 +183,18 @@ class KeepAliveHandler:
         return connection
 
     def _take(self, key: Key) -> http.client.HTTPConnection | None:
-        """An idle connection to ``key`` still open, or None; the dropped ones found on the way are closed."""
+        """An idle connection to ``key`` still open and idle for at most ``max_idle``, or None; the ones idle
+        longer, and the dropped ones found on the way, are closed."""
+        oldest = self.clock() - self.max_idle
         while True:
             with self._lock:
-                idle = self._idle.get(key)
-                if not idle:
-                    return None
-                connection = idle.pop()
-            if not dropped(connection):
+                idle = self._idle.get(key, [])
+                expired = [connection for connection, since in idle if since < oldest]
+                idle[:] = [(connection, since) for connection, since in idle if since >= oldest]
+                connection = idle.pop()[0] if idle else None
+            for old in expired:
+                self._discard(old)
+            if connection is None or not dropped(connection):
                 return connection
             self._discard(connection)
 
@@ -166,7 +209,7 @@ class KeepAliveHandler:
             return
         with self._lock:
             if connection in self._open:  # not closed by close() meanwhile
-                self._idle.setdefault(key, []).append(connection)
+                self._idle.setdefault(key, []).append((connection, self.clock()))
                 return
         connection.close()
 
@@ -183,7 +226,7 @@ class KeepAliveHandler:
         try:
             response = self._exchange(connection, method, path, body, headers)
         except _STALE:
-            if reused is None or method not in _IDEMPOTENT:
+            if reused is None or method not in IDEMPOTENT:
                 raise
             connection = self._new(key)  # once, on a new connection: the reused one was closed under us
             response = self._exchange(connection, method, path, body, headers)
@@ -199,6 +242,8 @@ class KeepAliveHandler:
                   headers: dict[str, str]) -> http.client.HTTPResponse:
         """The answer's status and headers; a failed connection is closed and the error raised."""
         try:
+            if connection.sock is None:
+                _connect(connection)
             connection.request(method, path, body, headers)
             quick_ack(connection)
             return connection.getresponse()
