@@ -340,9 +340,24 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
         yield error(positions.at(text.source, text.node, text.value, offset), rule, message)
 
 
+def _custom_commands(context: RuleContext) -> frozenset[str]:
+    """The pack's ``custom_commands`` names in lower case (Splunk matches command names without case)."""
+    return frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
+
+
+def has_spl_error(context: RuleContext, text: str) -> bool:
+    """Whether CP060/CP061 report an error in the search ``text`` (a detection's own search): a rule that cannot
+    read such a search leaves what it would say to that error rather than say it again elsewhere."""
+    from contentpack.spl import SplMacroError
+
+    custom = _custom_commands(context)
+    return any(not isinstance(problem, SplMacroError) and rule_and_message(problem, "", custom) is not None
+               for problem in parse_problems(text, context.spl))
+
+
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
-    custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
+    custom = _custom_commands(context)
     positions = Positions(context.root)
     for text in search_texts(context):
         problems = parse_problems(text.parsed, context.spl)  # the run's analysis parses each expansion once
