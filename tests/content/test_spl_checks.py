@@ -362,3 +362,15 @@ def test_search_texts_are_made_once_per_run_and_shared_by_the_rules() -> None:
         (("drilldown_searches", 0, "search"), "drilldown 1 of detection 'Consent Denied'"),
         (("drilldown_searches", 1, "search"), "drilldown 2 of detection 'Consent Denied'"),
     ]
+
+
+def test_an_error_at_the_end_of_the_search_is_placed_after_its_last_character(pack: Path, validate: Validate) -> None:
+    """``found end of command`` is about the place just past the search's last character: reported there (the
+    column after ``by``), where the author adds what is missing. It was at the ``search`` key, lines above, as the
+    parser's offset is one past the value's last character."""
+    edit(pack, HUNTING, "  | `entra_id_consent_prompts_for_unknown_apps_filter`\n",
+         "  | `entra_id_consent_prompts_for_unknown_apps_filter` | stats count by\n")
+    diagnostic = only(validate(pack), "CP060")
+    line, col = locate(pack, HUNTING, "stats count by", 2)
+    assert at(diagnostic) == (HUNTING, line, col + len("stats count by"))
+    assert "found end of command" in diagnostic.message

@@ -80,7 +80,7 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,9 +182,21 @@ class Positions:
         self.texts: dict[str, str | None] = {}
 
     def at(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position:
+        """The position of ``value[offset]``, or of the value's node when it cannot be placed (``offset`` None)."""
+        found = self.character(source, node, value, offset)
+        return found if found is not None else source.at(*node)
+
+    def character(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position | None:
+        """The position of ``value[offset]``; None when it cannot be placed (no offset, the node or its file
+        unknown), for a caller that then says where the character is another way. The offset just past the
+        value's end (an error at the end of a search: "found end of command") is the column after its last
+        character."""
         start = source.at(*node)
         if offset is None or start.line <= 0:
-            return start
+            return None
+        if value and offset == len(value):
+            last = self.character(source, node, value, offset - 1)
+            return None if last is None else replace(last, col=last.col + 1)
         if source.path not in self.texts:
             try:
                 self.texts[source.path] = (self.root / source.path).read_text(encoding="utf-8")
@@ -192,7 +204,7 @@ class Positions:
                 self.texts[source.path] = None
         text = self.texts[source.path]
         found = locate(text, start.line, start.col, value, offset) if text is not None else None
-        return Position(start.path, *found) if found else start
+        return Position(start.path, *found) if found else None
 
 
 # ------------------------------------------------------------------------------------------------ searches
