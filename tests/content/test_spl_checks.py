@@ -374,3 +374,24 @@ def test_an_error_at_the_end_of_the_search_is_placed_after_its_last_character(pa
     line, col = locate(pack, HUNTING, "stats count by", 2)
     assert at(diagnostic) == (HUNTING, line, col + len("stats count by"))
     assert "found end of command" in diagnostic.message
+
+
+# ---------------------------------------------------------------- one mistake in the search, one finding
+
+
+def test_a_syntax_error_in_the_last_stats_is_not_said_again_at_every_field(pack: Path, validate: Validate) -> None:
+    """A last ``stats count by`` with its fields not written yet: the result fields were read from it as ``by`` and
+    ``count``, and every risk object, throttling field, drilldown token and expected_rows key was reported as no
+    result field (CP029, CP047) beside the CP060: one mistake, a page of findings pointing away from it."""
+    edit(pack, TTP, "  | `entra_id_user_declined_consent_for_oauth_app_filter`'",
+         "  | `entra_id_user_declined_consent_for_oauth_app_filter` | stats count by'")
+    assert [d.rule for d in validate(pack).diagnostics] == ["CP060"]
+
+
+def test_a_typo_before_the_last_stats_keeps_the_result_field_findings(pack: Path, validate: Validate) -> None:
+    """A typo in an earlier command says nothing about the fields the last stats makes: a risk object it does not
+    make is still reported, in the same run (all errors at once)."""
+    edit(pack, TTP, "| fillnull ", "| filnull ")
+    edit(pack, TTP, "  risk_objects:\n  - field: user", "  risk_objects:\n  - field: usr")
+    rules = sorted(d.rule for d in validate(pack).diagnostics)
+    assert "CP061" in rules and "CP029" in rules, rules

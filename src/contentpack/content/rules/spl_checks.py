@@ -358,14 +358,15 @@ def _custom_commands(context: RuleContext) -> frozenset[str]:
     return frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
 
 
-def has_spl_error(context: RuleContext, text: str) -> bool:
-    """Whether CP060/CP061 report an error in the search ``text`` (a detection's own search): a rule that cannot
-    read such a search leaves what it would say to that error rather than say it again elsewhere."""
+def has_spl_error(context: RuleContext, text: str, start: int = 0) -> bool:
+    """Whether CP060/CP061 report an error in the search ``text`` (a detection's own search), at or after offset
+    ``start`` (an error placed nowhere counts): a rule that cannot read such a search leaves what it would say to
+    that error rather than say it again elsewhere."""
     from contentpack.spl import SplMacroError
 
     custom = _custom_commands(context)
-    return any(not isinstance(problem, SplMacroError) and rule_and_message(problem, "", custom) is not None
-               for problem in parse_problems(text, context.spl))
+    return any(not isinstance(problem, SplMacroError) and (problem.offset is None or problem.offset >= start)
+               and rule_and_message(problem, "", custom) is not None for problem in parse_problems(text, context.spl))
 
 
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
