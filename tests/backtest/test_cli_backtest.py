@@ -597,5 +597,5 @@ def test_a_detection_that_cannot_run_is_named_at_its_yaml_line_and_column(
     line = 1 + lines.index("  | iplocation ipAddress" + eval_line[1:-1])
     said = [text for text in err.splitlines() if "iplocation" in text]
     assert status == 1 and len(said) == 1, err
-    assert said[0].startswith(f"{path}:{line}:5: {DECLINED}: error[RP003]: scheduled run: search column "), said
+    assert said[0].startswith(f"{path}:{line}:5: {DECLINED}: error[RP003]: scheduled run: search: iplocation"), said
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["errors"] == said

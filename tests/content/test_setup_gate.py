@@ -41,6 +41,12 @@ def _broken_expression(pack: Path) -> None:
     edit(pack, DATA_SOURCE, """expression: '"Azure AD"'""", "expression: 'if(x,'")
 
 
+def _end_of_broken_expression(pack: Path) -> tuple[int, int]:
+    """Just past the broken expression's last character (its closing quote): where "found end of command" is."""
+    line, col = locate(pack, DATA_SOURCE, "if(x,'")
+    return line, col + len("if(x,")
+
+
 def _other_data_source(pack: Path, expression: str = '"Other"') -> None:
     """A second data source of the sourcetype ``azure:monitor:aad`` (after the first in file order)."""
     text = (pack / DATA_SOURCE).read_text(encoding="utf-8")
@@ -62,10 +68,11 @@ def _conflict_message(pack: Path) -> str:
 
 def test_an_expression_that_does_not_parse_is_cp060_at_the_expression(pack: Path, validate: Validate) -> None:
     """The reproducer: ``if(x,`` ends before its arguments; the parser stops at the end of the text, so the
-    finding is at the expression's first character (the closing quote is not part of the value)."""
+    finding is just past its last character, at the closing quote, where the missing arguments go (it was at the
+    opening quote, the value's own position)."""
     _broken_expression(pack)
     diagnostic = only(validate(pack), "CP060")
-    assert at(diagnostic) == (DATA_SOURCE, *locate(pack, DATA_SOURCE, "'if(x,'"))
+    assert at(diagnostic) == (DATA_SOURCE, *_end_of_broken_expression(pack))
     assert diagnostic.message == (f"SPL syntax error in data source '{SOURCE_NAME}': EVAL-vendor_product: expected "
                                   "an expression, found end of command")
     assert not validate(pack).ok
@@ -252,7 +259,7 @@ def _all_three(pack: Path) -> list[str]:
         return f"{relative}:{line}:{col}"
 
     return [
-        f"{where(DATA_SOURCE, repr('if(x,'))}: error[CP060]: SPL syntax error in data source '{SOURCE_NAME}': "
+        f"{DATA_SOURCE}:{':'.join(map(str, _end_of_broken_expression(pack)))}: error[CP060]: SPL syntax error in data source '{SOURCE_NAME}': "
         "EVAL-vendor_product: expected an expression, found end of command",
         f"{where(OTHER, 'vendor_product' + chr(10) + '    expression')}: error[CP064]: {_conflict_message(pack)}",
         f"{where(TTP, 'filnull')}: error[CP061]: unknown search command 'filnull' (did you mean 'fillnull'?)",

@@ -217,9 +217,7 @@ def test_invalid_regex_literals_are_cp060_at_the_pattern(pack: Path, validate: V
                 ("CP060", *locate(pack, HUNTING, '"[x"'), HUNTING),
                 ("CP060", *locate(pack, "data_sources/azure_active_directory_sign_in_activity.yml", '"*x"'),
                  "data_sources/azure_active_directory_sign_in_activity.yml"),
-                ("CP061", *locate(pack, TTP, "filnull"), TTP),
-                # the unreadable rex names user, so the drilldown's $user$ is said to be unchecked
-                ("CP045", *locate(pack, TTP, "View the detection results"), TTP)]
+                ("CP061", *locate(pack, TTP, "filnull"), TTP)]  # no CP045 for the $user$ the bad rex names
     assert found == sorted(expected)
     messages = [d.message for d in result.diagnostics if d.rule == "CP060"]
     assert any("invalid regular expression '(?<dom>[a-z+': missing terminating ] for character class" in m
@@ -364,3 +362,36 @@ def test_search_texts_are_made_once_per_run_and_shared_by_the_rules() -> None:
         (("drilldown_searches", 0, "search"), "drilldown 1 of detection 'Consent Denied'"),
         (("drilldown_searches", 1, "search"), "drilldown 2 of detection 'Consent Denied'"),
     ]
+
+
+def test_an_error_at_the_end_of_the_search_is_placed_after_its_last_character(pack: Path, validate: Validate) -> None:
+    """``found end of command`` is about the place just past the search's last character: reported there (the
+    column after ``by``), where the author adds what is missing. It was at the ``search`` key, lines above, as the
+    parser's offset is one past the value's last character."""
+    edit(pack, HUNTING, "  | `entra_id_consent_prompts_for_unknown_apps_filter`\n",
+         "  | `entra_id_consent_prompts_for_unknown_apps_filter` | stats count by\n")
+    diagnostic = only(validate(pack), "CP060")
+    line, col = locate(pack, HUNTING, "stats count by", 2)
+    assert at(diagnostic) == (HUNTING, line, col + len("stats count by"))
+    assert "found end of command" in diagnostic.message
+
+
+# ---------------------------------------------------------------- one mistake in the search, one finding
+
+
+def test_a_syntax_error_in_the_last_stats_is_not_said_again_at_every_field(pack: Path, validate: Validate) -> None:
+    """A last ``stats count by`` with its fields not written yet: the result fields were read from it as ``by`` and
+    ``count``, and every risk object, throttling field, drilldown token and expected_rows key was reported as no
+    result field (CP029, CP047) beside the CP060: one mistake, a page of findings pointing away from it."""
+    edit(pack, TTP, "  | `entra_id_user_declined_consent_for_oauth_app_filter`'",
+         "  | `entra_id_user_declined_consent_for_oauth_app_filter` | stats count by'")
+    assert [d.rule for d in validate(pack).diagnostics] == ["CP060"]
+
+
+def test_a_typo_before_the_last_stats_keeps_the_result_field_findings(pack: Path, validate: Validate) -> None:
+    """A typo in an earlier command says nothing about the fields the last stats makes: a risk object it does not
+    make is still reported, in the same run (all errors at once)."""
+    edit(pack, TTP, "| fillnull ", "| filnull ")
+    edit(pack, TTP, "  risk_objects:\n  - field: user", "  risk_objects:\n  - field: usr")
+    rules = sorted(d.rule for d in validate(pack).diagnostics)
+    assert "CP061" in rules and "CP029" in rules, rules

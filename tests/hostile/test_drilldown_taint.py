@@ -100,16 +100,29 @@ def test_a_typo_elsewhere_in_the_search_does_not_hide_a_derived_token(tmp_path: 
     assert len(found) == 1 and "uses $apps$, which is attacker-controlled" in found[0], found
 
 
-def test_tokens_an_unreadable_command_names_are_said_to_be_unchecked(tmp_path: Path) -> None:
+def test_tokens_a_typo_hides_are_left_to_its_error(tmp_path: Path) -> None:
     """``stats coutn ... values(appDisplayName) as apps``: which fields the stats keeps, and where ``apps`` comes
-    from, is not known; the tokens it names are reported once as not checked, not passed as clean."""
+    from, is not known, yet the pack cannot pass while the typo stands (CP061), and once it is fixed the tokens are
+    judged. Before, a CP045 at the drilldown said the same typo again ("see the search's CP060/CP061"): one
+    mistake, two findings in two places."""
     root = copy_pack(tmp_path)
     edit(root, TTP, "stats count min(_time)", "stats coutn min(_time)")
     edit(root, TTP, "max(_time) as lastTime by", "max(_time) as lastTime values(appDisplayName) as apps by")
     edit(root, TTP, DRILL_NAME, 'View the detection results for - "$apps$"')
-    found = _cp045_beside_errors(root)
+    found = [(d.rule, d.message) for d in validate_pack(root).diagnostics]
+    assert [rule for rule, _ in found] == ["CP061"] and "unknown stats function 'coutn'" in found[0][1], found
+
+
+def test_tokens_a_command_the_engine_does_not_read_names_are_said_to_be_unchecked(tmp_path: Path) -> None:
+    """Valid SPL the engine's parser does not read (``cluster``: no CP060/CP061) names ``user``: where its value
+    comes from is not known, so ``$user$`` is reported once as not checked, not passed as clean, and the message
+    no longer sends the author to a CP060/CP061 that is not there."""
+    root = copy_pack(tmp_path)
+    edit(root, TTP, "  | fillnull \n", "  | fillnull \n  | cluster field=user \n")
+    found = _cp045(root)
     assert len(found) == 1, found
-    assert "drilldown tokens not checked for attacker control: $apps$, $user$ (the command 'stats coutn" in found[0]
+    assert ("drilldown tokens not checked for attacker control: $user$ (the command 'cluster field=user' names them, "
+            "and it is valid SPL the engine's parser does not read") in found[0], found
 
 
 def test_tokens_in_offsets_are_checked(tmp_path: Path) -> None:

@@ -159,6 +159,6 @@ def test_backtest_of_a_detection_whose_search_the_engine_cannot_parse_reports_it
     assert outcome.returncode == 1
     said = [line for line in outcome.stderr.splitlines() if "Entra ID Consent Prompts For Unknown Apps: " in line]
     assert len(said) == 1 and re.match(r"detections/\S+\.yml:\d+:\d+: Entra ID Consent Prompts For Unknown Apps: "
-                                       r"error\[RP003\]: scheduled run: search column \d+: the character '\$' in an "
+                                       r"error\[RP003\]: scheduled run: search: the character '\$' in an "
                                        r"expression is not supported", said[0]), outcome.stderr
     assert "period " in outcome.stdout  # the other detections ran

@@ -115,7 +115,7 @@ def test_an_spl_error_is_placed_where_validate_places_the_same_problem(pack_copy
     out = capsys.readouterr().out
     where = f"{path}:{finding.position.line}:{finding.position.col}: {name} / "
     lines = [line for line in out.splitlines() if line.startswith(where)]  # each of its tests
-    assert lines and all(": error[RP003]: search column " in line for line in lines), out
+    assert lines and all(": error[RP003]: search: lookup: " in line for line in lines), out
 
 
 def test_cli_exit_0_when_the_selected_detection_passes(pack_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

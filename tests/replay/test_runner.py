@@ -256,6 +256,8 @@ def test_attack_data_without_readable_times_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_spl_error_is_reported_at_the_search_with_its_column(tmp_path: Path) -> None:
+    """The detection has no file here (the factory builds the pack in memory), so the error is at the ``search``
+    key with the column in the search text: the one place that can be given."""
     data = f.write_events(tmp_path, "declines", DECLINES)
     [outcome] = _run(tmp_path, f.unit_test(data), search="`azure_monitor_aad` | stats count by", drilldowns=())
     [problem] = outcome.errors

@@ -139,15 +139,19 @@ class TestFailed(Exception):
 
 def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> Diagnostic:
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
-    validate places its SPL findings; the ``search`` key when the file cannot be read), with the SPL column
-    inside the search text."""
+    validate places its SPL findings)."""
     return _search_problem(root, detection, what, exc.column, exc.message)
 
 
 def _search_problem(root: Path, detection: Detection, what: str, column: int | None, message: str) -> Diagnostic:
-    """RP003 at the YAML line and column of ``column`` (1-based, in the search text) of the detection's search."""
-    at = Positions(root).at(detection.source, ("search",), detection.search, None if column is None else column - 1)
-    return error(at, RULE_SEARCH, f"{what}{'' if column is None else f' column {column}'}: {message}")
+    """RP003 at the YAML line and column of ``column`` (1-based, in the search text) of the detection's search:
+    one place for the reader. Only when that character cannot be placed in the file (the file unreadable) is the
+    error at the ``search`` key, with the column inside the search text in the message."""
+    source = detection.source
+    at = Positions(root).character(source, ("search",), detection.search, None if column is None else column - 1)
+    if at is not None or column is None:
+        return error(at or source.at("search"), RULE_SEARCH, f"{what}: {message}")
+    return error(source.at("search"), RULE_SEARCH, f"{what} column {column}: {message}")
 
 
 def run_detection_search(engine: Engine, detection: Detection, now: float = REPLAY_NOW) -> Results:

@@ -135,6 +135,14 @@ class TimeBounds:
     offset: int = 0
     index_earliest: str | None = None
     index_latest: str | None = None
+    #: (modifier as written, lower case: ``earliest``, ``_index_latest``...; offset of its value's first character)
+    #: for each modifier written with its value as the bound holds it (not the ``*ago`` forms, whose bound is
+    #: derived): a check refusing a value reports it at the author's character. Not part of what the bounds are.
+    places: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def place(self, modifier: str) -> int | None:
+        """The offset of ``modifier``'s value (``places``), None when it is not known."""
+        return next((offset for name, offset in self.places if name == modifier), None)
 
     @property
     def on_index_time(self) -> bool:

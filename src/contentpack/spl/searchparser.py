@@ -51,6 +51,7 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
     earliest: str | None = None
     latest: str | None = None
     index_bounds: dict[str, str] = {}
+    places: dict[str, int] = {}
     while not cur.at_end():
         tok = cur.peek()
         if tok.kind == "WORD" and tok.text == "AND":
@@ -70,7 +71,10 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
                     earliest = modifier
                 else:
                     latest = modifier
-            elif name == "earliest":
+                places.pop("earliest" if name.startswith("start") else "latest", None)  # no longer that value
+                continue
+            places[name] = value_tok.offset + (1 if value_tok.kind == "PHRASE" else 0)  # past the opening quote
+            if name == "earliest":
                 earliest = value_tok.text
             elif name == "latest":
                 latest = value_tok.text
@@ -84,7 +88,7 @@ def parse_search(cur: Cursor) -> tuple[SearchExpr, TimeBounds]:
         expr = operands[0]
     else:
         expr = SearchAnd(tuple(operands), operands[0].offset)
-    return expr, TimeBounds(earliest, latest, start, **index_bounds)
+    return expr, TimeBounds(earliest, latest, start, **index_bounds, places=tuple(places.items()))
 
 
 def _parse_and(cur: Cursor) -> SearchExpr:

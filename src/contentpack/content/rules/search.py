@@ -14,6 +14,7 @@ from contentpack.content.rules.spl_checks import (
     Positions,
     SearchText,
     did_you_mean,
+    has_spl_error,
     macro_at,
     pack_tables,
     search_texts,
@@ -25,6 +26,7 @@ from contentpack.content.rules.spl_text import (
     macro_calls,
     multivalue_output_fields,
     output_fields,
+    output_fields_start,
     rba_message_tokens,
     scan_tokens,
     strip_comments,
@@ -230,7 +232,7 @@ def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         search = detection.search.lower()
         rba = detection.rba
-        results = _result_fields(detection)
+        results = result_fields(context, detection)
         fields = sorted({o.field for o in rba.risk_objects} | {o.field for o in rba.threat_objects})
         missing = [f for f in fields if f.lower() not in search and _not_cp029s(f, results)]
         if missing:
@@ -284,7 +286,7 @@ def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
         throttling = detection.tags.throttling
         if throttling is None:
             continue
-        results = _result_fields(detection)
+        results = result_fields(context, detection)
         for index, name in enumerate(throttling.fields):
             if name not in detection.search and _not_cp029s(name, results):
                 yield error(
@@ -342,11 +344,17 @@ def _readers_text(detection: Detection, name: str) -> str:
     return ", ".join(reader if count == 1 else f"{count} {reader}s" for reader, count in counts.items())
 
 
-def _result_fields(detection: Detection) -> frozenset[str] | None:
+def result_fields(context: RuleContext, detection: Detection) -> frozenset[str] | None:
     """The search's result fields, read from its last stats/table/fields (``spl_text.output_fields``); None when
-    unknown or a wildcard (``table *``, ``values(*) as *``)."""
+    unknown or a wildcard (``table *``, ``values(*) as *``), and when CP060/CP061 report an error from that command
+    on: the text read there is not SPL (``stats count by`` made ``by`` a result field, and a field a typo hides
+    is not missing), and the error is the one mistake to report (every risk, throttling, drilldown and
+    expected_rows field was reported beside it as no result field)."""
     fields = output_fields(detection.search)
-    return None if fields is None or "*" in fields else fields
+    if fields is None or "*" in fields:
+        return None
+    start = output_fields_start(detection.search)
+    return None if start is None or has_spl_error(context, detection.search, start) else fields
 
 
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
@@ -368,7 +376,7 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
         rba, throttling = detection.rba, detection.tags.throttling
         if rba is None and throttling is None and not detection.drilldown_searches:
             continue
-        fields = _result_fields(detection)
+        fields = result_fields(context, detection)
         if fields is None:
             continue
         known = f"(result fields: {', '.join(sorted(fields))})"

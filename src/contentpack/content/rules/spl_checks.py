@@ -38,7 +38,8 @@ column.
   drilldowns, and so is a drilldown offset written as the duration ES documents for it (``2h``: the time before
   or after the triggering event, ``content.naming.offset_seconds``), which is no time modifier; in a schedule
   real-time, absolute and quoted values are refused (``time_modifier_problem``); so are the ``earliest=``/``latest=``
-  a detection's search commands write (``_search_time_modifiers``).
+  a detection's search commands write (``_search_time_modifiers``), at the refused character (in the
+  definition of the macro that writes one).
 * CP066: an inline schedule's runs, sampled as ``content.schedule`` samples them (the windows the simulation
   runs over), each search some time: a run whose window is empty or inverted (latest at or before earliest)
   searches nothing, an error; time between one window's end and the next window's start is never searched,
@@ -79,14 +80,14 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, Position, error, warning
-from contentpack.content.model import Detection, Lookup, NodePath, Pack, Scheduling, SourceMap
+from contentpack.content.model import Detection, Lookup, Macro, NodePath, Pack, Scheduling, SourceMap
 from contentpack.content.naming import offset_seconds
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_text import located_macro_calls
@@ -182,9 +183,21 @@ class Positions:
         self.texts: dict[str, str | None] = {}
 
     def at(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position:
+        """The position of ``value[offset]``, or of the value's node when it cannot be placed (``offset`` None)."""
+        found = self.character(source, node, value, offset)
+        return found if found is not None else source.at(*node)
+
+    def character(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position | None:
+        """The position of ``value[offset]``; None when it cannot be placed (no offset, the node or its file
+        unknown), for a caller that then says where the character is another way. The offset just past the
+        value's end (an error at the end of a search: "found end of command") is the column after its last
+        character."""
         start = source.at(*node)
         if offset is None or start.line <= 0:
-            return start
+            return None
+        if value and offset == len(value):
+            last = self.character(source, node, value, offset - 1)
+            return None if last is None else replace(last, col=last.col + 1)
         if source.path not in self.texts:
             try:
                 self.texts[source.path] = (self.root / source.path).read_text(encoding="utf-8")
@@ -192,7 +205,7 @@ class Positions:
                 self.texts[source.path] = None
         text = self.texts[source.path]
         found = locate(text, start.line, start.col, value, offset) if text is not None else None
-        return Position(start.path, *found) if found else start
+        return Position(start.path, *found) if found else None
 
 
 # ------------------------------------------------------------------------------------------------ searches
@@ -340,9 +353,25 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
         yield error(positions.at(text.source, text.node, text.value, offset), rule, message)
 
 
+def _custom_commands(context: RuleContext) -> frozenset[str]:
+    """The pack's ``custom_commands`` names in lower case (Splunk matches command names without case)."""
+    return frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
+
+
+def has_spl_error(context: RuleContext, text: str, start: int = 0) -> bool:
+    """Whether CP060/CP061 report an error in the search ``text`` (a detection's own search), at or after offset
+    ``start`` (an error placed nowhere counts): a rule that cannot read such a search leaves what it would say to
+    that error rather than say it again elsewhere."""
+    from contentpack.spl import SplMacroError
+
+    custom = _custom_commands(context)
+    return any(not isinstance(problem, SplMacroError) and (problem.offset is None or problem.offset >= start)
+               and rule_and_message(problem, "", custom) is not None for problem in parse_problems(text, context.spl))
+
+
 def spl_rules(context: RuleContext) -> Iterator[Diagnostic]:
     """CP060, CP061 (see the module docstring)."""
-    custom = frozenset(name.lower() for name, _ in context.pack.app.custom_commands)
+    custom = _custom_commands(context)
     positions = Positions(context.root)
     for text in search_texts(context):
         problems = parse_problems(text.parsed, context.spl)  # the run's analysis parses each expansion once
@@ -520,6 +549,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
     from contentpack.cron import CronError, parse_cron
 
     positions = Positions(context.root)
+    said: set[Diagnostic] = set()  # CP063 of the searches' modifiers, each once
     for detection in context.pack.detections:
         source = detection.source
         if detection.has_inline_deployment:
@@ -539,7 +569,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 if problem is not None:
                     yield error(positions.at(source, node, value, problem[1]), RULE_TIME_MODIFIER,
                                 f"{key}: {problem[0]}")
-        yield from _search_time_modifiers(context.spl, detection)
+        yield from _search_time_modifiers(context, positions, detection, said)
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, offset_value in (("earliest_offset", drilldown.earliest_offset),
                                       ("latest_offset", drilldown.latest_offset)):
@@ -552,19 +582,22 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"drilldown {key}: {problem[0]}")
 
 
-def _search_time_modifiers(analysis: SplAnalysis, detection: Detection) -> Iterator[Diagnostic]:
+def _search_time_modifiers(context: RuleContext, positions: Positions, detection: Detection,
+                           said: set[Diagnostic]) -> Iterator[Diagnostic]:
     """CP063 for ``earliest=``/``latest=`` (and ``_index_earliest``/``_index_latest``) written in a search command of
     the detection's search (the pack's macros expanded): Splunk refuses the search when one is not a time modifier,
     and the engine reads them only when a run reaches the command, so before this the replay was the first to say
-    (RP003). Reported at the search, naming the modifier (a modifier a macro brings has no place in the YAML)."""
+    (RP003). Reported at one place (``_time_modifier_finding``), each finding once (``said``: a macro's is the same
+    for every search calling it)."""
     from contentpack.spl.commands.search import SearchCommand
 
+    analysis = context.spl
     expanded = analysis.expanded_text(detection.search)
     if expanded is None or ("earliest" not in expanded.lower() and "latest" not in expanded.lower()):
         return
     seen: set[tuple[str, str]] = set()
     for word in ("earliest", "latest"):
-        for _, command in analysis.readable_commands(expanded, word):
+        for base, command in analysis.readable_commands(expanded, word):
             if not isinstance(command, SearchCommand):
                 continue
             bounds = command.bounds
@@ -574,9 +607,62 @@ def _search_time_modifiers(analysis: SplAnalysis, detection: Detection) -> Itera
                     continue
                 seen.add((key, value))
                 problem = time_modifier_problem(value)
-                if problem is not None:
-                    yield error(detection.source.at("search"), RULE_TIME_MODIFIER,
-                                f"search: {key}={value}: {problem[0]}")
+                if problem is None:
+                    continue
+                place = bounds.place(key)
+                found = _time_modifier_finding(context, positions, detection, f"{key}={value}: {problem[0]}",
+                                               None if place is None else (base + place, problem[1]), key, value)
+                if found not in said:
+                    said.add(found)
+                    yield found
+
+
+def _time_modifier_finding(context: RuleContext, positions: Positions, detection: Detection, message: str,
+                           place: tuple[int, int] | None, key: str, value: str) -> Diagnostic:
+    """CP063 for a bad modifier of the detection's search at one place, for a reader to go to: the refused
+    character of the value in the search's own text; for a modifier a macro brings, that character in the macro's
+    definition (the fix goes there) when the definition writes ``key=value`` itself, else the macro call, naming
+    the macro (an argument or a macro it calls brings the value). ``place``: (offset of the value in the expanded
+    search, offset of the refused character in the value); None: unknown, the ``search`` key."""
+    from contentpack.spl.macros import Expanded
+
+    search, source = detection.search, detection.source
+    expansion = context.spl.expansion(search)
+    if place is None or not isinstance(expansion, Expanded):
+        return error(source.at("search"), RULE_TIME_MODIFIER, f"search: {message}")
+    value_at, problem_at = place
+    at = expansion.original_offset(value_at)
+    macro = macro_at(search, at)
+    if macro is None:
+        return error(positions.at(source, ("search",), search, expansion.original_offset(value_at + problem_at)),
+                     RULE_TIME_MODIFIER, f"search: {message}")
+    called = next((call.stanza for offset, call in located_macro_calls(search) if offset == at), None)
+    written = _macro_writing(context.pack.macros, called, key, value, set()) if called is not None else None
+    if written is None:
+        return error(positions.at(source, ("search",), search, at), RULE_TIME_MODIFIER,
+                     f"search: {message}, inside the expansion of macro `{macro}`")
+    defined, value_at = written
+    return error(positions.at(defined.source, ("definition",), defined.definition, value_at + problem_at),
+                 RULE_TIME_MODIFIER, f"macro '{defined.name}' definition: {message}")
+
+
+def _macro_writing(macros: Sequence[Macro], stanza: str, key: str, value: str,
+                   visited: set[str]) -> tuple[Macro, int] | None:
+    """The macro ``stanza`` or one it calls (at any depth) whose definition writes ``key=value`` itself, with the
+    offset of the value there; None when none does (an argument brings the value, or a macro of no file)."""
+    defined = next((macro for macro in macros if macro.stanza == stanza), None)
+    if defined is None or stanza in visited:
+        return None
+    visited.add(stanza)
+    written = re.search(rf"(?<![\w.]){re.escape(key)}\s*=\s*\"?(?={re.escape(value)})", defined.definition,
+                        re.IGNORECASE)
+    if written is not None:
+        return defined, written.end()
+    for _, call in located_macro_calls(defined.definition):
+        found = _macro_writing(macros, call.stanza, key, value, visited) if call.stanza is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def _schedule_window_longer_than_period(positions: Positions, detection: Detection,

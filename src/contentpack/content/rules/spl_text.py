@@ -34,6 +34,11 @@ def strip_comments(search: str) -> str:
     return _COMMENT.sub(" ", search) if "```" in search else search
 
 
+def blank_comments(search: str) -> str:
+    """``search`` with each ``` comment blanked to spaces of its length: what follows keeps the author's offsets."""
+    return _COMMENT.sub(lambda comment: " " * len(comment.group()), search) if "```" in search else search
+
+
 @dataclass(frozen=True)
 class MacroCall:
     text: str  # what was between the backticks
@@ -93,7 +98,7 @@ def located_macro_calls(search: str) -> tuple[tuple[int, MacroCall], ...]:
     blanked to the same length, so each offset is the author's, for a report at the call's own line and column."""
     if "`" not in search:
         return ()
-    blanked = _COMMENT.sub(lambda comment: " " * len(comment.group()), search) if "```" in search else search
+    blanked = blank_comments(search)
     return tuple((match.start(), _macro_call(match.group(1))) for match in _MACRO.finditer(blanked))
 
 
@@ -175,22 +180,24 @@ def _stats_fields(args: str) -> list[str]:
     return [field for _, field in made] + by
 
 
-def _last_transforming(search: str) -> tuple[str, str, list[str]] | None:
-    """The search's last ``stats``/``table``/``fields`` (command, arguments) and the segments after it, last first
-    (each a command that keeps the field set, ``eval`` or ``rename``); None when a command not modelled comes after
-    it, there is none, or the search cannot be split. Macro calls that are whole segments are passed over."""
+def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
+    """The search's last ``stats``/``table``/``fields`` (command, arguments), the segments after it, last first
+    (each a command that keeps the field set, ``eval`` or ``rename``), and the offset in ``search`` where that
+    command's segment starts; None when a command not modelled comes after it, there is none, or the search cannot
+    be split. Macro calls that are whole segments are passed over."""
     try:  # the engine's split: a pipe inside quotes or a subsearch does not split, an escaped quote opens none
-        segments = [text for segment in split_pipeline(strip_comments(search)) if (text := segment.text.strip())]
+        segments = [(text, segment.offset) for segment in split_pipeline(blank_comments(search))
+                    if (text := segment.text.strip())]
     except SplError:
         return None  # an unclosed quote or bracket (CP060 reports it)
     trailing: list[str] = []
-    for segment in reversed(segments):
+    for segment, offset in reversed(segments):
         if segment.startswith("`") and segment.endswith("`"):
             continue
         command, _, args = segment.partition(" ")
         command = command.lower()
         if command in {"stats", "table", "fields"}:
-            return command, args, trailing
+            return command, args, trailing, offset
         if command in _FIELD_KEEPING or command in {"eval", "rename"}:
             trailing.append(segment)
             continue
@@ -217,6 +224,13 @@ def multivalue_output_fields(search: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=8192)  # CP029 and CP047 ask for the same searches
+def output_fields_start(search: str) -> int | None:
+    """Where the commands ``output_fields`` reads (the last ``stats``/``table``/``fields`` and those after it)
+    start in ``search``; None when it reads none."""
+    last = _last_transforming(search)
+    return None if last is None else last[3]
+
+
 def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 
@@ -227,7 +241,7 @@ def output_fields(search: str) -> frozenset[str] | None:
     last = _last_transforming(search)
     if last is None:
         return None
-    command, args, trailing = last
+    command, args, trailing, _ = last
     if command == "stats":
         fields = _stats_fields(args)
     else:

@@ -26,9 +26,10 @@ A command the parser cannot read (a typo such as ``filnull`` or ``stats coutn``,
 passed over: taint keeps following the commands that can be read (assumed: the unread command keeps the fields
 and values it does not name, as most commands do), and every field name written in it is of unknown provenance
 (``Taint.unread``) until a readable command sets it, so a drilldown token on one is reported as not checked
-rather than passed as clean. When the search cannot be split into commands at all (an unclosed quote or
-bracket) or its macros cannot be expanded, field names are matched instead: the declared fields, without their
-``properties.`` prefix too, and the default patterns.
+rather than passed as clean (not beside the search's own CP060/CP061 error, which is the one to fix: ``tokens``).
+When the search cannot be split into commands at all (an unclosed quote or bracket) or its macros cannot be
+expanded, field names are matched instead: the declared fields, without their ``properties.`` prefix too, and the
+default patterns.
 """
 
 from __future__ import annotations
