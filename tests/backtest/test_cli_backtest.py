@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from contentpack.backtest.inputs import MAX_REPORTED
+from contentpack.backtest.inputs import MAX_REPORTED, Found
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
 from terminal_output import read_until_closed
@@ -457,7 +457,7 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     import contentpack.cli.backtest as command
 
     gone = tmp_path / "gone.log"
-    monkeypatch.setattr(command, "discover", lambda paths, outputs: [gone])
+    monkeypatch.setattr(command, "find_inputs", lambda paths, outputs: Found((gone,)))
     assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE)) == (
         2, "", f"contentpack backtest: error: {gone}: no such file or folder\n")
     monkeypatch.undo()

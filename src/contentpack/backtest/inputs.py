@@ -795,7 +795,7 @@ def refusals(paths: Iterable[Path]) -> list[str]:
                 _judged(_decompressed(cast(io.BufferedReader, handle)), name)
         except InputError as exc:
             problems.append(str(exc))
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (EOFError, gzip.BadGzipFile) as exc:  # a corrupt gzip file; any other OSError is the caller's
             problems.append(f"{name}: cannot read: {exc}")
     return problems
 
