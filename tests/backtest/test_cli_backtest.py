@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from contentpack.backtest.inputs import MAX_REPORTED, Found
+from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
 from terminal_output import read_until_closed
@@ -455,6 +455,7 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     directory``; a folder where a report file is to be written in the system's words, at the report's path (not the
     temporary file written beside it)."""
     import contentpack.cli.backtest as command
+    from contentpack.backtest.inputs import Found
 
     gone = tmp_path / "gone.log"
     monkeypatch.setattr(command, "find_inputs", lambda paths, outputs: Found((gone,)))

@@ -263,7 +263,7 @@ def test_a_file_compressed_other_than_gzip_is_refused_by_its_first_bytes(
     assert str(refused.value) == f"{path}: cannot read events: {said}"
 
 
-def test_two_json_values_on_a_line_are_placed_and_said_as_such(tmp_path: Path) -> None:
+def test_two_json_values_on_a_line_are_said_as_such(tmp_path: Path) -> None:
     """A line holding an object and then another (two records joined, or ``jq`` output) was "Extra data: line 1
     column 9 (char 8)", which says nothing of the cause; it is said in words (``events.CONCATENATED``)."""
     from contentpack.spl.errors import SplEventsError
