@@ -455,9 +455,10 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     directory``; a folder where a report file is to be written in the system's words, at the report's path (not the
     temporary file written beside it)."""
     import contentpack.cli.backtest as command
+    from contentpack.backtest.inputs import Found
 
     gone = tmp_path / "gone.log"
-    monkeypatch.setattr(command, "discover", lambda paths, outputs: [gone])
+    monkeypatch.setattr(command, "find_inputs", lambda paths, outputs: Found((gone,)))
     assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE)) == (
         2, "", f"contentpack backtest: error: {gone}: no such file or folder\n")
     monkeypatch.undo()
@@ -599,3 +600,62 @@ def test_a_detection_that_cannot_run_is_named_at_its_yaml_line_and_column(
     assert status == 1 and len(said) == 1, err
     assert said[0].startswith(f"{path}:{line}:5: {DECLINED}: error[RP003]: scheduled run: search: iplocation"), said
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["errors"] == said
+
+
+def test_an_input_without_events_says_so_also_with_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty export with --from/--to was a report of zeros and exit 0, which reads as a tenant where nothing
+    happened; it is the input's fault, said as without dates (exit 1, nothing written)."""
+    monkeypatch.chdir(REPO)
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    status, out, err = backtest(capsys, "--events", str(empty), "--from", "2026-10-01", "--to", "2026-10-02",
+                                "--out", str(tmp_path / "out"))
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad line(s))" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_files_of_a_folder_that_are_not_read_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's files not named like logs were left out without a word: a week's export kept as a .zip (or an
+    Event Hubs Capture's .avro files) beside one .jsonl, and the report, over the .jsonl alone, looked whole. They
+    are named on stderr before the run (hidden files and the command's own outputs are not)."""
+    monkeypatch.chdir(REPO)
+    logs = tmp_path / "exports"
+    (logs / "week2").mkdir(parents=True)
+    (logs / "a.jsonl").write_bytes(SINGLE.read_bytes())
+    (logs / "week2" / "signins.zip").write_bytes(b"PK\x03\x04")
+    (logs / "notes.md").write_text("x\n")
+    (logs / ".hidden.zip").write_bytes(b"PK\x03\x04")
+    status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED, "--out", str(logs / "out"))
+    assert status == 0
+    assert err.splitlines()[0] == (f"contentpack backtest: note: 2 file(s) in the folder(s) not read, as not named "
+                                   f"like logs (.json, .jsonl, .ndjson, .log, .csv, .txt, or .gz): {logs}/notes.md, "
+                                   f"{logs}/week2/signins.zip")
+    status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED, "--out", str(logs / "out"))
+    assert status == 0 and err.startswith("contentpack backtest: note: 2 file(s)")  # not the report's own files
+
+
+def test_every_file_refused_by_its_first_bytes_is_named_in_one_run(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of exports in several wrong forms was refused one file a run, after reading the files before it:
+    fix one, run again, meet the next. Each file refused by its first bytes is named at once, before any is read
+    (usage errors, exit 2; the rest counted past ten)."""
+    monkeypatch.chdir(REPO)
+    logs = tmp_path / "exports"
+    logs.mkdir()
+    (logs / "a.jsonl").write_bytes(SINGLE.read_bytes())
+    (logs / "b.jsonl").write_text(SINGLE.read_text(encoding="utf-8"), encoding="utf-16")
+    (logs / "c.json").write_text('{"TimeGenerated": "2026-10-13T14:25:53Z", "OperationName": "Sign-in activity", '
+                                 '"Category": "SignInLogs", "ResultType": "65004"}\n')
+    (logs / "d.json").write_bytes(b"Obj\x01")
+    status, out, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED)
+    assert status == 2 and out == ""
+    assert [line.split(": ")[2] for line in err.splitlines()] == [
+        f"{logs}/b.jsonl", f"{logs}/c.json:1", f"{logs}/d.json"]
+    assert all(line.startswith("contentpack backtest: error: ") for line in err.splitlines())
+    for name in "efghijklmn":
+        (logs / f"{name}.json").write_bytes(b"Obj\x01")
+    status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED)
+    assert status == 2 and len(err.splitlines()) == 10 and err.endswith(" (3 more file(s) refused)\n")

@@ -570,6 +570,35 @@ def test_a_log_compressed_other_than_gzip_is_refused_saying_how_to_read_it(tmp_p
     assert str(refused.value) == f"{path}: {said}"
 
 
+_TO_UTF8 = "which is not read: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8;"
+_CAPTURE = "an Avro file, as Event Hubs Capture writes, which is not read: write each message's Body as one JSON line"
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    ((DECLINE + "\r\n").encode("utf-16"), f"UTF-16 text (its byte-order mark), {_TO_UTF8}"),
+    (b"\xfe\xff" + (DECLINE + "\n").encode("utf-16-be"), f"UTF-16 text (its byte-order mark), {_TO_UTF8}"),
+    (b"Obj\x01\x04\x14avro.codec\x08null" + json.dumps({"records": [json.loads(DECLINE)]}).encode(), _CAPTURE),
+    (gzip.compress(b"Obj\x01\x04\x14avro.codec\x08null"), _CAPTURE)], ids=["utf-16le", "utf-16be", "avro", "avro.gz"])
+def test_utf16_text_and_an_event_hubs_capture_are_refused_saying_what_to_do(tmp_path: Path, data: bytes,
+                                                                            said: str) -> None:
+    """What a Windows user or an Event Hubs Capture gives instead of UTF-8 JSON lines: Windows PowerShell 5.1's
+    ``>`` writes UTF-16, and Capture writes Avro, which the README named as a source. The backtest said "not a
+    supported input: expected JSON lines ..." of both, and ``search --events`` "not valid UTF-8 (byte 0xff)" of
+    the one and counted the other's bytes as a text event; both now say what the file is and what to do."""
+    from contentpack.spl.errors import SplEventsError
+    from contentpack.spl.events import read_events
+
+    path = tmp_path / "signins.json"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as refused:
+        read([path])
+    assert str(refused.value).startswith(f"{path}: {said}")
+    if not data.startswith(gzip.compress(b"")[:2]):  # search refuses any gzip file before looking inside
+        with pytest.raises(SplEventsError) as searched:
+            list(read_events(path, sourcetype="s"))
+        assert str(searched.value).startswith(f"{path}: cannot read events: {said}")
+
+
 def test_only_a_whole_magic_number_refuses_a_file() -> None:
     """Text that starts with bzip2's "BZh" and a digit but not its block magic, or with "PK" but not a local file
     header's signature, is not taken for a compressed file."""
@@ -578,3 +607,17 @@ def test_only_a_whole_magic_number_refuses_a_file() -> None:
     for text in (b"BZh91AY&SX", b"BZh0" + b"1AY&SY", b"BZh9 is text", b"PK\x03\x05", b"\xfd7zXZ\x01", b"_raw,_time"):
         assert packed_refusal(text) is None
     assert packed_refusal(b"BZh91AY&SY") is not None
+
+
+def test_records_written_by_jq_without_c_are_said_to_be_so(tmp_path: Path) -> None:
+    """``jq '.records[]'`` without ``-c`` writes each record over many lines, one after another: read as one JSON
+    document, the whole file was one bad document in Python's words ("Extra data: line 111 column 1 (char
+    4542)"), every record lost with nothing said of why. The place stays; the words say what the file is."""
+    path = tmp_path / "records.json"
+    path.write_text("".join(json.dumps(json.loads(line), indent=2) + "\n" for line in LINES[:2]))
+    second = 1 + json.dumps(json.loads(LINES[0]), indent=2).count("\n") + 1
+    _, reader = read([path])
+    [bad] = reader.report.bad_lines
+    assert bad.render() == (f"{path}:{second}:1: warning[RP002]: malformed JSON document: another JSON value starts "
+                            "here, after a whole one: JSON lines hold one object a line, a JSON document one value "
+                            "(jq writes records one a line with -c; without it, over several lines each)")

@@ -41,3 +41,11 @@ def test_it_explains_the_system_wide_export_and_allow_skew() -> None:
     assert "exports its objects system-wide (`metadata/default.meta`: `export = system`), as ESCU does" in text
     assert "every macro and lookup name starts with `entra_id_`" in text
     assert "`allow_skew = 100%`, as ESCU's do" in text and "*Offset scheduled search start times*" in text
+
+
+def test_it_names_the_add_on_the_searches_need() -> None:
+    """The searches read the fields the Splunk Add-on for Microsoft Cloud Services extracts; the admin installing
+    the app from its tarball read of the add-on nowhere in it. It is named from the data sources' supported_TA."""
+    assert ("The searches read the fields extracted at search time by **Splunk Add-on for Microsoft Cloud Services** "
+            "(https://splunkbase.splunk.com/app/3110), written against version 5.0.0: install it on the same search "
+            "head(s), or the searches find nothing.") in _readme()

@@ -261,3 +261,16 @@ def test_a_file_compressed_other_than_gzip_is_refused_by_its_first_bytes(
     with pytest.raises(SplEventsError) as refused:
         list(read_events(path, sourcetype="s"))
     assert str(refused.value) == f"{path}: cannot read events: {said}"
+
+
+def test_two_json_values_on_a_line_are_said_as_such(tmp_path: Path) -> None:
+    """A line holding an object and then another (two records joined, or ``jq`` output) was "Extra data: line 1
+    column 9 (char 8)", which says nothing of the cause; it is said in words (``events.CONCATENATED``)."""
+    from contentpack.spl.errors import SplEventsError
+    from contentpack.spl.events import CONCATENATED
+
+    path = tmp_path / "x.json"
+    path.write_text('{"time": "2024-01-01T00:00:00Z"}\n{"a": 1} {"b": 2}\n')
+    with pytest.raises(SplEventsError) as refused:
+        list(read_events(path, sourcetype="s"))
+    assert (refused.value.line, refused.value.problem) == (2, f"malformed JSON event: {CONCATENATED}")

@@ -305,44 +305,62 @@ def _looks_like_logs(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
 
 
+@dataclass(frozen=True)
+class Found:
+    """The files ``find_inputs`` chose, and those it left in the folders because of their names."""
+
+    files: tuple[Path, ...]
+    not_logs: tuple[Path, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
+
+
 def discover(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> list[Path]:
+    """The files to read (:func:`find_inputs`)."""
+    return list(find_inputs(paths, outputs).files)
+
+
+def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> Found:
     """The files to read: each file as given; in a folder, recursively and in name order, the regular files
     named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
     not taken for data (hidden names and links to folders are not followed), and none of ``outputs`` (the files
     the command writes: a ``--out`` folder inside an ``--events`` folder once had the last run's
-    ``notables.jsonl``, ``risk.jsonl`` and ``summary.json`` read as logs by the next).
+    ``notables.jsonl``, ``risk.jsonl`` and ``summary.json`` read as logs by the next). The other files of the
+    folders are returned too, for the command to name: a ``.zip`` or ``.avro`` export beside the logs was left
+    out without a word, and the report covered the rest as if it were all.
 
     A folder or log file in it this user cannot read is an error, every one named at once and before any is
     read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
     the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
     files: list[Path] = []
+    not_logs: list[Path] = []
     written = {output.resolve() for output in outputs}
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found, unreadable = _log_files(path)
+            found, others, unreadable = _log_files(path)
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
+            not_logs.extend(other for other in others if other.resolve() not in written)
         elif path.is_file():
             files.append(path)
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(no_such_path(path))
-    return list(dict.fromkeys(files))
+    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)))
 
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
 
 
-def _log_files(folder: Path) -> tuple[list[Path], list[str]]:
-    """The log files under ``folder`` in path order, and what cannot be read there (``PATH: cannot read:
-    reason``)."""
+def _log_files(folder: Path) -> tuple[list[Path], list[Path], list[str]]:
+    """The log files under ``folder`` in path order, the other regular files there, and what cannot be read there
+    (``PATH: cannot read: reason``)."""
     found: list[Path] = []
+    others: list[Path] = []
     unreadable: list[str] = []
 
     def refused(exc: OSError) -> None:
@@ -352,12 +370,15 @@ def _log_files(folder: Path) -> tuple[list[Path], list[str]]:
         subdirs[:] = [name for name in subdirs if not name.startswith(".")]
         for name in names:
             candidate = Path(directory, name)
-            if name.startswith(".") or not _looks_like_logs(candidate) or not candidate.is_file():
+            if name.startswith(".") or not candidate.is_file():
+                continue
+            if not _looks_like_logs(candidate):
+                others.append(candidate)
                 continue
             if not os.access(candidate, os.R_OK):
                 unreadable.append(f"{candidate}: cannot read: {os.strerror(errno.EACCES)}")
             found.append(candidate)
-    return sorted(found), sorted(unreadable)
+    return sorted(found), sorted(others), sorted(unreadable)
 
 
 class EventReader:
@@ -402,16 +423,8 @@ class EventReader:
             raise InputError(f"{name}: cannot read: {os_reason(exc)}") from None
         with raw_handle:
             try:
-                stream = self._decompressed(raw_handle)
-                head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
-                refused = packed_refusal(head) or head_refusal(head, name)
-                if refused is not None:
-                    raise InputError(refused)
-                kind = _kind(head[:4096])
-                if kind is None:
-                    raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
-                                     "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
-                                     "export with a _raw column")
+                stream = _decompressed(raw_handle)
+                kind = _judged(stream, name)
                 if kind == "csv":
                     yield from self._csv(stream, name)
                 elif kind == "document":
@@ -424,11 +437,6 @@ class EventReader:
                 message = str(exc)
                 raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
             self._advance(raw_handle)
-
-    def _decompressed(self, handle: io.BufferedReader) -> io.BufferedReader:
-        if handle.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
-            return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=handle, mode="rb")), BLOCK)
-        return handle
 
     _consumed: int = 0
     _pending: list[tuple[int, str, str, int]]  # a block's bad lines and records (line, message, unit, column), in
@@ -772,6 +780,45 @@ class EventReader:
                 bad(number, at + steps, str(wrong), index)
                 continue
             yield from events
+
+
+def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
+    if handle.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
+        return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=handle, mode="rb")), BLOCK)
+    return handle
+
+
+def _judged(stream: io.BufferedReader, name: str) -> str:
+    """The kind of input (``_kind``) a file is from its first bytes; raises InputError for one that is not read
+    (compressed otherwise than gzip, UTF-16, Avro, another schema, or no kind at all)."""
+    head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
+    refused = packed_refusal(head) or head_refusal(head, name)
+    if refused is not None:
+        raise InputError(refused if refused.startswith(name) else f"{name}: {refused}")
+    kind = _kind(head[:4096])
+    if kind is None:
+        raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
+                         "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
+                         "export with a _raw column")
+    return kind
+
+
+def refusals(paths: Iterable[Path]) -> list[str]:
+    """Why each of ``paths`` that is refused from its first bytes is (:func:`_judged`, as the reader judges it),
+    before any is read: a folder holding a Graph page, a UTF-16 file and a Log Analytics export was refused one file
+    a run, each after the files before it were read. (A JSON document refused by its content, read whole, still
+    stops the reading where it is.)"""
+    problems = []
+    for path in paths:
+        name = str(path)
+        try:
+            with open(path, "rb", buffering=HEAD_BYTES) as handle:
+                _judged(_decompressed(cast(io.BufferedReader, handle)), name)
+        except InputError as exc:
+            problems.append(str(exc))
+        except (EOFError, gzip.BadGzipFile) as exc:  # a corrupt gzip file; any other OSError is the caller's
+            problems.append(f"{name}: cannot read: {exc}")
+    return problems
 
 
 def _wrapper(document: object) -> bool:

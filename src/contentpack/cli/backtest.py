@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from contentpack.backtest.inputs import InputError, Metadata, ReadReport, discover
+from contentpack.backtest.inputs import LOG_SUFFIXES, Found, InputError, Metadata, ReadReport, find_inputs, refusals
 from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
@@ -35,7 +35,7 @@ from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failu
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.cli.report_file import folder_problem
 from contentpack.printable import json_text, output_width, printable
-from contentpack.cut_lists import more_text
+from contentpack.cut_lists import cut_list, more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
 from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, parse_timestamp
@@ -143,7 +143,16 @@ def run(args: argparse.Namespace) -> int:
                 return outcome
             backtest, summary, written = outcome
             return report(args, backtest, summary, written)
-        files = discover(args.events, [] if args.out is None else [args.out / name for name in REPORT_FILES])
+        found = find_inputs(args.events, [] if args.out is None else [args.out / name for name in REPORT_FILES])
+        _print_not_read(found)
+        files = list(found.files)
+        refused = refusals(files)
+        if refused:  # every one at once (the first few, and how many more), before reading any
+            *before, last = refused[:_REFUSED_SHOWN]
+            for message in before:
+                usage_error("backtest", message)
+            more = len(refused) - _REFUSED_SHOWN
+            raise _Usage(last if more <= 0 else f"{last} ({more:,} more file(s) refused)")
         size = sum(path.stat().st_size for path in files)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         metadata = Metadata(args.sourcetype, source, args.host, args.index or "main")
@@ -151,7 +160,9 @@ def run(args: argparse.Namespace) -> int:
         with _progress(sys.stderr.isatty(), size) as callbacks:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
                                     progress=callbacks)
-        if backtest.reading.first_time is None and start is None:
+        # nothing timed was read, within --from/--to or outside it: with dates given, the report's zeros once read
+        # as a quiet tenant and exited 0 for an empty export (the 0 lines read were its only sign)
+        if backtest.reading.first_time is None and backtest.reading.outside_span is None:
             raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read, "
                          f"{backtest.reading.amount_bad()}): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest)
@@ -186,6 +197,19 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
     without = "" if args.splunk is not None else " (without them: the input's own time span)"
     return (f"choose --from and --to at most {MAX_PERIOD_DAYS} days apart{without}, and backtest a longer stretch "
             "in several runs")
+
+
+_REFUSED_SHOWN = 10  # files refused by their first bytes, each named with why; the rest counted
+_NOT_READ_SHOWN = 5  # files left in the folders named in the note; the rest counted
+
+
+def _print_not_read(found: Found) -> None:
+    """Names the files the folders held that are not read, before the run: a zip or Avro export beside the logs
+    was left out without a word, and the report looked like one over all of them."""
+    if found.not_logs:
+        names = cut_list([str(path) for path in found.not_logs], _NOT_READ_SHOWN, separator=", ")
+        print_diagnostics([f"contentpack backtest: note: {len(found.not_logs):,} file(s) in the folder(s) not read, "
+                           f"as not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz): {names}"], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:

@@ -114,6 +114,20 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=\.)\s", " ".join(text.split()), maxsplit=1)[0]
 
 
+def _add_on_lines(pack: Pack) -> list[str]:
+    """The add-ons the data sources name (``supported_TA``), each once: the searches read the fields they extract
+    at search time (``user``, ``src``, ``properties.*`` of ``azure:monitor:aad``), so without them installed on
+    the same search heads every search finds nothing, and the admin installing the app read of them nowhere in it
+    (only the repository's README said so)."""
+    add_ons = list(dict.fromkeys(ta for source in pack.data_sources for ta in source.supported_TA))
+    if not add_ons:
+        return []
+    named = "; ".join(f"**{ta.name}**" + "".join(f" ({part})" for part in (ta.url,) if part)
+                      + ("" if ta.version is None else f", written against version {ta.version}") for ta in add_ons)
+    return ["", f"The searches read the fields extracted at search time by {named}: install "
+            f"{'it' if len(add_ons) == 1 else 'them'} on the same search head(s), or the searches find nothing."]
+
+
 def _setup_lines(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> list[str]:
     """What the admin installing the app on a shared search head must do or know (docs/build.md, "The app's
     README"): the data-source macro's index, the date-stamped lookup files, the system-wide export and allow_skew."""
@@ -169,6 +183,7 @@ def readme(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> str:
         "Install on the Enterprise Security search head(s). Correlation searches ship disabled unless the "
         "detection enables them; enable and tune them in ES Content Management. Tune false positives by "
         "overriding each detection's `<name>_filter` macro in `local/macros.conf`.",
+        *_add_on_lines(pack),
         *_setup_lines(pack, lookups),
         "", "## Drilldown searches", "",
         "ES fills `$field$` tokens in drilldown searches with the notable's field values as plain text. The "

@@ -126,6 +126,10 @@ class JsonColumnError(ValueError):
         self.lineno, self.colno, self.pos = lineno, colno, pos
 
 
+CONCATENATED = ("another JSON value starts here, after a whole one: JSON lines hold one object a line, a JSON "
+                "document one value (jq writes records one a line with -c; without it, over several lines each)")
+
+
 def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
     """``json.loads`` (``numbers_as_text``: :func:`decode_json`'s) under the event readers' one rule, in our words.
 
@@ -135,7 +139,9 @@ def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
     control characters (U+0000 through U+001F)", RFC 8259 §7), a :class:`JsonColumnError` at its column (Python
     said "Invalid control character at: line 1 column 792 (char 791)", at column 1). ``search --events`` refuses
     such a line; ``backtest --events`` reports it as a bad line, also when no detection reads it
-    (:func:`raw_control`)."""
+    (:func:`raw_control`). A second value after a whole one is :data:`CONCATENATED` at its place: Python's "Extra
+    data" said nothing of the usual cause, ``jq``'s output without ``-c`` (records pretty-printed one after
+    another), which lost every record of the file."""
     try:
         if numbers_as_text:
             return json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
@@ -143,6 +149,8 @@ def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            raise JsonColumnError(CONCATENATED, exc.lineno, exc.colno, exc.pos) from None
         if not exc.msg.startswith("Invalid control character"):
             raise
         code = ord(exc.doc[exc.pos])
@@ -370,11 +378,24 @@ GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file (RFC 1952, 2.
 # it); xz's header magic (The .xz File Format 1.0.4, 2.1.1.1); zstd's frame magic 0xFD2FB528, little-endian (RFC
 # 8878, 3.1.1); a zip archive's local file header signature 0x04034b50, little-endian (PKWARE APPNOTE.TXT 6.3.10,
 # 4.3.7). Read as text, each was "not valid UTF-8" or a malformed line, which says nothing of the cause.
+# Then what a user exporting Entra ID logs on Windows or from Event Hubs has instead of UTF-8 JSON lines: UTF-16 text
+# by its byte-order mark, FF FE or FE FF (RFC 2781, 3.2; Windows PowerShell 5.1's `>` and Out-File write UTF-16LE
+# with it, about_Character_Encoding), once "not a supported input" or "not valid UTF-8 (byte 0xff)"; an Avro
+# object container file, "Obj" and version 1 (Apache Avro 1.11 specification, "Object Container Files"), the format
+# Event Hubs Capture writes (learn.microsoft.com, "Capture events through Azure Event Hubs": one Avro record a message,
+# its body in the record's Body field), which the docs named as a source while the reader called it "not a supported input"
+# and search read it as text.
+_DECOMPRESS = "decompress it first ({})"
 _PACKED: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
-    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", "bunzip2 -k"),
-    (re.compile(re.escape(b"\xfd7zXZ\x00")), "xz-compressed", "unxz -k"),
-    (re.compile(re.escape(b"\x28\xb5\x2f\xfd")), "zstd-compressed", "unzstd"),
-    (re.compile(re.escape(b"PK\x03\x04")), "a zip archive", "unzip"),
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", _DECOMPRESS.format("bunzip2 -k")),
+    (re.compile(re.escape(b"\xfd7zXZ\x00")), "xz-compressed", _DECOMPRESS.format("unxz -k")),
+    (re.compile(re.escape(b"\x28\xb5\x2f\xfd")), "zstd-compressed", _DECOMPRESS.format("unzstd")),
+    (re.compile(re.escape(b"PK\x03\x04")), "a zip archive", _DECOMPRESS.format("unzip")),
+    (re.compile(b"\xff\xfe|\xfe\xff"), "UTF-16 text (its byte-order mark)",
+     "convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8; in Windows PowerShell 5.1 write the export with "
+     "Out-File -Encoding utf8, as > writes UTF-16)"),
+    (re.compile(re.escape(b"Obj\x01")), "an Avro file, as Event Hubs Capture writes",
+     "write each message's Body as one JSON line first (docs/backtest.md, \"Inputs\")"),
 )
 PACKED_HEAD = 10  # the bytes ``packed_refusal`` needs (bzip2's: "BZh", the digit, the block magic)
 GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files only: decompress it first (gunzip -k)"
@@ -382,10 +403,9 @@ GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files onl
 
 def packed_refusal(head: bytes) -> str | None:
     """The refusal of a file whose first bytes (at least ``PACKED_HEAD`` of them, when it has that many) are those
-    of a compressed format or archive other than gzip, which neither ``search`` nor ``backtest`` reads; None for any
-    other file."""
-    return next((f"{what}, which is not read: decompress it first ({command})" for magic, what, command in _PACKED
-                 if magic.match(head)), None)
+    of a compressed format or archive other than gzip, UTF-16 text or an Avro file, which neither
+    ``search`` nor ``backtest`` reads; None for any other file."""
+    return next((f"{what}, which is not read: {advice}" for magic, what, advice in _PACKED if magic.match(head)), None)
 
 
 def open_events(path: str | os.PathLike[str]) -> BinaryIO:
