@@ -18,6 +18,7 @@ from contentpack.replay.attack_data import AttackDataStore
 from .support import HUNTING, TTP, copy_pack, edit, run_cli
 
 ATTACK_DATA = "data: attack_data/consent_prompts/consent_prompts.log"
+CALENDAR_ENDS = "0001-01-02T00:00:00.000Z to 9999-12-30T00:00:00.000Z"  # the moments a calendar date holds
 
 
 def _rendered(root: Path) -> list[str]:
@@ -101,9 +102,9 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     ("1e400", "--from: not a time: '1e400'"),
     ("nan", "--from: not a time: 'nan'"),
     ("inf", "--from: not a time: 'inf'"),
-    ("-1e20", "--from: '-1e20' is outside 0001-01-02 .. 9999-12-30, the moments the simulation can represent"),
-    ("253402300799", "--from: '253402300799' is outside 0001-01-02 .. 9999-12-30"),
-    ("0001-01-01", "--from: '0001-01-01' is outside 0001-01-02 .. 9999-12-30"),
+    ("-1e20", f"--from: '-1e20' is outside the calendar: a moment from {CALENDAR_ENDS}"),
+    ("253402300799", f"--from: '253402300799' is outside the calendar: a moment from {CALENDAR_ENDS}"),
+    ("0001-01-01", f"--from: '0001-01-01' is outside the calendar: a moment from {CALENDAR_ENDS}"),
 ])
 def test_backtest_moments_a_calendar_cannot_hold_are_usage_errors(tmp_path: Path, moment: str, expected: str) -> None:
     """Once an OverflowError ("timestamp out of range for platform time_t") or a ValueError (NaN to integer)."""

@@ -56,15 +56,15 @@ def test_more_than_expected_fails_and_names_each_write_per_detection() -> None:
                        _write("2026-10-13 11:00", "80", "Granted"), _write("2026-10-13 10:20", "5", "Other", "bob"))
     assert _risk_checks({USER: 85}, outcome) == [(
         f"expected_risk[{USER}]", False,
-        "total risk 95, expected 85; risk events: 'Declined' 5 + 5 + 5 at runs 2026-10-13 10:20, 2026-10-13 10:30, "
-        "2026-10-13 10:40; 'Granted' 80 at run 2026-10-13 11:00")]
+        "total risk 95, expected 85; risk events: 'Declined' 5 + 5 + 5 at runs 2026-10-13T10:20:00.000Z, "
+        "2026-10-13T10:30:00.000Z, 2026-10-13T10:40:00.000Z; 'Granted' 80 at run 2026-10-13T11:00:00.000Z")]
 
 
 def test_less_than_expected_fails_with_what_was_written() -> None:
     outcome = _outcome(_write("2026-10-13 10:20"))
     assert _risk_checks({USER: 85}, outcome) == [(
         f"expected_risk[{USER}]", False,
-        "total risk 5, expected 85; risk events: 'Declined' 5 at run 2026-10-13 10:20")]
+        "total risk 5, expected 85; risk events: 'Declined' 5 at run 2026-10-13T10:20:00.000Z")]
 
 
 def test_no_risk_for_the_object_lists_the_objects_that_got_some() -> None:
@@ -78,7 +78,8 @@ def test_a_detection_writing_many_times_is_shown_in_short() -> None:
     outcome = _outcome(*(_write(f"2026-10-13 1{h}:00") for h in range(5)))
     [(_, ok, detail)] = _risk_checks({USER: 5}, outcome)
     assert not ok and detail == ("total risk 25, expected 5; risk events: 'Declined' 5 + 5 + 5 + ... at runs "
-                                 "2026-10-13 10:00, 2026-10-13 11:00, 2026-10-13 12:00 (+2 more)")
+                                 "2026-10-13T10:00:00.000Z, 2026-10-13T11:00:00.000Z, 2026-10-13T12:00:00.000Z "
+                                 "(+2 more)")
 
 
 def test_a_risk_of_zero_passes_for_an_object_without_risk_and_fails_for_one_with_some() -> None:
@@ -86,7 +87,8 @@ def test_a_risk_of_zero_passes_for_an_object_without_risk_and_fails_for_one_with
     assert _risk_checks({"bob@contoso.example": 0}, outcome) == [
         ("expected_risk[bob@contoso.example]", True, "total risk 0, expected 0")]
     assert _risk_checks({USER: 0}, outcome) == [(
-        f"expected_risk[{USER}]", False, "total risk 5, expected 0; risk events: 'Declined' 5 at run 2026-10-13 10:20")]
+        f"expected_risk[{USER}]", False,
+        "total risk 5, expected 0; risk events: 'Declined' 5 at run 2026-10-13T10:20:00.000Z")]
 
 
 def test_no_risk_events_fails_naming_each_object_scored() -> None:
@@ -94,8 +96,9 @@ def test_no_risk_events_fails_naming_each_object_scored() -> None:
                        _write("2026-10-13 15:00", risk_object="user0"))
     assert _risk_checks({}, outcome, events=0) == [(
         "expected_risk_events", False,
-        "5 risk event(s) written by the detection, expected 0; risk events: 'user0' 5 + 5 at runs 2026-10-13 10:00, "
-        "2026-10-13 15:00; 'user1' 5 at run 2026-10-13 11:00; 'user2' 5 at run 2026-10-13 12:00 (+1 more)")]
+        "5 risk event(s) written by the detection, expected 0; risk events: 'user0' 5 + 5 at runs "
+        "2026-10-13T10:00:00.000Z, 2026-10-13T15:00:00.000Z; 'user1' 5 at run 2026-10-13T11:00:00.000Z; 'user2' 5 at "
+        "run 2026-10-13T12:00:00.000Z (+1 more)")]
 
 
 def test_fewer_risk_events_than_expected_fails() -> None:
@@ -124,12 +127,12 @@ def test_a_refusal_written_by_three_runs_fails_its_exact_risk(tmp_path: Path) ->
     The old floor (15 >= 5) passed this."""
     assert _replayed(tmp_path, 5, throttled=False) == [
         f"expected_risk[{USER}]: total risk 15, expected 5; risk events: 'Declined' 5 + 5 + 5 at runs "
-        "2026-10-13 10:20, 2026-10-13 10:30, 2026-10-13 10:40"]
+        "2026-10-13T10:20:00.000Z, 2026-10-13T10:30:00.000Z, 2026-10-13T10:40:00.000Z"]
 
 
 def test_a_risk_total_below_the_declared_one_fails(tmp_path: Path) -> None:
     assert _replayed(tmp_path, 10, throttled=True) == [
-        f"expected_risk[{USER}]: total risk 5, expected 10; risk events: 'Declined' 5 at run 2026-10-13 10:20"]
+        f"expected_risk[{USER}]: total risk 5, expected 10; risk events: 'Declined' 5 at run 2026-10-13T10:20:00.000Z"]
 
 
 def test_a_risk_only_must_not_fire_test_fails_on_its_risk_events_not_on_its_notables(tmp_path: Path) -> None:
@@ -144,7 +147,7 @@ def test_a_risk_only_must_not_fire_test_fails_on_its_risk_events_not_on_its_nota
     assert found["Declined/Notables"].failures == []
     assert found["Declined/Risk"].failures == [
         "expected_risk_events: 1 risk event(s) written by the detection, expected 0; risk events: "
-        f"'{USER}' 5 at run 2026-10-13 10:20"]
+        f"'{USER}' 5 at run 2026-10-13T10:20:00.000Z"]
 
 
 def test_risk_events_count_only_the_detection_s_own(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_an_events_drilldown_keyed_too_narrowly_misses_an_event_behind_the_findi
     assert check.detail == (
         "row 0 (appId=app-1, user=a@contoso.example): drilldown 'View the sign-in and audit events behind the "
         "finding for - \"$user$\" and \"$appId$\"' misses 1 event(s) behind the finding: "
-        "2026-10-13 12:05:00 Sign-in activity")
+        "2026-10-13T12:05:00.000Z Sign-in activity")
 
 
 def test_an_events_drilldown_that_returns_every_event_behind_passes(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_an_event_the_drilldown_returns_is_never_left_out(tmp_path: Path, monkey
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
         "row 0 (appId=app-1, user=a@contoso.example): drilldown 'View the sign-in and audit events behind the "
         "finding for - \"$user$\" and \"$appId$\"' misses 1 event(s) behind the finding: "
-        "2026-10-13 12:05:00 Sign-in activity"]
+        "2026-10-13T12:05:00.000Z Sign-in activity"]
 
 
 def test_when_the_drilldown_returns_every_matched_event_no_search_is_run_again(
@@ -252,7 +252,7 @@ def test_a_correlation_events_drilldown_that_misses_the_grant_fails(tmp_path: Pa
     assert not outcome.ok
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
         "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 event(s) "
-        "behind the finding: 2026-10-13 12:05:30 Consent to application"]
+        "behind the finding: 2026-10-13T12:05:30.000Z Consent to application"]
 
 
 def test_a_correlation_leaves_out_only_the_events_its_drilldown_does_not_return(
@@ -266,7 +266,7 @@ def test_a_correlation_leaves_out_only_the_events_its_drilldown_does_not_return(
     assert set(runs) == {None, grant, other}
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
         "row 0 (appId=app-1): drilldown 'View the sign-ins behind the finding for - \"$appId$\"' misses 1 event(s) "
-        "behind the finding: 2026-10-13 12:05:30 Consent to application"]
+        "behind the finding: 2026-10-13T12:05:30.000Z Consent to application"]
 
 
 def test_too_many_events_behind_a_correlation_to_leave_out_is_a_warning(tmp_path: Path,
@@ -358,5 +358,6 @@ def test_a_narrow_drilldown_names_three_missed_events_and_counts_the_rest(tmp_pa
     [outcome] = replay_pack(f.pack(tmp_path, detection)).outcomes
     [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
     assert not check.ok
-    assert "misses 4 event(s) behind the finding: 2026-10-13 12:01:00 Sign-in activity; 2026-10-13 12:02:00 " \
-           "Sign-in activity; 2026-10-13 12:03:00 Sign-in activity (+1 more)" in check.detail
+    assert "misses 4 event(s) behind the finding: 2026-10-13T12:01:00.000Z Sign-in activity; " \
+           "2026-10-13T12:02:00.000Z Sign-in activity; 2026-10-13T12:03:00.000Z Sign-in activity (+1 more)" \
+           in check.detail

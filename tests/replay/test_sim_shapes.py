@@ -89,7 +89,8 @@ def test_wave_moved_by_35_minutes_raises_two_notables_for_one_campaign(tmp_path:
     assert sched.scheduled is not None and len(sched.scheduled.notables) == 2
     [failure] = sched.failures
     assert failure.startswith("expected_notables: 2 notable(s) after throttling, expected 1; notables: ")
-    assert "'Spike for " in failure and " at run 2026-10-13 11:00" in failure and " at run 2026-10-13 12:00" in failure
+    assert "'Spike for " in failure and " at run 2026-10-13T11:00:00.000Z" in failure
+    assert " at run 2026-10-13T12:00:00.000Z" in failure
 
 
 def test_late_sign_ins_are_never_evaluated(tmp_path: Path) -> None:

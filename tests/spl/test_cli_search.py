@@ -714,7 +714,7 @@ def test_a_now_outside_the_calendar_is_a_usage_error(capsys: pytest.CaptureFixtu
     status, out, err = run(capsys, "| makeresults | eval t=now()", "--no-pack", "--now", "99999999999999999999")
     assert (status, out) == (2, "")
     assert err == ("contentpack search: error: --now: 99999999999999999999 is outside the calendar: a moment from "
-                   "0001-01-02 to 9999-12-30 (UTC)\n")
+                   "0001-01-02T00:00:00.000Z to 9999-12-30T00:00:00.000Z\n")
     status, out, _ = run(capsys, "| makeresults | eval t=now() | fields t", "--no-pack", "--now", "253402128000",
                          "--format", "json")
     assert status == 0 and json.loads(out)[0]["t"] == "253402128000"

@@ -38,7 +38,7 @@ from contentpack.printable import json_text, output_width, printable
 from contentpack.cut_lists import cut_list, more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
-from contentpack.spl.events import EARLIEST_MOMENT, LATEST_MOMENT, in_calendar, parse_timestamp
+from contentpack.spl.events import CALENDAR, in_calendar, parse_timestamp
 from contentpack.spl.files import os_problem
 
 
@@ -55,10 +55,6 @@ class _Empty(Exception):
         self.reading = reading
 
 
-_EARLIEST, _LATEST = ("{0.tm_year:04d}-{0.tm_mon:02d}-{0.tm_mday:02d}".format(time.gmtime(t))
-                      for t in (EARLIEST_MOMENT, LATEST_MOMENT))
-
-
 def _moment(text: str | None, option: str) -> float | None:
     if text is None:
         return None
@@ -66,8 +62,7 @@ def _moment(text: str | None, option: str) -> float | None:
     if value is None or not math.isfinite(value):
         raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
     if not in_calendar(value):  # cron and dispatch windows turn moments into calendar dates
-        raise _Usage(f"{option}: {text!r} is outside {_EARLIEST} .. {_LATEST}, the moments the simulation can "
-                     "represent")
+        raise _Usage(f"{option}: {text!r} is outside the calendar: {CALENDAR}")
     return value
 
 

@@ -35,7 +35,6 @@ YAML names it (``drilldown_search``), each distinct one once per drilldown howev
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -50,6 +49,7 @@ from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import fill_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
+from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Event, Value, mv_values
 
 Window = tuple[float | None, float | None]
@@ -215,10 +215,10 @@ def reads_events(drilldown: Drilldown) -> bool:
 
 
 def _event_label(event: Event) -> str:
-    """An event as a failure names it: its time (UTC) and what it records (``operationName``, else the start of
-    its ``_raw``)."""
+    """An event as a failure names it: its time (``iso_utc``, the form every time the replay and the backtest give
+    is in) and what it records (``operationName``, else the start of its ``_raw``)."""
     when = event_time(event)
-    clock = "no time" if when is None else time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(when))
+    clock = "no time" if when is None else iso_utc(when)
     what = token_text(event.get("operationName")) or (token_text(event.get("_raw")) or "")[:60]
     return f"{clock} {what}"
 

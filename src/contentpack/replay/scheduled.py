@@ -36,7 +36,6 @@ visible without failing content written for contentctl.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +46,7 @@ from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult, row_matches, rows_text
 from contentpack.simulate import EventIndex, Notable, SimulationResult
 from contentpack.simulate.timeline import event_time
+from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import to_str
 
 SHOWN = 3  # notables, rows or risk events shown in a failure's detail
@@ -118,11 +118,7 @@ def _risk_writes(result: SimulationResult, app: AppConfig) -> tuple[RiskWrite, .
 def _shown_notables(notables: Sequence[Notable]) -> str:
     if not notables:
         return "no notable came back"
-    return "notables: " + cut_list(notables, SHOWN, lambda n: f"{n.rule_title!r} at run {_clock(n.run_time)}")
-
-
-def _clock(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(epoch))
+    return "notables: " + cut_list(notables, SHOWN, lambda n: f"{n.rule_title!r} at run {iso_utc(n.run_time)}")
 
 
 def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckResult]:
@@ -144,7 +140,7 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
         else:
             checks.append(CheckResult("detect_within", took <= limit,
                                       f"first notable or risk event {format_duration(took)} after the first event "
-                                      f"(run {_clock(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
+                                      f"(run {iso_utc(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
     checks.extend(_notable_row_check(index, expected, outcome.notables)
                   for index, expected in enumerate(test.expected_notable_rows))
     checks.extend(_risk_check(risk_object, expected, outcome) for risk_object, expected in test.expected_risk.items())
@@ -206,7 +202,7 @@ def _group_text(group: tuple[str, list[RiskWrite]]) -> str:
     """One group's scores and the runs that wrote them (the first ``SHOWN``; the rest counted)."""
     name, own = group
     scores = " + ".join(w.score for w in own[:SHOWN]) + (" + ..." if len(own) > SHOWN else "")
-    runs = cut_list(own, SHOWN, lambda w: _clock(w.run_time), ", ")
+    runs = cut_list(own, SHOWN, lambda w: iso_utc(w.run_time), ", ")
     return f"{name!r} {scores} at run{'s' if len(own) > 1 else ''} {runs}"
 
 

@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 from contentpack.spl.errors import SplEventsError
 from contentpack.spl.files import FileRefused, open_regular
+from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Event, Scalar, Value
 
 
@@ -334,7 +335,7 @@ class Untimed:
 # The moments time arithmetic can hold: a day inside the years 1 to 9999 (Python's datetime, in any time zone).
 EARLIEST_MOMENT = -62135510400.0  # 0001-01-02T00:00:00Z
 LATEST_MOMENT = 253402128000.0  # 9999-12-30T00:00:00Z
-CALENDAR = "a moment from 0001-01-02 to 9999-12-30 (UTC)"  # the two above, as a message says them
+CALENDAR = f"a moment from {iso_utc(EARLIEST_MOMENT)} to {iso_utc(LATEST_MOMENT)}"  # the two, as a message says them
 
 
 def in_calendar(moment: float) -> bool:

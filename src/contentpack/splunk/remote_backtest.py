@@ -51,6 +51,7 @@ from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, bui
 from contentpack.spl import Results, SplError
 from contentpack.spl.files import FileRefused, open_regular
 from contentpack.spl.messages import LEVELS, JobMessage
+from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Value, as_number, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection
 from contentpack.splunk.ingest import check_index_name, spl_quote
@@ -199,7 +200,7 @@ class RemoteBacktest:
             answer = self.connection.search(
                 remote_search(run.detection, self.index), earliest=run.earliest, latest=run.latest,
                 now=run.run_time, index_latest=run.run_time + 1,
-                what=f"search of {run.detection.name!r} at {run.run_time:.0f}")
+                what=f"search of {run.detection.name!r} at {iso_utc(run.run_time)}")
             finished = Finished(answer.rows, None, answer.messages)
         except SearchFailed as exc:
             finished = Finished(None, exc.message)
