@@ -37,6 +37,24 @@ def test_unterminated_quote_is_reported_at_the_quote(pack: Path, validate: Valid
     assert "unterminated string" in diagnostic.message
 
 
+def test_a_closing_quote_missing_early_is_reported_at_its_string_naming_the_quote_left_over(
+        pack: Path, validate: Validate) -> None:
+    """The closing quote of ``"Sign-in activity`` missing: the string ran across two pipes to the quote after
+    ``value=`` and the error was "unterminated string" at the quote after ``unknown``, three lines below, where
+    nothing is wrong. One CP060 at the quote whose string runs across a pipe, naming both other quotes in the
+    file's lines and columns."""
+    edit(pack, TTP, 'operationName="Sign-in activity"', 'operationName="Sign-in activity')
+    edit(pack, TTP, "| fillnull ", '| fillnull value="unknown" ')
+    diagnostic = only(validate(pack), "CP060")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, '"Sign-in'))
+    closing = locate(pack, TTP, '"unknown')
+    left_over = (closing[0], closing[1] + len('"unknown'))
+    assert diagnostic.message.endswith(
+        f": unterminated string: the quote here opens a string that runs across a '|' to the quote at line "
+        f"{closing[0]} column {closing[1]}, so the quote at line {left_over[0]} column {left_over[1]} is never closed "
+        f"(is a quote missing here?)")
+
+
 def test_misspelt_command_is_an_error_with_a_suggestion(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "| fillnull ", "| filnull ")
     diagnostic = only(validate(pack), "CP061")
@@ -385,6 +403,15 @@ def test_a_syntax_error_in_the_last_stats_is_not_said_again_at_every_field(pack:
     result field (CP029, CP047) beside the CP060: one mistake, a page of findings pointing away from it."""
     edit(pack, TTP, "  | `entra_id_user_declined_consent_for_oauth_app_filter`'",
          "  | `entra_id_user_declined_consent_for_oauth_app_filter` | stats count by'")
+    assert [d.rule for d in validate(pack).diagnostics] == ["CP060"]
+
+
+def test_a_syntax_error_in_the_last_stats_gives_no_multivalue_drilldown_warning(pack: Path, validate: Validate) -> None:
+    """The CP029 multivalue drilldown warning read the values() of a last stats CP060 refuses (``min(_time as``)
+    and warned at the drilldown's ``$user$`` beside the error: that text is not SPL, and the error is the one
+    finding. The same stats written right still gets the warning (tests/content/test_rules.py)."""
+    edit(pack, TTP, "| stats count min(_time) as firstTime max(_time) as lastTime by dest user src",
+         "| stats count values(user) as user min(_time as firstTime max(_time) as lastTime by dest src")
     assert [d.rule for d in validate(pack).diagnostics] == ["CP060"]
 
 

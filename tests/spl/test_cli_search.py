@@ -97,6 +97,17 @@ def test_a_syntax_error_is_a_diagnostic_at_its_line_and_column_and_exits_1(capsy
         "summary": "the search stopped at this problem, with no results"}
 
 
+def test_a_quote_missing_early_names_the_other_quotes_at_their_line_and_column(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The string left open by the missing quote after ``x`` ran to ``value=``: the error was at the quote after
+    ``u`` on the last line. Now at the opening quote, naming the others as the diagnostic's own place reads."""
+    status, out, err = run(capsys, 'a="x\n| eval b=1\n| fillnull value="u" c', "--events", str(SAMPLE_LOGS))
+    assert (status, out) == (1, "")
+    assert err == refused("<search>:1:3", "unterminated string: the quote here opens a string that runs across a '|' "
+                          "to the quote at line 3 column 18, so the quote at line 3 column 20 is never closed (is a "
+                          "quote missing here?)")
+
+
 @pytest.mark.parametrize("spl", ["", "  \n\t"])
 def test_an_empty_search_is_a_usage_error(capsys: pytest.CaptureFixture[str], spl: str) -> None:
     """Splunk runs no empty search; the command said "0 result(s)" and exit 0, as if nothing had matched."""

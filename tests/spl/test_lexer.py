@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentpack.spl import errors
 from contentpack.spl.errors import SplSyntaxError
-from contentpack.spl.lexer import matching_bracket, tokenize_search
+from contentpack.spl.lexer import _unclosed_string, matching_bracket, split_pipeline, tokenize_search
+from contentpack.spl.macros import MacroDef
 from contentpack.spl.parser import parse
 
 
@@ -80,6 +82,36 @@ def test_errors_name_the_offending_character(text: str, message: str, offset: in
     assert shifted.value.offset == 100 + offset
 
 
+def test_a_quote_missing_early_is_reported_at_the_string_that_runs_across_a_pipe() -> None:
+    """Quotes pair in order, so the closing quote missing after ``"x`` made the error "unterminated string" at the
+    quote after ``u``, two commands on, where the author broke nothing. It is now at the string's opening quote,
+    naming the quote that closes it (after ``value=``) and the one left over: the mistake may be at either."""
+    text = 'a="x | eval b=1 | fillnull value="u" c'
+    with pytest.raises(SplSyntaxError) as caught:
+        split_pipeline(text, 100)
+    error = caught.value
+    assert error.message == ("unterminated string: the quote here opens a string that runs across a '|' to the quote "
+                             "at column 134, so the quote at column 136 is never closed (is a quote missing here?)")
+    assert isinstance(error, errors.SplUnclosedQuoteError)
+    assert (error.offset, error.closed_at, error.left_open) == (102, 100 + text.index('"u'), 100 + text.index('" c'))
+    assert error.described(lambda offset: f"<{offset}>").message.endswith(
+        "to the quote at <133>, so the quote at <135> is never closed (is a quote missing here?)")
+    with pytest.raises(errors.SplUnclosedQuoteError) as parsed:  # the parser maps all three quotes to the text written
+        parse("`m` " + text, {"m": MacroDef("m", (), "search index=main")})
+    assert (parsed.value.offset, parsed.value.closed_at, parsed.value.left_open) == (6, 37, 39)
+
+
+@pytest.mark.parametrize("text", [
+    'a="x" b="1 | 2" c="open',  # a pipe inside a string, but no command name after it
+    'a="x" | eval b=split(c, "|") | where d="open',  # a pipe alone in a string
+])
+def test_an_unclosed_quote_with_no_string_across_a_pipe_stays_at_the_quote_left_over(text: str) -> None:
+    with pytest.raises(SplSyntaxError) as caught:
+        split_pipeline(text)
+    assert type(caught.value) is SplSyntaxError
+    assert (caught.value.message, caught.value.offset) == ("unterminated string", text.rindex('"'))
+
+
 @pytest.mark.parametrize(("search", "quote"), [
     ("| makeresults | eval x='abc", "'abc"),  # the pipeline splitter only reads double quotes
     ("| makeresults | eval x=\"abc", '"abc'),
@@ -106,7 +138,9 @@ def _reference_phrase(text: str, i: int, base: int) -> tuple[str, int]:
     j = i + 1
     while True:
         if j >= len(text):
-            raise SplSyntaxError("unterminated string", offset=base + i)
+            # where the error goes (the quote left over, or an earlier string across a pipe) is the lexer's own
+            # choice, tested above; the oracle checks which quote is left over
+            raise _unclosed_string(text, i, base)
         ch = text[j]
         if ch == "\\" and j + 1 < len(text):
             value.append(text[j + 1] if text[j + 1] in '"\\' else text[j : j + 2])

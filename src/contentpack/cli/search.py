@@ -43,13 +43,14 @@ from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_e
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
+from contentpack.content.conf_text import where_in
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.engine import Survey
-from contentpack.spl.errors import SplEventsError
+from contentpack.spl.errors import SplEventsError, SplUnclosedQuoteError
 from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
@@ -388,8 +389,10 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
                                                    exc.problem)
     if not in_search or exc.offset is None:
         return None
-    return error(text_position(args.spl, SEARCH_PATH, exc.offset), RULE_SEARCH,
-                 f"{_spl_problem(exc, pack)}{_no_pack_macros(exc, pack, args)}")
+    place = text_position(args.spl, SEARCH_PATH, exc.offset)
+    if isinstance(exc, SplUnclosedQuoteError):  # the other quotes it names, as the diagnostic's place reads
+        exc = exc.described(lambda offset: where_in(args.spl, offset))
+    return error(place, RULE_SEARCH, f"{_spl_problem(exc, pack)}{_no_pack_macros(exc, pack, args)}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from pathlib import Path
 from contentpack import collector
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import Detection, Pack, UnitTest
-from contentpack.content.rules.spl_checks import Positions
+from contentpack.content.rules.spl_checks import Positions, placed_in_file
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -140,6 +140,7 @@ class TestFailed(Exception):
 def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> Diagnostic:
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings)."""
+    exc = placed_in_file(exc, Positions(root), detection.source, ("search",), detection.search)
     return _search_problem(root, detection, what, exc.column, exc.message)
 
 

@@ -13,8 +13,7 @@ OffsetMap = Callable[[int], int]
 
 def remap(error: SplError, mapper: OffsetMap, command: str | None) -> SplError:
     """The same error with its expanded-text offset mapped to the author's text."""
-    offset = None if error.offset is None else mapper(error.offset)
-    return error.moved(offset, error.command or command)
+    return error.remapped(mapper, error.command or command)
 
 
 @functools.lru_cache(maxsize=256)  # keyword sets are the parser's constants: a few dozen distinct ones

@@ -7,6 +7,7 @@ is the 1-based column users see. ``command`` names the pipeline command the erro
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 
 class SplError(Exception):
@@ -23,6 +24,10 @@ class SplError(Exception):
         moved = copy.copy(self)
         moved.offset, moved.command = offset, command
         return moved
+
+    def remapped(self, mapper: Callable[[int], int], command: str | None) -> SplError:
+        """The same error with every offset it holds mapped by ``mapper`` (expanded text -> the author's)."""
+        return self.moved(None if self.offset is None else mapper(self.offset), command)
 
     @property
     def column(self) -> int | None:
@@ -56,6 +61,42 @@ class SplEventsError(SplError):
 
 class SplSyntaxError(SplError):
     """The text is not valid SPL."""
+
+
+def _column_place(offset: int) -> str:
+    """A place in the search text as the engine's own messages name it (``column 12``)."""
+    return f"column {offset + 1}"
+
+
+class SplUnclosedQuoteError(SplSyntaxError):
+    """A ``"`` never closed, told from the earlier string that most likely holds the mistake: one that runs across a
+    ``|`` into the next command. The lexer pairs quotes in order, so a quote missing early is noticed only at a
+    later quote left over, often commands further on (Splunk itself answers "Unbalanced quotes.", assumed: no page
+    read gives the wording). ``offset`` is that string's opening quote; ``closed_at`` the quote that closes it and
+    ``left_open`` the one left unclosed, both named in the message, as the mistake may be there instead.
+
+    ``described`` words the message with another way of naming a place (a file's line and column)."""
+
+    def __init__(self, offset: int, closed_at: int, left_open: int, command: str | None = None) -> None:
+        self.closed_at, self.left_open = closed_at, left_open
+        super().__init__(self._message(_column_place), offset=offset, command=command)
+        self.args = (offset, closed_at, left_open, command)  # what pickling rebuilds
+
+    def _message(self, place: Callable[[int], str]) -> str:
+        return (f"unterminated string: the quote here opens a string that runs across a '|' to the quote at "
+                f"{place(self.closed_at)}, so the quote at {place(self.left_open)} is never closed (is a quote "
+                f"missing here?)")
+
+    def described(self, place: Callable[[int], str]) -> SplUnclosedQuoteError:
+        """The same error, its message naming the two other quotes with ``place`` (given an offset)."""
+        described = copy.copy(self)
+        described.message = self._message(place)
+        return described
+
+    def remapped(self, mapper: Callable[[int], int], command: str | None) -> SplError:
+        """All three quotes mapped (the message names two of them)."""
+        opening = self.left_open if self.offset is None else self.offset  # never None: set by the lexer
+        return SplUnclosedQuoteError(mapper(opening), mapper(self.closed_at), mapper(self.left_open), command)
 
 
 class SplUnsupportedError(SplError):

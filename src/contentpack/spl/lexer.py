@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from contentpack.spl.errors import SplSyntaxError, SplUnsupportedError
+from contentpack.spl.errors import SplSyntaxError, SplUnclosedQuoteError, SplUnsupportedError
 
 
 class Token(NamedTuple):
@@ -48,9 +48,29 @@ def _read_quoted(text: str, i: int, quote: str, base: int = 0) -> tuple[str, int
     """
     match = _QUOTED[quote].match(text, i)
     if match is None:
-        kind = "string" if quote == '"' else "quoted field name"
-        raise SplSyntaxError(f"unterminated {kind}", offset=base + i)
+        if quote == "'":
+            raise SplSyntaxError("unterminated quoted field name", offset=base + i)
+        raise _unclosed_string(text, i, base)
     return _unescaped(match.group(1), quote), match.end()
+
+
+# What makes a string suspect: it holds a ``|`` before a word, the start of another command.
+_PIPE_INSIDE = re.compile(r"(?:^|\s)\|\s*[A-Za-z_]")
+# The ``"`` pairing every tokenizer here does, from the start of a text: outside quotes ``\"`` and ``\\`` are
+# characters, not quotes; inside, a backslash escapes whatever follows it.
+_PAIRING = re.compile(r'\\["\\]|"((?:[^"\\]|\\.)*)"', re.DOTALL)
+
+
+def _unclosed_string(text: str, i: int, base: int) -> SplSyntaxError:
+    """The error for the ``"`` at text[i] that never closes. Why look back: quotes pair in order, so a quote
+    missing earlier leaves the wrong one over, often commands further on, where the author made no mistake. The
+    first earlier string running across a ``|`` into another command most likely holds the mistake: the error
+    is placed there, naming both other quotes (``SplUnclosedQuoteError``). With no such string, at text[i]."""
+    for match in _PAIRING.finditer(text, 0, i):
+        inside = match.group(1)
+        if inside is not None and _PIPE_INSIDE.search(inside):
+            return SplUnclosedQuoteError(base + match.start(), base + match.end() - 1, base + i)
+    return SplSyntaxError("unterminated string", offset=base + i)
 
 
 def _unescaped(value: str, quote: str) -> str:

@@ -353,8 +353,15 @@ def result_fields(context: RuleContext, detection: Detection) -> frozenset[str] 
     fields = output_fields(detection.search)
     if fields is None or "*" in fields:
         return None
+    return fields if output_parses(context, detection) else None
+
+
+def output_parses(context: RuleContext, detection: Detection) -> bool:
+    """Whether the commands ``spl_text.output_fields`` and ``multivalue_output_fields`` read (the last
+    stats/table/fields and those after it) are SPL: no CP060/CP061 error from that command on. A rule reading them
+    says nothing otherwise (``result_fields``)."""
     start = output_fields_start(detection.search)
-    return None if start is None or has_spl_error(context, detection.search, start) else fields
+    return start is not None and not has_spl_error(context, detection.search, start)
 
 
 def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
@@ -430,12 +437,15 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     such a token with the values joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
     becomes ``"a","b"``, which reads as a search only inside ``IN (...)``; elsewhere the drilldown fails to parse or
     searches something else, and only a replay with a row of several values finds it
-    (``replay.drilldowns._multivalue_note``). Reported at the token."""
+    (``replay.drilldowns._multivalue_note``). Reported at the token; not when CP060/CP061 report an error from that
+    stats on (``output_parses``): its text is not SPL, and the error is the one mistake to report."""
     from contentpack.content.naming import DRILLDOWN_SEPARATOR
 
     positions = Positions(context.root)
     for detection in context.pack.detections:
         several = multivalue_output_fields(detection.search) if detection.drilldown_searches else frozenset()
+        if several and not output_parses(context, detection):
+            several = frozenset()  # that stats is not SPL: its error is the one finding (as ``result_fields``)
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
             text = drilldown.search
             for name in sorted(several):

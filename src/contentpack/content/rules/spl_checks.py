@@ -80,7 +80,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -330,6 +330,23 @@ def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> t
     return None if unknown is None else (RULE_UNKNOWN_NAME, f"{unknown} (in {owner})")
 
 
+def placed_in_file(problem: SplError, positions: Positions, source: SourceMap, node: NodePath, value: str,
+                   to_value: Callable[[int], int] | None = None) -> SplError:
+    """``problem`` with the places its message names (the quotes of ``SplUnclosedQuoteError``) at their line and
+    column in the file, as the diagnostic's own place reads, not at a column of the search text; ``to_value``: a
+    parser offset to an offset in ``value``. Other errors as they are."""
+    from contentpack.spl.errors import SplUnclosedQuoteError
+
+    if not isinstance(problem, SplUnclosedQuoteError):
+        return problem
+
+    def place(offset: int) -> str:
+        at = positions.at(source, node, value, offset if to_value is None else to_value(offset))
+        return f"line {at.line} column {at.col}"
+
+    return problem.described(place)
+
+
 def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[str],
                  positions: Positions) -> Iterator[Diagnostic]:
     """CP060/CP061 for one text and what the parser found in it."""
@@ -339,6 +356,7 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
     for problem in problems:
         if isinstance(problem, SplMacroError):
             continue  # CP024's business
+        problem = placed_in_file(problem, positions, text.source, text.node, text.value, text.to_value)
         finding = rule_and_message(problem, text.owner, custom)
         if finding is None:
             continue  # valid SPL the engine does not run
