@@ -158,3 +158,16 @@ def test_the_runs_docs_backtest_gives_for_a_year_are_the_packs() -> None:
     words = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
              "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20}
     assert (words.get(said.group(1)), said.group(2)) == (len(pack.detections), f"{round(runs, -3):,}"), runs
+
+
+_CURL = re.compile(r"\bcurl\b[^`\n]*")
+_NO_VERIFY = re.compile(r"(?:^|\s)(?:-k|--insecure|-[a-zA-Z]*k[a-zA-Z]*)(?=\s|$)")
+
+
+def test_the_curl_recipes_verify_tls() -> None:
+    """A recipe the docs give to copy verifies the server's certificate, as the pack's commands do (docs/splunk.md,
+    "Credentials and TLS"): the README's REST export once read `curl -k -u USER https://SPLUNK:8089/...`, the password
+    sent to whoever answered, beside its own advice to verify TLS."""
+    recipes = [(path.name, found.group(0)) for path in DOCS for found in _CURL.finditer(" ".join(_lines(path)))]
+    assert any("search/jobs/export" in recipe and "--cacert" in recipe for _, recipe in recipes)
+    assert [(name, recipe) for name, recipe in recipes if _NO_VERIFY.search(recipe)] == []

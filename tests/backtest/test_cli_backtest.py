@@ -205,8 +205,13 @@ def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureF
     empty = tmp_path / "empty.log"
     empty.write_text("")
     status, out, err = backtest(capsys, "--events", str(empty), "--out", str(tmp_path / "out"))
-    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad line(s))" in err
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
     assert not (tmp_path / "out").exists()
+
+
+# what became of an input of one bad line, as the read line says it (``ReadReport.outcome``)
+ONE_BAD = ("0 line(s) set aside unread (no detection can match them), 0 line(s) decoded, 1 bad line(s); 0 event(s): 0 "
+           "kept for the detections")
 
 
 def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Path,
@@ -219,7 +224,7 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     cut.write_text('{"time": "2026-10-30T08:27:41Z", "operationName": "Sign-in activity", "properties": {"st\n')
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
-    assert err.splitlines() == ["contentpack backtest: no timed events in the input (1 line(s) read, 1 bad line(s)): "
+    assert err.splitlines() == [f"contentpack backtest: no timed events in the input (1 line(s) read: {ONE_BAD}): "
                                 "nothing to simulate",
                                 f"{cut}:1:1: warning[RP002]: truncated JSON object (no closing brace)"]
     assert not (tmp_path / "out").exists()
@@ -239,7 +244,7 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
         "ok": False,
         "diagnostics": [{"path": str(cut), "line": 1, "col": 1, "severity": "warning", "rule": "RP002",
                          "message": "truncated JSON object (no closing brace)"}],
-        "summary": "no timed events in the input (1 line(s) read, 1 bad line(s)): nothing to simulate"}
+        "summary": f"no timed events in the input (1 line(s) read: {ONE_BAD}): nothing to simulate"}
 
 
 def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -611,7 +616,7 @@ def test_an_input_without_events_says_so_also_with_dates(tmp_path: Path, capsys:
     empty.write_text("")
     status, out, err = backtest(capsys, "--events", str(empty), "--from", "2026-10-01", "--to", "2026-10-02",
                                 "--out", str(tmp_path / "out"))
-    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read, 0 bad line(s))" in err
+    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -659,3 +664,49 @@ def test_every_file_refused_by_its_first_bytes_is_named_in_one_run(tmp_path: Pat
         (logs / f"{name}.json").write_bytes(b"Obj\x01")
     status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED)
     assert status == 2 and len(err.splitlines()) == 10 and err.endswith(" (3 more file(s) refused)\n")
+
+
+def test_no_timed_events_says_what_became_of_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV export whose every _time a spreadsheet rewrote: "no timed events in the input (16 CSV row(s) read, 3
+    bad CSV row(s))" left the other 13 to guess. The message says what became of all of them in the read line's
+    words (``ReadReport.outcome``): the 3 a detection could match are bad (their _time unreadable, said at the
+    cell), the 13 others no detection can match."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    lines = SINGLE.read_text(encoding="utf-8").splitlines()
+    decline = next(line for line in lines if '"errorCode": 65004' in line)
+    others = [line for line in lines if line != decline][:13]
+    sheet = tmp_path / "resaved.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["_raw", "_time"])
+        writer.writerows([raw, "10/13/2026 02:25:53 PM"] for raw in [decline] * 3 + others)
+    status, out, err = backtest(capsys, "--events", str(sheet))
+    assert status == 1 and out == ""
+    said = err.splitlines()
+    assert said[0] == ("contentpack backtest: no timed events in the input (16 CSV row(s) read: 3 bad CSV row(s); "
+                       "13 event(s): 0 kept for the detections, 13 no detection can match): nothing to simulate")
+    column = len(decline.replace('"', '""')) + 4  # after the quoted _raw cell and its comma
+    assert [line.split(": ")[0] for line in said[1:]] == [f"{sheet}:{row}:{column}" for row in (2, 3, 4)]
+
+
+def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logs no detection can match, every line set aside unread, and a period before them: the report said "0
+    event(s)" and nothing of when the logs were, so no better --from/--to could be chosen from it. It says the span
+    of the events read, as it says that of the events outside the period a detection could match."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text("".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
+                             if '"errorCode": 65004' not in line), encoding="utf-8")
+    status, out, _ = backtest(capsys, "--events", str(quiet), "--detection", DECLINED, "--from", "2026-10-01",
+                              "--to", "2026-10-02")
+    assert status == 0
+    assert out.splitlines()[-3:-1] == [
+        "read 1 file(s), 37 line(s): 37 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
+        "0 bad line(s); 0 event(s): 0 kept for the detections",
+        "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
+        "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "
+        "start less the longest lookback of the detections run, 40m) to before 2026-10-02T00:00:00.000Z, its end"]

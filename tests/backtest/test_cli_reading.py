@@ -133,8 +133,8 @@ def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path
     cut.write_text("[\n" + json.dumps(RECORDS[24]) + ",\n")
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
-    assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read, "
-                                   "1 bad JSON document(s)): nothing to simulate")
+    assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read: "
+                                   "1 bad JSON document(s); 0 event(s): 0 kept for the detections): nothing to simulate")
 
 
 def test_event_hub_lines_add_up_to_the_lines_read_and_their_records_to_the_events(

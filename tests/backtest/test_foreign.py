@@ -236,3 +236,34 @@ def test_a_first_line_no_csv_reader_takes_is_not_judged_a_header(tmp_path: Path,
     captured = capsys.readouterr()
     assert "internal error" not in captured.err
     assert status == 0 and "│ 2 " in captured.out  # both lines are events: the long one as plain text
+
+
+@pytest.mark.parametrize("indent", [2, 4], ids=["jq", "graph-explorer"])
+def test_a_pretty_printed_graph_page_is_refused_with_the_others_before_any_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, indent: int) -> None:
+    """A Graph page as Graph Explorer shows it (indented, ``{`` alone on its first line) was refused only once read
+    whole: a folder of it and a UTF-16 file stopped on one, then on the other, a run each. Its first key is enough:
+    both are named in the one list, in the words the whole page gets (its signIn objects, its next link), and
+    ``search --events`` says the same."""
+    monkeypatch.chdir(REPO)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    page = _write(folder, "a-page.json", json.dumps(PAGE, indent=indent))
+    empty = _write(folder, "b-empty-page.json", json.dumps({"@odata.context": PAGE["@odata.context"], "value": []},
+                                                           indent=indent))
+    utf16 = folder / "c-utf16.jsonl"
+    utf16.write_bytes(("\ufeff" + RECORD + "\n").encode("utf-16-le"))
+    status = main(["backtest", "--events", str(folder), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    lines = err.splitlines()
+    assert [line.split(": ")[2] for line in lines] == [str(page), str(empty), str(utf16)]
+    assert lines[0] == (f"contentpack backtest: error: {page}: this looks like a Microsoft Graph response page "
+                        "({\"@odata.context\": ..., \"value\": [...]}, with @odata.nextLink to further pages) of "
+                        "Microsoft Graph signIn objects (createdDateTime, userPrincipalName, appId, status.errorCode), "
+                        f"as the Entra admin center's JSON download and the Graph API (GET /auditLogs/signIns) give "
+                        f"them; {READ_INSTEAD}")
+    assert lines[1] == (f"contentpack backtest: error: {empty}: this looks like a Microsoft Graph response page "
+                        f"({{\"@odata.context\": ..., \"value\": [...]}}); {READ_INSTEAD}")
+    status = main(["search", "--events", str(page), "index=*"])
+    assert status == 2 and capsys.readouterr().err.startswith(lines[0].replace("backtest", "search", 1))

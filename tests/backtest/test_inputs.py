@@ -14,6 +14,8 @@ import gzip
 import io
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -180,12 +182,15 @@ def test_only_the_first_bad_lines_are_listed_all_are_counted(tmp_path: Path) -> 
 
 
 def test_csv_rows_with_wrong_cells(tmp_path: Path) -> None:
+    from contentpack.backtest.inputs import EXPORT_TIME_FORMS
+
     path = tmp_path / "bad.csv"
     path.write_text('_raw,_time,_indextime\n"x",1,2,3\n' + f'"{DECLINE.replace(chr(34), 2 * chr(34))}",1791901553,xx\n')
     events, reader = read([path])
     assert events == []
     assert [(b.line, b.message) for b in reader.report.bad_lines] == [
-        (2, "the row's cells do not match the header's 3 columns"), (3, "unreadable _indextime 'xx'")]
+        (2, "the row's cells do not match the header's 3 columns"),
+        (3, f"unreadable _indextime 'xx': {EXPORT_TIME_FORMS}")]
 
 
 def test_a_line_separator_inside_a_value_does_not_split_the_event(tmp_path: Path) -> None:
@@ -272,6 +277,8 @@ def _bad(reader: EventReader) -> list[tuple[int, str]]:
 
 def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path: Path) -> None:
     """Each kept line that cannot become an event is reported with its line and why; the good line still counts."""
+    from contentpack.backtest.inputs import EXPORT_TIME_FORMS
+
     record = json.loads(DECLINE)
     deep = '{"records": ' + "[" * 100_000 + ' "Sign-in activity 65004" ' + "]" * 100_000 + "}"
     lines = ['{"preview": false, "result": {"_raw": "Sign-in activity 65004"',
@@ -295,7 +302,7 @@ def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path
         (5, "result 1: an export result must be a JSON object"),
         (6, "_raw is not Unicode text: a lone surrogate (U+D800) at character 24"),
         (7, "malformed JSON in _raw: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
-        (8, "unreadable _time [1, 2]"),
+        (8, f"unreadable _time [1, 2]: {EXPORT_TIME_FORMS}"),
         (9, "malformed JSON: JSON nested too deeply"),
         (10, f"not UTF-8: byte 0xff at byte {DECLINE.index('joni') + 2}")]
 
@@ -621,3 +628,66 @@ def test_records_written_by_jq_without_c_are_said_to_be_so(tmp_path: Path) -> No
     assert bad.render() == (f"{path}:{second}:1: warning[RP002]: malformed JSON document: another JSON value starts "
                             "here, after a whole one: JSON lines hold one object a line, a JSON document one value "
                             "(jq writes records one a line with -c; without it, over several lines each)")
+
+
+US_TIME = "10/13/2026 02:25:53 PM"  # a CSV export saved again by a spreadsheet
+
+
+def test_an_unreadable_export_time_says_the_forms_read_at_its_own_place(tmp_path: Path) -> None:
+    """A US ``_time`` was "unreadable _time '10/13/2026 02:25:53 PM'" at column 1, with no word of what is read: the
+    message names the forms, at the cell of a CSV row (on the row's own line when its _raw spans two) and at the
+    string of a JSON export line."""
+    sheet = tmp_path / "export.csv"
+    two_lines = DECLINE.replace(", ", ",\n", 1)  # a _raw cell over two lines: the _time cell is on the second
+    quoted = '"' + two_lines.replace('"', '""') + '"'
+    sheet.write_text(f"_raw,_time,sourcetype\n\n{quoted},{US_TIME},azure:monitor:aad\n", encoding="utf-8")
+    lines = json.dumps({"preview": False, "result": {"_raw": DECLINE, "_time": US_TIME}})
+    export = tmp_path / "export.json"
+    export.write_text(lines + "\n", encoding="utf-8")
+    events, reader = read([sheet, export])
+    assert events == []
+    cell = len(quoted.rsplit("\n", 1)[1]) + 2  # after the cell before it and its comma
+    string = lines.index(US_TIME) + 1
+    assert [(b.path, b.line, b.column) for b in reader.report.bad_lines] == [(str(sheet), 4, cell),
+                                                                             (str(export), 1, string)]
+    for bad in reader.report.bad_lines:
+        assert bad.message.startswith(f"unreadable _time '{US_TIME}': an export's times are read as ISO 8601 "
+                                      "(2026-11-10T10:00:00Z")
+        assert "epoch seconds (1794304800), also ending in ' UTC' or ' GMT'" in bad.message
+        assert "export again" in bad.message
+
+
+@pytest.mark.parametrize(("shape", "program"), [
+    ("records", "'.[] | {records: [.]}'"), ("rows", "'.[] | {result: .}'"), ("messages", "'.[]'"),
+    ("message", "'.records[] | {records: [.]}'"), ("results", "'.results[] | {result: .}'")])
+def test_a_document_over_the_cap_says_the_jq_command_that_writes_it_as_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str, program: str) -> None:
+    """"write bigger inputs as JSON lines" left the how to the user; the command given is for the shape refused, and
+    what it writes is read as the document was, _raw for _raw: a record as an Event Hub message of one (the add-on's
+    json.dumps, not jq's compact text), an export row as an export line (one a line, it would be a record without
+    ``time``)."""
+    from contentpack.backtest import inputs
+
+    records = [json.loads(line) for line in LINES]
+    rows = [{"_raw": line, "_time": record["time"], "sourcetype": "azure:monitor:aad"}
+            for line, record in zip(LINES, records)]
+    document = {"records": records, "rows": rows, "messages": [{"records": records[:20]}, {"records": records[20:]}],
+                "message": {"records": records},
+                "results": {"preview": False, "init_offset": 0, "messages": [], "results": rows}}[shape]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    whole, _ = read([path], RawFilter([()]), None)
+    monkeypatch.setattr(inputs, "MAX_DOCUMENT_BYTES", path.stat().st_size - 1)
+    with pytest.raises(InputError) as refused:
+        read([path])
+    command = f"jq -c {program} {path} > {tmp_path / 'big.jsonl'}"
+    assert str(refused.value).startswith(f"{path}: a JSON document (array or multi-line object) is read whole and may "
+                                         "hold at most")
+    assert "; write bigger inputs as JSON lines, its " in str(refused.value)
+    assert str(refused.value).endswith(f": {command}")
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed: the command is not run")
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)
+    as_lines, reader = read([tmp_path / "big.jsonl"], RawFilter([()]), None)
+    assert reader.report.bad == 0 and len(as_lines) == len(whole) == len(LINES)
+    assert [(e["_raw"], e["_time"]) for e in as_lines] == [(e["_raw"], e["_time"]) for e in whole]

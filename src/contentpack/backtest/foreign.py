@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -140,8 +141,10 @@ def head_refusal(head: bytes, name: str) -> str | None:
     text = head[len(_BOM):] if head.startswith(_BOM) else head
     stripped = text.lstrip()
     end = stripped.find(b"\n")
-    if not stripped or (end < 0 and len(head) >= HEAD_BYTES):
-        return None  # empty, or a first line too long to judge from the head
+    if not stripped:
+        return None
+    if end < 0 and len(head) >= HEAD_BYTES:
+        return _graph_page(stripped, name)  # a first line too long to judge whole from the head
     line_no = text[:len(text) - len(stripped)].count(b"\n") + 1
     first = (stripped if end < 0 else stripped[:end]).strip()
     try:
@@ -155,13 +158,38 @@ def head_refusal(head: bytes, name: str) -> str | None:
         except (ValueError, RecursionError):
             return None
     if first.startswith((b"[", b"{")):
-        return None
+        return _graph_page(stripped, name) if first.startswith(b"{") else None
     try:
         header = next(csv.reader([line]), [])
     except csv.Error:  # a field past the csv module's size limit: not a header of a known export
         return None
     what = describe_header(header) if len(header) > 1 else None
     return None if what is None else refusal(where, what)
+
+
+# a Graph response's first key (assumed: Graph and Graph Explorer write it first, as every page in Microsoft Graph's
+# "List signIns" and "List directoryAudits" examples shows; the OData JSON Format puts control information first)
+_GRAPH_PAGE = re.compile(rb'\{\s*"@odata\.context"\s*:')
+_GRAPH_VALUE = re.compile(rb'"value"\s*:\s*\[')
+
+
+def _graph_page(text: bytes, name: str) -> str | None:
+    """The refusal for a Graph response page from its first bytes (``text``, from its ``{``), pretty-printed as Graph
+    Explorer shows it or with a first line longer than the head: it was refused only once read whole, a file a run
+    rather than in the one list of files refused before any is read. Said as ``describe`` says the whole page: its
+    first element when the head holds it, and ``@odata.nextLink`` when the head shows one."""
+    if not _GRAPH_PAGE.match(text):
+        return None
+    page: dict[str, object] = {"@odata.context": "", "value": []}
+    found = _GRAPH_VALUE.search(text)
+    if found is not None:
+        try:
+            page["value"] = [json.JSONDecoder().raw_decode(text[found.end():].decode("utf-8", "replace").lstrip())[0]]
+        except (ValueError, RecursionError):  # its first element goes past the head (or there is none)
+            pass
+    if b'"@odata.nextLink"' in text:
+        page["@odata.nextLink"] = ""
+    return object_refusal(page, name)
 
 
 def file_refusal(path: Path) -> str | None:

@@ -15,7 +15,8 @@ Accepted, file by file (gzip-compressed or not, recognised by its magic bytes, n
   come from the row when present.
 * A JSON array of records or export rows, or one JSON object spanning several lines (a saved Event Hub
   message, a pretty-printed results document: its first line opens the object, ``_opens_document``): read whole,
-  so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines.
+  so at most ``MAX_DOCUMENT_BYTES`` (64 MB); bigger inputs must be JSON lines (the refusal gives the jq
+  command for its shape: ``_as_lines``).
 
 An object is a message or an export's line by all its keys (``_wrapper``), not its first: any other is a record.
 * A folder: every file under it named like logs (``.json``, ``.jsonl``, ``.ndjson``, ``.log``, ``.csv``,
@@ -57,6 +58,7 @@ import json
 import math
 import os
 import re
+import shlex
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +74,7 @@ from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
     MALFORMED_DOCUMENT,
+    TIME_FORMATS,
     JsonColumnError,
     capped_runs,
     error_column,
@@ -114,6 +117,11 @@ _WRAPPER = re.compile(rb'\{\s*"(' + b"|".join(sorted(key.encode() for key in _EX
                       + rb')"\s*:')
 _CSV_FIELD_LIMIT = 16 << 20  # a whole _raw in one cell (Splunk's TRUNCATE for this sourcetype is 2 MB)
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as errors="surrogateescape" decodes it
+# What ``_time_value`` reads, for the message about one it cannot: a US ``02/08/2024 10:00:00 PM`` (a spreadsheet's
+# re-save of an export) was "unreadable" without a word of what is read
+EXPORT_TIME_FORMS = (f"an export's times are read as {TIME_FORMATS}, also ending in ' UTC' or ' GMT', as Splunk "
+                     "exports them; export again (a file saved again by a spreadsheet may have its times rewritten) "
+                     "or write them in one of those forms")
 _NO_TIME = math.nan  # make_event's fallback: a record without a readable time is reported, never given one
 
 
@@ -185,6 +193,11 @@ class ReadReport:
             self.first_time = when
         if self.last_time is None or when > self.last_time:
             self.last_time = when
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The first and last time seen in the input (``saw``), or None when no time was."""
+        return None if self.first_time is None or self.last_time is None else (self.first_time, self.last_time)
 
     def add_bad(self, path: str, line: int | Callable[[], int], message: str, unit: str, column: int = 1) -> None:
         """One more bad one, listed (at ``line`` and ``column``) while fewer than ``MAX_REPORTED`` are; ``line`` may
@@ -270,8 +283,9 @@ class Metadata:
 
 class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report, and its column in what was
-    decoded when it has one: ``events.error_column``; or, for a problem inside an exported ``_raw``, ``in_raw``:
-    the steps to that string from the row, as ``events.json_line`` takes them, and the character's index in it)."""
+    decoded when it has one: ``events.error_column``; or, for a problem inside a string of an export row, its ``_raw``
+    or an unreadable ``_time``, ``in_raw``: the steps to that string from the row, as ``events.json_line`` takes them,
+    and the character's index in it; a CSV row's cell is found by its column's name, the first step)."""
 
     def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None) -> None:
         super().__init__(message)
@@ -689,7 +703,8 @@ class EventReader:
         # bytes that are not UTF-8 are decoded to lone surrogates and the row holding them is reported: a strict
         # decoder fails a whole chunk of text at once, losing the rows around the bad byte and its line number
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(text)
+        lines: list[str] = []  # the text lines of the row being read: where a bad cell is (``_cell_place``)
+        reader = csv.DictReader(_recorded(text, lines))
         try:
             header = reader.fieldnames or []
         except csv.Error as exc:
@@ -701,6 +716,7 @@ class EventReader:
                              "| fields _raw _time _indextime sourcetype source host index)")
         done = 0
         while True:
+            lines.clear()
             try:
                 row = next(reader)
             except StopIteration:
@@ -724,7 +740,9 @@ class EventReader:
                     raise _BadRow("not UTF-8")
                 event = self._export_row(row, name)
             except _BadRow as bad:
-                self.report.add_bad(name, reader.line_num, str(bad), ROWS)
+                cell = header.index(str(bad.in_raw[0][0])) if bad.in_raw and bad.in_raw[0][0] in header else None
+                line, column = _cell_place(lines, cell, reader.line_num)
+                self.report.add_bad(name, line, str(bad), ROWS, column)
                 continue
             if event is not None:
                 yield event
@@ -734,7 +752,8 @@ class EventReader:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
-                             f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines")
+                             f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines, "
+                             f"{_as_lines(data[:4096], name)}")
         self.report.documents += 1
         try:
             text = data.decode("utf-8-sig")
@@ -780,6 +799,72 @@ class EventReader:
                 bad(number, at + steps, str(wrong), index)
                 continue
             yield from events
+
+
+# How a document too big to read whole becomes JSON lines of the same events, by its shape (``_as_lines``): jq's
+# program, and what it writes. Records go one a line as Event Hub messages of one record, whose _raw is the
+# add-on's ``json.dumps(record)``, as when the document is read whole (jq's compact form, a record a line, would be
+# another _raw: the detections' ``sha256(_raw)``); export rows as export lines (a bare row is a record without time).
+_ELEMENTS = ("'.[]'", "its elements one a line")
+_RECORDS = ("'.[] | {records: [.]}'", "its records one a line, each as an Event Hub message of one record")
+_ROWS = ("'.[] | {result: .}'", "its export rows one a line, each as an export line")
+_MESSAGE = ("'.records[] | {records: [.]}'", "its records one a line, each as an Event Hub message of one record")
+_RESULTS = ("'.results[] | {result: .}'", "its results one a line, each as an export line")
+_LIST_OF = re.compile(rb'"(records|results)"\s*:\s*\[')
+
+
+def _as_lines(head: bytes, name: str) -> str:
+    """The jq command (whose ``-c`` writes each value on one line) that writes the too big document whose first
+    bytes are ``head`` as JSON lines of the same events: an array of Event Hub messages or export lines, of export
+    rows or of records; an Event Hub message or a results document."""
+    text = (head[len(_BOM):] if head.startswith(_BOM) else head).lstrip()
+    if text.startswith(b"["):
+        program, what = (_ELEMENTS if _WRAPPER.match(text[1:].lstrip()) else _ROWS if _RAW_KEY.search(text)
+                         else _RECORDS)
+    else:
+        found = _LIST_OF.search(text)
+        if found is None:
+            return "one event, Event Hub message or export line a line"
+        program, what = _MESSAGE if found.group(1) == b"records" else _RESULTS
+    compressed = name.endswith(".gz")
+    base = name[:-3] if compressed else name
+    target = shlex.quote((base[:-5] if base.endswith(".json") else base) + ".jsonl")
+    command = (f"gunzip -c {shlex.quote(name)} | jq -c {program}" if compressed
+               else f"jq -c {program} {shlex.quote(name)}")
+    return f"{what}: {command} > {target}"
+
+
+def _recorded(text: Iterable[str], lines: list[str]) -> Iterator[str]:
+    """``text``'s lines, each added to ``lines`` as the CSV reader takes it (the caller clears it before a row)."""
+    for line in text:
+        lines.append(line)
+        yield line
+
+
+_CELL = re.compile(r'"(?:[^"]|"")*"|[^,"]*')  # one CSV cell as Splunk's export writes it (RFC 4180: quotes doubled)
+
+
+def _cell_place(lines: Sequence[str], cell: int | None, last_line: int) -> tuple[int, int]:
+    """The line and column where the ``cell``-th cell (from 0) of a CSV row starts, ``lines`` the text lines the
+    reader took for it (blank ones it skipped first) and ``last_line`` the number of the last; the row's last line and
+    column 1 when the problem is not one cell's or the text does not parse as cells."""
+    if cell is None:
+        return last_line, 1
+    skipped = next((number for number, line in enumerate(lines) if line.strip("\r\n")), len(lines))
+    text = "".join(lines[skipped:])
+    at = 0
+    for _ in range(cell):
+        found = _CELL.match(text, at)
+        at = (found.end() if found else at) + 1
+        if not text.startswith(",", at - 1):
+            return last_line, 1
+    line = last_line - len(lines) + 1 + skipped
+    for part in lines[skipped:]:
+        if at < len(part):
+            break
+        at -= len(part)
+        line += 1
+    return line, at + 1
 
 
 def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
@@ -967,4 +1052,6 @@ def _time_value(value: object, name: str) -> float | None:
         parsed = None
     if parsed is not None and in_calendar(parsed):  # not NaN, 1e400 (infinity) or a year past 9999
         return parsed
-    raise _BadRow(f"unreadable {name} {value!r}")
+    # at the value itself when it is text (``_BadRow.in_raw``: a JSON export's string; a CSV row's cell, ``_csv``)
+    raise _BadRow(f"{unreadable_time_text(name, cast(Value, value))}: {EXPORT_TIME_FORMS}",
+                  in_raw=((name,), 0) if isinstance(value, str) else None)

@@ -206,7 +206,7 @@ class Summary:
     def reading_lines(self) -> list[str]:
         """What was read, in words (``ReadReport.outcome``): the lines set aside unread, what was bad, the events
         kept for the detections, those outside --from/--to, those no detection can match (and, when none was kept,
-        when those outside were and what the period could see)."""
+        when those outside were, or else when the events read were, and what the period could see)."""
         if self.backtest.searched_on is not None:
             empty = self.backtest.empty_span
             return [f"events searched on Splunk ({self.backtest.searched_on})", *(() if empty is None else (
@@ -215,10 +215,15 @@ class Summary:
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
-        if not read.events and read.outside_span is not None:
+        # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could
+        # match, or else every event's span (the lines set aside unread outside the period said nothing of it)
+        span = read.outside_span or read.span
+        if not read.events and span is not None:
             reach = result.start - self.backtest.lookback
-            lines.append(f"no event was kept: the {read.outside:,} event(s) a detection could match are from "
-                         f"{iso(read.outside_span[0])} to {iso(read.outside_span[1])}, and a run in the period sees "
+            which = (f"the {read.outside:,} event(s) a detection could match are" if read.outside_span is not None
+                     else "the events read (none a detection can match) are")
+            first, last = span
+            lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period sees "
                          f"only those from {iso(reach)} (the period's start less the longest lookback of the "
                          f"detections run, {format_duration(self.backtest.lookback)}) to before {iso(result.end)}, "
                          "its end")

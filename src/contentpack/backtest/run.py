@@ -160,7 +160,7 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     delays = DelayPlan.for_pack(pack.data_sources)
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
     index = index_events(reader.read(discover(inputs)), None)
-    cover = None if report.first_time is None or report.last_time is None else (report.first_time, report.last_time)
+    cover = report.span
     result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
                       cover=cover)
     returned = {detection for detection, _, rows in result.row_counts() if rows}

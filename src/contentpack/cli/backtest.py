@@ -158,8 +158,10 @@ def run(args: argparse.Namespace) -> int:
         # nothing timed was read, within --from/--to or outside it: with dates given, the report's zeros once read
         # as a quiet tenant and exited 0 for an empty export (the 0 lines read were its only sign)
         if backtest.reading.first_time is None and backtest.reading.outside_span is None:
-            raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read, "
-                         f"{backtest.reading.amount_bad()}): nothing to simulate", backtest.reading)
+            # what became of everything read, as the report's read line says it (``ReadReport.outcome``): "16 CSV
+            # row(s) read, 3 bad" left the other 13 to guess
+            raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read: "
+                         f"{backtest.reading.outcome()}): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest)
         written = summary.write(args.out) if args.out is not None else []
     except TooLarge as exc:
