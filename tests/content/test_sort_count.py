@@ -13,19 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import HUNTING, TTP, Validate, at, edit, locate, only, only_warning
+from .helpers import HUNTING, TTP, Validate, add_command, at, edit, locate, only_warning
 
-CTIME = "  | `security_content_ctime(firstTime)` \n"
 DOC = ('the sort page: "If no count is specified, the default limit of 10000 is used. If 0 is specified, all results '
        'are returned."')
 
 
-def _sort(pack: Path, clause: str) -> None:
-    edit(pack, TTP, CTIME, f"  | {clause}\n{CTIME}")
-
-
 def test_a_sort_without_a_count_is_a_warning_at_the_command(pack: Path, validate: Validate) -> None:
-    _sort(pack, "sort - count")
+    add_command(pack, "sort - count")
     finding = only_warning(validate(pack), "CP081", pack, TTP, "sort - count")
     assert finding.message == (f"search: 'sort - count' keeps only the first 10,000 results and drops the rest "
                                f"({DOC}); write 'sort 0 - count' to keep every result, or a count of its own if the "
@@ -38,7 +33,7 @@ def test_a_sort_without_a_count_is_a_warning_at_the_command(pack: Path, validate
     ("sort num(count) desc", "sort 0 num(count) desc"),
 ])
 def test_every_sort_without_a_count_is_one(pack: Path, validate: Validate, clause: str, suggested: str) -> None:
-    _sort(pack, clause)
+    add_command(pack, clause)
     assert f"write '{suggested}' to keep" in only_warning(validate(pack), "CP081", pack, TTP, clause).message
 
 
@@ -49,7 +44,7 @@ def test_every_sort_without_a_count_is_one(pack: Path, validate: Validate, claus
     "sort 10000 - count",       # the default, written: meant
 ])
 def test_a_sort_with_a_count_is_fine(pack: Path, validate: Validate, clause: str) -> None:
-    _sort(pack, clause)
+    add_command(pack, clause)
     assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP081"] == []
 
 
@@ -62,7 +57,7 @@ def test_a_sort_a_macro_writes_is_at_the_macro_definition_once(pack: Path, valid
     """The fix goes in the macro's file: one finding there, though two searches call the macro."""
     (pack / "macros" / "most_first.yml").write_text(
         "name: most_first\ndefinition: sort - count\ndescription: The busiest first.\n", encoding="utf-8")
-    _sort(pack, "`most_first`")
+    add_command(pack, "`most_first`")
     edit(pack, HUNTING, "  | where isnull(known)", "  | `most_first`\n  | where isnull(known)")
     found = [d for d in validate(pack).diagnostics if d.rule == "CP081"]
     assert [at(d) for d in found] == [("macros/most_first.yml", *locate(pack, "macros/most_first.yml", "sort"))]
@@ -74,7 +69,7 @@ def test_a_sort_a_macro_argument_brings_is_at_the_call_naming_the_macro(pack: Pa
     (pack / "macros" / "most_first.yml").write_text(
         "name: most_first\ndefinition: sort - $f$\narguments:\n- f\ndescription: The busiest first.\n",
         encoding="utf-8")
-    _sort(pack, "`most_first(count)`")
+    add_command(pack, "`most_first(count)`")
     finding = only_warning(validate(pack), "CP081", pack, TTP, "`most_first")
     assert finding.message.startswith("search: 'sort - count' keeps only")
     assert finding.message.endswith(", inside the expansion of macro `most_first`")
