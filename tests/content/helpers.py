@@ -43,6 +43,13 @@ def locate(root: Path, relative: str, needle: str, occurrence: int = 1) -> tuple
     return line, col
 
 
+def add_command(root: Path, command: str) -> None:
+    """Add ``| command`` to the TTP fixture's search, after its ``stats`` (before its ``security_content_ctime``
+    calls): where the SPL rules read it, every result field made."""
+    ctime = "  | `security_content_ctime(firstTime)` \n"
+    edit(root, TTP, ctime, f"  | {command}\n{ctime}")
+
+
 def only(result: ValidationResult, rule: str) -> Diagnostic:
     """The single diagnostic of ``rule`` (and proof that it is the only finding of that rule)."""
     found = [d for d in result.diagnostics if d.rule == rule]

@@ -13,22 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import TTP, Validate, edit, locate, only_warning, validate_cli
+from .helpers import TTP, Validate, add_command, locate, only_warning, validate_cli
 
 REPO = Path(__file__).resolve().parents[2]
 CORRELATION = "detections/cloud/entra_id_oauth_consent_abuse_risk_across_detections.yml"
-CTIME = "  | `security_content_ctime(firstTime)` \n"
 SEARCH = "'`azure_monitor_aad` operationName"  # where the search value starts: the warning's position
 RULE = ('searchbnf.conf\'s sort description: "If white space follows "+/-", the sort order is applied to all '
         'following fields without a different explicit sort order"')
 
 
-def _sort(pack: Path, clause: str) -> None:
-    edit(pack, TTP, CTIME, f"  | {clause}\n{CTIME}")
-
-
 def test_a_carried_sign_is_a_warning_at_the_search_naming_the_fields(pack: Path, validate: Validate) -> None:
-    _sort(pack, "sort 0 - count - lastTime user src")
+    add_command(pack, "sort 0 - count - lastTime user src")
     finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
     assert finding.message == (
         f"sort orders user, src descending too: a sign written apart from its field applies to every later field "
@@ -44,12 +39,12 @@ def test_a_carried_sign_is_a_warning_at_the_search_naming_the_fields(pack: Path,
     "sort 0 - count + user",          # user's own sign
 ])
 def test_signs_against_their_fields_or_on_every_field_are_fine(pack: Path, validate: Validate, clause: str) -> None:
-    _sort(pack, clause)
+    add_command(pack, clause)
     assert [d.render() for d in validate(pack).diagnostics if d.rule == "CP076"] == []
 
 
 def test_a_num_key_is_written_with_its_function(pack: Path, validate: Validate) -> None:
-    _sort(pack, "sort 25 + num(count) user")
+    add_command(pack, "sort 25 + num(count) user")
     finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
     assert "sort orders user ascending too" in finding.message
     assert "e.g. 'sort 25 +num(count) +user'" in finding.message  # the count kept: pasted, it sorts as many
@@ -73,6 +68,6 @@ def test_the_correlation_before_v15_is_caught(tmp_path: Path) -> None:
 
 def test_a_sort_without_a_count_is_suggested_without_one(pack: Path, validate: Validate) -> None:
     """The count is kept as written (``sort 0`` stays ``sort 0``; none stays none, Splunk's default 10,000)."""
-    _sort(pack, "sort - count user")
+    add_command(pack, "sort - count user")
     finding = only_warning(validate(pack), "CP076", pack, TTP, SEARCH)
     assert "e.g. 'sort -count -user' for what" in finding.message

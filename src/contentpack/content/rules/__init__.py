@@ -104,7 +104,7 @@ def all_rules() -> tuple[Rule, ...]:
         saved_search_names,
         scheduled,
         search,
-        sort_signs,
+        sort_pitfalls,
         spl_checks,
         throttle_keys,
         tokens,
@@ -129,7 +129,7 @@ def all_rules() -> tuple[Rule, ...]:
         *saved_search_names.RULES,
         *namespace.RULES,
         *throttle_keys.RULES,
-        *sort_signs.RULES,
+        *sort_pitfalls.RULES,
         *prose_comments.RULES,
         *unmade_filters.RULES,
     )

@@ -605,7 +605,7 @@ def _search_time_modifiers(context: RuleContext, positions: Positions, detection
     """CP063 for ``earliest=``/``latest=`` (and ``_index_earliest``/``_index_latest``) written in a search command of
     the detection's search (the pack's macros expanded): Splunk refuses the search when one is not a time modifier,
     and the engine reads them only when a run reaches the command, so before this the replay was the first to say
-    (RP003). Reported at one place (``_time_modifier_finding``), each finding once (``said``: a macro's is the same
+    (RP003). Reported at one place (``search_finding``), each finding once (``said``: a macro's is the same
     for every search calling it)."""
     from contentpack.spl.commands.search import SearchCommand
 
@@ -628,56 +628,59 @@ def _search_time_modifiers(context: RuleContext, positions: Positions, detection
                 if problem is None:
                     continue
                 place = bounds.place(key)
-                found = _time_modifier_finding(context, positions, detection, f"{key}={value}: {problem[0]}",
-                                               None if place is None else (base + place, problem[1]), key, value)
+                found = search_finding(
+                    context, positions, detection, error, RULE_TIME_MODIFIER, f"{key}={value}: {problem[0]}",
+                    None if place is None else (base + place, problem[1]),
+                    re.compile(rf"(?<![\w.]){re.escape(key)}\s*=\s*\"?(?={re.escape(value)})", re.IGNORECASE))
                 if found not in said:
                     said.add(found)
                     yield found
 
 
-def _time_modifier_finding(context: RuleContext, positions: Positions, detection: Detection, message: str,
-                           place: tuple[int, int] | None, key: str, value: str) -> Diagnostic:
-    """CP063 for a bad modifier of the detection's search at one place, for a reader to go to: the refused
-    character of the value in the search's own text; for a modifier a macro brings, that character in the macro's
-    definition (the fix goes there) when the definition writes ``key=value`` itself, else the macro call, naming
-    the macro (an argument or a macro it calls brings the value). ``place``: (offset of the value in the expanded
-    search, offset of the refused character in the value); None: unknown, the ``search`` key."""
+def search_finding(context: RuleContext, positions: Positions, detection: Detection,
+                   make: Callable[[Position, str, str], Diagnostic], rule: str, message: str,
+                   place: tuple[int, int] | None, writing: re.Pattern[str]) -> Diagnostic:
+    """A finding about a character of the detection's search (the pack's macros expanded) at one place, for a
+    reader to go to: that character in the search's own text; for one a macro brings, the character in the macro's
+    definition (the fix goes there) when the definition writes it itself (``writing`` matches there, ending where
+    the place counts from), else the macro call, naming the macro (an argument or a macro it calls brings it).
+    ``place``: (offset in the expanded search where ``writing`` ends, offset of the character from there); None:
+    unknown, the ``search`` key. CP063's modifiers and CP081's sort commands are placed here."""
     from contentpack.spl.macros import Expanded
 
     search, source = detection.search, detection.source
     expansion = context.spl.expansion(search)
     if place is None or not isinstance(expansion, Expanded):
-        return error(source.at("search"), RULE_TIME_MODIFIER, f"search: {message}")
+        return make(source.at("search"), rule, f"search: {message}")
     value_at, problem_at = place
     at = expansion.original_offset(value_at)
     macro = macro_at(search, at)
     if macro is None:
-        return error(positions.at(source, ("search",), search, expansion.original_offset(value_at + problem_at)),
-                     RULE_TIME_MODIFIER, f"search: {message}")
+        return make(positions.at(source, ("search",), search, expansion.original_offset(value_at + problem_at)),
+                    rule, f"search: {message}")
     called = next((call.stanza for offset, call in located_macro_calls(search) if offset == at), None)
-    written = _macro_writing(context.pack.macros, called, key, value, set()) if called is not None else None
+    written = _macro_writing(context.pack.macros, called, writing, set()) if called is not None else None
     if written is None:
-        return error(positions.at(source, ("search",), search, at), RULE_TIME_MODIFIER,
-                     f"search: {message}, inside the expansion of macro `{macro}`")
+        return make(positions.at(source, ("search",), search, at), rule,
+                    f"search: {message}, inside the expansion of macro `{macro}`")
     defined, value_at = written
-    return error(positions.at(defined.source, ("definition",), defined.definition, value_at + problem_at),
-                 RULE_TIME_MODIFIER, f"macro '{defined.name}' definition: {message}")
+    return make(positions.at(defined.source, ("definition",), defined.definition, value_at + problem_at),
+                rule, f"macro '{defined.name}' definition: {message}")
 
 
-def _macro_writing(macros: Sequence[Macro], stanza: str, key: str, value: str,
+def _macro_writing(macros: Sequence[Macro], stanza: str, writing: re.Pattern[str],
                    visited: set[str]) -> tuple[Macro, int] | None:
-    """The macro ``stanza`` or one it calls (at any depth) whose definition writes ``key=value`` itself, with the
-    offset of the value there; None when none does (an argument brings the value, or a macro of no file)."""
+    """The macro ``stanza`` or one it calls (at any depth) whose definition ``writing`` matches in, with the offset
+    where the match ends; None when none does (an argument brings the text, or a macro of no file)."""
     defined = next((macro for macro in macros if macro.stanza == stanza), None)
     if defined is None or stanza in visited:
         return None
     visited.add(stanza)
-    written = re.search(rf"(?<![\w.]){re.escape(key)}\s*=\s*\"?(?={re.escape(value)})", defined.definition,
-                        re.IGNORECASE)
+    written = writing.search(defined.definition)
     if written is not None:
         return defined, written.end()
     for _, call in located_macro_calls(defined.definition):
-        found = _macro_writing(macros, call.stanza, key, value, visited) if call.stanza is not None else None
+        found = _macro_writing(macros, call.stanza, writing, visited) if call.stanza is not None else None
         if found is not None:
             return found
     return None

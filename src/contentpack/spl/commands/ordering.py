@@ -133,7 +133,7 @@ _SMALLEST = "eval {f}=mvindex(mvsort({f}), 0) for its lexicographically smallest
 @dataclass(frozen=True)
 class SortCommand(CommandNode):
     keys: tuple[SortKey, ...]
-    limit: int = DEFAULT_SORT_LIMIT
+    limit: int | None = None  # None: no count written, Splunk's default (validate's CP081 reports it); 0: every result
 
     def _input_fields(self) -> set[str]:
         return {k.field for k in self.keys}
@@ -150,7 +150,7 @@ def _count(cur: Cursor) -> int:
 
 def parse_sort(cmd: CommandInput) -> SortCommand:
     cur = cmd.cursor()
-    limit = DEFAULT_SORT_LIMIT
+    limit: int | None = None
     if at_option(cur):
         _, value, tok = read_option(cur, ("limit",))
         limit = as_int(cur, value, tok, "limit")
@@ -162,7 +162,8 @@ def parse_sort(cmd: CommandInput) -> SortCommand:
 def run_sort(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     assert isinstance(node, SortCommand)
     ordered = sort_events(list(events), node.keys, node)
-    yield from ordered[: node.limit] if node.limit else ordered
+    limit = DEFAULT_SORT_LIMIT if node.limit is None else node.limit
+    yield from ordered[:limit] if limit else ordered
 
 
 # ------------------------------------------------------------------------------------------------ dedup
