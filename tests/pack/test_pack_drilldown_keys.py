@@ -243,13 +243,17 @@ def test_consent_id_from_an_unchecked_correlation_id_is_flagged(unchecked: tuple
 
 def _in_other_tenant(line: str) -> str:
     """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
-    which the add-on aliases as dest, and the resource path that holds it) changed, all else as written."""
+    which the add-on aliases as dest, and the resource path that holds it) changed, and a sign-in's resource and
+    home tenant too where they named the first tenant (left as written, they made the sign-in one into the first
+    tenant, which the refusal searches leave out as another organisation's, macro entra_id_own_tenant_resource);
+    all else as written."""
     event = json.loads(line)
     tenant = event["tenantId"]
     event["tenantId"] = OTHER_TENANT
     event["resourceId"] = event["resourceId"].replace(tenant, OTHER_TENANT)
-    if "tenantId" in event["properties"]:
-        event["properties"]["tenantId"] = OTHER_TENANT
+    for key in ("tenantId", "resourceTenantId", "homeTenantId"):
+        if event["properties"].get(key) == tenant:
+            event["properties"][key] = OTHER_TENANT
     return json.dumps(event)
 
 
