@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contentpack.backtest.inputs import EventReader
 from contentpack.backtest.rawfilter import RawFilter
@@ -111,3 +113,26 @@ def test_the_cut_keeps_whole_values_and_drops_the_one_it_splits() -> None:
     assert flatten_json(decode_json(auto_extracted(data, number)))["b.d"] == "z"
     assert "e" not in flatten_json(decode_json(auto_extracted(data, number)))
     assert auto_extracted(data, 3) == b"{}"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=4), JSON_VALUES, min_size=1, max_size=5), st.booleans())
+def test_every_cut_is_json_whose_fields_the_whole_event_has(document: dict[str, object], spaced: bool) -> None:
+    """Wherever the cut falls (inside a string, an escape, a multi-byte character, a number), what is left is
+    a JSON object, so a long event is never called malformed, and each of its fields is the whole event's field
+    or the first values of one (an array cut short)."""
+    data = json.dumps(document, ensure_ascii=False, separators=None if spaced else (",", ":")).encode()
+    whole = flatten_json(decode_json(data))
+    for cut in range(len(data) + 1):
+        fields = flatten_json(decode_json(auto_extracted(data, cut)))
+        for name, value in fields.items():
+            values = value if isinstance(value, tuple) else (value,)
+            full = whole[name] if isinstance(whole[name], tuple) else (whole[name],)
+            assert full[:len(values)] == values
