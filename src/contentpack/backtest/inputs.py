@@ -77,6 +77,7 @@ from contentpack.spl.events import (
     TIME_FORMATS,
     JsonColumnError,
     capped_runs,
+    cut_fields,
     error_column,
     holds_control,
     in_calendar,
@@ -632,9 +633,14 @@ class EventReader:
                 events.append(event)
         return events, problems
 
+    def _fields(self, data: bytes) -> dict[str, Value]:
+        """The planned fields of the JSON text ``data`` (``cut_fields``' extractor)."""
+        return decode_fields(data, self.plan)
+
     def _record(self, raw: bytes, name: str) -> Event:
         try:
             flat = decode_fields(raw, self.plan)
+            fields = cut_fields(raw, flat, self._fields)
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
@@ -642,7 +648,7 @@ class EventReader:
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
-                           index=meta.index, time_field=meta.time_field, fallback_time=_NO_TIME)
+                           index=meta.index, time_field=meta.time_field, fallback_time=_NO_TIME, fields=fields)
         if _untimed(event):
             raise _BadRow(_no_time(flat, meta.time_field))
         if not self.want_raw:
@@ -672,13 +678,14 @@ class EventReader:
         if stripped.startswith(b"{"):
             try:
                 flat: dict[str, Value] = decode_fields(stripped, self.plan)
+                fields = cut_fields(stripped, flat, self._fields)
             except ValueError as exc:  # a raw control character at its place in the export (``json_string_place``)
                 at = (steps, exc.pos + len(data) - len(data.lstrip())) if isinstance(exc, JsonColumnError) else None
                 raise _BadRow(f"malformed JSON in _raw: {exc}", in_raw=at) from None
         else:
-            flat = {}
+            flat = fields = {}
         meta = self.metadata
-        event = make_event(raw if self.want_raw else "", flat,
+        event = make_event(raw if self.want_raw else "", flat, fields=fields,
                            sourcetype=_text(row.get("sourcetype")) or meta.sourcetype,
                            source=_text(row.get("source")) or meta.source or name,
                            host=_text(row.get("host")) or meta.host, index=_text(row.get("index")) or meta.index,

@@ -6,7 +6,8 @@ all elements in document order (``targetResources{}.modifiedProperties{}.display
 SPL as the text ``null`` (the Azure add-on's own evals compare with ``"null"``), and numbers/booleans keep their
 JSON text (``65004``, ``true``). Sources: spath documentation
 (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath) and the add-on's
-``props.conf`` for ``azure:monitor:aad`` (see ``shared/reference/azure_monitor_aad.md`` §3).
+``props.conf`` for ``azure:monitor:aad`` (see ``shared/reference/azure_monitor_aad.md`` §3). Like Splunk's, the
+extraction reads only an event's first bytes (:data:`AUTO_EXTRACTION_CUTOFF`, :func:`cut_fields`).
 
 Reading files (``read_events``, ``event_lines``): regular files only (``files.open_regular``), not compressed
 (:func:`open_events`), streamed line by line (a JSON-array file is the exception: it is decoded whole, under a
@@ -25,7 +26,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO
@@ -116,6 +117,108 @@ def decode_json(text: str | bytes) -> object:
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     return load_json(text, numbers_as_text=True)
+
+
+#: The bytes of an event's JSON text Splunk's automatic extraction reads: fields that end after them are not
+#: extracted. limits.conf ``[spath] extraction_cutoff`` (default 5000): "For 'extract-all' spath extraction
+#: mode, this setting applies extraction only to the first <integer> number of bytes. This setting applies both
+#: the auto kv extraction and the spath command" (limits.conf.spec of recent releases; older ones name only
+#: spath's extract-all mode); the spath reference: with no path, spath "finds and extracts all the fields from
+#: the first 5,000 characters in the input field". ``KV_MODE = json`` (the add-on's ``azure:monitor:aad``) is
+#: auto kv (Knowledge Manager Manual, "Configure automatic key-value field extraction"), which ``[kv] maxchars``
+#: (default 10240: "Truncate _raw to this size and then do auto KV") cuts too; the smaller bound is the one
+#: that binds, so the engine cuts at 5000. ``assumed``: that the fields before the cut are still extracted (a
+#: report of JSON events in Splunk: fields after 5k characters are "not extracted", hubblestack/hubble#610)
+#: and that a value the cut splits is left out (an array keeps the elements before it, as a multivalue).
+AUTO_EXTRACTION_CUTOFF = 5000
+
+_OPENERS = {ord("{"): b"}", ord("["): b"]"}
+_CLOSERS = frozenset(b"}]")
+_SCALAR_END = frozenset(b",}] \t\r\n")
+_SPACE = frozenset(b" \t\r\n")
+
+
+def auto_extracted(data: bytes, cutoff: int = AUTO_EXTRACTION_CUTOFF) -> bytes:
+    """The JSON text automatic extraction reads of an event's ``data``: all of it when it is at most ``cutoff``
+    bytes, else its first ``cutoff`` bytes up to the last whole value in them, with the arrays and objects
+    still open there closed (see :data:`AUTO_EXTRACTION_CUTOFF`).
+
+    Why a JSON text and not the fields: every extractor (the full flattener, the planned one, ``spath``) then
+    reads the cut event as it reads any other. Text past a whole value is not checked: the caller decodes the
+    whole event first, so malformed JSON is reported wherever it is.
+    """
+    if len(data) <= cutoff:
+        return data
+    head = data[:cutoff]
+    stack: list[bytes] = []  # the closers of the arrays and objects open at the scan
+    keyed: list[bool] = []  # per open container: whether a key comes next (an object after { or ,)
+    whole, closing = 0, b""  # the end of the last whole value and the closers then open
+    at = 0
+    while at < len(head):
+        char = head[at]
+        if char in _SPACE or char == ord(":"):
+            at += 1
+            continue
+        if char == ord(","):
+            if stack and stack[-1] == b"}":
+                keyed[-1] = True
+            at += 1
+            continue
+        if char in _OPENERS:
+            stack.append(_OPENERS[char])
+            keyed.append(char == ord("{"))
+            at += 1
+        elif char in _CLOSERS:
+            stack.pop()
+            keyed.pop()
+            at += 1
+        elif char == ord('"'):
+            end = _string_end(head, at)
+            if end is None:
+                break
+            at = end
+            if keyed and keyed[-1]:  # a key: its value is still to come
+                keyed[-1] = False
+                continue
+        else:  # a number, true, false or null: whole only where a delimiter follows it within the cut
+            end = at
+            while end < len(head) and head[end] not in _SCALAR_END:
+                end += 1
+            if end == len(head):
+                break
+            at = end
+        whole, closing = at, b"".join(reversed(stack))
+    return head[:whole] + closing if whole else b"{}"
+
+
+def flat_json(data: bytes) -> dict[str, Value]:
+    """The fields of the JSON text ``data`` (:func:`decode_json`, then :func:`flatten_json`)."""
+    return flatten_json(decode_json(data))
+
+
+def cut_fields(data: bytes, flat: dict[str, Value],
+               extract: Callable[[bytes], dict[str, Value]]) -> dict[str, Value]:
+    """``flat``, the fields ``extract`` gives of all of the JSON event ``data``, or, when ``data`` is longer than
+    :data:`AUTO_EXTRACTION_CUTOFF`, those it gives of the part automatic extraction reads (:func:`auto_extracted`).
+    The one place the readers apply the cut (the whole event is decoded first, so its errors are reported)."""
+    data = data.strip()
+    if len(data) <= AUTO_EXTRACTION_CUTOFF:
+        return flat
+    return extract(auto_extracted(data))
+
+
+def _string_end(data: bytes, start: int) -> int | None:
+    """The offset just past the JSON string that opens at ``start``, or None when ``data`` ends inside it."""
+    at = start + 1
+    while at < len(data):
+        char = data[at]
+        if char == ord("\\"):
+            at += 2
+        elif char == ord('"'):
+            return at + 1
+        else:
+            at += 1
+    return None
 
 
 class JsonColumnError(ValueError):
@@ -355,10 +458,15 @@ def make_event(
     time_field: str,
     fallback_time: float,
     untimed: Untimed | None = None,
+    fields: dict[str, Value] | None = None,
 ) -> Event:
     """One event: extracted fields first, then the metadata Splunk always has. An event without a time gets
-    ``fallback_time`` and is counted in ``untimed``."""
-    event: Event = dict(flat)
+    ``fallback_time`` and is counted in ``untimed``.
+
+    ``flat`` holds the fields of all of ``raw``, its time read from them (Splunk finds ``_time`` when it indexes
+    the event, before any search-time extraction); ``fields``, when given, are the fields the event gets instead
+    (:func:`cut_fields`: those automatic extraction finds in a long event's first bytes)."""
+    event: Event = dict(flat if fields is None else fields)
     event["_raw"] = raw
     moment = event_time(flat, time_field)
     if moment is None:
@@ -758,11 +866,15 @@ def read_events(
     if array is not None:
         for item, original in zip(*array):
             raw = json.dumps(original, ensure_ascii=False)
-            yield make_event(raw, _flat(item, path, 0), fallback_time=fallback, untimed=tally, **meta)
+            flat = _flat(item, path, 0)
+            fields = cut_fields(raw.encode("utf-8"), flat, flat_json) if flat else flat
+            yield make_event(raw, flat, fallback_time=fallback, untimed=tally, fields=fields, **meta)
         return
     for line_no, line, decoded in event_lines(path):
         flat = {} if decoded is None else _flat(decoded, path, line_no)
-        yield make_event(line, flat, fallback_time=fallback, untimed=tally, **meta)
+        fields = cut_fields(line.encode("utf-8"), flat, flat_json) if flat else flat
+        yield make_event(line, flat, fallback_time=fallback, untimed=tally, fields=fields, **meta)
+
 
 
 def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[str, Value]:

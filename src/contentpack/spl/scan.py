@@ -26,6 +26,7 @@ from contentpack.spl.events import (
     BadLines,
     Untimed,
     capped_lines,
+    cut_fields,
     decode_json,
     error_column,
     event_time,
@@ -364,6 +365,11 @@ def scan_file(
     fold = any(any(c.isalpha() for c in t) for t in tokens)
     plan = path_plan(needed) if needed is not None else path_plan(frozenset())
     want_raw = needed is None or "_raw" in needed
+    wanted = None if needed is None else plan
+
+    def extract(data: bytes) -> dict[str, Value]:  # the fields of a long event's cut (``cut_fields``)
+        return decode_fields(data, wanted)
+
     fallback = os.path.getmtime(source.path)
     tally = Untimed(source.path, fallback)  # the events without a time that got it (see ``Untimed``)
     if untimed is not None:
@@ -397,9 +403,11 @@ def scan_file(
                 haystack = stripped.lower() if fold else stripped
                 if not all(t in haystack for t in others):
                     continue
+            fields: dict[str, Value] | None = None
             if stripped[:1] == b"{":
                 try:
-                    flat = decode_fields(stripped, None if needed is None else plan)
+                    flat = decode_fields(stripped, wanted)
+                    fields = cut_fields(stripped, flat, extract)
                 except (ValueError, RecursionError) as exc:
                     reason = utf8_problem(line) or (
                         "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
@@ -411,7 +419,7 @@ def scan_file(
                     bad.add(line_number(source.path, offset), not_text)
                     continue
                 flat = {}
-            event: Event = flat
+            event: Event = flat if fields is None else fields
             if want_raw:
                 event["_raw"] = stripped.decode("utf-8", errors="replace")
             moment = event_time(flat, source.time_field)

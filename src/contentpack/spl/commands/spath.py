@@ -6,7 +6,10 @@ counting from 0: "JSON uses zero-based indexing. In JSON, product.desc{3} refers
 child of the product element" (10.0 page; XML counts from 1, and the engine reads JSON only). The engine used to
 count from 1, which no page says for JSON. The path is walked as the ``spath`` eval function walks it
 (``functions.json.walk``, one home); ``input`` defaults to ``_raw``; without a path every field is extracted with the
-same names as automatic JSON extraction. A path that reaches an object or array yields its JSON text.
+same names as automatic JSON extraction, from the input's first 5,000 bytes as it ("auto-extract" mode
+"finds and extracts all the fields from the first 5,000 characters in the input field";
+``events.AUTO_EXTRACTION_CUTOFF``), while a path reads all of the input (``assumed``: the page and limits.conf
+put the cut on the extract-all mode only). A path that reaches an object or array yields its JSON text.
 A multivalue ``input`` field is refused (``base.single_input``): the page says only "The field to read in and
 extract values from" (the engine used to read its first value).
 """
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
-from contentpack.spl.events import decode_json, flatten_json, json_scalar_text
+from contentpack.spl.events import cut_fields, decode_json, flat_json, flatten_json, json_scalar_text
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
 from contentpack.spl.values import Event, Scalar, make_mv, to_str
@@ -88,8 +91,8 @@ def _extract(event: Event, node: SpathCommand, text: str) -> None:
         document = decode_json(text)
     except ValueError:
         return
-    if node.path is None:
-        for name, value in flatten_json(document).items():
+    if node.path is None:  # extract-all: the fields of the first bytes only, as automatic extraction
+        for name, value in cut_fields(text.encode("utf-8"), flatten_json(document), flat_json).items():
             event[name] = value
     else:
         value = make_mv(extract_path(document, node.path))
