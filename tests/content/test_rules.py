@@ -283,27 +283,23 @@ def test_a_wrong_message_token_is_one_finding_cp029s(pack: Path, validate: Valid
     assert finding.message == "rba message tokens not present in the search: app_title"
 
 
-def test_cp027_data_source_output_field_missing_from_search(pack: Path, validate: Validate) -> None:
-    edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user src vendor_product")
+@pytest.mark.parametrize(("fillnull", "by", "missing", "what"), [
+    ("| fillnull \n", "by dest user src vendor_product", "vendor_account", "not present in the search"),
+    # a newcomer's ``stats ... by`` left src out while ``fillnull`` named it: the text held every field, so CP027
+    # passed, though the docs ask for them "through the last stats" and each result lacks src
+    ('| fillnull value="unknown" src\n', "by dest user vendor_account vendor_product", "src",
+     "the search's last stats or table drops"),
+])
+def test_cp027_data_source_output_field_missing_from_the_results(pack: Path, validate: Validate, fillnull: str,
+                                                                 by: str, missing: str, what: str) -> None:
+    edit(pack, TTP, "| fillnull \n", fillnull)
+    edit(pack, TTP, "by dest user src vendor_account vendor_product", by)
     finding = only(validate(pack), "CP027")
     assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
     assert finding.message == (
-        "data source 'Azure Active Directory Sign-in activity' has output fields not present in the search: "
-        "vendor_account; keep them through the last stats, as by fields or values(), after "
-        "| fillnull value=\"unknown\" vendor_account (a field no event holds is then 'unknown', not dropped)")
-
-
-def test_cp027_output_field_named_earlier_but_dropped_by_the_last_stats(pack: Path, validate: Validate) -> None:
-    """A newcomer's ``stats ... by`` left ``src`` out while ``fillnull`` named it: the text held every field, so
-    CP027 passed, though the docs ask for them "through the last stats" and each result lacks src."""
-    edit(pack, TTP, "| fillnull \n", "| fillnull value=\"unknown\" src\n")
-    edit(pack, TTP, "by dest user src vendor_account vendor_product", "by dest user vendor_account vendor_product")
-    finding = only(validate(pack), "CP027")
-    assert at(finding) == (TTP, *locate(pack, TTP, "'`azure_monitor_aad`"))
-    assert finding.message == (
-        "data source 'Azure Active Directory Sign-in activity' has output fields its last stats or table drops: "
-        "src; keep them through the last stats, as by fields or values(), after "
-        "| fillnull value=\"unknown\" src (a field no event holds is then 'unknown', not dropped)")
+        f"data source 'Azure Active Directory Sign-in activity' has output fields {what}: {missing}; keep them "
+        f"through the last stats, as by fields or values(), after | fillnull value=\"unknown\" {missing} (a field "
+        "no event holds is then 'unknown', not dropped)")
 
 
 def test_cp028_throttling_field_not_in_search(pack: Path, validate: Validate) -> None:

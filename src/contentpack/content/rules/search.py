@@ -282,7 +282,7 @@ def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
             dropped = [f for f in data_source.output_fields
                        if f not in absent and results is not None and "*" not in results and f not in results]
             for missing, what in ((absent, "not present in the search"),
-                                  (dropped, "its last stats or table drops")):
+                                  (dropped, "the search's last stats or table drops")):
                 if missing:
                     yield error(
                         detection.source.at("search"),
