@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from contentpack.spl.files import describe_kind, no_such_path, os_reason
+from contentpack.spl.suggest import closest, meaning
 
 REMOTE_PREFIXES = ("http://", "https://", "s3://", "ftp://")
 
@@ -37,5 +38,25 @@ def local_attack_data(root: Path, data: str) -> Path | str:
     if not target.is_relative_to(root):
         return f"attack data path '{data}' leaves the pack root (symbolic link?)"
     if not exists:  # a missing file in the commands' one wording (spl.files.NO_SUCH_PATH)
-        return no_such_path(data) if kind is None else f"{data}: {kind}, not a regular file"
+        return no_such_path(data) + _meant(root, relative) if kind is None else f"{data}: {kind}, not a regular file"
     return target
+
+
+def _meant(root: Path, relative: PurePosixPath) -> str:
+    """`` (did you mean 'attack_data/x/x.log'?)``: the one file of that name under the path's top folder, else the
+    closest name in its own folder; "" when neither. A newcomer wrote ``attack_data/x.log`` for the pack's
+    ``attack_data/<scenario>/<scenario>.log`` and was told only that the path names nothing. Symbolic links to
+    folders are not followed (``Path.rglob``), so the search stays inside the pack."""
+    if len(relative.parts) < 2 or not (root / relative.parts[0]).is_dir():
+        return ""
+    try:
+        same_name = [path for _, path in zip(range(2), (root / relative.parts[0]).rglob(relative.name))
+                     if path.is_file()]
+        if len(same_name) == 1:
+            return meaning(same_name[0].relative_to(root).as_posix())
+        folder = root / relative.parent
+        names = [entry.name for entry in folder.iterdir() if entry.is_file()] if folder.is_dir() else []
+    except OSError:  # an unreadable folder: the path is still reported, without a guess
+        return ""
+    meant = closest(relative.name, names)
+    return meaning(None if meant is None else (relative.parent / meant).as_posix())

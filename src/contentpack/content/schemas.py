@@ -119,10 +119,15 @@ def _subschema(kind: SchemaKind, schema_path: list[str | int]) -> Mapping[str, A
 def _meant(written: str, allowed: list[str]) -> str | None:
     """The allowed key or value ``written`` is a typo of, from the one helper every suggestion shares, imported
     on this error path only: every command reads contentpack.yml through this module.
-    A value longer than any message quotes (``_short``) is not compared: it is no typo of a short name."""
+    A value longer than any message quotes (``_short``) is not compared: it is no typo of a short name. A value of
+    three or more letters that begins one allowed value alone is that value cut short (``status: prod``, which
+    difflib finds too far from ``production`` to name)."""
     from contentpack.spl.suggest import closest
 
-    return closest(written, allowed) if len(written) <= 60 else None
+    if len(written) > 60:
+        return None
+    begun = [value for value in allowed if len(written) >= 3 and value.lower().startswith(written.lower())]
+    return begun[0] if len(begun) == 1 and begun[0] != written else closest(written, allowed)
 
 
 def _did_you_mean(written: str, allowed: list[str]) -> str:

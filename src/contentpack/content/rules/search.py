@@ -111,9 +111,12 @@ def macros_exist(context: RuleContext) -> Iterator[Diagnostic]:
 
 def _unchecked(owner: str) -> str:
     """What CP024 leaves unchecked (``spl_checks``: the commands from the call on are not parsed): a new user
-    fixed every error, then met the warnings about the detection's drilldowns and risk the call had hidden."""
-    known = " (its result fields are unknown, so the risk, throttling, drilldown and test checks that read them " \
-        "wait too)" if owner.startswith("detection ") else ""
+    fixed every error, then met a CP045 warning on a drilldown token the call had hidden. Only what follows a field
+    through the commands waits (``taint``: where a token's value comes from); the result-field checks (CP027,
+    CP029, CP047) read the last stats as written and run, so saying they waited misled a newcomer whose CP029 and
+    CP047 findings stood beside this one."""
+    known = ", and the check of where a drilldown token's value comes from (CP045) waits too" \
+        if owner.startswith("detection ") else ""
     return f"; until it is, the search is checked only up to this call{known}"
 
 
@@ -258,25 +261,36 @@ def _not_cp029s(name: str, results: frozenset[str] | None) -> bool:
 
 
 def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP027 (production TTP/Anomaly): each data source's output_fields must appear in the search."""
+    """CP027 (production TTP/Anomaly): each data source's output_fields must appear in the search and, when its
+    result fields can be read (``result_fields``), be among them: the fields are contentctl's CIM contract for each
+    result, and a newcomer whose last ``stats ... by`` dropped ``src`` (named earlier in ``fillnull``) passed a
+    test of the text alone, though the docs ask for them "through the last stats"."""
     pack = context.pack
     for detection in pack.detections:
         if detection.status != "production" or detection.type in ("Hunting", "Correlation"):
             continue
+        results: frozenset[str] | None = None
         for name in data_source_entries(detection):
             data_source = pack.data_source(name)
             if data_source is None:
                 continue  # CP043 reports it
-            missing = [f for f in data_source.output_fields if f not in detection.search]
-            if missing:
-                fields = " ".join(missing)
-                yield error(
-                    detection.source.at("search"),
-                    "CP027",
-                    f"data source '{name}' has output fields not present in the search: {', '.join(missing)}; "
-                    f"keep them through the last stats, as by fields or values(), after "
-                    f"| fillnull value=\"unknown\" {fields} (a field no event holds is then 'unknown', not dropped)",
-                )
+            absent = [f for f in data_source.output_fields if f not in detection.search]
+            if results is None and len(absent) < len(data_source.output_fields):
+                results = result_fields(context, detection) or frozenset({"*"})
+                if "*" not in results:  # a field the search misspells: reported once, by CP029
+                    results |= misspelt_result_fields(detection, results).keys()
+            dropped = [f for f in data_source.output_fields
+                       if f not in absent and results is not None and "*" not in results and f not in results]
+            for missing, what in ((absent, "not present in the search"),
+                                  (dropped, "the search's last stats or table drops")):
+                if missing:
+                    yield error(
+                        detection.source.at("search"),
+                        "CP027",
+                        f"data source '{name}' has output fields {what}: {', '.join(missing)}; keep them through "
+                        f"the last stats, as by fields or values(), after | fillnull value=\"unknown\" "
+                        f"{' '.join(missing)} (a field no event holds is then 'unknown', not dropped)",
+                    )
 
 
 def throttling_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
