@@ -31,7 +31,7 @@ def outcome(engine: Engine, text: str) -> tuple[str, Any]:
         results = engine.search(text, now=NOW)
     except SplError as exc:
         return "error", (type(exc).__name__, exc.message, exc.offset, exc.command)
-    return "rows", (results.rows, results.fields, results.messages, results.untimed)
+    return "rows", (results.rows, results.fields, results.messages, results.tallies)
 
 
 def plain(engine: Engine, text: str) -> tuple[str, Any]:

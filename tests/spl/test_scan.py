@@ -358,7 +358,7 @@ def test_a_scan_read_again_from_memory_counts_the_events_without_a_time_as_it_re
     path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n{"a": "2"}\nplain text line\n', encoding="utf-8")
     engine = Engine()
     engine.register_events(path, sourcetype="json", lazy=True)
-    counts = [[(u.path, u.count) for u in engine.search("* | table a", now=NOW).untimed] for _ in range(2)]
+    counts = [[(u.path, u.count) for u in engine.search("* | table a", now=NOW).tallies] for _ in range(2)]
     assert counts == [[(str(path), 2)], [(str(path), 2)]]
 
 

@@ -113,17 +113,17 @@ def test_untimed_events_get_the_file_modification_time(tmp_path: Path, lazy: boo
     path = events_file(tmp_path / "untimed.jsonl", '{"a": "1"}\nplain text\n')
     results = engine_over(path, lazy=lazy).search("* | table _time", now=0.0)
     assert [row["_time"] for row in results.rows] == [float(MTIME), float(MTIME)]
-    assert [(t.path, t.count, t.fallback) for t in results.untimed] == [(str(path), 2, float(MTIME))]
+    assert [(t.path, t.count, t.fallback) for t in results.tallies] == [(str(path), 2, float(MTIME))]
 
 
 def test_a_lazy_file_counts_the_events_this_search_read(tmp_path: Path) -> None:
     # the raw-text prefilter reads only lines holding the search's terms: the count is of the events read
     path = events_file(tmp_path / "mixed.jsonl", TIMED + '{"a": "x"}\n{"a": "y"}\n{"a": "y", "b": "z"}\n')
     engine = engine_over(path, lazy=True)
-    assert [t.count for t in engine.search("y", now=0.0).untimed] == [2]
-    assert [t.count for t in engine.search("*", now=0.0).untimed] == [3]
-    assert engine.search('"2024"', now=0.0).untimed == ()  # only the timed line holds the term
-    assert engine.search("| makeresults", now=0.0).untimed == ()  # no event read
+    assert [t.count for t in engine.search("y", now=0.0).tallies] == [2]
+    assert [t.count for t in engine.search("*", now=0.0).tallies] == [3]
+    assert engine.search('"2024"', now=0.0).tallies == ()  # only the timed line holds the term
+    assert engine.search("| makeresults", now=0.0).tallies == ()  # no event read
 
 
 @pytest.mark.parametrize("lazy", [True, False])
@@ -132,7 +132,7 @@ def test_a_file_read_again_by_a_subsearch_is_counted_once(tmp_path: Path, lazy: 
     # the main search reads both untimed events, the appended one reads one of them again: 2, not 3
     results = engine_over(path, lazy=lazy).search("* | append [search a=x] | stats count", now=0.0)
     assert results.rows == [{"count": 4}]
-    assert [t.count for t in results.untimed] == [2]
+    assert [t.count for t in results.tallies] == [2]
 
 
 @pytest.mark.parametrize("query", ["* | table _time a", "* | stats count"])

@@ -176,6 +176,7 @@ class ReadReport:
     bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
     bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
     with_indextime: int = 0  # events whose _indextime came from the input
+    cut: int = 0  # events decoded (a bad record too) over events.AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
     outside_span: tuple[float, float] | None = None  # the first and last time of the events outside the range
@@ -246,7 +247,8 @@ class ReadReport:
             "event_hub_messages": self.messages, "event_hub_records": self.message_records,
             "events_decoded": self.events_decoded, "events_kept": self.events,
             "events_no_detection_can_match": self.unmatched, "events_outside_range": self.outside,
-            "events_with_indextime_from_input": self.with_indextime, "bad_lines": self.bad,
+            "events_with_indextime_from_input": self.with_indextime,
+            "events_over_extraction_cutoff": self.cut, "bad_lines": self.bad,
             # bad_lines is every bad one, as before these
             "bad_whole_lines": self.bad_units.get(LINES, 0), "bad_csv_rows": self.bad_units.get(ROWS, 0),
             "bad_json_documents": self.bad_units.get(DOCUMENTS, 0), "bad_records": self.bad_units.get(RECORDS, 0),
@@ -640,7 +642,7 @@ class EventReader:
     def _record(self, raw: bytes, name: str) -> Event:
         try:
             flat = decode_fields(raw, self.plan)
-            fields = cut_fields(raw, flat, self._fields)
+            fields = cut_fields(raw, flat, self._fields, self.report)
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
@@ -678,7 +680,7 @@ class EventReader:
         if stripped.startswith(b"{"):
             try:
                 flat: dict[str, Value] = decode_fields(stripped, self.plan)
-                fields = cut_fields(stripped, flat, self._fields)
+                fields = cut_fields(stripped, flat, self._fields, self.report)
             except ValueError as exc:  # a raw control character at its place in the export (``json_string_place``)
                 at = (steps, exc.pos + len(data) - len(data.lstrip())) if isinstance(exc, JsonColumnError) else None
                 raise _BadRow(f"malformed JSON in _raw: {exc}", in_raw=at) from None

@@ -29,6 +29,7 @@ from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 from contentpack.replay.runner import placed_simulation_error
+from contentpack.spl.events import CUT_FIX, cut_note
 
 TITLE = "Backtest"
 # The files ``--out DIR`` gets, in the order they are written (``cli.backtest`` checks none is a folder first).
@@ -215,6 +216,8 @@ class Summary:
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
+        if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
+            lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could
         # match, or else every event's span (the lines set aside unread outside the period said nothing of it)
         span = read.outside_span or read.span

@@ -55,8 +55,8 @@ from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, BadLines, Untimed, events_head, head_starts_array,
-                                     in_calendar)
+from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
+                                     head_starts_array, in_calendar)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -362,12 +362,14 @@ class _Export:
         finally:
             events.close()
 
-    def __call__(self, needed: frozenset[str] | None) -> Iterator[Event]:
+    def __call__(self, needed: frozenset[str] | None, tally: ReadTally) -> Iterator[Event]:
         report = ReadReport()
         try:
             yield from self._read(needed, report)
         except InputError as exc:  # a read failing past the file's start (a corrupt gzip stream)
             raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
+        finally:  # what the reader cut, told as a scanned file's cuts are (a read a search ended early: so far)
+            tally.cut += report.cut
         shown = report.bad_lines[:BAD_LINES_SHOWN]
         first: list[tuple[int, str, int | None]] = [(bad.line, bad.message, bad.column) for bad in shown]
         problem = BadLines(self.path, report.bad, first, label="").error()
@@ -449,7 +451,8 @@ def run(args: argparse.Namespace) -> int:
         except SplError as exc:
             raise _Refused(exc) from None
         fields = _event_order(engine.parse(args.spl), results.rows, results.fields)
-        hints = [*_empty_file_hints(args.events), *_untimed_hints(results.untimed, args.time_field, args.tz),
+        warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
+        hints = [*_empty_file_hints(args.events), *_untimed_hints(results.tallies, args.time_field, args.tz),
                  *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window,
                          None if survey is None else survey.present)]
     except PackUnavailable as exc:
@@ -470,6 +473,8 @@ def run(args: argparse.Namespace) -> int:
                  on_terminal(sys.stdout)))
     for message in results.messages:  # the job's messages: never among the rows, whatever the format
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
+    for warning in warnings:  # ours, not the job's: Splunk gives no message for a cut (``events.CUT_FIX``)
+        print(printable(f"contentpack search: warn: {warning}"), file=sys.stderr)
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0
@@ -548,7 +553,7 @@ def _empty_file_hints(paths: Sequence[str]) -> list[str]:
 _NAME_TIME_FIELD = "name the field that holds each event's time with --time-field NAME"
 
 
-def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list[str]:
+def _untimed_hints(untimed: Sequence[ReadTally], time_field: str, tz: str) -> list[str]:
     """The events the search read that had no time, per file (the engine counted them as it read them): each
     got the file's modification time, so a time range kept or dropped them by that time alone, and ``_time``
     in the rows is not theirs. Splunk's rule is not quite this one (docs/spl_engine.md, "Events without a
@@ -559,7 +564,7 @@ def _untimed_hints(untimed: Sequence[Untimed], time_field: str, tz: str) -> list
             "every event without a time, assumed: Splunk's documented order takes the time of the previous event of "
             "the same source first, then a date in the file name, and only then the file's modification time); "
             f"{tally.time_fix(_NAME_TIME_FIELD)}"
-            for tally in untimed]
+            for tally in untimed if tally.count]
 
 
 # A correlation search pasted into `search` reads ES's risk index, which holds what detections wrote when they

@@ -24,7 +24,7 @@ from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
 from contentpack.spl import Engine, SplError
-from contentpack.spl.events import Untimed, read_events, starts_json_array
+from contentpack.spl.events import CUT_FIX, ReadTally, cut_note, read_events, starts_json_array
 from contentpack.spl.values import Event
 
 RULE_ATTACK_DATA = "RP002"
@@ -32,7 +32,7 @@ TIME_FIELD = "time"  # where each event's time is: the field Azure Monitor write
 _NEWEST = "search * | stats max(_time) as newest"
 
 
-def _untimed_problem(tally: Untimed) -> str:
+def _untimed_problem(tally: ReadTally) -> str:
     """Why a file with events the engine could read no time of is not replayed: each would get the file's
     modification time, which a checkout or a copy sets, so the test's outcome would depend on when the file was
     written rather than on its events (and the all-time check could pass while the schedule is a guess)."""
@@ -67,6 +67,7 @@ class AttackDataStore:
     root: Path
     _newest: dict[DataFile, float | None] = field(default_factory=dict)
     _events: dict[DataFile, list[Event]] = field(default_factory=dict)
+    _cut: dict[DataFile, int] = field(default_factory=dict)  # events over the extraction cutoff, per file read
 
     def resolve(self, data: str) -> Path | str:
         """The file for an ``attack_data.data`` value, or why it cannot be replayed."""
@@ -84,8 +85,10 @@ class AttackDataStore:
             results = engine.search(_NEWEST, now=0.0)
         except (SplError, OSError) as exc:
             return exc.message if isinstance(exc, SplError) else f"cannot read attack data: {exc}"
-        if results.untimed:
-            return _untimed_problem(results.untimed[0])
+        untimed = [tally for tally in results.tallies if tally.count]
+        if untimed:
+            return _untimed_problem(untimed[0])
+        self._cut[item] = sum(tally.cut for tally in results.tallies)
         rows = results.rows
         value = rows[0].get("newest") if rows else None
         self._newest[item] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
@@ -109,6 +112,15 @@ class AttackDataStore:
                 continue
             files.append(item)
         return files, problems
+
+    def cut_warnings(self, files: Sequence[DataFile]) -> list[str]:
+        """A warning per checked file with events over the extraction cutoff (``events.cut_fields``): the test's
+        search does not see their fields past it, nor would Splunk's, and its author should know that a record
+        of theirs lost fields (a long consent record's AppId) rather than find out from a test that fails, or
+        one that passes on the fields left."""
+        root = self.root.resolve()
+        return [f"attack data {item.path.relative_to(root) if item.path.is_relative_to(root) else item.path}: "
+                f"{cut_note(self._cut[item])}; {CUT_FIX}" for item in files if self._cut.get(item)]
 
     def newest_time(self, files: Sequence[DataFile]) -> float | None:
         """The newest event time across checked files (None when none has a time)."""

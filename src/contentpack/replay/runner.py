@@ -88,7 +88,8 @@ class DetectionTestOutcome:
     scheduled: ScheduledOutcome | None = None  # None in --all-time mode or when the test could not run
     # visible gaps that do not fail the test: the searches' job messages (a subsearch cut at its maxout, as
     # Splunk would say it; the drilldown searches' too, named after each drilldown), the simulated runs' (each
-    # distinct one with how many runs said it) and the scheduled run's gaps (see replay.scheduled)
+    # distinct one with how many runs said it), the scheduled run's gaps (see replay.scheduled) and, first, the
+    # attack-data files with events past the extraction cutoff (``AttackDataStore.cut_warnings``)
     warnings: tuple[str, ...] = ()
 
     @classmethod
@@ -374,7 +375,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
     engine.register_risk_index(own_risk)
     checks = result_checks(detection, test, rows)
-    warnings = [*risk_warnings, *job_warnings("search", results),
+    warnings = [*ctx.store.cut_warnings(files), *risk_warnings, *job_warnings("search", results),
                 *_absent_field_hints(engine, detection, test, rows, now)]
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,

@@ -35,7 +35,7 @@ from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.errors import SplError, SplEventsError, SplRuntimeError, SplSyntaxError
 from contentpack.spl.evaluator import CompileCache, EvalState, Evaluator
-from contentpack.spl.events import Untimed, read_events
+from contentpack.spl.events import ReadTally, read_events
 from contentpack.spl.exprparser import expression_fields, parse_eval_text
 from contentpack.spl.limits import Limits, current, running, timed
 from contentpack.spl.lookups import MAX_MATCHES_LIMIT, LookupTable, MatchRules, read_lookup_csv, register_table
@@ -67,9 +67,10 @@ class Results:
     fields: list[str]
     messages: tuple[JobMessage, ...] = ()
     #: per registered file the search read events of, the events it found without a time (given the file's
-    #: modification time), counted as they were read; a file read twice (a subsearch) counts its larger read.
-    #: Not counted by the parallel scan (``workers`` > 1)
-    untimed: tuple[Untimed, ...] = ()
+    #: modification time) and those it cut (``events.cut_fields``), counted as they were read; a file read twice
+    #: (a subsearch) counts its larger read. Only files with either. Not counted by the parallel scan
+    #: (``workers`` > 1)
+    tallies: tuple[ReadTally, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Engine:
         self.limits = limits or Limits()
         self._memory: list[Event] = []
         #: the files loaded into ``_memory`` and their events without a time (counted once, at registration)
-        self._loaded: list[Untimed] = []
+        self._loaded: list[ReadTally] = []
         self._files: list[FileSource] = []
         self._lookups: dict[str, LookupTable] = {}
         self._search_time: dict[str, SearchTime] = {}
@@ -447,7 +448,7 @@ class Engine:
         """``search`` for a pipeline parsed once with ``parse`` (a search run many times need not re-parse)."""
         window = (self._resolve(earliest, now, "earliest"), self._resolve(latest, now, "latest"))
         messages: list[JobMessage] = []
-        untimed: list[Untimed] = []
+        untimed: list[ReadTally] = []
         with running(self.limits):
             rows = list(self._execute(pipeline, now, window, messages, untimed))
         return Results(rows, _field_order(pipeline, rows), tuple(messages), _reported(untimed))
@@ -479,7 +480,7 @@ class Engine:
             raise SplError(f"invalid {what}={value!r}: {exc}") from None
 
     def _context(self, now: float, window: tuple[float | None, float | None],
-                 messages: list[JobMessage], untimed: list[Untimed] | None = None) -> RunContext:
+                 messages: list[JobMessage], untimed: list[ReadTally] | None = None) -> RunContext:
         """A run's context; ``messages`` is the search's one list, which its subsearches add to as well (and
         ``untimed`` likewise, the tallies of the files they read)."""
         evaluator = Evaluator(now, self.tz, searchmatch, self._compiled)
@@ -492,7 +493,7 @@ class Engine:
         return context
 
     def _execute(self, pipeline: Pipeline, now: float, window: tuple[float | None, float | None],
-                 messages: list[JobMessage], untimed: list[Untimed],
+                 messages: list[JobMessage], untimed: list[ReadTally],
                  any_row: bool = False) -> Generator[Event, None, None]:
         """The search's rows; ``any_row``: only whether there is one is asked (``Engine.any_row``)."""
         ctx = self._context(now, window, messages, untimed)
@@ -630,7 +631,7 @@ class Engine:
         return needed
 
     def _events(self, first: SearchCommand, rest: Sequence[Command], ctx: RunContext,
-                untimed: list[Untimed], any_row: bool = False) -> tuple[Iterator[Event], int]:
+                untimed: list[ReadTally], any_row: bool = False) -> tuple[Iterator[Event], int]:
         """Registered events that pass the window, search-time knowledge and the first search, newest first, and
         how many of ``rest``'s leading commands they have been through already; the tallies of events without a
         time of the files read go to ``untimed``. ``any_row``: only whether ``rest`` keeps one of them is asked,
@@ -729,12 +730,13 @@ class Engine:
 Command = CommandNode
 
 
-def _reported(tallies: Iterable[Untimed]) -> tuple[Untimed, ...]:
-    """The files with events without a time, each once (its largest read: a subsearch may read it again), as
-    copies the caller may keep."""
-    largest: dict[str, Untimed] = {}
+def _reported(tallies: Iterable[ReadTally]) -> tuple[ReadTally, ...]:
+    """The files with events without a time or cut, each once (its largest read: a subsearch may read it again),
+    as copies the caller may keep."""
+    largest: dict[str, ReadTally] = {}
     for tally in tallies:
-        if tally.count and (tally.path not in largest or tally.count > largest[tally.path].count):
+        if (tally.count or tally.cut) and (tally.path not in largest or (tally.count, tally.cut) >
+                                           (largest[tally.path].count, largest[tally.path].cut)):
             largest[tally.path] = replace(tally)
     return tuple(largest.values())
 

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from contentpack.spl.errors import SplEventsError
 from contentpack.spl.files import FileRefused, open_regular
@@ -196,15 +196,43 @@ def flat_json(data: bytes) -> dict[str, Value]:
     return flatten_json(decode_json(data))
 
 
-def cut_fields(data: bytes, flat: dict[str, Value],
-               extract: Callable[[bytes], dict[str, Value]]) -> dict[str, Value]:
+class CutCount(Protocol):
+    """Where :func:`cut_fields` counts the events it cuts: a search's :class:`ReadTally`, the backtest's
+    ``ReadReport``."""
+
+    cut: int
+
+
+def cut_fields(data: bytes, flat: dict[str, Value], extract: Callable[[bytes], dict[str, Value]],
+               counts: CutCount | None = None) -> dict[str, Value]:
     """``flat``, the fields ``extract`` gives of all of the JSON event ``data``, or, when ``data`` is longer than
-    :data:`AUTO_EXTRACTION_CUTOFF`, those it gives of the part automatic extraction reads (:func:`auto_extracted`).
-    The one place the readers apply the cut (the whole event is decoded first, so its errors are reported)."""
+    :data:`AUTO_EXTRACTION_CUTOFF`, those it gives of the part automatic extraction reads (:func:`auto_extracted`),
+    the event counted in ``counts``. The one place the readers apply the cut (the whole event is decoded first, so
+    its errors are reported) and count it: Splunk says nothing of the fields it leaves out, and a detection that
+    misses because of them is a surprise its user should be told of (``search``'s hint, the backtest's report,
+    the replay's warning)."""
     data = data.strip()
     if len(data) <= AUTO_EXTRACTION_CUTOFF:
         return flat
+    if counts is not None:
+        counts.cut += 1
     return extract(auto_extracted(data))
+
+
+def cut_note(count: int) -> str:
+    """``2 events over 5,000 bytes: fields past byte 5,000 not extracted, as in Splunk with default limits``: how
+    every command tells what :func:`cut_fields` counted (``search``'s warning, the backtest's read line, report and
+    summary, the replay's warning), the same words everywhere."""
+    events = "1 event" if count == 1 else f"{count:,} events"
+    return (f"{events} over {AUTO_EXTRACTION_CUTOFF:,} bytes: fields past byte {AUTO_EXTRACTION_CUTOFF:,} not "
+            "extracted, as in Splunk with default limits")
+
+
+#: What to do about a cut, said after :func:`cut_note` where there is room: Splunk gives no message for it (its
+#: job shows the fields it found and no word of the others), so the note is ours; the settings are
+#: limits.conf.spec's (see :data:`AUTO_EXTRACTION_CUTOFF`).
+CUT_FIX = ("Splunk gives no message for it, and raising extraction_cutoff in limits.conf [spath] (default 5000) "
+           "and maxchars in [kv] (default 10240) extracts them")
 
 
 def _string_end(data: bytes, start: int) -> int | None:
@@ -370,7 +398,7 @@ def _lenient_iso(text: str) -> datetime | None:
 
 def event_time(flat: dict[str, Value], time_field: str) -> float | None:
     """``_time`` from the configured field (first value of a multivalue); None when the event has none (the
-    caller gives it the fallback and counts it in its :class:`Untimed`)."""
+    caller gives it the fallback and counts it in its :class:`ReadTally`)."""
     raw = flat.get(time_field)
     if isinstance(raw, tuple):
         raw = raw[0] if raw else None
@@ -401,9 +429,10 @@ def unreadable_time_text(time_field: str, value: Value) -> str:
 
 
 @dataclass
-class Untimed:
-    """The events of one read of a file that had no readable time and got ``fallback`` (the file's modification
-    time) as ``_time``.
+class ReadTally:
+    """What one read of a file found that its user should hear of: the events that had no readable time and got
+    ``fallback`` (the file's modification time) as ``_time`` (``count``), and the events longer than
+    :data:`AUTO_EXTRACTION_CUTOFF`, whose fields past it were not extracted (``cut``, counted by :func:`cut_fields`).
 
     Why a count: Splunk's own rule for an event without a time is not this one for every event (see
     ``docs/spl_engine.md``, "Events without a time"), and an event given the file's time falls inside or
@@ -415,6 +444,7 @@ class Untimed:
     fallback: float
     count: int = 0
     unreadable: Value | None = None  # the first value of the time field that held no time (None: none held one)
+    cut: int = 0  # events over AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
 
     def add(self, flat: dict[str, Value], time_field: str) -> None:
         """One more event without a time (``flat``: its fields)."""
@@ -457,7 +487,7 @@ def make_event(
     index: str,
     time_field: str,
     fallback_time: float,
-    untimed: Untimed | None = None,
+    untimed: ReadTally | None = None,
     fields: dict[str, Value] | None = None,
 ) -> Event:
     """One event: extracted fields first, then the metadata Splunk always has. An event without a time gets
@@ -843,14 +873,14 @@ def read_events(
     host: str = "",
     index: str = "main",
     time_field: str = "time",
-    untimed: list[Untimed] | None = None,
+    untimed: list[ReadTally] | None = None,
 ) -> Iterator[Event]:
     """Yield the events of a JSON-lines, JSON-array or plain-text file, in file order.
 
     A file whose first non-blank character is ``[`` is one JSON array of events; otherwise every non-blank
     line is one event — JSON when it starts with ``{``, plain text otherwise (see :func:`event_lines`).
     ``source`` defaults to the path. Events without a timestamp get the file's modification time, and are
-    counted in an :class:`Untimed` appended to ``untimed`` when given. Malformed JSON lines raise
+    counted in an :class:`ReadTally` appended to ``untimed`` when given. Malformed JSON lines raise
     :class:`SplEventsError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.
     """
     src = str(path) if source is None else source
@@ -858,7 +888,7 @@ def read_events(
         fallback = os.stat(path).st_mtime
     except OSError as exc:
         raise unreadable(path, exc) from None
-    tally = Untimed(str(path), fallback)
+    tally = ReadTally(str(path), fallback)
     if untimed is not None:
         untimed.append(tally)
     meta = dict(sourcetype=sourcetype, source=src, host=host, index=index, time_field=time_field)
@@ -867,12 +897,12 @@ def read_events(
         for item, original in zip(*array):
             raw = json.dumps(original, ensure_ascii=False)
             flat = _flat(item, path, 0)
-            fields = cut_fields(raw.encode("utf-8"), flat, flat_json) if flat else flat
+            fields = cut_fields(raw.encode("utf-8"), flat, flat_json, tally) if flat else flat
             yield make_event(raw, flat, fallback_time=fallback, untimed=tally, fields=fields, **meta)
         return
     for line_no, line, decoded in event_lines(path):
         flat = {} if decoded is None else _flat(decoded, path, line_no)
-        fields = cut_fields(line.encode("utf-8"), flat, flat_json) if flat else flat
+        fields = cut_fields(line.encode("utf-8"), flat, flat_json, tally) if flat else flat
         yield make_event(line, flat, fallback_time=fallback, untimed=tally, fields=fields, **meta)
 
 

@@ -24,7 +24,7 @@ from contentpack.spl.events import (
     LINE_TOO_LONG,
     MAX_LINE_BYTES,
     BadLines,
-    Untimed,
+    ReadTally,
     capped_lines,
     cut_fields,
     decode_json,
@@ -43,8 +43,9 @@ from contentpack.spl.values import Event, Scalar, Value, utf8
 
 
 # a reader of a file format the scan does not take apart itself: the file's events with the needed fields (None:
-# every field) and their own metadata, given as they are read; a file it cannot use is an ``SplEventsError``
-EventsReader = Callable[[frozenset[str] | None], Iterable[Event]]
+# every field) and their own metadata, given as they are read, the events it cut counted in the tally given
+# (``events.cut_fields``); a file it cannot use is an ``SplEventsError``
+EventsReader = Callable[[frozenset[str] | None, ReadTally], Iterable[Event]]
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ def scan_file(
     tokens: tuple[str, ...] = (),
     start: int = 0,
     end: int | None = None,
-    untimed: list[Untimed] | None = None,
+    untimed: list[ReadTally] | None = None,
 ) -> Iterator[Event]:
     """Events of the lines that start within [start, end) and contain every token (case-insensitively).
 
@@ -357,7 +358,7 @@ def scan_file(
     events with only ``_raw`` and metadata. Lines are read as :func:`contentpack.spl.events.event_lines`
     reads them (a leading byte-order mark skipped, any JSON the standard decoder accepts accepted); malformed
     JSON lines raise :class:`SplEventsError` with their line numbers in the whole file, after the range is read.
-    Events without a time get the file's modification time; an :class:`Untimed` appended to ``untimed`` (when
+    Events without a time get the file's modification time; an :class:`ReadTally` appended to ``untimed`` (when
     given) counts them as the lines are read. A source with a ``reader`` gives all its reader's events (the tokens
     and range are left to the search: every row is read, so each bad one is reported wherever it is).
     """
@@ -371,11 +372,11 @@ def scan_file(
         return decode_fields(data, wanted)
 
     fallback = os.path.getmtime(source.path)
-    tally = Untimed(source.path, fallback)  # the events without a time that got it (see ``Untimed``)
+    tally = ReadTally(source.path, fallback)  # the events without a time that got it (see ``ReadTally``)
     if untimed is not None:
         untimed.append(tally)
-    if source.reader is not None:  # every event timed by the reader (an untimed row is its bad line): no tally
-        yield from source.reader(needed)
+    if source.reader is not None:  # every event timed by the reader (an untimed row is its bad line): cuts only
+        yield from source.reader(needed, tally)
         return
     meta: dict[str, Value] = {"source": source.source, "sourcetype": source.sourcetype, "host": source.host,
                               "index": source.index}
@@ -407,7 +408,7 @@ def scan_file(
             if stripped[:1] == b"{":
                 try:
                     flat = decode_fields(stripped, wanted)
-                    fields = cut_fields(stripped, flat, extract)
+                    fields = cut_fields(stripped, flat, extract, tally)
                 except (ValueError, RecursionError) as exc:
                     reason = utf8_problem(line) or (
                         "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
@@ -458,12 +459,12 @@ class ScanMemo:
     LIMIT = 100_000
 
     def __init__(self) -> None:
-        # per scan: each event with whether it got the file's time (``Untimed``), and that tally's file and time
-        self._scans: dict[tuple[object, ...], tuple[list[tuple[Event, bool]], Untimed]] = {}
+        # per scan: each event with whether it got the file's time (``ReadTally``), and that tally's file and time
+        self._scans: dict[tuple[object, ...], tuple[list[tuple[Event, bool]], ReadTally]] = {}
         self._held = 0
 
     def scan(self, source: FileSource, *, needed: frozenset[str] | None, tokens: tuple[str, ...],
-             untimed: list[Untimed]) -> Iterator[Event]:
+             untimed: list[ReadTally]) -> Iterator[Event]:
         """``scan_file(source, needed=needed, tokens=tokens, untimed=untimed)``, from memory when made before."""
         try:
             stat = os.stat(source.path)
@@ -476,7 +477,7 @@ class ScanMemo:
         return _again(*found, untimed)
 
     def _kept(self, key: tuple[object, ...], source: FileSource, needed: frozenset[str] | None,
-              tokens: tuple[str, ...], untimed: list[Untimed]) -> Iterator[Event]:
+              tokens: tuple[str, ...], untimed: list[ReadTally]) -> Iterator[Event]:
         tallied = len(untimed)  # the scan appends its tally there as it starts, before its first event
         events: list[tuple[Event, bool]] | None = []
         counted = 0
@@ -497,7 +498,7 @@ class ScanMemo:
         self._held += len(events)
 
 
-def _again(events: list[tuple[Event, bool]], tally: Untimed, untimed: list[Untimed]) -> Iterator[Event]:
+def _again(events: list[tuple[Event, bool]], tally: ReadTally, untimed: list[ReadTally]) -> Iterator[Event]:
     """A kept scan read again as ``scan_file`` reads it: the tally appended as it starts, counted as it goes."""
     mine = replace(tally)
     untimed.append(mine)
