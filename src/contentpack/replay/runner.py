@@ -82,8 +82,6 @@ class DetectionTestOutcome:
     result_count: int | None
     expected_results: int | None
     checks: tuple[CheckResult, ...] = ()
-    # each check's place (``CheckResult.node`` in the detection's YAML), in the order of ``checks``
-    check_positions: tuple[Position, ...] = ()
     errors: tuple[Diagnostic, ...] = ()  # the test could not run: why, where
     seconds: float = 0.0
     risk_event_count: int = 0
@@ -93,6 +91,8 @@ class DetectionTestOutcome:
     # Splunk would say it; the drilldown searches' too, named after each drilldown), the simulated runs' (each
     # distinct one with how many runs said it) and the scheduled run's gaps (see replay.scheduled)
     warnings: tuple[str, ...] = ()
+    # each check's place (``CheckResult.node`` in the detection's YAML), in the order of ``checks``
+    check_positions: tuple[Position, ...] = ()
 
     @classmethod
     def starting(cls, detection: Detection, test_index: int) -> DetectionTestOutcome:
