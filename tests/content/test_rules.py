@@ -117,10 +117,30 @@ def test_cp022_stanza_breaking_characters_in_names(pack: Path, validate: Validat
 def test_cp023_exact_filter_macro_required(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "`entra_id_consent_prompts_for_unknown_apps_filter`", "`consent_prompts_filter`")
     finding = only(validate(pack), "CP023")
-    assert at(finding) == (HUNTING, *locate(pack, HUNTING, ">-"))
+    assert at(finding) == (HUNTING, *locate(pack, HUNTING, "`consent_prompts_filter`"))  # the call's own place
     assert finding.message == ("search does not contain the exact filter macro "
                                "`entra_id_consent_prompts_for_unknown_apps_filter` (derived from the name); it calls "
-                               "`consent_prompts_filter`")
+                               "`consent_prompts_filter`: rename the call to "
+                               "`entra_id_consent_prompts_for_unknown_apps_filter`")
+
+
+def test_cp023_a_misnamed_filter_call_is_one_finding_and_the_others_stay(pack: Path, validate: Validate) -> None:
+    """A new user's `` `x_filtr` `` for `` `x_filter` `` was CP023 and CP024 on the one mistake, CP024's "not defined
+    in macros/" inviting the author to write that macro: now CP023 alone, at the call, saying to rename it. An
+    unknown macro that is no filter stays CP024's, as do the pack's other errors."""
+    edit(pack, HUNTING, "`entra_id_consent_prompts_for_unknown_apps_filter`",
+         "`entra_id_consent_prompts_for_unknown_apps_filtr`")
+    edit(pack, TTP, "`security_content_ctime(lastTime)` \n", "`security_content_ctme(lastTime)` \n")
+    assert [d.render() for d in validate(pack).diagnostics if d.rule in ("CP023", "CP024")] == [
+        f"{HUNTING}:{':'.join(map(str, locate(pack, HUNTING, '`entra_id_consent_prompts_for_unknown_apps_filtr`')))}: "
+        "error[CP023]: search does not contain the exact filter macro `entra_id_consent_prompts_for_unknown_apps_filter` "
+        "(derived from the name); it calls `entra_id_consent_prompts_for_unknown_apps_filtr`: rename the call to "
+        "`entra_id_consent_prompts_for_unknown_apps_filter`",
+        f"{TTP}:19:5: error[CP024]: macro 'security_content_ctme' used in detection 'Entra ID User Declined Consent "
+        "For OAuth App' is not defined in macros/ (did you mean 'security_content_ctime'?); until it is, the search "
+        "is checked only up to this call, and the check of where a drilldown token's value comes from (CP045) waits "
+        "too",
+    ]
 
 
 def test_cp023_names_the_filter_macro_of_the_detection_a_search_was_copied_from(pack: Path,
@@ -129,7 +149,8 @@ def test_cp023_names_the_filter_macro_of_the_detection_a_search_was_copied_from(
          "`entra_id_user_declined_consent_for_oauth_app_filter`")
     assert only(validate(pack), "CP023").message == (
         "search does not contain the exact filter macro `entra_id_consent_prompts_for_unknown_apps_filter` (derived "
-        "from the name); it calls `entra_id_user_declined_consent_for_oauth_app_filter`, another detection's")
+        "from the name); it calls `entra_id_user_declined_consent_for_oauth_app_filter`, another detection's: rename "
+        "the call to `entra_id_consent_prompts_for_unknown_apps_filter`")
 
 
 def test_cp024_macro_arity(pack: Path, validate: Validate) -> None:

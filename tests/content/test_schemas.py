@@ -192,6 +192,24 @@ def test_cp012_a_long_enum_lists_a_few_values_and_names_the_schema(pack: Path, v
     assert len(message) < 250 and (REPO / "schemas/detection.schema.json").is_file()
 
 
+@pytest.mark.parametrize(("new", "ending"), [
+    ("application", "service, signature, system, tls_hash, url"),  # none close: all 26 listed
+    ("filename", "(+21 more in schemas/detection.schema.json) (did you mean 'file_name'?)"),  # the one meant named
+])
+def test_cp012_an_enum_that_fits_a_line_is_listed_whole_when_nothing_is_close(pack: Path, validate: Validate,
+                                                                            new: str, ending: str) -> None:
+    """A new user's threat object type ``application`` (there is none) was answered with 5 of the 26 types and
+    "+21 more in schemas/...", nothing close to suggest: the 26 are listed, the message still one line, as
+    asset_type's 44 are not (``test_cp012_a_long_enum_lists_a_few_values_and_names_the_schema``)."""
+    edit(pack, TTP, "  threat_objects: []\n", f"  threat_objects:\n  - field: user\n    type: {new}\n")
+    finding = only(validate(pack), "CP012")
+    line, col = locate(pack, TTP, f"type: {new}")
+    assert at(finding) == (TTP, line, col + len("type: "))
+    allowed = schemas.schema("detection")["$defs"]["rba"]["properties"]["threat_objects"]["items"]["properties"]
+    assert finding.message.startswith(f'rba.threat_objects[0].type: "{new}" is not one of: certificate_common_name, ')
+    assert finding.message.endswith(ending) and len(allowed["type"]["enum"]) == 26 and len(finding.message) < 500
+
+
 @pytest.mark.parametrize(("new", "listed"), [
     # a detection's 20 top-level keys: the first few listed, the rest counted, the schema named
     ("colour: red\nrba:\n", "author, data_source, date, deployment, description (+15 more "

@@ -32,13 +32,15 @@ def _detail(expected: dict[str, str]) -> str:
 
 def test_the_named_fields_come_first_with_their_values_and_the_cut_is_counted() -> None:
     assert _detail({"user": "patti", "src": "198.51.100.67", "count": "2"}) == (
-        "no row has: user=patti, src=198.51.100.67, count=2; rows: {user=patti, src=198.51.100.66, count=2, "
+        "no row has: user=patti, src=198.51.100.67, count=2; closest row differs in src (expected '198.51.100.67', "
+        "found '198.51.100.66'); rows: {user=patti, src=198.51.100.66, count=2, "
         "dest=t1, initiator_id=b5f4, initiator=user patti (+4 more fields)}")
 
 
 def test_a_named_field_the_row_lacks_is_shown_absent() -> None:
     assert _detail({"legacy_consent_enabled": "1", "risky_apps_allowed": "1"}) == (
-        "no row has: legacy_consent_enabled=1, risky_apps_allowed=1; rows: {legacy_consent_enabled=(absent), "
+        "no row has: legacy_consent_enabled=1, risky_apps_allowed=1; closest row differs in legacy_consent_enabled "
+        "(expected '1', absent); rows: {legacy_consent_enabled=(absent), "
         "risky_apps_allowed=1, dest=t1, user=patti, initiator_id=b5f4, initiator=user patti (+5 more fields)}")
 
 
@@ -51,7 +53,8 @@ def test_more_named_fields_than_the_budget_are_all_shown() -> None:
 def test_a_row_of_six_fields_or_fewer_has_no_cut_to_mark() -> None:
     test = replace(UnitTest("t", ()), expected_rows=(MappingProxyType({"user": "bob"}),))
     [check] = expected_rows_checks(test, [{"user": "patti", "count": 2, "_time": 1.0}])
-    assert check.detail == "no row has: user=bob; rows: {user=patti, count=2}"
+    assert check.detail == ("no row has: user=bob; closest row differs in user (expected 'bob', found 'patti'); rows: "
+                            "{user=patti, count=2}")
 
 
 def test_expected_results_marks_the_cut_too() -> None:
@@ -78,14 +81,37 @@ def test_the_rows_are_shown_once_with_every_failed_expectations_fields_first() -
                             "initiator_id=b5f4, initiator=user patti, src=198.51.100.66 (+5 more fields)}; "
                             "{user=bob, legacy_consent_enabled=1, dest=t1, initiator_id=b5f4, initiator=user patti, "
                             "src=198.51.100.66 (+5 more fields)}",
-        "expected_rows[1]": "no row has: user=carol; rows as above",
-        "expected_rows[2]": "no row has: legacy_consent_enabled=0; rows as above"}
+        "expected_rows[1]": "no row has: user=carol; closest row differs in user (expected 'carol', found 'patti'); "
+                            "rows as above",
+        "expected_rows[2]": "no row has: legacy_consent_enabled=0; closest row differs in legacy_consent_enabled "
+                            "(expected '0', found '1'); rows as above"}
 
 
 def test_with_the_count_right_the_first_missing_row_shows_them() -> None:
     test = replace(UnitTest("t", ()), expected_results=1, expected_rows=tuple(MappingProxyType(e) for e in (
         {"user": "carol"}, {"src": "x"})))
     assert _failures(test, [ROW]) == {
-        "expected_rows[0]": "no row has: user=carol; rows: {user=patti, src=198.51.100.66, dest=t1, "
+        "expected_rows[0]": "no row has: user=carol; closest row differs in user (expected 'carol', found 'patti'); "
+                            "rows: {user=patti, src=198.51.100.66, dest=t1, "
                             "initiator_id=b5f4, initiator=user patti, vendor_account=t1 (+4 more fields)}",
-        "expected_rows[1]": "no row has: src=x; rows as above"}
+        "expected_rows[1]": "no row has: src=x; closest row differs in src (expected 'x', found '198.51.100.66'); "
+                            "rows as above"}
+
+
+def test_a_missing_row_names_the_closest_rows_differing_fields_bounded() -> None:
+    """A walkthrough's ``expected_rows`` failure listed what was expected and the rows, and left the author to find
+    by eye the one value that differed (an app id's case, among 36-character ids). Now the row matching the most
+    expected fields is named by what it differs in: a case-only difference said, a long value cut, a multivalue
+    field's values joined, a few fields shown and the rest counted, on the one line."""
+    wanted = {"user": "patti", "app_id": "B81F" + "0" * 50, "count": "3", "dest": "t2", "src": "x", "tag": "c"}
+    near = {**ROW, "app_id": "b81f" + "0" * 50, "tag": ("a", "b")}
+    far = {**near, "user": "bob"}
+    detail = expected_rows_checks(replace(UnitTest("t", ()), expected_rows=(MappingProxyType(wanted),)),
+                                  [far, near])[0].detail
+    assert "\n" not in detail
+    assert detail.split("; ")[1] == (
+        f"closest row differs in app_id (expected 'B81F{'0' * 36}...', found 'b81f{'0' * 36}...': case differs), "
+        "count (expected '3', found '2'), dest (expected 't2', found 't1') (+2 more)")
+    single = replace(UnitTest("t", ()), expected_rows=(MappingProxyType({"tag": "c"}),))
+    assert "closest row differs in tag (expected 'c', found 'a|b'); rows: " \
+        in expected_rows_checks(single, [near])[0].detail

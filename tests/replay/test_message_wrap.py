@@ -21,8 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 DETECTION = "Entra ID Tenant-Wide Admin Consent Granted"
 FILE = Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_granted.yml"
 INDENT = 4  # printable.HANGING_INDENT, written out: the test runs against code without it too
-# a failed check stands at its test's ``tests[i]`` entry, as validate places a finding: path:line:col first
-AT = f"{FILE.as_posix()}:132:3"
+# a failed expected row stands at its ``expected_rows[i]`` entry (it stood at the test's ``tests[i]`` entry, 132:3),
+# as validate places a finding: path:line:col first
+AT = f"{FILE.as_posix()}:139:5"
 FAILURE = f"{AT}: {DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 
 
@@ -59,7 +60,8 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
 # the fields the expected row names come first, count among them (it was the row's seventh field, cut without a
 # word, and read as missing), then the row's others up to six in all, and how many were cut
 DETAIL = ("no row has: user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
-          "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; rows: "
+          "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=3; closest row "
+          "differs in count (expected '3', found '2'); rows: "
           "{user=patti.wilber@contoso.example, app_id=1fbcb21c-2c13-424b-93f6-b8a35a8b2a96, "
           "consent_type=AllPrincipals, client_sp_id=fa911d5e-64bd-4966-a692-2f0b9a81ca8c, count=2, "
           "dest=50a09e96-eca7-4531-bfd4-277771d26482 (+10 more fields)}")

@@ -143,8 +143,9 @@ def test_expected_rows_each_must_match_a_row(tmp_path: Path) -> None:
     assert first.ok and [c.ok for c in first.checks if c.name.startswith("expected_rows")] == [True, True]
     check = _check(second, "expected_rows[0]")
     assert not second.ok and not check.ok
-    # what was missing, then the rows that came back (issue 12)
-    assert check.detail.startswith("no row has: user=c@contoso.example; rows: {")
+    # what was missing, what the closest row has instead, then the rows that came back (issue 12)
+    assert check.detail.startswith("no row has: user=c@contoso.example; closest row differs in user (expected "
+                                   "'c@contoso.example', found 'a@contoso.example'); rows: {")
     assert "user=a@contoso.example" in check.detail and "user=b@contoso.example" in check.detail
 
 

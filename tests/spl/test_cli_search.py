@@ -553,7 +553,8 @@ def test_a_field_a_command_makes_whatever_the_events_hold_draws_no_hint(tmp_path
     for spl in ("* | eval flag=1 | where flag=2", "* | eventstats count as n | eval m=n-1 | where m>5"):
         assert run(capsys, spl, *common) == (0, "\n", ""), spl
     status, out, err = run(capsys, "* | eval m=cc-1 | where m>5", *common)
-    assert status == 0 and "filters on 'm' (where), a field no event has (nor cc, which it would come from)" in err
+    assert status == 0 and "filters on 'm' (where), a field no event has (nor cc, which it would come from; did " \
+                           "you mean 'c'?)" in err
 
 
 def test_the_field_hint_suggests_the_field_the_events_have_as_the_search_sees_it(
@@ -576,6 +577,19 @@ def test_the_field_hint_suggests_the_field_the_events_have_as_the_search_sees_it
         in hint("properties.reslt=success")
     assert "(did you mean 'result'?)" in hint("* | rename properties.* as * | search reslt=success")
     assert "did you mean" not in hint("* | where isnotnull(zzqx)")
+
+
+def test_a_field_eval_makes_from_a_misspelt_one_draws_the_events_field_it_misspells(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``eval user=lower(initiatedBy.user.userPrincipalNam)``: ``user`` is no typo, the eval makes it; the field it
+    reads is misspelt. The hint compared ``user`` with the events' fields and offered one of theirs (``user_id``;
+    ``src_user`` for a new user's events), not ``properties.initiatedBy.user.userPrincipalName``, the field meant."""
+    spl = ("sourcetype=azure:monitor:aad | eval user=lower(initiatedBy.user.userPrincipalNam) | stats count by user")
+    status, out, err = run(capsys, spl, "--events", str(SAMPLE_LOGS), "--no-pack", "--format", "csv")
+    assert (status, out) == (0, "\n")
+    assert ("groups by 'user' (stats), a field no event has (nor initiatedBy.user.userPrincipalNam, which it would come "
+            "from; did you mean 'properties.initiatedBy.user.userPrincipalName'?); ") in err
+    assert err.count("did you mean") == 1
 
 
 def test_a_filter_on_a_name_a_rename_took_away_draws_the_hint_with_the_new_name(

@@ -41,6 +41,10 @@ MAX_ERRORS_PER_FILE = 100
 # did-you-mean still names the one meant, wherever it is in the list.
 LISTED_IN_FULL = 8
 LISTED_WHEN_CUT = 5
+# An enum value with no did-you-mean (``rba.threat_objects[].type: application``, no type of that name) gets every
+# allowed value when they fit in this many characters (the threat object types' 26 do): the first 5 and "+21 more"
+# left a new user to open the schema to find the one meant. asset_type's 44 stay cut.
+ENUM_IN_FULL_CHARACTERS = 400
 
 
 def schema_text(kind: SchemaKind) -> str:
@@ -158,7 +162,10 @@ def _describe(kind: SchemaKind, keyword: str, value: Any, instance: object, mess
     if keyword == "enum":
         allowed = [str(v) for v in value]
         hint = _did_you_mean(instance, allowed) if isinstance(instance, str) else ""
-        return f"{_short(instance)} is not one of: {_one_of(kind, allowed)}{hint}"
+        listed = ", ".join(allowed)
+        if hint or len(listed) > ENUM_IN_FULL_CHARACTERS:
+            listed = _one_of(kind, allowed)
+        return f"{_short(instance)} is not one of: {listed}{hint}"
     if keyword == "const":
         return f"{_short(instance)} must be {_short(value)}"
     if keyword == "type":

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from contentpack.content.model import Detection, UnitTest
+from contentpack.content.model import Detection, NodePath, UnitTest
 from contentpack.cut_lists import cut_list
 from contentpack.spl import Results
 from contentpack.spl.values import Value, mv_values, to_str
@@ -32,6 +32,9 @@ class CheckResult:
     name: str
     ok: bool
     detail: str = ""
+    # where the expectation checked is written, under the test's ``tests[i]`` entry (``("expected_rows", 0)``): a
+    # failure is reported there (``runner``), an editor's jump landing on the row that was not found; () the entry
+    node: NodePath = ()
 
 
 def job_warnings(what: str, results: Results) -> list[str]:
@@ -116,11 +119,49 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool =
         if not rows:
             came_back = "; no rows"
         elif rows_above:
-            came_back = "; rows as above"
+            came_back = f"; {closest_row_text(rows, expected)}; rows as above"
         else:
-            came_back, rows_above = f"; rows: {rows_text(rows, named=named)}", True
-        out.append(CheckResult(f"expected_rows[{index}]", False, f"no row has: {shown}{came_back}"))
+            came_back, rows_above = f"; {closest_row_text(rows, expected)}; rows: {rows_text(rows, named=named)}", True
+        out.append(CheckResult(f"expected_rows[{index}]", False, f"no row has: {shown}{came_back}",
+                               ("expected_rows", index)))
     return out
+
+
+DIFFERENCES_SHOWN = 3  # the differing fields a failure names, the rest counted
+VALUE_SHOWN = 40  # characters of a value a difference quotes
+
+
+def closest_row_text(rows: Sequence[Row], expected: Mapping[str, str]) -> str:
+    """``closest row differs in app_id (expected 'B81F', found 'b81f': case differs), count (expected '3', found
+    '2')``: of the rows, the first matching the most expected fields, and the fields it does not match. A
+    walkthrough's failure listed the expected fields and the rows, and left the author to find the one differing
+    value by eye (an id's case, among 36-character ids). Bounded: a few fields, each value cut."""
+    def unmatched(row: Row) -> list[str]:
+        return [name for name, want in expected.items() if not row_matches(row, {name: want})]
+
+    def distance(row: Row) -> tuple[int, int]:  # of rows as far, one holding the field tells more than one without
+        differing = unmatched(row)
+        return len(differing), sum(1 for name in differing if row.get(name) is None)
+
+    closest = min(rows, key=distance)
+    return "closest row differs in " + cut_list(unmatched(closest), DIFFERENCES_SHOWN,
+                                                lambda name: _difference(name, str(expected[name]),
+                                                                         closest.get(name)), ", ")
+
+
+def _difference(name: str, want: str, value: Value) -> str:
+    """``name (expected 'x', found 'y')``, with ``: case differs`` when only case does; ``absent`` for a null
+    field (Splunk's absent, as ``rows_text`` shows it), a multivalue field's values joined by ``|``."""
+    found = [text for text in (to_str(v) for v in mv_values(value)) if text is not None]
+    if not found:
+        return f"{name} (expected {_quoted(want)}, absent)"
+    case = ": case differs" if any(text.lower() == want.lower() for text in found) else ""
+    return f"{name} (expected {_quoted(want)}, found {_quoted('|'.join(found))}{case})"
+
+
+def _quoted(text: str) -> str:
+    """``'text'``, cut to ``VALUE_SHOWN`` characters with ``...`` marking the cut."""
+    return f"'{text[:VALUE_SHOWN]}...'" if len(text) > VALUE_SHOWN else f"'{text}'"
 
 
 def contentctl_pass_rule(detection: Detection, test: UnitTest, rows: Sequence[Row]) -> list[CheckResult]:

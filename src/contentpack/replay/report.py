@@ -142,16 +142,18 @@ def _narrow_table(named: Sequence[Named], headers: list[str], rows: list[list[st
     return table
 
 
-def below(test: Placed, errors: Sequence[Diagnostic], failed: Sequence[str],
+def below(test: Placed, errors: Sequence[Diagnostic], failed: Sequence[tuple[Position, str]],
           warnings: Sequence[str] = ()) -> list[str]:
     """A test's lines below the table, each naming it after its position (``path:line:col: ``, the prefix of every
     diagnostic of the tool, which editors and CI annotators read): its ``errors`` at the cause, each ``failed``
-    line (a replay's failed check, a sweep's differing variant) at the test's ``tests[i]`` entry, then its
-    ``warnings`` there too (they were unplaced, ``DETECTION / TEST: warning: ...``: the one line below the table an
-    editor or CI annotator could not place, a no-result field hint among them)."""
+    line (a replay's failed check, a sweep's differing variant) at its place (the expectation it checks, such as
+    an ``expected_rows[i]`` entry, else the test's ``tests[i]`` entry), then its ``warnings`` at the test's entry
+    (they were unplaced, ``DETECTION / TEST: warning: ...``: the one line below the table an editor or CI
+    annotator could not place, a no-result field hint among them)."""
     named = f"{test.detection} / {test.test}: "
     return ([problem.render(named) for problem in errors]
-            + [f"{test.position}: {named}{line}" for line in [*failed, *(f"warning: {w}" for w in warnings)]])
+            + [f"{where}: {named}{line}" for where, line in failed]
+            + [f"{test.position}: {named}warning: {w}" for w in warnings])
 
 
 def position_json(position: Position) -> dict[str, Any]:
@@ -183,7 +185,7 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
             + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
     statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
                 for outcome in report.outcomes]
-    lines = [line for o in report.outcomes for line in below(o, o.errors, o.failed_checks, o.warnings)]
+    lines = [line for o in report.outcomes for line in below(o, o.errors, o.placed_failed_checks, o.warnings)]
     return tests_table(report.setup_errors, report.outcomes, headers, rows, statuses, lines, summary(report),
                        width, terminal, brief)
 

@@ -66,8 +66,9 @@ __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack",
 
 
 def position_of_test(detection: Detection, test_index: int) -> Position:
-    """Where a test's problems are reported (a replay's failed checks, a sweep's differing variants): its
-    ``tests[i]`` entry in its detection's YAML (validate's relative path and 1-based line/col)."""
+    """Where a test's problems are reported (a replay's failed checks but those placed at the expectation they
+    check, ``CheckResult.node``; a sweep's differing variants): its ``tests[i]`` entry in its detection's YAML
+    (validate's relative path and 1-based line/col)."""
     return detection.source.at("tests", test_index)
 
 
@@ -91,6 +92,8 @@ class DetectionTestOutcome:
     # distinct one with how many runs said it), the scheduled run's gaps (see replay.scheduled) and, first, the
     # attack-data files with events past the extraction cutoff (``AttackDataStore.cut_warnings``)
     warnings: tuple[str, ...] = ()
+    # each check's place (``CheckResult.node`` in the detection's YAML), in the order of ``checks``
+    check_positions: tuple[Position, ...] = ()
 
     @classmethod
     def starting(cls, detection: Detection, test_index: int) -> DetectionTestOutcome:
@@ -111,6 +114,12 @@ class DetectionTestOutcome:
     def failed_checks(self) -> list[str]:
         """``name: detail`` of each failed check (``errors`` carry their own positions; these are at the test's)."""
         return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+
+    @property
+    def placed_failed_checks(self) -> list[tuple[Position, str]]:
+        """Each failed check's ``name: detail`` at its place (``check_positions``; the test's entry when unknown)."""
+        places = self.check_positions or (self.position,) * len(self.checks)
+        return [(where, f"{c.name}: {c.detail}") for c, where in zip(self.checks, places) if not c.ok]
 
     @property
     def failures(self) -> list[str]:
@@ -387,7 +396,9 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     warnings += scheduled_messages
     if scheduled is not None:
         warnings += scheduled_warnings(test, len(rows), scheduled)
-    return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
+    return replace(outcome, result_count=len(rows), checks=tuple(checks),
+                   check_positions=tuple(detection.source.at("tests", test_index, *c.node) for c in checks),
+                   risk_event_count=len(own_risk), now=now,
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 
 

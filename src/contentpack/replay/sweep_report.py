@@ -28,7 +28,7 @@ def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool =
     rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
-    lines = [line for t in report.tests for line in below(t, t.errors, t.differing)]
+    lines = [line for t in report.tests for line in below(t, t.errors, [(t.position, line) for line in t.differing])]
     lines += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
               for name in report.quiet_unread]
     if not report.tests and not report.setup_errors:

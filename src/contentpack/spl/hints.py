@@ -71,15 +71,24 @@ class AbsentField:
     sources: tuple[str, ...]  # the event fields it would come from (itself, or what rename/eval read)
     at: int = 0  # the command's place in the pipeline's commands
     meant: str | None = None  # the field the search has there with the closest name (``absent_in``)
+    misspelt: str | None = None  # the source ``meant`` is close to, for a field made only from others (``_meant``)
 
     def said(self, opening: str, where: str = "") -> str:
         """``<opening> filters on 'usr' (search), a field no event has<where>``, for a field the search makes
         from others, ``(nor properties.usr, which it would come from)``, and when one is close, ``(did you mean
-        'user'?)``: one wording for every hint."""
+        'user'?)``, or, for a field made only from others, the event field one of them misspells, in those
+        parentheses (``...userPrincipalNam, which it would come from; did you mean '...userPrincipalName'?``):
+        one wording for every hint."""
         others = [s for s in self.sources if s != self.name]
-        origin = f" (nor {', '.join(others)}, which it would come from)" if others else ""
-        return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{where}{origin}" \
-               f"{meaning(self.meant)}"
+        if not others:
+            return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{where}" \
+                   f"{meaning(self.meant)}"
+        hint = meaning(self.meant)
+        if self.misspelt is not None and self.meant is not None:
+            hint = f"; did you mean '{self.meant}'" + (f" for {self.misspelt}" if len(others) > 1 else "") + "?"
+        inside, after = (hint, "") if self.misspelt is not None else ("", hint)
+        return f"{opening} {self.use} '{self.name}' ({self.command}), a field no event has{where}" \
+               f" (nor {', '.join(others)}, which it would come from{inside}){after}"
 
 
 @dataclass(frozen=True)
@@ -383,7 +392,22 @@ def with_meaning(pipeline: Pipeline, engine: Engine, fields: list[AbsentField]) 
 def with_meaning_from(pipeline: Pipeline, names: Collection[str], fields: list[AbsentField]) -> list[AbsentField]:
     """``fields`` each with the field it most likely meant (``_meant``) among the event fields ``names`` (without
     events, ``read_fields``: those the search names) and the fields the earlier commands make."""
-    return [replace(field, meant=_meant(field.name, names, pipeline.commands[:field.at])) for field in fields]
+    return [_with_meant(field, names, pipeline.commands[:field.at]) for field in fields]
+
+
+def _with_meant(field: AbsentField, names: Collection[str], earlier: Sequence[Command]) -> AbsentField:
+    """``field`` with the field it most likely meant. One an ``eval`` makes only from others (``eval
+    user=lower(initiatedBy.user.userPrincipalNam)``) is no typo itself: what is misspelt is an event field it
+    reads, so the closest event field to each of those is looked for (``properties.initiatedBy.user.
+    userPrincipalName``); the name itself was compared, and a new user was offered ``src_user`` for ``user``."""
+    made = any(isinstance(command, EvalCommand) and field.name in dict(command.assignments) for command in earlier)
+    if not made or not field.sources or field.name in field.sources:  # a rename's field: the name to write there
+        return replace(field, meant=_meant(field.name, names, earlier))
+    for source in field.sources:
+        meant = closest(source, set(names) - {source})
+        if meant is not None:
+            return replace(field, meant=meant, misspelt=source)
+    return field
 
 
 def read_fields(pipeline: Pipeline) -> frozenset[str]:
