@@ -102,11 +102,15 @@ def test_the_backtest_counts_the_cut_events_on_its_read_line_and_in_the_summary(
     assert f"2 events {NOTE}" in html.unescape(re.sub(r"<[^>]*>", "", page))  # break points are tags
 
 
-def test_the_replay_warns_of_a_tests_attack_data_with_cut_events(tmp_path: Path) -> None:
-    """The test still runs (Splunk would see the same fields), but its author is told which file lost fields."""
+def test_the_replay_warns_of_a_failing_tests_attack_data_with_cut_events(tmp_path: Path) -> None:
+    """A test that fails is told which file lost fields, the likely cause (Splunk would see the same fields); one
+    that passes is not: a record past the cut on purpose, pinning a detection that reads it with spath, is no
+    warning on every replay (a pack's tests replay without warnings)."""
     long = f.write_events(tmp_path, "long", RECORDS)
     short = f.write_events(tmp_path, "short", RECORDS[1:2])
-    detection = f.detection(tests=[f.unit_test(long, name="long", expected=None),
-                                   f.unit_test(short, name="short", expected=None)])
+    detection = f.detection(tests=[f.unit_test(long, name="long fails", expected=99),
+                                   f.unit_test(short, name="short fails", expected=99),
+                                   f.unit_test(long, name="long passes", expected=None)])
     outcomes = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
-    assert [o.warnings[:1] for o in outcomes] == [(f"attack data attack_data/long.log: 2 events {NOTE}",), ()]
+    assert [o.ok for o in outcomes] == [False, False, True]
+    assert [o.warnings[:1] for o in outcomes] == [(f"attack data attack_data/long.log: 2 events {NOTE}",), (), ()]
