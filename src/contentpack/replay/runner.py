@@ -112,8 +112,8 @@ class DetectionTestOutcome:
 
     @property
     def failed_checks(self) -> list[str]:
-        """``name: detail`` of each failed check (``errors`` carry their own positions; these are at the test's)."""
-        return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+        """``name: detail`` of each failed check, without its place (``placed_failed_checks``)."""
+        return [line for _, line in self.placed_failed_checks]
 
     @property
     def placed_failed_checks(self) -> list[tuple[Position, str]]:
