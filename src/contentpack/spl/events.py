@@ -186,8 +186,8 @@ def flat_json(data: bytes) -> dict[str, Value]:
 
 
 class CutCount(Protocol):
-    """Where :func:`cut_fields` counts the events it cuts: a search's :class:`ReadTally`, the backtest's
-    ``ReadReport``."""
+    """Where :func:`cut_fields` counts the events it cuts: a search's :class:`ReadTally`, or a caller's own tally
+    of what it read."""
 
     cut: int
 
@@ -197,9 +197,8 @@ def cut_fields(data: bytes, flat: dict[str, Value], extract: Callable[[bytes], d
     """``flat``, the fields ``extract`` gives of all of the JSON event ``data``, or, when ``data`` is longer than
     :data:`AUTO_EXTRACTION_CUTOFF`, those it gives of the part automatic extraction reads (:func:`auto_extracted`),
     the event counted in ``counts``. The one place the readers apply the cut (the whole event is decoded first, so
-    its errors are reported) and count it: Splunk says nothing of the fields it leaves out, and a detection that
-    misses because of them is a surprise its user should be told of (``search``'s hint, the backtest's report,
-    the replay's warning)."""
+    its errors are reported) and count it: Splunk says nothing of the fields it leaves out, and a search that
+    misses because of them is a surprise its user should be told of (:func:`cut_note`)."""
     data = data.strip()
     if len(data) <= AUTO_EXTRACTION_CUTOFF:
         return flat
@@ -210,8 +209,7 @@ def cut_fields(data: bytes, flat: dict[str, Value], extract: Callable[[bytes], d
 
 def cut_note(count: int) -> str:
     """``2 events over 5,000 bytes: fields past byte 5,000 not extracted, as in Splunk with default limits``: how
-    every command tells what :func:`cut_fields` counted (``search``'s warning, the backtest's read line, report and
-    summary, the replay's warning), the same words everywhere."""
+    every caller tells what :func:`cut_fields` counted, the same words everywhere."""
     events = "1 event" if count == 1 else f"{count:,} events"
     return (f"{events} over {AUTO_EXTRACTION_CUTOFF:,} bytes: fields past byte {AUTO_EXTRACTION_CUTOFF:,} not "
             "extracted, as in Splunk with default limits")
