@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.content.rules.spl_text import macro_calls, output_fields, scan_tokens
+from contentpack.content.rules.spl_text import macro_calls, output_fields, output_fields_start, scan_tokens
 
 
 def test_macro_calls_and_arity() -> None:
@@ -50,3 +50,14 @@ def test_output_fields_split_commands_as_the_engine_does() -> None:
     assert output_fields(r'x=*\"a\":true* | stats count by user | rename user as u') == {"count", "u"}
     assert output_fields('x | stats count by a | eval b="open') is None
     assert output_fields('x | stats count by a [search y | table z] | table a') == {"a"}
+
+
+def test_output_fields_and_where_they_start_are_read_once_a_search() -> None:
+    # Every rule reading result fields (CP027, CP029, CP047, the risk and throttling checks) asks for the same
+    # searches, and asks output_fields_start first (search.output_parses): each text is split once, not per rule.
+    search = "`src` | stats count by user | rename user as u"
+    for read in (output_fields, output_fields_start):
+        read.cache_clear()
+        first = read(search)
+        assert read(search) == first
+        assert read.cache_info().hits == 1

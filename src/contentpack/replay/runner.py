@@ -113,8 +113,8 @@ class DetectionTestOutcome:
 
     @property
     def failed_checks(self) -> list[str]:
-        """``name: detail`` of each failed check (``errors`` carry their own positions; these are at the test's)."""
-        return [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+        """``name: detail`` of each failed check, without its place (``placed_failed_checks``)."""
+        return [line for _, line in self.placed_failed_checks]
 
     @property
     def placed_failed_checks(self) -> list[tuple[Position, str]]:
@@ -151,16 +151,18 @@ class TestFailed(Exception):
 def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> Diagnostic:
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings)."""
-    exc = placed_in_file(exc, Positions(root), detection.source, ("search",), detection.search)
-    return _search_problem(root, detection, what, exc.column, exc.message)
+    positions = Positions(root)  # one for both, so that the detection's file is read once
+    exc = placed_in_file(exc, positions, detection.source, ("search",), detection.search)
+    return _search_problem(positions, detection, what, exc.column, exc.message)
 
 
-def _search_problem(root: Path, detection: Detection, what: str, column: int | None, message: str) -> Diagnostic:
+def _search_problem(positions: Positions, detection: Detection, what: str, column: int | None,
+                    message: str) -> Diagnostic:
     """RP003 at the YAML line and column of ``column`` (1-based, in the search text) of the detection's search:
     one place for the reader. Only when that character cannot be placed in the file (the file unreadable) is the
     error at the ``search`` key, with the column inside the search text in the message."""
     source = detection.source
-    at = Positions(root).character(source, ("search",), detection.search, None if column is None else column - 1)
+    at = positions.character(source, ("search",), detection.search, None if column is None else column - 1)
     if at is not None or column is None:
         return error(at or source.at("search"), RULE_SEARCH, f"{what}: {message}")
     return error(source.at("search"), RULE_SEARCH, f"{what} column {column}: {message}")
@@ -294,7 +296,8 @@ def placed_simulation_error(root: Path, source: Detection, problem: SimulationEr
     """A detection the simulation could not run, at the YAML line and column of the cause in ``source`` (RP003,
     RP005, RP007): the replay's failed test and the backtest's stopped detection say it alike."""
     if problem.what == "search":
-        return _search_problem(root, source, "scheduled run: search", problem.column, problem.message)
+        return _search_problem(Positions(root), source, "scheduled run: search", problem.column,
+                               problem.message)
     if problem.what == "cron":  # the column of the bad part inside the cron_schedule value
         where = source.source.at("deployment", "scheduling", "cron_schedule")
         if where.line > 0 and problem.column is not None:

@@ -311,9 +311,7 @@ def output_fields_in_search(context: RuleContext) -> Iterator[Diagnostic]:
                 continue  # CP043 reports it
             absent = [f for f in data_source.output_fields if f not in detection.search]
             if results is None and len(absent) < len(data_source.output_fields):
-                results = result_fields(context, detection) or frozenset({"*"})
-                if "*" not in results:  # a field the search misspells: reported once, by CP029
-                    results |= misspelt_result_fields(detection, results).keys()
+                results = judged_result_fields(context, detection)
             dropped = [f for f in data_source.output_fields
                        if f not in absent and results is not None and "*" not in results and f not in results]
             for missing, what in ((absent, "not present in the search"),
@@ -403,6 +401,16 @@ def result_fields(context: RuleContext, detection: Detection) -> frozenset[str] 
     if fields is None or "*" in fields:
         return None
     return fields if output_parses(context, detection) else None
+
+
+def judged_result_fields(context: RuleContext, detection: Detection) -> frozenset[str]:
+    """The result fields a field the detection reads is judged against: ``result_fields`` with the fields the search
+    misspells (``misspelt_result_fields``: CP029 reports each once, at the search, so no reader says it again);
+    ``{"*"}`` when they cannot be read."""
+    fields = result_fields(context, detection) or frozenset({"*"})
+    if "*" not in fields:
+        fields |= misspelt_result_fields(detection, fields).keys()
+    return fields
 
 
 def output_parses(context: RuleContext, detection: Detection) -> bool:

@@ -223,7 +223,7 @@ def multivalue_output_fields(search: str) -> frozenset[str]:
                      if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", t) for t in trailing))
 
 
-@functools.lru_cache(maxsize=8192)  # CP029 and CP047 ask for the same searches
+@functools.lru_cache(maxsize=8192)  # every rule reading result fields asks first (``search.output_parses``)
 def output_fields_start(search: str) -> int | None:
     """Where the commands ``output_fields`` reads (the last ``stats``/``table``/``fields`` and those after it)
     start in ``search``; None when it reads none."""
@@ -231,6 +231,7 @@ def output_fields_start(search: str) -> int | None:
     return None if last is None else last[3]
 
 
+@functools.lru_cache(maxsize=8192)  # CP029 and CP047 ask for the same searches
 def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.search import data_source_entries, misspelt_result_fields, result_fields
+from contentpack.content.rules.search import data_source_entries, judged_result_fields
 from contentpack.spl.suggest import did_you_mean
 
 
@@ -35,9 +35,7 @@ def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
         for t_index, test in enumerate(detection.tests):
             for r_index, row in enumerate(test.expected_rows):
                 if fields is None:
-                    fields = result_fields(context, detection) or frozenset({"*"})
-                    if "*" not in fields:  # a field the search misspells: reported once, by CP029
-                        fields |= misspelt_result_fields(detection, fields).keys()
+                    fields = judged_result_fields(context, detection)
                 if "*" in fields:
                     continue
                 for key in row:

@@ -133,7 +133,7 @@ _SMALLEST = "eval {f}=mvindex(mvsort({f}), 0) for its lexicographically smallest
 @dataclass(frozen=True)
 class SortCommand(CommandNode):
     keys: tuple[SortKey, ...]
-    limit: int | None = None  # None: no count written, Splunk's default (validate's CP081 reports it); 0: every result
+    limit: int | None = None  # None: no count written, so Splunk's default (a caller may warn of it); 0: every result
 
     def _input_fields(self) -> set[str]:
         return {k.field for k in self.keys}
