@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.validate import validate_pack
 from contentpack.replay.engine_setup import build_engine
@@ -254,6 +255,12 @@ def test_a_selection_of_correlation_tests_alone_needs_a_risk_index(
     assert double.state.batches == [] and [path for _, path in double.state.requests] == ["/services/server/info"]
 
 
+def _at(pack: Pack, name: str, *node: str | int) -> Position:
+    """Where ``node`` of the pack's detection ``name`` stands in its YAML, as the replay places it (read from the
+    source map, so a test added above it does not move the expectation)."""
+    detection = next(d for d in pack.detections if d.name == name)
+    return detection.source.at(*node)
+
 def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
         double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,29 +275,30 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
     run = replay(capsys, double, "--risk-index", "risk", "--compare", "--format", "table", "--junit", str(junit),
                  detections=[DECLINED, SPIKE])
     assert run.code == 1, run.err
-    declined = "detections/cloud/entra_id_user_declined_oauth_application_consent.yml"
-    spike = "detections/cloud/entra_id_oauth_consent_declined_by_many_users.yml"
+    declined_search = _at(real_pack, DECLINED, "search")
+    declined, spike_test = declined_search.path, _at(real_pack, SPIKE, "tests", 0)
+    spike, line = spike_test.path, spike_test.line
     assert [line for line in run.out.splitlines() if f": {DECLINED} / True Positive Test: " in line] == [
-        f"{declined}:19:9: {DECLINED} / True Positive Test: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
+        f"{declined_search}: {DECLINED} / True Positive Test: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
         "Request -- Error in 'search' command: planted failure "
         "(entra_id_user_declined_oauth_application_consent_filter)"]
     failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
-    assert failed[0] == f"{spike}:110:3: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
-    assert all(line.startswith(f"{spike}:110:3: ") for line in failed)  # each failed check at tests[0]
-    assert any(line.startswith(f"{spike}:110:3: {SPIKE} / True Positive Test: compare_embedded_engine: ")
+    assert failed[0] == f"{spike_test}: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
+    assert all(line.startswith(f"{spike_test}: ") for line in failed)  # each failed check at tests[0]
+    assert any(line.startswith(f"{spike_test}: {SPIKE} / True Positive Test: compare_embedded_engine: ")
                for line in failed)
     xml = junit.read_text(encoding="utf-8")
-    assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="110">' in xml
-    assert f'file="{declined}" line="98">' in xml
+    assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="{line}">' in xml
+    assert f'file="{declined}" line="{_at(real_pack, DECLINED, "tests", 0).line}">' in xml
     double.state.fail_search = None
     run = replay(capsys, double, "--risk-index", "risk", "--compare", detections=[SPIKE])
     tests = json.loads(run.out)["tests"]
-    assert [t["position"] for t in tests[:2]] == [{"path": spike, "line": 110, "col": 3},
-                                                  {"path": spike, "line": 124, "col": 3}]
+    assert [t["position"] for t in tests[:2]] == [
+        {"path": spike, "line": at.line, "col": at.col} for at in (spike_test, _at(real_pack, SPIKE, "tests", 1))]
 
 
-def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDouble, tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str],
+def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDouble, real_pack: Pack,
+                                                               tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A JSON-array file (the local replay reads one; HEC's raw endpoint takes lines) is RP002 at the test's
     ``attack_data`` entry, as the local replay places a file it cannot read, and nothing is sent."""
@@ -302,8 +310,8 @@ def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDo
     run = cli(capsys, ["replay", "--root", str(root), "--splunk", double.url, "--ca-file", str(double.ca_file),
                        "--hec-url", double.url, "--wait", "3", "--format", "json", *FAST, "--detection", DECLINED])
     first = json.loads(run.out)["tests"][0]
-    assert first["errors"] == ["detections/cloud/entra_id_user_declined_oauth_application_consent.yml:100:11: "
-                               "error[RP002]: a JSON-array file cannot be sent as raw events; use JSON lines"]
+    entry = _at(real_pack, DECLINED, "tests", 0, "attack_data", 0, "data")  # the copy's lines are the pack's
+    assert first["errors"] == [f"{entry}: error[RP002]: a JSON-array file cannot be sent as raw events; use JSON lines"]
     assert run.code == 1 and double.state.batches == []
 
 
