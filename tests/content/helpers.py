@@ -50,6 +50,15 @@ def add_command(root: Path, command: str) -> None:
     edit(root, TTP, ctime, f"  | {command}\n{ctime}")
 
 
+
+def call_macro_in_two_searches(root: Path, name: str, definition: str) -> None:
+    """Define macro ``name`` as ``definition`` and call it in the TTP and the Hunting fixtures' searches: a finding
+    about a character the definition writes is to be placed there once, not once per calling search."""
+    (root / "macros" / f"{name}.yml").write_text(
+        f"name: {name}\ndefinition: {definition}\ndescription: The busiest first.\n", encoding="utf-8")
+    add_command(root, f"`{name}`")
+    edit(root, HUNTING, "  | where isnull(known)", f"  | `{name}`\n  | where isnull(known)")
+
 def only(result: ValidationResult, rule: str) -> Diagnostic:
     """The single diagnostic of ``rule`` (and proof that it is the only finding of that rule)."""
     found = [d for d in result.diagnostics if d.rule == rule]

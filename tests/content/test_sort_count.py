@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import HUNTING, TTP, Validate, add_command, at, edit, locate, only_warning
+from .helpers import HUNTING, TTP, Validate, add_command, at, call_macro_in_two_searches, edit, locate, only_warning
 
 DOC = ('the sort page: "If no count is specified, the default limit of 10000 is used. If 0 is specified, all results '
        'are returned."')
@@ -55,10 +55,7 @@ def test_a_sort_down_a_folded_search_is_at_its_line(pack: Path, validate: Valida
 
 def test_a_sort_a_macro_writes_is_at_the_macro_definition_once(pack: Path, validate: Validate) -> None:
     """The fix goes in the macro's file: one finding there, though two searches call the macro."""
-    (pack / "macros" / "most_first.yml").write_text(
-        "name: most_first\ndefinition: sort - count\ndescription: The busiest first.\n", encoding="utf-8")
-    add_command(pack, "`most_first`")
-    edit(pack, HUNTING, "  | where isnull(known)", "  | `most_first`\n  | where isnull(known)")
+    call_macro_in_two_searches(pack, "most_first", "sort - count")
     found = [d for d in validate(pack).diagnostics if d.rule == "CP081"]
     assert [at(d) for d in found] == [("macros/most_first.yml", *locate(pack, "macros/most_first.yml", "sort"))]
     assert found[0].message.startswith("macro 'most_first' definition: 'sort - count' keeps only the first 10,000")

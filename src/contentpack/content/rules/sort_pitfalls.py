@@ -5,8 +5,8 @@
   fields without a different explicit sort order", so ``sort 0 - score - total user`` orders ``user`` descending
   too (the engine sorts so, ``spl.commands.ordering``). Read as "``-`` on ``score``, ``-`` on ``total``, ``user``
   ascending", the tie-break runs the other way: the pack's own risk correlation named the last of the users tied
-  on score as the finding's ``risk_object`` until v15. Sometimes meant, so a warning, reported at the detection's
-  ``search`` with the command; the fix either way is a sign against each field.
+  on score as the finding's ``risk_object`` until v15. Sometimes meant, so a warning, placed at the ``sort`` as
+  CP081 is; the fix either way is a sign against each field.
 * CP081: a ``sort`` without a count keeps only the first 10,000 results (Search Reference, sort, cited in
   ``spl.commands.ordering``, which cuts there too: "If no count is specified,
   the default limit of 10000 is used. If 0 is specified, all results are returned."), so a detection sorting a
@@ -22,7 +22,7 @@ searches are not judged: an analyst reads their results, sorted for reading, and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, warning
@@ -56,21 +56,46 @@ def _detection_sorts(context: RuleContext) -> Iterator[tuple[Detection, str, int
                 yield detection, expanded, base + command.offset, command
 
 
+def _sort_finding(context: RuleContext, positions: Positions, detection: Detection, expanded: str, at: int,
+                  rule: str, message: Callable[[str], str]) -> Diagnostic:
+    """A warning at the ``sort`` that starts at ``at`` of the expanded search (``spl_checks.search_finding``: in
+    the search's own text, in a macro's definition that writes it, or at the macro call); ``message`` is given the
+    command as written, on one line."""
+    written = _COMMAND_TEXT.match(expanded, at)
+    text = expanded[at:written.end() if written else len(expanded)].rstrip()
+    return search_finding(context, positions, detection, warning, rule, message(" ".join(text.split())), (at, 0),
+                          re.compile(rf"(?<![\w.])(?={re.escape(text)})"))
+
+
+def _once(findings: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """Each finding once: a ``sort`` a macro's definition writes is found in every search calling the macro."""
+    said: set[Diagnostic] = set()
+    for found in findings:
+        if found not in said:
+            said.add(found)
+            yield found
+
+
 def carried_sort_signs(context: RuleContext) -> Iterator[Diagnostic]:
     """CP076 (see the module docstring): one warning per ``sort`` with a carried sign (``dedup``'s sortby refuses a
-    field without a sign of its own, so it carries none)."""
-    for detection, _, _, command in _detection_sorts(context):
-        carried = [key for key in command.keys if key.carried]
-        if carried:
-            order = "descending" if carried[0].descending else "ascending"
-            fields = ", ".join(key.field for key in carried)
-            count = "" if command.limit is None else f"{command.limit} "  # pasted, it sorts as many
-            written = count + " ".join(_signed(key) for key in command.keys)
-            yield warning(
-                detection.source.at("search"), RULE_CARRIED_SORT_SIGN,
-                f"sort orders {fields} {order} too: a sign written apart from its field applies to every later "
-                f"field without one ({_RULE_TEXT}); write a sign against each field, e.g. 'sort {written}' for "
-                f"what this sort does")
+    field without a sign of its own, so it carries none), at the command."""
+    positions = Positions(context.root)
+
+    def findings() -> Iterator[Diagnostic]:
+        for detection, expanded, at, command in _detection_sorts(context):
+            carried = [key for key in command.keys if key.carried]
+            if carried:
+                order = "descending" if carried[0].descending else "ascending"
+                fields = ", ".join(key.field for key in carried)
+                count = "" if command.limit is None else f"{command.limit} "  # pasted, it sorts as many
+                signed = count + " ".join(_signed(key) for key in command.keys)
+                yield _sort_finding(
+                    context, positions, detection, expanded, at, RULE_CARRIED_SORT_SIGN,
+                    lambda _: f"sort orders {fields} {order} too: a sign written apart from its field applies to "
+                              f"every later field without one ({_RULE_TEXT}); write a sign against each field, "
+                              f"e.g. 'sort {signed}' for what this sort does")
+
+    return _once(findings())
 
 
 def _signed(key: SortKey) -> str:
@@ -83,22 +108,14 @@ def sorts_without_count(context: RuleContext) -> Iterator[Diagnostic]:
     """CP081 (see the module docstring): one warning per ``sort`` written without a count, at the command; a
     ``sort`` a macro's definition writes once, however many searches call the macro."""
     positions = Positions(context.root)
-    said: set[Diagnostic] = set()
-    for detection, expanded, at, command in _detection_sorts(context):
-        if command.limit is not None:
-            continue
-        written = _COMMAND_TEXT.match(expanded, at)
-        text = expanded[at:written.end() if written else len(expanded)].rstrip()
-        shown = " ".join(text.split())  # a sort written over lines, on one
-        arguments = shown[len(command.name):].strip()
-        found = search_finding(
-            context, positions, detection, warning, RULE_SORT_WITHOUT_COUNT,
-            f"'{shown}' keeps only the first 10,000 results and drops the rest ({_DEFAULT_COUNT}); write "
-            f"'sort 0 {arguments}' to keep every result, or a count of its own if the cut is meant",
-            (at, 0), re.compile(rf"(?<![\w.])(?={re.escape(text)})"))
-        if found not in said:
-            said.add(found)
-            yield found
+
+    def message(shown: str) -> str:
+        arguments = shown[len("sort"):].strip()
+        return (f"'{shown}' keeps only the first 10,000 results and drops the rest ({_DEFAULT_COUNT}); write "
+                f"'sort 0 {arguments}' to keep every result, or a count of its own if the cut is meant")
+
+    return _once(_sort_finding(context, positions, detection, expanded, at, RULE_SORT_WITHOUT_COUNT, message)
+                 for detection, expanded, at, command in _detection_sorts(context) if command.limit is None)
 
 
 RULES = (carried_sort_signs, sorts_without_count)
