@@ -67,35 +67,23 @@ def _sort_finding(context: RuleContext, positions: Positions, detection: Detecti
                           re.compile(rf"(?<![\w.])(?={re.escape(text)})"))
 
 
-def _once(findings: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
-    """Each finding once: a ``sort`` a macro's definition writes is found in every search calling the macro."""
-    said: set[Diagnostic] = set()
-    for found in findings:
-        if found not in said:
-            said.add(found)
-            yield found
-
-
 def carried_sort_signs(context: RuleContext) -> Iterator[Diagnostic]:
     """CP076 (see the module docstring): one warning per ``sort`` with a carried sign (``dedup``'s sortby refuses a
-    field without a sign of its own, so it carries none), at the command."""
+    field without a sign of its own, so it carries none), at the command (one a macro writes is found in every
+    search calling the macro, the same finding: validate keeps each finding once)."""
     positions = Positions(context.root)
-
-    def findings() -> Iterator[Diagnostic]:
-        for detection, expanded, at, command in _detection_sorts(context):
-            carried = [key for key in command.keys if key.carried]
-            if carried:
-                order = "descending" if carried[0].descending else "ascending"
-                fields = ", ".join(key.field for key in carried)
-                count = "" if command.limit is None else f"{command.limit} "  # pasted, it sorts as many
-                signed = count + " ".join(_signed(key) for key in command.keys)
-                yield _sort_finding(
-                    context, positions, detection, expanded, at, RULE_CARRIED_SORT_SIGN,
-                    lambda _: f"sort orders {fields} {order} too: a sign written apart from its field applies to "
-                              f"every later field without one ({_RULE_TEXT}); write a sign against each field, "
-                              f"e.g. 'sort {signed}' for what this sort does")
-
-    return _once(findings())
+    for detection, expanded, at, command in _detection_sorts(context):
+        carried = [key for key in command.keys if key.carried]
+        if carried:
+            order = "descending" if carried[0].descending else "ascending"
+            fields = ", ".join(key.field for key in carried)
+            count = "" if command.limit is None else f"{command.limit} "  # pasted, it sorts as many
+            signed = count + " ".join(_signed(key) for key in command.keys)
+            yield _sort_finding(
+                context, positions, detection, expanded, at, RULE_CARRIED_SORT_SIGN,
+                lambda _: f"sort orders {fields} {order} too: a sign written apart from its field applies to "
+                          f"every later field without one ({_RULE_TEXT}); write a sign against each field, "
+                          f"e.g. 'sort {signed}' for what this sort does")
 
 
 def _signed(key: SortKey) -> str:
@@ -106,7 +94,8 @@ def _signed(key: SortKey) -> str:
 
 def sorts_without_count(context: RuleContext) -> Iterator[Diagnostic]:
     """CP081 (see the module docstring): one warning per ``sort`` written without a count, at the command; a
-    ``sort`` a macro's definition writes once, however many searches call the macro."""
+    ``sort`` a macro's definition writes is the same finding from every search calling the macro, which validate
+    keeps once."""
     positions = Positions(context.root)
 
     def message(shown: str) -> str:
@@ -114,8 +103,8 @@ def sorts_without_count(context: RuleContext) -> Iterator[Diagnostic]:
         return (f"'{shown}' keeps only the first 10,000 results and drops the rest ({_DEFAULT_COUNT}); write "
                 f"'sort 0 {arguments}' to keep every result, or a count of its own if the cut is meant")
 
-    return _once(_sort_finding(context, positions, detection, expanded, at, RULE_SORT_WITHOUT_COUNT, message)
-                 for detection, expanded, at, command in _detection_sorts(context) if command.limit is None)
+    return (_sort_finding(context, positions, detection, expanded, at, RULE_SORT_WITHOUT_COUNT, message)
+            for detection, expanded, at, command in _detection_sorts(context) if command.limit is None)
 
 
 RULES = (carried_sort_signs, sorts_without_count)

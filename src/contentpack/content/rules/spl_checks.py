@@ -567,7 +567,6 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
     from contentpack.cron import CronError, parse_cron
 
     positions = Positions(context.root)
-    said: set[Diagnostic] = set()  # CP063 of the searches' modifiers, each once
     for detection in context.pack.detections:
         source = detection.source
         if detection.has_inline_deployment:
@@ -587,7 +586,7 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                 if problem is not None:
                     yield error(positions.at(source, node, value, problem[1]), RULE_TIME_MODIFIER,
                                 f"{key}: {problem[0]}")
-        yield from _search_time_modifiers(context, positions, detection, said)
+        yield from _search_time_modifiers(context, positions, detection)
         for index, drilldown in enumerate(detection.drilldown_searches):
             for key, offset_value in (("earliest_offset", drilldown.earliest_offset),
                                       ("latest_offset", drilldown.latest_offset)):
@@ -600,13 +599,13 @@ def schedule_rules(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"drilldown {key}: {problem[0]}")
 
 
-def _search_time_modifiers(context: RuleContext, positions: Positions, detection: Detection,
-                           said: set[Diagnostic]) -> Iterator[Diagnostic]:
+def _search_time_modifiers(context: RuleContext, positions: Positions,
+                           detection: Detection) -> Iterator[Diagnostic]:
     """CP063 for ``earliest=``/``latest=`` (and ``_index_earliest``/``_index_latest``) written in a search command of
     the detection's search (the pack's macros expanded): Splunk refuses the search when one is not a time modifier,
     and the engine reads them only when a run reaches the command, so before this the replay was the first to say
-    (RP003). Reported at one place (``search_finding``), each finding once (``said``: a macro's is the same
-    for every search calling it)."""
+    (RP003). Reported at one place (``search_finding``): a macro's is the same finding for every search calling
+    it, which validate keeps once."""
     from contentpack.spl.commands.search import SearchCommand
 
     analysis = context.spl
@@ -628,13 +627,10 @@ def _search_time_modifiers(context: RuleContext, positions: Positions, detection
                 if problem is None:
                     continue
                 place = bounds.place(key)
-                found = search_finding(
+                yield search_finding(
                     context, positions, detection, error, RULE_TIME_MODIFIER, f"{key}={value}: {problem[0]}",
                     None if place is None else (base + place, problem[1]),
                     re.compile(rf"(?<![\w.]){re.escape(key)}\s*=\s*\"?(?={re.escape(value)})", re.IGNORECASE))
-                if found not in said:
-                    said.add(found)
-                    yield found
 
 
 def search_finding(context: RuleContext, positions: Positions, detection: Detection,
