@@ -50,7 +50,7 @@ from contentpack.content.model import Pack
 from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.engine import Survey
-from contentpack.spl.errors import SplEventsError, SplUnclosedQuoteError
+from contentpack.spl.errors import SplEventsError
 from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
@@ -392,8 +392,7 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
     if not in_search or exc.offset is None:
         return None
     place = text_position(args.spl, SEARCH_PATH, exc.offset)
-    if isinstance(exc, SplUnclosedQuoteError):  # the other quotes it names, as the diagnostic's place reads
-        exc = exc.described(lambda offset: where_in(args.spl, offset))
+    exc = exc.described(lambda offset: where_in(args.spl, offset))  # other places named, as the diagnostic's reads
     return error(place, RULE_SEARCH, f"{_spl_problem(exc, pack)}{_no_pack_macros(exc, pack, args)}")
 
 

@@ -29,6 +29,11 @@ class SplError(Exception):
         """The same error with every offset it holds mapped by ``mapper`` (expanded text -> the author's)."""
         return self.moved(None if self.offset is None else mapper(self.offset), command)
 
+    def described(self, place: Callable[[int], str]) -> SplError:
+        """The same error, its message naming the other places it names (offsets) with ``place``, as its reader
+        finds them (a line and column of a file); an error naming no other place is as it is."""
+        return self
+
     @property
     def column(self) -> int | None:
         return None if self.offset is None else self.offset + 1

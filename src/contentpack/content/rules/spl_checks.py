@@ -334,11 +334,7 @@ def placed_in_file(problem: SplError, positions: Positions, source: SourceMap, n
                    to_value: Callable[[int], int] | None = None) -> SplError:
     """``problem`` with the places its message names (the quotes of ``SplUnclosedQuoteError``) at their line and
     column in the file, as the diagnostic's own place reads, not at a column of the search text; ``to_value``: a
-    parser offset to an offset in ``value``. Other errors as they are."""
-    from contentpack.spl.errors import SplUnclosedQuoteError
-
-    if not isinstance(problem, SplUnclosedQuoteError):
-        return problem
+    parser offset to an offset in ``value`` (``SplError.described``)."""
 
     def place(offset: int) -> str:
         at = positions.at(source, node, value, offset if to_value is None else to_value(offset))
