@@ -185,6 +185,18 @@ def test_cp071_detect_within_on_a_risk_only_test_pinned_silent_can_never_hold(pa
     assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
 
 
+def test_cp071_detect_within_beside_no_notable_on_a_ttp_that_writes_risk_can_never_hold(pack: Path,
+                                                                                       validate: Validate) -> None:
+    """A TTP's row raises its notable and its risk events together, so its must-not-fire test written as
+    new_detection.md writes it (max_notables: 0) writes no risk either: a detect_within copied beside it from
+    the true-positive test failed every replay ('no notable or risk event at all') and validated clean."""
+    _add_to_test(pack, "  max_notables: 0\n  detect_within: 1h\n")
+    finding = only(validate(pack), "CP071")
+    line, col = locate(pack, TTP, "detect_within: 1h")
+    assert at(finding) == (TTP, line, col + len("detect_within: "))
+    assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
+
+
 # ----------------------------------------------------------------------------------- expected_notable_rows
 
 

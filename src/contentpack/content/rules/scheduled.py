@@ -67,8 +67,7 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
                     f"max_notables {test.max_notables} is below expected_notables {test.expected_notables}")
     if not detection.raises_notables:
         yield from _notable_counts_check_nothing(detection, t_index, test)
-    silent = ((not detection.raises_notables or 0 in (test.expected_notables, test.max_notables))
-              and (not detection.writes_risk or test.expected_risk_events == 0))
+    silent = _expects_silence(detection, test)
     if test.detect_within is not None and silent:
         yield error(source.at(*here, "detect_within"), "CP071",
                     "detect_within on a test that expects no notable and writes no risk can never hold")
@@ -85,6 +84,17 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
         yield error(source.at(*here, "expected_risk_events"), "CP071",
                     f"expected_risk_events 0, yet expected_risk gives {scored[0]} a score and no other "
                     "detection of the test (no risk_from) can write it")
+
+
+def _expects_silence(detection: Detection, test: UnitTest) -> bool:
+    """Whether the test expects no notable and no risk event. On a detection with the notable action, a row
+    that passes the throttle raises its notable and writes its risk events together (the simulation's
+    ``_actions``: one throttle keys both), so 0 notables is 0 risk events too: a TTP's must-not-fire test says
+    ``max_notables: 0`` and no ``expected_risk_events``."""
+    no_notable = 0 in (test.expected_notables, test.max_notables)
+    if detection.raises_notables:
+        return no_notable
+    return not detection.writes_risk or test.expected_risk_events == 0
 
 
 def _origin(detection: Detection) -> str:
