@@ -200,6 +200,16 @@ def test_cp071_detect_within_beside_no_notable_on_a_ttp_that_writes_risk_can_nev
 # ----------------------------------------------------------------------------------- expected_notable_rows
 
 
+def test_cp047_an_expected_notable_rows_key_must_be_a_result_field(pack: Path, validate: Validate) -> None:
+    """A notable's fields are the result row that raised it, so a key no result has can never match: a new user's
+    ``usr`` validated clean and failed every replay with ``{usr=(absent)}`` (newuser16)."""
+    _add_to_test(pack, "  expected_notables: 1\n  expected_notable_rows:\n  - usr: alice@contoso.example\n")
+    finding = only(validate(pack), "CP047")
+    assert at(finding) == (TTP, *locate(pack, TTP, "usr: alice"))
+    assert finding.message.startswith("expected_notable_rows field 'usr' is not a result field of the search "
+                                      "(did you mean 'user'?) (result fields: ")
+
+
 def test_expected_notable_rows_reach_the_model_as_text(pack: Path, validate: Validate) -> None:
     _add_to_test(pack, "  expected_notables: 1\n  expected_notable_rows:\n  - user: alice@contoso.example\n"
                        "    count: 1\n")
