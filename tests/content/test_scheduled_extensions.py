@@ -152,6 +152,21 @@ def test_cp071_a_notable_count_on_a_hunting_search_checks_nothing(pack: Path, va
                                "(type Hunting has no notable action)")
 
 
+def test_cp071_an_inline_schedule_alone_leaves_the_type_s_actions_and_the_message_says_so(
+        pack: Path, validate: Validate) -> None:
+    """An inline deployment without alert_action keeps the type's actions (build_model.deployment_for): a new
+    user's Anomaly with only an inline schedule was told "its inline deployment has no notable action" and looked
+    for a notable key to add there, while the type made it risk-only. CP031 names the origin the same way."""
+    _anomaly(pack)
+    edit(pack, TTP, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 0 * * * *\ntags:\n")
+    _add_to_test(pack, "  max_notables: 0\n")
+    assert only(validate(pack), "CP071").message.startswith(
+        "max_notables on a test of a detection that raises no notable checks nothing (type Anomaly has no notable "
+        "action)")
+    edit(pack, TTP, "deployment:\n", "deployment:\n  alert_action:\n    rba:\n      enabled: true\n")
+    assert "(its inline deployment's alert_action has no notable action)" in only(validate(pack), "CP071").message
+
+
 def test_cp071_a_risk_only_detection_pins_no_risk_events(pack: Path, validate: Validate) -> None:
     _anomaly(pack)
     _add_to_test(pack, "  expected_results: 0\n  expected_risk_events: 0\n  expected_risk:\n"

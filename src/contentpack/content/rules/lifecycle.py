@@ -33,7 +33,7 @@ def rba_matches_deployment(context: RuleContext) -> Iterator[Diagnostic]:
     """CP031: an rba block exactly when the effective deployment enables risk-based alerting."""
     for detection in context.pack.detections:
         enabled = detection.effective_deployment.rba_enabled
-        origin = "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
+        origin = detection.actions_origin
         if enabled and detection.rba is None:
             yield error(
                 detection.source.key("type"),

@@ -97,16 +97,11 @@ def _expects_silence(detection: Detection, test: UnitTest) -> bool:
     return not detection.writes_risk or test.expected_risk_events == 0
 
 
-def _origin(detection: Detection) -> str:
-    """What left the detection without the notable action: its inline deployment, or its type's default."""
-    return "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
-
-
 def _notable_counts_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
     """A notable count on a test of a detection without the notable action (an ESCU 5.x Anomaly writes risk
     only) is 0 whatever the detection does: an error, not a warning, since a must-not-fire test that cannot fail
     reads as a passing check. Its risk is what can be pinned, when it writes any."""
-    origin = _origin(detection)
+    origin = detection.actions_origin
     instead = ("; pin its risk instead: expected_risk_events (0: must not fire) or expected_risk"
                if detection.writes_risk else "")
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
@@ -124,7 +119,7 @@ def _notable_rows_check_nothing(detection: Detection, t_index: int, test: UnitTe
     at = detection.source.key("tests", t_index, "expected_notable_rows")
     if not detection.raises_notables:
         yield error(at, "CP071", f"expected_notable_rows on a test of a detection that raises no notable can never "
-                                 f"hold ({_origin(detection)} has no notable action)")
+                                 f"hold ({detection.actions_origin} has no notable action)")
         return
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
         if value == 0:
