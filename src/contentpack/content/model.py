@@ -251,7 +251,8 @@ class Detection:
     def actions_origin(self) -> str:
         """What sets its alert actions (notable, risk), as a message names it: its inline ``alert_action``, or its
         type's default, which an inline deployment without ``alert_action`` keeps (``build_model.deployment_for``):
-        a new user's Anomaly with an inline schedule was told its inline deployment had no notable action."""
+        a new user's Anomaly with an inline schedule was told its inline deployment had no notable action. It
+        resolves the file's positions: read it only for a finding."""
         if ("deployment", "alert_action") in self.source.key_positions:
             return "its inline deployment's alert_action"
         return f"type {self.type}"

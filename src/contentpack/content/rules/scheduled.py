@@ -101,14 +101,13 @@ def _notable_counts_check_nothing(detection: Detection, t_index: int, test: Unit
     """A notable count on a test of a detection without the notable action (an ESCU 5.x Anomaly writes risk
     only) is 0 whatever the detection does: an error, not a warning, since a must-not-fire test that cannot fail
     reads as a passing check. Its risk is what can be pinned, when it writes any."""
-    origin = detection.actions_origin
     instead = ("; pin its risk instead: expected_risk_events (0: must not fire) or expected_risk"
                if detection.writes_risk else "")
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
         if value is not None:
             yield error(detection.source.key("tests", t_index, key), "CP071",
-                        f"{key} on a test of a detection that raises no notable checks nothing ({origin} has no "
-                        f"notable action){instead}")
+                        f"{key} on a test of a detection that raises no notable checks nothing "
+                        f"({detection.actions_origin} has no notable action){instead}")
 
 
 def _notable_rows_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
