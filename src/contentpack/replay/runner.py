@@ -30,6 +30,7 @@ from contentpack import collector
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.rules.spl_checks import Positions, placed_in_file
+from contentpack.content.spl_macros import FILTER_DEFINITION
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -389,7 +390,8 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     engine.register_risk_index(own_risk)
     checks = result_checks(detection, test, rows)
     warnings = [*risk_warnings, *job_warnings("search", results),
-                *_absent_field_hints(engine, detection, test, rows, now)]
+                *_absent_field_hints(engine, detection, test, rows, now),
+                *_filter_macro_hints(ctx.pack, engine, detection, test, rows, now)]
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
@@ -428,6 +430,31 @@ def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, ro
     keeps = search_keeps(engine, pipeline, False, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
     absent = absent_in(pipeline, engine, keeps)
     return [field.said("no results, and the search", " in the test's data") + PACK_FIELD_ADVICE for field in absent]
+
+
+def _filter_macro_hints(pack: Pack, engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
+                        now: float) -> list[str]:
+    """When a test that expects results got none and the pack defines the detection's filter macro (the tuning
+    ``macros/<stem>_filter.yml`` holds) as more than ``search *``: how many rows the search returns with the
+    macro's call as ``search *``, the build's own definition. A tuned allowlist that holds the test's user made
+    the test fail with no word of the macro (the search and its data were unchanged)."""
+    if rows or test.expected_results == 0:
+        return []
+    macro = next((m for m in pack.macros if m.name == detection.filter_macro and not m.arguments), None)
+    call = f"`{detection.filter_macro}`"
+    if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
+        return []
+    try:
+        unfiltered = engine.search(detection.search.replace(call, FILTER_DEFINITION), earliest=ALL_TIME[0],
+                                   latest=ALL_TIME[1], now=now)
+    except SplError:
+        return []
+    if not unfiltered.rows:
+        return []
+    count = len(unfiltered.rows)
+    return [f"no results, but {count} result(s) with the filter macro {call} as {FILTER_DEFINITION!r} (the build's "
+            f"default): its definition in {macro.source.path} drops {'it' if count == 1 else 'them'}; change the "
+            "tuning or the test's data"]
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:
