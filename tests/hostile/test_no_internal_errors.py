@@ -70,7 +70,8 @@ def test_search_time_and_calendar_overflows_are_search_errors(tmp_path: Path) ->
 def test_a_log_value_of_thousands_of_digits_in_another_base_is_an_infinity(tmp_path: Path) -> None:
     """``tonumber`` of a 5,000-digit hex value from the logs ended search in "internal error: ValueError: Exceeds
     the limit (4300 digits) for integer string conversion". The event is longer than automatic extraction reads
-    (``events.AUTO_EXTRACTION_CUTOFF``), so the value is read with ``spath``'s path, which is not cut."""
+    (``events.AUTO_EXTRACTION_CUTOFF``), so the value is read with ``spath``'s path, which is not cut (assumed:
+    ``commands/spath.py``)."""
     events = tmp_path / "e.jsonl"
     events.write_text(json.dumps({"a": "f" * 5000, "time": "2024-01-01T00:00:00Z"}) + "\n")
     outcome = run_cli("search", "search * | spath path=a | eval n=tonumber(a, 16) | table n", "--no-pack", "--events",

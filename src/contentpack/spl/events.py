@@ -120,16 +120,24 @@ def decode_json(text: str | bytes) -> object:
 
 
 #: The bytes of an event's JSON text Splunk's automatic extraction reads: fields that end after them are not
-#: extracted. limits.conf ``[spath] extraction_cutoff`` (default 5000): "For 'extract-all' spath extraction
-#: mode, this setting applies extraction only to the first <integer> number of bytes. This setting applies both
-#: the auto kv extraction and the spath command" (limits.conf.spec of recent releases; older ones name only
-#: spath's extract-all mode); the spath reference: with no path, spath "finds and extracts all the fields from
-#: the first 5,000 characters in the input field". ``KV_MODE = json`` (the add-on's ``azure:monitor:aad``) is
-#: auto kv (Knowledge Manager Manual, "Configure automatic key-value field extraction"), which ``[kv] maxchars``
-#: (default 10240: "Truncate _raw to this size and then do auto KV") cuts too; the smaller bound is the one
-#: that binds, so the engine cuts at 5000. ``assumed``: that the fields before the cut are still extracted (a
-#: report of JSON events in Splunk: fields after 5k characters are "not extracted", hubblestack/hubble#610)
-#: and that a value the cut splits is left out (an array keeps the elements before it, as a multivalue).
+#: extracted. Documented: limits.conf.spec (10.6 release), ``[spath] extraction_cutoff`` (default 5000): "For
+#: 'extract-all' spath extraction mode, this setting applies extraction only to the first <integer> number of
+#: bytes. This setting applies both the auto kv extraction and the spath command, when explicitly extracting
+#: fields" (older releases' spec names only spath's extract-all mode); the spath reference: with no path, spath
+#: "finds and extracts all the fields from the first 5,000 characters in the input field". ``KV_MODE = json``
+#: (the add-on's ``azure:monitor:aad`` stanza, default/props.conf of Splunk_TA_microsoft-cloudservices) is auto
+#: kv (Knowledge Manager Manual, "Configure automatic key-value field extraction"), which ``[kv] maxchars``
+#: (default 10240 characters: "When non-zero, truncate _raw to this size and then do auto KV") cuts too; the
+#: smaller bound binds, so the engine cuts at 5000, not 10240. Not modelled: ``[kv] limit`` (default 100, "the
+#: maximum number of fields that an automatic key-value field extraction (auto kv) can generate at search
+#: time"; 0 lifts it) and ``maxcols`` (default 512): no page says which fields an event over them keeps, and no
+#: record of the pack has that many (tests/spl/test_auto_extraction_cutoff.py counts them). ``assumed``: that the
+#: fields before the cut are still extracted (user reports, not documents: fields after 5k characters are "not
+#: extracted", hubblestack/hubble#610; the Dataminr add-on's README raises ``[kv] limit``, ``maxchars`` and
+#: ``extraction_cutoff`` when "all the fields" of large events are not extracted); that a value the cut splits is
+#: left out rather than kept truncated (an array keeps the elements before it, as a multivalue); and that the
+#: cut counts UTF-8 bytes, as the spec says, where the spath reference and ``maxchars`` say characters (the two
+#: differ only for non-ASCII text before the cut).
 AUTO_EXTRACTION_CUTOFF = 5000
 
 _CLOSER = {b"{": b"}", b"[": b"]"}

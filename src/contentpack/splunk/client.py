@@ -7,9 +7,10 @@
 * **Timeouts**: every request has one (``--timeout``, default 30 s, at most ``MAX_TIMEOUT``), so a server that
   stops answering ends the command with a message instead of hanging it.
 * **Retries** with exponential backoff (``--retries``, default 3, at most ``MAX_RETRIES``), only where sending
-  the request again cannot do its work twice (``retrying``): a GET after a connection error, a time-out, a 5xx or
-  a 429 answer; any other request (a search job, events for HEC, a write) only after an error that came before it
-  was sent, or a 503 or 429 answer. A TLS certificate problem is not retried: it does not fix itself.
+  the request again cannot do its work twice (``retrying``): a GET or a login after a connection error, a
+  time-out, a 5xx or a 429 answer; any other request (a search job, events for HEC, a write) only after an error
+  that came before it was sent, or a 503 or 429 answer, after the wait its ``Retry-After`` asks for (at most a
+  minute). A TLS certificate problem is not retried: it does not fix itself.
 * **Answers** are checked before anything trusts them (``checked``: the XML a read or a write gets, a search's
   JSON, HEC's code) and read through one reader that stops one byte past the limit of their kind (``capped``:
   a search answer ``--max-search-answer-mb``, 256 MB by default; other REST answers 16 MB; HEC's 64 KB).
@@ -26,6 +27,7 @@ request), wrapped in our retry loop.
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import io
 import ipaddress
@@ -456,19 +458,48 @@ def checked(handler: Handler) -> Handler:
 # after it passed the request on), so only a GET is sent again after one.
 _REFUSED = (429, 503)
 _RETRIES_MADE = "contentpack_retries_made"  # how often ``retrying`` sent again the request that failed
+# The longest wait a Retry-After answer gets (``assumed``: no Splunk doc names one; a proxy asking for more is
+# waited for this long, and the retries that remain decide the rest).
+MAX_RETRY_AFTER = 60.0
 
 
-def _retryable_status(method: str, status: int) -> bool:
-    return status in _REFUSED or (method in IDEMPOTENT and status >= 500)
+def _resendable(method: str, url: str) -> bool:
+    """Whether sending ``method url`` twice cannot do its work twice: a GET or HEAD, or a login. A POST to
+    ``auth/login`` only returns a new session key (REST API reference, Access endpoint descriptions,
+    ``auth/login``); a second one leaves the first key to expire unused."""
+    return method in IDEMPOTENT or urlsplit(url).path.rstrip("/").endswith("/auth/login")
 
 
-def _retryable_error(method: str, error: BaseException) -> bool:
-    """Whether a request that failed with ``error`` may be sent again: a GET (nothing done twice), or any request
-    the handler never sent (``keepalive.never_sent``) -- not a POST after a read time-out or a reset, which may
-    have come after splunkd ran the job or indexed the events. A TLS certificate problem does not fix itself."""
+def _retryable_status(method: str, url: str, status: int) -> bool:
+    return status in _REFUSED or (status >= 500 and _resendable(method, url))
+
+
+def _retryable_error(method: str, url: str, error: BaseException) -> bool:
+    """Whether a request that failed with ``error`` may be sent again: a GET or a login (``_resendable``), or
+    any request the handler never sent (``keepalive.never_sent``) -- not a POST after a read time-out or a reset,
+    which may have come after splunkd ran the job or indexed the events. A TLS certificate problem does not fix
+    itself."""
     if isinstance(error, ssl.SSLCertVerificationError):
         return False
-    return method in IDEMPOTENT or never_sent(error)
+    return _resendable(method, url) or never_sent(error)
+
+
+def asked_wait(response: Mapping[str, Any], now: Callable[[], float] = time.time) -> float | None:
+    """The seconds a 429 or 503 answer asks the client to wait before sending again, from its ``Retry-After``
+    header: delay-seconds or an HTTP-date (RFC 9110, 10.2.3), at most :data:`MAX_RETRY_AFTER`; None without one
+    or with one that reads as neither."""
+    value = next((str(v).strip() for k, v in response.get("headers") or () if str(k).lower() == "retry-after"),
+                 None)
+    if value is None:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def retries_made(error: BaseException) -> int | None:
@@ -482,26 +513,30 @@ def retries_made(error: BaseException) -> int | None:
 def retrying(handler: Handler, retries: int, backoff: float,
              sleep: Callable[[float], None] = time.sleep) -> Handler:
     """``handler`` retried with exponential backoff, at most ``retries`` times, where sending the request again
-    cannot do its work twice (``_retryable_error``, ``_retryable_status``); the failure that ends it notes how
-    often it was sent again (``retries_made``), for the message."""
+    cannot do its work twice (``_retryable_error``, ``_retryable_status``); a 429 or 503 that asks for a longer
+    wait (``asked_wait``) gets it. The failure that ends it notes how often it was sent again
+    (``retries_made``), for the message."""
 
     def request(url: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         method = message.get("method", "GET")
         attempt = 0
         while True:
+            wait = backoff * (2 ** attempt)
             try:
                 response = handler(url, message, **kwargs)
             except (OSError, http.client.HTTPException) as error:
-                if attempt >= retries or not _retryable_error(method, error):
+                if attempt >= retries or not _retryable_error(method, url, error):
                     setattr(error, _RETRIES_MADE, attempt)
                     raise
             else:
                 status = int(response["status"])
-                if attempt >= retries or not _retryable_status(method, status):
+                if attempt >= retries or not _retryable_status(method, url, status):
                     response[_RETRIES_MADE] = attempt
                     return response
                 response["body"].close()
-            sleep(backoff * (2 ** attempt))
+                if status in _REFUSED:
+                    wait = max(wait, asked_wait(response) or 0.0)
+            sleep(wait)
             attempt += 1
 
     return request

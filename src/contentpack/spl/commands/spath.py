@@ -8,8 +8,14 @@ count from 1, which no page says for JSON. The path is walked as the ``spath`` e
 (``functions.json.walk``, one home); ``input`` defaults to ``_raw``; without a path every field is extracted with the
 same names as automatic JSON extraction, from the input's first 5,000 bytes as it ("auto-extract" mode
 "finds and extracts all the fields from the first 5,000 characters in the input field";
-``events.AUTO_EXTRACTION_CUTOFF``), while a path reads all of the input (``assumed``: the page and limits.conf
-put the cut on the extract-all mode only). A path that reaches an object or array yields its JSON text.
+``events.AUTO_EXTRACTION_CUTOFF``), while a path reads all of the input (``assumed``: no page says so outright,
+but the 9.0 page, limits.conf's ``[spath] extraction_cutoff`` and the SPL2 spath page, whose auto-extract mode
+reads the input "subject to any character read limits", put the cut on the extract-all mode only; and Splunk
+support's answer to events over 10 KB whose field was missing was ``spath`` with that field's path,
+apache/openwhisk#4518 and #4519). A path that reaches an object or array yields its JSON text.
+Its output replaces a field of the same name the event already holds, an automatically extracted one too, and
+a path the input lacks leaves that field as it was (both ``assumed``: no page says whether spath overwrites, where
+``eval``'s page says eval does).
 A multivalue ``input`` field is refused (``base.single_input``): the page says only "The field to read in and
 extract values from" (the engine used to read its first value).
 """
