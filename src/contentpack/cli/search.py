@@ -36,7 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
-from contentpack.backtest.foreign import HEAD_BYTES, file_refusal
+from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, wrapped_input
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
@@ -330,7 +330,8 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
     problem = _input_problem(exc, in_search, pack, args)
     if problem is None:  # a file it cannot read at all, an option's bad value, a lookup that cannot be loaded
         where = f" (column {exc.column})" if exc.column is not None else ""  # in the option's expression
-        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
+        said = f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}"
+        return usage_error("search", with_docs(said))  # an events file's refusal (the spl layer's) with our docs
     print_failure("search", [problem], SEARCH_FAILED, args.format == "json")
     return 1
 
