@@ -152,7 +152,7 @@ def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> 
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings)."""
     positions = Positions(root)  # one for both, so that the detection's file is read once
-    exc = placed_in_file(exc, positions, detection.source, ("search",), detection.search)
+    exc = placed_in_file(exc, partial(positions.at, detection.source, ("search",), detection.search))
     return _search_problem(positions, detection, what, exc.column, exc.message)
 
 
