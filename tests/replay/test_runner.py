@@ -376,3 +376,30 @@ def test_a_replay_leaves_no_reference_cycle(tmp_path: Path) -> None:
         gc.enable()
     assert report.ok and len(report.outcomes) == 1
     assert left == 0
+
+
+def test_a_scheduled_runs_unclosed_quote_names_its_quotes_at_their_yaml_lines(tmp_path: Path) -> None:
+    """The scheduled run's search error is placed as the replay's own (``placed_in_file``): an unclosed quote's
+    message named the other two quotes by their column in the search text ("the quote at column 151"), beside a
+    place given as the YAML's line and column."""
+    from contentpack.content.validate import validate_pack
+    from contentpack.replay.runner import placed_simulation_error
+    from contentpack.simulate import index_events, simulate
+    from pack_copies import DECLINED_FILE, pack_with_edit
+
+    root = pack_with_edit(tmp_path, DECLINED_FILE, 'operationName="Sign-in activity" ',
+                          'operationName="Sign-in activity ')
+    pack = validate_pack(root).pack
+    assert pack is not None
+    [detection] = [d for d in pack.detections if d.source.path == DECLINED_FILE.as_posix()]
+    [problem] = simulate(pack, index_events([], None), detections=[detection]).errors
+    said = placed_simulation_error(root, detection, problem)
+    lines = (root / DECLINED_FILE).read_text(encoding="utf-8").splitlines()
+    search = next(number for number, line in enumerate(lines, 1) if '"Sign-in' in line)
+    fillnull = next(number for number, line in enumerate(lines, 1) if 'fillnull value="unknown"' in line)
+    closing = lines[fillnull - 1].index('"unknown') + 1
+    left_open = closing + len('"unknown')
+    opening = lines[search - 1].index('"Sign-in') + 1
+    assert (said.rule, said.position.line, said.position.col) == ("RP003", search, opening)
+    assert said.message.endswith(f"to the quote at line {fillnull} column {closing}, so the quote at line {fillnull} "
+                                 f"column {left_open} is never closed (is a quote missing here?)"), said.message

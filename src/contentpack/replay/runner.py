@@ -153,7 +153,7 @@ def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> 
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings)."""
     positions = Positions(root)  # one for both, so that the detection's file is read once
-    exc = placed_in_file(exc, positions, detection.source, ("search",), detection.search)
+    exc = placed_in_file(exc, partial(positions.at, detection.source, ("search",), detection.search))
     return _search_problem(positions, detection, what, exc.column, exc.message)
 
 
@@ -296,9 +296,8 @@ def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, inde
 def placed_simulation_error(root: Path, source: Detection, problem: SimulationError) -> Diagnostic:
     """A detection the simulation could not run, at the YAML line and column of the cause in ``source`` (RP003,
     RP005, RP007): the replay's failed test and the backtest's stopped detection say it alike."""
-    if problem.what == "search":
-        return _search_problem(Positions(root), source, "scheduled run: search", problem.column,
-                               problem.message)
+    if problem.spl is not None:  # as the replay's own search errors: the quotes an unclosed one names placed too
+        return _spl_problem(root, source, "scheduled run: search", problem.spl)
     if problem.what == "cron":  # the column of the bad part inside the cron_schedule value
         where = source.source.at("deployment", "scheduling", "cron_schedule")
         if where.line > 0 and problem.column is not None:

@@ -331,15 +331,14 @@ def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> t
     return None if unknown is None else (RULE_UNKNOWN_NAME, f"{unknown} (in {owner})")
 
 
-def placed_in_file(problem: SplError, positions: Positions, source: SourceMap, node: NodePath, value: str,
-                   to_value: Callable[[int], int] | None = None) -> SplError:
+def placed_in_file(problem: SplError, at: Callable[[int], Position]) -> SplError:
     """``problem`` with the places its message names (the quotes of ``SplUnclosedQuoteError``) at their line and
-    column in the file, as the diagnostic's own place reads, not at a column of the search text; ``to_value``: a
-    parser offset to an offset in ``value`` (``SplError.described``)."""
+    column in the file (``at``: a parser offset's place there), as the diagnostic's own place reads, not at a column
+    of the search text: one wording for validate, the replay and ``search`` (``SplError.described``)."""
 
     def place(offset: int) -> str:
-        at = positions.at(source, node, value, offset if to_value is None else to_value(offset))
-        return f"line {at.line} column {at.col}"
+        where = at(offset)
+        return f"line {where.line} column {where.col}"
 
     return problem.described(place)
 
@@ -353,7 +352,8 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
     for problem in problems:
         if isinstance(problem, SplMacroError):
             continue  # CP024's business
-        problem = placed_in_file(problem, positions, text.source, text.node, text.value, text.to_value)
+        problem = placed_in_file(problem, lambda at: positions.at(text.source, text.node, text.value,
+                                                                  text.to_value(at)))
         finding = rule_and_message(problem, text.owner, custom)
         if finding is None:
             continue  # valid SPL the engine does not run
