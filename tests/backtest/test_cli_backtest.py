@@ -670,8 +670,8 @@ def test_no_timed_events_says_what_became_of_every_row(tmp_path: Path, capsys: p
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A CSV export whose every _time a spreadsheet rewrote: "no timed events in the input (16 CSV row(s) read, 3
     bad CSV row(s))" left the other 13 to guess. The message says what became of all of them in the read line's
-    words (``ReadReport.outcome``): the 3 a detection could match are bad (their _time unreadable, said at the
-    cell), the 13 others no detection can match."""
+    words (``ReadReport.outcome``): every row is bad, its _time unreadable, said at the cell (until 2026-12-07 the
+    3 a detection could match were, the 13 others counted events no detection can match: their _time unchecked)."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COLUMNS", "1000")
     lines = SINGLE.read_text(encoding="utf-8").splitlines()
@@ -685,10 +685,13 @@ def test_no_timed_events_says_what_became_of_every_row(tmp_path: Path, capsys: p
     status, out, err = backtest(capsys, "--events", str(sheet))
     assert status == 1 and out == ""
     said = err.splitlines()
-    assert said[0] == ("contentpack backtest: no timed events in the input (16 CSV row(s) read: 3 bad CSV row(s); "
-                       "13 event(s): 0 kept for the detections, 13 no detection can match): nothing to simulate")
-    column = len(decline.replace('"', '""')) + 4  # after the quoted _raw cell and its comma
-    assert [line.split(": ")[0] for line in said[1:]] == [f"{sheet}:{row}:{column}" for row in (2, 3, 4)]
+    assert said[0] == ("contentpack backtest: no timed events in the input (16 CSV row(s) read: 16 bad CSV row(s); "
+                       "0 event(s): 0 kept for the detections): nothing to simulate")
+    # each after its quoted _raw cell and its comma, the first ten listed
+    widths = [len(raw.replace('"', '""')) for raw in [decline] * 3 + others]
+    cells = [f"{sheet}:{row}:{width + 4}" for row, width in enumerate(widths, start=2)]
+    assert [line.split(": ")[0] for line in said[1:]] == [*cells[:10], "contentpack backtest"]
+    assert said[-1] == "contentpack backtest: (+6 more bad CSV row(s))"
 
 
 def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -675,6 +675,27 @@ def test_an_unreadable_export_time_says_the_forms_read_at_its_own_place(tmp_path
         assert "export again" in bad.message
 
 
+def test_an_unreadable_export_time_is_a_bad_row_whether_or_not_a_detection_can_match_it(tmp_path: Path) -> None:
+    """A row whose ``_raw`` no detection can match is set aside undecoded, and its ``_time`` went unchecked: of a
+    spreadsheet's rows, all with US times, only the matching one was bad, the other counted an event "no detection
+    can match", though ``search --events`` refuses it and the row's ``_time`` is read anyway (the input's span). Each
+    row's own times are checked, at their cell; only ``_raw`` is set aside."""
+    sheet = tmp_path / "export.csv"
+    cells = [('"' + line.replace('"', '""') + '"', when) for line, when in
+             [(DECLINE, US_TIME), (OTHER, US_TIME), (OTHER, "2026-11-10T10:00:00Z"), (OTHER, "")]]
+    sheet.write_text("_raw,_time\n" + "".join(f"{raw},{when}\n" for raw, when in cells), encoding="utf-8")
+    events, reader = read([sheet])
+    report = reader.report
+    assert events == []
+    assert [(b.line, b.column, b.message.split(": ")[0]) for b in report.bad_lines] == [
+        (2, len(cells[0][0]) + 2, f"unreadable _time '{US_TIME}'"), (3, len(cells[1][0]) + 2,
+                                                                     f"unreadable _time '{US_TIME}'")]
+    # a row without _time set aside is not bad: whether its _raw has a time is known only by decoding it
+    assert (report.rows, report.bad, report.unmatched, report.events) == (4, 2, 2, 0)
+    assert report.outcome() == ("2 bad CSV row(s); 2 event(s): 0 kept for the detections, 2 no detection can "
+                                "match")
+
+
 @pytest.mark.parametrize(("shape", "program"), [
     ("records", "'.[] | {records: [.]}'"), ("rows", "'.[] | {result: .}'"), ("messages", "'.[]'"),
     ("message", "'.records[] | {records: [.]}'"), ("results", "'.results[] | {result: .}'")])

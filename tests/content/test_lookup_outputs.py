@@ -46,7 +46,8 @@ def test_every_missing_output_and_match_field_of_one_command(pack: Path, validat
     at the command, in one run."""
     edit(pack, HUNTING, LOOKUP_LINE, "| lookup entra_id_known_apps appName OUTPUT known, owner AS o, risk")
     command = (HUNTING, *locate(pack, HUNTING, "lookup entra_id_known_apps"))
-    found = [(d.rule, d.severity, at(d), d.message.split(" (")[0].split(",")[0]) for d in validate(pack).diagnostics]
+    found = [(d.rule, d.severity, at(d), d.message.split(" (")[0].split(",")[0].split(";")[0])
+             for d in validate(pack).diagnostics]
     assert sorted(found) == [
         ("CP065", Severity.ERROR, command, "lookup: table 'entra_id_known_apps' has no column 'appName'"),
         ("CP068", Severity.WARNING, command, "lookup: table 'entra_id_known_apps' has no column 'owner' to OUTPUT"),

@@ -55,6 +55,22 @@ def test_a_closing_quote_missing_early_is_reported_at_its_string_naming_the_quot
         f"(is a quote missing here?)")
 
 
+def test_a_quote_missing_before_a_field_is_reported_at_its_string_though_no_pipe_is_inside(
+        pack: Path, validate: Validate) -> None:
+    """The closing quote of ``"Sign-in activity`` missing, the string running to the quote opening the next
+    field's value, with no ``|`` inside it: the error was the plain "unterminated string" at that value's closing
+    quote. One CP060 at the string's opening quote, naming the string's closing quote and the one left over."""
+    edit(pack, TTP, 'operationName="Sign-in activity" properties.status.errorCode=65004',
+         'operationName="Sign-in activity properties.status.errorCode="65004"')
+    diagnostic = only(validate(pack), "CP060")
+    assert at(diagnostic) == (TTP, *locate(pack, TTP, '"Sign-in'))
+    closing = locate(pack, TTP, '"65004')
+    assert diagnostic.message.endswith(
+        f": unterminated string: the quote here opens a string that runs past 'properties.status.errorCode=' to the "
+        f"quote at line {closing[0]} column {closing[1]}, so the quote at line {closing[0]} column {closing[1] + 6} "
+        f"is never closed (is a quote missing here?)")
+
+
 def test_misspelt_command_is_an_error_with_a_suggestion(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, "| fillnull ", "| filnull ")
     diagnostic = only(validate(pack), "CP061")

@@ -101,8 +101,31 @@ def test_a_quote_missing_early_is_reported_at_the_string_that_runs_across_a_pipe
     assert (parsed.value.offset, parsed.value.closed_at, parsed.value.left_open) == (6, 37, 39)
 
 
+@pytest.mark.parametrize(("text", "runs"), [
+    ('user="bob src="x"', "past 'src='"),                       # one command: no '|' to run across
+    ('a=1 | search user="bob OR user="alice"', "past 'user='"),  # the last command, with no '|' after it
+    ('a=1 | eval x=if(a="b, 1, 0), y="c"', "past 'y='"),
+])
+def test_a_quote_missing_in_the_last_command_is_reported_at_the_string_that_takes_the_next_fields_quote(
+        text: str, runs: str) -> None:
+    """With no ``|`` after the missing quote, no string runs across one, and the error was the plain
+    "unterminated string" at the quote left over, the value's closing quote of a field the author wrote right.
+    The string that ends with a field and its ``=`` has taken that value's opening quote: the error is there,
+    naming the other two quotes, as for a string across a ``|``."""
+    with pytest.raises(errors.SplUnclosedQuoteError) as caught:
+        split_pipeline(text, 100)
+    error = caught.value
+    opening = text.index('"', text.index("="))
+    closing, left_over = text.index('"', opening + 1), text.rindex('"')
+    assert (error.offset, error.closed_at, error.left_open) == (100 + opening, 100 + closing, 100 + left_over)
+    assert error.message == (f"unterminated string: the quote here opens a string that runs {runs} to the quote at "
+                             f"column {101 + closing}, so the quote at column {101 + left_over} is never closed (is "
+                             f"a quote missing here?)")
+
+
 @pytest.mark.parametrize("text", [
     'a="x" b="1 | 2" c="open',  # a pipe inside a string, but no command name after it
+    'tok="YWJj=" b="open',  # a value ending in '=' is no field: nothing before it
     'a="x" | eval b=split(c, "|") | where d="open',  # a pipe alone in a string
 ])
 def test_an_unclosed_quote_with_no_string_across_a_pipe_stays_at_the_quote_left_over(text: str) -> None:

@@ -35,14 +35,36 @@ def test_a_name_that_extends_the_one_meant_is_still_answered() -> None:
     assert closest("entra_id_ctime_extra", ["entra_id_ctime"]) == "entra_id_ctime"  # one candidate: no namespace
 
 
-@pytest.mark.parametrize(("typo", "names", "cutoff", "meant"), [
-    ("stat", ["stats", "eval"], 0.6, "stats"),          # no separator: the whole names are compared
-    ("coutn", ["count", "dc"], 0.6, "count"),
-    ("--fromat", ["--format", "--from"], 0.75, "--format"),
-    ("--dryrun", ["--dry-run"], 0.75, "--dry-run"),
-    ("--json", ["--junit", "--format"], 0.75, None),   # alike only in their dashes
-    ("generate", ["generate-data", "validate"], 0.75, "generate-data"),
+@pytest.mark.parametrize(("typo", "names", "meant"), [
+    ("stat", ["stats", "eval"], "stats"),               # no separator: the whole names are compared
+    ("coutn", ["count", "dc"], "count"),
+    ("--fromat", ["--format", "--from"], "--format"),
+    ("--dryrun", ["--dry-run"], "--dry-run"),
+    ("--json", ["--junit", "--format"], None),         # alike only in their dashes
+    ("generate", ["generate-data", "validate"], "generate-data"),
 ])
-def test_names_without_a_namespace_are_compared_as_before(typo: str, names: list[str], cutoff: float,
-                                                          meant: str | None) -> None:
-    assert closest(typo, names, cutoff=cutoff) == meant
+def test_names_without_a_namespace_are_compared_as_before(typo: str, names: list[str], meant: str | None) -> None:
+    assert closest(typo, names) == meant
+
+
+FIELDS = ["user", "src_user", "AppId", "app_name", "process_name", "host", "dest", "min", "known"]
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("usr", "user"),          # a letter left out
+    ("AppID", "AppId"),       # case alone
+    ("mni", "min"),           # two letters swapped in a short name: one typo, though difflib finds it only 0.67 alike
+    ("dset", "dest"),
+    ("procesname", "process_name"),
+    ("known_app", "known"),   # a word added after a separator: the column meant
+])
+def test_a_misspelling_is_answered(typo: str, meant: str) -> None:
+    assert closest(typo, FIELDS) == meant
+
+
+@pytest.mark.parametrize("other", ["hostname", "owner", "src_ip", "hostnames"])
+def test_another_name_is_not_answered_with_a_weak_match(other: str) -> None:
+    """``hostname`` was answered with ``process_name`` (difflib's ratio 0.6, its floor: ``s`` and ``name`` in
+    common), ``owner`` with ``known``: names, not typos of them. Neither is alike nor one typo away."""
+    assert closest(other, FIELDS) is None
+    assert did_you_mean(other, FIELDS) == ""

@@ -266,7 +266,9 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The remote replay's failures carry the local replay's positions: a search Splunk refuses is RP003 at the
     detection's ``search`` (``path:line:col: error[RP003]: ...``, as validate prints a finding), a failed check
-    is at its test's ``tests[i]`` entry, in text, JSON (``position``) and JUnit (the case's ``line``)."""
+    is at the key of the expectation it checks (``expected_results``), a check no key writes (``--compare``'s) at
+    its test's ``tests[i]`` entry, in text and JSON (the check's ``position``); the test at its entry in JSON
+    (``position``) and JUnit (the case's ``line``)."""
     plant_spike_threshold(double, real_pack)  # --compare fails SPIKE's tests that expect rows
     token_env(monkeypatch, double)
     ready(double)
@@ -283,10 +285,14 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
         "Request -- Error in 'search' command: planted failure "
         "(entra_id_user_declined_oauth_application_consent_filter)"]
     failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
-    assert failed[0] == f"{spike_test}: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
-    assert all(line.startswith(f"{spike_test}: ") for line in failed)  # each failed check at tests[0]
-    assert any(line.startswith(f"{spike_test}: {SPIKE} / True Positive Test: compare_embedded_engine: ")
-               for line in failed)
+    source = next(d for d in real_pack.detections if d.name == SPIKE).source
+    counted, row = source.key("tests", 0, "expected_results"), source.key("tests", 0, "expected_rows", 0)
+    assert spike_test.line < counted.line < row.line
+    assert failed[0] == f"{counted}: {SPIKE} / True Positive Test: expected_results: 0 result(s), expected 1"
+    assert [line.split(": ")[2] for line in failed] == ["expected_results", "expected_rows[0]", "contentctl_pass_rule",
+                                                        "compare_embedded_engine"]
+    assert [line.split(f": {SPIKE}")[0] for line in failed] == [str(counted), str(row), str(spike_test),
+                                                                 str(spike_test)]  # each at its place, as locally
     xml = junit.read_text(encoding="utf-8")
     assert f'name="True Positive Test" time="' in xml and f'file="{spike}" line="{line}">' in xml
     assert f'file="{declined}" line="{_at(real_pack, DECLINED, "tests", 0).line}">' in xml
@@ -295,6 +301,8 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
     tests = json.loads(run.out)["tests"]
     assert [t["position"] for t in tests[:2]] == [
         {"path": spike, "line": at.line, "col": at.col} for at in (spike_test, _at(real_pack, SPIKE, "tests", 1))]
+    assert next(c for c in tests[0]["checks"] if c["name"] == "expected_results")["position"] == {
+        "path": spike, "line": counted.line, "col": counted.col}
 
 
 def test_attack_data_that_cannot_be_sent_is_rp002_at_its_entry(double: SplunkdDouble, real_pack: Pack,

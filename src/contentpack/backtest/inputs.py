@@ -658,7 +658,11 @@ class EventReader:
         return event
 
     def _export_row(self, row: object, name: str) -> Event | None:
-        """One exported event: ``_raw`` extracted again, the row's times and metadata kept."""
+        """One exported event: ``_raw`` extracted again, the row's times and metadata kept. The row's own times
+        are read before the raw-text filter sets aside a ``_raw`` no detection can match: an unreadable ``_time``
+        is a bad row wherever it is, as ``search --events`` finds it (the row is read, its ``_time`` too, for the
+        input's span); it was one only when a detection could match the row, which made a file of unreadable
+        times count its other rows as events no detection can match."""
         if not isinstance(row, dict):
             raise _BadRow("an export result must be a JSON object")
         raw = row.get("_raw")
@@ -673,6 +677,7 @@ class EventReader:
         except UnicodeEncodeError as exc:  # the export's JSON escaped one ("\\ud800"): no log line's text
             raise _BadRow(f"_raw is not Unicode text: a lone surrogate (U+{ord(raw[exc.start]):04X}) at character "
                           f"{exc.start + 1}") from None
+        when, indexed = _time_value(row.get("_time"), "_time"), _time_value(row.get("_indextime"), "_indextime")
         if not self.filter.matches(data):
             self.report.unmatched += 1
             return None
@@ -694,13 +699,11 @@ class EventReader:
                            time_field=meta.time_field, fallback_time=_NO_TIME)
         if not self.want_raw:
             del event["_raw"]
-        when = _time_value(row.get("_time"), "_time")
         if when is not None:
             event["_time"] = when
         elif _untimed(event):
             raise _BadRow(f"an export row without _time, and its _raw has no readable {meta.time_field!r} either "
                           "(export with | fields _raw _time _indextime sourcetype source host index)")
-        indexed = _time_value(row.get("_indextime"), "_indextime")
         if indexed is not None:
             event["_indextime"] = indexed
             self.report.with_indextime += 1

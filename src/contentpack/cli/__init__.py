@@ -121,7 +121,7 @@ def _did_you_mean(words: Sequence[str], names: Sequence[str], quoted: bool = Fal
     from contentpack.spl.suggest import closest
 
     for word in words:
-        meant = closest(word.partition("=")[0], names, cutoff=0.75)
+        meant = closest(word.partition("=")[0], names)
         if meant is not None:
             return f" (did you mean '{meant}'?)" if quoted else f" (did you mean {meant}?)"
     return ""

@@ -32,8 +32,9 @@ class CheckResult:
     name: str
     ok: bool
     detail: str = ""
-    # where the expectation checked is written, under the test's ``tests[i]`` entry (``("expected_rows", 0)``): a
-    # failure is reported there (``runner``), an editor's jump landing on the row that was not found; () the entry
+    # where the expectation checked is written, under the test's ``tests[i]`` entry (``("expected_rows", 0)``,
+    # ``("expected_results",)``): a failure is reported there (``runner``), an editor's jump landing on the row,
+    # count or notable that was not found; () the entry (a check no key of the test writes: contentctl's pass rule)
     node: NodePath = ()
 
 
@@ -102,7 +103,7 @@ def expected_results_check(test: UnitTest, rows: Sequence[Row], named: Sequence[
     detail = f"{len(rows)} result(s), expected {test.expected_results}"
     if not ok and rows:
         detail += f"; rows: {rows_text(rows, named=named)}"
-    return [CheckResult("expected_results", ok, detail)]
+    return [CheckResult("expected_results", ok, detail, ("expected_results",))]
 
 
 def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool = False) -> list[CheckResult]:
@@ -114,7 +115,7 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool =
         ok = any(row_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
         if ok:
-            out.append(CheckResult(f"expected_rows[{index}]", True, f"matched: {shown}"))
+            out.append(CheckResult(f"expected_rows[{index}]", True, f"matched: {shown}", ("expected_rows", index)))
             continue
         if not rows:
             came_back = "; no rows"

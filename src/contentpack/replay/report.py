@@ -265,7 +265,8 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "now": o.now,
                 "seconds": round(o.seconds, 4),
                 "errors": [problem.render() for problem in o.errors],
-                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in o.checks],
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "position": position_json(where)}
+                           for c, where in o.placed_checks],
                 "warnings": list(o.warnings),
                 "scheduled": scheduled_json(o.scheduled),
             }

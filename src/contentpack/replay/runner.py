@@ -73,6 +73,14 @@ def position_of_test(detection: Detection, test_index: int) -> Position:
     return detection.source.at("tests", test_index)
 
 
+def positions_of_checks(detection: Detection, test_index: int,
+                        checks: Iterable[CheckResult]) -> tuple[Position, ...]:
+    """Where each of a test's ``checks`` is reported: the key of the expectation it checks under the test's entry
+    (``CheckResult.node``: ``expected_results``, an ``expected_rows`` item, an ``expected_risk`` object), else
+    the entry itself; the local and the remote replay place them alike."""
+    return tuple(detection.source.key("tests", test_index, *check.node) for check in checks)
+
+
 @dataclass(frozen=True)
 class DetectionTestOutcome:
     """One detection test: what the search returned and every check applied to it."""
@@ -118,10 +126,14 @@ class DetectionTestOutcome:
         return [line for _, line in self.placed_failed_checks]
 
     @property
+    def placed_checks(self) -> list[tuple[CheckResult, Position]]:
+        """Each check at its place (``check_positions``; the test's entry when unknown: a remote replay's)."""
+        return list(zip(self.checks, self.check_positions or (self.position,) * len(self.checks)))
+
+    @property
     def placed_failed_checks(self) -> list[tuple[Position, str]]:
-        """Each failed check's ``name: detail`` at its place (``check_positions``; the test's entry when unknown)."""
-        places = self.check_positions or (self.position,) * len(self.checks)
-        return [(where, f"{c.name}: {c.detail}") for c, where in zip(self.checks, places) if not c.ok]
+        """Each failed check's ``name: detail`` at its place (``placed_checks``)."""
+        return [(where, f"{c.name}: {c.detail}") for c, where in self.placed_checks if not c.ok]
 
     @property
     def failures(self) -> list[str]:
@@ -404,7 +416,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     if not all(check.ok for check in checks):  # why a record's field may be missing, said where it may matter
         warnings[:0] = ctx.store.cut_warnings(files)
     return replace(outcome, result_count=len(rows), checks=tuple(checks),
-                   check_positions=tuple(detection.source.at("tests", test_index, *c.node) for c in checks),
+                   check_positions=positions_of_checks(detection, test_index, checks),
                    risk_event_count=len(own_risk), now=now,
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 

@@ -75,20 +75,23 @@ def _column_place(offset: int) -> str:
 
 class SplUnclosedQuoteError(SplSyntaxError):
     """A ``"`` never closed, told from the earlier string that most likely holds the mistake: one that runs across a
-    ``|`` into the next command. The lexer pairs quotes in order, so a quote missing early is noticed only at a
-    later quote left over, often commands further on (Splunk itself answers "Unbalanced quotes.", assumed: no page
-    read gives the wording). ``offset`` is that string's opening quote; ``closed_at`` the quote that closes it and
-    ``left_open`` the one left unclosed, both named in the message, as the mistake may be there instead.
+    ``|`` into the next command, or, in one command, past a field's ``=`` whose value's opening quote closed it
+    (``user="bob src="x"``: the string is ``"bob src="``). The lexer pairs quotes in order, so a quote missing
+    early is noticed only at a later quote left over, often commands further on (Splunk itself answers "Unbalanced
+    quotes.", assumed: no page read gives the wording). ``offset`` is that string's opening quote; ``closed_at``
+    the quote that closes it and ``left_open`` the one left unclosed, both named in the message, as the mistake
+    may be there instead; ``runs`` what the string runs over (``across a '|'``, ``past 'src='``).
 
     ``described`` words the message with another way of naming a place (a file's line and column)."""
 
-    def __init__(self, offset: int, closed_at: int, left_open: int, command: str | None = None) -> None:
-        self.closed_at, self.left_open = closed_at, left_open
+    def __init__(self, offset: int, closed_at: int, left_open: int, command: str | None = None,
+                 runs: str = "across a '|'") -> None:
+        self.closed_at, self.left_open, self.runs = closed_at, left_open, runs
         super().__init__(self._message(_column_place), offset=offset, command=command)
-        self.args = (offset, closed_at, left_open, command)  # what pickling rebuilds
+        self.args = (offset, closed_at, left_open, command, runs)  # what pickling rebuilds
 
     def _message(self, place: Callable[[int], str]) -> str:
-        return (f"unterminated string: the quote here opens a string that runs across a '|' to the quote at "
+        return (f"unterminated string: the quote here opens a string that runs {self.runs} to the quote at "
                 f"{place(self.closed_at)}, so the quote at {place(self.left_open)} is never closed (is a quote "
                 f"missing here?)")
 
@@ -101,7 +104,8 @@ class SplUnclosedQuoteError(SplSyntaxError):
     def remapped(self, mapper: Callable[[int], int], command: str | None) -> SplError:
         """All three quotes mapped (the message names two of them)."""
         opening = self.left_open if self.offset is None else self.offset  # never None: set by the lexer
-        return SplUnclosedQuoteError(mapper(opening), mapper(self.closed_at), mapper(self.left_open), command)
+        return SplUnclosedQuoteError(mapper(opening), mapper(self.closed_at), mapper(self.left_open), command,
+                                     self.runs)
 
 
 class SplUnsupportedError(SplError):

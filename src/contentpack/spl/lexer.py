@@ -54,8 +54,10 @@ def _read_quoted(text: str, i: int, quote: str, base: int = 0) -> tuple[str, int
     return _unescaped(match.group(1), quote), match.end()
 
 
-# What makes a string suspect: it holds a ``|`` before a word, the start of another command.
+# What makes a string suspect: it holds a ``|`` before a word, the start of another command; or it ends with a
+# field and its ``=`` (``"bob src="``), the quote after them the opening quote of that field's value.
 _PIPE_INSIDE = re.compile(r"(?:^|\s)\|\s*[A-Za-z_]")
+_FIELD_AT_END = re.compile(r"[\s,(]([\w.]+\s*!?=)\s*$")
 # The ``"`` pairing every tokenizer here does, from the start of a text: outside quotes ``\"`` and ``\\`` are
 # characters, not quotes; inside, a backslash escapes whatever follows it.
 _PAIRING = re.compile(r'\\["\\]|"((?:[^"\\]|\\.)*)"', re.DOTALL)
@@ -64,12 +66,21 @@ _PAIRING = re.compile(r'\\["\\]|"((?:[^"\\]|\\.)*)"', re.DOTALL)
 def _unclosed_string(text: str, i: int, base: int) -> SplSyntaxError:
     """The error for the ``"`` at text[i] that never closes. Why look back: quotes pair in order, so a quote
     missing earlier leaves the wrong one over, often commands further on, where the author made no mistake. The
-    first earlier string running across a ``|`` into another command most likely holds the mistake: the error
-    is placed there, naming both other quotes (``SplUnclosedQuoteError``). With no such string, at text[i]."""
+    first earlier string running across a ``|`` into another command, or past a field's ``=`` to the quote
+    opening its value (a quote missing in the last command, with no ``|`` after it), most likely holds the
+    mistake: the error is placed there, naming both other quotes (``SplUnclosedQuoteError``). With no such
+    string, at text[i]."""
     for match in _PAIRING.finditer(text, 0, i):
         inside = match.group(1)
-        if inside is not None and _PIPE_INSIDE.search(inside):
-            return SplUnclosedQuoteError(base + match.start(), base + match.end() - 1, base + i)
+        if inside is None:  # an escaped quote outside a string
+            continue
+        if _PIPE_INSIDE.search(inside):
+            runs = "across a '|'"
+        elif (field := _FIELD_AT_END.search(inside)) is not None:
+            runs = f"past '{field.group(1)}'"
+        else:
+            continue
+        return SplUnclosedQuoteError(base + match.start(), base + match.end() - 1, base + i, runs=runs)
     return SplSyntaxError("unterminated string", offset=base + i)
 
 

@@ -12,11 +12,21 @@ from collections.abc import Iterable
 SEPARATORS = "_-.:/ "
 
 
-def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The candidate closest to ``name``, compared without case, as it is written; None when none is close.
+# How alike two names must be to be offered (difflib's ratio: twice the characters they share in order, over both
+# lengths): most of their letters shared, in order. A name further off is offered only when one typo would explain
+# it (``TYPO``): a letter swapped in a short name (``mni`` for ``min``, 0.67) is a typo, ``hostname`` beside
+# ``process_name`` (0.6: ``s`` and ``name`` shared, 8 letters not) is another name.
+ALIKE = 0.75
+# The least alike a one-typo name can be: below it, a short name's one letter replaced (``dx``, ``dc``) says nothing.
+FLOOR = 0.6
+# The characters of the two names left unmatched that one typo leaves: a letter replaced or two swapped leave two.
+TYPO = 2
 
-    ``cutoff`` is difflib's similarity floor. Names in content (commands, keys, macros) take difflib's own 0.6;
-    the command line asks for closer ones (0.75), where a wrong suggestion sends the user to retype a command.
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``name``, compared without case, as it is written; None when none is close
+    (``_close``). difflib's own floor (0.6) answered ``hostname`` with ``process_name`` and ``owner`` with
+    ``known``: a wrong suggestion sends the user after the wrong name.
 
     A prefix every candidate shares up to a separator (a pack's namespace, ``entra_id_``; an option's ``--``)
     tells none of them apart, so when ``name`` starts with it too, it is left out of the comparison: it made
@@ -29,8 +39,19 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     if not wanted.startswith(shared[:start]):
         start = 0
     rests = {lowered[start:]: lowered for lowered in written}
-    close = difflib.get_close_matches(wanted[start:], sorted(rests), n=1, cutoff=cutoff)
+    ranked = difflib.get_close_matches(wanted[start:], sorted(rests), n=max(1, len(rests)), cutoff=FLOOR)
+    close = [rest for rest in ranked if _close(wanted[start:], rest)]
     return written[rests[close[0]]] if close else None
+
+
+def _close(wanted: str, candidate: str) -> bool:
+    """``wanted`` is alike ``candidate``, one typo away from it (``ALIKE``, ``TYPO``), or ``candidate`` with a
+    word added after a separator (``known_app`` for a lookup's column ``known``: the name it was meant to be
+    output as); ``hostname`` is no ``host`` with a word added."""
+    matcher = difflib.SequenceMatcher(None, wanted, candidate)
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    added = len(wanted) > len(candidate) and wanted.startswith(candidate) and wanted[len(candidate)] in SEPARATORS
+    return matcher.ratio() >= ALIKE or len(wanted) + len(candidate) - 2 * shared <= TYPO or added
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:

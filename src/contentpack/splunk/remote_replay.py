@@ -62,6 +62,7 @@ from contentpack.replay.runner import (
     ReplayReport,
     TestFailed,
     position_of_test,
+    positions_of_checks,
     risk_from_search,
     risk_sources,
     run_detection_search,
@@ -354,8 +355,10 @@ class RemoteReplay:
                 checks.append(self._compare(detection, test, data.files, rows, now))
         finally:
             self._clean_up(host, window)
-        return replace(outcome, result_count=len(rows), checks=tuple(checks), risk_event_count=len(own_risk), now=now,
-                       warnings=tuple(warnings), seconds=time.perf_counter() - started)
+        return replace(outcome, result_count=len(rows), checks=tuple(checks),
+                       check_positions=positions_of_checks(detection, test_index, checks),
+                       risk_event_count=len(own_risk), now=now, warnings=tuple(warnings),
+                       seconds=time.perf_counter() - started)
 
     def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
                           window: tuple[float, float]) -> DrilldownOutcome:
