@@ -149,6 +149,15 @@ def test_deploy_help_keeps_names_whole_and_words_the_connection_as_the_other_com
     assert _connection_text(deploy) == _connection_text(_command("replay").format_help())
 
 
+def test_deploy_help_sends_a_search_head_cluster_to_its_deployer() -> None:
+    """--mode package installs through apps/local on the server named, which on a search head cluster is one
+    member; Splunk distributes a cluster's apps from its deployer only (Distributed Search manual, *Use the
+    deployer to distribute apps and configuration updates*), and the help named only Splunk Cloud's limit."""
+    deploy = " ".join(_command("deploy").format_help().split())
+    assert ("Nor is it for a search head cluster's member: the cluster's deployer distributes apps (splunk apply "
+            "shcluster-bundle), so copy the app there instead.") in deploy
+
+
 @pytest.mark.parametrize("columns", [44, 66, 80, 84, 100])
 def test_the_top_level_description_names_every_command_whole(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """``contentpack --help`` said "Validate, build, replay and deploy": ``search``, ``backtest`` and

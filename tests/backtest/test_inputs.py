@@ -606,6 +606,24 @@ def test_utf16_text_and_an_event_hubs_capture_are_refused_saying_what_to_do(tmp_
         assert str(searched.value).startswith(f"{path}: cannot read events: {said}")
 
 
+def test_the_spl_layer_names_no_doc_of_the_commands_that_name_it(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """``contentpack.spl`` may be published alone: its refusal of an Avro file says what to do, and ``backtest`` and
+    ``search``, whose docs show how, name that page (the spl layer named docs/backtest.md itself)."""
+    from contentpack.cli import main
+    from contentpack.spl.events import packed_refusal
+
+    assert packed_refusal(b"Obj\x01\x04\x14avro.codec") == f"{_CAPTURE} first"
+    path = tmp_path / "capture.json"
+    path.write_bytes(b"Obj\x01\x04\x14avro.codec\x08null")
+    with pytest.raises(InputError) as refused:
+        read([path])
+    docs = ' first (docs/backtest.md, "Inputs")'
+    assert str(refused.value) == f"{path}: {_CAPTURE}{docs}"
+    assert main(["search", "--no-pack", "--events", str(path), "| search *"]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"{path}: cannot read events: {_CAPTURE}{docs}")
+
+
 def test_only_a_whole_magic_number_refuses_a_file() -> None:
     """Text that starts with bzip2's "BZh" and a digit but not its block magic, or with "PK" but not a local file
     header's signature, is not taken for a compressed file."""

@@ -77,6 +77,21 @@ def test_a_window_of_minutes_is_held_to_the_throttle(pack: Path, validate: Valid
             in messages[0] and "assumed" not in messages[0]
 
 
+def test_cp072_s_throttle_outlasts_the_runs_held_back_too(pack: Path, validate: Validate) -> None:
+    """The pack's hourly -100m@m .. -10m@m with schedule_window '30' and a one-hour throttle: CP072's advice, taken
+    as written, must not lead to CP077. It said "throttle for at least 1h30m" (the window's length), and a
+    newcomer's 5400s then met CP077's "throttle for longer than 1h30m" (newuser16)."""
+    _schedule(pack, "0 * * * *", "-100m@m", "-10m@m")
+    _window(pack, "30")
+    _throttle(pack, "3600s")
+    advice = only(validate(pack), "CP072").message
+    assert advice.endswith("or throttle for longer than 1h30m (schedule_window '30' can hold a later run back 30m: "
+                           "CP077)")
+    text = (pack / HUNTING).read_text(encoding="utf-8")
+    (pack / HUNTING).write_text(text.replace("period: 3600s", "period: 5401s"), encoding="utf-8")
+    assert [d.render() for d in validate(pack).diagnostics if d.rule in ("CP072", "CP077")] == []
+
+
 def test_every_run_that_sees_a_record_counts_not_only_the_next(pack: Path, validate: Validate) -> None:
     """Every 10 minutes: seven runs 60 minutes apart see one record, 69 with ``auto``'s 9 minutes. ``-80m@m`` ..
     ``-10m@m`` throttled 4700 s (78m20s) holds for one record (the pack's wave detection throttles 9000 s, as its

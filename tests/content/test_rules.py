@@ -124,6 +124,16 @@ def test_cp023_exact_filter_macro_required(pack: Path, validate: Validate) -> No
                                "`entra_id_consent_prompts_for_unknown_apps_filter`")
 
 
+def test_cp023_without_any_filter_call_says_where_it_goes(pack: Path, validate: Validate) -> None:
+    """A new detection's search without the call was told only that it 'does not contain the exact filter macro',
+    not where the call goes nor that the build writes the macro (newuser16)."""
+    edit(pack, HUNTING, "| `entra_id_consent_prompts_for_unknown_apps_filter`", "")
+    assert only(validate(pack), "CP023").message == (
+        "search does not contain the exact filter macro `entra_id_consent_prompts_for_unknown_apps_filter` (derived "
+        "from the name): end the search with | `entra_id_consent_prompts_for_unknown_apps_filter` (the build defines "
+        "it as 'search *' unless macros/entra_id_consent_prompts_for_unknown_apps_filter.yml tunes it)")
+
+
 def test_cp023_a_misnamed_filter_call_is_one_finding_and_the_others_stay(pack: Path, validate: Validate) -> None:
     """A new user's `` `x_filtr` `` for `` `x_filter` `` was CP023 and CP024 on the one mistake, CP024's "not defined
     in macros/" inviting the author to write that macro: now CP023 alone, at the call, saying to rename it. An

@@ -152,6 +152,21 @@ def test_cp071_a_notable_count_on_a_hunting_search_checks_nothing(pack: Path, va
                                "(type Hunting has no notable action)")
 
 
+def test_cp071_an_inline_schedule_alone_leaves_the_type_s_actions_and_the_message_says_so(
+        pack: Path, validate: Validate) -> None:
+    """An inline deployment without alert_action keeps the type's actions (build_model.deployment_for): a new
+    user's Anomaly with only an inline schedule was told "its inline deployment has no notable action" and looked
+    for a notable key to add there, while the type made it risk-only. CP031 names the origin the same way."""
+    _anomaly(pack)
+    edit(pack, TTP, "tags:\n", "deployment:\n  scheduling:\n    cron_schedule: 0 * * * *\ntags:\n")
+    _add_to_test(pack, "  max_notables: 0\n")
+    assert only(validate(pack), "CP071").message.startswith(
+        "max_notables on a test of a detection that raises no notable checks nothing (type Anomaly has no notable "
+        "action)")
+    edit(pack, TTP, "deployment:\n", "deployment:\n  alert_action:\n    rba:\n      enabled: true\n")
+    assert "(its inline deployment's alert_action has no notable action)" in only(validate(pack), "CP071").message
+
+
 def test_cp071_a_risk_only_detection_pins_no_risk_events(pack: Path, validate: Validate) -> None:
     _anomaly(pack)
     _add_to_test(pack, "  expected_results: 0\n  expected_risk_events: 0\n  expected_risk:\n"
@@ -185,7 +200,29 @@ def test_cp071_detect_within_on_a_risk_only_test_pinned_silent_can_never_hold(pa
     assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
 
 
+def test_cp071_detect_within_beside_no_notable_on_a_ttp_that_writes_risk_can_never_hold(pack: Path,
+                                                                                       validate: Validate) -> None:
+    """A TTP's row raises its notable and its risk events together, so its must-not-fire test written as
+    new_detection.md writes it (max_notables: 0) writes no risk either: a detect_within copied beside it from
+    the true-positive test failed every replay ('no notable or risk event at all') and validated clean."""
+    _add_to_test(pack, "  max_notables: 0\n  detect_within: 1h\n")
+    finding = only(validate(pack), "CP071")
+    line, col = locate(pack, TTP, "detect_within: 1h")
+    assert at(finding) == (TTP, line, col + len("detect_within: "))
+    assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
+
+
 # ----------------------------------------------------------------------------------- expected_notable_rows
+
+
+def test_cp047_an_expected_notable_rows_key_must_be_a_result_field(pack: Path, validate: Validate) -> None:
+    """A notable's fields are the result row that raised it, so a key no result has can never match: a new user's
+    ``usr`` validated clean and failed every replay with ``{usr=(absent)}`` (newuser16)."""
+    _add_to_test(pack, "  expected_notables: 1\n  expected_notable_rows:\n  - usr: alice@contoso.example\n")
+    finding = only(validate(pack), "CP047")
+    assert at(finding) == (TTP, *locate(pack, TTP, "usr: alice"))
+    assert finding.message.startswith("expected_notable_rows field 'usr' is not a result field of the search "
+                                      "(did you mean 'user'?) (result fields: ")
 
 
 def test_expected_notable_rows_reach_the_model_as_text(pack: Path, validate: Validate) -> None:

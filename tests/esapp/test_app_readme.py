@@ -49,3 +49,31 @@ def test_it_names_the_add_on_the_searches_need() -> None:
     assert ("The searches read the fields extracted at search time by **Splunk Add-on for Microsoft Cloud Services** "
             "(https://splunkbase.splunk.com/app/3110), written against version 5.0.0: install it on the same search "
             "head(s), or the searches find nothing.") in _readme()
+
+
+def test_it_names_each_detection_s_filter_macro() -> None:
+    """'Tune false positives by overriding each detection's `<name>_filter` macro' left the admin to guess that
+    `<name>` is the file stem (Entra ID OAuth Consent Granted by Guest User's macro is
+    entra_id_oauth_consent_granted_by_guest_user_filter), never shown in ES; each detection's line names it."""
+    text = _readme()
+    assert ("- **Entra ID Tenant-Wide Admin Consent Granted** (TTP, production) - disabled by default; filter macro "
+            "`entra_id_tenant_wide_admin_consent_granted_filter`") in text
+    assert "`<name>_filter`" not in text
+
+
+def test_it_says_how_to_install_on_a_search_head_cluster() -> None:
+    """Splunk, Distributed Search manual, *Use the deployer to distribute apps and configuration updates*: "You must
+    use the deployer, not the deployment server, to distribute apps to cluster members"; the manifest declares
+    _search_head_clustering, and the README said only 'search head(s)'."""
+    assert ("On a search head cluster, install it through the deployer (`$SPLUNK_HOME/etc/shcluster/apps/` there, "
+            "then `splunk apply shcluster-bundle`), not on a member") in _readme()
+
+
+def test_it_says_the_saved_searches_owner_must_exist() -> None:
+    """default.meta makes ``admin`` the owner of every saved search; Splunk's Knowledge Manager Manual, *Manage
+    orphaned knowledge objects*: "The search scheduler cannot run a scheduled report on behalf of a nonexistent
+    owner". A shared search head without that user ran none of the pack's searches, with nothing in the README
+    saying why."""
+    text = _readme()
+    assert "- **Check that the user `admin` exists**: the scheduler does not run a scheduled search whose owner" in text
+    assert "Reassign Knowledge Objects" in text

@@ -94,6 +94,30 @@ def test_the_no_results_field_hint_suggests_only_a_close_field(tmp_path: Path) -
            "(did you mean 'status.errorCode'?): a typo" in renamed
 
 
+def test_no_results_the_pack_s_filter_macro_dropped_names_the_macro(tmp_path: Path) -> None:
+    """A newcomer tuned the detection's filter macro (macros/<stem>_filter.yml) with an allowlist holding the test's
+    users: the test failed with "0 result(s), expected 2" and no word of the macro. The replay says how many rows
+    the search returns with the macro as the build's own ``search *``, and which file defines it; nothing when the
+    rows are missing for another reason, or when the test expects none."""
+    from contentpack.content.model import Macro, SourceMap
+
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    tuned = Macro("test_declined_filter", 'search NOT user IN ("a@contoso.example", "b@contoso.example")', "d",
+                  source=SourceMap("macros/test_declined_filter.yml"))
+    pack = f.pack(tmp_path, f.detection(tests=(f.unit_test(data, expected=2),)), extra_macros=(tuned,))
+    [outcome] = replay_pack(pack).outcomes
+    assert not outcome.ok and outcome.result_count == 0
+    assert outcome.warnings == (
+        "no results, but 2 result(s) with the filter macro `test_declined_filter` as 'search *' (the build's "
+        "default): its definition in macros/test_declined_filter.yml drops them; change the tuning or the test's "
+        "data",)
+    silent = f.pack(tmp_path, f.detection(tests=(f.unit_test(data, expected=0),)), extra_macros=(tuned,))
+    assert [o.warnings for o in replay_pack(silent).outcomes] == [()]
+    typo = f.DECLINED_SEARCH.replace("errorCode=65004", "errorCode=65005")
+    other = f.pack(tmp_path, f.detection(search=typo, tests=(f.unit_test(data, expected=2),)), extra_macros=(tuned,))
+    assert [o.warnings for o in replay_pack(other).outcomes] == [()]
+
+
 def test_no_results_names_the_field_of_an_or_branch_no_event_has(tmp_path: Path) -> None:
     """``errorCod=65004 OR errorCode=1`` can pass without ``errorCod``, so it was never named, and the test failed
     with no word of why. As ``search`` does (``spl.hints._emptied_by``, the one rule), the replay names it when
@@ -352,3 +376,30 @@ def test_a_replay_leaves_no_reference_cycle(tmp_path: Path) -> None:
         gc.enable()
     assert report.ok and len(report.outcomes) == 1
     assert left == 0
+
+
+def test_a_scheduled_runs_unclosed_quote_names_its_quotes_at_their_yaml_lines(tmp_path: Path) -> None:
+    """The scheduled run's search error is placed as the replay's own (``placed_in_file``): an unclosed quote's
+    message named the other two quotes by their column in the search text ("the quote at column 151"), beside a
+    place given as the YAML's line and column."""
+    from contentpack.content.validate import validate_pack
+    from contentpack.replay.runner import placed_simulation_error
+    from contentpack.simulate import index_events, simulate
+    from pack_copies import DECLINED_FILE, pack_with_edit
+
+    root = pack_with_edit(tmp_path, DECLINED_FILE, 'operationName="Sign-in activity" ',
+                          'operationName="Sign-in activity ')
+    pack = validate_pack(root).pack
+    assert pack is not None
+    [detection] = [d for d in pack.detections if d.source.path == DECLINED_FILE.as_posix()]
+    [problem] = simulate(pack, index_events([], None), detections=[detection]).errors
+    said = placed_simulation_error(root, detection, problem)
+    lines = (root / DECLINED_FILE).read_text(encoding="utf-8").splitlines()
+    search = next(number for number, line in enumerate(lines, 1) if '"Sign-in' in line)
+    fillnull = next(number for number, line in enumerate(lines, 1) if 'fillnull value="unknown"' in line)
+    closing = lines[fillnull - 1].index('"unknown') + 1
+    left_open = closing + len('"unknown')
+    opening = lines[search - 1].index('"Sign-in') + 1
+    assert (said.rule, said.position.line, said.position.col) == ("RP003", search, opening)
+    assert said.message.endswith(f"to the quote at line {fillnull} column {closing}, so the quote at line {fillnull} "
+                                 f"column {left_open} is never closed (is a quote missing here?)"), said.message

@@ -42,7 +42,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from contentpack.spl.events import MAX_ARRAY_FILE_BYTES
+from contentpack.spl.events import AVRO_ADVICE, MAX_ARRAY_FILE_BYTES
 from contentpack.spl.files import open_regular
 
 SOURCETYPE = "azure:monitor:aad"  # whose records the other schemas are taken for
@@ -52,6 +52,14 @@ _BOM = b"\xef\xbb\xbf"
 READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype azure:monitor:aad: time, category, "
                 "properties.*) as a diagnostic setting streams them to an Event Hub for the Splunk add-on: give those "
                 "records, or a Splunk export of them; another schema is not converted (docs/backtest.md, \"Inputs\")")
+
+
+
+def with_docs(refusal: str) -> str:
+    """A file's refusal by the spl layer (``events.packed_refusal``), naming this project's docs on what to do where
+    they say more (an Avro file's): the spl layer knows nothing of the commands and docs it serves."""
+    return refusal.replace(AVRO_ADVICE, f'{AVRO_ADVICE} (docs/backtest.md, "Inputs")')
+
 
 _SIGNIN = ("createdDateTime", "userPrincipalName", "appId", "status.errorCode")
 _AUDIT = ("activityDateTime", "activityDisplayName", "initiatedBy", "targetResources")

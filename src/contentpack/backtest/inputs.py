@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal
+from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.cut_lists import cut_list
@@ -888,7 +888,7 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
     head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
     refused = packed_refusal(head) or head_refusal(head, name)
     if refused is not None:
-        raise InputError(refused if refused.startswith(name) else f"{name}: {refused}")
+        raise InputError(refused if refused.startswith(name) else f"{name}: {with_docs(refused)}")
     kind = _kind(head[:4096])
     if kind is None:
         raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "

@@ -21,7 +21,8 @@ Deploy the built app to a Splunk search head through its REST API (splunk-sdk).
 --mode package: the server installs or upgrades the app from --package, a path ON THE SERVER or a URL the server \
 can fetch (apps/local; nothing is uploaded). Skipped when that version is already installed (--force reinstalls). \
 Splunk Cloud Platform does not allow this: install the tarball as a private app with the Admin Config Service \
-(acs apps install private) after AppInspect vetting.
+(acs apps install private) after AppInspect vetting. Nor is it for a search head cluster's member: the cluster's \
+deployer distributes apps (splunk apply shcluster-bundle), so copy the app there instead.
 --mode objects (default): saved searches, macros, analytic stories and lookup definitions are created or updated \
 one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after \
 a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over \

@@ -30,20 +30,20 @@ import stat
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
-from contentpack.backtest.foreign import HEAD_BYTES, file_refusal
+from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, wrapped_input
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
-from contentpack.content.conf_text import where_in
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
@@ -330,7 +330,8 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
     problem = _input_problem(exc, in_search, pack, args)
     if problem is None:  # a file it cannot read at all, an option's bad value, a lookup that cannot be loaded
         where = f" (column {exc.column})" if exc.column is not None else ""  # in the option's expression
-        return usage_error("search", f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}")
+        said = f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}"
+        return usage_error("search", with_docs(said))  # an events file's refusal (the spl layer's) with our docs
     print_failure("search", [problem], SEARCH_FAILED, args.format == "json")
     return 1
 
@@ -384,6 +385,7 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
     when the error has no such place: a file that cannot be read at all, or an option's value (a ``--calc``
     expression's column is none of the search's), which stay usage errors."""
     from contentpack.replay.attack_data import RULE_ATTACK_DATA  # only on this error path
+    from contentpack.content.rules.spl_checks import placed_in_file
     from contentpack.replay.runner import RULE_SEARCH
 
     if isinstance(exc, SplEventsError):
@@ -392,7 +394,7 @@ def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argp
     if not in_search or exc.offset is None:
         return None
     place = text_position(args.spl, SEARCH_PATH, exc.offset)
-    exc = exc.described(lambda offset: where_in(args.spl, offset))  # other places named, as the diagnostic's reads
+    exc = placed_in_file(exc, partial(text_position, args.spl, SEARCH_PATH))  # other places, as the diagnostic's
     return error(place, RULE_SEARCH, f"{_spl_problem(exc, pack)}{_no_pack_macros(exc, pack, args)}")
 
 

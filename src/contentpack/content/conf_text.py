@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from contentpack.content.loader import text_position
+
 # C0 controls except TAB and LF, DEL, and the C1 controls (U+0080..U+009F, which include NEL), and the Unicode
 # line/paragraph separators. CR is not here: the writer turns CRLF and lone CR into LF.
 FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -22,13 +24,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 TRAILING_BACKSLASH = "a value may not end with a backslash (Splunk would join the next line to it)"
 
 
-def where_in(text: str, index: int) -> str:
-    """``line L column C`` of ``text[index]`` (1-based) for messages about multi-line values."""
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return f"line {line} column {col}"
-
-
 def conf_text_problem(value: str) -> str | None:
     """Why ``value`` cannot be written as a .conf value, or None when it can."""
     if _SUSPECT.search(value) is None:
@@ -36,7 +31,8 @@ def conf_text_problem(value: str) -> str | None:
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     bad = FORBIDDEN_CHARS.search(text)
     if bad is not None:
-        return (f"{where_in(text, bad.start())}: control character U+{ord(bad.group()):04X} cannot be written to a "
+        at = text_position(text, "", bad.start())  # a multi-line value's line and column
+        return (f"line {at.line} column {at.col}: control character U+{ord(bad.group()):04X} cannot be written to a "
                 ".conf file")
     if text.strip().endswith("\\"):
         return TRAILING_BACKSLASH

@@ -248,6 +248,16 @@ class Detection:
         return self.deployment or Deployment.default_for(self.type)
 
     @property
+    def actions_origin(self) -> str:
+        """What sets its alert actions (notable, risk), as a message names it: its inline ``alert_action``, or its
+        type's default, which an inline deployment without ``alert_action`` keeps (``build_model.deployment_for``):
+        a new user's Anomaly with an inline schedule was told its inline deployment had no notable action. It
+        resolves the file's positions: read it only for a finding."""
+        if ("deployment", "alert_action") in self.source.key_positions:
+            return "its inline deployment's alert_action"
+        return f"type {self.type}"
+
+    @property
     def raises_notables(self) -> bool:
         """Whether its results raise notables: its deployment has the notable action (by default TTP and
         Correlation; an ESCU 5.x Anomaly writes risk only), so a notable count can fail on its tests."""

@@ -30,6 +30,7 @@ from contentpack import collector
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.rules.spl_checks import Positions, placed_in_file
+from contentpack.content.spl_macros import FILTER_DEFINITION
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -152,7 +153,7 @@ def _spl_problem(root: Path, detection: Detection, what: str, exc: SplError) -> 
     """An SPL error at the YAML line and column of the part of the detection's ``search`` it is about (as
     validate places its SPL findings)."""
     positions = Positions(root)  # one for both, so that the detection's file is read once
-    exc = placed_in_file(exc, positions, detection.source, ("search",), detection.search)
+    exc = placed_in_file(exc, partial(positions.at, detection.source, ("search",), detection.search))
     return _search_problem(positions, detection, what, exc.column, exc.message)
 
 
@@ -295,9 +296,8 @@ def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, inde
 def placed_simulation_error(root: Path, source: Detection, problem: SimulationError) -> Diagnostic:
     """A detection the simulation could not run, at the YAML line and column of the cause in ``source`` (RP003,
     RP005, RP007): the replay's failed test and the backtest's stopped detection say it alike."""
-    if problem.what == "search":
-        return _search_problem(Positions(root), source, "scheduled run: search", problem.column,
-                               problem.message)
+    if problem.spl is not None:  # as the replay's own search errors: the quotes an unclosed one names placed too
+        return _spl_problem(root, source, "scheduled run: search", problem.spl)
     if problem.what == "cron":  # the column of the bad part inside the cron_schedule value
         where = source.source.at("deployment", "scheduling", "cron_schedule")
         if where.line > 0 and problem.column is not None:
@@ -389,7 +389,8 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
     engine.register_risk_index(own_risk)
     checks = result_checks(detection, test, rows)
     warnings = [*risk_warnings, *job_warnings("search", results),
-                *_absent_field_hints(engine, detection, test, rows, now)]
+                *_absent_field_hints(engine, detection, test, rows, now),
+                *_filter_macro_hints(ctx.pack, engine, detection, test, rows, now)]
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
@@ -428,6 +429,31 @@ def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, ro
     keeps = search_keeps(engine, pipeline, False, earliest=ALL_TIME[0], latest=ALL_TIME[1], now=now)
     absent = absent_in(pipeline, engine, keeps)
     return [field.said("no results, and the search", " in the test's data") + PACK_FIELD_ADVICE for field in absent]
+
+
+def _filter_macro_hints(pack: Pack, engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
+                        now: float) -> list[str]:
+    """When a test that expects results got none and the pack defines the detection's filter macro (the tuning
+    ``macros/<stem>_filter.yml`` holds) as more than ``search *``: how many rows the search returns with the
+    macro's call as ``search *``, the build's own definition. A tuned allowlist that holds the test's user made
+    the test fail with no word of the macro (the search and its data were unchanged)."""
+    if rows or test.expected_results == 0:
+        return []
+    macro = next((m for m in pack.macros if m.name == detection.filter_macro and not m.arguments), None)
+    call = f"`{detection.filter_macro}`"
+    if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
+        return []
+    try:
+        unfiltered = engine.search(detection.search.replace(call, FILTER_DEFINITION), earliest=ALL_TIME[0],
+                                   latest=ALL_TIME[1], now=now)
+    except SplError:
+        return []
+    if not unfiltered.rows:
+        return []
+    count = len(unfiltered.rows)
+    return [f"no results, but {count} result(s) with the filter macro {call} as {FILTER_DEFINITION!r} (the build's "
+            f"default): its definition in {macro.source.path} drops {'it' if count == 1 else 'them'}; change the "
+            "tuning or the test's data"]
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:

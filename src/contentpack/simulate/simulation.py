@@ -194,6 +194,7 @@ class SimulationError:
     what: str  # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key)
     message: str
     column: int | None = None  # column inside the cron_schedule or the search text
+    spl: SplError | None = None  # a search's own error ("search"), for its caller to place what its message names
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,7 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         events = index.restricted((id(engine), detection.search),
                                   lambda all_events: _matching(engine, pipeline, all_events, index.first_time or 0.0))
     except SplError as exc:
-        errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+        errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
         return None
     first = pipeline.commands[0]
     inline = first.bounds if isinstance(first, SearchCommand) else TimeBounds()
@@ -630,7 +631,7 @@ class _State:
             try:
                 answered = self.answer(ScheduledRun(detection, run_time, earliest, latest))
             except SplError as exc:
-                errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+                errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
                 plan.failed = True
                 return
             if answered.messages:
@@ -644,7 +645,8 @@ class _State:
             last = parse_time_modifier(plan.inline.latest, as_of, plan.schedule.tz) \
                 if plan.inline.latest is not None else latest
         except ValueError as exc:
-            errors.append(SimulationError(detection.name, "search", f"invalid time modifier: {exc}"))
+            refused = SplError(f"invalid time modifier: {exc}")
+            errors.append(SimulationError(detection.name, "search", refused.message, None, refused))
             plan.failed = True
             return
         quiet = plan.empty_says_something is False
@@ -664,7 +666,7 @@ class _State:
         try:
             results = self._results(plan, positions, risk_positions, risk, earliest, latest, as_of)
         except SplError as exc:
-            errors.append(SimulationError(detection.name, "search", exc.message, exc.column))
+            errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
             plan.failed = True
             return
         rows = results.rows

@@ -506,6 +506,7 @@ GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file (RFC 1952, 2.
 # its body in the record's Body field), which the docs named as a source while the reader called it "not a supported input"
 # and search read it as text.
 _DECOMPRESS = "decompress it first ({})"
+AVRO_ADVICE = "write each message's Body as one JSON line first"  # the caller names its own docs on how
 _PACKED: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
     (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", _DECOMPRESS.format("bunzip2 -k")),
     (re.compile(re.escape(b"\xfd7zXZ\x00")), "xz-compressed", _DECOMPRESS.format("unxz -k")),
@@ -514,8 +515,7 @@ _PACKED: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
     (re.compile(b"\xff\xfe|\xfe\xff"), "UTF-16 text (its byte-order mark)",
      "convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8; in Windows PowerShell 5.1 write the export with "
      "Out-File -Encoding utf8, as > writes UTF-16)"),
-    (re.compile(re.escape(b"Obj\x01")), "an Avro file, as Event Hubs Capture writes",
-     "write each message's Body as one JSON line first (docs/backtest.md, \"Inputs\")"),
+    (re.compile(re.escape(b"Obj\x01")), "an Avro file, as Event Hubs Capture writes", AVRO_ADVICE),
 )
 PACKED_HEAD = 10  # the bytes ``packed_refusal`` needs (bzip2's: "BZh", the digit, the block magic)
 GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files only: decompress it first (gunzip -k)"

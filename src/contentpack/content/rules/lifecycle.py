@@ -33,18 +33,17 @@ def rba_matches_deployment(context: RuleContext) -> Iterator[Diagnostic]:
     """CP031: an rba block exactly when the effective deployment enables risk-based alerting."""
     for detection in context.pack.detections:
         enabled = detection.effective_deployment.rba_enabled
-        origin = "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
         if enabled and detection.rba is None:
             yield error(
                 detection.source.key("type"),
                 "CP031",
-                f"an rba block is required: {origin} enables risk-based alerting",
+                f"an rba block is required: {detection.actions_origin} enables risk-based alerting",
             )
         elif not enabled and detection.rba is not None:
             yield error(
                 detection.source.key("rba"),
                 "CP031",
-                f"rba must be omitted: {origin} does not enable risk-based alerting",
+                f"rba must be omitted: {detection.actions_origin} does not enable risk-based alerting",
             )
 
 

@@ -67,8 +67,7 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
                     f"max_notables {test.max_notables} is below expected_notables {test.expected_notables}")
     if not detection.raises_notables:
         yield from _notable_counts_check_nothing(detection, t_index, test)
-    silent = ((not detection.raises_notables or 0 in (test.expected_notables, test.max_notables))
-              and (not detection.writes_risk or test.expected_risk_events == 0))
+    silent = _expects_silence(detection, test)
     if test.detect_within is not None and silent:
         yield error(source.at(*here, "detect_within"), "CP071",
                     "detect_within on a test that expects no notable and writes no risk can never hold")
@@ -87,23 +86,28 @@ def _test_problems(detection: Detection, t_index: int, test: UnitTest) -> Iterat
                     "detection of the test (no risk_from) can write it")
 
 
-def _origin(detection: Detection) -> str:
-    """What left the detection without the notable action: its inline deployment, or its type's default."""
-    return "its inline deployment" if detection.has_inline_deployment else f"type {detection.type}"
+def _expects_silence(detection: Detection, test: UnitTest) -> bool:
+    """Whether the test expects no notable and no risk event. On a detection with the notable action, a row
+    that passes the throttle raises its notable and writes its risk events together (the simulation's
+    ``_actions``: one throttle keys both), so 0 notables is 0 risk events too: a TTP's must-not-fire test says
+    ``max_notables: 0`` and no ``expected_risk_events``."""
+    no_notable = 0 in (test.expected_notables, test.max_notables)
+    if detection.raises_notables:
+        return no_notable
+    return not detection.writes_risk or test.expected_risk_events == 0
 
 
 def _notable_counts_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
     """A notable count on a test of a detection without the notable action (an ESCU 5.x Anomaly writes risk
     only) is 0 whatever the detection does: an error, not a warning, since a must-not-fire test that cannot fail
     reads as a passing check. Its risk is what can be pinned, when it writes any."""
-    origin = _origin(detection)
     instead = ("; pin its risk instead: expected_risk_events (0: must not fire) or expected_risk"
                if detection.writes_risk else "")
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
         if value is not None:
             yield error(detection.source.key("tests", t_index, key), "CP071",
-                        f"{key} on a test of a detection that raises no notable checks nothing ({origin} has no "
-                        f"notable action){instead}")
+                        f"{key} on a test of a detection that raises no notable checks nothing "
+                        f"({detection.actions_origin} has no notable action){instead}")
 
 
 def _notable_rows_check_nothing(detection: Detection, t_index: int, test: UnitTest) -> Iterator[Diagnostic]:
@@ -114,7 +118,7 @@ def _notable_rows_check_nothing(detection: Detection, t_index: int, test: UnitTe
     at = detection.source.key("tests", t_index, "expected_notable_rows")
     if not detection.raises_notables:
         yield error(at, "CP071", f"expected_notable_rows on a test of a detection that raises no notable can never "
-                                 f"hold ({_origin(detection)} has no notable action)")
+                                 f"hold ({detection.actions_origin} has no notable action)")
         return
     for key, value in (("expected_notables", test.expected_notables), ("max_notables", test.max_notables)):
         if value == 0:

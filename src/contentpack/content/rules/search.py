@@ -31,6 +31,7 @@ from contentpack.content.rules.spl_text import (
     scan_tokens,
     strip_comments,
 )
+from contentpack.content.spl_macros import FILTER_DEFINITION
 from contentpack.spl.suggest import closest
 
 ORIGINAL_SEARCH = "%original_detection_search%"
@@ -54,7 +55,9 @@ def filter_macro_present(context: RuleContext) -> Iterator[Diagnostic]:
             where = positions.at(detection.source, ("search",), detection.search, named[0][0])
         calls = [f"`{name}`" + (", another detection's" if name in owned else "") for _, name in named]
         said = f"; it calls {' and '.join(calls)}" if calls else ""
-        rename = f": rename the call to {macro}" if len(calls) == 1 else ""
+        rename = (f": rename the call to {macro}" if len(calls) == 1 else
+                  f": end the search with | {macro} (the build defines it as '{FILTER_DEFINITION}' unless "
+                  f"macros/{detection.filter_macro}.yml tunes it)" if not calls else "")
         yield error(where, "CP023",
                     f"search does not contain the exact filter macro {macro} (derived from the name){said}{rename}")
 

@@ -57,7 +57,8 @@ column.
 * CP072 (warning): a throttled detection (``tags.throttling``) with an inline schedule whose run's window, on time
   or under a skew, is longer than the throttle period: a result still in the window when its throttle expires
   is raised again (the Alerting Manual's *Throttle alerts*: results with the same field values "are suppressed
-  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``. A window is judged as
+  during the throttling time period"; ``simulate/throttle.py``). Reported at ``period``, asking for a throttle that
+  clears CP077 too (longer than its runs held back, when they reach further than the window). A window is judged as
   much longer as it is on a Splunk Enterprise search head in a zone with daylight saving, where ``-7d`` is 169 hours
   across the night the clocks go back (``Schedule.daylight_saving``, added to the longest window under a skew).
 * CP077 (warning): a throttled detection with an inline schedule whose windows overlap: the two runs furthest apart
@@ -330,15 +331,14 @@ def rule_and_message(problem: SplError, owner: str, custom: frozenset[str]) -> t
     return None if unknown is None else (RULE_UNKNOWN_NAME, f"{unknown} (in {owner})")
 
 
-def placed_in_file(problem: SplError, positions: Positions, source: SourceMap, node: NodePath, value: str,
-                   to_value: Callable[[int], int] | None = None) -> SplError:
+def placed_in_file(problem: SplError, at: Callable[[int], Position]) -> SplError:
     """``problem`` with the places its message names (the quotes of ``SplUnclosedQuoteError``) at their line and
-    column in the file, as the diagnostic's own place reads, not at a column of the search text; ``to_value``: a
-    parser offset to an offset in ``value`` (``SplError.described``)."""
+    column in the file (``at``: a parser offset's place there), as the diagnostic's own place reads, not at a column
+    of the search text: one wording for validate, the replay and ``search`` (``SplError.described``)."""
 
     def place(offset: int) -> str:
-        at = positions.at(source, node, value, offset if to_value is None else to_value(offset))
-        return f"line {at.line} column {at.col}"
+        where = at(offset)
+        return f"line {where.line} column {where.col}"
 
     return problem.described(place)
 
@@ -352,7 +352,8 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
     for problem in problems:
         if isinstance(problem, SplMacroError):
             continue  # CP024's business
-        problem = placed_in_file(problem, positions, text.source, text.node, text.value, text.to_value)
+        problem = placed_in_file(problem, lambda at: positions.at(text.source, text.node, text.value,
+                                                                  text.to_value(at)))
         finding = rule_and_message(problem, text.owner, custom)
         if finding is None:
             continue  # valid SPL the engine does not run
@@ -794,8 +795,9 @@ def schedule_window_rules(context: RuleContext) -> Iterator[Diagnostic]:
                           f"Reach earliest_time further back or run more often")
         elif runs.daylight_saving.gap is not None:
             yield _daylight_saving_gap(where, scheduling, runs.daylight_saving.gap)
-        yield from _throttle_outlasted(detection, worst, runs.daylight_saving.longer)
-        yield from _held_back_past_throttle(detection, runs, worst)
+        held_back = _furthest_held_back(detection, runs, worst)
+        yield from _throttle_outlasted(detection, worst, runs.daylight_saving.longer, held_back)
+        yield from _held_back_past_throttle(detection, held_back)
 
 
 _IN_ITS_ZONE = ("Splunk Enterprise runs the scheduler in the search head's time zone (\"In Splunk Enterprise, the cron "
@@ -849,9 +851,12 @@ def _empty_when_skewed(where: Position, scheduling: Scheduling, most: float, win
                  f"{format_duration(most)} after the tick)")
 
 
-def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float) -> Iterator[Diagnostic]:
+def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float,
+                        held_back: _HeldBack | None) -> Iterator[Diagnostic]:
     """CP072 (see the module docstring); ``margin``: how much longer the longest window is on a search head with
-    daylight saving (``DaylightSaving.longer``)."""
+    daylight saving (``DaylightSaving.longer``). The throttle it asks for also outlasts ``held_back`` (CP077's
+    runs) when that reaches further: the window's own length alone led a newcomer from this warning straight
+    into CP077's."""
     from contentpack.durations import DurationError, duration_seconds
 
     throttling = detection.tags.throttling
@@ -876,47 +881,86 @@ def _throttle_outlasted(detection: Detection, worst: SkewedWorst, margin: float)
         yield warning(where, RULE_THROTTLE_OUTLASTED,
                       f"a run's window can be {format_duration(length)} long, longer than the throttle period "
                       f"{throttling.period!r}{_skewed(skew)}: at {_run(longest, skew)}, {resolved}, {again}. "
-                      f"Snap both edges to the same unit, shorten earliest_time, or throttle for at least "
-                      f"{format_duration(length + margin)}" + (f" ({_longer_there(margin)})" if margin else ""))
+                      f"Snap both edges to the same unit, shorten earliest_time, or "
+                      + _throttle_for(length + margin, held_back)
+                      + (f" ({_longer_there(margin)})" if margin else ""))
         return
     yield warning(where, RULE_THROTTLE_OUTLASTED,
                   f"a run's window can be {format_duration(length + margin)} long on a search head whose time zone "
                   f"has daylight saving, longer than the throttle period {throttling.period!r}: "
                   f"{format_duration(length)} in UTC{_skewed(skew)} (at {_run(longest, skew)}, {resolved}), "
-                  f"{_longer_there(margin)}, {again}. Throttle for at least {format_duration(length + margin)}, or, "
+                  f"{_longer_there(margin)}, {again}. {_throttle_for(length + margin, held_back).capitalize()}, or, "
                   f"for runs less than a day apart, count the window in hours rather than days (-168h for -7d)")
 
 
-def _held_back_past_throttle(detection: Detection, runs: Schedule, worst: SkewedWorst) -> Iterator[Diagnostic]:
-    """CP077 (see the module docstring): the two runs furthest apart that see one record (``furthest_overlap``, on
-    time and at the skew giving the longest window), the later held back the most its ``schedule_window`` allows
-    (``max_hold_back``) and the earlier on time, start at least the throttle period apart. Not when they do so on
-    time: a window longer than the throttle is CP072's."""
+@dataclass(frozen=True)
+class _HeldBack:
+    """The two runs furthest apart that see one record (the earlier on time, the later held back ``hold`` seconds,
+    the most its ``schedule_window`` allows, ``window``), at the skew ``skew``: a throttle must outlast ``reach``.
+    ``gap``: the time between two runs, which bounds ``schedule_window``."""
+
+    first: Window
+    last: Window
+    skew: float
+    hold: float
+    window: str
+    gap: float
+
+    @property
+    def apart(self) -> float:
+        return self.last.run - self.first.run
+
+    @property
+    def reach(self) -> float:
+        return self.apart + self.hold
+
+
+def _furthest_held_back(detection: Detection, runs: Schedule, worst: SkewedWorst) -> _HeldBack | None:
+    """CP077's runs (``furthest_overlap`` on time and at the skew giving the longest window, ``max_hold_back``);
+    None for a detection without throttling or a schedule that holds no run back."""
     from contentpack.content.schedule import furthest_overlap, max_hold_back
+
+    scheduling = detection.effective_deployment.scheduling
+    hold = max_hold_back(scheduling.schedule_window, runs.shortest_gap)
+    if detection.tags.throttling is None or not hold:
+        return None
+    pairs = [(pair, skew) for skew in dict.fromkeys((0.0, worst.longest_skew))
+             if (pair := furthest_overlap(runs, skew)) is not None]
+    if not pairs:
+        return None
+    (first, last), skew = max(pairs, key=lambda found: found[0][1].run - found[0][0].run)
+    return _HeldBack(first, last, skew, hold, scheduling.schedule_window, runs.shortest_gap)
+
+
+def _throttle_for(longest: float, held_back: _HeldBack | None) -> str:
+    """CP072's throttle: at least the ``longest`` window, or longer than CP077's runs when they reach further."""
+    if held_back is None or held_back.reach < longest:
+        return f"throttle for at least {format_duration(longest)}"
+    return (f"throttle for longer than {format_duration(held_back.reach)} (schedule_window "
+            f"{held_back.window!r} can hold a later run back {format_duration(held_back.hold)}: CP077)")
+
+
+def _held_back_past_throttle(detection: Detection, held_back: _HeldBack | None) -> Iterator[Diagnostic]:
+    """CP077 (see the module docstring): the two runs furthest apart that see one record (``_furthest_held_back``),
+    the later held back the most its ``schedule_window`` allows and the earlier on time, start at least the
+    throttle period apart. Not when they do so on time: a window longer than the throttle is CP072's."""
     from contentpack.durations import DurationError, duration_seconds
 
     throttling = detection.tags.throttling
-    scheduling = detection.effective_deployment.scheduling
-    hold = max_hold_back(scheduling.schedule_window, runs.shortest_gap)
-    if throttling is None or not hold:
+    if throttling is None or held_back is None:
         return
     try:
         period = duration_seconds(throttling.period)
     except DurationError:
         return  # the schema's pattern reports it
-    pairs = [(pair, skew) for skew in dict.fromkeys((0.0, worst.longest_skew))
-             if (pair := furthest_overlap(runs, skew)) is not None]
-    if not pairs:
-        return
-    (first, last), skew = max(pairs, key=lambda found: found[0][1].run - found[0][0].run)
-    apart = last.run - first.run
+    first, last, skew, hold, apart = held_back.first, held_back.last, held_back.skew, held_back.hold, held_back.apart
     if not apart < period <= apart + hold:
         return
-    window = scheduling.schedule_window
+    window = held_back.window
     assumed = (" (auto: a minute under the period, assumed, as no Splunk page gives its size and "
                "savedsearches.conf.spec says \"The 'schedule_window' must be shorter than the period of the search\")"
                if window == "auto" else "")
-    minutes = min(math.ceil((period - apart) / 60) - 1, int(runs.shortest_gap // 60) - 1)
+    minutes = min(math.ceil((period - apart) / 60) - 1, int(held_back.gap // 60) - 1)
     where = ("deployment", "scheduling", "schedule_window")
     yield warning(detection.source.at(*where) if where in detection.source.value_positions
                   else detection.source.at("tags", "throttling", "period"), RULE_HELD_BACK_PAST_THROTTLE,

@@ -1,6 +1,6 @@
-"""Detection tests: local attack data exists (CP046), expected_rows name result fields (CP047), risk_from
-names detections and belongs to Correlation detections (CP048), attack data is indexed under a sourcetype of the
-detection's data sources (CP053)."""
+"""Detection tests: local attack data exists (CP046), expected_rows and expected_notable_rows name result fields
+(CP047), risk_from names detections and belongs to Correlation detections (CP048), attack data is indexed under a
+sourcetype of the detection's data sources (CP053)."""
 
 from __future__ import annotations
 
@@ -28,24 +28,28 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP047: an expected_rows key that is not a result field can never match (checked when the search's
-    result fields can be read from its last stats/table command)."""
+    """CP047: an expected_rows or expected_notable_rows key that is not a result field can never match (a
+    notable's fields are the result row that raised it: ``simulate.notables.notable_for``); checked when the
+    search's result fields can be read from its last stats/table command. A new user's ``usr`` in
+    expected_notable_rows validated clean and failed the replay with ``{usr=(absent)}``."""
     for detection in context.pack.detections:
         fields = None
         for t_index, test in enumerate(detection.tests):
-            for r_index, row in enumerate(test.expected_rows):
-                if fields is None:
-                    fields = judged_result_fields(context, detection)
-                if "*" in fields:
-                    continue
-                for key in row:
-                    if key not in fields:
-                        yield error(
-                            detection.source.key("tests", t_index, "expected_rows", r_index, key),
-                            "CP047",
-                            f"expected_rows field '{key}' is not a result field of the search "
-                            f"(result fields: {', '.join(sorted(fields))})",
-                        )
+            for key_name, rows in (("expected_rows", test.expected_rows),
+                                   ("expected_notable_rows", test.expected_notable_rows)):
+                for r_index, row in enumerate(rows):
+                    if fields is None:
+                        fields = judged_result_fields(context, detection)
+                    if "*" in fields:
+                        continue
+                    for key in row:
+                        if key not in fields:
+                            yield error(
+                                detection.source.key("tests", t_index, key_name, r_index, key),
+                                "CP047",
+                                f"{key_name} field '{key}' is not a result field of the search"
+                                f"{did_you_mean(key, fields)} (result fields: {', '.join(sorted(fields))})",
+                            )
 
 
 def risk_from_valid(context: RuleContext) -> Iterator[Diagnostic]:

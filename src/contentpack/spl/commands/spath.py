@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
-from contentpack.spl.events import cut_fields, decode_json, flat_json, flatten_json, json_scalar_text
+from contentpack.spl.events import (AUTO_EXTRACTION_CUTOFF, auto_extracted, decode_json, flat_json, flatten_json,
+                                    json_scalar_text)
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
 from contentpack.spl.values import Event, Scalar, make_mv, to_str
@@ -98,7 +99,9 @@ def _extract(event: Event, node: SpathCommand, text: str) -> None:
     except ValueError:
         return
     if node.path is None:  # extract-all: the fields of the first bytes only, as automatic extraction
-        for name, value in cut_fields(text.encode("utf-8"), flatten_json(document), flat_json).items():
+        data = text.encode("utf-8").strip()
+        cut = len(data) > AUTO_EXTRACTION_CUTOFF  # flattened once: the document, or only the part that is read
+        for name, value in (flat_json(auto_extracted(data)) if cut else flatten_json(document)).items():
             event[name] = value
     else:
         value = make_mv(extract_path(document, node.path))
