@@ -542,6 +542,34 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_stops_the_backtest_wh
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
 
 
+def test_a_tuned_filter_macro_that_silenced_a_detection_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer tuned a detection's filter macro with an allowlist holding the tenant's users: the backtest showed
+    it at 0 notables beside the others and said nothing of the macro, so a quiet tenant and the tuning looked alike.
+    As the replay says it of a test (``spl_macros.filter_drop``, one home), the backtest now names the macro's
+    definition, with how many rows the search returns with it as the build's ``search *``: on stderr, in
+    summary.json and in report.html. An allowlist that leaves a notable draws nothing."""
+    name = "entra_id_tenant_wide_admin_consent_granted_filter"
+    said = (f"macros/{name}.yml:2:13: {TENANT_WIDE}: no results, but 1 result(s) over the events kept with the "
+            f"filter macro `{name}` as 'search *' (the build's default): its definition in macros/{name}.yml drops "
+            "it; change the tuning if these should raise notables")
+    tuned = _tuned(tmp_path / "tuned", 'search NOT user IN ("patti.wilber@contoso.example")')
+    status, stdout, err = backtest(capsys, "--root", str(tuned), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--out", str(tmp_path / "out"))
+    assert status == 0 and f"contentpack backtest: hint: {said}" in err.splitlines(), err
+    document = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert document["totals"][TENANT_WIDE]["results"] == 0
+    assert document["filter_macro_hints"] == [{"detection": TENANT_WIDE, "macro": name, "results": 1,
+                                               "path": f"macros/{name}.yml", "line": 2, "col": 13, "message": said}]
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")  # break points
+    assert 'id="filter-hints"' in page and html.escape(said.split(": ", 2)[2], quote=True) in page
+
+    kept = _tuned(tmp_path / "kept", 'search NOT user IN ("someone.else@contoso.example")')
+    status, stdout, err = backtest(capsys, "--root", str(kept), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--format", "json")
+    assert status == 0 and json.loads(stdout)["filter_macro_hints"] == [] and "hint:" not in err, err
+
+
 def test_report_html_shows_the_hint_of_a_hostile_field_name_as_text(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """report.html, the page an analyst or a manager opens alone, read 0 notables for the silenced detection and

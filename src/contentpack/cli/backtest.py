@@ -225,7 +225,8 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     else:
         print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
-    print_diagnostics((f"contentpack backtest: hint: {hint.text()}" for hint in backtest.hints), sys.stderr)
+    hints = [hint.text() for hint in backtest.hints] + [hint.text() for hint in backtest.filtered]
+    print_diagnostics((f"contentpack backtest: hint: {hint}" for hint in hints), sys.stderr)
     _print_bad_lines(backtest.reading)
     print_diagnostics(summary.errors, sys.stderr)  # positioned: the path first, as editors and CI read it
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)
