@@ -669,6 +669,45 @@ def test_files_of_a_folder_that_are_not_read_are_named(tmp_path: Path, capsys: p
     assert status == 0 and err.startswith("contentpack backtest: note: 2 file(s)")  # not the report's own files
 
 
+def test_a_licence_beside_a_data_set_is_named_as_not_read_not_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder of real sample events kept as their sources ship them, their licences in ``LICENSES/*.txt`` beside
+    (Apache-2.0 events of splunk/security_content, ``tests/fixtures``): ``.txt`` is a log name, so the backtest
+    stopped on each licence, "not a supported input". A ``.txt`` file of a folder that holds text and no events is
+    now named before the run as not read, as a README is; one holding events is read, one the reader refuses by
+    its first bytes (UTF-16) is still refused with the others in one run, and a licence named on the command line
+    is still refused."""
+    fixtures = REPO / "tests" / "fixtures" / "splunk_security_content"
+    samples = tmp_path / "samples"
+    (samples / "LICENSES").mkdir(parents=True)
+    (samples / "splunk_security_content").mkdir()
+    licence = samples / "LICENSES" / "splunk_security_content_LICENSE_Apache-2.0.txt"
+    licence.write_bytes((fixtures / "LICENSE").read_bytes())
+    (samples / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl").write_bytes(
+        (fixtures / "azure_monitor_aad_example_logs.jsonl").read_bytes())
+    (samples / "README.md").write_text("# Samples\n", encoding="utf-8")
+    events = (fixtures / "azure_monitor_aad_example_logs.jsonl").read_text(encoding="utf-8").splitlines()
+    (samples / "more.txt").write_text(events[0] + "\n", encoding="utf-8")  # events named .txt: read
+    status, stdout, err = backtest(capsys, "--events", str(samples), "--format", "json", "--from", "2024-01-01",
+                                   "--to", "2024-03-01")
+    assert status == 0, err
+    assert err.splitlines()[:2] == [
+        f"contentpack backtest: note: 1 file(s) in the folder(s) not read, as not named like logs (.json, .jsonl, "
+        f".ndjson, .log, .csv, .txt, or .gz): {samples}/README.md",
+        f"contentpack backtest: note: 1 .txt file(s) in the folder(s) not read, as text with no events (no JSON "
+        f"object or CSV header with _raw in their first bytes): {licence}"]
+    assert json.loads(stdout)["input"]["files"] == 2
+
+    (samples / "utf16.txt").write_bytes("\ufeff{}".encode("utf-16-le"))
+    (samples / "signins.log").write_text("not events\n", encoding="utf-8")
+    status, _, err = backtest(capsys, "--events", str(samples))
+    refused = [line for line in err.splitlines() if line.startswith("contentpack backtest: error: ")]
+    assert status == 2 and [line.split(": ")[2] for line in refused] == [f"{samples}/signins.log",
+                                                                       f"{samples}/utf16.txt"], err
+    status, _, err = backtest(capsys, "--events", str(licence))
+    assert status == 2 and f"{licence}: not a supported input" in err
+
+
 def test_every_file_refused_by_its_first_bytes_is_named_in_one_run(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:

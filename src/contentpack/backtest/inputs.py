@@ -322,12 +322,33 @@ def _looks_like_logs(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
 
 
+def _prose(path: Path) -> bool:
+    """Whether ``path``, found in a folder and named ``.txt`` (``.txt.gz`` too), is text with no event in its first
+    bytes: no JSON object, array or CSV header with ``_raw`` (``_kind`` finds none), and nothing the reader refuses
+    by name (UTF-16, Avro, another schema: those stay errors). A data set's ``LICENSE.txt``, ``NOTICE.txt`` or
+    ``LICENSES/*.txt`` beside its logs stopped the backtest as "not a supported input"; ``.txt`` is the one log
+    name such files share. A file that cannot be opened is not prose: the reading names why."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes = suffixes[:-1]
+    if suffixes[-1:] != [".txt"]:
+        return False
+    try:
+        with open(path, "rb", buffering=HEAD_BYTES) as handle:
+            head = _decompressed(cast(io.BufferedReader, handle)).peek(HEAD_BYTES)[:HEAD_BYTES]
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return False
+    return packed_refusal(head) is None and head_refusal(head, str(path)) is None and _kind(head[:4096]) is None
+
+
 @dataclass(frozen=True)
 class Found:
-    """The files ``find_inputs`` chose, and those it left in the folders because of their names."""
+    """The files ``find_inputs`` chose, and those it left in the folders because of their names or, for a ``.txt``
+    file, because it holds text and no events (``_prose``)."""
 
     files: tuple[Path, ...]
     not_logs: tuple[Path, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
+    prose: tuple[Path, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
 
 
 def discover(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> list[Path]:
@@ -342,13 +363,16 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
     the command writes: a ``--out`` folder inside an ``--events`` folder once had the last run's
     ``notables.jsonl``, ``risk.jsonl`` and ``summary.json`` read as logs by the next). The other files of the
     folders are returned too, for the command to name: a ``.zip`` or ``.avro`` export beside the logs was left
-    out without a word, and the report covered the rest as if it were all.
+    out without a word, and the report covered the rest as if it were all. A ``.txt`` file of a folder that holds
+    text and no events (``_prose``: a licence beside a data set) is left out and returned to be named too; one
+    named on the command line is read, and refused if it holds no events.
 
     A folder or log file in it this user cannot read is an error, every one named at once and before any is
     read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
     the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
     files: list[Path] = []
     not_logs: list[Path] = []
+    prose: list[Path] = []
     written = {output.resolve() for output in outputs}
     for text in paths:
         path = Path(text)
@@ -357,6 +381,9 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
+            licences = [candidate for candidate in found if _prose(candidate)]
+            prose.extend(licences)
+            found = [candidate for candidate in found if candidate not in licences]
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
@@ -367,7 +394,7 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(no_such_path(path))
-    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)))
+    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
