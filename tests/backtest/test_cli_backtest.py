@@ -92,6 +92,27 @@ def test_an_exports_index_times_decide_what_the_schedule_sees(
     assert found[2700] == []
 
 
+@pytest.mark.parametrize("export", [json_export, csv_export])
+def test_events_indexed_before_they_happened_are_counted_in_the_read_line(
+        export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splunk indexes an event after it happened: a hand-made export whose _indextime is before its _time (the
+    source's clock ahead of the indexer's, or a time read in the wrong zone) was read without a word. Such events
+    are counted in the read line and summary.json; one indexed in the second it happened (_indextime whole
+    seconds, _time to the millisecond) is not."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")  # the read line on one line
+    for delay, early in ((-3600, 1), (0, 0)):
+        source = export(tmp_path / f"export-{delay}", delay)  # type: ignore[operator]
+        status, text, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out",
+                                     str(tmp_path / f"out-{delay}"))
+        assert status == 0, err
+        [read] = [line for line in text.splitlines() if line.startswith("read ")]
+        said = "; 1 with _indextime before _time (the source's clock ahead, or a time read in the wrong time zone)"
+        assert read.endswith(said) == bool(early), read
+        summary = json.loads((tmp_path / f"out-{delay}" / "summary.json").read_text())
+        assert summary["input"]["events_indexed_before_time"] == early
+
+
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_out_files_get_the_mode_the_umask_gives(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch, umask: int, mode: int) -> None:

@@ -176,6 +176,11 @@ class ReadReport:
     bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
     bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
     with_indextime: int = 0  # events whose _indextime came from the input
+    # of those, the ones indexed before the second they happened (``_indextime`` whole seconds, ``_time`` perhaps not):
+    # Splunk indexes an event after it happened, so this is the source's clock ahead of the indexer's or a
+    # timestamp read in the wrong time zone (a hand-made export's columns swapped or shifted); the simulation
+    # takes both as given, and a detection's window finds such an event by its _time, which may be hours off
+    indexed_early: int = 0
     cut: int = 0  # events decoded (a bad record too) over events.AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
@@ -248,6 +253,7 @@ class ReadReport:
             "events_decoded": self.events_decoded, "events_kept": self.events,
             "events_no_detection_can_match": self.unmatched, "events_outside_range": self.outside,
             "events_with_indextime_from_input": self.with_indextime,
+            "events_indexed_before_time": self.indexed_early,
             "events_over_extraction_cutoff": self.cut, "bad_lines": self.bad,
             # bad_lines is every bad one, as before these
             "bad_whole_lines": self.bad_units.get(LINES, 0), "bad_csv_rows": self.bad_units.get(ROWS, 0),
@@ -270,7 +276,10 @@ class ReadReport:
             events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
             events.append(f"{self.unmatched:,} no detection can match")
-        return f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
+        early = (f"; {self.indexed_early:,} with _indextime before _time (the source's clock ahead, or a time read in "
+                 "the wrong time zone)") if self.indexed_early else ""
+        return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
+                f"{early}")
 
 
 @dataclass(frozen=True)
@@ -731,6 +740,9 @@ class EventReader:
         if indexed is not None:
             event["_indextime"] = indexed
             self.report.with_indextime += 1
+            happened = event.get("_time")
+            if isinstance(happened, float) and math.isfinite(happened) and indexed < math.floor(happened):
+                self.report.indexed_early += 1
         return event
 
     # ------------------------------------------------------------------------------------------ CSV
