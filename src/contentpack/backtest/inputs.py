@@ -390,9 +390,8 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
-            licences = [candidate for candidate in found if _prose(candidate)]
-            prose.extend(licences)
-            found = [candidate for candidate in found if candidate not in licences]
+            prose.extend(candidate for candidate in found if _prose(candidate))
+            found = [candidate for candidate in found if candidate not in prose]
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
