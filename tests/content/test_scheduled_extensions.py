@@ -190,24 +190,20 @@ def test_cp071_no_risk_events_beside_a_risk_score_only_it_can_write(pack: Path, 
                                "no other detection of the test (no risk_from) can write it")
 
 
-def test_cp071_detect_within_on_a_risk_only_test_pinned_silent_can_never_hold(pack: Path,
-                                                                               validate: Validate) -> None:
-    _anomaly(pack)
-    _add_to_test(pack, "  expected_risk_events: 0\n  detect_within: 2h\n")
+@pytest.mark.parametrize(("anomaly", "silent"), [
+    (True, "expected_risk_events: 0"),  # a risk-only test pinned silent
+    # A TTP's row raises its notable and its risk events together, so its must-not-fire test written as
+    # new_detection.md writes it (max_notables: 0) writes no risk either: a detect_within copied beside it from
+    # the true-positive test failed every replay ('no notable or risk event at all') and validated clean.
+    (False, "max_notables: 0"),
+])
+def test_cp071_detect_within_on_a_test_pinned_silent_can_never_hold(pack: Path, validate: Validate, anomaly: bool,
+                                                                     silent: str) -> None:
+    if anomaly:
+        _anomaly(pack)
+    _add_to_test(pack, f"  {silent}\n  detect_within: 2h\n")
     finding = only(validate(pack), "CP071")
     line, col = locate(pack, TTP, "detect_within: 2h")
-    assert at(finding) == (TTP, line, col + len("detect_within: "))
-    assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
-
-
-def test_cp071_detect_within_beside_no_notable_on_a_ttp_that_writes_risk_can_never_hold(pack: Path,
-                                                                                       validate: Validate) -> None:
-    """A TTP's row raises its notable and its risk events together, so its must-not-fire test written as
-    new_detection.md writes it (max_notables: 0) writes no risk either: a detect_within copied beside it from
-    the true-positive test failed every replay ('no notable or risk event at all') and validated clean."""
-    _add_to_test(pack, "  max_notables: 0\n  detect_within: 1h\n")
-    finding = only(validate(pack), "CP071")
-    line, col = locate(pack, TTP, "detect_within: 1h")
     assert at(finding) == (TTP, line, col + len("detect_within: "))
     assert finding.message == "detect_within on a test that expects no notable and writes no risk can never hold"
 

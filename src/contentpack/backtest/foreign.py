@@ -54,7 +54,6 @@ READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype az
                 "records, or a Splunk export of them; another schema is not converted (docs/backtest.md, \"Inputs\")")
 
 
-
 def with_docs(refusal: str) -> str:
     """A file's refusal by the spl layer (``events.packed_refusal``), naming this project's docs on what to do where
     they say more (an Avro file's): the spl layer knows nothing of the commands and docs it serves."""

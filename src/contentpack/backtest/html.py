@@ -219,29 +219,24 @@ def _entities(table_id: str, entities: Sequence[Entity]) -> str:
                   rows, {2, 3}, frozenset({5, 6}), names=frozenset({4}))
 
 
-def _hints(hints: Sequence[tuple[str, str, str]]) -> str:
-    """The field hints, boxed under the per-detection table: a detection a misspelled field silenced reads 0
-    notables there, and a reader of the page alone took it for a quiet tenant. Nothing when there is none."""
+def _hint_box(section: str, table: str, heading: str, why: str, hints: Sequence[tuple[str, str, str]]) -> str:
+    """Hints (detection, where written, message), boxed under the per-detection table whose counts they explain: a
+    detection silenced there reads 0 notables, and a reader of the page alone took it for a quiet tenant. Nothing
+    when there is none."""
     if not hints:
         return ""
-    return ('<section id="field-hints"><h2>Field hints: a misspelled field may have silenced a detection</h2>'
-            "<p>A field a detection's search filters or groups on that no event has: Splunk says nothing, so a "
-            "count above may come from a typo in a tuning macro (0 where a filter keeps no row, every row where an "
-            "exclusion excludes none), not from the logs.</p>"
-            + _table("hints", ("detection", "written at", "hint"), hints, set(), names=frozenset({0}))
+    return (f'<section id="{section}"><h2>{heading}</h2><p>{why}</p>'
+            + _table(table, ("detection", "written at", "hint"), hints, set(), names=frozenset({0}))
             + "</section>")
 
 
-def _filter_hints(hints: Sequence[tuple[str, str, str]]) -> str:
-    """The detections the pack's tuned filter macro silenced (``field_hints.filter_hints``), boxed as the field
-    hints are: their 0 notables come from the tuning, not from the logs. Nothing when there is none."""
-    if not hints:
-        return ""
-    return ('<section id="filter-hints"><h2>Filter macros: the pack\'s tuning silenced a detection</h2>'
-            "<p>A detection whose runs returned nothing returns results over the same events with its filter macro "
-            "as <code>search *</code>, the build's default: its definition in the pack drops them.</p>"
-            + _table("filter-macro-hints", ("detection", "written at", "hint"), hints, set(), names=frozenset({0}))
-            + "</section>")
+_FIELD_HINTS = ("field-hints", "hints", "Field hints: a misspelled field may have silenced a detection",
+                "A field a detection's search filters or groups on that no event has: Splunk says nothing, so a "
+                "count above may come from a typo in a tuning macro (0 where a filter keeps no row, every row where "
+                "an exclusion excludes none), not from the logs.")
+_FILTER_HINTS = ("filter-hints", "filter-macro-hints", "Filter macros: the pack's tuning silenced a detection",
+                 "A detection whose runs returned nothing returns results over the same events with its filter macro "
+                 "as <code>search *</code>, the build's default: its definition in the pack drops them.")
 
 
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
@@ -280,8 +275,8 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         _table("totals", ("detection", "type", "runs", "results", "notables", "risk events"), total_rows,
                {2, 3, 4, 5}, names=frozenset({0})),
         *([f'<p class="muted" id="actions-note">{_e(actions_note)}</p>'] if actions_note else []),
-        _hints(hints),
-        _filter_hints(filtered),
+        _hint_box(*_FIELD_HINTS, hints),
+        _hint_box(*_FILTER_HINTS, filtered),
         "<h2>Job messages of the scheduled runs</h2>",
         _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
                names=frozenset({0})),

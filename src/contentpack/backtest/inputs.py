@@ -334,9 +334,9 @@ def _looks_like_logs(path: Path) -> bool:
 def _prose(path: Path) -> bool:
     """Whether ``path``, found in a folder and named ``.txt`` (``.txt.gz`` too), is text with no event in its first
     bytes: no JSON object, array or CSV header with ``_raw`` (``_kind`` finds none), and nothing the reader refuses
-    by name (UTF-16, Avro, another schema: those stay errors). A data set's ``LICENSE.txt``, ``NOTICE.txt`` or
-    ``LICENSES/*.txt`` beside its logs stopped the backtest as "not a supported input"; ``.txt`` is the one log
-    name such files share. A file that cannot be opened is not prose: the reading names why."""
+    by those bytes (``_refused``: UTF-16, Avro, another schema stay errors). A data set's ``LICENSE.txt``,
+    ``NOTICE.txt`` or ``LICENSES/*.txt`` beside its logs stopped the backtest as "not a supported input"; ``.txt``
+    is the one log name such files share. A file that cannot be opened is not prose: the reading names why."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes[-1:] == [".gz"]:
         suffixes = suffixes[:-1]
@@ -347,7 +347,7 @@ def _prose(path: Path) -> bool:
             head = _decompressed(cast(io.BufferedReader, handle)).peek(HEAD_BYTES)[:HEAD_BYTES]
     except (OSError, EOFError, gzip.BadGzipFile):
         return False
-    return packed_refusal(head) is None and head_refusal(head, str(path)) is None and _kind(head[:4096]) is None
+    return _refused(head, str(path)) is None and _kind(head[:4096]) is None
 
 
 @dataclass(frozen=True)
@@ -390,9 +390,8 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
-            licences = [candidate for candidate in found if _prose(candidate)]
-            prose.extend(licences)
-            found = [candidate for candidate in found if candidate not in licences]
+            prose.extend(candidate for candidate in found if _prose(candidate))
+            found = [candidate for candidate in found if candidate not in prose]
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
@@ -924,13 +923,20 @@ def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
     return handle
 
 
+def _refused(head: bytes, name: str) -> str | None:
+    """Why the file ``name``, whose first bytes are ``head``, is not read whatever its kind: compressed otherwise
+    than gzip, UTF-16, Avro, another schema; None when nothing refuses it."""
+    refused = packed_refusal(head) or head_refusal(head, name)
+    return refused if refused is None or refused.startswith(name) else f"{name}: {with_docs(refused)}"
+
+
 def _judged(stream: io.BufferedReader, name: str) -> str:
     """The kind of input (``_kind``) a file is from its first bytes; raises InputError for one that is not read
     (compressed otherwise than gzip, UTF-16, Avro, another schema, or no kind at all)."""
     head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
-    refused = packed_refusal(head) or head_refusal(head, name)
+    refused = _refused(head, name)
     if refused is not None:
-        raise InputError(refused if refused.startswith(name) else f"{name}: {with_docs(refused)}")
+        raise InputError(refused)
     kind = _kind(head[:4096])
     if kind is None:
         raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "

@@ -204,15 +204,15 @@ def _print_not_read(found: Found) -> None:
     """Names the files the folders held that are not read, before the run: a zip or Avro export beside the logs
     was left out without a word, and the report looked like one over all of them; and the ``.txt`` files holding
     text, not events (a data set's ``LICENSES/*.txt``), which once stopped the run as unsupported inputs."""
-    if found.not_logs:
-        names = cut_list([str(path) for path in found.not_logs], _NOT_READ_SHOWN, separator=", ")
-        print_diagnostics([f"contentpack backtest: note: {len(found.not_logs):,} file(s) in the folder(s) not read, "
-                           f"as not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz): {names}"], sys.stderr)
-    if found.prose:  # a licence beside a data set: named, not refused (given by name, it would be)
-        names = cut_list([str(path) for path in found.prose], _NOT_READ_SHOWN, separator=", ")
-        print_diagnostics([f"contentpack backtest: note: {len(found.prose):,} .txt file(s) in the folder(s) not "
-                           f"read, as text with no events (no JSON object or CSV header with _raw in their first "
-                           f"bytes): {names}"], sys.stderr)
+    for paths, files, why in (
+            (found.not_logs, "file(s)", f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
+            # a licence beside a data set: named, not refused (given by name, it would be)
+            (found.prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their "
+                                          "first bytes)")):
+        if paths:
+            names = cut_list([str(path) for path in paths], _NOT_READ_SHOWN, separator=", ")
+            print_diagnostics([f"contentpack backtest: note: {len(paths):,} {files} in the folder(s) not read, as "
+                               f"{why}: {names}"], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:

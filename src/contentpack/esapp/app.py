@@ -140,9 +140,8 @@ def _setup_lines(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> list[str]:
         lines += [
             f"- **Set the index in the `{macro.name}` macro.** Its definition, `{macro.definition.strip()}`, names no "
             f"index. Scheduled searches run as their owner (`{SAVED_SEARCH_OWNER}` here) and, when a search names no "
-            "index, read "
-            "only the default searched indexes of the owner's role (`srchIndexesDefault`), so data in any other "
-            f"index is never searched. Edit the macro (Settings > Advanced search > Search macros) to "
+            "index, read only the default searched indexes of the owner's role (`srchIndexesDefault`), so data in "
+            f"any other index is never searched. Edit the macro (Settings > Advanced search > Search macros) to "
             f"`index=<your index> {macro.definition.strip()}`; the change is saved in the app's `local/`, which an "
             "upgrade keeps (Splunk Admin Manual, *About the default files*).",
         ]
@@ -161,12 +160,10 @@ def _setup_lines(pack: Pack, lookups: tuple[ShippedLookup, ...]) -> list[str]:
         ]
     namespace = pack.app.namespace
     lines += [
-        f"- **Check that the user `{SAVED_SEARCH_OWNER}` exists**: the scheduler does not run a scheduled search whose owner does not exist (Splunk "
-        "Knowledge Manager Manual, *Manage orphaned knowledge objects*). Otherwise reassign the app's searches to "
-        "an existing account whose role searches the index (Settings > All configurations > Reassign Knowledge "
-        "Objects).",
-    ]
-    lines += [
+        f"- **Check that the user `{SAVED_SEARCH_OWNER}` exists**: the scheduler does not run a scheduled search "
+        "whose owner does not exist (Splunk Knowledge Manager Manual, *Manage orphaned knowledge objects*). "
+        "Otherwise reassign the app's searches to an existing account whose role searches the index (Settings > All "
+        "configurations > Reassign Knowledge Objects).",
         "", "## Sharing and scheduling", "",
         "The app exports its objects system-wide (`metadata/default.meta`: `export = system`), as ESCU does: ES "
         "reads the correlation searches, macros and analytic stories from its own app. Every other app's searches "

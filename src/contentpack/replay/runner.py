@@ -127,7 +127,7 @@ class DetectionTestOutcome:
 
     @property
     def placed_checks(self) -> list[tuple[CheckResult, Position]]:
-        """Each check at its place (``check_positions``; the test's entry when unknown: a remote replay's)."""
+        """Each check at its place (``check_positions``; the test's entry for an outcome built without them)."""
         return list(zip(self.checks, self.check_positions or (self.position,) * len(self.checks)))
 
     @property

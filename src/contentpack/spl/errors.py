@@ -73,6 +73,9 @@ def _column_place(offset: int) -> str:
     return f"column {offset + 1}"
 
 
+ACROSS_PIPE = "across a '|'"  # what a string runs over that ends in the next command (``SplUnclosedQuoteError``)
+
+
 class SplUnclosedQuoteError(SplSyntaxError):
     """A ``"`` never closed, told from the earlier string that most likely holds the mistake: one that runs across a
     ``|`` into the next command, or, in one command, past a field's ``=`` whose value's opening quote closed it
@@ -85,7 +88,7 @@ class SplUnclosedQuoteError(SplSyntaxError):
     ``described`` words the message with another way of naming a place (a file's line and column)."""
 
     def __init__(self, offset: int, closed_at: int, left_open: int, command: str | None = None,
-                 runs: str = "across a '|'") -> None:
+                 runs: str = ACROSS_PIPE) -> None:
         self.closed_at, self.left_open, self.runs = closed_at, left_open, runs
         super().__init__(self._message(_column_place), offset=offset, command=command)
         self.args = (offset, closed_at, left_open, command, runs)  # what pickling rebuilds

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from contentpack.spl.errors import SplSyntaxError, SplUnclosedQuoteError, SplUnsupportedError
+from contentpack.spl.errors import ACROSS_PIPE, SplSyntaxError, SplUnclosedQuoteError, SplUnsupportedError
 
 
 class Token(NamedTuple):
@@ -75,7 +75,7 @@ def _unclosed_string(text: str, i: int, base: int) -> SplSyntaxError:
         if inside is None:  # an escaped quote outside a string
             continue
         if _PIPE_INSIDE.search(inside):
-            runs = "across a '|'"
+            runs = ACROSS_PIPE
         elif (field := _FIELD_AT_END.search(inside)) is not None:
             runs = f"past '{field.group(1)}'"
         else:

@@ -455,7 +455,7 @@ def checked(handler: Handler) -> Handler:
 # historical searches ... has been reached" (quoted in hasadna/open-bus issue #177), and HEC's "Server is busy"
 # (code 9: Getting Data In, "Troubleshoot HTTP Event Collector") -- and 429, "the user has sent too many requests"
 # (RFC 6585, 4). Another 5xx may come after the work was done (a 500 from a job that ran; a proxy's 502 or 504
-# after it passed the request on), so only a GET is sent again after one.
+# after it passed the request on), so only a GET or a login (``_resendable``) is sent again after one.
 _REFUSED = (429, 503)
 _RETRIES_MADE = "contentpack_retries_made"  # how often ``retrying`` sent again the request that failed
 # The longest wait a Retry-After answer gets (``assumed``: no Splunk doc names one; a proxy asking for more is

@@ -953,8 +953,8 @@ def _held_back_past_throttle(detection: Detection, held_back: _HeldBack | None) 
         period = duration_seconds(throttling.period)
     except DurationError:
         return  # the schema's pattern reports it
-    first, last, skew, hold, apart = held_back.first, held_back.last, held_back.skew, held_back.hold, held_back.apart
-    if not apart < period <= apart + hold:
+    first, last, skew, apart, reach = held_back.first, held_back.last, held_back.skew, held_back.apart, held_back.reach
+    if not apart < period <= reach:
         return
     window = held_back.window
     assumed = (" (auto: a minute under the period, assumed, as no Splunk page gives its size and "
@@ -964,14 +964,14 @@ def _held_back_past_throttle(detection: Detection, held_back: _HeldBack | None) 
     where = ("deployment", "scheduling", "schedule_window")
     yield warning(detection.source.at(*where) if where in detection.source.value_positions
                   else detection.source.at("tags", "throttling", "period"), RULE_HELD_BACK_PAST_THROTTLE,
-                  f"two runs that see the same record can start {format_duration(apart + hold)} apart, past the "
+                  f"two runs that see the same record can start {format_duration(reach)} apart, past the "
                   f"throttle period {throttling.period!r}: the windows of {_run(first, skew)} and {_run(last, skew)}, "
                   f"{format_duration(apart)} apart{_skewed(skew)}, both hold {_moment(last.earliest)} .. "
                   f"{_moment(first.latest)} UTC, and schedule_window {window!r} lets the scheduler hold a run back up "
-                  f"to {format_duration(hold)}{assumed}, the later one as much while the earlier starts on time (it "
+                  f"to {format_duration(held_back.hold)}{assumed}, the later one as much while the earlier starts on time (it "
                   f"holds each run back by its load at that moment), so a result in both windows is raised again "
                   f"(notable and risk): {_SUPPRESSED}. Set schedule_window to at most {max(minutes, 0)} (minutes), or "
-                  f"throttle for longer than {format_duration(apart + hold)}")
+                  f"throttle for longer than {format_duration(reach)}")
 
 
 def _longer_there(margin: float) -> str:
