@@ -775,7 +775,7 @@ def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.Ca
 
 # the pack's lookups as a search writes them: the dated file's key (entra_id_known_applications_YYYYMMDD.csv), which
 # no search can name as it stands, was listed beside them
-KNOWN_LOOKUPS = "entra_id_known_applications, entra_id_risky_oauth_scopes"
+KNOWN_LOOKUPS = "entra_id_known_applications, entra_id_risky_oauth_resource_scopes, entra_id_risky_oauth_scopes"
 
 
 def test_an_unknown_lookup_lists_the_names_a_search_writes(capsys: pytest.CaptureFixture[str]) -> None:
