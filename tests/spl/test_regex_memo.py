@@ -9,6 +9,7 @@ import pytest
 
 from contentpack.spl import Limits, SplRuntimeError, limits
 from contentpack.spl import regex as regex_module
+from contentpack.spl.answers import Answers
 from contentpack.spl.regex import compile_pcre, substitute
 
 from .spl_support import NOW, event, make_engine, rows
@@ -81,8 +82,8 @@ def test_searches_answer_the_same_from_memory() -> None:
 
 
 def test_the_memory_is_bounded_by_the_text_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(regex_module._Answers, "LIMIT", 100)
-    memo = regex_module._Answers()
+    monkeypatch.setattr(Answers, "LIMIT", 100)
+    memo = Answers()
     for number in range(10):
         memo.put(("pattern", str(number)), 30, number)
         assert memo._held <= 100

@@ -39,6 +39,7 @@ from functools import lru_cache
 import regex
 
 from contentpack.spl import limits
+from contentpack.spl.answers import UNKNOWN, Answers
 from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
 from contentpack.spl.pcre_syntax import certain_mistake, class_opening
 
@@ -214,36 +215,13 @@ def _refuse_escape(pattern: str, at: int) -> None:
     raise regex.error(f"PCRE reads \\{pattern[at + 1]} otherwise than this engine's regex package", pattern, at)
 
 
-class _Answers:
-    """The answers of the matches made so far, by pattern and text: a replay matches the same few patterns
-    against the same values again and again (an ``mvfind`` or ``replace`` of each risk event at every
-    scheduled run whose window holds it, the drilldowns' terms over each event's ``_raw``), and a match is a
-    function of the pattern and the text alone. Kept per regex budget: a match that stopped (past the budget,
-    out of memory) is not kept, so it stops again under the same budget, and an answer found under a generous
-    budget does not stand in for the error a smaller one gives. Bounded by the characters of the texts held:
-    past ``LIMIT`` the memo starts afresh."""
-
-    LIMIT = 4_000_000
-
-    def __init__(self) -> None:
-        self._answers: dict[tuple[object, ...], object] = {}
-        self._held = 0
-
-    def get(self, key: tuple[object, ...], default: object) -> object:
-        return self._answers.get(key, default)
-
-    def put(self, key: tuple[object, ...], size: int, answer: object) -> None:
-        if self._held + size > self.LIMIT:
-            self._answers.clear()
-            self._held = 0
-        self._answers[key] = answer
-        self._held += size
-
-
-_UNKNOWN = object()
-_SEARCHED = _Answers()
-_SUBSTITUTED = _Answers()
-_FOUND_ALL = _Answers()
+# The answers of the matches made so far, by pattern, text and regex budget: a match is a function of the pattern
+# and the text alone. Kept per budget: a match that stopped (past the budget, out of memory) is not kept, so it
+# stops again under the same budget, and an answer found under a generous budget does not stand in for the error
+# a smaller one gives.
+_SEARCHED = Answers()
+_SUBSTITUTED = Answers()
+_FOUND_ALL = Answers()
 
 
 class Pcre:
@@ -287,13 +265,13 @@ class Pcre:
             f"regular expression {_shown(self.pattern)!r} took longer than the regex budget of {seconds:g} s on one value "
             "(raise Limits.regex_seconds / --max-regex-seconds)", offset=self.offset, command=self.command)
 
-    def _remembered(self, answers: _Answers, text: str, run: Callable[..., object]) -> object:
+    def _remembered(self, answers: Answers, text: str, run: Callable[..., object]) -> object:
         """``run(text, timeout=...)`` under the search's regex budget, answered from ``answers`` when made before
         for this pattern, text and budget."""
         budget = limits.current().limits.regex_seconds
         key = (self.compiled, text, budget)
-        found = answers.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
+        found = answers.get(key, UNKNOWN)
+        if found is UNKNOWN:
             try:
                 found = run(text, timeout=budget or None)
             except (TimeoutError, MemoryError) as exc:
@@ -432,8 +410,8 @@ def expand_replacement(match: regex.Match[str], template: str) -> str:
 def substitute(pattern: Pcre, template: str, text: str, count: int = 0) -> str:
     """Replace matches of ``pattern`` in ``text`` using a PCRE-style ``template`` (``count=0``: all)."""
     key = (pattern.compiled, template, text, count, limits.current().limits.regex_seconds)
-    found = _SUBSTITUTED.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
+    found = _SUBSTITUTED.get(key, UNKNOWN)
+    if found is UNKNOWN:
         found = pattern.sub(lambda m: expand_replacement(m, template), text, count=count)
         _SUBSTITUTED.put(key, len(text) + len(template), found)
     return found  # type: ignore[return-value]

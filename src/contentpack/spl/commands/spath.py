@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contentpack.spl.answers import UNKNOWN, Answers
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
@@ -33,7 +34,7 @@ from contentpack.spl.events import (AUTO_EXTRACTION_CUTOFF, auto_extracted, deco
                                     json_scalar_text)
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
-from contentpack.spl.values import Event, Scalar, make_mv, to_str
+from contentpack.spl.values import Event, Scalar, Value, make_mv, to_str
 
 
 
@@ -92,21 +93,40 @@ def run_spath(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
         yield event
 
 
+# What a path reads from a text (None: nothing to write, the text not JSON or the path not in it), by path and
+# text: a function of the two alone, and a replay reads the same paths of the same events at every search over
+# them (the pack's audit records pass through five spath of one macro at each), so each is decoded and walked once.
+_PATH_VALUES = Answers()
+
+
 def _extract(event: Event, node: SpathCommand, text: str) -> None:
     """Write what ``node`` extracts from the JSON ``text`` into ``event`` (nothing when it is not JSON)."""
-    try:
+    if node.path is not None:
+        key = (node.path, text)
+        value = _PATH_VALUES.get(key, UNKNOWN)
+        if value is UNKNOWN:
+            value = _path_value(node.path, text)
+            _PATH_VALUES.put(key, len(text), value)
+        if value is not None:
+            event[node.output or node.path] = value  # type: ignore[assignment]  # a Value, as _path_value gives
+        return
+    try:  # extract-all: the fields of the first bytes only, as automatic extraction
         document = decode_json(text)
     except ValueError:
         return
-    if node.path is None:  # extract-all: the fields of the first bytes only, as automatic extraction
-        data = text.encode("utf-8").strip()
-        cut = len(data) > AUTO_EXTRACTION_CUTOFF  # flattened once: the document, or only the part that is read
-        for name, value in (flat_json(auto_extracted(data)) if cut else flatten_json(document)).items():
-            event[name] = value
-    else:
-        value = make_mv(extract_path(document, node.path))
-        if value is not None:
-            event[node.output or node.path] = value
+    data = text.encode("utf-8").strip()
+    cut = len(data) > AUTO_EXTRACTION_CUTOFF  # flattened once: the document, or only the part that is read
+    for name, field_value in (flat_json(auto_extracted(data)) if cut else flatten_json(document)).items():
+        event[name] = field_value
+
+
+def _path_value(path: str, text: str) -> Value:
+    """The value ``path`` reads from the JSON ``text``: None when the text is not JSON or holds nothing there."""
+    try:
+        document = decode_json(text)
+    except ValueError:
+        return None
+    return make_mv(extract_path(document, path))
 
 
 def _spath_fields(node: CommandNode) -> FieldUse:
