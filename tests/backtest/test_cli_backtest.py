@@ -92,6 +92,27 @@ def test_an_exports_index_times_decide_what_the_schedule_sees(
     assert found[2700] == []
 
 
+@pytest.mark.parametrize("export", [json_export, csv_export])
+def test_events_indexed_before_they_happened_are_counted_in_the_read_line(
+        export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splunk indexes an event after it happened: a hand-made export whose _indextime is before its _time (the
+    source's clock ahead of the indexer's, or a time read in the wrong zone) was read without a word. Such events
+    are counted in the read line and summary.json; one indexed in the second it happened (_indextime whole
+    seconds, _time to the millisecond) is not."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")  # the read line on one line
+    for delay, early in ((-3600, 1), (0, 0)):
+        source = export(tmp_path / f"export-{delay}", delay)  # type: ignore[operator]
+        status, text, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out",
+                                     str(tmp_path / f"out-{delay}"))
+        assert status == 0, err
+        [read] = [line for line in text.splitlines() if line.startswith("read ")]
+        said = "; 1 with _indextime before _time (the source's clock ahead, or a time read in the wrong time zone)"
+        assert read.endswith(said) == bool(early), read
+        summary = json.loads((tmp_path / f"out-{delay}" / "summary.json").read_text())
+        assert summary["input"]["events_indexed_before_time"] == early
+
+
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_out_files_get_the_mode_the_umask_gives(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch, umask: int, mode: int) -> None:
@@ -542,6 +563,34 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_stops_the_backtest_wh
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
 
 
+def test_a_tuned_filter_macro_that_silenced_a_detection_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer tuned a detection's filter macro with an allowlist holding the tenant's users: the backtest showed
+    it at 0 notables beside the others and said nothing of the macro, so a quiet tenant and the tuning looked alike.
+    As the replay says it of a test (``spl_macros.filter_drop``, one home), the backtest now names the macro's
+    definition, with how many rows the search returns with it as the build's ``search *``: on stderr, in
+    summary.json and in report.html. An allowlist that leaves a notable draws nothing."""
+    name = "entra_id_tenant_wide_admin_consent_granted_filter"
+    said = (f"macros/{name}.yml:2:13: {TENANT_WIDE}: no results, but 1 result(s) over the events kept with the "
+            f"filter macro `{name}` as 'search *' (the build's default): its definition in macros/{name}.yml drops "
+            "it; change the tuning if these should raise notables")
+    tuned = _tuned(tmp_path / "tuned", 'search NOT user IN ("patti.wilber@contoso.example")')
+    status, stdout, err = backtest(capsys, "--root", str(tuned), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--out", str(tmp_path / "out"))
+    assert status == 0 and f"contentpack backtest: hint: {said}" in err.splitlines(), err
+    document = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert document["totals"][TENANT_WIDE]["results"] == 0
+    assert document["filter_macro_hints"] == [{"detection": TENANT_WIDE, "macro": name, "results": 1,
+                                               "path": f"macros/{name}.yml", "line": 2, "col": 13, "message": said}]
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")  # break points
+    assert 'id="filter-hints"' in page and html.escape(said.split(": ", 2)[2], quote=True) in page
+
+    kept = _tuned(tmp_path / "kept", 'search NOT user IN ("someone.else@contoso.example")')
+    status, stdout, err = backtest(capsys, "--root", str(kept), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--format", "json")
+    assert status == 0 and json.loads(stdout)["filter_macro_hints"] == [] and "hint:" not in err, err
+
+
 def test_report_html_shows_the_hint_of_a_hostile_field_name_as_text(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """report.html, the page an analyst or a manager opens alone, read 0 notables for the silenced detection and
@@ -639,6 +688,45 @@ def test_files_of_a_folder_that_are_not_read_are_named(tmp_path: Path, capsys: p
                                    f"{logs}/week2/signins.zip")
     status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED, "--out", str(logs / "out"))
     assert status == 0 and err.startswith("contentpack backtest: note: 2 file(s)")  # not the report's own files
+
+
+def test_a_licence_beside_a_data_set_is_named_as_not_read_not_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder of real sample events kept as their sources ship them, their licences in ``LICENSES/*.txt`` beside
+    (Apache-2.0 events of splunk/security_content, ``tests/fixtures``): ``.txt`` is a log name, so the backtest
+    stopped on each licence, "not a supported input". A ``.txt`` file of a folder that holds text and no events is
+    now named before the run as not read, as a README is; one holding events is read, one the reader refuses by
+    its first bytes (UTF-16) is still refused with the others in one run, and a licence named on the command line
+    is still refused."""
+    fixtures = REPO / "tests" / "fixtures" / "splunk_security_content"
+    samples = tmp_path / "samples"
+    (samples / "LICENSES").mkdir(parents=True)
+    (samples / "splunk_security_content").mkdir()
+    licence = samples / "LICENSES" / "splunk_security_content_LICENSE_Apache-2.0.txt"
+    licence.write_bytes((fixtures / "LICENSE").read_bytes())
+    (samples / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl").write_bytes(
+        (fixtures / "azure_monitor_aad_example_logs.jsonl").read_bytes())
+    (samples / "README.md").write_text("# Samples\n", encoding="utf-8")
+    events = (fixtures / "azure_monitor_aad_example_logs.jsonl").read_text(encoding="utf-8").splitlines()
+    (samples / "more.txt").write_text(events[0] + "\n", encoding="utf-8")  # events named .txt: read
+    status, stdout, err = backtest(capsys, "--events", str(samples), "--format", "json", "--from", "2024-01-01",
+                                   "--to", "2024-03-01")
+    assert status == 0, err
+    assert err.splitlines()[:2] == [
+        f"contentpack backtest: note: 1 file(s) in the folder(s) not read, as not named like logs (.json, .jsonl, "
+        f".ndjson, .log, .csv, .txt, or .gz): {samples}/README.md",
+        f"contentpack backtest: note: 1 .txt file(s) in the folder(s) not read, as text with no events (no JSON "
+        f"object or CSV header with _raw in their first bytes): {licence}"]
+    assert json.loads(stdout)["input"]["files"] == 2
+
+    (samples / "utf16.txt").write_bytes("\ufeff{}".encode("utf-16-le"))
+    (samples / "signins.log").write_text("not events\n", encoding="utf-8")
+    status, _, err = backtest(capsys, "--events", str(samples))
+    refused = [line for line in err.splitlines() if line.startswith("contentpack backtest: error: ")]
+    assert status == 2 and [line.split(": ")[2] for line in refused] == [f"{samples}/signins.log",
+                                                                       f"{samples}/utf16.txt"], err
+    status, _, err = backtest(capsys, "--events", str(licence))
+    assert status == 2 and f"{licence}: not a supported input" in err
 
 
 def test_every_file_refused_by_its_first_bytes_is_named_in_one_run(tmp_path: Path,

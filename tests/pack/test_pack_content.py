@@ -90,13 +90,17 @@ def test_lookups_used_by_searches_exist_with_the_fields_they_read(
     assert used >= 2
 
 
+# A lookup keyed by more than its first column: the columns its searches match on (macro entra_id_scope_risk).
+KEY_COLUMNS = {"entra_id_risky_oauth_resource_scopes": ("resource_app_id", "scope")}
+
+
 def test_lookup_files_are_well_formed(lookups: list[ContentFile]) -> None:
     for lk in lookups:
         assert lk.path.stem == lk.data["name"]
         rows = csv_rows(lk.path.with_suffix(".csv"))
         assert rows, lk.path
-        key = csv_header(lk.path.with_suffix(".csv"))[0]
-        keys = [r[key].lower() for r in rows]
+        columns = KEY_COLUMNS.get(lk.path.stem, (csv_header(lk.path.with_suffix(".csv"))[0],))
+        keys = [tuple(r[column].lower() for column in columns) for r in rows]
         assert len(keys) == len(set(keys)), f"duplicate keys in {lk.path.name}"
 
 

@@ -17,4 +17,4 @@ def test_real_pack_validates_clean() -> None:
     # CP074 held the pack's macros and lookups (the generated filters too) to its own prefix: none shares a
     # name with ESCU's exported azure_monitor_aad or security_content_ctime (tests/content/test_namespace.py)
     assert result.pack.app.namespace == "entra_id_"
-    assert len(result.pack.stories) == 1 and len(result.pack.data_sources) == 5 and len(result.pack.lookups) == 2
+    assert len(result.pack.stories) == 1 and len(result.pack.data_sources) == 5 and len(result.pack.lookups) == 3

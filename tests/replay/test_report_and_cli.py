@@ -103,12 +103,13 @@ def test_an_spl_error_is_placed_where_validate_places_the_same_problem(pack_copy
     """RP003 points at the YAML line and column of the search's part the engine refused, as validate's finding
     on it does (CP068 here: an OUTPUT field the lookup lacks, which the engine refuses as unsupported); it used
     to point at the ``search`` key, with a column into the folded search text."""
-    name = "Entra ID User Consent Granted for Risky Delegated Scopes"
-    path = "detections/cloud/entra_id_user_consent_granted_for_risky_delegated_scopes.yml"
+    name = "Entra ID OAuth Consent Granted After User Declined"  # a lookup in the search itself, not in a macro
+    path = "detections/cloud/entra_id_oauth_consent_granted_after_user_declined.yml"
     detection = pack_copy / path
     text = detection.read_text(encoding="utf-8")
-    assert "OUTPUT risk_level" in text
-    detection.write_text(text.replace("OUTPUT risk_level", "OUTPUT risk_levl", 1), encoding="utf-8")
+    assert "OUTPUT appId AS known_app_id" in text
+    detection.write_text(text.replace("OUTPUT appId AS known_app_id", "OUTPUT appIdd AS known_app_id", 1),
+                         encoding="utf-8")
     [finding] = validate_pack(pack_copy).diagnostics
     assert finding.rule == "CP068" and finding.position.line > 19
     assert main(["replay", "--root", str(pack_copy), "--all-time", "--detection", name]) == 1

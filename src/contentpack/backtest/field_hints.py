@@ -14,6 +14,10 @@ logs, and is not asked about. A typo in a tuning macro (``where appid!="..."`` o
 the detection's ``stats``, where the results have ``app_id``) is a field no event can have there whatever the logs
 hold: ``validate`` reports it (CP080, ``content.rules.unmade_filters``), and the backtest does not run such a pack.
 
+A detection the pack tunes (``macros/<stem>_filter.yml``) whose runs returned nothing is run once more over all the
+events kept with the macro as the build's ``search *`` (``spl_macros.filter_drop``, as the replay says it of a
+test): when that returns rows, the tuning silenced the detection on these logs (``FilterHint``).
+
 Cost: the searches are analysed again (no event read); when a detection is asked about, one read of the events
 kept (a small share of the lines: those some detection can match), of only the fields asked about, and a sample
 for the did-you-mean.
@@ -29,6 +33,7 @@ from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack
 from contentpack.content.rules.spl_checks import Positions
 from contentpack.content.rules.unmade_filters import written_at
+from contentpack.content.spl_macros import FilterDrop, filter_drop
 from contentpack.replay.runner import PACK_FIELD_ADVICE
 from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline
@@ -37,6 +42,8 @@ from contentpack.spl.values import Event
 
 OPENING = "no results, and the search"
 WHERE = " in the events read"
+FILTER_OVER = " over the events kept"  # the events the backtest's runs searched
+FILTER_FIX = "change the tuning if these should raise notables"
 
 
 @dataclass(frozen=True)
@@ -84,3 +91,41 @@ def field_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections:
     positions = Positions(Path(pack.root))
     return tuple(FieldHint(detection.name, field, written_at(pack, positions, detection, pipeline, field))
                  for detection, pipeline in pipelines for field in absent_in(pipeline, over, present=present))
+
+
+@dataclass(frozen=True)
+class FilterHint:
+    """A detection whose runs returned nothing that would have returned rows but for the pack's tuned filter
+    macro: a tuned allowlist holding the tenant's users silences it, and the table shows it as a quiet one."""
+
+    detection: str
+    dropped: FilterDrop
+    at: Position  # the macro's definition
+
+    def text(self) -> str:
+        """``macros/x_filter.yml:3:13: DETECTION: no results, but 2 result(s) over the events kept with ...``."""
+        return f"{self.at}: {self.detection}: {self.said()}"
+
+    def said(self) -> str:
+        return self.dropped.said(FILTER_OVER, FILTER_FIX)
+
+    def as_json(self) -> dict[str, object]:
+        return {"detection": self.detection, "macro": self.dropped.macro.name, "results": self.dropped.results,
+                "path": self.at.path, "line": self.at.line, "col": self.at.col, "message": self.text()}
+
+
+def filter_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections: Iterable[Detection],
+                 quiet: Iterable[str], now: float) -> tuple[FilterHint, ...]:
+    """The ``detections`` named in ``quiet`` (they returned nothing) that return rows over ``events`` (all time at
+    ``now``) with their tuned filter macro as ``search *``."""
+    silent = set(quiet)
+    asked = [d for d in detections if d.name in silent]
+    if not asked:
+        return ()
+    over = engine.fork(events, ())
+    hints = []
+    for detection in asked:
+        dropped = filter_drop(pack, over, detection, now)
+        if dropped is not None:
+            hints.append(FilterHint(detection.name, dropped, dropped.macro.source.at("definition")))
+    return tuple(hints)

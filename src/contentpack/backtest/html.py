@@ -33,8 +33,8 @@ td.t span { white-space: nowrap; }
           -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 #chart { display: block; max-width: 100%; height: auto; }
-#field-hints { border-left: 4px solid #e15759; padding: 1px 0 1px 12px; background: #fdf3f3; }
-#field-hints h2 { margin-top: 8px; }
+#field-hints, #filter-hints { border-left: 4px solid #e15759; padding: 1px 0 1px 12px; background: #fdf3f3; }
+#field-hints h2, #filter-hints h2 { margin-top: 8px; }
 @media print { body { margin: 0; } .chart, .legend { break-inside: avoid; } }
 """
 
@@ -232,16 +232,30 @@ def _hints(hints: Sequence[tuple[str, str, str]]) -> str:
             + "</section>")
 
 
+def _filter_hints(hints: Sequence[tuple[str, str, str]]) -> str:
+    """The detections the pack's tuned filter macro silenced (``field_hints.filter_hints``), boxed as the field
+    hints are: their 0 notables come from the tuning, not from the logs. Nothing when there is none."""
+    if not hints:
+        return ""
+    return ('<section id="filter-hints"><h2>Filter macros: the pack\'s tuning silenced a detection</h2>'
+            "<p>A detection whose runs returned nothing returns results over the same events with its filter macro "
+            "as <code>search *</code>, the build's default: its definition in the pack drops them.</p>"
+            + _table("filter-macro-hints", ("detection", "written at", "hint"), hints, set(), names=frozenset({0}))
+            + "</section>")
+
+
 def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts], detections: Sequence[str],
            types: Mapping[str, str] | None = None, actions_note: str = "",
            totals: Mapping[str, Mapping[str, int]], risk_objects: Sequence[Entity], threat_objects: Sequence[Entity],
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
            messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
-           input_notes: Sequence[str] = (), hints: Sequence[tuple[str, str, str]] = ()) -> str:
+           input_notes: Sequence[str] = (), hints: Sequence[tuple[str, str, str]] = (),
+           filtered: Sequence[tuple[str, str, str]] = ()) -> str:
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
     first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
     reading found beyond the counts (no event kept, and why); ``hints``: the field hints (``field_hints``),
-    (detection, where the field is written, message), shown under the per-detection table they explain;
+    (detection, where the field is written, message), shown under the per-detection table they explain, as are
+    ``filtered``, the detections the pack's tuned filter macro silenced (detection, the macro's definition, message);
     ``types``: each detection's type, beside its name; ``actions_note``: what the types run raise
     (``summary.actions_note``)."""
     total_rows = [(name, (types or {}).get(name, ""),
@@ -267,6 +281,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
                {2, 3, 4, 5}, names=frozenset({0})),
         *([f'<p class="muted" id="actions-note">{_e(actions_note)}</p>'] if actions_note else []),
         _hints(hints),
+        _filter_hints(filtered),
         "<h2>Job messages of the scheduled runs</h2>",
         _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
                names=frozenset({0})),

@@ -176,6 +176,11 @@ class ReadReport:
     bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
     bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
     with_indextime: int = 0  # events whose _indextime came from the input
+    # of those, the ones indexed before the second they happened (``_indextime`` whole seconds, ``_time`` perhaps not):
+    # Splunk indexes an event after it happened, so this is the source's clock ahead of the indexer's or a
+    # timestamp read in the wrong time zone (a hand-made export's columns swapped or shifted); the simulation
+    # takes both as given, and a detection's window finds such an event by its _time, which may be hours off
+    indexed_early: int = 0
     cut: int = 0  # events decoded (a bad record too) over events.AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
@@ -248,6 +253,7 @@ class ReadReport:
             "events_decoded": self.events_decoded, "events_kept": self.events,
             "events_no_detection_can_match": self.unmatched, "events_outside_range": self.outside,
             "events_with_indextime_from_input": self.with_indextime,
+            "events_indexed_before_time": self.indexed_early,
             "events_over_extraction_cutoff": self.cut, "bad_lines": self.bad,
             # bad_lines is every bad one, as before these
             "bad_whole_lines": self.bad_units.get(LINES, 0), "bad_csv_rows": self.bad_units.get(ROWS, 0),
@@ -270,7 +276,10 @@ class ReadReport:
             events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
             events.append(f"{self.unmatched:,} no detection can match")
-        return f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
+        early = (f"; {self.indexed_early:,} with _indextime before _time (the source's clock ahead, or a time read in "
+                 "the wrong time zone)") if self.indexed_early else ""
+        return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
+                f"{early}")
 
 
 @dataclass(frozen=True)
@@ -322,12 +331,33 @@ def _looks_like_logs(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
 
 
+def _prose(path: Path) -> bool:
+    """Whether ``path``, found in a folder and named ``.txt`` (``.txt.gz`` too), is text with no event in its first
+    bytes: no JSON object, array or CSV header with ``_raw`` (``_kind`` finds none), and nothing the reader refuses
+    by name (UTF-16, Avro, another schema: those stay errors). A data set's ``LICENSE.txt``, ``NOTICE.txt`` or
+    ``LICENSES/*.txt`` beside its logs stopped the backtest as "not a supported input"; ``.txt`` is the one log
+    name such files share. A file that cannot be opened is not prose: the reading names why."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes = suffixes[:-1]
+    if suffixes[-1:] != [".txt"]:
+        return False
+    try:
+        with open(path, "rb", buffering=HEAD_BYTES) as handle:
+            head = _decompressed(cast(io.BufferedReader, handle)).peek(HEAD_BYTES)[:HEAD_BYTES]
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return False
+    return packed_refusal(head) is None and head_refusal(head, str(path)) is None and _kind(head[:4096]) is None
+
+
 @dataclass(frozen=True)
 class Found:
-    """The files ``find_inputs`` chose, and those it left in the folders because of their names."""
+    """The files ``find_inputs`` chose, and those it left in the folders because of their names or, for a ``.txt``
+    file, because it holds text and no events (``_prose``)."""
 
     files: tuple[Path, ...]
     not_logs: tuple[Path, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
+    prose: tuple[Path, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
 
 
 def discover(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> list[Path]:
@@ -342,13 +372,16 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
     the command writes: a ``--out`` folder inside an ``--events`` folder once had the last run's
     ``notables.jsonl``, ``risk.jsonl`` and ``summary.json`` read as logs by the next). The other files of the
     folders are returned too, for the command to name: a ``.zip`` or ``.avro`` export beside the logs was left
-    out without a word, and the report covered the rest as if it were all.
+    out without a word, and the report covered the rest as if it were all. A ``.txt`` file of a folder that holds
+    text and no events (``_prose``: a licence beside a data set) is left out and returned to be named too; one
+    named on the command line is read, and refused if it holds no events.
 
     A folder or log file in it this user cannot read is an error, every one named at once and before any is
     read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
     the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
     files: list[Path] = []
     not_logs: list[Path] = []
+    prose: list[Path] = []
     written = {output.resolve() for output in outputs}
     for text in paths:
         path = Path(text)
@@ -357,6 +390,9 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
+            licences = [candidate for candidate in found if _prose(candidate)]
+            prose.extend(licences)
+            found = [candidate for candidate in found if candidate not in licences]
             if not found:
                 raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
             files.extend(found)
@@ -367,7 +403,7 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(no_such_path(path))
-    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)))
+    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
@@ -707,6 +743,9 @@ class EventReader:
         if indexed is not None:
             event["_indextime"] = indexed
             self.report.with_indextime += 1
+            happened = event.get("_time")
+            if isinstance(happened, float) and math.isfinite(happened) and indexed < math.floor(happened):
+                self.report.indexed_early += 1
         return event
 
     # ------------------------------------------------------------------------------------------ CSV

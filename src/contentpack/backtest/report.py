@@ -116,6 +116,7 @@ class Summary:
             "top_threat_objects": [e.as_json() for e in self.threat_objects],
             "errors": self.errors,
             "hints": [hint.as_json() for hint in self.backtest.hints],
+            "filter_macro_hints": [hint.as_json() for hint in self.backtest.filtered],
         }
 
     def html(self) -> str:
@@ -129,7 +130,8 @@ class Summary:
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
                            period_reason=self.period_reason(), input_notes=self.reading_lines()[1:],
-                           hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints])
+                           hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints],
+                           filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered])
 
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""

@@ -11,7 +11,8 @@ The steps, each done once:
    (``simulate.simulate``): cron ticks, dispatch windows, ``_indextime`` visibility, throttling,
    notables, risk events, correlation searches over the accumulated risk;
 4. the fields a detection's search filters on that no event read has, when its base search matched events
-   but it returned nothing, or that no event can have there (``field_hints``: a typo in a tuning macro).
+   but it returned nothing, or that no event can have there (``field_hints``: a typo in a tuning macro); and,
+   of those, the ones the pack's tuned filter macro silenced (``filter_hints``).
 
 Memory: the events the detections can match (those passing the raw-text filter), each holding only the
 fields detections read (plus its raw text when a search reads ``_raw``), and the simulation's per-detection
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack import collector
-from contentpack.backtest.field_hints import FieldHint, field_hints
+from contentpack.backtest.field_hints import FieldHint, FilterHint, field_hints, filter_hints
 from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
@@ -64,6 +65,8 @@ class Backtest:
     lookback: float = 0.0  # the longest lookback of the detections run: events before ``--from`` less it are not kept
     # fields the detections' searches filter on that no event read has, or can have there (``field_hints``)
     hints: tuple[FieldHint, ...] = ()
+    # detections that returned nothing but would have without the pack's tuned filter macro (``filter_hints``)
+    filtered: tuple[FilterHint, ...] = ()
     # a remote backtest's: the span its runs searched, when a search of the index found no event in it
     empty_span: tuple[float, float] | None = None
 
@@ -164,7 +167,8 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
                       cover=cover)
     returned = {detection for detection, _, rows in result.row_counts() if rows}
-    hints = field_hints(pack, engine, index.events, running,
-                        (name for name in result.first_matched if name not in returned))
-    return Backtest(tuple(running), result, report, lookback=lookback, hints=hints)
+    quiet = [name for name in result.first_matched if name not in returned]
+    hints = field_hints(pack, engine, index.events, running, quiet)
+    filtered = filter_hints(pack, engine, index.events, running, quiet, result.end)
+    return Backtest(tuple(running), result, report, lookback=lookback, hints=hints, filtered=filtered)
 

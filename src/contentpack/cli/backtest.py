@@ -202,11 +202,17 @@ _NOT_READ_SHOWN = 5  # files left in the folders named in the note; the rest cou
 
 def _print_not_read(found: Found) -> None:
     """Names the files the folders held that are not read, before the run: a zip or Avro export beside the logs
-    was left out without a word, and the report looked like one over all of them."""
+    was left out without a word, and the report looked like one over all of them; and the ``.txt`` files holding
+    text, not events (a data set's ``LICENSES/*.txt``), which once stopped the run as unsupported inputs."""
     if found.not_logs:
         names = cut_list([str(path) for path in found.not_logs], _NOT_READ_SHOWN, separator=", ")
         print_diagnostics([f"contentpack backtest: note: {len(found.not_logs):,} file(s) in the folder(s) not read, "
                            f"as not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz): {names}"], sys.stderr)
+    if found.prose:  # a licence beside a data set: named, not refused (given by name, it would be)
+        names = cut_list([str(path) for path in found.prose], _NOT_READ_SHOWN, separator=", ")
+        print_diagnostics([f"contentpack backtest: note: {len(found.prose):,} .txt file(s) in the folder(s) not "
+                           f"read, as text with no events (no JSON object or CSV header with _raw in their first "
+                           f"bytes): {names}"], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:
@@ -225,7 +231,8 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     else:
         print(summary.text(output_width(sys.stdout)))
     print_diagnostics((f"contentpack backtest: {note}" for note in summary.notes), sys.stderr)
-    print_diagnostics((f"contentpack backtest: hint: {hint.text()}" for hint in backtest.hints), sys.stderr)
+    hints = [hint.text() for hint in backtest.hints] + [hint.text() for hint in backtest.filtered]
+    print_diagnostics((f"contentpack backtest: hint: {hint}" for hint in hints), sys.stderr)
     _print_bad_lines(backtest.reading)
     print_diagnostics(summary.errors, sys.stderr)  # positioned: the path first, as editors and CI read it
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)

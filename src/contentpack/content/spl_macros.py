@@ -1,13 +1,16 @@
 """The pack's macros as the SPL engine takes them: one home for validate (SPL checks) and replay.
 
 Keyed as macros.conf stanzas (``name`` or ``name(N)``), plus the ``<stem>_filter`` macro the build generates
-for every detection (``search *``, as contentctl does) unless the pack defines it.
+for every detection (``search *``, as contentctl does) unless the pack defines it; and what a tuned filter macro
+dropped (``filter_drop``), which replay and backtest both say when a detection returned nothing.
 """
 
 from __future__ import annotations
 
-from contentpack.content.model import Pack
-from contentpack.spl import MacroDef
+from dataclasses import dataclass
+
+from contentpack.content.model import Detection, Macro, Pack
+from contentpack.spl import Engine, MacroDef, SplError
 
 FILTER_DEFINITION = "search *"
 
@@ -21,3 +24,38 @@ def pack_macros(pack: Pack) -> dict[str, MacroDef]:
     for detection in pack.detections:
         macros.setdefault(detection.filter_macro, MacroDef(detection.filter_macro, (), FILTER_DEFINITION))
     return macros
+
+
+@dataclass(frozen=True)
+class FilterDrop:
+    """The rows a detection's search returns with its filter macro's call as ``search *`` (the build's own
+    definition) where, with the pack's tuned definition, it returned none."""
+
+    macro: Macro  # the pack's definition (macros/<stem>_filter.yml)
+    results: int
+
+    def said(self, over: str, fix: str) -> str:
+        """``no results, but 2 result(s){over} with the filter macro `x_filter` as 'search *' (the build's default):
+        its definition in macros/x_filter.yml drops them; {fix}``: one wording for replay and backtest."""
+        them = "it" if self.results == 1 else "them"
+        return (f"no results, but {self.results} result(s){over} with the filter macro `{self.macro.name}` as "
+                f"{FILTER_DEFINITION!r} (the build's default): its definition in {self.macro.source.path} drops "
+                f"{them}; {fix}")
+
+
+def filter_drop(pack: Pack, engine: Engine, detection: Detection, now: float) -> FilterDrop | None:
+    """What the pack's definition of the detection's filter macro dropped over the events ``engine`` holds: the
+    detection's search run over all time at ``now`` with the macro's call as ``search *``. None when the pack does
+    not tune the macro (or tunes it as ``search *``), the search does not call it, or nothing would be returned
+    without it either. A tuned allowlist holding the users of the logs silences a detection with no word of the
+    macro: the search and the data are unchanged, so the macro is the one thing to look at."""
+    macro = next((m for m in pack.macros if m.name == detection.filter_macro and not m.arguments), None)
+    call = f"`{detection.filter_macro}`"
+    if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
+        return None
+    try:
+        unfiltered = engine.search(detection.search.replace(call, FILTER_DEFINITION), earliest=None, latest=None,
+                                   now=now)
+    except SplError:  # the search's own run reports it
+        return None
+    return FilterDrop(macro, len(unfiltered.rows)) if unfiltered.rows else None

@@ -30,7 +30,7 @@ from contentpack import collector
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.rules.spl_checks import Positions, placed_in_file
-from contentpack.content.spl_macros import FILTER_DEFINITION
+from contentpack.content.spl_macros import filter_drop
 from contentpack.replay.attack_data import AttackDataStore, DataFile
 from contentpack.replay.checks import (
     CheckResult,
@@ -445,27 +445,12 @@ def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, ro
 
 def _filter_macro_hints(pack: Pack, engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
                         now: float) -> list[str]:
-    """When a test that expects results got none and the pack defines the detection's filter macro (the tuning
-    ``macros/<stem>_filter.yml`` holds) as more than ``search *``: how many rows the search returns with the
-    macro's call as ``search *``, the build's own definition. A tuned allowlist that holds the test's user made
-    the test fail with no word of the macro (the search and its data were unchanged)."""
+    """When a test that expects results got none: what the pack's tuned filter macro dropped (``filter_drop``).
+    A tuned allowlist that holds the test's user made the test fail with no word of the macro."""
     if rows or test.expected_results == 0:
         return []
-    macro = next((m for m in pack.macros if m.name == detection.filter_macro and not m.arguments), None)
-    call = f"`{detection.filter_macro}`"
-    if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
-        return []
-    try:
-        unfiltered = engine.search(detection.search.replace(call, FILTER_DEFINITION), earliest=ALL_TIME[0],
-                                   latest=ALL_TIME[1], now=now)
-    except SplError:
-        return []
-    if not unfiltered.rows:
-        return []
-    count = len(unfiltered.rows)
-    return [f"no results, but {count} result(s) with the filter macro {call} as {FILTER_DEFINITION!r} (the build's "
-            f"default): its definition in {macro.source.path} drops {'it' if count == 1 else 'them'}; change the "
-            "tuning or the test's data"]
+    dropped = filter_drop(pack, engine, detection, now)
+    return [] if dropped is None else [dropped.said("", "change the tuning or the test's data")]
 
 
 def select_detections(pack: Pack, names: Iterable[str] = ()) -> tuple[list[Detection], list[str]]:

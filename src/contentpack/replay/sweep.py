@@ -162,6 +162,12 @@ WRITERS = 0.75  # the risk writers' skew, as a fraction of their maximum, agains
 LATE_QUANTILES = (0.99, 1.0)  # of each delay model in play: its p99 and its ceiling, as extra delays
 CUT_SIDES = (-1.0, 0.0, 1.0)  # a record a second before, on and a second after each edge a search cuts itself
 SHOWN = 3  # differing variants shown per failed test
+# The likely fix, one line under a failed test's variants (80 columns: read on a terminal), in docs/replay.md's
+# words: a variant that raised less lost a record no run saw (the dispatch window is a slice no longer than the
+# cron period, so a late record or a skewed run falls between two windows: docs/replay.md, `-40m@m` every 10
+# minutes); one that raised more raised one attack twice (two runs see it, past the throttle).
+MISSED_HINT = "hint: missed: the dispatch window must span the cron period plus the lag"
+DOUBLED_HINT = "hint: raised twice: throttle on the attack's fields, as long as runs see it"
 
 
 @dataclass(frozen=True)
@@ -243,6 +249,20 @@ class SweptTest:
         shown = [self.described(variant, raised) for variant, raised in self.differences[:SHOWN]]
         more = more_text(len(self.differences), SHOWN, "variant(s) differ; --format json lists them")
         return shown + ([more] if more else [])
+
+    @property
+    def hints(self) -> list[str]:
+        """``MISSED_HINT`` when a variant raised less than the unmoved timeline, ``DOUBLED_HINT`` when one raised
+        more of what the unmoved timeline raised (a quiet test that fires when moved is no double)."""
+        unmoved = self.unmoved or Raised(0, ())
+        before = dict(unmoved.risk)
+        fewer = more = False
+        for _, raised in self.differences:
+            after = dict(raised.risk)
+            fewer |= raised.notables < unmoved.notables or any(after.get(k, 0) < v for k, v in before.items())
+            more |= raised.notables > unmoved.notables or any(v > before.get(k, 0) for k, v in after.items())
+        raised_any = bool(unmoved.notables or any(v for _, v in unmoved.risk))
+        return [hint for hint, shown in ((MISSED_HINT, fewer), (DOUBLED_HINT, more and raised_any)) if shown]
 
     @property
     def failures(self) -> list[str]:

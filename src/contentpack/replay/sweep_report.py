@@ -23,12 +23,14 @@ def summary(report: SweepReport) -> str:
 
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
     """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
-    unmoved timeline raised and how many variants differ (``brief``: ``tests_table``'s)."""
+    unmoved timeline raised and how many variants differ (``brief``: ``tests_table``'s); below it, a failed test's
+    differing variants and the likely fix (``SweptTest.hints``)."""
     headers = ["variants", "notables", "differ"]
     rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
-    lines = [line for t in report.tests for line in below(t, t.errors, [(t.position, line) for line in t.differing])]
+    lines = [line for t in report.tests
+             for line in [*below(t, t.errors, [(t.position, line) for line in t.differing]), *t.hints]]
     lines += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
               for name in report.quiet_unread]
     if not report.tests and not report.setup_errors:
@@ -71,6 +73,7 @@ def report_json(report: SweepReport) -> dict[str, Any]:
                 "differences": [{**_variant_json(variant), "raised": _raised_json(raised),
                                  "detail": t.described(variant, raised)} for variant, raised in t.differences],
                 "errors": [problem.render() for problem in t.errors],
+                "hints": t.hints,
                 "seconds": round(t.seconds, 4),
             }
             for t in report.tests
