@@ -217,7 +217,10 @@ def test_remove_local_after_a_package_install_says_there_is_nothing_to_remove(
     lines and 'no changes: 0 object(s) already up to date' (newuser17). The dry run now says 'any local copy' and
     'up to', and the real run counts the objects that had none in one line."""
     token_env(monkeypatch, double)
-    assert deploy(capsys, double, "--mode", "package", "--package", str(_tarball(real_pack, tmp_path)))[0] == 0
+    tarball = str(_tarball(real_pack, tmp_path))
+    assert deploy(capsys, double, "--mode", "package", "--package", tarball)[0] == 0
+    code, out, _ = deploy(capsys, double, "--mode", "package", "--package", tarball)
+    assert code == 0 and out.strip().splitlines() == ["no changes: 1 object(s) already up to date"]
     objects = sum(len(stanzas) for stanzas in app_objects(render_app(real_pack, DATE)).values())
     code, out, _ = deploy(capsys, double, "--remove-local", "--dry-run")
     lines = out.strip().splitlines()

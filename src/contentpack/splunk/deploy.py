@@ -81,8 +81,8 @@ class DeployReport:
         not listed: after a package install that is every object, one line each said nothing to do. A dry run's
         removals are counted as "up to": it reads each stanza's merged values, which do not say whether a local
         copy is among them, so it cannot know which the real run will find."""
-        quiet = ("unchanged", "absent")
-        shown = [c.render(self.dry_run) for c in self.changes if c.action not in quiet or c.kind == "app"]
+        shown = [c.render(self.dry_run) for c in self.changes
+                 if c.action != "unchanged" and (c.action != "absent" or c.kind == "app")]
         unchanged = sum(1 for c in self.changes if c.action == "unchanged")
         absent = sum(1 for c in self.changes if c.action == "absent" and c.kind != "app")
         removals = sum(1 for c in self.changes if c.action == "remove")
