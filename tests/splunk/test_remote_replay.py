@@ -168,7 +168,8 @@ def test_a_server_that_stops_answering_mid_replay_stops_the_run(double: SplunkdD
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     token_env(monkeypatch, double)
     ready(double)
-    double.state.answer_budget = 6  # server info, the index checks, the first test's events, then silence
+    # server info, the index checks, the searches for earlier runs' events, the first test's events, then silence
+    double.state.answer_budget = 8
     run = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
     assert run.code == 2
     assert "contentpack replay: error: stopped:" in run.err and "cannot reach" in run.err
