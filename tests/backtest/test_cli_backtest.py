@@ -801,3 +801,31 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
         "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
         "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "
         "start less the longest lookback of the detections run, 40m) to before 2026-10-02T00:00:00.000Z, its end"]
+
+
+def test_each_notable_names_its_drilldowns_filled_to_paste_into_splunk(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backtest on Splunk has no export to run ``search --events`` over, and notables.jsonl named no way back to
+    a notable's events (newuser17). Each notable now carries its detection's drilldowns filled as ES fills them,
+    with their time bounds; the events drilldown, run over the logs in those bounds, returns the events."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    logs = "attack_data/consent_phishing_campaign/consent_phishing_campaign.log"
+    status, _, err = backtest(capsys, "--events", logs, "--out", str(out))
+    assert status == 0, err
+    notables = [json.loads(line) for line in (out / "notables.jsonl").read_text().splitlines()]
+    assert notables
+    for notable in notables:
+        drilldowns = notable["drilldowns"]
+        assert drilldowns and all(d["search"] and "unfilled" not in d and d["earliest"] and d["latest"]
+                                  for d in drilldowns)
+    first = notables[0]["drilldowns"][0]
+    assert first["search"].startswith("`entra_id_signin_and_audit_logs`"), first
+
+    def epoch(text: str) -> str:
+        return str(int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()))
+
+    status = main(["search", first["search"], "--events", logs, "--earliest", epoch(first["earliest"]),
+                   "--latest", epoch(first["latest"]), "--format", "json"])
+    found = capsys.readouterr()
+    assert status == 0 and json.loads(found.out), found.err

@@ -10,14 +10,16 @@ and its continuation lines indented.
 from __future__ import annotations
 
 import fcntl
+import io
 import pty
 import struct
+import sys
 import termios
 from pathlib import Path
 
 import pytest
 
-from contentpack.cli.common import print_diagnostics
+from contentpack.cli.common import print_diagnostics, usage_error, warning
 from pack_copies import pack_with_edit
 from terminal_output import read_until_closed, stdout_in_a_pipe, stdout_on_terminal
 
@@ -73,3 +75,31 @@ def test_messages_on_stderr_wrap_when_stderr_is_the_terminal(monkeypatch: pytest
     lines = read_until_closed(leader).decode().replace("\r\n", "\n").splitlines()
     assert lines == ["contentpack backtest: [subsearch]:", f"{INDENT}Subsearch produced 2 results,",
                      f"{INDENT}truncating to maxout 1."]
+
+
+class _Terminal(io.StringIO):
+    """A captured stream that says it is a terminal, as stderr is when a user runs a command."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_warnings_and_usage_errors_wrap_on_a_terminal_as_problems_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``replay --splunk``'s warning of an earlier run's events (over 300 characters) and a TLS usage error ran off
+    an 80-column terminal mid-word (newuser17): ``warning`` and ``usage_error`` printed one line wherever they
+    went. On a terminal they now wrap between words as every positioned message does; in a pipe each is one line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    message = "the TLS certificate of 127.0.0.1:37101 did not verify (unable to get local issuer certificate); " \
+              "pass --ca-file with the CA that signed it (or --insecure, not recommended)"
+    for stream, wrapped in ((_Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        warning("replay", message)
+        usage_error("deploy", message)
+        lines = stream.getvalue().splitlines()
+        if not wrapped:
+            assert lines == [f"contentpack replay: warning: {message}", f"contentpack deploy: error: {message}"]
+            continue
+        assert [line for line in lines if len(line) > 80] == [] and len(lines) >= 6
+        assert lines[0].startswith("contentpack replay: warning: the TLS")
+        starts = [at for at, line in enumerate(lines) if not line.startswith(INDENT)]
+        assert starts == [0, starts[1]] and lines[starts[1]].startswith("contentpack deploy: error: the TLS")

@@ -207,3 +207,25 @@ def test_reserved_keys_are_refused() -> None:
 
     with pytest.raises(SplunkError, match="'app'"):
         _checked("savedsearches", Stanza("x", (("app", "y"),)))
+
+
+def test_remove_local_after_a_package_install_says_there_is_nothing_to_remove(
+        double: SplunkdDouble, real_pack: Pack, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a package install every stanza is default/ only. ``--remove-local --dry-run`` said 'would remove
+    local copy of' each of them and 'would change 75 object(s)'; the real run then printed 75 'no local copy of'
+    lines and 'no changes: 0 object(s) already up to date' (newuser17). The dry run now says 'any local copy' and
+    'up to', and the real run counts the objects that had none in one line."""
+    token_env(monkeypatch, double)
+    tarball = str(_tarball(real_pack, tmp_path))
+    assert deploy(capsys, double, "--mode", "package", "--package", tarball)[0] == 0
+    code, out, _ = deploy(capsys, double, "--mode", "package", "--package", tarball)
+    assert code == 0 and out.strip().splitlines() == ["no changes: 1 object(s) already up to date"]
+    objects = sum(len(stanzas) for stanzas in app_objects(render_app(real_pack, DATE)).values())
+    code, out, _ = deploy(capsys, double, "--remove-local", "--dry-run")
+    lines = out.strip().splitlines()
+    assert code == 0 and "would remove any local copy of macros.conf [entra_id_signin_and_audit_logs]" in lines
+    assert lines[-1] == (f"would remove the local copies of up to {objects} object(s): a dry run does not ask which "
+                         "have one")
+    code, out, _ = deploy(capsys, double, "--remove-local")
+    assert code == 0 and out.strip().splitlines() == [f"no changes: no local copy of the app's {objects} object(s)"]

@@ -25,8 +25,8 @@ from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
 from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
-from contentpack.splunk.ingest import Batch, Ingestor
-from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, index_probe, typed
+from contentpack.splunk.ingest import Batch, Ingestor, index_probe
+from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, typed
 from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env

@@ -168,7 +168,8 @@ def test_a_server_that_stops_answering_mid_replay_stops_the_run(double: SplunkdD
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     token_env(monkeypatch, double)
     ready(double)
-    double.state.answer_budget = 6  # server info, the index checks, the first test's events, then silence
+    # server info, the index checks, the searches for earlier runs' events, the first test's events, then silence
+    double.state.answer_budget = 8
     run = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
     assert run.code == 2
     assert "contentpack replay: error: stopped:" in run.err and "cannot reach" in run.err
@@ -483,3 +484,20 @@ def test_splunks_job_messages_are_the_tests_warnings_worded_as_locally(
     # tests are not replayed again for it)
     text = cli(capsys, args)
     assert f"warning: {warning}" in text.out and "pass (warn)" in text.out
+
+
+def test_events_an_earlier_replay_left_in_the_test_index_are_warned_of(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay whose clean-up could not delete its events (no can_delete) left them in the test index; the next
+    run's searches read them beside each test's own events, and its tests failed with doubled counts and no word
+    of why (newuser17). The command now says so before it runs; a clean index draws no such warning."""
+    token_env(monkeypatch, double)
+    ready(double)
+    clean = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
+    assert clean.code == 0 and "earlier replay" not in clean.err, clean.err
+    line = (ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log").read_bytes().splitlines()[0]
+    double.add_events(line + b"\n", TEST_INDEX, "Azure AD", "azure:monitor:aad", "contentpack-replay-0a1b2c3d-1")
+    run = replay(capsys, double, "--risk-index", "risk", detections=[DECLINED])
+    assert ("contentpack replay: warning: index 'contentpack_replay' holds events an earlier replay left (host "
+            "contentpack-replay-*" in run.err), run.err
+    assert "risk' holds" not in run.err  # the risk index holds none

@@ -100,7 +100,8 @@ def test_no_secret_when_the_server_stops_mid_replay(double: SplunkdDouble, capsy
     double.state.indexes.add("contentpack_replay")
     double.state.echo_credentials = True
     password_env(monkeypatch, double)
-    double.state.answer_budget = 5
+    # log-in, server info, the index check, the search for an earlier run's events, then the test's
+    double.state.answer_budget = 6
     out = run_cli(capsys, double, "replay", "--detection", "Entra ID User Declined OAuth Application Consent",
                   "--hec-url", double.url, "--wait", "3")
     assert "contentpack replay: error: stopped:" in out

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from contentpack.atomic_write import write_atomically
 from contentpack.backtest.summary import iso
+from contentpack.content.model import Detection
 from contentpack.printable import json_text
+from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown
 from contentpack.simulate import Notable
 from contentpack.spl.values import Event, Value
 
@@ -49,6 +51,34 @@ def notable_json(notable: Notable) -> dict[str, object]:
         "fields": {name: (_time(value) if name == "_time" else _json(value))
                    for name, value in notable.fields.items()},
     }
+
+
+def notable_drilldowns(detection: Detection, notable: Notable) -> list[dict[str, object]]:
+    """The detection's drilldowns filled from the notable as ES fills them when an analyst opens it (the
+    replay's ``fill_drilldown``), each with its time bounds: what to paste into Splunk's search bar to see the
+    events behind the notable. A backtest on Splunk (``--splunk``) has no export to run ``search --events``
+    over, so without them its notables named no way back to their events. A search whose commands a token
+    value would change is not given (``changes_commands``): pasting it would run what the value wrote; a token
+    the notable has no value for stays as written and is named (``unfilled``)."""
+    out: list[dict[str, object]] = []
+    for drilldown in detection.drilldown_searches:
+        try:
+            filled = fill_drilldown(detection, drilldown, notable.fields, (notable.earliest, notable.latest),
+                                    notable.time)
+        except DrilldownOffsetError as exc:  # validate refuses such an offset; a pack loaded without it may not
+            out.append({"name": drilldown.name, "error": str(exc)})
+            continue
+        entry: dict[str, object] = {"name": filled.name}
+        if filled.injected:
+            entry["changes_commands"] = True
+        else:
+            entry["search"] = filled.search
+        entry["earliest"] = None if filled.earliest is None else iso(filled.earliest)
+        entry["latest"] = None if filled.latest is None else iso(filled.latest)
+        if filled.unfilled:
+            entry["unfilled"] = list(filled.unfilled)
+        out.append(entry)
+    return out
 
 
 def risk_json(event: Event, detection_of: Mapping[str, str]) -> dict[str, object]:

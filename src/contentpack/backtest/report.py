@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest import html
-from contentpack.backtest.output import notable_json, risk_json, write_json, write_jsonl, write_text
+from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
     DayCounts,
@@ -138,7 +138,8 @@ class Summary:
         result = self.backtest.result
         notables, risk, summary, report = REPORT_FILES
         return [
-            write_jsonl(folder, notables, (notable_json(n) for n in result.notables)),
+            write_jsonl(folder, notables, ({**notable_json(n), "drilldowns": notable_drilldowns(
+                self.by_name[n.detection], n)} for n in result.notables)),
             write_jsonl(folder, risk, (risk_json(e, self.detection_of) for e in result.risk)),
             write_json(folder, summary, self.document()),
             write_text(folder, report, [self.html()]),

@@ -67,8 +67,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
     from contentpack.backtest.report import Summary
     from contentpack.backtest.run import Backtest
     from contentpack.splunk.client import SplunkError
-    from contentpack.splunk.ingest import check_index_exists, check_index_name
-    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, RemoteBacktest, index_holds_events
+    from contentpack.splunk.ingest import check_index_exists, check_index_name, index_holds_events
+    from contentpack.splunk.remote_backtest import BACKTEST_INDEX_HINT, RemoteBacktest
 
     try:
         check_index_name(args.index)

@@ -25,15 +25,18 @@ SETUP_FAILED = "the pack's searches cannot be set up (data sources, lookups, mac
 
 
 def usage_error(command: str, message: str) -> int:
-    """Print a usage error; returns the exit status for it."""
-    print(f"contentpack {command}: error: {printable(message)}", file=sys.stderr)
+    """Print a usage error; returns the exit status for it (one line in a pipe, wrapped between words on a
+    terminal, as ``print_diagnostics`` prints every message)."""
+    print_diagnostics([f"contentpack {command}: error: {message}"], sys.stderr)
     return USAGE
 
 
 def warning(command: str, message: str) -> None:
     """A warning worded as errors are (``contentpack <command>: warning: <message>``, on stderr): a user running
-    several commands in a script sees which one warned, and a grep for ``: warning:`` finds every one."""
-    print(f"contentpack {command}: warning: {printable(message)}", file=sys.stderr)
+    several commands in a script sees which one warned, and a grep for ``: warning:`` finds every one. On a
+    terminal it wraps between words, as ``print_diagnostics`` wraps every message: a 300-character warning ran
+    off an 80-column terminal mid-word."""
+    print_diagnostics([f"contentpack {command}: warning: {message}"], sys.stderr)
 
 
 def counted(number: int, noun: str) -> str:

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
             remote = RemoteReplay(pack, connection, ingestor, RemoteOptions(args.index, args.risk_index, args.compare),
                                   notice)
             remote.check_indexes(lambda line: warning("replay", line))
+            remote.warn_earlier_events(lambda line: warning("replay", line))
         except SplunkError as exc:
             return usage_error("replay", str(exc))
         result = remote.run(detections)

@@ -58,7 +58,9 @@ class Change:
         verb = {"create": "create", "update": "update", "remove": "remove local copy of", "install": "install",
                 "upgrade": "upgrade", "unchanged": "unchanged:", "absent": "no local copy of",
                 "missing": "missing on the server:"}[self.action]
-        if dry_run and self.changes_something:
+        if dry_run and self.action == "remove":
+            verb = "would remove any local copy of"  # a dry run does not ask whether there is one (remove_local)
+        elif dry_run and self.changes_something:
             verb = f"would {verb}"
         keys = f" ({', '.join(self.keys[:6])}{', ...' if len(self.keys) > 6 else ''})" if self.keys else ""
         return f"{verb} {self.kind} {self.name}{keys}"
@@ -75,10 +77,23 @@ class DeployReport:
         return sum(1 for change in self.changes if change.changes_something)
 
     def lines(self) -> list[str]:
-        shown = [c.render(self.dry_run) for c in self.changes if c.action != "unchanged"]
+        """One line per change, then a summary. An object ``--remove-local`` found no local copy of is counted,
+        not listed: after a package install that is every object, one line each said nothing to do. A dry run's
+        removals are counted as "up to": it reads each stanza's merged values, which do not say whether a local
+        copy is among them, so it cannot know which the real run will find."""
+        shown = [c.render(self.dry_run) for c in self.changes
+                 if c.action != "unchanged" and (c.action != "absent" or c.kind == "app")]
         unchanged = sum(1 for c in self.changes if c.action == "unchanged")
+        absent = sum(1 for c in self.changes if c.action == "absent" and c.kind != "app")
+        removals = sum(1 for c in self.changes if c.action == "remove")
         if self.changed == 0:
-            shown.append(f"no changes: {unchanged} object(s) already up to date")
+            shown.append(f"no changes: no local copy of the app's {absent} object(s)" if absent
+                         else f"no changes: {unchanged} object(s) already up to date")
+        elif self.dry_run and removals:
+            shown.append(f"would remove the local copies of up to {removals} object(s): a dry run does not ask "
+                         "which have one")
+        elif absent:
+            shown.append(f"removed the local copies of {removals} object(s), {absent} had none")
         else:
             summary = "would change" if self.dry_run else "changed"
             shown.append(f"{summary} {self.changed} object(s), {unchanged} already up to date")

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from contentpack.splunk.client import HecSender, HecUnavailable, SplunkConnection, SplunkError
+from contentpack.splunk.client import HecSender, HecUnavailable, SearchFailed, SplunkConnection, SplunkError
 
 # Splunk index names: lower-case letters, digits, "_" and "-", not starting with "_" or "-" (indexes.conf).
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
@@ -63,6 +63,25 @@ def check_index_exists(connection: SplunkConnection, index: str, hint: str, warn
 def spl_quote(value: str) -> str:
     """A double-quoted SPL string literal for ``value``."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def index_probe(index: str, terms: Sequence[str] = ()) -> str:
+    """A search that finds whether ``index`` holds any event (matching ``terms``) in a time range: one row,
+    ``count`` 0 or 1 (``head`` ends the search at its first event, so it costs little on a busy index and nothing
+    on an empty one)."""
+    return f"search {' '.join([f'index={spl_quote(index)}', *terms])} | head 1 | stats count"
+
+
+def index_holds_events(connection: SplunkConnection, index: str, earliest: float | None = None,
+                       latest: float | None = None, terms: Sequence[str] = ()) -> bool | None:
+    """Whether a search of ``index`` (between ``earliest`` and ``latest``; all time without them) finds an event
+    (``index_probe``); None when Splunk refused the search or gave no row, which says nothing either way."""
+    try:
+        rows = connection.search(index_probe(index, terms), earliest=earliest, latest=latest,
+                                 what=f"search of index {index!r} for any event").rows
+    except SearchFailed:
+        return None
+    return str(rows[0].get("count")) != "0" if rows else None
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from contentpack.spl.messages import LEVELS, JobMessage
 from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Value, as_number, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection
-from contentpack.splunk.ingest import check_index_name, spl_quote
+from contentpack.splunk.ingest import check_index_name, index_holds_events, spl_quote
 from contentpack.splunk.options import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from contentpack.splunk.remote_replay import splunk_results
 
@@ -145,24 +145,6 @@ class Checkpoint:
                 handle.write(line + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
-
-
-def index_probe(index: str) -> str:
-    """A search that finds whether ``index`` holds any event in a time range: one row, ``count`` 0 or 1 (``head``
-    ends the search at its first event, so it costs little on a busy index and nothing on an empty one)."""
-    return f"search index={spl_quote(index)} | head 1 | stats count"
-
-
-def index_holds_events(connection: SplunkConnection, index: str, earliest: float | None = None,
-                       latest: float | None = None) -> bool | None:
-    """Whether a search of ``index`` (between ``earliest`` and ``latest``; all time without them) finds an event
-    (``index_probe``); None when Splunk refused the search or gave no row, which says nothing either way."""
-    try:
-        rows = connection.search(index_probe(index), earliest=earliest, latest=latest,
-                                 what=f"search of index {index!r} for any event").rows
-    except SearchFailed:
-        return None
-    return str(rows[0].get("count")) != "0" if rows else None
 
 
 @dataclass(frozen=True)

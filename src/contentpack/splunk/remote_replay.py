@@ -71,11 +71,13 @@ from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.events import parse_timestamp
 from contentpack.spl.values import Event, Value, make_mv, mv_values, to_str
 from contentpack.splunk.client import SearchAnswer, SearchFailed, SplunkConnection, SplunkError
-from contentpack.splunk.ingest import Batch, Ingestor, check_index_exists, check_index_name
+from contentpack.splunk.ingest import Batch, Ingestor, check_index_exists, check_index_name, index_holds_events
 from contentpack.splunk.options import DEFAULT_INDEX
 REPLAY_INDEX_HINT = "create a dedicated, disposable index for replays (Settings > Indexes)"
 RISK_SOURCETYPE = "stash"
 _METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")
+# the start of every test's host (``contentpack-replay-<run>-<n>``): what finds an earlier run's leftovers
+HOST_PREFIX = "contentpack-replay-"
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ class RemoteReplay:
                              "without a risk index (RemoteOptions.risk_index)")
         started = time.perf_counter()
         outcome = DetectionTestOutcome.starting(detection, test_index)
-        host = f"contentpack-replay-{self.options.run_id}-{number}"
+        host = f"{HOST_PREFIX}{self.options.run_id}-{number}"
         data = self._data(detection, test_index, test, host)
         if isinstance(data, list):
             return replace(outcome, errors=tuple(data), seconds=time.perf_counter() - started)
@@ -408,6 +410,19 @@ class RemoteReplay:
         for index in (self.options.index, self.options.risk_index):
             if index is not None:
                 check_index_exists(self.connection, index, REPLAY_INDEX_HINT, warn)
+
+    def warn_earlier_events(self, warn: Callable[[str], None]) -> None:
+        """``warn`` when ``--index`` or ``--risk-index`` holds events of an earlier run (its host marker), which
+        that run's clean-up could not delete (no ``can_delete``, or the run lost the server). A test's search
+        reads every index the user searches by default, not its own host's events alone, so those events count
+        beside the test's own and its counts come out too high: the next run failed with doubled counts and no
+        word of why (newuser17)."""
+        for index in (self.options.index, self.options.risk_index):
+            if index is not None and index_holds_events(self.connection, index, terms=(f"host={HOST_PREFIX}*",)):
+                warn(f"index {index!r} holds events an earlier replay left (host {HOST_PREFIX}*: its clean-up could "
+                     "not delete them): each test's search reads them beside its own events, so results may come "
+                     f"out too many; delete them first (search index={index} host={HOST_PREFIX}* | delete, "
+                     "with the can_delete role)")
 
     def run(self, detections: Sequence[Detection]) -> RemoteReport:
         """Every test of ``detections`` on Splunk (call :meth:`check_indexes` first)."""
