@@ -173,6 +173,19 @@ def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and json.loads(out) == [{"count": "2"}]
 
 
+def test_iso_bounds_with_their_zone_paste_from_a_notables_drilldown(capsys: pytest.CaptureFixture[str]) -> None:
+    """``notables.jsonl`` gives a drilldown's earliest/latest as UTC ISO 8601 (docs/backtest.md, "Notables'
+    drilldowns"); they read as the same moments as the epochs, and one without its zone is refused, not guessed."""
+    window = ("--earliest", "2024-02-07T17:33:20Z", "--latest", "2024-02-09T18:33:20+01:00")
+    status, out, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), *window, "--format", "json")
+    epochs = ("--earliest", "1707327200", "--latest", "1707500000")
+    status_epochs, out_epochs, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), *epochs,
+                                       "--format", "json")
+    assert status == status_epochs == 0 and json.loads(out) == json.loads(out_epochs) == [{"count": "2"}]
+    status, _, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--earliest", "2024-02-07T17:33:20")
+    assert status == 2 and "--earliest" in err and "needs its zone" in err
+
+
 def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> None:
     macros = REPO / "macros"
     if not (macros / "entra_id_signin_and_audit_logs.yml").is_file():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 import stat
 import time
@@ -56,7 +57,7 @@ from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
-                                     head_starts_array, in_calendar)
+                                     head_starts_array, in_calendar, parse_timestamp)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -167,13 +168,24 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
     return out
 
 
+# An ISO 8601 moment with its zone, as the pack's outputs write times (notables' drilldown bounds, replay runs):
+# Splunk's search/jobs endpoint takes such a time for earliest_time/latest_time beside epochs and relative times.
+_ZONED_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})\Z", re.IGNORECASE)
+
+
 def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
+    """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it), or an
+    ISO 8601 moment with its zone, so a drilldown's bounds from ``notables.jsonl`` paste as they are."""
     if text is None:
         return None
     try:
         return parse_time_modifier(text, now, tz)
     except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        moment = parse_timestamp(text) if _ZONED_ISO.match(text.strip()) else None
+        if moment is None:
+            zone = " (an ISO 8601 time needs its zone: Z or +HH:MM)" if text[:4].isdigit() and "T" in text else ""
+            raise UsageError(f"{option}: {exc}{zone}") from None
+        return moment
 
 
 def _date(name: str, value: Value, tz: str) -> str | None:
