@@ -741,8 +741,10 @@ class SplunkConnection:
             raise describe(exc, what, self.target, self.credentials, self.options) from None
 
     def login(self) -> None:
-        """Open the session (user/password) or check the token with one cheap request."""
-        with self.errors(f"log in to {self.target.url}"):
+        """Open the session (user/password) or check the token with one cheap request; a failure says which, as a
+        token involves no log-in."""
+        what = "check the token at" if self.credentials.token else "log in to"
+        with self.errors(f"{what} {self.target.url}"):
             self.service.login()
             _ = self.service.info["version"]
 
