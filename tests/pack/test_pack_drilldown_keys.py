@@ -102,8 +102,9 @@ def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str
 
 # a field the search sets to the audit record's own id: properties.id (``id``) or the correlationId its records share
 # (taken only when GUID-shaped: ``coalesce(if(match(correlationId, ...), correlationId, null()), record_id, ...)``),
-# or record_id, the id macro entra_id_record_id keeps when it holds no search syntax
-RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|(?:record_)?id)\b|id\b)")
+# or record_id, the id macro entra_id_record_id keeps when it holds no search syntax, or its record_key (that id, else
+# the sha256 of the raw event)
+RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|(?:record_)?id)\b|id\b|record_key\b)")
 GROUP_BY = re.compile(r"\|\s*stats\b[^|]*?\bby\s+([\w\s]+?)\s*(?=\||$)")
 
 
