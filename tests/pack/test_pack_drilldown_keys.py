@@ -205,9 +205,10 @@ def test_caller_chosen_correlation_id_never_reaches_the_results_drilldown(name: 
 
 # What takes a caller-chosen value unchecked: consent_id straight from the correlationId (Tenant-Wide v21, the
 # tiers' macro before), and the record id (every version before the macro entra_id_record_id, and the macro
-# without its guard). Each pattern matches the form of the versions before its guard too.
-UNCHECKED_CORRELATION_ID = (re.compile(r"consent_id=coalesce\(.*?, ((?:record_)?id), sha256\(_raw\)\)"),
-                            r"consent_id=coalesce(correlationId, \1, sha256(_raw))")
+# without its guard). Each pattern matches the form of the versions before its guard too, and the record id's
+# fallback written inline (record_id, sha256(_raw)) as before the macro set record_key.
+UNCHECKED_CORRELATION_ID = (re.compile(r"consent_id=coalesce\(.*?, ((?:record_)?id, sha256\(_raw\)|record_key)\)"),
+                            r"consent_id=coalesce(correlationId, \1)")
 UNCHECKED_RECORD_ID = (re.compile(r'if\(match\(id, "[^"]*"\), id, null\(\)\)'), "id")
 CP045_TOKEN = re.compile(r"uses \$(\w+)\$, .*? come from '([\w.]+)'")
 TIERS = ("privileged_app_permission_granted_to_service_principal",
