@@ -247,11 +247,14 @@ def _in_other_tenant(line: str) -> str:
     """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
     which the add-on aliases as dest, and the resource path that holds it) changed, and a sign-in's resource and
     home tenant too where they named the first tenant (left as written, they made the sign-in one into the first
-    tenant, which the refusal searches leave out as another organisation's, macro entra_id_own_tenant_resource);
-    all else as written."""
+    tenant, which the refusal searches leave out as another organisation's, macro entra_id_own_tenant_resource),
+    and its record id (properties.id, Microsoft's unique id of the activity: another tenant's record is another
+    record, and the searches read a record with the same id once, macro entra_id_record_id); all else as written."""
     event = json.loads(line)
     tenant = event["tenantId"]
     event["tenantId"] = OTHER_TENANT
+    if isinstance(event["properties"].get("id"), str):
+        event["properties"]["id"] += "-other"
     event["resourceId"] = event["resourceId"].replace(tenant, OTHER_TENANT)
     for key in ("tenantId", "resourceTenantId", "homeTenantId"):
         if event["properties"].get(key) == tenant:
