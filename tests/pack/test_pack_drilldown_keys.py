@@ -102,8 +102,9 @@ def test_results_drilldown_lists_the_one_change(name: str, record: str, key: str
 
 # a field the search sets to the audit record's own id: properties.id (``id``) or the correlationId its records share
 # (taken only when GUID-shaped: ``coalesce(if(match(correlationId, ...), correlationId, null()), record_id, ...)``),
-# or record_id, the id macro entra_id_record_id keeps when it holds no search syntax
-RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|(?:record_)?id)\b|id\b)")
+# or record_id, the id macro entra_id_record_id keeps when it holds no search syntax, or its record_key (that id, else
+# the sha256 of the raw event)
+RECORD_ID_FIELD = re.compile(r"\b(\w+)=(?:coalesce\((?:if\(match\()?(?:correlationId|(?:record_)?id)\b|id\b|record_key\b)")
 GROUP_BY = re.compile(r"\|\s*stats\b[^|]*?\bby\s+([\w\s]+?)\s*(?=\||$)")
 
 
@@ -204,9 +205,10 @@ def test_caller_chosen_correlation_id_never_reaches_the_results_drilldown(name: 
 
 # What takes a caller-chosen value unchecked: consent_id straight from the correlationId (Tenant-Wide v21, the
 # tiers' macro before), and the record id (every version before the macro entra_id_record_id, and the macro
-# without its guard). Each pattern matches the form of the versions before its guard too.
-UNCHECKED_CORRELATION_ID = (re.compile(r"consent_id=coalesce\(.*?, ((?:record_)?id), sha256\(_raw\)\)"),
-                            r"consent_id=coalesce(correlationId, \1, sha256(_raw))")
+# without its guard). Each pattern matches the form of the versions before its guard too, and the record id's
+# fallback written inline (record_id, sha256(_raw)) as before the macro set record_key.
+UNCHECKED_CORRELATION_ID = (re.compile(r"consent_id=coalesce\(.*?, ((?:record_)?id, sha256\(_raw\)|record_key)\)"),
+                            r"consent_id=coalesce(correlationId, \1)")
 UNCHECKED_RECORD_ID = (re.compile(r'if\(match\(id, "[^"]*"\), id, null\(\)\)'), "id")
 CP045_TOKEN = re.compile(r"uses \$(\w+)\$, .*? come from '([\w.]+)'")
 TIERS = ("privileged_app_permission_granted_to_service_principal",
@@ -245,11 +247,14 @@ def _in_other_tenant(line: str) -> str:
     """The record as the other tenant of a multi-tenant application logs it: its tenant id (the top-level field,
     which the add-on aliases as dest, and the resource path that holds it) changed, and a sign-in's resource and
     home tenant too where they named the first tenant (left as written, they made the sign-in one into the first
-    tenant, which the refusal searches leave out as another organisation's, macro entra_id_own_tenant_resource);
-    all else as written."""
+    tenant, which the refusal searches leave out as another organisation's, macro entra_id_own_tenant_resource),
+    and its record id (properties.id, Microsoft's unique id of the activity: another tenant's record is another
+    record, and the searches read a record with the same id once, macro entra_id_record_id); all else as written."""
     event = json.loads(line)
     tenant = event["tenantId"]
     event["tenantId"] = OTHER_TENANT
+    if isinstance(event["properties"].get("id"), str):
+        event["properties"]["id"] += "-other"
     event["resourceId"] = event["resourceId"].replace(tenant, OTHER_TENANT)
     for key in ("tenantId", "resourceTenantId", "homeTenantId"):
         if event["properties"].get(key) == tenant:

@@ -126,9 +126,11 @@ def test_spike_detection_counts_distinct_users_per_app(pack: Pack, tmp_path: Pat
         record = json.loads(json.dumps(base))
         record["time"] = f"2023-10-24T20:{10 + n:02d}:00.0000000Z"
         record["properties"]["userPrincipalName"] = f"user{n}@contoso.example"
+        record["properties"]["id"] = f"22608a25-1d9b-44b5-b0f2-cb94f06b5a0{n}"  # each sign-in its own id
         lines.append(json.dumps(record))
     upper = json.loads(lines[0])
     upper["properties"]["userPrincipalName"] = "USER0@contoso.example"  # same user, other letter case
+    upper["properties"]["id"] = "22608a25-1d9b-44b5-b0f2-cb94f06b5a10"  # another sign-in, not a copy
     lines.append(json.dumps(upper))
     log = tmp_path / "spike.log"
     detection = _detection(pack, "Entra ID OAuth Consent Declined by Many Users")
