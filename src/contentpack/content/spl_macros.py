@@ -8,9 +8,14 @@ dropped (``filter_drop``), which replay and backtest both say when a detection r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from contentpack.content.model import Detection, Macro, Pack
-from contentpack.spl import Engine, MacroDef, SplError
+from contentpack.spl.errors import SplError
+from contentpack.spl.macros import MacroDef
+
+if TYPE_CHECKING:  # validate imports this module, and runs no search: the engine is imported by what runs one
+    from contentpack.spl.engine import Engine
 
 FILTER_DEFINITION = "search *"
 
