@@ -29,13 +29,26 @@ _NULL_TEXTS = ("", "null")
 
 @dataclass(frozen=True)
 class CheckResult:
-    name: str
+    # what is checked, as a path of keys: the check's ``name`` (``("expected_rows", 0)`` is ``expected_rows[0]``)
+    # and, when ``placed``, where the expectation is written under the test's ``tests[i]`` entry (its ``node``)
+    key: NodePath
     ok: bool
     detail: str = ""
-    # where the expectation checked is written, under the test's ``tests[i]`` entry (``("expected_rows", 0)``,
-    # ``("expected_results",)``): a failure is reported there (``runner``), an editor's jump landing on the row,
-    # count or notable that was not found; () the entry (a check no key of the test writes: contentctl's pass rule)
-    node: NodePath = ()
+    # False for a check no key of the test writes (contentctl's pass rule, a drilldown's): reported at the entry
+    placed: bool = True
+
+    @property
+    def name(self) -> str:
+        """``key`` as it reads in a report: ``expected_risk[host1]``, ``expected_results``."""
+        head, *indexes = self.key
+        return f"{head}" + "".join(f"[{index}]" for index in indexes)
+
+    @property
+    def node(self) -> NodePath:
+        """Where the expectation checked is written, under the test's ``tests[i]`` entry (``("expected_rows", 0)``,
+        ``("expected_results",)``): a failure is reported there (``runner``), an editor's jump landing on the row,
+        count or notable that was not found; () the entry itself (a check not ``placed``)."""
+        return self.key if self.placed else ()
 
 
 def job_warnings(what: str, results: Results) -> list[str]:
@@ -103,7 +116,7 @@ def expected_results_check(test: UnitTest, rows: Sequence[Row], named: Sequence[
     detail = f"{len(rows)} result(s), expected {test.expected_results}"
     if not ok and rows:
         detail += f"; rows: {rows_text(rows, named=named)}"
-    return [CheckResult("expected_results", ok, detail, ("expected_results",))]
+    return [CheckResult(("expected_results",), ok, detail)]
 
 
 def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool = False) -> list[CheckResult]:
@@ -115,7 +128,7 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool =
         ok = any(row_matches(row, expected) for row in rows)
         shown = ", ".join(f"{k}={v}" for k, v in expected.items())
         if ok:
-            out.append(CheckResult(f"expected_rows[{index}]", True, f"matched: {shown}", ("expected_rows", index)))
+            out.append(CheckResult(("expected_rows", index), True, f"matched: {shown}"))
             continue
         if not rows:
             came_back = "; no rows"
@@ -123,8 +136,7 @@ def expected_rows_checks(test: UnitTest, rows: Sequence[Row], rows_above: bool =
             came_back = f"; {closest_row_text(rows, expected)}; rows as above"
         else:
             came_back, rows_above = f"; {closest_row_text(rows, expected)}; rows: {rows_text(rows, named=named)}", True
-        out.append(CheckResult(f"expected_rows[{index}]", False, f"no row has: {shown}{came_back}",
-                               ("expected_rows", index)))
+        out.append(CheckResult(("expected_rows", index), False, f"no row has: {shown}{came_back}"))
     return out
 
 
@@ -180,4 +192,4 @@ def contentctl_pass_rule(detection: Detection, test: UnitTest, rows: Sequence[Ro
         for threat in rba.threat_objects:
             if all(_is_null(row.get(threat.field)) for row in rows):
                 problems.append(f"threat object field '{threat.field}' is null in every result")
-    return [CheckResult("contentctl_pass_rule", not problems, "; ".join(problems) or "passed")]
+    return [CheckResult(("contentctl_pass_rule",), not problems, "; ".join(problems) or "passed", placed=False)]

@@ -335,6 +335,6 @@ def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapp
         detail = shown or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
         if known is not None and known.not_checked is not None and reads_events(drilldown):
             detail += f"; the events behind each row not checked: {known.not_checked}"
-        out.append(CheckResult(f"drilldown[{index}]", not problems, detail))
+        out.append(CheckResult(("drilldown", index), not problems, detail, placed=False))
         warnings += each.said
     return DrilldownOutcome(tuple(out), tuple(warnings))

@@ -127,27 +127,23 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
     if test.expected_notables is not None:
         ok = count == test.expected_notables
         detail = f"{count} notable(s) after throttling, expected {test.expected_notables}"
-        checks.append(CheckResult("expected_notables", ok,
-                                  detail if ok else f"{detail}; {_shown_notables(outcome.notables)}",
-                                  ("expected_notables",)))
+        checks.append(CheckResult(("expected_notables",), ok,
+                                  detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
     if test.max_notables is not None:
         ok = count <= test.max_notables
         detail = f"{count} notable(s), at most {test.max_notables} allowed"
-        checks.append(CheckResult("max_notables", ok,
-                                  detail if ok else f"{detail}; {_shown_notables(outcome.notables)}",
-                                  ("max_notables",)))
+        checks.append(CheckResult(("max_notables",), ok,
+                                  detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
     if test.detect_within is not None:
         limit = duration_seconds(test.detect_within)
         took = outcome.time_to_detect
         if took is None:
-            checks.append(CheckResult("detect_within", False,
-                                      f"no notable or risk event at all (limit {test.detect_within})",
-                                      ("detect_within",)))
+            checks.append(CheckResult(("detect_within",), False,
+                                      f"no notable or risk event at all (limit {test.detect_within})"))
         else:
-            checks.append(CheckResult("detect_within", took <= limit,
+            checks.append(CheckResult(("detect_within",), took <= limit,
                                       f"first notable or risk event {format_duration(took)} after the first event "
-                                      f"(run {iso_utc(outcome.first_alert or 0.0)}), limit {test.detect_within}",
-                                      ("detect_within",)))
+                                      f"(run {iso_utc(outcome.first_alert or 0.0)}), limit {test.detect_within}"))
     checks.extend(_notable_row_check(index, expected, outcome.notables)
                   for index, expected in enumerate(test.expected_notable_rows))
     checks.extend(_risk_check(risk_object, expected, outcome) for risk_object, expected in test.expected_risk.items())
@@ -159,30 +155,30 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
 def _notable_row_check(index: int, expected: Mapping[str, str], notables: Sequence[Notable]) -> CheckResult:
     """``expected_notable_rows[INDEX]``: some notable's fields match ``expected``; a failure shows every notable's
     values of the fields ``expected`` names (a field it lacks shows ``(absent)``), not the whole row."""
-    name, node = f"expected_notable_rows[{index}]", ("expected_notable_rows", index)
+    path = ("expected_notable_rows", index)
     shown = ", ".join(f"{k}={v}" for k, v in expected.items())
     if any(row_matches(n.fields, expected) for n in notables):
-        return CheckResult(name, True, f"matched: {shown}", node)
+        return CheckResult(path, True, f"matched: {shown}")
     if not notables:
-        return CheckResult(name, False, f"no notable has: {shown}; no notable came back", node)
+        return CheckResult(path, False, f"no notable has: {shown}; no notable came back")
     named = list(expected)
     raised = rows_text([{key: n.fields.get(key) for key in named} for n in notables], SHOWN, named)
-    return CheckResult(name, False, f"no notable has: {shown}; {len(notables)} notable(s): {raised}", node)
+    return CheckResult(path, False, f"no notable has: {shown}; {len(notables)} notable(s): {raised}")
 
 
 def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> CheckResult:
     """``expected_risk[OBJECT]``: the object's total over the timeline's risk events equals ``expected``."""
-    name, node = f"expected_risk[{risk_object}]", ("expected_risk", risk_object)
+    path = ("expected_risk", risk_object)
     total = outcome.risk_by_object.get(risk_object, 0)
     detail = f"total risk {total}, expected {expected}"
     if total == expected:
-        return CheckResult(name, True, detail, node)
+        return CheckResult(path, True, detail)
     writes = [w for w in outcome.risk_writes if w.risk_object == risk_object]
     if not writes:  # the objects that did get risk: a misspelt or differently cased object shows among them
         scored = sorted(outcome.risk_by_object.items())
         got = cut_list(scored, SHOWN, lambda item: f"{item[0]}={item[1]}", ", ") or "none"
-        return CheckResult(name, False, f"{detail}; no risk event for it (risk objects: {got})", node)
-    return CheckResult(name, False, f"{detail}; {_shown_writes(writes, by=lambda w: w.detection)}", node)
+        return CheckResult(path, False, f"{detail}; no risk event for it (risk objects: {got})")
+    return CheckResult(path, False, f"{detail}; {_shown_writes(writes, by=lambda w: w.detection)}")
 
 
 def _risk_events_check(expected: int, outcome: ScheduledOutcome) -> CheckResult:
@@ -191,9 +187,9 @@ def _risk_events_check(expected: int, outcome: ScheduledOutcome) -> CheckResult:
     own = outcome.own_risk_writes
     detail = f"{len(own)} risk event(s) written by the detection, expected {expected}"
     if len(own) == expected:
-        return CheckResult("expected_risk_events", True, detail, ("expected_risk_events",))
+        return CheckResult(("expected_risk_events",), True, detail)
     shown = _shown_writes(own, by=lambda w: w.risk_object) if own else "it wrote none"
-    return CheckResult("expected_risk_events", False, f"{detail}; {shown}", ("expected_risk_events",))
+    return CheckResult(("expected_risk_events",), False, f"{detail}; {shown}")
 
 
 def _shown_writes(writes: Sequence[RiskWrite], by: Callable[[RiskWrite], str]) -> str:

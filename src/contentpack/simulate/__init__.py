@@ -21,7 +21,8 @@ Public API::
                        #         threat_objects, earliest/latest = the run's window, ...) after throttling
     result.risk        # risk events as ES writes them: risk_object, risk_object_type, risk_score,
                        # threat_object, threat_object_type, search_name, _time, _indextime (= run time), ...
-    result.errors      # SimulationError(detection, what, message, column, spl): bad schedule or search
+    result.errors      # SimulationError(detection, what, cause, cron_column): bad schedule or search, with
+                       # its .message, .column and .spl (the search's SplError) read from its cause
     result.messages    # RunMessage(detection, message (spl.messages.JobMessage), runs, first_run): each distinct
                        # job message of a detection's runs once, with how many runs produced it (.tally(of_runs))
     # simulate and scheduled_runs raise TooLarge for a period over MAX_PERIOD_DAYS days or MAX_RUNS runs

@@ -192,9 +192,22 @@ class SimulationError:
 
     detection: str
     what: str  # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key)
-    message: str
-    column: int | None = None  # column inside the cron_schedule or the search text
-    spl: SplError | None = None  # a search's own error ("search"), for its caller to place what its message names
+    # a search's own error ("search"), whole for its caller to place what its message names; else the message
+    cause: SplError | str
+    cron_column: int | None = None  # the bad part's column inside the cron_schedule ("cron")
+
+    @property
+    def spl(self) -> SplError | None:
+        return self.cause if isinstance(self.cause, SplError) else None
+
+    @property
+    def message(self) -> str:
+        return self.cause.message if isinstance(self.cause, SplError) else self.cause
+
+    @property
+    def column(self) -> int | None:
+        """The column inside the search text or the cron_schedule."""
+        return self.cause.column if isinstance(self.cause, SplError) else self.cron_column
 
 
 @dataclass(frozen=True)
@@ -383,7 +396,7 @@ def _plan(engine: Engine, detection: Detection, index: EventIndex, tz: str,
         events = index.restricted((id(engine), detection.search),
                                   lambda all_events: _matching(engine, pipeline, all_events, index.first_time or 0.0))
     except SplError as exc:
-        errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
+        errors.append(SimulationError(detection.name, "search", exc))
         return None
     first = pipeline.commands[0]
     inline = first.bounds if isinstance(first, SearchCommand) else TimeBounds()
@@ -631,7 +644,7 @@ class _State:
             try:
                 answered = self.answer(ScheduledRun(detection, run_time, earliest, latest))
             except SplError as exc:
-                errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
+                errors.append(SimulationError(detection.name, "search", exc))
                 plan.failed = True
                 return
             if answered.messages:
@@ -645,8 +658,7 @@ class _State:
             last = parse_time_modifier(plan.inline.latest, as_of, plan.schedule.tz) \
                 if plan.inline.latest is not None else latest
         except ValueError as exc:
-            refused = SplError(f"invalid time modifier: {exc}")
-            errors.append(SimulationError(detection.name, "search", refused.message, None, refused))
+            errors.append(SimulationError(detection.name, "search", SplError(f"invalid time modifier: {exc}")))
             plan.failed = True
             return
         quiet = plan.empty_says_something is False
@@ -666,7 +678,7 @@ class _State:
         try:
             results = self._results(plan, positions, risk_positions, risk, earliest, latest, as_of)
         except SplError as exc:
-            errors.append(SimulationError(detection.name, "search", exc.message, exc.column, exc))
+            errors.append(SimulationError(detection.name, "search", exc))
             plan.failed = True
             return
         rows = results.rows

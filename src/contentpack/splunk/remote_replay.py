@@ -76,6 +76,7 @@ from contentpack.splunk.options import DEFAULT_INDEX
 REPLAY_INDEX_HINT = "create a dedicated, disposable index for replays (Settings > Indexes)"
 RISK_SOURCETYPE = "stash"
 _METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")
+_COMPARE = ("compare_embedded_engine",)  # the key of the check that the embedded engine returns Splunk's rows
 # the start of every test's host (``contentpack-replay-<run>-<n>``): what finds an earlier run's leftovers
 HOST_PREFIX = "contentpack-replay-"
 
@@ -376,10 +377,10 @@ class RemoteReplay:
         for index, drilldown in enumerate(detection.drilldown_searches):
             if reads_risk(drilldown.search):
                 self.skipped_risk_drilldowns += 1
-                out.append(CheckResult(f"drilldown[{index}]", True, "not run on Splunk: it reads the Risk data "
-                                       "model and no --risk-index was given"))
+                out.append(CheckResult(("drilldown", index), True, "not run on Splunk: it reads the Risk data "
+                                       "model and no --risk-index was given", placed=False))
             else:
-                out.append(replace(next(checks), name=f"drilldown[{index}]"))
+                out.append(replace(next(checks), key=("drilldown", index)))
         return DrilldownOutcome(tuple(out), ran.warnings)
 
     def _compare(self, detection: Detection, test: UnitTest, files: list[DataFile], rows: list[dict[str, Value]],
@@ -387,12 +388,13 @@ class RemoteReplay:
         try:
             local = self._local_rows(detection, test, files, now)
         except SplError as exc:
-            return CheckResult("compare_embedded_engine", False, f"the embedded engine failed: {exc}")
+            return CheckResult(_COMPARE, False, f"the embedded engine failed: {exc}", placed=False)
         if comparable(local) == comparable(rows):
-            return CheckResult("compare_embedded_engine", True, f"Splunk and the embedded engine agree ({len(rows)} row(s))")
-        return CheckResult("compare_embedded_engine", False,
+            return CheckResult(_COMPARE, True, f"Splunk and the embedded engine agree ({len(rows)} row(s))",
+                               placed=False)
+        return CheckResult(_COMPARE, False,
                            f"Splunk and the embedded engine disagree -- Splunk: {_show(rows)} -- embedded engine: "
-                           f"{_show(local)}")
+                           f"{_show(local)}", placed=False)
 
     def _clean_up(self, host: str, window: tuple[float, float]) -> None:
         indexes = [self.options.index] + ([self.options.risk_index] if self.options.risk_index else [])

@@ -30,8 +30,7 @@ from contentpack.spl.answers import UNKNOWN, Answers
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
                                            RunContext, plus, single_input)
-from contentpack.spl.events import (AUTO_EXTRACTION_CUTOFF, auto_extracted, decode_json, flat_json, flatten_json,
-                                    json_scalar_text)
+from contentpack.spl.events import auto_extracted, decode_json, flat_json, flatten_json, json_scalar_text
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
 from contentpack.spl.values import Event, Scalar, Value, make_mv, to_str
@@ -115,8 +114,9 @@ def _extract(event: Event, node: SpathCommand, text: str) -> None:
     except ValueError:
         return
     data = text.encode("utf-8").strip()
-    cut = len(data) > AUTO_EXTRACTION_CUTOFF  # flattened once: the document, or only the part that is read
-    for name, field_value in (flat_json(auto_extracted(data)) if cut else flatten_json(document)).items():
+    read = auto_extracted(data)  # all of it, or the part automatic extraction reads: the cut decided in its one home
+    # flattened once: the document already decoded when nothing was cut (the same text), else the part read
+    for name, field_value in (flatten_json(document) if read == data else flat_json(read)).items():
         event[name] = field_value
 
 
