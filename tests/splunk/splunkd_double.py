@@ -119,6 +119,8 @@ class DoubleState:
     searched: list[str] = field(default_factory=list)  # the text of every search job answered, in order
     writes: int = 0  # successful create/update/delete/install requests
     next_cd: int = 0
+    # what server/info answers; a test may add instance_type ("cloud") or server_roles (["shc_member", ...])
+    server_info: dict[str, Any] = field(default_factory=lambda: {"version": "9.4.0", "serverName": "double"})
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,9 @@ def _dict_xml(content: dict[str, Any]) -> str:
     for name, value in content.items():
         if isinstance(value, dict):
             keys.append(f'<s:key name="{_xml(name)}">{_dict_xml(value)}</s:key>')
+        elif isinstance(value, list):  # server/info's server_roles, as splunkd writes a list
+            items = "".join(f"<s:item>{_xml(str(item))}</s:item>" for item in value)
+            keys.append(f'<s:key name="{_xml(name)}"><s:list>{items}</s:list></s:key>')
         else:
             keys.append(f'<s:key name="{_xml(name)}">{_xml(str(value))}</s:key>')
     return "<s:dict>" + "".join(keys) + "</s:dict>"
@@ -528,7 +533,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 403, messages_xml("You (user=replayer) do not have permission to perform this operation"), xml
         if rest == "server/info":
             return 200, atom_feed("server-info", "/services/server/info",
-                                  [("server-info", {"version": "9.4.0", "serverName": "double"})], "system"), xml
+                                  [("server-info", state.server_info)], "system"), xml
         if rest in ("search/jobs", "search/v2/jobs") and method == "POST":
             if params.get("exec_mode") != "oneshot":
                 return 400, messages_xml("this test double answers oneshot searches only"), xml

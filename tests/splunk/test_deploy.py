@@ -116,7 +116,7 @@ def test_package_mode_installs_then_reports_no_changes(double: SplunkdDouble, re
     code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
     assert code == 0, err
     assert "install app DA-ESS-EntraConsent 0.1.0" in out
-    assert err.startswith("contentpack deploy: note: Splunk Cloud Platform") and "Admin Config Service" in err
+    assert "Splunk Cloud" not in err, err  # a Splunk Enterprise server is told no cloud note
     assert double.state.apps[APP]["version"] == "0.1.0"
     assert double.conf(APP, "macros")["entra_id_signin_and_audit_logs"].default["definition"] == "sourcetype=azure:monitor:aad"
     code, out, _ = deploy(capsys, double, "--mode", "package", "--package", str(tarball))
@@ -229,3 +229,27 @@ def test_remove_local_after_a_package_install_says_there_is_nothing_to_remove(
                          "have one")
     code, out, _ = deploy(capsys, double, "--remove-local")
     assert code == 0 and out.strip().splitlines() == [f"no changes: no local copy of the app's {objects} object(s)"]
+
+
+@pytest.mark.parametrize(("info", "said"), [
+    ({"instance_type": "cloud"}, "Admin Config Service (acs apps install private)"),
+    ({"server_roles": ["search_head", "shc_member"]}, "server_roles shc_member"),
+    ({"server_roles": ["shc_captain", "search_head"]}, "splunk apply shcluster-bundle"),
+])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_package_mode_refuses_a_server_apps_local_cannot_serve(
+        double: SplunkdDouble, real_pack: Pack, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, info: dict[str, object], said: str, dry_run: bool) -> None:
+    """Splunk's add-on library tells the two apart by server/info (solnlib ``server_info.py``:
+    ``is_cloud_instance`` reads ``instance_type == 'cloud'``, ``is_shc_member`` looks for ``shc_member`` or
+    ``shc_captain`` in ``server_roles``). Splunk Cloud Platform installs private apps through the Admin Config
+    Service; a search head cluster's members get apps from the deployer (Distributed Search manual). deploy
+    refuses before installing anything, a dry run too, and names what the server said."""
+    token_env(monkeypatch, double)
+    double.state.server_info.update(info)
+    tarball = _tarball(real_pack, tmp_path)
+    code, out, err = deploy(capsys, double, "--mode", "package", "--package", str(tarball),
+                            *(["--dry-run"] if dry_run else []))
+    assert code == 2 and out == "", (code, out, err)
+    assert err.startswith("contentpack deploy: ") and said in err and "Traceback" not in err
+    assert APP not in double.state.apps and double.state.writes == 0

@@ -22,7 +22,8 @@ Deploy the built app to a Splunk search head through its REST API (splunk-sdk).
 can fetch (apps/local; nothing is uploaded). Skipped when that version is already installed (--force reinstalls). \
 Splunk Cloud Platform does not allow this: install the tarball as a private app with the Admin Config Service \
 (acs apps install private) after AppInspect vetting. Nor is it for a search head cluster's member: the cluster's \
-deployer distributes apps (splunk apply shcluster-bundle), so copy the app there instead.
+deployer distributes apps (splunk apply shcluster-bundle), so copy the app there instead. deploy asks the server \
+(server/info) and refuses both, before installing anything.
 --mode objects (default): saved searches, macros, analytic stories and lookup definitions are created or updated \
 one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after \
 a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over \
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from contentpack.esapp.builder import BuildFailed, date_problem, render_app
     from contentpack.esapp.dates import BuildDateError, build_date
     from contentpack.splunk.client import SplunkError
-    from contentpack.splunk.deploy import CLOUD_NOTE, deploy_objects, deploy_package
+    from contentpack.splunk.deploy import deploy_objects, deploy_package
 
     if args.mode == "package" and not args.package:
         return usage_error("deploy", "--mode package needs --package PATH_OR_URL (as the server sees it)")
@@ -88,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
     with connection:  # its kept-open connections closed when the command is done
         try:
             if args.mode == "package":
-                print(f"contentpack deploy: note: {CLOUD_NOTE}", file=sys.stderr)  # named as its warnings are
                 report = deploy_package(connection, built, args.package, dry_run=args.dry_run, force=args.force)
             else:
                 report = deploy_objects(connection, built, dry_run=args.dry_run, remove_local=args.remove_local)

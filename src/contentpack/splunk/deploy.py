@@ -6,7 +6,8 @@ can be on the local disk or a URL"). The location is read by the **server**: a p
 URL it can fetch; nothing is uploaded. The installed app's ``version`` is compared with the build's, so a
 second run changes nothing (``--force`` reinstalls the same version). Splunk Cloud Platform does not offer
 ``apps/local`` to customers: private apps are installed through the Admin Config Service (``acs apps install
-private``) after AppInspect vetting — this command does not do that, and says so.
+private``) after AppInspect vetting — this command does not do that, and refuses such a server (and a search
+head cluster member, whose apps come from its deployer) by its ``server/info``.
 
 *objects* — the app's saved searches, macros, analytic stories and lookup definitions (``savedsearches``,
 ``macros``, ``analyticstories``, ``transforms`` .conf stanzas, exactly as the build renders them) are written
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from splunklib import client
 from splunklib.binding import UrlEncoded
@@ -36,8 +38,12 @@ OBJECT_FILES = ("macros", "transforms", "savedsearches", "analyticstories")
 LOCAL_WARNING = ("objects mode writes to the app's local/ folder on the server; those copies override default/, "
                  "also after a later package upgrade. Run `contentpack deploy --mode objects --remove-local` "
                  "before switching to package mode")
-CLOUD_NOTE = ("Splunk Cloud Platform: apps/local is not available to customers; install the tarball as a private "
-              "app with the Admin Config Service (acs apps install private) after AppInspect vetting")
+CLOUD_REFUSAL = ("the server is Splunk Cloud Platform (server/info instance_type cloud), where apps/local is not "
+                 "available to customers: install the tarball as a private app with the Admin Config Service "
+                 "(acs apps install private), which vets it with AppInspect first")
+SHC_REFUSAL = ("the server is a search head cluster member (server/info server_roles {role}): an app installed on "
+               "one member is not on the others; untar the tarball into the deployer's "
+               "$SPLUNK_HOME/etc/shcluster/apps/ and run splunk apply shcluster-bundle there")
 # How splunkd may write back a boolean it was given (assumed: the REST reference shows 0/1 in answers).
 _TRUE = {"1", "true", "t", "yes", "y"}
 _FALSE = {"0", "false", "f", "no", "n"}
@@ -254,9 +260,37 @@ def deploy_objects(connection: SplunkConnection, built: BuiltApp, *, dry_run: bo
     return DeployReport(tuple(deployer.changes), tuple(warnings), dry_run)
 
 
+def package_refusal(info: Mapping[str, Any]) -> str | None:
+    """Why ``apps/local`` is the wrong way to install on the server whose ``server/info`` is ``info``; None if
+    it is not.
+
+    Splunk's own add-on library reads the same two keys (solnlib ``server_info.py``: ``is_cloud_instance`` is
+    ``instance_type == 'cloud'``; ``is_shc_member`` is ``shc_member`` or ``shc_captain`` in ``server_roles``).
+    Splunk Cloud Platform installs private apps through the Admin Config Service only, and a search head
+    cluster takes apps from its deployer ("You must use the deployer, not the deployment server, to distribute
+    apps to cluster members": Distributed Search manual). Asking the server replaces a note printed on every
+    run, which a Splunk Enterprise user learned to skip.
+    """
+    if str(info.get("instance_type", "")).lower() == "cloud":
+        return CLOUD_REFUSAL
+    roles = info.get("server_roles") or []
+    for role in ("shc_captain", "shc_member"):
+        if role in ([roles] if isinstance(roles, str) else roles):
+            return SHC_REFUSAL.format(role=role)
+    return None
+
+
 def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str, *, dry_run: bool = False,
                    force: bool = False) -> DeployReport:
-    """Install or upgrade the app from ``location`` (read by the server) unless that version is installed."""
+    """Install or upgrade the app from ``location`` (read by the server) unless that version is installed.
+
+    A server ``apps/local`` cannot serve (:func:`package_refusal`) is a :class:`SplunkError` before anything
+    else is asked, a dry run included: the run would be a plan that can never be carried out.
+    """
+    with connection.errors(f"read server/info at {connection.target.url}"):
+        refusal = package_refusal(connection.service.info)
+    if refusal is not None:
+        raise SplunkError(refusal)
     deployer = _Deployer(connection, built, dry_run)
     version = deployer.installed_version()
     name = f"{built.appid} {built.version}"
