@@ -361,3 +361,29 @@ def test_grant_beside_a_consent_of_another_tenant_is_reported(tmp_path: Path) ->
         engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
         found[name] = [to_str(row["dest"]) for row in run_detection_search(engine, detection).rows]
     assert found == {"one tenant": [], "two tenants": [json.loads(grant)["tenantId"]]}
+
+
+@pytest.mark.assumed
+@pytest.mark.parametrize("display_name", [None, "Jane Doe"], ids=["unnamed", "display-name"])
+def test_a_user_block_without_an_id_names_the_initiator_as_a_null_id_does(display_name: str | None,
+                                                                           tmp_path: Path) -> None:
+    """Microsoft Graph's userIdentity page documents an audit initiator whose id is "unavailable": the id property
+    is then left out, its displayName given instead (https://learn.microsoft.com/en-us/graph/api/resources/
+    useridentity). app_role_granted_by_user_without_upn_or_id.log writes both ids JSON null instead; the grant
+    with its id left out (the user principal name still null: assumed, no page says Entra writes a record naming
+    neither) is raised on the user unknown as that record is, whatever display name it gives (the detections
+    never name an initiator by display name, which is not unique)."""
+    source = REPO / "attack_data" / "real_records" / "app_role_granted_by_user_without_upn_or_id.log"
+    lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+    grant = next(event for event in lines if event["operationName"] == "Add app role assignment to service principal")
+    user = grant["properties"]["initiatedBy"]["user"]
+    assert user["id"] is None and user["userPrincipalName"] is None
+    del user["id"]
+    user["displayName"] = display_name
+    log = tmp_path / "grant.log"
+    log.write_text(json.dumps(grant) + "\n", encoding="utf-8")
+    pack = _pack()
+    engine = build_engine(pack)
+    engine.register_events(log, sourcetype="azure:monitor:aad", source="Azure AD")
+    rows = run_detection_search(engine, _detection(pack, PRIVILEGED_ROLE)).rows
+    assert [(to_str(row["user"]), to_str(row["initiator_type"])) for row in rows] == [("unknown", "unknown")]
