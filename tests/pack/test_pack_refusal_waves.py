@@ -115,6 +115,45 @@ def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> No
 
 
 
+BESIDE_SPIKE = REPO / "attack_data" / "real_records" / "campaign_split_wave_beside_an_application_at_the_spike_threshold.log"
+
+
+def _wave_beside_spike_after_the_slow_refusals(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """``BESIDE_SPIKE``'s refusals moved to the slow campaign's day at 17:01 (three hours after its last refusal),
+    each of its three applications given an id of its own, so that the two campaigns share no application."""
+    ids: dict[str, str] = {}
+    lines = []
+    for line in BESIDE_SPIKE.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["properties"]["status"]["errorCode"] != 65004:
+            continue
+        old = record["properties"]["appId"]
+        new = ids.setdefault(old, f"5e1d0c2b-7a4f-4c3e-9b8a-{len(ids) + 0xe50:012x}")
+        lines.append(json.dumps(record).replace(old, new).replace("2026-11-13T09:", "2026-11-09T17:"))
+    path = tmp_path / "wave_beside_spike_after_the_slow_refusals.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, ids
+
+
+def test_a_split_wave_beside_an_application_at_the_spike_threshold_is_scored_once(tmp_path: Path) -> None:
+    """Eleven users decline three applications within 20 minutes, five of them the same one (the spike's), on a day
+    the slow campaign already brought 24 users: the cross-application detection counts the spike's users toward its
+    tenant count and scores the two other applications; the day count, which reads 30 users that day, must leave
+    them to it, as it leaves every wave the 90-minute runs are sure to hold (it counted the tenant's users in 80
+    minutes without the spike's, found six, and scored both again)."""
+    detection = _detection(DAY)
+    wave, ids = _wave_beside_spike_after_the_slow_refusals(tmp_path)
+    result = _timeline(detection, detection.tests[0], (SPIKE, CROSS_APP, DAY), [SLOW, wave])
+    scored: dict[str, set[str]] = {}
+    for event in result.risk:
+        scored.setdefault(str(event["source"]).rsplit(" - ", 2)[-2], set()).add(str(event["risk_object"]))
+    spike_app = ids["0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410"]
+    split_apps = {ids["6e2f9a17-3c84-4b5d-a0e6-91d7c4b28f53"], ids["c48a1e06-7b39-4f2c-8d51-e3a06f9b7d24"]}
+    assert scored[SPIKE] == {spike_app}
+    assert scored[CROSS_APP] == split_apps
+    assert len(scored[DAY]) == 4 and not scored[DAY] & (split_apps | {spike_app})
+
+
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 AUDIT_ID = re.compile(rf"Directory_(?P<correlation>{GUID})_[0-9A-Z]{{5}}_\d+")  # as Entra writes an audit record's id
 
