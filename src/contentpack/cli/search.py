@@ -48,7 +48,6 @@ from contentpack.printable import json_text, lines_cell, on_terminal, output_wid
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
-from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.engine import Survey
 from contentpack.spl.errors import SplEventsError
@@ -67,6 +66,15 @@ from contentpack.spl.values import Event, Value, mv_values, to_str
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class _SetupFailed(Exception):
+    """The pack cannot make an engine (``simulate.engine_setup.ReplaySetupError``, its ``diagnostics``), raised
+    under a name of this module's so that catching it imports no simulator."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__()
+        self.diagnostics = list(diagnostics)
 
 
 class _Refused(Exception):
@@ -470,7 +478,7 @@ def run(args: argparse.Namespace) -> int:
                          None if survey is None else survey.present)]
     except PackUnavailable as exc:
         return exc.status
-    except ReplaySetupError as exc:
+    except _SetupFailed as exc:
         print_failure("search", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
     except _Refused as exc:
@@ -538,8 +546,15 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
         if aliases or calculated:
             engine.register_search_time(args.sourcetype, aliases, calculated)
         return engine
+    # imported only here: the ``contentpack.simulate`` package brings the whole schedule simulator, which a search
+    # without the pack (--no-pack, or outside any pack) has no use for
+    from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
+
     extra = {args.sourcetype: (aliases, calculated)} if aliases or calculated else {}
-    engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    try:
+        engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    except ReplaySetupError as exc:
+        raise _SetupFailed(exc.diagnostics) from None
     engine.macros.update(macros)  # --macros override the pack's
     return engine
 
