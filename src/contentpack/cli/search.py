@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import re
 import sys
 import stat
 import time
@@ -43,6 +42,7 @@ from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadR
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
+from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error
@@ -56,7 +56,7 @@ from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
-                                     head_starts_array, in_calendar, parse_timestamp)
+                                     head_starts_array, in_calendar)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -176,24 +176,19 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
     return out
 
 
-# An ISO 8601 moment with its zone, as the pack's outputs write times (notables' drilldown bounds, replay runs):
-# Splunk's search/jobs endpoint takes such a time for earliest_time/latest_time beside epochs and relative times.
-_ZONED_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})\Z", re.IGNORECASE)
-
-
 def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
-    """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it), or an
-    ISO 8601 moment with its zone, so a drilldown's bounds from ``notables.jsonl`` paste as they are."""
+    """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it, in ``--tz``),
+    or an ISO 8601 time, read as ``backtest --from/--to`` read it (``cli.typed_time``), so a drilldown's bounds from
+    ``notables.jsonl`` paste as they are and a backtest's period means the same moments here."""
     if text is None:
         return None
     try:
-        return parse_time_modifier(text, now, tz)
+        return iso_time(text, option, tz) if looks_iso(text) else parse_time_modifier(text, now, tz)
+    except TypedTimeError as exc:
+        raise UsageError(str(exc)) from None
     except ValueError as exc:
-        moment = parse_timestamp(text) if _ZONED_ISO.match(text.strip()) else None
-        if moment is None:
-            zone = " (an ISO 8601 time needs its zone: Z or +HH:MM)" if text[:4].isdigit() and "T" in text else ""
-            raise UsageError(f"{option}: {exc}{zone}") from None
-        return moment
+        raise UsageError(f"{option}: {exc}; give epoch seconds, a time modifier (-7d@d), %m/%d/%Y:%H:%M:%S (in --tz) "
+                         f"or {ISO_FORMS}") from None
 
 
 def _date(name: str, value: Value, tz: str) -> str | None:
