@@ -434,12 +434,13 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "
                                  "in a folder")
-            refused = file_refusal(Path(path)) if args.sourcetype == AZURE_MONITOR else None
+            # a first line whole, to tell an export row or another schema by: read once for both
+            export, head = None, events_head(path, HEAD_BYTES)
+            refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
             if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
             # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
             # whole; an export or Event Hub messages are read as backtest reads them
-            export, head = None, events_head(path, HEAD_BYTES)  # a first line whole, to tell an export row by
             if wrapped_input(head):
                 export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
                 export.check()
