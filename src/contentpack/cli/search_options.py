@@ -47,7 +47,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="do not load the pack's macros, lookups and search-time fields")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
                         help="table (default: at most 1,000 rows shown), or every row as a JSON array or CSV")
-    parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d), m/d/Y:H:M:S (in --tz), or ISO 8601 "
+    parser.add_argument("--earliest", default=None,
+                        help="epoch, time modifier (-7d@d), m/d/Y:H:M:S (in --tz), or ISO 8601 "
                         "(2026-10-08T05:00:00Z; without a zone UTC, as backtest --from reads it)")
     parser.add_argument("--latest", default=None, help="as --earliest (default: no upper bound)")
     parser.add_argument("--now", default=None,

@@ -1,5 +1,5 @@
-"""A moment typed on the command line as ISO 8601: ``backtest --from/--to`` and ``search --earliest/--latest`` read
-it here, so the same text is the same moment in both commands (or refused by both).
+"""A moment typed on the command line: ``backtest --from/--to`` and ``search --earliest/--latest`` read an ISO 8601
+time here (the backtest its epoch seconds too), so the same text is the same moment in both commands, or refused.
 
 The rule (README, "Times on the command line"): an ISO 8601 time with its zone (``2026-10-12T08:00:00Z``,
 ``2026-10-12T10:00:00+02:00``) is that moment; one without (``2026-10-12``, ``2026-10-12T08:00``) is UTC, the zone
@@ -8,8 +8,6 @@ a time without its zone rather than choose: ``--tz`` is the zone it reads ``%m/%
 reading would surprise someone (the same text in ``backtest`` is UTC). Until 2026-12-07 ``backtest`` read such a
 time as UTC and ``search`` refused it, and an eight-digit number (``20261012``) was a date to ``backtest`` and
 epoch seconds to ``search``: a number is epoch seconds in both now, as only ``YYYY-MM-DD`` starts an ISO time here.
-
-Imports no engine and no simulation: the commands read their options before loading either.
 """
 
 from __future__ import annotations
@@ -22,7 +20,8 @@ from contentpack.spl.events import CALENDAR, in_calendar, parse_timestamp
 from contentpack.spl.timeutil import zone
 
 # ISO 8601's extended date, then perhaps a time (``T`` or a space, as ``parse_timestamp`` reads both) and its zone
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?\Z")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}"
+                  r"(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?\Z", re.ASCII)
 
 ISO_FORMS = ("ISO 8601 with its zone (2026-10-12T08:00:00Z, 2026-10-12T10:00:00+02:00) or without it in UTC "
              "(2026-10-12, 2026-10-12T08:00)")
@@ -34,7 +33,7 @@ class TypedTimeError(ValueError):
 
 def looks_iso(text: str) -> bool:
     """Whether ``text`` starts as an ISO 8601 date (``YYYY-MM-DD``): :func:`iso_time`'s to read, or to refuse."""
-    return re.match(r"\s*\d{4}-\d{2}-\d{2}", text) is not None
+    return re.match(r"\s*\d{4}-\d{2}-\d{2}", text, re.ASCII) is not None
 
 
 def iso_time(text: str, option: str, tz: str = "UTC") -> float:
