@@ -105,3 +105,11 @@ def test_reading_events_does_not_import_the_replay_runner() -> None:
     scheduled replay with it, which a search never runs."""
     loaded = among(imported("search", "--no-pack", "| makeresults"), ("contentpack.replay",))
     assert loaded == ["contentpack.replay", "contentpack.replay.attack_data"]
+
+
+def test_a_search_without_the_pack_does_not_import_the_simulator() -> None:
+    """``search --no-pack`` builds a bare engine: only a search with the pack builds the pack's engine
+    (``simulate.engine_setup``), and importing that module at the top of ``cli.search`` brought the whole
+    ``contentpack.simulate`` package (dispatch, throttling, notables, risk) to every search."""
+    assert among(imported("search", "--no-pack", "| makeresults"), ("contentpack.simulate",)) == []
+    assert among(imported("search", "--root", str(VALID_PACK), "| makeresults"), ("contentpack.simulate",)) != []

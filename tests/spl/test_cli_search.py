@@ -175,15 +175,34 @@ def test_time_window_options(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_iso_bounds_with_their_zone_paste_from_a_notables_drilldown(capsys: pytest.CaptureFixture[str]) -> None:
     """``notables.jsonl`` gives a drilldown's earliest/latest as UTC ISO 8601 (docs/backtest.md, "Notables'
-    drilldowns"); they read as the same moments as the epochs, and one without its zone is refused, not guessed."""
+    drilldowns"); they read as the same moments as the epochs."""
     window = ("--earliest", "2024-02-07T17:33:20Z", "--latest", "2024-02-09T18:33:20+01:00")
     status, out, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), *window, "--format", "json")
     epochs = ("--earliest", "1707327200", "--latest", "1707500000")
     status_epochs, out_epochs, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), *epochs,
                                        "--format", "json")
     assert status == status_epochs == 0 and json.loads(out) == json.loads(out_epochs) == [{"count": "2"}]
-    status, _, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--earliest", "2024-02-07T17:33:20")
-    assert status == 2 and "--earliest" in err and "needs its zone" in err
+
+
+def test_an_iso_time_without_its_zone_is_utc_as_backtest_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """``backtest --from 2024-02-07T17:33:20`` is that time in UTC: so is ``search --earliest`` with the same text
+    (``cli.typed_time``, the one reader of both), where it was refused; a date alone is its midnight, UTC. With
+    another ``--tz`` (the zone ``%m/%d/%Y:%H:%M:%S`` is read in) it is refused, naming the option and the value,
+    rather than read one way or the other."""
+    texts = (("--earliest", "2024-02-07T17:33:20", "--latest", "2024-02-09"),
+             ("--earliest", "2024-02-07T17:33:20Z", "--latest", "2024-02-09T00:00:00Z"))
+    counts = []
+    for window in texts:
+        status, out, _ = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), *window, "--format", "json")
+        assert status == 0
+        counts.append(json.loads(out))
+    assert counts[0] == counts[1] == [{"count": "2"}]
+    status, out, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--earliest", "2024-02-07T17:33:20",
+                           "--tz", "Europe/Paris")
+    assert (status, out) == (2, "") and "Traceback" not in err
+    assert "--earliest: '2024-02-07T17:33:20' has no zone, and --tz is Europe/Paris: add the zone" in err
+    status, _, err = run(capsys, "*", "--events", str(SAMPLE_LOGS), "--latest", "2024-02-30")
+    assert status == 2 and "--latest: not a time: '2024-02-30'; give ISO 8601 with its zone" in err
 
 
 def test_the_projects_own_macros_load(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,27 @@ def test_an_export_rows_own_metadata_is_searched(tmp_path: Path, capsys: pytest.
                    "--events", str(export), "--no-pack", "--format", "json"])
     assert (status, json.loads(capsys.readouterr().out)) == (
         0, [{"sourcetype": "other:logs", "host": "hub", "count": "1"}])
+
+
+def test_search_opens_an_export_for_its_head_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """search read an export's first megabyte twice, each time opening it: to refuse another Entra ID schema
+    (``foreign.file_refusal``) and to tell its format (``events_head``). One read serves both now; the file is then
+    opened by the reader to check its format before the next file (``_Export.check``) and to be searched (with
+    ``--now``: no survey for the newest time)."""
+    export = tmp_path / "export.json"
+    _json_export(export)
+    heads: list[str] = []
+    os_open = os.open
+
+    def counting(path: str, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == export:
+            heads.append(str(path))
+        return os_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting)
+    reads = counted_opens(monkeypatch, inputs)
+    status = main(["search", "properties.status.errorCode=65004 | stats count", "--events", str(export), "--no-pack",
+                   "--now", "1800000000", "--format", "json"])
+    assert (status, json.loads(capsys.readouterr().out)) == (0, [{"count": "30"}])
+    assert (len(heads), len(reads)) == (1, 2)

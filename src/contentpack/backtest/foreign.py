@@ -199,22 +199,22 @@ def _graph_page(text: bytes, name: str) -> str | None:
     return object_refusal(page, name)
 
 
-def file_refusal(path: Path) -> str | None:
-    """The refusal for an events file ``search --events`` is given, or None: its head, or, for a JSON document
-    (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole too), the document. Opened as the
-    reader opens it (``open_regular``): a FIFO given as ``--events`` once hung the command here, before the
-    reader could refuse it."""
+def file_refusal(path: Path, head: bytes) -> str | None:
+    """The refusal for an events file ``search --events`` is given, or None: by ``head``, the first ``HEAD_BYTES``
+    of the file as search reads them to tell its format (``spl.events.events_head``: this check opened the file
+    for them again), or, for a JSON document (up to ``MAX_ARRAY_FILE_BYTES``, which search's reader decodes whole
+    too), by the document, read here. Opened as the reader opens it (``open_regular``): a FIFO given as
+    ``--events`` once hung the command here, before the reader could refuse it."""
+    found = head_refusal(head, str(path))
+    if found is not None:
+        return found
+    start = head[len(_BOM):] if head.startswith(_BOM) else head
+    first = start.lstrip().split(b"\n", 1)[0].strip()
+    if not (first.startswith(b"[") or first == b"{"):
+        return None
     try:
         with open_regular(path) as handle:
-            head = handle.read(HEAD_BYTES)
-            found = head_refusal(head, str(path))
-            if found is not None:
-                return found
-            start = head[len(_BOM):] if head.startswith(_BOM) else head
-            first = start.lstrip().split(b"\n", 1)[0].strip()
-            if not (first.startswith(b"[") or first == b"{"):
-                return None
-            data = head + handle.read(MAX_ARRAY_FILE_BYTES + 1 - len(head))
+            data = handle.read(MAX_ARRAY_FILE_BYTES + 1)
     except OSError:
         return None  # the reader says why it cannot read the file
     if len(data) > MAX_ARRAY_FILE_BYTES:

@@ -14,7 +14,6 @@ The options are declared in ``cli.backtest_options``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections.abc import Iterator
@@ -34,11 +33,11 @@ from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failu
                                     usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.cli.report_file import folder_problem
+from contentpack.cli.typed_time import TypedTimeError, typed_time
 from contentpack.printable import json_text, output_width, printable
 from contentpack.cut_lists import cut_list, more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
-from contentpack.spl.events import CALENDAR, in_calendar, parse_timestamp
 from contentpack.spl.files import os_problem
 
 
@@ -56,14 +55,13 @@ class _Empty(Exception):
 
 
 def _moment(text: str | None, option: str) -> float | None:
+    """``--from``/``--to``, read by ``cli.typed_time``, where ``search --earliest/--latest`` read ISO times too."""
     if text is None:
         return None
-    value = parse_timestamp(text)
-    if value is None or not math.isfinite(value):
-        raise _Usage(f"{option}: not a time: {text!r} (use ISO 8601 such as 2026-10-12T08:00:00Z, or epoch seconds)")
-    if not in_calendar(value):  # cron and dispatch windows turn moments into calendar dates
-        raise _Usage(f"{option}: {text!r} is outside the calendar: {CALENDAR}")
-    return value
+    try:
+        return typed_time(text, option)
+    except TypedTimeError as exc:
+        raise _Usage(str(exc)) from None
 
 
 class _Amount(DownloadColumn):

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import re
 import sys
 import stat
 import time
@@ -43,12 +42,12 @@ from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadR
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
+from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.loader import load_yaml, text_position
 from contentpack.content.model import Pack
-from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
 from contentpack.spl import Engine, Limits, MacroDef, SplError
 from contentpack.spl.engine import Survey
 from contentpack.spl.errors import SplEventsError
@@ -57,7 +56,7 @@ from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
-                                     head_starts_array, in_calendar, parse_timestamp)
+                                     head_starts_array, in_calendar)
 from contentpack.spl.files import no_such_path
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -67,6 +66,15 @@ from contentpack.spl.values import Event, Value, mv_values, to_str
 
 class UsageError(Exception):
     """A bad option value (not an SPL error): printed without a column."""
+
+
+class _SetupFailed(Exception):
+    """The pack cannot make an engine (``simulate.engine_setup.ReplaySetupError``, its ``diagnostics``), raised
+    under a name of this module's so that catching it imports no simulator."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__()
+        self.diagnostics = list(diagnostics)
 
 
 class _Refused(Exception):
@@ -168,24 +176,19 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
     return out
 
 
-# An ISO 8601 moment with its zone, as the pack's outputs write times (notables' drilldown bounds, replay runs):
-# Splunk's search/jobs endpoint takes such a time for earliest_time/latest_time beside epochs and relative times.
-_ZONED_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})\Z", re.IGNORECASE)
-
-
 def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
-    """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it), or an
-    ISO 8601 moment with its zone, so a drilldown's bounds from ``notables.jsonl`` paste as they are."""
+    """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it, in ``--tz``),
+    or an ISO 8601 time, read as ``backtest --from/--to`` read it (``cli.typed_time``), so a drilldown's bounds from
+    ``notables.jsonl`` paste as they are and a backtest's period means the same moments here."""
     if text is None:
         return None
     try:
-        return parse_time_modifier(text, now, tz)
+        return iso_time(text, option, tz) if looks_iso(text) else parse_time_modifier(text, now, tz)
+    except TypedTimeError as exc:
+        raise UsageError(str(exc)) from None
     except ValueError as exc:
-        moment = parse_timestamp(text) if _ZONED_ISO.match(text.strip()) else None
-        if moment is None:
-            zone = " (an ISO 8601 time needs its zone: Z or +HH:MM)" if text[:4].isdigit() and "T" in text else ""
-            raise UsageError(f"{option}: {exc}{zone}") from None
-        return moment
+        raise UsageError(f"{option}: {exc}; give epoch seconds, a time modifier (-7d@d), %m/%d/%Y:%H:%M:%S (in --tz) "
+                         f"or {ISO_FORMS}") from None
 
 
 def _date(name: str, value: Value, tz: str) -> str | None:
@@ -431,12 +434,13 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "
                                  "in a folder")
-            refused = file_refusal(Path(path)) if args.sourcetype == AZURE_MONITOR else None
+            # a first line whole, to tell an export row or another schema by: read once for both
+            export, head = None, events_head(path, HEAD_BYTES)
+            refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
             if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
             # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
             # whole; an export or Event Hub messages are read as backtest reads them
-            export, head = None, events_head(path, HEAD_BYTES)  # a first line whole, to tell an export row by
             if wrapped_input(head):
                 export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
                 export.check()
@@ -470,7 +474,7 @@ def run(args: argparse.Namespace) -> int:
                          None if survey is None else survey.present)]
     except PackUnavailable as exc:
         return exc.status
-    except ReplaySetupError as exc:
+    except _SetupFailed as exc:
         print_failure("search", exc.diagnostics, SETUP_FAILED, args.format == "json")
         return 1
     except _Refused as exc:
@@ -538,8 +542,15 @@ def _engine(args: argparse.Namespace, pack: Pack | None) -> Engine:
         if aliases or calculated:
             engine.register_search_time(args.sourcetype, aliases, calculated)
         return engine
+    # imported only here: the ``contentpack.simulate`` package brings the whole schedule simulator, which a search
+    # without the pack (--no-pack, or outside any pack) has no use for
+    from contentpack.simulate.engine_setup import ReplaySetupError, build_engine
+
     extra = {args.sourcetype: (aliases, calculated)} if aliases or calculated else {}
-    engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    try:
+        engine = build_engine(pack, tz=args.tz, extra_search_time=extra)
+    except ReplaySetupError as exc:
+        raise _SetupFailed(exc.diagnostics) from None
     engine.macros.update(macros)  # --macros override the pack's
     return engine
 

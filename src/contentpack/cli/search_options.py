@@ -47,12 +47,13 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="do not load the pack's macros, lookups and search-time fields")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table",
                         help="table (default: at most 1,000 rows shown), or every row as a JSON array or CSV")
-    parser.add_argument("--earliest", default=None, help="epoch, time modifier (-7d@d), m/d/Y:H:M:S, or ISO 8601 with its zone "
-                        "(2026-10-08T05:00:00Z)")
+    parser.add_argument("--earliest", default=None,
+                        help="epoch, time modifier (-7d@d), m/d/Y:H:M:S (in --tz), or ISO 8601 "
+                        "(2026-10-08T05:00:00Z; without a zone UTC, as backtest --from reads it)")
     parser.add_argument("--latest", default=None, help="as --earliest (default: no upper bound)")
     parser.add_argument("--now", default=None,
                         help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
-    parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert (default UTC)")
+    parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert and m/d/Y:H:M:S (default UTC)")
     defaults = Limits()
     parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",
                         help=f"wall-clock budget of the search, 0 = none (default {defaults.search_seconds:g})")
