@@ -278,7 +278,9 @@ def _notable_cell(notable: Notable) -> str:
 
 def _drilldown(drilldown: NotableDrilldown) -> str:
     """A drilldown's name, bounds and search as text to copy into Splunk's search bar: no link (a link would run a
-    search the logs' values wrote in, on whatever Splunk the reader is logged in to)."""
+    search the logs' values wrote in, on whatever Splunk the reader is logged in to). A long search (a detection's
+    own, run again by its results drilldown, is dozens of lines) scrolls inside a box a few lines high on screen, so
+    one notable does not fill the window; on paper it is whole."""
     head = f"<b>{_breakable(drilldown.name)}</b>"
     if drilldown.error is not None:
         return f'<div class="drilldown">{head}: not filled: {_breakable(drilldown.error)}</div>'
@@ -306,7 +308,7 @@ def _notables(groups: Sequence[DetectionNotables]) -> str:
     for group in groups:
         rows = "".join(
             f'<tr class="notable"><td class="t">{_time(iso(notable.time))}<div class="muted">run '
-            f"{_e(iso(notable.run_time))}</div></td><td>{_notable_cell(notable)}</td>"
+            f"{_time(iso(notable.run_time))}</div></td><td>{_notable_cell(notable)}</td>"
             f"<td>{''.join(map(_drilldown, drilldowns)) or '<span class=muted>none</span>'}</td></tr>"
             for notable, drilldowns in group.shown)
         parts.append(f'<h3>{_e(group.detection)} <span class="muted">({group.total:,} notable(s))</span></h3>'
