@@ -729,6 +729,27 @@ def test_a_licence_beside_a_data_set_is_named_as_not_read_not_refused(
     assert status == 2 and f"{licence}: not a supported input" in err
 
 
+def test_a_folder_of_licences_alone_names_what_it_did_not_read(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder holding only a data set's licence and notice (``.txt``, text with no events) and its README said
+    "holds no log files" and named none of them, though ``.txt`` is a log name: the user could not tell whether the
+    licences were looked at. The error names each file not read and why, in the words of the note a folder with
+    logs beside them gets."""
+    samples = tmp_path / "samples"
+    (samples / "LICENSES").mkdir(parents=True)
+    licence = samples / "LICENSES" / "splunk_security_content_LICENSE_Apache-2.0.txt"
+    licence.write_bytes((REPO / "tests" / "fixtures" / "splunk_security_content" / "LICENSE").read_bytes())
+    (samples / "NOTICE.txt").write_text("Sample events of splunk/security_content.\n", encoding="utf-8")
+    (samples / "README.md").write_text("# Samples\n", encoding="utf-8")
+    status, out, err = backtest(capsys, "--events", str(samples))
+    assert status == 2 and out == ""
+    assert err.splitlines() == [
+        f"contentpack backtest: error: {samples}: the folder holds no log files (.json, .jsonl, .ndjson, .log, .csv, "
+        f".txt, or .gz); 1 file(s) in it not read, as not named like logs (.json, .jsonl, .ndjson, .log, .csv, .txt, "
+        f"or .gz): {samples}/README.md; 2 .txt file(s) in it not read, as text with no events (no JSON object or CSV "
+        f"header with _raw in their first bytes): {licence}, {samples}/NOTICE.txt"], err
+
+
 def test_every_file_refused_by_its_first_bytes_is_named_in_one_run(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -829,3 +850,37 @@ def test_each_notable_names_its_drilldowns_filled_to_paste_into_splunk(
                    "--latest", epoch(first["latest"]), "--format", "json"])
     found = capsys.readouterr()
     assert status == 0 and json.loads(found.out), found.err
+
+
+def test_report_html_lists_each_notable_with_its_drilldowns_and_a_hostile_app_name_as_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.html counted notables and listed none: what fired, on whom, and the searches back to the events were in
+    notables.jsonl only, which a manager handed the page never opens. The page now lists them, each with the
+    drilldowns notables.jsonl gives it (the same search text and bounds). The consent phishing campaign's app is
+    renamed to markup in the logs (a display name is the attacker's to choose): in Chromium the page shows it as
+    text, runs nothing, shows no image and asks for nothing but itself."""
+    monkeypatch.chdir(REPO)
+    name = "<script>document.title='ran'</script><img src=/leak onerror=\"document.title='img'\">"
+    logs = tmp_path / "campaign.log"
+    logs.write_text(Path("attack_data/consent_phishing_campaign/consent_phishing_campaign.log").read_text()
+                    .replace("Office365 Document Viewer", json.dumps(name)[1:-1]))
+    out = tmp_path / "out"
+    status, _, err = backtest(capsys, "--events", str(logs), "--out", str(out))
+    assert status == 0, err
+    notables = [json.loads(line) for line in (out / "notables.jsonl").read_text().splitlines()]
+    url = (out / "report.html").as_uri()
+    page = chromium.load(url, """JSON.stringify({title: document.title, scripts: document.scripts.length,
+      images: document.images.length, links: document.links.length,
+      headings: [...document.querySelectorAll('#notables h3')].map(h => h.innerText),
+      fields: [...document.querySelectorAll('#notables details li')].map(li => li.textContent),
+      searches: [...document.querySelectorAll('#notables code.spl')].map(c => c.textContent),
+      text: document.querySelector('#notables').innerText})""")
+    shown = json.loads(page.value)
+    assert page.requests == [url] and shown["title"].startswith("Backtest: ")
+    assert (shown["scripts"], shown["images"], shown["links"]) == (0, 0, 0)
+    # one notable each, grouped in the pack's order of detections
+    assert sorted(shown["headings"]) == sorted(f"{n['detection']} (1 notable(s))" for n in notables)
+    assert len(notables) == 2 and f"appDisplayName = {name}" in shown["fields"]
+    assert sorted(shown["searches"]) == sorted(d["search"] for n in notables for d in n["drilldowns"])
+    for d in (d for n in notables for d in n["drilldowns"]):
+        assert f"{d['name']} earliest {d['earliest']} latest {d['latest']}" in shown["text"]

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from contentpack.backtest import html
+from contentpack.backtest.output import NotableDrilldown
 from contentpack.backtest.summary import DayCounts, Entity
+from contentpack.simulate import Notable
 
 from . import chromium
 
@@ -394,3 +396,66 @@ def test_the_per_detection_table_says_each_type_and_what_it_raises(tmp_path: Pat
     assert shown["head"] == ["detection", "type", "runs", "results", "notables", "risk events"]
     assert shown["rows"] == [["Prompts", "Hunting", "48", "5", "0", "0"], ["Declined", "TTP", "0", "0", "0", "0"]]
     assert shown["note"] == [note, shown["note"][1], "totals"] and shown["note"][1] > 0
+
+
+# the notables section as a person sees it: each detection's heading, rows and "more" line as rendered text, what
+# markup the page holds, what a drilldown's search copies as, and whether a table is wider than the window
+NOTABLES = """JSON.stringify({
+  title: document.title, scripts: document.scripts.length, images: document.images.length, links: document.links.length,
+  headings: [...document.querySelectorAll('#notables h3')].map(h => h.innerText),
+  rows: [...document.querySelectorAll('#notables table.notables')].map(t => t.tBodies[0].rows.length),
+  more: [...document.querySelectorAll('#notables p.more')].map(p => p.innerText),
+  first: [...document.querySelector('#notables table.notables tbody tr').cells].map(td => td.innerText),
+  searches: [...document.querySelectorAll('#notables code.spl')].slice(0, 2).map(c => c.textContent),
+  fields: document.querySelector('#notables details').textContent,
+  hostile: [...document.querySelectorAll('#notables table.notables')].pop().tBodies[0].rows[0].cells[1].innerText,
+  page: [document.documentElement.scrollWidth, window.innerWidth],
+})"""
+
+
+def _notable(detection: str, at: float, title: str, user: str) -> Notable:
+    return Notable(detection=detection, search_name=f"ECP - {detection} - Rule", run_time=at + 600, time=at,
+                   rule_title=title, rule_description="", security_domain="identity", severity="low",
+                   earliest=at - 3000, latest=at + 600, fields={"appDisplayName": f"App {HOSTILE}", "user": (user, "b@x")},
+                   risk_objects=((user, "user"),), threat_objects=(("4be11163-0a03-45fb-87e5-5c8de005a186", "service"),))
+
+
+def test_the_notables_are_listed_with_their_drilldowns_as_text(served: tuple[_Server, Path]) -> None:
+    """report.html gave counts and no notable: the analyst opening it alone could not see what fired, on whom, or
+    how to get back to the events. Each detection's first notables are listed now (time, title, risk and threat
+    objects, every field under a fold) with their drilldowns as the SPL to paste and its earliest and latest,
+    past ``SHOWN_NOTABLES`` a line saying how many more notables.jsonl holds. Values from the logs (an app's display
+    name, a user, the drilldown a token filled) are shown as text: the page runs no script, shows no image, has no
+    link, asks for nothing, and fits an 800 px window and an A4 page."""
+    server, folder = served
+    many, hostile = "Declined Consent", f"Spike {HOSTILE}"
+    raised = [_notable(many, 1.79e9 + 600 * at, "Consent declined", f"user{at}@contoso.example")
+              for at in range(html.SHOWN_NOTABLES + 5)]
+    spl = f'`entra_id_signin_and_audit_logs` appDisplayName="App {HOSTILE}" user="{LONG[1]}"'
+    drilldowns = (NotableDrilldown(f"Events for {HOSTILE}", spl, 1.79e9 - 3000, 1.79e9 + 600),
+                  NotableDrilldown("Risk", None, 1.79e9, None, changes_commands=True),
+                  NotableDrilldown("Bad offset", None, error="offset '-7x' is not a time"))
+    groups = [html.DetectionNotables(many, len(raised), tuple((n, drilldowns) for n in raised[:html.SHOWN_NOTABLES])),
+              html.DetectionNotables(hostile, 1, ((_notable(hostile, 1.79e9, f"Title {HOSTILE}", f"x{HOSTILE}"), ()),))]
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=[many, hostile], totals={},
+                       risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[], notables=groups)
+    (folder / "report.html").write_text(page, encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_address[1]}/report.html"
+    loaded = chromium.load(url, NOTABLES, VIEWS)
+    assert loaded.requests == [url] and server.hits == ["/report.html"]
+    for view, value in zip(VIEWS, loaded.value):
+        shown = json.loads(value)
+        assert shown["page"][0] <= shown["page"][1], view  # no sideways scrolling, on screen or on paper
+        assert (shown["title"], shown["scripts"], shown["images"], shown["links"]) == ("Backtest", 0, 0, 0)
+        assert shown["headings"] == [f"{many} (25 notable(s))", f"{hostile} (1 notable(s))"]
+        assert shown["rows"] == [html.SHOWN_NOTABLES, 1] and shown["more"] == ["5 more in notables.jsonl"]
+        time, notable, said = shown["first"]
+        assert " ".join(time.split()) == "2026-09-21T14:13:20.000Z run 2026-09-21T14:23:20.000Z"
+        assert notable.splitlines()[:3] == ["Consent declined", "risk object: user0@contoso.example (user)",
+                                            "threat object: 4be11163-0a03-45fb-87e5-5c8de005a186 (service)"]
+        assert f"Events for {HOSTILE} earliest 2026-09-21T13:23:20.000Z latest 2026-09-21T14:23:20.000Z" in said
+        assert "Risk earliest 2026-09-21T14:13:20.000Z latest none" in said and "would change the search's" in said
+        assert "Bad offset: not filled: offset '-7x' is not a time" in said
+        assert shown["searches"] == [spl, spl]  # copied whole, as written: nothing of it became markup
+        assert shown["fields"] == f"2 field(s)appDisplayName = App {HOSTILE}user = user0@contoso.exampleb@x"
+        assert shown["hostile"].splitlines()[:2] == [f"Title {HOSTILE}", f"risk object: x{HOSTILE} (user)"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
-from contentpack.splunk.remote_backtest import CHECKPOINT, Checkpoint, RunKey, typed
+from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, RunKey, typed
 from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
@@ -157,6 +159,43 @@ def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
     assert_same_report(local_report, out)
     again = searches(loaded)
     assert remote(capsys, loaded, out).code == 0 and searches(loaded) == again  # all reused now
+
+
+class _Terminal(io.StringIO):
+    """stderr as rich sees a terminal, keeping what the progress bar draws on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _drawn(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, double: SplunkdDouble,
+           out: Path, *extra: str) -> str:
+    """What a terminal shows of the progress bar of one `backtest --splunk`, its escape codes taken out."""
+    terminal = _Terminal()
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "stderr", terminal)
+        assert remote(capsys, double, out, *extra).code == 0
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
+
+
+def test_the_progress_bar_says_when_every_run_is_reused(loaded: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A backtest run again over the same --out, every run in its checkpoint, drew "search jobs 0/?" on the
+    terminal while it simulated, as if stalled before its first job: it now says none is sent and why. A first run
+    counts its jobs; one where the index holds no event in the runs' span says none is sent and why."""
+    token_env(monkeypatch, loaded)
+    first = _drawn(capsys, monkeypatch, loaded, tmp_path / "out", "--detection", DECLINED)
+    assert "search jobs 144/144" in first and "?" not in first
+    again = _drawn(capsys, monkeypatch, loaded, tmp_path / "out", "--detection", DECLINED)
+    assert "search jobs: none to send, all 144 runs reused from an earlier backtest" in again, again
+    assert "0/?" not in again and "?" not in again
+    with monkeypatch.context() as patched:
+        patched.setattr(sys.modules[__name__], "FROM", "2026-12-10")
+        patched.setattr(sys.modules[__name__], "TO", "2026-12-11")
+        empty = _drawn(capsys, monkeypatch, loaded, tmp_path / "empty", "--detection", DECLINED)
+    assert "search jobs: none sent, the index has no event in the runs' span" in empty, empty
+    # resumed after an interruption: the jobs still to send, the runs reused beside them
+    assert Answered(8, 20, 3).said() == "search jobs 5/17 (3 more runs reused from an earlier backtest)"
 
 
 def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch,

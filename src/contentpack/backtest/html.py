@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from contentpack.backtest.output import NotableDrilldown
 from contentpack.backtest.summary import DayCounts, Entity, iso
+from contentpack.simulate import Notable
+from contentpack.spl.values import Value, mv_values, to_str
 
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac", "#1f77b4", "#2ca02c")
@@ -35,7 +38,12 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 #chart { display: block; max-width: 100%; height: auto; }
 #field-hints, #filter-hints { border-left: 4px solid #e15759; padding: 1px 0 1px 12px; background: #fdf3f3; }
 #field-hints h2, #filter-hints h2 { margin-top: 8px; }
-@media print { body { margin: 0; } .chart, .legend { break-inside: avoid; } }
+h3 { font-size: 14px; margin: 18px 0 4px; }
+table.notables { width: 100%; } table.notables td:nth-child(2) { width: 28%; }
+code.spl { display: block; white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f5f5; padding: 2px 4px;
+           margin: 2px 0 6px; font: 12px/1.35 ui-monospace, monospace; max-height: 9.5em; overflow: auto; }
+.notable-title { font-weight: 600; } .more { font-style: italic; }
+@media print { body { margin: 0; } .chart, .legend { break-inside: avoid; } code.spl { max-height: none; } }
 """
 
 
@@ -230,6 +238,87 @@ def _hint_box(section: str, table: str, heading: str, why: str, hints: Sequence[
             + "</section>")
 
 
+# Each detection's first notables the page lists, with their drilldowns (``notables.jsonl`` has them all). An
+# analyst reads a backtest's notables for what a detection fires on and whom it names; twenty a detection show
+# that, and keep the page one to scroll and print (a noisy detection's thousands of notables, each with its
+# drilldowns' searches, made a page no one reads through and a browser slow to open). ``jq`` over the file is
+# the way to the rest.
+SHOWN_NOTABLES = 20
+
+
+@dataclass(frozen=True)
+class DetectionNotables:
+    """A detection's notables as the page lists them: the first :data:`SHOWN_NOTABLES`, each with its drilldowns
+    (``output.notable_drilldowns``), and how many it raised in all."""
+
+    detection: str
+    total: int
+    shown: tuple[tuple[Notable, tuple[NotableDrilldown, ...]], ...]
+
+
+def _values(name: str, value: Value) -> tuple[str, ...]:
+    """A notable's field as text, one item per value of a multivalue field (``_time`` as every time here)."""
+    if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (iso(float(value)),)
+    return tuple(text for text in (to_str(item) for item in mv_values(value)) if text is not None)
+
+
+def _notable_cell(notable: Notable) -> str:
+    """Its title, the risk and threat objects it names (what an analyst triages on), then every field of its
+    result row, folded under a ``<details>`` (opened without a script)."""
+    objects = "".join(f"<div>{label}: {_breakable(value)} <span class=\"muted\">({_e(kind)})</span></div>"
+                      for label, pairs in (("risk object", notable.risk_objects),
+                                           ("threat object", notable.threat_objects))
+                      for value, kind in pairs)
+    fields = "".join(f"<li>{_e(name)} = {'<br>'.join(map(_breakable, _values(name, value)))}</li>"
+                     for name, value in notable.fields.items())
+    return (f'<div class="notable-title">{_breakable(notable.rule_title)}</div>{objects}'
+            f"<details><summary>{len(notable.fields)} field(s)</summary><ul>{fields}</ul></details>")
+
+
+def _drilldown(drilldown: NotableDrilldown) -> str:
+    """A drilldown's name, bounds and search as text to copy into Splunk's search bar: no link (a link would run a
+    search the logs' values wrote in, on whatever Splunk the reader is logged in to). A long search (a detection's
+    own, run again by its results drilldown, is dozens of lines) scrolls inside a box a few lines high on screen, so
+    one notable does not fill the window; on paper it is whole."""
+    head = f"<b>{_breakable(drilldown.name)}</b>"
+    if drilldown.error is not None:
+        return f'<div class="drilldown">{head}: not filled: {_breakable(drilldown.error)}</div>'
+    bounds = " ".join(f"{label} {_e('none' if when is None else iso(when))}"
+                      for label, when in (("earliest", drilldown.earliest), ("latest", drilldown.latest)))
+    if drilldown.changes_commands or drilldown.search is None:
+        body = ("<div>not given: a value of the notable would change the search's commands, and pasting it would run "
+                "what the logs wrote</div>")
+    else:
+        body = f'<code class="spl">{_e(drilldown.search)}</code>'
+    unfilled = ("" if not drilldown.unfilled else
+                f"<div class=\"muted\">left as written, the notable has no value for: "
+                f"{_e(', '.join(drilldown.unfilled))}</div>")
+    return f'<div class="drilldown">{head} <span class="muted">{bounds}</span>{body}{unfilled}</div>'
+
+
+def _notables(groups: Sequence[DetectionNotables]) -> str:
+    """The section listing notables, a table per detection that raised any, and the count left out under it."""
+    if not groups:
+        return '<h2>Notables</h2><p class="muted" id="notables-none">No notables in this period.</p>'
+    parts = ['<section id="notables"><h2>Notables</h2><p class="muted">Each detection\'s first '
+             f"{SHOWN_NOTABLES} notables in the order the runs raised them, with the drilldowns an analyst would open: "
+             "paste a search into Splunk's search bar with its earliest and latest time. notables.jsonl has every "
+             "notable.</p>"]
+    for group in groups:
+        rows = "".join(
+            f'<tr class="notable"><td class="t">{_time(iso(notable.time))}<div class="muted">run '
+            f"{_time(iso(notable.run_time))}</div></td><td>{_notable_cell(notable)}</td>"
+            f"<td>{''.join(map(_drilldown, drilldowns)) or '<span class=muted>none</span>'}</td></tr>"
+            for notable, drilldowns in group.shown)
+        parts.append(f'<h3>{_e(group.detection)} <span class="muted">({group.total:,} notable(s))</span></h3>'
+                     f'<table class="notables"><thead><tr><th>time</th><th>notable</th><th>drilldowns</th></tr>'
+                     f"</thead><tbody>{rows}</tbody></table>")
+        if group.total > len(group.shown):
+            parts.append(f'<p class="more">{group.total - len(group.shown):,} more in notables.jsonl</p>')
+    return "".join(parts) + "</section>"
+
+
 _FIELD_HINTS = ("field-hints", "hints", "Field hints: a misspelled field may have silenced a detection",
                 "A field a detection's search filters or groups on that no event has: Splunk says nothing, so a "
                 "count above may come from a typo in a tuning macro (0 where a filter keeps no row, every row where "
@@ -245,14 +334,14 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
            messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
            input_notes: Sequence[str] = (), hints: Sequence[tuple[str, str, str]] = (),
-           filtered: Sequence[tuple[str, str, str]] = ()) -> str:
+           filtered: Sequence[tuple[str, str, str]] = (), notables: Sequence[DetectionNotables] = ()) -> str:
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
     first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
     reading found beyond the counts (no event kept, and why); ``hints``: the field hints (``field_hints``),
     (detection, where the field is written, message), shown under the per-detection table they explain, as are
     ``filtered``, the detections the pack's tuned filter macro silenced (detection, the macro's definition, message);
     ``types``: each detection's type, beside its name; ``actions_note``: what the types run raise
-    (``summary.actions_note``)."""
+    (``summary.actions_note``); ``notables``: the notables listed, per detection that raised any."""
     total_rows = [(name, (types or {}).get(name, ""),
                    *(totals.get(name, {}).get(key, 0) for key in ("runs", "results", "notables", "risk_events")))
                   for name in detections]
@@ -291,5 +380,6 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),
         *(f'<p class="input-note">{_breakable(note)}</p>' for note in input_notes),
         f'<h2>Problems</h2><ul id="problems">{problems or "<li class=muted>none</li>"}</ul>',
+        _notables(notables),  # last: the summary above stays one screen, however many notables follow
         "</body></html>\n",
     ])

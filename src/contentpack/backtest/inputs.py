@@ -390,12 +390,15 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
-            prose.extend(candidate for candidate in found if _prose(candidate))
-            found = [candidate for candidate in found if candidate not in prose]
-            if not found:
-                raise InputError(f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or .gz)")
+            texts = [candidate for candidate in found if _prose(candidate)]
+            found = [candidate for candidate in found if candidate not in texts]
+            others = [other for other in others if other.resolve() not in written]
+            if not found:  # what the folder does hold, as the note before a run names it: a licence, a README
+                raise InputError("; ".join([f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or "
+                                            ".gz)", *not_read(others, texts, "in it")]))
             files.extend(found)
-            not_logs.extend(other for other in others if other.resolve() not in written)
+            prose.extend(texts)
+            not_logs.extend(others)
         elif path.is_file():
             files.append(path)
         elif path.exists():
@@ -406,6 +409,24 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
 
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
+_NOT_READ_SHOWN = 5  # files a folder held that are not read, named; the rest counted
+
+
+def not_read(not_logs: Sequence[Path], prose: Sequence[Path], where: str) -> list[str]:
+    """What a folder held that is not read, each kind with why and its first names, ``N file(s) WHERE not read, as
+    WHY: a, b``: the note before a run (``where``: "in the folder(s)"), and the error of a folder with no log file
+    ("in it"), which said "holds no log files" beside a data set's ``LICENSE.txt`` and ``NOTICE.txt`` without
+    naming them. ``not_logs``, ``prose``: as ``Found`` has them."""
+    said = []
+    for paths, files, why in (
+            (not_logs, "file(s)", f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
+            # a licence beside a data set: named, not refused (given by name, it would be)
+            (prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their first "
+                                    "bytes)")):
+        if paths:
+            names = cut_list([str(path) for path in paths], _NOT_READ_SHOWN, separator=", ")
+            said.append(f"{len(paths):,} {files} {where} not read, as {why}: {names}")
+    return said
 
 
 def _log_files(folder: Path) -> tuple[list[Path], list[Path], list[str]]:

@@ -9,6 +9,7 @@ interrupted run never leaves a half-written file behind a good name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack.atomic_write import write_atomically
@@ -53,31 +54,51 @@ def notable_json(notable: Notable) -> dict[str, object]:
     }
 
 
-def notable_drilldowns(detection: Detection, notable: Notable) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class NotableDrilldown:
+    """One of a notable's drilldowns as ``notables.jsonl`` and ``report.html`` give it (``notable_drilldowns``):
+    the filled search, or why there is none (``changes_commands``, ``error``), with its time bounds."""
+
+    name: str
+    search: str | None  # None: not given (``changes_commands``) or not filled (``error``)
+    earliest: float | None = None
+    latest: float | None = None
+    unfilled: tuple[str, ...] = ()  # tokens the notable has no value for, left as written
+    changes_commands: bool = False
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        if self.error is not None:
+            return {"name": self.name, "error": self.error}
+        entry: dict[str, object] = {"name": self.name}
+        if self.changes_commands:
+            entry["changes_commands"] = True
+        else:
+            entry["search"] = self.search
+        entry["earliest"] = None if self.earliest is None else iso(self.earliest)
+        entry["latest"] = None if self.latest is None else iso(self.latest)
+        if self.unfilled:
+            entry["unfilled"] = list(self.unfilled)
+        return entry
+
+
+def notable_drilldowns(detection: Detection, notable: Notable) -> list[NotableDrilldown]:
     """The detection's drilldowns filled from the notable as ES fills them when an analyst opens it (the
     replay's ``fill_drilldown``), each with its time bounds: what to paste into Splunk's search bar to see the
     events behind the notable. A backtest on Splunk (``--splunk``) has no export to run ``search --events``
     over, so without them its notables named no way back to their events. A search whose commands a token
     value would change is not given (``changes_commands``): pasting it would run what the value wrote; a token
     the notable has no value for stays as written and is named (``unfilled``)."""
-    out: list[dict[str, object]] = []
+    out: list[NotableDrilldown] = []
     for drilldown in detection.drilldown_searches:
         try:
             filled = fill_drilldown(detection, drilldown, notable.fields, (notable.earliest, notable.latest),
                                     notable.time)
         except DrilldownOffsetError as exc:  # validate refuses such an offset; a pack loaded without it may not
-            out.append({"name": drilldown.name, "error": str(exc)})
+            out.append(NotableDrilldown(drilldown.name, None, error=str(exc)))
             continue
-        entry: dict[str, object] = {"name": filled.name}
-        if filled.injected:
-            entry["changes_commands"] = True
-        else:
-            entry["search"] = filled.search
-        entry["earliest"] = None if filled.earliest is None else iso(filled.earliest)
-        entry["latest"] = None if filled.latest is None else iso(filled.latest)
-        if filled.unfilled:
-            entry["unfilled"] = list(filled.unfilled)
-        out.append(entry)
+        out.append(NotableDrilldown(filled.name, None if filled.injected else filled.search, filled.earliest,
+                                    filled.latest, filled.unfilled, filled.injected))
     return out
 
 

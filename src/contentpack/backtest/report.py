@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.backtest import html
+from contentpack.backtest.html import SHOWN_NOTABLES, DetectionNotables
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -29,6 +30,7 @@ from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, printable
 from contentpack.replay.runner import placed_simulation_error
+from contentpack.simulate import Notable
 from contentpack.spl.events import CUT_FIX, cut_note
 
 TITLE = "Backtest"
@@ -131,15 +133,26 @@ class Summary:
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
                            period_reason=self.period_reason(), input_notes=self.reading_lines()[1:],
                            hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints],
-                           filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered])
+                           filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered],
+                           notables=self.listed_notables())
+
+    def listed_notables(self) -> list[DetectionNotables]:
+        """Per detection that raised any, in the order run: its first ``SHOWN_NOTABLES`` notables with their
+        drilldowns, and its count."""
+        raised: dict[str, list[Notable]] = {}
+        for notable in self.backtest.result.notables:
+            raised.setdefault(notable.detection, []).append(notable)
+        return [DetectionNotables(name, len(raised[name]), tuple(
+            (n, tuple(notable_drilldowns(self.by_name[name], n))) for n in raised[name][:SHOWN_NOTABLES]))
+            for name in self.names if name in raised]
 
     def write(self, folder: Path) -> list[Path]:
         """notables.jsonl, risk.jsonl, summary.json and report.html in ``folder``."""
         result = self.backtest.result
         notables, risk, summary, report = REPORT_FILES
         return [
-            write_jsonl(folder, notables, ({**notable_json(n), "drilldowns": notable_drilldowns(
-                self.by_name[n.detection], n)} for n in result.notables)),
+            write_jsonl(folder, notables, ({**notable_json(n), "drilldowns": [d.as_json() for d in notable_drilldowns(
+                self.by_name[n.detection], n)]} for n in result.notables)),
             write_jsonl(folder, risk, (risk_json(e, self.detection_of) for e in result.risk)),
             write_json(folder, summary, self.document()),
             write_text(folder, report, [self.html()]),

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from contentpack.backtest.inputs import LOG_SUFFIXES, Found, InputError, Metadata, ReadReport, find_inputs, refusals
+from contentpack.backtest.inputs import Found, InputError, Metadata, ReadReport, find_inputs, not_read, refusals
 from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
@@ -35,7 +35,7 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
 from contentpack.printable import json_text, output_width, printable
-from contentpack.cut_lists import cut_list, more_text
+from contentpack.cut_lists import more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
 from contentpack.spl.files import os_problem
@@ -195,22 +195,13 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
 
 
 _REFUSED_SHOWN = 10  # files refused by their first bytes, each named with why; the rest counted
-_NOT_READ_SHOWN = 5  # files left in the folders named in the note; the rest counted
-
-
 def _print_not_read(found: Found) -> None:
-    """Names the files the folders held that are not read, before the run: a zip or Avro export beside the logs
-    was left out without a word, and the report looked like one over all of them; and the ``.txt`` files holding
-    text, not events (a data set's ``LICENSES/*.txt``), which once stopped the run as unsupported inputs."""
-    for paths, files, why in (
-            (found.not_logs, "file(s)", f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
-            # a licence beside a data set: named, not refused (given by name, it would be)
-            (found.prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their "
-                                          "first bytes)")):
-        if paths:
-            names = cut_list([str(path) for path in paths], _NOT_READ_SHOWN, separator=", ")
-            print_diagnostics([f"contentpack backtest: note: {len(paths):,} {files} in the folder(s) not read, as "
-                               f"{why}: {names}"], sys.stderr)
+    """Names the files the folders held that are not read, before the run (``inputs.not_read``): a zip or Avro
+    export beside the logs was left out without a word, and the report looked like one over all of them; and the
+    ``.txt`` files holding text, not events (a data set's ``LICENSES/*.txt``), which once stopped the run as
+    unsupported inputs."""
+    print_diagnostics([f"contentpack backtest: note: {line}"
+                       for line in not_read(found.not_logs, found.prose, "in the folder(s)")], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:

@@ -22,6 +22,7 @@ from contentpack.splunk.options import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONC
 
 if TYPE_CHECKING:  # the run's own imports are in it: the options above are all the backtest's parser needs
     from contentpack.backtest.report import Summary
+    from contentpack.splunk.remote_backtest import Answered
     from contentpack.backtest.run import Backtest
     from contentpack.content.model import Detection, Pack
 
@@ -42,20 +43,24 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar of the runs answered (on a terminal only), redrawn from the callback."""
+def _progress(enabled: bool) -> Iterator[Callable[[Answered], None] | None]:
+    """A progress bar of the runs answered (on a terminal only), redrawn from the callback, in the words of
+    ``Answered.said``: a count of "?" jobs read as a stalled backtest when every run was reused."""
     if not enabled:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("search jobs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bars:
-        task = bars.add_task("jobs", total=None)
+        task = bars.add_task("search jobs: finding the runs", total=None)
 
-        def update(done: int, total: int) -> None:
-            bars.update(task, completed=done, total=total)
+        def update(answered: Answered) -> None:
+            if answered.total:
+                bars.update(task, description=answered.said(), completed=answered.done, total=answered.total)
+            else:  # nothing to answer: done, not a bar at 0
+                bars.update(task, description=answered.said(), completed=1, total=1)
 
         yield update
 

@@ -159,11 +159,35 @@ class RemoteRuns:
     empty_span: tuple[float, float] | None = None
 
 
+@dataclass(frozen=True)
+class Answered:
+    """How far the runs are answered, for the progress bar: ``done`` of ``total``, ``reused`` of them from the
+    checkpoint (known before any job is sent); ``nothing_to_find``: none is sent, the index holding no event in the
+    span they search (``RemoteRuns.empty_span``). A backtest whose every run was reused drew "search jobs 0/?", as
+    if it had stalled before its first job. Each text keeps within about 70 characters: on an 80-column terminal rich
+    narrows the bar beside it first, and cuts a longer one."""
+
+    done: int  # answered: reused, sent and finished, or not needed (their detection's search failed before)
+    total: int
+    reused: int = 0
+    nothing_to_find: bool = False
+
+    def said(self) -> str:
+        if self.nothing_to_find:
+            return "search jobs: none sent, the index has no event in the runs' span"
+        if self.total == 0:
+            return "search jobs: none, no scheduled run in the period"
+        if self.reused == self.total:
+            return f"search jobs: none to send, all {self.total:,} runs reused from an earlier backtest"
+        sent = f"search jobs {self.done - self.reused:,}/{self.total - self.reused:,}"
+        return sent + (f" ({self.reused:,} more runs reused from an earlier backtest)" if self.reused else "")
+
+
 class RemoteBacktest:
     """One ``backtest --splunk`` run: dispatch the runs, then simulate with their rows."""
 
     def __init__(self, pack: Pack, connection: SplunkConnection, index: str, checkpoint: Path, *,
-                 concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[int, int], None] | None = None) -> None:
+                 concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[Answered], None] | None = None) -> None:
         self.pack = pack
         self.connection = connection
         self.index = check_index_name(index)
@@ -199,7 +223,9 @@ class RemoteBacktest:
                 pending.append(run)
             elif found.error is not None:
                 self._failed.add(run.detection.name)
-        done = len(runs) - len(pending)
+        done = reused = len(runs) - len(pending)
+        if self.progress is not None:
+            self.progress(Answered(done, len(runs), reused))
         submitted = 0
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
             futures: set[Future[None]] = set()
@@ -222,8 +248,8 @@ class RemoteBacktest:
                         raise problem
                     done += 1
                 if self.progress is not None:
-                    self.progress(done, len(runs))
-        return RemoteRuns(submitted, len(runs) - len(pending))
+                    self.progress(Answered(done, len(runs), reused))
+        return RemoteRuns(submitted, reused)
 
     def answer(self, run: ScheduledRun) -> Results:
         """The run's rows, typed as the engine types them, and the job messages Splunk gave beside them."""
@@ -248,6 +274,8 @@ class RemoteBacktest:
         as Splunk's would be (none for most searches; one row for a ``| stats count``)."""
         runs = scheduled_runs(self.pack, start, end, detections=detections, engine=self.engine)
         empty = self.empty_span(runs)
+        if empty is not None and self.progress is not None:
+            self.progress(Answered(len(runs), len(runs), nothing_to_find=True))
         fetched = RemoteRuns(0, 0, empty) if empty is not None else self.fetch(runs)
         result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
                           answer=self.answer if empty is None else None)
