@@ -91,7 +91,7 @@ from contentpack.spl.events import (
     unreadable_time,
     unreadable_time_text,
 )
-from contentpack.spl.files import no_such_path, os_reason
+from contentpack.spl.files import no_such_input, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -401,7 +401,7 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
-            raise InputError(no_such_path(path))
+            raise InputError(no_such_input(path))
     return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
