@@ -432,6 +432,32 @@ def test_a_missing_input_is_worded_alike_by_every_command(command: list[str], tm
     assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {missing}: no such file or folder\n")
 
 
+@pytest.mark.parametrize("command", [
+    ["validate", "--root", "{repo}", "{missing}"], ["backtest", "--root", "{repo}", "--events", "{missing}"],
+    ["search", "*", "--no-pack", "--events", "{missing}"],
+], ids=lambda command: command[0])
+@pytest.mark.parametrize(("there", "given", "meant"), [
+    ("exports/", "export", "export: no such file or folder (did you mean 'exports'?)"),
+    ("exports/signins-week.jsonl", "exports/signins.jsonl",
+     "exports/signins.jsonl: no such file or folder (did you mean 'exports/signins-week.jsonl'?)"),
+    (".hidden.jsonl", "hiden.jsonl", "hiden.jsonl: no such file or folder"),
+], ids=["folder", "file", "hidden"])
+def test_a_mistyped_input_path_is_answered_with_the_name_meant(
+        command: list[str], there: str, given: str, meant: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer following README's backtest with ``--events export/`` for their folder ``exports/`` was told
+    only that it names nothing, as a mistyped command or option is answered with the one meant (README, "Usage
+    errors"); a hidden name is offered only for a hidden one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / there).parent.mkdir(parents=True, exist_ok=True)
+    if there.endswith("/"):
+        (tmp_path / there).mkdir()
+    else:
+        (tmp_path / there).write_text("{}\n", encoding="utf-8")
+    status, out, err = run(capsys, *(part.format(repo=REPO, missing=given) for part in command))
+    assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {meant}\n")
+
+
 @pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -171,3 +171,33 @@ def test_the_curl_recipes_verify_tls() -> None:
     recipes = [(path.name, found.group(0)) for path in DOCS for found in _CURL.finditer(" ".join(_lines(path)))]
     assert any("search/jobs/export" in recipe and "--cacert" in recipe for _, recipe in recipes)
     assert [(name, recipe) for name, recipe in recipes if _NO_VERIFY.search(recipe)] == []
+
+
+def documented_macro_files() -> list[tuple[str, str]]:
+    """Each fenced ``yaml`` example of README.md and docs/ that starts ``# macros/<file>.yml``: (file, its text)."""
+    found = []
+    for path in DOCS:
+        for block in re.findall(r"^```yaml\n(.*?)^```$", path.read_text(encoding="utf-8"), re.M | re.S):
+            named = re.match(r"# (macros/[a-z0-9_]+\.yml)\n", block)
+            if named:
+                found.append((named.group(1), block))
+    return found
+
+
+def test_the_filter_macro_the_readme_shows_tunes_a_detection_of_the_pack(tmp_path: Path) -> None:
+    """README's step 4 told a newcomer to "add a macros/<name>_filter.yml" without its keys (``description`` is
+    required, CP011) nor what ``<name>`` is; one wrote ``entra_id_user_declined_filter``, which tuned nothing. The
+    example, written into a copy of the pack, validates clean as one detection's filter macro."""
+    from contentpack.content.validate import validate_pack
+    from pack_copies import pack_copy
+
+    examples = documented_macro_files()
+    assert [file for file, _ in examples] == ["macros/entra_id_user_declined_oauth_application_consent_filter.yml"]
+    root = pack_copy(tmp_path)
+    for file, text in examples:
+        (root / file).write_text(text, encoding="utf-8")
+    result = validate_pack(root)
+    assert [d.render() for d in result.diagnostics] == []
+    assert result.pack is not None
+    filters = {detection.filter_macro for detection in result.pack.detections}
+    assert {Path(file).stem for file, _ in examples} <= filters

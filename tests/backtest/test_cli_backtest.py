@@ -113,6 +113,40 @@ def test_events_indexed_before_they_happened_are_counted_in_the_read_line(
         assert summary["input"]["events_indexed_before_time"] == early
 
 
+@pytest.mark.parametrize("export", [json_export, csv_export])
+def test_an_export_without_indextime_is_said_to_be_indexed_by_the_delay_model(
+        export: object, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's export from Splunk keeps the real ingestion delay through `| fields ... _indextime`; a newcomer's
+    export without _indextime was simulated on the pack's delay model with no word of it. The read line and
+    summary.json say how many events a detection can match came so, and what to export instead."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")  # the read line on one line
+    with_times = export(tmp_path / "with", 60)  # type: ignore[operator]
+    without = tmp_path / "without"
+    if export is csv_export:
+        rows = list(csv.DictReader(io.StringIO(with_times.read_text(encoding="utf-8"))))
+        writer = csv.DictWriter(buffer := io.StringIO(), [name for name in EXPORT_FIELDS if name != "_indextime"])
+        writer.writeheader()
+        writer.writerows({name: value for name, value in row.items() if name != "_indextime"} for row in rows)
+        without.write_text(buffer.getvalue(), encoding="utf-8")
+    else:
+        lines = [json.loads(line) for line in with_times.read_text(encoding="utf-8").splitlines()]
+        for line in lines:
+            del line["result"]["_indextime"]
+        without.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    said = ("; 1 from a Splunk export without _indextime, indexed by the pack's delay model instead (export with "
+            "| fields _raw _time _indextime sourcetype source host index for the real delay)")
+    for source, count in ((with_times, 0), (without, 1)):
+        out = tmp_path / f"out-{source.name}"
+        status, text, err = backtest(capsys, "--events", str(source), "--detection", DECLINED, "--out", str(out))
+        assert status == 0, err
+        [read] = [line for line in text.splitlines() if line.startswith("read ")]
+        assert read.endswith(said) == bool(count), read
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["input"]["export_events_without_indextime"] == count
+        assert summary["input"]["events_with_indextime_from_input"] == 1 - count
+
+
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_out_files_get_the_mode_the_umask_gives(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch, umask: int, mode: int) -> None:

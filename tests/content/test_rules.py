@@ -12,7 +12,21 @@ import pytest
 from contentpack.content.diagnostics import Severity
 from contentpack.content.validate import ValidationResult
 
-from .helpers import CORRELATION, CTIME, DATA_SOURCE, HUNTING, LOOKUP, STORY, TTP, Validate, at, edit, locate, only
+from .helpers import (
+    CORRELATION,
+    CTIME,
+    DATA_SOURCE,
+    HUNTING,
+    LOOKUP,
+    STORY,
+    TTP,
+    Validate,
+    add_command,
+    at,
+    edit,
+    locate,
+    only,
+)
 
 
 def test_valid_fixture_pack_is_clean(pack: Path, validate: Validate) -> None:
@@ -161,6 +175,40 @@ def test_cp023_names_the_filter_macro_of_the_detection_a_search_was_copied_from(
         "search does not contain the exact filter macro `entra_id_consent_prompts_for_unknown_apps_filter` (derived "
         "from the name); it calls `entra_id_user_declined_consent_for_oauth_app_filter`, another detection's: rename "
         "the call to `entra_id_consent_prompts_for_unknown_apps_filter`")
+
+
+def _macro(root: Path, name: str, definition: str = "search NOT user=svc@contoso.example") -> str:
+    relative = f"macros/{name}.yml"
+    (root / relative).write_text(f"name: {name}\ndefinition: {definition}\ndescription: Our tuning.\n",
+                                 encoding="utf-8")
+    return relative
+
+
+@pytest.mark.parametrize(("name", "meant"), [
+    ("entra_id_user_declined_consent_filter", "entra_id_user_declined_consent_for_oauth_app_filter"),  # shortened
+    ("entra_id_user_declined_consent_for_oauth_apps_filter", "entra_id_user_declined_consent_for_oauth_app_filter"),
+    ("entra_id_consent_filter", None),  # the stem of none alone, and close to none
+])
+def test_cp082_a_filter_macro_no_detection_owns_tunes_nothing(pack: Path, validate: Validate, name: str,
+                                                            meant: str | None) -> None:
+    """A newcomer tuning a detection (README, "Backtest on your tenant", step 4) named the file after the
+    detection's words, not its file's stem: it validated silently and the detection went on untuned."""
+    relative = _macro(pack, name)
+    finding = only(validate(pack), "CP082")
+    assert at(finding) == (relative, 1, 7) and finding.severity is Severity.WARNING
+    which = "" if meant is None else (f" (did you mean '{meant}', the filter macro of detection 'Entra ID User "
+                                      "Declined Consent For OAuth App'?)")
+    assert finding.message == (
+        f"macro '{name}' tunes nothing: it is no detection's filter macro, and no search calls it{which}; a detection "
+        "is tuned by the filter macro named after its file: detections/.../<stem>.yml by macros/<stem>_filter.yml")
+
+
+def test_cp082_a_detections_filter_macro_or_one_a_search_calls_is_not_reported(pack: Path,
+                                                                              validate: Validate) -> None:
+    _macro(pack, "entra_id_user_declined_consent_for_oauth_app_filter")
+    _macro(pack, "entra_id_service_accounts_filter", "search NOT user=svc*")  # shared, called by a detection
+    add_command(pack, "`entra_id_service_accounts_filter`")
+    assert [d.render() for d in validate(pack).diagnostics] == []
 
 
 def test_cp024_macro_arity(pack: Path, validate: Validate) -> None:

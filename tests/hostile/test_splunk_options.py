@@ -166,6 +166,23 @@ def test_a_package_location_with_a_line_break_is_a_usage_error(token: None) -> N
     assert status == 2 and "--package '/tmp/app.tgz\\nx': a location holds no line break" in err
 
 
+
+@pytest.mark.parametrize("location", ["dist/DA-ESS-EntraConsent-0.1.0.tar.gz", "~/DA-ESS-EntraConsent-0.1.0.tar.gz"])
+def test_a_package_path_relative_to_this_machine_is_a_usage_error(token: None, location: str) -> None:
+    """The server reads --package: a newcomer gave the tarball's path in their clone, ``dist/...``, which only a
+    server-side error (or another file there) would have answered. Refused before connecting, saying what to give."""
+    status, err = _deploy("--splunk", NOWHERE, "--mode", "package", "--package", location)
+    assert (status, err) == (2, f"contentpack deploy: error: --package {location}: not an absolute path or a URL, and "
+                                "the server reads it, not this machine: copy the tarball to the search head and give "
+                                "its absolute path there (such as /tmp/DA-ESS-EntraConsent-0.1.0.tar.gz), or a URL "
+                                "the server can fetch\n")
+
+
+@pytest.mark.parametrize("location", ["/opt/splunk/app.tgz", "C:\\Temp\\app.tgz", "https://files.example/app.tgz"])
+def test_an_absolute_package_path_or_url_goes_to_the_server(token: None, location: str) -> None:
+    status, err = _deploy("--splunk", NOWHERE, "--mode", "package", "--package", location)
+    assert status == 2 and "cannot reach https://127.0.0.1:1" in err
+
 # ------------------------------------------------------------------------------ files and credentials
 
 

@@ -91,7 +91,7 @@ from contentpack.spl.events import (
     unreadable_time,
     unreadable_time_text,
 )
-from contentpack.spl.files import no_such_path, os_reason
+from contentpack.spl.files import no_such_input, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -100,6 +100,9 @@ PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
+# what an export of the logs from Splunk keeps (README, "Backtest on your tenant", step 1): each event's text, its times
+# (_indextime: the real ingestion delay) and the metadata the searches read
+EXPORT_FIELDS = "| fields _raw _time _indextime sourcetype source host index"
 # The units of what was read, and of what was bad: a whole line, CSV row or JSON document, or a record (of an Event
 # Hub message), a result (of a ``results`` list) or an element (of a JSON array) inside a line or document
 LINES, ROWS, DOCUMENTS, RECORDS = "line(s)", "CSV row(s)", "JSON document(s)", "record(s)"
@@ -181,6 +184,10 @@ class ReadReport:
     # timestamp read in the wrong time zone (a hand-made export's columns swapped or shifted); the simulation
     # takes both as given, and a detection's window finds such an event by its _time, which may be hours off
     indexed_early: int = 0
+    # events a detection can match (kept, or outside --from/--to) of a Splunk export without an _indextime of their
+    # own, which the delay model gives one: the README's export keeps the real ingestion delay only with `| fields
+    # ... _indextime`, and a newcomer's export without it was simulated on the model with no word of it
+    unindexed_exports: int = 0
     cut: int = 0  # events decoded (a bad record too) over events.AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
@@ -254,6 +261,7 @@ class ReadReport:
             "events_no_detection_can_match": self.unmatched, "events_outside_range": self.outside,
             "events_with_indextime_from_input": self.with_indextime,
             "events_indexed_before_time": self.indexed_early,
+            "export_events_without_indextime": self.unindexed_exports,
             "events_over_extraction_cutoff": self.cut, "bad_lines": self.bad,
             # bad_lines is every bad one, as before these
             "bad_whole_lines": self.bad_units.get(LINES, 0), "bad_csv_rows": self.bad_units.get(ROWS, 0),
@@ -278,8 +286,10 @@ class ReadReport:
             events.append(f"{self.unmatched:,} no detection can match")
         early = (f"; {self.indexed_early:,} with _indextime before _time (the source's clock ahead, or a time read in "
                  "the wrong time zone)") if self.indexed_early else ""
+        model = (f"; {self.unindexed_exports:,} from a Splunk export without _indextime, indexed by the pack's delay "
+                 f"model instead (export with {EXPORT_FIELDS} for the real delay)") if self.unindexed_exports else ""
         return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
-                f"{early}")
+                f"{early}{model}")
 
 
 @dataclass(frozen=True)
@@ -404,7 +414,7 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
-            raise InputError(no_such_path(path))
+            raise InputError(no_such_input(path))
     return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
@@ -726,8 +736,7 @@ class EventReader:
         if isinstance(raw, list) and len(raw) == 1:
             raw, steps = raw[0], ("_raw", 1)
         if not isinstance(raw, str):
-            raise _BadRow("an export row without _raw (export with | fields _raw _time _indextime sourcetype "
-                          "source host index)")
+            raise _BadRow(f"an export row without _raw (export with {EXPORT_FIELDS})")
         try:
             data = raw.encode("utf-8")
         except UnicodeEncodeError as exc:  # the export's JSON escaped one ("\\ud800"): no log line's text
@@ -759,8 +768,10 @@ class EventReader:
             event["_time"] = when
         elif _untimed(event):
             raise _BadRow(f"an export row without _time, and its _raw has no readable {meta.time_field!r} either "
-                          "(export with | fields _raw _time _indextime sourcetype source host index)")
-        if indexed is not None:
+                          f"(export with {EXPORT_FIELDS})")
+        if indexed is None:
+            self.report.unindexed_exports += 1
+        else:
             event["_indextime"] = indexed
             self.report.with_indextime += 1
             happened = event.get("_time")
@@ -783,8 +794,7 @@ class EventReader:
         if any(_ESCAPED.search(column) for column in header):
             raise InputError(f"{name}:1: cannot read the CSV header: not UTF-8")
         if "_raw" not in header:
-            raise InputError(f"{name}:1: a CSV export needs a _raw column (export the events with "
-                             "| fields _raw _time _indextime sourcetype source host index)")
+            raise InputError(f"{name}:1: a CSV export needs a _raw column (export the events with {EXPORT_FIELDS})")
         done = 0
         while True:
             lines.clear()

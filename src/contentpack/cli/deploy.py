@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from contentpack.cli.common import pack_root, print_diagnostics, usage_error, warning
 from contentpack.cli.help_format import ParagraphsFormatter
@@ -64,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
     if args.package is not None and printable(args.package) != args.package:
         return usage_error("deploy", f"--package {args.package!r}: a location holds no line break or other control "
                            "character")
+    if args.package is not None and not _server_location(args.package):
+        return usage_error("deploy", f"--package {args.package}: not an absolute path or a URL, and the server reads "
+                           "it, not this machine: copy the tarball to the search head and give its absolute path there "
+                           f"(such as /tmp/{PurePosixPath(args.package).name}), or a URL the server can fetch")
     root = pack_root("deploy", args.root)
     if isinstance(root, int):
         return root
@@ -98,3 +102,11 @@ def run(args: argparse.Namespace) -> int:
             warning("deploy", line)
         print_diagnostics(report.lines())
         return 0
+
+
+def _server_location(location: str) -> bool:
+    """Whether ``location`` can name the tarball for the server: a URL, or an absolute path (POSIX or Windows, the
+    server's system not being known). Splunk's REST reference (apps/local, ``filename=true``) says the name is the
+    package's path or URL and not what a relative path is read from (splunkd's working folder, assumed); a newcomer
+    gave ``dist/DA-ESS-EntraConsent-0.1.0.tar.gz``, the path in their own clone, which the server cannot read."""
+    return "://" in location or PurePosixPath(location).is_absolute() or PureWindowsPath(location).is_absolute()

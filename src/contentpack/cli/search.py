@@ -57,7 +57,7 @@ from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, match
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
                                      head_starts_array, in_calendar)
-from contentpack.spl.files import no_such_path
+from contentpack.spl.files import no_such_input
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -105,7 +105,7 @@ def load_macros(paths: Sequence[str]) -> dict[str, MacroDef]:
         elif path.exists():  # the loader refuses what is not a regular file, by name
             files.append(path)
         else:
-            raise UsageError(no_such_path(text))
+            raise UsageError(no_such_input(text))
     problems: list[Diagnostic] = []
     for path in files:
         # the pack's own strict loader: regular files only, size, nesting and alias-expansion limits
@@ -429,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
                                max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
         for path in args.events:
             if not Path(path).exists():
-                raise UsageError(no_such_path(path))
+                raise UsageError(no_such_input(path))
             if Path(path).is_dir():  # what to do instead, not only that a folder is not read
                 raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
                                  "--events (--events a.log --events b.log); backtest --events reads the log files "

@@ -20,7 +20,7 @@ from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
 from contentpack.junit import Case
-from contentpack.spl.files import no_such_path
+from contentpack.spl.files import no_such_input
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +52,7 @@ def _prefixes(root: Path, paths: list[str]) -> list[str] | str:
     for raw in paths:
         candidate = Path(raw)
         if not candidate.exists():  # before resolve(), which raised RuntimeError on a loop of links
-            return no_such_path(raw)
+            return no_such_input(raw)
         absolute = (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
         if not absolute.is_relative_to(resolved_root):
             return f"{raw}: not inside the pack root {root}"

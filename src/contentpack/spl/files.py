@@ -17,6 +17,8 @@ import os
 import stat
 from typing import BinaryIO
 
+from contentpack.spl.suggest import closest, meaning
+
 _GROWTH_CHUNK = 64 * 1024  # read size past what fstat reported (a file that grows while it is read)
 
 
@@ -65,6 +67,26 @@ def no_such_path(path: str | os.PathLike[str]) -> str:
                 return f"{os.fspath(path)}: a symbolic link in a loop of links"
         return f"{os.fspath(path)}: a symbolic link to {os.readlink(path)}, which names nothing"
     return f"{os.fspath(path)}: {NO_SUCH_PATH}"
+
+
+def no_such_input(path: str | os.PathLike[str]) -> str:
+    """:func:`no_such_path` for a path typed on the command line (read from the working folder), with the closest
+    name its folder holds: a newcomer who wrote ``--events export/`` for the folder ``exports/`` was told only that
+    it names nothing, and listed the folder to find the name. The name is offered as written, the user's trailing
+    ``/`` kept; a hidden name only for a hidden one. Not for paths read from elsewhere (a pack's attack data, named
+    from the pack root, has its own suggestion: ``content.attack_data_paths``)."""
+    said = no_such_path(path)
+    written = os.fspath(path)
+    bare = written.rstrip("/" + os.sep)
+    parent, name = os.path.split(bare)
+    if not said.endswith(NO_SUCH_PATH) or not name:  # a dangling link is named as one; "/" has no name
+        return said
+    try:
+        names = [entry for entry in os.listdir(parent or os.curdir) if name.startswith(".") or entry[:1] != "."]
+    except OSError:  # an unreadable or missing folder: the path is still reported, without a guess
+        return said
+    meant = closest(name, names)
+    return said + meaning(None if meant is None else os.path.join(parent, meant) + written[len(bare):])
 
 
 def os_reason(exc: OSError) -> str:

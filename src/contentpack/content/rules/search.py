@@ -1,5 +1,5 @@
-"""What a detection's search must contain or may reference (CP023–CP029), and what a macro's definition may
-refer to (CP067)."""
+"""What a detection's search must contain or may reference (CP023–CP029), what a macro's definition may
+refer to (CP067), and a filter macro that tunes nothing (CP082)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
-from contentpack.content.model import Detection, NodePath, Pack, SourceMap
+from contentpack.content.model import Detection, NodePath, Pack, SourceMap, detection_file_stem
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_checks import (
     Positions,
@@ -60,6 +60,37 @@ def filter_macro_present(context: RuleContext) -> Iterator[Diagnostic]:
                   f"macros/{detection.filter_macro}.yml tunes it)" if not calls else "")
         yield error(where, "CP023",
                     f"search does not contain the exact filter macro {macro} (derived from the name){said}{rename}")
+
+
+def filter_macros_tune_a_detection(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP082 (warning): a macro of macros/ named like a filter macro (``*_filter``) that is no detection's and that
+    no search, drilldown or macro calls. Tuning a detection is writing ``macros/<its file stem>_filter.yml``
+    (README, "Backtest on your tenant", step 4); a newcomer's ``entra_id_user_declined_filter`` for the detection
+    *Entra ID User Declined OAuth Application Consent* validated silently, and the detection went on untuned: the
+    backtest's notables were the same, with nothing to say why. A detection whose file could not be modelled may
+    own the name, and is left to its own error."""
+    if "detection" in context.unread_kinds:
+        return
+    owners = {detection.filter_macro: detection.name for detection in context.pack.detections}
+    unknown = {f"{detection_file_stem(name)}_filter" for name in context.unmodelled_names}
+    called = {call.name for text, _, _, _ in searches(context.pack) for call in macro_calls(text)}
+    for macro in context.pack.macros:
+        if not macro.name.endswith("_filter") or macro.name in owners.keys() | called | unknown:
+            continue
+        yield warning(macro.source.at("name"), "CP082",
+                      f"macro '{macro.name}' tunes nothing: it is no detection's filter macro, and no search calls "
+                      f"it{_meant_filter(macro.name, owners)}; a detection is tuned by the filter macro named after "
+                      "its file: detections/.../<stem>.yml by macros/<stem>_filter.yml")
+
+
+def _meant_filter(name: str, owners: Mapping[str, str]) -> str:
+    """`` (did you mean 'x_filter', the filter macro of detection 'X'?)``: the closest filter macro's name, else the
+    one filter macro starting with ``name``'s stem (a name shortened, ``entra_id_user_declined_filter``)."""
+    meant = closest(name, owners)
+    if meant is None:
+        longer = [owned for owned in owners if owned.startswith(name.removesuffix("_filter") + "_")]
+        meant = longer[0] if len(longer) == 1 else None
+    return "" if meant is None else f" (did you mean '{meant}', the filter macro of detection '{owners[meant]}'?)"
 
 
 def _defined_macros(pack: Pack) -> dict[str, set[int]]:
@@ -525,6 +556,7 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
 
 RULES = (
     filter_macro_present,
+    filter_macros_tune_a_detection,
     macros_exist,
     macro_tokens_are_arguments,
     lookups_exist,
