@@ -5,6 +5,7 @@ them (*Declined Across Many Applications Over a Day*). Each test's timeline is t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from functools import cache
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.content.model import Detection, UnitTest
+from contentpack.content.model import Detection, IngestionDelay, UnitTest
 from contentpack.replay import runner
 from contentpack.replay.attack_data import DataFile
 from contentpack.replay.sweep import replay_context
@@ -49,13 +50,19 @@ def _context() -> runner.ReplayContext:
 
 WAVE_TESTS = [pytest.param(d, t.name, id=f"{d} / {t.name}") for d in (SPIKE, CROSS_APP, DAY)
               for t in _detection(d).tests]
+OVER_78_MINUTES = "Five Users Of Each Application Over 78 Minutes"
+FIVE_APPS = {"0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410", "6e2f9a17-3c84-4b5d-a0e6-91d7c4b28f53",
+             "c48a1e06-7b39-4f2c-8d51-e3a06f9b7d24", "7d3b2f90-5e1a-4c68-b4f7-2a9e6c01d835",
+             "3a91c0e7-5d24-4b8f-9e16-7c2f08d4a101"}  # five users each over 78 minutes: on time, the spike's too
 
 
 @pytest.mark.parametrize(("name", "test_name"), WAVE_TESTS)
 def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: str, test_name: str) -> None:
     """On every test timeline of the three detections, adding the day-long count leaves the 90-minute detections'
     notables and risk as they were, and the day-long count writes risk only on applications neither of them
-    scored: a wave they see is theirs alone, one application scored by one campaign detection."""
+    scored: a wave they see is theirs alone, one application scored by one campaign detection. The one exception
+    is the double scoring accepted since v2: an application five of whose users declined within 76 to 89 minutes,
+    which one run of the spike holds whole and reads here and the day's count does not leave to it."""
     detection = _detection(name)
     [test] = [t for t in detection.tests if t.name == test_name]
     before = _timeline(detection, test, (SPIKE, CROSS_APP))
@@ -65,7 +72,7 @@ def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: st
     ninety = [e for e in after.risk if not str(e.get("source", "")).endswith(f"{DAY} - Rule")]
     assert [dict(e) for e in ninety] == [dict(e) for e in before.risk]
     day_objects = {str(e["risk_object"]) for e in after.risk if str(e.get("source", "")).endswith(f"{DAY} - Rule")}
-    assert not day_objects & before.risk_scores().keys()
+    assert day_objects & before.risk_scores().keys() == (FIVE_APPS if test_name.startswith(OVER_78_MINUTES) else set())
     if name != DAY:  # the 90-minute detections' own waves and benign data: the day count stays quiet
         assert day_objects == set()
     else:
@@ -104,8 +111,9 @@ def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> No
     """Five users decline each of five applications over 85 minutes, each wave starting 9.5 minutes past a ten-minute
     mark: no run of the spike (every 10 minutes over ``-100m@m`` to ``-10m@m``) holds all five of an application,
     so it scores none; the day count must not leave them to it. v1 left out an application five of whose users
-    fell within any 90 minutes, which a 90-minute run cannot always hold; v2 leaves out only five within 80 minutes,
-    which some run always holds (a run's window starts on the ten-minute mark at most 10 minutes before them)."""
+    fell within any 90 minutes, which a 90-minute run cannot always hold; v2 left out only five within 80 minutes,
+    which some run always holds (a run's window starts on the ten-minute mark at most 10 minutes before them), v8
+    five within 75 (the next test: records indexed late)."""
     detection = _detection(DAY)
     [test] = [t for t in detection.tests if t.name.startswith("Five Users Of Each Application Over 85 Minutes")]
     result = _timeline(detection, test, (SPIKE, CROSS_APP, DAY))
@@ -152,6 +160,26 @@ def test_a_split_wave_beside_an_application_at_the_spike_threshold_is_scored_onc
     assert scored[SPIKE] == {spike_app}
     assert scored[CROSS_APP] == split_apps
     assert len(scored[DAY]) == 4 and not scored[DAY] & (split_apps | {spike_app})
+
+
+def test_five_users_of_an_application_over_78_minutes_indexed_late_are_the_day_counts() -> None:
+    """Five users decline each of five applications over 78 minutes from 9.5 minutes past a ten-minute mark, every
+    record indexed 15 minutes late (the ceiling of the Entra ID delay model): the one spike run whose window holds
+    an application's five starts 10 minutes after that window ends, 2.5 minutes before its last refusal is
+    indexed, and the next run's window no longer holds the first, so the spike scores none; the day count must
+    not leave them to it. v7 left out five within 80 minutes; v8 leaves out five within 75, which a run holds
+    whole and reads even 15 minutes late. (The replay test runs with the data source's delays, where the spike
+    reads and scores them too.)"""
+    detection = _detection(DAY)
+    [test] = [t for t in detection.tests if t.name.startswith(OVER_78_MINUTES)]
+    late = dataclasses.replace(test, ingestion_delay=IngestionDelay(fixed="15m"))
+    ctx = _context()
+    events, _ = runner.scheduled_timeline(ctx, detection, detection.tests.index(test), late, None)
+    result = runner.run_timeline(ctx, detection, detection.tests.index(test), events,
+                                 [_detection(name) for name in (SPIKE, CROSS_APP, DAY)])
+    assert result.notables == ()
+    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+    assert len(result.risk_scores()) == 5 and set(result.risk_scores().values()) == {20}
 
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
