@@ -103,6 +103,29 @@ def test_a_command_like_none_still_gets_the_list(capsys: pytest.CaptureFixture[s
     assert "invalid choice: 'xyzzy' (choose from 'validate', 'build'," in capsys.readouterr().err
 
 
+def test_no_command_lists_the_commands_and_where_their_help_is(capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare ``contentpack`` said only ``the following arguments are required: COMMAND``: a new user learnt
+    neither the commands nor how to ask about one. It shows the help, each command on its line and the way to a
+    command's own help last, on stderr with a usage error's status, as ``git`` and ``docker`` answer."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == "" and "required" not in captured.err
+    assert captured.err == make_parser(names_only=True).format_help()
+    assert lines[-1] == "Run 'contentpack COMMAND --help' for what a command does and its options."
+    assert [name for name in SUBCOMMANDS if not any(line.split()[:1] == [name] for line in lines)] == []
+
+
+def test_options_alone_are_a_usage_error_naming_them(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as parsed:
+        main(["--verison"])
+    assert parsed.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "contentpack: error: unrecognized arguments: --verison (did you mean --version?)")
+
+
 @pytest.mark.parametrize(("command", "option", "typo", "meant"), [
     ("replay", "--format", "sumary", "summary"),
     ("search", "--format", "jsno", "json"),

@@ -55,3 +55,18 @@ def test_backtest_refuses_what_is_no_time_with_the_forms_it_takes(text: str) -> 
     assert str(refused.value) == (f"--to: not a time: {text!r}; give epoch seconds or ISO 8601 with its zone "
                                   "(2026-10-12T08:00:00Z, 2026-10-12T10:00:00+02:00) or without it in UTC "
                                   "(2026-10-12, 2026-10-12T08:00)")
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Etc/UTC", "Etc/Zulu", "Zulu", "Z", "GMT", "Etc/GMT", "Etc/GMT+0", "Universal"])
+def test_a_zone_that_is_always_utc_reads_a_time_without_its_zone_as_utc(tz: str) -> None:
+    """Only the text ``UTC`` (and ``GMT``, ``Z``) counted as UTC: ``--tz Etc/UTC`` refused ``2026-10-12`` as if it
+    were ambiguous, though tzdata's Etc/UTC and its links are UTC at every moment."""
+    assert iso_time("2026-10-12", "--earliest", tz) == OCT_12
+
+
+@pytest.mark.parametrize("tz", ["Europe/London", "Africa/Abidjan", "Etc/GMT-1"])
+def test_a_zone_that_was_ever_off_utc_still_refuses_it(tz: str) -> None:
+    """Europe/London is UTC in winter only, and Africa/Abidjan only since 1912: a time without its zone may be
+    meant in either offset, so only the zones tzdata gives no other offset count as UTC."""
+    with pytest.raises(TypedTimeError, match="has no zone"):
+        iso_time("2026-10-12", "--earliest", tz)

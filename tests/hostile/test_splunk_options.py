@@ -295,6 +295,6 @@ def test_the_insecure_warning_names_its_command_as_every_warning_does(
     code = main([command, "--root", str(ROOT), "--splunk", NOWHERE, "--insecure", "--retries", "0",
                  *INSECURE_RUNS[command], *out])
     err = capsys.readouterr().err.splitlines()
-    failed = f"contentpack {command}: error: check the token at {NOWHERE}: cannot reach"
+    failed = f"contentpack {command}: error: could not check the token at {NOWHERE}: cannot reach"
     assert code == 2 and err[-1].startswith(failed), err
     assert err[0].startswith(f"contentpack {command}: warning: --insecure: TLS certificate verification is OFF"), err

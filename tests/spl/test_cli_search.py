@@ -777,6 +777,24 @@ def test_a_now_outside_the_calendar_is_a_usage_error(capsys: pytest.CaptureFixtu
     assert status == 0 and json.loads(out)[0]["t"] == "253402128000"
 
 
+@pytest.mark.parametrize(("now", "tz"), [("2026-10-12T08:00:00Z", "UTC"), ("2026-10-12T10:00:00+02:00", "UTC"),
+                                         ("2026-10-12T08:00", "UTC"), ("2026-10-12T08:00", "Etc/UTC"),
+                                         ("10/12/2026:10:00:00", "Europe/Paris"), ("1791792000", "Europe/Paris")])
+def test_now_reads_a_time_as_earliest_does(capsys: pytest.CaptureFixture[str], now: str, tz: str) -> None:
+    """``--now`` took epoch seconds and ``%m/%d/%Y:%H:%M:%S`` only, where ``--earliest`` and ``--latest`` take ISO
+    8601 too (``cli.typed_time``): a notable's time pasted there was "invalid time modifier". Each is one moment."""
+    status, out, err = run(capsys, "| makeresults | eval t=now() | fields t", "--no-pack", "--now", now, "--tz", tz,
+                           "--format", "json")
+    assert (status, json.loads(out)[0]["t"] if out else None) == (0, "1791792000"), err
+
+
+def test_now_refuses_an_iso_time_without_its_zone_in_another_tz(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "| makeresults", "--no-pack", "--now", "2026-10-12T08:00", "--tz", "Europe/Paris")
+    assert (status, out) == (2, "")
+    assert err.startswith("contentpack search: error: --now: '2026-10-12T08:00' has no zone, and --tz is "
+                          "Europe/Paris: add the zone the time is in"), err
+
+
 def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.CaptureFixture[str]) -> None:
     """inputlookup takes ``<filename> | <tablename>``: "The name of the lookup file" or "The name of the lookup
     table as specified by a stanza name in the transforms.conf file"

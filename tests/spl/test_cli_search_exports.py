@@ -155,6 +155,23 @@ def test_a_text_line_that_mentions_raw_is_text_not_a_csv_header(tmp_path: Path,
     assert (status, json.loads(capsys.readouterr().out)) == (0, [{"count": "2"}])
 
 
+@pytest.mark.parametrize("name", ["users.csv", "USERS.CSV"])
+def test_a_csv_without_raw_is_refused_as_backtest_refuses_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             name: str) -> None:
+    """A CSV whose header has no ``_raw`` column was read as text, its header an event (``count`` 3 for two rows,
+    and a hint that no event had a time), where ``backtest --events`` refused it; both refuse it now, alike
+    (``inputs.csv_refusal``). A text log named otherwise stays text (the test above)."""
+    table = tmp_path / name
+    table.write_text("user,action\nalice,login\nbob,logout\n", encoding="utf-8")
+    refusal = (f"{table}:1: a CSV export needs a _raw column (export the events with | fields _raw _time _indextime "
+               "sourcetype source host index)")
+    status = main(["search", "* | stats count", "--events", str(table), "--no-pack"])
+    captured = capsys.readouterr()
+    assert (status, captured.out, captured.err) == (2, "", f"contentpack search: error: {refusal}\n")
+    status = main(["backtest", "--events", str(table), "--root", str(REPO), "--out", str(tmp_path / "out")])
+    assert status == 2 and f"contentpack backtest: error: {refusal}" in capsys.readouterr().err
+
+
 STREAMED = [_json_export, _csv_export, _event_hub]
 STREAMED_IDS = ["json-results", "csv", "event-hub"]
 

@@ -55,7 +55,7 @@ def test_a_wrong_token_is_a_401_naming_where_credentials_came_from(double: Splun
     assert caught.value.status == 401
     assert "authentication failed (HTTP 401)" in str(caught.value) and "SPLUNK_TOKEN" in str(caught.value)
     assert "not-the-token" not in str(caught.value)
-    assert str(caught.value).startswith(f"check the token at {double.url}:")  # a token is no log-in
+    assert str(caught.value).startswith(f"could not check the token at {double.url}:")  # a token is no log-in
 
 
 def test_a_wrong_password_is_a_401(double: SplunkdDouble) -> None:
@@ -63,7 +63,7 @@ def test_a_wrong_password_is_a_401(double: SplunkdDouble) -> None:
     with pytest.raises(SplunkError) as caught:
         conn.login()
     assert caught.value.status == 401 and "wrong-pw-123" not in str(caught.value)
-    assert str(caught.value).startswith(f"log in to {double.url}:")
+    assert str(caught.value).startswith(f"could not log in to {double.url}:")
 
 
 def test_403_404_409_have_plain_messages(double: SplunkdDouble) -> None:

@@ -314,7 +314,7 @@ WRITES = {  # where: what the command was doing
     "apps/local": "create app",
     "configs/conf-": "create ",
     "receivers/simple": "send events to index",
-    "auth/login": "log in to",
+    "auth/login": "could not log in to",
 }
 
 

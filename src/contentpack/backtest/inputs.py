@@ -794,7 +794,7 @@ class EventReader:
         if any(_ESCAPED.search(column) for column in header):
             raise InputError(f"{name}:1: cannot read the CSV header: not UTF-8")
         if "_raw" not in header:
-            raise InputError(f"{name}:1: a CSV export needs a _raw column (export the events with {EXPORT_FIELDS})")
+            raise InputError(_needs_raw(name))
         done = 0
         while True:
             lines.clear()
@@ -970,10 +970,31 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
         raise InputError(refused)
     kind = _kind(head[:4096])
     if kind is None:
-        raise InputError(f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
+        raise InputError(csv_refusal(name, head) or
+                         f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
                          "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
                          "export with a _raw column")
     return kind
+
+
+def _needs_raw(name: str) -> str:
+    return f"{name}:1: a CSV export needs a _raw column (export the events with {EXPORT_FIELDS})"
+
+
+def csv_refusal(name: str, head: bytes) -> str | None:
+    """Why the file ``name`` (uncompressed, its first bytes ``head``) is not read when it is named as a CSV
+    (``.csv``, ``.csv.gz``) and is no Splunk export: its header has no ``_raw`` column, and no JSON follows. The one
+    refusal of both commands: ``search --events`` read such a file as text, its header an event (``count`` one
+    more than its rows, and a hint that no event had a time), where ``backtest --events`` refused it. Splunk reads
+    a CSV's header as field names only under a sourcetype that says so (props.conf ``INDEXED_EXTRACTIONS = csv``,
+    Getting Data In, "Extract fields from files with structured data"), which no option here sets; an export
+    keeps each event whole in ``_raw``. None for any other file."""
+    suffixes = [suffix.lower() for suffix in Path(name).suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes = suffixes[:-1]
+    if suffixes[-1:] != [".csv"] or _kind(head[:4096]) not in (None, "csv") or wrapped_input(head):
+        return None
+    return _needs_raw(name)
 
 
 def refusals(paths: Iterable[Path]) -> list[str]:

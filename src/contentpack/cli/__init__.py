@@ -99,14 +99,18 @@ class _Parser(argparse.ArgumentParser):
         raise argparse.ArgumentError(action, f"invalid choice: '{printable(str(value))}'{hint or listed}")
 
 
+# The last line of ``contentpack --help``, and of what a bare ``contentpack`` prints: where a command's own help is
+COMMAND_HELP = "Run 'contentpack COMMAND --help' for what a command does and its options."
+
+
 def make_parser(only: str | None = None, names_only: bool = False) -> argparse.ArgumentParser:
     """The argument parser (``main`` finds the sub-command parsers in ``parser.sub``). Every sub-command is named,
     with its help; with ``only``, just that sub-command's module is imported to register its options, and with
     ``names_only`` (``contentpack --help``, a mistyped or missing command), none is."""
-    parser = _Parser(prog="contentpack", description=description(), formatter_class=ParagraphsFormatter)
+    parser = _Parser(prog="contentpack", description=description(), epilog=COMMAND_HELP,
+                     formatter_class=ParagraphsFormatter)
     parser.add_argument("--version", action="version", version=f"contentpack {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")  # none named: ``main`` shows the list
     for name, command in SUBCOMMANDS.items():
         command_parser = sub.add_parser(name, help=command.help)
         if name == only or (only is None and not names_only):
@@ -147,6 +151,17 @@ def _repeat_option(parser: argparse.ArgumentParser, argv: Sequence[str], unknown
             first, second = shlex.quote(given), shlex.quote(word)
             return f" ({option} takes one value: repeat it, {option} {first} {option} {second})"
     return ""
+
+
+def _no_command(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> int:
+    """No command named (a bare ``contentpack``): the help, which lists every command with its line and says how to
+    get a command's own, on stderr, and the status of a usage error, as ``git`` and ``docker`` answer. argparse's
+    answer was one line, ``the following arguments are required: COMMAND``, naming none. Options alone that are
+    not ours (``contentpack --verbose``) are a usage error naming them."""
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}{_closest_option(parser, unknown)}")
+    parser.print_help(sys.stderr)
+    return 2
 
 
 def _cache_checked(command: str, loads_pack: bool = True,
@@ -203,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = _chosen(argv)
     parser = make_parser(chosen, names_only=chosen is None)
     args, unknown = parser.parse_known_args(argv)
+    if args.command is None:
+        return _no_command(parser, unknown)
     if unknown:  # reported by the sub-command's parser, worded like every other usage error of that command
         command = args.sub.choices[args.command]
         command.error(f"unrecognized arguments: {' '.join(unknown)}"

@@ -38,7 +38,7 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
-from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, wrapped_input
+from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, csv_refusal, wrapped_input
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -179,7 +179,9 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
 def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
     """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it, in ``--tz``),
     or an ISO 8601 time, read as ``backtest --from/--to`` read it (``cli.typed_time``), so a drilldown's bounds from
-    ``notables.jsonl`` paste as they are and a backtest's period means the same moments here."""
+    ``notables.jsonl`` paste as they are and a backtest's period means the same moments here. ``--now`` is read
+    here too (at ``now`` 0: it is the moment the others are relative to, so its error names no modifier); it took
+    no ISO time, so a notable's time pasted there was "invalid time modifier"."""
     if text is None:
         return None
     try:
@@ -187,7 +189,8 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
     except TypedTimeError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:
-        raise UsageError(f"{option}: {exc}; give epoch seconds, a time modifier (-7d@d), %m/%d/%Y:%H:%M:%S (in --tz) "
+        modifier = "" if option == "--now" else " a time modifier (-7d@d),"
+        raise UsageError(f"{option}: {exc}; give epoch seconds,{modifier} %m/%d/%Y:%H:%M:%S (in --tz) "
                          f"or {ISO_FORMS}") from None
 
 
@@ -439,6 +442,9 @@ def run(args: argparse.Namespace) -> int:
             refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
             if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                 raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
+            refused = csv_refusal(path, head)
+            if refused is not None:  # a CSV without _raw, whose header was read as an event
+                raise UsageError(refused)
             # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
             # whole; an export or Event Hub messages are read as backtest reads them
             if wrapped_input(head):
@@ -666,11 +672,8 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
     asks its attack data: replays are then repeatable), else (no events) the clock, as Splunk's ``now()`` is when a
     search runs."""
     if survey is None:
-        try:
-            now = parse_time_modifier(args.now, 0.0, args.tz)
-        except ValueError as exc:
-            raise UsageError(f"--now: {exc}") from None
-        if not in_calendar(now):  # 20 digits were taken, and _time then printed as a bare number, or inf
+        now = _time(args.now, 0.0, args.tz, "--now")
+        if now is None or not in_calendar(now):  # 20 digits were taken, and _time printed as a bare number, or inf
             raise UsageError(f"--now: {printable(args.now)} is outside the calendar: {CALENDAR}")
         return now
     if survey.newest is None:

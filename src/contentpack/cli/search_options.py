@@ -52,7 +52,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         "(2026-10-08T05:00:00Z; without a zone UTC, as backtest --from reads it)")
     parser.add_argument("--latest", default=None, help="as --earliest (default: no upper bound)")
     parser.add_argument("--now", default=None,
-                        help="the search time (epoch or m/d/Y:H:M:S); default: the latest event time + 1 s")
+                        help="the search time (epoch, m/d/Y:H:M:S in --tz, or ISO 8601 as --earliest reads it); "
+                        "default: the latest event time + 1 s")
     parser.add_argument("--tz", default="UTC", help="IANA time zone for strftime/convert and m/d/Y:H:M:S (default UTC)")
     defaults = Limits()
     parser.add_argument("--max-search-seconds", type=float, default=defaults.search_seconds, metavar="S",

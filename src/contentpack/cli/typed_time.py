@@ -1,11 +1,13 @@
-"""A moment typed on the command line: ``backtest --from/--to`` and ``search --earliest/--latest`` read an ISO 8601
-time here (the backtest its epoch seconds too), so the same text is the same moment in both commands, or refused.
+"""A moment typed on the command line: ``backtest --from/--to`` and ``search --earliest/--latest/--now`` read an
+ISO 8601 time here (the backtest its epoch seconds too), so the same text is the same moment in both commands, or
+refused.
 
 The rule (README, "Times on the command line"): an ISO 8601 time with its zone (``2026-10-12T08:00:00Z``,
 ``2026-10-12T10:00:00+02:00``) is that moment; one without (``2026-10-12``, ``2026-10-12T08:00``) is UTC, the zone
-the backtest simulates and reports in and every output of the pack writes. A search given another ``--tz`` refuses
-a time without its zone rather than choose: ``--tz`` is the zone it reads ``%m/%d/%Y:%H:%M:%S`` in, so either
-reading would surprise someone (the same text in ``backtest`` is UTC). Until 2026-12-07 ``backtest`` read such a
+the backtest simulates and reports in and every output of the pack writes. A search given another ``--tz`` (one
+not UTC at every moment: ``Etc/UTC`` and ``Zulu`` are UTC, ``timeutil.always_utc``) refuses a time without its
+zone rather than choose: ``--tz`` is the zone it reads ``%m/%d/%Y:%H:%M:%S`` in, so either reading would surprise
+someone (the same text in ``backtest`` is UTC). Until 2026-12-07 ``backtest`` read such a
 time as UTC and ``search`` refused it, and an eight-digit number (``20261012``) was a date to ``backtest`` and
 epoch seconds to ``search``: a number is epoch seconds in both now, as only ``YYYY-MM-DD`` starts an ISO time here.
 """
@@ -14,10 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import timezone
 
 from contentpack.spl.events import CALENDAR, in_calendar, parse_timestamp
-from contentpack.spl.timeutil import zone
+from contentpack.spl.timeutil import always_utc
 
 # ISO 8601's extended date, then perhaps a time (``T`` or a space, as ``parse_timestamp`` reads both) and its zone
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}"
@@ -45,7 +46,7 @@ def iso_time(text: str, option: str, tz: str = "UTC") -> float:
     moment = parse_timestamp(stripped) if match else None
     if match is None or moment is None:
         raise TypedTimeError(f"{option}: not a time: {text!r}; give {ISO_FORMS}")
-    if match["zone"] is None and zone(tz) is not timezone.utc:
+    if match["zone"] is None and not always_utc(tz):  # Etc/UTC is UTC: it was refused as another zone
         raise TypedTimeError(f"{option}: {text!r} has no zone, and --tz is {tz}: add the zone the time is in "
                              f"(Z for UTC, or +HH:MM), or give it as %m/%d/%Y:%H:%M:%S, which is read in --tz")
     if not in_calendar(moment):  # cron, dispatch windows and strftime turn moments into calendar dates

@@ -52,6 +52,22 @@ def zone(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+# The IANA names whose offset is zero at every moment: tzdata's two such zones (``etcetera``: ``Z Etc/UTC 0 - UTC``,
+# ``Z Etc/GMT 0 - GMT``) and their links (``backward``, ``etcetera``: ``L Etc/UTC Zulu`` ...), as ``tzdata.zi``
+# lists them. Every other zone has (or had) another offset, e.g. Europe/London's BST, Africa/Abidjan's LMT.
+_ZERO_OFFSET_ZONES = frozenset({
+    "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "UTC", "Universal", "Zulu",
+    "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich", "GMT", "GMT+0", "GMT-0", "GMT0", "Greenwich",
+})
+
+
+def always_utc(name: str) -> bool:
+    """Whether the zone ``name`` (as :func:`zone` reads it) is UTC at every moment: ``UTC`` and the names tzdata
+    gives the same zone (``Etc/UTC``, ``Etc/Zulu``, ``GMT``...), so a time read in it is the same moment as in UTC.
+    An unknown name is a ValueError, as for :func:`zone`."""
+    return zone(name) is timezone.utc or name in _ZERO_OFFSET_ZONES
+
+
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 

@@ -742,8 +742,9 @@ class SplunkConnection:
 
     def login(self) -> None:
         """Open the session (user/password) or check the token with one cheap request; a failure says which, as a
-        token involves no log-in."""
-        what = "check the token at" if self.credentials.token else "log in to"
+        token involves no log-in, and says it as what failed: ``check the token at URL: cannot reach URL`` read as
+        an instruction to the user."""
+        what = "could not check the token at" if self.credentials.token else "could not log in to"
         with self.errors(f"{what} {self.target.url}"):
             self.service.login()
             _ = self.service.info["version"]
