@@ -169,12 +169,13 @@ class _Terminal(io.StringIO):
 
 
 def _drawn(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, double: SplunkdDouble,
-           out: Path, *extra: str) -> str:
-    """What a terminal shows of the progress bar of one `backtest --splunk`, its escape codes taken out."""
+           out: Path, *extra: str, code: int = 0) -> str:
+    """What a terminal shows of the progress bar of one `backtest --splunk` (and the stderr lines after it), its
+    escape codes taken out."""
     terminal = _Terminal()
     with monkeypatch.context() as patched:
         patched.setattr(sys, "stderr", terminal)
-        assert remote(capsys, double, out, *extra).code == 0
+        assert remote(capsys, double, out, *extra).code == code
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
 
 
@@ -218,6 +219,29 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
                   "Entra ID OAuth Consent Granted After User Declined").code == 1
     assert searches(loaded) == dispatched  # a rerun neither retries the rejected search nor its later runs
+
+
+def test_the_runs_a_failed_search_skips_are_said_skipped_not_done(
+        loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """A detection whose search Splunk rejects sends no more of its runs, as the local backtest runs no more of a
+    detection once its search fails; those runs were counted among the jobs done, "search jobs 48/48" on the
+    terminal with far fewer sent. The bar's last count is the jobs sent of the jobs to send, the others said
+    skipped and why, and the line after it says how many, so sent, reused and skipped add up to the runs."""
+    token_env(monkeypatch, loaded)
+    loaded.state.fail_search = "entra_id_user_declined_oauth_application_consent_filter"
+    drawn = _drawn(capsys, monkeypatch, loaded, tmp_path, "--detection", DECLINED, "--detection",
+                   "Entra ID OAuth Consent Granted After User Declined", "--concurrency", "1", code=1)
+    sent, runs = searches(loaded), 144 + 24  # a day of each: every 10 minutes, every hour
+    said = " ".join(drawn.split())  # the lines after the bar, as read: wrapped to the terminal
+    last = re.findall(r"search jobs (\d+)/(\d+) \((\d+) more runs skipped: their search failed\)", drawn)
+    assert last, drawn
+    assert last[-1] == (str(sent), str(sent), str(runs - sent)), (last[-1], sent)
+    assert f"{sent} search job(s) dispatched, 0 run(s) reused from {tmp_path / 'splunk_runs.jsonl'}, {runs - sent} " \
+           "run(s) skipped: their detection's search had failed (the error below)" in said, said
+    assert said.index("run(s) skipped") < said.index("planted failure")
+    # a rerun: the failed run reused, the detection's runs not in the checkpoint skipped again, none sent
+    assert Answered(8, 20, 3, skipped=2).said() == "search jobs 5/15 (3 more runs reused, 2 skipped: their search failed)"
 
 
 def test_an_index_that_does_not_exist_is_a_usage_error_before_any_run(

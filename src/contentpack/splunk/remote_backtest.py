@@ -157,20 +157,30 @@ class RemoteRuns:
     dispatched: int
     reused: int
     empty_span: tuple[float, float] | None = None
+    skipped: int = 0  # not dispatched: their detection's search had failed (``Answered.skipped``)
 
 
 @dataclass(frozen=True)
 class Answered:
     """How far the runs are answered, for the progress bar: ``done`` of ``total``, ``reused`` of them from the
-    checkpoint (known before any job is sent); ``nothing_to_find``: none is sent, the index holding no event in the
-    span they search (``RemoteRuns.empty_span``). A backtest whose every run was reused drew "search jobs 0/?", as
-    if it had stalled before its first job. Each text keeps within about 70 characters: on an 80-column terminal rich
-    narrows the bar beside it first, and cuts a longer one."""
+    checkpoint (known before any job is sent); ``skipped``: runs of a detection whose search Splunk rejected, not
+    sent, as the local backtest runs no more of a detection once its search fails (the report gives that error);
+    ``nothing_to_find``: none is sent, the index holding no event in the span they search
+    (``RemoteRuns.empty_span``). A backtest whose every run was reused drew "search jobs 0/?", as if it had stalled
+    before its first job; skipped runs were counted among the jobs done, "search jobs 48/48" for 30 sent. Each text
+    keeps within about 70 characters: on an 80-column terminal rich narrows the bar beside it first, and cuts a
+    longer one."""
 
-    done: int  # answered: reused, sent and finished, or not needed (their detection's search failed before)
+    done: int  # answered: reused, or sent and finished
     total: int
     reused: int = 0
     nothing_to_find: bool = False
+    skipped: int = 0  # not sent: their detection's search failed before
+
+    @property
+    def settled(self) -> int:
+        """The runs the bar has behind it: answered, or skipped (none of them is still to send)."""
+        return self.done + self.skipped
 
     def said(self) -> str:
         if self.nothing_to_find:
@@ -179,7 +189,11 @@ class Answered:
             return "search jobs: none, no scheduled run in the period"
         if self.reused == self.total:
             return f"search jobs: none to send, all {self.total:,} runs reused from an earlier backtest"
-        sent = f"search jobs {self.done - self.reused:,}/{self.total - self.reused:,}"
+        sent = f"search jobs {self.done - self.reused:,}/{self.total - self.reused - self.skipped:,}"
+        if self.reused and self.skipped:
+            return sent + f" ({self.reused:,} more runs reused, {self.skipped:,} skipped: their search failed)"
+        if self.skipped:
+            return sent + f" ({self.skipped:,} more runs skipped: their search failed)"
         return sent + (f" ({self.reused:,} more runs reused from an earlier backtest)" if self.reused else "")
 
 
@@ -226,7 +240,7 @@ class RemoteBacktest:
         done = reused = len(runs) - len(pending)
         if self.progress is not None:
             self.progress(Answered(done, len(runs), reused))
-        submitted = 0
+        submitted = skipped = 0
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
             futures: set[Future[None]] = set()
             queue = list(reversed(pending))
@@ -234,7 +248,7 @@ class RemoteBacktest:
                 while queue and len(futures) < self.concurrency * 2:
                     run = queue.pop()
                     if run.detection.name in self._failed:
-                        done += 1
+                        skipped += 1
                         continue
                     futures.add(pool.submit(self._dispatch, run))
                     submitted += 1
@@ -248,8 +262,8 @@ class RemoteBacktest:
                         raise problem
                     done += 1
                 if self.progress is not None:
-                    self.progress(Answered(done, len(runs), reused))
-        return RemoteRuns(submitted, reused)
+                    self.progress(Answered(done, len(runs), reused, skipped=skipped))
+        return RemoteRuns(submitted, reused, skipped=skipped)
 
     def answer(self, run: ScheduledRun) -> Results:
         """The run's rows, typed as the engine types them, and the job messages Splunk gave beside them."""
