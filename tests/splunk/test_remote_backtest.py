@@ -11,6 +11,7 @@ gives the same events, so both see the same events at every run. Each search job
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
@@ -23,13 +24,15 @@ from contentpack.backtest.output import risk_json
 from contentpack.cli import main
 from contentpack.content.naming import stanza_name
 from contentpack.content.model import Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.engine_setup import build_engine
 from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
 from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
 from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, RunKey, typed
-from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
+from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
@@ -411,3 +414,46 @@ def test_a_checkpoint_line_without_messages_is_dispatched_again(tmp_path: Path) 
     assert checkpoint.get(RunKey("d", 60.0), "f") is None
     found = checkpoint.get(RunKey("d", 120.0), "f")
     assert found is not None and found.messages == (JobMessage("warn", CUT_MESSAGE),) and found.rows == []
+
+
+TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
+TUNED = "entra_id_tenant_wide_admin_consent_granted_filter"
+
+
+def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_backtest_names_it(
+        loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """The server's filter macro, tuned as the pack's (``macros/<stem>_filter.yml``, deployed), holds the tenant's
+    users and silences a detection: ``backtest --events`` named the macro, ``backtest --splunk`` showed a quiet
+    detection and said nothing. It now asks the index once, over the span the runs searched, with the macro as
+    ``search *`` (one search job for that detection, none for an untuned one), and names the macro with the count
+    the local backtest gives over the same logs, on stderr, in summary.json and in report.html."""
+    root = pack_copy(tmp_path)
+    (root / "macros" / f"{TUNED}.yml").write_text(
+        f"name: {TUNED}\ndefinition: search NOT user IN (\"patti.wilber@contoso.example\")\n"
+        "description: Our verified line-of-business application.\n", encoding="utf-8")
+    tuned = validate_pack(root).pack
+    assert tuned is not None
+    loaded.knowledge = lambda: build_engine(tuned)  # the tuned app deployed
+    token_env(monkeypatch, loaded)
+    period = ["--from", "2026-10-16T04:00:00Z", "--to", "2026-10-17T04:00:00Z", "--detection", TENANT_WIDE]
+    local = cli(capsys, ["backtest", "--root", str(root), *period, "--events", str(ROOT / "attack_data"),
+                         "--source", SOURCE, "--out", str(tmp_path / "local")])
+    [expected] = json.loads((tmp_path / "local" / "summary.json").read_text())["filter_macro_hints"]
+    assert local.code == 0 and expected["results"] > 0, local.err
+    run = cli(capsys, ["backtest", "--root", str(root), *period, "--splunk", loaded.url, "--ca-file",
+                       str(loaded.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")])
+    assert run.code == 0, run.err
+    summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
+    assert summary["totals"][TENANT_WIDE]["results"] == 0
+    [hint] = summary["filter_macro_hints"]
+    over = (" over index tenant from 2026-10-16T03:20:00.000Z to 2026-10-17T03:50:00.000Z, the span the runs "
+            "searched,")
+    assert hint == {**expected, "message": expected["message"].replace(" over the events kept", over)}, hint["message"]
+    assert f"contentpack backtest: hint: {hint['message']}" in " ".join(run.err.split()), run.err
+    page = (tmp_path / "remote" / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    assert 'id="filter-hints"' in page and html.escape(over, quote=True) in page
+    *jobs, unfiltered = [text for text in loaded.state.searched if text != index_probe(INDEX)]
+    assert len(jobs) == summary["totals"][TENANT_WIDE]["runs"]  # the runs, then the one search without the macro
+    assert f"`{TUNED}`" in jobs[0] and f"`{TUNED}`" not in unfiltered
+    assert unfiltered == jobs[0].replace(f"`{TUNED}`", "search *")

@@ -103,6 +103,7 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
                            f"{checkpoint}" + (f", {fetched.skipped} run(s) skipped: their detection's search had failed "
                                               "(the error below)" if fetched.skipped else "")], sys.stderr)
         backtest = Backtest(tuple(detections), result, ReadReport(),
-                            searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span)
+                            searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span,
+                            filtered=fetched.filtered)
         summary = Summary(pack, backtest)
         return backtest, summary, summary.write(Path(args.out))
