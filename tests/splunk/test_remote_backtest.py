@@ -245,6 +245,8 @@ def test_the_runs_a_failed_search_skips_are_said_skipped_not_done(
     assert said.index("run(s) skipped") < said.index("planted failure")
     # a rerun: the failed run reused, the detection's runs not in the checkpoint skipped again, none sent
     assert Answered(8, 20, 3, skipped=2).said() == "search jobs 5/15 (3 more runs reused, 2 skipped: their search failed)"
+    assert Answered(140, 168, 140, skipped=28).said() == \
+        "search jobs: none (140 runs reused, 28 skipped: their search failed)"
 
 
 def test_an_index_that_does_not_exist_is_a_usage_error_before_any_run(

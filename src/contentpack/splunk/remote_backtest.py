@@ -200,7 +200,10 @@ class Answered:
             return "search jobs: none, no scheduled run in the period"
         if self.reused == self.total:
             return f"search jobs: none to send, all {self.total:,} runs reused from an earlier backtest"
-        sent = f"search jobs {self.done - self.reused:,}/{self.total - self.reused - self.skipped:,}"
+        jobs = self.total - self.reused - self.skipped
+        if jobs == 0 and self.skipped:  # a rerun: the failed run reused, the rest of its detection's skipped
+            return f"search jobs: none ({self.reused:,} runs reused, {self.skipped:,} skipped: their search failed)"
+        sent = f"search jobs {self.done - self.reused:,}/{jobs:,}"
         if self.reused and self.skipped:
             return sent + f" ({self.reused:,} more runs reused, {self.skipped:,} skipped: their search failed)"
         if self.skipped:
