@@ -337,7 +337,8 @@ def test_field_hints_read_as_text_under_the_per_detection_table(served: tuple[_S
 def test_a_period_without_notables_says_so_instead_of_an_empty_chart(tmp_path: Path) -> None:
     """Runs and results but no notable (a quiet week, or risk-only detections): the chart was its grid and axis
     alone, a blank box that read as a chart that failed to load. In Chromium: no chart, a visible sentence saying
-    there were no notables in the period, and the per-day table still there."""
+    there were no notables in the period, and the per-day table still there. The page says it once: the Notables
+    section at its end said "No notables in this period." again, and is left out."""
     cells = [DayCounts("Declined Consent", day, 24, 2, 0, 2) for day in ("2026-10-12", "2026-10-13")]
     page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=cells, detections=["Declined Consent"],
                        totals={"Declined Consent": {"runs": 48, "results": 4, "notables": 0, "risk_events": 4}},
@@ -348,11 +349,15 @@ def test_a_period_without_notables_says_so_instead_of_an_empty_chart(tmp_path: P
       empty: (p => p && [p.textContent, Math.round(p.getBoundingClientRect().height)])(
         document.querySelector('#chart-empty')),
       heading: document.querySelector('h2').textContent,
+      said: document.body.innerText.split('No notables').length - 1,
+      headings: [...document.querySelectorAll('h2')].map(h => h.textContent),
       perDay: document.querySelector('#per-day').rows.length})""").value)
     assert shown["chart"] == 0
     assert shown["empty"] is not None and shown["empty"][1] > 0
     assert shown["empty"][0].startswith("No notables in this period (2026-10-12 to 2026-10-13): no detection raised")
     assert shown["heading"] == "Notables per detection per day" and shown["perDay"] == 3
+    assert shown["said"] == 1 and "Notables" not in shown["headings"]
+    assert "no chart and no list of notables" in shown["empty"][0]
 
 
 def test_the_per_day_table_lists_only_the_days_a_detection_found_something(tmp_path: Path) -> None:

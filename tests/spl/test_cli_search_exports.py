@@ -315,3 +315,31 @@ def test_search_opens_an_export_for_its_head_once(
                    "--now", "1800000000", "--format", "json"])
     assert (status, json.loads(capsys.readouterr().out)) == (0, [{"count": "30"}])
     assert (len(heads), len(reads)) == (1, 2)
+
+
+def test_search_says_how_many_events_were_indexed_before_their_time_as_backtest_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export row whose ``_indextime`` is before its ``_time`` (the source's clock ahead, a time read in the wrong
+    zone): ``backtest`` counted them and said so on its read line, ``search`` over the same file said nothing. It
+    now says it on stderr, after the results, in the backtest's words and from the same reader's count."""
+    export = tmp_path / "export.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["_raw", "_time", "_indextime", "sourcetype"])
+        declines = [raw for raw in _records() if '"errorCode": 65004' in raw]
+        for number, raw in enumerate(declines[:3]):  # ones the detection reads: the backtest counts only those
+            happened = json.loads(raw)["time"]
+            indexed = "2026-10-01T00:00:00Z" if number == 1 else happened  # one row indexed days before it happened
+            writer.writerow([raw, happened, indexed, "azure:monitor:aad"])
+    note = "1 event(s) with _indextime before _time (the source's clock ahead, or a time read in the wrong time zone)"
+    assert main(["search", "search *", "--events", str(export), "--root", str(REPO)]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"contentpack search: note: {export}: {note}"], err
+    detection = yaml.safe_load(DETECTION.read_text(encoding="utf-8"))["name"]
+    main(["backtest", "--root", str(REPO), "--events", str(export), "--detection", detection,
+          "--out", str(tmp_path / "out")])
+    said = " ".join(capsys.readouterr().out.split())  # its read line, below the tables
+    assert "; 1 with _indextime before _time (the source's clock ahead, or a time read in the wrong time zone)" \
+        in said, said
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["input"]["events_indexed_before_time"] == 1

@@ -11,6 +11,7 @@ gives the same events, so both see the same events at every run. Each search job
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
@@ -23,13 +24,15 @@ from contentpack.backtest.output import risk_json
 from contentpack.cli import main
 from contentpack.content.naming import stanza_name
 from contentpack.content.model import Pack
+from contentpack.content.validate import validate_pack
+from contentpack.replay.engine_setup import build_engine
 from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
 from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
 from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, RunKey, typed
-from pack_copies import CUT_MESSAGE, pack_with_cut_subsearch
+from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
@@ -169,12 +172,13 @@ class _Terminal(io.StringIO):
 
 
 def _drawn(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, double: SplunkdDouble,
-           out: Path, *extra: str) -> str:
-    """What a terminal shows of the progress bar of one `backtest --splunk`, its escape codes taken out."""
+           out: Path, *extra: str, code: int = 0) -> str:
+    """What a terminal shows of the progress bar of one `backtest --splunk` (and the stderr lines after it), its
+    escape codes taken out."""
     terminal = _Terminal()
     with monkeypatch.context() as patched:
         patched.setattr(sys, "stderr", terminal)
-        assert remote(capsys, double, out, *extra).code == 0
+        assert remote(capsys, double, out, *extra).code == code
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
 
 
@@ -218,6 +222,31 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert remote(capsys, loaded, tmp_path, "--detection", DECLINED, "--detection",
                   "Entra ID OAuth Consent Granted After User Declined").code == 1
     assert searches(loaded) == dispatched  # a rerun neither retries the rejected search nor its later runs
+
+
+def test_the_runs_a_failed_search_skips_are_said_skipped_not_done(
+        loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """A detection whose search Splunk rejects sends no more of its runs, as the local backtest runs no more of a
+    detection once its search fails; those runs were counted among the jobs done, "search jobs 48/48" on the
+    terminal with far fewer sent. The bar's last count is the jobs sent of the jobs to send, the others said
+    skipped and why, and the line after it says how many, so sent, reused and skipped add up to the runs."""
+    token_env(monkeypatch, loaded)
+    loaded.state.fail_search = "entra_id_user_declined_oauth_application_consent_filter"
+    drawn = _drawn(capsys, monkeypatch, loaded, tmp_path, "--detection", DECLINED, "--detection",
+                   "Entra ID OAuth Consent Granted After User Declined", "--concurrency", "1", code=1)
+    sent, runs = searches(loaded), 144 + 24  # a day of each: every 10 minutes, every hour
+    said = " ".join(drawn.split())  # the lines after the bar, as read: wrapped to the terminal
+    last = re.findall(r"search jobs (\d+)/(\d+) \((\d+) more runs skipped: their search failed\)", drawn)
+    assert last, drawn
+    assert last[-1] == (str(sent), str(sent), str(runs - sent)), (last[-1], sent)
+    assert f"{sent} search job(s) dispatched, 0 run(s) reused from {tmp_path / 'splunk_runs.jsonl'}, {runs - sent} " \
+           "run(s) skipped: their detection's search had failed (the error below)" in said, said
+    assert said.index("run(s) skipped") < said.index("planted failure")
+    # a rerun: the failed run reused, the detection's runs not in the checkpoint skipped again, none sent
+    assert Answered(8, 20, 3, skipped=2).said() == "search jobs 5/15 (3 more runs reused, 2 skipped: their search failed)"
+    assert Answered(140, 168, 140, skipped=28).said() == \
+        "search jobs: none (140 runs reused, 28 skipped: their search failed)"
 
 
 def test_an_index_that_does_not_exist_is_a_usage_error_before_any_run(
@@ -387,3 +416,46 @@ def test_a_checkpoint_line_without_messages_is_dispatched_again(tmp_path: Path) 
     assert checkpoint.get(RunKey("d", 60.0), "f") is None
     found = checkpoint.get(RunKey("d", 120.0), "f")
     assert found is not None and found.messages == (JobMessage("warn", CUT_MESSAGE),) and found.rows == []
+
+
+TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
+TUNED = "entra_id_tenant_wide_admin_consent_granted_filter"
+
+
+def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_backtest_names_it(
+        loaded: SplunkdDouble, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """The server's filter macro, tuned as the pack's (``macros/<stem>_filter.yml``, deployed), holds the tenant's
+    users and silences a detection: ``backtest --events`` named the macro, ``backtest --splunk`` showed a quiet
+    detection and said nothing. It now asks the index once, over the span the runs searched, with the macro as
+    ``search *`` (one search job for that detection, none for an untuned one), and names the macro with the count
+    the local backtest gives over the same logs, on stderr, in summary.json and in report.html."""
+    root = pack_copy(tmp_path)
+    (root / "macros" / f"{TUNED}.yml").write_text(
+        f"name: {TUNED}\ndefinition: search NOT user IN (\"patti.wilber@contoso.example\")\n"
+        "description: Our verified line-of-business application.\n", encoding="utf-8")
+    tuned = validate_pack(root).pack
+    assert tuned is not None
+    loaded.knowledge = lambda: build_engine(tuned)  # the tuned app deployed
+    token_env(monkeypatch, loaded)
+    period = ["--from", "2026-10-16T04:00:00Z", "--to", "2026-10-17T04:00:00Z", "--detection", TENANT_WIDE]
+    local = cli(capsys, ["backtest", "--root", str(root), *period, "--events", str(ROOT / "attack_data"),
+                         "--source", SOURCE, "--out", str(tmp_path / "local")])
+    [expected] = json.loads((tmp_path / "local" / "summary.json").read_text())["filter_macro_hints"]
+    assert local.code == 0 and expected["results"] > 0, local.err
+    run = cli(capsys, ["backtest", "--root", str(root), *period, "--splunk", loaded.url, "--ca-file",
+                       str(loaded.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")])
+    assert run.code == 0, run.err
+    summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
+    assert summary["totals"][TENANT_WIDE]["results"] == 0
+    [hint] = summary["filter_macro_hints"]
+    over = (" over index tenant from 2026-10-16T03:20:00.000Z to 2026-10-17T03:50:00.000Z, the span the runs "
+            "searched,")
+    assert hint == {**expected, "message": expected["message"].replace(" over the events kept", over)}, hint["message"]
+    assert f"contentpack backtest: hint: {hint['message']}" in " ".join(run.err.split()), run.err
+    page = (tmp_path / "remote" / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    assert 'id="filter-hints"' in page and html.escape(over, quote=True) in page
+    *jobs, unfiltered = [text for text in loaded.state.searched if text != index_probe(INDEX)]
+    assert len(jobs) == summary["totals"][TENANT_WIDE]["runs"]  # the runs, then the one search without the macro
+    assert f"`{TUNED}`" in jobs[0] and f"`{TUNED}`" not in unfiltered
+    assert unfiltered == jobs[0].replace(f"`{TUNED}`", "search *")

@@ -16,7 +16,8 @@ hold: ``validate`` reports it (CP080, ``content.rules.unmade_filters``), and the
 
 A detection the pack tunes (``macros/<stem>_filter.yml``) whose runs returned nothing is run once more over all the
 events kept with the macro as the build's ``search *`` (``spl_macros.filter_drop``, as the replay says it of a
-test): when that returns rows, the tuning silenced the detection on these logs (``FilterHint``).
+test): when that returns rows, the tuning silenced the detection on these logs (``FilterHint``). ``backtest
+--splunk`` asks its index the same (``silenced_by_tuning``, ``remote_backtest``).
 
 Cost: the searches are analysed again (no event read); when a detection is asked about, one read of the events
 kept (a small share of the lines: those some detection can match), of only the fields asked about, and a sample
@@ -25,7 +26,7 @@ for the did-you-mean.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack
 from contentpack.content.rules.spl_checks import Positions
 from contentpack.content.rules.unmade_filters import written_at
-from contentpack.content.spl_macros import FilterDrop, filter_drop
+from contentpack.content.spl_macros import FilterDrop, dropped_by, rows_over
 from contentpack.replay.runner import PACK_FIELD_ADVICE
 from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline
@@ -101,13 +102,14 @@ class FilterHint:
     detection: str
     dropped: FilterDrop
     at: Position  # the macro's definition
+    over: str = FILTER_OVER  # what the search without the macro ran over (``backtest --splunk``: the index)
 
     def text(self) -> str:
         """``macros/x_filter.yml:3:13: DETECTION: no results, but 2 result(s) over the events kept with ...``."""
         return f"{self.at}: {self.detection}: {self.said()}"
 
     def said(self) -> str:
-        return self.dropped.said(FILTER_OVER, FILTER_FIX)
+        return self.dropped.said(self.over, FILTER_FIX)
 
     def as_json(self) -> dict[str, object]:
         return {"detection": self.detection, "macro": self.dropped.macro.name, "results": self.dropped.results,
@@ -122,10 +124,18 @@ def filter_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections
     asked = [d for d in detections if d.name in silent]
     if not asked:
         return ()
-    over = engine.fork(events, ())
+    return silenced_by_tuning(pack, asked, rows_over(engine.fork(events, ()), now))
+
+
+def silenced_by_tuning(pack: Pack, quiet: Iterable[Detection], rows_of: Callable[[str], int],
+                       over: str = FILTER_OVER) -> tuple[FilterHint, ...]:
+    """The ``quiet`` detections (they returned nothing) whose search returns rows with their tuned filter macro as
+    ``search *`` (``spl_macros.dropped_by``: ``rows_of`` runs it, only for a detection the pack tunes), ``over``
+    saying over what: the one home of the hint for ``backtest`` (the events kept) and ``backtest --splunk`` (its
+    index, ``remote_backtest``)."""
     hints = []
-    for detection in asked:
-        dropped = filter_drop(pack, over, detection, now)
+    for detection in quiet:
+        dropped = dropped_by(pack, detection, rows_of)
         if dropped is not None:
-            hints.append(FilterHint(detection.name, dropped, dropped.macro.source.at("definition")))
+            hints.append(FilterHint(detection.name, dropped, dropped.macro.source.at("definition"), over))
     return tuple(hints)

@@ -98,14 +98,15 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
     no bar: in the legend they only took colours). The bars share the chart's fixed width, so the whole period
     is on screen and on paper: one 28 px bar per day, 14 px apart, made a month wider than a 1280 px window,
     the chart scrolled inside its box, and a printed copy lost the later days. A period without a notable says so
-    in words instead (its grid and axis alone drew an empty box)."""
+    in words instead (its grid and axis alone drew an empty box), the page's one place to say it: the Notables
+    section at its end is then left out (``_notables``)."""
     span, groups = bins([c.day for c in cells])
     raised = {c.detection for c in cells if c.notables}
     if not raised:  # no bar to draw: an empty grid read as a chart that failed to load
         days = f" ({_e(groups[0].first)} to {_e(groups[-1].last)})" if groups else ""
         return (f"<h2>Notables per detection per {_unit(span)}</h2>"
                 f'<p class="muted" id="chart-empty">No notables in this period{days}: no detection raised one, so '
-                "there is no chart. The tables below show the runs and results.</p>")
+                "there is no chart and no list of notables. The tables below show the runs and results.</p>")
     detections = [name for name in detections if name in raised]
     palette = colors(detections)
     order = {name: at for at, name in enumerate(detections)}
@@ -298,9 +299,11 @@ def _drilldown(drilldown: NotableDrilldown) -> str:
 
 
 def _notables(groups: Sequence[DetectionNotables]) -> str:
-    """The section listing notables, a table per detection that raised any, and the count left out under it."""
+    """The section listing notables, a table per detection that raised any, and the count left out under it; none
+    when no detection raised one, which the chart's place says (``chart``): a second "No notables in this period."
+    at the page's end said it twice."""
     if not groups:
-        return '<h2>Notables</h2><p class="muted" id="notables-none">No notables in this period.</p>'
+        return ""
     parts = ['<section id="notables"><h2>Notables</h2><p class="muted">Each detection\'s first '
              f"{SHOWN_NOTABLES} notables in the order the runs raised them, with the drilldowns an analyst would open: "
              "paste a search into Splunk's search bar with its earliest and latest time. notables.jsonl has every "

@@ -284,12 +284,20 @@ class ReadReport:
             events.append(f"{self.outside:,} outside --from/--to")
         if self.unmatched:
             events.append(f"{self.unmatched:,} no detection can match")
-        early = (f"; {self.indexed_early:,} with _indextime before _time (the source's clock ahead, or a time read in "
-                 "the wrong time zone)") if self.indexed_early else ""
+        early = f"; {indexed_early_note(self.indexed_early)}" if self.indexed_early else ""
         model = (f"; {self.unindexed_exports:,} from a Splunk export without _indextime, indexed by the pack's delay "
                  f"model instead (export with {EXPORT_FIELDS} for the real delay)") if self.unindexed_exports else ""
         return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
                 f"{early}{model}")
+
+
+def indexed_early_note(count: int, what: str = "") -> str:
+    """``3 with _indextime before _time (the source's clock ahead, ...)``: the events of an export indexed before
+    they happened (``ReadReport.indexed_early``), in the words the backtest's read line (after its events, so
+    ``what`` is empty) and ``search`` (``what`` = `` event(s)``) both say them, counted by the one reader both read
+    exports with (``EventReader``)."""
+    return (f"{count:,}{what} with _indextime before _time (the source's clock ahead, or a time read in the wrong "
+            "time zone)")
 
 
 @dataclass(frozen=True)

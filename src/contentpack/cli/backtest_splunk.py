@@ -58,7 +58,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[Answered], None] | None]:
 
         def update(answered: Answered) -> None:
             if answered.total:
-                bars.update(task, description=answered.said(), completed=answered.done, total=answered.total)
+                bars.update(task, description=answered.said(), completed=answered.settled, total=answered.total)
             else:  # nothing to answer: done, not a bar at 0
                 bars.update(task, description=answered.said(), completed=1, total=1)
 
@@ -100,8 +100,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
                                "the same command again to resume)")
         print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: "
                            f"{fetched.dispatched} search job(s) dispatched, {fetched.reused} run(s) reused from "
-                           f"{checkpoint}"], sys.stderr)
+                           f"{checkpoint}" + (f", {fetched.skipped} run(s) skipped: their detection's search had failed "
+                                              "(the error below)" if fetched.skipped else "")], sys.stderr)
         backtest = Backtest(tuple(detections), result, ReadReport(),
-                            searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span)
+                            searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span,
+                            filtered=fetched.filtered)
         summary = Summary(pack, backtest)
         return backtest, summary, summary.write(Path(args.out))

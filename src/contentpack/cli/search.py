@@ -38,7 +38,8 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
-from contentpack.backtest.inputs import EventReader, InputError, Metadata, ReadReport, csv_refusal, wrapped_input
+from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal,
+                                         indexed_early_note, wrapped_input)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -387,8 +388,9 @@ class _Export:
             yield from self._read(needed, report)
         except InputError as exc:  # a read failing past the file's start (a corrupt gzip stream)
             raise SplEventsError(self.path, str(exc).removeprefix(f"{self.path}: ")) from None
-        finally:  # what the reader cut, told as a scanned file's cuts are (a read a search ended early: so far)
-            tally.cut += report.cut
+        finally:  # what the reader cut or found indexed early, told as a scanned file's cuts are (a read a search
+            tally.cut += report.cut  # ended early: so far)
+            tally.early += report.indexed_early
         shown = report.bad_lines[:BAD_LINES_SHOWN]
         first: list[tuple[int, str, int | None]] = [(bad.line, bad.message, bad.column) for bad in shown]
         problem = BadLines(self.path, report.bad, first, label="").error()
@@ -475,6 +477,8 @@ def run(args: argparse.Namespace) -> int:
             raise _Refused(exc) from None
         fields = _event_order(engine.parse(args.spl), results.rows, results.fields)
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
+        notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
+                 if tally.early]
         hints = [*_empty_file_hints(args.events), *_untimed_hints(results.tallies, args.time_field, args.tz),
                  *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window,
                          None if survey is None else survey.present)]
@@ -498,6 +502,8 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for warning in warnings:  # ours, not the job's: Splunk gives no message for a cut (``events.CUT_FIX``)
         print(printable(f"contentpack search: warn: {warning}"), file=sys.stderr)
+    for note in notes:  # the backtest's read line says the same of the same files (``inputs.indexed_early_note``)
+        print(printable(f"contentpack search: note: {note}"), file=sys.stderr)
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)
     return 0

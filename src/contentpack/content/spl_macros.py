@@ -2,11 +2,12 @@
 
 Keyed as macros.conf stanzas (``name`` or ``name(N)``), plus the ``<stem>_filter`` macro the build generates
 for every detection (``search *``, as contentctl does) unless the pack defines it; and what a tuned filter macro
-dropped (``filter_drop``), which replay and backtest both say when a detection returned nothing.
+dropped (``filter_drop``, ``dropped_by``), which replay and backtest both say when a detection returned nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,17 +51,29 @@ class FilterDrop:
 
 def filter_drop(pack: Pack, engine: Engine, detection: Detection, now: float) -> FilterDrop | None:
     """What the pack's definition of the detection's filter macro dropped over the events ``engine`` holds: the
-    detection's search run over all time at ``now`` with the macro's call as ``search *``. None when the pack does
-    not tune the macro (or tunes it as ``search *``), the search does not call it, or nothing would be returned
-    without it either. A tuned allowlist holding the users of the logs silences a detection with no word of the
-    macro: the search and the data are unchanged, so the macro is the one thing to look at."""
+    detection's search run over all time at ``now`` with the macro's call as ``search *`` (``dropped_by``)."""
+    return dropped_by(pack, detection, rows_over(engine, now))
+
+
+def rows_over(engine: Engine, now: float) -> Callable[[str], int]:
+    """How many rows a search returns over all the events ``engine`` holds, all time at ``now`` (``dropped_by``'s
+    ``rows_of`` for the embedded engine)."""
+    return lambda search: len(engine.search(search, earliest=None, latest=None, now=now).rows)
+
+
+def dropped_by(pack: Pack, detection: Detection, rows_of: Callable[[str], int]) -> FilterDrop | None:
+    """What the pack's definition of the detection's filter macro dropped: ``rows_of`` the detection's search with
+    the macro's call as ``search *`` (the embedded engine's over the events it holds, or a Splunk's over its index:
+    the caller's; an ``SplError`` is the search's own fault, which its runs report). None when the pack does not
+    tune the macro (or tunes it as ``search *``), the search does not call it, or nothing would be returned
+    without it either: then no search is run. A tuned allowlist holding the users of the logs silences a detection
+    with no word of the macro: the search and the data are unchanged, so the macro is the one thing to look at."""
     macro = next((m for m in pack.macros if m.name == detection.filter_macro and not m.arguments), None)
     call = f"`{detection.filter_macro}`"
     if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
         return None
     try:
-        unfiltered = engine.search(detection.search.replace(call, FILTER_DEFINITION), earliest=None, latest=None,
-                                   now=now)
+        results = rows_of(detection.search.replace(call, FILTER_DEFINITION))
     except SplError:  # the search's own run reports it
         return None
-    return FilterDrop(macro, len(unfiltered.rows)) if unfiltered.rows else None
+    return FilterDrop(macro, results) if results else None

@@ -731,12 +731,11 @@ Command = CommandNode
 
 
 def _reported(tallies: Iterable[ReadTally]) -> tuple[ReadTally, ...]:
-    """The files with events without a time or cut, each once (its largest read: a subsearch may read it again),
-    as copies the caller may keep."""
+    """The files with events without a time, cut or indexed before their time, each once (its largest read: a
+    subsearch may read it again), as copies the caller may keep."""
     largest: dict[str, ReadTally] = {}
     for tally in tallies:
-        if (tally.count or tally.cut) and (tally.path not in largest or (tally.count, tally.cut) >
-                                           (largest[tally.path].count, largest[tally.path].cut)):
+        if any(tally.amounts) and (tally.path not in largest or tally.amounts > largest[tally.path].amounts):
             largest[tally.path] = replace(tally)
     return tuple(largest.values())
 

@@ -426,6 +426,13 @@ class ReadTally:
     count: int = 0
     unreadable: Value | None = None  # the first value of the time field that held no time (None: none held one)
     cut: int = 0  # events over AUTO_EXTRACTION_CUTOFF bytes (``cut_fields``)
+    early: int = 0  # events of an export whose _indextime is before their _time (``backtest.inputs.EventReader``)
+
+    @property
+    def amounts(self) -> tuple[int, int, int]:
+        """What the read found to tell (events without a time, cut, indexed before their time): none, nothing to
+        say; of a file's reads, the largest is said (``engine._reported``)."""
+        return self.count, self.cut, self.early
 
     def add(self, flat: dict[str, Value], time_field: str) -> None:
         """One more event without a time (``flat``: its fields)."""

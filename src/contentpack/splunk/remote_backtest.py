@@ -17,7 +17,11 @@ The schedule, throttling, notables, risk events and the report are the local bac
 5. the timeline is simulated with those rows and the job messages Splunk gave beside them (counted per
    detection as the engine's are); the searches that read the risk index (correlation searches,
    ``| from datamodel Risk.All_Risk``) run locally, with the embedded engine, over the risk events the
-   simulation wrote from Splunk's rows -- nothing is written to the server's risk index.
+   simulation wrote from Splunk's rows -- nothing is written to the server's risk index;
+6. each detection dispatched whose runs all returned nothing, and whose filter macro the pack tunes
+   (``macros/<stem>_filter.yml``), is searched once more, over the span the runs searched with the macro's call as
+   ``search *``: rows there are what the tuning dropped, named as the local backtest names them
+   (``field_hints.silenced_by_tuning``, ``RemoteBacktest.silenced``).
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -46,6 +50,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from contentpack.backtest.field_hints import FilterHint, silenced_by_tuning
 from contentpack.content.model import Detection, Pack
 from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, build_engine, scheduled_runs, simulate
 from contentpack.spl import Results, SplError
@@ -70,9 +75,14 @@ def typed(value: Value) -> Value:
 
 
 def remote_search(detection: Detection, index: str) -> str:
-    """The text dispatched for a detection: its search on ``index`` (``index=`` ANDed with the first search:
-    Splunk evaluates OR before the implicit AND, so it bounds every alternative of that search)."""
-    text = detection.search.strip()
+    """The text dispatched for a detection: its search on ``index`` (``on_index``)."""
+    return on_index(detection.search, index)
+
+
+def on_index(search: str, index: str) -> str:
+    """``search`` on ``index`` (``index=`` ANDed with the first search: Splunk evaluates OR before the implicit AND,
+    so it bounds every alternative of that search)."""
+    text = search.strip()
     if text.lower().startswith("search "):
         text = text[len("search "):]
     return f"search index={spl_quote(index)} {text}"
@@ -157,20 +167,31 @@ class RemoteRuns:
     dispatched: int
     reused: int
     empty_span: tuple[float, float] | None = None
+    skipped: int = 0  # not dispatched: their detection's search had failed (``Answered.skipped``)
+    filtered: tuple[FilterHint, ...] = ()  # detections the pack's tuned filter macro silenced (``silenced``)
 
 
 @dataclass(frozen=True)
 class Answered:
     """How far the runs are answered, for the progress bar: ``done`` of ``total``, ``reused`` of them from the
-    checkpoint (known before any job is sent); ``nothing_to_find``: none is sent, the index holding no event in the
-    span they search (``RemoteRuns.empty_span``). A backtest whose every run was reused drew "search jobs 0/?", as
-    if it had stalled before its first job. Each text keeps within about 70 characters: on an 80-column terminal rich
-    narrows the bar beside it first, and cuts a longer one."""
+    checkpoint (known before any job is sent); ``skipped``: runs of a detection whose search Splunk rejected, not
+    sent, as the local backtest runs no more of a detection once its search fails (the report gives that error);
+    ``nothing_to_find``: none is sent, the index holding no event in the span they search
+    (``RemoteRuns.empty_span``). A backtest whose every run was reused drew "search jobs 0/?", as if it had stalled
+    before its first job; skipped runs were counted among the jobs done, "search jobs 48/48" for 30 sent. Each text
+    keeps within about 70 characters: on an 80-column terminal rich narrows the bar beside it first, and cuts a
+    longer one."""
 
-    done: int  # answered: reused, sent and finished, or not needed (their detection's search failed before)
+    done: int  # answered: reused, or sent and finished
     total: int
     reused: int = 0
     nothing_to_find: bool = False
+    skipped: int = 0  # not sent: their detection's search failed before
+
+    @property
+    def settled(self) -> int:
+        """The runs the bar has behind it: answered, or skipped (none of them is still to send)."""
+        return self.done + self.skipped
 
     def said(self) -> str:
         if self.nothing_to_find:
@@ -179,7 +200,14 @@ class Answered:
             return "search jobs: none, no scheduled run in the period"
         if self.reused == self.total:
             return f"search jobs: none to send, all {self.total:,} runs reused from an earlier backtest"
-        sent = f"search jobs {self.done - self.reused:,}/{self.total - self.reused:,}"
+        jobs = self.total - self.reused - self.skipped
+        if jobs == 0 and self.skipped:  # a rerun: the failed run reused, the rest of its detection's skipped
+            return f"search jobs: none ({self.reused:,} runs reused, {self.skipped:,} skipped: their search failed)"
+        sent = f"search jobs {self.done - self.reused:,}/{jobs:,}"
+        if self.reused and self.skipped:
+            return sent + f" ({self.reused:,} more runs reused, {self.skipped:,} skipped: their search failed)"
+        if self.skipped:
+            return sent + f" ({self.skipped:,} more runs skipped: their search failed)"
         return sent + (f" ({self.reused:,} more runs reused from an earlier backtest)" if self.reused else "")
 
 
@@ -226,7 +254,7 @@ class RemoteBacktest:
         done = reused = len(runs) - len(pending)
         if self.progress is not None:
             self.progress(Answered(done, len(runs), reused))
-        submitted = 0
+        submitted = skipped = 0
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="backtest-splunk") as pool:
             futures: set[Future[None]] = set()
             queue = list(reversed(pending))
@@ -234,7 +262,7 @@ class RemoteBacktest:
                 while queue and len(futures) < self.concurrency * 2:
                     run = queue.pop()
                     if run.detection.name in self._failed:
-                        done += 1
+                        skipped += 1
                         continue
                     futures.add(pool.submit(self._dispatch, run))
                     submitted += 1
@@ -248,8 +276,8 @@ class RemoteBacktest:
                         raise problem
                     done += 1
                 if self.progress is not None:
-                    self.progress(Answered(done, len(runs), reused))
-        return RemoteRuns(submitted, reused)
+                    self.progress(Answered(done, len(runs), reused, skipped=skipped))
+        return RemoteRuns(submitted, reused, skipped=skipped)
 
     def answer(self, run: ScheduledRun) -> Results:
         """The run's rows, typed as the engine types them, and the job messages Splunk gave beside them."""
@@ -279,4 +307,31 @@ class RemoteBacktest:
         fetched = RemoteRuns(0, 0, empty) if empty is not None else self.fetch(runs)
         result = simulate(self.pack, EventIndex([]), start, end, detections=detections, engine=self.engine,
                           answer=self.answer if empty is None else None)
+        if empty is None:
+            fetched = replace(fetched, filtered=self.silenced(runs, result))
         return result, fetched
+
+    def silenced(self, runs: Sequence[ScheduledRun], result: SimulationResult) -> tuple[FilterHint, ...]:
+        """The detections dispatched whose runs all returned nothing (none failed) that return rows with their
+        tuned filter macro as ``search *`` over the span the runs searched: one search job each, only for a
+        detection whose filter macro the pack tunes (``spl_macros.dropped_by``), the local backtest's one search
+        over the events kept (``field_hints.filter_hints``) asked of the index. Not checkpointed: a rerun asks
+        again. Bounded by the window's ends only, not ``index_latest``: as the local one, over every event."""
+        if not runs:
+            return ()
+        returned = {name for name, _, rows in result.row_counts() if rows}
+        failed = {error.detection for error in result.errors}
+        sent = {run.detection.name: run.detection for run in runs}
+        quiet = [detection for name, detection in sent.items() if name not in returned | failed]
+        earliest, latest = min(run.earliest for run in runs), max(run.latest for run in runs)
+
+        def rows_of(search: str) -> int:
+            try:
+                answer = self.connection.search(on_index(search, self.index), earliest=earliest, latest=latest,
+                                                now=result.end, what="search without its filter macro")
+            except SearchFailed as exc:  # a fault of the search, not of the tuning: no hint
+                raise SplError(exc.message) from None
+            return len(answer.rows)
+
+        return silenced_by_tuning(self.pack, quiet, rows_of, f" over index {self.index} from {iso_utc(earliest)} to "
+                                                             f"{iso_utc(latest)}, the span the runs searched,")
