@@ -767,11 +767,12 @@ def test_a_fields_list_sets_the_column_order_as_a_table_does(capsys: pytest.Capt
 def test_a_now_outside_the_calendar_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """``--now 99999999999999999999`` was taken: ``_time`` then printed as a bare number of 21 digits, and time
     functions had no date for it. A moment no date holds (``events.in_calendar``, the years 1 to 9999) is refused,
-    as an event's timestamp outside it is not one; the last day inside still runs."""
+    as an event's timestamp outside it is not one; the last day inside still runs. The text is quoted as every time
+    option quotes it (``typed_time.outside_calendar``): ``--now 0001-01-01`` was, the number was not."""
     status, out, err = run(capsys, "| makeresults | eval t=now()", "--no-pack", "--now", "99999999999999999999")
     assert (status, out) == (2, "")
-    assert err == ("contentpack search: error: --now: 99999999999999999999 is outside the calendar: a moment from "
-                   "0001-01-02T00:00:00.000Z to 9999-12-30T00:00:00.000Z\n")
+    assert err == ("contentpack search: error: --now: '99999999999999999999' is outside the calendar: a moment "
+                   "from 0001-01-02T00:00:00.000Z to 9999-12-30T00:00:00.000Z\n")
     status, out, _ = run(capsys, "| makeresults | eval t=now() | fields t", "--no-pack", "--now", "253402128000",
                          "--format", "json")
     assert status == 0 and json.loads(out)[0]["t"] == "253402128000"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
-from contentpack.backtest.output import NotableDrilldown
+from contentpack.backtest.output import NotableDrilldown, time_text
 from contentpack.backtest.summary import DayCounts, Entity, iso
 from contentpack.simulate import Notable
 from contentpack.spl.values import Value, mv_values, to_str
@@ -259,8 +259,9 @@ class DetectionNotables:
 
 def _values(name: str, value: Value) -> tuple[str, ...]:
     """A notable's field as text, one item per value of a multivalue field (``_time`` as every time here)."""
-    if name == "_time" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (iso(float(value)),)
+    when = time_text(value) if name == "_time" else None
+    if when is not None:
+        return (when,)
     return tuple(text for text in (to_str(item) for item in mv_values(value)) if text is not None)
 
 

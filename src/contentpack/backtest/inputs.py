@@ -291,12 +291,12 @@ class ReadReport:
                 f"{early}{model}")
 
 
-def indexed_early_note(count: int, what: str = "") -> str:
+def indexed_early_note(count: int, unit: str = "") -> str:
     """``3 with _indextime before _time (the source's clock ahead, ...)``: the events of an export indexed before
     they happened (``ReadReport.indexed_early``), in the words the backtest's read line (after its events, so
-    ``what`` is empty) and ``search`` (``what`` = `` event(s)``) both say them, counted by the one reader both read
+    ``unit`` is empty) and ``search`` (``unit`` = `` event(s)``) both say them, counted by the one reader both read
     exports with (``EventReader``)."""
-    return (f"{count:,}{what} with _indextime before _time (the source's clock ahead, or a time read in the wrong "
+    return (f"{count:,}{unit} with _indextime before _time (the source's clock ahead, or a time read in the wrong "
             "time zone)")
 
 
@@ -340,13 +340,18 @@ Steps = tuple[int | str, ...]  # where a value is in a JSON document: ``events.j
 Problem = tuple[Steps, str, int | None]
 
 
-def _looks_like_logs(path: Path) -> bool:
+def _log_suffix(path: Path) -> str:
+    """The suffix that says what ``path`` holds once decompressed, lower case (``.csv`` for ``a.CSV.gz``), or ""
+    when its name has none: the one reading of a name for the folder's logs, its ``.txt`` texts and a ``.csv``
+    without ``_raw``."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes[-1:] == [".gz"]:
         suffixes = suffixes[:-1]
-        if not suffixes:
-            return True
-    return bool(suffixes) and suffixes[-1] in LOG_SUFFIXES
+    return suffixes[-1] if suffixes else ""
+
+
+def _looks_like_logs(path: Path) -> bool:
+    return _log_suffix(path) in LOG_SUFFIXES or [s.lower() for s in path.suffixes] == [".gz"]  # a bare x.gz too
 
 
 def _prose(path: Path) -> bool:
@@ -355,10 +360,7 @@ def _prose(path: Path) -> bool:
     by those bytes (``_refused``: UTF-16, Avro, another schema stay errors). A data set's ``LICENSE.txt``,
     ``NOTICE.txt`` or ``LICENSES/*.txt`` beside its logs stopped the backtest as "not a supported input"; ``.txt``
     is the one log name such files share. A file that cannot be opened is not prose: the reading names why."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes[-1:] == [".gz"]:
-        suffixes = suffixes[:-1]
-    if suffixes[-1:] != [".txt"]:
+    if _log_suffix(path) != ".txt":
         return False
     try:
         with open(path, "rb", buffering=HEAD_BYTES) as handle:
@@ -997,10 +999,7 @@ def csv_refusal(name: str, head: bytes) -> str | None:
     a CSV's header as field names only under a sourcetype that says so (props.conf ``INDEXED_EXTRACTIONS = csv``,
     Getting Data In, "Extract fields from files with structured data"), which no option here sets; an export
     keeps each event whole in ``_raw``. None for any other file."""
-    suffixes = [suffix.lower() for suffix in Path(name).suffixes]
-    if suffixes[-1:] == [".gz"]:
-        suffixes = suffixes[:-1]
-    if suffixes[-1:] != [".csv"] or _kind(head[:4096]) not in (None, "csv") or wrapped_input(head):
+    if _log_suffix(Path(name)) != ".csv" or _kind(head[:4096]) not in (None, "csv") or wrapped_input(head):
         return None
     return _needs_raw(name)
 

@@ -31,8 +31,15 @@ def _json(value: Value) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
+def time_text(value: Value) -> str | None:
+    """A time field's epoch seconds as the files write every time (:func:`iso`), or None for a value that is no
+    number: the one reading of ``_time`` for ``notables.jsonl``, ``risk.jsonl`` and ``report.html``."""
+    return iso(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _time(value: Value) -> object:
-    return iso(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else _json(value)
+    text = time_text(value)
+    return _json(value) if text is None else text
 
 
 def notable_json(notable: Notable) -> dict[str, object]:

@@ -195,6 +195,8 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
 
 
 _REFUSED_SHOWN = 10  # files refused by their first bytes, each named with why; the rest counted
+
+
 def _print_not_read(found: Found) -> None:
     """Names the files the folders held that are not read, before the run (``inputs.not_read``): a zip or Avro
     export beside the logs was left out without a word, and the report looked like one over all of them; and the

@@ -21,8 +21,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", nargs="+", action="extend", default=None, metavar="FILE",
                         help="log files or folders (repeatable); or --splunk")
     parser.add_argument("--from", dest="start", default=None, metavar="TIME",
-                        help="first moment simulated: ISO 8601 (2026-10-12T08:00Z; without a zone UTC: 2026-10-12) or epoch seconds "
-                        "(default: as early as any run could see the first event)")
+                        help="first moment simulated: ISO 8601 (2026-10-12T08:00Z; without a zone UTC: 2026-10-12) "
+                        "or epoch seconds (default: as early as any run could see the first event)")
     parser.add_argument("--to", dest="end", default=None, metavar="TIME",
                         help="last moment simulated (default: until every run that could see the last event)")
     parser.add_argument("--detection", action="append", default=[], metavar="NAME",

@@ -22,9 +22,9 @@ from contentpack.splunk.options import CHECKPOINT, DEFAULT_CONCURRENCY, MAX_CONC
 
 if TYPE_CHECKING:  # the run's own imports are in it: the options above are all the backtest's parser needs
     from contentpack.backtest.report import Summary
-    from contentpack.splunk.remote_backtest import Answered
     from contentpack.backtest.run import Backtest
     from contentpack.content.model import Detection, Pack
+    from contentpack.splunk.remote_backtest import Answered
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -100,8 +100,8 @@ def run(args: argparse.Namespace, pack: Pack, detections: list[Detection], start
                                "the same command again to resume)")
         print_diagnostics([f"contentpack backtest: on {connection.target.url}, index {args.index}: "
                            f"{fetched.dispatched} search job(s) dispatched, {fetched.reused} run(s) reused from "
-                           f"{checkpoint}" + (f", {fetched.skipped} run(s) skipped: their detection's search had failed "
-                                              "(the error below)" if fetched.skipped else "")], sys.stderr)
+                           f"{checkpoint}" + (f", {fetched.skipped} run(s) skipped: their detection's search had "
+                                              "failed (the error below)" if fetched.skipped else "")], sys.stderr)
         backtest = Backtest(tuple(detections), result, ReadReport(),
                             searched_on=f"index {args.index} on {connection.target.url}", empty_span=fetched.empty_span,
                             filtered=fetched.filtered)

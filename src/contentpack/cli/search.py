@@ -43,7 +43,7 @@ from contentpack.backtest.inputs import (EventReader, InputError, Metadata, Read
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
-from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso
+from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso, outside_calendar
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error
@@ -56,7 +56,7 @@ from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, CALENDAR, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
+from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
                                      head_starts_array, in_calendar)
 from contentpack.spl.files import no_such_input
 from contentpack.spl.ast import Pipeline
@@ -680,7 +680,7 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
     if survey is None:
         now = _time(args.now, 0.0, args.tz, "--now")
         if now is None or not in_calendar(now):  # 20 digits were taken, and _time printed as a bare number, or inf
-            raise UsageError(f"--now: {printable(args.now)} is outside the calendar: {CALENDAR}")
+            raise UsageError(str(outside_calendar(args.now, "--now")))
         return now
     if survey.newest is None:
         return float(int(time.time())) if not args.events else 1.0

@@ -20,9 +20,11 @@ import re
 from contentpack.spl.events import CALENDAR, in_calendar, parse_timestamp
 from contentpack.spl.timeutil import always_utc
 
-# ISO 8601's extended date, then perhaps a time (``T`` or a space, as ``parse_timestamp`` reads both) and its zone
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}"
-                  r"(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?\Z", re.ASCII)
+# ISO 8601's extended date (what starts an ISO time here: ``looks_iso``), then perhaps a time (``T`` or a space, as
+# ``parse_timestamp`` reads both) and its zone
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_ISO = re.compile(_DATE + r"(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?\Z",
+                  re.ASCII)
 
 ISO_FORMS = ("ISO 8601 with its zone (2026-10-12T08:00:00Z, 2026-10-12T10:00:00+02:00) or without it in UTC "
              "(2026-10-12, 2026-10-12T08:00)")
@@ -32,9 +34,16 @@ class TypedTimeError(ValueError):
     """An option's time refused; the message names the option, the text and the forms it takes."""
 
 
+def outside_calendar(text: str, option: str) -> TypedTimeError:
+    """The refusal of ``text``, a time given to ``option`` that no date holds (``events.in_calendar``), in the one
+    wording of every time option: ``search --now 99999999999999999999`` named the text bare, ``--now 0001-01-01``
+    quoted."""
+    return TypedTimeError(f"{option}: {text!r} is outside the calendar: {CALENDAR}")
+
+
 def looks_iso(text: str) -> bool:
     """Whether ``text`` starts as an ISO 8601 date (``YYYY-MM-DD``): :func:`iso_time`'s to read, or to refuse."""
-    return re.match(r"\s*\d{4}-\d{2}-\d{2}", text, re.ASCII) is not None
+    return re.match(r"\s*" + _DATE, text, re.ASCII) is not None
 
 
 def iso_time(text: str, option: str, tz: str = "UTC") -> float:
@@ -50,7 +59,7 @@ def iso_time(text: str, option: str, tz: str = "UTC") -> float:
         raise TypedTimeError(f"{option}: {text!r} has no zone, and --tz is {tz}: add the zone the time is in "
                              f"(Z for UTC, or +HH:MM), or give it as %m/%d/%Y:%H:%M:%S, which is read in --tz")
     if not in_calendar(moment):  # cron, dispatch windows and strftime turn moments into calendar dates
-        raise TypedTimeError(f"{option}: {text!r} is outside the calendar: {CALENDAR}")
+        raise outside_calendar(text, option)
     return moment
 
 
@@ -68,5 +77,5 @@ def typed_time(text: str, option: str) -> float:
     if not math.isfinite(value):
         raise TypedTimeError(f"{option}: not a time: {text!r}; give epoch seconds or {ISO_FORMS}")
     if not in_calendar(value):
-        raise TypedTimeError(f"{option}: {text!r} is outside the calendar: {CALENDAR}")
+        raise outside_calendar(text, option)
     return value

@@ -74,14 +74,10 @@ def typed(value: Value) -> Value:
     return number if number is not None and to_str(number) == value else value
 
 
-def remote_search(detection: Detection, index: str) -> str:
-    """The text dispatched for a detection: its search on ``index`` (``on_index``)."""
-    return on_index(detection.search, index)
-
-
 def on_index(search: str, index: str) -> str:
-    """``search`` on ``index`` (``index=`` ANDed with the first search: Splunk evaluates OR before the implicit AND,
-    so it bounds every alternative of that search)."""
+    """The text dispatched for a detection's ``search`` (or that search without its filter macro): it on ``index``
+    (``index=`` ANDed with the first search: Splunk evaluates OR before the implicit AND, so it bounds every
+    alternative of that search)."""
     text = search.strip()
     if text.lower().startswith("search "):
         text = text[len("search "):]
@@ -226,13 +222,13 @@ class RemoteBacktest:
         self._failed: set[str] = set()  # detections whose search Splunk rejected: their later runs are not needed
 
     def _fingerprint(self, run: ScheduledRun) -> str:
-        return fingerprint(self.connection.target.url, self.index, remote_search(run.detection, self.index), run)
+        return fingerprint(self.connection.target.url, self.index, on_index(run.detection.search, self.index), run)
 
     def _dispatch(self, run: ScheduledRun) -> None:
         """One search job; a failing search is recorded (the detection's later runs are then not needed)."""
         try:
             answer = self.connection.search(
-                remote_search(run.detection, self.index), earliest=run.earliest, latest=run.latest,
+                on_index(run.detection.search, self.index), earliest=run.earliest, latest=run.latest,
                 now=run.run_time, index_latest=run.run_time + 1,
                 what=f"search of {run.detection.name!r} at {iso_utc(run.run_time)}")
             finished = Finished(answer.rows, None, answer.messages)

@@ -74,8 +74,9 @@ def filter_macros_tune_a_detection(context: RuleContext) -> Iterator[Diagnostic]
     owners = {detection.filter_macro: detection.name for detection in context.pack.detections}
     unknown = {f"{detection_file_stem(name)}_filter" for name in context.unmodelled_names}
     called = {call.name for text, _, _, _ in searches(context.pack) for call in macro_calls(text)}
+    used = owners.keys() | called | unknown
     for macro in context.pack.macros:
-        if not macro.name.endswith("_filter") or macro.name in owners.keys() | called | unknown:
+        if not macro.name.endswith("_filter") or macro.name in used:
             continue
         yield warning(macro.source.at("name"), "CP082",
                       f"macro '{macro.name}' tunes nothing: it is no detection's filter macro, and no search calls "
