@@ -77,7 +77,8 @@ def test_403_404_409_have_plain_messages(double: SplunkdDouble) -> None:
     with pytest.raises(SplunkError) as missing:
         with conn.errors("read macro nope"):
             conn.service.get("configs/conf-macros/nope")
-    assert missing.value.status == 404 and str(missing.value).startswith("read macro nope: not found (HTTP 404)")
+    assert missing.value.status == 404
+    assert str(missing.value).startswith("could not read macro nope: not found (HTTP 404)")
     conn.service.post("configs/conf-macros", name="x", definition="y")
     with pytest.raises(SplunkError) as exists:
         with conn.errors("create macro x"):
@@ -228,8 +229,9 @@ def test_an_error_message_beside_the_rows_still_fails_the_search(double: Splunkd
     double.state.planted_messages = [{"type": "WARN", "text": "a warning"},
                                      {"type": "ERROR", "text": "Error in 'lookup' command: no such lookup"}]
     with pytest.raises(SearchFailed) as caught:
-        connection(double).search("| makeresults count=1", what="search of 'x'")
-    assert str(caught.value) == "search of 'x': the search failed -- Error in 'lookup' command: no such lookup"
+        connection(double).search("| makeresults count=1", what="run the search of 'x'")
+    assert str(caught.value) == ("could not run the search of 'x': the search failed -- Error in 'lookup' command: "
+                                 "no such lookup")
 
 
 # ----------------------------------------------------------------------------------------------- credentials
@@ -416,8 +418,9 @@ def test_a_503_answer_to_a_search_job_is_sent_again_but_not_a_500(double: Splunk
     with pytest.raises(SplunkError) as caught:
         conn.search("| makeresults")
     assert caught.value.status == 500 and received == ["POST search/v2/jobs"]
-    assert str(caught.value).startswith("search: server error (HTTP 500 Internal Server Error) (not retried: a "
-                                        "request other than a GET is not sent again once it may have reached splunkd)")
+    assert str(caught.value).startswith("could not run the search: server error (HTTP 500 Internal Server Error) "
+                                        "(not retried: a request other than a GET is not sent again once it may "
+                                        "have reached splunkd)")
 
 
 def test_a_429_answer_is_sent_again(double: SplunkdDouble) -> None:

@@ -162,6 +162,23 @@ def test_package_mode_options_are_refused_in_objects_mode(double: SplunkdDouble,
     assert double.state.requests == []
 
 
+@pytest.mark.parametrize(("package", "forbidden", "said"), [
+    (True, f"apps/local/{APP}", f"look up app {APP}"),
+    (False, "apps/local", f"create app {APP}"),
+])
+def test_a_failed_request_is_said_as_what_could_not_be_done(
+        package: bool, forbidden: str, said: str, double: SplunkdDouble, real_pack: Pack, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message led by the bare request, ``look up app X: cannot reach URL``, read to a new user as an
+    instruction ("look up the app"), not as what failed (``client.failed``)."""
+    token_env(monkeypatch, double)
+    double.state.forbidden.add(forbidden)
+    mode = ["--mode", "package", "--package", str(_tarball(real_pack, tmp_path))] if package else []
+    code, _, err = deploy(capsys, double, *mode)
+    failed = f"contentpack deploy: error: could not {said}: permission denied (HTTP 403)"
+    assert code == 2 and err.startswith(failed), err
+
+
 @pytest.mark.parametrize("command", [["deploy"], ["replay", "--index", "contentpack_replay"],
                                      ["backtest", "--index", "entra", "--from", "2026-10-05", "--to", "2026-10-06"]])
 def test_a_connection_that_cannot_start_is_an_error_worded_as_every_other(

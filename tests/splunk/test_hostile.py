@@ -187,10 +187,11 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
         return
     assert_clear_failure(double, run, took)
     if ATTACKS[attack].status == 400 or attack == "a failed job":  # the search failed: reported per detection
-        said = f"{DECLINED}: error[RP003]: scheduled run: search: search of {DECLINED!r}"
+        said = f"{DECLINED}: error[RP003]: scheduled run: search: could not run the search of {DECLINED!r}"
         assert run.code == 1 and said in run.err, run.err
     else:
-        assert "contentpack backtest: error: stopped: search of " in run.err, run.err
+        stopped = "contentpack backtest: error: stopped: could not "  # the index's first search, or a run's
+        assert f"{stopped}search index " in run.err or f"{stopped}run the search of " in run.err, run.err
 
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\r\u202e"
@@ -233,7 +234,8 @@ def test_replay_fails_clearly_whatever_the_server_answers(double: SplunkdDouble,
         return
     assert_clear_failure(double, run, took)
     if where == "collector/raw" and ATTACKS[attack].status == 200 and not ATTACKS[attack].delay:
-        assert "contentpack replay: error: stopped: send events to HEC at" in run.err, run.err  # not "0 of N events became searchable"
+        # not "0 of N events became searchable"
+        assert "contentpack replay: error: stopped: could not send events to HEC at" in run.err, run.err
 
 
 def test_a_server_quoting_the_session_key_back_gets_it_scrubbed(double: SplunkdDouble,
@@ -311,9 +313,9 @@ WRONG_WRITE_ANSWERS = {
     "a message, not the answer": Hostile(201, messages_xml("done, perhaps", "INFO"), "text/xml"),
 }
 WRITES = {  # where: what the command was doing
-    "apps/local": "create app",
-    "configs/conf-": "create ",
-    "receivers/simple": "send events to index",
+    "apps/local": "could not create app",
+    "configs/conf-": "could not create ",
+    "receivers/simple": "could not send events to index",
     "auth/login": "could not log in to",
 }
 

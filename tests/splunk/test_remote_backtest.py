@@ -214,7 +214,8 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert "Entra ID User Declined OAuth Application Consent: error[RP003]: scheduled run: search" in run.err
     assert "planted failure" in run.err
     # the failed run named as the backtest gives every time (iso_utc; it said "at 1792037400" before)
-    assert f"search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: HTTP 400 Bad Request" in run.err, run.err
+    failed = f"could not run the search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: HTTP 400 Bad Request"
+    assert failed in run.err, run.err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24
     dispatched = searches(loaded)
@@ -318,8 +319,8 @@ def test_a_role_refused_the_index_look_up_gets_a_warning_and_the_backtest(
     loaded.state.forbidden.add(f"data/indexes/{INDEX}")
     run = remote(capsys, loaded, tmp_path, "--detection", DECLINED)
     assert run.code == 0, run.err
-    assert (f"contentpack backtest: warning: cannot check that index {INDEX!r} exists (look up index {INDEX!r}: "
-            "permission denied (HTTP 403)") in run.err
+    assert (f"contentpack backtest: warning: cannot check that index {INDEX!r} exists (could not look up index "
+            f"{INDEX!r}: permission denied (HTTP 403)") in run.err
     assert searches(loaded) == 24 * 6 and "notable(s)" in run.out
 
 

@@ -212,8 +212,8 @@ def test_a_refused_index_look_up_is_a_warning_and_the_replay_runs(
     double.state.forbidden.add(f"data/indexes/{TEST_INDEX}")
     run = replay(capsys, double, detections=[DECLINED])
     assert run.code == 0, run.err
-    assert (f"contentpack replay: warning: cannot check that index {TEST_INDEX!r} exists (look up index "
-            f"{TEST_INDEX!r}: permission denied (HTTP 403)") in run.err
+    assert (f"contentpack replay: warning: cannot check that index {TEST_INDEX!r} exists (could not look up "
+            f"index {TEST_INDEX!r}: permission denied (HTTP 403)") in run.err
 
 
 def test_without_a_risk_index_correlation_tests_are_not_run_and_the_rest_are(
@@ -282,8 +282,8 @@ def test_a_failed_test_on_splunk_is_placed_in_its_yaml_as_locally(
     declined, spike_test = declined_search.path, _at(real_pack, SPIKE, "tests", 0)
     spike, line = spike_test.path, spike_test.line
     assert [line for line in run.out.splitlines() if f": {DECLINED} / True Positive Test: " in line] == [
-        f"{declined_search}: {DECLINED} / True Positive Test: error[RP003]: search of {DECLINED!r}: HTTP 400 Bad "
-        "Request -- Error in 'search' command: planted failure "
+        f"{declined_search}: {DECLINED} / True Positive Test: error[RP003]: could not run the search of "
+        f"{DECLINED!r}: HTTP 400 Bad Request -- Error in 'search' command: planted failure "
         "(entra_id_user_declined_oauth_application_consent_filter)"]
     failed = [line for line in run.out.splitlines() if f"{SPIKE} / True Positive Test: " in line]
     source = next(d for d in real_pack.detections if d.name == SPIKE).source

@@ -591,9 +591,17 @@ def _retried(made: int, retries: int) -> str:
     return said
 
 
+def failed(what: str, said: str) -> str:
+    """The one frame of every message about a request to Splunk: ``what`` is the verb phrase of the request
+    (``look up app X``, ``run the search of 'X'``) and the message says it as what failed, ``could not look up
+    app X: cannot reach URL``; written bare (``look up app X: cannot reach URL``) it read as an instruction."""
+    return f"could not {what}: {said}"
+
+
 def describe(exc: BaseException, what: str, target: Target, credentials: Credentials,
              options: ConnectionOptions) -> SplunkError:
-    """A :class:`SplunkError` for an exception raised while doing ``what``, with every secret scrubbed."""
+    """A :class:`SplunkError` for an exception raised while doing ``what`` (a verb phrase, :func:`failed`), with
+    every secret scrubbed."""
     status: int | None = None
     made = retries_made(exc)
     tried = options.retries if made is None else made
@@ -606,28 +614,28 @@ def describe(exc: BaseException, what: str, target: Target, credentials: Credent
             meaning = (f"server error (HTTP {status} {exc.reason}){', still failing' if tried else ''} ({retried})"
                        if status >= 500
                        else f"HTTP {status} {exc.reason}")
-        message = f"{what}: {meaning.format(source=credentials.source or 'none given')}"
+        said = meaning.format(source=credentials.source or 'none given')
         if detail:
-            message += f" -- {detail}"
+            said += f" -- {detail}"
     elif isinstance(exc, ssl.SSLCertVerificationError):
-        message = (f"{what}: the TLS certificate of {target.host}:{target.port} did not verify "
-                   f"({exc.verify_message or exc.reason}); pass --ca-file with the CA that signed it "
-                   "(or --insecure, not recommended)")
+        said = (f"the TLS certificate of {target.host}:{target.port} did not verify "
+                f"({exc.verify_message or exc.reason}); pass --ca-file with the CA that signed it "
+                "(or --insecure, not recommended)")
     elif isinstance(exc, ssl.SSLError):
-        message = f"{what}: TLS with {target.host}:{target.port} failed ({exc.reason or type(exc).__name__})"
+        said = f"TLS with {target.host}:{target.port} failed ({exc.reason or type(exc).__name__})"
         if exc.reason == "WRONG_VERSION_NUMBER":  # OpenSSL's word for an answer that is not TLS at all
-            message += (": the port answered without TLS (plain http?); is it the right port? splunkd's management "
-                        f"port is 8089 by default ({_NOT_SPLUNKD_PORTS})")
+            said += (": the port answered without TLS (plain http?); is it the right port? splunkd's management "
+                     f"port is 8089 by default ({_NOT_SPLUNKD_PORTS})")
     elif isinstance(exc, TimeoutError):
-        message = f"{what}: {target.url} did not answer within {options.timeout:g} s ({retried})"
+        said = f"{target.url} did not answer within {options.timeout:g} s ({retried})"
     elif isinstance(exc, (OSError, http.client.HTTPException)):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        message = f"{what}: cannot reach {target.url} ({reason}; {retried})"
+        said = f"cannot reach {target.url} ({reason}; {retried})"
     elif isinstance(exc, UnexpectedAnswer):
-        message = f"{what}: unexpected answer from {target.url}: {exc}"
+        said = f"unexpected answer from {target.url}: {exc}"
     else:
-        message = f"{what}: unexpected answer from {target.url} ({type(exc).__name__})"
-    return SplunkError(scrub(message, credentials.secrets), status)
+        said = f"unexpected answer from {target.url} ({type(exc).__name__})"
+    return SplunkError(scrub(failed(what, said), credentials.secrets), status)
 
 
 def _no_constant(name: str) -> None:
@@ -732,7 +740,8 @@ class SplunkConnection:
 
     @contextmanager
     def errors(self, what: str) -> Iterator[None]:
-        """Run SDK calls; any failure becomes a scrubbed :class:`SplunkError` about ``what``."""
+        """Run SDK calls; any failure becomes a scrubbed :class:`SplunkError` saying ``what`` (a verb phrase:
+        ``update macros.conf [x]``) failed (:func:`failed`)."""
         try:
             yield
         except SplunkError:
@@ -742,16 +751,15 @@ class SplunkConnection:
 
     def login(self) -> None:
         """Open the session (user/password) or check the token with one cheap request; a failure says which, as a
-        token involves no log-in, and says it as what failed: ``check the token at URL: cannot reach URL`` read as
-        an instruction to the user."""
-        what = "could not check the token at" if self.credentials.token else "could not log in to"
+        token involves no log-in (``could not check the token at URL: ...``)."""
+        what = "check the token at" if self.credentials.token else "log in to"
         with self.errors(f"{what} {self.target.url}"):
             self.service.login()
             _ = self.service.info["version"]
 
     def search(self, query: str, *, earliest: float | None = None, latest: float | None = None,
                now: float | None = None, index_latest: float | None = None,
-               what: str = "search") -> SearchAnswer:
+               what: str = "run the search") -> SearchAnswer:
         """Run ``query`` as a oneshot job and return its rows and job messages (:class:`SearchAnswer`).
 
         ``earliest``/``latest``/``now``/``index_latest`` are epoch seconds (``now`` fixes what relative times
@@ -780,7 +788,8 @@ class SplunkConnection:
                 if isinstance(m, dict)]  # _search_json checked that messages, if any, are a list
         problems = [text for kind, text in said if kind in _FAILED]
         if problems:
-            raise SearchFailed(scrub(f"{what}: the search failed -- {'; '.join(problems)}", self.credentials.secrets))
+            raise SearchFailed(scrub(failed(what, f"the search failed -- {'; '.join(problems)}"),
+                                     self.credentials.secrets))
         messages = tuple(JobMessage(_CARRIED[kind], scrub(text, self.credentials.secrets))
                          for kind, text in said if kind in _CARRIED and text)
         return SearchAnswer(data.get("results", []), messages)

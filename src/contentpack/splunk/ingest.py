@@ -78,7 +78,7 @@ def index_holds_events(connection: SplunkConnection, index: str, earliest: float
     (``index_probe``); None when Splunk refused the search or gave no row, which says nothing either way."""
     try:
         rows = connection.search(index_probe(index, terms), earliest=earliest, latest=latest,
-                                 what=f"search of index {index!r} for any event").rows
+                                 what=f"search index {index!r} for any event").rows
     except SearchFailed:
         return None
     return str(rows[0].get("count")) != "0" if rows else None

@@ -230,7 +230,7 @@ class RemoteBacktest:
             answer = self.connection.search(
                 on_index(run.detection.search, self.index), earliest=run.earliest, latest=run.latest,
                 now=run.run_time, index_latest=run.run_time + 1,
-                what=f"search of {run.detection.name!r} at {iso_utc(run.run_time)}")
+                what=f"run the search of {run.detection.name!r} at {iso_utc(run.run_time)}")
             finished = Finished(answer.rows, None, answer.messages)
         except SearchFailed as exc:
             finished = Finished(None, exc.message)
@@ -324,7 +324,7 @@ class RemoteBacktest:
         def rows_of(search: str) -> int:
             try:
                 answer = self.connection.search(on_index(search, self.index), earliest=earliest, latest=latest,
-                                                now=result.end, what="search without its filter macro")
+                                                now=result.end, what="run the search without its filter macro")
             except SearchFailed as exc:  # a fault of the search, not of the tuning: no hint
                 raise SplError(exc.message) from None
             return len(answer.rows)

@@ -144,7 +144,7 @@ class SplunkSearcher:
             raise SplError("relative drilldown bounds are resolved before they reach Splunk")
         try:
             return splunk_results(self.connection.search(text, earliest=earliest, latest=latest, now=now,
-                                                         what="drilldown search"))
+                                                         what="run the drilldown search"))
         except SearchFailed as exc:
             raise SplError(exc.message) from None
 
@@ -284,7 +284,7 @@ class RemoteReplay:
 
     def _results(self, detection: Detection, window: tuple[float, float], now: float) -> Results:
         return splunk_results(self.connection.search(detection.search, earliest=window[0], latest=window[1],
-                                                     now=now, what=f"search of {detection.name!r}"))
+                                                     now=now, what=f"run the search of {detection.name!r}"))
 
     def _send_risk(self, events: list[Event], host: str, window: tuple[float, float]) -> None:
         if not events or self.options.risk_index is None:
