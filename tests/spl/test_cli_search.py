@@ -796,6 +796,16 @@ def test_now_refuses_an_iso_time_without_its_zone_in_another_tz(capsys: pytest.C
                           "Europe/Paris: add the zone the time is in"), err
 
 
+@pytest.mark.parametrize("now", ["-1d", "+1h", "@d", "now", "-7d@d"])
+def test_now_refuses_a_time_modifier(capsys: pytest.CaptureFixture[str], now: str) -> None:
+    """A relative time modifier counts from the search's current time (Search Reference, *Time modifiers*, where
+    ``now`` is that time), which ``--now`` sets: read from epoch 0, ``--now=-1d`` ran the search on 1969-12-31."""
+    status, out, err = run(capsys, "| makeresults", "--no-pack", f"--now={now}")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"contentpack search: error: --now: '{now}' is relative to the search time it would set; "
+                          "give epoch seconds"), err
+
+
 def test_a_pack_lookup_resolves_by_the_names_the_built_app_has(capsys: pytest.CaptureFixture[str]) -> None:
     """inputlookup takes ``<filename> | <tablename>``: "The name of the lookup file" or "The name of the lookup
     table as specified by a stanza name in the transforms.conf file"

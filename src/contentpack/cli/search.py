@@ -678,6 +678,9 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
     asks its attack data: replays are then repeatable), else (no events) the clock, as Splunk's ``now()`` is when a
     search runs."""
     if survey is None:
+        if args.now.strip().lower().startswith(("-", "+", "@", "now")):  # a modifier counts from the search time
+            raise UsageError(f"--now: {printable(args.now)!r} is relative to the search time it would set; give "
+                             f"epoch seconds, %m/%d/%Y:%H:%M:%S (in --tz) or {ISO_FORMS}")
         now = _time(args.now, 0.0, args.tz, "--now")
         if now is None or not in_calendar(now):  # 20 digits were taken, and _time printed as a bare number, or inf
             raise UsageError(str(outside_calendar(args.now, "--now")))
