@@ -241,7 +241,7 @@ class Detection:
 
     @property
     def filter_macro(self) -> str:
-        return f"{self.file_stem}_filter"
+        return filter_macro_name(self.name)
 
     @property
     def effective_deployment(self) -> Deployment:
@@ -273,6 +273,12 @@ class Detection:
 def detection_file_stem(name: str) -> str:
     """contentctl's file-name rule: spaces, ``-``, ``.`` and ``/`` become ``_``; lower case."""
     return name.replace(" ", "_").replace("-", "_").replace(".", "_").replace("/", "_").lower()
+
+
+def filter_macro_name(name: str) -> str:
+    """The tuning macro ESCU names after a detection's file stem (``<stem>_filter``), the one its search ends with;
+    also known for a detection whose file did not model (CP082 must not call its macro unowned)."""
+    return f"{detection_file_stem(name)}_filter"
 
 
 # ------------------------------------------------------------------------------------------ other objects

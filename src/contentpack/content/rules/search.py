@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
-from contentpack.content.model import Detection, NodePath, Pack, SourceMap, detection_file_stem
+from contentpack.content.model import Detection, NodePath, Pack, SourceMap, filter_macro_name
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_checks import (
     Positions,
@@ -72,7 +72,7 @@ def filter_macros_tune_a_detection(context: RuleContext) -> Iterator[Diagnostic]
     if "detection" in context.unread_kinds:
         return
     owners = {detection.filter_macro: detection.name for detection in context.pack.detections}
-    unknown = {f"{detection_file_stem(name)}_filter" for name in context.unmodelled_names}
+    unknown = {filter_macro_name(name) for name in context.unmodelled_names}
     called = {call.name for text, _, _, _ in searches(context.pack) for call in macro_calls(text)}
     used = owners.keys() | called | unknown
     for macro in context.pack.macros:
