@@ -181,18 +181,21 @@ def _time(text: str | None, now: float, tz: str, option: str) -> float | None:
     """``--earliest``/``--latest``: a time modifier or ``%m/%d/%Y:%H:%M:%S`` (as ``earliest=`` takes it, in ``--tz``),
     or an ISO 8601 time, read as ``backtest --from/--to`` read it (``cli.typed_time``), so a drilldown's bounds from
     ``notables.jsonl`` paste as they are and a backtest's period means the same moments here. ``--now`` is read
-    here too (at ``now`` 0: it is the moment the others are relative to, so its error names no modifier); it took
-    no ISO time, so a notable's time pasted there was "invalid time modifier"."""
+    here too (at ``now`` 0: it is the moment the others are relative to, so it takes no modifier and its errors
+    name none); it took no ISO time, so a notable's time pasted there was "invalid time modifier"."""
     if text is None:
         return None
+    modifier = "" if option == "--now" else " a time modifier (-7d@d),"
+    forms = f"epoch seconds,{modifier} %m/%d/%Y:%H:%M:%S (in --tz) or {ISO_FORMS}"
+    if option == "--now" and text.strip().lower().startswith(("-", "+", "@", "now")):
+        # a modifier counts from the search time, which --now sets: from epoch 0, -1d was 1969-12-31
+        raise UsageError(f"--now: {printable(text)!r} is relative to the search time it would set; give {forms}")
     try:
         return iso_time(text, option, tz) if looks_iso(text) else parse_time_modifier(text, now, tz)
     except TypedTimeError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:
-        modifier = "" if option == "--now" else " a time modifier (-7d@d),"
-        raise UsageError(f"{option}: {exc}; give epoch seconds,{modifier} %m/%d/%Y:%H:%M:%S (in --tz) "
-                         f"or {ISO_FORMS}") from None
+        raise UsageError(f"{option}: {exc}; give {forms}") from None
 
 
 def _date(name: str, value: Value, tz: str) -> str | None:
@@ -678,9 +681,6 @@ def _now(survey: Survey | None, args: argparse.Namespace) -> float:
     asks its attack data: replays are then repeatable), else (no events) the clock, as Splunk's ``now()`` is when a
     search runs."""
     if survey is None:
-        if args.now.strip().lower().startswith(("-", "+", "@", "now")):  # a modifier counts from the search time
-            raise UsageError(f"--now: {printable(args.now)!r} is relative to the search time it would set; give "
-                             f"epoch seconds, %m/%d/%Y:%H:%M:%S (in --tz) or {ISO_FORMS}")
         now = _time(args.now, 0.0, args.tz, "--now")
         if now is None or not in_calendar(now):  # 20 digits were taken, and _time printed as a bare number, or inf
             raise UsageError(str(outside_calendar(args.now, "--now")))
