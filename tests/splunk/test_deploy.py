@@ -269,4 +269,6 @@ def test_package_mode_refuses_a_server_apps_local_cannot_serve(
                             *(["--dry-run"] if dry_run else []))
     assert code == 2 and out == "", (code, out, err)
     assert err.startswith("contentpack deploy: ") and said in err and "Traceback" not in err
+    # the log-in's check read server/info; the refusal reads that answer again instead of asking a second time
+    assert [path for _, path in double.state.requests].count("/services/server/info") == 1
     assert APP not in double.state.apps and double.state.writes == 0

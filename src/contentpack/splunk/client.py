@@ -716,6 +716,7 @@ class SplunkConnection:
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
                                       **credentials.sdk_arguments())
+        self._server_info: Mapping[str, Any] | None = None
 
     def close(self) -> None:
         """Close the connections kept open between requests (HEC's too)."""
@@ -755,7 +756,15 @@ class SplunkConnection:
         what = "check the token at" if self.credentials.token else "log in to"
         with self.errors(f"{what} {self.target.url}"):
             self.service.login()
-            _ = self.service.info["version"]
+            _ = self.server_info()["version"]
+
+    def server_info(self) -> Mapping[str, Any]:
+        """``server/info``'s content, asked once per connection: the log-in's cheap request reads it, and deploy
+        reads it again to tell a Splunk Cloud Platform or search head cluster member (``deploy.package_refusal``).
+        A failure is the SDK's; callers run it under :meth:`errors`."""
+        if self._server_info is None:
+            self._server_info = dict(self.service.info)
+        return self._server_info
 
     def search(self, query: str, *, earliest: float | None = None, latest: float | None = None,
                now: float | None = None, index_latest: float | None = None,

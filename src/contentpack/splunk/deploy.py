@@ -288,7 +288,7 @@ def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str,
     else is asked, a dry run included: the run would be a plan that can never be carried out.
     """
     with connection.errors(f"read server/info at {connection.target.url}"):
-        refusal = package_refusal(connection.service.info)
+        refusal = package_refusal(connection.server_info())
     if refusal is not None:
         raise SplunkError(refusal)
     deployer = _Deployer(connection, built, dry_run)
