@@ -5,16 +5,22 @@ run it on the shipped pack, one parameter per test, and check its unmoved timeli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 import pytest
 
-from contentpack.content.model import Detection, UnitTest
+from contentpack.content.model import AttackData, Detection, UnitTest
 from contentpack.replay.runner import ReplayContext
 from contentpack.replay.sweep import Raised, Timeline, reads_nothing, replay_context, swept as swept_tests
 from contentpack.simulate import SimulationResult
 from real_pack_runs import real_pack, scheduled_replay
+
+SPIKE = "Entra ID OAuth Consent Declined by Many Users"
+CROSS_APP = "Entra ID OAuth Consent Declined Across Many Applications"
+DAY = "Entra ID OAuth Consent Declined Across Many Applications Over a Day"
+CAMPAIGN = (SPIKE, CROSS_APP, DAY)  # the three campaign detections of refusals (AADSTS65004)
+SLOW = "attack_data/real_records/refusals_across_apps_13_minutes_apart_over_a_day.log"  # 24 users in a day
 
 
 def swept() -> Iterator[tuple[Detection, UnitTest]]:
@@ -41,6 +47,25 @@ def timeline(detection_name: str, test_name: str) -> Timeline:
     [detection] = [d for d in real_pack().detections if d.name == detection_name]
     [index] = [i for i, t in enumerate(detection.tests) if t.name == test_name]
     return Timeline(_context(), detection, index, detection.tests[index])
+
+
+def together(detection_name: str, files: Sequence[str], others: Sequence[str]) -> Timeline:
+    """A timeline of no pack test: ``files`` (pack-relative, the Entra ID sign-in source) with detection
+    ``detection_name`` as the test's and ``others`` run beside it on their schedules (as a test's ``risk_from``), so a
+    sweep over several detections moves one attack under them all, as ES runs them."""
+    [detection] = [d for d in real_pack().detections if d.name == detection_name]
+    test = UnitTest(f"{detection_name} beside {', '.join(others)}",
+                    tuple(AttackData(path, "Azure AD", "azure:monitor:aad") for path in files), risk_from=tuple(others))
+    return Timeline(_context(), detection, 0, test)
+
+
+def scored_by(result: SimulationResult) -> dict[str, set[str]]:
+    """The risk objects each detection wrote risk on, by detection name (a risk event's ``source`` is
+    ``<app> - <detection> - Rule``)."""
+    scored: dict[str, set[str]] = {}
+    for event in result.risk:
+        scored.setdefault(str(event["source"]).rsplit(" - ", 2)[-2], set()).add(str(event["risk_object"]))
+    return scored
 
 
 def replayed(detection_name: str, test_name: str) -> Raised:

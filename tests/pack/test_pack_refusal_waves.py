@@ -21,11 +21,10 @@ from contentpack.simulate import SimulationResult
 from real_pack_runs import real_pack
 
 from .pack_content_files import REPO
+from .pack_timelines import CROSS_APP, DAY, SPIKE, scored_by
+from .pack_timelines import SLOW as SLOW_DATA
 
-SPIKE = "Entra ID OAuth Consent Declined by Many Users"
-CROSS_APP = "Entra ID OAuth Consent Declined Across Many Applications"
-DAY = "Entra ID OAuth Consent Declined Across Many Applications Over a Day"
-SLOW = REPO / "attack_data" / "real_records" / "refusals_across_apps_13_minutes_apart_over_a_day.log"
+SLOW = REPO / SLOW_DATA
 
 
 def _detection(name: str) -> Detection:
@@ -151,10 +150,7 @@ def test_a_split_wave_beside_an_application_at_the_spike_threshold_is_scored_onc
     minutes without the spike's, found six, and scored both again)."""
     detection = _detection(DAY)
     wave, ids = _wave_beside_spike_after_the_slow_refusals(tmp_path)
-    result = _timeline(detection, detection.tests[0], (SPIKE, CROSS_APP, DAY), [SLOW, wave])
-    scored: dict[str, set[str]] = {}
-    for event in result.risk:
-        scored.setdefault(str(event["source"]).rsplit(" - ", 2)[-2], set()).add(str(event["risk_object"]))
+    scored = scored_by(_timeline(detection, detection.tests[0], (SPIKE, CROSS_APP, DAY), [SLOW, wave]))
     spike_app = ids["0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410"]
     split_apps = {ids["6e2f9a17-3c84-4b5d-a0e6-91d7c4b28f53"], ids["c48a1e06-7b39-4f2c-8d51-e3a06f9b7d24"]}
     assert scored[SPIKE] == {spike_app}
