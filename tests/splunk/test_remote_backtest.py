@@ -211,10 +211,12 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert run.code == 1
     assert ("detections/cloud/entra_id_user_declined_oauth_application_consent.yml:"
             in run.err), run.err  # at the detection's search in its YAML, as the local backtest says it
-    assert "Entra ID User Declined OAuth Application Consent: error[RP003]: scheduled run: search" in run.err
     assert "planted failure" in run.err
-    # the failed run named as the backtest gives every time (iso_utc; it said "at 1792037400" before)
-    failed = f"could not run the search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: HTTP 400 Bad Request"
+    # the failed run named as the backtest gives every time (iso_utc; it said "at 1792037400" before), the
+    # client's "could not <verb>: <why>" right after the rule, as replay --splunk says it (it read "scheduled
+    # run: search: could not run the search of ..." before, the search named twice)
+    failed = (f"{DECLINED}: error[RP003]: could not run the search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: "
+              "HTTP 400 Bad Request")
     assert failed in run.err, run.err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24
