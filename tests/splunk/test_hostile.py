@@ -187,7 +187,7 @@ def test_backtest_fails_clearly_whatever_the_search_answers(double: SplunkdDoubl
         return
     assert_clear_failure(double, run, took)
     if ATTACKS[attack].status == 400 or attack == "a failed job":  # the search failed: reported per detection
-        said = f"{DECLINED}: error[RP003]: scheduled run: search: could not run the search of {DECLINED!r}"
+        said = f"{DECLINED}: error[RP003]: could not run the search of {DECLINED!r}"  # said once, no label before it
         assert run.code == 1 and said in run.err, run.err
     else:
         stopped = "contentpack backtest: error: stopped: could not "  # the index's first search, or a run's

@@ -31,7 +31,7 @@ from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
-from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, RunKey, typed
+from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, Finished, RunKey, typed
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
@@ -211,10 +211,12 @@ def test_a_failing_search_is_reported_and_the_others_go_on(loaded: SplunkdDouble
     assert run.code == 1
     assert ("detections/cloud/entra_id_user_declined_oauth_application_consent.yml:"
             in run.err), run.err  # at the detection's search in its YAML, as the local backtest says it
-    assert "Entra ID User Declined OAuth Application Consent: error[RP003]: scheduled run: search" in run.err
     assert "planted failure" in run.err
-    # the failed run named as the backtest gives every time (iso_utc; it said "at 1792037400" before)
-    failed = f"could not run the search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: HTTP 400 Bad Request"
+    # the failed run named as the backtest gives every time (iso_utc; it said "at 1792037400" before), the
+    # client's "could not <verb>: <why>" right after the rule, as replay --splunk says it (it read "scheduled
+    # run: search: could not run the search of ..." before, the search named twice)
+    failed = (f"{DECLINED}: error[RP003]: could not run the search of {DECLINED!r} at 2026-10-15T04:10:00.000Z: "
+              "HTTP 400 Bad Request")
     assert failed in run.err, run.err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["errors"] and summary["totals"]["Entra ID OAuth Consent Granted After User Declined"]["runs"] == 24
@@ -419,6 +421,19 @@ def test_a_checkpoint_line_without_messages_is_dispatched_again(tmp_path: Path) 
     assert found is not None and found.messages == (JobMessage("warn", CUT_MESSAGE),) and found.rows == []
 
 
+def test_a_detection_s_search_without_its_filter_macro_is_kept_apart_from_its_run_at_the_same_time(
+        tmp_path: Path) -> None:
+    """The search without the filter macro is saved at the period's end, where a run of the detection may fall:
+    read back, each line answers its own key (one overwriting the other would reuse a run's rows as the hint's)."""
+    path = tmp_path / CHECKPOINT
+    written = Checkpoint(path)
+    written.add(RunKey("d", 60.0), "run", Finished([{"user": "a"}], None))
+    written.add(RunKey("d", 60.0, unfiltered=True), "unfiltered", Finished(None, "rejected"))
+    read = Checkpoint(path)
+    assert read.get(RunKey("d", 60.0), "run") == Finished([{"user": "a"}], None)
+    assert read.get(RunKey("d", 60.0, unfiltered=True), "unfiltered") == Finished(None, "rejected")
+
+
 TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
 TUNED = "entra_id_tenant_wide_admin_consent_granted_filter"
 
@@ -430,7 +445,9 @@ def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_ba
     users and silences a detection: ``backtest --events`` named the macro, ``backtest --splunk`` showed a quiet
     detection and said nothing. It now asks the index once, over the span the runs searched, with the macro as
     ``search *`` (one search job for that detection, none for an untuned one), and names the macro with the count
-    the local backtest gives over the same logs, on stderr, in summary.json and in report.html."""
+    the local backtest gives over the same logs, on stderr, in summary.json and in report.html. That search is
+    kept in the checkpoint as the runs are: the same command again sends no search job and names it the same (it
+    was asked again on every rerun before)."""
     root = pack_copy(tmp_path)
     (root / "macros" / f"{TUNED}.yml").write_text(
         f"name: {TUNED}\ndefinition: search NOT user IN (\"patti.wilber@contoso.example\")\n"
@@ -444,8 +461,9 @@ def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_ba
                          "--source", SOURCE, "--out", str(tmp_path / "local")])
     [expected] = json.loads((tmp_path / "local" / "summary.json").read_text())["filter_macro_hints"]
     assert local.code == 0 and expected["results"] > 0, local.err
-    run = cli(capsys, ["backtest", "--root", str(root), *period, "--splunk", loaded.url, "--ca-file",
-                       str(loaded.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")])
+    remote_args = ["backtest", "--root", str(root), *period, "--splunk", loaded.url, "--ca-file",
+                   str(loaded.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")]
+    run = cli(capsys, remote_args)
     assert run.code == 0, run.err
     summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
     assert summary["totals"][TENANT_WIDE]["results"] == 0
@@ -460,3 +478,7 @@ def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_ba
     assert len(jobs) == summary["totals"][TENANT_WIDE]["runs"]  # the runs, then the one search without the macro
     assert f"`{TUNED}`" in jobs[0] and f"`{TUNED}`" not in unfiltered
     assert unfiltered == jobs[0].replace(f"`{TUNED}`", "search *")
+    dispatched = searches(loaded)
+    again = cli(capsys, remote_args)
+    assert again.code == 0 and searches(loaded) == dispatched, loaded.state.searched[-1]  # the runs and the hint
+    assert json.loads((tmp_path / "remote" / "summary.json").read_text())["filter_macro_hints"] == [hint]

@@ -310,6 +310,8 @@ def placed_simulation_error(root: Path, source: Detection, problem: SimulationEr
     RP005, RP007): the replay's failed test and the backtest's stopped detection say it alike."""
     if problem.spl is not None:  # as the replay's own search errors: the quotes an unclosed one names placed too
         return _spl_problem(root, source, "scheduled run: search", problem.spl)
+    if problem.what == "answer":  # Splunk refused a run (backtest --splunk): said whole, as replay --splunk says it
+        return error(source.source.at("search"), RULE_SEARCH, problem.message)
     if problem.what == "cron":  # the column of the bad part inside the cron_schedule value
         where = source.source.at("deployment", "scheduling", "cron_schedule")
         if where.line > 0 and problem.column is not None:

@@ -188,10 +188,14 @@ Answer = Callable[[ScheduledRun], Results]
 
 @dataclass(frozen=True)
 class SimulationError:
-    """A detection that could not be simulated: a bad schedule, or a search the engine rejected."""
+    """A detection that could not be simulated: a bad schedule, a search the engine rejected, or a run the
+    ``answer=`` caller could not answer (a search Splunk refused)."""
 
     detection: str
-    what: str  # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key)
+    # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key) | "answer" (the
+    # ``answer=`` caller could not answer a run: its message says whole what failed, ``could not run the search
+    # of ...``, so it is not labelled again as the engine's search errors are)
+    what: str
     # a search's own error ("search"), whole for its caller to place what its message names; else the message
     cause: SplError | str
     cron_column: int | None = None  # the bad part's column inside the cron_schedule ("cron")
@@ -644,7 +648,7 @@ class _State:
             try:
                 answered = self.answer(ScheduledRun(detection, run_time, earliest, latest))
             except SplError as exc:
-                errors.append(SimulationError(detection.name, "search", exc))
+                errors.append(SimulationError(detection.name, "answer", exc.message))
                 plan.failed = True
                 return
             if answered.messages:

@@ -21,7 +21,8 @@ The schedule, throttling, notables, risk events and the report are the local bac
 6. each detection dispatched whose runs all returned nothing, and whose filter macro the pack tunes
    (``macros/<stem>_filter.yml``), is searched once more, over the span the runs searched with the macro's call as
    ``search *``: rows there are what the tuning dropped, named as the local backtest names them
-   (``field_hints.silenced_by_tuning``, ``RemoteBacktest.silenced``).
+   (``field_hints.silenced_by_tuning``, ``RemoteBacktest.silenced``). That search's answer is kept in the
+   checkpoint beside the runs' (``RunKey.unfiltered``), so a resumed backtest does not send it again.
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -47,6 +48,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +88,13 @@ def on_index(search: str, index: str) -> str:
 
 @dataclass(frozen=True)
 class RunKey:
+    """A checkpoint line's key: a scheduled run of ``detection`` at ``run_time``; ``unfiltered``: instead, the one
+    search of that detection with its filter macro as ``search *`` (``RemoteBacktest.silenced``, at the period's
+    end), kept apart from a run that may fall at the same time."""
+
     detection: str
     run_time: float
+    unfiltered: bool = False
 
 
 def fingerprint(url: str, index: str, search: str, run: ScheduledRun) -> str:
@@ -129,7 +136,7 @@ class Checkpoint:
             for raw in handle:
                 try:  # a line cut short by an interruption is not a finished run
                     item = json.loads(raw)
-                    key = RunKey(str(item["detection"]), float(item["run_time"]))
+                    key = RunKey(str(item["detection"]), float(item["run_time"]), item.get("unfiltered") is True)
                     self.done[key] = (str(item["fingerprint"]),
                                       Finished(item.get("rows"), item.get("error"), _messages_of(item)))
                 except (ValueError, KeyError, TypeError, RecursionError):
@@ -140,7 +147,8 @@ class Checkpoint:
         return None if found is None or found[0] != fingerprint else found[1]
 
     def add(self, key: RunKey, fingerprint: str, finished: Finished) -> None:
-        line = json.dumps({"detection": key.detection, "run_time": key.run_time, "fingerprint": fingerprint,
+        line = json.dumps({"detection": key.detection, "run_time": key.run_time, "unfiltered": key.unfiltered,
+                           "fingerprint": fingerprint,
                            "rows": finished.rows, "error": finished.error,
                            "messages": [{"level": m.level, "text": m.text} for m in finished.messages]},
                           ensure_ascii=False)
@@ -224,16 +232,22 @@ class RemoteBacktest:
     def _fingerprint(self, run: ScheduledRun) -> str:
         return fingerprint(self.connection.target.url, self.index, on_index(run.detection.search, self.index), run)
 
+    def _search(self, text: str, run: ScheduledRun, what: str, index_latest: float | None = None) -> Finished:
+        """``text`` as a search job over ``run``'s window at its time: Splunk's rows and messages, or the error of
+        a search it rejected (a connection failure is raised: nothing is known of the search)."""
+        try:
+            answer = self.connection.search(text, earliest=run.earliest, latest=run.latest, now=run.run_time,
+                                            index_latest=index_latest, what=what)
+        except SearchFailed as exc:
+            return Finished(None, exc.message)
+        return Finished(answer.rows, None, answer.messages)
+
     def _dispatch(self, run: ScheduledRun) -> None:
         """One search job; a failing search is recorded (the detection's later runs are then not needed)."""
-        try:
-            answer = self.connection.search(
-                on_index(run.detection.search, self.index), earliest=run.earliest, latest=run.latest,
-                now=run.run_time, index_latest=run.run_time + 1,
-                what=f"run the search of {run.detection.name!r} at {iso_utc(run.run_time)}")
-            finished = Finished(answer.rows, None, answer.messages)
-        except SearchFailed as exc:
-            finished = Finished(None, exc.message)
+        finished = self._search(on_index(run.detection.search, self.index), run,
+                                f"run the search of {run.detection.name!r} at {iso_utc(run.run_time)}",
+                                index_latest=run.run_time + 1)
+        if finished.error is not None:
             self._failed.add(run.detection.name)
         self.checkpoint.add(RunKey(run.detection.name, run.run_time), self._fingerprint(run), finished)
 
@@ -311,8 +325,10 @@ class RemoteBacktest:
         """The detections dispatched whose runs all returned nothing (none failed) that return rows with their
         tuned filter macro as ``search *`` over the span the runs searched: one search job each, only for a
         detection whose filter macro the pack tunes (``spl_macros.dropped_by``), the local backtest's one search
-        over the events kept (``field_hints.filter_hints``) asked of the index. Not checkpointed: a rerun asks
-        again. Bounded by the window's ends only, not ``index_latest``: as the local one, over every event."""
+        over the events kept (``field_hints.filter_hints``) asked of the index. Bounded by the window's ends only,
+        not ``index_latest``: as the local one, over every event. Kept in the checkpoint as the runs are
+        (``RunKey.unfiltered``): a resumed backtest reads it back instead of asking again, unless the search,
+        index, span or server changed."""
         if not runs:
             return ()
         returned = {name for name, _, rows in result.row_counts() if rows}
@@ -320,14 +336,23 @@ class RemoteBacktest:
         sent = {run.detection.name: run.detection for run in runs}
         quiet = [detection for name, detection in sent.items() if name not in returned | failed]
         earliest, latest = min(run.earliest for run in runs), max(run.latest for run in runs)
+        over = f" over index {self.index} from {iso_utc(earliest)} to {iso_utc(latest)}, the span the runs searched,"
+        hints: list[FilterHint] = []
+        for detection in quiet:  # one at a time: its search is saved under its name, and rows_of is given the text
+            span = ScheduledRun(detection, result.end, earliest, latest)
+            hints += silenced_by_tuning(self.pack, [detection], partial(self._unfiltered_rows, span), over)
+        return tuple(hints)
 
-        def rows_of(search: str) -> int:
-            try:
-                answer = self.connection.search(on_index(search, self.index), earliest=earliest, latest=latest,
-                                                now=result.end, what="run the search without its filter macro")
-            except SearchFailed as exc:  # a fault of the search, not of the tuning: no hint
-                raise SplError(exc.message) from None
-            return len(answer.rows)
-
-        return silenced_by_tuning(self.pack, quiet, rows_of, f" over index {self.index} from {iso_utc(earliest)} to "
-                                                             f"{iso_utc(latest)}, the span the runs searched,")
+    def _unfiltered_rows(self, span: ScheduledRun, search: str) -> int:
+        """How many rows ``search`` (the detection's, its filter macro as ``search *``) returns over ``span``: from
+        the checkpoint when an earlier backtest asked it, else asked now and saved. A search Splunk rejects is a
+        fault of the search, not of the tuning: ``SplError``, no hint (its rejection kept too)."""
+        key, text = RunKey(span.detection.name, span.run_time, unfiltered=True), on_index(search, self.index)
+        mark = fingerprint(self.connection.target.url, self.index, text, span)
+        found = self.checkpoint.get(key, mark)
+        if found is None:
+            found = self._search(text, span, "run the search without its filter macro")
+            self.checkpoint.add(key, mark, found)
+        if found.error is not None:
+            raise SplError(found.error)
+        return len(found.rows or [])
