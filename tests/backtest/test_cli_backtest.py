@@ -320,7 +320,7 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
     assert out.splitlines()[-5:] == [
         "Top risk objects: none",
         "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
-        "read 1 file(s), 38 line(s): 37 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
+        "read 1 file(s), 39 line(s): 38 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
         "0 bad line(s); "
         "1 event(s): 0 kept for the detections, 1 outside --from/--to",
         note,
@@ -851,7 +851,7 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
                               "--to", "2026-10-02")
     assert status == 0
     assert out.splitlines()[-3:-1] == [
-        "read 1 file(s), 37 line(s): 37 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
+        "read 1 file(s), 38 line(s): 38 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
         "0 bad line(s); 0 event(s): 0 kept for the detections",
         "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
         "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "

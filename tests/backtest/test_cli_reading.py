@@ -1,4 +1,4 @@
-"""What `contentpack backtest` says it read, for every input shape (docs/backtest.md, "Inputs"): the same 38
+"""What `contentpack backtest` says it read, for every input shape (docs/backtest.md, "Inputs"): the same 39
 records, one of them a decline the detection can match, exported six ways, each counted in the units that file
 has. Before, one count, "line(s) no detection can match", counted lines of one shape, export rows of another,
 and the records of an Event Hub message nowhere: "4 line(s): 1 event(s) kept, 3 line(s) no detection can match"
@@ -16,7 +16,8 @@ import pytest
 
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
-RECORDS = [json.loads(line) for line in SINGLE.read_text(encoding="utf-8").splitlines()]  # the decline is the 25th
+RECORDS = [json.loads(line) for line in SINGLE.read_text(encoding="utf-8").splitlines()]
+DECLINE = next(r for r in RECORDS if r["resultType"] == "65004")  # the 26th, after its 65001 prompt
 
 
 def _records(path: Path) -> Path:
@@ -25,7 +26,7 @@ def _records(path: Path) -> Path:
 
 
 def _event_hub(path: Path) -> Path:
-    """Messages of 10 records (the last of 8), one a line: the decline is in the third."""
+    """Messages of 10 records (the last of 9), one a line: the decline is in the third."""
     path.write_text("".join(json.dumps({"records": RECORDS[i:i + 10]}) + "\n" for i in range(0, len(RECORDS), 10)),
                     encoding="utf-8")
     return path
@@ -40,7 +41,7 @@ def _results_line(path: Path) -> Path:
 
 
 def _array(path: Path) -> Path:
-    """A JSON array of the records, indented: 4,230 lines of one document."""
+    """A JSON array of the records, indented: 4,349 lines of one document."""
     path.write_text(json.dumps(RECORDS, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -59,25 +60,25 @@ def _unread(lines: int, decoded: int = 1, messages: str = "") -> str:
 
 
 SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
-    (_records, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
-     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37, "lines_decoded": 1}),
-    (_export_lines, f"38 line(s): {_unread(37)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
-     {"lines": 38, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 37, "lines_decoded": 1}),
+    (_records, f"39 line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
+     {"lines": 39, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 38, "lines_decoded": 1}),
+    (_export_lines, f"39 line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
+     {"lines": 39, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 38, "lines_decoded": 1}),
     # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
     (_event_hub, f"4 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
      "10 event(s): 1 kept for the detections, "
      "9 no detection can match",
      {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3, "lines_decoded": 1,
       "event_hub_messages": 1, "event_hub_records": 10, "events_decoded": 10}),
-    (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 38 event(s): 1 kept for the detections, "
-     "37 no detection can match",
-     {"lines": 1, "events_no_detection_can_match": 37, "lines_no_detection_can_match": 0, "lines_decoded": 1,
-      "events_decoded": 38}),
-    (_array, "1 JSON document(s): 0 bad JSON document(s); 38 event(s): 1 kept for the detections, "
-     "37 no detection can match",
-     {"json_documents": 1, "events_no_detection_can_match": 37, "events_decoded": 38}),
-    (_csv, "38 CSV row(s): 0 bad CSV row(s); 38 event(s): 1 kept for the detections, 37 no detection can match",
-     {"csv_rows": 38, "events_no_detection_can_match": 37, "events_decoded": 38}),
+    (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 39 event(s): 1 kept for the detections, "
+     "38 no detection can match",
+     {"lines": 1, "events_no_detection_can_match": 38, "lines_no_detection_can_match": 0, "lines_decoded": 1,
+      "events_decoded": 39}),
+    (_array, "1 JSON document(s): 0 bad JSON document(s); 39 event(s): 1 kept for the detections, "
+     "38 no detection can match",
+     {"json_documents": 1, "events_no_detection_can_match": 38, "events_decoded": 39}),
+    (_csv, "39 CSV row(s): 0 bad CSV row(s); 39 event(s): 1 kept for the detections, 38 no detection can match",
+     {"csv_rows": 39, "events_no_detection_can_match": 38, "events_decoded": 39}),
 ]
 
 
@@ -120,9 +121,9 @@ def test_a_folder_of_shapes_says_each_unit_once(tmp_path: Path, capsys: pytest.C
     status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
     assert status == 0, err
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
-        f"read 4 file(s), 42 line(s), 38 CSV row(s), 1 JSON document(s): "
-        f"{_unread(40, 2, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
-        "87 event(s): 4 kept for the detections, 83 no detection can match"]
+        f"read 4 file(s), 43 line(s), 39 CSV row(s), 1 JSON document(s): "
+        f"{_unread(41, 2, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
+        "89 event(s): 4 kept for the detections, 85 no detection can match"]
 
 
 def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path,
@@ -131,7 +132,7 @@ def test_a_broken_document_with_no_event_is_counted_as_a_document(tmp_path: Path
     """A JSON array cut short is one document read, not the 3 lines its newlines made (before: "3 line(s)")."""
     monkeypatch.chdir(REPO)
     cut = tmp_path / "cut.json"
-    cut.write_text("[\n" + json.dumps(RECORDS[24]) + ",\n")
+    cut.write_text("[\n" + json.dumps(DECLINE) + ",\n")
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
     assert err.splitlines()[0] == ("contentpack backtest: no timed events in the input (1 JSON document(s) read: "
@@ -184,7 +185,7 @@ def test_summary_json_counts_what_the_read_line_says(tmp_path: Path, capsys: pyt
                                                             "blank_lines", "bad_whole_lines"))
 
 
-UNTIMED_DECLINE = {key: value for key, value in RECORDS[24].items() if key != "time"}  # a detection decodes it
+UNTIMED_DECLINE = {key: value for key, value in DECLINE.items() if key != "time"}  # a detection decodes it
 
 
 def _bad_array_elements(path: Path) -> Path:
@@ -197,7 +198,7 @@ def _bad_records_and_a_bad_line(path: Path) -> Path:
     """The Event Hub messages, a fifth holding the decline twice without its time (two bad records of one line,
     the decline kept beside them) and a sixth cut short (a bad line)."""
     _event_hub(path)
-    bad = json.dumps({"records": [UNTIMED_DECLINE, RECORDS[24], UNTIMED_DECLINE]})
+    bad = json.dumps({"records": [UNTIMED_DECLINE, DECLINE, UNTIMED_DECLINE]})
     with path.open("a", encoding="utf-8") as handle:
         handle.write(bad + "\n" + bad[:40] + "\n")
     return path
@@ -212,13 +213,13 @@ def _bad_csv_rows(path: Path) -> Path:
 
 BAD_KEYS = ("bad_whole_lines", "bad_csv_rows", "bad_json_documents", "bad_records")
 BAD: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
-    (_bad_array_elements, "1 JSON document(s): 2 bad record(s); 38 event(s): 1 kept for the detections, "
-     "37 no detection can match", {"bad_records": 2}),
+    (_bad_array_elements, "1 JSON document(s): 2 bad record(s); 39 event(s): 1 kept for the detections, "
+     "38 no detection can match", {"bad_records": 2}),
     (_bad_records_and_a_bad_line, f"6 line(s): {_unread(3, 2, ' (2 Event Hub message(s) of 13 record(s))')}, "
      "1 bad line(s), 2 bad record(s); 11 event(s): "
      "2 kept for the detections, 9 no detection can match", {"bad_whole_lines": 1, "bad_records": 2}),
-    (_bad_csv_rows, "40 CSV row(s): 2 bad CSV row(s); 38 event(s): 1 kept for the detections, "
-     "37 no detection can match", {"bad_csv_rows": 2}),
+    (_bad_csv_rows, "41 CSV row(s): 2 bad CSV row(s); 39 event(s): 1 kept for the detections, "
+     "38 no detection can match", {"bad_csv_rows": 2}),
 ]
 
 
@@ -255,7 +256,7 @@ def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Pat
 
 
 def _bad_results_document(path: Path) -> Path:
-    """``{"results": [...]}`` indented (a REST API answer pretty-printed), its last result, the 39th, no object."""
+    """``{"results": [...]}`` indented (a REST API answer pretty-printed), its last result, the 40th, no object."""
     _results_line(path)
     rows = json.loads(path.read_text(encoding="utf-8"))["results"]
     path.write_text(json.dumps({"results": [*rows, 5]}, indent=1) + "\n", encoding="utf-8")
@@ -263,9 +264,9 @@ def _bad_results_document(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("shape", "bad"), [
-    (_bad_array_elements, [("  \"x\",", "item 39: an element of the array is not a JSON object"),
-                           ("  5", "item 40: an element of the array is not a JSON object")]),
-    (_bad_results_document, [("  5", "item 1: result 39: an export result must be a JSON object")]),
+    (_bad_array_elements, [("  \"x\",", "item 40: an element of the array is not a JSON object"),
+                           ("  5", "item 41: an element of the array is not a JSON object")]),
+    (_bad_results_document, [("  5", "item 1: result 40: an export result must be a JSON object")]),
 ], ids=["array", "results-document"])
 def test_a_bad_item_of_a_document_is_at_its_line(shape: Callable[[Path], Path], bad: list[tuple[str, str]],
                                                  tmp_path: Path, capsys: pytest.CaptureFixture[str],

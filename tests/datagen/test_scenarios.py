@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from contentpack.datagen import catalog
 
 from .datagen_support import ROOT as REPO
@@ -79,7 +81,40 @@ def test_single_user_declines(scenario_records: dict[str, Records]) -> None:
     records = scenario_records["single_user_declines"]
     declines = [r for r in records if _code(r) == 65004]
     assert len(declines) == 1
-    assert Counter(_code(r) for r in records) == Counter({0: len(records) - 1, 65004: 1})
+    assert Counter(_code(r) for r in records) == Counter({0: len(records) - 2, 65001: 1, 65004: 1})
+
+
+# Scenarios where users decide on a third-party application's consent prompt (refuse with 65004 or grant with a
+# user's Consent to application); admin_consent_paths, risky_app_blocked and the admin-consent walls show no prompt.
+USER_DECISIONS = (
+    "baseline_tenant", "consent_phishing_campaign", "single_user_declines", "declined_then_granted", "quick_regrant",
+    "decline_wave_hour_boundary", "uncommon_scopes_phishing", "relure_days_later", "legit_app_rollout",
+)
+
+
+@pytest.mark.parametrize("name", USER_DECISIONS)
+def test_each_decision_follows_its_consent_prompt(name: str, scenario_records: dict[str, Records]) -> None:
+    """A user refuses or grants only after the consent prompt (AADSTS65001, interactive) of that application: an
+    interactive 65001 sign-in of the same user and application, under the decision's correlation id, seconds
+    before it by event time. Without it no generated campaign reaches *Prompts for Unlisted Application*."""
+    records = scenario_records[name]
+    prompts = {
+        r["correlationId"]: r for r in records if _code(r) == 65001 and r["category"] == "SignInLogs"
+    }
+    decisions = [(r, r["properties"]["createdDateTime"], r["properties"]["userId"], r["properties"]["appId"])
+                 for r in records if _code(r) == 65004]
+    decisions += [
+        (r, r["properties"]["activityDateTime"], r["properties"]["initiatedBy"]["user"]["id"], _detail(r, "AppId"))
+        for r in _ops(records, "Consent to application", "success") if _props(r)["ConsentContext.IsAdminConsent"]
+        == '"False"'
+    ]
+    assert decisions
+    for decision, decided, user_id, app_id in decisions:
+        prompt = prompts.get(decision["correlationId"])
+        assert prompt is not None, (name, decided)
+        assert (prompt["properties"]["userId"], prompt["properties"]["appId"]) == (user_id, app_id)
+        lead = _t(decided) - _t(prompt["properties"]["createdDateTime"])
+        assert 0 < lead.total_seconds() <= 90, (name, decided)
 
 
 def test_consent_required_only(scenario_records: dict[str, Records]) -> None:

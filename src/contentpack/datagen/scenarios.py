@@ -53,6 +53,18 @@ class Scenario:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Prompt:
+    """A consent decision whose AADSTS65001 prompt is still to be written (``_Builder.write_prompts``)."""
+
+    user: User
+    app: ThirdPartyApp
+    decided: int
+    at_home: bool
+    correlation_id: str
+    typed_upn: bool
+
+
 class _Builder:
     """Shared helpers of the scenario functions: one tenant, one random stream, one sign-in factory."""
 
@@ -63,6 +75,7 @@ class _Builder:
         self.records: list[Record] = []
         self.sp_created: set[str] = set()
         self.sp_planned: dict[str, int] = {}  # app id -> when its service principal appears in the tenant
+        self.prompted: list[_Prompt] = []  # the consent prompts before each decision, written by ``done``
 
     # ---------------------------------------------------------------- sign-ins
     def sign_in(self, user: User, app: AppRef, at: int, code: int = 0, interactive: bool = True,
@@ -79,6 +92,24 @@ class _Builder:
         record = build_sign_in(spec)
         self.records.append(record)
         return record
+
+    def decline(self, user: User, app: ThirdPartyApp, at: int, at_home: bool = False, typed_upn: bool = False,
+                lag: int | None = None) -> Record:
+        """A user's refusal (65004) of ``app``'s consent prompt, the prompt (65001) queued before it."""
+        record = self.sign_in(user, self.ref(app, at), at, 65004, scopes=app.scopes, at_home=at_home,
+                              typed_upn=typed_upn, lag=lag)
+        self.prompted.append(_Prompt(user, app, at, at_home, record["correlationId"], typed_upn))
+        return record
+
+    def write_prompts(self) -> None:
+        """The AADSTS65001 sign-in a user logs when sent to a consent prompt, seconds before the refusal or grant
+        it led to, under the decision's correlation id (as ``baseline_tenant``'s honest prompts are written).
+        Drawn after every other record, so adding the prompts left the scenarios' other records as they were."""
+        for p in self.prompted:
+            at = p.decided - self.rng.randint(10, 90) * TICKS_PER_SECOND
+            self.sign_in(p.user, self.ref(p.app, at), at, 65001, scopes=p.app.scopes, at_home=p.at_home,
+                         correlation_id=p.correlation_id, typed_upn=p.typed_upn)
+        self.prompted = []
 
     def plan_first_consent(self, app: ThirdPartyApp, at: int) -> None:
         """Declare when a multi-tenant app's service principal will be created (its first consent), so
@@ -130,10 +161,12 @@ class _Builder:
 
     def user_grants(self, user: User, app: ThirdPartyApp, at: int) -> None:
         """A user consents from the office (``grant``) and the app's sign-in follows 2 s later under the
-        consent's correlation id: how every user grant of the scenarios looks."""
+        consent's correlation id, the consent prompt (65001) queued before it: how every user grant of the
+        scenarios looks."""
         corr = guid(self.rng)
         self.grant(user, app, at, corr, user.office_ip)
         self.sign_in(user, self.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
+        self.prompted.append(_Prompt(user, app, at, False, corr, False))
 
     def grant(self, user: User, app: ThirdPartyApp, at: int, correlation_id: str, ip: str,
               admin: bool = False) -> None:
@@ -193,6 +226,7 @@ class _Builder:
     def done(
         self, name: str, seed: int, description: str, attack_ids: tuple[str, ...], facts: dict[str, Any]
     ) -> Scenario:
+        self.write_prompts()
         return Scenario(name, seed, description, attack_ids, self.records, facts)
 
 
@@ -264,7 +298,7 @@ def baseline_tenant(seed: int) -> Scenario:
     # honest declines: one per app, on different days (Tue, Wed, Thu, Fri), different users
     for i, (honest_app, user) in enumerate(zip(honest, decliners)):
         at = office_hours_start(rng, start + (i + 1) * TICKS_PER_DAY)
-        b.sign_in(user, b.ref(honest_app, at), at, 65004, scopes=honest_app.scopes)
+        b.decline(user, honest_app, at)
         declines.append({"user": user.upn, "app": honest_app.display_name, "day": property_time(at)[:10]})
     # honest prompts that end in a low-risk user consent (65001 prompt, then consent, then success)
     granted = []
@@ -303,8 +337,8 @@ def baseline_tenant(seed: int) -> Scenario:
         "baseline_tenant", seed,
         "A week of ordinary traffic for a 60-user tenant (plus 3 guests): interactive and non-interactive "
         "sign-ins, MFA interrupts, 65001 from first-party silent token requests, 700020, a few honest "
-        "65004 declines and low-risk user consents on different days and apps, two benign authorization-"
-        "policy changes. The false-positive background every detection must survive.",
+        "65004 declines and low-risk user consents, each after its 65001 prompt, on different days and apps, two "
+        "benign authorization-policy changes. The false-positive background every detection must survive.",
         (), facts,
     )
 
@@ -325,7 +359,7 @@ def consent_phishing_campaign(seed: int) -> Scenario:
     b.plan_first_consent(app, grant_times[0])
     for user in decliners:
         at = campaign_start + rng.randrange(56 * TICKS_PER_MINUTE)
-        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, at_home=rng.random() < 0.3)
+        b.decline(user, app, at, at_home=rng.random() < 0.3)
     ref = b.ref(app, grant_times[0])
     for user, at in zip(granters, grant_times):
         b.user_grants(user, app, at)
@@ -342,7 +376,7 @@ def consent_phishing_campaign(seed: int) -> Scenario:
     return b.done(
         "consent_phishing_campaign", seed,
         f"An unverified multi-tenant app named '{PHISH_APP_NAME}' asks for mail and files scopes. Within an "
-        "hour 34 users are prompted: 30 decline (65004), 4 grant consent (Consent to application success, "
+        "hour 34 users are prompted (65001): 30 decline (65004), 4 grant consent (Consent to application success, "
         "Add delegated permission grant, Add service principal on the first grant), then the app redeems "
         "their tokens from attacker infrastructure. Background traffic of half the tenant around it.",
         ("T1528", "T1566.002"), facts,
@@ -355,10 +389,10 @@ def single_user_declines(seed: int) -> Scenario:
     b.background(ticks_of("2026-10-13T12:00:00"), 4, 0.3)
     user = b.pick_users(1)[0]
     at = ticks_of("2026-10-13T14:22:17")
-    b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
+    b.decline(user, app, at)
     return b.done(
         "single_user_declines", seed,
-        "One user declines one third-party app's consent prompt (a single 65004 sign-in), amid ordinary "
+        "One user declines one third-party app's consent prompt (a 65001 prompt, then a single 65004 sign-in), amid ordinary "
         "traffic: the ESCU-style single-event case.",
         ("T1528",),
         {"app": app_facts(app, False, "third-party app"), "user": user.upn},
@@ -402,11 +436,11 @@ def declined_then_granted(seed: int) -> Scenario:
     at = ticks_of("2026-10-15T13:47:05")
     b.plan_first_consent(app, at)
     declined = ticks_of("2026-10-15T09:12:40")
-    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes)
+    b.decline(user, app, declined)
     b.user_grants(user, app, at)
     return b.done(
         "declined_then_granted", seed,
-        "A user declines 'Invoice Tracker Pro' (65004), is lured again and grants it mail scopes about 4.5 "
+        "A user declines 'Invoice Tracker Pro' (65001 prompt, then 65004), is lured again and grants it mail scopes about 4.5 "
         "hours later (Add service principal, Consent to application, Add delegated permission grant).",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
@@ -559,13 +593,12 @@ def quick_regrant(seed: int) -> Scenario:
     b.plan_first_consent(app, granted)
     # the refusal's sign-in record is written 8 minutes after the sign-in, the grant's audit record at once:
     # by write time (_time) the grant comes first, by event time the refusal does
-    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True,
-              lag=8 * TICKS_PER_MINUTE)
+    b.decline(user, app, declined, typed_upn=True, lag=8 * TICKS_PER_MINUTE)
     b.user_grants(user, app, granted)
     b.attacker_refresh(user, b.ref(app, granted), granted + 21 * TICKS_PER_MINUTE)
     return b.done(
         "quick_regrant", seed,
-        "A user declines 'Secure Fax Inbox' (65004) and, pressed by a follow-up message, grants it mail scopes "
+        "A user declines 'Secure Fax Inbox' (65001 prompt, then 65004) and, pressed by a follow-up message, grants it mail scopes "
         "3 minutes later. The refusal's sign-in record is written 8 minutes late (its UPN in the letter case the "
         "user typed) and the grant's audit records at once, so by record time (_time) the grant precedes the "
         "refusal; by event time (createdDateTime, activityDateTime) the refusal comes first.",
@@ -592,10 +625,10 @@ def decline_wave_hour_boundary(seed: int) -> Scenario:
     for user, at in zip(users, moments):
         # the first four are written within a minute, so their records also stay before 10:00
         lag = (20 + rng.randrange(40)) * TICKS_PER_SECOND
-        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, typed_upn=user is users[0], lag=lag)
+        b.decline(user, app, at, typed_upn=user is users[0], lag=lag)
     return b.done(
         "decline_wave_hour_boundary", seed,
-        "Eight users decline 'Shared Document Portal' between 09:48 and 10:09, four on each side of 10:00 by "
+        "Eight users are prompted (65001) and decline 'Shared Document Portal' between 09:48 and 10:09, four on each side of 10:00 by "
         "record time: fixed clock-hour buckets split the wave 4 + 4 below a threshold of 5. Nobody grants.",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"),
@@ -614,12 +647,12 @@ def relure_days_later(seed: int) -> Scenario:
     declined = ticks_of("2026-10-26T14:05:31")
     granted = ticks_of("2026-10-29T09:20:07")
     b.plan_first_consent(app, granted)
-    b.sign_in(user, b.ref(app, declined), declined, 65004, scopes=app.scopes, typed_upn=True)
+    b.decline(user, app, declined, typed_upn=True)
     b.user_grants(user, app, granted)
     b.attacker_refresh(user, b.ref(app, granted), granted + 33 * TICKS_PER_MINUTE)
     return b.done(
         "relure_days_later", seed,
-        "A user declines 'Invoice Approval Portal' on Monday afternoon (65004, UPN as typed), is lured again "
+        "A user declines 'Invoice Approval Portal' on Monday afternoon (65001 prompt, then 65004, UPN as typed), is lured again "
         "and grants it mail and file scopes on Thursday morning, three days later; the app then redeems the "
         "token from attacker infrastructure.",
         ("T1528", "T1566.002"),
@@ -644,7 +677,7 @@ def uncommon_scopes_phishing(seed: int) -> Scenario:
     b.plan_first_consent(app, grant_times[0])
     for user in decliners:
         at = start + rng.randrange(45 * TICKS_PER_MINUTE)
-        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes, typed_upn=rng.random() < 0.3)
+        b.decline(user, app, at, typed_upn=rng.random() < 0.3)
     for user, at in zip(granters, grant_times):
         b.user_grants(user, app, at)
         b.attacker_refresh(user, b.ref(app, at), at + 25 * TICKS_PER_MINUTE)
@@ -652,8 +685,8 @@ def uncommon_scopes_phishing(seed: int) -> Scenario:
         "uncommon_scopes_phishing", seed,
         "A phishing app, 'Meeting Notes Assistant', asks only for scopes outside the high-risk list (People.Read, "
         "Contacts.Read, Tasks.ReadWrite, offline_access): the people a user works with and their address book, "
-        "the material for the next lure. 7 users decline within 45 minutes, 2 grant; the app then redeems their "
-        "tokens from attacker infrastructure.",
+        "the material for the next lure. 9 users are prompted (65001): 7 decline within 45 minutes, 2 grant; the "
+        "app then redeems their tokens from attacker infrastructure.",
         ("T1528", "T1566.002"),
         {"malicious_app": app_facts(app, False, "third-party multi-tenant app, unverified publisher, asks no "
                                     "high-risk scope"),
@@ -676,7 +709,7 @@ def legit_app_rollout(seed: int) -> Scenario:
     b.plan_first_consent(app, consent_times[0])
     for user in decliners:
         at = start + rng.randrange(55 * TICKS_PER_MINUTE)
-        b.sign_in(user, b.ref(app, at), at, 65004, scopes=app.scopes)
+        b.decline(user, app, at)
     for user, at in zip(consenters, consent_times):
         b.user_grants(user, app, at)
     admin = tenant.admin
@@ -685,7 +718,7 @@ def legit_app_rollout(seed: int) -> Scenario:
     return b.done(
         "legit_app_rollout", seed,
         f"IT rolls out '{ROLLOUT_APP_NAME}', a reviewed vendor app listed in entra_id_known_applications, before "
-        "anyone granted admin consent: 13 users meet its prompt within the hour, 10 decline (they did not expect "
+        "anyone granted admin consent: 13 users meet its prompt (65001) within the hour, 10 decline (they did not expect "
         "it), 3 consent (User.Read, Calendars.Read); the admin then grants tenant-wide consent. Only the "
         "tenant-wide consent is worth a notable.",
         (),
