@@ -113,6 +113,25 @@ def test_an_unknown_option_value_is_worded_like_argparses_own_errors(capsys: pyt
     assert (status, err) == (2, f"contentpack search: error: {REPO / 'nope.jsonl'}: no such file or folder\n")
 
 
+@pytest.mark.parametrize(("command", "said"), [
+    (["search", "*", "--earliest", "-7d@d"], "argument --earliest: expected one argument (a value starting with '-' "
+                                             "follows '=': --earliest=-7d@d)"),
+    (["backtest", "--events", "e.jsonl", "--from", "-1d"], "argument --from: expected one argument (a value starting "
+                                                           "with '-' follows '=': --from=-1d)"),
+    (["backtest", "--from", "--to", "2026-11-16"], "argument --from: expected one argument"),  # an option follows
+], ids=lambda c: c[0] if isinstance(c, list) else "")
+def test_a_value_starting_with_a_dash_is_said_to_follow_an_equals_sign(
+        command: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer gave ``search --earliest -7d@d``, the time modifier as Splunk writes it: argparse takes a word
+    starting with ``-`` for an option and said ``argument --earliest: expected one argument``, which names no fix.
+    The usage error now says how to give such a value (docs/spl_engine.md writes ``--earliest=-7d@d``); when an
+    option follows, it says nothing more."""
+    with pytest.raises(SystemExit) as parsed:
+        main(command)
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert parsed.value.code == 2 and last == f"contentpack {command[0]}: error: {said}"
+
+
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["replay"], ["search", "*", "--events", "e.jsonl"],
                                      ["backtest"], ["deploy", "--splunk", "https://127.0.0.1:1"], ["generate-data"]],
                          ids=lambda c: c[0])

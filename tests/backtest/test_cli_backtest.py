@@ -597,6 +597,25 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_stops_the_backtest_wh
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
 
 
+def test_a_filter_macro_named_after_no_detection_is_warned_of_by_the_backtest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer's filter macro named a word off the detection's file (``..._app_consent_filter`` for
+    ``..._application_consent_filter``) tunes nothing, and the re-run backtest of the README's step 4 showed the
+    same notables without a word: ``validate`` and ``build`` warn of it (CP082), the backtest dropped the warning.
+    It now prints the pack's warnings on stderr before it runs, as ``build`` does, and runs as before."""
+    root = pack_copy(tmp_path)
+    name = "entra_id_tenant_wide_admin_consent_filter"  # the detection's stem less a word
+    (root / "macros" / f"{name}.yml").write_text(
+        f"name: {name}\ndefinition: search NOT user IN (\"svc@contoso.example\")\ndescription: Our service account.\n",
+        encoding="utf-8")
+    status, stdout, err = backtest(capsys, "--root", str(root), "--events", str(PATHS), "--detection", TENANT_WIDE,
+                                   "--format", "json")
+    assert status == 0 and json.loads(stdout)["totals"][TENANT_WIDE]["notables"] > 0, err
+    assert err.startswith(f"macros/{name}.yml:1:7: warning[CP082]: macro '{name}' tunes nothing: "), err
+    assert "(did you mean 'entra_id_tenant_wide_admin_consent_granted_filter', the filter macro of detection " \
+           f"'{TENANT_WIDE}'?)" in err.splitlines()[0]
+
+
 def test_a_tuned_filter_macro_that_silenced_a_detection_is_named(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A newcomer tuned a detection's filter macro with an allowlist holding the tenant's users: the backtest showed

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from contentpack import __version__
 from contentpack.cli.help_format import ParagraphsFormatter
@@ -98,6 +99,18 @@ class _Parser(argparse.ArgumentParser):
         listed = f" (choose from {', '.join(map(repr, names))})"
         raise argparse.ArgumentError(action, f"invalid choice: '{printable(str(value))}'{hint or listed}")
 
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._words = list(sys.argv[1:] if args is None else args)  # what ``error`` looks at (the sub-command's)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, with `` (a value starting with '-' follows '=': --earliest=-7d@d)`` when an
+        option was left without its value because the word after it starts with ``-``: argparse takes such a word
+        for an option, and said only ``argument --earliest: expected one argument`` of ``--earliest -7d@d``, a time
+        modifier as Splunk writes it."""
+        super().error(message + _dash_value(message, getattr(self, "_words", ())))
+
 
 # The last line of ``contentpack --help``, and of what a bare ``contentpack`` prints: where a command's own help is
 COMMAND_HELP = "Run 'contentpack COMMAND --help' for what a command does and its options."
@@ -128,6 +141,19 @@ def _did_you_mean(words: Sequence[str], names: Sequence[str], quoted: bool = Fal
         meant = closest(word.partition("=")[0], names)
         if meant is not None:
             return f" (did you mean '{meant}'?)" if quoted else f" (did you mean {meant}?)"
+    return ""
+
+
+def _dash_value(message: str, words: Sequence[str]) -> str:
+    """The hint ``_Parser.error`` adds to ``argument --opt: expected one argument`` when the word after ``--opt``
+    starts with ``-`` (and is not one of the command's options' own spelling, ``--opt --other``); "" otherwise."""
+    option, _, rest = message.removeprefix("argument ").partition(": ")
+    if rest != "expected one argument":
+        return ""
+    for at, word in enumerate(words[:-1]):
+        given = words[at + 1]
+        if word == option and given.startswith("-") and not given.startswith("--"):
+            return f" (a value starting with '-' follows '=': {shlex.quote(f'{option}={given}')})"
     return ""
 
 

@@ -109,7 +109,7 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        pack = load_valid_pack(require_root(args.root, "backtest"), "backtest", args.format == "json")
+        pack = load_valid_pack(require_root(args.root, "backtest"), "backtest", args.format == "json", warn=True)
     except PackUnavailable as exc:
         return exc.status
     named, unknown = select_detections(pack, args.detection)

@@ -29,7 +29,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="only this detection (repeatable; a correlation search brings the detections "
                         "that write risk)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="write notables.jsonl, risk.jsonl, summary.json and report.html here")
+                        help="write notables.jsonl, risk.jsonl, summary.json and report.html here, replacing an "
+                             "earlier run's: re-run a tuned pack into another folder to diff the two")
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of records without one (exports carry their own)")

@@ -6,9 +6,10 @@ and exits 1; a root that is not a pack is a usage error (exit 2).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from contentpack.cli.common import print_failure, usage_error
+from contentpack.cli.common import print_diagnostics, print_failure, usage_error
 from contentpack.content.config import PackRootError, find_root, locate_pack
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
@@ -28,10 +29,13 @@ def pack_root(root: Path | None) -> Path | None:
 
 
 def load_valid_pack(root: Path, command: str, as_json: bool = False,
-                    instead: str = "before running its detections") -> Pack:
+                    instead: str = "before running its detections", warn: bool = False) -> Pack:
     """The validated pack at ``root``; raises :class:`PackUnavailable` after printing why it is not usable (its
     errors as positioned diagnostics, or as the one JSON document with ``as_json``). ``instead`` ends the
-    refusal with what the user can do: ``search`` runs no detection, and can run without the pack."""
+    refusal with what the user can do: ``search`` runs no detection, and can run without the pack. With
+    ``warn`` a usable pack's warnings go to stderr first, as ``build`` prints them: the backtest is the loop in
+    which a customer tunes the pack, and a warning such as CP082 (a filter macro whose name no detection calls,
+    so it tunes nothing) is why a re-run shows no change."""
     try:
         result = validate_pack(root)
     except PackRootError as exc:
@@ -40,6 +44,8 @@ def load_valid_pack(root: Path, command: str, as_json: bool = False,
         print_failure(command, result.errors,
                       f"the pack is invalid; fix it (contentpack validate) {instead}", as_json)
         raise PackUnavailable(1)
+    if warn:
+        print_diagnostics(result.warnings, sys.stderr)
     return result.pack
 
 
