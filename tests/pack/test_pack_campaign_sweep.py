@@ -7,7 +7,7 @@ applications declined by one user each in the same 84 minutes. With the tenant's
 Applications* (v15, which counts the spike's users toward its tenant threshold) scores the two neighbours when one
 of its 90-minute runs holds all eight, and at the other offsets no run does; on a day the tenant already reached the
 day count's 24 users, *Over a Day* scores them instead (or beside it: the eight span more than its 75 minutes, the
-double scoring its v8 accepts). So this module moves the wave, with the day's slow refusals before it, across every
+double scoring it accepts). So this module moves the wave, with the day's slow refusals before it, across every
 offset the sweep uses for any of the three (``edge_offsets`` of each) and checks what must hold at each: the
 spike's notable, the neighbours scored by some campaign detection, and no application scored twice beyond what the
 detections' descriptions accept."""
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 
 from contentpack.replay.sweep import Variant, edge_offsets
 from contentpack.simulate import SimulationResult
@@ -76,7 +75,7 @@ def test_no_application_is_scored_by_two_90_minute_detections_nor_the_neighbours
     at the threshold in the cross-application detection's runs that hold the eight, each neighbour below it). The
     neighbours may carry both the cross-application detection's and the day count's risk: their eight users span
     84 minutes, which the day count does not leave to the cross-application detection (only 75 minutes holding
-    eight; the double scoring its v8 accepts for waves of 76 to 89 minutes)."""
+    eight; the double scoring it accepts for waves of 76 to 89 minutes)."""
     failures: list[str] = []
     for variant, result in _swept():
         scored = scored_by(result)
@@ -86,15 +85,14 @@ def test_no_application_is_scored_by_two_90_minute_detections_nor_the_neighbours
     assert failures == []
 
 
-@pytest.mark.xfail(strict=True, reason="the day count's hourly run scores the spike's application when its window "
-                   "ends inside the wave, before five users declined it (docs/content_changes.md, 2026-12-07: left)")
 def test_the_day_count_never_scores_the_spikes_wave_again() -> None:
     """The day count leaves out every application five of whose users declined within 75 minutes, so that one wave
     is scored by one campaign detection: the spike's application, five of whose users lie within 67 minutes, must
-    never carry the day count's risk. It does at every offset: the day count's runs (hourly, to ``-10m@m``) read
-    the wave as it builds up, and the run whose window ends inside the wave's 84 minutes counts three or four of
-    its users, below the five it leaves out, on a day of 24 users - 20 on the application, an hour before the
-    spike's notable, and the 25-hour throttle keeps it. Strict: passes, and fails the suite, once fixed."""
+    never carry the day count's risk. Its hourly runs (to ``-10m@m``) read the wave as it builds up, and one whose
+    window ends inside the wave reads one to four of its users, below the five it leaves out, on a day already at
+    24 users: v8 scored the application 20 there at every offset, an hour before the spike's notable, and the
+    25-hour throttle kept it. v9 reports an application only once its first refusal lies 90 minutes before the
+    run (``-90m@m``), by which time the 75 minutes after it are read whole even 15 minutes late."""
     failures: list[str] = []
     for variant, result in _swept():
         scored = scored_by(result)

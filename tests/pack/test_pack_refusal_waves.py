@@ -53,6 +53,11 @@ OVER_78_MINUTES = "Five Users Of Each Application Over 78 Minutes"
 FIVE_APPS = {"0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410", "6e2f9a17-3c84-4b5d-a0e6-91d7c4b28f53",
              "c48a1e06-7b39-4f2c-8d51-e3a06f9b7d24", "7d3b2f90-5e1a-4c68-b4f7-2a9e6c01d835",
              "3a91c0e7-5d24-4b8f-9e16-7c2f08d4a101"}  # five users each over 78 minutes: on time, the spike's too
+# the spike's wave with two single refusals in it: eight users over 84 minutes, which a run of the cross-application
+# detection holds whole as recorded (test_pack_campaign_sweep moves it)
+WAVE_HALF_BUILT = "Wave Read Half Built On A Day Over The Threshold"
+NEIGHBOURS = {"e7b2d5a3-6c04-4e19-87f3-4a0d1b9e2f75", "e7c3e6b4-7d15-4f2a-98a4-5b1e2c0f3a86"}
+ACCEPTED = {OVER_78_MINUTES: FIVE_APPS, WAVE_HALF_BUILT: NEIGHBOURS}  # scored twice, as the day count's v2 accepts
 
 
 @pytest.mark.parametrize(("name", "test_name"), WAVE_TESTS)
@@ -60,8 +65,9 @@ def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: st
     """On every test timeline of the three detections, adding the day-long count leaves the 90-minute detections'
     notables and risk as they were, and the day-long count writes risk only on applications neither of them
     scored: a wave they see is theirs alone, one application scored by one campaign detection. The one exception
-    is the double scoring accepted since v2: an application five of whose users declined within 76 to 89 minutes,
-    which one run of the spike holds whole and reads here and the day's count does not leave to it."""
+    is the double scoring accepted since v2: a wave whose users declined within 76 to 89 minutes, which one run of
+    a 90-minute detection holds whole and reads here and the day's count does not leave to it (``ACCEPTED``: five
+    users of one application, or the eight of a tenant across applications)."""
     detection = _detection(name)
     [test] = [t for t in detection.tests if t.name == test_name]
     before = _timeline(detection, test, (SPIKE, CROSS_APP))
@@ -71,7 +77,8 @@ def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: st
     ninety = [e for e in after.risk if not str(e.get("source", "")).endswith(f"{DAY} - Rule")]
     assert [dict(e) for e in ninety] == [dict(e) for e in before.risk]
     day_objects = {str(e["risk_object"]) for e in after.risk if str(e.get("source", "")).endswith(f"{DAY} - Rule")}
-    assert day_objects & before.risk_scores().keys() == (FIVE_APPS if test_name.startswith(OVER_78_MINUTES) else set())
+    accepted = [apps for prefix, apps in ACCEPTED.items() if test_name.startswith(prefix)]
+    assert day_objects & before.risk_scores().keys() == (accepted[0] if accepted else set())
     if name != DAY:  # the 90-minute detections' own waves and benign data: the day count stays quiet
         assert day_objects == set()
     else:

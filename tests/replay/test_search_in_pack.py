@@ -56,13 +56,15 @@ def test_every_detection_search_verbatim_returns_the_replays_rows(
             continue
         for index, test in enumerate(detection.tests):
             files, problems = store.files_for(detection, index, test.attack_data)
-            assert not problems and len(files) == 1
+            assert not problems and len(files) == len(test.attack_data)
             engine = build_engine(pack)
-            files[0].register(engine)
+            for each in files:
+                each.register(engine)
             newest = store.newest_time(files)
             assert newest is not None
             expected = _as_json(run_detection_search(engine, detection, newest + 1.0).rows)
-            status, rows, err = _search(capsys, detection.search, "--events", test.attack_data[0].data)
+            events = [arg for data in test.attack_data for arg in ("--events", data.data)]  # --events repeats
+            status, rows, err = _search(capsys, detection.search, *events)
             assert status == 0, err
             assert rows == expected, (detection.name, test.name)
             compared += 1
