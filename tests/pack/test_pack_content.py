@@ -111,6 +111,32 @@ def test_known_applications_are_keyed_by_guid(lookups: list[ContentFile]) -> Non
     assert {"true", "false"} >= {r["first_party"] for r in rows}
 
 
+# Microsoft applications that Microsoft gives one display name and several application ids: Microsoft Learn,
+# "Verify first-party Microsoft applications in sign-in reports" (its table of commonly used applications, 2023-12-05
+# edition, MicrosoftDocs/SupportArticles-docs), and Microsoft Graph's applications owned by Microsoft's service tenant
+# f8cdef31-a31e-4b4a-93e4-5f571e91255a (merill/microsoft-info, _info/MicrosoftApps.csv). None of the display names
+# the lookup's Microsoft rows give is among them.
+MICROSOFT_TWINS = {
+    "Media Analysis and Transformation Service": {"944f0bd1-117b-4b1c-af26-804ed95e767e",
+                                                  "0cd196ee-71bf-4fd6-a57c-b491ffd4fb1e"},
+    "Microsoft Approval Management": {"65d91a3d-ab74-42e6-8a2f-0add61688c74", "38049638-cc2c-4cde-abe4-4479d721ed44"},
+    "Microsoft Teams Web Client": {"5e3ce6c0-2b1f-4285-8d4b-75ee78787346", "e1829006-9cf1-4d05-8b48-2e665cb48e6a"},
+    "Microsoft To-Do": {"c830ddb0-63e6-4f22-bd71-2ad47198a23e", "2087bd82-7206-4c0a-b305-1321a39e5926"},
+}
+
+
+def test_known_applications_list_every_id_microsoft_gives_a_listed_name() -> None:
+    """Prompts for Unlisted Application marks an unlisted application whose name is a listed one's, so a row for
+    one of Microsoft's same-named registrations alone would mark the other, Microsoft's own, as imitating it: the
+    false alarm that teaches analysts to ignore the mark. Its ids are listed all together or not at all."""
+    rows = csv_rows(REPO / "lookups" / "entra_id_known_applications.csv")
+    listed = {r["appId"].lower() for r in rows}
+    names = {r["app_name"] for r in rows}
+    for name, ids in MICROSOFT_TWINS.items():
+        assert not (listed & ids) or ids <= listed, f"{name}: list all of {sorted(ids)} or none"
+        assert name not in names or ids <= listed, f"{name} is listed without all of {sorted(ids)}"
+
+
 def test_scope_parsing_regexes_survive_yaml_unchanged(
     detections: list[ContentFile], macros: list[ContentFile]
 ) -> None:
