@@ -121,7 +121,7 @@ def test_the_job_count_the_docs_give_for_a_weeks_splunk_backtest_is_the_packs() 
 
 def test_the_pack_counts_the_docs_give_are_the_packs() -> None:
     """Example output and "last run" lines that count the repository's pack are its counts now. docs/replay.md
-    showed `PASS: 86 test(s)` while the pack had 125 tests, and docs/build.md's contentctl comparison named "12
+    showed `PASS: 86 test(s)` while the pack had 125 tests (and its per-detection lines kept counts of weeks before), and docs/build.md's contentctl comparison named "12
     detections, 6 macros + 12 filters" for a pack of 16 detections and 11 macros: both read as the pack today."""
     from real_pack_runs import real_pack
 
@@ -130,6 +130,10 @@ def test_the_pack_counts_the_docs_give_are_the_packs() -> None:
     replay = (ROOT / "docs" / "replay.md").read_text(encoding="utf-8")
     passed = re.findall(r"^PASS: (\d+) test\(s\), (\d+) passed, 0 failed \(.*, scheduled\)$", replay, re.M)
     assert passed and all(shown == (str(tests), str(tests)) for shown in passed), (passed, tests)
+    per_detection = {detection.name: len(detection.tests) for detection in pack.detections}
+    shown_lines = re.findall(r"^pass  (.+): (\d+) test\(s\)$", replay, re.M)
+    assert shown_lines and all(per_detection.get(name) == int(count) for name, count in shown_lines), (
+        [(name, count, per_detection.get(name)) for name, count in shown_lines])
     build = " ".join((ROOT / "docs" / "build.md").read_text(encoding="utf-8").split())
     counts = re.search(r"the repository's pack: (\d+) detections, (\d+) macros \+ (\d+) filters, (\d+) story, "
                        r"(\d+) lookups", build)
