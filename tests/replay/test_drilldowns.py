@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from contentpack.backtest.output import notable_drilldowns
 from contentpack.content.model import Drilldown, Pack
 from contentpack.replay.runner import replay_pack, run_detection_search
+from contentpack.simulate import Notable
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown, run_drilldown
@@ -46,14 +48,36 @@ def test_double_dollar_is_a_dollar_and_missing_fields_stay_as_written() -> None:
 
 
 @pytest.mark.assumed
-def test_multivalue_tokens_message_joins_with_space_drilldown_with_quote_comma_quote() -> None:
-    """Assumed (no Splunk page found): see the tokens module docstring. ``IN ("$user$")`` then lists each
-    value, which is the only reading under which ESCU's drilldown convention covers multivalue fields."""
-    row = {"user": ("a@x", "b@x")}
-    assert fill_tokens("$user$", row) == "a@x b@x"
-    detection = f.detection()
-    filled = fill_drilldown(detection, f.RISK_DRILLDOWN, row, (None, None), 0.0)
-    assert 'normalized_risk_object IN ("a@x","b@x")' in filled.search
+def test_multivalue_tokens_message_joins_with_space() -> None:
+    """Assumed (no Splunk page found): a risk message's token of a multivalue field (tokens module docstring)."""
+    assert fill_tokens("$user$", {"user": ("a@x", "b@x")}) == "a@x b@x"
+
+
+def test_a_multivalue_drilldown_token_is_left_unfilled_and_named() -> None:
+    """No Splunk page says how ES fills a drilldown token from several values (joined by a comma, ESCU's
+    ``IN ("$user$")`` is the one string ``"a@x,b@x"`` and matches nothing; joined by ``","`` it lists each; the
+    first value only, it misses the rest), so the replay does not guess: the token stays as written, in the name
+    too, and is named. It was filled ``a@x","b@x`` (assumed), which ``IN ("$user$")`` read as every value."""
+    row: dict[str, Value] = {"user": ("a@x", "b@x"), "appId": "app"}
+    for drilldown in (f.RISK_DRILLDOWN, f.RESULTS_DRILLDOWN):
+        filled = fill_drilldown(f.detection(), drilldown, row, (None, None), 0.0)
+        assert filled.multivalued == ("user",) and not filled.unfilled
+        assert "$user$" in filled.search and "a@x" not in filled.search and "a@x" not in filled.name
+    one = fill_drilldown(f.detection(), f.RISK_DRILLDOWN, {"user": ("a@x",)}, (None, None), 0.0)
+    assert one.multivalued == () and 'IN ("a@x")' in one.search  # a multivalue of one value is that value
+
+
+def test_a_backtest_notable_gives_no_search_for_a_multivalue_drilldown_token() -> None:
+    """The backtest's notables (notables.jsonl, report.html) give the drilldowns to paste into Splunk: one whose token
+    holds several values gives no search but why (``multivalue_problem``), as ES's filling of it is unknown; it was
+    filled ``a@x","b@x`` (assumed), and its name listed every value."""
+    notable = Notable(detection="d", search_name="d", run_time=600.0, time=0.0, rule_title="t", rule_description="",
+                      security_domain="identity", severity="low", earliest=0.0, latest=600.0,
+                      fields={"user": ("a@x", "b@x"), "appId": "app"}, risk_objects=(), threat_objects=())
+    [results, risk] = notable_drilldowns(f.detection(), notable)
+    for drilldown, template in ((results, f.RESULTS_DRILLDOWN), (risk, f.RISK_DRILLDOWN)):
+        assert drilldown.search is None and drilldown.name == template.name
+        assert drilldown.error is not None and drilldown.error.startswith("$user$ holds 2 values: no Splunk page")
 
 
 @pytest.mark.parametrize(("value", "injected"), [
@@ -266,19 +290,22 @@ def test_a_drilldown_failing_on_more_rows_than_shown_says_how_many_more() -> Non
         "row 1: no value for token(s) nobody; row 2: no value for token(s) nobody (+2 more)")]
 
 
-def test_a_multivalue_token_that_breaks_the_search_is_named() -> None:
-    """A drilldown keyed on ``"$app$"`` opened from a result whose ``app`` holds several values (a
-    ``values(app)`` of the stats) is filled ``"a","b"``, which no search reads; the failure names the token and
-    how many values it holds, and says the one form it fits (``IN``), rather than the parser's words alone."""
-    keyed = Drilldown("by app", '| makeresults | search app="$app$" user="$user$"', None, None)
-    rows: list[dict[str, Value]] = [{"app": ("App 0", "App 1", "App 2"), "user": "u"}]
-    outcome = drilldown_checks(Engine(), f.detection(drilldowns=[keyed]), rows, 0.0)
+@pytest.mark.parametrize("keyed_on", ['app="$app$"', 'app IN ("$app$")'])
+def test_a_multivalue_drilldown_token_fails_the_check_without_running(keyed_on: str) -> None:
+    """A drilldown keyed on ``$app$`` opened from a result whose ``app`` holds several values (a ``values(app)`` of
+    the stats) fails its check for that row, naming the token and how many values it holds, in ESCU's ``IN ("$f$")``
+    form too: what ES would run is unknown (``simulate.tokens``). The search is not run (the engine is no engine)."""
+    keyed = Drilldown("by app", f'| makeresults | eval app="App 0", user="u" | search {keyed_on} user="$user$"',
+                      None, None)
+    rows: list[dict[str, Value]] = [{"app": ("App 0", "App 1", "App 2"), "user": "u"}, {"app": "App 0", "user": "u"}]
+    outcome = drilldown_checks(object(), f.detection(drilldowns=[keyed]), rows[:1], 0.0)  # type: ignore[arg-type]
     [check] = outcome.checks
-    assert not check.ok and check.detail.startswith("row 0: ")
-    assert check.detail.endswith(
-        " ($app$ holds 3 values: a multivalue field's values fill a drilldown token joined by '\",\"', which "
-        "reads as a search only inside field IN (\"$field$\"); key on a field with one value per result, or write "
-        "it so)")
+    assert not check.ok
+    assert check.detail == ("row 0: $app$ holds 3 values: no Splunk page says how ES fills a drilldown token from "
+                            "a multivalue field (joined, or its first value only), so what the analyst would run "
+                            "is unknown; key the drilldown on a field with one value per result")
+    [ok] = drilldown_checks(Engine(), f.detection(drilldowns=[keyed]), rows[1:], 0.0).checks
+    assert ok.ok, ok.detail
 
 
 def test_offsets_are_whole_durations_in_any_unit_and_blank_is_none() -> None:

@@ -16,7 +16,7 @@ from contentpack.atomic_write import write_atomically
 from contentpack.backtest.summary import iso
 from contentpack.content.model import Detection
 from contentpack.printable import json_text
-from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown
+from contentpack.replay.drilldowns import DrilldownOffsetError, fill_drilldown, multivalue_problem
 from contentpack.simulate import Notable
 from contentpack.spl.values import Event, Value
 
@@ -103,6 +103,10 @@ def notable_drilldowns(detection: Detection, notable: Notable) -> list[NotableDr
                                     notable.time)
         except DrilldownOffsetError as exc:  # validate refuses such an offset; a pack loaded without it may not
             out.append(NotableDrilldown(drilldown.name, None, error=str(exc)))
+            continue
+        if filled.multivalued:  # what ES would paste for such a token is unknown: no search to give
+            out.append(NotableDrilldown(drilldown.name, None, error=multivalue_problem(filled.multivalued,
+                                                                                       notable.fields)))
             continue
         out.append(NotableDrilldown(filled.name, None if filled.injected else filled.search, filled.earliest,
                                     filled.latest, filled.unfilled, filled.injected))

@@ -15,8 +15,6 @@ import re
 from contentpack.content.model import AppConfig, Detection, NotableAction
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"  # replaced by the detection's search text
-# how ES joins a multivalue field's values in a drilldown search token (assumed; ``simulate.tokens`` cites why)
-DRILLDOWN_SEPARATOR = '","'
 _OFFSET_DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 

@@ -41,12 +41,12 @@ from functools import lru_cache
 from typing import Protocol
 
 from contentpack.content.model import Detection, Drilldown
-from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, DRILLDOWN_SEPARATOR, offset_seconds
+from contentpack.content.naming import DRILLDOWN_PLACEHOLDER, offset_seconds
 from contentpack.cut_lists import cut_list
 from contentpack.replay.checks import CheckResult, job_warnings
 from contentpack.simulate.risk import result_time
 from contentpack.simulate.timeline import event_time
-from contentpack.simulate.tokens import fill_tokens, token_names, token_text, unfilled_tokens
+from contentpack.simulate.tokens import fill_tokens, multivalued_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
 from contentpack.spl.lexer import split_pipeline, tokenize_search
 from contentpack.spl.timeutil import iso_utc
@@ -86,6 +86,9 @@ class FilledDrilldown:
     uses_original_search: bool
     unfilled: tuple[str, ...]  # tokens the row had no value for (left as written)
     injected: bool  # a token value changed the search's command structure
+    # tokens of a field holding several values in the row, left as written: no page says how ES fills them
+    # (``simulate.tokens``)
+    multivalued: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,16 +176,19 @@ def fill_drilldown(detection: Detection, drilldown: Drilldown, row: Mapping[str,
     """The drilldown for one notable (result row). Raises ``DrilldownOffsetError`` for a bad offset."""
     template = expand_original(detection, drilldown)
     fields = _notable_fields(row, window)
-    search = fill_tokens(template, fields, DRILLDOWN_SEPARATOR)
+    several = multivalued_tokens(f"{drilldown.name}\n{template}", fields)
+    single = {name: value for name, value in fields.items() if name not in several}
+    search = fill_tokens(template, single)
     inert = fill_tokens(template, {name: INERT_VALUE for name in token_names(template)})
     return FilledDrilldown(
-        name=fill_tokens(drilldown.name, fields, DRILLDOWN_SEPARATOR),
+        name=fill_tokens(drilldown.name, single),
         search=search,
         earliest=_bound(drilldown.earliest_offset, window, event_time, 0),
         latest=_bound(drilldown.latest_offset, window, event_time, 1),
         uses_original_search=DRILLDOWN_PLACEHOLDER in drilldown.search,
         unfilled=tuple(dict.fromkeys(unfilled_tokens(template, fields))),
         injected=structure(search) != structure(inert),
+        multivalued=tuple(several),
     )
 
 
@@ -285,11 +291,14 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
         if filled.unfilled:
             entries.append(f"{label}: no value for token(s) {', '.join(filled.unfilled)}")
             continue
+        if filled.multivalued:
+            entries.append(f"{label}: {multivalue_problem(filled.multivalued, row)}")
+            continue
         try:
             events = reads_events(drilldown)
             results = (run_events_drilldown if events else run_drilldown)(engine, filled, now)
         except SplError as exc:
-            entries.append(f"{label}: {exc}{_multivalue_note(drilldown, row)}")
+            entries.append(f"{label}: {exc}")
             continue
         said.update(dict.fromkeys(job_warnings(drilldown_search(drilldown), results)))
         if filled.uses_original_search and not returns_result(results, row):
@@ -301,17 +310,13 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
     return _Drilled(tuple(entries), tuple(said))
 
 
-def _multivalue_note(drilldown: Drilldown, row: Mapping[str, Value]) -> str:
-    """Why a filled drilldown may not parse: a token of a field holding several values, filled as ``a","b``
-    (``DRILLDOWN_SEPARATOR``, assumed), which reads as a search only inside ``IN ("$field$")``; empty when no
-    token of the drilldown's search holds several values in ``row``."""
-    several = [name for name in dict.fromkeys(token_names(drilldown.search)) if len(mv_values(row.get(name))) > 1]
-    if not several:
-        return ""
-    held = ", ".join(f"${name}$ holds {len(mv_values(row.get(name)))} values" for name in several)
-    return (f" ({held}: a multivalue field's values fill a drilldown token joined by '{DRILLDOWN_SEPARATOR}', "
-            "which reads as a search only inside field IN (\"$field$\"); key on a field with one value per "
-            "result, or write it so)")
+def multivalue_problem(names: Sequence[str], row: Mapping[str, Value]) -> str:
+    """Why a drilldown filled from ``row`` cannot be run as ES would run it: its tokens ``names`` hold several values,
+    and no Splunk page says how ES fills a drilldown token from a multivalue field (``simulate.tokens``)."""
+    held = ", ".join(f"${name}$ holds {len(mv_values(row.get(name)))} values" for name in names)
+    return (f"{held}: no Splunk page says how ES fills a drilldown token from a multivalue field (joined, or its "
+            "first value only), so what the analyst would run is unknown; key the drilldown on a field with one "
+            "value per result")
 
 
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],

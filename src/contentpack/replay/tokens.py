@@ -1,7 +1,5 @@
-"""Moved to ``contentpack.simulate.tokens`` (ES behaviour the simulation shares) and, for the drilldown separator,
-``contentpack.content.naming``; kept as an alias."""
+"""Moved to ``contentpack.simulate.tokens`` (ES behaviour the simulation shares); kept as an alias."""
 
-from contentpack.content.naming import DRILLDOWN_SEPARATOR
 from contentpack.simulate.tokens import (
     MESSAGE_SEPARATOR,
     fill_tokens,
@@ -10,5 +8,4 @@ from contentpack.simulate.tokens import (
     unfilled_tokens,
 )
 
-__all__ = ["DRILLDOWN_SEPARATOR", "MESSAGE_SEPARATOR", "fill_tokens", "token_names", "token_text",
-           "unfilled_tokens"]
+__all__ = ["MESSAGE_SEPARATOR", "fill_tokens", "token_names", "token_text", "unfilled_tokens"]

@@ -13,13 +13,16 @@ Token syntax is the one the validator checks (``content.rules.spl_text.scan_toke
 token the next ``$`` closes; ``$$`` is a literal dollar sign.
 
 Assumptions no Splunk page states (pinned by tests, marked "assumed" there):
-* how a multivalue field fills a token. Risk messages: values joined by one space
-  (``MESSAGE_SEPARATOR``). Drilldown searches: values joined by ``","``
-  (``content.naming.DRILLDOWN_SEPARATOR``) — inferred
-  from ESCU's drilldown convention ``field IN ("$field$")``, which matches every value of a multivalue
-  field only under that join (``IN ("a","b")``); no Splunk page we could find states it;
+* how a multivalue field fills a risk message's token: values joined by one space (``MESSAGE_SEPARATOR``);
 * a token whose field the row lacks stays in the text as written (``$field$``), which the drilldown
   checks report as an unfilled token.
+
+How ES fills a *drilldown* token from a multivalue field (joined by a comma? by ``","``? the first value only?) is
+no assumption here: no Splunk page we could find says it (the ES pages above do not mention multivalue fields), and
+ESCU's drilldown convention ``normalized_risk_object IN ("$user$")`` (splunk/security_content, e.g. pull request
+#3710) works on a field of one value whatever the answer. So a drilldown token of a field holding several values is
+not filled (``multivalued_tokens``): the drilldown checks report it, and the pack keys its drilldowns on fields of
+one value per result.
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ def fill_tokens(template: str, row: Mapping[str, Value], separator: str = MESSAG
 def unfilled_tokens(template: str, row: Mapping[str, Value]) -> list[str]:
     """Token names of ``template`` the row has no value for."""
     return [name for name in _TOKEN.findall(template) if name and token_text(row.get(name)) is None]
+
+
+def multivalued_tokens(template: str, row: Mapping[str, Value]) -> list[str]:
+    """Token names of ``template`` whose field holds several values in the row: what no page says how a drilldown
+    fills (module docstring)."""
+    return [name for name in dict.fromkeys(token_names(template)) if len(mv_values(row.get(name))) > 1]
 
 
 def token_names(template: str) -> list[str]:

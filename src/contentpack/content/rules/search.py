@@ -518,41 +518,30 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
                                 f"would share one empty value, and the first would suppress the rest {known}")
 
 
-# ``f IN ("$f$")``: the one place a multivalue token's filling (``"a","b"``) reads as a search; in a list too
-_IN_LIST_BEFORE = re.compile(r"\bIN\s*\([^()]*\"\Z", re.IGNORECASE)
-_IN_LIST_AFTER = re.compile(r"\"[^()]*\)")  # matched at the token's end
-
-
 def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP029 (warning): a drilldown search token of a result field the final ``stats`` makes with ``values()`` or
-    ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue), outside an ``IN ("$f$")`` list. ES fills
-    such a token with the values joined by ``","`` (``content.naming.DRILLDOWN_SEPARATOR``, assumed), so ``"$f$"``
-    becomes ``"a","b"``, which reads as a search only inside ``IN (...)``; elsewhere the drilldown fails to parse or
-    searches something else, and only a replay with a row of several values finds it
-    (``replay.drilldowns._multivalue_note``). Reported at the token; not when CP060/CP061 report an error from that
-    stats on (``output_parses``): its text is not SPL, and the error is the one mistake to report."""
-    from contentpack.content.naming import DRILLDOWN_SEPARATOR
-
+    """CP029 (warning): a drilldown name or search token of a result field the final ``stats`` makes with
+    ``values()`` or ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue). No Splunk page says how
+    ES fills a drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would
+    be one string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
+    (``replay.drilldowns.multivalue_problem``), so only a replay with a row of several values found it. Reported at
+    the token; not when CP060/CP061 report an error from that stats on (``output_parses``): its text is not SPL, and
+    the error is the one mistake to report."""
     positions = Positions(context.root)
     for detection in context.pack.detections:
         several = multivalue_output_fields(detection.search) if detection.drilldown_searches else frozenset()
         if several and not output_parses(context, detection):
             several = frozenset()  # that stats is not SPL: its error is the one finding (as ``result_fields``)
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
-            text = drilldown.search
-            for name in sorted(several):
-                for match in re.finditer(re.escape(f"${name}$"), text):
-                    if (_IN_LIST_BEFORE.search(text, 0, match.start())
-                            and _IN_LIST_AFTER.match(text, match.end())):
-                        continue
-                    at = positions.at(detection.source, ("drilldown_searches", index, "search"), text,
-                                      match.start())
-                    yield warning(at, "CP029",
-                                  f"drilldown search token ${name}$ is a multivalue result field (values()/list() "
-                                  f"of the search's final stats): ES fills it with its values joined by "
-                                  f"'{DRILLDOWN_SEPARATOR}', which reads as a search only inside {name} IN "
-                                  f"(\"${name}$\"); write it so, or key the drilldown on a field with one value "
-                                  f"per result")
+            for key, text in (("name", drilldown.name), ("search", drilldown.search)):
+                for name in sorted(several):
+                    for match in re.finditer(re.escape(f"${name}$"), text):
+                        at = positions.at(detection.source, ("drilldown_searches", index, key), text,
+                                          match.start())
+                        yield warning(at, "CP029",
+                                      f"drilldown {key} token ${name}$ is a multivalue result field (values()/list() "
+                                      f"of the search's final stats): no Splunk page says how ES fills a drilldown "
+                                      f"token from several values (joined, or the first only); key the drilldown "
+                                      f"on a field with one value per result")
 
 
 RULES = (
