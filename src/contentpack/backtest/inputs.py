@@ -88,6 +88,7 @@ from contentpack.spl.events import (
     packed_refusal,
     parse_timestamp,
     raw_control,
+    unended_reason,
     unreadable_time,
     unreadable_time_text,
 )
@@ -315,11 +316,13 @@ class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report, and its column in what was
     decoded when it has one: ``events.error_column``; or, for a problem inside a string of an export row, its ``_raw``
     or an unreadable ``_time``, ``in_raw``: the steps to that string from the row, as ``events.json_line`` takes them,
-    and the character's index in it; a CSV row's cell is found by its column's name, the first step)."""
+    and the character's index in it; a CSV row's cell is found by its column's name, the first step). ``malformed``:
+    the line itself is no JSON, so that the last line of a file cut short says so (``events.unended_reason``)."""
 
-    def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None) -> None:
+    def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None,
+                 malformed: bool = False) -> None:
         super().__init__(message)
-        self.column, self.in_raw = column, in_raw
+        self.column, self.in_raw, self.malformed = column, in_raw, malformed
 
     def within(self, place: Steps) -> _BadRow:
         """The same problem of a row found at ``place`` in what holds it."""
@@ -616,17 +619,20 @@ class EventReader:
         size = len(block)
         while start < size:
             end = block.find(b"\n", start)
-            end = size if end < 0 else end
+            unended = end < 0  # the file's last line, without its newline
+            end = size if unended else end
             if start not in kept:
                 text = block[start:end].strip()
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.unread -= 1  # counted as bad instead
-                    self._pending.append((line, _not_an_object(text), LINES, 1))
+                    self._pending.append((line, unended_reason(_not_an_object(text), unended and text[:1] == b"{"),
+                                          LINES, 1))
                 elif text and (control := raw_control(block[start:end])) is not None:
                     self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
                     label = "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
-                    self._pending.append((line, f"{label}: {control}", LINES, control.colno))
+                    self._pending.append((line, unended_reason(f"{label}: {control}", unended), LINES,
+                                          control.colno))
             line += 1
             start = end + 1
         return blank
@@ -642,7 +648,7 @@ class EventReader:
                 try:
                     document = load_json(text)
                 except ValueError as exc:
-                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1) from None
+                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1, malformed=True) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
                 if isinstance(document, dict) and "records" in document:  # an Event Hub message, as _wrapped read it
@@ -660,10 +666,11 @@ class EventReader:
             line_no = first_line + block.count(b"\n", 0, start)
             decoded = text.decode("utf-8", "replace")
             lead = block.find(text, start) - start  # the line's leading blanks were not decoded
+            unended = whole is not None and whole.malformed and block.find(b"\n", start) < 0  # the file's last line
             for steps, problem, index in problems:  # column 1 unless the problem has a place of its own
                 column = (whole.column_in(decoded) + lead if whole is not None else
                           1 if index is None else json_string_place(decoded, steps, index)[1] + lead)
-                self._pending.append((line_no, problem, unit, column))
+                self._pending.append((line_no, unended_reason(problem, unended), unit, column))
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
@@ -722,7 +729,7 @@ class EventReader:
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
-            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1) from None
+            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1, malformed=True) from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
