@@ -7,12 +7,16 @@ newlines, plus one); a `results` document on one line had "37 line(s)" no detect
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from contentpack.backtest.inputs import same_content_note
 
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
@@ -282,3 +286,37 @@ def test_a_bad_item_of_a_document_is_at_its_line(shape: Callable[[Path], Path], 
     expected = [f"{source}:{lines.index(text) + 1}:1: warning[RP002]: {message}" for text, message in bad]
     assert status == 1 and [line for line in err.splitlines() if "RP002" in line] == expected, err
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["input"]["first_bad_lines"] == expected
+
+
+def test_the_same_events_given_twice_are_named_beside_the_read_line(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``week.json`` beside ``week.json.gz`` in one folder, or one file named twice, was read twice without a word,
+    every count of the read line doubled: the file whose bytes, once decompressed, are those of one read before
+    it is named with that one. Files that only share a size are not (a record of another user, same length)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    plain = _records(folder / "week.json")
+    packed = folder / "week.json.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    other = tmp_path / "other.json"
+    other.write_text(plain.read_text(encoding="utf-8").replace("joni", "jona"), encoding="utf-8")
+    again = Path(os.path.relpath(plain))  # the same file by another name than the folder gives
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    export = csv_export(exports / "week.csv", 60)  # a CSV export, read twice: the compressed one first
+    export_packed = exports / "week.csv.gz"
+    export_packed.write_bytes(gzip.compress(export.read_bytes()))
+    for events, said in (([folder], [same_content_note(str(packed), str(plain))]),
+                         ([plain, again], [same_content_note(str(again), str(plain))]),
+                         ([plain, other], []),
+                         ([export_packed, export], [same_content_note(str(export), str(export_packed))])):
+        status, out, err = backtest(capsys, "--events", *map(str, events), "--detection", DECLINED, "--out",
+                                    str(tmp_path / "out"))
+        assert status == 0, err
+        lines = out.splitlines()
+        read = next(number for number, line in enumerate(lines) if line.startswith("read "))
+        assert lines[read + 1:read + 1 + len(said)] == said, events
+        assert sum("holds the same bytes" in line for line in lines) == len(said), events

@@ -59,10 +59,11 @@ import math
 import os
 import re
 import shlex
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
@@ -95,6 +96,9 @@ from contentpack.spl.events import (
 from contentpack.spl.files import no_such_input, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 BLOCK = 8 << 20
 PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
@@ -193,6 +197,9 @@ class ReadReport:
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
     outside_span: tuple[float, float] | None = None  # the first and last time of the events outside the range
+    # (a file, an earlier file of the run): the same bytes once decompressed (``EventReader.read_file``), so the
+    # same events read twice (``same_content_note``)
+    same_content: list[tuple[str, str]] = field(default_factory=list)
 
     def left_out(self, when: float | None) -> None:
         """An event a detection could match, outside the time range asked for."""
@@ -290,6 +297,15 @@ class ReadReport:
                  f"model instead (export with {EXPORT_FIELDS} for the real delay)") if self.unindexed_exports else ""
         return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
                 f"{early}{model}")
+
+
+def same_content_note(later: str, earlier: str) -> str:
+    """What the read line says of a file that held the same bytes as one read before it (``ReadReport.same_content``):
+    ``week.json`` beside ``week.json.gz``, or one file named twice (as given and inside a folder given), was read
+    twice without a word, every count of the read line doubled."""
+    return (f"{path_text(later)} holds the same bytes as {path_text(earlier)} (once decompressed): its events were "
+            "read and counted twice (the detections that drop a record seen again, by its record_key, see each once, "
+            "the others twice); give each export once")
 
 
 def indexed_early_note(count: int, unit: str = "") -> str:
@@ -490,6 +506,7 @@ class EventReader:
         self.progress = progress  # called with the number of input bytes consumed since the last call
         self.want_raw = fields is None or "_raw" in fields
         self.plan: PathPlan | None = None if fields is None else path_plan(fields | {metadata.time_field})
+        self._contents: dict[tuple[int, int], str] = {}  # the first file read whole of each (size, CRC-32) of bytes
         self._time_patterns = (re.compile(rb'"_time"\s*:\s*"([^"]{1,64})"'),
                                re.compile(rb'"' + re.escape(metadata.time_field.encode()) + rb'"\s*:\s*"([^"]{1,64})"'))
 
@@ -519,8 +536,12 @@ class EventReader:
             raise InputError(f"{name}: cannot read: {os_reason(exc)}") from None
         with raw_handle:
             try:
-                stream = _decompressed(raw_handle)
-                kind = _judged(stream, name)
+                judged = _decompressed(raw_handle)
+                kind = _judged(judged, name)
+                # counted below the reading, and after the peek at the head: nothing read is counted twice. Its buffer
+                # is the default's: a block's read goes past it, and the file is not read ahead of what is asked
+                counted = _Counted(judged)
+                stream = io.BufferedReader(counted)
                 if kind == "csv":
                     yield from self._csv(stream, name)
                 elif kind == "document":
@@ -533,6 +554,15 @@ class EventReader:
                 message = str(exc)
                 raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
             self._advance(raw_handle)
+            self._compare(counted, name)
+
+    def _compare(self, counted: _Counted, name: str) -> None:
+        """Note the file when its bytes, read to the end, are those of a file read before (``same_content_note``)."""
+        if not counted.ended or not counted.size:  # cut short (a CSV file that cannot be read on), or empty
+            return
+        earlier = self._contents.setdefault((counted.size, counted.crc), name)
+        if earlier != name:
+            self.report.same_content.append((name, earlier))
 
     _consumed: int = 0
     _pending: list[tuple[int, str, str, int]]  # a block's bad lines and records (line, message, unit, column), in
@@ -550,7 +580,7 @@ class EventReader:
         self._consumed = position
 
     # ------------------------------------------------------------------------------------------ JSON lines
-    def _json_lines(self, stream: io.BufferedReader, name: str,
+    def _json_lines(self, stream: BinaryIO, name: str,
                     raw_handle: BinaryIO) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
         first_line = 1
@@ -797,7 +827,7 @@ class EventReader:
         return event
 
     # ------------------------------------------------------------------------------------------ CSV
-    def _csv(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
+    def _csv(self, stream: BinaryIO, name: str) -> Iterator[Event]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         # bytes that are not UTF-8 are decoded to lone surrogates and the row holding them is reported: a strict
         # decoder fails a whole chunk of text at once, losing the rows around the bad byte and its line number
@@ -846,7 +876,7 @@ class EventReader:
                 yield event
 
     # ------------------------------------------------------------------------------------------ documents
-    def _document(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
+    def _document(self, stream: BinaryIO, name: str) -> Iterator[Event]:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
@@ -963,6 +993,33 @@ def _cell_place(lines: Sequence[str], cell: int | None, last_line: int) -> tuple
         at -= len(part)
         line += 1
     return line, at + 1
+
+
+class _Counted(io.RawIOBase):
+    """A file's bytes as the reader takes them, decompressed: how many, and their CRC-32, and whether the end was
+    reached (``ended``). Two inputs that agree are the same events given twice (``ReadReport.same_content``).
+
+    Why counted as they are read: the file is not read a second time for it, and every reading of a file (JSON
+    lines, CSV, a document) takes its bytes through here, a line too long to hold too. Why CRC-32 and not a
+    cryptographic hash: it is cheap beside the reading the backtest is built to keep fast, and a false match (two
+    different files of one size, one chance in 2**32) changes nothing read, only adds a note."""
+
+    def __init__(self, source: io.BufferedIOBase) -> None:
+        super().__init__()
+        self.source, self.size, self.crc, self.ended = source, 0, 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        count = self.source.readinto(view)
+        if not count:
+            self.ended = True
+            return 0
+        self.size += count
+        self.crc = zlib.crc32(view[:count], self.crc)
+        return count
 
 
 def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
@@ -1106,7 +1163,7 @@ def wrapped_input(head: bytes) -> bool:
     return kind is not None  # a multi-line object
 
 
-def _blocks(stream: io.BufferedReader) -> Iterator[tuple[bytes, list[int]]]:
+def _blocks(stream: BinaryIO) -> Iterator[tuple[bytes, list[int]]]:
     """The stream in blocks of whole lines of about ``BLOCK`` bytes (the last may lack its final newline), each with
     the numbers (from 0 in the block) of its lines longer than ``events.MAX_LINE_BYTES``. Blocks are the runs of
     ``events.capped_runs``, the one capped reader: a longer line is never held whole, and is a block of its own,
