@@ -112,6 +112,9 @@ EXPORT_FIELDS = "| fields _raw _time _indextime sourcetype source host index"
 # Hub message), a result (of a ``results`` list) or an element (of a JSON array) inside a line or document
 LINES, ROWS, DOCUMENTS, RECORDS = "line(s)", "CSV row(s)", "JSON document(s)", "record(s)"
 _BAD_UNITS = (LINES, ROWS, DOCUMENTS, RECORDS)  # the order they are said in
+# The lines read, as the read line counts them beside CSV rows and documents: "109 line(s), 109 CSV row(s)" read as
+# the lines of every file and the rows of some, not as two kinds of input (``ReadReport.amount_read``)
+JSON_LINES = "JSON line(s)"
 _BOM = b"\xef\xbb\xbf"
 # The keys of the objects Splunk's export writes with output_mode=json, one a line from /services/search/jobs/export
 # or a results document: splunk-sdk's JSONResultsReader reads "preview", "messages", "result" and "results"
@@ -230,9 +233,10 @@ class ReadReport:
             self.bad_lines.append(BadLine(path, line if isinstance(line, int) else line(), message, column))
 
     def amount_read(self) -> str:
-        """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
-        document(s)``, those present joined (``0 line(s)`` for nothing)."""
-        return ", ".join(f"{count:,} {unit}" for count, unit in self._read())
+        """How much was read, in the units of the files read: ``3,881 JSON line(s)`` (``JSON_LINES``: the lines of
+        JSON-lines files), ``500 CSV row(s)``, ``1 JSON document(s)``, those present joined (``0 JSON line(s)`` for
+        nothing)."""
+        return ", ".join(f"{count:,} {JSON_LINES if unit == LINES else unit}" for count, unit in self._read())
 
     def _read(self) -> list[tuple[int, str]]:
         amounts = ((self.lines, LINES), (self.rows, ROWS), (self.documents, DOCUMENTS))
