@@ -260,7 +260,7 @@ def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureF
     empty = tmp_path / "empty.log"
     empty.write_text("")
     status, out, err = backtest(capsys, "--events", str(empty), "--out", str(tmp_path / "out"))
-    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
+    assert status == 1 and out == "" and "no timed events in the input (0 JSON line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -279,7 +279,7 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     cut.write_text('{"time": "2026-10-30T08:27:41Z", "operationName": "Sign-in activity", "properties": {"st\n')
     status, out, err = backtest(capsys, "--events", str(cut), "--out", str(tmp_path / "out"))
     assert status == 1 and out == ""
-    assert err.splitlines() == [f"contentpack backtest: no timed events in the input (1 line(s) read: {ONE_BAD}): "
+    assert err.splitlines() == [f"contentpack backtest: no timed events in the input (1 JSON line(s) read: {ONE_BAD}): "
                                 "nothing to simulate",
                                 f"{cut}:1:1: warning[RP002]: truncated JSON object (no closing brace)"]
     assert not (tmp_path / "out").exists()
@@ -299,7 +299,7 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
         "ok": False,
         "diagnostics": [{"path": str(cut), "line": 1, "col": 1, "severity": "warning", "rule": "RP002",
                          "message": "truncated JSON object (no closing brace)"}],
-        "summary": f"no timed events in the input (1 line(s) read: {ONE_BAD}): nothing to simulate"}
+        "summary": f"no timed events in the input (1 JSON line(s) read: {ONE_BAD}): nothing to simulate"}
 
 
 def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -320,7 +320,7 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
     assert out.splitlines()[-5:] == [
         "Top risk objects: none",
         "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
-        "read 1 file(s), 39 line(s): 38 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
+        "read 1 file(s), 39 JSON line(s): 38 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
         "0 bad line(s); "
         "1 event(s): 0 kept for the detections, 1 outside --from/--to",
         note,
@@ -718,7 +718,7 @@ def test_an_input_without_events_says_so_also_with_dates(tmp_path: Path, capsys:
     empty.write_text("")
     status, out, err = backtest(capsys, "--events", str(empty), "--from", "2026-10-01", "--to", "2026-10-02",
                                 "--out", str(tmp_path / "out"))
-    assert status == 1 and out == "" and "no timed events in the input (0 line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
+    assert status == 1 and out == "" and "no timed events in the input (0 JSON line(s) read: 0 bad line(s); 0 event(s): 0 kept for the detections)" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -870,7 +870,7 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
                               "--to", "2026-10-02")
     assert status == 0
     assert out.splitlines()[-3:-1] == [
-        "read 1 file(s), 38 line(s): 38 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
+        "read 1 file(s), 38 JSON line(s): 38 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
         "0 bad line(s); 0 event(s): 0 kept for the detections",
         "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
         "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "

@@ -7,12 +7,16 @@ newlines, plus one); a `results` document on one line had "37 line(s)" no detect
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from contentpack.backtest.inputs import same_content_note
 
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
@@ -60,17 +64,17 @@ def _unread(lines: int, decoded: int = 1, messages: str = "") -> str:
 
 
 SHAPES: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
-    (_records, f"39 line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
+    (_records, f"39 JSON line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
      {"lines": 39, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 38, "lines_decoded": 1}),
-    (_export_lines, f"39 line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
+    (_export_lines, f"39 JSON line(s): {_unread(38)}, 0 bad line(s); 1 event(s): 1 kept for the detections",
      {"lines": 39, "events_no_detection_can_match": 0, "lines_no_detection_can_match": 38, "lines_decoded": 1}),
     # the third message is decoded: its decline kept, its 9 other records counted; the other 3 lines set aside
-    (_event_hub, f"4 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
+    (_event_hub, f"4 JSON line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
      "10 event(s): 1 kept for the detections, "
      "9 no detection can match",
      {"lines": 4, "events_no_detection_can_match": 9, "lines_no_detection_can_match": 3, "lines_decoded": 1,
       "event_hub_messages": 1, "event_hub_records": 10, "events_decoded": 10}),
-    (_results_line, f"1 line(s): {_unread(0)}, 0 bad line(s); 39 event(s): 1 kept for the detections, "
+    (_results_line, f"1 JSON line(s): {_unread(0)}, 0 bad line(s); 39 event(s): 1 kept for the detections, "
      "38 no detection can match",
      {"lines": 1, "events_no_detection_can_match": 38, "lines_no_detection_can_match": 0, "lines_decoded": 1,
       "events_decoded": 39}),
@@ -121,7 +125,7 @@ def test_a_folder_of_shapes_says_each_unit_once(tmp_path: Path, capsys: pytest.C
     status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
     assert status == 0, err
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
-        f"read 4 file(s), 43 line(s), 39 CSV row(s), 1 JSON document(s): "
+        f"read 4 file(s), 43 JSON line(s), 39 CSV row(s), 1 JSON document(s): "
         f"{_unread(41, 2, ' (1 Event Hub message(s) of 10 record(s))')}, 0 bad line(s); "
         "89 event(s): 4 kept for the detections, 85 no detection can match"]
 
@@ -151,12 +155,12 @@ def test_event_hub_lines_add_up_to_the_lines_read_and_their_records_to_the_event
     status, out, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
     assert status == 0, err
     assert [line for line in out.splitlines() if line.startswith("read ")] == [
-        f"read 1 file(s), 5 line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, "
+        f"read 1 file(s), 5 JSON line(s): {_unread(3, 1, ' (1 Event Hub message(s) of 10 record(s))')}, "
         "1 blank line(s), 0 bad line(s); 10 event(s): 1 kept for the detections, 9 no detection can match"]
 
 
 # Each count the read line says, by the words after it, and its key in summary.json's ``input``.
-SAID_AS = {"file(s)": "files", "line(s):": "lines", "line(s) set aside unread": "lines_no_detection_can_match",
+SAID_AS = {"file(s)": "files", "JSON line(s):": "lines", "line(s) set aside unread": "lines_no_detection_can_match",
            "line(s) decoded": "lines_decoded", "Event Hub message(s)": "event_hub_messages",
            "record(s))": "event_hub_records", "blank line(s)": "blank_lines", "bad line(s)": "bad_whole_lines",
            "bad record(s)": "bad_records", "event(s):": "events_decoded", "kept for the detections": "events_kept",
@@ -215,7 +219,7 @@ BAD_KEYS = ("bad_whole_lines", "bad_csv_rows", "bad_json_documents", "bad_record
 BAD: list[tuple[Callable[[Path], Path], str, dict[str, int]]] = [
     (_bad_array_elements, "1 JSON document(s): 2 bad record(s); 39 event(s): 1 kept for the detections, "
      "38 no detection can match", {"bad_records": 2}),
-    (_bad_records_and_a_bad_line, f"6 line(s): {_unread(3, 2, ' (2 Event Hub message(s) of 13 record(s))')}, "
+    (_bad_records_and_a_bad_line, f"6 JSON line(s): {_unread(3, 2, ' (2 Event Hub message(s) of 13 record(s))')}, "
      "1 bad line(s), 2 bad record(s); 11 event(s): "
      "2 kept for the detections, 9 no detection can match", {"bad_whole_lines": 1, "bad_records": 2}),
     (_bad_csv_rows, "41 CSV row(s): 2 bad CSV row(s); 39 event(s): 1 kept for the detections, "
@@ -282,3 +286,37 @@ def test_a_bad_item_of_a_document_is_at_its_line(shape: Callable[[Path], Path], 
     expected = [f"{source}:{lines.index(text) + 1}:1: warning[RP002]: {message}" for text, message in bad]
     assert status == 1 and [line for line in err.splitlines() if "RP002" in line] == expected, err
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["input"]["first_bad_lines"] == expected
+
+
+def test_the_same_events_given_twice_are_named_beside_the_read_line(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``week.json`` beside ``week.json.gz`` in one folder, or one file named twice, was read twice without a word,
+    every count of the read line doubled: the file whose bytes, once decompressed, are those of one read before
+    it is named with that one. Files that only share a size are not (a record of another user, same length)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    plain = _records(folder / "week.json")
+    packed = folder / "week.json.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    other = tmp_path / "other.json"
+    other.write_text(plain.read_text(encoding="utf-8").replace("joni", "jona"), encoding="utf-8")
+    again = Path(os.path.relpath(plain))  # the same file by another name than the folder gives
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    export = csv_export(exports / "week.csv", 60)  # a CSV export, read twice: the compressed one first
+    export_packed = exports / "week.csv.gz"
+    export_packed.write_bytes(gzip.compress(export.read_bytes()))
+    for events, said in (([folder], [same_content_note(str(packed), str(plain))]),
+                         ([plain, again], [same_content_note(str(again), str(plain))]),
+                         ([plain, other], []),
+                         ([export_packed, export], [same_content_note(str(export), str(export_packed))])):
+        status, out, err = backtest(capsys, "--events", *map(str, events), "--detection", DECLINED, "--out",
+                                    str(tmp_path / "out"))
+        assert status == 0, err
+        lines = out.splitlines()
+        read = next(number for number, line in enumerate(lines) if line.startswith("read "))
+        assert lines[read + 1:read + 1 + len(said)] == said, events
+        assert sum("holds the same bytes" in line for line in lines) == len(said), events

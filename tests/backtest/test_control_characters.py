@@ -104,7 +104,7 @@ def test_a_json_array_that_does_not_decode_is_a_malformed_document_to_both(
     monkeypatch.chdir(REPO)
     events = tmp_path / "events.json"
     events.write_text('[\n{"a": 1},\n{"a": 2,,}\n]\n', encoding="utf-8")
-    words = ("malformed JSON document: Expecting property name enclosed in double quotes: line 3 column 9 (char 20)")
+    words = "malformed JSON document: expecting property name enclosed in double quotes"
 
     assert main(["search", "--events", str(events), "| stats count"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == f"{events}:3:9: error[RP002]: {words}"

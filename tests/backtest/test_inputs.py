@@ -254,7 +254,7 @@ def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, mo
     assert len(found) == 2 and reader.report.lines == 5 and reader.report.unread == 0
     assert [bad.render() for bad in reader.report.bad_lines] == [
         f"{path}:2:1: warning[RP002]: {events.LINE_TOO_LONG}", f"{path}:4:1: warning[RP002]: {events.LINE_TOO_LONG}",
-        f"{path}:5:1: warning[RP002]: truncated JSON object (no closing brace)"]
+        f"{path}:5:1: warning[RP002]: truncated JSON object (no closing brace); {events.ENDS_INSIDE}"]
 
 
 def test_a_huge_line_is_not_read_whole(tmp_path: Path) -> None:
@@ -295,13 +295,13 @@ def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path
     events, reader = read([path])
     assert [e["properties.userPrincipalName"] for e in events] == ["joni.natarajan@contoso.example"]  # line 5
     assert _bad(reader) == [
-        (1, "malformed JSON: Expecting ',' delimiter: line 1 column 63 (char 62)"),
+        (1, "malformed JSON: expecting ',' delimiter"),
         (2, "not a JSON object"),
         (3, "'records' must be a list of JSON objects"),
         (4, "'results' must be a list"),
         (5, "result 1: an export result must be a JSON object"),
         (6, "_raw is not Unicode text: a lone surrogate (U+D800) at character 24"),
-        (7, "malformed JSON in _raw: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        (7, "malformed JSON in _raw: expecting property name enclosed in double quotes"),
         (8, f"unreadable _time [1, 2]: {EXPORT_TIME_FORMS}"),
         (9, "malformed JSON: JSON nested too deeply"),
         (10, f"not UTF-8: byte 0xff at byte {DECLINE.index('joni') + 2}")]
@@ -729,3 +729,30 @@ def test_a_document_over_the_cap_says_the_jq_command_that_writes_it_as_lines(
     as_lines, reader = read([tmp_path / "big.jsonl"], RawFilter([()]), None)
     assert reader.report.bad == 0 and len(as_lines) == len(whole) == len(LINES)
     assert [(e["_raw"], e["_time"]) for e in as_lines] == [(e["_raw"], e["_time"]) for e in whole]
+
+
+@pytest.mark.parametrize("fields", [FIELDS, None], ids=["planned", "every-field"])
+def test_a_line_cut_short_is_said_at_the_decoders_column_and_as_the_files_end(tmp_path: Path,
+                                                                             fields: frozenset[str] | None) -> None:
+    """An export interrupted part way ends inside a line: the reason is the decoder's own words at its column
+    (``path:52:39``, the unterminated string's start), where it was column 1 with Python's "line 1 column 39 (char
+    38)" after it, and says that the file ends there. Only a last line without its newline says so; the planned
+    read (orjson first) and the full one place it alike."""
+    from contentpack.spl.events import ENDS_INSIDE
+
+    row = json.dumps({"preview": False, "result": {"_raw": DECLINE, "_time": "2026-10-13T14:25:53Z"}})
+    cut = row[:row.index("65004") + 5]  # inside the _raw string, after the words the raw-text filter keeps it by
+    column = row.index('"_raw"') + len('"_raw": ') + 1
+    for ending, said in (("", f"; {ENDS_INSIDE}"), ("\n", "")):
+        path = tmp_path / "cut.json"
+        path.write_text(row + "\n" + cut + ending)
+        events, reader = read([path], fields=fields)
+        assert len(events) == 1
+        assert [bad.render() for bad in reader.report.bad_lines] == [
+            f"{path}:2:{column}: warning[RP002]: malformed JSON: unterminated string{said}"]
+    record = DECLINE[:DECLINE.index('"errorCode": 65004') + 18]  # a record's line, cut after a number
+    path = tmp_path / "records.json"
+    path.write_text(f"{DECLINE}\n  {record}")
+    events, reader = read([path], fields=fields)
+    assert [bad.render() for bad in reader.report.bad_lines] == [
+        f"{path}:2:{len(record) + 3}: warning[RP002]: malformed JSON event: expecting ',' delimiter; {ENDS_INSIDE}"]

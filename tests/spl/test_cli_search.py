@@ -458,13 +458,13 @@ def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
     ``--format json`` validate's JSON document (it was text on stderr, exit 2)."""
     path = tmp_path / "x.jsonl"
     path.write_text('{"a":\n{"time": "2024-01-01T00:00:00Z"\n', encoding="utf-8")
-    message = "malformed JSON event: Expecting value: line 1 column 6 (char 5) (2 malformed lines in all: lines 1, 2)"
-    document = {"ok": False, "diagnostics": [{"path": str(path), "line": 1, "col": 1, "severity": "error",
+    message = "malformed JSON event: expecting value (2 malformed lines in all: lines 1, 2)"
+    document = {"ok": False, "diagnostics": [{"path": str(path), "line": 1, "col": 6, "severity": "error",
                                               "rule": "RP002", "message": message}],
                 "summary": "the search stopped at this problem, with no results"}
     for spl in ("search * | stats count", "| stats count", "search a | head 1", "search * | stats count by a"):
         status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
-        assert (status, out, err) == (1, "", refused(f"{path}:1:1", message, "RP002")), spl
+        assert (status, out, err) == (1, "", refused(f"{path}:1:6", message, "RP002")), spl
         status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", "json")
         assert (status, json.loads(out), err) == (1, document, ""), spl
 

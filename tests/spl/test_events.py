@@ -96,7 +96,7 @@ def test_read_events_json_array_and_plain_text(tmp_path: Path) -> None:
 def test_malformed_json_line_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"a": 1}\n{"a": \n')
-    with pytest.raises(SplError, match=r"bad\.jsonl:2: malformed JSON event"):
+    with pytest.raises(SplError, match=r"bad\.jsonl:2:6: malformed JSON event: expecting value$"):
         list(read_events(bad, sourcetype="s"))
 
 
@@ -148,9 +148,9 @@ def test_a_bad_line_keeps_its_place_from_a_worker_process(tmp_path: Path) -> Non
     engine.register_events(path, sourcetype="s", lazy=True)
     with pytest.raises(SplEventsError) as scanned:
         engine.search("search * | stats count", now=0.0)
-    problem = "malformed JSON event: Expecting value: line 1 column 6 (char 5)"
+    problem = "malformed JSON event: expecting value"
     assert (scanned.value.path, scanned.value.line, scanned.value.problem) == (str(path), lines + 1, problem)
-    assert str(scanned.value) == f"{path}:{lines + 1}: {problem}"
+    assert str(scanned.value) == f"{path}:{lines + 1}:6: {problem}"
 
 
 CAP = 10  # MAX_LINE_BYTES in the reader tests below: lines of the cap's size, read a few bytes at a time
@@ -274,3 +274,22 @@ def test_two_json_values_on_a_line_are_said_as_such(tmp_path: Path) -> None:
     with pytest.raises(SplEventsError) as refused:
         list(read_events(path, sourcetype="s"))
     assert (refused.value.line, refused.value.problem) == (2, f"malformed JSON event: {CONCATENATED}")
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["read_events", "scan"])
+def test_a_last_line_cut_short_is_said_at_the_decoders_column_and_as_the_files_end(tmp_path: Path,
+                                                                                  lazy: bool) -> None:
+    """``search --events`` reads a JSON-lines file by ``event_lines`` or by the scan: both say a line that does not
+    decode in the decoder's words at its column, where Python's "line 1 column 8 (char 7)" followed column 1 (the
+    line's place twice, disagreeing), and that the file ends inside it when it is the last and has no newline."""
+    from contentpack.spl import Engine
+    from contentpack.spl.events import ENDS_INSIDE
+
+    for ending, said in (("", f"; {ENDS_INSIDE}"), ("\n", "")):
+        path = tmp_path / "cut.jsonl"
+        path.write_text('{"time": "2024-01-01T00:00:00Z", "a": "1"}\n  {"a": "cut sh' + ending)
+        engine = Engine()
+        with pytest.raises(SplError) as raised:  # read when registered, or by the search
+            engine.register_events(path, sourcetype="s", lazy=lazy)
+            engine.search("search * | stats count", now=0.0)
+        assert str(raised.value) == f"{path}:2:9: malformed JSON event: unterminated string{said}"

@@ -246,7 +246,7 @@ def test_malformed_line_in_lazy_file_is_an_spl_error(tmp_path: Path) -> None:
     path.write_text('{"a": 1}\n{"a": \n')
     engine = Engine()
     engine.register_events(path, sourcetype="s", lazy=True)
-    with pytest.raises(SplError, match=r"bad\.jsonl:2: malformed JSON event"):
+    with pytest.raises(SplError, match=r"bad\.jsonl:2:6: malformed JSON event: expecting value$"):
         engine.search("* | stats count", now=NOW)
 
 
@@ -300,7 +300,7 @@ def test_block_token_search_finds_the_same_lines_as_a_line_scan(tmp_path: Path, 
     assert split == expected
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"a": "x"}\n{"a": "y"}\n{"a": "hit" \n')
-    with pytest.raises(SplError, match=r"bad\.jsonl:3: malformed"):
+    with pytest.raises(SplError, match=r"bad\.jsonl:3:12: malformed JSON event: expecting ',' delimiter$"):
         list(scan_file(FileSource(str(bad), "s", "s"), needed=None, tokens=("hit",)))
 
 

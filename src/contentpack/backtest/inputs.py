@@ -59,10 +59,11 @@ import math
 import os
 import re
 import shlex
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
@@ -88,12 +89,16 @@ from contentpack.spl.events import (
     packed_refusal,
     parse_timestamp,
     raw_control,
+    unended_reason,
     unreadable_time,
     unreadable_time_text,
 )
 from contentpack.spl.files import no_such_input, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 BLOCK = 8 << 20
 PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
@@ -107,6 +112,9 @@ EXPORT_FIELDS = "| fields _raw _time _indextime sourcetype source host index"
 # Hub message), a result (of a ``results`` list) or an element (of a JSON array) inside a line or document
 LINES, ROWS, DOCUMENTS, RECORDS = "line(s)", "CSV row(s)", "JSON document(s)", "record(s)"
 _BAD_UNITS = (LINES, ROWS, DOCUMENTS, RECORDS)  # the order they are said in
+# The lines read, as the read line counts them beside CSV rows and documents: "109 line(s), 109 CSV row(s)" read as
+# the lines of every file and the rows of some, not as two kinds of input (``ReadReport.amount_read``)
+JSON_LINES = "JSON line(s)"
 _BOM = b"\xef\xbb\xbf"
 # The keys of the objects Splunk's export writes with output_mode=json, one a line from /services/search/jobs/export
 # or a results document: splunk-sdk's JSONResultsReader reads "preview", "messages", "result" and "results"
@@ -192,6 +200,9 @@ class ReadReport:
     first_time: float | None = None  # the input's time span: every kept event, and the first and last
     last_time: float | None = None   # line of each block (exact for files sorted either way)
     outside_span: tuple[float, float] | None = None  # the first and last time of the events outside the range
+    # (a file, an earlier file of the run): the same bytes once decompressed (``EventReader.read_file``), so the
+    # same events read twice (``same_content_note``)
+    same_content: list[tuple[str, str]] = field(default_factory=list)
 
     def left_out(self, when: float | None) -> None:
         """An event a detection could match, outside the time range asked for."""
@@ -222,9 +233,10 @@ class ReadReport:
             self.bad_lines.append(BadLine(path, line if isinstance(line, int) else line(), message, column))
 
     def amount_read(self) -> str:
-        """How much was read, in the units of the files read: ``3,881 line(s)``, ``500 CSV row(s)``, ``1 JSON
-        document(s)``, those present joined (``0 line(s)`` for nothing)."""
-        return ", ".join(f"{count:,} {unit}" for count, unit in self._read())
+        """How much was read, in the units of the files read: ``3,881 JSON line(s)`` (``JSON_LINES``: the lines of
+        JSON-lines files), ``500 CSV row(s)``, ``1 JSON document(s)``, those present joined (``0 JSON line(s)`` for
+        nothing)."""
+        return ", ".join(f"{count:,} {JSON_LINES if unit == LINES else unit}" for count, unit in self._read())
 
     def _read(self) -> list[tuple[int, str]]:
         amounts = ((self.lines, LINES), (self.rows, ROWS), (self.documents, DOCUMENTS))
@@ -291,6 +303,15 @@ class ReadReport:
                 f"{early}{model}")
 
 
+def same_content_note(later: str, earlier: str) -> str:
+    """What the read line says of a file that held the same bytes as one read before it (``ReadReport.same_content``):
+    ``week.json`` beside ``week.json.gz``, or one file named twice (as given and inside a folder given), was read
+    twice without a word, every count of the read line doubled."""
+    return (f"{path_text(later)} holds the same bytes as {path_text(earlier)} (once decompressed): its events were "
+            "read and counted twice (the detections that drop a record seen again, by its record_key, see each once, "
+            "the others twice); give each export once")
+
+
 def indexed_early_note(count: int, unit: str = "") -> str:
     """``3 with _indextime before _time (the source's clock ahead, ...)``: the events of an export indexed before
     they happened (``ReadReport.indexed_early``), in the words the backtest's read line (after its events, so
@@ -315,11 +336,13 @@ class _BadRow(Exception):
     """Internal: one line or row cannot become an event (message for the report, and its column in what was
     decoded when it has one: ``events.error_column``; or, for a problem inside a string of an export row, its ``_raw``
     or an unreadable ``_time``, ``in_raw``: the steps to that string from the row, as ``events.json_line`` takes them,
-    and the character's index in it; a CSV row's cell is found by its column's name, the first step)."""
+    and the character's index in it; a CSV row's cell is found by its column's name, the first step). ``malformed``:
+    the line itself is no JSON, so that the last line of a file cut short says so (``events.unended_reason``)."""
 
-    def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None) -> None:
+    def __init__(self, message: str, column: int = 1, in_raw: tuple[Steps, int] | None = None,
+                 malformed: bool = False) -> None:
         super().__init__(message)
-        self.column, self.in_raw = column, in_raw
+        self.column, self.in_raw, self.malformed = column, in_raw, malformed
 
     def within(self, place: Steps) -> _BadRow:
         """The same problem of a row found at ``place`` in what holds it."""
@@ -487,6 +510,7 @@ class EventReader:
         self.progress = progress  # called with the number of input bytes consumed since the last call
         self.want_raw = fields is None or "_raw" in fields
         self.plan: PathPlan | None = None if fields is None else path_plan(fields | {metadata.time_field})
+        self._contents: dict[tuple[int, int], str] = {}  # the first file read whole of each (size, CRC-32) of bytes
         self._time_patterns = (re.compile(rb'"_time"\s*:\s*"([^"]{1,64})"'),
                                re.compile(rb'"' + re.escape(metadata.time_field.encode()) + rb'"\s*:\s*"([^"]{1,64})"'))
 
@@ -516,8 +540,12 @@ class EventReader:
             raise InputError(f"{name}: cannot read: {os_reason(exc)}") from None
         with raw_handle:
             try:
-                stream = _decompressed(raw_handle)
-                kind = _judged(stream, name)
+                judged = _decompressed(raw_handle)
+                kind = _judged(judged, name)
+                # counted below the reading, and after the peek at the head: nothing read is counted twice. Its buffer
+                # is the default's: a block's read goes past it, and the file is not read ahead of what is asked
+                counted = _Counted(judged)
+                stream = io.BufferedReader(counted)
                 if kind == "csv":
                     yield from self._csv(stream, name)
                 elif kind == "document":
@@ -530,6 +558,15 @@ class EventReader:
                 message = str(exc)
                 raise InputError(message if message.startswith(name) else f"{name}: {message}") from None
             self._advance(raw_handle)
+            self._compare(counted, name)
+
+    def _compare(self, counted: _Counted, name: str) -> None:
+        """Note the file when its bytes, read to the end, are those of a file read before (``same_content_note``)."""
+        if not counted.ended or not counted.size:  # cut short (a CSV file that cannot be read on), or empty
+            return
+        earlier = self._contents.setdefault((counted.size, counted.crc), name)
+        if earlier != name:
+            self.report.same_content.append((name, earlier))
 
     _consumed: int = 0
     _pending: list[tuple[int, str, str, int]]  # a block's bad lines and records (line, message, unit, column), in
@@ -547,7 +584,7 @@ class EventReader:
         self._consumed = position
 
     # ------------------------------------------------------------------------------------------ JSON lines
-    def _json_lines(self, stream: io.BufferedReader, name: str,
+    def _json_lines(self, stream: BinaryIO, name: str,
                     raw_handle: BinaryIO) -> Iterator[Event]:
         self._consumed = raw_handle.tell()
         first_line = 1
@@ -616,17 +653,20 @@ class EventReader:
         size = len(block)
         while start < size:
             end = block.find(b"\n", start)
-            end = size if end < 0 else end
+            unended = end < 0  # the file's last line, without its newline
+            end = size if unended else end
             if start not in kept:
                 text = block[start:end].strip()
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.unread -= 1  # counted as bad instead
-                    self._pending.append((line, _not_an_object(text), LINES, 1))
+                    self._pending.append((line, unended_reason(_not_an_object(text), unended and text[:1] == b"{"),
+                                          LINES, 1))
                 elif text and (control := raw_control(block[start:end])) is not None:
                     self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
                     label = "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
-                    self._pending.append((line, f"{label}: {control}", LINES, control.colno))
+                    self._pending.append((line, unended_reason(f"{label}: {control}", unended), LINES,
+                                          control.colno))
             line += 1
             start = end + 1
         return blank
@@ -642,7 +682,7 @@ class EventReader:
                 try:
                     document = load_json(text)
                 except ValueError as exc:
-                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1) from None
+                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1, malformed=True) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
                 if isinstance(document, dict) and "records" in document:  # an Event Hub message, as _wrapped read it
@@ -660,10 +700,11 @@ class EventReader:
             line_no = first_line + block.count(b"\n", 0, start)
             decoded = text.decode("utf-8", "replace")
             lead = block.find(text, start) - start  # the line's leading blanks were not decoded
+            unended = whole is not None and whole.malformed and block.find(b"\n", start) < 0  # the file's last line
             for steps, problem, index in problems:  # column 1 unless the problem has a place of its own
                 column = (whole.column_in(decoded) + lead if whole is not None else
                           1 if index is None else json_string_place(decoded, steps, index)[1] + lead)
-                self._pending.append((line_no, problem, unit, column))
+                self._pending.append((line_no, unended_reason(problem, unended), unit, column))
         yield from events
 
     # ------------------------------------------------------------------------------------------ shapes
@@ -722,7 +763,7 @@ class EventReader:
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
-            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1) from None
+            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1, malformed=True) from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
@@ -790,7 +831,7 @@ class EventReader:
         return event
 
     # ------------------------------------------------------------------------------------------ CSV
-    def _csv(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
+    def _csv(self, stream: BinaryIO, name: str) -> Iterator[Event]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         # bytes that are not UTF-8 are decoded to lone surrogates and the row holding them is reported: a strict
         # decoder fails a whole chunk of text at once, losing the rows around the bad byte and its line number
@@ -839,7 +880,7 @@ class EventReader:
                 yield event
 
     # ------------------------------------------------------------------------------------------ documents
-    def _document(self, stream: io.BufferedReader, name: str) -> Iterator[Event]:
+    def _document(self, stream: BinaryIO, name: str) -> Iterator[Event]:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
@@ -956,6 +997,33 @@ def _cell_place(lines: Sequence[str], cell: int | None, last_line: int) -> tuple
         at -= len(part)
         line += 1
     return line, at + 1
+
+
+class _Counted(io.RawIOBase):
+    """A file's bytes as the reader takes them, decompressed: how many, and their CRC-32, and whether the end was
+    reached (``ended``). Two inputs that agree are the same events given twice (``ReadReport.same_content``).
+
+    Why counted as they are read: the file is not read a second time for it, and every reading of a file (JSON
+    lines, CSV, a document) takes its bytes through here, a line too long to hold too. Why CRC-32 and not a
+    cryptographic hash: it is cheap beside the reading the backtest is built to keep fast, and a false match (two
+    different files of one size, one chance in 2**32) changes nothing read, only adds a note."""
+
+    def __init__(self, source: io.BufferedIOBase) -> None:
+        super().__init__()
+        self.source, self.size, self.crc, self.ended = source, 0, 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        count = self.source.readinto(view)
+        if not count:
+            self.ended = True
+            return 0
+        self.size += count
+        self.crc = zlib.crc32(view[:count], self.crc)
+        return count
 
 
 def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
@@ -1099,7 +1167,7 @@ def wrapped_input(head: bytes) -> bool:
     return kind is not None  # a multi-line object
 
 
-def _blocks(stream: io.BufferedReader) -> Iterator[tuple[bytes, list[int]]]:
+def _blocks(stream: BinaryIO) -> Iterator[tuple[bytes, list[int]]]:
     """The stream in blocks of whole lines of about ``BLOCK`` bytes (the last may lack its final newline), each with
     the numbers (from 0 in the block) of its lines longer than ``events.MAX_LINE_BYTES``. Blocks are the runs of
     ``events.capped_runs``, the one capped reader: a longer line is never held whole, and is a block of its own,

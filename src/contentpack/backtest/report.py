@@ -10,6 +10,7 @@ from rich.table import Table
 
 from contentpack.backtest import html
 from contentpack.backtest.html import SHOWN_NOTABLES, DetectionNotables
+from contentpack.backtest.inputs import same_content_note
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -232,6 +233,7 @@ class Summary:
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
+        lines.extend(same_content_note(later, earlier) for later, earlier in read.same_content)
         if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
             lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could

@@ -254,7 +254,12 @@ def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
     such a line; ``backtest --events`` reports it as a bad line, also when no detection reads it
     (:func:`raw_control`). A second value after a whole one is :data:`CONCATENATED` at its place: Python's "Extra
     data" said nothing of the usual cause, ``jq``'s output without ``-c`` (records pretty-printed one after
-    another), which lost every record of the file."""
+    another), which lost every record of the file.
+
+    Every other decoding error is a :class:`JsonColumnError` too, in the decoder's words without their place
+    (``unterminated string``, ``expecting ',' delimiter``): Python's message ends "line 1 column 39 (char 38)",
+    which, after a reader's own ``path:line:col`` at column 1, gave the line's place twice and disagreeing; the
+    place is the reader's to say, at the decoder's column."""
     try:
         if numbers_as_text:
             return json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
@@ -265,10 +270,32 @@ def load_json(text: str | bytes, *, numbers_as_text: bool = False) -> object:
         if exc.msg == "Extra data":
             raise JsonColumnError(CONCATENATED, exc.lineno, exc.colno, exc.pos) from None
         if not exc.msg.startswith("Invalid control character"):
-            raise
+            raise JsonColumnError(_decoder_words(exc.msg), exc.lineno, exc.colno, exc.pos) from None
         code = ord(exc.doc[exc.pos])
         raise JsonColumnError(f"a raw control character (U+{code:04X}) inside a string: JSON requires it escaped "
                               f"(\\u{code:04x})", exc.lineno, exc.colno, exc.pos) from None
+
+
+_PLACE_WORDS = re.compile(r"(?: starting)? at$")  # "Unterminated string starting at": its place follows in Python's
+
+
+def _decoder_words(message: str) -> str:
+    """The standard decoder's message (``json.JSONDecodeError.msg``, without the place Python appends) as a reason
+    after a reader's words: lower case, and without the "at" that led to the place."""
+    words = _PLACE_WORDS.sub("", message)
+    return words[:1].lower() + words[1:]
+
+
+#: Said after the reason of a malformed line that is the last of its file and ends without a newline
+#: (:func:`unended_reason`): an export or copy interrupted part way leaves exactly that, and the decoder's words
+#: ("unterminated string", "expecting value") do not say so.
+ENDS_INSIDE = "the file ends inside this line (an export cut short?)"
+
+
+def unended_reason(reason: str, unended: bool) -> str:
+    """``reason``, with :data:`ENDS_INSIDE` after it when the malformed line is ``unended`` (the file's last, with no
+    newline): the one wording of ``search --events`` and ``backtest --events``."""
+    return f"{reason}; {ENDS_INSIDE}" if unended else reason
 
 
 # The C0 control characters but the line's end and the carriage return (counted apart: before a line feed it is a
@@ -709,7 +736,7 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
             try:
                 decoded = decode_json(stripped)
             except ValueError as exc:
-                bad.add(line_no, str(exc), error_column(exc, text))
+                bad.add(line_no, unended_reason(str(exc), not line.endswith(b"\n")), error_column(exc, text))
                 continue
             yield line_no, text.rstrip("\r\n"), decoded
     problem = bad.error()

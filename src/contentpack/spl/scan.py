@@ -36,6 +36,7 @@ from contentpack.spl.events import (
     open_events,
     skip_line,
     too_long,
+    unended_reason,
     unreadable,
     utf8_problem,
 )
@@ -410,8 +411,9 @@ def scan_file(
                     flat = decode_fields(stripped, wanted)
                     fields = cut_fields(stripped, flat, extract, tally)
                 except (ValueError, RecursionError) as exc:
-                    reason = utf8_problem(line) or (
-                        "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc))
+                    reason = utf8_problem(line) or unended_reason(
+                        "JSON nested too deeply" if isinstance(exc, RecursionError) else str(exc),
+                        not line.endswith(b"\n"))
                     bad.add(line_number(source.path, offset), reason, error_column(exc, line))
                     continue
             else:  # a plain-text line: refused when not UTF-8, as event_lines refuses it (not made U+FFFD)
