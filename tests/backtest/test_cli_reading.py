@@ -1,9 +1,10 @@
-"""What `contentpack backtest` says it read, for every input shape (docs/backtest.md, "Inputs"): the same 39
-records, one of them a decline the detection can match, exported six ways, each counted in the units that file
-has. Before, one count, "line(s) no detection can match", counted lines of one shape, export rows of another,
-and the records of an Event Hub message nowhere: "4 line(s): 1 event(s) kept, 3 line(s) no detection can match"
-hid the 9 records decoded beside the kept one; the 38 records as an indented JSON array said "4,231 line(s)" (its
-newlines, plus one); a `results` document on one line had "37 line(s)" no detection can match out of 1 read."""
+"""What `contentpack backtest` says it read, for every input shape (docs/backtest.md, "Inputs"): the same records
+(``single_user_declines``), one of them a decline the detection can match, exported six ways, each counted in the
+units that file has. Before, one count, "line(s) no detection can match", counted lines of one shape, export rows
+of another, and the records of an Event Hub message nowhere: "4 line(s): 1 event(s) kept, 3 line(s) no detection
+can match" hid the 9 records decoded beside the kept one; the records as an indented JSON array were counted as
+its lines (its newlines, plus one); a `results` document on one line had every record but the decline among the
+"line(s)" no detection can match, out of 1 line read."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from contentpack.backtest.inputs import same_content_note
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
 RECORDS = [json.loads(line) for line in SINGLE.read_text(encoding="utf-8").splitlines()]
-DECLINE = next(r for r in RECORDS if r["resultType"] == "65004")  # the 26th, after its 65001 prompt
+DECLINE = next(r for r in RECORDS if r["resultType"] == "65004")  # the one record a detection can match
 
 
 def _records(path: Path) -> Path:
@@ -30,7 +31,7 @@ def _records(path: Path) -> Path:
 
 
 def _event_hub(path: Path) -> Path:
-    """Messages of 10 records (the last of 9), one a line: the decline is in the third."""
+    """Messages of 10 records (the last of the rest), one a line: the decline is in the third."""
     path.write_text("".join(json.dumps({"records": RECORDS[i:i + 10]}) + "\n" for i in range(0, len(RECORDS), 10)),
                     encoding="utf-8")
     return path
@@ -45,7 +46,7 @@ def _results_line(path: Path) -> Path:
 
 
 def _array(path: Path) -> Path:
-    """A JSON array of the records, indented: 4,349 lines of one document."""
+    """A JSON array of the records, indented: thousands of lines of one document."""
     path.write_text(json.dumps(RECORDS, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -260,7 +261,7 @@ def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Pat
 
 
 def _bad_results_document(path: Path) -> Path:
-    """``{"results": [...]}`` indented (a REST API answer pretty-printed), its last result, the 40th, no object."""
+    """``{"results": [...]}`` indented (a REST API answer pretty-printed), its last result, after the records', no object."""
     _results_line(path)
     rows = json.loads(path.read_text(encoding="utf-8"))["results"]
     path.write_text(json.dumps({"results": [*rows, 5]}, indent=1) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from contentpack.datagen import catalog
+from contentpack.datagen.scenarios import SCENARIOS
 
 from .datagen_support import ROOT as REPO
 
@@ -85,14 +86,15 @@ def test_single_user_declines(scenario_records: dict[str, Records]) -> None:
 
 
 # Scenarios where users decide on a third-party application's consent prompt (refuse with 65004 or grant with a
-# user's Consent to application); admin_consent_paths, risky_app_blocked and the admin-consent walls show no prompt.
+# user's Consent to application); admin_consent_paths, risky_app_blocked and the admin-consent walls show no prompt
+# (every scenario is checked: one that gains a user's decision must gain its prompt and a place here).
 USER_DECISIONS = (
     "baseline_tenant", "consent_phishing_campaign", "single_user_declines", "declined_then_granted", "quick_regrant",
     "decline_wave_hour_boundary", "uncommon_scopes_phishing", "relure_days_later", "legit_app_rollout",
 )
 
 
-@pytest.mark.parametrize("name", USER_DECISIONS)
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_each_decision_follows_its_consent_prompt(name: str, scenario_records: dict[str, Records]) -> None:
     """A user refuses or grants only after the consent prompt (AADSTS65001, interactive) of that application: an
     interactive 65001 sign-in of the same user and application, under the decision's correlation id, seconds
@@ -108,7 +110,7 @@ def test_each_decision_follows_its_consent_prompt(name: str, scenario_records: d
         for r in _ops(records, "Consent to application", "success") if _props(r)["ConsentContext.IsAdminConsent"]
         == '"False"'
     ]
-    assert decisions
+    assert bool(decisions) == (name in USER_DECISIONS), [decided for _, decided, _, _ in decisions]
     for decision, decided, user_id, app_id in decisions:
         prompt = prompts.get(decision["correlationId"])
         assert prompt is not None, (name, decided)

@@ -21,6 +21,9 @@ CROSS_APP = "Entra ID OAuth Consent Declined Across Many Applications"
 DAY = "Entra ID OAuth Consent Declined Across Many Applications Over a Day"
 CAMPAIGN = (SPIKE, CROSS_APP, DAY)  # the three campaign detections of refusals (AADSTS65004)
 SLOW = "attack_data/real_records/refusals_across_apps_13_minutes_apart_over_a_day.log"  # 24 users in a day
+# the two applications declined by one user each beside the spike's wave of six in
+# campaign_app_wave_over_84_minutes_beside_two_refusals.log (test_pack_campaign_sweep, the day count's replay test)
+WAVE_NEIGHBOURS = frozenset({"e7b2d5a3-6c04-4e19-87f3-4a0d1b9e2f75", "e7c3e6b4-7d15-4f2a-98a4-5b1e2c0f3a86"})
 
 
 def swept() -> Iterator[tuple[Detection, UnitTest]]:

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from functools import cache
 
-
 from contentpack.replay.sweep import Variant, edge_offsets
 from contentpack.simulate import SimulationResult
 
 from .pack_timelines import CAMPAIGN, CROSS_APP, DAY, SLOW, SPIKE, scored_by, together
+from .pack_timelines import WAVE_NEIGHBOURS as NEIGHBOURS
 
 WAVE = "attack_data/real_records/campaign_app_wave_over_84_minutes_beside_two_refusals.log"
 SPIKE_APP = "e7a1c4f2-5b93-4d08-b6e2-3f9c0a8d1e64"  # six users over 84 minutes, five within 67
-NEIGHBOURS = {"e7b2d5a3-6c04-4e19-87f3-4a0d1b9e2f75", "e7c3e6b4-7d15-4f2a-98a4-5b1e2c0f3a86"}  # one user each
 
 
 @cache

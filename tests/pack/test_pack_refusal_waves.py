@@ -22,6 +22,7 @@ from real_pack_runs import real_pack
 
 from .pack_content_files import REPO
 from .pack_timelines import CROSS_APP, DAY, SPIKE, scored_by
+from .pack_timelines import WAVE_NEIGHBOURS as NEIGHBOURS
 from .pack_timelines import SLOW as SLOW_DATA
 
 SLOW = REPO / SLOW_DATA
@@ -56,7 +57,6 @@ FIVE_APPS = {"0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410", "6e2f9a17-3c84-4b5d-a0e6-91
 # the spike's wave with two single refusals in it: eight users over 84 minutes, which a run of the cross-application
 # detection holds whole as recorded (test_pack_campaign_sweep moves it)
 WAVE_HALF_BUILT = "Wave Read Half Built On A Day Over The Threshold"
-NEIGHBOURS = {"e7b2d5a3-6c04-4e19-87f3-4a0d1b9e2f75", "e7c3e6b4-7d15-4f2a-98a4-5b1e2c0f3a86"}
 ACCEPTED = {OVER_78_MINUTES: FIVE_APPS, WAVE_HALF_BUILT: NEIGHBOURS}  # scored twice, as the day count's v2 accepts
 
 
@@ -76,7 +76,7 @@ def test_the_day_count_never_scores_what_the_90_minute_detections_score(name: st
         [(n.detection, n.run_time, n.fields) for n in before.notables]
     ninety = [e for e in after.risk if not str(e.get("source", "")).endswith(f"{DAY} - Rule")]
     assert [dict(e) for e in ninety] == [dict(e) for e in before.risk]
-    day_objects = {str(e["risk_object"]) for e in after.risk if str(e.get("source", "")).endswith(f"{DAY} - Rule")}
+    day_objects = scored_by(after).get(DAY, set())
     accepted = [apps for prefix, apps in ACCEPTED.items() if test_name.startswith(prefix)]
     assert day_objects & before.risk_scores().keys() == (accepted[0] if accepted else set())
     if name != DAY:  # the 90-minute detections' own waves and benign data: the day count stays quiet
@@ -110,7 +110,7 @@ def test_refusals_13_minutes_apart_raise_campaign_risk_on_each_application(tmp_p
     scores = result.risk_scores()
     assert len(scores) == (4 if rotation.startswith("four") else 24)
     assert set(scores.values()) == {20}
-    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+    assert scored_by(result).keys() == {DAY}
 
 
 def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> None:
@@ -124,9 +124,8 @@ def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> No
     [test] = [t for t in detection.tests if t.name.startswith("Five Users Of Each Application Over 85 Minutes")]
     result = _timeline(detection, test, (SPIKE, CROSS_APP, DAY))
     assert result.notables == ()
-    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+    assert scored_by(result).keys() == {DAY}
     assert len(result.risk_scores()) == 5 and set(result.risk_scores().values()) == {20}
-
 
 
 BESIDE_SPIKE = REPO / "attack_data" / "real_records" / "campaign_split_wave_beside_an_application_at_the_spike_threshold.log"
@@ -181,7 +180,7 @@ def test_five_users_of_an_application_over_78_minutes_indexed_late_are_the_day_c
     result = runner.run_timeline(ctx, detection, detection.tests.index(test), events,
                                  [_detection(name) for name in (SPIKE, CROSS_APP, DAY)])
     assert result.notables == ()
-    assert {str(e["source"]).rsplit(" - ", 2)[-2] for e in result.risk} == {DAY}
+    assert scored_by(result).keys() == {DAY}
     assert len(result.risk_scores()) == 5 and set(result.risk_scores().values()) == {20}
 
 

@@ -87,7 +87,9 @@ class _Parser(argparse.ArgumentParser):
     of this class too (argparse's ``add_subparsers`` makes them of the parent's), so every command's every option
     with choices gets it from this one place. The wording is written here, not taken from argparse, whose own is
     not the same on every Python (later releases print the list without quotes, CPython gh-86357; 3.14 can
-    suggest, worded otherwise)."""
+    suggest, worded otherwise). Its usage error also says how to give a value starting with ``-`` (``error``)."""
+
+    _words: Sequence[str] = ()  # the words the parser was last given (``parse_known_args``), which ``error`` reads
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
@@ -109,7 +111,7 @@ class _Parser(argparse.ArgumentParser):
         option was left without its value because the word after it starts with ``-``: argparse takes such a word
         for an option, and said only ``argument --earliest: expected one argument`` of ``--earliest -7d@d``, a time
         modifier as Splunk writes it."""
-        super().error(message + _dash_value(message, getattr(self, "_words", ())))
+        super().error(message + _dash_value(message, self._words))
 
 
 # The last line of ``contentpack --help``, and of what a bare ``contentpack`` prints: where a command's own help is
@@ -146,7 +148,7 @@ def _did_you_mean(words: Sequence[str], names: Sequence[str], quoted: bool = Fal
 
 def _dash_value(message: str, words: Sequence[str]) -> str:
     """The hint ``_Parser.error`` adds to ``argument --opt: expected one argument`` when the word after ``--opt``
-    starts with ``-`` (and is not one of the command's options' own spelling, ``--opt --other``); "" otherwise."""
+    starts with a single ``-`` (``--opt --other`` is an option left without its value, not a value); "" otherwise."""
     option, _, rest = message.removeprefix("argument ").partition(": ")
     if rest != "expected one argument":
         return ""

@@ -166,7 +166,7 @@ class _Builder:
         corr = guid(self.rng)
         self.grant(user, app, at, corr, user.office_ip)
         self.sign_in(user, self.ref(app, at), at + 2 * TICKS_PER_SECOND, scopes=app.scopes, correlation_id=corr)
-        self.prompted.append(_Prompt(user, app, at, False, corr, False))
+        self.prompted.append(_Prompt(user, app, at, at_home=False, correlation_id=corr, typed_upn=False))
 
     def grant(self, user: User, app: ThirdPartyApp, at: int, correlation_id: str, ip: str,
               admin: bool = False) -> None:
@@ -392,8 +392,8 @@ def single_user_declines(seed: int) -> Scenario:
     b.decline(user, app, at)
     return b.done(
         "single_user_declines", seed,
-        "One user declines one third-party app's consent prompt (a 65001 prompt, then a single 65004 sign-in), amid ordinary "
-        "traffic: the ESCU-style single-event case.",
+        "One user declines one third-party app's consent prompt (a 65001 prompt, then a single 65004 sign-in), "
+        "amid ordinary traffic: the ESCU-style single-event case.",
         ("T1528",),
         {"app": app_facts(app, False, "third-party app"), "user": user.upn},
     )
@@ -440,8 +440,9 @@ def declined_then_granted(seed: int) -> Scenario:
     b.user_grants(user, app, at)
     return b.done(
         "declined_then_granted", seed,
-        "A user declines 'Invoice Tracker Pro' (65001 prompt, then 65004), is lured again and grants it mail scopes about 4.5 "
-        "hours later (Add service principal, Consent to application, Add delegated permission grant).",
+        "A user declines 'Invoice Tracker Pro' (65001 prompt, then 65004), is lured again and grants it mail "
+        "scopes about 4.5 hours later (Add service principal, Consent to application, Add delegated permission "
+        "grant).",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
          "declined_at_created": "2026-10-15T09:12:40Z", "granted_at_created": "2026-10-15T13:47:05Z"},
@@ -598,10 +599,10 @@ def quick_regrant(seed: int) -> Scenario:
     b.attacker_refresh(user, b.ref(app, granted), granted + 21 * TICKS_PER_MINUTE)
     return b.done(
         "quick_regrant", seed,
-        "A user declines 'Secure Fax Inbox' (65001 prompt, then 65004) and, pressed by a follow-up message, grants it mail scopes "
-        "3 minutes later. The refusal's sign-in record is written 8 minutes late (its UPN in the letter case the "
-        "user typed) and the grant's audit records at once, so by record time (_time) the grant precedes the "
-        "refusal; by event time (createdDateTime, activityDateTime) the refusal comes first.",
+        "A user declines 'Secure Fax Inbox' (65001 prompt, then 65004) and, pressed by a follow-up message, "
+        "grants it mail scopes 3 minutes later. The refusal's sign-in record is written 8 minutes late (its UPN in "
+        "the letter case the user typed) and the grant's audit records at once, so by record time (_time) the "
+        "grant precedes the refusal; by event time (createdDateTime, activityDateTime) the refusal comes first.",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
          "user_as_typed": user.upn_variant,
@@ -628,8 +629,9 @@ def decline_wave_hour_boundary(seed: int) -> Scenario:
         b.decline(user, app, at, typed_upn=user is users[0], lag=lag)
     return b.done(
         "decline_wave_hour_boundary", seed,
-        "Eight users are prompted (65001) and decline 'Shared Document Portal' between 09:48 and 10:09, four on each side of 10:00 by "
-        "record time: fixed clock-hour buckets split the wave 4 + 4 below a threshold of 5. Nobody grants.",
+        "Eight users are prompted (65001) and decline 'Shared Document Portal' between 09:48 and 10:09, four on "
+        "each side of 10:00 by record time: fixed clock-hour buckets split the wave 4 + 4 below a threshold of 5. "
+        "Nobody grants.",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"),
          "decliners_65004": sorted(u.upn for u in users),
@@ -652,9 +654,9 @@ def relure_days_later(seed: int) -> Scenario:
     b.attacker_refresh(user, b.ref(app, granted), granted + 33 * TICKS_PER_MINUTE)
     return b.done(
         "relure_days_later", seed,
-        "A user declines 'Invoice Approval Portal' on Monday afternoon (65001 prompt, then 65004, UPN as typed), is lured again "
-        "and grants it mail and file scopes on Thursday morning, three days later; the app then redeems the "
-        "token from attacker infrastructure.",
+        "A user declines 'Invoice Approval Portal' on Monday afternoon (65001 prompt, then 65004, UPN as typed), "
+        "is lured again and grants it mail and file scopes on Thursday morning, three days later; the app then "
+        "redeems the token from attacker infrastructure.",
         ("T1528", "T1566.002"),
         {"app": app_facts(app, False, "third-party multi-tenant app, unverified publisher"), "user": user.upn,
          "user_as_typed": user.upn_variant,
@@ -718,8 +720,8 @@ def legit_app_rollout(seed: int) -> Scenario:
     return b.done(
         "legit_app_rollout", seed,
         f"IT rolls out '{ROLLOUT_APP_NAME}', a reviewed vendor app listed in entra_id_known_applications, before "
-        "anyone granted admin consent: 13 users meet its prompt (65001) within the hour, 10 decline (they did not expect "
-        "it), 3 consent (User.Read, Calendars.Read); the admin then grants tenant-wide consent. Only the "
+        "anyone granted admin consent: 13 users meet its prompt (65001) within the hour, 10 decline (they did not "
+        "expect it), 3 consent (User.Read, Calendars.Read); the admin then grants tenant-wide consent. Only the "
         "tenant-wide consent is worth a notable.",
         (),
         {"app": app_facts(app, True, "reviewed vendor app, verified publisher, listed in "

@@ -95,6 +95,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import Literal
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
@@ -195,7 +196,7 @@ class SimulationError:
     # "cron" | "schedule" (dispatch window) | "search" | "throttle" (a result it cannot key) | "answer" (the
     # ``answer=`` caller could not answer a run: its message says whole what failed, ``could not run the search
     # of ...``, so it is not labelled again as the engine's search errors are)
-    what: str
+    what: Literal["cron", "schedule", "search", "throttle", "answer"]
     # a search's own error ("search"), whole for its caller to place what its message names; else the message
     cause: SplError | str
     cron_column: int | None = None  # the bad part's column inside the cron_schedule ("cron")
