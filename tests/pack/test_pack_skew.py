@@ -15,8 +15,9 @@ correlation) replays the test's timeline skewed, and the detection's notables (a
 total per risk object must be those of the unskewed timeline, ``contentpack replay``'s own. A skewed run
 resolves its window at its skewed start (assumed, see ``content.schedule``); a run the scheduler delays searches
 its on-time window instead (Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web*): swept
-below with the attack moved under the largest skew (``delay_sets``, ``moved_skewed``); runs skewed with records
-late are in ``test_pack_late``.
+below with the attack moved under the largest skew (``delay_sets``, ``moved_skewed``), and unevenly, on time up to
+the first raising run and the most after it (``held_back_unevenly``); runs skewed with records late are in
+``test_pack_late``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from contentpack.replay.sweep import (
     delay_sets,
     held_back_late,
     held_back_skewed,
+    held_back_unevenly,
     moved_late,
     moved_skewed,
     moved_skewed_late,
@@ -92,6 +94,14 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
     assert held_back_skewed(swept_timeline) == [Variant(skews=skewed.skews, delays=held.delays)]
     assert held_back_late(swept_timeline) == [Variant(delays=held.delays, late=900.0)]
     assert moved_skewed_late(swept_timeline) == [Variant(1800.0, skews=skewed.skews, late=900.0)]
+    # the correlation's own runs held back from the tick after its first raising run, then its writers from their
+    # first tick at or after it (the risk that run read written on time)
+    unmoved = swept_timeline.run()
+    raising = [run.run_time for run in unmoved.runs_of(detection.name) if run.rows][0]
+    assert held_back_unevenly(swept_timeline, unmoved) == [
+        Variant(delays=((detection.name, 3540.0),), held_back_from=((detection.name, raising + 3600.0),)),
+        Variant(delays=held.delays, held_back_from=tuple(
+            (name, raising - 600.0 + (600.0 if cron == "*/10 * * * *" else 3600.0)) for name, cron in writers.items()))]
 
 
 @pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
@@ -103,4 +113,17 @@ def test_runs_held_back_or_skewed_with_the_attack_moved_change_no_notable_and_no
     back under each skew of ``skew_sets`` that is not a whole period)."""
     swept_timeline = timeline(detection_name, test_name)
     variants = delay_sets(swept_timeline) + moved_skewed(swept_timeline) + held_back_skewed(swept_timeline)
+    assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []
+
+
+@pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
+def test_runs_held_back_unevenly_change_no_notable_and_no_risk(detection_name: str, test_name: str) -> None:
+    """``replay.sweep.held_back_unevenly``: a throttled detection's runs on time up to its first raising run, held
+    back the most its ``schedule_window`` allows after it (a record that run raised seen again past the throttle);
+    a correlation's beside it, its writers on time up to the risk that run read and held back the most after it
+    (the risk correlation measured the gap between grants on its writers' runs until v21, so an hourly writer's run
+    held back 59 minutes split one wave into two findings)."""
+    swept_timeline = timeline(detection_name, test_name)
+    unmoved = swept_timeline.run()
+    variants = held_back_unevenly(swept_timeline, unmoved)
     assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []

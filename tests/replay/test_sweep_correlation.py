@@ -22,10 +22,11 @@ import pytest
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay import sweep
-from contentpack.replay.sweep import Raised, Timeline, Variant, delay_sets, held_back_skewed, moved_late, skew_sets
+from contentpack.replay.sweep import (Raised, Timeline, Variant, delay_sets, held_back_skewed, held_back_unevenly,
+                                      moved_late, skew_sets)
 
 from . import factory as f
-from .simfactory import decline
+from .simfactory import decline, ts
 from .sweep_fixture import USER, detection_yaml, write_pack
 
 WRITER = "Entra ID Refusal Every Ten Minutes"
@@ -112,3 +113,21 @@ def test_the_writers_held_back_under_the_skew_set_write_where_no_other_variant_d
     assert held_back_skewed(timeline) == [Variant(skews=skewed.skews, delays=held.delays)]
     assert [(v.moved, raised) for v, raised in timeline.differences(held_back_skewed(timeline), unmoved)] == [
         (("runs", "delayed"), Raised(0, ((USER, 30),)))]
+
+
+def test_the_writers_held_back_unevenly_are_on_time_up_to_the_readers_first_raising_run(pack: Pack) -> None:
+    """``held_back_unevenly`` for a timeline of several detections, beside the reader's own runs held back (none
+    here: the correlations are not throttled): the writer on time up to the risk the reader's first raising run
+    read (its 09:50 run writes the refusals' risk, which the 10:10 run reads and raises), from its 10:10 tick on
+    (risk written then is read by a later run) held back 9 minutes, a minute under its period
+    (``schedule_window = auto``)."""
+    timeline = _timeline(pack, HOUR_LESS_A_MINUTE)
+    result = timeline.run()
+    assert [run.run_time for run in result.runs_of(HOUR_LESS_A_MINUTE) if run.rows][0] == ts("2026-10-13 10:10")
+    [variant] = held_back_unevenly(timeline, result)
+    assert variant == Variant(delays=((WRITER, 540.0),), held_back_from=((WRITER, ts("2026-10-13 10:10")),))
+    assert variant.describe(HOUR_LESS_A_MINUTE) == (
+        f"runs of {WRITER} held back 9m over their on-time windows from the run of 2026-10-13T10:10:00.000Z on, "
+        "the earlier runs on time")
+    # the writer, throttled on the user, writes the refusals' risk once, at 09:50, on time: nothing changes
+    assert timeline.differences([variant], timeline.outcome(result)) == []

@@ -108,7 +108,15 @@ timeline), its runs from the next tick on held back the most its schedule window
 record that run raised and a later run sees is then seen a period plus the window after it, past a throttle
 shorter than that (the pack's hourly detections throttled 7100 s with ``schedule_window = auto``, read as 59
 minutes: 119 minutes). One variant per test; a timeline of several detections gets the same for its reader, the
-writers on time.
+writers on time, and one more for its writers (``_writers_held_back_unevenly``), the reader on time: each writer's
+runs on time up to those whose risk the reader's first raising run read (its first tick at or after that run: a
+risk event is read from the run after the one that wrote it), from there on held back the most its schedule
+window allows. A reader that measures the time between two risk events (a wave of grants, one finding per wave)
+measures their writers' runs when the risk carries the run's time, and those runs can be a period plus the
+window apart, not a period: a wave whose first grant's risk was written on time and whose next grant's risk an
+hour and 59 minutes later is two waves to a reader that cuts waves at 80 minutes. A constant hold-back moves
+every writer run alike and cannot show it; the reverse (the writers held back up to that run, on time after it)
+``simulate`` cannot express (``held_back_from`` holds runs back from a tick on, not up to one).
 
 A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
 so of these newer combinations it gets one each, those that write its risk latest against the reader: the
@@ -121,9 +129,10 @@ A variant that replays exactly as one already replayed is not replayed again (``
 skewed a whole period are the next ticks' on-time runs): its outcome is reused, and it is still counted.
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
-records indexed earlier; runs held back unevenly other than none up to the first raising run and the most after
-it; four things at once; a correlation's attack moved by other than half its interval or,
-with late records, other than its last record onto its run; its writers held back by less than the most), delays
+records indexed earlier; runs held back unevenly other than none up to the first raising run (for a reader's
+writers: up to its inputs) and the most after it, such as a correlation's writers held back up to its first
+raising run and on time after it; four things at once; a correlation's attack moved by other than half its
+interval or, with late records, other than its last record onto its run; its writers held back by less than the most), delays
 beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).
 """
@@ -703,17 +712,34 @@ def held_back_skewed(timeline: Timeline) -> list[Variant]:
 def held_back_unevenly(timeline: Timeline, unmoved: SimulationResult) -> list[Variant]:
     """Runs held back unevenly (see the module docstring): a throttled detection's first run that raises something
     on time (``unmoved``: the timeline unmoved), its runs from the next tick on held back the most its schedule
-    window allows. None for a detection without a throttle or a schedule window, or when nothing is raised."""
+    window allows. None for a detection without a throttle or a schedule window, or when nothing is raised.
+    Several detections: beside that (the writers on time), the writers held back unevenly
+    (``_writers_held_back_unevenly``)."""
     detection = timeline.detection
     most = max_delay_of(detection)
     raising = [run.run_time for run in unmoved.runs_of(detection.name) if run.rows]
-    if detection.tags.throttling is None or not most or not raising:
+    if not raising:
         return []
     schedule = schedule_of(detection)
     following = next(schedule.cron.ticks(raising[0], raising[0] + schedule.longest_gap), None)
-    if following is None:
-        return []
-    return [Variant(delays=((detection.name, most),), held_back_from=((detection.name, following),))]
+    own = [] if detection.tags.throttling is None or not most or following is None else [
+        Variant(delays=((detection.name, most),), held_back_from=((detection.name, following),))]
+    return own + _writers_held_back_unevenly(timeline, raising[0])
+
+
+def _writers_held_back_unevenly(timeline: Timeline, raising: float) -> list[Variant]:
+    """Several detections, the reader's first raising run at ``raising`` (on time): each writer's runs on time up
+    to those whose risk that run read, and from its first tick at or after it (risk written then is read by a
+    later run) held back the most its schedule window allows (``_writers_held_back``). None for one detection or
+    without a writer with a schedule window."""
+    held = []
+    for name, most in _writers_held_back(timeline):
+        [writer] = [d for d in timeline.detections if d.name == name]
+        schedule = schedule_of(writer)
+        first = next(schedule.cron.ticks(raising - 1, raising + schedule.longest_gap), None)
+        if first is not None:
+            held.append(((name, most), (name, first)))
+    return [Variant(delays=tuple(d for d, _ in held), held_back_from=tuple(f for _, f in held))] if held else []
 
 
 def moved_skewed_late(timeline: Timeline) -> list[Variant]:
