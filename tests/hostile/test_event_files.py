@@ -65,7 +65,7 @@ def test_bad_lines_are_counted_and_numbered_never_dropped(tmp_path: Path) -> Non
     for lazy in (False, True):
         with pytest.raises(SplError) as caught:
             _search(file, lazy, "search * | stats count")
-        assert caught.value.message.startswith(f"{file}:2: malformed JSON event: ")
+        assert caught.value.message.startswith(f"{file}:2:2: malformed JSON event: expecting property name")
         assert "(6 malformed lines in all: lines 2, 4, 5, 6, 7, ...)" in caught.value.message
 
 

@@ -88,7 +88,7 @@ def test_junit_xml_holds_a_lone_surrogate_escaped() -> None:
 
 def test_backtest_counts_an_export_row_whose_raw_holds_a_lone_surrogate_as_bad(tmp_path: Path) -> None:
     export = tmp_path / "export.json"
-    raw = json.dumps({"time": "2026-10-21T09:00:00Z", "operationName": "Sign-in activity",
+    raw = json.dumps({"time": "2026-10-21T09:00:00Z", "operationName": "Sign-in activity", "category": "SignInLogs",
                       "properties": {"status": {"errorCode": 65004}}}) + " " + LONE
     export.write_text(json.dumps({"preview": False, "result": {"_raw": raw, "_time": "2026-10-21T09:00:00Z"}}) + "\n",
                       encoding="utf-8")
