@@ -82,6 +82,15 @@ def _assumed(name: str, text: str, where: str, says: str) -> object:
 
 
 GRAPH_CSV = '"Id","CreatedDateTime","UserPrincipalName","AppId","Status"\n"1","x","a","b","c"\n'
+# The Splunk Add-on for Microsoft Azure's events exported from Splunk: each _raw one Graph object as the add-on writes
+# it (``json.dumps``; README, "Logs from the Splunk Add-on for Microsoft Azure"), under its default sourcetypes
+SIGNIN_EXPORT = {"_raw": json.dumps(SIGNIN), "_time": "2026-10-12T16:03:35.000+00:00", "sourcetype": "azure:aad:signin"}
+AUDIT_EXPORT = {"_raw": json.dumps(AUDIT), "_time": "1791811640.017", "sourcetype": "azure:aad:audit"}
+EXPORT_CSV = ('"_raw","_time",sourcetype\n"' + json.dumps(SIGNIN).replace('"', '""')
+              + '","2026-10-12T16:03:35.000+00:00","azure:aad:signin"\n')
+ADD_ON_SIGNINS = ("this looks like a Splunk export of sourcetype azure:aad:signin whose _raw holds Microsoft Graph "
+                  "signIn objects (createdDateTime, userPrincipalName, appId, status.errorCode), as the Splunk "
+                  "Add-on for Microsoft Azure indexes them")
 # (file name, its text, where the message points (the file name, then ":1" for a line or a header), what it says)
 SHAPES = [
     _shape("signins.json", json.dumps([SIGNIN, SIGNIN], indent=2), "",
@@ -111,6 +120,18 @@ SHAPES = [
     _shape("auditlogs.jsonl", _lines(AUDIT_ROW), ":1",
            "these look like Log Analytics rows (TimeGenerated, OperationName, Category, Result)"),
     _shape("query.json", json.dumps(TABLES), ":1", "this looks like a Log Analytics query API response"),
+    # before, read without a word: "0 kept for the detections", exit 0
+    _shape("export-signins.json", _lines(*[{"preview": False, "result": SIGNIN_EXPORT}] * 2), ":1", ADD_ON_SIGNINS),
+    _shape("export-signins.csv", "\n" + EXPORT_CSV, ":3", ADD_ON_SIGNINS),
+    _shape("export-audits.json", json.dumps({"results": [AUDIT_EXPORT]}, indent=2), "",
+           "this looks like a Splunk export of sourcetype azure:aad:audit whose _raw holds Microsoft Graph "
+           "directoryAudit objects (activityDateTime, activityDisplayName, initiatedBy, targetResources)"),
+    _shape("export-rows.json", json.dumps([{"_raw": SIGNIN_EXPORT["_raw"], "_time": "1791821015"}]), "",
+           "this looks like a Splunk export whose _raw holds Microsoft Graph signIn objects (createdDateTime, "
+           "userPrincipalName, appId, status.errorCode), as the Splunk Add-on for Microsoft Azure indexes them "
+           "(sourcetypes azure:aad:signin, azure:aad:audit)"),
+    _shape("export-signinlogs.jsonl", _lines({"result": {"_raw": json.dumps(SIGNIN_ROW), "_time": "1791821015"}}),
+           ":1", "this looks like a Splunk export whose _raw holds Log Analytics rows (TimeGenerated, "),
 ]
 
 

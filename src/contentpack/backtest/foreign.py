@@ -27,8 +27,10 @@ do not match in Splunk either:
 Nothing is converted: field for field the schemas differ in names, nesting and types (``resultType`` is a
 string in the records, ``status.errorCode`` a number in Graph; ``time`` is when the record was emitted,
 ``createdDateTime`` when the sign-in happened), so a conversion would be a guess at what Splunk would index.
-The recognisers only look at keys (never values), and an object with the record's ``time``, an export row's
-``_raw`` or an Event Hub message's ``records`` is never taken for another schema.
+The recognisers only look at keys (never values), and an object with the record's ``time`` or an Event Hub
+message's ``records`` is never taken for another schema. A Splunk export (JSON lines, a results document, an array
+of rows, CSV) is judged by its first row's ``_raw``: the Splunk Add-on for Microsoft Azure indexes Graph objects as
+they come (``azure:aad:signin``, ``azure:aad:audit``), and their export is refused as the objects are.
 
 One home for both commands: ``backtest --events`` calls ``object_refusal``/``head_refusal`` where it already
 decodes, ``search --events`` calls ``file_refusal`` on each file before reading it.
@@ -37,6 +39,7 @@ decodes, ``search --events`` calls ``file_refusal`` on each file before reading 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -80,10 +83,16 @@ def _present(item: Mapping[str, object], names: Sequence[str]) -> str:
 
 def describe(item: object) -> str | None:
     """What a decoded JSON value is, when it is one of the other schemas (a phrase to follow "this looks like"
-    or "these look like"): None for anything else, the pack's own shapes included."""
-    if not isinstance(item, Mapping) or any(key in item for key in _OWN_KEYS):
+    or "these look like"): None for anything else, the pack's own shapes included. A Splunk export (a line, a
+    results document, a row) is judged by its first row's ``_raw`` (``_describe_export``)."""
+    if not isinstance(item, Mapping):
         return None
-    if isinstance(item.get("result"), Mapping):  # a Splunk export line
+    results = item.get("results")
+    row = (item if "_raw" in item else item.get("result") if isinstance(item.get("result"), Mapping)
+           else results[0] if isinstance(results, list) and results and isinstance(results[0], Mapping) else None)
+    if row is not None:
+        return _describe_export(row)
+    if any(key in item for key in _OWN_KEYS):
         return None
     value = item.get("value")
     if isinstance(value, list) and any(isinstance(key, str) and key.startswith("@odata.") for key in item):
@@ -94,16 +103,52 @@ def describe(item: object) -> str | None:
     tables = item.get("tables")
     if isinstance(tables, list) and tables and isinstance(tables[0], Mapping) and "rows" in tables[0]:
         return "a Log Analytics query API response ({\"tables\": [{\"columns\": [...], \"rows\": [...]}]})"
-    if "createdDateTime" in item:
-        return (f"Microsoft Graph signIn objects ({_present(item, _SIGNIN)}), as the Entra admin center's JSON "
-                "download and the Graph API (GET /auditLogs/signIns) give them")
-    if "activityDateTime" in item:
-        return (f"Microsoft Graph directoryAudit objects ({_present(item, _AUDIT)}), as the Entra admin center's "
-                "JSON download and the Graph API (GET /auditLogs/directoryAudits) give them")
+    graph = _graph_objects(item)
+    if graph is not None:
+        objects, endpoint = graph
+        return f"{objects}, as the Entra admin center's JSON download and the Graph API (GET {endpoint}) give them"
     if "TimeGenerated" in item:
         return (f"Log Analytics rows ({_present(item, _LOG_ANALYTICS)}), as a Log Analytics or Microsoft Sentinel "
                 "query over SigninLogs or AuditLogs exports them")
     return None
+
+
+def _graph_objects(item: Mapping[str, object]) -> tuple[str, str] | None:
+    """Which Microsoft Graph objects ``item`` is (their name and keys, and the endpoint that lists them), or None."""
+    if "createdDateTime" in item:
+        return f"Microsoft Graph signIn objects ({_present(item, _SIGNIN)})", "/auditLogs/signIns"
+    if "activityDateTime" in item:
+        return f"Microsoft Graph directoryAudit objects ({_present(item, _AUDIT)})", "/auditLogs/directoryAudits"
+    return None
+
+
+def _describe_export(row: Mapping[str, object]) -> str | None:
+    """What a Splunk export is, from one of its rows, when the row's ``_raw`` is one of the other schemas. The
+    Splunk Add-on for Microsoft Azure indexes each Graph object as it comes (``azure:aad:signin``,
+    ``azure:aad:audit``: README, "Logs from the Splunk Add-on for Microsoft Azure"); exported, those rows were read
+    without a word, each set aside or matched by no detection, where the same objects in a file were refused. Judged
+    by ``_raw`` (keys, as everywhere here), not by the row's sourcetype, which is only named: a sourcetype renamed
+    at the user's site says nothing of the schema."""
+    raw = row.get("_raw")
+    if isinstance(raw, list) and len(raw) == 1:  # a multivalue field of one value, as the reader takes it
+        raw = raw[0]
+    if not isinstance(raw, str) or not raw.lstrip().startswith("{"):
+        return None
+    try:
+        inner = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # the reader reports a malformed _raw where it is
+    if not isinstance(inner, Mapping) or any(key in inner for key in _OWN_KEYS):
+        return None
+    sourcetype = row.get("sourcetype")
+    named = f" of sourcetype {sourcetype}" if isinstance(sourcetype, str) and sourcetype else ""
+    graph = _graph_objects(inner)
+    if graph is not None:
+        which = "" if named else " (sourcetypes azure:aad:signin, azure:aad:audit)"
+        return (f"a Splunk export{named} whose _raw holds {graph[0]}, as the Splunk Add-on for Microsoft Azure "
+                f"indexes them{which}")
+    what = describe(inner)
+    return None if what is None else f"a Splunk export{named} whose _raw holds {what}"
 
 
 def describe_header(columns: Sequence[str]) -> str | None:
@@ -170,8 +215,25 @@ def head_refusal(head: bytes, name: str) -> str | None:
         header = next(csv.reader([line]), [])
     except csv.Error:  # a field past the csv module's size limit: not a header of a known export
         return None
+    if "_raw" in (column.strip() for column in header):  # a Splunk export: judged by its first row
+        return _csv_row_refusal(stripped.decode("utf-8", "replace"), name, line_no)
     what = describe_header(header) if len(header) > 1 else None
     return None if what is None else refusal(where, what)
+
+
+def _csv_row_refusal(text: str, name: str, line_no: int) -> str | None:
+    """The refusal for a Splunk CSV export (``text`` from its header on, ``line_no`` the header's line) by its first
+    row, as much of it as the head holds (a row cut short has no ``_raw`` to judge: None)."""
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = [column.strip() for column in next(rows, [])]
+        first = next(rows, None)
+    except csv.Error:
+        return None
+    if first is None or len(first) != len(header):
+        return None
+    what = describe(dict(zip(header, first)))
+    return None if what is None else refusal(f"{name}:{line_no + 1}", what)
 
 
 # a Graph response's first key (assumed: Graph and Graph Explorer write it first, as every page in Microsoft Graph's

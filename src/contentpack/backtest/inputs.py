@@ -38,7 +38,8 @@ of a JSON-lines file must be a ``{...}`` object, without a raw control character
 export row without ``_raw`` or with an unreadable ``_time``/``_indextime``, a record without a readable
 ``time``, invalid UTF-8 — are counted and the first few reported with file and line, never a traceback and
 never silently dropped (nor given a made-up time). Entra ID logs in another schema (Graph, the admin center's
-download, Log Analytics) are refused by ``foreign`` from a file's first line, element or header.
+download, Log Analytics, and a Splunk export of them) are refused by ``foreign`` from a file's first line, element,
+header or first exported row.
 
 ``search --events`` reads the inputs only this reader takes apart (exports and Event Hub messages,
 :func:`wrapped_input`) with it too, at each search, every line kept and the fields the search reads extracted:
