@@ -20,9 +20,10 @@ The schedule, throttling, notables, risk events and the report are the local bac
    simulation wrote from Splunk's rows -- nothing is written to the server's risk index;
 6. each detection dispatched whose runs all returned nothing, and whose filter macro the pack tunes
    (``macros/<stem>_filter.yml``), is searched once more, over the span the runs searched with the macro's call as
-   ``search *``: rows there are what the tuning dropped, named as the local backtest names them
-   (``field_hints.silenced_by_tuning``, ``RemoteBacktest.silenced``). That search's answer is kept in the
-   checkpoint beside the runs' (``RunKey.unfiltered``), so a resumed backtest does not send it again.
+   ``search *``, bounded on ``_indextime`` as a run at the period's end (below): rows there are what the tuning
+   dropped, named as the local backtest names them (``field_hints.silenced_by_tuning``,
+   ``RemoteBacktest.silenced``). That search's answer is kept in the checkpoint beside the runs'
+   (``RunKey.unfiltered``), so a resumed backtest does not send it again.
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -325,10 +326,11 @@ class RemoteBacktest:
         """The detections dispatched whose runs all returned nothing (none failed) that return rows with their
         tuned filter macro as ``search *`` over the span the runs searched: one search job each, only for a
         detection whose filter macro the pack tunes (``spl_macros.dropped_by``), the local backtest's one search
-        over the events kept (``field_hints.filter_hints``) asked of the index. Bounded by the window's ends only,
-        not ``index_latest``: as the local one, over every event. Kept in the checkpoint as the runs are
-        (``RunKey.unfiltered``): a resumed backtest reads it back instead of asking again, unless the search,
-        index, span or server changed."""
+        over the events kept (``field_hints.filter_hints``) asked of the index. Bounded as a run at the period's end
+        would be (``index_latest`` = that time + 1 s): an event indexed after it was seen by no run, so the filter
+        did not silence it, and the answer kept in the checkpoint (``RunKey.unfiltered``) is the one the same
+        search gives again however much is indexed later -- a resumed backtest reads it back instead of asking
+        again, unless the search, index, span or server changed."""
         if not runs:
             return ()
         returned = {name for name, _, rows in result.row_counts() if rows}
@@ -351,7 +353,8 @@ class RemoteBacktest:
         mark = fingerprint(self.connection.target.url, self.index, text, span)
         found = self.checkpoint.get(key, mark)
         if found is None:
-            found = self._search(text, span, "run the search without its filter macro")
+            found = self._search(text, span, "run the search without its filter macro",
+                                 index_latest=span.run_time + 1)
             self.checkpoint.add(key, mark, found)
         if found.error is not None:
             raise SplError(found.error)
