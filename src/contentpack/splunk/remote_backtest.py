@@ -49,7 +49,6 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -339,16 +338,17 @@ class RemoteBacktest:
         quiet = [detection for name, detection in sent.items() if name not in returned | failed]
         earliest, latest = min(run.earliest for run in runs), max(run.latest for run in runs)
         over = f" over index {self.index} from {iso_utc(earliest)} to {iso_utc(latest)}, the span the runs searched,"
-        hints: list[FilterHint] = []
-        for detection in quiet:  # one at a time: its search is saved under its name, and rows_of is given the text
-            span = ScheduledRun(detection, result.end, earliest, latest)
-            hints += silenced_by_tuning(self.pack, [detection], partial(self._unfiltered_rows, span), over)
-        return tuple(hints)
+
+        def rows_of(detection: Detection, search: str) -> int:
+            return self._unfiltered_rows(ScheduledRun(detection, result.end, earliest, latest), search)
+
+        return silenced_by_tuning(self.pack, quiet, rows_of, over)
 
     def _unfiltered_rows(self, span: ScheduledRun, search: str) -> int:
-        """How many rows ``search`` (the detection's, its filter macro as ``search *``) returns over ``span``: from
-        the checkpoint when an earlier backtest asked it, else asked now and saved. A search Splunk rejects is a
-        fault of the search, not of the tuning: ``SplError``, no hint (its rejection kept too)."""
+        """How many rows ``search`` (the detection's, its filter macro as ``search *``) returns over ``span``, saved
+        under the detection's name: from the checkpoint when an earlier backtest asked it, else asked now and saved.
+        A search Splunk rejects is a fault of the search, not of the tuning: ``SplError``, no hint (its rejection
+        kept too)."""
         key, text = RunKey(span.detection.name, span.run_time, unfiltered=True), on_index(search, self.index)
         mark = fingerprint(self.connection.target.url, self.index, text, span)
         found = self.checkpoint.get(key, mark)
