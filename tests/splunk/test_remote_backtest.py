@@ -16,6 +16,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from contentpack.simulate import DelayModel, DelayPlan, index_events, simulate
 from contentpack.spl.commands import search as search_command
 from contentpack.spl.events import parse_timestamp, read_events
 from contentpack.spl.messages import JobMessage
+from contentpack.spl.values import Event
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
 from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, Finished, RunKey, typed
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
@@ -53,8 +55,14 @@ def searches(double: SplunkdDouble) -> int:
 @pytest.fixture
 def loaded(double: SplunkdDouble, real_pack: Pack) -> SplunkdDouble:
     """Every attack-data file of the pack sent to index "tenant" through HEC, indexed with the delay model."""
+    return load(double, DelayPlan.for_pack(real_pack.data_sources).assign)
+
+
+def load(double: SplunkdDouble, stamp_indextime: Callable[[list[Event]], None]) -> SplunkdDouble:
+    """Every attack-data file of the pack sent to index "tenant" through HEC, ``stamp_indextime`` giving each
+    event its ``_indextime``."""
     double.state.indexes.add(INDEX)
-    double.state.stamp_indextime = DelayPlan.for_pack(real_pack.data_sources).assign
+    double.state.stamp_indextime = stamp_indextime
     link = connection(double)
     ingestor = Ingestor(link, link.hec(double.url), lambda line: None)
     for path in sorted((ROOT / "attack_data").rglob("*.log")):
@@ -436,6 +444,21 @@ def test_a_detection_s_search_without_its_filter_macro_is_kept_apart_from_its_ru
 
 TENANT_WIDE = "Entra ID Tenant-Wide Admin Consent Granted"
 TUNED = "entra_id_tenant_wide_admin_consent_granted_filter"
+TUNED_TO = "2026-10-17T04:00:00Z"
+TUNED_PERIOD = ["--from", "2026-10-16T04:00:00Z", "--to", TUNED_TO, "--detection", TENANT_WIDE]
+
+
+def tuned_on(double: SplunkdDouble, tmp_path: Path) -> Path:
+    """A copy of the pack whose filter macro of TENANT_WIDE holds the tenant's user that consented, deployed on
+    ``double``: the root of that copy."""
+    root = pack_copy(tmp_path)
+    (root / "macros" / f"{TUNED}.yml").write_text(
+        f"name: {TUNED}\ndefinition: search NOT user IN (\"patti.wilber@contoso.example\")\n"
+        "description: Our verified line-of-business application.\n", encoding="utf-8")
+    tuned = validate_pack(root).pack
+    assert tuned is not None
+    double.knowledge = lambda: build_engine(tuned)  # the tuned app deployed
+    return root
 
 
 def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_backtest_names_it(
@@ -448,20 +471,13 @@ def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_ba
     the local backtest gives over the same logs, on stderr, in summary.json and in report.html. That search is
     kept in the checkpoint as the runs are: the same command again sends no search job and names it the same (it
     was asked again on every rerun before)."""
-    root = pack_copy(tmp_path)
-    (root / "macros" / f"{TUNED}.yml").write_text(
-        f"name: {TUNED}\ndefinition: search NOT user IN (\"patti.wilber@contoso.example\")\n"
-        "description: Our verified line-of-business application.\n", encoding="utf-8")
-    tuned = validate_pack(root).pack
-    assert tuned is not None
-    loaded.knowledge = lambda: build_engine(tuned)  # the tuned app deployed
+    root = tuned_on(loaded, tmp_path)
     token_env(monkeypatch, loaded)
-    period = ["--from", "2026-10-16T04:00:00Z", "--to", "2026-10-17T04:00:00Z", "--detection", TENANT_WIDE]
-    local = cli(capsys, ["backtest", "--root", str(root), *period, "--events", str(ROOT / "attack_data"),
+    local = cli(capsys, ["backtest", "--root", str(root), *TUNED_PERIOD, "--events", str(ROOT / "attack_data"),
                          "--source", SOURCE, "--out", str(tmp_path / "local")])
     [expected] = json.loads((tmp_path / "local" / "summary.json").read_text())["filter_macro_hints"]
     assert local.code == 0 and expected["results"] > 0, local.err
-    remote_args = ["backtest", "--root", str(root), *period, "--splunk", loaded.url, "--ca-file",
+    remote_args = ["backtest", "--root", str(root), *TUNED_PERIOD, "--splunk", loaded.url, "--ca-file",
                    str(loaded.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")]
     run = cli(capsys, remote_args)
     assert run.code == 0, run.err
@@ -482,3 +498,26 @@ def test_a_tuned_filter_macro_that_silenced_a_detection_is_named_as_the_local_ba
     again = cli(capsys, remote_args)
     assert again.code == 0 and searches(loaded) == dispatched, loaded.state.searched[-1]  # the runs and the hint
     assert json.loads((tmp_path / "remote" / "summary.json").read_text())["filter_macro_hints"] == [hint]
+
+
+def test_the_search_without_the_filter_macro_sees_what_the_runs_could_have_seen(
+        double: SplunkdDouble, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """The tenant's logs loaded in bulk an hour after the period (``_indextime`` after every run): no run saw them,
+    so the tuned filter macro silenced nothing, and nothing is said of it. The search without the macro is bounded
+    as a run at the period's end (``index_latest`` = that time + 1 s), so the answer the checkpoint keeps is the
+    one it gives again; bounded by ``_time`` only, it counted the events indexed later and named the macro."""
+    after = (parse_timestamp(TUNED_TO) or 0.0) + 3600
+
+    def bulk(events: list[Event]) -> None:
+        for event in events:
+            event["_indextime"] = after
+
+    root = tuned_on(load(double, bulk), tmp_path)
+    token_env(monkeypatch, double)
+    run = cli(capsys, ["backtest", "--root", str(root), *TUNED_PERIOD, "--splunk", double.url, "--ca-file",
+                       str(double.ca_file), "--index", INDEX, *FAST, "--out", str(tmp_path / "remote")])
+    assert run.code == 0, run.err
+    summary = json.loads((tmp_path / "remote" / "summary.json").read_text())
+    assert summary["totals"][TENANT_WIDE]["results"] == 0 and summary["totals"][TENANT_WIDE]["runs"] > 0
+    assert summary["filter_macro_hints"] == [] and "hint:" not in run.err

@@ -26,7 +26,7 @@ for the did-you-mean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from contentpack.content.diagnostics import Position
 from contentpack.content.model import Detection, Pack
 from contentpack.content.rules.spl_checks import Positions
 from contentpack.content.rules.unmade_filters import written_at
-from contentpack.content.spl_macros import FilterDrop, dropped_by, rows_over
+from contentpack.content.spl_macros import FilterDrop, RowsOf, dropped_by, rows_over
 from contentpack.replay.runner import PACK_FIELD_ADVICE
 from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline
@@ -127,7 +127,7 @@ def filter_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections
     return silenced_by_tuning(pack, asked, rows_over(engine.fork(events, ()), now))
 
 
-def silenced_by_tuning(pack: Pack, quiet: Iterable[Detection], rows_of: Callable[[str], int],
+def silenced_by_tuning(pack: Pack, quiet: Iterable[Detection], rows_of: RowsOf,
                        over: str = FILTER_OVER) -> tuple[FilterHint, ...]:
     """The ``quiet`` detections (they returned nothing) whose search returns rows with their tuned filter macro as
     ``search *`` (``spl_macros.dropped_by``: ``rows_of`` runs it, only for a detection the pack tunes), ``over``

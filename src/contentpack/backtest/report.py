@@ -68,9 +68,10 @@ class Summary:
     @property
     def errors(self) -> list[str]:
         """Each detection that could not run, ``path:line:col: DETECTION: error[RPnnn]: ...`` at the cause in its
-        YAML, as the replay says it of a test (``placed_simulation_error``): the figures lack that detection."""
+        YAML, as the replay says it of a test (``placed_simulation_error``, the one place a ``SimulationError`` is
+        worded): the figures lack that detection. Every error is of a detection the simulation ran, one of the
+        pack's (as every notable's)."""
         return [placed_simulation_error(self.root, self.by_name[e.detection], e).render(f"{e.detection}: ")
-                if e.detection in self.by_name else f"{e.detection}: {e.what}: {e.message}"
                 for e in self.backtest.result.errors]
 
     def runs_of(self, name: str) -> int:

@@ -55,13 +55,18 @@ def filter_drop(pack: Pack, engine: Engine, detection: Detection, now: float) ->
     return dropped_by(pack, detection, rows_over(engine, now))
 
 
-def rows_over(engine: Engine, now: float) -> Callable[[str], int]:
+# How many rows a detection's search, the text given (its filter macro as ``search *``), returns: given the detection
+# too, for a caller that keeps each detection's answer under its name (``backtest --splunk``'s checkpoint)
+RowsOf = Callable[[Detection, str], int]
+
+
+def rows_over(engine: Engine, now: float) -> RowsOf:
     """How many rows a search returns over all the events ``engine`` holds, all time at ``now`` (``dropped_by``'s
     ``rows_of`` for the embedded engine)."""
-    return lambda search: len(engine.search(search, earliest=None, latest=None, now=now).rows)
+    return lambda _detection, search: len(engine.search(search, earliest=None, latest=None, now=now).rows)
 
 
-def dropped_by(pack: Pack, detection: Detection, rows_of: Callable[[str], int]) -> FilterDrop | None:
+def dropped_by(pack: Pack, detection: Detection, rows_of: RowsOf) -> FilterDrop | None:
     """What the pack's definition of the detection's filter macro dropped: ``rows_of`` the detection's search with
     the macro's call as ``search *`` (the embedded engine's over the events it holds, or a Splunk's over its index:
     the caller's; an ``SplError`` is the search's own fault, which its runs report). None when the pack does not
@@ -73,7 +78,7 @@ def dropped_by(pack: Pack, detection: Detection, rows_of: Callable[[str], int]) 
     if macro is None or macro.definition.strip() == FILTER_DEFINITION or call not in detection.search:
         return None
     try:
-        results = rows_of(detection.search.replace(call, FILTER_DEFINITION))
+        results = rows_of(detection, detection.search.replace(call, FILTER_DEFINITION))
     except SplError:  # the search's own run reports it
         return None
     return FilterDrop(macro, results) if results else None

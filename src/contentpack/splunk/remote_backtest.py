@@ -20,9 +20,10 @@ The schedule, throttling, notables, risk events and the report are the local bac
    simulation wrote from Splunk's rows -- nothing is written to the server's risk index;
 6. each detection dispatched whose runs all returned nothing, and whose filter macro the pack tunes
    (``macros/<stem>_filter.yml``), is searched once more, over the span the runs searched with the macro's call as
-   ``search *``: rows there are what the tuning dropped, named as the local backtest names them
-   (``field_hints.silenced_by_tuning``, ``RemoteBacktest.silenced``). That search's answer is kept in the
-   checkpoint beside the runs' (``RunKey.unfiltered``), so a resumed backtest does not send it again.
+   ``search *``, bounded on ``_indextime`` as a run at the period's end (below): rows there are what the tuning
+   dropped, named as the local backtest names them (``field_hints.silenced_by_tuning``,
+   ``RemoteBacktest.silenced``). That search's answer is kept in the checkpoint beside the runs'
+   (``RunKey.unfiltered``), so a resumed backtest does not send it again.
 
 Index-time visibility: a scheduled search sees only what was indexed when it ran. Each job gets
 ``index_latest`` = run time + 1 s (the REST API's ``search/jobs`` parameter bounds ``_indextime``, its latest
@@ -48,7 +49,6 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -325,10 +325,11 @@ class RemoteBacktest:
         """The detections dispatched whose runs all returned nothing (none failed) that return rows with their
         tuned filter macro as ``search *`` over the span the runs searched: one search job each, only for a
         detection whose filter macro the pack tunes (``spl_macros.dropped_by``), the local backtest's one search
-        over the events kept (``field_hints.filter_hints``) asked of the index. Bounded by the window's ends only,
-        not ``index_latest``: as the local one, over every event. Kept in the checkpoint as the runs are
-        (``RunKey.unfiltered``): a resumed backtest reads it back instead of asking again, unless the search,
-        index, span or server changed."""
+        over the events kept (``field_hints.filter_hints``) asked of the index. Bounded as a run at the period's end
+        would be (``index_latest`` = that time + 1 s): an event indexed after it was seen by no run, so the filter
+        did not silence it, and the answer kept in the checkpoint (``RunKey.unfiltered``) is the one the same
+        search gives again however much is indexed later -- a resumed backtest reads it back instead of asking
+        again, unless the search, index, span or server changed."""
         if not runs:
             return ()
         returned = {name for name, _, rows in result.row_counts() if rows}
@@ -337,21 +338,23 @@ class RemoteBacktest:
         quiet = [detection for name, detection in sent.items() if name not in returned | failed]
         earliest, latest = min(run.earliest for run in runs), max(run.latest for run in runs)
         over = f" over index {self.index} from {iso_utc(earliest)} to {iso_utc(latest)}, the span the runs searched,"
-        hints: list[FilterHint] = []
-        for detection in quiet:  # one at a time: its search is saved under its name, and rows_of is given the text
-            span = ScheduledRun(detection, result.end, earliest, latest)
-            hints += silenced_by_tuning(self.pack, [detection], partial(self._unfiltered_rows, span), over)
-        return tuple(hints)
+
+        def rows_of(detection: Detection, search: str) -> int:
+            return self._unfiltered_rows(ScheduledRun(detection, result.end, earliest, latest), search)
+
+        return silenced_by_tuning(self.pack, quiet, rows_of, over)
 
     def _unfiltered_rows(self, span: ScheduledRun, search: str) -> int:
-        """How many rows ``search`` (the detection's, its filter macro as ``search *``) returns over ``span``: from
-        the checkpoint when an earlier backtest asked it, else asked now and saved. A search Splunk rejects is a
-        fault of the search, not of the tuning: ``SplError``, no hint (its rejection kept too)."""
+        """How many rows ``search`` (the detection's, its filter macro as ``search *``) returns over ``span``, saved
+        under the detection's name: from the checkpoint when an earlier backtest asked it, else asked now and saved.
+        A search Splunk rejects is a fault of the search, not of the tuning: ``SplError``, no hint (its rejection
+        kept too)."""
         key, text = RunKey(span.detection.name, span.run_time, unfiltered=True), on_index(search, self.index)
         mark = fingerprint(self.connection.target.url, self.index, text, span)
         found = self.checkpoint.get(key, mark)
         if found is None:
-            found = self._search(text, span, "run the search without its filter macro")
+            found = self._search(text, span, "run the search without its filter macro",
+                                 index_latest=span.run_time + 1)
             self.checkpoint.add(key, mark, found)
         if found.error is not None:
             raise SplError(found.error)
