@@ -237,7 +237,7 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
     assert status == 1
     # search's form and rule for a malformed events line (FILE:6:1: error[RP002]: ...), a warning here: the
     # backtest skips the line and goes on, and says why in its own words
-    assert err.splitlines() == [f"{bad}:2:1: warning[RP002]: truncated JSON object (no closing brace)",
+    assert err.splitlines() == [f"{bad}:2:56: warning[RP002]: malformed JSON event: unterminated string",
                                 f"{bad}:{len(lines) + 1}:1: warning[RP002]: not a JSON object"]
 
 
@@ -281,7 +281,7 @@ def test_an_input_whose_only_line_is_bad_has_no_period_and_says_why(tmp_path: Pa
     assert status == 1 and out == ""
     assert err.splitlines() == [f"contentpack backtest: no timed events in the input (1 JSON line(s) read: {ONE_BAD}): "
                                 "nothing to simulate",
-                                f"{cut}:1:1: warning[RP002]: truncated JSON object (no closing brace)"]
+                                f"{cut}:1:86: warning[RP002]: malformed JSON event: unterminated string"]
     assert not (tmp_path / "out").exists()
 
 
@@ -297,8 +297,8 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
     assert status == 1 and err == ""
     assert json.loads(out) == {
         "ok": False,
-        "diagnostics": [{"path": str(cut), "line": 1, "col": 1, "severity": "warning", "rule": "RP002",
-                         "message": "truncated JSON object (no closing brace)"}],
+        "diagnostics": [{"path": str(cut), "line": 1, "col": 86, "severity": "warning", "rule": "RP002",
+                         "message": "malformed JSON event: unterminated string"}],
         "summary": f"no timed events in the input (1 JSON line(s) read: {ONE_BAD}): nothing to simulate"}
 
 
@@ -539,13 +539,13 @@ def test_a_file_name_that_is_not_utf8_reads_the_same_in_the_text_and_in_summary_
     lines = SINGLE.read_text().splitlines()
     bad = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.log"))
     bad.write_text("\n".join([lines[0], lines[1][:100], *lines[2:]]) + "\n")
-    shown = f"{tmp_path}/caf\\xe9.log:2:1: warning[RP002]: truncated JSON object (no closing brace)"
+    shown = f"{tmp_path}/caf\\xe9.log:2:56: warning[RP002]: malformed JSON event: unterminated string"
     status, _, err = backtest(capsys, "--events", str(bad), "--out", str(tmp_path / "out"))
     assert status == 1 and shown in err.splitlines()
     raw = (tmp_path / "out" / "summary.json").read_bytes()
     assert json.loads(raw.decode("utf-8"))["input"]["first_bad_lines"] == [shown] and b"\\udc" not in raw
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "/<wbr>caf\\xe9.<wbr>log:2:1: warning[RP002]" in page and "\\udc" not in page
+    assert "/<wbr>caf\\xe9.<wbr>log:2:56: warning[RP002]" in page and "\\udc" not in page
     only_bad = tmp_path / "only"
     only_bad.mkdir()
     (only_bad / os.fsdecode(b"\xff.log")).write_text(lines[1][:100] + "\n")  # no timed event: one JSON document

@@ -184,6 +184,17 @@ def test_backtest_stops_with_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     assert not (tmp_path / "out").exists()
 
 
+def test_the_refusal_names_the_add_on_whose_records_the_pack_reads(tmp_path: Path) -> None:
+    """A refusal of the Splunk Add-on for Microsoft Azure's Graph objects said to stream records "to an Event Hub
+    for the Splunk add-on", which read as that very add-on: the one whose records the pack reads is named."""
+    _write(tmp_path, "week.json", json.dumps({"preview": False, "result": SIGNIN_EXPORT}))
+    with pytest.raises(InputError) as caught:
+        list(EventReader(RawFilter([("nothing", "matches this")]), None, Metadata()).read(discover([tmp_path])))
+    said = str(caught.value)
+    assert "as the Splunk Add-on for Microsoft Azure indexes them" in said
+    assert "to an Event Hub read by the Splunk Add-on for Microsoft Cloud Services:" in said
+
+
 @pytest.mark.parametrize("item", [
     json.loads(RECORD),  # a real record: properties.createdDateTime, properties.userPrincipalName
     {"records": [json.loads(RECORD)]},  # an Event Hub message

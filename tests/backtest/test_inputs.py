@@ -166,11 +166,29 @@ def test_bad_lines_are_counted_with_positions(tmp_path: Path) -> None:
     events, reader = read([path])
     assert len(events) == 1
     assert [(b.line, b.message.split(":")[0]) for b in reader.report.bad_lines] == [
-        (2, "truncated JSON object (no closing brace)"), (4, "not a JSON object"), (6, "malformed JSON event"),
+        (2, "malformed JSON event"), (4, "not a JSON object"), (6, "malformed JSON event"),
         (7, "an export row without _raw (export with | fields _raw _time _indextime sourcetype source host index)"),
         (8, "unreadable _indextime 'yesterday'")]
-    assert reader.report.bad_lines[0].render() == (f"{path}:2:1: warning[RP002]: truncated JSON object (no closing "
-                                                   "brace)")
+    assert reader.report.bad_lines[0].render() == (f"{path}:2:196: warning[RP002]: malformed JSON event: "
+                                                   "unterminated string")
+
+
+def test_a_line_cut_short_is_said_alike_whether_a_detection_reads_it_or_not(tmp_path: Path) -> None:
+    """A cut line is said in the decoder's words at its column, as ``search --events`` says it
+    (``events.load_json``), also when no detection can match its text: such a line was ``truncated JSON object (no
+    closing brace)`` at column 1, so one cut read two ways by a filter the user does not see."""
+    from contentpack.spl import events
+
+    path = tmp_path / "cut.log"
+    cut = [DECLINE[:300], "  " + OTHER[:300]]  # read by the decline detections; set aside unread (indented)
+    path.write_text("\n".join(cut) + "\n")
+    _, reader = read([path])
+    expected = []
+    for number, line in enumerate(cut, 1):
+        with pytest.raises(events.JsonColumnError) as caught:
+            events.load_json(line)
+        expected.append(f"{path}:{number}:{caught.value.colno}: warning[RP002]: malformed JSON event: {caught.value}")
+    assert [bad.render() for bad in reader.report.bad_lines] == expected
 
 
 def test_only_the_first_bad_lines_are_listed_all_are_counted(tmp_path: Path) -> None:
@@ -254,7 +272,8 @@ def test_an_over_long_line_is_a_bad_line_and_the_file_goes_on(tmp_path: Path, mo
     assert len(found) == 2 and reader.report.lines == 5 and reader.report.unread == 0
     assert [bad.render() for bad in reader.report.bad_lines] == [
         f"{path}:2:1: warning[RP002]: {events.LINE_TOO_LONG}", f"{path}:4:1: warning[RP002]: {events.LINE_TOO_LONG}",
-        f"{path}:5:1: warning[RP002]: truncated JSON object (no closing brace); {events.ENDS_INSIDE}"]
+        f"{path}:5:2: warning[RP002]: malformed JSON event: expecting property name enclosed in double quotes; "
+        f"{events.ENDS_INSIDE}"]
 
 
 def test_a_huge_line_is_not_read_whole(tmp_path: Path) -> None:
@@ -519,8 +538,8 @@ def test_lines_read_alike_across_blocks_and_pieces(tmp_path: Path, monkeypatch: 
     hour = 3600.0
     assert whole == ([(DAY + 5 * hour, "Sign-in activity"), (DAY + 3 * hour, "SIGN-IN Activity"),
                       (DAY + 12 * hour, "Sign-in activity"), (DAY + 1 * hour, "Sign-in activity")],
-                     [(5, "truncated JSON object (no closing brace)"),
-                      (6, "truncated JSON object (no closing brace)"), (9, "not a JSON object")],
+                     [(5, "malformed JSON event: unterminated string"),
+                      (6, "malformed JSON event: unterminated string"), (9, "not a JSON object")],
                      (12, 4, 4, 3))
     monkeypatch.setattr(inputs, "BLOCK", block)
     monkeypatch.setattr(inputs, "PIECE", piece)

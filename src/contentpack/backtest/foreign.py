@@ -52,9 +52,12 @@ SOURCETYPE = "azure:monitor:aad"  # whose records the other schemas are taken fo
 HEAD_BYTES = 1 << 20  # a first line longer than this is not looked at (a Graph signIn object is a few KB)
 _BOM = b"\xef\xbb\xbf"
 
+# The add-on is named: a refusal of the Splunk Add-on for Microsoft Azure's Graph objects that said only "the Splunk
+# add-on" read as that very add-on.
 READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype azure:monitor:aad: time, category, "
-                "properties.*) as a diagnostic setting streams them to an Event Hub for the Splunk add-on: give those "
-                "records, or a Splunk export of them; another schema is not converted (docs/backtest.md, \"Inputs\")")
+                "properties.*) as a diagnostic setting streams them to an Event Hub read by the Splunk Add-on for "
+                "Microsoft Cloud Services: give those records, or a Splunk export of them; another schema is not "
+                "converted (docs/backtest.md, \"Inputs\")")
 
 
 def with_docs(refusal: str) -> str:

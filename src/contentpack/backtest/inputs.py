@@ -309,7 +309,7 @@ def same_content_note(later: str, earlier: str) -> str:
     ``week.json`` beside ``week.json.gz``, or one file named twice (as given and inside a folder given), was read
     twice without a word, every count of the read line doubled."""
     return (f"{path_text(later)} holds the same bytes as {path_text(earlier)} (once decompressed): its events were "
-            "read and counted twice (the detections that drop a record seen again, by its record_key, see each once, "
+            "read and counted twice (the detections that drop a record seen again, by its id, see each once, "
             "the others twice); give each export once")
 
 
@@ -661,12 +661,11 @@ class EventReader:
                 blank += not text
                 if text and not (text.startswith(b"{") and text.endswith(b"}")):
                     self.report.unread -= 1  # counted as bad instead
-                    self._pending.append((line, unended_reason(_not_an_object(text), unended and text[:1] == b"{"),
-                                          LINES, 1))
+                    reason, column = _unread_shape_problem(block[start:end], text)
+                    self._pending.append((line, unended_reason(reason, unended and text[:1] == b"{"), LINES, column))
                 elif text and (control := raw_control(block[start:end])) is not None:
                     self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
-                    label = "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
-                    self._pending.append((line, unended_reason(f"{label}: {control}", unended), LINES,
+                    self._pending.append((line, unended_reason(f"{_malformed_label(text)}: {control}", unended), LINES,
                                           control.colno))
             line += 1
             start = end + 1
@@ -1201,6 +1200,28 @@ def _no_time(flat: dict[str, Value], time_field: str) -> str:
     if value is None:
         return f"a JSON object without a {time_field!r} field: not an Azure Monitor record"
     return unreadable_time_text(time_field, value)
+
+
+def _malformed_label(text: bytes) -> str:
+    """How a line that does not decode is named, as ``_line`` and ``_record`` name it: an export's line or an Event
+    Hub message (``malformed JSON``), else a record (``malformed JSON event``)."""
+    return "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
+
+
+def _unread_shape_problem(line: bytes, text: bytes) -> tuple[str, int]:
+    """Why a line no detection reads, ``text`` stripped from ``line``, is not a JSON object, and the column to place
+    it at. One cut short inside an object is decoded (only such a bad line is) for the decoder's words at its
+    column, as a line a detection reads and ``search --events`` say it (``unterminated string`` at 485): before,
+    it was ``truncated JSON object (no closing brace)`` at column 1, and the same cut read one way or the other by
+    whether a detection could match the line's text."""
+    if text.startswith(b"{"):
+        try:
+            load_json(text)
+        except JsonColumnError as exc:
+            return f"{_malformed_label(text)}: {exc}", error_column(exc, line) or 1
+        except ValueError:  # not UTF-8 or nested too deeply: the shape is what can be said of it here
+            pass
+    return _not_an_object(text), 1
 
 
 def _not_an_object(text: bytes) -> str:
