@@ -114,10 +114,10 @@ def test_an_unknown_option_value_is_worded_like_argparses_own_errors(capsys: pyt
 
 
 @pytest.mark.parametrize(("command", "said"), [
-    (["search", "*", "--earliest", "-7d@d"], "argument --earliest: expected one argument (a value starting with '-' "
-                                             "follows '=': --earliest=-7d@d)"),
-    (["backtest", "--events", "e.jsonl", "--from", "-1d"], "argument --from: expected one argument (a value starting "
-                                                           "with '-' follows '=': --from=-1d)"),
+    (["search", "*", "--earliest", "-7d@d"], "argument --earliest: expected one argument (write a value that starts "
+                                             "with '-' after '=': --earliest=-7d@d)"),
+    (["backtest", "--events", "e.jsonl", "--from", "-1d"], "argument --from: expected one argument (write a value "
+                                                           "that starts with '-' after '=': --from=-1d)"),
     (["backtest", "--from", "--to", "2026-11-16"], "argument --from: expected one argument"),  # an option follows
 ], ids=lambda c: c[0] if isinstance(c, list) else "")
 def test_a_value_starting_with_a_dash_is_said_to_follow_an_equals_sign(

@@ -107,7 +107,7 @@ class _Parser(argparse.ArgumentParser):
         return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
-        """argparse's usage error, with `` (a value starting with '-' follows '=': --earliest=-7d@d)`` when an
+        """argparse's usage error, with `` (write a value that starts with '-' after '=': --earliest=-7d@d)`` when an
         option was left without its value because the word after it starts with ``-``: argparse takes such a word
         for an option, and said only ``argument --earliest: expected one argument`` of ``--earliest -7d@d``, a time
         modifier as Splunk writes it."""
@@ -155,7 +155,7 @@ def _dash_value(message: str, words: Sequence[str]) -> str:
     for at, word in enumerate(words[:-1]):
         given = words[at + 1]
         if word == option and given.startswith("-") and not given.startswith("--"):
-            return f" (a value starting with '-' follows '=': {shlex.quote(f'{option}={given}')})"
+            return f" (write a value that starts with '-' after '=': {shlex.quote(f'{option}={given}')})"
     return ""
 
 
