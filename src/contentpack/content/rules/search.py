@@ -24,13 +24,13 @@ from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
     located_macro_calls,
     macro_calls,
-    multivalue_output_fields,
     output_fields,
     output_fields_start,
     rba_message_tokens,
     scan_tokens,
     strip_comments,
 )
+from contentpack.content.rules.throttle_keys import multivalue_results
 from contentpack.content.spl_macros import FILTER_DEFINITION
 from contentpack.spl.suggest import closest
 
@@ -449,8 +449,8 @@ def judged_result_fields(context: RuleContext, detection: Detection) -> frozense
 
 
 def output_parses(context: RuleContext, detection: Detection) -> bool:
-    """Whether the commands ``spl_text.output_fields`` and ``multivalue_output_fields`` read (the last
-    stats/table/fields and those after it) are SPL: no CP060/CP061 error from that command on. A rule reading them
+    """Whether the commands ``spl_text.output_fields`` reads (the last stats/table/fields and those after it; CP029's
+    multivalue tokens read that stats on) are SPL: no CP060/CP061 error from that command on. A rule reading them
     says nothing otherwise (``result_fields``)."""
     start = output_fields_start(detection.search)
     return start is not None and not has_spl_error(context, detection.search, start)
@@ -520,7 +520,11 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
 
 def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029 (warning): a drilldown name or search token of a result field the final ``stats`` makes with
-    ``values()`` or ``list()`` (``spl_text.multivalue_output_fields``: certainly multivalue). No Splunk page says how
+    ``values()`` or ``list()`` (certainly multivalue), followed as CP075 follows a throttle field
+    (``throttle_keys.multivalue_results``, one reading of what a command after the stats does to it): a command that
+    only filters, orders or picks results, or an ``eval`` of other fields, keeps it multivalue; any assignment to
+    it (``eval f=mvjoin(f, ",")``, ``mvexpand f``, ``rename x AS f``) ends the certainty. Before, any mention after the
+    stats ended it, so ``| eval n=mvcount(f)`` hid ``IN ("$f$")`` until a replay. No Splunk page says how
     ES fills a drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would
     be one string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
     (``replay.drilldowns.multivalue_problem``), so only a replay with a row of several values found it. Reported at
@@ -528,7 +532,8 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     the error is the one mistake to report."""
     positions = Positions(context.root)
     for detection in context.pack.detections:
-        several = multivalue_output_fields(detection.search) if detection.drilldown_searches else frozenset()
+        several = (frozenset(multivalue_results(context.spl, detection.search)) if detection.drilldown_searches
+                   else frozenset())
         if several and not output_parses(context, detection):
             several = frozenset()  # that stats is not SPL: its error is the one finding (as ``result_fields``)
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):

@@ -205,24 +205,6 @@ def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
     return None
 
 
-_MULTIVALUE_AGG = re.compile(r"(?:values|list)\(", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=8192)
-def multivalue_output_fields(search: str) -> frozenset[str]:
-    """Result fields certainly multivalue: made by ``values()``/``list()`` of the search's final ``stats`` (its
-    last transforming command, ``_last_transforming``), not a ``by`` field, and named by no command after it
-    (an ``eval``, ``mvexpand``, ``rename`` or a filter on it may make it one value or drop it: not certain)."""
-    last = _last_transforming(search)
-    if last is None or last[0] != "stats":
-        return frozenset()
-    made, by = _stats_parts(last[1])
-    trailing = last[2]
-    several = {field for aggregation, field in made if _MULTIVALUE_AGG.match(aggregation)}
-    return frozenset(name for name in several - set(by)
-                     if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", t) for t in trailing))
-
-
 @functools.lru_cache(maxsize=8192)  # every rule reading result fields asks first (``search.output_parses``)
 def output_fields_start(search: str) -> int | None:
     """Where the commands ``output_fields`` reads (the last ``stats``/``table``/``fields`` and those after it)
