@@ -232,7 +232,7 @@ class RemoteBacktest:
     def _fingerprint(self, run: ScheduledRun) -> str:
         return fingerprint(self.connection.target.url, self.index, on_index(run.detection.search, self.index), run)
 
-    def _search(self, text: str, run: ScheduledRun, what: str, index_latest: float | None = None) -> Finished:
+    def _search(self, text: str, run: ScheduledRun, what: str, index_latest: float) -> Finished:
         """``text`` as a search job over ``run``'s window at its time: Splunk's rows and messages, or the error of
         a search it rejected (a connection failure is raised: nothing is known of the search)."""
         try:
