@@ -820,6 +820,9 @@ def test_every_drilldown_token_of_a_values_field_is_a_warning_at_the_token(pack:
     ' | eval pairing=if(mvcount(user) > 1, "several", "one"), src=coalesce(src, dest)',
     ' | where isnotnull(user) | search user!="x" | sort - user | table dest user src firstTime lastTime',
     ' | eval user_count=mvcount(user) | fields dest user src firstTime lastTime',
+    ' | eval other=1, user=coalesce(user, src)',  # comparison-and-conditional-functions: "the first value that is not NULL"
+    ' | rex field=dest max_match=0 "(?<user>[^.]+)"',  # rex: "If greater than 1, the resulting fields are multivalued"
+    ' | eventstats dc(src) as n by dest | lookup entra_id_known_apps appDisplayName AS user OUTPUT known',
 ])
 def test_a_values_field_stays_multivalue_through_commands_not_assigning_it(pack: Path, validate: Validate,
                                                                           after: str) -> None:
@@ -827,7 +830,9 @@ def test_a_values_field_stays_multivalue_through_commands_not_assigning_it(pack:
     it; a filter, a sort, a table keeping it) leaves it multivalue. CP029 stopped at any mention of the field after
     the stats, and at a final table/fields: the shape of "Granted to Application Other Users Declined" v21, whose
     ``IN ("$declined_app_id$")`` drilldown read a values() field with an eval after the stats, found by the replay
-    alone (v21's eval assigned that field, ``coalesce(declined_app_id, app_id)``: still not judged, see below)."""
+    alone (v21's eval assigned that field, ``coalesce(declined_app_id, app_id)``, which keeps its values: a coalesce
+    ended the certainty until the command reading followed each function, as do a rex making the field with
+    ``max_match=0`` and an eventstats or a lookup matching on it, which ended or left it unjudged)."""
     values_user_then(pack, after)
     found = [d for d in validate(pack).diagnostics if "multivalue" in d.message]
     assert [d.rule for d in found] == ["CP029"] * 4, [d.render() for d in found]
@@ -835,12 +840,14 @@ def test_a_values_field_stays_multivalue_through_commands_not_assigning_it(pack:
 
 
 @pytest.mark.parametrize("after", ["", " | mvexpand user", ' | eval user=mvjoin(user, ",")',
-                                   " | eval user=mvindex(user, 0)", " | eval other=1, user=coalesce(user, src)",
-                                   " | rename src AS user"])
+                                   " | eval user=mvindex(user, 0)", " | eval other=1, user=coalesce(src, user)",
+                                   " | rename src AS user", ' | rex field=dest "(?<user>[^.]+)"',
+                                   " | lookup entra_id_known_apps appDisplayName AS dest OUTPUT known AS user"])
 def test_a_field_not_certainly_multivalue_gives_no_such_warning(pack: Path, validate: Validate, after: str) -> None:
     """A by field is one value per result; a command after the stats that assigns the field may make it one value
-    (mvexpand; any eval assigning it, whatever the expression: mvjoin, mvindex, even a coalesce that may keep it
-    multivalue; a rename onto it): only a field certainly from values()/list() of the final stats is warned of."""
+    (mvexpand; an eval assigning it one value or maybe one: mvjoin, mvindex, a coalesce of another field first; a
+    rename onto it; a rex group of one match; a lookup OUTPUT, as many values as the table has rows for the key):
+    only a field certainly from values()/list() of the final stats, or passed on from one, is warned of."""
     if after:
         values_user_then(pack, after)
     assert not [d.render() for d in validate(pack).diagnostics if "multivalue" in d.message]

@@ -66,6 +66,68 @@ def test_what_follows_the_last_stats_decides(pack: Path, validate: Validate, aft
     assert [at(d) for d in found] == ([(TTP, *locate(pack, TTP, "src\n    period"))] if flagged else [])
 
 
+# Splunk pages the cases below cite (Search Reference 9.4 unless said otherwise).
+EVAL_MV = "https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions"
+COND = ("https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/"
+        "comparison-and-conditional-functions")
+REX = "https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/rex"
+LOOKUP = "https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/lookup"
+EVENTSTATS = "https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/eventstats"
+KNOWN_APPS = "| lookup entra_id_known_apps appDisplayName AS dest"  # a table of the fixture pack
+
+
+@pytest.mark.parametrize(("after", "flagged", "source"), [
+    # eval keeps a multivalue through the functions whose page says the result holds the argument's values
+    ("| eval src=coalesce(src, dest)", True, f"{COND}: returns the first value that is not NULL"),
+    ("| eval src=mvdedup(src)", True, f"{EVAL_MV}: a multivalue field with its duplicate values removed"),
+    ("| eval src=mvsort(src)", True, f"{EVAL_MV}: a multivalue field with the values sorted"),
+    ("| eval src=mvappend(dest, src)", True, f"{EVAL_MV}: a single multivalue result with all of the values"),
+    ("| eval ips=src | eval src=ips", True, "assumed: eval copies a field's value as it is"),
+    # ... and not through the others: one value, or as many as the data has (no claim, never a warning)
+    ("| eval src=mvindex(src, 0)", False, f"{EVAL_MV}: mvindex with no end gives the value at start"),
+    ("| eval src=mvindex(src, 0, 1)", False, f"{EVAL_MV}: a range may hold one value or several"),
+    ('| eval src=if(isnull(dest), src, "none")', False, f"{COND}: either branch"),
+    ("| eval src=coalesce(dest, src)", False, f"{COND}: dest when it is not null"),
+    # rex: the field read keeps its values; max_match other than 1 makes the groups multivalued
+    ('| rex field=src "(?<octet>\\d+)"', True, f"{REX}: extraction writes the named groups only"),
+    ('| rex field=dest max_match=0 "(?<src>[^.]+)"', True, f"{REX}: max_match greater than 1 makes multivalued fields, 0 is unlimited"),
+    ('| rex field=dest max_match=3 "(?<src>[^.]+)"', True, f"{REX}: max_match greater than 1"),
+    ('| rex field=dest "(?<src>[^.]+)"', False, f"{REX}: max_match default 1"),
+    ('| rex field=src mode=sed "s/a/b/"', False, f"{REX}: sed rewrites the field, no word on a multivalue"),
+    # lookup: inputs are matched on; an OUTPUT field may get several rows' values, or one (the table's data)
+    (f"{KNOWN_APPS} OUTPUT known AS n", True, f"{LOOKUP}: src is neither input nor output"),
+    ("| lookup entra_id_known_apps appDisplayName AS src OUTPUT known", True, f"{LOOKUP}: an input is only matched"),
+    (f"{KNOWN_APPS} OUTPUT known AS src", False, f"{LOOKUP}: output fields overwrite existing fields"),
+    (f"{KNOWN_APPS} OUTPUTNEW known AS src", True,
+     f"{LOOKUP}: not performed for events in which the output fields already exist"),
+    (f"{KNOWN_APPS} OUTPUTNEW known AS src, appDisplayName AS user", False,
+     f"{LOOKUP}: assumed: whether one existing output is enough to skip the lookup is not said"),
+    (f"{KNOWN_APPS}", False, f"{LOOKUP}: every column is an output, which ones is the table's: unjudged"),
+    # eventstats adds its outputs: other fields keep theirs, a values() output is multivalue, any other is not
+    ("| eventstats dc(dest) as n by user", True, f"{EVENTSTATS}: saves those statistics in a new field"),
+    ("| eventstats dc(dest) as src by user", False, f"{EVENTSTATS}: a statistic of one value"),
+    ("| fields - src | eventstats values(dest) as src by user", True, f"{EVENTSTATS}: values() is multivalue"),
+    ("| makemv delim=\",\" src", False, "assumed: no page says what makemv does to a multivalue"),
+])
+def test_each_command_after_the_stats_as_its_page_says(pack: Path, validate: Validate, after: str, flagged: bool,
+                                                       source: str) -> None:
+    """Each command's registered multivalue reading (``CommandSpec.multivalue``, ``FunctionSpec.keeps_values``),
+    case by case with the Splunk page it follows (``source``). Before, any eval assignment, a rex reading the
+    field and a lookup OUTPUTNEW ended the certainty, and rex ``max_match`` was not read."""
+    _src_from_values(pack, after)
+    found = [d for d in validate(pack).diagnostics if d.rule == "CP075"]
+    assert [at(d) for d in found] == ([(TTP, *locate(pack, TTP, "src\n    period"))] if flagged else []), source
+
+
+def test_an_eval_copy_names_where_its_values_come_from(pack: Path, validate: Validate) -> None:
+    """A field an eval gives another field's several values names that field and what made it."""
+    _src_from_values(pack, "| eval src_all=mvdedup(src)")
+    edit(pack, TTP, "    - src\n    period", "    - src_all\n    period")
+    found = [d for d in validate(pack).diagnostics if d.rule == "CP075"]
+    assert [d.message.split("), and")[0] for d in found] == [
+        "throttling field 'src_all' can hold several values (as src: the search's stats makes it with values(src)"]
+
+
 def test_a_renamed_values_output_is_followed(pack: Path, validate: Validate) -> None:
     """``rename`` moves the flag to the new name; an ``eventstats values()`` after the last stats makes one too."""
     _src_from_values(pack, "| rename src as src_ips | eventstats values(dest) as dests by user")

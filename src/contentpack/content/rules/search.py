@@ -22,6 +22,7 @@ from contentpack.content.rules.spl_checks import (
 )
 from contentpack.content.rules.spl_text import (
     BUILTIN_MACROS,
+    last_stats_start,
     located_macro_calls,
     macro_calls,
     output_fields,
@@ -521,21 +522,26 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
 def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029 (warning): a drilldown name or search token of a result field the final ``stats`` makes with
     ``values()`` or ``list()`` (certainly multivalue), followed as CP075 follows a throttle field
-    (``throttle_keys.multivalue_results``, one reading of what a command after the stats does to it): a command that
-    only filters, orders or picks results, or an ``eval`` of other fields, keeps it multivalue; any assignment to
-    it (``eval f=mvjoin(f, ",")``, ``mvexpand f``, ``rename x AS f``) ends the certainty. Before, any mention after the
-    stats ended it, so ``| eval n=mvcount(f)`` hid ``IN ("$f$")`` until a replay. No Splunk page says how
-    ES fills a drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would
-    be one string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
+    (``throttle_keys.multivalue_results``: each command after the stats as its registration says what it does to a
+    field's values): a command that only filters, orders or picks results, an ``eval`` of other fields, a ``rex``
+    or ``lookup`` reading it, an ``eventstats`` of other outputs keep it multivalue, as do ``eval f=coalesce(f, …)``,
+    ``mvdedup(f)``, ``mvsort(f)``; ``rex … max_match=0`` makes its groups multivalue; an assignment that may make it
+    one value (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``, ``mvexpand f``, ``rename x AS f``, a lookup OUTPUT)
+    ends the certainty, and a command not followed leaves the search unjudged. Before, any mention after the
+    stats ended it, so ``| eval n=mvcount(f)`` hid ``IN ("$f$")`` until a replay. No Splunk page says how ES fills a
+    drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would be one
+    string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
     (``replay.drilldowns.multivalue_problem``), so only a replay with a row of several values found it. Reported at
-    the token; not when CP060/CP061 report an error from that stats on (``output_parses``): its text is not SPL, and
-    the error is the one mistake to report."""
+    the token; not when CP060/CP061 report an error from that stats on (from the search's start when a macro holds
+    the stats): its text is not SPL, and the error is the one mistake to report. Unlike the result fields
+    (``output_parses``), this needs no command after the stats that ``spl_text.output_fields`` models: a search
+    with a ``rex``, ``lookup`` or ``eventstats`` there was left unjudged."""
     positions = Positions(context.root)
     for detection in context.pack.detections:
         several = (frozenset(multivalue_results(context.spl, detection.search)) if detection.drilldown_searches
                    else frozenset())
-        if several and not output_parses(context, detection):
-            several = frozenset()  # that stats is not SPL: its error is the one finding (as ``result_fields``)
+        if several and has_spl_error(context, detection.search, last_stats_start(detection.search) or 0):
+            several = frozenset()  # that stats on is not SPL: its error is the one finding (as ``result_fields``)
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
             for key, text in (("name", drilldown.name), ("search", drilldown.search)):
                 for name in sorted(several):

@@ -180,16 +180,31 @@ def _stats_fields(args: str) -> list[str]:
     return [field for _, field in made] + by
 
 
+def _segments(search: str) -> list[tuple[str, int]] | None:
+    """The search's commands (text, offset of its segment), split as the engine splits (a pipe inside quotes or a
+    subsearch does not split, an escaped quote opens none); None for an unclosed quote or bracket (CP060's)."""
+    try:
+        return [(text, segment.offset) for segment in split_pipeline(blank_comments(search))
+                if (text := segment.text.strip())]
+    except SplError:
+        return None
+
+
+def last_stats_start(search: str) -> int | None:
+    """Where the search's last ``stats`` command (as written, not inside a macro) starts; None when it has none or
+    cannot be split."""
+    starts = [offset for text, offset in _segments(search) or () if text.split(None, 1)[0].lower() == "stats"]
+    return starts[-1] if starts else None
+
+
 def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
     """The search's last ``stats``/``table``/``fields`` (command, arguments), the segments after it, last first
     (each a command that keeps the field set, ``eval`` or ``rename``), and the offset in ``search`` where that
     command's segment starts; None when a command not modelled comes after it, there is none, or the search cannot
     be split. Macro calls that are whole segments are passed over."""
-    try:  # the engine's split: a pipe inside quotes or a subsearch does not split, an escaped quote opens none
-        segments = [(text, segment.offset) for segment in split_pipeline(blank_comments(search))
-                    if (text := segment.text.strip())]
-    except SplError:
-        return None  # an unclosed quote or bracket (CP060 reports it)
+    segments = _segments(search)
+    if segments is None:
+        return None
     trailing: list[str] = []
     for segment, offset in reversed(segments):
         if segment.startswith("`") and segment.endswith("`"):

@@ -8,14 +8,19 @@ first, all of them joined — and each reading suppresses different findings. Th
 rule tells the author from the search alone.
 
 Kept to what is certain, so it never reports a one-value field: a field is flagged only when it is an output
-of ``values(...)`` or ``list(...)`` in the search's last ``stats`` (or of a later ``eventstats``/``streamstats``)
-and no later command may have made it one value again. Followed after that ``stats``, on the engine's parse of
-the pack-expanded search that every SPL rule shares (``RuleContext.spl``): ``eval`` assigning the field (any
-expression: ``mvjoin``, ``mvindex``, ``mvcount``… are not told apart), ``mvexpand`` of it, and a command that
-rewrites fields in place (``convert``, ``lookup … OUTPUT``, ``rex``, ``replace``, ``spath``, ``bin``: every
-field it reads or writes) clear the flag; ``rename`` moves it; commands that only filter, order or pick
-results keep it. Any other command after the last ``stats`` (``join``, ``append``, a ``lookup`` without an
-output clause, ``timechart``…), or a search the engine cannot split or parse, leaves the detection unjudged.
+of ``values(...)`` or ``list(...)`` in the search's last ``stats`` (or of a later ``eventstats``/``streamstats``),
+or a later command certainly passes such values on, and no later command may have made it one value again.
+Followed after that ``stats``, on the engine's parse of the pack-expanded search that every SPL rule shares
+(``RuleContext.spl``), by each command's own registration of what it does to a field's values
+(``CommandSpec.multivalue``, beside the command's parser in ``spl/commands``; for ``eval``, each function's
+``FunctionSpec.keeps_values``): ``eval f=coalesce(f, g)``, ``mvdedup(f)``, ``mvsort(f)``, ``mvappend(f, ...)`` or
+``g=f`` keep or pass on the values, any other assignment (``mvjoin``, ``mvindex``, ``mvcount``, ``if``…) ends the
+certainty; ``rex … max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it
+holds; a ``lookup … OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the
+table's data), its input fields and a lone ``OUTPUTNEW`` field keep theirs; ``mvexpand`` and ``makemv`` end it for
+their field; ``rename`` moves it; commands that only filter, order or pick results keep it. A command with no such
+registration after the last ``stats`` (``join``, ``append``, a ``lookup`` without an output clause,
+``timechart``…), or a search the engine cannot split or parse, leaves the detection unjudged: no finding.
 
 A warning, not an error: that the field can hold several values is certain, that it does in production is not
 (``values(app_id) by client_sp_id`` may hold one value in every real result), and a multivalue key is not
@@ -36,12 +41,6 @@ if TYPE_CHECKING:  # the engine is imported only when a throttled detection is j
     from contentpack.content.rules.spl_analysis import SplAnalysis
 
 RULE_MULTIVALUE_THROTTLE = "CP075"
-MULTIVALUE_FUNCTIONS = frozenset({"values", "list"})
-# Commands after the last stats that only filter, order or pick results: a value they pass on is unchanged.
-_PASSING = frozenset({"search", "where", "sort", "dedup", "head", "tail", "reverse", "table", "fields", "regex",
-                      "fillnull", "makemv"})
-# Commands that rewrite fields of each result in place, as their registered field use says.
-_REWRITING = frozenset({"convert", "lookup", "rex", "replace", "spath", "bin", "bucket"})
 
 Flagged = dict[str, str]  # field name -> what made it, e.g. "the search's stats makes it with values(scope)"
 
@@ -58,55 +57,17 @@ def multivalue_results(analysis: SplAnalysis, search: str) -> Flagged:
     last = max((index for index, word in enumerate(words) if word and word[0].lower() == "stats"), default=None)
     if last is None:
         return {}
+    from contentpack.spl.commands import multivalues_after
+    from contentpack.spl.commands.base import CommandNode
+
     flagged: Flagged = {}
     for index in range(last, len(segments)):
         command = analysis.command(expanded, index)
-        if command is None:
-            return {}
-        followed = _through(command, flagged)
+        followed = multivalues_after(command, flagged) if isinstance(command, CommandNode) else None
         if followed is None:
             return {}
         flagged = followed
     return flagged
-
-
-def _through(command: object, flagged: Flagged) -> Flagged | None:
-    """``flagged`` after ``command`` (None: a command this rule does not follow)."""
-    from contentpack.spl.commands import field_use
-    from contentpack.spl.commands.eval import EvalCommand
-    from contentpack.spl.commands.fieldops import RenameCommand, renamed
-    from contentpack.spl.commands.lookup import LookupCommand
-    from contentpack.spl.commands.multivalue import MvexpandCommand
-    from contentpack.spl.commands.stats import StatsCommand
-
-    out = dict(flagged)
-    if isinstance(command, StatsCommand):  # the last stats (which keeps only its outputs), or a later *stats
-        if type(command) is StatsCommand:
-            out = {}
-        for term in command.terms:
-            out.pop(term.output, None)
-            if term.function in MULTIVALUE_FUNCTIONS and term.field is not None and "*" not in term.output:
-                out[term.output] = f"the search's {command.name} makes it with {term.function}({term.field})"
-    elif isinstance(command, EvalCommand):
-        for target, _ in command.assignments:
-            out.pop(target, None)
-    elif isinstance(command, RenameCommand):
-        for source, target in command.pairs:
-            moved = {new: out.pop(name) for name in list(out) if (new := renamed(source, target, name)) is not None}
-            if "*" not in target:
-                out.pop(target, None)  # ``rename x AS f``: f now holds x's value (or none)
-            out.update(moved)
-    elif isinstance(command, MvexpandCommand):
-        out.pop(command.field, None)
-    elif isinstance(command, LookupCommand) and not command.outputs:
-        return None  # every column of the table is written: which ones is not known here
-    elif getattr(command, "name", "") in _REWRITING:
-        use = field_use(command)  # type: ignore[arg-type]
-        for name in use.reads | use.produces:
-            out.pop(name, None)
-    elif getattr(command, "name", "") not in _PASSING:
-        return None
-    return out
 
 
 def _findings(detection: Detection, flagged: Flagged) -> Iterator[Diagnostic]:

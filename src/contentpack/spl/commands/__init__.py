@@ -23,7 +23,7 @@ from contentpack.spl.commands import (
     topn,
     transaction,
 )
-from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldUse
+from contentpack.spl.commands.base import CommandNode, CommandSpec, FieldUse, Multivalued
 
 COMMANDS: dict[str, CommandSpec] = {
     name: spec
@@ -45,3 +45,12 @@ def field_use(node: CommandNode) -> FieldUse:
     if spec is None or spec.fields is None:
         return FieldUse()
     return spec.fields(node)
+
+
+def multivalues_after(node: CommandNode, multivalued: Multivalued) -> dict[str, str] | None:
+    """The result fields certainly able to hold several values after ``node``, given those before it, as its
+    registration says (``CommandSpec.multivalue``); None when the command is not followed (unjudged)."""
+    spec = get_command(node.name)
+    if spec is None or spec.multivalue is None:
+        return None
+    return spec.multivalue(node, multivalued)

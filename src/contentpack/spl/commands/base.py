@@ -132,6 +132,31 @@ def uses(reads: Iterable[str] = (), produces: Iterable[str] = ()) -> FieldUse:
     return FieldUse(frozenset(n for n in reads if "*" not in n), frozenset(n for n in produces if "*" not in n))
 
 
+#: result fields that certainly can hold several values, each with what made it so (the validator's multivalue
+#: reading: CP029's drilldown tokens, CP075's throttle keys, ``content.rules.throttle_keys``)
+Multivalued = Mapping[str, str]
+#: ``Multivalued`` after a command, given it before (None: the command is not followed, the search unjudged)
+MultivalueFn = Callable[[CommandNode, Multivalued], dict[str, str] | None]
+
+
+def assigns_nothing(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """The multivalue reading of a command that assigns no field (it filters, orders, picks or drops results,
+    ``where``, ``sort``, ``head``, ``table``...): every field keeps what it holds."""
+    return dict(multivalued)
+
+
+def rewrites(fields: Callable[[CommandNode], FieldUse]) -> MultivalueFn:
+    """The multivalue reading of a command that may rewrite in place each field it reads or writes (``convert``,
+    ``replace``, ``spath``, ``bin``): no page read says what such a command does with a multivalue, so those
+    fields are no longer certainly multivalue (never a false warning); the rest keep what they hold."""
+
+    def after(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+        use = fields(node)
+        return {name: why for name, why in multivalued.items() if name not in use.reads | use.produces}
+
+    return after
+
+
 RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]
 ParseFn = Callable[[CommandInput], CommandNode]
 
@@ -157,6 +182,11 @@ class CommandSpec:
     #: the fields a node reads and the fields it writes, for field-provenance analysis (the validator's CP045
     #: taint rule): None when the command only filters or reorders events
     fields: Callable[[CommandNode], FieldUse] | None = None
+    #: which result fields certainly can hold several values after the node, given those before it, as the
+    #: command's page says (the one home of that fact, per command: ``rex``'s ``max_match``, ``lookup``'s
+    #: OUTPUT/OUTPUTNEW, ``eval``'s functions...); None: the command is not followed, and a search with it after
+    #: its final ``stats`` is left unjudged by CP029/CP075 (never a guess)
+    multivalue: MultivalueFn | None = None
 
     def streams(self, node: CommandNode) -> bool:
         return self.streaming(node) if callable(self.streaming) else self.streaming

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
-                                           RunContext, plus, single_input)
+                                           RunContext, plus, rewrites, single_input)
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
 from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, CalendarRangeError, UnsupportedTimeVariable, convert_ctime
 from contentpack.spl.values import Event, as_number
@@ -90,4 +90,4 @@ def _convert_fields(node: CommandNode) -> FieldUse:
 
 
 SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True,
-                     fields=_convert_fields),)
+                     fields=_convert_fields, multivalue=rewrites(_convert_fields)),)

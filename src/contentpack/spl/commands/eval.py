@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Expr
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
+from contentpack.spl.ast import Call, Expr, FieldRef
+from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, Multivalued, RunContext
 from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_expression
+from contentpack.spl.functions import get_function
 from contentpack.spl.values import Event, Value, field_value
 
 
@@ -89,4 +90,40 @@ def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         yield event
 
 
-SPECS = (CommandSpec(("eval",), parse_eval, run_eval, streaming=True, one_to_one=True),)
+def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str, str] | None:
+    """The field whose several values ``expr`` certainly passes on, with why that field holds several (None: the
+    expression gives one value, or no page says it keeps several). A field's own value; a call keeps what its
+    spec's ``keeps_values`` arguments hold (``coalesce(f, ...)``, ``mvdedup(f)``, ``mvappend(..., f)``...).
+    Everything else makes no claim: a literal or an operator gives one value (the evaluator's operators refuse a
+    multivalue), ``mvjoin``, ``mvcount`` and ``mvindex(f, i)`` one value, and ``mvindex(f, i, j)``, ``if``,
+    ``case``, ``mvfilter``, ``split`` as many as the data has."""
+    if isinstance(expr, FieldRef):
+        why = multivalued.get(expr.name)
+        return (expr.name, why) if why is not None else None
+    if not isinstance(expr, Call) or (spec := get_function(expr.name)) is None:
+        return None
+    kept = range(len(expr.args)) if spec.keeps_values == "every" else spec.keeps_values
+    for index in kept:
+        if index < len(expr.args) and (found := several_values(expr.args[index], multivalued)) is not None:
+            return found
+    return None
+
+
+def _eval_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """The fields after an eval: each assignment, left to right (each sees the earlier ones), makes its target
+    certainly multivalue when its expression passes on a multivalue field's values (:func:`several_values`), and
+    no longer certainly multivalue otherwise ("If the field name that you specify matches a field name that
+    already exists, the values are overwritten", the eval page)."""
+    assert isinstance(node, EvalCommand)
+    out = dict(multivalued)
+    for target, expr in node.assignments:
+        found = several_values(expr, out)
+        out.pop(target, None)
+        if found is not None:
+            source, why = found
+            out[target] = why if source == target else f"as {source}: {why}"
+    return out
+
+
+SPECS = (CommandSpec(("eval",), parse_eval, run_eval, streaming=True, one_to_one=True,
+                     multivalue=_eval_multivalue),)

@@ -23,7 +23,9 @@ from contentpack.spl.commands.base import (
     CommandNode,
     CommandSpec,
     FieldSet,
+    Multivalued,
     RunContext,
+    assigns_nothing,
     has_wildcard,
     plus,
     uses,
@@ -293,10 +295,26 @@ def _fillnull_streams(node: CommandNode) -> bool:
     return bool(node.names)
 
 
+def _rename_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """A renamed field takes what it holds to its new name; ``rename x AS f`` leaves f holding x's value (or
+    none), so f is no longer certainly multivalue unless x was."""
+    assert isinstance(node, RenameCommand)
+    out = dict(multivalued)
+    for source, target in node.pairs:
+        moved = {new: out.pop(name) for name in list(out) if (new := renamed(source, target, name)) is not None}
+        if "*" not in target:
+            out.pop(target, None)
+        out.update(moved)
+    return out
+
+
 SPECS = (
-    CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True),
-    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True),
-    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True),
+    CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True,
+                multivalue=_rename_multivalue),
+    # table and fields only drop fields (a dropped token field is CP029's other finding, not a multivalue)
+    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True, multivalue=assigns_nothing),
+    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True, multivalue=assigns_nothing),
+    # fillnull fills only null fields: a field holding values keeps them
     CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams,
-                fields=lambda node: uses(produces=getattr(node, "names", ()))),
+                fields=lambda node: uses(produces=getattr(node, "names", ())), multivalue=assigns_nothing),
 )

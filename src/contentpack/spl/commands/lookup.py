@@ -24,6 +24,7 @@ from contentpack.spl.commands.base import (
     CommandSpec,
     FieldSet,
     FieldUse,
+    Multivalued,
     RunContext,
     plus,
     uses,
@@ -245,7 +246,32 @@ def _lookup_fields(node: CommandNode) -> FieldUse:
     return uses([f for _, f in node.inputs], [f for _, f in node.outputs])
 
 
+def _lookup_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str] | None:
+    """The fields after a lookup. Its input fields are only matched on: they keep what they hold. An OUTPUT field
+    is overwritten with the matching rows' values: one per row, and several rows may match (``max_matches``,
+    "The maximum number of possible matches for each value input to the lookup table", default 100: Knowledge
+    Manager Manual, "Add field matching rules to your lookup configuration",
+    https://help.splunk.com/splunk-enterprise/manage-knowledge-objects/knowledge-management-manual/9.4/
+    use-the-configuration-files-to-configure-lookups/add-field-matching-rules-to-your-lookup-configuration), so
+    it possibly holds several values, but whether the table has several rows for a key is the table's data, not
+    the search's: no claim either way (never a warning). The one OUTPUTNEW field of ``OUTPUTNEW f`` keeps what it
+    holds ("the lookup is not performed for events in which the output fields already exist", the lookup page);
+    with several OUTPUTNEW fields, whether one existing is enough to skip the lookup the page does not say, so no
+    claim for any of them. Without an output clause every other column of the table is written, which ones is
+    the table's business: the search is not followed."""
+    assert isinstance(node, LookupCommand)
+    if not node.outputs:
+        return None
+    out = dict(multivalued)
+    if node.output_new and len(node.outputs) == 1:
+        return out
+    for _, name in node.outputs:
+        out.pop(name, None)
+    return out
+
+
 SPECS = (
-    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True, fields=_lookup_fields),
+    CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True, fields=_lookup_fields,
+                multivalue=_lookup_multivalue),
     CommandSpec(("inputlookup",), parse_inputlookup, run_inputlookup, generating=True),
 )

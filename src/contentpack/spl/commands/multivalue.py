@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, read_field, read_option
-from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus, single_input
+from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, Multivalued, RunContext,
+                                           plus, single_input)
 from contentpack.spl.regex import compile_literal, compile_pcre
 from contentpack.spl.values import Event, make_mv, mv_values, to_str
 
@@ -117,7 +118,17 @@ def run_makemv(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
         yield event
 
 
+def _one_field_assigned(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """After ``mvexpand f`` each result holds one value of f ("Expands the values of a multivalue field into
+    separate events, one event for each value", the mvexpand page); after ``makemv f`` f holds the pieces of its
+    text, several or one as the text has delimiters, and what makemv does with a multivalue no page says: no
+    claim for f either way. The other fields keep what they hold."""
+    assert isinstance(node, (MvexpandCommand, MakemvCommand))
+    return {name: why for name, why in multivalued.items() if name != node.field}
+
+
 SPECS = (
-    CommandSpec(("mvexpand",), parse_mvexpand, run_mvexpand, streaming=True),
-    CommandSpec(("makemv",), parse_makemv, run_makemv, streaming=True, one_to_one=True),
+    CommandSpec(("mvexpand",), parse_mvexpand, run_mvexpand, streaming=True, multivalue=_one_field_assigned),
+    CommandSpec(("makemv",), parse_makemv, run_makemv, streaming=True, one_to_one=True,
+                multivalue=_one_field_assigned),
 )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_bool, as_int, at_option, is_digits, read_option, whole_number
 from contentpack.spl.commands.base import (CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
-                                           multivalue_refused, plus, single_input)
+                                           assigns_nothing, multivalue_refused, plus, single_input)
 from contentpack.spl.ast import Expr
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.evaluator import EvalState
@@ -408,8 +408,8 @@ def run_tail(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
 
 
 SPECS = (
-    CommandSpec(("sort",), parse_sort, run_sort),
-    CommandSpec(("dedup",), parse_dedup, run_dedup),
-    CommandSpec(("head",), parse_head, run_head),
-    CommandSpec(("tail",), parse_tail, run_tail),
+    CommandSpec(("sort",), parse_sort, run_sort, multivalue=assigns_nothing),
+    CommandSpec(("dedup",), parse_dedup, run_dedup, multivalue=assigns_nothing),
+    CommandSpec(("head",), parse_head, run_head, multivalue=assigns_nothing),
+    CommandSpec(("tail",), parse_tail, run_tail, multivalue=assigns_nothing),
 )

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import read_field, read_field_list
-from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, single_input
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
+                                           rewrites, single_input)
 from contentpack.spl.commands.fieldops import matching_fields, renamed
 from contentpack.spl.values import Event, Scalar, to_str
 
@@ -87,5 +88,9 @@ def run_replace(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
         yield event
 
 
+def _replace_fields(node: CommandNode) -> FieldUse:
+    return uses(getattr(node, "fields", ()), getattr(node, "fields", ()))
+
+
 SPECS = (CommandSpec(("replace",), parse_replace, run_replace, streaming=True, one_to_one=True,
-                     fields=lambda node: uses(getattr(node, "fields", ()), getattr(node, "fields", ()))),)
+                     fields=_replace_fields, multivalue=rewrites(_replace_fields)),)

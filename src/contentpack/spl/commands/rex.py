@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import as_int, at_option, is_digits, read_option, whole_number
-from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
-                                           RunContext, plus, single_input)
+from contentpack.spl.commands.base import (FieldUse, Multivalued, assigns_nothing, uses, CommandInput, CommandNode,
+                                           CommandSpec, FieldSet, RunContext, plus, single_input)
 from contentpack.spl.errors import SplSyntaxError
 from contentpack.spl.regex import compile_literal, compile_pcre, substitute
 from contentpack.spl.values import Event, make_mv, to_str
@@ -208,7 +208,27 @@ def _rex_fields(node: CommandNode) -> FieldUse:
     return uses([node.field], compile_pcre(node.pattern, offset=node.offset, command=node.name).groupindex)
 
 
+def _rex_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """rex's named groups after it: with ``max_match`` other than 1 (0: unlimited) each "can hold several
+    values" ("If greater than 1, the resulting fields are multivalued fields", the rex page); with the default 1
+    a group is one match's text, but what rex gives when the field it reads holds several values, or when it
+    does not match at all (the group keeps its earlier value?), no page says, so no claim. The field read keeps
+    what it holds (extraction reads it); ``mode=sed`` rewrites it: no claim, the page says nothing of a
+    multivalue there."""
+    assert isinstance(node, RexCommand)
+    out = dict(multivalued)
+    if node.sed:
+        out.pop(node.field, None)
+        return out
+    for name in _rex_fields(node).produces:
+        out.pop(name, None)
+        if node.max_match != 1:
+            out[name] = f"the search's rex makes it with max_match={node.max_match}"
+    return out
+
+
 SPECS = (
-    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True, fields=_rex_fields),
-    CommandSpec(("regex",), parse_regex, run_regex, streaming=True),
+    CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True, fields=_rex_fields,
+                multivalue=_rex_multivalue),
+    CommandSpec(("regex",), parse_regex, run_regex, streaming=True, multivalue=assigns_nothing),
 )

@@ -24,6 +24,7 @@ from contentpack.spl.ast import (
     TimeBounds,
 )
 from contentpack.spl.commands.base import (
+    assigns_nothing,
     CommandInput,
     CommandNode,
     CommandSpec,
@@ -188,8 +189,8 @@ def run_where(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> It
 
 
 SPECS = (
-    CommandSpec(("search",), parse_search_command, run_search, streaming=True,
+    CommandSpec(("search",), parse_search_command, run_search, streaming=True, multivalue=assigns_nothing,
                 fields=lambda node: uses(search_fields(node.expr) - {"_raw"})),  # type: ignore[attr-defined]
-    CommandSpec(("where",), parse_where, run_where, streaming=True,
+    CommandSpec(("where",), parse_where, run_where, streaming=True, multivalue=assigns_nothing,
                 fields=lambda node: uses(expression_fields(node.expr))),  # type: ignore[attr-defined]
 )

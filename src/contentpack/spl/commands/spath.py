@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from contentpack.spl.answers import UNKNOWN, Answers
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
-                                           RunContext, plus, single_input)
+                                           RunContext, plus, rewrites, single_input)
 from contentpack.spl.events import auto_extracted, decode_json, flat_json, flatten_json, json_scalar_text
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
@@ -134,4 +134,5 @@ def _spath_fields(node: CommandNode) -> FieldUse:
     return uses([node.input], [node.output or node.path] if node.path else [])
 
 
-SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True, fields=_spath_fields),)
+SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True, fields=_spath_fields,
+                     multivalue=rewrites(_spath_fields)),)

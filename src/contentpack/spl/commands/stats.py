@@ -26,6 +26,7 @@ from contentpack.spl.commands.base import (
     CommandSpec,
     FieldSet,
     FieldUse,
+    Multivalued,
     RunContext,
     multivalue_refused,
     plus,
@@ -619,8 +620,36 @@ def stats_fields(node: CommandNode) -> FieldUse:
     return uses(terms_fields(node.terms, node.by), [t.output for t in node.terms])
 
 
+#: the stats functions whose result holds every (distinct) value of the groups' events: several values whenever
+#: a group's events hold several ("values(X)": "Returns the list of all distinct values of the field X as a
+#: multivalue entry", "list(X)": "Returns a list of up to 100 values of the field X as a multivalue entry",
+#: Multivalue stats and chart functions, https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/
+#: statistical-and-charting-functions/multivalue-stats-and-chart-functions)
+MULTIVALUE_FUNCTIONS = frozenset({"values", "list"})
+
+
+def stats_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """The fields after a stats-family command. ``stats`` keeps only its BY fields (one value per group) and its
+    outputs; ``eventstats``/``streamstats`` add their outputs to each event ("saves those statistics in a new
+    field", the eventstats page), so the other fields keep what they hold. An output of ``values()``/``list()``
+    can hold several values; any other output is one statistic (no claim). A wildcard output (``values(*) as
+    *``) names fields only the data knows: no claim for any field."""
+    assert isinstance(node, StatsCommand)
+    out = {} if type(node) is StatsCommand else dict(multivalued)
+    for term in node.terms:
+        if "*" in term.output:
+            out.clear()
+            continue
+        out.pop(term.output, None)
+        if term.function in MULTIVALUE_FUNCTIONS and term.field is not None:
+            out[term.output] = f"the search's {node.name} makes it with {term.function}({term.field})"
+    return out
+
+
 SPECS = (
-    CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields),
-    CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields),
-    CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields),
+    CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields, multivalue=stats_multivalue),
+    CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields,
+                multivalue=stats_multivalue),
+    CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields,
+                multivalue=stats_multivalue),
 )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from contentpack.spl import limits
 from contentpack.spl.commands.args import as_bool, at_option, read_field, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
-                                           plus, single_input)
+                                           plus, rewrites, single_input)
 from contentpack.spl.commands.series import SPLIT_OPTIONS, SeriesTable, SplitOptions, read_split_options
 from contentpack.spl.commands.stats import AggTerm, has_wildcards, read_aggregates, terms_fields
 from contentpack.spl.errors import SplRuntimeError
@@ -223,6 +223,7 @@ def _timechart_fields(node: CommandNode) -> FieldUse:
 
 
 SPECS = (
-    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True, fields=_bin_fields),
+    CommandSpec(("bin", "bucket"), parse_bin, run_bin, streaming=True, one_to_one=True, fields=_bin_fields,
+                multivalue=rewrites(_bin_fields)),
     CommandSpec(("timechart",), parse_timechart, run_timechart, fields=_timechart_fields),
 )

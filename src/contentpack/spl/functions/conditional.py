@@ -35,7 +35,8 @@ def _case(ctx: EvalContext, nodes: list[Any]) -> Value:
     return None
 
 
-@lazy("coalesce", 1, None)
+# "returns the first value that is not NULL": the first argument's values whenever it holds some
+@lazy("coalesce", 1, None, keeps_values=(0,))
 def _coalesce(ctx: EvalContext, nodes: list[Any]) -> Value:
     for node in nodes:
         value = ctx.evaluate(node)

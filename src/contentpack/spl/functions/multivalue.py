@@ -24,7 +24,8 @@ from contentpack.spl.regex import compile_pcre
 from contentpack.spl.values import EvalContext, Scalar, Value, lexicographic_key, make_mv, to_str
 
 
-@eager("mvappend", 1, None, multivalue="every")
+# "returns a single multivalue result that contains all of the values"
+@eager("mvappend", 1, None, multivalue="every", keeps_values="every")
 def _mvappend(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(v for arg in args for v in coerce.values(arg))
 
@@ -35,7 +36,8 @@ def _mvcount(ctx: EvalContext, args: list[Value]) -> Value:
     return len(values) if values else None
 
 
-@eager("mvdedup", 1, 1, multivalue=(0,))
+# "returns a multivalue field with its duplicate values removed": several distinct values stay several
+@eager("mvdedup", 1, 1, multivalue=(0,), keeps_values=(0,))
 def _mvdedup(ctx: EvalContext, args: list[Value]) -> Value:
     seen: set[str] = set()
     kept: list[Scalar] = []
@@ -138,7 +140,8 @@ def _time_range(start: int | float, end: int | float, span: str, tz: str) -> Val
     return make_mv(out)
 
 
-@eager("mvsort", 1, 1, multivalue=(0,))
+# "returns a multivalue field with the values sorted lexicographically"
+@eager("mvsort", 1, 1, multivalue=(0,), keeps_values=(0,))
 def _mvsort(ctx: EvalContext, args: list[Value]) -> Value:
     """Lexicographic order (UTF-8 bytes): numbers before letters, by first digit."""
     return make_mv(sorted(coerce.values(args[0]), key=lexicographic_key))

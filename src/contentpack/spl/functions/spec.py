@@ -41,6 +41,12 @@ class FunctionSpec:
     page says which of its values such a function reads, and reading the first (the engine did) can turn a
     ``where`` or an ``if`` the other way without a word. ``multivalue_note`` says why, when the page says more
     than nothing ("This function is not supported on multivalue fields.").
+
+    ``keeps_values``: the indexes of the arguments (``"every"``: all) whose several values the result holds
+    whenever that argument holds several, as the function's page says (``coalesce``'s first, ``mvdedup``,
+    ``mvsort``, ``mvappend``'s every). The validator's multivalue reading (CP029's drilldown tokens, CP075's
+    throttle keys: ``commands.eval.several_values``) follows a multivalue field through an ``eval`` by it; any
+    other function makes no claim there (one value, as ``mvjoin``; or as many as the data has, as ``split``).
     """
 
     name: str
@@ -52,6 +58,7 @@ class FunctionSpec:
     returns_text: bool = False
     multivalue: tuple[int, ...] | Literal["every"] = ()
     multivalue_note: str | None = None
+    keeps_values: tuple[int, ...] | Literal["every"] = ()
 
     def single_value_args(self, count: int) -> tuple[int, ...]:
         """The indexes, among ``count`` arguments, of those a multivalue is refused in (none for a lazy
@@ -75,20 +82,23 @@ class FunctionSpec:
 
 def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
           returns_text: bool = False, multivalue: tuple[int, ...] | Literal["every"] = (),
-          multivalue_note: str | None = None) -> Callable[[EagerImpl], FunctionSpec]:
+          multivalue_note: str | None = None,
+          keeps_values: tuple[int, ...] | Literal["every"] = ()) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
         return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns,
-                            returns_text=returns_text, multivalue=multivalue, multivalue_note=multivalue_note)
+                            returns_text=returns_text, multivalue=multivalue, multivalue_note=multivalue_note,
+                            keeps_values=keeps_values)
 
     return wrap
 
 
-def lazy(name: str, min_args: int, max_args: int | None) -> Callable[[LazyImpl], FunctionSpec]:
+def lazy(name: str, min_args: int, max_args: int | None, *,
+         keeps_values: tuple[int, ...] = ()) -> Callable[[LazyImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, nodes)`` into a lazy :class:`FunctionSpec`."""
 
     def wrap(impl: LazyImpl) -> FunctionSpec:
-        return FunctionSpec(name, min_args, max_args, impl, lazy=True)
+        return FunctionSpec(name, min_args, max_args, impl, lazy=True, keeps_values=keeps_values)
 
     return wrap
