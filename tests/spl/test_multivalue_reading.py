@@ -1,0 +1,60 @@
+"""``commands.multivalues_after``: each command's registered reading of which result fields certainly can hold
+several values (``CommandSpec.multivalue``), the one home CP029 and CP075 read it from.
+
+Pages: the Search Reference 9.4 page of each command (rex's ``max_match``: "If greater than 1, the resulting
+fields are multivalued fields"; lookup: "If the OUTPUTNEW clause is specified, the lookup is not performed for
+events in which the output fields already exist"); the Multivalue eval functions and Comparison and Conditional
+functions pages for ``eval`` (``FunctionSpec.keeps_values``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentpack.spl.commands import multivalues_after
+from contentpack.spl.commands.base import CommandNode
+from contentpack.spl.parser import parse
+
+MADE = "the search's stats makes it with values(src)"
+
+
+def _after(text: str) -> dict[str, str] | None:
+    """The reading through ``| stats values(src) as src by user`` then ``text``'s commands."""
+    flagged: dict[str, str] | None = {}
+    for command in parse(f"| makeresults | stats values(src) as src by user {text}").commands[1:]:
+        assert isinstance(command, CommandNode) and flagged is not None
+        flagged = multivalues_after(command, flagged)
+        if flagged is None:
+            return None
+    return flagged
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", {"src": MADE}),
+    ("| where user!=\"x\" | sort - user | head 5 | table user src", {"src": MADE}),
+    ("| eval src=coalesce(src, user)", {"src": MADE}),
+    ("| eval n=mvdedup(mvsort(src))", {"src": MADE, "n": f"as src: {MADE}"}),
+    ("| eval src=mvjoin(src, \",\")", {}),
+    ("| eval src=mvindex(src, 0)", {}),
+    ("| eval a=src, src=mvjoin(src, \" \"), b=a", {"a": f"as src: {MADE}", "b": f"as a: as src: {MADE}"}),
+    ("| rex field=src \"(?<octet>\\d+)\"", {"src": MADE}),
+    ("| rex field=user max_match=0 \"(?<part>\\w+)\"",
+     {"src": MADE, "part": "the search's rex makes it with max_match=0"}),
+    ("| lookup t user OUTPUT v AS src", {}),
+    ("| lookup t src OUTPUT v", {"src": MADE}),
+    ("| lookup t user OUTPUTNEW v AS src", {"src": MADE}),
+    ("| eventstats count as n by user", {"src": MADE}),
+    ("| eventstats values(user) as users",
+     {"src": MADE, "users": "the search's eventstats makes it with values(user)"}),
+    ("| rename src AS ips", {"ips": MADE}),
+    ("| mvexpand src", {}),
+])
+def test_each_command_reads_as_its_page_says(text: str, expected: dict[str, str]) -> None:
+    assert _after(text) == expected
+
+
+@pytest.mark.parametrize("text", ["| lookup t user", "| join user [| makeresults]", "| append [| makeresults]",
+                                  "| timechart count"])
+def test_a_command_with_no_reading_leaves_the_search_unjudged(text: str) -> None:
+    """No registration: None, never a guess (CP029/CP075 then say nothing of the search)."""
+    assert _after(text) is None
