@@ -938,3 +938,14 @@ def test_correlation_never_folds_a_guest_account_onto_another_person(pack: Pack)
     assert len(rows) == 1
     assert _texts(rows[0]["user"]) == [upn.lower(), "oops360@outlook.com", member]
     assert _texts(rows[0]["user_risk_score"]) == ["80", "5", "5"] and str(rows[0]["user_count"]) == "3"
+
+
+def test_tenant_wide_detection_leaves_a_users_own_consent_whose_own_api_scope_names_a_consent_type(pack: Pack) -> None:
+    """A user's consent for themselves (``OnBehalfOfAll`` False, both grants ``ConsentType: Principal``) beside a
+    scope of the application's own API whose value is ``ConsentType:AllPrincipals`` (a scope value may hold ``:``):
+    ``entra_id_consent_new_permissions`` read each grant's ConsentType at its last ``ConsentType:``, took the scope
+    for the field, and this detection raised the consent as tenant-wide. The risky-scopes detection scores it
+    (its replay test on the same file)."""
+    log = PACK_DATA / "consent_beside_own_api_scope_naming_a_consent_type.log"
+    assert "Scope: ConsentType:AllPrincipals, CreatedDateTime" in log.read_text(encoding="utf-8")
+    assert _run(pack, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [log]).rows == []
