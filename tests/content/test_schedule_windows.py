@@ -17,7 +17,7 @@ import pytest
 
 from contentpack.content.diagnostics import Diagnostic, Severity
 from contentpack.content.model import Deployment
-from contentpack.content.schedule import Schedule, schedule
+from contentpack.content.schedule import Schedule, _longest_uncovered, schedule
 from contentpack.simulate import dispatch
 
 from .helpers import HUNTING, Validate, at, locate, only, only_warning, validate_cli
@@ -130,7 +130,7 @@ def test_the_type_defaults_leave_no_gap_and_are_not_judged(pack: Path, validate:
     for kind in ("TTP", "Anomaly", "Hunting", "Correlation"):
         scheduling = Deployment.default_for(kind).scheduling
         defaults = schedule(scheduling.cron_schedule, scheduling.earliest_time, scheduling.latest_time)
-        assert not defaults.empty_windows and defaults.longest_uncovered is None
+        assert not defaults.empty_windows and _longest_uncovered(defaults.windows) is None
     assert validate(pack).diagnostics == []
 
 
@@ -203,7 +203,7 @@ def test_a_window_a_skew_empties_is_an_error_naming_the_skew(pack: Path, validat
 def _brute_force(runs: Schedule, most: int) -> tuple[float, float]:
     """The longest gap and window over EVERY whole-second skew in [0, most], over the runs of two periods and an
     hour (these schedules repeat every hour or every period)."""
-    from contentpack.content.schedule import SAMPLE_BASE, Window, _longest_uncovered
+    from contentpack.content.schedule import SAMPLE_BASE, Window
 
     ticks = list(runs.cron.ticks(SAMPLE_BASE, SAMPLE_BASE + 2 * most + 3600))
     gap, window = 0.0, 0.0

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.model import IngestionDelay
-from contentpack.simulate import SimulationResult, scheduled_runs, simulate
+from contentpack.simulate import SimulationResult, simulate
 from contentpack.simulate.dispatch import max_skew_of
 
 from . import factory as f
@@ -93,23 +93,11 @@ def test_a_skew_for_a_detection_not_simulated_is_refused(tmp_path: Path) -> None
     pack = f.pack(tmp_path, ttp("Counter", COUNT_SEARCH))
     with pytest.raises(ValueError, match="a skew for 'Other': no detection of that name is simulated"):
         simulate(pack, index_of(tmp_path, f.write_events(tmp_path, "d", ONE)), skews={"Other": 1.0})
-    with pytest.raises(ValueError, match="'Other'"):
-        scheduled_runs(pack, 0.0, 3600.0, skews={"Other": 1.0})
 
 
 def test_a_minute_s_skew_is_accepted_for_a_non_listed_cron_up_to_its_last_second(tmp_path: Path) -> None:
     result = _run(tmp_path, ONE, skew=59.0, cron="10 * * * *")
     assert {r.run_time % 3600 for r in result.runs} == {10 * 60 + 59}
-
-
-def test_scheduled_runs_are_the_skewed_runs(tmp_path: Path) -> None:
-    """``scheduled_runs`` (what ``backtest --splunk`` dispatches) lists the skewed starts and their windows."""
-    pack = f.pack(tmp_path, ttp("Counter", COUNT_SEARCH))
-    runs = scheduled_runs(pack, ts("2026-10-13 09:30"), ts("2026-10-13 11:30"), skews={"Counter": 1200.0})
-    assert [(clock(r.run_time), clock(r.earliest), clock(r.latest)) for r in runs] == [
-        ("2026-10-13 10:20", "2026-10-13 09:10", "2026-10-13 10:10"),
-        ("2026-10-13 11:20", "2026-10-13 10:10", "2026-10-13 11:10"),
-    ]
 
 
 def test_the_clock_s_tail_grows_by_the_skew(tmp_path: Path) -> None:

@@ -219,24 +219,22 @@ def head_refusal(head: bytes, name: str) -> str | None:
     except csv.Error:  # a field past the csv module's size limit: not a header of a known export
         return None
     if "_raw" in (column.strip() for column in header):  # a Splunk export: judged by its first row
-        return _csv_row_refusal(stripped.decode("utf-8", "replace"), name, line_no)
+        return _csv_row_refusal(header, stripped[end + 1:] if end >= 0 else b"", f"{name}:{line_no + 1}")
     what = describe_header(header) if len(header) > 1 else None
     return None if what is None else refusal(where, what)
 
 
-def _csv_row_refusal(text: str, name: str, line_no: int) -> str | None:
-    """The refusal for a Splunk CSV export (``text`` from its header on, ``line_no`` the header's line) by its first
-    row, as much of it as the head holds (a row cut short has no ``_raw`` to judge: None)."""
+def _csv_row_refusal(header: list[str], rows: bytes, where: str) -> str | None:
+    """The refusal for a Splunk CSV export by its first row (``rows``, the head's text after the ``header`` line,
+    ``where`` that row's place), as much of it as the head holds (a row cut short has no ``_raw`` to judge: None)."""
     try:
-        rows = csv.reader(io.StringIO(text, newline=""))
-        header = [column.strip() for column in next(rows, [])]
-        first = next(rows, None)
+        first = next(csv.reader(io.StringIO(rows.decode("utf-8", "replace"), newline="")), None)
     except csv.Error:
         return None
     if first is None or len(first) != len(header):
         return None
-    what = describe(dict(zip(header, first)))
-    return None if what is None else refusal(f"{name}:{line_no + 1}", what)
+    what = describe(dict(zip((column.strip() for column in header), first)))
+    return None if what is None else refusal(where, what)
 
 
 # a Graph response's first key (assumed: Graph and Graph Explorer write it first, as every page in Microsoft Graph's

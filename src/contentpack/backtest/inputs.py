@@ -404,9 +404,9 @@ class Found:
     prose: tuple[Path, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
 
 
-def discover(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> list[Path]:
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The files to read (:func:`find_inputs`)."""
-    return list(find_inputs(paths, outputs).files)
+    return list(find_inputs(paths).files)
 
 
 def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> Found:

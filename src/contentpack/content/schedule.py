@@ -218,11 +218,6 @@ class Schedule:
         """The sampled runs whose window holds no time: each searches nothing."""
         return tuple(w for w in self.windows if w.empty)
 
-    @cached_property
-    def longest_uncovered(self) -> Gap | None:
-        """The longest stretch between the sampled runs' windows that none holds (``_longest_uncovered``)."""
-        return _longest_uncovered(self.windows)
-
 
 @lru_cache(maxsize=256)
 def schedule(cron: str, earliest: str, latest: str, tz: str = "UTC") -> Schedule:

@@ -73,12 +73,12 @@ def position_of_test(detection: Detection, test_index: int) -> Position:
     return detection.source.at("tests", test_index)
 
 
-def positions_of_checks(detection: Detection, test_index: int,
-                        checks: Iterable[CheckResult]) -> tuple[Position, ...]:
-    """Where each of a test's ``checks`` is reported: the key of the expectation it checks under the test's entry
-    (``CheckResult.node``: ``expected_results``, an ``expected_rows`` item, an ``expected_risk`` object), else
+def with_places(detection: Detection, test_index: int,
+                checks: Iterable[CheckResult]) -> tuple[tuple[CheckResult, Position], ...]:
+    """Each of a test's ``checks`` with where it is reported: the key of the expectation it checks under the test's
+    entry (``CheckResult.node``: ``expected_results``, an ``expected_rows`` item, an ``expected_risk`` object), else
     the entry itself; the local and the remote replay place them alike."""
-    return tuple(detection.source.key("tests", test_index, *check.node) for check in checks)
+    return tuple((check, detection.source.key("tests", test_index, *check.node)) for check in checks)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class DetectionTestOutcome:
     position: Position  # the test's ``tests[i]`` entry in its detection's YAML (validate's path and 1-based line/col)
     result_count: int | None
     expected_results: int | None
-    checks: tuple[CheckResult, ...] = ()
+    placed_checks: tuple[tuple[CheckResult, Position], ...] = ()  # each check with its place (``with_places``)
     errors: tuple[Diagnostic, ...] = ()  # the test could not run: why, where
     seconds: float = 0.0
     risk_event_count: int = 0
@@ -102,8 +102,6 @@ class DetectionTestOutcome:
     # check failed, the attack-data files with events past the extraction cutoff (``AttackDataStore.cut_warnings``:
     # a test that records past the cut on purpose, to pin a detection that reads them with spath, passes quietly)
     warnings: tuple[str, ...] = ()
-    # each check's place (``CheckResult.node`` in the detection's YAML), in the order of ``checks``
-    check_positions: tuple[Position, ...] = ()
 
     @classmethod
     def starting(cls, detection: Detection, test_index: int) -> DetectionTestOutcome:
@@ -126,9 +124,8 @@ class DetectionTestOutcome:
         return [line for _, line in self.placed_failed_checks]
 
     @property
-    def placed_checks(self) -> list[tuple[CheckResult, Position]]:
-        """Each check at its place (``check_positions``; the test's entry for an outcome built without them)."""
-        return list(zip(self.checks, self.check_positions or (self.position,) * len(self.checks)))
+    def checks(self) -> tuple[CheckResult, ...]:
+        return tuple(check for check, _ in self.placed_checks)
 
     @property
     def placed_failed_checks(self) -> list[tuple[Position, str]]:
@@ -417,8 +414,7 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
         warnings += scheduled_warnings(test, len(rows), scheduled)
     if not all(check.ok for check in checks):  # why a record's field may be missing, said where it may matter
         warnings[:0] = ctx.store.cut_warnings(files)
-    return replace(outcome, result_count=len(rows), checks=tuple(checks),
-                   check_positions=positions_of_checks(detection, test_index, checks),
+    return replace(outcome, result_count=len(rows), placed_checks=with_places(detection, test_index, checks),
                    risk_event_count=len(own_risk), now=now,
                    scheduled=scheduled, warnings=tuple(warnings), seconds=time.perf_counter() - started)
 

@@ -538,16 +538,13 @@ def _ticks(plans: Sequence[_Plan], start: float, end: float) -> list[tuple[float
 
 
 def scheduled_runs(pack: Pack, start: float, end: float, *, detections: Sequence[Detection] | None = None,
-                   engine: Engine | None = None, tz: str = "UTC",
-                   skews: Mapping[str, float] | None = None) -> list[ScheduledRun]:
-    """The runs ``simulate(..., start, end, answer=..., skews=...)`` asks ``answer`` for, in the order it asks
+                   engine: Engine | None = None) -> list[ScheduledRun]:
+    """The runs ``simulate(..., start, end, answer=...)`` asks ``answer`` for, in the order it asks
     (a detection whose schedule or search is invalid has none: ``simulate`` reports it). Raises
     :class:`TooLarge` and ValueError as ``simulate`` does."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
-    skew = _late_starts(chosen, skews, "skew")
-    plans = [p for p in (_plan(engine, d, EventIndex([]), tz, [], skew.get(d.name, 0.0)) for d in chosen)
-             if p is not None]
+    plans = [p for p in (_plan(engine, d, EventIndex([]), "UTC", []) for d in chosen) if p is not None]
     check_period(start, end)
     out = []
     stopped: set[int] = set()  # a window outside the calendar stops the detection (``simulate`` reports it)

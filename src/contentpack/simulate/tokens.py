@@ -36,20 +36,20 @@ _TOKEN = re.compile(r"\$([^\s$]*)\$")
 MESSAGE_SEPARATOR = " "
 
 
-def token_text(value: Value, separator: str = MESSAGE_SEPARATOR) -> str | None:
+def token_text(value: Value) -> str | None:
     """The text a field value puts in place of its token (None when the field is null)."""
     values = [text for text in (to_str(v) for v in mv_values(value)) if text is not None]
-    return separator.join(values) if values else None
+    return MESSAGE_SEPARATOR.join(values) if values else None
 
 
-def fill_tokens(template: str, row: Mapping[str, Value], separator: str = MESSAGE_SEPARATOR) -> str:
+def fill_tokens(template: str, row: Mapping[str, Value]) -> str:
     """``template`` with every ``$field$`` replaced by the row's value, pasted in verbatim."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if not name:
             return "$"
-        text = token_text(row.get(name), separator)
+        text = token_text(row.get(name))
         return match.group(0) if text is None else text
 
     return _TOKEN.sub(replace, template)

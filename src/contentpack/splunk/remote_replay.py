@@ -62,10 +62,10 @@ from contentpack.replay.runner import (
     ReplayReport,
     TestFailed,
     position_of_test,
-    positions_of_checks,
     risk_from_search,
     risk_sources,
     run_detection_search,
+    with_places,
 )
 from contentpack.spl import Engine, Results, SplError
 from contentpack.spl.events import parse_timestamp
@@ -358,8 +358,7 @@ class RemoteReplay:
                 checks.append(self._compare(detection, test, data.files, rows, now))
         finally:
             self._clean_up(host, window)
-        return replace(outcome, result_count=len(rows), checks=tuple(checks),
-                       check_positions=positions_of_checks(detection, test_index, checks),
+        return replace(outcome, result_count=len(rows), placed_checks=with_places(detection, test_index, checks),
                        risk_event_count=len(own_risk), now=now, warnings=tuple(warnings),
                        seconds=time.perf_counter() - started)
 
