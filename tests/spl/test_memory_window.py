@@ -88,6 +88,17 @@ def test_an_event_whose_time_is_not_a_number_is_in_no_bounded_window_and_hides_n
                 assert _names(engine, earliest, latest) == expected, (place, earliest, latest)
 
 
+def test_a_later_search_with_a_time_range_leaves_out_an_event_whose_time_is_not_a_number() -> None:
+    """A ``search`` after the first with its own ``earliest``/``latest`` judges an event's time as the first
+    search's range does (one ``in_window``): a NaN ``_time`` is outside any bounded range. It was kept (a NaN
+    compares false with both bounds) while the first search left it out (assumed, as above: the engine reads a
+    NaN ``_time`` as a missing one)."""
+    engine = Engine()
+    engine.register_events([{"_time": float("nan"), "n": "nan", "x": "1"}, {"_time": 200.0, "n": "t200", "x": "1"}])
+    rows = engine.search("search x=1 | search earliest=100 latest=400 | table n", now=1000.0).rows
+    assert rows == [{"n": "t200"}]
+
+
 def test_a_fork_given_events_it_is_told_are_newest_first_takes_them_without_sorting(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``NewestFirst`` events (the simulation's run windows, newest first by construction) are taken as given: a

@@ -26,6 +26,7 @@ from contentpack.spl.commands.stats import StatsCommand, stats_rows
 from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.matching import compile_search, searchmatch
 from contentpack.spl.scan import FileSource, scan_file
+from contentpack.spl.timeutil import in_window
 from contentpack.spl.values import Event, Scalar, Value
 
 # Functions that read the event time as well as the value.
@@ -52,17 +53,6 @@ class ScanTask:
     latest: float | None
     lookups: Mapping[str, LookupTable]
     limits: Limits
-
-
-def in_window(event: Event, earliest: float | None, latest: float | None) -> bool:
-    """``earliest <= _time < latest`` (Splunk's time range); with a bound, an event without a numeric
-    ``_time`` (a NaN is none) is outside it."""
-    if earliest is None and latest is None:
-        return True
-    when = event.get("_time")
-    if not isinstance(when, (int, float)) or isinstance(when, bool) or when != when:
-        return False
-    return not ((earliest is not None and when < earliest) or (latest is not None and when >= latest))
 
 
 def copies_in_window(events: Iterable[Event], earliest: float | None, latest: float | None) -> Iterator[Event]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -772,3 +772,14 @@ def bin_start(epoch: float, span: Span, tz: str = "UTC") -> float:
     local_start = math.floor(local / width) * width
     wall = datetime(1970, 1, 1) + timedelta(seconds=local_start)
     return to_epoch(_localize(wall, info))
+
+
+def in_window(event: Mapping[str, object], earliest: float | None, latest: float | None) -> bool:
+    """``earliest <= _time < latest`` (Splunk's time range); with a bound, an event without a numeric
+    ``_time`` (a NaN is none) is outside it."""
+    if earliest is None and latest is None:
+        return True
+    when = event.get("_time")
+    if not isinstance(when, (int, float)) or isinstance(when, bool) or when != when:
+        return False
+    return not ((earliest is not None and when < earliest) or (latest is not None and when >= latest))

@@ -40,7 +40,7 @@ from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
 from contentpack.spl.matching import compile_search, value_matches
 from contentpack.spl.searchparser import parse_search, search_fields
-from contentpack.spl.timeutil import parse_time_modifier
+from contentpack.spl.timeutil import in_window, parse_time_modifier
 from contentpack.spl.values import Event
 
 # Search Manual, "About subsearches": a subsearch returns at most 10,000 results by default (limits.conf
@@ -147,13 +147,7 @@ def run_search(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> I
     if node.bounds.on_index_time:
         events = index_time_filter(events, node.bounds, ctx, node.name)
     for event in events:
-        if earliest is not None or latest is not None:
-            when = event.get("_time")
-            if not isinstance(when, (int, float)) or isinstance(when, bool):
-                continue
-            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
-                continue
-        if predicate(event):
+        if in_window(event, earliest, latest) and predicate(event):
             yield event
 
 

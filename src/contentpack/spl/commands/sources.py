@@ -16,6 +16,7 @@ from contentpack.spl.commands.args import as_bool, as_int, at_option, read_optio
 from contentpack.spl.commands.base import uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext
 from contentpack.spl import limits
 from contentpack.spl.errors import SplUnsupportedError
+from contentpack.spl.timeutil import in_window
 from contentpack.spl.values import Event
 
 RISK_DATAMODEL = "Risk.All_Risk"
@@ -88,15 +89,7 @@ def parse_from(cmd: CommandInput) -> FromDatamodelCommand:
 
 def run_from(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
     """Risk events whose ``_time`` is in the search's window [earliest, latest), like any indexed data."""
-    earliest, latest = ctx.earliest, ctx.latest
-    for event in ctx.risk_events:
-        if earliest is not None or latest is not None:
-            when = event.get("_time")
-            if not isinstance(when, (int, float)) or isinstance(when, bool):
-                continue
-            if (earliest is not None and when < earliest) or (latest is not None and when >= latest):
-                continue
-        yield dict(event)
+    return (dict(event) for event in ctx.risk_events if in_window(event, ctx.earliest, ctx.latest))
 
 
 def parse_rejected(cmd: CommandInput) -> CommandNode:
