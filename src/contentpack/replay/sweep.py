@@ -103,8 +103,8 @@ under the skew set, the records at the ceiling.
 
 **Runs held back unevenly** (``held_back_unevenly``): the scheduler holds each run back by its load at that moment,
 not by one constant, so two runs that see one record can be further apart than their ticks (``simulate``'s
-``held_back`` from a tick on). For a throttled detection: its first run that raises something on time (in the unmoved
-timeline), its runs from the next tick on held back the most its schedule window allows (``max_delay_of``); a
+``held_back`` from a tick on). For a throttled detection: its first run that raises something on time (in the
+unmoved timeline), its runs from the next tick on held back the most its schedule window allows (``max_delay_of``); a
 record that run raised and a later run sees is then seen a period plus the window after it, past a throttle
 shorter than that (the pack's hourly detections throttled 7100 s with ``schedule_window = auto``, read as 59
 minutes: 119 minutes). One variant per test; a timeline of several detections gets the same for its reader, the
@@ -137,8 +137,8 @@ skewed a whole period are the next ticks' on-time runs): its outcome is reused, 
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
 records indexed earlier; runs held back unevenly other than none up to the first raising run (for a reader's
-writers: up to its inputs) and the most after it, or the reverse; four things at once; a correlation's attack moved by other than half its
-interval or, with late records, other than its last record onto its run; its writers held back by less than the most), delays
+writers: up to its inputs) and the most after it, or the reverse; four things at once; a correlation's attack
+moved by other than half its interval or, with late records, other than its last record onto its run; its writers held back by less than the most), delays
 beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).
 """

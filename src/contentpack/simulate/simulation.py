@@ -491,7 +491,8 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     start after their ticks (see the module docstring; ValueError beyond its stanza's ``allow_skew``);
     ``delays``: seconds each named detection's runs start after that, over their on-time windows (ValueError
     with ``answer``); ``held_back``: per detection with a delay, the ticks it holds back, from the first to
-    before the second (the runs of other ticks start on time; ValueError for an empty span). Raises :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
+    before the second (the runs of other ticks start on time; ValueError for an empty span). Raises
+    :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
     ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
