@@ -16,11 +16,13 @@ total per risk object must be those of the unskewed timeline, ``contentpack repl
 resolves its window at its skewed start (assumed, see ``content.schedule``); a run the scheduler delays searches
 its on-time window instead (Reporting Manual, *Prioritize concurrently scheduled reports in Splunk Web*): swept
 below with the attack moved under the largest skew (``delay_sets``, ``moved_skewed``), and unevenly, on time up to
-the first raising run and the most after it (``held_back_unevenly``); runs skewed with records late are in
-``test_pack_late``.
+the first raising run and the most after it (``held_back_unevenly``), and the mirror, the most up to it and on
+time after it (``held_back_early``); runs skewed with records late are in ``test_pack_late``.
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -28,6 +30,7 @@ from contentpack.replay.sweep import (
     SCHEDULED_TYPES,
     Variant,
     delay_sets,
+    held_back_early,
     held_back_late,
     held_back_skewed,
     held_back_unevenly,
@@ -98,10 +101,14 @@ def test_a_correlation_timeline_gets_one_set_of_each_combination() -> None:
     # first tick at or after it (the risk that run read written on time)
     unmoved = swept_timeline.run()
     raising = [run.run_time for run in unmoved.runs_of(detection.name) if run.rows][0]
+    firsts = {name: raising - 600.0 + (600.0 if cron == "*/10 * * * *" else 3600.0) for name, cron in writers.items()}
     assert held_back_unevenly(swept_timeline, unmoved) == [
-        Variant(delays=((detection.name, 3540.0),), held_back_from=((detection.name, raising + 3600.0),)),
-        Variant(delays=held.delays, held_back_from=tuple(
-            (name, raising - 600.0 + (600.0 if cron == "*/10 * * * *" else 3600.0)) for name, cron in writers.items()))]
+        Variant(delays=((detection.name, 3540.0),), held_back=((detection.name, (raising + 3600.0, math.inf)),)),
+        Variant(delays=held.delays, held_back=tuple((name, (first, math.inf)) for name, first in firsts.items()))]
+    # and the mirror, held back up to those ticks and on time from them on
+    assert held_back_early(swept_timeline, unmoved) == [
+        Variant(delays=((detection.name, 3540.0),), held_back=((detection.name, (-math.inf, raising + 3600.0)),)),
+        Variant(delays=held.delays, held_back=tuple((name, (-math.inf, first)) for name, first in firsts.items()))]
 
 
 @pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
@@ -126,4 +133,16 @@ def test_runs_held_back_unevenly_change_no_notable_and_no_risk(detection_name: s
     swept_timeline = timeline(detection_name, test_name)
     unmoved = swept_timeline.run()
     variants = held_back_unevenly(swept_timeline, unmoved)
+    assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []
+
+
+@pytest.mark.parametrize(("detection_name", "test_name"), SWEPT)
+def test_runs_held_back_early_and_on_time_later_change_no_notable_and_no_risk(detection_name: str,
+                                                                             test_name: str) -> None:
+    """``replay.sweep.held_back_early``, the mirror of ``held_back_unevenly``: a throttled detection's runs held back
+    the most its ``schedule_window`` allows up to its first raising run, on time after it (two runs that see one
+    record closer than their ticks); a correlation's beside it, its writers held back the most up to the risk that
+    run read and on time after it (a wave's earlier risk written late, its later risk on time: closer together)."""
+    swept_timeline = timeline(detection_name, test_name)
+    variants = held_back_early(swept_timeline, swept_timeline.run())
     assert swept_timeline.differences(variants, replayed(detection_name, test_name)) == []

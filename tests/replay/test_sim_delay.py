@@ -11,6 +11,7 @@ scheduled execution periods. However, the execution of the saved search might fa
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,10 @@ COUNT_SEARCH = ('`azure_monitor_aad` operationName="Sign-in activity" properties
 
 def _run(tmp_path: Path, events: list[dict[str, object]], delay: str = "0s", *, search: str = COUNT_SEARCH,
          delays: dict[str, float] | None = None, skews: dict[str, float] | None = None,
-         held_back_from: dict[str, float] | None = None, **schedule: Any) -> SimulationResult:
+         held_back: dict[str, tuple[float, float]] | None = None, **schedule: Any) -> SimulationResult:
     pack = f.pack(tmp_path, ttp("Counter", search, **schedule))
     index = index_of(tmp_path, f.write_events(tmp_path, "data", events), IngestionDelay(fixed=delay), pack)
-    return simulate(pack, index, delays=delays, skews=skews, held_back_from=held_back_from)
+    return simulate(pack, index, delays=delays, skews=skews, held_back=held_back)
 
 
 def test_a_delayed_run_searches_its_on_time_window_and_acts_when_it_runs(tmp_path: Path) -> None:
@@ -128,15 +129,46 @@ def test_runs_held_back_unevenly_stretch_the_throttle_between_two_runs_that_see_
     assert [clock(n.run_time) for n in _run(tmp_path, events, **hourly).notables] == ["2026-10-13 09:00"]
     assert [clock(n.run_time) for n in _run(tmp_path, events, delays={"Counter": 3540.0}, **hourly).notables] == \
         ["2026-10-13 09:59"]
-    uneven = _run(tmp_path, events, delays={"Counter": 3540.0}, held_back_from={"Counter": ts("2026-10-13 10:00")},
-                  **hourly)
+    uneven = _run(tmp_path, events, delays={"Counter": 3540.0},
+                  held_back={"Counter": (ts("2026-10-13 10:00"), math.inf)}, **hourly)
     assert [(clock(n.run_time), clock(n.latest)) for n in uneven.notables] == \
         [("2026-10-13 09:00", "2026-10-13 08:50"), ("2026-10-13 10:59", "2026-10-13 09:50")]
     assert uneven.risk_scores() == {"a@contoso.example": 60}
     times = [clock(r.run_time) for r in uneven.runs if "2026-10-13 08:00" <= clock(r.run_time) <= "2026-10-13 11:59"]
     assert times == ["2026-10-13 08:00", "2026-10-13 09:00", "2026-10-13 10:59", "2026-10-13 11:59"]
-    with pytest.raises(ValueError, match="held_back_from for 'Counter': that detection has no delay"):
-        _run(tmp_path, events, held_back_from={"Counter": 0.0})
+    with pytest.raises(ValueError, match="held_back for 'Counter': that detection has no delay"):
+        _run(tmp_path, events, held_back={"Counter": (0.0, math.inf)})
+
+
+def test_runs_held_back_early_and_on_time_later_bring_two_runs_that_see_one_record_closer(tmp_path: Path) -> None:
+    """The mirror: the 09:00 run held back 59 minutes and the 10:00 run on time are a minute apart, not an hour.
+    A 08:40 refusal is in both windows, so a throttle of 30 minutes that lets the two runs on time raise it twice
+    (an hour apart) holds the second back; ``held_back={name: (-math.inf, until)}`` holds back the runs of the
+    ticks before ``until`` only, which ``held_back_from`` (a tick on) could not express."""
+    events = [decline("a@contoso.example", "2026-10-13 08:40")]
+    hourly: dict[str, Any] = {"earliest": "-100m@m", "throttle": (["user"], "1800s")}
+    assert [clock(n.run_time) for n in _run(tmp_path, events, **hourly).notables] == \
+        ["2026-10-13 09:00", "2026-10-13 10:00"]
+    early = _run(tmp_path, events, delays={"Counter": 3540.0},
+                 held_back={"Counter": (-math.inf, ts("2026-10-13 10:00"))}, **hourly)
+    assert [(clock(n.run_time), clock(n.latest)) for n in early.notables] == [("2026-10-13 09:59", "2026-10-13 08:50")]
+    times = [clock(r.run_time) for r in early.runs if "2026-10-13 08:00" <= clock(r.run_time) <= "2026-10-13 11:59"]
+    assert times == ["2026-10-13 08:59", "2026-10-13 09:59", "2026-10-13 10:00", "2026-10-13 11:00"]
+
+
+def test_runs_held_back_over_a_span_start_on_time_before_and_after_it(tmp_path: Path) -> None:
+    """``held_back={name: (first, until)}``: the runs of the ticks from ``first`` up to before ``until`` held back,
+    the others on time, each over its on-time window; a span that holds no tick back is refused."""
+    events = [decline("a@contoso.example", "2026-10-13 08:40")]
+    span = (ts("2026-10-13 09:00"), ts("2026-10-13 11:00"))
+    result = _run(tmp_path, events, delays={"Counter": 1500.0}, held_back={"Counter": span})
+    runs = [(clock(r.run_time), clock(r.latest)) for r in result.runs
+            if "2026-10-13 08:00" <= clock(r.run_time) <= "2026-10-13 11:59"]
+    assert runs == [("2026-10-13 08:00", "2026-10-13 07:50"), ("2026-10-13 09:25", "2026-10-13 08:50"),
+                    ("2026-10-13 10:25", "2026-10-13 09:50"), ("2026-10-13 11:00", "2026-10-13 10:50")]
+    for empty in [(span[1], span[0]), (span[0], span[0]), (math.nan, math.inf)]:
+        with pytest.raises(ValueError, match="held_back for 'Counter': the ticks from .* are none"):
+            _run(tmp_path, events, delays={"Counter": 1500.0}, held_back={"Counter": empty})
 
 
 def test_no_delay_is_today_s_timeline_exactly(tmp_path: Path) -> None:

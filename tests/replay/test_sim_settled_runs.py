@@ -11,6 +11,7 @@ runs: the ``risk_from`` detections of a correlation test ticking through the tai
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -71,7 +72,7 @@ def _correlated(root: Path) -> SimulationResult:
               for n in range(8)]
     return simulate(pack, index_of(root, f.write_events(root, "data", events), pack=pack),
                     skews={"Own Window": 30.0}, delays={"Declined": 600.0},
-                    held_back_from={"Declined": ts("2026-10-13 09:00")})
+                    held_back={"Declined": (ts("2026-10-13 09:00"), math.inf)})
 
 
 def test_settled_runs_are_the_runs_resolving_every_window_gives(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ records, two runs each return the user and it raises two notables and writes its
 raises the same under every move alone, and loses both refusals only when its runs are skewed AND the records
 late. One searches ``-100m@m`` .. ``-10m@m`` throttled: it raises the same under every variant, its runs held back
 unevenly too (two hours of throttle outlast the 119 minutes between the two runs that see the refusals). The
-throttled detections get one variant more than the unthrottled one: their runs held back unevenly."""
+throttled detections get two variants more than the unthrottled one: their runs held back unevenly, and held back
+early and on time later (``held_back_early``)."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ def _table_rows(out: str) -> list[list[str]]:
 def test_a_robust_detection_passes_every_variant(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", ROBUST]) == 0
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[ROBUST, TEST, "54", "1", "0", "pass"]]
-    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (54 variant(s), ")
+    assert _table_rows(out) == [[ROBUST, TEST, "55", "1", "0", "pass"]]
+    assert out.splitlines()[-1].startswith("PASS: 1 test(s) swept, 1 passed, 0 failed (55 variant(s), ")
 
 
 # each failed test's differing variants at its tests[0] entry (the throttled YAML has six lines of throttling more)
@@ -59,8 +60,8 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
     capsys.readouterr()
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     out = capsys.readouterr().out
-    assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "43", "1", "2", "FAIL"],
-                                [ROBUST, TEST, "54", "1", "0", "pass"]]
+    assert _table_rows(out) == [[FRAGILE, TEST, "42", "1", "6", "FAIL"], [SLICE, TEST, "44", "1", "2", "FAIL"],
+                                [ROBUST, TEST, "55", "1", "0", "pass"]]
     # moved 29m, 09:49 is in the 10:00 run's window (08:50 .. 09:50) and 09:50 in the 11:00 run's; runs 31m
     # late search 08:21 .. 09:21 and 09:21 .. 10:21; below the first three differences, how many more; each
     # line at its test's tests[i] entry, as the replay places a failed check; then the likely fix in one line of
@@ -77,7 +78,7 @@ def test_a_detection_that_a_window_edge_doubles_fails_with_what_moved_and_what_c
         f"{AT_SLICE}: {SLICE} / {TEST}: attack moved 28m later and records indexed 15m later: {LOST}",
         "hint: missed: the dispatch window must span the cron period plus the lag"]
     assert all(len(line) <= 80 for line in out.splitlines() if line.startswith("hint: "))
-    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (139 variant(s), ")
+    assert out.splitlines()[-1].startswith("FAIL: 3 test(s) swept, 1 passed, 2 failed (141 variant(s), ")
 
 
 def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Path,
@@ -92,7 +93,7 @@ def test_runs_skewed_with_records_late_lose_what_each_move_alone_keeps(pack: Pat
     (08:50 .. 09:50) holds them, and they are indexed after it."""
     assert main(["replay", "--root", str(pack), "--sweep", "--detection", SLICE, "--format", "json"]) == 1
     [swept] = json.loads(capsys.readouterr().out)["tests"]
-    assert swept["variants"] == 43
+    assert swept["variants"] == 44
     assert swept["differences"] == [{
         "moved": "runs+indexing", "skews": {SLICE: 32 * 60}, "late": 15 * 60,
         "raised": {"notables": 0, "risk_by_object": {}},
@@ -110,7 +111,7 @@ def test_json_gives_the_same_as_data_and_junit_a_case_per_test(pack: Path, tmp_p
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False and payload["mode"] == "sweep" and payload["setup_errors"] == []
     fragile, _, robust = payload["tests"]
-    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 54
+    assert robust["ok"] is True and robust["differences"] == [] and robust["variants"] == 55
     assert fragile["position"] == {"path": fragile["path"], "line": 64, "col": 3}
     assert fragile["unmoved"] == {"notables": 1, "risk_by_object": {USER: 30}}
     moved, skewed, skewed_late, lost, moved_late, moved_lost = fragile["differences"]

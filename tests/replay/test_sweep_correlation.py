@@ -15,6 +15,7 @@ run on either."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,8 @@ import pytest
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay import sweep
-from contentpack.replay.sweep import (Raised, Timeline, Variant, delay_sets, held_back_skewed, held_back_unevenly,
-                                      moved_late, skew_sets)
+from contentpack.replay.sweep import (Raised, Timeline, Variant, delay_sets, held_back_early, held_back_skewed,
+                                      held_back_unevenly, moved_late, skew_sets)
 
 from . import factory as f
 from .simfactory import decline, ts
@@ -125,9 +126,24 @@ def test_the_writers_held_back_unevenly_are_on_time_up_to_the_readers_first_rais
     result = timeline.run()
     assert [run.run_time for run in result.runs_of(HOUR_LESS_A_MINUTE) if run.rows][0] == ts("2026-10-13 10:10")
     [variant] = held_back_unevenly(timeline, result)
-    assert variant == Variant(delays=((WRITER, 540.0),), held_back_from=((WRITER, ts("2026-10-13 10:10")),))
+    assert variant == Variant(delays=((WRITER, 540.0),), held_back=((WRITER, (ts("2026-10-13 10:10"), math.inf)),))
     assert variant.describe(HOUR_LESS_A_MINUTE) == (
         f"runs of {WRITER} held back 9m over their on-time windows from the run of 2026-10-13T10:10:00.000Z on, "
         "the earlier runs on time")
     # the writer, throttled on the user, writes the refusals' risk once, at 09:50, on time: nothing changes
+    assert timeline.differences([variant], timeline.outcome(result)) == []
+
+
+def test_the_writers_held_back_early_are_held_back_up_to_the_readers_first_raising_run(pack: Pack) -> None:
+    """``held_back_early``, the mirror: the writer held back 9 minutes up to the risk the reader's first raising run
+    read (its 09:50 run writes at 09:59, still before the 10:10 run), on time from its 10:10 tick on."""
+    timeline = _timeline(pack, HOUR_LESS_A_MINUTE)
+    result = timeline.run()
+    [variant] = held_back_early(timeline, result)
+    assert variant == Variant(delays=((WRITER, 540.0),), held_back=((WRITER, (-math.inf, ts("2026-10-13 10:10"))),))
+    assert variant.describe(HOUR_LESS_A_MINUTE) == (
+        f"runs of {WRITER} held back 9m over their on-time windows up to the run of 2026-10-13T10:10:00.000Z, "
+        "that run and the later ones on time")
+    written = {float(event["_indextime"]) for event in timeline.run(variant).risk}  # type: ignore[arg-type]
+    assert sorted(written) == [ts("2026-10-13 09:59")]
     assert timeline.differences([variant], timeline.outcome(result)) == []

@@ -1,6 +1,7 @@
 """``replay --sweep``'s runs held back unevenly (``held_back_unevenly``): the scheduler holds each run back by its
-load at that moment (``simulate``'s ``held_back_from``), so the first run that raises a record can start on time
-and the next one that sees it as late as the ``schedule_window`` allows. The pack: the sweep fixture's refusals
+load at that moment (``simulate``'s ``held_back`` from a tick on), so the first run that raises a record can start on
+time and the next one that sees it as late as the ``schedule_window`` allows (the mirror, ``held_back_early``: held
+back up to that run, on time after it). The pack: the sweep fixture's refusals
 (09:20 and 09:21) under hourly detections over ``-100m@m`` .. ``-10m@m``, so the 10:00 and 11:00 runs both see
 them, throttled 7100 s (118m20s) as the pack's hourly detections are: with ``schedule_window = auto`` (59 minutes
 as the sweep reads it) the 11:00 run starts at 11:59, 119 minutes after the first, and raises them again; with 30
@@ -8,11 +9,14 @@ minutes it starts by 11:30, within the throttle."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
-from contentpack.replay.sweep import Raised, SweepReport, Variant, held_back_unevenly, replay_context, sweep_test
+from contentpack.replay.sweep import (Raised, SweepReport, SweptTest, Variant, held_back_early, held_back_unevenly,
+                                      replay_context, sweep_test)
 from contentpack.replay.sweep_report import report_json
 
 from .simfactory import ts
@@ -43,8 +47,9 @@ def _variants(pack: Pack, name: str) -> list[Variant]:
 
 def test_the_runs_after_the_first_that_raises_are_held_back_the_most_the_window_allows(pack: Pack) -> None:
     eleven = ts("2026-10-13 11:00")
-    assert _variants(pack, AUTO) == [Variant(delays=((AUTO, 3540.0),), held_back_from=((AUTO, eleven),))]
-    assert _variants(pack, HALF_HOUR) == [Variant(delays=((HALF_HOUR, 1800.0),), held_back_from=((HALF_HOUR, eleven),))]
+    assert _variants(pack, AUTO) == [Variant(delays=((AUTO, 3540.0),), held_back=((AUTO, (eleven, math.inf)),))]
+    assert _variants(pack, HALF_HOUR) == [
+        Variant(delays=((HALF_HOUR, 1800.0),), held_back=((HALF_HOUR, (eleven, math.inf)),))]
     assert _variants(pack, UNTHROTTLED) == []  # each run raises what it sees anyway
 
 
@@ -56,8 +61,8 @@ def test_a_window_of_auto_raises_a_record_twice_and_one_of_30_minutes_once(pack:
                        for name in (AUTO, HALF_HOUR))
     assert auto is not None and half_hour is not None
     assert auto.unmoved == half_hour.unmoved == Raised(1, ((USER, 30),))
-    assert [(variant.held_back_from, raised) for variant, raised in auto.differences] == \
-        [(((AUTO, ts("2026-10-13 11:00")),), Raised(2, ((USER, 60),)))]
+    assert [(variant.held_back, raised) for variant, raised in auto.differences] == \
+        [(((AUTO, (ts("2026-10-13 11:00"), math.inf)),), Raised(2, ((USER, 60),)))]
     assert auto.failures == [
         "runs held back 59m over their on-time windows from the run of 2026-10-13T11:00:00.000Z on, the earlier "
         "runs on time: 2 notables instead of 1; risk of alice@contoso.example 60 instead of 30"]
@@ -65,3 +70,28 @@ def test_a_window_of_auto_raises_a_record_twice_and_one_of_30_minutes_once(pack:
     [difference] = report_json(SweepReport((auto,)))["tests"][0]["differences"]
     assert (difference["moved"], difference["delays"], difference["held_back_from"]) == \
         ("delayed", {AUTO: 3540.0}, {AUTO: ts("2026-10-13 11:00")})
+
+
+def test_the_mirror_holds_back_the_runs_up_to_the_first_that_raises_and_starts_the_next_on_time(pack: Pack) -> None:
+    """``held_back_early``: the 10:00 run, the first that raises the refusals, held back 59 minutes (10:59), the
+    11:00 run on time: a minute apart, within the throttle, so the record is raised once, as unmoved. The variant
+    is said with its end (the first run on time again)."""
+    eleven = ts("2026-10-13 11:00")
+    timeline = _timeline(pack, AUTO)
+    result = timeline.run()
+    [early] = held_back_early(timeline, result)
+    assert early == Variant(delays=((AUTO, 3540.0),), held_back=((AUTO, (-math.inf, eleven)),))
+    assert early.describe(AUTO) == ("runs held back 59m over their on-time windows up to the run of "
+                                    "2026-10-13T11:00:00.000Z, that run and the later ones on time")
+    assert [n.run_time for n in timeline.run(early).notables_of(AUTO)] == [ts("2026-10-13 10:59")]
+    assert timeline.differences([early], timeline.outcome(result)) == []
+    assert held_back_early(_timeline(pack, UNTHROTTLED), _timeline(pack, UNTHROTTLED).run()) == []
+    ctx = replay_context(pack)
+    swept = sweep_test(ctx, _detection(pack, AUTO), 0, _detection(pack, AUTO).tests[0])
+    assert swept is not None
+    # the JSON gives a span's end as ``held_back_until``, its start (none here) as ``held_back_from``
+    said = SweptTest(AUTO, "t", swept.position, Raised(1, ()), 1, ((early, Raised(2, ())),))
+    [difference] = report_json(SweepReport((said,)))["tests"][0]["differences"]
+    assert (difference["moved"], difference["delays"], difference["held_back_until"]) == \
+        ("delayed", {AUTO: 3540.0}, {AUTO: eleven})
+    assert "held_back_from" not in difference

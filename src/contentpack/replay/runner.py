@@ -284,13 +284,13 @@ def scheduled_timeline(ctx: ReplayContext, detection: Detection, test_index: int
 def run_timeline(ctx: ReplayContext, detection: Detection, test_index: int, index: EventIndex,
                  chosen: Sequence[Detection], skews: Mapping[str, float] | None = None,
                  delays: Mapping[str, float] | None = None,
-                 held_back_from: Mapping[str, float] | None = None) -> SimulationResult:
-    """``chosen`` on their schedules over ``index`` (``skews``, ``delays``, ``held_back_from``: ``simulate``'s),
+                 held_back: Mapping[str, tuple[float, float]] | None = None) -> SimulationResult:
+    """``chosen`` on their schedules over ``index`` (``skews``, ``delays``, ``held_back``: ``simulate``'s),
     with the problems of the simulation placed in the pack's YAML (RP003, RP005, RP006). Raises ``TestFailed``."""
     assert ctx.scheduled_engine is not None
     try:
         result = simulate(ctx.pack, index, detections=chosen, engine=ctx.scheduled_engine, skews=skews,
-                          delays=delays, held_back_from=held_back_from)
+                          delays=delays, held_back=held_back)
     except TooLarge as exc:  # the attack data's events lie too far apart (or a dispatch window is very long)
         raise TestFailed([error(detection.source.at("tests", test_index, "attack_data"), RULE_PERIOD,
                                 f"scheduled run: {exc} (the attack data's time span plus the detections' "

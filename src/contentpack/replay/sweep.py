@@ -103,8 +103,8 @@ under the skew set, the records at the ceiling.
 
 **Runs held back unevenly** (``held_back_unevenly``): the scheduler holds each run back by its load at that moment,
 not by one constant, so two runs that see one record can be further apart than their ticks (``simulate``'s
-``held_back_from``). For a throttled detection: its first run that raises something on time (in the unmoved
-timeline), its runs from the next tick on held back the most its schedule window allows (``max_delay_of``); a
+``held_back`` from a tick on). For a throttled detection: its first run that raises something on time (in the
+unmoved timeline), its runs from the next tick on held back the most its schedule window allows (``max_delay_of``); a
 record that run raised and a later run sees is then seen a period plus the window after it, past a throttle
 shorter than that (the pack's hourly detections throttled 7100 s with ``schedule_window = auto``, read as 59
 minutes: 119 minutes). One variant per test; a timeline of several detections gets the same for its reader, the
@@ -115,8 +115,15 @@ window allows. A reader that measures the time between two risk events (a wave o
 measures their writers' runs when the risk carries the run's time, and those runs can be a period plus the
 window apart, not a period: a wave whose first grant's risk was written on time and whose next grant's risk an
 hour and 59 minutes later is two waves to a reader that cuts waves at 80 minutes. A constant hold-back moves
-every writer run alike and cannot show it; the reverse (the writers held back up to that run, on time after it)
-``simulate`` cannot express (``held_back_from`` holds runs back from a tick on, not up to one).
+every writer run alike and cannot show it.
+
+**Runs held back early, on time later** (``held_back_early``): the mirror, the ticks ``held_back_unevenly`` leaves
+on time held back the most their schedule windows allow and those it holds back on time (``simulate``'s
+``held_back`` up to a tick): a throttled detection's runs held back up to and including its first raising run, on
+time from the next tick on (two runs that see one record closer than their ticks); several detections, the same
+for the reader, and one more for its writers, held back up to the risk the reader's first raising run read and on
+time from their first tick at or after it: a wave's earlier risk written late and its later risk on time, closer
+together than their writers' runs, and the reader's first raising run reading the late risk a run later.
 
 A timeline of several detections replays days of risk per variant, as much as a dozen single-detection variants,
 so of these newer combinations it gets one each, those that write its risk latest against the reader: the
@@ -130,17 +137,17 @@ skewed a whole period are the next ticks' on-time runs): its outcome is reused, 
 
 What this cannot see: the other combinations (the attack moved with runs held back, for one detection its
 records indexed earlier; runs held back unevenly other than none up to the first raising run (for a reader's
-writers: up to its inputs) and the most after it, such as a correlation's writers held back up to its first
-raising run and on time after it; four things at once; a correlation's attack moved by other than half its
-interval or, with late records, other than its last record onto its run; its writers held back by less than the most), delays
+writers: up to its inputs) and the most after it, or the reverse; four things at once; a correlation's attack
+moved by other than half its interval or, with late records, other than its last record onto its run; its writers held back by less than the most), delays
 beyond the delay model's ceiling or a schedule window, runs the scheduler skips, the notables of the ``risk_from`` detections (their own tests sweep
 them).
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -192,15 +199,16 @@ class Raised:
 class Variant:
     """What moved, one thing or several together: the attack (``offset`` seconds later), the runs (``skews``:
     seconds each named detection's runs start after their ticks; ``delays``: seconds each named detection's runs
-    are held back after that, over their on-time windows; ``held_back_from``: for a named detection, the first tick
-    held back, the runs of earlier ticks on time) and the indexing (``late``: seconds each record's ``_indextime``
-    is later)."""
+    are held back after that, over their on-time windows; ``held_back``: for a named detection, the ticks held back,
+    from the first up to before the second (``simulate``'s ``held_back``; ``-math.inf``/``math.inf``: unbounded),
+    the runs of the other ticks on time) and the indexing (``late``: seconds each record's ``_indextime`` is
+    later)."""
 
     offset: float = 0.0
     skews: tuple[tuple[str, float], ...] = ()
     late: float = 0.0
     delays: tuple[tuple[str, float], ...] = ()
-    held_back_from: tuple[tuple[str, float], ...] = ()
+    held_back: tuple[tuple[str, tuple[float, float]], ...] = ()
 
     @property
     def moved(self) -> tuple[str, ...]:
@@ -213,22 +221,31 @@ class Variant:
         of move in words, several joined by "and"."""
         parts = [f"attack moved {_seconds(self.offset)} later"] if self.offset else []
         parts += [_runs(detection, self.skews, "skewed {} after their ticks"),
-                  _runs(detection, self.delays, "held back {} over their on-time windows", dict(self.held_back_from))]
+                  _runs(detection, self.delays, "held back {} over their on-time windows", dict(self.held_back))]
         parts += [f"records indexed {_seconds(self.late)} later"] if self.late else []
         return " and ".join(part for part in parts if part) or "nothing moved"
 
 
 def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str,
-          starts: Mapping[str, float] | None = None) -> str:
+          spans: Mapping[str, tuple[float, float]] | None = None) -> str:
     """``runs skewed 31m after their ticks`` for each named detection (``how``: its seconds in ``{}``), the test's
-    own unnamed when it is the only one ("" for none); ``starts``: per detection moved only from a tick on, that
-    tick (`` from the run of 2026-10-13T10:00:00.000Z on, the earlier runs on time``: ``iso_utc``, the one form the
-    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``)."""
-    starts = starts or {}
+    own unnamed when it is the only one ("" for none); ``spans``: per detection moved only over some ticks, which
+    (``_span``)."""
+    spans = spans or {}
     return ", ".join(f"runs{'' if name == detection and len(moved) == 1 else f' of {name}'} "
-                     f"{how.format(_seconds(seconds))}" + (f" from the run of {iso_utc(starts[name])} on, the earlier "
-                                                           "runs on time" if name in starts else "")
+                     f"{how.format(_seconds(seconds))}" + (_span(*spans[name]) if name in spans else "")
                      for name, seconds in moved)
+
+
+def _span(first: float, until: float) -> str:
+    """The ticks held back, in words: `` from the run of 2026-10-13T10:00:00.000Z on, the earlier runs on time``,
+    `` up to the run of ..., that run and the later ones on time`` or both bounds (``iso_utc``, the one form the
+    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``)."""
+    if until == math.inf:
+        return f" from the run of {iso_utc(first)} on, the earlier runs on time"
+    if first == -math.inf:
+        return f" up to the run of {iso_utc(until)}, that run and the later ones on time"
+    return f" from the run of {iso_utc(first)} up to the run of {iso_utc(until)}, the other runs on time"
 
 
 @dataclass(frozen=True)
@@ -388,7 +405,7 @@ class Timeline:
                   "_indextime": float(e["_indextime"]) + variant.offset + variant.late}  # type: ignore[arg-type]
                  for e in self.events]
         return run_timeline(self.ctx, self.detection, self.test_index, EventIndex(moved), self.detections,
-                            dict(variant.skews), dict(variant.delays), dict(variant.held_back_from))
+                            dict(variant.skews), dict(variant.delays), dict(variant.held_back))
 
     def outcome(self, result: SimulationResult) -> Raised:
         """What an analyst counts of ``result``: the test's detection's notables, the risk per risk object."""
@@ -715,6 +732,22 @@ def held_back_unevenly(timeline: Timeline, unmoved: SimulationResult) -> list[Va
     window allows. None for a detection without a throttle or a schedule window, or when nothing is raised.
     Several detections: beside that (the writers on time), the writers held back unevenly
     (``_writers_held_back_unevenly``)."""
+    return _held_back_around(timeline, unmoved, lambda tick: (tick, math.inf))
+
+
+def held_back_early(timeline: Timeline, unmoved: SimulationResult) -> list[Variant]:
+    """Runs held back early, on time later (see the module docstring), the mirror of ``held_back_unevenly``: the
+    runs it holds back are on time, the runs it leaves on time are held back the most their schedule windows
+    allow."""
+    return _held_back_around(timeline, unmoved, lambda tick: (-math.inf, tick))
+
+
+def _held_back_around(timeline: Timeline, unmoved: SimulationResult,
+                      span: Callable[[float], tuple[float, float]]) -> list[Variant]:
+    """``held_back_unevenly`` and ``held_back_early``: the ticks ``span`` holds back of those split at the tick
+    after the test's throttled detection's first raising run (its own runs, the writers on time), and, several
+    detections, at each writer's first tick at or after that run (``_writers_held_back_unevenly``, the reader on
+    time)."""
     detection = timeline.detection
     most = max_delay_of(detection)
     raising = [run.run_time for run in unmoved.runs_of(detection.name) if run.rows]
@@ -723,23 +756,24 @@ def held_back_unevenly(timeline: Timeline, unmoved: SimulationResult) -> list[Va
     schedule = schedule_of(detection)
     following = next(schedule.cron.ticks(raising[0], raising[0] + schedule.longest_gap), None)
     own = [] if detection.tags.throttling is None or not most or following is None else [
-        Variant(delays=((detection.name, most),), held_back_from=((detection.name, following),))]
-    return own + _writers_held_back_unevenly(timeline, raising[0])
+        Variant(delays=((detection.name, most),), held_back=((detection.name, span(following)),))]
+    return own + _writers_held_back_unevenly(timeline, raising[0], span)
 
 
-def _writers_held_back_unevenly(timeline: Timeline, raising: float) -> list[Variant]:
-    """Several detections, the reader's first raising run at ``raising`` (on time): each writer's runs on time up
-    to those whose risk that run read, and from its first tick at or after it (risk written then is read by a
-    later run) held back the most its schedule window allows (``_writers_held_back``). None for one detection or
-    without a writer with a schedule window."""
+def _writers_held_back_unevenly(timeline: Timeline, raising: float,
+                                span: Callable[[float], tuple[float, float]]) -> list[Variant]:
+    """Several detections, the reader's first raising run at ``raising`` (on time): each writer's runs split at
+    its first tick at or after that run (its earlier runs wrote the risk that run read, risk written from that tick
+    on is read by a later run), those ``span`` holds back of that split held back the most its schedule window
+    allows (``_writers_held_back``). None for one detection or without a writer with a schedule window."""
     held = []
     for name, most in _writers_held_back(timeline):
         [writer] = [d for d in timeline.detections if d.name == name]
         schedule = schedule_of(writer)
         first = next(schedule.cron.ticks(raising - 1, raising + schedule.longest_gap), None)
         if first is not None:
-            held.append(((name, most), (name, first)))
-    return [Variant(delays=tuple(d for d, _ in held), held_back_from=tuple(f for _, f in held))] if held else []
+            held.append(((name, most), (name, span(first))))
+    return [Variant(delays=tuple(d for d, _ in held), held_back=tuple(f for _, f in held))] if held else []
 
 
 def moved_skewed_late(timeline: Timeline) -> list[Variant]:
@@ -761,7 +795,7 @@ def moved_skewed_late(timeline: Timeline) -> list[Variant]:
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest | None:
     """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
     ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``,
-    ``moved_skewed_late`` and ``held_back_unevenly``; None for a quiet test that reads nothing
+    ``moved_skewed_late``, ``held_back_unevenly`` and ``held_back_early``; None for a quiet test that reads nothing
     (``reads_nothing``)."""
     started = time.perf_counter()
     names = (detection.name, test.name, position_of_test(detection, test_index))
@@ -774,7 +808,7 @@ def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: 
         variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
                     + skewed_late(timeline) + moved_skewed(timeline) + moved_late(timeline)
                     + held_back_late(timeline) + held_back_skewed(timeline) + moved_skewed_late(timeline)
-                    + held_back_unevenly(timeline, result))
+                    + held_back_unevenly(timeline, result) + held_back_early(timeline, result))
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(*names, None, errors=failed.problems, seconds=time.perf_counter() - started)

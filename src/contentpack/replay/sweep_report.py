@@ -5,6 +5,7 @@ how much, and what it changed), as the replay puts a failed check below its tabl
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from contentpack.junit import Case
@@ -48,9 +49,12 @@ def _variant_json(variant: Variant) -> dict[str, Any]:
     """``moved``: what moved (``attack``, ``runs``, ``delayed``, ``indexing``; several joined by ``+``, e.g.
     ``runs+indexing``), then each amount that moved: ``offset`` and ``late`` in seconds, ``skews`` and ``delays``
     in seconds per detection, ``held_back_from`` the first tick held back (epoch seconds) per detection whose
-    earlier runs are on time."""
+    earlier runs are on time, ``held_back_until`` the first tick on time again per detection whose later runs are
+    on time (a detection in neither: every run held back)."""
     amounts = {"offset": variant.offset, "skews": dict(variant.skews), "delays": dict(variant.delays),
-               "held_back_from": dict(variant.held_back_from), "late": variant.late}
+               "held_back_from": {name: first for name, (first, _) in variant.held_back if first != -math.inf},
+               "held_back_until": {name: until for name, (_, until) in variant.held_back if until != math.inf},
+               "late": variant.late}
     return {"moved": "+".join(variant.moved), **{key: amount for key, amount in amounts.items() if amount}}
 
 

@@ -15,7 +15,7 @@ Public API::
                                                      # engine= (a build_engine(pack) to reuse), tz="UTC",
                                                      # skews={name: seconds} (allow_skew; 0 to max_skew_of(d)),
                                                      # delays={name: seconds} (held back, on-time window),
-                                                     # held_back_from={name: tick} (only runs from that tick)
+                                                     # held_back={name: (tick, until)} (only runs in [tick, until))
     result.runs        # Run(detection, run_time, earliest, latest, events_read, rows) for every cron tick
     result.notables    # Notable(detection, run_time, time (_time), rule_title, fields, risk_objects,
                        #         threat_objects, earliest/latest = the run's window, ...) after throttling

@@ -32,11 +32,12 @@ relative times (its own ``earliest=``, ``now()``) are the on-time start's too, a
 and throttling happen when it actually runs. Any delay of 0 or more is accepted: the build writes
 ``realtime_schedule = 0``, whose runs savedsearches.conf.spec says are never skipped but "might fall behind
 depending on the scheduler's load". Not with ``answer=`` (refused: the remote search would need both times).
-``held_back_from={name: time}``: only the runs whose tick is at or after that time are held back, the earlier
-ones start on time. The scheduler holds each run back by what its load asks at that moment, not by one constant,
-so two runs that see the same record can be further apart than their ticks: one on time, the next held back
-(a throttle shorter than that spacing raises the record twice; a constant delay moves every run, and the
-throttle with them, and cannot show it).
+``held_back={name: (first, until)}``: only the runs whose tick is at or after ``first`` and before ``until``
+are held back (``-math.inf``/``math.inf``: no bound on that side), the others start on time. The scheduler holds
+each run back by what its load asks at that moment, not by one constant, so two runs that see the same record
+can be further apart than their ticks (one on time, the next held back: a throttle shorter than that spacing
+raises the record twice) or closer (one held back, the next on time: two risk events written a period apart by
+the ticks are written closer); a constant delay moves every run, and the throttle with them, and shows neither.
 
 Bounds (``TooLarge``): a timeline covers at most ``MAX_PERIOD_DAYS`` days and ``MAX_RUNS`` runs, checked before
 any run. Why: every run is kept in the result, so the period decides the time and memory a simulation takes --
@@ -333,15 +334,17 @@ class _Plan:
     failed: bool = False
     skew: float = 0.0  # seconds each run starts after its cron tick (``simulate``'s ``skews``)
     delay: float = 0.0  # seconds each run starts after its on-time start (``simulate``'s ``delays``)
-    delay_from: float = -math.inf  # the first tick held back (``simulate``'s ``held_back_from``)
+    # the ticks held back, [first, until) (``simulate``'s ``held_back``): every tick by default
+    held_back: tuple[float, float] = (-math.inf, math.inf)
     last_on_time: float = -math.inf  # the on-time start of its last run in the period (``_ticks``)
     # every run from now on reads nothing and is recorded as a ``SettledRun`` (``_settles``)
     settled: bool = False
     can_settle: bool | None = None  # ``_settles``' check of the window bounds, made once
 
     def run_time(self, tick: float) -> float:
-        """When the run of ``tick`` starts: its tick plus the skew, plus the delay from ``delay_from`` on."""
-        return tick + self.skew + (self.delay if tick >= self.delay_from else 0.0)
+        """When the run of ``tick`` starts: its tick plus the skew, plus the delay for a tick ``held_back``."""
+        first, until = self.held_back
+        return tick + self.skew + (self.delay if first <= tick < until else 0.0)
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,19 @@ def _late_starts(chosen: Sequence[Detection], given: Mapping[str, float] | None,
     return dict(given or {})
 
 
+def _held_back(given: Mapping[str, tuple[float, float]] | None,
+               delays: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+    """``given`` (``simulate``'s ``held_back``) checked: ValueError for a detection without a delay to hold its
+    runs back by, or for a span that holds no tick back (its first tick not before its end)."""
+    for name, (first, until) in (given or {}).items():
+        if name not in delays:
+            raise ValueError(f"held_back for {name!r}: that detection has no delay to hold its runs back by")
+        if not first < until:
+            raise ValueError(f"held_back for {name!r}: the ticks from {first:g} up to {until:g} are none: the first "
+                             "tick held back must come before the first one on time again")
+    return dict(given or {})
+
+
 _ALWAYS_KEPT = ("_time", "_indextime", "_raw", "sourcetype", "source", "host", "index")
 
 
@@ -465,7 +481,7 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
              cover: tuple[float, float] | None = None, answer: Answer | None = None,
              skews: Mapping[str, float] | None = None,
              delays: Mapping[str, float] | None = None,
-             held_back_from: Mapping[str, float] | None = None) -> SimulationResult:
+             held_back: Mapping[str, tuple[float, float]] | None = None) -> SimulationResult:
     """Run ``detections`` (default: all of the pack's) on their schedules over ``index`` from ``start`` to
     ``end`` (default: ``clock``). ``engine``: one configured from the pack (default: ``build_engine(pack)``,
     which raises ``ReplaySetupError`` for a pack whose lookups or search-time knowledge are broken).
@@ -474,8 +490,9 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     (see the module docstring; those runs do not read ``index``). ``skews``: seconds each named detection's runs
     start after their ticks (see the module docstring; ValueError beyond its stanza's ``allow_skew``);
     ``delays``: seconds each named detection's runs start after that, over their on-time windows (ValueError
-    with ``answer``); ``held_back_from``: per detection with a delay, the first tick it holds back (the runs of
-    earlier ticks start on time). Raises :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
+    with ``answer``); ``held_back``: per detection with a delay, the ticks it holds back, from the first to
+    before the second (the runs of other ticks start on time; ValueError for an empty span). Raises
+    :class:`TooLarge` for a period longer than ``MAX_PERIOD_DAYS`` or holding more than
     ``MAX_RUNS`` runs."""
     engine = build_engine(pack) if engine is None else engine
     chosen = list(pack.detections if detections is None else detections)
@@ -483,14 +500,12 @@ def simulate(pack: Pack, index: EventIndex, start: float | None = None, end: flo
     if delay and answer is not None:
         raise ValueError("delays are not supported for answered runs (answer=): the search would have to run as of "
                          "its on-time start and see what is indexed by its actual start")
-    unknown = sorted(set(held_back_from or {}) - set(delay))
-    if unknown:
-        raise ValueError(f"held_back_from for {unknown[0]!r}: that detection has no delay to hold its runs back by")
+    held = _held_back(held_back, delay)
     errors: list[SimulationError] = []
     plans = [p for p in (_plan(engine, d, index, tz, errors, skew.get(d.name, 0.0), delay.get(d.name, 0.0))
                          for d in chosen) if p is not None]
     for plan in plans:
-        plan.delay_from = (held_back_from or {}).get(plan.detection.name, -math.inf)
+        plan.held_back = held.get(plan.detection.name, plan.held_back)
     if start is None or end is None:
         spans = [(_lookback(p), p.schedule.longest_gap + p.skew + p.delay) for p in plans]
         default = clock(spans, index, cover, reads_risk=any(p.generating for p in plans))
