@@ -112,7 +112,7 @@ def test_summary_counts_a_file_its_errors_kept_out_of_the_pack(pack: Path) -> No
 
 def test_a_pack_copied_without_its_attack_data_is_told_so_once(pack: Path) -> None:
     """A pack whose YAML was copied into another repository without ``attack_data/`` got one CP046 per test's
-    path (287 lines for the shipped pack) and the cause, one missing folder, was left to the reader: now one
+    path (hundreds for the shipped pack) and the cause, one missing folder, was left to the reader: now one
     error, at the first path in path order, names the folder, where it was looked for and how many tests read
     from it. The run's other problems are still reported, and it still fails; ``validate FILE`` for another file
     whose test reads from the folder shows the error too (it would have called that file valid)."""

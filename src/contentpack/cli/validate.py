@@ -15,11 +15,11 @@ from pathlib import Path
 
 from contentpack import collector
 from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics, usage_error
-from contentpack.cut_lists import counted
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
+from contentpack.cut_lists import counted
 from contentpack.junit import Case
 from contentpack.spl.files import no_such_input
 

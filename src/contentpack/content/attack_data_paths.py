@@ -46,7 +46,7 @@ def local_attack_data(root: Path, data: str) -> Path | str:
 def missing_folder(root: Path, data: str) -> str | None:
     """The outermost folder of a local ``data`` path that is not in the pack (``attack_data/``), or None when every
     folder on the way is there. A pack copied without its ``attack_data/`` (only its YAML taken into another repo, a
-    sparse checkout) had every test's path reported on its own, ~290 lines that hid the one cause; the validator
+    sparse checkout) had every test's path reported on its own, hundreds of lines that hid the one cause; the validator
     names the folder once instead. ``os.path.lexists``: a symbolic link that leads nowhere is there, and its paths
     keep their own wording (``no_such_path`` names the link)."""
     folder = root
