@@ -15,6 +15,14 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 problem``, ``2 problems``, ``2 stories``: summaries are read by people (here, a leaf: the
+    validator's messages count too)."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
 def more_text(total: int, shown: int, what: str = "") -> str:
     """``(+N more)``, or ``(+N more WHAT)``, for the ``total - shown`` items past the first ``shown`` of a list;
     empty when none was cut."""

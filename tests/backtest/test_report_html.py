@@ -460,7 +460,42 @@ def test_the_notables_are_listed_with_their_drilldowns_as_text(served: tuple[_Se
                                             "threat object: 4be11163-0a03-45fb-87e5-5c8de005a186 (service)"]
         assert f"Events for {HOSTILE} earliest 2026-09-21T13:23:20.000Z latest 2026-09-21T14:23:20.000Z" in said
         assert "Risk earliest 2026-09-21T14:13:20.000Z latest none" in said and "would change the search's" in said
-        assert "Bad offset: not filled: offset '-7x' is not a time" in said
+        assert "Bad offset\nnot filled: offset '-7x' is not a time" in said
         assert shown["searches"] == [spl, spl]  # copied whole, as written: nothing of it became markup
         assert shown["fields"] == f"2 field(s)appDisplayName = App {HOSTILE}user = user0@contoso.exampleb@x"
         assert shown["hostile"].splitlines()[:2] == [f"Title {HOSTILE}", f"risk object: x{HOSTILE} (user)"]
+
+
+# each drilldown's name, and the box under it in the search's place: its text and how it is drawn
+NO_SEARCH = """JSON.stringify([...document.querySelectorAll('#notables .drilldown')].map(d => {
+  const box = d.querySelector('.no-search'), name = d.querySelector('b').getBoundingClientRect();
+  if (!box) return [d.querySelector('b').innerText, null];
+  const style = getComputedStyle(box), hint = getComputedStyle(document.querySelector('#field-hints'));
+  return [d.querySelector('b').innerText, box.innerText, box.getBoundingClientRect().top >= name.bottom,
+          style.borderLeft === hint.borderLeft && style.backgroundColor === hint.backgroundColor,
+          style.borderLeft, style.backgroundColor, style.fontFamily === getComputedStyle(document.body).fontFamily];
+}))"""
+
+
+def test_a_drilldown_without_a_search_says_why_in_a_box_in_the_searchs_place(tmp_path: Path) -> None:
+    """A drilldown not filled (a multivalue token, a bad offset) or not given (a value would change its commands)
+    said why in plain text run on after its name, the one unstyled line among the searches' boxes: the reason now
+    sits under the name, where the search would be, boxed as the page's hints are (a drilldown the analyst cannot
+    open is a finding), in the page's font, on screen and on paper."""
+    drilldowns = (NotableDrilldown("Events", "`entra_id_signin_and_audit_logs` user=x", 1.79e9 - 3000, 1.79e9 + 600),
+                  NotableDrilldown("Users", None, error="$user$ holds 2 values: no Splunk page says how"),
+                  NotableDrilldown("Risk", None, 1.79e9, None, changes_commands=True))
+    notable = _notable("Declined Consent", 1.79e9, "Consent declined", "alex@contoso.example")
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=["Declined Consent"],
+                       totals={}, risk_objects=[], threat_objects=[], reading={}, bad_lines=[], errors=[],
+                       hints=[("Declined Consent", "macros/x.yml:3:5", "no event has the field 'appid'")],
+                       notables=[html.DetectionNotables("Declined Consent", 1, ((notable, drilldowns),))])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    for view, value in zip(VIEWS, chromium.load((tmp_path / "report.html").as_uri(), NO_SEARCH, VIEWS).value):
+        boxed = ["4px solid rgb(225, 87, 89)", "rgb(253, 243, 243)", True]
+        assert json.loads(value) == [
+            ["Events", None],
+            ["Users", "not filled: $user$ holds 2 values: no Splunk page says how", True, True, *boxed],
+            ["Risk", "not given: a value of the notable would change the search's commands, and pasting it would run "
+                     "what the logs wrote", True, True, *boxed],
+        ], view

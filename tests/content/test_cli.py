@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,7 +15,7 @@ import pytest
 
 from terminal_output import stdout_on_terminal
 
-from .helpers import HUNTING, STORY, TTP, edit, locate
+from .helpers import CORRELATION, HUNTING, STORY, TTP, edit, locate
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -107,6 +108,34 @@ def test_summary_counts_a_file_its_errors_kept_out_of_the_pack(pack: Path) -> No
     summary = f"INVALID: 1 error, 0 warnings (2 of 3 detections, 2 macros, 1 story, 1 data source, 1 lookup; {STOPPED})"
     assert out.stdout.splitlines()[-1] == summary
     assert json.loads(run_cli("--root", str(pack), "--format", "json").stdout)["summary"] == summary
+
+
+def test_a_pack_copied_without_its_attack_data_is_told_so_once(pack: Path) -> None:
+    """A pack whose YAML was copied into another repository without ``attack_data/`` got one CP046 per test's
+    path (hundreds for the shipped pack) and the cause, one missing folder, was left to the reader: now one
+    error, at the first path in path order, names the folder, where it was looked for and how many tests read
+    from it. The run's other problems are still reported, and it still fails; ``validate FILE`` for another file
+    whose test reads from the folder shows the error too (it would have called that file valid)."""
+    shutil.rmtree(pack / "attack_data")
+    edit(pack, STORY, "usecase: Advanced Threat Detection", "usecase: Hunting")
+    out = run_cli(cwd=pack)
+    assert_no_traceback(out)
+    assert out.returncode == 1
+    line, col = locate(pack, CORRELATION, "attack_data/consent_prompts/consent_prompts.log")
+    story_line, story_col = locate(pack, STORY, "Hunting")
+    assert out.stdout.splitlines() == [
+        f"{CORRELATION}:{line}:{col}: error[CP046]: attack_data/: no such folder in the pack (looked for at "
+        f"{pack / 'attack_data'}); 2 tests of 2 detections read their attack data from it (2 paths, not reported one "
+        "by one): replay needs the pack's attack data, copy attack_data/ with the pack",
+        f'{STORY}:{story_line}:{story_col}: error[CP012]: tags.usecase: "Hunting" is not one of: Fraud Detection, '
+        "Compliance, Application Security, Security Monitoring, Advanced Threat Detection, Insider Threat, Other",
+        f"INVALID: 2 errors, 0 warnings (3 detections, 2 macros, 0 of 1 story, 1 data source, 1 lookup; {STOPPED})",
+    ]
+    # the other file whose test reads from the folder, asked about alone, is not called valid
+    alone = run_cli(HUNTING, cwd=pack)
+    assert alone.returncode == 1
+    assert alone.stdout.splitlines()[0] == out.stdout.splitlines()[0]
+    assert alone.stdout.splitlines()[1].startswith(f"INVALID: 1 error, 0 warnings in {HUNTING}; 1 error in other files")
 
 
 def test_every_problem_in_one_run_sorted_and_json(pack: Path) -> None:

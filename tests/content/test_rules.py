@@ -705,6 +705,21 @@ def test_cp046_names_the_file_a_missing_path_meant(pack: Path, validate: Validat
         "(did you mean 'attack_data/consent_prompts/consent_prompts.log'?)")
 
 
+def test_cp046_a_missing_folder_many_paths_name_is_one_finding(pack: Path, validate: Validate) -> None:
+    """Paths failing for one missing folder are one finding at the first of them (one line per path hid the cause
+    under hundreds); a folder one path alone names keeps that path's own finding."""
+    edit(pack, HUNTING, "data: attack_data/consent_prompts/consent_prompts.log", "data: attack_data/gone/a.log")
+    edit(pack, CORRELATION, "data: attack_data/consent_prompts/consent_prompts.log", "data: attack_data/gone/b.log")
+    finding = only(validate(pack), "CP046")
+    assert at(finding) == (CORRELATION, *locate(pack, CORRELATION, "attack_data/gone/b.log"))
+    assert finding.message == (
+        f"attack_data/gone/: no such folder in the pack (looked for at {pack / 'attack_data/gone/'}); 2 tests of 2 "
+        "detections read their attack data from it (2 paths, not reported one by one): replay needs the pack's "
+        "attack data, copy attack_data/gone/ with the pack")
+    edit(pack, CORRELATION, "data: attack_data/gone/b.log", "data: attack_data/consent_prompts/consent_prompts.log")
+    assert only(validate(pack), "CP046").message == "attack_data/gone/a.log: no such file or folder"
+
+
 def test_cp046_attack_data_may_not_leave_the_root(pack: Path, validate: Validate) -> None:
     edit(pack, HUNTING, "data: attack_data/consent_prompts/consent_prompts.log", "data: ../outside.log")
     assert "stay inside" in only(validate(pack), "CP046").message

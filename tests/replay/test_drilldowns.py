@@ -70,13 +70,16 @@ def test_a_multivalue_drilldown_token_is_left_unfilled_and_named() -> None:
 def test_a_backtest_notable_gives_no_search_for_a_multivalue_drilldown_token() -> None:
     """The backtest's notables (notables.jsonl, report.html) give the drilldowns to paste into Splunk: one whose token
     holds several values gives no search but why (``multivalue_problem``), as ES's filling of it is unknown; it was
-    filled ``a@x","b@x`` (assumed), and its name listed every value."""
+    filled ``a@x","b@x`` (assumed), and its name listed every value. The name's tokens of one value are filled, as
+    ES shows the name: left all as written, report.html showed ``for - "$app_id$"`` as if nothing had been filled."""
     notable = Notable(detection="d", search_name="d", run_time=600.0, time=0.0, rule_title="t", rule_description="",
                       security_domain="identity", severity="low", earliest=0.0, latest=600.0,
                       fields={"user": ("a@x", "b@x"), "appId": "app"}, risk_objects=(), threat_objects=())
     [results, risk] = notable_drilldowns(f.detection(), notable)
-    for drilldown, template in ((results, f.RESULTS_DRILLDOWN), (risk, f.RISK_DRILLDOWN)):
-        assert drilldown.search is None and drilldown.name == template.name
+    assert results.name == 'View the detection results for - "$user$" and "app"'
+    assert risk.name == f.RISK_DRILLDOWN.name
+    for drilldown in (results, risk):
+        assert drilldown.search is None
         assert drilldown.error is not None and drilldown.error.startswith("$user$ holds 2 values: no Splunk page")
 
 

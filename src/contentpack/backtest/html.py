@@ -36,7 +36,9 @@ td.t span { white-space: nowrap; }
           -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 #chart { display: block; max-width: 100%; height: auto; }
-#field-hints, #filter-hints { border-left: 4px solid #e15759; padding: 1px 0 1px 12px; background: #fdf3f3; }
+#field-hints, #filter-hints, .no-search { border-left: 4px solid #e15759; background: #fdf3f3; }
+#field-hints, #filter-hints { padding: 1px 0 1px 12px; }
+.no-search { padding: 2px 6px; margin: 2px 0 6px; }
 #field-hints h2, #filter-hints h2 { margin-top: 8px; }
 h3 { font-size: 14px; margin: 18px 0 4px; }
 table.notables { width: 100%; } table.notables td:nth-child(2) { width: 28%; }
@@ -285,18 +287,25 @@ def _drilldown(drilldown: NotableDrilldown) -> str:
     one notable does not fill the window; on paper it is whole."""
     head = f"<b>{_breakable(drilldown.name)}</b>"
     if drilldown.error is not None:
-        return f'<div class="drilldown">{head}: not filled: {_breakable(drilldown.error)}</div>'
+        return f'<div class="drilldown">{head}{_no_search("not filled: " + drilldown.error)}</div>'
     bounds = " ".join(f"{label} {_e('none' if when is None else iso(when))}"
                       for label, when in (("earliest", drilldown.earliest), ("latest", drilldown.latest)))
     if drilldown.changes_commands or drilldown.search is None:
-        body = ("<div>not given: a value of the notable would change the search's commands, and pasting it would run "
-                "what the logs wrote</div>")
+        body = _no_search("not given: a value of the notable would change the search's commands, and pasting it "
+                          "would run what the logs wrote")
     else:
         body = f'<code class="spl">{_e(drilldown.search)}</code>'
     unfilled = ("" if not drilldown.unfilled else
                 f"<div class=\"muted\">left as written, the notable has no value for: "
                 f"{_e(', '.join(drilldown.unfilled))}</div>")
     return f'<div class="drilldown">{head} <span class="muted">{bounds}</span>{body}{unfilled}</div>'
+
+
+def _no_search(why: str) -> str:
+    """Why a drilldown has no search to paste, in the search's place and boxed as the page's hints are: a drilldown
+    the analyst cannot open is a finding about the detection. In plain text after the drilldown's name it ran on as
+    if it were part of the name, the one unstyled line among the searches' boxes."""
+    return f'<div class="no-search">{_breakable(why)}</div>'
 
 
 def _notables(groups: Sequence[DetectionNotables]) -> str:

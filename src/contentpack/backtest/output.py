@@ -104,8 +104,9 @@ def notable_drilldowns(detection: Detection, notable: Notable) -> list[NotableDr
         except DrilldownOffsetError as exc:  # validate refuses such an offset; a pack loaded without it may not
             out.append(NotableDrilldown(drilldown.name, None, error=str(exc)))
             continue
-        if filled.multivalued:  # what ES would paste for such a token is unknown: no search to give
-            out.append(NotableDrilldown(drilldown.name, None, error=multivalue_problem(filled.multivalued,
+        if filled.multivalued:  # what ES would paste for such a token is unknown: no search to give (its name's
+            # tokens of one value are filled, as ES shows the name; left all as written, it read as never filled)
+            out.append(NotableDrilldown(filled.name, None, error=multivalue_problem(filled.multivalued,
                                                                                        notable.fields)))
             continue
         out.append(NotableDrilldown(filled.name, None if filled.injected else filled.search, filled.earliest,

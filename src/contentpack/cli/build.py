@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics
+from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics
 from contentpack.content.config import CONFIG_FILE
+from contentpack.cut_lists import counted
 from contentpack.esapp.jsonvalues import JSON_STYLES
 from contentpack.printable import printable
 

@@ -39,13 +39,6 @@ def warning(command: str, message: str) -> None:
     print_diagnostics([f"contentpack {command}: warning: {message}"], sys.stderr)
 
 
-def counted(number: int, noun: str) -> str:
-    """``1 problem``, ``2 problems``, ``2 stories``: summaries are read by people."""
-    if number == 1:
-        return f"1 {noun}"
-    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
-
-
 def unknown_detections(command: str, unknown: Sequence[str], known: Iterable[str]) -> int:
     """The usage error for ``--detection`` names the pack lacks, each with the closest name it has: a name copied
     with a word more or a different case is the usual slip."""

@@ -41,9 +41,10 @@ from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal,
                                          indexed_early_note, wrapped_input)
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
+from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso, outside_calendar
+from contentpack.cut_lists import counted
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from contentpack import collector
-from contentpack.cli.common import counted, diagnostics_json, pack_root, print_diagnostics, usage_error
+from contentpack.cli.common import diagnostics_json, pack_root, print_diagnostics, usage_error
 from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
+from contentpack.cut_lists import counted
 from contentpack.junit import Case
 from contentpack.spl.files import no_such_input
 
@@ -41,8 +42,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def _selected(diagnostic: Diagnostic, prefixes: list[str]) -> bool:
-    path = diagnostic.position.path
-    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+    """Whether a finding is at, or concerns, a file under PATHS."""
+    return any(path == p or path.startswith(p.rstrip("/") + "/")
+               for path in (diagnostic.position.path, *diagnostic.concerns) for p in prefixes)
 
 
 def _prefixes(root: Path, paths: list[str]) -> list[str] | str:

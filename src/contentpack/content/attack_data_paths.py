@@ -7,6 +7,7 @@ a regular file; a missing one is said in the commands' one wording (``spl.files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 from contentpack.spl.files import describe_kind, no_such_path, os_reason
@@ -40,6 +41,21 @@ def local_attack_data(root: Path, data: str) -> Path | str:
     if not exists:  # a missing file in the commands' one wording (spl.files.NO_SUCH_PATH)
         return no_such_path(data) + _meant(root, relative) if kind is None else f"{data}: {kind}, not a regular file"
     return target
+
+
+def missing_folder(root: Path, data: str) -> str | None:
+    """The outermost folder of a local ``data`` path that is not in the pack (``attack_data/``), or None when every
+    folder on the way is there. A pack copied without its ``attack_data/`` (only its YAML taken into another repo, a
+    sparse checkout) had every test's path reported on its own, hundreds of lines that hid the one cause; the validator
+    names the folder once instead. ``os.path.lexists``: a symbolic link that leads nowhere is there, and its paths
+    keep their own wording (``no_such_path`` names the link)."""
+    folder = root
+    parts = PurePosixPath(data).parts[:-1]
+    for depth, part in enumerate(parts, 1):
+        folder = folder / part
+        if not os.path.lexists(folder):
+            return "/".join(parts[:depth]) + "/"
+    return None
 
 
 def _meant(root: Path, relative: PurePosixPath) -> str:

@@ -43,6 +43,9 @@ class Diagnostic:
     severity: Severity
     rule: str
     message: str
+    # Other files the one finding is about (one missing folder all their tests read: CP046): ``validate PATHS``
+    # shows it for them too, or a file of them asked about alone would be called valid.
+    concerns: tuple[str, ...] = ()
 
     def render(self, named: str = "") -> str:
         """``path:line:col: severity[RULE]: message``; ``named`` (``replay``'s ``DETECTION / TEST: ``) goes after the

@@ -5,17 +5,26 @@ sourcetype of the detection's data sources (CP053)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from contentpack.content.attack_data_paths import is_remote, local_attack_data
+from contentpack.content.attack_data_paths import is_remote, local_attack_data, missing_folder
 from contentpack.content.diagnostics import Diagnostic, error, warning
+from contentpack.content.model import Detection
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries, judged_result_fields
+from contentpack.cut_lists import counted
 from contentpack.spl.suggest import did_you_mean
 
 
 def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
-    """CP046: a local ``attack_data.data`` path is relative to the pack root, inside it, and exists."""
+    """CP046: a local ``attack_data.data`` path is relative to the pack root, inside it, and exists.
+
+    Paths that all fail because one folder of theirs is missing (a pack copied without its ``attack_data/``) are
+    one finding, at the first of them in path order, naming the folder, where it was looked for and how many tests
+    read from it: one path per line buried the cause under hundreds of lines. A folder only one path names keeps
+    that path's own finding, which may say which file was meant."""
     root = context.root.resolve()
+    missing: dict[str, list[tuple[Detection, int, int, str]]] = {}  # folder → where each path naming it is, and why
     for detection in context.pack.detections:
         for t_index, test in enumerate(detection.tests):
             for a_index, attack_data in enumerate(test.attack_data):
@@ -23,8 +32,27 @@ def attack_data_exists(context: RuleContext) -> Iterator[Diagnostic]:
                     continue
                 problem = local_attack_data(root, attack_data.data)
                 if isinstance(problem, str):  # the position is looked up only for a finding
-                    yield error(detection.source.at("tests", t_index, "attack_data", a_index, "data"), "CP046",
-                                problem)
+                    folder = missing_folder(root, attack_data.data)
+                    if folder is not None:
+                        missing.setdefault(folder, []).append((detection, t_index, a_index, problem))
+                        continue
+                    yield _cp046(detection, t_index, a_index, problem)
+    for folder, uses in missing.items():
+        if len(uses) == 1:
+            yield _cp046(*uses[0])
+            continue
+        tests = len({(detection.name, t_index) for detection, t_index, _, _ in uses})
+        detections = len({detection.name for detection, _, _, _ in uses})
+        finding = _cp046(*uses[0][:3], f"{folder}: no such folder in the pack (looked for at "
+                         f"{context.root / folder}); {counted(tests, 'test')} of {counted(detections, 'detection')} "
+                         f"read their attack data from it ({counted(len(uses), 'path')}, not reported one by one): "
+                         f"replay needs the pack's attack data, copy {folder} with the pack")
+        others = dict.fromkeys(detection.source.path for detection, _, _, _ in uses[1:])
+        yield replace(finding, concerns=tuple(path for path in others if path != finding.position.path))
+
+
+def _cp046(detection: Detection, t_index: int, a_index: int, problem: str) -> Diagnostic:
+    return error(detection.source.at("tests", t_index, "attack_data", a_index, "data"), "CP046", problem)
 
 
 def expected_rows_fields(context: RuleContext) -> Iterator[Diagnostic]:
