@@ -23,7 +23,7 @@ FILE = Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_grante
 INDENT = 4  # printable.HANGING_INDENT, written out: the test runs against code without it too
 # a failed expected row stands at its ``expected_rows[i]`` entry (it stood at the test's ``tests[i]`` entry, 133:3),
 # as validate places a finding: path:line:col first
-AT = f"{FILE.as_posix()}:159:5"
+AT = f"{FILE.as_posix()}:162:5"
 FAILURE = f"{AT}: {DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 
 
@@ -54,7 +54,7 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
     assert all(line.startswith(" " * INDENT) and line[INDENT] != " " for line in wrapped[1:])
     # every break was a space between words: joined back with one space, the lines are the pipe's line
     assert " ".join([wrapped[0], *(line[INDENT:] for line in wrapped[1:])]) == piped[0]
-    assert lines[end].startswith("FAIL: 14 test(s), 13 passed, 1 failed")
+    assert lines[end].startswith("FAIL: 15 test(s), 14 passed, 1 failed")
 
 
 # the fields the expected row names come first, count among them (it was the row's seventh field, cut without a
@@ -82,8 +82,8 @@ def test_json_gives_the_same_detail(broken_pack: Path) -> None:
                             if not c["ok"]] == [("True Positive Test", "expected_rows[0]", DETAIL)]
     # each test's tests[i] entry, as the text output's prefix gives it (and beside the "path" it had before)
     assert [(t["test"], t["position"], t["path"]) for t in tests][:2] == [
-        ("True Positive Test", {"path": FILE.as_posix(), "line": 152, "col": 3}, FILE.as_posix()),
-        ("Grant Split by a Window Edge", {"path": FILE.as_posix(), "line": 168, "col": 3}, FILE.as_posix())]
+        ("True Positive Test", {"path": FILE.as_posix(), "line": 155, "col": 3}, FILE.as_posix()),
+        ("Grant Split by a Window Edge", {"path": FILE.as_posix(), "line": 171, "col": 3}, FILE.as_posix())]
 
 
 def test_below_a_narrow_table_the_columns_left_out_and_the_summary_wrap_with_a_hanging_indent() -> None:

@@ -136,7 +136,7 @@ def test_a_test_name_that_folds_stands_its_continuation_in_so_it_never_reads_as_
     rows = [line.split("│")[1:-1] for line in lines if line.startswith("│")]
     starts = [row for row in rows if row[0].startswith("   ") and not row[0].startswith("    ")]
     folded = [row for row in rows if row[0].startswith("     ")]
-    assert [row[-1].strip() for row in starts] == ["pass"] * 12  # each test's first line, with its status
+    assert [row[-1].strip() for row in starts] == ["pass"] * 13  # each test's first line, with its status
     assert folded and not any(row[-1].strip() for row in folded)  # continuation lines: further in, no status
     names: list[str] = []  # each test's name read back from its first line and the lines further in below it
     for row in rows:
