@@ -48,6 +48,11 @@ def _after(text: str) -> dict[str, str] | None:
      {"src": MADE, "users": "the search's eventstats makes it with values(user)"}),
     ("| rename src AS ips", {"ips": MADE}),
     ("| mvexpand src", {}),
+    ("| table user s* | fields user src", {"src": MADE}),
+    # a field table/fields drops holds nothing: a later command writing the name writes it afresh
+    ("| fields - src | fillnull value=none src", {}),
+    ("| table user | fillnull value=none src", {}),
+    ("| fields user | lookup t user OUTPUTNEW v AS src", {}),
 ])
 def test_each_command_reads_as_its_page_says(text: str, expected: dict[str, str]) -> None:
     assert _after(text) == expected

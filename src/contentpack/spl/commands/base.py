@@ -141,7 +141,7 @@ MultivalueFn = Callable[[CommandNode, Multivalued], dict[str, str] | None]
 
 def assigns_nothing(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """The multivalue reading of a command that assigns no field (it filters, orders, picks or drops results,
-    ``where``, ``sort``, ``head``, ``table``...): every field keeps what it holds."""
+    ``where``, ``sort``, ``head``...): every field keeps what it holds."""
     return dict(multivalued)
 
 
