@@ -46,6 +46,10 @@ def _after(text: str) -> dict[str, str] | None:
     ("| eventstats count as n by user", {"src": MADE}),
     ("| eventstats values(user) as users",
      {"src": MADE, "users": "the search's eventstats makes it with values(user)"}),
+    ("| streamstats values(user) as users",
+     {"src": MADE, "users": "the search's streamstats makes it with values(user)"}),
+    # window=1: the statistics of one event, its user one value (a by field), its src the stats' values
+    ("| streamstats window=1 values(user) as users, values(src) as ips", {"src": MADE, "ips": f"as src: {MADE}"}),
     ("| rename src AS ips", {"ips": MADE}),
     ("| mvexpand src", {}),
     ("| table user s* | fields user src", {"src": MADE}),
