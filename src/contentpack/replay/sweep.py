@@ -240,7 +240,10 @@ def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str,
 def _span(first: float, until: float) -> str:
     """The ticks held back, in words: `` from the run of 2026-10-13T10:00:00.000Z on, the earlier runs on time``,
     `` up to the run of ..., that run and the later ones on time`` or both bounds (``iso_utc``, the one form the
-    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``)."""
+    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``); nothing for a span unbounded on both
+    sides, every run held back (``simulate``'s default, as the JSON says it: neither bound given)."""
+    if first == -math.inf and until == math.inf:
+        return ""
     if until == math.inf:
         return f" from the run of {iso_utc(first)} on, the earlier runs on time"
     if first == -math.inf:
