@@ -52,6 +52,8 @@ def _after(text: str) -> dict[str, str] | None:
     ("| streamstats window=1 values(user) as users, values(src) as ips", {"src": MADE, "ips": f"as src: {MADE}"}),
     ("| spath input=user path=a.b output=n", {"src": MADE}),
     ("| spath input=user path=a.b output=src", {}),
+    ("| replace a WITH b IN user", {"src": MADE}),
+    ("| replace a WITH b IN s*", {}),  # the wildcard names src too
     ("| rename src AS ips", {"ips": MADE}),
     ("| mvexpand src", {}),
     ("| table user s* | fields user src", {"src": MADE}),
