@@ -55,6 +55,8 @@ def _after(text: str) -> dict[str, str] | None:
     ("| replace a WITH b IN user", {"src": MADE}),
     ("| replace a WITH b IN s*", {}),  # the wildcard names src too
     ("| rename src AS ips", {"ips": MADE}),
+    ("| rename s* AS ip_*", {"ip_rc": MADE}),
+    ("| eval xrc=1 | rename x* AS s*", {}),  # xrc lands on src
     ("| mvexpand src", {}),
     ("| table user s* | fields user src", {"src": MADE}),
     # a field table/fields drops holds nothing: a later command writing the name writes it afresh

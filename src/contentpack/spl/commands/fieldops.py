@@ -297,13 +297,15 @@ def _fillnull_streams(node: CommandNode) -> bool:
 
 def _rename_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """A renamed field takes what it holds to its new name; ``rename x AS f`` leaves f holding x's value (or
-    none), so f is no longer certainly multivalue unless x was."""
+    none), so f is no longer certainly multivalue unless x was. A wildcard target (``rename x* AS s*``) may land
+    any field the data holds on a name it matches (``xrc`` on ``src``): none of those names stays certain but
+    the ones a certain field moves to."""
     assert isinstance(node, RenameCommand)
     out = dict(multivalued)
     for source, target in node.pairs:
         moved = {new: out.pop(name) for name in list(out) if (new := renamed(source, target, name)) is not None}
-        if "*" not in target:
-            out.pop(target, None)
+        for name in matching_fields([target], list(out)):
+            del out[name]
         out.update(moved)
     return out
 
