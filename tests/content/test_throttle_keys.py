@@ -108,6 +108,10 @@ KNOWN_APPS = "| lookup entra_id_known_apps appDisplayName AS dest"  # a table of
     ("| eventstats dc(dest) as src by user", False, f"{EVENTSTATS}: a statistic of one value"),
     ("| fields - src | eventstats values(dest) as src by user", True, f"{EVENTSTATS}: values() is multivalue"),
     ("| makemv delim=\",\" src", False, "assumed: no page says what makemv does to a multivalue"),
+    ("| spath input=dest", False, "spath: without a path every key of the JSON is extracted, src among them maybe"),
+    # table/fields: a dropped field holds nothing, and what a later command writes to its name is one value
+    ("| fields - src | fillnull value=none src", False, "fields page: removes the field; fillnull: the value given"),
+    ("| table user dest | fillnull value=none src", False, "table page: only the fields named are kept"),
 ])
 def test_each_command_after_the_stats_as_its_page_says(pack: Path, validate: Validate, after: str, flagged: bool,
                                                        source: str) -> None:

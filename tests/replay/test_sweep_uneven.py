@@ -13,6 +13,7 @@ import math
 
 import pytest
 
+from contentpack.content.diagnostics import Position
 from contentpack.content.model import Pack
 from contentpack.content.validate import validate_pack
 from contentpack.replay.sweep import (Raised, SweepReport, SweptTest, Variant, held_back_early, held_back_unevenly,
@@ -95,3 +96,15 @@ def test_the_mirror_holds_back_the_runs_up_to_the_first_that_raises_and_starts_t
     assert (difference["moved"], difference["delays"], difference["held_back_until"]) == \
         ("delayed", {AUTO: 3540.0}, {AUTO: eleven})
     assert "held_back_from" not in difference
+
+
+def test_a_span_of_every_tick_is_said_as_a_plain_hold_back() -> None:
+    """``held_back`` unbounded on both sides holds every run back (``simulate``'s default): said as the plain delay
+    is, as the JSON says it (neither ``held_back_from`` nor ``held_back_until``). Describing it raised an
+    OverflowError (the time of ``-inf`` in words)."""
+    every = Variant(delays=((AUTO, 3540.0),), held_back=((AUTO, (-math.inf, math.inf)),))
+    assert every.describe(AUTO) == Variant(delays=((AUTO, 3540.0),)).describe(AUTO) == \
+        "runs held back 59m over their on-time windows"
+    said = SweptTest(AUTO, "t", Position("detections/auto.yml", 1, 1), Raised(1, ()), 1, ((every, Raised(2, ())),))
+    [difference] = report_json(SweepReport((said,)))["tests"][0]["differences"]
+    assert "held_back_from" not in difference and "held_back_until" not in difference

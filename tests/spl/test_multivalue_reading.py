@@ -46,15 +46,32 @@ def _after(text: str) -> dict[str, str] | None:
     ("| eventstats count as n by user", {"src": MADE}),
     ("| eventstats values(user) as users",
      {"src": MADE, "users": "the search's eventstats makes it with values(user)"}),
+    ("| streamstats values(user) as users",
+     {"src": MADE, "users": "the search's streamstats makes it with values(user)"}),
+    # window=1: the statistics of one event, its user one value (a by field), its src the stats' values
+    ("| streamstats window=1 values(user) as users, values(src) as ips", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| spath input=user path=a.b output=n", {"src": MADE}),
+    ("| spath input=user path=a.b output=src", {}),
+    ("| replace a WITH b IN user", {"src": MADE}),
+    ("| replace a WITH b IN s*", {}),  # the wildcard names src too
     ("| rename src AS ips", {"ips": MADE}),
+    ("| rename s* AS ip_*", {"ip_rc": MADE}),
+    ("| eval xrc=1 | rename x* AS s*", {}),  # xrc lands on src
     ("| mvexpand src", {}),
+    ("| table user s* | fields user src", {"src": MADE}),
+    # a field table/fields drops holds nothing: a later command writing the name writes it afresh
+    ("| fields - src | fillnull value=none src", {}),
+    ("| table user | fillnull value=none src", {}),
+    ("| fields user | lookup t user OUTPUTNEW v AS src", {}),
 ])
 def test_each_command_reads_as_its_page_says(text: str, expected: dict[str, str]) -> None:
     assert _after(text) == expected
 
 
 @pytest.mark.parametrize("text", ["| lookup t user", "| join user [| makeresults]", "| append [| makeresults]",
-                                  "| timechart count"])
+                                  "| timechart count", "| spath input=user"])
 def test_a_command_with_no_reading_leaves_the_search_unjudged(text: str) -> None:
-    """No registration: None, never a guess (CP029/CP075 then say nothing of the search)."""
+    """No registration, or a command that writes fields only the data names (a lookup without an output clause,
+    spath without a path: every key of the JSON): None, never a guess (CP029/CP075 then say nothing of the
+    search)."""
     assert _after(text) is None

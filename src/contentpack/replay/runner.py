@@ -125,6 +125,7 @@ class DetectionTestOutcome:
 
     @property
     def checks(self) -> tuple[CheckResult, ...]:
+        """The checks applied, in order, without their places (``placed_checks``)."""
         return tuple(check for check, _ in self.placed_checks)
 
     @property

@@ -108,7 +108,7 @@ unmoved timeline), its runs from the next tick on held back the most its schedul
 record that run raised and a later run sees is then seen a period plus the window after it, past a throttle
 shorter than that (the pack's hourly detections throttled 7100 s with ``schedule_window = auto``, read as 59
 minutes: 119 minutes). One variant per test; a timeline of several detections gets the same for its reader, the
-writers on time, and one more for its writers (``_writers_held_back_unevenly``), the reader on time: each writer's
+writers on time, and one more for its writers (``_writers_held_back_around``), the reader on time: each writer's
 runs on time up to those whose risk the reader's first raising run read (its first tick at or after that run: a
 risk event is read from the run after the one that wrote it), from there on held back the most its schedule
 window allows. A reader that measures the time between two risk events (a wave of grants, one finding per wave)
@@ -240,7 +240,10 @@ def _runs(detection: str, moved: tuple[tuple[str, float], ...], how: str,
 def _span(first: float, until: float) -> str:
     """The ticks held back, in words: `` from the run of 2026-10-13T10:00:00.000Z on, the earlier runs on time``,
     `` up to the run of ..., that run and the later ones on time`` or both bounds (``iso_utc``, the one form the
-    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``)."""
+    backtest gives every time in; until 2026-12-07 ``2026-10-13 10:00 UTC``); nothing for a span unbounded on both
+    sides, every run held back (``simulate``'s default, as the JSON says it: neither bound given)."""
+    if first == -math.inf and until == math.inf:
+        return ""
     if until == math.inf:
         return f" from the run of {iso_utc(first)} on, the earlier runs on time"
     if first == -math.inf:
@@ -731,7 +734,7 @@ def held_back_unevenly(timeline: Timeline, unmoved: SimulationResult) -> list[Va
     on time (``unmoved``: the timeline unmoved), its runs from the next tick on held back the most its schedule
     window allows. None for a detection without a throttle or a schedule window, or when nothing is raised.
     Several detections: beside that (the writers on time), the writers held back unevenly
-    (``_writers_held_back_unevenly``)."""
+    (``_writers_held_back_around``)."""
     return _held_back_around(timeline, unmoved, lambda tick: (tick, math.inf))
 
 
@@ -746,7 +749,7 @@ def _held_back_around(timeline: Timeline, unmoved: SimulationResult,
                       span: Callable[[float], tuple[float, float]]) -> list[Variant]:
     """``held_back_unevenly`` and ``held_back_early``: the ticks ``span`` holds back of those split at the tick
     after the test's throttled detection's first raising run (its own runs, the writers on time), and, several
-    detections, at each writer's first tick at or after that run (``_writers_held_back_unevenly``, the reader on
+    detections, at each writer's first tick at or after that run (``_writers_held_back_around``, the reader on
     time)."""
     detection = timeline.detection
     most = max_delay_of(detection)
@@ -757,11 +760,11 @@ def _held_back_around(timeline: Timeline, unmoved: SimulationResult,
     following = next(schedule.cron.ticks(raising[0], raising[0] + schedule.longest_gap), None)
     own = [] if detection.tags.throttling is None or not most or following is None else [
         Variant(delays=((detection.name, most),), held_back=((detection.name, span(following)),))]
-    return own + _writers_held_back_unevenly(timeline, raising[0], span)
+    return own + _writers_held_back_around(timeline, raising[0], span)
 
 
-def _writers_held_back_unevenly(timeline: Timeline, raising: float,
-                                span: Callable[[float], tuple[float, float]]) -> list[Variant]:
+def _writers_held_back_around(timeline: Timeline, raising: float,
+                              span: Callable[[float], tuple[float, float]]) -> list[Variant]:
     """Several detections, the reader's first raising run at ``raising`` (on time): each writer's runs split at
     its first tick at or after that run (its earlier runs wrote the risk that run read, risk written from that tick
     on is read by a later run), those ``span`` holds back of that split held back the most its schedule window

@@ -450,9 +450,9 @@ def judged_result_fields(context: RuleContext, detection: Detection) -> frozense
 
 
 def output_parses(context: RuleContext, detection: Detection) -> bool:
-    """Whether the commands ``spl_text.output_fields`` reads (the last stats/table/fields and those after it; CP029's
-    multivalue tokens read that stats on) are SPL: no CP060/CP061 error from that command on. A rule reading them
-    says nothing otherwise (``result_fields``)."""
+    """Whether the commands ``spl_text.output_fields`` reads (the last stats/table/fields and those after it) are
+    SPL: no CP060/CP061 error from that command on. A rule reading them says nothing otherwise (``result_fields``;
+    CP029's multivalue tokens ask the same from the last stats on, ``spl_text.last_stats_start``)."""
     start = output_fields_start(detection.search)
     return start is not None and not has_spl_error(context, detection.search, start)
 

@@ -141,14 +141,15 @@ MultivalueFn = Callable[[CommandNode, Multivalued], dict[str, str] | None]
 
 def assigns_nothing(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """The multivalue reading of a command that assigns no field (it filters, orders, picks or drops results,
-    ``where``, ``sort``, ``head``, ``table``...): every field keeps what it holds."""
+    ``where``, ``sort``, ``head``...): every field keeps what it holds."""
     return dict(multivalued)
 
 
 def rewrites(fields: Callable[[CommandNode], FieldUse]) -> MultivalueFn:
     """The multivalue reading of a command that may rewrite in place each field it reads or writes (``convert``,
-    ``replace``, ``spath``, ``bin``): no page read says what such a command does with a multivalue, so those
-    fields are no longer certainly multivalue (never a false warning); the rest keep what they hold."""
+    ``spath``, ``bin``; ``replace``, whose field list takes wildcards, which ``FieldUse`` leaves out, has its own):
+    no page read says what such a command does with a multivalue, so those fields are no longer certainly
+    multivalue (never a false warning); the rest keep what they hold."""
 
     def after(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
         use = fields(node)

@@ -110,10 +110,12 @@ def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str, str] | No
 
 
 def _eval_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
-    """The fields after an eval: each assignment, left to right (each sees the earlier ones), makes its target
+    """The fields after an eval: each assignment, left to right ("The search processes multiple eval expressions
+    left-to-right and lets you reference previously evaluated fields in subsequent expressions"), makes its target
     certainly multivalue when its expression passes on a multivalue field's values (:func:`several_values`), and
     no longer certainly multivalue otherwise ("If the field name that you specify matches a field name that
-    already exists, the values are overwritten", the eval page)."""
+    already exists in the search results, the results of the eval expression overwrite the values in that
+    field", the eval page, Search Reference 9.4)."""
     assert isinstance(node, EvalCommand)
     out = dict(multivalued)
     for target, expr in node.assignments:

@@ -297,23 +297,40 @@ def _fillnull_streams(node: CommandNode) -> bool:
 
 def _rename_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """A renamed field takes what it holds to its new name; ``rename x AS f`` leaves f holding x's value (or
-    none), so f is no longer certainly multivalue unless x was."""
+    none), so f is no longer certainly multivalue unless x was. A wildcard target (``rename x* AS s*``) may land
+    any field the data holds on a name it matches (``xrc`` on ``src``): none of those names stays certain but
+    the ones a certain field moves to."""
     assert isinstance(node, RenameCommand)
     out = dict(multivalued)
     for source, target in node.pairs:
         moved = {new: out.pop(name) for name in list(out) if (new := renamed(source, target, name)) is not None}
-        if "*" not in target:
-            out.pop(target, None)
+        for name in matching_fields([target], list(out)):
+            del out[name]
         out.update(moved)
     return out
+
+
+def _kept_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """The fields after ``table``/``fields``: the ones it keeps hold what they held; a field it drops holds
+    nothing, so a later command that writes that name (``fillnull value=none f``, ``lookup ... OUTPUTNEW f``, one
+    rex match) writes it afresh and it is no longer certainly multivalue (a dropped token field is CP029's other
+    finding, not a multivalue)."""
+    assert isinstance(node, (TableCommand, FieldsCommand))
+    names = list(multivalued)
+    if isinstance(node, TableCommand):
+        kept = set(matching_fields(node.columns, names))
+    elif node.remove:
+        kept = set(names) - set(matching_fields(node.names, names))
+    else:
+        kept = set(matching_fields(node.names, names)) | {name for name in names if name.startswith("_")}
+    return {name: why for name, why in multivalued.items() if name in kept}
 
 
 SPECS = (
     CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True,
                 multivalue=_rename_multivalue),
-    # table and fields only drop fields (a dropped token field is CP029's other finding, not a multivalue)
-    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True, multivalue=assigns_nothing),
-    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True, multivalue=assigns_nothing),
+    CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True, multivalue=_kept_multivalue),
+    CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True, multivalue=_kept_multivalue),
     # fillnull fills only null fields: a field holding values keeps them
     CommandSpec(("fillnull",), parse_fillnull, run_fillnull, streaming=_fillnull_streams,
                 fields=lambda node: uses(produces=getattr(node, "names", ())), multivalue=assigns_nothing),

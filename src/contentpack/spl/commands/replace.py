@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contentpack.spl.commands.args import read_field, read_field_list
-from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, RunContext,
-                                           rewrites, single_input)
+from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet, Multivalued,
+                                           RunContext, single_input)
 from contentpack.spl.commands.fieldops import matching_fields, renamed
 from contentpack.spl.values import Event, Scalar, to_str
 
@@ -92,5 +92,13 @@ def _replace_fields(node: CommandNode) -> FieldUse:
     return uses(getattr(node, "fields", ()), getattr(node, "fields", ()))
 
 
+def _replace_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
+    """Each field ``IN`` names, a wildcard's matches too (as ``run_replace`` picks them), is rewritten in place:
+    no longer certainly multivalue (``base.rewrites``, whose field use names no wildcard)."""
+    assert isinstance(node, ReplaceCommand)
+    rewritten = set(matching_fields(node.fields, list(multivalued)))
+    return {name: why for name, why in multivalued.items() if name not in rewritten}
+
+
 SPECS = (CommandSpec(("replace",), parse_replace, run_replace, streaming=True, one_to_one=True,
-                     fields=_replace_fields, multivalue=rewrites(_replace_fields)),)
+                     fields=_replace_fields, multivalue=_replace_multivalue),)

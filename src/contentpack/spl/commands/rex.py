@@ -211,8 +211,8 @@ def _rex_fields(node: CommandNode) -> FieldUse:
 def _rex_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """rex's named groups after it: with ``max_match`` other than 1 (0: unlimited) each "can hold several
     values" ("If greater than 1, the resulting fields are multivalued fields", the rex page); with the default 1
-    a group is one match's text, but what rex gives when the field it reads holds several values, or when it
-    does not match at all (the group keeps its earlier value?), no page says, so no claim. The field read keeps
+    a group is one match's text, but what rex gives when the field it reads holds several values, or whether a
+    group keeps its earlier value when the regex does not match, no page says, so no claim. The field read keeps
     what it holds (extraction reads it); ``mode=sed`` rewrites it: no claim, the page says nothing of a
     multivalue there."""
     assert isinstance(node, RexCommand)

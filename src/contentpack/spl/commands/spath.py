@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from contentpack.spl.answers import UNKNOWN, Answers
 from contentpack.spl.commands.args import at_option, read_option
 from contentpack.spl.commands.base import (FieldUse, uses, CommandInput, CommandNode, CommandSpec, FieldSet,
-                                           RunContext, plus, rewrites, single_input)
+                                           Multivalued, RunContext, plus, rewrites, single_input)
 from contentpack.spl.events import auto_extracted, decode_json, flat_json, flatten_json, json_scalar_text
 from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions.json import path_steps, walk
@@ -134,5 +134,13 @@ def _spath_fields(node: CommandNode) -> FieldUse:
     return uses([node.input], [node.output or node.path] if node.path else [])
 
 
+def _spath_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str] | None:
+    """A path's output and the input field are no longer certainly multivalue (``base.rewrites``). Without a path
+    every key of the input's JSON is extracted, over a field of the same name, and which keys it holds is the
+    data's, not the search's (as a ``lookup`` without an output clause): the search is not followed."""
+    assert isinstance(node, SpathCommand)
+    return rewrites(_spath_fields)(node, multivalued) if node.path else None
+
+
 SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True, fields=_spath_fields,
-                     multivalue=rewrites(_spath_fields)),)
+                     multivalue=_spath_multivalue),)

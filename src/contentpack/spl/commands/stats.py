@@ -632,17 +632,24 @@ def stats_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, s
     """The fields after a stats-family command. ``stats`` keeps only its BY fields (one value per group) and its
     outputs; ``eventstats``/``streamstats`` add their outputs to each event ("saves those statistics in a new
     field", the eventstats page), so the other fields keep what they hold. An output of ``values()``/``list()``
-    can hold several values; any other output is one statistic (no claim). A wildcard output (``values(*) as
-    *``) names fields only the data knows: no claim for any field."""
+    can hold several values; any other output is one statistic (no claim). ``streamstats window=1`` ("the
+    number of events to use when computing the statistics", the streamstats page) reads one event: its
+    ``values(f)`` holds what that event's f holds, several only when f certainly can. A wildcard output
+    (``values(*) as *``) names fields only the data knows: no claim for any field."""
     assert isinstance(node, StatsCommand)
     out = {} if type(node) is StatsCommand else dict(multivalued)
+    one_event = isinstance(node, StreamstatsCommand) and node.window == 1
     for term in node.terms:
         if "*" in term.output:
             out.clear()
             continue
         out.pop(term.output, None)
-        if term.function in MULTIVALUE_FUNCTIONS and term.field is not None:
+        if term.function not in MULTIVALUE_FUNCTIONS or term.field is None:
+            continue
+        if not one_event:
             out[term.output] = f"the search's {node.name} makes it with {term.function}({term.field})"
+        elif (why := multivalued.get(term.field)) is not None:
+            out[term.output] = f"as {term.field}: {why}"
     return out
 
 
