@@ -370,6 +370,9 @@ EXAMPLES: tuple[Example, ...] = (
     Example('| makeresults | eval t=86400 | convert timeformat="%H:%M:%S" ctime(t) AS c | table t c', ("t", "c"),
             [(86400, "00:00:00")], _page("convert", _C2503), "Creates a new field with the name you specify to place "
             "the converted values into. The original field and values remain intact."),
+    Example("| makeresults | eval start_time=0 | convert ctime(*time)", (), SplUnsupportedError, _page("convert"),
+            "ctime(): Syntax: ctime(<wc-field>) ... You can use a wildcard ( * ) character to specify all fields "
+            "(not implemented: the engine converted one field named '*time', a silent no-op)"),
     Example("* | convert rmcomma(n)", (), SplUnsupportedError, _page("convert"),
             "rmcomma(): Removes all commas from value (not implemented)"),
     Example("* | convert dur2sec(n)", (), SplUnsupportedError, _page("convert"),

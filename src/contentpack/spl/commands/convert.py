@@ -5,7 +5,9 @@ https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-comman
 are. ESCU's ``security_content_ctime(1)`` macro expands to ``convert timeformat="%Y-%m-%dT%H:%M:%S"
 ctime($field$)``. The time zone is the engine's (UTC unless the caller says otherwise). A multivalue field is
 refused (``base.single_input``): the 10.0 page says only "converts field values in your search results" and
-never what ``ctime()`` gives for a field holding several (the engine used to convert each value).
+never what ``ctime()`` gives for a field holding several (the engine used to convert each value). A wildcard
+field name (``ctime(*time)``, which the page allows) is refused: the engine converted one field of that literal
+name, a silent no-op.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def parse_convert(cmd: CommandInput) -> ConvertCommand:
                 raise cur.unsupported(f"conversion '{tok.text}()'", tok)
             raise cur.error(f"unknown conversion '{tok.text}()'", tok)
         cur.next()
-        source, _ = read_field(cur)
+        source, source_tok = read_field(cur)
+        if "*" in source:  # the page's ctime(*time) converts every matching field; the engine read one named "*time"
+            raise cur.unsupported(f"a wildcard field name in {tok.text}({source})", source_tok)
         cur.expect("RPAREN", "')'")
         output = source
         if cur.accept_keyword("as"):
