@@ -877,6 +877,39 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
         "start less the longest lookback of the detections run, 40m) to before 2026-10-02T00:00:00.000Z, its end"]
 
 
+def test_an_empty_export_in_the_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export that failed or is still being written, beside the others in the folder, was counted in "read 2
+    file(s)" and said nothing, its day read as a quiet one (newuser21); ``search --events`` names such a file."""
+    monkeypatch.chdir(REPO)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    (exports / "tuesday.json").write_bytes(b"")
+    status, _, err = backtest(capsys, "--events", str(exports), "--detection", DECLINED)
+    assert status == 0, err
+    assert err.splitlines() == [f"contentpack backtest: note: {exports / 'tuesday.json'} is empty: no events were read "
+                                "from it"]
+
+
+def test_lines_inside_the_period_that_no_detection_can_match_are_not_blamed_on_the_period(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export of another sourcetype's logs (newuser21: o365 rows of the same index), every line set aside unread,
+    in the default period: the line said when the events were "and a run in the period sees only those from" a span
+    that held them, as if the period had left them out. It says the period is not why."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text("".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
+                             if '"errorCode": 65004' not in line), encoding="utf-8")
+    status, out, _ = backtest(capsys, "--events", str(quiet), "--detection", DECLINED)
+    assert status == 0
+    assert out.splitlines()[-2] == (
+        "no event was kept: the events read, from 2026-10-13T12:19:16.195Z to 2026-10-13T15:58:00.750Z, are inside "
+        "what the period's runs see, but none is one a detection can match (no line holds what the detections' "
+        "searches look for): no --from/--to would keep one")
+
+
 def test_each_notable_names_its_drilldowns_filled_to_paste_into_splunk(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A backtest on Splunk has no export to run ``search --events`` over, and notables.jsonl named no way back to

@@ -29,8 +29,8 @@ from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
-from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
-                                    usage_error)
+from contentpack.cli.common import (SETUP_FAILED, empty_files, print_diagnostics, print_failure,
+                                    unknown_detections, usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
@@ -204,6 +204,10 @@ def _print_not_read(found: Found) -> None:
     unsupported inputs."""
     print_diagnostics([f"contentpack backtest: note: {line}"
                        for line in not_read(found.not_logs, found.prose, "in the folder(s)")], sys.stderr)
+    # an empty export in the folder (one that failed, or is still being written) counted in "read N file(s)" as
+    # if it had held a quiet day (newuser21)
+    print_diagnostics([f"contentpack backtest: note: {path} is empty: no events were read from it"
+                       for path in empty_files(found.files)], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:

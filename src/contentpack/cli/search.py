@@ -26,7 +26,6 @@ import argparse
 import csv
 import io
 import sys
-import stat
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -41,7 +40,7 @@ from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal,
                                          indexed_early_note, wrapped_input)
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
+from contentpack.cli.common import SETUP_FAILED, counted, empty_files, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso, outside_calendar
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
@@ -582,11 +581,8 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
 
 
 def _empty_file_hints(paths: Sequence[str]) -> list[str]:
-    """The ``--events`` files that hold nothing: an export that failed or is still being written answered
-    ``| stats count`` with 0 and not a word, as if the tenant had done nothing. Regular files only: a pipe
-    (``--events /dev/stdin``) has no size before it is read."""
-    return [f"{path} is empty: the search read no events from it" for path in paths
-            if (found := Path(path).stat()).st_size == 0 and stat.S_ISREG(found.st_mode)]
+    """The ``--events`` files that hold nothing (``common.empty_files``)."""
+    return [f"{path} is empty: the search read no events from it" for path in empty_files(paths)]
 
 
 _NAME_TIME_FIELD = "name the field that holds each event's time with --time-field NAME"
