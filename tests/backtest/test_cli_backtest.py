@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import html
 import datetime as dt
+import gzip
 import io
 import json
 import os
 import pty
+import random
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -875,6 +878,42 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
         "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
         "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "
         "start less the longest lookback of the detections run, 40m) to before 2026-10-02T00:00:00.000Z, its end"]
+
+
+@pytest.mark.parametrize("where", [0.01, 0.9])
+def test_a_corrupt_gzip_export_is_a_usage_error_saying_what_to_do(
+        where: float, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deflate data that cannot be decoded raises zlib.error, no OSError: a damaged ``.gz`` export was "contentpack:
+    internal error: error: Error -3 while decompressing data: invalid block type" (newuser21), in its first bytes (read
+    when the folder's files are judged) or past them (while reading); and a cut one said Python's "Compressed file
+    ended before the end-of-stream marker was reached". Both name the file, the likely cause and what to do."""
+    monkeypatch.chdir(REPO)
+    noise = random.Random(21)
+    lines = [json.dumps({"time": "2026-10-13T12:00:00Z", "pad": noise.randbytes(600).hex()}) for _ in range(4000)]
+    data = bytearray(gzip.compress("\n".join([*SINGLE.read_text(encoding="utf-8").splitlines(), *lines]).encode()))
+    at = int(len(data) * where)
+    while True:  # the first damage from there on that deflate itself refuses (other damage fails the CRC only)
+        damaged = data[:at] + b"\xff" * 64 + data[at + 64:]
+        try:
+            zlib.decompressobj(wbits=-15).decompress(bytes(damaged[10:]))  # the deflate data, past gzip's header
+        except zlib.error:
+            break
+        at += 97
+    data = damaged
+    broken = tmp_path / "week.json.gz"
+    broken.write_bytes(bytes(data))
+    status, _, err = backtest(capsys, "--events", str(broken))
+    assert status == 2
+    assert err.startswith(f"contentpack backtest: error: {broken}: cannot read: the gzip file is corrupt (Error -3 "
+                          "while decompressing data: "), err
+    assert err.endswith(f"): a download, copy or export cut short or damaged? Make it again (gzip -t {broken} tests a "
+                        "file)\n")
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(SINGLE.read_bytes())[:-100])
+    status, _, err = backtest(capsys, "--events", str(cut))
+    assert (status, err) == (2, f"contentpack backtest: error: {cut}: cannot read: the gzip file ends before its "
+                                "compressed data does: a download, copy or export cut short or damaged? Make it again "
+                                f"(gzip -t {cut} tests a file)\n")
 
 
 def test_an_empty_export_in_the_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
