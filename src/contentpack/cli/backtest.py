@@ -29,8 +29,8 @@ from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
-from contentpack.cli.common import (SETUP_FAILED, empty_files, print_diagnostics, print_failure,
-                                    unknown_detections, usage_error)
+from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
+                                    usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
@@ -38,7 +38,7 @@ from contentpack.printable import json_text, output_width, printable
 from contentpack.cut_lists import more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
-from contentpack.spl.files import os_problem
+from contentpack.spl.files import empty_files, os_problem
 
 
 class _Usage(Exception):

@@ -9,7 +9,6 @@ must not be able to split a line or drive the terminal), or as one JSON document
 
 from __future__ import annotations
 
-import stat
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -38,13 +37,6 @@ def warning(command: str, message: str) -> None:
     terminal it wraps between words, as ``print_diagnostics`` wraps every message: a 300-character warning ran
     off an 80-column terminal mid-word."""
     print_diagnostics([f"contentpack {command}: warning: {message}"], sys.stderr)
-
-
-def empty_files(paths: Iterable[str | Path]) -> list[str]:
-    """The regular files among ``paths`` that hold nothing, for ``search`` and ``backtest`` to name: an export that
-    failed or is still being written read as a tenant that did nothing (``| stats count`` 0, a backtest's zeros)
-    without a word. Regular files only: a pipe (``--events /dev/stdin``) has no size before it is read."""
-    return [str(path) for path in paths if (found := Path(path).stat()).st_size == 0 and stat.S_ISREG(found.st_mode)]
 
 
 def counted(number: int, noun: str) -> str:

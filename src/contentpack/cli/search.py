@@ -40,7 +40,7 @@ from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal,
                                          indexed_early_note, wrapped_input)
 from contentpack.backtest.rawfilter import RawFilter
-from contentpack.cli.common import SETUP_FAILED, counted, empty_files, print_failure, usage_error
+from contentpack.cli.common import SETUP_FAILED, counted, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso, outside_calendar
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
@@ -57,7 +57,7 @@ from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, match
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
                                      head_starts_array, in_calendar)
-from contentpack.spl.files import no_such_input
+from contentpack.spl.files import empty_files, no_such_input
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -581,7 +581,7 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
 
 
 def _empty_file_hints(paths: Sequence[str]) -> list[str]:
-    """The ``--events`` files that hold nothing (``common.empty_files``)."""
+    """The ``--events`` files that hold nothing (``spl.files.empty_files``)."""
     return [f"{path} is empty: the search read no events from it" for path in empty_files(paths)]
 
 
