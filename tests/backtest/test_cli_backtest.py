@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import html
 import datetime as dt
+import gzip
 import io
 import json
 import os
 import pty
+import random
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -875,6 +878,75 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
         "no event was kept: the events read (none a detection can match) are from 2026-10-13T12:19:16.195Z to "
         "2026-10-13T15:58:00.750Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the period's "
         "start less the longest lookback of the detections run, 40m) to before 2026-10-02T00:00:00.000Z, its end"]
+
+
+@pytest.mark.parametrize("where", [0.01, 0.9])
+def test_a_corrupt_gzip_export_is_a_usage_error_saying_what_to_do(
+        where: float, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deflate data that cannot be decoded raises zlib.error, no OSError: a damaged ``.gz`` export was "contentpack:
+    internal error: error: Error -3 while decompressing data: invalid block type" (newuser21), in its first bytes (read
+    when the folder's files are judged) or past them (while reading); and a cut one said Python's "Compressed file
+    ended before the end-of-stream marker was reached". Both name the file, the likely cause and what to do."""
+    monkeypatch.chdir(REPO)
+    noise = random.Random(21)
+    lines = [json.dumps({"time": "2026-10-13T12:00:00Z", "pad": noise.randbytes(600).hex()}) for _ in range(4000)]
+    data = bytearray(gzip.compress("\n".join([*SINGLE.read_text(encoding="utf-8").splitlines(), *lines]).encode()))
+    at = int(len(data) * where)
+    while True:  # the first damage from there on that deflate itself refuses (other damage fails the CRC only)
+        damaged = data[:at] + b"\xff" * 64 + data[at + 64:]
+        try:
+            zlib.decompressobj(wbits=-15).decompress(bytes(damaged[10:]))  # the deflate data, past gzip's header
+        except zlib.error:
+            break
+        at += 97
+    data = damaged
+    broken = tmp_path / "week.json.gz"
+    broken.write_bytes(bytes(data))
+    status, _, err = backtest(capsys, "--events", str(broken))
+    assert status == 2
+    assert err.startswith(f"contentpack backtest: error: {broken}: cannot read: the gzip file is corrupt (Error -3 "
+                          "while decompressing data: "), err
+    assert err.endswith(f"): a download, copy or export cut short or damaged? Make it again (gzip -t {broken} tests a "
+                        "file)\n")
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(SINGLE.read_bytes())[:-100])
+    status, _, err = backtest(capsys, "--events", str(cut))
+    assert (status, err) == (2, f"contentpack backtest: error: {cut}: cannot read: the gzip file ends before its "
+                                "compressed data does: a download, copy or export cut short or damaged? Make it again "
+                                f"(gzip -t {cut} tests a file)\n")
+
+
+def test_an_empty_export_in_the_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export that failed or is still being written, beside the others in the folder, was counted in "read 2
+    file(s)" and said nothing, its day read as a quiet one (newuser21); ``search --events`` names such a file."""
+    monkeypatch.chdir(REPO)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    (exports / "tuesday.json").write_bytes(b"")
+    status, _, err = backtest(capsys, "--events", str(exports), "--detection", DECLINED)
+    assert status == 0, err
+    assert err.splitlines() == [f"contentpack backtest: note: {exports / 'tuesday.json'} is empty: no events were read "
+                                "from it"]
+
+
+def test_lines_inside_the_period_that_no_detection_can_match_are_not_blamed_on_the_period(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export of another sourcetype's logs (newuser21: o365 rows of the same index), every line set aside unread,
+    in the default period: the line said when the events were "and a run in the period sees only those from" a span
+    that held them, as if the period had left them out. It says the period is not why."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text("".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
+                             if '"errorCode": 65004' not in line), encoding="utf-8")
+    status, out, _ = backtest(capsys, "--events", str(quiet), "--detection", DECLINED)
+    assert status == 0
+    assert out.splitlines()[-2] == (
+        "no event was kept: the events read, from 2026-10-13T12:19:16.195Z to 2026-10-13T15:58:00.750Z, are inside "
+        "what the period's runs see, but none is one a detection can match (no line holds what the detections' "
+        "searches look for): no --from/--to would keep one")
 
 
 def test_each_notable_names_its_drilldowns_filled_to_paste_into_splunk(

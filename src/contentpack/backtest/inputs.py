@@ -389,7 +389,7 @@ def _prose(path: Path) -> bool:
     try:
         with open(path, "rb", buffering=HEAD_BYTES) as handle:
             head = _decompressed(cast(io.BufferedReader, handle)).peek(HEAD_BYTES)[:HEAD_BYTES]
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, *_DAMAGED_GZIP):
         return False
     return _refused(head, str(path)) is None and _kind(head[:4096]) is None
 
@@ -553,7 +553,9 @@ class EventReader:
                     yield from self._document(stream, name)
                 else:
                     yield from self._json_lines(stream, name, raw_handle)
-            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            except _DAMAGED_GZIP as exc:
+                raise InputError(damaged_gzip(name, exc)) from None
+            except OSError as exc:
                 raise InputError(f"{name}: cannot read: {exc}") from None
             except InputError as exc:
                 message = str(exc)
@@ -1026,6 +1028,20 @@ class _Counted(io.RawIOBase):
         return count
 
 
+# What reading a damaged gzip file raises: its stream cut short (EOFError), a bad header or CRC (gzip.BadGzipFile, an
+# OSError), deflate data that cannot be decoded (zlib.error, no OSError: it was an internal error until 2026-12-07)
+_DAMAGED_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
+def damaged_gzip(name: str, exc: BaseException) -> str:
+    """Why a gzip file cannot be read, in words with a next step: Python's "Compressed file ended before the
+    end-of-stream marker was reached" and "Error -3 while decompressing data: invalid block type" named neither
+    the cause (a download, copy or compression cut short or corrupted) nor what to do."""
+    what = "ends before its compressed data does" if isinstance(exc, EOFError) else f"is corrupt ({exc})"
+    return (f"{name}: cannot read: the gzip file {what}: a download, copy or export cut short or damaged? Make it "
+            f"again (gzip -t {shlex.quote(name)} tests a file)")
+
+
 def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
     if handle.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
         return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=handle, mode="rb")), BLOCK)
@@ -1085,8 +1101,8 @@ def refusals(paths: Iterable[Path]) -> list[str]:
                 _judged(_decompressed(cast(io.BufferedReader, handle)), name)
         except InputError as exc:
             problems.append(str(exc))
-        except (EOFError, gzip.BadGzipFile) as exc:  # a corrupt gzip file; any other OSError is the caller's
-            problems.append(f"{name}: cannot read: {exc}")
+        except _DAMAGED_GZIP as exc:  # any other OSError is the caller's
+            problems.append(damaged_gzip(name, exc))
     return problems
 
 

@@ -242,13 +242,20 @@ class Summary:
         span = read.outside_span or read.span
         if not read.events and span is not None:
             reach = result.start - self.backtest.lookback
-            which = (f"the {read.outside:,} event(s) a detection could match are" if read.outside_span is not None
-                     else "the events read (none a detection can match) are")
             first, last = span
-            lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period sees "
-                         f"only those from {iso(reach)} (the period's start less the longest lookback of the "
-                         f"detections run, {format_duration(self.backtest.lookback)}) to before {iso(result.end)}, "
-                         "its end")
+            if read.outside_span is None and reach <= first and last < result.end:
+                # inside the period, so the period is not why: an export of another sourcetype's logs was told the
+                # span the period's runs see as if that had left its events out (newuser21)
+                lines.append(f"no event was kept: the events read, from {iso(first)} to {iso(last)}, are inside what "
+                             "the period's runs see, but none is one a detection can match (no line holds what the "
+                             "detections' searches look for): no --from/--to would keep one")
+            else:
+                which = (f"the {read.outside:,} event(s) a detection could match are" if read.outside_span is not None
+                         else "the events read (none a detection can match) are")
+                lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period "
+                             f"sees only those from {iso(reach)} (the period's start less the longest lookback of the "
+                             f"detections run, {format_duration(self.backtest.lookback)}) to before "
+                             f"{iso(result.end)}, its end")
         return lines
 
 

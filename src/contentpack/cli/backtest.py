@@ -38,7 +38,7 @@ from contentpack.printable import json_text, output_width, printable
 from contentpack.cut_lists import more_text
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
-from contentpack.spl.files import os_problem
+from contentpack.spl.files import empty_files, os_problem
 
 
 class _Usage(Exception):
@@ -204,6 +204,10 @@ def _print_not_read(found: Found) -> None:
     unsupported inputs."""
     print_diagnostics([f"contentpack backtest: note: {line}"
                        for line in not_read(found.not_logs, found.prose, "in the folder(s)")], sys.stderr)
+    # an empty export in the folder (one that failed, or is still being written) counted in "read N file(s)" as
+    # if it had held a quiet day (newuser21)
+    print_diagnostics([f"contentpack backtest: note: {path} is empty: no events were read from it"
+                       for path in empty_files(found.files)], sys.stderr)
 
 
 def _print_bad_lines(reading: ReadReport) -> None:

@@ -26,7 +26,6 @@ import argparse
 import csv
 import io
 import sys
-import stat
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -59,7 +58,7 @@ from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, match
 from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
                                      head_starts_array, in_calendar)
-from contentpack.spl.files import no_such_input
+from contentpack.spl.files import empty_files, no_such_input
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
@@ -583,11 +582,8 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
 
 
 def _empty_file_hints(paths: Sequence[str]) -> list[str]:
-    """The ``--events`` files that hold nothing: an export that failed or is still being written answered
-    ``| stats count`` with 0 and not a word, as if the tenant had done nothing. Regular files only: a pipe
-    (``--events /dev/stdin``) has no size before it is read."""
-    return [f"{path} is empty: the search read no events from it" for path in paths
-            if (found := Path(path).stat()).st_size == 0 and stat.S_ISREG(found.st_mode)]
+    """The ``--events`` files that hold nothing (``spl.files.empty_files``)."""
+    return [f"{path} is empty: the search read no events from it" for path in empty_files(paths)]
 
 
 _NAME_TIME_FIELD = "name the field that holds each event's time with --time-field NAME"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from typing import BinaryIO
 
 from contentpack.spl.suggest import closest, meaning
@@ -87,6 +88,13 @@ def no_such_input(path: str | os.PathLike[str]) -> str:
         return said
     meant = closest(name, names)
     return said + meaning(None if meant is None else os.path.join(parent, meant) + written[len(bare):])
+
+
+def empty_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The regular files among ``paths`` that hold nothing, for ``search`` and ``backtest`` to name: an export that
+    failed or is still being written read as a tenant that did nothing (``| stats count`` 0, a backtest's zeros)
+    without a word. Regular files only: a pipe (``--events /dev/stdin``) has no size before it is read."""
+    return [str(path) for path in paths if (found := os.stat(path)).st_size == 0 and stat.S_ISREG(found.st_mode)]
 
 
 def os_reason(exc: OSError) -> str:
