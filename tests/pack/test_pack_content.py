@@ -191,6 +191,36 @@ def test_decline_detections_key_on_65004_only(detections: list[ContentFile]) -> 
     assert "properties.status.errorCode=65001" in hunting["search"] and "65004" not in hunting["search"]
 
 
+def test_audit_searches_read_the_initiator_and_the_target_name_from_the_whole_record(
+        detections: list[ContentFile]) -> None:
+    """Automatic JSON extraction reads an event's first 5,000 bytes (limits.conf ``[spath] extraction_cutoff``) and
+    an audit record's caller-chosen User-Agent comes before ``initiatedBy`` and ``targetResources`` (assumed,
+    attack_data/real_records/README.md), so each detection lost who acted, or the application's name, behind a
+    long one (docs/content_changes.md, 2026-12-07). Every search that reads audit records
+    (``entra_id_audit_fields``) runs ``entra_id_initiator_fields`` before anything reads ``initiatedBy``, and every
+    search that reads ``targetResources{}.displayName`` runs ``entra_id_target_name_fields`` first (read with
+    their macros expanded: the tiers run both inside ``entra_id_application_permission_grants``), so a new audit
+    detection cannot leave either to automatic extraction."""
+    pack = validate_pack(REPO).pack
+    assert pack is not None
+    macros = pack_macros(pack)
+    audit, initiator, name = (expand_text(f"`{m}`", macros) for m in
+                              ("entra_id_audit_fields", "entra_id_initiator_fields", "entra_id_target_name_fields"))
+    audit_searches = 0
+    for item in detections:
+        search = expand_text(item.data["search"], macros)
+        if audit not in search:
+            assert "initiatedBy" not in search, item.path.name
+            continue
+        audit_searches += 1
+        assert initiator in search, item.path.name
+        assert "initiatedBy" not in search[:search.index(initiator)].replace(audit, ""), item.path.name
+        if "targetResources{}.displayName" in search.replace(name, ""):
+            assert name in search, item.path.name
+            assert "targetResources{}.displayName" not in search[:search.index(name)], item.path.name
+    assert audit_searches == 10
+
+
 def test_drilldowns_key_on_values_an_attacker_cannot_choose(
     detections: list[ContentFile], data_sources: list[ContentFile]
 ) -> None:
