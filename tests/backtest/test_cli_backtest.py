@@ -241,7 +241,68 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
     # search's form and rule for a malformed events line (FILE:6:1: error[RP002]: ...), a warning here: the
     # backtest skips the line and goes on, and says why in its own words
     assert err.splitlines() == [f"{bad}:2:56: warning[RP002]: malformed JSON event: unterminated string",
-                                f"{bad}:{len(lines) + 1}:1: warning[RP002]: not a JSON object"]
+                                f"{bad}:{len(lines) + 1}:1: warning[RP002]: not a JSON object",
+                                INCOMPLETE + "2 bad line(s) left out"]
+
+
+INCOMPLETE = "contentpack backtest: exit status 1, the figures are incomplete: "
+
+
+def test_the_last_line_says_why_the_exit_status_is_1_and_a_clean_run_has_none(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose only problem was bad lines printed its ``warning[RP002]`` lines, the files written, and exited
+    1 with nothing saying why (the README did). The last line now says the exit status and why, in the units
+    the read line counts them in; a run with nothing bad ends at its last file written, exit 0."""
+    monkeypatch.chdir(REPO)
+    bad = tmp_path / "bad.log"
+    bad.write_text(SINGLE.read_text() + "garbage\n" * 2)
+    out = tmp_path / "out"
+    status, _, err = backtest(capsys, "--events", str(bad), "--out", str(out), "--detection", DECLINED)
+    assert status == 1
+    assert err.splitlines()[-2:] == [f"wrote {out / 'report.html'}", INCOMPLETE + "2 bad line(s) left out"]
+    status, _, err = backtest(capsys, "--events", str(SINGLE), "--out", str(out), "--detection", DECLINED)
+    assert status == 0, err
+    assert err.splitlines()[-1] == f"wrote {out / 'report.html'}" and "exit status" not in err
+
+
+def test_the_reports_input_section_repeats_the_notes_said_before_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files a folder held that were not read (a README.txt), an empty export and the uncounted bad lines were
+    said on the terminal only: whoever was handed report.html saw "files 4" and a clean list of ten problems. In
+    Chromium the page's Input section now holds the terminal's notes word for word, as paragraphs like its own
+    note of a file read twice, its Problems end with the count of bad lines not listed, and, the run given
+    relative paths, the page names no absolute one and asks for nothing but itself."""
+    monkeypatch.chdir(tmp_path)
+    exports = Path("exports")
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    (exports / "monday-copy.log").write_bytes(SINGLE.read_bytes())
+    (exports / "README.txt").write_text("Entra ID sign-in exports, one file a day.\n")
+    (exports / "tuesday.json").write_bytes(b"")
+    first = SINGLE.read_text().splitlines(keepends=True)[0]  # a file of garbage alone is refused by its first bytes
+    (exports / "wednesday.log").write_text(first + "garbage\n" * (MAX_REPORTED + 2))
+    status, _, err = backtest(capsys, "--root", str(REPO), "--events", "exports", "--out", "out",
+                              "--detection", DECLINED)
+    assert status == 1
+    prefix = "contentpack backtest: note: "
+    said = [line.removeprefix(prefix) for line in err.splitlines() if line.startswith(prefix)]
+    assert [note.split(":")[0] for note in said] == [
+        "1 .txt file(s) in the folder(s) not read, as text with no events (no JSON object or CSV header with _raw in "
+        "their first bytes)", "exports/tuesday.json is empty"]
+    url = (tmp_path / "out" / "report.html").as_uri()
+    page = chromium.load(url, """JSON.stringify({
+      notes: [...document.querySelectorAll('#input ~ p')].map(p => [p.className, p.innerText]),
+      problems: [...document.querySelectorAll('#problems li')].map(li => li.innerText),
+      html: document.documentElement.outerHTML})""")
+    shown = json.loads(page.value)
+    assert page.requests == [url]
+    twice = ("exports/monday.log holds the same bytes as exports/monday-copy.log (once decompressed): its events were "
+             "read and counted twice (the detections that drop a record seen again, by its id, see each once, the "
+             "others twice); give each export once")  # the page's own note, already there, as the read line says it
+    assert shown["notes"] == [["input-note", note] for note in [*said, twice]]
+    assert len(shown["problems"]) == MAX_REPORTED + 1 and shown["problems"][-1] == "(+2 more bad line(s))"
+    assert f"contentpack backtest: {shown['problems'][-1]}" in err.splitlines()
+    assert str(tmp_path) not in shown["html"] and "file:" not in shown["html"]
 
 
 def test_bad_lines_past_the_first_ten_are_counted_as_every_cut_list_is(
@@ -253,8 +314,9 @@ def test_bad_lines_past_the_first_ten_are_counted_as_every_cut_list_is(
     bad.write_text(SINGLE.read_text() + "garbage\n" * (MAX_REPORTED + 3))
     status, _, err = backtest(capsys, "--events", str(bad))
     assert status == 1
-    assert err.splitlines()[-1] == "contentpack backtest: (+3 more bad line(s))"
-    assert len(err.splitlines()) == MAX_REPORTED + 1
+    assert err.splitlines()[-2:] == ["contentpack backtest: (+3 more bad line(s))",
+                                     INCOMPLETE + f"{MAX_REPORTED + 3} bad line(s) left out"]
+    assert len(err.splitlines()) == MAX_REPORTED + 2
 
 
 def test_an_input_without_events_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],

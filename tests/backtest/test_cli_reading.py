@@ -257,7 +257,9 @@ def test_the_bad_ones_past_the_first_ten_are_counted_in_their_unit(tmp_path: Pat
     source.write_text(json.dumps([*RECORDS, *range(12)]), encoding="utf-8")
     status, _, err = backtest(capsys, "--events", str(source), "--detection", DECLINED)
     assert status == 1
-    assert err.splitlines()[-1] == "contentpack backtest: (+2 more bad record(s))"
+    # and the closing line says why the exit status is 1 in the same unit
+    assert err.splitlines()[-2:] == ["contentpack backtest: (+2 more bad record(s))", "contentpack backtest: exit "
+                                     "status 1, the figures are incomplete: 12 bad record(s) left out"]
 
 
 def _bad_results_document(path: Path) -> Path:

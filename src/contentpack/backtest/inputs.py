@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
-from contentpack.cut_lists import cut_list
+from contentpack.cut_lists import cut_list, more_text
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
@@ -94,7 +94,7 @@ from contentpack.spl.events import (
     unreadable_time,
     unreadable_time_text,
 )
-from contentpack.spl.files import no_such_input, os_reason
+from contentpack.spl.files import empty_files, no_such_input, os_reason
 from contentpack.spl.scan import PathPlan, decode_fields, path_plan
 from contentpack.spl.values import Event, Value
 
@@ -303,6 +303,11 @@ class ReadReport:
         return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
                 f"{early}{model}")
 
+    def more_bad(self) -> str:
+        """``(+N more bad line(s))`` past the bad lines listed (``bad_lines``), "" when every one is: the terminal's
+        line under them and report.html's under its Problems, in one wording."""
+        return more_text(self.bad, len(self.bad_lines), self.bad_kinds())
+
 
 def same_content_note(later: str, earlier: str) -> str:
     """What the read line says of a file that held the same bytes as one read before it (``ReadReport.same_content``):
@@ -402,6 +407,16 @@ class Found:
     files: tuple[Path, ...]
     not_logs: tuple[Path, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
     prose: tuple[Path, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
+
+    def notes(self) -> list[str]:
+        """What the run will not have read, in the one wording the terminal says before the run
+        (``contentpack backtest: note: ...``) and report.html's Input section repeats, for the reader of an attached
+        report who never saw the terminal: the folders' files not read (``not_read``), and each empty file (an
+        export that failed, or is still being written, counted in "read N file(s)" as if it had held a quiet day;
+        newuser21). A name's byte that is not UTF-8 is ``\\xNN`` (``path_text``), as the read line's notes write it."""
+        return [path_text(line) for line in (*not_read(self.not_logs, self.prose, "in the folder(s)"),
+                                             *(f"{path} is empty: no events were read from it"
+                                               for path in empty_files(self.files)))]
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:

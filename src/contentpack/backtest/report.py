@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -46,10 +47,13 @@ NAME_LINES = 2
 
 
 class Summary:
-    """The numbers of one backtest, computed once for every output."""
+    """The numbers of one backtest, computed once for every output. ``found_notes``: what the command said of its
+    inputs before the run (``Found.notes``: files not read, empty files), which report.html's Input section
+    repeats in the same words."""
 
-    def __init__(self, pack: Pack, backtest: Backtest) -> None:
+    def __init__(self, pack: Pack, backtest: Backtest, found_notes: Sequence[str] = ()) -> None:
         self.backtest = backtest
+        self.found_notes = tuple(found_notes)
         self.root = Path(pack.root)
         self.by_name = {d.name: d for d in pack.detections}
         self.detection_of = {stanza_name(pack.app, d): d.name for d in pack.detections}
@@ -129,11 +133,13 @@ class Summary:
                            detections=self.names, types=self.types, actions_note=self.actions_note,
                            totals=self.totals,
                            risk_objects=self.risk_objects,
-                           threat_objects=self.threat_objects, reading=self.reading(), bad_lines=self.bad_lines,
+                           threat_objects=self.threat_objects, reading=self.reading(),
+                           bad_lines=[*self.bad_lines, *filter(None, [self.backtest.reading.more_bad()])],
                            errors=self.errors, messages=[
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
-                           period_reason=self.period_reason(), input_notes=self.reading_lines()[1:],
+                           period_reason=self.period_reason(),
+                           input_notes=[*self.found_notes, *self.reading_lines()[1:]],
                            hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints],
                            filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered],
                            notables=self.listed_notables())

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from contentpack.backtest.inputs import Found, InputError, Metadata, ReadReport, find_inputs, not_read, refusals
+from contentpack.backtest.inputs import InputError, Metadata, ReadReport, find_inputs, refusals
 from contentpack.backtest.report import REPORT_FILES, Summary
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
@@ -35,10 +35,10 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
 from contentpack.printable import json_text, output_width, printable
-from contentpack.cut_lists import more_text
+from contentpack.cut_lists import counted
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
-from contentpack.spl.files import empty_files, os_problem
+from contentpack.spl.files import os_problem
 
 
 class _Usage(Exception):
@@ -137,7 +137,9 @@ def run(args: argparse.Namespace) -> int:
             backtest, summary, written = outcome
             return report(args, backtest, summary, written)
         found = find_inputs(args.events, [] if args.out is None else [args.out / name for name in REPORT_FILES])
-        _print_not_read(found)
+        # before the run, and again in report.html's Input section: the page is what gets attached and read later
+        found_notes = found.notes()
+        print_diagnostics((f"contentpack backtest: note: {note}" for note in found_notes), sys.stderr)
         files = list(found.files)
         refused = refusals(files)
         if refused:  # every one at once (the first few, and how many more), before reading any
@@ -160,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
             # row(s) read, 3 bad" left the other 13 to guess
             raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read: "
                          f"{backtest.reading.outcome()}): nothing to simulate", backtest.reading)
-        summary = Summary(pack, backtest)
+        summary = Summary(pack, backtest, found_notes)
         written = summary.write(args.out) if args.out is not None else []
     except TooLarge as exc:
         return usage_error("backtest", f"{exc}: {_narrow(exc, args)}")
@@ -197,26 +199,12 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
 _REFUSED_SHOWN = 10  # files refused by their first bytes, each named with why; the rest counted
 
 
-def _print_not_read(found: Found) -> None:
-    """Names the files the folders held that are not read, before the run (``inputs.not_read``): a zip or Avro
-    export beside the logs was left out without a word, and the report looked like one over all of them; and the
-    ``.txt`` files holding text, not events (a data set's ``LICENSES/*.txt``), which once stopped the run as
-    unsupported inputs."""
-    print_diagnostics([f"contentpack backtest: note: {line}"
-                       for line in not_read(found.not_logs, found.prose, "in the folder(s)")], sys.stderr)
-    # an empty export in the folder (one that failed, or is still being written) counted in "read N file(s)" as
-    # if it had held a quiet day (newuser21)
-    print_diagnostics([f"contentpack backtest: note: {path} is empty: no events were read from it"
-                       for path in empty_files(found.files)], sys.stderr)
-
-
 def _print_bad_lines(reading: ReadReport) -> None:
     """The first bad lines, ``file:line: reason``, and how many more there were: beside a report, and beside "no
     timed events" (an input whose every line is bad, a truncated export, says why)."""
     print_diagnostics((bad.render() for bad in reading.bad_lines), sys.stderr)
-    if reading.bad > len(reading.bad_lines):
-        more = more_text(reading.bad, len(reading.bad_lines), reading.bad_kinds())
-        print(f"contentpack backtest: {more}", file=sys.stderr)
+    if reading.more_bad():
+        print(f"contentpack backtest: {reading.more_bad()}", file=sys.stderr)
 
 
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
@@ -231,4 +219,17 @@ def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, writt
     _print_bad_lines(backtest.reading)
     print_diagnostics(summary.errors, sys.stderr)  # positioned: the path first, as editors and CI read it
     print_diagnostics((f"wrote {path}" for path in written), sys.stderr)
-    return 1 if backtest.reading.bad or summary.errors else 0
+    incomplete = _incomplete(backtest.reading, len(summary.errors))
+    if incomplete:
+        print_diagnostics([f"contentpack backtest: exit status 1, the figures are incomplete: {incomplete}"],
+                          sys.stderr)
+    return 1 if incomplete else 0
+
+
+def _incomplete(reading: ReadReport, errors: int) -> str:
+    """Why the figures are incomplete, which makes the exit status 1, or "" (exit 0): the bad lines left out and
+    the detections that could not run, both listed above. The last line says it: a run whose only sign was a few
+    ``warning[RP002]`` lines among the notes exited 1 with nothing saying why."""
+    why = [*([f"{reading.amount_bad()} left out"] if reading.bad else []),
+           *([f"{counted(errors, 'detection')} could not run"] if errors else [])]
+    return "; ".join(why)
