@@ -58,7 +58,7 @@ def parse_convert(cmd: CommandInput) -> ConvertCommand:
         cur.next()
         source, source_tok = read_field(cur)
         if "*" in source:  # the page's ctime(*time) converts every matching field; the engine read one named "*time"
-            raise cur.unsupported(f"a wildcard field name in {tok.text}({source})", source_tok)
+            raise cur.unsupported("a wildcard field name in ctime()", source_tok)
         cur.expect("RPAREN", "')'")
         output = source
         if cur.accept_keyword("as"):
