@@ -182,3 +182,24 @@ def test_a_time_window_holds_at_most_max_stream_window_events(monkeypatch: pytes
         rows(engine, "* | streamstats time_window=5m count AS c by h")
     assert [r["c"] for r in rows(engine, "* | streamstats time_window=5m window=2 count AS c by h")] == [
         1, 2, 2, 2, 2]
+
+
+def test_unquoted_dotted_names_in_eval_and_where_are_fields() -> None:
+    """``assumed``: an unquoted ``a.b`` (or ``x{}.y``) written without spaces in eval/where is the field of that
+    name, and only ``a . b`` with spaces concatenates. No Splunk page says which: the eval page names ``.`` the
+    concatenation operator and says of a field name with "non-alphanumeric characters, other than the underscore"
+    that it "needs to be surrounded by single quotation marks" (Search Reference, eval, "Required arguments",
+    http://docs.splunk.com/Documentation/SplunkCloud/9.3.2408/SearchReference/eval), without saying what the
+    unquoted form does. Splunk's own ESCU detections rely on this reading and the engine must run them:
+    detections/cloud/aws_createaccesskey.yml (and aws_updateloginprofile.yml) compare the two CloudTrail users
+    with ``match(userIdentity.userName,requestParameters.userName)``; read as concatenations of the absent
+    fields ``userIdentity``, ``userName``... both arguments would be null on every event and the comparison
+    never hold. So the reading is kept, not refused."""
+    engine = make_engine([event(NOW - 1, a="A", b="B", **{
+        "a.b": "field a.b", "x{}.y": "field x{}.y", "properties.status.errorCode": 65004,
+        "userIdentity.userName": "alice", "requestParameters.userName": "alice"})])
+    found = rows(engine, "* | where properties.status.errorCode=65004 "
+                         "| eval c=a.b, d=a . b, e=x{}.y, f='a.b', "
+                         "match=if(match(userIdentity.userName,requestParameters.userName),1,0) "
+                         "| table c d e f match")
+    assert found == [{"c": "field a.b", "d": "AB", "e": "field x{}.y", "f": "field a.b", "match": 1}]

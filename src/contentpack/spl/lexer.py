@@ -241,8 +241,9 @@ def tokenize_search(text: str, base: int = 0) -> list[Token]:
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # A bare field name: letters, digits, _ and the JSON path pieces ``.`` and ``{}`` when written without spaces
-# (``status.errorCode``); ``a . b`` with spaces is concatenation. Wildcard ``*`` is allowed for the few
-# commands that take wildcard names through the eval tokenizer.
+# (``status.errorCode``); ``a . b`` with spaces is concatenation. Assumed (no page says what unquoted ``a.b``
+# does; ESCU's own detections read it as the field): docs/spl_engine.md, "Unquoted eval names". Wildcard ``*``
+# is allowed for the few commands that take wildcard names through the eval tokenizer.
 _IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*(?:(?:\.|\{\}\.?|::)[A-Za-z0-9_@]+)*(?:\{\})?")
 _EVAL_OPS = ("==", "!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", ".", ",", "(", ")", "!")
 _WORD_OPERATORS = {"AND", "OR", "XOR", "NOT", "LIKE", "IN"}
