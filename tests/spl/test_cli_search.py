@@ -131,14 +131,41 @@ def test_unsupported_command_and_bad_options(tmp_path: Path, capsys: pytest.Capt
     assert status == 2 and "--earliest" in err
 
 
-def test_a_folder_given_to_events_says_what_to_do_instead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A new user pointed ``--events`` at ``attack_data/`` (as ``backtest --events`` takes it) and was told only
-    that a folder is not read."""
-    status, out, err = run(capsys, "| stats count", "--events", str(SAMPLE_LOGS), "--events", str(tmp_path))
-    assert status == 2 and out == ""
-    assert err.strip() == (f"contentpack search: error: {tmp_path}: cannot read events: a folder: search reads files, "
-                           "each given with its own --events (--events a.log --events b.log); backtest --events "
-                           "reads the log files in a folder")
+def _storage_account_export(tmp_path: Path) -> Path:
+    """An Azure storage account's diagnostic archive, as a new user downloads it: ``PT1H.json`` files under
+    ``insights-logs-*/.../``, one gzip-compressed, beside a README that holds no logs."""
+    lines = SAMPLE_LOGS.read_text(encoding="utf-8").splitlines(keepends=True)
+    root = tmp_path / "export"
+    audit = root / "insights-logs-auditlogs" / "y=2026" / "m=01" / "d=05" / "h=10"
+    signin = root / "insights-logs-signinlogs" / "y=2026" / "m=01" / "d=05" / "h=11"
+    audit.mkdir(parents=True)
+    signin.mkdir(parents=True)
+    (audit / "PT1H.json").write_text("".join(lines[:3]), encoding="utf-8")
+    (signin / "PT1H.json.gz").write_bytes(gzip.compress("".join(lines[3:5]).encode("utf-8")))
+    (root / "README.md").write_text("what this export holds\n", encoding="utf-8")
+    return root
+
+
+def test_a_folder_given_to_events_is_read_as_backtest_reads_it(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A storage account's archive (``insights-logs-*/.../PT1H.json``, some gzipped) needed one ``--events`` a file,
+    where ``backtest --events`` takes the folder: search finds its files as backtest does (``inputs.find_inputs``),
+    the compressed one too, and names what the folder held that it did not read, in backtest's words."""
+    root = _storage_account_export(tmp_path)
+    status, out, err = run(capsys, "* | stats count by source", "--no-pack", "--events", str(root), "--format", "json")
+    assert status == 0, err
+    audit = root / "insights-logs-auditlogs" / "y=2026" / "m=01" / "d=05" / "h=10" / "PT1H.json"
+    signin = root / "insights-logs-signinlogs" / "y=2026" / "m=01" / "d=05" / "h=11" / "PT1H.json.gz"
+    assert json.loads(out) == [{"source": str(audit), "count": "3"}, {"source": str(signin), "count": "2"}]
+    assert err == ("contentpack search: note: 1 file(s) in the folder(s) not read, as not named like logs (.json, "
+                   f".jsonl, .ndjson, .log, .csv, .txt, or .gz): {root / 'README.md'}\n")
+    # a folder with no log file is refused as backtest refuses it
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    status, out, err = run(capsys, "* | stats count", "--no-pack", "--events", str(empty))
+    assert (status, out) == (2, "")
+    assert err == (f"contentpack search: error: {empty}: the folder holds no log files (.json, .jsonl, .ndjson, .log, "
+                   ".csv, .txt, or .gz)\n")
 
 
 def test_a_name_splunk_does_not_have_is_a_typo_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
@@ -432,21 +459,61 @@ def test_an_empty_chart_over_a_field_no_event_has_gets_a_hint(capsys: pytest.Cap
                           "event has;")
 
 
-def test_a_gzip_file_is_refused_as_compressed_not_as_bad_utf8(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    """``--events x.json.gz`` (a compressed log, which backtest reads) once failed as "malformed JSON event: not
-    valid UTF-8 (byte 0x8b at column 2) (column 1)": the file's compressed bytes read as a line. The scan finds the
-    search's terms in the file's own bytes, so a compressed file is refused by its first bytes, whatever its name,
-    saying what to do; a corrupt one (only its gzip header left) the same way, with nothing decompressed."""
-    whole = gzip.compress(b'{"time": "2024-01-01T00:00:00Z", "user": "a"}\n')
-    refusal = ("cannot read events: gzip-compressed, and events are read from uncompressed files only: decompress "
-               "it first (gunzip -k)")
-    for name, data in (("x.json.gz", whole), ("corrupt.json.gz", whole[:12]), ("named.log", whole)):
+def test_a_gzip_file_is_read_by_its_bytes_as_backtest_reads_it(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """``--events x.json.gz`` (a compressed log, which backtest reads) was refused: "decompress it first". It is
+    read as backtest reads it, told by its bytes, not its name (``named.log``); a damaged one is refused in
+    backtest's words, saying how to test it; a compressed text log is what backtest does not read either."""
+    whole = gzip.compress(b'{"time": "2024-01-01T00:00:00Z", "user": "a"}\n{"time": "2024-01-01T00:00:01Z"}\n')
+    for name in ("x.json.gz", "named.log"):
         path = tmp_path / name
-        path.write_bytes(data)
-        for spl in ("search * | stats count", "search user=a | stats count"):  # every line, and the byte search
-            status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
-            assert (status, out, err.splitlines()) == (2, "", [f"contentpack search: error: {path}: {refusal}"])
+        path.write_bytes(whole)
+        for spl, count in (("search * | stats count", "2"), ("search user=a | stats count", "1")):
+            status, out, err = run(capsys, spl, "--events", str(path), "--no-pack", "--format", "json")
+            assert (status, json.loads(out), err) == (0, [{"count": count}], ""), (name, spl)
+    corrupt = tmp_path / "corrupt.json.gz"
+    corrupt.write_bytes(whole[:12])
+    status, out, err = run(capsys, "search * | stats count", "--events", str(corrupt), "--no-pack")
+    assert (status, out, err.splitlines()) == (2, "", [
+        f"contentpack search: error: {corrupt}: cannot read: the gzip file ends before its compressed data does: a "
+        f"download, copy or export cut short or damaged? Make it again (gzip -t {corrupt} tests a file)"])
+
+
+def test_a_line_that_is_no_json_object_is_a_bad_line_as_backtest_judges_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In a JSON-lines export with two malformed records (lines 4 and 40) and a line of text (11), search listed
+    "2 malformed lines: lines 4, 40" and read line 11 as a text event, where backtest called it "not a JSON object".
+    One judgement now (``events.json_lines_head``, ``events.NOT_AN_OBJECT``): in a file of JSON lines, every line
+    must be an object, for both commands, whether scanned (lazy) or loaded, plain or gzip-compressed; a text log
+    (no JSON object in its head) is still read a line an event."""
+    from contentpack.backtest.inputs import EventReader, ReadReport
+    from contentpack.backtest.rawfilter import RawFilter
+    from contentpack.spl.errors import SplEventsError
+    from contentpack.spl.events import read_events
+
+    records = SAMPLE_LOGS.read_text(encoding="utf-8").splitlines()
+    lines = [records[number % len(records)] for number in range(44)]
+    lines[3], lines[10], lines[39] = lines[3][:40], "garbage text line", '{"time": "x",'
+    path = tmp_path / "broken.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    zipped = tmp_path / "broken.jsonl.gz"
+    zipped.write_bytes(gzip.compress(path.read_bytes()))
+    report = ReadReport()  # what backtest says of the file
+    list(EventReader(RawFilter([()]), None, report=report).read_file(path))
+    assert [(bad.line, bad.message) for bad in report.bad_lines][1:] == [(11, "not a JSON object"), (40, (
+        "malformed JSON event: expecting property name enclosed in double quotes"))]
+    first = report.bad_lines[0]
+    for events in (path, zipped):
+        status, out, err = run(capsys, "* | stats count", "--no-pack", "--events", str(events))
+        assert (status, out, err) == (1, "", refused(f"{events}:4:{first.column}", f"{first.message} (3 malformed "
+                                                     "lines in all: lines 4, 11, 40)", "RP002")), events
+    with pytest.raises(SplEventsError) as raised:  # the loading reader (not the scan) judges it the same way
+        list(read_events(path, sourcetype="azure:monitor:aad"))
+    assert "(3 malformed lines in all: lines 4, 11, 40)" in str(raised.value)
+    text = tmp_path / "app.log"  # no JSON object in its head: a text log, each line an event
+    text.write_text("garbage text line\nanother line\n", encoding="utf-8")
+    status, out, _ = run(capsys, "* | stats count", "--no-pack", "--events", str(text), "--format", "json")
+    assert (status, json.loads(out)) == (0, [{"count": "2"}])
 
 
 def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(

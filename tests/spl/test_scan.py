@@ -135,10 +135,13 @@ def test_parallel_full_scan_uses_byte_ranges_that_cover_every_line(generated: Pa
 
 def test_prefilter_skips_lines_without_the_tokens(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
-    path.write_text('{"a": "Hello"}\n{"a": "other"}\nnot json at all\n')
+    path.write_text('{"a": "Hello"}\n{"a": "other"}\n')
     source = FileSource(str(path), "s", "s")
     assert [e["a"] for e in scan_file(source, needed=None, tokens=("hello",))] == ["Hello"]
-    assert [e["_raw"] for e in scan_file(source, needed=None, tokens=("json",))] == ["not json at all"]
+    text = tmp_path / "x.log"  # a text log (no JSON object): each line an event
+    text.write_text("other line\nnot json at all\n")
+    assert [e["_raw"] for e in scan_file(FileSource(str(text), "s", "s"), needed=None, tokens=("json",))] == [
+        "not json at all"]
 
 
 def test_partial_flatten_equals_the_full_flatten_restricted() -> None:
@@ -287,7 +290,7 @@ def test_block_token_search_finds_the_same_lines_as_a_line_scan(tmp_path: Path, 
     import contentpack.spl.scan as scan
 
     monkeypatch.setattr(scan, "BLOCK", block)
-    lines = [f'{{"n": {i}, "tag": "{"Hit" if i % 3 == 0 else "miss"}"}}' for i in range(40)] + ["plain hit line"]
+    lines = [f'{{"n": {i}, "tag": "{"Hit" if i % 3 == 0 else "miss"}"}}' for i in range(40)] + ['{"plain": "hit line"}']
     path = tmp_path / "t.jsonl"
     path.write_text("\n".join(lines))  # no final newline on purpose
     source = FileSource(str(path), "s", "s")
@@ -355,7 +358,7 @@ def test_a_lazy_file_changed_between_two_searches_is_read_again(tmp_path: Path) 
 
 def test_a_scan_read_again_from_memory_counts_the_events_without_a_time_as_it_reads(tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
-    path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n{"a": "2"}\nplain text line\n', encoding="utf-8")
+    path.write_text('{"time": "2024-02-08T21:49:53Z", "a": "1"}\n{"a": "2"}\n{"b": "3"}\n', encoding="utf-8")
     engine = Engine()
     engine.register_events(path, sourcetype="json", lazy=True)
     counts = [[(u.path, u.count) for u in engine.search("* | table a", now=NOW).tallies] for _ in range(2)]

@@ -41,8 +41,8 @@ never silently dropped (nor given a made-up time). Entra ID logs in another sche
 download, Log Analytics, and a Splunk export of them) are refused by ``foreign`` from a file's first line, element,
 header or first exported row.
 
-``search --events`` reads the inputs only this reader takes apart (exports and Event Hub messages,
-:func:`wrapped_input`) with it too, at each search, every line kept and the fields the search reads extracted:
+``search --events`` finds its files with :func:`find_inputs` too, and reads the inputs only this reader takes apart
+(exports and Event Hub messages, :func:`wrapped_input`, and gzip-compressed files) with it, at each search, every line kept and the fields the search reads extracted:
 streamed, as a JSON-lines file is scanned (``cli.search._Export``).
 
 Memory: the events kept (those a detection can match, with only the fields detections read), never the
@@ -76,6 +76,7 @@ from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
     MALFORMED_DOCUMENT,
+    NOT_AN_OBJECT,
     TIME_FORMATS,
     JsonColumnError,
     capped_runs,
@@ -84,6 +85,7 @@ from contentpack.spl.events import (
     holds_control,
     in_calendar,
     json_line,
+    json_lines_head,
     json_string_place,
     load_json,
     make_event,
@@ -1164,7 +1166,7 @@ def _kind(head: bytes) -> str | None:
         return "document"
     if not first.startswith(b"{") and b"_raw" in first:
         return "csv"
-    if any(line.lstrip().startswith(b"{") for line in stripped.split(b"\n")):
+    if json_lines_head(stripped):
         return "lines"  # JSON lines, perhaps after a bad first line
     return None
 
@@ -1258,7 +1260,7 @@ def _unread_shape_problem(line: bytes, text: bytes) -> tuple[str, int]:
 def _not_an_object(text: bytes) -> str:
     if text.startswith(b"{"):
         return "truncated JSON object (no closing brace)"
-    return "not a JSON object"
+    return NOT_AN_OBJECT
 
 
 def _text(value: object) -> str | None:

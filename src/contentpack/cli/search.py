@@ -37,8 +37,8 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
-from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal,
-                                         indexed_early_note, wrapped_input)
+from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal, find_inputs,
+                                         indexed_early_note, not_read, wrapped_input)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -56,8 +56,8 @@ from contentpack.spl.commands.args import is_digits
 from contentpack.spl.commands.base import CommandNode
 from contentpack.spl.commands.fieldops import FieldsCommand, TableCommand, matching_fields
 from contentpack.spl.commands.search import SearchCommand
-from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, BadLines, ReadTally, cut_note, events_head,
-                                     head_starts_array, in_calendar)
+from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, GZIP_MAGIC, BadLines, ReadTally, cut_note,
+                                     events_head, head_starts_array, in_calendar)
 from contentpack.spl.files import empty_files, no_such_input
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
@@ -360,8 +360,9 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
 
 @dataclass(frozen=True)
 class _Export:
-    """The events of a Splunk search export (JSON results lines, CSV with ``_raw``) or of Event Hub messages
-    (``{"records": [...]}``), read by the backtest's reader (``backtest.inputs``, the one place these formats are
+    """The events of a Splunk search export (JSON results lines, CSV with ``_raw``), of Event Hub messages
+    (``{"records": [...]}``) or of a gzip-compressed file (``_gzipped``: the scan reads a file's own bytes), read
+    by the backtest's reader (``backtest.inputs``, the one place these formats are
     taken apart) at each search with the fields it needs, as the engine scans a JSON-lines file: streamed, never
     held whole (a JSON document, read whole by that reader, is the exception). Every row is read: each row's
     ``_raw`` extracted again, its ``_time``, ``_indextime`` and metadata kept, each record of a message an event.
@@ -401,6 +402,29 @@ class _Export:
             raise problem
 
 
+def _event_files(paths: Sequence[str]) -> list[str]:
+    """The files ``--events`` names, found as ``backtest --events`` finds them (``inputs.find_inputs``, the one
+    discovery): each file as given, and a folder's log files, recursively and in name order (an Azure storage
+    account's ``insights-logs-*/.../PT1H.json`` export needed one ``--events`` a file). The files a folder held that
+    are not read are named in a note first, in backtest's words (``inputs.not_read``)."""
+    try:
+        found = find_inputs(paths)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    for line in not_read(found.not_logs, found.prose, "in the folder(s)"):
+        print(printable(f"contentpack search: note: {line}"), file=sys.stderr)
+    return [str(path) for path in found.files]
+
+
+def _gzipped(path: str) -> bool:
+    """Whether the file starts as a gzip stream does (by its bytes, not its name, as both commands tell one)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    except OSError:
+        return False  # the reading names why
+
+
 def _input_problem(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> Diagnostic | None:
     """A malformed events line at its line of the file (``FILE:2:1``; the problem is the line's, not a place in it),
     or the search's refusal (``in_search``) at its line and column in the search text (``<search>:1:11``), each
@@ -435,25 +459,22 @@ def run(args: argparse.Namespace) -> int:
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         engine.limits = Limits(search_seconds=args.max_search_seconds, regex_seconds=args.max_regex_seconds,
                                max_generated_rows=args.max_generated_rows, max_mv_values=args.max_mv_values)
-        for path in args.events:
-            if not Path(path).exists():
-                raise UsageError(no_such_input(path))
-            if Path(path).is_dir():  # what to do instead, not only that a folder is not read
-                raise UsageError(f"{path}: cannot read events: a folder: search reads files, each given with its own "
-                                 "--events (--events a.log --events b.log); backtest --events reads the log files "
-                                 "in a folder")
-            # a first line whole, to tell an export row or another schema by: read once for both
-            export, head = None, events_head(path, HEAD_BYTES)
-            refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
-            if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
-                raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
-            refused = csv_refusal(path, head)
-            if refused is not None:  # a CSV without _raw, whose header was read as an event
-                raise UsageError(refused)
-            # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is decoded
-            # whole; an export or Event Hub messages are read as backtest reads them
-            if wrapped_input(head):
-                export = _Export(path, Metadata(args.sourcetype, source, args.host, args.index, args.time_field))
+        files = _event_files(args.events)
+        for path in files:
+            metadata = Metadata(args.sourcetype, source, args.host, args.index, args.time_field)
+            # a gzip file is read as backtest reads it: the scan reads a file's own bytes (``events.open_events``)
+            export, head = (_Export(path, metadata), b"") if _gzipped(path) else (None, events_head(path, HEAD_BYTES))
+            if export is None:  # a first line whole, to tell an export row or another schema by: read once for both
+                refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
+                if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
+                    raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
+                refused = csv_refusal(path, head)
+                if refused is not None:  # a CSV without _raw, whose header was read as an event
+                    raise UsageError(refused)
+                # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is
+                # decoded whole; an export or Event Hub messages are read as backtest reads them
+                export = _Export(path, metadata) if wrapped_input(head) else None
+            if export is not None:
                 export.check()
             engine.register_events(path, sourcetype=args.sourcetype, source=source, host=args.host,
                                    index=args.index, time_field=args.time_field, lazy=not head_starts_array(head),
@@ -482,8 +503,8 @@ def run(args: argparse.Namespace) -> int:
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
         notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
                  if tally.early]
-        hints = [*_empty_file_hints(args.events), *_untimed_hints(results.tallies, args.time_field, args.tz),
-                 *_hints(engine, args.spl, pack is not None, bool(args.events), results.rows, window,
+        hints = [*_empty_file_hints(files), *_untimed_hints(results.tallies, args.time_field, args.tz),
+                 *_hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
                          None if survey is None else survey.present)]
     except PackUnavailable as exc:
         return exc.status

@@ -15,7 +15,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spl", help="the search, e.g. 'properties.status.errorCode=65004 | stats count by user'")
     parser.add_argument("--events", action="append", default=[], metavar="FILE",
                         help="JSON lines, JSON array or text file, or a Splunk export (JSON, CSV) or Event Hub "
-                        "messages as backtest reads them (one file; repeatable); none for a search that "
+                        "messages as backtest reads them; a folder of log files or a .gz file, as backtest "
+                        "--events takes them (repeatable); none for a search that "
                         "makes its own rows ('| makeresults ...', '| inputlookup ...')")
     parser.add_argument("--sourcetype", default="azure:monitor:aad",
                         help="sourcetype of the --events (default azure:monitor:aad)")

@@ -570,7 +570,8 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
     ranges split between workers) and names a bad line by its byte offset in the file, none of which a
     compressed stream has. Read as it is, a ``.gz`` file was a "malformed JSON event: not valid UTF-8 (byte
     0x8b…)", which says nothing of the cause. Nothing is decompressed, so a corrupt file or a gzip bomb is
-    refused the same way, at no cost."""
+    refused the same way, at no cost. (``search --events`` gives a gzip file to the backtest's reader instead,
+    which streams it: ``cli.search``.)"""
     handle = open_regular(path)
     try:
         head = handle.read(PACKED_HEAD)
@@ -605,17 +606,18 @@ class BadLines:
     first: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, reason, column if known)
     label: str = "malformed JSON event: "
 
-    def add(self, line_no: int, reason: str, column: int | None = None) -> None:
+    def add(self, line_no: int, reason: str, column: int | None = None, *, own_words: bool = False) -> None:
+        """One more bad line; ``own_words``: its reason is said without ``label`` (:data:`NOT_AN_OBJECT`, in the
+        backtest reader's words: the line is no malformed JSON event, it is no JSON at all)."""
         self.count += 1
         if len(self.first) < BAD_LINES_SHOWN:
-            self.first.append((line_no, reason, column))
+            self.first.append((line_no, reason if own_words else f"{self.label}{reason}", column))
 
     def error(self) -> SplEventsError | None:
         """The error that ends the read, or None when every line was good."""
         if not self.count:
             return None
-        line_no, reason, column = self.first[0]
-        problem = f"{self.label}{reason}"
+        line_no, problem, column = self.first[0]
         if self.count > 1:
             lines = ", ".join(str(number) for number, _, _ in self.first)
             more = ", ..." if self.count > len(self.first) else ""
@@ -716,6 +718,8 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
         raise unreadable(shown, exc) from None
     bad = BadLines(shown)
     with handle:
+        json_lines = json_lines_head(handle.read(HEAD_READ))
+        handle.seek(0)
         for line_no, (_, line) in enumerate(capped_lines(handle), 1):
             if too_long(line):
                 bad.add(line_no, LINE_TOO_LONG)
@@ -731,6 +735,9 @@ def event_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, object
             if not stripped:
                 continue
             if not stripped.startswith("{"):
+                if json_lines:
+                    bad.add(line_no, NOT_AN_OBJECT, own_words=True)
+                    continue
                 yield line_no, text.rstrip("\r\n"), None
                 continue
             try:
@@ -758,6 +765,23 @@ def utf8_problem(line: bytes) -> str | None:
 
 
 HEAD_READ = 4096  # the bytes of an events file its format is judged by
+
+#: Why a line of a JSON-lines file (:func:`json_lines_head`) that does not open a JSON object is no event: the one
+#: judgement of ``search --events`` and ``backtest --events`` (search once read such a line, ``garbage`` between two
+#: records, as a text event, where the backtest called it this).
+NOT_AN_OBJECT = "not a JSON object"
+
+
+def json_lines_head(head: bytes) -> bool:
+    """Whether an events file whose first bytes are ``head`` is JSON lines: a line of its first :data:`HEAD_READ`
+    bytes (a byte-order mark skipped) opens a JSON object. Every line of such a file must be one
+    (:data:`NOT_AN_OBJECT`); in a file with none there, each line is a text event (``search --events`` on a text
+    log). The one rule of both commands' readers: ``backtest.inputs`` tells JSON lines from other inputs by it.
+    Splunk itself would index such a line as an event with no JSON field and no time of its own (assumed: the
+    add-on's ``KV_MODE = json`` extracts nothing from it); a record cut or replaced in an export is what it is here,
+    and calling it an event would count it as one."""
+    text = head[:HEAD_READ].removeprefix(_BOM)
+    return any(line.lstrip().startswith(b"{") for line in text.split(b"\n"))
 
 
 def events_head(path: str | os.PathLike[str], size: int = HEAD_READ) -> bytes:
@@ -893,7 +917,8 @@ def read_events(
     """Yield the events of a JSON-lines, JSON-array or plain-text file, in file order.
 
     A file whose first non-blank character is ``[`` is one JSON array of events; otherwise every non-blank
-    line is one event — JSON when it starts with ``{``, plain text otherwise (see :func:`event_lines`).
+    line is one event — JSON when it starts with ``{``, plain text in a text file (a line that is no JSON object in a
+    file of JSON lines is a bad line: :func:`json_lines_head`; see :func:`event_lines`).
     ``source`` defaults to the path. Events without a timestamp get the file's modification time, and are
     counted in an :class:`ReadTally` appended to ``untimed`` when given. Malformed JSON lines raise
     :class:`SplEventsError` ``"<path>:<line>: malformed JSON event: ..."`` once the file is read.

@@ -21,8 +21,10 @@ from typing import BinaryIO, cast
 import orjson
 
 from contentpack.spl.events import (
+    HEAD_READ,
     LINE_TOO_LONG,
     MAX_LINE_BYTES,
+    NOT_AN_OBJECT,
     BadLines,
     ReadTally,
     capped_lines,
@@ -31,6 +33,7 @@ from contentpack.spl.events import (
     error_column,
     event_time,
     flatten_json,
+    json_lines_head,
     json_scalar_text,
     nests_deeper_than,
     open_events,
@@ -387,6 +390,8 @@ def scan_file(
         raise unreadable(source.path, exc) from None
     bad = BadLines(source.path)
     with handle:
+        json_lines = json_lines_head(handle.read(HEAD_READ))  # the file's head, whatever range is scanned
+        handle.seek(0)
         if byte_tokens:
             lines = _lines_with(handle, start, end, byte_tokens[0], fold)
         else:
@@ -416,6 +421,9 @@ def scan_file(
                         not line.endswith(b"\n"))
                     bad.add(line_number(source.path, offset), reason, error_column(exc, line))
                     continue
+            elif json_lines:  # no JSON object in a file of them: a bad line, as event_lines and backtest judge it
+                bad.add(line_number(source.path, offset), NOT_AN_OBJECT, own_words=True)
+                continue
             else:  # a plain-text line: refused when not UTF-8, as event_lines refuses it (not made U+FFFD)
                 not_text = utf8_problem(line)
                 if not_text is not None:
