@@ -203,8 +203,9 @@ def _print_bad_lines(reading: ReadReport) -> None:
     """The first bad lines, ``file:line: reason``, and how many more there were: beside a report, and beside "no
     timed events" (an input whose every line is bad, a truncated export, says why)."""
     print_diagnostics((bad.render() for bad in reading.bad_lines), sys.stderr)
-    if reading.more_bad():
-        print(f"contentpack backtest: {reading.more_bad()}", file=sys.stderr)
+    more = reading.more_bad()
+    if more:
+        print(f"contentpack backtest: {more}", file=sys.stderr)
 
 
 def report(args: argparse.Namespace, backtest: Backtest, summary: Summary, written: list[Path]) -> int:
