@@ -381,7 +381,7 @@ EXAMPLES: tuple[Example, ...] = (
             "refused"),
     Example("| makeresults | eval at=0 | convert ctime(a*) AS b*", (), SplUnsupportedError, _page("convert"),
             "assumed: the page never says how AS names the fields a wildcard matches, so AS after one is refused"),
-    Example("| makeresults | eval a=0 | convert ctime(a) AS b rmcomma(b)", (), SplUnsupportedError, _page("convert"),
+    Example("| makeresults | eval a=0 | convert ctime(a) AS b ctime(b)", (), SplUnsupportedError, _page("convert"),
             "assumed: the page never says in which order convert applies its functions, so one field written by "
             "one and read or written by another is refused"),
     Example("| makeresults | eval a=0 | convert ctime(a) none(a)", (), SplUnsupportedError, _page("convert"),
