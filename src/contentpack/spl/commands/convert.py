@@ -243,5 +243,12 @@ def _convert_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str
     return {name: why for name, why in multivalued.items() if name not in rewritten}
 
 
+def _convert_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str]:
+    """Each ``AS`` field whose source is among the fields (a missing source makes none; a wildcard takes no
+    ``AS``): the rest are converted in place."""
+    assert isinstance(node, ConvertCommand)
+    return fields | {c.output for c in node.conversions if c.source in fields}
+
+
 SPECS = (CommandSpec(("convert",), parse_convert, run_convert, streaming=True, one_to_one=True,
-                     fields=_convert_fields, multivalue=_convert_multivalue),)
+                     fields=_convert_fields, multivalue=_convert_multivalue, result_fields=_convert_result_fields),)
