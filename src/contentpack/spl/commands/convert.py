@@ -37,8 +37,7 @@ from contentpack.spl.commands.base import (FieldUse, Multivalued, uses, CommandI
 from contentpack.spl.commands.fieldops import matching_fields, wildcard_regex
 from contentpack.spl.lexer import Token
 from contentpack.spl.errors import SplRuntimeError, SplUnsupportedError
-from contentpack.spl.timeutil import (DEFAULT_CTIME_FORMAT, CalendarRangeError, UnsupportedTimeVariable,
-                                      convert_ctime, strptime)
+from contentpack.spl.timeutil import DEFAULT_CTIME_FORMAT, UnsupportedTimeVariable, convert_ctime, strptime
 from contentpack.spl.values import Event, Scalar, as_number, to_str
 
 _REFUSED = {"auto": "auto() converts 'using the best conversion', a rule the page does not give",
@@ -73,7 +72,11 @@ class ConvertCommand(CommandNode):
     excluded: tuple[str, ...]  # none()'s patterns
 
     def requires(self, needed: FieldSet) -> FieldSet:
-        return plus(needed, {c.source for c in self.conversions if "*" not in c.source})
+        """A wildcard reads every field: which fields it meets decides its refusals (an internal field, one met
+        by two functions), so a scan keeping only the fields needed later must not change them."""
+        if any("*" in c.source for c in self.conversions):
+            return None
+        return plus(needed, {c.source for c in self.conversions})
 
 
 def _number(text: str) -> int | float:
@@ -223,7 +226,7 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
             except UnsupportedTimeVariable as exc:
                 raise SplUnsupportedError(f"convert timeformat: {exc}", offset=node.offset,
                                           command=node.name) from None
-            except CalendarRangeError as exc:  # the calendar's range, worded for the author (as strftime() says it)
+            except ValueError as exc:  # the calendar's range (worded for the author, as strftime() says it) and the like
                 raise SplRuntimeError(f"convert: {function}({source}): {exc}", offset=node.offset,
                                       command=node.name) from None
         yield event
