@@ -226,7 +226,7 @@ def run_convert(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> 
             except UnsupportedTimeVariable as exc:
                 raise SplUnsupportedError(f"convert timeformat: {exc}", offset=node.offset,
                                           command=node.name) from None
-            except ValueError as exc:  # the calendar's range (worded for the author, as strftime() says it) and the like
+            except ValueError as exc:  # the calendar's range, worded for the author (as strftime() says it)
                 raise SplRuntimeError(f"convert: {function}({source}): {exc}", offset=node.offset,
                                       command=node.name) from None
         yield event
