@@ -227,9 +227,9 @@ def _registered_fields(segment: str, fields: set[str]) -> set[str] | None:
 
 def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
     """The search's last ``stats``/``table``/``fields`` (command, arguments), the segments after it, last first
-    (each a command that keeps the field set, ``eval``, ``rename`` or one ``_registered``), and the offset in ``search`` where that
-    command's segment starts; None when a command not modelled comes after it, there is none, or the search cannot
-    be split. Macro calls that are whole segments are passed over."""
+    (each a command that keeps the field set, ``eval``, ``rename`` or one ``_registered``), and the offset in
+    ``search`` where that command's segment starts; None when a command not modelled comes after it, there is
+    none, or the search cannot be split. Macro calls that are whole segments are passed over."""
     segments = _segments(search)
     if segments is None:
         return None
