@@ -44,6 +44,33 @@ def test_output_fields_unknown_after_unmodelled_commands() -> None:
     assert output_fields("`src` | stats count by properties.user | rename properties.* as *") == {"count", "user"}
 
 
+@pytest.mark.parametrize(
+    ("after", "fields"),
+    [
+        # convert: an AS field is made from a field the results have (its page: "Creates a new field ... The
+        # original field and values remain intact"); from a missing one, none (assumed, as the engine runs it)
+        ("convert ctime(user) AS shown ctime(nope) AS never", {"count", "user", "shown"}),
+        ("convert ctime(*er)", {"count", "user"}),  # in place: the set is unchanged (an AS field was left out)
+        ('rex field=user "(?<domain>@.+)"', {"count", "user", "domain"}),  # its named groups
+        ('rex field=user mode=sed "s/@.*//"', {"count", "user"}),
+        ("lookup apps user OUTPUT app AS application", {"count", "user", "application"}),
+        ("eventstats sum(count) AS total BY user", {"count", "user", "total"}),
+        # unknown, never guessed: rex of _raw (is it there?), a lookup without an output clause (the table's
+        # columns decide) or on a missing input, an eventstats of a missing field (count(x) is 0, max(x) none)
+        ('rex "(?<domain>@.+)"', None),
+        ("lookup apps user", None),
+        ("lookup apps app OUTPUT ok", None),
+        ("eventstats max(bytes) AS most", None),
+        ("eventstats values(*) AS *", None),
+        ("convert ctime(user) AS", None),  # does not parse
+    ],
+)
+def test_output_fields_after_commands_their_registration_models(after: str, fields: set[str] | None) -> None:
+    """convert, rex, lookup and eventstats give their result fields through ``CommandSpec.result_fields``: the
+    checks reading result fields (CP029, CP047) judge searches ending with them."""
+    assert output_fields(f"`src` | stats count by user | {after}") == fields
+
+
 def test_output_fields_split_commands_as_the_engine_does() -> None:
     # A backslash-escaped quote in a word opens no string (Search Manual, "Backslashes"): the stats after it is
     # a command of its own. An unclosed quote leaves the commands unknown rather than guessed.

@@ -3,8 +3,7 @@ input, run through the real engine. Each row carries its page and the quoted sen
 pin a choice the engine made where the page is silent. Forms the engine does not implement must be refused as
 unsupported, never answered. The pages are the Splunk Enterprise 10.0 Search Reference's "Search commands"
 pages (``_page`` below) unless a row names another release or manual; the eval-function pages have their own
-table (test_eval_documented_examples.py). Quotes are the page text as read ("..." marks words left out), but
-for the two convert rows named below.
+table (test_eval_documented_examples.py). Quotes are the page text as read ("..." marks words left out).
 The dedup, head, join, rename, tail, top, iplocation, eventstats, fillnull, rex, mvexpand, makemv, bin, timechart,
 append, appendpipe, format, streamstats, regex and sort rows quote the 10.0 pages. The search, where, eval, stats,
 fields, table, spath, makeresults, convert, return, replace and rare rows quote the release whose stored copy was
@@ -16,15 +15,15 @@ with logical operators", 9.3) and the SPL2 search command's examples page (the S
 SPL search command"), since the SPL search page's stored opening stops at its syntax. The join earlier=,
 transaction connected=, dedup sortby, where unquoted value, median and multi-row return rows were re-read word
 for word in full stored copies of the 10.0 join, transaction, dedup, where and return pages and of the aggregate
-functions page (found through the code corpus). Still marked ``assumed``, found in no stored page: that field
+functions page (found through the code corpus); so were the convert rows after its first two, in a full stored
+copy of the 10.0 convert page. Still marked ``assumed``, found in no stored page: that field
 names are case sensitive in search (phrases tried: "field names are case sensitive", "field names are
 case-sensitive", "Field names are case sensitive, but field values", "field values are not case sensitive": only
 course notes and blogs say it); that stats leaves out events without a BY field (the full 10.0 stats page says
 nothing of it; phrases tried: "one row is returned for each distinct value", "missing from an event", "The name of
 one or more fields to group by"); that return puts each value in double quotes; that replace matches
 case-sensitively (no full replace page is stored: "Non-wildcard replacement values specified later", "fuller
-matches take precedence" found only a one-line summary). The convert rmcomma()/dur2sec() rows still give the
-function descriptions in short: the stored convert pages stop before those descriptions. Text in parentheses is the
+matches take precedence" found only a one-line summary). Text in parentheses is the
 row's own explanation, not the page's. A row whose page is an older page or an answer quotes that one.
 """
 
@@ -370,13 +369,63 @@ EXAMPLES: tuple[Example, ...] = (
     Example('| makeresults | eval t=86400 | convert timeformat="%H:%M:%S" ctime(t) AS c | table t c', ("t", "c"),
             [(86400, "00:00:00")], _page("convert", _C2503), "Creates a new field with the name you specify to place "
             "the converted values into. The original field and values remain intact."),
+    Example("| makeresults | eval firsttime=0, lasttime=86400, n=5 | convert ctime(*ttime) | table firsttime "
+            "lasttime n", ("firsttime", "lasttime", "n"), [("01/01/1970 00:00:00", "01/02/1970 00:00:00", 5)],
+            _page("convert"), "ctime(): Syntax: ctime(<wc-field>) ... You can use a wildcard ( * ) character to "
+            "specify all fields. (ESCU's okta_non_standard_vpn_usage: each field the pattern matches is converted)"),
+    Example('* | eval p="1,000", q="2,000" | convert rmcomma(*) none(_*) none(q) | table p q', ("p", "q"),
+            [("1000", "2,000")] * 4, _page("convert"), "none(): ... In the presence of other wildcards, indicates "
+            "that the matching fields should not be converted. ... convert auto(*) none(src_ip)"),
     Example("| makeresults | eval start_time=0 | convert ctime(*time)", (), SplUnsupportedError, _page("convert"),
-            "ctime(): Syntax: ctime(<wc-field>) ... You can use a wildcard ( * ) character to specify all fields "
-            "(not implemented: the engine converted one field named '*time', a silent no-op)"),
-    Example("* | convert rmcomma(n)", (), SplUnsupportedError, _page("convert"),
-            "rmcomma(): Removes all commas from value (not implemented)"),
-    Example("* | convert dur2sec(n)", (), SplUnsupportedError, _page("convert"),
-            "dur2sec(): Convert a duration format [D+]HH:MM:SS to seconds (not implemented)"),
+            "assumed: the page does not say whether a wildcard reaches the internal field _time, so meeting it is "
+            "refused"),
+    Example("| makeresults | eval at=0 | convert ctime(a*) AS b*", (), SplUnsupportedError, _page("convert"),
+            "assumed: the page never says how AS names the fields a wildcard matches, so AS after one is refused"),
+    Example("| makeresults | eval a=0 | convert ctime(a) AS b ctime(b)", (), SplUnsupportedError, _page("convert"),
+            "assumed: the page never says in which order convert applies its functions, so one field written by "
+            "one and read or written by another is refused"),
+    Example("| makeresults | eval a=0 | convert ctime(a) none(a)", (), SplUnsupportedError, _page("convert"),
+            "assumed: none() is described only 'In the presence of other wildcards', so none() of a named field "
+            "is refused"),
+    Example("* | convert ctime(nope) AS shown | table n shown", ("n", "shown"), [(1, None), (2, None), (10, None),
+            (3, None)], _page("convert"), "assumed: a field the result lacks has no value to convert, and no AS "
+            "field is made"),
+    Example('| makeresults | eval n="1,000,000.00" | convert rmcomma(n) | table n', ("n",), [("1000000.00",)],
+            _page("convert"), "rmcomma(): Removes all commas from value, for example rmcomma(1,000,000.00) returns "
+            "1000000.00."),
+    Example('| makeresults | eval delay="00:10:15" | convert dur2sec(delay) | table delay', ("delay",), [(615,)],
+            _page("convert"), 'For example, if delay="00:10:15", the resulting value is delay="615".'),
+    Example('| makeresults | eval d="2+01:00:05" | convert dur2sec(d) | table d', ("d",), [(176405,)],
+            _page("convert"), 'dur2sec(): Convert a duration format "[D+]HH:MM:SS" to seconds.'),
+    Example('| makeresults | eval d="5 minutes" | convert dur2sec(d)', (), SplUnsupportedError, _page("convert"),
+            "assumed: the page does not say what dur2sec() makes of a value not of the form [D+]HH:MM:SS"),
+    Example('| makeresults | eval duration="212 sec" | convert rmunit(duration) | table duration', ("duration",),
+            [("212",)], _page("convert"), 'For example, if duration="212 sec", the resulting value is '
+            'duration="212". This example uses the rmunit convert function.'),
+    Example('| makeresults | eval d="sec 212" | convert rmunit(d)', (), SplUnsupportedError, _page("convert"),
+            "assumed: rmunit() 'Looks for numbers at the beginning of the value'; the page does not say what it "
+            "does when there is none"),
+    Example('| makeresults | eval v="10m", w="3", g="1g" | convert memk(v) memk(w) memk(g) | table v w g',
+            ("v", "w", "g"), [(10240, 3, 1048576)], _page("convert"), 'memk(): ... followed by an optional "k", '
+            '"m", or "g". ... If no letter is specified, kilobytes is assumed. The output field is a number '
+            "expressing quantity of kilobytes. (assumed: 1024 kilobytes to the megabyte)"),
+    Example('| makeresults | eval v="-5k" | convert memk(v)', (), SplUnsupportedError, _page("convert"),
+            "memk(): Accepts a positive number ... Negative values cause data incoherency."),
+    Example("| makeresults | eval t=1522196414.839 | convert mstime(t) AS ms_time | table ms_time", ("ms_time",),
+            [(1522196414.839,)], _page("convert"), "convert mstime(_time) AS ms_time ... | 2018-03-27 17:20:14.839 "
+            "| 1522196414.839 |"),
+    Example('| makeresults | eval t="01:30.5" | convert mstime(t) | table t', ("t",), [(90.5,)], _page("convert"),
+            "mstime(): Convert a [MM:]SS.SSS format to seconds."),
+    Example('| makeresults | eval t="2018-03-27" | convert timeformat="%Y-%m-%d" mktime(t) | table t', ("t",),
+            [(1522108800.0,)], _page("convert"), "mktime(): Convert a human readable time string to an epoch time. "
+            "Use timeformat option to specify exact format to convert from."),
+    Example('| makeresults | eval t="yesterday" | convert mktime(t)', (), SplUnsupportedError, _page("convert"),
+            "assumed: the page does not say what mktime() makes of a value the timeformat does not match"),
+    Example("* | convert auto(n)", (), SplUnsupportedError, _page("convert"),
+            "auto(): Automatically convert the fields to a number using the best conversion (no rule given: "
+            "refused)"),
+    Example("* | convert num(n)", (), SplUnsupportedError, _page("convert"),
+            "num(): Like auto(), except non-convertible values are removed (auto()'s rule is not given: refused)"),
     # join / append / appendpipe / format / return
     Example('* | join a [| makeresults | eval a="x", z=1] | table n z', ("n", "z"), [(2, 1), (3, 1)], _page("join"),
             "The results of an inner join do not include events from the main search that have no matches in the "

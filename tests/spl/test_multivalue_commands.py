@@ -61,6 +61,8 @@ def _engine(tmp_path: Path) -> Engine:
         ("iplocation mv", "iplocation"),  # was: the first value (no address: nothing)
         ('replace "17" WITH "seventeen" IN mv', "replace"),  # was: each value replaced
         ("convert ctime(mv)", "convert"),  # was: each number converted, the rest kept
+        ("convert rmcomma(m*)", "convert"),  # a wildcard's match is read the same way
+        ("convert memk(mv)", "convert"),
         ('makemv delim="," mv', "makemv"),  # was: left as it was
     ],
 )

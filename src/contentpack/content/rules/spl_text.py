@@ -4,7 +4,9 @@ Deliberately textual (regular expressions over the search as the author wrote it
 checks: the rules must run on searches the SPL engine may not support, and they must be fast (2,000
 detections in well under a second), so every pattern is compiled once at import. Only the split into
 commands is the engine's (``contentpack.spl.lexer``, which reads any text): one definition of where a
-command ends (quotes, escaped quotes, subsearches) for every rule.
+command ends (quotes, escaped quotes, subsearches) for every rule; and the result fields of a command after the
+last ``stats``/``table``/``fields`` whose engine registration gives them (``CommandSpec.result_fields``), read on
+the engine's parse of that command alone, so its fields have one home beside its parser.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ _STATS_AGG = re.compile(
 )
 _EVAL_TARGET = re.compile(r"""^\s*("[^"]+"|[A-Za-z_][A-Za-z0-9_.{}]*)\s*=(?!=)""")
 _FIELD_KEEPING = frozenset(
-    {"fillnull", "where", "search", "sort", "dedup", "head", "tail", "convert", "reverse", "makemv", "mvexpand"}
+    {"fillnull", "where", "search", "sort", "dedup", "head", "tail", "reverse", "makemv", "mvexpand"}
 )
 
 
@@ -197,11 +199,37 @@ def last_stats_start(search: str) -> int | None:
     return starts[-1] if starts else None
 
 
+def _registered(command: str) -> bool:
+    """Whether the engine's registration of ``command`` gives its result fields (``CommandSpec.result_fields``:
+    ``convert``, ``rex``, ``lookup``, ``eventstats``), read on the engine's parse of the command."""
+    from contentpack.spl.commands import get_command  # the engine is imported only for such a command
+
+    spec = get_command(command)
+    return spec is not None and spec.result_fields is not None
+
+
+def _registered_fields(segment: str, fields: set[str]) -> set[str] | None:
+    """The fields after ``segment``, a command ``_registered`` names, parsed alone by the engine; None when it
+    does not parse, reads an internal field the set lacks (``fields`` keeps ``_raw`` and ``_time`` unnamed, so
+    the set does not say whether one is there), or its registration leaves them unknown."""
+    from contentpack.spl.commands import field_use, result_fields_after
+    from contentpack.spl.commands.base import CommandNode
+    from contentpack.spl.parser import command_alone
+
+    node = command_alone(segment, 2, False).command
+    if not isinstance(node, CommandNode):
+        return None
+    if any(name.startswith("_") and name not in fields for name in field_use(node).reads):
+        return None
+    after = result_fields_after(node, frozenset(fields))
+    return None if after is None else set(after)
+
+
 def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
     """The search's last ``stats``/``table``/``fields`` (command, arguments), the segments after it, last first
-    (each a command that keeps the field set, ``eval`` or ``rename``), and the offset in ``search`` where that
-    command's segment starts; None when a command not modelled comes after it, there is none, or the search cannot
-    be split. Macro calls that are whole segments are passed over."""
+    (each a command that keeps the field set, ``eval``, ``rename`` or one ``_registered``), and the offset in
+    ``search`` where that command's segment starts; None when a command not modelled comes after it, there is
+    none, or the search cannot be split. Macro calls that are whole segments are passed over."""
     segments = _segments(search)
     if segments is None:
         return None
@@ -213,7 +241,7 @@ def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
         command = command.lower()
         if command in {"stats", "table", "fields"}:
             return command, args, trailing, offset
-        if command in _FIELD_KEEPING or command in {"eval", "rename"}:
+        if command in _FIELD_KEEPING or command in {"eval", "rename"} or _registered(command):
             trailing.append(segment)
             continue
         return None
@@ -232,8 +260,10 @@ def output_fields_start(search: str) -> int | None:
 def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 
-    ``None`` when that cannot be told from the text: a command this function does not model comes after the
-    last transforming command, a wildcard is involved, or the search cannot be split into commands. Macro calls that are whole pipeline segments
+    After it, ``eval`` and ``rename`` are read here, and ``convert``, ``rex``, ``lookup`` and ``eventstats`` by
+    their engine registration (``CommandSpec.result_fields``). ``None`` when that cannot be told: a command not
+    modelled comes after the last transforming command, a wildcard is involved, a registered command leaves
+    its fields unknown, or the search cannot be split into commands. Macro calls that are whole pipeline segments
     (`` `x_filter` ``, `` `security_content_ctime(firstTime)` ``) are taken not to change the field set.
     """
     last = _last_transforming(search)
@@ -274,4 +304,9 @@ def output_fields(search: str) -> frozenset[str] | None:
                 elif old in current:
                     current.discard(old)
                     current.add(new)
+        elif command not in _FIELD_KEEPING:
+            after = _registered_fields(segment, current)
+            if after is None:
+                return None
+            current = after
     return frozenset(current)

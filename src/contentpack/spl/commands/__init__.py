@@ -47,6 +47,15 @@ def field_use(node: CommandNode) -> FieldUse:
     return spec.fields(node)
 
 
+def result_fields_after(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """The result fields after ``node``, given those before it, as its registration says
+    (``CommandSpec.result_fields``); None when the command is not followed or its arguments leave them unknown."""
+    spec = get_command(node.name)
+    if spec is None or spec.result_fields is None:
+        return None
+    return spec.result_fields(node, fields)
+
+
 def multivalues_after(node: CommandNode, multivalued: Multivalued) -> dict[str, str] | None:
     """The result fields certainly able to hold several values after ``node``, given those before it, as its
     registration says (``CommandSpec.multivalue``); None when the command is not followed (unjudged)."""

@@ -158,6 +158,8 @@ def rewrites(fields: Callable[[CommandNode], FieldUse]) -> MultivalueFn:
     return after
 
 
+#: the result fields after a command, given those before it (None: unknown)
+ResultFieldsFn = Callable[[CommandNode, frozenset[str]], frozenset[str] | None]
 RunFn = Callable[[CommandNode, Iterator[Event], RunContext], Iterator[Event]]
 ParseFn = Callable[[CommandInput], CommandNode]
 
@@ -188,6 +190,11 @@ class CommandSpec:
     #: OUTPUT/OUTPUTNEW, ``eval``'s functions...); None: the command is not followed, and a search with it after
     #: its final ``stats`` is left unjudged by CP029/CP075 (never a guess)
     multivalue: MultivalueFn | None = None
+    #: the result fields after the node, given those before it, each one the node certainly makes or keeps (the
+    #: validator's reading of a search's result fields: CP029, CP047, ``spl_text.output_fields``); the function
+    #: gives None when the arguments leave it unknown (a wildcard, a lookup without an output clause, an input
+    #: not among the fields); the spec's None: the command is not followed, and the search's fields stay unknown
+    result_fields: ResultFieldsFn | None = None
 
     def streams(self, node: CommandNode) -> bool:
         return self.streaming(node) if callable(self.streaming) else self.streaming

@@ -246,6 +246,17 @@ def _lookup_fields(node: CommandNode) -> FieldUse:
     return uses([f for _, f in node.inputs], [f for _, f in node.outputs])
 
 
+def _lookup_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """The output fields, when the clause names them and every input field is among the fields; unknown
+    without an output clause (the table's columns decide) or with an input missing (what a lookup matches
+    then is not read from any page)."""
+    assert isinstance(node, LookupCommand)
+    use = _lookup_fields(node)
+    if not node.outputs or not use.reads <= fields:
+        return None
+    return fields | use.produces
+
+
 def _lookup_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str] | None:
     """The fields after a lookup. Its input fields are only matched on: they keep what they hold. An OUTPUT field
     is overwritten with the matching rows' values: one per row, and several rows may match (``max_matches``,
@@ -272,6 +283,6 @@ def _lookup_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str,
 
 SPECS = (
     CommandSpec(("lookup",), parse_lookup, run_lookup, streaming=True, one_to_one=True, fields=_lookup_fields,
-                multivalue=_lookup_multivalue),
+                multivalue=_lookup_multivalue, result_fields=_lookup_result_fields),
     CommandSpec(("inputlookup",), parse_inputlookup, run_inputlookup, generating=True),
 )

@@ -208,6 +208,13 @@ def _rex_fields(node: CommandNode) -> FieldUse:
     return uses([node.field], compile_pcre(node.pattern, offset=node.offset, command=node.name).groupindex)
 
 
+def _rex_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str]:
+    """The named groups, when the field rex reads is among the fields (a missing one matches nothing); sed mode
+    edits that field in place."""
+    use = _rex_fields(node)
+    return fields | use.produces if use.reads <= fields else fields
+
+
 def _rex_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, str]:
     """rex's named groups after it: with ``max_match`` other than 1 (0: unlimited) each "can hold several
     values" ("If greater than 1, the resulting fields are multivalued fields", the rex page); with the default 1
@@ -229,6 +236,6 @@ def _rex_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, st
 
 SPECS = (
     CommandSpec(("rex",), parse_rex, run_rex, streaming=True, one_to_one=True, fields=_rex_fields,
-                multivalue=_rex_multivalue),
+                multivalue=_rex_multivalue, result_fields=_rex_result_fields),
     CommandSpec(("regex",), parse_regex, run_regex, streaming=True, multivalue=assigns_nothing),
 )

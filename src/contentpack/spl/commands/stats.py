@@ -620,6 +620,15 @@ def stats_fields(node: CommandNode) -> FieldUse:
     return uses(terms_fields(node.terms, node.by), [t.output for t in node.terms])
 
 
+def eventstats_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """eventstats adds its aggregates to each result, when every field they and the BY clause read is among the
+    fields; unknown with a wildcard or an input missing (``count(x)`` of a missing x is 0, ``max(x)`` none)."""
+    assert isinstance(node, StatsCommand)
+    if has_wildcards(node.terms) or not terms_fields(node.terms, node.by) <= fields:
+        return None
+    return fields | {t.output for t in node.terms}
+
+
 #: the stats functions whose result holds every (distinct) value of the groups' events: several values whenever
 #: a group's events hold several ("values(X)": "Returns the list of all distinct values of the field X as a
 #: multivalue entry", "list(X)": "Returns a list of up to 100 values of the field X as a multivalue entry",
@@ -656,7 +665,7 @@ def stats_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, s
 SPECS = (
     CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields, multivalue=stats_multivalue),
     CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields,
-                multivalue=stats_multivalue),
+                multivalue=stats_multivalue, result_fields=eventstats_result_fields),
     CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields,
                 multivalue=stats_multivalue),
 )
