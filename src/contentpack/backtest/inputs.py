@@ -463,9 +463,9 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            raise InputError(f"{path}: not a regular file or folder")
-        else:
-            raise InputError(no_such_input(path))
+            raise InputError(f"{os.fspath(text)}: not a regular file or folder")
+        else:  # as typed: ``Path`` drops a trailing ``/`` (``--events exports/`` was said as ``exports``)
+            raise InputError(no_such_input(text))
     return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
