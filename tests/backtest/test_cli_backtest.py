@@ -305,6 +305,34 @@ def test_the_reports_input_section_repeats_the_notes_said_before_the_run(
     assert str(tmp_path) not in shown["html"] and "file:" not in shown["html"]
 
 
+def test_summary_json_carries_the_input_notes_report_html_shows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.html's Input section said the files not read, an empty export and a file read twice; summary.json
+    had the counts alone, so a script reading it counted a folder's README or an export given twice as nothing.
+    Its ``input.notes`` holds the notes the page shows (``Summary.input_notes``, the page's one source: its test is
+    test_the_reports_input_section_repeats_the_notes_said_before_the_run), and ``--format json`` the same."""
+    monkeypatch.chdir(tmp_path)
+    exports = Path("exports")
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    (exports / "monday-copy.log").write_bytes(SINGLE.read_bytes())
+    (exports / "README.md").write_text("Entra ID sign-in exports, one file a day.\n")
+    (exports / "tuesday.json").write_bytes(b"")
+    status, out, err = backtest(capsys, "--root", str(REPO), "--events", "exports", "--out", "out",
+                                "--detection", DECLINED, "--format", "json")
+    assert status == 0, err
+    prefix = "contentpack backtest: note: "
+    said = [line.removeprefix(prefix) for line in err.splitlines() if line.startswith(prefix)]
+    twice = ("exports/monday.log holds the same bytes as exports/monday-copy.log (once decompressed): its events were "
+             "read and counted twice (the detections that drop a record seen again, by its id, see each once, the "
+             "others twice); give each export once")
+    assert [note.split(":")[0] for note in said] == [
+        "1 file(s) in the folder(s) not read, as not named like logs (.json, .jsonl, .ndjson, .log, .csv, .txt, or .gz)",
+        "exports/tuesday.json is empty"]
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["input"]["notes"]
+    assert notes == [*said, twice] and json.loads(out)["input"]["notes"] == notes
+
+
 def test_bad_lines_past_the_first_ten_are_counted_as_every_cut_list_is(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The first MAX_REPORTED bad lines by position, the rest counted in the package's one wording for a cut

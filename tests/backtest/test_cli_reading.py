@@ -94,7 +94,8 @@ def _input(counts: dict[str, int]) -> dict[str, object]:
             "events_decoded": 1, "events_kept": 1, "events_no_detection_can_match": 0, "events_outside_range": 0,
             "events_with_indextime_from_input": 0, "events_indexed_before_time": 0, "export_events_without_indextime": 0,
             "events_over_extraction_cutoff": 0, "bad_lines": 0,
-            "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": []}
+            "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": [],
+            "notes": []}
     return {**zero, **counts}
 
 
