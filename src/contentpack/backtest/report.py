@@ -11,7 +11,7 @@ from rich.table import Table
 
 from contentpack.backtest import html
 from contentpack.backtest.html import SHOWN_NOTABLES, DetectionNotables
-from contentpack.backtest.inputs import same_content_note
+from contentpack.backtest.inputs import same_content_note, same_records_note
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -248,6 +248,7 @@ class Summary:
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
         lines.extend(same_content_note(later, earlier) for later, earlier in read.same_content)
+        lines.extend(same_records_note(later, earlier, count) for later, earlier, count in read.same_records)
         if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
             lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could

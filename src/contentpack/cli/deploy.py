@@ -44,7 +44,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version")
     parser.add_argument("--remove-local", action="store_true",
                         help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
-    parser.add_argument("--dry-run", action="store_true", help="connect, compare with what the server holds and print the changes, writing nothing")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="connect, compare with what the server holds and print the changes, writing nothing")
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     add_connection_options(parser, searches=False)
     parser.set_defaults(func=run)
