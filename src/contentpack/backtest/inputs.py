@@ -552,9 +552,9 @@ class EventReader:
 
         Of several files, the events kept that an earlier file held too, by their ``_raw`` (``same_records_note``):
         exports of overlapping periods (Monday to Wednesday, then Wednesday to Friday) had Wednesday's events read
-        twice without a word. Only the kept events are compared, by the hash of their text (not the text: the
-        events keep only the fields read), so the cost is a hash of each event already decoded, nothing for the
-        lines set aside unread, and nothing at all for one file. A hash shared by two different texts (one chance
+        twice without a word. Only the kept events are compared, by the hash of their text (the text itself would
+        keep every kept line in memory, where the events keep only the fields read), so the cost is a hash of each
+        event already decoded, nothing for the lines set aside unread, and nothing at all for one file. A hash shared by two different texts (one chance
         in 2**64 a pair) adds a note and changes nothing read."""
         report, prepare = self.report, self.prepare
         paths = list(paths)
