@@ -181,6 +181,17 @@ def test_deploy_help_sends_a_search_head_cluster_to_its_deployer() -> None:
             "shcluster-bundle), so copy the app there instead.") in deploy
 
 
+def test_deploy_help_says_a_dry_run_connects_to_compare() -> None:
+    """``--dry-run`` "print[ed] the changes without making them", and a user without a Splunk at hand expected a
+    preview of the app: a dry run reads the server (the changes are what differs from it), so it needs --splunk
+    and credentials as a run does, and ``build`` is the way to see the app without one."""
+    deploy = " ".join(_command("deploy").format_help().split())
+    assert ("--dry-run writes nothing: it connects with the same credentials and reads the server, since what would "
+            "change is what differs from what the server holds; to see the app itself without a server, contentpack "
+            "build.") in deploy
+    assert "--dry-run connect, compare with what the server holds and print the changes, writing nothing" in deploy
+
+
 @pytest.mark.parametrize("columns", [44, 66, 80, 84, 100])
 def test_the_top_level_description_names_every_command_whole(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """``contentpack --help`` said "Validate, build, replay and deploy": ``search``, ``backtest`` and

@@ -273,22 +273,13 @@ def test_the_reports_input_section_repeats_the_notes_said_before_the_run(
     note of a file read twice, its Problems end with the count of bad lines not listed, and, the run given
     relative paths, the page names no absolute one and asks for nothing but itself."""
     monkeypatch.chdir(tmp_path)
-    exports = Path("exports")
-    exports.mkdir()
-    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
-    (exports / "monday-copy.log").write_bytes(SINGLE.read_bytes())
-    (exports / "README.txt").write_text("Entra ID sign-in exports, one file a day.\n")
-    (exports / "tuesday.json").write_bytes(b"")
+    exports = _noted_exports()
     first = SINGLE.read_text().splitlines(keepends=True)[0]  # a file of garbage alone is refused by its first bytes
     (exports / "wednesday.log").write_text(first + "garbage\n" * (MAX_REPORTED + 2))
     status, _, err = backtest(capsys, "--root", str(REPO), "--events", "exports", "--out", "out",
                               "--detection", DECLINED)
     assert status == 1
-    prefix = "contentpack backtest: note: "
-    said = [line.removeprefix(prefix) for line in err.splitlines() if line.startswith(prefix)]
-    assert [note.split(":")[0] for note in said] == [
-        "1 .txt file(s) in the folder(s) not read, as text with no events (no JSON object or CSV header with _raw in "
-        "their first bytes)", "exports/tuesday.json is empty"]
+    said = _notes_before(err)
     url = (tmp_path / "out" / "report.html").as_uri()
     page = chromium.load(url, """JSON.stringify({
       notes: [...document.querySelectorAll('#input ~ p')].map(p => [p.className, p.innerText]),
@@ -296,13 +287,54 @@ def test_the_reports_input_section_repeats_the_notes_said_before_the_run(
       html: document.documentElement.outerHTML})""")
     shown = json.loads(page.value)
     assert page.requests == [url]
-    twice = ("exports/monday.log holds the same bytes as exports/monday-copy.log (once decompressed): its events were "
-             "read and counted twice (the detections that drop a record seen again, by its id, see each once, the "
-             "others twice); give each export once")  # the page's own note, already there, as the read line says it
-    assert shown["notes"] == [["input-note", note] for note in [*said, twice]]
+    # the page's own note of a file read twice, already there, as the read line says it
+    assert shown["notes"] == [["input-note", note] for note in [*said, _TWICE]]
     assert len(shown["problems"]) == MAX_REPORTED + 1 and shown["problems"][-1] == "(+2 more bad line(s))"
     assert f"contentpack backtest: {shown['problems'][-1]}" in err.splitlines()
     assert str(tmp_path) not in shown["html"] and "file:" not in shown["html"]
+
+
+def test_summary_json_carries_the_input_notes_report_html_shows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.html's Input section said the files not read, an empty export and a file read twice; summary.json
+    had the counts alone, so a script reading it counted a folder's README or an export given twice as nothing.
+    Its ``input.notes`` holds the notes the page shows (``Summary.input_notes``, the page's one source: its test is
+    test_the_reports_input_section_repeats_the_notes_said_before_the_run), and ``--format json`` the same."""
+    monkeypatch.chdir(tmp_path)
+    _noted_exports()
+    status, out, err = backtest(capsys, "--root", str(REPO), "--events", "exports", "--out", "out",
+                                "--detection", DECLINED, "--format", "json")
+    assert status == 0, err
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["input"]["notes"]
+    assert notes == [*_notes_before(err), _TWICE] and json.loads(out)["input"]["notes"] == notes
+
+
+# What the read line says of exports/monday-copy.log, which holds exports/monday.log's bytes (``_noted_exports``)
+_TWICE = ("exports/monday.log holds the same bytes as exports/monday-copy.log (once decompressed): its events were "
+          "read and counted twice (the detections that drop a record seen again, by its id, see each once, the "
+          "others twice); give each export once")
+
+
+def _noted_exports() -> Path:
+    """A folder ``exports`` (in the working folder) of what the backtest notes: a README.txt it does not read, an
+    empty export, and one export twice (``_TWICE``)."""
+    exports = Path("exports")
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    (exports / "monday-copy.log").write_bytes(SINGLE.read_bytes())
+    (exports / "README.txt").write_text("Entra ID sign-in exports, one file a day.\n")
+    (exports / "tuesday.json").write_bytes(b"")
+    return exports
+
+
+def _notes_before(err: str) -> list[str]:
+    """The notes said on stderr before a run over ``_noted_exports``, checked to be its README.txt and empty export."""
+    prefix = "contentpack backtest: note: "
+    said = [line.removeprefix(prefix) for line in err.splitlines() if line.startswith(prefix)]
+    assert [note.split(":")[0] for note in said] == [
+        "1 .txt file(s) in the folder(s) not read, as text with no events (no JSON object or CSV header with _raw in "
+        "their first bytes)", "exports/tuesday.json is empty"]
+    return said
 
 
 def test_bad_lines_past_the_first_ten_are_counted_as_every_cut_list_is(

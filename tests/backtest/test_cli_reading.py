@@ -14,10 +14,11 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from contentpack.backtest.inputs import same_content_note
+from contentpack.backtest.inputs import same_content_note, same_records_note
 
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
@@ -94,7 +95,8 @@ def _input(counts: dict[str, int]) -> dict[str, object]:
             "events_decoded": 1, "events_kept": 1, "events_no_detection_can_match": 0, "events_outside_range": 0,
             "events_with_indextime_from_input": 0, "events_indexed_before_time": 0, "export_events_without_indextime": 0,
             "events_over_extraction_cutoff": 0, "bad_lines": 0,
-            "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": []}
+            "bad_whole_lines": 0, "bad_csv_rows": 0, "bad_json_documents": 0, "bad_records": 0, "first_bad_lines": [],
+            "notes": []}
     return {**zero, **counts}
 
 
@@ -323,3 +325,41 @@ def test_the_same_events_given_twice_are_named_beside_the_read_line(tmp_path: Pa
         read = next(number for number, line in enumerate(lines) if line.startswith("read "))
         assert lines[read + 1:read + 1 + len(said)] == said, events
         assert sum("holds the same bytes" in line for line in lines) == len(said), events
+
+
+def test_events_an_earlier_file_held_too_are_named_beside_the_read_line(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two exports of overlapping periods (Monday to Wednesday, then Wednesday to Friday) had the shared events read
+    and counted twice without a word: only a whole file given twice was named. A file holding kept events with the
+    same ``_raw`` as an earlier file's is named with it and how many, a Splunk export of them too (its ``_raw`` is
+    the record's line); events repeated within one file, and files that share none, are not."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    lines = SINGLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    early, late, overlap = tmp_path / "early.log", tmp_path / "late.log", tmp_path / "overlap.log"
+    early.write_text("".join(lines[:30]), encoding="utf-8")
+    late.write_text("".join(lines[20:]), encoding="utf-8")
+    overlap.write_text("".join(lines[20:30]) * 2, encoding="utf-8")  # the shared lines, each twice in one file
+    before, after = tmp_path / "before.log", tmp_path / "after.log"
+    before.write_text("".join(lines[:20]), encoding="utf-8")
+    after.write_text("".join(lines[20:]), encoding="utf-8")
+    export = csv_export(tmp_path / "week.csv", 60)
+
+    def said(*events: Path) -> tuple[list[str], dict[str, object]]:
+        status, out, err = backtest(capsys, "--events", *map(str, events), "--detection", DECLINED, "--out",
+                                    str(tmp_path / "out"))
+        assert status == 0, err
+        summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+        notes = [line for line in out.splitlines() if " holds " in line]
+        assert summary["input"]["notes"] == notes  # the terminal's words, in summary.json too
+        return notes, summary["input"]
+
+    notes, counts = said(overlap)
+    assert notes == []
+    shared = cast(int, counts["events_kept"]) // 2
+    assert shared > 0  # the lines shared hold a decline, an event the detection keeps
+    assert said(early, late)[0] == [same_records_note(str(late), str(early), shared)]
+    assert said(before, after)[0] == []
+    kept = cast(int, said(early)[1]["events_kept"])
+    assert said(early, export)[0] == [same_records_note(str(export), str(early), kept)]  # as Splunk exports them

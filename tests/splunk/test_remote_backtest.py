@@ -121,7 +121,7 @@ def test_the_same_report_as_the_local_backtest(loaded: SplunkdDouble, local_repo
     assert "search job(s) dispatched" in run.err and (tmp_path / "remote" / "report.html").is_file()
     # what was read is said as it is: Splunk searched an index; no local file or line was read
     where = f"index {INDEX} on {loaded.url}"
-    assert summary["input"] == {"searched_on_splunk": where}
+    assert summary["input"] == {"searched_on_splunk": where, "notes": []}
     assert f"events searched on Splunk ({where})" in run.out and "0 file(s)" not in run.out
 
 
@@ -312,6 +312,8 @@ def test_an_index_without_events_in_the_period_says_so_in_the_report(
     assert said in " ".join(empty.out.split()) and "0 notable(s)" in empty.out
     summary = json.loads((tmp_path / "empty" / "summary.json").read_text())
     assert summary["input"]["no_events_between"] == span
+    [note] = summary["input"]["notes"]  # the report's words, as report.html shows them
+    assert " ".join(note.split()).startswith(said)
     assert "the index holds no event from" in (tmp_path / "empty" / "report.html").read_text()
     assert loaded.state.searched.count(index_probe(INDEX)) == 1
     found = remote(capsys, loaded, tmp_path / "found", "--detection", DECLINED)

@@ -206,6 +206,9 @@ class ReadReport:
     # (a file, an earlier file of the run): the same bytes once decompressed (``EventReader.read_file``), so the
     # same events read twice (``same_content_note``)
     same_content: list[tuple[str, str]] = field(default_factory=list)
+    # (a file, an earlier file, how many): events kept from the file with the same _raw as events kept from the earlier
+    # one (``EventReader.read``, ``same_records_note``)
+    same_records: list[tuple[str, str, int]] = field(default_factory=list)
 
     def left_out(self, when: float | None) -> None:
         """An event a detection could match, outside the time range asked for."""
@@ -316,8 +319,19 @@ def same_content_note(later: str, earlier: str) -> str:
     ``week.json`` beside ``week.json.gz``, or one file named twice (as given and inside a folder given), was read
     twice without a word, every count of the read line doubled."""
     return (f"{path_text(later)} holds the same bytes as {path_text(earlier)} (once decompressed): its events were "
-            "read and counted twice (the detections that drop a record seen again, by its id, see each once, "
-            "the others twice); give each export once")
+            f"{_COUNTED_TWICE}; give each export once")
+
+
+def same_records_note(later: str, earlier: str, count: int) -> str:
+    """What the read line says of a file some of whose events kept were also kept from an earlier file, the same
+    ``_raw`` (``ReadReport.same_records``): two exports of overlapping periods, their shared events read twice."""
+    return (f"{path_text(later)} holds {count:,} event(s) kept for the detections that {path_text(earlier)} holds too "
+            f"(the same _raw: exports of overlapping periods?): they were {_COUNTED_TWICE}; give each event once")
+
+
+# What reading an event twice does, as the notes of a file read twice say it
+_COUNTED_TWICE = ("read and counted twice (the detections that drop a record seen again, by its id, see each once, "
+                  "the others twice)")
 
 
 def indexed_early_note(count: int, unit: str = "") -> str:
@@ -463,9 +477,9 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            raise InputError(f"{path}: not a regular file or folder")
-        else:
-            raise InputError(no_such_input(path))
+            raise InputError(f"{os.fspath(text)}: not a regular file or folder")
+        else:  # as typed: ``Path`` drops a trailing ``/`` (``--events exports/`` was said as ``exports``)
+            raise InputError(no_such_input(text))
     return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
 
@@ -534,18 +548,35 @@ class EventReader:
 
     # ------------------------------------------------------------------------------------------ files
     def read(self, paths: Iterable[Path]) -> Iterator[Event]:
-        """The events of every file, in file order (``report`` counts as it goes)."""
+        """The events of every file, in file order (``report`` counts as it goes).
+
+        Of several files, the events kept that an earlier file held too, by their ``_raw`` (``same_records_note``):
+        exports of overlapping periods (Monday to Wednesday, then Wednesday to Friday) had Wednesday's events read
+        twice without a word. Only the kept events are compared, by the hash of their text (the text itself would
+        keep every kept line in memory, where the events keep only the fields read), so the cost is a hash of each
+        event already decoded, nothing for the lines set aside unread, and nothing at all for one file. A hash shared by two different texts (one chance
+        in 2**64 a pair) adds a note and changes nothing read."""
         report, prepare = self.report, self.prepare
-        for path in paths:
+        paths = list(paths)
+        # each kept _raw's hash: its first file (without _raw, as search reads, no event could be told from another)
+        first_in: dict[int, int] | None = {} if len(paths) > 1 and self.want_raw else None
+        for number, path in enumerate(paths):
+            shared: dict[int, int] = {}  # per earlier file, how many of this file's kept events it held
             for event in self.read_file(path):
                 when = event.get("_time")
                 seen = float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None
+                key = hash(event.get("_raw")) if first_in is not None else 0  # before ``prepare`` drops _raw
                 if prepare is not None and not prepare(event):
                     report.left_out(seen)
                     continue
                 report.events += 1
                 report.saw(seen)
+                if first_in is not None and (earlier := first_in.setdefault(key, number)) != number:
+                    shared[earlier] = shared.get(earlier, 0) + 1
                 yield event
+            for earlier, count in shared.items():  # a file read twice whole is said so once (``same_content``)
+                if (str(path), str(paths[earlier])) not in report.same_content:
+                    report.same_records.append((str(path), str(paths[earlier]), count))
 
     def read_file(self, path: Path) -> Generator[Event, None, None]:
         name = str(path)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from contentpack.backtest import html
 from contentpack.backtest.html import SHOWN_NOTABLES, DetectionNotables
-from contentpack.backtest.inputs import same_content_note
+from contentpack.backtest.inputs import same_content_note, same_records_note
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -115,8 +115,8 @@ class Summary:
         return {
             "period": {"start": iso(result.start), "end": iso(result.end)},
             "detections": self.names,
-            "input": self.reading() if self.backtest.searched_on is not None
-            else {**self.reading(), "first_bad_lines": self.bad_lines},
+            "input": {**self.reading(), **({} if self.backtest.searched_on is not None
+                                           else {"first_bad_lines": self.bad_lines}), "notes": self.input_notes()},
             "totals": {name: self.totals.get(name, {}) for name in self.names},
             "messages": self.messages_json(),
             "per_day": [c.as_json() for c in self.cells],
@@ -139,10 +139,17 @@ class Summary:
                                (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
                            period_reason=self.period_reason(),
-                           input_notes=[*self.found_notes, *self.reading_lines()[1:]],
+                           input_notes=self.input_notes(),
                            hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints],
                            filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered],
                            notables=self.listed_notables())
+
+    def input_notes(self) -> list[str]:
+        """What was said of the inputs besides the read line, in its words: the notes before the run
+        (``found_notes``), then those under the read line (a file read twice, events past the extraction cutoff, why
+        none was kept). report.html's Input section and summary.json's ``input.notes`` both take them from here: a
+        script reading summary.json had the counts without the notes a person reading the page got."""
+        return [*self.found_notes, *self.reading_lines()[1:]]
 
     def listed_notables(self) -> list[DetectionNotables]:
         """Per detection that raised any, in the order run: its first ``SHOWN_NOTABLES`` notables with their
@@ -241,6 +248,7 @@ class Summary:
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
         lines.extend(same_content_note(later, earlier) for later, earlier in read.same_content)
+        lines.extend(same_records_note(later, earlier, count) for later, earlier, count in read.same_records)
         if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
             lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could

@@ -28,7 +28,9 @@ deployer distributes apps (splunk apply shcluster-bundle), so copy the app there
 one by one in the app. Splunk keeps them in the app's local/ folder, where they override default/ -- also after \
 a later package upgrade; --remove-local deletes those local copies. Lookup CSV files cannot be uploaded over \
 REST: objects mode reports them when they are missing.
-Every run reads first and writes only what differs: a second run reports no changes. --dry-run writes nothing.
+Every run reads first and writes only what differs: a second run reports no changes. --dry-run writes nothing: \
+it connects with the same credentials and reads the server, since what would change is what differs from what the \
+server holds; to see the app itself without a server, contentpack build.
 """
 
 
@@ -42,7 +44,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version")
     parser.add_argument("--remove-local", action="store_true",
                         help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
-    parser.add_argument("--dry-run", action="store_true", help="print the changes without making them")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="connect, compare with what the server holds and print the changes, writing nothing")
     parser.add_argument("--root", type=Path, help=f"pack root (default: nearest directory holding {CONFIG_FILE})")
     add_connection_options(parser, searches=False)
     parser.set_defaults(func=run)
