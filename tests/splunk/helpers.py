@@ -15,7 +15,11 @@ from contentpack.splunk.credentials import Credentials
 from .splunkd_double import SplunkdDouble
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = ["--timeout", "5", "--retries", "1"]
+# One retry, so a test of a server that stops answering ends quickly; the double runs each search inside its
+# request, so the timeout leaves room for a loaded machine (at 5 s a search job timed out at a load of 20 on two
+# cores, and the backtest stopped with status 2). No test using it waits on the timeout: a double that stops
+# answering closes the connection.
+FAST = ["--timeout", "30", "--retries", "1"]
 
 
 @dataclass(frozen=True)
