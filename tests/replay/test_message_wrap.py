@@ -23,7 +23,7 @@ FILE = Path("detections") / "cloud" / "entra_id_tenant_wide_admin_consent_grante
 INDENT = 4  # printable.HANGING_INDENT, written out: the test runs against code without it too
 # a failed expected row stands at its ``expected_rows[i]`` entry (it stood at the test's ``tests[i]`` entry, 133:3),
 # as validate places a finding: path:line:col first
-AT = f"{FILE.as_posix()}:162:5"
+AT = f"{FILE.as_posix()}:164:5"
 FAILURE = f"{AT}: {DETECTION} / True Positive Test: expected_rows[0]: no row has: "
 
 
@@ -82,8 +82,8 @@ def test_json_gives_the_same_detail(broken_pack: Path) -> None:
                             if not c["ok"]] == [("True Positive Test", "expected_rows[0]", DETAIL)]
     # each test's tests[i] entry, as the text output's prefix gives it (and beside the "path" it had before)
     assert [(t["test"], t["position"], t["path"]) for t in tests][:2] == [
-        ("True Positive Test", {"path": FILE.as_posix(), "line": 155, "col": 3}, FILE.as_posix()),
-        ("Grant Split by a Window Edge", {"path": FILE.as_posix(), "line": 171, "col": 3}, FILE.as_posix())]
+        ("True Positive Test", {"path": FILE.as_posix(), "line": 157, "col": 3}, FILE.as_posix()),
+        ("Grant Split by a Window Edge", {"path": FILE.as_posix(), "line": 173, "col": 3}, FILE.as_posix())]
 
 
 def test_below_a_narrow_table_the_columns_left_out_and_the_summary_wrap_with_a_hanging_indent() -> None:
