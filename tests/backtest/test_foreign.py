@@ -223,7 +223,10 @@ KEEP_ALL = RawFilter([("sign-in activity",), ("consent to application",)])
 @pytest.mark.parametrize(("make", "where", "reason"), [
     (lambda record: _lines(record, {**record, "time": None}, {k: v for k, v in record.items() if k != "time"}),
      [2, 3], ["unreadable time 'null'", "a JSON object without a 'time' field: not an Azure Monitor record"]),
-    (lambda record: _lines(record, {**record, "time": "last tuesday"}), [2], ["unreadable time 'last tuesday'"]),
+    # what is read, as an export's unreadable _time says it (it once said "unreadable time 'last tuesday'" alone)
+    (lambda record: _lines(record, {**record, "time": "last tuesday"}), [2], [
+        "unreadable time 'last tuesday': write a record's time as ISO 8601 (2026-11-10T10:00:00Z, 2026-11-10 "
+        "10:00:00+01:00; UTC when it has no offset) or epoch seconds (1794304800)"]),
     # a later line in another schema is a bad line; only the first line decides the whole file
     (lambda record: _lines(record, {**AUDIT, "operationName": "Consent to application"}), [2],
      ["a JSON object without a 'time' field: not an Azure Monitor record"]),

@@ -86,8 +86,26 @@ def test_backtest_of_events_centuries_apart_is_a_usage_error(tmp_path: Path) -> 
     outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 2 and "contentpack backtest: error: the period 1726-10-1" in outcome.stderr
-    assert "the input's time span plus the detections' dispatch windows" in outcome.stderr
+    assert ("the input's time span (events from 1726-10-13T12:00:00.000Z to 2026-10-13T12:00:00.000Z, counting those "
+            "no detection can match) plus the detections' dispatch windows") in outcome.stderr
     assert "choose at most 366 days with --from and --to" in outcome.stderr
+
+
+def test_a_period_too_long_from_the_input_names_where_its_events_lie(tmp_path: Path) -> None:
+    """A stray record years off, even one no detection can match (a storage-account folder's old blob), sets the
+    default period: the refusal once gave that period alone, and its user had to work out which events made it."""
+    events = _events(tmp_path / "e.jsonl", "2026-10-13T12:00:00Z")
+    with events.open("a", encoding="utf-8") as file:
+        file.write(json.dumps({"time": "2023-10-24T20:13:31.4449614Z", "operationName": "Update user"}) + "\n")
+    span = "events from 2023-10-24T20:13:31.444Z to 2026-10-13T12:00:00.000Z, counting those no detection can match"
+    outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 2
+    assert f"the input's time span ({span}) plus the detections' dispatch windows" in outcome.stderr, outcome.stderr
+    outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), "--to", "2026-10-20", timeout=30)
+    outcome.assert_handled()
+    assert outcome.returncode == 2
+    assert f"(without them: the input's own time span, {span}), and backtest" in outcome.stderr, outcome.stderr
 
 
 def test_backtest_on_splunk_checks_the_period_before_connecting(tmp_path: Path) -> None:

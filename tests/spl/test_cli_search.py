@@ -40,12 +40,17 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 STOPPED = "contentpack search: the search stopped at this problem, with no results\n"
+# a bad --events line: what to do, and which command reads on past it (the summary once said only that it stopped)
+BAD_LINE_SUMMARY = ("the search stopped at this problem, with no results: correct or delete the bad line(s) of --events "
+                    "it names (backtest --events reads on past them and counts them)")
 
 
 def refused(where: str, message: str, rule: str = "RP003") -> str:
     """What stderr holds when the search stops at a problem in its input: the positioned diagnostic (``<search>``
-    for the search text, as the replay's RP003 for a detection's search), then the summary."""
-    return f"{where}: error[{rule}]: {message}\n{STOPPED}"
+    for the search text, as the replay's RP003 for a detection's search; an --events line's RP002), then the
+    summary."""
+    summary = f"contentpack search: {BAD_LINE_SUMMARY}\n" if rule == "RP002" else STOPPED
+    return f"{where}: error[{rule}]: {message}\n{summary}"
 
 
 def test_consent_search_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -522,13 +527,14 @@ def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
     "(column 1)" (the column of the search command that read the file), after the line numbers it listed. The
     search's own errors keep their column. Each is a positioned diagnostic at the first bad line (RP002, the
     replay's rule for attack data it cannot read, with the same message), exit 1 as backtest's bad lines; with
-    ``--format json`` validate's JSON document (it was text on stderr, exit 2)."""
+    ``--format json`` validate's JSON document (it was text on stderr, exit 2). The summary says what to do with them
+    and that ``backtest --events`` reads on past them (it once said only that the search stopped)."""
     path = tmp_path / "x.jsonl"
     path.write_text('{"a":\n{"time": "2024-01-01T00:00:00Z"\n', encoding="utf-8")
     message = "malformed JSON event: expecting value (2 malformed lines in all: lines 1, 2)"
     document = {"ok": False, "diagnostics": [{"path": str(path), "line": 1, "col": 6, "severity": "error",
                                               "rule": "RP002", "message": message}],
-                "summary": "the search stopped at this problem, with no results"}
+                "summary": BAD_LINE_SUMMARY}
     for spl in ("search * | stats count", "| stats count", "search a | head 1", "search * | stats count by a"):
         status, out, err = run(capsys, spl, "--events", str(path), "--no-pack")
         assert (status, out, err) == (1, "", refused(f"{path}:1:6", message, "RP002")), spl

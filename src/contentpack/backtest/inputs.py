@@ -1259,11 +1259,13 @@ def _untimed(event: Event) -> bool:
 
 def _no_time(flat: dict[str, Value], time_field: str) -> str:
     """Why a record has no ``_time``: Splunk takes it from the record's ``time`` (the add-on's ``TIME_PREFIX``);
-    without one the event would get whatever time the reader made up, so it is a bad line, not an event."""
+    without one the event would get whatever time the reader made up, so it is a bad line, not an event. An
+    unreadable one says what is read, as an export's ``_time`` does (``EXPORT_TIME_FORMS``) and ``search``'s hint
+    does of the same record: it once said ``unreadable time '11/10/2026 9:12:11 AM'`` alone."""
     value = unreadable_time(flat, time_field)
     if value is None:
         return f"a JSON object without a {time_field!r} field: not an Azure Monitor record"
-    return unreadable_time_text(time_field, value)
+    return f"{unreadable_time_text(time_field, value)}: write a record's time as {TIME_FORMATS}"
 
 
 def _malformed_label(text: bytes) -> str:

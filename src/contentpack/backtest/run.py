@@ -43,6 +43,7 @@ from contentpack.content.model import Detection, Pack
 from contentpack.simulate import (
     DelayPlan,
     SimulationResult,
+    TooLarge,
     build_engine,
     index_events,
     schedule_of,
@@ -164,8 +165,11 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
     index = index_events(reader.read(discover(inputs)), None)
     cover = report.span
-    result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
-                      cover=cover)
+    try:
+        result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
+                          cover=cover)
+    except TooLarge as exc:  # with the events' span, which a period not given was drawn from (cli.backtest)
+        raise TooLarge(exc.start, exc.end, exc.runs, cover) from None
     returned = {detection for detection, _, rows in result.row_counts() if rows}
     quiet = [name for name in result.first_matched if name not in returned]
     hints = field_hints(pack, engine, index.events, running, quiet)

@@ -187,11 +187,16 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
     """How to come under the limit ``exc`` names, for the options given."""
     if exc.runs is not None:
         return "narrow --from/--to, or run fewer detections at once (--detection)"
+    # where the input's events lie: one stray event years off (an old record in a storage-account folder, one no
+    # detection can match too) sets the period, and the message once left its user to find it
+    span = exc.events_span
     if args.start is None and args.end is None:
-        return (f"the input's time span plus the detections' dispatch windows (each counted up to three times) is "
-                f"more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest the rest "
-                "in further runs")
-    without = "" if args.splunk is not None else " (without them: the input's own time span)"
+        events = "" if span is None else f" (events {span}, counting those no detection can match)"
+        return (f"the input's time span{events} plus the detections' dispatch windows (each counted up to three "
+                f"times) is more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest "
+                "the rest in further runs")
+    events = "" if span is None else f", events {span}, counting those no detection can match"
+    without = "" if args.splunk is not None else f" (without them: the input's own time span{events})"
     return (f"choose --from and --to at most {MAX_PERIOD_DAYS} days apart{without}, and backtest a longer stretch "
             "in several runs")
 

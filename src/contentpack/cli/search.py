@@ -344,6 +344,10 @@ def _spl_problem(error: SplError, pack: Pack | None) -> str:
 # The path a problem in the search text is reported at: the search is given on the command line, not in a file.
 SEARCH_PATH = "<search>"
 SEARCH_FAILED = "the search stopped at this problem, with no results"
+# An --events line it cannot read: what to do about it, and which command reads on past such lines, where the summary
+# once left a user who had backtested the same export (README: "over the same exports") to guess why search refused it
+EVENTS_FAILED = (f"{SEARCH_FAILED}: correct or delete the bad line(s) of --events it names (backtest --events reads "
+                 "on past them and counts them)")
 
 
 def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.Namespace) -> int:
@@ -354,7 +358,8 @@ def _refusal(exc: SplError, in_search: bool, pack: Pack | None, args: argparse.N
         where = f" (column {exc.column})" if exc.column is not None else ""  # in the option's expression
         said = f"{_spl_problem(exc, pack)}{where}{_no_pack_macros(exc, pack, args)}"
         return usage_error("search", with_docs(said))  # an events file's refusal (the spl layer's) with our docs
-    print_failure("search", [problem], SEARCH_FAILED, args.format == "json")
+    print_failure("search", [problem], EVENTS_FAILED if isinstance(exc, SplEventsError) else SEARCH_FAILED,
+                  args.format == "json")
     return 1
 
 

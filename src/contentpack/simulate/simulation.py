@@ -136,10 +136,13 @@ def _day(epoch: float) -> str:
 class TooLarge(Exception):
     """The period asked for is longer than a simulation covers, or holds more runs than it keeps.
 
-    ``runs`` is None when the period alone is too long (the runs were not counted)."""
+    ``runs`` is None when the period alone is too long (the runs were not counted). ``events`` is the first and
+    last time of the events the default period was drawn from, when the caller knows them: one stray event years
+    off sets that period, and the message can say where the input's events lie."""
 
-    def __init__(self, start: float, end: float, runs: int | None = None) -> None:
-        self.start, self.end, self.runs = start, end, runs
+    def __init__(self, start: float, end: float, runs: int | None = None,
+                 events: tuple[float, float] | None = None) -> None:
+        self.start, self.end, self.runs, self.events = start, end, runs, events
         days = (end - start) / 86400
         span = f"the period {_day(start)} .. {_day(end)} ({days:,.1f} days)"
         if runs is None:
@@ -151,6 +154,11 @@ class TooLarge(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def events_span(self) -> str | None:
+        """``events`` as the message gives times (``from ... to ...``), or None when not known."""
+        return None if self.events is None else f"from {_day(self.events[0])} to {_day(self.events[1])}"
 
 
 def check_period(start: float, end: float) -> None:
