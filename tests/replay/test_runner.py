@@ -336,7 +336,7 @@ def test_tests_run_with_the_cycle_collector_paused_and_it_resumes_after(tmp_path
 
     from contentpack.replay import runner
 
-    real = runner._run_test
+    real = runner.run_test
     seen: list[bool] = []
 
     def watched(*args: Any) -> DetectionTestOutcome:
@@ -345,7 +345,7 @@ def test_tests_run_with_the_cycle_collector_paused_and_it_resumes_after(tmp_path
             raise RuntimeError("boom")
         return real(*args)
 
-    monkeypatch.setattr(runner, "_run_test", watched)
+    monkeypatch.setattr(runner, "run_test", watched)
     data = f.write_events(tmp_path, "declines", DECLINES)
     assert gc.isenabled()
     if fails:

@@ -19,6 +19,7 @@ from contentpack.durations import format_duration
 from contentpack.junit import Case
 from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
 from contentpack.printable import TABLE_WIDTH, cell, lines_cell, path_text, printable
+from contentpack.replay.checks import CheckResult
 from contentpack.replay.runner import ReplayReport, DetectionTestOutcome
 from contentpack.replay.scheduled import ScheduledOutcome, notable_json
 
@@ -162,6 +163,12 @@ def position_json(position: Position) -> dict[str, Any]:
     return {"path": path_text(position.path), "line": position.line, "col": position.col}
 
 
+def checks_json(placed: Sequence[tuple[CheckResult, Position]]) -> list[dict[str, Any]]:
+    """A test's checks, each with its place (``runner.with_places``), as the replay's and the sweep's JSON list
+    them."""
+    return [{"name": c.name, "ok": c.ok, "detail": c.detail, "position": position_json(where)} for c, where in placed]
+
+
 def junit_case(test: Placed, failures: Sequence[str], output: str = "") -> Case:
     """A test as a JUnit case: the detection as the class, the test as the name, its YAML file and the line of its
     ``tests[i]`` entry; failed at its first of ``failures``, with all of them as the details."""
@@ -265,8 +272,7 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
                 "now": o.now,
                 "seconds": round(o.seconds, 4),
                 "errors": [problem.render() for problem in o.errors],
-                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "position": position_json(where)}
-                           for c, where in o.placed_checks],
+                "checks": checks_json(o.placed_checks),
                 "warnings": list(o.warnings),
                 "scheduled": scheduled_json(o.scheduled),
             }

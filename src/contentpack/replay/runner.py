@@ -63,7 +63,7 @@ RULE_PERIOD = "RP006"
 RULE_THROTTLE = "RP007"
 
 __all__ = ["CheckResult", "DetectionTestOutcome", "ReplayReport", "replay_pack", "risk_from_search",
-           "run_detection_search", "select_detections"]
+           "run_detection_search", "run_test", "select_detections"]
 
 
 def position_of_test(detection: Detection, test_index: int) -> Position:
@@ -322,11 +322,13 @@ def placed_simulation_error(root: Path, source: Detection, problem: SimulationEr
 
 
 def _scheduled(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
-               files: Sequence[DataFile]) -> tuple[ScheduledOutcome, list[CheckResult], list[str]]:
-    """The test through the simulated ES timeline, the scheduled expectations it declares, and the warnings of
-    the runs' job messages."""
+               files: Sequence[DataFile], result: SimulationResult | None = None,
+               ) -> tuple[ScheduledOutcome, list[CheckResult], list[str]]:
+    """The test through the simulated ES timeline (``result``, when the caller ran it already: the sweep's unmoved
+    timeline), the scheduled expectations it declares, and the warnings of the runs' job messages."""
     index, chosen = scheduled_timeline(ctx, detection, test_index, test, files)
-    result = run_timeline(ctx, detection, test_index, index, chosen)
+    if result is None:
+        result = run_timeline(ctx, detection, test_index, index, chosen)
     outcome = outcome_of(result, ctx.pack.app, detection, index)
     return outcome, scheduled_checks(test, outcome), scheduled_job_warnings(result, detection, chosen[1:])
 
@@ -377,7 +379,12 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
         return EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
 
 
-def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> DetectionTestOutcome:
+def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
+             scheduled_result: SimulationResult | None = None) -> DetectionTestOutcome:
+    """One test replayed and judged: its all-time search and drilldowns, and unless ``ctx`` is all-time, its
+    scheduled timeline (``scheduled_result``, when the caller ran it already) with the checks of its scheduled
+    expectations. The one home of a test's verdict: ``replay --sweep`` holds each swept test's unmoved timeline to
+    it, so that a green sweep never means less than a green replay."""
     started = time.perf_counter()
     outcome = DetectionTestOutcome.starting(detection, test_index)
     try:
@@ -394,7 +401,8 @@ def _run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: U
         scheduled_results: list[CheckResult] = []
         scheduled_messages: list[str] = []
         if ctx.scheduled_engine is not None:
-            scheduled, scheduled_results, scheduled_messages = _scheduled(ctx, detection, test_index, test, files)
+            scheduled, scheduled_results, scheduled_messages = _scheduled(ctx, detection, test_index, test, files,
+                                                                          scheduled_result)
     except TestFailed as failed:
         return replace(outcome, errors=failed.problems, seconds=time.perf_counter() - started)
     own_risk = risk_events(ctx.pack.app, detection, rows, now)
@@ -479,7 +487,7 @@ def replay_pack(pack: Pack, detections: Sequence[Detection] | None = None, now: 
                         None if all_time else engine, pack_engine=engine)
     with collector.cyclic_gc_paused():
         outcomes = [
-            _run_test(ctx, detection, index, test)
+            run_test(ctx, detection, index, test)
             for detection in (pack.detections if detections is None else detections)
             for index, test in enumerate(detection.tests)
         ]

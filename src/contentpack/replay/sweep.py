@@ -9,7 +9,10 @@ as ``contentpack replay`` does (``runner.scheduled_timeline``: the test's events
 ``risk_from`` detections too), unmoved, then under each variant below, one thing moved or a few together, and
 requires the same outcome: the detection's notables after throttling (``Raised.notables``) and the risk total
 per risk object of the whole timeline. A difference is a real bug: an attack doubled (a grant split by a window edge
-raised twice) or lost.
+raised twice) or lost. The unmoved timeline is also held to the test's own expectations by the replay's checks
+(``runner.run_test``, given the unmoved run): every variant raising the same wrong thing is no pass, and a green
+sweep must not mean less than a green replay (a new detection whose test expected rows its search did not return
+failed the replay and passed the sweep).
 
 Only the records some detection of the timeline reads move (its base search's matches; a search that cannot be
 matched once for every run keeps them all, one over the risk index reads none): the rest cannot change a row.
@@ -157,7 +160,8 @@ from contentpack.content.schedule import max_hold_back
 from contentpack.cut_lists import more_text
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
-from contentpack.replay.runner import (ReplayContext, TestFailed, delay_plan, position_of_test, run_timeline,
+from contentpack.replay.checks import CheckResult
+from contentpack.replay.runner import (ReplayContext, TestFailed, delay_plan, position_of_test, run_test, run_timeline,
                                       scheduled_timeline)
 from contentpack.simulate import EventIndex, Schedule, SimulationResult, schedule_of
 from contentpack.simulate.dispatch import max_skew_of
@@ -251,9 +255,14 @@ def _span(first: float, until: float) -> str:
     return f" from the run of {iso_utc(first)} up to the run of {iso_utc(until)}, the other runs on time"
 
 
+UNMOVED = "the test fails unmoved"  # before a failed check of the unmoved timeline, below the table
+
+
 @dataclass(frozen=True)
 class SweptTest:
-    """One test swept: the unmoved outcome, how many variants ran, those that raised something else."""
+    """One test swept: the unmoved outcome, how many variants ran, those that raised something else, and the
+    replay's checks of the unmoved timeline (``runner.run_test``): a variant raising what the unmoved timeline
+    raised says nothing when that misses the test's own expectations."""
 
     detection: str
     test: str
@@ -263,10 +272,16 @@ class SweptTest:
     differences: tuple[tuple[Variant, Raised], ...] = ()  # each variant that raised something else, and what
     errors: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
+    checks: tuple[tuple[CheckResult, Position], ...] = ()  # the replay's checks of the unmoved timeline, placed
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.differences
+        return not self.errors and not self.differences and all(check.ok for check, _ in self.checks)
+
+    @property
+    def failed_checks(self) -> list[tuple[Position, str]]:
+        """Each failed check of the unmoved timeline at its place, as the replay says it, after ``UNMOVED``."""
+        return [(where, f"{UNMOVED}: {check.name}: {check.detail}") for check, where in self.checks if not check.ok]
 
     def described(self, variant: Variant, raised: Raised) -> str:
         """``what moved: what changed``, as the reports list it."""
@@ -295,8 +310,9 @@ class SweptTest:
 
     @property
     def failures(self) -> list[str]:
-        """The errors (each positioned already: the timeline could not run, nothing differs), then ``differing``."""
-        return [problem.render() for problem in self.errors] + self.differing
+        """The errors (each positioned already: the timeline could not run, nothing differs), the failed checks of
+        the unmoved timeline (``failed_checks``), then ``differing``."""
+        return [problem.render() for problem in self.errors] + [line for _, line in self.failed_checks] + self.differing
 
 
 @dataclass(frozen=True)
@@ -796,10 +812,12 @@ def moved_skewed_late(timeline: Timeline) -> list[Variant]:
 
 
 def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest) -> SweptTest | None:
-    """One test unmoved, then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
+    """One test unmoved, judged by the replay's checks (``runner.run_test``, given the unmoved run: it is not run
+    twice), then under every variant of ``edge_offsets``, ``skew_sets``, ``late_delays``,
     ``delay_sets``, ``skewed_late``, ``moved_skewed``, ``moved_late``, ``held_back_late``, ``held_back_skewed``,
     ``moved_skewed_late``, ``held_back_unevenly`` and ``held_back_early``; None for a quiet test that reads nothing
-    (``reads_nothing``)."""
+    (``reads_nothing``). Every variant is compared with the unmoved run whatever its checks say: both are
+    reported."""
     started = time.perf_counter()
     names = (detection.name, test.name, position_of_test(detection, test_index))
     try:
@@ -808,6 +826,9 @@ def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: 
             return None
         result = timeline.run()
         unmoved = timeline.outcome(result)
+        judged = run_test(ctx, detection, test_index, test, result)
+        if judged.errors:  # its all-time search or a risk_from detection failed: as the replay says it
+            raise TestFailed(judged.errors)
         variants = (edge_offsets(timeline) + skew_sets(timeline) + late_delays(timeline) + delay_sets(timeline)
                     + skewed_late(timeline) + moved_skewed(timeline) + moved_late(timeline)
                     + held_back_late(timeline) + held_back_skewed(timeline) + moved_skewed_late(timeline)
@@ -815,13 +836,16 @@ def sweep_test(ctx: ReplayContext, detection: Detection, test_index: int, test: 
         differences = timeline.differences(variants, unmoved)
     except TestFailed as failed:
         return SweptTest(*names, None, errors=failed.problems, seconds=time.perf_counter() - started)
-    return SweptTest(*names, unmoved, len(variants), tuple(differences), seconds=time.perf_counter() - started)
+    return SweptTest(*names, unmoved, len(variants), tuple(differences), seconds=time.perf_counter() - started,
+                     checks=judged.placed_checks)
 
 
 def replay_context(pack: Pack) -> ReplayContext:
-    """The context the sweep replays the pack's timelines in (raises ``ReplaySetupError``)."""
+    """The context the sweep replays the pack's timelines in, the replay's (``runner.replay_pack``: one engine for
+    the scheduled runs and, forked per test, the all-time searches; raises ``ReplaySetupError``)."""
+    engine = build_engine(pack)
     return ReplayContext(pack, AttackDataStore(Path(pack.root)), None, {d.name: d for d in pack.detections},
-                         build_engine(pack))
+                         engine, pack_engine=engine)
 
 
 def sweep_pack(pack: Pack, detections: Sequence[Detection] | None = None) -> SweepReport:

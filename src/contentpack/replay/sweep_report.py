@@ -10,7 +10,7 @@ from typing import Any
 
 from contentpack.junit import Case
 from contentpack.printable import TABLE_WIDTH
-from contentpack.replay.report import below, junit_case, position_json, setup_case, tests_table
+from contentpack.replay.report import below, checks_json, junit_case, position_json, setup_case, tests_table
 from contentpack.replay.sweep import Raised, SweepReport, Variant
 
 
@@ -25,13 +25,15 @@ def summary(report: SweepReport) -> str:
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
     """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
     unmoved timeline raised and how many variants differ (``brief``: ``tests_table``'s); below it, a failed test's
+    failed checks of the unmoved timeline (``SweptTest.failed_checks``, at their places, as the replay's), its
     differing variants and the likely fix (``SweptTest.hints``)."""
     headers = ["variants", "notables", "differ"]
     rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
              "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
     lines = [line for t in report.tests
-             for line in [*below(t, t.errors, [(t.position, line) for line in t.differing]), *t.hints]]
+             for line in [*below(t, t.errors, [*t.failed_checks, *((t.position, line) for line in t.differing)]),
+                          *t.hints]]
     lines += [f"{name}: not swept: it expects silence on data its detection never reads (nothing to move)"
               for name in report.quiet_unread]
     if not report.tests and not report.setup_errors:
@@ -74,6 +76,7 @@ def report_json(report: SweepReport) -> dict[str, Any]:
                 "ok": t.ok,
                 "variants": t.variants,
                 "unmoved": None if t.unmoved is None else _raised_json(t.unmoved),
+                "checks": checks_json(t.checks),
                 "differences": [{**_variant_json(variant), "raised": _raised_json(raised),
                                  "detail": t.described(variant, raised)} for variant, raised in t.differences],
                 "errors": [problem.render() for problem in t.errors],
