@@ -480,6 +480,21 @@ def test_a_mistyped_input_path_is_answered_with_the_name_meant(
     assert (status, out, err) == (2, "", f"contentpack {command[0]}: error: {meant}\n")
 
 
+@pytest.mark.parametrize("command", [
+    ["backtest", "--root", "{repo}", "--events", "{given}"], ["search", "*", "--no-pack", "--events", "{given}"],
+], ids=lambda command: command[0])
+def test_a_folder_without_log_files_is_named_as_typed(command: list[str], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--events exports/`` for a folder of no log files was said as ``exports`` (``Path`` drops the ``/``), where a
+    folder that names nothing keeps it (the test above): every message naming a typed path names it as typed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "exports").mkdir()
+    status, out, err = run(capsys, *(part.format(repo=REPO, given="exports/") for part in command))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"contentpack {command[0]}: error: exports/: the folder holds no log files (")
+
+
 @pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,7 +47,7 @@ def _message(lines: list[str]) -> tuple[str, int, int, str]:
     """An Event Hub message line (``{"records": [...]}``), read by the backtest's reader in both."""
     number = next(n for n, line in enumerate(lines) if "65004" in line)
     record, column = _tab_in_user(lines[number])
-    return '{"records": [' + record + "]}\n", 1, column + len('{"records": ['), ""
+    return '{"records": [' + record + "]}\n", 1, column + len('{"records": ['), " event"
 
 
 def _document(lines: list[str]) -> tuple[str, int, int, str]:

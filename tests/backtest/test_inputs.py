@@ -314,7 +314,7 @@ def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path
     events, reader = read([path])
     assert [e["properties.userPrincipalName"] for e in events] == ["joni.natarajan@contoso.example"]  # line 5
     assert _bad(reader) == [
-        (1, "malformed JSON: expecting ',' delimiter"),
+        (1, "malformed JSON event: expecting ',' delimiter"),
         (2, "not a JSON object"),
         (3, "'records' must be a list of JSON objects"),
         (4, "'results' must be a list"),
@@ -322,7 +322,7 @@ def test_malformed_wrappers_and_export_rows_are_bad_lines_at_their_line(tmp_path
         (6, "_raw is not Unicode text: a lone surrogate (U+D800) at character 24"),
         (7, "malformed JSON in _raw: expecting property name enclosed in double quotes"),
         (8, f"unreadable _time [1, 2]: {EXPORT_TIME_FORMS}"),
-        (9, "malformed JSON: JSON nested too deeply"),
+        (9, "malformed JSON event: JSON nested too deeply"),
         (10, f"not UTF-8: byte 0xff at byte {DECLINE.index('joni') + 2}")]
 
 
@@ -768,7 +768,7 @@ def test_a_line_cut_short_is_said_at_the_decoders_column_and_as_the_files_end(tm
         events, reader = read([path], fields=fields)
         assert len(events) == 1
         assert [bad.render() for bad in reader.report.bad_lines] == [
-            f"{path}:2:{column}: warning[RP002]: malformed JSON: unterminated string{said}"]
+            f"{path}:2:{column}: warning[RP002]: malformed JSON event: unterminated string{said}"]
     record = DECLINE[:DECLINE.index('"errorCode": 65004') + 18]  # a record's line, cut after a number
     path = tmp_path / "records.json"
     path.write_text(f"{DECLINE}\n  {record}")

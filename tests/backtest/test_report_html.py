@@ -246,7 +246,7 @@ def test_long_values_break_so_every_table_fits_the_window_and_the_page(tmp_path:
     threat = [Entity(LONG[3], "file_hash", 30, 1, {"Declined Consent": 30}, 1.79e9, 1.79e9)]
     page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=list(names),
                        totals={}, risk_objects=risk, threat_objects=threat, reading={}, errors=[],
-                       bad_lines=[f"/exports/{LONG[3]}/{LONG[3]}.json:12: malformed JSON: {LONG[1] * 3}"],
+                       bad_lines=[f"/exports/{LONG[3]}/{LONG[3]}.json:12: malformed JSON event: {LONG[1] * 3}"],
                        messages=[("x", "warn", f"[subsearch]: {LONG[1]} {HOSTILE}", "1 of 2",
                                   "2026-10-12T08:00:00.000Z")])
     (tmp_path / "report.html").write_text(page, encoding="utf-8")

@@ -23,7 +23,7 @@ from contentpack.datagen.scale import MAX_EVENTS, MAX_WORKERS, write_events
 from contentpack.simulate import MAX_PERIOD_DAYS, EventIndex, TooLarge, check_period, simulate
 from contentpack.simulate import simulation
 
-from .support import HUNTING, VALID, copy_pack, edit, run_cli
+from .support import HUNTING, ROOT, VALID, copy_pack, edit, run_cli
 
 DAY = 86400.0
 PROMPTS = "Entra ID Consent Prompts For Unknown Apps"
@@ -101,11 +101,29 @@ def test_a_period_too_long_from_the_input_names_where_its_events_lie(tmp_path: P
     outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 2
-    assert f"the input's time span ({span}) plus the detections' dispatch windows" in outcome.stderr, outcome.stderr
+    matched = "those a detection can match from 2026-10-13T12:00:00.000Z to 2026-10-13T12:00:00.000Z"
+    assert f"the input's time span ({span}; {matched}) plus the detections' dispatch windows" in outcome.stderr, \
+        outcome.stderr
     outcome = run_cli("backtest", "--root", str(VALID), "--events", str(events), "--to", "2026-10-20", timeout=30)
     outcome.assert_handled()
     assert outcome.returncode == 2
     assert f"(without them: the input's own time span, {span}), and backtest" in outcome.stderr, outcome.stderr
+
+
+def test_a_period_too_long_from_a_stray_record_names_the_events_a_detection_can_match(tmp_path: Path) -> None:
+    """One record of 2021 no detection reads, beside the sample's sign-ins and audits of 2023-24, set an 858-day
+    default period; the refusal named the input's span, the stray record's time first, and left the user to find
+    where the events that matter lie, the ``--from``/``--to`` to give. It names those apart now."""
+    sample = ROOT / "tests" / "fixtures" / "splunk_security_content" / "azure_monitor_aad_example_logs.jsonl"
+    events = tmp_path / "e.jsonl"
+    events.write_bytes(sample.read_bytes() + json.dumps({"time": "2021-10-24T20:13:31.4449614Z",
+                                                         "operationName": "Update user"}).encode() + b"\n")
+    outcome = run_cli("backtest", "--root", str(ROOT), "--events", str(events), timeout=60)
+    outcome.assert_handled()
+    assert outcome.returncode == 2
+    assert ("(events from 2021-10-24T20:13:31.444Z to 2024-02-08T21:49:53.764Z, counting those no detection can "
+            "match; those a detection can match from 2023-10-26T19:22:20.281Z to 2024-02-08T21:49:53.764Z) plus the "
+            "detections' dispatch windows") in outcome.stderr, outcome.stderr
 
 
 def test_backtest_on_splunk_checks_the_period_before_connecting(tmp_path: Path) -> None:

@@ -521,6 +521,32 @@ def test_a_line_that_is_no_json_object_is_a_bad_line_as_backtest_judges_it(
     assert (status, json.loads(out)) == (0, [{"count": "2"}])
 
 
+@pytest.mark.parametrize("bad", ['{"records": [1,]}', '{"result": {"_raw": x}}', '{"user": x}'],
+                         ids=["event-hub-message", "export-row", "record"])
+def test_a_line_that_does_not_decode_is_worded_alike_plain_or_gzip(
+        bad: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One fault, one wording (``events.MALFORMED_EVENT``): the backtest's reader, which reads a ``.gz`` file for
+    ``search`` too, said ``malformed JSON:`` for a line starting as an Event Hub message or an export row, where the
+    scan of the same plain file said ``malformed JSON event:``, at the same ``path:line:col``."""
+    from contentpack.backtest.inputs import EventReader, ReadReport
+    from contentpack.backtest.rawfilter import RawFilter
+
+    path = tmp_path / "cut.json"
+    path.write_text('{"time": "2024-01-01T00:00:00Z", "user": "a"}\n' + bad + "\n", encoding="utf-8")
+    zipped = tmp_path / "cut.json.gz"
+    zipped.write_bytes(gzip.compress(path.read_bytes()))
+    said = []
+    for events in (path, zipped):
+        status, out, err = run(capsys, "* | stats count", "--no-pack", "--events", str(events))
+        said.append((status, out, err.replace(str(events), "FILE")))
+    assert said[0] == said[1]
+    assert said[0][2].startswith("FILE:2:"), said[0]
+    assert ": malformed JSON event: " in said[0][2]
+    report = ReadReport()  # what backtest says of the file
+    list(EventReader(RawFilter([()]), None, report=report).read_file(path))
+    assert [bad.message.split(":")[0] for bad in report.bad_lines] == ["malformed JSON event"]
+
+
 def test_bad_lines_are_named_by_file_and_line_with_no_column_of_the_search(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file's malformed lines are the file's problem, at its lines: the message once ended with a stray

@@ -76,6 +76,7 @@ from contentpack.spl.events import (
     GZIP_MAGIC,
     LINE_TOO_LONG,
     MALFORMED_DOCUMENT,
+    MALFORMED_EVENT,
     NOT_AN_OBJECT,
     TIME_FORMATS,
     JsonColumnError,
@@ -459,9 +460,9 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
     prose: list[Path] = []
     written = {output.resolve() for output in outputs}
     for text in paths:
-        path = Path(text)
+        path, typed = Path(text), os.fspath(text)  # a path named as typed: ``Path`` drops a trailing ``/``
         if path.is_dir():
-            found, others, unreadable = _log_files(path)
+            found, others, unreadable = _log_files(typed)
             found = [candidate for candidate in found if candidate.resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
@@ -469,7 +470,7 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
             found = [candidate for candidate in found if candidate not in texts]
             others = [other for other in others if other.resolve() not in written]
             if not found:  # what the folder does hold, as the note before a run names it: a licence, a README
-                raise InputError("; ".join([f"{path}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or "
+                raise InputError("; ".join([f"{typed}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or "
                                             ".gz)", *not_read(others, texts, "in it")]))
             files.extend(found)
             prose.extend(texts)
@@ -477,8 +478,8 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            raise InputError(f"{os.fspath(text)}: not a regular file or folder")
-        else:  # as typed: ``Path`` drops a trailing ``/`` (``--events exports/`` was said as ``exports``)
+            raise InputError(f"{typed}: not a regular file or folder")
+        else:
             raise InputError(no_such_input(text))
     return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
 
@@ -504,15 +505,17 @@ def not_read(not_logs: Sequence[Path], prose: Sequence[Path], where: str) -> lis
     return said
 
 
-def _log_files(folder: Path) -> tuple[list[Path], list[Path], list[str]]:
+def _log_files(folder: str) -> tuple[list[Path], list[Path], list[str]]:
     """The log files under ``folder`` in path order, the other regular files there, and what cannot be read there
-    (``PATH: cannot read: reason``)."""
+    (``PATH: cannot read: reason``). ``folder`` as typed: walked from that text, a folder that cannot be listed is
+    named as the user wrote it (``exports/``), as the files found in it are not (``Path`` tidies their names)."""
     found: list[Path] = []
     others: list[Path] = []
     unreadable: list[str] = []
 
     def refused(exc: OSError) -> None:
-        unreadable.append(f"{os.fsdecode(exc.filename)}: cannot read the folder: {os_reason(exc)}")
+        where = os.fsdecode(exc.filename)
+        unreadable.append(f"{where if where == folder else Path(where)}: cannot read the folder: {os_reason(exc)}")
 
     for directory, subdirs, names in os.walk(folder, onerror=refused):
         subdirs[:] = [name for name in subdirs if not name.startswith(".")]
@@ -715,7 +718,7 @@ class EventReader:
                     self._pending.append((line, unended_reason(reason, unended and text[:1] == b"{"), LINES, column))
                 elif text and (control := raw_control(block[start:end])) is not None:
                     self.report.unread -= 1  # in the words of the line read (``_line``: a message's, a record's)
-                    self._pending.append((line, unended_reason(f"{_malformed_label(text)}: {control}", unended), LINES,
+                    self._pending.append((line, unended_reason(f"{MALFORMED_EVENT}: {control}", unended), LINES,
                                           control.colno))
             line += 1
             start = end + 1
@@ -732,7 +735,7 @@ class EventReader:
                 try:
                     document = load_json(text)
                 except ValueError as exc:
-                    raise _BadRow(f"malformed JSON: {exc}", error_column(exc, text) or 1, malformed=True) from None
+                    raise _BadRow(f"{MALFORMED_EVENT}: {exc}", error_column(exc, text) or 1, malformed=True) from None
             if _wrapper(document):  # an export line without result(s) (preview, offset, lastrow, ...) gives none
                 events, problems = self._wrapped(cast(dict[str, object], document), name)
                 if isinstance(document, dict) and "records" in document:  # an Event Hub message, as _wrapped read it
@@ -813,7 +816,7 @@ class EventReader:
         except UnicodeDecodeError as exc:  # a ValueError too: caught first, or it would be called malformed JSON
             raise _BadRow(f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte {exc.start + 1}") from None
         except ValueError as exc:
-            raise _BadRow(f"malformed JSON event: {exc}", error_column(exc, raw) or 1, malformed=True) from None
+            raise _BadRow(f"{MALFORMED_EVENT}: {exc}", error_column(exc, raw) or 1, malformed=True) from None
         meta = self.metadata
         text = raw.decode("utf-8", errors="replace") if self.want_raw else ""
         event = make_event(text, flat, sourcetype=meta.sourcetype, source=meta.source or name, host=meta.host,
@@ -1268,12 +1271,6 @@ def _no_time(flat: dict[str, Value], time_field: str) -> str:
     return f"{unreadable_time_text(time_field, value)}: write a record's time as {TIME_FORMATS}"
 
 
-def _malformed_label(text: bytes) -> str:
-    """How a line that does not decode is named, as ``_line`` and ``_record`` name it: an export's line or an Event
-    Hub message (``malformed JSON``), else a record (``malformed JSON event``)."""
-    return "malformed JSON" if _WRAPPER.match(text) else "malformed JSON event"
-
-
 def _unread_shape_problem(line: bytes, text: bytes) -> tuple[str, int]:
     """Why a line no detection reads, ``text`` stripped from ``line``, is not a JSON object, and the column to place
     it at. One cut short inside an object is decoded (only such a bad line is) for the decoder's words at its
@@ -1284,7 +1281,7 @@ def _unread_shape_problem(line: bytes, text: bytes) -> tuple[str, int]:
         try:
             load_json(text)
         except JsonColumnError as exc:
-            return f"{_malformed_label(text)}: {exc}", error_column(exc, line) or 1
+            return f"{MALFORMED_EVENT}: {exc}", error_column(exc, line) or 1
         except ValueError:  # not UTF-8 or nested too deeply: the shape is what can be said of it here
             pass
     return _not_an_object(text), 1

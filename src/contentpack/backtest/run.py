@@ -169,7 +169,9 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
         result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
                           cover=cover)
     except TooLarge as exc:  # with the events' span, which a period not given was drawn from (cli.backtest)
-        raise TooLarge(exc.start, exc.end, exc.runs, cover) from None
+        first, last = index.first_time, index.last_time  # the kept events: those a detection can match
+        raise TooLarge(exc.start, exc.end, exc.runs, cover,
+                       None if first is None or last is None else (first, last)) from None
     returned = {detection for detection, _, rows in result.row_counts() if rows}
     quiet = [name for name in result.first_matched if name not in returned]
     hints = field_hints(pack, engine, index.events, running, quiet)

@@ -191,7 +191,9 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
     # detection can match too) sets the period, and the message once left its user to find it
     span = exc.events_span
     if args.start is None and args.end is None:
-        events = "" if span is None else f" (events {span}, counting those no detection can match)"
+        # and, apart, those a detection can match: the --from/--to to give when a stray record alone stretched it
+        matched = "" if exc.matched_span is None else f"; those a detection can match {exc.matched_span}"
+        events = "" if span is None else f" (events {span}, counting those no detection can match{matched})"
         return (f"the input's time span{events} plus the detections' dispatch windows (each counted up to three "
                 f"times) is more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest "
                 "the rest in further runs")

@@ -138,11 +138,13 @@ class TooLarge(Exception):
 
     ``runs`` is None when the period alone is too long (the runs were not counted). ``events`` is the first and
     last time of the events the default period was drawn from, when the caller knows them: one stray event years
-    off sets that period, and the message can say where the input's events lie."""
+    off sets that period, and the message can say where the input's events lie. ``matched``: the same of the events
+    a detection can match, when the caller kept them apart (the backtest): a stray record no detection reads is
+    then told apart from the events that matter, whose times are what ``--from``/``--to`` should hold."""
 
     def __init__(self, start: float, end: float, runs: int | None = None,
-                 events: tuple[float, float] | None = None) -> None:
-        self.start, self.end, self.runs, self.events = start, end, runs, events
+                 events: tuple[float, float] | None = None, matched: tuple[float, float] | None = None) -> None:
+        self.start, self.end, self.runs, self.events, self.matched = start, end, runs, events, matched
         days = (end - start) / 86400
         span = f"the period {_day(start)} .. {_day(end)} ({days:,.1f} days)"
         if runs is None:
@@ -158,7 +160,16 @@ class TooLarge(Exception):
     @property
     def events_span(self) -> str | None:
         """``events`` as the message gives times (``from ... to ...``), or None when not known."""
-        return None if self.events is None else f"from {_day(self.events[0])} to {_day(self.events[1])}"
+        return None if self.events is None else _from_to(self.events)
+
+    @property
+    def matched_span(self) -> str | None:
+        """``matched`` as ``events_span`` gives times, or None when not known or no narrower than ``events``."""
+        return None if self.matched is None or self.matched == self.events else _from_to(self.matched)
+
+
+def _from_to(span: tuple[float, float]) -> str:
+    return f"from {_day(span[0])} to {_day(span[1])}"
 
 
 def check_period(start: float, end: float) -> None:

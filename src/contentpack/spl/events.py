@@ -592,6 +592,11 @@ MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger on
 # A JSON text read whole (an array, a multi-line object) that does not decode: the one wording of ``search
 # --events`` and ``backtest --events`` (search said "malformed JSON array" where the backtest said this)
 MALFORMED_DOCUMENT = "malformed JSON document"
+# A line that does not decode, whatever it holds (a record, a Splunk export's row, an Event Hub message): the one
+# wording of both commands' readers. The backtest's reader said "malformed JSON" for a line starting as an export
+# or Event Hub message and this for any other, so the same cut line was named one way in a plain file that
+# ``search --events`` scans and the other in a ``.gz`` file, which it reads with the backtest's reader.
+MALFORMED_EVENT = "malformed JSON event"
 BAD_LINES_SHOWN = 5
 _BOM = b"\xef\xbb\xbf"
 
@@ -604,7 +609,7 @@ class BadLines:
     path: str
     count: int = 0
     first: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, reason, column if known)
-    label: str = "malformed JSON event: "
+    label: str = f"{MALFORMED_EVENT}: "
 
     def add(self, line_no: int, reason: str, column: int | None = None, *, own_words: bool = False) -> None:
         """One more bad line; ``own_words``: its reason is said without ``label`` (:data:`NOT_AN_OBJECT`, in the
@@ -951,4 +956,4 @@ def _flat(decoded: object, path: str | os.PathLike[str], line_no: int) -> dict[s
     try:
         return flatten_json(decoded)
     except ValueError as exc:
-        raise SplEventsError(str(path), f"malformed JSON event: {exc}", line_no or None) from None
+        raise SplEventsError(str(path), f"{MALFORMED_EVENT}: {exc}", line_no or None) from None
