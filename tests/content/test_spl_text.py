@@ -63,11 +63,42 @@ def test_output_fields_unknown_after_unmodelled_commands() -> None:
         ("eventstats max(bytes) AS most", None),
         ("eventstats values(*) AS *", None),
         ("convert ctime(user) AS", None),  # does not parse
+        # streamstats adds its aggregates as eventstats ("adds a field to that event", its Search Reference page,
+        # https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats); every
+        # window it documents holds the current event, but current=false leaves it out, so the first result of
+        # a group has nothing to aggregate: unknown, as an input the results lack
+        ("streamstats count AS n BY user", {"count", "user", "n"}),
+        ("streamstats window=3 time_window=1h global=false sum(count) AS running", {"count", "user", "running"}),
+        ("streamstats current=false max(count) AS before", None),
+        ("streamstats max(bytes) AS most", None),
+        # iplocation (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation):
+        # "Only the City, Country, Region, _time, lat, and lon fields are added"; allfields=true "adds the fields
+        # City, Continent, Country, MetroCode, Region, Timezone, _time, lat (latitude), and lon (longitude)";
+        # prefix= prepends to their names; a missing address field locates nothing
+        ("iplocation user", {"count", "user", "City", "Country", "Region", "lat", "lon"}),
+        ("iplocation prefix=geo_ allfields=true user",
+         {"count", "user", "geo_City", "geo_Continent", "geo_Country", "geo_MetroCode", "geo_Region",
+          "geo_Timezone", "geo_lat", "geo_lon"}),
+        ("iplocation src_ip", {"count", "user"}),
+        # spath (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/spath): a
+        # path's value is written to output=, else to a field named by the path; without a path every key of the
+        # JSON is extracted (the data's keys: unknown), and _raw is gone after stats (is it there? unknown)
+        ("spath input=user path=a.b output=b", {"count", "user", "b"}),
+        ("spath input=user path=a.b{}", {"count", "user", "a.b{}"}),
+        ("spath input=user", None),
+        ("spath path=a.b", None),
+        # rename (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/rename), read
+        # as the engine renames: pairs need no comma, and renaming a field that does not exist removes the target
+        # ("If fieldB does exist, the result of the rename is that the data in fieldB is removed"); a rename of an
+        # internal field the set does not name (fields keeps _time unnamed) is unknown
+        ("rename user AS account count AS n", {"account", "n"}),
+        ("rename nope AS user", {"count"}),
+        ("rename _time AS time", None),
     ],
 )
 def test_output_fields_after_commands_their_registration_models(after: str, fields: set[str] | None) -> None:
-    """convert, rex, lookup and eventstats give their result fields through ``CommandSpec.result_fields``: the
-    checks reading result fields (CP029, CP047) judge searches ending with them."""
+    """rename, convert, rex, lookup, eventstats, streamstats, iplocation and spath give their result fields through
+    ``CommandSpec.result_fields``: the checks reading result fields (CP029, CP047) judge searches ending with them."""
     assert output_fields(f"`src` | stats count by user | {after}") == fields
 
 

@@ -11,7 +11,6 @@ the engine's parse of that command alone, so its fields have one home beside its
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from dataclasses import dataclass
@@ -156,7 +155,6 @@ def scan_tokens(text: str) -> TokenScan:
 
 # --------------------------------------------------------------------------------------- output fields
 
-_AS = re.compile(r"\s+as\s+", re.IGNORECASE)
 _STATS_AGG = re.compile(
     r"""([A-Za-z_][A-Za-z0-9_]*(?:\([^)]*\))?)(?:\s+as\s+("[^"]+"|'[^']+'|[^\s,]+))?""", re.IGNORECASE
 )
@@ -201,7 +199,8 @@ def last_stats_start(search: str) -> int | None:
 
 def _registered(command: str) -> bool:
     """Whether the engine's registration of ``command`` gives its result fields (``CommandSpec.result_fields``:
-    ``convert``, ``rex``, ``lookup``, ``eventstats``), read on the engine's parse of the command."""
+    ``rename``, ``convert``, ``rex``, ``lookup``, ``eventstats``, ``streamstats``, ``iplocation``, ``spath``),
+    read on the engine's parse of the command."""
     from contentpack.spl.commands import get_command  # the engine is imported only for such a command
 
     spec = get_command(command)
@@ -227,9 +226,9 @@ def _registered_fields(segment: str, fields: set[str]) -> set[str] | None:
 
 def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
     """The search's last ``stats``/``table``/``fields`` (command, arguments), the segments after it, last first
-    (each a command that keeps the field set, ``eval``, ``rename`` or one ``_registered``), and the offset in
-    ``search`` where that command's segment starts; None when a command not modelled comes after it, there is
-    none, or the search cannot be split. Macro calls that are whole segments are passed over."""
+    (each a command that keeps the field set, ``eval`` or one ``_registered``), and the offset in ``search`` where
+    that command's segment starts; None when a command not modelled comes after it, there is none, or the search
+    cannot be split. Macro calls that are whole segments are passed over."""
     segments = _segments(search)
     if segments is None:
         return None
@@ -241,7 +240,7 @@ def _last_transforming(search: str) -> tuple[str, str, list[str], int] | None:
         command = command.lower()
         if command in {"stats", "table", "fields"}:
             return command, args, trailing, offset
-        if command in _FIELD_KEEPING or command in {"eval", "rename"} or _registered(command):
+        if command in _FIELD_KEEPING or command == "eval" or _registered(command):
             trailing.append(segment)
             continue
         return None
@@ -260,10 +259,13 @@ def output_fields_start(search: str) -> int | None:
 def output_fields(search: str) -> frozenset[str] | None:
     """The result fields of a search whose last transforming command is ``stats``/``table``/``fields``.
 
-    After it, ``eval`` and ``rename`` are read here, and ``convert``, ``rex``, ``lookup`` and ``eventstats`` by
-    their engine registration (``CommandSpec.result_fields``). ``None`` when that cannot be told: a command not
-    modelled comes after the last transforming command, a wildcard is involved, a registered command leaves
-    its fields unknown, or the search cannot be split into commands. Macro calls that are whole pipeline segments
+    After it, ``eval``'s targets are read here, the text before each top-level ``=``: its expressions may call the
+    pack's macros (``user_count >= `threshold```), which the engine, reading the command alone, cannot parse
+    (assumed: such a macro stands for a value, not for more assignments). ``rename``, ``convert``, ``rex``,
+    ``lookup``, ``eventstats``, ``streamstats``, ``iplocation`` and ``spath`` are read by their engine
+    registration (``CommandSpec.result_fields``). ``None`` when that cannot be told: a command not modelled comes
+    after the last transforming command, a wildcard is involved, a registered command leaves its fields unknown
+    or does not parse, or the search cannot be split into commands. Macro calls that are whole pipeline segments
     (`` `x_filter` ``, `` `security_content_ctime(firstTime)` ``) are taken not to change the field set.
     """
     last = _last_transforming(search)
@@ -288,22 +290,6 @@ def output_fields(search: str) -> frozenset[str] | None:
                 if target is None:
                     return None
                 current.add(_unquote(target.group(1)))
-        elif command == "rename":
-            for clause in split_arguments(args):
-                parts = _AS.split(clause.strip())
-                if len(parts) != 2:
-                    return None
-                old, new = (_unquote(p.strip()) for p in parts)
-                if "*" in old:
-                    pattern = re.compile(fnmatch.translate(old).replace(".*", "(.*)"))
-                    renamed = set()
-                    for name in current:
-                        match = pattern.fullmatch(name)
-                        renamed.add(new.replace("*", match.group(1), 1) if match else name)
-                    current = renamed
-                elif old in current:
-                    current.discard(old)
-                    current.add(new)
         elif command not in _FIELD_KEEPING:
             after = _registered_fields(segment, current)
             if after is None:

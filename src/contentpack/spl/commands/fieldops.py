@@ -326,9 +326,21 @@ def _kept_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, s
     return {name: why for name, why in multivalued.items() if name in kept}
 
 
+def _rename_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """The names a result with each of the fields has after the rename, as ``rename_event`` renames one (one home:
+    a wildcard's matches move, a rename of a missing field removes its target). Unknown when it renames an
+    internal field (``_time``) the fields do not name: ``fields a b`` keeps those without naming them, so a
+    missing name does not say the field is missing."""
+    assert isinstance(node, RenameCommand)
+    if any(source.startswith("_") and source not in fields for source, _ in node.pairs):
+        return None
+    event: Event = dict.fromkeys(fields)
+    return frozenset(rename_event(event, node.pairs))
+
+
 SPECS = (
     CommandSpec(("rename",), parse_rename, run_rename, streaming=True, one_to_one=True,
-                multivalue=_rename_multivalue),
+                multivalue=_rename_multivalue, result_fields=_rename_result_fields),
     CommandSpec(("table",), parse_table, run_table, streaming=True, one_to_one=True, multivalue=_kept_multivalue),
     CommandSpec(("fields",), parse_fields, run_fields, streaming=True, one_to_one=True, multivalue=_kept_multivalue),
     # fillnull fills only null fields: a field holding values keeps them

@@ -58,6 +58,9 @@ def parse_iplocation(cmd: CommandInput) -> IplocationCommand:
 
 
 DEFAULT_FIELDS = ("City", "Country", "Region", "lat", "lon")
+# allfields=true: "this argument adds the fields City, Continent, Country, MetroCode, Region, Timezone, _time, lat
+# (latitude), and lon (longitude)" (the page; _time is left out here as from DEFAULT_FIELDS: every result has one)
+ALL_FIELDS = ("City", "Continent", "Country", "MetroCode", "Region", "Timezone", "lat", "lon")
 # Said to whoever ran the search: ``contentpack search`` takes a table (--geoip), a program the engine
 # (Engine.register_geoip); replay and backtest have no option for one, which the message says rather than leave
 # their user to look for a --geoip they do not have.
@@ -98,4 +101,16 @@ def _iplocation_fields(node: CommandNode) -> FieldUse:
     return uses([node.field], [node.prefix + name for name in DEFAULT_FIELDS])
 
 
-SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation, fields=_iplocation_fields),)
+def _iplocation_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str]:
+    """The location fields the page names ("Only the City, Country, Region, _time, lat, and lon fields are added";
+    with ``allfields=true`` also Continent, MetroCode and Timezone), each with the ``prefix``, when the address
+    field is among the fields; a missing one locates nothing. An address without a location (an internal one)
+    gets none of them ("no fields are added"), as a ``rex`` group its regex does not match: the search makes them."""
+    assert isinstance(node, IplocationCommand)
+    if node.field not in fields:
+        return fields
+    return fields | {node.prefix + name for name in (ALL_FIELDS if node.allfields else DEFAULT_FIELDS)}
+
+
+SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation, fields=_iplocation_fields,
+                     result_fields=_iplocation_result_fields),)

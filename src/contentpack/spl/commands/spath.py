@@ -142,5 +142,16 @@ def _spath_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, 
     return rewrites(_spath_fields)(node, multivalued) if node.path else None
 
 
+def _spath_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """A path's field (``output``, else the path itself), when the input field is among the fields (a missing one
+    extracts nothing); without a path every key of the input's JSON is extracted, which the data decides, not the
+    search: unknown (with ``output=`` too, which the engine reads only with a path)."""
+    assert isinstance(node, SpathCommand)
+    if node.path is None:
+        return None
+    use = _spath_fields(node)
+    return fields | use.produces if use.reads <= fields else fields
+
+
 SPECS = (CommandSpec(("spath",), parse_spath, run_spath, streaming=True, one_to_one=True, fields=_spath_fields,
-                     multivalue=_spath_multivalue),)
+                     multivalue=_spath_multivalue, result_fields=_spath_result_fields),)

@@ -620,10 +620,19 @@ def stats_fields(node: CommandNode) -> FieldUse:
     return uses(terms_fields(node.terms, node.by), [t.output for t in node.terms])
 
 
-def eventstats_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
-    """eventstats adds its aggregates to each result, when every field they and the BY clause read is among the
-    fields; unknown with a wildcard or an input missing (``count(x)`` of a missing x is 0, ``max(x)`` none)."""
+def added_aggregates(node: CommandNode, fields: frozenset[str]) -> frozenset[str] | None:
+    """eventstats and streamstats add their aggregates to each result ("saves those statistics in a new field",
+    the eventstats page; "adds a field to that event", the streamstats page), when every field they and the BY
+    clause read is among the fields; unknown with a wildcard or an input missing (``count(x)`` of a missing x is
+    0, ``max(x)`` none). A streamstats with ``current=false`` leaves the current event out of its own statistics
+    (the streamstats page's ``current`` option), so the first result of each group has nothing to aggregate:
+    unknown too. Its
+    other options keep the current event in each window (``window``, ``time_window``, ``global``,
+    ``reset_on_change``); ``allnum``, ``reset_before`` and ``reset_after`` the parser refuses, so a search with
+    them is not judged."""
     assert isinstance(node, StatsCommand)
+    if isinstance(node, StreamstatsCommand) and not node.current:
+        return None
     if has_wildcards(node.terms) or not terms_fields(node.terms, node.by) <= fields:
         return None
     return fields | {t.output for t in node.terms}
@@ -665,7 +674,7 @@ def stats_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, s
 SPECS = (
     CommandSpec(("stats",), parse_stats, run_stats, fields=stats_fields, multivalue=stats_multivalue),
     CommandSpec(("eventstats",), parse_eventstats, run_eventstats, fields=stats_fields,
-                multivalue=stats_multivalue, result_fields=eventstats_result_fields),
+                multivalue=stats_multivalue, result_fields=added_aggregates),
     CommandSpec(("streamstats",), parse_streamstats, run_streamstats, fields=stats_fields,
-                multivalue=stats_multivalue),
+                multivalue=stats_multivalue, result_fields=added_aggregates),
 )
