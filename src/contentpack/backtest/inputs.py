@@ -557,8 +557,8 @@ class EventReader:
         exports of overlapping periods (Monday to Wednesday, then Wednesday to Friday) had Wednesday's events read
         twice without a word. Only the kept events are compared, by the hash of their text (the text itself would
         keep every kept line in memory, where the events keep only the fields read), so the cost is a hash of each
-        event already decoded, nothing for the lines set aside unread, and nothing at all for one file. A hash shared by two different texts (one chance
-        in 2**64 a pair) adds a note and changes nothing read."""
+        event already decoded, nothing for the lines set aside unread, and nothing at all for one file. A hash
+        shared by two different texts (one chance in 2**64 a pair) adds a note and changes nothing read."""
         report, prepare = self.report, self.prepare
         paths = list(paths)
         # each kept _raw's hash: its first file (without _raw, as search reads, no event could be told from another)
