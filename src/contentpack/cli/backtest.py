@@ -190,15 +190,16 @@ def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:
     # where the input's events lie: one stray event years off (an old record in a storage-account folder, one no
     # detection can match too) sets the period, and the message once left its user to find it
     span = exc.events_span
+    events = None if span is None else f"events {span}, counting those no detection can match"
     if args.start is None and args.end is None:
         # and, apart, those a detection can match: the --from/--to to give when a stray record alone stretched it
         matched = "" if exc.matched_span is None else f"; those a detection can match {exc.matched_span}"
-        events = "" if span is None else f" (events {span}, counting those no detection can match{matched})"
-        return (f"the input's time span{events} plus the detections' dispatch windows (each counted up to three "
+        said = "" if events is None else f" ({events}{matched})"
+        return (f"the input's time span{said} plus the detections' dispatch windows (each counted up to three "
                 f"times) is more than that; choose at most {MAX_PERIOD_DAYS} days with --from and --to, and backtest "
                 "the rest in further runs")
-    events = "" if span is None else f", events {span}, counting those no detection can match"
-    without = "" if args.splunk is not None else f" (without them: the input's own time span{events})"
+    said = "" if events is None else f", {events}"
+    without = "" if args.splunk is not None else f" (without them: the input's own time span{said})"
     return (f"choose --from and --to at most {MAX_PERIOD_DAYS} days apart{without}, and backtest a longer stretch "
             "in several runs")
 

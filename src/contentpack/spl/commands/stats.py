@@ -626,10 +626,9 @@ def added_aggregates(node: CommandNode, fields: frozenset[str]) -> frozenset[str
     clause read is among the fields; unknown with a wildcard or an input missing (``count(x)`` of a missing x is
     0, ``max(x)`` none). A streamstats with ``current=false`` leaves the current event out of its own statistics
     (the streamstats page's ``current`` option), so the first result of each group has nothing to aggregate:
-    unknown too. Its
-    other options keep the current event in each window (``window``, ``time_window``, ``global``,
-    ``reset_on_change``); ``allnum``, ``reset_before`` and ``reset_after`` the parser refuses, so a search with
-    them is not judged."""
+    unknown too. Its other options keep the current event in each window (``window``, ``time_window``,
+    ``global``, ``reset_on_change``); ``allnum``, ``reset_before`` and ``reset_after`` the parser refuses, so a
+    search with them is not judged."""
     assert isinstance(node, StatsCommand)
     if isinstance(node, StreamstatsCommand) and not node.current:
         return None
