@@ -24,6 +24,12 @@ SLOW = "attack_data/real_records/refusals_across_apps_13_minutes_apart_over_a_da
 # the two applications declined by one user each beside the spike's wave of six in
 # campaign_app_wave_over_84_minutes_beside_two_refusals.log (test_pack_campaign_sweep, the day count's replay test)
 WAVE_NEIGHBOURS = frozenset({"e7b2d5a3-6c04-4e19-87f3-4a0d1b9e2f75", "e7c3e6b4-7d15-4f2a-98a4-5b1e2c0f3a86"})
+# an application five users declined over 78 minutes (the spike's at some runs, never within 75 minutes) and one four
+# users declined within those 78 minutes: eight users within 75 minutes, which no 90-minute run holds with the first
+# application below five as recorded (test_pack_campaign_sweep, the day count's replay test)
+SLOW_SPIKE_WAVE = "attack_data/real_records/campaign_wave_beside_an_application_declined_by_five_over_78_minutes.log"
+SLOW_SPIKE_APP = "e8d4a1b7-2c5f-4e3a-9b06-7f1c2d3e4a51"
+SLOW_SPIKE_NEIGHBOUR = "e8e5b2c8-3d6a-4f4b-8c17-8a2d3e4f5b62"
 
 
 def swept() -> Iterator[tuple[Detection, UnitTest]]:

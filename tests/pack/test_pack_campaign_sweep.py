@@ -10,7 +10,10 @@ day count's 24 users, *Over a Day* scores them instead (or beside it: the eight 
 double scoring it accepts). So this module moves the wave, with the day's slow refusals before it, across every
 offset the sweep uses for any of the three (``edge_offsets`` of each) and checks what must hold at each: the
 spike's notable, the neighbours scored by some campaign detection, and no application scored twice beyond what the
-detections' descriptions accept."""
+detections' descriptions accept. A second wave (``SLOW_SPIKE_WAVE``) is moved the same way: an application five users
+declined over 78 minutes beside one four users declined within them, which the day count must not leave to the
+cross-application detection, as that detection's runs see the first application at the spike's threshold at some
+offsets and score neither."""
 
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ from functools import cache
 from contentpack.replay.sweep import Variant, edge_offsets
 from contentpack.simulate import SimulationResult
 
-from .pack_timelines import CAMPAIGN, CROSS_APP, DAY, SLOW, SPIKE, scored_by, together
+from .pack_timelines import CAMPAIGN, CROSS_APP, DAY, SLOW, SLOW_SPIKE_APP, SLOW_SPIKE_NEIGHBOUR, SLOW_SPIKE_WAVE, SPIKE
+from .pack_timelines import scored_by, together
 from .pack_timelines import WAVE_NEIGHBOURS as NEIGHBOURS
 
 WAVE = "attack_data/real_records/campaign_app_wave_over_84_minutes_beside_two_refusals.log"
@@ -27,10 +31,11 @@ SPIKE_APP = "e7a1c4f2-5b93-4d08-b6e2-3f9c0a8d1e64"  # six users over 84 minutes,
 
 
 @cache
-def _swept() -> tuple[tuple[Variant, SimulationResult], ...]:
+def _swept(wave: str = WAVE) -> tuple[tuple[Variant, SimulationResult], ...]:
     """Each offset any of the three detections' sweep would use (the spike's and the cross-application detection's
-    every 10 minutes, the day count's every hour), with what the three raise together at it; the unmoved first."""
-    timelines = [together(name, (SLOW, WAVE), [other for other in CAMPAIGN if other != name]) for name in CAMPAIGN]
+    every 10 minutes, the day count's every hour), with what the three raise together at it over the day's slow
+    refusals and ``wave``; the unmoved first."""
+    timelines = [together(name, (SLOW, wave), [other for other in CAMPAIGN if other != name]) for name in CAMPAIGN]
     offsets = sorted({0.0} | {variant.offset for timeline in timelines for variant in edge_offsets(timeline)})
     return tuple((Variant(offset), timelines[0].run(Variant(offset))) for offset in offsets)
 
@@ -98,3 +103,30 @@ def test_the_day_count_never_scores_the_spikes_wave_again() -> None:
         if scored.get(DAY, set()) & scored.get(SPIKE, set()):
             failures.append(_failure(variant, "the day count scored the spike's application again"))
     assert failures == []
+
+
+def test_an_application_declined_beside_one_declined_by_five_over_78_minutes_is_scored_at_every_offset() -> None:
+    """Five users decline one application over 78 minutes and four users another within them: eight users within 75
+    minutes, on the day of the slow campaign's 24. The spike scores the first at every offset (some 90-minute run holds
+    its five); the cross-application detection scores the two only where one of its runs holds four of the first
+    application's users with the second's four, and at the other offsets sees the first at the spike's threshold and
+    the second alone, and scores neither. So the second must get campaign risk at every offset: v11 left every
+    application of the 75 minutes out as the cross-application detection's wave (it counted the first as below the
+    spike's threshold, five of its users lying within no 75 minutes), and at those offsets the second application,
+    four refusals in a wave of nine users, carried no campaign risk at all. v12 counts toward a wave only the
+    applications no 90 minutes hold five users of, which every run of the cross-application detection sees below the
+    spike's threshold."""
+    swept = _swept(SLOW_SPIKE_WAVE)
+    assert len(swept) > 50
+    failures: list[str] = []
+    across: dict[bool, int] = {True: 0, False: 0}
+    for variant, result in swept:
+        scored = scored_by(result)
+        if SLOW_SPIKE_APP not in scored.get(SPIKE, set()):
+            failures.append(_failure(variant, f"the spike scored {scored.get(SPIKE)}"))
+        if SLOW_SPIKE_NEIGHBOUR not in scored.get(CROSS_APP, set()) | scored.get(DAY, set()):
+            failures.append(_failure(variant, f"no campaign risk on {SLOW_SPIKE_NEIGHBOUR}"))
+        across[SLOW_SPIKE_NEIGHBOUR in scored.get(CROSS_APP, set())] += 1
+    assert failures == []
+    # the offsets at which no 90-minute detection scores the second application: the day count's to score
+    assert across[True] and across[False], across

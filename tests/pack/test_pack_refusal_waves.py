@@ -21,7 +21,7 @@ from contentpack.simulate import SimulationResult
 from real_pack_runs import real_pack
 
 from .pack_content_files import REPO
-from .pack_timelines import CROSS_APP, DAY, SPIKE, scored_by
+from .pack_timelines import CROSS_APP, DAY, SLOW_SPIKE_APP, SPIKE, scored_by
 from .pack_timelines import WAVE_NEIGHBOURS as NEIGHBOURS
 from .pack_timelines import SLOW as SLOW_DATA
 
@@ -57,7 +57,10 @@ FIVE_APPS = {"0b6d3c52-8f4e-4a61-9d27-5c1e8a93f410", "6e2f9a17-3c84-4b5d-a0e6-91
 # the spike's wave with two single refusals in it: eight users over 84 minutes, which a run of the cross-application
 # detection holds whole as recorded (test_pack_campaign_sweep moves it)
 WAVE_HALF_BUILT = "Wave Read Half Built On A Day Over The Threshold"
-ACCEPTED = {OVER_78_MINUTES: FIVE_APPS, WAVE_HALF_BUILT: NEIGHBOURS}  # scored twice, as the day count's v2 accepts
+# four users of one application within the 78 minutes five users declined another: the day count scores both (v12)
+BESIDE_SLOW_SPIKE = "Four Refusals Beside An Application Five Users Declined Over 78 Minutes"
+ACCEPTED = {OVER_78_MINUTES: FIVE_APPS, WAVE_HALF_BUILT: NEIGHBOURS,
+            BESIDE_SLOW_SPIKE: {SLOW_SPIKE_APP}}  # scored twice, as the day count's v2 accepts
 
 
 @pytest.mark.parametrize(("name", "test_name"), WAVE_TESTS)
