@@ -495,6 +495,39 @@ def test_a_folder_without_log_files_is_named_as_typed(command: list[str], tmp_pa
     assert err.startswith(f"contentpack {command[0]}: error: exports/: the folder holds no log files (")
 
 
+@pytest.mark.parametrize("command", [
+    ["backtest", "--root", "{repo}", "--events", "{given}"], ["search", "*", "--no-pack", "--events", "{given}"],
+], ids=lambda command: command[0])
+@pytest.mark.parametrize(("given", "named"), [
+    ("./x.json", "./x.json"), ("./exports", "./exports/x.json"), ("./exports/", "./exports/x.json"),
+    ("exports//", "exports//x.json"),
+], ids=["file", "folder", "folder-slash", "slashes"])
+def test_a_bad_line_is_placed_in_the_file_named_as_typed(command: list[str], given: str, named: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--events ./x.json`` placed its bad line at ``x.json:2:1`` (``Path`` drops the ``./``), and a folder's file
+    was named as ``Path`` tidied it: a file named on the command line is said as typed, a folder's files under the
+    folder as typed, as ``find`` and ``grep -r`` name them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "exports").mkdir()
+    lines = '{"_raw": "a user=bob", "_time": "2026-01-01T00:00:00Z"}\nnot json\n'
+    for place in ("x.json", "exports/x.json"):
+        (tmp_path / place).write_text(lines, encoding="utf-8")
+    _, out, err = run(capsys, *(part.format(repo=REPO, given=given) for part in command))
+    assert f"{named}:2:1: " in out + err
+
+
+def test_a_file_named_twice_in_two_ways_is_read_once_named_as_first_typed(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``x.json`` and ``./x.json`` are one file: read once (as when ``Path`` made them one name), as first typed."""
+    from contentpack.backtest.inputs import find_inputs
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.json").write_text("{}\n", encoding="utf-8")
+    assert find_inputs(["./x.json", "x.json", str(tmp_path / "x.json")]).files == ("./x.json", str(tmp_path / "x.json"))
+
+
 @pytest.mark.parametrize("command", _PATH_COMMANDS, ids=_path_command_id)
 def test_a_link_that_leads_nowhere_is_named_as_one(command: list[str], tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:

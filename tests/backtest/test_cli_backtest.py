@@ -615,7 +615,7 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     from contentpack.backtest.inputs import Found
 
     gone = tmp_path / "gone.log"
-    monkeypatch.setattr(command, "find_inputs", lambda paths, outputs: Found((gone,)))
+    monkeypatch.setattr(command, "find_inputs", lambda paths, outputs: Found((str(gone),)))
     assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE)) == (
         2, "", f"contentpack backtest: error: {gone}: no such file or folder\n")
     monkeypatch.undo()

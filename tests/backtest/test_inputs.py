@@ -436,7 +436,7 @@ def test_discovery_of_bare_gz_files_special_files_and_vanished_files(tmp_path: P
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "events.gz").write_bytes(gzip.compress((DECLINE + "\n").encode()))
-    assert discover([folder]) == [folder / "events.gz"]
+    assert discover([folder]) == [str(folder / "events.gz")]
     fifo = tmp_path / "pipe.log"
     os.mkfifo(fifo)
     with pytest.raises(InputError, match=r"pipe\.log: not a regular file or folder$"):

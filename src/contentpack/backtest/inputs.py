@@ -421,9 +421,9 @@ class Found:
     """The files ``find_inputs`` chose, and those it left in the folders because of their names or, for a ``.txt``
     file, because it holds text and no events (``_prose``)."""
 
-    files: tuple[Path, ...]
-    not_logs: tuple[Path, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
-    prose: tuple[Path, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
+    files: tuple[str, ...]  # named as typed (``find_inputs``)
+    not_logs: tuple[str, ...] = ()  # regular, not hidden, not among the outputs, named otherwise than logs
+    prose: tuple[str, ...] = ()  # named .txt in a folder, text with no event in its first bytes (a licence)
 
     def notes(self) -> list[str]:
         """What the run will not have read, in the one wording the terminal says before the run
@@ -436,7 +436,7 @@ class Found:
                                                for path in empty_files(self.files)))]
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
     """The files to read (:func:`find_inputs`)."""
     return list(find_inputs(paths).files)
 
@@ -455,40 +455,49 @@ def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path]
     A folder or log file in it this user cannot read is an error, every one named at once and before any is
     read: ``Path.rglob`` skipped a folder it could not list without a word, so a backtest went on over part of
     the logs and exited 0, and a folder unreadable as a whole was said to hold "no log files"."""
-    files: list[Path] = []
-    not_logs: list[Path] = []
-    prose: list[Path] = []
+    files: list[str] = []
+    not_logs: list[str] = []
+    prose: list[str] = []
     written = {output.resolve() for output in outputs}
     for text in paths:
         path, typed = Path(text), os.fspath(text)  # a path named as typed: ``Path`` drops a trailing ``/``
         if path.is_dir():
             found, others, unreadable = _log_files(typed)
-            found = [candidate for candidate in found if candidate.resolve() not in written]
+            found = [candidate for candidate in found if Path(candidate).resolve() not in written]
             if unreadable:
                 raise InputError(cut_list(unreadable, _UNREADABLE_SHOWN))
-            texts = [candidate for candidate in found if _prose(candidate)]
+            texts = [candidate for candidate in found if _prose(Path(candidate))]
             found = [candidate for candidate in found if candidate not in texts]
-            others = [other for other in others if other.resolve() not in written]
+            others = [other for other in others if Path(other).resolve() not in written]
             if not found:  # what the folder does hold, as the note before a run names it: a licence, a README
                 raise InputError("; ".join([f"{typed}: the folder holds no log files ({', '.join(LOG_SUFFIXES)}, or "
                                             ".gz)", *not_read(others, texts, "in it")]))
             files.extend(found)
             prose.extend(texts)
             not_logs.extend(others)
-        elif path.is_file():
-            files.append(path)
+        elif path.is_file():  # as typed (``./x.json``), less a trailing ``/`` the file's name cannot be read with
+            files.append(typed.rstrip("/" + os.sep))
         elif path.exists():
             raise InputError(f"{typed}: not a regular file or folder")
         else:
             raise InputError(no_such_input(text))
-    return Found(tuple(dict.fromkeys(files)), tuple(dict.fromkeys(not_logs)), tuple(dict.fromkeys(prose)))
+    return Found(_once(files), _once(not_logs), _once(prose))
+
+
+def _once(names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` less those of a file named before, each as first typed: ``x.json`` and ``./x.json`` are one file,
+    read once."""
+    first: dict[Path, str] = {}
+    for name in names:
+        first.setdefault(Path(name), name)
+    return tuple(first.values())
 
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
 _NOT_READ_SHOWN = 5  # files a folder held that are not read, named; the rest counted
 
 
-def not_read(not_logs: Sequence[Path], prose: Sequence[Path], where: str) -> list[str]:
+def not_read(not_logs: Sequence[str], prose: Sequence[str], where: str) -> list[str]:
     """What a folder held that is not read, each kind with why and its first names, ``N file(s) WHERE not read, as
     WHY: a, b``: the note before a run (``where``: "in the folder(s)"), and the error of a folder with no log file
     ("in it"), which said "holds no log files" beside a data set's ``LICENSE.txt`` and ``NOTICE.txt`` without
@@ -500,36 +509,36 @@ def not_read(not_logs: Sequence[Path], prose: Sequence[Path], where: str) -> lis
             (prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their first "
                                     "bytes)")):
         if paths:
-            names = cut_list([str(path) for path in paths], _NOT_READ_SHOWN, separator=", ")
+            names = cut_list(list(paths), _NOT_READ_SHOWN, separator=", ")
             said.append(f"{len(paths):,} {files} {where} not read, as {why}: {names}")
     return said
 
 
-def _log_files(folder: str) -> tuple[list[Path], list[Path], list[str]]:
+def _log_files(folder: str) -> tuple[list[str], list[str], list[str]]:
     """The log files under ``folder`` in path order, the other regular files there, and what cannot be read there
-    (``PATH: cannot read: reason``). ``folder`` as typed: walked from that text, a folder that cannot be listed is
-    named as the user wrote it (``exports/``), as the files found in it are not (``Path`` tidies their names)."""
-    found: list[Path] = []
-    others: list[Path] = []
+    (``PATH: cannot read: reason``). ``folder`` as typed, and each path under it begins as typed, as ``find`` and
+    ``grep -r`` say them: a folder that cannot be listed is named as the user wrote it (``exports/``), and
+    ``--events ./exports`` names ``./exports/a.json`` (``Path`` tidied it to ``exports/a.json``)."""
+    found: list[str] = []
+    others: list[str] = []
     unreadable: list[str] = []
 
     def refused(exc: OSError) -> None:
-        where = os.fsdecode(exc.filename)
-        unreadable.append(f"{where if where == folder else Path(where)}: cannot read the folder: {os_reason(exc)}")
+        unreadable.append(f"{os.fsdecode(exc.filename)}: cannot read the folder: {os_reason(exc)}")
 
     for directory, subdirs, names in os.walk(folder, onerror=refused):
         subdirs[:] = [name for name in subdirs if not name.startswith(".")]
         for name in names:
-            candidate = Path(directory, name)
-            if name.startswith(".") or not candidate.is_file():
+            candidate = os.path.join(directory, name)
+            if name.startswith(".") or not os.path.isfile(candidate):
                 continue
-            if not _looks_like_logs(candidate):
+            if not _looks_like_logs(Path(name)):
                 others.append(candidate)
                 continue
             if not os.access(candidate, os.R_OK):
                 unreadable.append(f"{candidate}: cannot read: {os.strerror(errno.EACCES)}")
             found.append(candidate)
-    return sorted(found), sorted(others), sorted(unreadable)
+    return sorted(found, key=Path), sorted(others, key=Path), sorted(unreadable)
 
 
 class EventReader:
@@ -550,7 +559,7 @@ class EventReader:
                                re.compile(rb'"' + re.escape(metadata.time_field.encode()) + rb'"\s*:\s*"([^"]{1,64})"'))
 
     # ------------------------------------------------------------------------------------------ files
-    def read(self, paths: Iterable[Path]) -> Iterator[Event]:
+    def read(self, paths: Iterable[str | Path]) -> Iterator[Event]:
         """The events of every file, in file order (``report`` counts as it goes).
 
         Of several files, the events kept that an earlier file held too, by their ``_raw`` (``same_records_note``):
@@ -581,7 +590,7 @@ class EventReader:
                 if (str(path), str(paths[earlier])) not in report.same_content:
                     report.same_records.append((str(path), str(paths[earlier]), count))
 
-    def read_file(self, path: Path) -> Generator[Event, None, None]:
+    def read_file(self, path: str | Path) -> Generator[Event, None, None]:
         name = str(path)
         self.report.files.append(name)
         try:
@@ -1139,7 +1148,7 @@ def csv_refusal(name: str, head: bytes) -> str | None:
     return _needs_raw(name)
 
 
-def refusals(paths: Iterable[Path]) -> list[str]:
+def refusals(paths: Iterable[str | Path]) -> list[str]:
     """Why each of ``paths`` that is refused from its first bytes is (:func:`_judged`, as the reader judges it),
     before any is read: a folder holding a Graph page, a UTF-16 file and a Log Analytics export was refused one file
     a run, each after the files before it were read. (A JSON document refused by its content, read whole, still

@@ -14,6 +14,7 @@ The options are declared in ``cli.backtest_options``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
                 usage_error("backtest", message)
             more = len(refused) - _REFUSED_SHOWN
             raise _Usage(last if more <= 0 else f"{last} ({more:,} more file(s) refused)")
-        size = sum(path.stat().st_size for path in files)
+        size = sum(os.stat(path).st_size for path in files)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         metadata = Metadata(args.sourcetype, source, args.host, args.index or "main")
         chosen = with_risk_writers(pack, named)

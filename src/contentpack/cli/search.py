@@ -418,7 +418,7 @@ def _event_files(paths: Sequence[str]) -> list[str]:
         raise UsageError(str(exc)) from None
     for line in not_read(found.not_logs, found.prose, "in the folder(s)"):
         print(printable(f"contentpack search: note: {line}"), file=sys.stderr)
-    return [str(path) for path in found.files]
+    return list(found.files)
 
 
 def _gzipped(path: str) -> bool:
