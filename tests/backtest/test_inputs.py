@@ -503,6 +503,19 @@ def test_the_time_span_holds_the_events_no_detection_reads(tmp_path: Path, shape
 DAY = 1_793_318_400.0  # 2026-10-30T00:00:00Z
 
 
+def test_the_time_span_holds_every_record_of_an_event_hub_message_set_aside(tmp_path: Path) -> None:
+    """An Event Hub message no detection can match is set aside unread, its time read off the line: every record's,
+    not the first one's alone. A message of 15:49 and 16:01 sign-ins once ended the span, and the default period
+    the terminal gives "to the last event", at 15:49 (newuser23)."""
+    path = tmp_path / "messages.jsonl"
+    times = [["2026-10-30T06:00:00Z", "2026-10-30T07:00:00Z"], ["2026-10-30T09:00:00Z", "2026-10-30T10:00:00Z"]]
+    path.write_text("".join(json.dumps({"records": [json.loads(_at(OTHER, when)) for when in pair]}) + "\n"
+                            for pair in times))
+    events, reader = read([path])
+    assert (events, reader.report.unread) == ([], 2)
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
+
+
 def _mixed_lines() -> list[str]:
     """Lines of every kind, times out of order: kept (one with its tokens in other cases), skipped, blank, bad
     ones a detection reads and ones it does not."""

@@ -674,7 +674,9 @@ class EventReader:
     def _span(self, block: bytes, first_line: int) -> None:
         """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
         decoding). A bad line is no event of the logs: a truncated last line's time once set the reported period
-        (docs/backtest.md: "to the last run that could still see the last event")."""
+        (docs/backtest.md: "to the last run that could still see the last event"). Every time a line names counts:
+        an Event Hub message holds several records, and its first record's time alone once ended the period
+        before the message's later records."""
         bad = {line for line, *_ in self._pending}
         if not bad:  # the usual block: its first and last lines
             first_end = block.find(b"\n")
@@ -688,9 +690,10 @@ class EventReader:
             # the whole line: a Splunk export row lists its fields in name order, so its "_time" follows a "_raw"
             # of several KB (a sign-in's), past any head short enough to skip it (two lines a block: no cost)
             for pattern in self._time_patterns:
-                found = pattern.search(line)
+                found = pattern.findall(line)
+                for text in found:
+                    self.report.saw(_maybe_time(text.decode("ascii", "replace")))
                 if found:
-                    self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
                     break
 
     def _check_shape(self, block: bytes, lines: int, first_line: int, kept: set[int], name: str) -> int:
