@@ -508,9 +508,13 @@ def run(args: argparse.Namespace) -> int:
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
         notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
                  if tally.early]
-        hints = [*_empty_file_hints(files), *_untimed_hints(results.tallies, args.time_field, args.tz),
-                 *_hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
-                         None if survey is None else survey.present)]
+        empty = _empty_file_hints(files)
+        # every file empty: that hint says why nothing came back, and "a field no event has" sent the user after
+        # the search's fields (newuser23)
+        hints = [*empty, *_untimed_hints(results.tallies, args.time_field, args.tz),
+                 *([] if files and len(empty) == len(files) else
+                   _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
+                          None if survey is None else survey.present))]
     except PackUnavailable as exc:
         return exc.status
     except _SetupFailed as exc:
