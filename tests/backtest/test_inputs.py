@@ -237,6 +237,21 @@ def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
         read([corrupt])
 
 
+@pytest.mark.parametrize("head", ["<?xml version='1.0' encoding='UTF-8'?>\n<results preview='0'>\n",
+                                  "\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<results preview=\"0\">\r\n",
+                                  "<results preview='0'>\n"], ids=["rest", "bom-crlf", "no-declaration"])
+def test_a_splunk_xml_export_is_refused_with_what_to_export_instead(tmp_path: Path, head: str) -> None:
+    """The README's step 1 exports from Splunk as JSON or CSV; its Export > XML, the form beside them, was "not a
+    supported input: expected JSON lines ..." without a word of the export it is (newuser23)."""
+    export = tmp_path / "week.xml.json"
+    row = f'<result offset="0"><field k="_raw"><v xml:space="preserve" trunc="0">{DECLINE}</v></field></result>'
+    export.write_text(f"{head}<meta><fieldOrder><field>_raw</field></fieldOrder></meta>\n{row}\n</results>\n",
+                      encoding="utf-8")
+    with pytest.raises(InputError, match=r"week.xml.json: a Splunk XML export \(<results>\), which is not read: "
+                                         r"export the search as JSON or CSV instead"):
+        read([export])
+
+
 def test_no_filter_reads_every_event(tmp_path: Path) -> None:
     events, reader = read([SINGLE], raw_filter=RawFilter([()]), fields=None)
     assert len(events) == len(LINES) and all(e["_raw"] == line for e, line in zip(events, LINES))

@@ -1118,11 +1118,26 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
         raise InputError(refused)
     kind = _kind(head[:4096])
     if kind is None:
-        raise InputError(csv_refusal(name, head) or
+        raise InputError(csv_refusal(name, head) or _xml_refusal(name, head) or
                          f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
                          "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
                          "export with a _raw column")
     return kind
+
+
+# Splunk's XML results, as its UI's Export > XML and the REST export's output_mode=xml write them: an XML
+# declaration, then a <results> element (REST API Reference, search/jobs/export, output_mode; the element's name
+# as splunk-sdk's ResultsReader reads it, ``assumed`` for the UI's export, which no page shows)
+_XML_RESULTS = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?<results[\s>]")
+
+
+def _xml_refusal(name: str, head: bytes) -> str | None:
+    """Why a Splunk XML export is not read, and what to export instead: the README's step 1 offers Export > JSON
+    or CSV beside the XML one, and a file exported as XML was only "not a supported input" (newuser23)."""
+    if not _XML_RESULTS.match(head):
+        return None
+    return (f"{name}: a Splunk XML export (<results>), which is not read: export the search as JSON or CSV instead "
+            f"(Export > JSON or CSV, or the REST export's output_mode=json), with {EXPORT_FIELDS}")
 
 
 def _needs_raw(name: str) -> str:
