@@ -1118,7 +1118,7 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
         raise InputError(refused)
     kind = _kind(head[:4096])
     if kind is None:
-        raise InputError(csv_refusal(name, head) or _xml_refusal(name, head) or
+        raise InputError(csv_refusal(name, head) or xml_refusal(name, head) or
                          f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
                          "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
                          "export with a _raw column")
@@ -1131,9 +1131,10 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
 _XML_RESULTS = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?<results[\s>]")
 
 
-def _xml_refusal(name: str, head: bytes) -> str | None:
-    """Why a Splunk XML export is not read, and what to export instead: the README's step 1 offers Export > JSON
-    or CSV beside the XML one, and a file exported as XML was only "not a supported input" (newuser23)."""
+def xml_refusal(name: str, head: bytes) -> str | None:
+    """Why a Splunk XML export is not read, and what to export instead; None for any other file. The README's step 1
+    offers Export > JSON or CSV beside the XML one, and a file exported as XML was only "not a supported input" to
+    the backtest (newuser23), and to ``search --events`` text, each of its lines an event."""
     if not _XML_RESULTS.match(head):
         return None
     return (f"{name}: a Splunk XML export (<results>), which is not read: export the search as JSON or CSV instead "
