@@ -531,6 +531,22 @@ def test_the_time_span_holds_every_record_of_an_event_hub_message_set_aside(tmp_
     assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
 
 
+@pytest.mark.parametrize("shape", ["event hub message", "results document"])
+def test_the_time_span_holds_a_documents_records_no_detection_reads(tmp_path: Path, shape: str) -> None:
+    """A JSON document read whole (a message saved pretty-printed, a ``{"results": [...]}`` export) counts every
+    record's or row's time in the span, kept or not, as its JSON lines form does: its records no detection can
+    match once left the span empty, and the backtest stopped with "no timed events in the input" (newuser23)."""
+    records = [json.loads(_at(OTHER, when)) for when in ("2026-10-30T06:00:00Z", "2026-10-30T10:00:00Z")]
+    document: dict[str, object] = {"records": records}
+    if shape == "results document":
+        document = {"results": [json.loads(_export_line(json.dumps(record), 0))["result"] for record in records]}
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(document, indent=2))
+    events, reader = read([path])
+    assert (events, reader.report.unmatched) == ([], 2)
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
+
+
 def _mixed_lines() -> list[str]:
     """Lines of every kind, times out of order: kept (one with its tokens in other cases), skipped, blank, bad
     ones a detection reads and ones it does not."""

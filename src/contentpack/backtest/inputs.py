@@ -768,7 +768,10 @@ class EventReader:
         """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
         wrong with any of its records or rows (``record N: ...``, each after where it is in ``document``, as
         ``json_line`` steps: ``("records", N)``), which does not cost the others theirs; a problem of its one
-        result is the line's or document's own (raised)."""
+        result is the line's or document's own (raised). Each record's and row's time counts in the input's span,
+        kept or not, as a bare record's or row's does in a document (``_document``): a JSON document of Event Hub
+        messages none of whose records a detection matches was "no timed events in the input", where the same
+        messages as JSON lines were read as events of that day (newuser23)."""
         events: list[Event] = []
         problems: list[Problem] = []
         if "records" in document:
@@ -776,6 +779,7 @@ class EventReader:
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
                 raise _BadRow("'records' must be a list of JSON objects")
             for number, record in enumerate(records, start=1):
+                self.report.saw(_maybe_time(cast(dict[str, object], record).get(self.metadata.time_field)))
                 raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
                 if not self.filter.matches(raw):
                     self.report.unmatched += 1
@@ -796,6 +800,8 @@ class EventReader:
             rows.extend(document["results"])
             places.extend(("results", number) for number in range(1, len(document["results"]) + 1))
         for number, (row, place) in enumerate(zip(rows, places), start=1):
+            if isinstance(row, dict):
+                self.report.saw(_maybe_time(row.get("_time")))
             try:
                 event = self._export_row(row, name)
             except _BadRow as bad:
