@@ -132,6 +132,23 @@ def test_a_value_starting_with_a_dash_is_said_to_follow_an_equals_sign(
     assert parsed.value.code == 2 and last == f"contentpack {command[0]}: error: {said}"
 
 
+@pytest.mark.parametrize(("command", "said"), [
+    (["backtest", "--events", "e.jsonl", "--form", "2026-10-12"],
+     "argument --format: invalid choice: '2026-10-12' (choose from 'table', 'json') ('--form' was read as --format, "
+     "which it abbreviates; did you mean --from?)"),
+    (["search", "*", "--form", "jsn"], "argument --format: invalid choice: 'jsn' (did you mean 'json'?)"),
+], ids=["typo", "abbreviation"])
+def test_an_option_read_as_the_one_it_abbreviates_says_so(command: list[str], said: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer typed ``backtest --form 2026-10-12`` for ``--from``: argparse reads a unique prefix as the option it
+    begins, and the error spoke of ``--format``, an option not on the command line. It now says which word was read
+    so and names the option meant; an abbreviation meant as one (``--form jsn``) gets the error alone."""
+    with pytest.raises(SystemExit) as parsed:
+        main(command)
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert parsed.value.code == 2 and last == f"contentpack {command[0]}: error: {said}"
+
+
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["replay"], ["search", "*", "--events", "e.jsonl"],
                                      ["backtest"], ["deploy", "--splunk", "https://127.0.0.1:1"], ["generate-data"]],
                          ids=lambda c: c[0])

@@ -237,6 +237,21 @@ def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
         read([corrupt])
 
 
+@pytest.mark.parametrize("head", ["<?xml version='1.0' encoding='UTF-8'?>\n<results preview='0'>\n",
+                                  "\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<results preview=\"0\">\r\n",
+                                  "<results preview='0'>\n"], ids=["rest", "bom-crlf", "no-declaration"])
+def test_a_splunk_xml_export_is_refused_with_what_to_export_instead(tmp_path: Path, head: str) -> None:
+    """The README's step 1 exports from Splunk as JSON or CSV; its Export > XML, the form beside them, was "not a
+    supported input: expected JSON lines ..." without a word of the export it is (newuser23)."""
+    export = tmp_path / "week.xml.json"
+    row = f'<result offset="0"><field k="_raw"><v xml:space="preserve" trunc="0">{DECLINE}</v></field></result>'
+    export.write_text(f"{head}<meta><fieldOrder><field>_raw</field></fieldOrder></meta>\n{row}\n</results>\n",
+                      encoding="utf-8")
+    with pytest.raises(InputError, match=r"week.xml.json: a Splunk XML export \(<results>\), which is not read: "
+                                         r"export the search as JSON or CSV instead"):
+        read([export])
+
+
 def test_no_filter_reads_every_event(tmp_path: Path) -> None:
     events, reader = read([SINGLE], raw_filter=RawFilter([()]), fields=None)
     assert len(events) == len(LINES) and all(e["_raw"] == line for e, line in zip(events, LINES))
@@ -501,6 +516,35 @@ def test_the_time_span_holds_the_events_no_detection_reads(tmp_path: Path, shape
 
 
 DAY = 1_793_318_400.0  # 2026-10-30T00:00:00Z
+
+
+def test_the_time_span_holds_every_record_of_an_event_hub_message_set_aside(tmp_path: Path) -> None:
+    """An Event Hub message no detection can match is set aside unread, its time read off the line: every record's,
+    not the first one's alone. A message of 15:49 and 16:01 sign-ins once ended the span, and the default period
+    the terminal gives "to the last event", at 15:49 (newuser23)."""
+    path = tmp_path / "messages.jsonl"
+    times = [["2026-10-30T06:00:00Z", "2026-10-30T07:00:00Z"], ["2026-10-30T09:00:00Z", "2026-10-30T10:00:00Z"]]
+    path.write_text("".join(json.dumps({"records": [json.loads(_at(OTHER, when)) for when in pair]}) + "\n"
+                            for pair in times))
+    events, reader = read([path])
+    assert (events, reader.report.unread) == ([], 2)
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
+
+
+@pytest.mark.parametrize("shape", ["event hub message", "results document"])
+def test_the_time_span_holds_a_documents_records_no_detection_reads(tmp_path: Path, shape: str) -> None:
+    """A JSON document read whole (a message saved pretty-printed, a ``{"results": [...]}`` export) counts every
+    record's or row's time in the span, kept or not, as its JSON lines form does: its records no detection can
+    match once left the span empty, and the backtest stopped with "no timed events in the input" (newuser23)."""
+    records = [json.loads(_at(OTHER, when)) for when in ("2026-10-30T06:00:00Z", "2026-10-30T10:00:00Z")]
+    document: dict[str, object] = {"records": records}
+    if shape == "results document":
+        document = {"results": [json.loads(_export_line(json.dumps(record), 0))["result"] for record in records]}
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(document, indent=2))
+    events, reader = read([path])
+    assert (events, reader.report.unmatched) == ([], 2)
+    assert (reader.report.first_time, reader.report.last_time) == (DAY + 6 * 3600.0, DAY + 10 * 3600.0)
 
 
 def _mixed_lines() -> list[str]:

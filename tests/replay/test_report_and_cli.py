@@ -157,7 +157,13 @@ def test_cli_exit_2_on_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["replay", "--root", str(REPO), "--detection", readme_name, "--detection", "Nope"]) == 2
     assert capsys.readouterr().err == (
         f"contentpack replay: error: --detection: no detection named {readme_name!r} (did you mean "
-        "'Entra ID User Declined OAuth Application Consent'?); --detection: no detection named 'Nope'\n")
+        "'Entra ID User Declined OAuth Application Consent'?); --detection: no detection named 'Nope' (a detection's "
+        "name is the name: of its file under detections/)\n")
+    # a name written from memory, a word left out, is close to none: the names holding its words are offered
+    assert main(["replay", "--root", str(REPO), "--detection", "Entra ID User Declined Consent"]) == 2
+    assert capsys.readouterr().err == (
+        "contentpack replay: error: --detection: no detection named 'Entra ID User Declined Consent' (did you mean "
+        "'Entra ID OAuth Consent Granted After User Declined' or 'Entra ID User Declined OAuth Application Consent'?)\n")
     assert main(["replay", "--root", str(tmp_path)]) == 2
     assert "contentpack replay:" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:

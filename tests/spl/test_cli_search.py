@@ -447,6 +447,20 @@ def test_an_empty_events_file_is_named_in_a_hint(tmp_path: Path, capsys: pytest.
     assert err == f"contentpack search: hint: {empty} is empty: the search read no events from it\n"
 
 
+def test_an_empty_events_file_alone_is_the_one_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """When every ``--events`` file is empty, that is why nothing came back: the hint on a field no event has
+    (``groups by 'category' (stats), a field no event has; is it a search-time field ...?``) followed it and sent
+    a newcomer after a field the search had right (newuser23). A file with events beside it keeps that hint."""
+    empty = tmp_path / "week.json"
+    empty.write_text("")
+    status, out, err = run(capsys, "* | stats count by category", "--events", str(empty), "--format", "csv")
+    said = f"contentpack search: hint: {empty} is empty: the search read no events from it\n"
+    assert (status, out.strip(), err) == (0, "", said)
+    status, out, err = run(capsys, "* | stats count by categry", "--events", str(SAMPLE_LOGS), "--events", str(empty),
+                           "--format", "csv")
+    assert "'categry' (stats), a field no event has (did you mean 'category'?)" in err
+
+
 def test_a_missing_lookup_file_is_named_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "apps.csv"
     status, out, err = run(capsys, "| inputlookup apps", "--lookup", f"apps={missing}")

@@ -161,13 +161,32 @@ def test_a_csv_without_raw_is_refused_as_backtest_refuses_it(tmp_path: Path, cap
     (``inputs.csv_refusal``). A text log named otherwise stays text (the test above)."""
     table = tmp_path / name
     table.write_text("user,action\nalice,login\nbob,logout\n", encoding="utf-8")
-    refusal = (f"{table}:1: a CSV export needs a _raw column (export the events with | fields _raw _time _indextime "
-               "sourcetype source host index)")
-    status = main(["search", "* | stats count", "--events", str(table), "--no-pack"])
+    _refused_alike(table, f"{table}:1: a CSV export needs a _raw column (export the events with | fields _raw _time "
+                          "_indextime sourcetype source host index)", tmp_path, capsys)
+
+
+def _refused_alike(path: Path, refusal: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``search --events`` and ``backtest --events`` refuse ``path`` with one usage error, ``refusal``."""
+    status = main(["search", "* | stats count", "--events", str(path), "--no-pack"])
     captured = capsys.readouterr()
     assert (status, captured.out, captured.err) == (2, "", f"contentpack search: error: {refusal}\n")
-    status = main(["backtest", "--events", str(table), "--root", str(REPO), "--out", str(tmp_path / "out")])
+    status = main(["backtest", "--events", str(path), "--root", str(REPO), "--out", str(tmp_path / "out")])
     assert status == 2 and f"contentpack backtest: error: {refusal}" in capsys.readouterr().err
+
+
+def test_a_splunk_xml_export_is_refused_as_backtest_refuses_it(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Splunk's Export > XML beside the JSON and CSV the README asks for: ``search --events`` read it as text, each
+    XML line an event (``count`` the file's lines, each given the file's modification time), and ``backtest`` called
+    it "not a supported input"; both say what it is and what to export instead (``inputs.xml_refusal``)."""
+    export = tmp_path / "week.xml"
+    rows = "".join(f'<result offset="{n}"><field k="_raw"><v xml:space="preserve" trunc="0">{record}</v></field>'
+                   "</result>\n" for n, record in enumerate(_records()[:3]))
+    export.write_text(f"<?xml version='1.0' encoding='UTF-8'?>\n<results preview='0'>\n{rows}</results>\n",
+                      encoding="utf-8")
+    _refused_alike(export, f"{export}: a Splunk XML export (<results>), which is not read: export the search as JSON "
+                           "or CSV instead (Export > JSON or CSV, or the REST export's output_mode=json), with | fields "
+                           "_raw _time _indextime sourcetype source host index", tmp_path, capsys)
 
 
 STREAMED = [_json_export, _csv_export, _event_hub]

@@ -683,7 +683,9 @@ class EventReader:
     def _span(self, block: bytes, first_line: int) -> None:
         """The times of the block's first and last lines that are not bad, for the input's time span (no JSON
         decoding). A bad line is no event of the logs: a truncated last line's time once set the reported period
-        (docs/backtest.md: "to the last run that could still see the last event")."""
+        (docs/backtest.md: "to the last run that could still see the last event"). Every time a line names counts:
+        an Event Hub message holds several records, and its first record's time alone once ended the period
+        before the message's later records."""
         bad = {line for line, *_ in self._pending}
         if not bad:  # the usual block: its first and last lines
             first_end = block.find(b"\n")
@@ -697,9 +699,10 @@ class EventReader:
             # the whole line: a Splunk export row lists its fields in name order, so its "_time" follows a "_raw"
             # of several KB (a sign-in's), past any head short enough to skip it (two lines a block: no cost)
             for pattern in self._time_patterns:
-                found = pattern.search(line)
+                found = pattern.findall(line)
+                for text in found:
+                    self.report.saw(_maybe_time(text.decode("ascii", "replace")))
                 if found:
-                    self.report.saw(_maybe_time(found.group(1).decode("ascii", "replace")))
                     break
 
     def _check_shape(self, block: bytes, lines: int, first_line: int, kept: set[int], name: str) -> int:
@@ -774,7 +777,10 @@ class EventReader:
         """An export line/document or an Event Hub message: its events (metadata lines give none), and what is
         wrong with any of its records or rows (``record N: ...``, each after where it is in ``document``, as
         ``json_line`` steps: ``("records", N)``), which does not cost the others theirs; a problem of its one
-        result is the line's or document's own (raised)."""
+        result is the line's or document's own (raised). Each record's and row's time counts in the input's span,
+        kept or not, as a bare record's or row's does in a document (``_document``): a JSON document of Event Hub
+        messages none of whose records a detection matches was "no timed events in the input", where the same
+        messages as JSON lines were read as events of that day (newuser23)."""
         events: list[Event] = []
         problems: list[Problem] = []
         if "records" in document:
@@ -782,6 +788,7 @@ class EventReader:
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
                 raise _BadRow("'records' must be a list of JSON objects")
             for number, record in enumerate(records, start=1):
+                self.report.saw(_maybe_time(cast(dict[str, object], record).get(self.metadata.time_field)))
                 raw = json.dumps(record).encode("utf-8")  # the add-on's _raw for each record
                 if not self.filter.matches(raw):
                     self.report.unmatched += 1
@@ -802,6 +809,8 @@ class EventReader:
             rows.extend(document["results"])
             places.extend(("results", number) for number in range(1, len(document["results"]) + 1))
         for number, (row, place) in enumerate(zip(rows, places), start=1):
+            if isinstance(row, dict):
+                self.report.saw(_maybe_time(row.get("_time")))
             try:
                 event = self._export_row(row, name)
             except _BadRow as bad:
@@ -1124,11 +1133,27 @@ def _judged(stream: io.BufferedReader, name: str) -> str:
         raise InputError(refused)
     kind = _kind(head[:4096])
     if kind is None:
-        raise InputError(csv_refusal(name, head) or
+        raise InputError(csv_refusal(name, head) or xml_refusal(name, head) or
                          f"{name}: not a supported input: expected JSON lines (Azure Monitor records, "
                          "Event Hub messages or a Splunk JSON export), a JSON array, or a Splunk CSV "
                          "export with a _raw column")
     return kind
+
+
+# Splunk's XML results, as its UI's Export > XML and the REST export's output_mode=xml write them: an XML
+# declaration, then a <results> element (REST API Reference, search/jobs/export, output_mode; the element's name
+# as splunk-sdk's ResultsReader reads it, ``assumed`` for the UI's export, which no page shows)
+_XML_RESULTS = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?<results[\s>]")
+
+
+def xml_refusal(name: str, head: bytes) -> str | None:
+    """Why a Splunk XML export is not read, and what to export instead; None for any other file. The README's step 1
+    offers Export > JSON or CSV beside the XML one, and a file exported as XML was only "not a supported input" to
+    the backtest (newuser23), and to ``search --events`` text, each of its lines an event."""
+    if not _XML_RESULTS.match(head):
+        return None
+    return (f"{name}: a Splunk XML export (<results>), which is not read: export the search as JSON or CSV instead "
+            f"(Export > JSON or CSV, or the REST export's output_mode=json), with {EXPORT_FIELDS}")
 
 
 def _needs_raw(name: str) -> str:

@@ -111,7 +111,7 @@ class _Parser(argparse.ArgumentParser):
         option was left without its value because the word after it starts with ``-``: argparse takes such a word
         for an option, and said only ``argument --earliest: expected one argument`` of ``--earliest -7d@d``, a time
         modifier as Splunk writes it."""
-        super().error(message + _dash_value(message, self._words))
+        super().error(message + _dash_value(message, self._words) + _abbreviated(message, self._words, self))
 
 
 # The last line of ``contentpack --help``, and of what a bare ``contentpack`` prints: where a command's own help is
@@ -156,6 +156,28 @@ def _dash_value(message: str, words: Sequence[str]) -> str:
         given = words[at + 1]
         if word == option and given.startswith("-") and not given.startswith("--"):
             return f" (write a value that starts with '-' after '=': {shlex.quote(f'{option}={given}')})"
+    return ""
+
+
+def _abbreviated(message: str, words: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """`` ('--form' was read as --format, which it abbreviates; did you mean --from?)`` when the option an error
+    names was written as a prefix of its name and another option is close to what was written: argparse takes a
+    unique prefix for the option, so ``backtest --form 2026-10-12``, a typo of ``--from``, was answered ``argument
+    --format: invalid choice: '2026-10-12'``, about an option the user never wrote; "" otherwise (``--form jsn``
+    meant ``--format``: its error says enough)."""
+    named = message.removeprefix("argument ").partition(": ")[0].split("/")
+    options = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
+    for word in words:
+        typed = word.partition("=")[0]
+        if typed.startswith("--") and typed not in options:
+            full = next((name for name in named if name.startswith(typed)), None)
+            if full is not None:
+                from contentpack.printable import printable
+                from contentpack.spl.suggest import closest
+
+                meant = closest(typed, [name for name in options if name not in named])
+                return "" if meant is None else f" ('{printable(typed)}' was read as {full}, which it abbreviates; " \
+                    f"did you mean {meant}?)"
     return ""
 
 

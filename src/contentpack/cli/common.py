@@ -41,12 +41,28 @@ def warning(command: str, message: str) -> None:
 
 def unknown_detections(command: str, unknown: Sequence[str], known: Iterable[str]) -> int:
     """The usage error for ``--detection`` names the pack lacks, each with the closest name it has: a name copied
-    with a word more or a different case is the usual slip."""
+    with a word more or a different case is the usual slip. A name written from memory, words left out (``Entra ID
+    User Declined Consent``), is close to none: the names holding each of its words are offered then (up to
+    ``_NAMES_OFFERED``), else where the names are written; the error once ended at the name, with no next step."""
     from contentpack.spl.suggest import did_you_mean  # only on this error path
 
     names = sorted(known)
-    return usage_error(command, "; ".join(f"--detection: no detection named {name!r}{did_you_mean(name, names)}"
+    return usage_error(command, "; ".join(f"--detection: no detection named {name!r}"
+                                          f"{did_you_mean(name, names) or _names_holding(name, names)}"
                                           for name in unknown))
+
+
+_NAMES_OFFERED = 3  # names holding a mistyped name's words that its error lists; more say where the names are
+
+
+def _names_holding(name: str, names: Sequence[str]) -> str:
+    """`` (did you mean 'A' or 'B'?)``: the names holding every word of ``name``, compared without case, when a
+    few do; else `` (a detection's name is the name: of its file under detections/)``."""
+    words = set(name.lower().split())
+    holding = [known for known in names if words <= set(known.lower().split())]
+    if 0 < len(holding) <= _NAMES_OFFERED:
+        return f" (did you mean {' or '.join(map(repr, holding))}?)"
+    return " (a detection's name is the name: of its file under detections/)"
 
 
 def pack_root(command: str, root: Path | None, start: Path | None = None) -> Path | int:

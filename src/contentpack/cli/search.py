@@ -38,7 +38,7 @@ from rich.table import Table
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal, find_inputs,
-                                         indexed_early_note, not_read, wrapped_input)
+                                         indexed_early_note, not_read, wrapped_input, xml_refusal)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -473,8 +473,8 @@ def run(args: argparse.Namespace) -> int:
                 refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
                 if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                     raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
-                refused = csv_refusal(path, head)
-                if refused is not None:  # a CSV without _raw, whose header was read as an event
+                refused = csv_refusal(path, head) or xml_refusal(path, head)
+                if refused is not None:  # a CSV without _raw, whose header was read as an event; XML results
                     raise UsageError(refused)
                 # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is
                 # decoded whole; an export or Event Hub messages are read as backtest reads them
@@ -508,9 +508,13 @@ def run(args: argparse.Namespace) -> int:
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
         notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
                  if tally.early]
-        hints = [*_empty_file_hints(files), *_untimed_hints(results.tallies, args.time_field, args.tz),
-                 *_hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
-                         None if survey is None else survey.present)]
+        empty = _empty_file_hints(files)
+        # every file empty: that hint says why nothing came back, and "a field no event has" sent the user after
+        # the search's fields (newuser23)
+        hints = [*empty, *_untimed_hints(results.tallies, args.time_field, args.tz),
+                 *([] if files and len(empty) == len(files) else
+                   _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
+                          None if survey is None else survey.present))]
     except PackUnavailable as exc:
         return exc.status
     except _SetupFailed as exc:
