@@ -52,6 +52,8 @@ def change_case(name: str, convert: Callable[[str], str]) -> Callable[[str], str
     Splunk's is: refused rather than answered with one of them."""
 
     def changed(text: str) -> str:
+        if text.isascii():  # every ASCII letter's case is one ASCII letter
+            return convert(text)
         simple = [convert(c) for c in text]
         if any(len(c) != 1 for c in simple) or convert(text) != "".join(simple):
             odd = next((c for c, m in zip(text, simple) if len(m) != 1), None)
