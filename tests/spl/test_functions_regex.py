@@ -78,6 +78,18 @@ def test_expand_replacement_and_substitute() -> None:
         (r"\d+", "\u0661\u0662", "\u0661\u0662"),  # Arabic-Indic digits
         (r"[[:word:]]+", "jos\u00e9", "jos\u00e9"),
         ("(?i)JOS\u00c9", "jos\u00e9", "jos\u00e9"),
+        # every POSIX class alike (pcre2pattern, "POSIX character classes", with PCRE2_UCP: "[:alpha:] becomes
+        # \p{L}", "[:digit:] becomes \p{Nd}", "[:space:] becomes \p{Xps}"...); they were ASCII beside a Unicode \w
+        ("[[:alpha:]]+", "jos\u00e9", "jos\u00e9"),
+        ("[[:alnum:]]+", "-\u00e91-", "\u00e91"),
+        ("[[:upper:]]+", "a\u00c9B", "\u00c9B"),
+        ("[[:lower:]]+", "A\u00e9b", "\u00e9b"),
+        ("[[:digit:]]+", "x\u0661\u06623", "\u0661\u06623"),
+        ("[[:space:]]+", "a\u00a0\u3000 b", "\u00a0\u3000 "),
+        ("[[:blank:]]+", "x\u3000\t y", "\u3000\t "),
+        ("[[:punct:]]+", "a\u00ab\u00bb,\u00a7b", "\u00ab\u00bb,\u00a7"),  # P, and S below 256
+        ("[[:^alpha:]]+", "\u00e9a1-", "1-"),  # "Negated versions, such as [:^alpha:] use \P instead of \p"
+        ("[[:xdigit:]]+", "z\u00e9Af9", "Af9"),  # unchanged by UCP
     ],
 )
 def test_character_types_are_unicode_aware_assumed(pcre: str, text: str, expected: str | None) -> None:
@@ -87,6 +99,17 @@ def test_character_types_are_unicode_aware_assumed(pcre: str, text: str, expecte
     a change of this choice must change this test."""
     match = compile_pcre(pcre).search(text)
     assert (match.group(0) if match else None) == expected
+
+
+@pytest.mark.parametrize("pcre", ["[[:graph:]]", "[[:print:]]", "[^[:^alnum:]]", "[[:^space:]]", "[[:^punct:]]"])
+def test_posix_classes_pcre2_reads_by_rules_of_their_own_are_unsupported(pcre: str) -> None:
+    """With PCRE2_UCP, [:graph:] and [:print:] match by rules that leave out single code points (pcre2pattern,
+    "POSIX character classes": [:graph:] "matches all characters with the L, M, N, P, S, or Cf properties, except
+    for: U+061C ... U+2066 - U+2069"), and a negated union ([:^alnum:], \\P{Xan}) is no list of members here:
+    refused as unsupported, where the engine used to read them as ASCII (and a negated one as the ``regex``
+    package's own class)."""
+    with pytest.raises(SplUnsupportedError, match=r"PCRE2 with UCP reads \[:\^?\w+:\] by rules"):
+        compile_pcre(pcre)
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,33 @@ def test_lower_upper(name: str, value: object, expected: object) -> None:
     assert call(name, value) == expected
 
 
+@pytest.mark.assumed
+def test_lower_upper_map_other_scripts_one_character_for_one() -> None:
+    """``assumed``: the page says lower "returns the string in lowercase" and nothing of letters outside ASCII;
+    the engine lowers them as Unicode's one-to-one case mapping does (Latin, Cyrillic, Greek capitals alike).
+    https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions"""
+    assert call("lower", "\u00c9COLE \u0414\u0416 \u03a9mega \u03a3") == "\u00e9cole \u0434\u0436 \u03c9mega \u03c3"
+    assert call("upper", "\u00e9cole \u0434\u0436 \u03c9") == "\u00c9COLE \u0414\u0416 \u03a9"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("upper", "stra\u00dfe", "'\u00df' (U+00DF), whose upper case in Unicode is 'SS'"),
+        ("lower", "\u0130stanbul", "'\u0130' (U+0130), whose lower case in Unicode is 'i\u0307'"),
+        ("lower", "\u039f\u0394\u039f\u03a3", "depends on the characters around it"),  # a final sigma: \u03c2
+        ("upper", ("a", "\ufb01"), "'\ufb01' (U+FB01), whose upper case in Unicode is 'FI'"),
+    ],
+)
+def test_lower_upper_refuse_a_case_that_is_not_one_character_for_one(name: str, value: object, shown: str) -> None:
+    """Where Unicode's full case mapping differs from its one-to-one mapping (SpecialCasing: ``\u00df`` upper is
+    ``SS``, ``\u0130`` lower is ``i`` and a combining dot; a final sigma lowers to ``\u03c2``), implementations
+    differ as well and no page says which Splunk's is: refused, where the engine gave Python's full mapping."""
+    with pytest.raises(SplUnsupportedError, match="no Splunk page says whether") as caught:
+        call(name, value)
+    assert shown in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

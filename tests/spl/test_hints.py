@@ -188,3 +188,16 @@ def test_a_filter_on_a_field_no_earlier_command_leaves_is_named_even_behind_not(
     assert unmade_fields(engine.parse("* | stats count by user | eval flag=1 | where flag=2")) == []
     assert unmade_fields(engine.parse("* | search NOT usr=x")) == []
     assert [f.name for f in unmade_fields(engine.parse("* | rename a as b | where a=1"))] == ["a"]
+
+
+def test_iplocation_allfields_makes_every_location_field_it_names() -> None:
+    """iplocation allfields=true: "this argument adds the fields City, Continent, Country, MetroCode, Region,
+    Timezone, _time, lat (latitude), and lon (longitude)"
+    (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/iplocation): a filter on
+    Continent after it is no filter on an event field. The command's field use named only the default fields, so
+    the hint asked the events for Continent and called it absent."""
+    engine = Engine()
+    made = engine.parse("* | iplocation prefix=g_ allfields=true src | search g_Continent=Europe g_Timezone=x")
+    assert asked_fields(made) == frozenset() and absent_fields(made, {"src"}) == []
+    default = engine.parse("* | iplocation src | search Continent=Europe Country=France")
+    assert [f.name for f in absent_fields(default, {"src"})] == ["Continent"]

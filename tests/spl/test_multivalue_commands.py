@@ -121,3 +121,15 @@ def test_join_refuses_a_multivalue_join_field() -> None:
         rows(Engine(), other)
     single = '| makeresults | eval mv="a" | join mv [| makeresults | eval mv="a", r=1] | table mv r'
     assert rows(Engine(), single) == [{"mv": "a", "r": 1}]
+
+
+def test_mvexpand_of_an_internal_field_is_unsupported() -> None:
+    """mvexpand: "The mvexpand command can't be applied to internal fields"
+    (https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/mvexpand); the
+    page does not say whether that is an error or the events pass unexpanded, so the engine refuses the search
+    where it used to expand the field."""
+    engine = make_engine()
+    with pytest.raises(SplUnsupportedError, match="internal field '_x'") as caught:
+        rows(engine, '| makeresults | eval _x=split("a,b", ",") | mvexpand _x')
+    assert caught.value.command == "mvexpand"
+    assert rows(engine, '| makeresults | eval x=split("a,b", ",") | mvexpand x | table x') == [{"x": "a"}, {"x": "b"}]

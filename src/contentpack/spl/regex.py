@@ -33,6 +33,7 @@ backslash (https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/e
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
@@ -46,16 +47,27 @@ from contentpack.spl.pcre_syntax import certain_mistake, class_opening
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-_POSIX_CLASSES = {
-    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-    "space": r"\s", "blank": r" \t", "punct": r"!-/:-@\[-`{-~", "xdigit": "0-9A-Fa-f", "word": r"\w",
-    "cntrl": r"\x00-\x1f\x7f", "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
-}
 # PCRE2 (pcre2pattern, "Generic character types"): \h and \v are these code points in UTF mode, with or without
 # UCP; the ``regex`` package reads \v as the vertical tab alone and has no \h, \H or \V.
 _HORIZONTAL = r"\t \xa0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000"
 _VERTICAL = r"\n\x0b\f\r\x85\u2028\u2029"
 _SPACE_TYPES = {"h": _HORIZONTAL, "v": _VERTICAL}
+# POSIX classes as class members, (the class, its negation [:^name:]), as PCRE2 reads them with UCP set
+# (pcre2pattern, "POSIX character classes": "[:alpha:] becomes \p{L}" ... "Negated versions, such as [:^alpha:]
+# use \P instead of \p"), the mode the engine's Unicode-aware \w, \d and \s assume (docs/spl_engine.md);
+# ``[:punct:]`` "matches all characters that have the Unicode P (punctuation) property, plus those characters
+# with code points less than 256 that have the S (Symbol) property"; ``[:xdigit:]`` and ``[:ascii:]`` are not
+# changed by UCP. None: no member list says it here (the negation of a union, and ``[:graph:]``/``[:print:]``,
+# whose UCP rules exclude single code points), refused as unsupported rather than read as ASCII.
+_LATIN1_SYMBOLS = "".join(re.escape(chr(c)) for c in range(256) if unicodedata.category(chr(c)).startswith("S"))
+_POSIX_CLASSES: dict[str, tuple[str | None, str | None]] = {
+    "alpha": (r"\p{L}", r"\P{L}"), "lower": (r"\p{Ll}", r"\P{Ll}"), "upper": (r"\p{Lu}", r"\P{Lu}"),
+    "digit": (r"\p{Nd}", r"\P{Nd}"), "cntrl": (r"\p{Cc}", r"\P{Cc}"), "word": (r"\w", r"\W"),
+    "alnum": (r"\p{L}\p{N}", None), "space": (r"\p{Z}\t\n\x0b\f\r", None), "blank": (_HORIZONTAL, None),
+    "punct": (r"\p{P}" + _LATIN1_SYMBOLS, None),
+    "xdigit": ("0-9A-Fa-f", r"\x00-/:-@G-`g-\U0010ffff"), "ascii": (r"\x00-\x7f", r"\x80-\U0010ffff"),
+    "graph": (None, None), "print": (None, None),
+}
 # A brace PCRE2 and the ``regex`` package may read differently: anything but {n}, {n,}, {n,m}. Spaced ones ({ 2},
 # {2, 3}) and {,m} are literal text before PCRE2 10.43 and quantifiers since (``regex``: {,m} a quantifier, spaced
 # ones text); {,} is text to PCRE2, a quantifier to ``regex``.
@@ -140,8 +152,12 @@ def translate_pcre(pattern: str) -> str:
             if ch == "[" and pattern.startswith("[:", i):
                 stop = pattern.find(":]", i + 2)
                 name = pattern[i + 2 : stop] if stop != -1 else ""
-                if name in _POSIX_CLASSES:
-                    out.append(_POSIX_CLASSES[name])
+                if name.removeprefix("^") in _POSIX_CLASSES:
+                    member = _POSIX_CLASSES[name.removeprefix("^")][name.startswith("^")]
+                    if member is None:
+                        raise regex.error(f"PCRE2 with UCP reads [:{name}:] by rules this engine does not follow",
+                                          pattern, i)
+                    out.append(member)
                     joinable = closing = False
                     i = stop + 2
                     continue

@@ -97,8 +97,14 @@ def run_iplocation(node: CommandNode, events: Iterator[Event], ctx: RunContext) 
 
 # Not streaming: scan workers do not carry the GeoIP table (it runs in the parent after them).
 def _iplocation_fields(node: CommandNode) -> FieldUse:
+    """The address read and the location fields made: with ``allfields=true`` all of them, so a later filter on
+    ``Continent`` is not told that no event has the field (the hints trace a field no command makes to the events)."""
     assert isinstance(node, IplocationCommand)
-    return uses([node.field], [node.prefix + name for name in DEFAULT_FIELDS])
+    return uses([node.field], [node.prefix + name for name in _made(node)])
+
+
+def _made(node: IplocationCommand) -> tuple[str, ...]:
+    return ALL_FIELDS if node.allfields else DEFAULT_FIELDS
 
 
 def _iplocation_result_fields(node: CommandNode, fields: frozenset[str]) -> frozenset[str]:
@@ -109,7 +115,7 @@ def _iplocation_result_fields(node: CommandNode, fields: frozenset[str]) -> froz
     assert isinstance(node, IplocationCommand)
     if node.field not in fields:
         return fields
-    return fields | {node.prefix + name for name in (ALL_FIELDS if node.allfields else DEFAULT_FIELDS)}
+    return fields | {node.prefix + name for name in _made(node)}
 
 
 SPECS = (CommandSpec(("iplocation",), parse_iplocation, run_iplocation, fields=_iplocation_fields,

@@ -2,7 +2,8 @@
 
 mvexpand (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/mvexpand): one
 copy of the event per value of the field (``limit=`` caps the copies); events without the field pass
-unchanged. makemv (…/search-commands/makemv): split a field's text on ``delim`` (default a single space)
+unchanged. "The mvexpand command can't be applied to internal fields": one (a name starting with ``_``) is
+refused, as the page does not say whether that is an error or the events pass unexpanded. makemv (…/search-commands/makemv): split a field's text on ``delim`` (default a single space)
 or with ``tokenizer`` (a regex whose first group, or whole match, is each value); ``allowempty`` keeps empty
 values. The makemv page says it "Converts a single valued field into a multivalue field" and nothing of a
 field that already holds several: one is refused (``base.single_input``; the engine used to leave it as it was).
@@ -40,7 +41,10 @@ def parse_mvexpand(cmd: CommandInput) -> MvexpandCommand:
             continue
         if field is not None:
             raise cur.error("mvexpand takes one field")
-        field, _ = read_field(cur)
+        field, tok = read_field(cur)
+        if field.startswith("_"):
+            raise cur.unsupported(f"the internal field '{field}' (the mvexpand page: \"mvexpand command can't be "
+                                  "applied to internal fields\", and it does not say what Splunk does instead)", tok)
     if field is None:
         raise cur.error("expected the field to expand")
     return MvexpandCommand(cmd.name, cmd.offset, field, limit)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
+from contentpack.spl.errors import SplUnsupportedError
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl.regex import compile_pcre, substitute
@@ -42,14 +43,41 @@ def _len(ctx: EvalContext, args: list[Value]) -> Value:
     return None if text is None else len(text)
 
 
+def change_case(name: str, convert: Callable[[str], str]) -> Callable[[str], str]:
+    """``convert`` (``str.lower``/``str.upper``) character by character, as Unicode's one-to-one (simple) case
+    mapping gives it (``assumed``: the page says only "returns the string in lowercase"). Where Unicode's full
+    mapping differs - a character whose case is several (``ß`` upper is ``SS``, ``İ`` lower is ``i`` and a dot)
+    or depends on its neighbours (a final ``Σ`` lowers to ``ς``) - implementations differ too (C's ``towlower``
+    and ICU's ``u_tolower`` map one to one, ICU's ``u_strToLower`` and Python in full), and no page says which
+    Splunk's is: refused rather than answered with one of them."""
+
+    def changed(text: str) -> str:
+        if text.isascii():  # every ASCII letter's case is one ASCII letter
+            return convert(text)
+        simple = [convert(c) for c in text]
+        if any(len(c) != 1 for c in simple) or convert(text) != "".join(simple):
+            odd = next((c for c, m in zip(text, simple) if len(m) != 1), None)
+            why = (f"{odd!r} (U+{ord(odd):04X}), whose {name} case in Unicode is {convert(odd)!r}" if odd else
+                   "a character whose case in Unicode depends on the characters around it (a final \u03a3)")
+            raise SplUnsupportedError(f"text holding {why}: no Splunk page says whether {name}() maps it in full "
+                                      "or one character for one")
+        return "".join(simple)
+
+    return changed
+
+
 @eager("lower", 1, 1, returns_text=True, multivalue=(0,))
 def _lower(ctx: EvalContext, args: list[Value]) -> Value:
-    return map_text(args[0], str.lower)
+    return map_text(args[0], _LOWER)
 
 
 @eager("upper", 1, 1, returns_text=True, multivalue=(0,))
 def _upper(ctx: EvalContext, args: list[Value]) -> Value:
-    return map_text(args[0], str.upper)
+    return map_text(args[0], _UPPER)
+
+
+_LOWER = change_case("lower", str.lower)
+_UPPER = change_case("upper", str.upper)
 
 
 def substr(text: str, start: int, length: int | None) -> str:
