@@ -33,6 +33,7 @@ from splunklib.binding import UrlEncoded
 from contentpack.esapp.builder import BuiltApp
 from contentpack.esapp.conf import Stanza, read_conf
 from contentpack.splunk.client import SplunkConnection, SplunkError
+from contentpack.splunk.credentials import location_secrets, shown_location
 
 OBJECT_FILES = ("macros", "transforms", "savedsearches", "analyticstories")
 LOCAL_WARNING = ("objects mode writes to the app's local/ folder on the server; those copies override default/, "
@@ -283,6 +284,7 @@ def package_refusal(info: Mapping[str, Any]) -> str | None:
 def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str, *, dry_run: bool = False,
                    force: bool = False) -> DeployReport:
     """Install or upgrade the app from ``location`` (read by the server) unless that version is installed.
+    Messages show the location without its secrets (``credentials.location_secrets``).
 
     A server ``apps/local`` cannot serve (:func:`package_refusal`) is a :class:`SplunkError` before anything
     else is asked, a dry run included: the run would be a plan that can never be carried out.
@@ -299,10 +301,12 @@ def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str,
     action = "install" if version is None else "upgrade"
     change = Change(action, "app", name + (f" (installed: {version or 'no version'})" if version is not None else ""))
     if not dry_run:
-        with connection.errors(f"{action} app {built.appid} from {location}"):
+        connection.hide(location_secrets(location))
+        shown = shown_location(location)
+        with connection.errors(f"{action} app {built.appid} from {shown}"):
             connection.service.post("apps/local", name=location, filename="true", update="true")
         after = deployer.installed_version()
         if after != built.version:
-            raise SplunkError(f"{location}: the server installed version {after!r} of {built.appid}, not "
+            raise SplunkError(f"{shown}: the server installed version {after!r} of {built.appid}, not "
                               f"{built.version}: does the location hold this build's tarball?")
     return DeployReport((change,), (), dry_run)
