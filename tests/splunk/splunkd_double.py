@@ -395,7 +395,7 @@ class SplunkdDouble:
         appid = next(iter(files)).split("/", 1)[0]
         if appid in self.state.apps and not update:
             return 409, messages_xml(f"App \"{appid}\" already exists; use the \"update\" argument to install anyway")
-        version = ""
+        version = author = ""
         for name, data in files.items():
             parts = name.split("/")
             if len(parts) == 3 and parts[1] == "default" and parts[2].endswith(".conf"):
@@ -403,11 +403,13 @@ class SplunkdDouble:
                 for stanza in conf.stanzas:
                     if parts[2] == "app.conf" and stanza.name == "launcher":
                         version = dict(stanza.entries).get("version", "")
+                        author = dict(stanza.entries).get("author", "")
                     entry = self.conf(appid, parts[2][:-5]).setdefault(stanza.name, Layered())
                     entry.default = dict(stanza.entries)
             if len(parts) == 3 and parts[1] == "lookups":
                 self.state.lookup_files.setdefault(appid, set()).add(parts[2])
-        self.state.apps[appid] = {"version": version, "label": appid, "visible": "1", "disabled": "0"}
+        self.state.apps[appid] = {"version": version, "author": author, "label": appid, "visible": "1",
+                                  "disabled": "0"}
         self.state.writes += 1
         return 201, atom_feed("localapps", "/services/apps/local", [(appid, self.state.apps[appid])], appid)
 

@@ -272,3 +272,27 @@ def test_package_mode_refuses_a_server_apps_local_cannot_serve(
     # the log-in's check read server/info; the refusal reads that answer again instead of asking a second time
     assert [path for _, path in double.state.requests].count("/services/server/info") == 1
     assert APP not in double.state.apps and double.state.writes == 0
+
+
+def test_an_app_of_another_author_under_the_same_id_is_left_alone(double: SplunkdDouble, real_pack: Pack,
+                                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ``appid`` copied from another app's (ESCU's ``DA-ESS-ContentUpdate``, ES's own): package mode's
+    ``update=true`` replaced that app, as any other version read as one to upgrade, and objects mode wrote the
+    pack's stanzas into its ``local/``. The ``apps/local`` entry's ``author`` tells it apart."""
+    token_env(monkeypatch, double)
+    double.state.apps[APP] = {"version": "7.3.0", "author": "Splunk", "label": APP, "visible": "1", "disabled": "0"}
+    tarball = str(_tarball(real_pack, tmp_path))
+    for mode in (["--mode", "package", "--package", tarball], []):
+        writes = double.state.writes
+        code, out, err = deploy(capsys, double, *mode)
+        assert code == 2 and out == "", out
+        assert ("contentpack deploy: error: the app DA-ESS-EntraConsent on the server is by 'Splunk', not by this "
+                "pack's 'Contoso Detection Engineering' (app.conf [launcher] author): deploying would change another "
+                "app; check contentpack.yml app.appid") in err, err
+        assert double.state.writes == writes and double.state.apps[APP]["version"] == "7.3.0"
+    code, out, err = deploy(capsys, double, "--mode", "package", "--package", tarball, "--force")
+    assert code == 0 and "upgrade app DA-ESS-EntraConsent 0.1.0 (installed: 7.3.0)" in out, err
+    # installed now, by the pack's own author: both modes go on
+    assert deploy(capsys, double)[0] == 0
+    assert deploy(capsys, double, "--mode", "package", "--package", tarball)[0] == 0

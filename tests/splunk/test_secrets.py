@@ -183,3 +183,29 @@ def test_no_secret_in_search_job_messages_even_if_the_server_quotes_it(
             for name in ("summary.json", "report.html", "splunk_runs.jsonl")]
     assert len(written) == 10 and all("quoted ******** ********" in text for text in said)
     assert_clean(double, *texts, *written, log_text(all_logs))
+
+
+# A package URL's user information and a pre-signed URL's query are credentials of the server the tarball is
+# fetched from; splunkd quotes the location back when it cannot fetch it (the double does, as "failed to extract
+# app from <location>").
+PACKAGE_SECRET = "pkg-s3cret-41d7"
+SIGNATURE = "X-Amz-Signature=9f2c81ab"
+
+
+@pytest.mark.parametrize(("location", "shown"), [
+    (f"https://ci:{PACKAGE_SECRET}@repo.example/app.tgz", "https://********@repo.example/app.tgz"),
+    (f"https://{PACKAGE_SECRET}@repo.example/app.tgz", "https://********@repo.example/app.tgz"),
+    (f"https://bucket.example/app.tgz?{SIGNATURE}&{PACKAGE_SECRET}=1", "https://bucket.example/app.tgz?********"),
+])
+def test_no_secret_of_a_package_url_in_messages_or_logs(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        all_logs: pytest.LogCaptureFixture, location: str,
+                                                        shown: str) -> None:
+    token_env(monkeypatch, double)
+    failed = run_cli(capsys, double, "deploy", "--mode", "package", "--package", location)
+    assert f"could not install app DA-ESS-EntraConsent from {shown}: HTTP 400" in failed, failed
+    refused = run_cli(capsys, double, "deploy", "--mode", "package", "--package", location + "\n")
+    assert f"--package {shown + chr(10)!r}: a location holds no line break" in refused, refused
+    assert_clean(double, failed, refused, log_text(all_logs))
+    for text in (failed, refused, log_text(all_logs)):
+        assert PACKAGE_SECRET not in text and SIGNATURE not in text, text[:300]

@@ -41,7 +41,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
     parser.add_argument("--package", metavar="PATH_OR_URL",
                         help="package mode: the tarball's location as the SERVER sees it (a path there, or a URL)")
-    parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version")
+    parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version, or replace an app of "
+                        "another author under the pack's appid")
     parser.add_argument("--remove-local", action="store_true",
                         help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
     parser.add_argument("--dry-run", action="store_true",
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from contentpack.esapp.builder import BuildFailed, date_problem, render_app
     from contentpack.esapp.dates import BuildDateError, build_date
     from contentpack.splunk.client import SplunkError
+    from contentpack.splunk.credentials import shown_location
     from contentpack.splunk.deploy import deploy_objects, deploy_package
 
     if args.mode == "package" and not args.package:
@@ -64,13 +66,14 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("deploy", "--remove-local belongs to --mode objects")
     if args.mode == "objects" and (args.force or args.package is not None):
         return usage_error("deploy", f"{'--force' if args.force else '--package'} belongs to --mode package")
+    shown = shown_location(args.package or "")  # a URL's user information and query are no text to print
     if args.package is not None and printable(args.package) != args.package:
-        return usage_error("deploy", f"--package {args.package!r}: a location holds no line break or other control "
+        return usage_error("deploy", f"--package {shown!r}: a location holds no line break or other control "
                            "character")
     if args.package is not None and not _server_location(args.package):
-        return usage_error("deploy", f"--package {args.package}: not an absolute path or a URL, and the server reads "
+        return usage_error("deploy", f"--package {shown}: not an absolute path or a URL, and the server reads "
                            "it, not this machine: copy the tarball to the search head and give its absolute path there "
-                           f"(such as /tmp/{PurePosixPath(args.package).name}), or a URL the server can fetch")
+                           f"(such as /tmp/{PurePosixPath(shown).name}), or a URL the server can fetch")
     root = pack_root("deploy", args.root)
     if isinstance(root, int):
         return root

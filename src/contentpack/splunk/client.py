@@ -713,6 +713,7 @@ class SplunkConnection:
         search_limit = AnswerLimit("search answer", options.max_search_answer_mb * MB, "--max-search-answer-mb")
         self.handler = retrying(checked(capped(self.pool, search_limit)), options.retries, options.backoff)
         _LOG_SCRUBBER.secrets.update(credentials.secrets)
+        self._hidden: tuple[str, ...] = ()
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
                                       **credentials.sdk_arguments())
@@ -739,6 +740,13 @@ class SplunkConnection:
         _LOG_SCRUBBER.secrets.add(key)
         return replace(self._credentials, session=key)
 
+    def hide(self, secrets: tuple[str, ...]) -> None:
+        """Scrub ``secrets`` too, besides the credentials, from every later message and splunklib log line: secrets
+        the command sends in a request (a package URL's, ``credentials.location_secrets``), which the server may
+        quote back."""
+        self._hidden += secrets
+        _LOG_SCRUBBER.secrets.update(secrets)
+
     @contextmanager
     def errors(self, what: str) -> Iterator[None]:
         """Run SDK calls; any failure becomes a scrubbed :class:`SplunkError` saying ``what`` (a verb phrase:
@@ -748,7 +756,8 @@ class SplunkConnection:
         except SplunkError:
             raise
         except _SDK_ERRORS as exc:
-            raise describe(exc, what, self.target, self.credentials, self.options) from None
+            error = describe(exc, what, self.target, self.credentials, self.options)
+            raise SplunkError(scrub(error.message, self._hidden), error.status) from None
 
     def login(self) -> None:
         """Open the session (user/password) or check the token with one cheap request; a failure says which, as a

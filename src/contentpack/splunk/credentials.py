@@ -72,6 +72,29 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+def location_secrets(location: str) -> tuple[str, ...]:
+    """What a package location (``deploy --package``) may hold that is a credential: a URL's user information
+    (``https://ci:TOKEN@repo.example/app.tgz``, the user name too, as a token is often given as one) and its query
+    (a pre-signed download URL's signature). A location that is no readable URL is hidden whole.
+
+    Why: the location is the user's text, printed in every message about the install and quoted back by
+    splunkd's error (``failed to extract app from <location>``), so a CI log kept the secret a fetch needed.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(location)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return (location,)
+    user_info = parts.netloc.rpartition("@")[0]
+    return tuple(secret for secret in (user_info, parts.query) if secret)
+
+
+def shown_location(location: str) -> str:
+    """``location`` as messages may show it: its :func:`location_secrets` replaced by ``********``."""
+    return scrub(location, location_secrets(location))
+
+
 def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None, str | None, str | None] | None:
     """(token, username, password) from a netrc file's entry for ``host``; None when there is none. ``named_by``:
     the option or variable that named the file (``--netrc-file``, ``SPLUNK_NETRC``), None for ``~/.netrc``."""

@@ -33,6 +33,7 @@ from splunklib.binding import UrlEncoded
 from contentpack.esapp.builder import BuiltApp
 from contentpack.esapp.conf import Stanza, read_conf
 from contentpack.splunk.client import SplunkConnection, SplunkError
+from contentpack.splunk.credentials import location_secrets, shown_location
 
 OBJECT_FILES = ("macros", "transforms", "savedsearches", "analyticstories")
 LOCAL_WARNING = ("objects mode writes to the app's local/ folder on the server; those copies override default/, "
@@ -162,14 +163,19 @@ class _Deployer:
     def service(self) -> client.Service:
         return self.connection.service
 
-    def installed_version(self) -> str | None:
-        """The app's version on the server, "" when it has none, None when the app is not there."""
+    def installed(self) -> Mapping[str, object] | None:
+        """The ``apps/local`` entry of the app on the server (its ``version``, ``author``...), None when it is not
+        there."""
         with self.connection.errors(f"look up app {self.built.appid}"):
             try:
-                app = self.service.apps[self.built.appid]
+                return dict(self.service.apps[self.built.appid].content)
             except KeyError:
                 return None
-            return str(app.content.get("version") or "")
+
+    def installed_version(self) -> str | None:
+        """The app's version on the server, "" when it has none, None when the app is not there."""
+        app = self.installed()
+        return None if app is None else str(app.get("version") or "")
 
     def current(self, conf: str, name: str) -> Mapping[str, object] | None:
         with self.connection.errors(f"read {conf}.conf [{name}]"):
@@ -246,7 +252,11 @@ def deploy_objects(connection: SplunkConnection, built: BuiltApp, *, dry_run: bo
                    remove_local: bool = False) -> DeployReport:
     """Create or update (or, with ``remove_local``, delete the local copies of) every object of the app."""
     deployer = _Deployer(connection, built, dry_run)
-    if deployer.installed_version() is None:
+    installed = deployer.installed()
+    refusal = another_app(built, installed)
+    if refusal is not None:
+        raise SplunkError(f"{refusal}; check contentpack.yml app.appid")
+    if installed is None:
         if remove_local:
             return DeployReport((Change("absent", "app", built.appid),), (), dry_run)
         deployer.changes.append(Change("create", "app", built.appid))
@@ -258,6 +268,33 @@ def deploy_objects(connection: SplunkConnection, built: BuiltApp, *, dry_run: bo
             (deployer.remove_local if remove_local else deployer.write)(conf, stanza)
     warnings = [] if remove_local else [LOCAL_WARNING, *deployer.lookup_files()]
     return DeployReport(tuple(deployer.changes), tuple(warnings), dry_run)
+
+
+def another_app(built: BuiltApp, installed: Mapping[str, object] | None) -> str | None:
+    """Why the app installed under the build's id is another app (its ``author`` set and not the build's), None when
+    it may be this pack's (absent, no author, or the same one).
+
+    Why: objects mode writes the pack's stanzas into that app's ``local/`` and package mode's ``update=true``
+    replaces it, so an ``appid`` copied from another app's (``DA-ESS-ContentUpdate``,
+    ``SplunkEnterpriseSecuritySuite``) changed ESCU or ES itself; package mode read any installed version other
+    than the build's as one to upgrade.
+    """
+    author = "" if installed is None else str(installed.get("author") or "")
+    ours = built_author(built)
+    if not author or author == ours:
+        return None
+    return (f"the app {built.appid} on the server is by {author!r}, not by this pack's {ours!r} (app.conf [launcher] "
+            "author): deploying would change another app")
+
+
+def built_author(built: BuiltApp) -> str:
+    """The ``[launcher] author`` of the built app.conf: what splunkd's ``apps/local`` entry reports as the app's
+    ``author`` once it is installed (assumed: no Splunk page read here lists that entry's keys; third-party
+    clients of the endpoint read ``author`` beside ``version``)."""
+    for stanza in read_conf(built.files["default/app.conf"].decode("utf-8"), "default/app.conf").stanzas:
+        if stanza.name == "launcher":
+            return dict(stanza.entries).get("author", "")
+    return ""
 
 
 def package_refusal(info: Mapping[str, Any]) -> str | None:
@@ -283,6 +320,9 @@ def package_refusal(info: Mapping[str, Any]) -> str | None:
 def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str, *, dry_run: bool = False,
                    force: bool = False) -> DeployReport:
     """Install or upgrade the app from ``location`` (read by the server) unless that version is installed.
+    Messages show the location without its secrets (``credentials.location_secrets``).
+
+    An app of the same id by another author (:func:`another_app`) is refused unless ``force``.
 
     A server ``apps/local`` cannot serve (:func:`package_refusal`) is a :class:`SplunkError` before anything
     else is asked, a dry run included: the run would be a plan that can never be carried out.
@@ -292,17 +332,23 @@ def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str,
     if refusal is not None:
         raise SplunkError(refusal)
     deployer = _Deployer(connection, built, dry_run)
-    version = deployer.installed_version()
+    installed = deployer.installed()
+    version = None if installed is None else str(installed.get("version") or "")
+    refusal = another_app(built, installed)
+    if refusal is not None and not force:
+        raise SplunkError(f"{refusal}; check contentpack.yml app.appid, or pass --force to replace it")
     name = f"{built.appid} {built.version}"
     if version == built.version and not force:
         return DeployReport((Change("unchanged", "app", name),), (), dry_run)
     action = "install" if version is None else "upgrade"
     change = Change(action, "app", name + (f" (installed: {version or 'no version'})" if version is not None else ""))
     if not dry_run:
-        with connection.errors(f"{action} app {built.appid} from {location}"):
+        connection.hide(location_secrets(location))
+        shown = shown_location(location)
+        with connection.errors(f"{action} app {built.appid} from {shown}"):
             connection.service.post("apps/local", name=location, filename="true", update="true")
         after = deployer.installed_version()
         if after != built.version:
-            raise SplunkError(f"{location}: the server installed version {after!r} of {built.appid}, not "
+            raise SplunkError(f"{shown}: the server installed version {after!r} of {built.appid}, not "
                               f"{built.version}: does the location hold this build's tarball?")
     return DeployReport((change,), (), dry_run)

@@ -95,6 +95,7 @@ def all_rules() -> tuple[Rule, ...]:
         custom_commands,
         dates,
         expansion,
+        hidden_text,
         lifecycle,
         mitre,
         namespace,
@@ -132,6 +133,7 @@ def all_rules() -> tuple[Rule, ...]:
         *sort_pitfalls.RULES,
         *prose_comments.RULES,
         *unmade_filters.RULES,
+        *hidden_text.RULES,
     )
 
 
