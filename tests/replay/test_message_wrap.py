@@ -54,7 +54,7 @@ def test_a_failure_wraps_between_words_with_a_hanging_indent_on_an_80_column_ter
     assert all(line.startswith(" " * INDENT) and line[INDENT] != " " for line in wrapped[1:])
     # every break was a space between words: joined back with one space, the lines are the pipe's line
     assert " ".join([wrapped[0], *(line[INDENT:] for line in wrapped[1:])]) == piped[0]
-    assert lines[end].startswith("FAIL: 16 test(s), 15 passed, 1 failed")
+    assert lines[end].startswith("FAIL: 19 test(s), 18 passed, 1 failed")
 
 
 # the fields the expected row names come first, count among them (it was the row's seventh field, cut without a
