@@ -285,6 +285,13 @@ def test_scrub_replaces_plain_and_url_encoded_forms() -> None:
     assert scrub("a p@ss/w b p%40ss%2Fw c", ("p@ss/w",)) == "a ******** b ******** c"
 
 
+@pytest.mark.parametrize("secrets", [("tok", "sig=1&tok=2"), ("sig=1&tok=2", "tok")])
+def test_scrub_hides_a_secret_holding_another_whole_in_either_order(secrets: tuple[str, ...]) -> None:
+    # A token that is also part of a signed URL's query (deploy --package): replacing the token first left the
+    # query's other part (the signature) in the text; which went first followed a set's hash order.
+    assert scrub("app.tgz?sig=1&tok=2 and tok", secrets) == "app.tgz?******** and ********"
+
+
 class _Endless(io.RawIOBase):
     """A body that never ends, counting the bytes taken from it."""
 

@@ -62,13 +62,14 @@ class Credentials:
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` with every secret (and its URL-encoded form) replaced by ``********``."""
+    """``text`` with every secret (and its URL-encoded form) replaced by ``********``, the longest first: a secret
+    inside another (a token that is also part of a signed URL's query) replaced first would leave the rest of the
+    longer one in the text."""
     from urllib.parse import quote, quote_plus
 
-    for secret in secrets:
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            if form:
-                text = text.replace(form, REDACTED)
+    forms = {form for secret in secrets for form in (secret, quote(secret, safe=""), quote_plus(secret)) if form}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     return text
 
 
