@@ -17,7 +17,7 @@ from pathlib import Path
 
 from contentpack.content.diagnostics import Diagnostic
 
-from .helpers import CTIME, LOOKUP, TTP, Validate, at, edit, locate
+from .helpers import CTIME, LOOKUP, STORY, TTP, Validate, at, edit, locate
 
 CONFIG = "contentpack.yml"
 AAD = "macros/azure_monitor_aad.yml"
@@ -82,3 +82,19 @@ def test_a_namespace_must_end_in_an_underscore(pack: Path, validate: Validate) -
     result = validate(pack)
     assert not result.ok and result.pack is None
     assert [at(d) for d in result.diagnostics] == [(CONFIG, *locate(pack, CONFIG, "entra"))]
+
+
+def test_a_story_outside_the_namespace_is_refused_at_its_name(pack: Path, validate: Validate) -> None:
+    """A story's name is its ``analytic_story://<name>`` stanza, exported system-wide and merged key by key
+    with ESCU's story of that name; ``Entra ID Consent Fixture Story`` (stem ``entra_id_consent_...``) passes."""
+    edit(pack, STORY, "name: Entra ID Consent Fixture Story", "name: Azure Active Directory Account Takeover")
+    _namespace(pack, "entra_id_")
+    found = [d for d in _cp074(pack, validate) if d.position.path == STORY]
+    assert [at(d) for d in found] == [(STORY, *locate(pack, STORY, "Azure Active Directory Account Takeover"))]
+    assert found[0].message == (
+        "story 'Azure Active Directory Account Takeover' is outside the pack's namespace 'entra_id_' "
+        "(contentpack.yml app.namespace): its name is the stanza 'analytic_story://Azure Active Directory Account "
+        "Takeover' of analyticstories.conf, which ESCU exports system-wide too, and Splunk merges a stanza of one "
+        "name from every app key by key (\"Configuration file precedence\"), so a story ESCU ships under that name "
+        "would mix both apps' descriptions and detections; start the name with words whose stem is 'entra_id_' "
+        "(its stem is 'azure_active_directory_account_takeover')")

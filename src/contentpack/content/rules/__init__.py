@@ -102,6 +102,7 @@ def all_rules() -> tuple[Rule, ...]:
         naming,
         prose_comments,
         references,
+        reserved_names,
         saved_search_names,
         scheduled,
         search,
@@ -134,6 +135,7 @@ def all_rules() -> tuple[Rule, ...]:
         *prose_comments.RULES,
         *unmade_filters.RULES,
         *hidden_text.RULES,
+        *reserved_names.RULES,
     )
 
 

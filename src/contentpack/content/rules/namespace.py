@@ -1,4 +1,4 @@
-"""CP074: every macro and lookup the pack defines carries its namespace (``contentpack.yml`` ``app.namespace``).
+"""CP074: every macro, lookup and story the pack defines carries its namespace (``contentpack.yml`` ``app.namespace``).
 
 Why: the app exports its objects system-wide (``metadata/default.meta`` ``[]`` ``export = system``; ES reads
 the correlation searches and stories and runs the drilldowns from outside the app). A search resolves a macro
@@ -14,6 +14,14 @@ read in lexicographic or reverse order, and ``DA-ESS-ContentUpdate`` sorts befor
 A name of the pack's own cannot collide, hence the rule; the generated ``<stem>_filter`` macros count too
 (named from the detection, reported at its ``name``), and a lookup's name is its transforms.conf stanza.
 
+A story's name is its analyticstories.conf stanza, ``analytic_story://<name>``, with no prefix; that file is
+exported system-wide too, and the page's first rule is that Splunk "merges the settings from all copies of the
+file" and, for an attribute both set, "uses the value from the file with the highest priority": a story named
+like one of ESCU's (``Azure Active Directory Account Takeover``) would be one story mixing both apps' keys
+(description, narrative, its detections' list). A story is in the namespace when its stem (the name as a file
+name, ``detection_file_stem``: ``Entra ID OAuth Consent Abuse`` is ``entra_id_oauth_consent_abuse``) starts
+with it: the name keeps its words, and its file may be named after it.
+
 Without ``app.namespace`` the rule checks nothing: a pack states its prefix to be held to it.
 """
 
@@ -22,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contentpack.content.diagnostics import Diagnostic, Position, error
+from contentpack.content.model import detection_file_stem
 from contentpack.content.rules import RuleContext
 
 RULE_NAMESPACE = "CP074"
@@ -50,6 +59,16 @@ def namespace_rules(context: RuleContext) -> Iterator[Diagnostic]:
     for lookup in context.pack.lookups:
         if not lookup.name.startswith(namespace):
             yield _outside("lookup", lookup.name, namespace, lookup.source.at("name"))
+    for story in context.pack.stories:
+        stem = detection_file_stem(story.name)
+        if not stem.startswith(namespace):
+            yield error(story.source.at("name"), RULE_NAMESPACE,
+                        f"story '{story.name}' is outside the pack's namespace '{namespace}' (contentpack.yml "
+                        f"app.namespace): its name is the stanza 'analytic_story://{story.name}' of "
+                        "analyticstories.conf, which ESCU exports system-wide too, and Splunk merges a stanza of "
+                        "one name from every app key by key (\"Configuration file precedence\"), so a story ESCU "
+                        "ships under that name would mix both apps' descriptions and detections; start the name "
+                        f"with words whose stem is '{namespace}' (its stem is '{stem}')")
 
 
 RULES = (namespace_rules,)
