@@ -9,6 +9,7 @@ its lines (its newlines, plus one); a `results` document on one line had every r
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from typing import cast
 import pytest
 
 from contentpack.backtest.inputs import same_content_note, same_records_note
+from contentpack.backtest.report import SHOWN_SHARED
 
 from .test_cli_backtest import DECLINED, REPO, SINGLE, backtest, csv_export, json_export
 
@@ -363,3 +365,32 @@ def test_events_an_earlier_file_held_too_are_named_beside_the_read_line(tmp_path
     assert said(before, after)[0] == []
     kept = cast(int, said(early)[1]["events_kept"])
     assert said(early, export)[0] == [same_records_note(str(export), str(early), kept)]  # as Splunk exports them
+
+
+def test_files_sharing_records_are_named_a_few_then_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``backtest --events attack_data/`` said one three-line note per file sharing records with an earlier one,
+    dozens of them between the read line and the totals, on the terminal and in report.html alike. Both name the
+    first ``SHOWN_SHARED`` and then how many more, in one line worded as the Problems' ``(+N more ...)``; summary.json,
+    read by scripts, names every one."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    lines = SINGLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    early = tmp_path / "early.log"
+    early.write_text("".join(lines[:30]), encoding="utf-8")
+    later = [tmp_path / f"late{i}.log" for i in range(SHOWN_SHARED + 2)]
+    for i, path in enumerate(later):  # each shares early's lines 20-29, and differs from the others by one line
+        path.write_text("".join(lines[20:30] + lines[30 + i:31 + i]), encoding="utf-8")
+    status, out, err = backtest(capsys, "--events", str(early), *map(str, later), "--detection", DECLINED, "--out",
+                                str(tmp_path / "out"))
+    assert status == 0, err
+    more = "(+2 more file(s) share records with an earlier one; --format json and summary.json list them all)"
+    said = out.splitlines()
+    named = [line for line in said if " holds " in line]
+    assert len(named) == SHOWN_SHARED and said[said.index(named[-1]) + 1] == more
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", note))
+             for note in re.findall(r'<p class="input-note">(.*?)</p>', page)]
+    assert shown == [*named, more]  # the page says what the terminal said
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["input"]["notes"]
+    assert notes[:SHOWN_SHARED] == named and len(notes) == len(later) and more not in notes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -196,7 +197,7 @@ def test_times_break_only_between_date_and_time_and_the_input_reads_as_words(tmp
     assert [text for text, _ in shown["times"]] == ["2026-10-12T08:00:00.000Z", "2026-09-21T14:13:20.000Z",
                                                     "2026-09-22T18:00:00.000Z"]  # text unchanged
     assert all(boxes == [1, 1] for _, boxes in shown["times"]), shown["times"]  # date and time each whole
-    assert shown["input"] == ["files", "lines no detection can match"]
+    assert shown["input"] == ["files read", "lines set aside unread (no detection can match them)"]
 
 
 def test_every_charted_detection_has_a_colour_of_its_own(tmp_path: Path) -> None:
@@ -499,3 +500,21 @@ def test_a_drilldown_without_a_search_says_why_in_a_box_in_the_searchs_place(tmp
             ["Risk", "not given: a value of the notable would change the search's commands, and pasting it would run "
                      "what the logs wrote", True, True, *boxed],
         ], view
+
+
+def test_input_table_shows_the_counts_that_say_something_in_words() -> None:
+    """The "what was read" table listed every count of summary.json's ``input``, 0 or not, by its key: a run over
+    JSON lines showed a score of zeros ("csv rows 0", "event hub records 0") and the code's words ("bad whole lines",
+    "events with indextime from input"). It shows the counts not 0, and those whose 0 is news (files read, events
+    read and kept, bad), each in words; summary.json keeps every key (``test_cli_reading``)."""
+    reading = {"files": 2, "lines": 10, "csv_rows": 0, "lines_no_detection_can_match": 7, "lines_decoded": 3,
+               "events_decoded": 3, "events_kept": 0, "events_outside_range": 3,
+               "events_with_indextime_from_input": 0, "bad_lines": 0, "bad_whole_lines": 0, "searched_on_splunk": "x"}
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=[], totals={},
+                       risk_objects=[], threat_objects=[], reading=reading, bad_lines=[], errors=[])
+    table = page[page.index('id="input"'):]
+    rows = [unescape(re.sub(r"<[^>]+>", "", label))  # a label's break opportunities (<wbr>) dropped
+            for label in re.findall(r"<tr><td>(.*?)</td>", table[:table.index("</table>")])]
+    assert rows == ["files read", "JSON lines read", "lines set aside unread (no detection can match them)",
+                    "lines decoded", "events read", "events kept for the detections", "events outside --from/--to",
+                    "bad, in all (lines, CSV rows, JSON documents, records)", "searched on splunk"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from contentpack.backtest.inputs import shown_counts
 from contentpack.backtest.output import NotableDrilldown, time_text
 from contentpack.backtest.summary import DayCounts, Entity, iso
 from contentpack.simulate import Notable
@@ -362,7 +363,7 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
     # detection (over a thousand for two months of the pack, almost all zeros) buried the few that had results.
     day_rows = [(c.detection, c.day, c.runs, c.results, c.notables, c.risk_events)
                 for c in cells if c.results or c.notables or c.risk_events]
-    read_rows = [(key.replace("_", " "), value) for key, value in reading.items()]  # summary.json's keys, for people
+    read_rows = shown_counts(reading)  # summary.json's counts that say something, in words
     problems = "".join(f"<li>{_breakable(line)}</li>" for line in [*errors, *bad_lines])  # paths, bad JSON
     return "".join([
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",

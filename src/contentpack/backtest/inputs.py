@@ -61,7 +61,7 @@ import os
 import re
 import shlex
 import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
@@ -73,6 +73,7 @@ from contentpack.cut_lists import cut_list, more_text
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
+    AUTO_EXTRACTION_CUTOFF,
     GZIP_MAGIC,
     LINE_TOO_LONG,
     MALFORMED_DOCUMENT,
@@ -313,6 +314,40 @@ class ReadReport:
         """``(+N more bad line(s))`` past the bad lines listed (``bad_lines``), "" when every one is: the terminal's
         line under them and report.html's under its Problems, in one wording."""
         return more_text(self.bad, len(self.bad_lines), self.bad_kinds())
+
+
+# What report.html's "what was read" table calls each count of ``ReadReport.counts`` (summary.json keeps the keys):
+# the reader of the page is a person, and "bad whole lines" or "events with indextime from input" are the code's
+# words. A key not here (a Splunk backtest's ``searched_on_splunk``) is shown as its words, ``_`` as a space.
+COUNT_LABELS = {
+    "files": "files read", "lines": "JSON lines read", "csv_rows": "CSV rows read",
+    "json_documents": "JSON documents read",
+    "lines_no_detection_can_match": "lines set aside unread (no detection can match them)",
+    "lines_decoded": "lines decoded", "blank_lines": "blank lines",
+    "event_hub_messages": "Event Hub messages decoded", "event_hub_records": "records in those Event Hub messages",
+    "events_decoded": "events read", "events_kept": "events kept for the detections",
+    "events_no_detection_can_match": "events no detection can match",
+    "events_outside_range": "events outside --from/--to",
+    "events_with_indextime_from_input": "events with their own _indextime (from a Splunk export)",
+    "events_indexed_before_time": "events with _indextime before _time (the source's clock ahead?)",
+    "export_events_without_indextime": "events of a Splunk export without _indextime (indexed by the delay model)",
+    "events_over_extraction_cutoff": f"events over {AUTO_EXTRACTION_CUTOFF:,} bytes (fields past it not extracted)",
+    "bad_lines": "bad, in all (lines, CSV rows, JSON documents, records)", "bad_whole_lines": "bad lines",
+    "bad_csv_rows": "bad CSV rows", "bad_json_documents": "bad JSON documents",
+    "bad_records": "bad records (inside a line or document whose others were read)",
+}
+# The counts the table shows even at 0, for a 0 there is the news: how many files, how many events were read and
+# kept for the detections (none kept: the report's zeros say nothing of the tenant), and that nothing was bad. Any
+# other count at 0 only says a kind of input or problem did not occur, and a row for each buried the few that
+# spoke.
+ALWAYS_SHOWN = frozenset({"files", "events_decoded", "events_kept", "bad_lines"})
+
+
+def shown_counts(reading: Mapping[str, object]) -> list[tuple[str, object]]:
+    """report.html's "what was read" rows of summary.json's ``input`` counts: those not 0 and those always shown
+    (``ALWAYS_SHOWN``), in the same order, each in words (``COUNT_LABELS``)."""
+    return [(COUNT_LABELS.get(key, key.replace("_", " ")), value) for key, value in reading.items()
+            if value != 0 or key in ALWAYS_SHOWN]
 
 
 def same_content_note(later: str, earlier: str) -> str:

@@ -44,6 +44,9 @@ COUNTED = ("runs", "results", "notables", "risk_events")
 COUNT_HEADERS = ("runs", "results", "notables", "risk events")
 # The most lines a detection's name folds over beside a column of types before the type moves into its cell.
 NAME_LINES = 2
+# The files named as sharing records with an earlier one (``same_records_note``) the terminal and report.html show; a
+# folder of scenarios that share records on purpose (attack_data/) had dozens of three-line notes bury the read line.
+SHOWN_SHARED = 3
 
 
 class Summary:
@@ -116,7 +119,7 @@ class Summary:
             "period": {"start": iso(result.start), "end": iso(result.end)},
             "detections": self.names,
             "input": {**self.reading(), **({} if self.backtest.searched_on is not None
-                                           else {"first_bad_lines": self.bad_lines}), "notes": self.input_notes()},
+                                           else {"first_bad_lines": self.bad_lines}), "notes": self.input_notes(every=True)},
             "totals": {name: self.totals.get(name, {}) for name in self.names},
             "messages": self.messages_json(),
             "per_day": [c.as_json() for c in self.cells],
@@ -144,12 +147,13 @@ class Summary:
                            filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered],
                            notables=self.listed_notables())
 
-    def input_notes(self) -> list[str]:
+    def input_notes(self, every: bool = False) -> list[str]:
         """What was said of the inputs besides the read line, in its words: the notes before the run
         (``found_notes``), then those under the read line (a file read twice, events past the extraction cutoff, why
         none was kept). report.html's Input section and summary.json's ``input.notes`` both take them from here: a
-        script reading summary.json had the counts without the notes a person reading the page got."""
-        return [*self.found_notes, *self.reading_lines()[1:]]
+        script reading summary.json had the counts without the notes a person reading the page got. ``every``:
+        summary.json's, each file sharing records named (``reading_lines``); the page's are the terminal's."""
+        return [*self.found_notes, *self.reading_lines(every)[1:]]
 
     def listed_notables(self) -> list[DetectionNotables]:
         """Per detection that raised any, in the order run: its first ``SHOWN_NOTABLES`` notables with their
@@ -235,10 +239,12 @@ class Summary:
             ends.append(f"to {last}, {iso(default.last_visible)}, plus {format_duration(default.tail)}: {why}")
         return f" ({'; '.join(ends)})" if ends else ""
 
-    def reading_lines(self) -> list[str]:
+    def reading_lines(self, every: bool = False) -> list[str]:
         """What was read, in words (``ReadReport.outcome``): the lines set aside unread, what was bad, the events
         kept for the detections, those outside --from/--to, those no detection can match (and, when none was kept,
-        when those outside were, or else when the events read were, and what the period could see)."""
+        when those outside were, or else when the events read were, and what the period could see). Of the files
+        sharing records with an earlier one, the first ``SHOWN_SHARED`` and how many more (``more_text``, as the
+        Problems' bad lines and the job messages are cut), unless ``every`` (summary.json, for scripts)."""
         if self.backtest.searched_on is not None:
             empty = self.backtest.empty_span
             return [f"events searched on Splunk ({self.backtest.searched_on})", *(() if empty is None else (
@@ -248,7 +254,10 @@ class Summary:
         read, result = self.backtest.reading, self.backtest.result
         lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
         lines.extend(same_content_note(later, earlier) for later, earlier in read.same_content)
-        lines.extend(same_records_note(later, earlier, count) for later, earlier, count in read.same_records)
+        shared = read.same_records if every else read.same_records[:SHOWN_SHARED]
+        lines.extend(same_records_note(later, earlier, count) for later, earlier, count in shared)
+        lines.extend(filter(None, [more_text(len(read.same_records), len(shared), "file(s) share records with an "
+                                             "earlier one; --format json and summary.json list them all")]))
         if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
             lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could
