@@ -119,7 +119,8 @@ class Summary:
             "period": {"start": iso(result.start), "end": iso(result.end)},
             "detections": self.names,
             "input": {**self.reading(), **({} if self.backtest.searched_on is not None
-                                           else {"first_bad_lines": self.bad_lines}), "notes": self.input_notes(every=True)},
+                                           else {"first_bad_lines": self.bad_lines}),
+                      "notes": self.input_notes(every=True)},
             "totals": {name: self.totals.get(name, {}) for name in self.names},
             "messages": self.messages_json(),
             "per_day": [c.as_json() for c in self.cells],

@@ -41,8 +41,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("objects", "package"), default="objects", help="default: objects")
     parser.add_argument("--package", metavar="PATH_OR_URL",
                         help="package mode: the tarball's location as the SERVER sees it (a path there, or a URL)")
-    parser.add_argument("--force", action="store_true", help="package mode: reinstall even the same version, or replace an app of "
-                        "another author under the pack's appid")
+    parser.add_argument("--force", action="store_true",
+                        help="package mode: reinstall even the same version, or replace an app of another author "
+                        "under the pack's appid")
     parser.add_argument("--remove-local", action="store_true",
                         help="objects mode: delete the local/ copies of the pack's objects instead of writing them")
     parser.add_argument("--dry-run", action="store_true",
