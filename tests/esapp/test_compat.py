@@ -106,7 +106,8 @@ def test_whole_app_every_file_is_compared_and_classified() -> None:
               "default/transforms.conf": b"[known]\nfilename = known_20261120.csv\n\n[mitre_enrichment]\nfilename = m.csv\n",
               "app.manifest": json.dumps({"schemaVersion": "1.0.0", "info": {"title": "T"}}).encode(),
               "README.md": b"contentctl\n"}
-    ours = {"metadata/default.meta": META + GUARD, "default/app.conf": b"[install]\nbuild = 20260101000000\n",
+    ours = {"metadata/default.meta": META + GUARD + b"\n[content-version]\nexport = none\n",
+            "default/app.conf": b"[install]\nbuild = 20260101000000\n",
             "lookups/known_20260101.csv": b"a,b\n1,2\n",
             "default/transforms.conf": b"[known]\nfilename = known_20260101.csv\nfields_list = a, b\n",
             "app.manifest": json.dumps({"schemaVersion": "2.0.0", "info": {"title": "T"},
@@ -117,7 +118,8 @@ def test_whole_app_every_file_is_compared_and_classified() -> None:
         ("default/app.conf", "install", "build"), ("static/appIcon.png", "", "<file>"),
         ("default/transforms.conf", "known", "filename"), ("default/transforms.conf", "known", "fields_list"),
         ("default/transforms.conf", "mitre_enrichment", ""), ("app.manifest", "schemaVersion", ""),
-        ("app.manifest", "supportedDeployments", ""), ("README.md", "", "<content>")}
+        ("app.manifest", "supportedDeployments", ""), ("README.md", "", "<content>"),
+        ("metadata/default.meta", "content-version", "")}
     assert all(d.intended for d in diffs), [d.render() for d in diffs if not d.intended]
     icon = next(d for d in diffs if d.file == "static/appIcon.png")
     assert icon.intended is not None and "icons" in icon.intended  # the reason is reported with the rule

@@ -154,3 +154,20 @@ def test_the_build_command_prints_the_line(form: str, tmp_path: Path, monkeypatc
         assert document["ok"] is False
         assert {"path": "metadata/default.meta", "line": 3, "col": 1, "severity": "error", "rule": "BD004",
                 "message": message} in document["diagnostics"]
+
+
+def test_content_version_stays_inside_the_app() -> None:
+    """ESCU ships ``[content-version]`` too, and its summary dashboard shows
+    ``| rest /services/configs/conf-content-version`` as "ESCU App Version" without asking which app the stanza
+    comes from (contentctl's app template, ``escu_summary.xml``): exported system-wide, ours is visible there
+    (REST API Reference, "Accessing Splunk resources": in an app context, "Settings globally-visible from other
+    apps" come after the current app's). Nothing outside this app reads ours, so it is not exported; the rest of
+    the app still is (ES reads the searches and stories)."""
+    result = validate_pack(ROOT)
+    assert result.pack is not None and result.ok
+    files = dict(render_app(result.pack, BuildDate(1_767_225_600, "test")).files)
+    meta = _meta(files)
+    assert "default/content-version.conf" in files
+    assert export_of(meta, "content-version", "content-version") == "none"
+    assert export_of(meta, "analyticstories", "analytic_story://x") == "system"
+    assert export_of(meta, "savedsearches", "ECP - x - Rule") == "system"

@@ -186,6 +186,11 @@ def _sourcetype_technologies(d: Difference) -> bool:
     return isinstance(ours, list) and bool(ours) and set(ours) <= _SOURCETYPE_TECHS
 
 
+def _content_version_unexported(d: Difference) -> bool:
+    return d.file == "metadata/default.meta" and d.stanza == "content-version" and d.key == "" \
+        and d.theirs is None
+
+
 def _reason(reason: Callable[[Difference], str | None]) -> Callable[[Difference], bool]:
     return lambda d: reason(d) is not None
 
@@ -207,6 +212,8 @@ INTENDED: tuple[Intended, ...] = (
     Intended("fields_list from the lookup's declared fields (contentctl writes none)", _fields_list),
     Intended("providing technologies of the data sources' sourcetypes, read through the pack's own macro name "
              "(contentctl knows only ESCU's macro names: null)", _sourcetype_technologies),
+    Intended("[content-version] kept inside the app (export = none): ESCU ships the same stanza and shows it as "
+             "its version", _content_version_unexported),
     Intended("file of contentctl's app template or generator the pack does not ship", _reason(_file_only_theirs)),
     Intended("file whose text is ours by design", _reason(_own_text)),
     Intended("app.manifest written to schema 2.0.0 with the app's own metadata", _reason(_manifest_key)),
