@@ -276,6 +276,39 @@ def test_a_netrc_parse_error_does_not_quote_the_file(tmp_path: Path) -> None:
     # (Python's netrc may also accept the line; either way nothing quoted the secret)
 
 
+@pytest.mark.parametrize(("text", "line", "wrong"), [
+    # one line ending with a stray word: Python's netrc counts the newline after it and says line 2
+    ("machine sh1 login admin password pw-secret-1 stray-secret-2\n", 1, "a word that is not 'login'"),
+    ("# c\nmachine sh1 login admin\n  password pw-secret-1 stray-secret-2\nmachine sh2 login a password b\n", 3,
+     "a word that is not 'login'"),
+    ("machine sh1 login admin password pw-secret-1\nstray-secret-2 \n", 2, "a word that is not 'login'"),
+    ("stray-secret-2 machine sh1 login admin password pw-secret-1\n", 1, "a word where an entry must start"),
+    ("machine sh1 login admin password pw-secret-1\nmachine\n\n", 2, "'machine' without a host name"),
+])
+def test_a_netrc_parse_error_names_the_line_and_what_is_expected(tmp_path: Path, text: str, line: int,
+                                                                wrong: str) -> None:
+    """``path:line: what is wrong; what an entry looks like``, the line as a person counts it, and no word of the
+    file (the bad word can be half of a password with a space)."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text(text)
+    os.chmod(netrc, 0o600)
+    with pytest.raises(CredentialsError) as caught:
+        load_credentials("sh1", {}, netrc)
+    message = str(caught.value)
+    assert message.startswith(f"{netrc}:{line}: {wrong}"), message
+    assert message.endswith("each entry reads: machine HOST login USER password SECRET "
+                            "(for a token: login token password TOKEN)")
+    assert "secret" not in message
+
+
+def test_a_netrc_entry_without_a_password_says_what_is_expected(tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine sh1 login admin password\n")
+    os.chmod(netrc, 0o600)
+    with pytest.raises(CredentialsError, match=r"the entry for sh1 has no password; each entry reads: machine HOST"):
+        load_credentials("sh1", {}, netrc)
+
+
 def test_no_credentials_at_all(tmp_path: Path) -> None:
     with pytest.raises(CredentialsError, match="no Splunk credentials"):
         load_credentials("h", {"HOME": str(tmp_path)})

@@ -21,6 +21,7 @@ applied to every message the ``splunk`` package produces.
 
 from __future__ import annotations
 
+import io
 import netrc
 import os
 import re
@@ -96,6 +97,48 @@ def shown_location(location: str) -> str:
     return scrub(location, location_secrets(location))
 
 
+NETRC_ENTRY = f"machine HOST login USER password SECRET (for a token: login {TOKEN_LOGIN} password TOKEN)"
+
+
+def _parse_error_reason(msg: str) -> str:
+    """What is wrong and what netrc expects, from Python's message without the token it quotes (a secret, when
+    the bad token is a password value that split in two)."""
+    if msg.startswith("bad toplevel token"):
+        wrong = "a word where an entry must start ('machine', 'default' or 'macdef')"
+    elif msg.startswith("bad follower token"):
+        wrong = "a word that is not 'login', 'account' or 'password' inside an entry (a value with a space must be " \
+                "quoted)"
+    elif msg.startswith("missing"):
+        wrong = "'machine' without a host name"
+    elif msg.startswith("Macro definition"):
+        wrong = "a 'macdef' without the empty line that ends it"
+    else:
+        wrong = "cannot parse the netrc file"
+    return f"{wrong}; each entry reads: {NETRC_ENTRY}"
+
+
+def _parse_error_line(path: Path, exc: netrc.NetrcParseError) -> int:
+    """The line of the word Python's netrc stopped at, as a person counts it.
+
+    Python's ``lineno`` (3.11 to 3.13: ``_netrclex``) is 1 plus the newlines read so far, and reading an
+    unquoted word reads the character after it: a bad word at the end of a line is reported on the next line
+    (``machine h login x password s stray`` alone in a file: line 2). The parse is run again on the text to see
+    where it stopped, and the line is that of the last character before the whitespace read after the word.
+    ``_parse`` is not public; if it changes, Python's own ``lineno`` is given.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        stream = io.StringIO(text)
+        parser = netrc.netrc.__new__(netrc.netrc)
+        parser.hosts, parser.macros = {}, {}
+        parser._parse(str(path), stream, False)  # type: ignore[attr-defined]
+    except netrc.NetrcParseError:
+        return text[:stream.tell()].rstrip("\n\t\r ").count("\n") + 1
+    except Exception:  # noqa: BLE001 - any change in netrc's private parser: fall back to its lineno
+        pass
+    return exc.lineno if exc.lineno is not None else 1
+
+
 def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None, str | None, str | None] | None:
     """(token, username, password) from a netrc file's entry for ``host``; None when there is none. ``named_by``:
     the option or variable that named the file (``--netrc-file``, ``SPLUNK_NETRC``), None for ``~/.netrc``."""
@@ -116,8 +159,8 @@ def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None
         raise CredentialsError(f"{path}: readable by group or others; restrict it with chmod 600")
     try:
         entry = netrc.netrc(str(path)).authenticators(host)
-    except netrc.NetrcParseError as exc:  # its message can quote a token of the file: show only the line
-        raise CredentialsError(f"{path}:{exc.lineno}: cannot parse the netrc file") from None
+    except netrc.NetrcParseError as exc:  # its message can quote a token of the file: never shown
+        raise CredentialsError(f"{path}:{_parse_error_line(path, exc)}: {_parse_error_reason(exc.msg)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CredentialsError(f"{path}: cannot read the netrc file ({type(exc).__name__})") from None
     if entry is None:
@@ -126,7 +169,7 @@ def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None
         return None
     login, _account, password = entry
     if not password:
-        raise CredentialsError(f"{path}: the entry for {host} has no password")
+        raise CredentialsError(f"{path}: the entry for {host} has no password; each entry reads: {NETRC_ENTRY}")
     if login == TOKEN_LOGIN:
         return password, None, None
     return None, login, password
