@@ -66,4 +66,4 @@ def test_risk_across_detections_names_its_drilldowns_after_one_user_and_one_appl
     the list of every user (``$user$``)."""
     [detection] = [d for d in real_pack().detections if d.name == "Entra ID OAuth Consent Abuse Risk Across Detections"]
     names = [d.name for d in detection.drilldown_searches]
-    assert [name.rsplit(" - ", 1)[1] for name in names] == ['"$app_id$"', '"$app_id$"', '"$risk_object$"']
+    assert [name.rsplit(" - ", 1)[1] for name in names] == ['"$app_id$"', '"$app_id$"', '"$risk_object$"', '"$app_id$"']
