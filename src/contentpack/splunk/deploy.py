@@ -173,9 +173,8 @@ class _Deployer:
                 return None
 
     def installed_version(self) -> str | None:
-        """The app's version on the server, "" when it has none, None when the app is not there."""
-        app = self.installed()
-        return None if app is None else str(app.get("version") or "")
+        """The app's version on the server (:func:`version_of`)."""
+        return version_of(self.installed())
 
     def current(self, conf: str, name: str) -> Mapping[str, object] | None:
         with self.connection.errors(f"read {conf}.conf [{name}]"):
@@ -270,6 +269,12 @@ def deploy_objects(connection: SplunkConnection, built: BuiltApp, *, dry_run: bo
     return DeployReport(tuple(deployer.changes), tuple(warnings), dry_run)
 
 
+def version_of(installed: Mapping[str, object] | None) -> str | None:
+    """The version of an ``apps/local`` entry (:meth:`_Deployer.installed`), "" when it has none, None when the app
+    is not there."""
+    return None if installed is None else str(installed.get("version") or "")
+
+
 def another_app(built: BuiltApp, installed: Mapping[str, object] | None) -> str | None:
     """Why the app installed under the build's id is another app (its ``author`` set and not the build's), None when
     it may be this pack's (absent, no author, or the same one).
@@ -333,7 +338,7 @@ def deploy_package(connection: SplunkConnection, built: BuiltApp, location: str,
         raise SplunkError(refusal)
     deployer = _Deployer(connection, built, dry_run)
     installed = deployer.installed()
-    version = None if installed is None else str(installed.get("version") or "")
+    version = version_of(installed)
     refusal = another_app(built, installed)
     if refusal is not None and not force:
         raise SplunkError(f"{refusal}; check contentpack.yml app.appid, or pass --force to replace it")

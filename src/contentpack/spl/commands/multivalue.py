@@ -3,10 +3,11 @@
 mvexpand (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/mvexpand): one
 copy of the event per value of the field (``limit=`` caps the copies); events without the field pass
 unchanged. "The mvexpand command can't be applied to internal fields": one (a name starting with ``_``) is
-refused, as the page does not say whether that is an error or the events pass unexpanded. makemv (…/search-commands/makemv): split a field's text on ``delim`` (default a single space)
-or with ``tokenizer`` (a regex whose first group, or whole match, is each value); ``allowempty`` keeps empty
-values. The makemv page says it "Converts a single valued field into a multivalue field" and nothing of a
-field that already holds several: one is refused (``base.single_input``; the engine used to leave it as it was).
+refused, as the page does not say whether that is an error or the events pass unexpanded. makemv
+(…/search-commands/makemv): split a field's text on ``delim`` (default a single space) or with ``tokenizer``
+(a regex whose first group, or whole match, is each value); ``allowempty`` keeps empty values. The makemv page
+says it "Converts a single valued field into a multivalue field" and nothing of a field that already holds
+several: one is refused (``base.single_input``; the engine used to leave it as it was).
 """
 
 from __future__ import annotations
