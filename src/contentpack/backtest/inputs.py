@@ -471,11 +471,6 @@ class Found:
                                                for path in empty_files(self.files)))]
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The files to read (:func:`find_inputs`)."""
-    return list(find_inputs(paths).files)
-
-
 def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> Found:
     """The files to read: each file as given; in a folder, recursively and in name order, the regular files
     named like logs (``LOG_SUFFIXES``, optionally ``.gz``), so a ``README`` or ``dataset.yml`` beside them is
