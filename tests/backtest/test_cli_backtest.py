@@ -627,6 +627,25 @@ def test_a_file_failure_no_check_foresaw_is_said_in_the_commands_wording(
     assert (status, err) == (2, f"contentpack backtest: error: {out / 'notables.jsonl'}: Is a directory\n")
 
 
+def test_the_events_are_found_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run_backtest`` reads the files the command found: it ran the discovery again over them, a second look at
+    each of a month's files before reading one."""
+    import contentpack.backtest.inputs as inputs
+    import contentpack.cli.backtest as command
+
+    found = inputs.find_inputs
+    calls: list[object] = []
+
+    def counted(*args: Any, **kwargs: Any) -> inputs.Found:
+        calls.append(args)
+        return found(*args, **kwargs)
+
+    monkeypatch.setattr(inputs, "find_inputs", counted)  # where the discovery is looked up, by the command or not
+    monkeypatch.setattr(command, "find_inputs", counted)
+    assert backtest(capsys, "--root", str(REPO), "--events", str(SINGLE.parent))[0] == 0
+    assert len(calls) == 1
+
+
 def test_a_file_name_that_is_not_utf8_reads_the_same_in_the_text_and_in_summary_json(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Python names a file's byte that is not UTF-8 by a lone surrogate (PEP 383: b"caf\\xe9" is "caf\\udce9"):

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.backtest.foreign import READ_INSTEAD, describe, describe_header
-from contentpack.backtest.inputs import EventReader, InputError, Metadata, discover
+from contentpack.backtest.inputs import EventReader, InputError, Metadata, find_inputs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli import main
 from contentpack.spl.values import Event
@@ -147,7 +147,7 @@ def test_backtest_inputs_refuse_another_schema(tmp_path: Path, name: str, text: 
     path = _write(tmp_path, name, text)
     reader = EventReader(RawFilter([("nothing", "matches this")]), None, Metadata())
     with pytest.raises(InputError) as caught:
-        list(reader.read(discover([tmp_path])))
+        list(reader.read(find_inputs([tmp_path]).files))
     assert str(caught.value).startswith(f"{path}{where}: {says}")
     assert str(caught.value).endswith(READ_INSTEAD)
 
@@ -188,8 +188,9 @@ def test_the_refusal_names_the_add_on_whose_records_the_pack_reads(tmp_path: Pat
     """A refusal of the Splunk Add-on for Microsoft Azure's Graph objects said to stream records "to an Event Hub
     for the Splunk add-on", which read as that very add-on: the one whose records the pack reads is named."""
     _write(tmp_path, "week.json", json.dumps({"preview": False, "result": SIGNIN_EXPORT}))
+    reader = EventReader(RawFilter([("nothing", "matches this")]), None, Metadata())
     with pytest.raises(InputError) as caught:
-        list(EventReader(RawFilter([("nothing", "matches this")]), None, Metadata()).read(discover([tmp_path])))
+        list(reader.read(find_inputs([tmp_path]).files))
     said = str(caught.value)
     assert "as the Splunk Add-on for Microsoft Azure indexes them" in said
     assert "to an Event Hub read by the Splunk Add-on for Microsoft Cloud Services:" in said
@@ -214,7 +215,7 @@ def test_csv_headers_the_pack_reads_or_does_not_know_are_not_refused(header: lis
 
 def _read(path: Path, raw_filter: RawFilter) -> tuple[list[Event], EventReader]:
     reader = EventReader(raw_filter, None, Metadata())
-    return list(reader.read(discover([path]))), reader
+    return list(reader.read(find_inputs([path]).files)), reader
 
 
 KEEP_ALL = RawFilter([("sign-in activity",), ("consent to application",)])

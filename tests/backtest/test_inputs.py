@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.backtest.inputs import MAX_REPORTED, EventReader, InputError, Metadata, discover
+from contentpack.backtest.inputs import MAX_REPORTED, EventReader, InputError, Metadata, find_inputs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.spl.values import Event
 from runaway_line import peak_of, runaway_file
@@ -37,7 +37,7 @@ FIELDS = frozenset({"operationName", "properties.status.errorCode", "properties.
 def read(paths: list[Path], raw_filter: RawFilter = DECLINE_FILTER, fields: frozenset[str] | None = FIELDS,
          **metadata: str) -> tuple[list[dict], EventReader]:
     reader = EventReader(raw_filter, fields, Metadata(**metadata))
-    return list(reader.read(discover(paths))), reader
+    return list(reader.read(find_inputs(paths).files)), reader
 
 
 def test_record_lines_keep_only_what_a_detection_can_match(tmp_path: Path) -> None:
@@ -223,10 +223,10 @@ def test_a_line_separator_inside_a_value_does_not_split_the_event(tmp_path: Path
 
 def test_unreadable_inputs_are_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
-        discover([tmp_path / "missing.log"])
+        find_inputs([tmp_path / "missing.log"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="holds no log files"):
-        discover([tmp_path / "empty"])
+        find_inputs([tmp_path / "empty"])
     other = tmp_path / "notes.txt"
     other.write_text("time,user\n1,a\n")
     with pytest.raises(InputError, match=r"notes.txt: not a supported input"):
@@ -451,14 +451,14 @@ def test_discovery_of_bare_gz_files_special_files_and_vanished_files(tmp_path: P
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "events.gz").write_bytes(gzip.compress((DECLINE + "\n").encode()))
-    assert discover([folder]) == [str(folder / "events.gz")]
+    assert find_inputs([folder]).files == (str(folder / "events.gz"),)
     fifo = tmp_path / "pipe.log"
     os.mkfifo(fifo)
     with pytest.raises(InputError, match=r"pipe\.log: not a regular file or folder$"):
-        discover([fifo])
+        find_inputs([fifo])
     gone = tmp_path / "gone.log"
     gone.write_text(DECLINE + "\n")
-    files = discover([gone])
+    files = find_inputs([gone]).files
     gone.unlink()
     with pytest.raises(InputError, match=r"gone\.log: cannot read: no such file or folder$"):
         list(EventReader(DECLINE_FILTER, FIELDS).read(files))

@@ -7,7 +7,7 @@ import http.server
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -510,11 +510,30 @@ def test_input_table_shows_the_counts_that_say_something_in_words() -> None:
     reading = {"files": 2, "lines": 10, "csv_rows": 0, "lines_no_detection_can_match": 7, "lines_decoded": 3,
                "events_decoded": 3, "events_kept": 0, "events_outside_range": 3,
                "events_with_indextime_from_input": 0, "bad_lines": 0, "bad_whole_lines": 0, "searched_on_splunk": "x"}
+    assert [label for label, _ in _read_rows(reading)] == [
+        "files read", "JSON lines read", "lines set aside unread (no detection can match them)", "lines decoded",
+        "events read", "events kept for the detections", "events outside --from/--to",
+        "bad, in all (lines, CSV rows, JSON documents, records)", "searched on splunk"]
+
+
+def _read_rows(reading: Mapping[str, object]) -> list[tuple[str, str]]:
+    """report.html's "what was read" rows of ``reading``: each label, less its break opportunities (<wbr>), and
+    count."""
     page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9), cells=[], detections=[], totals={},
                        risk_objects=[], threat_objects=[], reading=reading, bad_lines=[], errors=[])
     table = page[page.index('id="input"'):]
-    rows = [unescape(re.sub(r"<[^>]+>", "", label))  # a label's break opportunities (<wbr>) dropped
-            for label in re.findall(r"<tr><td>(.*?)</td>", table[:table.index("</table>")])]
-    assert rows == ["files read", "JSON lines read", "lines set aside unread (no detection can match them)",
-                    "lines decoded", "events read", "events kept for the detections", "events outside --from/--to",
-                    "bad, in all (lines, CSV rows, JSON documents, records)", "searched on splunk"]
+    return [(unescape(re.sub(r"<[^>]+>", "", label)), count)
+            for label, count in re.findall(r"<tr><td>(.*?)</td><td[^>]*>(.*?)</td>", table[:table.index("</table>")])]
+
+
+def test_the_bad_ones_in_all_are_shown_beside_more_than_one_kind_only() -> None:
+    """Three bad lines showed as a row "bad, in all (lines, CSV rows, JSON documents, records) 3" over a row "bad
+    lines 3": the same number twice, for one kind. The total is shown beside two kinds or more, and alone at 0."""
+    bad = "bad, in all (lines, CSV rows, JSON documents, records)"
+    counts = {"files": 1, "events_decoded": 5, "events_kept": 5}
+    one_kind = {**counts, "bad_lines": 3, "bad_whole_lines": 3, "bad_csv_rows": 0, "bad_records": 0}
+    assert _read_rows(one_kind)[3:] == [("bad lines", "3")]
+    two_kinds = {**counts, "bad_lines": 4, "bad_whole_lines": 3, "bad_csv_rows": 0, "bad_records": 1}
+    assert _read_rows(two_kinds)[3:] == [(bad, "4"), ("bad lines", "3"),
+                                         ("bad records (inside a line or document whose others were read)", "1")]
+    assert _read_rows({**counts, "bad_lines": 0, "bad_whole_lines": 0})[3:] == [(bad, "0")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from contentpack.backtest.inputs import discover
+from contentpack.backtest.inputs import find_inputs
 from contentpack.backtest.report import Summary, _entity_table
 from contentpack.backtest.run import run_backtest
 from contentpack.backtest.summary import Entity, actions_note
@@ -27,7 +27,7 @@ DECLINED = "Entra ID User Declined OAuth Application Consent"
 @pytest.fixture(scope="module")
 def summary() -> Summary:
     pack = real_pack()
-    return Summary(pack, run_backtest(pack, discover([REPO / "attack_data"])))
+    return Summary(pack, run_backtest(pack, find_inputs([REPO / "attack_data"]).files))
 
 
 def _cells(text: str) -> list[list[str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from contentpack.backtest.inputs import InputError, discover
+from contentpack.backtest.inputs import InputError, find_inputs
 from contentpack.cli import main
 from contentpack.datagen import scale
 from contentpack.datagen.scale import CHUNK_EVENTS
@@ -50,7 +50,7 @@ def test_an_unreadable_subfolder_is_an_error_not_skipped(tmp_path: Path, monkeyp
     (tmp_path / "locked" / "b.log").write_text("{}\n")
     _refuse(monkeypatch, tmp_path / "locked")
     with pytest.raises(InputError) as caught:
-        discover([tmp_path])
+        find_inputs([tmp_path])
     assert str(caught.value) == f"{tmp_path}/locked: cannot read the folder: Permission denied"
 
 
@@ -58,7 +58,7 @@ def test_an_unreadable_folder_is_not_said_to_hold_no_logs(tmp_path: Path, monkey
     (tmp_path / "a.log").write_text("{}\n")
     _refuse(monkeypatch, tmp_path)
     with pytest.raises(InputError) as caught:
-        discover([tmp_path])
+        find_inputs([tmp_path])
     assert str(caught.value) == f"{tmp_path}: cannot read the folder: Permission denied"
 
 
@@ -71,7 +71,7 @@ def test_every_unreadable_log_file_is_named_before_any_is_read(tmp_path: Path,
     real = os.access
     monkeypatch.setattr(os, "access", lambda path, mode: Path(path).name == "a.log" and real(path, mode))
     with pytest.raises(InputError) as caught:
-        discover([tmp_path])
+        find_inputs([tmp_path])
     assert str(caught.value) == "; ".join(f"{tmp_path}/{name}: cannot read: Permission denied"
                                           for name in ("b.log", "c.log", "z0.log", "z1.log", "z2.log")) \
         + " (+4 more)"
@@ -87,7 +87,8 @@ def test_walking_keeps_what_it_took_before(tmp_path: Path) -> None:
     (tmp_path / "self.log").symlink_to("self.log")
     (tmp_path / "zero.log").symlink_to("/dev/zero")
     os.mkfifo(tmp_path / "fifo.log")
-    assert discover([tmp_path]) == [str(tmp_path / name) for name in ("a.json", "b.log", "sub/c.jsonl.gz")]
+    names = ("a.json", "b.log", "sub/c.jsonl.gz")
+    assert find_inputs([tmp_path]).files == tuple(str(tmp_path / name) for name in names)
 
 
 def test_an_unreadable_content_folder_fails_validate_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -345,9 +345,11 @@ ALWAYS_SHOWN = frozenset({"files", "events_decoded", "events_kept", "bad_lines"}
 
 def shown_counts(reading: Mapping[str, object]) -> list[tuple[str, object]]:
     """report.html's "what was read" rows of summary.json's ``input`` counts: those not 0 and those always shown
-    (``ALWAYS_SHOWN``), in the same order, each in words (``COUNT_LABELS``)."""
+    (``ALWAYS_SHOWN``), in the same order, each in words (``COUNT_LABELS``). The bad ones in all only beside more
+    than one kind of bad one: beside a single kind ("bad lines 3"), a row "bad, in all" said the same number again."""
+    kinds = sum(1 for key, value in reading.items() if key.startswith("bad_") and key != "bad_lines" and value)
     return [(COUNT_LABELS.get(key, key.replace("_", " ")), value) for key, value in reading.items()
-            if value != 0 or key in ALWAYS_SHOWN]
+            if (value != 0 or key in ALWAYS_SHOWN) and (key != "bad_lines" or kinds != 1)]
 
 
 def same_content_note(later: str, earlier: str) -> str:
@@ -469,11 +471,6 @@ class Found:
         return [path_text(line) for line in (*not_read(self.not_logs, self.prose, "in the folder(s)"),
                                              *(f"{path} is empty: no events were read from it"
                                                for path in empty_files(self.files)))]
-
-
-def discover(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The files to read (:func:`find_inputs`)."""
-    return list(find_inputs(paths).files)
 
 
 def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> Found:

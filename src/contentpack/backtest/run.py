@@ -37,7 +37,7 @@ from pathlib import Path
 
 from contentpack import collector
 from contentpack.backtest.field_hints import FieldHint, FilterHint, field_hints, filter_hints
-from contentpack.backtest.inputs import EventReader, Metadata, ReadReport, discover
+from contentpack.backtest.inputs import EventReader, Metadata, ReadReport
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
 from contentpack.simulate import (
@@ -144,17 +144,17 @@ def _lookback(engine: Engine, detection: Detection) -> float:
         return math.inf
 
 
-def run_backtest(pack: Pack, inputs: Sequence[str | Path], *, start: float | None = None, end: float | None = None,
+def run_backtest(pack: Pack, files: Sequence[str | Path], *, start: float | None = None, end: float | None = None,
                  detections: Sequence[Detection] | None = None, metadata: Metadata = Metadata(),
                  progress: Progress | None = None) -> Backtest:
-    """Simulate ``detections`` (default: all) over the events of ``inputs`` from ``start`` to ``end``
-    (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable input and
+    """Simulate ``detections`` (default: all) over the events of ``files`` (``inputs.find_inputs``'s) from ``start``
+    to ``end`` (default: the simulation's clock over the events). Raises ``InputError`` for an unreadable file and
     ``ReplaySetupError`` for a pack whose lookups or search-time fields are broken."""
     with collector.cyclic_gc_paused():  # the events and simulated runs stay alive to the end; few cycles
-        return _run_backtest(pack, inputs, start, end, detections, metadata, progress or Progress())
+        return _run_backtest(pack, files, start, end, detections, metadata, progress or Progress())
 
 
-def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None, end: float | None,
+def _run_backtest(pack: Pack, files: Sequence[str | Path], start: float | None, end: float | None,
                   detections: Sequence[Detection] | None, metadata: Metadata, progress: Progress) -> Backtest:
     running = list(pack.detections if detections is None else detections)
     engine = build_engine(pack)
@@ -163,7 +163,7 @@ def _run_backtest(pack: Pack, inputs: Sequence[str | Path], start: float | None,
     report = ReadReport()
     delays = DelayPlan.for_pack(pack.data_sources)
     reader = _reader(engine, running, delays, metadata, report, progress, window, pack)
-    index = index_events(reader.read(discover(inputs)), None)
+    index = index_events(reader.read(files), None)
     cover = report.span
     try:
         result = simulate(pack, index, start, end, detections=running, engine=engine, progress=progress.simulated,
