@@ -1044,6 +1044,24 @@ def test_an_empty_export_in_the_folder_is_named(tmp_path: Path, capsys: pytest.C
                                 "from it"]
 
 
+def test_a_folder_of_empty_exports_is_one_note(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of failed exports gave a note a file, on the terminal and again in report.html; they are one note,
+    the first five named and the rest counted, as the folder's files not read are."""
+    monkeypatch.chdir(REPO)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "monday.log").write_bytes(SINGLE.read_bytes())
+    empty = [exports / f"week{number:02}.json" for number in range(12)]
+    for path in empty:
+        path.write_bytes(b"")
+    status, _, err = backtest(capsys, "--events", str(exports), "--detection", DECLINED)
+    assert status == 0, err
+    named = ", ".join(str(path) for path in empty[:5])
+    assert err.splitlines() == [f"contentpack backtest: note: 12 files are empty: no events were read from them: "
+                                f"{named} (+7 more)"]
+
+
 def test_lines_inside_the_period_that_no_detection_can_match_are_not_blamed_on_the_period(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """An export of another sourcetype's logs (newuser21: o365 rows of the same index), every line set aside unread,

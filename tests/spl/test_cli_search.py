@@ -461,6 +461,21 @@ def test_an_empty_events_file_alone_is_the_one_hint(tmp_path: Path, capsys: pyte
     assert "'categry' (stats), a field no event has (did you mean 'category'?)" in err
 
 
+def test_many_empty_events_files_are_one_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder of failed exports gave a hint a file (hundreds of lines before the rows' story); they are one hint,
+    the first five named and the rest counted, and every file empty still leaves out the hint on a field no event
+    has (the empty files are why nothing came back)."""
+    empty = [tmp_path / f"day{number}.json" for number in range(7)]
+    for path in empty:
+        path.write_text("")
+    status, out, err = run(capsys, "* | stats count by category", *(part for path in empty
+                                                                    for part in ("--events", str(path))),
+                           "--format", "csv")
+    named = ", ".join(str(path) for path in empty[:5])
+    assert (status, out.strip(), err) == (
+        0, "", f"contentpack search: hint: 7 files are empty: the search read no events from them: {named} (+2 more)\n")
+
+
 def test_a_missing_lookup_file_is_named_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "apps.csv"
     status, out, err = run(capsys, "| inputlookup apps", "--lookup", f"apps={missing}")

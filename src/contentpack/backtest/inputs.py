@@ -469,8 +469,7 @@ class Found:
         export that failed, or is still being written, counted in "read N file(s)" as if it had held a quiet day;
         newuser21). A name's byte that is not UTF-8 is ``\\xNN`` (``path_text``), as the read line's notes write it."""
         return [path_text(line) for line in (*not_read(self.not_logs, self.prose, "in the folder(s)"),
-                                             *(f"{path} is empty: no events were read from it"
-                                               for path in empty_files(self.files)))]
+                                             *empty_notes(empty_files(self.files), "no events were read"))]
 
 
 def find_inputs(paths: Sequence[str | os.PathLike[str]], outputs: Sequence[Path] = ()) -> Found:
@@ -527,6 +526,19 @@ def _once(names: Iterable[str]) -> tuple[str, ...]:
 
 _UNREADABLE_SHOWN = 5  # unreadable paths named in the error; the rest counted
 _NOT_READ_SHOWN = 5  # files a folder held that are not read, named; the rest counted
+
+
+def empty_notes(empty: Sequence[str], unread: str) -> list[str]:
+    """The files that hold nothing (``spl.files.empty_files``) as ``backtest`` and ``search`` name them (``unread``:
+    "no events were read"): one by itself, ``X is empty: UNREAD from it``; several in one note, the first few named
+    and the rest counted as a folder's files not read are (a folder of hundreds of failed exports gave a note a
+    file, on the terminal and in report.html)."""
+    if len(empty) == 1:
+        return [f"{empty[0]} is empty: {unread} from it"]
+    if not empty:
+        return []
+    return [f"{len(empty):,} files are empty: {unread} from them: "
+            f"{cut_list(empty, _NOT_READ_SHOWN, separator=', ')}"]
 
 
 def not_read(not_logs: Sequence[str], prose: Sequence[str], where: str) -> list[str]:

@@ -37,8 +37,8 @@ from rich.table import Table
 
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
-from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal, find_inputs,
-                                         indexed_early_note, not_read, wrapped_input, xml_refusal)
+from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal, empty_notes,
+                                         find_inputs, indexed_early_note, not_read, wrapped_input, xml_refusal)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -508,10 +508,10 @@ def run(args: argparse.Namespace) -> int:
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
         notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
                  if tally.early]
-        empty = _empty_file_hints(files)
+        empty = empty_files(files)
         # every file empty: that hint says why nothing came back, and "a field no event has" sent the user after
         # the search's fields (newuser23)
-        hints = [*empty, *_untimed_hints(results.tallies, args.time_field, args.tz),
+        hints = [*empty_notes(empty, "the search read no events"), *_untimed_hints(results.tallies, args.time_field, args.tz),
                  *([] if files and len(empty) == len(files) else
                    _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
                           None if survey is None else survey.present))]
@@ -609,11 +609,6 @@ def _no_pack_macros(error: SplError, pack: Pack | None, args: argparse.Namespace
         return "; --no-pack leaves out the pack's macros (give them with --macros)"
     return ("; no pack was loaded (none around the working directory): run inside the pack, or give --root DIR "
             "or --macros")
-
-
-def _empty_file_hints(paths: Sequence[str]) -> list[str]:
-    """The ``--events`` files that hold nothing (``spl.files.empty_files``)."""
-    return [f"{path} is empty: the search read no events from it" for path in empty_files(paths)]
 
 
 _NAME_TIME_FIELD = "name the field that holds each event's time with --time-field NAME"
