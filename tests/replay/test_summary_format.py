@@ -37,8 +37,8 @@ def test_a_passing_pack_is_one_line_per_detection_and_the_summary(tmp_path: Path
     assert main(["replay", "--root", str(pack), "--detection", ADMIN, "--detection", DECLINED,
                  "--format", "summary"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == [f"pass  {ADMIN}: 19 test(s)", f"pass  {DECLINED}: 13 test(s)"]
-    assert len(lines) == 3 and lines[2].startswith("PASS: 32 test(s), 32 passed, 0 failed (")
+    assert lines[:2] == [f"pass  {ADMIN}: 19 test(s)", f"pass  {DECLINED}: 14 test(s)"]
+    assert len(lines) == 3 and lines[2].startswith("PASS: 33 test(s), 33 passed, 0 failed (")
 
 
 def test_a_failed_test_keeps_its_row_and_its_failures_in_full(tmp_path: Path,
@@ -53,13 +53,13 @@ def test_a_failed_test_keeps_its_row_and_its_failures_in_full(tmp_path: Path,
     table = capsys.readouterr().out
     assert main([*arguments, "--format", "summary"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[:2] == [f"FAIL  {ADMIN}: 1 of 19 test(s) failed", f"pass  {DECLINED}: 13 test(s)"]
+    assert out.splitlines()[:2] == [f"FAIL  {ADMIN}: 1 of 19 test(s) failed", f"pass  {DECLINED}: 14 test(s)"]
     rows = [line for line in out.splitlines() if line.startswith("│")]
     assert len(rows) == 1 and ADMIN in rows[0] and "True Positive Test" in rows[0] and "FAIL" in rows[0]
     failure = [line for line in _below_table(out) if line.startswith(f"{ADMIN_FILE}:")]
     assert len(failure) == 1 and " result(s), expected 7; rows: {" in failure[0]
     assert _below_table(out)[:-1] == _below_table(table)[:-1]  # every failure in full, as the table gives it
-    assert _below_table(out)[-1].startswith("FAIL: 32 test(s), 31 passed, 1 failed (")
+    assert _below_table(out)[-1].startswith("FAIL: 33 test(s), 32 passed, 1 failed (")
 
 
 def test_warnings_stay_in_full_under_the_detection_lines(tmp_path: Path) -> None:
