@@ -14,7 +14,7 @@ from contentpack.content.rules import RuleContext, side_effects
 from contentpack.esapp.builder import build
 from contentpack.spl.parser import command_words
 
-from .helpers import TTP, Validate, add_command, at, call_macro_in_two_searches, edit, locate
+from .helpers import TTP, Validate, add_command, at, call_macro_in_two_searches, define_macro, edit, locate
 from .test_spl_checks import escu_pack
 
 
@@ -88,9 +88,7 @@ def test_a_macro_writing_one_is_reported_once_in_its_own_file(pack: Path, valida
 
 
 def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate) -> None:
-    (pack / "macros" / "entra_id_then.yml").write_text(
-        "name: entra_id_then\narguments:\n- next\ndefinition: fields * | $next$\ndescription: Then the next command.\n",
-        encoding="utf-8")
+    define_macro(pack, "entra_id_then", "fields * | $next$", ("next",))
     add_command(pack, "`entra_id_then(delete)`")
     found = _cp085(pack, validate)
     assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_then"))]
