@@ -51,11 +51,18 @@ def add_command(root: Path, command: str) -> None:
 
 
 
+def define_macro(root: Path, name: str, definition: str, arguments: tuple[str, ...] = ()) -> None:
+    """Write ``macros/<name>.yml`` defining macro ``name`` (with ``arguments``) as ``definition``."""
+    listed = "".join(f"- {argument}\n" for argument in arguments)
+    (root / "macros" / f"{name}.yml").write_text(
+        f"name: {name}\ndefinition: {definition}\n" + (f"arguments:\n{listed}" if arguments else "")
+        + "description: The busiest first.\n", encoding="utf-8")
+
+
 def call_macro_in_two_searches(root: Path, name: str, definition: str) -> None:
     """Define macro ``name`` as ``definition`` and call it in the TTP and the Hunting fixtures' searches: a finding
     about a character the definition writes is to be placed there once, not once per calling search."""
-    (root / "macros" / f"{name}.yml").write_text(
-        f"name: {name}\ndefinition: {definition}\ndescription: The busiest first.\n", encoding="utf-8")
+    define_macro(root, name, definition)
     add_command(root, f"`{name}`")
     edit(root, HUNTING, "  | where isnull(known)", f"  | `{name}`\n  | where isnull(known)")
 

@@ -272,7 +272,7 @@ def test_regex_patterns_splunk_may_accept_are_not_errors(pack: Path, validate: V
 # ------------------------------------------------------------------------------- never reject valid content
 
 
-def _escu_pack() -> Pack:
+def escu_pack() -> Pack:
     data = json.loads(gzip.decompress(ESCU.read_bytes()))
     macros = tuple(Macro(m["name"], m["definition"], "", tuple(m["arguments"])) for m in data["macros"])
     detections = tuple(
@@ -289,7 +289,7 @@ def test_every_escu_detection_validates_without_spl_errors() -> None:
     scripts/escu_spl_fixture.py): no CP060-CP065 finding, except the one drilldown ESCU ships with a
     ``[CHANGEME_FIELD]`` placeholder, which Splunk itself cannot run (a subsearch compared with ``=``). The
     tables ESCU's searches look up are not in this pack (other apps' tables to CP065), so none is checked."""
-    pack = _escu_pack()
+    pack = escu_pack()
     context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
     findings = [d for rule in spl_checks.RULES for d in rule(context)]
     assert [(d.position.path, d.rule) for d in findings] == [
@@ -306,7 +306,7 @@ def test_cp029_warns_about_escus_unfilled_drilldown_tokens_and_rejects_nothing()
     drilldown on ``$user$`` and ``$Computer$``. CP029 points at each (a warning: the detection still works) and
     never makes ESCU content invalid. Searches whose result fields cannot be read (``tstats`` then ``apply``...)
     or hold a wildcard are not judged."""
-    pack = _escu_pack()
+    pack = escu_pack()
     pack = dataclasses.replace(pack, detections=tuple(dataclasses.replace(d, rba=None) for d in pack.detections))
     context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
     findings = list(search.action_fields_are_results(context))

@@ -159,3 +159,30 @@ def test_json_deeper_than_orjson_allows_is_malformed_on_every_path(tmp_path: Pat
     for _ in range(1023):
         deepest = [deepest]
     assert not nests_deeper_than(deepest) and nests_deeper_than([deepest])
+
+
+@pytest.mark.parametrize("expression", [
+    'if(json_valid(x), "json", "none")',
+    'coalesce(json_extract(x), "none")',
+    'coalesce(json_extract(x, "a"), "none")',
+    'coalesce(spath(x, "a"), "none")',
+    'coalesce(json_keys(x), "none")',
+    'coalesce(json_array_to_mv(x), "none")',
+    'if(isarray(x), "json", "none")',
+])
+def test_a_value_holding_json_nested_too_deeply_is_no_json(expression: str) -> None:
+    """A log value is attacker text: a field holding JSON thousands of levels deep (short enough to be extracted)
+    stopped the whole search, 'the search nests too deeply' at its first character, where the functions give
+    what they give for text that is not JSON (null, false): the depth rule of an event's own JSON
+    (MAX_JSON_DEPTH; assumed, no Splunk document gives a depth)."""
+    deep = "[" * 2400 + "]" * 2400
+    engine = Engine()
+    engine.register_events([{"_time": 0.0, "x": deep, "y": "[1]"}], sourcetype="s")
+    spl = f'search * | eval r={expression}, ok=if(isarray(y), "json", "none") | table r ok'
+    assert engine.search(spl, now=0.0).rows == [{"r": "none", "ok": "json"}]
+
+
+def test_fromjson_of_a_value_nested_too_deeply_adds_nothing() -> None:
+    engine = Engine()
+    engine.register_events([{"_time": 0.0, "x": '{"a": ' + "[" * 2400 + "]" * 2400 + "}", "b": "1"}], sourcetype="s")
+    assert engine.search("search * | fromjson x | table a b", now=0.0).rows == [{"b": "1"}]

@@ -356,6 +356,18 @@ def nests_deeper_than(document: object, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def load_json_value(text: str) -> object:
+    """The JSON a field's value holds (``json_extract``, ``json_valid``, ``isarray``, ``fromjson``...): ValueError
+    when it is not JSON, or nests deeper than an event's JSON may (``MAX_JSON_DEPTH``, the events' rule). A value
+    is log text an attacker writes: one holding a few thousand ``[`` made the decoder's RecursionError stop the
+    whole search ("the search nests too deeply", at the search's first character), where such text is simply no
+    JSON the engine reads. The depth is walked only for a text long enough to hold that many levels."""
+    document = load_json(text)
+    if len(text) > 2 * MAX_JSON_DEPTH and nests_deeper_than(document):
+        raise ValueError("JSON nested too deeply")
+    return document
+
+
 def parse_timestamp(text: str) -> float | None:
     """Epoch seconds of an ISO-8601 timestamp such as ``2024-02-08T21:49:53.7643129Z`` (UTC if no offset).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from contentpack.spl.ast import Command, Pipeline
@@ -238,6 +238,54 @@ def subsearch_commands(text: str, base: int = 0) -> list[Command]:
             if command is not None:
                 found.append(command)
     return found
+
+
+class CommandWord(NamedTuple):
+    """A command's name as written (lower case) and its offset, from :func:`command_words`."""
+
+    name: str
+    offset: int
+    piped: bool  # after a ``|``; False for the first word of a subsearch opened without one
+
+
+def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Iterator[CommandWord]:
+    """The name of every command ``text`` runs, those of its ``[ ... ]`` subsearches and of ``map``'s
+    ``search="..."`` included, read off the text alone: a command the engine does not run, or that holds one
+    it does not run, is read as well as one it does, and none is parsed.
+
+    Why not the parse: the parser stops at the first command it lacks, so a command inside such a command's
+    subsearch (``foreach * [| sendemail ...]``) is never reached; a rule asking which commands Splunk would run
+    must not depend on what the engine supports. The first segment of a search without a leading ``|`` is the
+    implicit ``search`` and gives no word; in a subsearch it is given with ``piped`` False, since the engine
+    (and, assumed, Splunk) reads a generating command there (``[inputlookup t]``). A text that cannot be
+    split (an unclosed quote or bracket) gives nothing: CP060 reports it. ``base``: where ``text`` starts."""
+    try:
+        segments = split_pipeline(text, base)
+    except SplError:
+        return
+    leading_pipe = text.lstrip().startswith("|")
+    for index, segment in enumerate(segments):
+        if index == 0 and leading_pipe:
+            continue  # the empty text before a leading "|"
+        match = _COMMAND_NAME.match(segment.text)
+        name = match.group(1).lower() if match else ""
+        if match and (index > 0 or subsearch):
+            yield CommandWord(name, segment.offset + match.start(1), index > 0)
+        try:
+            tokens = tokenize_search(segment.text, segment.offset)
+        except SplError:
+            continue
+        for at, token in enumerate(tokens):
+            if token.kind == "SUBSEARCH":
+                yield from command_words(token.text, token.offset, subsearch=True)
+            elif (name == "map" and token.kind == "PHRASE" and at >= 2 and tokens[at - 1].text == "="
+                  and tokens[at - 2].text.lower() == "search"):
+                # map runs the string as a search for each result; a string holding escapes is placed at its
+                # opening quote (its unescaped offsets are not the file's)
+                raw = text[token.offset - base + 1:token.end - base - 1]
+                inner = command_words(token.text, token.offset + 1, subsearch=True)
+                yield from (inner if raw == token.text
+                            else (word._replace(offset=token.offset) for word in inner))
 
 
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,

@@ -105,6 +105,7 @@ def all_rules() -> tuple[Rule, ...]:
         reserved_names,
         saved_search_names,
         scheduled,
+        side_effects,
         search,
         sort_pitfalls,
         spl_checks,
@@ -136,6 +137,7 @@ def all_rules() -> tuple[Rule, ...]:
         *unmade_filters.RULES,
         *hidden_text.RULES,
         *reserved_names.RULES,
+        *side_effects.RULES,
     )
 
 

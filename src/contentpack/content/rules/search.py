@@ -17,6 +17,7 @@ from contentpack.content.rules.spl_checks import (
     has_spl_error,
     macro_at,
     pack_tables,
+    search_and_macro_texts,
     search_texts,
     token_stand_ins,
 )
@@ -252,7 +253,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
     analysis = context.spl
     positions = Positions(context.root)
     findings: list[tuple[SearchText, int, str, str | None]] = []  # (text, offset in its value, table, macro)
-    for text, lead in _lookup_texts(context):
+    for text, lead in search_and_macro_texts(context):
         readable = analysis.readable_text(text.parsed)
         if readable is None or "lookup" not in readable.lower():  # most texts use no lookup
             continue
@@ -279,18 +280,6 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
         yield (warning if dated else error)(positions.at(text.source, text.node, text.value, at), "CP025", message)
-
-
-def _lookup_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
-    """Every text CP025 reads, with what its parser's text has before the value: a macro's definition is
-    parsed after ``| ``, the place a macro's commands usually take, unless it starts with its own ``|``
-    (``| inputlookup t``, a generating command, as written in a subsearch ``[`m`]``)."""
-    for text in search_texts(context):
-        yield text, ""
-    for macro in context.pack.macros:
-        lead = "" if macro.definition.lstrip().startswith("|") else "| "
-        yield SearchText(macro.definition, lead + macro.definition, macro.source, ("definition",),
-                         f"macro '{macro.name}'"), lead
 
 
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:

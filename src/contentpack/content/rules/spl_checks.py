@@ -277,6 +277,20 @@ def pack_search_texts(pack: Pack) -> tuple[SearchText, ...]:
     return tuple(texts)
 
 
+def search_and_macro_texts(context: RuleContext) -> Iterator[tuple[SearchText, str]]:
+    """``search_texts`` and every macro definition of macros/, each with what its parser's text has before the
+    value: a macro's definition is parsed after ``| ``, the place a macro's commands usually take, unless it starts
+    with its own ``|`` (``| inputlookup t``, a generating command, as written in a subsearch ``[`m`]``). Read by
+    the rules that report a command a macro writes in the macro's own file (CP025, CP085): a macro ships in
+    macros.conf whether or not a search of the pack calls it."""
+    for text in search_texts(context):
+        yield text, ""
+    for macro in context.pack.macros:
+        lead = "" if macro.definition.lstrip().startswith("|") else "| "
+        yield SearchText(macro.definition, lead + macro.definition, macro.source, ("definition",),
+                         f"macro '{macro.name}'"), lead
+
+
 def _unresolvable_call(text: str, macros: Mapping[str, MacroDef]) -> int | None:
     """The offset of the first macro call in ``text`` the pack cannot expand (CP024's), None when there is none."""
     for offset, call in located_macro_calls(text):

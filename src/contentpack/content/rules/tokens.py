@@ -3,15 +3,20 @@ provenance of each result field is followed through the search, ``rules.taint``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
-from contentpack.content.rules.spl_checks import has_spl_error
+from contentpack.content.rules.spl_checks import Positions, has_spl_error, macro_at
 from contentpack.content.rules.spl_text import scan_tokens
 from contentpack.content.rules.taint import Moving, Taint, initial_taint, moving_segments, result_taint
+
+if TYPE_CHECKING:
+    from contentpack.spl.lexer import Segment
 
 
 def _token_texts(detection: Detection) -> Iterator[tuple[str, str, NodePath]]:
@@ -119,4 +124,77 @@ def _unchecked_tokens(taint: Taint, texts: _Texts) -> Iterator[tuple[int, str, s
                        "from is not followed): check by hand that an attacker cannot choose them")
 
 
-RULES = (balanced_tokens, attacker_controlled_drilldown_tokens)
+RULE_MAP_TOKEN = "CP086"
+_MAP_TOKEN = re.compile(r"\$([^\s$]+)\$")
+
+
+def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) -> Iterator[tuple[Moving, int, int]]:
+    """(the taint-moving commands before it, start, end of its ``search="..."`` string's text) for each ``map``
+    command of ``text`` (split into ``segments``, offsets in the whole expanded search), those inside ``[ ... ]``
+    subsearches too (``appendpipe [| map ...]``): a map in a subsearch is read after the commands before the
+    subsearch and those before it in the subsearch (for a subsearch that starts afresh, such as ``join``'s, the
+    outer commands only clean fields the attacker's patterns taint again, assumed close enough)."""
+    from contentpack.spl import SplError
+    from contentpack.spl.lexer import split_pipeline, tokenize_search
+
+    for index, segment in enumerate(segments):
+        try:
+            tokens = tokenize_search(segment.text, segment.offset)
+        except SplError:
+            continue  # CP060's
+        prefix = before + (moving_segments(text, segments[:index]) or ())
+        words = segment.text.split(None, 1)
+        if index > 0 and words and words[0].lower() == "map":
+            for at, token in enumerate(tokens):
+                if (token.kind == "PHRASE" and at >= 2 and tokens[at - 1].text == "="
+                        and tokens[at - 2].text.lower() == "search"):
+                    yield prefix, token.offset + 1, token.end - 1
+        for token in tokens:
+            if token.kind == "SUBSEARCH":
+                try:
+                    inner = split_pipeline(token.text, token.offset)
+                except SplError:
+                    continue
+                yield from map_searches(token.text, inner, prefix)
+
+
+def attacker_controlled_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP086: a ``$field$`` of a ``map`` command's ``search="..."`` whose value an attacker can choose.
+
+    ``map`` writes each result's field value in place of its ``$field$`` and runs the string as a search, once
+    per result (Search Reference, map; that the value goes in as plain text, unquoted, is assumed: the page does
+    not say it is escaped). In a scheduled correlation search that runs as the app's owner, on every run, with no
+    analyst in between: a display name holding ``" | sendemail ...`` or ``" | delete`` would be commands of the
+    attacker's choosing. The fields reaching ``map`` are followed through the commands before it as CP045 follows
+    a drilldown's (``rules.taint``). An error, where CP045 warns: a drilldown waits for an analyst to read it and
+    choose to run it. Reported at the token in the search (at the macro call that brings it); a search whose
+    macros cannot all be expanded is read with those calls left as written (``SplAnalysis.readable_text``)."""
+    positions = Positions(context.root)
+    for detection in context.pack.detections:
+        expanded = context.spl.readable_text(detection.search)
+        if expanded is None or "map" not in expanded.lower():
+            continue
+        segments = context.spl.segments(expanded)
+        if segments is None:
+            continue
+        for moving, start, end in map_searches(expanded, segments):
+            taint = detection_taint(context.pack, moving, tuple(data_source_entries(detection)))
+            for match in _MAP_TOKEN.finditer(expanded, start, end):
+                token = match.group(1)
+                origin = taint.origin(token)
+                if origin is None:
+                    continue
+                via = "" if origin == token else f" (its value can come from '{origin}')"
+                at = context.spl.readable_expansion(detection.search).original_offset(match.start())
+                message = (f"map search uses ${token}$, which is attacker-controlled{via}: map writes each "
+                           "result's value into the search text and runs it, on every scheduled run as the app's "
+                           "owner, so a value holding a quote and a pipe runs commands of the attacker's choosing; "
+                           f"key the map search on a field the tenant controls, {_guard(token)}")
+                macro = macro_at(detection.search, at)
+                if macro is not None:
+                    message += f", inside the expansion of macro `{macro}`"
+                yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_MAP_TOKEN,
+                            message)
+
+
+RULES = (balanced_tokens, attacker_controlled_drilldown_tokens, attacker_controlled_map_tokens)

@@ -22,6 +22,7 @@ from typing import Any
 
 from contentpack.spl.commands.args import at_option, read_field, read_option
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, RunContext, plus, single_input
+from contentpack.spl.events import load_json_value
 from contentpack.spl.regex import compile_plain
 from contentpack.spl.values import Event, Scalar, Value, make_mv, to_str
 
@@ -74,7 +75,7 @@ def run_fromjson(node: CommandNode, events: Iterator[Event], ctx: RunContext) ->
     for event in events:
         text = to_str(single_input(event, node.field, node))
         try:
-            document = json.loads(text) if text else None
+            document = load_json_value(text) if text else None
         except ValueError:
             document = None
         if isinstance(document, dict):

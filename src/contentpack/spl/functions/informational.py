@@ -10,8 +10,7 @@ it ``Multivalue`` (``assumed``). No page says what ``isnum``, ``isint``, ``isstr
 
 from __future__ import annotations
 
-import json
-
+from contentpack.spl.events import load_json_value
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl.values import EvalContext, Value, as_number
@@ -82,7 +81,7 @@ def _json_kind(value: Value) -> type | None:
     if text is None or not text.lstrip().startswith(("[", "{")):
         return None
     try:
-        decoded = json.loads(text)
+        decoded = load_json_value(text)
     except ValueError:
         return None
     return type(decoded) if isinstance(decoded, (list, dict)) else None

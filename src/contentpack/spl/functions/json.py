@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from contentpack.spl.errors import SplUnsupportedError
+from contentpack.spl.events import load_json_value
 from contentpack.spl.functions import coerce
 from contentpack.spl.functions.spec import FunctionSpec, eager
 from contentpack.spl.values import EvalContext, Scalar, Value, make_mv
@@ -78,7 +79,7 @@ def _decode(value: Value) -> Any:
     text = coerce.text(value)
     if text is None:
         raise ValueError("null")
-    return jsonlib.loads(text)
+    return load_json_value(text)
 
 
 @eager("json_extract", 1, None)

