@@ -38,8 +38,15 @@ from contentpack.replay.checks import (
     job_warnings,
     result_checks,
 )
-from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, Unreturned, drilldown_checks
-from contentpack.replay.lineage import RiskFrom, events_behind
+from contentpack.replay.drilldowns import (
+    ALL_TIME,
+    DRILLDOWN_ROWS,
+    EventsBehind,
+    RiskLineage,
+    Unreturned,
+    drilldown_checks,
+)
+from contentpack.replay.lineage import HeldRisk, RiskFrom, events_behind, risk_behind
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
 from contentpack.simulate import (
     DelayPlan,
@@ -379,6 +386,24 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
         return EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
 
 
+def _risk_lineage(ctx: ReplayContext, engine: Engine, detection: Detection, files: Sequence[DataFile],
+                  risk: Sequence[Event], own_risk: Sequence[Event], rows: Sequence[Event], now: float) -> RiskLineage:
+    """The risk events behind the first rows (``replay.lineage.risk_behind``: those each row writes, and a
+    correlation's, those of its ``risk_from`` input ``risk`` it adds up) and the risk index the drilldowns read
+    (``risk`` and ``own_risk``), for the risk drilldowns' check."""
+    events = tuple(event for item in files for event in ctx.store.events(item))
+    written = [risk_events(ctx.pack.app, detection, [row], now) for row in rows[:DRILLDOWN_ROWS]]
+
+    def behind(unreturned: Unreturned) -> EventsBehind:
+        try:
+            return risk_behind(engine, detection.search, events, risk, written, rows, now, unreturned=unreturned)
+        except SplError as exc:
+            return EventsBehind(not_checked=f"the search failed over the risk index without one risk event: {exc}",
+                                warn=True)
+
+    return RiskLineage(behind, HeldRisk(engine, events, (*risk, *own_risk)).without)
+
+
 def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
              scheduled_result: SimulationResult | None = None) -> DetectionTestOutcome:
     """One test replayed and judged: its all-time search and drilldowns, and unless ``ctx`` is all-time, its
@@ -414,7 +439,8 @@ def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: Un
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
-                                                  rows, now))
+                                                  rows, now),
+                                   risk=_risk_lineage(ctx, engine, detection, files, risk, own_risk, rows, now))
         checks += drilled.checks
         warnings += drilled.warnings
     checks += scheduled_results
