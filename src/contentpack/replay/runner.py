@@ -6,7 +6,8 @@ test from its ``risk_from`` detections (each run over the same data, their resul
 events), run the detection's search over all time — contentctl forces all time (``FORCE_ALL_TIME``,
 escu_format.md §4), so a test's ``earliest_time``/``latest_time`` are not used — then apply the checks
 (``checks``) and run the drilldowns against the results (``drilldowns``; an events drilldown must return the
-events behind each row, found by leaving each out, ``lineage``).
+events behind each row, the risk drilldowns together the risk events behind it, each found by leaving it out,
+``lineage``).
 
 The replay's "now" is fixed per test: one second after the newest attack-data event (``REPLAY_NOW`` when the
 data has no timestamps), or the ``now`` the caller passes. Why not one date for every test: the detection
