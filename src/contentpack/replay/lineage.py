@@ -75,6 +75,7 @@ from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
 from contentpack.spl.ast import Pipeline
+from contentpack.spl.engine import NewestFirst
 from contentpack.spl.hints import reads_risk
 from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.prepared import Prepared
@@ -221,8 +222,12 @@ class HeldRisk:
     without one risk event: for a risk drilldown that sums risk up, whether it shows that event."""
 
     engine: Engine
-    events: tuple[Event, ...]
+    events: NewestFirst  # sorted once: a drilldown that sums risk up runs again per risk event asked about
     risk: tuple[Event, ...]
+
+    @classmethod
+    def over(cls, engine: Engine, events: Sequence[Event], risk: Sequence[Event]) -> HeldRisk:
+        return cls(engine, NewestFirst(_newest_first(events)), tuple(risk))
 
     def without(self, event: Event) -> Engine:
         """An engine over the same events whose risk index lacks one risk event of ``event``'s identity."""

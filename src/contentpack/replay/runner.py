@@ -402,7 +402,7 @@ def _risk_lineage(ctx: ReplayContext, engine: Engine, detection: Detection, file
             return EventsBehind(not_checked=f"the search failed over the risk index without one risk event: {exc}",
                                 warn=True)
 
-    return RiskLineage(behind, HeldRisk(engine, events, (*risk, *own_risk)).without)
+    return RiskLineage(behind, HeldRisk.over(engine, events, (*risk, *own_risk)).without)
 
 
 def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
