@@ -270,10 +270,14 @@ def reads_risk_index(drilldown: Drilldown) -> bool:
 def _event_label(event: Event) -> str:
     """An event as a failure names it: its time (``iso_utc``, the form every time the replay and the backtest give
     is in) and what it records (``operationName``, else the start of its ``_raw``)."""
-    when = event_time(event)
-    clock = "no time" if when is None else iso_utc(when)
     what = token_text(event.get("operationName")) or (token_text(event.get("_raw")) or "")[:60]
-    return f"{clock} {what}"
+    return f"{_clock(event)} {what}"
+
+
+def _clock(event: Event) -> str:
+    """An event's time as a failure gives it (``iso_utc``), or ``no time``."""
+    when = event_time(event)
+    return "no time" if when is None else iso_utc(when)
 
 
 @dataclass(frozen=True)
@@ -309,9 +313,7 @@ class _EventsReturned:
 def _risk_label(event: Event) -> str:
     """A risk event as a failure names it: its time, its object with the object's type and the score, and the search
     that wrote it."""
-    when = event_time(event)
-    clock = "no time" if when is None else iso_utc(when)
-    return (f"{clock} {token_text(event.get('risk_object'))} ({token_text(event.get('risk_object_type'))}, score "
+    return (f"{_clock(event)} {token_text(event.get('risk_object'))} ({token_text(event.get('risk_object_type'))}, score "
             f"{token_text(event.get('risk_score'))}) from {token_text(event.get('source'))}")
 
 
@@ -349,7 +351,7 @@ class _RiskReturned:
         return _shown_rows(again) != _shown_rows(self.rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _RiskMisses:
     """Which risk events the risk drilldowns filled from each row all miss, each found once (a summing drilldown
     runs again per risk event asked about)."""

@@ -75,9 +75,9 @@ from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
 from contentpack.spl.ast import Pipeline
+from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.engine import NewestFirst
 from contentpack.spl.hints import reads_risk
-from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event, Value
 
