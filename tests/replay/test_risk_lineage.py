@@ -18,9 +18,7 @@ from contentpack.replay import lineage as lineage_module
 from contentpack.replay.drilldowns import RISK_IDENTITY, reads_risk_index, risk_identity
 from contentpack.replay.lineage import risk_behind
 from contentpack.replay.runner import DetectionTestOutcome, replay_pack
-from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.risk import risk_events
-from contentpack.spl.events import read_events
 from contentpack.spl.values import Event
 
 from . import factory as f
@@ -42,16 +40,21 @@ def _declined(tmp_path: Path, drilldown: Drilldown) -> DetectionTestOutcome:
     return outcome
 
 
+def _fails(outcome: DetectionTestOutcome, head: str, missed: str) -> None:
+    """The first drilldown's check failed the test, its detail starting with ``head`` (the row, its tokens, the
+    drilldown, how many risk events it misses) and naming ``missed`` last (after the time every risk event is
+    written at, the test's "now")."""
+    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
+    assert not check.ok and not outcome.ok
+    assert check.detail.startswith(f"{head} risk event(s) behind the finding: ") and check.detail.endswith(missed)
+
+
 def test_a_risk_drilldown_that_misses_a_risk_event_its_row_writes_fails(tmp_path: Path) -> None:
     """The row writes risk on a@contoso.example and on app-1; the drilldown on ``$user$`` returns a row (so the old
     check passed it) but not app-1's risk event."""
-    outcome = _declined(tmp_path, USER_ONLY)
-    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
-    assert not check.ok and not outcome.ok
-    assert check.detail.startswith(
-        "row 0 (user=a@contoso.example): drilldown 'View risk events for the last 7 days for - \"$user$\"' misses 1 "
-        "risk event(s) behind the finding: ")
-    assert check.detail.endswith(" app-1 (other, score 20) from TST - Test Declined - Rule")
+    _fails(_declined(tmp_path, USER_ONLY),
+           "row 0 (user=a@contoso.example): drilldown 'View risk events for the last 7 days for - \"$user$\"' misses 1",
+           " app-1 (other, score 20) from TST - Test Declined - Rule")
 
 
 def test_a_risk_drilldown_naming_every_risk_object_passes(tmp_path: Path) -> None:
@@ -62,8 +65,6 @@ def test_a_risk_drilldown_naming_every_risk_object_passes(tmp_path: Path) -> Non
 
 
 # A correlation adding up the risk of every user of an application, naming the first as its risk_object.
-GRANTED = ('`azure_monitor_aad` operationName="Consent to application" | rename properties.appId as appId '
-           "| stats count by user appId")
 CORRELATION = ("| from datamodel Risk.All_Risk "
                "| stats sum(risk_score) as risk_score dc(source) as source_count values(risk_object) as users by appId "
                "| where source_count >= 2 | eval risk_object=mvindex(users, 0) | fields - users")
@@ -77,14 +78,9 @@ APP_RISK = Drilldown('View the risk behind the finding for - "$appId$"',
                      "$info_min_time$", "$info_max_time$")
 
 
-def _granted(user: str, app_id: str, minute: int) -> dict[str, object]:
-    return {"time": f"2026-10-13T12:{minute:02d}:30.0000000Z", "operationName": "Consent to application",
-            "tenantId": f.TENANT, "properties": {"appId": app_id, "initiatedBy": {"user": {"userPrincipalName": user}}}}
-
-
 CORRELATED = [
     f.sign_in("a@contoso.example", 65004, minute=1),  # a declines app-1: risk on a, behind app-1's finding
-    _granted("b@contoso.example", "app-1", 5),  # b grants app-1: risk on b, behind app-1's finding
+    f.granted("b@contoso.example", "app-1", 5),  # b grants app-1: risk on b, behind app-1's finding
     f.sign_in("c@contoso.example", 65004, app_id="app-2", minute=7),  # app-2: one source, no finding
 ]
 
@@ -92,7 +88,7 @@ CORRELATED = [
 def _correlation_pack(tmp_path: Path, *drilldowns: Drilldown) -> Pack:
     data = f.write_events(tmp_path, "declined_then_granted", CORRELATED)
     declined = f.detection("Test Declined")
-    granted = f.detection("Test Granted", GRANTED,
+    granted = f.detection("Test Granted", f.GRANTED_SEARCH,
                           rba=Rba("User $user$ granted consent to $appId$", (RiskObject("user", "user", 50),), ()))
     correlation = f.detection("Test Correlation", CORRELATION, kind="Correlation", with_rba=False,
                               drilldowns=drilldowns,
@@ -112,10 +108,7 @@ def test_the_risk_events_behind_a_correlation_row_are_those_it_adds_up(tmp_path:
     """Without a's refusal risk or b's grant risk, app-1 has risk from one detection: no finding; c's risk on
     app-2 is behind nothing."""
     pack = _correlation_pack(tmp_path, APP_RISK)
-    engine = build_engine(pack)
-    events = list(read_events(tmp_path / "attack_data/declined_then_granted.log", sourcetype=f.SOURCETYPE,
-                              source="Azure AD", host="", index="main"))
-    engine.register_events(events)
+    engine, events = f.indexed(pack, tmp_path, "attack_data/declined_then_granted.log")
     declined, granted, _ = pack.detections
     risk = [event for source in (declined, granted)
             for event in risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)]
@@ -131,13 +124,9 @@ def test_the_risk_events_behind_a_correlation_row_are_those_it_adds_up(tmp_path:
 def test_a_correlation_whose_only_risk_drilldown_is_the_first_users_fails(tmp_path: Path) -> None:
     """Risk Across Detections version 24 in small: the first user's risk comes back (the old check passed), b's
     grant risk, which the finding added up, does not."""
-    outcome = _correlation_outcome(tmp_path, FIRST_USER)
-    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
-    assert not check.ok and not outcome.ok
-    assert check.detail.startswith(
-        "row 0 (risk_object=a@contoso.example): drilldown 'View risk events for the last 7 days for - "
-        "\"$risk_object$\"' misses 1 risk event(s) behind the finding: ")
-    assert check.detail.endswith(" b@contoso.example (user, score 50) from TST - Test Granted - Rule")
+    _fails(_correlation_outcome(tmp_path, FIRST_USER),
+           "row 0 (risk_object=a@contoso.example): drilldown 'View risk events for the last 7 days for - "
+           "\"$risk_object$\"' misses 1", " b@contoso.example (user, score 50) from TST - Test Granted - Rule")
 
 
 def test_the_risk_drilldowns_together_return_the_risk_behind_a_correlation_row(tmp_path: Path) -> None:
