@@ -76,7 +76,6 @@ from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands.sources import FromDatamodelCommand
-from contentpack.spl.engine import NewestFirst
 from contentpack.spl.hints import reads_risk
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event, Value
@@ -218,24 +217,19 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
 
 @dataclass(frozen=True)
 class HeldRisk:
-    """The risk index the test's drilldowns read (``risk``, over the test's ``events``), ready to be read again
-    without one risk event: for a risk drilldown that sums risk up, whether it shows that event."""
+    """The risk index the test's drilldowns read (``risk``, over the events ``engine`` holds), ready to be read
+    again without one risk event: for a risk drilldown that sums risk up, whether it shows that event."""
 
     engine: Engine
-    events: NewestFirst  # sorted once: a drilldown that sums risk up runs again per risk event asked about
     risk: tuple[Event, ...]
 
-    @classmethod
-    def over(cls, engine: Engine, events: Sequence[Event], risk: Sequence[Event]) -> HeldRisk:
-        return cls(engine, NewestFirst(_newest_first(events)), tuple(risk))
-
     def without(self, event: Event) -> Engine:
-        """An engine over the same events whose risk index lacks one risk event of ``event``'s identity."""
-        key = risk_identity(event)
-        at = next((index for index, held in enumerate(self.risk) if risk_identity(held) == key), len(self.risk))
-        fork = self.engine.fork(self.events, ())
-        fork.register_risk_index([*self.risk[:at], *self.risk[at + 1:]])
-        return fork
+        """The engine with a risk index lacking one risk event of ``event``'s identity."""
+        at = next((index for index, held in enumerate(self.risk) if held is event), None)
+        if at is None:  # a copy (the risk a row writes, derived again): found by what makes it
+            key = risk_identity(event)
+            at = next((index for index, held in enumerate(self.risk) if risk_identity(held) == key), len(self.risk))
+        return self.engine.with_risk_index([*self.risk[:at], *self.risk[at + 1:]])
 
 
 def risk_behind(engine: Engine, search: str, events: Sequence[Event], risk: Sequence[Event],

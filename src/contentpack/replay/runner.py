@@ -390,19 +390,19 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
 def _risk_lineage(ctx: ReplayContext, engine: Engine, detection: Detection, files: Sequence[DataFile],
                   risk: Sequence[Event], own_risk: Sequence[Event], rows: Sequence[Event], now: float) -> RiskLineage:
     """The risk events behind the first rows (``replay.lineage.risk_behind``: those each row writes, and a
-    correlation's, those of its ``risk_from`` input ``risk`` it adds up) and the risk index the drilldowns read
-    (``risk`` and ``own_risk``), for the risk drilldowns' check."""
-    events = tuple(event for item in files for event in ctx.store.events(item))
-    written = [risk_events(ctx.pack.app, detection, [row], now) for row in rows[:DRILLDOWN_ROWS]]
+    correlation's, those of its ``risk_from`` input ``risk`` it adds up, run again over the test's events, read only
+    then) and the risk index the drilldowns read (``risk`` and ``own_risk``), for the risk drilldowns' check."""
 
     def behind(unreturned: Unreturned) -> EventsBehind:
+        written = [risk_events(ctx.pack.app, detection, [row], now) for row in rows[:DRILLDOWN_ROWS]]
+        events = [event for item in files for event in ctx.store.events(item)] if risk else []
         try:
             return risk_behind(engine, detection.search, events, risk, written, rows, now, unreturned=unreturned)
         except SplError as exc:
             return EventsBehind(not_checked=f"the search failed over the risk index without one risk event: {exc}",
                                 warn=True)
 
-    return RiskLineage(behind, HeldRisk.over(engine, events, (*risk, *own_risk)).without)
+    return RiskLineage(behind, HeldRisk(engine, (*risk, *own_risk)).without)
 
 
 def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
