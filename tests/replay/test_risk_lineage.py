@@ -18,6 +18,7 @@ from contentpack.replay import lineage as lineage_module
 from contentpack.replay.drilldowns import RISK_IDENTITY, reads_risk_index, risk_identity
 from contentpack.replay.lineage import risk_behind
 from contentpack.replay.runner import DetectionTestOutcome, replay_pack
+from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl.values import Event
 
@@ -177,3 +178,18 @@ def test_a_risk_event_is_compared_by_the_fields_that_make_it() -> None:
     assert risk_identity(event) == risk_identity({**event, "appId": "app-2"})
     for name in RISK_IDENTITY:
         assert risk_identity(event) != risk_identity({**event, name: "other"}), name
+
+
+def test_the_engine_with_another_risk_index_keeps_its_events(tmp_path: Path) -> None:
+    """What a summing risk drilldown runs again over: the replay's engine (its test data scanned from the file, not
+    held) with one risk event fewer; the engine itself keeps its own risk index."""
+    data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004, minute=0)])
+    engine = build_engine(f.pack(tmp_path))
+    engine.register_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", lazy=True)
+    engine.register_risk_index([{"_time": 1.0, "risk_object": "a"}, {"_time": 2.0, "risk_object": "b"}])
+    other = engine.with_risk_index([{"_time": 1.0, "risk_object": "a"}])
+    count = "`azure_monitor_aad` | stats count"
+    risk = "| from datamodel Risk.All_Risk | stats values(risk_object) as objects"
+    assert other.search(count, now=2e9).rows == engine.search(count, now=2e9).rows == [{"count": 1}]
+    assert other.search(risk, now=2e9).rows[0]["objects"] == "a"
+    assert engine.search(risk, now=2e9).rows[0]["objects"] == ("a", "b")
