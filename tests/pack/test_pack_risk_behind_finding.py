@@ -1,14 +1,16 @@
 """The risk drilldowns of Risk Across Detections, opened from each of its findings on the replay's scheduled
 timelines, return every risk event the finding added up, and none of another application or tenant.
 
-The replay's own drilldown check asks a drilldown that is neither an events drilldown nor built on the original
-search only to return some row (``replay.drilldowns``), which ESCU's "View risk events for the last 7 days" keyed on
-the finding's ``risk_object`` always does: it is the first ranked user's risk, and hides the other users' risk, the
-application's campaign score (risk on the application id), a guest's refusal on their home address and a service
-principal's risk, which the finding added up too (until version 25 that was the only risk drilldown). Which risk
-events a finding added up is found as ``replay.lineage`` finds the events behind a row: left out of the risk index,
-the correlation's run no longer yields an identical row. Only the risk events no risk drilldown returns are left
-out (an event returned cannot be missed), so with drilldowns that return them all no search runs again.
+ESCU's "View risk events for the last 7 days" keyed on the finding's ``risk_object`` is the first ranked user's
+risk, and hides the other users' risk, the application's campaign score (risk on the application id), a guest's
+refusal on their home address and a service principal's risk, which the finding added up too (until version 25 that
+was the only risk drilldown). Since 2026-12-07 the replay's own drilldown check asks the same of the risk drilldowns
+(``replay.lineage.risk_behind``), from the all-time search's rows; this test asks it of the findings the scheduled
+runs raise, each with its run's window (the drilldowns' ``$info_min_time$``/``$info_max_time$``) and the risk index
+as it stood at that run, and asks the other half the replay does not: that nothing of another application or tenant
+comes back. Which risk events a finding added up is found as ``replay.lineage`` finds them: left out of the risk
+index, the correlation's run no longer yields an identical row. Only the risk events no risk drilldown returns are
+left out (an event returned cannot be missed), so with drilldowns that return them all no search runs again.
 
 A risk event returned is one row of a drilldown with a ``_time``, matched to the risk index by its time, source, risk
 object and score; a ``stats`` row of a risk object's events (ESCU's risk drilldown: ``count`` by

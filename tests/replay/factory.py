@@ -35,6 +35,11 @@ from contentpack.content.model import (
     UnitTest,
 )
 
+from contentpack.simulate.engine_setup import build_engine
+from contentpack.spl import Engine
+from contentpack.spl.events import read_events
+from contentpack.spl.values import Event
+
 SOURCETYPE = "azure:monitor:aad"
 STORY = "Test Consent Story"
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -64,6 +69,25 @@ def sign_in(user: str, code: int, *, app_id: str = "app-1", app_name: str = "Con
         "properties": {"userPrincipalName": user, "appId": app_id, "appDisplayName": app_name,
                        "status": {"errorCode": code}},
     }
+
+
+# A consent grant's audit record, and a detection scoring it (by user and application).
+GRANTED_SEARCH = ('`azure_monitor_aad` operationName="Consent to application" | rename properties.appId as appId '
+                  "| stats count by user appId")
+
+
+def granted(user: str, app_id: str, minute: int) -> dict[str, Any]:
+    return {"time": f"2026-10-13T12:{minute:02d}:30.0000000Z", "operationName": "Consent to application",
+            "tenantId": TENANT, "properties": {"appId": app_id, "initiatedBy": {"user": {"userPrincipalName": user}}}}
+
+
+def indexed(pack: Pack, root: Path, data: str) -> tuple[Engine, list[Event]]:
+    """The pack's engine holding the events of ``data`` (a test's file, read as the replay indexes it), and those
+    events."""
+    engine = build_engine(pack)
+    events = list(read_events(root / data, sourcetype=SOURCETYPE, source="Azure AD", host="", index="main"))
+    engine.register_events(events)
+    return engine, events
 
 
 def write_events(root: Path, name: str, events: Iterable[Mapping[str, Any]]) -> str:

@@ -18,14 +18,12 @@ import pytest
 
 from contentpack.content.model import Drilldown, Pack, Rba, RiskObject
 from contentpack.replay.runner import replay_pack
-from contentpack.simulate.engine_setup import build_engine
 from contentpack.replay import lineage as lineage_module
 from contentpack.replay.drilldowns import DRILLDOWN_ROWS, EventsBehind
 from contentpack.replay.lineage import RiskFrom, events_behind
 from contentpack.replay.runner import DetectionTestOutcome
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results
-from contentpack.spl.events import read_events
 from contentpack.spl.values import Event
 
 from . import factory as f
@@ -82,10 +80,7 @@ def test_the_events_behind_a_row_are_those_without_which_it_is_not_yielded(tmp_p
     """Both refusals of user a are behind a's row (without either, the count is 1: not the same row); b's refusal
     is behind b's row only; the success is matched by no base search, so it is behind nothing."""
     data = f.write_events(tmp_path, "declines", EVENTS)
-    pack = f.pack(tmp_path)
-    engine = build_engine(pack)
-    events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
-    engine.register_events(events)
+    engine, events = f.indexed(f.pack(tmp_path), tmp_path, data)
     rows = engine.search(SEARCH, now=2e9).rows
     result = events_behind(engine, SEARCH, events, rows, 2e9, unreturned=_every)
     assert result.not_checked is None
@@ -177,8 +172,7 @@ def test_the_limit_counts_the_events_left_out_not_those_matched(tmp_path: Path,
 
 # A correlation over the risk of two detections: the events behind its finding are those behind the risk events it
 # reads, whichever detection wrote them -- the refusal (a sign-in) and the grant (an audit record) alike.
-GRANTED = ('`azure_monitor_aad` operationName="Consent to application" | rename properties.appId as appId '
-           "| stats count by user appId")
+GRANTED = f.GRANTED_SEARCH
 CORRELATION = ("| from datamodel Risk.All_Risk "
                "| stats sum(risk_score) as risk_score dc(source) as source_count by appId | where source_count >= 2")
 APP_EVENTS = Drilldown('View the sign-in and audit events behind the finding for - "$appId$"',
@@ -188,15 +182,10 @@ SIGN_INS_ONLY = Drilldown('View the sign-ins behind the finding for - "$appId$"'
                           "$info_max_time$")
 
 
-def _granted(user: str, app_id: str, minute: int) -> dict[str, object]:
-    return {"time": f"2026-10-13T12:{minute:02d}:30.0000000Z", "operationName": "Consent to application",
-            "tenantId": f.TENANT, "properties": {"appId": app_id, "initiatedBy": {"user": {"userPrincipalName": user}}}}
-
-
 CORRELATED = [
     f.sign_in("a@contoso.example", 65004, minute=1),  # behind app-1's finding: its refusal risk
     f.sign_in("a@contoso.example", 0, minute=2),  # a success: no base search matches it
-    _granted("a@contoso.example", "app-1", 5),  # behind app-1's finding: its grant risk
+    f.granted("a@contoso.example", "app-1", 5),  # behind app-1's finding: its grant risk
     f.sign_in("b@contoso.example", 65004, app_id="app-2", minute=7),  # app-2's risk: one source, no finding
 ]
 
@@ -222,10 +211,7 @@ def test_the_events_behind_a_correlation_row_are_those_behind_the_risk_it_reads(
     """Without the refusal or without the grant, app-1 has risk from one detection: no finding. The success is
     matched by neither detection's base search; b's refusal is behind app-2's risk, which makes no finding."""
     pack = _correlation_pack(tmp_path, APP_EVENTS)
-    engine = build_engine(pack)
-    events = list(read_events(tmp_path / "attack_data/declined_then_granted.log", sourcetype=f.SOURCETYPE,
-                              source="Azure AD", host="", index="main"))
-    engine.register_events(events)
+    engine, events = f.indexed(pack, tmp_path, "attack_data/declined_then_granted.log")
     declined, granted, correlation = pack.detections
     engine.register_risk_index([risk for source in (declined, granted) for risk in
                                 risk_events(f.APP, source, engine.search(source.search, now=2e9).rows, 2e9)])
@@ -310,9 +296,7 @@ def test_a_search_over_the_risk_index_without_risk_from_is_not_checked(tmp_path:
 def _behind(tmp_path: Path, search: str, sign_ins: list[dict[str, object]]) -> tuple[list[Event], EventsBehind]:
     """``events_behind`` of every row of ``search`` over ``sign_ins``, every matched event tried."""
     data = f.write_events(tmp_path, "declines", sign_ins)
-    engine = build_engine(f.pack(tmp_path))
-    events = list(read_events(tmp_path / data, sourcetype=f.SOURCETYPE, source="Azure AD", host="", index="main"))
-    engine.register_events(events)
+    engine, events = f.indexed(f.pack(tmp_path), tmp_path, data)
     rows = engine.search(search, now=2e9).rows
     return rows, events_behind(engine, search, events, rows, 2e9, unreturned=_every)
 

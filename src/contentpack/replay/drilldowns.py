@@ -24,9 +24,22 @@ catch a value that only widens a filter (``x" OR user="*``).
 
 What a drilldown must return (``drilldown_checks``): one on the original search, the row it was opened from; an
 events drilldown (``reads_events``), every event behind the row (``EventsBehind``, found by ``replay.lineage``),
-compared by ``_raw``; any other, some row. The drilldowns run first: only an event some events drilldown does not
-return can be missing, so lineage is asked about those events only (``Unreturned``), as leaving each event out
-costs a run of the detection's search.
+compared by ``_raw``; the risk drilldowns (``reads_risk_index``), together, every risk event behind the row (those
+the row writes, and a correlation's, those of its input it adds up: ``RiskLineage``), compared by identity
+(``RISK_IDENTITY``); any other, some row. The drilldowns run first: only an event some drilldown does not return
+can be missing, so lineage is asked about those events only (``Unreturned``), as leaving each event out costs a
+run of the detection's search.
+
+The risk drilldowns are judged together, not one by one: a correlation's "risk events for the last 7 days" of its
+``risk_object`` (the first ranked user) keeps its own promise, that user's risk, and a second drilldown on the
+tenant and the application returns the other users' and the campaign score; the finding's risk is shown when
+every risk event behind it is returned by one of them. A miss is reported once per row, at the first risk
+drilldown's check (``drilldown[i]`` of the lowest ``i``), naming every risk drilldown it was looked for in. A risk
+drilldown returns a risk event when one of its rows *is* that event (it lists risk events: every
+``RISK_IDENTITY`` field in every row), or, when its rows sum risk events up (ESCU's ``stats count ... by
+normalized_risk_object``), when its rows over the risk index without that event differ -- the count, a value
+listed -- the same leave-one-out ``replay.lineage`` uses for the row itself, run only for the risk events the
+check asks about.
 
 A drilldown search is a search job like any other: Splunk shows its messages (a subsearch cut at its maxout)
 to the analyst who opens it, so they are the test's warnings, named after the drilldown as the detection's
@@ -35,8 +48,10 @@ YAML names it (``drilldown_search``), each distinct one once per drilldown howev
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -48,6 +63,7 @@ from contentpack.simulate.risk import result_time
 from contentpack.simulate.timeline import event_time
 from contentpack.simulate.tokens import fill_tokens, multivalued_tokens, token_names, token_text, unfilled_tokens
 from contentpack.spl import Results, SplError
+from contentpack.spl.commands.sources import RISK_DATAMODEL
 from contentpack.spl.lexer import split_pipeline, tokenize_search
 from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Event, Value, mv_values
@@ -102,12 +118,37 @@ class EventsBehind:
     warn: bool = False  # the gap is this test's (too many events to leave out): also a warning of the test
 
 
-# Does some events drilldown, filled from one of the first rows, not return this event? Only such an event can be
-# reported missing, so only such events need their lineage known.
+# Does some events (risk) drilldown, filled from one of the first rows, not return this event (risk event)? Only
+# such an event can be reported missing, so only such events need their lineage known.
 Unreturned = Callable[[Event], bool]
-# The events behind each of the first rows among those ``Unreturned`` picks (``replay.lineage``, as the caller
-# knows the test's events).
+# The events (risk events) behind each of the first rows among those ``Unreturned`` picks (``replay.lineage``, as
+# the caller knows the test's events and risk index).
 FindBehind = Callable[[Unreturned], EventsBehind]
+
+# The fields that make a risk event, as ES's risk action writes one per result and risk object
+# (``simulate.risk``): the search that wrote it (``source``, the saved search's name, which ES writes into
+# ``search_name`` too), the result it was written for (its ``_time``, and the ``risk_message`` filled from it), the
+# object with its type, and the score. The threat objects and the result's other fields are copies of the same
+# result, so they add nothing; two risk events equal in all of these are the same risk told twice, which an analyst
+# cannot tell apart either (and a drilldown listing them shows both or neither).
+RISK_IDENTITY = ("_time", "source", "risk_object", "risk_object_type", "risk_score", "risk_message")
+_RISK_START = re.compile(rf"\|\s*from\s+datamodel[\s:]\s*\"?{re.escape(RISK_DATAMODEL)}\b")
+
+
+def risk_identity(event: Mapping[str, Value]) -> tuple[str | None, ...]:
+    """A risk event as the risk drilldowns' check compares it: its ``RISK_IDENTITY`` fields' text."""
+    return tuple(token_text(event.get(name)) for name in RISK_IDENTITY)
+
+
+@dataclass(frozen=True)
+class RiskLineage:
+    """What the risk drilldowns' check needs of the engine (``replay.lineage``): the risk events behind each of the
+    first rows among those ``Unreturned`` picks (``behind``), and a searcher over the test's data whose risk index
+    lacks one risk event (one of the same ``risk_identity``; ``without``), to see whether a drilldown that sums risk
+    up shows it."""
+
+    behind: FindBehind
+    without: Callable[[Event], Searcher]
 
 
 @dataclass(frozen=True)
@@ -220,13 +261,23 @@ def reads_events(drilldown: Drilldown) -> bool:
     return DRILLDOWN_PLACEHOLDER not in drilldown.search and not drilldown.search.lstrip().startswith("|")
 
 
+def reads_risk_index(drilldown: Drilldown) -> bool:
+    """A risk drilldown: not built on the original search, and starting with ``| from datamodel Risk.All_Risk``
+    (ESCU's "View risk events for the last 7 days"): what it returns are ES's risk events."""
+    return DRILLDOWN_PLACEHOLDER not in drilldown.search and _RISK_START.match(drilldown.search.lstrip()) is not None
+
+
 def _event_label(event: Event) -> str:
     """An event as a failure names it: its time (``iso_utc``, the form every time the replay and the backtest give
     is in) and what it records (``operationName``, else the start of its ``_raw``)."""
-    when = event_time(event)
-    clock = "no time" if when is None else iso_utc(when)
     what = token_text(event.get("operationName")) or (token_text(event.get("_raw")) or "")[:60]
-    return f"{clock} {what}"
+    return f"{_clock(event)} {what}"
+
+
+def _clock(event: Event) -> str:
+    """An event's time as a failure gives it (``iso_utc``), or ``no time``."""
+    when = event_time(event)
+    return "no time" if when is None else iso_utc(when)
 
 
 @dataclass(frozen=True)
@@ -259,24 +310,106 @@ class _EventsReturned:
                 f"finding: {cut_list(missing, SHOWN_EVENTS, _event_label)}")
 
 
+def _risk_label(event: Event) -> str:
+    """A risk event as a failure names it: its time, its object with the object's type and the score, and the search
+    that wrote it."""
+    return (f"{_clock(event)} {token_text(event.get('risk_object'))} ({token_text(event.get('risk_object_type'))}, score "
+            f"{token_text(event.get('risk_score'))}) from {token_text(event.get('source'))}")
+
+
+def _shown_rows(rows: Sequence[Mapping[str, Value]]) -> Counter[tuple[tuple[str, str | None], ...]]:
+    """A drilldown's rows as the analyst sees them, in any order: each row's fields as a token shows them."""
+    return Counter(tuple(sorted((name, token_text(value)) for name, value in row.items())) for row in rows)
+
+
+@dataclass(frozen=True)
+class _RiskReturned:
+    """A risk drilldown filled from one row ran and returned rows; ``returns`` says whether it returns a risk event
+    (module docstring: one of its rows is the event, or its rows without the event differ)."""
+
+    row_number: int
+    label: str
+    row: Mapping[str, Value]
+    filled: FilledDrilldown
+    rows: tuple[Mapping[str, Value], ...]
+    listed: frozenset[tuple[str | None, ...]] | None  # the risk events its rows are, when they all carry them
+
+    @classmethod
+    def of(cls, row_number: int, label: str, row: Mapping[str, Value], filled: FilledDrilldown,
+           results: Results) -> _RiskReturned:
+        lists = all(name in got for got in results.rows for name in RISK_IDENTITY)
+        return cls(row_number, label, row, filled, tuple(results.rows),
+                   frozenset(map(risk_identity, results.rows)) if lists else None)
+
+    def returns(self, event: Event, without: Callable[[Event], Searcher], now: float) -> bool:
+        if self.listed is not None:
+            return risk_identity(event) in self.listed
+        try:
+            again = run_drilldown(without(event), self.filled, now).rows
+        except SplError:  # it ran over the whole index: without the event it shows something else, an error
+            return True
+        return _shown_rows(again) != _shown_rows(self.rows)
+
+
+@dataclass(frozen=True)
+class _RiskMisses:
+    """Which risk events the risk drilldowns filled from each row all miss, each found once (a summing drilldown
+    runs again per risk event asked about)."""
+
+    entries: Mapping[int, Sequence[_RiskReturned]]
+    without: Callable[[Event], Searcher]
+    now: float
+    known: dict[tuple[int, tuple[str | None, ...]], bool] = field(default_factory=dict)
+
+    def missed(self, row_number: int, event: Event) -> bool:
+        key = (row_number, risk_identity(event))
+        if key not in self.known:
+            self.known[key] = not any(entry.returns(event, self.without, self.now)
+                                      for entry in self.entries[row_number])
+        return self.known[key]
+
+    def unreturned(self, event: Event) -> bool:
+        return any(self.missed(number, event) for number in self.entries)
+
+    def problems(self, detection: Detection, behind: EventsBehind) -> list[str]:
+        """Per row, the risk events behind it no risk drilldown filled from it returns."""
+        drilldowns = [d for d in detection.drilldown_searches if reads_risk_index(d)]
+        names = (f"{drilldown_search(drilldowns[0])} misses" if len(drilldowns) == 1 else
+                 "none of " + ", ".join(map(drilldown_search, drilldowns)) + " returns")
+        templates = "\n".join(expand_original(detection, d) for d in drilldowns)
+        out = []
+        for number, entries in self.entries.items():
+            if number >= len(behind.rows):
+                continue
+            missing = [event for event in behind.rows[number] if self.missed(number, event)]
+            if missing:
+                row = entries[0].row
+                keys = ", ".join(f"{name}={token_text(row[name])}" for name in dict.fromkeys(token_names(templates))
+                                 if name in row)
+                out.append(f"{entries[0].label} ({keys}): {names} {len(missing)} risk event(s) behind the finding: "
+                           f"{cut_list(missing, SHOWN_EVENTS, _risk_label)}")
+        return out
+
+
 @dataclass(frozen=True)
 class _Drilled:
     """One drilldown run from each of the first rows: per row in order, a problem or the events an events
     drilldown returned (checked against the events behind the row once all drilldowns ran); and the distinct
     messages of its jobs, in the order first said."""
 
-    entries: tuple[str | _EventsReturned, ...]
+    entries: tuple[str | _EventsReturned | _RiskReturned, ...]
     said: tuple[str, ...]
 
     def problems(self, drilldown: Drilldown, template: str, behind: EventsBehind | None) -> list[str]:
-        found = (entry if isinstance(entry, str) else entry.problem(drilldown, template, behind)
+        found = (entry if isinstance(entry, str) else
+                 entry.problem(drilldown, template, behind) if isinstance(entry, _EventsReturned) else None
                  for entry in self.entries)
         return [problem for problem in found if problem is not None]
 
 
 def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: Sequence[Mapping[str, Value]],
            now: float, window: Window) -> _Drilled:
-    entries: list[str | _EventsReturned] = []
+    entries: list[str | _EventsReturned | _RiskReturned] = []
     said: dict[str, None] = {}
     for row_number, row in enumerate(rows[:DRILLDOWN_ROWS]):
         try:
@@ -307,6 +440,8 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
             entries.append(f"{label}: the drilldown returns nothing")
         elif events:
             entries.append(_EventsReturned.of(row_number, label, row, results))
+        elif reads_risk_index(drilldown):
+            entries.append(_RiskReturned.of(row_number, label, row, filled, results))
     return _Drilled(tuple(entries), tuple(said))
 
 
@@ -321,25 +456,40 @@ def multivalue_problem(names: Sequence[str], row: Mapping[str, Value]) -> str:
 
 def drilldown_checks(engine: Searcher, detection: Detection, rows: Sequence[Mapping[str, Value]],
                      now: float, window: Window = ALL_TIME,
-                     behind: FindBehind | None = None) -> DrilldownOutcome:
+                     behind: FindBehind | None = None, risk: RiskLineage | None = None) -> DrilldownOutcome:
     """Each drilldown, filled from each of the first result rows, must run, stay structurally the search
     the author wrote, fill every token, and lead back to its result: a drilldown on the original search must
     return that very row, any other drilldown at least one row. Given ``behind``, the events behind each row
     (``replay.lineage``), asked once every drilldown ran about the events some events drilldown does not return,
-    an events drilldown (``reads_events``) filled from a row must return every one of them; its check says when
-    they are not known, and the test warns when its own data is why. What the searches' jobs said are warnings."""
+    an events drilldown (``reads_events``) filled from a row must return every one of them; given ``risk``, the
+    risk drilldowns (``reads_risk_index``) filled from a row must together return every risk event behind it
+    (module docstring). A check says when what is behind is not known, and the test warns when its own data is
+    why. What the searches' jobs said are warnings."""
     drilled = [_drill(engine, detection, drilldown, rows, now, window) for drilldown in detection.drilldown_searches]
     returned = [entry for each in drilled for entry in each.entries if isinstance(entry, _EventsReturned)]
     known = (behind(lambda event: any(entry.misses(event) for entry in returned))
              if behind is not None and any(map(reads_events, detection.drilldown_searches)) else None)
+    by_row: dict[int, list[_RiskReturned]] = {}
+    for entry in (entry for each in drilled for entry in each.entries if isinstance(entry, _RiskReturned)):
+        by_row.setdefault(entry.row_number, []).append(entry)
+    misses = _RiskMisses(by_row, risk.without, now) if risk is not None and by_row else None
+    known_risk = risk.behind(misses.unreturned) if risk is not None and misses is not None else None
+    first_risk = next((index for index, drilldown in enumerate(detection.drilldown_searches)
+                       if reads_risk_index(drilldown)), None)
     out: list[CheckResult] = []
-    warnings = [f"drilldown lineage not checked: {known.not_checked}"] if known is not None and known.warn else []
+    warnings = [f"{what} lineage not checked: {found.not_checked}"
+                for what, found in (("drilldown", known), ("risk drilldown", known_risk))
+                if found is not None and found.warn]
     for index, (drilldown, each) in enumerate(zip(detection.drilldown_searches, drilled)):
         problems = each.problems(drilldown, expand_original(detection, drilldown), known)
+        if index == first_risk and misses is not None and known_risk is not None:
+            problems += misses.problems(detection, known_risk)
         shown = cut_list(problems, SHOWN_PROBLEMS)
         detail = shown or f"{min(len(rows), DRILLDOWN_ROWS)} row(s) drilled down"
         if known is not None and known.not_checked is not None and reads_events(drilldown):
             detail += f"; the events behind each row not checked: {known.not_checked}"
+        if known_risk is not None and known_risk.not_checked is not None and reads_risk_index(drilldown):
+            detail += f"; the risk events behind each row not checked: {known_risk.not_checked}"
         out.append(CheckResult(("drilldown", index), not problems, detail, placed=False))
         warnings += each.said
     return DrilldownOutcome(tuple(out), tuple(warnings))

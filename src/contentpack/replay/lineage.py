@@ -41,6 +41,20 @@ detections, or one of those detections' searches is such a search) is not checke
 drilldown's check says.
 Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The searches run over all time at
 the test's "now", as the replay's own do.
+
+The risk events behind a row (``risk_behind``), which its risk drilldowns must return (``drilldowns``), are found
+the same way with risk events for events. A row of a detection with an ``rba`` block writes risk events itself
+(``simulate.risk.risk_events`` of that row): those are behind it by definition, as they exist only because it does.
+The drilldown need not return *only* those: ESCU's "View risk events for the last 7 days for - $user$" returns
+every risk event of the user, a superset, which is its promise, and "returns every one behind" is the check. A
+correlation fed by ``risk_from`` reads a risk index, and the risk events behind its row are those of its input
+without which its search, run again over the others (``_leave_one_out``, the loop the events use, "the events"
+being the index's risk events), no longer yields an identical row: a guest's refusal on their home address, the
+campaign score on the application. Only the risk events no risk drilldown filled from some row returns are left
+out (``Unreturned``), and of those the ones the search's leading per-event commands keep (``Engine.prepare``, done
+once per risk event as for the events: a risk event the ``| search analyticstories=...`` after ``from datamodel``
+drops cannot change a row), at most ``MAX_EVENTS`` of them (more is a warning, never a silent pass). Risk events are
+compared by identity (``drilldowns.RISK_IDENTITY``), as the engine holds copies of them.
 """
 
 from __future__ import annotations
@@ -49,12 +63,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
-from contentpack.replay.drilldowns import ALL_TIME, DRILLDOWN_ROWS, EventsBehind, Unreturned, returns_result
+from contentpack.replay.drilldowns import (
+    ALL_TIME,
+    DRILLDOWN_ROWS,
+    EventsBehind,
+    Unreturned,
+    returns_result,
+    risk_identity,
+)
 from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
 from contentpack.spl.ast import Pipeline
 from contentpack.spl.commands.sources import FromDatamodelCommand
+from contentpack.spl.hints import reads_risk
 from contentpack.spl.prepared import Prepared
 from contentpack.spl.values import Event, Value
 
@@ -191,3 +213,48 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
         return searched.run(engine, kept, without, risk, now)
 
     return _leave_one_out(tried, checked, yielded)
+
+
+@dataclass(frozen=True)
+class HeldRisk:
+    """The risk index the test's drilldowns read (``risk``, over the events ``engine`` holds), ready to be read
+    again without one risk event: for a risk drilldown that sums risk up, whether it shows that event."""
+
+    engine: Engine
+    risk: tuple[Event, ...]
+
+    def without(self, event: Event) -> Engine:
+        """The engine with a risk index lacking one risk event of ``event``'s identity."""
+        at = next((index for index, held in enumerate(self.risk) if held is event), None)
+        if at is None:  # a copy (the risk a row writes, derived again): found by what makes it
+            key = risk_identity(event)
+            at = next((index for index, held in enumerate(self.risk) if risk_identity(held) == key), len(self.risk))
+        return self.engine.with_risk_index([*self.risk[:at], *self.risk[at + 1:]])
+
+
+def risk_behind(engine: Engine, search: str, events: Sequence[Event], risk: Sequence[Event],
+                written: Sequence[Sequence[Event]], rows: Sequence[Mapping[str, Value]], now: float, *,
+                unreturned: Unreturned) -> EventsBehind:
+    """The risk events behind each of the first ``DRILLDOWN_ROWS`` of ``rows`` among those ``unreturned`` picks:
+    those each row writes (``written``, per row), and when ``search`` reads the risk index ``risk`` (a correlation's
+    input, derived from its ``risk_from`` detections over ``events``), each of those without which the search no
+    longer yields the row. Raises ``SplError`` as the searches do."""
+    checked = rows[:DRILLDOWN_ROWS]
+    own = [tuple(event for event in each if unreturned(event)) for each in written[:len(checked)]]
+    pipeline = engine.parse(search)
+    tried = [event for event in risk if unreturned(event)] if reads_risk(pipeline) else []
+    if not tried:
+        return EventsBehind(tuple(own))
+    searched = _Search.over(engine, pipeline, risk)
+    if searched.prepared is not None:  # a risk event its first commands drop cannot change a row
+        passed = {id(event) for event, outputs in zip(searched.matched, searched.prepared.outputs) if outputs}
+        tried = [event for event in tried if id(event) in passed]
+    if len(tried) > MAX_EVENTS:
+        return EventsBehind(not_checked=f"its risk index holds {len(tried)} risk event(s) a risk drilldown does not "
+                                        f"return, more than {MAX_EVENTS}", warn=True)
+    ordered = _newest_first(events)
+    found = _leave_one_out(tried, checked, lambda without: searched.run(
+        engine, ordered, without, [event for event in risk if event is not without], now))
+    if found.not_checked is not None:
+        return found
+    return EventsBehind(tuple((*mine, *theirs) for mine, theirs in zip(own, found.rows)))

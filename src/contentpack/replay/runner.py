@@ -6,7 +6,8 @@ test from its ``risk_from`` detections (each run over the same data, their resul
 events), run the detection's search over all time — contentctl forces all time (``FORCE_ALL_TIME``,
 escu_format.md §4), so a test's ``earliest_time``/``latest_time`` are not used — then apply the checks
 (``checks``) and run the drilldowns against the results (``drilldowns``; an events drilldown must return the
-events behind each row, found by leaving each out, ``lineage``).
+events behind each row, the risk drilldowns together the risk events behind it, each found by leaving it out,
+``lineage``).
 
 The replay's "now" is fixed per test: one second after the newest attack-data event (``REPLAY_NOW`` when the
 data has no timestamps), or the ``now`` the caller passes. Why not one date for every test: the detection
@@ -38,8 +39,15 @@ from contentpack.replay.checks import (
     job_warnings,
     result_checks,
 )
-from contentpack.replay.drilldowns import ALL_TIME, EventsBehind, Unreturned, drilldown_checks
-from contentpack.replay.lineage import RiskFrom, events_behind
+from contentpack.replay.drilldowns import (
+    ALL_TIME,
+    DRILLDOWN_ROWS,
+    EventsBehind,
+    RiskLineage,
+    Unreturned,
+    drilldown_checks,
+)
+from contentpack.replay.lineage import HeldRisk, RiskFrom, events_behind, risk_behind
 from contentpack.replay.scheduled import ScheduledOutcome, outcome_of, scheduled_checks, scheduled_warnings
 from contentpack.simulate import (
     DelayPlan,
@@ -379,6 +387,24 @@ def _events_behind(ctx: ReplayContext, engine: Engine, detection: Detection, tes
         return EventsBehind(not_checked=f"the search failed over the test's events without one: {exc}", warn=True)
 
 
+def _risk_lineage(ctx: ReplayContext, engine: Engine, detection: Detection, files: Sequence[DataFile],
+                  risk: Sequence[Event], own_risk: Sequence[Event], rows: Sequence[Event], now: float) -> RiskLineage:
+    """The risk events behind the first rows (``replay.lineage.risk_behind``: those each row writes, and a
+    correlation's, those of its ``risk_from`` input ``risk`` it adds up, run again over the test's events, read only
+    then) and the risk index the drilldowns read (``risk`` and ``own_risk``), for the risk drilldowns' check."""
+
+    def behind(unreturned: Unreturned) -> EventsBehind:
+        written = [risk_events(ctx.pack.app, detection, [row], now) for row in rows[:DRILLDOWN_ROWS]]
+        events = [event for item in files for event in ctx.store.events(item)] if risk else []
+        try:
+            return risk_behind(engine, detection.search, events, risk, written, rows, now, unreturned=unreturned)
+        except SplError as exc:
+            return EventsBehind(not_checked=f"the search failed over the risk index without one risk event: {exc}",
+                                warn=True)
+
+    return RiskLineage(behind, HeldRisk(engine, (*risk, *own_risk)).without)
+
+
 def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: UnitTest,
              scheduled_result: SimulationResult | None = None) -> DetectionTestOutcome:
     """One test replayed and judged: its all-time search and drilldowns, and unless ``ctx`` is all-time, its
@@ -414,7 +440,8 @@ def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: Un
     if rows:
         drilled = drilldown_checks(engine, detection, rows, now,
                                    behind=partial(_events_behind, ctx, engine, detection, test_index, test, files,
-                                                  rows, now))
+                                                  rows, now),
+                                   risk=_risk_lineage(ctx, engine, detection, files, risk, own_risk, rows, now))
         checks += drilled.checks
         warnings += drilled.warnings
     checks += scheduled_results

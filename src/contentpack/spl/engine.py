@@ -305,6 +305,17 @@ class Engine:
         other._risk = list(risk_events)
         return other
 
+    def with_risk_index(self, risk_events: Iterable[Event]) -> "Engine":
+        """An engine over this one's events (held and scanned files alike) whose risk index holds ``risk_events``
+        instead: a search run again as if ES's risk index held other risk events (the replay asks whether a risk
+        drilldown shows a risk event by running it without that one), with no event read again."""
+        other = self.fork(NewestFirst(self._memory), ())
+        other._loaded = self._loaded
+        other._files = list(self._files)
+        other.workers = self.workers
+        other.register_risk_index(risk_events)
+        return other
+
     def prefilter(self, pipeline: Pipeline, events: Iterable[Event], now: float) -> list[Event] | None:
         """The ``events`` (not copies) that pass the pipeline's first ``search`` whatever the time range,
         judged with the search-time knowledge that search reads; None when that cannot be decided once for
