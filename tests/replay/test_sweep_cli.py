@@ -11,8 +11,10 @@ early and on time later (``held_back_early``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,24 @@ def test_a_detection_that_loses_late_records_fails_under_late_data(
     assert main(["replay", "--root", str(late_pack), "--sweep"]) == 1
     assert (f"detections/cloud/entra_id_refusal_two_minutes_behind.yml:70:3: {LATE} / {TEST}: records indexed 15m "
             f"later: {LOST}") in capsys.readouterr().out.splitlines()
+
+
+class _Terminal(io.StringIO):
+    """stderr as rich sees a terminal, keeping what is drawn on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_sweep_shows_how_many_tests_it_has_swept_on_a_terminal_only(
+        pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole pack's sweep replays thousands of timelines and runs for minutes; it printed nothing until its
+    table, so a terminal showed a command that looked hung. On a terminal a bar counts the tests swept (three here,
+    one per detection); in a pipe stderr stays empty, as the backtest's bar does."""
+    assert main(["replay", "--root", str(pack), "--sweep"]) == 1
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["replay", "--root", str(pack), "--sweep"]) == 1
+    drawn = terminal.getvalue()
+    assert "sweeping tests" in drawn and "3/3" in drawn, drawn
