@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -175,6 +177,37 @@ def test_the_curl_recipes_verify_tls() -> None:
     recipes = [(path.name, found.group(0)) for path in DOCS for found in _CURL.finditer(" ".join(_lines(path)))]
     assert any("search/jobs/export" in recipe and "--cacert" in recipe for _, recipe in recipes)
     assert [(name, recipe) for name, recipe in recipes if _NO_VERIFY.search(recipe)] == []
+
+
+_WRITTEN = re.compile(r"(?<![\w-])(--out|--output|--events)[ =]([a-z][\w.-]*(?:/[\w.-]*)*)")
+_REDIRECT = re.compile(r"\s>\s*([a-z][\w.-]*(?:/[\w.-]*)*)$")
+
+
+def documented_pack_paths() -> list[tuple[str, str]]:
+    """(document, path) for each relative path a documented command reads logs from or writes its output to
+    (``--events``, ``--out``, ``--output``, a curl recipe's ``> FILE``), but for the pack's own attack data. The
+    folders ``build`` and ``backtest`` write end in ``/``, as git matches a pattern like ``dist/`` on a folder."""
+    found = [(doc, path if path.endswith("/") or option == "--events" or command == "generate-data" else f"{path}/")
+             for doc, command, rest in documented_commands() for option, path in _WRITTEN.findall(rest)]
+    found += [(path.name, target.group(1)) for path in DOCS for recipe in _CURL.finditer(" ".join(_lines(path)))
+              if (target := _REDIRECT.search(recipe.group(0)))]
+    return [(doc, path) for doc, path in found if not path.startswith("attack_data/")]
+
+
+def test_the_tenant_logs_and_outputs_the_docs_put_in_the_pack_are_ignored_by_git() -> None:
+    """README's "Backtest on your tenant" runs inside the pack with ``--events exports/`` and ``--out backtest/``,
+    then ``--out backtest-tuned/``, and the REST export wrote ``> week.json`` there: only ``backtest/`` was ignored,
+    so a tenant's sign-in logs (user names, IP addresses) and its backtests stood among the untracked files, one
+    ``git add`` from a commit (and generate-data's 3.4 GB ``big.log`` beside them)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout")
+    paths = documented_pack_paths()
+    assert {"exports/", "backtest/", "backtest-tuned/", "backtest-week/", "big.log", "exports/week.json"} <= {path for _, path in paths}
+    listed = subprocess.run(["git", "check-ignore", "--no-index", "--verbose", "--non-matching", "--stdin"],
+                            cwd=ROOT, input="\n".join(path for _, path in paths), capture_output=True, text=True)
+    missed = [(doc, line.split("\t")[-1]) for (doc, _), line in zip(paths, listed.stdout.splitlines())
+              if line.startswith("::")]
+    assert missed == []
 
 
 def documented_macro_files() -> list[tuple[str, str]]:
