@@ -4,6 +4,7 @@ returns rows. (docs/ci.md's recipes have their own test, tests/test_ci_docs.py.)
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -238,3 +239,27 @@ def test_the_filter_macro_the_readme_shows_tunes_a_detection_of_the_pack(tmp_pat
     assert result.pack is not None
     filters = {detection.filter_macro for detection in result.pack.detections}
     assert {Path(file).stem for file, _ in examples} <= filters
+
+
+def test_an_index_set_in_the_repositorys_macro_is_why_replay_and_backtest_find_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README's advice on the index: set in the repository's macro instead of Splunk's, ``index=entra`` makes a
+    detection's replay tests find nothing (their data is indexed in ``main``) and the backtest find nothing in
+    records without an index, until ``--index entra`` gives them that index. The README says both."""
+    from pack_copies import pack_with_edit
+
+    readme = " ".join(_lines(ROOT / "README.md"))
+    assert "a test's attack data is indexed in `main`" in readme and "unless `--index <yours>`" in readme
+    root = pack_with_edit(tmp_path, Path("macros/entra_id_signin_and_audit_logs.yml"),
+                          "definition: sourcetype=azure:monitor:aad",
+                          "definition: index=entra sourcetype=azure:monitor:aad")
+    declined = "Entra ID User Declined OAuth Application Consent"
+    assert main(["replay", "--root", str(root), "--all-time", "--detection", declined]) == 1
+    assert "expected_results: 0 result(s)" in capsys.readouterr().out
+    log = str(ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log")
+    found = {}
+    for index in ((), ("--index", "entra")):
+        assert main(["backtest", "--root", str(root), "--events", log, "--detection", declined, "--format", "json",
+                     *index]) == 0
+        found[index] = json.loads(capsys.readouterr().out)["totals"][declined]["risk_events"]
+    assert found == {(): 0, ("--index", "entra"): 1}
