@@ -226,3 +226,16 @@ def test_the_sweep_shows_how_many_tests_it_has_swept_on_a_terminal_only(
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     drawn = terminal.getvalue()
     assert "sweeping tests" in drawn and "3/3" in drawn, drawn
+
+
+def test_the_summary_line_writes_the_variants_with_thousands_separators() -> None:
+    """The whole pack's sweep ends ``PASS: 278 test(s) swept, ... (12832 variant(s), ...)``, where every other
+    count the tools print a person reads (``2,111 JSON line(s)``, ``1,148 variants`` in docs/content_changes.md)
+    has its separators."""
+    from contentpack.content.diagnostics import Position
+    from contentpack.replay.sweep import Raised, SweepReport, SweptTest
+    from contentpack.replay.sweep_report import summary
+
+    tests = tuple(SweptTest("D", f"T{n}", Position("d.yml", 1, 1), Raised(1, ()), variants=6416) for n in range(2))
+    assert summary(SweepReport(tests, seconds=1.0)) == (
+        "PASS: 2 test(s) swept, 2 passed, 0 failed (12,832 variant(s), 1.00 s, sweep)")
