@@ -4,8 +4,11 @@ returns rows. (docs/ci.md's recipes have their own test, tests/test_ci_docs.py.)
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -177,6 +180,37 @@ def test_the_curl_recipes_verify_tls() -> None:
     assert [(name, recipe) for name, recipe in recipes if _NO_VERIFY.search(recipe)] == []
 
 
+_WRITTEN = re.compile(r"(?<![\w-])(--out|--output|--events)[ =]([a-z][\w.-]*(?:/[\w.-]*)*)")
+_REDIRECT = re.compile(r"\s>\s*([a-z][\w.-]*(?:/[\w.-]*)*)$")
+
+
+def documented_pack_paths() -> list[tuple[str, str]]:
+    """(document, path) for each relative path a documented command reads logs from or writes its output to
+    (``--events``, ``--out``, ``--output``, a curl recipe's ``> FILE``), but for the pack's own attack data. The
+    folders ``build`` and ``backtest`` write end in ``/``, as git matches a pattern like ``dist/`` on a folder."""
+    found = [(doc, path if path.endswith("/") or option == "--events" or command == "generate-data" else f"{path}/")
+             for doc, command, rest in documented_commands() for option, path in _WRITTEN.findall(rest)]
+    found += [(path.name, target.group(1)) for path in DOCS for recipe in _CURL.finditer(" ".join(_lines(path)))
+              if (target := _REDIRECT.search(recipe.group(0)))]
+    return [(doc, path) for doc, path in found if not path.startswith("attack_data/")]
+
+
+def test_the_tenant_logs_and_outputs_the_docs_put_in_the_pack_are_ignored_by_git() -> None:
+    """README's "Backtest on your tenant" runs inside the pack with ``--events exports/`` and ``--out backtest/``,
+    then ``--out backtest-tuned/``, and the REST export wrote ``> week.json`` there: only ``backtest/`` was ignored,
+    so a tenant's sign-in logs (user names, IP addresses) and its backtests stood among the untracked files, one
+    ``git add`` from a commit (and generate-data's 3.4 GB ``big.log`` beside them)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout")
+    paths = documented_pack_paths()
+    assert {"exports/", "backtest/", "backtest-tuned/", "backtest-week/", "big.log", "exports/week.json"} <= {path for _, path in paths}
+    listed = subprocess.run(["git", "check-ignore", "--no-index", "--verbose", "--non-matching", "--stdin"],
+                            cwd=ROOT, input="\n".join(path for _, path in paths), capture_output=True, text=True)
+    missed = [(doc, line.split("\t")[-1]) for (doc, _), line in zip(paths, listed.stdout.splitlines())
+              if line.startswith("::")]
+    assert missed == []
+
+
 def documented_macro_files() -> list[tuple[str, str]]:
     """Each fenced ``yaml`` example of README.md and docs/ that starts ``# macros/<file>.yml``: (file, its text)."""
     found = []
@@ -205,3 +239,27 @@ def test_the_filter_macro_the_readme_shows_tunes_a_detection_of_the_pack(tmp_pat
     assert result.pack is not None
     filters = {detection.filter_macro for detection in result.pack.detections}
     assert {Path(file).stem for file, _ in examples} <= filters
+
+
+def test_an_index_set_in_the_repositorys_macro_is_why_replay_and_backtest_find_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README's advice on the index: set in the repository's macro instead of Splunk's, ``index=entra`` makes a
+    detection's replay tests find nothing (their data is indexed in ``main``) and the backtest find nothing in
+    records without an index, until ``--index entra`` gives them that index. The README says both."""
+    from pack_copies import pack_with_edit
+
+    readme = " ".join(_lines(ROOT / "README.md"))
+    assert "a test's attack data is indexed in `main`" in readme and "unless `--index <yours>`" in readme
+    root = pack_with_edit(tmp_path, Path("macros/entra_id_signin_and_audit_logs.yml"),
+                          "definition: sourcetype=azure:monitor:aad",
+                          "definition: index=entra sourcetype=azure:monitor:aad")
+    declined = "Entra ID User Declined OAuth Application Consent"
+    assert main(["replay", "--root", str(root), "--all-time", "--detection", declined]) == 1
+    assert "expected_results: 0 result(s)" in capsys.readouterr().out
+    log = str(ROOT / "attack_data" / "single_user_declines" / "single_user_declines.log")
+    found = {}
+    for index in ((), ("--index", "entra")):
+        assert main(["backtest", "--root", str(root), "--events", log, "--detection", declined, "--format", "json",
+                     *index]) == 0
+        found[index] = json.loads(capsys.readouterr().out)["totals"][declined]["risk_events"]
+    assert found == {(): 0, ("--index", "entra"): 1}

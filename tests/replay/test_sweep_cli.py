@@ -11,8 +11,10 @@ early and on time later (``held_back_early``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,37 @@ def test_a_detection_that_loses_late_records_fails_under_late_data(
     assert main(["replay", "--root", str(late_pack), "--sweep"]) == 1
     assert (f"detections/cloud/entra_id_refusal_two_minutes_behind.yml:70:3: {LATE} / {TEST}: records indexed 15m "
             f"later: {LOST}") in capsys.readouterr().out.splitlines()
+
+
+class _Terminal(io.StringIO):
+    """stderr as rich sees a terminal, keeping what is drawn on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_sweep_shows_how_many_tests_it_has_swept_on_a_terminal_only(
+        pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole pack's sweep replays thousands of timelines and runs for minutes; it printed nothing until its
+    table, so a terminal showed a command that looked hung. On a terminal a bar counts the tests swept (three here,
+    one per detection); in a pipe stderr stays empty, as the backtest's bar does."""
+    assert main(["replay", "--root", str(pack), "--sweep"]) == 1
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["replay", "--root", str(pack), "--sweep"]) == 1
+    drawn = terminal.getvalue()
+    assert "sweeping tests" in drawn and "3/3" in drawn, drawn
+
+
+def test_the_summary_line_writes_the_variants_with_thousands_separators() -> None:
+    """The whole pack's sweep ends ``PASS: 278 test(s) swept, ... (12832 variant(s), ...)``, where every other
+    count the tools print a person reads (``2,111 JSON line(s)``, ``1,148 variants`` in docs/content_changes.md)
+    has its separators."""
+    from contentpack.content.diagnostics import Position
+    from contentpack.replay.sweep import Raised, SweepReport, SweptTest
+    from contentpack.replay.sweep_report import summary
+
+    tests = tuple(SweptTest("D", f"T{n}", Position("d.yml", 1, 1), Raised(1, ()), variants=6416) for n in range(2))
+    assert summary(SweepReport(tests, seconds=1.0)) == (
+        "PASS: 2 test(s) swept, 2 passed, 0 failed (12,832 variant(s), 1.00 s, sweep)")

@@ -191,7 +191,9 @@ class ReadReport:
     bad: int = 0  # every bad line, row, document and record (summary.json's ``bad_lines``, as before 2026-12)
     bad_units: dict[str, int] = field(default_factory=dict)  # the same by unit: LINES, ROWS, DOCUMENTS, RECORDS
     bad_lines: list[BadLine] = field(default_factory=list)  # the first MAX_REPORTED, whatever their unit
-    with_indextime: int = 0  # events whose _indextime came from the input
+    # events a detection can match (kept, or outside --from/--to) whose _indextime came from the input: an export's
+    # rows no detection can match are set aside before their _indextime is read, so this is not every row that has one
+    with_indextime: int = 0
     # of those, the ones indexed before the second they happened (``_indextime`` whole seconds, ``_time`` perhaps not):
     # Splunk indexes an event after it happened, so this is the source's clock ahead of the indexer's or a
     # timestamp read in the wrong time zone (a hand-made export's columns swapped or shifted); the simulation
@@ -328,9 +330,10 @@ COUNT_LABELS = {
     "events_decoded": "events read", "events_kept": "events kept for the detections",
     "events_no_detection_can_match": "events no detection can match",
     "events_outside_range": "events outside --from/--to",
-    "events_with_indextime_from_input": "events with their own _indextime (from a Splunk export)",
+    "events_with_indextime_from_input": "events a detection can match with their own _indextime (from a Splunk export)",
     "events_indexed_before_time": "events with _indextime before _time (the source's clock ahead?)",
-    "export_events_without_indextime": "events of a Splunk export without _indextime (indexed by the delay model)",
+    "export_events_without_indextime": "events a detection can match of a Splunk export without _indextime (indexed by "
+                                       "the delay model)",
     "events_over_extraction_cutoff": f"events over {AUTO_EXTRACTION_CUTOFF:,} bytes (fields past it not extracted)",
     "bad_lines": "bad, in all (lines, CSV rows, JSON documents, records)", "bad_whole_lines": "bad lines",
     "bad_csv_rows": "bad CSV rows", "bad_json_documents": "bad JSON documents",

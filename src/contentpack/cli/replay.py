@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,12 +110,29 @@ def write_junit_report(path: Path, report: ReplayReport) -> bool:
     return write_junit(path, "replay", "contentpack replay", junit_cases(report), report.seconds)
 
 
+@contextmanager
+def _sweep_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar of the tests swept on stderr, on a terminal only: the whole pack's sweep runs for minutes, and a
+    terminal that shows nothing that long reads as a hung command."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("sweeping tests"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bars:
+        task = bars.add_task("sweep", total=None)
+        yield lambda done, total: bars.update(task, completed=done, total=total)
+
+
 def run_sweep(args: argparse.Namespace, pack: Pack, detections: list[Detection]) -> int:
     """``--sweep``: the sweep's table (or JSON, or JUnit) in the replay's layout."""
     from contentpack.replay import sweep_report
     from contentpack.replay.sweep import sweep_pack
 
-    report = sweep_pack(pack, detections)
+    with _sweep_progress(sys.stderr.isatty()) as progress:
+        report = sweep_pack(pack, detections, progress)
     if args.format == "json":
         print(json_text(sweep_report.report_json(report), indent=2))
     else:

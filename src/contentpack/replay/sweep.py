@@ -848,19 +848,27 @@ def replay_context(pack: Pack) -> ReplayContext:
                          engine, pack_engine=engine)
 
 
-def sweep_pack(pack: Pack, detections: Sequence[Detection] | None = None) -> SweepReport:
+def sweep_pack(pack: Pack, detections: Sequence[Detection] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> SweepReport:
     """Sweep every scheduled test of ``detections`` (default: all of the pack's) that expects something or
-    silence on data its detection reads."""
+    silence on data its detection reads. ``progress(done, total)`` is called before each test and after the
+    last: the whole pack's sweep replays thousands of timelines and runs for minutes, which a terminal
+    otherwise spends without a sign of life."""
     started = time.perf_counter()
     try:
         ctx = replay_context(pack)
     except ReplaySetupError as exc:
         return SweepReport((), tuple(d.render() for d in exc.diagnostics), time.perf_counter() - started)
     tests, skipped = [], []
-    for detection, index, test in swept(pack.detections if detections is None else detections):
+    chosen = list(swept(pack.detections if detections is None else detections))
+    for done, (detection, index, test) in enumerate(chosen):
+        if progress is not None:
+            progress(done, len(chosen))
         result = sweep_test(ctx, detection, index, test)
         if result is None:
             skipped.append(f"{detection.name} / {test.name}")
         else:
             tests.append(result)
+    if progress is not None:
+        progress(len(chosen), len(chosen))
     return SweepReport(tuple(tests), (), time.perf_counter() - started, tuple(skipped))

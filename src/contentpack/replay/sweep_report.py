@@ -19,7 +19,7 @@ def summary(report: SweepReport) -> str:
     verdict = "PASS" if report.ok else "FAIL"
     variants = sum(test.variants for test in report.tests)
     return (f"{verdict}: {len(report.tests)} test(s) swept, {passed} passed, {len(report.tests) - passed} failed "
-            f"({variants} variant(s), {report.seconds:.2f} s, sweep)")
+            f"({variants:,} variant(s), {report.seconds:.2f} s, sweep)")
 
 
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
