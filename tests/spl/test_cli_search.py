@@ -983,3 +983,21 @@ def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(
         status, out, _ = run(capsys, f"| inputlookup {name}", "--no-pack", "--lookup", f"apps={table}",
                              "--format", "csv")
         assert (status, out) == (0, "app\nEvil\n")
+
+
+def test_no_results_from_an_index_no_event_is_in_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``index=entra`` over files given no ``--index`` (their events are in ``main``) returned nothing, and the hints
+    named no field: ``index`` is one every event has. The hint now names the index asked for and the events' own,
+    in place of the field hints (no event passes the index, so its fields are beside the point); with ``--index
+    entra``, or a search asking for ``main``, there is none."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "index=entra usr=bob", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search asks for index=entra, an index no event read "
+                   "is in (theirs: main): give the events yours with --index NAME, or leave the index out of the "
+                   "search (a pack's macros as shipped name none)\n")
+    for spl, extra in (("index=entra user=amy", ("--index", "entra")), ("index=main user=amy", ())):
+        status, out, err = run(capsys, spl, *common, *extra)
+        assert (status, out, err) == (0, "\n", ""), spl
