@@ -466,9 +466,6 @@ INDEX_ADVICE = ("leave the repository's macros as shipped and set your index in 
                 "Search macros)")
 
 
-TEST_DATA = " of the test's data"
-
-
 def _index_hint(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
                 files: Sequence[DataFile]) -> list[str]:
     """When a test that expects results got none: the search's ``index=`` that no attack-data file of the test is
@@ -477,8 +474,11 @@ def _index_hint(engine: Engine, detection: Detection, test: UnitTest, rows: Sequ
     if rows or test.expected_results == 0:
         return []
     hint = unmatched_index(engine.parse(detection.search), {item.index for item in files})
-    return [] if hint is None else [f"no results, and the search {hint.said(TEST_DATA)}: {INDEX_ADVICE}; a test's attack data "
-                                    "is indexed in main, or in its attack_data entry's custom_index"]
+    if hint is None:
+        return []
+    said = hint.said(" of the test's data")
+    return [f"no results, and the search {said}: {INDEX_ADVICE}; a test's attack data is indexed in main, or in its "
+            "attack_data entry's custom_index"]
 
 
 def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],

@@ -536,7 +536,7 @@ def unmatched_index(pipeline: Pipeline, carried: Collection[str]) -> IndexHint |
     (wildcards, case). None when no event was read, or the search names no index it asks for (``NOT index=x``)."""
     parts = _index_parts(pipeline)
     asked = asks_index(pipeline)
-    if not carried or not parts or not asked:
+    if not carried or not asked:  # no event read, or only ``NOT index=x``
         return None
     matches = compile_search(SearchAnd(parts, parts[0].offset))
     if any(matches({"index": name}) for name in carried):
