@@ -818,7 +818,7 @@ def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
     assert hints("usr=foo OR grp IN (1, 2) OR user=x") == ["'grp' (search)", "'usr' (search)"]
     assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
     assert hints("(usr=foo OR user=x) nope=1") == ["'nope' (search)"]
-    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "index=other (usr=foo OR user=x)",
+    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "sourcetype=other (usr=foo OR user=x)",
                 "usr=foo OR user=bob"):
         assert hints(spl) == [], spl
 
@@ -845,7 +845,7 @@ def test_a_where_or_that_kept_no_event_names_the_field_of_its_branch_no_event_ha
     assert hints(f'* | where {many} OR user="bob"') == []  # the search returned bob: asked nothing, read the chain
     for spl in ('* | where usr="foo" OR user="bob" | search b=3', '* | where user="x" AND NOT usr="foo"',
                 '* | where NOT usr="foo" AND user="x"', '* | where user="x" AND (isnull(usr) OR b="9")',
-                'index=other | where usr="foo" OR user="x"', '* | where usr="foo" OR user="bob"'):
+                'sourcetype=other | where usr="foo" OR user="x"', '* | where usr="foo" OR user="bob"'):
         assert hints(spl) == [], spl
 
 
