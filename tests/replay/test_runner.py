@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from contentpack.content.model import Rba, RiskObject, ThreatObject
+from contentpack.content.model import Pack, Rba, RiskObject, ThreatObject
 from contentpack.replay.runner import replay_pack
 from contentpack.replay.runner import DetectionTestOutcome, select_detections
 from contentpack.spl import engine as spl_engine
@@ -25,6 +25,13 @@ def _run(tmp_path: Path, *tests, **detection_options) -> list[DetectionTestOutco
     report = replay_pack(pack)
     assert not report.setup_errors
     return list(report.outcomes)
+
+
+def _failed_with_no_results(pack: Pack) -> tuple[str, ...]:
+    """The warnings of the pack's one test, which failed with no result."""
+    [outcome] = replay_pack(pack).outcomes
+    assert not outcome.ok and outcome.result_count == 0
+    return outcome.warnings
 
 
 def _check(outcome: DetectionTestOutcome, name: str):
@@ -105,9 +112,7 @@ def test_no_results_the_pack_s_filter_macro_dropped_names_the_macro(tmp_path: Pa
     tuned = Macro("test_declined_filter", 'search NOT user IN ("a@contoso.example", "b@contoso.example")', "d",
                   source=SourceMap("macros/test_declined_filter.yml"))
     pack = f.pack(tmp_path, f.detection(tests=(f.unit_test(data, expected=2),)), extra_macros=(tuned,))
-    [outcome] = replay_pack(pack).outcomes
-    assert not outcome.ok and outcome.result_count == 0
-    assert outcome.warnings == (
+    assert _failed_with_no_results(pack) == (
         "no results, but 2 result(s) with the filter macro `test_declined_filter` as 'search *' (the build's "
         "default): its definition in macros/test_declined_filter.yml drops them; change the tuning or the test's "
         "data",)
@@ -403,3 +408,26 @@ def test_a_scheduled_runs_unclosed_quote_names_its_quotes_at_their_yaml_lines(tm
     assert (said.rule, said.position.line, said.position.col) == ("RP003", search, opening)
     assert said.message.endswith(f"to the quote at line {fillnull} column {closing}, so the quote at line {fillnull} "
                                  f"column {left_open} is never closed (is a quote missing here?)"), said.message
+
+
+def test_no_results_names_an_index_the_search_asks_for_that_the_test_data_is_not_in(tmp_path: Path) -> None:
+    """A new user set ``index=entra`` in the repository's macro, as the README once suggested: every test failed
+    with "0 result(s), expected 2" and no word of the index, as the test's attack data is indexed in ``main``. The
+    replay names both indexes and says where to set the index instead; a test whose data its ``custom_index`` puts
+    in that index passes, with no such word."""
+    from dataclasses import replace
+
+    from contentpack.content.model import Macro
+
+    data = f.write_events(tmp_path, "declines", DECLINES)
+    pack = f.pack(tmp_path, f.detection(tests=(f.unit_test(data, expected=2),)))
+    indexed = replace(pack, macros=(Macro("azure_monitor_aad", f"index=entra sourcetype={f.SOURCETYPE}", "d"),
+                                    *pack.macros[1:]))
+    assert _failed_with_no_results(indexed) == (
+        "no results, and the search asks for index=entra, an index no event of the test's data is in (theirs: main): "
+        "leave the repository's macros as shipped and set your index in Splunk (Settings > Advanced search > Search "
+        "macros); a test's attack data is indexed in main, or in its attack_data entry's custom_index",)
+    [test] = indexed.detections[0].tests
+    in_entra = replace(test, attack_data=(replace(test.attack_data[0], custom_index="entra"),))
+    [passed] = replay_pack(replace(indexed, detections=(replace(indexed.detections[0], tests=(in_entra,)),))).outcomes
+    assert passed.ok and passed.warnings == ()

@@ -818,7 +818,7 @@ def test_an_or_that_kept_no_event_names_the_field_of_its_branch_no_event_has(
     assert hints("usr=foo OR grp IN (1, 2) OR user=x") == ["'grp' (search)", "'usr' (search)"]
     assert hints("b=2 (usr=foo OR user=amy)") == ["'usr' (search)"]  # usr=foo with b=2 could have matched
     assert hints("(usr=foo OR user=x) nope=1") == ["'nope' (search)"]
-    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "index=other (usr=foo OR user=x)",
+    for spl in ("usr=foo OR user=bob | search b=3", "user=x NOT usr=foo", "sourcetype=other (usr=foo OR user=x)",
                 "usr=foo OR user=bob"):
         assert hints(spl) == [], spl
 
@@ -845,7 +845,7 @@ def test_a_where_or_that_kept_no_event_names_the_field_of_its_branch_no_event_ha
     assert hints(f'* | where {many} OR user="bob"') == []  # the search returned bob: asked nothing, read the chain
     for spl in ('* | where usr="foo" OR user="bob" | search b=3', '* | where user="x" AND NOT usr="foo"',
                 '* | where NOT usr="foo" AND user="x"', '* | where user="x" AND (isnull(usr) OR b="9")',
-                'index=other | where usr="foo" OR user="x"', '* | where usr="foo" OR user="bob"'):
+                'sourcetype=other | where usr="foo" OR user="x"', '* | where usr="foo" OR user="bob"'):
         assert hints(spl) == [], spl
 
 
@@ -983,3 +983,21 @@ def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(
         status, out, _ = run(capsys, f"| inputlookup {name}", "--no-pack", "--lookup", f"apps={table}",
                              "--format", "csv")
         assert (status, out) == (0, "app\nEvil\n")
+
+
+def test_no_results_from_an_index_no_event_is_in_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``index=entra`` over files given no ``--index`` (their events are in ``main``) returned nothing, and the hints
+    named no field: ``index`` is one every event has. The hint now names the index asked for and the events' own,
+    in place of the field hints (no event passes the index, so its fields are beside the point); with ``--index
+    entra``, or a search asking for ``main``, there is none."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "index=entra usr=bob", *common)
+    assert (status, out) == (0, "\n")
+    assert err == ("contentpack search: hint: no results, and the search asks for index=entra, an index no event read "
+                   "is in (theirs: main): give the events yours with --index NAME, or leave the index out of the "
+                   "search (a pack's macros as shipped name none)\n")
+    for spl, extra in (("index=entra user=amy", ("--index", "entra")), ("index=main user=amy", ())):
+        status, out, err = run(capsys, spl, *common, *extra)
+        assert (status, out, err) == (0, "\n", ""), spl

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contentpack.spl.engine import Engine, Survey
-from contentpack.spl.hints import absent_fields, absent_in, asked_fields, unmade_fields
+from contentpack.spl.hints import IndexHint, absent_fields, absent_in, asked_fields, unmade_fields, unmatched_index
 
 
 def _engine(tmp_path: Path, lines: list[str]) -> Engine:
@@ -201,3 +201,26 @@ def test_iplocation_allfields_makes_every_location_field_it_names() -> None:
     assert asked_fields(made) == frozenset() and absent_fields(made, {"src"}) == []
     default = engine.parse("* | iplocation src | search Continent=Europe Country=France")
     assert [f.name for f in absent_fields(default, {"src"})] == ["Continent"]
+
+
+def test_an_index_no_event_is_in_is_told_as_the_search_matches_it() -> None:
+    """``index`` is a field every event has, so no field hint names it; ``unmatched_index`` tells a base search's
+    ``index=`` that none of the events' indexes passes, matched as the search matches it (wildcards, case, ``OR``,
+    ``IN``), and says nothing of ``NOT index=x``, of an index after the base search, or when no event was read."""
+    engine = Engine()
+
+    def told(spl: str, carried: tuple[str, ...] = ("main",)) -> tuple[str, ...] | None:
+        hint = unmatched_index(engine.parse(spl), carried)
+        return None if hint is None else hint.asked
+
+    assert told("index=entra sourcetype=st | stats count") == ("entra",)
+    assert told("(index=b OR index=a) user=x") == ("a", "b")
+    assert told("index IN (entra, other) x") == ("entra", "other")
+    assert told("index=entra", ("main", "other")) == ("entra",)
+    for spl in ("index=MAIN x", "index=ma* x", "index=entra OR x=1", "NOT index=entra", "* | search index=entra",
+                "x=1"):
+        assert told(spl) is None, spl
+    assert told("index=entra", ()) is None
+    assert unmatched_index(engine.parse("index=entra"), ["other", "main"]) == IndexHint(("entra",), ("main", "other"))
+    assert IndexHint(("a", "b"), ("main",)).said(" read") == \
+        "asks for index=a or index=b, an index no event read is in (theirs: main)"

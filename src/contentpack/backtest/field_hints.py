@@ -35,10 +35,10 @@ from contentpack.content.model import Detection, Pack
 from contentpack.content.rules.spl_checks import Positions
 from contentpack.content.rules.unmade_filters import written_at
 from contentpack.content.spl_macros import FilterDrop, RowsOf, dropped_by, rows_over
-from contentpack.replay.runner import PACK_FIELD_ADVICE
+from contentpack.replay.runner import INDEX_ADVICE, PACK_FIELD_ADVICE
 from contentpack.spl import Engine, SplError
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import AbsentField, absent_in, asked_fields, reads_risk
+from contentpack.spl.hints import AbsentField, IndexHint, absent_in, asked_fields, reads_risk, unmatched_index
 from contentpack.spl.values import Event
 
 OPENING = "no results, and the search"
@@ -92,6 +92,26 @@ def field_hints(pack: Pack, engine: Engine, events: Sequence[Event], detections:
     positions = Positions(Path(pack.root))
     return tuple(FieldHint(detection.name, field, written_at(pack, positions, detection, pipeline, field))
                  for detection, pipeline in pipelines for field in absent_in(pipeline, over, present=present))
+
+
+def index_notes(engine: Engine, events: Sequence[Event], detections: Iterable[Detection]) -> tuple[str, ...]:
+    """Per ``index=`` the ``detections``' base searches ask for that none of the ``events`` (those kept) is in
+    (``hints.unmatched_index``), one line saying how many ask (the pack's macro every detection calls would make a
+    list of every name): an index set in the repository's macro (the README once said to) left a backtest of records
+    indexed in ``main`` at 0 risk events with no word of it."""
+    carried = {str(event.get("index")) for event in events}
+    asking: dict[IndexHint, list[str]] = {}
+    run = list(detections)
+    for detection in run:
+        try:
+            hint = unmatched_index(engine.parse(detection.search), carried)
+        except SplError:  # the simulation reports it as the detection's error
+            continue
+        if hint is not None:
+            asking.setdefault(hint, []).append(detection.name)
+    return tuple(f"the search of {len(names)} of the {len(run)} detection(s) run {hint.said(' kept')}: nothing "
+                 f"can match; {INDEX_ADVICE}, and give records without an index (Event Hub JSON, storage account "
+                 "blobs) yours with --index NAME" for hint, names in asking.items())
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,7 @@ class Summary:
         lines.extend(same_records_note(later, earlier, count) for later, earlier, count in shared)
         lines.extend(filter(None, [more_text(len(read.same_records), len(shared), "file(s) share records with an "
                                              "earlier one; --format json and summary.json list them all")]))
+        lines.extend(self.backtest.index_notes)
         if read.cut:  # a detection may miss on such an event, in Splunk too, and nothing there says so
             lines.append(f"{cut_note(read.cut)}; {CUT_FIX}")
         # when no event was kept, when the events were, so that --from/--to can be chosen: those a detection could

@@ -12,7 +12,8 @@ The steps, each done once:
    notables, risk events, correlation searches over the accumulated risk;
 4. the fields a detection's search filters on that no event read has, when its base search matched events
    but it returned nothing, or that no event can have there (``field_hints``: a typo in a tuning macro); and,
-   of those, the ones the pack's tuned filter macro silenced (``filter_hints``).
+   of those, the ones the pack's tuned filter macro silenced (``filter_hints``); and an index the searches ask
+   for that no event kept is in (``index_notes``).
 
 Memory: the events the detections can match (those passing the raw-text filter), each holding only the
 fields detections read (plus its raw text when a search reads ``_raw``), and the simulation's per-detection
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentpack import collector
-from contentpack.backtest.field_hints import FieldHint, FilterHint, field_hints, filter_hints
+from contentpack.backtest.field_hints import FieldHint, FilterHint, field_hints, filter_hints, index_notes
 from contentpack.backtest.inputs import EventReader, Metadata, ReadReport
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.model import Detection, Pack
@@ -68,6 +69,8 @@ class Backtest:
     hints: tuple[FieldHint, ...] = ()
     # detections that returned nothing but would have without the pack's tuned filter macro (``filter_hints``)
     filtered: tuple[FilterHint, ...] = ()
+    # an index the detections' searches ask for that no event kept is in (``index_notes``), one line per index
+    index_notes: tuple[str, ...] = ()
     # a remote backtest's: the span its runs searched, when a search of the index found no event in it
     empty_span: tuple[float, float] | None = None
 
@@ -176,5 +179,6 @@ def _run_backtest(pack: Pack, files: Sequence[str | Path], start: float | None, 
     quiet = [name for name in result.first_matched if name not in returned]
     hints = field_hints(pack, engine, index.events, running, quiet)
     filtered = filter_hints(pack, engine, index.events, running, quiet, result.end)
-    return Backtest(tuple(running), result, report, lookback=lookback, hints=hints, filtered=filtered)
+    return Backtest(tuple(running), result, report, lookback=lookback, hints=hints, filtered=filtered,
+                    index_notes=index_notes(engine, index.events, running))
 

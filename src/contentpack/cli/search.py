@@ -60,7 +60,8 @@ from contentpack.spl.events import (BAD_LINES_SHOWN, CUT_FIX, GZIP_MAGIC, BadLin
                                      events_head, head_starts_array, in_calendar)
 from contentpack.spl.files import empty_files, no_such_input
 from contentpack.spl.ast import Pipeline
-from contentpack.spl.hints import absent_in, asked_fields, first_filter, reads_risk, search_keeps, up_to
+from contentpack.spl.hints import (absent_in, asked_fields, asks_index, first_filter, reads_risk, search_keeps,
+                                   unmatched_index, up_to)
 from contentpack.spl.timeutil import parse_time_modifier, strftime, zone
 from contentpack.spl.values import Event, Value, mv_values, to_str
 
@@ -659,7 +660,9 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     too). Which of the fields it names events have is ``present``, found as the events were read for the search's
     time (``Engine.survey``); with ``--now`` none were, and the files are read again for it (only those fields, and
     only until each is found). A search over the Risk data model gets one hint
-    instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason."""
+    instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason. A
+    search that returned nothing and asks for an index no event is in (``index=entra`` over files given ``main``)
+    gets that hint instead (``hints.unmatched_index``): its fields are beside the point."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
         return [RISK_HINT]
@@ -672,6 +675,12 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
             return ["the search read no events: no --events were given (only a search that makes its own rows, "
                     "such as '| makeresults', needs none)"]
         return []
+    if not with_rows and asks_index(pipeline):  # which indexes the events are in: read again only then
+        carried = {to_str(row.get("index")) or "" for row in engine.search(_INDEXES, now=window.now).rows}
+        hint = unmatched_index(pipeline, carried)
+        if hint is not None:
+            return [f"no results, and the search {hint.said(' read')}: give the events yours with --index NAME, or "
+                    "leave the index out of the search (a pack's macros as shipped name none)"]
     first = first_filter(pipeline)
     if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
         return []
@@ -691,6 +700,9 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
                   "or add it with --alias/--calc")
         out.append(f"{field.said(opening)}; {advice}")
     return out
+
+
+_INDEXES = "* | stats count by index"  # the indexes the events are in, for an index hint
 
 
 def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:

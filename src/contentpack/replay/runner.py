@@ -61,7 +61,7 @@ from contentpack.simulate import (
 from contentpack.simulate.engine_setup import REPLAY_NOW, ReplaySetupError, build_engine
 from contentpack.simulate.risk import risk_events
 from contentpack.spl import Engine, Results, SplError
-from contentpack.spl.hints import absent_in, reads_risk, search_keeps
+from contentpack.spl.hints import absent_in, reads_risk, search_keeps, unmatched_index
 from contentpack.spl.values import Event
 
 RULE_SEARCH = "RP003"
@@ -435,6 +435,7 @@ def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: Un
     engine.register_risk_index(own_risk)
     checks = result_checks(detection, test, rows)
     warnings = [*risk_warnings, *job_warnings("search", results),
+                *_index_hint(engine, detection, test, rows, files),
                 *_absent_field_hints(engine, detection, test, rows, now),
                 *_filter_macro_hints(ctx.pack, engine, detection, test, rows, now)]
     if rows:
@@ -458,6 +459,26 @@ def run_test(ctx: ReplayContext, detection: Detection, test_index: int, test: Un
 # What a field no event has most likely is, in a pack (the backtest's hints end the same way).
 PACK_FIELD_ADVICE = (": a typo, or a search-time field no data source of the pack defines (data_sources/*.yml, "
                      "search_time)")
+
+
+# What to do when a search asks for an index its events are not in (README, "Quick start"), the backtest's too.
+INDEX_ADVICE = ("leave the repository's macros as shipped and set your index in Splunk (Settings > Advanced search > "
+                "Search macros)")
+
+
+def _index_hint(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],
+                files: Sequence[DataFile]) -> list[str]:
+    """When a test that expects results got none: the search's ``index=`` that no attack-data file of the test is
+    indexed in (``main``, or its ``custom_index``): an index set in the repository's macro, which the README says
+    to set in Splunk instead, fails every test with no word of the index."""
+    if rows or test.expected_results == 0:
+        return []
+    hint = unmatched_index(engine.parse(detection.search), {item.index for item in files})
+    if hint is None:
+        return []
+    said = hint.said(" of the test's data")
+    return [f"no results, and the search {said}: {INDEX_ADVICE}; a test's attack data is indexed in main, or in its "
+            "attack_data entry's custom_index"]
 
 
 def _absent_field_hints(engine: Engine, detection: Detection, test: UnitTest, rows: Sequence[Row],

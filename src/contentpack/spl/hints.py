@@ -49,6 +49,8 @@ from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.commands.stats import StatsCommand
 from contentpack.spl.commands.timebins import TimechartCommand
 from contentpack.spl.exprparser import expression_fields
+from contentpack.spl.matching import compile_search
+from contentpack.spl.searchparser import search_fields
 from contentpack.spl.suggest import closest, meaning
 
 if TYPE_CHECKING:  # only annotations: validate's rules use the hints on parsed searches, with no engine
@@ -510,6 +512,62 @@ def search_keeps(engine: Engine, pipeline: Pipeline, returned: bool, *, earliest
             return False
         return engine.any_row(probe, earliest=earliest, latest=latest, now=now)
     return keeps
+
+
+@dataclass(frozen=True)
+class IndexHint:
+    """A base search's ``index=`` that no event read is in: ``index`` is a field every event has (``_ALWAYS``), so
+    :func:`absent_fields` never names it, yet a search of ``index=entra`` over events indexed in ``main`` finds
+    nothing, with no error, as Splunk's does over an index holding no such event."""
+
+    asked: tuple[str, ...]  # the indexes the search names (``index=entra``, ``index IN (a, b)``)
+    carried: tuple[str, ...]  # the indexes of the events read
+
+    def said(self, where: str) -> str:
+        """``asks for index=entra, an index no event<where> is in (theirs: main)``, after who asks."""
+        asked = " or ".join(f"index={name}" for name in self.asked)
+        return f"asks for {asked}, an index no event{where} is in (theirs: {', '.join(self.carried)})"
+
+
+def unmatched_index(pipeline: Pipeline, carried: Collection[str]) -> IndexHint | None:
+    """The hint when the pipeline's base search (its first command, macros expanded) filters on ``index`` and none
+    of the ``carried`` indexes (those of the events read) passes that filter: the parts of its top-level ``AND``
+    that compare only ``index`` (``index=entra``, ``(index=a OR index=b)``), matched as the search matches them
+    (wildcards, case). None when no event was read, or the search names no index it asks for (``NOT index=x``)."""
+    parts = _index_parts(pipeline)
+    asked = asks_index(pipeline)
+    if not carried or not asked:  # no event read, or only ``NOT index=x``
+        return None
+    matches = compile_search(SearchAnd(parts, parts[0].offset))
+    if any(matches({"index": name}) for name in carried):
+        return None
+    return IndexHint(asked, tuple(sorted(set(carried))))
+
+
+def asks_index(pipeline: Pipeline) -> tuple[str, ...]:
+    """The indexes the pipeline's base search asks for (``unmatched_index``): none, and no hint to give, unless it
+    names one, so that a caller reads which indexes its events are in only then."""
+    return tuple(sorted({value for part in _index_parts(pipeline) for value in _asked_indexes(part)}))
+
+
+def _index_parts(pipeline: Pipeline) -> tuple[SearchExpr, ...]:
+    """The parts of the base search's top-level ``AND`` that compare only ``index``."""
+    first = pipeline.commands[0] if pipeline.commands else None
+    if not isinstance(first, SearchCommand):
+        return ()
+    operands = first.expr.operands if isinstance(first.expr, SearchAnd) else (first.expr,)
+    return tuple(part for part in operands if search_fields(part) == {"index"})
+
+
+def _asked_indexes(expr: SearchExpr) -> Iterator[str]:
+    """The indexes ``expr`` asks for: the values of its ``index=`` and ``index IN`` outside a ``NOT``."""
+    if isinstance(expr, FieldMatch) and expr.op == "=":
+        yield expr.value
+    elif isinstance(expr, FieldIn):
+        yield from expr.values
+    elif isinstance(expr, (SearchAnd, SearchOr)):
+        for operand in expr.operands:
+            yield from _asked_indexes(operand)
 
 
 def up_to(pipeline: Pipeline, last: int) -> Pipeline:
