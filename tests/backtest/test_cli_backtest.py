@@ -1167,13 +1167,13 @@ def test_an_index_set_in_the_repository_s_macro_that_no_event_is_in_is_named(
     """A new user set ``index=entra`` in ``macros/entra_id_signin_and_audit_logs.yml``, as the README once
     suggested, and backtested their tenant's Event Hub records: 0 risk events, with events kept for the detections
     and no word that the index was why (the records, which carry no index, are in ``main``). The summary under
-    the read line, the report's Input notes and summary.json now name the index and what to do; ``--index entra`` gives the records
-    that index, and the note goes."""
+    the read line, the report's Input notes and summary.json now name the index and what to do; ``--index entra``
+    gives the records that index, and the note goes."""
     macro = Path("macros/entra_id_signin_and_audit_logs.yml")
     root = pack_with_edit(tmp_path, macro, "definition: sourcetype=", "definition: index=entra sourcetype=")
     common = ("--root", str(root), "--events", str(PATHS), "--detection", TENANT_WIDE)
     status, out, err = backtest(capsys, *common, "--out", str(tmp_path / "out"))
-    note = ("the search of 1 of the 1 detection(s) run asks for index=entra, an index no event kept is in (theirs: "
+    note = ("the search of the detection run asks for index=entra, an index no event kept is in (theirs: "
             "main): nothing can match; leave the repository's macros as shipped and set your index in Splunk "
             "(Settings > Advanced search > Search macros), and give records without an index (Event Hub JSON, "
             "storage account blobs) yours with --index NAME")
@@ -1184,3 +1184,16 @@ def test_an_index_set_in_the_repository_s_macro_that_no_event_is_in_is_named(
     assert html.escape(note, quote=True) in page
     status, out, err = backtest(capsys, *common, "--index", "entra")
     assert status == 0 and "index=entra" not in out + err, out
+
+
+@pytest.mark.parametrize(("asking", "run", "said"), [
+    (1, 1, "the search of the detection run"),
+    (16, 17, "the searches of 16 of the 17 detections run"),
+    (1, 17, "the search of 1 of the 17 detections run"),
+    (17, 17, "the searches of all 17 detections run"),
+])
+def test_the_index_note_says_whose_search_asks_in_plain_words(asking: int, run: int, said: str) -> None:
+    """"the search of 1 of the 1 detection(s) run" read oddly for one ``--detection``."""
+    from contentpack.backtest.field_hints import _whose
+
+    assert _whose(asking, run) == said

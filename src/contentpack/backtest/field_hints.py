@@ -109,9 +109,18 @@ def index_notes(engine: Engine, events: Sequence[Event], detections: Iterable[De
             continue
         if hint is not None:
             asking.setdefault(hint, []).append(detection.name)
-    return tuple(f"the search of {len(names)} of the {len(run)} detection(s) run {hint.said(' kept')}: nothing "
-                 f"can match; {INDEX_ADVICE}, and give records without an index (Event Hub JSON, storage account "
-                 "blobs) yours with --index NAME" for hint, names in asking.items())
+    return tuple(f"{_whose(len(names), len(run))} {hint.said(' kept')}: nothing can match; {INDEX_ADVICE}, and give "
+                 "records without an index (Event Hub JSON, storage account blobs) yours with --index NAME"
+                 for hint, names in asking.items())
+
+
+def _whose(asking: int, run: int) -> str:
+    """Whose search asks, in words a person says: "1 of the 1 detection(s) run" read oddly for one ``--detection``."""
+    if run == 1:
+        return "the search of the detection run"
+    if asking == run:
+        return f"the searches of all {run} detections run"
+    return f"the search{'es' if asking > 1 else ''} of {asking} of the {run} detections run"
 
 
 @dataclass(frozen=True)
