@@ -563,3 +563,13 @@ def test_counts_are_written_as_the_terminal_writes_them_and_right_aligned(tmp_pa
         ("files read", "1"), ("JSON lines read", "12,345"), ("events read", "1,001"),
         ("events kept for the detections", "1,001")]
     assert shown["bar"] == "Declined Consent: 1,200 notable(s) on 2026-10-12"
+
+
+def test_the_objects_times_say_they_are_of_the_first_and_last_risk_event() -> None:
+    """A user read the top objects' "first" and "last" columns without knowing first and last what: the headers
+    say they are the times of the first and last risk event naming the object."""
+    page = _page()
+    for table in ("risk-objects", "threat-objects"):
+        head = page[page.index(f'id="{table}"'):]
+        assert re.findall(r"<th[^>]*>([^<]*)</th>", head[:head.index("</thead>")]) == [
+            "object", "type", "score", "risk events", "detections (score)", "first risk event", "last risk event"]

@@ -229,12 +229,15 @@ def _time(text: str) -> str:
 
 
 def _entities(table_id: str, entities: Sequence[Entity]) -> str:
+    """A risk or threat objects' table. Its times are of the first and last risk event naming the object, and the
+    headers say so: "first" and "last" alone did not say first what."""
     rows = [(e.value, e.type, e.score, e.risk_events,
              tuple(f"{name} ({count_text(score)})"
                    for name, score in sorted(e.detections.items(), key=lambda kv: -kv[1])),
              iso(e.first_time) if e.first_time is not None else "", iso(e.last_time) if e.last_time is not None else "")
             for e in entities]
-    return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first", "last"),
+    return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first risk event",
+                             "last risk event"),
                   rows, {2, 3}, frozenset({5, 6}), names=frozenset({4}))
 
 
