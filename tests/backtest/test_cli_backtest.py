@@ -108,7 +108,7 @@ def test_the_pages_index_time_count_says_it_counts_only_the_events_a_detection_c
     page = (out / "report.html").read_text(encoding="utf-8")
     table = page[page.index('id="input"'):]
     rows = {html.unescape(re.sub(r"<[^>]+>", "", label)): value
-            for label, value in re.findall(r"<tr><td>(.*?)</td><td>([^<]*)</td>",
+            for label, value in re.findall(r"<tr><td>(.*?)</td><td[^>]*>([^<]*)</td>",
                                            table[:table.index("</table>")])}
     assert rows["CSV rows read"] == "39"
     [(label, value)] = [(label, value) for label, value in rows.items() if "_indextime" in label]

@@ -537,3 +537,39 @@ def test_the_bad_ones_in_all_are_shown_beside_more_than_one_kind_only() -> None:
     assert _read_rows(two_kinds)[3:] == [(bad, "4"), ("bad lines", "3"),
                                          ("bad records (inside a line or document whose others were read)", "1")]
     assert _read_rows({**counts, "bad_lines": 0, "bad_whole_lines": 0})[3:] == [(bad, "0")]
+
+
+def test_counts_are_written_as_the_terminal_writes_them_and_right_aligned(tmp_path: Path) -> None:
+    """A user's report.html said ``2174`` runs where the terminal said ``2,174``: every count of the page's tables
+    (and of the chart's hover text) is written with thousands separators, right-aligned so the digits line up, as
+    the terminal's; summary.json keeps the numbers (``test_cli_reading``)."""
+    many = Entity("alex@contoso.example", "user", 12_500, 1_250, {"Declined Consent": 12_500}, 1.79e9, 1.7901e9)
+    counts = {"runs": 2174, "results": 1500, "notables": 1200, "risk_events": 1250}
+    page = html.render(title="Backtest", period=(1.7899e9, 1.7902e9),
+                       cells=[DayCounts("Declined Consent", "2026-10-12", *counts.values())],
+                       detections=["Declined Consent"], totals={"Declined Consent": counts}, risk_objects=[many],
+                       threat_objects=[], reading={"files": 1}, bad_lines=[], errors=[])
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shown = json.loads(chromium.load((tmp_path / "report.html").as_uri(), """JSON.stringify(Object.fromEntries(
+      ['totals', 'per-day', 'risk-objects', 'input'].map(id => [id, [...document.querySelector('#' + id + ' tbody tr')
+        .cells].map(c => [c.innerText, getComputedStyle(c).textAlign])]).concat([['bar',
+      document.querySelector('#chart rect.bar title').textContent]])))""").value)
+    assert shown["totals"][2:] == [["2,174", "right"], ["1,500", "right"], ["1,200", "right"], ["1,250", "right"]]
+    assert shown["per-day"][2:] == shown["totals"][2:]
+    assert shown["risk-objects"][2:5] == [["12,500", "right"], ["1,250", "right"],
+                                          ["Declined Consent (12,500)", "left"]]
+    assert shown["input"] == [["files read", "left"], ["1", "right"]]
+    assert _read_rows({"files": 1, "lines": 12_345, "events_decoded": 1_001, "events_kept": 1_001}) == [
+        ("files read", "1"), ("JSON lines read", "12,345"), ("events read", "1,001"),
+        ("events kept for the detections", "1,001")]
+    assert shown["bar"] == "Declined Consent: 1,200 notable(s) on 2026-10-12"
+
+
+def test_the_objects_times_say_they_are_of_the_first_and_last_risk_event() -> None:
+    """A user read the top objects' "first" and "last" columns without knowing first and last what: the headers
+    say they are the times of the first and last risk event naming the object."""
+    page = _page()
+    for table in ("risk-objects", "threat-objects"):
+        head = page[page.index(f'id="{table}"'):]
+        assert re.findall(r"<th[^>]*>([^<]*)</th>", head[:head.index("</thead>")]) == [
+            "object", "type", "score", "risk events", "detections (score)", "first risk event", "last risk event"]

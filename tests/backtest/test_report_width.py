@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from contentpack.backtest.inputs import find_inputs
-from contentpack.backtest.report import Summary, _entity_table
+from contentpack.backtest.report import COUNTED, Summary, _entity_table
 from contentpack.backtest.run import run_backtest
 from contentpack.backtest.summary import Entity, actions_note
 from contentpack.cli import main
@@ -58,8 +58,9 @@ def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, wid
     assert [line for line in text.splitlines() if len(line) > width] == []
     cells = _cells(text)
     headers, rows = _detection_rows(text)
-    counts = [[str(summary.totals.get(name, {}).get(key, 0)) for key in ("runs", "results", "notables", "risk_events")]
-              for name in summary.names]
+    # written as the read line writes a count, ``13,326`` (``summary.count_text``): the tables wrote ``13326``
+    counts = [[f"{summary.totals.get(name, {}).get(key, 0):,}" for key in COUNTED] for name in summary.names]
+    assert any("," in count for row in counts for count in row)  # the pack's runs over attack_data
     if width == 80:  # the type after the name, which a column of types left 20 columns
         assert headers == ["detection (type)", "runs", "results", "notables", "risk events"]
         assert [(name, others) for name, others, _ in rows] == [
@@ -71,8 +72,8 @@ def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, wid
     objects = [e.value for e in summary.risk_objects[:10]]
     assert objects and all(value in "".join(row[0] for row in cells) for value in objects)
     # an object row: its type (user, other: an application) where a detection row has its run count
-    scores = [row[2] for row in cells if len(row) == 5 and row[1] and not row[1].isdigit()]
-    assert scores == [str(e.score) for e in summary.risk_objects[:10]]
+    scores = [row[2] for row in cells if len(row) == 5 and row[1] and not row[1].replace(",", "").isdigit()]
+    assert scores == [f"{e.score:,}" for e in summary.risk_objects[:10]]
 
 
 @pytest.mark.parametrize(("width", "most"), [(80, 3), (120, 2), (TABLE_WIDTH, 1)])
@@ -80,11 +81,12 @@ def test_a_detection_name_takes_a_few_lines_at_most(summary: Summary, width: int
     """At 80 columns the type column ("Correlation", 11 wide) and the counts left the names 20 columns: each
     folded over three or four lines. The type now follows the name there and "risk events" takes two lines of
     header, so a name takes two lines, three when its last word and its type do not fit; a wider terminal keeps
-    the type's column and its layout (``NAME_LINES``)."""
+    the type's column and its layout (``NAME_LINES``). A few more names take three: the counts' thousands
+    separators (``13,326``) take a column from the names."""
     _, rows = _detection_rows(summary.text(width))
     assert max(count for _, _, count in rows) == most
     if width == 80:
-        assert sum(count for _, _, count in rows) <= 2 * len(rows) + 2
+        assert sum(count for _, _, count in rows) <= 2 * len(rows) + 3
 
 
 @pytest.mark.parametrize("columns", ["80", "120", None])

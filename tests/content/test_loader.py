@@ -191,13 +191,13 @@ def test_cp008_python_tags_are_refused() -> None:
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("!!bool x", "invalid bool value: 'x' is not a YAML bool"),
-    ("!!bool ''", "invalid bool value: '' is not a YAML bool"),
-    ("!!int ''", "invalid int value: '' is not a YAML int"),
-    ("!!int +_", "invalid int value: '+_' is not a YAML int"),
-    ("!!float ''", "invalid float value: '' is not a YAML float"),
-    ("!!timestamp x", "invalid timestamp value: 'x' is not a YAML timestamp"),
-    ("!!timestamp 2025-02-30", "invalid timestamp value: day is out of range for month"),
+    ("!!bool x", "invalid bool value for key 'definition': 'x' is not a YAML bool"),
+    ("!!bool ''", "invalid bool value for key 'definition': '' is not a YAML bool"),
+    ("!!int ''", "invalid int value for key 'definition': '' is not a YAML int"),
+    ("!!int +_", "invalid int value for key 'definition': '+_' is not a YAML int"),
+    ("!!float ''", "invalid float value for key 'definition': '' is not a YAML float"),
+    ("!!timestamp x", "invalid timestamp value for key 'definition': 'x' is not a YAML timestamp"),
+    ("!!timestamp 2025-02-30", "invalid timestamp value for key 'definition': day is out of range for month"),
 ])
 def test_cp004_explicitly_tagged_text_that_is_not_of_the_tag(value: str, message: str) -> None:
     """Once "internal error: KeyError / IndexError / AttributeError": PyYAML's constructors assume the text
@@ -205,6 +205,18 @@ def test_cp004_explicitly_tagged_text_that_is_not_of_the_tag(value: str, message
     document, problems = parse_yaml(f"name: x\ndefinition: {value}\n", "tagged.yml")
     assert document is None
     assert [(p.rule, p.position.line, p.position.col, p.message) for p in problems] == [("CP004", 2, 13, message)]
+
+
+def test_cp004_an_unquoted_date_that_is_no_date_names_its_key() -> None:
+    """``date: 2026-13-01`` unquoted is a YAML timestamp by its form, and PyYAML's reason, "month must be in
+    1..12", was the whole message: it did not say which value of the file it was. The key holding it is named; a
+    list's item has none, its position alone says where."""
+    assert refused("name: x\ndate: 2026-13-01\n", "d.yml") == [
+        ("CP004", 2, 7, "invalid timestamp value for key 'date': month must be in 1..12")]
+    assert refused("name: x\ntests:\n- when:\n    date: 2026-02-30\n", "d.yml") == [
+        ("CP004", 4, 11, "invalid timestamp value for key 'date': day is out of range for month")]
+    assert refused("name: x\ndays: [2026-01-01, 2026-13-01]\n", "d.yml") == [
+        ("CP004", 2, 20, "invalid timestamp value: month must be in 1..12")]
 
 
 def test_unquoted_and_quoted_dates_and_yaml11_booleans() -> None:
@@ -297,7 +309,7 @@ def test_cp004_an_integer_with_too_many_digits() -> None:
     """Python refuses to convert more than 4,300 decimal digits: its message told the YAML author to call
     ``sys.set_int_max_str_digits()``; the author is told what is wrong with the value instead."""
     assert refused(f"name: x\ncount: {'9' * 5000}\n", "big.yml") == [
-        ("CP004", 2, 8, "invalid int value: more than 4,300 digits")]
+        ("CP004", 2, 8, "invalid int value for key 'count': more than 4,300 digits")]
 
 
 def test_cp008_a_tag_on_a_mapping_and_merge_keys() -> None:

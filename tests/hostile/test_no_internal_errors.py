@@ -35,7 +35,7 @@ def test_a_year_0000_date_is_a_schema_error(tmp_path: Path) -> None:
 def test_an_unquoted_year_0000_date_is_a_yaml_value_error(tmp_path: Path) -> None:
     root = copy_pack(tmp_path)
     edit(root, TTP, "date: '2025-04-30'", "date: 0000-01-01")
-    assert f"{TTP}:4:7: error[CP004]: invalid timestamp value: year 0 is out of range" in _rendered(root)
+    assert f"{TTP}:4:7: error[CP004]: invalid timestamp value for key 'date': year 0 is out of range" in _rendered(root)
 
 
 @pytest.mark.parametrize(("data", "expected"), [

@@ -18,7 +18,7 @@ from html import escape
 
 from contentpack.backtest.inputs import shown_counts
 from contentpack.backtest.output import NotableDrilldown, time_text
-from contentpack.backtest.summary import DayCounts, Entity, iso
+from contentpack.backtest.summary import DayCounts, Entity, count_text, iso
 from contentpack.simulate import Notable
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -131,7 +131,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
     for step in range(5):  # horizontal grid with values
         y = bottom - _PLOT * step / 4
         parts.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        parts.append(f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{peak * step / 4:.0f}</text>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{count_text(peak * step // 4)}</text>')
     for index, group in enumerate(groups):
         x = _LEFT + index * slot + (slot - bar) / 2
         when = f"on {group.first}" if span == 1 else f"from {group.first} to {group.last}"
@@ -143,7 +143,7 @@ def chart(cells: Sequence[DayCounts], detections: Sequence[str]) -> str:
             parts.append(f'<rect class="bar" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{size:.1f}" '
                          f'fill="{palette.get(name, "#888")}" data-detection="{_e(name)}" data-day="{_e(group.first)}" '
                          f'data-last="{_e(group.last)}" data-notables="{count}">'
-                         f'<title>{_e(name)}: {count} notable(s) {_e(when)}</title></rect>')
+                         f'<title>{_e(name)}: {count_text(count)} notable(s) {_e(when)}</title></rect>')
         if index % every == 0:
             centre = x + bar / 2
             parts.append(f'<text class="day" x="{centre:.1f}" y="{bottom + 14}" text-anchor="end" '
@@ -178,11 +178,12 @@ def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object
     squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways).
     ``names``: columns of detection names, which break between words only: a name is words, at most 67
     characters (rules/naming.py), and a break after its '-' or '.' cut a word ("Tenant-Wide") in two. A value
-    that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable` says."""
+    that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable` says.
+    ``numeric``: columns of counts, right-aligned, each written as the terminal writes it (``count_text``)."""
     head = "".join(f'<th class="n">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
                    for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else
+        "<tr>" + "".join(f'<td class="n">{_e(_count(v))}</td>' if i in numeric else
                          f'<td class="t">{_time(str(v))}</td>' if i in times else
                          f"<td>{_cell(v, _e if i in names else _breakable)}</td>"
                          for i, v in enumerate(row)) + "</tr>"
@@ -190,6 +191,11 @@ def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">none</td></tr>'
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _count(value: object) -> object:
+    """A count as :func:`count_text` writes it; anything else (a table's "none") as it is."""
+    return count_text(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _cell(value: object, shown: Callable[[str], str]) -> str:
@@ -223,11 +229,15 @@ def _time(text: str) -> str:
 
 
 def _entities(table_id: str, entities: Sequence[Entity]) -> str:
+    """A risk or threat objects' table. Its times are of the first and last risk event naming the object, and the
+    headers say so: "first" and "last" alone did not say first what."""
     rows = [(e.value, e.type, e.score, e.risk_events,
-             tuple(f"{name} ({score})" for name, score in sorted(e.detections.items(), key=lambda kv: -kv[1])),
+             tuple(f"{name} ({count_text(score)})"
+                   for name, score in sorted(e.detections.items(), key=lambda kv: -kv[1])),
              iso(e.first_time) if e.first_time is not None else "", iso(e.last_time) if e.last_time is not None else "")
             for e in entities]
-    return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first", "last"),
+    return _table(table_id, ("object", "type", "score", "risk events", "detections (score)", "first risk event",
+                             "last risk event"),
                   rows, {2, 3}, frozenset({5, 6}), names=frozenset({4}))
 
 
@@ -325,11 +335,11 @@ def _notables(groups: Sequence[DetectionNotables]) -> str:
             f"{_time(iso(notable.run_time))}</div></td><td>{_notable_cell(notable)}</td>"
             f"<td>{''.join(map(_drilldown, drilldowns)) or '<span class=muted>none</span>'}</td></tr>"
             for notable, drilldowns in group.shown)
-        parts.append(f'<h3>{_e(group.detection)} <span class="muted">({group.total:,} notable(s))</span></h3>'
+        parts.append(f'<h3>{_e(group.detection)} <span class="muted">({count_text(group.total)} notable(s))</span></h3>'
                      f'<table class="notables"><thead><tr><th>time</th><th>notable</th><th>drilldowns</th></tr>'
                      f"</thead><tbody>{rows}</tbody></table>")
         if group.total > len(group.shown):
-            parts.append(f'<p class="more">{group.total - len(group.shown):,} more in notables.jsonl</p>')
+            parts.append(f'<p class="more">{count_text(group.total - len(group.shown))} more in notables.jsonl</p>')
     return "".join(parts) + "</section>"
 
 
@@ -391,7 +401,8 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         '<code>per_day</code> has every day).</p>',
         _table("per-day", ("detection", "day", "runs", "results", "notables", "risk events"), day_rows,
                {2, 3, 4, 5}, names=frozenset({0})),
-        "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows, set()),
+        "<h2>Input</h2>", _table("input", ("what was read", ""), read_rows,
+                                 {1} if all(isinstance(count, int) for _, count in read_rows) else set()),
         *(f'<p class="input-note">{_breakable(note)}</p>' for note in input_notes),
         f'<h2>Problems</h2><ul id="problems">{problems or "<li class=muted>none</li>"}</ul>',
         _notables(notables),  # last: the summary above stays one screen, however many notables follow

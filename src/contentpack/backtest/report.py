@@ -18,6 +18,7 @@ from contentpack.backtest.summary import (
     DayCounts,
     Entity,
     NotableView,
+    count_text,
     RunView,
     iso,
     per_day,
@@ -140,7 +141,8 @@ class Summary:
                            threat_objects=self.threat_objects, reading=self.reading(),
                            bad_lines=[*self.bad_lines, *filter(None, [self.backtest.reading.more_bad()])],
                            errors=self.errors, messages=[
-                               (name, m.message.level, m.message.text, f"{m.runs} of {self.runs_of(name)}",
+                               (name, m.message.level, m.message.text,
+                                f"{count_text(m.runs)} of {count_text(self.runs_of(name))}",
                                 iso(m.first_run)) for name, messages in self.messages.items() for m in messages],
                            period_reason=self.period_reason(),
                            input_notes=self.input_notes(),
@@ -205,7 +207,7 @@ class Summary:
         ... Users (TTP)``, under ``detection (type)``: beside a type column ("Correlation") the names had 20
         columns at 80 and folded over up to four lines each. The counts are never folded."""
         types: list[str] = [self.types[name] for name in self.names]
-        counts = [[str(self.totals.get(name, {}).get(key, 0)) for key in COUNTED] for name in self.names]
+        counts = [[count_text(self.totals.get(name, {}).get(key, 0)) for key in COUNTED] for name in self.names]
         columns: list[list[str]] = [types, *([row[at] for row in counts] for at in range(len(COUNTED)))]
         beside = [max([text_width(header), *map(text_width, column)])
                   for header, column in zip(("type", *COUNT_HEADERS), columns)]
@@ -295,8 +297,8 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
     table = Table(title=title, title_justify="left")
     shown = [printable(e.value) for e in entities]  # as the table prints them: control characters escaped
     columns = [Column(("object", *shown)), Column(("type", *(printable(e.type) for e in entities))),
-               Column(("score", *(str(e.score) for e in entities)), splits=False),
-               Column(("risk events", *(str(e.risk_events) for e in entities)), splits=False),
+               Column(("score", *(count_text(e.score) for e in entities)), splits=False),
+               Column(("risk events", *(count_text(e.risk_events) for e in entities)), splits=False),
                Column(("detections", *(printable(name) for e in entities for name in e.detections)),
                       least=_DETECTIONS_ROOM, indent=VALUE_INDENT)]
     widths = fit_columns(columns, width)
@@ -311,6 +313,7 @@ def _entity_table(title: str, entities: list[Entity], width: int) -> Table:
         # one detection a line, a folded name's next lines standing in (a list joined with ", " folded across
         # the names: "... Service" / "Principal, Entra ID" / "High-Risk ..." hid where one name ended)
         names = [line for name in sorted(e.detections) for line in fold(printable(name), detections, VALUE_INDENT)]
-        table.add_row(lines_cell(fold(text, widths[0])), cell(e.type), str(e.score), str(e.risk_events),
+        table.add_row(lines_cell(fold(text, widths[0])), cell(e.type), count_text(e.score),
+                      count_text(e.risk_events),
                       lines_cell(names))
     return table

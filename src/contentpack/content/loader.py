@@ -111,6 +111,15 @@ class _LoadFailure(Exception):
         self.diagnostic = diagnostic
 
 
+class _BadScalar(_LoadFailure):
+    """Internal: ``node``'s text is not a value of its tag (``2026-13-01``, a timestamp by its form, has no month
+    13); the mapping holding it names its key (``_Walker._mapping``), which PyYAML's reason alone did not."""
+
+    def __init__(self, diagnostic: Diagnostic, node: yaml.Node, kind: str, reason: str) -> None:
+        super().__init__(diagnostic)
+        self.node, self.kind, self.reason = node, kind, reason
+
+
 def _mark_position(path: str, mark: yaml.Mark | None) -> Position:
     if mark is None:
         return Position(path)
@@ -317,7 +326,12 @@ class _Walker:
                 raise self.fail(key_node, RULE_DUPLICATE_KEY, f"duplicate key '{key}' (first defined at {first})")
             mark = key_node.start_mark
             positions += (mark.line, mark.column)
-            result[key] = child(value_node, depth)
+            try:
+                result[key] = child(value_node, depth)
+            except _BadScalar as bad:
+                if bad.node is not value_node:  # deeper down: the mapping holding it named its key
+                    raise
+                raise self._bad_scalar(value_node, bad.kind, bad.reason, key) from None
         return result
 
     def _scalar(self, node: yaml.Node) -> JsonValue:
@@ -329,16 +343,24 @@ class _Walker:
             reason = str(exc)
             if reason.startswith("Exceeds the limit"):  # Python's own cap on decimal digits, not YAML's
                 reason = f"more than {sys.get_int_max_str_digits():,} digits"
-            raise self.fail(node, RULE_SYNTAX, f"invalid {node.tag.rsplit(':', 1)[-1]} value: {reason}") from None
+            raise self._bad_scalar(node, node.tag.rsplit(":", 1)[-1], reason) from None
         except (LookupError, AttributeError):
             # PyYAML's bool, int, float and timestamp constructors expect text the resolver already matched to
             # the tag; an explicit tag (``!!bool x``, ``!!int ''``, ``!!timestamp x``) skips that match, and they
             # then fail on a dictionary key, an index or a regular expression that found nothing
             kind = node.tag.rsplit(":", 1)[-1]
-            raise self.fail(node, RULE_SYNTAX, f"invalid {kind} value: {node.value!r} is not a YAML {kind}") from None
+            raise self._bad_scalar(node, kind, f"{node.value!r} is not a YAML {kind}") from None
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         return value
+
+    def _bad_scalar(self, node: yaml.Node, kind: str, reason: str, key: str | None = None) -> _BadScalar:
+        """``invalid timestamp value for key 'date': month must be in 1..12`` at ``node``, the key named when a
+        mapping holds it: an unquoted ``date: 2026-13-01`` is a timestamp by its form, and PyYAML's reason alone
+        did not say which value of the file it was."""
+        named = "" if key is None else f" for key '{key}'"
+        return _BadScalar(error(_mark_position(self.shown, node.start_mark), RULE_SYNTAX,
+                                f"invalid {kind} value{named}: {reason}"), node, kind, reason)
 
 
 def _over_budget(node: yaml.Node) -> _Expansion:
