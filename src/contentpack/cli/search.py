@@ -512,7 +512,8 @@ def run(args: argparse.Namespace) -> int:
         empty = empty_files(files)
         # every file empty: that hint says why nothing came back, and "a field no event has" sent the user after
         # the search's fields (newuser23)
-        hints = [*empty_notes(empty, "the search read no events"), *_untimed_hints(results.tallies, args.time_field, args.tz),
+        hints = [*empty_notes(empty, "the search read no events"),
+                 *_untimed_hints(results.tallies, args.time_field, args.tz),
                  *([] if files and len(empty) == len(files) else
                    _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
                           None if survey is None else survey.present))]

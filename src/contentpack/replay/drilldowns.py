@@ -313,8 +313,8 @@ class _EventsReturned:
 def _risk_label(event: Event) -> str:
     """A risk event as a failure names it: its time, its object with the object's type and the score, and the search
     that wrote it."""
-    return (f"{_clock(event)} {token_text(event.get('risk_object'))} ({token_text(event.get('risk_object_type'))}, score "
-            f"{token_text(event.get('risk_score'))}) from {token_text(event.get('source'))}")
+    return (f"{_clock(event)} {token_text(event.get('risk_object'))} ({token_text(event.get('risk_object_type'))}, "
+            f"score {token_text(event.get('risk_score'))}) from {token_text(event.get('source'))}")
 
 
 def _shown_rows(rows: Sequence[Mapping[str, Value]]) -> Counter[tuple[tuple[str, str | None], ...]]:
