@@ -836,6 +836,7 @@ def test_every_drilldown_token_of_a_values_field_is_a_warning_at_the_token(pack:
     ' | where isnotnull(user) | search user!="x" | sort - user | table dest user src firstTime lastTime',
     ' | eval user_count=mvcount(user) | fields dest user src firstTime lastTime',
     ' | eval other=1, user=coalesce(user, src)',  # comparison-and-conditional-functions: "the first value that is not NULL"
+    ' | eval other=1, user=coalesce(src, user)',  # ... user's values whenever src is null
     ' | rex field=dest max_match=0 "(?<user>[^.]+)"',  # rex: "If greater than 1, the resulting fields are multivalued"
     ' | eventstats dc(src) as n by dest | lookup entra_id_known_apps appDisplayName AS user OUTPUT known',
 ])
@@ -855,14 +856,57 @@ def test_a_values_field_stays_multivalue_through_commands_not_assigning_it(pack:
 
 
 @pytest.mark.parametrize("after", ["", " | mvexpand user", ' | eval user=mvjoin(user, ",")',
-                                   " | eval user=mvindex(user, 0)", " | eval other=1, user=coalesce(src, user)",
+                                   " | eval user=mvindex(user, 0)",
                                    " | rename src AS user", ' | rex field=dest "(?<user>[^.]+)"',
                                    " | lookup entra_id_known_apps appDisplayName AS dest OUTPUT known AS user"])
 def test_a_field_not_certainly_multivalue_gives_no_such_warning(pack: Path, validate: Validate, after: str) -> None:
     """A by field is one value per result; a command after the stats that assigns the field may make it one value
-    (mvexpand; an eval assigning it one value or maybe one: mvjoin, mvindex, a coalesce of another field first; a
-    rename onto it; a rex group of one match; a lookup OUTPUT, as many values as the table has rows for the key):
-    only a field certainly from values()/list() of the final stats, or passed on from one, is warned of."""
+    (mvexpand; an eval assigning it one value or maybe one: mvjoin, mvindex; a rename onto it; a rex group of one match; a lookup OUTPUT, as many values as the table has rows for the key):
+    only a field certainly from values()/list() of the final stats, or passed on from one, is warned of. Until
+    if()/case()/coalesce() passed on the values of every argument they may return, ``coalesce(src, user)`` was
+    here."""
     if after:
         values_user_then(pack, after)
+    assert not [d.render() for d in validate(pack).diagnostics if "multivalue" in d.message]
+
+
+# an eventstats values() after the final stats, whose field a later eval passes on to the drilldown's user
+SRCS = " | eventstats values(src) as srcs by dest"
+
+
+@pytest.mark.parametrize("after", [
+    f'{SRCS} | eval user=if(isnull(dest), user, srcs)',  # Granted After User Declined v26's declined_app_id
+    f'{SRCS} | eval user=if(isnotnull(dest), srcs, user)',
+    f'{SRCS} | eval user=case(isnull(dest), "none", isnotnull(dest), srcs)',
+    f'{SRCS} | eval user=coalesce(srcs, user)',
+    f'{SRCS} | eval all=srcs | rename all AS user',
+])
+def test_an_eventstats_values_field_passed_on_by_an_eval_is_warned_of(pack: Path, validate: Validate,
+                                                                      after: str) -> None:
+    """A field an ``eventstats values()`` makes, which an eval copies, or may return from ``if()``, ``case()`` or
+    ``coalesce()``, can hold several values: Granted After User Declined v26 named ``$declined_app_id$``, made by
+    ``eval declined_app_id=if(same_app = 1, app_id, name_declined_app)`` from ``eventstats values(name_first_app)
+    as name_declined_app``, and two applications refused in one second gave it two values (the replay found it;
+    CP029 said nothing: an ``if()`` ended the reading). Each of the fixture's four ``$user$`` tokens is warned of,
+    naming what made the field."""
+    edit(pack, TTP, STATS_END, f"{STATS_END[:-1]}{after}\n")
+    found = [d for d in validate(pack).diagnostics if "multivalue" in d.message]
+    assert [d.rule for d in found] == ["CP029"] * 4, [d.render() for d in found]
+    assert "(as srcs: the search's eventstats makes it with values(src))" in found[0].message
+
+
+@pytest.mark.parametrize("after", [
+    f'{SRCS} | eval user=if(isnull(dest), user, mvindex(srcs, 0))',
+    f'{SRCS} | eval user=if(isnull(dest), user, mvjoin(srcs, ","))',
+    f'{SRCS} | eval user=if(isnull(dest), user, mvcount(srcs))',
+    f'{SRCS} | eventstats min(srcs) as srcs by dest | eval user=if(isnull(dest), user, srcs)',
+    f'{SRCS} | eventstats max(srcs) as user by dest',
+    f'{SRCS} | eval user=if(isnull(srcs), user, "several")',  # read in the condition only
+])
+def test_a_function_making_one_value_clears_an_eventstats_values_field(pack: Path, validate: Validate,
+                                                                         after: str) -> None:
+    """``mvindex(f, i)``, ``mvjoin``, ``mvcount`` and a ``min()``/``max()`` statistic give one value (v27 of
+    Granted After User Declined takes ``min(name_first_app)``), and an ``if()`` condition is not its result: no
+    warning."""
+    edit(pack, TTP, STATS_END, f"{STATS_END[:-1]}{after}\n")
     assert not [d.render() for d in validate(pack).diagnostics if "multivalue" in d.message]

@@ -83,11 +83,13 @@ KNOWN_APPS = "| lookup entra_id_known_apps appDisplayName AS dest"  # a table of
     ("| eval src=mvsort(src)", True, f"{EVAL_MV}: a multivalue field with the values sorted"),
     ("| eval src=mvappend(dest, src)", True, f"{EVAL_MV}: a single multivalue result with all of the values"),
     ("| eval ips=src | eval src=ips", True, "assumed: eval copies a field's value as it is"),
+    ('| eval src=if(isnull(dest), src, "none")', True, f"{COND}: either branch, src's values when dest is null"),
+    ('| eval src=case(isnull(dest), "none", true(), src)', True, f"{COND}: any pair's value, as it is"),
+    ("| eval src=coalesce(dest, src)", True, f"{COND}: src's values whenever dest is null"),
     # ... and not through the others: one value, or as many as the data has (no claim, never a warning)
     ("| eval src=mvindex(src, 0)", False, f"{EVAL_MV}: mvindex with no end gives the value at start"),
     ("| eval src=mvindex(src, 0, 1)", False, f"{EVAL_MV}: a range may hold one value or several"),
-    ('| eval src=if(isnull(dest), src, "none")', False, f"{COND}: either branch"),
-    ("| eval src=coalesce(dest, src)", False, f"{COND}: dest when it is not null"),
+    ('| eval src=if(isnull(src), "none", "some")', False, f"{COND}: a condition is not the result"),
     # rex: the field read keeps its values; max_match other than 1 makes the groups multivalued
     ('| rex field=src "(?<octet>\\d+)"', True, f"{REX}: extraction writes the named groups only"),
     ('| rex field=dest max_match=0 "(?<src>[^.]+)"', True, f"{REX}: max_match greater than 1 makes multivalued fields, 0 is unlimited"),

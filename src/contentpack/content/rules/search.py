@@ -510,13 +510,16 @@ def action_fields_are_results(context: RuleContext) -> Iterator[Diagnostic]:
 
 def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     """CP029 (warning): a drilldown name or search token of a result field the final ``stats`` makes with
-    ``values()`` or ``list()`` (certainly multivalue), followed as CP075 follows a throttle field
+    ``values()`` or ``list()`` (it can hold several values), followed as CP075 follows a throttle field
     (``throttle_keys.multivalue_results``: each command after the stats as its registration says what it does to a
     field's values): a command that only filters, orders or picks results, an ``eval`` of other fields, a ``rex``
-    or ``lookup`` reading it, an ``eventstats`` of other outputs keep it multivalue, as do ``eval f=coalesce(f, …)``,
-    ``mvdedup(f)``, ``mvsort(f)``; ``rex … max_match=0`` makes its groups multivalue; an assignment that may make it
-    one value (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``, ``mvexpand f``, ``rename x AS f``, a lookup OUTPUT)
-    ends the certainty, and a command not followed leaves the search unjudged. Before, any mention after the
+    or ``lookup`` reading it, an ``eventstats`` of other outputs keep it multivalue, as do ``eval f=coalesce(…)``,
+    ``mvdedup(f)``, ``mvsort(f)``, and ``eval t=if(c, g, f)`` or ``case(…)`` passes it on to t (Granted After User
+    Declined v26 named ``$declined_app_id$``, an ``if()`` of an ``eventstats values()``, unwarned until then);
+    ``values()``/``list()`` of a later ``eventstats``/``streamstats`` makes one; ``rex … max_match=0`` makes its
+    groups multivalue; an assignment that makes it one value or may (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``,
+    ``eventstats min(f) as f``, ``mvexpand f``, ``rename x AS f``, a lookup OUTPUT) ends the certainty, and a
+    command not followed leaves the search unjudged. Before, any mention after the
     stats ended it, so ``| eval n=mvcount(f)`` hid ``IN ("$f$")`` until a replay. No Splunk page says how ES fills a
     drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would be one
     string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
@@ -527,10 +530,9 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     with a ``rex``, ``lookup`` or ``eventstats`` there was left unjudged."""
     positions = Positions(context.root)
     for detection in context.pack.detections:
-        several = (frozenset(multivalue_results(context.spl, detection.search)) if detection.drilldown_searches
-                   else frozenset())
+        several = multivalue_results(context.spl, detection.search) if detection.drilldown_searches else {}
         if several and has_spl_error(context, detection.search, last_stats_start(detection.search) or 0):
-            several = frozenset()  # that stats on is not SPL: its error is the one finding (as ``result_fields``)
+            several = {}  # that stats on is not SPL: its error is the one finding (as ``result_fields``)
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
             for key, text in (("name", drilldown.name), ("search", drilldown.search)):
                 for name in sorted(several):
@@ -538,10 +540,10 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
                         at = positions.at(detection.source, ("drilldown_searches", index, key), text,
                                           match.start())
                         yield warning(at, "CP029",
-                                      f"drilldown {key} token ${name}$ is a multivalue result field (values()/list() "
-                                      f"of the search's final stats): no Splunk page says how ES fills a drilldown "
-                                      f"token from several values (joined, or the first only); key the drilldown "
-                                      f"on a field with one value per result")
+                                      f"drilldown {key} token ${name}$ is a multivalue result field "
+                                      f"({several[name]}): no Splunk page says how ES fills a drilldown token from "
+                                      f"several values (joined, or the first only); key the drilldown on a field "
+                                      f"with one value per result")
 
 
 RULES = (

@@ -91,19 +91,21 @@ def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
 
 
 def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str, str] | None:
-    """The field whose several values ``expr`` certainly passes on, with why that field holds several (None: the
-    expression gives one value, or no page says it keeps several). A field's own value; a call keeps what its
-    spec's ``keeps_values`` arguments hold (``coalesce(f, ...)``, ``mvdedup(f)``, ``mvappend(..., f)``...).
-    Everything else makes no claim: a literal or an operator gives one value (the evaluator's operators refuse a
-    multivalue), ``mvjoin``, ``mvcount`` and ``mvindex(f, i)`` one value, and ``mvindex(f, i, j)``, ``if``,
-    ``case``, ``mvfilter``, ``split`` as many as the data has."""
+    """The field whose several values ``expr`` can pass on, with why that field holds several (None: the
+    expression gives one value, or no page says it keeps several). A field's own value; a call passes on what its
+    spec's ``keeps_values`` arguments hold (``mvdedup(f)``, ``mvappend(..., f)``, ``coalesce(g, f)``, either
+    branch of ``if(c, g, f)``, a value of ``case``: the result is f's values whenever that argument is the one
+    returned, the shape of Granted After User Declined v26, ``eval declined_app_id=if(same_app = 1, app_id,
+    name_declined_app)`` of an ``eventstats values()``, which CP029 missed). Everything else makes no claim: a
+    literal or an operator gives one value (the evaluator's operators refuse a multivalue), ``mvjoin``,
+    ``mvcount`` and ``mvindex(f, i)`` one value, and ``mvindex(f, i, j)``, ``mvfilter``, ``split`` as many as the
+    data has."""
     if isinstance(expr, FieldRef):
         why = multivalued.get(expr.name)
         return (expr.name, why) if why is not None else None
     if not isinstance(expr, Call) or (spec := get_function(expr.name)) is None:
         return None
-    kept = range(len(expr.args)) if spec.keeps_values == "every" else spec.keeps_values
-    for index in kept:
+    for index in spec.kept_args(len(expr.args)):
         if index < len(expr.args) and (found := several_values(expr.args[index], multivalued)) is not None:
             return found
     return None

@@ -18,13 +18,15 @@ from contentpack.spl.regex import Pcre, compile_pcre, compile_plain, glob_fullma
 from contentpack.spl.values import EvalContext, Value, compare
 
 
-@lazy("if", 3, 3)
+# the page: <true_value> when the predicate is TRUE, else <false_value>: either branch's values, as they are
+@lazy("if", 3, 3, keeps_values=(1, 2))
 def _if(ctx: EvalContext, nodes: list[Any]) -> Value:
     condition = coerce.boolean(ctx.evaluate(nodes[0]), "if")
     return ctx.evaluate(nodes[1] if condition else nodes[2])
 
 
-@lazy("case", 2, None)
+# "returns the first value for which the condition evaluates to TRUE": any pair's value, as it is
+@lazy("case", 2, None, keeps_values="pairs")
 def _case(ctx: EvalContext, nodes: list[Any]) -> Value:
     """Pairs of condition, value; the first true condition wins; no match gives null."""
     if len(nodes) % 2:
@@ -35,8 +37,8 @@ def _case(ctx: EvalContext, nodes: list[Any]) -> Value:
     return None
 
 
-# "returns the first value that is not NULL": the first argument's values whenever it holds some
-@lazy("coalesce", 1, None, keeps_values=(0,))
+# "returns the first value that is not NULL": any argument's values, whenever those before it are null
+@lazy("coalesce", 1, None, keeps_values="every")
 def _coalesce(ctx: EvalContext, nodes: list[Any]) -> Value:
     for node in nodes:
         value = ctx.evaluate(node)

@@ -13,6 +13,8 @@ from contentpack.spl.values import EvalContext, Value
 
 EagerImpl = Callable[[EvalContext, list[Value]], Value]
 LazyImpl = Callable[[EvalContext, list[Any]], Value]
+#: ``FunctionSpec.keeps_values``: argument indexes, ``"every"`` argument, or each second from the second (``"pairs"``)
+KeptArgs = tuple[int, ...] | Literal["every", "pairs"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,14 @@ class FunctionSpec:
     ``where`` or an ``if`` the other way without a word. ``multivalue_note`` says why, when the page says more
     than nothing ("This function is not supported on multivalue fields.").
 
-    ``keeps_values``: the indexes of the arguments (``"every"``: all) whose several values the result holds
-    whenever that argument holds several, as the function's page says (``coalesce``'s first, ``mvdedup``,
-    ``mvsort``, ``mvappend``'s every). The validator's multivalue reading (CP029's drilldown tokens, CP075's
-    throttle keys: ``commands.eval.several_values``) follows a multivalue field through an ``eval`` by it; any
-    other function makes no claim there (one value, as ``mvjoin``; or as many as the data has, as ``split``).
+    ``keeps_values``: the indexes of the arguments (``"every"``: all; ``"pairs"``: each second from the second,
+    ``case``'s values after their conditions) whose several values the result holds whenever that argument
+    holds several and is the one returned, as the function's page says (``mvdedup``, ``mvsort``, ``mvappend``'s
+    every; ``if``'s two branches, ``case``'s values and ``coalesce``'s every argument, each of which is the
+    result when its condition holds or the arguments before it are null). The validator's multivalue reading
+    (CP029's drilldown tokens, CP075's throttle keys: ``commands.eval.several_values``) follows a multivalue
+    field through an ``eval`` by it: a result that can hold several values is one to warn of; any other function
+    makes no claim there (one value, as ``mvjoin``; or as many as the data has, as ``split``).
     """
 
     name: str
@@ -58,7 +63,15 @@ class FunctionSpec:
     returns_text: bool = False
     multivalue: tuple[int, ...] | Literal["every"] = ()
     multivalue_note: str | None = None
-    keeps_values: tuple[int, ...] | Literal["every"] = ()
+    keeps_values: KeptArgs = ()
+
+    def kept_args(self, count: int) -> range | tuple[int, ...]:
+        """The indexes, among ``count`` arguments, whose several values the result can hold (``keeps_values``)."""
+        if self.keeps_values == "every":
+            return range(count)
+        if self.keeps_values == "pairs":
+            return range(1, count, 2)
+        return self.keeps_values
 
     def single_value_args(self, count: int) -> tuple[int, ...]:
         """The indexes, among ``count`` arguments, of those a multivalue is refused in (none for a lazy
@@ -83,7 +96,7 @@ class FunctionSpec:
 def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
           returns_text: bool = False, multivalue: tuple[int, ...] | Literal["every"] = (),
           multivalue_note: str | None = None,
-          keeps_values: tuple[int, ...] | Literal["every"] = ()) -> Callable[[EagerImpl], FunctionSpec]:
+          keeps_values: KeptArgs = ()) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
@@ -95,7 +108,7 @@ def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int
 
 
 def lazy(name: str, min_args: int, max_args: int | None, *,
-         keeps_values: tuple[int, ...] = ()) -> Callable[[LazyImpl], FunctionSpec]:
+         keeps_values: KeptArgs = ()) -> Callable[[LazyImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, nodes)`` into a lazy :class:`FunctionSpec`."""
 
     def wrap(impl: LazyImpl) -> FunctionSpec:
