@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contentpack.cut_lists import cut_list, more_text
+from contentpack.cut_lists import count_text, counted, cut_list, more_text
 
 
 @pytest.mark.parametrize(("total", "shown", "what", "expected"), [
@@ -39,3 +39,10 @@ def test_cut_list_writes_only_the_items_it_shows() -> None:
 
     assert cut_list(range(1000), 2, show, ", ", "rows") == "#0, #1 (+998 more rows)"
     assert written == [0, 1]
+
+
+def test_a_count_is_written_with_thousands_separators_in_every_layer() -> None:
+    """``count_text``, the one wording of a count for a person (the backtest's, the replay's, the simulation's
+    job-message tallies, the commands'), and ``counted``'s plural through it."""
+    assert [count_text(n) for n in (0, 999, 1_000, 2_174, 1_234_567)] == ["0", "999", "1,000", "2,174", "1,234,567"]
+    assert counted(1_200, "story") == "1,200 stories"

@@ -58,7 +58,7 @@ def test_every_line_fits_and_every_name_and_count_is_whole(summary: Summary, wid
     assert [line for line in text.splitlines() if len(line) > width] == []
     cells = _cells(text)
     headers, rows = _detection_rows(text)
-    # written as the read line writes a count, ``13,326`` (``summary.count_text``): the tables wrote ``13326``
+    # written as the read line writes a count, ``13,326`` (``cut_lists.count_text``): the tables wrote ``13326``
     counts = [[f"{summary.totals.get(name, {}).get(key, 0):,}" for key in COUNTED] for name in summary.names]
     assert any("," in count for row in counts for count in row)  # the pack's runs over attack_data
     if width == 80:  # the type after the name, which a column of types left 20 columns

@@ -23,6 +23,13 @@ def test_writes_one_scenario_identical_to_the_committed_one(tmp_path: Path, caps
     assert (tmp_path / "risky_app_blocked" / "dataset.yml").is_file()
 
 
+def test_a_scenario_line_groups_its_count_of_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The baseline tenant's 1,936 events, written as every count the commands print (``count_text``)."""
+    assert main(["generate-data", "--scenario", "baseline_tenant", "--out", str(tmp_path)]) == 0
+    written = tmp_path / "baseline_tenant" / "baseline_tenant.log"
+    assert f"{written}: 1,936 events, {written.stat().st_size:,} bytes" in capsys.readouterr().out
+
+
 def test_app_catalog_option_writes_the_committed_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``--app-catalog CSV`` (how docs/app_catalog.csv is refreshed) writes it, its folders too, and says where."""
     target = tmp_path / "new" / "app_catalog.csv"

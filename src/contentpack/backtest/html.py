@@ -18,7 +18,8 @@ from html import escape
 
 from contentpack.backtest.inputs import shown_counts
 from contentpack.backtest.output import NotableDrilldown, time_text
-from contentpack.backtest.summary import DayCounts, Entity, count_text, iso
+from contentpack.backtest.summary import DayCounts, Entity, iso
+from contentpack.cut_lists import count_text
 from contentpack.simulate import Notable
 from contentpack.spl.values import Value, mv_values, to_str
 

@@ -18,7 +18,6 @@ from contentpack.backtest.summary import (
     DayCounts,
     Entity,
     NotableView,
-    count_text,
     RunView,
     iso,
     per_day,
@@ -27,7 +26,7 @@ from contentpack.backtest.summary import (
     totals,
 )
 from contentpack.content.model import Pack
-from contentpack.cut_lists import more_text
+from contentpack.cut_lists import count_text, more_text
 from contentpack.durations import format_duration
 from contentpack.esapp.savedsearches import stanza_name
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, table_width, text_width

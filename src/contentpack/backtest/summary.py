@@ -18,13 +18,6 @@ from contentpack.spl.values import Event, Value, mv_values, to_str
 TOP = 20
 
 
-def count_text(number: int) -> str:
-    """A count as the backtest writes it for a person, with thousands separators (``2,174``), in the terminal's
-    tables and lines and in report.html alike: the page wrote ``2174`` beside the terminal's ``2,174``, and the
-    terminal's own tables wrote ``3984`` under a read line of ``1,936``. summary.json keeps the number."""
-    return f"{number:,}"
-
-
 def day_of(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
 

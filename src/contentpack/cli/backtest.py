@@ -36,7 +36,7 @@ from contentpack.cli.pack_loading import PackUnavailable, default_source, load_v
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
 from contentpack.printable import json_text, output_width, printable
-from contentpack.cut_lists import counted
+from contentpack.cut_lists import count_text, counted
 from contentpack.replay.runner import select_detections
 from contentpack.simulate import MAX_PERIOD_DAYS, ReplaySetupError, TooLarge, check_period
 from contentpack.spl.files import os_problem
@@ -98,7 +98,7 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
                 bars.refresh()
 
         def read(done: int, events: int) -> None:
-            bars.update(reading, advance=done, description=f"reading ({events:,} events kept)")
+            bars.update(reading, advance=done, description=f"reading ({count_text(events)} events kept)")
             redraw()
 
         def simulated(done: float, total: float) -> None:
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             for message in before:
                 usage_error("backtest", message)
             more = len(refused) - _REFUSED_SHOWN
-            raise _Usage(last if more <= 0 else f"{last} ({more:,} more file(s) refused)")
+            raise _Usage(last if more <= 0 else f"{last} ({count_text(more)} more file(s) refused)")
         size = sum(os.stat(path).st_size for path in files)
         source = args.source if args.source is not None else default_source(pack, args.sourcetype)
         metadata = Metadata(args.sourcetype, source, args.host, args.index or "main")

@@ -24,7 +24,7 @@ from contentpack.spl.files import os_problem
 from contentpack.spl.suggest import did_you_mean
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.loader import load_yaml
-from contentpack.cut_lists import cut_list
+from contentpack.cut_lists import count_text, cut_list
 from contentpack.datagen.output import refresh_docs, write_app_catalog, write_scenario
 from contentpack.datagen.scale import MAX_EVENTS, MAX_WORKERS, write_events
 from contentpack.datagen.scenarios import SCENARIOS
@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         for name in names:
             written = write_scenario(name, out, args.seed, timing, args.variant)
-            print(printable(f"{written.log_path}: {written.events} events, {written.bytes:,} bytes"))
+            print(printable(f"{written.log_path}: {count_text(written.events)} events, "
+                            f"{count_text(written.bytes)} bytes"))
         if args.docs is not None:
             manifests, problems = _manifests(Path(out))
             if problems:
@@ -123,7 +124,7 @@ def _scale(args: argparse.Namespace) -> int:
     # into a pipe or a device (``--out /dev/stdout | gzip``), stdout may be the data: the summary goes beside it
     summary_to = sys.stdout if args.out.is_file() else sys.stderr
     print(printable(
-        f"{stats.path}: {stats.events:,} events, {stats.bytes:,} bytes in {stats.seconds:.1f} s "
+        f"{stats.path}: {count_text(stats.events)} events, {count_text(stats.bytes)} bytes in {stats.seconds:.1f} s "
         f"({_rate(stats.events_per_second, 'events/s')}; {_rate(stats.events_per_cpu_second, 'events per CPU-second')}); "
         f"error codes {{{codes}}}"
     ), file=summary_to)

@@ -43,7 +43,7 @@ from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
 from contentpack.cli.typed_time import ISO_FORMS, TypedTimeError, iso_time, looks_iso, outside_calendar
-from contentpack.cut_lists import counted
+from contentpack.cut_lists import count_text, counted
 from contentpack.layout import VALUE_INDENT, Column, fit_columns, fold, hanging_lines, readable_width, table_width
 from contentpack.printable import json_text, lines_cell, on_terminal, output_width, printable
 from contentpack.content.diagnostics import Diagnostic, Position, error
@@ -324,9 +324,9 @@ def render(rows: list[dict[str, Value]], fields: list[str], fmt: str, tz: str, w
         hidden = shown[fitting:]
         notes.append(printable(f"({counted(len(hidden), 'field')} not shown in {width} columns: {', '.join(hidden)}; "
                                "--format csv or json has them)"))
-    more = f"; the table shows the first {TABLE_ROWS:,} (--format csv or json prints them all)" \
+    more = f"; the table shows the first {count_text(TABLE_ROWS)} (--format csv or json prints them all)" \
         if len(rows) > TABLE_ROWS else ""
-    notes.append(f"{len(rows):,} result(s){more}")
+    notes.append(f"{count_text(len(rows))} result(s){more}")
     # below the table, each note wraps between words with a hanging indent (layout.hanging_lines), as the
     # replay's do, not at the width mid-phrase with trailing spaces
     below = [line for note in notes for line in hanging_lines(note, width)]

@@ -23,6 +23,7 @@ from pathlib import Path
 from contentpack.content.attack_data_paths import is_remote, local_attack_data
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import AttackData, Detection
+from contentpack.cut_lists import count_text
 from contentpack.spl import Engine, SplError
 from contentpack.spl.events import CUT_FIX, ReadTally, cut_note, read_events, starts_json_array
 from contentpack.spl.values import Event
@@ -36,7 +37,7 @@ def _untimed_problem(tally: ReadTally) -> str:
     """Why a file with events the engine could read no time of is not replayed: each would get the file's
     modification time, which a checkout or a copy sets, so the test's outcome would depend on when the file was
     written rather than on its events (and the all-time check could pass while the schedule is a guess)."""
-    return (f"{tally.count} event(s) had no {tally.which_time(TIME_FIELD)}: the replay would give "
+    return (f"{count_text(tally.count)} event(s) had no {tally.which_time(TIME_FIELD)}: the replay would give "
             "them the file's modification time, which every checkout changes; "
             f"{tally.time_fix(f'give each event a {TIME_FIELD!r} field')}")
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import Detection, NodePath, UnitTest
-from contentpack.cut_lists import cut_list
+from contentpack.cut_lists import count_text, cut_list
 from contentpack.spl import Results
 from contentpack.spl.values import Value, mv_values, to_str
 
@@ -113,7 +113,7 @@ def expected_results_check(test: UnitTest, rows: Sequence[Row], named: Sequence[
     if test.expected_results is None:
         return []
     ok = len(rows) == test.expected_results
-    detail = f"{len(rows)} result(s), expected {test.expected_results}"
+    detail = f"{count_text(len(rows))} result(s), expected {count_text(test.expected_results)}"
     if not ok and rows:
         detail += f"; rows: {rows_text(rows, named=named)}"
     return [CheckResult(("expected_results",), ok, detail)]
@@ -188,7 +188,8 @@ def contentctl_pass_rule(detection: Detection, test: UnitTest, rows: Sequence[Ro
         for risk in rba.risk_objects:
             missing = sum(1 for row in rows if _is_null(row.get(risk.field)))
             if missing:
-                problems.append(f"risk object field '{risk.field}' is null in {missing} of {len(rows)} result(s)")
+                problems.append(f"risk object field '{risk.field}' is null in {count_text(missing)} of "
+                                f"{count_text(len(rows))} result(s)")
         for threat in rba.threat_objects:
             if all(_is_null(row.get(threat.field)) for row in rows):
                 problems.append(f"threat object field '{threat.field}' is null in every result")

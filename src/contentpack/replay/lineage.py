@@ -63,6 +63,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection
+from contentpack.cut_lists import count_text
 from contentpack.replay.drilldowns import (
     ALL_TIME,
     DRILLDOWN_ROWS,
@@ -193,8 +194,8 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
     if len(tried) > MAX_EVENTS:
         whose = ("the base searches of it and its risk_from detections match" if detections
                  else "its base search matches")
-        return EventsBehind(not_checked=f"{whose} {len(tried)} event(s) an events drilldown does not return, more "
-                                        f"than {MAX_EVENTS}", warn=True)
+        return EventsBehind(not_checked=f"{whose} {count_text(len(tried))} event(s) an events drilldown does not "
+                                        f"return, more than {MAX_EVENTS}", warn=True)
 
     feeders = [] if risk_from is None else [
         _Feeder(risk_from.app, detection, _Search.over(engine, pipeline, found))
@@ -250,8 +251,8 @@ def risk_behind(engine: Engine, search: str, events: Sequence[Event], risk: Sequ
         passed = {id(event) for event, outputs in zip(searched.matched, searched.prepared.outputs) if outputs}
         tried = [event for event in tried if id(event) in passed]
     if len(tried) > MAX_EVENTS:
-        return EventsBehind(not_checked=f"its risk index holds {len(tried)} risk event(s) a risk drilldown does not "
-                                        f"return, more than {MAX_EVENTS}", warn=True)
+        return EventsBehind(not_checked=f"its risk index holds {count_text(len(tried))} risk event(s) a risk "
+                                        f"drilldown does not return, more than {MAX_EVENTS}", warn=True)
     ordered = _newest_first(events)
     found = _leave_one_out(tried, checked, lambda without: searched.run(
         engine, ordered, without, [event for event in risk if event is not without], now))

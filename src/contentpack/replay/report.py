@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contentpack.content.diagnostics import Diagnostic, Position
+from contentpack.cut_lists import count_text
 from contentpack.durations import format_duration
 from contentpack.junit import Case
 from contentpack.layout import VALUE_INDENT, fold, hanging_lines, table_width, text_width
@@ -61,7 +62,7 @@ def summary(report: ReplayReport) -> str:
 
 
 def _expected(outcome: DetectionTestOutcome) -> str:
-    return "-" if outcome.expected_results is None else str(outcome.expected_results)
+    return "-" if outcome.expected_results is None else count_text(outcome.expected_results)
 
 
 def _scheduled_cells(outcome: ScheduledOutcome | None) -> list[str]:
@@ -69,8 +70,9 @@ def _scheduled_cells(outcome: ScheduledOutcome | None) -> list[str]:
         return ["-", "-", "-"]
     took = outcome.time_to_detect
     scores = outcome.risk_by_object
-    risk = f"{len(scores)} obj, max {max(scores.values())}" if scores else "-"
-    return [f"{outcome.runs}/{len(outcome.notables)}", "-" if took is None else format_duration(took), risk]
+    risk = f"{count_text(len(scores))} obj, max {count_text(max(scores.values()))}" if scores else "-"
+    return [f"{count_text(outcome.runs)}/{count_text(len(outcome.notables))}",
+            "-" if took is None else format_duration(took), risk]
 
 
 def scheduled_json(outcome: ScheduledOutcome | None) -> dict[str, Any] | None:
@@ -188,7 +190,7 @@ def render_table(report: ReplayReport, width: int = TABLE_WIDTH, terminal: bool 
     per detection and only the failed tests' rows)."""
     scheduled = report.mode == "scheduled"
     headers = ["results", "expected"] + (["runs/notables", "detect", "risk"] if scheduled else [])
-    rows = [["-" if outcome.result_count is None else str(outcome.result_count), _expected(outcome)]
+    rows = [["-" if outcome.result_count is None else count_text(outcome.result_count), _expected(outcome)]
             + (_scheduled_cells(outcome.scheduled) if scheduled else []) for outcome in report.outcomes]
     statuses = [("pass" if outcome.ok else "FAIL") + (" (warn)" if outcome.warnings else "")
                 for outcome in report.outcomes]

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from contentpack.content.model import AppConfig, Detection, UnitTest
 from contentpack.content.naming import detection_name_of, stanza_name
-from contentpack.cut_lists import cut_list
+from contentpack.cut_lists import count_text, cut_list
 from contentpack.durations import duration_seconds, format_duration
 from contentpack.replay.checks import CheckResult, row_matches, rows_text
 from contentpack.simulate import EventIndex, Notable, SimulationResult
@@ -126,12 +126,12 @@ def scheduled_checks(test: UnitTest, outcome: ScheduledOutcome) -> list[CheckRes
     count = len(outcome.notables)
     if test.expected_notables is not None:
         ok = count == test.expected_notables
-        detail = f"{count} notable(s) after throttling, expected {test.expected_notables}"
+        detail = f"{count_text(count)} notable(s) after throttling, expected {count_text(test.expected_notables)}"
         checks.append(CheckResult(("expected_notables",), ok,
                                   detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
     if test.max_notables is not None:
         ok = count <= test.max_notables
-        detail = f"{count} notable(s), at most {test.max_notables} allowed"
+        detail = f"{count_text(count)} notable(s), at most {count_text(test.max_notables)} allowed"
         checks.append(CheckResult(("max_notables",), ok,
                                   detail if ok else f"{detail}; {_shown_notables(outcome.notables)}"))
     if test.detect_within is not None:
@@ -163,14 +163,14 @@ def _notable_row_check(index: int, expected: Mapping[str, str], notables: Sequen
         return CheckResult(path, False, f"no notable has: {shown}; no notable came back")
     named = list(expected)
     raised = rows_text([{key: n.fields.get(key) for key in named} for n in notables], SHOWN, named)
-    return CheckResult(path, False, f"no notable has: {shown}; {len(notables)} notable(s): {raised}")
+    return CheckResult(path, False, f"no notable has: {shown}; {count_text(len(notables))} notable(s): {raised}")
 
 
 def _risk_check(risk_object: str, expected: int, outcome: ScheduledOutcome) -> CheckResult:
     """``expected_risk[OBJECT]``: the object's total over the timeline's risk events equals ``expected``."""
     path = ("expected_risk", risk_object)
     total = outcome.risk_by_object.get(risk_object, 0)
-    detail = f"total risk {total}, expected {expected}"
+    detail = f"total risk {count_text(total)}, expected {count_text(expected)}"
     if total == expected:
         return CheckResult(path, True, detail)
     writes = [w for w in outcome.risk_writes if w.risk_object == risk_object]
@@ -185,7 +185,7 @@ def _risk_events_check(expected: int, outcome: ScheduledOutcome) -> CheckResult:
     """``expected_risk_events``: the detection's own risk events number ``expected``; a failure names the risk
     objects they were written for (what a must-not-fire test's broken detection scored, and for whom)."""
     own = outcome.own_risk_writes
-    detail = f"{len(own)} risk event(s) written by the detection, expected {expected}"
+    detail = f"{count_text(len(own))} risk event(s) written by the detection, expected {count_text(expected)}"
     if len(own) == expected:
         return CheckResult(("expected_risk_events",), True, detail)
     shown = _shown_writes(own, by=lambda w: w.risk_object) if own else "it wrote none"
@@ -214,14 +214,15 @@ def scheduled_warnings(test: UnitTest, result_count: int | None, outcome: Schedu
     if test.has_scheduled_expectations or result_count is None:
         return []
     if result_count > 0 and not outcome.raises_alerts and not outcome.runs_with_rows:
-        return [f"scheduled: all time finds {result_count} result(s) but none of the {outcome.runs} scheduled "
-                "run(s) returns a row"]
+        return [f"scheduled: all time finds {count_text(result_count)} result(s) but none of the "
+                f"{count_text(outcome.runs)} scheduled run(s) returns a row"]
     if result_count > 0 and outcome.raises_alerts and outcome.first_alert is None:
-        return [f"scheduled: all time finds {result_count} result(s) but the scheduled runs raise no notable "
-                f"or risk event ({outcome.runs} run(s), {outcome.runs_with_rows} with rows)"]
+        return [f"scheduled: all time finds {count_text(result_count)} result(s) but the scheduled runs raise no "
+                f"notable or risk event ({count_text(outcome.runs)} run(s), {count_text(outcome.runs_with_rows)} "
+                "with rows)"]
     if result_count == 0 and outcome.notables:
-        return [f"scheduled: all time finds no result but the scheduled runs raise {len(outcome.notables)} "
-                f"notable(s); {_shown_notables(outcome.notables)}"]
+        return [f"scheduled: all time finds no result but the scheduled runs raise "
+                f"{count_text(len(outcome.notables))} notable(s); {_shown_notables(outcome.notables)}"]
     return []
 
 

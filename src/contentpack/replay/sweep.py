@@ -157,7 +157,7 @@ from pathlib import Path
 from contentpack.content.diagnostics import Diagnostic, Position
 from contentpack.content.model import Detection, Pack, UnitTest
 from contentpack.content.schedule import max_hold_back
-from contentpack.cut_lists import more_text
+from contentpack.cut_lists import count_text, counted, more_text
 from contentpack.durations import format_duration
 from contentpack.replay.attack_data import AttackDataStore
 from contentpack.replay.checks import CheckResult
@@ -336,18 +336,14 @@ def _seconds(seconds: float) -> str:
     return f"{minutes}{seconds - (whole - whole % 60):.3f}".rstrip("0") + "s"
 
 
-def _counted(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def changes(unmoved: Raised, moved: Raised) -> str:
     """What ``moved`` raised that ``unmoved`` did not, e.g. ``2 notables instead of 1; risk of alice 160
     instead of 80``."""
     said = []
     if moved.notables != unmoved.notables:
-        said.append(f"{_counted(moved.notables, 'notable')} instead of {unmoved.notables}")
+        said.append(f"{counted(moved.notables, 'notable')} instead of {count_text(unmoved.notables)}")
     before, after = dict(unmoved.risk), dict(moved.risk)
-    said += [f"risk of {name} {after.get(name, 0)} instead of {before.get(name, 0)}"
+    said += [f"risk of {name} {count_text(after.get(name, 0))} instead of {count_text(before.get(name, 0))}"
              for name in sorted(before.keys() | after.keys()) if before.get(name, 0) != after.get(name, 0)]
     return "; ".join(said)
 

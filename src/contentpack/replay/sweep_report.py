@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from contentpack.cut_lists import count_text
 from contentpack.junit import Case
 from contentpack.printable import TABLE_WIDTH
 from contentpack.replay.report import below, checks_json, junit_case, position_json, setup_case, tests_table
@@ -19,7 +20,7 @@ def summary(report: SweepReport) -> str:
     verdict = "PASS" if report.ok else "FAIL"
     variants = sum(test.variants for test in report.tests)
     return (f"{verdict}: {len(report.tests)} test(s) swept, {passed} passed, {len(report.tests) - passed} failed "
-            f"({variants:,} variant(s), {report.seconds:.2f} s, sweep)")
+            f"({count_text(variants)} variant(s), {report.seconds:.2f} s, sweep)")
 
 
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
@@ -28,8 +29,8 @@ def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool =
     failed checks of the unmoved timeline (``SweptTest.failed_checks``, at their places, as the replay's), its
     differing variants and the likely fix (``SweptTest.hints``)."""
     headers = ["variants", "notables", "differ"]
-    rows = [[str(t.variants), "-" if t.unmoved is None else str(t.unmoved.notables),
-             "-" if t.unmoved is None else str(len(t.differences))] for t in report.tests]
+    rows = [[count_text(t.variants), "-" if t.unmoved is None else count_text(t.unmoved.notables),
+             "-" if t.unmoved is None else count_text(len(t.differences))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
     lines = [line for t in report.tests
              for line in [*below(t, t.errors, [*t.failed_checks, *((t.position, line) for line in t.differing)]),

@@ -100,6 +100,7 @@ from typing import Literal
 
 from contentpack.content.model import Detection, Pack
 from contentpack.cron import CronError
+from contentpack.cut_lists import count_text
 from contentpack.simulate.dispatch import Schedule, max_skew_of, schedule_of
 from contentpack.simulate.engine_setup import build_engine
 from contentpack.simulate.notables import Notable, notable_for
@@ -150,7 +151,7 @@ class TooLarge(Exception):
         if runs is None:
             message = f"{span} is longer than the {MAX_PERIOD_DAYS} days a simulation covers"
         else:
-            message = f"{span} holds more than the {MAX_RUNS:,} scheduled runs a simulation keeps"
+            message = f"{span} holds more than the {count_text(MAX_RUNS)} scheduled runs a simulation keeps"
         super().__init__(message)
         self.message = message
 
@@ -246,9 +247,9 @@ class RunMessage:
     first_run: float
 
     def tally(self, of_runs: int) -> str:
-        """How often, as the reports word it: ``(12 of 513 runs, first at 2026-10-05T08:00:00.000Z)``, the time in the
-        form of every other (``iso_utc``)."""
-        return f"({self.runs} of {of_runs} runs, first at {iso_utc(self.first_run)})"
+        """How often, as the reports word it: ``(12 of 1,513 runs, first at 2026-10-05T08:00:00.000Z)``, each count
+        as every report writes one (``count_text``), the time in the form of every other (``iso_utc``)."""
+        return f"({count_text(self.runs)} of {count_text(of_runs)} runs, first at {iso_utc(self.first_run)})"
 
     def said_by(self, what: str, of_runs: int) -> str:
         """As replay and backtest tell it: ``scheduled runs (warn): [subsearch]: ... (12 of 513 runs, ...)``."""
