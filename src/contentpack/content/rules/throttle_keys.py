@@ -15,8 +15,8 @@ Followed after that ``stats``, on the engine's parse of the pack-expanded search
 (``CommandSpec.multivalue``, beside the command's parser in ``spl/commands``; for ``eval``, each function's
 ``FunctionSpec.keeps_values``): ``eval f=coalesce(f, g)``, ``coalesce(g, f)``, ``mvdedup(f)``, ``mvsort(f)``,
 ``mvappend(f, ...)``, ``g=f``, ``if(c, g, f)`` or a ``case`` value keep or pass on the values (either branch can be
-the one taken), any other assignment (``mvjoin``, ``mvindex``, ``mvcount``…) ends the certainty; ``rex … max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it
-holds; a ``lookup … OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the
+the one taken), any other assignment (``mvjoin``, ``mvindex``, ``mvcount``…) ends the certainty; ``rex …
+max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it holds; a ``lookup … OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the
 table's data), its input fields and a lone ``OUTPUTNEW`` field keep theirs; ``mvexpand`` and ``makemv`` end it for
 their field; ``rename`` moves it; ``table``/``fields`` end it for a field they drop; commands that only
 filter, order or pick results keep it. A command with no such registration after the last ``stats`` (``join``,
