@@ -16,12 +16,13 @@ Followed after that ``stats``, on the engine's parse of the pack-expanded search
 ``FunctionSpec.keeps_values``): ``eval f=coalesce(f, g)``, ``coalesce(g, f)``, ``mvdedup(f)``, ``mvsort(f)``,
 ``mvappend(f, ...)``, ``g=f``, ``if(c, g, f)`` or a ``case`` value keep or pass on the values (either branch can be
 the one taken), any other assignment (``mvjoin``, ``mvindex``, ``mvcount``…) ends the certainty; ``rex …
-max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it holds; a ``lookup … OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the
-table's data), its input fields and a lone ``OUTPUTNEW`` field keep theirs; ``mvexpand`` and ``makemv`` end it for
-their field; ``rename`` moves it; ``table``/``fields`` end it for a field they drop; commands that only
-filter, order or pick results keep it. A command with no such registration after the last ``stats`` (``join``,
-``append``, a ``lookup`` without an output clause, ``spath`` without a path, ``timechart``…), or a search the engine
-cannot split or parse, leaves the detection unjudged: no finding.
+max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it holds; a ``lookup …
+OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the table's data), its
+input fields and a lone ``OUTPUTNEW`` field keep theirs; ``mvexpand`` and ``makemv`` end it for their field;
+``rename`` moves it; ``table``/``fields`` end it for a field they drop; commands that only filter, order or pick
+results keep it. A command with no such registration after the last ``stats`` (``join``, ``append``, a ``lookup``
+without an output clause, ``spath`` without a path, ``timechart``…), or a search the engine cannot split or parse,
+leaves the detection unjudged: no finding.
 
 A warning, not an error: that the field can hold several values is certain, that it does in production is not
 (``values(app_id) by client_sp_id`` may hold one value in every real result), and a multivalue key is not
