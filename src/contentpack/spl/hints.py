@@ -535,7 +535,7 @@ def unmatched_index(pipeline: Pipeline, carried: Collection[str]) -> IndexHint |
     that compare only ``index`` (``index=entra``, ``(index=a OR index=b)``), matched as the search matches them
     (wildcards, case). None when no event was read, or the search names no index it asks for (``NOT index=x``)."""
     parts = _index_parts(pipeline)
-    asked = asks_index(pipeline)
+    asked = _asked(parts)
     if not carried or not asked:  # no event read, or only ``NOT index=x``
         return None
     matches = compile_search(SearchAnd(parts, parts[0].offset))
@@ -547,7 +547,12 @@ def unmatched_index(pipeline: Pipeline, carried: Collection[str]) -> IndexHint |
 def asks_index(pipeline: Pipeline) -> tuple[str, ...]:
     """The indexes the pipeline's base search asks for (``unmatched_index``): none, and no hint to give, unless it
     names one, so that a caller reads which indexes its events are in only then."""
-    return tuple(sorted({value for part in _index_parts(pipeline) for value in _asked_indexes(part)}))
+    return _asked(_index_parts(pipeline))
+
+
+def _asked(parts: Sequence[SearchExpr]) -> tuple[str, ...]:
+    """The indexes ``parts`` (``_index_parts``) ask for, each once, in order."""
+    return tuple(sorted({value for part in parts for value in _asked_indexes(part)}))
 
 
 def _index_parts(pipeline: Pipeline) -> tuple[SearchExpr, ...]:
