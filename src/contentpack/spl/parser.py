@@ -18,7 +18,7 @@ from contentpack.spl.commands import get_command
 from contentpack.spl.commands.base import CommandInput
 from contentpack.spl.cursor import OffsetMap, remap
 from contentpack.spl.errors import SplError, SplSyntaxError, SplUnsupportedError
-from contentpack.spl.lexer import Segment, split_pipeline, tokenize_search
+from contentpack.spl.lexer import Segment, Token, split_pipeline, tokenize_search
 from contentpack.spl.macros import Expanded, MacroDef, expand
 
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -278,14 +278,20 @@ def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Itera
         for at, token in enumerate(tokens):
             if token.kind == "SUBSEARCH":
                 yield from command_words(token.text, token.offset, subsearch=True)
-            elif (name == "map" and token.kind == "PHRASE" and at >= 2 and tokens[at - 1].text == "="
-                  and tokens[at - 2].text.lower() == "search"):
+            elif name == "map" and is_map_search_string(tokens, at):
                 # map runs the string as a search for each result; a string holding escapes is placed at its
                 # opening quote (its unescaped offsets are not the file's)
                 raw = text[token.offset - base + 1:token.end - base - 1]
                 inner = command_words(token.text, token.offset + 1, subsearch=True)
                 yield from (inner if raw == token.text
                             else (word._replace(offset=token.offset) for word in inner))
+
+
+def is_map_search_string(tokens: Sequence[Token], at: int) -> bool:
+    """Whether ``tokens[at]`` (of a ``map`` command, ``tokenize_search``) is its quoted ``search="..."`` string: the
+    search map runs once per result, which CP085 reads for commands and CP086 for the tokens filled into it."""
+    return (tokens[at].kind == "PHRASE" and at >= 2 and tokens[at - 1].text == "="
+            and tokens[at - 2].text.lower() == "search")
 
 
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,

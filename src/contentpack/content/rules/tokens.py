@@ -136,6 +136,7 @@ def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) ->
     outer commands only clean fields the attacker's patterns taint again, assumed close enough)."""
     from contentpack.spl import SplError
     from contentpack.spl.lexer import split_pipeline, tokenize_search
+    from contentpack.spl.parser import is_map_search_string
 
     for index, segment in enumerate(segments):
         try:
@@ -146,8 +147,7 @@ def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) ->
         words = segment.text.split(None, 1)
         if index > 0 and words and words[0].lower() == "map":
             for at, token in enumerate(tokens):
-                if (token.kind == "PHRASE" and at >= 2 and tokens[at - 1].text == "="
-                        and tokens[at - 2].text.lower() == "search"):
+                if is_map_search_string(tokens, at):
                     yield prefix, token.offset + 1, token.end - 1
         for token in tokens:
             if token.kind == "SUBSEARCH":
