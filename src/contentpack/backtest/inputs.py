@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
-from contentpack.cut_lists import cut_list, more_text
+from contentpack.cut_lists import count_text, cut_list, more_text
 from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
@@ -540,7 +540,7 @@ def empty_notes(empty: Sequence[str], unread: str) -> list[str]:
         return [f"{empty[0]} is empty: {unread} from it"]
     if not empty:
         return []
-    return [f"{len(empty):,} files are empty: {unread} from them: "
+    return [f"{count_text(len(empty))} files are empty: {unread} from them: "
             f"{cut_list(empty, _NOT_READ_SHOWN, separator=', ')}"]
 
 
@@ -557,7 +557,7 @@ def not_read(not_logs: Sequence[str], prose: Sequence[str], where: str) -> list[
                                     "bytes)")):
         if paths:
             names = cut_list(list(paths), _NOT_READ_SHOWN, separator=", ")
-            said.append(f"{len(paths):,} {files} {where} not read, as {why}: {names}")
+            said.append(f"{count_text(len(paths))} {files} {where} not read, as {why}: {names}")
     return said
 
 
