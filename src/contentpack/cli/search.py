@@ -165,8 +165,8 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
             try:
                 options[setting] = int(number)
             except ValueError:  # more digits than Python reads (sys.get_int_max_str_digits): "internal error"
-                raise UsageError(f"--lookup-option {name.strip()}:{setting}: a number of {len(number):,} digits, "
-                                 "more than this engine reads") from None
+                raise UsageError(f"--lookup-option {name.strip()}:{setting}: a number of {count_text(len(number))} "
+                                 "digits, more than this engine reads") from None
         elif setting == "default_match":
             options[setting] = text
         elif setting == "match_type":
