@@ -436,33 +436,35 @@ def test_a_function_failure_names_the_function_once(capsys: pytest.CaptureFixtur
         assert (status, out, err) == (1, "", refused("<search>:1:24", message)), spl
 
 
-def test_an_empty_events_file_is_named_in_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_events_file_is_named_in_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An export that failed (an empty file) answered ``| stats count`` with 0 and not a word, as a tenant that
-    did nothing would; the rows are unchanged, the hint is on stderr, and a file with events gets none."""
+    did nothing would; the rows are unchanged, the note is on stderr, and a file with events gets none. A note, as
+    ``backtest`` names an empty file (it was a "hint" here and a "note" there): a fact about the input, where a
+    hint says what to change in the search."""
     empty = tmp_path / "week.json"
     empty.write_text("")
     status, out, err = run(capsys, "* | stats count", "--events", str(SAMPLE_LOGS), "--events", str(empty),
                            "--format", "csv")
     assert (status, out.split()) == (0, ["count", "16"])
-    assert err == f"contentpack search: hint: {empty} is empty: the search read no events from it\n"
+    assert err == f"contentpack search: note: {empty} is empty: the search read no events from it\n"
 
 
-def test_an_empty_events_file_alone_is_the_one_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_events_file_alone_is_the_one_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """When every ``--events`` file is empty, that is why nothing came back: the hint on a field no event has
     (``groups by 'category' (stats), a field no event has; is it a search-time field ...?``) followed it and sent
     a newcomer after a field the search had right (newuser23). A file with events beside it keeps that hint."""
     empty = tmp_path / "week.json"
     empty.write_text("")
     status, out, err = run(capsys, "* | stats count by category", "--events", str(empty), "--format", "csv")
-    said = f"contentpack search: hint: {empty} is empty: the search read no events from it\n"
+    said = f"contentpack search: note: {empty} is empty: the search read no events from it\n"
     assert (status, out.strip(), err) == (0, "", said)
     status, out, err = run(capsys, "* | stats count by categry", "--events", str(SAMPLE_LOGS), "--events", str(empty),
                            "--format", "csv")
     assert "'categry' (stats), a field no event has (did you mean 'category'?)" in err
 
 
-def test_many_empty_events_files_are_one_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A folder of failed exports gave a hint a file (hundreds of lines before the rows' story); they are one hint,
+def test_many_empty_events_files_are_one_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder of failed exports gave a note a file (hundreds of lines before the rows' story); they are one note,
     the first five named and the rest counted, and every file empty still leaves out the hint on a field no event
     has (the empty files are why nothing came back)."""
     empty = [tmp_path / f"day{number}.json" for number in range(7)]
@@ -473,7 +475,7 @@ def test_many_empty_events_files_are_one_hint(tmp_path: Path, capsys: pytest.Cap
                            "--format", "csv")
     named = ", ".join(str(path) for path in empty[:5])
     assert (status, out.strip(), err) == (
-        0, "", f"contentpack search: hint: 7 files are empty: the search read no events from them: {named} (+2 more)\n")
+        0, "", f"contentpack search: note: 7 files are empty: the search read no events from them: {named} (+2 more)\n")
 
 
 def test_a_missing_lookup_file_is_named_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

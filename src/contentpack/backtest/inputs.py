@@ -246,7 +246,7 @@ class ReadReport:
         """How much was read, in the units of the files read: ``3,881 JSON line(s)`` (``JSON_LINES``: the lines of
         JSON-lines files), ``500 CSV row(s)``, ``1 JSON document(s)``, those present joined (``0 JSON line(s)`` for
         nothing)."""
-        return ", ".join(f"{count:,} {JSON_LINES if unit == LINES else unit}" for count, unit in self._read())
+        return ", ".join(f"{count_text(count)} {JSON_LINES if unit == LINES else unit}" for count, unit in self._read())
 
     def _read(self) -> list[tuple[int, str]]:
         amounts = ((self.lines, LINES), (self.rows, ROWS), (self.documents, DOCUMENTS))
@@ -257,7 +257,7 @@ class ReadReport:
         ``1 bad line(s), 3 bad record(s)``); nothing bad is said in the
         unit of what was read (``0 bad line(s)``, ``0 bad CSV row(s)``)."""
         counts = [(self.bad_units.get(unit, 0), unit) for unit in _BAD_UNITS]
-        return ", ".join(f"{count:,} bad {unit}" for count, unit in counts if count) \
+        return ", ".join(f"{count_text(count)} bad {unit}" for count, unit in counts if count) \
             or f"0 bad {self._read()[0][1]}"
 
     def bad_kinds(self) -> str:
@@ -297,20 +297,22 @@ class ReadReport:
         guess) and blank (said when lines were read), and what was bad (``amount_bad``), in the units read; then the
         events decoded, kept, outside the range and matching no detection (``3,173 line(s) set aside unread (...),
         896 line(s) decoded, 0 bad line(s); 896 event(s): 896 kept for the detections``)."""
-        read = [f"{self.unread:,} line(s) set aside unread (no detection can match them)",
-                f"{self.decoded:,} line(s) decoded" + (f" ({self.messages:,} Event Hub message(s) of "
-                                                       f"{self.message_records:,} record(s))" if self.messages else ""),
-                *([f"{self.blank:,} blank line(s)"] if self.blank else [])] if self.lines else []
-        events = [f"{self.events:,} kept for the detections"]
+        read = [f"{count_text(self.unread)} line(s) set aside unread (no detection can match them)",
+                f"{count_text(self.decoded)} line(s) decoded"
+                + (f" ({count_text(self.messages)} Event Hub message(s) of {count_text(self.message_records)} "
+                   "record(s))" if self.messages else ""),
+                *([f"{count_text(self.blank)} blank line(s)"] if self.blank else [])] if self.lines else []
+        events = [f"{count_text(self.events)} kept for the detections"]
         if self.outside:
-            events.append(f"{self.outside:,} outside --from/--to")
+            events.append(f"{count_text(self.outside)} outside --from/--to")
         if self.unmatched:
-            events.append(f"{self.unmatched:,} no detection can match")
+            events.append(f"{count_text(self.unmatched)} no detection can match")
         early = f"; {indexed_early_note(self.indexed_early)}" if self.indexed_early else ""
-        model = (f"; {self.unindexed_exports:,} from a Splunk export without _indextime, indexed by the pack's delay "
-                 f"model instead (export with {EXPORT_FIELDS} for the real delay)") if self.unindexed_exports else ""
-        return (f"{', '.join([*read, self.amount_bad()])}; {self.events_decoded:,} event(s): {', '.join(events)}"
-                f"{early}{model}")
+        model = (f"; {count_text(self.unindexed_exports)} from a Splunk export without _indextime, indexed by the "
+                 f"pack's delay model instead (export with {EXPORT_FIELDS} for the real delay)"
+                 ) if self.unindexed_exports else ""
+        return (f"{', '.join([*read, self.amount_bad()])}; {count_text(self.events_decoded)} event(s): "
+                f"{', '.join(events)}{early}{model}")
 
     def more_bad(self) -> str:
         """``(+N more bad line(s))`` past the bad lines listed (``bad_lines``), "" when every one is: the terminal's
@@ -334,7 +336,8 @@ COUNT_LABELS = {
     "events_indexed_before_time": "events with _indextime before _time (the source's clock ahead?)",
     "export_events_without_indextime": "events a detection can match of a Splunk export without _indextime (indexed by "
                                        "the delay model)",
-    "events_over_extraction_cutoff": f"events over {AUTO_EXTRACTION_CUTOFF:,} bytes (fields past it not extracted)",
+    "events_over_extraction_cutoff": f"events over {count_text(AUTO_EXTRACTION_CUTOFF)} bytes (fields past it not "
+                                     "extracted)",
     "bad_lines": "bad, in all (lines, CSV rows, JSON documents, records)", "bad_whole_lines": "bad lines",
     "bad_csv_rows": "bad CSV rows", "bad_json_documents": "bad JSON documents",
     "bad_records": "bad records (inside a line or document whose others were read)",
@@ -366,8 +369,9 @@ def same_content_note(later: str, earlier: str) -> str:
 def same_records_note(later: str, earlier: str, count: int) -> str:
     """What the read line says of a file some of whose events kept were also kept from an earlier file, the same
     ``_raw`` (``ReadReport.same_records``): two exports of overlapping periods, their shared events read twice."""
-    return (f"{path_text(later)} holds {count:,} event(s) kept for the detections that {path_text(earlier)} holds too "
-            f"(the same _raw: exports of overlapping periods?): they were {_COUNTED_TWICE}; give each event once")
+    return (f"{path_text(later)} holds {count_text(count)} event(s) kept for the detections that "
+            f"{path_text(earlier)} holds too (the same _raw: exports of overlapping periods?): they were "
+            f"{_COUNTED_TWICE}; give each event once")
 
 
 # What reading an event twice does, as the notes of a file read twice say it
@@ -380,8 +384,8 @@ def indexed_early_note(count: int, unit: str = "") -> str:
     they happened (``ReadReport.indexed_early``), in the words the backtest's read line (after its events, so
     ``unit`` is empty) and ``search`` (``unit`` = `` event(s)``) both say them, counted by the one reader both read
     exports with (``EventReader``)."""
-    return (f"{count:,}{unit} with _indextime before _time (the source's clock ahead, or a time read in the wrong "
-            "time zone)")
+    return (f"{count_text(count)}{unit} with _indextime before _time (the source's clock ahead, or a time read in "
+            "the wrong time zone)")
 
 
 @dataclass(frozen=True)
@@ -1002,7 +1006,7 @@ class EventReader:
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InputError(f"{name}: a JSON document (array or multi-line object) is read whole and may hold at "
-                             f"most {MAX_DOCUMENT_BYTES:,} bytes; write bigger inputs as JSON lines, "
+                             f"most {count_text(MAX_DOCUMENT_BYTES)} bytes; write bigger inputs as JSON lines, "
                              f"{_as_lines(data[:4096], name)}")
         self.report.documents += 1
         try:

@@ -193,7 +193,7 @@ class Summary:
             console.print("Top risk objects: none", markup=False)
         result = self.backtest.result
         summary = [f"period {iso(result.start)} .. {iso(result.end)}{self.period_reason()}", *self.reading_lines(),
-                   f"{len(result.notables):,} notable(s), {len(result.risk):,} risk event(s)"]
+                   f"{count_text(len(result.notables))} notable(s), {count_text(len(result.risk))} risk event(s)"]
         text: str = console.file.getvalue()  # type: ignore[attr-defined]
         tables = [line.rstrip() for line in text.rstrip("\n").splitlines()]  # rich pads titles with spaces
         # the summary is text, never rich markup, and wraps between words with a hanging indent as every note
@@ -276,8 +276,8 @@ class Summary:
                              "the period's runs see, but none is one a detection can match (no line holds what the "
                              "detections' searches look for): no --from/--to would keep one")
             else:
-                which = (f"the {read.outside:,} event(s) a detection could match are" if read.outside_span is not None
-                         else "the events read (none a detection can match) are")
+                which = (f"the {count_text(read.outside)} event(s) a detection could match are"
+                         if read.outside_span is not None else "the events read (none a detection can match) are")
                 lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period "
                              f"sees only those from {iso(reach)} (the period's start less the longest lookback of the "
                              f"detections run, {format_duration(self.backtest.lookback)}) to before "

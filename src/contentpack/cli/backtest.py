@@ -21,8 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, Task, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from contentpack.backtest.inputs import InputError, Metadata, ReadReport, find_inputs, refusals
@@ -33,6 +32,7 @@ from contentpack.cli import backtest_splunk
 from contentpack.cli.common import (SETUP_FAILED, print_diagnostics, print_failure, unknown_detections,
                                     usage_error)
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, require_root
+from contentpack.cli.progress import stderr_bars
 from contentpack.cli.report_file import folder_problem
 from contentpack.cli.typed_time import TypedTimeError, typed_time
 from contentpack.printable import json_text, output_width, printable
@@ -85,8 +85,8 @@ def _progress(enabled: bool, total_bytes: int) -> Iterator[Callbacks]:
     if not enabled:
         yield Callbacks()
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), _Amount(), TimeRemainingColumn(),
-                  console=Console(file=sys.stderr), transient=True, auto_refresh=False) as bars:
+    with stderr_bars(TextColumn("{task.description}"), BarColumn(), _Amount(), TimeRemainingColumn(),
+                     auto_refresh=False) as bars:
         reading = bars.add_task("reading", total=max(total_bytes, 1))
         simulating = bars.add_task("simulating", total=1, visible=False, unit="h")
         drawn = [0.0]

@@ -49,11 +49,11 @@ def _progress(enabled: bool) -> Iterator[Callable[[Answered], None] | None]:
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
-                  console=Console(file=sys.stderr), transient=True) as bars:
+    from contentpack.cli.progress import stderr_bars
+
+    with stderr_bars(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn()) as bars:
         task = bars.add_task("search jobs: finding the runs", total=None)
 
         def update(answered: Answered) -> None:

@@ -101,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _scale(args: argparse.Namespace) -> int:
     if not 0 <= args.events <= MAX_EVENTS:
-        return usage_error("generate-data", f"--events must be 0 to {MAX_EVENTS:,} (about 340 GB); write larger "
-                           "volumes as several files with different --seed values")
+        return usage_error("generate-data", f"--events must be 0 to {count_text(MAX_EVENTS)} (about 340 GB); write "
+                           "larger volumes as several files with different --seed values")
     if args.out is None or args.out.is_dir():
         return usage_error("generate-data", "--events needs --out FILE (a file path)")
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:

@@ -117,11 +117,11 @@ def _sweep_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("sweeping tests"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(file=sys.stderr), transient=True) as bars:
+    from contentpack.cli.progress import stderr_bars
+
+    with stderr_bars(TextColumn("sweeping tests"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bars:
         task = bars.add_task("sweep", total=None)
         yield lambda done, total: bars.update(task, completed=done, total=total)
 

@@ -165,8 +165,8 @@ def lookup_settings(values: Sequence[str]) -> dict[str, dict[str, object]]:
             try:
                 options[setting] = int(number)
             except ValueError:  # more digits than Python reads (sys.get_int_max_str_digits): "internal error"
-                raise UsageError(f"--lookup-option {name.strip()}:{setting}: a number of {len(number):,} digits, "
-                                 "more than this engine reads") from None
+                raise UsageError(f"--lookup-option {name.strip()}:{setting}: a number of {count_text(len(number))} "
+                                 "digits, more than this engine reads") from None
         elif setting == "default_match":
             options[setting] = text
         elif setting == "match_type":
@@ -507,13 +507,13 @@ def run(args: argparse.Namespace) -> int:
             raise _Refused(exc) from None
         fields = _event_order(engine.parse(args.spl), results.rows, results.fields)
         warnings = [f"{tally.path}: {cut_note(tally.cut)}; {CUT_FIX}" for tally in results.tallies if tally.cut]
-        notes = [f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
-                 if tally.early]
         empty = empty_files(files)
-        # every file empty: that hint says why nothing came back, and "a field no event has" sent the user after
-        # the search's fields (newuser23)
-        hints = [*empty_notes(empty, "the search read no events"),
-                 *_untimed_hints(results.tallies, args.time_field, args.tz),
+        # an empty file is a note, as backtest names one (``inputs.empty_notes``); every file empty, it says why
+        # nothing came back, and a hint on "a field no event has" sent the user after the search's fields (newuser23)
+        notes = [*(f"{tally.path}: {indexed_early_note(tally.early, ' event(s)')}" for tally in results.tallies
+                   if tally.early),
+                 *empty_notes(empty, "the search read no events")]
+        hints = [*_untimed_hints(results.tallies, args.time_field, args.tz),
                  *([] if files and len(empty) == len(files) else
                    _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
                           None if survey is None else survey.present))]
@@ -537,7 +537,7 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"contentpack search: {message.render()}"), file=sys.stderr)
     for warning in warnings:  # ours, not the job's: Splunk gives no message for a cut (``events.CUT_FIX``)
         print(printable(f"contentpack search: warn: {warning}"), file=sys.stderr)
-    for note in notes:  # the backtest's read line says the same of the same files (``inputs.indexed_early_note``)
+    for note in notes:  # the backtest says the same of the same files (``inputs.indexed_early_note``, ``empty_notes``)
         print(printable(f"contentpack search: note: {note}"), file=sys.stderr)
     for hint in hints:
         print(printable(f"contentpack search: hint: {hint}"), file=sys.stderr)

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from contentpack.cli import run_from
+from contentpack.cut_lists import count_text
 from contentpack.spl.limits import Limits
 
 
@@ -62,7 +63,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-regex-seconds", type=float, default=defaults.regex_seconds, metavar="S",
                         help=f"time one regex match of one value may take (default {defaults.regex_seconds:g})")
     parser.add_argument("--max-generated-rows", type=int, default=defaults.max_generated_rows, metavar="N",
-                        help=f"rows makeresults may generate (default {defaults.max_generated_rows:,})")
+                        help=f"rows makeresults may generate (default {count_text(defaults.max_generated_rows)})")
     parser.add_argument("--max-mv-values", type=int, default=defaults.max_mv_values, metavar="N",
-                        help=f"values one built multivalue field may hold (default {defaults.max_mv_values:,})")
+                        help="values one built multivalue field may hold (default "
+                        f"{count_text(defaults.max_mv_values)})")
     parser.set_defaults(func=run_from("contentpack.cli.search"))

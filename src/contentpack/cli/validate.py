@@ -19,7 +19,7 @@ from contentpack.content.config import CONFIG_FILE, PackRootError
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.validate import ValidationResult, validate_pack
 from contentpack.cli.report_file import junit_problem, report_path, write_junit
-from contentpack.cut_lists import counted
+from contentpack.cut_lists import count_text, counted
 from contentpack.junit import Case
 from contentpack.spl.files import no_such_input
 
@@ -114,7 +114,7 @@ def _scope(modelled: int, files: int, noun: str) -> str:
     """``12 detections``, or ``11 of 12 detections`` when a file's errors kept it out of the pack: a count that
     silently dropped the broken file would read as if the file were not there."""
     if files > modelled:
-        return f"{modelled:,} of {counted(files, noun)}"
+        return f"{count_text(modelled)} of {counted(files, noun)}"
     return counted(modelled, noun)
 
 

@@ -27,6 +27,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from contentpack.content.diagnostics import Diagnostic, Position, error
 from contentpack.content.model import SourceMap
 from contentpack.content.positions import DocumentPositions, FlatPositions, PositionTable
+from contentpack.cut_lists import count_text
 from contentpack.spl.files import FileRefused, os_reason, read_capped
 
 MAX_FILE_BYTES = 1024 * 1024  # content files are a few KB; anything this big is a mistake or an attack
@@ -268,7 +269,7 @@ class _Walker:
         # collection loops below, without a call per node.
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Expansion(node, f"document expands to more than {MAX_NODES:,} nodes (alias/anchor bomb?)",
+            raise _Expansion(node, f"document expands to more than {count_text(MAX_NODES)} nodes (alias/anchor bomb?)",
                              recorded=False)
         if depth > MAX_DEPTH:
             raise _Expansion(node, f"nesting deeper than {MAX_DEPTH} levels (recursive anchor?)", recorded=False)
@@ -342,7 +343,7 @@ class _Walker:
         except (ConstructorError, ValueError) as exc:
             reason = str(exc)
             if reason.startswith("Exceeds the limit"):  # Python's own cap on decimal digits, not YAML's
-                reason = f"more than {sys.get_int_max_str_digits():,} digits"
+                reason = f"more than {count_text(sys.get_int_max_str_digits())} digits"
             raise self._bad_scalar(node, node.tag.rsplit(":", 1)[-1], reason) from None
         except (LookupError, AttributeError):
             # PyYAML's bool, int, float and timestamp constructors expect text the resolver already matched to
@@ -364,8 +365,8 @@ class _Walker:
 
 
 def _over_budget(node: yaml.Node) -> _Expansion:
-    return _Expansion(node, f"document expands to more than {MAX_EXPANDED_BYTES:,} bytes of text (alias/anchor bomb?)",
-                      recorded=True)
+    return _Expansion(node, f"document expands to more than {count_text(MAX_EXPANDED_BYTES)} bytes of text "
+                      "(alias/anchor bomb?)", recorded=True)
 
 
 _NOTHING: dict[object, None] = {}  # its ``get`` is the cheapest callable that accepts the hook's arguments

@@ -25,7 +25,7 @@ import jsonschema_rs
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.model import NodePath, SourceMap
-from contentpack.cut_lists import cut_list
+from contentpack.cut_lists import count_text, cut_list
 
 SchemaKind = Literal["detection", "macro", "story", "data_source", "lookup", "contentpack"]
 SCHEMA_KINDS: tuple[SchemaKind, ...] = ("detection", "macro", "story", "data_source", "lookup", "contentpack")
@@ -254,5 +254,6 @@ def validate(kind: SchemaKind, data: object, source: SourceMap) -> list[Diagnost
         problems.extend(_translate(kind, err, source, data))
     if skipped:
         problems.append(error(source.at(), RULE_INVALID_VALUE,
-                              f"{skipped:,} more schema error(s) in this file not shown (fix the ones above first)"))
+                              f"{count_text(skipped)} more schema error(s) in this file not shown (fix the ones "
+                              "above first)"))
     return sorted(set(problems))

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from contentpack.cut_lists import count_text
 from contentpack.datagen import catalog
 from contentpack.datagen.clock import TICKS_PER_SECOND, ticks_of
 from contentpack.datagen.template import SignInRenderer
@@ -262,7 +263,7 @@ def write_events(
     temporary folder for a stream (``/dev/stdout``).
     """
     if not 0 <= n_events <= MAX_EVENTS:
-        raise ValueError(f"n_events must be 0 to {MAX_EVENTS:,}")
+        raise ValueError(f"n_events must be 0 to {count_text(MAX_EVENTS)}")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"workers must be 1 to {MAX_WORKERS}")
     workers = workers or min(4, os.cpu_count() or 1)

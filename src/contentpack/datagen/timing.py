@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contentpack.content.model import IngestionDelay
+from contentpack.cut_lists import count_text
 from contentpack.datagen.clock import TICKS_PER_SECOND, property_time, record_time, ticks_of
 from contentpack.datagen.writer import Record, to_line
 from contentpack.durations import duration_seconds, format_duration, one_unit_duration
@@ -43,7 +44,7 @@ MAX_TIMING_DAYS = 3650
 def _bounded(seconds: float, what: str) -> float:
     """``seconds`` when it is at most ``MAX_TIMING_DAYS`` days either way, else ValueError naming ``what``."""
     if abs(seconds) > MAX_TIMING_DAYS * 86400:
-        raise ValueError(f"{what}: {format_duration(seconds)} is more than the {MAX_TIMING_DAYS:,} days "
+        raise ValueError(f"{what}: {format_duration(seconds)} is more than the {count_text(MAX_TIMING_DAYS)} days "
                          f"({MAX_TIMING_DAYS}d) a timing variant allows")
     return seconds
 

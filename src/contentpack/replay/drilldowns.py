@@ -351,22 +351,23 @@ class _RiskReturned:
         return _shown_rows(again) != _shown_rows(self.rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _RiskMisses:
     """Which risk events the risk drilldowns filled from each row all miss, each found once (a summing drilldown
-    runs again per risk event asked about)."""
+    runs again per risk event asked about). Not frozen: it remembers each answer, for the one check that asks
+    (``drilldown_checks``: the lineage's pick, then the failure's list, ask of the same events)."""
 
     entries: Mapping[int, Sequence[_RiskReturned]]
     without: Callable[[Event], Searcher]
     now: float
-    known: dict[tuple[int, tuple[str | None, ...]], bool] = field(default_factory=dict)
+    _known: dict[tuple[int, tuple[str | None, ...]], bool] = field(default_factory=dict, init=False, repr=False)
 
     def missed(self, row_number: int, event: Event) -> bool:
         key = (row_number, risk_identity(event))
-        if key not in self.known:
-            self.known[key] = not any(entry.returns(event, self.without, self.now)
-                                      for entry in self.entries[row_number])
-        return self.known[key]
+        if key not in self._known:
+            self._known[key] = not any(entry.returns(event, self.without, self.now)
+                                       for entry in self.entries[row_number])
+        return self._known[key]
 
     def unreturned(self, event: Event) -> bool:
         return any(self.missed(number, event) for number in self.entries)

@@ -47,6 +47,7 @@ from urllib.parse import urlsplit
 
 from splunklib import binding, client
 
+from contentpack.cut_lists import count_text
 from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
 from contentpack.splunk.credentials import Credentials, scrub
@@ -241,7 +242,7 @@ class UnexpectedAnswer(Exception):
 
 
 def _size(limit: int) -> str:
-    return f"{limit // MB:,} MB" if limit >= MB else f"{limit >> 10:,} KB"
+    return f"{count_text(limit // MB)} MB" if limit >= MB else f"{count_text(limit >> 10)} KB"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contentpack.cut_lists import count_text
 from contentpack.spl.files import NO_SUCH_PATH, describe_kind
 
 TOKEN_LOGIN = "token"
@@ -154,7 +155,7 @@ def _from_netrc(path: Path, host: str, named_by: str | None) -> tuple[str | None
     if not stat.S_ISREG(mode):  # reading a FIFO would wait for a writer for ever
         raise CredentialsError(f"{path}: {describe_kind(mode)}, not a netrc file")
     if info.st_size > MAX_NETRC_BYTES:
-        raise CredentialsError(f"{path}: over {MAX_NETRC_BYTES:,} bytes, not a netrc file")
+        raise CredentialsError(f"{path}: over {count_text(MAX_NETRC_BYTES)} bytes, not a netrc file")
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise CredentialsError(f"{path}: readable by group or others; restrict it with chmod 600")
     try:

@@ -54,6 +54,7 @@ from typing import Any
 
 from contentpack.backtest.field_hints import FilterHint, silenced_by_tuning
 from contentpack.content.model import Detection, Pack
+from contentpack.cut_lists import count_text
 from contentpack.simulate import EventIndex, ScheduledRun, SimulationResult, build_engine, scheduled_runs, simulate
 from contentpack.spl import Results, SplError
 from contentpack.spl.files import FileRefused, open_regular
@@ -203,16 +204,18 @@ class Answered:
         if self.total == 0:
             return "search jobs: none, no scheduled run in the period"
         if self.reused == self.total:
-            return f"search jobs: none to send, all {self.total:,} runs reused from an earlier backtest"
+            return f"search jobs: none to send, all {count_text(self.total)} runs reused from an earlier backtest"
         jobs = self.total - self.reused - self.skipped
         if jobs == 0 and self.skipped:  # a rerun: the failed run reused, the rest of its detection's skipped
-            return f"search jobs: none ({self.reused:,} runs reused, {self.skipped:,} skipped: their search failed)"
-        sent = f"search jobs {self.done - self.reused:,}/{jobs:,}"
+            return (f"search jobs: none ({count_text(self.reused)} runs reused, {count_text(self.skipped)} skipped: "
+                    "their search failed)")
+        sent = f"search jobs {count_text(self.done - self.reused)}/{count_text(jobs)}"
         if self.reused and self.skipped:
-            return sent + f" ({self.reused:,} more runs reused, {self.skipped:,} skipped: their search failed)"
+            return sent + (f" ({count_text(self.reused)} more runs reused, {count_text(self.skipped)} skipped: their "
+                           "search failed)")
         if self.skipped:
-            return sent + f" ({self.skipped:,} more runs skipped: their search failed)"
-        return sent + (f" ({self.reused:,} more runs reused from an earlier backtest)" if self.reused else "")
+            return sent + f" ({count_text(self.skipped)} more runs skipped: their search failed)"
+        return sent + (f" ({count_text(self.reused)} more runs reused from an earlier backtest)" if self.reused else "")
 
 
 class RemoteBacktest:

@@ -20,6 +20,7 @@ from contentpack.content.model import Macro
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import ORIGINAL_SEARCH, searches
 from contentpack.content.rules.spl_text import MacroCall, macro_calls, strip_comments
+from contentpack.cut_lists import count_text
 
 MAX_EXPANDED_CHARS = 1_000_000  # an expanded search this long is an attack or a mistake (real ones: a few KB)
 MAX_MACRO_DEPTH = 20  # the replay engine's limit (contentpack.spl.macros.MAX_DEPTH)
@@ -105,8 +106,8 @@ def bounded_expansion(context: RuleContext) -> Iterator[Diagnostic]:
             if total > MAX_EXPANDED_CHARS:
                 yield error(source.at(*node), "CP052",
                             f"macro call `{call.text}` at character {_offset(stripped, call)} of {owner} makes the "
-                            f"expanded search longer than {MAX_EXPANDED_CHARS:,} characters (macros calling macros "
-                            "many times)")
+                            f"expanded search longer than {count_text(MAX_EXPANDED_CHARS)} characters (macros calling "
+                            "macros many times)")
                 break
 
 
