@@ -124,7 +124,7 @@ def _unchecked_tokens(taint: Taint, texts: _Texts) -> Iterator[tuple[int, str, s
                        "from is not followed): check by hand that an attacker cannot choose them")
 
 
-RULEMAP_TOKEN = "CP086"
+RULE_MAP_TOKEN = "CP086"
 MAP_TOKEN = re.compile(r"\$([^\s$]+)\$")
 
 
@@ -195,7 +195,7 @@ def attacker_controlled_map_tokens(context: RuleContext) -> Iterator[Diagnostic]
                 macro = macro_at(detection.search, at)
                 if macro is not None:
                     message += f", inside the expansion of macro `{macro}`"
-                yield error(positions.at(detection.source, ("search",), detection.search, at), RULEMAP_TOKEN,
+                yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_MAP_TOKEN,
                             message)
 
 
