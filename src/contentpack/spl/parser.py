@@ -22,6 +22,8 @@ from contentpack.spl.lexer import Segment, Token, split_pipeline, tokenize_searc
 from contentpack.spl.macros import Expanded, MacroDef, expand
 
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
+# A map search's "$field$" where a command's name goes: map writes each result's value there (command_words)
+_TOKEN_COMMAND = re.compile(r"\s*(\$[^\s$]+\$)")
 _APPEND = re.compile(r"(?:^|\s)append\s*=\s*(?:t|true|1)\b", re.IGNORECASE)
 
 
@@ -248,7 +250,8 @@ class CommandWord(NamedTuple):
     piped: bool  # after a ``|``; False for the first word of a subsearch opened without one
 
 
-def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Iterator[CommandWord]:
+def command_words(text: str, base: int = 0, *, subsearch: bool = False,
+                  mapped: bool = False) -> Iterator[CommandWord]:
     """The name of every command ``text`` runs, those of its ``[ ... ]`` subsearches and of ``map``'s
     ``search="..."`` included, read off the text alone: a command the engine does not run, or that holds one
     it does not run, is read as well as one it does, and none is parsed.
@@ -258,7 +261,10 @@ def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Itera
     must not depend on what the engine supports. The first segment of a search without a leading ``|`` is the
     implicit ``search`` and gives no word; in a subsearch it is given with ``piped`` False, since the engine
     (and, assumed, Splunk) reads a generating command there (``[inputlookup t]``). A text that cannot be
-    split (an unclosed quote or bracket) gives nothing: CP060 reports it. ``base``: where ``text`` starts."""
+    split (an unclosed quote or bracket) gives nothing: CP060 reports it. ``base``: where ``text`` starts.
+
+    Inside a map search (``mapped``) a ``$field$`` where a command's name goes is given as a word of its own
+    (name ``$field$``): map writes each result's value of the field there, so the value names the command."""
     try:
         segments = split_pipeline(text, base)
     except SplError:
@@ -267,8 +273,8 @@ def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Itera
     for index, segment in enumerate(segments):
         if index == 0 and leading_pipe:
             continue  # the empty text before a leading "|"
-        match = _COMMAND_NAME.match(segment.text)
-        name = match.group(1).lower() if match else ""
+        match = _COMMAND_NAME.match(segment.text) or (_TOKEN_COMMAND.match(segment.text) if mapped else None)
+        name = "" if match is None else match.group(1) if match.group(1).startswith("$") else match.group(1).lower()
         if match and (index > 0 or subsearch):
             yield CommandWord(name, segment.offset + match.start(1), index > 0)
         try:
@@ -277,12 +283,12 @@ def command_words(text: str, base: int = 0, *, subsearch: bool = False) -> Itera
             continue
         for at, token in enumerate(tokens):
             if token.kind == "SUBSEARCH":
-                yield from command_words(token.text, token.offset, subsearch=True)
+                yield from command_words(token.text, token.offset, subsearch=True, mapped=mapped)
             elif name == "map" and is_map_search_string(tokens, at):
                 # map runs the string as a search for each result; a string holding escapes is placed at its
                 # opening quote (its unescaped offsets are not the file's)
                 raw = text[token.offset - base + 1:token.end - base - 1]
-                inner = command_words(token.text, token.offset + 1, subsearch=True)
+                inner = command_words(token.text, token.offset + 1, subsearch=True, mapped=True)
                 yield from (inner if raw == token.text
                             else (word._replace(offset=token.offset) for word in inner))
 

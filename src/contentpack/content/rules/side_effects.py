@@ -1,5 +1,6 @@
 """CP085: no search of the pack runs a command whose work is done outside the search: writing an index, a lookup or
-a file, deleting events, sending mail, running a script or an alert action, or reading Splunk's REST API.
+a file, deleting events, sending mail, running a script or an alert action, reading Splunk's REST API or the
+search history, or running another saved search (or loading its job's results), which the pack does not write.
 
 Why: the built app's correlation searches run on a schedule as the app's owner (``admin``, metadata/default.meta),
 every few minutes, on every search head that installs the app, and a drilldown runs as the analyst who opens it.
@@ -17,19 +18,32 @@ macro's definition (with the pack's macros expanded, as every SPL rule reads the
 and ``map``'s ``search="..."`` too (``spl.parser.command_words``: read off the text, so a command inside another
 the engine does not run is found as well). A subsearch opened without ``|`` runs a generating command written
 first (``[rest /services/...]``; the engine reads ``[inputlookup t]`` so, assumed for Splunk); of these commands
-only ``rest`` and ``script``/``run`` generate results, so only they count there. Reported at the command's name;
-a command a macro's definition writes is reported there once (the fix goes there, and a macro ships whether or
-not a search calls it), one an argument brings at the call, naming the macro, as CP025 does.
+only ``history``, ``loadjob``, ``rest``, ``savedsearch`` and ``script``/``run`` generate results, so only they
+count there. Reported at the command's name; a command a macro's definition writes is reported there once (the
+fix goes there, and a macro ships whether or not a search calls it), one an argument brings at the call, naming
+the macro, as CP025 does.
+
+``map`` runs a command the text does not name in three ways, each refused: without ``search="..."`` it runs the
+saved search it names (as ``savedsearch`` does); a ``$field$`` of its search where a command's name goes (the
+whole search, after a ``|``, first in a ``[ ... ]``) is a command the result's value chooses; and a ``$field$``
+anywhere in it whose value the search writes itself (``written_map_tokens``) can hold ``x | sendemail ...``.
+A token whose value an attacker writes is CP086's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_checks import Positions, SearchText, macro_at, search_and_macro_texts
+from contentpack.content.rules.spl_checks import Positions, SearchText, has_spl_error, macro_at, search_and_macro_texts
+from contentpack.content.rules.taint import Taint, result_taint, writes_spl
+from contentpack.content.rules.tokens import MAP_TOKEN, map_searches
+
+if TYPE_CHECKING:
+    from contentpack.spl.parser import CommandWord
 
 RULE_SIDE_EFFECT = "CP085"
 
@@ -38,6 +52,10 @@ EFFECTS: dict[str, str] = {
     "collect": "writes the results into an index as events",
     "delete": "makes events of an index unsearchable",
     "dump": "writes the results to files on the search head's disk",
+    "history": ("reads the search history of the user running the search (the app's owner: every search string "
+                "they ran) into result fields, which a notable shows every analyst"),
+    "loadjob": ("loads the results of another search's job (another user's too), which the pack does not write, "
+                "into the notables every analyst reads"),
     "mcollect": "writes the results into a metrics index",
     "meventcollect": "writes the results into a metrics index",
     "outputcsv": "writes the results to a CSV file on the search head",
@@ -45,14 +63,20 @@ EFFECTS: dict[str, str] = {
     "rest": ("reads Splunk's REST API as the user running the search (stored passwords in clear text, for an "
              "admin) and makes its answers result fields, which a notable shows every analyst"),
     "run": "runs an external script on the search head",
+    "runshellscript": "runs a scripted alert's script on the search head",
+    "savedsearch": ("runs another saved search, whose commands (sendemail, collect...) the pack does not write and "
+                    "no rule reads"),
     "script": "runs an external script on the search head",
     "sendalert": "runs an alert action",
     "sendemail": "sends the results by email",
     "tscollect": "writes the results into tsidx files on the search head",
 }
 # Those that generate results, so may open a subsearch without a "|" (see the module docstring).
-_GENERATING = frozenset({"rest", "run", "script"})
-_ANY = re.compile(r"\b(?:" + "|".join(EFFECTS) + r")\b", re.IGNORECASE)
+_GENERATING = frozenset({"history", "loadjob", "rest", "run", "savedsearch", "script"})
+# map without search="..." runs the saved search it names (Search Reference, map: <savedsplunkoption>)
+_SAVED_MAP = ("runs the saved search it names once per result, whose commands (sendemail, collect...) the pack "
+              "does not write and no rule reads")
+_ANY = re.compile(r"\b(?:" + "|".join([*EFFECTS, "map"]) + r")\b", re.IGNORECASE)  # map: a saved search, a token
 
 
 def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
@@ -61,27 +85,136 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
 
     analysis = context.spl
     positions = Positions(context.root)
-    findings: list[tuple[SearchText, int, str, str | None]] = []  # (text, offset in its value, command, macro)
+    # (text, offset in its value, command, what it does, macro)
+    findings: list[tuple[SearchText, int, str, str, str | None]] = []
+    # a macro's "$argument$" is its call's argument, not a map's value: the call's expansion is read
+    arguments = {macro.source.path: {f"${name}$" for name in macro.arguments} for macro in context.pack.macros}
     for text, lead in search_and_macro_texts(context):
         readable = analysis.readable_text(text.parsed)
         if readable is None or _ANY.search(readable) is None:  # nearly every text
             continue
         for word in command_words(readable):
-            if word.name not in EFFECTS or not (word.piped or word.name in _GENERATING):
+            effect = _effect(readable, word)
+            if effect is None or (text.node == ("definition",) and word.name in arguments[text.source.path]):
                 continue
             at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(word.offset))
                      - len(lead), 0)
-            findings.append((text, at, word.name, macro_at(text.value, at)))
-    in_definitions = {name for text, _, name, macro in findings if text.node == ("definition",) and macro is None}
-    for text, at, name, macro in findings:
+            findings.append((text, at, word.name, effect, macro_at(text.value, at)))
+    in_definitions = {name for text, _, name, _, macro in findings if text.node == ("definition",) and macro is None}
+    for text, at, name, effect, macro in findings:
         if macro is not None and name in in_definitions:
             continue  # reported in the macro's own file
-        message = (f"'{name}' in {text.owner} {EFFECTS[name]}: a search of the app must change and reveal nothing "
-                   "outside its own results (a correlation search runs on a schedule as the app's owner, a "
-                   "drilldown as the analyst who opens it); remove the command")
+        if name.startswith("$"):
+            message = (f"'{name}' in {text.owner} stands where map's search names a command: map writes each "
+                       f"result's value of {name.strip('$')} there and runs it, so the value chooses the command "
+                       "(sendemail, delete...) and no rule can read it; write the command in the search string")
+        else:
+            message = (f"'{name}' in {text.owner} {effect}: a search of the app must change and reveal nothing "
+                       "outside its own results (a correlation search runs on a schedule as the app's owner, a "
+                       "drilldown as the analyst who opens it); remove the command")
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
         yield error(positions.at(text.source, text.node, text.value, at), RULE_SIDE_EFFECT, message)
 
 
-RULES = (side_effects,)
+
+# What a string of the search is followed as (``taint.result_taint``'s ``literal``): no field is named with quotes
+_WRITTEN = '"text the search writes"'
+
+
+def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP085: a ``$field$`` of a detection's ``map`` search whose value the search writes itself.
+
+    Why: ``map`` writes each result's value of the field into its search string and runs it (Search Reference,
+    map; as plain text, assumed, as for CP086), so ``eval next="x | sendemail to=..." | map search="search a=$next$"``
+    runs ``sendemail``, which no rule reads in the text. The value is followed through the commands before the
+    map as CP086 follows an attacker's (``rules.taint``), from every string of the search that can hold SPL
+    (``taint.writes_spl``: ``"| delete"``, and ``printf("%c", 124)`` or ``urldecode("%7C")``, whose characters
+    come from such a string) an ``eval``, ``fillnull``, ``replace`` or ``rex mode=sed`` sets it to; a field the
+    events, a lookup table or a count give is not the search's own text. A field a command the validator cannot
+    read names (``strcat``, ``foreach``) may hold what a string of that command writes: refused too when one of
+    its quoted strings can hold SPL (``_quotes_spl``; ESCU's ``tstats`` the engine does not read writes none),
+    except beside the search's own CP060 or CP061 error (the one to fix, as CP045). A token where a command's
+    name goes is ``side_effects``' (whatever the value): reported once, there."""
+    from contentpack.spl.parser import command_words
+
+    positions = Positions(context.root)
+    for detection in context.pack.detections:
+        expanded = context.spl.readable_text(detection.search)
+        if expanded is None or "$" not in expanded or "map" not in expanded.lower():
+            continue
+        segments = context.spl.segments(expanded)
+        if segments is None:
+            continue
+        commands = {word.offset for word in command_words(expanded) if word.name.startswith("$")}
+        for moving, start, end in map_searches(expanded, segments, written=True):
+            taint = result_taint(moving, Taint(patterns=(_WRITTEN,)), literal=_WRITTEN)
+            for match in MAP_TOKEN.finditer(expanded, start, end):
+                field = match.group(1)
+                if taint is None or match.start() in commands:
+                    continue
+                if taint.origin(field) is not None:
+                    how = "a string of its own before the map, which can hold SPL"
+                elif (field in taint.unread and _quotes_spl(taint.unread[field])
+                      and not has_spl_error(context, detection.search)):
+                    shown = " ".join(taint.unread[field].split())
+                    how = (f"or may: '{shown if len(shown) <= 40 else shown[:37] + '...'}' sets it, a command the "
+                           "validator cannot read")
+                else:
+                    continue
+                at = context.spl.readable_expansion(detection.search).original_offset(match.start())
+                message = (f"map search in detection '{detection.name}' uses {match.group(0)}, whose value the "
+                           f"search writes itself ({how}): map writes the value into its search text and runs it, "
+                           "so a '|' in it starts a command of the search's choosing (sendemail, delete...), which "
+                           "no rule reads; write that text in the map search itself")
+                macro = macro_at(detection.search, at)
+                if macro is not None:
+                    message += f", inside the expansion of macro `{macro}`"
+                yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_SIDE_EFFECT,
+                            message)
+
+
+def _quotes_spl(command: str) -> bool:
+    """Whether a quoted string of ``command`` (a command the engine cannot read), of its ``[ ... ]`` too
+    (``foreach * [eval <<FIELD>>="..."]``), ``writes_spl``: a text that cannot be split into words is taken to."""
+    from contentpack.spl import SplError
+    from contentpack.spl.lexer import tokenize_search
+
+    try:
+        tokens = tokenize_search(command)
+    except SplError:
+        return True
+    return any((token.kind == "PHRASE" and writes_spl(token.text))
+               or (token.kind == "SUBSEARCH" and _quotes_spl(token.text)) for token in tokens)
+
+
+def _effect(readable: str, word: CommandWord) -> str | None:
+    """What the command ``word`` does outside the search, None when nothing (a ``$field$`` word: its value is
+    the command, see ``side_effects``)."""
+    if word.name.startswith("$"):
+        return word.name
+    if word.name == "map" and word.piped and not _map_search_string(readable, word.offset):
+        return _SAVED_MAP
+    if word.name not in EFFECTS or not (word.piped or word.name in _GENERATING):
+        return None
+    return EFFECTS[word.name]
+
+
+def _map_search_string(readable: str, offset: int) -> bool:
+    """Whether the ``map`` command at ``offset`` runs a ``search="..."`` string (else it runs a saved search). A
+    command that cannot be read (a map inside a map search holding escapes is placed at the string's quote) is
+    taken to run one: what it runs is read off the string by ``command_words``."""
+    from contentpack.spl import SplError
+    from contentpack.spl.lexer import split_pipeline, tokenize_search
+    from contentpack.spl.parser import is_map_search_string
+
+    if readable[offset:offset + 3].lower() != "map":
+        return True
+    try:
+        tokens = tokenize_search(split_pipeline(readable[offset:])[0].text)
+    except SplError:
+        return True
+    return any(is_map_search_string(tokens, at) for at in range(len(tokens)))
+
+
+RULES = (side_effects, written_map_tokens)

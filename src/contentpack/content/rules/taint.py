@@ -154,13 +154,14 @@ def _spl() -> Any:
     the engine costs a CLI run a noticeable fraction of a second)."""
     from contentpack.spl import ast, errors, exprparser, lexer, parser
     from contentpack.spl.commands import eval as eval_command
-    from contentpack.spl.commands import fieldops, lookup, rex, spath, stats, timebins
+    from contentpack.spl.commands import fieldops, lookup, replace, rex, spath, stats, timebins
 
     return SimpleNamespace(
         ast=ast, SplError=errors.SplError, parse_eval_text=exprparser.parse_eval_text,
         command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
         LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
+        FillnullCommand=fieldops.FillnullCommand, ReplaceCommand=replace.ReplaceCommand,
         StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
         StreamstatsCommand=stats.StreamstatsCommand, TimechartCommand=timebins.TimechartCommand)
 
@@ -173,10 +174,15 @@ def _expression_reads(text: str) -> set[str] | None:
         return None
 
 
-def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
+def result_taint(moving: Moving | None, taint: Taint, *, literal: str | None = None) -> Taint | None:
     """``taint`` carried through a search, given by its ``moving_segments``; None when there are none (its macros
     cannot be expanded or it cannot be split). A command that cannot be parsed is passed over, the fields it
-    names left ``unread``."""
+    names left ``unread``.
+
+    ``literal``: follow the text the search writes itself instead of the attacker's (CP085's map tokens, with
+    ``moving_segments(written=True)``): a name ``taint`` taints, standing for each string that can hold SPL
+    (``writes_spl``) an ``eval`` returns (``returned_fields``) or ``fillnull``'s ``value``, ``replace``'s
+    ``with`` or ``rex mode=sed``'s expression sets a field to (every field, when the command names none)."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
@@ -189,7 +195,7 @@ def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
             taint.unread.update(dict.fromkeys(_FIELD_WORD.findall(command), command))
         elif isinstance(command, EvalCommand):
             for target, expr in command.assignments:
-                taint.set(target, taint.first(returned_fields(expr)))
+                taint.set(target, taint.first(returned_fields(expr, literal)))
         elif isinstance(command, RenameCommand):
             for source, target in command.pairs:
                 moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
@@ -220,12 +226,16 @@ def result_taint(moving: Moving | None, taint: Taint) -> Taint | None:
         elif isinstance(command, LookupCommand):
             for name in _produced(command):
                 taint.set(name, None)
+        elif isinstance(command, spl.FillnullCommand):
+            pass  # fills only null values (kept in the moving segments for ``literal`` only, which followed it)
         else:
             produced = _produced(command)
             if produced:
                 origin = taint.first(_read(command))
                 for name in produced:
                     taint.set(name, origin)
+        if literal is not None:
+            _follow_written(command, taint, literal)
     return taint
 
 
@@ -236,7 +246,38 @@ _SAFE_PIECE = re.compile(r"(?:\[(?:[A-Za-z0-9_.:@]|\\[dw.\-]|-)+\]|[A-Za-z0-9_:@
 _SAFE_REGEX = re.compile(rf"(?:\(\?i\))?\^(?:{_SAFE_PIECE.pattern})+\$")
 
 
-def returned_fields(expr: object) -> set[str]:
+# A character a value needs to end a quoted value or start a command, a subsearch or a macro in the search text
+# map writes it into, or that makes such a character from a code (urldecode's "%7C", printf's "%c"): a string
+# without one writes no SPL of its own.
+_SPL_CHARACTER = re.compile(r"[|\[\]\"'`\\%]")
+
+
+def writes_spl(text: str) -> bool:
+    """Whether ``text``, written in a search, can make SPL of a value it becomes (``_SPL_CHARACTER``)."""
+    return _SPL_CHARACTER.search(text) is not None
+
+
+def _follow_written(command: object, taint: Taint, literal: str) -> None:
+    """``result_taint``'s ``literal`` for the commands other than ``eval`` that set a field to a string of their
+    own, when the string ``writes_spl``."""
+    spl = _spl()
+    if isinstance(command, spl.FillnullCommand):
+        texts, names = (command.value,), command.names
+    elif isinstance(command, spl.ReplaceCommand):
+        texts, names = tuple(new for _, new in command.pairs), command.fields
+    elif isinstance(command, spl.RexCommand) and command.sed:
+        texts, names = (command.pattern,), (command.field,)
+    else:
+        return
+    if not any(map(writes_spl, texts)):
+        return
+    if not names:
+        taint.patterns += ("*",)  # every field
+    for name in names:
+        taint.set(name, literal)
+
+
+def returned_fields(expr: object, literal: str | None = None) -> set[str]:
     """The fields whose value (or part of it) an eval expression can return, worked out part by part: of a
     conditional, only the branches it can return (``if``, ``case``: not their conditions; ``coalesce`` and any
     other function: every argument), and a branch ``F`` whose condition is ``match(F, "<safe anchored regex>")``
@@ -244,11 +285,15 @@ def returned_fields(expr: object) -> set[str]:
     attacker may influence, e.g. an id picked out of a free-text list), and so does a hash (``HASH_FUNCTIONS``:
     ``sha256(_raw)`` is hexadecimal digits). Whatever else an expression is made of
     returns the fields it reads, so an unguarded branch anywhere (``coalesce(if(match(F, ...), F, null()), G)``:
-    G) still counts."""
+    G) still counts. ``literal``: the name a string of the expression counts as when it ``writes_spl`` (None:
+    strings count for nothing), so ``"x | sendemail"``, ``printf("%c", 124)`` or ``urldecode("%7C")`` is
+    followed too (each character such a function makes comes from a string of the search)."""
     spl = _spl()
     ast = spl.ast
     if isinstance(expr, ast.FieldRef):
         return {expr.name}
+    if isinstance(expr, ast.Literal):
+        return {literal} if literal is not None and isinstance(expr.value, str) and writes_spl(expr.value) else set()
     if isinstance(expr, ast.Unary):
         parts: Sequence[object] = (expr.operand,)
     elif isinstance(expr, ast.Binary):
@@ -261,7 +306,7 @@ def returned_fields(expr: object) -> set[str]:
             [value for condition, value in branches if condition is None or not _guards(condition, value)]
     else:
         return set()
-    return set().union(*map(returned_fields, parts))
+    return set().union(*(returned_fields(part, literal) for part in parts))
 
 
 def _branches(call: Any) -> tuple[tuple[object | None, object], ...] | None:
@@ -297,14 +342,16 @@ _NEUTRAL = frozenset({"search", "where", "fillnull", "table", "fields", "dedup",
 Moving = tuple[tuple[str, int, bool], ...]
 
 
-def moving_segments(expanded: str, segments: Sequence[Segment] | None = None) -> Moving | None:
+def moving_segments(expanded: str, segments: Sequence[Segment] | None = None, *,
+                    written: bool = False) -> Moving | None:
     """The pipeline segments of an expanded search that can move taint, which is all ``result_taint`` reads
     (searches written from one pattern differ in their first, filtering, segment and share these); None when
     the search cannot be split into commands (an unclosed quote or bracket).
 
     Split by the engine (``segments``: its ``split_pipeline(expanded)`` when the caller has it, as
     ``SplAnalysis.segments`` shares it with the syntax check), and keyed as the syntax check (CP060) keys each
-    command, so both rules share one parse of every command."""
+    command, so both rules share one parse of every command. ``written``: ``fillnull`` too, which writes its
+    ``value`` (for ``result_taint``'s ``literal``; it moves no attacker's value)."""
     spl = _spl()
     if segments is None:
         try:
@@ -315,7 +362,8 @@ def moving_segments(expanded: str, segments: Sequence[Segment] | None = None) ->
     moving = []
     for index, segment in enumerate(segments):
         words = segment.text.split(None, 1)
-        if (index == 0 and not leading_pipe) or not words or words[0].lower() in _NEUTRAL:
+        if (index == 0 and not leading_pipe) or not words or (words[0].lower() in _NEUTRAL
+                                                              and not (written and words[0].lower() == "fillnull")):
             continue  # the implicit search filters and creates nothing; so do the neutral commands
         moving.append((segment.text, min(index, 2), leading_pipe))
     return tuple(moving)

@@ -125,15 +125,17 @@ def _unchecked_tokens(taint: Taint, texts: _Texts) -> Iterator[tuple[int, str, s
 
 
 RULE_MAP_TOKEN = "CP086"
-_MAP_TOKEN = re.compile(r"\$([^\s$]+)\$")
+MAP_TOKEN = re.compile(r"\$([^\s$]+)\$")
 
 
-def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) -> Iterator[tuple[Moving, int, int]]:
+def map_searches(text: str, segments: Sequence[Segment], before: Moving = (), *,
+                 written: bool = False) -> Iterator[tuple[Moving, int, int]]:
     """(the taint-moving commands before it, start, end of its ``search="..."`` string's text) for each ``map``
     command of ``text`` (split into ``segments``, offsets in the whole expanded search), those inside ``[ ... ]``
     subsearches too (``appendpipe [| map ...]``): a map in a subsearch is read after the commands before the
     subsearch and those before it in the subsearch (for a subsearch that starts afresh, such as ``join``'s, the
-    outer commands only clean fields the attacker's patterns taint again, assumed close enough)."""
+    outer commands only clean fields the attacker's patterns taint again, assumed close enough). ``written``:
+    the commands as ``moving_segments(written=True)`` gives them."""
     from contentpack.spl import SplError
     from contentpack.spl.lexer import split_pipeline, tokenize_search
     from contentpack.spl.parser import is_map_search_string
@@ -143,7 +145,7 @@ def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) ->
             tokens = tokenize_search(segment.text, segment.offset)
         except SplError:
             continue  # CP060's
-        prefix = before + (moving_segments(text, segments[:index]) or ())
+        prefix = before + (moving_segments(text, segments[:index], written=written) or ())
         words = segment.text.split(None, 1)
         if index > 0 and words and words[0].lower() == "map":
             for at, token in enumerate(tokens):
@@ -155,7 +157,7 @@ def map_searches(text: str, segments: Sequence[Segment], before: Moving = ()) ->
                     inner = split_pipeline(token.text, token.offset)
                 except SplError:
                     continue
-                yield from map_searches(token.text, inner, prefix)
+                yield from map_searches(token.text, inner, prefix, written=written)
 
 
 def attacker_controlled_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
@@ -179,7 +181,7 @@ def attacker_controlled_map_tokens(context: RuleContext) -> Iterator[Diagnostic]
             continue
         for moving, start, end in map_searches(expanded, segments):
             taint = detection_taint(context.pack, moving, tuple(data_source_entries(detection)))
-            for match in _MAP_TOKEN.finditer(expanded, start, end):
+            for match in MAP_TOKEN.finditer(expanded, start, end):
                 token = match.group(1)
                 origin = taint.origin(token)
                 if origin is None:
