@@ -159,11 +159,17 @@ def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
     assert role[0]["app_role"] == "full_access_as_app" and role[0]["highest_risk_level"] == "high"
     assert role[0]["user"] == "fc8c8125-bc0c-499d-8344-e53c6e3caa81"  # initiated by an app: its SP id, not a name
     assert role[0]["resource_name"] == "Office 365 Exchange Online" and role[0]["src"] == "unknown"
-    # the risk message says an application made the grant (v21 read "fc8c8125-... granted", as if a person had)
+    # the risk message says an application made the grant (v21 read "fc8c8125-... granted", as if a person had),
+    # names the API by its application id, which Microsoft assigns (v29 named no API: its display name, in the
+    # results only, is the registrant's choice - an application's own API may be named Microsoft Graph), and
+    # names the client by its service principal too, so a grant an application made to itself reads as one
     [event] = risk_events(pack.app, _detection(pack, HIGH_RISK_ROLE), role, 0.0)
-    assert str(event["risk_message"]).startswith(
+    assert role[0]["resource_app_id"] == "00000002-0000-0ff1-ce00-000000000000"
+    assert event["risk_message"] == (
         "The servicePrincipal fc8c8125-bc0c-499d-8344-e53c6e3caa81 granted high-risk application permission "
-        "full_access_as_app (highest level high) to client application ")
+        "full_access_as_app (highest level high) of the API with application id 00000002-0000-0ff1-ce00-000000000000 "
+        "to client application 5f91ce94-4cc5-4ebe-aeb6-f074e57201bb (service principal "
+        "2e5c2fd0-cca4-452c-9891-a07c0dafd964)")
     blocked = fired["Entra ID User Consent Blocked for Risky Application"]
     assert len(blocked) == 1
     assert blocked[0]["user"] == "user15@splunkresearch.onmicrosoft.com"
@@ -173,6 +179,23 @@ def test_real_samples_fire_only_the_matching_detections(pack: Pack) -> None:
     assert len(weakened) == 1
     assert weakened[0]["user"] == "attacker@splunkresearch.onmicrosoft.com"
     assert str(weakened[0]["risky_apps_allowed"]) == "1" and str(weakened[0]["legacy_consent_enabled"]) == "0"
+
+
+def test_a_role_an_application_granted_itself_reads_as_such_in_its_risk_message(pack: Pack) -> None:
+    """The classic escalation - an application granting itself RoleManagement.ReadWrite.Directory with an app-only
+    token: the risk object is the application's service principal (object id), the threat object its client
+    application (app) id, two ids of one application that nothing in the message tied together until it named the
+    client's service principal too (v28 read "... to client application 5f91ce94-..." only)."""
+    detection = _detection(pack, PRIVILEGED_ROLE)
+    log = REPO / "attack_data" / "real_records" / "app_role_self_granted_after_admin_grant.log"
+    rows = _run(pack, detection, [log]).rows
+    [own] = [row for row in rows if row["initiator_type"] == "servicePrincipal"]
+    [event] = risk_events(pack.app, detection, [own], 0.0)
+    assert event["risk_message"] == (
+        "The servicePrincipal 2e5c2fd0-cca4-452c-9891-a07c0dafd964 granted privileged application permission "
+        "RoleManagement.ReadWrite.Directory (highest level critical) of the API with application id "
+        "00000002-0000-0ff1-ce00-000000000000, which lets it grant more privilege, to client application "
+        "5f91ce94-4cc5-4ebe-aeb6-f074e57201bb (service principal 2e5c2fd0-cca4-452c-9891-a07c0dafd964)")
 
 
 def _policy_change(risky: tuple[str, str], grants: tuple[str, str]) -> dict[str, Any]:
