@@ -972,3 +972,14 @@ def test_tenant_wide_detection_leaves_a_users_own_consent_whose_own_api_scope_na
     log = PACK_DATA / "consent_beside_own_api_scope_naming_a_consent_type.log"
     assert "Scope: ConsentType:AllPrincipals, CreatedDateTime" in log.read_text(encoding="utf-8")
     assert _run(pack, _detection(pack, "Entra ID Tenant-Wide Admin Consent Granted"), [log]).rows == []
+
+
+def test_prompts_rank_a_lure_registered_once_per_recipient_by_the_users_its_name_prompted(pack: Pack) -> None:
+    """A lure registered once per recipient under one name prompts each user with its own application, so ranked
+    by ``user_count`` alone its rows (one user each) fell below every honest unlisted application that prompted
+    more users; ranked by the distinct users the unlisted applications of its name prompted (``name_user_count``)
+    first, they lead (docs/content_changes.md, 2026-12-07). ``expected_rows`` does not compare the rows' order."""
+    detection = _detection(pack, "Entra ID OAuth Consent Prompts for Unlisted Application")
+    rows = _run(pack, detection, [PACK_DATA / "consent_prompted_one_app_per_user.log",
+                                  PACK_DATA / "consent_prompted_behind_many_ca_policies.log"]).rows
+    assert [to_str(row["appDisplayName"]) for row in rows] == ["Invoice Tracker Pro"] * 5 + ["Partner Project Board"]
