@@ -34,9 +34,9 @@ ON_USER_AND_APP = Rba("User $user$ declined application $appId$",
                       (RiskObject("user", "user", 30), RiskObject("appId", "other", 20)), ())
 
 
-def _declined(tmp_path: Path, drilldown: Drilldown) -> DetectionTestOutcome:
+def _declined(tmp_path: Path, *drilldowns: Drilldown) -> DetectionTestOutcome:
     data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004, minute=0)])
-    detection = f.detection(rba=ON_USER_AND_APP, drilldowns=(drilldown,), tests=[f.unit_test(data)])
+    detection = f.detection(rba=ON_USER_AND_APP, drilldowns=drilldowns, tests=[f.unit_test(data)])
     [outcome] = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
     return outcome
 
@@ -63,6 +63,37 @@ def test_a_risk_drilldown_naming_every_risk_object_passes(tmp_path: Path) -> Non
     assert outcome.ok, outcome.failures
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["1 row(s) drilled down"]
     assert outcome.warnings == ()
+
+
+
+# A summing risk drilldown that fails over the risk index without app-1's risk event only: its score is then the
+# user's 30, and ``score==30`` is a Boolean, which eval refuses to assign.
+FAILS_WITHOUT_APP = Drilldown('Risk score for - "$user$" and "$appId$"',
+                              '| from datamodel Risk.All_Risk | search normalized_risk_object IN ("$user$", "$appId$") '
+                              "| stats sum(risk_score) as score | eval shown=if(score==30, score==30, score)",
+                              "$info_min_time$", "$info_max_time$")
+
+
+def test_a_summing_risk_drilldown_that_fails_without_a_risk_event_behind_the_row_fails_the_check(
+        tmp_path: Path) -> None:
+    """Whether it shows app-1's risk is not known, as it fails without it: the check fails, naming the risk event,
+    the drilldown and the engine's error (it counted the event returned, and passed)."""
+    outcome = _declined(tmp_path, FAILS_WITHOUT_APP)
+    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
+    assert not check.ok and not outcome.ok
+    assert check.detail.startswith(
+        "row 0 (user=a@contoso.example, appId=app-1): 1 risk event(s) behind the finding not known to be returned, "
+        "as a risk drilldown failed over the risk index without each: "), check.detail
+    assert check.detail.endswith(
+        " app-1 (other, score 20) from TST - Test Declined - Rule (drilldown 'Risk score for - \"$user$\" and "
+        "\"$appId$\"': eval: the result of an eval expression cannot be a Boolean (field 'shown') (command 'eval', "
+        "column 133))"), check.detail
+
+
+def test_a_risk_drilldown_that_fails_without_a_risk_event_another_returns_passes(tmp_path: Path) -> None:
+    """The risk drilldowns are judged together: app-1's risk event is returned by the one naming both objects."""
+    outcome = _declined(tmp_path, FAILS_WITHOUT_APP, BOTH_OBJECTS)
+    assert outcome.ok, outcome.failures
 
 
 # A correlation adding up the risk of every user of an application, naming the first as its risk_object.
