@@ -154,6 +154,21 @@ class RiskLineage:
     without: Callable[[Event], Searcher]
 
 
+def lineage_not_known(why: str) -> tuple[FindBehind, RiskLineage]:
+    """The ``behind`` and ``risk`` of ``drilldown_checks`` where the events and risk events behind a row cannot be
+    found (``replay --splunk``: leaving one out is a search job per event): each events and risk drilldown's check
+    says ``why`` it did not check them, rather than pass as if nothing were behind its rows. As nothing is behind a
+    row, no risk drilldown is run again without a risk event; were one, it would fail so, which the check says."""
+
+    def behind(unreturned: Unreturned) -> EventsBehind:
+        return EventsBehind(not_checked=why)
+
+    def without(event: Event) -> Searcher:
+        raise SplError(why)
+
+    return behind, RiskLineage(behind, without)
+
+
 @dataclass(frozen=True)
 class DrilldownOutcome:
     """The drilldown checks of one test, one per drilldown, and the warnings of the drilldown searches' job
