@@ -9,6 +9,7 @@ version 24, in small).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,13 @@ def _fails(outcome: DetectionTestOutcome, head: str, missed: str) -> None:
     assert check.detail.startswith(f"{head} risk event(s) behind the finding: ") and check.detail.endswith(missed)
 
 
-def test_a_risk_drilldown_that_misses_a_risk_event_its_row_writes_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["| from datamodel", "| FROM DataModel"])
+def test_a_risk_drilldown_that_misses_a_risk_event_its_row_writes_fails(tmp_path: Path, start: str) -> None:
     """The row writes risk on a@contoso.example and on app-1; the drilldown on ``$user$`` returns a row (so the old
-    check passed it) but not app-1's risk event."""
-    _fails(_declined(tmp_path, USER_ONLY),
+    check passed it) but not app-1's risk event. The engine reads the command and ``datamodel`` in any letter case,
+    and so does the check (it took ``| FROM DataModel`` for a drilldown that only has to return some row)."""
+    drilldown = replace(USER_ONLY, search=USER_ONLY.search.replace("| from datamodel", start, 1))
+    _fails(_declined(tmp_path, drilldown),
            "row 0 (user=a@contoso.example): drilldown 'View risk events for the last 7 days for - \"$user$\"' misses 1",
            " app-1 (other, score 20) from TST - Test Declined - Rule")
 
@@ -199,6 +203,9 @@ def test_a_risk_drilldown_is_one_that_reads_the_risk_index_and_not_the_original_
     assert reads_risk_index(FIRST_USER) and reads_risk_index(APP_RISK)
     assert not reads_risk_index(f.RESULTS_DRILLDOWN)
     assert not reads_risk_index(Drilldown("events", '`azure_monitor_aad` "$appId$"', None, None))
+    for search in ('| FROM datamodel:"Risk.All_Risk"', "| From DATAMODEL Risk.All_Risk | stats count"):
+        assert reads_risk_index(Drilldown("risk", search, None, None)), search
+    assert not reads_risk_index(Drilldown("other", "| from datamodel risk.all_risk", None, None))  # no such model
 
 
 def test_a_risk_event_is_compared_by_the_fields_that_make_it() -> None:

@@ -135,7 +135,10 @@ FindBehind = Callable[[Unreturned], EventsBehind]
 # result, so they add nothing; two risk events equal in all of these are the same risk told twice, which an analyst
 # cannot tell apart either (and a drilldown listing them shows both or neither).
 RISK_IDENTITY = ("_time", "source", "risk_object", "risk_object_type", "risk_score", "risk_message")
-_RISK_START = re.compile(rf"\|\s*from\s+datamodel[\s:]\s*\"?{re.escape(RISK_DATAMODEL)}\b")
+# As the engine reads it (``spl.commands.sources.parse_from``): the command's name and ``datamodel`` in any letter
+# case, the data model's name as written (a drilldown ``| FROM datamodel ...`` ran as a risk search, and was checked
+# as one that only has to return some row, until 2026-12-07).
+_RISK_START = re.compile(rf"\|\s*(?i:from)\s+(?i:datamodel)[\s:]\s*\"?{re.escape(RISK_DATAMODEL)}\b")
 
 
 def risk_identity(event: Mapping[str, Value]) -> tuple[str | None, ...]:
