@@ -352,15 +352,16 @@ APPENDED = ('`azure_monitor_aad` operationName="Sign-in activity" properties.sta
             "| rename properties.* as * "
             '| append [search `azure_monitor_aad` operationName="Consent to application" '
             "| rename properties.appId as appId] | stats count by appId")
-SIGN_INS = Drilldown('View the sign-ins for - "$appId$"', '`azure_monitor_aad` operationName="Sign-in activity" "$appId$"',
-                     "$info_min_time$", "$info_max_time$")
+SIGN_INS = Drilldown('View the sign-ins for - "$appId$"',
+                     '`azure_monitor_aad` operationName="Sign-in activity" "$appId$"', "$info_min_time$",
+                     "$info_max_time$")
 BOTH = Drilldown('View the events for - "$appId$"', '`azure_monitor_aad` "$appId$"', "$info_min_time$",
                  "$info_max_time$")
 
 
 def _appended(tmp_path: Path, drilldown: Drilldown, search: str = APPENDED) -> DetectionTestOutcome:
-    data = f.write_events(tmp_path, "declined_and_granted",
-                          [f.sign_in("a@contoso.example", 65004, minute=0), f.granted("b@contoso.example", "app-1", 5)])
+    events = [f.sign_in("a@contoso.example", 65004, minute=0), f.granted("b@contoso.example", "app-1", 5)]
+    data = f.write_events(tmp_path, "declined_and_granted", events)
     detection = f.detection(search=search, tests=[f.unit_test(data)], drilldowns=(drilldown,), with_rba=False)
     [outcome] = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
     return outcome

@@ -73,7 +73,8 @@ def test_a_risk_drilldown_naming_every_risk_object_passes(tmp_path: Path) -> Non
 # A summing risk drilldown that fails over the risk index without app-1's risk event only: its score is then the
 # user's 30, and ``score==30`` is a Boolean, which eval refuses to assign.
 FAILS_WITHOUT_APP = Drilldown('Risk score for - "$user$" and "$appId$"',
-                              '| from datamodel Risk.All_Risk | search normalized_risk_object IN ("$user$", "$appId$") '
+                              '| from datamodel Risk.All_Risk '
+                              '| search normalized_risk_object IN ("$user$", "$appId$") '
                               "| stats sum(risk_score) as score | eval shown=if(score==30, score==30, score)",
                               "$info_min_time$", "$info_max_time$")
 

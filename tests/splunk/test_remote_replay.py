@@ -413,12 +413,13 @@ def test_the_drilldowns_lineage_check_is_said_not_run_on_splunk(
                                "runs the search again without each event, which there means deleting and sending it "
                                "again); the local replay runs it"), events
         assert results.endswith("row(s) drilled down"), results
-        assert risk == ("not run on Splunk: it reads the Risk data model and no --risk-index was given" if not risk_index
-                        else events.replace("the events behind", "the risk events behind")), risk
+        not_run = "not run on Splunk: it reads the Risk data model and no --risk-index was given"
+        assert risk == (events.replace("the events behind", "the risk events behind") if risk_index
+                        else not_run), risk
     counted = len(drilled) * (2 if risk_index else 1)
-    assert (f"contentpack replay: {counted} events or risk drilldown check(s) ran without the lineage check (an events "
-            "drilldown returns every event behind its row, the risk drilldowns every risk event): it is not run on "
-            "Splunk; the local replay (without --splunk) runs it") in " ".join(run.err.split()), run.err
+    assert (f"contentpack replay: {counted} events or risk drilldown check(s) ran without the lineage check (an "
+            "events drilldown returns every event behind its row, the risk drilldowns every risk event): it is not "
+            "run on Splunk; the local replay (without --splunk) runs it") in " ".join(run.err.split()), run.err
 
 
 def test_reads_risk_recognises_the_risk_data_model() -> None:

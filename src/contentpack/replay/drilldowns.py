@@ -345,23 +345,23 @@ def _shown_rows(rows: Sequence[Mapping[str, Value]]) -> Counter[tuple[tuple[str,
 
 @dataclass(frozen=True)
 class _RiskReturned:
-    """A risk drilldown (``name``, as ``drilldown_search`` calls it) filled from one row ran and returned rows;
+    """A risk drilldown (``called``, as ``drilldown_search`` calls it) filled from one row ran and returned rows;
     ``returns`` says whether it returns a risk event (module docstring: one of its rows is the event, or its rows
     without the event differ)."""
 
     row_number: int
     label: str
     row: Mapping[str, Value]
-    name: str
+    called: str
     filled: FilledDrilldown
     rows: tuple[Mapping[str, Value], ...]
     listed: frozenset[tuple[str | None, ...]] | None  # the risk events its rows are, when they all carry them
 
     @classmethod
-    def of(cls, row_number: int, label: str, row: Mapping[str, Value], name: str, filled: FilledDrilldown,
+    def of(cls, row_number: int, label: str, row: Mapping[str, Value], called: str, filled: FilledDrilldown,
            results: Results) -> _RiskReturned:
         lists = all(name in got for got in results.rows for name in RISK_IDENTITY)
-        return cls(row_number, label, row, name, filled, tuple(results.rows),
+        return cls(row_number, label, row, called, filled, tuple(results.rows),
                    frozenset(map(risk_identity, results.rows)) if lists else None)
 
     def returns(self, event: Event, without: Callable[[Event], Searcher], now: float) -> bool | str:
@@ -373,7 +373,7 @@ class _RiskReturned:
         try:
             again = run_drilldown(without(event), self.filled, now).rows
         except SplError as exc:
-            return f"{self.name}: {exc}"
+            return f"{self.called}: {exc}"
         return _shown_rows(again) != _shown_rows(self.rows)
 
 

@@ -27,22 +27,20 @@ loop (``_leave_one_out``) serves both; only what "the rows without the event" me
 Which events are tried: only those a base search (a search's first ``search`` command) matches
 (``Engine.prefilter``) -- the detection's own, each ``risk_from`` detection's, and each of their subsearches' that
 search the indexes (``append [search ...]``: until 2026-12-07 an event only a subsearch read was never tried, so a
-drilldown missing it passed) -- as the sweep moves only those: an event every base search drops cannot change a
-row. And of those only the events some events drilldown,
-filled from a checked row, does not return (``unreturned``, which ``drilldowns.drilldown_checks`` gives once it
-has run them): an event every such drilldown returns is never reported missing, behind a row or not, so whether
-it is behind need not be known. For drilldowns keyed well that leaves few events or none, and with none no
-search runs at all (not even the whole one). A ``risk_from`` detection whose base search does not match an event
-is not run again without it: its rows, and so its risk events, are those of the whole run. The cost is one run
-of the chain per tried event (each base search and the per-event commands after it done once per event,
-``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: more than
-``MAX_EVENTS`` events to try is not checked and the test gets a warning (its data could be smaller, its
-drilldowns return more); a search whose events cannot be tried (its base search holds a subsearch or inline time
-bounds, it starts with a generating command other than a correlation's ``from datamodel`` fed by ``risk_from``
-detections, or one of those detections' searches is such a search) is not checked either, which its events
-drilldown's check says.
-Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The searches run over all time at
-the test's "now", as the replay's own do.
+drilldown missing it passed) -- as the sweep moves only those: an event every base search drops cannot change a row.
+And of those only the events some events drilldown, filled from a checked row, does not return (``unreturned``,
+which ``drilldowns.drilldown_checks`` gives once it has run them): an event every such drilldown returns is never
+reported missing, behind a row or not, so whether it is behind need not be known. For drilldowns keyed well that
+leaves few events or none, and with none no search runs at all (not even the whole one). A ``risk_from`` detection
+whose base search does not match an event is not run again without it: its rows, and so its risk events, are those
+of the whole run. The cost is one run of the chain per tried event (each base search and the per-event commands
+after it done once per event, ``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent
+pass: more than ``MAX_EVENTS`` events to try is not checked and the test gets a warning (its data could be smaller,
+its drilldowns return more); a search whose events cannot be tried (its base search, or that of a subsearch of it
+that searches the indexes, holds a subsearch or inline time bounds, it starts with a generating command other than a
+correlation's ``from datamodel`` fed by ``risk_from`` detections, or one of those detections' searches is such a
+search) is not checked either, which its events drilldown's check says. Rows are those the drilldowns are filled
+from (the first ``DRILLDOWN_ROWS``). The searches run over all time at the test's "now", as the replay's own do.
 
 The risk events behind a row (``risk_behind``), which its risk drilldowns must return (``drilldowns``), are found
 the same way with risk events for events. A row of a detection with an ``rba`` block writes risk events itself

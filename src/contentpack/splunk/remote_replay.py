@@ -463,5 +463,5 @@ class RemoteReplay:
         except SplunkError as exc:
             aborted = str(exc)
         report = ReplayReport(tuple(outcomes), (aborted,) if aborted else (), time.perf_counter() - started)
-        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers), self.skipped_risk_drilldowns,
-                            self.lineage_not_checked)
+        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers),
+                            self.skipped_risk_drilldowns, self.lineage_not_checked)
