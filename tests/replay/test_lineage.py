@@ -345,3 +345,50 @@ def test_a_narrow_drilldown_names_three_missed_events_and_counts_the_rest(tmp_pa
     assert "misses 4 event(s) behind the finding: 2026-10-13T12:01:00.000Z Sign-in activity; " \
            "2026-10-13T12:02:00.000Z Sign-in activity; 2026-10-13T12:03:00.000Z Sign-in activity (+1 more)" \
            in check.detail
+
+
+# The refusals and, through a subsearch, the grants of an application: both are behind its count.
+APPENDED = ('`azure_monitor_aad` operationName="Sign-in activity" properties.status.errorCode=65004 '
+            "| rename properties.* as * "
+            '| append [search `azure_monitor_aad` operationName="Consent to application" '
+            "| rename properties.appId as appId] | stats count by appId")
+SIGN_INS = Drilldown('View the sign-ins for - "$appId$"',
+                     '`azure_monitor_aad` operationName="Sign-in activity" "$appId$"', "$info_min_time$",
+                     "$info_max_time$")
+BOTH = Drilldown('View the events for - "$appId$"', '`azure_monitor_aad` "$appId$"', "$info_min_time$",
+                 "$info_max_time$")
+
+
+def _appended(tmp_path: Path, drilldown: Drilldown, search: str = APPENDED) -> DetectionTestOutcome:
+    events = [f.sign_in("a@contoso.example", 65004, minute=0), f.granted("b@contoso.example", "app-1", 5)]
+    data = f.write_events(tmp_path, "declined_and_granted", events)
+    detection = f.detection(search=search, tests=[f.unit_test(data)], drilldowns=(drilldown,), with_rba=False)
+    [outcome] = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
+    return outcome
+
+
+def test_an_event_only_a_subsearch_reads_is_tried(tmp_path: Path) -> None:
+    """b's grant reaches the row through ``append [search ...]`` alone: the base search never matches it, and it was
+    never left out, so a drilldown on sign-ins only passed. Left out, the count is 1: it is behind the row."""
+    outcome = _appended(tmp_path, SIGN_INS)
+    assert not outcome.ok
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "row 0 (appId=app-1): drilldown 'View the sign-ins for - \"$appId$\"' misses 1 event(s) behind the finding: "
+        "2026-10-13T12:05:30.000Z Consent to application"]
+
+
+def test_a_drilldown_returning_the_events_a_subsearch_reads_too_passes(tmp_path: Path) -> None:
+    outcome = _appended(tmp_path, BOTH)
+    assert outcome.ok, outcome.failures
+    assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["1 row(s) drilled down"]
+
+
+def test_a_subsearch_whose_events_cannot_be_matched_once_is_said_not_checked(tmp_path: Path) -> None:
+    """A subsearch with inline time bounds: its events cannot be matched once for every run, so the events behind
+    the row are not known, which the drilldown's check says."""
+    outcome = _appended(tmp_path, SIGN_INS, APPENDED.replace('operationName="Consent to application"',
+                                                             'operationName="Consent to application" earliest=0'))
+    assert outcome.ok and [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == [
+        "1 row(s) drilled down; the events behind each row not checked: a subsearch that reads events does not start "
+        "with a base search matched once over the events (a generating command such as | from, a subsearch or inline "
+        "time bounds)"]

@@ -9,6 +9,7 @@ version 24, in small).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,9 @@ ON_USER_AND_APP = Rba("User $user$ declined application $appId$",
                       (RiskObject("user", "user", 30), RiskObject("appId", "other", 20)), ())
 
 
-def _declined(tmp_path: Path, drilldown: Drilldown) -> DetectionTestOutcome:
+def _declined(tmp_path: Path, *drilldowns: Drilldown) -> DetectionTestOutcome:
     data = f.write_events(tmp_path, "declines", [f.sign_in("a@contoso.example", 65004, minute=0)])
-    detection = f.detection(rba=ON_USER_AND_APP, drilldowns=(drilldown,), tests=[f.unit_test(data)])
+    detection = f.detection(rba=ON_USER_AND_APP, drilldowns=drilldowns, tests=[f.unit_test(data)])
     [outcome] = replay_pack(f.pack(tmp_path, detection), all_time=True).outcomes
     return outcome
 
@@ -50,10 +51,13 @@ def _fails(outcome: DetectionTestOutcome, head: str, missed: str) -> None:
     assert check.detail.startswith(f"{head} risk event(s) behind the finding: ") and check.detail.endswith(missed)
 
 
-def test_a_risk_drilldown_that_misses_a_risk_event_its_row_writes_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["| from datamodel", "| FROM DataModel"])
+def test_a_risk_drilldown_that_misses_a_risk_event_its_row_writes_fails(tmp_path: Path, start: str) -> None:
     """The row writes risk on a@contoso.example and on app-1; the drilldown on ``$user$`` returns a row (so the old
-    check passed it) but not app-1's risk event."""
-    _fails(_declined(tmp_path, USER_ONLY),
+    check passed it) but not app-1's risk event. The engine reads the command and ``datamodel`` in any letter case,
+    and so does the check (it took ``| FROM DataModel`` for a drilldown that only has to return some row)."""
+    drilldown = replace(USER_ONLY, search=USER_ONLY.search.replace("| from datamodel", start, 1))
+    _fails(_declined(tmp_path, drilldown),
            "row 0 (user=a@contoso.example): drilldown 'View risk events for the last 7 days for - \"$user$\"' misses 1",
            " app-1 (other, score 20) from TST - Test Declined - Rule")
 
@@ -63,6 +67,38 @@ def test_a_risk_drilldown_naming_every_risk_object_passes(tmp_path: Path) -> Non
     assert outcome.ok, outcome.failures
     assert [c.detail for c in outcome.checks if c.name == "drilldown[0]"] == ["1 row(s) drilled down"]
     assert outcome.warnings == ()
+
+
+
+# A summing risk drilldown that fails over the risk index without app-1's risk event only: its score is then the
+# user's 30, and ``score==30`` is a Boolean, which eval refuses to assign.
+FAILS_WITHOUT_APP = Drilldown('Risk score for - "$user$" and "$appId$"',
+                              '| from datamodel Risk.All_Risk '
+                              '| search normalized_risk_object IN ("$user$", "$appId$") '
+                              "| stats sum(risk_score) as score | eval shown=if(score==30, score==30, score)",
+                              "$info_min_time$", "$info_max_time$")
+
+
+def test_a_summing_risk_drilldown_that_fails_without_a_risk_event_behind_the_row_fails_the_check(
+        tmp_path: Path) -> None:
+    """Whether it shows app-1's risk is not known, as it fails without it: the check fails, naming the risk event,
+    the drilldown and the engine's error (it counted the event returned, and passed)."""
+    outcome = _declined(tmp_path, FAILS_WITHOUT_APP)
+    [check] = [c for c in outcome.checks if c.name == "drilldown[0]"]
+    assert not check.ok and not outcome.ok
+    assert check.detail.startswith(
+        "row 0 (user=a@contoso.example, appId=app-1): 1 risk event(s) behind the finding not known to be returned, "
+        "as a risk drilldown failed over the risk index without each: "), check.detail
+    assert check.detail.endswith(
+        " app-1 (other, score 20) from TST - Test Declined - Rule (drilldown 'Risk score for - \"$user$\" and "
+        "\"$appId$\"': eval: the result of an eval expression cannot be a Boolean (field 'shown') (command 'eval', "
+        "column 133))"), check.detail
+
+
+def test_a_risk_drilldown_that_fails_without_a_risk_event_another_returns_passes(tmp_path: Path) -> None:
+    """The risk drilldowns are judged together: app-1's risk event is returned by the one naming both objects."""
+    outcome = _declined(tmp_path, FAILS_WITHOUT_APP, BOTH_OBJECTS)
+    assert outcome.ok, outcome.failures
 
 
 # A correlation adding up the risk of every user of an application, naming the first as its risk_object.
@@ -168,6 +204,9 @@ def test_a_risk_drilldown_is_one_that_reads_the_risk_index_and_not_the_original_
     assert reads_risk_index(FIRST_USER) and reads_risk_index(APP_RISK)
     assert not reads_risk_index(f.RESULTS_DRILLDOWN)
     assert not reads_risk_index(Drilldown("events", '`azure_monitor_aad` "$appId$"', None, None))
+    for search in ('| FROM datamodel:"Risk.All_Risk"', "| From DATAMODEL Risk.All_Risk | stats count"):
+        assert reads_risk_index(Drilldown("risk", search, None, None)), search
+    assert not reads_risk_index(Drilldown("other", "| from datamodel risk.all_risk", None, None))  # no such model
 
 
 def test_a_risk_event_is_compared_by_the_fields_that_make_it() -> None:

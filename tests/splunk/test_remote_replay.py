@@ -393,6 +393,35 @@ def test_without_a_risk_index_risk_drilldowns_are_reported_as_not_run(
     assert "drilldown check(s) read the Risk data model and were not run" in run.err
 
 
+@pytest.mark.parametrize("risk_index", [True, False])
+def test_the_drilldowns_lineage_check_is_said_not_run_on_splunk(
+        double: SplunkdDouble, real_pack: Pack, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, risk_index: bool) -> None:
+    """The events behind a row, and the risk events, are found by running the search again without each event,
+    which on Splunk would mean deleting it and sending it again: not run there, and each events and risk drilldown's
+    check, and the command, say so (they passed on having returned some row, as if nothing were behind it)."""
+    token_env(monkeypatch, double)
+    ready(double, risk=risk_index)
+    run = replay(capsys, double, *(["--risk-index", "risk"] if risk_index else []), detections=[DECLINED])
+    assert run.code == 0, run.err + run.out
+    tests = json.loads(run.out)["tests"]
+    drilled = [t for t in tests if t["result_count"]]
+    assert drilled, "no test of the detection drilled down"
+    for test in drilled:
+        events, results, risk = (c["detail"] for c in test["checks"] if c["name"].startswith("drilldown"))
+        assert events.endswith("row(s) drilled down; the events behind each row not checked: not run on Splunk (it "
+                               "runs the search again without each event, which there means deleting and sending it "
+                               "again); the local replay runs it"), events
+        assert results.endswith("row(s) drilled down"), results
+        not_run = "not run on Splunk: it reads the Risk data model and no --risk-index was given"
+        assert risk == (events.replace("the events behind", "the risk events behind") if risk_index
+                        else not_run), risk
+    counted = len(drilled) * (2 if risk_index else 1)
+    assert (f"contentpack replay: {counted} events or risk drilldown check(s) ran without the lineage check (an "
+            "events drilldown returns every event behind its row, the risk drilldowns every risk event): it is not "
+            "run on Splunk; the local replay (without --splunk) runs it") in " ".join(run.err.split()), run.err
+
+
 def test_reads_risk_recognises_the_risk_data_model() -> None:
     from contentpack.splunk.remote_replay import reads_risk
 

@@ -80,6 +80,10 @@ def run(args: argparse.Namespace, pack: Pack, detections: Sequence[Detection]) -
         if result.skipped_risk_drilldowns:
             notice(f"contentpack replay: {result.skipped_risk_drilldowns} drilldown check(s) read the Risk data model "
                    "and were not run: give --risk-index (on a test instance) to run them")
+        if result.lineage_not_checked:
+            notice(f"contentpack replay: {result.lineage_not_checked} events or risk drilldown check(s) ran without "
+                   "the lineage check (an events drilldown returns every event behind its row, the risk drilldowns "
+                   "every risk event): it is not run on Splunk; the local replay (without --splunk) runs it")
         for line in result.leftovers:
             notice(f"contentpack replay: warning: test events may remain ({line})")
         if args.format == "json":

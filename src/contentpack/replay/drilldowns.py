@@ -39,7 +39,10 @@ drilldown returns a risk event when one of its rows *is* that event (it lists ri
 ``RISK_IDENTITY`` field in every row), or, when its rows sum risk events up (ESCU's ``stats count ... by
 normalized_risk_object``), when its rows over the risk index without that event differ -- the count, a value
 listed -- the same leave-one-out ``replay.lineage`` uses for the row itself, run only for the risk events the
-check asks about.
+check asks about. A summing drilldown that fails over the risk index without a risk event cannot tell whether it
+shows it: a risk event behind the row that no risk drilldown returns and one failed without fails the check, naming
+the drilldown and the engine's error (until 2026-12-07 it counted as returned, a silent pass); one not behind the
+row need not be returned, so a failure without it is not reported.
 
 A drilldown search is a search job like any other: Splunk shows its messages (a subsearch cut at its maxout)
 to the analyst who opens it, so they are the test's warnings, named after the drilldown as the detection's
@@ -132,7 +135,10 @@ FindBehind = Callable[[Unreturned], EventsBehind]
 # result, so they add nothing; two risk events equal in all of these are the same risk told twice, which an analyst
 # cannot tell apart either (and a drilldown listing them shows both or neither).
 RISK_IDENTITY = ("_time", "source", "risk_object", "risk_object_type", "risk_score", "risk_message")
-_RISK_START = re.compile(rf"\|\s*from\s+datamodel[\s:]\s*\"?{re.escape(RISK_DATAMODEL)}\b")
+# As the engine reads it (``spl.commands.sources.parse_from``): the command's name and ``datamodel`` in any letter
+# case, the data model's name as written (a drilldown ``| FROM datamodel ...`` ran as a risk search, and was checked
+# as one that only has to return some row, until 2026-12-07).
+_RISK_START = re.compile(rf"\|\s*(?i:from)\s+(?i:datamodel)[\s:]\s*\"?{re.escape(RISK_DATAMODEL)}\b")
 
 
 def risk_identity(event: Mapping[str, Value]) -> tuple[str | None, ...]:
@@ -149,6 +155,21 @@ class RiskLineage:
 
     behind: FindBehind
     without: Callable[[Event], Searcher]
+
+
+def lineage_not_known(why: str) -> tuple[FindBehind, RiskLineage]:
+    """The ``behind`` and ``risk`` of ``drilldown_checks`` where the events and risk events behind a row cannot be
+    found (``replay --splunk``: leaving one out is a search job per event): each events and risk drilldown's check
+    says ``why`` it did not check them, rather than pass as if nothing were behind its rows. As nothing is behind a
+    row, no risk drilldown is run again without a risk event; were one, it would fail so, which the check says."""
+
+    def behind(unreturned: Unreturned) -> EventsBehind:
+        return EventsBehind(not_checked=why)
+
+    def without(event: Event) -> Searcher:
+        raise SplError(why)
+
+    return behind, RiskLineage(behind, without)
 
 
 @dataclass(frozen=True)
@@ -324,31 +345,45 @@ def _shown_rows(rows: Sequence[Mapping[str, Value]]) -> Counter[tuple[tuple[str,
 
 @dataclass(frozen=True)
 class _RiskReturned:
-    """A risk drilldown filled from one row ran and returned rows; ``returns`` says whether it returns a risk event
-    (module docstring: one of its rows is the event, or its rows without the event differ)."""
+    """A risk drilldown (``called``, as ``drilldown_search`` calls it) filled from one row ran and returned rows;
+    ``returns`` says whether it returns a risk event (module docstring: one of its rows is the event, or its rows
+    without the event differ)."""
 
     row_number: int
     label: str
     row: Mapping[str, Value]
+    called: str
     filled: FilledDrilldown
     rows: tuple[Mapping[str, Value], ...]
     listed: frozenset[tuple[str | None, ...]] | None  # the risk events its rows are, when they all carry them
 
     @classmethod
-    def of(cls, row_number: int, label: str, row: Mapping[str, Value], filled: FilledDrilldown,
+    def of(cls, row_number: int, label: str, row: Mapping[str, Value], called: str, filled: FilledDrilldown,
            results: Results) -> _RiskReturned:
         lists = all(name in got for got in results.rows for name in RISK_IDENTITY)
-        return cls(row_number, label, row, filled, tuple(results.rows),
+        return cls(row_number, label, row, called, filled, tuple(results.rows),
                    frozenset(map(risk_identity, results.rows)) if lists else None)
 
-    def returns(self, event: Event, without: Callable[[Event], Searcher], now: float) -> bool:
+    def returns(self, event: Event, without: Callable[[Event], Searcher], now: float) -> bool | str:
+        """Whether it returns ``event``, or, when it sums risk up and fails over the risk index without the event,
+        what failed (the drilldown and the engine's error): whether it shows the event is then not known, which
+        the check says rather than count the event returned (until 2026-12-07 it did, a silent pass)."""
         if self.listed is not None:
             return risk_identity(event) in self.listed
         try:
             again = run_drilldown(without(event), self.filled, now).rows
-        except SplError:  # it ran over the whole index: without the event it shows something else, an error
-            return True
+        except SplError as exc:
+            return f"{self.called}: {exc}"
         return _shown_rows(again) != _shown_rows(self.rows)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """Whether the risk drilldowns filled from one row return a risk event: ``returned`` by one of them, or not, and
+    then what each that could not tell said (``failed``: it failed over the risk index without the event)."""
+
+    returned: bool
+    failed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -360,20 +395,31 @@ class _RiskMisses:
     entries: Mapping[int, Sequence[_RiskReturned]]
     without: Callable[[Event], Searcher]
     now: float
-    _known: dict[tuple[int, tuple[str | None, ...]], bool] = field(default_factory=dict, init=False, repr=False)
+    _known: dict[tuple[int, tuple[str | None, ...]], _Asked] = field(default_factory=dict, init=False, repr=False)
 
-    def missed(self, row_number: int, event: Event) -> bool:
+    def asked(self, row_number: int, event: Event) -> _Asked:
         key = (row_number, risk_identity(event))
         if key not in self._known:
-            self._known[key] = not any(entry.returns(event, self.without, self.now)
-                                       for entry in self.entries[row_number])
+            self._known[key] = self._ask(row_number, event)
         return self._known[key]
 
+    def _ask(self, row_number: int, event: Event) -> _Asked:
+        failed: list[str] = []
+        for entry in self.entries[row_number]:
+            answer = entry.returns(event, self.without, self.now)
+            if answer is True:
+                return _Asked(True)
+            if isinstance(answer, str):
+                failed.append(answer)
+        return _Asked(False, tuple(failed))
+
     def unreturned(self, event: Event) -> bool:
-        return any(self.missed(number, event) for number in self.entries)
+        """Returned by no risk drilldown filled from some row, or not known to be: its lineage must be known."""
+        return any(not self.asked(number, event).returned for number in self.entries)
 
     def problems(self, detection: Detection, behind: EventsBehind) -> list[str]:
-        """Per row, the risk events behind it no risk drilldown filled from it returns."""
+        """Per row, the risk events behind it no risk drilldown filled from it returns, and those some drilldown
+        that sums risk up could not tell of (it failed without the event) when none returns them."""
         drilldowns = [d for d in detection.drilldown_searches if reads_risk_index(d)]
         names = (f"{drilldown_search(drilldowns[0])} misses" if len(drilldowns) == 1 else
                  "none of " + ", ".join(map(drilldown_search, drilldowns)) + " returns")
@@ -382,14 +428,26 @@ class _RiskMisses:
         for number, entries in self.entries.items():
             if number >= len(behind.rows):
                 continue
-            missing = [event for event in behind.rows[number] if self.missed(number, event)]
+            asked = [(event, self.asked(number, event)) for event in behind.rows[number]]
+            missing = [event for event, answer in asked if not answer.returned and not answer.failed]
+            unknown = [(event, answer.failed) for event, answer in asked if not answer.returned and answer.failed]
+            row = entries[0].row
+            keys = ", ".join(f"{name}={token_text(row[name])}" for name in dict.fromkeys(token_names(templates))
+                             if name in row)
             if missing:
-                row = entries[0].row
-                keys = ", ".join(f"{name}={token_text(row[name])}" for name in dict.fromkeys(token_names(templates))
-                                 if name in row)
                 out.append(f"{entries[0].label} ({keys}): {names} {len(missing)} risk event(s) behind the finding: "
                            f"{cut_list(missing, SHOWN_EVENTS, _risk_label)}")
+            if unknown:
+                out.append(f"{entries[0].label} ({keys}): {len(unknown)} risk event(s) behind the finding not known "
+                           "to be returned, as a risk drilldown failed over the risk index without each: "
+                           f"{cut_list(unknown, SHOWN_EVENTS, _failed_label)}")
         return out
+
+
+def _failed_label(unknown: tuple[Event, tuple[str, ...]]) -> str:
+    """A risk event no risk drilldown is known to return, with what failed without it (``_RiskReturned.returns``)."""
+    event, failed = unknown
+    return f"{_risk_label(event)} ({'; '.join(failed)})"
 
 
 @dataclass(frozen=True)
@@ -442,7 +500,7 @@ def _drill(engine: Searcher, detection: Detection, drilldown: Drilldown, rows: S
         elif events:
             entries.append(_EventsReturned.of(row_number, label, row, results))
         elif reads_risk_index(drilldown):
-            entries.append(_RiskReturned.of(row_number, label, row, filled, results))
+            entries.append(_RiskReturned.of(row_number, label, row, drilldown_search(drilldown), filled, results))
     return _Drilled(tuple(entries), tuple(said))
 
 

@@ -25,22 +25,22 @@ rows turned into risk events as ES's risk action does (``simulate.risk``), and t
 loop (``_leave_one_out``) serves both; only what "the rows without the event" means differs.
 
 Which events are tried: only those a base search (a search's first ``search`` command) matches
-(``Engine.prefilter``) -- the detection's own, and each ``risk_from`` detection's -- as the sweep moves only
-those: an event every base search drops cannot change a row. And of those only the events some events drilldown,
-filled from a checked row, does not return (``unreturned``, which ``drilldowns.drilldown_checks`` gives once it
-has run them): an event every such drilldown returns is never reported missing, behind a row or not, so whether
-it is behind need not be known. For drilldowns keyed well that leaves few events or none, and with none no
-search runs at all (not even the whole one). A ``risk_from`` detection whose base search does not match an event
-is not run again without it: its rows, and so its risk events, are those of the whole run. The cost is one run
-of the chain per tried event (each base search and the per-event commands after it done once per event,
-``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent pass: more than
-``MAX_EVENTS`` events to try is not checked and the test gets a warning (its data could be smaller, its
-drilldowns return more); a search whose events cannot be tried (its base search holds a subsearch or inline time
-bounds, it starts with a generating command other than a correlation's ``from datamodel`` fed by ``risk_from``
-detections, or one of those detections' searches is such a search) is not checked either, which its events
-drilldown's check says.
-Rows are those the drilldowns are filled from (the first ``DRILLDOWN_ROWS``). The searches run over all time at
-the test's "now", as the replay's own do.
+(``Engine.prefilter``) -- the detection's own, each ``risk_from`` detection's, and each of their subsearches' that
+search the indexes (``append [search ...]``: until 2026-12-07 an event only a subsearch read was never tried, so a
+drilldown missing it passed) -- as the sweep moves only those: an event every base search drops cannot change a row.
+And of those only the events some events drilldown, filled from a checked row, does not return (``unreturned``,
+which ``drilldowns.drilldown_checks`` gives once it has run them): an event every such drilldown returns is never
+reported missing, behind a row or not, so whether it is behind need not be known. For drilldowns keyed well that
+leaves few events or none, and with none no search runs at all (not even the whole one). A ``risk_from`` detection
+whose base search does not match an event is not run again without it: its rows, and so its risk events, are those
+of the whole run. The cost is one run of the chain per tried event (each base search and the per-event commands
+after it done once per event, ``Engine.prepare``, as the simulated runs do), so the check has limits, none a silent
+pass: more than ``MAX_EVENTS`` events to try is not checked and the test gets a warning (its data could be smaller,
+its drilldowns return more); a search whose events cannot be tried (its base search, or that of a subsearch of it
+that searches the indexes, holds a subsearch or inline time bounds, it starts with a generating command other than a
+correlation's ``from datamodel`` fed by ``risk_from`` detections, or one of those detections' searches is such a
+search) is not checked either, which its events drilldown's check says. Rows are those the drilldowns are filled
+from (the first ``DRILLDOWN_ROWS``). The searches run over all time at the test's "now", as the replay's own do.
 
 The risk events behind a row (``risk_behind``), which its risk drilldowns must return (``drilldowns``), are found
 the same way with risk events for events. A row of a detection with an ``rba`` block writes risk events itself
@@ -75,7 +75,8 @@ from contentpack.replay.drilldowns import (
 from contentpack.simulate.risk import risk_events
 from contentpack.simulate.timeline import event_time
 from contentpack.spl import Engine, Results
-from contentpack.spl.ast import Pipeline
+from contentpack.spl.ast import Pipeline, nodes_of
+from contentpack.spl.commands.search import SearchCommand
 from contentpack.spl.commands.sources import FromDatamodelCommand
 from contentpack.spl.hints import reads_risk
 from contentpack.spl.prepared import Prepared
@@ -146,6 +147,14 @@ class _Feeder:
         return risk_events(self.app, self.detection, rows, now)
 
 
+def _subsearches_reading_events(pipeline: Pipeline) -> list[Pipeline]:
+    """The subsearches in ``pipeline``, at any depth, that search the indexes (``append [search ...]``; not
+    ``[| inputlookup ...]``): an event only one of them matches can be behind a row too, and the search run again
+    without it runs them over the other events."""
+    return [nested for nested in nodes_of(pipeline, Pipeline)
+            if nested is not pipeline and nested.commands and isinstance(nested.commands[0], SearchCommand)]
+
+
 def _newest_first(events: Sequence[Event]) -> list[Event]:
     """The order ``Engine.fork`` expects (events without a time last, as the engine's own sort puts them)."""
     return sorted(events, key=lambda e: -(event_time(e) or 0.0))
@@ -186,8 +195,12 @@ def events_behind(engine: Engine, search: str, events: Sequence[Event], rows: Se
     for detection, found in zip(detections, feeders_found):
         if found is None:
             return EventsBehind(not_checked=f"the search of risk_from detection {detection.name!r} {_NOT_TRIED}")
+    subsearches_found = [engine.prefilter(nested, events, now)
+                         for pipeline in [own, *pipelines] for nested in _subsearches_reading_events(pipeline)]
+    if any(found is None for found in subsearches_found):
+        return EventsBehind(not_checked=f"a subsearch that reads events {_NOT_TRIED}")
     ordered = _newest_first(events)
-    ids = {id(event) for found in [own_found, *feeders_found] for event in found or ()}
+    ids = {id(event) for found in [own_found, *feeders_found, *subsearches_found] for event in found or ()}
     tried = [event for event in ordered if id(event) in ids and unreturned(event)]
     if not tried:  # nothing any drilldown could miss: no search needs to run
         return EventsBehind(tuple(() for _ in checked))

@@ -9,7 +9,11 @@ Per test, as ``contentctl test`` does on a test server, but over splunkd's REST 
    (first event to "now"), at the same "now" as the local replay (one second after the newest event);
 3. the same checks as the local replay (``contentpack.replay.checks``, ``drilldowns``) judge the rows, and the
    job messages Splunk gave beside them (and beside each drilldown search's) become the test's warnings,
-   worded as the local replay's (``replay.checks.job_warnings``);
+   worded as the local replay's (``replay.checks.job_warnings``); all but the drilldowns' lineage check (an
+   events drilldown returns every event behind its row, the risk drilldowns every risk event: ``replay.lineage``),
+   which runs the search again without each event -- on Splunk, deleting the event and sending it again each
+   time: each events and risk drilldown's check says it was not run (``LINEAGE_NOT_RUN``), and the command
+   prints how many;
 4. the events (and risk events) of the test are deleted with ``| delete``.
 
 These are the all-time checks, contentctl's way; the local replay's simulation of ES's schedule is not run on
@@ -53,7 +57,13 @@ from contentpack.replay.checks import (
     job_warnings,
     result_checks,
 )
-from contentpack.replay.drilldowns import DrilldownOutcome, drilldown_checks
+from contentpack.replay.drilldowns import (
+    DrilldownOutcome,
+    drilldown_checks,
+    lineage_not_known,
+    reads_events,
+    reads_risk_index,
+)
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.risk import risk_events
 from contentpack.replay.runner import (
@@ -79,6 +89,10 @@ _METADATA = ("_raw", "_time", "index", "host", "source", "sourcetype")
 _COMPARE = ("compare_embedded_engine",)  # the key of the check that the embedded engine returns Splunk's rows
 # the start of every test's host (``contentpack-replay-<run>-<n>``): what finds an earlier run's leftovers
 HOST_PREFIX = "contentpack-replay-"
+# Why the drilldowns' lineage check (``replay.lineage``: every event, risk event, behind a row returned) is not run
+# on Splunk: each event left out would be deleted from the index, sent again and waited for, around a search job.
+LINEAGE_NOT_RUN = ("not run on Splunk (it runs the search again without each event, which there means deleting "
+                   "and sending it again); the local replay runs it")
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,7 @@ class RemoteReport:
     aborted: str | None = None
     leftovers: tuple[str, ...] = ()  # clean-ups that failed: events that may remain
     skipped_risk_drilldowns: int = 0  # drilldowns not run for want of --risk-index
+    lineage_not_checked: int = 0  # events and risk drilldown checks run without the lineage check (LINEAGE_NOT_RUN)
 
 
 _RISK_DATAMODEL = re.compile(r"datamodel\s*[:=]?\s*\"?Risk\b", re.IGNORECASE)
@@ -253,6 +268,7 @@ class RemoteReplay:
         self.searcher = SplunkSearcher(connection)
         self.leftovers: list[str] = []
         self.skipped_risk_drilldowns = 0
+        self.lineage_not_checked = 0
         self._risk_sent = 0  # risk events sent for the current test (they share its host marker)
         check_index_name(options.index)
         if options.risk_index is not None:
@@ -364,13 +380,19 @@ class RemoteReplay:
 
     def _drilldown_checks(self, detection: Detection, rows: list[dict[str, Value]], now: float,
                           window: tuple[float, float]) -> DrilldownOutcome:
-        """The local replay's drilldown checks, run on Splunk, with the warnings of Splunk's job messages. Without
-        a risk index the drilldowns that read the Risk data model have nothing to read: they are reported as not
-        run (and the run says so), not failed."""
+        """The local replay's drilldown checks, run on Splunk, with the warnings of Splunk's job messages, but for
+        the lineage check (an events drilldown returns every event behind its row, the risk drilldowns every risk
+        event): each such check says it was not run (``LINEAGE_NOT_RUN``), and the run counts them. Without a risk
+        index the drilldowns that read the Risk data model have nothing to read: they are reported as not run (and
+        the run says so), not failed."""
+        behind, risk = lineage_not_known(LINEAGE_NOT_RUN)
+        runnable = tuple(d for d in detection.drilldown_searches
+                         if self.options.risk_index is not None or not reads_risk(d.search))
+        self.lineage_not_checked += sum(1 for d in runnable if reads_events(d) or reads_risk_index(d))
+        ran = drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now, window,
+                               behind, risk)
         if self.options.risk_index is not None:
-            return drilldown_checks(self.searcher, detection, rows, now, window)
-        runnable = tuple(d for d in detection.drilldown_searches if not reads_risk(d.search))
-        ran = drilldown_checks(self.searcher, replace(detection, drilldown_searches=runnable), rows, now, window)
+            return ran
         checks = iter(ran.checks)
         out = []
         for index, drilldown in enumerate(detection.drilldown_searches):
@@ -441,4 +463,5 @@ class RemoteReplay:
         except SplunkError as exc:
             aborted = str(exc)
         report = ReplayReport(tuple(outcomes), (aborted,) if aborted else (), time.perf_counter() - started)
-        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers), self.skipped_risk_drilldowns)
+        return RemoteReport(report, self.ingestor.method, aborted, tuple(self.leftovers),
+                            self.skipped_risk_drilldowns, self.lineage_not_checked)
