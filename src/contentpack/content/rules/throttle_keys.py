@@ -52,7 +52,8 @@ Flagged = dict[str, str]  # field name -> what made it, e.g. "the search's stats
 def multivalue_results(analysis: SplAnalysis, search: str) -> Flagged:
     """The result fields of ``search`` that certainly can hold several values (see the module docstring), each
     with the aggregation that made it; empty when none is, or the search is not judged. CP029 reads drilldown
-    tokens through it too (``search.multivalue_drilldown_tokens``): one reading of what follows the stats."""
+    tokens and CP087 risk message tokens through it too (``search.multivalue_fields``): one reading of what
+    follows the stats."""
     expanded = analysis.expanded_text(search)
     segments = analysis.segments(expanded) if expanded is not None else None
     if expanded is None or not segments:

@@ -60,10 +60,10 @@ class FunctionSpec:
     on the delimiter and returns the string values as a multivalue field"; ``mvrange``; ``mvappend`` of two or
     more values: "returns a single multivalue result that contains all of the values").
 
-    The validator's multivalue reading (CP029's drilldown tokens, CP075's throttle keys:
-    ``commands.eval.several_values``) follows a multivalue field through an ``eval`` by these claims: a result
-    that can hold several values is one to warn of; any other function makes no claim there (one value, as
-    ``mvjoin``, ``mvcount`` or ``mvindex(f, i)``).
+    The validator's multivalue reading (CP029's drilldown tokens, CP075's throttle keys, CP087's risk message
+    tokens: ``commands.eval.several_values``) follows a multivalue field through an ``eval`` by these claims: a
+    result that can hold several values is one to warn of; any other function makes no claim there (one value,
+    as ``mvjoin``, ``mvcount`` or ``mvindex(f, i)``).
     """
 
     name: str
