@@ -86,9 +86,12 @@ KNOWN_APPS = "| lookup entra_id_known_apps appDisplayName AS dest"  # a table of
     ('| eval src=if(isnull(dest), src, "none")', True, f"{COND}: either branch, src's values when dest is null"),
     ('| eval src=case(isnull(dest), "none", true(), src)', True, f"{COND}: any pair's value, as it is"),
     ("| eval src=coalesce(dest, src)", True, f"{COND}: src's values whenever dest is null"),
-    # ... and not through the others: one value, or as many as the data has (no claim, never a warning)
+    ("| eval src=mvindex(src, 0, 1)", True, f"{EVAL_MV}: a subset using the start and end index values"),
+    ('| eval src=mvfilter(src != "-")', True, f"{EVAL_MV}: filters a multivalue field"),
+    ('| eval src=split(dest, ",")', True, f"{EVAL_MV}: returns the string values as a multivalue field"),
+    # ... and not through the others: one value (no claim, never a warning)
     ("| eval src=mvindex(src, 0)", False, f"{EVAL_MV}: mvindex with no end gives the value at start"),
-    ("| eval src=mvindex(src, 0, 1)", False, f"{EVAL_MV}: a range may hold one value or several"),
+    ('| eval src=mvjoin(mvindex(src, 0, 1), ",")', False, f"{EVAL_MV}: mvjoin concatenates the values"),
     ('| eval src=if(isnull(src), "none", "some")', False, f"{COND}: a condition is not the result"),
     # rex: the field read keeps its values; max_match other than 1 makes the groups multivalued
     ('| rex field=src "(?<octet>\\d+)"', True, f"{REX}: extraction writes the named groups only"),

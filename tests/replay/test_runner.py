@@ -403,10 +403,12 @@ def test_a_scheduled_runs_unclosed_quote_names_its_quotes_at_their_yaml_lines(tm
     search = next(number for number, line in enumerate(lines, 1) if '"Sign-in' in line)
     fillnull = next(number for number, line in enumerate(lines, 1) if 'fillnull value="unknown"' in line)
     closing = lines[fillnull - 1].index('"unknown') + 1
-    left_open = closing + len('"unknown')
+    end = next(number for number, line in enumerate(lines, 1) if number > search and line.endswith("_filter`'"))
+    last = max(number for number in range(search, end + 1) if '"' in lines[number - 1])  # the search's last quote
+    left_open = lines[last - 1].rindex('"') + 1  # the quotes after the opening pair up to it, which stays open
     opening = lines[search - 1].index('"Sign-in') + 1
     assert (said.rule, said.position.line, said.position.col) == ("RP003", search, opening)
-    assert said.message.endswith(f"to the quote at line {fillnull} column {closing}, so the quote at line {fillnull} "
+    assert said.message.endswith(f"to the quote at line {fillnull} column {closing}, so the quote at line {last} "
                                  f"column {left_open} is never closed (is a quote missing here?)"), said.message
 
 

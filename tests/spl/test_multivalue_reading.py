@@ -75,3 +75,40 @@ def test_a_command_with_no_reading_leaves_the_search_unjudged(text: str) -> None
     spath without a path: every key of the JSON): None, never a guess (CP029/CP075 then say nothing of the
     search)."""
     assert _after(text) is None
+
+
+EVAL_MADE = "the search's eval makes it with {}(…)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # mvindex: "returns a subset of the multivalue field using the start and end index values"; "If the <end> value
+    # is not specified, the function returns only the value at <start>"
+    ("| eval ips=mvindex(src, 0, 2)", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval ips=mvindex(src, -1)", {"src": MADE}),
+    ("| eval src=mvindex(src, 1, -1)", {"src": MADE}),
+    # mvfilter: "filters a multivalue field based on an arbitrary Boolean expression" naming one field
+    ("| eval ips=mvfilter(match(src, \"^10\\.\"))", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval src=mvfilter(src != \"-\")", {"src": MADE}),
+    ("| eval ips=mvfilter(user != \"-\")", {"src": MADE}),  # user: one value (a by field)
+    # split: "splits the string values on the delimiter and returns the string values as a multivalue field"
+    ("| eval parts=split(user, \"@\")", {"src": MADE, "parts": EVAL_MADE.format("split")}),
+    ("| eval domain=mvindex(split(user, \"@\"), 1)", {"src": MADE}),
+    # mvappend: "returns a single multivalue result that contains all of the values"
+    ("| eval both=mvappend(user, \"x\")", {"src": MADE, "both": EVAL_MADE.format("mvappend")}),
+    ("| eval both=mvappend(\"x\", src)", {"src": MADE, "both": f"as src: {MADE}"}),
+    ("| eval one=mvappend(user)", {"src": MADE}),
+    # mvdedup: "returns a multivalue field with its duplicate values removed"; mvsort: "returns a multivalue field
+    # with the values sorted lexicographically"
+    ("| eval ips=mvsort(mvdedup(src))", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval parts=mvsort(split(user, \",\"))", {"src": MADE, "parts": EVAL_MADE.format("split")}),
+    # mvrange: "creates a multivalue field based on a range of specified numbers"
+    ("| eval hours=mvrange(0, 24)", {"src": MADE, "hours": EVAL_MADE.format("mvrange")}),
+])
+def test_each_multivalue_function_claims_what_its_page_says(text: str, expected: dict[str, str]) -> None:
+    """The Multivalue eval functions page (Search Reference 9.4, https://help.splunk.com/splunk-enterprise/
+    spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions): a range of ``mvindex`` and
+    ``mvfilter`` keep some of their field's values, ``split``, ``mvrange`` and an ``mvappend`` of two or more
+    values make several of one-value arguments (``FunctionSpec.keeps_values``, ``keeps_from_arity``,
+    ``makes_from_arity``); ``mvindex(f, i)`` gives one value. Before, ``mvindex(f, i, j)``, ``mvfilter`` and
+    ``split`` made no claim, so ``eval ips=mvindex(src, 0, 2)`` hid ``$ips$`` from CP029."""
+    assert _after(text) == expected

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
-from contentpack.content.diagnostics import Diagnostic, error, warning
+from contentpack.content.diagnostics import Diagnostic, Position, error, warning
 from contentpack.content.model import Detection, NodePath, Pack, SourceMap, filter_macro_name
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_checks import (
@@ -32,11 +32,12 @@ from contentpack.content.rules.spl_text import (
     scan_tokens,
     strip_comments,
 )
-from contentpack.content.rules.throttle_keys import multivalue_results
+from contentpack.content.rules.throttle_keys import Flagged, multivalue_results
 from contentpack.content.spl_macros import FILTER_DEFINITION
 from contentpack.spl.suggest import closest
 
 ORIGINAL_SEARCH = "%original_detection_search%"
+RULE_MULTIVALUE_MESSAGE = "CP087"
 
 
 def filter_macro_present(context: RuleContext) -> Iterator[Diagnostic]:
@@ -514,9 +515,10 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     (``throttle_keys.multivalue_results``: each command after the stats as its registration says what it does to a
     field's values): a command that only filters, orders or picks results, an ``eval`` of other fields, a ``rex``
     or ``lookup`` reading it, an ``eventstats`` of other outputs keep it multivalue, as do ``eval f=coalesce(…)``,
-    ``mvdedup(f)``, ``mvsort(f)``, and ``eval t=if(c, g, f)`` or ``case(…)`` passes it on to t (Granted After User
-    Declined v26 named ``$declined_app_id$``, an ``if()`` of an ``eventstats values()``, unwarned until then);
-    ``values()``/``list()`` of a later ``eventstats``/``streamstats`` makes one; ``rex … max_match=0`` makes its
+    ``mvdedup(f)``, ``mvsort(f)``, ``mvindex(f, i, j)``, ``mvfilter(…)``, and ``eval t=if(c, g, f)`` or ``case(…)``
+    passes it on to t (Granted After User Declined v26 named ``$declined_app_id$``, an ``if()`` of an ``eventstats
+    values()``, unwarned until then); ``values()``/``list()`` of a later ``eventstats``/``streamstats`` makes one,
+    and so do ``split``, ``mvrange`` and an ``mvappend`` of two or more values; ``rex … max_match=0`` makes its
     groups multivalue; an assignment that makes it one value or may (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``,
     ``eventstats min(f) as f``, ``mvexpand f``, ``rename x AS f``, a lookup OUTPUT) ends the certainty, and a
     command not followed leaves the search unjudged. Before, any mention after the
@@ -524,26 +526,68 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would be one
     string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess
     (``replay.drilldowns.multivalue_problem``), so only a replay with a row of several values found it. Reported at
-    the token; not when CP060/CP061 report an error from that stats on (from the search's start when a macro holds
-    the stats): its text is not SPL, and the error is the one mistake to report. Unlike the result fields
+    the token; not when CP060/CP061 report an error from that stats on (``multivalue_fields``). Unlike the result fields
     (``output_parses``), this needs no command after the stats that ``spl_text.output_fields`` models: a search
     with a ``rex``, ``lookup`` or ``eventstats`` there was left unjudged."""
     positions = Positions(context.root)
     for detection in context.pack.detections:
-        several = multivalue_results(context.spl, detection.search) if detection.drilldown_searches else {}
-        if several and has_spl_error(context, detection.search, last_stats_start(detection.search) or 0):
-            several = {}  # that stats on is not SPL: its error is the one finding (as ``result_fields``)
+        several = multivalue_fields(context, detection) if detection.drilldown_searches else {}
         for index, drilldown in enumerate(detection.drilldown_searches if several else ()):
             for key, text in (("name", drilldown.name), ("search", drilldown.search)):
-                for name in sorted(several):
-                    for match in re.finditer(re.escape(f"${name}$"), text):
-                        at = positions.at(detection.source, ("drilldown_searches", index, key), text,
-                                          match.start())
-                        yield warning(at, "CP029",
-                                      f"drilldown {key} token ${name}$ is a multivalue result field "
-                                      f"({several[name]}): no Splunk page says how ES fills a drilldown token from "
-                                      f"several values (joined, or the first only); key the drilldown on a field "
-                                      f"with one value per result")
+                node = ("drilldown_searches", index, key)
+                for at, name in multivalue_tokens(positions, detection.source, node, text, several):
+                    yield warning(at, "CP029",
+                                  f"drilldown {key} token ${name}$ is a multivalue result field "
+                                  f"({several[name]}): no Splunk page says how ES fills a drilldown token from "
+                                  f"several values (joined, or the first only); key the drilldown on a field "
+                                  f"with one value per result")
+
+
+def multivalue_fields(context: RuleContext, detection: Detection) -> Flagged:
+    """The detection's result fields that certainly can hold several values (``throttle_keys.multivalue_results``),
+    none when CP060/CP061 report an error from its last ``stats`` on (from the search's start when a macro holds
+    the stats): that text is not SPL, and the error is the one mistake to report."""
+    several = multivalue_results(context.spl, detection.search)
+    if several and has_spl_error(context, detection.search, last_stats_start(detection.search) or 0):
+        return {}
+    return several
+
+
+def multivalue_tokens(positions: Positions, source: SourceMap, node: NodePath, text: str,
+                      several: Flagged) -> Iterator[tuple[Position, str]]:
+    """Each ``$name$`` token of ``text`` (the value at ``node``) naming one of the ``several`` fields, at its
+    character, with the name: where CP029 (drilldowns) and CP087 (the risk message) warn."""
+    for name in sorted(several):
+        for match in re.finditer(re.escape(f"${name}$"), text):
+            yield positions.at(source, node, text, match.start()), name
+
+
+def multivalue_message_tokens(context: RuleContext) -> Iterator[Diagnostic]:
+    """CP087 (warning): an rba ``message`` token of a result field that certainly can hold several values, read as
+    CP029 reads a drilldown token (``multivalue_fields``: the one reading CP075 follows a throttle field by), at
+    the token. ES fills a risk message's ``$field$`` from the result ("Risk messages ... can use fields from the
+    event surrounded by "$"", ES 7.1 Risk-based Alerting, *Create a risk message*), and no Splunk page read says
+    what it writes for a field of several values (all of them joined, and by what; the first only): the replay
+    joins them by a space (``simulate.tokens.MESSAGE_SEPARATOR``, assumed), so the message the analyst reads is
+    known only for a field of one value. Granted After User Declined v26 named ``$declined_app_id$``, an ``if()``
+    of an ``eventstats values()``.
+
+    A warning, as CP029's message tokens: the risk event is written and scored whatever its text says, and the
+    field may hold one value in every real result. Not for a risk or threat object field of several values: ES
+    writes one risk event per value (``simulate.risk``; assumed, as no page read says it either), a reading
+    ESCU's risk searches rely on (``aws_high_number_of_failed_authentications_from_ip`` scores each user of its
+    ``values(user)``), so there a multivalue is a way to score each value, not a text nobody can foresee."""
+    positions = Positions(context.root)
+    for detection in context.pack.detections:
+        message = detection.rba.message if detection.rba is not None else ""
+        several = multivalue_fields(context, detection) if "$" in message else {}
+        for at, name in multivalue_tokens(positions, detection.source, ("rba", "message"), message, several):
+            yield warning(at, RULE_MULTIVALUE_MESSAGE,
+                          f"rba message token ${name}$ is a multivalue result field ({several[name]}): no Splunk "
+                          f"page says how ES writes several values into a risk message (joined, and by what, or the "
+                          f"first only; the replay joins them by a space, assumed), so what the analyst reads is "
+                          f"unknown; name a field with one value per result, or join the values in the search: "
+                          f"| eval {name}_set=mvjoin({name}, \" \") and ${name}_set$")
 
 
 RULES = (
@@ -557,4 +601,5 @@ RULES = (
     throttling_fields_in_search,
     action_fields_are_results,
     multivalue_drilldown_tokens,
+    multivalue_message_tokens,
 )

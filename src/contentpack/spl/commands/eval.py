@@ -18,6 +18,7 @@ from contentpack.spl.errors import SplRuntimeError
 from contentpack.spl.evaluator import EvalState
 from contentpack.spl.exprparser import expression_fields, parse_expression
 from contentpack.spl.functions import get_function
+from contentpack.spl.functions.multivalue import referenced_fields
 from contentpack.spl.values import Event, Value, field_value
 
 
@@ -90,24 +91,32 @@ def run_eval(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Ite
         yield event
 
 
-def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str, str] | None:
-    """The field whose several values ``expr`` can pass on, with why that field holds several (None: the
-    expression gives one value, or no page says it keeps several). A field's own value; a call passes on what its
-    spec's ``keeps_values`` arguments hold (``mvdedup(f)``, ``mvappend(..., f)``, ``coalesce(g, f)``, either
-    branch of ``if(c, g, f)``, a value of ``case``: the result is f's values whenever that argument is the one
-    returned, the shape of Granted After User Declined v26, ``eval declined_app_id=if(same_app = 1, app_id,
-    name_declined_app)`` of an ``eventstats values()``, which CP029 missed). Everything else makes no claim: a
-    literal or an operator gives one value (the evaluator's operators refuse a multivalue), ``mvjoin``,
-    ``mvcount`` and ``mvindex(f, i)`` one value, and ``mvindex(f, i, j)``, ``mvfilter``, ``split`` as many as the
-    data has."""
+def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str | None, str] | None:
+    """The field whose several values ``expr`` can pass on (None when the expression makes them itself), with
+    why it holds several; None: the expression gives one value, or no page says it can give several. A field's
+    own value; a call passes on what its spec's ``keeps_values`` arguments hold (``mvdedup(f)``, ``mvappend(...,
+    f)``, ``coalesce(g, f)``, either branch of ``if(c, g, f)``, a value of ``case``, ``mvindex(f, i, j)``, the
+    field ``mvfilter``'s expression names: the result is f's values whenever that argument is the one returned,
+    the shape of Granted After User Declined v26, ``eval declined_app_id=if(same_app = 1, app_id,
+    name_declined_app)`` of an ``eventstats values()``, which CP029 missed), and makes several when its spec says
+    it returns a multivalue whatever it is given (``split``, ``mvrange``, ``mvappend`` of two or more values:
+    ``FunctionSpec.makes_from_arity``). Everything else makes no claim: a literal or an operator gives one value
+    (the evaluator's operators refuse a multivalue), ``mvjoin``, ``mvcount`` and ``mvindex(f, i)`` one value."""
     if isinstance(expr, FieldRef):
         why = multivalued.get(expr.name)
         return (expr.name, why) if why is not None else None
     if not isinstance(expr, Call) or (spec := get_function(expr.name)) is None:
         return None
-    for index in spec.kept_args(len(expr.args)):
-        if index < len(expr.args) and (found := several_values(expr.args[index], multivalued)) is not None:
+    if spec.keeps_values == "named":  # the field mvfilter filters, found as its implementation finds it
+        named = referenced_fields(expr.args[0]) if expr.args else []
+        kept: list[Expr] = [FieldRef(named[0], expr.offset)] if len(named) == 1 else []
+    else:
+        kept = [expr.args[index] for index in spec.kept_args(len(expr.args)) if index < len(expr.args)]
+    for argument in kept:
+        if (found := several_values(argument, multivalued)) is not None:
             return found
+    if spec.makes_values(len(expr.args)):
+        return None, f"the search's eval makes it with {expr.name}(…)"
     return None
 
 
@@ -125,7 +134,7 @@ def _eval_multivalue(node: CommandNode, multivalued: Multivalued) -> dict[str, s
         out.pop(target, None)
         if found is not None:
             source, why = found
-            out[target] = why if source == target else f"as {source}: {why}"
+            out[target] = why if source in (None, target) else f"as {source}: {why}"
     return out
 
 

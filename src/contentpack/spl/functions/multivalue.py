@@ -24,8 +24,8 @@ from contentpack.spl.regex import compile_pcre
 from contentpack.spl.values import EvalContext, Scalar, Value, lexicographic_key, make_mv, to_str
 
 
-# "returns a single multivalue result that contains all of the values"
-@eager("mvappend", 1, None, multivalue="every", keeps_values="every")
+# "returns a single multivalue result that contains all of the values": each argument's, and two or more make one
+@eager("mvappend", 1, None, multivalue="every", keeps_values="every", makes_from_arity=2)
 def _mvappend(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(v for arg in args for v in coerce.values(arg))
 
@@ -67,7 +67,9 @@ def mvindex(values: list[Scalar], start: int, end: int | None) -> Value:
     return make_mv(values[first : last + 1])
 
 
-@eager("mvindex", 2, 3, multivalue=(0,))
+# "returns a subset of the multivalue field using the start and end index values": a range (3 arguments) can keep
+# several of them; "If the <end> value is not specified, the function returns only the value at <start>"
+@eager("mvindex", 2, 3, multivalue=(0,), keeps_values=(0,), keeps_from_arity=3)
 def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
     start = coerce.integer(args[1])
     end = coerce.integer(args[2]) if len(args) > 2 else None
@@ -98,7 +100,8 @@ def _mvjoin(ctx: EvalContext, args: list[Value]) -> Value:
     return delimiter.join(to_str(v) or "" for v in values)
 
 
-@eager("mvrange", 2, 3)
+# "creates a multivalue field based on a range of specified numbers"
+@eager("mvrange", 2, 3, makes_from_arity=2)
 def _mvrange(ctx: EvalContext, args: list[Value]) -> Value:
     """Numbers from start up to (not including) end by step; a timespan step (``"7d"``) steps UNIX times."""
     start, end = coerce.number(args[0]), coerce.number(args[1])
@@ -187,7 +190,8 @@ def _walk_fields(item: object, found: list[str]) -> None:
         _walk_fields(getattr(item, field.name), found)
 
 
-@lazy("mvfilter", 1, 1)
+# "filters a multivalue field based on an arbitrary Boolean expression": some of the named field's values
+@lazy("mvfilter", 1, 1, keeps_values="named")
 def _mvfilter(ctx: EvalContext, nodes: list[Any]) -> Value:
     """Keep the values of the one field the expression names for which the expression is true."""
     fields = referenced_fields(nodes[0])

@@ -13,8 +13,9 @@ from contentpack.spl.values import EvalContext, Value
 
 EagerImpl = Callable[[EvalContext, list[Value]], Value]
 LazyImpl = Callable[[EvalContext, list[Any]], Value]
-#: ``FunctionSpec.keeps_values``: argument indexes, ``"every"`` argument, or each second from the second (``"pairs"``)
-KeptArgs = tuple[int, ...] | Literal["every", "pairs"]
+#: ``FunctionSpec.keeps_values``: argument indexes, ``"every"`` argument, each second from the second (``"pairs"``),
+#: or the one field the first argument's expression names (``"named"``: ``mvfilter``)
+KeptArgs = tuple[int, ...] | Literal["every", "pairs", "named"]
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,21 @@ class FunctionSpec:
     ``case``'s values after their conditions) whose several values the result holds whenever that argument
     holds several and is the one returned, as the function's page says (``mvdedup``, ``mvsort``, ``mvappend``'s
     every; ``if``'s two branches, ``case``'s values and ``coalesce``'s every argument, each of which is the
-    result when its condition holds or the arguments before it are null). The validator's multivalue reading
-    (CP029's drilldown tokens, CP075's throttle keys: ``commands.eval.several_values``) follows a multivalue
-    field through an ``eval`` by it: a result that can hold several values is one to warn of; any other function
-    makes no claim there (one value, as ``mvjoin``; or as many as the data has, as ``split``).
+    result when its condition holds or the arguments before it are null); ``"named"``: the values of the one
+    field the first argument's expression names (``mvfilter``, which "filters a multivalue field based on an
+    arbitrary Boolean expression" that names one field). ``keeps_from_arity``: the least number of arguments
+    the claim holds with (``mvindex``: 3, a range, "returns a subset of the multivalue field using the start and
+    end index values"; with 2 it returns the one value at ``start``).
+
+    ``makes_from_arity``: with at least this many arguments, the result can hold several values whatever its
+    arguments hold, as the function's page says it returns a multivalue (``split``: "splits the string values
+    on the delimiter and returns the string values as a multivalue field"; ``mvrange``; ``mvappend`` of two or
+    more values: "returns a single multivalue result that contains all of the values").
+
+    The validator's multivalue reading (CP029's drilldown tokens, CP075's throttle keys, CP087's risk message
+    tokens: ``commands.eval.several_values``) follows a multivalue field through an ``eval`` by these claims: a
+    result that can hold several values is one to warn of; any other function makes no claim there (one value,
+    as ``mvjoin``, ``mvcount`` or ``mvindex(f, i)``).
     """
 
     name: str
@@ -64,14 +76,24 @@ class FunctionSpec:
     multivalue: tuple[int, ...] | Literal["every"] = ()
     multivalue_note: str | None = None
     keeps_values: KeptArgs = ()
+    keeps_from_arity: int = 0
+    makes_from_arity: int | None = None
 
     def kept_args(self, count: int) -> range | tuple[int, ...]:
-        """The indexes, among ``count`` arguments, whose several values the result can hold (``keeps_values``)."""
+        """The indexes, among ``count`` arguments, whose several values the result can hold (``keeps_values``,
+        ``keeps_from_arity``); none for ``"named"``, whose kept field is inside the first argument."""
+        if count < self.keeps_from_arity or self.keeps_values == "named":
+            return ()
         if self.keeps_values == "every":
             return range(count)
         if self.keeps_values == "pairs":
             return range(1, count, 2)
         return self.keeps_values
+
+    def makes_values(self, count: int) -> bool:
+        """Whether a call with ``count`` arguments can return several values whatever they hold
+        (``makes_from_arity``)."""
+        return self.makes_from_arity is not None and count >= self.makes_from_arity
 
     def single_value_args(self, count: int) -> tuple[int, ...]:
         """The indexes, among ``count`` arguments, of those a multivalue is refused in (none for a lazy
@@ -95,14 +117,15 @@ class FunctionSpec:
 
 def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
           returns_text: bool = False, multivalue: tuple[int, ...] | Literal["every"] = (),
-          multivalue_note: str | None = None,
-          keeps_values: KeptArgs = ()) -> Callable[[EagerImpl], FunctionSpec]:
+          multivalue_note: str | None = None, keeps_values: KeptArgs = (), keeps_from_arity: int = 0,
+          makes_from_arity: int | None = None) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
         return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns,
                             returns_text=returns_text, multivalue=multivalue, multivalue_note=multivalue_note,
-                            keeps_values=keeps_values)
+                            keeps_values=keeps_values, keeps_from_arity=keeps_from_arity,
+                            makes_from_arity=makes_from_arity)
 
     return wrap
 

@@ -130,7 +130,7 @@ _ltrim = _trimmer("ltrim", str.lstrip)
 _rtrim = _trimmer("rtrim", str.rstrip)
 
 
-@eager("split", 2, 2, returns_text=True, multivalue_note=SPLIT_MV)
+@eager("split", 2, 2, returns_text=True, multivalue_note=SPLIT_MV, makes_from_arity=2)
 def _split(ctx: EvalContext, args: list[Value]) -> Value:
     """Split on a literal delimiter into a multivalue; an empty delimiter splits into characters.
 
