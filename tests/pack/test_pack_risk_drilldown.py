@@ -25,7 +25,16 @@ REFUSAL = "Entra ID User Declined OAuth Application Consent"
 RISKY_SCOPES = "Entra ID User Consent Granted for Risky Delegated Scopes"
 WEEK = 7 * 86400
 OPENED_LATER = 5 * 86400  # the analyst opens the finding five days after it was raised
-KEYED_ON = re.compile(r'normalized_risk_object IN \("\$(\w+)\$"\)')
+KEYED_ON = re.compile(r'normalized_risk_object IN \(((?:"\$\w+\$"(?:, )?)+)\)')
+TOKEN = re.compile(r'"\$(\w+)\$"')
+
+
+def _keyed_on(search: str) -> list[str]:
+    """The fields whose tokens the risk drilldown lists in its ``normalized_risk_object IN (...)``: one per risk
+    object of the detection (User Consent Blocked for Risky Application scores the user and the application)."""
+    [listed] = KEYED_ON.findall(search)
+    return TOKEN.findall(listed)
+
 
 # (detection, the finding's fields, the run's window, the finding's time)
 Finding = tuple[Detection, dict[str, Value], tuple[float, float], float]
@@ -67,8 +76,7 @@ def _expected(detection: Detection, fields: dict[str, Value], risk: list[Event],
     """Per risk object the drilldown names, the risk events written on it from seven days before the finding up to
     the finding, its own included."""
     [drilldown] = [d for d in detection.drilldown_searches if d.name.startswith(RISK_DRILLDOWN)]
-    [field] = KEYED_ON.findall(drilldown.search)
-    objects = {str(to_str(v)).lower() for v in mv_values(fields.get(field))}
+    objects = {str(to_str(v)).lower() for field in _keyed_on(drilldown.search) for v in mv_values(fields.get(field))}
     out: dict[str, tuple[int, set[str]]] = {}
     for event in risk:
         stamp = float(event["_time"])  # type: ignore[arg-type]
@@ -118,12 +126,15 @@ def test_every_risk_drilldown_covers_the_week_before_its_finding() -> None:
         drilldowns = [d for d in detection.drilldown_searches if d.name.startswith(RISK_DRILLDOWN)]
         if not drilldowns:
             continue
-        [field] = KEYED_ON.findall(drilldowns[0].search)
+        keyed_on = _keyed_on(drilldowns[0].search)
         victim = "someone@contoso.example"
         risk: list[Event] = [{"_time": when - days * 86400, "normalized_risk_object": victim, "search_name": f"{days}"}
                              for days in (8, 3, 0)]
-        for now in (when, when + OPENED_LATER):
-            shown = _shown(detection, {field: victim}, window, when, risk, now)
-            assert shown == {victim: (2, {"3", "0"})}, (detection.name, now - when, shown)
+        for field in keyed_on:
+            fields: dict[str, Value] = {other: "no-risk-here" for other in keyed_on}
+            fields[field] = victim
+            for now in (when, when + OPENED_LATER):
+                shown = _shown(detection, fields, window, when, risk, now)
+                assert shown == {victim: (2, {"3", "0"})}, (detection.name, field, now - when, shown)
         checked.append(detection.name)
     assert len(checked) == 15
