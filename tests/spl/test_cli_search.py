@@ -1001,3 +1001,21 @@ def test_no_results_from_an_index_no_event_is_in_says_so(tmp_path: Path, capsys:
     for spl, extra in (("index=entra user=amy", ("--index", "entra")), ("index=main user=amy", ())):
         status, out, err = run(capsys, spl, *common, *extra)
         assert (status, out, err) == (0, "\n", ""), spl
+
+
+def test_a_zero_count_from_an_index_no_event_is_in_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``index=entra | stats count``, the first search a Splunk user types, answered ``count`` 0 with no word: the
+    index hint came only when no row came back, and ``stats count`` always gives one. Only zeros now draw it too
+    (the index is in the base search, so no event got past it); the events' own index counts them, with no hint."""
+    path = tmp_path / "events.log"
+    path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n', encoding="utf-8")
+    common = ("--no-pack", "--events", str(path), "--format", "csv")
+    status, out, err = run(capsys, "index=entra | stats count", *common)
+    assert (status, out) == (0, "count\n0\n")
+    assert err == ("contentpack search: hint: only zeros, and the search asks for index=entra, an index no event read "
+                   "is in (theirs: main): give the events yours with --index NAME, or leave the index out of the "
+                   "search (a pack's macros as shipped name none)\n")
+    for spl in ("index=main | stats count", "index=* | stats count dc(user)"):
+        status, out, err = run(capsys, spl, *common)
+        assert (status, err) == (0, ""), spl
+        assert out.splitlines()[1].startswith("1"), spl
