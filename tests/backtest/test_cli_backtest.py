@@ -423,7 +423,9 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A period before the logs: all zeros, and once only "0 event(s) kept" hinted why (summary.json had the
     counts). The terminal now says what became of every line, where the events a detection could match are and
-    which of them a run in the period could see; an empty risk-object table says "none", not bare headers."""
+    which of them a run in the period could see, and what to do (the README's example dates over logs of another
+    week ended there, every count 0 and exit 0, with no next step); an empty risk-object table says "none", not bare
+    headers."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COLUMNS", "1000")  # one line each: the words are pinned, not the wrapping
     out_dir = tmp_path / "out"
@@ -433,7 +435,8 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
     note = ("no event was kept: the 1 event(s) a detection could match are from 2026-10-13T14:25:53.272Z to "
             "2026-10-13T14:25:53.272Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the "
             "period's start less the longest lookback of the detections run, 40m) to before "
-            "2026-10-02T00:00:00.000Z, its end")
+            "2026-10-02T00:00:00.000Z, its end: give --from/--to around them, or leave both out (the period then "
+            "covers every event read)")
     assert out.splitlines()[-5:] == [
         "Top risk objects: none",
         "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",

@@ -47,6 +47,8 @@ NAME_LINES = 2
 # The files named as sharing records with an earlier one (``same_records_note``) the terminal and report.html show; a
 # folder of scenarios that share records on purpose (attack_data/) had dozens of three-line notes bury the read line.
 SHOWN_SHARED = 3
+# The next step after "no event was kept" when the events a detection could match lie outside --from/--to.
+PERIOD_FIX = ": give --from/--to around them, or leave both out (the period then covers every event read)"
 
 
 class Summary:
@@ -276,12 +278,16 @@ class Summary:
                              "the period's runs see, but none is one a detection can match (no line holds what the "
                              "detections' searches look for): no --from/--to would keep one")
             else:
-                which = (f"the {read.outside:,} event(s) a detection could match are" if read.outside_span is not None
+                matchable = read.outside_span is not None
+                which = (f"the {read.outside:,} event(s) a detection could match are" if matchable
                          else "the events read (none a detection can match) are")
+                # what to do, when a period would keep them: the README's example dates, copied over logs of
+                # another week, ended at "its end" with every count 0 and exit 0 (newuser25)
+                fix = PERIOD_FIX if matchable else ""
                 lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period "
                              f"sees only those from {iso(reach)} (the period's start less the longest lookback of the "
                              f"detections run, {format_duration(self.backtest.lookback)}) to before "
-                             f"{iso(result.end)}, its end")
+                             f"{iso(result.end)}, its end{fix}")
         return lines
 
 
