@@ -1201,3 +1201,30 @@ def test_the_index_note_says_whose_search_asks_in_plain_words(asking: int, run: 
     from contentpack.backtest.field_hints import _whose
 
     assert _whose(asking, run) == said
+
+
+def test_the_risk_objects_left_out_are_counted_and_said_where_they_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A campaign's thirty decliners are thirty risk objects; the terminal showed ten under "Top risk objects" and
+    report.html twenty, and neither said there were more: a person read ten as every object the pack scored. The
+    terminal now counts those it left out under the table and names the files holding them, and the page says of
+    how many its twenty are the top; with ten or fewer the terminal says nothing more."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    campaign = REPO / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
+    out_dir = tmp_path / "out"
+    status, out, _ = backtest(capsys, "--events", str(campaign), "--detection", DECLINED, "--out", str(out_dir))
+    assert status == 0
+    risk = [json.loads(line) for line in (out_dir / "risk.jsonl").read_text(encoding="utf-8").splitlines()]
+    objects = {(event["risk_object"], event["risk_object_type"]) for event in risk}
+    assert len(objects) > 20
+    lines = out.splitlines()
+    below = lines[next(at for at, line in enumerate(lines) if line == "Top risk objects"):]
+    below = below[next(at for at, line in enumerate(below) if line.startswith("└")) + 1:]
+    assert below[0] == (f"(+{len(objects) - 10} more risk object(s): report.html and summary.json list the top 20, "
+                        "risk.jsonl every risk event)")
+    page = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert (f'<p class="muted" id="risk-objects-note">The top 20 of {len(objects)} risk objects; risk.jsonl has '
+            "every risk event.</p>") in page
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED)
+    assert status == 0 and "more risk object(s)" not in out
