@@ -423,7 +423,9 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A period before the logs: all zeros, and once only "0 event(s) kept" hinted why (summary.json had the
     counts). The terminal now says what became of every line, where the events a detection could match are and
-    which of them a run in the period could see; an empty risk-object table says "none", not bare headers."""
+    which of them a run in the period could see, and what to do (the README's example dates over logs of another
+    week ended there, every count 0 and exit 0, with no next step); an empty risk-object table says "none", not bare
+    headers."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COLUMNS", "1000")  # one line each: the words are pinned, not the wrapping
     out_dir = tmp_path / "out"
@@ -433,7 +435,8 @@ def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, ca
     note = ("no event was kept: the 1 event(s) a detection could match are from 2026-10-13T14:25:53.272Z to "
             "2026-10-13T14:25:53.272Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the "
             "period's start less the longest lookback of the detections run, 40m) to before "
-            "2026-10-02T00:00:00.000Z, its end")
+            "2026-10-02T00:00:00.000Z, its end: give --from/--to around them, or leave both out (the period then "
+            "covers every event read)")
     assert out.splitlines()[-5:] == [
         "Top risk objects: none",
         "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
@@ -1198,3 +1201,30 @@ def test_the_index_note_says_whose_search_asks_in_plain_words(asking: int, run: 
     from contentpack.backtest.field_hints import _whose
 
     assert _whose(asking, run) == said
+
+
+def test_the_risk_objects_left_out_are_counted_and_said_where_they_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A campaign's thirty decliners are thirty risk objects; the terminal showed ten under "Top risk objects" and
+    report.html twenty, and neither said there were more: a person read ten as every object the pack scored. The
+    terminal now counts those it left out under the table and names the files holding them, and the page says of
+    how many its twenty are the top; with ten or fewer the terminal says nothing more."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    campaign = REPO / "attack_data" / "consent_phishing_campaign" / "consent_phishing_campaign.log"
+    out_dir = tmp_path / "out"
+    status, out, _ = backtest(capsys, "--events", str(campaign), "--detection", DECLINED, "--out", str(out_dir))
+    assert status == 0
+    risk = [json.loads(line) for line in (out_dir / "risk.jsonl").read_text(encoding="utf-8").splitlines()]
+    objects = {(event["risk_object"], event["risk_object_type"]) for event in risk}
+    assert len(objects) > 20
+    lines = out.splitlines()
+    below = lines[next(at for at, line in enumerate(lines) if line == "Top risk objects"):]
+    below = below[next(at for at, line in enumerate(below) if line.startswith("└")) + 1:]
+    assert below[0] == (f"(+{len(objects) - 10} more risk object(s): report.html and summary.json list the top 20, "
+                        "risk.jsonl every risk event)")
+    page = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert (f'<p class="muted" id="risk-objects-note">The top 20 of {len(objects)} risk objects; risk.jsonl has '
+            "every risk event.</p>") in page
+    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED)
+    assert status == 0 and "more risk object(s)" not in out

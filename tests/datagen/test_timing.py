@@ -77,10 +77,19 @@ def test_bad_delay_specs_are_refused(spec: str) -> None:
         parse_delay_spec(spec)
 
 
-def test_cli_writes_a_variant_with_its_timing_in_the_manifest(tmp_path: Path) -> None:
+def test_cli_writes_a_variant_with_its_timing_in_the_manifest(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The variant and its manifest; on stderr, what to do with it (a new variant was written and nothing said a
+    test must name it to replay it), stdout keeping the file written alone."""
     assert main(["generate-data", "--scenario", "single_user_declines", "--variant", "late_declines",
                  "--shift", "1d", "--record-lag", "12m", "--ingestion-delay", "fixed=20m", "--out",
                  str(tmp_path)]) == 0
+    log = (tmp_path / "late_declines" / "late_declines.log").as_posix()
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{log}: 39 events, ") and out.count("\n") == 1
+    assert err == (f"contentpack generate-data: note: a detection's test replays it once its attack_data names it "
+                   f"(- data: {log}, with the source and sourcetype its dataset.yml's replay gives; "
+                   "docs/new_detection.md): then run contentpack replay --detection NAME\n")
     manifest = yaml.safe_load((tmp_path / "late_declines" / "dataset.yml").read_text(encoding="utf-8"))
     assert manifest["timing"] == {"variant_of": "single_user_declines", "shift": "1d", "sign_in_record_lag": "12m",
                                   "ingestion_delay": {"fixed": "20m", "seed": 1013}}

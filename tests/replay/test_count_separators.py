@@ -80,6 +80,21 @@ def test_the_sweep_table_groups_variants_and_notables() -> None:
     assert "(1,513 variant(s)" in text
 
 
+def test_the_sweep_table_shows_the_risk_a_risk_only_test_raised() -> None:
+    """An Anomaly writes risk, no notable: its swept row read ``0`` notables and nothing else, as if the sweep had
+    held it to nothing, where it compares each variant's risk. The unmoved timeline's risk now has a column, said as
+    the replay's table says it (``2 obj, max 1,230``), with its thousands grouped; ``-`` when it wrote none."""
+    scored = SweptTest("D", "Risk Only", Position("detections/d.yml", 40, 3),
+                       Raised(0, (("alice", 1_230), ("bob", 5))), variants=30)
+    quiet = SweptTest("D", "Quiet", Position("detections/d.yml", 50, 3), Raised(0, ()), variants=12)
+    text = sweep_table(SweepReport((scored, quiet)), 200)
+    header = next(line for line in text.splitlines() if "variants" in line)
+    assert [part.strip() for part in header.split("┃")[3:7]] == ["variants", "notables", "differ", "risk"]
+    rows = {cells[1]: cells[2:6] for line in text.splitlines() if line.startswith("│ D ")
+            for cells in [[part.strip() for part in line.split("│")[1:-1]]]}
+    assert rows == {"Risk Only": ["30", "0", "0", "2 obj, max 1,230"], "Quiet": ["12", "0", "0", "-"]}
+
+
 def test_a_differing_variant_groups_its_notables_and_risk() -> None:
     assert changes(Raised(1_200, (("alice", 96_000),)), Raised(1_201, (("alice", 96_080),))) == \
         "1,201 notables instead of 1,200; risk of alice 96,080 instead of 96,000"

@@ -55,7 +55,7 @@ def test_the_sweep_fails_a_test_whose_unmoved_timeline_the_replay_fails(expectat
             for check in failed for pack_path in [check["position"]["path"]]]
     assert [line for line in lines if "the test fails unmoved" in line] == said
     assert [[part.strip() for part in line.split("│")[1:-1]] for line in lines if line.startswith("│")] == [
-        [ROBUST, TEST, "55", "1", "0", "FAIL"]]
+        [ROBUST, TEST, "55", "1", "0", "1 obj, max 30", "FAIL"]]
     assert lines[-1].startswith("FAIL: 1 test(s) swept, 0 passed, 1 failed (55 variant(s), ")
     xml = junit.read_text(encoding="utf-8")
     assert 'tests="1" failures="1"' in xml and f"the test fails unmoved: {failed[0]['name']}: " in xml

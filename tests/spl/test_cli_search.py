@@ -987,19 +987,34 @@ def test_a_lookup_given_on_the_command_line_resolves_by_its_own_file_name(
         assert (status, out) == (0, "app\nEvil\n")
 
 
-def test_no_results_from_an_index_no_event_is_in_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``index=entra`` over files given no ``--index`` (their events are in ``main``) returned nothing, and the hints
-    named no field: ``index`` is one every event has. The hint now names the index asked for and the events' own,
-    in place of the field hints (no event passes the index, so its fields are beside the point); with ``--index
-    entra``, or a search asking for ``main``, there is none."""
+def _one_event_in_main(tmp_path: Path) -> tuple[str, ...]:
+    """The options of a search over one event given no ``--index``: it is in ``main``."""
     path = tmp_path / "events.log"
     path.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n', encoding="utf-8")
-    common = ("--no-pack", "--events", str(path), "--format", "csv")
-    status, out, err = run(capsys, "index=entra usr=bob", *common)
-    assert (status, out) == (0, "\n")
-    assert err == ("contentpack search: hint: no results, and the search asks for index=entra, an index no event read "
+    return ("--no-pack", "--events", str(path), "--format", "csv")
+
+
+@pytest.mark.parametrize(("spl", "rows", "opening"), [("index=entra usr=bob", "\n", "no results"),
+                                                      ("index=entra | stats count", "count\n0\n", "only zeros")])
+def test_a_search_of_an_index_no_event_is_in_says_so(spl: str, rows: str, opening: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """``index=entra`` over files given no ``--index`` (their events are in ``main``) returned nothing, and the hints
+    named no field: ``index`` is one every event has. The hint now names the index asked for and the events' own,
+    in place of the field hints (no event passes the index, so its fields are beside the point). ``index=entra |
+    stats count``, the first search a Splunk user types, answered ``count`` 0 with no word: the hint came only when
+    no row came back, and ``stats count`` always gives one. Only zeros now draw it too (the index is in the base
+    search, so no event got past it)."""
+    status, out, err = run(capsys, spl, *_one_event_in_main(tmp_path))
+    assert (status, out) == (0, rows)
+    assert err == (f"contentpack search: hint: {opening}, and the search asks for index=entra, an index no event read "
                    "is in (theirs: main): give the events yours with --index NAME, or leave the index out of the "
                    "search (a pack's macros as shipped name none)\n")
-    for spl, extra in (("index=entra user=amy", ("--index", "entra")), ("index=main user=amy", ())):
-        status, out, err = run(capsys, spl, *common, *extra)
-        assert (status, out, err) == (0, "\n", ""), spl
+
+
+@pytest.mark.parametrize(("spl", "extra", "rows"), [
+    ("index=entra user=amy", ("--index", "entra"), "\n"), ("index=main user=amy", (), "\n"),
+    ("index=main | stats count", (), "count\n1\n"), ("index=* | stats count dc(user)", (), "count,dc(user)\n1,1\n")])
+def test_a_search_of_the_events_index_gets_no_index_hint(spl: str, extra: tuple[str, ...], rows: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """With ``--index entra``, or a search asking for the events' own index, there is no index hint."""
+    assert run(capsys, spl, *_one_event_in_main(tmp_path), *extra) == (0, rows, "")

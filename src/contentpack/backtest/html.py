@@ -359,14 +359,16 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
            reading: Mapping[str, object], bad_lines: Sequence[str], errors: Sequence[str],
            messages: Sequence[tuple[str, str, str, str, str]] = (), period_reason: str = "",
            input_notes: Sequence[str] = (), hints: Sequence[tuple[str, str, str]] = (),
-           filtered: Sequence[tuple[str, str, str]] = (), notables: Sequence[DetectionNotables] = ()) -> str:
+           filtered: Sequence[tuple[str, str, str]] = (), notables: Sequence[DetectionNotables] = (),
+           risk_object_count: int = 0) -> str:
     """The whole page. ``messages``: the scheduled runs' job messages, (detection, level, text, "N of M" runs,
     first run). ``period_reason``: why the period starts and ends there (`` (...)`` or ""); ``input_notes``: what
     reading found beyond the counts (no event kept, and why); ``hints``: the field hints (``field_hints``),
     (detection, where the field is written, message), shown under the per-detection table they explain, as are
     ``filtered``, the detections the pack's tuned filter macro silenced (detection, the macro's definition, message);
     ``types``: each detection's type, beside its name; ``actions_note``: what the types run raise
-    (``summary.actions_note``); ``notables``: the notables listed, per detection that raised any."""
+    (``summary.actions_note``); ``notables``: the notables listed, per detection that raised any;
+    ``risk_object_count``: how many risk objects there were, of which ``risk_objects`` are the top."""
     total_rows = [(name, (types or {}).get(name, ""),
                    *(totals.get(name, {}).get(key, 0) for key in ("runs", "results", "notables", "risk_events")))
                   for name in detections]
@@ -395,6 +397,9 @@ def render(*, title: str, period: tuple[float, float], cells: Sequence[DayCounts
         _table("messages", ("detection", "level", "message", "runs", "first run"), messages, set(), frozenset({4}),
                names=frozenset({0})),
         "<h2>Top risk objects</h2>", _entities("risk-objects", risk_objects),
+        *([f'<p class="muted" id="risk-objects-note">The top {count_text(len(risk_objects))} of '
+           f"{count_text(risk_object_count)} risk objects; risk.jsonl has every risk event.</p>"]
+          if risk_object_count > len(risk_objects) else []),
         "<h2>Top threat objects</h2>", _entities("threat-objects", threat_objects),
         "<h2>Per detection per day</h2>",
         '<p class="muted" id="per-day-note">Days on which a detection\'s runs found no results, notables or risk '

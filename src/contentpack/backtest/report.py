@@ -15,13 +15,14 @@ from contentpack.backtest.inputs import same_content_note, same_records_note
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
+    TOP,
     DayCounts,
     Entity,
     NotableView,
     RunView,
     iso,
     per_day,
-    top_entities,
+    ranked_entities,
     actions_note,
     totals,
 )
@@ -39,6 +40,9 @@ TITLE = "Backtest"
 # The files ``--out DIR`` gets, in the order they are written (``cli.backtest`` checks none is a folder first).
 REPORT_FILES = ("notables.jsonl", "risk.jsonl", "summary.json", "report.html")
 SHOWN_MESSAGES = 5  # distinct job messages per detection the terminal shows (summary.json keeps every one)
+SHOWN_RISK_OBJECTS = 10  # risk objects the terminal shows; report.html and summary.json the first ``TOP``
+RISK_OBJECTS_ELSEWHERE = (f"risk object(s): report.html and summary.json list the top {TOP}, risk.jsonl every risk "
+                          "event")
 # The per-detection table's counts (``summary.totals``' keys) and their headers.
 COUNTED = ("runs", "results", "notables", "risk_events")
 COUNT_HEADERS = ("runs", "results", "notables", "risk events")
@@ -47,6 +51,8 @@ NAME_LINES = 2
 # The files named as sharing records with an earlier one (``same_records_note``) the terminal and report.html show; a
 # folder of scenarios that share records on purpose (attack_data/) had dozens of three-line notes bury the read line.
 SHOWN_SHARED = 3
+# The next step after "no event was kept" when the events a detection could match lie outside --from/--to.
+PERIOD_FIX = ": give --from/--to around them, or leave both out (the period then covers every event read)"
 
 
 class Summary:
@@ -68,7 +74,9 @@ class Summary:
             self.names, (RunView(*counts) for counts in result.row_counts()),
             (NotableView(n.detection, n.run_time) for n in result.notables), result.risk, self.detection_of)
         self.totals = totals(self.cells)
-        self.risk_objects, self.threat_objects = top_entities(result.risk, self.detection_of)
+        risk_objects, threat_objects = ranked_entities(result.risk, self.detection_of)
+        self.risk_object_count = len(risk_objects)
+        self.risk_objects, self.threat_objects = risk_objects[:TOP], threat_objects[:TOP]
         self.messages = {name: result.messages_of(name) for name in self.names}
         self.title = f"{TITLE}: {pack.app.title}"
 
@@ -147,7 +155,7 @@ class Summary:
                            input_notes=self.input_notes(),
                            hints=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.hints],
                            filtered=[(hint.detection, str(hint.at), hint.said()) for hint in self.backtest.filtered],
-                           notables=self.listed_notables())
+                           notables=self.listed_notables(), risk_object_count=self.risk_object_count)
 
     def input_notes(self, every: bool = False) -> list[str]:
         """What was said of the inputs besides the read line, in its words: the notes before the run
@@ -188,7 +196,12 @@ class Summary:
             console.print("\n".join(hanging_lines(self.actions_note, width)), markup=False, highlight=False,
                           soft_wrap=True)
         if self.risk_objects:
-            console.print(_entity_table("Top risk objects", self.risk_objects[:10], width))
+            console.print(_entity_table("Top risk objects", self.risk_objects[:SHOWN_RISK_OBJECTS], width))
+            # how many the table left out, and where they are: it showed ten with no word of the others, and a
+            # person read ten as every object the pack scored (newuser25)
+            more = more_text(self.risk_object_count, SHOWN_RISK_OBJECTS, RISK_OBJECTS_ELSEWHERE)
+            if more:
+                console.print("\n".join(hanging_lines(more, width)), markup=False, highlight=False, soft_wrap=True)
         else:  # not a table of headers alone
             console.print("Top risk objects: none", markup=False)
         result = self.backtest.result
@@ -276,12 +289,16 @@ class Summary:
                              "the period's runs see, but none is one a detection can match (no line holds what the "
                              "detections' searches look for): no --from/--to would keep one")
             else:
-                which = (f"the {count_text(read.outside)} event(s) a detection could match are"
-                         if read.outside_span is not None else "the events read (none a detection can match) are")
+                matchable = read.outside_span is not None
+                which = (f"the {count_text(read.outside)} event(s) a detection could match are" if matchable
+                         else "the events read (none a detection can match) are")
+                # what to do, when a period would keep them: the README's example dates, copied over logs of
+                # another week, ended at "its end" with every count 0 and exit 0 (newuser25)
+                fix = PERIOD_FIX if matchable else ""
                 lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period "
                              f"sees only those from {iso(reach)} (the period's start less the longest lookback of the "
                              f"detections run, {format_duration(self.backtest.lookback)}) to before "
-                             f"{iso(result.end)}, its end")
+                             f"{iso(result.end)}, its end{fix}")
         return lines
 
 

@@ -118,8 +118,9 @@ def per_day(detections: Sequence[str], runs: Iterable[RunView], notables: Iterab
     return sorted(cells.values(), key=lambda c: (order.get(c.detection, len(order)), c.detection, c.day))
 
 
-def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str]) -> tuple[list[Entity], list[Entity]]:
-    """(risk objects, threat objects), highest score first, at most ``TOP`` each."""
+def ranked_entities(risk: Iterable[Event], detection_of: Mapping[str, str]) -> tuple[list[Entity], list[Entity]]:
+    """(risk objects, threat objects), every one, highest score first: the reports show the first ``TOP`` (the
+    terminal fewer) and say how many there were."""
     risk_objects: dict[tuple[str, str], Entity] = {}
     threat_objects: dict[tuple[str, str], Entity] = {}
     for event in risk:
@@ -140,7 +141,7 @@ def top_entities(risk: Iterable[Event], detection_of: Mapping[str, str]) -> tupl
 
 
 def _ranked(entities: Iterable[Entity]) -> list[Entity]:
-    return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))[:TOP]
+    return sorted(entities, key=lambda e: (-e.score, -e.risk_events, e.value, e.type))
 
 
 def actions_note(actions: Sequence[tuple[str, bool, bool]]) -> str:

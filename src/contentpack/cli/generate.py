@@ -47,6 +47,13 @@ def _manifests(attack_data: Path) -> tuple[list[dict[str, object]], list[Diagnos
     return manifests, problems
 
 
+def variant_next_step(log_path: Path) -> str:
+    """What to do with a timing variant once written: a detection test replays it only when its ``attack_data``
+    names it, which the command did not say (a new variant sat in ``attack_data/``, read by nothing)."""
+    return (f"a detection's test replays it once its attack_data names it (- data: {log_path.as_posix()}, with "
+            "the source and sourcetype its dataset.yml's replay gives; docs/new_detection.md): then run "
+            "contentpack replay --detection NAME")
+
 def run(args: argparse.Namespace) -> int:
     if args.events is not None:
         return _scale(args)
@@ -86,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
             written = write_scenario(name, out, args.seed, timing, args.variant)
             print(printable(f"{written.log_path}: {count_text(written.events)} events, "
                             f"{count_text(written.bytes)} bytes"))
+            if args.variant is not None:  # a new scenario no test reads yet: where it goes (the run said nothing)
+                print(printable(f"contentpack generate-data: note: {variant_next_step(written.log_path)}"),
+                      file=sys.stderr)
         if args.docs is not None:
             manifests, problems = _manifests(Path(out))
             if problems:

@@ -663,7 +663,9 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     only until each is found). A search over the Risk data model gets one hint
     instead, whatever it returned: `search` holds no risk event, so its fields are missing for that reason. A
     search that returned nothing and asks for an index no event is in (``index=entra`` over files given ``main``)
-    gets that hint instead (``hints.unmatched_index``): its fields are beside the point."""
+    gets that hint instead (``hints.unmatched_index``): its fields are beside the point; so does one that returned
+    only zeros (``index=entra | stats count``, a Splunk user's first search, answered ``0`` with no word): the index
+    is in its base search, so no event got past it."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
         return [RISK_HINT]
@@ -676,14 +678,16 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
             return ["the search read no events: no --events were given (only a search that makes its own rows, "
                     "such as '| makeresults', needs none)"]
         return []
-    if not with_rows and asks_index(pipeline):  # which indexes the events are in: read again only then
+    only_zeros = with_rows and _only_zeros(rows)
+    if (not with_rows or only_zeros) and asks_index(pipeline):  # which indexes the events are in: read again only then
         carried = {to_str(row.get("index")) or "" for row in engine.search(_INDEXES, now=window.now).rows}
         hint = unmatched_index(pipeline, carried)
         if hint is not None:
-            return [f"no results, and the search {hint.said(' read')}: give the events yours with --index NAME, or "
+            opening = "only zeros" if only_zeros else "no results"
+            return [f"{opening}, and the search {hint.said(' read')}: give the events yours with --index NAME, or "
                     "leave the index out of the search (a pack's macros as shipped name none)"]
     first = first_filter(pipeline)
-    if with_rows and (first is None or not _only_zeros(rows)):  # a value no aggregate gives over nothing: events
+    if with_rows and (first is None or not only_zeros):  # a value no aggregate gives over nothing: events
         return []
     keeps = search_keeps(engine, pipeline, with_rows, earliest=window.earliest, latest=window.latest, now=window.now)
     absent = absent_in(pipeline, engine, keeps, present)

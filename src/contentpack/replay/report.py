@@ -8,7 +8,7 @@ the JSON lists every simulated notable with its run time.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from rich.console import Console
@@ -65,14 +65,18 @@ def _expected(outcome: DetectionTestOutcome) -> str:
     return "-" if outcome.expected_results is None else count_text(outcome.expected_results)
 
 
+def risk_cell(scores: Mapping[str, int]) -> str:
+    """A timeline's risk in a table's cell: how many risk objects scored and the highest total, ``3 obj, max 80``
+    (``-`` for none): the replay's and the sweep's tables say it alike."""
+    return f"{count_text(len(scores))} obj, max {count_text(max(scores.values()))}" if scores else "-"
+
+
 def _scheduled_cells(outcome: ScheduledOutcome | None) -> list[str]:
     if outcome is None:
         return ["-", "-", "-"]
     took = outcome.time_to_detect
-    scores = outcome.risk_by_object
-    risk = f"{count_text(len(scores))} obj, max {count_text(max(scores.values()))}" if scores else "-"
     return [f"{count_text(outcome.runs)}/{count_text(len(outcome.notables))}",
-            "-" if took is None else format_duration(took), risk]
+            "-" if took is None else format_duration(took), risk_cell(outcome.risk_by_object)]
 
 
 def scheduled_json(outcome: ScheduledOutcome | None) -> dict[str, Any] | None:

@@ -11,7 +11,8 @@ from typing import Any
 from contentpack.cut_lists import count_text
 from contentpack.junit import Case
 from contentpack.printable import TABLE_WIDTH
-from contentpack.replay.report import below, checks_json, junit_case, position_json, setup_case, tests_table
+from contentpack.replay.report import (below, checks_json, junit_case, position_json, risk_cell, setup_case,
+                                       tests_table)
 from contentpack.replay.sweep import Raised, SweepReport, Variant
 
 
@@ -24,13 +25,15 @@ def summary(report: SweepReport) -> str:
 
 
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
-    """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the
-    unmoved timeline raised and how many variants differ (``brief``: ``tests_table``'s); below it, a failed test's
-    failed checks of the unmoved timeline (``SweptTest.failed_checks``, at their places, as the replay's), its
-    differing variants and the likely fix (``SweptTest.hints``)."""
-    headers = ["variants", "notables", "differ"]
+    """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the unmoved
+    timeline raised, how many variants differ and the unmoved timeline's risk (as the replay's table says it,
+    ``report.risk_cell``: a risk-only Anomaly's row read ``0`` notables alone, as if the sweep had held it to
+    nothing) (``brief``: ``tests_table``'s); below it, a failed test's failed checks of the unmoved timeline (``SweptTest.failed_checks``,
+    at their places, as the replay's), its differing variants and the likely fix (``SweptTest.hints``)."""
+    headers = ["variants", "notables", "differ", "risk"]  # risk last: a narrow terminal leaves out the last first
     rows = [[count_text(t.variants), "-" if t.unmoved is None else count_text(t.unmoved.notables),
-             "-" if t.unmoved is None else count_text(len(t.differences))] for t in report.tests]
+             "-" if t.unmoved is None else count_text(len(t.differences)),
+             "-" if t.unmoved is None else risk_cell(dict(t.unmoved.risk))] for t in report.tests]
     statuses = ["pass" if t.ok else "FAIL" for t in report.tests]
     lines = [line for t in report.tests
              for line in [*below(t, t.errors, [*t.failed_checks, *((t.position, line) for line in t.differing)]),
