@@ -166,6 +166,52 @@ def test_a_drilldown_is_judged_too(pack: Path, validate: Validate) -> None:
     assert "'sendemail' in drilldown 1 of detection 'Entra ID User Declined Consent For OAuth App'" in found[0].message
 
 
+# A drilldown's token where a command goes
+_DRILLDOWN_COMMAND = ("'$next$' in drilldown 1 of detection 'Entra ID User Declined Consent For OAuth App' stands "
+                      "where a command's name goes: ES writes the notable's value of next there when an analyst "
+                      "opens the drilldown and runs the search as them, so the value chooses the command (sendemail, "
+                      "delete...) and no rule can read it; write the command in the drilldown search")
+
+
+def _drilldown(pack: Path, search: str) -> None:
+    """The fixture TTP's drilldown 1 searches ``search`` (a YAML single-quoted string)."""
+    edit(pack, TTP, "'%original_detection_search% | search  user = \"$user$\"'", "'" + search.replace("'", "''") + "'")
+
+
+@pytest.mark.parametrize("search", [
+    '%original_detection_search% | search user = "$user$" | $next$',  # after a "|"
+    '%original_detection_search% | search user = "$user$" | $next$ user',  # with arguments
+    '%original_detection_search% | search [ $next$ ]',  # first in a subsearch opened without "|"
+    '%original_detection_search% | search [| $next$ | fields user]',  # after a subsearch's "|"
+    '$next$',  # the whole search
+    '  $next$ | stats count by user',  # its first word: a leading "| rest ..." in the value is a command
+    '| makeresults | map search="| $next$"',  # ES fills a map's search in a drilldown too
+])
+def test_a_drilldown_token_where_a_command_goes_is_an_error_at_the_token(pack: Path, validate: Validate,
+                                                                          search: str) -> None:
+    """Whatever the field, the value ES writes in names the command the analyst's click runs. The one error: not
+    also CP061's "unknown search command '_next_'" for the name the parser reads in the token's place."""
+    _drilldown(pack, search)
+    diagnostics = validate(pack).diagnostics
+    found = [d for d in diagnostics if d.rule == "CP085"]
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$next$"))]
+    assert found[0].message == _DRILLDOWN_COMMAND and found[0].severity == "error"
+    assert [d.message for d in diagnostics if d.rule in ("CP060", "CP061")] == []
+
+
+@pytest.mark.parametrize("search", [
+    '%original_detection_search% | search user = "$next$"',  # a value: CP045 judges who writes it
+    '%original_detection_search% | search $next$',  # search terms
+    '%original_detection_search% | search [search user=$next$ | fields user]',
+    '%original_detection_search% | eval next=$next$ | stats count by next',
+    '"$next$" | stats count',  # a quoted first term
+    'user=$next$',
+])
+def test_a_drilldown_token_in_an_argument_is_not_a_command(pack: Path, validate: Validate, search: str) -> None:
+    _drilldown(pack, search)
+    assert _cp085(pack, validate) == []
+
+
 def test_a_macro_writing_one_is_reported_once_in_its_own_file(pack: Path, validate: Validate) -> None:
     call_macro_in_two_searches(pack, "entra_id_tidy", "outputlookup append=true known_apps.csv")
     found = _cp085(pack, validate)
@@ -213,13 +259,18 @@ def test_a_map_search_holding_escapes_is_placed_at_its_quote() -> None:
 
 
 @pytest.mark.slow
-def test_escu_runs_none_but_its_four_baselines_outputlookup() -> None:
-    """What CP085 refuses in ESCU's 1,870 detections (a063ed3): only the four baseline searches that keep their
-    own state with ``outputlookup``, not the detections running ``map`` searches or naming the words as text."""
+def test_escu_runs_none_but_its_four_baselines_outputlookup_and_one_drilldown_search_field() -> None:
+    """What CP085 refuses in ESCU's 1,870 detections (a063ed3): the four baseline searches that keep their own
+    state with ``outputlookup``, and the one drilldown whose whole search is a field: *CrowdStrike Falcon Stream
+    Alerts* runs ``$annotations.drilldown_search$``, a search its own search writes by joining the event's
+    ``UserName`` and ``ComputerName`` into SPL text, so a user name holding ``x | delete`` is a command the analyst's
+    click runs. Not the detections running ``map`` searches, naming the words as text, or keying their drilldowns'
+    arguments on tokens (``IN ("$user$")``, ``| search dest = "$dest$"``)."""
     pack = escu_pack()
     context = RuleContext(pack, Path("/nonexistent"), dt.date(2026, 12, 1), frozenset(), None)
     findings = [d for rule in side_effects.RULES for d in rule(context)]
     assert sorted((d.position.path.rsplit("/", 1)[-1], d.message.split("'")[1]) for d in findings) == [
+        ("crowdstrike_falcon_stream_alerts.yml", "$annotations.drilldown_search$"),
         ("detect_gcp_storage_access_from_a_new_ip.yml", "outputlookup"),
         ("detect_s3_access_from_a_new_ip.yml", "outputlookup"),
         ("detect_spike_in_blocked_outbound_traffic_from_your_aws.yml", "outputlookup"),

@@ -28,6 +28,13 @@ saved search it names (as ``savedsearch`` does); a ``$field$`` of its search whe
 whole search, after a ``|``, first in a ``[ ... ]``) is a command the result's value chooses; and a ``$field$``
 anywhere in it whose value the search writes itself (``written_map_tokens``) can hold ``x | sendemail ...``.
 A token whose value an attacker writes is CP086's.
+
+A drilldown's ``$field$`` where a command's name goes (the whole search or its first word, after a ``|``, first in
+a ``[ ... ]``) is refused too, whatever the field: ES writes the notable's value into the drilldown's text when an
+analyst opens it (as plain text, assumed: no ES page says it quotes or escapes the value; docs/build.md, "Drilldown
+safety") and runs it as them, so the value chooses the command. The drilldown's text is read with its tokens as
+field names of the same length (``spl_checks._token_free``), so a command word standing where the value has a
+token is that token. A token in an argument's place is CP045's (who writes the field).
 """
 
 from __future__ import annotations
@@ -91,20 +98,34 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
     arguments = {macro.source.path: {f"${name}$" for name in macro.arguments} for macro in context.pack.macros}
     for text, lead in search_and_macro_texts(context):
         readable = analysis.readable_text(text.parsed)
-        if readable is None or _ANY.search(readable) is None:  # nearly every text
+        filled = text.node[0] == "drilldown_searches" and "$" in text.value  # ES fills its tokens
+        if readable is None or (_ANY.search(readable) is None and not filled):  # nearly every text
             continue
+        if filled:
+            findings.extend((text, at, token, token, None) for at, token in _leading_token(text.value))
         for word in command_words(readable):
             effect = _effect(readable, word)
-            if effect is None or (text.node == ("definition",) and word.name in arguments[text.source.path]):
+            if (effect is None and not filled) or (text.node == ("definition",)
+                                                   and word.name in arguments[text.source.path]):
                 continue
             at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(word.offset))
                      - len(lead), 0)
-            findings.append((text, at, word.name, effect, macro_at(text.value, at)))
+            # a drilldown's token, read as the field name standing in for it (``spl_checks._token_free``)
+            token = MAP_TOKEN.match(text.value, at) if filled else None
+            if token is not None:
+                findings.append((text, at, token.group(0), token.group(0), None))
+            elif effect is not None:
+                findings.append((text, at, word.name, effect, macro_at(text.value, at)))
     in_definitions = {name for text, _, name, _, macro in findings if text.node == ("definition",) and macro is None}
     for text, at, name, effect, macro in findings:
         if macro is not None and name in in_definitions:
             continue  # reported in the macro's own file
-        if name.startswith("$"):
+        if name.startswith("$") and text.node[0] == "drilldown_searches":
+            message = (f"'{name}' in {text.owner} stands where a command's name goes: ES writes the notable's "
+                       f"value of {name.strip('$')} there when an analyst opens the drilldown and runs the search "
+                       "as them, so the value chooses the command (sendemail, delete...) and no rule can read it; "
+                       "write the command in the drilldown search")
+        elif name.startswith("$"):
             message = (f"'{name}' in {text.owner} stands where map's search names a command: map writes each "
                        f"result's value of {name.strip('$')} there and runs it, so the value chooses the command "
                        "(sendemail, delete...) and no rule can read it; write the command in the search string")
@@ -172,6 +193,16 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
                     message += f", inside the expansion of macro `{macro}`"
                 yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_SIDE_EFFECT,
                             message)
+
+
+def _leading_token(value: str) -> Iterator[tuple[int, str]]:
+    """(offset, token) for a ``$field$`` that opens a drilldown search (the whole search, or its first word):
+    the value ES writes there starts the search, so a leading ``| rest ...`` in it is a command of its own.
+    ``command_words`` gives no word for a search's first segment (the implicit ``search``), hence this one."""
+    start = len(value) - len(value.lstrip())
+    token = MAP_TOKEN.match(value, start)
+    if token is not None:
+        yield start, token.group(0)
 
 
 def _quotes_spl(command: str) -> bool:

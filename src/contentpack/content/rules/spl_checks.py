@@ -373,6 +373,8 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
             continue  # valid SPL the engine does not run
         rule, message = finding
         offset = text.to_value(problem.offset) if problem.offset is not None else None
+        if offset is not None and _token_command(text, problem, offset):
+            continue  # CP085's: the command is the value ES writes there, not the token's stand-in name
         macro = macro_at(text.value, offset) if offset is not None else None
         if macro is not None:
             message += f", inside the expansion of macro `{macro}`"
@@ -380,6 +382,15 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
             continue
         seen.add((message, offset))
         yield error(positions.at(text.source, text.node, text.value, offset), rule, message)
+
+
+def _token_command(text: SearchText, problem: SplError, offset: int) -> bool:
+    """Whether ``problem`` is a drilldown's ``$field$`` read as a command the parser lacks (its stand-in name,
+    ``_token_free``): CP085 refuses a token where a command goes, so "unknown search command '_next_'" would only
+    name a command no one wrote, a second finding for the one mistake."""
+    feature = getattr(problem, "feature", None)
+    return (text.node[0] == "drilldown_searches" and feature is not None and feature[0] == "command"
+            and _TOKEN.match(text.value, offset) is not None)
 
 
 def _custom_commands(context: RuleContext) -> frozenset[str]:
