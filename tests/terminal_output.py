@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import pty
 import struct
@@ -11,6 +12,14 @@ import sys
 import termios
 import unicodedata
 from pathlib import Path
+
+
+class Terminal(io.StringIO):
+    """A captured stream that says it is a terminal, as stderr is when a user runs a command: rich draws its
+    progress bars on it and the messages wrap as on a terminal, and the test reads back what was drawn."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def cells(line: str) -> int:

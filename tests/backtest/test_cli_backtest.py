@@ -24,7 +24,7 @@ import pytest
 from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
-from terminal_output import read_until_closed
+from terminal_output import Terminal, read_until_closed
 
 from . import chromium
 
@@ -541,19 +541,12 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert b"reading" in seen or b"simulating" in seen
 
 
-class _Terminal(io.StringIO):
-    """stderr as rich sees a terminal, keeping what is drawn on it."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_the_progress_bars_count_bytes_read_and_hours_simulated(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reading bar counts bytes, the simulating bar simulated hours, each in its own unit: the bars shared
     one byte column, so 223 of 1,185 simulated hours were drawn as "0.2/1.2 kB"."""
     from contentpack.cli import backtest as command
 
-    terminal = _Terminal()
+    terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     clock = iter(float(second) for second in range(1, 1000))  # a redraw at every callback
     monkeypatch.setattr(command, "time", type("Clock", (), {"monotonic": staticmethod(lambda: next(clock))}))

@@ -21,7 +21,7 @@ import pytest
 
 from contentpack.cli.common import print_diagnostics, usage_error, warning
 from pack_copies import pack_with_edit
-from terminal_output import read_until_closed, stdout_in_a_pipe, stdout_on_terminal
+from terminal_output import Terminal, read_until_closed, stdout_in_a_pipe, stdout_on_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 INDENT = "    "  # printable.HANGING_INDENT, written out: the test runs against code without it too
@@ -77,13 +77,6 @@ def test_messages_on_stderr_wrap_when_stderr_is_the_terminal(monkeypatch: pytest
                      f"{INDENT}truncating to maxout 1."]
 
 
-class _Terminal(io.StringIO):
-    """A captured stream that says it is a terminal, as stderr is when a user runs a command."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_warnings_and_usage_errors_wrap_on_a_terminal_as_problems_do(monkeypatch: pytest.MonkeyPatch) -> None:
     """``replay --splunk``'s warning of an earlier run's events (over 300 characters) and a TLS usage error ran off
     an 80-column terminal mid-word (newuser17): ``warning`` and ``usage_error`` printed one line wherever they
@@ -91,7 +84,7 @@ def test_warnings_and_usage_errors_wrap_on_a_terminal_as_problems_do(monkeypatch
     monkeypatch.setenv("COLUMNS", "80")
     message = "the TLS certificate of 127.0.0.1:37101 did not verify (unable to get local issuer certificate); " \
               "pass --ca-file with the CA that signed it (or --insecure, not recommended)"
-    for stream, wrapped in ((_Terminal(), True), (io.StringIO(), False)):
+    for stream, wrapped in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stderr", stream)
         warning("replay", message)
         usage_error("deploy", message)

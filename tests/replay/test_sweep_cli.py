@@ -11,7 +11,6 @@ early and on time later (``held_back_early``)."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import sys
@@ -23,6 +22,7 @@ from contentpack.cli import main
 from contentpack.content.validate import validate_pack
 from contentpack.replay.sweep import sweep_pack
 from contentpack.replay.sweep_report import render_table
+from terminal_output import Terminal
 
 from .sweep_fixture import FIXTURE, TEST, USER, detection_yaml, write_pack
 
@@ -209,13 +209,6 @@ def test_a_detection_that_loses_late_records_fails_under_late_data(
             f"later: {LOST}") in capsys.readouterr().out.splitlines()
 
 
-class _Terminal(io.StringIO):
-    """stderr as rich sees a terminal, keeping what is drawn on it."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_the_sweep_shows_how_many_tests_it_has_swept_on_a_terminal_only(
         pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole pack's sweep replays thousands of timelines and runs for minutes; it printed nothing until its
@@ -223,7 +216,7 @@ def test_the_sweep_shows_how_many_tests_it_has_swept_on_a_terminal_only(
     one per detection); in a pipe stderr stays empty, as the backtest's bar does."""
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     assert capsys.readouterr().err == ""
-    terminal = _Terminal()
+    terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["replay", "--root", str(pack), "--sweep"]) == 1
     drawn = terminal.getvalue()

@@ -35,6 +35,7 @@ from contentpack.spl.values import Event
 from contentpack.splunk.ingest import Batch, Ingestor, index_probe
 from contentpack.splunk.remote_backtest import CHECKPOINT, Answered, Checkpoint, Finished, RunKey, typed
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch
+from terminal_output import Terminal
 
 from .helpers import FAST, ROOT, Run, cli, connection, token_env
 from .splunkd_double import SplunkdDouble
@@ -172,18 +173,11 @@ def test_an_interrupted_backtest_resumes_without_dispatching_finished_runs(
     assert remote(capsys, loaded, out).code == 0 and searches(loaded) == again  # all reused now
 
 
-class _Terminal(io.StringIO):
-    """stderr as rich sees a terminal, keeping what the progress bar draws on it."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def _drawn(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, double: SplunkdDouble,
            out: Path, *extra: str, code: int = 0) -> str:
     """What a terminal shows of the progress bar of one `backtest --splunk` (and the stderr lines after it), its
     escape codes taken out."""
-    terminal = _Terminal()
+    terminal = Terminal()
     with monkeypatch.context() as patched:
         patched.setattr(sys, "stderr", terminal)
         assert remote(capsys, double, out, *extra).code == code

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.content.diagnostics import Position
-from contentpack.content.model import Detection, Pack, UnitTest
+from contentpack.content.model import Detection, Drilldown, Pack, UnitTest
 from contentpack.content.validate import validate_pack
 from contentpack.replay.engine_setup import build_engine
 from contentpack.replay.runner import replay_pack
@@ -428,6 +428,22 @@ def test_reads_risk_recognises_the_risk_data_model() -> None:
     assert reads_risk("| from datamodel Risk.All_Risk | stats count")
     assert reads_risk("| tstats count from datamodel=Risk.All_Risk")
     assert not reads_risk("`azure_monitor_aad` | search user=x")
+
+
+def test_every_risk_drilldown_of_the_lineage_check_needs_the_risk_index(real_pack: Pack) -> None:
+    """``reads_risk`` (can a drilldown run on Splunk without ``--risk-index``) is wider than the local replay's
+    ``reads_risk_index`` (are its results risk events), on purpose; a risk drilldown it missed would run there with
+    no risk events to read and fail. Each form the engine reads, and each of the pack's risk drilldowns."""
+    from contentpack.replay.drilldowns import reads_risk_index
+    from contentpack.splunk.remote_replay import reads_risk
+
+    forms = ["| from datamodel Risk.All_Risk | search risk_object=x", "| FROM DATAMODEL Risk.All_Risk",
+             '|from datamodel:"Risk.All_Risk"', "  | from  datamodel\tRisk.All_Risk | stats count"]
+    drilldowns = [Drilldown("risk events", form, None, None) for form in forms]
+    drilldowns += [d for detection in real_pack.detections for d in detection.drilldown_searches]
+    risk = [d for d in drilldowns if reads_risk_index(d)]
+    assert len(risk) > len(forms)  # the pack has risk drilldowns of its own
+    assert [d.search for d in risk if not reads_risk(d.search)] == []
 
 
 @pytest.mark.parametrize("hec", [True, False])

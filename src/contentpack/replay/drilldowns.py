@@ -284,7 +284,11 @@ def reads_events(drilldown: Drilldown) -> bool:
 
 def reads_risk_index(drilldown: Drilldown) -> bool:
     """A risk drilldown: not built on the original search, and starting with ``| from datamodel Risk.All_Risk``
-    (ESCU's "View risk events for the last 7 days"): what it returns are ES's risk events."""
+    (ESCU's "View risk events for the last 7 days"): what it returns are ES's risk events. Narrower than
+    ``splunk.remote_replay.reads_risk``, on purpose: the lineage check compares what this drilldown returns with
+    the risk events behind its row, so only a search whose results are risk events qualifies; that one asks
+    whether a search reads the Risk data model anywhere at all (a ``tstats``, a subsearch), and so needs a risk
+    index on Splunk."""
     return DRILLDOWN_PLACEHOLDER not in drilldown.search and _RISK_START.match(drilldown.search.lstrip()) is not None
 
 

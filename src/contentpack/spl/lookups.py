@@ -107,9 +107,12 @@ class MatchRules:
 _COLUMNS_SHOWN = 20  # columns a match_type error lists
 
 
-@dataclass(frozen=True)
+@dataclass
 class LookupTable:
-    """A CSV lookup: header order, rows (every value a string) and the definition's matching rules."""
+    """A CSV lookup: header order, rows (every value a string) and the definition's matching rules. Not frozen: it
+    remembers the matcher it built for each set of input columns (``matcher``), and a frozen table writing to its
+    cache would only pretend not to change. Nothing hashes a table (its rows are dicts, which cannot be hashed),
+    and nothing changes one once read: the remembered matchers rely on that."""
 
     name: str
     fields: tuple[str, ...]

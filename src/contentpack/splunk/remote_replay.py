@@ -119,7 +119,14 @@ _RISK_DATAMODEL = re.compile(r"datamodel\s*[:=]?\s*\"?Risk\b", re.IGNORECASE)
 
 
 def reads_risk(search: str) -> bool:
-    """Does a search read ES's Risk data model (``| from datamodel Risk.All_Risk``, ``datamodel=Risk``)?"""
+    """Does a search read ES's Risk data model (``| from datamodel Risk.All_Risk``, ``datamodel=Risk``)?
+
+    Wider than ``replay.drilldowns.reads_risk_index``, on purpose: the two ask different things. This asks
+    whether a drilldown has anything to read on an instance given no ``--risk-index``, so it takes the data model
+    wherever the text names it (``tstats ... from datamodel=Risk``, a subsearch, any letter case): a drilldown
+    taken wrongly is only reported as not run, one missed would fail for want of risk events. That one asks
+    whose results are risk events, for the lineage check, so it takes only the engine's form at the search's
+    start, and not a drilldown built on the original search. Every drilldown it takes, this takes too."""
     return _RISK_DATAMODEL.search(search) is not None
 
 
