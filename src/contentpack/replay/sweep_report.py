@@ -25,11 +25,12 @@ def summary(report: SweepReport) -> str:
 
 
 def render_table(report: SweepReport, width: int = TABLE_WIDTH, terminal: bool = False, brief: bool = False) -> str:
-    """The replay's table layout (``report.tests_table``): per test the variants replayed, the notables the unmoved
-    timeline raised, how many variants differ and the unmoved timeline's risk (as the replay's table says it,
-    ``report.risk_cell``: a risk-only Anomaly's row read ``0`` notables alone, as if the sweep had held it to
-    nothing) (``brief``: ``tests_table``'s); below it, a failed test's failed checks of the unmoved timeline (``SweptTest.failed_checks``,
-    at their places, as the replay's), its differing variants and the likely fix (``SweptTest.hints``)."""
+    """The replay's table layout (``report.tests_table``; ``brief`` as there): per test the variants replayed, the
+    notables the unmoved timeline raised, how many variants differ and the unmoved timeline's risk (as the
+    replay's table says it, ``report.risk_cell``: a risk-only Anomaly's row read ``0`` notables alone, as if the
+    sweep had held it to nothing); below it, a failed test's failed checks of the unmoved timeline
+    (``SweptTest.failed_checks``, at their places, as the replay's), its differing variants and the likely fix
+    (``SweptTest.hints``)."""
     headers = ["variants", "notables", "differ", "risk"]  # risk last: a narrow terminal leaves out the last first
     rows = [[count_text(t.variants), "-" if t.unmoved is None else count_text(t.unmoved.notables),
              "-" if t.unmoved is None else count_text(len(t.differences)),

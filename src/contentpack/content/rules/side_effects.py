@@ -138,7 +138,6 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
         yield error(positions.at(text.source, text.node, text.value, at), RULE_SIDE_EFFECT, message)
 
 
-
 # What a string of the search is followed as (``taint.result_taint``'s ``literal``): no field is named with quotes
 _WRITTEN = '"text the search writes"'
 
@@ -220,8 +219,8 @@ def _quotes_spl(command: str) -> bool:
 
 
 def _effect(readable: str, word: CommandWord) -> str | None:
-    """What the command ``word`` does outside the search, None when nothing (a ``$field$`` word: its value is
-    the command, see ``side_effects``)."""
+    """What the command ``word`` does outside the search, None when nothing; a ``$field$`` word is given back as
+    itself (the value written there is the command, see ``side_effects``)."""
     if word.name.startswith("$"):
         return word.name
     if word.name == "map" and word.piped and not _map_search_string(readable, word.offset):
