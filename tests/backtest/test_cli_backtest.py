@@ -503,7 +503,8 @@ def test_the_period_says_searchable_only_at_an_events_index_time(capsys: pytest.
 @pytest.mark.parametrize(("args", "message"), [
     (["--events", "nope.log"], "nope.log: no such file or folder"),
     (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),
-    (["--events", str(SINGLE), "--from", "2026-10-14", "--to", "2026-10-13"], "--to must be after --from"),
+    (["--events", str(SINGLE), "--from", "2026-10-14", "--to", "2026-10-13"],
+     "contentpack backtest: error: --to '2026-10-13' must be after --from '2026-10-14'\n"),
     (["--events", str(SINGLE), "--detection", "No Such"], "--detection: no detection named 'No Such'"),
     # a name copied with a different case gets the pack's spelling back
     (["--events", str(SINGLE), "--detection", DECLINED.upper()],
@@ -874,6 +875,29 @@ def test_files_of_a_folder_that_are_not_read_are_named(tmp_path: Path, capsys: p
                                    f"{logs}/week2/signins.zip")
     status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED, "--out", str(logs / "out"))
     assert status == 0 and err.startswith("contentpack backtest: note: 2 file(s)")  # not the report's own files
+
+
+def test_a_spreadsheet_in_a_folder_is_named_with_what_to_export_instead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer's folder held the portal's logs downloaded as Excel beside an export: the note said the
+    ``.xlsx`` was "not named like logs", which names no way on. A spreadsheet (``.xlsx``, ``.xls``, any case) is now
+    named apart, with the exports the backtest reads (README, "Backtest on your tenant", step 1); the folder's
+    other files keep their note."""
+    monkeypatch.chdir(REPO)
+    logs = tmp_path / "exports"
+    logs.mkdir()
+    (logs / "a.jsonl").write_bytes(SINGLE.read_bytes())
+    (logs / "SignIns.XLSX").write_bytes(b"PK\x03\x04")
+    (logs / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (logs / "notes.md").write_text("x\n")
+    status, _, err = backtest(capsys, "--events", str(logs), "--detection", DECLINED)
+    assert status == 0
+    assert err.splitlines()[:2] == [
+        f"contentpack backtest: note: 1 file(s) in the folder(s) not read, as not named like logs (.json, .jsonl, "
+        f".ndjson, .log, .csv, .txt, or .gz): {logs}/notes.md",
+        f"contentpack backtest: note: 2 spreadsheet(s) in the folder(s) not read, as Excel files (export the logs "
+        f"from Splunk as JSON or CSV: README, \"Backtest on your tenant\", step 1): {logs}/SignIns.XLSX, "
+        f"{logs}/old.xls"], err
 
 
 def test_a_licence_beside_a_data_set_is_named_as_not_read_not_refused(

@@ -199,6 +199,28 @@ def test_a_drilldown_token_where_a_command_goes_is_an_error_at_the_token(pack: P
     assert [d.message for d in diagnostics if d.rule in ("CP060", "CP061")] == []
 
 
+@pytest.mark.parametrize(("search", "rule"), [
+    ('%original_detection_search% | search user = "$user$" | $appDisplayName$', "CP085"),
+    ("$appDisplayName$", "CP085"),
+    ('%original_detection_search% | search app = "$appDisplayName$"', "CP045"),  # an argument: CP045's alone
+])
+def test_an_attacker_written_token_where_a_command_goes_is_one_finding_not_two(pack: Path, validate: Validate,
+                                                                              search: str, rule: str) -> None:
+    """A token where a command's name goes is CP085's error at the token; when an attacker writes the field
+    (``appDisplayName``: the app's name, the attacker's to choose), CP045 warned at the drilldown's key as well,
+    two findings for one mistake. CP045 now leaves that token to CP085; it still warns of the token in an
+    argument's place, and of the drilldown's name that shows it."""
+    _drilldown(pack, search)
+    found = [d for d in validate(pack).diagnostics if d.rule in ("CP045", "CP085")]
+    # CP085 at the token, CP045 at the drilldown search's value
+    where = (TTP, *locate(pack, TTP, "$appDisplayName$" if rule == "CP085" else "'%original_detection_search% | s"))
+    assert [(d.rule, at(d)) for d in found] == [(rule, where)], found
+    edit(pack, TTP, 'View the detection results for - "$user$"', 'View the detection results for - "$appDisplayName$"')
+    found = [d for d in validate(pack).diagnostics if d.rule in ("CP045", "CP085")]
+    assert ("CP045", (TTP, *locate(pack, TTP, "View the detection results"))) in [(d.rule, at(d)) for d in found]
+    assert len(found) == 2, found  # the name's warning beside the one finding of the search
+
+
 @pytest.mark.parametrize("search", [
     '%original_detection_search% | search user = "$next$"',  # a value: CP045 judges who writes it
     '%original_detection_search% | search $next$',  # search terms

@@ -33,6 +33,7 @@ table { border-collapse: collapse; margin: 8px 0; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.t span { white-space: nowrap; }
+@media (min-width: 960px) { td.t wbr { display: none; } }
 .muted { color: #666; } .legend span { display: inline-block; margin-right: 14px; }
 .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px;
           -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -175,8 +176,7 @@ def _binned(span: int, groups: Sequence[Bin]) -> str:
 
 def _table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: set[int],
            times: frozenset[int] = frozenset(), names: frozenset[int] = frozenset()) -> str:
-    """``times``: columns of ISO 8601 times, which may break only between the date and the time of day (a
-    squeezed table broke them after '2026-10-'; kept whole, they made a narrow window scroll sideways).
+    """``times``: columns of ISO 8601 times, on one line in a wide window (:func:`_time`).
     ``names``: columns of detection names, which break between words only: a name is words, at most 67
     characters (rules/naming.py), and a break after its '-' or '.' cut a word ("Tenant-Wide") in two. A value
     that is a tuple is a list, one item a line. Every other value may break where :func:`_breakable` says.
@@ -225,6 +225,11 @@ def _breakable(text: str) -> str:
 
 
 def _time(text: str) -> str:
+    """A time, escaped, its date (with the 'T') and its time of day each kept whole: it broke after '2026-10-' in a
+    squeezed table. Where the window is 960 px or wider, the ``<wbr>`` after the 'T' is hidden, so the whole time
+    is one line: given that break, the table's layout took it even at 1200 px, the time of day read as a second
+    value under the date (a newcomer's walkthrough). Narrower, and on an A4 page, a whole time beside the risk tables' other
+    columns made the page scroll sideways, so there it still may break after the 'T'."""
     date, t, rest = text.partition("T")
     return f"<span>{_e(date + t)}</span><wbr><span>{_e(rest)}</span>" if t else f"<span>{_e(text)}</span>"
 

@@ -109,6 +109,9 @@ BLOCK = 8 << 20
 PIECE = 1 << 20  # scanned at a time within a block (``_pieces``)
 MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded whole
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
+# An Excel download of the logs (the portal's, or a search's results saved from a spreadsheet): named apart in the
+# note of files not read, with the exports that are read, where "not named like logs" named no way on
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
 # what an export of the logs from Splunk keeps (README, "Backtest on your tenant", step 1): each event's text, its times
 # (_indextime: the real ingestion delay) and the metadata the searches read
@@ -552,10 +555,16 @@ def not_read(not_logs: Sequence[str], prose: Sequence[str], where: str) -> list[
     """What a folder held that is not read, each kind with why and its first names, ``N file(s) WHERE not read, as
     WHY: a, b``: the note before a run (``where``: "in the folder(s)"), and the error of a folder with no log file
     ("in it"), which said "holds no log files" beside a data set's ``LICENSE.txt`` and ``NOTICE.txt`` without
-    naming them. ``not_logs``, ``prose``: as ``Found`` has them."""
+    naming them. ``not_logs``, ``prose``: as ``Found`` has them; a spreadsheet among ``not_logs``
+    (``SPREADSHEET_SUFFIXES``) is named apart, with the exports that are read."""
     said = []
+    sheets = [path for path in not_logs if path.lower().endswith(SPREADSHEET_SUFFIXES)]
     for paths, files, why in (
-            (not_logs, "file(s)", f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
+            ([path for path in not_logs if path not in sheets], "file(s)",
+             f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
+            # an Excel download: what to export instead, not only that its name is not a log's
+            (sheets, "spreadsheet(s)", "Excel files (export the logs from Splunk as JSON or CSV: README, \"Backtest on "
+                                       "your tenant\", step 1)"),
             # a licence beside a data set: named, not refused (given by name, it would be)
             (prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their first "
                                     "bytes)")):

@@ -120,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         start, end = _moment(args.start, "--from"), _moment(args.end, "--to")
         if start is not None and end is not None:
             if end <= start:
-                raise _Usage("--to must be after --from")
+                # the values as typed: "--to must be after --from" alone left the reader to find which was wrong
+                raise _Usage(f"--to {args.end!r} must be after --from {args.start!r}")
             check_period(start, end)  # before reading gigabytes of input
         unwritable = None if args.out is None else folder_problem(args.out, REPORT_FILES)
         if unwritable is not None:

@@ -102,20 +102,13 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
         if readable is None or (_ANY.search(readable) is None and not filled):  # nearly every text
             continue
         if filled:
-            findings.extend((text, at, token, token, None) for at, token in _leading_token(text.value))
+            findings.extend((text, at, token, token, None) for at, token in command_tokens(context, text))
         for word in command_words(readable):
-            effect = _effect(readable, word)
-            if (effect is None and not filled) or (text.node == ("definition",)
-                                                   and word.name in arguments[text.source.path]):
+            effect = _effect(readable, word)  # None for a drilldown's token, read as a field name
+            if effect is None or (text.node == ("definition",) and word.name in arguments[text.source.path]):
                 continue
-            at = max(text.to_value(analysis.readable_expansion(text.parsed).original_offset(word.offset))
-                     - len(lead), 0)
-            # a drilldown's token, read as the field name standing in for it (``spl_checks._token_free``)
-            token = MAP_TOKEN.match(text.value, at) if filled else None
-            if token is not None:
-                findings.append((text, at, token.group(0), token.group(0), None))
-            elif effect is not None:
-                findings.append((text, at, word.name, effect, macro_at(text.value, at)))
+            at = _value_offset(context, text, word.offset, lead)
+            findings.append((text, at, word.name, effect, macro_at(text.value, at)))
     in_definitions = {name for text, _, name, _, macro in findings if text.node == ("definition",) and macro is None}
     for text, at, name, effect, macro in findings:
         if macro is not None and name in in_definitions:
@@ -192,6 +185,32 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
                     message += f", inside the expansion of macro `{macro}`"
                 yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_SIDE_EFFECT,
                             message)
+
+
+def command_tokens(context: RuleContext, text: SearchText) -> list[tuple[int, str]]:
+    """(offset in the value, ``$field$``) for each token of a drilldown search ``text`` that stands where a
+    command's name goes: CP085's (``side_effects``), and so not CP045's too, which warned at the drilldown's key
+    as well when the field is one an attacker writes (two findings for one mistake; the command's place is the one
+    to fix). The text is read with its tokens as field names of the same length (``spl_checks._token_free``), so a
+    command word standing where the value has a token is that token."""
+    from contentpack.spl.parser import command_words
+
+    readable = context.spl.readable_text(text.parsed)
+    if readable is None or "$" not in text.value:
+        return []
+    found = list(_leading_token(text.value))
+    for word in command_words(readable):
+        at = _value_offset(context, text, word.offset)
+        token = MAP_TOKEN.match(text.value, at)
+        if token is not None:
+            found.append((at, token.group(0)))
+    return found
+
+
+def _value_offset(context: RuleContext, text: SearchText, offset: int, lead: str = "") -> int:
+    """Where an offset of ``text``'s readable expansion is in its value (``lead``: what the parser's text has
+    before the value, ``search_and_macro_texts``)."""
+    return max(text.to_value(context.spl.readable_expansion(text.parsed).original_offset(offset)) - len(lead), 0)
 
 
 def _leading_token(value: str) -> Iterator[tuple[int, str]]:

@@ -4,14 +4,14 @@ provenance of each result field is followed through the search, ``rules.taint``)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
-from contentpack.content.rules.spl_checks import Positions, has_spl_error, macro_at
+from contentpack.content.rules.spl_checks import Positions, has_spl_error, macro_at, search_texts
 from contentpack.content.rules.spl_text import scan_tokens
 from contentpack.content.rules.taint import Moving, Taint, initial_taint, moving_segments, result_taint
 
@@ -68,6 +68,12 @@ def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagn
     # Detections written from one pattern share the segments that move taint and their data sources, and so
     # their taint (only read below): worked out once per distinct pair.
     taints: dict[tuple[Moving | None, tuple[str, ...]], Taint] = {}
+    # a token where a command's name goes is CP085's error, at the token: not warned of here too
+    from contentpack.content.rules.side_effects import command_tokens  # side_effects imports this module
+
+    commanded = {(text.source.path, text.node[1]): frozenset(token.strip("$") for _, token in
+                                                             command_tokens(context, text))
+                 for text in search_texts(context) if text.node[0] == "drilldown_searches" and "$" in text.value}
     for detection in context.pack.detections:
         texts = tuple(_drilldown_texts(detection))
         if not texts:
@@ -81,7 +87,9 @@ def attacker_controlled_drilldown_tokens(context: RuleContext) -> Iterator[Diagn
             taint = taints[shape] = detection_taint(context.pack, *shape)
         unchecked = () if not taint.unread or has_spl_error(context, detection.search) else _unchecked_tokens(taint,
                                                                                                           texts)
-        for index, key, message in (*_tainted_tokens(taint, texts), *unchecked):
+        skipped = {(index, token) for index, key, _ in texts if key == "search"
+                   for token in commanded.get((detection.source.path, index), ())}
+        for index, key, message in (*_tainted_tokens(taint, texts, skipped), *unchecked):
             yield warning(detection.source.at("drilldown_searches", index, key), "CP045", message)
 
 
@@ -93,12 +101,13 @@ def _guard(token: str) -> str:
             f"eval {token}=if(match({token}, \"^[0-9a-fA-F-]{{36}}$\"), {token}, null())")
 
 
-def _tainted_tokens(taint: Taint, texts: _Texts) -> Iterator[tuple[int, str, str]]:
-    """(drilldown index, key, message) for each attacker-controlled token of these drilldown texts."""
+def _tainted_tokens(taint: Taint, texts: _Texts, skipped: Set[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
+    """(drilldown index, key, message) for each attacker-controlled token of these drilldown texts, but those of
+    ``skipped`` (drilldown index, token) in a drilldown's search: tokens where a command's name goes, CP085's."""
     for index, key, text in texts:
         for token in dict.fromkeys(scan_tokens(text).tokens):
             origin = taint.origin(token)
-            if origin is None:
+            if origin is None or (key == "search" and (index, token) in skipped):
                 continue
             via = "" if origin == token else f" (its value can come from '{origin}')"
             yield index, key, (f"drilldown {key} uses ${token}$, which is attacker-controlled{via}: its value can "
