@@ -640,6 +640,20 @@ def test_a_log_compressed_other_than_gzip_is_refused_saying_how_to_read_it(tmp_p
     assert str(refused.value) == f"{path}: {said}"
 
 
+@pytest.mark.parametrize("name", ["SignIns.xlsx", "signins.XLSM"])
+def test_an_excel_workbook_given_by_name_is_refused_saying_what_to_export(tmp_path: Path, name: str) -> None:
+    """A workbook is a zip archive, and the portal's logs downloaded as Excel and given by name were "a zip archive,
+    which is not read: decompress it first (unzip)", which yields XML parts and no log. Named as Excel saves it
+    (``.xlsx``, ``.xlsm``, any case), it is said to be a workbook, with the exports the backtest reads, as the folder
+    note says of one; a zip named otherwise keeps its advice (above)."""
+    path = tmp_path / name
+    path.write_bytes(_packed("zip", b"<Types/>"))
+    with pytest.raises(InputError) as refused:
+        read([path])
+    assert str(refused.value) == (f"{path}: an Excel workbook, which is not read: export the logs from Splunk as "
+                                  f"JSON or CSV (README, \"Backtest on your tenant\", step 1)")
+
+
 _TO_UTF8 = "which is not read: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8;"
 _CAPTURE = "an Avro file, as Event Hubs Capture writes, which is not read: write each message's Body as one JSON line"
 

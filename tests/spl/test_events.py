@@ -263,6 +263,22 @@ def test_a_file_compressed_other_than_gzip_is_refused_by_its_first_bytes(
     assert str(refused.value) == f"{path}: cannot read events: {said}"
 
 
+def test_an_excel_workbook_is_refused_saying_what_to_export(tmp_path: Path) -> None:
+    """``search --events x.xlsx``: a workbook is a zip archive, which was "decompress it first (unzip)", no way to
+    a log; named as Excel saves it, it is said to be a workbook, with what to export instead."""
+    import zipfile
+
+    from contentpack.spl.errors import SplEventsError
+
+    path = tmp_path / "SignIns.XLSX"
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(SplEventsError) as refused:
+        list(read_events(path, sourcetype="s"))
+    assert str(refused.value) == (f"{path}: cannot read events: an Excel workbook, which is not read: export the logs "
+                                  "from Splunk as JSON or CSV")
+
+
 def test_two_json_values_on_a_line_are_said_as_such(tmp_path: Path) -> None:
     """A line holding an object and then another (two records joined, or ``jq`` output) was "Extra data: line 1
     column 9 (char 8)", which says nothing of the cause; it is said in words (``events.CONCATENATED``)."""

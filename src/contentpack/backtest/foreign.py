@@ -45,7 +45,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from contentpack.spl.events import AVRO_ADVICE, MAX_ARRAY_FILE_BYTES
+from contentpack.spl.events import AVRO_ADVICE, EXPORT_ADVICE, MAX_ARRAY_FILE_BYTES
 from contentpack.spl.files import open_regular
 
 SOURCETYPE = "azure:monitor:aad"  # whose records the other schemas are taken for
@@ -60,10 +60,16 @@ READ_INSTEAD = ("the pack's detections read Azure Monitor records (sourcetype az
                 "converted (docs/backtest.md, \"Inputs\")")
 
 
+# where the docs say how to export the logs from Splunk: an Excel workbook's refusal and the folder note of one
+EXPORT_DOCS = 'README, "Backtest on your tenant", step 1'
+
+
 def with_docs(refusal: str) -> str:
     """A file's refusal by the spl layer (``events.packed_refusal``), naming this project's docs on what to do where
-    they say more (an Avro file's): the spl layer knows nothing of the commands and docs it serves."""
-    return refusal.replace(AVRO_ADVICE, f'{AVRO_ADVICE} (docs/backtest.md, "Inputs")')
+    they say more (an Avro file's, an Excel workbook's): the spl layer knows nothing of the commands and docs it
+    serves."""
+    return (refusal.replace(AVRO_ADVICE, f'{AVRO_ADVICE} (docs/backtest.md, "Inputs")')
+            .replace(EXPORT_ADVICE, f"{EXPORT_ADVICE} ({EXPORT_DOCS})"))
 
 
 _SIGNIN = ("createdDateTime", "userPrincipalName", "appId", "status.errorCode")

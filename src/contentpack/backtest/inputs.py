@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from contentpack.backtest.foreign import HEAD_BYTES, document_refusal, head_refusal, with_docs
+from contentpack.backtest.foreign import EXPORT_DOCS, HEAD_BYTES, document_refusal, head_refusal, with_docs
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.cut_lists import count_text, cut_list, more_text
@@ -74,12 +74,14 @@ from contentpack.printable import path_text
 from contentpack.replay.attack_data import RULE_ATTACK_DATA
 from contentpack.spl.events import (
     AUTO_EXTRACTION_CUTOFF,
+    EXPORT_ADVICE,
     GZIP_MAGIC,
     LINE_TOO_LONG,
     MALFORMED_DOCUMENT,
     MALFORMED_EVENT,
     NOT_AN_OBJECT,
     TIME_FORMATS,
+    WORKBOOK_SUFFIXES,
     JsonColumnError,
     capped_runs,
     cut_fields,
@@ -111,7 +113,7 @@ MAX_DOCUMENT_BYTES = 64 << 20  # a JSON array or multi-line object is decoded wh
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".csv", ".txt")
 # An Excel download of the logs (the portal's, or a search's results saved from a spreadsheet): named apart in the
 # note of files not read, with the exports that are read, where "not named like logs" named no way on
-SPREADSHEET_SUFFIXES = (".xlsx", ".xls")
+SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls")
 MAX_REPORTED = 10  # bad lines listed by position; all are counted
 # what an export of the logs from Splunk keeps (README, "Backtest on your tenant", step 1): each event's text, its times
 # (_indextime: the real ingestion delay) and the metadata the searches read
@@ -563,8 +565,7 @@ def not_read(not_logs: Sequence[str], prose: Sequence[str], where: str) -> list[
             ([path for path in not_logs if path not in sheets], "file(s)",
              f"not named like logs ({', '.join(LOG_SUFFIXES)}, or .gz)"),
             # an Excel download: what to export instead, not only that its name is not a log's
-            (sheets, "spreadsheet(s)", "Excel files (export the logs from Splunk as JSON or CSV: README, \"Backtest on "
-                                       "your tenant\", step 1)"),
+            (sheets, "spreadsheet(s)", f"Excel files ({EXPORT_ADVICE}: {EXPORT_DOCS})"),
             # a licence beside a data set: named, not refused (given by name, it would be)
             (prose, ".txt file(s)", "text with no events (no JSON object or CSV header with _raw in their first "
                                     "bytes)")):
@@ -1180,7 +1181,7 @@ def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
 def _refused(head: bytes, name: str) -> str | None:
     """Why the file ``name``, whose first bytes are ``head``, is not read whatever its kind: compressed otherwise
     than gzip, UTF-16, Avro, another schema; None when nothing refuses it."""
-    refused = packed_refusal(head) or head_refusal(head, name)
+    refused = packed_refusal(head, name) or head_refusal(head, name)
     return refused if refused is None or refused.startswith(name) else f"{name}: {with_docs(refused)}"
 
 

@@ -553,11 +553,19 @@ GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file (RFC 1952, 2.
 # and search read it as text.
 _DECOMPRESS = "decompress it first ({})"
 AVRO_ADVICE = "write each message's Body as one JSON line first"  # the caller names its own docs on how
+ZIP_MAGIC = b"PK\x03\x04"
+# An Excel workbook is a zip archive too (ECMA-376 Part 2, Open Packaging Conventions, 8: a package is a ZIP file;
+# .xlsx a workbook, .xlsm one with macros, Microsoft's "File formats that are supported in Excel"): an Excel download
+# of the logs given by name was "a zip archive ...: decompress it first (unzip)", which yields XML parts, no log.
+# Told apart by its name, as Excel saves it (a workbook renamed otherwise is still refused as a zip archive). What to
+# do instead is one text, also the folder note's for a spreadsheet (the caller names its own docs on how).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+EXPORT_ADVICE = "export the logs from Splunk as JSON or CSV"
 _PACKED: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
     (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2-compressed", _DECOMPRESS.format("bunzip2 -k")),
     (re.compile(re.escape(b"\xfd7zXZ\x00")), "xz-compressed", _DECOMPRESS.format("unxz -k")),
     (re.compile(re.escape(b"\x28\xb5\x2f\xfd")), "zstd-compressed", _DECOMPRESS.format("unzstd")),
-    (re.compile(re.escape(b"PK\x03\x04")), "a zip archive", _DECOMPRESS.format("unzip")),
+    (re.compile(re.escape(ZIP_MAGIC)), "a zip archive", _DECOMPRESS.format("unzip")),
     (re.compile(b"\xff\xfe|\xfe\xff"), "UTF-16 text (its byte-order mark)",
      "convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8; in Windows PowerShell 5.1 write the export with "
      "Out-File -Encoding utf8, as > writes UTF-16)"),
@@ -567,10 +575,13 @@ PACKED_HEAD = 10  # the bytes ``packed_refusal`` needs (bzip2's: "BZh", the digi
 GZIP_REFUSED = "gzip-compressed, and events are read from uncompressed files only: decompress it first (gunzip -k)"
 
 
-def packed_refusal(head: bytes) -> str | None:
+def packed_refusal(head: bytes, name: str) -> str | None:
     """The refusal of a file whose first bytes (at least ``PACKED_HEAD`` of them, when it has that many) are those
     of a compressed format or archive other than gzip, UTF-16 text or an Avro file, which neither
-    ``search`` nor ``backtest`` reads; None for any other file."""
+    ``search`` nor ``backtest`` reads; None for any other file. ``name``: the file's, which tells an Excel
+    workbook from another zip archive (``WORKBOOK_SUFFIXES``)."""
+    if head.startswith(ZIP_MAGIC) and name.lower().endswith(WORKBOOK_SUFFIXES):
+        return f"an Excel workbook, which is not read: {EXPORT_ADVICE}"
     return next((f"{what}, which is not read: {advice}" for magic, what, advice in _PACKED if magic.match(head)), None)
 
 
@@ -591,7 +602,7 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
     except BaseException:
         handle.close()
         raise
-    refused = GZIP_REFUSED if head.startswith(GZIP_MAGIC) else packed_refusal(head)
+    refused = GZIP_REFUSED if head.startswith(GZIP_MAGIC) else packed_refusal(head, os.fspath(path))
     if refused is not None:
         handle.close()
         raise FileRefused(refused)
