@@ -690,7 +690,7 @@ def test_the_spl_layer_names_no_doc_of_the_commands_that_name_it(tmp_path: Path,
     from contentpack.cli import main
     from contentpack.spl.events import packed_refusal
 
-    assert packed_refusal(b"Obj\x01\x04\x14avro.codec") == f"{_CAPTURE} first"
+    assert packed_refusal(b"Obj\x01\x04\x14avro.codec", "capture.json") == f"{_CAPTURE} first"
     path = tmp_path / "capture.json"
     path.write_bytes(b"Obj\x01\x04\x14avro.codec\x08null")
     with pytest.raises(InputError) as refused:
@@ -707,8 +707,8 @@ def test_only_a_whole_magic_number_refuses_a_file() -> None:
     from contentpack.spl.events import packed_refusal
 
     for text in (b"BZh91AY&SX", b"BZh0" + b"1AY&SY", b"BZh9 is text", b"PK\x03\x05", b"\xfd7zXZ\x01", b"_raw,_time"):
-        assert packed_refusal(text) is None
-    assert packed_refusal(b"BZh91AY&SY") is not None
+        assert packed_refusal(text, "x.xlsx") is None
+    assert packed_refusal(b"BZh91AY&SY", "x.json") is not None
 
 
 def test_records_written_by_jq_without_c_are_said_to_be_so(tmp_path: Path) -> None:
