@@ -103,7 +103,7 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         if filled:
             findings.extend((text, at, token, token, None) for at, token in command_tokens(context, text))
-        for word in command_words(readable):
+        for word in command_words(readable) if _ANY.search(readable) is not None else ():
             effect = _effect(readable, word)  # None for a drilldown's token, read as a field name
             if effect is None or (text.node == ("definition",) and word.name in arguments[text.source.path]):
                 continue
@@ -187,6 +187,12 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
                             message)
 
 
+# Where a token can stand in a command's place, in the drilldown's own text: first, after a "|", a "[" or a macro
+# call's (or comment's) closing backtick, or opening map's search string. A necessary condition only, read before
+# the parser's ``command_words`` (which decides), as ``_ANY`` is for the commands.
+_COMMAND_TOKEN = re.compile(r'(?:^|[|\[`]|\bsearch\s*=\s*\\?"?)\s*\$', re.IGNORECASE)
+
+
 def command_tokens(context: RuleContext, text: SearchText) -> list[tuple[int, str]]:
     """(offset in the value, ``$field$``) for each token of a drilldown search ``text`` that stands where a
     command's name goes: CP085's (``side_effects``), and so not CP045's too, which warned at the drilldown's key
@@ -195,8 +201,10 @@ def command_tokens(context: RuleContext, text: SearchText) -> list[tuple[int, st
     command word standing where the value has a token is that token."""
     from contentpack.spl.parser import command_words
 
+    if _COMMAND_TOKEN.search(text.value) is None:  # nearly every drilldown: its tokens are arguments
+        return []
     readable = context.spl.readable_text(text.parsed)
-    if readable is None or "$" not in text.value:
+    if readable is None:
         return []
     found = list(_leading_token(text.value))
     for word in command_words(readable):
