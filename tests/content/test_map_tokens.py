@@ -12,7 +12,7 @@ import pytest
 from contentpack.content.diagnostics import Diagnostic
 from contentpack.content.rules import RuleContext, tokens
 
-from .helpers import TTP, Validate, add_command, at, locate
+from .helpers import TTP, Validate, add_command, at, define_macro, locate
 from .test_spl_checks import escu_pack
 
 
@@ -58,6 +58,15 @@ def test_a_map_inside_a_subsearch_is_read_after_the_commands_before_it(pack: Pat
     add_command(pack, "appendpipe [| " + MAP.format(token="$app$") + "]")
     found = _cp086(pack, validate)
     assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "$app$"))]
+
+
+def test_a_map_a_macro_brings_is_at_the_call_naming_the_macro(pack: Path, validate: Validate) -> None:
+    """The token is in the expansion, not in the file: at the macro call, the message saying which macro."""
+    define_macro(pack, "app_counts", MAP.format(token="$appDisplayName$"))
+    add_command(pack, "`app_counts`")
+    found = _cp086(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`app_counts`"))]
+    assert found[0].message.endswith(", inside the expansion of macro `app_counts`")
 
 
 def test_a_token_before_the_map_or_outside_its_search_is_not_a_map_token(pack: Path, validate: Validate) -> None:

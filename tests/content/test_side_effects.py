@@ -133,6 +133,16 @@ def test_a_map_token_the_search_writes_is_an_error_at_the_token(pack: Path, vali
         "a string of its own before the map, which can hold SPL")
 
 
+def test_a_map_token_a_macro_writes_is_at_the_call_naming_the_macro(pack: Path, validate: Validate) -> None:
+    """The map and the string before it are the macro's: at the macro call, the message saying which macro."""
+    define_macro(pack, "entra_id_next", 'eval next="x | delete" | map maxsearches=1 search="search user=$next$"')
+    add_command(pack, "`entra_id_next`")
+    found = _cp085(pack, validate)
+    assert [at(d) for d in found] == [(TTP, *locate(pack, TTP, "`entra_id_next`"))]
+    assert found[0].message == _WRITTEN.format("a string of its own before the map, which can hold SPL") + (
+        ", inside the expansion of macro `entra_id_next`")
+
+
 @pytest.mark.parametrize("command", ['strcat "x | delete" user next', 'foreach next [eval <<FIELD>>="| x"]'])
 def test_a_map_token_a_command_the_validator_cannot_read_writes_is_an_error(pack: Path, validate: Validate,
                                                                              command: str) -> None:

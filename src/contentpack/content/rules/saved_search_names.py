@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_checks import Positions, macro_at, search_texts, token_stand_ins
+from contentpack.content.rules.spl_checks import Positions, in_expansion, search_texts, token_stand_ins
 from contentpack.spl import SplError
 from contentpack.spl.lexer import Token, tokenize_search
 from contentpack.spl.regex import glob_fullmatch
@@ -148,11 +148,8 @@ def saved_search_names(context: RuleContext) -> Iterator[Diagnostic]:
             if problem is None:
                 continue
             at = text.to_value(analysis.readable_expansion(text.parsed).original_offset(string.offset))
-            message = f'"{string.text}" in {text.owner} {problem}'
-            macro = macro_at(text.value, at)
-            if macro is not None:
-                message += f", inside the expansion of macro `{macro}`"
-            yield error(positions.at(text.source, text.node, text.value, at), RULE_SAVED_SEARCH_NAME, message)
+            message = in_expansion(f'"{string.text}" in {text.owner} {problem}', text.value, at)
+            yield error(positions.in_text(text, at), RULE_SAVED_SEARCH_NAME, message)
 
 
 RULES = (saved_search_names,)

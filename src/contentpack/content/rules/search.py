@@ -15,6 +15,7 @@ from contentpack.content.rules.spl_checks import (
     SearchText,
     did_you_mean,
     has_spl_error,
+    in_expansion,
     macro_at,
     pack_tables,
     search_and_macro_texts,
@@ -278,9 +279,7 @@ def lookups_exist(context: RuleContext) -> Iterator[Diagnostic]:
         message = (f"lookup '{name}' used in {text.owner} is a date-stamped file name: {dated}" if dated else
                    f"lookup '{name}' used in {text.owner} does not resolve in the built app: {hint}" if hint else
                    f"lookup '{name}' used in {text.owner} is not defined in lookups/{did_you_mean(name, tables)}")
-        if macro is not None:
-            message += f", inside the expansion of macro `{macro}`"
-        yield (warning if dated else error)(positions.at(text.source, text.node, text.value, at), "CP025", message)
+        yield (warning if dated else error)(positions.in_text(text, at), "CP025", in_expansion(message, text.value, at))
 
 
 def rba_in_search(context: RuleContext) -> Iterator[Diagnostic]:

@@ -45,7 +45,8 @@ from typing import TYPE_CHECKING
 
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
-from contentpack.content.rules.spl_checks import Positions, SearchText, has_spl_error, macro_at, search_and_macro_texts
+from contentpack.content.rules.spl_checks import (
+    Positions, SearchText, has_spl_error, in_expansion, macro_at, search_and_macro_texts)
 from contentpack.content.rules.taint import Taint, result_taint, writes_spl
 from contentpack.content.rules.tokens import MAP_TOKEN, map_searches
 
@@ -126,9 +127,7 @@ def side_effects(context: RuleContext) -> Iterator[Diagnostic]:
             message = (f"'{name}' in {text.owner} {effect}: a search of the app must change and reveal nothing "
                        "outside its own results (a correlation search runs on a schedule as the app's owner, a "
                        "drilldown as the analyst who opens it); remove the command")
-        if macro is not None:
-            message += f", inside the expansion of macro `{macro}`"
-        yield error(positions.at(text.source, text.node, text.value, at), RULE_SIDE_EFFECT, message)
+        yield error(positions.in_text(text, at), RULE_SIDE_EFFECT, in_expansion(message, text.value, at))
 
 
 # What a string of the search is followed as (``taint.result_taint``'s ``literal``): no field is named with quotes
@@ -180,11 +179,8 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
                            f"search writes itself ({how}): map writes the value into its search text and runs it, "
                            "so a '|' in it starts a command of the search's choosing (sendemail, delete...), which "
                            "no rule reads; write that text in the map search itself")
-                macro = macro_at(detection.search, at)
-                if macro is not None:
-                    message += f", inside the expansion of macro `{macro}`"
                 yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_SIDE_EFFECT,
-                            message)
+                            in_expansion(message, detection.search, at))
 
 
 # Where a token can stand in a command's place, in the drilldown's own text: first, after a "|", a "[" or a macro

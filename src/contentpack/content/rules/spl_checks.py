@@ -188,6 +188,10 @@ class Positions:
         found = self.character(source, node, value, offset)
         return found if found is not None else source.at(*node)
 
+    def in_text(self, text: SearchText, offset: int | None) -> Position:
+        """``at`` for a character of a search's or a macro's ``text`` (``offset`` in its value)."""
+        return self.at(text.source, text.node, text.value, offset)
+
     def character(self, source: SourceMap, node: NodePath, value: str, offset: int | None) -> Position | None:
         """The position of ``value[offset]``; None when it cannot be placed (no offset, the node or its file
         unknown), for a caller that then says where the character is another way. The offset just past the
@@ -309,6 +313,14 @@ def macro_at(text: str, offset: int) -> str | None:
     return None
 
 
+def in_expansion(message: str, text: str, offset: int | None) -> str:
+    """``message``, naming the macro when ``offset`` is a macro call's backtick in ``text``: a finding inside a
+    macro's expansion is placed at the call (``macro_at``), so the message says whose definition to read. The one
+    wording every rule gives it."""
+    macro = macro_at(text, offset) if offset is not None else None
+    return message if macro is None else f"{message}, inside the expansion of macro `{macro}`"
+
+
 def parse_problems(parsed: str, analysis: SplAnalysis) -> list[SplError]:
     """What the parser finds in a text (``analysis``: the run's shared expansions and parse answers). In a text
     calling a macro the pack lacks (CP024 reports the call), only the commands before the one holding that call
@@ -366,8 +378,7 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
     for problem in problems:
         if isinstance(problem, SplMacroError):
             continue  # CP024's business
-        problem = placed_in_file(problem, lambda at: positions.at(text.source, text.node, text.value,
-                                                                  text.to_value(at)))
+        problem = placed_in_file(problem, lambda at: positions.in_text(text, text.to_value(at)))
         finding = rule_and_message(problem, text.owner, custom)
         if finding is None:
             continue  # valid SPL the engine does not run
@@ -375,13 +386,11 @@ def spl_findings(text: SearchText, problems: list[SplError], custom: frozenset[s
         offset = text.to_value(problem.offset) if problem.offset is not None else None
         if offset is not None and _token_command(text, problem, offset):
             continue  # CP085's: the command is the value ES writes there, not the token's stand-in name
-        macro = macro_at(text.value, offset) if offset is not None else None
-        if macro is not None:
-            message += f", inside the expansion of macro `{macro}`"
+        message = in_expansion(message, text.value, offset)
         if (message, offset) in seen:
             continue
         seen.add((message, offset))
-        yield error(positions.at(text.source, text.node, text.value, offset), rule, message)
+        yield error(positions.in_text(text, offset), rule, message)
 
 
 def _token_command(text: SearchText, problem: SplError, offset: int) -> bool:
@@ -458,13 +467,10 @@ def lookup_column_rules(context: RuleContext) -> Iterator[Diagnostic]:
     positions = Positions(context.root)
     for text in search_texts(context):
         for missing in _missing_lookup_columns(text.parsed, tables, context.spl):
-            message = f"{missing.message()} (in {text.owner})"
             at = text.to_value(missing.offset)
-            macro = macro_at(text.value, at)
-            if macro is not None:
-                message += f", inside the expansion of macro `{macro}`"
+            message = in_expansion(f"{missing.message()} (in {text.owner})", text.value, at)
             report = error if missing.rule == RULE_LOOKUP_COLUMN else warning
-            yield report(positions.at(text.source, text.node, text.value, at), missing.rule, message)
+            yield report(positions.in_text(text, at), missing.rule, message)
 
 
 def _missing_lookup_columns(parsed: str, tables: Mapping[str, Lookup],
@@ -672,15 +678,14 @@ def search_finding(context: RuleContext, positions: Positions, detection: Detect
         return make(source.at("search"), rule, f"search: {message}")
     value_at, problem_at = place
     at = expansion.original_offset(value_at)
-    macro = macro_at(search, at)
-    if macro is None:
+    if macro_at(search, at) is None:
         return make(positions.at(source, ("search",), search, expansion.original_offset(value_at + problem_at)),
                     rule, f"search: {message}")
     called = next((call.stanza for offset, call in located_macro_calls(search) if offset == at), None)
     written = _macro_writing(context.pack.macros, called, writing, set()) if called is not None else None
     if written is None:
         return make(positions.at(source, ("search",), search, at), rule,
-                    f"search: {message}, inside the expansion of macro `{macro}`")
+                    in_expansion(f"search: {message}", search, at))
     defined, value_at = written
     return make(positions.at(defined.source, ("definition",), defined.definition, value_at + problem_at),
                 rule, f"macro '{defined.name}' definition: {message}")

@@ -11,7 +11,7 @@ from contentpack.content.diagnostics import Diagnostic, error, warning
 from contentpack.content.model import Detection, NodePath, Pack
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.search import data_source_entries
-from contentpack.content.rules.spl_checks import Positions, has_spl_error, macro_at, search_texts
+from contentpack.content.rules.spl_checks import Positions, has_spl_error, in_expansion, search_texts
 from contentpack.content.rules.spl_text import scan_tokens
 from contentpack.content.rules.taint import Moving, Taint, initial_taint, moving_segments, result_taint
 
@@ -201,11 +201,8 @@ def attacker_controlled_map_tokens(context: RuleContext) -> Iterator[Diagnostic]
                            "result's value into the search text and runs it, on every scheduled run as the app's "
                            "owner, so a value holding a quote and a pipe runs commands of the attacker's choosing; "
                            f"key the map search on a field the tenant controls, {_guard(token)}")
-                macro = macro_at(detection.search, at)
-                if macro is not None:
-                    message += f", inside the expansion of macro `{macro}`"
                 yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_MAP_TOKEN,
-                            message)
+                            in_expansion(message, detection.search, at))
 
 
 RULES = (balanced_tokens, attacker_controlled_drilldown_tokens, attacker_controlled_map_tokens)
