@@ -10,6 +10,13 @@ import copy
 from collections.abc import Callable
 
 
+def count_text(number: int) -> str:
+    """A count as the engine's messages write it, with thousands separators (``16,777,216 bytes``): the wording of
+    ``contentpack.cut_lists.count_text``, every other layer's, which the engine may not import (it imports nothing
+    else of contentpack). ``tostring``'s ``"commas"`` is Splunk's output, not a message, and is not written here."""
+    return f"{number:,}"
+
+
 class SplError(Exception):
     """Base class: anything the engine raises on purpose is an ``SplError``."""
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO, Protocol
 
-from contentpack.spl.errors import SplEventsError
+from contentpack.spl.errors import SplEventsError, count_text
 from contentpack.spl.files import FileRefused, open_regular
 from contentpack.spl.timeutil import iso_utc
 from contentpack.spl.values import Event, Scalar, Value
@@ -218,9 +218,9 @@ def cut_fields(data: bytes, flat: dict[str, Value], extract: Callable[[bytes], d
 def cut_note(count: int) -> str:
     """``2 events over 5,000 bytes: fields past byte 5,000 not extracted, as in Splunk with default limits``: how
     every caller tells what :func:`cut_fields` counted, the same words everywhere."""
-    events = "1 event" if count == 1 else f"{count:,} events"
-    return (f"{events} over {AUTO_EXTRACTION_CUTOFF:,} bytes: fields past byte {AUTO_EXTRACTION_CUTOFF:,} not "
-            "extracted, as in Splunk with default limits")
+    events = "1 event" if count == 1 else f"{count_text(count)} events"
+    cutoff = count_text(AUTO_EXTRACTION_CUTOFF)
+    return f"{events} over {cutoff} bytes: fields past byte {cutoff} not extracted, as in Splunk with default limits"
 
 
 #: What to do about a cut, said after :func:`cut_note` where there is room: Splunk gives no message for it (its
@@ -610,7 +610,7 @@ def open_events(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 MAX_LINE_BYTES = 16 << 20  # one event line; a longer "line" is a binary or runaway file, not an event
-LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"
+LINE_TOO_LONG = f"line longer than {count_text(MAX_LINE_BYTES)} bytes"
 MAX_ARRAY_FILE_BYTES = 64 << 20  # a JSON-array file is decoded whole: bigger ones should be JSON lines
 # A JSON text read whole (an array, a multi-line object) that does not decode: the one wording of ``search
 # --events`` and ``backtest --events`` (search said "malformed JSON array" where the backtest said this)
@@ -846,7 +846,7 @@ def _json_array(path: str | os.PathLike[str]) -> tuple[list[object], list[object
         raise unreadable(shown, exc) from None
     if len(data) > MAX_ARRAY_FILE_BYTES:
         raise SplEventsError(shown, f"a JSON-array events file is read whole and may hold at most "
-                             f"{MAX_ARRAY_FILE_BYTES:,} bytes; write bigger files as JSON lines")
+                             f"{count_text(MAX_ARRAY_FILE_BYTES)} bytes; write bigger files as JSON lines")
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
         items = decode_json(text)

@@ -18,6 +18,7 @@ import stat
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from contentpack.spl.errors import count_text
 from contentpack.spl.suggest import closest, meaning
 
 _GROWTH_CHUNK = 64 * 1024  # read size past what fstat reported (a file that grows while it is read)
@@ -146,7 +147,7 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 def _size_message(size: int, limit: int) -> str:
-    return f"file is {size:,} bytes, over the {limit:,}-byte limit"
+    return f"file is {count_text(size)} bytes, over the {count_text(limit)}-byte limit"
 
 
 def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -172,5 +173,5 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     finally:
         os.close(descriptor)
     if total > limit:
-        raise FileRefused(f"file is over the {limit:,}-byte limit", too_large=True)
+        raise FileRefused(f"file is over the {count_text(limit)}-byte limit", too_large=True)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from contentpack.spl.errors import SplError, SplRuntimeError
+from contentpack.spl.errors import SplError, SplRuntimeError, count_text
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,13 @@ def timed(events: Iterator[T], command: str, offset: int | None) -> Iterator[T]:
 def check_generated(count: int, command: str, offset: int | None) -> None:
     cap = current().limits.max_generated_rows
     if count > cap:
-        raise SplRuntimeError(f"{command}: {count:,} rows exceed the limit of {cap:,} generated rows "
-                              "(raise Limits.max_generated_rows / --max-generated-rows)", offset=offset,
+        raise SplRuntimeError(f"{command}: {count_text(count)} rows exceed the limit of {count_text(cap)} generated "
+                              "rows (raise Limits.max_generated_rows / --max-generated-rows)", offset=offset,
                               command=command)
 
 
 def check_mv_size(count: int, what: str) -> None:
     cap = current().limits.max_mv_values
     if count > cap:
-        raise SplRuntimeError(f"{what}: {count:,} values exceed the limit of {cap:,} values in one multivalue "
-                              "field (raise Limits.max_mv_values / --max-mv-values)")
+        raise SplRuntimeError(f"{what}: {count_text(count)} values exceed the limit of {count_text(cap)} values in "
+                              "one multivalue field (raise Limits.max_mv_values / --max-mv-values)")

@@ -38,7 +38,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from contentpack.spl.errors import SplError
+from contentpack.spl.errors import SplError, count_text
 from contentpack.spl.events import utf8_problem
 from contentpack.spl.files import os_reason, read_capped
 from contentpack.spl.regex import Pcre, compile_plain
@@ -99,7 +99,7 @@ class MatchRules:
         for column in sorted(self.wildcard | self.cidr):
             if column not in fields:
                 # the first few: a header of two million columns made a 20 MB error line
-                more = f", ... ({len(fields):,} in all)" if len(fields) > _COLUMNS_SHOWN else ""
+                more = f", ... ({count_text(len(fields))} in all)" if len(fields) > _COLUMNS_SHOWN else ""
                 raise SplError(f"match_type names '{column}', which is not a column (columns: "
                                f"{', '.join(fields[:_COLUMNS_SHOWN])}{more})")
 

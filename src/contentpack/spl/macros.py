@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from contentpack.spl.errors import SplMacroError, SplSyntaxError
+from contentpack.spl.errors import SplMacroError, SplSyntaxError, count_text
 from contentpack.spl.suggest import did_you_mean
 
 MAX_DEPTH = 20
@@ -308,8 +308,8 @@ def _expand(
             out_origin += [call_offset] * len(inner)
         size += start - done + len(inner)
         if size > MAX_EXPANDED_CHARS:
-            raise SplMacroError(f"macro '{name}' makes the expanded search longer than {MAX_EXPANDED_CHARS:,} "
-                                "characters", offset=call_offset)
+            raise SplMacroError(f"macro '{name}' makes the expanded search longer than "
+                                f"{count_text(MAX_EXPANDED_CHARS)} characters", offset=call_offset)
         done = end + 1
     pieces.append(text[done:])
     if out_origin is not None and not isinstance(origin, int):

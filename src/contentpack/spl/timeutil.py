@@ -29,6 +29,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contentpack.spl.errors import count_text
+
 DEFAULT_CTIME_FORMAT = "%m/%d/%Y %H:%M:%S"
 ABSOLUTE_TIME_FORMAT = "%m/%d/%Y:%H:%M:%S"
 
@@ -602,8 +604,8 @@ def modifier_terms(modifier: str) -> tuple[ModifierTerm, ...]:
                 raise ValueError(f"invalid time modifier {modifier!r}: unknown time unit {offset.group(3)!r}")
             digits = offset.group(2)
             if len(digits) > MAX_OFFSET_DIGITS:
-                raise ValueError(f"invalid time modifier {_shown(modifier)}: an offset of {len(digits):,} digits "
-                                 f"puts the result outside the supported calendar")
+                raise ValueError(f"invalid time modifier {_shown(modifier)}: an offset of {count_text(len(digits))} "
+                                 "digits puts the result outside the supported calendar")
             amount = int(digits) if digits else 1
             terms.append(ModifierTerm(unit, -amount if offset.group(1) == "-" else amount))
             position = offset.end()
@@ -628,7 +630,7 @@ def _shown(modifier: str, limit: int = 40) -> str:
     """``modifier`` quoted for a message, its middle elided when it is longer than ``limit`` characters."""
     if len(modifier) <= limit:
         return repr(modifier)
-    return repr(f"{modifier[:limit // 2]}...{modifier[-limit // 2:]}") + f" ({len(modifier):,} characters)"
+    return repr(f"{modifier[:limit // 2]}...{modifier[-limit // 2:]}") + f" ({count_text(len(modifier))} characters)"
 
 
 _EPOCH = re.compile(r"\d+\Z")

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 
 from contentpack.spl.cursor import Cursor
-from contentpack.spl.errors import SplSyntaxError
+from contentpack.spl.errors import SplSyntaxError, count_text
 from contentpack.spl.lexer import Token
 
 _TRUE = {"true", "t", "1", "yes"}
@@ -79,8 +79,8 @@ def whole_number(text: str, offset: int | None, command: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise SplSyntaxError(f"{command}: a number of {len(text):,} digits, more than the "
-                             f"{sys.get_int_max_str_digits():,} this engine reads", offset=offset,
+        raise SplSyntaxError(f"{command}: a number of {count_text(len(text))} digits, more than the "
+                             f"{count_text(sys.get_int_max_str_digits())} this engine reads", offset=offset,
                              command=command) from None
 
 

@@ -37,7 +37,7 @@ from contentpack.spl.commands.fieldops import renamed
 from contentpack.spl.cursor import Cursor
 from contentpack.spl.evaluator import Evaluator
 from contentpack.spl.exprparser import expression_fields, parse_full_expression
-from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError
+from contentpack.spl.errors import SplRuntimeError, SplSyntaxError, SplUnsupportedError, count_text
 from contentpack.spl.timeutil import Span, parse_span
 from contentpack.spl.values import Event, Scalar, Value, field_value, lexicographic_key, mv_values, ordered_number
 
@@ -528,9 +528,9 @@ def _check_time_window_cap(node: StreamstatsCommand) -> None:
     """Refuses the case the page leaves open: a time window past max_stream_window with a BY clause."""
     if node.window == 0 and node.by:
         raise SplUnsupportedError(
-            f"streamstats time_window with BY: a group's window holds more than {MAX_STREAM_WINDOW:,} events, and "
-            "the streamstats page does not say whether max_stream_window then counts the group's events or the "
-            "stream's; set window=", offset=node.offset, command=node.name)
+            f"streamstats time_window with BY: a group's window holds more than {count_text(MAX_STREAM_WINDOW)} "
+            "events, and the streamstats page does not say whether max_stream_window then counts the group's events "
+            "or the stream's; set window=", offset=node.offset, command=node.name)
 
 
 def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext) -> Iterator[Event]:
@@ -565,10 +565,10 @@ def run_streamstats(node: CommandNode, events: Iterator[Event], ctx: RunContext)
             order.check(event.get("_time"))
         seen += 1
         if not windowed and seen > MAX_STREAM_WINDOW:
+            most = count_text(MAX_STREAM_WINDOW)
             raise SplUnsupportedError(
-                f"streamstats without window= over more than {MAX_STREAM_WINDOW:,} events: Splunk's "
-                f"max_stream_window would limit the window to the last {MAX_STREAM_WINDOW:,} events; set window=",
-                offset=node.offset, command=node.name)
+                f"streamstats without window= over more than {most} events: Splunk's max_stream_window would limit "
+                f"the window to the last {most} events; set window=", offset=node.offset, command=node.name)
         keys = node.keys(event)
         if not keys:
             yield event
