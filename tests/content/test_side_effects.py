@@ -120,6 +120,15 @@ def test_a_map_token_where_a_command_goes_is_an_error_at_the_token(pack: Path, v
     'eval next=user | replace "*" with "x | delete" in next',
     'eval next=user | rex field=next mode=sed "s/.*/x | delete/"',
     'fillnull value="x | delete"',  # every field
+    'append [| makeresults | eval next="x | delete"]',  # out of a subsearch
+    'join type=left user [| makeresults | eval user="a", next="x | delete"]',
+    'appendpipe [eval next="x | delete"]',
+    'rangemap field=count low=0-1 default="x | delete" | rename range as next',  # rangemap writes "range"
+    'rangemap field=count low=0-1 "x | delete"=2-5 | rename range as next',  # a label
+    'rangemap field=count low=0-1 x%7Cdelete=2-5 | eval next=urldecode(range)',
+    'convert timeformat="%Y | delete" ctime(lastTime) AS next',  # the format's own characters
+    'convert timeformat="%%7C" ctime(lastTime) AS next | eval next=urldecode(next)',
+    'eval next=strftime(lastTime, "%Y | delete")',
 ])
 @pytest.mark.parametrize("map_search", [
     "| makeresults $next$",  # an argument's place: the value's "|" starts a command of its own
@@ -162,11 +171,88 @@ def test_a_map_token_a_command_the_validator_cannot_read_writes_is_an_error(pack
     'eval next=user | fillnull value="x | delete" other',  # another field
     'eval next=sha256("x | delete")',  # hexadecimal digits
     'strcat "unknown " user next',  # read by no rule, but its strings cannot hold SPL
+    'append [| makeresults | eval next="x | delete" | stats count by user]',  # the subsearch keeps none of it
+    'search [| makeresults | eval next="x | delete" | fields next]',  # a subsearch of terms writes no field
+    'rangemap field=count low=0-1 high=2-5 default=unknown | eval next=range',
+    'convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(lastTime) AS next',  # directives: digits, letters and signs
+    'convert timeformat="%3N %:z %b" ctime(lastTime) AS next',
+    'convert timeformat="| delete" mktime(lastTime) AS next',  # a number
+    'eval next=strftime(lastTime, "%Y-%m-%dT%H:%M:%S")',  # as convert's
 ])
 def test_a_map_token_on_a_value_the_search_does_not_write_passes(pack: Path, validate: Validate,
                                                                   before: str) -> None:
     add_command(pack, f'{before} | map maxsearches=1 search="search user=$next$"')
     assert _cp085(pack, validate) == []
+
+
+def test_makeresults_data_the_engine_does_not_read_is_an_error(pack: Path, validate: Validate) -> None:
+    """``makeresults format=json data=...`` (its values the search's own text) is valid SPL the engine does not
+    read: the unread command's strings, as ``strcat``'s."""
+    command = r'append [| makeresults format=json data="[{\"next\": \"x | delete\"}]"]'
+    add_command(pack, f'{command} | map maxsearches=1 search="search user=$next$"')
+    assert _one_at_next(pack, validate).message == _WRITTEN.format(
+        "or may: 'append [| makeresults format=json dat...' sets it, a command the validator cannot read")
+
+
+# The fixture's lookup with a column of searches to run, one value of which can hold SPL (at line 3)
+_PLAYBOOKS = 'appDisplayName,known,playbook\nContoso Portal,true,triage\nFabrikam Mail,false,"triage | delete"\n'
+_FROM_LOOKUP = _WRITTEN.replace("write that text in the map search itself",
+                                "keep such text out of the table, or key the map search on another field")
+
+
+@pytest.mark.parametrize("before", [
+    "lookup entra_id_known_apps appDisplayName OUTPUT playbook AS next",
+    "lookup entra_id_known_apps appDisplayName OUTPUTNEW playbook AS next",
+    "lookup entra_id_known_apps appDisplayName | rename playbook as next",  # no OUTPUT: every other column
+    "lookup entra_id_known_apps appDisplayName OUTPUT playbook | stats values(playbook) as next by user",
+    "append [| inputlookup entra_id_known_apps | rename playbook as next]",
+    "join type=left appDisplayName [| inputlookup entra_id_known_apps | eval next=playbook]",
+])
+def test_a_map_token_a_value_of_the_packs_lookup_writes_is_an_error_naming_the_cell(
+        pack: Path, validate: Validate, before: str) -> None:
+    """The pack's lookup ships with the app and is the pack's own text, as an eval string is (CP045 takes it as
+    clean of the attacker: the two rules ask different questions of one table). CP085 followed no lookup."""
+    (pack / "lookups/entra_id_known_apps.csv").write_text(_PLAYBOOKS, encoding="utf-8")
+    add_command(pack, f'{before} | map maxsearches=1 search="search user=$next$"')
+    assert _one_at_next(pack, validate).message == _FROM_LOOKUP.format(
+        "a value of the pack's lookup, which can hold SPL: lookups/entra_id_known_apps.csv line 3, column "
+        "playbook, holds 'triage | delete'")
+
+
+def test_a_lookups_default_match_is_its_value_when_min_matches_asks_for_it(pack: Path, validate: Validate) -> None:
+    """transforms.conf.spec: "When min_matches is greater than 0 and Splunk software finds fewer than min_matches
+    for any given input, it provides this default_match value"; without min_matches, never."""
+    with (pack / "lookups/entra_id_known_apps.yml").open("a", encoding="utf-8") as file:
+        file.write("default_match: '| delete'\n")
+    add_command(pack, 'lookup entra_id_known_apps appDisplayName OUTPUT known AS next '
+                      '| map maxsearches=1 search="search user=$next$"')
+    assert _cp085(pack, validate) == []
+    with (pack / "lookups/entra_id_known_apps.yml").open("a", encoding="utf-8") as file:
+        file.write("min_matches: 1\n")
+    assert _one_at_next(pack, validate).message == _FROM_LOOKUP.format(
+        "a value of the pack's lookup, which can hold SPL: the default_match of lookup 'entra_id_known_apps', "
+        "'| delete'")
+
+
+@pytest.mark.parametrize("before", [
+    "lookup entra_id_known_apps appDisplayName OUTPUT known AS next",  # its other column
+    "lookup entra_id_known_apps playbook AS user OUTPUT known AS next",  # matched on, not written
+    "lookup entra_id_known_apps appDisplayName OUTPUT playbook AS next | eval next=user",  # overwritten
+])
+def test_a_map_token_on_a_lookup_column_holding_no_spl_passes(pack: Path, validate: Validate,
+                                                               before: str) -> None:
+    (pack / "lookups/entra_id_known_apps.csv").write_text(_PLAYBOOKS, encoding="utf-8")
+    add_command(pack, f'{before} | map maxsearches=1 search="search user=$next$"')
+    assert _cp085(pack, validate) == []
+
+
+def test_a_lookup_the_pack_does_not_ship_is_cp025s_alone(pack: Path, validate: Validate) -> None:
+    """A tenant's table: its values are not known here, and are the tenant's data, as CP045 reads a lookup's
+    outputs; the table itself is CP025's error, the one finding."""
+    add_command(pack, 'lookup tenant_playbooks appDisplayName OUTPUT playbook AS next '
+                      '| map maxsearches=1 search="search user=$next$"')
+    found = [d.rule for d in validate(pack).diagnostics if d.severity == "error" or d.rule == "CP085"]
+    assert found == ["CP025"]
 
 
 def test_a_drilldown_is_judged_too(pack: Path, validate: Validate) -> None:

@@ -46,11 +46,19 @@ from typing import TYPE_CHECKING
 from contentpack.content.diagnostics import Diagnostic, error
 from contentpack.content.rules import RuleContext
 from contentpack.content.rules.spl_checks import (
-    Positions, SearchText, has_spl_error, in_expansion, macro_at, search_and_macro_texts)
+    Positions,
+    SearchText,
+    has_spl_error,
+    in_expansion,
+    macro_at,
+    pack_tables,
+    search_and_macro_texts,
+)
 from contentpack.content.rules.taint import Taint, result_taint, writes_spl
 from contentpack.content.rules.tokens import MAP_TOKEN, map_searches
 
 if TYPE_CHECKING:
+    from contentpack.content.model import Lookup
     from contentpack.spl.parser import CommandWord
 
 RULE_SIDE_EFFECT = "CP085"
@@ -142,8 +150,11 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     runs ``sendemail``, which no rule reads in the text. The value is followed through the commands before the
     map as CP086 follows an attacker's (``rules.taint``), from every string of the search that can hold SPL
     (``taint.writes_spl``: ``"| delete"``, and ``printf("%c", 124)`` or ``urldecode("%7C")``, whose characters
-    come from such a string) an ``eval``, ``fillnull``, ``replace`` or ``rex mode=sed`` sets it to; a field the
-    events, a lookup table or a count give is not the search's own text. A field a command the validator cannot
+    come from such a string) an ``eval``, ``fillnull``, ``replace``, ``rex mode=sed`` or ``rangemap`` sets it to,
+    in an ``append``, ``join`` or ``appendpipe`` subsearch too, and from every value of the pack's own lookup
+    tables that can (``_LookupCells``: the table ships with the app, the pack's text as much as an eval string;
+    named by file, line and column, as the fix goes there); a field the events, a tenant's table or a count give
+    is not the search's own text. A field a command the validator cannot
     read names (``strcat``, ``foreach``) may hold what a string of that command writes: refused too when one of
     its quoted strings can hold SPL (``_quotes_spl``; ESCU's ``tstats`` the engine does not read writes none),
     except beside the search's own CP060 or CP061 error (the one to fix, as CP045). A token where a command's
@@ -151,6 +162,7 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     from contentpack.spl.parser import command_words
 
     positions = Positions(context.root)
+    cells = _LookupCells(context)
     for detection in context.pack.detections:
         expanded = context.spl.readable_text(detection.search)
         if expanded is None or "$" not in expanded or "map" not in expanded.lower():
@@ -160,27 +172,85 @@ def written_map_tokens(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         commands = {word.offset for word in command_words(expanded) if word.name.startswith("$")}
         for moving, start, end in map_searches(expanded, segments, written=True):
-            taint = result_taint(moving, Taint(patterns=(_WRITTEN,)), literal=_WRITTEN)
+            taint = result_taint(moving, Taint(patterns=(_WRITTEN,)), literal=_WRITTEN, cells=cells)
             for match in MAP_TOKEN.finditer(expanded, start, end):
                 field = match.group(1)
                 if taint is None or match.start() in commands:
                     continue
-                if taint.origin(field) is not None:
+                origin, fix = taint.origin(field), "write that text in the map search itself"
+                if origin is not None and origin in cells.where:
+                    how = f"a value of the pack's lookup, which can hold SPL: {origin}"
+                    fix = "keep such text out of the table, or key the map search on another field"
+                elif origin is not None:
                     how = "a string of its own before the map, which can hold SPL"
                 elif (field in taint.unread and _quotes_spl(taint.unread[field])
                       and not has_spl_error(context, detection.search)):
-                    shown = " ".join(taint.unread[field].split())
-                    how = (f"or may: '{shown if len(shown) <= 40 else shown[:37] + '...'}' sets it, a command the "
-                           "validator cannot read")
+                    how = f"or may: '{_shown(taint.unread[field])}' sets it, a command the validator cannot read"
                 else:
                     continue
                 at = context.spl.readable_expansion(detection.search).original_offset(match.start())
                 message = (f"map search in detection '{detection.name}' uses {match.group(0)}, whose value the "
                            f"search writes itself ({how}): map writes the value into its search text and runs it, "
                            "so a '|' in it starts a command of the search's choosing (sendemail, delete...), which "
-                           "no rule reads; write that text in the map search itself")
+                           f"no rule reads; {fix}")
                 yield error(positions.at(detection.source, ("search",), detection.search, at), RULE_SIDE_EFFECT,
                             in_expansion(message, detection.search, at))
+
+
+def _shown(text: str) -> str:
+    """``text`` on one line, cut to 40 characters, as a message quotes it."""
+    shown = " ".join(text.split())
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+class _LookupCells:
+    """What the pack's own lookup tables write (``taint.Cells``), each table's CSV read once, on first use (only
+    a lookup command of a detection that runs a ``map`` search asks). A table's column is written when one of its values ``writes_spl``:
+    the first such value, by line, names where (``where``, the set of those words); so is every column of a
+    table whose ``default_match`` does, when ``min_matches`` makes Splunk give it (transforms.conf.spec). A table
+    the pack does not ship gives None: CP025 refuses it, and its values are the tenant's data, as CP045 takes a
+    lookup's outputs (a tenant's table is not the search's own text)."""
+
+    def __init__(self, context: RuleContext) -> None:
+        self._root = context.root
+        self._tables = pack_tables(context.pack)
+        self._read: dict[str, dict[str, str]] = {}
+        self.where: set[str] = set()
+
+    def __call__(self, name: str) -> dict[str, str] | None:
+        from contentpack.spl.lookups import find_table
+
+        lookup = find_table(self._tables, name)
+        if lookup is None:
+            return None
+        found = self._read.get(lookup.name)
+        if found is None:
+            found = self._read[lookup.name] = self._columns(lookup)
+            self.where.update(found.values())
+        return found
+
+    def _columns(self, lookup: Lookup) -> dict[str, str]:
+        from contentpack.content.loader import read_text
+        from contentpack.content.lookup_csv import MAX_LOOKUP_BYTES
+        from contentpack.spl.lookups import LookupCsvError, numbered_csv_records
+
+        shown = f"lookups/{lookup.filename}"
+        file = self._root / shown
+        found: dict[str, str] = {}
+        text = None if file.is_symlink() else read_text(file, shown, limit=MAX_LOOKUP_BYTES)[0]
+        try:  # a file that cannot be read is CP014's or CP015's
+            header, records = numbered_csv_records(text) if text is not None else ((), iter(()))
+            for line, record in records:
+                for column, value in zip(header, record, strict=False):
+                    if column not in found and writes_spl(value):
+                        found[column] = f"{shown} line {line}, column {column}, holds '{_shown(value)}'"
+        except LookupCsvError:
+            pass
+        default = lookup.default_match
+        if default is not None and writes_spl(default) and (lookup.min_matches or 0) > 0:
+            for column in lookup.fields_list:
+                found.setdefault(column, f"the default_match of lookup '{lookup.name}', '{_shown(default)}'")
+        return found
 
 
 # Where a token can stand in a command's place, in the drilldown's own text: first, after a "|", a "[" or a macro

@@ -19,7 +19,8 @@ engine's own parser (macros expanded with the pack's definitions) and taint is p
   unless the function yields a number (``count``, ``dc``, ``sum``...); ``by`` fields keep theirs; ``stats``
   drops every other field;
 * ``rex``/``spath``: extracted fields are tainted when their input is (``_raw`` is);
-* ``lookup ... OUTPUT``: outputs come from the pack's table, so they are clean;
+* ``lookup ... OUTPUT``: outputs come from the pack's table, so they are clean (of the attacker: what the table
+  itself writes is CP085's question, ``result_taint``'s ``cells``);
 * any other command: each field it produces is tainted when any field it reads is (conservative).
 
 A command the parser cannot read (a typo such as ``filnull`` or ``stats coutn``, which CP060/CP061 report) is
@@ -37,7 +38,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -154,13 +155,16 @@ def _spl() -> Any:
     the engine costs a CLI run a noticeable fraction of a second)."""
     from contentpack.spl import ast, errors, exprparser, lexer, parser
     from contentpack.spl.commands import eval as eval_command
-    from contentpack.spl.commands import fieldops, lookup, replace, rex, spath, stats, timebins
+    from contentpack.spl.commands import convert, fieldops, lookup, replace, rex, spath, stats, subsearch, timebins
 
     return SimpleNamespace(
         ast=ast, SplError=errors.SplError, parse_eval_text=exprparser.parse_eval_text,
-        command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline,
+        command_alone=parser.command_alone, split_pipeline=lexer.split_pipeline, tokenize=lexer.tokenize_search,
         EvalCommand=eval_command.EvalCommand, RenameCommand=fieldops.RenameCommand, renamed=fieldops.renamed,
-        LookupCommand=lookup.LookupCommand, RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
+        LookupCommand=lookup.LookupCommand, InputlookupCommand=lookup.InputlookupCommand,
+        RexCommand=rex.RexCommand, SpathCommand=spath.SpathCommand,
+        AppendCommand=subsearch.AppendCommand, JoinCommand=subsearch.JoinCommand,
+        AppendpipeCommand=subsearch.AppendpipeCommand, ConvertCommand=convert.ConvertCommand,
         FillnullCommand=fieldops.FillnullCommand, ReplaceCommand=replace.ReplaceCommand,
         StatsCommand=stats.StatsCommand, EventstatsCommand=stats.EventstatsCommand,
         StreamstatsCommand=stats.StreamstatsCommand, TimechartCommand=timebins.TimechartCommand)
@@ -174,7 +178,13 @@ def _expression_reads(text: str) -> set[str] | None:
         return None
 
 
-def result_taint(moving: Moving | None, taint: Taint, *, literal: str | None = None) -> Taint | None:
+# What the pack's own lookup tables write (``result_taint``'s ``cells``): for a table name, each column one of whose
+# values ``writes_spl``, with where that value is (a message's words); None for a table the pack does not ship.
+Cells = Callable[[str], Mapping[str, str] | None]
+
+
+def result_taint(moving: Moving | None, taint: Taint, *, literal: str | None = None,
+                 cells: Cells | None = None) -> Taint | None:
     """``taint`` carried through a search, given by its ``moving_segments``; None when there are none (its macros
     cannot be expanded or it cannot be split). A command that cannot be parsed is passed over, the fields it
     names left ``unread``.
@@ -182,61 +192,69 @@ def result_taint(moving: Moving | None, taint: Taint, *, literal: str | None = N
     ``literal``: follow the text the search writes itself instead of the attacker's (CP085's map tokens, with
     ``moving_segments(written=True)``): a name ``taint`` taints, standing for each string that can hold SPL
     (``writes_spl``) an ``eval`` returns (``returned_fields``) or ``fillnull``'s ``value``, ``replace``'s
-    ``with`` or ``rex mode=sed``'s expression sets a field to (every field, when the command names none)."""
+    ``with``, ``rex mode=sed``'s expression, ``rangemap``'s labels and ``default`` or ``convert``'s
+    ``timeformat`` set a field to (every field, when the command names none); ``cells`` gives what the pack's own lookup tables write, each such
+    column of a ``lookup`` or ``inputlookup`` tainted by where its value is; and the fields an ``append``,
+    ``join`` or ``appendpipe`` subsearch writes so are followed out of it (``_follow_written``)."""
+    if moving is None:
+        return None
+    for command in _commands(moving):
+        _carry(command, taint, literal, cells)
+    return taint
+
+
+def _carry(command: object, taint: Taint, literal: str | None, cells: Cells | None) -> None:
+    """``taint`` carried through one parsed ``command`` (or the text of an unreadable one), for ``result_taint``."""
     spl = _spl()
     EvalCommand, RenameCommand, renamed = spl.EvalCommand, spl.RenameCommand, spl.renamed  # noqa: N806
     LookupCommand, RexCommand, SpathCommand = spl.LookupCommand, spl.RexCommand, spl.SpathCommand  # noqa: N806
     StatsCommand, TimechartCommand = spl.StatsCommand, spl.TimechartCommand  # noqa: N806
     EventstatsCommand, StreamstatsCommand = spl.EventstatsCommand, spl.StreamstatsCommand  # noqa: N806
-    if moving is None:
-        return None
-    for command in _commands(moving):
-        if isinstance(command, str):  # unreadable: its text
-            taint.unread.update(dict.fromkeys(_FIELD_WORD.findall(command), command))
-        elif isinstance(command, EvalCommand):
-            for target, expr in command.assignments:
-                taint.set(target, taint.first(returned_fields(expr, literal)))
-        elif isinstance(command, RenameCommand):
-            for source, target in command.pairs:
-                moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
-                for name, new in moved.items():
-                    taint.set(new, taint.names.pop(name))
-                if "*" not in source and source not in moved:
-                    taint.set(target, taint.origin(source))  # tainted by a pattern, or clean
-        elif isinstance(command, (StatsCommand, TimechartCommand)):
-            by = command.by if isinstance(command, StatsCommand) else ((command.by,) if command.by else ())
-            outputs = {term.output: None if term.field is None or term.function.lower() in NUMERIC_FUNCTIONS
-                       else taint.origin(term.field) for term in command.terms}
-            if not isinstance(command, (EventstatsCommand, StreamstatsCommand)):  # transforming: only these remain
-                kept = {name: taint.origin(name) for name in by}
-                taint.names = {name: source for name, source in kept.items() if source is not None}
-                taint.clean = {name for name, source in kept.items() if source is None}
-                taint.unread = {name: text for name, text in taint.unread.items() if name in by}
-            for output, origin in outputs.items():
-                taint.set(output, origin)
-        elif isinstance(command, RexCommand):
-            origin = taint.origin(command.field)
-            for name in _produced(command):
+    if isinstance(command, str):  # unreadable: its text
+        taint.unread.update(dict.fromkeys(_FIELD_WORD.findall(command), command))
+    elif isinstance(command, EvalCommand):
+        for target, expr in command.assignments:
+            taint.set(target, taint.first(returned_fields(expr, literal)))
+    elif isinstance(command, RenameCommand):
+        for source, target in command.pairs:
+            moved = {name: new for name in taint.names if (new := renamed(source, target, name)) is not None}
+            for name, new in moved.items():
+                taint.set(new, taint.names.pop(name))
+            if "*" not in source and source not in moved:
+                taint.set(target, taint.origin(source))  # tainted by a pattern, or clean
+    elif isinstance(command, (StatsCommand, TimechartCommand)):
+        by = command.by if isinstance(command, StatsCommand) else ((command.by,) if command.by else ())
+        outputs = {term.output: None if term.field is None or term.function.lower() in NUMERIC_FUNCTIONS
+                   else taint.origin(term.field) for term in command.terms}
+        if not isinstance(command, (EventstatsCommand, StreamstatsCommand)):  # transforming: only these remain
+            kept = {name: taint.origin(name) for name in by}
+            taint.names = {name: source for name, source in kept.items() if source is not None}
+            taint.clean = {name for name, source in kept.items() if source is None}
+            taint.unread = {name: text for name, text in taint.unread.items() if name in by}
+        for output, origin in outputs.items():
+            taint.set(output, origin)
+    elif isinstance(command, RexCommand):
+        origin = taint.origin(command.field)
+        for name in _produced(command):
+            taint.set(name, origin)
+    elif isinstance(command, SpathCommand):
+        origin = taint.origin(command.path) if command.input == "_raw" and command.path else \
+            taint.origin(command.input)
+        for name in _produced(command):
+            taint.set(name, origin)
+    elif isinstance(command, LookupCommand):
+        for name in _produced(command):
+            taint.set(name, None)
+    elif isinstance(command, spl.FillnullCommand):
+        pass  # fills only null values (kept in the moving segments for ``literal`` only, which followed it)
+    else:
+        produced = _produced(command)
+        if produced:
+            origin = taint.first(_read(command))
+            for name in produced:
                 taint.set(name, origin)
-        elif isinstance(command, SpathCommand):
-            origin = taint.origin(command.path) if command.input == "_raw" and command.path else \
-                taint.origin(command.input)
-            for name in _produced(command):
-                taint.set(name, origin)
-        elif isinstance(command, LookupCommand):
-            for name in _produced(command):
-                taint.set(name, None)
-        elif isinstance(command, spl.FillnullCommand):
-            pass  # fills only null values (kept in the moving segments for ``literal`` only, which followed it)
-        else:
-            produced = _produced(command)
-            if produced:
-                origin = taint.first(_read(command))
-                for name in produced:
-                    taint.set(name, origin)
-        if literal is not None:
-            _follow_written(command, taint, literal)
-    return taint
+    if literal is not None:
+        _follow_written(command, taint, literal, cells)
 
 
 # A regular expression that only admits "safe token text": anchored at both ends, made of letters, digits and
@@ -257,17 +275,28 @@ def writes_spl(text: str) -> bool:
     return _SPL_CHARACTER.search(text) is not None
 
 
-def _follow_written(command: object, taint: Taint, literal: str) -> None:
+def _follow_written(command: object, taint: Taint, literal: str, cells: Cells | None) -> None:
     """``result_taint``'s ``literal`` for the commands other than ``eval`` that set a field to a string of their
-    own, when the string ``writes_spl``."""
+    own, when the string ``writes_spl``: ``fillnull``, ``replace``, ``rex mode=sed``, ``rangemap`` (``_ranges``);
+    a lookup table's values (``_follow_cells``); what a subsearch's commands write (``_follow_subsearches``)."""
     spl = _spl()
+    texts: tuple[str, ...]
     if isinstance(command, spl.FillnullCommand):
         texts, names = (command.value,), command.names
     elif isinstance(command, spl.ReplaceCommand):
         texts, names = tuple(new for _, new in command.pairs), command.fields
     elif isinstance(command, spl.RexCommand) and command.sed:
         texts, names = (command.pattern,), (command.field,)
+    elif isinstance(command, str) and command.lower().split(None, 1)[:1] == ["rangemap"]:
+        texts, names = _ranges(command), ("range",)
+    elif isinstance(command, spl.ConvertCommand):
+        _follow_timeformat(command, taint, literal)
+        return
+    elif isinstance(command, (spl.LookupCommand, spl.InputlookupCommand)):
+        _follow_cells(command, taint, cells)
+        return
     else:
+        _follow_subsearches(command, taint, literal, cells)
         return
     if not any(map(writes_spl, texts)):
         return
@@ -275,6 +304,81 @@ def _follow_written(command: object, taint: Taint, literal: str) -> None:
         taint.patterns += ("*",)  # every field
     for name in names:
         taint.set(name, literal)
+
+
+# A strftime directive (``%Y``, ``%3N``, ``%:z``): it writes a time's digits, letters and signs, not characters of
+# the format's own; ``%%`` writes a "%".
+_DIRECTIVE = re.compile(r"%(?:%|[-_0^#:]*\d*[A-Za-z])")
+
+
+def _format_writes_spl(time_format: str) -> bool:
+    """Whether a time format (``strftime``'s, ``convert``'s ``timeformat``) ``writes_spl`` in the text it makes:
+    its characters other than its directives, which write a time's digits, letters and signs, not a ``%``
+    (``security_content_ctime``'s ``%Y-%m-%dT%H:%M:%S`` writes digits, ``-``, ``T`` and ``:``)."""
+    return writes_spl(_DIRECTIVE.sub(lambda match: "%" if match.group(0) == "%%" else "", time_format))
+
+
+def _follow_timeformat(command: Any, taint: Taint, literal: str) -> None:
+    """``convert``'s ``ctime()`` writes each time in its ``timeformat``, whose characters other than its directives
+    are the search's own text in the value (Search Reference, convert: ``timeformat`` is "used by ``ctime`` and
+    ``mktime``", as ``strftime``'s format): such a field is written when ``_format_writes_spl``."""
+    if not _format_writes_spl(command.timeformat):
+        return
+    for conversion in command.conversions:
+        if conversion.function == "ctime" and "*" in conversion.output:
+            taint.patterns += (conversion.output.lower(),)
+        elif conversion.function == "ctime":
+            taint.set(conversion.output, literal)
+
+
+def _ranges(command: str) -> tuple[str, ...]:
+    """The strings ``rangemap`` (valid SPL the engine does not read) writes into its ``range`` field: each label
+    (``<attribute_name>=<numeric_range>``) and ``default=``'s value (Search Reference, rangemap: "adds in a new
+    field called range to each event"); a text that cannot be split into words is taken to write a quote."""
+    spl = _spl()
+    try:
+        tokens = spl.tokenize(command)
+    except spl.SplError:
+        return ('"',)
+    return tuple(value.text if name.text.lower() == "default" else name.text
+                 for name, sign, value in zip(tokens, tokens[1:], tokens[2:], strict=False)
+                 if sign.kind == "OP" and sign.text == "=" and name.text.lower() != "field")
+
+
+def _follow_cells(command: Any, taint: Taint, cells: Cells | None) -> None:
+    """A ``lookup``'s output fields (every column but the matched ones, when it names none) or an ``inputlookup``'s
+    columns, each tainted by where a value of its column that ``writes_spl`` is, for a table of the pack's own."""
+    written = cells(command.table) if cells is not None else None
+    if not written:  # another app's table (CP025's error), or no value of the pack's table writes SPL
+        return
+    if isinstance(command, _spl().LookupCommand):
+        matched = {column for column, _ in command.inputs}
+        pairs = command.outputs or tuple((column, column) for column in written if column not in matched)
+    else:
+        pairs = tuple((column, column) for column in written)
+    for column, name in pairs:
+        if column in written:
+            taint.set(name, written[column])
+
+
+def _follow_subsearches(command: object, taint: Taint, literal: str, cells: Cells | None) -> None:
+    """The fields an ``append``, ``join`` or ``appendpipe`` subsearch writes (a string of its own, a lookup's
+    value) become the command's: its commands are followed from the results' taint as it is (``appendpipe``'s
+    subsearch reads them; ``append``'s and ``join``'s start afresh, which only adds what is already there)."""
+    spl = _spl()
+    if isinstance(command, (spl.AppendCommand, spl.JoinCommand)):
+        pipeline = command.subsearch
+    elif isinstance(command, spl.AppendpipeCommand):
+        pipeline = command.subpipeline
+    else:
+        return
+    inner = taint.copy()
+    for each in pipeline.commands:
+        _carry(each, inner, literal, cells)
+    for name, origin in inner.names.items():
+        if taint.names.get(name) is None:
+            taint.set(name, origin)
+    taint.patterns += tuple(pattern for pattern in inner.patterns if pattern not in taint.patterns)
 
 
 def returned_fields(expr: object, literal: str | None = None) -> set[str]:
@@ -287,7 +391,8 @@ def returned_fields(expr: object, literal: str | None = None) -> set[str]:
     returns the fields it reads, so an unguarded branch anywhere (``coalesce(if(match(F, ...), F, null()), G)``:
     G) still counts. ``literal``: the name a string of the expression counts as when it ``writes_spl`` (None:
     strings count for nothing), so ``"x | sendemail"``, ``printf("%c", 124)`` or ``urldecode("%7C")`` is
-    followed too (each character such a function makes comes from a string of the search)."""
+    followed too (each character such a function makes comes from a string of the search); a ``strftime``
+    format only by its characters other than its directives (``_format_writes_spl``: ``"%Y-%m-%d"`` writes none)."""
     spl = _spl()
     ast = spl.ast
     if isinstance(expr, ast.FieldRef):
@@ -300,6 +405,10 @@ def returned_fields(expr: object, literal: str | None = None) -> set[str]:
         parts = (expr.left, expr.right)
     elif isinstance(expr, ast.Call) and expr.name.lower() in HASH_FUNCTIONS:
         return set()
+    elif isinstance(expr, ast.Call) and expr.name.lower() == "strftime" and len(expr.args) == 2 \
+            and isinstance(expr.args[1], ast.Literal) and isinstance(expr.args[1].value, str):
+        written = {literal} if literal is not None and _format_writes_spl(expr.args[1].value) else set()
+        return returned_fields(expr.args[0], literal) | written
     elif isinstance(expr, ast.Call):
         branches = _branches(expr)
         parts = expr.args if branches is None else \
