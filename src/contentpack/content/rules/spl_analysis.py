@@ -40,6 +40,8 @@ class SplAnalysis:
         self._expanded: dict[str, Expanded | list[SplError]] = {}
         self._checked: dict[str, tuple[list[SplError], bool]] = {}
         self._segments: dict[str, list[Segment] | None] = {}
+        # ``throttle_keys.multivalue_results`` by search text: CP029, CP075 and CP087 each read a detection's
+        self.multivalued: dict[str, dict[str, str]] = {}
 
     def expansion(self, text: str) -> Expanded | list[SplError]:
         """``text`` with the pack's macros expanded, or why it cannot be (as ``spl.parser.check`` says it)."""
