@@ -58,11 +58,14 @@ APPS = "the search's stats makes it with values(appDisplayName)"
     (" | eval apps=appDisplayName | fields - user | rename apps AS user",
      {"appDisplayName": APPS, "user": f"as appDisplayName: {APPS}"}),
     (' | eval user=split(user, "@")', {"appDisplayName": APPS, "user": "the search's eval makes it with split(…)"}),
+    (" | eval appDisplayName=mvmap(appDisplayName, upper(appDisplayName))", {"appDisplayName": APPS}),
+    (" | eval appDisplayName=mvzip(appDisplayName, appDisplayName)", {"appDisplayName": APPS}),
 ])
 def test_a_token_is_read_as_the_drilldowns_are(pack: Path, validate: Validate, after: str,
                                                expected: dict[str, str]) -> None:
     """The one reading of CP029 and CP075 (``multivalue_results``): commands after the stats by their registration,
-    eval functions by theirs (an mvindex range, mvfilter and split keep or make several values)."""
+    eval functions by theirs (an mvindex range, mvfilter, mvmap, mvzip of two multivalue fields and split keep or
+    make several values)."""
     _apps_then(pack, after)
     found = {d.message.split("$")[1]: d.message.split(" result field (")[1].split("): no Splunk")[0]
              for d in _cp087(validate, pack)}
@@ -71,9 +74,11 @@ def test_a_token_is_read_as_the_drilldowns_are(pack: Path, validate: Validate, a
 
 @pytest.mark.parametrize("after", [' | eval appDisplayName=mvjoin(appDisplayName, " ")',
                                    " | eval appDisplayName=mvindex(appDisplayName, 0)",
+                                   " | eval appDisplayName=mvindex(appDisplayName, 0, 0)",
                                    " | mvexpand appDisplayName"])
 def test_a_token_of_one_value_is_not_warned_of(pack: Path, validate: Validate, after: str) -> None:
-    """mvjoin "concatenates the individual values" into one, ``mvindex(f, i)`` gives the value at ``i``,
+    """mvjoin "concatenates the individual values" into one, ``mvindex(f, i)`` gives the value at ``i`` and
+    ``mvindex(f, i, i)`` the range from ``i`` to ``i`` (a false warning until 2026-12-07),
     ``mvexpand`` one row per value; the fixture's own by fields are one value per result."""
     assert _cp087(validate, pack) == []
     _apps_then(pack, after)

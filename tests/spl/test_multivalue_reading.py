@@ -86,6 +86,26 @@ EVAL_MADE = "the search's eval makes it with {}(…)"
     ("| eval ips=mvindex(src, 0, 2)", {"src": MADE, "ips": f"as src: {MADE}"}),
     ("| eval ips=mvindex(src, -1)", {"src": MADE}),
     ("| eval src=mvindex(src, 1, -1)", {"src": MADE}),
+    # "the range of values from <start> to <end> are included", both counted from the start or both from the end
+    # ("An index of -1 is used to specify the last value"): from an index to itself, one value; an end before the
+    # start, none (out of range); a bound of each sign or a field bound, several as the field's length may be
+    ("| eval ips=mvindex(src, 0, 0)", {"src": MADE}),
+    ("| eval ips=mvindex(src, -1, -1)", {"src": MADE}),
+    ("| eval ips=mvindex(src, 3, 2)", {"src": MADE}),
+    ("| eval ips=mvindex(src, -2, 1)", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval ips=mvindex(src, 0, user)", {"src": MADE, "ips": f"as src: {MADE}"}),
+    # mvzip: "combines the values in two multivalue fields", "stitched together combining the first value of
+    # <mv_left> with the first value of field <mv_right>, then the second with the second, and so on", "similar to
+    # the Python zip command": several pairs when both sides hold several, one beside a one-value field
+    ("| eval pairs=mvzip(src, mvsort(src), \"|\")", {"src": MADE, "pairs": f"as src: {MADE}"}),
+    ("| eval pairs=mvzip(split(user, \",\"), split(user, \";\"))", {"src": MADE, "pairs": EVAL_MADE.format("split")}),
+    ("| eval pairs=mvzip(src, user)", {"src": MADE}),
+    ("| eval pairs=mvzip(user, src)", {"src": MADE}),
+    # mvmap: "iterates over the values of a multivalue field, performs an operation using the <expression> on each
+    # value, and returns a multivalue field with the list of results"
+    ("| eval ips=mvmap(src, src . \"/32\")", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval ips=mvmap(mvindex(src, 1, 2), src)", {"src": MADE, "ips": f"as src: {MADE}"}),
+    ("| eval ips=mvmap(user, user . \"/32\")", {"src": MADE}),
     # mvfilter: "filters a multivalue field based on an arbitrary Boolean expression" naming one field
     ("| eval ips=mvfilter(match(src, \"^10\\.\"))", {"src": MADE, "ips": f"as src: {MADE}"}),
     ("| eval src=mvfilter(src != \"-\")", {"src": MADE}),
@@ -110,5 +130,7 @@ def test_each_multivalue_function_claims_what_its_page_says(text: str, expected:
     ``mvfilter`` keep some of their field's values, ``split``, ``mvrange`` and an ``mvappend`` of two or more
     values make several of one-value arguments (``FunctionSpec.keeps_values``, ``keeps_from_arity``,
     ``makes_from_arity``); ``mvindex(f, i)`` gives one value. Before, ``mvindex(f, i, j)``, ``mvfilter`` and
-    ``split`` made no claim, so ``eval ips=mvindex(src, 0, 2)`` hid ``$ips$`` from CP029."""
+    ``split`` made no claim, so ``eval ips=mvindex(src, 0, 2)`` hid ``$ips$`` from CP029; until 2026-12-07
+    ``mvindex(f, 0, 0)`` was read as a range of several values (a false warning, ``FunctionSpec.span_args``) and
+    ``mvzip`` and ``mvmap`` made no claim (``zips_values``, ``mvmap``'s ``keeps_values``)."""
     assert _after(text) == expected

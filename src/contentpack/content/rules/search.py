@@ -514,13 +514,14 @@ def multivalue_drilldown_tokens(context: RuleContext) -> Iterator[Diagnostic]:
     (``throttle_keys.multivalue_results``: each command after the stats as its registration says what it does to a
     field's values): a command that only filters, orders or picks results, an ``eval`` of other fields, a ``rex``
     or ``lookup`` reading it, an ``eventstats`` of other outputs keep it multivalue, as do ``eval f=coalesce(…)``,
-    ``mvdedup(f)``, ``mvsort(f)``, ``mvindex(f, i, j)``, ``mvfilter(…)``, and ``eval t=if(c, g, f)`` or ``case(…)``
-    passes it on to t (Granted After User Declined v26 named ``$declined_app_id$``, an ``if()`` of an ``eventstats
-    values()``, unwarned until then); ``values()``/``list()`` of a later ``eventstats``/``streamstats`` makes one,
-    and so do ``split``, ``mvrange`` and an ``mvappend`` of two or more values; ``rex … max_match=0`` makes its
-    groups multivalue; an assignment that makes it one value or may (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``,
-    ``eventstats min(f) as f``, ``mvexpand f``, ``rename x AS f``, a lookup OUTPUT) ends the certainty, and a
-    command not followed leaves the search unjudged. Before, any mention after the
+    ``mvdedup(f)``, ``mvsort(f)``, ``mvindex(f, i, j)``, ``mvfilter(…)``, ``mvmap(f, …)``, ``mvzip`` of two such
+    fields, and ``eval t=if(c, g, f)`` or ``case(…)`` passes it on to t (Granted After User Declined v26 named
+    ``$declined_app_id$``, an ``if()`` of an ``eventstats values()``, unwarned until then); ``values()``/``list()``
+    of a later ``eventstats``/``streamstats`` makes one, and so do ``split``, ``mvrange`` and an ``mvappend`` of two
+    or more values; ``rex … max_match=0`` makes its groups multivalue; an assignment that makes it one value or may
+    (``eval f=mvjoin(f, ",")``, ``mvindex(f, 0)``, ``mvindex(f, 0, 0)``, ``eventstats min(f) as f``, ``mvexpand
+    f``, ``rename x AS f``, a lookup OUTPUT) ends the certainty, and a command not followed leaves the search
+    unjudged. The reading is worked out once per search for CP029, CP075 and CP087. Before, any mention after the
     stats ended it, so ``| eval n=mvcount(f)`` hid ``IN ("$f$")`` until a replay. No Splunk page says how ES fills a
     drilldown token from a multivalue field (``simulate.tokens``): joined by a comma, ``IN ("$f$")`` would be one
     string that matches nothing; the first value only, it would miss the rest. The replay refuses to guess

@@ -1,6 +1,6 @@
 """The pack's SPL as the engine reads it, worked out once per validate run and shared by every rule that needs
-it (CP060/CP061 parse problems, CP045 field provenance, CP025/CP065 lookup commands): one home, so no rule
-expands or parses a search again.
+it (CP060/CP061 parse problems, CP045 field provenance, CP025/CP065 lookup commands, the multivalue result
+fields CP029, CP075 and CP087 read): one home, so no rule expands, parses or reads a search again.
 
 Each search text is macro-expanded once (with the pack's macros and the filter macros the build generates),
 and each distinct expansion is parsed once: packs repeat them (drilldown templates, detections written from
@@ -40,6 +40,9 @@ class SplAnalysis:
         self._expanded: dict[str, Expanded | list[SplError]] = {}
         self._checked: dict[str, tuple[list[SplError], bool]] = {}
         self._segments: dict[str, list[Segment] | None] = {}
+        # ``throttle_keys.multivalue_results`` by search text, worked out once for CP029, CP075 and CP087, which
+        # each read a detection's (its callers must not change an answer)
+        self.multivalued: dict[str, dict[str, str]] = {}
 
     def expansion(self, text: str) -> Expanded | list[SplError]:
         """``text`` with the pack's macros expanded, or why it cannot be (as ``spl.parser.check`` says it)."""

@@ -13,11 +13,12 @@ or a later command certainly passes such values on, and no later command may hav
 Followed after that ``stats``, on the engine's parse of the pack-expanded search that every SPL rule shares
 (``RuleContext.spl``), by each command's own registration of what it does to a field's values
 (``CommandSpec.multivalue``, beside the command's parser in ``spl/commands``; for ``eval``, each function's
-``FunctionSpec.keeps_values``, ``makes_from_arity``): ``eval f=coalesce(f, g)``, ``coalesce(g, f)``, ``mvdedup(f)``,
-``mvsort(f)``, ``mvappend(f, ...)``, ``mvindex(f, i, j)``, ``mvfilter(<expression of f>)``, ``g=f``, ``if(c, g, f)``
-or a ``case`` value keep or pass on the values (either branch can be the one taken), ``split``, ``mvrange`` and an
-``mvappend`` of two or more values make several, any other assignment (``mvjoin``, ``mvindex(f, i)``,
-``mvcount``…) ends the certainty; ``rex …
+``FunctionSpec.keeps_values``, ``span_args``, ``zips_values``, ``makes_from_arity``): ``eval f=coalesce(f, g)``,
+``coalesce(g, f)``, ``mvdedup(f)``, ``mvsort(f)``, ``mvappend(f, ...)``, ``mvindex(f, i, j)`` (but not from an
+index to itself or before it, ``mvindex(f, 0, 0)``), ``mvfilter(<expression of f>)``, ``mvmap(f, ...)``, ``g=f``,
+``if(c, g, f)`` or a ``case`` value keep or pass on the values (either branch can be the one taken), ``mvzip`` of
+two such fields pairs them, ``split``, ``mvrange`` and an ``mvappend`` of two or more values make several, any
+other assignment (``mvjoin``, ``mvindex(f, i)``, ``mvcount``…) ends the certainty; ``rex …
 max_match=0`` (or more than 1) makes its groups multivalue, the field it reads keeps what it holds; a ``lookup …
 OUTPUT`` field is no longer certain (several table rows may match, but whether they do is the table's data), its
 input fields and a lone ``OUTPUTNEW`` field keep theirs; ``mvexpand`` and ``makemv`` end it for their field;
@@ -53,7 +54,16 @@ def multivalue_results(analysis: SplAnalysis, search: str) -> Flagged:
     """The result fields of ``search`` that certainly can hold several values (see the module docstring), each
     with the aggregation that made it; empty when none is, or the search is not judged. CP029 reads drilldown
     tokens and CP087 risk message tokens through it too (``search.multivalue_fields``): one reading of what
-    follows the stats."""
+    follows the stats, worked out once per search text (``SplAnalysis.multivalued``) for the three rules.
+    Callers must not change the answer."""
+    found = analysis.multivalued.get(search)
+    if found is None:
+        found = analysis.multivalued[search] = _read_multivalues(analysis, search)
+    return found
+
+
+def _read_multivalues(analysis: SplAnalysis, search: str) -> Flagged:
+    """``multivalue_results``, worked out: each command from the last ``stats`` on, by its registration."""
     expanded = analysis.expanded_text(search)
     segments = analysis.segments(expanded) if expanded is not None else None
     if expanded is None or not segments:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from contentpack.spl.ast import Call, Expr, FieldRef
+from contentpack.spl.ast import Call, Expr, FieldRef, Literal, Unary
 from contentpack.spl.commands.base import CommandInput, CommandNode, CommandSpec, FieldSet, Multivalued, RunContext
 from contentpack.spl import limits
 from contentpack.spl.errors import SplRuntimeError
@@ -95,13 +95,16 @@ def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str | None, st
     """The field whose several values ``expr`` can pass on (None when the expression makes them itself), with
     why it holds several; None: the expression gives one value, or no page says it can give several. A field's
     own value; a call passes on what its spec's ``keeps_values`` arguments hold (``mvdedup(f)``, ``mvappend(...,
-    f)``, ``coalesce(g, f)``, either branch of ``if(c, g, f)``, a value of ``case``, ``mvindex(f, i, j)``, the
-    field ``mvfilter``'s expression names: the result is f's values whenever that argument is the one returned,
-    the shape of Granted After User Declined v26, ``eval declined_app_id=if(same_app = 1, app_id,
-    name_declined_app)`` of an ``eventstats values()``, which CP029 missed), and makes several when its spec says
-    it returns a multivalue whatever it is given (``split``, ``mvrange``, ``mvappend`` of two or more values:
-    ``FunctionSpec.makes_from_arity``). Everything else makes no claim: a literal or an operator gives one value
-    (the evaluator's operators refuse a multivalue), ``mvjoin``, ``mvcount`` and ``mvindex(f, i)`` one value."""
+    f)``, ``coalesce(g, f)``, either branch of ``if(c, g, f)``, a value of ``case``, ``mvindex(f, i, j)``,
+    ``mvmap(f, ...)``, the field ``mvfilter``'s expression names: the result is f's values whenever that argument
+    is the one returned, the shape of Granted After User Declined v26, ``eval declined_app_id=if(same_app = 1,
+    app_id, name_declined_app)`` of an ``eventstats values()``, which CP029 missed), but not a range its
+    ``span_args`` bound to one value (``mvindex(f, 0, 0)``: :func:`_one_at_most`); pairs the values of its
+    ``zips_values`` arguments when each of them can hold several (``mvzip(f, g)``, named after the first); and
+    makes several when its spec says it returns a multivalue whatever it is given (``split``, ``mvrange``,
+    ``mvappend`` of two or more values: ``FunctionSpec.makes_from_arity``). Everything else makes no claim: a
+    literal or an operator gives one value (the evaluator's operators refuse a multivalue), ``mvjoin``,
+    ``mvcount`` and ``mvindex(f, i)`` one value."""
     if isinstance(expr, FieldRef):
         why = multivalued.get(expr.name)
         return (expr.name, why) if why is not None else None
@@ -110,13 +113,40 @@ def several_values(expr: Expr, multivalued: Multivalued) -> tuple[str | None, st
     if spec.keeps_values == "named":  # the field mvfilter filters, found as its implementation finds it
         named = referenced_fields(expr.args[0]) if expr.args else []
         kept: list[Expr] = [FieldRef(named[0], expr.offset)] if len(named) == 1 else []
+    elif spec.span_args is not None and _one_at_most(expr.args, spec.span_args):
+        kept = []
     else:
         kept = [expr.args[index] for index in spec.kept_args(len(expr.args)) if index < len(expr.args)]
     for argument in kept:
         if (found := several_values(argument, multivalued)) is not None:
             return found
+    if spec.zips_values and max(spec.zips_values) < len(expr.args):
+        paired = [several_values(expr.args[index], multivalued) for index in spec.zips_values]
+        if all(found is not None for found in paired):
+            return paired[0]
     if spec.makes_values(len(expr.args)):
         return None, f"the search's eval makes it with {expr.name}(…)"
+    return None
+
+
+def _one_at_most(args: tuple[Expr, ...], span: tuple[int, int]) -> bool:
+    """Whether the range from ``args[span[0]]`` to ``args[span[1]]``, the end included, holds one value at most
+    whatever the field holds (``FunctionSpec.span_args``): both written as integers of one sign, counted from the
+    same end, with the end not after the start. Any other bound (a field, an expression, a sign each) makes no
+    such claim."""
+    start, end = (_integer(args[index]) if index < len(args) else None for index in span)
+    if start is None or end is None or (start < 0) != (end < 0):
+        return False
+    return end <= start
+
+
+def _integer(expr: Expr) -> int | None:
+    """The integer an argument is written as (``0``, ``-1``), None for anything else."""
+    if isinstance(expr, Unary) and expr.op == "-":
+        value = _integer(expr.operand)
+        return -value if value is not None else None
+    if isinstance(expr, Literal) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
+        return expr.value
     return None
 
 

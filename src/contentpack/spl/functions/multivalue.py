@@ -68,8 +68,9 @@ def mvindex(values: list[Scalar], start: int, end: int | None) -> Value:
 
 
 # "returns a subset of the multivalue field using the start and end index values": a range (3 arguments) can keep
-# several of them; "If the <end> value is not specified, the function returns only the value at <start>"
-@eager("mvindex", 2, 3, multivalue=(0,), keeps_values=(0,), keeps_from_arity=3)
+# several of them, but not from a start to the same index or one before it; "If the <end> value is not specified,
+# the function returns only the value at <start>"
+@eager("mvindex", 2, 3, multivalue=(0,), keeps_values=(0,), keeps_from_arity=3, span_args=(1, 2))
 def _mvindex(ctx: EvalContext, args: list[Value]) -> Value:
     start = coerce.integer(args[1])
     end = coerce.integer(args[2]) if len(args) > 2 else None
@@ -150,7 +151,8 @@ def _mvsort(ctx: EvalContext, args: list[Value]) -> Value:
     return make_mv(sorted(coerce.values(args[0]), key=lexicographic_key))
 
 
-@eager("mvzip", 2, 3, returns_text=True, multivalue=(0, 1))
+# "combines the values in two multivalue fields", pairing them "similar to the Python zip command"
+@eager("mvzip", 2, 3, returns_text=True, multivalue=(0, 1), zips_values=(0, 1))
 def _mvzip(ctx: EvalContext, args: list[Value]) -> Value:
     """Pairs the values of two fields position by position, joined by the delimiter (default comma)."""
     left, right = coerce.values(args[0]), coerce.values(args[1])
@@ -208,7 +210,8 @@ def _mvfilter(ctx: EvalContext, nodes: list[Any]) -> Value:
     return make_mv(kept)
 
 
-@lazy("mvmap", 2, 2)
+# "returns a multivalue field with the list of results", one per value of the field it iterates over
+@lazy("mvmap", 2, 2, keeps_values=(0,))
 def _mvmap(ctx: EvalContext, nodes: list[Any]) -> Value:
     """Evaluate the expression once per value of the first argument, the one field it names bound to the value
     in turn: mvmap(results, results*10), and mvmap(mvindex(results, 1, 2), results*threshold) documented to

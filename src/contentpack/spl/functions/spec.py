@@ -48,12 +48,24 @@ class FunctionSpec:
     ``keeps_values``: the indexes of the arguments (``"every"``: all; ``"pairs"``: each second from the second,
     ``case``'s values after their conditions) whose several values the result holds whenever that argument
     holds several and is the one returned, as the function's page says (``mvdedup``, ``mvsort``, ``mvappend``'s
-    every; ``if``'s two branches, ``case``'s values and ``coalesce``'s every argument, each of which is the
+    every; ``mvmap``'s first, which it "iterates over" and "returns a multivalue field with the list of results";
+    ``if``'s two branches, ``case``'s values and ``coalesce``'s every argument, each of which is the
     result when its condition holds or the arguments before it are null); ``"named"``: the values of the one
     field the first argument's expression names (``mvfilter``, which "filters a multivalue field based on an
     arbitrary Boolean expression" that names one field). ``keeps_from_arity``: the least number of arguments
     the claim holds with (``mvindex``: 3, a range, "returns a subset of the multivalue field using the start and
-    end index values"; with 2 it returns the one value at ``start``).
+    end index values"; with 2 it returns the one value at ``start``). ``span_args``: the start and end arguments of
+    such a range (``mvindex``'s ``(1, 2)``: "the range of values from <start> to <end> are included", the end too,
+    as ``mvindex(names,0,3)`` gives the page's "first 4 values"): written as integers of one sign, both counted
+    from the start or both from the end ("An index of -1 is used to specify the last value"), with the end not
+    after the start (``mvindex(f, 0, 0)``, ``mvindex(f, -1, -1)``, ``mvindex(f, 2, 1)``), the range holds one
+    value at most, so the call keeps nothing.
+
+    ``zips_values``: the arguments whose values the result pairs position by position (``mvzip``'s ``<mv_left>``
+    and ``<mv_right>``: "This function combines the values in two multivalue fields", "stitched together
+    combining the first value of <mv_left> with the first value of field <mv_right>, then the second with the
+    second, and so on", "similar to the Python zip command", which stops at the shorter): the result can hold
+    several values when each of them can, one when either holds one.
 
     ``makes_from_arity``: with at least this many arguments, the result can hold several values whatever its
     arguments hold, as the function's page says it returns a multivalue (``split``: "splits the string values
@@ -77,6 +89,8 @@ class FunctionSpec:
     multivalue_note: str | None = None
     keeps_values: KeptArgs = ()
     keeps_from_arity: int = 0
+    span_args: tuple[int, int] | None = None
+    zips_values: tuple[int, ...] = ()
     makes_from_arity: int | None = None
 
     def kept_args(self, count: int) -> range | tuple[int, ...]:
@@ -118,14 +132,15 @@ class FunctionSpec:
 def eager(name: str, min_args: int, max_args: int | None, *, patterns: tuple[int, ...] = (),
           returns_text: bool = False, multivalue: tuple[int, ...] | Literal["every"] = (),
           multivalue_note: str | None = None, keeps_values: KeptArgs = (), keeps_from_arity: int = 0,
+          span_args: tuple[int, int] | None = None, zips_values: tuple[int, ...] = (),
           makes_from_arity: int | None = None) -> Callable[[EagerImpl], FunctionSpec]:
     """Decorator: turn ``impl(ctx, args)`` into an eager :class:`FunctionSpec`."""
 
     def wrap(impl: EagerImpl) -> FunctionSpec:
         return FunctionSpec(name, min_args, max_args, impl, lazy=False, patterns=patterns,
                             returns_text=returns_text, multivalue=multivalue, multivalue_note=multivalue_note,
-                            keeps_values=keeps_values, keeps_from_arity=keeps_from_arity,
-                            makes_from_arity=makes_from_arity)
+                            keeps_values=keeps_values, keeps_from_arity=keeps_from_arity, span_args=span_args,
+                            zips_values=zips_values, makes_from_arity=makes_from_arity)
 
     return wrap
 
