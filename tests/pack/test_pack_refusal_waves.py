@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -134,20 +135,30 @@ def test_five_users_of_an_application_over_85_minutes_are_the_day_counts() -> No
 BESIDE_SPIKE = REPO / "attack_data" / "real_records" / "campaign_split_wave_beside_an_application_at_the_spike_threshold.log"
 
 
-def _wave_beside_spike_after_the_slow_refusals(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """``BESIDE_SPIKE``'s refusals moved to the slow campaign's day at 17:01 (three hours after its last refusal),
-    each of its three applications given an id of its own, so that the two campaigns share no application."""
+def _refusals_of_own_applications(source: Path, first_id: int, edit: Callable[[str], str],
+                                  path: Path) -> dict[str, str]:
+    """The AADSTS65004 refusals of ``source`` written to ``path``, each application given an id of its own (from
+    ``first_id`` on, so that two campaigns of one timeline share none) and each record's text passed through
+    ``edit`` (moved to another day); returns the ids given, by the id logged."""
     ids: dict[str, str] = {}
     lines = []
-    for line in BESIDE_SPIKE.read_text(encoding="utf-8").splitlines():
+    for line in source.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         if record["properties"]["status"]["errorCode"] != 65004:
             continue
         old = record["properties"]["appId"]
-        new = ids.setdefault(old, f"5e1d0c2b-7a4f-4c3e-9b8a-{len(ids) + 0xe50:012x}")
-        lines.append(json.dumps(record).replace(old, new).replace("2026-11-13T09:", "2026-11-09T17:"))
-    path = tmp_path / "wave_beside_spike_after_the_slow_refusals.log"
+        new = ids.setdefault(old, f"5e1d0c2b-7a4f-4c3e-9b8a-{len(ids) + first_id:012x}")
+        lines.append(edit(json.dumps(record).replace(old, new)))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ids
+
+
+def _wave_beside_spike_after_the_slow_refusals(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """``BESIDE_SPIKE``'s refusals moved to the slow campaign's day at 17:01 (three hours after its last refusal),
+    each of its three applications given an id of its own, so that the two campaigns share no application."""
+    path = tmp_path / "wave_beside_spike_after_the_slow_refusals.log"
+    ids = _refusals_of_own_applications(BESIDE_SPIKE, 0xe50,
+                                        lambda text: text.replace("2026-11-13T09:", "2026-11-09T17:"), path)
     return path, ids
 
 
@@ -185,6 +196,36 @@ def test_five_users_of_an_application_over_78_minutes_indexed_late_are_the_day_c
     assert result.notables == ()
     assert scored_by(result).keys() == {DAY}
     assert len(result.risk_scores()) == 5 and set(result.risk_scores().values()) == {20}
+
+
+SPLIT_WAVE = REPO / "attack_data" / "real_records" / "campaign_split_across_three_apps.log"
+
+
+def _split_wave_across_the_day_windows_start(tmp_path: Path) -> tuple[Path, set[str]]:
+    """``SPLIT_WAVE``'s nine refusals moved to the slow campaign's day at 07:31 to 07:55, three minutes apart, across
+    07:50, where the window of the next day's 08:00 run (-1540m@m to -10m@m, the day from -1450m@m) starts; each
+    user and application its own, so that the two campaigns share neither."""
+    def edit(text: str) -> str:
+        for number in range(15, 24):
+            text = text.replace(f"user{number}", f"user{number + 45}")
+        return re.sub(r"2026-10-22T09:(\d\d)", lambda m: f"2026-11-09T07:{int(m[1]) + 18:02d}", text)
+
+    path = tmp_path / "split_wave_across_the_day_windows_start.log"
+    return path, set(_refusals_of_own_applications(SPLIT_WAVE, 0xf50, edit, path).values())
+
+
+def test_a_split_wave_is_not_scored_again_when_the_days_window_start_cuts_it(tmp_path: Path) -> None:
+    """Nine users decline three applications at 07:31 to 07:55, before the slow campaign's 24 users: the
+    cross-application detection scores the three (30 each), and the day count leaves them to it. A day later the
+    08:00 run's day starts at 07:50 and holds only the wave's last two refusals, which are no wave on their own;
+    the day count reads the 75 and 90 minutes before its day too (its window starts 90 minutes earlier, the
+    markers are set before the day's refusals are counted), so it sees the wave whole and still leaves it. Version
+    12 read the day alone and scored the two applications 20 each at that run, beside the wave's 30."""
+    detection = _detection(DAY)
+    wave, apps = _split_wave_across_the_day_windows_start(tmp_path)
+    scored = scored_by(_timeline(detection, detection.tests[0], (SPIKE, CROSS_APP, DAY), [SLOW, wave]))
+    assert scored[CROSS_APP] == apps
+    assert len(scored[DAY]) == 4 and not scored[DAY] & apps
 
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
