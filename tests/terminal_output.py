@@ -6,6 +6,7 @@ import fcntl
 import io
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -47,20 +48,42 @@ def read_until_closed(leader: int) -> bytes:
     return seen
 
 
+def _on_terminal(args: list[str], columns: int, cwd: Path, timeout: float, stream: str) -> tuple[int, bytes, bytes]:
+    """``python -m contentpack ARGS`` run in ``cwd`` (its ``src`` first on the path) with ``stream`` (``stdout`` or
+    ``stderr``) a pseudo-terminal ``columns`` wide, the other a pipe, and no ``COLUMNS``: its exit status, what it
+    wrote on the terminal and what in the pipe."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    on_stdout = stream == "stdout"
+    process = subprocess.Popen([sys.executable, "-m", "contentpack", *args],
+                               cwd=cwd, env={**env, "PYTHONPATH": str(cwd / "src"), "TERM": "xterm"},
+                               stdout=follower if on_stdout else subprocess.PIPE,
+                               stderr=subprocess.PIPE if on_stdout else follower)
+    os.close(follower)
+    seen = read_until_closed(leader)
+    piped = process.stderr if on_stdout else process.stdout
+    rest = piped.read() if piped is not None else b""
+    return process.wait(timeout=timeout), seen, rest
+
+
 def stdout_on_terminal(args: list[str], columns: int, cwd: Path, timeout: float) -> tuple[int, list[str]]:
     """``python -m contentpack ARGS`` run in ``cwd`` (its ``src`` first on the path) with stdout a
     pseudo-terminal ``columns`` wide and no ``COLUMNS``, as a user runs it: its exit status and the lines it
     wrote there."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    process = subprocess.Popen([sys.executable, "-m", "contentpack", *args],
-                               cwd=cwd, env={**env, "PYTHONPATH": str(cwd / "src"), "TERM": "xterm"},
-                               stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    seen = read_until_closed(leader)
-    status = process.wait(timeout=timeout)
+    status, seen, _ = _on_terminal(args, columns, cwd, timeout, "stdout")
     return status, seen.decode().replace("\r\n", "\n").splitlines()
+
+
+def stderr_on_terminal(args: list[str], columns: int, cwd: Path, timeout: float) -> tuple[int, bytes, list[str]]:
+    """``python -m contentpack ARGS`` as ``stdout_on_terminal`` runs it, but with stderr the terminal (progress bars
+    drawn and erased there) and stdout a pipe: its exit status, its stdout, and the lines the terminal shows once
+    the bars are gone: each line's text after its last carriage return, control sequences left out, empty ones
+    dropped."""
+    status, seen, out = _on_terminal(args, columns, cwd, timeout, "stderr")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode())
+    shown = [line.split("\r")[-1] for line in text.replace("\r\n", "\n").split("\n")]
+    return status, out, [line for line in shown if line]
 
 
 def stdout_in_a_pipe(args: list[str], cwd: Path, timeout: float) -> tuple[int, list[str]]:

@@ -4,6 +4,8 @@ reading each file once with the raw-text filter and keeping only the fields dete
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,9 @@ from contentpack.backtest.run import run_backtest, with_risk_writers
 from contentpack.content.model import Detection, Pack
 from contentpack.content.validate import validate_pack
 from contentpack.simulate import DelayPlan, index_events, simulate
+from contentpack.simulate.notables import notable_for
 from contentpack.spl.events import read_events
+from contentpack.spl.values import Value
 from real_pack_runs import scheduled_replay
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,6 +124,31 @@ def test_a_correlation_brings_the_detections_that_write_risk(pack: Pack) -> None
     assert correlation[0] in chosen and {d.name for d in chosen} >= {d.name for d in pack.detections if d.rba}
     plain = [d for d in pack.detections if d.type == "TTP"][:1]
     assert with_risk_writers(pack, plain) == plain
+
+
+def test_a_correlations_notable_names_the_risk_object_its_result_returns(pack: Pack) -> None:
+    """A Correlation has no rba block, so its notable named no risk object: report.html's row and notables.jsonl
+    showed none where ES shows the user the finding is about. It names the result's ``risk_object``, typed by the
+    result's ``risk_object_type`` (both required of a risk incident rule's results, ES 7.1 *Risk notables*), else
+    by the one type the search pins, as the build's ``_entities`` do (assumed); with neither, none. A detection
+    with risk objects of its own keeps naming those, whatever fields its result has."""
+    correlation = next(d for d in pack.detections if d.type == "Correlation")
+
+    def named(detection: Detection, row: Mapping[str, Value]) -> tuple[tuple[str, str], ...]:
+        return notable_for(pack.app, detection, row, 0.0, (0.0, 0.0)).risk_objects
+
+    ranked: dict[str, Value] = {"risk_object": "a@contoso.example", "user": ("a@contoso.example", "b@contoso.example")}
+    assert named(correlation, ranked) == (("a@contoso.example", "user"),)  # its search pins risk_object_type="user"
+    assert named(correlation, {"risk_object": "host-1", "risk_object_type": "system"}) == (("host-1", "system"),)
+    assert named(correlation, {"user": "a@contoso.example"}) == ()
+    unpinned = dataclasses.replace(correlation, search="| from datamodel Risk.All_Risk "
+                                   "| stats sum(risk_score) as risk_score by risk_object")
+    assert named(unpinned, {"risk_object": "a@contoso.example"}) == ()
+    assert named(unpinned, {"risk_object": "a@contoso.example", "risk_object_type": "user"}) == \
+        (("a@contoso.example", "user"),)
+    declined = next(d for d in pack.detections if d.name == "Entra ID User Declined OAuth Application Consent")
+    assert named(declined, {"user": "a@contoso.example", "risk_object": "host-1", "risk_object_type": "system"}) == \
+        (("a@contoso.example", "user"),)  # its rba risk object: the field user
 
 
 def test_a_backtest_leaves_no_reference_cycle(pack: Pack) -> None:

@@ -24,7 +24,7 @@ import pytest
 from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
-from terminal_output import Terminal, read_until_closed
+from terminal_output import Terminal, read_until_closed, stderr_on_terminal
 
 from . import chromium
 
@@ -419,35 +419,48 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
         "summary": f"no timed events in the input (1 JSON line(s) read: {ONE_BAD}): nothing to simulate"}
 
 
-def test_dates_that_miss_every_event_say_where_the_events_are(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A period before the logs: all zeros, and once only "0 event(s) kept" hinted why (summary.json had the
-    counts). The terminal now says what became of every line, where the events a detection could match are and
-    which of them a run in the period could see, and what to do (the README's example dates over logs of another
-    week ended there, every count 0 and exit 0, with no next step); an empty risk-object table says "none", not bare
-    headers."""
+# What a period before the logs says instead of a report (``Summary.missed``): the period, where the events a
+# detection could match are and what a run in the period sees, what to do, and what was read.
+MISSED = ("no event a detection could match is in the period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z "
+          "(--from/--to), so there is nothing to report: the 1 event(s) a detection could match are from "
+          "2026-10-13T14:25:53.272Z to 2026-10-13T14:25:53.272Z, and a run in the period sees only those from "
+          "2026-09-30T23:20:00.000Z (the period's start less the longest lookback of the detections run, 40m) to "
+          "before 2026-10-02T00:00:00.000Z, its end: give --from/--to around them, or leave both out (the period then "
+          "covers every event read); read 1 file(s), 39 JSON line(s): 38 line(s) set aside unread (no detection can "
+          "match them), 1 line(s) decoded, 0 bad line(s); 1 event(s): 0 kept for the detections, 1 outside "
+          "--from/--to")
+BEFORE_THE_LOGS = ("--detection", DECLINED, "--from", "2026-10-01", "--to", "2026-10-02")
+
+
+def test_dates_that_miss_every_event_a_detection_could_match_stop_the_backtest_saying_where_they_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A period before the logs printed a report of zeros (``0 notable(s), 0 risk event(s)``), wrote it to --out and
+    exited 0: "no detection fired", where none was given an event to fire on (a line under the read line said why,
+    below the tables a script or a reader stops at). As an input without a timed event is (exit 1, nothing written):
+    one message, the last thing the terminal shows, naming the period, where the events a detection could match are
+    and what a run in the period sees, what to do and what was read; exit 1, nothing on stdout, no --out written,
+    and under --format json the one JSON document of a failure."""
     monkeypatch.chdir(REPO)
-    monkeypatch.setenv("COLUMNS", "1000")  # one line each: the words are pinned, not the wrapping
     out_dir = tmp_path / "out"
-    status, out, _ = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from", "2026-10-01",
-                              "--to", "2026-10-02", "--out", str(out_dir))
-    assert status == 0
-    note = ("no event was kept: the 1 event(s) a detection could match are from 2026-10-13T14:25:53.272Z to "
-            "2026-10-13T14:25:53.272Z, and a run in the period sees only those from 2026-09-30T23:20:00.000Z (the "
-            "period's start less the longest lookback of the detections run, 40m) to before "
-            "2026-10-02T00:00:00.000Z, its end: give --from/--to around them, or leave both out (the period then "
-            "covers every event read)")
-    assert out.splitlines()[-5:] == [
-        "Top risk objects: none",
-        "period 2026-10-01T00:00:00.000Z .. 2026-10-02T00:00:00.000Z (--from/--to)",
-        "read 1 file(s), 39 JSON line(s): 38 line(s) set aside unread (no detection can match them), 1 line(s) decoded, "
-        "0 bad line(s); "
-        "1 event(s): 0 kept for the detections, 1 outside --from/--to",
-        note,
-        "0 notable(s), 0 risk event(s)"]
-    page = (out_dir / "report.html").read_text().replace("<wbr>", "")
-    assert f'<p class="input-note">{html.escape(note)}</p>' in page
-    assert '<table id="risk-objects">' in page and '<td colspan="7" class="muted">none</td>' in page
+    status, out, shown = stderr_on_terminal(["backtest", "--events", str(SINGLE), *BEFORE_THE_LOGS,
+                                             "--out", str(out_dir)], 80, REPO, 120)
+    assert (status, out, shown[-1]) == (1, b"", f"contentpack backtest: {MISSED}")
+    assert not out_dir.exists()
+    status, text, err = backtest(capsys, "--events", str(SINGLE), *BEFORE_THE_LOGS, "--format", "json")
+    assert (status, err) == (1, "")
+    assert json.loads(text) == {"ok": False, "diagnostics": [], "summary": MISSED}
+
+
+def test_a_period_that_keeps_some_events_is_a_report_not_an_error(capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a period that kept none of the events a detection could match stops: one that keeps the refusal, the
+    events after it outside, reports them (exit 0), the read line counting those outside."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "1000")
+    status, out, err = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, "--from",
+                                "2026-10-13T14:00Z", "--to", "2026-10-13T14:50Z")
+    assert status == 0, err
+    assert "1 event(s): 1 kept for the detections" in out and "no event was kept" not in out + err
 
 
 def test_the_default_period_says_why_it_starts_and_ends_there(capsys: pytest.CaptureFixture[str],
@@ -1017,15 +1030,21 @@ def test_a_period_that_misses_every_line_says_when_the_lines_are(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Logs no detection can match, every line set aside unread, and a period before them: the report said "0
     event(s)" and nothing of when the logs were, so no better --from/--to could be chosen from it. It says the span
-    of the events read, as it says that of the events outside the period a detection could match."""
+    of the events read, as it says that of the events outside the period a detection could match. No period would
+    keep one, so its zeros are the answer: a report, exit 0 (events a detection could match outside the period stop
+    the backtest instead, above); an empty risk-object table says "none", not bare headers, on the page too."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COLUMNS", "1000")
     quiet = tmp_path / "quiet.log"
     quiet.write_text("".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
                              if '"errorCode": 65004' not in line), encoding="utf-8")
+    out_dir = tmp_path / "out"
     status, out, _ = backtest(capsys, "--events", str(quiet), "--detection", DECLINED, "--from", "2026-10-01",
-                              "--to", "2026-10-02")
+                              "--to", "2026-10-02", "--out", str(out_dir))
     assert status == 0
+    assert "Top risk objects: none" in out.splitlines()
+    page = (out_dir / "report.html").read_text()
+    assert '<table id="risk-objects">' in page and '<td colspan="7" class="muted">none</td>' in page
     assert out.splitlines()[-3:-1] == [
         "read 1 file(s), 38 JSON line(s): 38 line(s) set aside unread (no detection can match them), 0 line(s) decoded, "
         "0 bad line(s); 0 event(s): 0 kept for the detections",
@@ -1181,6 +1200,27 @@ def test_report_html_lists_each_notable_with_its_drilldowns_and_a_hostile_app_na
     assert sorted(shown["searches"]) == sorted(d["search"] for n in notables for d in n["drilldowns"])
     for d in (d for n in notables for d in n["drilldowns"]):
         assert f"{d['name']} earliest {d['earliest']} latest {d['latest']}" in shown["text"]
+
+
+def test_a_correlations_notable_names_the_user_its_result_ranks_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The risk correlation's notable named no risk object (it has no rba block): report.html's row for it had an
+    empty "risk object" line and notables.jsonl ``"risk_objects": []``, where ES shows the user the finding is about.
+    Both now name the first ranked user, its result's ``risk_object``, as a user (the type its search pins)."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    status, _, err = backtest(capsys, "--events", "attack_data/consent_phishing_campaign/consent_phishing_campaign.log",
+                              "--out", str(out))
+    assert status == 0, err
+    [notable] = [n for n in map(json.loads, (out / "notables.jsonl").read_text().splitlines())
+                 if n["detection"] == CORRELATION]
+    first = notable["fields"]["risk_object"]
+    assert notable["risk_objects"] == [{"value": first, "type": "user"}]
+    assert first == notable["fields"]["user"][0] == "debra.tanaka@contoso.example"
+    page = (out / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    row = page[page.index(f"<h3>{CORRELATION} "):]
+    row = row[:row.index("</tr>", row.index('<tr class="notable">'))]
+    assert f'<div>risk object: {first} <span class="muted">(user)</span></div>' in row
 
 
 def test_an_index_set_in_the_repository_s_macro_that_no_event_is_in_is_named(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from contentpack.cli import main
+from terminal_output import stderr_on_terminal
 
 from .spl_support import SAMPLE_LOGS
 
@@ -1018,3 +1019,28 @@ def test_a_search_of_the_events_index_gets_no_index_hint(spl: str, extra: tuple[
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """With ``--index entra``, or a search asking for the events' own index, there is no index hint."""
     assert run(capsys, spl, *_one_event_in_main(tmp_path), *extra) == (0, rows, "")
+
+
+@pytest.mark.parametrize(("spl", "bounds", "said"), [
+    ("user=bob", ("--earliest", "2025-02-01T00:00:00Z"), "no results, and every event read lies outside the search's "
+     "time range, from 2025-02-01T00:00:00.000+00:00 (--earliest):"),
+    ("* | stats count", ("--earliest", "12/01/2024:00:00:00", "--latest", "2025-01-01T00:00:00Z"), "only zeros, and "
+     "every event read lies outside the search's time range, from 2024-12-01T00:00:00.000+00:00 (--earliest) to "
+     "before 2025-01-01T00:00:00.000+00:00 (--latest):")])
+def test_a_time_range_that_misses_every_event_says_where_the_events_are(spl: str, bounds: tuple[str, ...], said: str,
+                                                                       tmp_path: Path) -> None:
+    """``--earliest``/``--latest`` a month off the logs (a backtest's period pasted over another month's export)
+    returned nothing, or ``count`` 0, and said nothing, which reads as "nothing matched". As Splunk's search over a
+    range without events, it still returns them and exits 0, but a hint, the last line the terminal shows, says the
+    range, where the events are and what to do; a range holding an event draws none."""
+    events = tmp_path / "events.log"
+    events.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n'
+                      '{"time": "2025-01-01T06:00:00Z", "user": "amy"}\n', encoding="utf-8")
+    args = ["search", spl, "--no-pack", "--events", str(events), "--format", "csv"]
+    status, out, shown = stderr_on_terminal([*args, *bounds], 80, REPO, 60)
+    assert (status, out.decode().splitlines()[1:]) == (0, ["0"] if "stats" in spl else [])
+    assert shown == [f"contentpack search: hint: {said} the events are from 2025-01-01T00:00:00.000+00:00 to "
+                     "2025-01-01T06:00:00.000+00:00; give --earliest/--latest around them, or leave them out (the "
+                     "search then reads every event)"]
+    status, out, shown = stderr_on_terminal([*args, "--earliest", "2025-01-01T05:00:00Z"], 80, REPO, 60)
+    assert (status, shown) == (0, [])

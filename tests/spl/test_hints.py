@@ -57,16 +57,17 @@ def test_fields_present_sees_aliases_and_calculated_fields(tmp_path: Path) -> No
 
 
 def test_a_survey_finds_the_newest_time_and_the_fields_present_in_one_read(tmp_path: Path) -> None:
-    """``Engine.survey`` answers ``contentpack search``'s two questions of every event in one read: the newest
-    ``_time`` (what ``search * | stats max(_time)`` answered, which set the search's time) and which of the names
-    some event has with search-time knowledge applied (as ``fields_present``), in files and in memory."""
+    """``Engine.survey`` answers ``contentpack search``'s questions of every event in one read: the newest
+    ``_time`` (what ``search * | stats max(_time)`` answered, which set the search's time), which of the names
+    some event has with search-time knowledge applied (as ``fields_present``), in files and in memory, and the
+    oldest ``_time`` (for the hint on a time range that misses every event)."""
     engine = _engine(tmp_path, ['{"time": 5, "props": {"user": "A"}}', '{"time": 9, "props": {"app": "X"}}',
                                 '{"time": 2}'])
     newest = engine.search("search * | stats max(_time) as newest", now=0.0).rows[0]["newest"]
-    assert engine.survey({"user", "app", "nope"}) == Survey(9.0, frozenset({"user", "app"})) and newest == 9.0
-    assert engine.survey(set()) == Survey(9.0, frozenset())
+    assert engine.survey({"user", "app", "nope"}) == Survey(9.0, frozenset({"user", "app"}), 2.0) and newest == 9.0
+    assert engine.survey(set()) == Survey(9.0, frozenset(), 2.0)
     engine.register_events([{"_time": 12.5, "sourcetype": "st", "nope": "1"}])
-    assert engine.survey({"nope"}) == Survey(12.5, frozenset({"nope"}))
+    assert engine.survey({"nope"}) == Survey(12.5, frozenset({"nope"}), 2.0)
     assert Engine().survey({"a"}) == Survey(None, frozenset())
 
 

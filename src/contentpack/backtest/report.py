@@ -267,7 +267,7 @@ class Summary:
                 "they found nothing because there was nothing to find (a wrong --index or period, logs not "
                 "ingested yet, or a role that may not search the index: srchIndexesAllowed)",))]
         read, result = self.backtest.reading, self.backtest.result
-        lines = [f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"]
+        lines = [self._read_line()]
         lines.extend(same_content_note(later, earlier) for later, earlier in read.same_content)
         shared = read.same_records if every else read.same_records[:SHOWN_SHARED]
         lines.extend(same_records_note(later, earlier, count) for later, earlier, count in shared)
@@ -289,17 +289,38 @@ class Summary:
                              "the period's runs see, but none is one a detection can match (no line holds what the "
                              "detections' searches look for): no --from/--to would keep one")
             else:
-                matchable = read.outside_span is not None
-                which = (f"the {count_text(read.outside)} event(s) a detection could match are" if matchable
-                         else "the events read (none a detection can match) are")
-                # what to do, when a period would keep them: the README's example dates, copied over logs of
-                # another week, ended at "its end" with every count 0 and exit 0 (newuser25)
-                fix = PERIOD_FIX if matchable else ""
-                lines.append(f"no event was kept: {which} from {iso(first)} to {iso(last)}, and a run in the period "
-                             f"sees only those from {iso(reach)} (the period's start less the longest lookback of the "
-                             f"detections run, {format_duration(self.backtest.lookback)}) to before "
-                             f"{iso(result.end)}, its end{fix}")
+                lines.append(f"no event was kept: {self._outside(span, read.outside_span is not None)}")
         return lines
+
+    def _outside(self, span: tuple[float, float], matchable: bool) -> str:
+        """Where the events are (``span``: those a detection could match when ``matchable``, else every event's)
+        and what a run in the period sees, with what to do when a period would keep them."""
+        which = (f"the {count_text(self.backtest.reading.outside)} event(s) a detection could match are" if matchable
+                 else "the events read (none a detection can match) are")
+        # what to do, when a period would keep them: the README's example dates, copied over logs of another week,
+        # ended at "its end" with every count 0 and exit 0 (newuser25)
+        fix = PERIOD_FIX if matchable else ""
+        return (f"{which} from {iso(span[0])} to {iso(span[1])}, and a run in the period sees only those from "
+                f"{iso(self.backtest.result.start - self.backtest.lookback)} (the period's start less the longest "
+                f"lookback of the detections run, {format_duration(self.backtest.lookback)}) to before "
+                f"{iso(self.backtest.result.end)}, its end{fix}")
+
+    def missed(self) -> str | None:
+        """What to say instead of a report when the period is why no event was kept: every event a detection could
+        match lies outside what its runs see, so its zeros would say nothing of the tenant (``cli.backtest`` exits 1
+        on it, as on an input without a timed event; until 2026-12-07 it printed a report of zeros and exited 0,
+        read as "no detection fired"). None when an event was kept, or none a detection could match was read:
+        the zeros then are the answer, whatever the period."""
+        read, result = self.backtest.reading, self.backtest.result
+        if read.events or read.outside_span is None:
+            return None
+        return (f"no event a detection could match is in the period {iso(result.start)} .. {iso(result.end)}"
+                f"{self.period_reason()}, so there is nothing to report: {self._outside(read.outside_span, True)}; "
+                f"{self._read_line()}")
+
+    def _read_line(self) -> str:
+        read = self.backtest.reading
+        return f"read {len(read.files)} file(s), {read.amount_read()}: {read.outcome()}"
 
 
 # What the detections column keeps before the objects are split: a few words of a detection's name a line.

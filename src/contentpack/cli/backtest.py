@@ -6,8 +6,9 @@ prints what Enterprise Security would have raised; the job messages of the sched
 its maxout) follow on stderr, one line per distinct message of a detection, as its other notes do. A progress
 bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, never when it is piped. Exit
 status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
-run), an input without timed events, or an invalid pack; 2 usage or I/O error, or a period longer than a
-simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
+run), an input without timed events, a period that kept none of the events a detection could match (all outside
+it: nothing written, as for an input without timed events), or an invalid pack; 2 usage or I/O error, or a period
+longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 The options are declared in ``cli.backtest_options``.
 """
 
@@ -47,8 +48,8 @@ class _Usage(Exception):
 
 
 class _Empty(Exception):
-    """The input holds no event with a time: there is no period to simulate (``reading``: what was read, its bad
-    lines said below the message, as the report says them)."""
+    """The input holds no event with a time, or none in the period a detection could match (``Summary.missed``):
+    nothing to report (``reading``: what was read, its bad lines said below the message, as the report says them)."""
 
     def __init__(self, message: str, reading: ReadReport) -> None:
         super().__init__(message)
@@ -165,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
             raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read: "
                          f"{backtest.reading.outcome()}): nothing to simulate", backtest.reading)
         summary = Summary(pack, backtest, found_notes)
+        missed = summary.missed()
+        if missed is not None:  # the period is why none was kept: its zeros, exit 0, read as "no detection fired"
+            raise _Empty(missed, backtest.reading)
         written = summary.write(args.out) if args.out is not None else []
     except TooLarge as exc:
         return usage_error("backtest", f"{exc}: {_narrow(exc, args)}")

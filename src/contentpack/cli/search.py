@@ -515,8 +515,7 @@ def run(args: argparse.Namespace) -> int:
                  *empty_notes(empty, "the search read no events")]
         hints = [*_untimed_hints(results.tallies, args.time_field, args.tz),
                  *([] if files and len(empty) == len(files) else
-                   _hints(engine, args.spl, pack is not None, bool(files), results.rows, window,
-                          None if survey is None else survey.present))]
+                   _hints(engine, args.spl, pack is not None, bool(files), results.rows, window, survey, args.tz))]
     except PackUnavailable as exc:
         return exc.status
     except _SetupFailed as exc:
@@ -650,7 +649,7 @@ class _Window:
 
 
 def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: Sequence[Mapping[str, Value]],
-           window: _Window, present: frozenset[str] | None) -> list[str]:
+           window: _Window, survey: Survey | None, tz: str) -> list[str]:
     """Why a result may be a setup problem: no events given to a search that reads events (`| stats count`
     then answers 0, a row), or fields the search needs that no event has: when nothing came back, any it
     filters or groups on; when only zeros came back (``| stats count`` answers ``0`` over no event), those of its
@@ -665,7 +664,8 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     search that returned nothing and asks for an index no event is in (``index=entra`` over files given ``main``)
     gets that hint instead (``hints.unmatched_index``): its fields are beside the point; so does one that returned
     only zeros (``index=entra | stats count``, a Splunk user's first search, answered ``0`` with no word): the index
-    is in its base search, so no event got past it."""
+    is in its base search, so no event got past it. One that returned nothing or only zeros while every event read
+    lies outside --earliest/--latest gets that hint instead (``_outside_range``): no field or index is why."""
     pipeline = engine.parse(spl)
     if reads_risk(pipeline):
         return [RISK_HINT]
@@ -679,6 +679,9 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
                     "such as '| makeresults', needs none)"]
         return []
     only_zeros = with_rows and _only_zeros(rows)
+    outside = _outside_range(survey, window, tz) if not with_rows or only_zeros else None
+    if outside is not None:
+        return [f"{'only zeros' if only_zeros else 'no results'}, and {outside}"]
     if (not with_rows or only_zeros) and asks_index(pipeline):  # which indexes the events are in: read again only then
         carried = {to_str(row.get("index")) or "" for row in engine.search(_INDEXES, now=window.now).rows}
         hint = unmatched_index(pipeline, carried)
@@ -690,7 +693,7 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
     if with_rows and (first is None or not only_zeros):  # a value no aggregate gives over nothing: events
         return []
     keeps = search_keeps(engine, pipeline, with_rows, earliest=window.earliest, latest=window.latest, now=window.now)
-    absent = absent_in(pipeline, engine, keeps, present)
+    absent = absent_in(pipeline, engine, keeps, None if survey is None else survey.present)
     opening = "no results, and the search"
     if with_rows:
         absent = [field for field in absent if field.at == first]
@@ -708,6 +711,26 @@ def _hints(engine: Engine, spl: str, with_pack: bool, with_events: bool, rows: S
 
 
 _INDEXES = "* | stats count by index"  # the indexes the events are in, for an index hint
+
+
+def _outside_range(survey: Survey | None, window: _Window, tz: str) -> str | None:
+    """What to say when every event read lies before --earliest or at or after --latest (the ``survey``'s oldest and
+    newest ``_time``): the search read none, as Splunk's does over a time range without events, and until 2026-12-07
+    said nothing of it, so zero results read as "nothing matched". None when some event is inside, the range is not
+    given, or the events' times are not known (``--now``: no survey)."""
+    if survey is None or survey.oldest is None or survey.newest is None:
+        return None
+    before = window.earliest is not None and survey.newest < window.earliest
+    after = window.latest is not None and survey.oldest >= window.latest
+    if not (before or after):
+        return None
+    bounds = [*([f"from {_values('_time', window.earliest, tz)[0]} (--earliest)"] if window.earliest is not None
+                else []),
+              *([f"to before {_values('_time', window.latest, tz)[0]} (--latest)"] if window.latest is not None
+                else [])]
+    return (f"every event read lies outside the search's time range, {' '.join(bounds)}: the events are from "
+            f"{_values('_time', survey.oldest, tz)[0]} to {_values('_time', survey.newest, tz)[0]}; give "
+            "--earliest/--latest around them, or leave them out (the search then reads every event)")
 
 
 def _only_zeros(rows: Sequence[Mapping[str, Value]]) -> bool:

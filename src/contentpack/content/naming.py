@@ -3,7 +3,8 @@
 One home below the app builder (``esapp``), the simulation of ES (``simulate``) and the replay of detections
 (``replay``): the correlation search's stanza name (which ES also writes into each notable and risk event as
 ``search_name``), the ``action.escu`` annotations (copied into risk events as ``annotations.*``), the
-notable's title and severity, the drilldown placeholder for the detection's own search and the duration form of a
+notable's title and severity, the risk object a Correlation's notable names (``returned_risk_object``), the
+drilldown placeholder for the detection's own search and the duration form of a
 drilldown's time offsets. The ``<stem>_filter`` macro's name is the model's ``Detection.filter_macro``.
 Layouts follow contentctl 5.x (escu_format.md §3.5, §8).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from contentpack.content.model import AppConfig, Detection, NotableAction
+from contentpack.content.rules.spl_text import output_fields
 
 DRILLDOWN_PLACEHOLDER = "%original_detection_search%"  # replaced by the detection's search text
 _OFFSET_DURATION = re.compile(r"^\+?(\d+)([smhdw])$")
@@ -71,6 +73,25 @@ def severity(detection: Detection) -> str:
         if score <= limit:
             return name
     return "critical"
+
+
+# The fields a search over the risk index returns its entity in, as ES names them in every risk event.
+RISK_OBJECT, RISK_OBJECT_TYPE = "risk_object", "risk_object_type"
+# A search that pins the risk object type it returns: ``risk_object_type="user"`` (quoted or not).
+_RISK_OBJECT_TYPE = re.compile(r"""\brisk_object_type\s*=\s*"?(user|system|other)"?(?![\w*])""", re.IGNORECASE)
+
+
+def returned_risk_object(detection: Detection) -> tuple[str, str] | None:
+    """``(field, type)`` of the entity a search over the risk index (a Correlation) returns: its results carry
+    ``risk_object`` and the search filters on one ``risk_object_type``. None when either cannot be read from
+    the search text. The build's ``_entities`` name it (``esapp.savedsearches.entities``) and the simulated
+    notable types its ``risk_object`` by it when the result has no ``risk_object_type`` (``simulate.notables``).
+    """
+    fields = output_fields(detection.search)
+    if fields is None or RISK_OBJECT not in fields:
+        return None
+    types = {match.group(1).lower() for match in _RISK_OBJECT_TYPE.finditer(detection.search)}
+    return (RISK_OBJECT, types.pop()) if len(types) == 1 else None
 
 
 _PERCENT_TOKEN = re.compile(r"%([^%]*)%")

@@ -8,7 +8,6 @@ those): real ``_entities`` from the risk objects, compact JSON by default, our o
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
@@ -21,10 +20,10 @@ from contentpack.content.naming import (
     expand_percent_tokens,
     mappings,
     notable_title,
+    returned_risk_object,
     severity,
     stanza_name,
 )
-from contentpack.content.rules.spl_text import output_fields
 
 # CIM data model names contentctl looks for as plain substrings of the search (escu_format.md §3.5).
 DATA_MODELS = ("Endpoint", "Network_Traffic", "Authentication", "Change", "Change_Analysis", "Email",
@@ -120,35 +119,20 @@ def risk_entries(detection: Detection) -> list[dict[str, object]]:
             + [{"threat_object_field": t.field, "threat_object_type": t.type} for t in threats])
 
 
-# A search that pins the risk object type it returns: ``risk_object_type="user"`` (quoted or not).
-_RISK_OBJECT_TYPE = re.compile(r"""\brisk_object_type\s*=\s*"?(user|system|other)"?(?![\w*])""", re.IGNORECASE)
-
-
-def returned_risk_object(detection: Detection) -> dict[str, object] | None:
-    """The entity of a search over the risk index (a Correlation): its results carry ``risk_object`` and the
-    search filters on one ``risk_object_type``. None when either cannot be read from the search text.
-
-    ``risk_score`` is 0: the notable's score is the search's own sum, not a fixed value per entity (the form
-    splunk/security_content issue 3915 proposes for findings).
-    """
-    fields = output_fields(detection.search)
-    if fields is None or "risk_object" not in fields:
-        return None
-    types = {match.group(1).lower() for match in _RISK_OBJECT_TYPE.finditer(detection.search)}
-    if len(types) != 1:
-        return None
-    return {"risk_object_field": "risk_object", "risk_object_type": types.pop(), "risk_score": 0}
-
-
 def entities(detection: Detection) -> list[dict[str, object]]:
     """The notable's entities: the keys ES reads, one per risk object (improvement over the N/A placeholder).
 
-    A detection without rba risk objects (Correlation) names the risk object its search returns; only when
-    that cannot be told does it keep contentctl's placeholder.
+    A detection without rba risk objects (Correlation) names the risk object its search returns
+    (``naming.returned_risk_object``, which the simulated notable follows too); only when that cannot be told
+    does it keep contentctl's placeholder. Its ``risk_score`` is 0: the notable's score is the search's own sum,
+    not a fixed value per entity (the form splunk/security_content issue 3915 proposes for findings).
     """
     if detection.rba is None or not detection.rba.risk_objects:
         returned = returned_risk_object(detection)
-        return [returned] if returned is not None else PLACEHOLDER_ENTITIES
+        if returned is None:
+            return PLACEHOLDER_ENTITIES
+        field, kind = returned
+        return [{"risk_object_field": field, "risk_object_type": kind, "risk_score": 0}]
     return [e for e in risk_entries(detection) if "risk_object_field" in e]
 
 

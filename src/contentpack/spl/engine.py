@@ -88,6 +88,7 @@ class Survey:
 
     newest: float | None  # the newest ``_time``; None: no event
     present: frozenset[str]  # of the names asked about, those some event has
+    oldest: float | None = None  # the oldest ``_time``; None: no event
 
 
 @dataclass(frozen=True)
@@ -396,19 +397,23 @@ class Engine:
         """The newest ``_time`` of the registered events and which of ``names`` some event has (as
         ``fields_present`` finds them), in one read of every event: ``contentpack search`` needs the first to set
         its time before it runs, and the second for its hints when it returns nothing, and the events read for one
-        answer the other (a large file is not read again for the hints). Only ``_time`` and those fields (and
+        answer the other (a large file is not read again for the hints); the oldest ``_time`` too, for the hint on
+        a time range that misses every event. Only ``_time`` and those fields (and
         what the aliases and calculated fields make them from) are extracted and computed. The read is held to the
         engine's limits as a search is (``Limits.search_seconds``: an ``SplRuntimeError`` at offset 0 past it)."""
         wanted = frozenset(names)
         found: set[str] = set()
         newest: float | None = None
+        oldest: float | None = None
         with running(self.limits):
             for event in timed(self._known(self._made_from(wanted | {"_time"})), "search", 0):
                 found.update(wanted.intersection(event))
                 moment = _event_time(event)
                 if moment is not None and (newest is None or moment > newest):
                     newest = moment
-        return Survey(newest, frozenset(found))
+                if moment is not None and (oldest is None or moment < oldest):
+                    oldest = moment
+        return Survey(newest, frozenset(found), oldest)
 
     def _made_from(self, names: frozenset[str]) -> frozenset[str]:
         """``names`` and the fields the search-time knowledge makes them from."""
