@@ -297,3 +297,19 @@ def test_json_and_junit_outputs_name_the_server_alone_and_no_secret(
     assert f'"url": "{double.url}"' in replay and f"index tenant on {double.url}" in backtest
     assert not any(double.state.username in text for text in texts)
     assert_clean(double, *texts)
+
+
+def test_no_session_cookie_when_the_server_quotes_it(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     all_logs: pytest.LogCaptureFixture) -> None:
+    """splunkd 6.2+ sets a splunkd_<port> cookie at log-in (splunklib asks with cookie=1) and splunklib then
+    authenticates with it alone; a 403 quoting the request's headers printed the cookie, whose value is not the
+    session key here."""
+    double.state.session_cookies = double.state.echo_credentials = True
+    double.state.forbidden.add("server/info")
+    password_env(monkeypatch, double)
+    out = run_cli(capsys, double, "deploy")
+    assert "permission denied (HTTP 403)" in out and "Cookie: splunkd_" in out, out
+    assert double.state.cookie_sessions
+    assert_clean(double, out, log_text(all_logs))
+    assert not any(cookie in out for cookie in double.state.cookie_sessions), out

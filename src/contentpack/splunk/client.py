@@ -729,14 +729,19 @@ class SplunkConnection:
 
     @property
     def credentials(self) -> Credentials:
-        """The credentials, with the session key splunklib holds after ``auth/login`` (``Splunk <key>``): a
-        server that quotes the Authorization header back must not get it printed either."""
+        """The credentials, with the session key splunklib holds after ``auth/login`` (``Splunk <key>``) and the
+        session cookies it sends instead once splunkd set them (``splunkd_<port>``, the cookies splunklib's
+        ``has_cookies`` takes for a session): a server that quotes the Authorization or Cookie header back must
+        not get them printed either."""
         token = getattr(self.service, "token", None)
         key = token[len("Splunk "):] if isinstance(token, str) and token.startswith("Splunk ") else None
-        if not key:
+        cookies = tuple(str(value) for name, value in self.service.get_cookies().items()
+                        if "splunkd_" in name and value)
+        if not key and not cookies:
             return self._credentials
-        remember((key,))
-        return replace(self._credentials, session=key)
+        found = replace(self._credentials, session=key or None, cookies=cookies)
+        remember(found.secrets)
+        return found
 
     def hide(self, secrets: tuple[str, ...]) -> None:
         """Scrub ``secrets`` too, besides the credentials, from every later message and splunklib log line: secrets
@@ -763,7 +768,7 @@ class SplunkConnection:
         what = "check the token at" if self.credentials.token else "log in to"
         with self.errors(f"{what} {self.target.url}"):
             self.service.login()
-            remember(self.credentials.secrets)  # the session key, for text no caller scrubs (an internal error)
+            remember(self.credentials.secrets)  # the session's key and cookies, for text no caller scrubs
             _ = self.server_info()["version"]
 
     def server_info(self) -> Mapping[str, Any]:

@@ -53,10 +53,13 @@ class Credentials:
     source: str = ""  # where they came from, for messages
     # the session key auth/login gave for the user name and password: a credential too, while the session lasts
     session: str | None = field(default=None, repr=False)
+    # the splunkd_<port> session cookies splunkd set (6.2+, auth/login with cookie=1): splunklib then sends them
+    # instead of the key, and their value need not be the key's
+    cookies: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.password, self.hec_token, self.session) if s)
+        return tuple(s for s in (self.token, self.password, self.hec_token, self.session, *self.cookies) if s)
 
     def sdk_arguments(self) -> dict[str, str]:
         """The keyword arguments splunklib's ``Service`` takes for these credentials."""
